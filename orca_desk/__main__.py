@@ -1,0 +1,5 @@
+"""Run Orca Desk with ``python -m orca_desk``."""
+
+from orca_desk.cli import main
+
+raise SystemExit(main())

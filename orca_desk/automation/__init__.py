@@ -1,0 +1,1 @@
+"""Automation: APScheduler wiring, leader lease and job functions."""

@@ -1,0 +1,1 @@
+"""Developer and demo tools (fake provider server)."""

@@ -1,0 +1,1 @@
+"""Patient-link gateway (WSGI)."""

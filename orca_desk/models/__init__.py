@@ -1,0 +1,33 @@
+"""ORM models (persistence only; every rule lives in ``orca_desk.services``)."""
+
+from orca_desk.models.appointment import (
+    ACTIVE_STATUSES,
+    ALL_STATUSES,
+    CONFIRMATION_STATUSES,
+    Appointment,
+)
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.base import Base, UTCDateTime
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.patient import Patient
+from orca_desk.models.staff import StaffUser
+from orca_desk.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ALL_STATUSES",
+    "CONFIRMATION_STATUSES",
+    "WAITLIST_STATUSES",
+    "Appointment",
+    "AppointmentType",
+    "AuditEvent",
+    "Base",
+    "Chair",
+    "Clinic",
+    "Location",
+    "Patient",
+    "Provider",
+    "StaffUser",
+    "UTCDateTime",
+    "WaitlistEntry",
+]

@@ -1,0 +1,1 @@
+"""Domain services: every business rule, Qt-free, one Session per unit of work."""

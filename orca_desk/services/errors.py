@@ -1,0 +1,31 @@
+"""Typed errors that services raise, with messages a receptionist understands."""
+
+from __future__ import annotations
+
+
+class OrcaError(Exception):
+    """Base of every error a service raises on purpose; ``str(e)`` is shown to the user."""
+
+
+class ValidationError(OrcaError):
+    """The input is wrong; nothing was changed. ``field`` names what is wrong when known."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ConflictError(OrcaError):
+    """The change collides with something else (a chair, a patient, a provider's limit)."""
+
+
+class StaleEditError(ConflictError):
+    """Someone else changed the record since it was read; reload and try again."""
+
+
+class PermissionDenied(OrcaError):
+    """The signed-in user may not do this."""
+
+
+class NotFound(OrcaError):
+    """The record named does not exist (or no longer does)."""

@@ -1,0 +1,1 @@
+"""Messaging: outbox, rendering, policy, inbound handling and providers."""

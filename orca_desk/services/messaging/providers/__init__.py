@@ -1,0 +1,1 @@
+"""SMS and email provider clients behind one interface."""

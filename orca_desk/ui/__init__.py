@@ -1,0 +1,1 @@
+"""Qt shell, shared widgets, item models and workers."""
