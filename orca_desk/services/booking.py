@@ -1,0 +1,277 @@
+"""Book, move, cancel and change the status of appointments, refusing every conflict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chair, Patient, Provider
+from orca_desk.services import audit
+from orca_desk.services.errors import ConflictError, NotFound, StaleEditError, ValidationError
+from orca_desk.services.security import BOOK, Actor
+
+MAX_MINUTES = 8 * 60
+LATE_CANCEL_WINDOW = timedelta(hours=24)
+PAST_GRACE = timedelta(hours=12)
+
+# Which status may follow which; "restore" (undo of cancel/no-show) goes through restore().
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "scheduled": frozenset({"confirmed", "arrived", "cancelled", "no_show"}),
+    "confirmed": frozenset({"scheduled", "arrived", "cancelled", "no_show"}),
+    "arrived": frozenset({"seated", "scheduled", "cancelled"}),
+    "seated": frozenset({"completed", "arrived"}),
+    "completed": frozenset({"seated"}),
+    "cancelled": frozenset(),
+    "no_show": frozenset(),
+}
+
+STATUS_LABELS = {"scheduled": "scheduled", "confirmed": "confirmed", "arrived": "arrived",
+                 "seated": "seated", "completed": "completed", "cancelled": "cancelled",
+                 "no_show": "no-show"}
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    patient_id: int
+    provider_id: int
+    chair_id: int
+    type_id: int
+    start: datetime
+    minutes: int | None = None  # None: the type's default duration
+    notes: str = ""
+    series_id: int | None = None
+
+
+def _snapshot(a: Appointment) -> dict[str, Any]:
+    return {"start": a.start_at.isoformat(), "end": a.end_at.isoformat(), "chair_id": a.chair_id,
+            "provider_id": a.provider_id, "status": a.status, "type_id": a.type_id}
+
+
+def _fmt(dt: datetime) -> str:
+    return dt.strftime("%H:%M")
+
+
+def check_conflicts(session: Session, *, patient_id: int, provider: Provider, chair_id: int,
+                    start: datetime, end: datetime, ignore_id: int | None = None) -> None:
+    """Raise ConflictError naming what collides: the chair, the patient or the provider's limit."""
+    overlap = (Appointment.start_at < end) & (Appointment.end_at > start) & \
+        Appointment.status.in_(ACTIVE_STATUSES)
+    if ignore_id is not None:
+        overlap = overlap & (Appointment.id != ignore_id)
+    rows = session.execute(
+        select(Appointment.id, Appointment.chair_id, Appointment.patient_id, Appointment.provider_id,
+               Appointment.start_at, Appointment.end_at, Patient.first_name, Patient.last_name)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(overlap, (Appointment.chair_id == chair_id) | (Appointment.patient_id == patient_id)
+               | (Appointment.provider_id == provider.id))
+    ).all()
+    for r in rows:
+        if r.chair_id == chair_id:
+            chair = session.get(Chair, chair_id)
+            raise ConflictError(
+                f"{chair.name if chair else 'The chair'} is taken {_fmt(r.start_at)}–{_fmt(r.end_at)} "
+                f"UTC by {r.first_name} {r.last_name}.")
+    for r in rows:
+        if r.patient_id == patient_id:
+            raise ConflictError(f"{r.first_name} {r.last_name} already has an appointment "
+                                f"{_fmt(r.start_at)}–{_fmt(r.end_at)} UTC.")
+    mine = [(r.start_at, r.end_at) for r in rows if r.provider_id == provider.id]
+    if len(mine) >= provider.max_concurrent and _peak(mine, start, end) >= provider.max_concurrent:
+        raise ConflictError(f"{provider.name} already sees {provider.max_concurrent} patient"
+                            f"{'s' if provider.max_concurrent != 1 else ''} at once then.")
+
+
+def _peak(intervals: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
+    """Most intervals active at once inside [start, end) (sweep line over the edges)."""
+    edges: list[tuple[datetime, int]] = []
+    for s, e in intervals:
+        s, e = max(s, start), min(e, end)
+        if s < e:
+            edges += [(s, 1), (e, -1)]
+    edges.sort(key=lambda x: (x[0], x[1]))  # ends sort before starts at the same instant
+    peak = level = 0
+    for _, d in edges:
+        level += d
+        peak = max(peak, level)
+    return peak
+
+
+def _lock_provider(session: Session, provider_id: int) -> Provider:
+    # On PostgreSQL the row lock serialises bookings per provider so the concurrency limit
+    # holds under racing desks; SQLite writers are already serialised by BEGIN IMMEDIATE.
+    provider = session.scalar(select(Provider).where(Provider.id == provider_id).with_for_update())
+    if provider is None or not provider.is_active:
+        raise NotFound(f"Provider #{provider_id} does not exist or is inactive.")
+    return provider
+
+
+def _flush(session: Session, what: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "ex_appointment" in str(exc.orig) or "exclusion" in str(exc.orig).lower():
+            raise ConflictError(f"Another desk just booked that {what}; the calendar will refresh.") \
+                from None
+        raise
+    except StaleDataError:
+        raise StaleEditError("Another desk changed this appointment a moment ago; "
+                             "reload it and try again.") from None
+
+
+def book_appointment(session: Session, actor: Actor, req: BookingRequest, *, now: datetime) -> Appointment:
+    actor.require(BOOK)
+    if req.start.tzinfo is None:
+        raise ValidationError("The start time has no time zone.", field="start")
+    patient = session.get(Patient, req.patient_id)
+    if patient is None or not patient.is_active:
+        raise NotFound(f"Patient #{req.patient_id} does not exist.")
+    chair = session.get(Chair, req.chair_id)
+    if chair is None or not chair.is_active:
+        raise NotFound(f"Chair #{req.chair_id} does not exist.")
+    atype = session.get(AppointmentType, req.type_id)
+    if atype is None or not atype.is_active:
+        raise NotFound(f"Appointment type #{req.type_id} does not exist.")
+    minutes = req.minutes if req.minutes is not None else atype.default_minutes
+    if minutes <= 0:
+        raise ValidationError("The appointment must last at least one minute.", field="minutes")
+    if minutes > MAX_MINUTES:
+        raise ValidationError(f"An appointment cannot last more than {MAX_MINUTES // 60} hours.",
+                              field="minutes")
+    if req.start < now - PAST_GRACE:
+        raise ValidationError("That time is in the past.", field="start")
+    provider = _lock_provider(session, req.provider_id)
+    end = req.start + timedelta(minutes=minutes)
+    check_conflicts(session, patient_id=patient.id, provider=provider, chair_id=chair.id,
+                    start=req.start, end=end)
+    appt = Appointment(clinic_id=patient.clinic_id, patient_id=patient.id, provider_id=provider.id,
+                       chair_id=chair.id, location_id=chair.location_id, type_id=atype.id,
+                       start_at=req.start, end_at=end, status="scheduled", confirmation="unconfirmed",
+                       notes=req.notes, series_id=req.series_id, created_at=now, updated_at=now)
+    session.add(appt)
+    _flush(session, "chair or patient time")
+    audit.record(session, actor, "book", "appointment", appt.id, now=now, after=_snapshot(appt))
+    return appt
+
+
+def _load(session: Session, appointment_id: int, expected_version: int | None) -> Appointment:
+    appt = session.get(Appointment, appointment_id)
+    if appt is None:
+        raise NotFound(f"Appointment #{appointment_id} does not exist.")
+    if expected_version is not None and appt.version != expected_version:
+        raise StaleEditError("Another desk changed this appointment a moment ago; "
+                             "reload it and try again.")
+    return appt
+
+
+def move_appointment(session: Session, actor: Actor, appointment_id: int, *, start: datetime,
+                     end: datetime | None = None, chair_id: int | None = None,
+                     provider_id: int | None = None, expected_version: int | None = None,
+                     now: datetime) -> Appointment:
+    """Move and/or resize; keeps the duration when ``end`` is not given."""
+    actor.require(BOOK)
+    appt = _load(session, appointment_id, expected_version)
+    if appt.status not in ("scheduled", "confirmed"):
+        raise ValidationError(f"A {STATUS_LABELS[appt.status]} appointment cannot be moved.")
+    if start.tzinfo is None:
+        raise ValidationError("The start time has no time zone.", field="start")
+    new_end = end if end is not None else start + (appt.end_at - appt.start_at)
+    if new_end <= start:
+        raise ValidationError("The appointment must end after it starts.", field="end")
+    if new_end - start > timedelta(minutes=MAX_MINUTES):
+        raise ValidationError(f"An appointment cannot last more than {MAX_MINUTES // 60} hours.")
+    if start < now - PAST_GRACE and start != appt.start_at:
+        raise ValidationError("That time is in the past.", field="start")
+    new_chair_id = chair_id if chair_id is not None else appt.chair_id
+    chair = session.get(Chair, new_chair_id)
+    if chair is None or not chair.is_active:
+        raise NotFound(f"Chair #{new_chair_id} does not exist.")
+    provider = _lock_provider(session, provider_id if provider_id is not None else appt.provider_id)
+    check_conflicts(session, patient_id=appt.patient_id, provider=provider, chair_id=chair.id,
+                    start=start, end=new_end, ignore_id=appt.id)
+    before = _snapshot(appt)
+    appt.start_at, appt.end_at = start, new_end
+    appt.chair_id, appt.location_id, appt.provider_id = chair.id, chair.location_id, provider.id
+    appt.updated_at = now
+    if before["start"] != appt.start_at.isoformat():
+        # A new time has not been confirmed by the family yet.
+        appt.confirmation = "unconfirmed"
+    _flush(session, "chair or patient time")
+    audit.record(session, actor, "move", "appointment", appt.id, now=now, before=before,
+                 after=_snapshot(appt))
+    return appt
+
+
+def cancel_appointment(session: Session, actor: Actor, appointment_id: int, *, reason: str,
+                       expected_version: int | None = None, now: datetime) -> Appointment:
+    actor.require(BOOK)
+    if not reason.strip():
+        raise ValidationError("Give a reason for the cancellation.", field="reason")
+    appt = _transition(session, actor, appointment_id, "cancelled", expected_version, now)
+    appt.cancel_reason = reason.strip()
+    appt.late_cancel = appt.start_at - now < LATE_CANCEL_WINDOW
+    _flush(session, "appointment")
+    return appt
+
+
+def mark_no_show(session: Session, actor: Actor, appointment_id: int, *,
+                 expected_version: int | None = None, now: datetime) -> Appointment:
+    actor.require(BOOK)
+    appt = _load(session, appointment_id, expected_version)
+    if appt.start_at > now:
+        raise ValidationError("An appointment that has not started yet cannot be a no-show.")
+    return _transition(session, actor, appointment_id, "no_show", expected_version, now)
+
+
+def set_status(session: Session, actor: Actor, appointment_id: int, status: str, *,
+               expected_version: int | None = None, now: datetime) -> Appointment:
+    actor.require(BOOK)
+    if status == "cancelled":
+        raise ValidationError("Use cancel, which asks for a reason.")
+    if status == "no_show":
+        return mark_no_show(session, actor, appointment_id, expected_version=expected_version, now=now)
+    return _transition(session, actor, appointment_id, status, expected_version, now)
+
+
+def _transition(session: Session, actor: Actor, appointment_id: int, status: str,
+                expected_version: int | None, now: datetime) -> Appointment:
+    if status not in TRANSITIONS:
+        raise ValidationError(f"Unknown status {status!r}.")
+    appt = _load(session, appointment_id, expected_version)
+    if status == appt.status:
+        return appt
+    if status not in TRANSITIONS[appt.status]:
+        raise ValidationError(f"A {STATUS_LABELS[appt.status]} appointment cannot become "
+                              f"{STATUS_LABELS[status]}.")
+    before = _snapshot(appt)
+    appt.status = status
+    if status == "confirmed":
+        appt.confirmation = "confirmed"
+    appt.updated_at = now
+    _flush(session, "appointment")
+    audit.record(session, actor, status, "appointment", appt.id, now=now, before=before,
+                 after=_snapshot(appt))
+    return appt
+
+
+def restore_appointment(session: Session, actor: Actor, appointment_id: int, *,
+                        expected_version: int | None = None, now: datetime) -> Appointment:
+    """Undo a cancellation or no-show, if the chair and patient are still free."""
+    actor.require(BOOK)
+    appt = _load(session, appointment_id, expected_version)
+    if appt.status not in ("cancelled", "no_show"):
+        raise ValidationError("Only a cancelled or no-show appointment can be restored.")
+    provider = _lock_provider(session, appt.provider_id)
+    check_conflicts(session, patient_id=appt.patient_id, provider=provider, chair_id=appt.chair_id,
+                    start=appt.start_at, end=appt.end_at, ignore_id=appt.id)
+    before = _snapshot(appt)
+    appt.status, appt.cancel_reason, appt.late_cancel, appt.updated_at = "scheduled", None, False, now
+    _flush(session, "chair or patient time")
+    audit.record(session, actor, "restore", "appointment", appt.id, now=now, before=before,
+                 after=_snapshot(appt))
+    return appt

@@ -1,0 +1,68 @@
+"""Load what a calendar day or week shows, as plain rows, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Appointment, AppointmentType, Patient, Provider
+
+
+@dataclass(frozen=True)
+class CalendarAppointment:
+    id: int
+    version: int
+    patient_id: int
+    patient_name: str
+    patient_initials: str
+    provider_id: int
+    provider_name: str
+    chair_id: int
+    location_id: int
+    type_id: int
+    type_name: str
+    colour: str
+    start: datetime  # UTC
+    end: datetime  # UTC
+    status: str
+    confirmation: str
+    series_id: int | None
+
+
+def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local calendar day starts and ends (23 or 25 h across DST)."""
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start, end
+
+
+def load_appointments(session: Session, location_ids: list[int], start: datetime, end: datetime,
+                      *, include_cancelled: bool = False) -> list[CalendarAppointment]:
+    """One query: every appointment overlapping [start, end) at the given locations."""
+    q = (
+        select(Appointment.id, Appointment.version, Appointment.patient_id, Patient.first_name,
+               Patient.last_name, Appointment.provider_id, Provider.name, Appointment.chair_id,
+               Appointment.location_id, Appointment.type_id, AppointmentType.name,
+               AppointmentType.colour, Appointment.start_at, Appointment.end_at, Appointment.status,
+               Appointment.confirmation, Appointment.series_id)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .join(Provider, Provider.id == Appointment.provider_id)
+        .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+        .where(Appointment.location_id.in_(location_ids), Appointment.start_at < end,
+               Appointment.end_at > start)
+        .order_by(Appointment.start_at, Appointment.chair_id)
+    )
+    if not include_cancelled:
+        q = q.where(Appointment.status.not_in(("cancelled", "no_show")))
+    out = []
+    for r in session.execute(q):
+        out.append(CalendarAppointment(
+            id=r[0], version=r[1], patient_id=r[2], patient_name=f"{r[3]} {r[4]}",
+            patient_initials=f"{r[3][:1]}.{r[4][:1]}.", provider_id=r[5], provider_name=r[6],
+            chair_id=r[7], location_id=r[8], type_id=r[9], type_name=r[10], colour=r[11],
+            start=r[12], end=r[13], status=r[14], confirmation=r[15], series_id=r[16]))
+    return out

@@ -1,0 +1,89 @@
+"""Read the clinic's reference data (locations, chairs, providers, types) as plain rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import AppointmentType, Chair, Clinic, Location, Provider
+
+
+@dataclass(frozen=True)
+class LocationRow:
+    id: int
+    name: str
+    timezone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class ChairRow:
+    id: int
+    location_id: int
+    name: str
+    room: str
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    id: int
+    name: str
+    role: str
+    colour: str
+    max_concurrent: int
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    id: int
+    name: str
+    colour: str
+    default_minutes: int
+    category: str
+
+
+@dataclass(frozen=True)
+class ClinicInfo:
+    id: int
+    name: str
+    phone: str
+    locations: tuple[LocationRow, ...]
+    chairs: tuple[ChairRow, ...]
+    providers: tuple[ProviderRow, ...]
+    types: tuple[TypeRow, ...]
+
+    def location(self, location_id: int) -> LocationRow:
+        return next(loc for loc in self.locations if loc.id == location_id)
+
+    def chairs_at(self, location_id: int) -> list[ChairRow]:
+        return [c for c in self.chairs if c.location_id == location_id]
+
+    def type_by_id(self, type_id: int) -> TypeRow:
+        return next(t for t in self.types if t.id == type_id)
+
+
+def load_clinic(session: Session) -> ClinicInfo | None:
+    """Everything the shell needs about the clinic, in five small queries."""
+    clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
+    if clinic is None:
+        return None
+    locations = tuple(LocationRow(*r) for r in session.execute(
+        select(Location.id, Location.name, Location.timezone).order_by(Location.id)))
+    chairs = tuple(ChairRow(*r) for r in session.execute(
+        select(Chair.id, Chair.location_id, Chair.name, Chair.room)
+        .where(Chair.is_active.is_(True)).order_by(Chair.location_id, Chair.sort_order, Chair.id)))
+    providers = tuple(ProviderRow(*r) for r in session.execute(
+        select(Provider.id, Provider.name, Provider.role, Provider.colour, Provider.max_concurrent)
+        .where(Provider.is_active.is_(True)).order_by(Provider.name)))
+    types = tuple(TypeRow(*r) for r in session.execute(
+        select(AppointmentType.id, AppointmentType.name, AppointmentType.colour,
+               AppointmentType.default_minutes, AppointmentType.category)
+        .where(AppointmentType.is_active.is_(True)).order_by(AppointmentType.name)))
+    return ClinicInfo(id=clinic.id, name=clinic.name, phone=clinic.phone, locations=locations,
+                      chairs=chairs, providers=providers, types=types)

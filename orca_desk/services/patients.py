@@ -1,0 +1,146 @@
+"""Create, edit and find patients and their responsible party."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import phonenumbers
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Patient
+from orca_desk.services import audit
+from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.security import BOOK, Actor
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CHANNELS = ("sms", "email", "phone")
+
+
+def normalise_phone(raw: str | None, *, region: str = "US", field: str = "phone") -> str | None:
+    """Return E.164 or None for empty input; refuse what is not a valid number."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"{raw!r} is not a phone number.", field=field) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(f"{raw!r} is not a valid phone number.", field=field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _email(raw: str | None, field: str) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    if not EMAIL_RE.match(raw.strip()):
+        raise ValidationError(f"{raw!r} is not an email address.", field=field)
+    return raw.strip().lower()
+
+
+@dataclass
+class PatientInput:
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = None
+    phone: str | None = None
+    email: str | None = None
+    preferred_channel: str = "sms"
+    guardian_name: str | None = None
+    guardian_relation: str | None = None
+    guardian_phone: str | None = None
+    guardian_email: str | None = None
+    sms_consent: bool = False
+    sms_consent_source: str | None = None
+    email_consent: bool = False
+    home_location_id: int | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: int
+    name: str
+    date_of_birth: date | None
+    contact_phone: str | None
+    guardian_name: str | None
+
+
+def create_patient(session: Session, actor: Actor, clinic_id: int, data: PatientInput, *,
+                   now: datetime, region: str = "US") -> Patient:
+    actor.require(BOOK)
+    first, last = data.first_name.strip(), data.last_name.strip()
+    if not first:
+        raise ValidationError("First name is required.", field="first_name")
+    if not last:
+        raise ValidationError("Last name is required.", field="last_name")
+    if data.date_of_birth and data.date_of_birth > now.date():
+        raise ValidationError("Date of birth is in the future.", field="date_of_birth")
+    if data.preferred_channel not in CHANNELS:
+        raise ValidationError(f"Preferred channel must be one of {', '.join(CHANNELS)}.",
+                              field="preferred_channel")
+    phone = normalise_phone(data.phone, region=region)
+    guardian_phone = normalise_phone(data.guardian_phone, region=region, field="guardian_phone")
+    email = _email(data.email, "email")
+    guardian_email = _email(data.guardian_email, "guardian_email")
+    if data.sms_consent and not (data.sms_consent_source or "").strip():
+        raise ValidationError("Say how SMS consent was given (e.g. 'phone call', 'form').",
+                              field="sms_consent_source")
+    contact_phone = guardian_phone or phone
+    contact_email = guardian_email or email
+    if data.sms_consent and contact_phone is None:
+        raise ValidationError("SMS consent needs a phone number to text.", field="phone")
+    patient = Patient(
+        clinic_id=clinic_id, first_name=first, last_name=last, date_of_birth=data.date_of_birth,
+        phone=phone, email=email, preferred_channel=data.preferred_channel,
+        guardian_name=(data.guardian_name or "").strip() or None,
+        guardian_relation=data.guardian_relation, guardian_phone=guardian_phone,
+        guardian_email=guardian_email, contact_phone=contact_phone, contact_email=contact_email,
+        sms_consent=data.sms_consent, sms_consent_at=now if data.sms_consent else None,
+        sms_consent_source=data.sms_consent_source if data.sms_consent else None,
+        email_consent=data.email_consent, email_consent_at=now if data.email_consent else None,
+        home_location_id=data.home_location_id, timezone=data.timezone,
+    )
+    session.add(patient)
+    session.flush()
+    audit.record(session, actor, "create", "patient", patient.id, now=now,
+                 after={"name": patient.display_name})
+    return patient
+
+
+def get_patient(session: Session, patient_id: int) -> Patient:
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise NotFound(f"Patient #{patient_id} does not exist.")
+    return patient
+
+
+def search_patients(session: Session, text: str, *, limit: int = 50) -> list[PatientRow]:
+    """Find patients by "last, first", "first last", a name prefix or phone digits."""
+    text = text.strip()
+    if not text:
+        return []
+    query = select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
+                   Patient.contact_phone, Patient.guardian_name).where(Patient.is_active.is_(True))
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
+        query = query.where(or_(Patient.contact_phone.contains(digits), Patient.phone.contains(digits)))
+    else:
+        parts = [p for p in re.split(r"[,\s]+", text) if p]
+        if "," in text and len(parts) >= 2:
+            last, first = parts[0], parts[1]
+            query = query.where(Patient.last_name.ilike(f"{last}%"), Patient.first_name.ilike(f"{first}%"))
+        elif len(parts) >= 2:
+            a, b = parts[0], parts[-1]
+            query = query.where(or_(
+                (Patient.first_name.ilike(f"{a}%")) & (Patient.last_name.ilike(f"{b}%")),
+                (Patient.last_name.ilike(f"{a}%")) & (Patient.first_name.ilike(f"{b}%")),
+            ))
+        else:
+            query = query.where(or_(Patient.last_name.ilike(f"{text}%"),
+                                    Patient.first_name.ilike(f"{text}%")))
+    query = query.order_by(Patient.last_name, Patient.first_name).limit(limit)
+    return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
+                       guardian_name=r[5]) for r in session.execute(query)]

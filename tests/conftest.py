@@ -1,0 +1,94 @@
+"""Shared fixtures: databases (migrated SQLite per test, real PostgreSQL when configured), clock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from orca_desk.db import Database  # noqa: E402
+from orca_desk.migrate import upgrade  # noqa: E402
+from orca_desk.services.clock import FrozenClock  # noqa: E402
+from orca_desk.services.security import ROLE_PERMISSIONS, Actor  # noqa: E402
+
+PG_URL_ENV = "ORCA_DESK_TEST_PG_URL"
+# A Tuesday morning in term time, New York: 2026-03-03 14:00 UTC = 09:00 EST.
+NOW = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the Alembic migrations once; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def db(migrated_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "orca.sqlite3"
+    shutil.copy(migrated_template, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need a server: set {PG_URL_ENV}="
+                    "postgresql+psycopg://USER:PASS@127.0.0.1/DB (.ci/run does this)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_migrated(pg_url: str) -> str:
+    database = Database(pg_url)
+    with database.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(database)
+    database.dispose()
+    return pg_url
+
+
+@pytest.fixture
+def pg_db(pg_migrated: str) -> Iterator[Database]:
+    database = Database(pg_migrated)
+    with database.engine.begin() as conn:
+        tables = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+            "AND tablename <> 'alembic_version'")).scalars().all()
+        if tables:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def manager() -> Actor:
+    return Actor(username="manager", role="manager", user_id=None, display_name="Manager",
+                 permissions=ROLE_PERMISSIONS["manager"])
+
+
+@pytest.fixture
+def receptionist() -> Actor:
+    return Actor(username="maria", role="receptionist", user_id=None, display_name="Maria",
+                 permissions=ROLE_PERMISSIONS["receptionist"])

@@ -1,0 +1,41 @@
+"""Tiny builders for test data: a clinic with chairs, providers, types and patients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from orca_desk.models import AppointmentType, Chair, Clinic, Location, Patient, Provider
+
+
+@dataclass
+class World:
+    clinic: Clinic
+    location: Location
+    chairs: list[Chair]
+    ortho: Provider
+    hygienist: Provider
+    adjustment: AppointmentType
+    bonding: AppointmentType
+    patients: list[Patient]
+
+
+def make_world(session: Session, *, chairs: int = 3, patients: int = 4,
+               zone: str = "America/New_York") -> World:
+    clinic = Clinic(name="Test Ortho", phone="+16175550100", email="t@example.com")
+    session.add(clinic)
+    session.flush()
+    loc = Location(clinic_id=clinic.id, name="Northside", timezone=zone)
+    session.add(loc)
+    session.flush()
+    chair_rows = [Chair(location_id=loc.id, name=f"Chair {i + 1}", sort_order=i) for i in range(chairs)]
+    ortho = Provider(clinic_id=clinic.id, name="Dr. Chen", role="orthodontist", max_concurrent=2)
+    hyg = Provider(clinic_id=clinic.id, name="Priya Shah", role="hygienist", max_concurrent=1)
+    adj = AppointmentType(clinic_id=clinic.id, name="Adjustment", colour="#42a5f5", default_minutes=20)
+    bond = AppointmentType(clinic_id=clinic.id, name="Bonding", colour="#e53935", default_minutes=90)
+    pats = [Patient(clinic_id=clinic.id, first_name=f"Kid{i}", last_name="Smith",
+                    contact_phone=f"+1617555{1000 + i}", sms_consent=True) for i in range(patients)]
+    session.add_all([*chair_rows, ortho, hyg, adj, bond, *pats])
+    session.flush()
+    return World(clinic, loc, chair_rows, ortho, hyg, adj, bond, pats)
