@@ -1,0 +1,169 @@
+"""HMAC-signed, expiring patient-link tokens that carry no patient data."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+import secrets
+import struct
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from orca_desk.services.errors import OrcaError, ValidationError
+
+# Layout before base64: version | purpose length | purpose | subject id (u64) |
+# expiry in Unix seconds (u32, good until 2106) | nonce (ASCII) | MAC.
+# Binary rather than text keeps the link short, which matters inside a 160-character SMS.
+TOKEN_VERSION = 1
+MAC_BYTES = 16  # HMAC-SHA256 truncated to 128 bits, as RFC 2104 §5 allows
+MIN_SECRET_BYTES = 16
+MAX_TOKEN_CHARS = 256
+_DOMAIN = b"orca-desk/link-token\x00"  # keeps these MACs distinct from any other use of the key
+_HEADER = struct.Struct(">QI")
+_PURPOSE_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_NONCE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class TokenError(OrcaError):
+    """A patient link cannot be used; ``str(e)`` says why."""
+
+
+class TokenInvalid(TokenError):
+    """Malformed, altered, signed with another key, or meant for another purpose."""
+
+
+class TokenExpired(TokenError):
+    """Genuine but past its expiry; ``claims`` says which link it was."""
+
+    def __init__(self, message: str, claims: TokenClaims) -> None:
+        super().__init__(message)
+        self.claims = claims
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a verified token says. ``nonce`` is what the database stores to make it single-use."""
+
+    purpose: str
+    subject_id: int
+    expires_at: datetime
+    nonce: str
+
+
+def _check_secret(secret: bytes) -> None:
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ValidationError(
+            f"The link-signing secret must be at least {MIN_SECRET_BYTES} bytes.", field="secret"
+        )
+
+
+def _mac(secret: bytes, body: bytes) -> bytes:
+    return hmac.new(secret, _DOMAIN + body, hashlib.sha256).digest()[:MAC_BYTES]
+
+
+def _b64encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def make_token(
+    secret: bytes,
+    purpose: str,
+    subject_id: int,
+    expires_at: datetime,
+    nonce: str | None = None,
+) -> str:
+    """A URL-safe token for ``purpose`` (e.g. ``"confirm"``) about record ``subject_id``.
+
+    The nonce defaults to 72 random bits; pass one only to make tests deterministic.
+    """
+    _check_secret(secret)
+    if not _PURPOSE_RE.fullmatch(purpose):
+        raise ValidationError(
+            "A token purpose is 1–32 lowercase letters, digits or underscores.", field="purpose"
+        )
+    if not 0 <= subject_id < 2**64:
+        raise ValidationError(
+            "subject_id must be a non-negative 64-bit integer.", field="subject_id"
+        )
+    if expires_at.tzinfo is None or expires_at.utcoffset() is None:
+        raise ValidationError("expires_at must be timezone-aware.", field="expires_at")
+    expiry = int(expires_at.timestamp())  # truncating only ever expires a link sooner
+    if not 0 <= expiry < 2**32:
+        raise ValidationError("expires_at is out of range.", field="expires_at")
+    if nonce is None:
+        nonce = secrets.token_urlsafe(9)
+    elif not _NONCE_RE.fullmatch(nonce):
+        raise ValidationError(
+            "A nonce is 1–64 URL-safe characters (letters, digits, '-' or '_').", field="nonce"
+        )
+    purpose_bytes = purpose.encode("ascii")
+    body = (
+        bytes([TOKEN_VERSION, len(purpose_bytes)])
+        + purpose_bytes
+        + _HEADER.pack(subject_id, expiry)
+        + nonce.encode("ascii")
+    )
+    return _b64encode(body + _mac(secret, body))
+
+
+def _decode(token: str) -> bytes:
+    if not token or len(token) > MAX_TOKEN_CHARS or not _TOKEN_RE.fullmatch(token):
+        raise TokenInvalid("This link is damaged: the token is not URL-safe base64.")
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise TokenInvalid("This link is damaged: the token is not URL-safe base64.") from exc
+    # Base64 lets several strings decode to the same bytes; accept only the one we issue.
+    if _b64encode(raw) != token:
+        raise TokenInvalid("This link is damaged: the token is not in canonical form.")
+    return raw
+
+
+def verify_token(secret: bytes, token: str, purpose: str, now: datetime) -> TokenClaims:
+    """Check signature, purpose and expiry; return the claims or raise a ``TokenError``.
+
+    Raises ``TokenInvalid`` for malformed, altered or foreign tokens and for a token made
+    for a different purpose, and ``TokenExpired`` when ``now`` is at or past the expiry.
+    Single use is not checked here: the caller records ``claims.nonce`` in the database.
+    """
+    _check_secret(secret)
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValidationError("now must be timezone-aware.", field="now")
+    raw = _decode(token)
+    if len(raw) < 2 + _HEADER.size + 1 + MAC_BYTES:
+        raise TokenInvalid("This link is damaged: the token is too short.")
+    body, mac = raw[:-MAC_BYTES], raw[-MAC_BYTES:]
+    # Authenticate before interpreting any field, and compare in constant time.
+    if not hmac.compare_digest(mac, _mac(secret, body)):
+        raise TokenInvalid("This link was altered or was not issued by this clinic.")
+    if body[0] != TOKEN_VERSION:
+        raise TokenInvalid(f"This link uses an unsupported token version ({body[0]}).")
+    plen = body[1]
+    header_end = 2 + plen + _HEADER.size
+    if len(body) <= header_end:
+        raise TokenInvalid("This link is damaged: the token is truncated.")
+    try:
+        token_purpose = body[2 : 2 + plen].decode("ascii")
+        subject_id, expiry = _HEADER.unpack(body[2 + plen : header_end])
+        nonce = body[header_end:].decode("ascii")
+    except (UnicodeDecodeError, struct.error) as exc:
+        raise TokenInvalid("This link is damaged: the token fields are unreadable.") from exc
+    if not _PURPOSE_RE.fullmatch(token_purpose) or not _NONCE_RE.fullmatch(nonce):
+        raise TokenInvalid("This link is damaged: the token fields are unreadable.")
+    if token_purpose != purpose:
+        raise TokenInvalid(
+            f"This link is for {token_purpose!r}, not {purpose!r}; it cannot be used here."
+        )
+    claims = TokenClaims(
+        purpose=token_purpose,
+        subject_id=subject_id,
+        expires_at=datetime.fromtimestamp(expiry, UTC),
+        nonce=nonce,
+    )
+    if now.astimezone(UTC) >= claims.expires_at:
+        raise TokenExpired(f"This link expired at {claims.expires_at:%Y-%m-%d %H:%M} UTC.", claims)
+    return claims

@@ -1,0 +1,201 @@
+"""Tests for HMAC-signed patient-link tokens."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.link_tokens import (
+    MAC_BYTES,
+    TokenClaims,
+    TokenError,
+    TokenExpired,
+    TokenInvalid,
+    make_token,
+    verify_token,
+)
+
+SECRET = b"k" * 32
+OTHER_SECRET = b"q" * 32
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+EXPIRES = NOW + timedelta(hours=2)
+
+
+def _raw(token: str) -> bytes:
+    return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+
+def _enc(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_round_trip() -> None:
+    token = make_token(SECRET, "confirm", 4821, EXPIRES, nonce="n0nce-1")
+    claims = verify_token(SECRET, token, "confirm", NOW)
+    assert claims == TokenClaims("confirm", 4821, EXPIRES, "n0nce-1")
+    assert claims.expires_at.tzinfo is UTC
+
+
+def test_token_is_compact_url_safe_and_carries_no_names() -> None:
+    token = make_token(SECRET, "waitlist_offer", 2**40, EXPIRES)
+    assert len(token) <= 80
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    # The payload holds only purpose, id, expiry and nonce (readable, but nothing personal).
+    assert b"waitlist_offer" in _raw(token)
+
+
+def test_default_nonces_are_unique() -> None:
+    tokens = {make_token(SECRET, "confirm", 1, EXPIRES) for _ in range(200)}
+    nonces = {verify_token(SECRET, t, "confirm", NOW).nonce for t in tokens}
+    assert len(tokens) == len(nonces) == 200
+
+
+def test_expiry_is_exclusive() -> None:
+    token = make_token(SECRET, "confirm", 7, EXPIRES)
+    verify_token(SECRET, token, "confirm", EXPIRES - timedelta(seconds=1))
+    with pytest.raises(TokenExpired) as err:
+        verify_token(SECRET, token, "confirm", EXPIRES)
+    assert "expired at 2026-03-03 11:00 UTC" in str(err.value)
+    assert err.value.claims.subject_id == 7
+
+
+def test_expiry_is_compared_as_an_instant() -> None:
+    token = make_token(SECRET, "confirm", 7, EXPIRES)
+    sydney_now = (EXPIRES - timedelta(minutes=1)).astimezone(ZoneInfo("Australia/Sydney"))
+    assert verify_token(SECRET, token, "confirm", sydney_now).subject_id == 7
+
+
+def test_wrong_purpose() -> None:
+    token = make_token(SECRET, "confirm", 7, EXPIRES)
+    with pytest.raises(TokenInvalid, match="for 'confirm', not 'waitlist_offer'"):
+        verify_token(SECRET, token, "waitlist_offer", NOW)
+
+
+def test_wrong_purpose_is_reported_before_expiry() -> None:
+    token = make_token(SECRET, "confirm", 7, EXPIRES)
+    with pytest.raises(TokenInvalid):
+        verify_token(SECRET, token, "booking", EXPIRES + timedelta(days=1))
+
+
+def test_other_secret() -> None:
+    token = make_token(SECRET, "confirm", 7, EXPIRES)
+    with pytest.raises(TokenInvalid, match="altered or was not issued"):
+        verify_token(OTHER_SECRET, token, "confirm", NOW)
+
+
+def test_every_flipped_bit_is_rejected() -> None:
+    raw = _raw(make_token(SECRET, "confirm", 7, EXPIRES, nonce="abc"))
+    for i in range(len(raw)):
+        for bit in range(8):
+            tampered = bytearray(raw)
+            tampered[i] ^= 1 << bit
+            with pytest.raises(TokenInvalid):
+                verify_token(SECRET, _enc(bytes(tampered)), "confirm", NOW)
+
+
+def test_extending_the_expiry_is_detected() -> None:
+    raw = _raw(make_token(SECRET, "confirm", 7, EXPIRES, nonce="abc"))
+    body, mac = raw[:-MAC_BYTES], raw[-MAC_BYTES:]
+    # Layout: version, purpose length, purpose, u64 id, u32 expiry, nonce.
+    expiry_at = 2 + len("confirm") + 8
+    later = int((EXPIRES + timedelta(days=30)).timestamp()).to_bytes(4, "big")
+    forged = body[:expiry_at] + later + body[expiry_at + 4 :] + mac
+    with pytest.raises(TokenInvalid):
+        verify_token(SECRET, _enc(forged), "confirm", NOW)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "not a token",
+        "abc$def",
+        "A",
+        "AAAA",
+        "x" * 300,
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ],
+)
+def test_malformed(token: str) -> None:
+    with pytest.raises(TokenInvalid):
+        verify_token(SECRET, token, "confirm", NOW)
+
+
+def test_truncated_and_extended_tokens() -> None:
+    token = make_token(SECRET, "confirm", 7, EXPIRES)
+    for bad in (token[:-1], token[:-4], token[4:], token + "A", token + "AAAA"):
+        with pytest.raises(TokenInvalid):
+            verify_token(SECRET, bad, "confirm", NOW)
+
+
+def test_non_canonical_base64_is_rejected() -> None:
+    token = make_token(SECRET, "confirm", 7, EXPIRES, nonce="abc")
+    # A token whose length leaves spare bits in its last character decodes the same
+    # bytes with those bits set; only the issued spelling is accepted.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    assert len(token) % 4 != 0
+    variants = [token[:-1] + c for c in alphabet if c != token[-1]]
+    same_bytes = [v for v in variants if _raw(v) == _raw(token)]
+    assert same_bytes
+    for v in same_bytes:
+        with pytest.raises(TokenInvalid, match="canonical"):
+            verify_token(SECRET, v, "confirm", NOW)
+
+
+def test_errors_are_orca_errors_with_readable_messages() -> None:
+    assert issubclass(TokenExpired, TokenError) and issubclass(TokenInvalid, TokenError)
+    assert issubclass(TokenError, OrcaError)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"secret": b"short"}, "secret"),
+        ({"purpose": "Confirm"}, "purpose"),
+        ({"purpose": ""}, "purpose"),
+        ({"purpose": "a|b"}, "purpose"),
+        ({"subject_id": -1}, "subject_id"),
+        ({"subject_id": 2**64}, "subject_id"),
+        ({"expires_at": datetime(2026, 3, 3, 11)}, "expires_at"),
+        ({"expires_at": datetime(2200, 1, 1, tzinfo=UTC)}, "expires_at"),
+        ({"nonce": ""}, "nonce"),
+        ({"nonce": "has space"}, "nonce"),
+        ({"nonce": "n" * 65}, "nonce"),
+    ],
+)
+def test_make_token_validates_input(kwargs: dict[str, object], field: str) -> None:
+    args: dict[str, object] = {
+        "secret": SECRET,
+        "purpose": "confirm",
+        "subject_id": 1,
+        "expires_at": EXPIRES,
+    }
+    args.update(kwargs)
+    with pytest.raises(ValidationError) as err:
+        make_token(**args)  # type: ignore[arg-type]
+    assert err.value.field == field
+
+
+def test_verify_needs_aware_now() -> None:
+    token = make_token(SECRET, "confirm", 1, EXPIRES)
+    with pytest.raises(ValidationError):
+        verify_token(SECRET, token, "confirm", datetime(2026, 3, 3, 9))
+
+
+@given(
+    purpose=st.from_regex(r"[a-z][a-z0-9_]{0,31}", fullmatch=True),
+    subject_id=st.integers(0, 2**64 - 1),
+    seconds=st.integers(1, 10 * 365 * 86400),
+    nonce=st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True),
+)
+def test_round_trip_property(purpose: str, subject_id: int, seconds: int, nonce: str) -> None:
+    expires = NOW + timedelta(seconds=seconds)
+    token = make_token(SECRET, purpose, subject_id, expires, nonce=nonce)
+    claims = verify_token(SECRET, token, purpose, NOW)
+    assert claims == TokenClaims(purpose, subject_id, expires, nonce)
