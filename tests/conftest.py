@@ -13,10 +13,10 @@ from sqlalchemy import text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from orca_desk.db import Database  # noqa: E402
-from orca_desk.migrate import upgrade  # noqa: E402
-from orca_desk.services.clock import FrozenClock  # noqa: E402
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor  # noqa: E402
+from orca_desk.db import Database
+from orca_desk.migrate import upgrade
+from orca_desk.services.clock import FrozenClock
+from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 
 PG_URL_ENV = "ORCA_DESK_TEST_PG_URL"
 # A Tuesday morning in term time, New York: 2026-03-03 14:00 UTC = 09:00 EST.
@@ -47,6 +47,8 @@ def db(migrated_template: Path, tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def pg_url() -> str:
     url = os.environ.get(PG_URL_ENV)
+    if not url and os.environ.get("ORCA_DESK_REQUIRE_PG"):
+        pytest.fail(f"ORCA_DESK_REQUIRE_PG is set but {PG_URL_ENV} is not")
     if not url:
         pytest.skip(f"PostgreSQL tests need a server: set {PG_URL_ENV}="
                     "postgresql+psycopg://USER:PASS@127.0.0.1/DB (.ci/run does this)")

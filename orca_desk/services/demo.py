@@ -46,7 +46,7 @@ class DemoSize:
 
 SIZES = {
     "small": DemoSize("small", 0, None, None, 300, 28, 42, 40),
-    "large": DemoSize("large", 1, 20, 40, 20_000, 784, 91, 10_000),
+    "large": DemoSize("large", 1, 20, 40, 20_000, 852, 112, 10_000),
 }
 
 DAY_START, DAY_END, LUNCH = 8 * 60, 17 * 60, (12 * 60, 13 * 60)
@@ -188,7 +188,8 @@ def _insert_patients(session: Session, clinic_id: int, count: int, d: dict[str, 
         last = rng.choice(d["last_names"])
         guardian = f"{rng.choice(d['guardian_first_names'])} {last}"
         phone = f"+1{rng.choice(AREA_CODES)}555{rng.randrange(10_000):04d}"
-        email = f"{guardian.split()[0].lower()}.{last.lower().replace(chr(39), '')}{rng.randrange(100)}@example.com"
+        handle = f"{guardian.split()[0]}.{last}".lower().replace("'", "")
+        email = f"{handle}{rng.randrange(100)}@example.com"
         consent = rng.random() < 0.88
         home = rng.choice(location_ids)
         # Families: siblings share the parent's phone, the reason budgets are per number.
@@ -235,7 +236,7 @@ def _insert_appointments(session: Session, spec: DemoSize, rng: random.Random, n
         if day.weekday() >= 5:
             continue
         # How full the book is: the past was busy, the far future is still filling up.
-        fill = 0.9 if offset < 0 else max(0.35, 0.92 - 0.55 * offset / max(spec.days_ahead, 1))
+        fill = 0.9 if offset < 0 else max(0.5, 0.92 - 0.4 * offset / max(spec.days_ahead, 1))
         cursor = rng.randrange(n_pat)
         for loc, chairs in zip(locations, chairs_by_loc, strict=True):
             zone = ZoneInfo(loc.timezone)
@@ -247,10 +248,7 @@ def _insert_appointments(session: Session, spec: DemoSize, rng: random.Random, n
                 allowed = ROLE_TYPES.get(provider.role)
                 t = DAY_START + rng.choice((0, 0, 10, 20))
                 while t < DAY_END:
-                    if allowed:
-                        atype = by_name[rng.choice(allowed)]
-                    else:
-                        atype = rng.choices(all_types, weights)[0]
+                    atype = by_name[rng.choice(allowed)] if allowed else rng.choices(all_types, weights)[0]
                     dur = atype.default_minutes
                     if t < LUNCH[1] and t + dur > LUNCH[0]:
                         t = LUNCH[1]
@@ -295,7 +293,8 @@ def _insert_waitlist(session: Session, count: int, rng: random.Random, now: date
                      patient_ids: list[int], types: list[tuple[AppointmentType, int]],
                      providers: list[Provider], locations: list[Location]) -> None:
     short = [t for t, _ in types if t.name in ("Adjustment", "Retainer check", "Records", "Consult")]
-    windows = ([[15 * 60, 18 * 60]], [[8 * 60, 12 * 60]], [], [[13 * 60, 17 * 60]])
+    windows: tuple[list[list[int]], ...] = ([[15 * 60, 18 * 60]], [[8 * 60, 12 * 60]], [],
+                                            [[13 * 60, 17 * 60]])
     rows = []
     for k in range(count):
         t = rng.choice(short)

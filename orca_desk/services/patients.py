@@ -144,3 +144,28 @@ def search_patients(session: Session, text: str, *, limit: int = 50) -> list[Pat
     query = query.order_by(Patient.last_name, Patient.first_name).limit(limit)
     return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
                        guardian_name=r[5]) for r in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    appointment_id: int
+    start: datetime
+    location_name: str
+    timezone: str
+    type_name: str
+    provider_name: str
+    status: str
+
+
+def upcoming_visits(session: Session, patient_id: int, *, now: datetime, limit: int = 10) -> list[VisitRow]:
+    from orca_desk.models import Appointment, AppointmentType, Location, Provider
+
+    q = (select(Appointment.id, Appointment.start_at, Location.name, Location.timezone,
+                AppointmentType.name, Provider.name, Appointment.status)
+         .join(Location, Location.id == Appointment.location_id)
+         .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+         .join(Provider, Provider.id == Appointment.provider_id)
+         .where(Appointment.patient_id == patient_id, Appointment.end_at > now,
+                Appointment.status.in_(("scheduled", "confirmed", "arrived", "seated")))
+         .order_by(Appointment.start_at).limit(limit))
+    return [VisitRow(*r) for r in session.execute(q)]

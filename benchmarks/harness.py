@@ -1,0 +1,86 @@
+"""Shared benchmark plumbing: the cached large demo database, timing, query counting, rows."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import event
+
+from orca_desk.db import Database
+from orca_desk.migrate import upgrade
+from orca_desk.services.demo import load_demo
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+# The large demo is generated around a fixed instant so every run measures the same data.
+ANCHOR = datetime(2026, 11, 17, 14, 0, tzinfo=UTC)  # a Tuesday
+
+
+@dataclass
+class Row:
+    name: str
+    target: str
+    measured: str
+    ok: bool | None  # None: informative, no target
+
+
+@dataclass
+class BenchContext:
+    db: Database
+    url: str
+    load_seconds: float | None  # None when the cached database was reused
+
+
+def large_database(force: bool = False) -> BenchContext:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / "large.sqlite3"
+    if force or not (CACHE / "large.ok").exists():
+        for p in CACHE.glob("large.sqlite3*"):
+            p.unlink()
+        (CACHE / "large.ok").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+        db = Database(url)
+        upgrade(db)
+        started = time.perf_counter()
+        with db.write() as session:
+            load_demo(session, "large", seed=7, now=ANCHOR)
+        seconds = time.perf_counter() - started
+        (CACHE / "large.ok").write_text(f"{seconds:.2f}\n")
+        return BenchContext(db, url, seconds)
+    url = f"sqlite:///{path}"
+    return BenchContext(Database(url), url, None)
+
+
+def median_seconds(fn: Callable[[], object], *, repeat: int = 15, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+@contextmanager
+def count_queries(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if not statement.startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"

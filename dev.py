@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Developer entry point that needs only Python 3.11+: creates .venv, installs, then runs a task.
+
+    python3 dev.py app     open Orca Desk on a local SQLite database with the demo clinic
+    python3 dev.py test    run the whole test suite (Qt offscreen)
+    python3 dev.py lint    ruff, mypy and the import-linter contracts
+    python3 dev.py bench   run the benchmarks and print a table
+Any further arguments are passed on (e.g. `python3 dev.py test -k booking`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".orca-desk-installed"
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Orca Desk needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PY.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not PY.exists():
+        print("creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("installing Orca Desk and its dependencies into .venv …", flush=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> int:
+    return subprocess.call(args, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"app", "test", "lint", "bench"}:
+        print(__doc__)
+        return 2
+    task, rest = argv[0], argv[1:]
+    ensure_venv()
+    if task == "app":
+        return run([str(PY), "-m", "orca_desk", "--demo", *rest])
+    if task == "test":
+        return run([str(PY), "-m", "pytest", *rest], {"QT_QPA_PLATFORM": "offscreen"})
+    if task == "lint":
+        codes = [run([str(BIN / "ruff"), "check", "orca_desk", "tests", "benchmarks"]),
+                 run([str(BIN / "mypy")]),
+                 run([str(BIN / "lint-imports"), "--no-cache"])]
+        return max(codes)
+    return run([str(PY), "-m", "benchmarks", *rest], {"QT_QPA_PLATFORM": "offscreen"})
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

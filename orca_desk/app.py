@@ -1,0 +1,109 @@
+"""Composition root of the GUI: settings, database, sign-in, main window (or a screenshot)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+from orca_desk.config import Settings
+from orca_desk.db import Database
+from orca_desk.migrate import needs_upgrade, upgrade
+from orca_desk.services.clinic import load_clinic
+from orca_desk.services.clock import SystemClock
+from orca_desk.services.demo import is_empty, load_demo
+from orca_desk.services.errors import ValidationError
+from orca_desk.services.security import Actor, actor_for
+
+if TYPE_CHECKING:
+    from orca_desk.ui.screen import ScreenSpec
+
+SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support (view only)")
+
+
+def prepare_database(url: str, *, demo: bool) -> Database:
+    db = Database(url)
+    if needs_upgrade(db):
+        if not db.is_sqlite:
+            raise ValidationError("The shared database schema is out of date: ask whoever runs it "
+                                  "to run 'orca-desk db upgrade'.")
+        upgrade(db)  # a local file upgrades itself
+    if demo:
+        with db.write() as session:
+            if is_empty(session):
+                load_demo(session, "small", now=SystemClock().now())
+    return db
+
+
+def demo_manager(db: Database) -> Actor:
+    from sqlalchemy import select
+
+    from orca_desk.models import StaffUser
+
+    with db.read() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.role == "manager").limit(1))
+        if user is None:
+            raise ValidationError("This database has no manager account to sign in with --demo.")
+        return actor_for(user)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from orca_desk.ui.context import AppContext
+    from orca_desk.ui.login_dialog import LoginDialog
+    from orca_desk.ui.main_window import MainWindow
+    from orca_desk.ui.theme import apply_theme
+
+    settings = Settings.resolve(getattr(args, "database_url", None))
+    if args.date:
+        try:
+            shown_date: date | None = date.fromisoformat(args.date)
+        except ValueError:
+            raise ValidationError(f"--date {args.date!r} is not a date in the form YYYY-MM-DD.") from None
+    else:
+        shown_date = None
+    QCoreApplication.setOrganizationName("OrcaDesk")
+    QCoreApplication.setApplicationName("Orca Desk")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    db = prepare_database(settings.database_url, demo=args.demo)
+    with db.read() as session:
+        clinic = load_clinic(session)
+    if clinic is None:
+        raise ValidationError("This database has no clinic yet: start with --demo, or load one with "
+                              "'orca-desk demo'.")
+    if args.demo:
+        actor = demo_manager(db)
+    elif args.screenshot:
+        actor = SUPPORT_VIEWER
+    else:
+        login = LoginDialog(db, clinic.name)
+        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+            return 0
+        actor = login.actor
+    ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic)
+    window = MainWindow(ctx, default_screens(), database_label=_describe(db))
+    if args.screenshot:
+        return window.save_screenshot(args.screenshot, view=args.view, day=shown_date)
+    if shown_date:
+        window.go_to_date(shown_date)
+    window.show()
+    return app.exec()
+
+
+def default_screens() -> list[ScreenSpec]:
+    """Every screen of the app, in navigation order (views are wired here, not in ui/)."""
+    from orca_desk.ui.screen import ScreenSpec
+    from orca_desk.views.calendar.day_view import DayViewScreen
+
+    return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen)]
+
+
+def _describe(db: Database) -> str:
+    if db.is_sqlite:
+        return f"Local database: {db.url.database}"
+    return f"Shared database: {db.url.host}/{db.url.database}"

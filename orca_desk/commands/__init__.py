@@ -1,0 +1,7 @@
+"""Command-line subcommands; each module exposes ``register(subparsers, common)``."""
+
+# Order is the order shown in --help. A feature adds its module here.
+COMMAND_MODULES = [
+    "orca_desk.commands.db_cmd",
+    "orca_desk.commands.demo_cmd",
+]

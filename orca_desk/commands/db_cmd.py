@@ -1,0 +1,31 @@
+"""``orca-desk db upgrade``: bring the schema to the newest migration."""
+
+from __future__ import annotations
+
+import argparse
+
+from orca_desk.commands.common import open_database
+from orca_desk.migrate import current_revision, head_revision, upgrade
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("db", parents=[common], help="database maintenance")
+    dbsub = p.add_subparsers(dest="db_command", required=True)
+    up = dbsub.add_parser("upgrade", parents=[common], help="apply the Alembic migrations")
+    up.set_defaults(func=_upgrade)
+    cur = dbsub.add_parser("current", parents=[common], help="show the schema revision")
+    cur.set_defaults(func=_current)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    db = open_database(args, require_current=False)
+    before = current_revision(db)
+    upgrade(db)
+    print(f"database at revision {head_revision()} (was {before or 'empty'})")
+    return 0
+
+
+def _current(args: argparse.Namespace) -> int:
+    db = open_database(args, require_current=False)
+    print(f"current {current_revision(db) or 'empty'}, newest {head_revision()}")
+    return 0

@@ -1,0 +1,208 @@
+"""Main window: navigation between screens, date and location toolbar, status bar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from orca_desk.services.errors import ValidationError
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen, ScreenSpec
+from orca_desk.ui.theme import icon
+
+KEY_GEOMETRY = "mainWindow/geometry"
+KEY_STATE = "mainWindow/state"
+KEY_LOCATION = "mainWindow/location"
+KEY_SCREEN = "mainWindow/screen"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, screens: list[ScreenSpec], *, database_label: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"Orca Desk — {ctx.clinic.name}")
+        self.setWindowIcon(icon("logo"))
+        self.specs = screens
+        self.screens: dict[str, Screen] = {}
+        self.location_id = ctx.clinic.locations[0].id
+        self.day = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(180)
+        self.stack = QStackedWidget()
+        for spec in screens:
+            screen = spec.factory(ctx)
+            screen.sig_status.connect(self._on_screen_status)
+            screen.sig_go_to_date.connect(self.go_to_date)
+            self.screens[spec.key] = screen
+            self.stack.addWidget(screen)
+            QListWidgetItem(icon(spec.icon), spec.title, self.nav)
+        self.nav.currentRowChanged.connect(self._on_nav_changed)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_toolbar()
+        self._build_status_bar(database_label)
+        self._restore_settings()
+        self._apply_day_and_location()
+
+    # ----- chrome -------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Navigation")
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setIconSize(QSize(18, 18))
+        self.addToolBar(tb)
+        self.act_prev = QAction(icon("prev"), "Previous day", self)
+        self.act_prev.setShortcuts([QKeySequence(Qt.Key.Key_Left), QKeySequence("Alt+Left")])
+        self.act_prev.triggered.connect(lambda: self.go_to_date(self.day - timedelta(days=1)))
+        self.act_today = QAction(icon("today"), "Today", self)
+        self.act_today.setShortcut(QKeySequence(Qt.Key.Key_T))
+        self.act_today.triggered.connect(self.go_to_today)
+        self.act_next = QAction(icon("next"), "Next day", self)
+        self.act_next.setShortcuts([QKeySequence(Qt.Key.Key_Right), QKeySequence("Alt+Right")])
+        self.act_next.triggered.connect(lambda: self.go_to_date(self.day + timedelta(days=1)))
+        for a in (self.act_prev, self.act_today, self.act_next):
+            a.setToolTip(f"{a.text()} ({a.shortcut().toString()})")
+            tb.addAction(a)
+        self.date_title = QLabel()
+        self.date_title.setObjectName("dateTitle")
+        tb.addWidget(self.date_title)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.dateChanged.connect(self._on_date_edit_changed)
+        tb.addWidget(self.date_edit)
+        spacer = QWidget()
+        spacer.setFixedWidth(16)
+        tb.addWidget(spacer)
+        tb.addWidget(QLabel("Location"))
+        self.location_combo = QComboBox()
+        for loc in self.ctx.clinic.locations:
+            self.location_combo.addItem(loc.name, loc.id)
+        self.location_combo.currentIndexChanged.connect(self._on_location_changed)
+        tb.addWidget(self.location_combo)
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.find_shortcut.activated.connect(self._on_find)
+
+    def _build_status_bar(self, database_label: str) -> None:
+        sb = self.statusBar()
+        self.status_db = QLabel(database_label)
+        self.status_user = QLabel(f"Signed in: {self.ctx.actor.display_name or self.ctx.actor.username}")
+        self.status_automation = QLabel("Automation: not running on this desk")
+        self.status_automation.setObjectName("statusAutomation")
+        for w in (self.status_db, self.status_user, self.status_automation):
+            sb.addPermanentWidget(w)
+
+    # ----- navigation ---------------------------------------------------------------------
+    def current_screen(self) -> Screen:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Screen)
+        return widget
+
+    def show_screen(self, key: str) -> Screen:
+        keys = [s.key for s in self.specs]
+        if key not in keys:
+            raise ValidationError(f"Unknown view {key!r}; choose one of {', '.join(keys)}.")
+        self.nav.setCurrentRow(keys.index(key))
+        return self.screens[key]
+
+    def go_to_today(self) -> None:
+        zone = self.ctx.clinic.location(self.location_id).zone
+        self.go_to_date(self.ctx.clock.now().astimezone(zone).date())
+
+    def go_to_date(self, day: date) -> None:
+        self.day = day
+        self._apply_day_and_location()
+
+    def _apply_day_and_location(self) -> None:
+        self.date_title.setText(self.day.strftime("%A %-d %B %Y"))
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
+        self.date_edit.blockSignals(False)
+        for screen in self.screens.values():
+            screen.show_location(self.location_id)
+            screen.show_day(self.day)
+
+    def _on_date_edit_changed(self, qdate: QDate) -> None:
+        self.go_to_date(date(qdate.year(), qdate.month(), qdate.day()))
+
+    def _on_location_changed(self, index: int) -> None:
+        self.location_id = int(self.location_combo.itemData(index))
+        self._apply_day_and_location()
+
+    def _on_nav_changed(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def _on_screen_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _on_find(self) -> None:
+        handler = getattr(self.current_screen(), "find_patient", None)
+        if handler is not None:
+            handler()
+
+    # ----- persistence --------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = QSettings()
+        geometry = s.value(KEY_GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = s.value(KEY_STATE)
+        if state is not None:
+            self.restoreState(state)
+        loc = s.value(KEY_LOCATION)
+        ids = [loc_.id for loc_ in self.ctx.clinic.locations]
+        if loc is not None and int(loc) in ids:
+            self.location_combo.setCurrentIndex(ids.index(int(loc)))
+            self.location_id = int(loc)
+        screen = s.value(KEY_SCREEN)
+        keys = [sp.key for sp in self.specs]
+        self.nav.setCurrentRow(keys.index(screen) if screen in keys else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        s = QSettings()
+        s.setValue(KEY_GEOMETRY, self.saveGeometry())
+        s.setValue(KEY_STATE, self.saveState())
+        s.setValue(KEY_LOCATION, self.location_id)
+        s.setValue(KEY_SCREEN, self.specs[self.nav.currentRow()].key)
+        super().closeEvent(event)
+
+    # ----- screenshot ---------------------------------------------------------------------
+    def save_screenshot(self, path: str, *, view: str = "calendar", day: date | None = None) -> int:
+        self.show_screen(view)
+        if day is not None:
+            self.go_to_date(day)
+        self.resize(1400, 900)
+        self.show()
+        app = QApplication.instance()
+        for _ in range(3):
+            if app is not None:
+                app.processEvents()
+        if not self.grab().save(path):
+            raise ValidationError(f"Could not write the screenshot to {path!r}.")
+        return 0

@@ -1,0 +1,38 @@
+"""The contract between the shell and a feature screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from orca_desk.ui.context import AppContext
+
+
+class Screen(QWidget):
+    """A feature screen; the shell tells it which day and location to show."""
+
+    sig_status = Signal(str)
+    """A short message for the status bar (e.g. "Appointment moved")."""
+    sig_go_to_date = Signal(object)
+    """Ask the shell to show another day (a ``date``)."""
+
+    def show_day(self, day: date) -> None:
+        """Show this day (screens without dates ignore it)."""
+
+    def show_location(self, location_id: int) -> None:
+        """Show this location (screens without locations ignore it)."""
+
+    def refresh(self) -> None:
+        """Reload from the database."""
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    key: str
+    title: str
+    icon: str
+    factory: Callable[[AppContext], Screen]

@@ -1,0 +1,22 @@
+"""Apply the QSS theme and load icons from ``resources/``."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from orca_desk.paths import resources_dir
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    app.setWindowIcon(icon("logo"))
+
+
+@cache
+def icon(name: str) -> QIcon:
+    path = resources_dir() / "icons" / f"{name}.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()

@@ -1,0 +1,443 @@
+"""One custom-painted time grid: columns × minutes, coloured items, drag to move and resize."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+HEADER_H = 34
+AXIS_W = 56
+RESIZE_GRIP = 6
+MIN_COL_W = 110
+
+
+@dataclass
+class GridColumn:
+    key: int
+    title: str
+    subtitle: str = ""
+    # Shaded (non-working) and hatched (blocked) minute ranges, [start, end).
+    shaded: Sequence[tuple[int, int]] = ()
+    hatched: Sequence[tuple[int, int, str]] = ()  # (start, end, label)
+
+
+@dataclass
+class GridItem:
+    id: int
+    column: int  # GridColumn.key
+    start: int  # minutes from local midnight
+    end: int
+    colour: str
+    title: str
+    subtitle: str = ""
+    badge: str = ""  # short text drawn in a pill, e.g. "✓" confirmed
+    badge_colour: str = "#1b7f4b"
+    faded: bool = False
+    icon: str = ""  # a glyph drawn before the title, e.g. "↻" for a series
+    movable: bool = True
+    data: object = None
+    rect: QRectF = field(default_factory=QRectF)
+
+
+# Called during a drag: (item, column key, start, end) -> reason it would be refused, or None.
+DropCheck = Callable[[GridItem, int, int, int], str | None]
+
+
+class TimeGridWidget(QWidget):
+    """The appointment book: paints a cached background and only the items in view.
+
+    There is no widget per appointment; item rectangles are computed once per layout and
+    reused for painting and hit-testing, so thousands of items stay cheap.
+    """
+
+    sig_item_moved = Signal(int, int, int, int)
+    """An item was dropped: (item id, column key, start minute, end minute)."""
+    sig_item_activated = Signal(int)
+    """An item was double-clicked."""
+    sig_empty_activated = Signal(int, int)
+    """Empty space was double-clicked: (column key, minute)."""
+    sig_context_menu = Signal(int, QPoint)
+    """Right-click on an item (id, global position); id -1 when on empty space."""
+    sig_selection_changed = Signal(int)
+    """The selected item changed (-1 for none)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.day_start = 7 * 60
+        self.day_end = 19 * 60
+        self.snap = 5
+        self.min_px_per_min = 1.1
+        self.columns: list[GridColumn] = []
+        self.items: list[GridItem] = []
+        self.drop_check: DropCheck | None = None
+        self.now_minute: int | None = None
+        self.selected_id = -1
+        self._background: QPixmap | None = None
+        self._col_index: dict[int, int] = {}
+        self._drag: _Drag | None = None
+        self._title_font = QFont(self.font())
+        self._title_font.setBold(True)
+        self._small_font = QFont(self.font())
+        self._small_font.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
+
+    # ----- data -------------------------------------------------------------------------
+    def set_content(self, columns: list[GridColumn], items: list[GridItem]) -> None:
+        self.columns = columns
+        self._col_index = {c.key: i for i, c in enumerate(columns)}
+        self.items = [i for i in items if i.column in self._col_index]
+        self._background = None
+        self._layout_items()
+        self.updateGeometry()
+        self.update()
+
+    def set_hours(self, start_minute: int, end_minute: int) -> None:
+        self.day_start, self.day_end = start_minute, end_minute
+        self._background = None
+        self._layout_items()
+        self.update()
+
+    def item(self, item_id: int) -> GridItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    # ----- geometry ---------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(AXIS_W + max(1, len(self.columns)) * 160,
+                     HEADER_H + int((self.day_end - self.day_start) * 1.4))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(AXIS_W + max(1, len(self.columns)) * MIN_COL_W,
+                     HEADER_H + int((self.day_end - self.day_start) * self.min_px_per_min))
+
+    def px_per_min(self) -> float:
+        return max(0.5, (self.height() - HEADER_H) / max(1, self.day_end - self.day_start))
+
+    def col_width(self) -> float:
+        return (self.width() - AXIS_W) / max(1, len(self.columns))
+
+    def y_of(self, minute: float) -> float:
+        return HEADER_H + (minute - self.day_start) * self.px_per_min()
+
+    def minute_at(self, y: float) -> float:
+        return self.day_start + (y - HEADER_H) / self.px_per_min()
+
+    def column_at(self, x: float) -> GridColumn | None:
+        if x < AXIS_W or not self.columns:
+            return None
+        idx = int((x - AXIS_W) // self.col_width())
+        return self.columns[idx] if 0 <= idx < len(self.columns) else None
+
+    def item_rect(self, column_key: int, start: int, end: int, lane: int = 0, lanes: int = 1) -> QRectF:
+        ci = self._col_index[column_key]
+        w = self.col_width()
+        lane_w = (w - 6) / lanes
+        x = AXIS_W + ci * w + 3 + lane * lane_w
+        y1, y2 = self.y_of(start), self.y_of(end)
+        return QRectF(x, y1 + 1, lane_w - 2, max(8.0, y2 - y1 - 2))
+
+    def _layout_items(self) -> None:
+        """Give overlapping items in a column side-by-side lanes (a provider column overlaps)."""
+        by_col: dict[int, list[GridItem]] = {}
+        for it in self.items:
+            by_col.setdefault(it.column, []).append(it)
+        for col_items in by_col.values():
+            col_items.sort(key=lambda i: (i.start, i.end))
+            cluster: list[GridItem] = []
+            lane_ends: list[int] = []
+            lanes_of: dict[int, int] = {}
+            cluster_end = -1
+            for it in col_items:
+                if it.start >= cluster_end and cluster:
+                    self._place(cluster, lanes_of, len(lane_ends))
+                    cluster, lane_ends, lanes_of = [], [], {}
+                lane = next((k for k, e in enumerate(lane_ends) if e <= it.start), None)
+                if lane is None:
+                    lane = len(lane_ends)
+                    lane_ends.append(it.end)
+                else:
+                    lane_ends[lane] = it.end
+                lanes_of[id(it)] = lane
+                cluster.append(it)
+                cluster_end = max(cluster_end, it.end)
+            if cluster:
+                self._place(cluster, lanes_of, len(lane_ends))
+
+    def _place(self, cluster: list[GridItem], lanes_of: dict[int, int], lanes: int) -> None:
+        for c in cluster:
+            c.rect = self.item_rect(c.column, c.start, c.end, lanes_of[id(c)], lanes)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._background = None
+        self._layout_items()
+        super().resizeEvent(event)
+
+    # ----- painting ---------------------------------------------------------------------
+    def _paint_background(self) -> QPixmap:
+        dpr = self.devicePixelRatioF()
+        pm = QPixmap(QSize(int(self.width() * dpr), int(self.height() * dpr)))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(QColor("#ffffff"))
+        p = QPainter(pm)
+        w, colw = self.width(), self.col_width()
+        # Non-working time and blocks first, grid lines over them.
+        shade = QBrush(QColor("#eef1f5"))
+        hatch = QBrush(QColor("#c9b8a6"), Qt.BrushStyle.BDiagPattern)
+        for ci, col in enumerate(self.columns):
+            x = AXIS_W + ci * colw
+            for s, e in col.shaded:
+                p.fillRect(QRectF(x, self.y_of(s), colw, self.y_of(e) - self.y_of(s)), shade)
+            for s, e, label in col.hatched:
+                r = QRectF(x, self.y_of(s), colw, self.y_of(e) - self.y_of(s))
+                p.fillRect(r, QColor("#f6efe6"))
+                p.fillRect(r, hatch)
+                if label and r.height() > 14:
+                    p.setPen(QColor("#7a6552"))
+                    p.setFont(self._small_font)
+                    p.drawText(r.adjusted(4, 2, -4, -2),
+                               Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, label)
+        pen_hour, pen_half = QPen(QColor("#d7dde5")), QPen(QColor("#eef1f5"))
+        p.setFont(self._small_font)
+        first_hour = (self.day_start + 59) // 60 * 60
+        for m in range(self.day_start - self.day_start % 30, self.day_end + 1, 30):
+            if m < self.day_start:
+                continue
+            y = self.y_of(m)
+            p.setPen(pen_hour if m % 60 == 0 else pen_half)
+            p.drawLine(QPointF(AXIS_W, y), QPointF(w, y))
+            if m % 60 == 0 and m >= first_hour and m > self.day_start:
+                p.setPen(QColor("#6b7785"))
+                label = f"{(m // 60 - 1) % 12 + 1} {'AM' if m < 720 else 'PM'}"
+                p.drawText(QRectF(0, y - 7, AXIS_W - 8, 14),
+                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+        p.setPen(QPen(QColor("#dde3ea")))
+        for ci in range(len(self.columns) + 1):
+            x = AXIS_W + ci * colw
+            p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        # Header.
+        p.fillRect(QRectF(0, 0, w, HEADER_H), QColor("#f7f9fb"))
+        p.setPen(QColor("#dde3ea"))
+        p.drawLine(QPointF(0, HEADER_H), QPointF(w, HEADER_H))
+        for ci, col in enumerate(self.columns):
+            r = QRectF(AXIS_W + ci * colw + 4, 2, colw - 8, HEADER_H - 4)
+            p.setPen(QColor("#1f2a37"))
+            p.setFont(self._title_font)
+            fm = QFontMetrics(self._title_font)
+            title = fm.elidedText(col.title, Qt.TextElideMode.ElideRight, int(r.width()))
+            p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0),
+                       Qt.AlignmentFlag.AlignCenter, title)
+            if col.subtitle:
+                p.setPen(QColor("#6b7785"))
+                p.setFont(self._small_font)
+                p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter, col.subtitle)
+        p.end()
+        return pm
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._background is None or self._background.size() != self.size() * self.devicePixelRatioF():
+            self._background = self._paint_background()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        exposed = QRectF(event.rect())
+        p.drawPixmap(QPoint(0, 0), self._background)
+        for it in self.items:
+            if it.rect.intersects(exposed) and (self._drag is None or self._drag.item is not it
+                                                or not self._drag.moved):
+                self._paint_item(p, it, it.rect)
+        if self._drag is not None and self._drag.moved:
+            self._paint_ghost(p)
+        if self.now_minute is not None and self.day_start <= self.now_minute <= self.day_end:
+            y = self.y_of(self.now_minute)
+            p.setPen(QPen(QColor("#e53935"), 2))
+            p.drawLine(QPointF(AXIS_W - 4, y), QPointF(self.width(), y))
+        p.end()
+
+    def _paint_item(self, p: QPainter, it: GridItem, r: QRectF, *, alpha: int = 255) -> None:
+        base = QColor(it.colour)
+        fill = _tint(base, 0.78) if not it.faded else QColor("#f1f3f6")
+        fill.setAlpha(alpha)
+        border = QColor(base.darker(115) if not it.faded else QColor("#a9b3bf"))
+        p.setPen(QPen(border, 2 if it.id == self.selected_id else 1))
+        p.setBrush(fill)
+        p.drawRoundedRect(r, 4, 4)
+        p.fillRect(QRectF(r.left(), r.top(), 4, r.height()), border)
+        text_r = r.adjusted(8, 1, -4, -1)
+        p.setPen(QColor("#1f2a37") if not it.faded else QColor("#7b8794"))
+        p.setFont(self._title_font)
+        fm = QFontMetrics(self._title_font)
+        badge_w = 0
+        if it.badge:
+            badge_w = QFontMetrics(self._small_font).horizontalAdvance(it.badge) + 10
+            br = QRectF(r.right() - badge_w - 3, r.top() + 3, badge_w, 14)
+            p.setBrush(QColor(it.badge_colour))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawRoundedRect(br, 7, 7)
+            p.setPen(QColor("#ffffff"))
+            p.setFont(self._small_font)
+            p.drawText(br, Qt.AlignmentFlag.AlignCenter, it.badge)
+            p.setPen(QColor("#1f2a37") if not it.faded else QColor("#7b8794"))
+            p.setFont(self._title_font)
+        title = (it.icon + " " if it.icon else "") + it.title
+        line_h = fm.height()
+        p.drawText(QRectF(text_r.left(), text_r.top(), text_r.width() - badge_w, line_h),
+                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   fm.elidedText(title, Qt.TextElideMode.ElideRight, int(text_r.width() - badge_w)))
+        if not it.subtitle:
+            return
+        p.setFont(self._small_font)
+        p.setPen(QColor("#4a5868"))
+        sfm = QFontMetrics(self._small_font)
+        if text_r.height() >= line_h * 2 - 2:
+            sub_r = QRectF(text_r.left(), text_r.top() + line_h, text_r.width(), sfm.height())
+        else:  # one line only: the type follows the name
+            used = fm.horizontalAdvance(title) + 8
+            sub_r = QRectF(text_r.left() + used, text_r.top(), text_r.width() - used - badge_w, line_h)
+        if sub_r.width() > 20:
+            p.drawText(sub_r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       sfm.elidedText(it.subtitle, Qt.TextElideMode.ElideRight, int(sub_r.width())))
+
+    def _paint_ghost(self, p: QPainter) -> None:
+        assert self._drag is not None
+        d = self._drag
+        r = self.item_rect(d.column, d.start, d.end)
+        self._paint_item(p, d.item, r, alpha=200)
+        colour = QColor("#b3261e") if d.refusal else QColor("#2f6fb3")
+        p.setPen(QPen(colour, 2, Qt.PenStyle.DashLine))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRoundedRect(r, 4, 4)
+        label = d.refusal or f"{_hm(d.start)}–{_hm(d.end)}"
+        p.setFont(self._small_font)
+        fm = QFontMetrics(self._small_font)
+        lw = min(fm.horizontalAdvance(label) + 12, 320)
+        lr = QRectF(r.left(), r.bottom() + 2, lw, fm.height() + 4)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawRoundedRect(lr, 4, 4)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(lr, Qt.AlignmentFlag.AlignCenter,
+                   fm.elidedText(label, Qt.TextElideMode.ElideRight, int(lw - 8)))
+
+    # ----- interaction -------------------------------------------------------------------
+    def item_at(self, pos: QPointF) -> GridItem | None:
+        for it in reversed(self.items):
+            if it.rect.contains(pos):
+                return it
+        return None
+
+    def _snap(self, minute: float) -> int:
+        return int(round(minute / self.snap) * self.snap)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        it = self.item_at(pos)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._select(it.id if it else -1)
+            if it is not None and it.movable:
+                resizing = it.rect.bottom() - pos.y() <= RESIZE_GRIP
+                self._drag = _Drag(item=it, origin=pos, resizing=resizing, column=it.column,
+                                   start=it.start, end=it.end,
+                                   grab_offset=self.minute_at(pos.y()) - it.start)
+        elif event.button() == Qt.MouseButton.RightButton:
+            self._select(it.id if it else -1)
+            self.sig_context_menu.emit(it.id if it else -1, event.globalPosition().toPoint())
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        d = self._drag
+        if d is None:
+            it = self.item_at(pos)
+            near_edge = it is not None and it.movable and it.rect.bottom() - pos.y() <= RESIZE_GRIP
+            self.setCursor(Qt.CursorShape.SizeVerCursor if near_edge else Qt.CursorShape.ArrowCursor)
+            return
+        if not d.moved and (pos - d.origin).manhattanLength() < 4:
+            return
+        d.moved = True
+        if d.resizing:
+            d.end = max(d.item.start + self.snap, self._snap(self.minute_at(pos.y())))
+            d.end = min(d.end, self.day_end)
+        else:
+            col = self.column_at(pos.x())
+            if col is not None:
+                d.column = col.key
+            length = d.item.end - d.item.start
+            start = self._snap(self.minute_at(pos.y()) - d.grab_offset)
+            start = max(self.day_start, min(start, self.day_end - length))
+            d.start, d.end = start, start + length
+        d.refusal = self.drop_check(d.item, d.column, d.start, d.end) if self.drop_check else None
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        d, self._drag = self._drag, None
+        if d is not None and d.moved and event.button() == Qt.MouseButton.LeftButton:
+            changed = (d.column, d.start, d.end) != (d.item.column, d.item.start, d.item.end)
+            if changed:
+                # The owner decides (and may refuse with a reason); it reloads on success.
+                self.sig_item_moved.emit(d.item.id, d.column, d.start, d.end)
+        self.update()
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        it = self.item_at(pos)
+        if it is not None:
+            self.sig_item_activated.emit(it.id)
+        else:
+            col = self.column_at(pos.x())
+            if col is not None and pos.y() > HEADER_H:
+                self.sig_empty_activated.emit(col.key, int(self.minute_at(pos.y()) // self.snap * self.snap))
+
+    def _select(self, item_id: int) -> None:
+        if item_id != self.selected_id:
+            self.selected_id = item_id
+            self.sig_selection_changed.emit(item_id)
+            self.update()
+
+    def point_for(self, column_key: int, minute: float) -> QPoint:
+        """Where a minute of a column is drawn (for tests and keyboard moves)."""
+        ci = self._col_index[column_key]
+        return QPoint(int(AXIS_W + (ci + 0.5) * self.col_width()), int(self.y_of(minute)))
+
+    def visible_rect_of(self, item_id: int) -> QRect:
+        it = self.item(item_id)
+        return it.rect.toRect() if it else QRect()
+
+
+@dataclass
+class _Drag:
+    item: GridItem
+    origin: QPointF
+    resizing: bool
+    column: int
+    start: int
+    end: int
+    grab_offset: float
+    moved: bool = False
+    refusal: str | None = None
+
+
+def _tint(colour: QColor, amount: float) -> QColor:
+    """Blend toward white: keeps the hue readable where QColor.lighter() oversaturates."""
+    r, g, b = colour.red(), colour.green(), colour.blue()
+    return QColor(int(r + (255 - r) * amount), int(g + (255 - g) * amount), int(b + (255 - b) * amount))
+
+
+def _hm(minute: int) -> str:
+    h, m = divmod(minute, 60)
+    return f"{(h - 1) % 12 + 1}:{m:02d} {'AM' if h < 12 else 'PM'}"

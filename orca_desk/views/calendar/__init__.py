@@ -1,0 +1,1 @@
+"""Calendar screens: day view, booking and appointment actions."""

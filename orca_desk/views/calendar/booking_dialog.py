@@ -1,0 +1,117 @@
+"""Book an appointment: find the patient, pick type, provider and length, confirm."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import booking
+from orca_desk.services.booking import BookingRequest
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.patients import search_patients
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.patient_model import PatientListModel
+
+
+class BookingDialog(QDialog):
+    """Shows errors inline; nothing is written until the service accepts the booking."""
+
+    def __init__(self, ctx: AppContext, *, chair_id: int, chair_name: str, start: datetime,
+                 provider_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.chair_id = chair_id
+        self.start = start
+        self.appointment_id: int | None = None
+        self.setWindowTitle("Book appointment")
+        self.setMinimumWidth(460)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Patient name or phone…")
+        self.model = PatientListModel()
+        self.results = QListView()
+        self.results.setModel(self.model)
+        self.results.setMinimumHeight(150)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.type_combo = QComboBox()
+        for t in ctx.clinic.types:
+            self.type_combo.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
+        self.type_combo.currentIndexChanged.connect(self._on_type_changed)
+        self.provider_combo = QComboBox()
+        for p in ctx.clinic.providers:
+            self.provider_combo.addItem(p.name, p.id)
+        if provider_id is not None:
+            self.provider_combo.setCurrentIndex(self.provider_combo.findData(provider_id))
+        self.minutes = QSpinBox()
+        self.minutes.setRange(5, 480)
+        self.minutes.setSingleStep(5)
+        self.minutes.setSuffix(" min")
+        self._on_type_changed(0)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        zone = ctx.clinic.locations[0].zone
+        form.addRow("When", QLabel(f"{start.astimezone(zone):%A %-d %B, %-I:%M %p} · {chair_name}"))
+        form.addRow("Patient", self.search)
+        form.addRow("", self.results)
+        form.addRow("Type", self.type_combo)
+        form.addRow("Provider", self.provider_combo)
+        form.addRow("Length", self.minutes)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Book")
+        self.buttons.accepted.connect(self.book)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _on_type_changed(self, index: int) -> None:
+        type_id = self.type_combo.itemData(index)
+        if type_id is not None:
+            self.minutes.setValue(self.ctx.clinic.type_by_id(int(type_id)).default_minutes)
+
+    def _run_search(self) -> None:
+        with self.ctx.db.read() as session:
+            rows = search_patients(session, self.search.text(), limit=30)
+        self.model.set_rows(rows)
+        if rows:
+            self.results.setCurrentIndex(self.model.index(0))
+
+    def selected_patient_id(self) -> int | None:
+        idx = self.results.currentIndex()
+        return self.model.row_at(idx.row()).id if idx.isValid() else None
+
+    def book(self) -> None:
+        patient_id = self.selected_patient_id()
+        if patient_id is None:
+            self.error.setText("Choose a patient first: type a name and pick one from the list.")
+            return
+        req = BookingRequest(patient_id=patient_id, provider_id=int(self.provider_combo.currentData()),
+                             chair_id=self.chair_id, type_id=int(self.type_combo.currentData()),
+                             start=self.start, minutes=self.minutes.value())
+        try:
+            with self.ctx.db.write() as session:
+                appt = booking.book_appointment(session, self.ctx.actor, req, now=self.ctx.clock.now())
+                self.appointment_id = appt.id
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+

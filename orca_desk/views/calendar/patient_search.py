@@ -1,0 +1,76 @@
+"""Ctrl+F: find a patient and jump to their next visit."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services.patients import search_patients, upcoming_visits
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.patient_model import PatientListModel
+
+
+class PatientSearchDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.next_visit: date | None = None
+        self.setWindowTitle("Find patient")
+        self.setMinimumSize(480, 420)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Name (\"Smith, Ava\" or \"Ava Smith\") or phone digits")
+        self.model = PatientListModel()
+        self.results = QListView()
+        self.results.setModel(self.model)
+        self.visits = QLabel("Choose a patient to see upcoming visits.")
+        self.visits.setObjectName("hint")
+        self.visits.setWordWrap(True)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.results.selectionModel().currentChanged.connect(self._on_current_changed)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Close)
+        self.go_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.go_button.setText("Go to next visit")
+        self.go_button.setEnabled(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.visits)
+        layout.addWidget(buttons)
+
+    def _run_search(self) -> None:
+        with self.ctx.db.read() as session:
+            self.model.set_rows(search_patients(session, self.search.text(), limit=50))
+        if self.model.rowCount():
+            self.results.setCurrentIndex(self.model.index(0))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.next_visit = None
+        if not current.isValid():
+            return
+        patient = self.model.row_at(current.row())
+        with self.ctx.db.read() as session:
+            visits = upcoming_visits(session, patient.id, now=self.ctx.clock.now())
+        if not visits:
+            self.visits.setText(f"{patient.name} has no upcoming visits.")
+        else:
+            lines = [f"{v.start.astimezone(ZoneInfo(v.timezone)):%a %-d %b %Y, %-I:%M %p} · "
+                     f"{v.type_name} · {v.provider_name} · {v.location_name}" for v in visits[:5]]
+            self.visits.setText("<br>".join(lines))
+            self.next_visit = visits[0].start.astimezone(ZoneInfo(visits[0].timezone)).date()
+        self.go_button.setEnabled(self.next_visit is not None)
