@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import platform
 import os
+import platform
 import sys
 
 from benchmarks.harness import Row, large_database

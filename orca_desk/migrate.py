@@ -21,22 +21,23 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
+def upgrade(db: Database, revision: str = "heads") -> None:
+    """Apply every branch: each feature adds its own branch off the foundation revision."""
     cfg = alembic_config(db.url.render_as_string(hide_password=False))
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
-def current_revision(db: Database) -> str | None:
+def current_revisions(db: Database) -> set[str]:
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision() -> str | None:
+def head_revisions() -> set[str]:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return script.get_current_head()
+    return set(script.get_heads())
 
 
 def needs_upgrade(db: Database) -> bool:
-    return current_revision(db) != head_revision()
+    return current_revisions(db) != head_revisions()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orca_desk.commands.common import open_database
-from orca_desk.migrate import current_revision, head_revision, upgrade
+from orca_desk.migrate import current_revisions, head_revisions, upgrade
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -19,13 +19,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _upgrade(args: argparse.Namespace) -> int:
     db = open_database(args, require_current=False)
-    before = current_revision(db)
+    before = current_revisions(db)
     upgrade(db)
-    print(f"database at revision {head_revision()} (was {before or 'empty'})")
+    print(f"database at revision {_fmt(head_revisions())} (was {_fmt(before) or 'empty'})")
     return 0
 
 
 def _current(args: argparse.Namespace) -> int:
     db = open_database(args, require_current=False)
-    print(f"current {current_revision(db) or 'empty'}, newest {head_revision()}")
+    print(f"current {_fmt(current_revisions(db)) or 'empty'}, newest {_fmt(head_revisions())}")
     return 0
+
+
+def _fmt(revisions: set[str]) -> str:
+    return ", ".join(sorted(revisions))

@@ -10,6 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Patient, Provider
+from orca_desk.services.booking import MAX_MINUTES
+
+MAX_LENGTH = timedelta(minutes=MAX_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,10 @@ def load_appointments(session: Session, location_ids: list[int], start: datetime
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(Provider, Provider.id == Appointment.provider_id)
         .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+        # The lower bound on start_at keeps the (location_id, start_at) index range to the
+        # window itself; without it SQLite walks the location's whole history.
         .where(Appointment.location_id.in_(location_ids), Appointment.start_at < end,
-               Appointment.end_at > start)
+               Appointment.start_at > start - MAX_LENGTH, Appointment.end_at > start)
         .order_by(Appointment.start_at, Appointment.chair_id)
     )
     if not include_cancelled:
