@@ -42,6 +42,8 @@ class Appointment(Base):
     late_cancel: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(String(1000), default="")
     series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The occurrence's start as its series' rule generated it (iCal RECURRENCE-ID); issue 6.
+    series_occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Optimistic locking: a stale edit from another desk raises instead of overwriting.
