@@ -71,3 +71,35 @@ def load_appointments(session: Session, location_ids: list[int], start: datetime
             chair_id=r[7], location_id=r[8], type_id=r[9], type_name=r[10], colour=r[11],
             start=r[12], end=r[13], status=r[14], confirmation=r[15], series_id=r[16]))
     return out
+
+
+def week_days(day: date, *, length: int = 7) -> list[date]:
+    """The days of the week (Monday first) that contains ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    return [monday + timedelta(days=k) for k in range(length)]
+
+
+def range_bounds(days: list[date], zones: list[ZoneInfo]) -> tuple[datetime, datetime]:
+    """UTC instants covering every given local day in every given zone."""
+    starts, ends = [], []
+    for zone in zones:
+        starts.append(local_day_bounds(min(days), zone)[0])
+        ends.append(local_day_bounds(max(days), zone)[1])
+    return min(starts), max(ends)
+
+
+def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[date],
+              *, include_cancelled: bool = False) -> list[CalendarAppointment]:
+    """One query: every appointment over these local days (a week, or one day at several locations).
+
+    Each location keeps its own wall clock, so the window is the union of the days' bounds in
+    every zone; rows outside a location's own days are dropped here.
+    """
+    if not location_zones or not days:
+        return []
+    start, end = range_bounds(days, list(location_zones.values()))
+    rows = load_appointments(session, list(location_zones), start, end,
+                             include_cancelled=include_cancelled)
+    bounds = {loc: (local_day_bounds(min(days), z)[0], local_day_bounds(max(days), z)[1])
+              for loc, z in location_zones.items()}
+    return [r for r in rows if r.start < bounds[r.location_id][1] and r.end > bounds[r.location_id][0]]
