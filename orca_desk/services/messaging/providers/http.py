@@ -1,0 +1,276 @@
+"""Shared HTTP plumbing for providers: timeouts, safe retries with jittered backoff, rate limit."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from orca_desk.services.messaging.providers.base import ProviderError
+
+SleepFn = Callable[[float], None]
+ClockFn = Callable[[], float]
+
+# 429 means "not processed" for both providers; 500/502/503 are server-side failures
+# where the request did not complete.
+RETRYABLE_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503})
+# A gateway timeout on a create may hide a message the upstream did create.
+AMBIGUOUS_STATUSES: frozenset[int] = frozenset({504})
+
+
+class TokenBucket:
+    """Lets callers through no closer together than ``1/rate`` seconds, measured on release.
+
+    A bucket of one token: no burst, so no window of one second ever holds more than
+    ``rate`` calls. Waiters queue on the lock one at a time and the next slot is counted
+    from when the previous caller was actually released (after any oversleep), not from
+    when it was scheduled, so a late wake-up can never squeeze two calls together.
+    """
+
+    def __init__(
+        self,
+        rate_per_second: float,
+        *,
+        sleep: SleepFn = time.sleep,
+        monotonic: ClockFn = time.monotonic,
+    ) -> None:
+        if rate_per_second <= 0:
+            raise ValueError("rate_per_second must be positive")
+        self.rate_per_second = rate_per_second
+        self._interval = 1.0 / rate_per_second
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._next_free: float | None = None
+
+    def acquire(self) -> float:
+        """Block until the caller may go; returns the seconds waited."""
+        with self._lock:
+            now = self._monotonic()
+            wait = 0.0 if self._next_free is None else max(0.0, self._next_free - now)
+            if wait > 0:
+                self._sleep(wait)
+            released = self._monotonic()
+            # With an injected clock that sleep does not move, fall back to the schedule.
+            base = max(released, self._next_free) if self._next_free is not None else released
+            self._next_free = base + self._interval
+        return wait
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before handing the decision back to the outbox."""
+
+    max_attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    # A Retry-After longer than this is not slept through: the outbox reschedules instead,
+    # so a worker thread is never parked for minutes.
+    max_retry_after: float = 60.0
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 3.05
+    read: float = 10.0
+
+
+Outcome = Literal["response", "retry", "unknown"]
+
+
+@dataclass(frozen=True)
+class HttpOutcome:
+    """Result of a request after retries.
+
+    ``kind`` is ``response`` when a final answer arrived (any status the caller must
+    interpret), ``retry`` when every attempt surely failed before being processed, and
+    ``unknown`` when the last attempt may have been processed by the server.
+    """
+
+    kind: Outcome
+    response: requests.Response | None = None
+    error: str | None = None
+    retry_after: float | None = None
+    attempts: int = 1
+
+    @property
+    def status_code(self) -> int | None:
+        return self.response.status_code if self.response is not None else None
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP-date); None when absent/bad."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+def _connection_surely_not_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the request never left this machine (refused, DNS, connect timeout)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError, whose ``reason`` says what failed. A failed
+    # connect (refused, unreachable, DNS) is a ConnectTimeoutError subclass there; a reset
+    # or a closed connection may come after the body was written.
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", inner)
+    return isinstance(reason, urllib3.exceptions.ConnectTimeoutError)
+
+
+class HttpClient:
+    """A ``requests.Session`` with the retry and rate-limit rules every provider shares."""
+
+    def __init__(
+        self,
+        *,
+        rate_per_second: float = 1.0,
+        timeouts: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: SleepFn = time.sleep,
+        monotonic: ClockFn = time.monotonic,
+        rng: random.Random | None = None,
+        session: requests.Session | None = None,
+        user_agent: str = "orca-desk",
+    ) -> None:
+        self.timeouts = timeouts or Timeouts()
+        self.retry = retry or RetryPolicy()
+        self.limiter = TokenBucket(rate_per_second, sleep=sleep, monotonic=monotonic)
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self.session = session or requests.Session()
+        # urllib3 must not retry on its own: a silent resend of a POST is the duplicate
+        # message we are trying to prevent.
+        adapter = HTTPAdapter(max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers["User-Agent"] = user_agent
+
+    def close(self) -> None:
+        self.session.close()
+
+    def backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Full-jitter exponential delay, never shorter than the server's Retry-After."""
+        cap = min(self.retry.max_delay, self.retry.base_delay * (2 ** (attempt - 1)))
+        delay = self._rng.uniform(0.0, cap)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return delay
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        creates: bool,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        json: Any = None,
+        auth: tuple[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> HttpOutcome:
+        """Send with retries. ``creates`` marks a non-idempotent call (a message send).
+
+        Such a call is rate limited and is never repeated once it may have reached the
+        server: a read timeout or a dropped connection answers ``unknown`` at once.
+        """
+        attempt = 0
+        last_error = ""
+        last_retry_after: float | None = None
+        while True:
+            attempt += 1
+            if creates:
+                self.limiter.acquire()
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    json=json,
+                    auth=auth,
+                    headers=dict(headers or {}),
+                    timeout=(self.timeouts.connect, self.timeouts.read),
+                    allow_redirects=False,
+                )
+            except requests.exceptions.ConnectionError as exc:
+                if creates and not _connection_surely_not_sent(exc):
+                    return HttpOutcome(
+                        "unknown", error=f"connection lost after sending: {exc}", attempts=attempt
+                    )
+                last_error = f"connection failed: {exc}"
+                last_retry_after = None
+            except requests.exceptions.Timeout as exc:
+                # ReadTimeout: the server got the request and may have acted on it.
+                if creates:
+                    return HttpOutcome("unknown", error=f"no answer in time: {exc}", attempts=attempt)
+                last_error = f"timed out: {exc}"
+                last_retry_after = None
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.InvalidSchema,
+                requests.exceptions.MissingSchema,
+            ) as exc:
+                raise ProviderError(f"provider URL is not usable: {url} ({exc})") from exc
+            except requests.exceptions.RequestException as exc:
+                # A broken or undecodable answer: the request itself arrived.
+                if creates:
+                    return HttpOutcome("unknown", error=f"bad answer: {exc}", attempts=attempt)
+                last_error = f"bad answer: {exc}"
+                last_retry_after = None
+            else:
+                code = response.status_code
+                if creates and code in AMBIGUOUS_STATUSES:
+                    return HttpOutcome(
+                        "unknown",
+                        response=response,
+                        error=f"HTTP {code} from a gateway",
+                        attempts=attempt,
+                    )
+                if code not in RETRYABLE_STATUSES and code not in AMBIGUOUS_STATUSES:
+                    return HttpOutcome("response", response=response, attempts=attempt)
+                last_error = f"HTTP {code}"
+                last_retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if last_retry_after is not None and last_retry_after > self.retry.max_retry_after:
+                    return HttpOutcome(
+                        "retry",
+                        response=response,
+                        error=last_error,
+                        retry_after=last_retry_after,
+                        attempts=attempt,
+                    )
+                if attempt >= self.retry.max_attempts:
+                    return HttpOutcome(
+                        "retry",
+                        response=response,
+                        error=last_error,
+                        retry_after=last_retry_after,
+                        attempts=attempt,
+                    )
+                self._sleep(self.backoff(attempt, last_retry_after))
+                continue
+            if attempt >= self.retry.max_attempts:
+                return HttpOutcome("retry", error=last_error, attempts=attempt)
+            self._sleep(self.backoff(attempt, last_retry_after))

@@ -1,0 +1,1 @@
+"""Tests of developer tools (the fake provider server)."""
