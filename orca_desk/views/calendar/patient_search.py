@@ -45,6 +45,8 @@ class PatientSearchDialog(QDialog):
         self.go_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.go_button.setText("Go to next visit")
         self.go_button.setEnabled(False)
+        self.new_button = buttons.addButton("New patient…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.new_button.clicked.connect(self.new_patient)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -52,6 +54,16 @@ class PatientSearchDialog(QDialog):
         layout.addWidget(self.results, 1)
         layout.addWidget(self.visits)
         layout.addWidget(buttons)
+
+    def new_patient(self) -> int | None:
+        from orca_desk.views.patients.patient_dialog import NewPatientDialog
+
+        dialog = NewPatientDialog(self.ctx, self, name_hint=self.search.text())
+        if not dialog.exec() or dialog.patient_id is None:
+            return None
+        self.search.setText(f"{dialog.last_name.text().strip()}, {dialog.first_name.text().strip()}")
+        self._run_search()
+        return dialog.patient_id
 
     def _run_search(self) -> None:
         with self.ctx.db.read() as session:

@@ -1,0 +1,1 @@
+"""Patient screens: create and edit patients and their responsible party."""

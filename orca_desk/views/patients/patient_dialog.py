@@ -1,0 +1,136 @@
+"""New-patient dialog: names, birth date, contacts, responsible party and recorded consent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.patients import PatientInput, create_patient
+from orca_desk.ui.context import AppContext
+
+CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
+RELATIONS = ["mother", "father", "guardian", "grandparent", "self"]
+
+
+class NewPatientDialog(QDialog):
+    """Nothing is saved until the service accepts every field; errors name the field."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, name_hint: str = "") -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.patient_id: int | None = None
+        self.setWindowTitle("New patient")
+        self.setMinimumWidth(480)
+        first, _, last = name_hint.strip().partition(" ")
+        self.first_name = QLineEdit(first)
+        self.last_name = QLineEdit(last)
+        self.dob = QDateEdit()
+        self.dob.setCalendarPopup(True)
+        self.dob.setDisplayFormat("yyyy-MM-dd")
+        self.dob.setSpecialValueText("unknown")
+        self.dob.setMinimumDate(QDate(1900, 1, 1))
+        self.dob.setDate(self.dob.minimumDate())
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("patient's own mobile (adults)")
+        self.email = QLineEdit()
+        self.channel = QComboBox()
+        for label, key in (("Text message", "sms"), ("Email", "email"), ("Phone call", "phone")):
+            self.channel.addItem(label, key)
+        self.guardian_name = QLineEdit()
+        self.guardian_relation = QComboBox()
+        self.guardian_relation.addItems(RELATIONS)
+        self.guardian_phone = QLineEdit()
+        self.guardian_email = QLineEdit()
+        self.sms_consent = QCheckBox("Agreed to receive text messages")
+        self.consent_source = QComboBox()
+        self.consent_source.setEditable(True)
+        self.consent_source.addItems(CONSENT_SOURCES)
+        self.email_consent = QCheckBox("Agreed to receive email")
+        self.location = QComboBox()
+        for loc in ctx.clinic.locations:
+            self.location.addItem(loc.name, loc.id)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+
+        patient = QFormLayout()
+        patient.addRow("First name", self.first_name)
+        patient.addRow("Last name", self.last_name)
+        patient.addRow("Date of birth", self.dob)
+        patient.addRow("Mobile", self.phone)
+        patient.addRow("Email", self.email)
+        patient.addRow("Home location", self.location)
+        guardian_box = QGroupBox("Responsible party (receives the messages)")
+        guardian = QFormLayout(guardian_box)
+        guardian.addRow("Name", self.guardian_name)
+        guardian.addRow("Relation", self.guardian_relation)
+        guardian.addRow("Mobile", self.guardian_phone)
+        guardian.addRow("Email", self.guardian_email)
+        consent_box = QGroupBox("Contact")
+        consent = QFormLayout(consent_box)
+        consent.addRow("Preferred", self.channel)
+        consent.addRow(self.sms_consent)
+        consent.addRow("Consent given by", self.consent_source)
+        consent.addRow(self.email_consent)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(patient)
+        layout.addWidget(guardian_box)
+        layout.addWidget(consent_box)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._fields: dict[str, QWidget] = {
+            "first_name": self.first_name, "last_name": self.last_name, "date_of_birth": self.dob,
+            "phone": self.phone, "email": self.email, "guardian_phone": self.guardian_phone,
+            "guardian_email": self.guardian_email, "sms_consent_source": self.consent_source,
+            "preferred_channel": self.channel}
+
+    def _input(self) -> PatientInput:
+        qd = self.dob.date()
+        dob = None if qd == self.dob.minimumDate() else date(qd.year(), qd.month(), qd.day())
+        return PatientInput(
+            first_name=self.first_name.text(), last_name=self.last_name.text(), date_of_birth=dob,
+            phone=self.phone.text(), email=self.email.text(),
+            preferred_channel=str(self.channel.currentData()),
+            guardian_name=self.guardian_name.text() or None,
+            guardian_relation=self.guardian_relation.currentText() if self.guardian_name.text() else None,
+            guardian_phone=self.guardian_phone.text(), guardian_email=self.guardian_email.text(),
+            sms_consent=self.sms_consent.isChecked(),
+            sms_consent_source=self.consent_source.currentText() if self.sms_consent.isChecked() else None,
+            email_consent=self.email_consent.isChecked(),
+            home_location_id=int(self.location.currentData()))
+
+    def save(self) -> None:
+        try:
+            with self.ctx.db.write() as session:
+                patient = create_patient(session, self.ctx.actor, self.ctx.clinic.id, self._input(),
+                                         now=self.ctx.clock.now())
+                self.patient_id = patient.id
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            widget = self._fields.get(exc.field or "")
+            if widget is not None:
+                widget.setFocus()
+            return
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()

@@ -1,0 +1,60 @@
+"""Patients: validation that names the field, E.164 numbers, guardian contact, consent, search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from orca_desk.services.errors import ValidationError
+from orca_desk.services.patients import PatientInput, create_patient, search_patients
+from tests.factories import make_world
+
+
+@pytest.fixture
+def clinic_id(db):
+    with db.write() as s:
+        return make_world(s, patients=0).clinic.id
+
+
+def test_child_messages_go_to_the_guardian(db, clinic_id, clock, receptionist):
+    with db.write() as s:
+        p = create_patient(s, receptionist, clinic_id, PatientInput(
+            "Ava", "Nguyen", date(2012, 5, 1), guardian_name="Mai Nguyen", guardian_relation="mother",
+            guardian_phone="(617) 555-0143", sms_consent=True, sms_consent_source="phone call"),
+            now=clock.now())
+        assert p.contact_phone == p.guardian_phone == "+16175550143"
+        assert p.sms_consent_at == clock.now() and p.sms_consent_source == "phone call"
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    (PatientInput("", "Smith"), "first_name", "First name is required"),
+    (PatientInput("Ava", " "), "last_name", "Last name is required"),
+    (PatientInput("Ava", "Smith", phone="12"), "phone", "not a valid phone number|not a phone number"),
+    (PatientInput("Ava", "Smith", email="ava@"), "email", "not an email address"),
+    (PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True), "sms_consent_source",
+     "how SMS consent was given"),
+    (PatientInput("Ava", "Smith", sms_consent=True, sms_consent_source="form"), "phone", "needs a phone"),
+    (PatientInput("Ava", "Smith", date(2031, 1, 1)), "date_of_birth", "in the future"),
+])
+def test_bad_input_names_the_field_and_saves_nothing(db, clinic_id, clock, receptionist, data, field,
+                                                     message):
+    with pytest.raises(ValidationError, match=message) as err, db.write() as s:
+        create_patient(s, receptionist, clinic_id, data, now=clock.now())
+    assert err.value.field == field
+    with db.read() as s:
+        assert search_patients(s, "Ava") == []
+
+
+def test_search_by_name_forms_and_phone(db, clinic_id, clock, receptionist):
+    with db.write() as s:
+        for first, last, phone in (("Ava", "Smith", "6175550101"), ("Liam", "Smithers", "6175550102"),
+                                   ("Noah", "Jones", "6175550103")):
+            create_patient(s, receptionist, clinic_id, PatientInput(first, last, phone=phone),
+                           now=clock.now())
+    with db.read() as s:
+        assert [r.name for r in search_patients(s, "smith")] == ["Ava Smith", "Liam Smithers"]
+        assert [r.name for r in search_patients(s, "Smith, Li")] == ["Liam Smithers"]
+        assert [r.name for r in search_patients(s, "ava smi")] == ["Ava Smith"]
+        assert [r.name for r in search_patients(s, "555-0103")] == ["Noah Jones"]
+        assert search_patients(s, "   ") == []
