@@ -4,4 +4,5 @@
 COMMAND_MODULES = [
     "orca_desk.commands.db_cmd",
     "orca_desk.commands.demo_cmd",
+    "orca_desk.commands.print_cmd",
 ]

@@ -1,0 +1,62 @@
+"""``orca-desk print``: write the day sheet or the week of a location as a PDF."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from orca_desk.commands.common import CommandError, open_database, parse_date
+from orca_desk.services.clinic import ClinicInfo, LocationRow, load_clinic
+from orca_desk.services.clock import SystemClock
+from orca_desk.services.printing import render_calendar_pdf
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("print", parents=[common], help="print a day or week view to a PDF file")
+    p.add_argument("--view", choices=["day", "week"], default="day",
+                   help="a day sheet, or the Monday-to-Sunday week holding --date")
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--location", metavar="NAME|ID", help="location name or id (default: the first)")
+    p.add_argument("--by", choices=["chair", "provider"], default="chair", help="columns (default chair)")
+    p.add_argument("--paper", choices=["letter", "a4"], default="letter")
+    p.add_argument("--landscape", action="store_true", help="landscape pages (default portrait)")
+    p.add_argument("--grayscale", action="store_true", help="greys and patterns instead of colours")
+    p.add_argument("--privacy", action="store_true", help="print patients' initials only")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.set_defaults(func=_print)
+
+
+def resolve_location(clinic: ClinicInfo, value: str | None) -> LocationRow:
+    """A location by name (case-insensitive) or id; the first one when not given."""
+    if value is None:
+        return clinic.locations[0]
+    wanted = value.strip().casefold()
+    for loc in clinic.locations:
+        if loc.name.casefold() == wanted or str(loc.id) == wanted:
+            return loc
+    names = ", ".join(loc.name for loc in clinic.locations)
+    raise CommandError(f"There is no location {value!r}; choose one of: {names}.")
+
+
+def _print(args: argparse.Namespace) -> int:
+    day = parse_date(args.date, "--date")
+    out = Path(args.output)
+    if out.suffix.lower() != ".pdf":
+        raise CommandError(f"The output file {str(out)!r} must end in .pdf.")
+    if not out.parent.is_dir():
+        raise CommandError(f"The folder {str(out.parent)!r} for the output file does not exist.")
+    db = open_database(args)
+    with db.read() as session:
+        clinic = load_clinic(session)
+        if clinic is None or not clinic.locations:
+            raise CommandError("The database has no clinic yet: load one with 'orca-desk demo'.")
+        loc = resolve_location(clinic, args.location)
+        summary = render_calendar_pdf(
+            session, view=args.view, day=day, location_id=loc.id, by=args.by, paper=args.paper,
+            landscape=args.landscape, grayscale=args.grayscale, privacy=args.privacy,
+            now=SystemClock().now(), out=out)
+    span = (f"{summary.first_day}" if summary.first_day == summary.last_day
+            else f"{summary.first_day} – {summary.last_day}")
+    print(f"wrote {out}: {summary.pages} page{'s' if summary.pages != 1 else ''}, "
+          f"{summary.appointments} appointments, {loc.name}, {span}")
+    return 0
