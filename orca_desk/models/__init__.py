@@ -10,6 +10,7 @@ from orca_desk.models.audit import AuditEvent
 from orca_desk.models.base import Base, UTCDateTime
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.patient import Patient
+from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod
 from orca_desk.models.series import RecurringSeries, SeriesException  # noqa: F401  (issue 6)
 from orca_desk.models.staff import StaffUser
 from orca_desk.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
@@ -28,6 +29,10 @@ __all__ = [
     "Location",
     "Patient",
     "Provider",
+    "ScheduleBlock",
+    "ScheduleBreak",
+    "ScheduleException",
+    "SchedulePeriod",
     "StaffUser",
     "UTCDateTime",
     "WaitlistEntry",

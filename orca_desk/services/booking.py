@@ -13,8 +13,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chair, Patient, Provider
 from orca_desk.services import audit
-from orca_desk.services.errors import ConflictError, NotFound, StaleEditError, ValidationError
-from orca_desk.services.security import BOOK, Actor
+from orca_desk.services.availability import hours_problems
+from orca_desk.services.errors import (
+    ConflictError,
+    NotFound,
+    OutsideHoursError,
+    StaleEditError,
+    ValidationError,
+)
+from orca_desk.services.security import BOOK, OVERRIDE_HOURS, Actor
 
 MAX_MINUTES = 8 * 60
 LATE_CANCEL_WINDOW = timedelta(hours=24)
@@ -46,6 +53,8 @@ class BookingRequest:
     minutes: int | None = None  # None: the type's default duration
     notes: str = ""
     series_id: int | None = None
+    # Book even outside working hours, on a day off or in a block (needs OVERRIDE_HOURS).
+    override_hours: bool = False
 
 
 def _snapshot(a: Appointment) -> dict[str, Any]:
@@ -85,6 +94,23 @@ def check_conflicts(session: Session, *, patient_id: int, provider: Provider, ch
     if len(mine) >= provider.max_concurrent and _peak(mine, start, end) >= provider.max_concurrent:
         raise ConflictError(f"{provider.name} already sees {provider.max_concurrent} patient"
                             f"{'s' if provider.max_concurrent != 1 else ''} at once then.")
+
+
+def check_hours(session: Session, actor: Actor, *, provider_id: int, chair_id: int, start: datetime,
+                end: datetime, override: bool) -> bool:
+    """Refuse a slot outside the provider's working time unless overridden with permission.
+
+    Raises OutsideHoursError saying why; with ``override`` the actor needs OVERRIDE_HOURS.
+    Returns whether the override was used (for the audit trail). Providers without any
+    schedule are unscheduled and only holidays, time off and blocks apply to them.
+    """
+    problems = hours_problems(session, provider_id=provider_id, chair_id=chair_id, start=start, end=end)
+    if not problems:
+        return False
+    if not override:
+        raise OutsideHoursError(" ".join(p.message for p in problems))
+    actor.require(OVERRIDE_HOURS)
+    return True
 
 
 def _peak(intervals: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
@@ -149,13 +175,16 @@ def book_appointment(session: Session, actor: Actor, req: BookingRequest, *, now
     end = req.start + timedelta(minutes=minutes)
     check_conflicts(session, patient_id=patient.id, provider=provider, chair_id=chair.id,
                     start=req.start, end=end)
+    overridden = check_hours(session, actor, provider_id=provider.id, chair_id=chair.id, start=req.start,
+                             end=end, override=req.override_hours)
     appt = Appointment(clinic_id=patient.clinic_id, patient_id=patient.id, provider_id=provider.id,
                        chair_id=chair.id, location_id=chair.location_id, type_id=atype.id,
                        start_at=req.start, end_at=end, status="scheduled", confirmation="unconfirmed",
                        notes=req.notes, series_id=req.series_id, created_at=now, updated_at=now)
     session.add(appt)
     _flush(session, "chair or patient time")
-    audit.record(session, actor, "book", "appointment", appt.id, now=now, after=_snapshot(appt))
+    audit.record(session, actor, "book", "appointment", appt.id, now=now,
+                 after={**_snapshot(appt), **({"override_hours": True} if overridden else {})})
     return appt
 
 
@@ -172,8 +201,12 @@ def _load(session: Session, appointment_id: int, expected_version: int | None) -
 def move_appointment(session: Session, actor: Actor, appointment_id: int, *, start: datetime,
                      end: datetime | None = None, chair_id: int | None = None,
                      provider_id: int | None = None, expected_version: int | None = None,
-                     now: datetime) -> Appointment:
-    """Move and/or resize; keeps the duration when ``end`` is not given."""
+                     override_hours: bool = False, now: datetime) -> Appointment:
+    """Move and/or resize; keeps the duration when ``end`` is not given.
+
+    Outside working hours, on a day off or into a block it raises OutsideHoursError unless
+    ``override_hours`` is given by someone with OVERRIDE_HOURS.
+    """
     actor.require(BOOK)
     appt = _load(session, appointment_id, expected_version)
     if appt.status not in ("scheduled", "confirmed"):
@@ -194,6 +227,8 @@ def move_appointment(session: Session, actor: Actor, appointment_id: int, *, sta
     provider = _lock_provider(session, provider_id if provider_id is not None else appt.provider_id)
     check_conflicts(session, patient_id=appt.patient_id, provider=provider, chair_id=chair.id,
                     start=start, end=new_end, ignore_id=appt.id)
+    overridden = check_hours(session, actor, provider_id=provider.id, chair_id=chair.id, start=start,
+                             end=new_end, override=override_hours)
     before = _snapshot(appt)
     appt.start_at, appt.end_at = start, new_end
     appt.chair_id, appt.location_id, appt.provider_id = chair.id, chair.location_id, provider.id
@@ -203,7 +238,11 @@ def move_appointment(session: Session, actor: Actor, appointment_id: int, *, sta
         appt.confirmation = "unconfirmed"
     _flush(session, "chair or patient time")
     audit.record(session, actor, "move", "appointment", appt.id, now=now, before=before,
-                 after=_snapshot(appt))
+                 after={**_snapshot(appt), **({"override_hours": True} if overridden else {})})
+    if appt.series_id is not None:  # issue 6: a moved occurrence becomes an exception of its series
+        from orca_desk.services.series import record_moved
+
+        record_moved(session, appt, now=now)
     return appt
 
 

@@ -23,6 +23,14 @@ class StaleEditError(ConflictError):
     """Someone else changed the record since it was read; reload and try again."""
 
 
+class OutsideHoursError(ConflictError):
+    """The time is outside the provider's working hours, on their day off or in a block.
+
+    Staff with the override permission may book it anyway after confirming; the message
+    says why ("Dr. Chen does not work Saturdays", "Lunch block 12:00–13:00").
+    """
+
+
 class PermissionDenied(OrcaError):
     """The signed-in user may not do this."""
 
