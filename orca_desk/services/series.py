@@ -1,0 +1,1238 @@
+"""Recurring appointment series: preview every occurrence, book, extend, modify, cancel, export."""
+
+from __future__ import annotations
+
+import importlib
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from types import ModuleType
+from typing import Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentType,
+    Chair,
+    Location,
+    Patient,
+    Provider,
+    RecurringSeries,
+    SeriesException,
+)
+from orca_desk.services import audit, booking, recurrence
+from orca_desk.services.booking import MAX_MINUTES, BookingRequest
+from orca_desk.services.errors import NotFound, OrcaError, ValidationError
+from orca_desk.services.security import AUTOMATION, BOOK, Actor
+
+__all__ = [
+    "HORIZON",
+    "MAX_OCCURRENCES",
+    "Alternative",
+    "ExportAppointment",
+    "HorizonReport",
+    "PreviewOccurrence",
+    "Problem",
+    "SeriesChange",
+    "SeriesDetail",
+    "SeriesExport",
+    "SeriesOccurrenceRow",
+    "SeriesPreview",
+    "cancel_series",
+    "create_series",
+    "extend_horizons",
+    "load_series",
+    "modify_series",
+    "plan_extensions",
+    "preview_series",
+    "record_moved",
+    "series_for_export",
+]
+
+HORIZON = timedelta(days=365)  # never-ending series are booked this far ahead, then extended
+MAX_OCCURRENCES = 520  # a finite series is booked whole; more than ten years weekly is a mistake
+ALTERNATIVE_DAYS = 7  # an alternative is looked for within this many days either side
+_MAX_LENGTH = timedelta(minutes=MAX_MINUTES)
+_REPLACEABLE = ("scheduled", "confirmed")  # an occurrence in another state has happened or is final
+
+Scope = Literal["this", "following", "all"]
+
+
+class SlotChoice(Protocol):
+    """An alternative time: :class:`Alternative` or the availability engine's ``Opening``."""
+
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def provider_id(self) -> int: ...
+    @property
+    def chair_id(self) -> int: ...
+
+
+Decision = Literal["book", "skip"] | SlotChoice
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # outside_hours | provider_off | blocked | chair_taken | patient_busy | provider_full
+    message: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    start: datetime  # aware, in the location's zone
+    end: datetime
+    provider_id: int
+    chair_id: int
+    location_id: int
+
+
+@dataclass(frozen=True)
+class PreviewOccurrence:
+    index: int  # 1-based position in the series
+    start: datetime  # aware, in the location's zone (the RECURRENCE-ID)
+    end: datetime
+    problems: tuple[Problem, ...] = ()
+    alternative: Alternative | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class SeriesPreview:
+    rrule: str
+    dtstart: datetime
+    zone: str
+    minutes: int
+    summary: str
+    occurrences: tuple[PreviewOccurrence, ...]
+    never_ends: bool  # the list stops at the booking horizon; the scheduler books further
+
+    @property
+    def conflicts(self) -> tuple[PreviewOccurrence, ...]:
+        return tuple(o for o in self.occurrences if o.problems)
+
+
+@dataclass(frozen=True)
+class SeriesChange:
+    """What a modification changes; ``None`` keeps the series' current value."""
+
+    rrule: str | None = None
+    start_time: time | None = None  # new local time of day
+    minutes: int | None = None
+    provider_id: int | None = None
+    chair_id: int | None = None
+    type_id: int | None = None
+
+
+@dataclass(frozen=True)
+class HorizonReport:
+    series: int
+    booked: int
+    skipped: tuple[tuple[int, datetime, str], ...]  # (series id, local start, why)
+
+
+@dataclass(frozen=True)
+class ExportAppointment:
+    id: int
+    start: datetime  # UTC
+    end: datetime
+    status: str
+    patient_id: int
+    provider_id: int
+    chair_id: int
+    location_id: int
+    type_id: int
+
+
+@dataclass(frozen=True)
+class SeriesExport:
+    series_id: int
+    rrule: str
+    dtstart_local: datetime  # aware, in ``zone``
+    zone: str
+    minutes: int
+    exdates: tuple[datetime, ...]  # local, aware
+    overrides: tuple[tuple[datetime, ExportAppointment], ...]  # (RECURRENCE-ID local, the row)
+    patient_id: int
+    provider_id: int
+    chair_id: int
+    location_id: int
+    type_id: int
+    status: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class SeriesOccurrenceRow:
+    original_start: datetime  # local, aware
+    start: datetime | None  # where it is now (local); None when removed or not booked yet
+    end: datetime | None
+    state: str  # booked | moved | removed | cancelled | completed | no-show | ... | later
+    appointment_id: int | None
+    version: int | None
+
+
+@dataclass(frozen=True)
+class SeriesDetail:
+    id: int
+    summary: str
+    rrule: str
+    dtstart: datetime
+    zone: str
+    minutes: int
+    status: str
+    patient_id: int
+    patient_name: str
+    provider_id: int
+    provider_name: str
+    chair_id: int
+    chair_name: str
+    type_id: int
+    type_name: str
+    parent_id: int | None
+    child_ids: tuple[int, ...]
+    occurrences: tuple[SeriesOccurrenceRow, ...]
+
+
+# --- rule helpers ---------------------------------------------------------------------------
+
+
+def _strip(rrule: str) -> str:
+    raw = rrule.strip()
+    return raw[6:] if raw.upper().startswith("RRULE:") else raw
+
+
+def _parts(rrule: str) -> list[tuple[str, str]]:
+    out = []
+    for part in _strip(rrule).split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out.append((k.strip().upper(), v.strip().upper()))
+    return out
+
+
+def _with_end(rrule: str, *, count: int | None = None, until_utc: datetime | None = None) -> str:
+    """The rule with its COUNT/UNTIL replaced (RFC 5545: a zoned DTSTART takes a UTC UNTIL)."""
+    parts = [(k, v) for k, v in _parts(rrule) if k not in ("COUNT", "UNTIL")]
+    if count is not None:
+        parts.append(("COUNT", str(count)))
+    if until_utc is not None:
+        parts.append(("UNTIL", until_utc.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")))
+    return ";".join(f"{k}={v}" for k, v in parts)
+
+
+def _end_of(rrule: str, zone: ZoneInfo) -> tuple[str, int | None, date | None]:
+    values = dict(_parts(rrule))
+    if "COUNT" in values:
+        return "count", int(values["COUNT"]), None
+    if "UNTIL" in values:
+        text = values["UNTIL"]
+        d = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        if text.endswith("Z") and "T" in text:
+            utc = datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            d = utc.astimezone(zone).date()
+        return "until", None, d
+    return "never", None, None
+
+
+def _dtstart(s: RecurringSeries) -> datetime:
+    return datetime.combine(s.start_date, time(s.start_minute // 60, s.start_minute % 60),
+                            tzinfo=ZoneInfo(s.timezone))
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.astimezone(UTC)
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _label(dt: datetime) -> str:
+    # Spelled out by hand: strftime("%a %b") follows the OS locale on a receptionist's PC.
+    return f"{_DAYS[dt.weekday()]} {dt.day} {_MONTHS[dt.month - 1]} {dt.year}, {dt:%H:%M}"
+
+
+def _expand(rrule: str, dtstart: datetime, *, until: datetime | None, new: bool = False) -> list[datetime]:
+    """Every occurrence of a finite rule, or those up to ``until`` of a never-ending one.
+
+    ``new``: the series is being created, so a finite rule longer than MAX_OCCURRENCES is refused.
+    """
+    finite = _end_of(rrule, ZoneInfo(str(dtstart.tzinfo)))[0] != "never"
+    if finite:
+        occs = recurrence.occurrences(rrule, dtstart, limit=MAX_OCCURRENCES + 1 if new else None)
+        if new and len(occs) > MAX_OCCURRENCES:
+            raise ValidationError(f"The series has more than {MAX_OCCURRENCES} occurrences; "
+                                  "end it sooner or choose 'never' (booked a year ahead).",
+                                  field="rrule")
+        return occs
+    assert until is not None
+    return recurrence.occurrences(rrule, dtstart, until=until)
+
+
+def _zone(dtstart: datetime) -> ZoneInfo:
+    if not isinstance(dtstart.tzinfo, ZoneInfo):
+        raise ValidationError("The series start needs a time zone (the location's).", field="dtstart")
+    return dtstart.tzinfo
+
+
+# --- conflict checks, in memory ---------------------------------------------------------------
+
+
+@dataclass
+class _Busy:
+    """Active appointments of the chairs, patients and providers involved, loaded once."""
+
+    names: dict[int, str] = field(default_factory=dict)  # patient id -> name
+    chair_names: dict[int, str] = field(default_factory=dict)
+    providers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, max)
+    by_chair: dict[int, list[tuple[datetime, datetime, int, int]]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_patient: dict[int, list[tuple[datetime, datetime, int, int]]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_provider: dict[int, list[tuple[datetime, datetime, int, int]]] = field(
+        default_factory=lambda: defaultdict(list))
+    seen: set[int] = field(default_factory=set)
+    _next_virtual: int = -1
+
+    def add(self, appt_id: int, chair_id: int, patient_id: int, provider_id: int,
+            start: datetime, end: datetime) -> None:
+        if appt_id in self.seen:
+            return
+        self.seen.add(appt_id)
+        row = (start, end, appt_id, patient_id)
+        for index, key in ((self.by_chair, chair_id), (self.by_patient, patient_id),
+                           (self.by_provider, provider_id)):
+            lst = index[key]
+            if lst and lst[-1][0] > start:
+                lst.insert(bisect_left(lst, row), row)
+            else:
+                lst.append(row)
+
+    def add_planned(self, chair_id: int, patient_id: int, provider_id: int,
+                    start: datetime, end: datetime) -> None:
+        """A slot this batch is about to book, so later slots of the batch see it."""
+        self._next_virtual -= 1
+        self.add(self._next_virtual, chair_id, patient_id, provider_id, start, end)
+
+    @staticmethod
+    def _overlapping(rows: list[tuple[datetime, datetime, int, int]], start: datetime, end: datetime,
+                     ignore: frozenset[int]) -> list[tuple[datetime, datetime, int, int]]:
+        lo = bisect_left(rows, (start - _MAX_LENGTH,))
+        hi = bisect_left(rows, (end,))
+        return [r for r in rows[lo:hi] if r[1] > start and r[2] not in ignore]
+
+    def problems(self, *, patient_id: int, provider_id: int, chair_id: int, start: datetime,
+                 end: datetime, zone: ZoneInfo, ignore: frozenset[int] = frozenset()) -> list[Problem]:
+        out: list[Problem] = []
+
+        def span(r: tuple[datetime, datetime, int, int]) -> str:
+            return f"{r[0].astimezone(zone):%H:%M}–{r[1].astimezone(zone):%H:%M}"
+
+        taken = self._overlapping(self.by_chair.get(chair_id, []), start, end, ignore)
+        if taken:
+            r = taken[0]
+            who = self.names.get(r[3], "another patient")
+            out.append(Problem("chair_taken", f"{self.chair_names.get(chair_id, 'The chair')} is taken "
+                                              f"{span(r)} by {who}."))
+        mine = self._overlapping(self.by_patient.get(patient_id, []), start, end, ignore)
+        if mine:
+            out.append(Problem("patient_busy", f"{self.names.get(patient_id, 'The patient')} already "
+                                               f"has an appointment {span(mine[0])}."))
+        name, limit = self.providers.get(provider_id, ("The provider", 1))
+        theirs = self._overlapping(self.by_provider.get(provider_id, []), start, end, ignore)
+        if len(theirs) >= limit and _peak([(r[0], r[1]) for r in theirs], start, end) >= limit:
+            out.append(Problem("provider_full", f"{name} already sees {limit} patient"
+                                                f"{'s' if limit != 1 else ''} at once then."))
+        return out
+
+
+def _peak(intervals: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
+    edges: list[tuple[datetime, int]] = []
+    for s, e in intervals:
+        s, e = max(s, start), min(e, end)
+        if s < e:
+            edges += [(s, 1), (e, -1)]
+    edges.sort()
+    peak = level = 0
+    for _, d in edges:
+        level += d
+        peak = max(peak, level)
+    return peak
+
+
+def _load_busy(session: Session, busy: _Busy, windows: Sequence[tuple[datetime, datetime]], *,
+               chair_ids: Iterable[int] = (), patient_ids: Iterable[int] = (),
+               provider_ids: Iterable[int] = (), location_ids: Iterable[int] = ()) -> None:
+    """One query: active appointments of those chairs/patients/providers overlapping the windows.
+
+    Each window becomes an index range per key, e.g. ``chair_id = ? AND start_at BETWEEN``,
+    so a two-year series reads only the rows near its 104 dates, not two years of a chair.
+    """
+    keys = [(Appointment.chair_id, i) for i in set(chair_ids)]
+    keys += [(Appointment.patient_id, i) for i in set(patient_ids)]
+    keys += [(Appointment.provider_id, i) for i in set(provider_ids)]
+    keys += [(Appointment.location_id, i) for i in set(location_ids)]
+    merged = _merge_windows(windows)
+    if not keys or not merged:
+        return
+    terms = [and_(col == key, Appointment.start_at > s - _MAX_LENGTH, Appointment.start_at < e)
+             for col, key in keys for s, e in merged]
+    new_patients: set[int] = set()
+    for chunk in range(0, len(terms), 300):
+        rows = session.execute(
+            select(Appointment.id, Appointment.chair_id, Appointment.patient_id, Appointment.provider_id,
+                   Appointment.start_at, Appointment.end_at)
+            .where(Appointment.status.in_(ACTIVE_STATUSES), or_(*terms[chunk:chunk + 300])))
+        for r in rows:
+            busy.add(r[0], r[1], r[2], r[3], r[4], r[5])
+            if r[2] not in busy.names:
+                new_patients.add(r[2])
+    _load_names(session, busy, new_patients, chair_ids, provider_ids)
+
+
+def _merge_windows(windows: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    out: list[tuple[datetime, datetime]] = []
+    for s, e in sorted(windows):
+        if out and s <= out[-1][1] + timedelta(hours=12):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _load_names(session: Session, busy: _Busy, patient_ids: Iterable[int], chair_ids: Iterable[int],
+                provider_ids: Iterable[int]) -> None:
+    pids = [p for p in set(patient_ids) if p not in busy.names]
+    if pids:
+        for pid, first, last in session.execute(
+                select(Patient.id, Patient.first_name, Patient.last_name).where(Patient.id.in_(pids))):
+            busy.names[pid] = f"{first} {last}"
+    cids = [c for c in set(chair_ids) if c not in busy.chair_names]
+    if cids:
+        busy.chair_names.update(session.execute(
+            select(Chair.id, Chair.name).where(Chair.id.in_(cids))).tuples())
+    prov = [p for p in set(provider_ids) if p not in busy.providers]
+    if prov:
+        for pid, name, limit in session.execute(
+                select(Provider.id, Provider.name, Provider.max_concurrent).where(Provider.id.in_(prov))):
+            busy.providers[pid] = (name, limit)
+
+
+def _availability() -> ModuleType | None:
+    """The availability engine (issue 3), when it is installed; preview falls back without it."""
+    try:
+        module = importlib.import_module("orca_desk.services.availability")
+    except ImportError:
+        return None
+    return module if hasattr(module, "check_slot") and hasattr(module, "find_openings") else None
+
+
+_HOUR_KINDS = ("outside_hours", "provider_off", "blocked")
+
+
+class _Hours:
+    """Working hours, holidays, time off and blocks of a whole window, loaded once from the engine.
+
+    It only screens: an occurrence it flags (and any with an appointment conflict) is
+    then checked by ``availability.check_slot``, whose answer and messages are the ones shown.
+    """
+
+    def __init__(self, session: Session, engine: ModuleType | None, *, provider_id: int, location_id: int,
+                 chair_id: int, first: date, last: date) -> None:
+        self.engine = engine
+        self.data = None
+        self.provider_id, self.location_id, self.chair_id = provider_id, location_id, chair_id
+        loader = getattr(engine, "load_schedule_data", None)
+        if loader is not None:
+            try:
+                self.data = loader(session, provider_ids=[provider_id], location_ids=[location_id],
+                                   first_day=first, last_day=last)
+            except (AttributeError, TypeError):  # an engine without the window loader
+                self.data = None
+
+    def suspicious(self, start: datetime, end: datetime) -> bool:
+        """Whether the slot may be outside working time (True when it cannot tell)."""
+        if self.engine is None:
+            return False
+        data = self.data
+        if data is None:
+            return True
+        day = start.date()
+        if end.date() != day and end.time() != time(0):
+            return True
+        s = start.hour * 60 + start.minute
+        e = end.hour * 60 + end.minute or 24 * 60
+        try:
+            if any(a < e and s < b for (a, b), _ in data.off_spans(self.provider_id, self.location_id, day)):
+                return True
+            for blk in data.blocks_on(self.location_id, day):
+                applies = (blk.provider_id is None and blk.chair_id is None) \
+                    or blk.provider_id == self.provider_id or blk.chair_id == self.chair_id
+                if applies and blk.start_minute < e and s < blk.end_minute:
+                    return True
+            if self.provider_id in data.scheduled:
+                hours = data.base_hours(self.provider_id, day).get(self.location_id, [])
+                return not any(a <= s and e <= b for a, b in hours)
+        except (AttributeError, TypeError, KeyError):
+            return True
+        return False
+
+
+def _engine_problems(session: Session, engine: ModuleType, *, patient_id: int, provider_id: int,
+                     chair_id: int, start: datetime, end: datetime, ignore: frozenset[int],
+                     mine: list[Problem]) -> list[Problem]:
+    """``availability.check_slot`` for one slot; our appointment messages (with times) are kept."""
+    found = engine.check_slot(session, provider_id=provider_id, chair_id=chair_id, start=_utc(start),
+                              end=_utc(end), patient_id=patient_id,
+                              ignore_appointment_id=next(iter(ignore), None) if len(ignore) == 1 else None)
+    out = [Problem(str(p.kind), str(p.message)) for p in found if p.kind in _HOUR_KINDS]
+    if not ignore:
+        kinds = {p.kind for p in mine}
+        mine = mine + [Problem(str(p.kind), str(p.message)) for p in found
+                       if p.kind not in _HOUR_KINDS and p.kind not in kinds]
+    return out + mine
+
+
+# --- preview --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    patient_id: int
+    provider_id: int
+    chair_id: int
+    location_id: int
+    type_id: int
+    minutes: int
+    zone: ZoneInfo
+    clinic_id: int
+
+
+def _plan(session: Session, *, patient_id: int, provider_id: int, chair_id: int, type_id: int,
+          minutes: int | None) -> _Plan:
+    patient = session.get(Patient, patient_id)
+    if patient is None or not patient.is_active:
+        raise NotFound(f"Patient #{patient_id} does not exist.")
+    chair = session.get(Chair, chair_id)
+    if chair is None or not chair.is_active:
+        raise NotFound(f"Chair #{chair_id} does not exist.")
+    provider = session.get(Provider, provider_id)
+    if provider is None or not provider.is_active:
+        raise NotFound(f"Provider #{provider_id} does not exist or is inactive.")
+    atype = session.get(AppointmentType, type_id)
+    if atype is None or not atype.is_active:
+        raise NotFound(f"Appointment type #{type_id} does not exist.")
+    length = minutes if minutes is not None else atype.default_minutes
+    if not 0 < length <= MAX_MINUTES:
+        raise ValidationError(f"An appointment lasts 1 minute to {MAX_MINUTES // 60} hours.", field="minutes")
+    location = session.get(Location, chair.location_id)
+    assert location is not None
+    return _Plan(patient_id, provider_id, chair_id, chair.location_id, type_id, length,
+                 ZoneInfo(location.timezone), patient.clinic_id)
+
+
+def preview_series(session: Session, *, patient_id: int, provider_id: int, chair_id: int, type_id: int,
+                   rrule: str, dtstart: datetime, minutes: int | None = None,
+                   horizon: datetime | None = None, now: datetime | None = None,
+                   replacing: Iterable[int] = ()) -> SeriesPreview:
+    """Every occurrence of the rule with its conflicts and, for each conflict, the nearest alternative.
+
+    ``dtstart`` is aware (it is read in the chair's location zone). A never-ending rule is
+    listed up to ``horizon`` (default: a year after ``dtstart``). ``replacing`` names
+    appointments that the change would replace, so they do not count as conflicts.
+    Appointment conflicts are checked in memory against rows loaded in one query; hours,
+    time off, holidays and blocks come from the availability engine when it is installed.
+    """
+    plan = _plan(session, patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
+                 type_id=type_id, minutes=minutes)
+    _zone(dtstart)
+    start = dtstart.astimezone(plan.zone)
+    recurrence.validate(rrule)
+    rule = _strip(rrule)
+    occs = _expand(rule, start, until=horizon or start + HORIZON, new=True)
+    return _preview(session, plan, rule, start, occs, now=now, ignore=frozenset(replacing))
+
+
+def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: list[datetime], *,
+             now: datetime | None, ignore: frozenset[int]) -> SeriesPreview:
+    length = timedelta(minutes=plan.minutes)
+    busy = _Busy()
+    _load_busy(session, busy, [(o, o + length) for o in occs], chair_ids=[plan.chair_id],
+               patient_ids=[plan.patient_id], provider_ids=[plan.provider_id])
+    _load_names(session, busy, [plan.patient_id], [plan.chair_id], [plan.provider_id])
+    engine = _availability()
+    hours = _Hours(session, engine, provider_id=plan.provider_id, location_id=plan.location_id,
+                   chair_id=plan.chair_id, first=occs[0].date() if occs else dtstart.date(),
+                   last=(occs[-1] + length).date() if occs else dtstart.date())
+    planned = {_utc(o) for o in occs}
+    rows: list[PreviewOccurrence] = []
+    for i, occ in enumerate(occs, start=1):
+        end = occ + length
+        problems = busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
+                                 chair_id=plan.chair_id, start=occ, end=end, zone=plan.zone, ignore=ignore)
+        if engine is not None and (problems or hours.suspicious(occ, end)):
+            problems = _engine_problems(session, engine, patient_id=plan.patient_id,
+                                        provider_id=plan.provider_id, chair_id=plan.chair_id, start=occ,
+                                        end=end, ignore=ignore, mine=problems)
+        if now is not None and occ < now:
+            problems.insert(0, Problem("past", "That time is in the past."))
+        alternative = None
+        if problems:
+            alternative = _nearest_alternative(session, engine, busy, plan, occ, planned, now=now,
+                                               ignore=ignore)
+        rows.append(PreviewOccurrence(i, occ, end, tuple(problems), alternative))
+    return SeriesPreview(rrule=rule, dtstart=dtstart, zone=plan.zone.key, minutes=plan.minutes,
+                         summary=recurrence.describe(rule, dtstart), occurrences=tuple(rows),
+                         never_ends=_end_of(rule, plan.zone)[0] == "never")
+
+
+def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Busy, plan: _Plan,
+                         occ: datetime, planned: set[datetime], *, now: datetime | None,
+                         ignore: frozenset[int]) -> Alternative | None:
+    length = timedelta(minutes=plan.minutes)
+    lo = occ - timedelta(days=ALTERNATIVE_DAYS)
+    if now is not None:
+        lo = max(lo, now)
+
+    def clashes_with_series(start: datetime) -> bool:
+        # An alternative must not land on another occurrence of the same series.
+        return any(start < p + length and p < start + length for p in planned if p != _utc(occ))
+
+    if engine is not None:
+        for chairs in ([plan.chair_id], None):
+            openings = engine.find_openings(
+                session, minutes=plan.minutes, after=_utc(lo), provider_ids=[plan.provider_id],
+                chair_ids=chairs, location_ids=[plan.location_id],
+                horizon_days=2 * ALTERNATIVE_DAYS + 1, limit=200)
+            best = sorted((o for o in openings if not clashes_with_series(_utc(o.start))
+                           and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)),
+                          key=lambda o: (abs(o.start.astimezone(plan.zone).date() - occ.date()),
+                                         abs(o.start - occ)))
+            if best:
+                o = best[0]
+                return Alternative(o.start.astimezone(plan.zone), o.end.astimezone(plan.zone),
+                                   o.provider_id, o.chair_id, o.location_id)
+        return None
+    # Without the engine: same chair and provider, nearest free time on a nearby weekday.
+    _load_busy(session, busy, [(lo, occ + timedelta(days=ALTERNATIVE_DAYS) + length)],
+               chair_ids=[plan.chair_id], patient_ids=[plan.patient_id], provider_ids=[plan.provider_id])
+    local_day = occ.date()
+    for day_offset in sorted(range(-ALTERNATIVE_DAYS, ALTERNATIVE_DAYS + 1), key=lambda d: (abs(d), d)):
+        day = local_day + timedelta(days=day_offset)
+        if day.weekday() >= 5 and occ.weekday() < 5:
+            continue
+        base = occ.hour * 60 + occ.minute
+        for shift in sorted(range(-240, 241, 15), key=lambda m: (abs(m), m)):
+            minute = base + shift
+            if not 7 * 60 <= minute <= 19 * 60 - plan.minutes:
+                continue
+            cand = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=plan.zone)
+            if (now is not None and cand < now) or (day_offset == 0 and shift == 0):
+                continue
+            if clashes_with_series(_utc(cand)):
+                continue
+            if not busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
+                                 chair_id=plan.chair_id, start=cand, end=cand + length, zone=plan.zone,
+                                 ignore=ignore):
+                return Alternative(cand, cand + length, plan.provider_id, plan.chair_id, plan.location_id)
+    return None
+
+
+# --- creating and booking -------------------------------------------------------------------
+
+
+def _decision_for(decisions: Mapping[datetime, Decision] | None, occ: datetime) -> Decision:
+    if not decisions:
+        return "book"
+    return decisions.get(occ, "book")
+
+
+def _normalise(decisions: Mapping[datetime, Decision] | None) -> dict[datetime, Decision]:
+    return {_utc(k): v for k, v in (decisions or {}).items()}
+
+
+def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, occs: Sequence[datetime],
+                      decisions: Mapping[datetime, Decision], *, now: datetime, strict: bool,
+                      reuse: dict[tuple[datetime, datetime, int, int, int], Appointment] | None = None,
+                      ) -> tuple[int, list[tuple[datetime, str]]]:
+    """Book each occurrence as decided; ``strict`` raises naming the date, else skips and reports."""
+    zone = ZoneInfo(series.timezone)
+    length = timedelta(minutes=series.minutes)
+    booked = 0
+    skipped: list[tuple[datetime, str]] = []
+    for occ in occs:
+        key = _utc(occ)
+        local = occ.astimezone(zone)
+        decision = decisions.get(key, "book")
+        if decision == "skip":
+            _add_exception(session, series.id, key, "removed", None, "skipped when booking", now)
+            continue
+        if isinstance(decision, str):
+            start, minutes = key, series.minutes
+            provider_id, chair_id = series.provider_id, series.chair_id
+            override = False
+        else:
+            start, minutes = _utc(decision.start), int((decision.end - decision.start).total_seconds() // 60)
+            provider_id, chair_id = decision.provider_id, decision.chair_id
+            override = True
+        existing = (reuse or {}).pop((start, start + length, chair_id, provider_id, series.type_id), None) \
+            if not override else None
+        if existing is not None:
+            existing.series_id, existing.series_occurrence_start, existing.updated_at = series.id, key, now
+            booked += 1
+            continue
+        req = BookingRequest(patient_id=series.patient_id, provider_id=provider_id, chair_id=chair_id,
+                             type_id=series.type_id, start=start, minutes=minutes, series_id=series.id)
+        try:
+            if strict:
+                appt = booking.book_appointment(session, actor, req, now=now)
+            else:
+                with session.begin_nested():
+                    appt = booking.book_appointment(session, actor, req, now=now)
+        except OrcaError as exc:
+            if strict:
+                raise type(exc)(f"{_label(local)}: {exc} Nothing was booked; skip that date or "
+                                "choose the suggested time.") from None
+            _add_exception(session, series.id, key, "removed", None, str(exc)[:200], now)
+            skipped.append((local, str(exc)))
+            continue
+        appt.series_occurrence_start = key
+        if override:
+            _add_exception(session, series.id, key, "override", appt.id, "alternative time", now)
+        booked += 1
+    session.flush()
+    return booked, skipped
+
+
+def _add_exception(session: Session, series_id: int, original: datetime, kind: str,
+                   appointment_id: int | None, reason: str, now: datetime) -> None:
+    found = session.scalar(select(SeriesException).where(SeriesException.series_id == series_id,
+                                                         SeriesException.original_start == original))
+    if found is None:
+        session.add(SeriesException(series_id=series_id, original_start=original, kind=kind,
+                                    appointment_id=appointment_id, reason=reason, created_at=now))
+    else:
+        found.kind, found.appointment_id, found.reason = kind, appointment_id, reason
+    session.flush()
+
+
+def create_series(session: Session, actor: Actor, *, patient_id: int, provider_id: int, chair_id: int,
+                  type_id: int, rrule: str, dtstart: datetime, minutes: int | None = None,
+                  decisions: Mapping[datetime, Decision] | None = None, notes: str = "",
+                  now: datetime) -> int:
+    """Create the series and book its occurrences (a year ahead when it never ends); all or nothing.
+
+    ``decisions`` maps an occurrence start (as in the preview) to "book", "skip" or an
+    alternative slot. An occurrence that cannot be booked raises, naming its date, and
+    nothing at all is written.
+    """
+    actor.require(BOOK)
+    plan = _plan(session, patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
+                 type_id=type_id, minutes=minutes)
+    _zone(dtstart)
+    start = dtstart.astimezone(plan.zone).replace(second=0, microsecond=0)
+    if start < now - booking.PAST_GRACE:
+        raise ValidationError("The series would start in the past.", field="dtstart")
+    recurrence.validate(rrule)
+    rule = _strip(rrule)
+    horizon = now + HORIZON
+    occs = _expand(rule, start, until=horizon, new=True)
+    if not occs:
+        raise ValidationError("The rule gives no dates at all; check the days and the end.", field="rrule")
+    start = occs[0]  # DTSTART is the first occurrence (RFC 5545 asks them to agree)
+    chosen = _normalise(decisions)
+    if all(chosen.get(_utc(o)) == "skip" for o in occs):
+        raise ValidationError("Every date is skipped; there is nothing to book.")
+    end_kind, count, until_date = _end_of(rule, plan.zone)
+    with session.begin_nested():
+        series = RecurringSeries(
+            clinic_id=plan.clinic_id,
+            patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
+            location_id=plan.location_id, type_id=type_id, rrule=rule, start_date=start.date(),
+            start_minute=start.hour * 60 + start.minute, timezone=plan.zone.key, minutes=plan.minutes,
+            end_kind=end_kind, count=count, until_date=until_date,
+            materialised_until=horizon if end_kind == "never" else None,
+            status="active", notes=notes, created_at=now, updated_at=now)
+        session.add(series)
+        session.flush()
+        _book_occurrences(session, actor, series, occs, chosen, now=now, strict=True)
+        audit.record(session, actor, "create", "series", series.id, now=now,
+                     after={"rrule": rule, "dtstart": start.isoformat(), "occurrences": len(occs)})
+    return series.id
+
+
+# --- horizon extension (the scheduler's batch) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Extension:
+    series_id: int
+    occurrences: tuple[datetime, ...]
+    problems: tuple[tuple[datetime, str], ...]
+
+
+def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HORIZON) -> list[_Extension]:
+    """Expand every never-ending active series up to ``now + horizon`` and check the new dates.
+
+    A fixed number of queries for any number of series: the series, their existing
+    occurrences and exceptions, and the appointments of the window (by location).
+    """
+    target = now + horizon
+    series = list(session.scalars(select(RecurringSeries).where(
+        RecurringSeries.status == "active", RecurringSeries.end_kind == "never",
+        or_(RecurringSeries.materialised_until.is_(None), RecurringSeries.materialised_until < target))))
+    if not series:
+        return []
+    ids = [s.id for s in series]
+    lo = min((s.materialised_until or _dtstart(s)) for s in series)
+    taken: set[tuple[int, datetime]] = set()
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        taken.update(session.execute(select(Appointment.series_id, Appointment.series_occurrence_start).where(
+            Appointment.series_id.in_(part), Appointment.series_occurrence_start >= lo)).tuples())  # type: ignore[arg-type]
+        taken.update(session.execute(select(SeriesException.series_id, SeriesException.original_start).where(
+            SeriesException.series_id.in_(part), SeriesException.original_start >= lo)).tuples())
+    new: list[tuple[RecurringSeries, list[datetime]]] = []
+    for s in series:
+        since = s.materialised_until or now
+        occs = [o for o in recurrence.occurrences(s.rrule, _dtstart(s), until=target)
+                if o >= since and o >= now and (s.id, _utc(o)) not in taken]
+        new.append((s, occs))
+    busy = _Busy()
+    windows = [(o, o + timedelta(minutes=s.minutes)) for s, occs in new for o in occs]
+    _load_busy(session, busy, [(min(w[0] for w in windows), max(w[1] for w in windows))] if windows else [],
+               location_ids={s.location_id for s, _ in new})
+    _load_names(session, busy, {s.patient_id for s in series}, {s.chair_id for s in series},
+                {s.provider_id for s in series})
+    out = []
+    for s, occs in new:
+        zone = ZoneInfo(s.timezone)
+        length = timedelta(minutes=s.minutes)
+        problems: list[tuple[datetime, str]] = []
+        for o in occs:
+            found = busy.problems(patient_id=s.patient_id, provider_id=s.provider_id, chair_id=s.chair_id,
+                                  start=o, end=o + length, zone=zone)
+            if found:
+                problems.append((o, " ".join(p.message for p in found)))
+            else:
+                busy.add_planned(s.chair_id, s.patient_id, s.provider_id, o, o + length)
+        out.append(_Extension(s.id, tuple(occs), tuple(problems)))
+    return out
+
+
+def extend_horizons(session: Session, *, now: datetime, actor: Actor = AUTOMATION,
+                    horizon: timedelta = HORIZON) -> HorizonReport:
+    """Book never-ending series up to ``now + horizon``; idempotent (a second run books nothing).
+
+    The scheduler has nobody to ask, so a date that collides is skipped (recorded as a
+    removed occurrence with the reason) and listed in the report for the desk to follow up.
+    """
+    plans = plan_extensions(session, now=now, horizon=horizon)
+    booked = 0
+    skipped: list[tuple[int, datetime, str]] = []
+    for ext in plans:
+        series = session.get(RecurringSeries, ext.series_id)
+        assert series is not None
+        bad = {_utc(o): why for o, why in ext.problems}
+        good = [o for o in ext.occurrences if _utc(o) not in bad]
+        for o, why in ext.problems:
+            _add_exception(session, series.id, _utc(o), "removed", None, why[:200], now)
+            skipped.append((series.id, o, why))
+        n, late = _book_occurrences(session, actor, series, good, {}, now=now, strict=False)
+        booked += n
+        skipped += [(series.id, o, why) for o, why in late]
+        series.materialised_until = now + horizon
+        series.updated_at = now
+    session.flush()
+    return HorizonReport(series=len(plans), booked=booked, skipped=tuple(skipped))
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _series(session: Session, series_id: int) -> RecurringSeries:
+    s = session.get(RecurringSeries, series_id)
+    if s is None:
+        raise NotFound(f"Series #{series_id} does not exist.")
+    return s
+
+
+def _appointment(session: Session, appointment_id: int) -> tuple[Appointment, RecurringSeries]:
+    appt = session.get(Appointment, appointment_id)
+    if appt is None:
+        raise NotFound(f"Appointment #{appointment_id} does not exist.")
+    if appt.series_id is None:
+        raise ValidationError("That appointment is not part of a series.")
+    return appt, _series(session, appt.series_id)
+
+
+def _exceptions(session: Session, series_id: int) -> dict[datetime, SeriesException]:
+    return {e.original_start: e for e in session.scalars(
+        select(SeriesException).where(SeriesException.series_id == series_id))}
+
+
+def _members(session: Session, series_id: int) -> list[Appointment]:
+    return list(session.scalars(select(Appointment).where(Appointment.series_id == series_id)
+                                .order_by(Appointment.start_at)))
+
+
+def _shown_until(s: RecurringSeries, now: datetime | None) -> datetime:
+    if s.materialised_until is not None:
+        return s.materialised_until
+    return (now or datetime.now(UTC)) + HORIZON  # finite series: _expand ignores it
+
+
+def load_series(session: Session, series_id: int) -> SeriesDetail:
+    """The series as the series dialog shows it: summary, every occurrence and its state."""
+    s = _series(session, series_id)
+    zone = ZoneInfo(s.timezone)
+    dtstart = _dtstart(s)
+    occs = _expand(s.rrule, dtstart, until=_shown_until(s, None))
+    exceptions = _exceptions(session, s.id)
+    members = {a.series_occurrence_start: a for a in _members(session, s.id)
+               if a.series_occurrence_start is not None}
+    horizon = s.materialised_until
+    rows: list[SeriesOccurrenceRow] = []
+    keys = sorted({_utc(o) for o in occs} | set(members) | set(exceptions))
+    for key in keys:
+        local = key.astimezone(zone)
+        appt = members.get(key)
+        exc = exceptions.get(key)
+        if appt is not None:
+            state = booking.STATUS_LABELS[appt.status]
+            if appt.status in _REPLACEABLE:
+                state = "moved" if exc is not None and exc.kind == "override" else "booked"
+            rows.append(SeriesOccurrenceRow(local, appt.start_at.astimezone(zone),
+                                            appt.end_at.astimezone(zone), state, appt.id, appt.version))
+        elif exc is not None:
+            rows.append(SeriesOccurrenceRow(local, None, None, "removed", None, None))
+        else:
+            later = horizon is not None and key >= horizon
+            state = "later" if later else "not booked"
+            rows.append(SeriesOccurrenceRow(local, None, None, state, None, None))
+    patient = session.get(Patient, s.patient_id)
+    provider = session.get(Provider, s.provider_id)
+    chair = session.get(Chair, s.chair_id)
+    atype = session.get(AppointmentType, s.type_id)
+    children = tuple(session.scalars(select(RecurringSeries.id).where(RecurringSeries.parent_id == s.id)))
+    return SeriesDetail(
+        id=s.id, summary=recurrence.describe(s.rrule, dtstart), rrule=s.rrule, dtstart=dtstart,
+        zone=s.timezone, minutes=s.minutes, status=s.status, patient_id=s.patient_id,
+        patient_name=patient.display_name if patient else "?", provider_id=s.provider_id,
+        provider_name=provider.name if provider else "?", chair_id=s.chair_id,
+        chair_name=chair.name if chair else "?", type_id=s.type_id, type_name=atype.name if atype else "?",
+        parent_id=s.parent_id, child_ids=children, occurrences=tuple(rows))
+
+
+def series_for_export(session: Session, series_id: int) -> SeriesExport:
+    """The series for iCal: RRULE and DTSTART (TZID), EXDATEs and RECURRENCE-ID overrides, local."""
+    s = _series(session, series_id)
+    zone = ZoneInfo(s.timezone)
+    dtstart = _dtstart(s)
+    occs = {_utc(o) for o in _expand(s.rrule, dtstart, until=_shown_until(s, None))}
+    exceptions = _exceptions(session, s.id)
+    members = {a.series_occurrence_start: a for a in _members(session, s.id)
+               if a.series_occurrence_start is not None}
+    exdates: list[datetime] = []
+    overrides: list[tuple[datetime, ExportAppointment]] = []
+    booked_until = s.materialised_until
+    for key in sorted(occs | set(exceptions) | set(members)):
+        appt = members.get(key)
+        exc = exceptions.get(key)
+        if appt is None or appt.status == "cancelled":
+            materialised = booked_until is None or key < booked_until
+            if key in occs and (exc is not None or appt is not None or materialised):
+                exdates.append(key.astimezone(zone))
+            continue
+        moved = (exc is not None and exc.kind == "override") or appt.start_at != key \
+            or appt.end_at - appt.start_at != timedelta(minutes=s.minutes) \
+            or (appt.chair_id, appt.provider_id, appt.type_id) != (s.chair_id, s.provider_id, s.type_id)
+        if moved or key not in occs:
+            overrides.append((key.astimezone(zone), ExportAppointment(
+                appt.id, appt.start_at, appt.end_at, appt.status, appt.patient_id, appt.provider_id,
+                appt.chair_id, appt.location_id, appt.type_id)))
+    return SeriesExport(
+        series_id=s.id, rrule=s.rrule, dtstart_local=dtstart, zone=s.timezone, minutes=s.minutes,
+        exdates=tuple(exdates), overrides=tuple(overrides), patient_id=s.patient_id,
+        provider_id=s.provider_id, chair_id=s.chair_id, location_id=s.location_id, type_id=s.type_id,
+        status=s.status, summary=recurrence.describe(s.rrule, dtstart))
+
+
+# --- exceptions from the calendar -----------------------------------------------------------
+
+
+def record_moved(session: Session, appointment: Appointment, *, now: datetime) -> None:
+    """Make a moved or changed occurrence an exception of its series (booking.move_appointment calls it)."""
+    if appointment.series_id is None:
+        return
+    original = appointment.series_occurrence_start
+    if original is None:
+        return
+    _add_exception(session, appointment.series_id, original, "override", appointment.id, "moved", now)
+
+
+# --- modify and cancel ----------------------------------------------------------------------
+
+
+def _occurrences_before(s: RecurringSeries, at: datetime) -> int:
+    return sum(1 for o in _expand(s.rrule, _dtstart(s), until=at) if _utc(o) < at)
+
+
+def _replaceable(session: Session, s: RecurringSeries, at: datetime, now: datetime) -> list[Appointment]:
+    """Unaltered, not yet started occurrences of ``s`` from ``at`` on."""
+    exceptions = _exceptions(session, s.id)
+    return [a for a in _members(session, s.id)
+            if a.series_occurrence_start is not None and a.series_occurrence_start >= at
+            and a.start_at >= now and a.status in _REPLACEABLE
+            and a.series_occurrence_start not in exceptions]
+
+
+def _end_before(s: RecurringSeries, at: datetime, now: datetime) -> None:
+    """Give the rule an UNTIL just before ``at`` (COUNT becomes UNTIL: RFC 5545 allows one)."""
+    last = at - timedelta(seconds=1)
+    s.rrule = _with_end(s.rrule, until_utc=last)
+    s.end_kind, s.count, s.until_date = "until", None, last.astimezone(ZoneInfo(s.timezone)).date()
+    s.materialised_until = None
+    s.updated_at = now
+
+
+def _split_point(s: RecurringSeries, appt: Appointment, scope: Scope, now: datetime) -> datetime:
+    if scope == "all":
+        first_future = next((o for o in _expand(s.rrule, _dtstart(s), until=_shown_until(s, now))
+                             if o >= now), None)
+        if first_future is None:
+            raise ValidationError("Every occurrence of this series has already started; nothing to change.")
+        return _utc(first_future)
+    at = appt.series_occurrence_start or appt.start_at
+    if at < now:
+        raise ValidationError("That occurrence has already started; past occurrences never change. "
+                              "Choose a later one.")
+    return at
+
+
+def modify_series(session: Session, actor: Actor, appointment_id: int, *, scope: Scope,
+                  change: SeriesChange, decisions: Mapping[datetime, Decision] | None = None,
+                  expected_version: int | None = None, now: datetime) -> int:
+    """Change one occurrence, this and the following ones, or all future ones; returns the series id.
+
+    "this" moves the appointment and makes it an exception. "following" ends the rule
+    before this occurrence and starts a new series (``parent_id``) with the change. "all"
+    does the same from the first occurrence that has not started (in place when none has):
+    past occurrences never change, moved ones stay where they are. All or nothing.
+    """
+    actor.require(BOOK)
+    appt, s = _appointment(session, appointment_id)
+    if scope == "this":
+        original = appt.series_occurrence_start or appt.start_at
+        zone = ZoneInfo(s.timezone)
+        start = appt.start_at
+        if change.start_time is not None:
+            start = datetime.combine(appt.start_at.astimezone(zone).date(), change.start_time, tzinfo=zone)
+        minutes = change.minutes or int((appt.end_at - appt.start_at).total_seconds() // 60)
+        with session.begin_nested():
+            moved = booking.move_appointment(session, actor, appt.id, start=start,
+                                             end=start + timedelta(minutes=minutes), chair_id=change.chair_id,
+                                             provider_id=change.provider_id,
+                                             expected_version=expected_version, now=now)
+            if change.type_id is not None:
+                moved.type_id = change.type_id
+            moved.series_occurrence_start = original
+            record_moved(session, moved, now=now)
+        return s.id
+    if scope not in ("following", "all"):
+        raise ValidationError(f"Unknown scope {scope!r}: choose this, following or all.")
+    if change.rrule is not None:
+        recurrence.validate(change.rrule)
+    at = _split_point(s, appt, scope, now)
+    with session.begin_nested():
+        return _split(session, actor, s, at, change, _normalise(decisions), now)
+
+
+def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, change: SeriesChange,
+           decisions: dict[datetime, Decision], now: datetime) -> int:
+    zone = ZoneInfo(old.timezone)
+    before = _occurrences_before(old, at)
+    replaced = _replaceable(session, old, at, now)
+    removed = {k for k, e in _exceptions(session, old.id).items() if k >= at and e.kind == "removed"}
+    local_at = at.astimezone(zone)
+    start_time = change.start_time or time(old.start_minute // 60, old.start_minute % 60)
+    rule = _strip(change.rrule) if change.rrule is not None else old.rrule
+    if change.rrule is None and old.end_kind == "count" and old.count is not None:
+        rule = _with_end(rule, count=max(old.count - before, 1))
+    snapshot = {"rrule": old.rrule, "start": _dtstart(old).isoformat(), "minutes": old.minutes,
+                "provider_id": old.provider_id, "chair_id": old.chair_id, "type_id": old.type_id}
+    if before == 0:
+        target = old  # nothing of it has happened: change it in place
+    else:
+        _end_before(old, at, now)
+        target = RecurringSeries(clinic_id=old.clinic_id, patient_id=old.patient_id, notes=old.notes,
+                                 parent_id=old.id, status="active", created_at=now, updated_at=now,
+                                 rrule="", start_date=local_at.date(), start_minute=0, timezone=old.timezone,
+                                 minutes=old.minutes, end_kind="never", provider_id=old.provider_id,
+                                 chair_id=old.chair_id, location_id=old.location_id, type_id=old.type_id)
+        session.add(target)
+    chair_id = change.chair_id or old.chair_id
+    plan = _plan(session, patient_id=old.patient_id, provider_id=change.provider_id or old.provider_id,
+                 chair_id=chair_id, type_id=change.type_id or old.type_id,
+                 minutes=change.minutes or old.minutes)
+    dtstart = datetime.combine(local_at.date(), start_time, tzinfo=zone)
+    end_kind, count, until_date = _end_of(rule, zone)
+    target.rrule, target.start_date = rule, dtstart.date()
+    target.start_minute = start_time.hour * 60 + start_time.minute
+    target.provider_id, target.chair_id = plan.provider_id, plan.chair_id
+    target.location_id = plan.location_id
+    target.type_id, target.minutes = plan.type_id, plan.minutes
+    target.end_kind, target.count, target.until_date = end_kind, count, until_date
+    target.materialised_until = now + HORIZON if end_kind == "never" else None
+    target.status, target.updated_at = "active", now
+    session.flush()
+    every = _expand(rule, dtstart, until=now + HORIZON, new=True)
+    if every and every[0] != dtstart:  # DTSTART is the first occurrence
+        target.start_date, target.start_minute = every[0].date(), every[0].hour * 60 + every[0].minute
+    occs = [o for o in every if o >= now]
+    old_exceptions = _exceptions(session, old.id)
+    overrides = {k: e for k, e in old_exceptions.items() if k >= at and e.kind == "override"}
+    kept: list[datetime] = []
+    for o in occs:
+        key = _utc(o)
+        if key in removed:
+            decisions.setdefault(key, "skip")  # a skipped date stays skipped when the rule still has it
+        if key in overrides:
+            # A moved occurrence stays where it is and stands for this date in the new rule.
+            exc = overrides[key]
+            if target is not old and exc.appointment_id is not None:
+                moved = session.get(Appointment, exc.appointment_id)
+                if moved is not None:
+                    moved.series_id = target.id
+                exc.series_id = target.id
+            continue
+        kept.append(o)
+    occs = kept
+    length = timedelta(minutes=plan.minutes)
+    reuse = {(a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id): a for a in replaced
+             if a.end_at - a.start_at == length}
+    planned = {(_utc(o), _utc(o) + length, plan.chair_id, plan.provider_id, plan.type_id) for o in occs}
+    for a in replaced:
+        slot = (a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id)
+        if slot not in planned or reuse.get(slot) is not a:
+            _release(session, actor, a, now)
+            if reuse.get(slot) is a:
+                del reuse[slot]
+    if target is old:
+        still = {_utc(o) for o in every}
+        for k in removed - still:
+            session.delete(old_exceptions[k])
+        session.flush()
+    _book_occurrences(session, actor, target, occs, decisions, now=now, strict=True, reuse=reuse)
+    for a in reuse.values():  # not claimed after all
+        _release(session, actor, a, now)
+    audit.record(session, actor, "modify", "series", old.id, now=now, before=snapshot,
+                 after={"series_id": target.id, "rrule": rule, "start": dtstart.isoformat(),
+                        "from": at.isoformat()})
+    if target is not old and not _has_future(session, old, now):
+        old.status = "ended"
+    return target.id
+
+
+def _has_future(session: Session, s: RecurringSeries, now: datetime) -> bool:
+    return any(a.start_at >= now and a.status in _REPLACEABLE for a in _members(session, s.id))
+
+
+def _release(session: Session, actor: Actor, appt: Appointment, now: datetime,
+             reason: str = "series changed") -> None:
+    """Take an unaltered occurrence out of the book; the clinic changed it, so never a late cancel."""
+    booking.cancel_appointment(session, actor, appt.id, reason=reason, now=now)
+    appt.late_cancel = False
+
+
+def _descendants(session: Session, series_id: int) -> list[RecurringSeries]:
+    out: list[RecurringSeries] = []
+    frontier = [series_id]
+    while frontier:
+        kids = list(session.scalars(select(RecurringSeries).where(RecurringSeries.parent_id.in_(frontier))))
+        out += kids
+        frontier = [k.id for k in kids]
+    return out
+
+
+def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope: Scope, reason: str,
+                  expected_version: int | None = None, now: datetime) -> int:
+    """Cancel one occurrence (EXDATE), this and the following ones, or the whole series' future.
+
+    Occurrences that have started are never touched. Series continued by a split (its
+    children) are cancelled with "following" and "all". Returns how many appointments
+    were cancelled.
+    """
+    actor.require(BOOK)
+    if not reason.strip():
+        raise ValidationError("Give a reason for the cancellation.", field="reason")
+    appt, s = _appointment(session, appointment_id)
+    with session.begin_nested():
+        if scope == "this":
+            original = appt.series_occurrence_start or appt.start_at
+            booking.cancel_appointment(session, actor, appt.id, reason=reason.strip(),
+                                       expected_version=expected_version, now=now)
+            _add_exception(session, s.id, original, "removed", None, reason.strip()[:200], now)
+            return 1
+        if scope == "following":
+            at = max(appt.series_occurrence_start or appt.start_at, now)
+        elif scope == "all":
+            at = now
+        else:
+            raise ValidationError(f"Unknown scope {scope!r}: choose this, following or all.")
+        cancelled = 0
+        for series in [s, *_descendants(session, s.id)]:
+            for a in _members(session, series.id):
+                original = a.series_occurrence_start or a.start_at
+                if a.start_at >= now and a.status in _REPLACEABLE and (original >= at or a.start_at >= at):
+                    booking.cancel_appointment(session, actor, a.id, reason=reason.strip(), now=now)
+                    cancelled += 1
+            first_future = next((o for o in _expand(series.rrule, _dtstart(series),
+                                                    until=_shown_until(series, now)) if _utc(o) >= at), None)
+            if first_future is not None and _occurrences_before(series, _utc(first_future)) > 0:
+                _end_before(series, _utc(first_future), now)
+                series.status = "ended" if scope == "following" else "cancelled"
+            else:
+                series.status = "cancelled"
+                series.materialised_until = None
+            series.updated_at = now
+        audit.record(session, actor, f"cancel_{scope}", "series", s.id, now=now,
+                     after={"from": at.isoformat(), "cancelled": cancelled, "reason": reason.strip()})
+        session.flush()
+        return cancelled
+
+
+def series_of(session: Session, appointment_id: int) -> int | None:
+    """The series an appointment belongs to, or None."""
+    return session.scalar(select(Appointment.series_id).where(Appointment.id == appointment_id))
+
+
+def preview_change(session: Session, appointment_id: int, *, scope: Scope, change: SeriesChange,
+                   now: datetime) -> SeriesPreview:
+    """What a "following"/"all" change would book, with conflicts (the occurrences it replaces are free)."""
+    appt, s = _appointment(session, appointment_id)
+    at = _split_point(s, appt, scope, now)
+    zone = ZoneInfo(s.timezone)
+    start_time = change.start_time or time(s.start_minute // 60, s.start_minute % 60)
+    rule = _strip(change.rrule) if change.rrule is not None else s.rrule
+    if change.rrule is None and s.end_kind == "count" and s.count is not None:
+        rule = _with_end(rule, count=max(s.count - _occurrences_before(s, at), 1))
+    dtstart = datetime.combine(at.astimezone(zone).date(), start_time, tzinfo=zone)
+    return preview_series(session, patient_id=s.patient_id, provider_id=change.provider_id or s.provider_id,
+                          chair_id=change.chair_id or s.chair_id, type_id=change.type_id or s.type_id,
+                          rrule=rule, dtstart=dtstart, minutes=change.minutes or s.minutes,
+                          horizon=now + HORIZON, now=now,
+                          replacing=[a.id for a in _replaceable(session, s, at, now)])
+
