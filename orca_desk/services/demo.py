@@ -23,6 +23,9 @@ from orca_desk.models import (
     Location,
     Patient,
     Provider,
+    ScheduleBreak,
+    ScheduleException,
+    SchedulePeriod,
     StaffUser,
     WaitlistEntry,
 )
@@ -141,6 +144,9 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
                               password_hash=hash_password(d["demo_password"])))
     session.flush()
 
+    say("working hours, holidays and time off")
+    closed = _insert_schedules(session, spec, now, locations, providers, chair_provider)
+
     say(f"{spec.patients:,} patients")
     patient_ids = _insert_patients(session, clinic.id, spec.patients, d, rng, now,
                                    [loc.id for loc in locations])
@@ -153,7 +159,7 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     for index in indexes:
         index.drop(bind)
     n_appts = _insert_appointments(session, spec, rng, now, clinic.id, locations, chairs_by_loc,
-                                   chair_provider, types, patient_ids, d["cancel_reasons"], say)
+                                   chair_provider, types, patient_ids, d["cancel_reasons"], say, closed)
     say("indexing appointments")
     for index in indexes:
         index.create(bind)
@@ -224,6 +230,47 @@ def _large_providers(session: Session, clinic_id: int, count: int, chairs_by_loc
     return providers
 
 
+def _insert_schedules(session: Session, spec: DemoSize, now: datetime, locations: list[Location],
+                      providers: list[Provider], chair_provider: dict[int, Provider]
+                      ) -> set[tuple[int | None, date]]:
+    """Mon–Fri 08:00–17:00 with lunch 12:00–13:00 at each provider's location (what the
+    appointment generator fills), a clinic holiday and one provider's day off.
+
+    Returns the (provider id or None for everyone, day) pairs the generator must leave empty.
+    """
+    chair_loc = {c: loc.id for loc in locations for c in [ch.id for ch in loc.chairs]}
+    home: dict[int, int] = {}
+    for chair_id, p in chair_provider.items():
+        home.setdefault(p.id, chair_loc.get(chair_id, locations[0].id))
+    today = now.astimezone(ZoneInfo(locations[0].timezone)).date()
+    since = today - timedelta(days=spec.days_back + 7)
+    first_id = (session.scalar(select(func.max(SchedulePeriod.id))) or 0) + 1
+    periods: list[dict[str, Any]] = []
+    breaks: list[dict[str, Any]] = []
+    for p in providers:
+        for weekday in range(5):
+            pid = first_id + len(periods)
+            periods.append({"id": pid, "provider_id": p.id, "location_id": home.get(p.id, locations[0].id),
+                            "weekday": weekday, "start_minute": DAY_START, "end_minute": DAY_END,
+                            "effective_from": since, "effective_to": None})
+            breaks.append({"period_id": pid, "start_minute": LUNCH[0], "end_minute": LUNCH[1],
+                           "label": "Lunch"})
+    _bulk_insert(session, _table(SchedulePeriod), periods)
+    _bulk_insert(session, _table(ScheduleBreak), breaks)
+    # Deterministic dates relative to "today": a holiday on the Monday two to three weeks out,
+    # the first provider off on the Friday of next week.
+    holiday = today + timedelta(days=14 + (7 - today.weekday()) % 7)
+    pto = today + timedelta(days=7 + (4 - today.weekday()) % 7)
+    session.add_all([
+        ScheduleException(kind="holiday", provider_id=None, location_id=None, start_day=holiday,
+                          end_day=holiday, name="Clinic closed (staff training)", created_at=now),
+        ScheduleException(kind="time_off", provider_id=providers[0].id, location_id=None, start_day=pto,
+                          end_day=pto, time_off_type="vacation", name="Long weekend", created_at=now),
+    ])
+    session.flush()
+    return {(None, holiday), (providers[0].id, pto)}
+
+
 def _insert_patients(session: Session, clinic_id: int, count: int, d: dict[str, Any],
                      rng: random.Random, now: datetime, location_ids: list[int]) -> list[int]:
     rows: list[dict[str, Any]] = []
@@ -266,7 +313,8 @@ def _insert_appointments(session: Session, spec: DemoSize, rng: random.Random, n
                          clinic_id: int, locations: list[Location], chairs_by_loc: list[list[Chair]],
                          chair_provider: dict[int, Provider],
                          types: list[tuple[AppointmentType, int]], patient_ids: list[int],
-                         reasons: list[str], say: Progress) -> int:
+                         reasons: list[str], say: Progress,
+                         closed: set[tuple[int | None, date]]) -> int:
     by_name = {t.name: t for t, _ in types}
     all_types = [t for t, _ in types]
     weights = [w for _, w in types]
@@ -276,7 +324,7 @@ def _insert_appointments(session: Session, spec: DemoSize, rng: random.Random, n
     today = now.astimezone(ZoneInfo(locations[0].timezone)).date()
     for offset in range(-spec.days_back, spec.days_ahead + 1):
         day = today + timedelta(days=offset)
-        if day.weekday() >= 5:
+        if day.weekday() >= 5 or (None, day) in closed:
             continue
         # How full the book is: the past was busy, the far future is still filling up.
         fill = 0.9 if offset < 0 else max(0.5, 0.92 - 0.4 * offset / max(spec.days_ahead, 1))
@@ -286,7 +334,7 @@ def _insert_appointments(session: Session, spec: DemoSize, rng: random.Random, n
             base = datetime.combine(day, time(0), tzinfo=zone)
             for chair in chairs:
                 provider = chair_provider.get(chair.id)
-                if provider is None:
+                if provider is None or (provider.id, day) in closed:
                     continue
                 allowed = ROLE_TYPES.get(provider.role)
                 t = DAY_START + rng.choice((0, 0, 10, 20))
