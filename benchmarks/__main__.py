@@ -13,6 +13,7 @@ from benchmarks.harness import Row, large_database
 # Each module exposes run(BenchContext) -> list[Row]; a feature adds its module here.
 MODULES = [
     "benchmarks.bench_foundation",
+    "benchmarks.bench_availability",
 ]
 
 

@@ -4,5 +4,6 @@
 COMMAND_MODULES = [
     "orca_desk.commands.db_cmd",
     "orca_desk.commands.demo_cmd",
+    "orca_desk.commands.availability_cmd",
     "orca_desk.commands.print_cmd",
 ]
