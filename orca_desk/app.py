@@ -98,9 +98,13 @@ def run_gui(args: argparse.Namespace) -> int:
 def default_screens() -> list[ScreenSpec]:
     """Every screen of the app, in navigation order (views are wired here, not in ui/)."""
     from orca_desk.ui.screen import ScreenSpec
+    from orca_desk.views.calendar.all_locations import AllLocationsScreen
     from orca_desk.views.calendar.day_view import DayViewScreen
+    from orca_desk.views.calendar.week_view import WeekViewScreen
 
-    return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen)]
+    return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen),
+            ScreenSpec("week", "Week", "calendar", WeekViewScreen),
+            ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen)]
 
 
 def _describe(db: Database) -> str:

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.errors import ValidationError
+from orca_desk.ui.change_watcher import ChangeWatcher
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen, ScreenSpec
 from orca_desk.ui.theme import icon
+from orca_desk.ui.undo import UndoStack
 
 KEY_GEOMETRY = "mainWindow/geometry"
 KEY_STATE = "mainWindow/state"
@@ -47,11 +49,16 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFixedWidth(180)
         self.stack = QStackedWidget()
+        # One undo history for the window: Ctrl+Z undoes the last calendar change in any screen.
+        self.undo_stack = UndoStack(self)
         for spec in screens:
             screen = spec.factory(ctx)
             screen.sig_status.connect(self._on_screen_status)
             screen.sig_go_to_date.connect(self.go_to_date)
             self.screens[spec.key] = screen
+            attach = getattr(screen, "attach_undo_stack", None)
+            if attach is not None:
+                attach(self.undo_stack)
             self.stack.addWidget(screen)
             QListWidgetItem(icon(spec.icon), spec.title, self.nav)
         self.nav.currentRowChanged.connect(self._on_nav_changed)
@@ -66,6 +73,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar(database_label)
         self._restore_settings()
         self._apply_day_and_location()
+        # Another desk's change shows within ~1 s (PRAGMA data_version / LISTEN orca_calendar).
+        self.change_watcher = ChangeWatcher(ctx.db, self)
+        self.change_watcher.sig_changed.connect(self._on_database_changed)
 
     # ----- chrome -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -76,14 +86,20 @@ class MainWindow(QMainWindow):
         self.addToolBar(tb)
         self.act_prev = QAction(icon("prev"), "Previous day", self)
         self.act_prev.setShortcuts([QKeySequence(Qt.Key.Key_Left), QKeySequence("Alt+Left")])
-        self.act_prev.triggered.connect(lambda: self.go_to_date(self.day - timedelta(days=1)))
+        self.act_prev.triggered.connect(lambda: self.go_to_date(self.day - timedelta(days=self._step())))
         self.act_today = QAction(icon("today"), "Today", self)
         self.act_today.setShortcut(QKeySequence(Qt.Key.Key_T))
         self.act_today.triggered.connect(self.go_to_today)
         self.act_next = QAction(icon("next"), "Next day", self)
         self.act_next.setShortcuts([QKeySequence(Qt.Key.Key_Right), QKeySequence("Alt+Right")])
-        self.act_next.triggered.connect(lambda: self.go_to_date(self.day + timedelta(days=1)))
-        for a in (self.act_prev, self.act_today, self.act_next):
+        self.act_next.triggered.connect(lambda: self.go_to_date(self.day + timedelta(days=self._step())))
+        self.act_undo = self.undo_stack.createUndoAction(self, "Undo")
+        self.act_undo.setIcon(icon("undo"))
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.act_redo = self.undo_stack.createRedoAction(self, "Redo")
+        self.act_redo.setIcon(icon("redo"))
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (self.act_prev, self.act_today, self.act_next, self.act_undo, self.act_redo):
             a.setToolTip(f"{a.text()} ({a.shortcut().toString()})")
             tb.addAction(a)
         self.date_title = QLabel()
@@ -159,6 +175,12 @@ class MainWindow(QMainWindow):
     def _on_screen_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
 
+    def _step(self) -> int:
+        return int(getattr(self.current_screen(), "nav_step_days", 1))
+
+    def _on_database_changed(self) -> None:
+        self.current_screen().refresh()  # hidden screens reload when shown
+
     def _on_find(self) -> None:
         handler = getattr(self.current_screen(), "find_patient", None)
         if handler is not None:
@@ -190,6 +212,7 @@ class MainWindow(QMainWindow):
         s.setValue(KEY_STATE, self.saveState())
         s.setValue(KEY_LOCATION, self.location_id)
         s.setValue(KEY_SCREEN, self.specs[self.nav.currentRow()].key)
+        self.change_watcher.stop()
         super().closeEvent(event)
 
     # ----- screenshot ---------------------------------------------------------------------
@@ -203,6 +226,9 @@ class MainWindow(QMainWindow):
         for _ in range(3):
             if app is not None:
                 app.processEvents()
+        wait = getattr(self.current_screen(), "wait_until_loaded", None)
+        if wait is not None:
+            wait()
         if not self.grab().save(path):
             raise ValidationError(f"Could not write the screenshot to {path!r}.")
         return 0

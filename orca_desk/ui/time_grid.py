@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -18,12 +19,15 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 HEADER_H = 34
+GROUP_H = 20  # the extra header row naming a column group (a day, a location)
 AXIS_W = 56
 RESIZE_GRIP = 6
 MIN_COL_W = 110
+SHADE = "#e9edf2"
+BLOCK_FILL = "#f6efe6"
 
 
 @dataclass
@@ -34,6 +38,9 @@ class GridColumn:
     # Shaded (non-working) and hatched (blocked) minute ranges, [start, end).
     shaded: Sequence[tuple[int, int]] = ()
     hatched: Sequence[tuple[int, int, str]] = ()  # (start, end, label)
+    group: str = ""  # consecutive columns with the same group share a header (a day, a location)
+    now_minute: int | None = None  # where the current-time line crosses this column, if today
+    hatch_colours: Sequence[str] = ()  # one per hatched range; empty: the default block colour
 
 
 @dataclass
@@ -52,6 +59,8 @@ class GridItem:
     movable: bool = True
     data: object = None
     rect: QRectF = field(default_factory=QRectF)
+    badge_quiet: bool = False  # an outlined, grey pill: there but not shouting (unconfirmed)
+    tooltip: str = ""
 
 
 # Called during a drag: (item, column key, start, end) -> reason it would be refused, or None.
@@ -62,7 +71,8 @@ class TimeGridWidget(QWidget):
     """The appointment book: paints a cached background and only the items in view.
 
     There is no widget per appointment; item rectangles are computed once per layout and
-    reused for painting and hit-testing, so thousands of items stay cheap.
+    reused for painting and hit-testing, so thousands of items stay cheap. While dragging,
+    only the rectangles the ghost leaves and enters are repainted.
     """
 
     sig_item_moved = Signal(int, int, int, int)
@@ -75,6 +85,8 @@ class TimeGridWidget(QWidget):
     """Right-click on an item (id, global position); id -1 when on empty space."""
     sig_selection_changed = Signal(int)
     """The selected item changed (-1 for none)."""
+    sig_range_selected = Signal(int, int, int)
+    """A range of empty time was dragged out (Shift+drag or range mode): (column key, start, end)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,24 +97,37 @@ class TimeGridWidget(QWidget):
         self.day_end = 19 * 60
         self.snap = 5
         self.min_px_per_min = 1.1
+        self.min_col_w = MIN_COL_W
+        self.range_mode = False  # a plain drag on empty space selects a range (e.g. "Block time")
         self.columns: list[GridColumn] = []
         self.items: list[GridItem] = []
         self.drop_check: DropCheck | None = None
-        self.now_minute: int | None = None
+        self.now_minute: int | None = None  # legacy: one line across every column
         self.selected_id = -1
         self._background: QPixmap | None = None
         self._col_index: dict[int, int] = {}
+        self._items_by_id: dict[int, GridItem] = {}
         self._drag: _Drag | None = None
+        self._range: _Range | None = None
+        self._pending: tuple[list[GridColumn], list[GridItem]] | None = None
         self._title_font = QFont(self.font())
         self._title_font.setBold(True)
         self._small_font = QFont(self.font())
         self._small_font.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
+        self._group_font = QFont(self._title_font)
+        self._fm = QFontMetrics(self._title_font)
+        self._sfm = QFontMetrics(self._small_font)
 
     # ----- data -------------------------------------------------------------------------
     def set_content(self, columns: list[GridColumn], items: list[GridItem]) -> None:
+        """Show these columns and items; while the user drags, wait until the drop."""
+        if self._drag is not None or self._range is not None:
+            self._pending = (columns, items)
+            return
         self.columns = columns
         self._col_index = {c.key: i for i, c in enumerate(columns)}
         self.items = [i for i in items if i.column in self._col_index]
+        self._items_by_id = {i.id: i for i in self.items}
         self._background = None
         self._layout_items()
         self.updateGeometry()
@@ -112,31 +137,47 @@ class TimeGridWidget(QWidget):
         self.day_start, self.day_end = start_minute, end_minute
         self._background = None
         self._layout_items()
+        self.updateGeometry()
+        self.update()
+
+    def set_now(self, minutes: dict[int, int | None]) -> None:
+        """Move the current-time line (column key → minute, None where the column is not today)."""
+        for col in self.columns:
+            if col.key in minutes:
+                col.now_minute = minutes[col.key]
         self.update()
 
     def item(self, item_id: int) -> GridItem | None:
-        return next((i for i in self.items if i.id == item_id), None)
+        return self._items_by_id.get(item_id)
+
+    @property
+    def dragging(self) -> bool:
+        return self._drag is not None or self._range is not None
 
     # ----- geometry ---------------------------------------------------------------------
+    @property
+    def header_h(self) -> int:
+        return HEADER_H + (GROUP_H if any(c.group for c in self.columns) else 0)
+
     def sizeHint(self) -> QSize:
-        return QSize(AXIS_W + max(1, len(self.columns)) * 160,
-                     HEADER_H + int((self.day_end - self.day_start) * 1.4))
+        return QSize(AXIS_W + max(1, len(self.columns)) * max(160, self.min_col_w),
+                     self.header_h + int((self.day_end - self.day_start) * 1.4))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(AXIS_W + max(1, len(self.columns)) * MIN_COL_W,
-                     HEADER_H + int((self.day_end - self.day_start) * self.min_px_per_min))
+        return QSize(AXIS_W + max(1, len(self.columns)) * self.min_col_w,
+                     self.header_h + int((self.day_end - self.day_start) * self.min_px_per_min))
 
     def px_per_min(self) -> float:
-        return max(0.5, (self.height() - HEADER_H) / max(1, self.day_end - self.day_start))
+        return max(0.5, (self.height() - self.header_h) / max(1, self.day_end - self.day_start))
 
     def col_width(self) -> float:
         return (self.width() - AXIS_W) / max(1, len(self.columns))
 
     def y_of(self, minute: float) -> float:
-        return HEADER_H + (minute - self.day_start) * self.px_per_min()
+        return self.header_h + (minute - self.day_start) * self.px_per_min()
 
     def minute_at(self, y: float) -> float:
-        return self.day_start + (y - HEADER_H) / self.px_per_min()
+        return self.day_start + (y - self.header_h) / self.px_per_min()
 
     def column_at(self, x: float) -> GridColumn | None:
         if x < AXIS_W or not self.columns:
@@ -144,13 +185,18 @@ class TimeGridWidget(QWidget):
         idx = int((x - AXIS_W) // self.col_width())
         return self.columns[idx] if 0 <= idx < len(self.columns) else None
 
+    def column_rect(self, column_key: int) -> QRectF:
+        ci = self._col_index[column_key]
+        return QRectF(AXIS_W + ci * self.col_width(), 0, self.col_width(), self.height())
+
     def item_rect(self, column_key: int, start: int, end: int, lane: int = 0, lanes: int = 1) -> QRectF:
         ci = self._col_index[column_key]
         w = self.col_width()
-        lane_w = (w - 6) / lanes
-        x = AXIS_W + ci * w + 3 + lane * lane_w
+        pad = 3 if w >= 60 else 1
+        lane_w = (w - 2 * pad) / lanes
+        x = AXIS_W + ci * w + pad + lane * lane_w
         y1, y2 = self.y_of(start), self.y_of(end)
-        return QRectF(x, y1 + 1, lane_w - 2, max(8.0, y2 - y1 - 2))
+        return QRectF(x, y1 + 1, max(2.0, lane_w - 1), max(8.0, y2 - y1 - 2))
 
     def _layout_items(self) -> None:
         """Give overlapping items in a column side-by-side lanes (a provider column overlaps)."""
@@ -195,57 +241,80 @@ class TimeGridWidget(QWidget):
         pm.setDevicePixelRatio(dpr)
         pm.fill(QColor("#ffffff"))
         p = QPainter(pm)
-        w, colw = self.width(), self.col_width()
+        w, colw, top = self.width(), self.col_width(), self.header_h
         # Non-working time and blocks first, grid lines over them.
-        shade = QBrush(QColor("#eef1f5"))
-        hatch = QBrush(QColor("#c9b8a6"), Qt.BrushStyle.BDiagPattern)
+        shade = QBrush(QColor(SHADE))
         for ci, col in enumerate(self.columns):
             x = AXIS_W + ci * colw
             for s, e in col.shaded:
-                p.fillRect(QRectF(x, self.y_of(s), colw, self.y_of(e) - self.y_of(s)), shade)
-            for s, e, label in col.hatched:
-                r = QRectF(x, self.y_of(s), colw, self.y_of(e) - self.y_of(s))
-                p.fillRect(r, QColor("#f6efe6"))
-                p.fillRect(r, hatch)
-                if label and r.height() > 14:
-                    p.setPen(QColor("#7a6552"))
+                s, e = max(s, self.day_start), min(e, self.day_end)
+                if e > s:
+                    p.fillRect(QRectF(x, self.y_of(s), colw, self.y_of(e) - self.y_of(s)), shade)
+            for k, (s, e, label) in enumerate(col.hatched):
+                s, e = max(s, self.day_start), min(e, self.day_end)
+                if e <= s:
+                    continue
+                colour = QColor(col.hatch_colours[k] if k < len(col.hatch_colours) else "#c9b8a6")
+                r = QRectF(x + 1, self.y_of(s), colw - 1, self.y_of(e) - self.y_of(s))
+                p.fillRect(r, QColor(BLOCK_FILL))
+                p.fillRect(r, QBrush(colour.darker(110), Qt.BrushStyle.BDiagPattern))
+                if label and r.height() > 14 and colw > 40:
+                    p.setPen(QColor("#6a5443"))
                     p.setFont(self._small_font)
                     p.drawText(r.adjusted(4, 2, -4, -2),
-                               Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, label)
+                               Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                               self._sfm.elidedText(label, Qt.TextElideMode.ElideRight, int(r.width() - 8)))
         pen_hour, pen_half = QPen(QColor("#d7dde5")), QPen(QColor("#eef1f5"))
         p.setFont(self._small_font)
-        first_hour = (self.day_start + 59) // 60 * 60
         for m in range(self.day_start - self.day_start % 30, self.day_end + 1, 30):
             if m < self.day_start:
                 continue
             y = self.y_of(m)
             p.setPen(pen_hour if m % 60 == 0 else pen_half)
             p.drawLine(QPointF(AXIS_W, y), QPointF(w, y))
-            if m % 60 == 0 and m >= first_hour and m > self.day_start:
+            if m % 60 == 0 and m > self.day_start:
                 p.setPen(QColor("#6b7785"))
                 label = f"{(m // 60 - 1) % 12 + 1} {'AM' if m < 720 else 'PM'}"
                 p.drawText(QRectF(0, y - 7, AXIS_W - 8, 14),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
-        p.setPen(QPen(QColor("#dde3ea")))
+        # Column lines: a stronger line where a group (a day, a location) starts.
+        pen_col, pen_group = QPen(QColor("#e3e8ee")), QPen(QColor("#9aa7b5"), 2)
         for ci in range(len(self.columns) + 1):
             x = AXIS_W + ci * colw
+            starts_group = ci == 0 or ci == len(self.columns) or (
+                self.columns[ci].group != self.columns[ci - 1].group)
+            p.setPen(pen_group if starts_group and self.columns and self.columns[0].group else pen_col)
             p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         # Header.
-        p.fillRect(QRectF(0, 0, w, HEADER_H), QColor("#f7f9fb"))
+        p.fillRect(QRectF(0, 0, w, top), QColor("#f7f9fb"))
         p.setPen(QColor("#dde3ea"))
-        p.drawLine(QPointF(0, HEADER_H), QPointF(w, HEADER_H))
+        p.drawLine(QPointF(0, top), QPointF(w, top))
+        col_top = top - HEADER_H
+        ci = 0
+        while ci < len(self.columns) and col_top:
+            group = self.columns[ci].group
+            cj = ci
+            while cj < len(self.columns) and self.columns[cj].group == group:
+                cj += 1
+            r = QRectF(AXIS_W + ci * colw + 1, 0, (cj - ci) * colw - 2, GROUP_H)
+            p.fillRect(r, QColor("#e8eef5"))
+            p.setPen(QColor("#1f2a37"))
+            p.setFont(self._group_font)
+            p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignCenter,
+                       self._fm.elidedText(group, Qt.TextElideMode.ElideRight, int(r.width() - 8)))
+            ci = cj
         for ci, col in enumerate(self.columns):
-            r = QRectF(AXIS_W + ci * colw + 4, 2, colw - 8, HEADER_H - 4)
+            r = QRectF(AXIS_W + ci * colw + 2, col_top + 2, colw - 4, HEADER_H - 4)
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._title_font)
-            fm = QFontMetrics(self._title_font)
-            title = fm.elidedText(col.title, Qt.TextElideMode.ElideRight, int(r.width()))
+            title = self._fm.elidedText(col.title, Qt.TextElideMode.ElideRight, int(r.width()))
             p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0),
                        Qt.AlignmentFlag.AlignCenter, title)
             if col.subtitle:
                 p.setPen(QColor("#6b7785"))
                 p.setFont(self._small_font)
-                p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter, col.subtitle)
+                p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter,
+                           self._sfm.elidedText(col.subtitle, Qt.TextElideMode.ElideRight, int(r.width())))
         p.end()
         return pm
 
@@ -253,20 +322,38 @@ class TimeGridWidget(QWidget):
         if self._background is None or self._background.size() != self.size() * self.devicePixelRatioF():
             self._background = self._paint_background()
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         exposed = QRectF(event.rect())
-        p.drawPixmap(QPoint(0, 0), self._background)
+        p.drawPixmap(exposed, self._background, QRectF(exposed.topLeft() * self.devicePixelRatioF(),
+                                                       exposed.size() * self.devicePixelRatioF()))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        hidden = self._drag.item if self._drag is not None and self._drag.moved else None
         for it in self.items:
-            if it.rect.intersects(exposed) and (self._drag is None or self._drag.item is not it
-                                                or not self._drag.moved):
+            if it is not hidden and it.rect.intersects(exposed):
                 self._paint_item(p, it, it.rect)
+        self._paint_now(p, exposed)
         if self._drag is not None and self._drag.moved:
             self._paint_ghost(p)
+        if self._range is not None:
+            self._paint_range(p)
+        p.end()
+
+    def _paint_now(self, p: QPainter, exposed: QRectF) -> None:
+        pen = QPen(QColor("#e53935"), 2)
+        p.setPen(pen)
         if self.now_minute is not None and self.day_start <= self.now_minute <= self.day_end:
             y = self.y_of(self.now_minute)
-            p.setPen(QPen(QColor("#e53935"), 2))
             p.drawLine(QPointF(AXIS_W - 4, y), QPointF(self.width(), y))
-        p.end()
+            return
+        colw = self.col_width()
+        for ci, col in enumerate(self.columns):
+            m = col.now_minute
+            if m is None or not self.day_start <= m <= self.day_end:
+                continue
+            y, x = self.y_of(m), AXIS_W + ci * colw
+            if exposed.top() - 2 <= y <= exposed.bottom() + 2:
+                p.drawLine(QPointF(x, y), QPointF(x + colw, y))
+                p.setBrush(QColor("#e53935"))
+                p.drawEllipse(QPointF(x + 1, y), 3, 3)
 
     def _paint_item(self, p: QPainter, it: GridItem, r: QRectF, *, alpha: int = 255) -> None:
         base = QColor(it.colour)
@@ -276,23 +363,31 @@ class TimeGridWidget(QWidget):
         p.setPen(QPen(border, 2 if it.id == self.selected_id else 1))
         p.setBrush(fill)
         p.drawRoundedRect(r, 4, 4)
-        p.fillRect(QRectF(r.left(), r.top(), 4, r.height()), border)
-        text_r = r.adjusted(8, 1, -4, -1)
-        p.setPen(QColor("#1f2a37") if not it.faded else QColor("#7b8794"))
-        p.setFont(self._title_font)
-        fm = QFontMetrics(self._title_font)
+        p.fillRect(QRectF(r.left(), r.top(), 4 if r.width() > 30 else 2, r.height()), border)
+        if r.width() < 14:
+            return
+        text_r = r.adjusted(7 if r.width() > 30 else 4, 1, -3, -1)
+        ink = QColor("#1f2a37") if not it.faded else QColor("#7b8794")
+        fm, sfm = self._fm, self._sfm
         badge_w = 0
-        if it.badge:
-            badge_w = QFontMetrics(self._small_font).horizontalAdvance(it.badge) + 10
-            br = QRectF(r.right() - badge_w - 3, r.top() + 3, badge_w, 14)
-            p.setBrush(QColor(it.badge_colour))
-            p.setPen(Qt.PenStyle.NoPen)
-            p.drawRoundedRect(br, 7, 7)
-            p.setPen(QColor("#ffffff"))
+        if it.badge and text_r.width() > 36:
+            badge_w = sfm.horizontalAdvance(it.badge) + 10
+            br = QRectF(r.right() - badge_w - 3, r.top() + 3, badge_w, min(14.0, r.height() - 4))
             p.setFont(self._small_font)
+            if it.badge_quiet:
+                p.setBrush(QColor("#ffffff"))
+                p.setPen(QPen(QColor("#aab4c0"), 1))
+                p.drawRoundedRect(br, 7, 7)
+                p.setPen(QColor("#7b8794"))
+            else:
+                p.setBrush(QColor(it.badge_colour))
+                p.setPen(Qt.PenStyle.NoPen)
+                p.drawRoundedRect(br, 7, 7)
+                p.setPen(QColor("#ffffff"))
             p.drawText(br, Qt.AlignmentFlag.AlignCenter, it.badge)
-            p.setPen(QColor("#1f2a37") if not it.faded else QColor("#7b8794"))
-            p.setFont(self._title_font)
+            badge_w += 4
+        p.setPen(ink)
+        p.setFont(self._title_font)
         title = (it.icon + " " if it.icon else "") + it.title
         line_h = fm.height()
         p.drawText(QRectF(text_r.left(), text_r.top(), text_r.width() - badge_w, line_h),
@@ -301,8 +396,7 @@ class TimeGridWidget(QWidget):
         if not it.subtitle:
             return
         p.setFont(self._small_font)
-        p.setPen(QColor("#4a5868"))
-        sfm = QFontMetrics(self._small_font)
+        p.setPen(QColor("#4a5868") if not it.faded else QColor("#8a96a3"))
         if text_r.height() >= line_h * 2 - 2:
             sub_r = QRectF(text_r.left(), text_r.top() + line_h, text_r.width(), sfm.height())
         else:  # one line only: the type follows the name
@@ -312,10 +406,19 @@ class TimeGridWidget(QWidget):
             p.drawText(sub_r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                        sfm.elidedText(it.subtitle, Qt.TextElideMode.ElideRight, int(sub_r.width())))
 
+    def _ghost_rects(self, d: _Drag) -> tuple[QRectF, QRectF]:
+        r = self.item_rect(d.column, d.start, d.end)
+        label = d.refusal or f"{_hm(d.start)}–{_hm(d.end)}"
+        lw = min(self._sfm.horizontalAdvance(label) + 12, 320)
+        lr = QRectF(r.left(), r.bottom() + 2, lw, self._sfm.height() + 4)
+        if lr.right() > self.width():
+            lr.moveRight(self.width() - 2)
+        return r, lr
+
     def _paint_ghost(self, p: QPainter) -> None:
         assert self._drag is not None
         d = self._drag
-        r = self.item_rect(d.column, d.start, d.end)
+        r, lr = self._ghost_rects(d)
         self._paint_item(p, d.item, r, alpha=200)
         colour = QColor("#b3261e") if d.refusal else QColor("#2f6fb3")
         p.setPen(QPen(colour, 2, Qt.PenStyle.DashLine))
@@ -323,15 +426,36 @@ class TimeGridWidget(QWidget):
         p.drawRoundedRect(r, 4, 4)
         label = d.refusal or f"{_hm(d.start)}–{_hm(d.end)}"
         p.setFont(self._small_font)
-        fm = QFontMetrics(self._small_font)
-        lw = min(fm.horizontalAdvance(label) + 12, 320)
-        lr = QRectF(r.left(), r.bottom() + 2, lw, fm.height() + 4)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour)
         p.drawRoundedRect(lr, 4, 4)
         p.setPen(QColor("#ffffff"))
         p.drawText(lr, Qt.AlignmentFlag.AlignCenter,
-                   fm.elidedText(label, Qt.TextElideMode.ElideRight, int(lw - 8)))
+                   self._sfm.elidedText(label, Qt.TextElideMode.ElideRight, int(lr.width() - 8)))
+
+    def _range_rect(self, rg: _Range) -> QRectF:
+        ci = self._col_index[rg.column]
+        x = AXIS_W + ci * self.col_width()
+        return QRectF(x + 1, self.y_of(rg.start), self.col_width() - 2,
+                      max(2.0, self.y_of(rg.end) - self.y_of(rg.start)))
+
+    def _paint_range(self, p: QPainter) -> None:
+        assert self._range is not None
+        r = self._range_rect(self._range)
+        p.setPen(QPen(QColor("#8a6d52"), 1, Qt.PenStyle.DashLine))
+        fill = QColor("#c9b8a6")
+        fill.setAlpha(110)
+        p.setBrush(fill)
+        p.drawRect(r)
+        p.setPen(QColor("#3d2f22"))
+        p.setFont(self._small_font)
+        p.drawText(r.adjusted(4, 2, -2, -2), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                   f"Block {_hm(self._range.start)}–{_hm(self._range.end)}")
+
+    def _dirty(self, rects: Sequence[QRectF]) -> None:
+        """Repaint only these rectangles (plus the pen's width)."""
+        for r in rects:
+            self.update(r.toAlignedRect().adjusted(-3, -3, 3, 3))
 
     # ----- interaction -------------------------------------------------------------------
     def item_at(self, pos: QPointF) -> GridItem | None:
@@ -348,11 +472,17 @@ class TimeGridWidget(QWidget):
         it = self.item_at(pos)
         if event.button() == Qt.MouseButton.LeftButton:
             self._select(it.id if it else -1)
-            if it is not None and it.movable:
+            if it is not None and it.movable and not self.range_mode:
                 resizing = it.rect.bottom() - pos.y() <= RESIZE_GRIP
                 self._drag = _Drag(item=it, origin=pos, resizing=resizing, column=it.column,
                                    start=it.start, end=it.end,
                                    grab_offset=self.minute_at(pos.y()) - it.start)
+            elif it is None and pos.y() > self.header_h and (
+                    self.range_mode or event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+                col = self.column_at(pos.x())
+                if col is not None:
+                    m = self._snap(self.minute_at(pos.y()))
+                    self._range = _Range(column=col.key, anchor=m, start=m, end=m)
         elif event.button() == Qt.MouseButton.RightButton:
             self._select(it.id if it else -1)
             self.sig_context_menu.emit(it.id if it else -1, event.globalPosition().toPoint())
@@ -360,6 +490,13 @@ class TimeGridWidget(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
+        if self._range is not None:
+            rg = self._range
+            before = self._range_rect(rg)
+            m = max(self.day_start, min(self.day_end, self._snap(self.minute_at(pos.y()))))
+            rg.start, rg.end = min(rg.anchor, m), max(rg.anchor, m)
+            self._dirty([before, self._range_rect(rg)])
+            return
         d = self._drag
         if d is None:
             it = self.item_at(pos)
@@ -368,6 +505,7 @@ class TimeGridWidget(QWidget):
             return
         if not d.moved and (pos - d.origin).manhattanLength() < 4:
             return
+        dirty = [*self._ghost_rects(d)] if d.moved else [d.item.rect]
         d.moved = True
         if d.resizing:
             d.end = max(d.item.start + self.snap, self._snap(self.minute_at(pos.y())))
@@ -381,10 +519,16 @@ class TimeGridWidget(QWidget):
             start = max(self.day_start, min(start, self.day_end - length))
             d.start, d.end = start, start + length
         d.refusal = self.drop_check(d.item, d.column, d.start, d.end) if self.drop_check else None
-        self.update()
+        self._dirty([*dirty, *self._ghost_rects(d)])
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         d, self._drag = self._drag, None
+        rg, self._range = self._range, None
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.set_content(*pending)
+        if rg is not None and rg.end > rg.start and event.button() == Qt.MouseButton.LeftButton:
+            self.sig_range_selected.emit(rg.column, rg.start, rg.end)
         if d is not None and d.moved and event.button() == Qt.MouseButton.LeftButton:
             changed = (d.column, d.start, d.end) != (d.item.column, d.item.start, d.item.end)
             if changed:
@@ -400,14 +544,27 @@ class TimeGridWidget(QWidget):
             self.sig_item_activated.emit(it.id)
         else:
             col = self.column_at(pos.x())
-            if col is not None and pos.y() > HEADER_H:
+            if col is not None and pos.y() > self.header_h:
                 self.sig_empty_activated.emit(col.key, int(self.minute_at(pos.y()) // self.snap * self.snap))
+
+    def event(self, ev: QEvent) -> bool:
+        """Tooltips name the appointment (narrow week columns elide the text)."""
+        if isinstance(ev, QHelpEvent) and ev.type() == QEvent.Type.ToolTip:
+            it = self.item_at(QPointF(ev.pos()))
+            if it is not None:
+                QToolTip.showText(ev.globalPos(), it.tooltip or f"{it.title}\n{it.subtitle}", self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(ev)
 
     def _select(self, item_id: int) -> None:
         if item_id != self.selected_id:
+            old = self.item(self.selected_id)
             self.selected_id = item_id
             self.sig_selection_changed.emit(item_id)
-            self.update()
+            new = self.item(item_id)
+            self._dirty([r.rect for r in (old, new) if r is not None])
 
     def point_for(self, column_key: int, minute: float) -> QPoint:
         """Where a minute of a column is drawn (for tests and keyboard moves)."""
@@ -432,6 +589,14 @@ class _Drag:
     refusal: str | None = None
 
 
+@dataclass
+class _Range:
+    column: int
+    anchor: int
+    start: int
+    end: int
+
+
 def _tint(colour: QColor, amount: float) -> QColor:
     """Blend toward white: keeps the hue readable where QColor.lighter() oversaturates."""
     r, g, b = colour.red(), colour.green(), colour.blue()
@@ -440,4 +605,4 @@ def _tint(colour: QColor, amount: float) -> QColor:
 
 def _hm(minute: int) -> str:
     h, m = divmod(minute, 60)
-    return f"{(h - 1) % 12 + 1}:{m:02d} {'AM' if h < 12 else 'PM'}"
+    return f"{(h - 1) % 12 + 1}:{m:02d} {'AM' if h % 24 < 12 else 'PM'}"

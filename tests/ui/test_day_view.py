@@ -81,7 +81,7 @@ def test_book_by_double_click(main_window, ctx, world, qtbot):
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
 
     QTimer.singleShot(0, fill_dialog)
-    where = view.grid.point_for(world.chairs[1].id, 15 * 60 + 2)
+    where = view.grid.point_for(view.key_for(world.chairs[1].id), 15 * 60 + 2)
     qtbot.mouseDClick(view.grid, Qt.MouseButton.LeftButton, pos=where)
     assert seen["when"] == at(15)
     with ctx.db.read() as s:
@@ -108,14 +108,14 @@ def test_move_by_drag_persists(main_window, ctx, world, qtbot):
     item = grid.item(appt_id)
     assert item is not None
     start = item.rect.center().toPoint()
-    end = grid.point_for(world.chairs[2].id, 13 * 60 + 10)
+    end = grid.point_for(view.key_for(world.chairs[2].id), 13 * 60 + 10)
     _drag(qtbot, grid, start, end)
     with ctx.db.read() as s:
         moved = s.get(Appointment, appt_id)
         assert moved.chair_id == world.chairs[2].id
         assert moved.start_at.astimezone(NY).hour == 13
         assert moved.end_at - moved.start_at == timedelta(minutes=20)
-    assert grid.item(appt_id).column == world.chairs[2].id
+    assert grid.item(appt_id).column == view.key_for(world.chairs[2].id)
 
 
 def test_conflicting_drop_is_refused_with_reason(main_window, ctx, world, qtbot, monkeypatch):
@@ -127,7 +127,7 @@ def test_conflicting_drop_is_refused_with_reason(main_window, ctx, world, qtbot,
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     start = grid.item(a).rect.center().toPoint()
-    end = grid.point_for(world.chairs[1].id, 10 * 60 + 10)
+    end = grid.point_for(view.key_for(world.chairs[1].id), 10 * 60 + 10)
     qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(grid, start + QPoint(0, 10))
     qtbot.mouseMove(grid, end)

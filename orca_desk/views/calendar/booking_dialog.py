@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -30,7 +31,8 @@ class BookingDialog(QDialog):
     """Shows errors inline; nothing is written until the service accepts the booking."""
 
     def __init__(self, ctx: AppContext, *, chair_id: int, chair_name: str, start: datetime,
-                 provider_id: int | None = None, parent: QWidget | None = None) -> None:
+                 provider_id: int | None = None, zone: ZoneInfo | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.chair_id = chair_id
@@ -65,7 +67,7 @@ class BookingDialog(QDialog):
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
         form = QFormLayout()
-        zone = ctx.clinic.locations[0].zone
+        zone = zone or ctx.clinic.locations[0].zone
         form.addRow("When", QLabel(f"{start.astimezone(zone):%A %-d %B, %-I:%M %p} · {chair_name}"))
         form.addRow("Patient", self.search)
         form.addRow("", self.results)

@@ -1,0 +1,603 @@
+"""The appointment book shared by the day, week and all-locations screens: columns, items, actions."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QPoint, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.db import Database
+from orca_desk.services.calendar_data import CalendarAppointment, load_days
+from orca_desk.services.clinic import ChairRow
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.security import BOOK
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.ui.time_grid import MIN_COL_W, GridColumn, GridItem, TimeGridWidget
+from orca_desk.ui.undo import UndoStack
+from orca_desk.ui.workers import BackgroundLoader
+from orca_desk.views.calendar.commands import (
+    CalendarOps,
+    CancelCommand,
+    MoveCommand,
+    NoShowCommand,
+    Placement,
+    StatusCommand,
+)
+from orca_desk.views.calendar.filters import BY_PROVIDER, CalendarFilters, FilterBar
+from orca_desk.views.calendar.legend import LegendBar
+
+CANCEL_REASONS = ["school event", "sick", "family emergency", "transport", "forgot",
+                  "work conflict", "rescheduled by clinic", "other"]
+CONFIRMATION_BADGES = {"confirmed": ("✓", "#1b7f4b"), "requested": ("?", "#b7791f"),
+                       "declined": ("✗", "#b3261e"), "callback": ("☎", "#6b46c1")}
+UNCONFIRMED_BADGE = "•"
+STATUS_BADGES = {"arrived": ("Arrived", "#2f6fb3"), "seated": ("Seated", "#6b46c1"),
+                 "completed": ("Done", "#4a5868")}
+DEFAULT_HOURS = (7 * 60, 19 * 60)
+DAY = 24 * 60
+
+
+def local_minute(dt: datetime, zone: ZoneInfo, day: date) -> int:
+    local = dt.astimezone(zone)
+    if local.date() < day:
+        return 0
+    if local.date() > day:
+        return DAY
+    return local.hour * 60 + local.minute
+
+
+def local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    # Wall-clock in the location's zone; combine() keeps DST right where timedelta would not.
+    if minute >= DAY:
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
+
+
+def availability_module() -> ModuleType | None:
+    """Provider schedules (issue 3), when installed: working time, blocks, ``create_block``."""
+    try:
+        module = importlib.import_module("orca_desk.services.availability")
+    except ImportError:
+        return None
+    return module if hasattr(module, "calendar_overlay") else None
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    key: int
+    day: date
+    location_id: int
+    chair_id: int | None  # chair columns
+    provider_id: int | None  # provider columns
+
+
+@dataclass
+class CalendarData:
+    """One load: the appointments of some local days at some locations (plain rows)."""
+
+    days: list[date]
+    zones: dict[int, ZoneInfo]
+    appointments: list[CalendarAppointment]
+    overlays: dict[int, Any] = field(default_factory=dict)  # location → CalendarOverlay
+
+
+def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date]) -> CalendarData:
+    """Runs on a pool thread: its own Session, one appointment query, the overlay per location."""
+    with db.read() as session:
+        rows = load_days(session, zones, days)
+        overlays: dict[int, Any] = {}
+        module = availability_module()
+        if module is not None:
+            for location_id in zones:
+                overlays[location_id] = module.calendar_overlay(session, location_id=location_id, days=days)
+    return CalendarData(days, zones, rows, overlays)
+
+
+def _complement(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The minutes of a day outside these ranges."""
+    out, cursor = [], 0
+    for s, e in sorted(ranges):
+        if s > cursor:
+            out.append((cursor, s))
+        cursor = max(cursor, e)
+    if cursor < DAY:
+        out.append((cursor, DAY))
+    return out
+
+
+class CalendarScreen(Screen):
+    """Shows ``shown_days()`` × ``shown_locations()`` × chairs or providers as grid columns."""
+
+    sig_loaded = Signal()
+    """The grid shows a finished load (tests and the screenshot wait on it)."""
+
+    async_load = False  # load on a pool thread (a week or several locations could exceed a frame)
+    min_col_w = MIN_COL_W
+    nav_step_days = 1  # how far ← / → move
+    show_location_filter = False
+    short_titles = False
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.location_id = ctx.clinic.locations[0].id
+        self.day = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
+        self.appointments: dict[int, CalendarAppointment] = {}
+        self.col_defs: dict[int, ColumnDef] = {}
+        self.data: CalendarData | None = None
+        self._stale = True
+        self.loading = False
+        self.filters = CalendarFilters.load()
+        self.bar = FilterBar(ctx.clinic, self.filters, show_locations=self.show_location_filter)
+        self.bar.sig_changed.connect(self._on_filters_changed)
+        self.bar.sig_block_mode_toggled.connect(self._on_block_mode_toggled)
+        self.grid = TimeGridWidget()
+        self.grid.min_col_w = self.min_col_w
+        self.grid.drop_check = self._drop_refusal
+        self.grid.sig_item_moved.connect(self._on_item_moved)
+        self.grid.sig_empty_activated.connect(self._on_empty_activated)
+        self.grid.sig_context_menu.connect(self._on_context_menu)
+        self.grid.sig_range_selected.connect(self._on_range_selected)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.grid)
+        self.legend = LegendBar(ctx.clinic.types)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.legend)
+        self.ops = CalendarOps(ctx, self, self.sig_status.emit)
+        self.undo_stack = UndoStack(self)
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
+        self.loader = BackgroundLoader(self)
+        self.loader.sig_loaded.connect(self._on_loaded)
+        self.loader.sig_failed.connect(self._on_load_failed)
+        self._now_timer = QTimer(self)
+        self._now_timer.setInterval(30_000)
+        self._now_timer.timeout.connect(self._on_now_timer_timeout)
+        self._now_timer.start()
+
+    # ----- what is shown (subclasses) ---------------------------------------------------------
+    def shown_days(self) -> list[date]:
+        return [self.day]
+
+    def shown_locations(self) -> list[int]:
+        return [self.location_id]
+
+    def group_label(self, day: date, location_id: int) -> str:
+        return ""
+
+    def key_for(self, resource_id: int, day: date | None = None, location_id: int | None = None) -> int:
+        """The grid column showing this chair (or provider, in provider columns) on that day."""
+        for key, cd in self.col_defs.items():
+            rid = cd.chair_id if cd.chair_id is not None else cd.provider_id
+            if rid == resource_id and (day is None or cd.day == day) and (
+                    location_id is None or cd.location_id == location_id):
+                return key
+        raise KeyError(f"no column for #{resource_id} on {day}")
+
+    def zone_of(self, location_id: int) -> ZoneInfo:
+        return self.ctx.clinic.location(location_id).zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.zone_of(self.location_id)
+
+    # ----- shell hooks -------------------------------------------------------------------
+    def attach_undo_stack(self, stack: UndoStack) -> None:
+        """Share the window's undo history (Ctrl+Z undoes a move made in any calendar screen)."""
+        self.undo_stack.indexChanged.disconnect(self._on_undo_index_changed)
+        self.undo_stack = stack
+        stack.indexChanged.connect(self._on_undo_index_changed)
+
+    def show_day(self, day: date) -> None:
+        self.day = day
+        self.refresh()
+
+    def show_location(self, location_id: int) -> None:
+        self.location_id = location_id
+
+    def refresh(self) -> None:
+        """Reload; a hidden screen reloads when it is shown again."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        zones = {lid: self.zone_of(lid) for lid in self.shown_locations()}
+        days = self.shown_days()
+        db = self.ctx.db
+        self.loading = True
+        if self.async_load:
+            self.loader.start(lambda: load_calendar(db, zones, days))
+        else:
+            self._on_loaded(load_calendar(db, zones, days))
+
+    def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Block until a pending background load has been shown (the screenshot, tests)."""
+        app = QCoreApplication.instance()
+        deadline = QDeadlineTimer(timeout_ms)
+        while self.loading and not deadline.hasExpired():
+            self.loader.wait(50)
+            if app is not None:
+                app.processEvents()
+        return not self.loading
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        saved = CalendarFilters.load()  # another calendar screen may have changed them
+        if saved != self.filters:
+            self.filters = saved
+            self.bar.set_filters(saved)
+            self._stale = True
+        if self._stale:
+            self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.filters.save()
+        super().hideEvent(event)
+
+    def _on_loaded(self, data: object) -> None:
+        assert isinstance(data, CalendarData)
+        self.loading = False
+        self.data = data
+        self.appointments = {a.id: a for a in data.appointments}
+        self.rebuild()
+        self.sig_loaded.emit()
+
+    def _on_load_failed(self, exc: object) -> None:
+        self.loading = False
+        self.sig_status.emit(f"Could not load the calendar: {exc}")
+
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self.refresh()
+
+    def _on_filters_changed(self, filters: CalendarFilters) -> None:
+        self.filters = filters
+        if self.data is not None:
+            self.rebuild()
+
+    def _on_block_mode_toggled(self, on: bool) -> None:
+        self.grid.range_mode = on
+        if on:
+            self.sig_status.emit("Block time: drag over free time in a column.")
+
+    # ----- columns and items ------------------------------------------------------------------
+    def _chairs(self, location_id: int) -> list[ChairRow]:
+        return [c for c in self.ctx.clinic.chairs_at(location_id) if self.filters.chair_ok(c)]
+
+    def _providers(self, location_id: int, data: CalendarData) -> list[tuple[int, str, str]]:
+        """Providers passing the filter; with no provider filter, those busy or working here."""
+        providers = [p for p in self.ctx.clinic.providers if self.filters.provider_ok(p.id)]
+        if not self.filters.providers:
+            busy = {a.provider_id for a in data.appointments if a.location_id == location_id}
+            overlay = data.overlays.get(location_id)
+            if overlay is not None:
+                busy |= {pid for (_d, pid), ranges in overlay.working.items() if ranges}
+            if busy:
+                providers = [p for p in providers if p.id in busy]
+        return [(p.id, p.name, p.role) for p in providers]
+
+    def _shading(self, cd: ColumnDef, data: CalendarData) -> tuple[list[tuple[int, int]],
+                                                                   list[tuple[int, int, str]], list[str]]:
+        overlay = data.overlays.get(cd.location_id)
+        if overlay is None:
+            return [], [], []
+        if cd.provider_id is not None:
+            shaded = _complement(overlay.working.get((cd.day, cd.provider_id), []))
+        else:
+            shaded = _complement(overlay.location_open.get(cd.day, []))
+        hatched, colours = [], []
+        for b in overlay.blocks:
+            if b.day != cd.day:
+                continue
+            everyone = b.provider_id is None and b.chair_id is None
+            mine = (cd.chair_id is not None and b.chair_id == cd.chair_id) or (
+                cd.provider_id is not None and b.provider_id == cd.provider_id)
+            if everyone or mine:
+                hatched.append((b.start_minute, b.end_minute, b.reason))
+                colours.append(b.colour)
+        return shaded, hatched, colours
+
+    def rebuild(self) -> None:
+        """Columns and items from the last load and the current filters (no query)."""
+        data = self.data
+        if data is None:
+            return
+        f = self.filters
+        by_provider = f.by == BY_PROVIDER
+        locations = [lid for lid in data.zones if f.location_ok(lid)] if self.show_location_filter \
+            else list(data.zones)
+        self.bar.set_scope(locations)
+        columns: list[GridColumn] = []
+        self.col_defs = {}
+        keys: dict[tuple[date, int, int], int] = {}
+        now = self.ctx.clock.now()
+        for day in data.days:
+            for lid in locations:
+                zone = data.zones[lid]
+                local_now = now.astimezone(zone)
+                now_minute = local_now.hour * 60 + local_now.minute if local_now.date() == day else None
+                if by_provider:
+                    resources = self._providers(lid, data)
+                else:
+                    resources = [(c.id, c.name, c.room) for c in self._chairs(lid)]
+                for rid, title, subtitle in resources:
+                    key = len(columns)
+                    cd = ColumnDef(key, day, lid, None if by_provider else rid, rid if by_provider else None)
+                    shaded, hatched, colours = self._shading(cd, data)
+                    columns.append(GridColumn(key=key, title=title, subtitle=subtitle, shaded=shaded,
+                                              hatched=hatched, hatch_colours=colours,
+                                              group=self.group_label(day, lid), now_minute=now_minute))
+                    self.col_defs[key] = cd
+                    keys[(day, lid, rid)] = key
+        chairs = {c.id: c for c in self.ctx.clinic.chairs}
+        items = []
+        for a in data.appointments:
+            chair = chairs.get(a.chair_id)
+            shown = chair is not None and f.chair_ok(chair) and f.provider_ok(a.provider_id) \
+                and f.type_ok(a.type_id)
+            if not shown or chair is None:
+                continue
+            zone = data.zones[a.location_id]
+            day = a.start.astimezone(zone).date()
+            key_ = keys.get((day, a.location_id, a.provider_id if by_provider else a.chair_id))
+            if key_ is None:
+                continue
+            items.append(self._item(a, key_, day, zone, chair))
+        start, end = DEFAULT_HOURS
+        for it in items:
+            start = min(start, it.start // 60 * 60)
+            end = max(end, min(DAY, -(-it.end // 60) * 60))
+        self.grid.day_start, self.grid.day_end = start, end
+        self.grid.set_content(columns, items)
+
+    def _item(self, a: CalendarAppointment, key: int, day: date, zone: ZoneInfo, chair: ChairRow) -> GridItem:
+        badge, colour = STATUS_BADGES.get(a.status) or CONFIRMATION_BADGES.get(a.confirmation, ("", ""))
+        quiet = not badge and a.confirmation == "unconfirmed"
+        if quiet:
+            badge, colour = UNCONFIRMED_BADGE, "#aab4c0"
+        other = chair.name if self.filters.by == BY_PROVIDER else a.provider_name
+        first, _, last = a.patient_name.partition(" ")
+        title = f"{first} {last[:1]}." if self.short_titles and last else a.patient_name
+        start, end = local_minute(a.start, zone, day), local_minute(a.end, zone, day)
+        tip = (f"{a.patient_name}\n{a.start.astimezone(zone):%a %-d %b %-I:%M %p}–"
+               f"{a.end.astimezone(zone):%-I:%M %p}\n{a.type_name} · {a.provider_name} · {chair.name}\n"
+               f"{a.status.replace('_', ' ')} · {a.confirmation}")
+        return GridItem(
+            id=a.id, column=key, start=start, end=end, colour=a.colour, title=title,
+            subtitle=f"{a.type_name} · {other}", badge=badge, badge_colour=colour or "#1b7f4b",
+            badge_quiet=quiet, faded=a.status == "completed", icon="↻" if a.series_id else "",
+            movable=a.status in ("scheduled", "confirmed"), data=a, tooltip=tip)
+
+    def _on_now_timer_timeout(self) -> None:
+        now = self.ctx.clock.now()
+        minutes: dict[int, int | None] = {}
+        for key, cd in self.col_defs.items():
+            local = now.astimezone(self.zone_of(cd.location_id))
+            minutes[key] = local.hour * 60 + local.minute if local.date() == cd.day else None
+        self.grid.set_now(minutes)
+
+    # ----- live feedback while dragging ---------------------------------------------------
+    def _target(self, appt: CalendarAppointment, key: int, start: int, end: int
+                ) -> tuple[Placement, str | None]:
+        """Where a drop would put the appointment, and why it may not go there."""
+        cd = self.col_defs[key]
+        zone = self.zone_of(cd.location_id)
+        s, e = local_instant(cd.day, start, zone), local_instant(cd.day, end, zone)
+        chair_id = cd.chair_id if cd.chair_id is not None else appt.chair_id
+        provider_id = cd.provider_id if cd.provider_id is not None else appt.provider_id
+        where = Placement(s, e, chair_id, provider_id)
+        if cd.chair_id is None and cd.location_id != appt.location_id:
+            loc = self.ctx.clinic.location(cd.location_id).name
+            return where, f"Use chair columns to move to {loc}"
+        return where, None
+
+    def _drop_refusal(self, item: GridItem, key: int, start: int, end: int) -> str | None:
+        """A quick check against what is on screen; the service re-checks on drop."""
+        moving = self.appointments[item.id]
+        where, refusal = self._target(moving, key, start, end)
+        if refusal:
+            return refusal
+        s, e = where.start, where.end
+        if s < self.ctx.clock.now() - timedelta(hours=12) and s != moving.start:
+            return "That time is in the past"
+        provider = next((p for p in self.ctx.clinic.providers if p.id == where.provider_id), None)
+        same_provider = 0
+        for other in self.appointments.values():
+            if other.id == moving.id or not (other.start < e and other.end > s):
+                continue
+            if other.chair_id == where.chair_id:
+                return f"Chair taken by {other.patient_name}"
+            if other.patient_id == moving.patient_id:
+                return f"{other.patient_name} is already booked then"
+            if other.provider_id == where.provider_id:
+                same_provider += 1
+        if provider is not None and same_provider >= provider.max_concurrent:
+            return f"{provider.name} already sees {provider.max_concurrent} then"
+        return None
+
+    # ----- actions ------------------------------------------------------------------------
+    def _on_item_moved(self, appt_id: int, key: int, start: int, end: int) -> None:
+        a = self.appointments[appt_id]
+        where, refusal = self._target(a, key, start, end)
+        if refusal:
+            self.sig_status.emit(f"Not moved: {refusal}")
+            QMessageBox.warning(self, "Not moved", refusal)
+            self.rebuild()
+            return
+        zone = self.zone_of(self.col_defs[key].location_id)
+        resized = (where.end - where.start) != (a.end - a.start) and where.start == a.start
+        verb = "Resize" if resized else "Move"
+        when = where.start.astimezone(zone)
+        self.move_appointment(a, where, f"{verb} {a.patient_name} to {when:%a %-I:%M %p}")
+
+    def move_appointment(self, a: CalendarAppointment, where: Placement, text: str) -> bool:
+        """Move (or resize) as one undoable command."""
+        cmd = MoveCommand(self.ops, self.undo_stack, a, where, text)
+        return self._push(cmd)
+
+    def _push(self, cmd: MoveCommand | StatusCommand | CancelCommand) -> bool:
+        if not cmd.apply_first():
+            self.refresh()
+            return False
+        self.undo_stack.push(cmd)  # its index change refreshes every calendar screen
+        return True
+
+    def _on_empty_activated(self, key: int, minute: int) -> None:
+        if not self.ctx.actor.can(BOOK):
+            self.sig_status.emit("You may not book appointments.")
+            return
+        from orca_desk.views.calendar.booking_dialog import BookingDialog
+
+        cd = self.col_defs[key]
+        zone = self.zone_of(cd.location_id)
+        start = local_instant(cd.day, minute, zone)
+        chair_id = cd.chair_id
+        if chair_id is None:  # provider column: the first chair free then
+            taken = {a.chair_id for a in self.appointments.values() if a.start <= start < a.end}
+            free = [c.id for c in self.ctx.clinic.chairs_at(cd.location_id) if c.id not in taken]
+            chair_id = free[0] if free else None
+            if chair_id is None:
+                self.sig_status.emit("Every chair is taken then.")
+                return
+        chair = next(c for c in self.ctx.clinic.chairs if c.id == chair_id)
+        provider_id = cd.provider_id or next(
+            (a.provider_id for a in self.appointments.values() if a.chair_id == chair_id), None)
+        dialog = BookingDialog(self.ctx, chair_id=chair_id, chair_name=chair.name, start=start,
+                               provider_id=provider_id, zone=zone, parent=self)
+        if dialog.exec() and dialog.appointment_id is not None:
+            self.sig_status.emit("Appointment booked")
+            self.refresh()
+
+    def open_booking_dialog(self, key: int, minute: int) -> None:
+        self._on_empty_activated(key, minute)
+
+    def _on_range_selected(self, key: int, start: int, end: int) -> None:
+        reason, ok = QInputDialog.getText(self, "Block time", "Reason (shown on the calendar):",
+                                          text="Blocked")
+        if ok:
+            self.block_time(key, start, end, reason)
+
+    def block_time(self, key: int, start: int, end: int, reason: str) -> bool:
+        """Create a block over [start, end) of this column (provider schedules' ``create_block``)."""
+        module = availability_module()
+        if module is None or not hasattr(module, "create_block"):
+            self.sig_status.emit("Blocking time needs provider schedules, which are not installed yet.")
+            return False
+        cd = self.col_defs[key]
+        zone = self.zone_of(cd.location_id)
+        try:
+            with self.ctx.db.write() as session:
+                module.create_block(session, self.ctx.actor, location_id=cd.location_id,
+                                    start=local_instant(cd.day, start, zone),
+                                    end=local_instant(cd.day, end, zone), reason=reason.strip() or "Blocked",
+                                    provider_id=cd.provider_id, chair_id=cd.chair_id,
+                                    now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.sig_status.emit(f"Not blocked: {exc}")
+            QMessageBox.warning(self, "Not blocked", str(exc))
+            return False
+        self.sig_status.emit(f"Blocked {reason}")
+        self.refresh()
+        return True
+
+    def _on_context_menu(self, appt_id: int, pos: QPoint) -> None:
+        if appt_id < 0:
+            return
+        menu = self.build_context_menu(appt_id)
+        menu.exec(pos)
+
+    def build_context_menu(self, appt_id: int) -> QMenu:
+        a = self.appointments[appt_id]
+        from orca_desk.services import booking
+
+        menu = QMenu(self)
+        menu.setTitle(a.patient_name)
+        allowed = booking.TRANSITIONS[a.status]
+        for status, label in (("confirmed", "Confirm"), ("arrived", "Mark arrived"),
+                              ("seated", "Seat"), ("completed", "Complete")):
+            act = menu.addAction(label)
+            act.setEnabled(status in allowed)
+            act.triggered.connect(lambda _=False, st=status: self.set_status(appt_id, st))
+        menu.addSeparator()
+        reschedule = menu.addAction("Reschedule…")
+        reschedule.setEnabled(a.status in ("scheduled", "confirmed"))
+        reschedule.triggered.connect(lambda: self.reschedule(appt_id))
+        cancel = menu.addAction("Cancel…")
+        cancel.setEnabled("cancelled" in allowed)
+        cancel.triggered.connect(lambda: self.cancel(appt_id))
+        no_show = menu.addAction("No-show")
+        no_show.setEnabled("no_show" in allowed)
+        no_show.triggered.connect(lambda: self.no_show(appt_id))
+        return menu
+
+    def set_status(self, appt_id: int, status: str) -> bool:
+        return self._push(StatusCommand(self.ops, self.undo_stack, self.appointments[appt_id], status))
+
+    def cancel(self, appt_id: int, reason: str | None = None) -> bool:
+        a = self.appointments[appt_id]
+        if reason is None:
+            reason, ok = QInputDialog.getItem(self, "Cancel appointment",
+                                              f"Why is {a.patient_name} cancelling?", CANCEL_REASONS,
+                                              0, True)
+            if not ok:
+                return False
+        return self._push(CancelCommand(self.ops, self.undo_stack, a, reason))
+
+    def no_show(self, appt_id: int) -> bool:
+        return self._push(NoShowCommand(self.ops, self.undo_stack, self.appointments[appt_id]))
+
+    def reschedule(self, appt_id: int) -> bool:
+        """Find-next-opening when provider schedules offer it, else pick a date, time and chair."""
+        a = self.appointments[appt_id]
+        opener = _find_opening_opener()
+        if opener is not None:
+            where = opener(self, self.ctx, a)
+        else:
+            from orca_desk.views.calendar.reschedule_dialog import RescheduleDialog
+
+            dialog = RescheduleDialog(self.ctx, a, parent=self)
+            where = dialog.placement() if dialog.exec() else None
+        if where is None:
+            return False
+        zone = self.zone_of(a.location_id)
+        when = where.start.astimezone(zone)
+        return self.move_appointment(a, where, f"Reschedule {a.patient_name} to {when:%a %-d %b %-I:%M %p}")
+
+    def find_patient(self) -> None:
+        from orca_desk.views.calendar.patient_search import PatientSearchDialog
+
+        dialog = PatientSearchDialog(self.ctx, parent=self)
+        if dialog.exec() and dialog.next_visit is not None:
+            self.sig_go_to_date.emit(dialog.next_visit)
+
+
+OpeningFinder = Callable[[QWidget, AppContext, CalendarAppointment], Placement | None]
+
+
+def _find_opening_opener() -> OpeningFinder | None:
+    """``views.schedules.find_opening.reschedule_appointment`` if the schedules screen offers it."""
+    try:
+        module = importlib.import_module("orca_desk.views.schedules.find_opening")
+    except ImportError:
+        return None
+    opener = getattr(module, "reschedule_appointment", None)
+    return opener if callable(opener) else None

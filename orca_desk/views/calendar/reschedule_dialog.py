@@ -1,0 +1,60 @@
+"""Reschedule by hand: pick a date, a time and a chair (used when find-next-opening is not installed)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from PySide6.QtCore import QDate, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services.calendar_data import CalendarAppointment
+from orca_desk.ui.context import AppContext
+from orca_desk.views.calendar.commands import Placement
+
+
+class RescheduleDialog(QDialog):
+    def __init__(self, ctx: AppContext, appt: CalendarAppointment, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.appt = ctx, appt
+        self.zone = ctx.clinic.location(appt.location_id).zone
+        local = appt.start.astimezone(self.zone)
+        self.setWindowTitle(f"Reschedule {appt.patient_name}")
+        self.date_edit = QDateEdit(QDate(local.year, local.month, local.day))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.time_edit = QTimeEdit(QTime(local.hour, local.minute))
+        self.time_edit.setDisplayFormat("h:mm AP")
+        self.chair_combo = QComboBox()
+        for c in ctx.clinic.chairs:
+            self.chair_combo.addItem(f"{c.name} · {ctx.clinic.location(c.location_id).name}", c.id)
+        self.chair_combo.setCurrentIndex(self.chair_combo.findData(appt.chair_id))
+        form = QFormLayout()
+        form.addRow("Date", self.date_edit)
+        form.addRow("Time", self.time_edit)
+        form.addRow("Chair", self.chair_combo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Move")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def placement(self) -> Placement:
+        chair_id = int(self.chair_combo.currentData())
+        zone = self.ctx.clinic.location(
+            next(c.location_id for c in self.ctx.clinic.chairs if c.id == chair_id)).zone
+        d, t = self.date_edit.date(), self.time_edit.time()
+        start = datetime.combine(datetime(d.year(), d.month(), d.day()).date(), time(t.hour(), t.minute()),
+                                 tzinfo=zone)
+        return Placement(start, start + (self.appt.end - self.appt.start), chair_id, self.appt.provider_id)
