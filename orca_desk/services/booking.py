@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chair, Patient, Provider
 from orca_desk.services import audit
+from orca_desk.services.appointment_effects import AppointmentChange, after_change
 from orca_desk.services.availability import hours_problems
 from orca_desk.services.errors import (
     ConflictError,
@@ -185,6 +186,7 @@ def book_appointment(session: Session, actor: Actor, req: BookingRequest, *, now
     _flush(session, "chair or patient time")
     audit.record(session, actor, "book", "appointment", appt.id, now=now,
                  after={**_snapshot(appt), **({"override_hours": True} if overridden else {})})
+    after_change(session, AppointmentChange("booked", appt, None), now=now)
     return appt
 
 
@@ -243,6 +245,7 @@ def move_appointment(session: Session, actor: Actor, appointment_id: int, *, sta
         from orca_desk.services.series import record_moved
 
         record_moved(session, appt, now=now)
+    after_change(session, AppointmentChange("moved", appt, before), now=now)
     return appt
 
 
@@ -251,11 +254,11 @@ def cancel_appointment(session: Session, actor: Actor, appointment_id: int, *, r
     actor.require(BOOK)
     if not reason.strip():
         raise ValidationError("Give a reason for the cancellation.", field="reason")
-    appt = _transition(session, actor, appointment_id, "cancelled", expected_version, now)
-    appt.cancel_reason = reason.strip()
-    appt.late_cancel = appt.start_at - now < LATE_CANCEL_WINDOW
-    _flush(session, "appointment")
-    return appt
+    appt = _load(session, appointment_id, expected_version)
+    # Set before the transition flushes, so what reacts to the cancellation sees them.
+    return _transition(session, actor, appointment_id, "cancelled", expected_version, now,
+                       updates={"cancel_reason": reason.strip(),
+                                "late_cancel": appt.start_at - now < LATE_CANCEL_WINDOW})
 
 
 def mark_no_show(session: Session, actor: Actor, appointment_id: int, *,
@@ -278,7 +281,8 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
 
 
 def _transition(session: Session, actor: Actor, appointment_id: int, status: str,
-                expected_version: int | None, now: datetime) -> Appointment:
+                expected_version: int | None, now: datetime,
+                updates: dict[str, Any] | None = None) -> Appointment:
     if status not in TRANSITIONS:
         raise ValidationError(f"Unknown status {status!r}.")
     appt = _load(session, appointment_id, expected_version)
@@ -289,12 +293,16 @@ def _transition(session: Session, actor: Actor, appointment_id: int, status: str
                               f"{STATUS_LABELS[status]}.")
     before = _snapshot(appt)
     appt.status = status
+    for field, value in (updates or {}).items():
+        setattr(appt, field, value)
     if status == "confirmed":
         appt.confirmation = "confirmed"
     appt.updated_at = now
     _flush(session, "appointment")
     audit.record(session, actor, status, "appointment", appt.id, now=now, before=before,
                  after=_snapshot(appt))
+    kind = status if status in ("cancelled", "no_show") else "status"
+    after_change(session, AppointmentChange(kind, appt, before), now=now)
     return appt
 
 
@@ -313,4 +321,5 @@ def restore_appointment(session: Session, actor: Actor, appointment_id: int, *,
     _flush(session, "chair or patient time")
     audit.record(session, actor, "restore", "appointment", appt.id, now=now, before=before,
                  after=_snapshot(appt))
+    after_change(session, AppointmentChange("restored", appt, before), now=now)
     return appt

@@ -190,3 +190,23 @@ def test_every_change_writes_an_audit_event(db, world, clock, receptionist):
         ev = s.scalars(select(AuditEvent).where(AuditEvent.action == "move")).one()
         assert ev.actor == "maria" and ev.before["start"] != ev.after["start"]
         assert s.scalar(select(func.count()).select_from(Appointment)) == 1
+
+
+def test_every_change_is_reported_to_appointment_effects(db, world, clock, receptionist, monkeypatch):
+    seen: list[tuple[str, str, bool, str | None]] = []
+
+    def capture(session, change, *, now):
+        a = change.appointment
+        seen.append((change.kind, a.status, a.late_cancel, a.cancel_reason))
+
+    monkeypatch.setattr(booking, "after_change", capture)
+    t = clock.now() + timedelta(hours=2)
+    with db.write() as s:
+        a = booking.book_appointment(s, receptionist, req(world, start=t), now=clock.now())
+        booking.move_appointment(s, receptionist, a.id, start=t + timedelta(minutes=20), now=clock.now())
+        booking.set_status(s, receptionist, a.id, "confirmed", now=clock.now())
+        booking.cancel_appointment(s, receptionist, a.id, reason="sick", now=clock.now())
+        booking.restore_appointment(s, receptionist, a.id, now=clock.now())
+    assert seen == [("booked", "scheduled", False, None), ("moved", "scheduled", False, None),
+                    ("status", "confirmed", False, None), ("cancelled", "cancelled", True, "sick"),
+                    ("restored", "scheduled", False, None)]

@@ -1,0 +1,30 @@
+"""What else must happen, in the same transaction, when an appointment changes.
+
+The booking service calls :func:`after_change` after every change it makes. A feature that
+must react (a cancellation becomes a waitlist opening; a reschedule re-plans reminders; a
+no-show starts recovery) adds one explicit call below. Its consequences are rows written
+in the caller's transaction, so a crash loses nothing and a rollback leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Appointment
+
+CHANGE_KINDS = ("booked", "moved", "cancelled", "no_show", "status", "restored")
+
+
+@dataclass(frozen=True)
+class AppointmentChange:
+    kind: str  # one of CHANGE_KINDS
+    appointment: Appointment
+    before: dict[str, Any] | None  # start/end/chair/provider/status before the change
+
+
+def after_change(session: Session, change: AppointmentChange, *, now: datetime) -> None:
+    """Apply every feature's consequences of ``change`` (called by services.booking)."""
