@@ -6,4 +6,5 @@ COMMAND_MODULES = [
     "orca_desk.commands.demo_cmd",
     "orca_desk.commands.availability_cmd",
     "orca_desk.commands.print_cmd",
+    "orca_desk.commands.ical_cmd",
 ]
