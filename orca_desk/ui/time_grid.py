@@ -61,6 +61,7 @@ class GridItem:
     rect: QRectF = field(default_factory=QRectF)
     badge_quiet: bool = False  # an outlined, grey pill: there but not shouting (unconfirmed)
     tooltip: str = ""
+    short_titles: tuple[str, ...] = ()  # shorter forms of the title, tried in order when it does not fit
 
 
 # Called during a drag: (item, column key, start, end) -> reason it would be refused, or None.
@@ -370,7 +371,12 @@ class TimeGridWidget(QWidget):
         ink = QColor("#1f2a37") if not it.faded else QColor("#7b8794")
         fm, sfm = self._fm, self._sfm
         badge_w = 0
-        if it.badge and text_r.width() > 36:
+        if it.badge and text_r.width() < 80:  # narrow: a dot in the corner, quiet badges left out
+            if not it.badge_quiet:
+                p.setPen(QPen(QColor("#ffffff"), 1))
+                p.setBrush(QColor(it.badge_colour))
+                p.drawEllipse(QPointF(r.right() - 5, r.top() + 5), 3.5, 3.5)
+        elif it.badge:
             badge_w = sfm.horizontalAdvance(it.badge) + 10
             br = QRectF(r.right() - badge_w - 3, r.top() + 3, badge_w, min(14.0, r.height() - 4))
             p.setFont(self._small_font)
@@ -388,7 +394,13 @@ class TimeGridWidget(QWidget):
             badge_w += 4
         p.setPen(ink)
         p.setFont(self._title_font)
-        title = (it.icon + " " if it.icon else "") + it.title
+        prefix = it.icon + " " if it.icon else ""
+        avail = text_r.width() - badge_w
+        title = prefix + it.title
+        for short in it.short_titles:
+            if fm.horizontalAdvance(title) <= avail:
+                break
+            title = prefix + short
         line_h = fm.height()
         p.drawText(QRectF(text_r.left(), text_r.top(), text_r.width() - badge_w, line_h),
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

@@ -11,7 +11,6 @@ class AllLocationsScreen(CalendarScreen):
     async_load = True
     min_col_w = 80
     show_location_filter = True
-    short_titles = True
 
     def shown_locations(self) -> list[int]:
         return [loc.id for loc in self.ctx.clinic.locations]

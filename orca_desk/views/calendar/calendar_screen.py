@@ -131,7 +131,6 @@ class CalendarScreen(Screen):
     min_col_w = MIN_COL_W
     nav_step_days = 1  # how far ← / → move
     show_location_filter = False
-    short_titles = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -376,13 +375,14 @@ class CalendarScreen(Screen):
             badge, colour = UNCONFIRMED_BADGE, "#aab4c0"
         other = chair.name if self.filters.by == BY_PROVIDER else a.provider_name
         first, _, last = a.patient_name.partition(" ")
-        title = f"{first} {last[:1]}." if self.short_titles and last else a.patient_name
+        shorter = (f"{first} {last[:1]}.", a.patient_initials.replace(".", "")) if last else ()
         start, end = local_minute(a.start, zone, day), local_minute(a.end, zone, day)
         tip = (f"{a.patient_name}\n{a.start.astimezone(zone):%a %-d %b %-I:%M %p}–"
                f"{a.end.astimezone(zone):%-I:%M %p}\n{a.type_name} · {a.provider_name} · {chair.name}\n"
                f"{a.status.replace('_', ' ')} · {a.confirmation}")
         return GridItem(
-            id=a.id, column=key, start=start, end=end, colour=a.colour, title=title,
+            id=a.id, column=key, start=start, end=end, colour=a.colour, title=a.patient_name,
+            short_titles=shorter,
             subtitle=f"{a.type_name} · {other}", badge=badge, badge_colour=colour or "#1b7f4b",
             badge_quiet=quiet, faded=a.status == "completed", icon="↻" if a.series_id else "",
             movable=a.status in ("scheduled", "confirmed"), data=a, tooltip=tip)

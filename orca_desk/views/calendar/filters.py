@@ -221,7 +221,7 @@ class FilterBar(QWidget):
                 text = f"{names[kind]}: {labels[0]}"
             else:
                 text = f"{names[kind]}: {len(chosen)}"
-            button.setText(text + " ▾")
+            button.setText(text)
             button.setProperty("active", bool(chosen))
             button.style().unpolish(button)
             button.style().polish(button)

@@ -17,7 +17,6 @@ class WeekViewScreen(CalendarScreen):
     async_load = True
     min_col_w = 62
     nav_step_days = 7
-    short_titles = True
 
     def shown_days(self) -> list[date]:
         return week_days(self.day)

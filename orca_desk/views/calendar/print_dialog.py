@@ -1,0 +1,234 @@
+"""Print dialog: sheet options, a live preview of the PDF pages, print through Qt or save the PDF."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSettings, QSize
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.printing import PrintSummary, render_calendar_pdf
+from orca_desk.ui.context import AppContext
+
+KEY_OPTIONS = "printDialog/options"
+
+
+class PrintDialog(QDialog):
+    """Choose what to print, see the pages, then print them or save them as a PDF."""
+
+    def __init__(self, ctx: AppContext, *, day: date, location_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.day = day
+        self.location_id = location_id
+        self.pdf_bytes = b""
+        self.summary: PrintSummary | None = None
+        self.setWindowTitle("Print calendar")
+        self.resize(1000, 760)
+
+        self.view_combo = self._combo([("Day sheet", "day"), ("Week", "week")])
+        self.by_combo = self._combo([("Chairs", "chair"), ("Providers", "provider")])
+        self.paper_combo = self._combo([("Letter", "letter"), ("A4", "a4")])
+        self.orientation_combo = self._combo([("Portrait", False), ("Landscape", True)])
+        self.grayscale_check = QCheckBox("Grayscale")
+        self.privacy_check = QCheckBox("Initials only")
+        self.privacy_check.setToolTip("Print patients' initials instead of their names")
+        self.privacy_check.setChecked(True)  # the sheet sits on the counter
+        self._restore()
+
+        form = QFormLayout()
+        form.addRow("Print", self.view_combo)
+        form.addRow("Columns", self.by_combo)
+        form.addRow("Paper", self.paper_combo)
+        form.addRow("Orientation", self.orientation_combo)
+        form.addRow("", self.grayscale_check)
+        form.addRow("", self.privacy_check)
+        loc = ctx.clinic.location(location_id)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setObjectName("printInfo")
+        heading = QLabel(f"<b>{loc.name}</b><br>{day:%A} {day.day} {day:%B %Y}")
+        self.print_button = QPushButton("Print…")
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self._on_print_clicked)
+        self.save_button = QPushButton("Save PDF…")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        side = QVBoxLayout()
+        side.addWidget(heading)
+        side.addLayout(form)
+        side.addWidget(self.info)
+        side.addStretch(1)
+        side.addWidget(self.print_button)
+        side.addWidget(self.save_button)
+        side.addWidget(close)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(240)
+
+        self.document = QPdfDocument(self)
+        self._buffer: QBuffer | None = None
+        self.preview = QPdfView(self)
+        self.preview.setDocument(self.document)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.preview.setPageSpacing(12)
+        row = QHBoxLayout(self)
+        row.addWidget(side_widget)
+        row.addWidget(self.preview, 1)
+
+        for combo in (self.view_combo, self.by_combo, self.paper_combo, self.orientation_combo):
+            combo.currentIndexChanged.connect(self._on_option_changed)
+        self.grayscale_check.toggled.connect(self._on_option_changed)
+        self.privacy_check.toggled.connect(self._on_option_changed)
+        self.regenerate()
+
+    def _combo(self, items: list[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox()
+        for label, value in items:
+            combo.addItem(label, value)
+        return combo
+
+    # ----- options -----------------------------------------------------------------------
+    def options(self) -> dict[str, object]:
+        return {"view": self.view_combo.currentData(), "by": self.by_combo.currentData(),
+                "paper": self.paper_combo.currentData(),
+                "landscape": bool(self.orientation_combo.currentData()),
+                "grayscale": self.grayscale_check.isChecked(), "privacy": self.privacy_check.isChecked()}
+
+    def _restore(self) -> None:
+        saved = QSettings().value(KEY_OPTIONS)
+        if not isinstance(saved, dict):
+            return
+        for combo, key in ((self.view_combo, "view"), (self.by_combo, "by"), (self.paper_combo, "paper")):
+            index = combo.findData(saved.get(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.orientation_combo.setCurrentIndex(1 if str(saved.get("landscape")) in ("true", "True") else 0)
+        self.grayscale_check.setChecked(str(saved.get("grayscale")) in ("true", "True"))
+        self.privacy_check.setChecked(str(saved.get("privacy", "true")) in ("true", "True"))
+
+    def _on_option_changed(self, *_: object) -> None:
+        QSettings().setValue(KEY_OPTIONS, {k: str(v) for k, v in self.options().items()})
+        self.regenerate()
+
+    # ----- preview -----------------------------------------------------------------------
+    def regenerate(self) -> None:
+        """Render the sheet with the current options and show its pages (well under a second)."""
+        o = self.options()
+        buffer = io.BytesIO()
+        try:
+            with self.ctx.db.read() as session:
+                self.summary = render_calendar_pdf(
+                    session, view=str(o["view"]), day=self.day, location_id=self.location_id,
+                    by=str(o["by"]), paper=str(o["paper"]), landscape=bool(o["landscape"]),
+                    grayscale=bool(o["grayscale"]), privacy=bool(o["privacy"]),
+                    now=self.ctx.clock.now(), out=buffer)
+        except OrcaError as exc:
+            self.info.setText(f"Cannot print: {exc}")
+            self.print_button.setEnabled(False)
+            self.save_button.setEnabled(False)
+            return
+        self.pdf_bytes = buffer.getvalue()
+        self.document.close()
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(self.pdf_bytes))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        s = self.summary
+        pages = f"{s.pages} page{'s' if s.pages != 1 else ''}"
+        self.info.setText(f"{pages} · {s.appointments} appointment{'s' if s.appointments != 1 else ''}")
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+
+    # ----- output ------------------------------------------------------------------------
+    def save_pdf(self, path: str | Path) -> None:
+        Path(path).write_bytes(self.pdf_bytes)
+
+    def _on_save_clicked(self) -> None:
+        suggested = f"calendar-{self.day.isoformat()}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Save PDF", suggested, "PDF files (*.pdf)")
+        if not path:
+            return
+        try:
+            self.save_pdf(path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Not saved", f"Could not write {path}: {exc.strerror}")
+            return
+        self.info.setText(f"Saved {Path(path).name}")
+
+    def configure_printer(self, printer: QPrinter) -> None:
+        """Paper and orientation of the printer as chosen here (the print dialog may change them)."""
+        o = self.options()
+        size = QPageSize.PageSizeId.A4 if o["paper"] == "a4" else QPageSize.PageSizeId.Letter
+        orientation = (QPageLayout.Orientation.Landscape if o["landscape"]
+                       else QPageLayout.Orientation.Portrait)
+        printer.setPageLayout(QPageLayout(QPageSize(size), orientation, QMarginsF(0, 0, 0, 0)))
+        printer.setFullPage(True)
+        if o["grayscale"]:
+            printer.setColorMode(QPrinter.ColorMode.GrayScale)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Draw every page of the generated PDF into the printer; returns the pages printed."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise OSError("The printer could not be started.")
+        try:
+            target = printer.pageLayout().fullRectPixels(printer.resolution())
+            options = QPdfDocumentRenderOptions()
+            count = self.document.pageCount()
+            for page in range(count):
+                if page:
+                    printer.newPage()
+                size = self.document.pagePointSize(page)
+                scale = min(target.width() / size.width(), target.height() / size.height())
+                # Rendered at no more than 300 dpi (a 1200 dpi Letter page would be 0.5 GB),
+                # then drawn scaled into the printable page.
+                dpi = min(300.0, float(printer.resolution()))
+                pixels = QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))
+                image = self.document.render(page, pixels, options)
+                painter.drawImage(QRectF(target.left(), target.top(), size.width() * scale,
+                                         size.height() * scale), image)
+        finally:
+            painter.end()
+        return count
+
+    def _on_print_clicked(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.configure_printer(printer)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print calendar")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            pages = self.print_to(printer)
+        except OSError as exc:
+            QMessageBox.warning(self, "Not printed", str(exc))
+            return
+        where = printer.printerName() or "the printer"
+        self.info.setText(f"Sent {pages} page{'s' if pages != 1 else ''} to {where}")
+
+    def sizeHint(self) -> QSize:
+        return QSize(1000, 760)
+
