@@ -56,6 +56,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from orca_desk.ui.login_dialog import LoginDialog
     from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.theme import apply_theme
+    from orca_desk.views.calendar.print_dialog import install_print_dialog
 
     settings = Settings.resolve(getattr(args, "database_url", None))
     if args.date:
@@ -87,6 +88,7 @@ def run_gui(args: argparse.Namespace) -> int:
         actor = login.actor
     ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic)
     window = MainWindow(ctx, default_screens(), database_label=_describe(db))
+    install_print_dialog(window)
     if args.screenshot:
         return window.save_screenshot(args.screenshot, view=args.view, day=shown_date)
     if shown_date:

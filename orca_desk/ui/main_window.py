@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QSettings, QSize, Qt
@@ -119,6 +120,12 @@ class MainWindow(QMainWindow):
             self.location_combo.addItem(loc.name, loc.id)
         self.location_combo.currentIndexChanged.connect(self._on_location_changed)
         tb.addWidget(self.location_combo)
+        self.print_handler: Callable[[date, int], object] | None = None
+        self.act_print = QAction(icon("print"), "Print…", self)
+        self.act_print.setShortcut(QKeySequence.StandardKey.Print)
+        self.act_print.setToolTip(f"Print the day or week ({self.act_print.shortcut().toString()})")
+        self.act_print.triggered.connect(self.open_print_dialog)
+        tb.addAction(self.act_print)
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
         self.find_shortcut.activated.connect(self._on_find)
 
@@ -185,6 +192,13 @@ class MainWindow(QMainWindow):
         handler = getattr(self.current_screen(), "find_patient", None)
         if handler is not None:
             handler()
+
+    def open_print_dialog(self) -> None:
+        """Ctrl+P: the print dialog that the composition root installed (views sit above ui)."""
+        if self.print_handler is None:
+            self.statusBar().showMessage("Printing is not available here.", 6000)
+            return
+        self.print_handler(self.day, self.location_id)
 
     # ----- persistence --------------------------------------------------------------------
     def _restore_settings(self) -> None:

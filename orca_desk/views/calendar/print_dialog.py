@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.printing import PrintSummary, render_calendar_pdf
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.main_window import MainWindow
 
 KEY_OPTIONS = "printDialog/options"
 
@@ -232,3 +233,8 @@ class PrintDialog(QDialog):
     def sizeHint(self) -> QSize:
         return QSize(1000, 760)
 
+
+def install_print_dialog(window: MainWindow) -> None:
+    """Make the main window's Print action (Ctrl+P) open this dialog for its day and location."""
+    window.print_handler = lambda day, location_id: PrintDialog(
+        window.ctx, day=day, location_id=location_id, parent=window).exec()
