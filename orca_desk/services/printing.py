@@ -221,7 +221,8 @@ class _Sheet:
     def render(self, out: BinaryIO | Path | str) -> PrintSummary:
         pages = self.pages()
         buffer = io.BytesIO()
-        c = Canvas(buffer, pagesize=(self.width, self.height), pageCompression=1)
+        canvas_class = _GreyCanvas if self.grayscale else Canvas
+        c = canvas_class(buffer, pagesize=(self.width, self.height), pageCompression=1)
         c.setTitle(f"{self.clinic.name} — {self._title()}")
         c.setAuthor("Orca Desk")
         c.setCreator("Orca Desk")
@@ -490,6 +491,18 @@ class _Sheet:
             c.setFont(BOLD, size)
             c.drawString(x + s * 0.15, y, "?" if kind == "requested" else "!")
         c.restoreState()
+
+
+class _GreyCanvas(Canvas):
+    """A canvas that turns every colour into its grey (luma), so a grayscale sheet has no hue."""
+
+    def setFillColorRGB(self, r: float, g: float, b: float, alpha: float | None = None) -> None:
+        y = 0.299 * r + 0.587 * g + 0.114 * b
+        super().setFillColorRGB(y, y, y, alpha)
+
+    def setStrokeColorRGB(self, r: float, g: float, b: float, alpha: float | None = None) -> None:
+        y = 0.299 * r + 0.587 * g + 0.114 * b
+        super().setStrokeColorRGB(y, y, y, alpha)
 
 
 def _assign_lanes(items: list[_Placed]) -> int:
