@@ -56,6 +56,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(60), default="automation")
+    # Set when this message went out folded into another one to the same number (siblings'
+    # reminders merged into one SMS); its status then follows that message.
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class OutboxEvent(Base):

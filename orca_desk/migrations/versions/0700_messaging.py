@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.Column('sent_at', orca_desk.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('delivered_at', orca_desk.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by', sa.String(length=60), nullable=False),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['clinic_id'], ['clinic.id'], name=op.f('fk_outbox_message_clinic_id_clinic')),
     sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], name=op.f('fk_outbox_message_patient_id_patient')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),

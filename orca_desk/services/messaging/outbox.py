@@ -1,0 +1,423 @@
+"""The one outbox: queue messages with their cause, list and filter them, retry or cancel them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from orca_desk.models import ContactState, OutboxEvent, OutboxMessage, Patient
+from orca_desk.models.messaging import CHANNELS
+from orca_desk.services import audit
+from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
+from orca_desk.services.security import SEND_MESSAGES, Actor
+
+# Statuses a message can still go out from; "sending" is in flight and belongs to a worker.
+PENDING = ("queued", "deferred")
+FINISHED = ("sent", "delivered", "failed", "undeliverable", "cancelled")
+RETRYABLE = ("failed", "undeliverable", "cancelled")
+MAX_SMS_CHARS = 1600  # Twilio refuses longer bodies (error 21617)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """One message for ``enqueue_many``; the fields mean what ``enqueue``'s arguments mean."""
+
+    clinic_id: int
+    channel: str
+    to_address: str
+    body: str
+    purpose: str
+    dedupe_key: str
+    patient_id: int | None = None
+    appointment_id: int | None = None
+    source_type: str | None = None
+    source_id: int | None = None
+    subject: str | None = None
+    html: str | None = None
+    send_after: datetime | None = None
+    not_after: datetime | None = None
+    created_by: str = "automation"
+
+
+def _check(msg: NewMessage, now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValidationError("now must be a timezone-aware datetime.", field="now")
+    if msg.channel not in CHANNELS:
+        raise ValidationError(f"Unknown channel {msg.channel!r}; use sms or email.", field="channel")
+    if not msg.to_address.strip():
+        raise ValidationError("The message has no address to go to.", field="to_address")
+    if not msg.body.strip():
+        raise ValidationError("The message is empty.", field="body")
+    if msg.channel == "sms" and len(msg.body) > MAX_SMS_CHARS:
+        raise ValidationError(
+            f"A text can hold at most {MAX_SMS_CHARS} characters; this one has {len(msg.body)}.",
+            field="body")
+    if msg.channel == "email" and not (msg.subject or "").strip():
+        raise ValidationError("An email needs a subject.", field="subject")
+    if not msg.dedupe_key.strip():
+        raise ValidationError("The message needs a dedupe key.", field="dedupe_key")
+    for name in ("send_after", "not_after"):
+        value = getattr(msg, name)
+        if value is not None and value.tzinfo is None:
+            raise ValidationError(f"{name} must be a timezone-aware datetime.", field=name)
+
+
+def _row_values(msg: NewMessage, now: datetime) -> dict[str, Any]:
+    return {
+        "clinic_id": msg.clinic_id, "patient_id": msg.patient_id,
+        "appointment_id": msg.appointment_id, "channel": msg.channel,
+        "to_address": msg.to_address.strip(), "purpose": msg.purpose,
+        "source_type": msg.source_type, "source_id": msg.source_id, "subject": msg.subject,
+        "body": msg.body, "html": msg.html, "dedupe_key": msg.dedupe_key, "status": "queued",
+        "attempts": 0, "next_attempt_at": max(now, msg.send_after) if msg.send_after else now,
+        "not_after": msg.not_after, "created_at": now, "created_by": msg.created_by,
+    }
+
+
+def add_event(session: Session, message_id: int, status: str, detail: str, now: datetime) -> None:
+    """Append one line to a message's history."""
+    session.add(OutboxEvent(message_id=message_id, at=now, status=status, detail=detail[:500]))
+
+
+def enqueue(
+    session: Session, *, clinic_id: int, channel: str, to_address: str, body: str, purpose: str,
+    dedupe_key: str, now: datetime, patient_id: int | None = None,
+    appointment_id: int | None = None, source_type: str | None = None,
+    source_id: int | None = None, subject: str | None = None, html: str | None = None,
+    send_after: datetime | None = None, not_after: datetime | None = None,
+    created_by: str = "automation",
+) -> OutboxMessage:
+    """Queue one message inside the caller's transaction; the same ``dedupe_key`` returns the
+    message already queued (even one another process queued a moment ago)."""
+    msg = NewMessage(clinic_id=clinic_id, channel=channel, to_address=to_address, body=body,
+                     purpose=purpose, dedupe_key=dedupe_key, patient_id=patient_id,
+                     appointment_id=appointment_id, source_type=source_type, source_id=source_id,
+                     subject=subject, html=html, send_after=send_after, not_after=not_after,
+                     created_by=created_by)
+    _check(msg, now)
+    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    row = OutboxMessage(**_row_values(msg, now))
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # Another process queued the same key between our look and our insert.
+        found = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+        if found is None:
+            raise
+        return found
+    add_event(session, row.id, "queued", f"queued by {created_by} ({purpose})", now)
+    return row
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    table = cast(Table, OutboxMessage.__table__)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise ValidationError(f"Unsupported database {dialect}.")
+    stmt = stmt.returning(table.c.id, table.c.dedupe_key)
+    result = session.execute(stmt, rows)
+    return [(int(r[0]), str(r[1])) for r in result]
+
+
+def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datetime) -> list[int]:
+    """Queue many messages at once (bulk inserts); returns their ids in input order.
+
+    Keys already in the outbox (or repeated in ``messages``) keep their existing message.
+    """
+    for msg in messages:
+        _check(msg, now)
+    keys = list(dict.fromkeys(m.dedupe_key for m in messages))
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), 900):
+        chunk = keys[start:start + 900]
+        ids.update(session.execute(
+            select(OutboxMessage.dedupe_key, OutboxMessage.id)
+            .where(OutboxMessage.dedupe_key.in_(chunk))).all())
+    fresh: dict[str, dict[str, Any]] = {}
+    for msg in messages:
+        if msg.dedupe_key not in ids and msg.dedupe_key not in fresh:
+            fresh[msg.dedupe_key] = _row_values(msg, now)
+    if fresh:
+        session.flush()
+        inserted = _insert_ignoring_duplicates(session, list(fresh.values()))
+        ids.update({key: id_ for id_, key in inserted})
+        session.execute(insert(OutboxEvent), [
+            {"message_id": id_, "at": now, "status": "queued",
+             "detail": f"queued by {fresh[key]['created_by']} ({fresh[key]['purpose']})"}
+            for id_, key in inserted])
+        missing = [k for k in fresh if k not in ids]  # lost a race: another process has them
+        if missing:
+            ids.update(session.execute(
+                select(OutboxMessage.dedupe_key, OutboxMessage.id)
+                .where(OutboxMessage.dedupe_key.in_(missing))).all())
+    return [ids[m.dedupe_key] for m in messages]
+
+
+# --- Recipients ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where a message for a patient goes: the responsible party's number or address."""
+
+    channel: str
+    address: str
+
+
+def contact_state(session: Session, channel: str, address: str) -> ContactState | None:
+    return session.scalar(select(ContactState).where(
+        ContactState.channel == channel, ContactState.address == address))
+
+
+def recipient_for(session: Session, patient: Patient, channel: str | None = None, *,
+                  policy: MessagingPolicy | None = None) -> Recipient:
+    """The channel and address for ``patient`` (``channel`` or their preferred one).
+
+    Raises ``ValidationError`` saying why nothing can be sent: no address, no consent,
+    opted out, or a number the carrier refused.
+    """
+    policy = policy or MessagingPolicy()
+    name = patient.display_name
+    if channel is None:
+        preferred = patient.preferred_channel
+        if preferred == "email" and patient.contact_email:
+            channel = "email"
+        elif patient.contact_phone:
+            channel = "sms"
+        elif patient.contact_email:
+            channel = "email"
+        else:
+            raise ValidationError(f"{name} has no mobile number or email address on file.",
+                                  field="channel")
+    if channel not in CHANNELS:
+        raise ValidationError(f"Unknown channel {channel!r}; use sms or email.", field="channel")
+    address = (patient.contact_phone if channel == "sms" else patient.contact_email) or ""
+    if not address.strip():
+        what = "mobile number for texts" if channel == "sms" else "email address"
+        raise ValidationError(f"{name} has no {what} on file.", field="channel")
+    state = contact_state(session, channel, address)
+    if state is not None and state.undeliverable:
+        raise ValidationError(
+            f"{address} cannot receive messages ({state.last_error or 'refused by the carrier'}); "
+            f"update {name}'s contact details.", field="channel")
+    if channel == "sms":
+        ok, reason = sms_allowed(patient.sms_consent, bool(state and state.opted_out), policy)
+        if not ok:
+            raise ValidationError(f"Cannot text {name}: {reason}", field="channel")
+    elif state is not None and state.opted_out:
+        raise ValidationError(f"Cannot email {name}: {address} unsubscribed from our emails.",
+                              field="channel")
+    return Recipient(channel, address.strip())
+
+
+def enqueue_for_patient(
+    session: Session, patient: Patient, *, body: str, purpose: str, dedupe_key: str,
+    now: datetime, channel: str | None = None, appointment_id: int | None = None,
+    source_type: str | None = None, source_id: int | None = None, subject: str | None = None,
+    html: str | None = None, send_after: datetime | None = None,
+    not_after: datetime | None = None, created_by: str = "automation",
+    policy: MessagingPolicy | None = None,
+) -> OutboxMessage:
+    """Queue a message to ``patient``'s contact (see ``recipient_for`` for the refusals)."""
+    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    to = recipient_for(session, patient, channel, policy=policy)
+    return enqueue(session, clinic_id=patient.clinic_id, channel=to.channel,
+                   to_address=to.address, body=body, purpose=purpose, dedupe_key=dedupe_key,
+                   now=now, patient_id=patient.id, appointment_id=appointment_id,
+                   source_type=source_type, source_id=source_id, subject=subject, html=html,
+                   send_after=send_after, not_after=not_after, created_by=created_by)
+
+
+# --- Staff actions ------------------------------------------------------------------------
+
+
+def _get(session: Session, message_id: int) -> OutboxMessage:
+    msg = session.get(OutboxMessage, message_id)
+    if msg is None:
+        raise NotFound(f"There is no message #{message_id}.")
+    return msg
+
+
+def cancel(session: Session, actor: Actor, message_id: int, *, now: datetime,
+           reason: str = "") -> OutboxMessage:
+    """Stop a message that has not gone out yet."""
+    actor.require(SEND_MESSAGES)
+    msg = _get(session, message_id)
+    if msg.status not in PENDING:
+        raise ValidationError(f"Message #{message_id} is {msg.status}; only queued or deferred "
+                              "messages can be cancelled.", field="status")
+    before = msg.status
+    msg.status, msg.error_code = "cancelled", "staff"
+    msg.error = reason or f"cancelled by {actor.display_name or actor.username}"
+    for sibling in session.scalars(select(OutboxMessage).where(
+            OutboxMessage.merged_into_id == msg.id)):
+        sibling.merged_into_id = None
+    add_event(session, msg.id, "cancelled", f"by {actor.username}: {reason}".rstrip(": "), now)
+    audit.record(session, actor, "message.cancel", "outbox_message", msg.id, now=now,
+                 before={"status": before}, after={"status": "cancelled", "reason": reason})
+    return msg
+
+
+def retry(session: Session, actor: Actor, message_id: int, *, now: datetime) -> OutboxMessage:
+    """Queue a failed, undeliverable or cancelled message again (policy is checked when sent)."""
+    actor.require(SEND_MESSAGES)
+    msg = _get(session, message_id)
+    if msg.status not in RETRYABLE:
+        raise ValidationError(f"Message #{message_id} is {msg.status}; only failed, undeliverable "
+                              "or cancelled messages can be retried.", field="status")
+    before = msg.status
+    msg.status, msg.next_attempt_at = "queued", now
+    msg.error_code = msg.error = None
+    msg.claimed_by = msg.claimed_at = None
+    msg.merged_into_id = None
+    add_event(session, msg.id, "queued", f"retry requested by {actor.username}", now)
+    audit.record(session, actor, "message.retry", "outbox_message", msg.id, now=now,
+                 before={"status": before}, after={"status": "queued"})
+    return msg
+
+
+# --- Queries for the Outbox screen and the status bar -------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    created_at: datetime
+    channel: str
+    to_address: str
+    purpose: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    patient_id: int | None
+    patient_name: str | None
+    appointment_id: int | None
+    subject: str | None
+    body: str
+    error: str | None
+    provider_id: str | None
+    sent_at: datetime | None
+    merged_into_id: int | None
+
+
+@dataclass(frozen=True)
+class OutboxEventRow:
+    at: datetime
+    status: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class OutboxFilter:
+    """What the Outbox screen asks for; empty fields do not filter."""
+
+    statuses: tuple[str, ...] = ()
+    channel: str | None = None
+    purpose: str | None = None
+    patient_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str = ""
+    limit: int = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    queued: int = 0
+    deferred: int = 0
+    sending: int = 0
+    failed: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+def _filtered(query: Any, f: OutboxFilter) -> Any:
+    if f.statuses:
+        query = query.where(OutboxMessage.status.in_(f.statuses))
+    if f.channel:
+        query = query.where(OutboxMessage.channel == f.channel)
+    if f.purpose:
+        query = query.where(OutboxMessage.purpose == f.purpose)
+    if f.patient_id is not None:
+        query = query.where(OutboxMessage.patient_id == f.patient_id)
+    if f.since is not None:
+        query = query.where(OutboxMessage.created_at >= f.since)
+    if f.until is not None:
+        query = query.where(OutboxMessage.created_at < f.until)
+    text = f.text.strip()
+    if text:
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(OutboxMessage.body.ilike(like), OutboxMessage.to_address.ilike(like),
+                                OutboxMessage.subject.ilike(like),
+                                (Patient.first_name + " " + Patient.last_name).ilike(like)))
+    return query
+
+
+def list_messages(session: Session, f: OutboxFilter | None = None) -> list[OutboxRow]:
+    """Messages newest first, with the patient's name, as plain rows."""
+    f = f or OutboxFilter()
+    query = (select(OutboxMessage, Patient.first_name, Patient.last_name)
+             .outerjoin(Patient, Patient.id == OutboxMessage.patient_id))
+    query = _filtered(query, f).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    rows = session.execute(query.limit(f.limit).offset(f.offset)).all()
+    return [_row(r[0], f"{r[1]} {r[2]}" if r[1] is not None else None) for r in rows]
+
+
+def count_messages(session: Session, f: OutboxFilter | None = None) -> int:
+    f = f or OutboxFilter()
+    query = (select(func.count(OutboxMessage.id))
+             .outerjoin(Patient, Patient.id == OutboxMessage.patient_id))
+    return int(session.scalar(_filtered(query, f)) or 0)
+
+
+def _row(m: OutboxMessage, patient_name: str | None) -> OutboxRow:
+    return OutboxRow(
+        id=m.id, created_at=m.created_at, channel=m.channel, to_address=m.to_address,
+        purpose=m.purpose, status=m.status, attempts=m.attempts, next_attempt_at=m.next_attempt_at,
+        patient_id=m.patient_id, patient_name=patient_name, appointment_id=m.appointment_id,
+        subject=m.subject, body=m.body, error=m.error, provider_id=m.provider_id,
+        sent_at=m.sent_at, merged_into_id=m.merged_into_id)
+
+
+def get_message(session: Session, message_id: int) -> OutboxRow:
+    m = _get(session, message_id)
+    patient = session.get(Patient, m.patient_id) if m.patient_id else None
+    return _row(m, patient.display_name if patient else None)
+
+
+def message_history(session: Session, message_id: int) -> list[OutboxEventRow]:
+    """Every status change of a message, oldest first."""
+    _get(session, message_id)
+    events = session.scalars(select(OutboxEvent).where(OutboxEvent.message_id == message_id)
+                             .order_by(OutboxEvent.at, OutboxEvent.id))
+    return [OutboxEventRow(e.at, e.status, e.detail) for e in events]
+
+
+def outbox_counts(session: Session) -> OutboxCounts:
+    """How many messages wait, are deferred, are in flight and failed (for the status bar)."""
+    rows: Iterable[tuple[str, int]] = session.execute(
+        select(OutboxMessage.status, func.count()).where(
+            OutboxMessage.status.in_(("queued", "deferred", "sending", "failed", "undeliverable")))
+        .group_by(OutboxMessage.status)).all()
+    by = dict(rows)
+    return OutboxCounts(queued=by.get("queued", 0), deferred=by.get("deferred", 0),
+                        sending=by.get("sending", 0),
+                        failed=by.get("failed", 0) + by.get("undeliverable", 0), by_status=by)
