@@ -421,8 +421,8 @@ def _load_names(session: Session, busy: _Busy, patient_ids: Iterable[int], chair
             busy.names[pid] = f"{first} {last}"
     cids = [c for c in set(chair_ids) if c not in busy.chair_names]
     if cids:
-        busy.chair_names.update(session.execute(
-            select(Chair.id, Chair.name).where(Chair.id.in_(cids))).tuples())
+        for cid, name in session.execute(select(Chair.id, Chair.name).where(Chair.id.in_(cids))):
+            busy.chair_names[cid] = name
     prov = [p for p in set(provider_ids) if p not in busy.providers]
     if prov:
         for pid, name, limit in session.execute(
@@ -624,8 +624,8 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
                 o = best[0]
                 return Alternative(o.start.astimezone(plan.zone), o.end.astimezone(plan.zone),
                                    o.provider_id, o.chair_id, o.location_id)
-        return None
-    # Without the engine: same chair and provider, nearest free time on a nearby weekday.
+    # No engine, or it knows no working hours for this provider (unscheduled): same chair and
+    # provider, the nearest free time on a nearby weekday, each candidate confirmed by check_slot.
     _load_busy(session, busy, [(lo, occ + timedelta(days=ALTERNATIVE_DAYS) + length)],
                chair_ids=[plan.chair_id], patient_ids=[plan.patient_id], provider_ids=[plan.provider_id])
     local_day = occ.date()
@@ -643,9 +643,13 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
                 continue
             if clashes_with_series(_utc(cand)):
                 continue
-            if not busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
-                                 chair_id=plan.chair_id, start=cand, end=cand + length, zone=plan.zone,
-                                 ignore=ignore):
+            if busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
+                             chair_id=plan.chair_id, start=cand, end=cand + length, zone=plan.zone,
+                             ignore=ignore):
+                continue
+            if engine is None or not engine.check_slot(
+                    session, provider_id=plan.provider_id, chair_id=plan.chair_id, start=_utc(cand),
+                    end=_utc(cand + length), patient_id=plan.patient_id):
                 return Alternative(cand, cand + length, plan.provider_id, plan.chair_id, plan.location_id)
     return None
 
@@ -800,10 +804,14 @@ def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HOR
     taken: set[tuple[int, datetime]] = set()
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
-        taken.update(session.execute(select(Appointment.series_id, Appointment.series_occurrence_start).where(
-            Appointment.series_id.in_(part), Appointment.series_occurrence_start >= lo)).tuples())  # type: ignore[arg-type]
-        taken.update(session.execute(select(SeriesException.series_id, SeriesException.original_start).where(
-            SeriesException.series_id.in_(part), SeriesException.original_start >= lo)).tuples())
+        for sid, start in session.execute(select(Appointment.series_id, Appointment.series_occurrence_start)
+                                          .where(Appointment.series_id.in_(part),
+                                                 Appointment.series_occurrence_start >= lo)):
+            taken.add((sid, start))
+        for sid, start in session.execute(select(SeriesException.series_id, SeriesException.original_start)
+                                          .where(SeriesException.series_id.in_(part),
+                                                 SeriesException.original_start >= lo)):
+            taken.add((sid, start))
     new: list[tuple[RecurringSeries, list[datetime]]] = []
     for s in series:
         since = s.materialised_until or now
@@ -1104,22 +1112,25 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
     occs = [o for o in every if o >= now]
     old_exceptions = _exceptions(session, old.id)
     overrides = {k: e for k, e in old_exceptions.items() if k >= at and e.kind == "override"}
+    # Exceptions follow their date: a skipped date stays skipped, a moved occurrence stays
+    # where it is and stands for that date's occurrence of the new rule.
+    removed_days = {k.astimezone(zone).date() for k in removed}
+    override_days = {k.astimezone(zone).date(): e for k, e in overrides.items()}
     kept: list[datetime] = []
     for o in occs:
         key = _utc(o)
-        if key in removed:
-            decisions.setdefault(key, "skip")  # a skipped date stays skipped when the rule still has it
-        if key in overrides:
-            # A moved occurrence stays where it is and stands for this date in the new rule.
-            exc = overrides[key]
-            if target is not old and exc.appointment_id is not None:
-                moved = session.get(Appointment, exc.appointment_id)
-                if moved is not None:
-                    moved.series_id = target.id
-                exc.series_id = target.id
+        if o.date() in removed_days:
+            decisions.setdefault(key, "skip")
+        exc = override_days.get(o.date())
+        if exc is not None:
+            moved = session.get(Appointment, exc.appointment_id) if exc.appointment_id else None
+            if moved is not None:
+                moved.series_id, moved.series_occurrence_start = target.id, key
+            exc.series_id, exc.original_start = target.id, key
             continue
         kept.append(o)
     occs = kept
+    session.flush()
     length = timedelta(minutes=plan.minutes)
     reuse = {(a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id): a for a in replaced
              if a.end_at - a.start_at == length}
@@ -1131,9 +1142,10 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
             if reuse.get(slot) is a:
                 del reuse[slot]
     if target is old:
-        still = {_utc(o) for o in every}
-        for k in removed - still:
-            session.delete(old_exceptions[k])
+        still = {o.date() for o in every}
+        for k in removed:
+            if k.astimezone(zone).date() not in still or k not in {_utc(o) for o in every}:
+                session.delete(old_exceptions[k])  # re-created below for dates the rule still has
         session.flush()
     _book_occurrences(session, actor, target, occs, decisions, now=now, strict=True, reuse=reuse)
     for a in reuse.values():  # not claimed after all
