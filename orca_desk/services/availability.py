@@ -25,9 +25,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import BigInteger, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
@@ -372,11 +373,21 @@ class _Busy:
     by_chair: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     by_patient: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, provider_id: int, chair_id: int, patient_id: int, start: datetime, end: datetime) -> None:
-        iv = (epoch_minute(start), _epoch_minute_up(end))
+    def add(self, provider_id: int, chair_id: int, patient_id: int, start: int, end: int) -> None:
+        iv = (start, end)
         self.by_provider[provider_id].append(iv)
         self.by_chair[chair_id].append(iv)
         self.by_patient[patient_id].append(iv)
+
+
+def _epoch_sql(session: Session, column: Any, *, up: bool = False) -> Any:
+    """The column as epoch minutes computed by the database: thousands of rows then cost no
+    datetime objects in Python (the instants are minute-aligned; ``up`` rounds an end up)."""
+    if session.get_bind().dialect.name == "sqlite":
+        seconds = cast(func.strftime("%s", column), BigInteger)
+    else:
+        seconds = cast(func.extract("epoch", column), BigInteger)
+    return (seconds + 59).self_group().op("/")(60) if up else seconds.op("/")(60)
 
 
 def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Sequence[int],
@@ -387,21 +398,23 @@ def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Se
     Two or three queries rather than one OR: each keeps to one (key, start_at) index range.
     """
     busy = _Busy()
+    # Core execution: plain integer tuples, none of the ORM's per-row bookkeeping.
+    conn = session.connection()
     cols = (Appointment.provider_id, Appointment.chair_id, Appointment.patient_id,
-            Appointment.start_at, Appointment.end_at)
+            _epoch_sql(session, Appointment.start_at), _epoch_sql(session, Appointment.end_at, up=True))
     window = and_(Appointment.start_at < hi, Appointment.start_at > lo - _MAX_APPOINTMENT,
                   Appointment.end_at > lo, Appointment.status.in_(ACTIVE_STATUSES))
     if ignore_appointment_id is not None:
         window = and_(window, Appointment.id != ignore_appointment_id)
     seen_patient_rows = patient_id is None
     if location_ids:
-        for r in session.execute(select(*cols).where(window, Appointment.location_id.in_(location_ids))):
+        for r in conn.execute(select(*cols).where(window, Appointment.location_id.in_(location_ids))):
             busy.add(*r)
     if provider_ids:
         q = select(*cols).where(window, Appointment.provider_id.in_(provider_ids))
         if location_ids:
             q = q.where(Appointment.location_id.not_in(location_ids))
-        for r in session.execute(q):
+        for r in conn.execute(q):
             busy.add(*r)
     if not seen_patient_rows:
         q = select(*cols).where(window, Appointment.patient_id == patient_id)
@@ -409,7 +422,7 @@ def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Se
             q = q.where(Appointment.location_id.not_in(location_ids))
         if provider_ids:
             q = q.where(Appointment.provider_id.not_in(provider_ids))
-        for r in session.execute(q):
+        for r in conn.execute(q):
             busy.add(*r)
     return busy
 
@@ -432,9 +445,10 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
     lie on a ``step``-minute grid of the location's wall clock. One opening per provider
     and start: the first free chair in the location's order.
 
-    Queries: 5 to load the clinic's schedules, then 2 (3 with a patient) per chunk of days;
-    chunks double in size (7, 14, 28, … days) and the search stops at the first chunk that
-    completes the list, so a 90-day horizon costs at most 5 + 4 × 3 queries.
+    Queries: 6 to load the providers, locations, chairs and schedules, then 2 (3 with a
+    patient) per chunk of days; chunks double in size (2, 4, 8, … days) and the search stops
+    at the first day that completes the list, so a 90-day horizon costs at most
+    6 + 6 × 3 = 24 queries, however many providers, chairs and appointments there are.
     """
     if minutes <= 0:
         raise ValidationError("The appointment must last at least one minute.", field="minutes")
@@ -452,7 +466,7 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
     pq = select(Provider.id, Provider.max_concurrent).where(Provider.is_active.is_(True))
     if provider_ids is not None:
         pq = pq.where(Provider.id.in_(provider_ids))
-    capacity = dict(session.execute(pq).tuples().all())
+    capacity: dict[int, int] = {r[0]: r[1] for r in session.execute(pq)}
     lq = select(Location.id, Location.timezone)
     if location_ids is not None:
         lq = lq.where(Location.id.in_(location_ids))
@@ -471,82 +485,109 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
     last_day = max(end.astimezone(z).date() for z in zones.values())
     data = load_schedule_data(session, provider_ids=list(capacity), location_ids=list(chairs_at),
                               first_day=first_day, last_day=last_day, zones=zones)
-    providers = sorted(p for p in capacity if p in data.periods)
+    # Only providers with working time in the window: weekly periods or extra days.
+    extra = {x.provider_id for x in data.exceptions if x.kind == "extra_day"}
+    providers = sorted(p for p in capacity if p in data.periods or p in extra)
     if not providers:
         return []
     lo_em, hi_em = epoch_minute(after), epoch_minute(end)
     dows = set(days_of_week) if days_of_week is not None else None
 
-    found: list[tuple[int, int, int, int]] = []  # (start, provider, chair, location)
-    chunk_first, size = first_day, 7
-    while chunk_first <= last_day and len(found) < limit:
+    search = _Search(data, providers, capacity, chairs_at, minutes, step, windows, lo_em, hi_em, limit,
+                     patient_id)
+    found: list[tuple[int, int, int, date]] = []  # (start, provider, location, day)
+    # Appointments load in chunks of days that double (2, 4, 8, … days): the next openings
+    # are usually in the first days, so most searches read a few hundred rows, not 90 days'.
+    chunk_first, size = first_day, 2
+    done = False
+    while chunk_first <= last_day and not done:
         chunk_last = min(last_day, chunk_first + timedelta(days=size - 1))
-        days = [d for d in _days(chunk_first, chunk_last) if dows is None or d.weekday() in dows]
         lo = min(datetime.combine(chunk_first, time(0), tzinfo=z) for z in zones.values())
         hi = max(datetime.combine(chunk_last + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
-        busy = _load_busy(session, lo, hi, location_ids=list(chairs_at), provider_ids=providers,
-                          patient_id=patient_id)
-        candidates = _chunk_candidates(data, busy, days, providers, capacity, chairs_at, minutes, step,
-                                       windows, lo_em, hi_em, limit, patient_id)
-        found = heapq.nsmallest(limit, [*found, *candidates])
-        # Stop when the list is full and nothing in a later chunk can start earlier: later
-        # chunks start at the next local midnight of the earliest zone.
-        next_first = chunk_last + timedelta(days=1)
-        boundary = min(epoch_minute(datetime.combine(next_first, time(0), tzinfo=z)) for z in zones.values())
-        if len(found) >= limit and found[-1][0] < boundary:
-            break
-        chunk_first, size = next_first, size * 2
-    return [Opening(from_epoch(s), from_epoch(s + minutes), p, c, loc) for s, p, c, loc in found[:limit]]
+        search.busy(_load_busy(session, lo, hi, location_ids=list(chairs_at), provider_ids=providers,
+                               patient_id=patient_id))
+        for day in _days(chunk_first, chunk_last):
+            if dows is None or day.weekday() in dows:
+                found = heapq.nsmallest(limit, [*found, *search.day_candidates(day)])
+            # Stop when the list is full and no later day can start earlier: the next day
+            # starts at the earliest of the zones' next local midnights.
+            nxt = day + timedelta(days=1)
+            boundary = min(epoch_minute(datetime.combine(nxt, time(0), tzinfo=z)) for z in zones.values())
+            if len(found) >= limit and found[-1][0] < boundary:
+                done = True
+                break
+        chunk_first, size = chunk_last + timedelta(days=1), size * 2
+    # The chair is chosen only for the openings returned: the first free one in the location's order.
+    return [Opening(from_epoch(st), from_epoch(st + minutes), p, search.chair_for(loc, day, st), loc)
+            for st, p, loc, day in found]
 
 
-def _chunk_candidates(data: ScheduleData, busy: _Busy, days: list[date], providers: list[int],
-                      capacity: dict[int, int], chairs_at: dict[int, list[int]], minutes: int, step: int,
-                      windows: list[Interval], lo_em: int, hi_em: int, limit: int,
-                      patient_id: int | None) -> list[tuple[int, int, int, int]]:
-    out: list[tuple[int, int, int, int]] = []
-    # Where each provider is at capacity, computed once per chunk (a sweep over their appointments).
-    full = {p: over_capacity(busy.by_provider.get(p, []), capacity[p] - 1) for p in providers}
-    patient_busy = normalize(busy.by_patient.get(patient_id, [])) if patient_id is not None else []
-    chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
-    chair_starts: dict[tuple[int, date], list[Interval]] = {}
-    for day in days:
-        for p in providers:
+class _Search:
+    """The in-memory part of find_openings: per-day candidates from the loaded window."""
+
+    def __init__(self, data: ScheduleData, providers: list[int], capacity: dict[int, int],
+                 chairs_at: dict[int, list[int]], minutes: int, step: int, windows: list[Interval],
+                 lo_em: int, hi_em: int, limit: int, patient_id: int | None) -> None:
+        self.data, self.providers, self.capacity, self.chairs_at = data, providers, capacity, chairs_at
+        self.minutes, self.step, self.windows, self.limit = minutes, step, windows, limit
+        self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
+        self.chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
+        self.chair_starts: dict[tuple[int, date], list[Interval]] = {}
+
+    def busy(self, busy: _Busy) -> None:
+        self._busy = busy
+        # Where each provider is at capacity, once per chunk (a sweep over their appointments).
+        self.full = {p: over_capacity(busy.by_provider.get(p, []), self.capacity[p] - 1)
+                     for p in self.providers}
+        pid = self.patient_id
+        self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
+
+    def _chairs(self, loc: int, day: date) -> list[Interval]:
+        key = (loc, day)
+        starts = self.chair_starts.get(key)
+        if starts is None:
+            clock = self.data.clock(loc, day)
+            frees = {c: subtract([(clock.midnight, clock.next_midnight)],
+                                 union(clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)),
+                                       self._busy.by_chair.get(c, [])))
+                     for c in self.chairs_at[loc]}
+            self.chair_free[key] = frees
+            starts = self.chair_starts[key] = normalize(
+                w for f in frees.values() for w in start_windows(f, self.minutes))
+        return starts
+
+    def chair_for(self, loc: int, day: date, start: int) -> int:
+        frees = self.chair_free[(loc, day)]
+        return next(c for c in self.chairs_at[loc] if contains(frees[c], start, start + self.minutes))
+
+    def day_candidates(self, day: date) -> list[tuple[int, int, int, date]]:
+        out: list[tuple[int, int, int, date]] = []
+        data, minutes, step = self.data, self.minutes, self.step
+        for p in self.providers:
             for loc, local_ivs in data.working(p, day).items():
-                chairs = chairs_at.get(loc)
-                if not chairs:
+                if not self.chairs_at.get(loc):
                     continue
                 clock = data.clock(loc, day)
-                local = subtract(intersect(local_ivs, windows), data.provider_blocks(p, loc, day))
+                local = subtract(intersect(local_ivs, self.windows), data.provider_blocks(p, loc, day))
                 if not local:
                     continue
-                free = subtract(intersect(clock.ivs_to_epoch(local), [(lo_em, hi_em + minutes)]),
-                                union(full[p], patient_busy))
+                free = subtract(intersect(clock.ivs_to_epoch(local), [(self.lo_em, self.hi_em + minutes)]),
+                                union(self.full[p], self.patient_busy))
                 starts = start_windows(free, minutes) if free else []
                 if not starts:
                     continue
-                key = (loc, day)
-                if key not in chair_starts:
-                    frees = {c: subtract([(clock.midnight, clock.next_midnight)],
-                                         union(clock.ivs_to_epoch(data.chair_blocks(c, loc, day)),
-                                               busy.by_chair.get(c, [])))
-                             for c in chairs}
-                    chair_free[key] = frees
-                    chair_starts[key] = normalize(w for f in frees.values()
-                                                  for w in start_windows(f, minutes))
                 n = 0
-                for a, b in intersect(starts, chair_starts[key]):
-                    b = min(b, hi_em)  # starts must lie before the horizon's end
+                for a, b in intersect(starts, self._chairs(loc, day)):
+                    b = min(b, self.hi_em)  # starts must lie before the horizon's end
                     # Grid on the location's wall clock: multiples of step after local midnight.
-                    first = a + (clock.midnight - a) % step
-                    for s in range(first, b, step):
-                        chair = next(c for c in chairs if contains(chair_free[key][c], s, s + minutes))
-                        out.append((s, p, chair, loc))
+                    for st in range(a + (clock.midnight - a) % step, b, step):
+                        out.append((st, p, loc, day))
                         n += 1
-                        if n >= limit:
+                        if n >= self.limit:
                             break
-                    if n >= limit:
+                    if n >= self.limit:
                         break
-    return out
+        return out
 
 
 # ----- check one slot ------------------------------------------------------------------------
@@ -608,8 +649,8 @@ def _outside_message(session: Session, data: ScheduleData, name: str, provider_i
     if not base:
         return f"{name} does not work {weekday}s."
     if loc not in base:
-        names = dict(session.execute(select(Location.id, Location.name)
-                                     .where(Location.id.in_(list(base)))).tuples().all())
+        names = {r[0]: r[1] for r in session.execute(select(Location.id, Location.name)
+                                                     .where(Location.id.in_(list(base))))}
         return f"{name} works at {', '.join(names[x] for x in base)} on {weekday}s, not here."
     ivs = base[loc]
     periods = [p for p in data.periods.get(provider_id, []) if p.applies(day) and p.location_id == loc]
