@@ -240,7 +240,7 @@ def load_series_exports(session: Session, series_ids: Sequence[int], *, slug: st
         all_series += session.scalars(select(RecurringSeries).where(RecurringSeries.id.in_(part)))
         for sid, original, kind in session.execute(
                 select(SeriesException.series_id, SeriesException.original_start, SeriesException.kind)
-                .where(SeriesException.series_id.in_(part))).tuples():
+                .where(SeriesException.series_id.in_(part))):
             exceptions[sid][original] = kind
         for r in _rows(session, _base_query().where(Appointment.series_id.in_(part))):
             assert r.series_id is not None

@@ -41,8 +41,9 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 def booked(db):
     with db.write() as s:
         w = make_world(s, chairs=3, patients=6)
-        for i, p in enumerate(w.patients[:4]):
-            p.first_name, p.last_name = ["Ava", "Liam", "Noah", "Mia"][i], ["Rossi", "Park", "Olsen", "Diaz"][i]
+        names = [("Ava", "Rossi"), ("Liam", "Park"), ("Noah", "Olsen"), ("Mia", "Diaz")]
+        for p, (first, last) in zip(w.patients, names, strict=False):
+            p.first_name, p.last_name = first, last
         _appt(s, w, w.patients[0], w.chairs[0], _at(DAY, 8), 20, confirmation="confirmed")
         _appt(s, w, w.patients[1], w.chairs[1], _at(DAY, 9, 30), 90, bonding=True)
         _appt(s, w, w.patients[2], w.chairs[2], _at(DAY, 14), 20, provider=w.hygienist)
