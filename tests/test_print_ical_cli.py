@@ -50,7 +50,8 @@ def test_print_week_by_provider(url, tmp_path, capsys):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--date", "2026-13-01"], "--date '2026-13-01' is not a date in the form YYYY-MM-DD."),
-    (["--date", "2026-03-03", "--location", "Moon"], "There is no location 'Moon'; choose one of: Northside."),
+    (["--date", "2026-03-03", "--location", "Moon"],
+     "There is no location 'Moon'; choose one of: Northside."),
     (["--date", "2026-03-03", "-o", "x.txt"], "must end in .pdf"),
     (["--date", "2026-03-03", "-o", "/nonexistent/dir/x.pdf"], "for the output file does not exist"),
 ])
@@ -81,7 +82,8 @@ def test_export_ical(url, tmp_path, capsys):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--from", "2026-03-05", "--to", "2026-03-01"], "--to 2026-03-01 is before --from 2026-03-05."),
-    (["--from", "2026-03-01", "--to", "2026-03-31", "--provider", "Dr. Who"], "There is no provider 'Dr. Who'"),
+    (["--from", "2026-03-01", "--to", "2026-03-31", "--provider", "Dr. Who"],
+     "There is no provider 'Dr. Who'"),
     (["--from", "2026-03-01", "--to", "2026-03-31", "--chair", "Chair 9"], "There is no chair 'Chair 9'"),
     (["--from", "March", "--to", "2026-03-31"], "--from 'March' is not a date"),
 ])
