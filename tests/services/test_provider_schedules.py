@@ -1,0 +1,456 @@
+"""Provider schedules: validation messages, replacing a week, affected appointments, booking refusal, .ics, CLI."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from orca_desk.cli import main
+from orca_desk.models import Appointment, ScheduleException, SchedulePeriod
+from orca_desk.services import booking
+from orca_desk.services import provider_schedules as ps
+from orca_desk.services.availability import free_intervals
+from orca_desk.services.booking import BookingRequest
+from orca_desk.services.errors import OutsideHoursError, PermissionDenied, ValidationError
+from tests.factories import make_world
+
+NY = ZoneInfo("America/New_York")
+NOW = datetime(2026, 3, 3, 14, tzinfo=UTC)
+LUNCH = (ps.BreakInput(720, 780, "Lunch"),)
+
+
+def at(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=NY).astimezone(UTC)
+
+
+@pytest.fixture
+def world(db):
+    with db.write() as s:
+        return make_world(s)
+
+
+def weekdays(w, start=480, end=1020, breaks=LUNCH, days=range(5)):
+    return [ps.DayHours(d, w.location.id, start, end, breaks) for d in days]
+
+
+@pytest.mark.parametrize(
+    ("days", "kw", "message", "field"),
+    [
+        (
+            lambda w: [ps.DayHours(0, w.location.id, 1020, 480)],
+            {},
+            "Monday hours: the end 08:00 is not after",
+            "hours",
+        ),
+        (
+            lambda w: [ps.DayHours(1, w.location.id, 480, 720), ps.DayHours(1, w.location.id, 700, 900)],
+            {},
+            "Tuesday: working periods 08:00–12:00 and 11:40–15:00 overlap",
+            "hours",
+        ),
+        (
+            lambda w: [ps.DayHours(2, w.location.id, 480, 720, (ps.BreakInput(700, 760),))],
+            {},
+            "Wednesday: the break 11:40–12:40 is outside the working hours 08:00–12:00",
+            "breaks",
+        ),
+        (
+            lambda w: [
+                ps.DayHours(2, w.location.id, 480, 1020, (ps.BreakInput(700, 760), ps.BreakInput(750, 800)))
+            ],
+            {},
+            "breaks 11:40–12:40 and 12:30–13:20 overlap",
+            "breaks",
+        ),
+        (lambda w: [ps.DayHours(3, 999, 480, 1020)], {}, "Thursday: choose a location", "location"),
+        (
+            lambda w: weekdays(w),
+            {"effective_to": date(2026, 2, 1)},
+            "Effective to 1 Feb 2026 is before",
+            "effective_to",
+        ),
+    ],
+)
+def test_bad_weeks_are_refused_with_a_message_and_nothing_changes(
+    db, world, manager, days, kw, message, field
+):
+    with pytest.raises(ValidationError, match=message) as exc, db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, days(world), effective_from=date(2026, 3, 2), now=NOW, **kw)
+    assert exc.value.field == field
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SchedulePeriod)) == 0
+
+
+def test_unknown_time_zone_is_refused(db, world, manager):
+    with db.write() as s:
+        s.get(type(world.location), world.location.id).timezone = "Mars/Olympus"
+    with pytest.raises(ValidationError, match="Unknown time zone 'Mars/Olympus'"), db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 3, 2), now=NOW)
+
+
+def test_overlapping_effective_ranges_for_one_weekday_are_refused(db, world, manager):
+    with db.write() as s:
+        ps.add_period(
+            s,
+            manager,
+            world.ortho.id,
+            ps.DayHours(0, world.location.id, 480, 1020),
+            effective_from=date(2026, 1, 5),
+            effective_to=date(2026, 6, 30),
+            now=NOW,
+        )
+        # Same weekday, ranges that do not meet: fine.
+        ps.add_period(
+            s,
+            manager,
+            world.ortho.id,
+            ps.DayHours(0, world.location.id, 480, 900),
+            effective_from=date(2026, 7, 1),
+            now=NOW,
+        )
+    with pytest.raises(ValidationError, match="effective ranges overlap"), db.write() as s:
+        ps.add_period(
+            s,
+            manager,
+            world.ortho.id,
+            ps.DayHours(0, world.location.id, 600, 700),
+            effective_from=date(2026, 6, 1),
+            now=NOW,
+        )
+
+
+def test_set_week_replaces_from_a_date_and_keeps_the_past_and_later_terms(db, world, manager):
+    with db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 1, 1), now=NOW)
+        # Spring term only: Mondays and Fridays 09:00–13:00.
+        ps.set_week(
+            s,
+            manager,
+            world.ortho.id,
+            weekdays(world, 540, 780, (), days=[0, 4]),
+            effective_from=date(2026, 4, 6),
+            effective_to=date(2026, 6, 28),
+            now=NOW,
+        )
+    with db.read() as s:
+
+        def free(d):
+            return free_intervals(s, provider_id=world.ortho.id, start_day=d, end_day=d)[d]
+
+        assert free(date(2026, 3, 31)) == [(480, 720), (780, 1020)]  # a Tuesday before the term
+        assert free(date(2026, 4, 7)) == []  # a Tuesday in it
+        assert free(date(2026, 4, 10)) == [(540, 780)]  # a Friday in it
+        assert free(date(2026, 6, 30)) == [(480, 720), (780, 1020)]  # the old week comes back
+        assert [d.weekday for d in ps.week_on(s, world.ortho.id, date(2026, 4, 8))] == [0, 4]
+
+
+def test_new_hours_list_affected_appointments_and_never_move_them(db, world, manager, receptionist):
+    day = date(2026, 3, 10)  # a Tuesday
+    with db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 1, 1), now=NOW)
+        early = booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(
+                world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, at(day, 8)
+            ),
+            now=NOW,
+        )
+        late = booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(
+                world.patients[1].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, at(day, 15)
+            ),
+            now=NOW,
+        )
+        ids = (early.id, late.id)
+    new = weekdays(world, 600, 1020, ())  # starts at 10:00 from now on
+    with db.read() as s:
+        affected = ps.appointments_outside_new_hours(
+            s, world.ortho.id, new, effective_from=date(2026, 3, 9), now=NOW
+        )
+        assert [a.id for a in affected] == [ids[0]]
+        assert affected[0].patient_name == "Kid0 Smith"
+        assert affected[0].local_label == "Tue 10 Mar 2026, 08:00–08:20"
+        # Effective only after that day: nothing affected.
+        assert (
+            ps.appointments_outside_new_hours(
+                s, world.ortho.id, new, effective_from=date(2026, 3, 11), now=NOW
+            )
+            == []
+        )
+    with db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, new, effective_from=date(2026, 3, 9), now=NOW)
+    with db.read() as s:
+        assert s.get(Appointment, ids[0]).start_at == at(day, 8)
+        assert s.get(Appointment, ids[0]).status == "scheduled"
+
+
+def test_booking_outside_hours_needs_override_and_permission(db, world, manager, receptionist):
+    sat, tue = date(2026, 3, 7), date(2026, 3, 10)
+    with db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 1, 1), now=NOW)
+        ps.create_block(
+            s,
+            manager,
+            location_id=world.location.id,
+            start=at(tue, 15),
+            end=at(tue, 16),
+            reason="Staff meeting",
+            now=NOW,
+        )
+
+    def req(start, patient=0, override=False):
+        return BookingRequest(
+            world.patients[patient].id,
+            world.ortho.id,
+            world.chairs[0].id,
+            world.adjustment.id,
+            start,
+            override_hours=override,
+        )
+
+    with pytest.raises(OutsideHoursError, match="Dr. Chen does not work Saturdays"), db.write() as s:
+        booking.book_appointment(s, receptionist, req(at(sat, 10)), now=NOW)
+    with pytest.raises(OutsideHoursError, match="Lunch 12:00–13:00"), db.write() as s:
+        booking.book_appointment(s, receptionist, req(at(tue, 12, 10)), now=NOW)
+    with pytest.raises(OutsideHoursError, match="Staff meeting block 15:00–16:00"), db.write() as s:
+        booking.book_appointment(s, receptionist, req(at(tue, 15, 30)), now=NOW)
+    with pytest.raises(PermissionDenied, match="book outside working hours"), db.write() as s:
+        booking.book_appointment(s, receptionist, req(at(sat, 10), override=True), now=NOW)
+    with db.write() as s:
+        appt = booking.book_appointment(s, manager, req(at(sat, 10), override=True), now=NOW)
+        appt_id = appt.id
+        # The hygienist has no schedule: unscheduled, so any time is fine.
+        booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(
+                world.patients[1].id, world.hygienist.id, world.chairs[1].id, world.adjustment.id, at(sat, 7)
+            ),
+            now=NOW,
+        )
+    # Moving into working time needs nothing; moving into lunch is refused, then overridden.
+    with db.write() as s:
+        booking.move_appointment(s, receptionist, appt_id, start=at(tue, 9), now=NOW)
+    with pytest.raises(OutsideHoursError, match="Lunch"), db.write() as s:
+        booking.move_appointment(s, receptionist, appt_id, start=at(tue, 12), now=NOW)
+    with db.write() as s:
+        booking.move_appointment(s, manager, appt_id, start=at(tue, 12), override_hours=True, now=NOW)
+
+
+def test_holiday_refuses_booking_with_its_name(db, world, manager, receptionist):
+    day = date(2026, 3, 12)
+    with db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 1, 1), now=NOW)
+        ps.add_holiday(s, manager, name="Founders' day", start_day=day, now=NOW)
+    with pytest.raises(OutsideHoursError, match="Clinic holiday: Founders' day"), db.write() as s:
+        booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(
+                world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, at(day, 10)
+            ),
+            now=NOW,
+        )
+
+
+def test_exception_validation_and_removal(db, world, manager, receptionist):
+    with pytest.raises(ValidationError, match="before the first day"), db.write() as s:
+        ps.add_time_off(
+            s,
+            manager,
+            provider_id=world.ortho.id,
+            start_day=date(2026, 3, 10),
+            end_day=date(2026, 3, 9),
+            now=NOW,
+        )
+    with pytest.raises(ValidationError, match="Unknown time-off type"), db.write() as s:
+        ps.add_time_off(
+            s,
+            manager,
+            provider_id=world.ortho.id,
+            start_day=date(2026, 3, 10),
+            time_off_type="party",
+            now=NOW,
+        )
+    with pytest.raises(ValidationError, match="Name the holiday"), db.write() as s:
+        ps.add_holiday(s, manager, name=" ", start_day=date(2026, 3, 10), now=NOW)
+    with pytest.raises(PermissionDenied), db.write() as s:
+        ps.add_holiday(s, receptionist, name="X", start_day=date(2026, 3, 10), now=NOW)
+    with db.write() as s:
+        xid = ps.add_time_off(
+            s,
+            manager,
+            provider_id=world.ortho.id,
+            start_day=date(2026, 3, 10),
+            start_minute=840,
+            end_minute=960,
+            time_off_type="other",
+            name="Dentist",
+            now=NOW,
+        )
+    with db.read() as s:
+        rows = ps.list_exceptions(s, provider_id=world.ortho.id)
+        assert [(r.label, r.when) for r in rows] == [("Other · Dentist", "Tue 10 Mar 2026, 14:00–16:00")]
+    with db.write() as s:
+        ps.remove_exception(s, manager, xid, now=NOW)
+    with db.read() as s:
+        assert ps.list_exceptions(s) == []
+
+
+ICS = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Staff//EN
+BEGIN:VEVENT
+UID:a1@example.com
+DTSTART;VALUE=DATE:20260316
+DTEND;VALUE=DATE:20260319
+SUMMARY:Spring break
+END:VEVENT
+BEGIN:VEVENT
+UID:a2@example.com
+DTSTART:20260324T180000Z
+DTEND:20260324T200000Z
+SUMMARY:Dentist
+END:VEVENT
+BEGIN:VEVENT
+UID:a3@example.com
+DTSTART;TZID=America/New_York:20260326T150000
+DTEND;TZID=America/New_York:20260327T100000
+SUMMARY:Conference
+END:VEVENT
+BEGIN:VEVENT
+UID:a4@example.com
+DTSTART:20260401T090000Z
+DTEND:20260401T100000Z
+RRULE:FREQ=WEEKLY;COUNT=3
+SUMMARY:Weekly thing
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_ics_import_turns_events_into_time_off_once(db, world, manager):
+    with db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 1, 1), now=NOW)
+        result = ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=ICS, now=NOW)
+    assert (result.created, result.skipped) == (3, 1)
+    assert "repeating events are not imported" in result.notes[0]
+    with db.read() as s:
+        free = free_intervals(
+            s, provider_id=world.ortho.id, start_day=date(2026, 3, 16), end_day=date(2026, 3, 27)
+        )
+        assert free[date(2026, 3, 16)] == free[date(2026, 3, 18)] == []  # all-day, DTEND exclusive
+        assert free[date(2026, 3, 19)] == [(480, 720), (780, 1020)]
+        assert free[date(2026, 3, 24)] == [(480, 720), (780, 840), (960, 1020)]  # 14:00–16:00 EDT
+        assert free[date(2026, 3, 26)] == [(480, 720), (780, 900)]  # off from 15:00
+        assert free[date(2026, 3, 27)] == [(600, 720), (780, 1020)]  # back at 10:00
+    with db.write() as s:
+        again = ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=ICS, now=NOW)
+        assert again.created == 0 and again.skipped == 4
+        assert s.scalar(select(func.count()).select_from(ScheduleException)) == 4
+    with pytest.raises(ValidationError, match="not an iCalendar"), db.write() as s:
+        ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=b"hello", now=NOW)
+
+
+def test_block_validation(db, world, manager):
+    day = date(2026, 3, 10)
+    with pytest.raises(ValidationError, match="reason"), db.write() as s:
+        ps.create_block(
+            s, manager, location_id=world.location.id, start=at(day, 9), end=at(day, 10), reason="", now=NOW
+        )
+    with pytest.raises(ValidationError, match="end after it starts"), db.write() as s:
+        ps.create_block(
+            s, manager, location_id=world.location.id, start=at(day, 10), end=at(day, 9), reason="X", now=NOW
+        )
+    with pytest.raises(ValidationError, match="BYDAY"), db.write() as s:
+        ps.create_block(
+            s,
+            manager,
+            location_id=world.location.id,
+            start=at(day, 9),
+            end=at(day, 10),
+            reason="X",
+            rrule="FREQ=WEEKLY;BYDAY=XX",
+            now=NOW,
+        )
+    with db.write() as s:
+        bid = ps.create_block(
+            s,
+            manager,
+            location_id=world.location.id,
+            start=at(day, 9),
+            end=at(day, 10),
+            reason="Lunch",
+            rrule="FREQ=DAILY;COUNT=3",
+            chair_id=world.chairs[0].id,
+            now=NOW,
+        )
+    with db.read() as s:
+        [b] = ps.list_blocks(s, location_id=world.location.id)
+        assert (b.id, b.day, b.start_minute, b.end_minute, b.rrule) == (
+            bid,
+            day,
+            540,
+            600,
+            "FREQ=DAILY;COUNT=3",
+        )
+    with db.write() as s:
+        ps.delete_block(s, manager, bid, now=NOW)
+    with db.read() as s:
+        assert ps.list_blocks(s) == []
+
+
+def test_cli_prints_free_intervals_and_refuses_bad_input(db, world, manager, capsys):
+    with db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 1, 1), now=NOW)
+    url = ["--database-url", str(db.url)]
+    assert (
+        main(["availability", *url, "--provider", "chen", "--from", "2026-03-06", "--to", "2026-03-07"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "Dr. Chen: free time" in out
+    assert "Fri 2026-03-06  08:00–12:00, 13:00–17:00" in out
+    assert "Sat 2026-03-07  —" in out
+    assert (
+        main(["availability", *url, "--provider", "Nobody", "--from", "2026-03-06", "--to", "2026-03-07"])
+        == 2
+    )
+    assert "No provider named 'Nobody'" in capsys.readouterr().err
+    assert (
+        main(["availability", *url, "--provider", "Chen", "--from", "2026-03-32", "--to", "2026-03-07"]) == 2
+    )
+    assert "--from '2026-03-32' is not a date" in capsys.readouterr().err
+    assert (
+        main(["availability", *url, "--provider", "Chen", "--from", "2026-03-08", "--to", "2026-03-07"]) == 2
+    )
+    assert "is before --from" in capsys.readouterr().err
+
+
+def test_demo_has_schedules_holiday_and_pto(db):
+    from orca_desk.services.demo import load_demo
+
+    with db.write() as s:
+        load_demo(s, "small", now=NOW)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SchedulePeriod)) == 4 * 5
+        kinds = sorted(x.kind for x in ps.list_exceptions(s))
+        assert kinds == ["holiday", "time_off"]
+        # Every upcoming demo appointment lies inside working time.
+        from orca_desk.services.availability import hours_problems
+
+        rows = s.execute(
+            select(Appointment.provider_id, Appointment.chair_id, Appointment.start_at, Appointment.end_at)
+            .where(Appointment.start_at > NOW)
+            .order_by(Appointment.id)
+            .limit(200)
+        ).all()
+        assert rows and all(
+            not hours_problems(s, provider_id=p, chair_id=c, start=a, end=b) for p, c, a, b in rows
+        )
+
