@@ -1,4 +1,4 @@
-"""Provider schedules: validation messages, replacing a week, affected appointments, booking refusal, .ics, CLI."""
+"""Provider schedules: validation, replacing a week, affected appointments, booking refusal, .ics, CLI."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def test_booking_outside_hours_needs_override_and_permission(db, world, manager,
             override_hours=override,
         )
 
-    with pytest.raises(OutsideHoursError, match="Dr. Chen does not work Saturdays"), db.write() as s:
+    with pytest.raises(OutsideHoursError, match=r"Dr\. Chen does not work Saturdays"), db.write() as s:
         booking.book_appointment(s, receptionist, req(at(sat, 10)), now=NOW)
     with pytest.raises(OutsideHoursError, match="Lunch 12:00–13:00"), db.write() as s:
         booking.book_appointment(s, receptionist, req(at(tue, 12, 10)), now=NOW)
