@@ -160,7 +160,7 @@ def validate_week(session: Session, days: Sequence[DayHours], *, effective_from:
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError(f"Effective to {effective_to:%-d %b %Y} is before effective from "
                               f"{effective_from:%-d %b %Y}.", field="effective_to")
-    zones = dict(session.execute(select(Location.id, Location.timezone)).tuples().all())
+    zones = {r[0]: r[1] for r in session.execute(select(Location.id, Location.timezone))}
     by_day: dict[int, list[DayHours]] = defaultdict(list)
     for d in days:
         if not 0 <= d.weekday <= 6:
