@@ -735,12 +735,13 @@ def _add_exception(session: Session, series_id: int, original: datetime, kind: s
 def create_series(session: Session, actor: Actor, *, patient_id: int, provider_id: int, chair_id: int,
                   type_id: int, rrule: str, dtstart: datetime, minutes: int | None = None,
                   decisions: Mapping[datetime, Decision] | None = None, notes: str = "",
-                  now: datetime) -> int:
+                  adopt_appointment_id: int | None = None, now: datetime) -> int:
     """Create the series and book its occurrences (a year ahead when it never ends); all or nothing.
 
     ``decisions`` maps an occurrence start (as in the preview) to "book", "skip" or an
     alternative slot. An occurrence that cannot be booked raises, naming its date, and
-    nothing at all is written.
+    nothing at all is written. ``adopt_appointment_id``: the appointment "Repeat…" was
+    opened from; it becomes the occurrence at its time instead of being booked twice.
     """
     actor.require(BOOK)
     plan = _plan(session, patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
@@ -771,7 +772,12 @@ def create_series(session: Session, actor: Actor, *, patient_id: int, provider_i
             status="active", notes=notes, created_at=now, updated_at=now)
         session.add(series)
         session.flush()
-        _book_occurrences(session, actor, series, occs, chosen, now=now, strict=True)
+        reuse: dict[tuple[datetime, datetime, int, int, int], Appointment] = {}
+        if adopt_appointment_id is not None:
+            own = session.get(Appointment, adopt_appointment_id)
+            if own is not None and own.patient_id == patient_id and own.series_id is None:
+                reuse[(own.start_at, own.end_at, own.chair_id, own.provider_id, own.type_id)] = own
+        _book_occurrences(session, actor, series, occs, chosen, now=now, strict=True, reuse=reuse)
         audit.record(session, actor, "create", "series", series.id, now=now,
                      after={"rrule": rule, "dtstart": start.isoformat(), "occurrences": len(occs)})
     return series.id
@@ -807,7 +813,8 @@ def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HOR
         for sid, start in session.execute(select(Appointment.series_id, Appointment.series_occurrence_start)
                                           .where(Appointment.series_id.in_(part),
                                                  Appointment.series_occurrence_start >= lo)):
-            taken.add((sid, start))
+            if sid is not None and start is not None:
+                taken.add((sid, start))
         for sid, start in session.execute(select(SeriesException.series_id, SeriesException.original_start)
                                           .where(SeriesException.series_id.in_(part),
                                                  SeriesException.original_start >= lo)):

@@ -79,6 +79,10 @@ class BookingDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Book")
         self.buttons.accepted.connect(self.book)
         self.buttons.rejected.connect(self.reject)
+        # issue 6: "Repeat…" books a recurring series instead of one appointment (series_actions.py)
+        from orca_desk.views.calendar.series_actions import add_repeat_button
+
+        add_repeat_button(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -547,6 +547,11 @@ class CalendarScreen(Screen):
         no_show = menu.addAction("No-show")
         no_show.setEnabled("no_show" in allowed)
         no_show.triggered.connect(lambda: self.no_show(appt_id))
+        # --- issue 6: recurring series ("Repeat…" / "Open series…"), see series_actions.py ---
+        from orca_desk.views.calendar.series_actions import add_series_actions
+
+        menu.addSeparator()
+        add_series_actions(self, menu, a)
         return menu
 
     def set_status(self, appt_id: int, status: str) -> bool:

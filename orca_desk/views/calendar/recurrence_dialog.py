@@ -1,0 +1,460 @@
+""""Repeat…": build a recurrence rule, preview every date with its conflicts, decide, save the series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import recurrence
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.series import (
+    Decision,
+    PreviewOccurrence,
+    SeriesPreview,
+    create_series,
+    preview_series,
+)
+from orca_desk.ui.context import AppContext
+
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+FREQUENCIES = (("Daily", "DAILY", "day(s)"), ("Weekly", "WEEKLY", "week(s)"),
+               ("Monthly", "MONTHLY", "month(s)"), ("Custom rule (RFC 5545)", "", ""))
+ORDINALS = ("1st", "2nd", "3rd", "4th", "last")
+DECISION_LABELS = {"book": "Book", "skip": "Skip", "alternative": "Use suggested"}
+
+
+def _when(dt: datetime) -> str:
+    return f"{DAY_SHORT[dt.weekday()]} {dt.day} {MONTHS[dt.month - 1]} {dt.year}"
+
+
+@dataclass
+class _Row:
+    occurrence: PreviewOccurrence
+    decision: str  # book | skip | alternative
+
+
+class PreviewModel(QAbstractTableModel):
+    """Every occurrence of the preview with its conflicts, the suggestion and the chosen decision."""
+
+    HEADERS = ("#", "Date", "Time", "Conflicts", "Suggested instead", "Decision")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+
+    def set_preview(self, preview: SeriesPreview | None) -> None:
+        self.beginResetModel()
+        self._rows = []
+        if preview is not None:
+            for occ in preview.occurrences:
+                default = "book" if occ.ok else ("alternative" if occ.alternative else "skip")
+                self._rows.append(_Row(occ, default))
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        occ = row.occurrence
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return str(occ.index)
+            if col == 1:
+                return _when(occ.start)
+            if col == 2:
+                return f"{occ.start:%H:%M}"
+            if col == 3:
+                return " ".join(p.message for p in occ.problems) or "✓ free"
+            if col == 4:
+                alt = occ.alternative
+                if alt is None:
+                    return "" if occ.ok else "none within a week"
+                return f"{_when(alt.start)} {alt.start:%H:%M}"
+            if col == 5:
+                return DECISION_LABELS[row.decision]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
+            return "\n".join(p.message for p in occ.problems) or None
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
+            return QColor("#b3261e") if occ.problems else QColor("#1b7f4b")
+        if role == Qt.ItemDataRole.ForegroundRole and col == 5 and row.decision == "skip":
+            return QColor("#6b7280")
+        return None
+
+    def occurrence(self, row: int) -> PreviewOccurrence:
+        return self._rows[row].occurrence
+
+    def decision(self, row: int) -> str:
+        return self._rows[row].decision
+
+    def set_decision(self, row: int, decision: str) -> bool:
+        """Book, skip or use the suggested time for one row; False when that is not possible."""
+        r = self._rows[row]
+        if decision == "alternative" and r.occurrence.alternative is None:
+            return False
+        r.decision = decision
+        self.dataChanged.emit(self.index(row, 5), self.index(row, 5))
+        return True
+
+    def decisions(self) -> dict[datetime, Decision]:
+        out: dict[datetime, Decision] = {}
+        for r in self._rows:
+            if r.decision == "skip":
+                out[r.occurrence.start] = "skip"
+            elif r.decision == "alternative" and r.occurrence.alternative is not None:
+                out[r.occurrence.start] = r.occurrence.alternative
+            else:
+                out[r.occurrence.start] = "book"
+        return out
+
+    def counts(self) -> tuple[int, int, int]:
+        """(to book, skipped, conflicts still set to book)."""
+        book = sum(1 for r in self._rows if r.decision != "skip")
+        skip = len(self._rows) - book
+        risky = sum(1 for r in self._rows if r.decision == "book" and r.occurrence.problems)
+        return book, skip, risky
+
+
+class RecurrenceDialog(QDialog):
+    """Build the rule, see the summary and every date, decide per conflict, save the series."""
+
+    def __init__(self, ctx: AppContext, *, patient_id: int, patient_name: str, provider_id: int,
+                 chair_id: int, type_id: int, start: datetime, minutes: int,
+                 appointment_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.appointment_id = appointment_id  # opened from this appointment: it is the first date
+        self.patient_id, self.provider_id = patient_id, provider_id
+        self.chair_id, self.type_id = chair_id, type_id
+        chair = next(c for c in ctx.clinic.chairs if c.id == chair_id)
+        self.zone = ctx.clinic.location(chair.location_id).zone
+        self.start = start.astimezone(self.zone)
+        self.minutes = minutes
+        self.series_id: int | None = None
+        self.preview: SeriesPreview | None = None
+        self.setWindowTitle(f"Repeat — {patient_name}")
+        self.setMinimumSize(820, 620)
+
+        provider = next((p.name for p in ctx.clinic.providers if p.id == provider_id), "?")
+        type_name = next((t.name for t in ctx.clinic.types if t.id == type_id), "?")
+        head = QLabel(f"<b>{patient_name}</b> · {type_name} · {minutes} min · {provider} · {chair.name}<br>"
+                      f"from {_when(self.start)} at {self.start:%H:%M}")
+        head.setObjectName("hint")
+
+        self.freq = QComboBox()
+        for label, _code, _unit in FREQUENCIES:
+            self.freq.addItem(label)
+        self.interval = QSpinBox()
+        self.interval.setRange(1, 52)
+        self.unit = QLabel("week(s)")
+        every = QHBoxLayout()
+        every.addWidget(QLabel("Every"))
+        every.addWidget(self.interval)
+        every.addWidget(self.unit)
+        every.addStretch(1)
+
+        self.day_boxes: list[QCheckBox] = []
+        days_row = QHBoxLayout()
+        for i, name in enumerate(DAY_SHORT):
+            box = QCheckBox(name)
+            box.setChecked(i == self.start.weekday())
+            self.day_boxes.append(box)
+            days_row.addWidget(box)
+        days_row.addStretch(1)
+        self.days_widget = QWidget()
+        self.days_widget.setLayout(days_row)
+        days_row.setContentsMargins(0, 0, 0, 0)
+
+        self.by_monthday = QRadioButton(f"On day {self.start.day}")
+        nth = min((self.start.day - 1) // 7, 3)
+        last = (self.start + timedelta(days=7)).month != self.start.month
+        self.ordinal = QComboBox()
+        self.ordinal.addItems(list(ORDINALS))
+        self.ordinal.setCurrentIndex(4 if last and nth == 3 else nth)
+        self.by_weekday = QRadioButton(f"On the … {self.start:%A}")
+        self.by_monthday.setChecked(True)
+        month_row = QHBoxLayout()
+        month_row.setContentsMargins(0, 0, 0, 0)
+        month_row.addWidget(self.by_monthday)
+        month_row.addSpacing(12)
+        month_row.addWidget(self.by_weekday)
+        month_row.addWidget(self.ordinal)
+        month_row.addStretch(1)
+        self.month_widget = QWidget()
+        self.month_widget.setLayout(month_row)
+
+        self.custom = QLineEdit()
+        self.custom.setPlaceholderText("e.g. FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6")
+        self.pattern = QStackedWidget()
+        self.pattern.addWidget(QWidget())  # daily: nothing more
+        self.pattern.addWidget(self.days_widget)
+        self.pattern.addWidget(self.month_widget)
+        self.pattern.addWidget(self.custom)
+        self.pattern.setSizePolicy(self.pattern.sizePolicy().horizontalPolicy(),
+                                   self.pattern.sizePolicy().verticalPolicy())
+
+        self.end_count = QRadioButton("After")
+        self.count = QSpinBox()
+        self.count.setRange(1, 520)
+        self.count.setValue(8)
+        self.end_until = QRadioButton("On")
+        self.until = QDateEdit()
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("d MMM yyyy")
+        u = self.start.date() + timedelta(days=365)
+        self.until.setDate(QDate(u.year, u.month, u.day))
+        self.end_never = QRadioButton("Never (booked 12 months ahead, extended automatically)")
+        self.end_count.setChecked(True)
+        self.ends = QButtonGroup(self)
+        for end_button in (self.end_count, self.end_until, self.end_never):
+            self.ends.addButton(end_button)
+        end_row = QHBoxLayout()
+        end_row.addWidget(self.end_count)
+        end_row.addWidget(self.count)
+        end_row.addWidget(QLabel("times"))
+        end_row.addSpacing(16)
+        end_row.addWidget(self.end_until)
+        end_row.addWidget(self.until)
+        end_row.addSpacing(16)
+        end_row.addWidget(self.end_never)
+        end_row.addStretch(1)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("seriesSummary")
+        self.summary.setStyleSheet("font-weight: 600; font-size: 14px;")
+        self.rule_label = QLabel()
+        self.rule_label.setObjectName("hint")
+        self.rule_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+
+        self.model = PreviewModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 3
+                                   + (QHeaderView.ResizeMode.Stretch,)
+                                   + (QHeaderView.ResizeMode.ResizeToContents,) * 2):
+            header.setSectionResizeMode(col, mode)
+        self.table.doubleClicked.connect(self._on_row_double_clicked)
+        self.counts = QLabel()
+        self.counts.setObjectName("hint")
+        self.use_alt = QPushButton("Use suggested time")
+        self.skip = QPushButton("Skip date")
+        self.book_anyway = QPushButton("Book as is")
+        self.use_alt.clicked.connect(lambda: self._decide_selected("alternative"))
+        self.skip.clicked.connect(lambda: self._decide_selected("skip"))
+        self.book_anyway.clicked.connect(lambda: self._decide_selected("book"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.counts, 1)
+        actions.addWidget(self.use_alt)
+        actions.addWidget(self.skip)
+        actions.addWidget(self.book_anyway)
+
+        form = QFormLayout()
+        form.addRow("Repeat", self.freq)
+        form.addRow("", every)
+        form.addRow("", self.pattern)
+        form.addRow("Ends", end_row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save series")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.rule_label)
+        layout.addWidget(self.error)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.buttons)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.refresh_preview)
+        for signal in (self.freq.currentIndexChanged, self.interval.valueChanged, self.count.valueChanged,
+                       self.ordinal.currentIndexChanged, self.custom.textChanged, self.until.dateChanged):
+            signal.connect(self._on_rule_changed)
+        for b in (*self.day_boxes, self.by_monthday, self.by_weekday, self.end_count, self.end_until,
+                  self.end_never):
+            b.toggled.connect(self._on_rule_changed)
+        self.freq.setCurrentIndex(1)
+        self._on_rule_changed()
+        self.refresh_preview()
+
+    # ----- the rule ------------------------------------------------------------------------
+    def set_rule(self, *, frequency: str, interval: int = 1, weekdays: tuple[int, ...] = (),
+                 count: int | None = None, until: date | None = None, custom: str = "") -> None:
+        """Fill the controls (tests and callers that reopen a series use this)."""
+        codes = [code for _l, code, _u in FREQUENCIES]
+        self.freq.setCurrentIndex(codes.index(frequency) if frequency in codes else 3)
+        self.interval.setValue(interval)
+        if weekdays:
+            for i, box in enumerate(self.day_boxes):
+                box.setChecked(i in weekdays)
+        self.custom.setText(custom)
+        if count is not None:
+            self.end_count.setChecked(True)
+            self.count.setValue(count)
+        elif until is not None:
+            self.end_until.setChecked(True)
+            self.until.setDate(QDate(until.year, until.month, until.day))
+        else:
+            self.end_never.setChecked(True)
+
+    def rule(self) -> str:
+        """The RRULE value the controls describe (without the RRULE: prefix)."""
+        index = self.freq.currentIndex()
+        if index == 3:
+            return self.custom.text().strip()
+        _label, code, _unit = FREQUENCIES[index]
+        parts = [f"FREQ={code}"]
+        if self.interval.value() > 1:
+            parts.append(f"INTERVAL={self.interval.value()}")
+        if code == "WEEKLY":
+            days = [DAY_CODES[i] for i, b in enumerate(self.day_boxes) if b.isChecked()]
+            parts.append(f"BYDAY={','.join(days or [DAY_CODES[self.start.weekday()]])}")
+        elif code == "MONTHLY":
+            if self.by_weekday.isChecked():
+                n = self.ordinal.currentIndex()
+                parts.append(f"BYDAY={-1 if n == 4 else n + 1}{DAY_CODES[self.start.weekday()]}")
+            else:
+                parts.append(f"BYMONTHDAY={self.start.day}")
+        if self.end_count.isChecked():
+            parts.append(f"COUNT={self.count.value()}")
+        elif self.end_until.isChecked():
+            d = self.until.date()
+            parts.append(f"UNTIL={d.year():04d}{d.month():02d}{d.day():02d}")
+        return ";".join(parts)
+
+    def _on_rule_changed(self, *_args: object) -> None:
+        index = self.freq.currentIndex()
+        self.pattern.setCurrentIndex(index)
+        self.unit.setText(FREQUENCIES[index][2])
+        custom = index == 3
+        self.interval.setEnabled(not custom)
+        for w in (self.end_count, self.count, self.end_until, self.until, self.end_never):
+            w.setEnabled(not custom)
+        self.ordinal.setEnabled(self.by_weekday.isChecked())
+        rule = self.rule()
+        self.rule_label.setText(f"RRULE:{rule}" if rule else "")
+        try:
+            self.summary.setText(recurrence.describe(rule, self.start))
+            self.error.setText("")
+        except OrcaError as exc:
+            self.summary.setText("")
+            self.error.setText(f"The rule is not valid: {exc}")
+        self._debounce.start()
+
+    # ----- preview -------------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        self._debounce.stop()
+        try:
+            with self.ctx.db.read() as session:
+                self.preview = preview_series(
+                    session, patient_id=self.patient_id, provider_id=self.provider_id,
+                    chair_id=self.chair_id, type_id=self.type_id, rrule=self.rule(), dtstart=self.start,
+                    minutes=self.minutes, now=self.ctx.clock.now(),
+                    replacing=[self.appointment_id] if self.appointment_id is not None else [])
+        except OrcaError as exc:
+            self.preview = None
+            self.error.setText(f"The rule is not valid: {exc}")
+        self.model.set_preview(self.preview)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        if self.preview is None:
+            self.counts.setText("")
+            self.save_button.setEnabled(False)
+            return
+        book, skip, risky = self.model.counts()
+        conflicts = len(self.preview.conflicts)
+        more = " (12 months; later ones are booked as they come)" if self.preview.never_ends else ""
+        text = f"{len(self.preview.occurrences)} dates{more} · {conflicts} with conflicts · " \
+               f"{book} to book · {skip} skipped"
+        if risky:
+            text += f" · {risky} conflicting date(s) set to book will be refused"
+        self.counts.setText(text)
+        self.save_button.setEnabled(book > 0)
+
+    def _selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
+    def _decide_selected(self, decision: str) -> None:
+        for row in self._selected_rows():
+            self.model.set_decision(row, decision)
+        self._update_counts()
+
+    def _on_row_double_clicked(self, index: QModelIndex) -> None:
+        # Cycle the decision of a conflicting row: suggested → skip → book.
+        order = ["alternative", "skip", "book"]
+        current = self.model.decision(index.row())
+        for step in range(1, 4):
+            if self.model.set_decision(index.row(), order[(order.index(current) + step) % 3]):
+                break
+        self._update_counts()
+
+    # ----- save ----------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.preview is None:
+            self.refresh_preview()
+            if self.preview is None:
+                return
+        try:
+            with self.ctx.db.write() as session:
+                self.series_id = create_series(
+                    session, self.ctx.actor, patient_id=self.patient_id, provider_id=self.provider_id,
+                    chair_id=self.chair_id, type_id=self.type_id, rrule=self.rule(), dtstart=self.start,
+                    minutes=self.minutes, decisions=self.model.decisions(),
+                    adopt_appointment_id=self.appointment_id, now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()

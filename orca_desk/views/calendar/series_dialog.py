@@ -1,0 +1,275 @@
+"""Open a series from any occurrence: its summary and dates; change or cancel this, following or all."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTime
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.series import (
+    Scope,
+    SeriesChange,
+    SeriesDetail,
+    SeriesOccurrenceRow,
+    cancel_series,
+    load_series,
+    modify_series,
+)
+from orca_desk.ui.context import AppContext
+from orca_desk.views.calendar.recurrence_dialog import _when
+
+STATE_COLOURS = {"booked": "#1f2937", "moved": "#6b46c1", "removed": "#6b7280", "cancelled": "#b3261e",
+                 "later": "#6b7280", "not booked": "#b7791f"}
+
+
+class OccurrenceModel(QAbstractTableModel):
+    HEADERS = ("Date", "Time", "Now at", "State")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[SeriesOccurrenceRow] = []
+
+    def set_rows(self, rows: tuple[SeriesOccurrenceRow, ...]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return _when(r.original_start)
+            if index.column() == 1:
+                return f"{r.original_start:%H:%M}"
+            if index.column() == 2:
+                if r.start is None:
+                    return ""
+                same_day = r.start.date() == r.original_start.date()
+                return f"{r.start:%H:%M}" if same_day else f"{_when(r.start)} {r.start:%H:%M}"
+            return r.state
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
+            return QColor(STATE_COLOURS.get(r.state, "#1f2937"))
+        return None
+
+
+class SeriesDialog(QDialog):
+    """Shows a series; every change names its scope: this occurrence, this and following, or all."""
+
+    def __init__(self, ctx: AppContext, *, series_id: int, appointment_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.series_id = series_id
+        self.appointment_id = appointment_id
+        self.changed = False
+        self.detail: SeriesDetail | None = None
+        self.setWindowTitle("Series")
+        self.setMinimumSize(640, 600)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
+        self.info = QLabel()
+        self.info.setObjectName("hint")
+        self.info.setWordWrap(True)
+        self.model = OccurrenceModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        self.scope_this = QRadioButton("This occurrence")
+        self.scope_following = QRadioButton("This and following")
+        self.scope_all = QRadioButton("All future occurrences")
+        self.scope_this.setChecked(True)
+        scopes = QHBoxLayout()
+        for b in (self.scope_this, self.scope_following, self.scope_all):
+            scopes.addWidget(b)
+        scopes.addStretch(1)
+
+        self.time_edit = QTimeEdit()
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(5, 480)
+        self.minutes.setSingleStep(5)
+        self.minutes.setSuffix(" min")
+        self.provider = QComboBox()
+        for p in ctx.clinic.providers:
+            self.provider.addItem(p.name, p.id)
+        self.chair = QComboBox()
+        change_form = QFormLayout()
+        change_form.addRow("Time", self.time_edit)
+        change_form.addRow("Length", self.minutes)
+        change_form.addRow("Provider", self.provider)
+        change_form.addRow("Chair", self.chair)
+        self.apply_button = QPushButton("Apply change")
+        self.apply_button.clicked.connect(lambda: self.apply_change())
+        self.cancel_reason = QComboBox()
+        self.cancel_reason.setEditable(True)
+        self.cancel_reason.addItems(["treatment plan changed", "moving away", "sick", "school event",
+                                     "rescheduled by clinic", "other"])
+        self.cancel_button = QPushButton("Cancel occurrences…")
+        self.cancel_button.setObjectName("dangerButton")
+        self.cancel_button.clicked.connect(lambda: self.cancel_occurrences())
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.apply_button)
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(QLabel("Reason"))
+        buttons_row.addWidget(self.cancel_reason)
+        buttons_row.addWidget(self.cancel_button)
+        box = QGroupBox("Change or cancel")
+        box_layout = QVBoxLayout(box)
+        box_layout.addLayout(scopes)
+        box_layout.addLayout(change_form)
+        box_layout.addLayout(buttons_row)
+
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.info)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(box)
+        layout.addWidget(self.error)
+        layout.addWidget(close)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        with self.ctx.db.read() as session:
+            self.detail = d = load_series(session, self.series_id)
+        self.title.setText(f"↻ {d.summary}")
+        family = []
+        if d.parent_id:
+            family.append(f"continues series #{d.parent_id}")
+        if d.child_ids:
+            family.append("continued by " + ", ".join(f"#{c}" for c in d.child_ids))
+        self.info.setText(f"Series #{d.id} · {d.patient_name} · {d.type_name} · {d.minutes} min · "
+                          f"{d.provider_name} · {d.chair_name} · {d.status}"
+                          + (f" · {'; '.join(family)}" if family else "") + f"<br>RRULE:{d.rrule}")
+        self.model.set_rows(d.occurrences)
+        self.chair.clear()
+        location = next((c.location_id for c in self.ctx.clinic.chairs if c.id == d.chair_id), None)
+        for c in self.ctx.clinic.chairs:
+            if c.location_id == location:
+                self.chair.addItem(c.name, c.id)
+        self.chair.setCurrentIndex(max(self.chair.findData(d.chair_id), 0))
+        self.provider.setCurrentIndex(max(self.provider.findData(d.provider_id), 0))
+        self.minutes.setValue(d.minutes)
+        self.time_edit.setTime(QTime(d.dtstart.hour, d.dtstart.minute))
+        row = next((i for i, r in enumerate(d.occurrences) if r.appointment_id == self.appointment_id), None)
+        if row is None:
+            row = next((i for i, r in enumerate(d.occurrences) if r.appointment_id is not None
+                        and r.state in ("booked", "moved")), 0)
+        if d.occurrences:
+            self.table.selectRow(row)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            r = self.model.rows[current.row()]
+            if r.appointment_id is not None:
+                self.appointment_id = r.appointment_id
+
+    def scope(self) -> Scope:
+        if self.scope_following.isChecked():
+            return "following"
+        return "all" if self.scope_all.isChecked() else "this"
+
+    def _target(self) -> int | None:
+        if self.appointment_id is None:
+            self.error.setText("Choose a booked occurrence in the list first.")
+        return self.appointment_id
+
+    def change(self) -> SeriesChange:
+        d = self.detail
+        assert d is not None
+        t = self.time_edit.time()
+        new_time = time(t.hour(), t.minute())
+        return SeriesChange(
+            start_time=new_time if new_time != time(d.dtstart.hour, d.dtstart.minute) else None,
+            minutes=self.minutes.value() if self.minutes.value() != d.minutes else None,
+            provider_id=int(self.provider.currentData()) if self.provider.currentData() != d.provider_id
+            else None,
+            chair_id=int(self.chair.currentData()) if self.chair.currentData() != d.chair_id else None)
+
+    def apply_change(self) -> bool:
+        target = self._target()
+        if target is None:
+            return False
+        change = self.change()
+        if self.scope() == "this" and change.start_time is None:
+            # "This occurrence" keeps its own time unless a new one is typed.
+            change = SeriesChange(minutes=change.minutes, provider_id=change.provider_id,
+                                  chair_id=change.chair_id)
+        try:
+            with self.ctx.db.write() as session:
+                self.series_id = modify_series(session, self.ctx.actor, target, scope=self.scope(),
+                                               change=change, now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.changed = True
+        self.error.setText("")
+        self.reload()
+        return True
+
+    def cancel_occurrences(self, *, confirm: bool = True) -> bool:
+        target = self._target()
+        if target is None:
+            return False
+        labels = {"this": "this occurrence", "following": "this and every following occurrence",
+                  "all": "every future occurrence of the series"}
+        if confirm and QMessageBox.question(self, "Cancel", f"Cancel {labels[self.scope()]}?") \
+                != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            with self.ctx.db.write() as session:
+                n = cancel_series(session, self.ctx.actor, target, scope=self.scope(),
+                                  reason=self.cancel_reason.currentText(), now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.changed = True
+        self.error.setText(f"Cancelled {n} appointment{'s' if n != 1 else ''}.")
+        self.reload()
+        return True

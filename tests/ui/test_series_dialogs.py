@@ -1,0 +1,163 @@
+"""The recurrence editor and the series dialog as the desk uses them: choose, preview, decide, save."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from orca_desk.models import Appointment, RecurringSeries
+from orca_desk.services import booking, recurrence
+from orca_desk.services.booking import BookingRequest
+from orca_desk.services.series import create_series
+from orca_desk.views.calendar.day_view import DayViewScreen
+from orca_desk.views.calendar.recurrence_dialog import RecurrenceDialog
+from orca_desk.views.calendar.series_dialog import SeriesDialog
+
+NY = ZoneInfo("America/New_York")
+NOAH = datetime(2026, 3, 10, 15, 45, tzinfo=NY)  # Tuesday, a week after the frozen clock
+RULE = "FREQ=WEEKLY;INTERVAL=6;BYDAY=TU;COUNT=8"
+
+
+def _editor(qtbot, ctx, world, **kw) -> RecurrenceDialog:
+    dialog = RecurrenceDialog(ctx, patient_id=world.patients[0].id, patient_name="Noah Smith",
+                              provider_id=world.hygienist.id, chair_id=world.chairs[0].id,
+                              type_id=world.adjustment.id, start=NOAH, minutes=20, **kw)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _series_appts(ctx, series_id):
+    with ctx.db.read() as s:
+        return list(s.scalars(select(Appointment).where(Appointment.series_id == series_id,
+                                                        Appointment.status == "scheduled")
+                              .order_by(Appointment.start_at)))
+
+
+def test_editor_every_six_weeks_on_tuesday_eight_times(qtbot, ctx, world):
+    dialog = _editor(qtbot, ctx, world)
+    dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
+    assert dialog.rule() == RULE
+    assert dialog.summary.text() == "Every 6 weeks on Tuesday, 8 times"
+    dialog.refresh_preview()
+    assert dialog.model.rowCount() == 8
+    assert dialog.model.index(0, 1).data() == "Tue 10 Mar 2026"
+    assert {dialog.model.index(r, 2).data() for r in range(8)} == {"15:45"}  # across the March change
+    assert "8 dates · 0 with conflicts · 8 to book" in dialog.counts.text()
+    dialog.save()
+    assert dialog.result() == RecurrenceDialog.DialogCode.Accepted and dialog.series_id is not None
+    appts = _series_appts(ctx, dialog.series_id)
+    assert len(appts) == 8
+    assert {a.start_at.astimezone(NY).time() for a in appts} == {time(15, 45)}
+
+
+def test_editor_shows_conflicts_with_suggestions_and_honours_decisions(qtbot, ctx, world):
+    occs = recurrence.occurrences(RULE, NOAH)
+    with ctx.db.write() as s:
+        for i in (2, 5):
+            booking.book_appointment(s, ctx.actor, BookingRequest(
+                world.patients[1].id, world.ortho.id, world.chairs[0].id, world.adjustment.id,
+                occs[i].astimezone(UTC), 30), now=ctx.clock.now())
+    dialog = _editor(qtbot, ctx, world)
+    dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
+    dialog.refresh_preview()
+    model = dialog.model
+    assert "Chair 1 is taken 15:45–16:15 by Kid1 Smith" in model.index(2, 3).data()
+    assert model.index(2, 4).data() and model.index(2, 5).data() == "Use suggested"
+    assert model.index(0, 3).data() == "✓ free"
+    dialog.table.selectRow(5)
+    dialog.skip.click()
+    assert model.index(5, 5).data() == "Skip"
+    assert "2 with conflicts · 7 to book · 1 skipped" in dialog.counts.text()
+    dialog.save()
+    appts = _series_appts(ctx, dialog.series_id)
+    assert len(appts) == 7
+    alt = model.occurrence(2).alternative
+    assert alt is not None and any(a.start_at == alt.start.astimezone(UTC) for a in appts)
+
+
+def test_editor_names_the_bad_part_of_a_custom_rule(qtbot, ctx, world):
+    dialog = _editor(qtbot, ctx, world)
+    dialog.set_rule(frequency="", custom="FREQ=WEEKLY;BYDAY=TX;COUNT=3")
+    dialog.refresh_preview()
+    assert "BYDAY=TX" in dialog.error.text()
+    assert not dialog.save_button.isEnabled()
+    dialog.set_rule(frequency="MONTHLY", count=4)
+    dialog.by_weekday.setChecked(True)
+    dialog.ordinal.setCurrentIndex(1)
+    assert dialog.rule() == "FREQ=MONTHLY;BYDAY=2TU;COUNT=4"
+    assert dialog.summary.text() == "Monthly on the 2nd Tuesday, 4 times"
+
+
+def test_series_dialog_scopes(qtbot, ctx, world, clock):
+    with ctx.db.write() as s:
+        sid = create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
+                            chair_id=world.chairs[0].id, type_id=world.adjustment.id,
+                            rrule="FREQ=WEEKLY;COUNT=6", dtstart=NOAH, minutes=20, now=clock.now())
+    ids = [a.id for a in _series_appts(ctx, sid)]
+    dialog = SeriesDialog(ctx, series_id=sid, appointment_id=ids[1])
+    qtbot.addWidget(dialog)
+    assert dialog.title.text() == "↻ Weekly on Tuesday, 6 times"
+    assert dialog.model.rowCount() == 6
+    # this occurrence: 16:30 instead of 15:45
+    dialog.time_edit.setTime(dialog.time_edit.time().fromString("16:30", "HH:mm"))
+    assert dialog.apply_change()
+    assert dialog.model.index(1, 3).data() == "moved" and dialog.model.index(1, 2).data() == "16:30"
+    # this and following, from the 4th: one hour earlier -> a new series continues this one
+    dialog.table.selectRow(3)
+    dialog.scope_following.setChecked(True)
+    dialog.time_edit.setTime(dialog.time_edit.time().fromString("14:45", "HH:mm"))
+    assert dialog.apply_change()
+    new_id = dialog.series_id
+    assert new_id != sid and "continues series" in dialog.info.text()
+    assert [a.start_at.astimezone(NY).time() for a in _series_appts(ctx, new_id)] == [time(14, 45)] * 3
+    # cancel all future occurrences of the new series
+    dialog.scope_all.setChecked(True)
+    dialog.table.selectRow(0)
+    assert dialog.cancel_occurrences(confirm=False)
+    assert _series_appts(ctx, new_id) == []
+    assert len(_series_appts(ctx, sid)) == 3  # the first series keeps its three
+    with ctx.db.read() as s:
+        assert s.get(RecurringSeries, new_id).status == "cancelled"
+
+
+def test_calendar_menu_offers_repeat_and_open_series(main_window, ctx, world, clock):
+    with ctx.db.write() as s:
+        plain = booking.book_appointment(s, ctx.actor, BookingRequest(
+            world.patients[1].id, world.ortho.id, world.chairs[1].id, world.adjustment.id,
+            datetime(2026, 3, 3, 11, 0, tzinfo=NY), 20), now=clock.now()).id
+        create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
+                      chair_id=world.chairs[0].id, type_id=world.adjustment.id, rrule="FREQ=WEEKLY;COUNT=3",
+                      dtstart=datetime(2026, 3, 3, 15, 45, tzinfo=NY), minutes=20, now=clock.now())
+    view = main_window.show_screen("calendar")
+    assert isinstance(view, DayViewScreen)
+    view.refresh()
+    occurrence = next(a.id for a in view.appointments.values() if a.series_id is not None)
+    assert "↻ Repeat…" in [a.text() for a in view.build_context_menu(plain).actions()]
+    assert "↻ Open series…" in [a.text() for a in view.build_context_menu(occurrence).actions()]
+    assert any(it.icon == "↻" for it in view.grid.items)
+    if os.environ.get("ORCA_H6_SHOTS"):
+        main_window.grab().save(os.environ["ORCA_H6_SHOTS"] + "/h6_calendar.png")
+
+
+def test_repeat_from_an_appointment_adopts_it_as_the_first_date(qtbot, ctx, world, clock):
+    with ctx.db.write() as s:
+        first = booking.book_appointment(s, ctx.actor, BookingRequest(
+            world.patients[0].id, world.hygienist.id, world.chairs[0].id, world.adjustment.id,
+            NOAH, 20), now=clock.now()).id
+    dialog = _editor(qtbot, ctx, world, appointment_id=first)
+    dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
+    dialog.refresh_preview()
+    assert dialog.preview is not None and dialog.preview.conflicts == ()  # its own slot is no conflict
+    if os.environ.get("ORCA_H6_SHOTS"):
+        dialog.resize(980, 700)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.grab().save(os.environ["ORCA_H6_SHOTS"] + "/h6.png")
+    dialog.save()
+    appts = _series_appts(ctx, dialog.series_id)
+    assert len(appts) == 8 and appts[0].id == first
+    assert appts[0].series_occurrence_start == NOAH.astimezone(UTC)
+    assert timedelta(0) == appts[0].start_at - NOAH
