@@ -6,5 +6,6 @@ COMMAND_MODULES = [
     "orca_desk.commands.demo_cmd",
     "orca_desk.commands.availability_cmd",
     "orca_desk.commands.print_cmd",
+    "orca_desk.commands.gateway_cmd",
     "orca_desk.commands.ical_cmd",
 ]

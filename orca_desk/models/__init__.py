@@ -9,6 +9,7 @@ from orca_desk.models.appointment import (
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.base import Base, UTCDateTime
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.clinic_setting import ClinicSetting  # noqa: F401  (issue 7 settings)
 from orca_desk.models.openings import Opening, WaitlistOffer  # noqa: F401  (issue 8)
 from orca_desk.models.patient import Patient
 from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod

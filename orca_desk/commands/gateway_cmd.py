@@ -1,0 +1,53 @@
+"""``orca-desk gateway``: serve the links patients click (confirm, offers, unsubscribe, iCal)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from orca_desk.commands.common import CommandError, open_database, say
+from orca_desk.services.clock import SystemClock
+from orca_desk.services.patient_links import link_secret, link_secret_location, public_base_url
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    from orca_desk.gateway.server import DEFAULT_HOST, DEFAULT_PORT
+
+    p = sub.add_parser("gateway", parents=[common],
+                       help="serve the links patients click (a small web server)")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}; put a TLS proxy in front)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.set_defaults(func=_gateway)
+
+
+def _gateway(args: argparse.Namespace) -> int:
+    from orca_desk.gateway.app import make_app
+    from orca_desk.gateway.handlers import installed_handlers
+    from orca_desk.gateway.server import build_server
+
+    if not 0 <= args.port <= 65535:
+        raise CommandError(f"--port {args.port} is not a port number (0–65535).")
+    if args.threads < 1:
+        raise CommandError("--threads must be at least 1.")
+    db = open_database(args)
+    secret = link_secret()
+    with db.read() as session:
+        base = public_base_url(session)
+    app = make_app(db, SystemClock(), secret=secret, handlers=installed_handlers(), public_base_url=base)
+    try:
+        server = build_server(app, host=args.host, port=args.port, threads=args.threads)
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    say(f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
+        f"signing secret {link_secret_location()}); purposes: {', '.join(sorted(app.handlers))}"
+        f"{', ical' if app.ical_feed else ''}. Ctrl+C stops.")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0

@@ -1,0 +1,282 @@
+"""The patient-link WSGI app: verify the signed token, use it once, run the purpose's handler."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from orca_desk.db import Database
+from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, default_handlers
+from orca_desk.gateway.pages import ClinicContact, page
+from orca_desk.models import Clinic, LinkTokenUse, Location
+from orca_desk.services.clock import Clock
+from orca_desk.services.errors import NotFound, OrcaError
+from orca_desk.services.link_tokens import TokenClaims, TokenExpired, TokenInvalid, verify_token
+from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.patient_links import DEFAULT_PUBLIC_BASE_URL, ICAL
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+# (session, provider_id, now) -> the .ics bytes of that provider's rolling window.
+IcalFeed = Callable[[Session, int, datetime], bytes]
+
+ICAL_DAYS_BEFORE, ICAL_DAYS_AFTER = 14, 180
+MAX_BODY = 64 * 1024
+_LINK = re.compile(r"^/l/([a-z][a-z0-9_]{0,31})/([A-Za-z0-9_-]{1,256})/?$")
+_ICAL = re.compile(r"^/ical/([A-Za-z0-9_-]{1,256})\.ics$")
+_OUTCOME_WORDS = {"confirmed": "the appointment was confirmed",
+                  "declined": "you told us you can't come",
+                  "callback": "you asked us to call you",
+                  "booked": "the appointment was booked",
+                  "unsubscribed": "you were unsubscribed"}
+_PAGE_HEADERS = [
+    ("Content-Type", "text/html; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+    # The token in the URL is the capability: never leak it to another site.
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Robots-Tag", "noindex, nofollow"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy",
+     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+]
+_STATUS = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found", 405: "405 Method Not Allowed",
+           409: "409 Conflict", 410: "410 Gone", 500: "500 Internal Server Error"}
+
+
+def default_ical_feed() -> IcalFeed | None:
+    """A provider's appointments from 14 days ago to 180 days ahead (initials only), if iCal export
+    is installed; None otherwise (the feed route then answers 404)."""
+    try:
+        from orca_desk.services import ical_export
+    except ImportError:
+        return None
+
+    def feed(session: Session, provider_id: int, now: datetime) -> bytes:
+        today = now.date()
+        return ical_export.export_ical(session, start=today - timedelta(days=ICAL_DAYS_BEFORE),
+                                       end=today + timedelta(days=ICAL_DAYS_AFTER),
+                                       provider_id=provider_id, privacy="initials", now=now).data
+
+    return feed
+
+
+class _Response:
+    def __init__(self, code: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> None:
+        self.code, self.body = code, body
+        self.headers = headers if headers is not None else list(_PAGE_HEADERS)
+
+
+class GatewayApp:
+    """A WSGI application; build it with :func:`make_app`."""
+
+    def __init__(self, db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str, LinkHandler],
+                 public_base_url: str, ical_feed: IcalFeed | None) -> None:
+        self.db, self.clock, self.secret = db, clock, secret
+        self.handlers = dict(handlers)
+        self.public_base_url = public_base_url.rstrip("/")
+        self.ical_feed = ical_feed
+
+    # ----- WSGI ---------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = environ.get("PATH_INFO", "/") or "/"
+        try:
+            response = self._route(method, path, environ)
+        except Exception:  # the patient sees a polite page; the log has the traceback
+            log.exception("gateway error on %s %s", method, path)
+            response = self._page(500, "Something went wrong",
+                                  "We could not complete this just now. Please try again in a "
+                                  "minute, or call us.", "error")
+        headers = [*response.headers, ("Content-Length", str(len(response.body)))]
+        if response.code == 405:
+            headers.append(("Allow", "GET, HEAD, POST"))
+        start_response(_STATUS.get(response.code, f"{response.code} Error"), headers)
+        return [b""] if method == "HEAD" else [response.body]
+
+    def _route(self, method: str, path: str, environ: dict[str, Any]) -> _Response:
+        if method not in ("GET", "HEAD", "POST"):
+            return self._page(405, "Not allowed", "This address only opens links.", "error")
+        if method == "POST":
+            _drain(environ)
+        if path in ("/", "/healthz"):
+            if path == "/healthz":
+                return _Response(200, b"ok\n", [("Content-Type", "text/plain; charset=utf-8")])
+            return self._page(200, "Patient links", "This address serves the links in our messages. "
+                              "Open the link you received to continue.", "ok")
+        m = _ICAL.match(path)
+        if m:
+            if method == "POST":
+                return self._page(405, "Not allowed", "A calendar feed is read only.", "error")
+            return self._ical(m.group(1))
+        m = _LINK.match(path)
+        if not m:
+            return self._page(404, "Page not found", "This link is not one of ours, or it was "
+                              "copied incompletely. Please open it again from the message.", "error")
+        purpose, token = m.group(1), m.group(2)
+        handler = self.handlers.get(purpose)
+        if handler is None:
+            return self._page(404, "Link not recognised", "This kind of link is not available. "
+                              "Please call us.", "error")
+        now = self.clock.now()
+        try:
+            claims = verify_token(self.secret, token, purpose, now)
+        except TokenExpired:
+            return self._page(410, "This link has expired", "The time to use this link has passed. "
+                              "Please call us and we will gladly help.", "warn")
+        except TokenInvalid:
+            return self._page(400, "This link is not valid", "It may have been copied incompletely "
+                              "or changed. Please open it again from the message, or call us.", "error")
+        if method == "POST":
+            return self._perform(handler, claims, now)
+        return self._prompt(handler, claims, now)
+
+    # ----- the two steps: ask (GET), act (POST) -------------------------------------------
+    def _prompt(self, handler: LinkHandler, claims: TokenClaims, now: datetime) -> _Response:
+        # GET never changes anything: link previewers and mail scanners open links too.
+        with self.db.read() as session:
+            if handler.single_use:
+                used = session.get(LinkTokenUse, claims.nonce)
+                if used is not None:
+                    return self._already_used(session, used)
+            try:
+                prompt = handler.describe(session, claims.subject_id, now)
+            except NotFound as exc:
+                return self._page(404, "Not found", str(exc), "error", session=session)
+            except OrcaError as exc:
+                return self._page(409, "This can't be done online", str(exc), "warn", session=session)
+            return self._page(200, prompt.title, prompt.text, "ask", button=prompt.button, session=session)
+
+    def _perform(self, handler: LinkHandler, claims: TokenClaims, now: datetime) -> _Response:
+        try:
+            with self.db.write() as session:
+                use: LinkTokenUse | None = None
+                if handler.single_use:
+                    used = session.get(LinkTokenUse, claims.nonce)
+                    if used is None:
+                        use, used = self._claim(session, claims, now)
+                    if used is not None:
+                        return self._already_used(session, used)
+                outcome: LinkOutcome = handler.perform(session, claims.subject_id, now)
+                if use is not None:
+                    use.outcome = outcome.code[:40]
+                response = self._page(200, outcome.title, outcome.text, "ok", session=session)
+        except NotFound as exc:  # the transaction rolled back: the link is still unused
+            return self._page(404, "Not found", str(exc), "error")
+        except OrcaError as exc:
+            return self._page(409, "This can't be done online", str(exc), "warn")
+        return response
+
+    def _claim(self, session: Session, claims: TokenClaims,
+               now: datetime) -> tuple[LinkTokenUse | None, LinkTokenUse | None]:
+        """Record the nonce; (our use, None), or (None, the earlier use) when another click won.
+
+        The nonce is the primary key, so of concurrent clicks exactly one insert succeeds; on
+        PostgreSQL the others wait for its commit and then fail, on SQLite writes are serial.
+        """
+        use = LinkTokenUse(nonce=claims.nonce, purpose=claims.purpose, subject_id=claims.subject_id,
+                           used_at=now, outcome="pending")
+        try:
+            with session.begin_nested():
+                session.add(use)
+        except IntegrityError:
+            return None, session.scalar(select(LinkTokenUse).where(LinkTokenUse.nonce == claims.nonce))
+        return use, None
+
+    def _already_used(self, session: Session, used: LinkTokenUse) -> _Response:
+        zone = _clinic_zone(session)
+        local = used.used_at.astimezone(zone)
+        what = _OUTCOME_WORDS.get(used.outcome)
+        detail = f" ({what})" if what else ""
+        return self._page(409, "This link was already used",
+                          f"It was used on {format_date(local)} at {format_time(local)}{detail}. "
+                          "Nothing more is needed; if something is not right, please call us.",
+                          "warn", session=session)
+
+    def _ical(self, token: str) -> _Response:
+        if self.ical_feed is None:
+            return self._page(404, "Calendar feeds are not available", "Calendar export is not "
+                              "installed on this server.", "error")
+        now = self.clock.now()
+        try:
+            claims = verify_token(self.secret, token, ICAL, now)
+        except TokenExpired:
+            return self._page(410, "This calendar link has expired", "Ask the clinic for a new one.", "warn")
+        except TokenInvalid:
+            return self._page(404, "Calendar not found", "This calendar link is not valid.", "error")
+        with self.db.read() as session:
+            try:
+                data = self.ical_feed(session, claims.subject_id, now)
+            except (NotFound, OrcaError):
+                return self._page(404, "Calendar not found", "This calendar is no longer available.",
+                                  "error", session=session)
+        return _Response(200, data, [("Content-Type", "text/calendar; charset=utf-8"),
+                                     ("Cache-Control", "private, max-age=300"),
+                                     ("Referrer-Policy", "no-referrer"),
+                                     ("X-Content-Type-Options", "nosniff")])
+
+    # ----- pages --------------------------------------------------------------------------
+    def _page(self, code: int, title: str, text: str, kind: str, *, button: str | None = None,
+              session: Session | None = None) -> _Response:
+        clinic = self._clinic(session)
+        return _Response(code, page(clinic, title=title, text=text, kind=kind, button=button))
+
+    def _clinic(self, session: Session | None) -> ClinicContact:
+        try:
+            if session is None:
+                with self.db.read() as s:
+                    return _clinic_contact(s)
+            return _clinic_contact(session)
+        except Exception:  # a page must render even when the database is down
+            log.exception("could not read the clinic's name")
+            return ClinicContact("Your orthodontist", "")
+
+
+def _clinic_contact(session: Session) -> ClinicContact:
+    clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
+    return ClinicContact(clinic.name, clinic.phone) if clinic else ClinicContact("Your orthodontist", "")
+
+
+def _clinic_zone(session: Session) -> ZoneInfo:
+    tz = session.scalar(select(Location.timezone).order_by(Location.id).limit(1))
+    return ZoneInfo(tz or "UTC")
+
+
+def _drain(environ: dict[str, Any]) -> None:
+    """Read (and ignore) a form body: the token in the URL is all the POST needs."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    stream = environ.get("wsgi.input")
+    if stream is not None and length > 0:
+        stream.read(min(length, MAX_BODY))
+
+
+def make_app(db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str, LinkHandler] | None = None,
+             public_base_url: str = DEFAULT_PUBLIC_BASE_URL,
+             ical_feed: IcalFeed | bool | None = True) -> GatewayApp:
+    """The gateway WSGI app.
+
+    ``handlers`` maps a link purpose to its :class:`LinkHandler` (default: confirm, decline,
+    callback, unsubscribe; the waitlist feature adds ``waitlist_accept``). ``ical_feed``:
+    True for iCal export when installed, False/None for no feeds, or a function of your own.
+    """
+    feed: IcalFeed | None
+    if ical_feed is True:
+        feed = default_ical_feed()
+    elif ical_feed is False or ical_feed is None:
+        feed = None
+    else:
+        feed = ical_feed
+    return GatewayApp(db, clock, secret=secret, handlers=default_handlers() if handlers is None else handlers,
+                      public_base_url=public_base_url, ical_feed=feed)

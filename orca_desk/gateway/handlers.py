@@ -1,0 +1,250 @@
+"""What each patient link does: the registry's handler type and the built-in handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Appointment, ContactState, Location, Patient
+from orca_desk.services import audit, booking
+from orca_desk.services.errors import ConflictError, NotFound
+from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.patient_links import CALLBACK, CONFIRM, DECLINE, UNSUBSCRIBE
+from orca_desk.services.security import BOOK, Actor
+
+# Who acts when a patient clicks a link (for the audit trail and the booking service).
+PATIENT_LINK = Actor(username="patient-link", role="patient", display_name="Patient (via link)",
+                     permissions=frozenset({BOOK}))
+
+
+@dataclass(frozen=True)
+class LinkPrompt:
+    """What the page shows before anything happens (GET): a question and one button."""
+
+    title: str
+    text: str
+    button: str
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    """What happened (POST); ``code`` is stored with the used token (e.g. "confirmed")."""
+
+    title: str
+    text: str
+    code: str
+
+
+@dataclass(frozen=True)
+class LinkHandler:
+    """One link purpose.
+
+    ``describe(session, subject_id, now)`` reads only; ``perform(session, subject_id, now)``
+    makes the change inside the gateway's transaction, after the token's nonce has been
+    recorded (so, of concurrent clicks on one link, exactly one performs). Both raise
+    ``NotFound`` or ``ConflictError``/``ValidationError`` with a sentence for the patient;
+    ``perform`` should lock the rows it changes (``with_for_update``) so that different links
+    for one record (two families offered one opening) are also first come, first served.
+    ``single_use=False`` suits idempotent links such as unsubscribe.
+    """
+
+    describe: Callable[[Session, int, datetime], LinkPrompt]
+    perform: Callable[[Session, int, datetime], LinkOutcome]
+    single_use: bool = True
+
+
+# --- Appointments: confirm, decline, request a call ---------------------------------------
+
+_GONE = ("cancelled", "no_show")
+
+
+@dataclass(frozen=True)
+class _Visit:
+    appointment: Appointment
+    first_name: str
+    when: str
+    location: str
+
+
+def _visit(session: Session, appointment_id: int, now: datetime, *, lock: bool) -> _Visit:
+    query = select(Appointment).where(Appointment.id == appointment_id)
+    appt = session.scalar(query.with_for_update() if lock else query)
+    if appt is None:
+        raise NotFound("We could not find this appointment; please call us.")
+    if appt.status in _GONE:
+        raise ConflictError("This appointment was cancelled, so there is nothing to confirm; "
+                            "please call us to book another.")
+    if appt.start_at <= now:
+        raise ConflictError("This appointment time has already passed; please call us if you "
+                            "need a new one.")
+    patient = session.get(Patient, appt.patient_id)
+    location = session.get(Location, appt.location_id)
+    zone = ZoneInfo(location.timezone if location else "UTC")
+    local = appt.start_at.astimezone(zone)
+    when = f"{format_date(local)} at {format_time(local)}"
+    return _Visit(appt, patient.first_name if patient else "", when, location.name if location else "")
+
+
+def _about(v: _Visit) -> str:
+    who = f"{v.first_name}'s" if v.first_name else "the"
+    where = f" at {v.location}" if v.location else ""
+    return f"{who} appointment on {v.when}{where}"
+
+
+def _set_confirmation(session: Session, v: _Visit, value: str, now: datetime) -> None:
+    appt = v.appointment
+    before = {"confirmation": appt.confirmation, "status": appt.status}
+    if value == "confirmed" and appt.status == "scheduled":
+        booking.set_status(session, PATIENT_LINK, appt.id, "confirmed", now=now)  # audits itself
+        return
+    appt.confirmation = value
+    appt.updated_at = now
+    session.flush()
+    audit.record(session, PATIENT_LINK, f"{value}_by_link", "appointment", appt.id, now=now,
+                 before=before, after={"confirmation": value, "status": appt.status})
+
+
+def _describe_confirm(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
+    v = _visit(session, appointment_id, now, lock=False)
+    return LinkPrompt("Confirm your appointment", f"Please confirm {_about(v)}.", "Yes, confirm")
+
+
+def _confirm(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
+    v = _visit(session, appointment_id, now, lock=True)
+    if v.appointment.confirmation != "confirmed":
+        _set_confirmation(session, v, "confirmed", now)
+    return LinkOutcome("Thank you — you're confirmed", f"We look forward to seeing you: {_about(v)}.",
+                       "confirmed")
+
+
+def _describe_decline(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
+    v = _visit(session, appointment_id, now, lock=False)
+    return LinkPrompt("Can't make it?", f"Let us know you can't come to {_about(v)}. "
+                      "We will contact you to find a new time.", "I can't come")
+
+
+def _decline(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
+    v = _visit(session, appointment_id, now, lock=True)
+    # "declined" is what flags the visit for rescheduling on the call list; the reminders
+    # feature may register its own handler for DECLINE to do more.
+    _set_confirmation(session, v, "declined", now)
+    return LinkOutcome("Thanks for letting us know",
+                       f"We noted that you can't come to {_about(v)}. We will call you to find a "
+                       "new time.", "declined")
+
+
+def _describe_callback(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
+    v = _visit(session, appointment_id, now, lock=False)
+    return LinkPrompt("Would you like a call?", f"Ask us to call you about {_about(v)}.",
+                      "Please call me")
+
+
+def _callback(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
+    v = _visit(session, appointment_id, now, lock=True)
+    _set_confirmation(session, v, "callback", now)
+    return LinkOutcome("We'll call you", f"Our front desk will call you about {_about(v)}.", "callback")
+
+
+CONFIRM_HANDLER = LinkHandler(_describe_confirm, _confirm)
+DECLINE_HANDLER = LinkHandler(_describe_decline, _decline)
+CALLBACK_HANDLER = LinkHandler(_describe_callback, _callback)
+
+
+# --- Unsubscribe ---------------------------------------------------------------------------
+
+
+def mask_address(channel: str, address: str) -> str:
+    """``jane.doe@example.com`` → ``j•••@example.com``; ``+16175551234`` → ``•••1234``."""
+    if channel == "email" and "@" in address:
+        local, domain = address.split("@", 1)
+        return f"{local[:1]}•••@{domain}"
+    return f"•••{address[-4:]}"
+
+
+def unsubscribe_address(session: Session, channel: str, address: str, *, now: datetime,
+                        source: str = "unsubscribe link") -> int:
+    """Stop messages of ``channel`` to ``address`` and revoke consent of every patient using it.
+
+    Returns how many patients' consent was revoked. Idempotent.
+    """
+    query = select(ContactState).where(ContactState.channel == channel, ContactState.address == address)
+    state = session.scalar(query.with_for_update())
+    if state is None:
+        state = ContactState(channel=channel, address=address, updated_at=now)
+        session.add(state)
+    if not state.opted_out:
+        state.opted_out, state.opted_out_at, state.opt_source = True, now, source
+        state.updated_at = now
+    column = Patient.contact_email if channel == "email" else Patient.contact_phone
+    patients = session.scalars(select(Patient).where(column == address).with_for_update()).all()
+    revoked = 0
+    for p in patients:
+        if channel == "email" and p.email_consent:
+            p.email_consent, revoked = False, revoked + 1
+            audit.record(session, PATIENT_LINK, "email_consent_revoked", "patient", p.id, now=now,
+                         before={"email_consent": True}, after={"email_consent": False, "source": source})
+        elif channel == "sms" and p.sms_consent:
+            p.sms_consent, revoked = False, revoked + 1
+            audit.record(session, PATIENT_LINK, "sms_consent_revoked", "patient", p.id, now=now,
+                         before={"sms_consent": True}, after={"sms_consent": False, "source": source})
+    session.flush()
+    return revoked
+
+
+def _contact(session: Session, contact_id: int) -> ContactState:
+    state = session.get(ContactState, contact_id)
+    if state is None:
+        raise NotFound("We could not find this address in our records.")
+    return state
+
+
+def _describe_unsubscribe(session: Session, contact_id: int, now: datetime) -> LinkPrompt:
+    state = _contact(session, contact_id)
+    what = "emails" if state.channel == "email" else "text messages"
+    if state.opted_out:
+        return LinkPrompt("You're unsubscribed", f"We no longer send {what} to "
+                          f"{mask_address(state.channel, state.address)}.", "Unsubscribe again")
+    return LinkPrompt("Unsubscribe", f"Stop {what} to {mask_address(state.channel, state.address)}? "
+                      "You can still call us at any time.", "Unsubscribe")
+
+
+def _unsubscribe(session: Session, contact_id: int, now: datetime) -> LinkOutcome:
+    state = _contact(session, contact_id)
+    unsubscribe_address(session, state.channel, state.address, now=now)
+    what = "emails" if state.channel == "email" else "text messages"
+    return LinkOutcome("You're unsubscribed", f"We will no longer send {what} to "
+                       f"{mask_address(state.channel, state.address)}.", "unsubscribed")
+
+
+UNSUBSCRIBE_HANDLER = LinkHandler(_describe_unsubscribe, _unsubscribe, single_use=False)
+
+
+def default_handlers() -> dict[str, LinkHandler]:
+    """The built-in link purposes; features add theirs (e.g. ``WAITLIST_ACCEPT``) to this mapping."""
+    return {CONFIRM: CONFIRM_HANDLER, DECLINE: DECLINE_HANDLER, CALLBACK: CALLBACK_HANDLER,
+            UNSUBSCRIBE: UNSUBSCRIBE_HANDLER}
+
+
+# Modules that serve more link purposes, each with ``link_handlers() -> Mapping[str, LinkHandler]``;
+# a feature adds one line (e.g. the waitlist: "orca_desk.services.waitlist_links").
+HANDLER_MODULES: list[str] = []
+
+
+def installed_handlers() -> dict[str, LinkHandler]:
+    """The default handlers plus those of every module in ``HANDLER_MODULES``."""
+    import importlib
+
+    return merged_handlers(*(importlib.import_module(name).link_handlers() for name in HANDLER_MODULES))
+
+
+def merged_handlers(*extra: Mapping[str, LinkHandler]) -> dict[str, LinkHandler]:
+    """The default handlers overridden/extended by each mapping in turn."""
+    out = default_handlers()
+    for mapping in extra:
+        out.update(mapping)
+    return out

@@ -1,0 +1,352 @@
+"""Clinic settings: typed, validated values in the database; provider secrets in the OS keyring."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime, time
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Clinic
+from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.services import audit
+from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
+from orca_desk.services.messaging.policy import MessagingPolicy
+from orca_desk.services.messaging.providers import config as provider_env
+from orca_desk.services.patients import normalise_phone
+from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
+
+# Managers and administrators hold this permission (receptionists do not).
+SETTINGS_PERMISSION = MANAGE_CAMPAIGNS
+
+PUBLIC_BASE_URL_ENV = "ORCA_DESK_PUBLIC_BASE_URL"
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8765"
+SMS_PROVIDERS = ("local", "twilio")
+EMAIL_PROVIDERS = ("local", "sendgrid")
+
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+_SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MAX_BUDGET = 100
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    """Every non-secret setting the Settings screen edits, with its default."""
+
+    clinic_name: str = ""
+    clinic_phone: str = ""
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    daily_budget_per_number: int = 3
+    weekly_budget_per_number: int = 8
+    allow_procedure_names: bool = False
+    sms_provider: str = "local"
+    twilio_account_sid: str = ""
+    twilio_from: str = ""
+    twilio_messaging_service_sid: str = ""
+    twilio_base_url: str = ""  # empty: the real Twilio API
+    email_provider: str = "local"
+    sendgrid_from: str = ""
+    sendgrid_base_url: str = ""  # empty: the real SendGrid API
+    public_base_url: str = DEFAULT_PUBLIC_BASE_URL
+
+    def policy(self) -> MessagingPolicy:
+        """The messaging policy these settings describe (consent for SMS is always required)."""
+        return MessagingPolicy(
+            quiet_start=self.quiet_start,
+            quiet_end=self.quiet_end,
+            daily_budget_per_number=self.daily_budget_per_number,
+            weekly_budget_per_number=self.weekly_budget_per_number,
+            allow_procedure_names=self.allow_procedure_names,
+        )
+
+
+# Stored in the clinic row, not in clinic_setting.
+_CLINIC_FIELDS = ("clinic_name", "clinic_phone")
+_DEFAULTS = ClinicSettings()
+
+
+def _serialise(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def _parse(raw: str, default: Any) -> Any:
+    """The stored text as the type of ``default``; a damaged value falls back to the default."""
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in ("true", "1", "yes")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, time):
+            return time.fromisoformat(raw)
+    except ValueError:
+        return default
+    return raw
+
+
+def load_settings(session: Session) -> ClinicSettings:
+    """The clinic's settings; anything never saved has its default."""
+    stored = {row.key: row.value for row in session.scalars(select(ClinicSetting))}
+    values: dict[str, Any] = {}
+    for f in fields(ClinicSettings):
+        if f.name in _CLINIC_FIELDS:
+            continue
+        if f.name in stored:
+            values[f.name] = _parse(stored[f.name], getattr(_DEFAULTS, f.name))
+    clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
+    if clinic is not None:
+        values["clinic_name"] = clinic.name
+        values["clinic_phone"] = clinic.phone
+    return replace(_DEFAULTS, **values)
+
+
+def messaging_policy(session: Session) -> MessagingPolicy:
+    """The clinic's messaging policy (quiet hours, budgets, procedure names)."""
+    return load_settings(session).policy()
+
+
+def _url_problem(value: str, label: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{label} must start with http:// or https:// and name a host, not {value!r}."
+    if parts.query or parts.fragment:
+        return f"{label} cannot contain '?' or '#': {value!r}."
+    return None
+
+
+def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
+    """Every problem as (field, message a practice manager understands); empty when valid."""
+    out: list[tuple[str, str]] = []
+    if not s.clinic_name.strip():
+        out.append(("clinic_name", "The clinic name is required: patients see it on every page."))
+    if s.clinic_phone.strip():
+        try:
+            normalise_phone(s.clinic_phone, field="clinic_phone")
+        except ValidationError as exc:
+            out.append(("clinic_phone", f"Clinic phone: {exc}"))
+    else:
+        out.append(("clinic_phone", "The clinic phone is required: patients are told to call it."))
+    if s.quiet_start == s.quiet_end:
+        out.append(("quiet_start", f"Quiet hours start and end at the same time "
+                                   f"({s.quiet_start:%H:%M}); choose different times, "
+                                   "e.g. 21:00 to 08:00."))
+    for name, label in (("daily_budget_per_number", "daily"), ("weekly_budget_per_number", "weekly")):
+        value = getattr(s, name)
+        if value < 1:
+            out.append((name, f"The {label} budget per phone number must be at least 1 message "
+                              f"(it is {value})."))
+        elif value > _MAX_BUDGET:
+            out.append((name, f"The {label} budget per phone number is at most {_MAX_BUDGET} messages."))
+    if s.daily_budget_per_number > s.weekly_budget_per_number >= 1:
+        out.append(("daily_budget_per_number", "The daily budget per phone number cannot exceed "
+                                               "the weekly budget."))
+    if s.sms_provider not in SMS_PROVIDERS:
+        out.append(("sms_provider", f"SMS provider must be local or twilio, not {s.sms_provider!r}."))
+    if s.sms_provider == "twilio":
+        if not _ACCOUNT_SID.match(s.twilio_account_sid.strip()):
+            out.append(("twilio_account_sid", "The Twilio account SID is 'AC' followed by 32 hex "
+                                              "digits (see the Twilio console)."))
+        sender, service = s.twilio_from.strip(), s.twilio_messaging_service_sid.strip()
+        if not sender and not service:
+            out.append(("twilio_from", "Give the clinic's Twilio number (E.164, e.g. +15551234567) "
+                                       "or a messaging service SID."))
+        if sender and not _E164.match(sender):
+            out.append(("twilio_from", f"The Twilio 'from' number {sender!r} is not in E.164 form; "
+                                       "write it like +15551234567."))
+        if service and not _SERVICE_SID.match(service):
+            out.append(("twilio_messaging_service_sid",
+                        "A messaging service SID is 'MG' followed by 32 hex digits."))
+    if s.twilio_base_url.strip():
+        problem = _url_problem(s.twilio_base_url.strip(), "The Twilio base URL")
+        if problem:
+            out.append(("twilio_base_url", problem))
+    if s.email_provider not in EMAIL_PROVIDERS:
+        out.append(("email_provider",
+                    f"Email provider must be local or sendgrid, not {s.email_provider!r}."))
+    if s.email_provider == "sendgrid" and not _EMAIL.match(s.sendgrid_from.strip()):
+        out.append(("sendgrid_from", "Give the clinic's sender address for SendGrid, "
+                                     "e.g. frontdesk@yourclinic.com."))
+    if s.sendgrid_base_url.strip():
+        problem = _url_problem(s.sendgrid_base_url.strip(), "The SendGrid base URL")
+        if problem:
+            out.append(("sendgrid_base_url", problem))
+    problem = _url_problem(s.public_base_url.strip(), "The public link address")
+    if problem:
+        out.append(("public_base_url", problem))
+    return out
+
+
+def validate_settings(s: ClinicSettings) -> None:
+    """Raise ``ValidationError`` (``field`` = the first wrong field) listing every problem."""
+    problems = settings_problems(s)
+    if problems:
+        raise ValidationError(" ".join(m for _, m in problems), field=problems[0][0])
+
+
+def _require_permission(actor: Actor) -> None:
+    if not (actor.can(SETTINGS_PERMISSION) or actor.can(ADMIN)):
+        raise PermissionDenied(f"{actor.display_name or actor.username} may not change the clinic's "
+                               "settings; ask a manager.")
+
+
+def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: datetime) -> ClinicSettings:
+    """Validate and store every setting (nothing is stored when one is wrong); audited."""
+    _require_permission(actor)
+    cleaned = replace(
+        new,
+        **{f.name: getattr(new, f.name).strip() for f in fields(ClinicSettings)
+           if isinstance(getattr(new, f.name), str)},
+    )
+    validate_settings(cleaned)
+    cleaned = replace(cleaned, clinic_phone=normalise_phone(cleaned.clinic_phone) or "",
+                      public_base_url=cleaned.public_base_url.rstrip("/"))
+    before = load_settings(session)
+    clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1).with_for_update())
+    if clinic is None:
+        raise NotFound("There is no clinic in this database yet.")
+    clinic.name, clinic.phone = cleaned.clinic_name, cleaned.clinic_phone
+    stored = {row.key: row for row in session.scalars(select(ClinicSetting))}
+    for f in fields(ClinicSettings):
+        if f.name in _CLINIC_FIELDS:
+            continue
+        text = _serialise(getattr(cleaned, f.name))
+        row = stored.get(f.name)
+        if row is None:
+            session.add(ClinicSetting(key=f.name, value=text, updated_at=now, updated_by=actor.username))
+        elif row.value != text:
+            row.value, row.updated_at, row.updated_by = text, now, actor.username
+    session.flush()
+    changed_before = {k: _serialise(v) for k, v in asdict(before).items() if v != getattr(cleaned, k)}
+    changed_after = {k: _serialise(getattr(cleaned, k)) for k in changed_before}
+    if changed_after:
+        audit.record(session, actor, "update", "clinic_settings", clinic.id, now=now,
+                     before=changed_before, after=changed_after)
+    return cleaned
+
+
+def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Where patient links point: ``ORCA_DESK_PUBLIC_BASE_URL``, else the setting, else the default."""
+    env = os.environ if env is None else env
+    from_env = (env.get(PUBLIC_BASE_URL_ENV) or "").strip()
+    if from_env:
+        return from_env.rstrip("/")
+    if session is not None:
+        return load_settings(session).public_base_url.rstrip("/")
+    return DEFAULT_PUBLIC_BASE_URL
+
+
+# --- Secrets (OS keyring, never the database) -------------------------------------------------
+
+KEYRING_SERVICE = "Orca Desk"
+# The secrets the Settings screen can store; each is named by its environment variable.
+SECRET_NAMES: tuple[str, ...] = (provider_env.TWILIO_AUTH_TOKEN, provider_env.SENDGRID_API_KEY)
+SecretSource = Literal["environment", "keyring", "missing"]
+
+
+def keyring_usable() -> bool:
+    """Whether an OS keyring is there; headless Linux and CI only have keyring's ``fail`` backend."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        return False
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return False
+    # A chainer with nothing in its chain is the fail backend in disguise.
+    chain = getattr(backend, "backends", None)
+    return not (chain is not None and not chain)
+
+
+def keyring_name() -> str:
+    """The keyring backend's name, for the Settings screen."""
+    import keyring
+
+    return str(getattr(keyring.get_keyring(), "name", type(keyring.get_keyring()).__name__))
+
+
+def read_secret(name: str) -> str | None:
+    """A secret from the OS keyring, or None (also when there is no keyring)."""
+    if not keyring_usable():
+        return None
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, name)
+    except KeyringError:
+        return None
+
+
+def store_secret(name: str, value: str) -> None:
+    """Put a secret in the OS keyring (an empty value deletes it); never in the database."""
+    if name not in SECRET_NAMES and name != LINK_SECRET_KEY:
+        raise ValidationError(f"Unknown secret {name!r}.", field="secret")
+    if not keyring_usable():
+        raise ValidationError(
+            f"There is no OS keyring on this computer, so secrets cannot be saved here: set the "
+            f"environment variable {name} instead.", field=name)
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        if value.strip():
+            keyring.set_password(KEYRING_SERVICE, name, value.strip())
+        else:
+            with contextlib.suppress(PasswordDeleteError):
+                keyring.delete_password(KEYRING_SERVICE, name)
+    except KeyringError as exc:
+        raise ValidationError(f"The OS keyring refused to store {name}: {exc}", field=name) from exc
+
+
+def secret_source(name: str, env: Mapping[str, str] | None = None) -> SecretSource:
+    """Where a secret would come from: the environment wins over the keyring."""
+    env = os.environ if env is None else env
+    if (env.get(name) or "").strip():
+        return "environment"
+    if read_secret(name):
+        return "keyring"
+    return "missing"
+
+
+def provider_environment(settings: ClinicSettings, env: Mapping[str, str] | None = None, *,
+                         secret_reader: Callable[[str], str | None] = read_secret) -> dict[str, str]:
+    """The ``ORCA_DESK_*`` mapping for ``providers.config.providers_from_env``.
+
+    Settings fill the variables, secrets come from the keyring, and any variable set in the
+    real environment wins over both (deployments configure by environment).
+    """
+    env = os.environ if env is None else env
+    merged: dict[str, str] = {
+        provider_env.SMS_PROVIDER: settings.sms_provider,
+        provider_env.TWILIO_ACCOUNT_SID: settings.twilio_account_sid,
+        provider_env.TWILIO_FROM: settings.twilio_from,
+        provider_env.TWILIO_MESSAGING_SERVICE_SID: settings.twilio_messaging_service_sid,
+        provider_env.TWILIO_BASE_URL: settings.twilio_base_url,
+        provider_env.EMAIL_PROVIDER: settings.email_provider,
+        provider_env.SENDGRID_FROM: settings.sendgrid_from,
+        provider_env.SENDGRID_BASE_URL: settings.sendgrid_base_url,
+    }
+    for name in SECRET_NAMES:
+        merged[name] = secret_reader(name) or ""
+    for name in provider_env.ENV_VARIABLES:
+        if (env.get(name) or "").strip():
+            merged[name] = env[name].strip()
+    return {k: v for k, v in merged.items() if v}
+
+
+# The patient-link signing secret's keyring entry (services/patient_links.py manages it).
+LINK_SECRET_KEY = "ORCA_DESK_LINK_SECRET"

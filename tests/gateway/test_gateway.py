@@ -1,0 +1,264 @@
+"""Gateway over real HTTP (waitress on 127.0.0.1): GET asks, POST acts once; expiry, tampering, races."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from orca_desk.db import Database
+from orca_desk.gateway.app import make_app
+from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, LinkPrompt, default_handlers
+from orca_desk.gateway.server import RunningGateway, serve_in_thread
+from orca_desk.models import Appointment, AuditEvent, ContactState, LinkTokenUse, Patient
+from orca_desk.services.clock import FrozenClock
+from orca_desk.services.link_tokens import make_token
+from orca_desk.services.patient_links import (
+    CALLBACK,
+    CONFIRM,
+    DECLINE,
+    WAITLIST_ACCEPT,
+    ical_feed_link,
+    link_for,
+    unsubscribe_link_for,
+)
+from tests.factories import make_world
+
+SECRET = b"test-secret-0123456789abcdef"
+
+
+def _book(db: Database, clock: FrozenClock, *, days: int = 1) -> int:
+    with db.write() as s:
+        w = make_world(s, chairs=2, patients=2)
+        w.patients[0].contact_email = "parent@example.com"
+        w.patients[0].email_consent = True
+        start = clock.now() + timedelta(days=days)
+        appt = Appointment(clinic_id=w.clinic.id, patient_id=w.patients[0].id, provider_id=w.ortho.id,
+                           chair_id=w.chairs[0].id, location_id=w.location.id, type_id=w.adjustment.id,
+                           start_at=start, end_at=start + timedelta(minutes=20), status="scheduled",
+                           confirmation="requested", created_at=clock.now(), updated_at=clock.now())
+        s.add(appt)
+        s.flush()
+        return appt.id
+
+
+def _serve(db: Database, clock: FrozenClock, handlers: dict[str, LinkHandler] | None = None,
+           threads: int = 8) -> RunningGateway:
+    app = make_app(db, clock, secret=SECRET, handlers=handlers or default_handlers(),
+                   public_base_url="http://127.0.0.1:8765")
+    return serve_in_thread(app, threads=threads)
+
+
+@pytest.fixture
+def gateway(db: Database, clock: FrozenClock) -> Iterator[RunningGateway]:
+    running = _serve(db, clock)
+    yield running
+    running.stop()
+
+
+def _url(gw: RunningGateway, link: str) -> str:
+    return gw.url + link.split("8765", 1)[1]
+
+
+def _link(purpose: str, subject: int, clock: FrozenClock, *, hours: float = 24) -> str:
+    return link_for(purpose, subject, clock.now() + timedelta(hours=hours), secret=SECRET,
+                    base_url="http://127.0.0.1:8765")
+
+
+def _appt(db: Database, appt_id: int) -> Appointment:
+    with db.read() as s:
+        appt = s.get(Appointment, appt_id)
+        assert appt is not None
+        return appt
+
+
+def test_link_carries_no_patient_data(db, clock):
+    appt_id = _book(db, clock)
+    link = _link(CONFIRM, appt_id, clock)
+    assert link.startswith("http://127.0.0.1:8765/l/confirm/")
+    token = link.rsplit("/", 1)[1]
+    assert "Kid" not in link and "Smith" not in link and "@" not in link
+    assert len(token) <= 80  # short enough for an SMS
+
+
+def test_get_shows_a_button_and_changes_nothing(db, clock, gateway):
+    appt_id = _book(db, clock)
+    r = requests.get(_url(gateway, _link(CONFIRM, appt_id, clock)), timeout=5)
+    assert r.status_code == 200
+    assert '<form method="post"' in r.text and "Yes, confirm" in r.text
+    assert "Test Ortho" in r.text and "tel:+16175550100" in r.text  # clinic name and phone
+    assert "Kid0" in r.text and "Wed 4 Mar at 9:00 AM" in r.text
+    assert r.headers["Referrer-Policy"] == "no-referrer" and r.headers["Cache-Control"] == "no-store"
+    assert _appt(db, appt_id).confirmation == "requested"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(LinkTokenUse)) == 0
+
+
+def test_post_confirms_once_and_a_second_use_is_refused_politely(db, clock, gateway):
+    appt_id = _book(db, clock)
+    url = _url(gateway, _link(CONFIRM, appt_id, clock))
+    r = requests.post(url, timeout=5)
+    assert r.status_code == 200 and "re confirmed" in r.text
+    appt = _appt(db, appt_id)
+    assert (appt.confirmation, appt.status) == ("confirmed", "confirmed")
+    with db.read() as s:
+        assert s.scalar(select(AuditEvent.actor).where(AuditEvent.entity_id == appt_id)) == "patient-link"
+        assert s.scalar(select(LinkTokenUse.outcome)) == "confirmed"
+    again = requests.post(url, timeout=5)
+    assert again.status_code == 409 and "This link was already used" in again.text
+    assert "the appointment was confirmed" in again.text
+    shown = requests.get(url, timeout=5)
+    assert shown.status_code == 409 and "already used" in shown.text and "<form" not in shown.text
+
+
+@pytest.mark.parametrize(("purpose", "expected"), [(DECLINE, "declined"), (CALLBACK, "callback")])
+def test_decline_and_callback_set_the_confirmation(db, clock, gateway, purpose, expected):
+    appt_id = _book(db, clock)
+    r = requests.post(_url(gateway, _link(purpose, appt_id, clock)), timeout=5)
+    assert r.status_code == 200
+    appt = _appt(db, appt_id)
+    assert appt.confirmation == expected and appt.status == "scheduled"
+    with db.read() as s:
+        action = s.scalar(select(AuditEvent.action).where(AuditEvent.entity_id == appt_id))
+    assert action == f"{expected}_by_link"
+
+
+def test_expired_link_is_refused_and_changes_nothing(db, clock, gateway):
+    appt_id = _book(db, clock)
+    url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))
+    clock.advance(timedelta(hours=1))
+    for r in (requests.get(url, timeout=5), requests.post(url, timeout=5)):
+        assert r.status_code == 410 and "expired" in r.text
+    assert _appt(db, appt_id).confirmation == "requested"
+
+
+def test_tampered_and_wrong_purpose_links_are_refused(db, clock, gateway):
+    appt_id = _book(db, clock)
+    good = _url(gateway, _link(CONFIRM, appt_id, clock))
+    head, token = good.rsplit("/", 1)
+    flipped = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
+    r = requests.post(f"{head}/{flipped}", timeout=5)
+    assert r.status_code == 400 and "not valid" in r.text
+    foreign = make_token(b"another-clinic-secret-0123456", CONFIRM, appt_id, clock.now() + timedelta(hours=2))
+    assert requests.post(f"{head}/{foreign}", timeout=5).status_code == 400
+    # A decline token posted to the confirm address must not confirm.
+    decline_token = _link(DECLINE, appt_id, clock).rsplit("/", 1)[1]
+    assert requests.post(f"{gateway.url}/l/confirm/{decline_token}", timeout=5).status_code == 400
+    assert _appt(db, appt_id).confirmation == "requested"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(LinkTokenUse)) == 0
+
+
+def test_cancelled_appointment_is_explained_and_the_link_stays_unused(db, clock, gateway):
+    appt_id = _book(db, clock)
+    with db.write() as s:
+        appt = s.get(Appointment, appt_id)
+        assert appt is not None
+        appt.status = "cancelled"
+    r = requests.post(_url(gateway, _link(CONFIRM, appt_id, clock)), timeout=5)
+    assert r.status_code == 409 and "cancelled" in r.text
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(LinkTokenUse)) == 0
+
+
+def test_unknown_routes_methods_and_purposes(db, clock, gateway):
+    appt_id = _book(db, clock)
+    assert requests.get(gateway.url + "/nope", timeout=5).status_code == 404
+    token = make_token(SECRET, "mystery", appt_id, clock.now() + timedelta(hours=1))
+    assert requests.post(f"{gateway.url}/l/mystery/{token}", timeout=5).status_code == 404
+    r = requests.put(_url(gateway, _link(CONFIRM, appt_id, clock)), timeout=5)
+    assert r.status_code == 405 and "POST" in r.headers["Allow"]
+    assert requests.get(gateway.url + "/healthz", timeout=5).text == "ok\n"
+
+
+def test_unsubscribe_opts_the_address_out_and_revokes_consent(db, clock, gateway):
+    _book(db, clock)
+    with db.write() as s:
+        link = unsubscribe_link_for(s, "email", "Parent@Example.com", secret=SECRET,
+                                    base_url="http://127.0.0.1:8765", now=clock.now())
+    url = _url(gateway, link)
+    shown = requests.get(url, timeout=5)
+    assert shown.status_code == 200 and "p•••@example.com" in shown.text and "parent@" not in shown.text
+    with db.read() as s:
+        assert not s.scalars(select(ContactState)).one().opted_out
+    r = requests.post(url, data={"List-Unsubscribe": "One-Click"}, timeout=5)  # RFC 8058 one-click
+    assert r.status_code == 200 and "unsubscribed" in r.text
+    with db.read() as s:
+        state = s.scalars(select(ContactState)).one()
+        assert state.opted_out and state.opt_source == "unsubscribe link"
+        patient = s.scalars(select(Patient).where(Patient.contact_email == "parent@example.com")).one()
+        assert patient.email_consent is False
+    assert requests.post(url, timeout=5).status_code == 200  # idempotent, not an error
+
+
+def test_provider_ical_feed(db, clock, gateway):
+    appt_id = _book(db, clock)
+    provider_id = _appt(db, appt_id).provider_id
+    url = _url(gateway, ical_feed_link(provider_id, secret=SECRET, base_url="http://127.0.0.1:8765",
+                                       now=clock.now()))
+    assert url.endswith(".ics")
+    r = requests.get(url, timeout=5)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in r.text and f"appt-{appt_id}@" in r.text
+    assert "Kid0 Smith" not in r.text  # initials only
+    assert requests.get(url, timeout=5).status_code == 200  # a feed is read again and again
+    wrong = make_token(SECRET, CONFIRM, provider_id, clock.now() + timedelta(days=1))
+    assert requests.get(f"{gateway.url}/ical/{wrong}.ics", timeout=5).status_code == 404
+
+
+def _race(db: Database, clock: FrozenClock) -> None:
+    """Ten concurrent accepts of one offer link: exactly one performs, nine see 'already used'."""
+    appt_id = _book(db, clock)
+    performed: list[int] = []
+
+    def describe(session, subject_id, now):
+        return LinkPrompt("Take this opening?", "Wed 4 Mar at 9:00 AM", "Book it")
+
+    def perform(session, subject_id, now):
+        appt = session.scalar(select(Appointment).where(Appointment.id == subject_id).with_for_update())
+        time.sleep(0.05)  # widen the window in which a second click could slip in
+        appt.notes = (appt.notes or "") + "booked;"
+        performed.append(subject_id)
+        return LinkOutcome("Booked", "See you then.", "booked")
+
+    handlers = {**default_handlers(), WAITLIST_ACCEPT: LinkHandler(describe, perform)}
+    running = _serve(db, clock, handlers, threads=10)
+    try:
+        url = _url(running, _link(WAITLIST_ACCEPT, appt_id, clock))
+        barrier = threading.Barrier(10)
+        results: list[tuple[int, str]] = []
+        lock = threading.Lock()
+
+        def click() -> None:
+            barrier.wait()
+            r = requests.post(url, timeout=30)
+            with lock:
+                results.append((r.status_code, r.text))
+
+        threads = [threading.Thread(target=click) for _ in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        running.stop()
+    codes = sorted(code for code, _ in results)
+    assert codes == [200] + [409] * 9, codes
+    assert all("already used" in text for code, text in results if code == 409)
+    assert _appt(db, appt_id).notes == "booked;"
+    with db.read() as s:
+        assert s.scalar(select(LinkTokenUse.outcome)) == "booked"
+
+
+def test_ten_concurrent_accepts_one_wins_sqlite(db, clock):
+    _race(db, clock)
+
+
+@pytest.mark.postgres
+def test_ten_concurrent_accepts_one_wins_postgres(pg_db, clock):
+    _race(pg_db, clock)
