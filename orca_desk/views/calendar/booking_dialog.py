@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -21,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
-from orca_desk.services.errors import OrcaError
+from orca_desk.services.errors import OrcaError, OutsideHoursError
 from orca_desk.services.patients import search_patients
+from orca_desk.services.security import OVERRIDE_HOURS
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel
 
@@ -116,6 +119,23 @@ class BookingDialog(QDialog):
             with self.ctx.db.write() as session:
                 appt = booking.book_appointment(session, self.ctx.actor, req, now=self.ctx.clock.now())
                 self.appointment_id = appt.id
+        except OutsideHoursError as exc:
+            # Outside working hours / day off / block: confirm, then override (needs the permission).
+            if not self.ctx.actor.can(OVERRIDE_HOURS):
+                self.error.setText(f"{exc} You may not book outside working hours.")
+                return
+            answer = QMessageBox.question(self, "Outside working hours", f"{exc}\n\nBook anyway?")
+            if answer != QMessageBox.StandardButton.Yes:
+                self.error.setText(str(exc))
+                return
+            try:
+                with self.ctx.db.write() as session:
+                    appt = booking.book_appointment(session, self.ctx.actor, replace(req, override_hours=True),
+                                                    now=self.ctx.clock.now())
+                    self.appointment_id = appt.id
+            except OrcaError as exc2:
+                self.error.setText(str(exc2))
+                return
         except OrcaError as exc:
             self.error.setText(str(exc))
             return
