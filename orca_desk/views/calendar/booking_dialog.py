@@ -130,8 +130,8 @@ class BookingDialog(QDialog):
                 return
             try:
                 with self.ctx.db.write() as session:
-                    appt = booking.book_appointment(session, self.ctx.actor, replace(req, override_hours=True),
-                                                    now=self.ctx.clock.now())
+                    forced = replace(req, override_hours=True)
+                    appt = booking.book_appointment(session, self.ctx.actor, forced, now=self.ctx.clock.now())
                     self.appointment_id = appt.id
             except OrcaError as exc2:
                 self.error.setText(str(exc2))
