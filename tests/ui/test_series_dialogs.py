@@ -67,6 +67,11 @@ def test_editor_shows_conflicts_with_suggestions_and_honours_decisions(qtbot, ct
     assert "Chair 1 is taken 15:45–16:15 by Kid1 Smith" in model.index(2, 3).data()
     assert model.index(2, 4).data() and model.index(2, 5).data() == "Use suggested"
     assert model.index(0, 3).data() == "✓ free"
+    if os.environ.get("ORCA_H6_SHOTS"):
+        dialog.resize(980, 700)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.grab().save(os.environ["ORCA_H6_SHOTS"] + "/h6_conflicts.png")
     dialog.table.selectRow(5)
     dialog.skip.click()
     assert model.index(5, 5).data() == "Skip"

@@ -184,6 +184,7 @@ class RecurrenceDialog(QDialog):
         self.freq = QComboBox()
         for label, _code, _unit in FREQUENCIES:
             self.freq.addItem(label)
+        self.freq.setMaximumWidth(260)
         self.interval = QSpinBox()
         self.interval.setRange(1, 52)
         self.unit = QLabel("week(s)")
