@@ -15,6 +15,7 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod
 from orca_desk.models.series import RecurringSeries, SeriesException  # noqa: F401  (issue 6)
 from orca_desk.models.staff import StaffUser
+from orca_desk.models.template import AppliedSlot, ScheduleTemplate, TemplateApplication, TemplateSlot, TemplateVersion  # noqa: F401,E501  (issue 5)
 from orca_desk.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
 
 __all__ = [

@@ -28,3 +28,7 @@ class AppointmentChange:
 
 def after_change(session: Session, change: AppointmentChange, *, now: datetime) -> None:
     """Apply every feature's consequences of ``change`` (called by services.booking)."""
+    # Issue 5: booking into an applied template slot fills it; cancelling opens it again.
+    from orca_desk.services.template_engine import on_appointment_change
+
+    on_appointment_change(session, change.kind, change.appointment)

@@ -1,0 +1,689 @@
+"""Apply template versions to dates and providers: dry-run plan, idempotent bulk apply, replace, fill.
+
+The plan loads the range's schedules (the availability engine's ``load_schedule_data``),
+active appointments and already-applied slots in a handful of bulk queries, then decides
+every slot in memory with interval arithmetic on epoch minutes. Wall-clock slots become
+instants per local day with ``DayClock``, so DST days are exact. Existing appointments are
+never overwritten or moved: a slot whose time is taken is skipped and reported.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from orca_desk.models import (
+    ACTIVE_STATUSES,
+    AppliedSlot,
+    Appointment,
+    AppointmentType,
+    Chair,
+    Location,
+    Provider,
+    ScheduleTemplate,
+    TemplateApplication,
+    TemplateSlot,
+    TemplateVersion,
+)
+from orca_desk.services import audit
+from orca_desk.services.availability import (
+    DAY_MINUTES,
+    epoch_minute,
+    from_epoch,
+    load_schedule_data,
+    zone_of,
+)
+from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.intervals import Interval, contains, normalize
+from orca_desk.services.security import MANAGE_TEMPLATES, Actor
+from orca_desk.services.templates import WEEKDAY_SHORT, hhmm
+
+__all__ = [
+    "ApplicationPlan",
+    "ApplicationRow",
+    "ApplyParams",
+    "ApplyResult",
+    "OpenTemplateSlot",
+    "PlannedSlot",
+    "apply_template",
+    "list_applications",
+    "on_appointment_change",
+    "open_template_slots",
+    "plan_application",
+    "replace_application",
+]
+
+MAX_DAYS = 371
+ALL_WEEKDAYS = (0, 1, 2, 3, 4, 5, 6)
+_MAX_APPOINTMENT_MIN = 8 * 60
+_BATCH_ROWS = 4000
+SKIP_KINDS = ("existing", "off", "applied", "past")
+
+# (id, week, weekday, chair lane, start minute, end minute, type, blocked, reason)
+_SlotRow = tuple[int, int, int | None, int, int, int, int | None, bool, str]
+Progress = Callable[[int, int], None]  # (days done, days in all)
+Cancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class ApplyParams:
+    """What to apply where. ``version`` None: the template's newest version.
+
+    ``chair_ids`` map the template's chair lanes in order (lane 1 → the first chair); without
+    chairs the slots belong to the provider only. ``location_id`` None: where each provider
+    works that day (their schedule), else the chairs' location.
+    """
+
+    template_id: int
+    provider_ids: tuple[int, ...]
+    start_day: date
+    end_day: date
+    weekdays: tuple[int, ...] = ALL_WEEKDAYS
+    chair_ids: tuple[int, ...] = ()
+    location_id: int | None = None
+    version: int | None = None
+    rotation_start: date | None = None  # the Monday of the rotation's first week
+
+
+@dataclass(frozen=True)
+class PlannedSlot:
+    day: date
+    provider_id: int
+    chair_id: int | None
+    location_id: int | None
+    start_em: int  # epoch minutes (UTC)
+    end_em: int
+    start_minute: int  # local wall clock
+    end_minute: int
+    type_id: int | None
+    block_reason: str | None
+    template_slot_id: int
+    kind: str = "create"  # create | one of SKIP_KINDS
+    reason: str = ""
+
+    @property
+    def start(self) -> datetime:
+        return from_epoch(self.start_em)
+
+    @property
+    def end(self) -> datetime:
+        return from_epoch(self.end_em)
+
+
+@dataclass(frozen=True)
+class DayProviderSummary:
+    day: date
+    provider_id: int
+    provider_name: str
+    create: int
+    existing: int
+    off: int
+    applied: int
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class ApplicationPlan:
+    """A dry run: what applying would create and what it would skip, and why."""
+
+    params: ApplyParams
+    template_name: str
+    version_id: int
+    version_number: int
+    rotation_start: date
+    provider_names: dict[int, str]
+    create: list[PlannedSlot] = field(default_factory=list)
+    skipped: list[PlannedSlot] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = Counter(s.kind for s in self.skipped)
+        return {"create": len(self.create), "existing": c["existing"], "off": c["off"] + c["past"],
+                "applied": c["applied"]}
+
+    @property
+    def off_days(self) -> int:
+        """Provider-days on which every slot was skipped because the provider is off."""
+        per: dict[tuple[date, int], set[str]] = defaultdict(set)
+        for s in self.create:
+            per[(s.day, s.provider_id)].add("create")
+        for s in self.skipped:
+            per[(s.day, s.provider_id)].add(s.kind)
+        return sum(1 for kinds in per.values() if kinds == {"off"})
+
+    def summary(self) -> str:
+        c = self.counts
+        text = (f"{self.template_name} v{self.version_number}: {c['create']:,} slots to create, "
+                f"{c['existing']:,} skipped because appointments already exist there, "
+                f"{c['off']:,} skipped because the provider is off ({self.off_days:,} provider-days)")
+        if c["applied"]:
+            text += f", {c['applied']:,} already applied"
+        return text + "."
+
+    def by_date_provider(self) -> list[DayProviderSummary]:
+        rows: dict[tuple[date, int], list[PlannedSlot]] = defaultdict(list)
+        for s in (*self.create, *self.skipped):
+            rows[(s.day, s.provider_id)].append(s)
+        out = []
+        for (day, pid), slots in sorted(rows.items()):
+            c = Counter(s.kind for s in slots)
+            reasons = tuple(dict.fromkeys(s.reason for s in slots if s.reason))
+            out.append(DayProviderSummary(day, pid, self.provider_names.get(pid, f"#{pid}"), c["create"],
+                                          c["existing"], c["off"] + c["past"], c["applied"], reasons))
+        return out
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    application_id: int | None
+    created: int
+    days_done: int
+    days_total: int
+    cancelled: bool
+    counts: dict[str, int]
+    last_day_done: date | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    id: int
+    template_id: int
+    template_name: str
+    version_number: int
+    provider_ids: tuple[int, ...]
+    chair_ids: tuple[int, ...]
+    start_day: date
+    end_day: date
+    weekdays: tuple[int, ...]
+    created_count: int
+    open_count: int
+    booked_count: int
+    created_by: str
+    created_at: datetime
+    replaced_by: int | None
+
+
+@dataclass(frozen=True)
+class OpenTemplateSlot:
+    """An applied template slot nobody booked yet: an opening (or blocked time, when asked for)."""
+
+    id: int
+    application_id: int
+    template_name: str
+    provider_id: int
+    chair_id: int | None
+    location_id: int
+    day: date
+    start: datetime
+    end: datetime
+    start_minute: int
+    end_minute: int
+    type_id: int | None
+    type_name: str
+    colour: str
+    block_reason: str | None
+
+
+# ----- planning ----------------------------------------------------------------------------
+
+
+def _overlaps(ivs: list[Interval], starts: list[int], s: int, e: int) -> bool:
+    """Whether [s, e) meets a normalized interval list (``starts`` are its starts)."""
+    i = bisect_left(starts, e) - 1
+    return i >= 0 and ivs[i][1] > s
+
+
+class _Lanes:
+    """Normalized busy intervals per key with their starts, for O(log n) overlap tests."""
+
+    def __init__(self, raw: dict[int, list[Interval]]) -> None:
+        self.ivs = {k: normalize(v) for k, v in raw.items()}
+        self.starts = {k: [a for a, _ in v] for k, v in self.ivs.items()}
+
+    def hit(self, key: int | None, s: int, e: int) -> bool:
+        if key is None or key not in self.ivs:
+            return False
+        return _overlaps(self.ivs[key], self.starts[key], s, e)
+
+
+def _today(session: Session, now: datetime, location_id: int | None) -> date:
+    zones = dict(session.execute(select(Location.id, Location.timezone)).all())
+    if location_id is not None and location_id in zones:
+        return now.astimezone(zone_of(zones[location_id])).date()
+    return max((now.astimezone(zone_of(tz)).date() for tz in zones.values()), default=now.date())
+
+
+def _check_params(session: Session, p: ApplyParams, *, now: datetime) -> None:
+    if not p.provider_ids:
+        raise ValidationError("Choose at least one provider.", field="providers")
+    if p.end_day < p.start_day:
+        raise ValidationError(f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} is empty: "
+                              "it ends before it starts.", field="end_day")
+    if (p.end_day - p.start_day).days >= MAX_DAYS:
+        raise ValidationError("Apply at most a year at a time.", field="end_day")
+    weekdays = set(p.weekdays)
+    if not weekdays or not weekdays <= set(ALL_WEEKDAYS):
+        raise ValidationError("Choose at least one weekday (Monday to Sunday).", field="weekdays")
+    days = [d for d in _days(p.start_day, p.end_day) if d.weekday() in weekdays]
+    if not days:
+        names = ", ".join(WEEKDAY_SHORT[w] for w in sorted(weekdays))
+        raise ValidationError(f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} has no "
+                              f"{names}: nothing to apply.", field="weekdays")
+    today = _today(session, now, p.location_id)
+    if p.start_day < today:
+        raise ValidationError(f"{p.start_day:%a %-d %b %Y} is in the past; templates apply from today "
+                              f"({today:%a %-d %b}) on.", field="start_day")
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=k) for k in range((last - first).days + 1)]
+
+
+def plan_application(session: Session, params: ApplyParams, *, now: datetime) -> ApplicationPlan:
+    """The dry run: per date and provider, the slots to create and those skipped (and why).
+
+    Refuses an empty range, past dates, unknown providers or chairs with a ValidationError or
+    NotFound naming them. Writes nothing.
+    """
+    _check_params(session, params, now=now)
+    tmpl = session.get(ScheduleTemplate, params.template_id)
+    if tmpl is None:
+        raise NotFound(f"Template #{params.template_id} does not exist.")
+    vq = select(TemplateVersion).where(TemplateVersion.template_id == tmpl.id)
+    vq = vq.where(TemplateVersion.number == params.version) if params.version is not None else \
+        vq.order_by(TemplateVersion.number.desc()).limit(1)
+    version = session.scalar(vq)
+    if version is None:
+        raise NotFound(f"{tmpl.name} has no version {params.version}.")
+    slots: list[_SlotRow] = [tuple(r) for r in session.execute(  # type: ignore[misc]
+        select(TemplateSlot.id, TemplateSlot.week, TemplateSlot.weekday, TemplateSlot.chair_index,
+               TemplateSlot.start_minute, TemplateSlot.end_minute, TemplateSlot.type_id,
+               TemplateSlot.is_blocked, TemplateSlot.block_reason)
+        .where(TemplateSlot.version_id == version.id)
+        .order_by(TemplateSlot.start_minute, TemplateSlot.chair_index))]
+    providers = {r[0]: (r[1], r[2]) for r in session.execute(
+        select(Provider.id, Provider.name, Provider.max_concurrent)
+        .where(Provider.id.in_(params.provider_ids), Provider.is_active.is_(True)))}
+    missing = [pid for pid in params.provider_ids if pid not in providers]
+    if missing:
+        raise NotFound(f"Provider{'s' if len(missing) > 1 else ''} {', '.join(f'#{m}' for m in missing)} "
+                       "do not exist or are inactive.")
+    location_id = params.location_id
+    chair_ids = list(params.chair_ids)
+    if chair_ids:
+        chair_locs = dict(session.execute(select(Chair.id, Chair.location_id).where(
+            Chair.id.in_(chair_ids), Chair.is_active.is_(True))).all())
+        bad = [c for c in chair_ids if c not in chair_locs]
+        if bad:
+            raise NotFound(f"Chair{'s' if len(bad) > 1 else ''} {', '.join(f'#{b}' for b in bad)} "
+                           "do not exist.")
+        if len(set(chair_locs.values())) > 1:
+            raise ValidationError("Choose chairs of one location.", field="chairs")
+        if len(set(chair_ids)) != len(chair_ids):
+            raise ValidationError("A chair is chosen twice.", field="chairs")
+        location_id = next(iter(chair_locs.values()))
+    if version.chair_count > max(1, len(chair_ids)):
+        raise ValidationError(f"{tmpl.name} uses {version.chair_count} chairs; choose "
+                              f"{version.chair_count} chairs (in the order of the template's chair lanes).",
+                              field="chairs")
+    rotation = list(version.rotation or ["A"])
+    first_day = params.start_day
+    rotation_start = params.rotation_start or (first_day - timedelta(days=first_day.weekday()))
+    days = [d for d in _days(params.start_day, params.end_day) if d.weekday() in set(params.weekdays)]
+    plan = ApplicationPlan(params=params, template_name=tmpl.name, version_id=version.id,
+                           version_number=version.number, rotation_start=rotation_start,
+                           provider_names={pid: v[0] for pid, v in providers.items()}, days=days)
+    if not slots:
+        return plan
+
+    zones = {lid: zone_of(tz) for lid, tz in session.execute(select(Location.id, Location.timezone))}
+    if location_id is not None and location_id not in zones:
+        raise NotFound(f"Location #{location_id} does not exist.")
+    default_location = location_id if location_id is not None else min(zones)
+    pids = list(providers)
+    data = load_schedule_data(session, provider_ids=pids, location_ids=list(zones), first_day=days[0],
+                              last_day=days[-1], zones=zones)
+    zone0 = zones[default_location]
+    lo = epoch_minute(datetime.combine(days[0], datetime.min.time(), tzinfo=zone0)) - 24 * 60
+    hi = epoch_minute(datetime.combine(days[-1], datetime.min.time(), tzinfo=zone0)) + 48 * 60
+    lo_dt, hi_dt = from_epoch(lo), from_epoch(hi)
+    appt_by_provider, appt_by_chair, _ = _load_intervals(
+        session, Appointment, lo_dt, hi_dt, pids, chair_ids,
+        and_(Appointment.status.in_(ACTIVE_STATUSES),
+             Appointment.start_at > lo_dt - timedelta(minutes=_MAX_APPOINTMENT_MIN)))
+    applied_by_provider, applied_by_chair, applied_chairless = _load_intervals(
+        session, AppliedSlot, lo_dt, hi_dt, pids, chair_ids, AppliedSlot.status != "removed")
+    appts_p, appts_c = _Lanes(appt_by_provider), _Lanes(appt_by_chair)
+    applied_p, applied_c = _Lanes(applied_by_provider), _Lanes(applied_by_chair)
+    # A slot in a chair meets the provider's chairless slots; chair lanes of one provider may overlap.
+    applied_free = _Lanes(applied_chairless)
+    now_em = epoch_minute(now)
+
+    # Slots of each (rotation week, weekday); a day template's slots apply on every chosen day.
+    by_pattern: dict[tuple[int, int], list[_SlotRow]] = defaultdict(list)
+    for s in slots:
+        for wd in ALL_WEEKDAYS if s[2] is None else (s[2],):
+            by_pattern[(s[1], wd)].append(s)
+    n_weeks = len(rotation)
+    for day in days:
+        week = ((day - rotation_start).days // 7) % n_weeks
+        day_slots = by_pattern.get((week, day.weekday()))
+        if not day_slots:
+            continue
+        for pid in pids:
+            max_concurrent = providers[pid][1]
+            scheduled = pid in data.scheduled
+            base = data.base_hours(pid, day) if scheduled else {}
+            if location_id is not None:
+                loc = location_id
+            elif base:
+                loc = min(base)
+            else:
+                loc = default_location
+            clock = data.clock(loc, day)
+            off_spans = data.off_spans(pid, loc, day)
+            working = data.working(pid, day).get(loc, []) if scheduled else None
+            new_p: list[Interval] = []
+            for sid, _w, _wd, lane, s_min, e_min, type_id, blocked, reason in day_slots:
+                chair = chair_ids[lane] if chair_ids else None
+                s_em, e_em = clock.to_epoch(s_min), clock.to_epoch(e_min)
+                kind, why = "create", ""
+                off = next((label for (a, b), label in off_spans if a < e_min and b > s_min), None)
+                if off is not None:
+                    kind, why = "off", off[0].upper() + off[1:]
+                elif scheduled and not base.get(loc):
+                    kind, why = "off", f"Does not work {WEEKDAY_SHORT[day.weekday()]}s here"
+                elif working is not None and not blocked and not contains(working, s_min, e_min):
+                    kind, why = "off", f"Outside working hours {hhmm(s_min)}–{hhmm(e_min)}"
+                elif e_em <= s_em:
+                    kind, why = "off", "Not a time on this day (clock change)"
+                elif s_em < now_em:
+                    kind, why = "past", "Already past"
+                elif applied_c.hit(chair, s_em, e_em) or (applied_p if chair is None else applied_free).hit(
+                        pid, s_em, e_em):
+                    kind, why = "applied", "A template slot is already applied there"
+                elif appts_c.hit(chair, s_em, e_em):
+                    kind, why = "existing", "An appointment is already booked in the chair then"
+                elif appts_p.hit(pid, s_em, e_em) and (chair is None or max_concurrent <= 1):
+                    kind, why = "existing", "The provider already has an appointment then"
+                elif any(a < e_em and b > s_em for a, b in new_p) and chair is None:
+                    kind, why = "applied", "Overlaps another slot of this application"
+                row = PlannedSlot(day=day, provider_id=pid, chair_id=chair, location_id=loc, start_em=s_em,
+                                  end_em=e_em, start_minute=s_min, end_minute=min(e_min, DAY_MINUTES),
+                                  type_id=None if blocked else type_id,
+                                  block_reason=(reason or "Blocked") if blocked else None,
+                                  template_slot_id=sid, kind=kind, reason=why)
+                if kind == "create":
+                    plan.create.append(row)
+                    new_p.append((s_em, e_em))
+                else:
+                    plan.skipped.append(row)
+    _refuse_chair_collisions(plan)
+    return plan
+
+
+def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
+    """Two providers given the same chairs would put two slots into one chair: skip the later one."""
+    by_chair: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    keep: list[PlannedSlot] = []
+    for s in plan.create:
+        if s.chair_id is not None:
+            taken = by_chair[s.chair_id]
+            if any(a < s.end_em and b > s.start_em for a, b in taken):
+                plan.skipped.append(PlannedSlot(**{**s.__dict__, "kind": "applied",
+                                                   "reason": "Another provider's slot takes the chair"}))
+                continue
+            taken.append((s.start_em, s.end_em))
+        keep.append(s)
+    plan.create = keep
+
+
+_ByKey = dict[int, list[Interval]]
+
+
+def _load_intervals(session: Session, model: type[Appointment] | type[AppliedSlot], lo: datetime,
+                    hi: datetime, provider_ids: Sequence[int], chair_ids: Sequence[int], extra: Any
+                    ) -> tuple[_ByKey, _ByKey, _ByKey]:
+    """Epoch-minute intervals of rows overlapping [lo, hi) per provider, per chair and per provider
+    for rows without a chair (one query)."""
+    who: Any = model.provider_id.in_(provider_ids)
+    if chair_ids:
+        who = or_(who, model.chair_id.in_(chair_ids))
+    rows = session.execute(select(model.provider_id, model.chair_id, model.start_at, model.end_at)
+                           .where(model.start_at < hi, model.end_at > lo, who, extra))
+    by_p: dict[int, list[Interval]] = defaultdict(list)
+    by_c: dict[int, list[Interval]] = defaultdict(list)
+    by_free: dict[int, list[Interval]] = defaultdict(list)
+    pset, cset = set(provider_ids), set(chair_ids)
+    for pid, cid, s, e in rows:
+        iv = (int(s.timestamp()) // 60, -(-int(e.timestamp()) // 60))
+        if pid in pset:
+            by_p[pid].append(iv)
+            if cid is None:
+                by_free[pid].append(iv)
+        if cid in cset:
+            by_c[cid].append(iv)
+    return by_p, by_c, by_free
+
+
+# ----- applying ----------------------------------------------------------------------------
+
+
+def _row(application_id: int, s: PlannedSlot) -> dict[str, object]:
+    return {"application_id": application_id, "template_slot_id": s.template_slot_id,
+            "provider_id": s.provider_id, "chair_id": s.chair_id, "location_id": s.location_id, "day": s.day,
+            "start_at": s.start, "end_at": s.end, "start_minute": s.start_minute, "end_minute": s.end_minute,
+            "type_id": s.type_id, "block_reason": s.block_reason, "status": "open"}
+
+
+def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPlan | ApplyParams, *,
+                   now: datetime, progress: Progress | None = None,
+                   cancel: Cancel | None = None) -> ApplyResult:
+    """Create the planned slots, day by day, in bulk; re-applying the same dates creates nothing new.
+
+    The plan is recomputed (someone may have booked since the dry run). Slots are written a
+    whole day at a time and ``cancel`` is asked between days, so a cancelled run leaves whole
+    days applied and none half-applied; the caller's transaction commits what was written.
+    """
+    actor.require(MANAGE_TEMPLATES)
+    params = plan_or_params.params if isinstance(plan_or_params, ApplicationPlan) else plan_or_params
+    plan = plan_application(session, params, now=now)
+    by_day: dict[date, list[PlannedSlot]] = defaultdict(list)
+    for s in plan.create:
+        by_day[s.day].append(s)
+    days = sorted(by_day)
+    total = len(days)
+    if progress is not None:
+        progress(0, total)
+    if not days:
+        return ApplyResult(None, 0, 0, 0, False, plan.counts)
+    app = TemplateApplication(template_id=params.template_id, version_id=plan.version_id,
+                              provider_ids=list(params.provider_ids), chair_ids=list(params.chair_ids),
+                              location_id=params.location_id, start_day=params.start_day,
+                              end_day=params.end_day,
+                              weekdays=sorted(set(params.weekdays)), rotation_start=plan.rotation_start,
+                              created_count=0, created_by=actor.username, created_at=now)
+    session.add(app)
+    session.flush()
+    batch: list[dict[str, object]] = []
+    created = done = 0
+    cancelled = False
+    last_done: date | None = None
+    for day in days:
+        if cancel is not None and cancel():
+            cancelled = True
+            break
+        batch.extend(_row(app.id, s) for s in by_day[day])
+        done += 1
+        last_done = day
+        if len(batch) >= _BATCH_ROWS:
+            session.execute(insert(AppliedSlot), batch)
+            created += len(batch)
+            batch = []
+        if progress is not None:
+            progress(done, total)
+    if batch:
+        session.execute(insert(AppliedSlot), batch)
+        created += len(batch)
+    app.created_count = created
+    session.flush()
+    audit.record(session, actor, "apply", "template_application", app.id, now=now,
+                 after={"template": plan.template_name, "version": plan.version_number, "created": created,
+                        "days": done, "cancelled": cancelled, "skipped": plan.counts})
+    return ApplyResult(app.id, created, done, total, cancelled, plan.counts, last_done)
+
+
+def replace_application(session: Session, actor: Actor, application_id: int, *, version: int | None = None,
+                        now: datetime, progress: Progress | None = None,
+                        cancel: Cancel | None = None) -> ApplyResult:
+    """Swap an earlier application for a version (default: the newest) over its remaining dates.
+
+    Only its unbooked slots from today on are removed; booked ones stay and the new slots
+    avoid them. A cancelled run puts the old open slots of the days not reached back.
+    """
+    actor.require(MANAGE_TEMPLATES)
+    old = session.get(TemplateApplication, application_id)
+    if old is None:
+        raise NotFound(f"Template application #{application_id} does not exist.")
+    if old.replaced_by is not None:
+        raise ValidationError(f"Application #{application_id} was already replaced by #{old.replaced_by}.")
+    today = _today(session, now, old.location_id)
+    start = max(old.start_day, today)
+    if start > old.end_day:
+        raise ValidationError(f"Application #{application_id} covers only past dates "
+                              f"({old.start_day} – {old.end_day}); nothing to replace.", field="start_day")
+    now_dt = now
+    removed_ids = list(session.scalars(select(AppliedSlot.id).where(
+        AppliedSlot.application_id == old.id, AppliedSlot.status == "open", AppliedSlot.day >= start,
+        AppliedSlot.start_at >= now_dt)))
+    for chunk in _chunks(removed_ids, 900):
+        session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(chunk)).values(status="removed"))
+    params = ApplyParams(template_id=old.template_id, provider_ids=tuple(old.provider_ids), start_day=start,
+                         end_day=old.end_day, weekdays=tuple(old.weekdays), chair_ids=tuple(old.chair_ids),
+                         location_id=old.location_id, version=version, rotation_start=old.rotation_start)
+    result = apply_template(session, actor, params, now=now, progress=progress, cancel=cancel)
+    if result.cancelled:
+        # Days not reached keep the old slots: no date ends up with neither.
+        for chunk in _chunks(removed_ids, 900):
+            q = update(AppliedSlot).where(AppliedSlot.id.in_(chunk))
+            if result.last_day_done is not None:
+                q = q.where(AppliedSlot.day > result.last_day_done)
+            session.execute(q.values(status="open"))
+        return result
+    new_id = result.application_id
+    if new_id is None:  # nothing new to create: record an empty application so the swap is visible
+        ver_q = select(TemplateVersion.id).where(TemplateVersion.template_id == old.template_id)
+        ver_q = ver_q.where(TemplateVersion.number == version) if version is not None else \
+            ver_q.order_by(TemplateVersion.number.desc()).limit(1)
+        app = TemplateApplication(template_id=old.template_id, version_id=session.scalar(ver_q),
+                                  provider_ids=list(old.provider_ids), chair_ids=list(old.chair_ids),
+                                  location_id=old.location_id, start_day=start, end_day=old.end_day,
+                                  weekdays=list(old.weekdays), rotation_start=old.rotation_start,
+                                  created_count=0,
+                                  created_by=actor.username, created_at=now)
+        session.add(app)
+        session.flush()
+        new_id = app.id
+    old.replaced_by = new_id
+    session.flush()
+    audit.record(session, actor, "replace", "template_application", old.id, now=now,
+                 after={"replaced_by": new_id, "removed": len(removed_ids), "created": result.created})
+    return ApplyResult(new_id, result.created, result.days_done, result.days_total, False, result.counts,
+                       result.last_day_done)
+
+
+def _chunks(ids: Sequence[int], n: int) -> Iterable[Sequence[int]]:
+    for k in range(0, len(ids), n):
+        yield ids[k:k + n]
+
+
+# ----- reading ------------------------------------------------------------------------------
+
+
+def list_applications(session: Session, *, template_id: int | None = None) -> list[ApplicationRow]:
+    """Applications newest first, with how many of their slots are open and booked."""
+    q = (select(TemplateApplication, ScheduleTemplate.name, TemplateVersion.number)
+         .join(ScheduleTemplate, ScheduleTemplate.id == TemplateApplication.template_id)
+         .join(TemplateVersion, TemplateVersion.id == TemplateApplication.version_id)
+         .order_by(TemplateApplication.id.desc()))
+    if template_id is not None:
+        q = q.where(TemplateApplication.template_id == template_id)
+    rows = session.execute(q).all()
+    counts: dict[tuple[int, str], int] = {}
+    if rows:
+        for aid, status, n in session.execute(
+                select(AppliedSlot.application_id, AppliedSlot.status, func.count())
+                .where(AppliedSlot.application_id.in_([r[0].id for r in rows]))
+                .group_by(AppliedSlot.application_id, AppliedSlot.status)):
+            counts[(aid, status)] = n
+    return [ApplicationRow(id=a.id, template_id=a.template_id, template_name=name, version_number=number,
+                           provider_ids=tuple(a.provider_ids), chair_ids=tuple(a.chair_ids),
+                           start_day=a.start_day, end_day=a.end_day, weekdays=tuple(a.weekdays),
+                           created_count=a.created_count, open_count=counts.get((a.id, "open"), 0),
+                           booked_count=counts.get((a.id, "booked"), 0),
+                           created_by=a.created_by, created_at=a.created_at, replaced_by=a.replaced_by)
+            for a, name, number in rows]
+
+
+def open_template_slots(session: Session, *, location_ids: Sequence[int], start: datetime, end: datetime,
+                        include_blocked: bool = False) -> list[OpenTemplateSlot]:
+    """Applied slots still open in [start, end) at these locations: openings the waitlist may offer.
+
+    Blocked template time is left out unless ``include_blocked`` (the calendar draws it).
+    One query.
+    """
+    q = (select(AppliedSlot.id, AppliedSlot.application_id, ScheduleTemplate.name, AppliedSlot.provider_id,
+                AppliedSlot.chair_id, AppliedSlot.location_id, AppliedSlot.day, AppliedSlot.start_at,
+                AppliedSlot.end_at, AppliedSlot.start_minute, AppliedSlot.end_minute, AppliedSlot.type_id,
+                AppointmentType.name, AppointmentType.colour, AppliedSlot.block_reason)
+         .join(TemplateApplication, TemplateApplication.id == AppliedSlot.application_id)
+         .join(ScheduleTemplate, ScheduleTemplate.id == TemplateApplication.template_id)
+         .outerjoin(AppointmentType, AppointmentType.id == AppliedSlot.type_id)
+         .where(AppliedSlot.location_id.in_(list(location_ids)), AppliedSlot.status == "open",
+                AppliedSlot.start_at < end, AppliedSlot.end_at > start)
+         .order_by(AppliedSlot.start_at, AppliedSlot.id))
+    if not include_blocked:
+        q = q.where(AppliedSlot.block_reason.is_(None))
+    return [OpenTemplateSlot(id=r[0], application_id=r[1], template_name=r[2], provider_id=r[3],
+                             chair_id=r[4], location_id=r[5], day=r[6], start=r[7], end=r[8],
+                             start_minute=r[9], end_minute=r[10],
+                             type_id=r[11], type_name=r[12] or (r[14] or "Blocked"),
+                             colour=r[13] or "#c9b8a6", block_reason=r[14])
+            for r in session.execute(q)]
+
+
+# ----- booking fills a slot ------------------------------------------------------------------
+
+
+def on_appointment_change(session: Session, kind: str, appointment: Appointment) -> None:
+    """Keep applied slots in step with bookings (called from ``appointment_effects.after_change``).
+
+    Booking (or restoring, or moving) into an open slot of the same provider — and chair, when
+    the slot has one — that contains the appointment's start fills it; cancelling, a no-show
+    or moving away opens it again.
+    """
+    if kind in ("cancelled", "no_show", "moved"):
+        session.execute(update(AppliedSlot).where(AppliedSlot.appointment_id == appointment.id,
+                                                  AppliedSlot.status == "booked")
+                        .values(status="open", appointment_id=None, booked_type_id=None))
+    if kind in ("booked", "restored", "moved"):
+        slot_id = session.scalar(
+            select(AppliedSlot.id).where(
+                AppliedSlot.provider_id == appointment.provider_id, AppliedSlot.status == "open",
+                AppliedSlot.block_reason.is_(None), AppliedSlot.start_at <= appointment.start_at,
+                AppliedSlot.end_at > appointment.start_at,
+                AppliedSlot.start_at > appointment.start_at - timedelta(hours=24),
+                or_(AppliedSlot.chair_id.is_(None), AppliedSlot.chair_id == appointment.chair_id))
+            .order_by(AppliedSlot.start_at).limit(1))
+        if slot_id is not None:
+            session.execute(update(AppliedSlot).where(AppliedSlot.id == slot_id)
+                            .values(status="booked", appointment_id=appointment.id,
+                                    booked_type_id=appointment.type_id))
