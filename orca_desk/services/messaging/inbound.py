@@ -1,0 +1,258 @@
+"""Replies from families: poll them, honour STOP/START/HELP, pass the rest to features or staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.db import Database
+from orca_desk.models import Clinic, ContactState, InboundMessage, Location, OutboxMessage, Patient
+from orca_desk.models import ProviderCursor as CursorRow
+from orca_desk.services import audit
+from orca_desk.services.messaging import outbox
+from orca_desk.services.messaging.policy import classify_reply
+from orca_desk.services.messaging.providers.base import InboundMessage as ProviderInbound
+from orca_desk.services.messaging.providers.base import Provider
+from orca_desk.services.security import AUTOMATION
+
+# Where polling starts the first time: replies older than this are not fetched.
+FIRST_POLL_LOOKBACK = timedelta(hours=24)
+# The outbox purpose of STOP/START/HELP answers: carriers expect them at once, to a number
+# that may have just opted out, so dispatch applies no consent, quiet hours or budget.
+KEYWORD_REPLY = "keyword_reply"
+
+
+class InboundHandler(Protocol):
+    """A feature that understands some replies (a YES to a confirmation, a waitlist answer).
+
+    ``handle`` runs inside the unit of work that stores the reply; it returns True when it
+    dealt with the reply (it may set ``inbound.patient_id``/``appointment_id`` and queue
+    messages in ``session``), False to let the next handler, then staff, have it.
+    """
+
+    name: str
+
+    def handle(self, session: Session, inbound: InboundMessage, now: datetime) -> bool: ...
+
+
+class InboundHandlers:
+    """The ordered handlers the runtime passes to ``process_inbound`` (no global registry)."""
+
+    def __init__(self, handlers: Sequence[InboundHandler] = ()) -> None:
+        self._handlers: list[InboundHandler] = list(handlers)
+
+    def register(self, handler: InboundHandler) -> None:
+        if any(h.name == handler.name for h in self._handlers):
+            raise ValueError(f"an inbound handler named {handler.name!r} is already registered")
+        self._handlers.append(handler)
+
+    def __iter__(self) -> Iterator[InboundHandler]:
+        return iter(list(self._handlers))
+
+    def __len__(self) -> int:
+        return len(self._handlers)
+
+
+# --- Contact state ------------------------------------------------------------------------
+
+
+def _state(session: Session, channel: str, address: str, now: datetime) -> ContactState:
+    state = outbox.contact_state(session, channel, address)
+    if state is None:
+        state = ContactState(channel=channel, address=address, opted_out=False, undeliverable=False,
+                             updated_at=now)
+        session.add(state)
+    return state
+
+
+def _patients_at(session: Session, channel: str, address: str) -> list[Patient]:
+    column = Patient.contact_phone if channel == "sms" else Patient.contact_email
+    return list(session.scalars(select(Patient).where(column == address).order_by(Patient.id)))
+
+
+def unsubscribe_address(session: Session, channel: str, address: str, *, source: str,
+                        now: datetime) -> list[int]:
+    """Stop every message on ``channel`` to ``address`` at once; returns the patients affected.
+
+    Opt-outs are per address: a STOP from a parent's phone stops texts about every sibling
+    (their consent is withdrawn and audited). Used for STOP replies, carrier refusals and
+    the gateway's email unsubscribe link.
+    """
+    state = _state(session, channel, address, now)
+    state.opted_out, state.opted_out_at, state.opt_source, state.updated_at = True, now, source, now
+    affected: list[int] = []
+    for p in _patients_at(session, channel, address):
+        field = "sms_consent" if channel == "sms" else "email_consent"
+        if getattr(p, field):
+            setattr(p, field, False)
+            audit.record(session, AUTOMATION, "consent.revoke", "patient", p.id, now=now,
+                         before={field: True}, after={field: False, "source": source})
+        affected.append(p.id)
+    return affected
+
+
+def resubscribe_address(session: Session, channel: str, address: str, *, source: str,
+                        now: datetime) -> list[int]:
+    """Undo an opt-out (START/UNSTOP): the number's holder asked for texts again."""
+    state = _state(session, channel, address, now)
+    state.opted_out, state.opted_out_at, state.opt_source, state.updated_at = False, None, source, now
+    affected: list[int] = []
+    for p in _patients_at(session, channel, address):
+        if channel == "sms" and not p.sms_consent:
+            p.sms_consent, p.sms_consent_at, p.sms_consent_source = True, now, source
+            audit.record(session, AUTOMATION, "consent.grant", "patient", p.id, now=now,
+                         before={"sms_consent": False}, after={"sms_consent": True, "source": source})
+        affected.append(p.id)
+    return affected
+
+
+def mark_undeliverable(session: Session, channel: str, address: str, *, code: str, error: str,
+                       now: datetime) -> None:
+    """Remember that the carrier refused ``address`` (invalid number, landline)."""
+    state = _state(session, channel, address, now)
+    state.undeliverable, state.last_error_code, state.last_error = True, code[:20], error[:300]
+    state.updated_at = now
+
+
+# --- Processing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClinicContact:
+    id: int
+    name: str
+    phone: str
+
+
+def _clinic(session: Session, clinic_id: int) -> ClinicContact:
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        return ClinicContact(clinic_id, "the clinic", "")
+    phone = clinic.phone or session.scalar(
+        select(Location.phone).where(Location.clinic_id == clinic_id, Location.phone != "")
+        .order_by(Location.id).limit(1)) or ""
+    return ClinicContact(clinic.id, clinic.name, phone)
+
+
+def _reply(session: Session, inbound: InboundMessage, text: str, kind: str, now: datetime) -> None:
+    outbox.enqueue(session, clinic_id=inbound.clinic_id, channel="sms",
+                   to_address=inbound.from_address, body=text, purpose=KEYWORD_REPLY,
+                   dedupe_key=f"inbound:{inbound.provider}:{inbound.provider_id}:{kind}", now=now,
+                   patient_id=inbound.patient_id, source_type="inbound", source_id=inbound.id)
+
+
+def _link(session: Session, inbound: InboundMessage) -> None:
+    """Guess whom and which appointment a reply concerns: the newest text to that number."""
+    if inbound.patient_id is None or inbound.appointment_id is None:
+        last = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.to_address == inbound.from_address,
+            OutboxMessage.appointment_id.is_not(None),
+            OutboxMessage.status.in_(("sent", "delivered")))
+            .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(1))
+        if last is not None:
+            inbound.appointment_id = inbound.appointment_id or last.appointment_id
+            inbound.patient_id = inbound.patient_id or last.patient_id
+    if inbound.patient_id is None:
+        patients = _patients_at(session, "sms", inbound.from_address)
+        if patients:
+            inbound.patient_id = patients[0].id
+
+
+def process_inbound(session: Session, inbound: InboundMessage, *, now: datetime,
+                    handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> str | None:
+    """Act on one stored reply; returns who handled it (None: it waits in the staff inbox)."""
+    reply = classify_reply(inbound.body)
+    inbound.kind = reply.kind
+    inbound.processed_at = now
+    _link(session, inbound)
+    session.flush()
+    clinic = _clinic(session, inbound.clinic_id)
+    handled: str | None = None
+    if reply.kind == "opt_out":
+        unsubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply",
+                            now=now)
+        _reply(session, inbound, f"{clinic.name}: You're unsubscribed and will get no more texts "
+               "from us. Reply START to resubscribe.", "opt_out", now)
+        handled = "opt_out"
+    elif reply.kind == "opt_in":
+        resubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply",
+                            now=now)
+        _reply(session, inbound, f"{clinic.name}: You're subscribed to appointment texts again. "
+               "Reply STOP to unsubscribe, HELP for help.", "opt_in", now)
+        handled = "opt_in"
+    elif reply.kind == "help":
+        phone = f" call us at {clinic.phone}" if clinic.phone else " call the clinic"
+        _reply(session, inbound, f"{clinic.name}: appointment messages. For help{phone}. "
+               "Reply STOP to unsubscribe.", "help", now)
+        handled = "help"
+    elif reply.kind == "needs_review":
+        inbound.needs_review = True
+    else:
+        for handler in handlers:
+            if handler.handle(session, inbound, now):
+                handled = handler.name
+                break
+    inbound.handled_by = handled
+    inbound.unread = handled is None
+    return handled
+
+
+def store_inbound(session: Session, provider_name: str, msg: ProviderInbound, *, clinic_id: int,
+                  channel: str = "sms") -> InboundMessage | None:
+    """Save a fetched reply; None when it was stored before (polling twice is harmless)."""
+    exists = session.scalar(select(InboundMessage.id).where(
+        InboundMessage.provider == provider_name, InboundMessage.provider_id == msg.provider_id))
+    if exists is not None:
+        return None
+    row = InboundMessage(clinic_id=clinic_id, provider=provider_name, provider_id=msg.provider_id,
+                         channel=channel, from_address=msg.from_, to_address=msg.to, body=msg.body,
+                         received_at=msg.received_at, kind="other", needs_review=False, unread=True)
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass
+class InboundSummary:
+    fetched: int = 0
+    stored: int = 0
+    handled: int = 0
+    to_staff: int = 0
+
+
+def poll_inbound(db: Database, provider: Provider, *, now: datetime,
+                 handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> InboundSummary:
+    """Fetch replies since the provider's cursor and process each in its own transaction.
+
+    The cursor moves with each stored reply, so a crash re-fetches at most what was not yet
+    stored, and the unique (provider, provider_id) drops what was.
+    """
+    summary = InboundSummary()
+    with db.read() as s:
+        cursor = s.get(CursorRow, provider.name)
+        since = cursor.last_seen_at if cursor is not None else now - FIRST_POLL_LOOKBACK
+        clinic_id = s.scalar(select(Clinic.id).order_by(Clinic.id).limit(1))
+    if clinic_id is None:
+        return summary
+    fetched = provider.fetch_inbound(since)
+    summary.fetched = len(fetched)
+    for msg in fetched:
+        with db.write() as s:
+            row = store_inbound(s, provider.name, msg, clinic_id=clinic_id, channel=provider.channel)
+            if row is not None:
+                summary.stored += 1
+                if process_inbound(s, row, now=now, handlers=handlers) is None:
+                    summary.to_staff += 1
+                else:
+                    summary.handled += 1
+            cur = s.get(CursorRow, provider.name)
+            if cur is None:
+                s.add(CursorRow(provider=provider.name, last_seen_at=msg.received_at))
+            elif msg.received_at > cur.last_seen_at:
+                cur.last_seen_at = msg.received_at
+    return summary
