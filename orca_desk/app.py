@@ -103,10 +103,12 @@ def default_screens() -> list[ScreenSpec]:
     from orca_desk.views.calendar.all_locations import AllLocationsScreen
     from orca_desk.views.calendar.day_view import DayViewScreen
     from orca_desk.views.calendar.week_view import WeekViewScreen
+    from orca_desk.views.schedules.screen import SchedulesScreen
 
     return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen),
             ScreenSpec("week", "Week", "calendar", WeekViewScreen),
-            ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen)]
+            ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen),
+            ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen)]
 
 
 def _describe(db: Database) -> str:

@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         tb.addAction(self.act_print)
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
         self.find_shortcut.activated.connect(self._on_find)
+        # Ctrl+N: find next opening, from whichever screen offers it (the Schedules screen does).
+        self.opening_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        self.opening_shortcut.activated.connect(self._on_find_opening)
 
     def _build_status_bar(self, database_label: str) -> None:
         sb = self.statusBar()
@@ -187,6 +190,13 @@ class MainWindow(QMainWindow):
 
     def _on_database_changed(self) -> None:
         self.current_screen().refresh()  # hidden screens reload when shown
+
+    def _on_find_opening(self) -> None:
+        for screen in (self.current_screen(), *self.screens.values()):
+            handler = getattr(screen, "find_opening", None)
+            if handler is not None:
+                handler()
+                return
 
     def _on_find(self) -> None:
         handler = getattr(self.current_screen(), "find_patient", None)

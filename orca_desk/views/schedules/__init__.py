@@ -1,0 +1,1 @@
+"""Schedules: provider hours, exceptions, blocks, and find-next-opening."""

@@ -1,0 +1,273 @@
+"""Find next opening: filters on the left, the next openings as you type, one click books."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import booking
+from orca_desk.services.availability import Opening, find_openings
+from orca_desk.services.booking import BookingRequest
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.patients import search_patients
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.patient_model import PatientListModel
+from orca_desk.views.schedules.models import RowsTableModel
+
+DAY_CODES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _checklist(items: Sequence[tuple[str, int]], checked: set[int], height: int = 96) -> QListWidget:
+    w = QListWidget()
+    for label, value in items:
+        item = QListWidgetItem(label, w)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if value in checked else Qt.CheckState.Unchecked)
+    w.setMaximumHeight(height)
+    return w
+
+
+def _checked(w: QListWidget) -> list[int] | None:
+    """The checked values; None (= any) when nothing is checked."""
+    out = [
+        int(w.item(i).data(Qt.ItemDataRole.UserRole))
+        for i in range(w.count())
+        if w.item(i).checkState() == Qt.CheckState.Checked
+    ]
+    return out or None
+
+
+class FindOpeningDialog(QDialog):
+    def __init__(
+        self, ctx: AppContext, *, provider_ids: Sequence[int] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.appointment_id: int | None = None
+        self.setWindowTitle("Find next opening")
+        self.resize(980, 600)
+        clinic = ctx.clinic
+        self.type_combo = QComboBox()
+        for t in clinic.types:
+            self.type_combo.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(5, 480)
+        self.minutes.setSingleStep(5)
+        self.minutes.setSuffix(" min")
+        self.type_combo.currentIndexChanged.connect(self._on_type_changed)
+        self.providers = _checklist([(p.name, p.id) for p in clinic.providers], set(provider_ids or ()))
+        self.locations = _checklist([(loc.name, loc.id) for loc in clinic.locations], set(), 60)
+        loc_names = {loc.id: loc.name for loc in clinic.locations}
+        self.chairs = _checklist(
+            [(f"{loc_names[c.location_id]} · {c.name}", c.id) for c in clinic.chairs], set()
+        )
+        self.days: list[QCheckBox] = []
+        days_row = QHBoxLayout()
+        for code in DAY_CODES:
+            box = QCheckBox(code)
+            box.toggled.connect(self._schedule_search)
+            self.days.append(box)
+            days_row.addWidget(box)
+        self.window_on = QCheckBox("Only between")
+        self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
+        for edit in (self.window_from, self.window_to):
+            edit.setDisplayFormat("HH:mm")
+            edit.timeChanged.connect(self._schedule_search)
+        self.window_on.toggled.connect(self._schedule_search)
+        window_row = QHBoxLayout()
+        window_row.addWidget(self.window_on)
+        window_row.addWidget(self.window_from)
+        window_row.addWidget(QLabel("and"))
+        window_row.addWidget(self.window_to)
+        window_row.addStretch(1)
+        self.horizon = QSpinBox()
+        self.horizon.setRange(1, 366)
+        self.horizon.setValue(90)
+        self.horizon.setSuffix(" days")
+        for w in (self.minutes, self.horizon):
+            w.valueChanged.connect(self._schedule_search)
+        for lw in (self.providers, self.locations, self.chairs):
+            lw.itemChanged.connect(self._schedule_search)
+        form = QFormLayout()
+        form.addRow("Type", self.type_combo)
+        form.addRow("Length", self.minutes)
+        form.addRow("Providers", self.providers)
+        form.addRow("Locations", self.locations)
+        form.addRow("Chairs", self.chairs)
+        form.addRow("Days", days_row)
+        form.addRow("Time", window_row)
+        form.addRow("Within", self.horizon)
+        hint = QLabel("Nothing ticked means any.")
+        hint.setObjectName("hint")
+        form.addRow("", hint)
+        filters = QWidget()
+        filters.setLayout(form)
+        filters.setFixedWidth(400)
+
+        names = {p.id: p.name for p in clinic.providers}
+        chair_names = {c.id: c.name for c in clinic.chairs}
+        self.results = RowsTableModel[Opening](
+            [
+                (
+                    "When",
+                    lambda o: (
+                        f"{o.start.astimezone(clinic.location(o.location_id).zone):%a %-d %b %Y  %H:%M}"
+                    ),
+                ),
+                ("Provider", lambda o: names.get(o.provider_id, "?")),
+                ("Location", lambda o: loc_names.get(o.location_id, "?")),
+                ("Chair", lambda o: chair_names.get(o.chair_id, "?")),
+            ]
+        )
+        self.results_view = QTableView()
+        self.results_view.setModel(self.results)
+        self.results_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.verticalHeader().setVisible(False)
+        self.results_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.results_view.horizontalHeader().setStretchLastSection(True)
+        self.results_view.doubleClicked.connect(lambda idx: self.book_opening(idx.row()))
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        self.patient_search = QLineEdit()
+        self.patient_search.setPlaceholderText("Patient name or phone…")
+        self.patients = PatientListModel()
+        self.patient_list = QListView()
+        self.patient_list.setModel(self.patients)
+        self.patient_list.setMaximumHeight(110)
+        self._patient_debounce = QTimer(self, singleShot=True, interval=150)
+        self._patient_debounce.timeout.connect(self._run_patient_search)
+        self.patient_search.textChanged.connect(lambda _t: self._patient_debounce.start())
+        self.book_button = QPushButton("Book selected opening")
+        self.book_button.setDefault(True)
+        self.book_button.clicked.connect(lambda: self.book_opening(self.results_view.currentIndex().row()))
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        right = QVBoxLayout()
+        right.addWidget(self.summary)
+        right.addWidget(self.results_view, 1)
+        right.addWidget(QLabel("Book for"))
+        right.addWidget(self.patient_search)
+        right.addWidget(self.patient_list)
+        right.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.book_button)
+        right.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addWidget(filters)
+        layout.addLayout(right, 1)
+        self._search_timer = QTimer(self, singleShot=True, interval=80)
+        self._search_timer.timeout.connect(self.search)
+        self._on_type_changed(0)
+        self.search()
+
+    def _on_type_changed(self, index: int) -> None:
+        type_id = self.type_combo.itemData(index)
+        if type_id is not None:
+            self.minutes.setValue(self.ctx.clinic.type_by_id(int(type_id)).default_minutes)
+        self._schedule_search()
+
+    def _schedule_search(self, *_args: object) -> None:
+        self._search_timer.start()
+
+    def search(self) -> list[Opening]:
+        """Run the engine with the current filters and show the openings (a few ms)."""
+        days = [i for i, box in enumerate(self.days) if box.isChecked()] or None
+        windows = None
+        if self.window_on.isChecked():
+            t0, t1 = self.window_from.time(), self.window_to.time()
+            windows = [(t0.hour() * 60 + t0.minute(), t1.hour() * 60 + t1.minute())]
+        try:
+            with self.ctx.db.read() as session:
+                rows = find_openings(
+                    session,
+                    minutes=self.minutes.value(),
+                    after=self.ctx.clock.now(),
+                    provider_ids=_checked(self.providers),
+                    chair_ids=_checked(self.chairs),
+                    location_ids=_checked(self.locations),
+                    days_of_week=days,
+                    time_windows=windows,
+                    horizon_days=self.horizon.value(),
+                    limit=20,
+                )
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            return []
+        self.error.clear()
+        self.results.set_rows(rows)
+        if rows:
+            self.results_view.selectRow(0)
+            self.summary.setText(
+                f"Next {len(rows)} openings of {self.minutes.value()} min within {self.horizon.value()} days"
+            )
+        else:
+            self.summary.setText("No opening matches: widen the days, times or horizon.")
+        return rows
+
+    def _run_patient_search(self) -> None:
+        with self.ctx.db.read() as session:
+            rows = search_patients(session, self.patient_search.text(), limit=30)
+        self.patients.set_rows(rows)
+        if rows:
+            self.patient_list.setCurrentIndex(self.patients.index(0))
+
+    def book_opening(self, row: int) -> bool:
+        """Book the opening in ``row`` for the chosen patient; the service re-checks everything."""
+        idx = self.patient_list.currentIndex()
+        if not idx.isValid():
+            self.error.setText("Choose the patient first: type a name and pick one from the list.")
+            self.patient_search.setFocus()
+            return False
+        if not 0 <= row < self.results.rowCount():
+            self.error.setText("Choose an opening in the list.")
+            return False
+        opening = self.results.row_at(row)
+        patient = self.patients.row_at(idx.row())
+        req = BookingRequest(
+            patient_id=patient.id,
+            provider_id=opening.provider_id,
+            chair_id=opening.chair_id,
+            type_id=int(self.type_combo.currentData()),
+            start=opening.start,
+            minutes=int((opening.end - opening.start) / timedelta(minutes=1)),
+        )
+        try:
+            with self.ctx.db.write() as session:
+                self.appointment_id = booking.book_appointment(
+                    session, self.ctx.actor, req, now=self.ctx.clock.now()
+                ).id
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            self.search()
+            return False
+        self.accept()
+        return True

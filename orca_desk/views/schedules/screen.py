@@ -1,0 +1,762 @@
+"""Schedules screen: a provider's weekly hours, exceptions (holidays, PTO, extra days) and blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QModelIndex, QTime
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from orca_desk.services import provider_schedules as ps
+from orca_desk.services.availability import WEEKDAY_NAMES, hhmm
+from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.schedules.models import ProviderListModel, RowsTableModel
+
+BLOCK_COLOURS = [
+    ("Sand", "#c9b8a6"),
+    ("Grey", "#9aa5b1"),
+    ("Rose", "#e3a6ae"),
+    ("Sky", "#9cc3e6"),
+    ("Mint", "#a8d5ba"),
+]
+REPEATS = [
+    ("Does not repeat", ""),
+    ("Every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    ("Every week", "FREQ=WEEKLY"),
+    ("Every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
+    ("Custom rule (RRULE)…", "custom"),
+]
+_BREAK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*(.*?)\s*$")
+
+
+def _minutes(t: QTime) -> int:
+    return t.hour() * 60 + t.minute()
+
+
+def _qtime(minute: int) -> QTime:
+    return QTime(min(minute, 23 * 60 + 59) // 60, min(minute, 23 * 60 + 59) % 60)
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def parse_breaks(text: str, day_name: str) -> tuple[ps.BreakInput, ...]:
+    """ "12:00–13:00 Lunch, 15:30-15:45 Coffee" → breaks; a ValidationError names the day otherwise."""
+    out = []
+    for part in filter(None, (p.strip() for p in re.split(r"[,;]", text))):
+        m = _BREAK_RE.match(part)
+        if m is None:
+            raise ValidationError(
+                f"{day_name} breaks: write each break as 12:00–13:00 Lunch (got {part!r}).", field="breaks"
+            )
+        h1, m1, h2, m2, label = m.groups()
+        out.append(ps.BreakInput(int(h1) * 60 + int(m1), int(h2) * 60 + int(m2), label or "Break"))
+    return tuple(out)
+
+
+class WeekEditor(QWidget):
+    """Seven rows: works?, location, start, end, breaks; plus effective from/to."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(10)
+        for col, title in enumerate(("Day", "Location", "Starts", "Ends", "Breaks (e.g. 12:00–13:00 Lunch)")):
+            head = QLabel(title)
+            head.setObjectName("hint")
+            grid.addWidget(head, 0, col)
+        self.works: list[QCheckBox] = []
+        self.location: list[QComboBox] = []
+        self.start: list[QTimeEdit] = []
+        self.end: list[QTimeEdit] = []
+        self.breaks: list[QLineEdit] = []
+        for wd, name in enumerate(WEEKDAY_NAMES):
+            works = QCheckBox(name)
+            loc = QComboBox()
+            for location in ctx.clinic.locations:
+                loc.addItem(location.name, location.id)
+            start, end = QTimeEdit(QTime(8, 0)), QTimeEdit(QTime(17, 0))
+            for t in (start, end):
+                t.setDisplayFormat("HH:mm")
+            brk = QLineEdit()
+            brk.setPlaceholderText("none")
+            works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
+            for col, widget in enumerate((works, loc, start, end, brk)):
+                grid.addWidget(widget, wd + 1, col)
+            self.works.append(works)
+            self.location.append(loc)
+            self.start.append(start)
+            self.end.append(end)
+            self.breaks.append(brk)
+        grid.setColumnStretch(4, 1)
+        self.effective_from = QDateEdit()
+        self.effective_to = QDateEdit()
+        for d in (self.effective_from, self.effective_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.open_ended = QCheckBox("until changed")
+        self.open_ended.setChecked(True)
+        self.open_ended.toggled.connect(lambda on: self.effective_to.setEnabled(not on))
+        self.effective_to.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Effective from"))
+        row.addWidget(self.effective_from)
+        row.addSpacing(16)
+        row.addWidget(QLabel("to"))
+        row.addWidget(self.effective_to)
+        row.addWidget(self.open_ended)
+        row.addStretch(1)
+        grid.addLayout(row, 8, 0, 1, 5)
+
+    def set_week(self, days: Sequence[ps.DayHours], effective_from: date) -> None:
+        by_day = {d.weekday: d for d in days}  # the editor shows one period per weekday
+        for wd in range(7):
+            d = by_day.get(wd)
+            self.works[wd].setChecked(d is not None)
+            for w in (self.location[wd], self.start[wd], self.end[wd], self.breaks[wd]):
+                w.setEnabled(d is not None)
+            if d is not None:
+                self.location[wd].setCurrentIndex(max(0, self.location[wd].findData(d.location_id)))
+                self.start[wd].setTime(_qtime(d.start_minute))
+                self.end[wd].setTime(_qtime(d.end_minute))
+                self.breaks[wd].setText(
+                    ", ".join(f"{hhmm(b.start_minute)}–{hhmm(b.end_minute)} {b.label}" for b in d.breaks)
+                )
+            else:
+                self.breaks[wd].clear()
+        self.effective_from.setDate(_qdate(effective_from))
+        self.effective_to.setDate(_qdate(effective_from + timedelta(days=90)))
+        self.open_ended.setChecked(True)
+
+    def days(self) -> list[ps.DayHours]:
+        out = []
+        for wd, name in enumerate(WEEKDAY_NAMES):
+            if self.works[wd].isChecked():
+                out.append(
+                    ps.DayHours(
+                        wd,
+                        int(self.location[wd].currentData()),
+                        _minutes(self.start[wd].time()),
+                        _minutes(self.end[wd].time()),
+                        parse_breaks(self.breaks[wd].text(), name),
+                    )
+                )
+        return out
+
+    def effective_range(self) -> tuple[date, date | None]:
+        to = None if self.open_ended.isChecked() else _pydate(self.effective_to.date())
+        return _pydate(self.effective_from.date()), to
+
+    def widget_for(self, field: str | None, message: str) -> QWidget | None:
+        """The input a validation error is about (to highlight it), found from its message."""
+        day = next((wd for wd, name in enumerate(WEEKDAY_NAMES) if message.startswith(name)), None)
+        if field == "effective_to":
+            return self.effective_to
+        if day is None:
+            return None
+        return {"breaks": self.breaks[day], "hours": self.end[day], "location": self.location[day]}.get(
+            field or "", self.start[day]
+        )
+
+
+class SchedulesScreen(Screen):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.location_id = ctx.clinic.locations[0].id
+        self.today = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
+        self.confirm: Callable[[str, str], bool] = self._ask
+        self.providers = ProviderListModel(ctx.clinic.providers)
+        self.provider_list = QListView()
+        self.provider_list.setModel(self.providers)
+        self.provider_list.setFixedWidth(220)
+        self.provider_list.selectionModel().currentChanged.connect(self._on_provider_changed)
+
+        self.title = QLabel()
+        self.title.setObjectName("screenTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.find_button = QPushButton("Find next opening…")
+        self.find_button.setToolTip("Find the next openings and book one (Ctrl+N)")
+        self.find_button.clicked.connect(self.find_opening)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_week_tab(), "Weekly hours")
+        self.tabs.addTab(self._build_exceptions_tab(), "Holidays && time off")
+        self.tabs.addTab(self._build_blocks_tab(), "Blocks")
+
+        right = QVBoxLayout()
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.find_button)
+        right.addLayout(head)
+        right.addWidget(self.error)
+        right.addWidget(self.tabs, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(12)
+        layout.addWidget(self.provider_list)
+        layout.addLayout(right, 1)
+        self._highlighted: QWidget | None = None
+        if self.providers.rowCount():
+            self.provider_list.setCurrentIndex(self.providers.index(0))
+
+    # ----- building ------------------------------------------------------------------------
+    def _build_week_tab(self) -> QWidget:
+        tab = QWidget()
+        self.week = WeekEditor(self.ctx)
+        self.check_button = QPushButton("Check appointments")
+        self.check_button.clicked.connect(self.preview_affected)
+        self.save_button = QPushButton("Save hours")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save_week)
+        self.affected_label = QLabel()
+        self.affected_label.setObjectName("hint")
+        self.affected_label.setWordWrap(True)
+        self.affected = RowsTableModel[ps.AffectedAppointment](
+            [
+                ("When", lambda a: a.local_label),
+                ("Patient", lambda a: a.patient_name),
+                ("Location", lambda a: a.location_name),
+            ]
+        )
+        self.affected_view = self._table(self.affected)
+        self.affected_view.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.save_button)
+        box = QVBoxLayout(tab)
+        box.addWidget(self.week)
+        box.addLayout(buttons)
+        box.addWidget(self.affected_label)
+        box.addWidget(self.affected_view, 1)
+        return tab
+
+    def _table(self, model: RowsTableModel) -> QTableView:  # type: ignore[type-arg]
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        return view
+
+    def _build_exceptions_tab(self) -> QWidget:
+        tab = QWidget()
+        loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
+        prov_names = {p.id: p.name for p in self.ctx.clinic.providers}
+        self.exceptions = RowsTableModel[ps.ExceptionView](
+            [
+                ("When", lambda x: x.when),
+                ("What", lambda x: x.label),
+                (
+                    "For",
+                    lambda x: (
+                        prov_names.get(x.provider_id or 0)
+                        or (loc_names.get(x.location_id or 0, "") if x.location_id else "Whole clinic")
+                    ),
+                ),
+            ]
+        )
+        self.exceptions_view = self._table(self.exceptions)
+        self.x_kind = QComboBox()
+        for label, kind in (
+            ("Time off (this provider)", "time_off"),
+            ("Holiday (whole clinic)", "holiday"),
+            ("Holiday (one location)", "location_holiday"),
+            ("Extra working day (this provider)", "extra_day"),
+        ):
+            self.x_kind.addItem(label, kind)
+        self.x_from, self.x_to = QDateEdit(), QDateEdit()
+        for d in (self.x_from, self.x_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.x_partial = QCheckBox("Part of the day")
+        self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
+        for edit in (self.x_start, self.x_end):
+            edit.setDisplayFormat("HH:mm")
+        self.x_type = QComboBox()
+        for kind in ("vacation", "sick", "training", "other"):
+            self.x_type.addItem(kind.capitalize(), kind)
+        self.x_location = QComboBox()
+        for loc in self.ctx.clinic.locations:
+            self.x_location.addItem(loc.name, loc.id)
+        self.x_name = QLineEdit()
+        self.x_name.setPlaceholderText("e.g. Thanksgiving, Family trip")
+        add = QPushButton("Add")
+        add.clicked.connect(self.add_exception)
+        remove = QPushButton("Remove selected")
+        remove.clicked.connect(self.remove_exception)
+        import_ics = QPushButton("Import time off (.ics)…")
+        import_ics.clicked.connect(self._on_import_clicked)
+        form = QFormLayout()
+        form.addRow("Kind", self.x_kind)
+        days = QHBoxLayout()
+        days.addWidget(self.x_from)
+        days.addWidget(QLabel("to"))
+        days.addWidget(self.x_to)
+        days.addStretch(1)
+        form.addRow("Days", days)
+        part = QHBoxLayout()
+        part.addWidget(self.x_partial)
+        part.addWidget(self.x_start)
+        part.addWidget(QLabel("–"))
+        part.addWidget(self.x_end)
+        part.addStretch(1)
+        form.addRow("", part)
+        form.addRow("Type", self.x_type)
+        form.addRow("Location", self.x_location)
+        form.addRow("Name", self.x_name)
+        actions = QHBoxLayout()
+        actions.addWidget(add)
+        actions.addStretch(1)
+        actions.addWidget(import_ics)
+        actions.addWidget(remove)
+        group = QGroupBox("Add an exception")
+        group.setLayout(form)
+        box = QVBoxLayout(tab)
+        box.addWidget(self.exceptions_view, 1)
+        box.addWidget(group)
+        box.addLayout(actions)
+        return tab
+
+    def _build_blocks_tab(self) -> QWidget:
+        tab = QWidget()
+        chair_names = {c.id: c.name for c in self.ctx.clinic.chairs}
+        loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
+        self.blocks = RowsTableModel[ps.BlockView](
+            [
+                ("Day", lambda b: f"{b.day:%a %-d %b %Y}"),
+                ("Time", lambda b: f"{hhmm(b.start_minute)}–{hhmm(b.end_minute)}"),
+                ("Reason", lambda b: b.reason),
+                (
+                    "For",
+                    lambda b: (
+                        chair_names.get(b.chair_id or 0)
+                        or ("this provider" if b.provider_id else f"all of {loc_names.get(b.location_id)}")
+                    ),
+                ),
+                (
+                    "Repeats",
+                    lambda b: next((label for label, rule in REPEATS if rule == b.rrule), b.rrule or "—"),
+                ),
+            ]
+        )
+        self.blocks_view = self._table(self.blocks)
+        self.b_location = QComboBox()
+        for loc in self.ctx.clinic.locations:
+            self.b_location.addItem(loc.name, loc.id)
+        self.b_location.currentIndexChanged.connect(self._fill_block_targets)
+        self.b_target = QComboBox()
+        self.b_day = QDateEdit()
+        self.b_day.setCalendarPopup(True)
+        self.b_day.setDisplayFormat("yyyy-MM-dd")
+        self.b_start, self.b_end = QTimeEdit(QTime(12, 0)), QTimeEdit(QTime(13, 0))
+        for t in (self.b_start, self.b_end):
+            t.setDisplayFormat("HH:mm")
+        self.b_reason = QLineEdit()
+        self.b_reason.setPlaceholderText("e.g. Staff meeting, Lunch, Training")
+        self.b_colour = QComboBox()
+        for label, colour in BLOCK_COLOURS:
+            self.b_colour.addItem(label, colour)
+        self.b_repeat = QComboBox()
+        for label, rule in REPEATS:
+            self.b_repeat.addItem(label, rule)
+        self.b_rrule = QLineEdit()
+        self.b_rrule.setPlaceholderText("FREQ=WEEKLY;BYDAY=WE;COUNT=10")
+        self.b_rrule.setEnabled(False)
+        self.b_repeat.currentIndexChanged.connect(
+            lambda _i: self.b_rrule.setEnabled(self.b_repeat.currentData() == "custom")
+        )
+        add = QPushButton("Add block")
+        add.clicked.connect(self.add_block)
+        remove = QPushButton("Remove selected")
+        remove.clicked.connect(self.remove_block)
+        form = QFormLayout()
+        form.addRow("Location", self.b_location)
+        form.addRow("Blocks", self.b_target)
+        when = QHBoxLayout()
+        when.addWidget(self.b_day)
+        when.addWidget(self.b_start)
+        when.addWidget(QLabel("–"))
+        when.addWidget(self.b_end)
+        when.addStretch(1)
+        form.addRow("When", when)
+        form.addRow("Reason", self.b_reason)
+        form.addRow("Colour", self.b_colour)
+        rep = QHBoxLayout()
+        rep.addWidget(self.b_repeat)
+        rep.addWidget(self.b_rrule, 1)
+        form.addRow("Repeat", rep)
+        group = QGroupBox("Add a block")
+        group.setLayout(form)
+        actions = QHBoxLayout()
+        actions.addWidget(add)
+        actions.addStretch(1)
+        actions.addWidget(remove)
+        box = QVBoxLayout(tab)
+        box.addWidget(self.blocks_view, 1)
+        box.addWidget(group)
+        box.addLayout(actions)
+        self._fill_block_targets()
+        return tab
+
+    def _fill_block_targets(self) -> None:
+        self.b_target.clear()
+        self.b_target.addItem("This provider", ("provider", None))
+        self.b_target.addItem("Everyone at the location", ("location", None))
+        for c in self.ctx.clinic.chairs_at(int(self.b_location.currentData())):
+            self.b_target.addItem(f"Chair: {c.name}", ("chair", c.id))
+
+    # ----- shell hooks ---------------------------------------------------------------------
+    def show_location(self, location_id: int) -> None:
+        self.location_id = location_id
+
+    def current_provider_id(self) -> int | None:
+        idx = self.provider_list.currentIndex()
+        return self.providers.row_at(idx.row()).id if idx.isValid() else None
+
+    def select_provider(self, provider_id: int) -> None:
+        for row in range(self.providers.rowCount()):
+            if self.providers.row_at(row).id == provider_id:
+                self.provider_list.setCurrentIndex(self.providers.index(row))
+
+    def _on_provider_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        pid = self.current_provider_id()
+        if pid is None:
+            return
+        name = self.providers.row_at(self.provider_list.currentIndex().row()).name
+        self.title.setText(name)
+        with self.ctx.db.read() as session:
+            week = ps.week_on(session, pid, self.today)
+            exceptions = ps.list_exceptions(
+                session, provider_id=pid, start_day=self.today - timedelta(days=30)
+            )
+            blocks = ps.list_blocks(session, provider_id=pid)
+        self.week.set_week(week, self.today)
+        self.exceptions.set_rows(exceptions)
+        self.blocks.set_rows(blocks)
+        for d in (self.x_from, self.x_to, self.b_day):
+            d.setDate(_qdate(self.today))
+        if week:
+            self.b_location.setCurrentIndex(max(0, self.b_location.findData(week[0].location_id)))
+        self.affected.set_rows([])
+        self.affected_view.setVisible(False)
+        self.affected_label.clear()
+        self._clear_error()
+
+    # ----- errors --------------------------------------------------------------------------
+    def _clear_error(self) -> None:
+        self.error.clear()
+        self.error.setVisible(False)
+        if self._highlighted is not None:
+            self._highlighted.setStyleSheet("")
+            self._highlighted = None
+
+    def _show_error(self, exc: OrcaError, widget: QWidget | None = None) -> None:
+        self._clear_error()
+        self.error.setText(str(exc))
+        self.error.setVisible(True)
+        if widget is not None:
+            widget.setStyleSheet("border: 2px solid #b3261e;")
+            widget.setFocus()
+            self._highlighted = widget
+        self.sig_status.emit(f"Not saved: {exc}")
+
+    def _write(self, action: Callable[[Session], object], done: str, widget: QWidget | None = None) -> bool:
+        try:
+            with self.ctx.db.write() as session:
+                action(session)
+        except OrcaError as exc:
+            self._show_error(exc, widget)
+            return False
+        self.refresh()
+        self.sig_status.emit(done)
+        return True
+
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # ----- weekly hours --------------------------------------------------------------------
+    def _read_week(self) -> tuple[list[ps.DayHours], date, date | None] | None:
+        try:
+            days = self.week.days()
+        except ValidationError as exc:
+            self._show_error(exc, self.week.widget_for(exc.field, str(exc)))
+            return None
+        start, end = self.week.effective_range()
+        return days, start, end
+
+    def preview_affected(self) -> list[ps.AffectedAppointment] | None:
+        """Show the appointments the new hours would leave outside working time (saves nothing)."""
+        pid = self.current_provider_id()
+        read = self._read_week()
+        if pid is None or read is None:
+            return None
+        days, start, end = read
+        try:
+            with self.ctx.db.read() as session:
+                affected = ps.appointments_outside_new_hours(
+                    session, pid, days, effective_from=start, effective_to=end, now=self.ctx.clock.now()
+                )
+        except OrcaError as exc:
+            self._show_error(exc, self.week.widget_for(getattr(exc, "field", None), str(exc)))
+            return None
+        self._clear_error()
+        self.affected.set_rows(affected)
+        self.affected_view.setVisible(bool(affected))
+        self.affected_label.setText(
+            f"{len(affected)} booked appointment{'s' if len(affected) != 1 else ''} would fall outside "
+            "the new hours. They stay booked: saving never moves or deletes an appointment."
+            if affected
+            else "No booked appointment falls outside the new hours."
+        )
+        return affected
+
+    def save_week(self) -> bool:
+        pid = self.current_provider_id()
+        affected = self.preview_affected()
+        if pid is None or affected is None:
+            return False
+        if affected:
+            lines = "\n".join(f"• {a.local_label} — {a.patient_name}" for a in affected[:12])
+            more = f"\n… and {len(affected) - 12} more" if len(affected) > 12 else ""
+            if not self.confirm(
+                "Appointments outside the new hours",
+                f"These appointments would fall outside the new hours. They stay "
+                f"booked; reschedule them if needed.\n\n{lines}{more}\n\nSave the new hours?",
+            ):
+                self.sig_status.emit("Hours not saved")
+                return False
+        days, start, end = self.week.days(), *self.week.effective_range()
+        return self._write(
+            lambda s: ps.set_week(
+                s, self.ctx.actor, pid, days, effective_from=start, effective_to=end, now=self.ctx.clock.now()
+            ),
+            f"Hours saved from {start:%-d %b %Y}",
+        )
+
+    # ----- exceptions ----------------------------------------------------------------------
+    def add_exception(self) -> bool:
+        pid = self.current_provider_id()
+        if pid is None:
+            return False
+        kind = self.x_kind.currentData()
+        first, last = _pydate(self.x_from.date()), _pydate(self.x_to.date())
+        s_min = _minutes(self.x_start.time()) if self.x_partial.isChecked() else None
+        e_min = _minutes(self.x_end.time()) if self.x_partial.isChecked() else None
+        name, now, actor = self.x_name.text(), self.ctx.clock.now(), self.ctx.actor
+        loc = int(self.x_location.currentData())
+
+        def action(s: Session) -> object:
+            if kind == "time_off":
+                return ps.add_time_off(
+                    s,
+                    actor,
+                    provider_id=pid,
+                    start_day=first,
+                    end_day=last,
+                    time_off_type=self.x_type.currentData(),
+                    name=name,
+                    start_minute=s_min,
+                    end_minute=e_min,
+                    now=now,
+                )
+            if kind in ("holiday", "location_holiday"):
+                return ps.add_holiday(
+                    s,
+                    actor,
+                    name=name,
+                    start_day=first,
+                    end_day=last,
+                    location_id=loc if kind == "location_holiday" else None,
+                    start_minute=s_min,
+                    end_minute=e_min,
+                    now=now,
+                )
+            return ps.add_extra_day(
+                s,
+                actor,
+                provider_id=pid,
+                location_id=loc,
+                day=first,
+                start_minute=s_min if s_min is not None else 8 * 60,
+                end_minute=e_min if e_min is not None else 17 * 60,
+                name=name,
+                now=now,
+            )
+
+        field_widgets = {"name": self.x_name, "end_day": self.x_to, "start_minute": self.x_start}
+
+        try:
+            with self.ctx.db.write() as session:
+                action(session)
+        except ValidationError as exc:
+            self._show_error(exc, field_widgets.get(exc.field or ""))
+            return False
+        except OrcaError as exc:
+            self._show_error(exc)
+            return False
+        self.x_name.clear()
+        self.refresh()
+        self.sig_status.emit(f"Added {self.x_kind.currentText().split(' (')[0].lower()}")
+        return True
+
+    def remove_exception(self) -> bool:
+        idx = self.exceptions_view.currentIndex()
+        if not idx.isValid():
+            self.sig_status.emit("Select an exception to remove.")
+            return False
+        row = self.exceptions.row_at(idx.row())
+        return self._write(
+            lambda s: ps.remove_exception(s, self.ctx.actor, row.id, now=self.ctx.clock.now()),
+            f"Removed {row.label}",
+        )
+
+    def _on_import_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import time off", "", "iCalendar (*.ics)")
+        if path:
+            self.import_ics(Path(path))
+
+    def import_ics(self, path: Path) -> ps.IcsImportResult | None:
+        pid = self.current_provider_id()
+        if pid is None:
+            return None
+        try:
+            data = path.read_bytes()
+            with self.ctx.db.write() as session:
+                result = ps.import_time_off_ics(
+                    session,
+                    self.ctx.actor,
+                    provider_id=pid,
+                    data=data,
+                    now=self.ctx.clock.now(),
+                    time_off_type=self.x_type.currentData(),
+                )
+        except OSError as exc:
+            self._show_error(ValidationError(f"Could not read {path.name}: {exc.strerror}."))
+            return None
+        except OrcaError as exc:
+            self._show_error(exc)
+            return None
+        self.refresh()
+        notes = f" ({'; '.join(result.notes[:3])})" if result.notes else ""
+        self.sig_status.emit(
+            f"Imported {result.created} time-off event{'s' if result.created != 1 else ''}, "
+            f"skipped {result.skipped}{notes}"
+        )
+        return result
+
+    # ----- blocks ------------------------------------------------------------------------------
+    def add_block(self) -> bool:
+        pid = self.current_provider_id()
+        if pid is None:
+            return False
+        loc_id = int(self.b_location.currentData())
+        zone = self.ctx.clinic.location(loc_id).zone
+        day = _pydate(self.b_day.date())
+        s_min, e_min = _minutes(self.b_start.time()), _minutes(self.b_end.time())
+        start = datetime.combine(day, time(s_min // 60, s_min % 60), tzinfo=zone)
+        # 00:00 as the end means midnight at the end of the day.
+        end = datetime.combine(
+            day + timedelta(days=1 if e_min == 0 else 0), time(e_min // 60, e_min % 60), tzinfo=zone
+        )
+        target, chair_id = self.b_target.currentData()
+        rule = self.b_repeat.currentData()
+        if rule == "custom":
+            rule = self.b_rrule.text().strip()
+            if not rule:
+                self._show_error(
+                    ValidationError("Write the custom repeat rule, e.g. FREQ=WEEKLY;BYDAY=WE."), self.b_rrule
+                )
+                return False
+        widgets = {"reason": self.b_reason, "end": self.b_end, "rrule": self.b_rrule, "chair": self.b_target}
+        try:
+            with self.ctx.db.write() as session:
+                ps.create_block(
+                    session,
+                    self.ctx.actor,
+                    location_id=loc_id,
+                    start=start,
+                    end=end,
+                    reason=self.b_reason.text(),
+                    colour=self.b_colour.currentData(),
+                    provider_id=pid if target == "provider" else None,
+                    chair_id=chair_id,
+                    rrule=rule or None,
+                    now=self.ctx.clock.now(),
+                )
+        except ValidationError as exc:
+            self._show_error(exc, widgets.get(exc.field or ""))
+            return False
+        except OrcaError as exc:
+            self._show_error(exc)
+            return False
+        self.b_reason.clear()
+        self.refresh()
+        self.sig_status.emit("Block added")
+        return True
+
+    def remove_block(self) -> bool:
+        idx = self.blocks_view.currentIndex()
+        if not idx.isValid():
+            self.sig_status.emit("Select a block to remove.")
+            return False
+        row = self.blocks.row_at(idx.row())
+        return self._write(
+            lambda s: ps.delete_block(s, self.ctx.actor, row.id, now=self.ctx.clock.now()),
+            f"Removed block {row.reason}",
+        )
+
+    # ----- find next opening ---------------------------------------------------------------
+    def find_opening(self) -> None:
+        """Ctrl+N: the find-next-opening dialog, preset to the selected provider."""
+        from orca_desk.views.schedules.find_opening import FindOpeningDialog
+
+        pid = self.current_provider_id()
+        dialog = FindOpeningDialog(self.ctx, provider_ids=[pid] if pid is not None else None, parent=self)
+        if dialog.exec() and dialog.appointment_id is not None:
+            self.sig_status.emit("Appointment booked")

@@ -1,0 +1,222 @@
+"""Schedules screen and find-next-opening dialog: set hours, refuse bad input, warn, book with one click."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import func, select
+
+from orca_desk.models import Appointment, SchedulePeriod
+from orca_desk.services import booking
+from orca_desk.services import provider_schedules as ps
+from orca_desk.services.availability import free_intervals
+from orca_desk.services.booking import BookingRequest
+from orca_desk.views.schedules.find_opening import FindOpeningDialog
+from orca_desk.views.schedules.screen import SchedulesScreen
+
+NY = ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def screen(qtbot, ctx):
+    s = SchedulesScreen(ctx)
+    qtbot.addWidget(s)
+    s.resize(1200, 800)
+    s.show()
+    s.select_provider(next(p.id for p in ctx.clinic.providers if p.name == "Dr. Chen"))
+    return s
+
+
+def chen(ctx):
+    return next(p.id for p in ctx.clinic.providers if p.name == "Dr. Chen")
+
+
+def test_set_hours_in_the_editor_and_save(screen, ctx, db):
+    week = screen.week
+    for wd in range(7):
+        week.works[wd].setChecked(wd < 5)
+    week.start[0].setTime(QTime(9, 0))
+    week.end[0].setTime(QTime(16, 0))
+    week.breaks[0].setText("12:00–12:30 Lunch, 14:00-14:15 Coffee")
+    week.effective_from.setDate(QDate(2026, 3, 2))
+    assert screen.save_week()
+    with db.read() as s:
+        free = free_intervals(s, provider_id=chen(ctx), start_day=date(2026, 3, 9), end_day=date(2026, 3, 10))
+    assert free[date(2026, 3, 9)] == [(540, 720), (750, 840), (855, 960)]
+    assert free[date(2026, 3, 10)] == [(480, 1020)]
+    # The editor shows what was saved.
+    screen.refresh()
+    assert screen.week.breaks[0].text() == "12:00–12:30 Lunch, 14:00–14:15 Coffee"
+    assert not screen.week.works[5].isChecked()
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (
+            lambda w: (w.start[1].setTime(QTime(17, 0)), w.end[1].setTime(QTime(9, 0))),
+            "Tuesday hours: the end 09:00 is not after the start 17:00",
+        ),
+        (lambda w: w.breaks[2].setText("lunch at noon"), "Wednesday breaks: write each break as 12:00–13:00"),
+        (lambda w: w.breaks[3].setText("07:00-07:30 Early"), "Thursday: the break 07:00–07:30 is outside"),
+        (
+            lambda w: (w.open_ended.setChecked(False), w.effective_to.setDate(QDate(2026, 1, 1))),
+            "Effective to 1 Jan 2026 is before effective from",
+        ),
+    ],
+)
+def test_invalid_input_is_refused_with_a_message_and_nothing_saved(screen, db, setup, message):
+    for wd in range(5):
+        screen.week.works[wd].setChecked(True)
+    screen.week.effective_from.setDate(QDate(2026, 3, 2))
+    setup(screen.week)
+    assert not screen.save_week()
+    assert message in screen.error.text()
+    assert screen.error.isVisible()
+    assert screen._highlighted is not None  # the offending field is marked
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SchedulePeriod)) == 0
+
+
+def test_save_lists_affected_appointments_first_and_keeps_them(screen, ctx, db, world, manager):
+    day = date(2026, 3, 10)
+    start = datetime.combine(day, time(8, 0), tzinfo=NY).astimezone(UTC)
+    with db.write() as s:
+        appt = booking.book_appointment(
+            s,
+            manager,
+            BookingRequest(
+                world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, start
+            ),
+            now=ctx.clock.now(),
+        )
+        appt_id = appt.id
+    for wd in range(5):
+        screen.week.works[wd].setChecked(True)
+        screen.week.start[wd].setTime(QTime(10, 0))
+    screen.week.effective_from.setDate(QDate(2026, 3, 2))
+    asked: list[str] = []
+    screen.confirm = lambda title, text: asked.append(text) is not None  # answers "No"
+    assert not screen.save_week()
+    assert "Tue 10 Mar 2026, 08:00–08:20 — Kid0 Smith" in asked[0]
+    assert screen.affected.rowCount() == 1 and screen.affected_view.isVisible()
+    assert "1 booked appointment would fall outside" in screen.affected_label.text()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SchedulePeriod)) == 0
+    screen.confirm = lambda title, text: True
+    assert screen.save_week()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SchedulePeriod)) == 5
+        assert s.get(Appointment, appt_id).start_at == start  # never moved
+
+
+def test_exceptions_and_blocks_from_the_screen(screen, ctx, db, tmp_path):
+    screen.x_kind.setCurrentIndex(screen.x_kind.findData("holiday"))
+    screen.x_from.setDate(QDate(2026, 3, 12))
+    screen.x_to.setDate(QDate(2026, 3, 12))
+    assert not screen.add_exception()  # no name
+    assert "Name the holiday" in screen.error.text()
+    screen.x_name.setText("Snow day")
+    assert screen.add_exception()
+    assert screen.exceptions.rowCount() == 1
+    screen.b_reason.setText("Staff meeting")
+    screen.b_day.setDate(QDate(2026, 3, 11))
+    screen.b_start.setTime(QTime(15, 0))
+    screen.b_end.setTime(QTime(16, 0))
+    screen.b_repeat.setCurrentIndex(screen.b_repeat.findData("FREQ=WEEKLY"))
+    assert screen.add_block()
+    assert screen.blocks.rowCount() == 1
+    assert screen.blocks.data(screen.blocks.index(0, 4)) == "Every week"
+    ics = tmp_path / "pto.ics"
+    ics.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x1\r\nDTSTART;VALUE=DATE:20260320\r\n"
+        b"DTEND;VALUE=DATE:20260321\r\nSUMMARY:Ski trip\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = screen.import_ics(ics)
+    assert result is not None and result.created == 1
+    assert screen.exceptions.rowCount() == 2
+    screen.exceptions_view.selectRow(0)
+    assert screen.remove_exception()
+    assert screen.exceptions.rowCount() == 1
+
+
+def test_find_opening_dialog_lists_openings_and_books_with_one_click(qtbot, ctx, db, world, manager):
+    with db.write() as s:
+        ps.set_week(
+            s,
+            manager,
+            world.ortho.id,
+            [ps.DayHours(d, world.location.id, 480, 1020) for d in range(5)],
+            effective_from=date(2026, 1, 1),
+            now=ctx.clock.now(),
+        )
+    dialog = FindOpeningDialog(ctx, provider_ids=[world.ortho.id])
+    qtbot.addWidget(dialog)
+    dialog.days[3].setChecked(True)  # Thursdays
+    dialog.window_on.setChecked(True)
+    dialog.window_from.setTime(QTime(15, 0))
+    dialog.window_to.setTime(QTime(17, 0))
+    rows = dialog.search()
+    assert rows and all(
+        r.start.astimezone(NY).weekday() == 3 and r.start.astimezone(NY).hour >= 15 for r in rows
+    )
+    first = rows[0]
+    assert first.start.astimezone(NY) == datetime(2026, 3, 5, 15, 0, tzinfo=NY)
+    assert not dialog.book_opening(0)  # no patient yet
+    assert "Choose the patient first" in dialog.error.text()
+    dialog.patient_search.setText("Kid2")
+    qtbot.waitUntil(lambda: dialog.patients.rowCount() > 0)
+    dialog.book_button.click()  # the one click
+    assert dialog.appointment_id is not None
+    with db.read() as s:
+        appt = s.get(Appointment, dialog.appointment_id)
+        assert (appt.start_at, appt.provider_id, appt.patient_id) == (
+            first.start,
+            world.ortho.id,
+            world.patients[2].id,
+        )
+
+
+def test_ctrl_n_opens_find_opening_from_the_main_window(qtbot, main_window, monkeypatch):
+    opened: list[bool] = []
+    monkeypatch.setattr(FindOpeningDialog, "exec", lambda self: opened.append(True) or 0)
+    main_window.show_screen("calendar")
+    qtbot.keyClick(main_window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [True]
+    assert "schedules" in main_window.screens
+
+
+def test_booking_dialog_asks_before_booking_outside_hours(qtbot, ctx, db, world, manager, monkeypatch):
+    from orca_desk.views.calendar.booking_dialog import BookingDialog
+
+    with db.write() as s:
+        ps.set_week(
+            s,
+            manager,
+            world.ortho.id,
+            [ps.DayHours(d, world.location.id, 480, 1020) for d in range(5)],
+            effective_from=date(2026, 1, 1),
+            now=ctx.clock.now(),
+        )
+    saturday = datetime(2026, 3, 7, 10, 0, tzinfo=NY)
+    dialog = BookingDialog(
+        ctx, chair_id=world.chairs[0].id, chair_name="Chair 1", start=saturday, provider_id=world.ortho.id
+    )
+    qtbot.addWidget(dialog)
+    dialog.search.setText("Kid1")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
+    questions: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: questions.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    dialog.book()
+    assert "Dr. Chen does not work Saturdays" in questions[0]
+    assert dialog.appointment_id is None
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.book()
+    assert dialog.appointment_id is not None
+    QApplication.processEvents()
