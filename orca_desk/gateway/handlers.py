@@ -167,11 +167,25 @@ def mask_address(channel: str, address: str) -> str:
 
 
 def unsubscribe_address(session: Session, channel: str, address: str, *, now: datetime,
-                        source: str = "unsubscribe link") -> int:
+                        source: str = "unsubscribe link") -> None:
     """Stop messages of ``channel`` to ``address`` and revoke consent of every patient using it.
 
-    Returns how many patients' consent was revoked. Idempotent.
+    Delegates to the messaging runtime's ``inbound.unsubscribe_address`` (the one opt-out rule
+    for STOP replies, carrier refusals and links); the fallback below serves until it exists.
     """
+    try:
+        from orca_desk.services.messaging.inbound import unsubscribe_address as runtime_unsubscribe
+    except ImportError:
+        _unsubscribe_fallback(session, channel, address, now=now, source=source)
+        return
+    session.scalar(select(ContactState).where(ContactState.channel == channel,
+                                              ContactState.address == address).with_for_update())
+    runtime_unsubscribe(session, channel, address, source=source, now=now)
+    session.flush()
+
+
+def _unsubscribe_fallback(session: Session, channel: str, address: str, *, now: datetime,
+                          source: str) -> None:
     query = select(ContactState).where(ContactState.channel == channel, ContactState.address == address)
     state = session.scalar(query.with_for_update())
     if state is None:
@@ -181,19 +195,13 @@ def unsubscribe_address(session: Session, channel: str, address: str, *, now: da
         state.opted_out, state.opted_out_at, state.opt_source = True, now, source
         state.updated_at = now
     column = Patient.contact_email if channel == "email" else Patient.contact_phone
-    patients = session.scalars(select(Patient).where(column == address).with_for_update()).all()
-    revoked = 0
-    for p in patients:
-        if channel == "email" and p.email_consent:
-            p.email_consent, revoked = False, revoked + 1
-            audit.record(session, PATIENT_LINK, "email_consent_revoked", "patient", p.id, now=now,
-                         before={"email_consent": True}, after={"email_consent": False, "source": source})
-        elif channel == "sms" and p.sms_consent:
-            p.sms_consent, revoked = False, revoked + 1
-            audit.record(session, PATIENT_LINK, "sms_consent_revoked", "patient", p.id, now=now,
-                         before={"sms_consent": True}, after={"sms_consent": False, "source": source})
+    field = "email_consent" if channel == "email" else "sms_consent"
+    for p in session.scalars(select(Patient).where(column == address).with_for_update()):
+        if getattr(p, field):
+            setattr(p, field, False)
+            audit.record(session, PATIENT_LINK, "consent.revoke", "patient", p.id, now=now,
+                         before={field: True}, after={field: False, "source": source})
     session.flush()
-    return revoked
 
 
 def _contact(session: Session, contact_id: int) -> ContactState:

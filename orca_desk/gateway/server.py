@@ -21,8 +21,10 @@ class RunningGateway:
     server: Any
     thread: threading.Thread
     url: str
+    stopping: threading.Event
 
     def stop(self) -> None:
+        self.stopping.set()
         self.server.close()
         self.server.task_dispatcher.shutdown()
         self.thread.join(timeout=5)
@@ -40,6 +42,15 @@ def serve_in_thread(app: GatewayApp, *, host: str = DEFAULT_HOST, port: int = 0,
                     threads: int = 8) -> RunningGateway:
     # A short poll so stop() returns promptly (tests start and stop many servers).
     server = build_server(app, host=host, port=port, threads=threads, asyncore_loop_timeout=0.1)
-    thread = threading.Thread(target=server.run, name="orca-gateway", daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopping.is_set():  # closing the socket under select() is how it stops
+                raise
+
+    thread = threading.Thread(target=run, name="orca-gateway", daemon=True)
     thread.start()
-    return RunningGateway(server, thread, f"http://{host}:{server.effective_port}")
+    return RunningGateway(server, thread, f"http://{host}:{server.effective_port}", stopping)

@@ -1,0 +1,198 @@
+"""Message templates: packaged defaults, the clinic's edits (validated), segment counts and previews."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import MessageTemplate
+from orca_desk.paths import resources_dir
+from orca_desk.services import audit
+from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
+from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
+from orca_desk.services.messaging.policy import MessagingPolicy, procedure_terms_found
+from orca_desk.services.messaging.render import (
+    CHANNELS,
+    KNOWN_VARIABLES,
+    SegmentInfo,
+    non_gsm_characters,
+    render,
+    sms_segments,
+    template_problems,
+)
+from orca_desk.services.security import ADMIN, Actor
+
+TEMPLATES_FILE = "message_templates.json"
+MAX_NAME = 120
+MAX_SUBJECT = 200
+
+# What the preview fills in; the link is as long as a real one, so segment counts are honest.
+SAMPLE_VALUES = MappingProxyType({
+    "first_name": "Emma",
+    "patient_first_name": "Liam",
+    "guardian_name": "Emma Carter",
+    "date": "Tue 10 Mar",
+    "time": "3:30 PM",
+    "day": "Tuesday",
+    "location": "Northside",
+    "location_address": "120 Harbor St, Boston",
+    "clinic_name": "Bright Smiles Orthodontics",
+    "clinic_phone": "(617) 555-0100",
+    "link": "http://127.0.0.1:8765/l/confirm/AQdjb25maXJtAAAAAAAAAAFpqDrgdE5PT0xLY1VPOXVtrVHGtM0IO4GwC_QhHVZzxg",
+    "provider": "Dr. Chen",
+    "hold_minutes": "120",
+    "unsubscribe_link": "http://127.0.0.1:8765/l/unsubscribe/AQt1bnN1YnNjcmliZQAAAAAAAAAHbJ2u8Qk3Rm5wQ1Rzd0qS",
+})
+assert set(SAMPLE_VALUES) == KNOWN_VARIABLES
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A template as the editor shows it; ``saved`` is False for a default never edited."""
+
+    key: str
+    channel: str
+    name: str
+    subject: str | None
+    body: str
+    saved: bool
+    updated_at: datetime | None = None
+    updated_by: str = "system"
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    """Everything the editor shows while typing."""
+
+    problems: tuple[str, ...]
+    preview: str  # the body with sample values ("" when it cannot be rendered)
+    subject_preview: str
+    segments: SegmentInfo | None  # SMS only, of the preview
+    non_gsm: tuple[tuple[str, int], ...]  # (character, 1-based position in the body), first of each
+
+
+@cache
+def _defaults() -> tuple[TemplateRow, ...]:
+    data: dict[str, Any] = json.loads((resources_dir() / TEMPLATES_FILE).read_text(encoding="utf-8"))
+    return tuple(TemplateRow(key=t["key"], channel=t["channel"], name=t["name"], subject=t.get("subject"),
+                             body=t["body"], saved=False) for t in data["templates"])
+
+
+def default_templates() -> list[TemplateRow]:
+    """The packaged defaults (reminders, confirmation, waitlist offer, recovery)."""
+    return list(_defaults())
+
+
+def _row(t: MessageTemplate) -> TemplateRow:
+    return TemplateRow(key=t.key, channel=t.channel, name=t.name, subject=t.subject, body=t.body,
+                       saved=True, updated_at=t.updated_at, updated_by=t.updated_by)
+
+
+def list_templates(session: Session, clinic_id: int) -> list[TemplateRow]:
+    """The clinic's templates, with each default not yet saved filled in; by key, then channel."""
+    rows = {(t.key, t.channel): _row(t) for t in session.scalars(
+        select(MessageTemplate).where(MessageTemplate.clinic_id == clinic_id))}
+    for d in _defaults():
+        rows.setdefault((d.key, d.channel), d)
+    return sorted(rows.values(), key=lambda r: (r.key, r.channel))
+
+
+def get_template(session: Session, clinic_id: int, key: str, channel: str) -> TemplateRow:
+    """The clinic's template for ``key`` on ``channel`` (its default when never edited)."""
+    for row in list_templates(session, clinic_id):
+        if (row.key, row.channel) == (key, channel):
+            return row
+    raise NotFound(f"There is no {channel} template {key!r}.")
+
+
+def check_template(body: str, subject: str | None, channel: str, *,
+                   policy: MessagingPolicy | None = None) -> TemplateCheck:
+    """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft."""
+    policy = policy or MessagingPolicy()
+    problems = list(template_problems(body, channel=channel))
+    subject_text = (subject or "").strip()
+    if channel == "email":
+        if not subject_text:
+            problems.append("An email needs a subject.")
+        elif len(subject_text) > MAX_SUBJECT:
+            problems.append(f"The subject is {len(subject_text)} characters; keep it under {MAX_SUBJECT}.")
+        else:
+            problems.extend(f"Subject: {p}" for p in template_problems(subject_text, channel=channel))
+    terms = procedure_terms_found(f"{subject_text}\n{body}", policy)
+    if terms:
+        names = ", ".join(repr(t) for t in terms)
+        problems.append(f"Mentions a procedure ({names}): messages carry the minimum of health "
+                        "information. Remove it, or allow procedure names in Settings.")
+    try:
+        preview = render(body, SAMPLE_VALUES)
+    except ValidationError:
+        preview = ""
+    try:
+        subject_preview = render(subject_text, SAMPLE_VALUES) if subject_text else ""
+    except ValidationError:
+        subject_preview = ""
+    segments = sms_segments(preview or body) if channel == "sms" else None
+    positions = tuple((ch, body.index(ch) + 1) for ch in non_gsm_characters(body)) if channel == "sms" else ()
+    return TemplateCheck(tuple(problems), preview, subject_preview, segments, positions)
+
+
+def _require_permission(actor: Actor) -> None:
+    if not (actor.can(SETTINGS_PERMISSION) or actor.can(ADMIN)):
+        raise PermissionDenied(f"{actor.display_name or actor.username} may not change message "
+                               "templates; ask a manager.")
+
+
+def save_template(session: Session, actor: Actor, clinic_id: int, *, key: str, channel: str, name: str,
+                  subject: str | None, body: str, now: datetime,
+                  policy: MessagingPolicy | None = None) -> TemplateRow:
+    """Validate and store a template (unknown variable → an error naming it); audited."""
+    _require_permission(actor)
+    if channel not in CHANNELS:
+        raise ValidationError(f"Unknown channel {channel!r}; use sms or email.", field="channel")
+    key, name = key.strip(), name.strip()
+    if not key:
+        raise ValidationError("A template needs a key, e.g. reminder.confirm.", field="key")
+    if not name:
+        raise ValidationError("Give the template a name staff recognise.", field="name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(f"The name is at most {MAX_NAME} characters.", field="name")
+    check = check_template(body, subject, channel, policy=policy)
+    if check.problems:
+        raise ValidationError(" ".join(check.problems), field="body")
+    subject_value = (subject or "").strip() or None if channel == "email" else None
+    row = session.scalar(select(MessageTemplate).where(
+        MessageTemplate.clinic_id == clinic_id, MessageTemplate.key == key,
+        MessageTemplate.channel == channel).with_for_update())
+    before = {"name": row.name, "subject": row.subject, "body": row.body} if row else None
+    if row is None:
+        row = MessageTemplate(clinic_id=clinic_id, key=key, channel=channel, name=name,
+                              subject=subject_value, body=body, updated_at=now, updated_by=actor.username)
+        session.add(row)
+    else:
+        row.name, row.subject, row.body = name, subject_value, body
+        row.updated_at, row.updated_by = now, actor.username
+    session.flush()
+    audit.record(session, actor, "update" if before else "create", "message_template", row.id, now=now,
+                 before=before, after={"name": name, "subject": subject_value, "body": body})
+    return _row(row)
+
+
+def seed_default_templates(session: Session, clinic_id: int, *, now: datetime) -> int:
+    """Store every packaged default the clinic does not have yet; returns how many were added."""
+    have = {(k, c) for k, c in session.execute(select(MessageTemplate.key, MessageTemplate.channel)
+                                                .where(MessageTemplate.clinic_id == clinic_id))}
+    added = 0
+    for d in _defaults():
+        if (d.key, d.channel) not in have:
+            session.add(MessageTemplate(clinic_id=clinic_id, key=d.key, channel=d.channel, name=d.name,
+                                        subject=d.subject, body=d.body, updated_at=now, updated_by="system"))
+            added += 1
+    session.flush()
+    return added

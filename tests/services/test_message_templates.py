@@ -1,0 +1,78 @@
+"""Message templates: defaults, validation naming the unknown variable, PHI refusal, segment counting."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from orca_desk.models import MessageTemplate
+from orca_desk.services import message_templates as mt
+from orca_desk.services.errors import PermissionDenied, ValidationError
+from tests.factories import make_world
+
+
+@pytest.fixture
+def clinic_id(db):
+    with db.write() as s:
+        return make_world(s).clinic.id
+
+
+def test_defaults_are_valid_and_listed_until_saved(db, clinic_id):
+    with db.read() as s:
+        rows = mt.list_templates(s, clinic_id)
+    keys = {(r.key, r.channel) for r in rows}
+    assert {("reminder.confirm", "sms"), ("waitlist.offer", "sms"), ("recovery.no_show", "email"),
+            ("confirmation.thanks", "sms")} <= keys
+    assert not any(r.saved for r in rows)
+    for r in rows:
+        assert mt.check_template(r.body, r.subject, r.channel).problems == (), r.key
+
+
+def test_save_refuses_an_unknown_variable_naming_it(db, clinic_id, clock, manager):
+    wanted = r"Unknown variable \{frist_name\} — did you mean \{first_name\}"
+    with pytest.raises(ValidationError, match=wanted), db.write() as s:
+        mt.save_template(s, manager, clinic_id, key="reminder.confirm", channel="sms", name="R",
+                         subject=None, body="Hi {frist_name}", now=clock.now())
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(MessageTemplate)) == 0
+
+
+def test_save_refuses_procedure_names_unless_allowed(db, clinic_id, clock, manager):
+    with pytest.raises(ValidationError, match="'bonding'"), db.write() as s:
+        mt.save_template(s, manager, clinic_id, key="k", channel="sms", name="K", subject=None,
+                         body="{patient_first_name}'s bonding is on {date}", now=clock.now())
+
+
+def test_save_stores_and_overrides_the_default(db, clinic_id, clock, manager, receptionist):
+    with db.write() as s:
+        mt.save_template(s, manager, clinic_id, key="reminder.confirm", channel="sms", name="Confirm",
+                         subject="ignored for sms", body="See you {date} at {time}. {link}", now=clock.now())
+    with db.read() as s:
+        row = mt.get_template(s, clinic_id, "reminder.confirm", "sms")
+    assert row.saved and row.body == "See you {date} at {time}. {link}" and row.subject is None
+    with pytest.raises(PermissionDenied), db.write() as s:
+        mt.save_template(s, receptionist, clinic_id, key="reminder.confirm", channel="sms", name="x",
+                         subject=None, body="hi", now=clock.now())
+
+
+def test_email_needs_a_subject(db, clinic_id, clock, manager):
+    check = mt.check_template("Hello {first_name}", "", "email")
+    assert "An email needs a subject." in check.problems
+
+
+def test_segments_and_non_gsm_characters_are_reported():
+    plain = mt.check_template("Hi {first_name}, see you {date}.", None, "sms")
+    assert plain.segments is not None and plain.segments.encoding == "GSM-7"
+    assert plain.segments.segments == 1 and plain.preview == "Hi Emma, see you Tue 10 Mar."
+    curly = mt.check_template("See you soon \u2019 {first_name} \U0001f600", None, "sms")
+    assert curly.segments is not None and curly.segments.encoding == "UCS-2"
+    assert curly.non_gsm == (("\u2019", 14), ("\U0001f600", 29))
+    long = mt.check_template("x" * 161, None, "sms")
+    assert long.segments is not None and long.segments.segments == 2
+
+
+def test_seed_defaults_is_idempotent(db, clinic_id, clock):
+    with db.write() as s:
+        added = mt.seed_default_templates(s, clinic_id, now=clock.now())
+        assert added == len(mt.default_templates())
+        assert mt.seed_default_templates(s, clinic_id, now=clock.now()) == 0
