@@ -68,7 +68,7 @@ class FindOpeningDialog(QDialog):
         self.ctx = ctx
         self.appointment_id: int | None = None
         self.setWindowTitle("Find next opening")
-        self.resize(980, 600)
+        self.resize(1120, 620)
         clinic = ctx.clinic
         self.type_combo = QComboBox()
         for t in clinic.types:
@@ -91,7 +91,7 @@ class FindOpeningDialog(QDialog):
             box.toggled.connect(self._schedule_search)
             self.days.append(box)
             days_row.addWidget(box)
-        self.window_on = QCheckBox("Only between")
+        self.window_on = QCheckBox("Between")
         self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
         for edit in (self.window_from, self.window_to):
             edit.setDisplayFormat("HH:mm")
@@ -125,7 +125,7 @@ class FindOpeningDialog(QDialog):
         form.addRow("", hint)
         filters = QWidget()
         filters.setLayout(form)
-        filters.setFixedWidth(400)
+        filters.setFixedWidth(500)
 
         names = {p.id: p.name for p in clinic.providers}
         chair_names = {c.id: c.name for c in clinic.chairs}
