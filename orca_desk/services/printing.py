@@ -409,12 +409,13 @@ class _Sheet:
         size = min(size, max(4.5, h - 2.5)) if lines_fit == 1 else size
         mark = a.confirmation if a.confirmation in MARKS else None
         mark_w = size + 1 if mark else 0.0
-        when = _clock(p.start)
+        # A narrow box leaves the time to the axis so the name is readable.
+        when = f"{_clock(p.start)} " if w >= 48 else ""
         if lines_fit == 1:
-            first = f"{when} {name} · {a.type_name}"
+            first = f"{when}{name} · {a.type_name}"
             rest: list[tuple[str, str]] = []
         else:
-            first = f"{when} {name}"
+            first = f"{when}{name}"
             rest = [(a.type_name, FONT), (other, FONT)]
         ty = y + h - size - 0.8
         lines = [(_fit(first, BOLD, size, w - mark_w), BOLD)] + [

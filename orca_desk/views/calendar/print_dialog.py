@@ -93,7 +93,7 @@ class PrintDialog(QDialog):
         self.preview = QPdfView(self)
         self.preview.setDocument(self.document)
         self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitInView)
         self.preview.setPageSpacing(12)
         row = QHBoxLayout(self)
         row.addWidget(side_widget)
