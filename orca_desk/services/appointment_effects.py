@@ -32,3 +32,7 @@ def after_change(session: Session, change: AppointmentChange, *, now: datetime) 
     from orca_desk.services.template_engine import on_appointment_change
 
     on_appointment_change(session, change.kind, change.appointment)
+    # Issue 8: a cancellation, a no-show or a move away frees a slot → a waitlist Opening row.
+    from orca_desk.services.waitlist import after_appointment_change
+
+    after_appointment_change(session, change, now=now)

@@ -1,0 +1,90 @@
+"""Gateway link handlers of waitlist offers: book the held slot, or pass (single use, hold only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.services import waitlist
+from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.messaging.policy import format_date, format_time
+
+if TYPE_CHECKING:
+    from orca_desk.gateway.handlers import LinkHandler
+
+
+def _offer(session: Session, offer_id: int) -> tuple[WaitlistOffer, Opening]:
+    offer = session.get(WaitlistOffer, offer_id)
+    o = session.get(Opening, offer.opening_id) if offer is not None else None
+    if offer is None or o is None:
+        raise NotFound("This offer no longer exists. Please call us.")
+    return offer, o
+
+
+def _when(session: Session, o: Opening) -> str:
+    ctx = waitlist._context(session)
+    local = o.start_at.astimezone(ctx.zones[o.location_id])
+    who = ctx.names["provider"].get(o.provider_id, "")
+    where = ctx.names["location"].get(o.location_id, "")
+    return f"{format_date(local)} at {format_time(local)} with {who} at {where}"
+
+
+def describe_accept(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
+    from orca_desk.gateway.handlers import LinkPrompt
+
+    offer, o = _offer(session, offer_id)
+    problem = waitlist._hold_problem(offer, now)
+    if problem:
+        raise ValidationError(f"{problem} We will let you know about the next opening.")
+    left = waitlist._left_text(int((offer.hold_expires_at - now).total_seconds())) \
+        if offer.hold_expires_at else ""
+    return LinkPrompt("A visit has opened up", f"{_when(session, o)}. We hold it for you for {left} more.",
+                      "Book this visit")
+
+
+def perform_accept(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
+    from orca_desk.gateway.handlers import PATIENT_LINK, LinkOutcome
+
+    _offer(session, offer_id)
+    result = waitlist.accept_offer(session, offer_id, now=now, via="link", actor=PATIENT_LINK,
+                                   settings=_settings(session))
+    if result.ok:
+        return LinkOutcome("You're booked", result.message, "booked")
+    return LinkOutcome("Sorry", result.message, "not_booked")
+
+
+def describe_decline(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
+    from orca_desk.gateway.handlers import LinkPrompt
+
+    offer, o = _offer(session, offer_id)
+    problem = waitlist._hold_problem(offer, now)
+    if problem:
+        raise ValidationError(problem)
+    return LinkPrompt("Pass on this visit?", f"{_when(session, o)}. You stay on our waitlist.", "Pass")
+
+
+def perform_decline(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
+    from orca_desk.gateway.handlers import LinkOutcome
+
+    result = waitlist.decline_offer(session, offer_id, now=now, via="link", settings=_settings(session))
+    return LinkOutcome("Thank you" if result.ok else "Sorry", result.message,
+                       "declined" if result.ok else "closed")
+
+
+def _settings(session: Session) -> waitlist.WaitlistSettings:
+    try:
+        return waitlist.default_settings(session)
+    except Exception:  # the follow-up texts need no link; fall back to the defaults
+        return waitlist.WaitlistSettings()
+
+
+def link_handlers() -> Mapping[str, LinkHandler]:
+    """The gateway's ``HANDLER_MODULES`` entry point: the two waitlist link purposes."""
+    from orca_desk.gateway.handlers import LinkHandler
+
+    return {waitlist.LINK_PURPOSE: LinkHandler(describe_accept, perform_accept),
+            waitlist.DECLINE_PURPOSE: LinkHandler(describe_decline, perform_decline)}
