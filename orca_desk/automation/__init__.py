@@ -1,1 +1,1 @@
-"""Automation: APScheduler wiring, leader lease and job functions."""
+"""Automation runtime: leader election, idempotent job functions and their APScheduler wiring (Qt-free)."""

@@ -7,5 +7,7 @@ COMMAND_MODULES = [
     "orca_desk.commands.availability_cmd",
     "orca_desk.commands.print_cmd",
     "orca_desk.commands.gateway_cmd",
+    "orca_desk.commands.worker_cmd",
+    "orca_desk.commands.message_cmd",
     "orca_desk.commands.ical_cmd",
 ]

@@ -1,0 +1,136 @@
+"""Automation runtime: leader election, run-once order, feature ticks, scheduler settings."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from orca_desk.automation.leader import LeaseLeadership
+from orca_desk.automation.runtime import (
+    AutomationRuntime,
+    JobContext,
+    RuntimeSettings,
+    TickJob,
+    describe_status,
+)
+from orca_desk.automation.scheduler import JOB_DEFAULTS, background_scheduler
+from orca_desk.models import OutboxMessage, Patient
+from orca_desk.services.clock import FrozenClock
+from orca_desk.services.messaging import outbox
+from orca_desk.services.messaging.providers.local import LocalProvider
+from tests.conftest import NOW
+from tests.services.messaging.support import make_family, providers_for
+
+PHONE = "+16175559000"
+
+
+def local_providers() -> dict[str, LocalProvider]:
+    return {"sms": LocalProvider("sms"), "email": LocalProvider("email")}
+
+
+def test_one_leader_and_a_standby_that_takes_over_after_expiry(db):
+    clock = FrozenClock(NOW)
+    settings = RuntimeSettings(lease_ttl=timedelta(seconds=30))
+    first = AutomationRuntime(db, local_providers(), clock=clock, settings=settings, worker_id="a")
+    second = AutomationRuntime(db, local_providers(), clock=clock, settings=settings, worker_id="b")
+    assert first.heartbeat() and not second.heartbeat()
+    assert second.status().holder == "a" and not second.status().leader
+    assert second.run_once() == {}  # a standby runs nothing
+    clock.advance(timedelta(seconds=20))
+    assert first.heartbeat() and not second.heartbeat()  # renewed in time
+    clock.advance(timedelta(seconds=31))  # the leader died: no heartbeat since
+    assert second.heartbeat()
+    assert not first.heartbeat()  # back from sleep: it is a standby now
+    assert describe_status(second.status()).startswith("Automation: leader · 0 queued")
+
+
+def test_a_dead_local_holder_is_replaced_at_once(db):
+    clock = FrozenClock(NOW)
+    dead = LeaseLeadership(db, "ghost-host-check:1:x")
+    import socket
+
+    dead.holder = f"{socket.gethostname()[:60]}:999999:deadbeef"  # no such process
+    assert dead.acquire(NOW)
+    heir = AutomationRuntime(db, local_providers(), clock=clock)
+    assert heir.heartbeat()
+
+
+@pytest.mark.postgres
+def test_advisory_lock_leadership_on_postgres(pg_db):
+    clock = FrozenClock(NOW)
+    first = AutomationRuntime(pg_db, local_providers(), clock=clock, worker_id="a")
+    second = AutomationRuntime(pg_db, local_providers(), clock=clock, worker_id="b")
+    try:
+        assert first.heartbeat() and not second.heartbeat()
+        assert second.status().holder == "a"
+        first.close()  # the leader's connection goes: the lock is free at once
+        assert second.heartbeat() and not first.heartbeat()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_run_once_reads_replies_before_sending_and_runs_feature_ticks(db, fake):
+    fam = make_family(db, siblings=2, phone=PHONE)
+    with db.write() as s:
+        outbox.enqueue_for_patient(s, s.get(Patient, fam.patient_ids[0]), body="Reminder",
+                                   purpose="reminder", dedupe_key="r", now=NOW)
+    fake.add_inbound(PHONE, body="STOP")
+    seen: list[JobContext] = []
+
+    def plan_reminders(ctx: JobContext) -> int:
+        seen.append(ctx)
+        with ctx.db.write() as s:
+            p = s.get(Patient, fam.patient_ids[2])
+            outbox.enqueue_for_patient(s, p, body="Planned", purpose="reminder", dedupe_key="tick",
+                                       now=ctx.clock.now())
+        return 1
+
+    runtime = AutomationRuntime(db, providers_for(fake), clock=FrozenClock(NOW))
+    runtime.register_tick(TickJob("reminders", plan_reminders, timedelta(minutes=1)))
+    with pytest.raises(ValueError):
+        runtime.register_tick(TickJob("reminders", plan_reminders, timedelta(minutes=1)))
+    results = runtime.run_once()
+    assert set(results) == {"reconcile", "inbound", "reminders", "dispatch", "delivery"}
+    assert len(seen) == 1
+    bodies = sorted(r.body for r in fake.sent_sms)
+    assert bodies[0] == "Planned" and bodies[1].startswith("Test Ortho: You're unsubscribed")
+    assert len(bodies) == 2  # the reminder to the phone that said STOP was not sent
+    with db.read() as s:
+        statuses = {m.dedupe_key: m.status for m in s.scalars(select(OutboxMessage))}
+    assert statuses["r"] == "failed" and statuses["tick"] == "sent"
+    # Idempotent: a second run sends nothing new.
+    runtime.run_once()
+    assert len(fake.sent_sms) == 2
+    runtime.close()
+
+
+def test_scheduler_catches_up_and_keeps_its_store_in_memory(db):
+    fam = make_family(db, siblings=0)
+    with db.write() as s:
+        outbox.enqueue_for_patient(s, s.get(Patient, fam.patient_ids[0]), body="Hi", purpose="manual",
+                                   dedupe_key="m", now=NOW)
+    runtime = AutomationRuntime(db, local_providers(), clock=FrozenClock(NOW))
+    scheduler = background_scheduler(runtime)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert {"heartbeat", "dispatch", "reconcile", "inbound", "delivery"} <= set(jobs)
+    assert JOB_DEFAULTS["misfire_grace_time"] is None
+    assert type(scheduler._jobstores["default"]).__name__ == "MemoryJobStore"
+    scheduler.start()
+    try:
+        started = scheduler.get_jobs()
+        assert all(j.coalesce and j.misfire_grace_time is None and j.max_instances == 1
+                   for j in started)
+        deadline = time.monotonic() + 10
+        status = "queued"
+        while time.monotonic() < deadline and status != "sent":
+            time.sleep(0.1)
+            with db.read() as s:
+                status = s.scalar(select(OutboxMessage.status))
+        assert status == "sent"  # the local provider: "sent locally"
+    finally:
+        scheduler.shutdown(wait=True)
+        runtime.close()
