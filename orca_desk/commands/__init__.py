@@ -10,4 +10,5 @@ COMMAND_MODULES = [
     "orca_desk.commands.worker_cmd",
     "orca_desk.commands.message_cmd",
     "orca_desk.commands.ical_cmd",
+    "orca_desk.commands.waitlist_cmd",
 ]

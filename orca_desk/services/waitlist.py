@@ -89,6 +89,7 @@ __all__ = [
     "offer_openings",
     "offered_openings",
     "process_waitlist",
+    "process_waitlist_job",
     "record_response",
     "remove_entry",
     "update_entry",
@@ -1560,3 +1561,8 @@ def remove_entry(session: Session, actor: Actor, entry_id: int, *, now: datetime
             _reopen_if_idle(session, o, now)
     e.status, e.updated_at = "removed", now
     audit.record(session, actor, "remove", "waitlist_entry", e.id, now=now)
+
+
+def process_waitlist_job(ctx: Any) -> TickReport:
+    """The automation runtime's tick (``TickJob("waitlist", process_waitlist_job, every=1 min)``)."""
+    return process_waitlist(ctx.db, now=ctx.clock.now())
