@@ -755,9 +755,12 @@ def calendar_overlay(session: Session, *, location_id: int, days: Sequence[date]
     working: dict[tuple[date, int], list[tuple[int, int]]] = {}
     location_open: dict[date, list[tuple[int, int]]] = {}
     blocks: list[BlockRow] = []
+    # Only providers with a period at this location can work here (extra days come below).
+    local_staff = sorted(p for p, rows in data.periods.items()
+                         if any(r.location_id == location_id for r in rows))
     for day in sorted(set(days)):
         open_ivs: list[Interval] = []
-        for provider_id in sorted(data.periods):
+        for provider_id in local_staff:
             here = _working_at(data, provider_id, location_id, day)
             if here:
                 working[(day, provider_id)] = here
