@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
@@ -29,6 +29,7 @@ from orca_desk.models import (
 from orca_desk.services import audit, booking, recurrence
 from orca_desk.services.booking import MAX_MINUTES, BookingRequest
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
+from orca_desk.services.intervals import subtract
 from orca_desk.services.security import AUTOMATION, BOOK, Actor
 
 __all__ = [
@@ -59,6 +60,7 @@ HORIZON = timedelta(days=365)  # never-ending series are booked this far ahead, 
 MAX_OCCURRENCES = 520  # a finite series is booked whole; more than ten years weekly is a mistake
 ALTERNATIVE_DAYS = 7  # an alternative is looked for within this many days either side
 _MAX_LENGTH = timedelta(minutes=MAX_MINUTES)
+_MAX_SECONDS = MAX_MINUTES * 60
 _REPLACEABLE = ("scheduled", "confirmed")  # an occurrence in another state has happened or is final
 
 Scope = Literal["this", "following", "all"]
@@ -290,24 +292,35 @@ def _zone(dtstart: datetime) -> ZoneInfo:
 # --- conflict checks, in memory ---------------------------------------------------------------
 
 
+_Slot = tuple[int, int, int, int]  # (start, end) as epoch seconds, appointment id, patient id
+
+
+def _epoch(dt: datetime) -> int:
+    return int(dt.timestamp())
+
+
 @dataclass
 class _Busy:
-    """Active appointments of the chairs, patients and providers involved, loaded once."""
+    """Active appointments of the chairs, patients and providers involved, loaded once.
+
+    Kept as sorted epoch seconds: comparing aware datetimes across zones is slow.
+    """
 
     names: dict[int, str] = field(default_factory=dict)  # patient id -> name
     chair_names: dict[int, str] = field(default_factory=dict)
     providers: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, max)
-    by_chair: dict[int, list[tuple[datetime, datetime, int, int]]] = field(
-        default_factory=lambda: defaultdict(list))
-    by_patient: dict[int, list[tuple[datetime, datetime, int, int]]] = field(
-        default_factory=lambda: defaultdict(list))
-    by_provider: dict[int, list[tuple[datetime, datetime, int, int]]] = field(
-        default_factory=lambda: defaultdict(list))
+    by_chair: dict[int, list[_Slot]] = field(default_factory=lambda: defaultdict(list))
+    by_patient: dict[int, list[_Slot]] = field(default_factory=lambda: defaultdict(list))
+    by_provider: dict[int, list[_Slot]] = field(default_factory=lambda: defaultdict(list))
     seen: set[int] = field(default_factory=set)
     _next_virtual: int = -1
 
     def add(self, appt_id: int, chair_id: int, patient_id: int, provider_id: int,
             start: datetime, end: datetime) -> None:
+        self.add_epoch(appt_id, chair_id, patient_id, provider_id, _epoch(start), _epoch(end))
+
+    def add_epoch(self, appt_id: int, chair_id: int, patient_id: int, provider_id: int,
+                  start: int, end: int) -> None:
         if appt_id in self.seen:
             return
         self.seen.add(appt_id)
@@ -315,7 +328,7 @@ class _Busy:
         for index, key in ((self.by_chair, chair_id), (self.by_patient, patient_id),
                            (self.by_provider, provider_id)):
             lst = index[key]
-            if lst and lst[-1][0] > start:
+            if lst and lst[-1] > row:
                 lst.insert(bisect_left(lst, row), row)
             else:
                 lst.append(row)
@@ -327,39 +340,55 @@ class _Busy:
         self.add(self._next_virtual, chair_id, patient_id, provider_id, start, end)
 
     @staticmethod
-    def _overlapping(rows: list[tuple[datetime, datetime, int, int]], start: datetime, end: datetime,
-                     ignore: frozenset[int]) -> list[tuple[datetime, datetime, int, int]]:
-        lo = bisect_left(rows, (start - _MAX_LENGTH,))
+    def _overlapping(rows: list[_Slot], start: int, end: int, ignore: frozenset[int]) -> list[_Slot]:
+        lo = bisect_left(rows, (start - _MAX_SECONDS,))
         hi = bisect_left(rows, (end,))
         return [r for r in rows[lo:hi] if r[1] > start and r[2] not in ignore]
 
+    def is_free(self, *, patient_id: int, provider_id: int, chair_id: int, start: datetime, end: datetime,
+                ignore: frozenset[int] = frozenset()) -> bool:
+        """``problems()`` without the messages, for searching many candidate times."""
+        return self.is_free_epoch(patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
+                                  start=_epoch(start), end=_epoch(end), ignore=ignore)
+
+    def is_free_epoch(self, *, patient_id: int, provider_id: int, chair_id: int, start: int, end: int,
+                      ignore: frozenset[int] = frozenset()) -> bool:
+        s, e = start, end
+        if self._overlapping(self.by_chair.get(chair_id, []), s, e, ignore) \
+                or self._overlapping(self.by_patient.get(patient_id, []), s, e, ignore):
+            return False
+        limit = self.providers.get(provider_id, ("", 1))[1]
+        theirs = self._overlapping(self.by_provider.get(provider_id, []), s, e, ignore)
+        return len(theirs) < limit or _peak([(r[0], r[1]) for r in theirs], s, e) < limit
+
     def problems(self, *, patient_id: int, provider_id: int, chair_id: int, start: datetime,
                  end: datetime, zone: ZoneInfo, ignore: frozenset[int] = frozenset()) -> list[Problem]:
+        s, e = _epoch(start), _epoch(end)
         out: list[Problem] = []
 
-        def span(r: tuple[datetime, datetime, int, int]) -> str:
-            return f"{r[0].astimezone(zone):%H:%M}–{r[1].astimezone(zone):%H:%M}"
+        def span(r: _Slot) -> str:
+            return f"{datetime.fromtimestamp(r[0], zone):%H:%M}–{datetime.fromtimestamp(r[1], zone):%H:%M}"
 
-        taken = self._overlapping(self.by_chair.get(chair_id, []), start, end, ignore)
+        taken = self._overlapping(self.by_chair.get(chair_id, []), s, e, ignore)
         if taken:
             r = taken[0]
             who = self.names.get(r[3], "another patient")
             out.append(Problem("chair_taken", f"{self.chair_names.get(chair_id, 'The chair')} is taken "
                                               f"{span(r)} by {who}."))
-        mine = self._overlapping(self.by_patient.get(patient_id, []), start, end, ignore)
+        mine = self._overlapping(self.by_patient.get(patient_id, []), s, e, ignore)
         if mine:
             out.append(Problem("patient_busy", f"{self.names.get(patient_id, 'The patient')} already "
                                                f"has an appointment {span(mine[0])}."))
         name, limit = self.providers.get(provider_id, ("The provider", 1))
-        theirs = self._overlapping(self.by_provider.get(provider_id, []), start, end, ignore)
-        if len(theirs) >= limit and _peak([(r[0], r[1]) for r in theirs], start, end) >= limit:
+        theirs = self._overlapping(self.by_provider.get(provider_id, []), s, e, ignore)
+        if len(theirs) >= limit and _peak([(r[0], r[1]) for r in theirs], s, e) >= limit:
             out.append(Problem("provider_full", f"{name} already sees {limit} patient"
                                                 f"{'s' if limit != 1 else ''} at once then."))
         return out
 
 
-def _peak(intervals: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
-    edges: list[tuple[datetime, int]] = []
+def _peak(intervals: list[tuple[int, int]], start: int, end: int) -> int:
+    edges: list[tuple[int, int]] = []
     for s, e in intervals:
         s, e = max(s, start), min(e, end)
         if s < e:
@@ -377,29 +406,52 @@ def _load_busy(session: Session, busy: _Busy, windows: Sequence[tuple[datetime, 
                provider_ids: Iterable[int] = (), location_ids: Iterable[int] = ()) -> None:
     """One query: active appointments of those chairs/patients/providers overlapping the windows.
 
-    Each window becomes an index range per key, e.g. ``chair_id = ? AND start_at BETWEEN``,
-    so a two-year series reads only the rows near its 104 dates, not two years of a chair.
+    Each (key, window) pair is one index range, ``chair_id = ? AND start_at > ? AND
+    start_at < ?``, so a two-year series reads only the rows near its 104 dates.
     """
-    keys = [(Appointment.chair_id, i) for i in set(chair_ids)]
-    keys += [(Appointment.patient_id, i) for i in set(patient_ids)]
-    keys += [(Appointment.provider_id, i) for i in set(provider_ids)]
-    keys += [(Appointment.location_id, i) for i in set(location_ids)]
+    keys = [("chair_id", i) for i in sorted(set(chair_ids))]
+    keys += [("patient_id", i) for i in sorted(set(patient_ids))]
+    keys += [("provider_id", i) for i in sorted(set(provider_ids))]
+    keys += [("location_id", i) for i in sorted(set(location_ids))]
     merged = _merge_windows(windows)
     if not keys or not merged:
         return
-    terms = [and_(col == key, Appointment.start_at > s - _MAX_LENGTH, Appointment.start_at < e)
-             for col, key in keys for s, e in merged]
-    new_patients: set[int] = set()
-    for chunk in range(0, len(terms), 300):
-        rows = session.execute(
-            select(Appointment.id, Appointment.chair_id, Appointment.patient_id, Appointment.provider_id,
-                   Appointment.start_at, Appointment.end_at)
-            .where(Appointment.status.in_(ACTIVE_STATUSES), or_(*terms[chunk:chunk + 300])))
-        for r in rows:
-            busy.add(r[0], r[1], r[2], r[3], r[4], r[5])
-            if r[2] not in busy.names:
-                new_patients.add(r[2])
-    _load_names(session, busy, new_patients, chair_ids, provider_ids)
+    statuses = ", ".join(f"'{st}'" for st in ACTIVE_STATUSES)
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+    def bind(dt: datetime) -> object:
+        # What UTCDateTime stores: naive UTC text on SQLite, an aware instant elsewhere.
+        utc = dt.astimezone(UTC)
+        return utc.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else utc
+
+    def epoch(col: str) -> str:  # instants come back as epoch seconds, converted by the database
+        if sqlite:
+            return f"CAST(strftime('%s', {col}) AS INTEGER)"
+        return f"CAST(EXTRACT(EPOCH FROM {col}) AS BIGINT)"
+
+    per_query = max(1, 300 // len(keys))
+    for chunk in range(0, len(merged), per_query):
+        terms: list[str] = []
+        params: list[object] = []
+        for lo, hi in merged[chunk:chunk + per_query]:
+            a, b, c = bind(lo - _MAX_LENGTH), bind(hi), bind(lo)
+            for col, key in keys:
+                # start_at bounds the index range; end_at > c drops rows that end before the window.
+                terms.append(f"(a.{col} = {mark} AND a.start_at > {mark} AND a.start_at < {mark} "
+                             f"AND a.end_at > {mark})")
+                params += [key, a, b, c]
+        # Plain driver SQL: building and binding ~1,000 parameters through the expression
+        # layer costs far more than SQLite's multi-index OR lookup itself (half a millisecond).
+        sql = (f"SELECT a.id, a.chair_id, a.patient_id, a.provider_id, {epoch('a.start_at')}, "
+               f"{epoch('a.end_at')}, p.first_name, p.last_name FROM appointment a "
+               f"JOIN patient p ON p.id = a.patient_id "
+               f"WHERE a.status IN ({statuses}) AND ({' OR '.join(terms)})")
+        for r in conn.exec_driver_sql(sql, tuple(params)):
+            busy.add_epoch(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]))
+            busy.names[r[2]] = f"{r[6]} {r[7]}"
+    _load_names(session, busy, (), chair_ids, provider_ids)
 
 
 def _merge_windows(windows: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -489,6 +541,38 @@ class _Hours:
             return True
         return False
 
+    def windows(self, day: date) -> list[tuple[int, int]] | None:
+        """Local minutes the provider can see patients in this chair that day; None: unknown.
+
+        Working hours at the location minus holidays, time off and the blocks that take
+        the provider or the chair, from the engine's own schedule data (one load per preview).
+        """
+        data = self.data
+        if data is None:
+            return None
+        try:
+            off = [span for span, _ in data.off_spans(self.provider_id, self.location_id, day)]
+            off += [(b.start_minute, b.end_minute) for b in data.blocks_on(self.location_id, day)
+                    if (b.provider_id is None and b.chair_id is None) or b.provider_id == self.provider_id
+                    or b.chair_id == self.chair_id]
+            if self.provider_id not in data.scheduled:
+                return None if not off else subtract([(7 * 60, 19 * 60)], off)
+            return subtract(data.base_hours(self.provider_id, day).get(self.location_id, []), off)
+        except (AttributeError, TypeError, KeyError):
+            return None
+
+
+def _hours_problems(session: Session, engine: ModuleType, *, provider_id: int, chair_id: int,
+                    start: datetime, end: datetime) -> list[Problem]:
+    """The engine's own verdict and wording for hours, time off, holidays and blocks."""
+    checker = getattr(engine, "hours_problems", None)
+    if checker is not None:
+        found = checker(session, provider_id=provider_id, chair_id=chair_id, start=_utc(start), end=_utc(end))
+    else:
+        found = engine.check_slot(session, provider_id=provider_id, chair_id=chair_id, start=_utc(start),
+                                  end=_utc(end))
+    return [Problem(str(p.kind), str(p.message)) for p in found if p.kind in _HOUR_KINDS]
+
 
 def _engine_problems(session: Session, engine: ModuleType, *, patient_id: int, provider_id: int,
                      chair_id: int, start: datetime, end: datetime, ignore: frozenset[int],
@@ -569,89 +653,107 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
              now: datetime | None, ignore: frozenset[int]) -> SeriesPreview:
     length = timedelta(minutes=plan.minutes)
     busy = _Busy()
-    _load_busy(session, busy, [(o, o + length) for o in occs], chair_ids=[plan.chair_id],
-               patient_ids=[plan.patient_id], provider_ids=[plan.provider_id])
+    keys = {"chair_ids": [plan.chair_id], "patient_ids": [plan.patient_id],
+            "provider_ids": [plan.provider_id]}
+    _load_busy(session, busy, [(o, o + length) for o in occs], **keys)
     _load_names(session, busy, [plan.patient_id], [plan.chair_id], [plan.provider_id])
     engine = _availability()
+    near = timedelta(days=ALTERNATIVE_DAYS + 1)
     hours = _Hours(session, engine, provider_id=plan.provider_id, location_id=plan.location_id,
-                   chair_id=plan.chair_id, first=occs[0].date() if occs else dtstart.date(),
-                   last=(occs[-1] + length).date() if occs else dtstart.date())
-    planned = {_utc(o) for o in occs}
-    rows: list[PreviewOccurrence] = []
-    for i, occ in enumerate(occs, start=1):
+                   chair_id=plan.chair_id, first=(occs[0] - near).date() if occs else dtstart.date(),
+                   last=(occs[-1] + near).date() if occs else dtstart.date())
+    found: list[list[Problem]] = []
+    for occ in occs:
         end = occ + length
         problems = busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
                                  chair_id=plan.chair_id, start=occ, end=end, zone=plan.zone, ignore=ignore)
-        if engine is not None and (problems or hours.suspicious(occ, end)):
-            problems = _engine_problems(session, engine, patient_id=plan.patient_id,
-                                        provider_id=plan.provider_id, chair_id=plan.chair_id, start=occ,
-                                        end=end, ignore=ignore, mine=problems)
+        if engine is not None and hours.suspicious(occ, end):
+            problems = _hours_problems(session, engine, provider_id=plan.provider_id, chair_id=plan.chair_id,
+                                       start=occ, end=end) + problems
         if now is not None and occ < now:
             problems.insert(0, Problem("past", "That time is in the past."))
-        alternative = None
-        if problems:
-            alternative = _nearest_alternative(session, engine, busy, plan, occ, planned, now=now,
-                                               ignore=ignore)
-        rows.append(PreviewOccurrence(i, occ, end, tuple(problems), alternative))
+        found.append(problems)
+    # Alternatives, in memory: first the same day of every conflicting date (one query for
+    # all of them), then, for those with nothing free that day, the week either side.
+    planned = sorted(_utc(o) for o in occs)
+    alternatives: dict[int, Alternative | None] = {}
+    for reach in (0, ALTERNATIVE_DAYS):
+        todo = [i for i, p in enumerate(found) if p and alternatives.get(i) is None]
+        if not todo:
+            break
+        windows = [(datetime.combine(occs[i].date() - timedelta(days=reach), time(0), tzinfo=plan.zone),
+                    datetime.combine(occs[i].date() + timedelta(days=reach + 1), time(0), tzinfo=plan.zone))
+                   for i in todo]
+        _load_busy(session, busy, windows, **keys)
+        for i in todo:
+            alternatives[i] = _nearest_alternative(session, engine if reach else None, busy, hours, plan,
+                                                   occs[i], planned, now=now, ignore=ignore, reach=reach)
+    rows = [PreviewOccurrence(i + 1, occ, occ + length, tuple(found[i]), alternatives.get(i))
+            for i, occ in enumerate(occs)]
     return SeriesPreview(rrule=rule, dtstart=dtstart, zone=plan.zone.key, minutes=plan.minutes,
                          summary=recurrence.describe(rule, dtstart), occurrences=tuple(rows),
                          never_ends=_end_of(rule, plan.zone)[0] == "never")
 
 
-def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Busy, plan: _Plan,
-                         occ: datetime, planned: set[datetime], *, now: datetime | None,
-                         ignore: frozenset[int]) -> Alternative | None:
+def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Busy, hours: _Hours, plan: _Plan,
+                         occ: datetime, planned: list[datetime], *, now: datetime | None,
+                         ignore: frozenset[int], reach: int = ALTERNATIVE_DAYS) -> Alternative | None:
+    """The free slot nearest to ``occ`` (same chair and provider) within ALTERNATIVE_DAYS.
+
+    Free means what the engine means: working time at the location minus holidays, time
+    off and blocks (its schedule data, loaded once) minus appointments (chair exclusive,
+    patient exclusive, provider concurrency), on a 5-minute grid, not on another date of
+    this series. Only when nothing is free in memory is ``availability.find_openings`` asked.
+    """
     length = timedelta(minutes=plan.minutes)
+    own = _utc(occ)
+
+    def clashes_with_series(start: datetime) -> bool:
+        i = bisect_left(planned, start - length)
+        return any(p != own and p < start + length for p in planned[i:i + 3] if p + length > start)
+
+    base = occ.hour * 60 + occ.minute
+    secs = plan.minutes * 60
+    now_epoch = _epoch(now) if now is not None else None
+    for day_offset in sorted(range(-reach, reach + 1), key=lambda d: (abs(d), d)):
+        day = occ.date() + timedelta(days=day_offset)
+        windows = hours.windows(day)
+        if windows is None:  # hours unknown: a weekday (as the original) between 07:00 and 19:00
+            if day.weekday() >= 5 and occ.weekday() < 5:
+                continue
+            windows = [(7 * 60, 19 * 60)]
+        starts = [m for a, b in windows for m in range(a + (-a) % 5, b - plan.minutes + 1, 5)]
+        # Epoch of this day's local midnight at the day's daytime offset: exact for clinic
+        # hours (a DST change happens at night), and cheaper than a zoned datetime per minute.
+        midnight = _epoch(datetime.combine(day, time(12), tzinfo=plan.zone)) - 12 * 3600
+        for minute in sorted(starts, key=lambda m: (abs(m - base), m)):
+            if day_offset == 0 and minute == base:
+                continue
+            s_epoch = midnight + minute * 60
+            if (now_epoch is not None and s_epoch < now_epoch) or not busy.is_free_epoch(
+                    patient_id=plan.patient_id, provider_id=plan.provider_id, chair_id=plan.chair_id,
+                    start=s_epoch, end=s_epoch + secs, ignore=ignore):
+                continue
+            cand = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=plan.zone)
+            if not clashes_with_series(_utc(cand)):
+                return Alternative(cand, cand + length, plan.provider_id, plan.chair_id, plan.location_id)
+    if engine is None:
+        return None
     lo = occ - timedelta(days=ALTERNATIVE_DAYS)
     if now is not None:
         lo = max(lo, now)
-
-    def clashes_with_series(start: datetime) -> bool:
-        # An alternative must not land on another occurrence of the same series.
-        return any(start < p + length and p < start + length for p in planned if p != _utc(occ))
-
-    if engine is not None:
-        for chairs in ([plan.chair_id], None):
-            openings = engine.find_openings(
-                session, minutes=plan.minutes, after=_utc(lo), provider_ids=[plan.provider_id],
-                chair_ids=chairs, location_ids=[plan.location_id],
-                horizon_days=2 * ALTERNATIVE_DAYS + 1, limit=200)
-            best = sorted((o for o in openings if not clashes_with_series(_utc(o.start))
-                           and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)),
-                          key=lambda o: (abs(o.start.astimezone(plan.zone).date() - occ.date()),
-                                         abs(o.start - occ)))
-            if best:
-                o = best[0]
-                return Alternative(o.start.astimezone(plan.zone), o.end.astimezone(plan.zone),
-                                   o.provider_id, o.chair_id, o.location_id)
-    # No engine, or it knows no working hours for this provider (unscheduled): same chair and
-    # provider, the nearest free time on a nearby weekday, each candidate confirmed by check_slot.
-    _load_busy(session, busy, [(lo, occ + timedelta(days=ALTERNATIVE_DAYS) + length)],
-               chair_ids=[plan.chair_id], patient_ids=[plan.patient_id], provider_ids=[plan.provider_id])
-    local_day = occ.date()
-    for day_offset in sorted(range(-ALTERNATIVE_DAYS, ALTERNATIVE_DAYS + 1), key=lambda d: (abs(d), d)):
-        day = local_day + timedelta(days=day_offset)
-        if day.weekday() >= 5 and occ.weekday() < 5:
-            continue
-        base = occ.hour * 60 + occ.minute
-        for shift in sorted(range(-240, 241, 15), key=lambda m: (abs(m), m)):
-            minute = base + shift
-            if not 7 * 60 <= minute <= 19 * 60 - plan.minutes:
-                continue
-            cand = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=plan.zone)
-            if (now is not None and cand < now) or (day_offset == 0 and shift == 0):
-                continue
-            if clashes_with_series(_utc(cand)):
-                continue
-            if busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
-                             chair_id=plan.chair_id, start=cand, end=cand + length, zone=plan.zone,
-                             ignore=ignore):
-                continue
-            if engine is None or not engine.check_slot(
-                    session, provider_id=plan.provider_id, chair_id=plan.chair_id, start=_utc(cand),
-                    end=_utc(cand + length), patient_id=plan.patient_id):
-                return Alternative(cand, cand + length, plan.provider_id, plan.chair_id, plan.location_id)
-    return None
+    openings = engine.find_openings(
+        session, minutes=plan.minutes, after=_utc(lo), provider_ids=[plan.provider_id],
+        location_ids=[plan.location_id], horizon_days=2 * ALTERNATIVE_DAYS + 1, limit=200)
+    best = sorted((o for o in openings if not clashes_with_series(_utc(o.start))
+                   and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)),
+                  key=lambda o: (o.chair_id != plan.chair_id,
+                                 abs(o.start.astimezone(plan.zone).date() - occ.date()), abs(o.start - occ)))
+    if not best:
+        return None
+    o = best[0]
+    return Alternative(o.start.astimezone(plan.zone), o.end.astimezone(plan.zone), o.provider_id, o.chair_id,
+                       o.location_id)
 
 
 # --- creating and booking -------------------------------------------------------------------
