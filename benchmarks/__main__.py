@@ -15,6 +15,7 @@ MODULES = [
     "benchmarks.bench_foundation",
     "benchmarks.bench_availability",
     "benchmarks.bench_print_ical",
+    "benchmarks.bench_series",
 ]
 
 
