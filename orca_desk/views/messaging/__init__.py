@@ -1,0 +1,1 @@
+"""Messaging screens: Outbox and the Messages inbox."""

@@ -1,0 +1,310 @@
+"""Messages inbox: conversations per patient, replies that need staff, mark read, write to a family."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services.clinic_settings import messaging_policy
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.messaging import inbox_queries as inbox
+from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
+from orca_desk.services.messaging.render import sms_segments
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
+
+if TYPE_CHECKING:
+    from orca_desk.ui.main_window import MainWindow
+
+REVIEW_BACKGROUND = "#fff4d6"
+UNREAD_BACKGROUND = "#eaf2fb"
+OUT_BACKGROUND = "#e3effa"
+IN_BACKGROUND = "#f3f4f6"
+KIND_LABELS = {"needs_review": "needs review", "confirm": "confirmation", "decline": "can't come",
+               "opt_out": "opt-out", "opt_in": "opt-in", "help": "help", "other": "reply"}
+
+
+class InboxScreen(Screen):
+    """Left: conversations (needing review and unread first). Right: the messages and a reply box."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.zone = ctx.clinic.locations[0].zone if ctx.clinic.locations else ZoneInfo("UTC")
+        self.current: ConversationRow | None = None
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find a conversation")
+        self.search.setClearButtonEnabled(True)
+        self.unread_only = QCheckBox("Unread only")
+        self.conversations: RowsListModel[ConversationRow] = RowsListModel(
+            self._conversation_text, bold=lambda r: r.unread > 0,
+            background=lambda r: REVIEW_BACKGROUND if r.needs_review else (
+                UNREAD_BACKGROUND if r.unread else None),
+            tooltip=lambda r: f"{r.address} · {'needs review' if r.needs_review else ''}")
+        self.list = QListView()
+        self.list.setObjectName("conversationList")
+        self.list.setModel(self.conversations)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setSpacing(1)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.unread_only)
+        ll.addLayout(top)
+        ll.addWidget(self.list, 1)
+
+        self.title = QLabel("Choose a conversation")
+        self.title.setObjectName("conversationTitle")
+        self.context_label = QLabel()
+        self.context_label.setObjectName("hint")
+        self.context_label.setWordWrap(True)
+        self.mark_read_button = QPushButton("Mark read")
+        self.messages: RowsListModel[ConversationMessage] = RowsListModel(
+            self._message_text,
+            background=lambda m: REVIEW_BACKGROUND if m.needs_review and m.unread else (
+                OUT_BACKGROUND if m.direction == "out" else IN_BACKGROUND),
+            bold=lambda m: m.unread,
+            alignment=lambda m: (Qt.AlignmentFlag.AlignRight if m.direction == "out"
+                                 else Qt.AlignmentFlag.AlignLeft))
+        self.thread_view = QListView()
+        self.thread_view.setObjectName("messageThread")
+        self.thread_view.setModel(self.messages)
+        self.thread_view.setWordWrap(True)
+        self.thread_view.setSpacing(4)
+        self.thread_view.setUniformItemSizes(False)
+        self.thread_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.thread_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+        self.channel_combo = QComboBox()
+        self.channel_combo.addItem("SMS", "sms")
+        self.channel_combo.addItem("Email", "email")
+        self.channel_combo.setFixedWidth(100)
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText("Subject (email)")
+        self.compose = QPlainTextEdit()
+        self.compose.setPlaceholderText("Write to the family… (quiet hours and consent apply when "
+                                        "it is sent)")
+        self.compose.setMaximumHeight(90)
+        self.counter = QLabel()
+        self.counter.setObjectName("hint")
+        self.send_button = QPushButton("Send")
+        self.send_button.setDefault(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(8, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.mark_read_button)
+        rl.addLayout(head)
+        rl.addWidget(self.context_label)
+        rl.addWidget(self.thread_view, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.channel_combo, 0, Qt.AlignmentFlag.AlignLeft)
+        row.addWidget(self.subject, 1)
+        rl.addLayout(row)
+        rl.addWidget(self.compose)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.counter, 1)
+        bottom.addWidget(self.send_button)
+        rl.addLayout(bottom)
+        rl.addWidget(self.error_label)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([380, 620])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addWidget(split, 1)
+
+        self._debounce = QTimer(self, singleShot=True, interval=200)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.unread_only.toggled.connect(lambda _c: self.refresh())
+        self.list.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.mark_read_button.clicked.connect(self.mark_read)
+        self.send_button.clicked.connect(self.send)
+        self.compose.textChanged.connect(self._update_counter)
+        self.channel_combo.currentIndexChanged.connect(lambda _i: self._update_counter())
+        self.list.setItemDelegate(PaddedDelegate(7, self.list))
+        self.thread_view.setItemDelegate(PaddedDelegate(8, self.thread_view))
+        self.title.setStyleSheet("font-size: 12pt;")
+        self._show(None)
+        self._update_counter()
+        self.refresh()
+
+    # ----- text of the rows ----------------------------------------------------------------
+    def _time(self, at: datetime) -> str:
+        local = at.astimezone(self.zone)
+        today = self.ctx.clock.now().astimezone(self.zone).date()
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+
+    def _conversation_text(self, r: ConversationRow) -> str:
+        badge = f"  ({r.unread} new)" if r.unread else ""
+        flag = "⚑ " if r.needs_review else ""
+        snippet = " ".join(r.last_text.split())
+        snippet = snippet if len(snippet) <= 60 else snippet[:59] + "…"
+        return f"{flag}{r.title}{badge}   {self._time(r.last_at)}\n{snippet}"
+
+    def _message_text(self, m: ConversationMessage) -> str:
+        if m.direction == "out":
+            who = "Automatic" if m.sent_by in ("", "automation") else m.sent_by
+        else:
+            who = "Reply"
+        state = m.state if m.direction == "out" else KIND_LABELS.get(m.state, m.state)
+        channel = "SMS" if m.channel == "sms" else "Email"
+        subject = f"{m.subject}\n" if m.subject else ""
+        return f"{subject}{m.text}\n— {who} · {channel} · {self._time(m.at)} · {state}"
+
+    # ----- loading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        keep = self.current.key if self.current else None
+        with self.ctx.db.read() as s:
+            rows = inbox.list_conversations(s, now=self.ctx.clock.now(), text=self.search.text(),
+                                            unread_only=self.unread_only.isChecked())
+        if self.current is not None and self.current.key not in {r.key for r in rows} \
+                and not self.search.text() and not self.unread_only.isChecked():
+            rows.insert(0, self.current)  # a new conversation started from a patient
+        self.conversations.set_rows(rows)
+        if keep is None or not self._select_key(keep):
+            if rows:  # the most urgent conversation is open when the screen appears
+                self.list.setCurrentIndex(self.conversations.index(0))
+            else:
+                self._show(None)
+
+    def _select_key(self, key: str) -> bool:
+        for i, r in enumerate(self.conversations.rows()):
+            if r.key == key:
+                self.list.setCurrentIndex(self.conversations.index(i))
+                return True
+        return False
+
+    def _on_selection_changed(self, _s: QItemSelection, _d: QItemSelection) -> None:
+        indexes = self.list.selectionModel().selectedIndexes()
+        self._show(self.conversations.row_at(indexes[0].row()) if indexes else None)
+
+    def _show(self, row: ConversationRow | None) -> None:
+        self.current = row
+        self.error_label.clear()
+        enabled = row is not None and row.patient_id is not None
+        for w in (self.compose, self.send_button, self.channel_combo, self.subject):
+            w.setEnabled(enabled)
+        if row is None:
+            self.title.setText("Choose a conversation")
+            self.context_label.setText("Replies that no automation understood wait here, with the "
+                                       "patient and appointment they likely concern.")
+            self.messages.set_rows([])
+            self.mark_read_button.setEnabled(False)
+            return
+        with self.ctx.db.read() as s:
+            items = inbox.conversation_messages(s, row.key)
+            appointment = inbox.appointment_label(s, row.appointment_id)
+        address = "" if row.address == row.title else f"  <span style='color:#6b7785'>{row.address}</span>"
+        self.title.setText(f"<b>{row.title}</b>{address}")
+        parts = []
+        if row.needs_review:
+            parts.append("⚑ A reply needs a person: read it and answer or change the appointment.")
+        if appointment:
+            parts.append(f"Likely about: {appointment}")
+        if row.patient_id is None:
+            parts.append("No patient uses this address; find the family before replying.")
+        self.context_label.setText("  ".join(parts))
+        self.messages.set_rows(items)
+        self.thread_view.scrollToBottom()
+        self.mark_read_button.setEnabled(row.unread > 0)
+        index = self.channel_combo.findData(row.channel)
+        self.channel_combo.setCurrentIndex(max(index, 0))
+        self._update_counter()
+
+    def _update_counter(self) -> None:
+        email = self.channel_combo.currentData() == "email"
+        self.subject.setVisible(email)
+        text = self.compose.toPlainText()
+        if email or not text:
+            self.counter.setText("")
+            return
+        info = sms_segments(text)
+        self.counter.setText(f"{info.characters} characters · {info.encoding} · {info.segments} "
+                             f"segment{'s' if info.segments != 1 else ''}")
+
+    # ----- actions ------------------------------------------------------------------------
+    def mark_read(self) -> int:
+        if self.current is None:
+            return 0
+        key = self.current.key
+        with self.ctx.db.write() as s:
+            count = inbox.mark_conversation_read(s, self.ctx.actor, key, now=self.ctx.clock.now())
+        self.sig_status.emit(f"{count} repl{'ies' if count != 1 else 'y'} marked read")
+        self.refresh()
+        self._select_key(key)
+        return count
+
+    def send(self) -> int | None:
+        row = self.current
+        if row is None or row.patient_id is None:
+            return None
+        channel = str(self.channel_combo.currentData())
+        now = self.ctx.clock.now()
+        try:
+            with self.ctx.db.write() as s:
+                message_id = inbox.send_staff_message(
+                    s, self.ctx.actor, patient_id=row.patient_id, channel=channel,
+                    body=self.compose.toPlainText(), subject=self.subject.text(), now=now,
+                    appointment_id=row.appointment_id, policy=messaging_policy(s))
+        except OrcaError as exc:
+            self.error_label.setText(str(exc))
+            return None
+        self.compose.clear()
+        self.subject.clear()
+        self.sig_status.emit("Message queued; it goes out with the next dispatch")
+        self.refresh()
+        self._select_key(row.key)
+        return message_id
+
+    def open_conversation(self, patient_id: int) -> ConversationRow:
+        """Show ``patient_id``'s conversation (an empty one if they have no messages yet)."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.unread_only.setChecked(False)
+        with self.ctx.db.read() as s:
+            row = inbox.conversation_for_patient(s, patient_id, now=self.ctx.clock.now())
+        self.current = row
+        self.refresh()
+        self._select_key(row.key)
+        self.compose.setFocus()
+        return row
+
+
+def open_conversation(window: MainWindow, patient_id: int) -> ConversationRow:
+    """"Text or email this patient": switch the window to Messages and open their conversation."""
+    screen = window.show_screen("messages")
+    assert isinstance(screen, InboxScreen)
+    return screen.open_conversation(patient_id)

@@ -1,0 +1,330 @@
+"""Outbox screen: every outgoing message, filtered; a message's history; retry and cancel."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.models.messaging import CHANNELS, OUTBOX_STATUSES
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.messaging import outbox
+from orca_desk.services.messaging.inbox_queries import outbox_purposes
+from orca_desk.services.messaging.outbox import OutboxEventRow, OutboxFilter, OutboxRow
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.messaging.models import Column, RowsTableModel
+
+STATUS_COLOURS = {"failed": "#b3261e", "undeliverable": "#b3261e", "cancelled": "#6b7785",
+                  "sent": "#1b7f4b", "delivered": "#1b7f4b", "deferred": "#b26a00",
+                  "queued": "#2f6fb3", "sending": "#2f6fb3"}
+PAGE_SIZE = 200
+ALL = "All"
+
+
+def _one_line(text: str, width: int = 90) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _day(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class OutboxScreen(Screen):
+    """Lists the outbox newest first; loads 200 rows at a time as the table scrolls."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.zone = ctx.clinic.locations[0].zone if ctx.clinic.locations else ZoneInfo("UTC")
+        self._filter = OutboxFilter()
+        self._total = 0
+
+        self.status_combo = QComboBox()
+        # Item data: the statuses, comma-separated ("" = all).
+        self.status_combo.addItem(ALL, "")
+        self.status_combo.addItem("Waiting (queued or deferred)", "queued,deferred")
+        self.status_combo.addItem("Problems (failed or undeliverable)", "failed,undeliverable")
+        for s in OUTBOX_STATUSES:
+            self.status_combo.addItem(s.capitalize(), s)
+        self.channel_combo = QComboBox()
+        self.channel_combo.addItem(ALL, None)
+        for c in CHANNELS:
+            self.channel_combo.addItem("SMS" if c == "sms" else "Email", c)
+        self.purpose_combo = QComboBox()
+        self.purpose_combo.addItem(ALL, None)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search text, address or patient")
+        self.search.setClearButtonEnabled(True)
+        self.all_dates = QCheckBox("All dates")
+        self.all_dates.setChecked(True)
+        today = ctx.clock.now().astimezone(self.zone).date()
+        self.date_from = QDateEdit(QDate(today.year, today.month, today.day).addDays(-7))
+        self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+        self.refresh_button = QPushButton("Refresh")
+
+        filters = QHBoxLayout()
+        for label, widget in (("Status", self.status_combo), ("Channel", self.channel_combo),
+                              ("Purpose", self.purpose_combo)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.all_dates)
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("to"))
+        filters.addWidget(self.date_to)
+        filters.addWidget(self.refresh_button)
+
+        self.model: RowsTableModel[OutboxRow] = RowsTableModel(
+            [Column("Created", lambda r: self._when(r.created_at)),
+             Column("Status", lambda r: r.status, lambda r: r.error or r.status),
+             Column("Channel", lambda r: "SMS" if r.channel == "sms" else "Email"),
+             Column("To", lambda r: r.to_address),
+             Column("Patient", lambda r: r.patient_name or "—"),
+             Column("Purpose", lambda r: r.purpose.replace("_", " ")),
+             Column("Tries", lambda r: str(r.attempts)),
+             Column("Next / sent", self._next_or_sent),
+             Column("Message", lambda r: _one_line(r.subject or r.body), lambda r: r.body)],
+            page_size=PAGE_SIZE, fetch_page=self._fetch_page, colour=lambda r: STATUS_COLOURS.get(r.status))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((110, 104, 70, 170, 140, 116, 48, 140)):
+            self.table.setColumnWidth(col, width)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+        self.detail_title = QLabel("Choose a message to see what it says and what happened to it.")
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setObjectName("detailTitle")
+        self.body_view = QPlainTextEdit()
+        self.body_view.setReadOnly(True)
+        self.body_view.setMaximumHeight(90)
+        self.history_model: RowsTableModel[OutboxEventRow] = RowsTableModel(
+            [Column("When", lambda e: self._when(e.at, seconds=True)),
+             Column("Status", lambda e: e.status),
+             Column("What happened", lambda e: e.detail)],
+            colour=lambda e: STATUS_COLOURS.get(e.status))
+        self.history = QTableView()
+        self.history.setModel(self.history_model)
+        self.history.verticalHeader().setVisible(False)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setColumnWidth(0, 150)
+        self.history.setColumnWidth(1, 100)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setToolTip("Queue a failed, undeliverable or cancelled message again "
+                                     "(quiet hours, consent and budgets are checked when it is sent)")
+        self.cancel_button = QPushButton("Cancel message")
+        self.cancel_button.setToolTip("Stop a queued or deferred message from going out")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(0, 6, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(self.detail_title, 1)
+        head.addWidget(self.retry_button)
+        head.addWidget(self.cancel_button)
+        dl.addLayout(head)
+        dl.addWidget(self.error_label)
+        dl.addWidget(self.body_view)
+        history_label = QLabel("History")
+        history_label.setObjectName("sectionTitle")
+        dl.addWidget(history_label)
+        dl.addWidget(self.history, 1)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.table, 1)
+        tl.addWidget(self.count_label)
+        split.addWidget(top)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([440, 380])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (self.status_combo, self.channel_combo, self.purpose_combo):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.all_dates.toggled.connect(self._on_all_dates_toggled)
+        self.date_from.dateChanged.connect(lambda _d: self.apply_filters())
+        self.date_to.dateChanged.connect(lambda _d: self.apply_filters())
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self._show_detail(None)
+        self.refresh()
+
+    # ----- loading ------------------------------------------------------------------------
+    def _when(self, at: datetime, *, seconds: bool = False) -> str:
+        local = at.astimezone(self.zone)
+        year = "" if local.year == self.ctx.clock.now().astimezone(self.zone).year else " %Y"
+        return local.strftime(f"%d %b{year} %H:%M" + (":%S" if seconds else ""))
+
+    def _next_or_sent(self, r: OutboxRow) -> str:
+        if r.sent_at is not None:
+            return self._when(r.sent_at)
+        if r.status in ("queued", "deferred"):
+            return "next " + self._when(r.next_attempt_at)
+        return ""
+
+    def _fetch_page(self, offset: int, limit: int) -> list[OutboxRow]:
+        f = OutboxFilter(statuses=self._filter.statuses, channel=self._filter.channel,
+                         purpose=self._filter.purpose, since=self._filter.since, until=self._filter.until,
+                         text=self._filter.text, limit=limit, offset=offset)
+        with self.ctx.db.read() as s:
+            return outbox.list_messages(s, f)
+
+    def current_filter(self) -> OutboxFilter:
+        since = until = None
+        if not self.all_dates.isChecked():
+            since = self._instant(_day(self.date_from.date()))
+            until = self._instant(_day(self.date_to.date()) + timedelta(days=1))
+        statuses = tuple(x for x in str(self.status_combo.currentData() or "").split(",") if x)
+        return OutboxFilter(statuses=statuses,
+                            channel=self.channel_combo.currentData(),
+                            purpose=self.purpose_combo.currentData(), since=since, until=until,
+                            text=self.search.text().strip(), limit=PAGE_SIZE)
+
+    def _instant(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
+
+    def apply_filters(self) -> None:
+        self._filter = self.current_filter()
+        selected = self.selected_row()
+        self.model.reload()
+        with self.ctx.db.read() as s:
+            self._total = outbox.count_messages(s, self._filter)
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{self._total} message{'s' if self._total != 1 else ''}"
+                                 + (f" · showing the newest {shown}, scroll for more" if shown < self._total
+                                    else ""))
+        if selected is not None and self.select_message(selected.id):
+            return
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        else:
+            self._show_detail(None)
+
+    def refresh(self) -> None:
+        with self.ctx.db.read() as s:
+            purposes = outbox_purposes(s)
+        current = self.purpose_combo.currentData()
+        self.purpose_combo.blockSignals(True)
+        self.purpose_combo.clear()
+        self.purpose_combo.addItem(ALL, None)
+        for p in purposes:
+            self.purpose_combo.addItem(p.replace("_", " "), p)
+        index = self.purpose_combo.findData(current)
+        self.purpose_combo.setCurrentIndex(max(index, 0))
+        self.purpose_combo.blockSignals(False)
+        self.apply_filters()
+
+    def _on_all_dates_toggled(self, checked: bool) -> None:
+        self.date_from.setEnabled(not checked)
+        self.date_to.setEnabled(not checked)
+        self.apply_filters()
+
+    # ----- selection and detail -------------------------------------------------------------
+    def selected_row(self) -> OutboxRow | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_message(self, message_id: int) -> bool:
+        for i, r in enumerate(self.model.rows()):
+            if r.id == message_id:
+                self.table.selectRow(i)
+                return True
+        self._show_detail(None)
+        return False
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_detail(self.selected_row())
+
+    def _show_detail(self, row: OutboxRow | None) -> None:
+        self.error_label.clear()
+        if row is None:
+            self.detail_title.setText("Choose a message to see what it says and what happened to it.")
+            self.body_view.clear()
+            self.history_model.set_rows([])
+            self.retry_button.setEnabled(False)
+            self.cancel_button.setEnabled(False)
+            return
+        who = f"{row.patient_name} · " if row.patient_name else ""
+        subject = f" — “{row.subject}”" if row.subject else ""
+        self.detail_title.setText(f"<b>#{row.id}</b> · {row.status} · {who}{row.to_address}{subject}")
+        self.body_view.setPlainText(row.body)
+        with self.ctx.db.read() as s:
+            self.history_model.set_rows(outbox.message_history(s, row.id))
+        if row.error:
+            self.error_label.setText(f"Last error: {row.error}")
+        self.retry_button.setEnabled(row.status in outbox.RETRYABLE)
+        self.cancel_button.setEnabled(row.status in outbox.PENDING)
+
+    # ----- actions ------------------------------------------------------------------------
+    def retry_selected(self) -> None:
+        self._act("retry")
+
+    def cancel_selected(self) -> None:
+        self._act("cancel")
+
+    def _act(self, what: str) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        now = self.ctx.clock.now()
+        try:
+            with self.ctx.db.write() as s:
+                if what == "retry":
+                    outbox.retry(s, self.ctx.actor, row.id, now=now)
+                else:
+                    outbox.cancel(s, self.ctx.actor, row.id, now=now,
+                                  reason=f"cancelled from the Outbox by {self.ctx.actor.username}")
+        except OrcaError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.sig_status.emit(f"Message #{row.id} {'queued again' if what == 'retry' else 'cancelled'}")
+        self.apply_filters()
+        self.select_message(row.id)

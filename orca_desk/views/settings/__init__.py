@@ -1,0 +1,1 @@
+"""Settings screens: clinic, messaging policy, providers, message templates."""

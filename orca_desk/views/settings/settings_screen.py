@@ -1,0 +1,329 @@
+"""Settings: clinic contact, patient links, messaging policy, SMS/email providers (secrets in the keyring)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import time
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import clinic_settings as cs
+from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.messaging.providers import config as provider_env
+from orca_desk.services.patient_links import LINK_SECRET_ENV, link_secret_location
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.settings.templates_editor import TemplatesEditor
+
+SECRET_LABELS = {provider_env.TWILIO_AUTH_TOKEN: "Twilio auth token",
+                 provider_env.SENDGRID_API_KEY: "SendGrid API key"}
+
+
+def _qtime(t: time) -> QTime:
+    return QTime(t.hour, t.minute)
+
+
+def _pytime(q: QTime) -> time:
+    return time(q.hour(), q.minute())
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+class SettingsScreen(Screen):
+    """Two tabs: the clinic's settings, and the message templates."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.loaded = cs.ClinicSettings()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_settings_tab(), "Clinic and messaging")
+        self.templates = TemplatesEditor(ctx)
+        self.templates.sig_status.connect(self.sig_status)
+        self.tabs.addTab(self.templates, "Message templates")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addWidget(self.tabs)
+        self.refresh()
+
+    # ----- building -----------------------------------------------------------------------
+    def _build_settings_tab(self) -> QWidget:
+        self.clinic_name = QLineEdit()
+        self.clinic_phone = QLineEdit()
+        self.clinic_phone.setPlaceholderText("+16175550100")
+        clinic = QGroupBox("Clinic")
+        f = QFormLayout(clinic)
+        f.addRow("Name", self.clinic_name)
+        f.addRow("Phone", self.clinic_phone)
+        f.addRow(_hint("Shown on every patient-link page and in HELP replies."))
+
+        self.public_base_url = QLineEdit()
+        self.public_base_url.setPlaceholderText(cs.DEFAULT_PUBLIC_BASE_URL)
+        self.public_url_note = _hint("")
+        self.link_secret_note = _hint("")
+        links = QGroupBox("Patient links")
+        f = QFormLayout(links)
+        f.addRow("Public address", self.public_base_url)
+        f.addRow(self.public_url_note)
+        f.addRow(self.link_secret_note)
+
+        self.quiet_start = QTimeEdit()
+        self.quiet_end = QTimeEdit()
+        for t in (self.quiet_start, self.quiet_end):
+            t.setDisplayFormat("HH:mm")
+        self.daily_budget = QSpinBox()
+        self.weekly_budget = QSpinBox()
+        for sb in (self.daily_budget, self.weekly_budget):
+            sb.setRange(0, 100)
+            sb.setSuffix(" messages")
+            sb.setMaximumWidth(160)
+        self.allow_procedures = QCheckBox("Allow procedure names in messages (e.g. “bonding”)")
+        policy = QGroupBox("Messaging policy")
+        f = QFormLayout(policy)
+        quiet = QHBoxLayout()
+        quiet.addWidget(self.quiet_start)
+        quiet.addWidget(QLabel("to"))
+        quiet.addWidget(self.quiet_end)
+        quiet.addStretch(1)
+        f.addRow("Quiet hours", quiet)
+        f.addRow(_hint("No messages in this window, judged in each patient's own time zone; "
+                       "they wait for the next allowed time."))
+        f.addRow("Per phone number, per day", self.daily_budget)
+        f.addRow("Per phone number, per week", self.weekly_budget)
+        f.addRow(self.allow_procedures)
+        f.addRow(_hint("Texts need recorded SMS consent; STOP and unsubscribe links are always honoured."))
+
+        self.sms_provider = QComboBox()
+        self.sms_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
+        self.sms_provider.addItem("Twilio", "twilio")
+        self.twilio_sid = QLineEdit()
+        self.twilio_sid.setPlaceholderText("AC…")
+        self.twilio_token = QLineEdit()
+        self.twilio_from = QLineEdit()
+        self.twilio_from.setPlaceholderText("+15551234567")
+        self.twilio_service = QLineEdit()
+        self.twilio_service.setPlaceholderText("MG… (instead of a from number)")
+        self.twilio_base = QLineEdit()
+        self.twilio_base.setPlaceholderText("default: the real Twilio API")
+        self.twilio_token_note = _hint("")
+        sms = QGroupBox("SMS provider")
+        f = QFormLayout(sms)
+        f.addRow("Provider", self.sms_provider)
+        f.addRow("Account SID", self.twilio_sid)
+        f.addRow("Auth token", self.twilio_token)
+        f.addRow(self.twilio_token_note)
+        f.addRow("From number", self.twilio_from)
+        f.addRow("Messaging service SID", self.twilio_service)
+        f.addRow("Base URL", self.twilio_base)
+
+        self.email_provider = QComboBox()
+        self.email_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
+        self.email_provider.addItem("SendGrid", "sendgrid")
+        self.sendgrid_key = QLineEdit()
+        self.sendgrid_from = QLineEdit()
+        self.sendgrid_from.setPlaceholderText("frontdesk@yourclinic.com")
+        self.sendgrid_base = QLineEdit()
+        self.sendgrid_base.setPlaceholderText("default: the real SendGrid API")
+        self.sendgrid_key_note = _hint("")
+        email = QGroupBox("Email provider")
+        f = QFormLayout(email)
+        f.addRow("Provider", self.email_provider)
+        f.addRow("API key", self.sendgrid_key)
+        f.addRow(self.sendgrid_key_note)
+        f.addRow("From address", self.sendgrid_from)
+        f.addRow("Base URL", self.sendgrid_base)
+
+        self.keyring_note = QLabel()
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setStyleSheet("QLabel#keyringNote { background: #fff4d6; border: 1px solid #f0d58c;"
+                                        " border-radius: 6px; padding: 8px 10px; }")
+        for field in (self.twilio_token, self.sendgrid_key):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.save_button = QPushButton("Save settings")
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Revert")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.refresh)
+        self.sms_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
+        self.email_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(12)
+        grid.addWidget(clinic, 0, 0)
+        grid.addWidget(links, 1, 0)
+        grid.addWidget(policy, 2, 0)
+        grid.addWidget(sms, 0, 1, 2, 1)
+        grid.addWidget(email, 2, 1)
+        grid.addWidget(self.keyring_note, 3, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error_label, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        inner = QWidget()
+        il = QVBoxLayout(inner)
+        il.setContentsMargins(0, 8, 0, 0)
+        il.addLayout(grid)
+        il.addLayout(buttons)
+        il.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        return scroll
+
+    # ----- loading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        with self.ctx.db.read() as s:
+            self.loaded = cs.load_settings(s)
+        v = self.loaded
+        self.clinic_name.setText(v.clinic_name)
+        self.clinic_phone.setText(v.clinic_phone)
+        self.public_base_url.setText(v.public_base_url)
+        self.quiet_start.setTime(_qtime(v.quiet_start))
+        self.quiet_end.setTime(_qtime(v.quiet_end))
+        self.daily_budget.setValue(v.daily_budget_per_number)
+        self.weekly_budget.setValue(v.weekly_budget_per_number)
+        self.allow_procedures.setChecked(v.allow_procedure_names)
+        self.sms_provider.setCurrentIndex(max(self.sms_provider.findData(v.sms_provider), 0))
+        self.twilio_sid.setText(v.twilio_account_sid)
+        self.twilio_from.setText(v.twilio_from)
+        self.twilio_service.setText(v.twilio_messaging_service_sid)
+        self.twilio_base.setText(v.twilio_base_url)
+        self.email_provider.setCurrentIndex(max(self.email_provider.findData(v.email_provider), 0))
+        self.sendgrid_from.setText(v.sendgrid_from)
+        self.sendgrid_base.setText(v.sendgrid_base_url)
+        self.twilio_token.clear()
+        self.sendgrid_key.clear()
+        self.error_label.clear()
+        self._describe_environment()
+        self._update_enabled()
+        self.templates.reload()
+
+    def _describe_environment(self) -> None:
+        env_url = os.environ.get(cs.PUBLIC_BASE_URL_ENV, "").strip()
+        self.public_url_note.setText(
+            "Links in messages point here; run ‘orca-desk gateway’ behind it. "
+            + (f"Overridden by {cs.PUBLIC_BASE_URL_ENV}={env_url}." if env_url
+               else f"{cs.PUBLIC_BASE_URL_ENV} overrides it when set."))
+        self.link_secret_note.setText(
+            f"Links are signed with a secret kept {link_secret_location()} — never in the database. "
+            f"Desks, the worker and the gateway that share a database must share it: set "
+            f"{LINK_SECRET_ENV} on each.")
+        usable = cs.keyring_usable()
+        self.keyring_usable = usable
+        for field, note, name in ((self.twilio_token, self.twilio_token_note, provider_env.TWILIO_AUTH_TOKEN),
+                                  (self.sendgrid_key, self.sendgrid_key_note, provider_env.SENDGRID_API_KEY)):
+            source = cs.secret_source(name)
+            if not usable:
+                field.setPlaceholderText(f"from the environment variable {name}")
+                note.setText(f"Read from {name} ({'set' if source == 'environment' else 'not set'}).")
+            elif source == "environment":
+                field.setPlaceholderText(f"set by {name}")
+                note.setText(f"{name} is set in the environment and wins over the keyring.")
+            elif source == "keyring":
+                field.setPlaceholderText("stored in the OS keyring — type to replace")
+                note.setText("")
+            else:
+                field.setPlaceholderText("saved to the OS keyring, never the database")
+                note.setText("")
+        if usable:
+            self.keyring_note.setText(
+                f"Secrets (auth token, API key) are saved in the OS keyring ({cs.keyring_name()}), "
+                "never in the database; an environment variable wins when set.")
+        else:
+            names = ", ".join(cs.SECRET_NAMES)
+            self.keyring_note.setText(
+                "There is no OS keyring on this computer (keyring only has its ‘fail’ backend, as on "
+                f"headless Linux and CI), so secrets cannot be saved here: the environment variables "
+                f"{names} are used, and the secret fields are disabled.")
+
+    def _update_enabled(self) -> None:
+        twilio = self.sms_provider.currentData() == "twilio"
+        sendgrid = self.email_provider.currentData() == "sendgrid"
+        for w in (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_base):
+            w.setEnabled(twilio)
+        for w in (self.sendgrid_from, self.sendgrid_base):
+            w.setEnabled(sendgrid)
+        usable = getattr(self, "keyring_usable", False)
+        self.twilio_token.setEnabled(twilio and usable)
+        self.sendgrid_key.setEnabled(sendgrid and usable)
+
+    # ----- saving -------------------------------------------------------------------------
+    def edited(self) -> cs.ClinicSettings:
+        return replace(
+            self.loaded,
+            clinic_name=self.clinic_name.text(), clinic_phone=self.clinic_phone.text(),
+            public_base_url=self.public_base_url.text() or cs.DEFAULT_PUBLIC_BASE_URL,
+            quiet_start=_pytime(self.quiet_start.time()), quiet_end=_pytime(self.quiet_end.time()),
+            daily_budget_per_number=self.daily_budget.value(),
+            weekly_budget_per_number=self.weekly_budget.value(),
+            allow_procedure_names=self.allow_procedures.isChecked(),
+            sms_provider=str(self.sms_provider.currentData()), twilio_account_sid=self.twilio_sid.text(),
+            twilio_from=self.twilio_from.text(), twilio_messaging_service_sid=self.twilio_service.text(),
+            twilio_base_url=self.twilio_base.text(), email_provider=str(self.email_provider.currentData()),
+            sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text())
+
+    def save(self) -> bool:
+        """Save every setting or none; secrets typed in go to the OS keyring after the settings."""
+        self.error_label.clear()
+        try:
+            with self.ctx.db.write() as s:
+                cs.save_settings(s, self.ctx.actor, self.edited(), now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.error_label.setText(str(exc))
+            if isinstance(exc, ValidationError):
+                self._focus(exc.field)
+            return False
+        try:
+            for field, name in ((self.twilio_token, provider_env.TWILIO_AUTH_TOKEN),
+                                (self.sendgrid_key, provider_env.SENDGRID_API_KEY)):
+                if field.isEnabled() and field.text().strip():
+                    cs.store_secret(name, field.text())
+        except OrcaError as exc:
+            self.error_label.setText(f"Settings saved, but: {exc}")
+            return False
+        self.refresh()
+        self.sig_status.emit("Settings saved")
+        return True
+
+    def _focus(self, field: str | None) -> None:
+        widgets = {"clinic_name": self.clinic_name, "clinic_phone": self.clinic_phone,
+                   "quiet_start": self.quiet_start, "daily_budget_per_number": self.daily_budget,
+                   "weekly_budget_per_number": self.weekly_budget, "twilio_account_sid": self.twilio_sid,
+                   "twilio_from": self.twilio_from, "twilio_messaging_service_sid": self.twilio_service,
+                   "twilio_base_url": self.twilio_base, "sendgrid_from": self.sendgrid_from,
+                   "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url}
+        widget = widgets.get(field or "")
+        if widget is not None:
+            widget.setFocus()

@@ -1,0 +1,233 @@
+"""Message templates editor: list, edit with live validation, SMS segment counter and preview."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QTimer, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import message_templates as mt
+from orca_desk.services.clinic_settings import messaging_policy
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.messaging.policy import MessagingPolicy
+from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
+from orca_desk.ui.context import AppContext
+from orca_desk.views.messaging.models import RowsListModel
+
+NON_GSM_HIGHLIGHT = "#ffd9d6"
+
+
+class TemplatesEditor(QWidget):
+    """Edits the clinic's message templates; nothing is saved until the template is valid."""
+
+    sig_status = Signal(str)
+    """A short message for the status bar ("Template saved")."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.policy = MessagingPolicy()
+        self.current: mt.TemplateRow | None = None
+
+        self.model: RowsListModel[mt.TemplateRow] = RowsListModel(
+            lambda r: f"{r.name}\n{r.key} · {'SMS' if r.channel == 'sms' else 'Email'}"
+                      f"{'' if r.saved else ' · default'}",
+            tooltip=lambda r: r.body)
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setSpacing(1)
+
+        self.name = QLineEdit()
+        self.channel_label = QLabel()
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText("Email subject, e.g. {patient_first_name}'s visit on {date}")
+        self.body = QPlainTextEdit()
+        self.body.setPlaceholderText("Write the message; insert variables such as {first_name}.")
+        self.variable_combo = QComboBox()
+        self.variable_combo.addItem("Insert a variable…", None)
+        for name, description in sorted(VARIABLE_DESCRIPTIONS.items()):
+            self.variable_combo.addItem(f"{{{name}}} — {description}", name)
+        self.counter = QLabel()
+        self.counter.setObjectName("segmentCounter")
+        self.non_gsm_label = QLabel()
+        self.non_gsm_label.setObjectName("warningLabel")
+        self.non_gsm_label.setWordWrap(True)
+        self.problems = QLabel()
+        self.problems.setObjectName("errorLabel")
+        self.problems.setWordWrap(True)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setObjectName("templatePreview")
+        self.preview.setMaximumHeight(140)
+        self.save_button = QPushButton("Save template")
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Revert")
+
+        self.form = form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Channel", self.channel_label)
+        form.addRow("Subject", self.subject)
+        editor = QWidget()
+        el = QVBoxLayout(editor)
+        el.setContentsMargins(8, 0, 0, 0)
+        el.addLayout(form)
+        el.addWidget(self.body, 2)
+        tools = QHBoxLayout()
+        tools.addWidget(self.variable_combo, 1)
+        tools.addWidget(self.counter)
+        el.addLayout(tools)
+        el.addWidget(self.non_gsm_label)
+        el.addWidget(self.problems)
+        preview_title = QLabel("Preview with sample values")
+        preview_title.setObjectName("sectionTitle")
+        el.addWidget(preview_title)
+        el.addWidget(self.preview, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        el.addLayout(buttons)
+
+        split = QSplitter()
+        split.addWidget(self.list)
+        split.addWidget(editor)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 640])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(split)
+
+        self._debounce = QTimer(self, singleShot=True, interval=120)
+        self._debounce.timeout.connect(self.update_checks)
+        self.body.textChanged.connect(lambda: self._debounce.start())
+        self.subject.textChanged.connect(lambda _t: self._debounce.start())
+        self.variable_combo.activated.connect(self._on_insert_variable)
+        self.list.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self._edit(self.current))
+        self.reload()
+
+    def reload(self) -> None:
+        keep = (self.current.key, self.current.channel) if self.current else None
+        with self.ctx.db.read() as s:
+            rows = mt.list_templates(s, self.ctx.clinic.id)
+            self.policy = messaging_policy(s)
+        self.model.set_rows(rows)
+        target = 0
+        for i, r in enumerate(rows):
+            if (r.key, r.channel) == keep:
+                target = i
+        if rows:
+            self.list.setCurrentIndex(self.model.index(target))
+
+    def select(self, key: str, channel: str) -> bool:
+        for i, r in enumerate(self.model.rows()):
+            if (r.key, r.channel) == (key, channel):
+                self.list.setCurrentIndex(self.model.index(i))
+                return True
+        return False
+
+    def _on_selection_changed(self, _s: QItemSelection, _d: QItemSelection) -> None:
+        indexes = self.list.selectionModel().selectedIndexes()
+        self._edit(self.model.row_at(indexes[0].row()) if indexes else None)
+
+    def _edit(self, row: mt.TemplateRow | None) -> None:
+        self.current = row
+        for w in (self.name, self.subject, self.body, self.save_button, self.revert_button):
+            w.setEnabled(row is not None)
+        if row is None:
+            return
+        self.name.setText(row.name)
+        self.channel_label.setText("SMS (text message)" if row.channel == "sms" else "Email")
+        self.subject.setText(row.subject or "")
+        self.form.setRowVisible(self.subject, row.channel == "email")
+        self.body.setPlainText(row.body)
+        self.update_checks()
+
+    def _on_insert_variable(self, index: int) -> None:
+        name = self.variable_combo.itemData(index)
+        if name:
+            self.body.insertPlainText(f"{{{name}}}")
+            self.body.setFocus()
+        self.variable_combo.setCurrentIndex(0)
+
+    def update_checks(self) -> mt.TemplateCheck | None:
+        """Validate the draft, count SMS segments, mark non-GSM characters, render the preview."""
+        if self.current is None:
+            return None
+        channel = self.current.channel
+        check = mt.check_template(self.body.toPlainText(), self.subject.text(), channel, policy=self.policy)
+        if check.segments is not None:
+            seg = check.segments
+            self.counter.setText(f"{seg.units}/{seg.per_segment * max(seg.segments, 1)} · {seg.encoding} · "
+                                 f"{seg.segments} segment{'s' if seg.segments != 1 else ''}")
+            self.counter.setToolTip("Counted on the preview, with sample values filled in "
+                                    "(a link is about 100 characters).")
+        else:
+            self.counter.setText(f"{len(check.preview)} characters")
+        if check.non_gsm:
+            chars = ", ".join(f"“{c}” at character {pos}" for c, pos in check.non_gsm)
+            self.non_gsm_label.setText(f"Not in the GSM-7 alphabet: {chars}. The whole text is then "
+                                       "sent as UCS-2 (70 characters per segment); replace "
+                                       "it (e.g. a straight ' for ’) to save segments.")
+        else:
+            self.non_gsm_label.setText("")
+        self._highlight(check)
+        self.problems.setText("\n".join(check.problems))
+        preview = check.preview
+        if check.subject_preview:
+            preview = f"Subject: {check.subject_preview}\n\n{preview}"
+        self.preview.setPlainText(preview)
+        return check
+
+    def _highlight(self, check: mt.TemplateCheck) -> None:
+        text = self.body.toPlainText()
+        marks = {c for c, _ in check.non_gsm}
+        selections: list[QTextEdit.ExtraSelection] = []
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(NON_GSM_HIGHLIGHT))
+        for i, ch in enumerate(text):
+            if ch in marks:
+                sel = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(self.body.document())
+                cursor.setPosition(i)
+                cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cursor  # type: ignore[attr-defined]
+                sel.format = fmt  # type: ignore[attr-defined]
+                selections.append(sel)
+        self.body.setExtraSelections(selections)
+
+    def save(self) -> bool:
+        row = self.current
+        if row is None:
+            return False
+        try:
+            with self.ctx.db.write() as s:
+                saved = mt.save_template(s, self.ctx.actor, self.ctx.clinic.id, key=row.key,
+                                         channel=row.channel, name=self.name.text(),
+                                         subject=self.subject.text(), body=self.body.toPlainText(),
+                                         now=self.ctx.clock.now(), policy=messaging_policy(s))
+        except OrcaError as exc:
+            self.problems.setText(str(exc))
+            return False
+        self.current = saved
+        self.reload()
+        self.problems.setText("")
+        self.sig_status.emit(f"Template “{saved.name}” saved")
+        return True

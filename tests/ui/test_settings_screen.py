@@ -1,0 +1,129 @@
+"""Settings screen: invalid input refused with its message and nothing saved; secrets and the keyring."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import QTime
+from sqlalchemy import func, select
+
+from orca_desk.models import MessageTemplate
+from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.views.settings.settings_screen import SettingsScreen
+from tests.services.test_clinic_settings import MemoryKeyring
+
+
+@pytest.fixture
+def fail_keyring():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def _screen(qtbot, ctx) -> SettingsScreen:
+    screen = SettingsScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 800)
+    screen.show()
+    return screen
+
+
+def test_equal_quiet_hours_are_refused_with_a_message_and_nothing_saved(qtbot, ctx, db, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    screen.quiet_start.setTime(QTime(21, 0))
+    screen.quiet_end.setTime(QTime(21, 0))
+    assert screen.save() is False
+    assert "same time (21:00)" in screen.error_label.text()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ClinicSetting)) == 0
+
+
+def test_valid_settings_are_saved(qtbot, ctx, db, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    screen.quiet_start.setTime(QTime(20, 0))
+    screen.daily_budget.setValue(2)
+    with qtbot.waitSignal(screen.sig_status):
+        assert screen.save() is True
+    with db.read() as s:
+        stored = {k: v for k, v in s.execute(select(ClinicSetting.key, ClinicSetting.value))}
+    assert stored["quiet_start"] == "20:00" and stored["daily_budget_per_number"] == "2"
+
+
+def test_secret_fields_are_disabled_and_explained_without_a_keyring(qtbot, ctx, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    screen.sms_provider.setCurrentIndex(screen.sms_provider.findData("twilio"))
+    screen.email_provider.setCurrentIndex(screen.email_provider.findData("sendgrid"))
+    assert screen.twilio_sid.isEnabled()
+    assert not screen.twilio_token.isEnabled() and not screen.sendgrid_key.isEnabled()
+    note = screen.keyring_note.text()
+    assert "no OS keyring" in note and "ORCA_DESK_TWILIO_AUTH_TOKEN" in note
+    assert "ORCA_DESK_SENDGRID_API_KEY" in note and "disabled" in note
+    assert "ORCA_DESK_TWILIO_AUTH_TOKEN" in screen.twilio_token.placeholderText()
+
+
+def test_secrets_typed_in_go_to_the_keyring_not_the_database(qtbot, ctx, db, memory_keyring):
+    screen = _screen(qtbot, ctx)
+    screen.sms_provider.setCurrentIndex(screen.sms_provider.findData("twilio"))
+    assert screen.twilio_token.isEnabled()
+    screen.twilio_sid.setText("AC" + "1" * 32)
+    screen.twilio_from.setText("+16175550111")
+    screen.twilio_token.setText("secret-token-42")
+    assert screen.save() is True, screen.error_label.text()
+    assert memory_keyring.store[("Orca Desk", "ORCA_DESK_TWILIO_AUTH_TOKEN")] == "secret-token-42"
+    with db.read() as s:
+        assert "secret-token-42" not in " ".join(s.scalars(select(ClinicSetting.value)))
+    assert screen.twilio_token.text() == ""  # never shown back
+    assert "stored in the OS keyring" in screen.twilio_token.placeholderText()
+
+
+def _select_template(screen: SettingsScreen, key: str, channel: str) -> None:
+    screen.tabs.setCurrentWidget(screen.templates)
+    assert screen.templates.select(key, channel)
+
+
+def test_template_editor_refuses_an_unknown_variable(qtbot, ctx, db, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    editor = screen.templates
+    _select_template(screen, "reminder.confirm", "sms")
+    editor.body.setPlainText("Hi {frist_name}, see you {date}")
+    check = editor.update_checks()
+    assert check is not None and "{frist_name}" in editor.problems.text()
+    assert editor.save() is False
+    assert "did you mean {first_name}" in editor.problems.text()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(MessageTemplate)) == 0
+    editor.body.setPlainText("Hi {first_name}, see you {date} at {time}.")
+    assert editor.save() is True
+    with db.read() as s:
+        assert s.scalar(select(MessageTemplate.body)) == "Hi {first_name}, see you {date} at {time}."
+
+
+def test_template_editor_counts_segments_and_points_at_non_gsm_characters(qtbot, ctx, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    editor = screen.templates
+    _select_template(screen, "reminder.day_of", "sms")
+    editor.body.setPlainText("See you at {time}, {first_name}!")
+    editor.update_checks()
+    assert "GSM-7 · 1 segment" in editor.counter.text()
+    assert editor.non_gsm_label.text() == ""
+    assert "See you at 3:30 PM, Emma!" in editor.preview.toPlainText()
+    editor.body.setPlainText("See you at {time} \u2014 don\u2019t be late")
+    editor.update_checks()
+    assert "UCS-2" in editor.counter.text()
+    assert "“—” at character 19" in editor.non_gsm_label.text()
+    assert "“’” at character 24" in editor.non_gsm_label.text()
+    assert len(editor.body.extraSelections()) == 2
+    editor.body.setPlainText("x" * 170)
+    editor.update_checks()
+    assert "2 segments" in editor.counter.text()
