@@ -103,12 +103,18 @@ def default_screens() -> list[ScreenSpec]:
     from orca_desk.views.calendar.all_locations import AllLocationsScreen
     from orca_desk.views.calendar.day_view import DayViewScreen
     from orca_desk.views.calendar.week_view import WeekViewScreen
+    from orca_desk.views.messaging.inbox_view import InboxScreen
+    from orca_desk.views.messaging.outbox_view import OutboxScreen
     from orca_desk.views.schedules.screen import SchedulesScreen
+    from orca_desk.views.settings.settings_screen import SettingsScreen
 
     return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen),
             ScreenSpec("week", "Week", "calendar", WeekViewScreen),
             ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen),
-            ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen)]
+            ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen),
+            ScreenSpec("messages", "Messages", "message", InboxScreen),
+            ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
+            ScreenSpec("settings", "Settings", "settings", SettingsScreen)]
 
 
 def _describe(db: Database) -> str:
