@@ -10,5 +10,6 @@ COMMAND_MODULES = [
     "orca_desk.commands.worker_cmd",
     "orca_desk.commands.message_cmd",
     "orca_desk.commands.ical_cmd",
+    "orca_desk.commands.templates_cmd",
     "orca_desk.commands.waitlist_cmd",
 ]

@@ -14,9 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
@@ -24,6 +24,7 @@ from orca_desk.models import (
     AppliedSlot,
     Appointment,
     AppointmentType,
+    Base,
     Chair,
     Location,
     Provider,
@@ -35,13 +36,15 @@ from orca_desk.models import (
 from orca_desk.services import audit
 from orca_desk.services.availability import (
     DAY_MINUTES,
+    PeriodRow,
+    ScheduleData,
     epoch_minute,
     from_epoch,
     load_schedule_data,
     zone_of,
 )
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.intervals import Interval, contains, normalize
+from orca_desk.services.intervals import Interval, contains, normalize, subtract
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor
 from orca_desk.services.templates import WEEKDAY_SHORT, hhmm
 
@@ -92,8 +95,9 @@ class ApplyParams:
     rotation_start: date | None = None  # the Monday of the rotation's first week
 
 
-@dataclass(frozen=True)
-class PlannedSlot:
+class PlannedSlot(NamedTuple):
+    """One slot of the plan on one day for one provider (a tuple: the plan holds tens of thousands)."""
+
     day: date
     provider_id: int
     chair_id: int | None
@@ -254,6 +258,52 @@ class _Lanes:
         return _overlaps(self.ivs[key], self.starts[key], s, e)
 
 
+class _HoursCache:
+    """Working hours per provider-day, computed once per distinct set of periods.
+
+    Most days have no holiday or time off; their hours depend only on which periods apply,
+    so a year of 40 providers needs a few hundred interval computations, not ten thousand.
+    Days with exceptions ask the availability engine's ``ScheduleData`` directly.
+    """
+
+    def __init__(self, data: ScheduleData, days: Sequence[date]) -> None:
+        self.data = data
+        self.exception_days: set[date] = set()
+        first, last = (days[0], days[-1]) if days else (date.min, date.min)
+        for x in data.exceptions:
+            d = max(x.start_day, first)
+            while d <= min(x.end_day, last):
+                self.exception_days.add(d)
+                d += timedelta(days=1)
+        self._by_periods: dict[tuple[int, ...], dict[int, list[Interval]]] = {}
+        self._periods_by_wd: dict[tuple[int, int], list[PeriodRow]] = defaultdict(list)
+        for pid, periods in data.periods.items():
+            for per in periods:
+                self._periods_by_wd[(pid, per.weekday)].append(per)
+
+    def base(self, pid: int, day: date) -> dict[int, list[Interval]]:
+        if day in self.exception_days:
+            return self.data.base_hours(pid, day)
+        applying = [p for p in self._periods_by_wd.get((pid, day.weekday()), ()) if p.applies(day)]
+        key = tuple(id(p) for p in applying)
+        hit = self._by_periods.get(key)
+        if hit is None:
+            out: dict[int, list[Interval]] = {}
+            for p in applying:
+                ivs = subtract([(p.start_minute, p.end_minute)], [(b[0], b[1]) for b in p.breaks])
+                out[p.location_id] = normalize([*out.get(p.location_id, []), *ivs])
+            hit = self._by_periods[key] = out
+        return hit
+
+    def off_spans(self, pid: int, loc: int, day: date) -> list[tuple[Interval, str]]:
+        return self.data.off_spans(pid, loc, day) if day in self.exception_days else []
+
+    def working(self, pid: int, loc: int, day: date) -> list[Interval]:
+        if day in self.exception_days:
+            return self.data.working(pid, day).get(loc, [])
+        return self.base(pid, day).get(loc, [])
+
+
 def _today(session: Session, now: datetime, location_id: int | None) -> date:
     zones = dict(session.execute(select(Location.id, Location.timezone)).all())
     if location_id is not None and location_id in zones:
@@ -373,6 +423,8 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
         for wd in ALL_WEEKDAYS if s[2] is None else (s[2],):
             by_pattern[(s[1], wd)].append(s)
     n_weeks = len(rotation)
+    hours = _HoursCache(data, days)
+    create, skipped = plan.create, plan.skipped
     for day in days:
         week = ((day - rotation_start).days // 7) % n_weeks
         day_slots = by_pattern.get((week, day.weekday()))
@@ -381,7 +433,7 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
         for pid in pids:
             max_concurrent = providers[pid][1]
             scheduled = pid in data.scheduled
-            base = data.base_hours(pid, day) if scheduled else {}
+            base = hours.base(pid, day) if scheduled else {}
             if location_id is not None:
                 loc = location_id
             elif base:
@@ -389,17 +441,18 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
             else:
                 loc = default_location
             clock = data.clock(loc, day)
-            off_spans = data.off_spans(pid, loc, day)
-            working = data.working(pid, day).get(loc, []) if scheduled else None
-            new_p: list[Interval] = []
+            off_spans = hours.off_spans(pid, loc, day)
+            working = hours.working(pid, loc, day) if scheduled else None
+            not_here = scheduled and not base.get(loc)
+            # Slots of one chair lane never overlap (validated), so new slots need no check among themselves.
             for sid, _w, _wd, lane, s_min, e_min, type_id, blocked, reason in day_slots:
                 chair = chair_ids[lane] if chair_ids else None
                 s_em, e_em = clock.to_epoch(s_min), clock.to_epoch(e_min)
                 kind, why = "create", ""
-                off = next((label for (a, b), label in off_spans if a < e_min and b > s_min), None)
-                if off is not None:
+                if off_spans and (off := next((label for (a, b), label in off_spans
+                                               if a < e_min and b > s_min), None)) is not None:
                     kind, why = "off", off[0].upper() + off[1:]
-                elif scheduled and not base.get(loc):
+                elif not_here:
                     kind, why = "off", f"Does not work {WEEKDAY_SHORT[day.weekday()]}s here"
                 elif working is not None and not blocked and not contains(working, s_min, e_min):
                     kind, why = "off", f"Outside working hours {hhmm(s_min)}–{hhmm(e_min)}"
@@ -414,18 +467,13 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
                     kind, why = "existing", "An appointment is already booked in the chair then"
                 elif appts_p.hit(pid, s_em, e_em) and (chair is None or max_concurrent <= 1):
                     kind, why = "existing", "The provider already has an appointment then"
-                elif any(a < e_em and b > s_em for a, b in new_p) and chair is None:
-                    kind, why = "applied", "Overlaps another slot of this application"
-                row = PlannedSlot(day=day, provider_id=pid, chair_id=chair, location_id=loc, start_em=s_em,
-                                  end_em=e_em, start_minute=s_min, end_minute=min(e_min, DAY_MINUTES),
-                                  type_id=None if blocked else type_id,
-                                  block_reason=(reason or "Blocked") if blocked else None,
-                                  template_slot_id=sid, kind=kind, reason=why)
+                row = PlannedSlot(day, pid, chair, loc, s_em, e_em, s_min, min(e_min, DAY_MINUTES),
+                                  None if blocked else type_id, (reason or "Blocked") if blocked else None,
+                                  sid, kind, why)
                 if kind == "create":
-                    plan.create.append(row)
-                    new_p.append((s_em, e_em))
+                    create.append(row)
                 else:
-                    plan.skipped.append(row)
+                    skipped.append(row)
     _refuse_chair_collisions(plan)
     return plan
 
@@ -438,8 +486,8 @@ def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
         if s.chair_id is not None:
             taken = by_chair[s.chair_id]
             if any(a < s.end_em and b > s.start_em for a, b in taken):
-                plan.skipped.append(PlannedSlot(**{**s.__dict__, "kind": "applied",
-                                                   "reason": "Another provider's slot takes the chair"}))
+                plan.skipped.append(s._replace(kind="applied",
+                                               reason="Another provider's slot takes the chair"))
                 continue
             taken.append((s.start_em, s.end_em))
         keep.append(s)
@@ -447,6 +495,16 @@ def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
 
 
 _ByKey = dict[int, list[Interval]]
+
+
+def _epoch_minutes(session: Session, column: Any, *, up: bool) -> Any:
+    """SQL for a UTC instant column as integer minutes since 1970 (rounded up for ends)."""
+    if session.get_bind().dialect.name == "postgresql":
+        seconds: Any = func.floor(func.extract("epoch", column))
+        return func.cast(func.floor((seconds + (59 if up else 0)) / 60), Integer)
+    # SQLite keeps naive UTC text, which strftime('%s') reads as UTC; integer division floors.
+    seconds = func.cast(func.strftime("%s", column), Integer)
+    return (seconds + (59 if up else 0)) / 60
 
 
 def _load_intervals(session: Session, model: type[Appointment] | type[AppliedSlot], lo: datetime,
@@ -457,14 +515,18 @@ def _load_intervals(session: Session, model: type[Appointment] | type[AppliedSlo
     who: Any = model.provider_id.in_(provider_ids)
     if chair_ids:
         who = or_(who, model.chair_id.in_(chair_ids))
-    rows = session.execute(select(model.provider_id, model.chair_id, model.start_at, model.end_at)
-                           .where(model.start_at < hi, model.end_at > lo, who, extra))
+    # Epoch minutes computed by the database: no datetime objects for tens of thousands of rows.
+    start_em = _epoch_minutes(session, model.start_at, up=False)
+    end_em = _epoch_minutes(session, model.end_at, up=True)
+    # Core, not ORM, execution: tens of thousands of plain rows without the ORM's per-row work.
+    rows = session.connection().execute(select(model.provider_id, model.chair_id, start_em, end_em)
+                                        .where(model.start_at < hi, model.end_at > lo, who, extra)).all()
     by_p: dict[int, list[Interval]] = defaultdict(list)
     by_c: dict[int, list[Interval]] = defaultdict(list)
     by_free: dict[int, list[Interval]] = defaultdict(list)
     pset, cset = set(provider_ids), set(chair_ids)
     for pid, cid, s, e in rows:
-        iv = (int(s.timestamp()) // 60, -(-int(e.timestamp()) // 60))
+        iv = (s, e)
         if pid in pset:
             by_p[pid].append(iv)
             if cid is None:
@@ -477,11 +539,44 @@ def _load_intervals(session: Session, model: type[Appointment] | type[AppliedSlo
 # ----- applying ----------------------------------------------------------------------------
 
 
-def _row(application_id: int, s: PlannedSlot) -> dict[str, object]:
-    return {"application_id": application_id, "template_slot_id": s.template_slot_id,
-            "provider_id": s.provider_id, "chair_id": s.chair_id, "location_id": s.location_id, "day": s.day,
-            "start_at": s.start, "end_at": s.end, "start_minute": s.start_minute, "end_minute": s.end_minute,
-            "type_id": s.type_id, "block_reason": s.block_reason, "status": "open"}
+_COLUMNS = ("application_id", "template_slot_id", "provider_id", "chair_id", "location_id", "day", "start_at",
+            "end_at", "start_minute", "end_minute", "type_id", "block_reason", "status")
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _row(application_id: int, s: PlannedSlot) -> tuple[object, ...]:
+    """The slot's column values; instants still as epoch minutes (converted per dialect on insert)."""
+    return (application_id, s.template_slot_id, s.provider_id, s.chair_id, s.location_id, s.day, s.start_em,
+            s.end_em, s.start_minute, s.end_minute, s.type_id, s.block_reason, "open")
+
+
+class _SqliteInstants:
+    """Epoch minutes as the naive-UTC text UTCDateTime stores on SQLite ("2026-11-18 13:00:00.000000")."""
+
+    def __init__(self) -> None:
+        self._days: dict[int, str] = {}
+
+    def __call__(self, em: int) -> str:
+        day, minute = divmod(em, 1440)
+        prefix = self._days.get(day)
+        if prefix is None:
+            prefix = self._days[day] = (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%d ")
+        return f"{prefix}{minute // 60:02d}:{minute % 60:02d}:00.000000"
+
+
+def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
+    """Write a batch of applied slots with one executemany."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        # Formatting the stored text here skips per-value type processing for tens of thousands of rows.
+        text = _SqliteInstants()
+        raw = [(*r[:5], str(r[5]), text(r[6]), text(r[7]), *r[8:]) for r in rows]  # type: ignore[arg-type]
+        marks = ", ".join("?" * len(_COLUMNS))
+        conn.exec_driver_sql(f"INSERT INTO applied_slot ({', '.join(_COLUMNS)}) VALUES ({marks})", raw)
+        return
+    conn.execute(insert(Base.metadata.tables["applied_slot"]),
+                 [dict(zip(_COLUMNS, (*r[:6], from_epoch(r[6]), from_epoch(r[7]), *r[8:]),  # type: ignore[arg-type]
+                           strict=True)) for r in rows])
 
 
 def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPlan | ApplyParams, *,
@@ -513,7 +608,7 @@ def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPl
                               created_count=0, created_by=actor.username, created_at=now)
     session.add(app)
     session.flush()
-    batch: list[dict[str, object]] = []
+    batch: list[tuple[object, ...]] = []
     created = done = 0
     cancelled = False
     last_done: date | None = None
@@ -525,13 +620,13 @@ def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPl
         done += 1
         last_done = day
         if len(batch) >= _BATCH_ROWS:
-            session.execute(insert(AppliedSlot), batch)
+            _insert(session, batch)
             created += len(batch)
             batch = []
         if progress is not None:
             progress(done, total)
     if batch:
-        session.execute(insert(AppliedSlot), batch)
+        _insert(session, batch)
         created += len(batch)
     app.created_count = created
     session.flush()

@@ -1,0 +1,75 @@
+"""``orca-desk templates apply``: dry-run summary, apply, and clear errors (exit 2, nothing written)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from orca_desk.cli import main
+from orca_desk.models import AppliedSlot
+from orca_desk.services import templates
+from orca_desk.services.provider_schedules import DayHours, set_week
+from orca_desk.services.templates import SlotSpec
+from tests.factories import make_world
+
+# The command reads the real clock, so the week applied is always in the future.
+MONDAY = date.today() + timedelta(days=14 - date.today().weekday())
+FRIDAY = MONDAY + timedelta(days=4)
+
+
+@pytest.fixture
+def url(db, manager, clock):
+    with db.write() as s:
+        w = make_world(s)
+        set_week(s, manager, w.ortho.id, [DayHours(wd, w.location.id, 480, 1020) for wd in range(5)],
+                 effective_from=date(2026, 1, 1), now=clock.now())
+        slots = [SlotSpec(540, 560, w.adjustment.id, weekday=wd) for wd in range(5)]
+        slots += [SlotSpec(600, 690, w.bonding.id, weekday=wd) for wd in range(5)]
+        templates.create_template(s, manager, name="Standard week", kind="week", slots=slots, now=clock.now())
+    return str(db.url)
+
+
+def slots(db) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(AppliedSlot)) or 0
+
+
+def run(url: str, *args: str) -> int:
+    return main(["templates", "apply", *args, "--database-url", url])
+
+
+def test_dry_run_then_apply_then_idempotent(db, url, capsys):
+    assert run(url, "Standard week", "--providers", "Chen", "--from", f"{MONDAY}", "--to", f"{FRIDAY}",
+               "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "to create: 10\nskipped-existing: 0\nskipped-off: 0" in out
+    assert slots(db) == 0
+    assert run(url, "standard week", "--providers", "Dr. Chen", "--from", f"{MONDAY}",
+               "--to", f"{FRIDAY}") == 0
+    assert "created: 10" in capsys.readouterr().out
+    assert slots(db) == 10
+    assert run(url, "Standard week", "--providers", "Chen", "--from", f"{MONDAY}", "--to", f"{FRIDAY}") == 0
+    out = capsys.readouterr().out
+    assert "created: 0" in out and "already-applied: 10" in out
+    assert slots(db) == 10
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("Nope", "--providers", "Chen", "--from", f"{MONDAY}", "--to", f"{FRIDAY}"),
+     "No template named 'Nope'; templates: Standard week."),
+    (("Standard week", "--providers", "Chen,Dr. Who", "--from", f"{MONDAY}", "--to", f"{FRIDAY}"),
+     "No provider named 'Dr. Who'"),
+    (("Standard week", "--providers", "Chen", "--from", "2020-01-06", "--to", "2020-01-10"),
+     "Mon 6 Jan 2020 is in the past"),
+    (("Standard week", "--providers", "Chen", "--from", f"{FRIDAY}", "--to", f"{MONDAY}"),
+     "is empty: it ends before it starts"),
+    (("Standard week", "--providers", "Chen", "--from", "next week", "--to", f"{FRIDAY}"),
+     "--from 'next week' is not a date"),
+])
+def test_bad_input_exits_2_and_writes_nothing(db, url, capsys, args, message):
+    assert run(url, *args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("orca-desk: error: ") and message in err
+    assert slots(db) == 0
