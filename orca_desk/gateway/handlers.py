@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, ContactState, Location, Patient
-from orca_desk.services import audit, booking
+from orca_desk.services import audit
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.patient_links import CALLBACK, CONFIRM, DECLINE, UNSUBSCRIBE
@@ -96,19 +96,6 @@ def _about(v: _Visit) -> str:
     return f"{who} appointment on {v.when}{where}"
 
 
-def _set_confirmation(session: Session, v: _Visit, value: str, now: datetime) -> None:
-    appt = v.appointment
-    before = {"confirmation": appt.confirmation, "status": appt.status}
-    if value == "confirmed" and appt.status == "scheduled":
-        booking.set_status(session, PATIENT_LINK, appt.id, "confirmed", now=now)  # audits itself
-        return
-    appt.confirmation = value
-    appt.updated_at = now
-    session.flush()
-    audit.record(session, PATIENT_LINK, f"{value}_by_link", "appointment", appt.id, now=now,
-                 before=before, after={"confirmation": value, "status": appt.status})
-
-
 def _describe_confirm(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
     v = _visit(session, appointment_id, now, lock=False)
     return LinkPrompt("Confirm your appointment", f"Please confirm {_about(v)}.", "Yes, confirm")
@@ -117,7 +104,10 @@ def _describe_confirm(session: Session, appointment_id: int, now: datetime) -> L
 def _confirm(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
     v = _visit(session, appointment_id, now, lock=True)
     if v.appointment.confirmation != "confirmed":
-        _set_confirmation(session, v, "confirmed", now)
+        # Issue 9: the confirmation service is the one place that changes confirmation status.
+        from orca_desk.services import confirmations
+
+        confirmations.confirm_appointment(session, PATIENT_LINK, appointment_id, now=now, via="link")
     return LinkOutcome("Thank you — you're confirmed", f"We look forward to seeing you: {_about(v)}.",
                        "confirmed")
 
@@ -130,9 +120,11 @@ def _describe_decline(session: Session, appointment_id: int, now: datetime) -> L
 
 def _decline(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
     v = _visit(session, appointment_id, now, lock=True)
-    # "declined" is what flags the visit for rescheduling on the call list; the reminders
-    # feature may register its own handler for DECLINE to do more.
-    _set_confirmation(session, v, "declined", now)
+    # Issue 9: flags "needs reschedule" (a staff task) and, by setting, releases the slot.
+    from orca_desk.services import confirmations, reminders
+
+    confirmations.decline_appointment(session, PATIENT_LINK, appointment_id, now=now, via="link",
+                                      settings=reminders.load_settings(session, with_secret=False))
     return LinkOutcome("Thanks for letting us know",
                        f"We noted that you can't come to {_about(v)}. We will call you to find a "
                        "new time.", "declined")
@@ -146,7 +138,9 @@ def _describe_callback(session: Session, appointment_id: int, now: datetime) -> 
 
 def _callback(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
     v = _visit(session, appointment_id, now, lock=True)
-    _set_confirmation(session, v, "callback", now)
+    from orca_desk.services import confirmations
+
+    confirmations.request_callback(session, PATIENT_LINK, appointment_id, now=now, via="link")
     return LinkOutcome("We'll call you", f"Our front desk will call you about {_about(v)}.", "callback")
 
 

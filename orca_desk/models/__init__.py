@@ -12,6 +12,7 @@ from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Pr
 from orca_desk.models.clinic_setting import ClinicSetting  # noqa: F401  (issue 7 settings)
 from orca_desk.models.openings import Opening, WaitlistOffer  # noqa: F401  (issue 8)
 from orca_desk.models.patient import Patient
+from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence, ReminderStep, StaffTask  # noqa: F401,E501  (issue 9)
 from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod
 from orca_desk.models.series import RecurringSeries, SeriesException  # noqa: F401  (issue 6)
 from orca_desk.models.staff import StaffUser

@@ -36,3 +36,7 @@ def after_change(session: Session, change: AppointmentChange, *, now: datetime) 
     from orca_desk.services.waitlist import after_appointment_change
 
     after_appointment_change(session, change, now=now)
+    # Issue 9: (re)plan the reminder steps; a move, cancellation or no-show withdraws pending ones.
+    from orca_desk.services.reminders import after_appointment_change as replan_reminders
+
+    replan_reminders(session, change, now=now)

@@ -167,6 +167,13 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     say(f"{spec.waitlist:,} waitlist entries")
     _insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers,
                      locations)
+
+    # Issue 9: the default reminder sequences; every future appointment gets its steps planned.
+    from orca_desk.services import reminders
+
+    say("reminder sequences")
+    reminders.seed_default_sequences(session, clinic.id, now=now)
+    reminders.plan_all(session, now=now, clinic_id=clinic.id)
     return DemoSummary(len(locations), sum(len(c) for c in chairs_by_loc), len(providers),
                        len(patient_ids), n_appts, spec.waitlist)
 

@@ -122,7 +122,9 @@ def test_decline_and_callback_set_the_confirmation(db, clock, gateway, purpose, 
     r = requests.post(_url(gateway, _link(purpose, appt_id, clock)), timeout=5)
     assert r.status_code == 200
     appt = _appt(db, appt_id)
-    assert appt.confirmation == expected and appt.status == "scheduled"
+    # Issue 9: a decline releases the slot by default (cancelled "declined by family").
+    assert appt.confirmation == expected
+    assert appt.status == ("cancelled" if expected == "declined" else "scheduled")
     with db.read() as s:
         action = s.scalar(select(AuditEvent.action).where(AuditEvent.entity_id == appt_id))
     assert action == f"{expected}_by_link"

@@ -1,0 +1,411 @@
+"""Two-way confirmation: the one place that changes an appointment's confirmation status.
+
+Families answer by SMS (YES/Y/C/CONFIRM/1 confirm, NO/N/2 decline, "call me" asks for a
+call; anything else goes to the staff inbox), by the gateway's links (confirm, decline,
+request a call) or on the phone (the call list's one-click outcomes). A reply resolves to
+the newest open ``ConfirmationRequest`` to the number it came from; a family message that
+asked about several appointments (siblings) is answered for all of them at once. When the
+reply could mean requests from separate messages about different visits, or the request
+it answers has expired, staff decide (the reply waits in the inbox, needs review).
+
+A decline flags the visit "needs reschedule" (an open reschedule task) and, when the clinic
+releases declined slots (default), cancels it with the reason "declined by family" so the
+waitlist gets the slot through the booking seam.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Appointment, AppointmentType, InboundMessage, Location, OutboxMessage, Patient
+from orca_desk.models.reminders import ConfirmationRequest, StaffTask
+from orca_desk.services import audit, booking
+from orca_desk.services.errors import ConflictError, NotFound, OrcaError, ValidationError
+from orca_desk.services.messaging.policy import classify_reply, format_date, format_time
+from orca_desk.services.reminders import (
+    SOURCE,
+    UPCOMING,
+    ReminderSettings,
+    call_window_appointments,
+    expire_requests,
+    plan_appointment,
+)
+from orca_desk.services.security import AUTOMATION, BOOK, Actor
+
+HANDLER_NAME = "confirmation"
+REPLY_PURPOSE = "confirmation_reply"
+DECLINE_REASON = "declined by family"
+# Replies look back this far for the request they answer.
+LOOKBACK = timedelta(days=30)
+CALL_OUTCOMES = {"confirmed": "Confirmed", "left_voicemail": "Left voicemail",
+                 "no_answer": "No answer", "reschedule": "Reschedule"}
+ANSWERS = ("confirm", "decline", "callback")
+_GONE = ("cancelled", "no_show")
+
+
+def _load(session: Session, appointment_id: int) -> Appointment:
+    appt = session.get(Appointment, appointment_id)
+    if appt is None:
+        raise NotFound(f"Appointment #{appointment_id} does not exist.")
+    if appt.status in _GONE:
+        raise ConflictError("This appointment was cancelled; there is nothing to confirm.")
+    return appt
+
+
+def _set(session: Session, actor: Actor, appt: Appointment, value: str, via: str, now: datetime) -> None:
+    before = {"confirmation": appt.confirmation, "status": appt.status}
+    appt.confirmation, appt.updated_at = value, now
+    session.flush()
+    audit.record(session, actor, f"{value}_by_{via}", "appointment", appt.id, now=now, before=before,
+                 after={"confirmation": value, "status": appt.status})
+
+
+def _answer_requests(session: Session, appointment_id: int, answer: str, via: str, now: datetime,
+                     inbound_id: int | None = None) -> None:
+    session.execute(update(ConfirmationRequest).where(
+        ConfirmationRequest.appointment_id == appointment_id, ConfirmationRequest.status == "open")
+        .values(status="answered", answer=answer, answered_via=via, answered_at=now, inbound_id=inbound_id),
+        execution_options={"synchronize_session": False})
+
+
+def _close_calls(session: Session, appointment_id: int, outcome: str, now: datetime, by: str) -> None:
+    session.execute(update(StaffTask).where(
+        StaffTask.appointment_id == appointment_id, StaffTask.kind == "call", StaffTask.status == "open")
+        .values(status="done", outcome=outcome, done_at=now, done_by=by, updated_at=now),
+        execution_options={"synchronize_session": False})
+
+
+def _task(session: Session, appt: Appointment, kind: str, reason: str, now: datetime) -> StaffTask:
+    task = session.scalar(select(StaffTask).where(StaffTask.appointment_id == appt.id, StaffTask.kind == kind,
+                                                  StaffTask.status == "open").limit(1))
+    if task is None:
+        task = StaffTask(clinic_id=appt.clinic_id, kind=kind, appointment_id=appt.id,
+                         patient_id=appt.patient_id, reason=reason[:300], status="open", attempts=[],
+                         created_at=now, updated_at=now)
+        session.add(task)
+        session.flush()
+    return task
+
+
+def confirm_appointment(session: Session, actor: Actor, appointment_id: int, *, now: datetime,
+                        via: str = "staff", inbound_id: int | None = None) -> Appointment:
+    """Mark a visit confirmed (a scheduled one becomes status confirmed through booking, audited);
+    the remaining "please confirm" steps are skipped and its call task is closed."""
+    actor.require(BOOK)
+    appt = _load(session, appointment_id)
+    if appt.start_at <= now - timedelta(hours=12):
+        raise ValidationError("This appointment is in the past.")
+    if appt.status == "scheduled":
+        booking.set_status(session, actor, appt.id, "confirmed", now=now)  # audits, re-plans
+    elif appt.confirmation != "confirmed":
+        _set(session, actor, appt, "confirmed", via, now)
+        plan_appointment(session, appt, now=now)
+    _answer_requests(session, appt.id, "confirm", via, now, inbound_id)
+    _close_calls(session, appt.id, "confirmed", now, actor.username)
+    return appt
+
+
+def decline_appointment(session: Session, actor: Actor, appointment_id: int, *, now: datetime,
+                        via: str = "staff", release: bool | None = None,
+                        settings: ReminderSettings | None = None,
+                        inbound_id: int | None = None) -> Appointment:
+    """The family can't come: flag the visit "needs reschedule" (a staff task), skip its
+    reminders and, when ``release`` (default: the clinic setting, on), cancel it with the
+    reason "declined by family" so the slot becomes a waitlist opening."""
+    actor.require(BOOK)
+    appt = _load(session, appointment_id)
+    if appt.confirmation != "declined":
+        _set(session, actor, appt, "declined", via, now)
+    _answer_requests(session, appt.id, "decline", via, now, inbound_id)
+    _close_calls(session, appt.id, "declined", now, actor.username)
+    _task(session, appt, "reschedule", f"Declined by the family ({via}); find a new time.", now)
+    plan_appointment(session, appt, now=now)
+    if release is None:
+        release = (settings or ReminderSettings()).release_on_decline
+    if release and appt.status in UPCOMING and appt.start_at > now:
+        booking.cancel_appointment(session, actor, appt.id, reason=DECLINE_REASON, now=now)
+    return appt
+
+
+def request_callback(session: Session, actor: Actor, appointment_id: int, *, now: datetime,
+                     via: str = "link", inbound_id: int | None = None) -> Appointment:
+    """The family asks for a call: status "callback", a call task, no more "please confirm" steps."""
+    actor.require(BOOK)
+    appt = _load(session, appointment_id)
+    if appt.confirmation not in ("callback", "confirmed"):
+        _set(session, actor, appt, "callback", via, now)
+        plan_appointment(session, appt, now=now)
+    _answer_requests(session, appt.id, "callback", via, now, inbound_id)
+    _task(session, appt, "call", f"The family asked for a call ({via}).", now)
+    return appt
+
+
+def needs_reschedule(session: Session, appointment_id: int) -> bool:
+    """Whether the visit has an open reschedule task (the "needs reschedule" flag)."""
+    return session.scalar(select(StaffTask.id).where(
+        StaffTask.appointment_id == appointment_id, StaffTask.kind == "reschedule",
+        StaffTask.status == "open").limit(1)) is not None
+
+
+def record_call_outcome(session: Session, actor: Actor, appointment_id: int, outcome: str, *,
+                        now: datetime, note: str = "") -> Appointment:
+    """One click on the call list: confirmed / left voicemail / no answer / reschedule."""
+    actor.require(BOOK)
+    if outcome not in CALL_OUTCOMES:
+        raise ValidationError(f"Unknown call outcome {outcome!r}; use one of "
+                              f"{', '.join(CALL_OUTCOMES)}.", field="outcome")
+    appt = _load(session, appointment_id)
+    task = _task(session, appt, "call", "Called from the call list.", now)
+    task.attempts = [*(task.attempts or []), {"at": now.isoformat(), "by": actor.username,
+                                             "outcome": outcome, "note": note[:200]}]
+    task.outcome, task.updated_at = outcome, now
+    audit.record(session, actor, f"call_{outcome}", "appointment", appt.id, now=now,
+                 after={"outcome": outcome, "note": note[:200]})
+    if outcome == "confirmed":
+        confirm_appointment(session, actor, appt.id, now=now, via="phone")
+    elif outcome == "reschedule":
+        # The receptionist is on the phone and moves it now: nothing is released.
+        decline_appointment(session, actor, appt.id, now=now, via="phone", release=False)
+        task.status, task.done_at, task.done_by = "done", now, actor.username
+    session.flush()
+    return appt
+
+
+# --- Replies by SMS -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Req:
+    id: int
+    appointment_id: int
+    patient_id: int
+    outbox_message_id: int
+    status: str
+    answer: str | None
+    sent_at: datetime
+
+
+def _requests_to(session: Session, address: str, now: datetime) -> list[_Req]:
+    rows = session.execute(
+        select(ConfirmationRequest.id, ConfirmationRequest.appointment_id, ConfirmationRequest.patient_id,
+               ConfirmationRequest.outbox_message_id, ConfirmationRequest.status, ConfirmationRequest.answer,
+               OutboxMessage.sent_at)
+        .join(OutboxMessage, OutboxMessage.id == ConfirmationRequest.outbox_message_id)
+        .where(ConfirmationRequest.to_address == address, ConfirmationRequest.channel == "sms",
+               ConfirmationRequest.created_at >= now - LOOKBACK, OutboxMessage.sent_at.is_not(None))
+        .order_by(OutboxMessage.sent_at.desc(), ConfirmationRequest.id.desc())).all()
+    return [_Req(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows if r[6] is not None]
+
+
+def _someone_else_asked_later(session: Session, address: str, since: datetime) -> bool:
+    """A text from another feature (a waitlist offer…) went out after our question: it is what
+    a YES/NO now most likely answers."""
+    from orca_desk.services.messaging.inbound import KEYWORD_REPLY
+
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.to_address == address, OutboxMessage.channel == "sms",
+        OutboxMessage.sent_at > since, OutboxMessage.source_type.is_distinct_from(SOURCE),
+        OutboxMessage.purpose.not_in((KEYWORD_REPLY, REPLY_PURPOSE, "manual", "staff_reply")))
+        .limit(1)) is not None
+
+
+def _to_staff(inbound: InboundMessage, appointment_id: int | None, patient_id: int | None) -> bool:
+    inbound.needs_review = True
+    if appointment_id is not None:
+        inbound.appointment_id, inbound.patient_id = appointment_id, patient_id
+    return False
+
+
+def _thanks(session: Session, inbound: InboundMessage, kind: str, appts: Sequence[Appointment],
+            now: datetime) -> None:
+    from orca_desk.services.messaging.outbox import enqueue
+
+    parts = []
+    for a in appts:
+        p = session.get(Patient, a.patient_id)
+        loc = session.get(Location, a.location_id)
+        from zoneinfo import ZoneInfo
+
+        local = a.start_at.astimezone(ZoneInfo(loc.timezone if loc else "UTC"))
+        parts.append(f"{p.first_name if p else 'the visit'} {format_date(local)} at {format_time(local)}")
+    what = " and ".join(parts)
+    if kind == "confirm":
+        body = f"Thanks, confirmed: {what}. See you then!"
+    elif kind == "decline":
+        body = f"Thanks for letting us know you can't come ({what}). We will contact you to find a new time."
+    else:
+        body = f"We'll call you about {what}."
+    enqueue(session, clinic_id=inbound.clinic_id, channel="sms", to_address=inbound.from_address, body=body,
+            purpose=REPLY_PURPOSE, dedupe_key=f"confirmation-reply:{inbound.id}", now=now,
+            patient_id=appts[0].patient_id, appointment_id=appts[0].id, source_type="inbound",
+            source_id=inbound.id)
+
+
+def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
+                 settings: ReminderSettings | None = None) -> bool:
+    """Inbound-chain handler: act on a YES/NO/"call me" that answers our confirmation request.
+
+    Returns False (the reply goes to staff, ``needs_review`` when it looked like an answer)
+    when nothing of ours was asked, when another feature asked later, when the request has
+    expired, or when it is ambiguous.
+    """
+    if inbound.channel != "sms":
+        return False
+    kind = classify_reply(inbound.body or "").kind
+    address = inbound.from_address
+    reqs = _requests_to(session, address, now)
+    if not reqs:
+        return False
+    if _someone_else_asked_later(session, address, reqs[0].sent_at):
+        return False
+    open_ = [r for r in reqs if r.status == "open"]
+    if kind not in ANSWERS:
+        # Free text ("can we do 4pm instead?"): staff read it, linked to the visit it is about.
+        target = open_[0] if open_ else reqs[0]
+        inbound.appointment_id, inbound.patient_id = target.appointment_id, target.patient_id
+        return False
+    if not open_:
+        newest = reqs[0]
+        if newest.status == "answered" and newest.answer == kind:
+            inbound.appointment_id, inbound.patient_id = newest.appointment_id, newest.patient_id
+            return True  # the same answer twice changes nothing
+        return _to_staff(inbound, newest.appointment_id, newest.patient_id)
+    first = open_[0]
+    if reqs[0].status == "expired" and reqs[0].sent_at > first.sent_at:
+        return _to_staff(inbound, reqs[0].appointment_id, reqs[0].patient_id)  # the latest question is void
+    group = [r for r in open_ if r.outbox_message_id == first.outbox_message_id]
+    ids = {r.appointment_id for r in group}
+    if any(r.appointment_id not in ids for r in open_):
+        return _to_staff(inbound, None, None)  # separate questions about different visits are open
+    settings = settings or ReminderSettings()
+    appts: list[Appointment] = []
+    try:
+        with session.begin_nested():
+            for appointment_id in sorted(ids, key=lambda i: next(r.sent_at for r in group
+                                                                 if r.appointment_id == i)):
+                if kind == "confirm":
+                    appts.append(confirm_appointment(session, AUTOMATION, appointment_id, now=now, via="sms",
+                                                     inbound_id=inbound.id))
+                elif kind == "decline":
+                    appts.append(decline_appointment(session, AUTOMATION, appointment_id, now=now, via="sms",
+                                                     settings=settings, inbound_id=inbound.id))
+                else:
+                    appts.append(request_callback(session, AUTOMATION, appointment_id, now=now, via="sms",
+                                                  inbound_id=inbound.id))
+    except OrcaError:
+        return _to_staff(inbound, first.appointment_id, first.patient_id)
+    inbound.appointment_id, inbound.patient_id = first.appointment_id, first.patient_id
+    inbound.handled_by = HANDLER_NAME
+    _thanks(session, inbound, kind, appts, now)
+    return True
+
+
+class ConfirmationReplyHandler:
+    """The inbound-chain handler object (``handle(session, inbound, now) -> bool``)."""
+
+    name = HANDLER_NAME
+
+    def __init__(self, settings: ReminderSettings | None = None) -> None:
+        self.settings = settings
+
+    def handle(self, session: Session, inbound: InboundMessage, now: datetime) -> bool:
+        return handle_reply(session, inbound, now, settings=self.settings)
+
+
+# --- The call list --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One family to call: an unconfirmed visit inside the escalation window."""
+
+    appointment_id: int
+    version: int
+    start: datetime
+    when: str  # local, e.g. "Wed 4 Mar 3:30 PM"
+    patient: str
+    responsible: str
+    phones: tuple[str, ...]
+    type_name: str
+    location: str
+    confirmation: str
+    last_outcome: str  # "" or a CALL_OUTCOMES label
+    attempts: int
+
+
+def call_list(session: Session, *, now: datetime, settings: ReminderSettings | None = None) -> list[CallRow]:
+    """Unconfirmed visits within the escalation window (default 24 h, to the end of that day)."""
+    from zoneinfo import ZoneInfo
+
+    appts = call_window_appointments(session, now=now, settings=settings)
+    if not appts:
+        return []
+    ids = [a.id for a in appts]
+    tasks: dict[int, StaffTask] = {}
+    for task in session.scalars(select(StaffTask).where(StaffTask.appointment_id.in_(ids),
+                                                        StaffTask.kind == "call").order_by(StaffTask.id)):
+        if task.appointment_id is not None:
+            tasks[task.appointment_id] = task
+    types = dict(session.execute(select(AppointmentType.id, AppointmentType.name)).tuples().all())
+    locs = {loc.id: loc for loc in session.scalars(select(Location))}
+    out = []
+    for a in appts:
+        p = session.get(Patient, a.patient_id)
+        assert p is not None
+        loc = locs.get(a.location_id)
+        local = a.start_at.astimezone(ZoneInfo(loc.timezone if loc else "UTC"))
+        phones = tuple(dict.fromkeys(x for x in (p.contact_phone, p.guardian_phone, p.phone) if x))
+        responsible = p.guardian_name or p.display_name
+        if p.guardian_name and p.guardian_relation:
+            responsible += f" ({p.guardian_relation})"
+        t = tasks.get(a.id)
+        attempts: list[Any] = list(t.attempts or []) if t else []
+        out.append(CallRow(a.id, a.version, a.start_at, f"{format_date(local)} {format_time(local)}",
+                           p.display_name, responsible, phones, types.get(a.type_id, ""),
+                           loc.name if loc else "", a.confirmation,
+                           CALL_OUTCOMES.get(t.outcome or "", "") if t else "", len(attempts)))
+    return out
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    kind: str
+    appointment_id: int | None
+    patient: str
+    reason: str
+    created_at: datetime
+
+
+def open_tasks(session: Session, kind: str | None = None) -> list[TaskRow]:
+    """Open staff tasks (reschedule a declined visit, call a family), oldest first."""
+    q = select(StaffTask).where(StaffTask.status == "open").order_by(StaffTask.created_at, StaffTask.id)
+    if kind is not None:
+        q = q.where(StaffTask.kind == kind)
+    out = []
+    for t in session.scalars(q):
+        p = session.get(Patient, t.patient_id) if t.patient_id else None
+        out.append(TaskRow(t.id, t.kind, t.appointment_id, p.display_name if p else "", t.reason,
+                           t.created_at))
+    return out
+
+
+def complete_task(session: Session, actor: Actor, task_id: int, *, now: datetime,
+                  outcome: str = "done") -> None:
+    actor.require(BOOK)
+    t = session.get(StaffTask, task_id)
+    if t is None:
+        raise NotFound(f"There is no task #{task_id}.")
+    t.status, t.outcome, t.done_at, t.done_by, t.updated_at = "done", outcome[:20], now, actor.username, now
+    audit.record(session, actor, "task_done", "staff_task", t.id, now=now, after={"outcome": outcome})
+
+
+__all__ = ["CALL_OUTCOMES", "ConfirmationReplyHandler", "call_list", "confirm_appointment",
+           "decline_appointment", "expire_requests", "handle_reply", "record_call_outcome",
+           "request_callback"]
