@@ -17,6 +17,7 @@ MODULES = [
     "benchmarks.bench_templates",
     "benchmarks.bench_print_ical",
     "benchmarks.bench_series",
+    "benchmarks.bench_waitlist",
 ]
 
 

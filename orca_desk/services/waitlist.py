@@ -22,6 +22,7 @@ the booking link works only during the hold, the entry is NOTIFIED during the ho
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -339,7 +340,8 @@ class _Candidate:
     reason: str
     count: int
     created_at: datetime
-    base: float = 0.0
+    base: float = 0.0  # priority and days waiting: the same for every opening
+    best: float = 0.0  # base plus every preference bonus it could earn: no opening scores it higher
 
 
 @dataclass(frozen=True)
@@ -375,13 +377,13 @@ _CANDIDATE_COLUMNS = (
 
 
 def _load_candidates(session: Session, clinic_id: int, max_offers: int, now: datetime,
-                     extra: Iterable[Any] = ()) -> list[_Candidate]:
-    """Active entries with offers left whose patient has no live offer, in one query (raw columns)."""
-    busy_patients = select(WaitlistOffer.patient_id).where(_live_offer())
+                     extra: Iterable[Any] = (), *, exclude_busy: bool = True) -> list[_Candidate]:
+    """Active entries with offers left (and, by default, no live offer), in one query of raw columns."""
     query = select(*_CANDIDATE_COLUMNS).where(
         WaitlistEntry.clinic_id == clinic_id, WaitlistEntry.status == "active",
-        WaitlistEntry.notification_count < max_offers,
-        WaitlistEntry.patient_id.not_in(busy_patients), *extra)
+        WaitlistEntry.notification_count < max_offers, *extra)
+    if exclude_busy:
+        query = query.where(WaitlistEntry.patient_id.not_in(_busy_patients_query()))
     out: list[_Candidate] = []
     for r in session.execute(query):
         created = _as_dt(r[13])
@@ -391,8 +393,42 @@ def _load_candidates(session: Session, clinic_id: int, max_offers: int, now: dat
                        r[11] or "", r[12], created)
         days = max(0, (now - created).days)
         c.base = PRIORITY_POINTS.get(c.priority, 20.0) + min(days, 120) * 0.25
+        c.best = c.base + 12.0 * bool(c.providers) + 4.0 * bool(c.locations) + 4.0 * bool(c.days) \
+            + 8.0 * bool(c.windows) + 6.0
         out.append(c)
     return out
+
+
+def _busy_patients_query() -> Any:
+    return select(WaitlistOffer.patient_id).where(_live_offer())
+
+
+# Parsed candidates per (database, clinic), reused while the waitlist is unchanged (newest id,
+# latest update) and within the hour of ``now`` they were ranked for. Live offers
+# are excluded at match time, never cached.
+_CACHE: dict[tuple[str, int, int], tuple[tuple[Any, ...], datetime, _Matcher]] = {}
+
+
+def _matcher_for(session: Session, clinic_id: int, max_offers: int, now: datetime) -> _Matcher:
+    bind = session.get_bind()
+    key = (str(bind.engine.url), id(bind.engine), clinic_id)
+    # Two index lookups: every change of an entry (status, offers used, preferences) sets its
+    # updated_at and an addition raises the newest id. (Entries are never deleted, only
+    # removed; offering re-reads the entry rows and skips any that vanished.)
+    state = session.execute(select(select(func.max(WaitlistEntry.id)).scalar_subquery(),
+                                   select(func.max(WaitlistEntry.updated_at)).scalar_subquery())).one()
+    fingerprint = (*state, max_offers)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == fingerprint and cached[1] == hour:
+        return cached[2]
+    matcher = _Matcher(_load_candidates(session, clinic_id, max_offers, hour, exclude_busy=False))
+    _CACHE[key] = (fingerprint, hour, matcher)
+    return matcher
+
+
+def _busy_patients(session: Session) -> set[int]:
+    return set(session.scalars(_busy_patients_query()))
 
 
 def _fits(c: _Candidate, s: _Slot) -> bool:
@@ -469,36 +505,51 @@ def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, s
 
 
 class _Matcher:
-    """Candidates sorted by their opening-independent score, scanned with a bound per opening."""
+    """Candidates sorted by the best score they could reach, scanned with a bound per opening."""
 
     def __init__(self, candidates: list[_Candidate]) -> None:
-        self.candidates = sorted(candidates, key=lambda c: (-c.base, c.created_at, c.entry_id))
+        self.candidates = sorted(candidates, key=lambda c: (-c.best, c.created_at, c.entry_id))
+        self._by_place: dict[tuple[int, int], list[_Candidate]] = {}
+
+    def _place(self, weekday: int, location_id: int) -> list[_Candidate]:
+        """The candidates who take this weekday at this location (built once per pair, same order)."""
+        key = (weekday, location_id)
+        found = self._by_place.get(key)
+        if found is None:
+            found = self._by_place[key] = [
+                c for c in self.candidates if (not c.days or weekday in c.days)
+                and (not c.locations or location_id in c.locations)]
+        return found
 
     def top(self, s: _Slot, k: int, *, skip_entries: set[int] | frozenset[int] = frozenset(),
             skip_patients: set[int] | frozenset[int] = frozenset()) -> list[tuple[float, _Candidate]]:
-        found: list[tuple[float, _Candidate]] = []
-        kth = float("-inf")
-        for c in self.candidates:
-            if len(found) >= k and c.base + MAX_BONUS < kth:
+        # A min-heap of the best k so far; candidates come in order of the best score they could
+        # reach, so once that cannot beat the k-th best, no later candidate can either.
+        heap: list[tuple[float, int, int]] = []  # (score, -rank, rank): ties go to the earlier rank
+        pool = self._place(s.weekday, s.location_id)
+        for rank, c in enumerate(pool):
+            if len(heap) >= k and c.best < heap[0][0]:
                 break
             if c.entry_id in skip_entries or c.patient_id in skip_patients or not _fits(c, s):
                 continue
-            found.append((_score(c, s), c))
-            if len(found) >= k:
-                found.sort(key=lambda x: (-x[0], x[1].created_at, x[1].entry_id))
-                del found[k:]
-                kth = found[-1][0]
-        found.sort(key=lambda x: (-x[0], x[1].created_at, x[1].entry_id))
-        return found[:k]
+            item = (_score(c, s), -rank, rank)
+            if len(heap) < k:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+        best = sorted(heap, reverse=True)
+        return [(score, pool[i]) for score, _, i in best]
 
 
-def _names(session: Session) -> dict[str, dict[int, str]]:
-    return {
-        "provider": dict(session.execute(select(Provider.id, Provider.name)).all()),
-        "location": dict(session.execute(select(Location.id, Location.name)).all()),
-        "type": dict(session.execute(select(AppointmentType.id, AppointmentType.name)).all()),
-        "chair": dict(session.execute(select(Chair.id, Chair.name)).all()),
-    }
+def _names(session: Session, *, chairs: bool = True) -> dict[str, dict[int, str]]:
+    names: dict[str, dict[int, str]] = {
+        "provider": {i: n for i, n in session.execute(select(Provider.id, Provider.name))},
+        "location": {i: n for i, n in session.execute(select(Location.id, Location.name))},
+        "type": {i: n for i, n in session.execute(select(AppointmentType.id, AppointmentType.name))},
+        "chair": {}}
+    if chairs:
+        names["chair"] = {i: n for i, n in session.execute(select(Chair.id, Chair.name))}
+    return names
 
 
 def _zones(session: Session) -> dict[int, ZoneInfo]:
@@ -554,26 +605,20 @@ def match_opening(session: Session, opening_id: int, *, now: datetime, limit: in
                   settings: WaitlistSettings | None = None) -> list[MatchRow]:
     """The active entries that fit the opening, best first, each with why it matched.
 
-    Loads the candidates in one query with SQL pre-filters (duration, dates, preferred
-    provider, location and weekday, offers left, no live offer) and scores in memory.
-    Entries already offered this opening are left out.
+    The active entries are loaded in one query of raw columns and parsed once (reused
+    while they are unchanged); fit and score are computed in memory, scanning candidates
+    in order of their opening-independent score and stopping when no later one can beat
+    the ``limit``-th. Entries already offered this opening, and patients with a live
+    offer, are left out.
     """
     now = _utc(now)
     settings = settings or WaitlistSettings()
     o = _get_opening(session, opening_id)
     zones = _zones(session)
     s = _slot_of(o, zones[o.location_id], _source_patient(session, o))
-    day = s.local_day
-    already = select(WaitlistOffer.entry_id).where(WaitlistOffer.opening_id == o.id)
-    extra = [WaitlistEntry.duration_minutes <= s.minutes,
-             or_(WaitlistEntry.earliest_date.is_(None), WaitlistEntry.earliest_date <= day),
-             or_(WaitlistEntry.latest_date.is_(None), WaitlistEntry.latest_date >= day),
-             _member_pattern(WaitlistEntry.provider_ids, s.provider_id),
-             _member_pattern(WaitlistEntry.location_ids, s.location_id),
-             _member_pattern(WaitlistEntry.days_of_week, s.weekday),
-             WaitlistEntry.id.not_in(already)]
-    candidates = _load_candidates(session, o.clinic_id, settings.max_offers, now, extra)
-    best = _Matcher(candidates).top(s, limit)
+    already = set(session.scalars(select(WaitlistOffer.entry_id).where(WaitlistOffer.opening_id == o.id)))
+    best = _matcher_for(session, o.clinic_id, settings.max_offers, now).top(
+        s, limit, skip_entries=already, skip_patients=_busy_patients(session))
     return _match_rows(session, best, s, now, settings)
 
 
@@ -581,7 +626,7 @@ def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot
                 settings: WaitlistSettings) -> list[MatchRow]:
     if not best:
         return []
-    names = _names(session)
+    names = _names(session, chairs=False)
     patients = {p.id: p for p in session.scalars(select(Patient).where(
         Patient.id.in_([c.patient_id for _, c in best])))}
     opted = _opted_out(session, patients.values())
@@ -654,6 +699,7 @@ class _Planned:
     patient: Patient
     subject: str | None
     not_after: datetime
+    words: dict[str, str]
 
 
 def _plan_offer(session: Session, o: Opening, entry_id: int, p: Patient, *, now: datetime,
@@ -673,22 +719,26 @@ def _plan_offer(session: Session, o: Opening, entry_id: int, p: Patient, *, now:
                           created_by=created_by, created_at=now, send_after=send_at,
                           hold_released=False, outcome="")
     session.add(offer)
-    session.flush()
     not_after = o.start_at - settings.min_lead
-    link = _link(offer.id, not_after, settings)  # the hold window itself is checked in the database
-    subject = None
-    if channel == "sms":
-        offer.message = SMS_TEXT.format(**w, link=f" {link}" if link else "")
-    elif channel == "email":
-        subject = EMAIL_SUBJECT.format(**w)
-        no = _link(offer.id, not_after, settings, DECLINE_PURPOSE)
-        offer.message = EMAIL_TEXT.format(**w, link_line=f"Book it: {link}\nPass: {no}\n\n" if link else
-                                          "Reply to this email to book it or pass.\n\n")
-    else:
+    if channel == "phone":
         offer.message = PHONE_SCRIPT.format(**w, phone_to=address or "the family (no number on file!)")
         offer.hold_started_at = send_at  # staff call during opening hours; the hold runs from then
         offer.hold_expires_at = min(send_at + settings.hold, not_after)
-    return _Planned(offer, p, subject, not_after)
+    return _Planned(offer, p, None, not_after, w)
+
+
+def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
+    """Write each message (after the flush that gave the offers their ids, which the links carry)."""
+    for pl in planned:
+        offer, w = pl.offer, pl.words
+        link = _link(offer.id, pl.not_after, settings)  # the hold window itself is checked in the database
+        if offer.channel == "sms":
+            offer.message = SMS_TEXT.format(**w, link=f" {link}" if link else "")
+        elif offer.channel == "email":
+            pl.subject = EMAIL_SUBJECT.format(**w)
+            no = _link(offer.id, pl.not_after, settings, DECLINE_PURPOSE)
+            offer.message = EMAIL_TEXT.format(**w, link_line=f"Book it: {link}\nPass: {no}\n\n" if link else
+                                              "Reply to this email to book it or pass.\n\n")
 
 
 def _mark_offered(session: Session, o: Opening, entry: WaitlistEntry, now: datetime) -> None:
@@ -700,9 +750,12 @@ def _mark_offered(session: Session, o: Opening, entry: WaitlistEntry, now: datet
     o.updated_at = now
 
 
-def _enqueue(session: Session, planned: list[_Planned], now: datetime) -> None:
-    """Queue the messages of planned offers (bulk) and link each offer to its outbox row."""
+def _enqueue(session: Session, planned: list[_Planned], now: datetime, settings: WaitlistSettings) -> None:
+    """Write the planned offers (one flush), their messages, and queue them in bulk."""
     from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
+
+    session.flush()
+    _compose(planned, settings)
 
     msgs = [p for p in planned if p.offer.channel in ("sms", "email")]
     if not msgs:
@@ -752,17 +805,18 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
     ctx = _context(session)
     taken = _taken_openings(session, openings)
     clinic_ids = {o.clinic_id for o in openings}
-    candidates = [c for cid in clinic_ids
-                  for c in _load_candidates(session, cid, settings.max_offers, now)]
-    matcher = _Matcher(candidates)
-    by_id = {c.entry_id: c for c in candidates}
+    if len(clinic_ids) != 1:
+        return [x for cid in sorted(clinic_ids) for x in offer_openings(
+            session, [o for o in openings if o.clinic_id == cid], now=now, settings=settings,
+            created_by=created_by, size=size)]
+    matcher = _matcher_for(session, openings[0].clinic_id, settings.max_offers, now)
     offered_before: dict[int, set[int]] = {}
     for oid, eid in session.execute(select(WaitlistOffer.opening_id, WaitlistOffer.entry_id).where(
             WaitlistOffer.opening_id.in_([o.id for o in openings]))):
         offered_before.setdefault(oid, set()).add(eid)
     source_patients = dict(session.execute(select(Appointment.id, Appointment.patient_id).where(
         Appointment.id.in_([o.source_appointment_id for o in openings if o.source_appointment_id]))).all())
-    busy_patients: set[int] = set()
+    busy_patients = _busy_patients(session)
     chosen: list[tuple[Opening, list[_Candidate]]] = []
     for o in sorted(openings, key=lambda x: (x.start_at, x.id)):
         if o.id in taken:
@@ -789,6 +843,8 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
     for o, picks in chosen:
         made = 0
         for c in picks:
+            if c.entry_id not in entries:
+                continue
             result = _plan_offer(session, o, c.entry_id, patients[c.patient_id], now=now, settings=settings,
                                  ctx=ctx, opted=opted, broadcast=o.mode == "broadcast", created_by=created_by)
             if isinstance(result, str):
@@ -798,8 +854,7 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
             made += 1
         if not made:
             o.next_check_at = now + settings.recheck
-    _enqueue(session, planned, now)
-    del by_id
+    _enqueue(session, planned, now, settings)
     return [p.offer for p in planned]
 
 
@@ -881,7 +936,7 @@ def _offer_to_entry(session: Session, o: Opening, entry_id: int, *, now: datetim
     if isinstance(result, str):
         raise ValidationError(result)
     _mark_offered(session, o, entry, now)
-    _enqueue(session, [result], now)
+    _enqueue(session, [result], now, settings)
     return result.offer
 
 

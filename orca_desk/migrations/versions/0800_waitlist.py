@@ -1,4 +1,4 @@
-"""waitlist: openings and the offers made to waitlist entries
+"""waitlist: openings, the offers made to waitlist entries, an index on waitlist_entry.updated_at
 
 Revision ID: 0800_waitlist
 Revises: 0001
@@ -81,7 +81,8 @@ def upgrade() -> None:
         sa.Column("responded_via", sa.String(length=8), nullable=True),
         sa.Column("outcome", sa.String(length=300), nullable=False),
         sa.Column("booked_appointment_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["clinic_id"], ["clinic.id"], name=op.f("fk_waitlist_offer_clinic_id_clinic")),
+        sa.ForeignKeyConstraint(["clinic_id"], ["clinic.id"],
+                                name=op.f("fk_waitlist_offer_clinic_id_clinic")),
         sa.ForeignKeyConstraint(["entry_id"], ["waitlist_entry.id"],
                                 name=op.f("fk_waitlist_offer_entry_id_waitlist_entry")),
         sa.ForeignKeyConstraint(["opening_id"], ["opening.id"],
@@ -98,6 +99,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_waitlist_offer_to", ["to_address", "sent_at"], unique=False)
 
 
+    # The matcher checks whether the waitlist changed by its newest update (an index lookup).
+    with op.batch_alter_table("waitlist_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_waitlist_updated", ["updated_at"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("waitlist_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_waitlist_updated")
     op.drop_table("waitlist_offer")
     op.drop_table("opening")
