@@ -38,7 +38,8 @@ def run(bench: BenchContext) -> list[Row]:
     rows: list[Row] = []
     now = ANCHOR
     with bench.db.read_sessions() as s:  # everything below is rolled back: the cache stays as it was
-        entries = s.scalar(select(func.count()).select_from(WaitlistEntry).where(WaitlistEntry.status == "active"))
+        entries = s.scalar(select(func.count()).select_from(WaitlistEntry)
+                           .where(WaitlistEntry.status == "active"))
         future = list(s.scalars(select(Appointment).where(
             Appointment.start_at > now + timedelta(days=1), Appointment.start_at < now + timedelta(days=30),
             Appointment.status == "scheduled").order_by(Appointment.id).limit(501)))
