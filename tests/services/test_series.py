@@ -36,7 +36,8 @@ def w(db):
     with db.write() as s:
         world = make_world(s)
         return {"loc": world.location.id, "chairs": [c.id for c in world.chairs], "ortho": world.ortho.id,
-                "hyg": world.hygienist.id, "adj": world.adjustment.id, "patients": [p.id for p in world.patients]}
+                "hyg": world.hygienist.id, "adj": world.adjustment.id,
+                "patients": [p.id for p in world.patients]}
 
 
 def _kw(w, **over):
@@ -203,8 +204,8 @@ def test_modify_following_splits_the_series(db, w, manager, clock):
     later = NOW + timedelta(weeks=1, days=2)  # two occurrences are past now
     with db.write() as s:
         fourth = _appts(s, sid)[3]
-        new_id = modify_series(s, manager, fourth.id, scope="following",
-                               change=SeriesChange(start_time=time(10, 0), chair_id=w["chairs"][2]), now=later)
+        new_id = modify_series(s, manager, fourth.id, scope="following", now=later,
+                               change=SeriesChange(start_time=time(10, 0), chair_id=w["chairs"][2]))
     assert new_id != sid
     with db.read() as s:
         old = s.get(RecurringSeries, sid)
@@ -216,8 +217,8 @@ def test_modify_following_splits_the_series(db, w, manager, clock):
         assert [a.start_at.astimezone(NY).time() for a in old_appts] == [time(15, 45)] * 3
         # the new series: 10:00 in chair 3 for occurrences 4 and 6; the moved 5th stays at 08:00
         times = sorted((a.start_at.astimezone(NY), a.chair_id) for a in new_appts)
-        assert [(t.time(), c) for t, c in times] == [(time(10, 0), w["chairs"][2]), (time(8, 0), w["chairs"][0]),
-                                                     (time(10, 0), w["chairs"][2])]
+        assert [(t.time(), c) for t, c in times] == [
+            (time(10, 0), w["chairs"][2]), (time(8, 0), w["chairs"][0]), (time(10, 0), w["chairs"][2])]
         cancelled = [a for a in _appts(s, sid, active=False) if a.status == "cancelled"]
         assert len(cancelled) == 2 and all(a.cancel_reason == "series changed" and not a.late_cancel
                                            for a in cancelled)
@@ -326,8 +327,8 @@ def test_materialised_appointments_equal_expansion_minus_exceptions(db, w, manag
         appts = _appts(s, sid)
         for i in sorted(moves):
             if i < len(appts):
-                booking.move_appointment(s, manager, appts[i].id, start=appts[i].start_at + timedelta(hours=2),
-                                         now=NOW)
+                booking.move_appointment(s, manager, appts[i].id, now=NOW,
+                                         start=appts[i].start_at + timedelta(hours=2))
     with db.read() as s:
         export = series_for_export(s, sid)
         expanded = recurrence.occurrences(export.rrule, export.dtstart_local)
