@@ -26,6 +26,7 @@ from orca_desk.services.messaging.render import (
     render,
     sms_segments,
     template_problems,
+    template_variables,
 )
 from orca_desk.services.security import ADMIN, Actor
 
@@ -130,17 +131,21 @@ def check_template(body: str, subject: str | None, channel: str, *,
         names = ", ".join(repr(t) for t in terms)
         problems.append(f"Mentions a procedure ({names}): messages carry the minimum of health "
                         "information. Remove it, or allow procedure names in Settings.")
-    try:
-        preview = render(body, SAMPLE_VALUES)
-    except ValidationError:
-        preview = ""
-    try:
-        subject_preview = render(subject_text, SAMPLE_VALUES) if subject_text else ""
-    except ValidationError:
-        subject_preview = ""
+    preview = _preview(body)
+    subject_preview = _preview(subject_text) if subject_text else ""
     segments = sms_segments(preview or body) if channel == "sms" else None
     positions = tuple((ch, body.index(ch) + 1) for ch in non_gsm_characters(body)) if channel == "sms" else ()
     return TemplateCheck(tuple(problems), preview, subject_preview, segments, positions)
+
+
+def _preview(text: str) -> str:
+    """The text with sample values; an unknown variable stays as written ("" if braces are broken)."""
+    values = dict(SAMPLE_VALUES)
+    values.update({v: f"{{{v}}}" for v in template_variables(text) if v not in values})
+    try:
+        return render(text, values)
+    except ValidationError:
+        return ""
 
 
 def _require_permission(actor: Actor) -> None:

@@ -76,3 +76,8 @@ def test_seed_defaults_is_idempotent(db, clinic_id, clock):
         added = mt.seed_default_templates(s, clinic_id, now=clock.now())
         assert added == len(mt.default_templates())
         assert mt.seed_default_templates(s, clinic_id, now=clock.now()) == 0
+
+
+def test_preview_keeps_an_unknown_variable_visible():
+    check = mt.check_template("Hi {frist_name}, see you {date}", None, "sms")
+    assert check.preview == "Hi {frist_name}, see you Tue 10 Mar" and check.problems

@@ -26,7 +26,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
 from orca_desk.ui.context import AppContext
-from orca_desk.views.messaging.models import RowsListModel
+from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
 
 NON_GSM_HIGHLIGHT = "#ffd9d6"
 
@@ -50,7 +50,7 @@ class TemplatesEditor(QWidget):
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setSpacing(1)
+        self.list.setItemDelegate(PaddedDelegate(5, self.list))
 
         self.name = QLineEdit()
         self.channel_label = QLabel()
