@@ -497,8 +497,8 @@ _HOUR_KINDS = ("outside_hours", "provider_off", "blocked")
 class _Hours:
     """Working hours, holidays, time off and blocks of a whole window, loaded once from the engine.
 
-    It only screens: an occurrence it flags (and any with an appointment conflict) is
-    then checked by ``availability.check_slot``, whose answer and messages are the ones shown.
+    It only screens: an occurrence it flags is then checked by the engine's own
+    ``hours_problems`` (or ``check_slot``), whose answer and wording are the ones shown.
     """
 
     def __init__(self, session: Session, engine: ModuleType | None, *, provider_id: int, location_id: int,
@@ -572,21 +572,6 @@ def _hours_problems(session: Session, engine: ModuleType, *, provider_id: int, c
         found = engine.check_slot(session, provider_id=provider_id, chair_id=chair_id, start=_utc(start),
                                   end=_utc(end))
     return [Problem(str(p.kind), str(p.message)) for p in found if p.kind in _HOUR_KINDS]
-
-
-def _engine_problems(session: Session, engine: ModuleType, *, patient_id: int, provider_id: int,
-                     chair_id: int, start: datetime, end: datetime, ignore: frozenset[int],
-                     mine: list[Problem]) -> list[Problem]:
-    """``availability.check_slot`` for one slot; our appointment messages (with times) are kept."""
-    found = engine.check_slot(session, provider_id=provider_id, chair_id=chair_id, start=_utc(start),
-                              end=_utc(end), patient_id=patient_id,
-                              ignore_appointment_id=next(iter(ignore), None) if len(ignore) == 1 else None)
-    out = [Problem(str(p.kind), str(p.message)) for p in found if p.kind in _HOUR_KINDS]
-    if not ignore:
-        kinds = {p.kind for p in mine}
-        mine = mine + [Problem(str(p.kind), str(p.message)) for p in found
-                       if p.kind not in _HOUR_KINDS and p.kind not in kinds]
-    return out + mine
 
 
 # --- preview --------------------------------------------------------------------------------
@@ -757,12 +742,6 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
 
 
 # --- creating and booking -------------------------------------------------------------------
-
-
-def _decision_for(decisions: Mapping[datetime, Decision] | None, occ: datetime) -> Decision:
-    if not decisions:
-        return "book"
-    return decisions.get(occ, "book")
 
 
 def _normalise(decisions: Mapping[datetime, Decision] | None) -> dict[datetime, Decision]:
