@@ -107,11 +107,13 @@ def default_screens() -> list[ScreenSpec]:
     from orca_desk.views.messaging.outbox_view import OutboxScreen
     from orca_desk.views.schedules.screen import SchedulesScreen
     from orca_desk.views.settings.settings_screen import SettingsScreen
+    from orca_desk.views.templates.screen import TemplatesScreen  # issue 5
 
     return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen),
             ScreenSpec("week", "Week", "calendar", WeekViewScreen),
             ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen),
             ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen),
+            ScreenSpec("templates", "Templates", "template", TemplatesScreen),
             ScreenSpec("messages", "Messages", "message", InboxScreen),
             ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
             ScreenSpec("settings", "Settings", "settings", SettingsScreen)]

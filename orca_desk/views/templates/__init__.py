@@ -1,0 +1,1 @@
+"""Schedule templates: the builder, versions, apply dialog and analytics."""

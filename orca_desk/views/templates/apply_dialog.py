@@ -1,0 +1,300 @@
+"""Apply a template: dates, weekdays, providers, chairs; dry-run preview; apply or replace with progress."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressDialog,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import template_engine as engine
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.templates import TemplateRow
+from orca_desk.ui.context import AppContext
+
+WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MAX_PREVIEW_ROWS = 400
+
+
+class _ApplySignals(QObject):
+    sig_progress = Signal(int, int)
+    """Days done, days in all (from the worker thread; delivered on the UI thread)."""
+    sig_done = Signal(object)
+    """The ApplyResult, or the exception that stopped the run."""
+
+
+class _ApplyJob(QRunnable):
+    """Runs apply (or replace) in a pool thread with its own Session; never touches widgets."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        params: engine.ApplyParams | None,
+        replace_id: int | None,
+        signals: _ApplySignals,
+        cancel: threading.Event,
+    ) -> None:
+        super().__init__()
+        self.ctx, self.params, self.replace_id, self.signals, self.cancel = (
+            ctx,
+            params,
+            replace_id,
+            signals,
+            cancel,
+        )
+
+    def run(self) -> None:
+        try:
+            with self.ctx.db.write() as session:
+                if self.replace_id is not None:
+                    result: Any = engine.replace_application(
+                        session,
+                        self.ctx.actor,
+                        self.replace_id,
+                        now=self.ctx.clock.now(),
+                        progress=self.signals.sig_progress.emit,
+                        cancel=self.cancel.is_set,
+                    )
+                else:
+                    assert self.params is not None
+                    result = engine.apply_template(
+                        session,
+                        self.ctx.actor,
+                        self.params,
+                        now=self.ctx.clock.now(),
+                        progress=self.signals.sig_progress.emit,
+                        cancel=self.cancel.is_set,
+                    )
+        except Exception as exc:  # shown by the dialog on the UI thread
+            self.signals.sig_done.emit(exc)
+            return
+        self.signals.sig_done.emit(result)
+
+
+class ApplyDialog(QDialog):
+    """Choose where and when, preview (dry run), then apply with a progress dialog and Cancel."""
+
+    sig_applied = Signal(object)
+    """An application finished (the ApplyResult), cancelled or not."""
+
+    def __init__(self, ctx: AppContext, template: TemplateRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.template = ctx, template
+        self.setWindowTitle(f"Apply {template.name} v{template.version}")
+        self.resize(760, 620)
+        today = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
+        first = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+        self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
+        for edit, day in ((self.from_edit, first), (self.to_edit, first + timedelta(days=27))):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setDate(QDate(day.year, day.month, day.day))
+        self.weekday_boxes = [QCheckBox(name) for name in WEEKDAY_SHORT]
+        for i, box in enumerate(self.weekday_boxes):
+            box.setChecked(i < 5)
+        days_row = QHBoxLayout()
+        for box in self.weekday_boxes:
+            days_row.addWidget(box)
+        days_row.addStretch(1)
+        self.providers = QListWidget()
+        for p in ctx.clinic.providers:
+            item = QListWidgetItem(p.name)
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.providers.addItem(item)
+        self.providers.setMaximumHeight(120)
+        self.chairs = QListWidget()
+        for c in ctx.clinic.chairs:
+            loc = ctx.clinic.location(c.location_id).name
+            item = QListWidgetItem(f"{c.name} ({loc})")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.chairs.addItem(item)
+        self.chairs.setMaximumHeight(90)
+        self.chairs.setToolTip("Optional: chairs for the template's chair lanes, in order")
+        self.replace_combo = QComboBox()
+        self.replace_combo.addItem("— apply as a new application —", None)
+        with ctx.db.read() as s:
+            for a in engine.list_applications(s, template_id=template.id):
+                if a.replaced_by is None:
+                    self.replace_combo.addItem(
+                        f"Replace #{a.id}: v{a.version_number}, {a.start_day:%-d %b} – "
+                        f"{a.end_day:%-d %b %Y}, {a.open_count} open",
+                        a.id,
+                    )
+        form = QFormLayout()
+        form.addRow("From", self.from_edit)
+        form.addRow("To", self.to_edit)
+        form.addRow("Weekdays", days_row)
+        form.addRow("Providers", self.providers)
+        form.addRow("Chairs", self.chairs)
+        form.addRow("Replace", self.replace_combo)
+        self.preview_btn = QPushButton("Preview (dry run)")
+        self.preview_btn.clicked.connect(self.preview)
+        self.counts = QLabel("Choose providers and dates, then preview.")
+        self.counts.setWordWrap(True)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(
+            ["Date", "Provider", "Create", "Skipped: booked", "Skipped: off", "Why"]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.buttons = QDialogButtonBox()
+        self.apply_btn = self.buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_btn.setEnabled(False)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.buttons.accepted.connect(self.start_apply)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.preview_btn)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+        self.plan: engine.ApplicationPlan | None = None
+        self.apply_result: engine.ApplyResult | None = None
+        self.error: Exception | None = None
+        self._cancel = threading.Event()
+        self._signals: _ApplySignals | None = None
+        self.progress: QProgressDialog | None = None
+        for w in (self.from_edit, self.to_edit):
+            w.dateChanged.connect(self._invalidate)
+        for box in self.weekday_boxes:
+            box.toggled.connect(self._invalidate)
+        self.providers.itemChanged.connect(self._invalidate)
+        self.chairs.itemChanged.connect(self._invalidate)
+
+    # ----- input -------------------------------------------------------------------------
+    def set_providers(self, provider_ids: list[int]) -> None:
+        for i in range(self.providers.count()):
+            item = self.providers.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in provider_ids
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def set_range(self, start: date, end: date) -> None:
+        self.from_edit.setDate(QDate(start.year, start.month, start.day))
+        self.to_edit.setDate(QDate(end.year, end.month, end.day))
+
+    def _checked(self, widget: QListWidget) -> tuple[int, ...]:
+        return tuple(
+            int(widget.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked
+        )
+
+    def params(self) -> engine.ApplyParams:
+        f, t = self.from_edit.date(), self.to_edit.date()
+        return engine.ApplyParams(
+            template_id=self.template.id,
+            provider_ids=self._checked(self.providers),
+            start_day=date(f.year(), f.month(), f.day()),
+            end_day=date(t.year(), t.month(), t.day()),
+            weekdays=tuple(i for i, b in enumerate(self.weekday_boxes) if b.isChecked()),
+            chair_ids=self._checked(self.chairs),
+        )
+
+    def _invalidate(self, *_args: object) -> None:
+        self.plan = None
+        self.apply_btn.setEnabled(self.replace_combo.currentData() is not None)
+
+    # ----- preview -------------------------------------------------------------------------
+    def preview(self) -> engine.ApplicationPlan | None:
+        """The dry run (well under a second for a quarter), shown as counts and per date/provider rows."""
+        try:
+            with self.ctx.db.read() as s:
+                plan = engine.plan_application(s, self.params(), now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.plan = None
+            self.counts.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.apply_btn.setEnabled(False)
+            return None
+        self.plan = plan
+        self.counts.setText(plan.summary())
+        rows = plan.by_date_provider()
+        self.table.setRowCount(min(len(rows), MAX_PREVIEW_ROWS))
+        for i, r in enumerate(rows[:MAX_PREVIEW_ROWS]):
+            for j, text in enumerate(
+                (
+                    f"{r.day:%a %-d %b %Y}",
+                    r.provider_name,
+                    str(r.create),
+                    str(r.existing),
+                    str(r.off),
+                    "; ".join(r.reasons),
+                )
+            ):
+                self.table.setItem(i, j, QTableWidgetItem(text))
+        self.apply_btn.setEnabled(plan.counts["create"] > 0 or self.replace_combo.currentData() is not None)
+        return plan
+
+    # ----- apply -----------------------------------------------------------------------------
+    def start_apply(self) -> None:
+        """Run off the UI thread with a progress dialog; Cancel stops at the next whole day."""
+        replace_id = self.replace_combo.currentData()
+        if replace_id is None and self.plan is None:
+            return
+        self._cancel = threading.Event()
+        self._signals = _ApplySignals()
+        self._signals.sig_progress.connect(self._on_progress)
+        self._signals.sig_done.connect(self._on_done)
+        self.progress = QProgressDialog("Applying the template…", "Cancel", 0, 0, self)
+        self.progress.setWindowTitle("Applying")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.canceled.connect(self._cancel.set)
+        self.progress.show()
+        self.apply_btn.setEnabled(False)
+        QThreadPool.globalInstance().start(
+            _ApplyJob(
+                self.ctx,
+                self.params() if replace_id is None else None,
+                replace_id,
+                self._signals,
+                self._cancel,
+            )
+        )
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(max(total, 1))
+            self.progress.setValue(done)
+            self.progress.setLabelText(f"Applying the template… {done} of {total} days")
+
+    def _on_done(self, outcome: object) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+            self.progress.hide()
+        if isinstance(outcome, Exception):
+            self.error = outcome
+            self.counts.setText(f"<span style='color:#b3261e'>Not applied: {outcome}</span>")
+            return
+        assert isinstance(outcome, engine.ApplyResult)
+        self.apply_result = outcome
+        state = "Cancelled after" if outcome.cancelled else "Applied:"
+        self.counts.setText(
+            f"{state} {outcome.created:,} slots created over {outcome.days_done} of "
+            f"{outcome.days_total} days."
+        )
+        self.sig_applied.emit(outcome)

@@ -1,0 +1,735 @@
+"""The Templates screen: template list, drag-and-drop builder with undo, versions, apply, analytics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTime,
+)
+from PySide6.QtGui import QKeyEvent, QPainter, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTimeEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import template_analytics, templates
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.templates.builder import (
+    BLOCKED,
+    SlotCommand,
+    SlotPalette,
+    SlotStore,
+    TemplateGrid,
+    describe,
+    grid_content,
+    moved,
+    split_key,
+)
+
+SNAP_STEPS = (5, 10, 15)
+ROLE_ROW = Qt.ItemDataRole.UserRole + 1
+
+
+class TemplateListModel(QAbstractListModel):
+    """Templates as a list (name, kind, version), over plain TemplateRow values."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[TemplateRow] = []
+
+    def set_rows(self, rows: list[TemplateRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            weeks = f" · weeks {'/'.join(r.rotation)}" if len(r.rotation) > 1 else ""
+            default = " ★" if r.is_default else ""
+            return f"{r.name}{default}\n{r.kind} template · v{r.version} · {r.slot_count} slots{weeks}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return r.description or r.name
+        if role == ROLE_ROW:
+            return r
+        return None
+
+
+class TemplatesScreen(Screen):
+    """Design templates by dragging chips; save versions; apply them; see how they fill."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.types = {t.id: t for t in ctx.clinic.types}
+        self.current: TemplateRow | None = None
+        self.version: VersionRow | None = None
+        self.rotation: tuple[str, ...] = ("A",)
+        self.chairs = 1
+        self.week = 0
+        self.store = SlotStore()
+        self.store.on_change = self._on_store_changed
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+
+        # Left: the template list (model/view) and its buttons.
+        self.list_model = TemplateListModel(self)
+        self.list_view = QListView()
+        self.list_view.setModel(self.list_model)
+        self.list_view.setAlternatingRowColors(True)
+        self.list_view.setSpacing(2)
+        self.list_view.selectionModel().currentChanged.connect(self._on_template_chosen)
+        new_btn, copy_btn = QPushButton("New…"), QPushButton("Copy…")
+        new_btn.clicked.connect(self.new_template)
+        copy_btn.clicked.connect(self.copy_template)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel("<b>Templates</b>"))
+        lv.addWidget(self.list_view, 1)
+        row = QHBoxLayout()
+        row.addWidget(new_btn)
+        row.addWidget(copy_btn)
+        lv.addLayout(row)
+
+        # Middle: toolbar, palette + grid.
+        self.title = QLabel()
+        self.title.setObjectName("templateTitle")
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.week_combo = QComboBox()
+        self.week_combo.currentIndexChanged.connect(self._on_week_changed)
+        add_week = QToolButton()
+        add_week.setText("+ Week")
+        add_week.setToolTip("Add a week to the rotation (A/B weeks)")
+        add_week.clicked.connect(self.add_rotation_week)
+        self.chairs_combo = QComboBox()
+        for n in range(1, 5):
+            self.chairs_combo.addItem(f"{n} chair{'s' if n > 1 else ''}", n)
+        self.chairs_combo.currentIndexChanged.connect(self._on_chairs_changed)
+        self.snap_combo = QComboBox()
+        for step in SNAP_STEPS:
+            self.snap_combo.addItem(f"Snap {step} min", step)
+        self.snap_combo.setCurrentIndex(2)
+        self.snap_combo.currentIndexChanged.connect(self._on_snap_changed)
+        self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
+        self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, "Undo"))
+        self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, "Redo"))
+        self.save_btn = QPushButton("Save version")
+        self.save_btn.setObjectName("primary")
+        self.save_btn.clicked.connect(self.save)
+        apply_btn = QPushButton("Apply…")
+        apply_btn.clicked.connect(self.open_apply_dialog)
+        bar = QHBoxLayout()
+        bar.addWidget(self.title)
+        bar.addStretch(1)
+        for w in (
+            self.week_combo,
+            add_week,
+            self.chairs_combo,
+            self.snap_combo,
+            self.undo_btn,
+            self.redo_btn,
+            self.save_btn,
+            apply_btn,
+        ):
+            bar.addWidget(w)
+        self.slot_palette = SlotPalette(ctx.clinic.types)
+        self.grid = TemplateGrid()
+        self.grid.snap = 15
+        self.grid.set_hours(7 * 60, 19 * 60)
+        self.grid.min_col_w = 90
+        self.grid.drop_check = self._move_refusal
+        self.grid.add_check = self._add_refusal
+        self.grid.sig_item_moved.connect(self._on_item_moved)
+        self.grid.sig_slot_dropped.connect(self._on_slot_dropped)
+        self.grid.sig_drop_refused.connect(self._on_drop_refused)
+        self.grid.sig_selection_changed.connect(self._on_selection_changed)
+        self.grid.installEventFilter(self)
+        self.grid_scroll = QScrollArea()
+        self.grid_scroll.setWidgetResizable(True)
+        self.grid_scroll.setWidget(self.grid)
+        self.hint = QLabel("")
+        self.hint.setStyleSheet("color: #b3261e;")
+        design = QWidget()
+        dv = QVBoxLayout(design)
+        dv.setContentsMargins(0, 0, 0, 0)
+        dv.addLayout(bar)
+        middle = QHBoxLayout()
+        middle.addWidget(self.slot_palette)
+        middle.addWidget(self.grid_scroll, 1)
+        dv.addLayout(middle, 1)
+        dv.addWidget(self.hint)
+
+        # Right: the selected slot's properties and the version history.
+        self.props = QGroupBox("Selected slot")
+        form = QFormLayout(self.props)
+        self.type_combo = QComboBox()
+        for t in ctx.clinic.types:
+            self.type_combo.addItem(t.name, t.id)
+        self.type_combo.addItem("Blocked", BLOCKED)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("e.g. Lunch")
+        self.start_edit, self.end_edit = QTimeEdit(), QTimeEdit()
+        for te in (self.start_edit, self.end_edit):
+            te.setDisplayFormat("HH:mm")
+        apply_props = QPushButton("Apply change")
+        apply_props.clicked.connect(self.apply_properties)
+        delete_btn = QPushButton("Delete slot")
+        delete_btn.clicked.connect(self.delete_selected)
+        form.addRow("Type", self.type_combo)
+        form.addRow("Reason", self.reason_edit)
+        form.addRow("Start", self.start_edit)
+        form.addRow("End", self.end_edit)
+        form.addRow(apply_props)
+        form.addRow(delete_btn)
+        self.props.setEnabled(False)
+        self.history = QListWidget()
+        restore = QPushButton("Restore as newest")
+        restore.clicked.connect(self.restore_selected_version)
+        hist_box = QGroupBox("Version history")
+        hv = QVBoxLayout(hist_box)
+        hv.addWidget(self.history, 1)
+        hv.addWidget(restore)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.props)
+        rv.addWidget(hist_box, 1)
+        right.setFixedWidth(250)
+
+        self.analytics = AnalyticsPanel(ctx)
+        self.tabs = QTabWidget()
+        design_page = QWidget()
+        dl = QHBoxLayout(design_page)
+        dl.setContentsMargins(4, 4, 4, 4)
+        dl.addWidget(design, 1)
+        dl.addWidget(right)
+        self.tabs.addTab(design_page, "Design")
+        self.tabs.addTab(self.analytics, "Analytics")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 1000])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(splitter)
+        self.reload_list()
+
+    # ----- loading ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.undo_stack.isClean():
+            self.reload_list(keep=self.current.id if self.current else None)
+
+    def reload_list(self, keep: int | None = None) -> None:
+        with self.ctx.db.read() as s:
+            rows = templates.list_templates(s)
+        self.list_model.set_rows(rows)
+        ids = [r.id for r in rows]
+        if rows:
+            want = keep if keep in ids else next((r.id for r in rows if r.is_default), rows[0].id)
+            self.list_view.setCurrentIndex(self.list_model.index(ids.index(want)))
+        else:
+            self.open_template(None)
+
+    def _on_template_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(ROLE_ROW) if current.isValid() else None
+        if row is not None and (
+            self.current is None
+            or row.id != self.current.id
+            or row.version != (self.version.number if self.version else None)
+        ):
+            self.open_template(row.id)
+
+    def open_template(self, template_id: int | None) -> None:
+        if template_id is None:
+            self.current = self.version = None
+            self.title.setText("No template yet: press New…")
+            self.store.load(())
+            return
+        with self.ctx.db.read() as s:
+            detail = templates.get_template(s, template_id)
+            history = templates.version_history(s, template_id)
+        self.current, self.version = detail.template, detail.version
+        self.rotation, self.chairs = detail.version.rotation, detail.version.chair_count
+        self.week = 0
+        self._fill_rotation_combo()
+        self.chairs_combo.blockSignals(True)
+        self.chairs_combo.setCurrentIndex(self.chairs - 1)
+        self.chairs_combo.blockSignals(False)
+        self.history.clear()
+        for v in history:
+            self.history.addItem(
+                f"v{v.number} · {v.created_by} · {v.created_at:%-d %b %Y %H:%M} UTC\n"
+                f"{v.note} · {v.slot_count} slots"
+            )
+            self.history.item(self.history.count() - 1).setData(Qt.ItemDataRole.UserRole, v.number)
+        self.store.load(detail.slots)
+        self.undo_stack.clear()
+        self._update_title()
+        self.analytics.show_template(template_id)
+
+    def _fill_rotation_combo(self) -> None:
+        self.week_combo.blockSignals(True)
+        self.week_combo.clear()
+        for i, label in enumerate(self.rotation):
+            self.week_combo.addItem(f"Week {label}" if len(self.rotation) > 1 else "Every week", i)
+        self.week_combo.setCurrentIndex(self.week)
+        self.week_combo.blockSignals(False)
+
+    def _update_title(self) -> None:
+        if self.current is None or self.version is None:
+            return
+        dirty = "" if self.undo_stack.isClean() else " — unsaved changes"
+        self.title.setText(f"{self.current.name} · v{self.version.number}{dirty}")
+
+    # ----- grid ------------------------------------------------------------------------------
+    def _on_store_changed(self) -> None:
+        kind = self.current.kind if self.current else "week"
+        columns, items = grid_content(
+            self.store.slots, week=self.week, kind=kind, chairs=self.chairs, types=self.types
+        )
+        self.grid.set_content(columns, items)
+        self._on_selection_changed(self.grid.selected_id)
+
+    def _on_week_changed(self, index: int) -> None:
+        self.week = max(0, index)
+        self._on_store_changed()
+
+    def _on_chairs_changed(self, index: int) -> None:
+        used = max((s.chair_index for s in self.store.slots.values()), default=0) + 1
+        wanted = index + 1
+        if wanted < used:
+            self.hint.setText(f"Slots use {used} chairs; delete those slots first.")
+            self.chairs_combo.setCurrentIndex(self.chairs - 1)
+            return
+        self.chairs = wanted
+        self._on_store_changed()
+        self._on_clean_changed(False)
+
+    def _on_snap_changed(self, index: int) -> None:
+        self.grid.snap = int(self.snap_combo.itemData(index))
+
+    def add_rotation_week(self) -> None:
+        if len(self.rotation) >= templates.MAX_ROTATION:
+            return
+        self.rotation = (*self.rotation, "ABCDEFGH"[len(self.rotation)])
+        self.week = len(self.rotation) - 1
+        self._fill_rotation_combo()
+        self._on_store_changed()
+        self._on_clean_changed(False)
+
+    def _candidate(self, key: int, start: int, end: int, base: SlotSpec | None = None) -> SlotSpec:
+        weekday, lane = split_key(key)
+        if base is not None:
+            return replace(base, weekday=weekday, chair_index=lane, start=start, end=end)
+        return SlotSpec(start=start, end=end, weekday=weekday, week=self.week, chair_index=lane)
+
+    def _add_refusal(self, key: int, start: int, end: int) -> str | None:
+        clash = self.store.conflict(self._candidate(key, start, end))
+        return None if clash is None else f"Overlaps {self._describe(clash)}"
+
+    def _move_refusal(self, item: Any, key: int, start: int, end: int) -> str | None:
+        slot = self.store.slots.get(item.id)
+        if slot is None:
+            return None
+        clash = self.store.conflict(self._candidate(key, start, end, slot), ignore_id=item.id)
+        return None if clash is None else f"Overlaps {self._describe(clash)}"
+
+    def _describe(self, slot: SlotSpec) -> str:
+        return describe(slot, {t.id: t.name for t in self.types.values()}, self.rotation, self.chairs)
+
+    def _on_drop_refused(self, reason: str) -> None:
+        self.hint.setText(reason)
+
+    def _on_slot_dropped(self, key: int, start: int, kind: object, minutes: int) -> None:
+        blocked = kind == BLOCKED
+        slot = replace(
+            self._candidate(key, start, start + minutes),
+            type_id=None if blocked else int(str(kind)),
+            blocked=blocked,
+            reason="Lunch" if blocked else "",
+        )
+        self.add_slot(slot)
+
+    def add_slot(self, slot: SlotSpec) -> bool:
+        clash = self.store.conflict(slot)
+        if clash is not None:
+            self.hint.setText(f"Not added: it overlaps {self._describe(clash)}.")
+            return False
+        self.hint.setText("")
+        self.undo_stack.push(
+            SlotCommand(self.store, self.store.new_id(), None, slot, f"Add {self._describe(slot)}")
+        )
+        return True
+
+    def _on_item_moved(self, slot_id: int, key: int, start: int, end: int) -> None:
+        before = self.store.slots.get(slot_id)
+        if before is None:
+            return
+        after = moved(before, key, start, end)
+        clash = self.store.conflict(after, ignore_id=slot_id)
+        if clash is not None:
+            self.hint.setText(f"Not moved: it would overlap {self._describe(clash)}.")
+            self._on_store_changed()
+            return
+        verb = (
+            "Resize"
+            if (
+                after.start == before.start
+                and after.weekday == before.weekday
+                and after.chair_index == before.chair_index
+            )
+            else "Move"
+        )
+        self.hint.setText("")
+        self.undo_stack.push(
+            SlotCommand(self.store, slot_id, before, after, f"{verb} {self._describe(after)}")
+        )
+
+    def _on_selection_changed(self, slot_id: int) -> None:
+        slot = self.store.slots.get(slot_id)
+        self.props.setEnabled(slot is not None)
+        if slot is None:
+            return
+        index = self.type_combo.findData(BLOCKED if slot.blocked else slot.type_id)
+        self.type_combo.setCurrentIndex(max(0, index))
+        self.reason_edit.setText(slot.reason)
+        self.start_edit.setTime(QTime(slot.start // 60, slot.start % 60))
+        self.end_edit.setTime(QTime(slot.end // 60 % 24, slot.end % 60))
+
+    def apply_properties(self) -> bool:
+        slot_id = self.grid.selected_id
+        before = self.store.slots.get(slot_id)
+        if before is None:
+            return False
+        kind = self.type_combo.currentData()
+        start = self.start_edit.time().hour() * 60 + self.start_edit.time().minute()
+        end = self.end_edit.time().hour() * 60 + self.end_edit.time().minute()
+        end = 24 * 60 if end == 0 else end
+        after = replace(
+            before,
+            start=start,
+            end=end,
+            blocked=kind == BLOCKED,
+            type_id=None if kind == BLOCKED else int(kind),
+            reason=(self.reason_edit.text().strip() or "Blocked") if kind == BLOCKED else "",
+        )
+        if after == before:
+            return False
+        if end <= start:
+            self.hint.setText("The slot must end after it starts.")
+            return False
+        clash = self.store.conflict(after, ignore_id=slot_id)
+        if clash is not None:
+            self.hint.setText(f"Not changed: it would overlap {self._describe(clash)}.")
+            return False
+        self.undo_stack.push(
+            SlotCommand(self.store, slot_id, before, after, f"Change {self._describe(after)}")
+        )
+        return True
+
+    def delete_selected(self) -> bool:
+        slot_id = self.grid.selected_id
+        before = self.store.slots.get(slot_id)
+        if before is None:
+            return False
+        self.undo_stack.push(
+            SlotCommand(self.store, slot_id, before, None, f"Delete {self._describe(before)}")
+        )
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z / Ctrl+Shift+Z / Delete on the grid act on this builder's own undo history."""
+        if watched is self.grid and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            assert isinstance(event, QKeyEvent)
+            ctrl_z = event.key() == Qt.Key.Key_Z and bool(
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            )
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            is_undo, is_redo = ctrl_z and not shift, ctrl_z and shift
+            is_delete = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            if is_undo or is_redo or is_delete:
+                if event.type() == QEvent.Type.ShortcutOverride:
+                    event.accept()
+                    return True
+                if is_undo:
+                    self.undo_stack.undo()
+                elif is_redo:
+                    self.undo_stack.redo()
+                else:
+                    self.delete_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self._update_title()
+
+    # ----- saving, versions, copies ------------------------------------------------------
+    def save(self) -> VersionRow | None:
+        if self.current is None or self.version is None:
+            return None
+        note, ok = (
+            QInputDialog.getText(self, "Save version", "What changed (optional):")
+            if not getattr(self, "quiet", False)
+            else ("", True)
+        )
+        if not ok:
+            return None
+        try:
+            with self.ctx.db.write() as s:
+                v = templates.save_template(
+                    s,
+                    self.ctx.actor,
+                    self.current.id,
+                    slots=list(self.store.slots.values()),
+                    rotation=self.rotation,
+                    chair_count=self.chairs,
+                    note=note,
+                    expected_version=self.version.number,
+                    now=self.ctx.clock.now(),
+                )
+        except OrcaError as exc:
+            self._error("Not saved", exc)
+            return None
+        self.sig_status.emit(
+            f"Saved {self.current.name} as version {v.number}"
+            if v.number != self.version.number
+            else "No changes to save"
+        )
+        self.reload_list(keep=self.current.id)
+        self.open_template(self.current.id)
+        return v
+
+    def restore_selected_version(self) -> None:
+        item = self.history.currentItem()
+        if item is None or self.current is None:
+            return
+        self.restore_version(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def restore_version(self, number: int) -> VersionRow | None:
+        if self.current is None:
+            return None
+        try:
+            with self.ctx.db.write() as s:
+                v = templates.restore_version(
+                    s, self.ctx.actor, self.current.id, number, now=self.ctx.clock.now()
+                )
+        except OrcaError as exc:
+            self._error("Not restored", exc)
+            return None
+        self.sig_status.emit(f"Version {number} restored as version {v.number}")
+        self.reload_list(keep=self.current.id)
+        self.open_template(self.current.id)
+        return v
+
+    def new_template(self, name: str | None = None, kind: str | None = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self, "New template", "Name:")
+            if not ok:
+                return
+        if kind is None:
+            kind, ok = QInputDialog.getItem(self, "New template", "Kind:", ["week", "day"], 0, False)
+            if not ok:
+                return
+        self._write_then_open(
+            lambda s: (
+                templates.create_template(
+                    s, self.ctx.actor, name=name or "", kind=kind, now=self.ctx.clock.now()
+                ).template.id
+            )
+        )
+
+    def copy_template(self, name: str | None = None) -> None:
+        if self.current is None:
+            return
+        source = self.current
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self, "Copy template", "Name of the copy:", text=f"{source.name} (copy)"
+            )
+            if not ok:
+                return
+        self._write_then_open(
+            lambda s: (
+                templates.copy_template(
+                    s, self.ctx.actor, source.id, name=name or "", now=self.ctx.clock.now()
+                ).template.id
+            )
+        )
+
+    def _write_then_open(self, job: Any) -> None:
+        try:
+            with self.ctx.db.write() as s:
+                new_id = job(s)
+        except OrcaError as exc:
+            self._error("Not done", exc)
+            return
+        self.reload_list(keep=new_id)
+        self.open_template(new_id)
+
+    def open_apply_dialog(self) -> None:
+        if self.current is None:
+            return
+        if not self.undo_stack.isClean():
+            self.hint.setText("Save the version first: an application always uses a saved version.")
+            return
+        from orca_desk.views.templates.apply_dialog import ApplyDialog
+
+        dialog = ApplyDialog(self.ctx, self.current, parent=self)
+        dialog.exec()
+        self.analytics.show_template(self.current.id)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == 1 and self.current is not None:
+            self.analytics.show_template(self.current.id)
+
+    def _error(self, title: str, exc: Exception) -> None:
+        self.sig_status.emit(f"{title}: {exc}")
+        self.hint.setText(str(exc))
+        if not getattr(self, "quiet", False):
+            QMessageBox.warning(self, title, str(exc))
+
+
+class AnalyticsPanel(QWidget):
+    """Fill rate of the template's applied slots (a chart by weekday and time of day) and a table."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.chart = QChart()
+        self.chart.setTitle("Fill rate of applied slots")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(260)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["", "Slots", "Booked", "Fill rate"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.usage = QTableWidget(0, 6)
+        self.usage.setHorizontalHeaderLabels(
+            ["Version", "Applications", "Slots", "Providers", "Locations", "Dates"]
+        )
+        self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.usage.verticalHeader().setVisible(False)
+        self.summary = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.addWidget(self.chart_view, 3)
+        row.addWidget(self.table, 2)
+        layout.addLayout(row, 3)
+        layout.addWidget(QLabel("<b>Where and when it was applied</b>"))
+        layout.addWidget(self.usage, 1)
+        self.report: template_analytics.FillReport | None = None
+
+    def show_template(self, template_id: int) -> None:
+        with self.ctx.db.read() as s:
+            report = template_analytics.fill_report(s, template_id=template_id)
+            usage = template_analytics.template_usage(s, template_id=template_id)
+        self.report = report
+        o = report.overall
+        self.summary.setText(
+            f"<b>{o.booked:,} of {o.slots:,}</b> bookable slots booked ({o.rate:.0%}); "
+            f"{report.matched_type:,} booked with the slot's intended type "
+            f"({report.match_rate:.0%} of booked)."
+        )
+        sections = [
+            ("Overall", (o,)),
+            ("By type", report.by_type),
+            ("By weekday", report.by_weekday),
+            ("By time of day", report.by_time_of_day),
+        ]
+        rows: list[tuple[str, str, str, str, bool]] = []
+        for title, group in sections:
+            rows.append((title, "", "", "", True))
+            rows += [
+                (f"   {r.label}", f"{r.slots:,}", f"{r.booked:,}", f"{r.rate:.0%}", False) for r in group
+            ]
+        self.table.setRowCount(len(rows))
+        for i, (a, b, c, d, bold) in enumerate(rows):
+            for j, text in enumerate((a, b, c, d)):
+                item = QTableWidgetItem(text)
+                if bold:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                if j:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, j, item)
+        self.usage.setRowCount(len(usage))
+        for i, u in enumerate(usage):
+            dates = f"{u.first_day:%-d %b %Y} – {u.last_day:%-d %b %Y}" if u.first_day and u.last_day else ""
+            for j, text in enumerate(
+                (
+                    f"v{u.version_number}",
+                    str(u.applications),
+                    f"{u.slots:,}",
+                    str(u.providers),
+                    u.locations,
+                    dates,
+                )
+            ):
+                self.usage.setItem(i, j, QTableWidgetItem(text))
+        self._draw_chart(report)
+
+    def _draw_chart(self, report: template_analytics.FillReport) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        labels = [r.label for r in report.by_weekday] + [r.label for r in report.by_time_of_day]
+        rate = QBarSet("Fill rate %")
+        rate.append([round(r.rate * 100, 1) for r in (*report.by_weekday, *report.by_time_of_day)])
+        rate.setColor("#2f6fb3")
+        series = QBarSeries()
+        series.append(rate)
+        self.chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append(labels or ["—"])
+        y = QValueAxis()
+        y.setRange(0, 100)
+        y.setLabelFormat("%d%%")
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)

@@ -1,0 +1,158 @@
+"""Templates screen: drag a chip onto the grid, move and resize slots, undo/redo, save a version, apply."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
+
+from orca_desk.models import AppliedSlot
+from orca_desk.services import templates
+from orca_desk.services.provider_schedules import DayHours, set_week
+from orca_desk.services.templates import SlotSpec
+from orca_desk.views.templates.apply_dialog import ApplyDialog
+from orca_desk.views.templates.builder import column_key, slot_mime_data
+from orca_desk.views.templates.screen import TemplatesScreen
+
+
+@pytest.fixture
+def screen(qtbot, ctx, db, world, manager, clock):
+    with db.write() as s:
+        set_week(
+            s,
+            manager,
+            world.ortho.id,
+            [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
+            effective_from=date(2026, 1, 1),
+            now=clock.now(),
+        )
+        templates.create_template(
+            s,
+            manager,
+            name="Standard week",
+            kind="week",
+            slots=[SlotSpec(540, 560, world.adjustment.id, weekday=0)],
+            now=clock.now(),
+        )
+    w = TemplatesScreen(ctx)
+    w.quiet = True  # no modal dialogs in tests
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def drop(grid, mime, pos: QPoint) -> bool:
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(grid, enter)
+    move = QDragMoveEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(grid, move)
+    if not move.isAccepted():
+        return False
+    event = QDropEvent(QPointF(pos), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(grid, event)
+    return event.isAccepted()
+
+
+def slots(screen) -> set[tuple[int | None, int, int, int | None, bool]]:
+    return {(s.weekday, s.start, s.end, s.type_id, s.blocked) for s in screen.store.slots.values()}
+
+
+def test_drag_chip_from_palette_onto_grid_then_undo_redo(screen, world, qtbot):
+    grid = screen.grid
+    pos = grid.point_for(column_key(1, 0), 600)  # Tuesday 10:00
+    assert drop(grid, slot_mime_data(world.bonding.id, 90), pos)
+    assert (1, 600, 690, world.bonding.id, False) in slots(screen)
+    assert screen.undo_stack.count() == 1 and "unsaved changes" in screen.title.text()
+    # The blocked chip adds lunch with a reason.
+    assert drop(grid, slot_mime_data("blocked", 60), grid.point_for(column_key(1, 0), 720))
+    assert (1, 720, 780, None, True) in slots(screen)
+    # Onto an existing slot: refused while dragging, with the reason.
+    assert not drop(grid, slot_mime_data(world.adjustment.id, 20), grid.point_for(column_key(1, 0), 630))
+    assert "Overlaps Bonding Tue 10:00–11:30" in screen.hint.text()
+    assert len(screen.store.slots) == 3
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert slots(screen) == {(0, 540, 560, world.adjustment.id, False)}
+    qtbot.keyClick(
+        grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert (1, 600, 690, world.bonding.id, False) in slots(screen)
+
+
+def test_move_and_resize_a_slot_with_the_mouse_snapping_to_the_step(screen, world, qtbot):
+    grid = screen.grid
+    [item] = grid.items
+    centre = item.rect.center().toPoint()
+    # Move Monday 09:00 to Wednesday about 10:07 → snaps to 10:00 (15-minute step).
+    target = grid.point_for(column_key(2, 0), 607 + 10)
+    qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseMove(grid, centre + QPoint(0, 8))
+    qtbot.mouseMove(grid, target)
+    qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=target)
+    assert slots(screen) == {(2, 600, 620, world.adjustment.id, False)}
+    # Resize from its bottom edge to 10:45 with a 5-minute step.
+    screen.snap_combo.setCurrentIndex(0)
+    [item] = grid.items
+    edge = QPoint(int(item.rect.center().x()), int(item.rect.bottom()) - 2)
+    qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=edge)
+    qtbot.mouseMove(grid, edge + QPoint(0, 6))
+    low = grid.point_for(column_key(2, 0), 645)
+    qtbot.mouseMove(grid, QPoint(edge.x(), low.y()))
+    qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=QPoint(edge.x(), low.y()))
+    assert slots(screen) == {(2, 600, 645, world.adjustment.id, False)}
+    assert [screen.undo_stack.text(i).split(" ")[0] for i in range(screen.undo_stack.count())] == [
+        "Move",
+        "Resize",
+    ]
+    screen.undo_stack.undo()
+    screen.undo_stack.undo()
+    assert slots(screen) == {(0, 540, 560, world.adjustment.id, False)}
+
+
+def test_property_panel_and_save_a_new_version_shown_in_history(screen, world, db):
+    grid = screen.grid
+    [item] = grid.items
+    grid._select(item.id)
+    screen.type_combo.setCurrentIndex(screen.type_combo.findData(world.bonding.id))
+    assert screen.apply_properties()
+    assert slots(screen) == {(0, 540, 560, world.bonding.id, False)}
+    v = screen.save()
+    assert v is not None and v.number == 2
+    assert screen.history.count() == 2 and screen.history.item(0).text().startswith("v2 · Manager")
+    assert screen.title.text() == "Standard week · v2"
+    assert screen.restore_version(1) is not None
+    assert screen.history.item(0).text().startswith("v3") and slots(screen) == {
+        (0, 540, 560, world.adjustment.id, False)
+    }
+
+
+def test_apply_dialog_dry_run_then_apply_with_progress(screen, ctx, world, db, qtbot):
+    assert screen.current is not None
+    dialog = ApplyDialog(ctx, screen.current, parent=screen)
+    qtbot.addWidget(dialog)
+    dialog.set_providers([world.ortho.id])
+    dialog.set_range(date(2026, 3, 9), date(2026, 3, 27))
+    plan = dialog.preview()
+    assert plan is not None and plan.counts["create"] == 3
+    assert "3 slots to create" in dialog.counts.text() and dialog.table.rowCount() == 3
+    dialog.set_range(date(2026, 3, 2), date(2026, 3, 6))
+    assert dialog.preview() is None and "in the past" in dialog.counts.text()
+    dialog.set_range(date(2026, 3, 9), date(2026, 3, 27))
+    dialog.preview()
+    progress: list[tuple[int, int]] = []
+    dialog._on_progress = lambda done, total: progress.append((done, total))  # type: ignore[method-assign]
+    with qtbot.waitSignal(dialog.sig_applied, timeout=10_000):
+        dialog.start_apply()
+    assert dialog.apply_result is not None and dialog.apply_result.created == 3
+    assert progress[0] == (0, 3) and progress[-1] == (3, 3)
+    assert "Applied: 3 slots created over 3 of 3 days" in dialog.counts.text()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(AppliedSlot)) == 3
