@@ -352,7 +352,7 @@ def call_list(session: Session, *, now: datetime, settings: ReminderSettings | N
                                                         StaffTask.kind == "call").order_by(StaffTask.id)):
         if task.appointment_id is not None:
             tasks[task.appointment_id] = task
-    types = dict(session.execute(select(AppointmentType.id, AppointmentType.name)).tuples().all())
+    types = {r[0]: r[1] for r in session.execute(select(AppointmentType.id, AppointmentType.name))}
     locs = {loc.id: loc for loc in session.scalars(select(Location))}
     out = []
     for a in appts:

@@ -265,7 +265,8 @@ def step_texts(session: Session | None, clinic_id: int | None, step: StepInput |
     fallback = {"sms": "{clinic_name}: reminder of {patient_first_name}'s visit {day} {date} at {time} "
                        "at {location}.",
                 "email": "Hi {first_name},\n\nA reminder of {patient_first_name}'s visit on {day}, "
-                         "{date} at {time} at {location}.\n\n{clinic_name}\n{clinic_phone}"}
+                         "{date} at {time} at {location}.\n\nPlease confirm or tell us if you need "
+                         "another time: {link}\n\n{clinic_name}\n{clinic_phone}"}
     return ("{patient_first_name}'s visit on {date}" if channel == "email" else None), fallback[channel]
 
 
@@ -334,7 +335,7 @@ def sequence_problems(session: Session | None, clinic_id: int | None, data: Sequ
             problems.extend(f"{where}, {label}: {p}" for p in preview.problems)
     if session is not None and clinic_id is not None and data.is_active and data.appointment_type_ids:
         taken = _types_taken(session, clinic_id, sequence_id)
-        names = dict(session.execute(select(AppointmentType.id, AppointmentType.name)).tuples().all())
+        names = {r[0]: r[1] for r in session.execute(select(AppointmentType.id, AppointmentType.name))}
         for type_id in data.appointment_type_ids:
             if type_id in taken:
                 problems.append(f"{names.get(type_id, f'Type #{type_id}')} already has the sequence "
@@ -360,7 +361,7 @@ def _step_row(s: ReminderStep) -> StepRow:
 
 def list_sequences(session: Session, clinic_id: int) -> list[SequenceRow]:
     """The clinic's sequences (default first), each with its steps from the earliest."""
-    names = dict(session.execute(select(AppointmentType.id, AppointmentType.name)).tuples().all())
+    names = {r[0]: r[1] for r in session.execute(select(AppointmentType.id, AppointmentType.name))}
     steps: dict[int, list[StepRow]] = defaultdict(list)
     for st in session.scalars(select(ReminderStep).join(ReminderSequence).where(
             ReminderSequence.clinic_id == clinic_id, ReminderStep.is_active.is_(True))):
