@@ -167,6 +167,10 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     say(f"{spec.waitlist:,} waitlist entries")
     _insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers,
                      locations)
+    if size == "small":  # issue 5: a designed default template to start from
+        from orca_desk.services.templates import seed_standard_week
+
+        seed_standard_week(session, now=now)
 
     # Issue 9: the default reminder sequences; every future appointment gets its steps planned.
     from orca_desk.services import reminders

@@ -268,7 +268,6 @@ def grid_content(
                 colour=colour,
                 title=title,
                 subtitle=f"{s.end - s.start} min",
-                icon="⛔" if s.blocked else "",
                 data=s,
             )
         )

@@ -121,6 +121,7 @@ class TemplatesScreen(Screen):
         new_btn.clicked.connect(self.new_template)
         copy_btn.clicked.connect(self.copy_template)
         left = QWidget()
+        left.setMinimumWidth(240)
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(QLabel("<b>Templates</b>"))
