@@ -139,7 +139,7 @@ class AutomationRuntime:
                  clock: Clock | None = None, policy: MessagingPolicy | None = None,
                  settings: RuntimeSettings | None = None, worker_id: str | None = None,
                  handlers: InboundHandlers | None = None, leadership: Leadership | None = None,
-                 dispatch_interval: float = 2.0) -> None:
+                 dispatch_interval: float = 2.0, batch: int = 20) -> None:
         self.db, self.providers = db, providers
         self.clock = clock or SystemClock()
         self.policy = policy or MessagingPolicy()
@@ -150,6 +150,7 @@ class AutomationRuntime:
         self.options = DispatchOptions(claim_timeout=self.settings.claim_timeout,
                                        status_callback_base=self.settings.public_base_url)
         self.dispatch_interval = dispatch_interval
+        self.batch = batch
         self.ticks: list[TickJob] = []
         self._state = _State()
         self._lock = threading.Lock()
@@ -201,7 +202,7 @@ class AutomationRuntime:
     def dispatch(self) -> object:
         return self._run("dispatch", lambda: dispatch_due(
             self.db, self.providers, now=self.clock.now(), worker_id=self.worker_id,
-            policy=self.policy, options=self.options))
+            policy=self.policy, options=self.options, batch=self.batch, clock=self.clock.now))
 
     def reconcile(self) -> object:
         return self._run("reconcile", lambda: reconcile_sending(

@@ -58,7 +58,7 @@ class OutboxMessage(Base):
     created_by: Mapped[str] = mapped_column(String(60), default="automation")
     # Set when this message went out folded into another one to the same number (siblings'
     # reminders merged into one SMS); its status then follows that message.
-    merged_into_id: Mapped[int | None] = mapped_column(Integer)
+    merged_into_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class OutboxEvent(Base):

@@ -134,6 +134,7 @@ def upgrade() -> None:
     op.create_index('ix_outbox_due', 'outbox_message', ['status', 'next_attempt_at'], unique=False)
     op.create_index(op.f('ix_outbox_message_appointment_id'), 'outbox_message', ['appointment_id'], unique=False)
     op.create_index(op.f('ix_outbox_message_patient_id'), 'outbox_message', ['patient_id'], unique=False)
+    op.create_index(op.f('ix_outbox_message_merged_into_id'), 'outbox_message', ['merged_into_id'], unique=False)
     op.create_index(op.f('ix_outbox_message_provider_id'), 'outbox_message', ['provider_id'], unique=False)
     op.create_index('ix_outbox_to_created', 'outbox_message', ['to_address', 'created_at'], unique=False)
     op.create_index(op.f('ix_outbox_event_message_id'), 'outbox_event', ['message_id'], unique=False)

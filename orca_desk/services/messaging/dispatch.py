@@ -14,13 +14,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Location, OutboxMessage, Patient
+from orca_desk.models import Appointment, ContactState, Location, OutboxMessage, Patient
 from orca_desk.services.messaging.inbound import (
     KEYWORD_REPLY,
     mark_undeliverable,
     unsubscribe_address,
 )
-from orca_desk.services.messaging.outbox import PENDING, add_event, contact_state
+from orca_desk.services.messaging.outbox import PENDING, add_event
 from orca_desk.services.messaging.policy import (
     MessagingPolicy,
     budget_allows,
@@ -89,6 +89,7 @@ class _Claim:
     subject: str | None
     html: str | None
     claimed_at: datetime
+    siblings: tuple[int, ...] = ()  # messages merged into this one
 
 
 Verdict = tuple[str, str, str, datetime | None]  # action, code, reason, defer until
@@ -101,12 +102,21 @@ def _for_update(db: Database, query):  # type: ignore[no-untyped-def]
 class _Judge:
     """The policy at send time for one claim transaction, with per-batch caches."""
 
-    def __init__(self, session: Session, policy: MessagingPolicy, now: datetime) -> None:
+    def __init__(self, session: Session, policy: MessagingPolicy, now: datetime,
+                 batch: Sequence[OutboxMessage]) -> None:
         self.s, self.policy, self.now = session, policy, now
         self._zones: dict[int | None, ZoneInfo] = {}
         self._default_zone: ZoneInfo | None = None
         self._sent: dict[str, list[datetime]] = {}
         self._merging: set[tuple[str, str] | None] = set()
+        # One query each for the batch's patients, contact states and budgets.
+        patient_ids = {m.patient_id for m in batch if m.patient_id is not None}
+        if patient_ids:
+            list(session.scalars(select(Patient).where(Patient.id.in_(patient_ids))))
+        addresses = {m.to_address for m in batch}
+        self._states = {(c.channel, c.address): c for c in session.scalars(
+            select(ContactState).where(ContactState.address.in_(addresses)))}
+        self._prefetch_sent(addresses)
 
     def zone(self, m: OutboxMessage) -> ZoneInfo:
         if m.patient_id not in self._zones:
@@ -127,17 +137,23 @@ class _Judge:
             self._default_zone = (_zone(tz) if tz else None) or ZoneInfo("UTC")
         return self._default_zone
 
+    def _prefetch_sent(self, addresses: set[str]) -> None:
+        since = self.now - timedelta(days=8)
+        for address in addresses:
+            self._sent.setdefault(address, [])
+        rows = self.s.execute(select(OutboxMessage.to_address, OutboxMessage.sent_at,
+                                     OutboxMessage.claimed_at).where(
+            OutboxMessage.to_address.in_(addresses), OutboxMessage.merged_into_id.is_(None),
+            OutboxMessage.purpose.not_in(BUDGET_EXEMPT),
+            OutboxMessage.status.in_(("sending", "sent", "delivered")),
+            or_(OutboxMessage.sent_at >= since, OutboxMessage.claimed_at >= since))).all()
+        for address, sent_at, claimed_at in rows:
+            when = sent_at or claimed_at
+            if when is not None:
+                self._sent[address].append(when)
+
     def sent_times(self, address: str) -> list[datetime]:
-        if address not in self._sent:
-            since = self.now - timedelta(days=8)
-            rows = self.s.execute(select(OutboxMessage.sent_at, OutboxMessage.claimed_at).where(
-                OutboxMessage.to_address == address, OutboxMessage.merged_into_id.is_(None),
-                OutboxMessage.purpose.not_in(BUDGET_EXEMPT),
-                OutboxMessage.status.in_(("sending", "sent", "delivered")),
-                or_(OutboxMessage.sent_at >= since, OutboxMessage.claimed_at >= since))).all()
-            times = [r[0] or r[1] for r in rows]
-            self._sent[address] = [t for t in times if t is not None]
-        return self._sent[address]
+        return self._sent.setdefault(address, [])
 
     def consent(self, m: OutboxMessage) -> bool:
         if m.patient_id is not None:
@@ -150,7 +166,7 @@ class _Judge:
         now = self.now
         if m.not_after is not None and m.not_after <= now:
             return "cancel", "expired", "no longer relevant (its deadline passed)", None
-        state = contact_state(self.s, m.channel, m.to_address)
+        state = self._states.get((m.channel, m.to_address))
         if state is not None and state.undeliverable:
             return ("undeliverable", state.last_error_code or "undeliverable",
                     f"{m.to_address} cannot receive messages ({state.last_error or 'refused'})", None)
@@ -234,7 +250,7 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
         rows = list(s.scalars(_for_update(db, query)))
         if not rows:
             return []
-        judge = _Judge(s, policy, now)
+        judge = _Judge(s, policy, now, rows)
         sendable: list[OutboxMessage] = []
         for m in rows:
             action, code, reason, until = judge.judge(m)
@@ -261,9 +277,11 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
             if m.id in taken:
                 continue
             siblings = _merge_partners(db, s, m, now, options, taken)
+            merged: tuple[int, ...] = ()
             if siblings:
                 body = _merged_body(s, [m, *siblings])
                 if body is not None:
+                    merged = tuple(x.id for x in siblings)
                     add_event(s, m.id, "sending", "merged with " + ", ".join(
                         f"#{x.id}" for x in siblings) + f"; original text: {m.body}", now)
                     m.body = body
@@ -278,7 +296,8 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
             m.attempts += 1
             m.error_code = m.error = None
             add_event(s, m.id, "sending", f"claimed by {worker_id} (attempt {m.attempts})", now)
-            claims.append(_Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, now))
+            claims.append(_Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, now,
+                                 merged))
         summary.claimed += len(claims)
         return claims
 
@@ -323,7 +342,7 @@ def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider,
                 add_event(s, m.id, m.status, f"late provider answer ignored: {result.status} "
                           f"{result.provider_id or result.error or ''}", now)
             return
-        group = [m, *_group(s, m.id)]
+        group = [m, *(x for x in (s.get(OutboxMessage, i) for i in claim.siblings) if x is not None)]
         m.provider = provider.name
         if result.status == "sent":
             for x in group:
@@ -382,7 +401,7 @@ def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: dateti
     released = 0
     with db.write() as s:
         for c in claims:
-            ids = [c.id, *(x.id for x in _group(s, c.id))]
+            ids = [c.id, *c.siblings]
             result = s.execute(update(OutboxMessage).where(
                 OutboxMessage.id.in_(ids), OutboxMessage.status == "sending",
                 OutboxMessage.claimed_by == worker_id).values(
@@ -407,18 +426,23 @@ def outgoing(claim: _Claim, options: DispatchOptions) -> OutgoingMessage:
 
 def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: datetime, worker_id: str,
                  batch: int = 50, policy: MessagingPolicy | None = None,
-                 options: DispatchOptions | None = None) -> DispatchSummary:
+                 options: DispatchOptions | None = None,
+                 clock: Callable[[], datetime] | None = None) -> DispatchSummary:
     """Send every message due by ``now``, batch by batch.
 
     Each batch is claimed (``sending``, ``claimed_by``) and committed before any provider is
     called; each result is recorded in its own transaction. A crash therefore leaves rows
     ``sending``, which ``reconcile_sending`` settles with the provider, never resending blindly.
+    With ``clock``, each later batch is claimed at the clock's time, so a long run never
+    stamps a fresh claim with an old time (which would make it look abandoned).
     """
     policy = policy or MessagingPolicy()
     options = options or DispatchOptions()
     summary = DispatchSummary()
     budget = options.claim_timeout.total_seconds() / 2
-    for _ in range(options.max_batches):
+    for number in range(options.max_batches):
+        if number and clock is not None:
+            now = clock()
         started = time.monotonic()
         claims = _claim(db, now=now, worker_id=worker_id, limit=batch, policy=policy,
                         options=options, summary=summary)

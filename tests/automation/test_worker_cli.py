@@ -1,0 +1,204 @@
+"""``orca-desk worker`` and ``orca-desk message send``, including kill -9 in mid-dispatch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from orca_desk.cli import main
+from orca_desk.devtools.fake_provider import FakeProviderServer
+from orca_desk.models import OutboxMessage, Patient
+from orca_desk.services.messaging import outbox
+from orca_desk.services.messaging.outbox import NewMessage
+from tests.factories import make_world
+from tests.fakes import start_fake_server
+
+
+def noon_zone() -> str:
+    """A fixed-offset zone where it is about noon now, so quiet hours never interfere."""
+    offset = 12 - datetime.now(UTC).hour  # local = UTC + offset
+    if offset < -12:
+        offset += 24
+    if offset > 14:
+        offset -= 24
+    return "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
+
+
+@pytest.fixture(scope="module")
+def live_server() -> Iterator[FakeProviderServer]:
+    with start_fake_server() as running:  # the real clock: the worker runs in real time
+        yield running
+
+
+@pytest.fixture
+def live(live_server: FakeProviderServer) -> FakeProviderServer:
+    live_server.reset()
+    return live_server
+
+
+def worker_env(fake: FakeProviderServer, url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORCA_DESK_")}
+    env.update(fake.env())
+    env.update({"ORCA_DESK_DATABASE_URL": url, "ORCA_DESK_PUBLIC_BASE_URL": "https://desk.example",
+                "ORCA_DESK_SMS_RATE": "200", **extra})
+    return env
+
+
+def populate(db, n: int) -> list[int]:
+    """``n`` families, each its own number and consent, about noon where they live."""
+    zone = noon_zone()
+    with db.write() as s:
+        w = make_world(s, patients=0)
+        patients = [Patient(clinic_id=w.clinic.id, first_name=f"P{i}", last_name="Family",
+                            contact_phone=f"+1202555{i:04d}", sms_consent=True, timezone=zone)
+                    for i in range(n)]
+        s.add_all(patients)
+        s.flush()
+        now = datetime.now(UTC)
+        return outbox.enqueue_many(s, [
+            NewMessage(clinic_id=w.clinic.id, channel="sms", to_address=p.contact_phone,
+                       body=f"Hello {p.first_name}", purpose="reminder", dedupe_key=f"k:{p.id}",
+                       patient_id=p.id) for p in patients], now=now)
+
+
+def sent_ids(fake: FakeProviderServer) -> Counter[int]:
+    return Counter(int(r.status_callback.rsplit("=", 1)[1]) for r in fake.sent_sms
+                   if r.status_callback)
+
+
+def test_worker_once_sends_what_is_due(db, live, monkeypatch, capsys):
+    ids = populate(db, 3)
+    url = str(db.url)
+    for key, value in worker_env(live, url).items():
+        if key.startswith("ORCA_DESK_"):
+            monkeypatch.setenv(key, value)
+    assert main(["worker", "--once"]) == 0
+    assert "Automation: leader · 0 queued · 0 deferred · 0 failed" in capsys.readouterr().out
+    assert sorted(sent_ids(live)) == ids
+    assert main(["worker", "--once"]) == 0  # nothing twice
+    assert len(live.sent_sms) == 3
+
+
+def test_worker_refuses_a_bad_provider_setting(db, monkeypatch, capsys):
+    monkeypatch.setenv("ORCA_DESK_SMS_PROVIDER", "carrier-pigeon")
+    assert main(["worker", "--once", "--database-url", str(db.url)]) == 2
+    assert "ORCA_DESK_SMS_PROVIDER must be 'twilio' or 'local'" in capsys.readouterr().err
+
+
+def test_message_send_queues_or_says_why_not(db, capsys):
+    with db.write() as s:
+        w = make_world(s)
+        ok, no_consent, no_email = w.patients[0], w.patients[1], w.patients[2]
+        no_consent.sms_consent = False
+        ok.contact_email = "parent@example.com"
+        ids = ok.id, no_consent.id, no_email.id
+    url = str(db.url)
+    assert main(["message", "send", "--database-url", url, "--patient", str(ids[0]),
+                 "--channel", "sms", "--text", "See you Tuesday"]) == 0
+    assert "queued message #1 to +16175551000 (sms)" in capsys.readouterr().out
+    assert main(["message", "send", "--database-url", url, "--patient", str(ids[0]),
+                 "--channel", "email", "--text", "See you Tuesday"]) == 0
+    capsys.readouterr()
+    cases = [
+        (ids[1], "sms", "Cannot text Kid1 Smith: No SMS consent is recorded for this number."),
+        (ids[2], "email", "Kid2 Smith has no email address on file."),
+        (999, "sms", "There is no patient with id 999."),
+    ]
+    for patient, channel, error in cases:
+        assert main(["message", "send", "--database-url", url, "--patient", str(patient),
+                     "--channel", channel, "--text", "Hi"]) == 2
+        assert capsys.readouterr().err.strip() == f"orca-desk: error: {error}"
+    with db.write() as s:  # the number replies STOP
+        from orca_desk.services.messaging.inbound import unsubscribe_address
+
+        unsubscribe_address(s, "sms", "+16175551000", source="STOP reply",
+                            now=datetime.now(UTC))
+    assert main(["message", "send", "--database-url", url, "--patient", str(ids[0]),
+                 "--channel", "sms", "--text", "Hi"]) == 2
+    assert "replied STOP" in capsys.readouterr().err
+    with db.read() as s:
+        rows = outbox.list_messages(s)
+        assert [(r.channel, r.purpose, r.subject) for r in rows] == [
+            ("email", "manual", "Message from Test Ortho"), ("sms", "manual", None)]
+
+
+class UncheckedFake(FakeProviderServer):
+    """The fake without OpenAPI request checks (20 ms of CPU each), which the provider tests
+    already make; here it only has to count what arrives, fast enough for 1,000 messages."""
+
+    def _validate(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@pytest.mark.slow
+def test_kill_9_in_mid_dispatch_sends_every_message_exactly_once(db):
+    total = 1000
+    ids = populate(db, total)
+    with UncheckedFake() as live:
+        _kill_and_restart(db, live, ids, total)
+
+
+def _kill_and_restart(db, live: FakeProviderServer, ids: list[int], total: int) -> None:
+    env = worker_env(live, str(db.url), ORCA_DESK_CLAIM_TIMEOUT_SECONDS="4",
+                     ORCA_DESK_LEASE_SECONDS="3")
+    live.delay_next(10_000, 0.002)  # a provider that takes a moment to answer
+    command = [sys.executable, "-m", "orca_desk", "worker"]
+    began = time.monotonic()
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while len(live.sent_sms) < total // 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(live.sent_sms) >= total // 3, "the first worker never got going"
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        killed_at = time.monotonic()
+    finally:
+        if first.poll() is None:
+            first.kill()
+    at_kill = len(live.sent_sms)
+    assert at_kill < total, "the worker finished before it could be killed"
+    with db.read() as s:
+        in_flight = s.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.status == "sending"))
+    second = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        restarted = time.monotonic()
+        deadline = restarted + 90
+        done = 0
+        while time.monotonic() < deadline:
+            with db.read() as s:
+                done = s.scalar(select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.status == "sent")) or 0
+            if done == total:
+                finished = time.monotonic()
+                break
+            time.sleep(0.2)
+        if done != total:
+            with db.read() as s:
+                stuck = s.scalars(select(OutboxMessage).where(OutboxMessage.status != "sent")).all()
+                states = Counter(m.status for m in stuck)
+                history = outbox.message_history(s, stuck[0].id) if stuck else []
+            err = second.stderr.read1(4000).decode() if second.stderr else ""  # type: ignore[union-attr]
+            pytest.fail(f"only {done} of {total} sent after the restart: {states}; {history}; {err}")
+    finally:
+        second.send_signal(signal.SIGTERM)
+        try:
+            second.wait(10)
+        except subprocess.TimeoutExpired:
+            second.kill()
+    counts = sent_ids(live)
+    assert set(counts) == set(ids)
+    assert [i for i, n in counts.items() if n > 1] == [], "some family got the same text twice"
+    assert len(live.sent_sms) == total
+    print(f"killed after {at_kill} sends ({killed_at - began:.1f} s) with {in_flight} claimed in "
+          f"flight; the rest took {finished - restarted:.1f} s after the restart")
