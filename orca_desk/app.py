@@ -94,6 +94,13 @@ def run_gui(args: argparse.Namespace) -> int:
     if shown_date:
         window.go_to_date(shown_date)
     window.show()
+    # Automation ticks here unless another desk (or `orca-desk worker`) leads it.
+    from orca_desk.ui.automation import AutomationController
+
+    automation = AutomationController(db, ctx.clock, parent=window)
+    automation.sig_status.connect(window.status_automation.setText)
+    app.aboutToQuit.connect(automation.stop)
+    automation.start()
     return app.exec()
 
 
