@@ -115,12 +115,14 @@ def default_screens() -> list[ScreenSpec]:
     from orca_desk.views.schedules.screen import SchedulesScreen
     from orca_desk.views.settings.settings_screen import SettingsScreen
     from orca_desk.views.templates.screen import TemplatesScreen  # issue 5
+    from orca_desk.views.waitlist.screen import WaitlistScreen  # issue 8
 
     return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen),
             ScreenSpec("week", "Week", "calendar", WeekViewScreen),
             ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen),
             ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen),
             ScreenSpec("templates", "Templates", "template", TemplatesScreen),
+            ScreenSpec("waitlist", "Waitlist", "list", WaitlistScreen),
             ScreenSpec("messages", "Messages", "message", InboxScreen),
             ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
             ScreenSpec("settings", "Settings", "settings", SettingsScreen)]

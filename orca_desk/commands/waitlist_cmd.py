@@ -36,8 +36,8 @@ def _match(args: argparse.Namespace) -> int:
         except NotFound:
             raise CommandError(f"There is no opening #{args.opening_id}; "
                                "see 'orca-desk waitlist offers --all'.") from None
-        [opening] = [o for o in waitlist.list_openings(session, now=now, include_closed=True)
-                     if o.id == args.opening_id] or [None]
+        opening = next((o for o in waitlist.list_openings(session, now=now, include_closed=True)
+                        if o.id == args.opening_id), None)
     if opening is not None:
         print(f"Opening #{opening.id}: {opening.local_text}, {opening.provider_name}, {opening.chair_name} "
               f"at {opening.location_name} ({opening.label})")

@@ -1173,6 +1173,7 @@ def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "
                            "the next opening.", offer.id)
     offer.responded_at = now
     offer.responded_via = via
+    _cancel_unsent(session, offer, now)
     if o.status != "offered":
         offer.response, offer.hold_released = "accepted", True
         offer.outcome = "Too late: the slot was already taken."
@@ -1232,6 +1233,7 @@ def decline_offer(session: Session, offer_id: int, *, now: datetime, via: str = 
         return OfferResult(False, "This offer has already closed.", offer.id)
     offer.response, offer.hold_released = "declined", True
     offer.responded_at, offer.responded_via = now, via
+    _cancel_unsent(session, offer, now)
     offer.outcome = "Declined."
     _entry_back(session, offer, now, refund=False)
     _reopen_if_idle(session, o, now)
@@ -1259,6 +1261,7 @@ def record_response(session: Session, actor: Actor, offer_id: int, response: str
             return OfferResult(False, "This offer has already closed.", offer.id)
         offer.response, offer.hold_released = "no_response", True
         offer.responded_at, offer.responded_via = now, "staff"
+        _cancel_unsent(session, offer, now)
         offer.outcome = "No answer (recorded by staff)."
         _entry_back(session, offer, now, refund=False)
         _reopen_if_idle(session, o, now)
@@ -1266,6 +1269,12 @@ def record_response(session: Session, actor: Actor, offer_id: int, response: str
         return OfferResult(True, "Recorded: no answer. The next match will be offered.", offer.id)
     raise ValidationError(f"Unknown response {response!r}; use accepted, declined or no_response.",
                           field="response")
+
+
+def _cancel_unsent(session: Session, offer: WaitlistOffer, now: datetime) -> None:
+    """An offer answered (by staff) before its message went out: the message must not go out."""
+    if offer.outbox_message_id is not None and offer.hold_started_at is None:
+        _cancel_message(session, offer.outbox_message_id, now)
 
 
 def _reopen_if_idle(session: Session, o: Opening, now: datetime) -> None:

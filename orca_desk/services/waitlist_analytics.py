@@ -80,19 +80,23 @@ def offer_analytics(session: Session, *, start: datetime, end: datetime, locatio
     offers: list[WaitlistOffer] = []
     for k in range(0, len(ids), 900):
         offers += session.scalars(select(WaitlistOffer).where(WaitlistOffer.opening_id.in_(ids[k:k + 900])))
-    reached = [x for x in offers if x.hold_started_at is not None]
+    # Reached the family: the message went out (or the call task started), or they answered.
+    reached = [x for x in offers if x.hold_started_at is not None
+               or (x.responded_at is not None and x.responded_via != "system")]
     respond: dict[str, list[float]] = defaultdict(list)
     channels = []
     for ch in ("sms", "email", "phone"):
         mine = [x for x in reached if x.channel == ch]
         for x in mine:
-            if x.responded_at is not None and x.responded_via != "system" and x.hold_started_at is not None:
-                respond[ch].append((x.responded_at - x.hold_started_at).total_seconds() / 60)
+            start = x.hold_started_at or x.created_at
+            if x.responded_at is not None and x.responded_via != "system":
+                respond[ch].append(max(0.0, (x.responded_at - start).total_seconds() / 60))
         if mine:
             channels.append(ChannelStats(
                 ch, len(mine), sum(x.response == "accepted" for x in mine),
                 sum(x.response == "declined" for x in mine), sum(x.response == "expired" for x in mine),
                 sum(x.booked_appointment_id is not None for x in mine), _median(respond[ch])))
+    reached_ids = set(reached)
     fill = [(o.filled_at - o.created_at).total_seconds() / 60 for o in openings if o.filled_at]
     names = {"provider": dict(session.execute(select(Provider.id, Provider.name)).all()),
              "location": dict(session.execute(select(Location.id, Location.name)).all())}
@@ -111,7 +115,7 @@ def offer_analytics(session: Session, *, start: datetime, end: datetime, locatio
                                                                                       for o in os),
                                   _median([(o.filled_at - o.created_at).total_seconds() / 60
                                            for o in os if o.filled_at]),
-                                  sum(x.hold_started_at is not None for x in mine),
+                                  sum(x in reached_ids for x in mine),
                                   sum(x.booked_appointment_id is not None for x in mine)))
         return tuple(sorted(out, key=lambda g: (-g.openings, g.name)))
 

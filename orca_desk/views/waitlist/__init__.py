@@ -1,0 +1,1 @@
+"""The Waitlist screen and its entry dialog."""

@@ -1,0 +1,436 @@
+"""The Waitlist screen: openings with their offers and ranked matches, the entries, the analytics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from orca_desk.services import waitlist, waitlist_analytics
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.waitlist.entry_dialog import EntryDialog
+
+Index = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
+RESPONSES = {"Accepted — book it": "accepted", "Declined": "declined", "No answer": "no_response"}
+
+
+class RowsModel(QAbstractTableModel, Generic[T]):
+    """A read-only table over plain rows; each column is a header and a function of the row."""
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[T], Any]]]) -> None:
+        super().__init__()
+        self.columns = list(columns)
+        self.rows: list[T] = []
+
+    def set_rows(self, rows: list[T]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        value = self.columns[index.column()][1](self.rows[index.row()])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return str(value)
+        return None
+
+
+def _table(model: QAbstractTableModel, stretch: int) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: 600; font-size: 13px; padding: 4px 0 2px 0;")
+    return label
+
+
+class WaitlistScreen(Screen):
+    """Openings and offers on the left, the ranked matches of the selected opening on the right."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings_for: Callable[[Session], WaitlistSettings] = waitlist.default_settings
+        self.openings = RowsModel[OpeningRow]([
+            ("When", lambda r: r.local_text), ("Status", lambda r: r.label),
+            ("Where", lambda r: f"{r.chair_name} · {r.location_name}"),
+            ("Provider", lambda r: r.provider_name)])
+        self.offers = RowsModel[OfferRow]([
+            ("Patient", lambda r: r.patient_name), ("Channel", lambda r: r.channel.upper()),
+            ("State", lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
+            ("Sent", lambda r: f"{r.sent_at:%H:%M} UTC" if r.sent_at else "—")])
+        self.matches = RowsModel[MatchRow]([
+            ("#", lambda r: self.matches.rows.index(r) + 1), ("Patient", lambda r: r.patient_name),
+            ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"), ("Via", lambda r: r.channel.upper()),
+            ("Offers", lambda r: f"{r.notification_count}/3"), ("Why", lambda r: r.reason)])
+        self.entries = RowsModel[EntryRow]([
+            ("Patient", lambda r: r.patient_name),
+            ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
+            ("Priority", lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
+            ("Status", lambda r: r.status.upper() if r.status == "notified" else r.status),
+            ("Offers", lambda r: f"{r.notification_count}/{r.max_offers}"),
+            ("Waiting", lambda r: f"{r.days_waiting} d"), ("Prefers", lambda r: r.preferences),
+            ("Reason", lambda r: r.reason)])
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(30_000)  # the hold timers tick
+        self._timer.timeout.connect(self.refresh)
+
+    # ----- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._openings_tab(), "Openings && offers")
+        self.tabs.addTab(self._entries_tab(), "Waitlist")
+        self.tabs.addTab(self._analytics_tab(), "Analytics")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+
+    def _openings_tab(self) -> QWidget:
+        self.openings_view = _table(self.openings, 2)
+        self.offers_view = _table(self.offers, 2)
+        self.matches_view = _table(self.matches, 5)
+        self.matches_view.setWordWrap(True)  # the reasons are the point of this list
+        self.openings_view.selectionModel().selectionChanged.connect(self._on_opening_selected)
+        self.btn_best = QPushButton("Notify best now")
+        self.btn_all = QPushButton("Notify all now (broadcast)")
+        self.btn_entry = QPushButton("Notify this entry now")
+        self.btn_response = QPushButton("Record response…")
+        self.btn_withdraw = QPushButton("Withdraw opening")
+        self.btn_best.clicked.connect(self.notify_best)
+        self.btn_all.clicked.connect(self.notify_all)
+        self.btn_entry.clicked.connect(self.notify_selected_entry)
+        self.btn_response.clicked.connect(self.record_response)
+        self.btn_withdraw.clicked.connect(self.withdraw)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 6, 0)
+        lv.addWidget(_title("Open openings"))
+        lv.addWidget(self.openings_view, 3)
+        self.offers_title = _title("Offers of the selected opening")
+        lv.addWidget(self.offers_title)
+        lv.addWidget(self.offers_view, 2)
+        row = QHBoxLayout()
+        for b in (self.btn_response, self.btn_withdraw):
+            row.addWidget(b)
+        row.addStretch(1)
+        lv.addLayout(row)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(6, 0, 0, 0)
+        self.matches_title = _title("Ranked matches")
+        rv.addWidget(self.matches_title)
+        rv.addWidget(self.matches_view, 1)
+        row2 = QHBoxLayout()
+        for b in (self.btn_best, self.btn_all, self.btn_entry):
+            row2.addWidget(b)
+        row2.addStretch(1)
+        rv.addLayout(row2)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([640, 680])
+        return split
+
+    def _entries_tab(self) -> QWidget:
+        self.entries_view = _table(self.entries, 6)
+        self.btn_add = QPushButton("Add entry…")
+        self.btn_edit = QPushButton("Edit…")
+        self.btn_remove = QPushButton("Remove")
+        self.btn_add.clicked.connect(self.add_entry)
+        self.btn_edit.clicked.connect(self.edit_entry)
+        self.btn_remove.clicked.connect(self.remove_entry)
+        self.entries_view.doubleClicked.connect(lambda _i: self.edit_entry())
+        w = QWidget()
+        v = QVBoxLayout(w)
+        row = QHBoxLayout()
+        for b in (self.btn_add, self.btn_edit, self.btn_remove):
+            row.addWidget(b)
+        row.addStretch(1)
+        self.entries_summary = QLabel("")
+        row.addWidget(self.entries_summary)
+        v.addLayout(row)
+        v.addWidget(self.entries_view, 1)
+        return w
+
+    def _analytics_tab(self) -> QWidget:
+        self.chart = QChart()
+        self.chart.setTitle("Offers and bookings by channel (last 90 days)")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(260)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]]([
+            ("", lambda r: r[0]), ("Name", lambda r: r[1].name), ("Openings", lambda r: r[1].openings),
+            ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
+            ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
+            ("Offers sent", lambda r: r[1].offers), ("Booked", lambda r: r[1].booked)])
+        self.groups_view = _table(self.groups, 1)
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.addWidget(self.summary)
+        v.addWidget(self.chart_view, 3)
+        v.addWidget(_title("By provider and location"))
+        v.addWidget(self.groups_view, 2)
+        return w
+
+    # ----- loading --------------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._timer.start()
+        self.refresh()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        self._timer.stop()
+
+    def refresh(self) -> None:
+        now = self.ctx.clock.now()
+        selected = self.selected_opening()
+        with self.ctx.db.read() as s:
+            openings = waitlist.list_openings(s, now=now)
+            entries = waitlist.list_entries(s, now=now)
+            stats = waitlist_analytics.offer_analytics(s, start=now - timedelta(days=90),
+                                                       end=now + timedelta(days=1))
+        self.openings.set_rows(openings)
+        self.entries.set_rows(entries)
+        notified = sum(e.status == "notified" for e in entries)
+        self.entries_summary.setText(f"{len(entries)} on the list · {notified} notified (holding a slot)")
+        self._show_analytics(stats)
+        ids = [o.id for o in openings]
+        if selected is not None and selected.id in ids:
+            self.openings_view.selectRow(ids.index(selected.id))
+        elif openings:
+            self.openings_view.selectRow(0)
+        else:
+            self.offers.set_rows([])
+            self.matches.set_rows([])
+        self._on_opening_selected()
+
+    def _on_opening_selected(self, *_args: object) -> None:
+        o = self.selected_opening()
+        if o is None:
+            return
+        fresh = [x for x in self.openings.rows if x.id == o.id]
+        self.offers.set_rows(list(fresh[0].offers) if fresh else [])
+        self.offers_title.setText(f"Offers of the selected opening (from a {o.source.replace('_', '-')}, "
+                                  f"{o.mode})")
+        with self.ctx.db.read() as s:
+            try:
+                rows = waitlist.match_opening(s, o.id, now=self.ctx.clock.now())
+            except OrcaError:
+                rows = []
+        self.matches.set_rows(rows)
+        self.matches_view.resizeRowsToContents()
+        self.matches_title.setText(f"Ranked matches for {o.local_text} ({len(rows)})")
+        if rows:
+            self.matches_view.selectRow(0)
+
+    def _show_analytics(self, a: waitlist_analytics.WaitlistAnalytics) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        sent, booked = QBarSet("Offers sent"), QBarSet("Booked")
+        sent.setColor(QColor("#7aa7e0"))
+        booked.setColor(QColor("#2e9e62"))
+        names = []
+        for c in a.channels:
+            sent.append(c.sent)
+            booked.append(c.booked)
+            names.append(f"{c.channel.upper()} · {c.conversion:.0%}")
+        series = QBarSeries()
+        series.append(sent)
+        series.append(booked)
+        self.chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append(names or ["no offers yet"])
+        y = QValueAxis()
+        top = max([c.sent for c in a.channels] + [1])
+        y.setRange(0, top)
+        y.setTickCount(min(top, 5) + 1)
+        y.setLabelFormat("%d")
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        self.chart.legend().setVisible(True)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.summary.setText(
+            f"<b>{a.offers_sent}</b> offers sent · <b>{a.booked}</b> booked ({a.conversion:.0%}) · "
+            f"median time to respond <b>{_minutes(a.median_minutes_to_respond)}</b> · "
+            f"<b>{a.filled}</b> of {a.openings} openings filled, median "
+            f"<b>{_minutes(a.median_minutes_to_fill)}</b> after they opened")
+        self.groups.set_rows([("Provider", g) for g in a.by_provider]
+                             + [("Location", g) for g in a.by_location])
+
+    # ----- selection ------------------------------------------------------------------------
+    def _selected(self, view: QTableView, model: RowsModel[T]) -> T | None:
+        rows = view.selectionModel().selectedRows()
+        return model.rows[rows[0].row()] if rows and rows[0].row() < len(model.rows) else None
+
+    def selected_opening(self) -> OpeningRow | None:
+        return self._selected(self.openings_view, self.openings)
+
+    def selected_match(self) -> MatchRow | None:
+        return self._selected(self.matches_view, self.matches)
+
+    def selected_offer(self) -> OfferRow | None:
+        return self._selected(self.offers_view, self.offers)
+
+    def selected_entry(self) -> EntryRow | None:
+        return self._selected(self.entries_view, self.entries)
+
+    # ----- actions --------------------------------------------------------------------------
+    def _act(self, what: str, fn: Callable[[Session], str]) -> bool:
+        try:
+            with self.ctx.db.write() as s:
+                message = fn(s)
+        except OrcaError as exc:
+            QMessageBox.warning(self, what, str(exc))
+            return False
+        self.sig_status.emit(message)
+        self.refresh()
+        return True
+
+    def _offer(self, what: str, **kwargs: Any) -> bool:
+        o = self.selected_opening()
+        if o is None:
+            return False
+
+        def run(s: Session) -> str:
+            rows = waitlist.offer_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now(),
+                                          settings=self.settings_for(s), **kwargs)
+            return "Offered to " + ", ".join(f"{r.patient_name} ({r.channel})" for r in rows)
+
+        return self._act(what, run)
+
+    def notify_best(self) -> bool:
+        return self._offer("Notify best now")
+
+    def notify_all(self) -> bool:
+        return self._offer("Notify all now", broadcast=True, size=max(1, min(len(self.matches.rows), 5)))
+
+    def notify_selected_entry(self) -> bool:
+        m = self.selected_match()
+        return m is not None and self._offer("Notify this entry now", entry_id=m.entry_id)
+
+    def record_response(self, response: str | None = None) -> bool:
+        offer = self.selected_offer()
+        if offer is None:
+            return False
+        if response is None:
+            label, ok = QInputDialog.getItem(self, "Record response", f"What did {offer.patient_name} say?",
+                                             list(RESPONSES), 0, False)
+            if not ok:
+                return False
+            response = RESPONSES[label]
+
+        def run(s: Session) -> str:
+            return waitlist.record_response(s, self.ctx.actor, offer.id, response, now=self.ctx.clock.now(),
+                                            settings=self.settings_for(s)).message
+
+        return self._act("Record response", run)
+
+    def withdraw(self) -> bool:
+        o = self.selected_opening()
+        if o is None:
+            return False
+
+        def run(s: Session) -> str:
+            waitlist.close_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now())
+            return f"Opening {o.local_text} withdrawn"
+
+        return self._act("Withdraw opening", run)
+
+    def add_entry(self) -> bool:
+        dialog = EntryDialog(self.ctx, None, self)
+        return bool(dialog.exec()) and self._save_entry(dialog)
+
+    def edit_entry(self) -> bool:
+        e = self.selected_entry()
+        if e is None:
+            return False
+        dialog = EntryDialog(self.ctx, e, self)
+        return bool(dialog.exec()) and self._save_entry(dialog)
+
+    def _save_entry(self, dialog: EntryDialog) -> bool:
+        data, entry_id = dialog.value(), dialog.entry_id
+
+        def run(s: Session) -> str:
+            if entry_id is None:
+                waitlist.add_entry(s, self.ctx.actor, data, now=self.ctx.clock.now())
+                return "Added to the waitlist"
+            waitlist.update_entry(s, self.ctx.actor, entry_id, data, now=self.ctx.clock.now())
+            return "Waitlist entry saved"
+
+        return self._act("Waitlist entry", run)
+
+    def remove_entry(self) -> bool:
+        e = self.selected_entry()
+        if e is None:
+            return False
+
+        def run(s: Session) -> str:
+            waitlist.remove_entry(s, self.ctx.actor, e.id, now=self.ctx.clock.now())
+            return f"{e.patient_name} removed from the waitlist"
+
+        return self._act("Remove entry", run)
+
+
+def _minutes(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 90:
+        return f"{value / 60:.1f} h"
+    return f"{value:.0f} min"
