@@ -234,7 +234,7 @@ def default_handlers() -> dict[str, LinkHandler]:
 
 # Modules that serve more link purposes, each with ``link_handlers() -> Mapping[str, LinkHandler]``;
 # a feature adds one line (e.g. the waitlist: "orca_desk.services.waitlist_links").
-HANDLER_MODULES: list[str] = []
+HANDLER_MODULES: list[str] = ["orca_desk.services.waitlist_links"]  # issue 8: waitlist accept/decline
 
 
 def installed_handlers() -> dict[str, LinkHandler]:
