@@ -267,9 +267,6 @@ def cancel(session: Session, actor: Actor, message_id: int, *, now: datetime,
     before = msg.status
     msg.status, msg.error_code = "cancelled", "staff"
     msg.error = reason or f"cancelled by {actor.display_name or actor.username}"
-    for sibling in session.scalars(select(OutboxMessage).where(
-            OutboxMessage.merged_into_id == msg.id)):
-        sibling.merged_into_id = None
     add_event(session, msg.id, "cancelled", f"by {actor.username}: {reason}".rstrip(": "), now)
     audit.record(session, actor, "message.cancel", "outbox_message", msg.id, now=now,
                  before={"status": before}, after={"status": "cancelled", "reason": reason})
