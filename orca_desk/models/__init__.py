@@ -8,10 +8,12 @@ from orca_desk.models.appointment import (
 )
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.base import Base, UTCDateTime
+from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant  # noqa: F401  (issue 10)
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.clinic_setting import ClinicSetting  # noqa: F401  (issue 7 settings)
 from orca_desk.models.openings import Opening, WaitlistOffer  # noqa: F401  (issue 8)
 from orca_desk.models.patient import Patient
+from orca_desk.models.recovery import RecoveryCase, RecoverySequence, RecoveryStep  # noqa: F401  (issue 10)
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence, ReminderStep, StaffTask  # noqa: F401,E501  (issue 9)
 from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod
 from orca_desk.models.series import RecurringSeries, SeriesException  # noqa: F401  (issue 6)

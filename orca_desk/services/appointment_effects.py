@@ -40,3 +40,7 @@ def after_change(session: Session, change: AppointmentChange, *, now: datetime) 
     from orca_desk.services.reminders import after_appointment_change as replan_reminders
 
     replan_reminders(session, change, now=now)
+    # Issue 10: a no-show or late cancellation opens a recovery case; a new booking closes the patient's.
+    from orca_desk.services.recovery import after_appointment_change as follow_up_recovery
+
+    follow_up_recovery(session, change, now=now)
