@@ -131,3 +131,30 @@ def test_offers_are_not_made_twice_from_the_screen(screen, db):
     assert screen.notify_best()
     with db.read() as s:
         assert len(list(s.scalars(select(WaitlistOffer)))) == 1
+
+
+def test_the_calendar_shows_an_offered_opening_with_its_timer(main_window, db, clock, world, manager):
+    from orca_desk.views.waitlist.calendar_marks import opening_marks
+
+    now = clock.now()
+    slot = now + timedelta(hours=6, minutes=30)
+    with db.write() as s:
+        waitlist.add_entry(s, manager, EntryInput(patient_id=world.patients[1].id,
+                                                  type_id=world.adjustment.id), now=now - timedelta(days=3))
+        appt = booking.book_appointment(s, manager, BookingRequest(
+            patient_id=world.patients[0].id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id, start=slot, minutes=20), now=now - timedelta(days=3))
+        booking.cancel_appointment(s, manager, appt.id, reason="sick", now=now)
+    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    with db.write() as s:
+        s.execute(update(OutboxMessage).values(status="sent", sent_at=now - timedelta(minutes=8)))
+    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    main_window.show_screen("calendar")
+    view = main_window.current_screen()
+    view.refresh()
+    view.wait_until_loaded()
+    [mark] = opening_marks(view)
+    assert (mark.title, mark.start, mark.column, mark.movable) == ("offered · 1h52m left", 15 * 60 + 30, 0,
+                                                                   False)
+    assert any(i.id == mark.id for i in view.grid.items)
+    _save(main_window, "calendar_offer.png")
