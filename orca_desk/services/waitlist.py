@@ -117,6 +117,7 @@ class WaitlistSettings:
     min_hold: timedelta = timedelta(minutes=15)  # don't offer when less than this hold would remain
     broadcast_size: int = 3
     recheck: timedelta = timedelta(minutes=15)  # an opening nobody matches is looked at again after this
+    template_lookahead: timedelta = timedelta(hours=48)  # unbooked template slots this soon become openings
     policy: MessagingPolicy = field(default_factory=MessagingPolicy)
     base_url: str = "http://127.0.0.1:8765"
     secret: bytes | None = None
@@ -259,6 +260,7 @@ class TickReport:
     never_sent: int = 0
     holds_expired: int = 0
     openings_expired: int = 0
+    template_openings: int = 0
     offers_made: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -1367,11 +1369,41 @@ def process_waitlist(db: Any, *, now: datetime, settings: WaitlistSettings | Non
             _release_live(session, o, now, settings, response="no_response", tell=False)
             report.openings_expired += 1
     with db.write() as session:
+        report.template_openings = _template_openings(session, now, settings)
+    with db.write() as session:
         due = list(session.scalars(select(Opening).where(
             Opening.status == "open", Opening.next_check_at <= now,
             Opening.start_at > now + settings.min_lead).order_by(Opening.start_at).limit(2000)))
         report.offers_made = len(offer_openings(session, due, now=now, settings=settings))
     return report
+
+
+def _template_openings(session: Session, now: datetime, settings: WaitlistSettings) -> int:
+    """Unbooked applied template slots inside the look-ahead become openings (once each)."""
+    try:
+        from orca_desk.services.template_engine import open_template_slots
+    except ImportError:  # pragma: no cover - templates not installed
+        return 0
+    start, end = now + settings.min_lead + settings.min_hold, now + settings.template_lookahead
+    locations = list(session.scalars(select(Location.id)))
+    slots = [x for x in open_template_slots(session, location_ids=locations, start=start, end=end)
+             if x.chair_id is not None and x.start >= start]
+    if not slots:
+        return 0
+    known = {(chair, at) for chair, at in session.execute(select(Opening.chair_id, Opening.start_at).where(
+        Opening.source == "template_slot", Opening.start_at >= start, Opening.start_at < end))}
+    clinic_of = {lid: cid for lid, cid in session.execute(select(Location.id, Location.clinic_id))}
+    made = 0
+    for x in slots:
+        if x.chair_id is None or (x.chair_id, x.start) in known:
+            continue
+        known.add((x.chair_id, x.start))
+        _create_opening(session, clinic_id=clinic_of[x.location_id], location_id=x.location_id,
+                        chair_id=x.chair_id, provider_id=x.provider_id, type_id=x.type_id, start=x.start,
+                        end=x.end, source="template_slot", source_appointment_id=None, now=now,
+                        note=f"Template {x.template_name}")
+        made += 1
+    return made
 
 
 def _start_holds(session: Session, now: datetime, settings: WaitlistSettings, report: TickReport) -> None:

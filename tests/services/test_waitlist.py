@@ -563,3 +563,59 @@ def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, rec
     assert a.openings == 1 and a.filled == 1 and a.median_minutes_to_fill == 41
     assert a.median_minutes_to_respond == 20  # 10 min (sms decline) and 30 min (email accept)
     assert a.by_provider[0].name == "Dr. Chen" and a.by_location[0].filled == 1
+
+
+def test_unbooked_template_slots_in_the_look_ahead_become_openings_once(db, world, clock, monkeypatch):
+    from orca_desk.services import template_engine
+
+    now = clock.now()
+    add_entry(db, world, 1, now=now)
+    slot = template_engine.OpenTemplateSlot(
+        id=1, application_id=1, template_name="Q1", provider_id=world.ortho.id, chair_id=world.chairs[1].id,
+        location_id=world.location.id, day=SLOT.date(), start=SLOT, end=SLOT + timedelta(minutes=20),
+        start_minute=15 * 60 + 30, end_minute=15 * 60 + 50, type_id=world.adjustment.id,
+        type_name="Adjustment", colour="#42a5f5", block_reason=None)
+    monkeypatch.setattr(template_engine, "open_template_slots", lambda *_a, **_k: [slot])
+    first = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    again = waitlist.process_waitlist(db, now=now + timedelta(minutes=5), settings=SETTINGS)
+    assert (first.template_openings, first.offers_made, again.template_openings) == (1, 1, 0)
+    with db.read() as s:
+        [o] = s.scalars(select(Opening))
+        assert (o.source, o.chair_id, o.type_id, o.note) == ("template_slot", world.chairs[1].id,
+                                                            world.adjustment.id, "Template Q1")
+
+
+def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock):
+    from tests.factories import make_world as mk
+
+    now = clock.now()
+    with pg_db.write() as s:
+        w = mk(s, patients=12)
+    for k in range(1, 11):
+        add_entry(pg_db, w, k, now=now)
+    staff = STAFF
+    appt = book(pg_db, w, staff)
+    oid = cancel(pg_db, staff, appt, now)
+    with pg_db.write() as s:
+        waitlist.offer_opening(s, staff, oid, now=now, broadcast=True, size=10, settings=SETTINGS)
+    send_due(pg_db, now)
+    waitlist.process_waitlist(pg_db, now=now, settings=SETTINGS)
+    ids = [o.id for o in offers(pg_db)]
+    results: list[bool] = []
+    barrier = threading.Barrier(len(ids))
+
+    def accept(offer_id: int) -> None:
+        barrier.wait()
+        with pg_db.write() as s:
+            results.append(waitlist.accept_offer(s, offer_id, now=now + timedelta(minutes=1),
+                                                 settings=SETTINGS).ok)
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(ids) == 10 and sorted(results) == [False] * 9 + [True]
+    with pg_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Appointment).where(
+            Appointment.start_at == SLOT, Appointment.status == "scheduled")) == 1
