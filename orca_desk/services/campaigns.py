@@ -55,6 +55,8 @@ TEMPLATE_PREFIX = "campaign."
 OUTREACH_PURPOSES = ("campaign", "recovery")
 MESSAGE_LIFETIME = timedelta(days=2)  # a message the budget kept back this long is dropped
 SENT_STATUSES = ("sent", "delivered")
+# Attribution keeps being refreshed this long after the window closed (a desk switched off for a while).
+ATTRIBUTION_GRACE = timedelta(days=30)
 
 
 # --- Audience -------------------------------------------------------------------------------
@@ -1086,7 +1088,8 @@ def process_campaigns(db: Any, *, now: datetime, batch: int = 500) -> CampaignTi
         for cid in live:
             c = session.get(Campaign, cid)
             if c is not None and (
-                c.finished_at is None or c.finished_at + timedelta(days=c.attribution_days) >= now
+                c.finished_at is None
+                or c.finished_at + timedelta(days=c.attribution_days) + ATTRIBUTION_GRACE >= now
             ):
                 report.attributed += refresh_attribution(session, cid, now=now)
     return report
