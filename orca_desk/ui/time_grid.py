@@ -27,6 +27,7 @@ AXIS_W = 56
 RESIZE_GRIP = 6
 MIN_COL_W = 110
 SHADE = "#e9edf2"
+TILE_W = 512  # the painted book is cached in vertical strips this wide (Open Dental's cached bitmaps)
 BLOCK_FILL = "#f6efe6"
 
 
@@ -105,7 +106,9 @@ class TimeGridWidget(QWidget):
         self.drop_check: DropCheck | None = None
         self.now_minute: int | None = None  # legacy: one line across every column
         self.selected_id = -1
-        self._background: QPixmap | None = None
+        self._tiles: dict[int, QPixmap] = {}
+        self._tile_hidden: GridItem | None = None  # the dragged item, left out of the cached strips
+        self._by_col: dict[int, list[GridItem]] = {}
         self._col_index: dict[int, int] = {}
         self._items_by_id: dict[int, GridItem] = {}
         self._drag: _Drag | None = None
@@ -129,14 +132,14 @@ class TimeGridWidget(QWidget):
         self._col_index = {c.key: i for i, c in enumerate(columns)}
         self.items = [i for i in items if i.column in self._col_index]
         self._items_by_id = {i.id: i for i in self.items}
-        self._background = None
+        self._tiles.clear()
         self._layout_items()
         self.updateGeometry()
         self.update()
 
     def set_hours(self, start_minute: int, end_minute: int) -> None:
         self.day_start, self.day_end = start_minute, end_minute
-        self._background = None
+        self._tiles.clear()
         self._layout_items()
         self.updateGeometry()
         self.update()
@@ -204,6 +207,8 @@ class TimeGridWidget(QWidget):
         by_col: dict[int, list[GridItem]] = {}
         for it in self.items:
             by_col.setdefault(it.column, []).append(it)
+        self._by_col = by_col
+        self._tiles.clear()
         for col_items in by_col.values():
             col_items.sort(key=lambda i: (i.start, i.end))
             cluster: list[GridItem] = []
@@ -231,21 +236,45 @@ class TimeGridWidget(QWidget):
             c.rect = self.item_rect(c.column, c.start, c.end, lanes_of[id(c)], lanes)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._background = None
+        self._tiles.clear()
         self._layout_items()
         super().resizeEvent(event)
 
     # ----- painting ---------------------------------------------------------------------
-    def _paint_background(self) -> QPixmap:
+    def _cols_in(self, clip: QRectF) -> range:
+        colw = self.col_width()
+        first = max(0, int((clip.left() - AXIS_W) // colw) - 1)
+        last = min(len(self.columns), int((clip.right() - AXIS_W) // colw) + 2)
+        return range(first, max(first, last))
+
+    def _render_tile(self, index: int) -> QPixmap:
+        """Background and items of one strip; painted once, then blitted on every repaint."""
         dpr = self.devicePixelRatioF()
-        pm = QPixmap(QSize(int(self.width() * dpr), int(self.height() * dpr)))
+        x0 = index * TILE_W
+        w = max(1, min(TILE_W, self.width() - x0))
+        pm = QPixmap(QSize(int(w * dpr), int(self.height() * dpr)))
         pm.setDevicePixelRatio(dpr)
         pm.fill(QColor("#ffffff"))
         p = QPainter(pm)
+        p.translate(-x0, 0)
+        clip = QRectF(x0, 0, w, self.height())
+        p.setClipRect(clip)
+        self._paint_background(p, clip)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for ci in self._cols_in(clip):
+            for it in self._by_col.get(self.columns[ci].key, ()):
+                if it is not self._tile_hidden and it.rect.intersects(clip):
+                    self._paint_item(p, it, it.rect)
+        p.end()
+        return pm
+
+    def _paint_background(self, p: QPainter, clip: QRectF) -> None:
         w, colw, top = self.width(), self.col_width(), self.header_h
+        cols = self._cols_in(clip)
         # Non-working time and blocks first, grid lines over them.
         shade = QBrush(QColor(SHADE))
-        for ci, col in enumerate(self.columns):
+        for ci in cols:
+            col = self.columns[ci]
             x = AXIS_W + ci * colw
             for s, e in col.shaded:
                 s, e = max(s, self.day_start), min(e, self.day_end)
@@ -273,14 +302,14 @@ class TimeGridWidget(QWidget):
             y = self.y_of(m)
             p.setPen(pen_hour if m % 60 == 0 else pen_half)
             p.drawLine(QPointF(AXIS_W, y), QPointF(w, y))
-            if m % 60 == 0 and m > self.day_start:
+            if m % 60 == 0 and m > self.day_start and clip.left() < AXIS_W:
                 p.setPen(QColor("#6b7785"))
                 label = f"{(m // 60 - 1) % 12 + 1} {'AM' if m < 720 else 'PM'}"
                 p.drawText(QRectF(0, y - 7, AXIS_W - 8, 14),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
         # Column lines: a stronger line where a group (a day, a location) starts.
         pen_col, pen_group = QPen(QColor("#e3e8ee")), QPen(QColor("#9aa7b5"), 2)
-        for ci in range(len(self.columns) + 1):
+        for ci in range(cols.start, min(cols.stop + 1, len(self.columns) + 1)):
             x = AXIS_W + ci * colw
             starts_group = ci == 0 or ci == len(self.columns) or (
                 self.columns[ci].group != self.columns[ci - 1].group)
@@ -291,8 +320,10 @@ class TimeGridWidget(QWidget):
         p.setPen(QColor("#dde3ea"))
         p.drawLine(QPointF(0, top), QPointF(w, top))
         col_top = top - HEADER_H
-        ci = 0
-        while ci < len(self.columns) and col_top:
+        ci = cols.start
+        while ci > 0 and self.columns[ci - 1].group == self.columns[ci].group:
+            ci -= 1
+        while ci < cols.stop and col_top:
             group = self.columns[ci].group
             cj = ci
             while cj < len(self.columns) and self.columns[cj].group == group:
@@ -304,7 +335,8 @@ class TimeGridWidget(QWidget):
             p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignCenter,
                        self._fm.elidedText(group, Qt.TextElideMode.ElideRight, int(r.width() - 8)))
             ci = cj
-        for ci, col in enumerate(self.columns):
+        for ci in cols:
+            col = self.columns[ci]
             r = QRectF(AXIS_W + ci * colw + 2, col_top + 2, colw - 4, HEADER_H - 4)
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._title_font)
@@ -316,27 +348,40 @@ class TimeGridWidget(QWidget):
                 p.setFont(self._small_font)
                 p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter,
                            self._sfm.elidedText(col.subtitle, Qt.TextElideMode.ElideRight, int(r.width())))
-        p.end()
-        return pm
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self._background is None or self._background.size() != self.size() * self.devicePixelRatioF():
-            self._background = self._paint_background()
-        p = QPainter(self)
         exposed = QRectF(event.rect())
-        p.drawPixmap(exposed, self._background, QRectF(exposed.topLeft() * self.devicePixelRatioF(),
-                                                       exposed.size() * self.devicePixelRatioF()))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         hidden = self._drag.item if self._drag is not None and self._drag.moved else None
-        for it in self.items:
-            if it is not hidden and it.rect.intersects(exposed):
-                self._paint_item(p, it, it.rect)
+        if hidden is not self._tile_hidden:  # the dragged item leaves (or rejoins) its strips
+            for changed in (hidden, self._tile_hidden):
+                if changed is not None:
+                    for k in self._tile_keys(changed.rect):
+                        self._tiles.pop(k, None)
+            self._tile_hidden = hidden
+        dpr = self.devicePixelRatioF()
+        p = QPainter(self)
+        for k in self._tile_keys(exposed):
+            tile = self._tiles.get(k)
+            if tile is None or tile.height() != int(self.height() * dpr):
+                tile = self._tiles[k] = self._render_tile(k)
+            part = exposed.intersected(QRectF(k * TILE_W, 0, TILE_W, self.height()))
+            p.drawPixmap(part, tile, QRectF((part.left() - k * TILE_W) * dpr, part.top() * dpr,
+                                            part.width() * dpr, part.height() * dpr))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = self.item(self.selected_id)
+        if selected is not None and selected is not hidden and selected.rect.intersects(exposed):
+            p.setPen(QPen(QColor(selected.colour).darker(130), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(selected.rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         self._paint_now(p, exposed)
         if self._drag is not None and self._drag.moved:
             self._paint_ghost(p)
         if self._range is not None:
             self._paint_range(p)
         p.end()
+
+    def _tile_keys(self, r: QRectF) -> range:
+        return range(max(0, int(r.left()) // TILE_W), max(0, int(r.right())) // TILE_W + 1)
 
     def _paint_now(self, p: QPainter, exposed: QRectF) -> None:
         pen = QPen(QColor("#e53935"), 2)
@@ -361,7 +406,7 @@ class TimeGridWidget(QWidget):
         fill = _tint(base, 0.78) if not it.faded else QColor("#f1f3f6")
         fill.setAlpha(alpha)
         border = QColor(base.darker(115) if not it.faded else QColor("#a9b3bf"))
-        p.setPen(QPen(border, 2 if it.id == self.selected_id else 1))
+        p.setPen(QPen(border, 1))
         p.setBrush(fill)
         p.drawRoundedRect(r, 4, 4)
         p.fillRect(QRectF(r.left(), r.top(), 4 if r.width() > 30 else 2, r.height()), border)

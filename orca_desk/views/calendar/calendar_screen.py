@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import ModuleType
@@ -573,14 +573,13 @@ class CalendarScreen(Screen):
     def reschedule(self, appt_id: int) -> bool:
         """Find-next-opening when provider schedules offer it, else pick a date, time and chair."""
         a = self.appointments[appt_id]
-        opener = _find_opening_opener()
-        if opener is not None:
-            where = opener(self, self.ctx, a)
-        else:
-            from orca_desk.views.calendar.reschedule_dialog import RescheduleDialog
+        from orca_desk.views.calendar.reschedule_dialog import RescheduleDialog, reschedule_via_find_opening
 
+        found = reschedule_via_find_opening(self, self.ctx, a)
+        if found is False:  # no opening finder installed: pick a date, time and chair
             dialog = RescheduleDialog(self.ctx, a, parent=self)
-            where = dialog.placement() if dialog.exec() else None
+            found = dialog.placement() if dialog.exec() else None
+        where = found if isinstance(found, Placement) else None
         if where is None:
             return False
         zone = self.zone_of(a.location_id)
@@ -594,15 +593,3 @@ class CalendarScreen(Screen):
         if dialog.exec() and dialog.next_visit is not None:
             self.sig_go_to_date.emit(dialog.next_visit)
 
-
-OpeningFinder = Callable[[QWidget, AppContext, CalendarAppointment], Placement | None]
-
-
-def _find_opening_opener() -> OpeningFinder | None:
-    """``views.schedules.find_opening.reschedule_appointment`` if the schedules screen offers it."""
-    try:
-        module = importlib.import_module("orca_desk.views.schedules.find_opening")
-    except ImportError:
-        return None
-    opener = getattr(module, "reschedule_appointment", None)
-    return opener if callable(opener) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime, time
 
 from PySide6.QtCore import QDate, QTime
@@ -58,3 +59,42 @@ class RescheduleDialog(QDialog):
         start = datetime.combine(datetime(d.year(), d.month(), d.day()).date(), time(t.hour(), t.minute()),
                                  tzinfo=zone)
         return Placement(start, start + (self.appt.end - self.appt.start), chair_id, self.appt.provider_id)
+
+
+def reschedule_via_find_opening(parent: QWidget, ctx: AppContext, appt: CalendarAppointment
+                                ) -> Placement | bool | None:
+    """Pick one of the next openings (provider schedules' finder) for this appointment's length.
+
+    Returns False when the finder is not installed, None when the user closed it.
+    """
+    try:
+        module = importlib.import_module("orca_desk.views.schedules.find_opening")
+    except ImportError:
+        return False
+    finder = getattr(module, "FindOpeningDialog", None)
+    if finder is None:
+        return False
+    chosen: list[Placement] = []
+    minutes = int((appt.end - appt.start).total_seconds() // 60)
+
+    class _Pick(finder):  # type: ignore[misc,valid-type]
+        def book_opening(self, row: int) -> bool:  # choose instead of booking a new appointment
+            if not 0 <= row < self.results.rowCount():
+                self.error.setText("Choose an opening in the list.")
+                return False
+            o = self.results.row_at(row)
+            chosen.append(Placement(o.start, o.end, o.chair_id, o.provider_id))
+            self.accept()
+            return True
+
+    dialog = _Pick(ctx, provider_ids=[appt.provider_id], parent=parent)
+    dialog.setWindowTitle(f"Reschedule {appt.patient_name}: next openings")
+    dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(appt.type_id)))
+    dialog.minutes.setValue(minutes)
+    for w in (dialog.patient_search, dialog.patient_list):
+        w.hide()
+    dialog.book_button.setText("Move here")
+    dialog.search()
+    if not dialog.exec() or not chosen:
+        return None
+    return chosen[0]
