@@ -74,11 +74,13 @@ __all__ = [
     "OfferedOpening",
     "OpeningRow",
     "TickReport",
+    "WaitlistReplyHandler",
     "WaitlistSettings",
     "accept_offer",
     "add_entry",
     "after_appointment_change",
     "announce_opening",
+    "close_opening",
     "decline_offer",
     "handle_inbound",
     "list_entries",
@@ -93,6 +95,7 @@ __all__ = [
     "process_waitlist_job",
     "record_response",
     "remove_entry",
+    "tick_job",
     "update_entry",
 ]
 
@@ -1392,10 +1395,16 @@ def _template_openings(session: Session, now: datetime, settings: WaitlistSettin
         return 0
     known = {(chair, at) for chair, at in session.execute(select(Opening.chair_id, Opening.start_at).where(
         Opening.source == "template_slot", Opening.start_at >= start, Opening.start_at < end))}
+    # A slot freed by a cancellation already has its opening (the booking seam wrote it).
+    live: dict[int, list[tuple[datetime, datetime]]] = {}
+    for chair, a, b in session.execute(select(Opening.chair_id, Opening.start_at, Opening.end_at).where(
+            Opening.status.in_(("open", "offered")), Opening.start_at < end, Opening.end_at > start)):
+        live.setdefault(chair, []).append((a, b))
     clinic_of = {lid: cid for lid, cid in session.execute(select(Location.id, Location.clinic_id))}
     made = 0
     for x in slots:
-        if x.chair_id is None or (x.chair_id, x.start) in known:
+        if x.chair_id is None or (x.chair_id, x.start) in known or any(
+                a < x.end and b > x.start for a, b in live.get(x.chair_id, [])):
             continue
         known.add((x.chair_id, x.start))
         _create_opening(session, clinic_id=clinic_of[x.location_id], location_id=x.location_id,
@@ -1662,3 +1671,10 @@ def remove_entry(session: Session, actor: Actor, entry_id: int, *, now: datetime
 def process_waitlist_job(ctx: Any) -> TickReport:
     """The automation runtime's tick (``TickJob("waitlist", process_waitlist_job, every=1 min)``)."""
     return process_waitlist(ctx.db, now=ctx.clock.now())
+
+
+def tick_job() -> Any:
+    """The runtime registration: ``runtime.register_tick(waitlist.tick_job())``."""
+    from orca_desk.automation.runtime import TickJob
+
+    return TickJob("waitlist", process_waitlist_job, every=timedelta(minutes=1))

@@ -619,3 +619,20 @@ def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock)
     with pg_db.read() as s:
         assert s.scalar(select(func.count()).select_from(Appointment).where(
             Appointment.start_at == SLOT, Appointment.status == "scheduled")) == 1
+
+
+def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(db, world, clock, receptionist,
+                                                                      monkeypatch):
+    from orca_desk.services import template_engine
+
+    now = clock.now()
+    add_entry(db, world, 1, now=now)
+    add_entry(db, world, 2, now=now)
+    cancel(db, receptionist, book(db, world, receptionist), now)
+    slot = template_engine.OpenTemplateSlot(
+        id=1, application_id=1, template_name="Q1", provider_id=world.ortho.id, chair_id=world.chairs[0].id,
+        location_id=world.location.id, day=SLOT.date(), start=SLOT, end=SLOT + timedelta(minutes=20),
+        start_minute=0, end_minute=0, type_id=None, type_name="", colour="", block_reason=None)
+    monkeypatch.setattr(template_engine, "open_template_slots", lambda *_a, **_k: [slot])
+    report = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    assert (report.template_openings, report.offers_made) == (0, 1)
