@@ -1,0 +1,24 @@
+"""The features the automation runtime runs: their tick jobs and their reply handlers, in one place.
+
+``AutomationRuntime.from_clinic`` (the runtime of ``orca-desk worker`` and of the GUI) calls
+:func:`install_features`; tests that build a bare runtime install only what they exercise.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
+from orca_desk.services import series, waitlist
+
+
+def install_features(runtime: AutomationRuntime) -> None:
+    runtime.register_tick(waitlist.tick_job())
+    runtime.handlers.register(waitlist.WaitlistReplyHandler())
+    runtime.register_tick(TickJob("series_horizons", extend_series_horizons, every=timedelta(hours=6)))
+
+
+def extend_series_horizons(ctx: JobContext) -> series.HorizonReport:
+    """Book never-ending series up to their rolling horizon (idempotent; catches up after sleep)."""
+    with ctx.db.write() as session:
+        return series.extend_horizons(session, now=ctx.clock.now())

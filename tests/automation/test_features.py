@@ -1,0 +1,47 @@
+"""The runtime built for the worker and the GUI runs the features' jobs: a cancellation is offered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from orca_desk.automation.runtime import AutomationRuntime
+from orca_desk.models import OutboxMessage, WaitlistEntry
+from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.services import booking, waitlist
+from orca_desk.services.booking import BookingRequest
+from orca_desk.services.clock import FrozenClock
+from tests.conftest import NOW
+from tests.factories import make_world
+
+LOCAL_ONLY = {"ORCA_DESK_SMS_PROVIDER": "local", "ORCA_DESK_EMAIL_PROVIDER": "local"}
+
+
+def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, receptionist):
+    clock = FrozenClock(NOW)  # Tue 09:00 in New York
+    with db.write() as s:
+        w = make_world(s, patients=3)
+        start = clock.now() + timedelta(hours=6)  # 15:00 local, in the afternoon window
+        appt = booking.book_appointment(s, receptionist, BookingRequest(
+            w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20), now=clock.now())
+        waitlist.add_entry(s, receptionist, waitlist.EntryInput(
+            patient_id=w.patients[1].id, type_id=w.adjustment.id, time_windows=[(14 * 60, 18 * 60)],
+            priority=1, reason="broken bracket"), now=clock.now())
+    with db.write() as s:
+        booking.cancel_appointment(s, receptionist, appt.id, reason="school event", now=clock.now())
+        assert s.scalars(select(Opening)).one().source == "cancellation"
+
+    runtime = AutomationRuntime.from_clinic(db, LOCAL_ONLY, clock=clock)
+    try:
+        assert {t.name for t in runtime.ticks} >= {"waitlist", "series_horizons"}
+        assert any(h.name == waitlist.PURPOSE for h in runtime.handlers)
+        runtime.run_once()
+    finally:
+        runtime.close()
+    with db.read() as s:
+        offer = s.scalars(select(WaitlistOffer)).one()
+        entry = s.get(WaitlistEntry, offer.entry_id)
+        assert entry is not None and entry.status == "notified" and entry.notification_count == 1
+        message = s.scalars(select(OutboxMessage).where(OutboxMessage.purpose == waitlist.PURPOSE)).one()
+        assert message.patient_id == w.patients[1].id and message.status == "sent"
