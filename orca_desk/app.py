@@ -110,8 +110,10 @@ def default_screens() -> list[ScreenSpec]:
     from orca_desk.views.calendar.all_locations import AllLocationsScreen
     from orca_desk.views.calendar.day_view import DayViewScreen
     from orca_desk.views.calendar.week_view import WeekViewScreen
+    from orca_desk.views.campaigns.screen import CampaignsScreen  # issue 10
     from orca_desk.views.messaging.inbox_view import InboxScreen
     from orca_desk.views.messaging.outbox_view import OutboxScreen
+    from orca_desk.views.recovery.screen import RecoveryScreen  # issue 10
     from orca_desk.views.schedules.screen import SchedulesScreen
     from orca_desk.views.settings.settings_screen import SettingsScreen
     from orca_desk.views.templates.screen import TemplatesScreen  # issue 5
@@ -123,6 +125,8 @@ def default_screens() -> list[ScreenSpec]:
             ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen),
             ScreenSpec("templates", "Templates", "template", TemplatesScreen),
             ScreenSpec("waitlist", "Waitlist", "list", WaitlistScreen),
+            ScreenSpec("recovery", "Recovery", "undo", RecoveryScreen),
+            ScreenSpec("campaigns", "Campaigns", "chart", CampaignsScreen),
             ScreenSpec("messages", "Messages", "message", InboxScreen),
             ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
             ScreenSpec("settings", "Settings", "settings", SettingsScreen)]

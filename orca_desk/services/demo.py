@@ -178,6 +178,12 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     say("reminder sequences")
     reminders.seed_default_sequences(session, clinic.id, now=now)
     reminders.plan_all(session, now=now, clinic_id=clinic.id)
+    if size == "small":  # issue 10: recovery cases for the recent missed visits, a finished A/B campaign
+        from orca_desk.services import campaigns, recovery
+
+        say("recovery cases and campaigns")
+        recovery.seed_from_history(session, clinic.id, now=now)
+        campaigns.seed_demo(session, clinic.id, now=now)
     return DemoSummary(len(locations), sum(len(c) for c in chairs_by_loc), len(providers),
                        len(patient_ids), n_appts, spec.waitlist)
 

@@ -204,7 +204,7 @@ def _schedule_next(
     case.next_step_at = (
         case.opened_at + timedelta(minutes=last) + timedelta(days=seq.lost_after_days if seq else 14)
     )
-    case.next_step_label = "Counted as lost if not booked by then"
+    case.next_step_label = "Lost if not booked by then"
 
 
 def start_case(

@@ -1,0 +1,301 @@
+"""The Campaigns screen: the list, a campaign's progress, pause/resume/cancel, and A/B results on charts."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import campaigns
+from orca_desk.services.campaigns import CampaignResults, CampaignRow, GroupStats
+from orca_desk.services.errors import OrcaError
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.campaigns.rows import RowsModel, selected, table
+from orca_desk.views.campaigns.wizard import CampaignWizard
+
+ARM_COLOURS = ("#4a7bd0", "#8e5bd0", "#2e9e62", "#d08a2e")
+CONTROL_COLOUR = "#9e9e9e"
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: 600; font-size: 13px; padding: 4px 0 2px 0;")
+    return label
+
+
+class CampaignsScreen(Screen):
+    """Re-engagement campaigns and what each variant brought back."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        tz = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
+        self.zone = ZoneInfo(tz)
+        self.list = RowsModel[CampaignRow](
+            [
+                ("Campaign", lambda r: r.name),
+                ("Status", lambda r: r.status),
+                (
+                    "Variants",
+                    lambda r: (
+                        " / ".join(r.variants)
+                        + (f" + {r.holdout_percent}% control" if r.holdout_percent else "")
+                    ),
+                ),
+                ("Recipients", lambda r: r.recipients),
+                ("Sent", lambda r: r.sent),
+                ("Re-booked", lambda r: r.rebooked),
+                ("Audience", lambda r: r.audience),
+            ],
+            tooltip=lambda r: r.audience,
+        )
+        self.groups = RowsModel[GroupStats](
+            [
+                ("Group", lambda g: g.name),
+                ("In group", lambda g: g.assigned),
+                ("Sent", lambda g: g.sent),
+                ("Delivered", lambda g: g.delivered),
+                ("Responses", lambda g: g.responses),
+                ("Re-booked", lambda g: g.rebooked),
+                ("Rate", lambda g: f"{g.rebook_rate:.1%}"),
+                ("Opt-outs", lambda g: g.opt_outs),
+                ("Waiting", lambda g: g.pending + g.queued),
+            ]
+        )
+        self.results: CampaignResults | None = None
+        self._build()
+
+    # ----- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.list_view = table(self.list, 6)
+        self.list_view.selectionModel().selectionChanged.connect(self._on_selected)
+        self.btn_new = QPushButton("New campaign…")
+        self.btn_launch = QPushButton("Launch")
+        self.btn_pause = QPushButton("Pause")
+        self.btn_resume = QPushButton("Resume")
+        self.btn_cancel = QPushButton("Cancel campaign")
+        self.btn_new.clicked.connect(lambda: self.new_campaign())
+        self.btn_launch.clicked.connect(lambda: self.launch())
+        self.btn_pause.clicked.connect(lambda: self.pause())
+        self.btn_resume.clicked.connect(lambda: self.resume())
+        self.btn_cancel.clicked.connect(lambda: self.cancel())
+        top = QWidget()
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(0, 0, 0, 4)
+        row = QHBoxLayout()
+        row.addWidget(_title("Campaigns"))
+        row.addStretch(1)
+        for b in (self.btn_new, self.btn_launch, self.btn_pause, self.btn_resume, self.btn_cancel):
+            row.addWidget(b)
+        tv.addLayout(row)
+        tv.addWidget(self.list_view, 1)
+
+        self.heading = _title("")
+        self.progress = QLabel("")
+        self.progress.setWordWrap(True)
+        self.verdict = QLabel("")
+        self.verdict.setWordWrap(True)
+        self.verdict.setStyleSheet("font-size: 14px; font-weight: 600; padding: 4px 0;")
+        self.chart = QChart()
+        self.chart.setTitle("Re-booked within the attribution window (%)")
+        self.chart.legend().setVisible(False)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+        self.funnel = QChart()
+        self.funnel.setTitle("Sent, delivered, responses, re-bookings, opt-outs")
+        self.funnel.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.funnel_view = QChartView(self.funnel)
+        self.funnel_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.funnel_view.setMinimumHeight(220)
+        self.groups_view = table(self.groups, 8)
+        charts = QHBoxLayout()
+        charts.addWidget(self.chart_view, 1)
+        charts.addWidget(self.funnel_view, 1)
+        detail = QWidget()
+        dv = QVBoxLayout(detail)
+        dv.setContentsMargins(0, 4, 0, 0)
+        dv.addWidget(self.heading)
+        dv.addWidget(self.progress)
+        dv.addWidget(self.verdict)
+        dv.addLayout(charts, 3)
+        dv.addWidget(self.groups_view, 2)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(detail)
+        split.setSizes([220, 560])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(split)
+
+    # ----- loading --------------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self.selected_campaign()
+        with self.ctx.db.read() as s:
+            rows = campaigns.list_campaigns(s)
+        self.list.set_rows(rows)
+        ids = [r.id for r in rows]
+        if chosen is not None and chosen.id in ids:
+            self.list_view.selectRow(ids.index(chosen.id))
+        elif rows:  # the newest campaign that has results, else the newest
+            launched = [i for i, r in enumerate(rows) if r.status != "draft"]
+            self.list_view.selectRow(launched[0] if launched else 0)
+        self._on_selected()
+
+    def selected_campaign(self) -> CampaignRow | None:
+        return selected(self.list_view, self.list)
+
+    def _on_selected(self, *_args: object) -> None:
+        row = self.selected_campaign()
+        status = row.status if row else ""
+        self.btn_launch.setEnabled(status == "draft")
+        self.btn_pause.setEnabled(status in ("running", "scheduled"))
+        self.btn_resume.setEnabled(status == "paused")
+        self.btn_cancel.setEnabled(status in ("draft", "scheduled", "running", "paused"))
+        if row is None:
+            self.heading.setText("No campaigns yet")
+            self.progress.setText(
+                "Start one with “New campaign…”: pick an audience, two messages and a "
+                "hold-out group, and see which brings families back."
+            )
+            self.verdict.setText("")
+            self.groups.set_rows([])
+            self._charts(None)
+            return
+        now = self.ctx.clock.now()
+        with self.ctx.db.read() as s:
+            detail = campaigns.get_campaign(s, row.id)
+            res = campaigns.campaign_results(s, row.id, now=now)
+        self.results = res
+        self.heading.setText(f"{detail.name} — {detail.status}")
+        when = detail.start_at.astimezone(self.zone)
+        nxt = (
+            f"; next send {detail.next_send_at.astimezone(self.zone):%a %d %b %H:%M}, last "
+            f"{detail.last_send_at.astimezone(self.zone):%a %d %b %H:%M}"
+            if detail.next_send_at
+            and detail.last_send_at
+            and detail.status in ("running", "scheduled", "paused")
+            else ""
+        )
+        excluded = ", ".join(f"{n} {why}" for why, n in res.excluded_reasons)
+        self.progress.setText(
+            f"{detail.criteria.describe()} · {', '.join(detail.channels)} · starts {when:%a %d %b %H:%M} at "
+            f"{detail.send_rate_per_hour}/h{nxt} · bookings within {detail.attribution_days} days count"
+            + (f" · left out: {excluded}" if excluded else "")
+        )
+        self.verdict.setText(res.summary())
+        self.groups.set_rows(list(res.groups))
+        self._charts(res)
+
+    def _charts(self, res: CampaignResults | None) -> None:
+        for chart in (self.chart, self.funnel):
+            chart.removeAllSeries()
+            for axis in chart.axes():
+                chart.removeAxis(axis)
+        groups = list(res.groups) if res else []
+        rates = QBarSet("Re-booked %")
+        names = []
+        for g in groups:
+            rates.append(round(100 * g.rebook_rate, 1))
+            names.append(g.name.replace(" (hold-out)", ""))
+        rates.setColor(QColor(ARM_COLOURS[0]))
+        series = QBarSeries()
+        series.append(rates)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value %")
+        self.chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append(names or ["no data yet"])
+        y = QValueAxis()
+        y.setRange(0, max([100 * g.rebook_rate for g in groups] + [10]) * 1.2)
+        y.setLabelFormat("%.0f")
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        funnel = QBarSeries()
+        top = 1
+        for i, g in enumerate(groups):
+            bar = QBarSet(names[i])
+            values = [g.sent, g.delivered, g.responses, g.rebooked, g.opt_outs]
+            for v in values:
+                bar.append(v)
+            top = max([top, *values])
+            bar.setColor(
+                QColor(CONTROL_COLOUR if g.variant_id is None else ARM_COLOURS[i % len(ARM_COLOURS)])
+            )
+            funnel.append(bar)
+        self.funnel.addSeries(funnel)
+        fx = QBarCategoryAxis()
+        fx.append(["Sent", "Delivered", "Responses", "Re-booked", "Opt-outs"])
+        fy = QValueAxis()
+        fy.setRange(0, top)
+        fy.setTickCount(min(top, 4) + 1)
+        fy.setLabelFormat("%d")
+        self.funnel.addAxis(fx, Qt.AlignmentFlag.AlignBottom)
+        self.funnel.addAxis(fy, Qt.AlignmentFlag.AlignLeft)
+        funnel.attachAxis(fx)
+        funnel.attachAxis(fy)
+
+    # ----- actions --------------------------------------------------------------------------
+    def new_campaign(self, wizard: CampaignWizard | None = None) -> bool:
+        wizard = wizard or CampaignWizard(self.ctx, self)
+        if not wizard.exec():
+            return False
+        self.sig_status.emit("Campaign saved")
+        self.refresh()
+        return True
+
+    def _act(self, what: str, fn: Any, message: str) -> bool:
+        row = self.selected_campaign()
+        if row is None:
+            return False
+        try:
+            with self.ctx.db.write() as s:
+                fn(s, self.ctx.actor, row.id, now=self.ctx.clock.now())
+        except OrcaError as exc:
+            QMessageBox.warning(self, what, str(exc))
+            return False
+        self.sig_status.emit(f"{row.name}: {message}")
+        self.refresh()
+        return True
+
+    def launch(self) -> bool:
+        return self._act("Launch", campaigns.launch_campaign, "launched")
+
+    def pause(self) -> bool:
+        return self._act("Pause", campaigns.pause_campaign, "paused; nothing more goes out until resumed")
+
+    def resume(self) -> bool:
+        return self._act("Resume", campaigns.resume_campaign, "resumed")
+
+    def cancel(self, confirm: bool = True) -> bool:
+        row = self.selected_campaign()
+        if row is None:
+            return False
+        if (
+            confirm
+            and QMessageBox.question(
+                self, "Cancel campaign", f"Cancel “{row.name}”? Messages not sent yet will never go."
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return False
+        return self._act("Cancel", campaigns.cancel_campaign, "cancelled; unsent messages withdrawn")

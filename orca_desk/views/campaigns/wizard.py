@@ -1,0 +1,448 @@
+"""The new-campaign wizard: audience with a live count and sample, A/B messages, schedule, review → launch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from orca_desk.services import campaigns
+from orca_desk.services.campaigns import (
+    AudienceCriteria,
+    AudienceSummary,
+    CampaignInput,
+    SampleRow,
+    VariantInput,
+)
+from orca_desk.services.errors import OrcaError
+from orca_desk.ui.context import AppContext
+from orca_desk.views.campaigns.rows import RowsModel, table
+
+STAGES = (("consult", "Consultation"), ("active", "Active treatment"), ("retention", "Retention"))
+CUSTOM = "Custom text"
+
+
+def _checklist(items: list[tuple[int, str]]) -> QListWidget:
+    w = QListWidget()
+    for key, label in items:
+        it = QListWidgetItem(label)
+        it.setData(Qt.ItemDataRole.UserRole, key)
+        it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        it.setCheckState(Qt.CheckState.Unchecked)
+        w.addItem(it)
+    w.setMaximumHeight(90)
+    return w
+
+
+def _checked(w: QListWidget) -> tuple[int, ...]:
+    return tuple(
+        int(w.item(i).data(Qt.ItemDataRole.UserRole))
+        for i in range(w.count())
+        if w.item(i).checkState() == Qt.CheckState.Checked
+    )
+
+
+class AudiencePage(QWizardPage):
+    """Who: criteria on the left, the live count and a sample on the right."""
+
+    def __init__(self, wizard: CampaignWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        ctx = wizard.ctx
+        self.setTitle("Audience")
+        self.setSubTitle(
+            "Who should hear from us? Opted-out and recently contacted patients are left out automatically."
+        )
+        self.name = QLineEdit("Retention check-in")
+        self.use_not_seen = QCheckBox("Not seen for at least")
+        self.use_not_seen.setChecked(True)
+        self.not_seen = QSpinBox()
+        self.not_seen.setRange(1, 3650)
+        self.not_seen.setValue(270)
+        self.not_seen.setSuffix(" days")
+        self.no_future = QCheckBox("No future appointment booked")
+        self.no_future.setChecked(True)
+        self.stage_boxes = {key: QCheckBox(label) for key, label in STAGES}
+        self.stage_boxes["retention"].setChecked(True)
+        self.types = _checklist([(t.id, t.name) for t in ctx.clinic.types])
+        self.locations = _checklist([(loc.id, loc.name) for loc in ctx.clinic.locations])
+        self.age_min, self.age_max = QSpinBox(), QSpinBox()
+        for box, special in ((self.age_min, "any"), (self.age_max, "any")):
+            box.setRange(-1, 120)
+            box.setSpecialValueText(special)
+            box.setValue(-1)
+        self.recent = QSpinBox()
+        self.recent.setRange(0, 365)
+        self.recent.setValue(14)
+        self.recent.setSuffix(" days")
+        form = QFormLayout()
+        form.addRow("Campaign name", self.name)
+        seen = QHBoxLayout()
+        seen.addWidget(self.use_not_seen)
+        seen.addWidget(self.not_seen)
+        seen.addStretch(1)
+        form.addRow(seen)
+        form.addRow(self.no_future)
+        stages = QHBoxLayout()
+        for stage_box in self.stage_boxes.values():
+            stages.addWidget(stage_box)
+        stages.addStretch(1)
+        form.addRow("Treatment stage", stages)
+        form.addRow("Had a visit of type", self.types)
+        form.addRow("Home location", self.locations)
+        ages = QHBoxLayout()
+        ages.addWidget(self.age_min)
+        ages.addWidget(QLabel("to"))
+        ages.addWidget(self.age_max)
+        ages.addWidget(QLabel("years"))
+        ages.addStretch(1)
+        form.addRow("Age", ages)
+        form.addRow("Skip anyone contacted in the last", self.recent)
+        self.count = QLabel("")
+        self.count.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.count.setWordWrap(True)
+        self.sample = RowsModel[SampleRow](
+            [
+                ("Sample", lambda r: r.name),
+                ("Age", lambda r: r.age or "—"),
+                ("Stage", lambda r: r.stage),
+                ("Last visit", lambda r: r.last_visit),
+            ]
+        )
+        self.sample_view = table(self.sample, 0)
+        right = QVBoxLayout()
+        right.addWidget(self.count)
+        right.addWidget(self.sample_view, 1)
+        layout = QHBoxLayout(self)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addLayout(form)
+        lv.addStretch(1)
+        layout.addWidget(left, 3)
+        layout.addLayout(right, 2)
+        self.summary: AudienceSummary | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.update_count)
+        for w in (self.not_seen, self.age_min, self.age_max, self.recent):
+            w.valueChanged.connect(self._changed)
+        for b in (self.use_not_seen, self.no_future, *self.stage_boxes.values()):
+            b.toggled.connect(self._changed)
+        self.types.itemChanged.connect(self._changed)
+        self.locations.itemChanged.connect(self._changed)
+        self.name.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def _changed(self, *_args: object) -> None:
+        self._timer.start()
+
+    def criteria(self) -> AudienceCriteria:
+        return AudienceCriteria(
+            not_seen_days=self.not_seen.value() if self.use_not_seen.isChecked() else None,
+            no_future_appointment=self.no_future.isChecked(),
+            treatment_stages=tuple(k for k, b in self.stage_boxes.items() if b.isChecked()),
+            appointment_type_ids=_checked(self.types),
+            location_ids=_checked(self.locations),
+            age_min=None if self.age_min.value() < 0 else self.age_min.value(),
+            age_max=None if self.age_max.value() < 0 else self.age_max.value(),
+            recently_contacted_days=self.recent.value(),
+        )
+
+    def update_count(self) -> None:
+        """Recount the audience now (the wizard does this 250 ms after the last change)."""
+        self._timer.stop()
+        try:
+            with self.wiz.ctx.db.read() as s:
+                self.summary = campaigns.audience(
+                    s, self.criteria(), self.wiz.channels(), now=self.wiz.ctx.clock.now()
+                )
+        except OrcaError as exc:
+            self.summary = None
+            self.count.setText(str(exc))
+            self.sample.set_rows([])
+        else:
+            self.count.setText(self.summary.describe())
+            self.sample.set_rows(list(self.summary.sample))
+        self.completeChanged.emit()
+
+    def initializePage(self) -> None:
+        self.update_count()
+
+    def isComplete(self) -> bool:
+        return bool(self.name.text().strip()) and self.summary is not None and self.summary.eligible > 0
+
+
+class VariantBox(QGroupBox):
+    """One message variant: a template from the library (or custom text), its texts and its share."""
+
+    def __init__(self, wizard: CampaignWizard, name: str, template_index: int) -> None:
+        super().__init__(f"Variant {name}")
+        self.wiz, self.variant_name = wizard, name
+        self.template = QComboBox()
+        for key, label in wizard.templates:
+            self.template.addItem(label, key)
+        self.template.addItem(CUSTOM, None)
+        self.weight = QSpinBox()
+        self.weight.setRange(1, 100)
+        self.weight.setValue(1)
+        self.sms = QPlainTextEdit()
+        self.sms.setMaximumHeight(70)
+        self.subject = QLineEdit()
+        self.email = QPlainTextEdit()
+        self.email.setMaximumHeight(90)
+        form = QFormLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.template, 1)
+        top.addWidget(QLabel("Split weight"))
+        top.addWidget(self.weight)
+        form.addRow("Template", top)
+        form.addRow("SMS", self.sms)
+        form.addRow("Email subject", self.subject)
+        form.addRow("Email", self.email)
+        self.template.currentIndexChanged.connect(self._on_template)
+        if wizard.templates:
+            self.template.setCurrentIndex(min(template_index, len(wizard.templates) - 1))
+            self._on_template()
+
+    def _on_template(self, *_args: object) -> None:
+        key = self.template.currentData()
+        if not key:
+            return
+        with self.wiz.ctx.db.read() as s:
+            v = campaigns.variant_from_template(s, self.wiz.ctx.clinic.id, self.variant_name, key)
+        self.sms.setPlainText(v.sms_body)
+        self.subject.setText(v.email_subject)
+        self.email.setPlainText(v.email_body)
+
+    def value(self) -> VariantInput:
+        return VariantInput(
+            self.variant_name,
+            self.weight.value(),
+            self.template.currentData(),
+            self.sms.toPlainText(),
+            self.subject.text(),
+            self.email.toPlainText(),
+        )
+
+
+class MessagePage(QWizardPage):
+    """How: channels, variant A (and B) from the template library, the split and the hold-out."""
+
+    def __init__(self, wizard: CampaignWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Messages")
+        self.setSubTitle(
+            "Two variants test which message brings families back; the hold-out group gets "
+            "nothing, so the lift is measured against doing nothing."
+        )
+        self.sms = QCheckBox("SMS")
+        self.sms.setChecked(True)
+        self.email = QCheckBox("Email")
+        self.email.setChecked(True)
+        self.variant_a = VariantBox(wizard, "A", 0)
+        self.variant_b = VariantBox(wizard, "B", 1)
+        self.use_b = QCheckBox("Test a second variant (A/B)")
+        self.use_b.setChecked(True)
+        self.use_b.toggled.connect(self.variant_b.setEnabled)
+        self.holdout = QSpinBox()
+        self.holdout.setRange(0, 50)
+        self.holdout.setValue(10)
+        self.holdout.setSuffix(" % hold-out (control, gets nothing)")
+        self.problems = QLabel("")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b71c1c;")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Channels:"))
+        top.addWidget(self.sms)
+        top.addWidget(self.email)
+        top.addSpacing(20)
+        top.addWidget(self.use_b)
+        top.addSpacing(20)
+        top.addWidget(self.holdout)
+        top.addStretch(1)
+        grid = QGridLayout()
+        grid.addWidget(self.variant_a, 0, 0)
+        grid.addWidget(self.variant_b, 0, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid, 1)
+        layout.addWidget(self.problems)
+        for w in (self.sms, self.email, self.use_b):
+            w.toggled.connect(lambda _c: self.completeChanged.emit())
+
+    def channels(self) -> tuple[str, ...]:
+        return tuple(ch for ch, box in (("sms", self.sms), ("email", self.email)) if box.isChecked())
+
+    def variants(self) -> tuple[VariantInput, ...]:
+        return (
+            (self.variant_a.value(), self.variant_b.value())
+            if self.use_b.isChecked()
+            else (self.variant_a.value(),)
+        )
+
+    def validatePage(self) -> bool:
+        data = self.wiz.campaign_input()
+        problems = campaigns.campaign_problems(data)
+        self.problems.setText("\n".join(problems))
+        return not problems
+
+
+class SchedulePage(QWizardPage):
+    """When and how fast: the start, the send rate, the attribution window."""
+
+    def __init__(self, wizard: CampaignWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Schedule")
+        self.setSubTitle(
+            "Messages go out at the send rate from the start; quiet hours and each family's "
+            "contact budget still apply when each one is sent."
+        )
+        zone = wizard.zone
+        start = wizard.ctx.clock.now().astimezone(zone) + timedelta(hours=1)
+        start = start.replace(minute=0, second=0, microsecond=0)
+        self.start = QDateTimeEdit(QDateTime(start.year, start.month, start.day, start.hour, 0, 0))
+        self.start.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        self.start.setCalendarPopup(True)
+        self.rate = QSpinBox()
+        self.rate.setRange(1, 10_000)
+        self.rate.setValue(200)
+        self.rate.setSuffix(" messages / hour")
+        self.attribution = QSpinBox()
+        self.attribution.setRange(1, 365)
+        self.attribution.setValue(30)
+        self.attribution.setSuffix(" days")
+        form = QFormLayout(self)
+        form.addRow(f"Start ({zone.key})", self.start)
+        form.addRow("Send rate", self.rate)
+        form.addRow("Count a booking as a result within", self.attribution)
+
+    def start_at(self) -> datetime:
+        d = self.start.dateTime()
+        local = datetime(
+            d.date().year(),
+            d.date().month(),
+            d.date().day(),
+            d.time().hour(),
+            d.time().minute(),
+            tzinfo=self.wiz.zone,
+        )
+        return local.astimezone(UTC)
+
+
+class ReviewPage(QWizardPage):
+    """Everything in one place before launching."""
+
+    def __init__(self, wizard: CampaignWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Review and launch")
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.launch_now = QCheckBox("Launch when I click Finish (otherwise save as a draft)")
+        self.launch_now.setChecked(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.launch_now)
+
+    def initializePage(self) -> None:
+        d = self.wiz.campaign_input()
+        summary = self.wiz.audience_page.summary
+        reach = summary.eligible if summary else 0
+        control = round(reach * d.holdout_percent / 100)
+        hours = (reach - control) / max(1, d.send_rate_per_hour)
+        split = " / ".join(f"{v.name} ({v.weight})" for v in d.variants)
+        self.text.setText(
+            f"<b>{d.name}</b><br>Audience: {d.criteria.describe()} — <b>{reach}</b> patients "
+            f"(about {control} held out as the control group)<br>Channels: {', '.join(d.channels)}<br>"
+            f"Variants: {split}<br>Starts {d.start_at.astimezone(self.wiz.zone):%a %d %b %Y %H:%M} at "
+            f"{d.send_rate_per_hour}/hour: about {hours:.1f} h of sending<br>Results: bookings within "
+            f"{d.attribution_days} days of each message, against the control group.<br><br>"
+            f"<i>Preview of A (SMS):</i> {campaigns.preview_message(d.variants[0], 'sms')}"
+        )
+
+
+class CampaignWizard(QWizard):
+    """Creates (and launches) a campaign; ``campaign_id`` is set when Finish succeeds."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("New campaign")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.resize(1040, 680)
+        tz = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
+        self.zone = ZoneInfo(tz)
+        with ctx.db.read() as s:
+            self.templates = campaigns.campaign_templates(s, ctx.clinic.id)
+        self.campaign_id: int | None = None
+        self.error = ""
+        self.message_page = MessagePage(self)
+        self.audience_page = AudiencePage(self)
+        self.schedule_page = SchedulePage(self)
+        self.review_page = ReviewPage(self)
+        for page in (self.audience_page, self.message_page, self.schedule_page, self.review_page):
+            self.addPage(page)
+
+    def channels(self) -> tuple[str, ...]:
+        return self.message_page.channels() or ("sms",)
+
+    def campaign_input(self) -> CampaignInput:
+        return CampaignInput(
+            self.audience_page.name.text().strip(),
+            self.audience_page.criteria(),
+            self.message_page.channels(),
+            self.message_page.variants(),
+            self.schedule_page.start_at(),
+            self.schedule_page.rate.value(),
+            self.schedule_page.attribution.value(),
+            self.message_page.holdout.value(),
+        )
+
+    def save(self) -> bool:
+        """Create the campaign and launch it (or keep it a draft); False with ``error`` set on failure."""
+        data = self.campaign_input()
+        try:
+            with self.ctx.db.write() as s:
+                c = campaigns.create_campaign(
+                    s, self.ctx.actor, self.ctx.clinic.id, data, now=self.ctx.clock.now()
+                )
+                if self.review_page.launch_now.isChecked():
+                    campaigns.launch_campaign(s, self.ctx.actor, c.id, now=self.ctx.clock.now())
+                self.campaign_id = c.id
+        except OrcaError as exc:
+            self.error = str(exc)
+            return False
+        return True
+
+    def accept(self) -> None:
+        if self.save():
+            super().accept()
+        else:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, "New campaign", self.error)

@@ -1,0 +1,327 @@
+"""The Recovery screen: open cases most at risk first, with history and next step; at-risk list; metrics."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import at_risk, recovery
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.recovery.rows import RowsModel, selected, table
+
+LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
+METRICS_DAYS = 90
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-weight: 600; font-size: 13px; padding: 4px 0 2px 0;")
+    return label
+
+
+class RecoveryScreen(Screen):
+    """Missed visits being followed up until the family books again."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        first = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
+        self.zone = ZoneInfo(first)
+        self.cases = RowsModel[CaseRow](
+            [
+                ("Risk", lambda r: f"{r.risk.score} {r.risk.level}"),
+                ("Patient", lambda r: r.patient_name),
+                ("Cause", lambda r: r.cause_label),
+                ("Missed visit", lambda r: r.missed_text),
+                ("Status", lambda r: r.status),
+                ("Next step", lambda r: r.next_step_label),
+                ("Due", lambda r: self._when(r.next_step_at)),
+            ],
+            tooltip=lambda r: r.risk.explain(),
+        )
+        self.history = RowsModel[HistoryRow](
+            [
+                ("When", lambda h: self._when(h.at)),
+                ("What", lambda h: h.event.replace("_", " ")),
+                ("Detail", lambda h: h.detail),
+                ("By", lambda h: h.by),
+            ],
+            tooltip=lambda h: h.detail,
+        )
+        self.risky = RowsModel[at_risk.AtRiskRow](
+            [
+                ("Score", lambda r: r.score),
+                ("Level", lambda r: r.level),
+                ("Patient", lambda r: r.name),
+                ("Stage", lambda r: r.stage),
+                (
+                    "Last visit",
+                    lambda r: f"{r.last_visit.astimezone(self.zone):%d %b %Y}" if r.last_visit else "never",
+                ),
+                ("Why", lambda r: "; ".join(f"+{f.points} {f.why}" for f in r.factors)),
+            ],
+            tooltip=lambda r: "\n".join(f"+{f.points} {f.factor}: {f.why}" for f in r.factors),
+        )
+        self.groups = RowsModel[tuple[str, GroupMetrics]](
+            [
+                ("By", lambda r: r[0]),
+                ("Name", lambda r: r[1].name),
+                ("Cases", lambda r: r[1].cases),
+                ("Re-booked", lambda r: f"{r[1].rescheduled} ({r[1].rate:.0%})"),
+                ("Lost", lambda r: r[1].lost),
+                ("Median time to rebook", lambda r: _days(r[1].median_days_to_rebook)),
+            ]
+        )
+        self._build()
+
+    def _when(self, at: datetime | None) -> str:
+        return f"{at.astimezone(self.zone):%a %d %b %H:%M}" if at else "—"
+
+    # ----- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.headline = QLabel("")
+        self.headline.setWordWrap(True)
+        self.headline.setStyleSheet("padding: 2px 0 6px 0;")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._cases_tab(), "Open cases")
+        self.tabs.addTab(self._risk_tab(), "At risk")
+        self.tabs.addTab(self._metrics_tab(), "Metrics")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.tabs, 1)
+
+    def _cases_tab(self) -> QWidget:
+        self.cases_view = table(self.cases, 5)
+        self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
+        self.history_view = table(self.history, 2)
+        self.detail = QLabel("Select a case to see who to call and why.")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.btn_call = QPushButton("Log call outcome…")
+        self.btn_lost = QPushButton("Close as lost…")
+        self.btn_call.clicked.connect(lambda: self.log_call())
+        self.btn_lost.clicked.connect(lambda: self.close_lost())
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 6, 0)
+        lv.addWidget(_title("Open cases — most at risk first"))
+        lv.addWidget(self.cases_view, 1)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(6, 0, 0, 0)
+        rv.addWidget(_title("Case"))
+        rv.addWidget(self.detail)
+        row = QHBoxLayout()
+        row.addWidget(self.btn_call)
+        row.addWidget(self.btn_lost)
+        row.addStretch(1)
+        rv.addLayout(row)
+        rv.addWidget(_title("History"))
+        rv.addWidget(self.history_view, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([760, 480])
+        return split
+
+    def _risk_tab(self) -> QWidget:
+        self.risky_view = table(self.risky, 5)
+        w = QWidget()
+        v = QVBoxLayout(w)
+        note = QLabel(
+            "Active patients scoring 25 or more. The score adds no-shows, late cancellations, "
+            "unconfirmed visits and time since the last visit against the expected interval of "
+            "their treatment stage; hover a row for the breakdown."
+        )
+        note.setWordWrap(True)
+        v.addWidget(note)
+        v.addWidget(self.risky_view, 1)
+        return w
+
+    def _metrics_tab(self) -> QWidget:
+        self.chart = QChart()
+        self.chart.setTitle(f"Recovery cases by week (last {METRICS_DAYS} days)")
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(260)
+        self.metrics_text = QLabel("")
+        self.metrics_text.setWordWrap(True)
+        self.groups_view = table(self.groups, 1)
+        w = QWidget()
+        v = QVBoxLayout(w)
+        v.addWidget(self.metrics_text)
+        v.addWidget(self.chart_view, 3)
+        v.addWidget(_title("By provider, location, visit type and cause"))
+        v.addWidget(self.groups_view, 2)
+        return w
+
+    # ----- loading --------------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = self.ctx.clock.now()
+        chosen = self.selected_case()
+        with self.ctx.db.read() as s:
+            cases = recovery.list_cases(s, now=now)
+            risky = at_risk.at_risk_list(s, now=now, limit=200)
+            metrics = recovery.recovery_metrics(
+                s, since=now - timedelta(days=METRICS_DAYS), until=now + timedelta(minutes=1)
+            )
+        self.cases.set_rows(cases)
+        self.risky.set_rows(risky)
+        self._show_metrics(metrics)
+        ids = [c.id for c in cases]
+        if chosen is not None and chosen.id in ids:
+            self.cases_view.selectRow(ids.index(chosen.id))
+        elif cases:
+            self.cases_view.selectRow(0)
+        self._on_case_selected()
+
+    def _show_metrics(self, m: RecoveryMetrics) -> None:
+        due = sum(1 for c in self.cases.rows if c.next_step_at and c.next_step_at <= self.ctx.clock.now())
+        self.headline.setText(
+            f"<b>{m.open + m.contacted}</b> open cases ({due} with a step due) · recovery rate "
+            f"<b>{m.recovery_rate:.0%}</b> over {METRICS_DAYS} days · median time to rebook "
+            f"<b>{_days(m.median_days_to_rebook)}</b>"
+        )
+        self.metrics_text.setText(
+            f"{m.cases} cases opened: <b>{m.rescheduled}</b> re-booked, {m.lost} lost, {m.open} open, "
+            f"{m.contacted} contacted, {m.closed} closed (visit restored or nothing to recover)."
+        )
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        opened, booked = QBarSet("Cases opened"), QBarSet("Re-booked")
+        opened.setColor(QColor("#7aa7e0"))
+        booked.setColor(QColor("#2e9e62"))
+        labels = []
+        for w in m.weeks:
+            opened.append(w.opened)
+            booked.append(w.rescheduled)
+            labels.append(f"{w.week_start:%d %b}")
+        series = QBarSeries()
+        series.append(opened)
+        series.append(booked)
+        self.chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append(labels or ["no cases yet"])
+        y = QValueAxis()
+        top = max([w.opened for w in m.weeks] + [1])
+        y.setRange(0, top)
+        y.setTickCount(min(top, 5) + 1)
+        y.setLabelFormat("%d")
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.groups.set_rows(
+            [("Provider", g) for g in m.by_provider]
+            + [("Location", g) for g in m.by_location]
+            + [("Visit type", g) for g in m.by_type]
+            + [("Cause", g) for g in m.by_cause]
+        )
+
+    def selected_case(self) -> CaseRow | None:
+        return selected(self.cases_view, self.cases)
+
+    def _on_case_selected(self, *_args: object) -> None:
+        c = self.selected_case()
+        self.btn_call.setEnabled(c is not None)
+        self.btn_lost.setEnabled(c is not None)
+        if c is None:
+            self.detail.setText("No open cases: every missed visit has been followed up.")
+            self.history.set_rows([])
+            return
+        colour = LEVEL_COLOURS[c.risk.level]
+        factors = (
+            "".join(f"<li><b>+{f.points}</b> {f.factor}: {f.why}</li>" for f in c.risk.factors)
+            or "<li>No risk factors.</li>"
+        )
+        self.detail.setText(
+            f"<b>{c.patient_name}</b> — {c.cause_label} of the {c.type_name.lower()} on {c.missed_text} "
+            f"with {c.provider} at {c.location}<br>Call <b>{c.responsible}</b> {c.phone}<br>"
+            f"Next: <b>{c.next_step_label or '—'}</b> {self._when(c.next_step_at)}<br>"
+            f"At-risk score <b style='color:{colour}'>{c.risk.score} ({c.risk.level})</b>:"
+            f"<ul style='margin:2px 0 0 -20px'>{factors}</ul>"
+        )
+        self.history.set_rows(list(reversed(c.history)))
+
+    # ----- actions --------------------------------------------------------------------------
+    def log_call(self, outcome: str | None = None, note: str = "") -> bool:
+        c = self.selected_case()
+        if c is None:
+            return False
+        if outcome is None:
+            labels = list(recovery.CALL_OUTCOMES.values())
+            label, ok = QInputDialog.getItem(
+                self, "Log call outcome", f"How did the call to {c.responsible} go?", labels, 0, False
+            )
+            if not ok:
+                return False
+            outcome = next(k for k, v in recovery.CALL_OUTCOMES.items() if v == label)
+        return self._act(
+            "Log call outcome",
+            lambda s: recovery.log_call_outcome(
+                s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note
+            ),
+            f"Call to {c.patient_name} logged",
+        )
+
+    def close_lost(self, reason: str | None = None) -> bool:
+        c = self.selected_case()
+        if c is None:
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, "Close as lost", f"Why is {c.patient_name} not coming back?"
+            )
+            if not ok:
+                return False
+        return self._act(
+            "Close as lost",
+            lambda s: recovery.close_case(
+                s, self.ctx.actor, c.id, now=self.ctx.clock.now(), status="lost", reason=reason or ""
+            ),
+            f"{c.patient_name}'s case closed as lost",
+        )
+
+    def _act(self, what: str, fn: Any, message: str) -> bool:
+        try:
+            with self.ctx.db.write() as s:
+                fn(s)
+        except OrcaError as exc:
+            QMessageBox.warning(self, what, str(exc))
+            return False
+        self.sig_status.emit(message)
+        self.refresh()
+        return True
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 24:.0f} h" if value < 1 else f"{value:.1f} days"
