@@ -204,7 +204,7 @@ def _schedule_next(
     case.next_step_at = (
         case.opened_at + timedelta(minutes=last) + timedelta(days=seq.lost_after_days if seq else 14)
     )
-    case.next_step_label = "Lost if not booked by then"
+    case.next_step_label = "Lost if not booked"
 
 
 def start_case(
@@ -505,8 +505,9 @@ def _run_step(
     report.messages += 1
 
 
-def _advance(session: Session, case: RecoveryCase, now: datetime, report: RecoveryTick) -> None:
-    booked = _booked_since(session, case)
+def _advance(session: Session, case: RecoveryCase, now: datetime, report: RecoveryTick, *,
+             check_bookings: bool = True) -> None:
+    booked = _booked_since(session, case) if check_bookings else None
     if booked is not None:  # a booking that did not pass through the seam (an import, another tool)
         case.rebooked_appointment_id, case.rebooked_at = booked.id, booked.created_at
         _finish(
@@ -915,5 +916,5 @@ def seed_from_history(session: Session, clinic_id: int, *, now: datetime, days: 
         while (
             case.status in LIVE_CASE_STATUSES and case.next_step_at is not None and case.next_step_at <= now
         ):
-            _advance(session, case, case.next_step_at, report)  # as the tick would have, back then
+            _advance(session, case, case.next_step_at, report, check_bookings=False)  # as the tick would have
     return opened

@@ -142,7 +142,7 @@ class RecoveryScreen(Screen):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([760, 480])
+        split.setSizes([840, 420])
         return split
 
     def _risk_tab(self) -> QWidget:
