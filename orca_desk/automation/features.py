@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
-from orca_desk.services import series, waitlist
+from orca_desk.services import campaigns, recovery, series, waitlist
 
 
 def install_features(runtime: AutomationRuntime) -> None:
     runtime.register_tick(waitlist.tick_job())
     runtime.handlers.register(waitlist.WaitlistReplyHandler())
     runtime.register_tick(TickJob("series_horizons", extend_series_horizons, every=timedelta(hours=6)))
+    runtime.register_tick(recovery.tick_job())  # issue 10: follow-up steps of missed visits
+    runtime.register_tick(campaigns.tick_job())  # issue 10: paced campaign sends, attribution
 
 
 def extend_series_horizons(ctx: JobContext) -> series.HorizonReport:

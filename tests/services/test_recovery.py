@@ -341,3 +341,15 @@ def test_custom_sequence_and_validation(db):
     recovery.process_recovery(db, now=NOW)
     case = the_case(db)
     assert case.call_task_id is not None and case.next_step_label == "Lost if not booked"
+
+
+def test_the_runtime_installs_the_recovery_and_campaign_ticks():
+    from types import SimpleNamespace
+
+    from orca_desk.automation.features import install_features
+
+    ticks: list[str] = []
+    runtime = SimpleNamespace(register_tick=lambda job: ticks.append(job.name),
+                              handlers=SimpleNamespace(register=lambda handler: None))
+    install_features(runtime)  # type: ignore[arg-type]
+    assert {"recovery", "campaigns"} <= set(ticks)
