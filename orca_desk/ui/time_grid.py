@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -61,7 +63,7 @@ class GridItem:
     data: object = None
     rect: QRectF = field(default_factory=QRectF)
     badge_quiet: bool = False  # an outlined, grey pill: there but not shouting (unconfirmed)
-    tooltip: str = ""
+    tooltip: str = ""  # empty: the grid asks ``tooltip_for`` when the mouse rests on the item
     short_titles: tuple[str, ...] = ()  # shorter forms of the title, tried in order when it does not fit
 
 
@@ -104,6 +106,7 @@ class TimeGridWidget(QWidget):
         self.columns: list[GridColumn] = []
         self.items: list[GridItem] = []
         self.drop_check: DropCheck | None = None
+        self.tooltip_for: Callable[[GridItem], str] | None = None
         self.now_minute: int | None = None  # legacy: one line across every column
         self.selected_id = -1
         self._tiles: dict[int, QPixmap] = {}
@@ -232,8 +235,13 @@ class TimeGridWidget(QWidget):
                 self._place(cluster, lanes_of, len(lane_ends))
 
     def _place(self, cluster: list[GridItem], lanes_of: dict[int, int], lanes: int) -> None:
+        w, ppm, top = self.col_width(), self.px_per_min(), self.header_h - self.day_start * self.px_per_min()
+        pad = 3 if w >= 60 else 1
+        lane_w = (w - 2 * pad) / lanes
         for c in cluster:
-            c.rect = self.item_rect(c.column, c.start, c.end, lanes_of[id(c)], lanes)
+            x = AXIS_W + self._col_index[c.column] * w + pad + lanes_of[id(c)] * lane_w
+            y1, y2 = top + c.start * ppm, top + c.end * ppm
+            c.rect = QRectF(x, y1 + 1, max(2.0, lane_w - 1), max(8.0, y2 - y1 - 2))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._tiles.clear()
@@ -402,10 +410,10 @@ class TimeGridWidget(QWidget):
                 p.drawEllipse(QPointF(x + 1, y), 3, 3)
 
     def _paint_item(self, p: QPainter, it: GridItem, r: QRectF, *, alpha: int = 255) -> None:
-        base = QColor(it.colour)
-        fill = _tint(base, 0.78) if not it.faded else QColor("#f1f3f6")
-        fill.setAlpha(alpha)
-        border = QColor(base.darker(115) if not it.faded else QColor("#a9b3bf"))
+        fill, border = _item_colours(it.colour, it.faded)
+        if alpha != 255:
+            fill = QColor(fill)
+            fill.setAlpha(alpha)
         p.setPen(QPen(border, 1))
         p.setBrush(fill)
         p.drawRoundedRect(r, 4, 4)
@@ -442,14 +450,17 @@ class TimeGridWidget(QWidget):
         prefix = it.icon + " " if it.icon else ""
         avail = text_r.width() - badge_w
         title = prefix + it.title
+        title_w = fm.horizontalAdvance(title)
         for short in it.short_titles:
-            if fm.horizontalAdvance(title) <= avail:
+            if title_w <= avail:
                 break
             title = prefix + short
+            title_w = fm.horizontalAdvance(title)
         line_h = fm.height()
-        p.drawText(QRectF(text_r.left(), text_r.top(), text_r.width() - badge_w, line_h),
+        p.drawText(QRectF(text_r.left(), text_r.top(), avail, line_h),
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(title, Qt.TextElideMode.ElideRight, int(text_r.width() - badge_w)))
+                   title if title_w <= avail
+                   else fm.elidedText(title, Qt.TextElideMode.ElideRight, int(avail)))
         if not it.subtitle:
             return
         p.setFont(self._small_font)
@@ -457,7 +468,7 @@ class TimeGridWidget(QWidget):
         if text_r.height() >= line_h * 2 - 2:
             sub_r = QRectF(text_r.left(), text_r.top() + line_h, text_r.width(), sfm.height())
         else:  # one line only: the type follows the name
-            used = fm.horizontalAdvance(title) + 8
+            used = title_w + 8
             sub_r = QRectF(text_r.left() + used, text_r.top(), text_r.width() - used - badge_w, line_h)
         if sub_r.width() > 20:
             p.drawText(sub_r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -594,6 +605,22 @@ class TimeGridWidget(QWidget):
         self.update()
         super().mouseReleaseEvent(event)
 
+    def cancel_drag(self) -> None:
+        """Drop nothing: the dragged item goes back where it was (Escape)."""
+        if self._drag is None and self._range is None:
+            return
+        self._drag = self._range = None
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.set_content(*pending)
+        self.update()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.dragging:
+            self.cancel_drag()
+            return
+        super().keyPressEvent(event)
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         it = self.item_at(pos)
@@ -609,7 +636,9 @@ class TimeGridWidget(QWidget):
         if isinstance(ev, QHelpEvent) and ev.type() == QEvent.Type.ToolTip:
             it = self.item_at(QPointF(ev.pos()))
             if it is not None:
-                QToolTip.showText(ev.globalPos(), it.tooltip or f"{it.title}\n{it.subtitle}", self)
+                fallback = f"{it.title}\n{it.subtitle}"
+                tip = it.tooltip or (self.tooltip_for(it) if self.tooltip_for else fallback)
+                QToolTip.showText(ev.globalPos(), tip, self)
             else:
                 QToolTip.hideText()
             return True
@@ -652,6 +681,15 @@ class _Range:
     anchor: int
     start: int
     end: int
+
+
+@functools.cache
+def _item_colours(colour: str, faded: bool) -> tuple[QColor, QColor]:
+    """Fill and border of an item of this colour (cached: thousands of items share a few types)."""
+    if faded:
+        return QColor("#f1f3f6"), QColor("#a9b3bf")
+    base = QColor(colour)
+    return _tint(base, 0.78), base.darker(115)
 
 
 def _tint(colour: QColor, amount: float) -> QColor:

@@ -149,6 +149,7 @@ class CalendarScreen(Screen):
         self.grid = TimeGridWidget()
         self.grid.min_col_w = self.min_col_w
         self.grid.drop_check = self._drop_refusal
+        self.grid.tooltip_for = self._tooltip
         self.grid.sig_item_moved.connect(self._on_item_moved)
         self.grid.sig_empty_activated.connect(self._on_empty_activated)
         self.grid.sig_context_menu.connect(self._on_context_menu)
@@ -355,12 +356,12 @@ class CalendarScreen(Screen):
                 and f.type_ok(a.type_id)
             if not shown or chair is None:
                 continue
-            zone = data.zones[a.location_id]
-            day = a.start.astimezone(zone).date()
+            local_start = a.start.astimezone(data.zones[a.location_id])
+            day = local_start.date()
             key_ = keys.get((day, a.location_id, a.provider_id if by_provider else a.chair_id))
             if key_ is None:
                 continue
-            items.append(self._item(a, key_, day, zone, chair))
+            items.append(self._item(a, key_, local_start, data.zones[a.location_id], chair))
         start, end = DEFAULT_HOURS
         for it in items:
             start = min(start, it.start // 60 * 60)
@@ -368,7 +369,8 @@ class CalendarScreen(Screen):
         self.grid.day_start, self.grid.day_end = start, end
         self.grid.set_content(columns, items)
 
-    def _item(self, a: CalendarAppointment, key: int, day: date, zone: ZoneInfo, chair: ChairRow) -> GridItem:
+    def _item(self, a: CalendarAppointment, key: int, local_start: datetime, zone: ZoneInfo,
+              chair: ChairRow) -> GridItem:
         badge, colour = STATUS_BADGES.get(a.status) or CONFIRMATION_BADGES.get(a.confirmation, ("", ""))
         quiet = not badge and a.confirmation == "unconfirmed"
         if quiet:
@@ -376,16 +378,26 @@ class CalendarScreen(Screen):
         other = chair.name if self.filters.by == BY_PROVIDER else a.provider_name
         first, _, last = a.patient_name.partition(" ")
         shorter = (f"{first} {last[:1]}.", a.patient_initials.replace(".", "")) if last else ()
-        start, end = local_minute(a.start, zone, day), local_minute(a.end, zone, day)
-        tip = (f"{a.patient_name}\n{a.start.astimezone(zone):%a %-d %b %-I:%M %p}–"
-               f"{a.end.astimezone(zone):%-I:%M %p}\n{a.type_name} · {a.provider_name} · {chair.name}\n"
-               f"{a.status.replace('_', ' ')} · {a.confirmation}")
+        start = local_start.hour * 60 + local_start.minute
+        end = start + int((a.end - a.start).total_seconds()) // 60
+        if end > DAY or end - start > 12 * 60:  # crosses midnight or a DST change: ask the zone
+            end = local_minute(a.end, zone, local_start.date())
         return GridItem(
             id=a.id, column=key, start=start, end=end, colour=a.colour, title=a.patient_name,
             short_titles=shorter,
             subtitle=f"{a.type_name} · {other}", badge=badge, badge_colour=colour or "#1b7f4b",
             badge_quiet=quiet, faded=a.status == "completed", icon="↻" if a.series_id else "",
-            movable=a.status in ("scheduled", "confirmed"), data=a, tooltip=tip)
+            movable=a.status in ("scheduled", "confirmed"), data=a)
+
+    def _tooltip(self, item: GridItem) -> str:
+        a = item.data
+        if not isinstance(a, CalendarAppointment):
+            return item.title
+        zone = self.zone_of(a.location_id)
+        chair = next((c.name for c in self.ctx.clinic.chairs if c.id == a.chair_id), "")
+        return (f"{a.patient_name}\n{a.start.astimezone(zone):%a %-d %b %-I:%M %p}–"
+                f"{a.end.astimezone(zone):%-I:%M %p}\n{a.type_name} · {a.provider_name} · {chair}\n"
+                f"{a.status.replace('_', ' ')} · {a.confirmation}")
 
     def _on_now_timer_timeout(self) -> None:
         now = self.ctx.clock.now()
