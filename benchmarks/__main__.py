@@ -13,6 +13,7 @@ from benchmarks.harness import Row, large_database
 # Each module exposes run(BenchContext) -> list[Row]; a feature adds its module here.
 MODULES = [
     "benchmarks.bench_foundation",
+    "benchmarks.bench_calendar",
     "benchmarks.bench_availability",
     "benchmarks.bench_templates",
     "benchmarks.bench_print_ical",
