@@ -1,0 +1,462 @@
+"""The Reminders screen: sequences with a step timeline, live message preview, validation; analytics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import reminder_analytics, reminders
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.message_templates import default_templates
+from orca_desk.services.reminders import SequenceInput, StepInput
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.screen import Screen
+from orca_desk.views.reminders.timeline import StepTimeline
+
+NEW_STEP = StepInput(offset_minutes=24 * 60, channels=("sms",), template_key="reminder.day_of")
+
+
+class SequenceEditor(QWidget):
+    """Edit one sequence: name, types, default; steps on a timeline; the selected step's texts."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sequence_id: int | None = None
+        self.steps: list[StepInput] = []
+        self.current = -1
+        self._loading = False
+
+        self.name = QLineEdit()
+        self.is_default = QCheckBox("Default (types without their own sequence)")
+        self.is_active = QCheckBox("Active")
+        self.types = QListWidget()
+        self.types.setMaximumHeight(86)
+        for t in ctx.clinic.types:
+            item = QListWidgetItem(t.name, self.types)
+            item.setData(Qt.ItemDataRole.UserRole, t.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        head = QFormLayout()
+        head.addRow("Name", self.name)
+        flags = QHBoxLayout()
+        flags.addWidget(self.is_default)
+        flags.addWidget(self.is_active)
+        flags.addStretch(1)
+        head.addRow("", flags)
+        head.addRow("Appointment types", self.types)
+
+        self.timeline = StepTimeline()
+        self.timeline.sig_step_clicked.connect(self._select)
+        self.step_list = QListWidget()
+        self.step_list.setMaximumHeight(70)
+        self.step_list.currentRowChanged.connect(self._select)
+        self.add_step = QPushButton("Add step")
+        self.remove_step = QPushButton("Remove step")
+        self.add_step.clicked.connect(self._on_add_step)
+        self.remove_step.clicked.connect(self._on_remove_step)
+
+        self.days, self.hours, self.minutes = QSpinBox(), QSpinBox(), QSpinBox()
+        self.days.setRange(0, 60)
+        self.hours.setRange(0, 23)
+        self.minutes.setRange(0, 59)
+        self.minutes.setSingleStep(15)
+        for spin, suffix in ((self.days, " d"), (self.hours, " h"), (self.minutes, " min")):
+            spin.setSuffix(suffix)
+            spin.valueChanged.connect(self._on_step_edited)
+        self.sms = QCheckBox("SMS")
+        self.email = QCheckBox("Email")
+        self.asks = QCheckBox("Asks to confirm")
+        for check in (self.sms, self.email, self.asks):
+            check.toggled.connect(self._on_step_edited)
+        self.template = QComboBox()
+        self.template.addItem("(own text)", "")
+        for key in dict.fromkeys(t.key for t in default_templates()):
+            self.template.addItem(key, key)
+        self.template.currentIndexChanged.connect(self._on_template_changed)
+        self.sms_text = QPlainTextEdit()
+        self.sms_text.setPlaceholderText("SMS text; variables like {patient_first_name}, {date}, {link}")
+        self.email_subject = QLineEdit()
+        self.email_text = QPlainTextEdit()
+        for edit in (self.sms_text, self.email_text):
+            edit.setMaximumHeight(84)
+            edit.textChanged.connect(self._on_step_edited)
+        self.email_subject.textChanged.connect(self._on_step_edited)
+
+        when = QHBoxLayout()
+        for spin in (self.days, self.hours, self.minutes):
+            when.addWidget(spin)
+        when.addWidget(QLabel("before the visit"))
+        when.addStretch(1)
+        chans = QHBoxLayout()
+        for check in (self.sms, self.email, self.asks):
+            chans.addWidget(check)
+        chans.addStretch(1)
+        form = QFormLayout()
+        form.addRow("When", when)
+        form.addRow("Channels", chans)
+        form.addRow("Template", self.template)
+        form.addRow("SMS text", self.sms_text)
+        form.addRow("Email subject", self.email_subject)
+        form.addRow("Email text", self.email_text)
+        self.step_box = QGroupBox("Step")
+        self.step_box.setLayout(form)
+
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview.setObjectName("reminderPreview")
+        self.preview.setStyleSheet("QLabel#reminderPreview { background: #f5f7fa; border: 1px solid #d0d7de;"
+                                   " border-radius: 6px; padding: 8px; }")
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b71c1c;")
+        self.save = QPushButton("Save sequence")
+        self.save.setDefault(True)
+        self.save.clicked.connect(self._on_save)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_step)
+        buttons.addWidget(self.remove_step)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Preview (sample family)"))
+        right.addWidget(self.preview, 1)
+        right.addWidget(self.problems)
+        lower = QHBoxLayout()
+        lower.addWidget(self.step_box, 3)
+        lower.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.timeline)
+        layout.addWidget(self.step_list)
+        layout.addLayout(lower, 1)
+        layout.addLayout(buttons)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self, seq: reminders.SequenceRow | None) -> None:
+        self._loading = True
+        data = seq.as_input() if seq else replace(reminders.DEFAULT_SEQUENCE, name="New sequence",
+                                                  is_default=False)
+        self.sequence_id = seq.id if seq else None
+        self.name.setText(data.name)
+        self.is_default.setChecked(data.is_default)
+        self.is_active.setChecked(data.is_active)
+        for i in range(self.types.count()):
+            item = self.types.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
+                               in data.appointment_type_ids else Qt.CheckState.Unchecked)
+        self.steps = list(data.steps)
+        self._loading = False
+        self._refresh_steps(0 if self.steps else -1)
+
+    def data(self) -> SequenceInput:
+        ids = tuple(self.types.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.types.count())
+                    if self.types.item(i).checkState() == Qt.CheckState.Checked)
+        return SequenceInput(self.name.text(), ids, self.is_active.isChecked(), self.is_default.isChecked(),
+                             tuple(self.steps))
+
+    def _refresh_steps(self, select: int) -> None:
+        self._loading = True
+        self.step_list.clear()
+        for st in self.steps:
+            chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
+            ask = " · asks to confirm" if st.asks_for_confirmation else ""
+            self.step_list.addItem(f"{reminders.offset_label(st.offset_minutes)} before · {chans}{ask}")
+        self._loading = False
+        self._select(select)
+
+    def _select(self, index: int) -> None:
+        if self._loading or index >= len(self.steps):
+            return
+        self.current = index
+        self._loading = True
+        self.step_list.setCurrentRow(index)
+        self.step_box.setEnabled(index >= 0)
+        if index >= 0:
+            st = self.steps[index]
+            days, rest = divmod(st.offset_minutes, 24 * 60)
+            self.days.setValue(days)
+            self.hours.setValue(rest // 60)
+            self.minutes.setValue(rest % 60)
+            self.sms.setChecked("sms" in st.channels)
+            self.email.setChecked("email" in st.channels)
+            self.asks.setChecked(st.asks_for_confirmation)
+            self.template.setCurrentIndex(max(0, self.template.findData(st.template_key)))
+            self._show_texts(st)
+        self._loading = False
+        self._update_views()
+
+    def _show_texts(self, st: StepInput) -> None:
+        with self.ctx.db.read() as s:
+            _, sms = reminders.step_texts(s, self.ctx.clinic.id, st, "sms")
+            subject, email = reminders.step_texts(s, self.ctx.clinic.id, st, "email")
+        self.sms_text.setPlainText(sms)
+        self.email_subject.setText(subject or "")
+        self.email_text.setPlainText(email)
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def _edited_step(self) -> StepInput:
+        st = self.steps[self.current]
+        channels = tuple(c for c, box in (("sms", self.sms), ("email", self.email)) if box.isChecked())
+        with self.ctx.db.read() as s:
+            _, sms_default = reminders.step_texts(s, self.ctx.clinic.id, replace(st, sms_body=None), "sms")
+            subj_default, email_default = reminders.step_texts(
+                s, self.ctx.clinic.id, replace(st, email_body=None, email_subject=None), "email")
+        sms = self.sms_text.toPlainText()
+        email = self.email_text.toPlainText()
+        subject = self.email_subject.text()
+        own_email = email != email_default or subject != (subj_default or "")
+        return replace(st, offset_minutes=reminders.offset_minutes(self.days.value(), self.hours.value(),
+                                                                   self.minutes.value()),
+                       channels=channels, asks_for_confirmation=self.asks.isChecked(),
+                       sms_body=sms if sms != sms_default else None,
+                       email_subject=subject if own_email else None,
+                       email_body=email if own_email else None)
+
+    def _on_step_edited(self) -> None:
+        if self._loading or self.current < 0:
+            return
+        self.steps[self.current] = self._edited_step()
+        item = self.step_list.item(self.current)
+        st = self.steps[self.current]
+        chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
+        ask = " · asks to confirm" if st.asks_for_confirmation else ""
+        if item is not None:
+            item.setText(f"{reminders.offset_label(st.offset_minutes)} before · {chans}{ask}")
+        self._update_views()
+
+    def _on_template_changed(self) -> None:
+        if self._loading or self.current < 0:
+            return
+        st = replace(self.steps[self.current], template_key=self.template.currentData() or "",
+                     sms_body=None, email_subject=None, email_body=None)
+        self.steps[self.current] = st
+        self._loading = True
+        self._show_texts(st)
+        self._loading = False
+        self._update_views()
+
+    def _on_add_step(self) -> None:
+        taken = {s.offset_minutes for s in self.steps}
+        offset = NEW_STEP.offset_minutes
+        while offset in taken:
+            offset += 60
+        self.steps.append(replace(NEW_STEP, offset_minutes=offset))
+        self._refresh_steps(len(self.steps) - 1)
+
+    def _on_remove_step(self) -> None:
+        if self.current < 0:
+            return
+        del self.steps[self.current]
+        self._refresh_steps(min(self.current, len(self.steps) - 1))
+
+    def _update_views(self) -> None:
+        self.timeline.set_steps(self.steps, self.current)
+        self.sms_text.setEnabled(self.sms.isChecked())
+        self.email_subject.setEnabled(self.email.isChecked())
+        self.email_text.setEnabled(self.email.isChecked())
+        parts = []
+        if 0 <= self.current < len(self.steps):
+            with self.ctx.db.read() as s:
+                previews = reminders.preview_step(s, self.ctx.clinic.id, self.steps[self.current])
+            for pv in previews:
+                if pv.channel == "sms":
+                    seg = pv.segments
+                    info = f"{seg.characters} characters · {seg.segments} SMS segment" \
+                           f"{'s' if seg.segments != 1 else ''} ({seg.encoding})" if seg else ""
+                    parts.append(f"<b>SMS</b> — {info}<br>{_html(pv.text) or '<i>(cannot render)</i>'}")
+                else:
+                    parts.append(f"<b>Email</b> — {_html(pv.subject)}<br>{_html(pv.text)}")
+        self.preview.setText("<br><br>".join(parts) or "<i>Select a step to preview it.</i>")
+        with self.ctx.db.read() as s:
+            problems = reminders.sequence_problems(s, self.ctx.clinic.id, self.data(),
+                                                   sequence_id=self.sequence_id)
+        self.problems.setText("\n".join(f"• {p}" for p in problems))
+        self.save.setEnabled(not problems)
+
+    def _on_save(self) -> bool:
+        now = self.ctx.clock.now()
+        try:
+            with self.ctx.db.write() as s:
+                self.sequence_id = reminders.save_sequence(s, self.ctx.actor, self.ctx.clinic.id, self.data(),
+                                                           now=now, sequence_id=self.sequence_id)
+        except OrcaError as exc:
+            # Shown where the problems are listed (a modal box would hide the editor).
+            self.problems.setText(f"Not saved: {exc}")
+            return False
+        self.problems.setText("")
+        parent = self.parent()
+        while parent is not None and not isinstance(parent, RemindersScreen):
+            parent = parent.parent()
+        if isinstance(parent, RemindersScreen):
+            parent.sig_status.emit(f"Saved “{self.name.text().strip()}”; upcoming visits re-planned")
+            parent.reload_sequences(select_id=self.sequence_id)
+        return True
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+
+
+class AnalyticsPanel(QWidget):
+    """Per step: sent, delivered, answers, confirmations (last 90 days), a chart and rates."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.chart = QChart()
+        self.chart.setTitle("Which step gets the answer (last 90 days)")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.view = QChartView(self.chart)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setMinimumHeight(240)
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(["Sequence", "Step", "Sent", "Delivered", "Answers",
+                                              "Confirmed", "Share of answers"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.rates = QTableWidget(0, 4)
+        self.rates.setHorizontalHeaderLabels(["By type / location", "Asked", "Confirmed", "Rate"])
+        self.rates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.rates.horizontalHeader().setStretchLastSection(True)
+        self.rates.verticalHeader().setVisible(False)
+        tables = QHBoxLayout()
+        tables.addWidget(self.table, 3)
+        tables.addWidget(self.rates, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(tables, 1)
+
+    def refresh(self) -> None:
+        now = self.ctx.clock.now()
+        since, until = now - timedelta(days=90), now + timedelta(days=1)
+        with self.ctx.db.read() as s:
+            stats = reminder_analytics.step_stats(s, since=since, until=until)
+            by_type = reminder_analytics.confirmation_rates(s, since=since, until=until + timedelta(days=60))
+            by_loc = reminder_analytics.confirmation_rates(s, since=since, until=until + timedelta(days=60),
+                                                           by="location")
+        shares = reminder_analytics.response_shares(stats)
+        self.table.setRowCount(len(stats))
+        for r, st in enumerate(stats):
+            values = [st.sequence, st.step, str(st.sent), str(st.delivered), str(st.responses),
+                      str(st.confirmations), f"{shares.get(st.step_id, 0.0):.0%}"]
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+        rows = [*by_type, *by_loc]
+        self.rates.setRowCount(len(rows))
+        for r, rate in enumerate(rows):
+            cells = [rate.label, str(rate.appointments), str(rate.confirmed), f"{rate.rate:.0%}"]
+            for c, v in enumerate(cells):
+                self.rates.setItem(r, c, QTableWidgetItem(v))
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        sent, answered = QBarSet("Sent"), QBarSet("Answers")
+        for st in stats:
+            sent.append(st.sent)
+            answered.append(st.responses)
+        series = QBarSeries()
+        series.append(sent)
+        series.append(answered)
+        self.chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([st.step for st in stats] or ["no reminders sent yet"])
+        axis_y = QValueAxis()
+        axis_y.setRange(0, max([1, *(st.sent for st in stats)]))
+        axis_y.setLabelFormat("%d")
+        self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+
+
+class RemindersScreen(Screen):
+    """Reminder sequences (list + editor with timeline and preview) and their analytics."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.sequences = QListWidget()
+        self.sequences.currentRowChanged.connect(self._on_sequence_selected)
+        self.new_button = QPushButton("New sequence")
+        self.editor = SequenceEditor(ctx)
+        self.new_button.clicked.connect(lambda: self.editor.load(None))
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel("Sequences"))
+        lv.addWidget(self.sequences, 1)
+        lv.addWidget(self.new_button)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.editor)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 4)
+        split.setSizes([220, 900])
+        self.analytics = AnalyticsPanel(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, "Sequences")
+        self.tabs.addTab(self.analytics, "Analytics")
+        self.tabs.currentChanged.connect(lambda i: self.analytics.refresh() if i == 1 else None)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self._rows: list[reminders.SequenceRow] = []
+        self.reload_sequences()
+
+    def reload_sequences(self, select_id: int | None = None) -> None:
+        with self.ctx.db.read() as s:
+            self._rows = reminders.list_sequences(s, self.ctx.clinic.id)
+        self.sequences.blockSignals(True)
+        self.sequences.clear()
+        for row in self._rows:
+            tags = ["default"] if row.is_default else []
+            if row.type_names:
+                tags.append(", ".join(row.type_names))
+            if not row.is_active:
+                tags.append("inactive")
+            self.sequences.addItem(f"{row.name}\n   {' · '.join(tags) or 'no types'}")
+        self.sequences.blockSignals(False)
+        index = next((i for i, r in enumerate(self._rows) if r.id == select_id), 0)
+        if self._rows:
+            self.sequences.setCurrentRow(index)
+            self.editor.load(self._rows[index])
+
+    def _on_sequence_selected(self, index: int) -> None:
+        if 0 <= index < len(self._rows):
+            self.editor.load(self._rows[index])
+
+    def refresh(self) -> None:
+        self.reload_sequences(select_id=self.editor.sequence_id)
+        if self.tabs.currentIndex() == 1:
+            self.analytics.refresh()

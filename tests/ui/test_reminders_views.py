@@ -1,0 +1,90 @@
+"""pytest-qt tests of the Reminders screen (sequence editor, preview, analytics) and the call list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from orca_desk.models import Appointment, Patient
+from orca_desk.services import booking, reminders
+from orca_desk.services.booking import BookingRequest
+from orca_desk.views.reminders.call_list import CallListScreen
+from orca_desk.views.reminders.screen import RemindersScreen
+
+
+def seed(ctx) -> None:
+    with ctx.db.write() as s:
+        reminders.seed_default_sequences(s, ctx.clinic.id, now=ctx.clock.now())
+
+
+def test_editor_adds_a_step_previews_it_and_refuses_an_unknown_variable(qtbot, ctx):
+    seed(ctx)
+    screen = RemindersScreen(ctx)
+    qtbot.addWidget(screen)
+    editor = screen.editor
+    assert [s.offset_minutes for s in editor.steps] == [7 * 1440, 2 * 1440, 120]
+    assert len(editor.timeline.marker_rects()) == 3
+    editor.add_step.click()
+    assert len(editor.steps) == 4 and editor.current == 3
+    assert len(editor.timeline.marker_rects()) == 4
+    editor.sms_text.setPlainText("{clinic_name}: see {patient_first_name} tomorrow at {time}.")
+    assert "Bright Smiles Orthodontics: see Liam tomorrow at 3:30 PM." in editor.preview.text()
+    assert "1 SMS segment" in editor.preview.text()
+    editor.sms_text.setPlainText("Hi {frist_name}")
+    assert "did you mean {first_name}" in editor.problems.text()
+    assert not editor.save.isEnabled()
+    assert editor._on_save() is False  # the service refuses it too, with the same message
+    editor.sms_text.setPlainText("{clinic_name}: see {patient_first_name} tomorrow at {time}.")
+    editor.days.setValue(2)  # same time as the confirm step
+    assert "both 2 days before" in editor.problems.text()
+    editor.days.setValue(1)
+    assert editor.problems.text() == "" and editor.save.isEnabled()
+    assert editor._on_save() is True
+    with ctx.db.read() as s:
+        [default] = [r for r in reminders.list_sequences(s, ctx.clinic.id) if r.is_default]
+    assert [st.offset_minutes for st in default.steps] == [7 * 1440, 2 * 1440, 1440, 120]
+    assert default.steps[2].sms_body == "{clinic_name}: see {patient_first_name} tomorrow at {time}."
+
+
+def test_clicking_a_timeline_marker_selects_its_step_and_analytics_draw(qtbot, ctx):
+    seed(ctx)
+    screen = RemindersScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 800)
+    screen.show()
+    editor = screen.editor
+    rect = editor.timeline.marker_rects()[1]
+    from PySide6.QtCore import QPoint, Qt
+
+    qtbot.mouseClick(editor.timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.center().x()),
+                                                                            int(rect.center().y())))
+    assert editor.current == 1 and editor.asks.isChecked() and editor.sms.isChecked()
+    assert "Reply YES" in editor.preview.text()
+    screen.tabs.setCurrentIndex(1)
+    assert screen.analytics.table.rowCount() == 0 and len(screen.analytics.chart.series()) == 1
+
+
+def test_call_list_outcome_click_confirms_the_visit(qtbot, ctx, world):
+    now = ctx.clock.now()
+    with ctx.db.write() as s:
+        p = s.scalar(select(Patient).order_by(Patient.id))
+        p.guardian_name, p.guardian_relation, p.guardian_phone = "Emma Smith", "mother", "+16175550999"
+        a = booking.book_appointment(s, ctx.actor, BookingRequest(
+            patient_id=p.id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id, start=now + timedelta(hours=20)), now=now).id
+    screen = CallListScreen(ctx)
+    qtbot.addWidget(screen)
+    assert screen.table.rowCount() == 1
+    assert screen.table.item(0, 2).text() == "Emma Smith (mother)"
+    assert "+16175550999" in screen.table.item(0, 3).text()
+    buttons = screen.table.cellWidget(0, 7)
+    buttons.findChild(type(screen.table.cellWidget(0, 7).children()[1]), "outcome_left_voicemail").click()
+    assert screen.table.item(0, 6).text() == "Left voicemail (1)"
+    buttons = screen.table.cellWidget(0, 7)
+    with qtbot.waitSignal(screen.sig_status):
+        buttons.findChild(type(buttons.children()[1]), "outcome_confirmed").click()
+    assert screen.table.rowCount() == 0
+    with ctx.db.read() as s:
+        appt = s.get(Appointment, a)
+        assert (appt.status, appt.confirmation) == ("confirmed", "confirmed")
