@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from orca_desk.automation.leader import (
     new_worker_id,
 )
 from orca_desk.db import Database
+from orca_desk.services import clinic_settings
 from orca_desk.services.clock import Clock, SystemClock
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import (
@@ -27,23 +28,22 @@ from orca_desk.services.messaging.dispatch import (
 )
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.messaging.policy import MessagingPolicy
-from orca_desk.services.messaging.providers.base import Provider
+from orca_desk.services.messaging.providers.base import Provider, ProviderError
 from orca_desk.services.messaging.providers.config import providers_from_env
-from orca_desk.services.messaging.providers.http import TokenBucket
 
 log = logging.getLogger(__name__)
 
-# Runtime settings beyond the providers' own (ORCA_DESK_TWILIO_* etc.).
+# Runtime settings beyond the providers' own (ORCA_DESK_TWILIO_*, ORCA_DESK_SMS_RATE etc.,
+# read by providers/config.py).
 PUBLIC_BASE_URL = "ORCA_DESK_PUBLIC_BASE_URL"  # where Twilio status callbacks and links point
-SMS_RATE = "ORCA_DESK_SMS_RATE"  # SMS per second through the provider (default 1, a long code)
 CLAIM_TIMEOUT = "ORCA_DESK_CLAIM_TIMEOUT_SECONDS"  # when a `sending` claim is presumed dead
 LEASE_SECONDS = "ORCA_DESK_LEASE_SECONDS"  # automation lease length on SQLite
+SETTINGS_SECONDS = 30.0  # how soon settings saved on any desk reach a running runtime
 
 
 @dataclass(frozen=True)
 class RuntimeSettings:
     public_base_url: str | None = None
-    sms_rate: float | None = None
     claim_timeout: timedelta = timedelta(minutes=5)
     lease_ttl: timedelta = DEFAULT_LEASE_TTL
 
@@ -65,17 +65,38 @@ class RuntimeSettings:
 
         claim, lease = number(CLAIM_TIMEOUT), number(LEASE_SECONDS)
         return cls(public_base_url=(env.get(PUBLIC_BASE_URL) or "").strip() or None,
-                   sms_rate=number(SMS_RATE),
                    claim_timeout=timedelta(seconds=claim) if claim else cls.claim_timeout,
                    lease_ttl=timedelta(seconds=lease) if lease else cls.lease_ttl)
 
 
-def providers_from_settings(env: Mapping[str, str], settings: RuntimeSettings) -> dict[str, Provider]:
+SecretReader = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class ClinicRuntimeConfig:
+    """What the clinic's saved settings (and the keyring, and the environment) tell the runtime."""
+
+    provider_env: Mapping[str, str]
+    policy: MessagingPolicy
+    public_base_url: str
+
+
+def load_clinic_config(db: Database, env: Mapping[str, str] | None = None, *,
+                       secret_reader: SecretReader = clinic_settings.read_secret) -> ClinicRuntimeConfig:
+    """The providers' ``ORCA_DESK_*`` mapping (settings, keyring secrets; the environment wins),
+    the messaging policy and the public base URL of the clinic in ``db``."""
+    env = os.environ if env is None else env
+    with db.read() as s:
+        saved = clinic_settings.load_settings(s)
+        base = clinic_settings.public_base_url(s, env)
+    return ClinicRuntimeConfig(
+        clinic_settings.provider_environment(saved, env, secret_reader=secret_reader),
+        saved.policy(), base)
+
+
+def build_providers(provider_env: Mapping[str, str]) -> dict[str, Provider]:
     """One provider per channel for this process (sharing it keeps its rate limit honest)."""
-    sms, email = providers_from_env(env)
-    http = getattr(sms, "http", None)
-    if settings.sms_rate is not None and http is not None:
-        http.limiter = TokenBucket(settings.sms_rate)
+    sms, email = providers_from_env(provider_env)
     return {"sms": sms, "email": email}
 
 
@@ -140,10 +161,20 @@ class AutomationRuntime:
                  settings: RuntimeSettings | None = None, worker_id: str | None = None,
                  handlers: InboundHandlers | None = None, leadership: Leadership | None = None,
                  dispatch_interval: float = 2.0, batch: int = 20) -> None:
+        """``policy``: a fixed policy; None (the normal case) follows the clinic's saved
+        settings, re-read by ``reload_settings``."""
         self.db, self.providers = db, providers
         self.clock = clock or SystemClock()
-        self.policy = policy or MessagingPolicy()
+        self._policy_fixed = policy is not None
+        if policy is None:
+            with db.read() as s:
+                policy = clinic_settings.messaging_policy(s)
+        self.policy = policy
         self.settings = settings or RuntimeSettings()
+        # Set by ``from_clinic``: (environment, secret reader) to rebuild providers from.
+        self._follow: tuple[Mapping[str, str], SecretReader] | None = None
+        self._provider_env: Mapping[str, str] = {}
+        self._retired: list[Provider] = []
         self.worker_id = worker_id or new_worker_id()
         self.handlers = handlers if handlers is not None else InboundHandlers()
         self.leadership = leadership or leadership_for(db, self.worker_id, ttl=self.settings.lease_ttl)
@@ -154,6 +185,63 @@ class AutomationRuntime:
         self.ticks: list[TickJob] = []
         self._state = _State()
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_clinic(cls, db: Database, env: Mapping[str, str] | None = None, *,
+                    settings: RuntimeSettings | None = None,
+                    secret_reader: SecretReader = clinic_settings.read_secret,
+                    **kwargs: Any) -> AutomationRuntime:
+        """The runtime of ``orca-desk worker`` and of the GUI: providers built from the clinic's
+        saved settings and keyring secrets (an ``ORCA_DESK_*`` variable in ``env`` wins), the
+        clinic's messaging policy, status callbacks to its public base URL; all followed
+        while it runs (``reload_settings``). Raises ``ProviderError``/``ValueError``."""
+        env = os.environ if env is None else env
+        settings = settings or RuntimeSettings.from_env(env)
+        config = load_clinic_config(db, env, secret_reader=secret_reader)
+        providers = build_providers(config.provider_env)
+        settings = replace(settings, public_base_url=config.public_base_url)
+        runtime = cls(db, providers, settings=settings, policy=None, **kwargs)
+        runtime._follow = (env, secret_reader)
+        runtime._provider_env = dict(config.provider_env)
+        runtime.policy = config.policy
+        from orca_desk.automation.features import install_features  # features import the runtime
+
+        install_features(runtime)
+        return runtime
+
+    def reload_settings(self) -> bool:
+        """Pick up settings saved since: the policy and public address at once, new providers
+        when their settings or secrets changed (a wrong new setting keeps the old providers
+        and is reported). Returns whether the providers were replaced."""
+        if self._follow is None:
+            if not self._policy_fixed:
+                with self.db.read() as s:
+                    self.policy = clinic_settings.messaging_policy(s)
+            return False
+        env, reader = self._follow
+        config = load_clinic_config(self.db, env, secret_reader=reader)
+        if not self._policy_fixed:
+            self.policy = config.policy
+        if config.public_base_url != self.options.status_callback_base:
+            self.options = replace(self.options, status_callback_base=config.public_base_url)
+        if dict(config.provider_env) == dict(self._provider_env):
+            return False
+        try:
+            providers = build_providers(config.provider_env)
+        except ProviderError as exc:
+            self._state.last_error = f"settings: {exc}"
+            return False
+        # The old clients may be in a job right now: they are closed with the runtime.
+        self._retired.extend(self.providers.values())
+        self.providers, self._provider_env = providers, dict(config.provider_env)
+        log.info("automation providers rebuilt from the saved settings")
+        return True
+
+    def _refresh_settings(self) -> None:
+        try:
+            self.reload_settings()
+        except Exception as exc:  # a database hiccup: keep what we have
+            log.warning("automation settings not reloaded: %s", exc)
 
     # -- registration ----------------------------------------------------------------------
 
@@ -235,6 +323,7 @@ class AutomationRuntime:
         lease = self.settings.lease_ttl.total_seconds()
         specs = [
             JobSpec("heartbeat", self.heartbeat, max(1.0, lease / 3)),
+            JobSpec("settings", self._refresh_settings, SETTINGS_SECONDS),
             JobSpec("dispatch", self.dispatch, self.dispatch_interval),
             # Often enough that a dead worker's claims are settled soon after they go stale.
             JobSpec("reconcile", self.reconcile,
@@ -252,6 +341,7 @@ class AutomationRuntime:
         read replies (a STOP must land before the next text), let features queue, send."""
         if not self.heartbeat():
             return {}
+        self.reload_settings()
         results: dict[str, object] = {"reconcile": self.reconcile(), "inbound": self.poll_inbound()}
         for tick in self.ticks:
             results[tick.name] = self.run_tick(tick)
@@ -277,7 +367,8 @@ class AutomationRuntime:
                 except Exception as exc:  # the lease expires by itself anyway
                     log.warning("automation lead not released: %s", exc)
             self._state.leader = False
-            for provider in {id(p): p for p in self.providers.values()}.values():
+            everyone = [*self.providers.values(), *self._retired]
+            for provider in {id(p): p for p in everyone}.values():
                 close = getattr(provider, "close", None)
                 if close is not None:
                     close()

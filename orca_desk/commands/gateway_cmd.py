@@ -6,7 +6,9 @@ import argparse
 import logging
 
 from orca_desk.commands.common import CommandError, open_database, say
+from orca_desk.services import clinic_settings
 from orca_desk.services.clock import SystemClock
+from orca_desk.services.messaging.providers.config import SMS_PROVIDER, TWILIO_AUTH_TOKEN
 from orca_desk.services.patient_links import link_secret, link_secret_location, public_base_url
 
 
@@ -35,7 +37,11 @@ def _gateway(args: argparse.Namespace) -> int:
     secret = link_secret()
     with db.read() as session:
         base = public_base_url(session)
-    app = make_app(db, SystemClock(), secret=secret, handlers=installed_handlers(), public_base_url=base)
+        # Twilio signs its status callbacks with the auth token (settings/keyring; env wins).
+        provider_env = clinic_settings.provider_environment(clinic_settings.load_settings(session))
+    token = provider_env.get(TWILIO_AUTH_TOKEN) if provider_env.get(SMS_PROVIDER) == "twilio" else None
+    app = make_app(db, SystemClock(), secret=secret, handlers=installed_handlers(), public_base_url=base,
+                   twilio_auth_token=token)
     try:
         server = build_server(app, host=args.host, port=args.port, threads=args.threads)
     except OSError as exc:
@@ -43,7 +49,9 @@ def _gateway(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     say(f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
         f"signing secret {link_secret_location()}); purposes: {', '.join(sorted(app.handlers))}"
-        f"{', ical' if app.ical_feed else ''}. Ctrl+C stops.")
+        f"{', ical' if app.ical_feed else ''}; Twilio status callbacks at {base}/twilio/status "
+        f"({'signature checked' if token else 'not authenticated: no Twilio auth token'}). "
+        "Ctrl+C stops.")
     try:
         server.run()
     except KeyboardInterrupt:

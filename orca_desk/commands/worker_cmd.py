@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 from types import FrameType
 
@@ -12,7 +11,6 @@ from orca_desk.automation.runtime import (
     AutomationRuntime,
     RuntimeSettings,
     describe_status,
-    providers_from_settings,
 )
 from orca_desk.commands.common import CommandError, open_database, say
 
@@ -30,9 +28,13 @@ def _worker(args: argparse.Namespace) -> int:
         settings = RuntimeSettings.from_env()
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    providers = providers_from_settings(os.environ, settings)
     db = open_database(args)
-    runtime = AutomationRuntime(db, providers, settings=settings)
+    try:
+        # The clinic's saved settings and keyring secrets; ORCA_DESK_* variables win.
+        runtime = AutomationRuntime.from_clinic(db, settings=settings)
+    except BaseException:
+        db.dispose()
+        raise
     if args.once:
         try:
             results = runtime.run_once()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,7 +21,9 @@ from orca_desk.models import Clinic, LinkTokenUse, Location
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import NotFound, OrcaError
 from orca_desk.services.link_tokens import TokenClaims, TokenExpired, TokenInvalid, verify_token
+from orca_desk.services.messaging.dispatch import apply_status_callback
 from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.messaging.providers.twilio import signature_valid
 from orca_desk.services.patient_links import DEFAULT_PUBLIC_BASE_URL, ICAL
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,7 @@ ICAL_DAYS_BEFORE, ICAL_DAYS_AFTER = 14, 180
 MAX_BODY = 64 * 1024
 _LINK = re.compile(r"^/l/([a-z][a-z0-9_]{0,31})/([A-Za-z0-9_-]{1,256})/?$")
 _ICAL = re.compile(r"^/ical/([A-Za-z0-9_-]{1,256})\.ics$")
+TWILIO_STATUS_PATH = "/twilio/status"  # the SMS StatusCallback (services/messaging/dispatch.outgoing)
 _OUTCOME_WORDS = {"confirmed": "the appointment was confirmed",
                   "declined": "you told us you can't come",
                   "callback": "you asked us to call you",
@@ -49,7 +53,8 @@ _PAGE_HEADERS = [
     ("Content-Security-Policy",
      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
 ]
-_STATUS = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found", 405: "405 Method Not Allowed",
+_STATUS = {200: "200 OK", 204: "204 No Content", 400: "400 Bad Request", 403: "403 Forbidden",
+           404: "404 Not Found", 405: "405 Method Not Allowed",
            409: "409 Conflict", 410: "410 Gone", 500: "500 Internal Server Error"}
 
 
@@ -80,11 +85,13 @@ class GatewayApp:
     """A WSGI application; build it with :func:`make_app`."""
 
     def __init__(self, db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str, LinkHandler],
-                 public_base_url: str, ical_feed: IcalFeed | None) -> None:
+                 public_base_url: str, ical_feed: IcalFeed | None,
+                 twilio_auth_token: str | None = None) -> None:
         self.db, self.clock, self.secret = db, clock, secret
         self.handlers = dict(handlers)
         self.public_base_url = public_base_url.rstrip("/")
         self.ical_feed = ical_feed
+        self.twilio_auth_token = twilio_auth_token or None
 
     # ----- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -106,6 +113,8 @@ class GatewayApp:
     def _route(self, method: str, path: str, environ: dict[str, Any]) -> _Response:
         if method not in ("GET", "HEAD", "POST"):
             return self._page(405, "Not allowed", "This address only opens links.", "error")
+        if path == TWILIO_STATUS_PATH:
+            return self._twilio_status(method, environ)
         if method == "POST":
             _drain(environ)
         if path in ("/", "/healthz"):
@@ -224,6 +233,38 @@ class GatewayApp:
                                      ("Referrer-Policy", "no-referrer"),
                                      ("X-Content-Type-Options", "nosniff")])
 
+    # ----- Twilio status callbacks ----------------------------------------------------------
+    def _twilio_status(self, method: str, environ: dict[str, Any]) -> _Response:
+        """POST /twilio/status?outbox_id=N: a delivery report Twilio pushes for one SMS.
+
+        With an auth token configured the request must carry Twilio's signature of the public
+        URL it called (``public_base_url`` + path + query) and its form; without one (the
+        local provider, a demo) reports are taken as they come.
+        """
+        if method != "POST":
+            return _plain(405, "POST only\n")
+        form = parse_qsl(_read_body(environ).decode("utf-8", "replace"), keep_blank_values=True)
+        query = environ.get("QUERY_STRING", "")
+        if self.twilio_auth_token is not None:
+            url = f"{self.public_base_url}{TWILIO_STATUS_PATH}" + (f"?{query}" if query else "")
+            signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+            if not signature or not signature_valid(self.twilio_auth_token, url, form, signature):
+                log.warning("status callback refused: bad or missing X-Twilio-Signature")
+                return _plain(403, "signature does not match\n")
+        fields = dict(form)
+        outbox_id = dict(parse_qsl(query)).get("outbox_id", "")
+        sid, status = fields.get("MessageSid", ""), fields.get("MessageStatus", "")
+        if not outbox_id.isdigit() or not sid or not status:
+            return _plain(400, "outbox_id, MessageSid and MessageStatus are required\n")
+        with self.db.write() as session:
+            done = apply_status_callback(session, int(outbox_id), sid, status.lower(),
+                                         error_code=fields.get("ErrorCode") or None,
+                                         now=self.clock.now())
+        log.info("status callback #%s %s %s: %s", outbox_id, sid, status, done)
+        if done == "unknown message":
+            return _plain(404, "no such message\n")
+        return _Response(204, b"", [("Cache-Control", "no-store")])
+
     # ----- pages --------------------------------------------------------------------------
     def _page(self, code: int, title: str, text: str, kind: str, *, button: str | None = None,
               session: Session | None = None) -> _Response:
@@ -251,6 +292,22 @@ def _clinic_zone(session: Session) -> ZoneInfo:
     return ZoneInfo(tz or "UTC")
 
 
+def _plain(code: int, text: str) -> _Response:
+    return _Response(code, text.encode("utf-8"), [("Content-Type", "text/plain; charset=utf-8"),
+                                                  ("Cache-Control", "no-store")])
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    stream = environ.get("wsgi.input")
+    if stream is None or length <= 0:
+        return b""
+    return bytes(stream.read(min(length, MAX_BODY)))
+
+
 def _drain(environ: dict[str, Any]) -> None:
     """Read (and ignore) a form body: the token in the URL is all the POST needs."""
     try:
@@ -264,12 +321,15 @@ def _drain(environ: dict[str, Any]) -> None:
 
 def make_app(db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str, LinkHandler] | None = None,
              public_base_url: str = DEFAULT_PUBLIC_BASE_URL,
-             ical_feed: IcalFeed | bool | None = True) -> GatewayApp:
+             ical_feed: IcalFeed | bool | None = True,
+             twilio_auth_token: str | None = None) -> GatewayApp:
     """The gateway WSGI app.
 
     ``handlers`` maps a link purpose to its :class:`LinkHandler` (default: confirm, decline,
     callback, unsubscribe; the waitlist feature adds ``waitlist_accept``). ``ical_feed``:
     True for iCal export when installed, False/None for no feeds, or a function of your own.
+    ``twilio_auth_token``: checks the signature of Twilio's status callbacks (POST
+    /twilio/status); without it they are not authenticated.
     """
     feed: IcalFeed | None
     if ical_feed is True:
@@ -279,4 +339,5 @@ def make_app(db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str
     else:
         feed = ical_feed
     return GatewayApp(db, clock, secret=secret, handlers=default_handlers() if handlers is None else handlers,
-                      public_base_url=public_base_url, ical_feed=feed)
+                      public_base_url=public_base_url, ical_feed=feed,
+                      twilio_auth_token=twilio_auth_token)

@@ -6,6 +6,7 @@ import contextlib
 import os
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -86,6 +87,25 @@ def contact_state_for(session: Session, channel: str, address: str, *, now: date
 def ical_feed_link(provider_id: int, *, secret: bytes, base_url: str, now: datetime) -> str:
     """The secret iCal feed URL of one provider's appointments (valid three years; reusable)."""
     return link_for(ICAL, provider_id, now + ICAL_VALIDITY, secret=secret, base_url=base_url)
+
+
+@dataclass(frozen=True)
+class IcalFeed:
+    """One provider's secret calendar feed, for the Settings screen."""
+
+    provider_id: int
+    provider_name: str
+    url: str
+
+
+def ical_feed_links(session: Session, *, secret: bytes, base_url: str, now: datetime) -> list[IcalFeed]:
+    """Every active provider's feed URL, by name (each call signs fresh links; older ones stay valid)."""
+    from orca_desk.models import Provider
+
+    rows = session.execute(select(Provider.id, Provider.name).where(Provider.is_active.is_(True))
+                           .order_by(Provider.name, Provider.id))
+    return [IcalFeed(id_, name, ical_feed_link(id_, secret=secret, base_url=base_url, now=now))
+            for id_, name in rows]
 
 
 def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None) -> str:

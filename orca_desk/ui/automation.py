@@ -13,7 +13,6 @@ from orca_desk.automation.runtime import (
     AutomationRuntime,
     RuntimeSettings,
     describe_status,
-    providers_from_settings,
 )
 from orca_desk.automation.scheduler import add_runtime_jobs, scheduler_config
 from orca_desk.db import Database
@@ -37,13 +36,14 @@ class AutomationController(QObject):
         self.scheduler: QtScheduler | None = None
         env = os.environ if env is None else env
         try:
+            # Providers from the clinic's saved settings and keyring secrets (ORCA_DESK_*
+            # variables win), the clinic's messaging policy; both followed while it runs.
             settings = RuntimeSettings.from_env(env)
-            providers = providers_from_settings(env, settings)
+            self.runtime = AutomationRuntime.from_clinic(db, env, settings=settings, clock=clock)
         except (OrcaError, ValueError) as exc:
             self.error = f"Automation off: {exc}"
             return
         self.error = ""
-        self.runtime = AutomationRuntime(db, providers, clock=clock, settings=settings)
 
     def start(self) -> None:
         if self.runtime is None:

@@ -134,3 +134,66 @@ def test_scheduler_catches_up_and_keeps_its_store_in_memory(db):
     finally:
         scheduler.shutdown(wait=True)
         runtime.close()
+
+
+def _save_settings(db, actor, **changes) -> None:
+    from dataclasses import replace
+
+    from orca_desk.services import clinic_settings as cs
+
+    with db.write() as s:
+        cs.save_settings(s, actor, replace(cs.load_settings(s), **changes), now=NOW)
+
+
+def test_the_runtime_follows_the_clinics_saved_quiet_hours(db, manager):
+    from datetime import time as wall
+
+    fam = make_family(db, siblings=0)  # New York
+    _save_settings(db, manager, quiet_start=wall(20, 0), quiet_end=wall(9, 0))
+    evening = NOW.replace(day=4, hour=1, minute=30)  # 20:30 in New York
+    clock = FrozenClock(evening)
+    with db.write() as s:
+        msg = outbox.enqueue_for_patient(s, s.get(Patient, fam.patient_ids[0]), body="Hi",
+                                         purpose="manual", dedupe_key="q", now=evening).id
+    runtime = AutomationRuntime.from_clinic(db, {}, clock=clock, secret_reader=lambda _n: None)
+    try:
+        assert runtime.policy.quiet_start == wall(20, 0)
+        runtime.run_once()
+        with db.read() as s:
+            m = s.get(OutboxMessage, msg)
+            assert (m.status, m.error_code) == ("deferred", "quiet_hours")
+            assert m.next_attempt_at == NOW.replace(day=4, hour=14)  # 09:00 in New York
+        # Saved on another desk while running: picked up by the next reload.
+        _save_settings(db, manager, quiet_start=wall(21, 0), quiet_end=wall(8, 0))
+        runtime.reload_settings()
+        assert runtime.policy.quiet_start == wall(21, 0)
+    finally:
+        runtime.close()
+
+
+def test_the_runtime_builds_providers_from_settings_and_keyring_and_env_wins(db, fake, manager):
+    make_family(db, siblings=0)
+    runtime = AutomationRuntime.from_clinic(db, {}, clock=FrozenClock(NOW),
+                                            secret_reader=lambda _n: None)
+    assert runtime.providers["sms"].name == "local"
+    _save_settings(db, manager, sms_provider="twilio", twilio_account_sid=fake.account_sid,
+                   twilio_from=fake.clinic_number, twilio_base_url=fake.twilio_base_url,
+                   public_base_url="https://links.example")
+    secrets = {"ORCA_DESK_TWILIO_AUTH_TOKEN": fake.auth_token}
+    runtime._follow = ({"ORCA_DESK_SMS_RATE": "50"}, secrets.get)  # as from_clinic keeps them
+    try:
+        assert runtime.reload_settings() is True
+        sms = runtime.providers["sms"]
+        assert sms.name == "twilio" and sms.http.limiter.rate_per_second == 50.0  # type: ignore[attr-defined]
+        assert runtime.options.status_callback_base == "https://links.example"
+        assert runtime.reload_settings() is False  # nothing changed: the same clients
+        fam_id = None
+        with db.write() as s:
+            fam_id = s.scalars(select(Patient.id)).first()
+            msg = outbox.enqueue_for_patient(s, s.get(Patient, fam_id), body="Hi", purpose="manual",
+                                             dedupe_key="p", now=NOW).id
+        runtime.run_once()
+        assert [r.status_callback for r in fake.sent_sms] == [
+            f"https://links.example/twilio/status?outbox_id={msg}"]
+    finally:
+        runtime.close()

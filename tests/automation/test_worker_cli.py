@@ -202,3 +202,34 @@ def _kill_and_restart(db, live: FakeProviderServer, ids: list[int], total: int) 
     assert len(live.sent_sms) == total
     print(f"killed after {at_kill} sends ({killed_at - began:.1f} s) with {in_flight} claimed in "
           f"flight; the rest took {finished - restarted:.1f} s after the restart")
+
+
+def test_worker_defers_by_the_clinics_saved_quiet_hours(db, live, monkeypatch, manager):
+    """Quiet hours saved in Settings (20:00–09:00) reach ``orca-desk worker``'s dispatch: a
+    text due at 20:xx where the family lives waits (the default window starts at 21:00)."""
+    from dataclasses import replace
+    from datetime import time as wall
+
+    from orca_desk.services import clinic_settings as cs
+
+    offset = 20 - datetime.now(UTC).hour  # local = UTC + offset is 20:xx
+    offset = offset + 24 if offset < -12 else offset - 24 if offset > 14 else offset
+    zone = "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
+    with db.write() as s:
+        w = make_world(s, patients=0)
+        p = Patient(clinic_id=w.clinic.id, first_name="Evening", last_name="Family",
+                    contact_phone="+12025550199", sms_consent=True, timezone=zone)
+        s.add(p)
+        s.flush()
+        cs.save_settings(s, manager, replace(cs.load_settings(s), quiet_start=wall(20, 0),
+                                             quiet_end=wall(9, 0)), now=datetime.now(UTC))
+        msg = outbox.enqueue_for_patient(s, p, body="Hello", purpose="manual", dedupe_key="eve",
+                                         now=datetime.now(UTC)).id
+    for key, value in worker_env(live, str(db.url)).items():
+        if key.startswith("ORCA_DESK_"):
+            monkeypatch.setenv(key, value)
+    assert main(["worker", "--once"]) == 0
+    assert live.sent_sms == []
+    with db.read() as s:
+        m = s.get(OutboxMessage, msg)
+        assert (m.status, m.error_code) == ("deferred", "quiet_hours")

@@ -127,3 +127,57 @@ def test_template_editor_counts_segments_and_points_at_non_gsm_characters(qtbot,
     editor.body.setPlainText("x" * 170)
     editor.update_checks()
     assert "2 segments" in editor.counter.text()
+
+
+def test_provider_feed_urls_are_shown_with_a_copy_button(qtbot, ctx, db, fail_keyring, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    from orca_desk.services.link_tokens import verify_token
+    from orca_desk.services.patient_links import ICAL
+
+    secret = "s" * 40
+    monkeypatch.setenv("ORCA_DESK_LINK_SECRET", secret)
+    monkeypatch.setenv("ORCA_DESK_PUBLIC_BASE_URL", "https://links.example")
+    screen = _screen(qtbot, ctx)
+    assert screen.feed_rows == []  # nothing signed until asked
+    screen.feeds_button.click()
+    names = [label.text() for label, _f, _b in screen.feed_rows]
+    assert names == sorted(names) and len(names) >= 2
+    label, field, button = screen.feed_rows[0]
+    url = field.text()
+    assert url.startswith("https://links.example/ical/") and url.endswith(".ics")
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    claims = verify_token(secret.encode(), token, ICAL, ctx.clock.now())
+    with db.read() as s:
+        from orca_desk.models import Provider
+
+        assert s.get(Provider, claims.subject_id).name == label.text()
+    with qtbot.waitSignal(screen.sig_status) as said:
+        button.click()
+    assert QGuiApplication.clipboard().text() == url
+    assert said.args[0] == f"Copied {label.text()}'s calendar feed URL"
+
+
+def test_send_test_message_goes_through_the_outbox_and_says_what_happened(qtbot, ctx, db,
+                                                                           fail_keyring):
+    from orca_desk.models import OutboxMessage
+    from orca_desk.services.messaging.dispatch import dispatch_due
+    from orca_desk.services.messaging.providers.local import LocalProvider
+
+    screen = _screen(qtbot, ctx)
+    screen.test_address.setText("not a number")
+    assert screen.send_test_message() is False
+    assert "phone" in screen.test_result.text().lower() or "number" in screen.test_result.text()
+    screen.test_address.setText("(617) 555-0123")
+    assert screen.send_test_message() is True
+    assert "queued" in screen.test_result.text() and "+16175550123" in screen.test_result.text()
+    with db.read() as s:
+        m = s.scalars(select(OutboxMessage)).one()
+        assert (m.purpose, m.channel, m.patient_id) == ("test", "sms", None)
+    # 14:00 UTC is 09:00 in New York: outside quiet hours; no consent on file is waived.
+    dispatch_due(db, {"sms": LocalProvider("sms"), "email": LocalProvider("email")},
+                 now=ctx.clock.now(), worker_id="w")
+    with qtbot.waitSignal(screen.sig_status, timeout=5000) as said:
+        pass
+    assert said.args[0].startswith(f"Test message #{m.id} to +16175550123: sent through local")
+    assert "sent through local" in screen.test_result.text()

@@ -8,9 +8,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
@@ -22,12 +23,13 @@ from orca_desk.models import (
     OutboxMessage,
     Patient,
 )
+from orca_desk.services import clinic_settings
 from orca_desk.services.messaging.inbound import (
     KEYWORD_REPLY,
     mark_undeliverable,
     unsubscribe_address,
 )
-from orca_desk.services.messaging.outbox import PENDING, add_event
+from orca_desk.services.messaging.outbox import PENDING, TEST_PURPOSE, add_event
 from orca_desk.services.messaging.policy import (
     MessagingPolicy,
     budget_allows,
@@ -43,7 +45,7 @@ from orca_desk.services.messaging.providers.base import (
 )
 
 # Staff write these one by one; the per-number budget is for automation.
-BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY})
+BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, TEST_PURPOSE})
 # Purposes whose messages to one number may be folded into one text (siblings' reminders).
 MERGEABLE: frozenset[str] = frozenset({"reminder"})
 # Twilio error codes that say the number itself cannot take texts.
@@ -72,6 +74,9 @@ class DispatchOptions:
     status_callback_base: str | None = None
     unsubscribe_url: Callable[[str, str], str | None] | None = None  # (channel, address) → URL
     max_batches: int = 50
+    # Accepted sends are recorded together, at the latest this long after the first of them
+    # (see ``dispatch_due``); 0 records each one before the next provider call.
+    record_interval: float = 1.0
 
 
 @dataclass
@@ -124,6 +129,16 @@ class _Judge:
         self._states = {(c.channel, c.address): c for c in session.scalars(
             select(ContactState).where(ContactState.address.in_(addresses)))}
         self._prefetch_sent(addresses)
+        # Every location's zone of the batch's clinics (a handful of rows) in one query.
+        clinic_ids = {m.clinic_id for m in batch}
+        self._locations: dict[int, tuple[int, str]] = {
+            id_: (clinic_id, tz) for id_, clinic_id, tz in session.execute(
+                select(Location.id, Location.clinic_id, Location.timezone)
+                .where(Location.clinic_id.in_(clinic_ids)).order_by(Location.id))}
+        # Texts to a number with no patient attached (a reply to a stranger): consent by number.
+        loose = {m.to_address for m in batch if m.patient_id is None and m.channel == "sms"}
+        self._consenting: set[str] = set(session.scalars(select(Patient.contact_phone).where(
+            Patient.contact_phone.in_(loose), Patient.sms_consent.is_(True)))) if loose else set()
 
     def zone(self, m: OutboxMessage) -> ZoneInfo:
         if m.patient_id not in self._zones:
@@ -132,15 +147,19 @@ class _Judge:
             if patient is not None and patient.timezone:
                 zone = _zone(patient.timezone)
             if zone is None and patient is not None and patient.home_location_id:
-                loc = self.s.get(Location, patient.home_location_id)
-                zone = _zone(loc.timezone) if loc else None
+                loc = self._locations.get(patient.home_location_id)
+                if loc is None:
+                    tz = self.s.scalar(select(Location.timezone).where(
+                        Location.id == patient.home_location_id))
+                    zone = _zone(tz) if tz else None
+                else:
+                    zone = _zone(loc[1])
             self._zones[m.patient_id] = zone or self.clinic_zone(m.clinic_id)
         return self._zones[m.patient_id]
 
     def clinic_zone(self, clinic_id: int) -> ZoneInfo:
         if self._default_zone is None:
-            tz = self.s.scalar(select(Location.timezone).where(Location.clinic_id == clinic_id)
-                               .order_by(Location.id).limit(1))
+            tz = next((tz for cid, tz in self._locations.values() if cid == clinic_id), None)
             self._default_zone = (_zone(tz) if tz else None) or ZoneInfo("UTC")
         return self._default_zone
 
@@ -166,8 +185,7 @@ class _Judge:
         if m.patient_id is not None:
             patient = self._patients.get(m.patient_id)
             return bool(patient and patient.sms_consent)
-        return self.s.scalar(select(Patient.id).where(
-            Patient.contact_phone == m.to_address, Patient.sms_consent.is_(True)).limit(1)) is not None
+        return m.to_address in self._consenting
 
     def judge(self, m: OutboxMessage) -> Verdict:
         now = self.now
@@ -180,7 +198,9 @@ class _Judge:
         if m.purpose == KEYWORD_REPLY:
             return "send", "", "", None
         if m.channel == "sms":
-            ok, reason = sms_allowed(self.consent(m), bool(state and state.opted_out), self.policy)
+            # A test from Settings: the person testing vouches for the number they typed.
+            consent = m.purpose == TEST_PURPOSE or self.consent(m)
+            ok, reason = sms_allowed(consent, bool(state and state.opted_out), self.policy)
             if not ok:
                 code = "opted_out" if state is not None and state.opted_out else "no_consent"
                 return "fail", code, reason, None
@@ -235,6 +255,12 @@ def _zone(name: str) -> ZoneInfo | None:
 def _merged_body(session: Session, group: Sequence[OutboxMessage]) -> str | None:
     """One reminder for siblings' appointments, or None when they cannot be described."""
     items: list[tuple[str, datetime, str]] = []
+    ids = [m.appointment_id for m in group if m.appointment_id is not None]
+    if len(ids) != len(group):
+        return None
+    # One query for the group's appointments; locations and patients come from the identity
+    # map (the batch's patients are loaded, a clinic has few locations).
+    list(session.scalars(select(Appointment).where(Appointment.id.in_(ids))))
     for m in group:
         appt = session.get(Appointment, m.appointment_id) if m.appointment_id else None
         if appt is None:
@@ -280,10 +306,11 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
                     summary.failed += 1
         claims: list[_Claim] = []
         taken: set[int] = set()
+        partners = _merge_candidates(db, s, sendable, now, options)
         for m in sendable:
             if m.id in taken:
                 continue
-            siblings = _merge_partners(db, s, m, now, options, taken)
+            siblings = _merge_partners(partners, m, now, options, taken)
             merged: tuple[int, ...] = ()
             if siblings:
                 body = _merged_body(s, [m, *siblings])
@@ -309,17 +336,40 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
         return claims
 
 
-def _merge_partners(db: Database, s: Session, m: OutboxMessage, now: datetime,
-                    options: DispatchOptions, taken: set[int]) -> list[OutboxMessage]:
-    if m.channel != "sms" or m.purpose not in MERGEABLE or m.appointment_id is None:
-        return []
+def _mergeable(m: OutboxMessage) -> bool:
+    return m.channel == "sms" and m.purpose in MERGEABLE and m.appointment_id is not None
+
+
+def _merge_candidates(db: Database, s: Session, sendable: Sequence[OutboxMessage], now: datetime,
+                      options: DispatchOptions) -> dict[tuple[str, str], list[OutboxMessage]]:
+    """Every pending message the batch's mergeable ones could take along, in one query,
+    grouped by (number, purpose) in id order (locked on PostgreSQL like the batch)."""
+    keys = {(m.to_address, m.purpose) for m in sendable if _mergeable(m)}
+    if not keys:
+        return {}
     query = (select(OutboxMessage).where(
-        OutboxMessage.to_address == m.to_address, OutboxMessage.channel == "sms",
-        OutboxMessage.purpose == m.purpose, OutboxMessage.status.in_(PENDING),
-        OutboxMessage.id != m.id, OutboxMessage.appointment_id.is_not(None),
+        OutboxMessage.to_address.in_({k[0] for k in keys}), OutboxMessage.channel == "sms",
+        OutboxMessage.purpose.in_({k[1] for k in keys}), OutboxMessage.status.in_(PENDING),
+        OutboxMessage.appointment_id.is_not(None),
         OutboxMessage.next_attempt_at <= now + options.merge_window)
         .order_by(OutboxMessage.id))
-    partners = [x for x in s.scalars(_for_update(db, query)) if x.id not in taken]
+    grouped: dict[tuple[str, str], list[OutboxMessage]] = {}
+    for x in s.scalars(_for_update(db, query)):
+        if (x.to_address, x.purpose) in keys:
+            grouped.setdefault((x.to_address, x.purpose), []).append(x)
+    return grouped
+
+
+def _merge_partners(candidates: Mapping[tuple[str, str], Sequence[OutboxMessage]], m: OutboxMessage,
+                    now: datetime, options: DispatchOptions, taken: set[int]) -> list[OutboxMessage]:
+    if not _mergeable(m):
+        return []
+    # The candidates were read once for the batch; what this claim has changed since (a
+    # message claimed, merged or deferred) is judged on the objects' current state.
+    limit = now + options.merge_window
+    partners = [x for x in candidates.get((m.to_address, m.purpose), ())
+                if x.id != m.id and x.id not in taken and x.status in PENDING
+                and x.next_attempt_at <= limit]
     # A partner must be sendable under the same rules; one whose deadline is before ours
     # or already past is left to go (or expire) on its own.
     return [x for x in partners if x.not_after is None or x.not_after > now]
@@ -337,32 +387,81 @@ def _group(s: Session, message_id: int) -> list[OutboxMessage]:
     return list(s.scalars(select(OutboxMessage).where(OutboxMessage.merged_into_id == message_id)))
 
 
-def _record_sent(db: Database, claim: _Claim, result: SendResult, provider: Provider, *,
-                 now: datetime, worker_id: str) -> bool:
-    """The common case in two statements; False when the claim is no longer ours."""
-    ids = [claim.id, *claim.siblings]
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_EVENTS = cast(Table, OutboxEvent.__table__)
+# One guarded UPDATE per message, executed as executemany: only a row still claimed by this
+# worker in this claim is marked sent (reconciliation may have taken it back meanwhile).
+_MARK_SENT = (update(_OUTBOX).where(
+    _OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.status == "sending",
+    _OUTBOX.c.claimed_by == bindparam("b_worker"), _OUTBOX.c.claimed_at == bindparam("b_claimed"))
+    .values(status="sent", provider=bindparam("b_provider"), provider_id=bindparam("b_pid"),
+            sent_at=bindparam("b_now"), next_attempt_at=bindparam("b_poll"), error_code=None,
+            error=bindparam("b_error")))
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    """A send the provider accepted whose row is not yet marked sent."""
+
+    claim: _Claim
+    result: SendResult
+    provider: str
+
+
+def _record_sent(db: Database, accepted: Sequence[_Accepted], *, worker_id: str) -> list[_Accepted]:
+    """Mark accepted sends ``sent`` in one transaction (two statements: the guarded UPDATEs
+    as one executemany, the history rows as one INSERT). Returns those whose claim is no
+    longer ours; nothing is written for them (``_record`` settles them one by one)."""
+    if not accepted:
+        return []
     with db.write() as s:
-        done = s.execute(update(OutboxMessage).where(
-            OutboxMessage.id.in_(ids), OutboxMessage.status == "sending",
-            OutboxMessage.claimed_by == worker_id, OutboxMessage.claimed_at == claim.claimed_at)
-            .values(status="sent", provider=provider.name, provider_id=result.provider_id,
-                    sent_at=now, next_attempt_at=now + DELIVERY_FIRST_POLL, error_code=None,
-                    error=result.error).execution_options(synchronize_session=False))
-        if done.rowcount != len(ids):  # type: ignore[attr-defined]
+        conn = s.connection()
+        rows = [row for a in accepted for row in _sent_rows(a, worker_id)]
+        done = conn.execute(_MARK_SENT, rows).rowcount
+        if done != len(rows):  # a claim was taken back (or the driver cannot count): one by one
             s.rollback()
-            return False
-        detail = f"{provider.name} accepted it: {result.provider_id}"
-        s.execute(insert(OutboxEvent), [{"message_id": i, "at": now, "status": "sent",
-                                         "detail": detail} for i in ids])
-    return True
+            return _record_sent_each(db, accepted, worker_id=worker_id)
+        conn.execute(insert(_EVENTS), [event for a in accepted for event in _sent_events(a)])
+    return []
+
+
+def _sent_rows(a: _Accepted, worker_id: str) -> list[dict[str, object]]:
+    """Parameters of ``_MARK_SENT`` for a claim and its merged siblings; sent at the claim's time."""
+    when = a.claim.claimed_at
+    return [{"b_id": i, "b_worker": worker_id, "b_claimed": when, "b_provider": a.provider,
+             "b_pid": a.result.provider_id, "b_now": when, "b_poll": when + DELIVERY_FIRST_POLL,
+             "b_error": a.result.error} for i in (a.claim.id, *a.claim.siblings)]
+
+
+def _sent_events(a: _Accepted) -> list[dict[str, object]]:
+    detail = f"{a.provider} accepted it: {a.result.provider_id}"
+    return [{"message_id": i, "at": a.claim.claimed_at, "status": "sent", "detail": detail}
+            for i in (a.claim.id, *a.claim.siblings)]
+
+
+def _record_sent_each(db: Database, accepted: Sequence[_Accepted], *,
+                      worker_id: str) -> list[_Accepted]:
+    """The slow path of ``_record_sent``: each claim on its own, all or nothing per group."""
+    lost: list[_Accepted] = []
+    with db.write() as s:
+        conn = s.connection()
+        for a in accepted:
+            ids = (a.claim.id, *a.claim.siblings)
+            owned = conn.execute(select(_OUTBOX.c.id).where(
+                _OUTBOX.c.id.in_(ids), _OUTBOX.c.status == "sending",
+                _OUTBOX.c.claimed_by == worker_id,
+                _OUTBOX.c.claimed_at == a.claim.claimed_at)).all()
+            if len(owned) != len(ids):
+                lost.append(a)
+                continue
+            conn.execute(_MARK_SENT, _sent_rows(a, worker_id))
+            conn.execute(insert(_EVENTS), _sent_events(a))
+    return lost
 
 
 def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider, *, now: datetime,
             worker_id: str, options: DispatchOptions, summary: DispatchSummary) -> None:
-    if result.status == "sent" and _record_sent(db, claim, result, provider, now=now,
-                                                worker_id=worker_id):
-        summary.sent += 1
-        return
+    """Record one outcome (the general case; ``_record_sent`` is the fast one for accepted sends)."""
     with db.write() as s:
         m = s.get(OutboxMessage, claim.id)
         if m is None or m.status != "sending" or m.claimed_by != worker_id \
@@ -459,42 +558,79 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
                  batch: int = 50, policy: MessagingPolicy | None = None,
                  options: DispatchOptions | None = None,
                  clock: Callable[[], datetime] | None = None) -> DispatchSummary:
-    """Send every message due by ``now``, batch by batch.
+    """Send every message due by ``now``, batch by batch, under ``policy`` (default: the
+    clinic's saved one).
 
     Each batch is claimed (``sending``, ``claimed_by``) and committed before any provider is
-    called; each result is recorded in its own transaction. A crash therefore leaves rows
-    ``sending``, which ``reconcile_sending`` settles with the provider, never resending blindly.
+    called, so a crash leaves rows ``sending``, which ``reconcile_sending`` settles with the
+    provider (``find_sent``), never resending blindly. Outcomes other than "accepted" are
+    recorded one by one as they come. Accepted sends of a provider that can be asked
+    (Twilio, local) are recorded together (``_record_sent``): when
+    ``options.record_interval`` has passed since the first of them, at the end of the
+    batch, before anything else is recorded, and on the way out of an error. Losing them
+    in a crash costs a lookup each, not a duplicate: their rows are still ``sending`` with
+    this claim. SendGrid cannot be asked, so each email is recorded before the next call.
     With ``clock``, each later batch is claimed at the clock's time, so a long run never
     stamps a fresh claim with an old time (which would make it look abandoned).
     """
-    policy = policy or MessagingPolicy()
+    if policy is None:
+        with db.read() as s:
+            policy = clinic_settings.messaging_policy(s)
     options = options or DispatchOptions()
     summary = DispatchSummary()
     budget = options.claim_timeout.total_seconds() / 2
-    for number in range(options.max_batches):
-        if number and clock is not None:
-            now = clock()
-        started = time.monotonic()
-        claims = _claim(db, now=now, worker_id=worker_id, limit=batch, policy=policy,
+    accepted: list[_Accepted] = []
+    first_accepted = 0.0
+
+    def flush() -> None:
+        items = list(accepted)
+        accepted.clear()  # if writing fails, the rows stay `sending` for reconciliation
+        lost = _record_sent(db, items, worker_id=worker_id)
+        summary.sent += len(items) - len(lost)
+        for late in lost:  # reconciliation took the row back meanwhile: say so in its history
+            _record(db, late.claim, late.result, providers.get(late.claim.channel) or _MISSING,
+                    now=late.claim.claimed_at, worker_id=worker_id, options=options,
+                    summary=summary)
+
+    try:
+        for number in range(options.max_batches):
+            if number and clock is not None:
+                now = clock()
+            started = time.monotonic()
+            claims = _claim(db, now=now, worker_id=worker_id, limit=batch, policy=policy,
+                            options=options, summary=summary)
+            if not claims:
+                break
+            for i, claim in enumerate(claims):
+                if accepted and time.monotonic() - first_accepted >= options.record_interval:
+                    flush()
+                if time.monotonic() - started > budget:
+                    flush()
+                    summary.released += _release(db, claims[i:], worker_id, now)
+                    return summary
+                provider = providers.get(claim.channel)
+                if provider is None:
+                    result = SendResult.retry("no_provider", f"no {claim.channel} provider configured")
+                else:
+                    try:
+                        result = provider.send(outgoing(claim, options))
+                    except ProviderError as exc:
+                        result = SendResult.failed("config", str(exc), permanent=False)
+                    except Exception as exc:  # the request may have gone out: reconcile, never resend
+                        result = SendResult.unknown(f"{type(exc).__name__}: {exc}")
+                if provider is not None and result.status == "sent" and _can_look_up(provider) \
+                        and options.record_interval > 0:
+                    if not accepted:
+                        first_accepted = time.monotonic()
+                    accepted.append(_Accepted(claim, result, provider.name))
+                    continue
+                flush()
+                _record(db, claim, result, provider or _MISSING, now=now, worker_id=worker_id,
                         options=options, summary=summary)
-        if not claims:
-            break
-        for i, claim in enumerate(claims):
-            if time.monotonic() - started > budget:
-                summary.released += _release(db, claims[i:], worker_id, now)
-                return summary
-            provider = providers.get(claim.channel)
-            if provider is None:
-                result = SendResult.retry("no_provider", f"no {claim.channel} provider configured")
-            else:
-                try:
-                    result = provider.send(outgoing(claim, options))
-                except ProviderError as exc:
-                    result = SendResult.failed("config", str(exc), permanent=False)
-                except Exception as exc:  # the request may have gone out: reconcile, never resend
-                    result = SendResult.unknown(f"{type(exc).__name__}: {exc}")
-            _record(db, claim, result, provider or _MISSING, now=now, worker_id=worker_id,
-                    options=options, summary=summary)
+            flush()
+    finally:
+        if accepted:
+            flush()
     return summary
 
 
@@ -630,3 +766,50 @@ def poll_delivery(db: Database, provider: Provider, *, now: datetime, limit: int
             else:
                 m.next_attempt_at = now + DELIVERY_REPOLL
     return summary
+
+
+# --- Status callbacks ---------------------------------------------------------------------
+
+# Twilio's MessageStatus words that change nothing here (the message is on its way).
+_IN_TRANSIT = frozenset({"accepted", "queued", "sending", "sent", "scheduled"})
+
+
+def apply_status_callback(session: Session, outbox_id: int, provider_id: str, status: str, *,
+                          error_code: str | None, now: datetime) -> str:
+    """Apply a delivery report pushed by Twilio (its StatusCallback) to an outbox row.
+
+    The row must be ``outbox_id`` *and* carry ``provider_id`` (a forged or stale id changes
+    nothing), except a row left ``sending`` with an unknown outcome: the callback proves
+    Twilio accepted it, so it is settled as sent (reconciliation by the outbox id). Reports
+    are idempotent and never move a message backwards (delivered stays delivered).
+    Returns what was done, for the log: "delivered", "failed", "undeliverable",
+    "sent" (reconciled), "unchanged" or "unknown message".
+    """
+    m = session.get(OutboxMessage, outbox_id, with_for_update=True)
+    if m is None or m.channel != "sms":
+        return "unknown message"
+    group = [m, *_group(session, m.id)]
+    if m.status == "sending" and m.provider_id is None and m.error_code == "unknown":
+        for x in group:
+            x.status, x.provider, x.provider_id, x.sent_at = "sent", "twilio", provider_id, now
+            x.next_attempt_at, x.error_code, x.error = now + DELIVERY_FIRST_POLL, None, None
+            add_event(session, x.id, "sent", f"reconciled: Twilio reported it {status} "
+                      f"({provider_id})", now)
+        if status in _IN_TRANSIT:
+            return "sent"
+    if m.provider_id != provider_id or m.status != "sent":
+        return "unchanged" if m.provider_id == provider_id else "unknown message"
+    if status in ("delivered", "read"):
+        for x in group:
+            x.status, x.delivered_at = "delivered", now
+            add_event(session, x.id, "delivered", f"twilio: {status} (status callback)", now)
+        return "delivered"
+    if status in ("undelivered", "failed", "canceled"):
+        code = error_code or status
+        final = "undeliverable" if code in UNDELIVERABLE_CODES else "failed"
+        if final == "undeliverable":
+            mark_undeliverable(session, m.channel, m.to_address, code=code, error=status, now=now)
+        _finish(session, group, final, code, f"twilio: {status} {error_code or ''}".strip()
+                + " (status callback)", now)
+        return final
+    return "unchanged"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -244,6 +246,79 @@ def enqueue_for_patient(
                    now=now, patient_id=patient.id, appointment_id=appointment_id,
                    source_type=source_type, source_id=source_id, subject=subject, html=html,
                    send_after=send_after, not_after=not_after, created_by=created_by)
+
+
+# --- Test messages (Settings) -------------------------------------------------------------
+
+TEST_PURPOSE = "test"
+_EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class OutboxTestResult:
+    """Where a test message stands, in words for the Settings screen."""
+
+    id: int
+    status: str
+    text: str
+    final: bool
+
+
+def queue_test_message(session: Session, actor: Actor, channel: str, address: str, *,
+                       now: datetime) -> OutboxMessage:
+    """Queue one test text or email to an address staff typed in, through the outbox.
+
+    It is sent by the automation like any message, so the policy applies at send time
+    (quiet hours, STOP, numbers the carrier refused); recorded SMS consent is the one rule
+    waived, because the person testing vouches for the number they typed.
+    """
+    actor.require(SEND_MESSAGES)
+    from orca_desk.models import Clinic
+    from orca_desk.services.patients import normalise_phone
+
+    if channel == "sms":
+        to = normalise_phone(address, field="address") or ""
+    elif channel == "email":
+        to = address.strip().lower()
+        if not _EMAIL_ADDRESS.match(to):
+            raise ValidationError(f"{address!r} is not an email address.", field="address")
+    else:
+        raise ValidationError(f"Unknown channel {channel!r}; use sms or email.", field="channel")
+    if not to:
+        raise ValidationError("Type the number or address to send the test to.", field="address")
+    clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
+    if clinic is None:
+        raise NotFound("There is no clinic in this database yet.")
+    body = (f"{clinic.name}: this is a test message from Orca Desk, sent by "
+            f"{actor.display_name or actor.username}. No reply is needed.")
+    msg = enqueue(session, clinic_id=clinic.id, channel=channel, to_address=to, body=body,
+                  purpose=TEST_PURPOSE, dedupe_key=f"test:{uuid.uuid4().hex}", now=now,
+                  subject=f"Test message from {clinic.name}" if channel == "email" else None,
+                  created_by=actor.username)
+    audit.record(session, actor, "message.test", "outbox_message", msg.id, now=now,
+                 after={"channel": channel, "to": to})
+    return msg
+
+
+def describe_test_message(session: Session, message_id: int) -> OutboxTestResult:
+    """What became of a queued test message so far."""
+    m = _get(session, message_id)
+    words = {
+        "queued": "queued; the automation sends it within a few seconds (is a desk or "
+                  "`orca-desk worker` leading automation?)",
+        "sending": "being sent…",
+        "sent": f"sent through {m.provider or 'the provider'}"
+                + (" (local provider: it stays in the Outbox, nothing leaves this computer)"
+                   if m.provider == "local" else f" ({m.provider_id})" if m.provider_id else ""),
+        "delivered": "delivered",
+        "deferred": f"waiting until {m.next_attempt_at:%Y-%m-%d %H:%M} UTC: {m.error or ''}",
+        "failed": f"not sent: {m.error or m.error_code or 'failed'}",
+        "undeliverable": f"not sent: {m.error or 'the carrier refused this number'}",
+        "cancelled": f"cancelled: {m.error or ''}",
+    }
+    text = f"Test message #{m.id} to {m.to_address}: {words.get(m.status, m.status)}"
+    final = m.status in ("sent", "delivered", "failed", "undeliverable", "cancelled", "deferred")
+    return OutboxTestResult(m.id, m.status, text, final)
 
 
 # --- Staff actions ------------------------------------------------------------------------

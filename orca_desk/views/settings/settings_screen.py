@@ -6,7 +6,8 @@ import os
 from dataclasses import replace
 from datetime import time
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QTime, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,8 +28,15 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.providers import config as provider_env
-from orca_desk.services.patient_links import LINK_SECRET_ENV, link_secret_location
+from orca_desk.services.patient_links import (
+    LINK_SECRET_ENV,
+    ical_feed_links,
+    link_secret,
+    link_secret_location,
+    public_base_url,
+)
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.templates_editor import TemplatesEditor
@@ -184,6 +192,8 @@ class SettingsScreen(Screen):
         grid.addWidget(sms, 0, 1, 2, 1)
         grid.addWidget(email, 2, 1)
         grid.addWidget(self.keyring_note, 3, 0, 1, 2)
+        grid.addWidget(self._build_feeds(), 4, 0, 1, 2)
+        grid.addWidget(self._build_test_message(), 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
@@ -201,6 +211,123 @@ class SettingsScreen(Screen):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
         return scroll
+
+    def _build_feeds(self) -> QGroupBox:
+        self.feeds = QGroupBox("Calendar feeds (iCal)")
+        self.feeds_layout = QGridLayout(self.feeds)
+        self.feed_rows: list[tuple[QLabel, QLineEdit, QPushButton]] = []
+        self.feeds_note = _hint("Each provider's appointments (initials only) for calendar apps, "
+                                "served by ‘orca-desk gateway’.")
+        # Signed on demand: opening Settings must not mint links (or create the signing secret).
+        self.feeds_button = QPushButton("Show feed URLs")
+        self.feeds_button.clicked.connect(self._show_feeds)
+        self.feeds_layout.addWidget(self.feeds_note, 0, 0, 1, 2)
+        self.feeds_layout.addWidget(self.feeds_button, 0, 2)
+        self.feeds_layout.setColumnStretch(1, 1)
+        return self.feeds
+
+    def _build_test_message(self) -> QGroupBox:
+        box = QGroupBox("Send a test message")
+        self.test_channel = QComboBox()
+        self.test_channel.addItem("Text (SMS)", "sms")
+        self.test_channel.addItem("Email", "email")
+        self.test_address = QLineEdit()
+        self.test_address.setPlaceholderText("+16175550123 or you@yourclinic.com")
+        self.test_button = QPushButton("Send test message")
+        self.test_button.clicked.connect(self.send_test_message)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setObjectName("testResult")
+        row = QHBoxLayout()
+        row.addWidget(self.test_channel)
+        row.addWidget(self.test_address, 1)
+        row.addWidget(self.test_button)
+        layout = QVBoxLayout(box)
+        layout.addLayout(row)
+        layout.addWidget(_hint("It goes through the Outbox like any message, so quiet hours, STOP and "
+                               "the saved provider settings apply; the automation sends it."))
+        layout.addWidget(self.test_result)
+        self._test_id: int | None = None
+        self._test_polls = 0
+        self.test_timer = QTimer(self)
+        self.test_timer.setInterval(1000)
+        self.test_timer.timeout.connect(self._poll_test_message)
+        return box
+
+    # ----- calendar feeds -----------------------------------------------------------------
+    def _show_feeds(self) -> None:
+        """Each provider's secret feed URL with a Copy button (fresh links; old ones stay valid)."""
+        for label, field, button in self.feed_rows:
+            for w in (label, field, button):
+                self.feeds_layout.removeWidget(w)
+                w.deleteLater()
+        self.feed_rows = []
+        self.feeds_layout.removeWidget(self.feeds_note)
+        self.feeds_layout.removeWidget(self.feeds_button)
+        try:
+            secret = link_secret()
+            with self.ctx.db.read() as s:
+                feeds = ical_feed_links(s, secret=secret, base_url=public_base_url(s),
+                                        now=self.ctx.clock.now())
+        except OrcaError as exc:
+            feeds = []
+            self.feeds_note.setText(f"Feed links are not available: {exc}")
+        else:
+            self.feeds_note.setText(
+                "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
+                "gateway’. Treat a link like a password: anyone who has it can read that calendar."
+                if feeds else "There are no providers yet.")
+        for i, feed in enumerate(feeds):
+            label = QLabel(feed.provider_name)
+            field = QLineEdit(feed.url)
+            field.setReadOnly(True)
+            field.setCursorPosition(0)
+            button = QPushButton("Copy")
+            button.setToolTip(f"Copy {feed.provider_name}'s feed URL")
+            button.clicked.connect(lambda _c=False, url=feed.url, name=feed.provider_name:
+                                   self._copy_feed(url, name))
+            self.feeds_layout.addWidget(label, i, 0)
+            self.feeds_layout.addWidget(field, i, 1)
+            self.feeds_layout.addWidget(button, i, 2)
+            self.feed_rows.append((label, field, button))
+        self.feeds_layout.addWidget(self.feeds_note, len(feeds), 0, 1, 2)
+        self.feeds_layout.addWidget(self.feeds_button, len(feeds), 2)
+        self.feeds_button.setText("Refresh")
+
+    def _copy_feed(self, url: str, name: str) -> None:
+        QGuiApplication.clipboard().setText(url)
+        self.sig_status.emit(f"Copied {name}'s calendar feed URL")
+
+    # ----- test message -------------------------------------------------------------------
+    def send_test_message(self) -> bool:
+        """Queue the test through the Outbox, then follow it for up to 30 s and say what happened."""
+        channel = str(self.test_channel.currentData())
+        try:
+            with self.ctx.db.write() as s:
+                msg = outbox.queue_test_message(s, self.ctx.actor, channel, self.test_address.text(),
+                                                now=self.ctx.clock.now())
+                message_id = msg.id
+        except OrcaError as exc:
+            self.test_result.setText(str(exc))
+            return False
+        self._test_id, self._test_polls = message_id, 0
+        self._poll_test_message()
+        if self._test_id is not None:
+            self.test_timer.start()
+        return True
+
+    def _poll_test_message(self) -> None:
+        if self._test_id is None:
+            self.test_timer.stop()
+            return
+        self._test_polls += 1
+        with self.ctx.db.read() as s:
+            state = outbox.describe_test_message(s, self._test_id)
+        self.test_result.setText(state.text)
+        if state.final or self._test_polls > 30:
+            self.test_timer.stop()
+            self._test_id = None
+            self.sig_status.emit(state.text)
 
     # ----- loading ------------------------------------------------------------------------
     def refresh(self) -> None:

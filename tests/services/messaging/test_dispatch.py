@@ -352,3 +352,56 @@ def test_two_workers_on_postgres_never_send_twice(pg_db, fake):
         claimed = {m.claimed_by for m in s.scalars(select(OutboxMessage))}
         assert {m.status for m in s.scalars(select(OutboxMessage))} == {"sent"}
     assert len(claimed) >= 2  # the work really was shared
+
+
+def test_a_crash_before_accepted_sends_are_recorded_is_reconciled_not_resent(db, fake, monkeypatch):
+    fam = make_family(db, siblings=0)
+    ids = [queue(db, fam, i, patient=i, purpose="manual") for i in range(3)]
+    providers = providers_for(fake)
+    import orca_desk.services.messaging.dispatch as dispatch
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(dispatch, "_record_sent", crash)  # Twilio took them; nothing recorded
+    with pytest.raises(RuntimeError):
+        dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS)
+    monkeypatch.undo()
+    assert len(fake.sent_sms) == 3
+    assert {row(db, i).status for i in ids} == {"sending"}
+    # A restarted worker does not send them again: they are claimed, then reconciled.
+    assert dispatch_due(db, providers, now=NOW + timedelta(minutes=1), worker_id="w2",
+                        options=OPTIONS).claimed == 0
+    rec = reconcile_sending(db, providers, now=NOW + timedelta(minutes=6), options=OPTIONS)
+    assert rec.found == 3 and rec.requeued == 0
+    sids = {r.to: r.sid for r in fake.sent_sms}
+    for i in ids:
+        m = row(db, i)
+        assert m.status == "sent" and m.provider_id == sids[m.to_address]
+    assert len(fake.sent_sms) == 3
+
+
+def test_accepted_sends_are_recorded_even_when_a_claim_was_taken_back(db, fake):
+    fam = make_family(db, siblings=0)
+    ids = [queue(db, fam, i, patient=i, purpose="manual") for i in range(2)]
+    providers = providers_for(fake)
+    sms = providers["sms"]
+    original = sms.send
+
+    def send_then_lose_the_other_claim(msg):
+        result = original(msg)
+        if msg.outbox_id == ids[0]:  # meanwhile a reconciler requeued the second one
+            with db.write() as s:
+                m = s.get(OutboxMessage, ids[1])
+                m.status, m.claimed_by, m.claimed_at = "queued", None, None
+        return result
+
+    sms.send = send_then_lose_the_other_claim  # type: ignore[method-assign]
+    summary = dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
+                           batch=2)
+    assert row(db, ids[0]).status == "sent" and row(db, ids[0]).provider_id == fake.sent_sms[0].sid
+    assert row(db, ids[1]).status in ("queued", "sent")  # its late answer never overwrote it
+    with db.read() as s:
+        details = [e.detail for e in outbox.message_history(s, ids[1])]
+    assert any("late provider answer ignored" in d for d in details)
+    assert summary.errors and summary.errors[0].startswith(f"#{ids[1]}: late result sent ignored")

@@ -489,3 +489,29 @@ def test_messaging_service_alone_is_enough() -> None:
     sms_provider, _ = providers_from_env(env)
     assert isinstance(sms_provider, TwilioProvider)
     assert sms_provider.base_url == "https://api.twilio.com"
+
+
+def test_sms_rate_comes_from_the_environment_and_is_checked() -> None:
+    sms_provider, _ = providers_from_env({**GOOD_TWILIO, "ORCA_DESK_SMS_RATE": "5"})
+    assert isinstance(sms_provider, TwilioProvider)
+    assert sms_provider.http.limiter.rate_per_second == 5.0
+    default, _ = providers_from_env(GOOD_TWILIO)
+    assert isinstance(default, TwilioProvider) and default.http.limiter.rate_per_second == 1.0
+    for bad, words in (("fast", "must be a number, not 'fast'"), ("0", "must be positive")):
+        with pytest.raises(ProviderError, match=words) as raised:  # also with the local provider
+            providers_from_env({"ORCA_DESK_SMS_RATE": bad})
+        assert raised.value.variable == "ORCA_DESK_SMS_RATE"
+
+
+def test_proxies_are_read_once_per_host_not_per_request(fake: FakeProviderServer, monkeypatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    provider = twilio_for(fake)
+    assert provider.http.session.trust_env is False  # requests would re-read them every call
+    assert provider.http._proxies_for("https://api.twilio.com/2010-04-01/x")["https"] == \
+        "http://proxy.corp.example:3128"
+    assert provider.send(sms(outbox_id=1)).status == "sent"  # NO_PROXY: straight to the fake
+    monkeypatch.setenv("NO_PROXY", "")  # read once: a change needs a new client
+    assert provider.send(sms(outbox_id=2)).status == "sent"
+    assert len(fake.sent_sms) == 2
+    assert provider.http._proxies_for(fake.twilio_base_url + "/x") == {}

@@ -28,6 +28,10 @@ EMAIL_PROVIDER = "ORCA_DESK_EMAIL_PROVIDER"
 SENDGRID_API_KEY = "ORCA_DESK_SENDGRID_API_KEY"
 SENDGRID_FROM = "ORCA_DESK_SENDGRID_FROM"
 SENDGRID_BASE_URL = "ORCA_DESK_SENDGRID_BASE_URL"
+# SMS per second through Twilio (default 1: a long code's limit; a short code or a
+# messaging service may allow more).
+SMS_RATE = "ORCA_DESK_SMS_RATE"
+DEFAULT_SMS_RATE = 1.0
 
 ENV_VARIABLES: tuple[str, ...] = (
     SMS_PROVIDER,
@@ -40,6 +44,7 @@ ENV_VARIABLES: tuple[str, ...] = (
     SENDGRID_API_KEY,
     SENDGRID_FROM,
     SENDGRID_BASE_URL,
+    SMS_RATE,
 )
 
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -67,6 +72,19 @@ def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _rate(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = _get(env, name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ProviderError(f"{name} must be a number, not {raw!r}", variable=name) from None
+    if not value > 0 or value == float("inf"):
+        raise ProviderError(f"{name} must be positive, not {raw!r}", variable=name)
+    return value
+
+
 def _choice(env: Mapping[str, str], name: str) -> str:
     value = (_get(env, name) or "local").lower()
     return value
@@ -74,6 +92,7 @@ def _choice(env: Mapping[str, str], name: str) -> str:
 
 def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
     kind = _choice(env, SMS_PROVIDER)
+    rate = _rate(env, SMS_RATE, DEFAULT_SMS_RATE)  # checked for local too: a typo is told at once
     if kind == "local":
         return LocalProvider("sms")
     if kind != "twilio":
@@ -109,6 +128,7 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
         from_number=from_number,
         messaging_service_sid=service_sid,
         base_url=_base_url(env, TWILIO_BASE_URL, TWILIO_DEFAULT_BASE_URL),
+        rate_per_second=rate,
     )
 
 

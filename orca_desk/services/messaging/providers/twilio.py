@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import random
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -50,6 +53,21 @@ def _parse_twilio_date(value: object) -> datetime | None:
     except (TypeError, ValueError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def request_signature(auth_token: str, url: str, params: Sequence[tuple[str, str]]) -> str:
+    """Twilio's ``X-Twilio-Signature`` of a webhook: base64(HMAC-SHA1(auth token, URL + each
+    POST parameter's name and value, sorted by name)). ``url`` is the full URL Twilio
+    called, query string included."""
+    payload = url + "".join(k + v for k, v in sorted(params))
+    digest = hmac.new(auth_token.encode("utf-8"), payload.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def signature_valid(auth_token: str, url: str, params: Sequence[tuple[str, str]],
+                    signature: str) -> bool:
+    """Whether ``signature`` is Twilio's for this request (compared in constant time)."""
+    return hmac.compare_digest(request_signature(auth_token, url, params), signature.strip())
 
 
 def _iso(dt: datetime) -> str:
