@@ -136,8 +136,10 @@ def test_booking_plans_each_step_and_skips_what_has_passed(db):
     c = clinic(db)
     soon = book(db, c, 2, NOW + 3 * D)  # the 7-day email's time has passed
     later = book(db, c, 3, TUE_1530)
-    assert plans(db, soon) == [(7 * M, "email", "skipped"), (2 * M, "sms", "planned"), (120, "sms", "planned")]
-    assert plans(db, later) == [(7 * M, "email", "planned"), (2 * M, "sms", "planned"), (120, "sms", "planned")]
+    assert plans(db, soon) == [(7 * M, "email", "skipped"), (2 * M, "sms", "planned"),
+                               (120, "sms", "planned")]
+    assert plans(db, later) == [(7 * M, "email", "planned"), (2 * M, "sms", "planned"),
+                                (120, "sms", "planned")]
     with db.read() as s:
         reasons = {r.offset_minutes: r.reason for r in reminders.planned_for(s, soon)}
     assert reasons[7 * M] == reminders.SKIP_PAST
@@ -329,7 +331,8 @@ def test_decline_flags_reschedule_and_releases_the_slot_by_setting(db, fake, sha
     assert got.confirmation == "declined"
     with db.read() as s:
         assert confirmations.needs_reschedule(s, a)
-        openings = s.scalar(select(func.count()).select_from(Opening).where(Opening.source_appointment_id == a))
+        openings = s.scalar(select(func.count()).select_from(Opening).where(
+            Opening.source_appointment_id == a))
         pending = s.scalar(select(func.count()).select_from(PlannedReminder).where(
             PlannedReminder.appointment_id == a, PlannedReminder.status == "planned"))
     assert pending == 0
