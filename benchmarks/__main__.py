@@ -18,6 +18,7 @@ MODULES = [
     "benchmarks.bench_templates",
     "benchmarks.bench_print_ical",
     "benchmarks.bench_series",
+    "benchmarks.bench_reminders",
     "benchmarks.bench_waitlist",
     "benchmarks.bench_campaigns",
     "benchmarks.bench_messaging",
