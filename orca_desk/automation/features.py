@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
-from orca_desk.services import campaigns, recovery, series, waitlist
+from orca_desk.services import campaigns, confirmations, recovery, reminders, series, waitlist
 
 
 def install_features(runtime: AutomationRuntime) -> None:
@@ -18,6 +18,8 @@ def install_features(runtime: AutomationRuntime) -> None:
     runtime.register_tick(TickJob("series_horizons", extend_series_horizons, every=timedelta(hours=6)))
     runtime.register_tick(recovery.tick_job())  # issue 10: follow-up steps of missed visits
     runtime.register_tick(campaigns.tick_job())  # issue 10: paced campaign sends, attribution
+    runtime.register_tick(reminders.tick_job())  # issue 9: due reminder steps, expiry, escalation
+    runtime.handlers.register(confirmations.ConfirmationReplyHandler())  # issue 9: YES/NO replies
 
 
 def extend_series_horizons(ctx: JobContext) -> series.HorizonReport:

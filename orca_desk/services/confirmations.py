@@ -283,7 +283,10 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
     ids = {r.appointment_id for r in group}
     if any(r.appointment_id not in ids for r in open_):
         return _to_staff(inbound, None, None)  # separate questions about different visits are open
-    settings = settings or ReminderSettings()
+    if settings is None:
+        from orca_desk.services.reminders import load_settings
+
+        settings = load_settings(session, with_secret=False)  # the clinic's release-on-decline
     appts: list[Appointment] = []
     try:
         with session.begin_nested():
