@@ -94,6 +94,13 @@ def run_gui(args: argparse.Namespace) -> int:
     if shown_date:
         window.go_to_date(shown_date)
     window.show()
+    # Automation ticks here unless another desk (or `orca-desk worker`) leads it.
+    from orca_desk.ui.automation import AutomationController
+
+    automation = AutomationController(db, ctx.clock, parent=window)
+    automation.sig_status.connect(window.status_automation.setText)
+    app.aboutToQuit.connect(automation.stop)
+    automation.start()
     return app.exec()
 
 
@@ -103,21 +110,27 @@ def default_screens() -> list[ScreenSpec]:
     from orca_desk.views.calendar.all_locations import AllLocationsScreen
     from orca_desk.views.calendar.day_view import DayViewScreen
     from orca_desk.views.calendar.week_view import WeekViewScreen
+    from orca_desk.views.campaigns.screen import CampaignsScreen  # issue 10
     from orca_desk.views.messaging.inbox_view import InboxScreen
     from orca_desk.views.messaging.outbox_view import OutboxScreen
+    from orca_desk.views.recovery.screen import RecoveryScreen  # issue 10
     from orca_desk.views.reminders.call_list import CallListScreen  # issue 9
     from orca_desk.views.reminders.screen import RemindersScreen  # issue 9
     from orca_desk.views.schedules.screen import SchedulesScreen
     from orca_desk.views.settings.settings_screen import SettingsScreen
     from orca_desk.views.templates.screen import TemplatesScreen  # issue 5
+    from orca_desk.views.waitlist.screen import WaitlistScreen  # issue 8
 
     return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen),
             ScreenSpec("week", "Week", "calendar", WeekViewScreen),
             ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen),
             ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen),
             ScreenSpec("templates", "Templates", "template", TemplatesScreen),
+            ScreenSpec("waitlist", "Waitlist", "list", WaitlistScreen),
             ScreenSpec("reminders", "Reminders", "clock", RemindersScreen),
             ScreenSpec("calls", "Call list", "list", CallListScreen),
+            ScreenSpec("recovery", "Recovery", "undo", RecoveryScreen),
+            ScreenSpec("campaigns", "Campaigns", "chart", CampaignsScreen),
             ScreenSpec("messages", "Messages", "message", InboxScreen),
             ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
             ScreenSpec("settings", "Settings", "settings", SettingsScreen)]

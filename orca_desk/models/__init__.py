@@ -11,14 +11,36 @@ from orca_desk.models.base import Base, UTCDateTime
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant  # noqa: F401  (issue 10)
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.clinic_setting import ClinicSetting  # noqa: F401  (issue 7 settings)
+from orca_desk.models.messaging import (
+    AutomationLease,
+    ContactState,
+    InboundMessage,
+    LinkTokenUse,
+    MessageTemplate,
+    OutboxEvent,
+    OutboxMessage,
+    ProviderCursor,
+)
 from orca_desk.models.openings import Opening, WaitlistOffer  # noqa: F401  (issue 8)
 from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import RecoveryCase, RecoverySequence, RecoveryStep  # noqa: F401  (issue 10)
-from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence, ReminderStep, StaffTask  # noqa: F401,E501  (issue 9)
+from orca_desk.models.reminders import (  # noqa: F401  (issue 9)
+    ConfirmationRequest,
+    PlannedReminder,
+    ReminderSequence,
+    ReminderStep,
+    StaffTask,
+)
 from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod
 from orca_desk.models.series import RecurringSeries, SeriesException  # noqa: F401  (issue 6)
 from orca_desk.models.staff import StaffUser
-from orca_desk.models.template import AppliedSlot, ScheduleTemplate, TemplateApplication, TemplateSlot, TemplateVersion  # noqa: F401,E501  (issue 5)
+from orca_desk.models.template import (  # noqa: F401  (issue 5)
+    AppliedSlot,
+    ScheduleTemplate,
+    TemplateApplication,
+    TemplateSlot,
+    TemplateVersion,
+)
 from orca_desk.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
 
 __all__ = [
@@ -29,12 +51,20 @@ __all__ = [
     "Appointment",
     "AppointmentType",
     "AuditEvent",
+    "AutomationLease",
     "Base",
     "Chair",
     "Clinic",
+    "ContactState",
+    "InboundMessage",
+    "LinkTokenUse",
     "Location",
+    "MessageTemplate",
+    "OutboxEvent",
+    "OutboxMessage",
     "Patient",
     "Provider",
+    "ProviderCursor",
     "ScheduleBlock",
     "ScheduleBreak",
     "ScheduleException",

@@ -41,7 +41,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Orca Desk — {ctx.clinic.name}")
         self.setWindowIcon(icon("logo"))
         self.specs = screens
-        self.screens: dict[str, Screen] = {}
+        self.screens = _LazyScreens(self)
+        self._stale: set[str] = set()  # built screens that have not seen the latest day/location
         self.location_id = ctx.clinic.locations[0].id
         self.day = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
 
@@ -52,15 +53,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         # One undo history for the window: Ctrl+Z undoes the last calendar change in any screen.
         self.undo_stack = UndoStack(self)
+        # Screens are built when first shown: start-up pays only for the one on screen.
         for spec in screens:
-            screen = spec.factory(ctx)
-            screen.sig_status.connect(self._on_screen_status)
-            screen.sig_go_to_date.connect(self.go_to_date)
-            self.screens[spec.key] = screen
-            attach = getattr(screen, "attach_undo_stack", None)
-            if attach is not None:
-                attach(self.undo_stack)
-            self.stack.addWidget(screen)
+            self.stack.addWidget(QWidget())
             QListWidgetItem(icon(spec.icon), spec.title, self.nav)
         self.nav.currentRowChanged.connect(self._on_nav_changed)
         central = QWidget()
@@ -143,9 +138,26 @@ class MainWindow(QMainWindow):
 
     # ----- navigation ---------------------------------------------------------------------
     def current_screen(self) -> Screen:
-        widget = self.stack.currentWidget()
-        assert isinstance(widget, Screen)
-        return widget
+        return self.screens[self.specs[max(0, self.stack.currentIndex())].key]
+
+    def _build_screen(self, key: str) -> Screen:
+        index = [sp.key for sp in self.specs].index(key)
+        screen = self.specs[index].factory(self.ctx)
+        screen.sig_status.connect(self._on_screen_status)
+        screen.sig_go_to_date.connect(self.go_to_date)
+        attach = getattr(screen, "attach_undo_stack", None)
+        if attach is not None:
+            attach(self.undo_stack)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, screen)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        screen.show_location(self.location_id)
+        screen.show_day(self.day)
+        return screen
 
     def show_screen(self, key: str) -> Screen:
         keys = [s.key for s in self.specs]
@@ -167,9 +179,12 @@ class MainWindow(QMainWindow):
         self.date_edit.blockSignals(True)
         self.date_edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
         self.date_edit.blockSignals(False)
-        for screen in self.screens.values():
-            screen.show_location(self.location_id)
-            screen.show_day(self.day)
+        # Only the screen on view reloads now; the others catch up when shown.
+        current = self.specs[max(0, self.stack.currentIndex())].key
+        self._stale = set(self.screens.built()) - {current}
+        screen = self.screens[current]
+        screen.show_location(self.location_id)
+        screen.show_day(self.day)
 
     def _on_date_edit_changed(self, qdate: QDate) -> None:
         self.go_to_date(date(qdate.year(), qdate.month(), qdate.day()))
@@ -179,8 +194,15 @@ class MainWindow(QMainWindow):
         self._apply_day_and_location()
 
     def _on_nav_changed(self, row: int) -> None:
-        if row >= 0:
-            self.stack.setCurrentIndex(row)
+        if row < 0:
+            return
+        key = self.specs[row].key
+        screen = self.screens[key]  # built (and brought up to date) on first show
+        if key in self._stale:
+            self._stale.discard(key)
+            screen.show_location(self.location_id)
+            screen.show_day(self.day)
+        self.stack.setCurrentWidget(screen)
 
     def _on_screen_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
@@ -192,11 +214,14 @@ class MainWindow(QMainWindow):
         self.current_screen().refresh()  # hidden screens reload when shown
 
     def _on_find_opening(self) -> None:
-        for screen in (self.current_screen(), *self.screens.values()):
-            handler = getattr(screen, "find_opening", None)
-            if handler is not None:
-                handler()
+        screen = self.current_screen()
+        if getattr(screen, "find_opening", None) is None:
+            # The screen that offers it, built if it has not been shown yet.
+            key = next((sp.key for sp in self.specs if hasattr(sp.factory, "find_opening")), None)
+            if key is None:
                 return
+            screen = self.screens[key]
+        screen.find_opening()  # type: ignore[attr-defined]
 
     def _on_find(self) -> None:
         handler = getattr(self.current_screen(), "find_patient", None)
@@ -256,3 +281,25 @@ class MainWindow(QMainWindow):
         if not self.grab().save(path):
             raise ValidationError(f"Could not write the screenshot to {path!r}.")
         return 0
+
+
+class _LazyScreens:
+    """The window's screens by key: indexing builds one on first use; iteration sees built ones."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._built: dict[str, Screen] = {}
+
+    def __getitem__(self, key: str) -> Screen:
+        if key not in self._built:
+            self._built[key] = self._window._build_screen(key)
+        return self._built[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._built
+
+    def built(self) -> list[str]:
+        return list(self._built)
+
+    def values(self) -> list[Screen]:
+        return list(self._built.values())

@@ -23,6 +23,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from orca_desk.ui.colours import tint
+
 HEADER_H = 34
 GROUP_H = 20  # the extra header row naming a column group (a day, a location)
 AXIS_W = 56
@@ -689,13 +691,7 @@ def _item_colours(colour: str, faded: bool) -> tuple[QColor, QColor]:
     if faded:
         return QColor("#f1f3f6"), QColor("#a9b3bf")
     base = QColor(colour)
-    return _tint(base, 0.78), base.darker(115)
-
-
-def _tint(colour: QColor, amount: float) -> QColor:
-    """Blend toward white: keeps the hue readable where QColor.lighter() oversaturates."""
-    r, g, b = colour.red(), colour.green(), colour.blue()
-    return QColor(int(r + (255 - r) * amount), int(g + (255 - g) * amount), int(b + (255 - b) * amount))
+    return tint(base, 0.78), base.darker(115)
 
 
 def _hm(minute: int) -> str:

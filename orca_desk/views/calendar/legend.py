@@ -4,30 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from orca_desk.services.clinic import TypeRow
+from orca_desk.ui.flow_layout import FlowLayout
 
 
 class LegendBar(QWidget):
     def __init__(self, types: Sequence[TypeRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("calendarLegend")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(2, 0, 2, 0)
-        row.setSpacing(14)
+        row = FlowLayout(self, spacing=14)
         self.chips: dict[str, QLabel] = {}
         for t in types:
             chip = QLabel(f"<span style='color:{t.colour}; font-size:13pt'>■</span>&nbsp;{t.name}")
             chip.setToolTip(f"{t.name}: {t.default_minutes} min")
             self.chips[t.name] = chip
             row.addWidget(chip)
-        row.addStretch(1)
-        badges = ("<span style='color:#1b7f4b'>✓</span> confirmed · <span style='color:#b7791f'>?</span> "
-                  "requested · <span style='color:#b3261e'>✗</span> declined · "
-                  "<span style='color:#8a96a3'>•</span> unconfirmed · ↻ series · "
-                  "<span style='background:#e9edf2'>&nbsp;&nbsp;&nbsp;</span> not working · "
-                  "<span style='color:#8a6d52'>▨</span> blocked")
-        key = QLabel(badges)
-        key.setObjectName("hint")
-        row.addWidget(key)
+        # One label per key so the row can wrap between them on a narrow screen.
+        for text in ("<span style='color:#1b7f4b'>✓</span> confirmed",
+                     "<span style='color:#b7791f'>?</span> requested",
+                     "<span style='color:#b3261e'>✗</span> declined",
+                     "<span style='color:#8a96a3'>•</span> unconfirmed", "↻ series",
+                     "<span style='background:#e9edf2'>&nbsp;&nbsp;&nbsp;</span> not working",
+                     "<span style='color:#8a6d52'>▨</span> blocked"):
+            key = QLabel(text)
+            key.setObjectName("hint")
+            row.addWidget(key)

@@ -91,11 +91,14 @@ class OutboxScreen(Screen):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
-        filters.addWidget(self.all_dates)
-        filters.addWidget(self.date_from)
-        filters.addWidget(QLabel("to"))
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.refresh_button)
+        # Dates on a second row, so the screen fits a 1366-px desk monitor.
+        dates = QHBoxLayout()
+        dates.addWidget(self.all_dates)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("to"))
+        dates.addWidget(self.date_to)
+        dates.addStretch(1)
+        dates.addWidget(self.refresh_button)
 
         self.model: RowsTableModel[OutboxRow] = RowsTableModel(
             [Column("Created", lambda r: self._when(r.created_at)),
@@ -180,6 +183,7 @@ class OutboxScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addLayout(filters)
+        layout.addLayout(dates)
         layout.addWidget(split, 1)
 
         self._debounce = QTimer(self, singleShot=True, interval=250)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from orca_desk.services.clinic import TypeRow
 from orca_desk.services.templates import SlotSpec, slot_label
+from orca_desk.ui.colours import tint
 from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
 
 SLOT_MIME = "application/x-orca-template-slot"
@@ -65,7 +66,7 @@ class TypeChip(QLabel):
         self.setObjectName("typeChip")
         base = QColor(colour)
         self.setStyleSheet(
-            f"QLabel#typeChip {{ background: {base.lighter(170).name()}; border: 1px solid "
+            f"QLabel#typeChip {{ background: {tint(base, 0.78).name()}; border: 1px solid "
             f"{base.darker(115).name()}; border-left: 6px solid {base.name()}; border-radius: 4px;"
             " padding: 4px 8px; }"
         )

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -121,7 +122,7 @@ class TemplatesScreen(Screen):
         new_btn.clicked.connect(self.new_template)
         copy_btn.clicked.connect(self.copy_template)
         left = QWidget()
-        left.setMinimumWidth(240)
+        left.setMinimumWidth(190)
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(QLabel("<b>Templates</b>"))
@@ -158,20 +159,18 @@ class TemplatesScreen(Screen):
         self.save_btn.clicked.connect(self.save)
         apply_btn = QPushButton("Apply…")
         apply_btn.clicked.connect(self.open_apply_dialog)
+        # A long template name elides instead of widening the whole window.
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(60)
         bar = QHBoxLayout()
-        bar.addWidget(self.title)
-        bar.addStretch(1)
-        for w in (
-            self.week_combo,
-            add_week,
-            self.chairs_combo,
-            self.snap_combo,
-            self.undo_btn,
-            self.redo_btn,
-            self.save_btn,
-            apply_btn,
-        ):
+        bar.addWidget(self.title, 1)
+        for w in (self.undo_btn, self.redo_btn, self.save_btn, apply_btn):
             bar.addWidget(w)
+        # The layout settings get a row of their own so the screen fits a 1366-px desk monitor.
+        settings_bar = QHBoxLayout()
+        for setting in (self.week_combo, add_week, self.chairs_combo, self.snap_combo):
+            settings_bar.addWidget(setting)
+        settings_bar.addStretch(1)
         self.slot_palette = SlotPalette(ctx.clinic.types)
         self.grid = TemplateGrid()
         self.grid.snap = 15
@@ -193,6 +192,7 @@ class TemplatesScreen(Screen):
         dv = QVBoxLayout(design)
         dv.setContentsMargins(0, 0, 0, 0)
         dv.addLayout(bar)
+        dv.addLayout(settings_bar)
         middle = QHBoxLayout()
         middle.addWidget(self.slot_palette)
         middle.addWidget(self.grid_scroll, 1)
