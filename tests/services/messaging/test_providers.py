@@ -515,3 +515,20 @@ def test_proxies_are_read_once_per_host_not_per_request(fake: FakeProviderServer
     assert provider.send(sms(outbox_id=2)).status == "sent"
     assert len(fake.sent_sms) == 2
     assert provider.http._proxies_for(fake.twilio_base_url + "/x") == {}
+
+
+def test_token_bucket_margin_widens_the_spacing() -> None:
+    clock = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    bucket = TokenBucket(20.0, margin=0.03, sleep=sleep, monotonic=lambda: clock[0])
+    for _ in range(21):
+        bucket.acquire()
+    # 21 calls span more than one second, however the network delays their arrival by < 30 ms.
+    assert clock[0] == pytest.approx(20 / (20 * 0.97)) and clock[0] > 1.03
+    with pytest.raises(ValueError, match="margin"):
+        TokenBucket(1.0, margin=0.6)
