@@ -73,3 +73,49 @@ def test_bad_input_exits_2_and_writes_nothing(db, url, capsys, args, message):
     err = capsys.readouterr().err
     assert err.startswith("orca-desk: error: ") and message in err
     assert slots(db) == 0
+
+
+@pytest.fixture
+def two_lane_url(db, manager, clock):
+    """A two-chair template, and Dr. Chen's recent visits in chairs 2 and 3."""
+    from datetime import UTC, datetime
+
+    from orca_desk.services import booking
+    from orca_desk.services.booking import BookingRequest
+
+    with db.write() as s:
+        w = make_world(s)
+        set_week(s, manager, w.ortho.id, [DayHours(wd, w.location.id, 480, 1020) for wd in range(5)],
+                 effective_from=date(2026, 1, 1), now=clock.now())
+        slots = [SlotSpec(540, 560, w.adjustment.id, weekday=wd, chair_index=lane)
+                 for wd in range(5) for lane in (0, 1)]
+        templates.create_template(s, manager, name="Two chairs", kind="week", slots=slots, chair_count=2,
+                                  now=clock.now())
+        now = datetime.now(UTC)
+        soon = now.replace(hour=15, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        for k, chair in enumerate((2, 1, 2)):  # chair 3 twice, chair 2 once
+            booking.book_appointment(s, manager, BookingRequest(
+                w.patients[k].id, w.ortho.id, w.chairs[chair].id, w.adjustment.id,
+                soon + timedelta(days=k), 20, override_hours=True), now=now)
+        chair_ids = [c.id for c in w.chairs]
+    return str(db.url), chair_ids
+
+
+def test_two_lane_template_defaults_to_the_providers_usual_chairs(db, two_lane_url, capsys):
+    url, chair_ids = two_lane_url
+    assert run(url, "Two chairs", "--providers", "Chen", "--from", f"{MONDAY}", "--to", f"{FRIDAY}") == 0
+    assert "created: 10" in capsys.readouterr().out
+    with db.read() as s:
+        used = set(s.scalars(select(AppliedSlot.chair_id)))
+    assert used == {chair_ids[1], chair_ids[2]}  # the chairs Dr. Chen uses, not chair 1
+
+
+def test_chairs_option_names_the_lanes(db, two_lane_url, capsys):
+    url, chair_ids = two_lane_url
+    assert run(url, "Two chairs", "--providers", "Chen", "--chairs", "Chair 1,Northside/Chair 3",
+               "--from", f"{MONDAY}", "--to", f"{FRIDAY}") == 0
+    with db.read() as s:
+        assert set(s.scalars(select(AppliedSlot.chair_id))) == {chair_ids[0], chair_ids[2]}
+    assert run(url, "Two chairs", "--providers", "Chen", "--chairs", "Chair 9",
+               "--from", f"{MONDAY}", "--to", f"{FRIDAY}") == 2
+    assert "No chair named 'Chair 9'" in capsys.readouterr().err

@@ -1,15 +1,17 @@
-"""``orca-desk templates apply NAME --providers A,B --from D --to D [--dry-run]``: apply a template."""
+"""``orca-desk templates apply NAME --providers A,B --from D --to D [--chairs C1,C2] [--dry-run]``."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.commands.common import CommandError, open_database, parse_date, say
-from orca_desk.models import Provider, StaffUser
+from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Location, Provider, StaffUser
+from orca_desk.models.template import TemplateVersion
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor, actor_for
 from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
 from orca_desk.services.templates import find_template
@@ -28,6 +30,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="comma-separated provider names (or unique parts of them)")
     a.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day")
     a.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day (included)")
+    a.add_argument("--chairs", metavar="C1,C2",
+                   help="chairs for the template's chair lanes, in order (\"Chair 1\" or "
+                        "\"Northside/Chair 1\"); default: each provider's most-used chairs of the "
+                        "last and next eight weeks")
     a.add_argument("--dry-run", action="store_true", help="print what would happen; write nothing")
     a.set_defaults(func=_apply)
 
@@ -54,6 +60,44 @@ def _providers(session: Session, text: str) -> list[int]:
     return ids
 
 
+def _chairs(session: Session, text: str) -> tuple[int, ...]:
+    rows = session.execute(select(Chair.id, Chair.name, Location.name).join(Location)
+                           .where(Chair.is_active.is_(True)).order_by(Location.id, Chair.sort_order)).all()
+    ids: list[int] = []
+    for part in (x.strip() for x in text.split(",") if x.strip()):
+        loc, _, name = part.rpartition("/")
+        matches = [r for r in rows if r[1].lower() == name.strip().lower()
+                   and (not loc or r[2].lower() == loc.strip().lower())]
+        if not matches:
+            raise CommandError(f"No chair named {part!r}.")
+        if len(matches) > 1:
+            raise CommandError(f"{part!r} is at {', '.join(r[2] for r in matches)}: write "
+                               f"\"{matches[0][2]}/{matches[0][1]}\" to choose one.")
+        ids.append(matches[0][0])
+    return tuple(ids)
+
+
+def _usual_chairs(session: Session, provider_id: int, count: int, now: datetime) -> tuple[int, ...]:
+    """The chairs a provider used most in the eight weeks either side of now, at their busiest
+    location (one location per application), as lanes in chair order."""
+    window = timedelta(weeks=8)
+    rows = session.execute(
+        select(Appointment.chair_id, Chair.location_id, Chair.sort_order, func.count())
+        .join(Chair, Chair.id == Appointment.chair_id)
+        .where(Appointment.provider_id == provider_id, Appointment.start_at > now - window,
+               Appointment.start_at < now + window, Appointment.status.in_(ACTIVE_STATUSES))
+        .group_by(Appointment.chair_id, Chair.location_id, Chair.sort_order)
+        .order_by(func.count().desc(), Chair.sort_order)).all()
+    home = rows[0][1] if rows else None
+    chosen = [r for r in rows if r[1] == home][:count]
+    if len(chosen) < count:
+        provider = session.get(Provider, provider_id)
+        raise CommandError(f"The template uses {count} chairs and "
+                           f"{provider.name if provider else 'the provider'} has used only "
+                           f"{len(chosen)} lately: name them with --chairs.")
+    return tuple(r[0] for r in sorted(chosen, key=lambda r: r[2]))
+
+
 def _actor(session: Session) -> Actor:
     """The first active manager of the clinic (for the audit trail), else a command-line actor."""
     user = session.scalar(select(StaffUser).where(StaffUser.role == "manager", StaffUser.is_active.is_(True))
@@ -68,23 +112,45 @@ def _apply(args: argparse.Namespace) -> int:
     db = open_database(args)
     with (db.read() if args.dry_run else db.write()) as session:
         template = find_template(session, args.name)
-        params = ApplyParams(template_id=template.id, provider_ids=tuple(_providers(session, args.providers)),
-                             start_day=start, end_day=end)
-        plan = plan_application(session, params, now=now)
+        providers = tuple(_providers(session, args.providers))
+        lanes = session.scalar(select(TemplateVersion.chair_count)
+                               .where(TemplateVersion.template_id == template.id)
+                               .order_by(TemplateVersion.number.desc()).limit(1)) or 1
+        if args.chairs:
+            groups = [(providers, _chairs(session, args.chairs))]
+        elif lanes > 1:
+            # Each provider in their own usual chairs: one application per provider.
+            groups = [((p,), _usual_chairs(session, p, lanes, now)) for p in providers]
+        else:
+            groups = [(providers, ())]
+        plans = [plan_application(session, ApplyParams(
+            template_id=template.id, provider_ids=ids, start_day=start, end_day=end, chair_ids=chairs),
+            now=now) for ids, chairs in groups]
         if args.dry_run:
-            _print_counts(plan.counts, created_label="to create")
-            print(plan.summary())
-            for row in plan.by_date_provider():
-                if row.existing or row.off:
-                    why = "; ".join(row.reasons)
-                    print(f"  {row.day:%a %Y-%m-%d}  {row.provider_name}: {row.create} to create, "
-                          f"{row.existing} skipped (appointments), {row.off} skipped (off)"
-                          + (f": {why}" if why else ""))
+            _print_counts(_sum(p.counts for p in plans), created_label="to create")
+            for plan in plans:
+                print(plan.summary())
+                for row in plan.by_date_provider():
+                    if row.existing or row.off:
+                        why = "; ".join(row.reasons)
+                        print(f"  {row.day:%a %Y-%m-%d}  {row.provider_name}: {row.create} to create, "
+                              f"{row.existing} skipped (appointments), {row.off} skipped (off)"
+                              + (f": {why}" if why else ""))
             return 0
-        result = apply_template(session, _actor(session), plan, now=now)
-    _print_counts({**result.counts, "create": result.created}, created_label="created")
-    say(f"Applied {template.name} v{plan.version_number} over {result.days_done} days.")
+        actor = _actor(session)
+        results = [apply_template(session, actor, plan, now=now) for plan in plans]
+    _print_counts({**_sum(r.counts for r in results), "create": sum(r.created for r in results)},
+                  created_label="created")
+    say(f"Applied {template.name} v{plans[0].version_number} over {max(r.days_done for r in results)} days.")
     return 0
+
+
+def _sum(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for c in counts:
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    return total
 
 
 def _print_counts(counts: dict[str, int], *, created_label: str) -> None:
