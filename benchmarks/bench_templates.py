@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from benchmarks.harness import ANCHOR, CACHE, BenchContext, Row, median_seconds, ms
+from benchmarks.harness import ANCHOR, CACHE, BenchContext, Row, median_wall_cpu, ms
 from orca_desk.db import Database
 from orca_desk.migrate import upgrade
 from orca_desk.models import (
@@ -84,35 +84,36 @@ def run(bench: BenchContext) -> list[Row]:
                 s.execute(delete(AppliedSlot))
                 s.execute(delete(TemplateApplication))
 
-        t_plan = median_seconds(dry_run, repeat=5, warmup=1)
+        t_plan, cpu_plan = median_wall_cpu(dry_run, repeat=5, warmup=1)
         with db.read() as s:
             plan = plan_application(s, params, now=ANCHOR)
         c = plan.counts
         total = c["create"] + c["existing"] + c["off"]
         rows.append(Row(f"template dry run, 4-week rotation × {len(providers)} providers × 1 year "
                         f"({total:,} slots: {c['create']:,} new, {c['existing']:,} taken, {c['off']:,} off)",
-                        "≤ 1 s", ms(t_plan), t_plan <= 1.0))
+                        "≤ 1 s", f"{ms(t_plan)} (CPU {ms(cpu_plan)})", t_plan <= 1.0))
 
-        samples = []
+        samples, cpu_samples = [], []
         created = 0
         for _ in range(3):
             clear()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             with db.write() as s:
                 created = apply_template(s, ACTOR, params, now=ANCHOR).created
             samples.append(time.perf_counter() - started)
-        t_apply = sorted(samples)[1]
+            cpu_samples.append(time.process_time() - started_cpu)
+        t_apply, cpu_apply = sorted(samples)[1], sorted(cpu_samples)[1]
         rows.append(Row(f"template apply with conflict check ({created:,} slots written)", "≤ 2 s",
-                        ms(t_apply), t_apply <= 2.0))
+                        f"{ms(t_apply)} (CPU {ms(cpu_apply)})", t_apply <= 2.0))
 
         def reapply() -> int:
             with db.write() as s:
                 return apply_template(s, ACTOR, params, now=ANCHOR).created
 
         again = reapply()
-        t_again = median_seconds(reapply, repeat=5, warmup=0)
-        rows.append(Row(f"template re-apply, idempotent ({again} new slots)", "≤ 1 s", ms(t_again),
-                        t_again <= 1.0 and again == 0))
+        t_again, cpu_again = median_wall_cpu(reapply, repeat=5, warmup=0)
+        rows.append(Row(f"template re-apply, idempotent ({again} new slots)", "≤ 1 s",
+                        f"{ms(t_again)} (CPU {ms(cpu_again)})", t_again <= 1.0 and again == 0))
         with db.write() as s:
             s.execute(delete(AppliedSlot))
             s.execute(delete(TemplateApplication))

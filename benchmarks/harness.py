@@ -67,6 +67,19 @@ def median_seconds(fn: Callable[[], object], *, repeat: int = 15, warmup: int = 
     return statistics.median(samples)
 
 
+def median_wall_cpu(fn: Callable[[], object], *, repeat: int = 15, warmup: int = 2) -> tuple[float, float]:
+    """Median wall-clock and CPU (this process) seconds; on a loaded machine CPU time is the steadier."""
+    for _ in range(warmup):
+        fn()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
 @contextmanager
 def count_queries(db: Database) -> Iterator[list[str]]:
     statements: list[str] = []

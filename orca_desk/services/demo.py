@@ -30,6 +30,7 @@ from orca_desk.models import (
     WaitlistEntry,
 )
 from orca_desk.paths import resources_dir
+from orca_desk.services.bulk import bulk_insert as _bulk_insert
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.security import hash_password
 
@@ -190,36 +191,6 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
 
 def _table(model: type[Base]) -> Table:
     return Base.metadata.tables[model.__tablename__]
-
-
-def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows fast: straight to sqlite3's executemany, or Core executemany elsewhere.
-
-    The SQLite path stores values exactly as SQLAlchemy's SQLite types would (naive UTC
-    "YYYY-MM-DD HH:MM:SS.ffffff", ISO dates, JSON text), so ORM reads see the same data.
-    """
-    if not rows:
-        return
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        conn.execute(table.insert(), rows)
-        return
-    columns = list(rows[0])
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
-    conn.exec_driver_sql(sql, [tuple(_sqlite_value(r[c]) for c in columns) for r in rows])
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        # isoformat with explicit microseconds: the exact text SQLAlchemy stores, far cheaper
-        # than strftime (and equal strings matter: SQLite compares these as text).
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value)
-    return value
 
 
 def _large_providers(session: Session, clinic_id: int, count: int, chairs_by_loc: list[list[Chair]],

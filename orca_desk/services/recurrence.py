@@ -12,7 +12,7 @@ from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
 
-__all__ = ["RecurrenceRuleError", "describe", "occurrences", "validate"]
+__all__ = ["RecurrenceRuleError", "describe", "occurrences", "occurrences_from", "validate"]
 
 
 class RecurrenceRuleError(ValidationError, ValueError):
@@ -296,7 +296,40 @@ def occurrences(
     spring-forward day) are returned once, so such a series can have fewer than ``COUNT``
     results. Raises :class:`RecurrenceRuleError` (a ``ValueError``) naming the bad part.
     """
-    rule = _parse(rrule)
+    return _expand(_parse(rrule), dtstart, until=until, limit=limit, since=None)
+
+
+def occurrences_from(
+    rrule: str,
+    dtstart: datetime,
+    *,
+    since: datetime,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[datetime]:
+    """The results of :func:`occurrences` that are at or after ``since``, in order.
+
+    The same list as filtering ``occurrences(rrule, dtstart, until=until)`` by ``o >= since``
+    (``limit`` counts from ``since``), but a rule without COUNT is expanded from the last
+    whole period (day, week, month or year, times INTERVAL) before ``since`` instead of
+    from ``dtstart``: extending a years-old series reads only its new dates. ``since`` is
+    aware for a zoned ``dtstart`` and naive for a floating one, like ``until``.
+    """
+    if (since.tzinfo is None) != (dtstart.tzinfo is None):
+        raise RecurrenceRuleError(
+            "since must be timezone-aware for a zoned dtstart and naive for a floating one"
+        )
+    return _expand(_parse(rrule), dtstart, until=until, limit=limit, since=since)
+
+
+def _expand(
+    rule: _Rule,
+    dtstart: datetime,
+    *,
+    until: datetime | None,
+    limit: int | None,
+    since: datetime | None,
+) -> list[datetime]:
     tz = dtstart.tzinfo
     if until is not None and (until.tzinfo is None) != (tz is None):
         raise RecurrenceRuleError(
@@ -313,15 +346,19 @@ def occurrences(
         return []
 
     start_wall = dtstart.replace(tzinfo=None, fold=0)
+    first_wall = start_wall
+    if since is not None:
+        local_since = since if tz is None else since.astimezone(tz)
+        first_wall = _fast_forward(rule, start_wall, local_since.replace(tzinfo=None) - _SLACK)
     bounds = _Bounds(rule.until, until, tz)
     results: list[datetime] = []
     seen: set[datetime] = set()
     horizon: datetime | None = None
-    for wall in _walls(rule, start_wall, bounds.wall_limit()):
+    for wall in _walls(rule, first_wall, bounds.wall_limit()):
         if horizon is not None and wall > horizon:
             break
         occ = _localize(wall, tz, dtstart if wall == start_wall else None)
-        if not bounds.admits(occ) or occ in seen:
+        if not bounds.admits(occ) or occ in seen or (since is not None and occ < since):
             continue
         seen.add(occ)
         results.append(occ)
@@ -331,6 +368,38 @@ def occurrences(
             horizon = wall + _SLACK
     results.sort()
     return results if limit is None else results[:limit]
+
+
+def _fast_forward(rule: _Rule, start: datetime, target: datetime) -> datetime:
+    """The latest wall-clock start <= ``target`` that expands like ``start`` from there on.
+
+    It lies a whole number of the rule's periods (FREQ times INTERVAL) after ``start``, so
+    week, month and year boundaries, INTERVAL and BYSETPOS pick the same dates; what it
+    drops are only dates before it. ``start`` itself when that cannot be promised: a COUNT
+    (counted from DTSTART), BYWEEKNO (own expansion), sub-daily frequencies, a day of the
+    month that not every month or year has (it is the rule's default BYMONTHDAY), or
+    WEEKLY with BYSETPOS (dateutil's first week begins at DTSTART, not at WKST, so its
+    set positions differ from a whole week's).
+    """
+    if rule.count is not None or rule.byweekno or target <= start:
+        return start
+    if rule.freq == du.WEEKLY and rule.bysetpos:
+        return start
+    if rule.freq in (du.DAILY, du.WEEKLY):
+        step = rule.interval * (7 if rule.freq == du.WEEKLY else 1)
+        return start + timedelta(days=(target - start).days // step * step)
+    if rule.freq not in (du.MONTHLY, du.YEARLY) or start.day > 28:
+        return start
+    per = rule.interval * (12 if rule.freq == du.YEARLY else 1)
+    months = (target.year - start.year) * 12 + target.month - start.month
+    k = months // per * per
+    while k > 0:
+        year, month = divmod(start.month - 1 + k, 12)
+        moved = start.replace(year=start.year + year, month=month + 1)
+        if moved <= target:
+            return moved
+        k -= per
+    return start
 
 
 def _check_defaults_possible(rule: _Rule, dtstart: datetime) -> None:

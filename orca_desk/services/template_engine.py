@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, and_, func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
@@ -43,6 +43,7 @@ from orca_desk.services.availability import (
     load_schedule_data,
     zone_of,
 )
+from orca_desk.services.bulk import epoch_seconds_sql, fetch_tuples, insert_tuples, instant_param, param_mark
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import Interval, contains, normalize, subtract
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor
@@ -239,23 +240,25 @@ class OpenTemplateSlot:
 # ----- planning ----------------------------------------------------------------------------
 
 
-def _overlaps(ivs: list[Interval], starts: list[int], s: int, e: int) -> bool:
-    """Whether [s, e) meets a normalized interval list (``starts`` are its starts)."""
+_Lane = tuple[list[int], list[int]]  # starts and ends of normalized busy intervals
+
+
+def _lanes(raw: dict[int, list[Interval]]) -> dict[int, _Lane]:
+    """Busy intervals per key, normalized and split into start and end lists for ``_meets``."""
+    out = {}
+    for key, ivs in raw.items():
+        merged = normalize(ivs)
+        out[key] = ([a for a, _ in merged], [b for _, b in merged])
+    return out
+
+
+def _meets(lane: _Lane | None, s: int, e: int) -> bool:
+    """Whether [s, e) meets the lane's intervals (O(log n))."""
+    if lane is None:
+        return False
+    starts, ends = lane
     i = bisect_left(starts, e) - 1
-    return i >= 0 and ivs[i][1] > s
-
-
-class _Lanes:
-    """Normalized busy intervals per key with their starts, for O(log n) overlap tests."""
-
-    def __init__(self, raw: dict[int, list[Interval]]) -> None:
-        self.ivs = {k: normalize(v) for k, v in raw.items()}
-        self.starts = {k: [a for a, _ in v] for k, v in self.ivs.items()}
-
-    def hit(self, key: int | None, s: int, e: int) -> bool:
-        if key is None or key not in self.ivs:
-            return False
-        return _overlaps(self.ivs[key], self.starts[key], s, e)
+    return i >= 0 and ends[i] > s
 
 
 class _HoursCache:
@@ -280,11 +283,22 @@ class _HoursCache:
         for pid, periods in data.periods.items():
             for per in periods:
                 self._periods_by_wd[(pid, per.weekday)].append(per)
+        # (provider, weekday) pairs whose periods all hold over the whole window: same hours every week.
+        self._steady_pairs = {
+            k for k, ps in self._periods_by_wd.items()
+            if all(p.effective_from <= first and (p.effective_to or last) >= last for p in ps)}
+        self._steady: dict[tuple[int, int], tuple[tuple[int, ...], dict[int, list[Interval]]]] = {}
 
-    def base(self, pid: int, day: date) -> dict[int, list[Interval]]:
+    def base(self, pid: int, day: date) -> tuple[tuple[int, ...] | None, dict[int, list[Interval]]]:
+        """The provider's hours that day per location, with a key naming them (equal keys, equal
+        hours); the key is None on days with holidays or time off, which are not shared."""
         if day in self.exception_days:
-            return self.data.base_hours(pid, day)
-        applying = [p for p in self._periods_by_wd.get((pid, day.weekday()), ()) if p.applies(day)]
+            return None, self.data.base_hours(pid, day)
+        pair = (pid, day.weekday())
+        steady = self._steady.get(pair)
+        if steady is not None:
+            return steady
+        applying = [p for p in self._periods_by_wd.get(pair, ()) if p.applies(day)]
         key = tuple(id(p) for p in applying)
         hit = self._by_periods.get(key)
         if hit is None:
@@ -293,7 +307,9 @@ class _HoursCache:
                 ivs = subtract([(p.start_minute, p.end_minute)], [(b[0], b[1]) for b in p.breaks])
                 out[p.location_id] = normalize([*out.get(p.location_id, []), *ivs])
             hit = self._by_periods[key] = out
-        return hit
+        if pair in self._steady_pairs:
+            self._steady[pair] = (key, hit)
+        return key, hit
 
     def off_spans(self, pid: int, loc: int, day: date) -> list[tuple[Interval, str]]:
         return self.data.off_spans(pid, loc, day) if day in self.exception_days else []
@@ -301,7 +317,7 @@ class _HoursCache:
     def working(self, pid: int, loc: int, day: date) -> list[Interval]:
         if day in self.exception_days:
             return self.data.working(pid, day).get(loc, [])
-        return self.base(pid, day).get(loc, [])
+        return self.base(pid, day)[1].get(loc, [])
 
 
 def _today(session: Session, now: datetime, location_id: int | None) -> date:
@@ -405,35 +421,49 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     lo = epoch_minute(datetime.combine(days[0], datetime.min.time(), tzinfo=zone0)) - 24 * 60
     hi = epoch_minute(datetime.combine(days[-1], datetime.min.time(), tzinfo=zone0)) + 48 * 60
     lo_dt, hi_dt = from_epoch(lo), from_epoch(hi)
+    active = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
     appt_by_provider, appt_by_chair, _ = _load_intervals(
-        session, Appointment, lo_dt, hi_dt, pids, chair_ids,
-        and_(Appointment.status.in_(ACTIVE_STATUSES),
-             Appointment.start_at > lo_dt - timedelta(minutes=_MAX_APPOINTMENT_MIN)))
+        session, "appointment", lo_dt, hi_dt, pids, chair_ids,
+        longest=timedelta(minutes=_MAX_APPOINTMENT_MIN), condition=f"status IN ({active})")
+    # An applied slot lies within one local day: at most 25 hours (the day clocks fall back).
     applied_by_provider, applied_by_chair, applied_chairless = _load_intervals(
-        session, AppliedSlot, lo_dt, hi_dt, pids, chair_ids, AppliedSlot.status != "removed")
-    appts_p, appts_c = _Lanes(appt_by_provider), _Lanes(appt_by_chair)
-    applied_p, applied_c = _Lanes(applied_by_provider), _Lanes(applied_by_chair)
+        session, "applied_slot", lo_dt, hi_dt, pids, chair_ids, longest=timedelta(hours=25),
+        condition="status <> 'removed'")
+    appts_p, appts_c = _lanes(appt_by_provider), _lanes(appt_by_chair)
+    applied_p, applied_c = _lanes(applied_by_provider), _lanes(applied_by_chair)
     # A slot in a chair meets the provider's chairless slots; chair lanes of one provider may overlap.
-    applied_free = _Lanes(applied_chairless)
+    applied_free = _lanes(applied_chairless)
     now_em = epoch_minute(now)
 
     # Slots of each (rotation week, weekday); a day template's slots apply on every chosen day.
-    by_pattern: dict[tuple[int, int], list[_SlotRow]] = defaultdict(list)
+    # Each slot is kept with what does not depend on the day: (slot, chair, end minute
+    # within the day, type, block reason).
+    by_pattern: dict[tuple[int, int], list[tuple[_SlotRow, int | None, int, int | None, str | None]]] = \
+        defaultdict(list)
     for s in slots:
+        _sid, _week, _wd, lane, _start, e_min, type_id, blocked, reason = s
+        fixed = (s, chair_ids[lane] if chair_ids else None, min(e_min, DAY_MINUTES),
+                 None if blocked else type_id, (reason or "Blocked") if blocked else None)
         for wd in ALL_WEEKDAYS if s[2] is None else (s[2],):
-            by_pattern[(s[1], wd)].append(s)
+            by_pattern[(s[1], wd)].append(fixed)
     n_weeks = len(rotation)
     hours = _HoursCache(data, days)
+    # Whether a slot is off (holiday, time off, not working there, outside hours) depends only
+    # on the day's slots and the provider's hours, which repeat week after week: decided once
+    # per (pattern, hours, location) and reused, except on days with holidays or time off.
+    hour_verdicts: dict[tuple[object, ...], list[tuple[str, str] | None]] = {}
     create, skipped = plan.create, plan.skipped
     for day in days:
+        weekday = day.weekday()
         week = ((day - rotation_start).days // 7) % n_weeks
-        day_slots = by_pattern.get((week, day.weekday()))
+        day_slots = by_pattern.get((week, weekday))
         if not day_slots:
             continue
         for pid in pids:
             max_concurrent = providers[pid][1]
             scheduled = pid in data.scheduled
-            base = hours.base(pid, day) if scheduled else {}
+            hours_key, base = hours.base(pid, day) if scheduled else (
+                None if day in hours.exception_days else (), {})
             if location_id is not None:
                 loc = location_id
             elif base:
@@ -441,41 +471,61 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
             else:
                 loc = default_location
             clock = data.clock(loc, day)
-            off_spans = hours.off_spans(pid, loc, day)
-            working = hours.working(pid, loc, day) if scheduled else None
-            not_here = scheduled and not base.get(loc)
+            memo = None if hours_key is None else (week, weekday, scheduled, hours_key, loc)
+            verdicts = hour_verdicts.get(memo) if memo is not None else None
+            if verdicts is None:
+                verdicts = _hour_verdicts(
+                    [f[0] for f in day_slots], weekday, hours.off_spans(pid, loc, day),
+                    not_here=scheduled and not base.get(loc),
+                    working=hours.working(pid, loc, day) if scheduled else None)
+                if memo is not None:
+                    hour_verdicts[memo] = verdicts
+            provider_appts = appts_p.get(pid)
+            provider_applied = applied_p.get(pid)
+            provider_chairless = applied_free.get(pid)
             # Slots of one chair lane never overlap (validated), so new slots need no check among themselves.
-            for sid, _w, _wd, lane, s_min, e_min, type_id, blocked, reason in day_slots:
-                chair = chair_ids[lane] if chair_ids else None
-                s_em, e_em = clock.to_epoch(s_min), clock.to_epoch(e_min)
-                kind, why = "create", ""
-                if off_spans and (off := next((label for (a, b), label in off_spans
-                                               if a < e_min and b > s_min), None)) is not None:
-                    kind, why = "off", off[0].upper() + off[1:]
-                elif not_here:
-                    kind, why = "off", f"Does not work {WEEKDAY_SHORT[day.weekday()]}s here"
-                elif working is not None and not blocked and not contains(working, s_min, e_min):
-                    kind, why = "off", f"Outside working hours {hhmm(s_min)}–{hhmm(e_min)}"
+            for (slot, chair, end_minute, type_id, block), verdict in zip(day_slots, verdicts, strict=True):
+                s_em, e_em = clock.to_epoch(slot[4]), clock.to_epoch(slot[5])
+                if verdict is not None:
+                    kind, why = verdict
                 elif e_em <= s_em:
                     kind, why = "off", "Not a time on this day (clock change)"
                 elif s_em < now_em:
                     kind, why = "past", "Already past"
-                elif applied_c.hit(chair, s_em, e_em) or (applied_p if chair is None else applied_free).hit(
-                        pid, s_em, e_em):
+                elif (chair is not None and _meets(applied_c.get(chair), s_em, e_em)) or _meets(
+                        provider_applied if chair is None else provider_chairless, s_em, e_em):
                     kind, why = "applied", "A template slot is already applied there"
-                elif appts_c.hit(chair, s_em, e_em):
+                elif chair is not None and _meets(appts_c.get(chair), s_em, e_em):
                     kind, why = "existing", "An appointment is already booked in the chair then"
-                elif appts_p.hit(pid, s_em, e_em) and (chair is None or max_concurrent <= 1):
+                elif (chair is None or max_concurrent <= 1) and _meets(provider_appts, s_em, e_em):
                     kind, why = "existing", "The provider already has an appointment then"
-                row = PlannedSlot(day, pid, chair, loc, s_em, e_em, s_min, min(e_min, DAY_MINUTES),
-                                  None if blocked else type_id, (reason or "Blocked") if blocked else None,
-                                  sid, kind, why)
+                else:
+                    kind, why = "create", ""
+                row = PlannedSlot(day, pid, chair, loc, s_em, e_em, slot[4], end_minute, type_id, block,
+                                  slot[0], kind, why)
                 if kind == "create":
                     create.append(row)
                 else:
                     skipped.append(row)
     _refuse_chair_collisions(plan)
     return plan
+
+
+def _hour_verdicts(slots: Sequence[_SlotRow], weekday: int, off_spans: list[tuple[Interval, str]], *,
+                   not_here: bool, working: list[Interval] | None) -> list[tuple[str, str] | None]:
+    """Per slot, ("off", why) when the provider is off or outside working hours then, else None."""
+    out: list[tuple[str, str] | None] = []
+    for _sid, _w, _wd, _lane, s_min, e_min, _type, blocked, _reason in slots:
+        if off_spans and (off := next((label for (a, b), label in off_spans
+                                       if a < e_min and b > s_min), None)) is not None:
+            out.append(("off", off[0].upper() + off[1:]))
+        elif not_here:
+            out.append(("off", f"Does not work {WEEKDAY_SHORT[weekday]}s here"))
+        elif working is not None and not blocked and not contains(working, s_min, e_min):
+            out.append(("off", f"Outside working hours {hhmm(s_min)}–{hhmm(e_min)}"))
+        else:
+            out.append(None)
+    return out
 
 
 def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
@@ -497,30 +547,29 @@ def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
 _ByKey = dict[int, list[Interval]]
 
 
-def _epoch_minutes(session: Session, column: Any, *, up: bool) -> Any:
-    """SQL for a UTC instant column as integer minutes since 1970 (rounded up for ends)."""
-    if session.get_bind().dialect.name == "postgresql":
-        seconds: Any = func.floor(func.extract("epoch", column))
-        return func.cast(func.floor((seconds + (59 if up else 0)) / 60), Integer)
-    # SQLite keeps naive UTC text, which strftime('%s') reads as UTC; integer division floors.
-    seconds = func.cast(func.strftime("%s", column), Integer)
-    return (seconds + (59 if up else 0)) / 60
-
-
-def _load_intervals(session: Session, model: type[Appointment] | type[AppliedSlot], lo: datetime,
-                    hi: datetime, provider_ids: Sequence[int], chair_ids: Sequence[int], extra: Any
+def _load_intervals(session: Session, table: str, lo: datetime, hi: datetime, provider_ids: Sequence[int],
+                    chair_ids: Sequence[int], *, longest: timedelta, condition: str
                     ) -> tuple[_ByKey, _ByKey, _ByKey]:
     """Epoch-minute intervals of rows overlapping [lo, hi) per provider, per chair and per provider
-    for rows without a chair (one query)."""
-    who: Any = model.provider_id.in_(provider_ids)
+    for rows without a chair (one query).
+
+    Driver SQL read as plain tuples, the database computing the epoch minutes: a year's
+    plan reads ~50,000 appointments and, on a re-apply, ~40,000 applied slots, for which
+    Row objects and datetimes would cost more than the query. ``longest``: no row lasts
+    longer, which bounds ``start_at`` from below so the (key, start_at) indexes stay in range.
+    """
+    conn = session.connection()
+    mark = param_mark(conn)
+    who = f"provider_id IN ({', '.join([mark] * len(provider_ids))})"
     if chair_ids:
-        who = or_(who, model.chair_id.in_(chair_ids))
-    # Epoch minutes computed by the database: no datetime objects for tens of thousands of rows.
-    start_em = _epoch_minutes(session, model.start_at, up=False)
-    end_em = _epoch_minutes(session, model.end_at, up=True)
-    # Core, not ORM, execution: tens of thousands of plain rows without the ORM's per-row work.
-    rows = session.connection().execute(select(model.provider_id, model.chair_id, start_em, end_em)
-                                        .where(model.start_at < hi, model.end_at > lo, who, extra)).all()
+        who = f"({who} OR chair_id IN ({', '.join([mark] * len(chair_ids))}))"
+    start_s, end_s = epoch_seconds_sql(conn, "start_at"), epoch_seconds_sql(conn, "end_at")
+    # Integer division: ends round up to the minute, starts down.
+    rows = fetch_tuples(session, f"SELECT provider_id, chair_id, {start_s} / 60, ({end_s} + 59) / 60 "
+                                 f"FROM {table} WHERE start_at < {mark} AND start_at > {mark} "
+                                 f"AND end_at > {mark} AND {who} AND {condition}",
+                        [instant_param(conn, hi), instant_param(conn, lo - longest), instant_param(conn, lo),
+                         *provider_ids, *chair_ids])
     by_p: dict[int, list[Interval]] = defaultdict(list)
     by_c: dict[int, list[Interval]] = defaultdict(list)
     by_free: dict[int, list[Interval]] = defaultdict(list)
@@ -544,39 +593,40 @@ _COLUMNS = ("application_id", "template_slot_id", "provider_id", "chair_id", "lo
 _EPOCH = datetime(1970, 1, 1)
 
 
-def _row(application_id: int, s: PlannedSlot) -> tuple[object, ...]:
-    """The slot's column values; instants still as epoch minutes (converted per dialect on insert)."""
-    return (application_id, s.template_slot_id, s.provider_id, s.chair_id, s.location_id, s.day, s.start_em,
-            s.end_em, s.start_minute, s.end_minute, s.type_id, s.block_reason, "open")
+class _Formatted(dict[Any, str]):
+    """``render`` memoized: a year of slots for 40 providers shares a few thousand instants and days."""
+
+    def __init__(self, render: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, key: Any) -> str:
+        text = self[key] = self.render(key)
+        return text
 
 
-class _SqliteInstants:
+def _same(value: Any) -> Any:
+    return value
+
+
+def _sqlite_instant(em: int) -> str:
     """Epoch minutes as the naive-UTC text UTCDateTime stores on SQLite ("2026-11-18 13:00:00.000000")."""
-
-    def __init__(self) -> None:
-        self._days: dict[int, str] = {}
-
-    def __call__(self, em: int) -> str:
-        day, minute = divmod(em, 1440)
-        prefix = self._days.get(day)
-        if prefix is None:
-            prefix = self._days[day] = (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%d ")
-        return f"{prefix}{minute // 60:02d}:{minute % 60:02d}:00.000000"
+    return f"{_EPOCH + timedelta(minutes=em):%Y-%m-%d %H:%M}:00.000000"
 
 
-def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
+def _insert(session: Session, application_id: int, slots: list[PlannedSlot]) -> None:
     """Write a batch of applied slots with one executemany."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        # Formatting the stored text here skips per-value type processing for tens of thousands of rows.
-        text = _SqliteInstants()
-        raw = [(*r[:5], str(r[5]), text(r[6]), text(r[7]), *r[8:]) for r in rows]  # type: ignore[arg-type]
-        marks = ", ".join("?" * len(_COLUMNS))
-        conn.exec_driver_sql(f"INSERT INTO applied_slot ({', '.join(_COLUMNS)}) VALUES ({marks})", raw)
-        return
-    conn.execute(insert(Base.metadata.tables["applied_slot"]),
-                 [dict(zip(_COLUMNS, (*r[:6], from_epoch(r[6]), from_epoch(r[7]), *r[8:]),  # type: ignore[arg-type]
-                           strict=True)) for r in rows])
+    sqlite = session.connection().dialect.name == "sqlite"
+    instant: Callable[[int], object] = from_epoch
+    day: Callable[[date], object] = _same
+    if sqlite:
+        # The stored text is formatted here, once per distinct value: no datetime objects and
+        # no per-value type processing for tens of thousands of rows.
+        instant, day = _Formatted(_sqlite_instant).__getitem__, _Formatted(date.isoformat).__getitem__
+    rows = [(application_id, s.template_slot_id, s.provider_id, s.chair_id, s.location_id, day(s.day),
+             instant(s.start_em), instant(s.end_em), s.start_minute, s.end_minute, s.type_id, s.block_reason,
+             "open") for s in slots]
+    insert_tuples(session, Base.metadata.tables["applied_slot"], _COLUMNS, rows, sqlite_ready=sqlite)
 
 
 def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPlan | ApplyParams, *,
@@ -608,7 +658,7 @@ def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPl
                               created_count=0, created_by=actor.username, created_at=now)
     session.add(app)
     session.flush()
-    batch: list[tuple[object, ...]] = []
+    batch: list[PlannedSlot] = []
     created = done = 0
     cancelled = False
     last_done: date | None = None
@@ -616,17 +666,17 @@ def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPl
         if cancel is not None and cancel():
             cancelled = True
             break
-        batch.extend(_row(app.id, s) for s in by_day[day])
+        batch.extend(by_day[day])
         done += 1
         last_done = day
         if len(batch) >= _BATCH_ROWS:
-            _insert(session, batch)
+            _insert(session, app.id, batch)
             created += len(batch)
             batch = []
         if progress is not None:
             progress(done, total)
     if batch:
-        _insert(session, batch)
+        _insert(session, app.id, batch)
         created += len(batch)
     app.created_count = created
     session.flush()

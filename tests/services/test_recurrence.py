@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.recurrence import RecurrenceRuleError, describe, occurrences, validate
+from orca_desk.services.recurrence import (
+    RecurrenceRuleError,
+    describe,
+    occurrences,
+    occurrences_from,
+    validate,
+)
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
@@ -1088,3 +1094,51 @@ def test_yearly_byweekno_matches_a_week_year_reference(
         year += interval
     expected = [e for e in sorted(expected) if e <= horizon][:count]
     assert occurrences(rule, dtstart, until=horizon) == expected
+
+
+# --- expanding from a later point (horizon extension) ----------------------------------------
+
+
+@PROPS
+@given(
+    tz=ZONES,
+    start_day=st.dates(date(2022, 1, 1), date(2026, 12, 31)),
+    hour=st.sampled_from([0, 2, 9, 23]),
+    rule=st.sampled_from([
+        "FREQ=DAILY;INTERVAL=3",
+        "FREQ=WEEKLY",
+        "FREQ=WEEKLY;INTERVAL=6;BYDAY=TU",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;WKST=SU",
+        "FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=2",  # dateutil's first week starts at DTSTART
+        "FREQ=MONTHLY;BYDAY=2TU",
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO,-1FR;BYSETPOS=-1",
+        "FREQ=MONTHLY",  # the 29th–31st are default BYMONTHDAYs some months lack
+        "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU",
+        "FREQ=DAILY;BYHOUR=2,3;UNTIL=20290101",
+    ]),
+    ahead=st.integers(-30, 1500),
+    span=st.integers(0, 120),
+    limit=st.one_of(st.none(), st.integers(1, 5)),
+)
+def test_occurrences_from_equals_the_filtered_expansion(
+    tz: ZoneInfo | None, start_day: date, hour: int, rule: str, ahead: int, span: int, limit: int | None
+) -> None:
+    dtstart = datetime.combine(start_day, time(hour, 30), tzinfo=tz)
+    since = dtstart + timedelta(days=ahead, hours=5)
+    until = since + timedelta(days=span)
+    expected = [o for o in occurrences(rule, dtstart, until=until) if o >= since][:limit]
+    result = occurrences_from(rule, dtstart, since=since, until=until, limit=limit)
+    assert result == expected
+    assert [r.fold for r in result] == [e.fold for e in expected]
+
+
+def test_occurrences_from_keeps_weekly_set_positions() -> None:
+    # dateutil counts BYSETPOS in DTSTART's week from DTSTART on: starting a later expansion
+    # on a Thursday would drop that week's Sunday (the second of MO,SU).
+    dtstart = datetime(2024, 10, 17, 10, 30, tzinfo=SYDNEY)
+    since = datetime(2026, 11, 14, 0, 30, tzinfo=SYDNEY)
+    until = datetime(2026, 12, 29, tzinfo=SYDNEY)
+    rule = "FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=2"
+    result = occurrences_from(rule, dtstart, since=since, until=until)
+    assert result == [o for o in occurrences(rule, dtstart, until=until) if o >= since]
+    assert result[0] == datetime(2026, 11, 15, 10, 30, tzinfo=SYDNEY)

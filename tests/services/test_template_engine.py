@@ -178,6 +178,21 @@ def test_existing_appointments_are_never_overwritten(db, setup, manager, clock):
         assert a is not None and (a.start_at, a.end_at, a.version) == before and a.status == "scheduled"
 
 
+def test_a_slot_starting_as_an_appointment_ends_is_free(db, setup, manager, clock):
+    # Intervals are half-open: an appointment 09:30-10:00 leaves the 10:00 slot free, and one
+    # ending at 09:20 leaves the slot applied before it alone.
+    ids = setup
+    thu = date(2026, 3, 5)
+    with db.write() as s:
+        book_appointment(s, manager, BookingRequest(ids["patients"][0], ids["chen"], ids["chair"], ids["adj"],
+                                                    local(thu, 9, 30), minutes=30), now=clock.now())
+        book_appointment(s, manager, BookingRequest(ids["patients"][1], ids["chen"], ids["chair"], ids["adj"],
+                                                    local(thu, 11, 30), minutes=30), now=clock.now())
+    with db.read() as s:
+        plan = engine.plan_application(s, params(ids, thu, thu), now=clock.now())
+    assert plan.counts["create"] == 3 and plan.counts["existing"] == 0
+
+
 def test_reapplying_the_same_version_is_idempotent(db, setup, manager, clock):
     ids = setup
     p = params(ids, date(2026, 3, 4), date(2026, 3, 20), providers=(ids["chen"], ids["priya"]))
