@@ -15,7 +15,7 @@ from orca_desk.migrate import upgrade
 from orca_desk.models import Appointment, InboundMessage, OutboxMessage
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence
 from orca_desk.services import confirmations, reminders
-from orca_desk.services.messaging.inbound import process_inbound
+from orca_desk.services.messaging.inbound import process_batch
 
 
 def run(bench: BenchContext) -> list[Row]:
@@ -96,10 +96,9 @@ def _replies(s: Session, clinic_id: int, now) -> Row:  # type: ignore[no-untyped
     s.flush()
     handlers = [confirmations.ConfirmationReplyHandler(reminders.ReminderSettings())]
     started = time.perf_counter()
-    handled = 0
-    for row in inbound:
-        if process_inbound(s, row, now=now, handlers=handlers) == confirmations.HANDLER_NAME:
-            handled += 1
+    # As poll_inbound does: the polled replies processed as one batch in one transaction.
+    results = process_batch(s, inbound, now=now, handlers=handlers)
+    handled = results.count(confirmations.HANDLER_NAME)
     s.flush()
     seconds = time.perf_counter() - started
     ok = seconds <= 2.0 and handled == len(inbound)

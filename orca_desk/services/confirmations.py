@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, InboundMessage, Location, OutboxMessage, Patient
@@ -34,7 +34,9 @@ from orca_desk.services.reminders import (
     ReminderSettings,
     call_window_appointments,
     expire_requests,
+    note_requests_changed,
     plan_appointment,
+    requests_changed,
 )
 from orca_desk.services.security import AUTOMATION, BOOK, Actor
 
@@ -68,6 +70,7 @@ def _set(session: Session, actor: Actor, appt: Appointment, value: str, via: str
 
 def _answer_requests(session: Session, appointment_id: int, answer: str, via: str, now: datetime,
                      inbound_id: int | None = None) -> None:
+    note_requests_changed(session, appointment_id)
     session.execute(update(ConfirmationRequest).where(
         ConfirmationRequest.appointment_id == appointment_id, ConfirmationRequest.status == "open")
         .values(status="answered", answer=answer, answered_via=via, answered_at=now, inbound_id=inbound_id),
@@ -191,28 +194,78 @@ class _Req:
     sent_at: datetime
 
 
+def _requests_query(now: datetime) -> Select[*tuple[Any, ...]]:
+    return (select(ConfirmationRequest.to_address, ConfirmationRequest.id, ConfirmationRequest.appointment_id,
+                   ConfirmationRequest.patient_id, ConfirmationRequest.outbox_message_id,
+                   ConfirmationRequest.status, ConfirmationRequest.answer, OutboxMessage.sent_at)
+            .join(OutboxMessage, OutboxMessage.id == ConfirmationRequest.outbox_message_id)
+            .where(ConfirmationRequest.channel == "sms", ConfirmationRequest.created_at >= now - LOOKBACK,
+                   OutboxMessage.sent_at.is_not(None))
+            .order_by(OutboxMessage.sent_at.desc(), ConfirmationRequest.id.desc()))
+
+
 def _requests_to(session: Session, address: str, now: datetime) -> list[_Req]:
-    rows = session.execute(
-        select(ConfirmationRequest.id, ConfirmationRequest.appointment_id, ConfirmationRequest.patient_id,
-               ConfirmationRequest.outbox_message_id, ConfirmationRequest.status, ConfirmationRequest.answer,
-               OutboxMessage.sent_at)
-        .join(OutboxMessage, OutboxMessage.id == ConfirmationRequest.outbox_message_id)
-        .where(ConfirmationRequest.to_address == address, ConfirmationRequest.channel == "sms",
-               ConfirmationRequest.created_at >= now - LOOKBACK, OutboxMessage.sent_at.is_not(None))
-        .order_by(OutboxMessage.sent_at.desc(), ConfirmationRequest.id.desc())).all()
-    return [_Req(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows if r[6] is not None]
+    rows = session.execute(_requests_query(now).where(ConfirmationRequest.to_address == address)).all()
+    return [_Req(*r[1:]) for r in rows if r[7] is not None]
+
+
+def _others_query(since: datetime | None = None) -> Select[*tuple[Any, ...]]:
+    """Texts from other features (a waitlist offer…) that a YES/NO could be answering."""
+    from orca_desk.services.messaging.inbound import KEYWORD_REPLY
+
+    q = select(OutboxMessage.id).where(
+        OutboxMessage.channel == "sms", OutboxMessage.source_type.is_distinct_from(SOURCE),
+        OutboxMessage.purpose.not_in((KEYWORD_REPLY, REPLY_PURPOSE, "manual", "staff_reply")))
+    return q if since is None else q.where(OutboxMessage.sent_at > since)
 
 
 def _someone_else_asked_later(session: Session, address: str, since: datetime) -> bool:
-    """A text from another feature (a waitlist offer…) went out after our question: it is what
-    a YES/NO now most likely answers."""
-    from orca_desk.services.messaging.inbound import KEYWORD_REPLY
+    """A text from another feature went out after our question: it is what a YES/NO now most
+    likely answers."""
+    return session.scalar(_others_query(since).where(OutboxMessage.to_address == address)
+                          .limit(1)) is not None
 
-    return session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.to_address == address, OutboxMessage.channel == "sms",
-        OutboxMessage.sent_at > since, OutboxMessage.source_type.is_distinct_from(SOURCE),
-        OutboxMessage.purpose.not_in((KEYWORD_REPLY, REPLY_PURPOSE, "manual", "staff_reply")))
-        .limit(1)) is not None
+
+@dataclass
+class _Batch:
+    """What ``handle_reply`` reads per sender, read once for a batch of replies (``prepare``).
+
+    ``requests`` holds each sender's requests (newest first) with the appointments they ask
+    about; they are used only while none of those appointments' requests has changed since
+    (``requests_changed``), else re-read. ``others`` is the newest text from another feature
+    per sender: only dispatch sets ``sent_at``, so replies processed in between never change it.
+    """
+
+    inbound_ids: set[int]
+    requests: dict[str, list[_Req]]
+    others: dict[str, datetime]
+
+
+_BATCH = "orca_desk.confirmations.batch"
+
+
+def prepare_replies(session: Session, inbounds: Sequence[InboundMessage], now: datetime) -> None:
+    """Read the confirmation requests and later texts of every SMS sender in ``inbounds`` at once."""
+    addresses = list(dict.fromkeys(i.from_address for i in inbounds if i.channel == "sms"))
+    requests: dict[str, list[_Req]] = {a: [] for a in addresses}
+    others: dict[str, datetime] = {}
+    for start in range(0, len(addresses), 900):  # SQLite's bound-parameter limit
+        chunk = addresses[start:start + 900]
+        for r in session.execute(_requests_query(now).where(ConfirmationRequest.to_address.in_(chunk))):
+            if r[7] is not None:
+                requests[r[0]].append(_Req(*r[1:]))
+        for address, newest in session.execute(
+                _others_query().with_only_columns(OutboxMessage.to_address, func.max(OutboxMessage.sent_at))
+                .where(OutboxMessage.to_address.in_(chunk), OutboxMessage.sent_at.is_not(None))
+                .group_by(OutboxMessage.to_address)):
+            if newest is not None:
+                others[address] = newest
+    session.info[_BATCH] = _Batch({i.id for i in inbounds}, requests, others)
+
+
+def _batch_for(session: Session, inbound: InboundMessage) -> _Batch | None:
+    batch: _Batch | None = session.info.get(_BATCH)
+    return batch if batch is not None and inbound.id in batch.inbound_ids else None
 
 
 def _to_staff(inbound: InboundMessage, appointment_id: int | None, patient_id: int | None) -> bool:
@@ -224,16 +277,21 @@ def _to_staff(inbound: InboundMessage, appointment_id: int | None, patient_id: i
 
 def _thanks(session: Session, inbound: InboundMessage, kind: str, appts: Sequence[Appointment],
             now: datetime) -> None:
-    from orca_desk.services.messaging.outbox import enqueue
+    from zoneinfo import ZoneInfo
 
+    from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
+
+    # Each visit's patient first name and location zone, in one query.
+    found = {r[0]: (r[1], r[2]) for r in session.execute(
+        select(Appointment.id, Patient.first_name, Location.timezone)
+        .outerjoin(Patient, Patient.id == Appointment.patient_id)
+        .outerjoin(Location, Location.id == Appointment.location_id)
+        .where(Appointment.id.in_([a.id for a in appts])))}
     parts = []
     for a in appts:
-        p = session.get(Patient, a.patient_id)
-        loc = session.get(Location, a.location_id)
-        from zoneinfo import ZoneInfo
-
-        local = a.start_at.astimezone(ZoneInfo(loc.timezone if loc else "UTC"))
-        parts.append(f"{p.first_name if p else 'the visit'} {format_date(local)} at {format_time(local)}")
+        first_name, zone = found.get(a.id, (None, None))
+        local = a.start_at.astimezone(ZoneInfo(zone or "UTC"))
+        parts.append(f"{first_name or 'the visit'} {format_date(local)} at {format_time(local)}")
     what = " and ".join(parts)
     if kind == "confirm":
         body = f"Thanks, confirmed: {what}. See you then!"
@@ -241,10 +299,11 @@ def _thanks(session: Session, inbound: InboundMessage, kind: str, appts: Sequenc
         body = f"Thanks for letting us know you can't come ({what}). We will contact you to find a new time."
     else:
         body = f"We'll call you about {what}."
-    enqueue(session, clinic_id=inbound.clinic_id, channel="sms", to_address=inbound.from_address, body=body,
-            purpose=REPLY_PURPOSE, dedupe_key=f"confirmation-reply:{inbound.id}", now=now,
-            patient_id=appts[0].patient_id, appointment_id=appts[0].id, source_type="inbound",
-            source_id=inbound.id)
+    # enqueue_many: Core inserts (no ORM object, no savepoint); the same dedupe as enqueue.
+    enqueue_many(session, [NewMessage(
+        clinic_id=inbound.clinic_id, channel="sms", to_address=inbound.from_address, body=body,
+        purpose=REPLY_PURPOSE, dedupe_key=f"confirmation-reply:{inbound.id}", patient_id=appts[0].patient_id,
+        appointment_id=appts[0].id, source_type="inbound", source_id=inbound.id)], now=now)
 
 
 def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
@@ -259,11 +318,24 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
         return False
     kind = classify_reply(inbound.body or "").kind
     address = inbound.from_address
-    reqs = _requests_to(session, address, now)
-    if not reqs:
-        return False
-    if _someone_else_asked_later(session, address, reqs[0].sent_at):
-        return False
+    batch = _batch_for(session, inbound)
+    if batch is not None:
+        batch.inbound_ids.discard(inbound.id)  # a reply is handled once
+        reqs = batch.requests.get(address, [])
+        changed = requests_changed(session)
+        if any(r.appointment_id in changed for r in reqs):
+            reqs = _requests_to(session, address, now)
+        if not reqs:
+            return False
+        other = batch.others.get(address)
+        if other is not None and other > reqs[0].sent_at:
+            return False
+    else:
+        reqs = _requests_to(session, address, now)
+        if not reqs:
+            return False
+        if _someone_else_asked_later(session, address, reqs[0].sent_at):
+            return False
     open_ = [r for r in reqs if r.status == "open"]
     if kind not in ANSWERS:
         # Free text ("can we do 4pm instead?"): staff read it, linked to the visit it is about.
@@ -283,7 +355,7 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
     ids = {r.appointment_id for r in group}
     if any(r.appointment_id not in ids for r in open_):
         return _to_staff(inbound, None, None)  # separate questions about different visits are open
-    if settings is None:
+    if settings is None and kind == "decline":
         from orca_desk.services.reminders import load_settings
 
         settings = load_settings(session, with_secret=False)  # the clinic's release-on-decline
@@ -316,6 +388,9 @@ class ConfirmationReplyHandler:
 
     def __init__(self, settings: ReminderSettings | None = None) -> None:
         self.settings = settings
+
+    def prepare(self, session: Session, inbounds: Sequence[InboundMessage], now: datetime) -> None:
+        prepare_replies(session, inbounds, now)
 
     def handle(self, session: Session, inbound: InboundMessage, now: datetime) -> bool:
         return handle_reply(session, inbound, now, settings=self.settings)

@@ -717,8 +717,24 @@ def plan_all(session: Session, *, now: datetime, clinic_id: int | None = None) -
     return summary
 
 
+_REQUESTS_CHANGED = "orca_desk.reminders.requests_changed"
+
+
+def note_requests_changed(session: Session, appointment_id: int) -> None:
+    """Remember, for the session, that the appointment's confirmation requests were answered or
+    closed: replies processed in a batch re-read a sender's requests when one of theirs changed."""
+    session.info.setdefault(_REQUESTS_CHANGED, set()).add(appointment_id)
+
+
+def requests_changed(session: Session) -> set[int]:
+    """The appointments whose requests changed in this session (``note_requests_changed``)."""
+    changed: set[int] = session.info.get(_REQUESTS_CHANGED, set())
+    return changed
+
+
 def expire_requests(session: Session, appointment_id: int, *, now: datetime, why: str = "") -> int:
     """Close the open confirmation requests of an appointment (a reply to them goes to staff)."""
+    note_requests_changed(session, appointment_id)
     result = session.execute(update(ConfirmationRequest).where(
         ConfirmationRequest.appointment_id == appointment_id, ConfirmationRequest.status == "open")
         .values(status="expired"), execution_options={"synchronize_session": False})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
@@ -33,6 +33,10 @@ class InboundHandler(Protocol):
     ``handle`` runs inside the unit of work that stores the reply; it returns True when it
     dealt with the reply (it may set ``inbound.patient_id``/``appointment_id`` and queue
     messages in ``session``), False to let the next handler, then staff, have it.
+
+    A handler may also define ``prepare(session, inbounds, now)``: ``process_batch`` calls it
+    once before handling a batch, so the handler can read what it needs for all the batch's
+    senders in one query instead of one per reply.
     """
 
     name: str
@@ -146,17 +150,38 @@ def _reply(session: Session, inbound: InboundMessage, text: str, kind: str, now:
                    patient_id=inbound.patient_id, source_type="inbound", source_id=inbound.id)
 
 
-def _link(session: Session, inbound: InboundMessage) -> None:
-    """Guess whom and which appointment a reply concerns: the newest text to that number."""
-    if inbound.patient_id is None or inbound.appointment_id is None:
-        last = session.scalar(select(OutboxMessage).where(
-            OutboxMessage.to_address == inbound.from_address,
+def _latest_linked(session: Session, addresses: Iterable[str]) -> dict[str, tuple[int, int | None]]:
+    """Per number, (appointment, patient) of the newest sent or delivered text about a visit.
+
+    One query for a whole batch of replies. Processing replies never marks a message sent
+    (only dispatch does), so the answer stays right while the batch is processed.
+    """
+    wanted = list(dict.fromkeys(addresses))
+    found: dict[str, tuple[int, int | None]] = {}
+    for start in range(0, len(wanted), 900):  # SQLite's bound-parameter limit
+        newest = func.row_number().over(
+            partition_by=OutboxMessage.to_address,
+            order_by=(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())).label("n")
+        ranked = select(OutboxMessage.to_address, OutboxMessage.appointment_id, OutboxMessage.patient_id,
+                        newest).where(
+            OutboxMessage.to_address.in_(wanted[start:start + 900]),
             OutboxMessage.appointment_id.is_not(None),
-            OutboxMessage.status.in_(("sent", "delivered")))
-            .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(1))
+            OutboxMessage.status.in_(("sent", "delivered"))).subquery()
+        for address, appointment_id, patient_id in session.execute(
+                select(ranked.c.to_address, ranked.c.appointment_id, ranked.c.patient_id)
+                .where(ranked.c.n == 1)):
+            found[address] = (appointment_id, patient_id)
+    return found
+
+
+def _link(session: Session, inbound: InboundMessage, latest: dict[str, tuple[int, int | None]]) -> None:
+    """Guess whom and which appointment a reply concerns: the newest text to that number
+    (``latest``, from ``_latest_linked``)."""
+    if inbound.patient_id is None or inbound.appointment_id is None:
+        last = latest.get(inbound.from_address)
         if last is not None:
-            inbound.appointment_id = inbound.appointment_id or last.appointment_id
-            inbound.patient_id = inbound.patient_id or last.patient_id
+            inbound.appointment_id = inbound.appointment_id or last[0]
+            inbound.patient_id = inbound.patient_id or last[1]
     if inbound.patient_id is None:
         patients = _patients_at(session, "sms", inbound.from_address)
         if patients:
@@ -166,13 +191,40 @@ def _link(session: Session, inbound: InboundMessage) -> None:
 def process_inbound(session: Session, inbound: InboundMessage, *, now: datetime,
                     handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> str | None:
     """Act on one stored reply; returns who handled it (None: it waits in the staff inbox)."""
+    return process_batch(session, [inbound], now=now, handlers=handlers)[0]
+
+
+def process_batch(session: Session, inbounds: Sequence[InboundMessage], *, now: datetime,
+                  handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> list[str | None]:
+    """Act on stored replies in order, as ``process_inbound`` does one by one; returns who
+    handled each. What every reply needs (the text it answers, each handler's own look-ups)
+    is read once for the batch."""
+    handlers = list(handlers)
+    latest = _latest_linked(session, (i.from_address for i in inbounds
+                                      if i.patient_id is None or i.appointment_id is None))
+    for handler in handlers:
+        prepare = getattr(handler, "prepare", None)
+        if prepare is not None:
+            prepare(session, inbounds, now)
+    clinics: dict[int, ClinicContact] = {}
+    out: list[str | None] = []
+    for inbound in inbounds:
+        out.append(_process(session, inbound, now, handlers, latest, clinics))
+    return out
+
+
+def _process(session: Session, inbound: InboundMessage, now: datetime, handlers: list[InboundHandler],
+             latest: dict[str, tuple[int, int | None]], clinics: dict[int, ClinicContact]) -> str | None:
     reply = classify_reply(inbound.body)
     inbound.kind = reply.kind
     inbound.processed_at = now
-    _link(session, inbound)
-    session.flush()
-    clinic = _clinic(session, inbound.clinic_id)
+    _link(session, inbound, latest)
     handled: str | None = None
+    if reply.kind in ("opt_out", "opt_in", "help"):
+        # Only the keyword answers name the clinic: read it once per batch, when needed.
+        if inbound.clinic_id not in clinics:
+            clinics[inbound.clinic_id] = _clinic(session, inbound.clinic_id)
+        clinic = clinics[inbound.clinic_id]
     if reply.kind == "opt_out":
         unsubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply",
                             now=now)
@@ -227,10 +279,13 @@ class InboundSummary:
 
 def poll_inbound(db: Database, provider: Provider, *, now: datetime,
                  handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> InboundSummary:
-    """Fetch replies since the provider's cursor and process each in its own transaction.
+    """Fetch replies since the provider's cursor, store and process them in one transaction.
 
-    The cursor moves with each stored reply, so a crash re-fetches at most what was not yet
-    stored, and the unique (provider, provider_id) drops what was.
+    Stored replies, what they caused and the cursor commit together, so a crash re-fetches
+    the whole poll, and the unique (provider, provider_id) drops what was already stored.
+    One transaction lets the batch's look-ups be shared (``process_batch``); when a reply
+    raises, the poll is redone one transaction per reply, so the replies before it are kept
+    and the error still reaches the caller, as before.
     """
     summary = InboundSummary()
     with db.read() as s:
@@ -241,18 +296,40 @@ def poll_inbound(db: Database, provider: Provider, *, now: datetime,
         return summary
     fetched = provider.fetch_inbound(since)
     summary.fetched = len(fetched)
-    for msg in fetched:
+    try:
         with db.write() as s:
-            row = store_inbound(s, provider.name, msg, clinic_id=clinic_id, channel=provider.channel)
-            if row is not None:
-                summary.stored += 1
-                if process_inbound(s, row, now=now, handlers=handlers) is None:
-                    summary.to_staff += 1
-                else:
-                    summary.handled += 1
-            cur = s.get(CursorRow, provider.name)
-            if cur is None:
-                s.add(CursorRow(provider=provider.name, last_seen_at=msg.received_at))
-            elif msg.received_at > cur.last_seen_at:
-                cur.last_seen_at = msg.received_at
+            batch = _store_batch(s, provider, fetched, clinic_id, summary)
+            _count(summary, process_batch(s, batch, now=now, handlers=handlers))
+    except Exception:
+        summary = InboundSummary(fetched=len(fetched))
+        for msg in fetched:
+            with db.write() as s:
+                batch = _store_batch(s, provider, [msg], clinic_id, summary)
+                _count(summary, process_batch(s, batch, now=now, handlers=handlers))
     return summary
+
+
+def _store_batch(s: Session, provider: Provider, fetched: Sequence[ProviderInbound], clinic_id: int,
+                 summary: InboundSummary) -> list[InboundMessage]:
+    """Store what is new among ``fetched`` and move the provider's cursor past it."""
+    rows: list[InboundMessage] = []
+    for msg in fetched:
+        row = store_inbound(s, provider.name, msg, clinic_id=clinic_id, channel=provider.channel)
+        if row is not None:
+            rows.append(row)
+            summary.stored += 1
+        cur = s.get(CursorRow, provider.name)
+        if cur is None:
+            s.add(CursorRow(provider=provider.name, last_seen_at=msg.received_at))
+            s.flush()
+        elif msg.received_at > cur.last_seen_at:
+            cur.last_seen_at = msg.received_at
+    return rows
+
+
+def _count(summary: InboundSummary, results: Sequence[str | None]) -> None:
+    for handled in results:
+        if handled is None:
+            summary.to_staff += 1
+        else:
+            summary.handled += 1
