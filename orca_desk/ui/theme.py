@@ -11,8 +11,13 @@ from orca_desk.paths import resources_dir
 
 
 def apply_theme(app: QApplication) -> None:
-    app.setStyle("Fusion")
-    app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    """Set the style and stylesheet once: setting them again re-polishes every live widget,
+    which is slow and, with widgets half-way through deletion, can crash Qt."""
+    qss = (resources_dir() / "style.qss").read_text(encoding="utf-8")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    if app.styleSheet() != qss:
+        app.setStyleSheet(qss)
     app.setWindowIcon(icon("logo"))
 
 
