@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import statistics
 import time
+from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -81,10 +83,10 @@ def _paint_rows(bench: BenchContext, location_id: int, days: list[date]) -> list
         app.processEvents()  # the scroll area sizes the grid
         grid.grab(QRect(0, 0, viewport.width(), viewport.height()))
 
-    t_first = median_seconds(layout_and_paint, repeat=10)
+    t_first, cpu_first = _median_wall_and_cpu(layout_and_paint, repeat=10)
     cols, items = len(grid.columns), len(grid.items)
     rows = [Row(f"week view layout + first paint ({cols} columns, {items} appts, visible area)", "≤ 50 ms",
-                ms(t_first), t_first <= 0.050)]
+                f"{ms(t_first)} (CPU {ms(cpu_first)})", t_first <= 0.050)]
     t_full = median_seconds(lambda: grid.grab(), repeat=5)
     rows.append(Row(f"week view full-widget paint, strips cached ({grid.width()}×{grid.height()} px)", "—",
                     ms(t_full), None))
@@ -124,3 +126,17 @@ def _paint_rows(bench: BenchContext, location_id: int, days: list[date]) -> list
     grid.cancel_drag()  # never drop: the benchmark database stays as it is
     screen.close()
     return rows
+
+
+def _median_wall_and_cpu(fn: Callable[[], object], *, repeat: int, warmup: int = 2) -> tuple[float, float]:
+    """Median wall and CPU (``process_time``) seconds: on a shared machine the wall time also
+    counts the other processes' turns, the CPU time only this one's work."""
+    for _ in range(warmup):
+        fn()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        cpu, wall = time.process_time(), time.perf_counter()
+        fn()
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return statistics.median(walls), statistics.median(cpus)

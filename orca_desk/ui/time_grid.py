@@ -115,6 +115,7 @@ class TimeGridWidget(QWidget):
         self._tile_hidden: GridItem | None = None  # the dragged item, left out of the cached strips
         self._by_col: dict[int, list[GridItem]] = {}
         self._col_index: dict[int, int] = {}
+        self._grouped = False
         self._items_by_id: dict[int, GridItem] = {}
         self._drag: _Drag | None = None
         self._range: _Range | None = None
@@ -124,8 +125,9 @@ class TimeGridWidget(QWidget):
         self._small_font = QFont(self.font())
         self._small_font.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
         self._group_font = QFont(self._title_font)
-        self._fm = QFontMetrics(self._title_font)
         self._sfm = QFontMetrics(self._small_font)
+        self._title_fit = _TextFit(self._title_font)
+        self._small_fit = _TextFit(self._small_font)
 
     # ----- data -------------------------------------------------------------------------
     def set_content(self, columns: list[GridColumn], items: list[GridItem]) -> None:
@@ -134,6 +136,7 @@ class TimeGridWidget(QWidget):
             self._pending = (columns, items)
             return
         self.columns = columns
+        self._grouped = any(c.group for c in columns)  # header_h is asked for on every y_of
         self._col_index = {c.key: i for i, c in enumerate(columns)}
         self.items = [i for i in items if i.column in self._col_index]
         self._items_by_id = {i.id: i for i in self.items}
@@ -166,7 +169,7 @@ class TimeGridWidget(QWidget):
     # ----- geometry ---------------------------------------------------------------------
     @property
     def header_h(self) -> int:
-        return HEADER_H + (GROUP_H if any(c.group for c in self.columns) else 0)
+        return HEADER_H + (GROUP_H if self._grouped else 0)
 
     def sizeHint(self) -> QSize:
         return QSize(AXIS_W + max(1, len(self.columns)) * max(160, self.min_col_w),
@@ -214,36 +217,34 @@ class TimeGridWidget(QWidget):
             by_col.setdefault(it.column, []).append(it)
         self._by_col = by_col
         self._tiles.clear()
-        for col_items in by_col.values():
-            col_items.sort(key=lambda i: (i.start, i.end))
+        # The geometry is the same for every item: read it once, not per item (a week has
+        # ~1,400 items and px_per_min/col_width/header_h each ask Qt for the widget's size).
+        w, ppm = self.col_width(), self.px_per_min()
+        top = self.header_h - self.day_start * ppm
+        pad = 3 if w >= 60 else 1
+        col_x = {key: AXIS_W + ci * w + pad for key, ci in self._col_index.items()}
+        for key, col_items in by_col.items():
+            col_items.sort(key=_start_end)
+            x0 = col_x[key]
             cluster: list[GridItem] = []
+            lanes_of: list[int] = []  # the lane of each item of the cluster
             lane_ends: list[int] = []
-            lanes_of: dict[int, int] = {}
             cluster_end = -1
             for it in col_items:
                 if it.start >= cluster_end and cluster:
-                    self._place(cluster, lanes_of, len(lane_ends))
-                    cluster, lane_ends, lanes_of = [], [], {}
+                    _place(cluster, lanes_of, x0, (w - 2 * pad) / len(lane_ends), top, ppm)
+                    cluster, lanes_of, lane_ends = [], [], []
                 lane = next((k for k, e in enumerate(lane_ends) if e <= it.start), None)
                 if lane is None:
                     lane = len(lane_ends)
                     lane_ends.append(it.end)
                 else:
                     lane_ends[lane] = it.end
-                lanes_of[id(it)] = lane
+                lanes_of.append(lane)
                 cluster.append(it)
                 cluster_end = max(cluster_end, it.end)
             if cluster:
-                self._place(cluster, lanes_of, len(lane_ends))
-
-    def _place(self, cluster: list[GridItem], lanes_of: dict[int, int], lanes: int) -> None:
-        w, ppm, top = self.col_width(), self.px_per_min(), self.header_h - self.day_start * self.px_per_min()
-        pad = 3 if w >= 60 else 1
-        lane_w = (w - 2 * pad) / lanes
-        for c in cluster:
-            x = AXIS_W + self._col_index[c.column] * w + pad + lanes_of[id(c)] * lane_w
-            y1, y2 = top + c.start * ppm, top + c.end * ppm
-            c.rect = QRectF(x, y1 + 1, max(2.0, lane_w - 1), max(8.0, y2 - y1 - 2))
+                _place(cluster, lanes_of, x0, (w - 2 * pad) / len(lane_ends), top, ppm)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._tiles.clear()
@@ -303,7 +304,7 @@ class TimeGridWidget(QWidget):
                     p.setFont(self._small_font)
                     p.drawText(r.adjusted(4, 2, -4, -2),
                                Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
-                               self._sfm.elidedText(label, Qt.TextElideMode.ElideRight, int(r.width() - 8)))
+                               self._small_fit.elided(label, int(r.width() - 8)))
         pen_hour, pen_half = QPen(QColor("#d7dde5")), QPen(QColor("#eef1f5"))
         p.setFont(self._small_font)
         for m in range(self.day_start - self.day_start % 30, self.day_end + 1, 30):
@@ -343,21 +344,21 @@ class TimeGridWidget(QWidget):
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._group_font)
             p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignCenter,
-                       self._fm.elidedText(group, Qt.TextElideMode.ElideRight, int(r.width() - 8)))
+                       self._title_fit.elided(group, int(r.width() - 8)))
             ci = cj
         for ci in cols:
             col = self.columns[ci]
             r = QRectF(AXIS_W + ci * colw + 2, col_top + 2, colw - 4, HEADER_H - 4)
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._title_font)
-            title = self._fm.elidedText(col.title, Qt.TextElideMode.ElideRight, int(r.width()))
+            title = self._title_fit.elided(col.title, int(r.width()))
             p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0),
                        Qt.AlignmentFlag.AlignCenter, title)
             if col.subtitle:
                 p.setPen(QColor("#6b7785"))
                 p.setFont(self._small_font)
                 p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter,
-                           self._sfm.elidedText(col.subtitle, Qt.TextElideMode.ElideRight, int(r.width())))
+                           self._small_fit.elided(col.subtitle, int(r.width())))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         exposed = QRectF(event.rect())
@@ -412,69 +413,68 @@ class TimeGridWidget(QWidget):
                 p.drawEllipse(QPointF(x + 1, y), 3, 3)
 
     def _paint_item(self, p: QPainter, it: GridItem, r: QRectF, *, alpha: int = 255) -> None:
-        fill, border = _item_colours(it.colour, it.faded)
+        # Hot path (a week's first paint draws a few hundred items): colours, pens and alignment
+        # flags are module constants or cached per colour, text widths and elided strings are
+        # cached per string (see _TextFit); the drawing itself is unchanged.
+        fill, border, border_pen = _item_colours(it.colour, it.faded)
         if alpha != 255:
             fill = QColor(fill)
             fill.setAlpha(alpha)
-        p.setPen(QPen(border, 1))
+        p.setPen(border_pen)
         p.setBrush(fill)
         p.drawRoundedRect(r, 4, 4)
         p.fillRect(QRectF(r.left(), r.top(), 4 if r.width() > 30 else 2, r.height()), border)
         if r.width() < 14:
             return
         text_r = r.adjusted(7 if r.width() > 30 else 4, 1, -3, -1)
-        ink = QColor("#1f2a37") if not it.faded else QColor("#7b8794")
-        fm, sfm = self._fm, self._sfm
+        fm, sfm = self._title_fit, self._small_fit
         badge_w = 0
         if it.badge and text_r.width() < 80:  # narrow: a dot in the corner, quiet badges left out
             if not it.badge_quiet:
-                p.setPen(QPen(QColor("#ffffff"), 1))
-                p.setBrush(QColor(it.badge_colour))
+                p.setPen(_WHITE_PEN)
+                p.setBrush(_colour(it.badge_colour))
                 p.drawEllipse(QPointF(r.right() - 5, r.top() + 5), 3.5, 3.5)
         elif it.badge:
-            badge_w = sfm.horizontalAdvance(it.badge) + 10
+            badge_w = sfm.width(it.badge) + 10
             br = QRectF(r.right() - badge_w - 3, r.top() + 3, badge_w, min(14.0, r.height() - 4))
             p.setFont(self._small_font)
             if it.badge_quiet:
-                p.setBrush(QColor("#ffffff"))
-                p.setPen(QPen(QColor("#aab4c0"), 1))
+                p.setBrush(_WHITE)
+                p.setPen(_QUIET_RING_PEN)
                 p.drawRoundedRect(br, 7, 7)
-                p.setPen(QColor("#7b8794"))
+                p.setPen(_QUIET_INK)
             else:
-                p.setBrush(QColor(it.badge_colour))
+                p.setBrush(_colour(it.badge_colour))
                 p.setPen(Qt.PenStyle.NoPen)
                 p.drawRoundedRect(br, 7, 7)
-                p.setPen(QColor("#ffffff"))
+                p.setPen(_WHITE)
             p.drawText(br, Qt.AlignmentFlag.AlignCenter, it.badge)
             badge_w += 4
-        p.setPen(ink)
+        p.setPen(_INK_FADED if it.faded else _INK)
         p.setFont(self._title_font)
         prefix = it.icon + " " if it.icon else ""
         avail = text_r.width() - badge_w
         title = prefix + it.title
-        title_w = fm.horizontalAdvance(title)
+        title_w = fm.width(title)
         for short in it.short_titles:
             if title_w <= avail:
                 break
             title = prefix + short
-            title_w = fm.horizontalAdvance(title)
-        line_h = fm.height()
-        p.drawText(QRectF(text_r.left(), text_r.top(), avail, line_h),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   title if title_w <= avail
-                   else fm.elidedText(title, Qt.TextElideMode.ElideRight, int(avail)))
+            title_w = fm.width(title)
+        line_h = fm.height
+        p.drawText(QRectF(text_r.left(), text_r.top(), avail, line_h), _LEFT_VCENTER,
+                   title if title_w <= avail else fm.elided(title, int(avail)))
         if not it.subtitle:
             return
         p.setFont(self._small_font)
-        p.setPen(QColor("#4a5868") if not it.faded else QColor("#8a96a3"))
+        p.setPen(_SUB_INK_FADED if it.faded else _SUB_INK)
         if text_r.height() >= line_h * 2 - 2:
-            sub_r = QRectF(text_r.left(), text_r.top() + line_h, text_r.width(), sfm.height())
+            sub_r = QRectF(text_r.left(), text_r.top() + line_h, text_r.width(), sfm.height)
         else:  # one line only: the type follows the name
             used = title_w + 8
             sub_r = QRectF(text_r.left() + used, text_r.top(), text_r.width() - used - badge_w, line_h)
         if sub_r.width() > 20:
-            p.drawText(sub_r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       sfm.elidedText(it.subtitle, Qt.TextElideMode.ElideRight, int(sub_r.width())))
+            p.drawText(sub_r, _LEFT_VCENTER, sfm.elided(it.subtitle, int(sub_r.width())))
 
     def _ghost_rects(self, d: _Drag) -> tuple[QRectF, QRectF]:
         r = self.item_rect(d.column, d.start, d.end)
@@ -686,12 +686,76 @@ class _Range:
 
 
 @functools.cache
-def _item_colours(colour: str, faded: bool) -> tuple[QColor, QColor]:
-    """Fill and border of an item of this colour (cached: thousands of items share a few types)."""
+def _item_colours(colour: str, faded: bool) -> tuple[QColor, QColor, QPen]:
+    """Fill, border and border pen of an item of this colour (cached: thousands of items share a
+    few types). Callers copy before changing them."""
     if faded:
-        return QColor("#f1f3f6"), QColor("#a9b3bf")
-    base = QColor(colour)
-    return tint(base, 0.78), base.darker(115)
+        fill, border = QColor("#f1f3f6"), QColor("#a9b3bf")
+    else:
+        base = QColor(colour)
+        fill, border = tint(base, 0.78), base.darker(115)
+    return fill, border, QPen(border, 1)
+
+
+@functools.cache
+def _colour(name: str) -> QColor:
+    """A QColor per colour name (badges): parsing "#rrggbb" on every paint adds up."""
+    return QColor(name)
+
+
+class _TextFit:
+    """Text widths and elided strings of one font, measured once per string.
+
+    A title is measured up to three times to pick the form that fits (~10 µs each), and names,
+    types, badges and column titles repeat across items, days and repaints. The font of a grid
+    never changes, so entries never go stale; the cache is emptied when it grows large.
+    """
+
+    LIMIT = 20_000
+
+    def __init__(self, font: QFont) -> None:
+        self._fm = QFontMetrics(font)
+        self.height = self._fm.height()
+        self._widths: dict[str, int] = {}
+        self._elided: dict[tuple[str, int], str] = {}
+
+    def width(self, text: str) -> int:
+        w = self._widths.get(text)
+        if w is None:
+            if len(self._widths) > self.LIMIT:
+                self._widths.clear()
+            w = self._widths[text] = self._fm.horizontalAdvance(text)
+        return w
+
+    def elided(self, text: str, width: int) -> str:
+        key = (text, width)
+        out = self._elided.get(key)
+        if out is None:
+            if len(self._elided) > self.LIMIT:
+                self._elided.clear()
+            out = self._elided[key] = self._fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        return out
+
+
+# Painting constants (a QColor parsed from a string costs about as much as drawing a line).
+_LEFT_VCENTER = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_WHITE = QColor("#ffffff")
+_WHITE_PEN = QPen(_WHITE, 1)
+_INK, _INK_FADED = QColor("#1f2a37"), QColor("#7b8794")
+_SUB_INK, _SUB_INK_FADED = QColor("#4a5868"), QColor("#8a96a3")
+_QUIET_RING_PEN, _QUIET_INK = QPen(QColor("#aab4c0"), 1), QColor("#7b8794")
+
+
+def _start_end(it: GridItem) -> tuple[int, int]:
+    return it.start, it.end
+
+
+def _place(cluster: list[GridItem], lanes_of: list[int], x0: float, lane_w: float, top: float,
+           ppm: float) -> None:
+    """Rectangles of one cluster of overlapping items (the arithmetic of ``item_rect``)."""
+    for it, lane in zip(cluster, lanes_of, strict=True):
+        y1, y2 = top + it.start * ppm, top + it.end * ppm
+        it.rect = QRectF(x0 + lane * lane_w, y1 + 1, max(2.0, lane_w - 1), max(8.0, y2 - y1 - 2))
 
 
 def _hm(minute: int) -> str:

@@ -339,13 +339,14 @@ class CalendarScreen(Screen):
                     resources = self._providers(lid, data)
                 else:
                     resources = [(c.id, c.name, c.room) for c in self._chairs(lid)]
+                group = self.group_label(day, lid)
                 for rid, title, subtitle in resources:
                     key = len(columns)
                     cd = ColumnDef(key, day, lid, None if by_provider else rid, rid if by_provider else None)
                     shaded, hatched, colours = self._shading(cd, data)
                     columns.append(GridColumn(key=key, title=title, subtitle=subtitle, shaded=shaded,
                                               hatched=hatched, hatch_colours=colours,
-                                              group=self.group_label(day, lid), now_minute=now_minute))
+                                              group=group, now_minute=now_minute))
                     self.col_defs[key] = cd
                     keys[(day, lid, rid)] = key
         chairs = {c.id: c for c in self.ctx.clinic.chairs}
@@ -363,9 +364,9 @@ class CalendarScreen(Screen):
                 continue
             items.append(self._item(a, key_, local_start, data.zones[a.location_id], chair))
         start, end = DEFAULT_HOURS
-        for it in items:
-            start = min(start, it.start // 60 * 60)
-            end = max(end, min(DAY, -(-it.end // 60) * 60))
+        if items:  # widen to whole hours around the earliest start and the latest end
+            start = min(start, min(it.start for it in items) // 60 * 60)
+            end = max(end, min(DAY, -(-max(it.end for it in items) // 60) * 60))
         self.grid.day_start, self.grid.day_end = start, end
         self.grid.set_content(columns, items)
 
