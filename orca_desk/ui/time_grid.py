@@ -67,6 +67,7 @@ class GridItem:
     badge_quiet: bool = False  # an outlined, grey pill: there but not shouting (unconfirmed)
     tooltip: str = ""  # empty: the grid asks ``tooltip_for`` when the mouse rests on the item
     short_titles: tuple[str, ...] = ()  # shorter forms of the title, tried in order when it does not fit
+    placeholder: bool = False  # reserved but not booked (a template slot, an offer): a dashed outline
 
 
 # Called during a drag: (item, column key, start, end) -> reason it would be refused, or None.
@@ -416,7 +417,8 @@ class TimeGridWidget(QWidget):
         # Hot path (a week's first paint draws a few hundred items): colours, pens and alignment
         # flags are module constants or cached per colour, text widths and elided strings are
         # cached per string (see _TextFit); the drawing itself is unchanged.
-        fill, border, border_pen = _item_colours(it.colour, it.faded)
+        style = "placeholder" if it.placeholder else ("faded" if it.faded else "normal")
+        fill, border, border_pen = _item_colours(it.colour, style)
         if alpha != 255:
             fill = QColor(fill)
             fill.setAlpha(alpha)
@@ -686,14 +688,18 @@ class _Range:
 
 
 @functools.cache
-def _item_colours(colour: str, faded: bool) -> tuple[QColor, QColor, QPen]:
-    """Fill, border and border pen of an item of this colour (cached: thousands of items share a
-    few types). Callers copy before changing them."""
-    if faded:
+def _item_colours(colour: str, style: str) -> tuple[QColor, QColor, QPen]:
+    """Fill, border and border pen of an item of this colour and style ("normal", "faded",
+    "placeholder"); cached: thousands of items share a few types. Callers copy before changing."""
+    if style == "faded":
         fill, border = QColor("#f1f3f6"), QColor("#a9b3bf")
-    else:
-        base = QColor(colour)
-        fill, border = tint(base, 0.78), base.darker(115)
+        return fill, border, QPen(border, 1)
+    base = QColor(colour)
+    if style == "placeholder":
+        # Still the type's colour, so the manager's design reads on the calendar, but clearly
+        # not an appointment: a pale fill and a dashed outline.
+        return tint(base, 0.9), tint(base, 0.45), QPen(base, 1, Qt.PenStyle.DashLine)
+    fill, border = tint(base, 0.78), base.darker(115)
     return fill, border, QPen(border, 1)
 
 

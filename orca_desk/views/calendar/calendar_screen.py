@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
 from orca_desk.services.calendar_data import CalendarAppointment, load_days
@@ -87,6 +88,26 @@ class ColumnDef:
     provider_id: int | None  # provider columns
 
 
+OFFERED_COLOUR = "#f2c14e"  # a waitlist offer holding a slot
+
+
+@dataclass(frozen=True)
+class CalendarMark:
+    """Something drawn over free time: a waitlist opening on offer, or an open template slot."""
+
+    kind: str  # "offer" | "template"
+    location_id: int
+    chair_id: int | None
+    provider_id: int | None
+    start: datetime  # UTC
+    end: datetime
+    title: str
+    subtitle: str
+    colour: str
+    tooltip: str
+    type_id: int | None = None
+
+
 @dataclass
 class CalendarData:
     """One load: the appointments of some local days at some locations (plain rows)."""
@@ -95,10 +116,13 @@ class CalendarData:
     zones: dict[int, ZoneInfo]
     appointments: list[CalendarAppointment]
     overlays: dict[int, Any] = field(default_factory=dict)  # location → CalendarOverlay
+    marks: list[CalendarMark] = field(default_factory=list)
 
 
-def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date]) -> CalendarData:
-    """Runs on a pool thread: its own Session, one appointment query, the overlay per location."""
+def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
+                  now: datetime | None = None) -> CalendarData:
+    """Runs on a pool thread: its own Session, one appointment query, the overlay per location,
+    and (given ``now``) the marks: offers pending and open template slots."""
     with db.read() as session:
         rows = load_days(session, zones, days)
         overlays: dict[int, Any] = {}
@@ -106,7 +130,34 @@ def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date]) ->
         if module is not None:
             for location_id in zones:
                 overlays[location_id] = module.calendar_overlay(session, location_id=location_id, days=days)
-    return CalendarData(days, zones, rows, overlays)
+        marks = load_marks(session, zones, days, now) if now is not None else []
+    return CalendarData(days, zones, rows, overlays, marks)
+
+
+def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
+               ) -> list[CalendarMark]:
+    """Waitlist openings with an offer pending (their timer) and unbooked template slots."""
+    from orca_desk.services.template_engine import open_template_slots
+    from orca_desk.services.waitlist import offered_openings
+
+    lo = min(datetime.combine(min(days), time(0), tzinfo=z) for z in zones.values())
+    hi = max(datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
+    marks = []
+    for location_id in zones:
+        for o in offered_openings(session, location_id=location_id, start=lo, end=hi, now=now):
+            if o.status == "offered":  # a plain opening is free time, and shows as such
+                marks.append(CalendarMark(
+                    "offer", location_id, o.chair_id, o.provider_id, o.start, o.end, o.label, "waitlist",
+                    OFFERED_COLOUR, f"Waitlist opening #{o.opening_id}: {o.label} (see the Waitlist screen)"))
+    for t in open_template_slots(session, location_ids=list(zones), start=lo, end=hi, include_blocked=True):
+        blocked = t.block_reason is not None
+        marks.append(CalendarMark(
+            "template", t.location_id, t.chair_id, t.provider_id, t.start, t.end,
+            f"Blocked · {t.block_reason}" if blocked else t.type_name, f"template · {t.template_name}",
+            t.colour, ("Template time kept free: " + (t.block_reason or "")) if blocked else
+            f"Open {t.type_name} slot from {t.template_name}: double-click to book it",
+            None if blocked else t.type_id))
+    return marks
 
 
 def _complement(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -140,6 +191,7 @@ class CalendarScreen(Screen):
         self.appointments: dict[int, CalendarAppointment] = {}
         self.col_defs: dict[int, ColumnDef] = {}
         self.data: CalendarData | None = None
+        self.marks: dict[int, CalendarMark] = {}  # grid item id (< 0) → mark
         self._stale = True
         self.loading = False
         self.filters = CalendarFilters.load()
@@ -152,6 +204,7 @@ class CalendarScreen(Screen):
         self.grid.tooltip_for = self._tooltip
         self.grid.sig_item_moved.connect(self._on_item_moved)
         self.grid.sig_empty_activated.connect(self._on_empty_activated)
+        self.grid.sig_item_activated.connect(self._on_item_activated)
         self.grid.sig_context_menu.connect(self._on_context_menu)
         self.grid.sig_range_selected.connect(self._on_range_selected)
         self.scroll_area = QScrollArea()
@@ -225,10 +278,11 @@ class CalendarScreen(Screen):
         days = self.shown_days()
         db = self.ctx.db
         self.loading = True
+        now = self.ctx.clock.now()
         if self.async_load:
-            self.loader.start(lambda: load_calendar(db, zones, days))
+            self.loader.start(lambda: load_calendar(db, zones, days, now))
         else:
-            self._on_loaded(load_calendar(db, zones, days))
+            self._on_loaded(load_calendar(db, zones, days, now))
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until a pending background load has been shown (the screenshot, tests)."""
@@ -363,12 +417,36 @@ class CalendarScreen(Screen):
             if key_ is None:
                 continue
             items.append(self._item(a, key_, local_start, data.zones[a.location_id], chair))
+        items += self._mark_items(data, keys, by_provider)
         start, end = DEFAULT_HOURS
         if items:  # widen to whole hours around the earliest start and the latest end
             start = min(start, min(it.start for it in items) // 60 * 60)
             end = max(end, min(DAY, -(-max(it.end for it in items) // 60) * 60))
         self.grid.day_start, self.grid.day_end = start, end
         self.grid.set_content(columns, items)
+
+    def _mark_items(self, data: CalendarData, keys: dict[tuple[date, int, int], int],
+                    by_provider: bool) -> list[GridItem]:
+        """Faded, fixed items for the marks in shown columns; ids below zero (not appointments)."""
+        self.marks = {}
+        items = []
+        for mark in data.marks:
+            resource = mark.provider_id if by_provider else mark.chair_id
+            if resource is None or (mark.type_id is not None and not self.filters.type_ok(mark.type_id)):
+                continue
+            zone = data.zones[mark.location_id]
+            start, end = mark.start.astimezone(zone), mark.end.astimezone(zone)
+            key = keys.get((start.date(), mark.location_id, resource))
+            if key is None:
+                continue
+            item_id = -(len(self.marks) + 1)
+            self.marks[item_id] = mark
+            s_min = start.hour * 60 + start.minute
+            e_min = end.hour * 60 + end.minute if end.date() == start.date() else DAY
+            items.append(GridItem(id=item_id, column=key, start=s_min, end=max(s_min + 10, e_min),
+                                  colour=mark.colour, title=mark.title, subtitle=mark.subtitle,
+                                  faded=True, placeholder=True, movable=False, tooltip=mark.tooltip))
+        return items
 
     def _item(self, a: CalendarAppointment, key: int, local_start: datetime, zone: ZoneInfo,
               chair: ChairRow) -> GridItem:
@@ -532,11 +610,83 @@ class CalendarScreen(Screen):
         self.refresh()
         return True
 
-    def _on_context_menu(self, appt_id: int, pos: QPoint) -> None:
-        if appt_id < 0:
+    def _on_item_activated(self, item_id: int) -> None:
+        """Double-click on an open template slot books into it with the slot's type."""
+        mark = self.marks.get(item_id)
+        if mark is None or mark.kind != "template" or mark.type_id is None or mark.chair_id is None:
             return
-        menu = self.build_context_menu(appt_id)
+        self.book_at(mark.chair_id, mark.start, provider_id=mark.provider_id, type_id=mark.type_id,
+                     zone=self.zone_of(mark.location_id))
+
+    def book_at(self, chair_id: int, start: datetime, *, provider_id: int | None, type_id: int | None,
+                zone: ZoneInfo) -> bool:
+        if not self.ctx.actor.can(BOOK):
+            self.sig_status.emit("You may not book appointments.")
+            return False
+        from orca_desk.views.calendar.booking_dialog import BookingDialog
+
+        chair = next(c for c in self.ctx.clinic.chairs if c.id == chair_id)
+        dialog = BookingDialog(self.ctx, chair_id=chair_id, chair_name=chair.name, start=start,
+                               provider_id=provider_id, zone=zone, parent=self)
+        if type_id is not None:
+            dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(type_id)))
+        if dialog.exec() and dialog.appointment_id is not None:
+            self.sig_status.emit("Appointment booked")
+            self.refresh()
+            return True
+        return False
+
+    def _on_context_menu(self, appt_id: int, pos: QPoint) -> None:
+        if appt_id >= 0:
+            self.build_context_menu(appt_id).exec(pos)
+            return
+        local = self.grid.mapFromGlobal(pos)
+        column = self.grid.column_at(local.x())
+        if column is None or appt_id in self.marks:
+            return
+        minute = int(self.grid.minute_at(local.y()) // self.grid.snap * self.grid.snap)
+        menu = QMenu(self)
+        offer = menu.addAction("Offer this time to the waitlist…")
+        offer.triggered.connect(lambda: self.offer_to_waitlist(column.key, minute))
         menu.exec(pos)
+
+    def offer_to_waitlist(self, key: int, minute: int, minutes: int | None = None) -> bool:
+        """Announce free time as an opening; the automation offers it to the best match."""
+        from orca_desk.services.waitlist import announce_opening
+
+        cd = self.col_defs[key]
+        if minutes is None:
+            minutes, ok = QInputDialog.getInt(self, "Offer to the waitlist", "How many minutes are free?",
+                                              30, 5, 480, 5)
+            if not ok:
+                return False
+        zone = self.zone_of(cd.location_id)
+        start = local_instant(cd.day, minute, zone)
+        provider_id = cd.provider_id or self._provider_of_chair(cd)
+        chair_id = cd.chair_id or next((c.id for c in self.ctx.clinic.chairs_at(cd.location_id)), None)
+        if provider_id is None or chair_id is None:
+            self.sig_status.emit("Nobody works in that chair that day: switch to provider columns.")
+            return False
+        try:
+            with self.ctx.db.write() as session:
+                announce_opening(session, self.ctx.actor, location_id=cd.location_id, chair_id=chair_id,
+                                 provider_id=provider_id, start=start,
+                                 end=start + timedelta(minutes=minutes), now=self.ctx.clock.now())
+        except OrcaError as exc:
+            QMessageBox.warning(self, "Not offered", str(exc))
+            return False
+        self.sig_status.emit(f"{start:%-I:%M %p} offered to the waitlist")
+        self.refresh()
+        return True
+
+    def _provider_of_chair(self, cd: ColumnDef) -> int | None:
+        """Who works this chair that day: the provider with most appointments in it."""
+        counts: dict[int, int] = {}
+        zone = self.zone_of(cd.location_id)
+        for a in self.appointments.values():
+            if a.chair_id == cd.chair_id and a.start.astimezone(zone).date() == cd.day:
+                counts[a.provider_id] = counts.get(a.provider_id, 0) + 1
+        return max(counts, key=lambda p: counts[p]) if counts else None
 
     def build_context_menu(self, appt_id: int) -> QMenu:
         a = self.appointments[appt_id]

@@ -17,11 +17,3 @@ __all__ = ["CANCEL_REASONS", "CONFIRMATION_BADGES", "STATUS_BADGES", "DayViewScr
 
 class DayViewScreen(CalendarScreen):
     """One day loads in one small query, so it loads on the UI thread (well under a frame)."""
-
-    def rebuild(self) -> None:
-        super().rebuild()
-        # Issue 8 (waitlist) placeholder until the calendar draws overlays itself: openings
-        # and their offer timers ("offered · 1h52m left") as faded, fixed items.
-        from orca_desk.views.waitlist.calendar_marks import add_opening_marks
-
-        add_opening_marks(self)
