@@ -16,11 +16,11 @@ waitlist gets the slot through the booking seam.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, InboundMessage, Location, OutboxMessage, Patient
@@ -68,20 +68,32 @@ def _set(session: Session, actor: Actor, appt: Appointment, value: str, via: str
                  after={"confirmation": value, "status": appt.status})
 
 
+# Built once: these run for every answered reply (building a statement costs more than running it).
+_ANSWER = (update(ConfirmationRequest)
+           .where(ConfirmationRequest.appointment_id == bindparam("b_appt"),
+                  ConfirmationRequest.status == "open")
+           .values(status="answered", answer=bindparam("b_answer"), answered_via=bindparam("b_via"),
+                   answered_at=bindparam("b_at", type_=ConfirmationRequest.answered_at.type),
+                   inbound_id=bindparam("b_inbound")))
+_CLOSE_CALLS = (update(StaffTask)
+                .where(StaffTask.appointment_id == bindparam("b_appt"), StaffTask.kind == "call",
+                       StaffTask.status == "open")
+                .values(status="done", outcome=bindparam("b_outcome"),
+                        done_at=bindparam("b_done", type_=StaffTask.done_at.type), done_by=bindparam("b_by"),
+                        updated_at=bindparam("b_updated", type_=StaffTask.updated_at.type)))
+_NO_SYNC = {"synchronize_session": False}
+
+
 def _answer_requests(session: Session, appointment_id: int, answer: str, via: str, now: datetime,
                      inbound_id: int | None = None) -> None:
     note_requests_changed(session, appointment_id)
-    session.execute(update(ConfirmationRequest).where(
-        ConfirmationRequest.appointment_id == appointment_id, ConfirmationRequest.status == "open")
-        .values(status="answered", answer=answer, answered_via=via, answered_at=now, inbound_id=inbound_id),
-        execution_options={"synchronize_session": False})
+    session.execute(_ANSWER, {"b_appt": appointment_id, "b_answer": answer, "b_via": via, "b_at": now,
+                              "b_inbound": inbound_id}, execution_options=_NO_SYNC)
 
 
 def _close_calls(session: Session, appointment_id: int, outcome: str, now: datetime, by: str) -> None:
-    session.execute(update(StaffTask).where(
-        StaffTask.appointment_id == appointment_id, StaffTask.kind == "call", StaffTask.status == "open")
-        .values(status="done", outcome=outcome, done_at=now, done_by=by, updated_at=now),
-        execution_options={"synchronize_session": False})
+    session.execute(_CLOSE_CALLS, {"b_appt": appointment_id, "b_outcome": outcome, "b_done": now, "b_by": by,
+                                   "b_updated": now}, execution_options=_NO_SYNC)
 
 
 def _task(session: Session, appt: Appointment, kind: str, reason: str, now: datetime) -> StaffTask:
@@ -239,6 +251,9 @@ class _Batch:
     inbound_ids: set[int]
     requests: dict[str, list[_Req]]
     others: dict[str, datetime]
+    # Thank-you texts queued together at the end of the batch (``finish_replies``); nothing in
+    # the batch reads them (they are unsent replies, which no handler's look-up considers).
+    thanks: list[_Thanks] = field(default_factory=list)
 
 
 _BATCH = "orca_desk.confirmations.batch"
@@ -275,35 +290,72 @@ def _to_staff(inbound: InboundMessage, appointment_id: int | None, patient_id: i
     return False
 
 
-def _thanks(session: Session, inbound: InboundMessage, kind: str, appts: Sequence[Appointment],
-            now: datetime) -> None:
+@dataclass(frozen=True)
+class _Thanks:
+    """A thank-you text to queue: the reply it answers and the visits (id, start, patient) it names."""
+
+    inbound_id: int
+    clinic_id: int
+    to_address: str
+    kind: str
+    appts: tuple[tuple[int, datetime, int], ...]
+
+
+def _thanks_for(inbound: InboundMessage, kind: str, appts: Sequence[Appointment]) -> _Thanks:
+    return _Thanks(inbound.id, inbound.clinic_id, inbound.from_address, kind,
+                   tuple((a.id, a.start_at, a.patient_id) for a in appts))
+
+
+def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> None:
+    """Queue the thank-you texts of ``items`` (names and zones read in one query per 900 visits)."""
     from zoneinfo import ZoneInfo
 
     from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
 
-    # Each visit's patient first name and location zone, in one query.
-    found = {r[0]: (r[1], r[2]) for r in session.execute(
-        select(Appointment.id, Patient.first_name, Location.timezone)
-        .outerjoin(Patient, Patient.id == Appointment.patient_id)
-        .outerjoin(Location, Location.id == Appointment.location_id)
-        .where(Appointment.id.in_([a.id for a in appts])))}
-    parts = []
-    for a in appts:
-        first_name, zone = found.get(a.id, (None, None))
-        local = a.start_at.astimezone(ZoneInfo(zone or "UTC"))
-        parts.append(f"{first_name or 'the visit'} {format_date(local)} at {format_time(local)}")
-    what = " and ".join(parts)
-    if kind == "confirm":
-        body = f"Thanks, confirmed: {what}. See you then!"
-    elif kind == "decline":
-        body = f"Thanks for letting us know you can't come ({what}). We will contact you to find a new time."
-    else:
-        body = f"We'll call you about {what}."
+    if not items:
+        return
+    ids = list(dict.fromkeys(a[0] for t in items for a in t.appts))
+    found: dict[int, tuple[str | None, str | None]] = {}
+    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+        # Each visit's patient first name and location zone.
+        found.update({r[0]: (r[1], r[2]) for r in session.execute(
+            select(Appointment.id, Patient.first_name, Location.timezone)
+            .outerjoin(Patient, Patient.id == Appointment.patient_id)
+            .outerjoin(Location, Location.id == Appointment.location_id)
+            .where(Appointment.id.in_(ids[start:start + 900])))})
+    messages = []
+    for t in items:
+        parts = []
+        for appointment_id, start_at, _patient_id in t.appts:
+            first_name, zone = found.get(appointment_id, (None, None))
+            local = start_at.astimezone(ZoneInfo(zone or "UTC"))
+            parts.append(f"{first_name or 'the visit'} {format_date(local)} at {format_time(local)}")
+        what = " and ".join(parts)
+        if t.kind == "confirm":
+            body = f"Thanks, confirmed: {what}. See you then!"
+        elif t.kind == "decline":
+            body = (f"Thanks for letting us know you can't come ({what}). "
+                    "We will contact you to find a new time.")
+        else:
+            body = f"We'll call you about {what}."
+        messages.append(NewMessage(
+            clinic_id=t.clinic_id, channel="sms", to_address=t.to_address, body=body, purpose=REPLY_PURPOSE,
+            dedupe_key=f"confirmation-reply:{t.inbound_id}", patient_id=t.appts[0][2],
+            appointment_id=t.appts[0][0], source_type="inbound", source_id=t.inbound_id))
     # enqueue_many: Core inserts (no ORM object, no savepoint); the same dedupe as enqueue.
-    enqueue_many(session, [NewMessage(
-        clinic_id=inbound.clinic_id, channel="sms", to_address=inbound.from_address, body=body,
-        purpose=REPLY_PURPOSE, dedupe_key=f"confirmation-reply:{inbound.id}", patient_id=appts[0].patient_id,
-        appointment_id=appts[0].id, source_type="inbound", source_id=inbound.id)], now=now)
+    enqueue_many(session, messages, now=now)
+
+
+def _thanks(session: Session, inbound: InboundMessage, kind: str, appts: Sequence[Appointment],
+            now: datetime) -> None:
+    _queue_thanks(session, [_thanks_for(inbound, kind, appts)], now)
+
+
+def finish_replies(session: Session, now: datetime) -> None:
+    """End of a batch (``prepare_replies``): queue the batch's thank-you texts together."""
+    batch: _Batch | None = session.info.pop(_BATCH, None)
+    if batch is not None:
+        _queue_thanks(session, batch.thanks, now)
 
 
 def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
@@ -377,7 +429,10 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
         return _to_staff(inbound, first.appointment_id, first.patient_id)
     inbound.appointment_id, inbound.patient_id = first.appointment_id, first.patient_id
     inbound.handled_by = HANDLER_NAME
-    _thanks(session, inbound, kind, appts, now)
+    if batch is not None:
+        batch.thanks.append(_thanks_for(inbound, kind, appts))
+    else:
+        _thanks(session, inbound, kind, appts, now)
     return True
 
 
@@ -394,6 +449,9 @@ class ConfirmationReplyHandler:
 
     def handle(self, session: Session, inbound: InboundMessage, now: datetime) -> bool:
         return handle_reply(session, inbound, now, settings=self.settings)
+
+    def finish(self, session: Session, now: datetime) -> None:
+        finish_replies(session, now)
 
 
 # --- The call list --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
@@ -565,6 +565,10 @@ _EXISTING_COLS = (PlannedReminder.id, PlannedReminder.appointment_id, PlannedRem
                   PlannedReminder.reason, PlannedReminder.due_at, PlannedReminder.outbox_message_id)
 
 
+# Built once: re-planning one appointment runs it for every change (1,000 replies in a poll).
+_EXISTING_OF = select(*_EXISTING_COLS).where(PlannedReminder.appointment_id == bindparam("b_appt"))
+
+
 def _reconcile(session: Session, appts: Sequence[_Appt], plans: _Plans, now: datetime,
                existing_rows: Iterable[Any], summary: PlanSummary) -> None:
     existing: dict[int, list[Any]] = defaultdict(list)
@@ -684,8 +688,7 @@ def plan_appointment(session: Session, appointment: Appointment, *, now: datetim
     """(Re)plan one appointment's steps: idempotent; moves withdraw the old time's steps."""
     summary = PlanSummary(appointments=1)
     session.flush()
-    rows = session.execute(select(*_EXISTING_COLS).where(
-        PlannedReminder.appointment_id == appointment.id)).all()
+    rows = session.execute(_EXISTING_OF, {"b_appt": appointment.id}).all()
     if plans is None:
         # One unit of work plans many appointments (1,000 replies, a day's bookings): the
         # sequences are read once per session; saving a sequence drops the cache.

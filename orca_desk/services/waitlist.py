@@ -1303,6 +1303,40 @@ def _expire_offer(session: Session, offer: WaitlistOffer, o: Opening, now: datet
 # ----- SMS replies and patient links --------------------------------------------------------
 
 
+def _answerable_offers(now: datetime) -> Any:
+    """SMS offers that went out and that a YES/NO may still answer (live, or a hold ended < 1 day ago)."""
+    return select(WaitlistOffer).where(
+        WaitlistOffer.channel == "sms", WaitlistOffer.sent_at.is_not(None),
+        or_(_live_offer(), WaitlistOffer.hold_expires_at > _utc(now) - timedelta(days=1)))
+
+
+@dataclass
+class _PreparedOffers:
+    """The senders of a batch of replies who have an answerable offer (``prepare_inbound``).
+
+    Only the tick job sets an offer's ``sent_at`` and its hold, and replies only close offers,
+    so a sender without one when the batch starts has none during the batch; a sender with
+    one is looked up as before.
+    """
+
+    inbound_ids: set[int]
+    senders: set[str]
+
+
+_PREPARED = "orca_desk.waitlist.prepared_inbound"
+
+
+def prepare_inbound(session: Session, inbounds: Sequence[Any], now: datetime) -> None:
+    """Read, for a batch of replies, which senders have an answerable offer (one query per 900)."""
+    addresses = list(dict.fromkeys(i.from_address for i in inbounds if i.from_address))
+    senders: set[str] = set()
+    for start in range(0, len(addresses), 900):  # SQLite's bound-parameter limit
+        senders.update(session.scalars(_answerable_offers(now).with_only_columns(WaitlistOffer.to_address)
+                                       .where(WaitlistOffer.to_address.in_(addresses[start:start + 900]))
+                                       .distinct()))
+    session.info[_PREPARED] = _PreparedOffers({i.id for i in inbounds}, senders)
+
+
 def handle_inbound(session: Session, inbound: Any, now: datetime,
                    settings: WaitlistSettings | None = None) -> bool:
     """Inbound chain handler: a YES/NO from a number whose newest sent text is a live offer."""
@@ -1310,11 +1344,13 @@ def handle_inbound(session: Session, inbound: Any, now: datetime,
     if kind not in ("confirm", "decline"):
         return False
     sender = inbound.from_address
-    offer = session.scalar(select(WaitlistOffer).where(
-        WaitlistOffer.channel == "sms", WaitlistOffer.to_address == sender,
-        WaitlistOffer.sent_at.is_not(None),
-        or_(_live_offer(), WaitlistOffer.hold_expires_at > _utc(now) - timedelta(days=1)))
-        .order_by(WaitlistOffer.sent_at.desc(), WaitlistOffer.id.desc()).limit(1))
+    prepared: _PreparedOffers | None = session.info.get(_PREPARED)
+    if prepared is not None and inbound.id in prepared.inbound_ids:
+        prepared.inbound_ids.discard(inbound.id)  # a reply is handled once
+        if sender not in prepared.senders:
+            return False  # no sent offer to this number that a reply could still answer
+    offer = session.scalar(_answerable_offers(now).where(WaitlistOffer.to_address == sender)
+                           .order_by(WaitlistOffer.sent_at.desc(), WaitlistOffer.id.desc()).limit(1))
     if offer is None:
         return False
     newest = session.scalar(select(OutboxMessage.purpose).where(
@@ -1345,8 +1381,14 @@ class WaitlistReplyHandler:
     def __init__(self, settings: WaitlistSettings | None = None) -> None:
         self.settings = settings
 
+    def prepare(self, session: Session, inbounds: Sequence[Any], now: datetime) -> None:
+        prepare_inbound(session, inbounds, now)
+
     def handle(self, session: Session, inbound: Any, now: datetime) -> bool:
         return handle_inbound(session, inbound, now, self.settings)
+
+    def finish(self, session: Session, now: datetime) -> None:
+        session.info.pop(_PREPARED, None)
 
 
 # ----- the tick job -------------------------------------------------------------------------

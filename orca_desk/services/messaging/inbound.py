@@ -36,7 +36,8 @@ class InboundHandler(Protocol):
 
     A handler may also define ``prepare(session, inbounds, now)``: ``process_batch`` calls it
     once before handling a batch, so the handler can read what it needs for all the batch's
-    senders in one query instead of one per reply.
+    senders in one query instead of one per reply, and ``finish(session, now)``, called once
+    after the batch (same transaction), to write what it gathered for the batch together.
     """
 
     name: str
@@ -210,6 +211,10 @@ def process_batch(session: Session, inbounds: Sequence[InboundMessage], *, now: 
     out: list[str | None] = []
     for inbound in inbounds:
         out.append(_process(session, inbound, now, handlers, latest, clinics))
+    for handler in handlers:
+        finish = getattr(handler, "finish", None)
+        if finish is not None:
+            finish(session, now)
     return out
 
 
