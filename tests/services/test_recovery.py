@@ -326,16 +326,17 @@ def test_metrics_rate_time_to_rebook_and_groups(db):
     assert any(f.factor == "no-shows" for f in rows[0].risk.factors)
 
 
-def test_custom_sequence_and_validation(db):
+def test_custom_sequence_and_validation(db, manager):
     c = clinic(db)
     with db.write() as s:
         clinic_id = s.scalar(select(func.min(RecoveryCase.clinic_id))) or 1
         with pytest.raises(ValidationError, match="order of their delay"):
             recovery.save_sequence(
-                s, clinic_id, [recovery.StepInput("email", 60), recovery.StepInput("sms", 0)], now=NOW
+                s, manager, clinic_id, [recovery.StepInput("email", 60), recovery.StepInput("sms", 0)],
+                now=NOW,
             )
         recovery.save_sequence(
-            s, clinic_id, [recovery.StepInput("call", 0)], now=NOW, cause_kinds=("no_show",)
+            s, manager, clinic_id, [recovery.StepInput("call", 0)], now=NOW, cause_kinds=("no_show",)
         )
     no_show(db, book(db, c, 0, VISIT, NOW - 2 * H), NOW)
     recovery.process_recovery(db, now=NOW)

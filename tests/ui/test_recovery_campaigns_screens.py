@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -173,3 +174,60 @@ def test_campaigns_screen_shows_results_and_pauses(qtbot, ctx, world):
     assert screen.resume()
     assert screen.cancel(confirm=False)
     assert screen.list.rows[0].status == "cancelled" and not screen.btn_cancel.isEnabled()
+
+
+def test_recovery_sequence_tab_edits_saves_reloads_and_refuses_a_bad_row(qtbot, ctx, receptionist, tmp_path):
+    from orca_desk.services.recovery import DAY
+    from orca_desk.views.recovery.sequence import COL_DAYS, COL_TEMPLATE
+
+    screen = RecoveryScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 760)
+    screen.show()
+    screen.tabs.setCurrentWidget(screen.sequence)
+    editor = screen.sequence
+    model = editor.model
+    assert [s.action for s in model.steps] == ["sms", "email", "call"]  # the defaults
+    # The email goes after 3 days, with a library template; the case is lost after 21 days.
+    assert model.setData(model.index(1, COL_DAYS), 3)
+    assert model.setData(model.index(1, COL_TEMPLATE), "campaign.we_miss_you")
+    assert "Email after 3 days: template campaign.we_miss_you" in model.index(1, 5).data()
+    editor.lost_after.setValue(21)
+    editor.cause_boxes["late_cancel"].setChecked(False)
+    editor.view.selectRow(2)
+    editor.add_step()
+    assert [s.delay_minutes for s in model.steps] == [0, 3 * DAY, 5 * DAY, 7 * DAY]
+    screen.grab().save(str(tmp_path / "sequence.png"))
+    with qtbot.waitSignal(screen.sig_status):
+        assert editor.save()
+
+    reopened = RecoveryScreen(ctx)
+    qtbot.addWidget(reopened)
+    reopened.sequence.load()
+    steps = reopened.sequence.model.steps
+    assert [(s.action, s.delay_minutes, s.template_key) for s in steps][1] == (
+        "email", 3 * DAY, "campaign.we_miss_you"
+    )
+    assert len(steps) == 4 and reopened.sequence.lost_after.value() == 21
+    assert reopened.sequence.cause_kinds() == ("no_show",)
+
+    # A bad row is refused with its step named, and nothing is saved.
+    rmodel = reopened.sequence.model
+    assert rmodel.setData(rmodel.index(3, COL_DAYS), 1)
+    assert not reopened.sequence.save()
+    text = reopened.sequence.problems.text()
+    assert "Not saved." in text and "Step 4 (1 day) comes before step 3 (5 days)" in text
+    reopened.resize(1280, 760)
+    reopened.show()
+    reopened.tabs.setCurrentWidget(reopened.sequence)
+    assert reopened.sequence.problems.isVisible()
+    reopened.grab().save(str(tmp_path / "sequence_refused.png"))
+    with ctx.db.read() as s:
+        assert [st.delay_minutes for st in recovery.load_sequence(s, ctx.clinic.id).steps][-1] == 7 * DAY
+
+    # A receptionist may look but the service refuses her save.
+    desk = RecoveryScreen(dataclasses.replace(ctx, actor=receptionist))
+    qtbot.addWidget(desk)
+    desk.sequence.load()
+    assert not desk.sequence.save()
+    assert "Maria may not change the recovery sequence; ask a manager." in desk.sequence.problems.text()

@@ -1,4 +1,5 @@
-"""The Recovery screen: open cases most at risk first, with history and next step; at-risk list; metrics."""
+"""The Recovery screen: open cases most at risk first, with history and next step; at-risk list; metrics;
+the follow-up sequence (managers edit it)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, Recov
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.views.recovery.rows import RowsModel, selected, table
+from orca_desk.views.recovery.sequence import SequenceEditor
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
 METRICS_DAYS = 90
@@ -105,6 +107,9 @@ class RecoveryScreen(Screen):
         self.tabs.addTab(self._cases_tab(), "Open cases")
         self.tabs.addTab(self._risk_tab(), "At risk")
         self.tabs.addTab(self._metrics_tab(), "Metrics")
+        self.sequence = SequenceEditor(self.ctx)
+        self.sequence.sig_status.connect(self.sig_status.emit)
+        self.tabs.addTab(self.sequence, "Sequence")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.headline)

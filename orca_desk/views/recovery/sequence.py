@@ -1,0 +1,409 @@
+"""The Recovery screen's Sequence tab: a manager edits the follow-up after a missed visit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import recovery
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
+from orca_desk.ui.context import AppContext
+
+Index = QModelIndex | QPersistentModelIndex
+COL_DAYS, COL_HOURS, COL_ACTION, COL_TEMPLATE, COL_LATEST, COL_DESCRIPTION = range(6)
+HEADERS = ("Days after", "+ hours", "Action", "Message template", "Not after", "Description")
+ACTIONS = tuple(ACTION_LABELS)  # sms, email, call
+NEW_STEP = StepInput("email", 7 * DAY)
+
+
+def split_delay(minutes: int) -> tuple[int, int]:
+    """(days, remaining minutes), both carrying the sign of a negative delay."""
+    days = int(minutes / DAY)
+    return days, minutes - days * DAY
+
+
+def parse_latest(text: str) -> int | None:
+    """"21:00" → 1260; "" → None; raises ValueError for anything else."""
+    text = text.strip()
+    if not text:
+        return None
+    hours, _, mins = text.partition(":")
+    return int(hours) * 60 + int(mins or 0)
+
+
+def latest_text(minute: int | None) -> str:
+    return "" if minute is None else f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+class StepsModel(QAbstractTableModel):
+    """The draft steps, one row each; the description follows the other columns."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[StepInput] = []
+
+    def set_steps(self, steps: list[StepInput]) -> None:
+        self.beginResetModel()
+        self.steps = list(steps)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.steps)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return HEADERS[section] if orientation == Qt.Orientation.Horizontal else f"Step {section + 1}"
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not index.isValid() or index.column() == COL_DESCRIPTION:
+            return base
+        if index.column() == COL_TEMPLATE and self.steps[index.row()].action == "call":
+            return base
+        return base | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        st = self.steps[index.row()]
+        days, rest = split_delay(st.delay_minutes)
+        col = index.column()
+        if role == Qt.ItemDataRole.EditRole:
+            return {
+                COL_DAYS: days,
+                COL_HOURS: rest // 60 if rest >= 0 else -(-rest // 60),
+                COL_ACTION: st.action,
+                COL_TEMPLATE: st.template_key,
+                COL_LATEST: latest_text(st.latest_local_minute),
+            }.get(col)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_DAYS:
+                return "same day" if days == 0 else f"{days} day{'s' if abs(days) != 1 else ''}"
+            if col == COL_HOURS:
+                return "" if rest == 0 else f"{rest // 60 if rest >= 0 else -(-rest // 60)} h"
+            if col == COL_ACTION:
+                return ACTION_LABELS.get(st.action, st.action)
+            if col == COL_TEMPLATE:
+                if st.action == "call":
+                    return "— (a task on the staff list)"
+                own = st.template_key == RECOVERY_TEMPLATE
+                return "recovery (the cause's own)" if own else st.template_key
+            if col == COL_LATEST:
+                return latest_text(st.latest_local_minute) or "—"
+            return self.describe(st)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_LATEST:
+            return "Skip the step once this local time has passed on the day it falls due (e.g. 21:00)."
+        return None
+
+    @staticmethod
+    def describe(st: StepInput) -> str:
+        if st.action not in ACTION_LABELS:
+            return ""
+        if st.delay_minutes < 0:
+            return f"{ACTION_LABELS[st.action]}: the delay cannot be negative"
+        label = recovery.step_label(st)
+        if st.action == "call":
+            return f"{label}: a call to rebook on the staff task list"
+        if st.template_key == RECOVERY_TEMPLATE:
+            return f"{label}: the no-show or late-cancellation message"
+        return f"{label}: template {st.template_key}"
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        row, col = index.row(), index.column()
+        st = self.steps[row]
+        days, rest = split_delay(st.delay_minutes)
+        try:
+            if col == COL_DAYS:
+                st = replace(st, delay_minutes=int(value) * DAY + rest)
+            elif col == COL_HOURS:
+                st = replace(st, delay_minutes=days * DAY + int(value) * 60 + rest % 60)
+            elif col == COL_ACTION:
+                if value not in ACTIONS:
+                    return False
+                key = "" if value == "call" else (st.template_key or RECOVERY_TEMPLATE)
+                st = replace(st, action=str(value), template_key=key)
+            elif col == COL_TEMPLATE:
+                st = replace(st, template_key=str(value).strip())
+            elif col == COL_LATEST:
+                st = replace(st, latest_local_minute=parse_latest(str(value)))
+            else:
+                return False
+        except ValueError:
+            return False
+        self.steps[row] = st
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+        self.changed.emit()
+        return True
+
+    # ----- rows -----------------------------------------------------------------------------
+    def add(self, after: int) -> int:
+        last = self.steps[after] if 0 <= after < len(self.steps) else (self.steps[-1] if self.steps else None)
+        at = (after + 1) if 0 <= after < len(self.steps) else len(self.steps)
+        st = replace(NEW_STEP, delay_minutes=(last.delay_minutes + 2 * DAY) if last else 0)
+        self.beginInsertRows(QModelIndex(), at, at)
+        self.steps.insert(at, st)
+        self.endInsertRows()
+        self.changed.emit()
+        return at
+
+    def remove(self, row: int) -> None:
+        if 0 <= row < len(self.steps):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.steps[row]
+            self.endRemoveRows()
+            self.changed.emit()
+
+    def move(self, row: int, by: int) -> int:
+        to = row + by
+        if not (0 <= row < len(self.steps) and 0 <= to < len(self.steps)):
+            return row
+        self.beginResetModel()
+        self.steps[row], self.steps[to] = self.steps[to], self.steps[row]
+        self.endResetModel()
+        self.changed.emit()
+        return to
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box for the action and template columns (templates follow the row's channel)."""
+
+    def __init__(self, editor: SequenceEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        if index.column() == COL_ACTION:
+            box = QComboBox(parent)
+            for key in ACTIONS:
+                box.addItem(ACTION_LABELS[key], key)
+            return box
+        if index.column() == COL_TEMPLATE:
+            box = QComboBox(parent)
+            box.setEditable(True)
+            action = self.editor.model.steps[index.row()].action
+            box.addItems(self.editor.templates.get(action, []))
+            return box
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QSpinBox):
+            editor.setRange(-999, 999)  # a negative delay is refused by the service, by name
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            value = index.data(Qt.ItemDataRole.EditRole)
+            at = editor.findData(value) if index.column() == COL_ACTION else editor.findText(value)
+            if at >= 0:
+                editor.setCurrentIndex(at)
+            elif editor.isEditable():
+                editor.setEditText(str(value))
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            value = editor.currentData() if index.column() == COL_ACTION else editor.currentText()
+            model.setData(index, value, Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)
+
+
+class SequenceEditor(QWidget):
+    """Steps, the causes that open a case, when a case counts as lost; saved through the service."""
+
+    sig_status = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.loaded, self.dirty, self.name = False, False, ""
+        first = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
+        self.zone = ZoneInfo(first)
+        self.templates: dict[str, list[str]] = {}
+        self.model = StepsModel()
+        self.model.changed.connect(self._on_changed)
+        self._build()
+
+    def _build(self) -> None:
+        intro = QLabel(
+            "What happens after a missed visit, in order. Each step runs its delay after the case "
+            "opened; a booking stops the sequence. Open cases keep their place when you save."
+        )
+        intro.setWordWrap(True)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(ChoiceDelegate(self))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setDefaultSectionSize(28)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in ((COL_DAYS, 90), (COL_HOURS, 70), (COL_ACTION, 100), (COL_TEMPLATE, 240),
+                           (COL_LATEST, 80)):
+            self.view.setColumnWidth(col, width)
+        header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+
+        self.btn_add = QPushButton("Add step")
+        self.btn_remove = QPushButton("Remove")
+        self.btn_up = QPushButton("Move up")
+        self.btn_down = QPushButton("Move down")
+        self.btn_add.clicked.connect(lambda: self.add_step())
+        self.btn_remove.clicked.connect(lambda: self.remove_step())
+        self.btn_up.clicked.connect(lambda: self.move_step(-1))
+        self.btn_down.clicked.connect(lambda: self.move_step(1))
+        rows = QHBoxLayout()
+        for b in (self.btn_add, self.btn_remove, self.btn_up, self.btn_down):
+            rows.addWidget(b)
+        rows.addStretch(1)
+
+        self.cause_boxes = {
+            kind: QCheckBox(label.capitalize()) for kind, label in recovery.CAUSE_LABELS.items()
+        }
+        self.lost_after = QSpinBox()
+        self.lost_after.setRange(0, 999)
+        self.lost_after.setSuffix(" days")
+        options = QHBoxLayout()
+        options.addWidget(QLabel("A case starts after a"))
+        for box in self.cause_boxes.values():
+            box.toggled.connect(self._on_changed)
+            options.addWidget(box)
+        options.addSpacing(24)
+        options.addWidget(QLabel("Lost when not booked"))
+        options.addWidget(self.lost_after)
+        options.addWidget(QLabel("after the last step"))
+        options.addStretch(1)
+        self.lost_after.valueChanged.connect(self._on_changed)
+
+        self.problems = QLabel("")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b71c1c; padding: 4px 0;")
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_text = QLabel("")
+        self.saved_text.setStyleSheet("color: palette(mid);")
+        self.btn_revert = QPushButton("Revert")
+        self.btn_save = QPushButton("Save sequence")
+        self.btn_save.setDefault(True)
+        self.btn_revert.clicked.connect(lambda: self.load())
+        self.btn_save.clicked.connect(lambda: self.save())
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.saved_text, 1)
+        bottom.addWidget(self.btn_revert)
+        bottom.addWidget(self.btn_save)
+
+        v = QVBoxLayout(self)
+        v.addWidget(intro)
+        v.addLayout(options)
+        v.addWidget(self.view, 1)
+        v.addLayout(rows)
+        v.addWidget(self.problems)
+        v.addLayout(bottom)
+
+    # ----- loading and saving ---------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self.loaded:
+            self.load()
+
+    def load(self) -> None:
+        clinic_id = self.ctx.clinic.id
+        with self.ctx.db.read() as s:
+            shown = recovery.load_sequence(s, clinic_id)
+            self.templates = {a: recovery.template_keys(s, clinic_id, a) for a in ACTIONS}
+        self.name = shown.name
+        self.model.set_steps(list(shown.steps))
+        for kind, box in self.cause_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(kind in shown.cause_kinds)
+            box.blockSignals(False)
+        self.lost_after.blockSignals(True)
+        self.lost_after.setValue(shown.lost_after_days)
+        self.lost_after.blockSignals(False)
+        self.problems.setText("")
+        self.problems.hide()
+        self.saved_text.setText(
+            f"Last saved {shown.updated_at.astimezone(self.zone):%d %b %Y %H:%M}"
+            if shown.saved and shown.updated_at
+            else "The default sequence (never changed)."
+        )
+        self.loaded, self.dirty = True, False
+        self.btn_save.setEnabled(True)
+
+    def _on_changed(self, *_args: object) -> None:
+        self.dirty = True
+        self.saved_text.setText("Unsaved changes.")
+
+    def cause_kinds(self) -> tuple[str, ...]:
+        return tuple(k for k, box in self.cause_boxes.items() if box.isChecked())
+
+    def save(self) -> bool:
+        try:
+            with self.ctx.db.write() as s:
+                recovery.save_sequence(
+                    s,
+                    self.ctx.actor,
+                    self.ctx.clinic.id,
+                    self.model.steps,
+                    now=self.ctx.clock.now(),
+                    name=self.name,
+                    cause_kinds=self.cause_kinds(),
+                    lost_after_days=self.lost_after.value(),
+                )
+        except OrcaError as exc:
+            self.problems.setText("Not saved. " + str(exc))
+            self.problems.show()
+            return False
+        self.load()
+        self.sig_status.emit("Recovery sequence saved")
+        return True
+
+    # ----- rows -----------------------------------------------------------------------------
+    def current_row(self) -> int:
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def add_step(self) -> None:
+        self.view.selectRow(self.model.add(self.current_row()))
+
+    def remove_step(self) -> None:
+        row = self.current_row()
+        self.model.remove(row)
+        if self.model.steps:
+            self.view.selectRow(min(row, len(self.model.steps) - 1))
+
+    def move_step(self, by: int) -> None:
+        self.view.selectRow(self.model.move(self.current_row(), by))
