@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, bindparam, insert, or_, select, update
@@ -115,19 +115,23 @@ class _Judge:
     """The policy at send time for one claim transaction, with per-batch caches."""
 
     def __init__(self, session: Session, policy: MessagingPolicy, now: datetime,
-                 batch: Sequence[OutboxMessage]) -> None:
+                 batch: Sequence[Any]) -> None:
         self.s, self.policy, self.now = session, policy, now
         self._zones: dict[int | None, ZoneInfo] = {}
         self._default_zone: ZoneInfo | None = None
         self._sent: dict[str, list[datetime]] = {}
         self._merging: set[tuple[str, str] | None] = set()
-        # One query each for the batch's patients, contact states and budgets.
+        # One query each for the batch's patients, contact states and budgets, as plain rows
+        # of the columns the rules read (no ORM objects: this runs for every batch).
         patient_ids = {m.patient_id for m in batch if m.patient_id is not None}
-        self._patients = {p.id: p for p in session.scalars(
-            select(Patient).where(Patient.id.in_(patient_ids)))} if patient_ids else {}
+        self._patients: dict[int, Any] = {p.id: p for p in session.execute(
+            select(Patient.id, Patient.timezone, Patient.home_location_id, Patient.sms_consent)
+            .where(Patient.id.in_(patient_ids)))} if patient_ids else {}
         addresses = {m.to_address for m in batch}
-        self._states = {(c.channel, c.address): c for c in session.scalars(
-            select(ContactState).where(ContactState.address.in_(addresses)))}
+        self._states: dict[tuple[str, str], Any] = {(c.channel, c.address): c for c in session.execute(
+            select(ContactState.channel, ContactState.address, ContactState.opted_out,
+                   ContactState.undeliverable, ContactState.last_error_code,
+                   ContactState.last_error).where(ContactState.address.in_(addresses)))}
         self._prefetch_sent(addresses)
         # Every location's zone of the batch's clinics (a handful of rows) in one query.
         clinic_ids = {m.clinic_id for m in batch}
@@ -274,23 +278,39 @@ def _merged_body(session: Session, group: Sequence[OutboxMessage]) -> str | None
     return merge_family_messages(items)
 
 
+# What the claim reads of each due message: the columns the rules and the send need, as
+# plain rows (attribute access like the model's), not ORM objects.
+_CLAIM_COLUMNS = (OutboxMessage.id, OutboxMessage.clinic_id, OutboxMessage.channel,
+                  OutboxMessage.to_address, OutboxMessage.body, OutboxMessage.subject,
+                  OutboxMessage.html, OutboxMessage.purpose, OutboxMessage.patient_id,
+                  OutboxMessage.appointment_id, OutboxMessage.not_after, OutboxMessage.attempts)
+
+
 def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: MessagingPolicy,
            options: DispatchOptions, summary: DispatchSummary) -> list[_Claim]:
+    """Judge and claim up to ``limit`` due messages in one committed transaction.
+
+    The common case (sendable, nothing to merge) is two Core statements for the whole batch:
+    one guarded ``UPDATE`` to ``sending`` and one ``INSERT`` of the history lines. Messages
+    deferred, cancelled or failed by the rules, and merged reminders, go through the ORM.
+    """
     with db.write() as s:
-        query = (select(OutboxMessage)
+        query = (select(*_CLAIM_COLUMNS)
                  .where(OutboxMessage.status.in_(PENDING), OutboxMessage.next_attempt_at <= now)
                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
-        rows = list(s.scalars(_for_update(db, query)))
+        rows: list[Any] = list(s.execute(_for_update(db, query)).all())
         if not rows:
             return []
         judge = _Judge(s, policy, now, rows)
-        sendable: list[OutboxMessage] = []
-        for m in rows:
-            action, code, reason, until = judge.judge(m)
+        sendable: list[Any] = []
+        for row in rows:
+            action, code, reason, until = judge.judge(row)
             if action == "send":
-                judge.counted(m)
-                sendable.append(m)
+                judge.counted(row)
+                sendable.append(row)
                 continue
+            m = s.get(OutboxMessage, row.id)
+            assert m is not None  # read (and on PostgreSQL locked) by this transaction
             if action == "defer":
                 assert until is not None
                 m.status, m.next_attempt_at, m.error_code, m.error = "deferred", until, code, reason
@@ -306,25 +326,31 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
                     summary.failed += 1
         claims: list[_Claim] = []
         taken: set[int] = set()
+        plain: list[Any] = []  # claimed as they are, with the Core statements below
         partners = _merge_candidates(db, s, sendable, now, options)
-        for m in sendable:
-            if m.id in taken:
+        for row in sendable:
+            if row.id in taken:
                 continue
-            siblings = _merge_partners(partners, m, now, options, taken)
-            merged: tuple[int, ...] = ()
-            if siblings:
-                body = _merged_body(s, [m, *siblings])
-                if body is not None:
-                    merged = tuple(x.id for x in siblings)
-                    add_event(s, m.id, "sending", "merged with " + ", ".join(
-                        f"#{x.id}" for x in siblings) + f"; original text: {m.body}", now)
-                    m.body = body
-                    for x in siblings:
-                        x.status, x.merged_into_id = "sending", m.id
-                        x.claimed_by, x.claimed_at, x.attempts = worker_id, now, x.attempts + 1
-                        add_event(s, x.id, "sending", f"merged into #{m.id} (one text per number)", now)
-                        taken.add(x.id)
-                    summary.merged += len(siblings)
+            siblings = _merge_partners(partners, row, now, options, taken)
+            body = _merged_body(s, [row, *siblings]) if siblings else None
+            if body is None:
+                taken.add(row.id)
+                plain.append(row)
+                claims.append(_Claim(row.id, row.channel, row.to_address, row.body, row.subject,
+                                     row.html, now))
+                continue
+            m = s.get(OutboxMessage, row.id)
+            assert m is not None
+            merged = tuple(x.id for x in siblings)
+            add_event(s, m.id, "sending", "merged with " + ", ".join(
+                f"#{x.id}" for x in siblings) + f"; original text: {m.body}", now)
+            m.body = body
+            for x in siblings:
+                x.status, x.merged_into_id = "sending", m.id
+                x.claimed_by, x.claimed_at, x.attempts = worker_id, now, x.attempts + 1
+                add_event(s, x.id, "sending", f"merged into #{m.id} (one text per number)", now)
+                taken.add(x.id)
+            summary.merged += len(siblings)
             taken.add(m.id)
             m.status, m.claimed_by, m.claimed_at = "sending", worker_id, now
             m.attempts += 1
@@ -332,6 +358,19 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
             add_event(s, m.id, "sending", f"claimed by {worker_id} (attempt {m.attempts})", now)
             claims.append(_Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, now,
                                  merged))
+        if plain:
+            conn = s.connection()
+            ids = [row.id for row in plain]
+            done = conn.execute(update(_OUTBOX).where(
+                _OUTBOX.c.id.in_(ids), _OUTBOX.c.status.in_(PENDING)).values(
+                status="sending", claimed_by=worker_id, claimed_at=now,
+                attempts=_OUTBOX.c.attempts + 1, error_code=None, error=None)).rowcount
+            if done != len(ids):  # read in this very transaction: cannot happen; never half-claim
+                raise RuntimeError(f"claim of {len(ids)} messages changed {done} rows")
+            conn.execute(insert(_EVENTS), [
+                {"message_id": row.id, "at": now, "status": "sending",
+                 "detail": f"claimed by {worker_id} (attempt {row.attempts + 1})"[:500]}
+                for row in plain])
         summary.claimed += len(claims)
         return claims
 
