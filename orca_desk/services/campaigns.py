@@ -1181,7 +1181,9 @@ class CampaignResults:
 
     def summary(self) -> str:
         """The plain verdict: the best comparison's, or why there is none yet."""
-        if not any(g.assigned for g in self.groups):
+        # Hold-out patients are "assigned" once their turn passes, though they get nothing;
+        # until a variant's message has actually gone out there is nothing to compare.
+        if not any(g.sent or g.queued for g in self.groups if g.variant_id is not None):
             return (
                 "No results yet: nothing has gone out."
                 if self.status != "draft"

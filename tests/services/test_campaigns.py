@@ -599,3 +599,16 @@ def test_launch_refuses_twice_and_an_empty_audience(db):
     with db.write() as s, pytest.raises(ValidationError, match="only a draft"):
         campaigns.launch_campaign(s, MANAGER, cid2, now=NOW)
     assert datetime(2026, 1, 1, tzinfo=UTC) < NOW
+
+
+def test_no_comparison_until_a_variant_message_has_gone_out():
+    from orca_desk.services.campaigns import CampaignResults, GroupStats
+
+    # The hold-out's turn has passed (assigned), but the variant's message is still pending.
+    groups = (GroupStats("A", 1, 1, 1, 0, 0, 0, 0, 0, 0, 0),
+              GroupStats("Control (hold-out)", None, 1, 0, 0, 0, 0, 0, 0, 0, 0))
+    results = CampaignResults(1, "Retention", "running", 30, groups, (), 0, ())
+    assert results.summary() == "No results yet: nothing has gone out."
+    sent = (GroupStats("A", 1, 1, 0, 0, 1, 0, 0, 0, 0, 0), groups[1])
+    assert CampaignResults(1, "Retention", "running", 30, sent, (), 0, ()).summary() != \
+        "No results yet: nothing has gone out."

@@ -36,7 +36,7 @@ from orca_desk.services.campaigns import (
 )
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
-from orca_desk.views.campaigns.rows import RowsModel, table
+from orca_desk.ui.rows_table import RowsModel, table
 
 STAGES = (("consult", "Consultation"), ("active", "Active treatment"), ("retention", "Retention"))
 CUSTOM = "Custom text"

@@ -26,8 +26,8 @@ from orca_desk.services import at_risk, recovery
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
-from orca_desk.views.recovery.rows import RowsModel, selected, table
 from orca_desk.views.recovery.sequence import SequenceEditor
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}

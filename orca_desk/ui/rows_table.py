@@ -1,4 +1,4 @@
-"""A read-only Qt table over frozen rows for the Campaigns screen (one per feature, no cross imports)."""
+"""A read-only Qt table over frozen rows: each column is a header and a function of the row."""
 
 from __future__ import annotations
 
