@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import at_risk, recovery
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
+from orca_desk.ui.charts import show_count_bars
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
@@ -216,33 +217,10 @@ class RecoveryScreen(Screen):
             f"{m.cases} cases opened: <b>{m.rescheduled}</b> re-booked, {m.lost} lost, {m.open} open, "
             f"{m.contacted} contacted, {m.closed} closed (visit restored or nothing to recover)."
         )
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
-        opened, booked = QBarSet("Cases opened"), QBarSet("Re-booked")
-        opened.setColor(QColor("#7aa7e0"))
-        booked.setColor(QColor("#2e9e62"))
-        labels = []
-        for w in m.weeks:
-            opened.append(w.opened)
-            booked.append(w.rescheduled)
-            labels.append(f"{w.week_start:%d %b}")
-        series = QBarSeries()
-        series.append(opened)
-        series.append(booked)
-        self.chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(labels or ["no cases yet"])
-        y = QValueAxis()
-        top = max([w.opened for w in m.weeks] + [1])
-        y.setRange(0, top)
-        y.setTickCount(min(top, 5) + 1)
-        y.setLabelFormat("%d")
-        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        show_count_bars(self.chart, [f"{w.week_start:%d %b}" for w in m.weeks],
+                        [("Cases opened", "#7aa7e0", [w.opened for w in m.weeks]),
+                         ("Re-booked", "#2e9e62", [w.rescheduled for w in m.weeks])],
+                        empty="no cases yet")
         self.groups.set_rows(
             [("Provider", g) for g in m.by_provider]
             + [("Location", g) for g in m.by_location]

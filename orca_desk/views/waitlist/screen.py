@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from orca_desk.services import waitlist, waitlist_analytics
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
+from orca_desk.ui.charts import show_count_bars
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.views.waitlist.entry_dialog import EntryDialog
@@ -278,34 +279,10 @@ class WaitlistScreen(Screen):
             self.matches_view.selectRow(0)
 
     def _show_analytics(self, a: waitlist_analytics.WaitlistAnalytics) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
-        sent, booked = QBarSet("Offers sent"), QBarSet("Booked")
-        sent.setColor(QColor("#7aa7e0"))
-        booked.setColor(QColor("#2e9e62"))
-        names = []
-        for c in a.channels:
-            sent.append(c.sent)
-            booked.append(c.booked)
-            names.append(f"{c.channel.upper()} · {c.conversion:.0%}")
-        series = QBarSeries()
-        series.append(sent)
-        series.append(booked)
-        self.chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(names or ["no offers yet"])
-        y = QValueAxis()
-        top = max([c.sent for c in a.channels] + [1])
-        y.setRange(0, top)
-        y.setTickCount(min(top, 5) + 1)
-        y.setLabelFormat("%d")
-        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
-        self.chart.legend().setVisible(True)
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        show_count_bars(self.chart, [f"{c.channel.upper()} · {c.conversion:.0%}" for c in a.channels],
+                        [("Offers sent", "#7aa7e0", [c.sent for c in a.channels]),
+                         ("Booked", "#2e9e62", [c.booked for c in a.channels])],
+                        empty="no offers yet")
         self.summary.setText(
             f"<b>{a.offers_sent}</b> offers sent · <b>{a.booked}</b> booked ({a.conversion:.0%}) · "
             f"median time to respond <b>{_minutes(a.median_minutes_to_respond)}</b> · "
