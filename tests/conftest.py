@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -94,3 +95,27 @@ def manager() -> Actor:
 def receptionist() -> Actor:
     return Actor(username="maria", role="receptionist", user_id=None, display_name="Maria",
                  permissions=ROLE_PERMISSIONS["receptionist"])
+
+
+@pytest.fixture(scope="module")
+def shared_clock() -> FrozenClock:
+    """Frozen time shared with the fake provider server, so provider lookups by time line up."""
+    return FrozenClock(NOW)
+
+
+@pytest.fixture(scope="module")
+def server(shared_clock: FrozenClock) -> Iterator[Any]:
+    """A fake Twilio/SendGrid server on 127.0.0.1 for the module (started once: it loads the specs)."""
+    from tests.fakes import start_fake_server  # openapi-core only for the tests that talk to it
+
+    with start_fake_server(clock=shared_clock.now) as running:
+        yield running
+
+
+@pytest.fixture
+def fake(server: Any, shared_clock: FrozenClock) -> Iterator[Any]:
+    """The module's fake server, emptied and with the clock back at NOW for each test."""
+    server.reset()
+    shared_clock.set(NOW)
+    yield server
+    assert server.response_errors == [], "the fake answered outside the spec"

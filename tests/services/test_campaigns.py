@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -24,7 +23,7 @@ from orca_desk.services.messaging.providers.base import Provider
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import World, make_world
-from tests.fakes import sendgrid_for, start_fake_server, twilio_for
+from tests.fakes import sendgrid_for, twilio_for
 
 MANAGER = Actor(username="boss", role="manager", display_name="Boss", permissions=ROLE_PERMISSIONS["manager"])
 DESK = Actor(
@@ -51,25 +50,6 @@ B = VariantInput(
 @pytest.fixture(autouse=True)
 def link_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORCA_DESK_LINK_SECRET", "c" * 64)
-
-
-@pytest.fixture(scope="module")
-def shared_clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture(scope="module")
-def server(shared_clock: FrozenClock) -> Iterator[FakeProviderServer]:
-    with start_fake_server(clock=shared_clock.now) as running:
-        yield running
-
-
-@pytest.fixture
-def fake(server: FakeProviderServer, shared_clock: FrozenClock) -> Iterator[FakeProviderServer]:
-    server.reset()
-    shared_clock.set(NOW)
-    yield server
-    assert server.response_errors == []
 
 
 @dataclass

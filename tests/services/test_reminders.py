@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,32 +23,13 @@ from orca_desk.services.messaging.providers.base import Provider
 from orca_desk.services.security import AUTOMATION, ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
-from tests.fakes import sendgrid_for, start_fake_server, twilio_for
+from tests.fakes import sendgrid_for, twilio_for
 
 FAMILY = "+16175559000"
 SETTINGS = reminders.ReminderSettings(secret=b"s" * 32, base_url="http://127.0.0.1:8765")
 DESK = Actor(username="maria", role="receptionist", display_name="Maria",
              permissions=ROLE_PERMISSIONS["receptionist"])
 MANAGER = Actor(username="boss", role="manager", display_name="Boss", permissions=ROLE_PERMISSIONS["manager"])
-
-
-@pytest.fixture(scope="module")
-def shared_clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture(scope="module")
-def server(shared_clock: FrozenClock) -> Iterator[FakeProviderServer]:
-    with start_fake_server(clock=shared_clock.now) as running:
-        yield running
-
-
-@pytest.fixture
-def fake(server: FakeProviderServer, shared_clock: FrozenClock) -> Iterator[FakeProviderServer]:
-    server.reset()
-    shared_clock.set(NOW)
-    yield server
-    assert server.response_errors == []
 
 
 @dataclass
