@@ -22,6 +22,7 @@ from orca_desk.services.errors import (
     StaleEditError,
     ValidationError,
 )
+from orca_desk.services.intervals import over_capacity
 from orca_desk.services.security import BOOK, OVERRIDE_HOURS, Actor
 
 MAX_MINUTES = 8 * 60
@@ -91,8 +92,11 @@ def check_conflicts(session: Session, *, patient_id: int, provider: Provider, ch
         if r.patient_id == patient_id:
             raise ConflictError(f"{r.first_name} {r.last_name} already has an appointment "
                                 f"{_fmt(r.start_at)}–{_fmt(r.end_at)} UTC.")
-    mine = [(r.start_at, r.end_at) for r in rows if r.provider_id == provider.id]
-    if len(mine) >= provider.max_concurrent and _peak(mine, start, end) >= provider.max_concurrent:
+    # Epoch seconds for the interval algebra; the new appointment counts too.
+    window = (int(start.timestamp()), int(end.timestamp()))
+    mine = [(max(int(r.start_at.timestamp()), window[0]), min(int(r.end_at.timestamp()), window[1]))
+            for r in rows if r.provider_id == provider.id]
+    if over_capacity([*mine, window], provider.max_concurrent):
         raise ConflictError(f"{provider.name} already sees {provider.max_concurrent} patient"
                             f"{'s' if provider.max_concurrent != 1 else ''} at once then.")
 
@@ -112,21 +116,6 @@ def check_hours(session: Session, actor: Actor, *, provider_id: int, chair_id: i
         raise OutsideHoursError(" ".join(p.message for p in problems))
     actor.require(OVERRIDE_HOURS)
     return True
-
-
-def _peak(intervals: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
-    """Most intervals active at once inside [start, end) (sweep line over the edges)."""
-    edges: list[tuple[datetime, int]] = []
-    for s, e in intervals:
-        s, e = max(s, start), min(e, end)
-        if s < e:
-            edges += [(s, 1), (e, -1)]
-    edges.sort(key=lambda x: (x[0], x[1]))  # ends sort before starts at the same instant
-    peak = level = 0
-    for _, d in edges:
-        level += d
-        peak = max(peak, level)
-    return peak
 
 
 def _lock_provider(session: Session, provider_id: int) -> Provider:

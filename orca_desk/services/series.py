@@ -30,7 +30,7 @@ from orca_desk.services import audit, booking, recurrence
 from orca_desk.services.booking import MAX_MINUTES, BookingRequest
 from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
-from orca_desk.services.intervals import subtract
+from orca_desk.services.intervals import over_capacity, subtract
 from orca_desk.services.security import AUTOMATION, BOOK, Actor
 
 __all__ = [
@@ -358,9 +358,16 @@ class _Busy:
         if self._overlapping(self.by_chair.get(chair_id, []), s, e, ignore) \
                 or self._overlapping(self.by_patient.get(patient_id, []), s, e, ignore):
             return False
+        return not self._provider_full(provider_id, s, e, ignore)
+
+    def _provider_full(self, provider_id: int, s: int, e: int, ignore: frozenset[int]) -> bool:
+        """Would one more appointment in [s, e) exceed the provider's concurrency limit?"""
         limit = self.providers.get(provider_id, ("", 1))[1]
         theirs = self._overlapping(self.by_provider.get(provider_id, []), s, e, ignore)
-        return len(theirs) < limit or _peak([(r[0], r[1]) for r in theirs], s, e) < limit
+        if len(theirs) < limit:  # cheap and common: cannot be full
+            return False
+        clipped = [(max(r[0], s), min(r[1], e)) for r in theirs]
+        return bool(over_capacity([*clipped, (s, e)], limit))
 
     def problems(self, *, patient_id: int, provider_id: int, chair_id: int, start: datetime,
                  end: datetime, zone: ZoneInfo, ignore: frozenset[int] = frozenset()) -> list[Problem]:
@@ -381,25 +388,10 @@ class _Busy:
             out.append(Problem("patient_busy", f"{self.names.get(patient_id, 'The patient')} already "
                                                f"has an appointment {span(mine[0])}."))
         name, limit = self.providers.get(provider_id, ("The provider", 1))
-        theirs = self._overlapping(self.by_provider.get(provider_id, []), s, e, ignore)
-        if len(theirs) >= limit and _peak([(r[0], r[1]) for r in theirs], s, e) >= limit:
+        if self._provider_full(provider_id, s, e, ignore):
             out.append(Problem("provider_full", f"{name} already sees {limit} patient"
                                                 f"{'s' if limit != 1 else ''} at once then."))
         return out
-
-
-def _peak(intervals: list[tuple[int, int]], start: int, end: int) -> int:
-    edges: list[tuple[int, int]] = []
-    for s, e in intervals:
-        s, e = max(s, start), min(e, end)
-        if s < e:
-            edges += [(s, 1), (e, -1)]
-    edges.sort()
-    peak = level = 0
-    for _, d in edges:
-        level += d
-        peak = max(peak, level)
-    return peak
 
 
 def _load_busy(session: Session, busy: _Busy, windows: Sequence[tuple[datetime, datetime]], *,
