@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import ModuleType
@@ -26,6 +25,7 @@ from orca_desk.db import Database
 from orca_desk.services.calendar_data import CalendarAppointment, load_days
 from orca_desk.services.clinic import ChairRow
 from orca_desk.services.errors import OrcaError
+from orca_desk.services.intervals import free_gaps
 from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
@@ -158,18 +158,6 @@ def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], n
             f"Open {t.type_name} slot from {t.template_name}: double-click to book it",
             None if blocked else t.type_id))
     return marks
-
-
-def _complement(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The minutes of a day outside these ranges."""
-    out, cursor = [], 0
-    for s, e in sorted(ranges):
-        if s > cursor:
-            out.append((cursor, s))
-        cursor = max(cursor, e)
-    if cursor < DAY:
-        out.append((cursor, DAY))
-    return out
 
 
 class CalendarScreen(Screen):
@@ -355,9 +343,9 @@ class CalendarScreen(Screen):
         if overlay is None:
             return [], [], []
         if cd.provider_id is not None:
-            shaded = _complement(overlay.working.get((cd.day, cd.provider_id), []))
+            shaded = free_gaps(overlay.working.get((cd.day, cd.provider_id), []), 0, DAY)
         else:
-            shaded = _complement(overlay.location_open.get(cd.day, []))
+            shaded = free_gaps(overlay.location_open.get(cd.day, []), 0, DAY)
         hatched, colours = [], []
         for b in overlay.blocks:
             if b.day != cd.day:
