@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chair, Patient, Provider
 from orca_desk.services import audit
-from orca_desk.services.appointment_effects import AppointmentChange, after_change
+from orca_desk.services.appointment_effects import AppointmentChange, after_change, after_changes
 from orca_desk.services.availability import hours_problems
 from orca_desk.services.errors import (
     ConflictError,
@@ -269,6 +270,25 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
     return _transition(session, actor, appointment_id, status, expected_version, now)
 
 
+def _check_transition(appt: Appointment, status: str) -> None:
+    if status != appt.status and status not in TRANSITIONS[appt.status]:
+        raise ValidationError(f"A {STATUS_LABELS[appt.status]} appointment cannot become "
+                              f"{STATUS_LABELS[status]}.")
+
+
+def _apply_transition(appt: Appointment, status: str, now: datetime,
+                      updates: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Change ``appt`` (not yet flushed); returns its snapshot from before."""
+    before = _snapshot(appt)
+    appt.status = status
+    for field, value in (updates or {}).items():
+        setattr(appt, field, value)
+    if status == "confirmed":
+        appt.confirmation = "confirmed"
+    appt.updated_at = now
+    return before
+
+
 def _transition(session: Session, actor: Actor, appointment_id: int, status: str,
                 expected_version: int | None, now: datetime,
                 updates: dict[str, Any] | None = None) -> Appointment:
@@ -277,22 +297,45 @@ def _transition(session: Session, actor: Actor, appointment_id: int, status: str
     appt = _load(session, appointment_id, expected_version)
     if status == appt.status:
         return appt
-    if status not in TRANSITIONS[appt.status]:
-        raise ValidationError(f"A {STATUS_LABELS[appt.status]} appointment cannot become "
-                              f"{STATUS_LABELS[status]}.")
-    before = _snapshot(appt)
-    appt.status = status
-    for field, value in (updates or {}).items():
-        setattr(appt, field, value)
-    if status == "confirmed":
-        appt.confirmation = "confirmed"
-    appt.updated_at = now
+    _check_transition(appt, status)
+    before = _apply_transition(appt, status, now, updates)
     _flush(session, "appointment")
     audit.record(session, actor, status, "appointment", appt.id, now=now, before=before,
                  after=_snapshot(appt))
     kind = status if status in ("cancelled", "no_show") else "status"
     after_change(session, AppointmentChange(kind, appt, before), now=now)
     return appt
+
+
+def set_status_many(session: Session, actor: Actor, appointment_ids: Sequence[int], status: str, *,
+                    now: datetime) -> list[Appointment]:
+    """``set_status`` for many appointments at once (a poll's worth of confirmations): the same
+    rule, audit and consequences, in a fixed number of statements.
+
+    All or nothing: every appointment is checked before any changes, and the first refusal
+    is raised. Cancellations and no-shows go one at a time (they need a reason, a check).
+    """
+    actor.require(BOOK)
+    if status not in TRANSITIONS or status in ("cancelled", "no_show"):
+        raise ValidationError(f"Status {status!r} cannot be set for many appointments at once.")
+    ids = list(dict.fromkeys(appointment_ids))
+    found: dict[int, Appointment] = {}
+    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+        found.update((a.id, a) for a in session.scalars(
+            select(Appointment).where(Appointment.id.in_(ids[start:start + 900]))))
+    for appointment_id in ids:
+        appt = found.get(appointment_id)
+        if appt is None:
+            raise NotFound(f"Appointment #{appointment_id} does not exist.")
+        _check_transition(appt, status)
+    changes = [AppointmentChange("status", found[i], _apply_transition(found[i], status, now))
+               for i in ids if found[i].status != status]
+    _flush(session, "appointment")
+    for c in changes:
+        audit.record(session, actor, status, "appointment", c.appointment.id, now=now, before=c.before,
+                     after=_snapshot(c.appointment))
+    after_changes(session, changes, now=now)
+    return [found[i] for i in ids]
 
 
 def restore_appointment(session: Session, actor: Actor, appointment_id: int, *,

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, InboundMessage, Location, OutboxMessage, Patient
@@ -48,6 +48,8 @@ LOOKBACK = timedelta(days=30)
 CALL_OUTCOMES = {"confirmed": "Confirmed", "left_voicemail": "Left voicemail",
                  "no_answer": "No answer", "reschedule": "Reschedule"}
 ANSWERS = ("confirm", "decline", "callback")
+# A visit that started longer ago than this can no longer be confirmed.
+CONFIRM_GRACE = timedelta(hours=12)
 _GONE = ("cancelled", "no_show")
 
 
@@ -68,32 +70,39 @@ def _set(session: Session, actor: Actor, appt: Appointment, value: str, via: str
                  after={"confirmation": value, "status": appt.status})
 
 
-# Built once: these run for every answered reply (building a statement costs more than running it).
-_ANSWER = (update(ConfirmationRequest)
-           .where(ConfirmationRequest.appointment_id == bindparam("b_appt"),
-                  ConfirmationRequest.status == "open")
+# Core statements built once, run with a list of parameters for a batch of replies (an
+# executemany; building a statement costs more than running it).
+_REQUESTS = cast(Table, ConfirmationRequest.__table__)
+_TASKS = cast(Table, StaffTask.__table__)
+_ANSWER = (update(_REQUESTS)
+           .where(_REQUESTS.c.appointment_id == bindparam("b_appt"), _REQUESTS.c.status == "open")
            .values(status="answered", answer=bindparam("b_answer"), answered_via=bindparam("b_via"),
-                   answered_at=bindparam("b_at", type_=ConfirmationRequest.answered_at.type),
+                   answered_at=bindparam("b_at", type_=_REQUESTS.c.answered_at.type),
                    inbound_id=bindparam("b_inbound")))
-_CLOSE_CALLS = (update(StaffTask)
-                .where(StaffTask.appointment_id == bindparam("b_appt"), StaffTask.kind == "call",
-                       StaffTask.status == "open")
+_CLOSE_CALLS = (update(_TASKS)
+                .where(_TASKS.c.appointment_id == bindparam("b_appt"), _TASKS.c.kind == "call",
+                       _TASKS.c.status == "open")
                 .values(status="done", outcome=bindparam("b_outcome"),
-                        done_at=bindparam("b_done", type_=StaffTask.done_at.type), done_by=bindparam("b_by"),
-                        updated_at=bindparam("b_updated", type_=StaffTask.updated_at.type)))
-_NO_SYNC = {"synchronize_session": False}
+                        done_at=bindparam("b_done", type_=_TASKS.c.done_at.type), done_by=bindparam("b_by"),
+                        updated_at=bindparam("b_updated", type_=_TASKS.c.updated_at.type)))
 
 
-def _answer_requests(session: Session, appointment_id: int, answer: str, via: str, now: datetime,
-                     inbound_id: int | None = None) -> None:
-    note_requests_changed(session, appointment_id)
-    session.execute(_ANSWER, {"b_appt": appointment_id, "b_answer": answer, "b_via": via, "b_at": now,
-                              "b_inbound": inbound_id}, execution_options=_NO_SYNC)
+def _answer_requests(session: Session, answered: Sequence[tuple[int, int | None]], answer: str, via: str,
+                     now: datetime) -> None:
+    """Mark the open requests of each (appointment, inbound reply) in ``answered`` answered."""
+    if not answered:
+        return
+    for appointment_id, _inbound_id in answered:
+        note_requests_changed(session, appointment_id)
+    session.execute(_ANSWER, [{"b_appt": appointment_id, "b_answer": answer, "b_via": via, "b_at": now,
+                               "b_inbound": inbound_id} for appointment_id, inbound_id in answered])
 
 
-def _close_calls(session: Session, appointment_id: int, outcome: str, now: datetime, by: str) -> None:
-    session.execute(_CLOSE_CALLS, {"b_appt": appointment_id, "b_outcome": outcome, "b_done": now, "b_by": by,
-                                   "b_updated": now}, execution_options=_NO_SYNC)
+def _close_calls(session: Session, appointment_ids: Sequence[int], outcome: str, now: datetime,
+                 by: str) -> None:
+    if appointment_ids:
+        session.execute(_CLOSE_CALLS, [{"b_appt": appointment_id, "b_outcome": outcome, "b_done": now,
+                                        "b_by": by, "b_updated": now} for appointment_id in appointment_ids])
 
 
 def _task(session: Session, appt: Appointment, kind: str, reason: str, now: datetime) -> StaffTask:
@@ -114,15 +123,15 @@ def confirm_appointment(session: Session, actor: Actor, appointment_id: int, *, 
     the remaining "please confirm" steps are skipped and its call task is closed."""
     actor.require(BOOK)
     appt = _load(session, appointment_id)
-    if appt.start_at <= now - timedelta(hours=12):
+    if appt.start_at <= now - CONFIRM_GRACE:
         raise ValidationError("This appointment is in the past.")
     if appt.status == "scheduled":
         booking.set_status(session, actor, appt.id, "confirmed", now=now)  # audits, re-plans
     elif appt.confirmation != "confirmed":
         _set(session, actor, appt, "confirmed", via, now)
         plan_appointment(session, appt, now=now)
-    _answer_requests(session, appt.id, "confirm", via, now, inbound_id)
-    _close_calls(session, appt.id, "confirmed", now, actor.username)
+    _answer_requests(session, [(appt.id, inbound_id)], "confirm", via, now)
+    _close_calls(session, [appt.id], "confirmed", now, actor.username)
     return appt
 
 
@@ -137,8 +146,8 @@ def decline_appointment(session: Session, actor: Actor, appointment_id: int, *, 
     appt = _load(session, appointment_id)
     if appt.confirmation != "declined":
         _set(session, actor, appt, "declined", via, now)
-    _answer_requests(session, appt.id, "decline", via, now, inbound_id)
-    _close_calls(session, appt.id, "declined", now, actor.username)
+    _answer_requests(session, [(appt.id, inbound_id)], "decline", via, now)
+    _close_calls(session, [appt.id], "declined", now, actor.username)
     _task(session, appt, "reschedule", f"Declined by the family ({via}); find a new time.", now)
     plan_appointment(session, appt, now=now)
     if release is None:
@@ -156,7 +165,7 @@ def request_callback(session: Session, actor: Actor, appointment_id: int, *, now
     if appt.confirmation not in ("callback", "confirmed"):
         _set(session, actor, appt, "callback", via, now)
         plan_appointment(session, appt, now=now)
-    _answer_requests(session, appt.id, "callback", via, now, inbound_id)
+    _answer_requests(session, [(appt.id, inbound_id)], "callback", via, now)
     _task(session, appt, "call", f"The family asked for a call ({via}).", now)
     return appt
 
@@ -254,6 +263,17 @@ class _Batch:
     # Thank-you texts queued together at the end of the batch (``finish_replies``); nothing in
     # the batch reads them (they are unsent replies, which no handler's look-up considers).
     thanks: list[_Thanks] = field(default_factory=list)
+    # YES replies accepted but not yet applied (``_settle``), and the visits they confirm: a
+    # later reply that concerns one of those visits settles them first, so replies still act
+    # in the order they came.
+    confirms: list[_Confirm] = field(default_factory=list)
+    pending: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Confirm:
+    inbound: InboundMessage
+    appointment_ids: tuple[int, ...]  # in the order the requests were sent
 
 
 _BATCH = "orca_desk.confirmations.batch"
@@ -284,7 +304,7 @@ def _batch_for(session: Session, inbound: InboundMessage) -> _Batch | None:
 
 
 def _to_staff(inbound: InboundMessage, appointment_id: int | None, patient_id: int | None) -> bool:
-    inbound.needs_review = True
+    inbound.needs_review, inbound.handled_by, inbound.unread = True, None, True
     if appointment_id is not None:
         inbound.appointment_id, inbound.patient_id = appointment_id, patient_id
     return False
@@ -355,7 +375,45 @@ def finish_replies(session: Session, now: datetime) -> None:
     """End of a batch (``prepare_replies``): queue the batch's thank-you texts together."""
     batch: _Batch | None = session.info.pop(_BATCH, None)
     if batch is not None:
+        _settle(session, batch, now)
         _queue_thanks(session, batch.thanks, now)
+
+
+def _settle(session: Session, batch: _Batch, now: datetime) -> None:
+    """Apply the batch's accepted YES replies: those that only turn scheduled visits confirmed
+    together (``booking.set_status_many``, one statement per table), the others one by one as
+    ``handle_reply`` would have; a reply that can't be applied goes to staff."""
+    confirms, batch.confirms, batch.pending = batch.confirms, [], set()
+    if not confirms:
+        return
+    ids = [i for c in confirms for i in c.appointment_ids]
+    rows: dict[int, Any] = {}
+    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+        rows.update((r.id, r) for r in session.execute(
+            select(Appointment.id, Appointment.status, Appointment.start_at, Appointment.patient_id)
+            .where(Appointment.id.in_(ids[start:start + 900]))))
+    together = [c for c in confirms if all(
+        i in rows and rows[i].status == "scheduled" and rows[i].start_at > now - CONFIRM_GRACE
+        for i in c.appointment_ids)]
+    if together:
+        try:
+            with session.begin_nested():
+                booking.set_status_many(session, AUTOMATION, [i for c in together for i in c.appointment_ids],
+                                        "confirmed", now=now)
+                _answer_requests(session, [(i, c.inbound.id) for c in together for i in c.appointment_ids],
+                                 "confirm", "sms", now)
+                _close_calls(session, [i for c in together for i in c.appointment_ids], "confirmed", now,
+                             AUTOMATION.username)
+        except OrcaError:
+            together = []  # e.g. another desk changed one of them: each on its own below
+        else:
+            batch.thanks.extend(_Thanks(c.inbound.id, c.inbound.clinic_id, c.inbound.from_address, "confirm",
+                                        tuple((i, rows[i].start_at, rows[i].patient_id)
+                                              for i in c.appointment_ids)) for c in together)
+    done = {id(c) for c in together}
+    for c in confirms:
+        if id(c) not in done:
+            _answer(session, c.inbound, "confirm", c.appointment_ids, batch, now)
 
 
 def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
@@ -374,6 +432,8 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
     if batch is not None:
         batch.inbound_ids.discard(inbound.id)  # a reply is handled once
         reqs = batch.requests.get(address, [])
+        if batch.pending and any(r.appointment_id in batch.pending for r in reqs):
+            _settle(session, batch, now)  # an earlier YES in this batch concerns these visits
         changed = requests_changed(session)
         if any(r.appointment_id in changed for r in reqs):
             reqs = _requests_to(session, address, now)
@@ -407,15 +467,28 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
     ids = {r.appointment_id for r in group}
     if any(r.appointment_id not in ids for r in open_):
         return _to_staff(inbound, None, None)  # separate questions about different visits are open
+    ordered = tuple(sorted(ids, key=lambda i: next(r.sent_at for r in group if r.appointment_id == i)))
+    inbound.appointment_id, inbound.patient_id = first.appointment_id, first.patient_id
+    if batch is not None and kind == "confirm":
+        # Applied with the batch's other YES replies (``_settle``): one statement per table.
+        batch.confirms.append(_Confirm(inbound, ordered))
+        batch.pending.update(ordered)
+        inbound.handled_by = HANDLER_NAME
+        return True
     if settings is None and kind == "decline":
         from orca_desk.services.reminders import load_settings
 
         settings = load_settings(session, with_secret=False)  # the clinic's release-on-decline
+    return _answer(session, inbound, kind, ordered, batch, now, settings)
+
+
+def _answer(session: Session, inbound: InboundMessage, kind: str, appointment_ids: Sequence[int],
+            batch: _Batch | None, now: datetime, settings: ReminderSettings | None = None) -> bool:
+    """Apply one reply's answer to the visits it concerns (all or none); False: it goes to staff."""
     appts: list[Appointment] = []
     try:
         with session.begin_nested():
-            for appointment_id in sorted(ids, key=lambda i: next(r.sent_at for r in group
-                                                                 if r.appointment_id == i)):
+            for appointment_id in appointment_ids:
                 if kind == "confirm":
                     appts.append(confirm_appointment(session, AUTOMATION, appointment_id, now=now, via="sms",
                                                      inbound_id=inbound.id))
@@ -426,8 +499,7 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
                     appts.append(request_callback(session, AUTOMATION, appointment_id, now=now, via="sms",
                                                   inbound_id=inbound.id))
     except OrcaError:
-        return _to_staff(inbound, first.appointment_id, first.patient_id)
-    inbound.appointment_id, inbound.patient_id = first.appointment_id, first.patient_id
+        return _to_staff(inbound, inbound.appointment_id, inbound.patient_id)
     inbound.handled_by = HANDLER_NAME
     if batch is not None:
         batch.thanks.append(_thanks_for(inbound, kind, appts))

@@ -683,20 +683,42 @@ def _appt_tuple(a: Appointment) -> _Appt:
     return _Appt(a.id, a.clinic_id, a.type_id, a.start_at, a.status, a.confirmation)
 
 
-def plan_appointment(session: Session, appointment: Appointment, *, now: datetime,
-                     plans: _Plans | None = None) -> PlanSummary:
+def _plans_for(session: Session, clinic_id: int) -> _Plans:
+    # One unit of work plans many appointments (1,000 replies, a day's bookings): the
+    # sequences are read once per session; saving a sequence drops the cache.
+    cache = session.info.setdefault(_PLANS_CACHE, {})
+    if clinic_id not in cache:
+        cache[clinic_id] = _load_plans(session, clinic_id)
+    plans: _Plans = cache[clinic_id]
+    return plans
+
+
+def plan_appointment(session: Session, appointment: Appointment, *, now: datetime) -> PlanSummary:
     """(Re)plan one appointment's steps: idempotent; moves withdraw the old time's steps."""
-    summary = PlanSummary(appointments=1)
+    return plan_appointments(session, [appointment], now=now)
+
+
+def plan_appointments(session: Session, appointments: Sequence[Appointment], *, now: datetime) -> PlanSummary:
+    """(Re)plan the steps of several appointments at once, as ``plan_appointment`` does each
+    (their existing steps read in one query per 900, the changes written per kind)."""
+    summary = PlanSummary(appointments=len(appointments))
+    if not appointments:
+        return summary
     session.flush()
-    rows = session.execute(_EXISTING_OF, {"b_appt": appointment.id}).all()
-    if plans is None:
-        # One unit of work plans many appointments (1,000 replies, a day's bookings): the
-        # sequences are read once per session; saving a sequence drops the cache.
-        cache = session.info.setdefault(_PLANS_CACHE, {})
-        if appointment.clinic_id not in cache:
-            cache[appointment.clinic_id] = _load_plans(session, appointment.clinic_id)
-        plans = cache[appointment.clinic_id]
-    _reconcile(session, [_appt_tuple(appointment)], plans, now, rows, summary)
+    if len(appointments) == 1:
+        rows = session.execute(_EXISTING_OF, {"b_appt": appointments[0].id}).all()
+    else:
+        rows = []
+        for chunk in _chunks([a.id for a in appointments]):
+            rows.extend(session.execute(select(*_EXISTING_COLS).where(
+                PlannedReminder.appointment_id.in_(chunk))).all())
+    by_clinic: dict[int, list[_Appt]] = defaultdict(list)
+    for a in appointments:
+        by_clinic[a.clinic_id].append(_appt_tuple(a))
+    for clinic_id, appts in by_clinic.items():
+        ids = {a.id for a in appts}
+        _reconcile(session, appts, _plans_for(session, clinic_id), now,
+                   rows if len(by_clinic) == 1 else [r for r in rows if r.appointment_id in ids], summary)
     return summary
 
 
@@ -737,28 +759,49 @@ def requests_changed(session: Session) -> set[int]:
 
 def expire_requests(session: Session, appointment_id: int, *, now: datetime, why: str = "") -> int:
     """Close the open confirmation requests of an appointment (a reply to them goes to staff)."""
-    note_requests_changed(session, appointment_id)
-    result = session.execute(update(ConfirmationRequest).where(
-        ConfirmationRequest.appointment_id == appointment_id, ConfirmationRequest.status == "open")
-        .values(status="expired"), execution_options={"synchronize_session": False})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return _expire_requests(session, [appointment_id])
+
+
+def _expire_requests(session: Session, appointment_ids: Sequence[int]) -> int:
+    expired = 0
+    for chunk in _chunks(appointment_ids):
+        for appointment_id in chunk:
+            note_requests_changed(session, appointment_id)
+        result = session.execute(update(ConfirmationRequest).where(
+            ConfirmationRequest.appointment_id.in_(chunk), ConfirmationRequest.status == "open")
+            .values(status="expired"), execution_options={"synchronize_session": False})
+        expired += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return expired
 
 
 def after_appointment_change(session: Session, change: Any, *, now: datetime) -> None:
     """The booking seam: (re)plan on booking, move, restore and status changes; withdraw on
     cancellation and no-show; a move or an end closes the open confirmation requests."""
-    a: Appointment = change.appointment
-    moved = change.kind == "moved" and change.before and \
-        change.before.get("start") != a.start_at.isoformat()
-    if moved or change.kind in ("cancelled", "no_show") or a.status not in UPCOMING:
-        expire_requests(session, a.id, now=now)
-    if change.kind in ("cancelled", "no_show") or a.status not in UPCOMING:
-        session.execute(update(StaffTask).where(
-            StaffTask.appointment_id == a.id, StaffTask.kind == "call", StaffTask.status == "open")
-            .values(status="done", outcome="not_needed", done_at=now, updated_at=now,
-                    reason=StaffTask.reason + " (appointment " + a.status.replace("_", "-") + ")"),
-            execution_options={"synchronize_session": False})
-    plan_appointment(session, a, now=now)
+    after_appointment_changes(session, [change], now=now)
+
+
+def after_appointment_changes(session: Session, changes: Sequence[Any], *, now: datetime) -> None:
+    """``after_appointment_change`` for several changes at once (a batch of confirmations)."""
+    expire: list[int] = []
+    ended: dict[str, list[int]] = defaultdict(list)  # status → appointments whose call is not needed
+    for change in changes:
+        a: Appointment = change.appointment
+        moved = change.kind == "moved" and change.before and \
+            change.before.get("start") != a.start_at.isoformat()
+        if moved or change.kind in ("cancelled", "no_show") or a.status not in UPCOMING:
+            expire.append(a.id)
+        if change.kind in ("cancelled", "no_show") or a.status not in UPCOMING:
+            ended[a.status].append(a.id)
+    if expire:
+        _expire_requests(session, expire)
+    for status, ids in ended.items():
+        for chunk in _chunks(ids):
+            session.execute(update(StaffTask).where(
+                StaffTask.appointment_id.in_(chunk), StaffTask.kind == "call", StaffTask.status == "open")
+                .values(status="done", outcome="not_needed", done_at=now, updated_at=now,
+                        reason=StaffTask.reason + " (appointment " + status.replace("_", "-") + ")"),
+                execution_options={"synchronize_session": False})
+    plan_appointments(session, list({c.appointment.id: c.appointment for c in changes}.values()), now=now)
 
 
 # --- Rendering ------------------------------------------------------------------------------

@@ -210,3 +210,45 @@ def test_every_change_is_reported_to_appointment_effects(db, world, clock, recep
     assert seen == [("booked", "scheduled", False, None), ("moved", "scheduled", False, None),
                     ("status", "confirmed", False, None), ("cancelled", "cancelled", True, "sick"),
                     ("restored", "scheduled", False, None)]
+
+
+def test_set_status_many_is_all_or_nothing_and_audits_each(db, world, clock, receptionist):
+    t = clock.now() + timedelta(hours=2)
+    with db.write() as s:
+        ids = [booking.book_appointment(s, receptionist, req(world, patient=i, chair=i,
+                                                             start=t + timedelta(minutes=30 * i)),
+                                        now=clock.now()).id for i in range(3)]
+        booking.set_status(s, receptionist, ids[2], "arrived", now=clock.now())
+    # One of them can't become confirmed: the refusal names it and nothing changes.
+    with pytest.raises(ValidationError, match="arrived appointment cannot become confirmed"), db.write() as s:
+        booking.set_status_many(s, receptionist, ids, "confirmed", now=clock.now())
+    with db.read() as s:
+        assert [s.get(Appointment, i).status for i in ids] == ["scheduled", "scheduled", "arrived"]
+    with pytest.raises(ValidationError, match="cannot be set for many"), db.write() as s:
+        booking.set_status_many(s, receptionist, ids[:2], "cancelled", now=clock.now())
+    with db.write() as s:
+        done = booking.set_status_many(s, receptionist, ids[:2], "confirmed", now=clock.now())
+        assert [a.id for a in done] == ids[:2]
+    with db.read() as s:
+        for i in ids[:2]:
+            a = s.get(Appointment, i)
+            assert (a.status, a.confirmation, a.version) == ("confirmed", "confirmed", 2)
+        events = s.execute(select(AuditEvent.entity_id, AuditEvent.actor, AuditEvent.before, AuditEvent.after)
+                           .where(AuditEvent.action == "confirmed").order_by(AuditEvent.entity_id)).all()
+    assert [(e[0], e[1], e[2]["status"], e[3]["status"]) for e in events] == \
+        [(ids[0], "maria", "scheduled", "confirmed"), (ids[1], "maria", "scheduled", "confirmed")]
+
+
+def test_set_status_many_reports_each_change_to_appointment_effects(db, world, clock, receptionist,
+                                                                   monkeypatch):
+    seen: list[list[tuple[str, int, str]]] = []
+    monkeypatch.setattr(booking, "after_changes", lambda session, changes, *, now: seen.append(
+        [(c.kind, c.appointment.id, c.before["status"]) for c in changes]))
+    t = clock.now() + timedelta(hours=2)
+    with db.write() as s:
+        ids = [booking.book_appointment(s, receptionist, req(world, patient=i, chair=i, start=t),
+                                        now=clock.now()).id for i in range(2)]
+        booking.set_status(s, receptionist, ids[0], "confirmed", now=clock.now())
+        booking.set_status_many(s, receptionist, ids, "confirmed", now=clock.now())
+    # The one already confirmed is not a change.
+    assert seen == [[("status", ids[1], "scheduled")]]

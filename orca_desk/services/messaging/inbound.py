@@ -38,6 +38,8 @@ class InboundHandler(Protocol):
     once before handling a batch, so the handler can read what it needs for all the batch's
     senders in one query instead of one per reply, and ``finish(session, now)``, called once
     after the batch (same transaction), to write what it gathered for the batch together.
+    A handler that defers a reply's work to ``finish`` and then can't do it gives the reply
+    to staff there (``handled_by`` None, ``unread``, ``needs_review``).
     """
 
     name: str
@@ -208,14 +210,14 @@ def process_batch(session: Session, inbounds: Sequence[InboundMessage], *, now: 
         if prepare is not None:
             prepare(session, inbounds, now)
     clinics: dict[int, ClinicContact] = {}
-    out: list[str | None] = []
     for inbound in inbounds:
-        out.append(_process(session, inbound, now, handlers, latest, clinics))
+        _process(session, inbound, now, handlers, latest, clinics)
     for handler in handlers:
         finish = getattr(handler, "finish", None)
         if finish is not None:
             finish(session, now)
-    return out
+    # As ``finish`` left them: a handler that deferred a reply's work may have handed it to staff.
+    return [inbound.handled_by for inbound in inbounds]
 
 
 def _process(session: Session, inbound: InboundMessage, now: datetime, handlers: list[InboundHandler],
