@@ -88,3 +88,46 @@ def test_call_list_outcome_click_confirms_the_visit(qtbot, ctx, world):
     with ctx.db.read() as s:
         appt = s.get(Appointment, a)
         assert (appt.status, appt.confirmation) == ("confirmed", "confirmed")
+
+
+def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtbot, ctx, world):
+    now = ctx.clock.now()
+    with ctx.db.write() as s:
+        p = s.scalar(select(Patient).order_by(Patient.id))
+        booking.book_appointment(s, ctx.actor, BookingRequest(
+            patient_id=p.id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id, start=now + timedelta(hours=40)), now=now)
+    screen = RemindersScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.tabs.setCurrentIndex(2)
+    panel = screen.confirmations
+    assert (panel.escalation.value(), panel.release.isChecked()) == (24, True)
+    calls = CallListScreen(ctx)
+    qtbot.addWidget(calls)
+    assert calls.table.rowCount() == 0  # 40 hours away: not yet
+    panel.escalation.setValue(48)
+    panel.release.setChecked(False)
+    with qtbot.waitSignal(screen.sig_status) as status:
+        assert panel.save_settings() is True
+    assert status.args == ["Confirmation settings saved"]
+    with ctx.db.read() as s:
+        saved = reminders.load_settings(s, with_secret=False)
+    assert (saved.escalation, saved.release_on_decline) == (timedelta(hours=48), False)
+    calls.refresh()
+    assert calls.table.rowCount() == 1
+    # The spin box keeps the value inside what the service accepts.
+    panel.escalation.setValue(500)
+    assert panel.escalation.value() == 168
+
+
+def test_confirmation_settings_are_read_only_for_the_front_desk(qtbot, ctx, receptionist):
+    from dataclasses import replace
+
+    desk = replace(ctx, actor=receptionist)
+    screen = RemindersScreen(desk)
+    qtbot.addWidget(screen)
+    panel = screen.confirmations
+    assert not panel.save.isEnabled() and not panel.escalation.isEnabled()
+    assert "Only a manager" in panel.message.text()
+    assert panel.save_settings() is False  # even if called, the service refuses and says why
+    assert "may not change" in panel.message.text()

@@ -1,4 +1,5 @@
-"""The Reminders screen: sequences with a step timeline, live message preview, validation; analytics."""
+"""The Reminders screen: sequences with a step timeline, live message preview, validation; analytics;
+confirmation settings."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
+from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
 from orca_desk.views.reminders.timeline import StepTimeline
 
 NEW_STEP = StepInput(offset_minutes=24 * 60, channels=("sms",), template_key="reminder.day_of")
@@ -428,6 +430,9 @@ class RemindersScreen(Screen):
         self.tabs = QTabWidget()
         self.tabs.addTab(split, "Sequences")
         self.tabs.addTab(self.analytics, "Analytics")
+        self.confirmations = ConfirmationSettingsPanel(ctx)
+        self.confirmations.saved.connect(self.sig_status.emit)
+        self.tabs.addTab(self.confirmations, "Confirmations")
         self.tabs.currentChanged.connect(lambda i: self.analytics.refresh() if i == 1 else None)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -460,3 +465,5 @@ class RemindersScreen(Screen):
         self.reload_sequences(select_id=self.editor.sequence_id)
         if self.tabs.currentIndex() == 1:
             self.analytics.refresh()
+        elif self.tabs.currentIndex() == 2:
+            self.confirmations.refresh()

@@ -38,6 +38,7 @@ from orca_desk.services.patient_links import (
     public_base_url,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.templates_editor import TemplatesEditor
 
@@ -51,13 +52,6 @@ def _qtime(t: time) -> QTime:
 
 def _pytime(q: QTime) -> time:
     return time(q.hour(), q.minute())
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hint")
-    label.setWordWrap(True)
-    return label
 
 
 class SettingsScreen(Screen):

@@ -1,0 +1,87 @@
+"""The Reminders screen's Confirmations tab: when unconfirmed visits go to the call list, and
+whether a declined visit's slot is released to the waitlist (managers edit; others read)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import reminders
+from orca_desk.services.errors import OrcaError
+from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import hint as _hint
+
+
+class ConfirmationSettingsPanel(QWidget):
+    """Escalation time (1–168 h before the visit) and release-on-decline, saved together."""
+
+    saved = Signal(str)  # a status-bar message
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.escalation = QSpinBox()
+        self.escalation.setRange(1, 168)
+        self.escalation.setSuffix(" hours before the visit")
+        self.escalation.setObjectName("escalation_hours")
+        self.release = QCheckBox("Release the slot to the waitlist when a family declines")
+        self.release.setObjectName("release_on_decline")
+        self.save = QPushButton("Save")
+        self.save.clicked.connect(self.save_settings)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("problems")
+        box = QGroupBox("Unconfirmed and declined visits")
+        box.setMaximumWidth(760)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow("Call families still unconfirmed", self.escalation)
+        form.addRow(_hint("They appear on the Call list from then (to the end of that day, so "
+                          "tomorrow's families are called in one go)."))
+        form.addRow(self.release)
+        form.addRow(_hint("The visit is cancelled as “declined by family” and a reschedule task is "
+                          "opened. Off: the visit stays booked and flagged “needs reschedule”."))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save)
+        buttons.addWidget(self.message, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        may_edit = ctx.actor.can(MANAGE_CAMPAIGNS) or ctx.actor.can(ADMIN)
+        for w in (self.escalation, self.release, self.save):
+            w.setEnabled(may_edit)
+        if not may_edit:
+            self.message.setText("Only a manager can change these.")
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.ctx.db.read() as s:
+            current = reminders.load_settings(s, with_secret=False)
+        self.escalation.setValue(current.escalation // timedelta(hours=1))
+        self.release.setChecked(current.release_on_decline)
+
+    def save_settings(self) -> bool:
+        try:
+            with self.ctx.db.write() as s:
+                reminders.save_settings(s, self.ctx.actor, escalation_hours=self.escalation.value(),
+                                        release_on_decline=self.release.isChecked(), now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.message.setText(f"Not saved: {exc}")
+            return False
+        self.message.setText("")
+        self.saved.emit("Confirmation settings saved")
+        return True
