@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from orca_desk.models import AuditEvent, InboundMessage, OutboxMessage
@@ -62,7 +63,14 @@ def _poll(db, fake, provs, now, replies, handlers=HANDLERS):
     return summary, rows[-len(replies):]
 
 
-def test_a_poll_of_yes_replies_confirms_every_family_with_one_thank_you_each(db, fake, shared_clock):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request):  # type: ignore[no-untyped-def]
+    """The desk's SQLite and the clinic's shared PostgreSQL (the batch's statements differ by dialect)."""
+    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
+def test_a_poll_of_yes_replies_confirms_every_family_with_one_thank_you_each(any_db, fake, shared_clock):
+    db = any_db
     _, provs, ids, now = _asked(db, fake, shared_clock)
     now = at(shared_clock, now + H)
     versions = {i: appt(db, i).version for i in ids}

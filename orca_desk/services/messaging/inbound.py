@@ -264,16 +264,29 @@ def _process(session: Session, inbound: InboundMessage, now: datetime, handlers:
 def store_inbound(session: Session, provider_name: str, msg: ProviderInbound, *, clinic_id: int,
                   channel: str = "sms") -> InboundMessage | None:
     """Save a fetched reply; None when it was stored before (polling twice is harmless)."""
-    exists = session.scalar(select(InboundMessage.id).where(
-        InboundMessage.provider == provider_name, InboundMessage.provider_id == msg.provider_id))
-    if exists is not None:
-        return None
-    row = InboundMessage(clinic_id=clinic_id, provider=provider_name, provider_id=msg.provider_id,
-                         channel=channel, from_address=msg.from_, to_address=msg.to, body=msg.body,
-                         received_at=msg.received_at, kind="other", needs_review=False, unread=True)
-    session.add(row)
+    stored = store_fetched(session, provider_name, [msg], clinic_id=clinic_id, channel=channel)
+    return stored[0] if stored else None
+
+
+def store_fetched(session: Session, provider_name: str, fetched: Sequence[ProviderInbound], *,
+                  clinic_id: int, channel: str = "sms") -> list[InboundMessage]:
+    """Save the fetched replies not stored before (one look-up per 900), in order; returns them."""
+    ids = list(dict.fromkeys(m.provider_id for m in fetched))
+    seen: set[str] = set()
+    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+        seen.update(session.scalars(select(InboundMessage.provider_id).where(
+            InboundMessage.provider == provider_name, InboundMessage.provider_id.in_(ids[start:start + 900]))))
+    rows: list[InboundMessage] = []
+    for msg in fetched:
+        if msg.provider_id in seen:
+            continue
+        seen.add(msg.provider_id)
+        rows.append(InboundMessage(clinic_id=clinic_id, provider=provider_name, provider_id=msg.provider_id,
+                                   channel=channel, from_address=msg.from_, to_address=msg.to, body=msg.body,
+                                   received_at=msg.received_at, kind="other", needs_review=False, unread=True))
+    session.add_all(rows)
     session.flush()
-    return row
+    return rows
 
 
 @dataclass
@@ -319,18 +332,16 @@ def poll_inbound(db: Database, provider: Provider, *, now: datetime,
 def _store_batch(s: Session, provider: Provider, fetched: Sequence[ProviderInbound], clinic_id: int,
                  summary: InboundSummary) -> list[InboundMessage]:
     """Store what is new among ``fetched`` and move the provider's cursor past it."""
-    rows: list[InboundMessage] = []
-    for msg in fetched:
-        row = store_inbound(s, provider.name, msg, clinic_id=clinic_id, channel=provider.channel)
-        if row is not None:
-            rows.append(row)
-            summary.stored += 1
+    rows = store_fetched(s, provider.name, fetched, clinic_id=clinic_id, channel=provider.channel)
+    summary.stored += len(rows)
+    if fetched:
+        newest = max(m.received_at for m in fetched)
         cur = s.get(CursorRow, provider.name)
         if cur is None:
-            s.add(CursorRow(provider=provider.name, last_seen_at=msg.received_at))
+            s.add(CursorRow(provider=provider.name, last_seen_at=newest))
             s.flush()
-        elif msg.received_at > cur.last_seen_at:
-            cur.last_seen_at = msg.received_at
+        elif newest > cur.last_seen_at:
+            cur.last_seen_at = newest
     return rows
 
 
