@@ -8,6 +8,11 @@ asked about several appointments (siblings) is answered for all of them at once.
 reply could mean requests from separate messages about different visits, or the request
 it answers has expired, staff decide (the reply waits in the inbox, needs review).
 
+The YES replies of one poll are applied together at the end of the batch (``_settle``: one
+statement per table through ``booking.set_status_many``), still in the order they came: a
+later reply about one of those visits applies them first, and a YES that can no longer be
+applied (another desk or feature changed the visit meanwhile) goes to staff.
+
 A decline flags the visit "needs reschedule" (an open reschedule task) and, when the clinic
 releases declined slots (default), cancels it with the reason "declined by family" so the
 waitlist gets the slot through the booking seam.
