@@ -274,16 +274,18 @@ def store_fetched(session: Session, provider_name: str, fetched: Sequence[Provid
     ids = list(dict.fromkeys(m.provider_id for m in fetched))
     seen: set[str] = set()
     for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+        chunk = ids[start:start + 900]
         seen.update(session.scalars(select(InboundMessage.provider_id).where(
-            InboundMessage.provider == provider_name, InboundMessage.provider_id.in_(ids[start:start + 900]))))
+            InboundMessage.provider == provider_name, InboundMessage.provider_id.in_(chunk))))
     rows: list[InboundMessage] = []
     for msg in fetched:
         if msg.provider_id in seen:
             continue
         seen.add(msg.provider_id)
-        rows.append(InboundMessage(clinic_id=clinic_id, provider=provider_name, provider_id=msg.provider_id,
-                                   channel=channel, from_address=msg.from_, to_address=msg.to, body=msg.body,
-                                   received_at=msg.received_at, kind="other", needs_review=False, unread=True))
+        rows.append(InboundMessage(
+            clinic_id=clinic_id, provider=provider_name, provider_id=msg.provider_id, channel=channel,
+            from_address=msg.from_, to_address=msg.to, body=msg.body, received_at=msg.received_at,
+            kind="other", needs_review=False, unread=True))
     session.add_all(rows)
     session.flush()
     return rows
