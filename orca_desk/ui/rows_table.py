@@ -13,20 +13,26 @@ T = TypeVar("T")
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
-    """Rows with display text per column; an optional function gives each row's tooltip."""
+    """Rows with display text per column; an optional function gives each row's tooltip, or
+    ``cell_tooltips`` repeats each cell's text as its tooltip (for columns that get cut off)."""
 
     def __init__(
-        self, columns: Sequence[tuple[str, Callable[[T], object]]], tooltip: Callable[[T], str] | None = None
+        self, columns: Sequence[tuple[str, Callable[[T], object]]], tooltip: Callable[[T], str] | None = None,
+        *, cell_tooltips: bool = False,
     ) -> None:
         super().__init__()
         self.columns = list(columns)
         self.rows: list[T] = []
         self._tooltip = tooltip
+        self._cell_tooltips = cell_tooltips
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
+
+    def row_at(self, row: int) -> T:
+        return self.rows[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.rows)
@@ -49,6 +55,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             return str(self.columns[index.column()][1](row))
         if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
             return self._tooltip(row)
+        if role == Qt.ItemDataRole.ToolTipRole and self._cell_tooltips:
+            return str(self.columns[index.column()][1](row))
         return None
 
 

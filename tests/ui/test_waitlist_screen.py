@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select, update
 
 from orca_desk.models import Appointment, OutboxMessage, WaitlistEntry
@@ -54,6 +55,9 @@ def test_shows_the_opening_and_its_ranked_matches_with_reasons(screen):
     assert names == ["Kid1 Smith", "Kid2 Smith", "Kid3 Smith"]
     assert screen.matches.data(screen.matches.index(0, 5)) == ("prefers Tue after 13:00 · waiting 5 days · "
                                                                "urgent: broken bracket · same visit type")
+    # The reason column is often cut off: its full text is the cell's tooltip.
+    assert screen.matches.data(screen.matches.index(0, 5), Qt.ItemDataRole.ToolTipRole) == \
+        screen.matches.data(screen.matches.index(0, 5))
     assert "Ranked matches for Tue 3 Mar 3:30 PM" in screen.matches_title.text()
 
 

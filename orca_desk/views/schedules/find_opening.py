@@ -34,7 +34,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.patients import search_patients
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel
-from orca_desk.views.schedules.models import RowsTableModel
+from orca_desk.ui.rows_table import RowsModel
 
 DAY_CODES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -129,7 +129,7 @@ class FindOpeningDialog(QDialog):
 
         names = {p.id: p.name for p in clinic.providers}
         chair_names = {c.id: c.name for c in clinic.chairs}
-        self.results = RowsTableModel[Opening](
+        self.results = RowsModel[Opening](
             [
                 (
                     "When",

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QModelIndex, QTime
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -18,13 +17,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QTimeEdit,
     QVBoxLayout,
@@ -36,8 +33,9 @@ from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import WEEKDAY_NAMES, hhmm
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
-from orca_desk.views.schedules.models import ProviderListModel, RowsTableModel
+from orca_desk.views.schedules.models import ProviderListModel
 
 BLOCK_COLOURS = [
     ("Sand", "#c9b8a6"),
@@ -250,14 +248,14 @@ class SchedulesScreen(Screen):
         self.affected_label = QLabel()
         self.affected_label.setObjectName("hint")
         self.affected_label.setWordWrap(True)
-        self.affected = RowsTableModel[ps.AffectedAppointment](
+        self.affected = RowsModel[ps.AffectedAppointment](
             [
                 ("When", lambda a: a.local_label),
                 ("Patient", lambda a: a.patient_name),
                 ("Location", lambda a: a.location_name),
             ]
         )
-        self.affected_view = self._table(self.affected)
+        self.affected_view = table(self.affected, len(self.affected.columns) - 1)
         self.affected_view.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -270,21 +268,11 @@ class SchedulesScreen(Screen):
         box.addWidget(self.affected_view, 1)
         return tab
 
-    def _table(self, model: RowsTableModel) -> QTableView:  # type: ignore[type-arg]
-        view = QTableView()
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.verticalHeader().setVisible(False)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        return view
-
     def _build_exceptions_tab(self) -> QWidget:
         tab = QWidget()
         loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
         prov_names = {p.id: p.name for p in self.ctx.clinic.providers}
-        self.exceptions = RowsTableModel[ps.ExceptionView](
+        self.exceptions = RowsModel[ps.ExceptionView](
             [
                 ("When", lambda x: x.when),
                 ("What", lambda x: x.label),
@@ -297,7 +285,7 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.exceptions_view = self._table(self.exceptions)
+        self.exceptions_view = table(self.exceptions, len(self.exceptions.columns) - 1)
         self.x_kind = QComboBox()
         for label, kind in (
             ("Time off (this provider)", "time_off"),
@@ -363,7 +351,7 @@ class SchedulesScreen(Screen):
         tab = QWidget()
         chair_names = {c.id: c.name for c in self.ctx.clinic.chairs}
         loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
-        self.blocks = RowsTableModel[ps.BlockView](
+        self.blocks = RowsModel[ps.BlockView](
             [
                 ("Day", lambda b: f"{b.day:%a %-d %b %Y}"),
                 ("Time", lambda b: f"{hhmm(b.start_minute)}–{hhmm(b.end_minute)}"),
@@ -381,7 +369,7 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.blocks_view = self._table(self.blocks)
+        self.blocks_view = table(self.blocks, len(self.blocks.columns) - 1)
         self.b_location = QComboBox()
         for loc in self.ctx.clinic.locations:
             self.b_location.addItem(loc.name, loc.id)

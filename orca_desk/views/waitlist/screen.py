@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,61 +27,11 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
 from orca_desk.ui.charts import show_count_bars
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.waitlist.entry_dialog import EntryDialog
 
-Index = QModelIndex | QPersistentModelIndex
-T = TypeVar("T")
 RESPONSES = {"Accepted — book it": "accepted", "Declined": "declined", "No answer": "no_response"}
-
-
-class RowsModel(QAbstractTableModel, Generic[T]):
-    """A read-only table over plain rows; each column is a header and a function of the row."""
-
-    def __init__(self, columns: Sequence[tuple[str, Callable[[T], Any]]]) -> None:
-        super().__init__()
-        self.columns = list(columns)
-        self.rows: list[T] = []
-
-    def set_rows(self, rows: list[T]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section][0]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        value = self.columns[index.column()][1](self.rows[index.row()])
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return str(value)
-        return None
-
-
-def _table(model: QAbstractTableModel, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 def _title(text: str) -> QLabel:
@@ -103,15 +50,16 @@ class WaitlistScreen(Screen):
         self.openings = RowsModel[OpeningRow]([
             ("When", lambda r: r.local_text), ("Status", lambda r: r.label),
             ("Where", lambda r: f"{r.chair_name} · {r.location_name}"),
-            ("Provider", lambda r: r.provider_name)])
+            ("Provider", lambda r: r.provider_name)], cell_tooltips=True)
         self.offers = RowsModel[OfferRow]([
             ("Patient", lambda r: r.patient_name), ("Channel", lambda r: r.channel.upper()),
             ("State", lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
-            ("Sent", lambda r: f"{r.sent_at:%H:%M} UTC" if r.sent_at else "—")])
+            ("Sent", lambda r: f"{r.sent_at:%H:%M} UTC" if r.sent_at else "—")], cell_tooltips=True)
         self.matches = RowsModel[MatchRow]([
             ("#", lambda r: self.matches.rows.index(r) + 1), ("Patient", lambda r: r.patient_name),
             ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"), ("Via", lambda r: r.channel.upper()),
-            ("Offers", lambda r: f"{r.notification_count}/3"), ("Why", lambda r: r.reason)])
+            ("Offers", lambda r: f"{r.notification_count}/3"), ("Why", lambda r: r.reason)],
+            cell_tooltips=True)
         self.entries = RowsModel[EntryRow]([
             ("Patient", lambda r: r.patient_name),
             ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
@@ -119,7 +67,7 @@ class WaitlistScreen(Screen):
             ("Status", lambda r: r.status.upper() if r.status == "notified" else r.status),
             ("Offers", lambda r: f"{r.notification_count}/{r.max_offers}"),
             ("Waiting", lambda r: f"{r.days_waiting} d"), ("Prefers", lambda r: r.preferences),
-            ("Reason", lambda r: r.reason)])
+            ("Reason", lambda r: r.reason)], cell_tooltips=True)
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)  # the hold timers tick
@@ -137,9 +85,9 @@ class WaitlistScreen(Screen):
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def _openings_tab(self) -> QWidget:
-        self.openings_view = _table(self.openings, 2)
-        self.offers_view = _table(self.offers, 2)
-        self.matches_view = _table(self.matches, 5)
+        self.openings_view = table(self.openings, 2)
+        self.offers_view = table(self.offers, 2)
+        self.matches_view = table(self.matches, 5)
         self.matches_view.setWordWrap(True)  # the reasons are the point of this list
         self.openings_view.selectionModel().selectionChanged.connect(self._on_opening_selected)
         self.btn_best = QPushButton("Notify best now")
@@ -183,7 +131,7 @@ class WaitlistScreen(Screen):
         return split
 
     def _entries_tab(self) -> QWidget:
-        self.entries_view = _table(self.entries, 6)
+        self.entries_view = table(self.entries, 6)
         self.btn_add = QPushButton("Add entry…")
         self.btn_edit = QPushButton("Edit…")
         self.btn_remove = QPushButton("Remove")
@@ -216,8 +164,8 @@ class WaitlistScreen(Screen):
             ("", lambda r: r[0]), ("Name", lambda r: r[1].name), ("Openings", lambda r: r[1].openings),
             ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
             ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
-            ("Offers sent", lambda r: r[1].offers), ("Booked", lambda r: r[1].booked)])
-        self.groups_view = _table(self.groups, 1)
+            ("Offers sent", lambda r: r[1].offers), ("Booked", lambda r: r[1].booked)], cell_tooltips=True)
+        self.groups_view = table(self.groups, 1)
         w = QWidget()
         v = QVBoxLayout(w)
         v.addWidget(self.summary)
@@ -292,21 +240,17 @@ class WaitlistScreen(Screen):
                              + [("Location", g) for g in a.by_location])
 
     # ----- selection ------------------------------------------------------------------------
-    def _selected(self, view: QTableView, model: RowsModel[T]) -> T | None:
-        rows = view.selectionModel().selectedRows()
-        return model.rows[rows[0].row()] if rows and rows[0].row() < len(model.rows) else None
-
     def selected_opening(self) -> OpeningRow | None:
-        return self._selected(self.openings_view, self.openings)
+        return selected(self.openings_view, self.openings)
 
     def selected_match(self) -> MatchRow | None:
-        return self._selected(self.matches_view, self.matches)
+        return selected(self.matches_view, self.matches)
 
     def selected_offer(self) -> OfferRow | None:
-        return self._selected(self.offers_view, self.offers)
+        return selected(self.offers_view, self.offers)
 
     def selected_entry(self) -> EntryRow | None:
-        return self._selected(self.entries_view, self.entries)
+        return selected(self.entries_view, self.entries)
 
     # ----- actions --------------------------------------------------------------------------
     def _act(self, what: str, fn: Callable[[Session], str]) -> bool:
