@@ -11,3 +11,10 @@ def hint(text: str) -> QLabel:
     label.setObjectName("hint")
     label.setWordWrap(True)
     return label
+
+
+def section_title(text: str) -> QLabel:
+    """A bold heading over a table or chart inside a screen (``QLabel#sectionTitle`` in the theme)."""
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label

@@ -22,18 +22,13 @@ from orca_desk.services import campaigns
 from orca_desk.services.campaigns import CampaignResults, CampaignRow, GroupStats
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.campaigns.wizard import CampaignWizard
 
 ARM_COLOURS = ("#4a7bd0", "#8e5bd0", "#2e9e62", "#d08a2e")
 CONTROL_COLOUR = "#9e9e9e"
-
-
-def _title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("font-weight: 600; font-size: 13px; padding: 4px 0 2px 0;")
-    return label
 
 
 class CampaignsScreen(Screen):

@@ -27,17 +27,12 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
 from orca_desk.ui.charts import show_count_bars
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.waitlist.entry_dialog import EntryDialog
 
 RESPONSES = {"Accepted — book it": "accepted", "Declined": "declined", "No answer": "no_response"}
-
-
-def _title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("font-weight: 600; font-size: 13px; padding: 4px 0 2px 0;")
-    return label
 
 
 class WaitlistScreen(Screen):
