@@ -263,9 +263,9 @@ def step_texts(session: Session | None, clinic_id: int | None, step: StepInput |
         if (t.key, t.channel) == (key, channel):
             return t.subject, t.body
     # No template of that key on this channel: the confirm text of the other channel's family.
-    fallback = {"sms": "{clinic_name}: reminder of {patient_first_name}'s visit {day} {date} at {time} "
+    fallback = {"sms": "{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} "
                        "at {location}.",
-                "email": "Hi {first_name},\n\nA reminder of {patient_first_name}'s visit on {day}, "
+                "email": "Hi {first_name},\n\nA reminder of {patient_first_name}'s visit on "
                          "{date} at {time} at {location}.\n\nPlease confirm or tell us if you need "
                          "another time: {link}\n\n{clinic_name}\n{clinic_phone}"}
     return ("{patient_first_name}'s visit on {date}" if channel == "email" else None), fallback[channel]
@@ -869,7 +869,7 @@ def _fill(text: str, values: dict[str, str]) -> str:
         return " ".join(render(text, values).split(" ")).strip()
     except ValidationError:
         # A template edited into something unrenderable: fall back to a plain sentence.
-        return render("{clinic_name}: reminder of {patient_first_name}'s visit {day} {date} at {time} "
+        return render("{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} "
                       "at {location}.", values)
 
 
