@@ -28,11 +28,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import BigInteger, and_, cast, func, or_, select
+from sqlalchemy import BigInteger, and_, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
     ACTIVE_STATUSES,
+    AppliedSlot,
     Appointment,
     Chair,
     Location,
@@ -110,6 +111,9 @@ class BlockRow:
     colour: str
     location_id: int = 0
     rrule: str | None = None
+    # "block": a ScheduleBlock (id is its id); "template": time a template keeps free (id is the
+    # AppliedSlot's), which refuses bookings like a block but is drawn as a template mark.
+    source: str = "block"
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,8 @@ class ScheduleData:
     scheduled: set[int]  # providers with any period at all (ever)
     exceptions: list[ExceptionRow]
     blocks_by_day: dict[tuple[int, date], list[BlockRow]]  # (location_id, day) -> blocks
+    # (location_id, day) -> blocked slots of applied templates (``BlockRow.source == "template"``)
+    template_blocks_by_day: dict[tuple[int, date], list[BlockRow]] = field(default_factory=dict)
     _clocks: dict[tuple[int, date], DayClock] = field(default_factory=dict)
 
     def clock(self, location_id: int, day: date) -> DayClock:
@@ -282,15 +288,20 @@ class ScheduleData:
         return out
 
     def blocks_on(self, location_id: int, day: date) -> list[BlockRow]:
+        """The day's blocks (ScheduleBlock rows), as the calendar draws them."""
         return self.blocks_by_day.get((location_id, day), [])
+
+    def all_blocks_on(self, location_id: int, day: date) -> list[BlockRow]:
+        """Every time kept free that day: the blocks and the templates' blocked slots."""
+        return [*self.blocks_on(location_id, day), *self.template_blocks_by_day.get((location_id, day), [])]
 
     def provider_blocks(self, provider_id: int, location_id: int, day: date) -> list[Interval]:
         """Local minutes blocked for the provider: their own blocks and location-wide ones."""
-        return normalize((b.start_minute, b.end_minute) for b in self.blocks_on(location_id, day)
+        return normalize((b.start_minute, b.end_minute) for b in self.all_blocks_on(location_id, day)
                          if b.provider_id == provider_id or (b.provider_id is None and b.chair_id is None))
 
     def chair_blocks(self, chair_id: int, location_id: int, day: date) -> list[Interval]:
-        return normalize((b.start_minute, b.end_minute) for b in self.blocks_on(location_id, day)
+        return normalize((b.start_minute, b.end_minute) for b in self.all_blocks_on(location_id, day)
                          if b.chair_id == chair_id or (b.provider_id is None and b.chair_id is None))
 
 
@@ -337,22 +348,45 @@ def load_schedule_data(session: Session, *, provider_ids: Sequence[int] | None, 
         xq = xq.where(or_(ScheduleException.provider_id.is_(None),
                           ScheduleException.provider_id.in_(provider_ids)))
     exceptions = [ExceptionRow(*tuple(r)) for r in session.execute(xq)]
-    blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
+    blocks, template_blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
     return ScheduleData(zones=zones, periods=dict(periods), scheduled=scheduled, exceptions=exceptions,
-                        blocks_by_day=blocks)
+                        blocks_by_day=blocks, template_blocks_by_day=template_blocks)
+
+
+_TEMPLATE_BLOCK_COLOUR = "#c9b8a6"
+_Blocks = dict[tuple[int, date], list[BlockRow]]
 
 
 def _load_blocks(session: Session, location_ids: Sequence[int], first_day: date, last_day: date,
-                 zones: dict[int, ZoneInfo]) -> dict[tuple[int, date], list[BlockRow]]:
-    """One query; repeating blocks are expanded in the location's wall clock."""
-    rows = session.execute(
-        select(ScheduleBlock.id, ScheduleBlock.location_id, ScheduleBlock.provider_id,
-               ScheduleBlock.chair_id, ScheduleBlock.day, ScheduleBlock.start_minute,
-               ScheduleBlock.end_minute, ScheduleBlock.reason, ScheduleBlock.colour, ScheduleBlock.rrule)
-        .where(ScheduleBlock.location_id.in_(location_ids), ScheduleBlock.day <= last_day,
-               or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= first_day)))
-    out: dict[tuple[int, date], list[BlockRow]] = defaultdict(list)
-    for bid, loc, prov, chair, day, s, e, reason, colour, rrule in rows:
+                 zones: dict[int, ZoneInfo]) -> tuple[_Blocks, _Blocks]:
+    """The window's blocks and the blocked slots of applied templates, in one query; repeating
+    blocks are expanded in the location's wall clock."""
+    blocks = select(ScheduleBlock.id, ScheduleBlock.location_id, ScheduleBlock.provider_id,
+                    ScheduleBlock.chair_id, ScheduleBlock.day, ScheduleBlock.start_minute,
+                    ScheduleBlock.end_minute, ScheduleBlock.reason, ScheduleBlock.colour, ScheduleBlock.rrule,
+                    literal("block").label("source")
+                    ).where(ScheduleBlock.location_id.in_(location_ids), ScheduleBlock.day <= last_day,
+                            or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= first_day))
+    # start_at bounds a day's slots within a day either side, whatever the zone (the index).
+    since = datetime.combine(first_day - timedelta(days=1), time(0), tzinfo=UTC)
+    until = datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=UTC)
+    kept_free = select(AppliedSlot.id, AppliedSlot.location_id, AppliedSlot.provider_id, AppliedSlot.chair_id,
+                       AppliedSlot.day, AppliedSlot.start_minute, AppliedSlot.end_minute,
+                       AppliedSlot.block_reason, literal(_TEMPLATE_BLOCK_COLOUR), null(), literal("template")
+                       ).where(AppliedSlot.location_id.in_(location_ids),
+                               AppliedSlot.block_reason.is_not(None), AppliedSlot.status != "removed",
+                               AppliedSlot.start_at >= since,
+                               AppliedSlot.start_at < until, AppliedSlot.day >= first_day,
+                               AppliedSlot.day <= last_day)
+    out: _Blocks = defaultdict(list)
+    kept: _Blocks = defaultdict(list)
+    row: Any
+    for row in session.execute(union_all(blocks, kept_free)):
+        bid, loc, prov, chair, day, s, e, reason, colour, rrule, source = row
+        if source == "template":
+            kept[(loc, day)].append(BlockRow(bid, day, s, e, prov, chair, reason or "Blocked", colour, loc,
+                                             None, "template"))
+            continue
         if rrule:
             zone = zones[loc]
             dtstart = datetime.combine(day, time(s // 60, s % 60), tzinfo=zone)
@@ -362,7 +396,7 @@ def _load_blocks(session: Session, location_ids: Sequence[int], first_day: date,
             days = [day]
         for d in days:
             out[(loc, d)].append(BlockRow(bid, d, s, e, prov, chair, reason, colour, loc, rrule))
-    return out
+    return out, kept
 
 
 @dataclass
@@ -628,13 +662,14 @@ def hours_problems(session: Session, *, provider_id: int, chair_id: int, start: 
         base = data.base_hours(provider_id, day)
         hours = union(hours, clock.ivs_to_epoch(base.get(loc, [])))
         other_loc_names += [str(x) for x in base if x != loc]
-        for b in data.blocks_on(loc, day):
+        for b in data.all_blocks_on(loc, day):
             # A block takes its provider's time and its chair; with neither, everyone's here.
             applies = (b.provider_id is None and b.chair_id is None) or b.provider_id == provider_id \
                 or b.chair_id == chair_id
             if applies and intersect(clock.ivs_to_epoch([(b.start_minute, b.end_minute)]), [(s_em, e_em)]):
-                problems.append(SlotProblem(
-                    "blocked", f"{b.reason} block {hhmm(b.start_minute)}–{hhmm(b.end_minute)}."))
+                when = f"{hhmm(b.start_minute)}–{hhmm(b.end_minute)}"
+                problems.append(SlotProblem("blocked", f"{b.reason} block {when}." if b.source == "block"
+                                            else f"The template keeps {when} free ({b.reason})."))
     if provider_id in data.scheduled and not contains(hours, s_em, e_em):
         problems.insert(0, SlotProblem("outside_hours",
                                        _outside_message(session, data, name, provider_id, loc, first_day,

@@ -517,7 +517,7 @@ class _Hours:
         try:
             if any(a < e and s < b for (a, b), _ in data.off_spans(self.provider_id, self.location_id, day)):
                 return True
-            for blk in data.blocks_on(self.location_id, day):
+            for blk in data.all_blocks_on(self.location_id, day):
                 applies = (blk.provider_id is None and blk.chair_id is None) \
                     or blk.provider_id == self.provider_id or blk.chair_id == self.chair_id
                 if applies and blk.start_minute < e and s < blk.end_minute:
@@ -540,7 +540,7 @@ class _Hours:
             return None
         try:
             off = [span for span, _ in data.off_spans(self.provider_id, self.location_id, day)]
-            off += [(b.start_minute, b.end_minute) for b in data.blocks_on(self.location_id, day)
+            off += [(b.start_minute, b.end_minute) for b in data.all_blocks_on(self.location_id, day)
                     if (b.provider_id is None and b.chair_id is None) or b.provider_id == self.provider_id
                     or b.chair_id == self.chair_id]
             if self.provider_id not in data.scheduled:

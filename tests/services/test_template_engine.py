@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -390,3 +391,34 @@ def test_list_applications_reports_counts(db, setup, manager, clock):
         [row] = engine.list_applications(s)
     assert (row.template_name, row.version_number, row.created_count, row.booked_count, row.open_count) == (
         "Standard week", 1, 6, 1, 5)
+
+
+def test_time_a_template_keeps_free_refuses_bookings_and_is_not_free(db, setup, manager, receptionist, clock):
+    from orca_desk.services.availability import find_openings, free_intervals
+    from orca_desk.services.errors import OutsideHoursError
+
+    ids = setup
+    thu = date(2026, 3, 5)
+    with db.write() as s:
+        huddle = templates.create_template(s, manager, name="Huddle", kind="week", slots=[
+            SlotSpec(15 * 60, 15 * 60 + 30, None, weekday=3, blocked=True, reason="Team huddle")],
+            now=clock.now())
+        engine.apply_template(s, manager, engine.ApplyParams(
+            template_id=huddle.template.id, provider_ids=(ids["chen"],), start_day=thu, end_day=thu),
+            now=clock.now())
+    at_1510 = BookingRequest(ids["patients"][0], ids["chen"], ids["chair"], ids["adj"], local(thu, 15, 10))
+    with pytest.raises(OutsideHoursError, match=r"The template keeps 15:00–15:30 free \(Team huddle\)"), \
+            db.write() as s:
+        book_appointment(s, receptionist, at_1510, now=clock.now())
+    with db.read() as s:
+        free = free_intervals(s, provider_id=ids["chen"], start_day=thu, end_day=thu)[thu]
+        openings = find_openings(s, minutes=30, after=local(thu, 14, 30), provider_ids=[ids["chen"]],
+                                 horizon_days=1, limit=3)
+    assert free == [(8 * 60, 12 * 60), (13 * 60, 15 * 60), (15 * 60 + 30, 17 * 60)]
+    assert [o.start for o in openings[:2]] == [local(thu, 14, 30), local(thu, 15, 30)]
+    assert not any(o.start < local(thu, 15, 30) and o.end > local(thu, 15) for o in openings)
+    with db.write() as s:  # another provider is not held by Dr. Chen's huddle
+        book_appointment(s, receptionist, BookingRequest(ids["patients"][1], ids["priya"], ids["chair2"],
+                                                         ids["adj"], local(thu, 15, 10)), now=clock.now())
+    with db.write() as s:  # a manager may book into it on purpose
+        book_appointment(s, manager, replace(at_1510, override_hours=True), now=clock.now())
