@@ -261,13 +261,6 @@ def _process(session: Session, inbound: InboundMessage, now: datetime, handlers:
     return handled
 
 
-def store_inbound(session: Session, provider_name: str, msg: ProviderInbound, *, clinic_id: int,
-                  channel: str = "sms") -> InboundMessage | None:
-    """Save a fetched reply; None when it was stored before (polling twice is harmless)."""
-    stored = store_fetched(session, provider_name, [msg], clinic_id=clinic_id, channel=channel)
-    return stored[0] if stored else None
-
-
 def store_fetched(session: Session, provider_name: str, fetched: Sequence[ProviderInbound], *,
                   clinic_id: int, channel: str = "sms") -> list[InboundMessage]:
     """Save the fetched replies not stored before (one look-up per 900), in order; returns them."""
