@@ -386,8 +386,8 @@ def finish_replies(session: Session, now: datetime) -> None:
 
 def _settle(session: Session, batch: _Batch, now: datetime) -> None:
     """Apply the batch's accepted YES replies: those that only turn scheduled visits confirmed
-    together (``booking.set_status_many``, one statement per table), the others one by one as
-    ``handle_reply`` would have; a reply that can't be applied goes to staff."""
+    together (``_confirm_together``), the others one by one as ``handle_reply`` would have; a
+    reply that can't be applied goes to staff."""
     confirms, batch.confirms, batch.pending = batch.confirms, [], set()
     if not confirms:
         return
@@ -395,30 +395,37 @@ def _settle(session: Session, batch: _Batch, now: datetime) -> None:
     rows: dict[int, Any] = {}
     for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
         rows.update((r.id, r) for r in session.execute(
-            select(Appointment.id, Appointment.status, Appointment.start_at, Appointment.patient_id)
+            select(Appointment.id, Appointment.status, Appointment.start_at)
             .where(Appointment.id.in_(ids[start:start + 900]))))
     together = [c for c in confirms if all(
         i in rows and rows[i].status == "scheduled" and rows[i].start_at > now - CONFIRM_GRACE
         for i in c.appointment_ids)]
-    if together:
-        try:
-            with session.begin_nested():
-                booking.set_status_many(session, AUTOMATION, [i for c in together for i in c.appointment_ids],
-                                        "confirmed", now=now)
-                _answer_requests(session, [(i, c.inbound.id) for c in together for i in c.appointment_ids],
-                                 "confirm", "sms", now)
-                _close_calls(session, [i for c in together for i in c.appointment_ids], "confirmed", now,
-                             AUTOMATION.username)
-        except OrcaError:
-            together = []  # e.g. another desk changed one of them: each on its own below
-        else:
-            batch.thanks.extend(_Thanks(c.inbound.id, c.inbound.clinic_id, c.inbound.from_address, "confirm",
-                                        tuple((i, rows[i].start_at, rows[i].patient_id)
-                                              for i in c.appointment_ids)) for c in together)
+    if not _confirm_together(session, batch, together, now):
+        together = []  # e.g. another desk changed one of them: each on its own below
     done = {id(c) for c in together}
     for c in confirms:
         if id(c) not in done:
             _answer(session, c.inbound, "confirm", c.appointment_ids, batch, now)
+
+
+def _confirm_together(session: Session, batch: _Batch, confirms: Sequence[_Confirm], now: datetime) -> bool:
+    """Confirm the visits of ``confirms`` in one statement per table (``booking.set_status_many``),
+    answer their requests and close their calls; False, with nothing written, when refused."""
+    if not confirms:
+        return True
+    ids = [i for c in confirms for i in c.appointment_ids]
+    try:
+        with session.begin_nested():
+            appts = booking.set_status_many(session, AUTOMATION, ids, "confirmed", now=now)
+            _answer_requests(session, [(i, c.inbound.id) for c in confirms for i in c.appointment_ids],
+                             "confirm", "sms", now)
+            _close_calls(session, ids, "confirmed", now, AUTOMATION.username)
+    except OrcaError:
+        return False
+    confirmed = {a.id: a for a in appts}
+    batch.thanks.extend(_thanks_for(c.inbound, "confirm", [confirmed[i] for i in c.appointment_ids])
+                        for c in confirms)
+    return True
 
 
 def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
