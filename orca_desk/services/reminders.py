@@ -138,8 +138,13 @@ def save_settings(session: Session, actor: Actor, *, escalation_hours: int, rele
     audit.record(session, actor, "update", "reminder_settings", 0, now=now, after=values)
 
 
+def may_manage(actor: Actor) -> bool:
+    """Whether ``actor`` may change sequences and confirmation settings (managers, administrators)."""
+    return actor.can(MANAGE_CAMPAIGNS) or actor.can(ADMIN)
+
+
 def _require_manager(actor: Actor) -> None:
-    if not (actor.can(MANAGE_CAMPAIGNS) or actor.can(ADMIN)):
+    if not may_manage(actor):
         raise PermissionDenied(f"{actor.display_name or actor.username} may not change reminder "
                                "sequences; ask a manager.")
 
@@ -716,9 +721,8 @@ def plan_appointments(session: Session, appointments: Sequence[Appointment], *, 
     for a in appointments:
         by_clinic[a.clinic_id].append(_appt_tuple(a))
     for clinic_id, appts in by_clinic.items():
-        ids = {a.id for a in appts}
-        _reconcile(session, appts, _plans_for(session, clinic_id), now,
-                   rows if len(by_clinic) == 1 else [r for r in rows if r.appointment_id in ids], summary)
+        # _reconcile looks rows up by appointment: other clinics' rows are simply not asked for.
+        _reconcile(session, appts, _plans_for(session, clinic_id), now, rows, summary)
     return summary
 
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import reminders
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
 
@@ -61,7 +60,7 @@ class ConfirmationSettingsPanel(QWidget):
         layout.addWidget(box)
         layout.addLayout(buttons)
         layout.addStretch(1)
-        may_edit = ctx.actor.can(MANAGE_CAMPAIGNS) or ctx.actor.can(ADMIN)
+        may_edit = reminders.may_manage(ctx.actor)
         for w in (self.escalation, self.release, self.save):
             w.setEnabled(may_edit)
         if not may_edit:
