@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, Patient
+from orca_desk.services.bulk import chunks
 
 LOOKBACK = timedelta(days=365)
 UPCOMING = ("scheduled", "confirmed")
@@ -136,11 +137,6 @@ def score_facts(patient_id: int, facts: _Facts, now: datetime) -> RiskScore:
     return RiskScore(patient_id, score, tuple(factors))
 
 
-def _chunks(ids: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
 def _facts(session: Session, ids: Sequence[int] | None, now: datetime) -> dict[int, _Facts]:
     """Four grouped queries (per chunk of ids): stages, the last year's counts, last and next visit."""
     since = now - LOOKBACK
@@ -170,7 +166,7 @@ def _facts(session: Session, ids: Sequence[int] | None, now: datetime) -> dict[i
         .group_by(Appointment.patient_id)
     )
     stages = select(Patient.id, Patient.treatment_stage).where(Patient.is_active.is_(True))
-    batches: Iterable[Sequence[int] | None] = [None] if ids is None else _chunks(list(ids))
+    batches: Iterable[Sequence[int] | None] = [None] if ids is None else chunks(list(ids))
     for chunk in batches:
 
         def only(q: Any, column: Any, chunk: Sequence[int] | None = chunk) -> Any:

@@ -16,6 +16,7 @@ from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chai
 from orca_desk.services import audit
 from orca_desk.services.appointment_effects import AppointmentChange, after_change, after_changes
 from orca_desk.services.availability import hours_problems
+from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import (
     ConflictError,
     NotFound,
@@ -320,9 +321,9 @@ def set_status_many(session: Session, actor: Actor, appointment_ids: Sequence[in
         raise ValidationError(f"Status {status!r} cannot be set for many appointments at once.")
     ids = list(dict.fromkeys(appointment_ids))
     found: dict[int, Appointment] = {}
-    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+    for chunk in chunks(ids):
         found.update((a.id, a) for a in session.scalars(
-            select(Appointment).where(Appointment.id.in_(ids[start:start + 900]))))
+            select(Appointment).where(Appointment.id.in_(chunk))))
     for appointment_id in ids:
         appt = found.get(appointment_id)
         if appt is None:

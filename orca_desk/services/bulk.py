@@ -10,15 +10,26 @@ through the driver instead, reading and storing values exactly as the models' ty
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.orm import Session
 
-__all__ = ["bulk_insert", "epoch_seconds_sql", "fetch_tuples", "insert_tuples", "instant_param", "param_mark",
-           "sqlite_value"]
+__all__ = ["IN_CHUNK", "bulk_insert", "chunks", "epoch_seconds_sql", "fetch_tuples", "insert_tuples",
+           "instant_param", "param_mark", "sqlite_value"]
+
+T = TypeVar("T")
+
+# Ids per ``IN (…)``: SQLite allows 999 bound parameters a statement; this leaves room for the rest.
+IN_CHUNK = 900
+
+
+def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size`` (for ``IN (…)`` over a long list)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def param_mark(conn: Connection) -> str:

@@ -26,6 +26,7 @@ from orca_desk.models import (
 )
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.services import audit
+from orca_desk.services.bulk import chunks
 from orca_desk.services.campaign_stats import Comparison, compare
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.message_templates import get_template, list_templates
@@ -681,8 +682,7 @@ def _cancel_queued(session: Session, c: Campaign, now: datetime, why: str) -> in
     if not rows:
         return 0
     msg_ids = [m for _, m in rows]
-    for i in range(0, len(msg_ids), 900):
-        chunk = msg_ids[i : i + 900]
+    for chunk in chunks(msg_ids):
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(chunk), OutboxMessage.status.in_(("queued", "deferred")))
@@ -719,10 +719,10 @@ def pause_campaign(session: Session, actor: Actor, campaign_id: int, *, now: dat
         .all()
     )
     _cancel_queued(session, c, now, "campaign paused")
-    for i in range(0, len(withdrawn), 900):
+    for chunk in chunks(withdrawn):
         session.execute(
             update(CampaignRecipient)
-            .where(CampaignRecipient.id.in_(withdrawn[i : i + 900]))
+            .where(CampaignRecipient.id.in_(chunk))
             .values(status="pending", outbox_message_id=None, attempt=CampaignRecipient.attempt + 1),
             execution_options={"synchronize_session": False},
         )
@@ -1013,8 +1013,7 @@ def refresh_attribution(session: Session, campaign_id: int, *, now: datetime) ->
     earliest = min(ref for _, ref in refs.values() if ref is not None)  # every ref is set here
     pids = list(refs)
     found: list[dict[str, Any]] = []
-    for i in range(0, len(pids), 900):
-        chunk = pids[i : i + 900]
+    for chunk in chunks(pids):
         for appt_id, pid, created in session.execute(
             select(Appointment.id, Appointment.patient_id, Appointment.created_at)
             .where(

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models import Appointment, AppointmentType, InboundMessage, Location, OutboxMessage, Patient
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
 from orca_desk.services import audit, booking
+from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import ConflictError, NotFound, OrcaError, ValidationError
 from orca_desk.services.messaging.policy import classify_reply, format_date, format_time
 from orca_desk.services.reminders import (
@@ -289,8 +290,7 @@ def prepare_replies(session: Session, inbounds: Sequence[InboundMessage], now: d
     addresses = list(dict.fromkeys(i.from_address for i in inbounds if i.channel == "sms"))
     requests: dict[str, list[_Req]] = {a: [] for a in addresses}
     others: dict[str, datetime] = {}
-    for start in range(0, len(addresses), 900):  # SQLite's bound-parameter limit
-        chunk = addresses[start:start + 900]
+    for chunk in chunks(addresses):
         for r in session.execute(_requests_query(now).where(ConfirmationRequest.to_address.in_(chunk))):
             if r[7] is not None:
                 requests[r[0]].append(_Req(*r[1:]))
@@ -341,13 +341,13 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
         return
     ids = list(dict.fromkeys(a[0] for t in items for a in t.appts))
     found: dict[int, tuple[str | None, str | None]] = {}
-    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+    for chunk in chunks(ids):
         # Each visit's patient first name and location zone.
         found.update({r[0]: (r[1], r[2]) for r in session.execute(
             select(Appointment.id, Patient.first_name, Location.timezone)
             .outerjoin(Patient, Patient.id == Appointment.patient_id)
             .outerjoin(Location, Location.id == Appointment.location_id)
-            .where(Appointment.id.in_(ids[start:start + 900])))})
+            .where(Appointment.id.in_(chunk)))})
     messages = []
     for t in items:
         parts = []
@@ -393,10 +393,10 @@ def _settle(session: Session, batch: _Batch, now: datetime) -> None:
         return
     ids = [i for c in confirms for i in c.appointment_ids]
     rows: dict[int, Any] = {}
-    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+    for chunk in chunks(ids):
         rows.update((r.id, r) for r in session.execute(
             select(Appointment.id, Appointment.status, Appointment.start_at)
-            .where(Appointment.id.in_(ids[start:start + 900]))))
+            .where(Appointment.id.in_(chunk))))
     together = [c for c in confirms if all(
         i in rows and rows[i].status == "scheduled" and rows[i].start_at > now - CONFIRM_GRACE
         for i in c.appointment_ids)]

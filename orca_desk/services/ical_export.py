@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -28,6 +28,7 @@ from orca_desk.models import (
     SeriesException,
 )
 from orca_desk.services import recurrence
+from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
 
 Privacy = Literal["initials", "full"]
@@ -235,7 +236,7 @@ def load_series_exports(session: Session, series_ids: Sequence[int], *, slug: st
     all_series: list[RecurringSeries] = []
     exceptions: dict[int, dict[datetime, str]] = defaultdict(dict)
     members: dict[int, list[_Row]] = defaultdict(list)
-    for part in _chunks(series_ids, 500):
+    for part in chunks(series_ids, 500):
         all_series += session.scalars(select(RecurringSeries).where(RecurringSeries.id.in_(part)))
         for sid, original, kind in session.execute(
                 select(SeriesException.series_id, SeriesException.original_start, SeriesException.kind)
@@ -292,11 +293,6 @@ def _series_export(s: RecurringSeries, exceptions: dict[datetime, str], members:
                        last_modified=s.updated_at)
     return SeriesExport(uid=series_uid(s.id, slug), rrule=s.rrule.removeprefix("RRULE:"), zone=zone,
                         master=master, exdates=tuple(exdates), overrides=tuple(overrides))
-
-
-def _chunks(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 # --- wording ---------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from orca_desk.models.reminders import (
     StaffTask,
 )
 from orca_desk.services import audit
+from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.message_templates import SAMPLE_VALUES, check_template, get_template
 from orca_desk.services.messaging.policy import (
@@ -616,11 +617,11 @@ def _reconcile(session: Session, appts: Sequence[_Appt], plans: _Plans, now: dat
                 summary.withdrawn += 1
     _insert_rows(session, inserts, now)
     for (status, reason), ids in updates.items():
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             session.execute(update(PlannedReminder).where(PlannedReminder.id.in_(chunk))
                             .values(status=status, reason=reason, updated_at=now),
                             execution_options={"synchronize_session": False})
-    for chunk in _chunks(revive):
+    for chunk in chunks(revive):
         session.execute(update(PlannedReminder).where(PlannedReminder.id.in_(chunk)).values(
             status="planned", reason="", outbox_message_id=None, updated_at=now,
             revision=PlannedReminder.revision + 1), execution_options={"synchronize_session": False})
@@ -660,11 +661,6 @@ def _insert_rows(session: Session, rows: list[tuple[Any, ...]], now: datetime) -
     conn.exec_driver_sql(sql, [(c, a, q, st, ch, off, int(asks), text(start), text(due), status, reason,
                                 stamp, stamp)
                                for c, a, q, st, ch, off, asks, start, due, status, reason in rows])
-
-
-def _chunks(ids: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 def _cancel_messages(session: Session, message_ids: Iterable[int], now: datetime) -> None:
@@ -714,7 +710,7 @@ def plan_appointments(session: Session, appointments: Sequence[Appointment], *, 
         rows = session.execute(_EXISTING_OF, {"b_appt": appointments[0].id}).all()
     else:
         rows = []
-        for chunk in _chunks([a.id for a in appointments]):
+        for chunk in chunks([a.id for a in appointments]):
             rows.extend(session.execute(select(*_EXISTING_COLS).where(
                 PlannedReminder.appointment_id.in_(chunk))).all())
     by_clinic: dict[int, list[_Appt]] = defaultdict(list)
@@ -768,7 +764,7 @@ def expire_requests(session: Session, appointment_id: int, *, now: datetime, why
 
 def _expire_requests(session: Session, appointment_ids: Sequence[int]) -> int:
     expired = 0
-    for chunk in _chunks(appointment_ids):
+    for chunk in chunks(appointment_ids):
         for appointment_id in chunk:
             note_requests_changed(session, appointment_id)
         result = session.execute(update(ConfirmationRequest).where(
@@ -799,7 +795,7 @@ def after_appointment_changes(session: Session, changes: Sequence[Any], *, now: 
     if expire:
         _expire_requests(session, expire)
     for status, ids in ended.items():
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             session.execute(update(StaffTask).where(
                 StaffTask.appointment_id.in_(chunk), StaffTask.kind == "call", StaffTask.status == "open")
                 .values(status="done", outcome="not_needed", done_at=now, updated_at=now,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -43,7 +43,14 @@ from orca_desk.services.availability import (
     load_schedule_data,
     zone_of,
 )
-from orca_desk.services.bulk import epoch_seconds_sql, fetch_tuples, insert_tuples, instant_param, param_mark
+from orca_desk.services.bulk import (
+    chunks,
+    epoch_seconds_sql,
+    fetch_tuples,
+    insert_tuples,
+    instant_param,
+    param_mark,
+)
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import Interval, contains, normalize, subtract
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor
@@ -709,7 +716,7 @@ def replace_application(session: Session, actor: Actor, application_id: int, *, 
     removed_ids = list(session.scalars(select(AppliedSlot.id).where(
         AppliedSlot.application_id == old.id, AppliedSlot.status == "open", AppliedSlot.day >= start,
         AppliedSlot.start_at >= now_dt)))
-    for chunk in _chunks(removed_ids, 900):
+    for chunk in chunks(removed_ids):
         session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(chunk)).values(status="removed"))
     params = ApplyParams(template_id=old.template_id, provider_ids=tuple(old.provider_ids), start_day=start,
                          end_day=old.end_day, weekdays=tuple(old.weekdays), chair_ids=tuple(old.chair_ids),
@@ -717,7 +724,7 @@ def replace_application(session: Session, actor: Actor, application_id: int, *, 
     result = apply_template(session, actor, params, now=now, progress=progress, cancel=cancel)
     if result.cancelled:
         # Days not reached keep the old slots: no date ends up with neither.
-        for chunk in _chunks(removed_ids, 900):
+        for chunk in chunks(removed_ids):
             q = update(AppliedSlot).where(AppliedSlot.id.in_(chunk))
             if result.last_day_done is not None:
                 q = q.where(AppliedSlot.day > result.last_day_done)
@@ -743,11 +750,6 @@ def replace_application(session: Session, actor: Actor, application_id: int, *, 
                  after={"replaced_by": new_id, "removed": len(removed_ids), "created": result.created})
     return ApplyResult(new_id, result.created, result.days_done, result.days_total, False, result.counts,
                        result.last_day_done)
-
-
-def _chunks(ids: Sequence[int], n: int) -> Iterable[Sequence[int]]:
-    for k in range(0, len(ids), n):
-        yield ids[k:k + n]
 
 
 # ----- reading ------------------------------------------------------------------------------

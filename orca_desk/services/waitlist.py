@@ -49,6 +49,7 @@ from orca_desk.models import (
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import audit
 from orca_desk.services.availability import check_slot, hhmm
+from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import (
     ConflictError,
     NotFound,
@@ -1330,9 +1331,9 @@ def prepare_inbound(session: Session, inbounds: Sequence[Any], now: datetime) ->
     """Read, for a batch of replies, which senders have an answerable offer (one query per 900)."""
     addresses = list(dict.fromkeys(i.from_address for i in inbounds if i.from_address))
     senders: set[str] = set()
-    for start in range(0, len(addresses), 900):  # SQLite's bound-parameter limit
+    for chunk in chunks(addresses):
         senders.update(session.scalars(_answerable_offers(now).with_only_columns(WaitlistOffer.to_address)
-                                       .where(WaitlistOffer.to_address.in_(addresses[start:start + 900]))
+                                       .where(WaitlistOffer.to_address.in_(chunk))
                                        .distinct()))
     session.info[_PREPARED] = _PreparedOffers({i.id for i in inbounds}, senders)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Location, Provider
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.services.bulk import chunks
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ def offer_analytics(session: Session, *, start: datetime, end: datetime, locatio
     openings = list(session.scalars(query))
     ids = [o.id for o in openings]
     offers: list[WaitlistOffer] = []
-    for k in range(0, len(ids), 900):
-        offers += session.scalars(select(WaitlistOffer).where(WaitlistOffer.opening_id.in_(ids[k:k + 900])))
+    for chunk in chunks(ids):
+        offers += session.scalars(select(WaitlistOffer).where(WaitlistOffer.opening_id.in_(chunk)))
     # Reached the family: the message went out (or the call task started), or they answered.
     reached = [x for x in offers if x.hold_started_at is not None
                or (x.responded_at is not None and x.responded_via != "system")]

@@ -14,6 +14,7 @@ from orca_desk.db import Database
 from orca_desk.models import Clinic, ContactState, InboundMessage, Location, OutboxMessage, Patient
 from orca_desk.models import ProviderCursor as CursorRow
 from orca_desk.services import audit
+from orca_desk.services.bulk import chunks
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.policy import classify_reply
 from orca_desk.services.messaging.providers.base import InboundMessage as ProviderInbound
@@ -161,13 +162,13 @@ def _latest_linked(session: Session, addresses: Iterable[str]) -> dict[str, tupl
     """
     wanted = list(dict.fromkeys(addresses))
     found: dict[str, tuple[int, int | None]] = {}
-    for start in range(0, len(wanted), 900):  # SQLite's bound-parameter limit
+    for chunk in chunks(wanted):
         newest = func.row_number().over(
             partition_by=OutboxMessage.to_address,
             order_by=(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())).label("n")
         ranked = select(OutboxMessage.to_address, OutboxMessage.appointment_id, OutboxMessage.patient_id,
                         newest).where(
-            OutboxMessage.to_address.in_(wanted[start:start + 900]),
+            OutboxMessage.to_address.in_(chunk),
             OutboxMessage.appointment_id.is_not(None),
             OutboxMessage.status.in_(("sent", "delivered"))).subquery()
         for address, appointment_id, patient_id in session.execute(
@@ -266,8 +267,7 @@ def store_fetched(session: Session, provider_name: str, fetched: Sequence[Provid
     """Save the fetched replies not stored before (one look-up per 900), in order; returns them."""
     ids = list(dict.fromkeys(m.provider_id for m in fetched))
     seen: set[str] = set()
-    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-        chunk = ids[start:start + 900]
+    for chunk in chunks(ids):
         seen.update(session.scalars(select(InboundMessage.provider_id).where(
             InboundMessage.provider == provider_name, InboundMessage.provider_id.in_(chunk))))
     rows: list[InboundMessage] = []

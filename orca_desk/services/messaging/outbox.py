@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models import ContactState, OutboxEvent, OutboxMessage, Patient
 from orca_desk.models.messaging import CHANNELS
 from orca_desk.services import audit
+from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
 from orca_desk.services.security import SEND_MESSAGES, Actor
@@ -146,8 +147,7 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
         _check(msg, now)
     keys = list(dict.fromkeys(m.dedupe_key for m in messages))
     ids: dict[str, int] = {}
-    for start in range(0, len(keys), 900):
-        chunk = keys[start:start + 900]
+    for chunk in chunks(keys):
         ids.update(session.execute(
             select(OutboxMessage.dedupe_key, OutboxMessage.id)
             .where(OutboxMessage.dedupe_key.in_(chunk))).all())
