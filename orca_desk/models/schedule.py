@@ -13,6 +13,8 @@ from orca_desk.models.base import Base, UTCDateTime
 # location it closes that location only.
 EXCEPTION_KINDS = ("holiday", "time_off", "extra_day")
 TIME_OFF_TYPES = ("vacation", "sick", "training", "other")
+# Sand: blocked time that has no colour of its own (a block's default, a template's kept-free time).
+DEFAULT_BLOCK_COLOUR = "#c9b8a6"
 
 
 class SchedulePeriod(Base):
@@ -107,6 +109,6 @@ class ScheduleBlock(Base):
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(120))
-    colour: Mapped[str] = mapped_column(String(9), default="#c9b8a6")
+    colour: Mapped[str] = mapped_column(String(9), default=DEFAULT_BLOCK_COLOUR)
     rrule: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -44,6 +44,7 @@ from orca_desk.models import (
     ScheduleException,
     SchedulePeriod,
 )
+from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import (
     Interval,
@@ -353,7 +354,6 @@ def load_schedule_data(session: Session, *, provider_ids: Sequence[int] | None, 
                         blocks_by_day=blocks, template_blocks_by_day=template_blocks)
 
 
-_TEMPLATE_BLOCK_COLOUR = "#c9b8a6"
 _Blocks = dict[tuple[int, date], list[BlockRow]]
 
 
@@ -372,7 +372,7 @@ def _load_blocks(session: Session, location_ids: Sequence[int], first_day: date,
     until = datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=UTC)
     kept_free = select(AppliedSlot.id, AppliedSlot.location_id, AppliedSlot.provider_id, AppliedSlot.chair_id,
                        AppliedSlot.day, AppliedSlot.start_minute, AppliedSlot.end_minute,
-                       AppliedSlot.block_reason, literal(_TEMPLATE_BLOCK_COLOUR), null(), literal("template")
+                       AppliedSlot.block_reason, literal(DEFAULT_BLOCK_COLOUR), null(), literal("template")
                        ).where(AppliedSlot.location_id.in_(location_ids),
                                AppliedSlot.block_reason.is_not(None), AppliedSlot.status != "removed",
                                AppliedSlot.start_at >= since,
@@ -818,7 +818,7 @@ def _working_at(data: ScheduleData, provider_id: int, location_id: int, day: dat
 
 
 def create_block(session: Session, actor: Actor, *, location_id: int, start: datetime, end: datetime,
-                 reason: str, colour: str = "#c9b8a6", provider_id: int | None = None,
+                 reason: str, colour: str = DEFAULT_BLOCK_COLOUR, provider_id: int | None = None,
                  chair_id: int | None = None, rrule: str | None = None, now: datetime) -> int:
     """Block time (see ``provider_schedules.create_block``, which this forwards to)."""
     # Imported here: provider_schedules builds on this module.

@@ -30,7 +30,7 @@ from orca_desk.models import (
     ScheduleException,
     SchedulePeriod,
 )
-from orca_desk.models.schedule import TIME_OFF_TYPES
+from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR, TIME_OFF_TYPES
 from orca_desk.services import audit
 from orca_desk.services.availability import (
     DAY_MINUTES,
@@ -467,7 +467,7 @@ def list_exceptions(session: Session, *, provider_id: int | None = None, start_d
 
 
 def create_block(session: Session, actor: Actor, *, location_id: int, start: datetime, end: datetime,
-                 reason: str, colour: str = "#c9b8a6", provider_id: int | None = None,
+                 reason: str, colour: str = DEFAULT_BLOCK_COLOUR, provider_id: int | None = None,
                  chair_id: int | None = None, rrule: str | None = None, now: datetime) -> int:
     """Block [start, end) at a location, for a provider and/or a chair (neither: everyone there).
 

@@ -33,6 +33,7 @@ from orca_desk.models import (
     TemplateSlot,
     TemplateVersion,
 )
+from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR
 from orca_desk.services import audit
 from orca_desk.services.availability import (
     DAY_MINUTES,
@@ -803,7 +804,7 @@ def open_template_slots(session: Session, *, location_ids: Sequence[int], start:
                              chair_id=r[4], location_id=r[5], day=r[6], start=r[7], end=r[8],
                              start_minute=r[9], end_minute=r[10],
                              type_id=r[11], type_name=r[12] or (r[14] or "Blocked"),
-                             colour=r[13] or "#c9b8a6", block_reason=r[14])
+                             colour=r[13] or DEFAULT_BLOCK_COLOUR, block_reason=r[14])
             for r in session.execute(q)]
 
 
