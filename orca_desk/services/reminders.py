@@ -569,10 +569,10 @@ def _desired(a: _Appt, plans: _Plans, now: datetime) -> dict[_Key, tuple[_Step, 
 _EXISTING_COLS = (PlannedReminder.id, PlannedReminder.appointment_id, PlannedReminder.step_id,
                   PlannedReminder.channel, PlannedReminder.planned_start, PlannedReminder.status,
                   PlannedReminder.reason, PlannedReminder.due_at, PlannedReminder.outbox_message_id)
-
-
-# Built once: re-planning one appointment runs it for every change (1,000 replies in a poll).
-_EXISTING_OF = select(*_EXISTING_COLS).where(PlannedReminder.appointment_id == bindparam("b_appt"))
+# Built once: every booking change re-plans its appointment (building a statement costs more
+# than running it).
+_EXISTING_OF = select(*_EXISTING_COLS).where(
+    PlannedReminder.appointment_id.in_(bindparam("b_ids", expanding=True)))
 
 
 def _reconcile(session: Session, appts: Sequence[_Appt], plans: _Plans, now: datetime,
@@ -706,13 +706,9 @@ def plan_appointments(session: Session, appointments: Sequence[Appointment], *, 
     if not appointments:
         return summary
     session.flush()
-    if len(appointments) == 1:
-        rows = session.execute(_EXISTING_OF, {"b_appt": appointments[0].id}).all()
-    else:
-        rows = []
-        for chunk in chunks([a.id for a in appointments]):
-            rows.extend(session.execute(select(*_EXISTING_COLS).where(
-                PlannedReminder.appointment_id.in_(chunk))).all())
+    rows: list[Any] = []
+    for chunk in chunks([a.id for a in appointments]):
+        rows.extend(session.execute(_EXISTING_OF, {"b_ids": list(chunk)}))
     by_clinic: dict[int, list[_Appt]] = defaultdict(list)
     for a in appointments:
         by_clinic[a.clinic_id].append(_appt_tuple(a))
