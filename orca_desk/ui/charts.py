@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from orca_desk.ui.labels import section_title
+
+
+def chart_view(chart: QChart, *, min_height: int = 260) -> QChartView:
+    """An antialiased view of ``chart``, tall enough to read."""
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(min_height)
+    return view
+
+
+def analytics_page(summary: QLabel, chart: QChartView, title: str, table: QWidget) -> QWidget:
+    """An analytics tab: the summary line, the chart, then a titled breakdown table."""
+    page = QWidget()
+    v = QVBoxLayout(page)
+    v.addWidget(summary)
+    v.addWidget(chart, 3)
+    v.addWidget(section_title(title))
+    v.addWidget(table, 2)
+    return page
 
 
 def show_count_bars(chart: QChart, categories: Sequence[str],

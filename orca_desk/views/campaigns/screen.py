@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import campaigns
 from orca_desk.services.campaigns import CampaignResults, CampaignRow, GroupStats
 from orca_desk.services.errors import OrcaError
+from orca_desk.ui.charts import chart_view
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -107,15 +108,11 @@ class CampaignsScreen(Screen):
         self.chart = QChart()
         self.chart.setTitle("Re-booked within the attribution window (%)")
         self.chart.legend().setVisible(False)
-        self.chart_view = QChartView(self.chart)
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(220)
+        self.chart_view = chart_view(self.chart, min_height=220)
         self.funnel = QChart()
         self.funnel.setTitle("Sent, delivered, responses, re-bookings, opt-outs")
         self.funnel.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.funnel_view = QChartView(self.funnel)
-        self.funnel_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.funnel_view.setMinimumHeight(220)
+        self.funnel_view = chart_view(self.funnel, min_height=220)
         self.groups_view = table(self.groups, 8)
         charts = QHBoxLayout()
         charts.addWidget(self.chart_view, 1)

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import at_risk, recovery
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
-from orca_desk.ui.charts import show_count_bars
+from orca_desk.ui.charts import analytics_page, chart_view, show_count_bars
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -163,19 +162,12 @@ class RecoveryScreen(Screen):
     def _metrics_tab(self) -> QWidget:
         self.chart = QChart()
         self.chart.setTitle(f"Recovery cases by week (last {METRICS_DAYS} days)")
-        self.chart_view = QChartView(self.chart)
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(260)
+        self.chart_view = chart_view(self.chart)
         self.metrics_text = QLabel("")
         self.metrics_text.setWordWrap(True)
         self.groups_view = table(self.groups, 1)
-        w = QWidget()
-        v = QVBoxLayout(w)
-        v.addWidget(self.metrics_text)
-        v.addWidget(self.chart_view, 3)
-        v.addWidget(_title("By provider, location, visit type and cause"))
-        v.addWidget(self.groups_view, 2)
-        return w
+        return analytics_page(self.metrics_text, self.chart_view,
+                              "By provider, location, visit type and cause", self.groups_view)
 
     # ----- loading --------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:

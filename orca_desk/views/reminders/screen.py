@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +34,7 @@ from orca_desk.services import reminder_analytics, reminders
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
+from orca_desk.ui.charts import chart_view
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
@@ -339,9 +339,7 @@ class AnalyticsPanel(QWidget):
         self.chart = QChart()
         self.chart.setTitle("Which step gets the answer (last 90 days)")
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.view = QChartView(self.chart)
-        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setMinimumHeight(240)
+        self.view = chart_view(self.chart, min_height=240)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(["Sequence", "Step", "Sent", "Delivered", "Answers",
                                               "Confirmed", "Share of answers"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
-from PySide6.QtGui import QKeyEvent, QPainter, QUndoStack
+from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import template_analytics, templates
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
+from orca_desk.ui.charts import chart_view
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.views.templates.builder import (
@@ -640,9 +641,7 @@ class AnalyticsPanel(QWidget):
         self.chart = QChart()
         self.chart.setTitle("Fill rate of applied slots")
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.chart_view = QChartView(self.chart)
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(260)
+        self.chart_view = chart_view(self.chart)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["", "Slots", "Booked", "Fill rate"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -6,9 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 from orca_desk.services import waitlist, waitlist_analytics
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
-from orca_desk.ui.charts import show_count_bars
+from orca_desk.ui.charts import analytics_page, chart_view, show_count_bars
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -150,9 +149,7 @@ class WaitlistScreen(Screen):
         self.chart = QChart()
         self.chart.setTitle("Offers and bookings by channel (last 90 days)")
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.chart_view = QChartView(self.chart)
-        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(260)
+        self.chart_view = chart_view(self.chart)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]]([
@@ -161,13 +158,7 @@ class WaitlistScreen(Screen):
             ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
             ("Offers sent", lambda r: r[1].offers), ("Booked", lambda r: r[1].booked)], cell_tooltips=True)
         self.groups_view = table(self.groups, 1)
-        w = QWidget()
-        v = QVBoxLayout(w)
-        v.addWidget(self.summary)
-        v.addWidget(self.chart_view, 3)
-        v.addWidget(_title("By provider and location"))
-        v.addWidget(self.groups_view, 2)
-        return w
+        return analytics_page(self.summary, self.chart_view, "By provider and location", self.groups_view)
 
     # ----- loading --------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
