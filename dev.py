@@ -5,6 +5,8 @@
     python3 dev.py test    run the whole test suite (Qt offscreen)
     python3 dev.py lint    ruff, mypy and the import-linter contracts
     python3 dev.py bench   run the benchmarks and print a table
+    python3 dev.py fake-providers [--port N]
+                           serve the fake Twilio/SendGrid (tests/fakes) on 127.0.0.1 for demos
 Any further arguments are passed on (e.g. `python3 dev.py test -k booking`).
 """
 
@@ -44,7 +46,7 @@ def run(args: list[str], env: dict[str, str] | None = None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test", "lint", "bench"}:
+    if not argv or argv[0] not in {"app", "test", "lint", "bench", "fake-providers"}:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
@@ -58,6 +60,8 @@ def main(argv: list[str]) -> int:
                  run([str(BIN / "mypy")]),
                  run([str(BIN / "lint-imports"), "--no-cache"])]
         return max(codes)
+    if task == "fake-providers":
+        return run([str(PY), "-m", "tests.fakes.fake_provider", *rest])
     return run([str(PY), "-m", "benchmarks", *rest], {"QT_QPA_PLATFORM": "offscreen"})
 
 

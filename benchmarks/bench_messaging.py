@@ -66,7 +66,7 @@ def bench_enqueue(folder: Path) -> Row:
 
 def _serve(conn: Connection) -> None:
     """The fake provider in a process of its own, so its CPU is not counted as ours."""
-    from orca_desk.devtools.fake_provider import FakeProviderServer
+    from tests.fakes.fake_provider import FakeProviderServer
 
     with FakeProviderServer() as fake:
         conn.send((fake.base_url, fake.account_sid, fake.auth_token, fake.clinic_number))

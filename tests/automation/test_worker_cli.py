@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.cli import main
-from orca_desk.devtools.fake_provider import FakeProviderServer
 from orca_desk.models import OutboxMessage, Patient
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.outbox import NewMessage
 from tests.factories import make_world
 from tests.fakes import start_fake_server
+from tests.fakes.fake_provider import FakeProviderServer
 
 
 def noon_zone() -> str:

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.db import Database
-from orca_desk.devtools.fake_provider import FakeProviderServer
 from orca_desk.models import Appointment, ContactState, Location, OutboxMessage, Patient
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.services import booking, campaigns
@@ -24,6 +23,7 @@ from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import World, make_world
 from tests.fakes import sendgrid_for, twilio_for
+from tests.fakes.fake_provider import FakeProviderServer
 
 MANAGER = Actor(username="boss", role="manager", display_name="Boss", permissions=ROLE_PERMISSIONS["manager"])
 DESK = Actor(

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.db import Database
-from orca_desk.devtools.fake_provider import FakeProviderServer
 from orca_desk.models import OutboxMessage
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.reminders import StaffTask
@@ -23,6 +22,7 @@ from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
 from tests.fakes import sendgrid_for, twilio_for
+from tests.fakes.fake_provider import FakeProviderServer
 
 DESK = Actor(
     username="maria", role="receptionist", display_name="Maria", permissions=ROLE_PERMISSIONS["receptionist"]

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.db import Database
-from orca_desk.devtools.fake_provider import FakeProviderServer
 from orca_desk.models import Appointment, AuditEvent, InboundMessage, OutboxMessage, Patient
 from orca_desk.models.openings import Opening
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, StaffTask
@@ -24,6 +23,7 @@ from orca_desk.services.security import AUTOMATION, ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
 from tests.fakes import sendgrid_for, twilio_for
+from tests.fakes.fake_provider import FakeProviderServer
 
 FAMILY = "+16175559000"
 SETTINGS = reminders.ReminderSettings(secret=b"s" * 32, base_url="http://127.0.0.1:8765")

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from orca_desk.db import Database
-from orca_desk.devtools.fake_provider import FakeProviderServer
 from orca_desk.models import Appointment, Patient
 from orca_desk.services.messaging.dispatch import DispatchOptions
 from orca_desk.services.messaging.providers.base import Provider
 from tests.conftest import NOW
 from tests.factories import make_world
 from tests.fakes import sendgrid_for, twilio_for
+from tests.fakes.fake_provider import FakeProviderServer
 
 CALLBACK_BASE = "https://desk.example/hooks"
 OPTIONS = DispatchOptions(status_callback_base=CALLBACK_BASE)

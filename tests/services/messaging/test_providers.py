@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from orca_desk.devtools.fake_provider import FakeProviderServer
 from orca_desk.services.messaging.providers.base import OutgoingMessage, Provider, ProviderError
 from orca_desk.services.messaging.providers.config import providers_from_env
 from orca_desk.services.messaging.providers.http import (
@@ -32,6 +31,7 @@ from tests.fakes import (
     start_fake_server,
     twilio_for,
 )
+from tests.fakes.fake_provider import FakeProviderServer
 
 PATIENT = "+15552220001"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from orca_desk.devtools.fake_provider import FakeProviderServer
 from orca_desk.services.messaging.providers.http import RetryPolicy, Timeouts
 from orca_desk.services.messaging.providers.sendgrid import SendGridProvider
 from orca_desk.services.messaging.providers.twilio import TwilioProvider
+from tests.fakes.fake_provider import FakeProviderServer
 
 # Generous: a busy two-core CI box must never turn an ordinary request into a timeout.
 TEST_TIMEOUTS = Timeouts(connect=2.0, read=5.0)

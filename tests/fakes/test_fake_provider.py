@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from orca_desk.devtools.fake_provider import (
+from tests.fakes import start_fake_server
+from tests.fakes.fake_provider import (
     SPECS_ENV,
     FakeProviderServer,
     default_specs_dir,
     load_spec,
 )
-from tests.fakes import start_fake_server
 
 CLIENT = "+15551110000"
 
@@ -316,7 +316,7 @@ def test_missing_specs_name_the_setting(tmp_path: Path, monkeypatch: pytest.Monk
 def test_command_line_entry_serves_until_stopped() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "orca_desk.devtools.fake_provider", "--port", "0"],
+        [sys.executable, "-m", "tests.fakes.fake_provider", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
         env=env,

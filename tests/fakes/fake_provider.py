@@ -49,11 +49,11 @@ _BEHAVIOURS: frozenset[str] = frozenset({"opted_out", "invalid", "landline", "un
 
 
 def default_specs_dir() -> Path:
-    """``$ORCA_DESK_PROVIDER_SPECS``, else ``shared/provider-specs`` beside the repository."""
+    """``$ORCA_DESK_PROVIDER_SPECS``, else the copies kept in ``tests/provider_specs``."""
     configured = os.environ.get(SPECS_ENV)
     if configured:
         return Path(configured)
-    return (Path(__file__).resolve().parents[2] / ".." / "shared" / "provider-specs").resolve()
+    return Path(__file__).resolve().parent.parent / "provider_specs"
 
 
 # -- spec loading ----------------------------------------------------------------------

@@ -1,1 +1,0 @@
-"""Developer and demo tools (fake provider server)."""

@@ -1,1 +1,0 @@
-"""Tests of developer tools (the fake provider server)."""
