@@ -38,6 +38,8 @@ def _escapes_root(base: Path, relative: str) -> bool:
 def test_no_file_refers_to_a_path_outside_the_root() -> None:
     offenders = []
     for path in _tracked_text_files():
+        if path == Path(__file__).resolve():  # this guard spells the patterns it looks for
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
