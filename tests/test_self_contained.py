@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -98,3 +99,19 @@ def test_the_shipped_package_holds_no_test_tools() -> None:
     ]
     assert offenders == []
 
+
+def test_the_wheel_ships_resources_and_no_test_tools(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = tmp_path.glob("orca_desk-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert {"orca_desk/resources/style.qss", "orca_desk/resources/message_templates.json"} <= set(names)
+    assert any(n.startswith("orca_desk/migrations/versions/") for n in names)
+    assert not [n for n in names if "fake_provider" in n or n.startswith(("tests/", "orca_desk/devtools/"))]
