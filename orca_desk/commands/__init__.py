@@ -12,4 +12,5 @@ COMMAND_MODULES = [
     "orca_desk.commands.ical_cmd",
     "orca_desk.commands.templates_cmd",
     "orca_desk.commands.waitlist_cmd",
+    "orca_desk.commands.backup_cmd",
 ]
