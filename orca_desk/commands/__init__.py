@@ -13,4 +13,5 @@ COMMAND_MODULES = [
     "orca_desk.commands.templates_cmd",
     "orca_desk.commands.waitlist_cmd",
     "orca_desk.commands.backup_cmd",
+    "orca_desk.commands.export_cmd",
 ]
