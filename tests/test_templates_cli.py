@@ -11,6 +11,7 @@ from orca_desk.cli import main
 from orca_desk.models import AppliedSlot
 from orca_desk.services import templates
 from orca_desk.services.provider_schedules import DayHours, set_week
+from orca_desk.services.security import create_staff_user
 from orca_desk.services.templates import SlotSpec
 from tests.factories import make_world
 
@@ -19,10 +20,20 @@ MONDAY = date.today() + timedelta(days=14 - date.today().weekday())
 FRIDAY = MONDAY + timedelta(days=4)
 
 
+@pytest.fixture(autouse=True)
+def signed_in(monkeypatch):
+    monkeypatch.setenv("ORCA_DESK_PASSWORD", "manager-pass")
+
+
+def add_manager(session, clinic_id: int) -> None:
+    create_staff_user(session, clinic_id, "lena", "Lena", "manager-pass", "manager")
+
+
 @pytest.fixture
 def url(db, manager, clock):
     with db.write() as s:
         w = make_world(s)
+        add_manager(s, w.clinic.id)
         set_week(s, manager, w.ortho.id, [DayHours(wd, w.location.id, 480, 1020) for wd in range(5)],
                  effective_from=date(2026, 1, 1), now=clock.now())
         slots = [SlotSpec(540, 560, w.adjustment.id, weekday=wd) for wd in range(5)]
@@ -37,7 +48,7 @@ def slots(db) -> int:
 
 
 def run(url: str, *args: str) -> int:
-    return main(["templates", "apply", *args, "--database-url", url])
+    return main(["templates", "apply", *args, "--database-url", url, "--user", "lena"])
 
 
 def test_dry_run_then_apply_then_idempotent(db, url, capsys):
@@ -85,6 +96,7 @@ def two_lane_url(db, manager, clock):
 
     with db.write() as s:
         w = make_world(s)
+        add_manager(s, w.clinic.id)
         set_week(s, manager, w.ortho.id, [DayHours(wd, w.location.id, 480, 1020) for wd in range(5)],
                  effective_from=date(2026, 1, 1), now=clock.now())
         slots = [SlotSpec(540, 560, w.adjustment.id, weekday=wd, chair_index=lane)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from datetime import date
 
 from orca_desk.config import Settings
 from orca_desk.db import Database
 from orca_desk.migrate import needs_upgrade
+from orca_desk.services.security import Actor, authenticate
+
+PASSWORD_ENV = "ORCA_DESK_PASSWORD"
 
 
 class CommandError(Exception):
@@ -27,6 +32,43 @@ def open_database(args: argparse.Namespace, *, require_current: bool = True) -> 
             raise CommandError("The shared database schema is out of date: run "
                                "'orca-desk db upgrade' first.")
     return db
+
+
+def add_user_option(parser: argparse.ArgumentParser, *, when: str = "") -> None:
+    """``--user NAME``: the staff member a data-changing command acts (and is audited) as."""
+    parser.add_argument("--user", metavar="NAME",
+                        help=f"sign in as this staff user{when}; the password is asked for, or read "
+                             f"from {PASSWORD_ENV}")
+
+
+def read_password(args: argparse.Namespace, what: str) -> str:
+    """The password of ``--user``: ``ORCA_DESK_PASSWORD`` when set, else asked at the terminal.
+
+    ``what`` says what the command changes, for the message when ``--user`` is missing.
+    """
+    user = (getattr(args, "user", None) or "").strip()
+    if not user:
+        raise CommandError(f"This command {what}: sign in with --user NAME (the password is asked "
+                           f"for, or read from {PASSWORD_ENV}).")
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    try:
+        password = getpass.getpass(f"Password for {user}: ")
+    except (EOFError, KeyboardInterrupt):
+        password = ""
+    if not password:
+        raise CommandError(f"No password was given for {user}: type it at the prompt or set "
+                           f"{PASSWORD_ENV}.")
+    return password
+
+
+def sign_in(db: Database, args: argparse.Namespace, password: str, permission: str) -> Actor:
+    """Check ``--user`` and its password, and that the user may do ``permission``."""
+    with db.read() as session:
+        actor = authenticate(session, args.user, password)
+    actor.require(permission)
+    return actor
 
 
 def parse_date(value: str, what: str = "date") -> date:

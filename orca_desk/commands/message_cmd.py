@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import uuid
 
-from orca_desk.commands.common import CommandError, open_database
-from orca_desk.models import Clinic, Patient
+from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
+from orca_desk.models import Clinic, OutboxMessage, Patient
 from orca_desk.services.clock import SystemClock
-from orca_desk.services.messaging import outbox
+from orca_desk.services.messaging.inbox_queries import send_staff_message
+from orca_desk.services.security import SEND_MESSAGES
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -19,25 +19,28 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     send.add_argument("--patient", required=True, type=int, metavar="ID", help="patient id")
     send.add_argument("--channel", required=True, choices=["sms", "email"])
     send.add_argument("--text", required=True, metavar="TEXT", help="the message")
+    add_user_option(send, when=" (required)")
     send.set_defaults(func=_send)
 
 
 def _send(args: argparse.Namespace) -> int:
     if not args.text.strip():
         raise CommandError("--text is empty: write the message to send.")
+    password = read_password(args, "sends a message")
     db = open_database(args)
     now = SystemClock().now()
     try:
+        actor = sign_in(db, args, password, SEND_MESSAGES)
         with db.write() as s:
             patient = s.get(Patient, args.patient)
             if patient is None:
                 raise CommandError(f"There is no patient with id {args.patient}.")
             clinic = s.get(Clinic, patient.clinic_id)
             subject = f"Message from {clinic.name}" if clinic and args.channel == "email" else None
-            msg = outbox.enqueue_for_patient(
-                s, patient, body=args.text, purpose="manual", channel=args.channel, subject=subject,
-                dedupe_key=f"manual:{uuid.uuid4().hex}", now=now, created_by="cli")
-            message_id, to = msg.id, msg.to_address
+            message_id = send_staff_message(s, actor, patient_id=patient.id, channel=args.channel,
+                                            body=args.text, subject=subject, now=now)
+            msg = s.get(OutboxMessage, message_id)
+            to = msg.to_address if msg is not None else "?"
     finally:
         db.dispose()
     print(f"queued message #{message_id} to {to} ({args.channel}); the automation sends it "

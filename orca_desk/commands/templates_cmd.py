@@ -9,15 +9,20 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.commands.common import CommandError, open_database, parse_date, say
-from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Location, Provider, StaffUser
+from orca_desk.commands.common import (
+    CommandError,
+    add_user_option,
+    open_database,
+    parse_date,
+    read_password,
+    say,
+    sign_in,
+)
+from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Location, Provider
 from orca_desk.models.template import TemplateVersion
-from orca_desk.services.security import MANAGE_TEMPLATES, Actor, actor_for
+from orca_desk.services.security import MANAGE_TEMPLATES
 from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
 from orca_desk.services.templates import find_template
-
-CLI_ACTOR = Actor(username="cli", role="manager", display_name="Command line",
-                  permissions=frozenset({MANAGE_TEMPLATES}))
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -35,6 +40,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "\"Northside/Chair 1\"); default: each provider's most-used chairs of the "
                         "last and next eight weeks")
     a.add_argument("--dry-run", action="store_true", help="print what would happen; write nothing")
+    add_user_option(a, when=" (required unless --dry-run)")
     a.set_defaults(func=_apply)
 
 
@@ -98,18 +104,13 @@ def _usual_chairs(session: Session, provider_id: int, count: int, now: datetime)
     return tuple(r[0] for r in sorted(chosen, key=lambda r: r[2]))
 
 
-def _actor(session: Session) -> Actor:
-    """The first active manager of the clinic (for the audit trail), else a command-line actor."""
-    user = session.scalar(select(StaffUser).where(StaffUser.role == "manager", StaffUser.is_active.is_(True))
-                          .order_by(StaffUser.id).limit(1))
-    return actor_for(user) if user is not None else CLI_ACTOR
-
-
 def _apply(args: argparse.Namespace) -> int:
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
     now = datetime.now(UTC)
+    password = None if args.dry_run else read_password(args, "applies a template")
     db = open_database(args)
+    actor = None if password is None else sign_in(db, args, password, MANAGE_TEMPLATES)
     with (db.read() if args.dry_run else db.write()) as session:
         template = find_template(session, args.name)
         providers = tuple(_providers(session, args.providers))
@@ -137,7 +138,7 @@ def _apply(args: argparse.Namespace) -> int:
                               f"{row.existing} skipped (appointments), {row.off} skipped (off)"
                               + (f": {why}" if why else ""))
             return 0
-        actor = _actor(session)
+        assert actor is not None
         results = [apply_template(session, actor, plan, now=now) for plan in plans]
     _print_counts({**_sum(r.counts for r in results), "create": sum(r.created for r in results)},
                   created_label="created")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from orca_desk.commands.common import CommandError, open_database
+from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
 from orca_desk.services import waitlist
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.errors import NotFound
-from orca_desk.services.security import AUTOMATION
+from orca_desk.services.security import MANAGE_WAITLIST
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     n = wsub.add_parser("notify", parents=[common], help="offer an entry its best open opening now")
     n.add_argument("entry_id", type=int, metavar="ENTRY_ID")
     n.add_argument("--opening", type=int, metavar="OPENING_ID", help="this opening instead of the best")
+    add_user_option(n, when=" (required)")
     n.set_defaults(func=_notify)
 
 
@@ -64,11 +65,13 @@ def _offers(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
+    password = read_password(args, "sends a waitlist offer")
     db = open_database(args)
     now = SystemClock().now()
+    actor = sign_in(db, args, password, MANAGE_WAITLIST)
     with db.write() as session:
         try:
-            row = waitlist.notify_entry(session, AUTOMATION, args.entry_id, now=now, opening_id=args.opening)
+            row = waitlist.notify_entry(session, actor, args.entry_id, now=now, opening_id=args.opening)
         except NotFound as exc:
             raise CommandError(str(exc)) from None
     print(f"Offered opening #{row.opening_id} to {row.patient_name} by {row.channel}: {row.state_text}")

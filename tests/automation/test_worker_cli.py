@@ -94,18 +94,22 @@ def test_worker_refuses_a_bad_provider_setting(db, monkeypatch, capsys):
     assert "ORCA_DESK_SMS_PROVIDER must be 'twilio' or 'local'" in capsys.readouterr().err
 
 
-def test_message_send_queues_or_says_why_not(db, capsys):
+def test_message_send_queues_or_says_why_not(db, capsys, monkeypatch):
+    from orca_desk.services.security import create_staff_user
+
+    monkeypatch.setenv("ORCA_DESK_PASSWORD", "front-desk-1")
     with db.write() as s:
         w = make_world(s)
+        create_staff_user(s, w.clinic.id, "maria", "Maria", "front-desk-1", "receptionist")
         ok, no_consent, no_email = w.patients[0], w.patients[1], w.patients[2]
         no_consent.sms_consent = False
         ok.contact_email = "parent@example.com"
         ids = ok.id, no_consent.id, no_email.id
     url = str(db.url)
-    assert main(["message", "send", "--database-url", url, "--patient", str(ids[0]),
+    assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(ids[0]),
                  "--channel", "sms", "--text", "See you Tuesday"]) == 0
     assert "queued message #1 to +16175551000 (sms)" in capsys.readouterr().out
-    assert main(["message", "send", "--database-url", url, "--patient", str(ids[0]),
+    assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(ids[0]),
                  "--channel", "email", "--text", "See you Tuesday"]) == 0
     capsys.readouterr()
     cases = [
@@ -114,7 +118,7 @@ def test_message_send_queues_or_says_why_not(db, capsys):
         (999, "sms", "There is no patient with id 999."),
     ]
     for patient, channel, error in cases:
-        assert main(["message", "send", "--database-url", url, "--patient", str(patient),
+        assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(patient),
                      "--channel", channel, "--text", "Hi"]) == 2
         assert capsys.readouterr().err.strip() == f"orca-desk: error: {error}"
     with db.write() as s:  # the number replies STOP
@@ -122,7 +126,7 @@ def test_message_send_queues_or_says_why_not(db, capsys):
 
         unsubscribe_address(s, "sms", "+16175551000", source="STOP reply",
                             now=datetime.now(UTC))
-    assert main(["message", "send", "--database-url", url, "--patient", str(ids[0]),
+    assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(ids[0]),
                  "--channel", "sms", "--text", "Hi"]) == 2
     assert "replied STOP" in capsys.readouterr().err
     with db.read() as s:
