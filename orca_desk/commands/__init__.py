@@ -14,4 +14,5 @@ COMMAND_MODULES = [
     "orca_desk.commands.waitlist_cmd",
     "orca_desk.commands.backup_cmd",
     "orca_desk.commands.export_cmd",
+    "orca_desk.commands.import_cmd",
 ]

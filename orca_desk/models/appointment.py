@@ -25,6 +25,7 @@ class Appointment(Base):
         Index("ix_appointment_chair_start", "chair_id", "start_at"),
         Index("ix_appointment_provider_start", "provider_id", "start_at"),
         Index("ix_appointment_patient_start", "patient_id", "start_at"),
+        Index("ix_appointment_external_id", "clinic_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,7 @@ class Appointment(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     late_cancel: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(String(1000), default="")
+    external_id: Mapped[str | None] = mapped_column(String(64))  # the id in the system it came from
     series_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # The occurrence's start as its series' rule generated it (iCal RECURRENCE-ID); issue 6.
     series_occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,12 +15,18 @@ class Patient(Base):
     __table_args__ = (
         Index("ix_patient_name", "last_name", "first_name"),
         Index("ix_patient_contact_phone", "contact_phone"),
+        # Re-importing a practice's export matches its rows by their id in the old system.
+        Index("ix_patient_external_id", "clinic_id", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
+    preferred_name: Mapped[str | None] = mapped_column(String(80))
+    external_id: Mapped[str | None] = mapped_column(String(64))  # the id in the system it came from
+    chart_number: Mapped[str | None] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")  # ISO 639-1
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164
     email: Mapped[str | None] = mapped_column(String(200))

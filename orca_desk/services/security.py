@@ -20,11 +20,12 @@ MANAGE_TEMPLATES = "templates:manage"
 MANAGE_SCHEDULES = "schedules:manage"
 MANAGE_CAMPAIGNS = "campaigns:manage"
 SEND_MESSAGES = "messages:send"
+IMPORT_DATA = "clinic:import_data"
 ADMIN = "admin"
 
 ALL_PERMISSIONS = frozenset(
     {BOOK, OVERRIDE_HOURS, MANAGE_WAITLIST, VIEW_ANALYTICS, MANAGE_TEMPLATES,
-     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, ADMIN}
+     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, ADMIN}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -44,6 +45,7 @@ PERMISSION_LABELS = {
     MANAGE_SCHEDULES: "manage provider schedules",
     MANAGE_CAMPAIGNS: "manage campaigns",
     SEND_MESSAGES: "send messages to patients",
+    IMPORT_DATA: "import patients and appointments",
     ADMIN: "administer the clinic",
 }
 

@@ -1,0 +1,73 @@
+"""``orca-desk import patients|appointments FILE.csv``: a practice's records from its old system."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
+from orca_desk.db import Database
+from orca_desk.services.clinic import load_clinic
+from orca_desk.services.clock import SystemClock
+from orca_desk.services.importing.mapping import PRESETS, load_mapping
+from orca_desk.services.importing.patients import import_patients
+from orca_desk.services.importing.report import ImportReport
+from orca_desk.services.importing.table import read_table
+from orca_desk.services.security import IMPORT_DATA, Actor
+
+DEFAULT_REGION = "US"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", parents=[common], help="import patients or appointments from a CSV file")
+    what = p.add_subparsers(dest="import_what", required=True)
+    patients = what.add_parser("patients", parents=[common], help="patients and their responsible parties")
+    patients.add_argument("file", metavar="FILE.csv")
+    patients.add_argument(
+        "--mapping",
+        default="generic",
+        metavar="|".join([*PRESETS, "MAPPING.toml"]),
+        help="the file's columns: the generic format (default), an Open Dental patient export, or a "
+        'mapping file ([columns] field = "their header")',
+    )
+    patients.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    add_user_option(patients, when=" (required unless --dry-run)")
+    patients.set_defaults(func=_import_patients)
+
+
+def _actor(db: Database, args: argparse.Namespace, what: str) -> Actor | None:
+    """Who the import is audited as; a dry run writes nothing and needs no one."""
+    if args.dry_run:
+        return None
+    return sign_in(db, args, read_password(args, what), IMPORT_DATA)
+
+
+def _print(report: ImportReport, *, dry_run: bool) -> None:
+    for line in report.lines(dry_run=dry_run):
+        print(line)
+
+
+def _import_patients(args: argparse.Namespace) -> int:
+    mapping = load_mapping(args.mapping)
+    table = read_table(Path(args.file))
+    db = open_database(args)
+    actor = _actor(db, args, "imports patients")
+    with db.write() as session:
+        clinic = load_clinic(session)
+        if clinic is None:
+            raise CommandError("The database has no clinic yet: set it up first (orca-desk setup).")
+        report = import_patients(
+            session,
+            actor,
+            table,
+            mapping,
+            clinic_id=clinic.id,
+            region=DEFAULT_REGION,
+            source_name=Path(args.file).name,
+            now=SystemClock().now(),
+            dry_run=args.dry_run,
+        )
+        if args.dry_run:
+            session.rollback()
+    _print(report, dry_run=args.dry_run)
+    return 0

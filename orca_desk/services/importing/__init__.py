@@ -1,0 +1,1 @@
+"""Import a practice's existing patients and appointments from CSV files (generic and Open Dental)."""
