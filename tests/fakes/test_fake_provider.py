@@ -297,13 +297,13 @@ def test_request_times_are_recorded_on_arrival(fake: FakeProviderServer) -> None
 # -- setup -----------------------------------------------------------------------------
 
 
-def test_specs_are_found_beside_the_repository_and_load_fast(server: FakeProviderServer) -> None:
+def test_specs_are_found_in_the_repository(server: FakeProviderServer) -> None:
+    assert default_specs_dir() == Path(__file__).resolve().parents[1] / "provider_specs"
     assert (default_specs_dir() / "twilio_api_v2010.json").is_file()
-    assert server.spec_load_seconds < 2.0
-    started = time.perf_counter()
+    assert (default_specs_dir() / "LICENSE-twilio-oai.txt").is_file()
+    assert (default_specs_dir() / "LICENSE-sendgrid-oai.txt").is_file()
     with FakeProviderServer(specs_dir=default_specs_dir()) as second:
         assert second.port != server.port
-    assert time.perf_counter() - started < 2.0
 
 
 def test_missing_specs_name_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

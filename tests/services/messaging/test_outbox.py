@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -54,19 +53,17 @@ def test_enqueue_validates(db):
                            body="x" * 1601, purpose="manual", dedupe_key="l", now=NOW)
 
 
-def test_enqueue_many_is_fast_and_idempotent(db):
+def test_enqueue_many_is_idempotent(db):
+    """Its speed is measured by the benchmarks (``dev.py bench``), never by a timed unit test."""
     with db.write() as s:
         w = make_world(s)
         clinic_id = w.clinic.id
     batch = [NewMessage(clinic_id=clinic_id, channel="sms", to_address=f"+1617555{i:04d}",
                         body=f"Reminder {i}", purpose="reminder", dedupe_key=f"bulk:{i}")
              for i in range(5000)]
-    started = time.perf_counter()
     with db.write() as s:
         ids = outbox.enqueue_many(s, batch, now=NOW)
-    elapsed = time.perf_counter() - started
     assert len(set(ids)) == 5000
-    assert elapsed < 2.0  # the benchmark holds it to 1 s; CI boxes are noisy
     with db.write() as s:
         again = outbox.enqueue_many(s, [*batch[:10], batch[0]], now=NOW)
     assert again == [*ids[:10], ids[0]]
