@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
 from orca_desk.db import Database
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.clock import SystemClock
+from orca_desk.services.importing.appointments import import_appointments
 from orca_desk.services.importing.mapping import PRESETS, load_mapping
 from orca_desk.services.importing.patients import import_patients
 from orca_desk.services.importing.report import ImportReport
@@ -33,6 +36,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     patients.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     add_user_option(patients, when=" (required unless --dry-run)")
     patients.set_defaults(func=_import_patients)
+    appointments = what.add_parser(
+        "appointments", parents=[common], help="appointments of imported patients (checked like any booking)"
+    )
+    appointments.add_argument("file", metavar="FILE.csv")
+    appointments.add_argument(
+        "--dry-run", action="store_true", help="report what would change (conflicts included); write nothing"
+    )
+    add_user_option(appointments, when=" (required unless --dry-run)")
+    appointments.set_defaults(func=_import_appointments)
 
 
 def _actor(db: Database, args: argparse.Namespace, what: str) -> Actor | None:
@@ -47,27 +59,48 @@ def _print(report: ImportReport, *, dry_run: bool) -> None:
         print(line)
 
 
+def _clinic_id(session: Session) -> int:
+    clinic = load_clinic(session)
+    if clinic is None:
+        raise CommandError("The database has no clinic yet: set it up first (orca-desk setup).")
+    return clinic.id
+
+
+def _import_appointments(args: argparse.Namespace) -> int:
+    table = read_table(Path(args.file))
+    db = open_database(args)
+    actor = _actor(db, args, "imports appointments")
+    with db.write() as session:
+        report = import_appointments(
+            session,
+            actor,
+            table,
+            clinic_id=_clinic_id(session),
+            region=DEFAULT_REGION,
+            source_name=Path(args.file).name,
+            now=SystemClock().now(),
+            dry_run=args.dry_run,
+        )
+    _print(report, dry_run=args.dry_run)
+    return 0
+
+
 def _import_patients(args: argparse.Namespace) -> int:
     mapping = load_mapping(args.mapping)
     table = read_table(Path(args.file))
     db = open_database(args)
     actor = _actor(db, args, "imports patients")
     with db.write() as session:
-        clinic = load_clinic(session)
-        if clinic is None:
-            raise CommandError("The database has no clinic yet: set it up first (orca-desk setup).")
         report = import_patients(
             session,
             actor,
             table,
             mapping,
-            clinic_id=clinic.id,
+            clinic_id=_clinic_id(session),
             region=DEFAULT_REGION,
             source_name=Path(args.file).name,
             now=SystemClock().now(),
             dry_run=args.dry_run,
         )
-        if args.dry_run:
-            session.rollback()
     _print(report, dry_run=args.dry_run)
     return 0
