@@ -22,6 +22,7 @@ MODULES = [
     "benchmarks.bench_waitlist",
     "benchmarks.bench_campaigns",
     "benchmarks.bench_messaging",
+    "benchmarks.bench_import",
 ]
 
 

@@ -168,3 +168,26 @@ def test_window_state_is_saved_and_restored(ctx, qtbot):
     w2 = MainWindow(ctx, default_screens(), database_label="x")
     qtbot.addWidget(w2)
     assert (w2.width(), w2.height()) == (700, 520)
+
+
+def test_enter_books_only_the_patient_the_settled_search_shows(ctx, world, qtbot):
+    """Typing fast after a list was shown, then Enter, must not book whoever was listed before."""
+    with ctx.db.write() as s:
+        s.get(type(world.patients[3]), world.patients[3].id).last_name = "Robinson"
+        s.get(type(world.patients[3]), world.patients[3].id).first_name = "Liam"
+    dialog = BookingDialog(ctx, chair_id=world.chairs[0].id, chair_name="Chair 1", start=at(11))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.search.setFocus()
+    dialog.search.setText("Kid0")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=2000)
+    # The receptionist retypes quickly and presses Enter before the 150 ms search has settled.
+    dialog.search.setText("Liam Rob")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    with ctx.db.read() as s:
+        assert s.scalars(select(Appointment)).first() is None  # Kid0 was not booked
+    assert dialog.model.rowCount() == 1 and dialog.model.row_at(0).name == "Liam Robinson"
+    assert "check" in dialog.error.text().lower()
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # now the list shows what was typed
+    with ctx.db.read() as s:
+        assert s.scalars(select(Appointment)).one().patient_id == world.patients[3].id

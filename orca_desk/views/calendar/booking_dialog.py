@@ -49,6 +49,7 @@ class BookingDialog(QDialog):
         self.results = QListView()
         self.results.setModel(self.model)
         self.results.setMinimumHeight(150)
+        self._searched_text: str | None = None  # the text the list currently answers
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
@@ -97,8 +98,10 @@ class BookingDialog(QDialog):
             self.minutes.setValue(self.ctx.clinic.type_by_id(int(type_id)).default_minutes)
 
     def _run_search(self) -> None:
+        text = self.search.text()
         with self.ctx.db.read() as session:
-            rows = search_patients(session, self.search.text(), limit=30)
+            rows = search_patients(session, text, limit=30)
+        self._searched_text = text
         self.model.set_rows(rows)
         if rows:
             self.results.setCurrentIndex(self.model.index(0))
@@ -107,7 +110,17 @@ class BookingDialog(QDialog):
         idx = self.results.currentIndex()
         return self.model.row_at(idx.row()).id if idx.isValid() else None
 
+    def search_settled(self) -> bool:
+        """Whether the list answers what is typed now (the search runs 150 ms after typing stops)."""
+        return not self._debounce.isActive() and self._searched_text == self.search.text()
+
     def book(self) -> None:
+        if self.search.text().strip() and not self.search_settled():
+            # Enter pressed while typing: book nothing until the receptionist has seen the new list.
+            self._debounce.stop()
+            self._run_search()
+            self.error.setText("The list changed as you typed: check the patient, then press Enter again.")
+            return
         patient_id = self.selected_patient_id()
         if patient_id is None:
             self.error.setText("Choose a patient first: type a name and pick one from the list.")
