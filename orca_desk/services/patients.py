@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import phonenumbers
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Patient
@@ -155,13 +155,14 @@ class VisitRow:
     type_name: str
     provider_name: str
     status: str
+    location_id: int
 
 
 def upcoming_visits(session: Session, patient_id: int, *, now: datetime, limit: int = 10) -> list[VisitRow]:
     from orca_desk.models import Appointment, AppointmentType, Location, Provider
 
     q = (select(Appointment.id, Appointment.start_at, Location.name, Location.timezone,
-                AppointmentType.name, Provider.name, Appointment.status)
+                AppointmentType.name, Provider.name, Appointment.status, Appointment.location_id)
          .join(Location, Location.id == Appointment.location_id)
          .join(AppointmentType, AppointmentType.id == Appointment.type_id)
          .join(Provider, Provider.id == Appointment.provider_id)
@@ -169,3 +170,49 @@ def upcoming_visits(session: Session, patient_id: int, *, now: datetime, limit: 
                 Appointment.status.in_(("scheduled", "confirmed", "arrived", "seated")))
          .order_by(Appointment.start_at).limit(limit))
     return [VisitRow(*r) for r in session.execute(q)]
+
+
+def split_name(text: str) -> tuple[str, str]:
+    """First and last name from what was typed: "Rivera, Mila" (last first) or "Mila Rivera"."""
+    text = " ".join(text.split())
+    if "," in text:
+        last, _, first = text.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = text.partition(" ")
+    return first, last
+
+
+def likely_duplicates(session: Session, data: PatientInput, *, region: str = "US") -> list[PatientRow]:
+    """Patients who are probably the one being created: the same name and date of birth, or the same
+    first name at one of the same phone numbers (siblings share a parent's number, not a first name)."""
+    first, last = data.first_name.strip(), data.last_name.strip()
+    phones = set()
+    for raw in (data.phone, data.guardian_phone):
+        try:
+            number = normalise_phone(raw, region=region)
+        except ValidationError:
+            continue
+        if number:
+            phones.add(number)
+    same_first = func.lower(Patient.first_name) == first.lower()
+    matches = []
+    if data.date_of_birth is not None:
+        matches.append(
+            same_first & (func.lower(Patient.last_name) == last.lower())
+            & (Patient.date_of_birth == data.date_of_birth)
+        )
+    if phones:
+        on_a_phone = or_(Patient.contact_phone.in_(phones), Patient.phone.in_(phones),
+                         Patient.guardian_phone.in_(phones))
+        matches.append(same_first & on_a_phone)
+    if not first or not matches:
+        return []
+    query = (
+        select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
+               Patient.contact_phone, Patient.guardian_name)
+        .where(Patient.is_active.is_(True), or_(*matches))
+        .order_by(Patient.last_name, Patient.first_name)
+        .limit(10)
+    )
+    return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
+                       guardian_name=r[5]) for r in session.execute(query)]

@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         screen = self.specs[index].factory(self.ctx)
         screen.sig_status.connect(self._on_screen_status)
         screen.sig_go_to_date.connect(self.go_to_date)
+        screen.sig_go_to_place.connect(self.go_to_place)
         attach = getattr(screen, "attach_undo_stack", None)
         if attach is not None:
             attach(self.undo_stack)
@@ -172,6 +173,17 @@ class MainWindow(QMainWindow):
 
     def go_to_date(self, day: date) -> None:
         self.day = day
+        self._apply_day_and_location()
+
+    def go_to_place(self, location_id: int, day: date) -> None:
+        """Show ``day`` at ``location_id`` (a visit at another location switches the toolbar too)."""
+        self.day = day
+        index = self.location_combo.findData(location_id)
+        if index >= 0 and index != self.location_combo.currentIndex():
+            self.location_combo.blockSignals(True)
+            self.location_combo.setCurrentIndex(index)
+            self.location_combo.blockSignals(False)
+            self.location_id = location_id
         self._apply_day_and_location()
 
     def _apply_day_and_location(self) -> None:

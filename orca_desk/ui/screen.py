@@ -19,6 +19,8 @@ class Screen(QWidget):
     """A short message for the status bar (e.g. "Appointment moved")."""
     sig_go_to_date = Signal(object)
     """Ask the shell to show another day (a ``date``)."""
+    sig_go_to_place = Signal(int, object)
+    """Ask the shell to show a location (its id) on a day (a ``date``): where a visit is."""
 
     def show_day(self, day: date) -> None:
         """Show this day (screens without dates ignore it)."""

@@ -58,3 +58,30 @@ def test_search_by_name_forms_and_phone(db, clinic_id, clock, receptionist):
         assert [r.name for r in search_patients(s, "ava smi")] == ["Ava Smith"]
         assert [r.name for r in search_patients(s, "555-0103")] == ["Noah Jones"]
         assert search_patients(s, "   ") == []
+
+
+def test_split_name_reads_last_comma_first():
+    from orca_desk.services.patients import split_name
+
+    assert split_name("Rivera, Mila") == ("Mila", "Rivera")
+    assert split_name("  Mila   de la Rivera ") == ("Mila", "de la Rivera")
+    assert split_name("Mila") == ("Mila", "")
+
+
+def test_likely_duplicates_same_name_and_birth_or_same_first_name_and_phone(db):
+    from datetime import date
+
+    from orca_desk.services.patients import PatientInput, likely_duplicates
+
+    with db.write() as s:
+        w = make_world(s, patients=2)
+        w.patients[0].date_of_birth = date(2013, 4, 2)
+        s.flush()
+        same = PatientInput(first_name="kid0", last_name="SMITH", date_of_birth=date(2013, 4, 2))
+        assert [r.id for r in likely_duplicates(s, same)] == [w.patients[0].id]
+        other_birthday = PatientInput(first_name="Kid0", last_name="Smith", date_of_birth=date(2014, 4, 2))
+        assert likely_duplicates(s, other_birthday) == []
+        by_phone = PatientInput(first_name="Kid1", last_name="Jones", guardian_phone="617-555-1001")
+        assert [r.id for r in likely_duplicates(s, by_phone)] == [w.patients[1].id]
+        sibling = PatientInput(first_name="Newkid", last_name="Smith", guardian_phone="617-555-1001")
+        assert likely_duplicates(s, sibling) == []

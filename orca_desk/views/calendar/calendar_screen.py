@@ -741,6 +741,6 @@ class CalendarScreen(Screen):
         from orca_desk.views.calendar.patient_search import PatientSearchDialog
 
         dialog = PatientSearchDialog(self.ctx, parent=self)
-        if dialog.exec() and dialog.next_visit is not None:
-            self.sig_go_to_date.emit(dialog.next_visit)
+        if dialog.exec() and dialog.next_visit is not None and dialog.next_visit_location_id is not None:
+            self.sig_go_to_place.emit(dialog.next_visit_location_id, dialog.next_visit)
 

@@ -26,6 +26,7 @@ class PatientSearchDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.next_visit: date | None = None
+        self.next_visit_location_id: int | None = None
         self.setWindowTitle("Find patient")
         self.setMinimumSize(480, 420)
         self.search = QLineEdit()
@@ -73,6 +74,7 @@ class PatientSearchDialog(QDialog):
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.next_visit = None
+        self.next_visit_location_id = None
         if not current.isValid():
             return
         patient = self.model.row_at(current.row())
@@ -85,4 +87,5 @@ class PatientSearchDialog(QDialog):
                      f"{v.type_name} · {v.provider_name} · {v.location_name}" for v in visits[:5]]
             self.visits.setText("<br>".join(lines))
             self.next_visit = visits[0].start.astimezone(ZoneInfo(visits[0].timezone)).date()
+            self.next_visit_location_id = visits[0].location_id
         self.go_button.setEnabled(self.next_visit is not None)

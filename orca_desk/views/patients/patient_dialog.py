@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.errors import OrcaError, ValidationError
-from orca_desk.services.patients import PatientInput, create_patient
+from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
 from orca_desk.ui.context import AppContext
 
 CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
@@ -36,7 +36,8 @@ class NewPatientDialog(QDialog):
         self.patient_id: int | None = None
         self.setWindowTitle("New patient")
         self.setMinimumWidth(480)
-        first, _, last = name_hint.strip().partition(" ")
+        first, last = split_name(name_hint)
+        self._acknowledged: PatientInput | None = None  # the input whose likely duplicates were shown
         self.first_name = QLineEdit(first)
         self.last_name = QLineEdit(last)
         self.dob = QDateEdit()
@@ -119,9 +120,26 @@ class NewPatientDialog(QDialog):
             home_location_id=int(self.location.currentData()))
 
     def save(self) -> None:
+        data = self._input()
+        if data != self._acknowledged:
+            with self.ctx.db.read() as session:
+                duplicates = likely_duplicates(session, data)
+            if duplicates:
+                # Shown once per input: a second Save with the same details creates the patient.
+                self._acknowledged = data
+                names = "; ".join(
+                    f"{d.name}" + (f", born {d.date_of_birth:%-d %b %Y}" if d.date_of_birth else "")
+                    + (f", {d.contact_phone}" if d.contact_phone else "")
+                    for d in duplicates[:3]
+                )
+                self.error.setText(
+                    f"This may be a patient you already have: {names}. Find them with Ctrl+F instead, "
+                    "or press Save again to create a new patient."
+                )
+                return
         try:
             with self.ctx.db.write() as session:
-                patient = create_patient(session, self.ctx.actor, self.ctx.clinic.id, self._input(),
+                patient = create_patient(session, self.ctx.actor, self.ctx.clinic.id, data,
                                          now=self.ctx.clock.now())
                 self.patient_id = patient.id
         except ValidationError as exc:
