@@ -90,7 +90,8 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(ctx, default_screens(), database_label=_describe(db))
     install_print_dialog(window)
     if args.screenshot:
-        return window.save_screenshot(args.screenshot, view=args.view, day=shown_date)
+        return window.save_screenshot(args.screenshot, view=args.view, day=shown_date,
+                                      size=parse_size(getattr(args, "size", None)))
     if shown_date:
         window.go_to_date(shown_date)
     window.show()
@@ -102,6 +103,17 @@ def run_gui(args: argparse.Namespace) -> int:
     app.aboutToQuit.connect(automation.stop)
     automation.start()
     return app.exec()
+
+
+def parse_size(text: str | None) -> tuple[int, int]:
+    """``--size WxH`` as pixels; the default is a roomy 1400×900."""
+    if not text:
+        return (1400, 900)
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit() or not (320 <= int(width) <= 8000
+                                                                       and 240 <= int(height) <= 8000):
+        raise ValidationError(f"--size {text!r} is not a window size such as 1280x720.")
+    return (int(width), int(height))
 
 
 def default_screens() -> list[ScreenSpec]:

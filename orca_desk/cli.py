@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="render the main window to a PNG and exit")
     parser.add_argument("--view", default="calendar", help="screen to show (with --screenshot)")
+    parser.add_argument("--size", metavar="WxH", help="window size for --screenshot (default 1400x900); "
+                        "fails if the screen cannot fit it")
     parser.add_argument("--date", help="day to show, YYYY-MM-DD (default today)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

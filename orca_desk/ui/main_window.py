@@ -277,11 +277,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # ----- screenshot ---------------------------------------------------------------------
-    def save_screenshot(self, path: str, *, view: str = "calendar", day: date | None = None) -> int:
+    def save_screenshot(self, path: str, *, view: str = "calendar", day: date | None = None,
+                        size: tuple[int, int] = (1400, 900)) -> int:
+        """Render ``view`` at exactly ``size``; a screen that needs a bigger window is an error."""
         self.show_screen(view)
         if day is not None:
             self.go_to_date(day)
-        self.resize(1400, 900)
+        self.resize(*size)
         self.show()
         app = QApplication.instance()
         for _ in range(3):
@@ -290,6 +292,13 @@ class MainWindow(QMainWindow):
         wait = getattr(self.current_screen(), "wait_until_loaded", None)
         if wait is not None:
             wait()
+        if app is not None:
+            app.processEvents()
+        if (self.width(), self.height()) != size:
+            raise ValidationError(
+                f"The {view} screen needs a window of at least {self.width()}×{self.height()} px; "
+                f"it does not fit {size[0]}×{size[1]}."
+            )
         if not self.grab().save(path):
             raise ValidationError(f"Could not write the screenshot to {path!r}.")
         return 0

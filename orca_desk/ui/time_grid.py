@@ -21,7 +21,7 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QToolTip, QWidget
 
 from orca_desk.ui.colours import tint
 
@@ -281,7 +281,7 @@ class TimeGridWidget(QWidget):
         return pm
 
     def _paint_background(self, p: QPainter, clip: QRectF) -> None:
-        w, colw, top = self.width(), self.col_width(), self.header_h
+        w, colw = self.width(), self.col_width()
         cols = self._cols_in(clip)
         # Non-working time and blocks first, grid lines over them.
         shade = QBrush(QColor(SHADE))
@@ -307,18 +307,14 @@ class TimeGridWidget(QWidget):
                                Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
                                self._small_fit.elided(label, int(r.width() - 8)))
         pen_hour, pen_half = QPen(QColor("#d7dde5")), QPen(QColor("#eef1f5"))
-        p.setFont(self._small_font)
         for m in range(self.day_start - self.day_start % 30, self.day_end + 1, 30):
             if m < self.day_start:
                 continue
             y = self.y_of(m)
             p.setPen(pen_hour if m % 60 == 0 else pen_half)
             p.drawLine(QPointF(AXIS_W, y), QPointF(w, y))
-            if m % 60 == 0 and m > self.day_start and clip.left() < AXIS_W:
-                p.setPen(QColor("#6b7785"))
-                label = f"{(m // 60 - 1) % 12 + 1} {'AM' if m < 720 else 'PM'}"
-                p.drawText(QRectF(0, y - 7, AXIS_W - 8, 14),
-                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+        if clip.left() < AXIS_W:
+            self._paint_axis(p, 0.0)
         # Column lines: a stronger line where a group (a day, a location) starts.
         pen_col, pen_group = QPen(QColor("#e3e8ee")), QPen(QColor("#9aa7b5"), 2)
         for ci in range(cols.start, min(cols.stop + 1, len(self.columns) + 1)):
@@ -327,39 +323,7 @@ class TimeGridWidget(QWidget):
                 self.columns[ci].group != self.columns[ci - 1].group)
             p.setPen(pen_group if starts_group and self.columns and self.columns[0].group else pen_col)
             p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        # Header.
-        p.fillRect(QRectF(0, 0, w, top), QColor("#f7f9fb"))
-        p.setPen(QColor("#dde3ea"))
-        p.drawLine(QPointF(0, top), QPointF(w, top))
-        col_top = top - HEADER_H
-        ci = cols.start
-        while ci > 0 and self.columns[ci - 1].group == self.columns[ci].group:
-            ci -= 1
-        while ci < cols.stop and col_top:
-            group = self.columns[ci].group
-            cj = ci
-            while cj < len(self.columns) and self.columns[cj].group == group:
-                cj += 1
-            r = QRectF(AXIS_W + ci * colw + 1, 0, (cj - ci) * colw - 2, GROUP_H)
-            p.fillRect(r, QColor("#e8eef5"))
-            p.setPen(QColor("#1f2a37"))
-            p.setFont(self._group_font)
-            p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignCenter,
-                       self._title_fit.elided(group, int(r.width() - 8)))
-            ci = cj
-        for ci in cols:
-            col = self.columns[ci]
-            r = QRectF(AXIS_W + ci * colw + 2, col_top + 2, colw - 4, HEADER_H - 4)
-            p.setPen(QColor("#1f2a37"))
-            p.setFont(self._title_font)
-            title = self._title_fit.elided(col.title, int(r.width()))
-            p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0),
-                       Qt.AlignmentFlag.AlignCenter, title)
-            if col.subtitle:
-                p.setPen(QColor("#6b7785"))
-                p.setFont(self._small_font)
-                p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter,
-                           self._small_fit.elided(col.subtitle, int(r.width())))
+        self._paint_header(p, cols, 0.0)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         exposed = QRectF(event.rect())
@@ -386,11 +350,72 @@ class TimeGridWidget(QWidget):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRoundedRect(selected.rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         self._paint_now(p, exposed)
+        self._paint_sticky(p, exposed)
         if self._drag is not None and self._drag.moved:
             self._paint_ghost(p)
         if self._range is not None:
             self._paint_range(p)
         p.end()
+
+    def _paint_header(self, p: QPainter, cols: range, y0: float) -> None:
+        """The column titles (and group titles) with their top at ``y0``."""
+        w, colw, top = self.width(), self.col_width(), self.header_h
+        p.fillRect(QRectF(0, y0, w, top), QColor("#f7f9fb"))
+        p.setPen(QColor("#dde3ea"))
+        p.drawLine(QPointF(0, y0 + top), QPointF(w, y0 + top))
+        col_top = y0 + top - HEADER_H
+        ci = cols.start
+        while ci > 0 and self.columns[ci - 1].group == self.columns[ci].group:
+            ci -= 1
+        while ci < cols.stop and self._grouped:
+            group = self.columns[ci].group
+            cj = ci
+            while cj < len(self.columns) and self.columns[cj].group == group:
+                cj += 1
+            r = QRectF(AXIS_W + ci * colw + 1, y0, (cj - ci) * colw - 2, GROUP_H)
+            p.fillRect(r, QColor("#e8eef5"))
+            p.setPen(QColor("#1f2a37"))
+            p.setFont(self._group_font)
+            p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignCenter,
+                       self._title_fit.elided(group, int(r.width() - 8)))
+            ci = cj
+        for ci in cols:
+            col = self.columns[ci]
+            r = QRectF(AXIS_W + ci * colw + 2, col_top + 2, colw - 4, HEADER_H - 4)
+            p.setPen(QColor("#1f2a37"))
+            p.setFont(self._title_font)
+            title = self._title_fit.elided(col.title, int(r.width()))
+            p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0),
+                       Qt.AlignmentFlag.AlignCenter, title)
+            if col.subtitle:
+                p.setPen(QColor("#6b7785"))
+                p.setFont(self._small_font)
+                p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter,
+                           self._small_fit.elided(col.subtitle, int(r.width())))
+
+    def _paint_axis(self, p: QPainter, x0: float) -> None:
+        """The hour labels of the time axis with its left edge at ``x0``."""
+        p.setFont(self._small_font)
+        p.setPen(QColor("#6b7785"))
+        for m in range(self.day_start - self.day_start % 60 + 60, self.day_end + 1, 60):
+            y = self.y_of(m)
+            p.drawText(QRectF(x0, y - 7, AXIS_W - 8, 14),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.hour_label(m))
+
+    def hour_label(self, minute: int) -> str:
+        return f"{(minute // 60 - 1) % 12 + 1} {'AM' if minute < 720 else 'PM'}"
+
+    def _paint_sticky(self, p: QPainter, exposed: QRectF) -> None:
+        """Inside a scroll area, the column titles stay at the top and the hours at the left of what
+        is visible, painted over the scrolled content (the owner repaints on every scroll)."""
+        visible = QRectF(self.visibleRegion().boundingRect())
+        if visible.isEmpty():
+            return
+        if visible.left() > 0 and exposed.left() < visible.left() + AXIS_W:
+            p.fillRect(QRectF(visible.left(), visible.top(), AXIS_W, visible.height()), QColor("#ffffff"))
+            self._paint_axis(p, visible.left())
+        if visible.top() > 0 and exposed.top() < visible.top() + self.header_h:
+            self._paint_header(p, self._cols_in(exposed), visible.top())
 
     def _tile_keys(self, r: QRectF) -> range:
         return range(max(0, int(r.left()) // TILE_W), max(0, int(r.right())) // TILE_W + 1)
@@ -767,3 +792,14 @@ def _place(cluster: list[GridItem], lanes_of: list[int], x0: float, lane_w: floa
 def _hm(minute: int) -> str:
     h, m = divmod(minute, 60)
     return f"{(h - 1) % 12 + 1}:{m:02d} {'AM' if h % 24 < 12 else 'PM'}"
+
+
+def in_scroll_area(grid: TimeGridWidget) -> QScrollArea:
+    """A scroll area for ``grid`` whose column titles and hours stay in view while scrolling."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(grid)
+    # Scrolling moves pixels already painted, the pinned titles among them: repaint what is visible.
+    for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
+        bar.valueChanged.connect(lambda _value: grid.update())
+    return area

@@ -191,3 +191,22 @@ def test_enter_books_only_the_patient_the_settled_search_shows(ctx, world, qtbot
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # now the list shows what was typed
     with ctx.db.read() as s:
         assert s.scalars(select(Appointment)).one().patient_id == world.patients[3].id
+
+
+def test_chair_titles_and_hours_stay_in_view_when_scrolled(main_window, ctx, world, qtbot):
+    from PySide6.QtGui import QColor
+
+    from orca_desk.ui.time_grid import AXIS_W
+
+    view = _day_view(main_window)
+    main_window.resize(900, 420)  # a short window: the day needs scrolling
+    qtbot.wait(50)
+    bar = view.scroll_area.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())  # the afternoon
+    qtbot.wait(50)
+    shot = view.scroll_area.viewport().grab().toImage()
+    header_bg = QColor("#f7f9fb").rgb()
+    # The header band is painted at the top of what is visible, across the columns.
+    assert shot.pixelColor(AXIS_W + 6, 4).rgb() == header_bg
+    assert shot.pixelColor(shot.width() - 8, 4).rgb() == header_bg

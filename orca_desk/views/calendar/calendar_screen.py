@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMenu,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from orca_desk.services.intervals import free_gaps
 from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
-from orca_desk.ui.time_grid import MIN_COL_W, GridColumn, GridItem, TimeGridWidget
+from orca_desk.ui.time_grid import MIN_COL_W, GridColumn, GridItem, TimeGridWidget, in_scroll_area
 from orca_desk.ui.undo import UndoStack
 from orca_desk.ui.workers import BackgroundLoader
 from orca_desk.views.calendar.commands import (
@@ -195,9 +194,7 @@ class CalendarScreen(Screen):
         self.grid.sig_item_activated.connect(self._on_item_activated)
         self.grid.sig_context_menu.connect(self._on_context_menu)
         self.grid.sig_range_selected.connect(self._on_range_selected)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(self.grid)
+        self.scroll_area = in_scroll_area(self.grid)
         self.legend = LegendBar(ctx.clinic.types)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
