@@ -1,4 +1,10 @@
-"""HMAC-signed, expiring patient-link tokens that carry no patient data."""
+"""HMAC-signed, expiring patient-link tokens that carry no patient data.
+
+Two forms: the original (``make_token``, purpose and a text nonce inside, used by ``/l/<purpose>/``
+links and the iCal feeds) and the short form (``make_short_token``, 27 characters for ids under
+two million, used by ``/<letter>/`` links so a reminder or an offer fits one SMS segment). Both
+are verified for as long as they are valid; links already sent keep working.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,17 @@ _HEADER = struct.Struct(">QI")
 _PURPOSE_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _NONCE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+
+# Short form, before base64: version (1) | subject id (unsigned LEB128, 1–10) | expiry in Unix
+# seconds (u32) | random nonce (4) | MAC (8). The purpose is not carried: the link's path names
+# it, and it is under the MAC, so a token made for one purpose never verifies for another.
+SHORT_TOKEN_VERSION = 2
+SHORT_MAC_BYTES = 8  # HMAC-SHA256 truncated to 64 bits (RFC 2104 §5: at least half, >= 80 bits
+# offline; here each guess costs an online request, and a link lives hours to months)
+SHORT_NONCE_BYTES = 4  # unique per record, not globally: the stored nonce names the record too
+MAX_SHORT_TOKEN_CHARS = 43  # 1 + 10 + 4 + 4 + 8 = 27 bytes at most
+_SHORT_DOMAIN = b"orca-desk/short-link\x00"
+_EXPIRY = struct.Struct(">I")
 
 
 class TokenError(OrcaError):
@@ -163,6 +180,114 @@ def verify_token(secret: bytes, token: str, purpose: str, now: datetime) -> Toke
         subject_id=subject_id,
         expires_at=datetime.fromtimestamp(expiry, UTC),
         nonce=nonce,
+    )
+    if now.astimezone(UTC) >= claims.expires_at:
+        raise TokenExpired(f"This link expired at {claims.expires_at:%Y-%m-%d %H:%M} UTC.", claims)
+    return claims
+
+
+# --- Short tokens ----------------------------------------------------------------------------
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(raw: bytes, at: int) -> tuple[int, int]:
+    """(value, index after it); raises TokenInvalid when unterminated or longer than 64 bits."""
+    value, shift = 0, 0
+    for i in range(at, min(len(raw), at + 10)):
+        value |= (raw[i] & 0x7F) << shift
+        if not raw[i] & 0x80:
+            return value, i + 1
+        shift += 7
+    raise TokenInvalid("This link is damaged: the token is truncated.")
+
+
+def _short_mac(secret: bytes, purpose: str, body: bytes) -> bytes:
+    return hmac.new(secret, _SHORT_DOMAIN + purpose.encode("ascii") + b"\x00" + body,
+                    hashlib.sha256).digest()[:SHORT_MAC_BYTES]
+
+
+def _short_nonce(subject_id: int, nonce: bytes) -> str:
+    # Four random bytes are plenty among the few links of one record, so the stored nonce (the
+    # single-use key) carries the record's id: "s48213_AQIDBA", at most 28 characters.
+    return f"s{subject_id}_{_b64encode(nonce)}"
+
+
+def make_short_token(
+    secret: bytes,
+    purpose: str,
+    subject_id: int,
+    expires_at: datetime,
+    nonce: bytes | None = None,
+) -> str:
+    """A compact URL-safe token for ``purpose`` about record ``subject_id``, valid until ``expires_at``.
+
+    The same rules as :func:`make_token` (HMAC with the link secret, expiry, a nonce the
+    gateway records to make the link single-use); ``nonce`` (4 bytes) only for deterministic tests.
+    """
+    _check_secret(secret)
+    if not _PURPOSE_RE.fullmatch(purpose):
+        raise ValidationError(
+            "A token purpose is 1–32 lowercase letters, digits or underscores.", field="purpose"
+        )
+    if not 0 <= subject_id < 2**64:
+        raise ValidationError(
+            "subject_id must be a non-negative 64-bit integer.", field="subject_id"
+        )
+    if expires_at.tzinfo is None or expires_at.utcoffset() is None:
+        raise ValidationError("expires_at must be timezone-aware.", field="expires_at")
+    expiry = int(expires_at.timestamp())
+    if not 0 <= expiry < 2**32:
+        raise ValidationError("expires_at is out of range.", field="expires_at")
+    if nonce is None:
+        nonce = secrets.token_bytes(SHORT_NONCE_BYTES)
+    elif len(nonce) != SHORT_NONCE_BYTES:
+        raise ValidationError(f"A short-token nonce is {SHORT_NONCE_BYTES} bytes.", field="nonce")
+    body = bytes([SHORT_TOKEN_VERSION]) + _varint(subject_id) + _EXPIRY.pack(expiry) + nonce
+    return _b64encode(body + _short_mac(secret, purpose, body))
+
+
+def verify_short_token(secret: bytes, token: str, purpose: str, now: datetime) -> TokenClaims:
+    """Check a short token's signature (for ``purpose``) and expiry, as :func:`verify_token` does.
+
+    ``claims.nonce`` is "s<id>_<nonce>", recorded by the caller to make the link single-use.
+    """
+    _check_secret(secret)
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValidationError("now must be timezone-aware.", field="now")
+    if not _PURPOSE_RE.fullmatch(purpose):
+        raise TokenInvalid("This link is for an unknown purpose.")
+    if len(token) > MAX_SHORT_TOKEN_CHARS:
+        raise TokenInvalid("This link is damaged: the token is too long.")
+    raw = _decode(token)
+    if len(raw) < 1 + 1 + _EXPIRY.size + SHORT_NONCE_BYTES + SHORT_MAC_BYTES:
+        raise TokenInvalid("This link is damaged: the token is too short.")
+    body, mac = raw[:-SHORT_MAC_BYTES], raw[-SHORT_MAC_BYTES:]
+    if not hmac.compare_digest(mac, _short_mac(secret, purpose, body)):
+        raise TokenInvalid("This link was altered, was not issued by this clinic, or is for "
+                           "another purpose.")
+    if body[0] != SHORT_TOKEN_VERSION:
+        raise TokenInvalid(f"This link uses an unsupported token version ({body[0]}).")
+    subject_id, at = _read_varint(body, 1)
+    if _varint(subject_id) != body[1:at] or subject_id >= 2**64:
+        raise TokenInvalid("This link is damaged: the token is not in canonical form.")
+    if len(body) != at + _EXPIRY.size + SHORT_NONCE_BYTES:
+        raise TokenInvalid("This link is damaged: the token fields are unreadable.")
+    (expiry,) = _EXPIRY.unpack(body[at : at + _EXPIRY.size])
+    claims = TokenClaims(
+        purpose=purpose,
+        subject_id=subject_id,
+        expires_at=datetime.fromtimestamp(expiry, UTC),
+        nonce=_short_nonce(subject_id, body[at + _EXPIRY.size :]),
     )
     if now.astimezone(UTC) >= claims.expires_at:
         raise TokenExpired(f"This link expired at {claims.expires_at:%Y-%m-%d %H:%M} UTC.", claims)
