@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +23,9 @@ from orca_desk.services.patient_links import (
     CALLBACK,
     CONFIRM,
     DECLINE,
+    UNSUBSCRIBE,
     WAITLIST_ACCEPT,
+    WAITLIST_DECLINE,
     ical_feed_link,
     link_for,
     unsubscribe_link_for,
@@ -80,10 +83,72 @@ def _appt(db: Database, appt_id: int) -> Appointment:
 def test_link_carries_no_patient_data(db, clock):
     appt_id = _book(db, clock)
     link = _link(CONFIRM, appt_id, clock)
-    assert link.startswith("http://127.0.0.1:8765/l/confirm/")
+    assert link.startswith("http://127.0.0.1:8765/c/")
     token = link.rsplit("/", 1)[1]
     assert "Kid" not in link and "Smith" not in link and "@" not in link
-    assert len(token) <= 80  # short enough for an SMS
+    assert len(token) <= 27  # issue 18: short enough that a reminder fits one SMS segment
+
+
+@pytest.mark.parametrize(("purpose", "letter"), [(CONFIRM, "c"), (DECLINE, "d"), (CALLBACK, "b"),
+                                                 (WAITLIST_ACCEPT, "o"), (WAITLIST_DECLINE, "p"),
+                                                 (UNSUBSCRIBE, "u")])
+def test_patient_links_have_the_short_form(purpose, letter, clock):
+    link = link_for(purpose, 1_234_567, clock.now() + timedelta(days=400), secret=SECRET,
+                    base_url="https://go.brightsmiles.com/")
+    assert re.fullmatch(rf"https://go\.brightsmiles\.com/{letter}/[A-Za-z0-9_-]{{27}}", link), link
+
+
+def test_short_link_confirms_once_through_http(db, clock, gateway):
+    appt_id = _book(db, clock)
+    url = _url(gateway, _link(CONFIRM, appt_id, clock))
+    assert "/c/" in url
+    shown = requests.get(url, timeout=5)
+    assert shown.status_code == 200 and "Yes, confirm" in shown.text
+    r = requests.post(url, timeout=5)
+    assert r.status_code == 200 and "re confirmed" in r.text
+    assert _appt(db, appt_id).confirmation == "confirmed"
+    with db.read() as s:
+        use = s.scalars(select(LinkTokenUse)).one()
+        assert (use.purpose, use.subject_id, use.outcome) == (CONFIRM, appt_id, "confirmed")
+    again = requests.post(url, timeout=5)
+    assert again.status_code == 409 and "already used" in again.text
+    assert requests.get(url, timeout=5).status_code == 409
+    assert requests.post(url + "/", timeout=5).status_code == 409  # a trailing slash is the same link
+
+
+def test_long_links_already_sent_keep_working(db, clock, gateway):
+    """Families have the long /l/<purpose>/<token> links in their phones: they still act, once."""
+    appt_id = _book(db, clock)
+    token = make_token(SECRET, CONFIRM, appt_id, clock.now() + timedelta(days=1))
+    url = f"{gateway.url}/l/confirm/{token}"
+    assert requests.get(url, timeout=5).status_code == 200
+    r = requests.post(url, timeout=5)
+    assert r.status_code == 200 and "re confirmed" in r.text
+    assert _appt(db, appt_id).confirmation == "confirmed"
+    again = requests.post(url, timeout=5)
+    assert again.status_code == 409 and "already used" in again.text
+
+
+def test_short_links_refuse_tampering_other_purposes_and_expiry(db, clock, gateway):
+    appt_id = _book(db, clock)
+    url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))
+    head, token = url.rsplit("/", 1)
+    flipped = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
+    r = requests.post(f"{head}/{flipped}", timeout=5)
+    assert r.status_code == 400 and "not valid" in r.text
+    # A decline link's token under the confirm letter (or the long route) must not confirm.
+    decline_token = _link(DECLINE, appt_id, clock).rsplit("/", 1)[1]
+    assert requests.post(f"{gateway.url}/c/{decline_token}", timeout=5).status_code == 400
+    assert requests.post(f"{gateway.url}/l/confirm/{decline_token}", timeout=5).status_code == 400
+    assert requests.post(f"{gateway.url}/z/{token}", timeout=5).status_code == 404  # no such letter
+    long_token = make_token(SECRET, CONFIRM, appt_id, clock.now() + timedelta(hours=1))
+    assert requests.post(f"{gateway.url}/c/{long_token}", timeout=5).status_code == 400
+    clock.advance(timedelta(hours=1))
+    for r in (requests.get(url, timeout=5), requests.post(url, timeout=5)):
+        assert r.status_code == 410 and "expired" in r.text
+    assert _appt(db, appt_id).confirmation == "requested"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(LinkTokenUse)) == 0
 
 
 def test_get_shows_a_button_and_changes_nothing(db, clock, gateway):

@@ -254,7 +254,7 @@ def test_stop_in_the_middle_stops_texts_but_email_continues(db, fake, shared_clo
     tick(db, provs, now)
     # The only text is the carrier-required answer to STOP; no reminder after it.
     assert [m.body.split(":")[1].strip()[:17] for m in fake.sent_sms] == ["You're unsubscrib"]
-    assert len(fake.sent_email) == 2 and "/l/confirm/" in str(fake.sent_email[1].content)
+    assert len(fake.sent_email) == 2 and "/c/" in str(fake.sent_email[1].content)
     with db.read() as s:
         texts = {r.offset_minutes: r.reason for r in reminders.planned_for(s, a) if r.channel == "sms"}
     assert texts[2 * M] == "The number replied STOP; no more texts."
