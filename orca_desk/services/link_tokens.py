@@ -1,7 +1,7 @@
 """HMAC-signed, expiring patient-link tokens that carry no patient data.
 
 Two forms: the original (``make_token``, purpose and a text nonce inside, used by ``/l/<purpose>/``
-links and the iCal feeds) and the short form (``make_short_token``, 27 characters for ids under
+links and the iCal feeds) and the short form (``make_short_token``, 24 characters for ids under
 two million, used by ``/<letter>/`` links so a reminder or an offer fits one SMS segment). Both
 are verified for as long as they are valid; links already sent keep working.
 """
@@ -16,7 +16,7 @@ import re
 import secrets
 import struct
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from orca_desk.services.errors import OrcaError, ValidationError
 
@@ -33,16 +33,18 @@ _PURPOSE_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _NONCE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
 
-# Short form, before base64: version (1) | subject id (unsigned LEB128, 1–10) | expiry in Unix
-# seconds (u32) | random nonce (4) | MAC (8). The purpose is not carried: the link's path names
-# it, and it is under the MAC, so a token made for one purpose never verifies for another.
+# Short form, before base64: version (1) | subject id (unsigned LEB128, 1–10) | expiry in whole
+# minutes since SHORT_EPOCH (u24, so until Nov 2055; a later expiry keeps the long form) |
+# random nonce (3) | MAC (8). The purpose is not carried: the link's path names it, and it is
+# under the MAC, so a token made for one purpose never verifies for another.
 SHORT_TOKEN_VERSION = 2
-SHORT_MAC_BYTES = 8  # HMAC-SHA256 truncated to 64 bits (RFC 2104 §5: at least half, >= 80 bits
-# offline; here each guess costs an online request, and a link lives hours to months)
-SHORT_NONCE_BYTES = 4  # unique per record, not globally: the stored nonce names the record too
-MAX_SHORT_TOKEN_CHARS = 43  # 1 + 10 + 4 + 4 + 8 = 27 bytes at most
+SHORT_MAC_BYTES = 8  # HMAC-SHA256 truncated to 64 bits: each guess costs a request to the gateway
+SHORT_NONCE_BYTES = 3  # unique among one record's links, not globally: the stored nonce names the record
+SHORT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+SHORT_EXPIRY_LIMIT = SHORT_EPOCH + timedelta(minutes=2**24 - 1)
+MAX_SHORT_TOKEN_CHARS = 34  # 1 + 10 + 3 + 3 + 8 = 25 bytes at most; 24 characters for ids < 2**21
 _SHORT_DOMAIN = b"orca-desk/short-link\x00"
-_EXPIRY = struct.Struct(">I")
+_EXPIRY_BYTES = 3
 
 
 class TokenError(OrcaError):
@@ -217,8 +219,8 @@ def _short_mac(secret: bytes, purpose: str, body: bytes) -> bytes:
 
 
 def _short_nonce(subject_id: int, nonce: bytes) -> str:
-    # Four random bytes are plenty among the few links of one record, so the stored nonce (the
-    # single-use key) carries the record's id: "s48213_AQIDBA", at most 28 characters.
+    # Three random bytes are plenty among the few links of one record, so the stored nonce (the
+    # single-use key) carries the record's id: "s48213_AQID", at most 26 characters.
     return f"s{subject_id}_{_b64encode(nonce)}"
 
 
@@ -232,7 +234,8 @@ def make_short_token(
     """A compact URL-safe token for ``purpose`` about record ``subject_id``, valid until ``expires_at``.
 
     The same rules as :func:`make_token` (HMAC with the link secret, expiry, a nonce the
-    gateway records to make the link single-use); ``nonce`` (4 bytes) only for deterministic tests.
+    gateway records to make the link single-use); ``nonce`` (3 bytes) only for deterministic tests.
+    The expiry is kept in whole minutes (rounded down) and must fall before ``SHORT_EXPIRY_LIMIT``.
     """
     _check_secret(secret)
     if not _PURPOSE_RE.fullmatch(purpose):
@@ -245,14 +248,17 @@ def make_short_token(
         )
     if expires_at.tzinfo is None or expires_at.utcoffset() is None:
         raise ValidationError("expires_at must be timezone-aware.", field="expires_at")
-    expiry = int(expires_at.timestamp())
-    if not 0 <= expiry < 2**32:
-        raise ValidationError("expires_at is out of range.", field="expires_at")
+    # Whole minutes, rounded down: a link only ever expires sooner, never later.
+    minutes = int((expires_at - SHORT_EPOCH).total_seconds() // 60)
+    if not 0 <= minutes < 2**24:
+        raise ValidationError(f"A short link cannot expire before {SHORT_EPOCH:%Y} or after "
+                              f"{SHORT_EXPIRY_LIMIT:%B %Y}.", field="expires_at")
     if nonce is None:
         nonce = secrets.token_bytes(SHORT_NONCE_BYTES)
     elif len(nonce) != SHORT_NONCE_BYTES:
         raise ValidationError(f"A short-token nonce is {SHORT_NONCE_BYTES} bytes.", field="nonce")
-    body = bytes([SHORT_TOKEN_VERSION]) + _varint(subject_id) + _EXPIRY.pack(expiry) + nonce
+    body = (bytes([SHORT_TOKEN_VERSION]) + _varint(subject_id)
+            + minutes.to_bytes(_EXPIRY_BYTES, "big") + nonce)
     return _b64encode(body + _short_mac(secret, purpose, body))
 
 
@@ -269,7 +275,7 @@ def verify_short_token(secret: bytes, token: str, purpose: str, now: datetime) -
     if len(token) > MAX_SHORT_TOKEN_CHARS:
         raise TokenInvalid("This link is damaged: the token is too long.")
     raw = _decode(token)
-    if len(raw) < 1 + 1 + _EXPIRY.size + SHORT_NONCE_BYTES + SHORT_MAC_BYTES:
+    if len(raw) < 1 + 1 + _EXPIRY_BYTES + SHORT_NONCE_BYTES + SHORT_MAC_BYTES:
         raise TokenInvalid("This link is damaged: the token is too short.")
     body, mac = raw[:-SHORT_MAC_BYTES], raw[-SHORT_MAC_BYTES:]
     if not hmac.compare_digest(mac, _short_mac(secret, purpose, body)):
@@ -280,14 +286,14 @@ def verify_short_token(secret: bytes, token: str, purpose: str, now: datetime) -
     subject_id, at = _read_varint(body, 1)
     if _varint(subject_id) != body[1:at] or subject_id >= 2**64:
         raise TokenInvalid("This link is damaged: the token is not in canonical form.")
-    if len(body) != at + _EXPIRY.size + SHORT_NONCE_BYTES:
+    if len(body) != at + _EXPIRY_BYTES + SHORT_NONCE_BYTES:
         raise TokenInvalid("This link is damaged: the token fields are unreadable.")
-    (expiry,) = _EXPIRY.unpack(body[at : at + _EXPIRY.size])
+    minutes = int.from_bytes(body[at : at + _EXPIRY_BYTES], "big")
     claims = TokenClaims(
         purpose=purpose,
         subject_id=subject_id,
-        expires_at=datetime.fromtimestamp(expiry, UTC),
-        nonce=_short_nonce(subject_id, body[at + _EXPIRY.size :]),
+        expires_at=SHORT_EPOCH + timedelta(minutes=minutes),
+        nonce=_short_nonce(subject_id, body[at + _EXPIRY_BYTES :]),
     )
     if now.astimezone(UTC) >= claims.expires_at:
         raise TokenExpired(f"This link expired at {claims.expires_at:%Y-%m-%d %H:%M} UTC.", claims)

@@ -19,7 +19,13 @@ from orca_desk.config import default_data_dir
 from orca_desk.models import ContactState
 from orca_desk.services import clinic_settings
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.link_tokens import MIN_SECRET_BYTES, make_short_token, make_token
+from orca_desk.services.link_tokens import (
+    MIN_SECRET_BYTES,
+    SHORT_EPOCH,
+    SHORT_EXPIRY_LIMIT,
+    make_short_token,
+    make_token,
+)
 
 LINK_SECRET_ENV = "ORCA_DESK_LINK_SECRET"
 PUBLIC_BASE_URL_ENV = clinic_settings.PUBLIC_BASE_URL_ENV
@@ -68,10 +74,11 @@ def link_for(purpose: str, subject_id: int, expires_at: datetime, *, secret: byt
 
     The URL carries a signed token with the record's id, the expiry and a random nonce (the
     purpose is signed with it); nothing about the patient. Purposes in ``SHORT_LETTERS`` get
-    the short form (``https://host/c/`` + 27 characters for ids under two million). For
-    waitlist offers ``expires_at`` is the end of the hold; for confirmations, the visit's start.
+    the short form (``https://host/c/`` + 24 characters for ids under two million) unless the
+    expiry is beyond what it can carry. For waitlist offers ``expires_at`` is the end of the
+    hold; for confirmations, the visit's start.
     """
-    if purpose in SHORT_LETTERS:
+    if purpose in SHORT_LETTERS and SHORT_EPOCH <= expires_at <= SHORT_EXPIRY_LIMIT:
         token = make_short_token(secret, purpose, subject_id, expires_at)
         return base_url.rstrip("/") + short_link_path(purpose, token)
     token = make_token(secret, purpose, subject_id, expires_at)

@@ -6,7 +6,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -86,7 +86,7 @@ def test_link_carries_no_patient_data(db, clock):
     assert link.startswith("http://127.0.0.1:8765/c/")
     token = link.rsplit("/", 1)[1]
     assert "Kid" not in link and "Smith" not in link and "@" not in link
-    assert len(token) <= 27  # issue 18: short enough that a reminder fits one SMS segment
+    assert len(token) <= 24  # issue 18: short enough that a reminder fits one SMS segment
 
 
 @pytest.mark.parametrize(("purpose", "letter"), [(CONFIRM, "c"), (DECLINE, "d"), (CALLBACK, "b"),
@@ -95,7 +95,13 @@ def test_link_carries_no_patient_data(db, clock):
 def test_patient_links_have_the_short_form(purpose, letter, clock):
     link = link_for(purpose, 1_234_567, clock.now() + timedelta(days=400), secret=SECRET,
                     base_url="https://go.brightsmiles.com/")
-    assert re.fullmatch(rf"https://go\.brightsmiles\.com/{letter}/[A-Za-z0-9_-]{{27}}", link), link
+    assert re.fullmatch(rf"https://go\.brightsmiles\.com/{letter}/[A-Za-z0-9_-]{{24}}", link), link
+
+
+def test_an_expiry_beyond_the_short_form_keeps_the_long_form(clock):
+    link = link_for(CONFIRM, 7, datetime(2060, 1, 1, tzinfo=UTC), secret=SECRET,
+                    base_url="https://go.brightsmiles.com")
+    assert link.startswith("https://go.brightsmiles.com/l/confirm/")
 
 
 def test_short_link_confirms_once_through_http(db, clock, gateway):

@@ -207,12 +207,12 @@ def test_round_trip_property(purpose: str, subject_id: int, seconds: int, nonce:
 # --- Short tokens (issue 18 item 6: a patient link that fits in one SMS segment) -----------
 
 def test_short_token_round_trip_is_compact_and_signed() -> None:
-    token = make_short_token(SECRET, "confirm", 48_213, EXPIRES, nonce=b"\x01\x02\x03\x04")
-    # version, 3-byte id, 4-byte expiry, 4-byte nonce, 8-byte MAC: 20 bytes, 27 characters.
-    assert len(token) == 27 and SHORT_MAC_BYTES >= 8
+    token = make_short_token(SECRET, "confirm", 48_213, EXPIRES, nonce=b"\x01\x02\x03")
+    # version, 3-byte id, 3-byte expiry (minutes), 3-byte nonce, 8-byte MAC: 18 bytes, 24 characters.
+    assert len(token) == 24 and SHORT_MAC_BYTES >= 8
     claims = verify_short_token(SECRET, token, "confirm", NOW)
     assert (claims.purpose, claims.subject_id, claims.expires_at) == ("confirm", 48_213, EXPIRES)
-    assert claims.nonce == "s48213_AQIDBA"  # scoped by the record, fits LinkTokenUse.nonce (40)
+    assert claims.nonce == "s48213_AQID"  # scoped by the record, fits LinkTokenUse.nonce (40)
     assert len(make_short_token(SECRET, "waitlist_accept", 2**64 - 1, EXPIRES)) <= 40
 
 
@@ -254,7 +254,8 @@ def test_short_token_rejects_a_non_canonical_id() -> None:
 
     from orca_desk.services import link_tokens as lt
 
-    body = bytes([lt.SHORT_TOKEN_VERSION, 0x87, 0x00]) + struct.pack(">I", int(EXPIRES.timestamp())) + b"abcd"
+    minutes = int((EXPIRES - lt.SHORT_EPOCH).total_seconds() // 60)
+    body = bytes([lt.SHORT_TOKEN_VERSION, 0x87, 0x00]) + struct.pack(">I", minutes)[1:] + b"abc"
     signed = lt._SHORT_DOMAIN + b"confirm\x00" + body
     mac = _hmac.new(SECRET, signed, hashlib.sha256).digest()[:SHORT_MAC_BYTES]
     with pytest.raises(TokenInvalid):
@@ -269,6 +270,21 @@ def test_short_token_rejects_a_non_canonical_id() -> None:
 def test_short_round_trip_property(purpose: str, subject_id: int, seconds: int) -> None:
     expires = NOW + timedelta(seconds=seconds)
     token = make_short_token(SECRET, purpose, subject_id, expires)
-    claims = verify_short_token(SECRET, token, purpose, NOW)
-    assert (claims.purpose, claims.subject_id, claims.expires_at) == (purpose, subject_id, expires)
-    assert len(claims.nonce) <= 40
+    claims = verify_short_token(SECRET, token, purpose, NOW - timedelta(minutes=1))
+    assert (claims.purpose, claims.subject_id) == (purpose, subject_id)
+    # Kept in whole minutes, rounded down: never valid later than asked.
+    assert expires - timedelta(minutes=1) < claims.expires_at <= expires
+    assert claims.expires_at.second == 0 and len(claims.nonce) <= 40 and len(token) <= 34
+
+
+def test_short_token_expiry_limit() -> None:
+    from orca_desk.services.link_tokens import SHORT_EXPIRY_LIMIT
+
+    make_short_token(SECRET, "confirm", 1, SHORT_EXPIRY_LIMIT)
+    with pytest.raises(ValidationError) as err:
+        make_short_token(SECRET, "confirm", 1, SHORT_EXPIRY_LIMIT + timedelta(minutes=1))
+    assert err.value.field == "expires_at"
+    with pytest.raises(ValidationError):
+        make_short_token(SECRET, "confirm", 1, datetime(2023, 12, 31, tzinfo=UTC))
+    with pytest.raises(ValidationError):
+        make_short_token(SECRET, "confirm", 1, datetime(2026, 3, 3, 9))
