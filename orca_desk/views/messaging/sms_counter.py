@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from orca_desk.services import message_templates as mt
 from orca_desk.services.messaging.render import (
@@ -65,6 +65,8 @@ class SmsCounter(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.summary)
         layout.addWidget(self.sample)
+        # As tall as its text, never stretched by a form that has room to spare.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.show_template("")
 
     def attach(self, edit: QPlainTextEdit) -> None:
