@@ -335,3 +335,46 @@ def test_ten_concurrent_accepts_one_wins_sqlite(db, clock):
 @pytest.mark.postgres
 def test_ten_concurrent_accepts_one_wins_postgres(pg_db, clock):
     _race(pg_db, clock)
+
+
+def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_http(db, clock):
+    """The offer SMS the waitlist writes holds /o/<token>; tapping it books, once; a replay is refused."""
+    from orca_desk.gateway.handlers import installed_handlers
+    from orca_desk.models import OutboxMessage, WaitlistOffer
+    from orca_desk.services import waitlist
+    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from tests.services.test_waitlist import add_entry, book, cancel, send_due
+
+    staff = Actor(username="maria", role="receptionist", display_name="Maria",
+                  permissions=ROLE_PERMISSIONS["receptionist"])
+    settings = waitlist.WaitlistSettings(secret=SECRET, base_url="http://127.0.0.1:8765")
+    with db.write() as s:
+        w = make_world(s, patients=3)
+    now = clock.now()
+    add_entry(db, w, 1, now=now)
+    cancel(db, staff, book(db, w, staff), now)
+    waitlist.process_waitlist(db, now=now, settings=settings)
+    send_due(db, now)
+    waitlist.process_waitlist(db, now=now, settings=settings)
+    with db.read() as s:
+        offer = s.scalars(select(WaitlistOffer)).one()
+        body = s.get(OutboxMessage, offer.outbox_message_id).body
+    [link] = re.findall(r"http://127\.0\.0\.1:8765/o/[A-Za-z0-9_-]+", body)
+    clock.advance(timedelta(minutes=5))
+    running = serve_in_thread(make_app(db, clock, secret=SECRET, handlers=installed_handlers(),
+                                       public_base_url="http://127.0.0.1:8765"), threads=2)
+    try:
+        url = _url(running, link)
+        shown = requests.get(url, timeout=5)
+        assert shown.status_code == 200 and "Book this visit" in shown.text
+        r = requests.post(url, timeout=5)
+        assert r.status_code == 200 and "booked" in r.text.lower()
+        again = requests.post(url, timeout=5)
+        assert again.status_code == 409 and "already used" in again.text
+    finally:
+        running.stop()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Appointment).where(
+            Appointment.patient_id == w.patients[1].id, Appointment.status != "cancelled")) == 1
+        use = s.scalars(select(LinkTokenUse)).one()
+        assert (use.purpose, use.subject_id, use.outcome) == (WAITLIST_ACCEPT, offer.id, "booked")
