@@ -20,11 +20,17 @@ from orca_desk.gateway.pages import ClinicContact, page
 from orca_desk.models import Clinic, LinkTokenUse, Location
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import NotFound, OrcaError
-from orca_desk.services.link_tokens import TokenClaims, TokenExpired, TokenInvalid, verify_token
+from orca_desk.services.link_tokens import (
+    TokenClaims,
+    TokenExpired,
+    TokenInvalid,
+    verify_short_token,
+    verify_token,
+)
 from orca_desk.services.messaging.dispatch import apply_status_callback
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.messaging.providers.twilio import signature_valid
-from orca_desk.services.patient_links import DEFAULT_PUBLIC_BASE_URL, ICAL
+from orca_desk.services.patient_links import DEFAULT_PUBLIC_BASE_URL, ICAL, SHORT_PURPOSES
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,7 @@ IcalFeed = Callable[[Session, int, datetime], bytes]
 ICAL_DAYS_BEFORE, ICAL_DAYS_AFTER = 14, 180
 MAX_BODY = 64 * 1024
 _LINK = re.compile(r"^/l/([a-z][a-z0-9_]{0,31})/([A-Za-z0-9_-]{1,256})/?$")
+_SHORT_LINK = re.compile(r"^/([a-z])/([A-Za-z0-9_-]{1,256})/?$")  # /o/<token>: patient_links.SHORT_LETTERS
 _ICAL = re.compile(r"^/ical/([A-Za-z0-9_-]{1,256})\.ics$")
 TWILIO_STATUS_PATH = "/twilio/status"  # the SMS StatusCallback (services/messaging/dispatch.outgoing)
 _OUTCOME_WORDS = {"confirmed": "the appointment was confirmed",
@@ -127,18 +134,26 @@ class GatewayApp:
             if method == "POST":
                 return self._page(405, "Not allowed", "A calendar feed is read only.", "error")
             return self._ical(m.group(1))
+        verify = verify_token
         m = _LINK.match(path)
-        if not m:
+        purpose: str | None = None
+        if m:
+            purpose, token = m.group(1), m.group(2)
+        elif (m := _SHORT_LINK.match(path)) is not None:
+            purpose, token, verify = SHORT_PURPOSES.get(m.group(1)), m.group(2), verify_short_token
+            if purpose is None:
+                return self._page(404, "Link not recognised", "This kind of link is not available. "
+                                  "Please call us.", "error")
+        if purpose is None:
             return self._page(404, "Page not found", "This link is not one of ours, or it was "
                               "copied incompletely. Please open it again from the message.", "error")
-        purpose, token = m.group(1), m.group(2)
         handler = self.handlers.get(purpose)
         if handler is None:
             return self._page(404, "Link not recognised", "This kind of link is not available. "
                               "Please call us.", "error")
         now = self.clock.now()
         try:
-            claims = verify_token(self.secret, token, purpose, now)
+            claims = verify(self.secret, token, purpose, now)
         except TokenExpired:
             return self._page(410, "This link has expired", "The time to use this link has passed. "
                               "Please call us and we will gladly help.", "warn")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -17,6 +18,7 @@ from orca_desk.paths import resources_dir
 from orca_desk.services import audit
 from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
+from orca_desk.services.link_tokens import make_short_token
 from orca_desk.services.messaging.policy import MessagingPolicy, procedure_terms_found
 from orca_desk.services.messaging.render import (
     CHANNELS,
@@ -28,29 +30,52 @@ from orca_desk.services.messaging.render import (
     template_problems,
     template_variables,
 )
+from orca_desk.services.patient_links import (
+    CONFIRM,
+    DEFAULT_PUBLIC_BASE_URL,
+    UNSUBSCRIBE,
+    short_link_path,
+)
 from orca_desk.services.security import ADMIN, Actor
 
 TEMPLATES_FILE = "message_templates.json"
 MAX_NAME = 120
 MAX_SUBJECT = 200
 
-# What the preview fills in; the link is as long as a real one, so segment counts are honest.
-SAMPLE_VALUES = MappingProxyType({
-    "first_name": "Emma",
-    "patient_first_name": "Liam",
-    "guardian_name": "Emma Carter",
-    "date": "Tue 10 Mar",
-    "time": "3:30 PM",
-    "day": "Tuesday",
-    "location": "Northside",
-    "location_address": "120 Harbor St, Boston",
-    "clinic_name": "Bright Smiles Orthodontics",
-    "clinic_phone": "(617) 555-0100",
-    "link": "http://127.0.0.1:8765/l/confirm/AQdjb25maXJtAAAAAAAAAAFpqDrgdE5PT0xLY1VPOXVtrVHGtM0IO4GwC_QhHVZzxg",
-    "provider": "Dr. Chen",
-    "hold_minutes": "120",
-    "unsubscribe_link": "http://127.0.0.1:8765/l/unsubscribe/AQt1bnN1YnNjcmliZQAAAAAAAAAHbJ2u8Qk3Rm5wQ1Rzd0qS",
-})
+# A sample link is signed like a real one (a short token for an id in the hundreds of
+# thousands), so the editor's character and segment counts are what families will receive.
+_SAMPLE_SECRET = b"orca-desk-sample-link-key"
+_SAMPLE_EXPIRY = datetime(2026, 3, 10, 19, 30, tzinfo=UTC)
+
+
+def sample_link(purpose: str, base_url: str = DEFAULT_PUBLIC_BASE_URL) -> str:
+    """A link as long as a real one of ``purpose`` under ``base_url`` (the gateway's address)."""
+    token = make_short_token(_SAMPLE_SECRET, purpose, 250_000, _SAMPLE_EXPIRY, nonce=b"\x00\x00\x00")
+    return base_url.rstrip("/") + short_link_path(purpose, token)
+
+
+def sample_values(base_url: str | None = None) -> Mapping[str, str]:
+    """What the preview fills in; the links use ``base_url`` (default: the built-in address)."""
+    base = base_url or DEFAULT_PUBLIC_BASE_URL
+    return MappingProxyType({
+        "first_name": "Emma",
+        "patient_first_name": "Liam",
+        "guardian_name": "Emma Carter",
+        "date": "Tue 10 Mar",
+        "time": "3:30 PM",
+        "day": "Tuesday",
+        "location": "Northside",
+        "location_address": "120 Harbor St, Boston",
+        "clinic_name": "Bright Smiles Orthodontics",
+        "clinic_phone": "(617) 555-0100",
+        "link": sample_link(CONFIRM, base),
+        "provider": "Dr. Chen",
+        "hold_minutes": "120",
+        "unsubscribe_link": sample_link(UNSUBSCRIBE, base),
+    })
+
+
+SAMPLE_VALUES = sample_values()
 assert set(SAMPLE_VALUES) == KNOWN_VARIABLES
 
 
@@ -114,8 +139,12 @@ def get_template(session: Session, clinic_id: int, key: str, channel: str) -> Te
 
 
 def check_template(body: str, subject: str | None, channel: str, *,
-                   policy: MessagingPolicy | None = None) -> TemplateCheck:
-    """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft."""
+                   policy: MessagingPolicy | None = None, base_url: str | None = None) -> TemplateCheck:
+    """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft.
+
+    ``base_url``: the clinic's public link address, so the sample links in the preview (and the
+    segment count) are as long as the real ones; default the built-in address.
+    """
     policy = policy or MessagingPolicy()
     problems = list(template_problems(body, channel=channel))
     subject_text = (subject or "").strip()
@@ -131,16 +160,17 @@ def check_template(body: str, subject: str | None, channel: str, *,
         names = ", ".join(repr(t) for t in terms)
         problems.append(f"Mentions a procedure ({names}): messages carry the minimum of health "
                         "information. Remove it, or allow procedure names in Settings.")
-    preview = _preview(body)
-    subject_preview = _preview(subject_text) if subject_text else ""
+    values = sample_values(base_url)
+    preview = _preview(body, values)
+    subject_preview = _preview(subject_text, values) if subject_text else ""
     segments = sms_segments(preview or body) if channel == "sms" else None
     positions = tuple((ch, body.index(ch) + 1) for ch in non_gsm_characters(body)) if channel == "sms" else ()
     return TemplateCheck(tuple(problems), preview, subject_preview, segments, positions)
 
 
-def _preview(text: str) -> str:
+def _preview(text: str, samples: Mapping[str, str]) -> str:
     """The text with sample values; an unknown variable stays as written ("" if braces are broken)."""
-    values = dict(SAMPLE_VALUES)
+    values = dict(samples)
     values.update({v: f"{{{v}}}" for v in template_variables(text) if v not in values})
     try:
         return render(text, values)

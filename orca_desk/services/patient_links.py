@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,13 @@ from orca_desk.config import default_data_dir
 from orca_desk.models import ContactState
 from orca_desk.services import clinic_settings
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.link_tokens import MIN_SECRET_BYTES, make_token
+from orca_desk.services.link_tokens import (
+    MIN_SECRET_BYTES,
+    SHORT_EPOCH,
+    SHORT_EXPIRY_LIMIT,
+    make_short_token,
+    make_token,
+)
 
 LINK_SECRET_ENV = "ORCA_DESK_LINK_SECRET"
 PUBLIC_BASE_URL_ENV = clinic_settings.PUBLIC_BASE_URL_ENV
@@ -31,27 +38,49 @@ CONFIRM = "confirm"
 DECLINE = "decline"
 CALLBACK = "callback"
 WAITLIST_ACCEPT = "waitlist_accept"
+WAITLIST_DECLINE = "waitlist_decline"
 UNSUBSCRIBE = "unsubscribe"
 ICAL = "ical"
+
+# The short form of a link, /<letter>/<short token>, keeps a reminder or an offer within one
+# SMS segment (issue 18). One letter per purpose; the purpose is under the token's MAC, so a
+# token never works under another letter. Purposes without a letter (the iCal feeds, a
+# feature's own) keep the long form /l/<purpose>/<token>, which the gateway also still serves
+# for links sent before the short form existed.
+SHORT_LETTERS: Mapping[str, str] = MappingProxyType({
+    CONFIRM: "c", DECLINE: "d", CALLBACK: "b", WAITLIST_ACCEPT: "o", WAITLIST_DECLINE: "p",
+    UNSUBSCRIBE: "u",
+})
+SHORT_PURPOSES: Mapping[str, str] = MappingProxyType({v: k for k, v in SHORT_LETTERS.items()})
 
 UNSUBSCRIBE_VALIDITY = timedelta(days=400)
 ICAL_VALIDITY = timedelta(days=3 * 365)
 
 
 def link_path(purpose: str, token: str) -> str:
-    """The path part of a link (iCal feeds end in .ics so calendar apps recognise them)."""
+    """The path part of a long-form link (iCal feeds end in .ics so calendar apps recognise them)."""
     if purpose == ICAL:
         return f"/ical/{token}.ics"
     return f"/l/{purpose}/{token}"
 
 
+def short_link_path(purpose: str, token: str) -> str:
+    """The path part of a short link, ``/o/<token>`` for an offer (``purpose`` must have a letter)."""
+    return f"/{SHORT_LETTERS[purpose]}/{token}"
+
+
 def link_for(purpose: str, subject_id: int, expires_at: datetime, *, secret: bytes, base_url: str) -> str:
     """A patient link for ``purpose`` about record ``subject_id`` (an appointment, an offer…).
 
-    The URL carries a signed token with the purpose, the record's id, the expiry and a
-    random nonce; nothing about the patient. For waitlist offers ``expires_at`` is the end
-    of the hold; for appointment confirmations, the appointment's start.
+    The URL carries a signed token with the record's id, the expiry and a random nonce (the
+    purpose is signed with it); nothing about the patient. Purposes in ``SHORT_LETTERS`` get
+    the short form (``https://host/c/`` + 24 characters for ids under two million) unless the
+    expiry is beyond what it can carry. For waitlist offers ``expires_at`` is the end of the
+    hold; for confirmations, the visit's start.
     """
+    if purpose in SHORT_LETTERS and SHORT_EPOCH <= expires_at <= SHORT_EXPIRY_LIMIT:
+        token = make_short_token(secret, purpose, subject_id, expires_at)
+        return base_url.rstrip("/") + short_link_path(purpose, token)
     token = make_token(secret, purpose, subject_id, expires_at)
     return base_url.rstrip("/") + link_path(purpose, token)
 

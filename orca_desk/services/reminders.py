@@ -287,12 +287,13 @@ class StepPreview:
 
 
 def preview_step(session: Session | None, clinic_id: int | None, step: StepInput,
-                 policy: MessagingPolicy | None = None) -> list[StepPreview]:
-    """The message of each channel of ``step`` with sample values, SMS segments and problems."""
+                 policy: MessagingPolicy | None = None, *, base_url: str | None = None) -> list[StepPreview]:
+    """The message of each channel of ``step`` with sample values, SMS segments and problems
+    (``base_url``: the clinic's link address, so the sample link is as long as a real one)."""
     out = []
     for channel in step.channels:
         subject, body = step_texts(session, clinic_id, step, channel)
-        check = check_template(body, subject, channel, policy=policy)
+        check = check_template(body, subject, channel, policy=policy, base_url=base_url)
         problems = list(check.problems)
         problems.extend(_confirm_problems(step, channel, body))
         out.append(StepPreview(channel, check.subject_preview, check.preview, check.segments,

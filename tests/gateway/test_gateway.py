@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -22,7 +23,9 @@ from orca_desk.services.patient_links import (
     CALLBACK,
     CONFIRM,
     DECLINE,
+    UNSUBSCRIBE,
     WAITLIST_ACCEPT,
+    WAITLIST_DECLINE,
     ical_feed_link,
     link_for,
     unsubscribe_link_for,
@@ -80,10 +83,78 @@ def _appt(db: Database, appt_id: int) -> Appointment:
 def test_link_carries_no_patient_data(db, clock):
     appt_id = _book(db, clock)
     link = _link(CONFIRM, appt_id, clock)
-    assert link.startswith("http://127.0.0.1:8765/l/confirm/")
+    assert link.startswith("http://127.0.0.1:8765/c/")
     token = link.rsplit("/", 1)[1]
     assert "Kid" not in link and "Smith" not in link and "@" not in link
-    assert len(token) <= 80  # short enough for an SMS
+    assert len(token) <= 24  # issue 18: short enough that a reminder fits one SMS segment
+
+
+@pytest.mark.parametrize(("purpose", "letter"), [(CONFIRM, "c"), (DECLINE, "d"), (CALLBACK, "b"),
+                                                 (WAITLIST_ACCEPT, "o"), (WAITLIST_DECLINE, "p"),
+                                                 (UNSUBSCRIBE, "u")])
+def test_patient_links_have_the_short_form(purpose, letter, clock):
+    link = link_for(purpose, 1_234_567, clock.now() + timedelta(days=400), secret=SECRET,
+                    base_url="https://go.brightsmiles.com/")
+    assert re.fullmatch(rf"https://go\.brightsmiles\.com/{letter}/[A-Za-z0-9_-]{{24}}", link), link
+
+
+def test_an_expiry_beyond_the_short_form_keeps_the_long_form(clock):
+    link = link_for(CONFIRM, 7, datetime(2060, 1, 1, tzinfo=UTC), secret=SECRET,
+                    base_url="https://go.brightsmiles.com")
+    assert link.startswith("https://go.brightsmiles.com/l/confirm/")
+
+
+def test_short_link_confirms_once_through_http(db, clock, gateway):
+    appt_id = _book(db, clock)
+    url = _url(gateway, _link(CONFIRM, appt_id, clock))
+    assert "/c/" in url
+    shown = requests.get(url, timeout=5)
+    assert shown.status_code == 200 and "Yes, confirm" in shown.text
+    r = requests.post(url, timeout=5)
+    assert r.status_code == 200 and "re confirmed" in r.text
+    assert _appt(db, appt_id).confirmation == "confirmed"
+    with db.read() as s:
+        use = s.scalars(select(LinkTokenUse)).one()
+        assert (use.purpose, use.subject_id, use.outcome) == (CONFIRM, appt_id, "confirmed")
+    again = requests.post(url, timeout=5)
+    assert again.status_code == 409 and "already used" in again.text
+    assert requests.get(url, timeout=5).status_code == 409
+    assert requests.post(url + "/", timeout=5).status_code == 409  # a trailing slash is the same link
+
+
+def test_long_links_already_sent_keep_working(db, clock, gateway):
+    """Families have the long /l/<purpose>/<token> links in their phones: they still act, once."""
+    appt_id = _book(db, clock)
+    token = make_token(SECRET, CONFIRM, appt_id, clock.now() + timedelta(days=1))
+    url = f"{gateway.url}/l/confirm/{token}"
+    assert requests.get(url, timeout=5).status_code == 200
+    r = requests.post(url, timeout=5)
+    assert r.status_code == 200 and "re confirmed" in r.text
+    assert _appt(db, appt_id).confirmation == "confirmed"
+    again = requests.post(url, timeout=5)
+    assert again.status_code == 409 and "already used" in again.text
+
+
+def test_short_links_refuse_tampering_other_purposes_and_expiry(db, clock, gateway):
+    appt_id = _book(db, clock)
+    url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))
+    head, token = url.rsplit("/", 1)
+    flipped = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
+    r = requests.post(f"{head}/{flipped}", timeout=5)
+    assert r.status_code == 400 and "not valid" in r.text
+    # A decline link's token under the confirm letter (or the long route) must not confirm.
+    decline_token = _link(DECLINE, appt_id, clock).rsplit("/", 1)[1]
+    assert requests.post(f"{gateway.url}/c/{decline_token}", timeout=5).status_code == 400
+    assert requests.post(f"{gateway.url}/l/confirm/{decline_token}", timeout=5).status_code == 400
+    assert requests.post(f"{gateway.url}/z/{token}", timeout=5).status_code == 404  # no such letter
+    long_token = make_token(SECRET, CONFIRM, appt_id, clock.now() + timedelta(hours=1))
+    assert requests.post(f"{gateway.url}/c/{long_token}", timeout=5).status_code == 400
+    clock.advance(timedelta(hours=1))
+    for r in (requests.get(url, timeout=5), requests.post(url, timeout=5)):
+        assert r.status_code == 410 and "expired" in r.text
+    assert _appt(db, appt_id).confirmation == "requested"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(LinkTokenUse)) == 0
 
 
 def test_get_shows_a_button_and_changes_nothing(db, clock, gateway):
@@ -264,3 +335,46 @@ def test_ten_concurrent_accepts_one_wins_sqlite(db, clock):
 @pytest.mark.postgres
 def test_ten_concurrent_accepts_one_wins_postgres(pg_db, clock):
     _race(pg_db, clock)
+
+
+def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_http(db, clock):
+    """The offer SMS the waitlist writes holds /o/<token>; tapping it books, once; a replay is refused."""
+    from orca_desk.gateway.handlers import installed_handlers
+    from orca_desk.models import OutboxMessage, WaitlistOffer
+    from orca_desk.services import waitlist
+    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from tests.services.test_waitlist import add_entry, book, cancel, send_due
+
+    staff = Actor(username="maria", role="receptionist", display_name="Maria",
+                  permissions=ROLE_PERMISSIONS["receptionist"])
+    settings = waitlist.WaitlistSettings(secret=SECRET, base_url="http://127.0.0.1:8765")
+    with db.write() as s:
+        w = make_world(s, patients=3)
+    now = clock.now()
+    add_entry(db, w, 1, now=now)
+    cancel(db, staff, book(db, w, staff), now)
+    waitlist.process_waitlist(db, now=now, settings=settings)
+    send_due(db, now)
+    waitlist.process_waitlist(db, now=now, settings=settings)
+    with db.read() as s:
+        offer = s.scalars(select(WaitlistOffer)).one()
+        body = s.get(OutboxMessage, offer.outbox_message_id).body
+    [link] = re.findall(r"http://127\.0\.0\.1:8765/o/[A-Za-z0-9_-]+", body)
+    clock.advance(timedelta(minutes=5))
+    running = serve_in_thread(make_app(db, clock, secret=SECRET, handlers=installed_handlers(),
+                                       public_base_url="http://127.0.0.1:8765"), threads=2)
+    try:
+        url = _url(running, link)
+        shown = requests.get(url, timeout=5)
+        assert shown.status_code == 200 and "Book this visit" in shown.text
+        r = requests.post(url, timeout=5)
+        assert r.status_code == 200 and "booked" in r.text.lower()
+        again = requests.post(url, timeout=5)
+        assert again.status_code == 409 and "already used" in again.text
+    finally:
+        running.stop()
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Appointment).where(
+            Appointment.patient_id == w.patients[1].id, Appointment.status != "cancelled")) == 1
+        use = s.scalars(select(LinkTokenUse)).one()
+        assert (use.purpose, use.subject_id, use.outcome) == (WAITLIST_ACCEPT, offer.id, "booked")

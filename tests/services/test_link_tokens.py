@@ -13,11 +13,14 @@ from hypothesis import strategies as st
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.link_tokens import (
     MAC_BYTES,
+    SHORT_MAC_BYTES,
     TokenClaims,
     TokenError,
     TokenExpired,
     TokenInvalid,
+    make_short_token,
     make_token,
+    verify_short_token,
     verify_token,
 )
 
@@ -199,3 +202,89 @@ def test_round_trip_property(purpose: str, subject_id: int, seconds: int, nonce:
     token = make_token(SECRET, purpose, subject_id, expires, nonce=nonce)
     claims = verify_token(SECRET, token, purpose, NOW)
     assert claims == TokenClaims(purpose, subject_id, expires, nonce)
+
+
+# --- Short tokens (issue 18 item 6: a patient link that fits in one SMS segment) -----------
+
+def test_short_token_round_trip_is_compact_and_signed() -> None:
+    token = make_short_token(SECRET, "confirm", 48_213, EXPIRES, nonce=b"\x01\x02\x03")
+    # version, 3-byte id, 3-byte expiry (minutes), 3-byte nonce, 8-byte MAC: 18 bytes, 24 characters.
+    assert len(token) == 24 and SHORT_MAC_BYTES >= 8
+    claims = verify_short_token(SECRET, token, "confirm", NOW)
+    assert (claims.purpose, claims.subject_id, claims.expires_at) == ("confirm", 48_213, EXPIRES)
+    assert claims.nonce == "s48213_AQID"  # scoped by the record, fits LinkTokenUse.nonce (40)
+    assert len(make_short_token(SECRET, "waitlist_accept", 2**64 - 1, EXPIRES)) <= 40
+
+
+def test_short_token_refuses_other_purpose_key_tamper_and_expiry() -> None:
+    token = make_short_token(SECRET, "confirm", 7, EXPIRES)
+    with pytest.raises(TokenInvalid):
+        verify_short_token(SECRET, token, "decline", NOW)  # the purpose is under the MAC
+    with pytest.raises(TokenInvalid):
+        verify_short_token(OTHER_SECRET, token, "confirm", NOW)
+    raw = bytearray(_raw(token))
+    for i in range(len(raw)):
+        changed = bytearray(raw)
+        changed[i] ^= 0x01
+        with pytest.raises(TokenInvalid):
+            verify_short_token(SECRET, _enc(bytes(changed)), "confirm", NOW)
+    with pytest.raises(TokenInvalid):
+        verify_short_token(SECRET, token[:-1], "confirm", NOW)
+    with pytest.raises(TokenInvalid):
+        verify_short_token(SECRET, token + "A", "confirm", NOW)
+    with pytest.raises(TokenInvalid):  # a long-form token is not a short one
+        verify_short_token(SECRET, make_token(SECRET, "confirm", 7, EXPIRES), "confirm", NOW)
+    with pytest.raises(TokenExpired) as err:
+        verify_short_token(SECRET, token, "confirm", EXPIRES)
+    assert err.value.claims.subject_id == 7
+
+
+def test_short_token_nonces_differ_per_link() -> None:
+    tokens = {make_short_token(SECRET, "confirm", 1, EXPIRES) for _ in range(200)}
+    nonces = {verify_short_token(SECRET, t, "confirm", NOW).nonce for t in tokens}
+    assert len(tokens) == len(nonces) == 200
+
+
+def test_short_token_rejects_a_non_canonical_id() -> None:
+    # The id is a LEB128 varint; a padded encoding (0x87 0x00 for 7) must not verify even if
+    # someone could sign it, so one link has exactly one spelling.
+    import hashlib
+    import hmac as _hmac
+    import struct
+
+    from orca_desk.services import link_tokens as lt
+
+    minutes = int((EXPIRES - lt.SHORT_EPOCH).total_seconds() // 60)
+    body = bytes([lt.SHORT_TOKEN_VERSION, 0x87, 0x00]) + struct.pack(">I", minutes)[1:] + b"abc"
+    signed = lt._SHORT_DOMAIN + b"confirm\x00" + body
+    mac = _hmac.new(SECRET, signed, hashlib.sha256).digest()[:SHORT_MAC_BYTES]
+    with pytest.raises(TokenInvalid):
+        verify_short_token(SECRET, _enc(body + mac), "confirm", NOW)
+
+
+@given(
+    purpose=st.from_regex(r"[a-z][a-z0-9_]{0,31}", fullmatch=True),
+    subject_id=st.integers(0, 2**64 - 1),
+    seconds=st.integers(1, 10 * 365 * 86400),
+)
+def test_short_round_trip_property(purpose: str, subject_id: int, seconds: int) -> None:
+    expires = NOW + timedelta(seconds=seconds)
+    token = make_short_token(SECRET, purpose, subject_id, expires)
+    claims = verify_short_token(SECRET, token, purpose, NOW - timedelta(minutes=1))
+    assert (claims.purpose, claims.subject_id) == (purpose, subject_id)
+    # Kept in whole minutes, rounded down: never valid later than asked.
+    assert expires - timedelta(minutes=1) < claims.expires_at <= expires
+    assert claims.expires_at.second == 0 and len(claims.nonce) <= 40 and len(token) <= 34
+
+
+def test_short_token_expiry_limit() -> None:
+    from orca_desk.services.link_tokens import SHORT_EXPIRY_LIMIT
+
+    make_short_token(SECRET, "confirm", 1, SHORT_EXPIRY_LIMIT)
+    with pytest.raises(ValidationError) as err:
+        make_short_token(SECRET, "confirm", 1, SHORT_EXPIRY_LIMIT + timedelta(minutes=1))
+    assert err.value.field == "expires_at"
+    with pytest.raises(ValidationError):
+        make_short_token(SECRET, "confirm", 1, datetime(2023, 12, 31, tzinfo=UTC))
+    with pytest.raises(ValidationError):
+        make_short_token(SECRET, "confirm", 1, datetime(2026, 3, 3, 9))

@@ -81,3 +81,43 @@ def test_seed_defaults_is_idempotent(db, clinic_id, clock):
 def test_preview_keeps_an_unknown_variable_visible():
     check = mt.check_template("Hi {frist_name}, see you {date}", None, "sms")
     assert check.preview == "Hi {frist_name}, see you Tue 10 Mar" and check.problems
+
+
+# --- Issue 18 item 6: the texts that carry a link fit one GSM-7 segment --------------------
+
+CLINIC_BASE_URL = "https://go.brightsmiles.com"  # a clinic's gateway behind its own domain
+REALISTIC = {"clinic_name": "Bright Smiles Orthodontics", "first_name": "Jennifer",
+             "patient_first_name": "Isabella", "date": "Wed 11 Mar", "time": "10:45 AM",
+             "day": "Wednesday", "location": "Northside", "hold_minutes": "120",
+             "provider": "Dr. Chen", "clinic_phone": "(617) 555-0100"}
+
+
+@pytest.mark.parametrize(("key", "purpose"), [("reminder.confirm", "confirm"),
+                                              ("waitlist.offer", "waitlist_accept")])
+def test_default_offer_and_reminder_texts_fit_one_gsm7_segment(clock, key, purpose):
+    from datetime import timedelta
+
+    from orca_desk.services.messaging.render import render, sms_segments
+    from orca_desk.services.patient_links import link_for
+
+    body = next(t.body for t in mt.default_templates() if (t.key, t.channel) == (key, "sms"))
+    link = link_for(purpose, 1_250_000, clock.now() + timedelta(days=2), secret=b"k" * 32,
+                    base_url=CLINIC_BASE_URL)
+    text = render(body, {**mt.SAMPLE_VALUES, **REALISTIC, "link": link})
+    assert link in text and REALISTIC["clinic_name"] in text
+    info = sms_segments(text)
+    assert (info.encoding, info.segments) == ("GSM-7", 1), f"{info.units} characters: {text}"
+
+
+def test_the_editor_sample_link_is_as_long_as_a_real_one_for_the_clinic_address():
+    from datetime import UTC, datetime
+
+    from orca_desk.services.patient_links import link_for
+
+    real = link_for("confirm", 250_000, datetime(2026, 3, 11, 14, 45, tzinfo=UTC), secret=b"k" * 32,
+                    base_url=CLINIC_BASE_URL)
+    check = mt.check_template("{link}", None, "sms", base_url=CLINIC_BASE_URL)
+    assert check.preview.startswith(CLINIC_BASE_URL + "/c/") and len(check.preview) == len(real)
+    default = mt.check_template("{link}", None, "sms")  # no address given: the default one
+    assert default.preview.startswith("http://127.0.0.1:8765/c/")
+    assert mt.SAMPLE_VALUES["link"] == default.preview

@@ -254,7 +254,7 @@ def test_stop_in_the_middle_stops_texts_but_email_continues(db, fake, shared_clo
     tick(db, provs, now)
     # The only text is the carrier-required answer to STOP; no reminder after it.
     assert [m.body.split(":")[1].strip()[:17] for m in fake.sent_sms] == ["You're unsubscrib"]
-    assert len(fake.sent_email) == 2 and "/l/confirm/" in str(fake.sent_email[1].content)
+    assert len(fake.sent_email) == 2 and "/c/" in str(fake.sent_email[1].content)
     with db.read() as s:
         texts = {r.offset_minutes: r.reason for r in reminders.planned_for(s, a) if r.channel == "sms"}
     assert texts[2 * M] == "The number replied STOP; no more texts."
@@ -405,3 +405,24 @@ def test_patient_without_consent_is_skipped_with_the_reason(db, fake, shared_clo
     with db.read() as s:
         assert {r.reason for r in reminders.planned_for(s, a) if r.offset_minutes == 2 * M} == \
             {"No SMS consent is recorded."}
+
+
+def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):
+    """Issue 18: a realistic clinic's confirm reminder, link included, is one 160-character text."""
+    from orca_desk.models import Clinic as ClinicRow
+    from orca_desk.services.messaging.render import sms_segments
+
+    c = clinic(db, shared=0)
+    with db.write() as s:
+        s.get(ClinicRow, c.clinic_id).name = "Bright Smiles Orthodontics"
+        kid = s.get(Patient, c.kids[0])
+        kid.first_name = "Isabella"
+    book(db, c, 0, TUE_1530 + timedelta(minutes=15))
+    settings = reminders.ReminderSettings(secret=b"s" * 32, base_url="https://go.brightsmiles.com")
+    reminders.process_reminders(db, now=TUE_1530 - 2 * D + timedelta(minutes=16), settings=settings)
+    with db.read() as s:
+        body = s.scalars(select(OutboxMessage.body).where(OutboxMessage.channel == "sms")).one()
+    assert "https://go.brightsmiles.com/c/" in body and "Bright Smiles Orthodontics" in body
+    assert "Isabella" in body and "3:45 PM" in body
+    info = sms_segments(body)
+    assert (info.encoding, info.segments) == ("GSM-7", 1), f"{info.units} characters: {body}"

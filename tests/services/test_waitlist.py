@@ -162,7 +162,7 @@ def test_offer_marks_notified_and_the_hold_starts_only_when_the_message_is_sent(
     assert opening(db, oid).status == "offered"
     with db.read() as s:
         msg = s.get(OutboxMessage, offer.outbox_message_id)
-        assert msg.purpose == "waitlist_offer" and "Reply YES" in msg.body and "http://gw.test/l/" in msg.body
+        assert msg.purpose == "waitlist_offer" and "Reply YES" in msg.body and "http://gw.test/o/" in msg.body
     sent = now + timedelta(minutes=3)
     send_due(db, sent)
     waitlist.process_waitlist(db, now=sent + timedelta(minutes=1), settings=SETTINGS)

@@ -37,6 +37,7 @@ from orca_desk.services.campaigns import (
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import RowsModel, table
+from orca_desk.views.messaging.sms_counter import SmsCounter, clinic_link_address
 
 STAGES = (("consult", "Consultation"), ("active", "Active treatment"), ("retention", "Retention"))
 CUSTOM = "Custom text"
@@ -208,6 +209,8 @@ class VariantBox(QGroupBox):
         self.weight.setValue(1)
         self.sms = QPlainTextEdit()
         self.sms.setMaximumHeight(70)
+        self.sms_counter = SmsCounter(wizard.link_address)
+        self.sms_counter.attach(self.sms)
         self.subject = QLineEdit()
         self.email = QPlainTextEdit()
         self.email.setMaximumHeight(90)
@@ -218,6 +221,7 @@ class VariantBox(QGroupBox):
         top.addWidget(self.weight)
         form.addRow("Template", top)
         form.addRow("SMS", self.sms)
+        form.addRow("", self.sms_counter)
         form.addRow("Email subject", self.subject)
         form.addRow("Email", self.email)
         self.template.currentIndexChanged.connect(self._on_template)
@@ -399,6 +403,7 @@ class CampaignWizard(QWizard):
         self.zone = ZoneInfo(tz)
         with ctx.db.read() as s:
             self.templates = campaigns.campaign_templates(s, ctx.clinic.id)
+        self.link_address = clinic_link_address(ctx)
         self.campaign_id: int | None = None
         self.error = ""
         self.message_page = MessagePage(self)

@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import recovery
-from orca_desk.services.errors import OrcaError
+from orca_desk.services.errors import NotFound, OrcaError
+from orca_desk.services.message_templates import check_template, get_template
+from orca_desk.services.patient_links import public_base_url
 from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
 from orca_desk.ui.context import AppContext
+from orca_desk.views.messaging.sms_counter import segment_summary
 
 Index = QModelIndex | QPersistentModelIndex
 COL_DAYS, COL_HOURS, COL_ACTION, COL_TEMPLATE, COL_LATEST, COL_DESCRIPTION = range(6)
@@ -248,6 +251,7 @@ class SequenceEditor(QWidget):
         first = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
         self.zone = ZoneInfo(first)
         self.templates: dict[str, list[str]] = {}
+        self.link_address: str | None = None
         self.model = StepsModel()
         self.model.changed.connect(self._on_changed)
         self._build()
@@ -325,11 +329,27 @@ class SequenceEditor(QWidget):
         bottom.addWidget(self.btn_revert)
         bottom.addWidget(self.btn_save)
 
+        # The selected step's message with sample values and, for a text, its count (the
+        # wording itself is edited in Settings → Message templates).
+        self.message_title = QLabel("Message")
+        self.message_title.setObjectName("sectionTitle")
+        self.message_preview = QLabel("Select a step to see its message.")
+        self.message_preview.setObjectName("recoveryMessagePreview")
+        self.message_preview.setWordWrap(True)
+        self.message_preview.setTextFormat(Qt.TextFormat.RichText)
+        self.message_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_preview.setStyleSheet("QLabel#recoveryMessagePreview { background: #f5f7fa; "
+                                           "border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; }")
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self.show_message())
+        self.model.changed.connect(self.show_message)
+
         v = QVBoxLayout(self)
         v.addWidget(intro)
         v.addLayout(options)
         v.addWidget(self.view, 1)
         v.addLayout(rows)
+        v.addWidget(self.message_title)
+        v.addWidget(self.message_preview)
         v.addWidget(self.problems)
         v.addLayout(bottom)
 
@@ -344,6 +364,7 @@ class SequenceEditor(QWidget):
         with self.ctx.db.read() as s:
             shown = recovery.load_sequence(s, clinic_id)
             self.templates = {a: recovery.template_keys(s, clinic_id, a) for a in ACTIONS}
+            self.link_address = public_base_url(s)
         self.name = shown.name
         self.model.set_steps(list(shown.steps))
         for kind, box in self.cause_boxes.items():
@@ -362,6 +383,7 @@ class SequenceEditor(QWidget):
         )
         self.loaded, self.dirty = True, False
         self.btn_save.setEnabled(True)
+        self.show_message()
 
     def _on_changed(self, *_args: object) -> None:
         self.dirty = True
@@ -391,6 +413,38 @@ class SequenceEditor(QWidget):
         self.sig_status.emit("Recovery sequence saved")
         return True
 
+    def show_message(self) -> str:
+        """Show the selected step's message(s) with sample values; SMS with characters and segments."""
+        row = self.current_row()
+        if not 0 <= row < len(self.model.steps):
+            text = "Select a step to see its message."
+        else:
+            text = self._message_html(self.model.steps[row])
+        self.message_preview.setText(text)
+        return text
+
+    def _message_html(self, st: StepInput) -> str:
+        if st.action not in ("sms", "email"):
+            return "A staff call: no message is sent."
+        keys = ([f"{RECOVERY_TEMPLATE}.{kind}" for kind in recovery.CAUSE_LABELS]
+                if st.template_key == RECOVERY_TEMPLATE else [st.template_key])
+        parts = []
+        with self.ctx.db.read() as s:
+            for key in keys:
+                try:
+                    tpl = get_template(s, self.ctx.clinic.id, key, st.action)
+                except NotFound:
+                    parts.append(f"<b>{_html(key)}</b> — there is no {ACTION_LABELS[st.action]} template "
+                                 "with this key.")
+                    continue
+                check = check_template(tpl.body, tpl.subject, st.action, base_url=self.link_address)
+                if check.segments is not None:
+                    head = f"<b>{_html(key)}</b> — {segment_summary(check.segments)}"
+                else:
+                    head = f"<b>{_html(key)}</b> — subject: {_html(check.subject_preview)}"
+                parts.append(f"{head}<br>{_html(check.preview) or '<i>(cannot render)</i>'}")
+        return "<br><br>".join(parts)
+
     # ----- rows -----------------------------------------------------------------------------
     def current_row(self) -> int:
         rows = self.view.selectionModel().selectedRows()
@@ -407,3 +461,7 @@ class SequenceEditor(QWidget):
 
     def move_step(self, by: int) -> None:
         self.view.selectRow(self.model.move(self.current_row(), by))
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")

@@ -37,6 +37,7 @@ from orca_desk.services.reminders import SequenceInput, StepInput
 from orca_desk.ui.charts import chart_view
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
+from orca_desk.views.messaging.sms_counter import SmsCounter, clinic_link_address, segment_summary
 from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
 from orca_desk.views.reminders.timeline import StepTimeline
 
@@ -103,6 +104,9 @@ class SequenceEditor(QWidget):
         self.template.currentIndexChanged.connect(self._on_template_changed)
         self.sms_text = QPlainTextEdit()
         self.sms_text.setPlaceholderText("SMS text; variables like {patient_first_name}, {date}, {link}")
+        self.link_address = clinic_link_address(ctx)
+        self.sms_counter = SmsCounter(self.link_address, show_sample=False)  # the preview shows the sample
+        self.sms_counter.attach(self.sms_text)
         self.email_subject = QLineEdit()
         self.email_text = QPlainTextEdit()
         for edit in (self.sms_text, self.email_text):
@@ -124,6 +128,7 @@ class SequenceEditor(QWidget):
         form.addRow("Channels", chans)
         form.addRow("Template", self.template)
         form.addRow("SMS text", self.sms_text)
+        form.addRow("", self.sms_counter)
         form.addRow("Email subject", self.email_subject)
         form.addRow("Email text", self.email_text)
         self.step_box = QGroupBox("Step")
@@ -290,12 +295,11 @@ class SequenceEditor(QWidget):
         parts = []
         if 0 <= self.current < len(self.steps):
             with self.ctx.db.read() as s:
-                previews = reminders.preview_step(s, self.ctx.clinic.id, self.steps[self.current])
+                previews = reminders.preview_step(s, self.ctx.clinic.id, self.steps[self.current],
+                                                  base_url=self.link_address)
             for pv in previews:
                 if pv.channel == "sms":
-                    seg = pv.segments
-                    info = f"{seg.characters} characters · {seg.segments} SMS segment" \
-                           f"{'s' if seg.segments != 1 else ''} ({seg.encoding})" if seg else ""
+                    info = segment_summary(pv.segments) if pv.segments else ""
                     parts.append(f"<b>SMS</b> — {info}<br>{_html(pv.text) or '<i>(cannot render)</i>'}")
                 else:
                     parts.append(f"<b>Email</b> — {_html(pv.subject)}<br>{_html(pv.text)}")

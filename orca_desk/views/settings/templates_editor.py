@@ -25,8 +25,10 @@ from orca_desk.services.clinic_settings import messaging_policy
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
+from orca_desk.services.patient_links import public_base_url
 from orca_desk.ui.context import AppContext
 from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
+from orca_desk.views.messaging.sms_counter import segment_help, segment_summary
 
 NON_GSM_HIGHLIGHT = "#ffd9d6"
 
@@ -41,6 +43,7 @@ class TemplatesEditor(QWidget):
         super().__init__()
         self.ctx = ctx
         self.policy = MessagingPolicy()
+        self.link_address: str | None = None  # the clinic's public link address, for honest counts
         self.current: mt.TemplateRow | None = None
 
         self.model: RowsListModel[mt.TemplateRow] = RowsListModel(
@@ -128,6 +131,7 @@ class TemplatesEditor(QWidget):
         with self.ctx.db.read() as s:
             rows = mt.list_templates(s, self.ctx.clinic.id)
             self.policy = messaging_policy(s)
+            self.link_address = public_base_url(s)
         self.model.set_rows(rows)
         target = 0
         for i, r in enumerate(rows):
@@ -172,13 +176,13 @@ class TemplatesEditor(QWidget):
         if self.current is None:
             return None
         channel = self.current.channel
-        check = mt.check_template(self.body.toPlainText(), self.subject.text(), channel, policy=self.policy)
+        check = mt.check_template(self.body.toPlainText(), self.subject.text(), channel, policy=self.policy,
+                                  base_url=self.link_address)
         if check.segments is not None:
             seg = check.segments
-            self.counter.setText(f"{seg.units}/{seg.per_segment * max(seg.segments, 1)} · {seg.encoding} · "
-                                 f"{seg.segments} segment{'s' if seg.segments != 1 else ''}")
-            self.counter.setToolTip("Counted on the preview, with sample values filled in "
-                                    "(a link is about 100 characters).")
+            capacity = seg.per_segment * max(seg.segments, 1)
+            self.counter.setText(f"{segment_summary(seg)} · {seg.units}/{capacity}")
+            self.counter.setToolTip(segment_help(seg))
         else:
             self.counter.setText(f"{len(check.preview)} characters")
         if check.non_gsm:
