@@ -525,8 +525,12 @@ def _update(row: Any, wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     return before, after
 
 
+# Columns named as the file names them, in the changes shown.
+_FILE_KEYS = {"display_name": "name", "default_minutes": "minutes", "is_active": "active"}
+
+
 def _details(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(f"{k} {_q(before[k])} → {_q(after[k])}" for k in after)
+    return tuple(f"{_FILE_KEYS.get(k, k)} {_q(before[k])} → {_q(after[k])}" for k in after)
 
 
 def _record(session: Session, actor: Actor, log: ChangeLog, entity: str, row: Any, name: str, *,

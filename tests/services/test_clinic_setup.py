@@ -154,7 +154,7 @@ def test_a_dry_run_reports_everything_and_writes_nothing(db, clock):
     with db.read() as s:
         after_setup = counts(s)
     dry = run(db, EXAMPLE.replace('minutes = 20', 'minutes = 25'), clock, as_admin=True, dry_run=True)
-    assert [str(c) for c in dry.changes] == ['update appointment type "Adjustment": default_minutes 20 → 25']
+    assert [str(c) for c in dry.changes] == ['update appointment type "Adjustment": minutes 20 → 25']
     with db.read() as s:
         assert counts(s) == after_setup
         assert adjustment_minutes(s) == 20
