@@ -118,8 +118,10 @@ class ProviderSpec:
     role: str
     colour: str = DEFAULT_PROVIDER_COLOUR
     max_concurrent: int = 1  # how many patients at once
-    chairs: tuple[str, ...] = ()  # usual chairs: "Chair 1", or "Location/Chair 1" when ambiguous
-    hours: tuple[HoursSpec, ...] = ()
+    # Usual chairs: "Chair 1", or "Location/Chair 1" when ambiguous. None: left as they are.
+    chairs: tuple[str, ...] | None = None
+    # The weekly hours (in force from the day they are saved). None: left as they are.
+    hours: tuple[HoursSpec, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -363,12 +365,12 @@ def provider_problems(specs: Sequence[ProviderSpec], places: KnownPlaces) -> lis
         if not 1 <= prov.max_concurrent <= MAX_CONCURRENT:
             p.append(Problem((*at, "max_concurrent"), f"{prov.max_concurrent} patients at once: choose "
                                                       f"1 to {MAX_CONCURRENT}"))
-        for j, ref in enumerate(prov.chairs):
+        for j, ref in enumerate(prov.chairs or ()):
             resolved = places.resolve_chair(ref)
             if isinstance(resolved, str):
                 p.append(Problem((*at, "chairs", j), resolved))
         periods: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # day -> (start, end, hours #)
-        for j, h in enumerate(prov.hours):
+        for j, h in enumerate(prov.hours or ()):
             hp: tuple[PathPart, ...] = (*at, "hours", j)
             if h.location.strip().casefold() not in places.chairs:
                 known = ", ".join(places.names.values()) or "none yet"
@@ -641,8 +643,6 @@ def save_providers(session: Session, actor: Actor, clinic_id: int, specs: Sequen
                    now: datetime, log: ChangeLog | None = None) -> list[Provider]:
     """Create or update providers, their usual chairs and their weekly hours (from today, in the
     location's wall clock; hours that already match are not rewritten)."""
-    from orca_desk.services import provider_schedules as schedules
-
     _require_admin(actor)
     _raise_if(provider_problems(specs, KnownPlaces.of(session, ())))
     log = log if log is not None else ChangeLog()
@@ -664,51 +664,65 @@ def save_providers(session: Session, actor: Actor, clinic_id: int, specs: Sequen
             before, after = _update(row, wanted)
             if after:
                 _record(session, actor, log, "provider", row, row.name, now=now, before=before, after=after)
-        # Usual chairs, in the order given.
-        wanted_chairs: list[int] = []
-        for ref in spec.chairs:
-            resolved = places.resolve_chair(ref)
-            assert not isinstance(resolved, str)  # validated above
-            chair = chairs[(locations[resolved[0].casefold()].id, resolved[1].casefold())]
-            if chair.id not in wanted_chairs:
-                wanted_chairs.append(chair.id)
-        have = [pc.chair_id for pc in session.scalars(
-            select(ProviderChair).where(ProviderChair.provider_id == row.id)
-            .order_by(ProviderChair.sort_order))]
-        if have != wanted_chairs:
-            for pc in session.scalars(select(ProviderChair).where(ProviderChair.provider_id == row.id)):
-                session.delete(pc)
-            session.flush()
-            session.add_all([ProviderChair(provider_id=row.id, chair_id=c, sort_order=k)
-                             for k, c in enumerate(wanted_chairs)])
-            loc_names = {loc.id: loc.name for loc in locations.values()}
-            names = {c.id: f"{loc_names[c.location_id]}/{c.name}" for c in chairs.values()}
-            if have or wanted_chairs:
-                shown = ", ".join(names[c] for c in wanted_chairs) or "none"
-                log.changes.append(Change("update", "usual chairs", row.name, (
-                    f"{', '.join(names[c] for c in have)} → {shown}",)) if have else
-                    Change("create", "usual chairs", row.name, (shown,)))
-                session.flush()
-                audit.record(session, actor, "setup.update", "provider", row.id, now=now,
-                             before={"usual_chairs": have}, after={"usual_chairs": wanted_chairs})
-        # Weekly hours.
-        days = [schedules.DayHours(WEEKDAYS.index(d.strip().lower()),
-                                   locations[h.location.strip().casefold()].id,
-                                   parse_hhmm(h.start) or 0, parse_hhmm(h.end) or 0,
-                                   tuple(schedules.BreakInput(*_break(b), label="Break") for b in h.breaks))
-                for h in spec.hours for d in dict.fromkeys(x.strip().lower() for x in h.days)]
-        first = days[0].location_id if days else None
-        zone_name = next((loc.timezone for loc in locations.values() if loc.id == first),
-                         next((loc.timezone for loc in locations.values()), "UTC"))
-        today = now.astimezone(ZoneInfo(zone_name)).date()
-        current = schedules.week_on(session, row.id, today)
-        if _week_key(current) != _week_key(days):
-            schedules.set_week(session, actor, row.id, days, effective_from=today, now=now)
-            log.changes.append(Change("update" if current else "create", "working hours", row.name,
-                                      (f"{_week_text(current, locations)} → {_week_text(days, locations)}",)
-                                      if current else (_week_text(days, locations),)))
+        if spec.chairs is not None:
+            _save_usual_chairs(session, actor, row, spec.chairs, places, locations, chairs, now=now, log=log)
+        if spec.hours is not None:
+            _save_hours(session, actor, row, spec.hours, locations, now=now, log=log)
         out.append(row)
     return out
+
+
+def _save_usual_chairs(session: Session, actor: Actor, row: Provider, refs: Sequence[str],
+                       places: KnownPlaces, locations: dict[str, Location],
+                       chairs: dict[tuple[int, str], Chair], *, now: datetime, log: ChangeLog) -> None:
+    """The provider's usual chairs, in the order given."""
+    wanted_chairs: list[int] = []
+    for ref in refs:
+        resolved = places.resolve_chair(ref)
+        assert not isinstance(resolved, str)  # validated before
+        chair = chairs[(locations[resolved[0].casefold()].id, resolved[1].casefold())]
+        if chair.id not in wanted_chairs:
+            wanted_chairs.append(chair.id)
+    have = [pc.chair_id for pc in session.scalars(
+        select(ProviderChair).where(ProviderChair.provider_id == row.id).order_by(ProviderChair.sort_order))]
+    if have == wanted_chairs:
+        return
+    for pc in session.scalars(select(ProviderChair).where(ProviderChair.provider_id == row.id)):
+        session.delete(pc)
+    session.flush()
+    session.add_all([ProviderChair(provider_id=row.id, chair_id=c, sort_order=k)
+                     for k, c in enumerate(wanted_chairs)])
+    loc_names = {loc.id: loc.name for loc in locations.values()}
+    names = {c.id: f"{loc_names[c.location_id]}/{c.name}" for c in chairs.values()}
+    shown = ", ".join(names[c] for c in wanted_chairs) or "none"
+    log.changes.append(Change("update", "usual chairs", row.name, (
+        f"{', '.join(names[c] for c in have)} → {shown}",)) if have else
+        Change("create", "usual chairs", row.name, (shown,)))
+    session.flush()
+    audit.record(session, actor, "setup.update", "provider", row.id, now=now,
+                 before={"usual_chairs": have}, after={"usual_chairs": wanted_chairs})
+
+
+def _save_hours(session: Session, actor: Actor, row: Provider, hours: Sequence[HoursSpec],
+                locations: dict[str, Location], *, now: datetime, log: ChangeLog) -> None:
+    """The provider's week from today (in the location's wall clock), when it differs."""
+    from orca_desk.services import provider_schedules as schedules
+
+    days = [schedules.DayHours(WEEKDAYS.index(d), locations[h.location.strip().casefold()].id,
+                               parse_hhmm(h.start) or 0, parse_hhmm(h.end) or 0,
+                               tuple(schedules.BreakInput(*_break(b), label="Break") for b in h.breaks))
+            for h in hours for d in dict.fromkeys(x.strip().lower() for x in h.days)]
+    first = days[0].location_id if days else None
+    zone_name = next((loc.timezone for loc in locations.values() if loc.id == first),
+                     next((loc.timezone for loc in locations.values()), "UTC"))
+    today = now.astimezone(ZoneInfo(zone_name)).date()
+    current = schedules.week_on(session, row.id, today)
+    if _week_key(current) == _week_key(days):
+        return
+    schedules.set_week(session, actor, row.id, days, effective_from=today, now=now)
+    log.changes.append(Change("update" if current else "create", "working hours", row.name,
+                              (f"{_week_text(current, locations)} → {_week_text(days, locations)}",)
+                              if current else (_week_text(days, locations),)))
 
 
 def _break(text: str) -> tuple[int, int]:

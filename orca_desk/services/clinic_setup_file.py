@@ -299,9 +299,10 @@ def parse_setup(text: str) -> ClinicSetup:
             ht = _table(h, "providers.hours", (*path, "hours", j), problems)
             if ht is not None:
                 hours.append(HoursSpec(**ht))
+        # Without chairs or hours, the provider's usual chairs or hours are left as they are.
         return ProviderSpec(name=t["name"], role=t["role"], colour=t.get("colour", DEFAULT_PROVIDER_COLOUR),
-                            max_concurrent=t.get("max_concurrent", 1), chairs=t.get("chairs", ()),
-                            hours=tuple(hours))
+                            max_concurrent=t.get("max_concurrent", 1), chairs=t.get("chairs"),
+                            hours=tuple(hours) if "hours" in t else None)
 
     locations = _items(data, "locations", "locations", problems, location)
     types = _items(data, "appointment_types", "appointment_types", problems,

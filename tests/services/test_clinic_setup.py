@@ -4,6 +4,7 @@ dry runs, one-time passwords, permissions, and every refusal naming its line and
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -264,3 +265,20 @@ def test_setup_on_postgresql(pg_db, clock):
     with pg_db.read() as s:
         assert adjustment_minutes(s) == 20
         assert s.scalar(select(func.count()).select_from(Chair)) == 6
+
+
+def test_a_provider_without_hours_or_chairs_in_the_file_keeps_them(db, clock):
+    run(db, EXAMPLE, clock)
+    lee_block = EXAMPLE[EXAMPLE.index('chairs = ["Quincy/Chair 1"]'):EXAMPLE.index("[[staff]]")]
+    result = run(db, EXAMPLE.replace(lee_block, ""), clock, as_admin=True)
+    assert result.changes == ()
+    with db.read() as s:
+        lee = s.scalar(select(Provider.id).where(Provider.name == "Jordan Lee"))
+        assert len(provider_schedules.week_on(s, lee, clock.now().date())) == 5
+        assert s.scalar(select(func.count()).select_from(ProviderChair)
+                        .where(ProviderChair.provider_id == lee)) == 1
+
+
+def test_the_readme_shows_the_example_file_whole():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"```toml\n{EXAMPLE}```" in readme
