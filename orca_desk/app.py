@@ -75,8 +75,8 @@ def run_gui(args: argparse.Namespace) -> int:
     with db.read() as session:
         clinic = load_clinic(session)
     if clinic is None:
-        raise ValidationError("This database has no clinic yet: start with --demo, or load one with "
-                              "'orca-desk demo'.")
+        raise ValidationError("This database has no clinic yet: set yours up with 'orca-desk setup "
+                              "--from clinic.toml' (see the README), or try the demo with --demo.")
     if args.demo:
         actor = demo_manager(db)
     elif args.screenshot:

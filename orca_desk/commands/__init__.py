@@ -4,6 +4,7 @@
 COMMAND_MODULES = [
     "orca_desk.commands.db_cmd",
     "orca_desk.commands.demo_cmd",
+    "orca_desk.commands.setup_cmd",
     "orca_desk.commands.availability_cmd",
     "orca_desk.commands.print_cmd",
     "orca_desk.commands.gateway_cmd",

@@ -9,7 +9,7 @@ from orca_desk.models.appointment import (
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.base import Base, UTCDateTime
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant  # noqa: F401  (issue 10)
-from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair
 from orca_desk.models.clinic_setting import ClinicSetting  # noqa: F401  (issue 7 settings)
 from orca_desk.models.messaging import (
     AutomationLease,
@@ -64,6 +64,7 @@ __all__ = [
     "OutboxMessage",
     "Patient",
     "Provider",
+    "ProviderChair",
     "ProviderCursor",
     "ScheduleBlock",
     "ScheduleBreak",

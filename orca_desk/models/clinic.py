@@ -15,6 +15,10 @@ class Clinic(Base):
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(32), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
+    # The default region of phone numbers written without a country code (ISO 3166 alpha-2),
+    # and the language of the clinic's messages (issue 15).
+    country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
     locations: Mapped[list[Location]] = relationship(back_populates="clinic")
 
@@ -60,6 +64,16 @@ class Provider(Base):
     # An orthodontist works several chairs at once while assistants do chairside work.
     max_concurrent: Mapped[int] = mapped_column(Integer, default=1)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProviderChair(Base):
+    """A chair a provider usually works in (issue 15: set up with the clinic, used as lanes)."""
+
+    __tablename__ = "provider_chair"
+
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"), primary_key=True)
+    chair_id: Mapped[int] = mapped_column(ForeignKey("chair.id"), primary_key=True, index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AppointmentType(Base):

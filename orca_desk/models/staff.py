@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orca_desk.models.base import Base
@@ -18,3 +18,5 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
     role: Mapped[str] = mapped_column(String(30))  # see services.security.ROLE_PERMISSIONS
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set for a one-time password (clinic setup, a reset): the user chooses their own at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

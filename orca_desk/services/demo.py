@@ -174,10 +174,12 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
         seed_standard_week(session, now=now)
 
     # Issue 9: the default reminder sequences; every future appointment gets its steps planned.
+    # Issue 15: the same defaults as every new clinic (recovery sequence, message templates).
     from orca_desk.services import reminders
+    from orca_desk.services.clinic_defaults import seed_clinic_defaults
 
-    say("reminder sequences")
-    reminders.seed_default_sequences(session, clinic.id, now=now)
+    say("reminder sequences and message templates")
+    seed_clinic_defaults(session, clinic.id, now=now)
     reminders.plan_all(session, now=now, clinic_id=clinic.id)
     if size == "small":  # issue 10: recovery cases for the recent missed visits, a finished A/B campaign
         from orca_desk.services import campaigns, recovery

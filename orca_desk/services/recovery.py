@@ -292,6 +292,15 @@ def _sequence(session: Session, clinic_id: int, now: datetime) -> RecoverySequen
     return seq if seq is not None else _write_sequence(session, clinic_id, DEFAULT_STEPS, now=now)
 
 
+def seed_default_sequence(session: Session, clinic_id: int, *, now: datetime) -> bool:
+    """Give a new clinic the default missed-visit sequence; False when it has one already."""
+    had = session.scalar(select(RecoverySequence.id).where(RecoverySequence.clinic_id == clinic_id).limit(1))
+    if had is not None:
+        return False
+    _write_sequence(session, clinic_id, DEFAULT_STEPS, now=now)
+    return True
+
+
 def _steps(session: Session, sequence_id: int | None) -> list[RecoveryStep]:
     if sequence_id is None:
         return []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -50,6 +52,10 @@ PERMISSION_LABELS = {
 }
 
 _hasher = PasswordHasher()
+# What staff choose themselves (a one-time password from setup or a reset must be replaced).
+MIN_PASSWORD_LENGTH = 10
+# One-time passwords: no look-alike characters (0/O, 1/l/I), read out over the phone.
+_OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 @dataclass(frozen=True)
@@ -111,3 +117,52 @@ def create_staff_user(session: Session, clinic_id: int, username: str, display_n
     session.add(user)
     session.flush()
     return user
+
+
+def one_time_password(length: int = 12) -> str:
+    """A random password to hand to a new user once; they choose their own at first sign-in."""
+    return "".join(secrets.choice(_OTP_ALPHABET) for _ in range(length))
+
+
+def password_problems(username: str, new_password: str) -> list[str]:
+    """Why a password staff chose is refused (empty when it is acceptable)."""
+    problems = []
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"A password needs at least {MIN_PASSWORD_LENGTH} characters "
+                        f"(this one has {len(new_password)}).")
+    if new_password.strip().casefold() == username.strip().casefold():
+        problems.append("The password cannot be the username.")
+    return problems
+
+
+def must_change_password(session: Session, actor: Actor) -> bool:
+    """Whether the user still has a one-time password and must choose their own before working."""
+    if actor.user_id is None:
+        return False
+    user = session.get(StaffUser, actor.user_id)
+    return bool(user is not None and user.must_change_password)
+
+
+def change_password(session: Session, actor: Actor, current_password: str, new_password: str, *,
+                    now: datetime) -> None:
+    """The signed-in user replaces their password (the one-time one included); audited, never logged."""
+    user = session.get(StaffUser, actor.user_id) if actor.user_id is not None else None
+    if user is None or not user.is_active:
+        raise PermissionDenied("Only a signed-in staff user can change their password.")
+    try:
+        _hasher.verify(user.password_hash, current_password)
+    except (VerificationError, InvalidHashError):
+        raise ValidationError("The current password is wrong.", field="current_password") from None
+    problems = password_problems(user.username, new_password)
+    if new_password == current_password:
+        problems.append("Choose a password different from the current one.")
+    if problems:
+        raise ValidationError(" ".join(problems), field="new_password")
+    user.password_hash = _hasher.hash(new_password)
+    was_one_time = user.must_change_password
+    user.must_change_password = False
+    session.flush()
+    from orca_desk.services import audit  # audit imports Actor from here
+
+    audit.record(session, actor, "change_password", "staff_user", user.id, now=now,
+                 after={"one_time_password_replaced": was_one_time})

@@ -1,4 +1,4 @@
-"""Sign-in dialog for staff users."""
+"""Sign-in dialog for staff users; a one-time password must be replaced before the window opens."""
 
 from __future__ import annotations
 
@@ -8,47 +8,128 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from orca_desk.db import Database
+from orca_desk.services.clock import Clock, SystemClock
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.security import Actor, authenticate
+from orca_desk.services.security import (
+    MIN_PASSWORD_LENGTH,
+    Actor,
+    authenticate,
+    change_password,
+    must_change_password,
+)
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, clinic_name: str, parent: QWidget | None = None) -> None:
+    """Username and password; ``actor`` is set only once the user may work (accepted).
+
+    A user with a one-time password (new from setup, or reset) is shown a second page and
+    must choose their own password there first; Cancel then signs nobody in.
+    """
+
+    def __init__(self, db: Database, clinic_name: str, parent: QWidget | None = None, *,
+                 clock: Clock | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.clock = clock or SystemClock()
         self.actor: Actor | None = None
+        self._pending: Actor | None = None  # signed in with a one-time password, not changed yet
+        self._one_time = ""
         self.setWindowTitle("Sign in — Orca Desk")
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("errorLabel")
-        form = QFormLayout()
+        sign_in = QWidget()
+        form = QFormLayout(sign_in)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Username", self.username)
         form.addRow("Password", self.password)
+
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat_password = QLineEdit()
+        self.repeat_password.setEchoMode(QLineEdit.EchoMode.Password)
+        change = QWidget()
+        change_form = QFormLayout(change)
+        change_form.setContentsMargins(0, 0, 0, 0)
+        self.change_intro = QLabel()
+        self.change_intro.setWordWrap(True)
+        change_form.addRow(self.change_intro)
+        change_form.addRow("New password", self.new_password)
+        change_form.addRow("Type it again", self.repeat_password)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(sign_in)
+        self.pages.addWidget(change)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._try_sign_in)
+        buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         title = QLabel(f"<b>{clinic_name}</b>")
         layout.addWidget(title)
-        layout.addLayout(form)
+        layout.addWidget(self.pages)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    @property
+    def changing_password(self) -> bool:
+        return self.pages.currentIndex() == 1
+
+    def _ok(self) -> None:
+        if self.changing_password:
+            self._try_change_password()
+        else:
+            self._try_sign_in()
 
     def _try_sign_in(self) -> None:
         try:
             with self.db.read() as session:
-                self.actor = authenticate(session, self.username.text(), self.password.text())
+                actor = authenticate(session, self.username.text(), self.password.text())
+                must_change = must_change_password(session, actor)
         except OrcaError as exc:
             self.error.setText(str(exc))
             self.password.selectAll()
             self.password.setFocus()
             return
+        if must_change:
+            self._pending, self._one_time = actor, self.password.text()
+            self.password.clear()
+            self.change_intro.setText(
+                f"Welcome, {actor.display_name or actor.username}. You signed in with a one-time "
+                f"password: choose your own now (at least {MIN_PASSWORD_LENGTH} characters, not your "
+                "username).")
+            self.error.clear()
+            self.setWindowTitle("Choose your password — Orca Desk")
+            self.pages.setCurrentIndex(1)
+            self.new_password.setFocus()
+            return
+        self.actor = actor
+        self.accept()
+
+    def _try_change_password(self) -> None:
+        assert self._pending is not None
+        if self.new_password.text() != self.repeat_password.text():
+            self.error.setText("The two passwords differ; type the same password twice.")
+            self.repeat_password.selectAll()
+            self.repeat_password.setFocus()
+            return
+        try:
+            with self.db.write() as session:
+                change_password(session, self._pending, self._one_time, self.new_password.text(),
+                                now=self.clock.now())
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            self.new_password.selectAll()
+            self.new_password.setFocus()
+            return
+        self.actor, self._pending, self._one_time = self._pending, None, ""
         self.accept()

@@ -1,0 +1,141 @@
+"""``orca-desk setup --from clinic.toml [--dry-run] [--user NAME]``: set up or update the clinic.
+
+Declarative and idempotent (see ``services/clinic_setup.py``); a bad file is refused whole,
+each problem named with its line and field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from orca_desk.commands.common import CommandError, open_database
+from orca_desk.db import Database
+from orca_desk.services.clinic_setup import SetupInvalid, SetupResult, apply_setup
+from orca_desk.services.clinic_setup_file import describe_problems, parse_setup
+from orca_desk.services.clock import SystemClock
+from orca_desk.services.demo import is_empty
+from orca_desk.services.security import (
+    Actor,
+    authenticate,
+    change_password,
+    must_change_password,
+    password_problems,
+)
+
+PASSWORD_ENV = "ORCA_DESK_PASSWORD"
+_MAX_SHOWN = 30
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("setup", parents=[common],
+                       help="set up or update the clinic (locations, chairs, types, providers, hours, "
+                            "staff) from a TOML file")
+    p.add_argument("--from", dest="source", required=True, metavar="clinic.toml",
+                   help="the clinic file (format: README, 'Setting up a practice')")
+    p.add_argument("--dry-run", action="store_true", help="print what would be created or updated; "
+                                                          "write nothing")
+    p.add_argument("--user", metavar="NAME",
+                   help=f"the administrator making the change, needed once the clinic exists "
+                        f"(password from {PASSWORD_ENV} or a prompt)")
+    p.set_defaults(func=_setup)
+
+
+def setup_sign_in_administrator(db: Database, username: str) -> Actor:
+    """Sign in the ``--user`` of a setup run (password from ``ORCA_DESK_PASSWORD`` or a prompt).
+
+    A user who still has a one-time password chooses their own first (only at a terminal).
+    Kept inside this module so it can be unified with the shared ``--user`` helper at merge time.
+    """
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CommandError(f"--user {username}: set {PASSWORD_ENV} or run at a terminal to type "
+                               "the password.")
+        password = getpass.getpass(f"Password for {username}: ")
+    with db.read() as session:
+        actor = authenticate(session, username, password)
+        must_change = must_change_password(session, actor)
+    if must_change:
+        if not sys.stdin.isatty():
+            raise CommandError(f"{username} still has the one-time password from setup: sign in to "
+                               "Orca Desk once (or run this command at a terminal) to choose your own.")
+        new = getpass.getpass(f"{username} has a one-time password; choose your own: ")
+        problems = password_problems(username, new)
+        if problems:
+            raise CommandError(" ".join(problems))
+        if getpass.getpass("Type it again: ") != new:
+            raise CommandError("The two passwords differ; nothing was changed.")
+        with db.write() as session:
+            change_password(session, actor, password, new, now=SystemClock().now())
+    return actor
+
+
+def _setup(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CommandError(f"There is no file {args.source!r}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"Cannot read {args.source!r}: {exc}.") from None
+    try:
+        setup = parse_setup(text)
+    except SetupInvalid as exc:
+        raise CommandError(_problems(args.source, text, exc)) from None
+    db = open_database(args)
+    with db.read() as session:
+        empty = is_empty(session)
+    actor: Actor | None = None
+    if not empty:
+        if not args.user:
+            raise CommandError("This database already holds a clinic: give --user NAME (an "
+                               "administrator) to change it.")
+        actor = setup_sign_in_administrator(db, args.user)
+    elif args.user:
+        print(f"note: the database is empty, so --user {args.user} is not needed: the first "
+              "administrator comes from [[staff]]", file=sys.stderr)
+    try:
+        with db.write() as session:
+            result = apply_setup(session, setup, actor=actor, now=SystemClock().now(),
+                                 dry_run=args.dry_run)
+    except SetupInvalid as exc:
+        raise CommandError(_problems(args.source, text, exc)) from None
+    _report(result)
+    return 0
+
+
+def _problems(source: str, text: str, exc: SetupInvalid) -> str:
+    lines = describe_problems(source, text, exc.problems)
+    more = len(lines) - _MAX_SHOWN
+    shown = lines[:_MAX_SHOWN] + ([f"… and {more} more"] if more > 0 else [])
+    return "\n".join(shown) + ("\nNothing was changed." if len(lines) > 1 else "")
+
+
+def _report(result: SetupResult) -> None:
+    would = "would " if result.dry_run else ""
+    if not result.changes:
+        print("nothing to change")
+    for change in result.changes:
+        print(f"{would}{change}")
+    for note in result.notes:
+        print(f"note: {note}")
+    if result.defaults is not None and result.defaults.total:
+        d = result.defaults
+        print(f"{would}seed the defaults of a new clinic: {d.reminder_sequences} reminder and "
+              f"confirmation sequence{'s' if d.reminder_sequences != 1 else ''}, "
+              f"{d.recovery_sequences} recovery sequence, {d.message_templates} message templates")
+    if result.dry_run:
+        if result.changes:
+            print(f"dry run: {len(result.changes)} change{'s' if len(result.changes) != 1 else ''} "
+                  "not written")
+        return
+    if result.new_users:
+        print("One-time passwords (shown only now; each user chooses their own at first sign-in):")
+        width = max(len(u.username) for u in result.new_users)
+        for u in result.new_users:
+            print(f"  {u.username:<{width}}  {u.one_time_password}  ({u.display_name}, {u.role})")
+
