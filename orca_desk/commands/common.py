@@ -11,7 +11,14 @@ from datetime import date
 from orca_desk.config import Settings
 from orca_desk.db import Database
 from orca_desk.migrate import needs_upgrade
-from orca_desk.services.security import Actor, authenticate
+from orca_desk.services.clock import SystemClock
+from orca_desk.services.security import (
+    Actor,
+    authenticate,
+    change_password,
+    must_change_password,
+    password_problems,
+)
 
 PASSWORD_ENV = "ORCA_DESK_PASSWORD"
 
@@ -64,11 +71,32 @@ def read_password(args: argparse.Namespace, what: str) -> str:
 
 
 def sign_in(db: Database, args: argparse.Namespace, password: str, permission: str) -> Actor:
-    """Check ``--user`` and its password, and that the user may do ``permission``."""
+    """Check ``--user`` and its password, and that the user may do ``permission``.
+
+    A user who still has the one-time password setup gave chooses their own first, at a terminal.
+    """
     with db.read() as session:
         actor = authenticate(session, args.user, password)
+        must_change = must_change_password(session, actor)
     actor.require(permission)
+    if must_change:
+        _choose_own_password(db, actor, password)
     return actor
+
+
+def _choose_own_password(db: Database, actor: Actor, one_time: str) -> None:
+    name = actor.username
+    if not sys.stdin.isatty():
+        raise CommandError(f"{name} still has the one-time password from setup: sign in to Orca Desk "
+                           "once (or run this command at a terminal) to choose your own.")
+    new = getpass.getpass(f"{name} has a one-time password; choose your own: ")
+    problems = password_problems(name, new)
+    if problems:
+        raise CommandError(" ".join(problems))
+    if getpass.getpass("Type it again: ") != new:
+        raise CommandError("The two passwords differ; nothing was changed.")
+    with db.write() as session:
+        change_password(session, actor, one_time, new, now=SystemClock().now())
 
 
 def parse_date(value: str, what: str = "date") -> date:

@@ -7,26 +7,16 @@ each problem named with its line and field, and nothing is written.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from pathlib import Path
 
-from orca_desk.commands.common import CommandError, open_database
-from orca_desk.db import Database
+from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
 from orca_desk.services.clinic_setup import SetupInvalid, SetupResult, apply_setup
 from orca_desk.services.clinic_setup_file import describe_problems, parse_setup
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.demo import is_empty
-from orca_desk.services.security import (
-    Actor,
-    authenticate,
-    change_password,
-    must_change_password,
-    password_problems,
-)
+from orca_desk.services.security import ADMIN, Actor
 
-PASSWORD_ENV = "ORCA_DESK_PASSWORD"
 _MAX_SHOWN = 30
 
 
@@ -38,40 +28,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="the clinic file (format: README, 'Setting up a practice')")
     p.add_argument("--dry-run", action="store_true", help="print what would be created or updated; "
                                                           "write nothing")
-    p.add_argument("--user", metavar="NAME",
-                   help=f"the administrator making the change, needed once the clinic exists "
-                        f"(password from {PASSWORD_ENV} or a prompt)")
+    add_user_option(p, when=" (an administrator; needed once the clinic exists)")
     p.set_defaults(func=_setup)
-
-
-def setup_sign_in_administrator(db: Database, username: str) -> Actor:
-    """Sign in the ``--user`` of a setup run (password from ``ORCA_DESK_PASSWORD`` or a prompt).
-
-    A user who still has a one-time password chooses their own first (only at a terminal).
-    Kept inside this module so it can be unified with the shared ``--user`` helper at merge time.
-    """
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise CommandError(f"--user {username}: set {PASSWORD_ENV} or run at a terminal to type "
-                               "the password.")
-        password = getpass.getpass(f"Password for {username}: ")
-    with db.read() as session:
-        actor = authenticate(session, username, password)
-        must_change = must_change_password(session, actor)
-    if must_change:
-        if not sys.stdin.isatty():
-            raise CommandError(f"{username} still has the one-time password from setup: sign in to "
-                               "Orca Desk once (or run this command at a terminal) to choose your own.")
-        new = getpass.getpass(f"{username} has a one-time password; choose your own: ")
-        problems = password_problems(username, new)
-        if problems:
-            raise CommandError(" ".join(problems))
-        if getpass.getpass("Type it again: ") != new:
-            raise CommandError("The two passwords differ; nothing was changed.")
-        with db.write() as session:
-            change_password(session, actor, password, new, now=SystemClock().now())
-    return actor
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -94,7 +52,7 @@ def _setup(args: argparse.Namespace) -> int:
         if not args.user:
             raise CommandError("This database already holds a clinic: give --user NAME (an "
                                "administrator) to change it.")
-        actor = setup_sign_in_administrator(db, args.user)
+        actor = sign_in(db, args, read_password(args, "changes the clinic's setup"), ADMIN)
     elif args.user:
         print(f"note: the database is empty, so --user {args.user} is not needed: the first "
               "administrator comes from [[staff]]", file=sys.stderr)
