@@ -39,5 +39,11 @@ def head_revisions() -> set[str]:
     return set(script.get_heads())
 
 
+def known_revisions() -> set[str]:
+    """Every revision this version of Orca Desk knows (a database at another one is newer)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
 def needs_upgrade(db: Database) -> bool:
     return current_revisions(db) != head_revisions()
