@@ -225,6 +225,13 @@ def test_read_only_folder_database_and_home(clinic_file: Path, shared_dir: Path)
     assert r.returncode == 2
     assert one_line(r.stderr).startswith(f"Cannot create the folder {home}/.local/share/OrcaDesk for the "
                                          "database: permission denied")
+    # ... and the worker keeps its link-signing key there when there is no keyring.
+    clinic_file.parent.chmod(0o777)
+    r = as_regular_user(["worker", "--once", "--database-url", f"sqlite:///{clinic_file}"], home,
+                        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert r.returncode == 2
+    assert one_line(r.stderr).startswith(f"Cannot keep the link-signing secret in {home}/.local/share/"
+                                         "OrcaDesk/link-secret: permission denied. Set ORCA_DESK_LINK_SECRET")
 
 
 @pytest.mark.parametrize(("argv", "name"), [
