@@ -318,3 +318,12 @@ def test_gui_with_a_home_that_cannot_hold_the_database(qapp, tmp_path, monkeypat
     assert err.startswith(f"Cannot use {blocker}/.local/share/OrcaDesk/orca-desk.sqlite3 for the database: "
                           f"{blocker} is a file, not a folder")
     assert seen and seen[0] == err
+
+
+def test_gui_postgres_wrong_password(qapp, pg_url, capsys):
+    url = make_url(pg_url).set(password="certainly-not-it")
+    seen = answer_dialog()
+    assert main(["--database-url", url.render_as_string(hide_password=False)]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "the password is wrong" in err and "certainly-not-it" not in err
+    assert seen and seen[0] == err
