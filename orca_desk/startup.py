@@ -179,7 +179,8 @@ def check_schema(db: Database, *, upgrade_local: bool) -> None:
             return
     except DBAPIError as exc:
         raise StartupError(describe_database_error(exc, db.url)) from None
-    raise StartupError("The shared database schema is out of date: run 'orca-desk db upgrade' first.")
+    raise StartupError("The shared database schema is older than this Orca Desk: run 'orca-desk db upgrade' "
+                       "first (or ask whoever runs the database to).")
 
 
 def upgrade_schema(db: Database) -> None:

@@ -132,6 +132,9 @@ def pg_schema(pg_url: str) -> Iterator[str]:
 
 
 def test_postgres_database_of_a_newer_version_is_not_told_to_upgrade(pg_schema, capsys):
+    # An older shared schema (here: empty) is the case that asks for 'db upgrade'.
+    assert main([*COMMANDS[0], "--database-url", pg_schema]) == 2
+    assert "run 'orca-desk db upgrade' first" in one_line(capsys.readouterr().err)
     assert main(["db", "upgrade", "--database-url", pg_schema]) == 0
     capsys.readouterr()
     db = Database(pg_schema)
