@@ -211,6 +211,10 @@ def test_read_only_folder_database_and_home(clinic_file: Path, shared_dir: Path)
     # A new database in a read-only folder.
     r = as_regular_user(["db", "upgrade", "--database-url", f"sqlite:///{locked / 'orca.sqlite3'}"], home)
     assert r.returncode == 2 and one_line(r.stderr).startswith(f"The folder {locked} is read-only")
+    # The GUI start path says the same (a scripted screenshot: no one to answer the dialog).
+    r = as_regular_user(["--database-url", f"sqlite:///{locked / 'orca.sqlite3'}", "--screenshot",
+                         str(shared_dir / "shot.png")], home)
+    assert r.returncode == 2 and one_line(r.stderr).startswith(f"The folder {locked} is read-only")
     # A read-only database file (in a writable folder), for a command that reads and one that writes.
     read_only(clinic_file)
     r = as_regular_user(["waitlist", "offers", "--database-url", f"sqlite:///{clinic_file}"], home)
