@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from orca_desk.config import Settings
 from orca_desk.db import Database
-from orca_desk.migrate import needs_upgrade, upgrade
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.demo import is_empty, load_demo
-from orca_desk.services.errors import ValidationError
+from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.security import Actor, actor_for
+from orca_desk.startup import StartupError, open_database
 
 if TYPE_CHECKING:
     from orca_desk.ui.screen import ScreenSpec
@@ -23,12 +23,8 @@ SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support 
 
 
 def prepare_database(url: str, *, demo: bool) -> Database:
-    db = Database(url)
-    if needs_upgrade(db):
-        if not db.is_sqlite:
-            raise ValidationError("The shared database schema is out of date: ask whoever runs it "
-                                  "to run 'orca-desk db upgrade'.")
-        upgrade(db)  # a local file upgrades itself
+    """Open and check the database (a local file upgrades itself); a ``StartupError`` says why not."""
+    db = open_database(url, require_current=True, upgrade_local=True)
     if demo:
         with db.write() as session:
             if is_empty(session):
@@ -71,12 +67,17 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
-    db = prepare_database(settings.database_url, demo=args.demo)
-    with db.read() as session:
-        clinic = load_clinic(session)
-    if clinic is None:
-        raise ValidationError("This database has no clinic yet: set yours up with 'orca-desk setup "
-                              "--from clinic.toml' (see the README), or try the demo with --demo.")
+    try:
+        db = prepare_database(settings.database_url, demo=args.demo)
+        with db.read() as session:
+            clinic = load_clinic(session)
+        if clinic is None:
+            raise StartupError("This database has no clinic yet: set yours up with 'orca-desk setup "
+                               "--from clinic.toml' (see the README), or try the demo with --demo.")
+    except OrcaError as exc:
+        if not args.screenshot:  # a scripted screenshot has nobody to read a dialog
+            show_startup_error(str(exc))
+        raise  # and the one line on stderr, exit 2 (cli.main)
     if args.demo:
         actor = demo_manager(db)
     elif args.screenshot:
@@ -114,6 +115,17 @@ def parse_size(text: str | None) -> tuple[int, int]:
                                                                        and 240 <= int(height) <= 8000):
         raise ValidationError(f"--size {text!r} is not a window size such as 1280x720.")
     return (int(width), int(height))
+
+
+def show_startup_error(message: str) -> None:
+    """The calm dialog for a start that cannot go on: what is wrong, and that nothing changed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Orca Desk cannot start", message,
+                      QMessageBox.StandardButton.Close)
+    box.setObjectName("startupError")
+    box.setInformativeText("Nothing was changed. Correct this and start Orca Desk again.")
+    box.exec()
 
 
 def default_screens() -> list[ScreenSpec]:

@@ -7,10 +7,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from orca_desk.commands import COMMAND_MODULES
 from orca_desk.commands.common import CommandError
-from orca_desk.config import DATABASE_URL_ENV
+from orca_desk.config import DATABASE_URL_ENV, Settings
 from orca_desk.services.errors import OrcaError
+from orca_desk.startup import describe_database_error, parse_database_url
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,5 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.func(args)
         return result
     except (CommandError, OrcaError) as exc:
-        print(f"orca-desk: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
+    except DBAPIError as exc:  # the database failed after start-up (read-only, gone, full)
+        url = parse_database_url(Settings.resolve(getattr(args, "database_url", None)).database_url)
+        return _error(describe_database_error(exc, url))
+    except OSError as exc:  # a file the command writes or reads
+        where = f" {exc.filename}" if exc.filename else ""
+        return _error(f"Cannot use{where}: {(exc.strerror or str(exc)).lower()}.")
+
+
+def _error(message: str) -> int:
+    print(f"orca-desk: error: {message}", file=sys.stderr)
+    return 2

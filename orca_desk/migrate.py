@@ -40,7 +40,7 @@ def head_revisions() -> set[str]:
 
 
 def known_revisions() -> set[str]:
-    """Every revision this Orca Desk knows; a database or backup at any other is from a newer one."""
+    """Every revision this version of Orca Desk knows (a database at another one is newer)."""
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     return {rev.revision for rev in script.walk_revisions()}
 

@@ -6,11 +6,14 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
+from orca_desk import startup
 from orca_desk.config import Settings
 from orca_desk.db import Database
-from orca_desk.migrate import needs_upgrade
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.security import (
     Actor,
@@ -28,17 +31,13 @@ class CommandError(Exception):
 
 
 def open_database(args: argparse.Namespace, *, require_current: bool = True) -> Database:
-    settings = Settings.resolve(getattr(args, "database_url", None))
-    db = Database(settings.database_url)
-    if require_current and needs_upgrade(db):
-        if db.is_sqlite:
-            from orca_desk.migrate import upgrade
+    """The database of ``--database-url`` (else the environment, else the local file), checked.
 
-            upgrade(db)
-        else:
-            raise CommandError("The shared database schema is out of date: run "
-                               "'orca-desk db upgrade' first.")
-    return db
+    A local SQLite file is upgraded to this version's schema; anything wrong is a
+    ``StartupError`` (``orca-desk: error: …``, exit 2).
+    """
+    settings = Settings.resolve(getattr(args, "database_url", None))
+    return startup.open_database(settings.database_url, require_current=require_current)
 
 
 def add_user_option(parser: argparse.ArgumentParser, *, when: str = "") -> None:
@@ -104,6 +103,29 @@ def parse_date(value: str, what: str = "date") -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{what} {value!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+def check_writable(out: Path) -> None:
+    """Refuse an output file in a read-only folder (or over a read-only file) before any work.
+
+    ``os.access`` answers for the user running the command."""
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise CommandError(f"The folder {str(out.parent)!r} is read-only: choose another place for "
+                           "the output file.")
+    if out.exists() and (out.is_dir() or not os.access(out, os.W_OK)):
+        raise CommandError(f"{str(out)!r} cannot be replaced (it is read-only or a folder): choose "
+                           "another output file.")
+
+
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """Turn a failure to write ``out`` (read-only, disk full, gone) into one sentence."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None and Path(exc.filename) != out:
+            raise
+        raise CommandError(f"Cannot write {str(out)!r}: {(exc.strerror or str(exc)).lower()}.") from None
 
 
 def say(message: str) -> None:

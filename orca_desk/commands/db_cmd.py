@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from orca_desk.commands.common import open_database
-from orca_desk.migrate import current_revisions, head_revisions, upgrade
+from orca_desk.migrate import current_revisions, head_revisions, known_revisions
+from orca_desk.startup import upgrade_schema
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -19,15 +20,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _upgrade(args: argparse.Namespace) -> int:
     db = open_database(args, require_current=False)
-    before = current_revisions(db)
-    upgrade(db)
+    try:
+        before = current_revisions(db)
+        upgrade_schema(db)
+    finally:
+        db.dispose()
     print(f"database at revision {_fmt(head_revisions())} (was {_fmt(before) or 'empty'})")
     return 0
 
 
 def _current(args: argparse.Namespace) -> int:
     db = open_database(args, require_current=False)
-    print(f"current {_fmt(current_revisions(db)) or 'empty'}, newest {_fmt(head_revisions())}")
+    try:
+        current = current_revisions(db)
+    finally:
+        db.dispose()
+    newer = current - known_revisions()
+    print(f"current {_fmt(current) or 'empty'}, newest {_fmt(head_revisions())}"
+          + (f" ({_fmt(newer)} from a newer Orca Desk)" if newer else ""))
     return 0
 
 

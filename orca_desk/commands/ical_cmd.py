@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from orca_desk.commands.common import CommandError, open_database, parse_date
+from orca_desk.commands.common import CommandError, check_writable, open_database, parse_date, writing
 from orca_desk.commands.print_cmd import resolve_location
 from orca_desk.services.clinic import ChairRow, ClinicInfo, LocationRow, ProviderRow, load_clinic
 from orca_desk.services.clock import SystemClock
@@ -66,6 +66,7 @@ def _export(args: argparse.Namespace) -> int:
         raise CommandError(f"The output file {str(out)!r} must end in .ics.")
     if not out.parent.is_dir():
         raise CommandError(f"The folder {str(out.parent)!r} for the output file does not exist.")
+    check_writable(out)
     db = open_database(args)
     with db.read() as session:
         clinic = load_clinic(session)
@@ -74,11 +75,12 @@ def _export(args: argparse.Namespace) -> int:
         location = resolve_location(clinic, args.location) if args.location else None
         provider = resolve_provider(clinic, args.provider) if args.provider else None
         chair = resolve_chair(clinic, args.chair, location) if args.chair else None
-        result = export_ical(session, start=start, end=end,
-                             location_id=location.id if location else None,
-                             provider_id=provider.id if provider else None,
-                             chair_id=chair.id if chair else None, privacy=args.privacy,
-                             now=SystemClock().now(), out=out)
+        with writing(out):
+            result = export_ical(session, start=start, end=end,
+                                 location_id=location.id if location else None,
+                                 provider_id=provider.id if provider else None,
+                                 chair_id=chair.id if chair else None, privacy=args.privacy,
+                                 now=SystemClock().now(), out=out)
     print(f"wrote {out}: {result.appointments} appointments as {result.events} events and "
           f"{result.series} series ({result.overrides} changed, {result.exdates} removed occurrences)")
     return 0

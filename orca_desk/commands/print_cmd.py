@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from orca_desk.commands.common import CommandError, open_database, parse_date
+from orca_desk.commands.common import CommandError, check_writable, open_database, parse_date, writing
 from orca_desk.services.clinic import ClinicInfo, LocationRow, load_clinic
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.printing import render_calendar_pdf
@@ -45,16 +45,18 @@ def _print(args: argparse.Namespace) -> int:
         raise CommandError(f"The output file {str(out)!r} must end in .pdf.")
     if not out.parent.is_dir():
         raise CommandError(f"The folder {str(out.parent)!r} for the output file does not exist.")
+    check_writable(out)
     db = open_database(args)
     with db.read() as session:
         clinic = load_clinic(session)
         if clinic is None or not clinic.locations:
             raise CommandError("The database has no clinic yet: load one with 'orca-desk demo'.")
         loc = resolve_location(clinic, args.location)
-        summary = render_calendar_pdf(
-            session, view=args.view, day=day, location_id=loc.id, by=args.by, paper=args.paper,
-            landscape=args.landscape, grayscale=args.grayscale, privacy=args.privacy,
-            now=SystemClock().now(), out=out)
+        with writing(out):
+            summary = render_calendar_pdf(
+                session, view=args.view, day=day, location_id=loc.id, by=args.by, paper=args.paper,
+                landscape=args.landscape, grayscale=args.grayscale, privacy=args.privacy,
+                now=SystemClock().now(), out=out)
     span = (f"{summary.first_day}" if summary.first_day == summary.last_day
             else f"{summary.first_day} – {summary.last_day}")
     print(f"wrote {out}: {summary.pages} page{'s' if summary.pages != 1 else ''}, "

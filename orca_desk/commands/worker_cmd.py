@@ -13,6 +13,7 @@ from orca_desk.automation.runtime import (
     describe_status,
 )
 from orca_desk.commands.common import CommandError, open_database, say
+from orca_desk.services.patient_links import link_secret
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -28,6 +29,7 @@ def _worker(args: argparse.Namespace) -> int:
         settings = RuntimeSettings.from_env()
     except ValueError as exc:
         raise CommandError(str(exc)) from None
+    link_secret()  # links in offers and reminders are signed: say now if the key cannot be kept
     db = open_database(args)
     try:
         # The clinic's saved settings and keyring secrets; ORCA_DESK_* variables win.

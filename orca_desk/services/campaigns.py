@@ -32,7 +32,7 @@ from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.message_templates import get_template, list_templates
 from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
 from orca_desk.services.messaging.render import CHANNELS, KNOWN_VARIABLES, render, template_problems
-from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
+from orca_desk.services.security import MANAGE_CAMPAIGNS, VIEW_ANALYTICS, Actor
 
 PURPOSE = "campaign"
 SOURCE = "campaign_recipient"
@@ -1240,8 +1240,9 @@ def list_campaigns(session: Session) -> list[CampaignRow]:
     return out
 
 
-def campaign_results(session: Session, campaign_id: int, *, now: datetime) -> CampaignResults:
+def campaign_results(session: Session, actor: Actor, campaign_id: int, *, now: datetime) -> CampaignResults:
     """Per variant and control: sent, delivered, responses, re-bookings, opt-outs; lift and significance."""
+    actor.require(VIEW_ANALYTICS)
     c = _get(session, campaign_id)
     variants = _variants(session, c.id)
     arms: dict[int | None, dict[str, int]] = {v.id: {} for v in variants}

@@ -162,6 +162,16 @@ def _env_secret(env: Mapping[str, str]) -> bytes | None:
 
 def _file_secret(path: Path) -> bytes:
     """Read the secret file, creating it (mode 0600, atomically) when it does not exist yet."""
+    try:
+        return _read_or_create_secret(path)
+    except OSError as exc:  # a read-only home or data folder
+        raise ValidationError(
+            f"Cannot keep the link-signing secret in {path}: {(exc.strerror or str(exc)).lower()}. "
+            f"Set {LINK_SECRET_ENV} (the same value on every desk, worker and gateway of this "
+            "database) or make that folder writable.", field=LINK_SECRET_ENV) from None
+
+
+def _read_or_create_secret(path: Path) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -37,7 +37,7 @@ from orca_desk.services.errors import NotFound, PermissionDenied, ValidationErro
 from orca_desk.services.message_templates import get_template, list_templates
 from orca_desk.services.messaging.outbox import enqueue_for_patient
 from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
-from orca_desk.services.security import ADMIN, BOOK, MANAGE_CAMPAIGNS, Actor
+from orca_desk.services.security import ADMIN, BOOK, MANAGE_CAMPAIGNS, VIEW_ANALYTICS, Actor
 
 PURPOSE = "recovery"
 SOURCE = "recovery_case"
@@ -975,8 +975,9 @@ def _group(name: str, cases: Iterable[RecoveryCase]) -> GroupMetrics:
     )
 
 
-def recovery_metrics(session: Session, *, since: datetime, until: datetime) -> RecoveryMetrics:
+def recovery_metrics(session: Session, actor: Actor, *, since: datetime, until: datetime) -> RecoveryMetrics:
     """Recovery rate, time to rebook, and both by provider, location, visit type and cause."""
+    actor.require(VIEW_ANALYTICS)
     cases = list(
         session.scalars(
             select(RecoveryCase).where(RecoveryCase.opened_at >= since, RecoveryCase.opened_at < until)

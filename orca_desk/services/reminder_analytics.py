@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models import Appointment, AppointmentType, Location, OutboxMessage
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence, ReminderStep
 from orca_desk.services.reminders import offset_label
+from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class RateRow:
         return self.confirmed / self.appointments if self.appointments else 0.0
 
 
-def step_stats(session: Session, *, since: datetime, until: datetime) -> list[StepStats]:
+def step_stats(session: Session, actor: Actor, *, since: datetime, until: datetime) -> list[StepStats]:
     """Per sequence and step (and channel), the reminders sent in [since, until) and what came back."""
+    actor.require(VIEW_ANALYTICS)
     sent = session.execute(
         select(PlannedReminder.sequence_id, PlannedReminder.step_id, PlannedReminder.channel,
                PlannedReminder.offset_minutes, func.count(func.distinct(PlannedReminder.outbox_message_id)),
@@ -81,10 +83,11 @@ def response_shares(stats: list[StepStats]) -> dict[int, float]:
     return {s.step_id: (s.responses / totals[s.sequence_id] if totals[s.sequence_id] else 0.0) for s in stats}
 
 
-def confirmation_rates(session: Session, *, since: datetime, until: datetime,
+def confirmation_rates(session: Session, actor: Actor, *, since: datetime, until: datetime,
                        by: str = "type") -> list[RateRow]:
     """Of the visits in [since, until) that were asked to confirm, how many confirmed — by
     appointment type (``by="type"``) or location (``by="location"``)."""
+    actor.require(VIEW_ANALYTICS)
     asked = select(ConfirmationRequest.appointment_id).distinct().subquery()
     key = Appointment.type_id if by == "type" else Appointment.location_id
     rows = session.execute(

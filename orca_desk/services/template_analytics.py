@@ -17,6 +17,7 @@ from orca_desk.models import (
     TemplateApplication,
     TemplateVersion,
 )
+from orca_desk.services.security import VIEW_ANALYTICS, Actor
 from orca_desk.services.templates import WEEKDAY_SHORT
 
 # Time-of-day bands (local minutes) the practice talks in; after school is the scarce one.
@@ -60,8 +61,9 @@ class FillReport:
         return self.matched_type / self.overall.booked if self.overall.booked else 0.0
 
 
-def template_usage(session: Session, *, template_id: int | None = None) -> list[UsageRow]:
+def template_usage(session: Session, actor: Actor, *, template_id: int | None = None) -> list[UsageRow]:
     """Per template version: applications, slots created (not removed), providers and locations."""
+    actor.require(VIEW_ANALYTICS)
     q = (select(TemplateApplication.template_id, ScheduleTemplate.name, TemplateVersion.number,
                 TemplateApplication.id, TemplateApplication.provider_ids, TemplateApplication.start_day,
                 TemplateApplication.end_day)
@@ -93,12 +95,14 @@ def template_usage(session: Session, *, template_id: int | None = None) -> list[
     return out
 
 
-def fill_report(session: Session, *, template_id: int | None = None, version_number: int | None = None,
-                start_day: date | None = None, end_day: date | None = None) -> FillReport:
+def fill_report(session: Session, actor: Actor, *, template_id: int | None = None,
+                version_number: int | None = None, start_day: date | None = None,
+                end_day: date | None = None) -> FillReport:
     """Booked share of applied (bookable, not removed) slots overall and by type, weekday, time of day.
 
     Blocked template time is not a slot to fill and is left out.
     """
+    actor.require(VIEW_ANALYTICS)
     q = (select(AppliedSlot.day, AppliedSlot.start_minute, AppliedSlot.type_id, AppliedSlot.status,
                 AppliedSlot.booked_type_id)
          .join(TemplateApplication, TemplateApplication.id == AppliedSlot.application_id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models import Location, Provider
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services.bulk import chunks
+from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,10 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
-def offer_analytics(session: Session, *, start: datetime, end: datetime, location_id: int | None = None,
-                    provider_id: int | None = None) -> WaitlistAnalytics:
+def offer_analytics(session: Session, actor: Actor, *, start: datetime, end: datetime,
+                    location_id: int | None = None, provider_id: int | None = None) -> WaitlistAnalytics:
     """Figures for openings created in [start, end) (and the offers made for them)."""
+    actor.require(VIEW_ANALYTICS)
     query = select(Opening).where(Opening.created_at >= start, Opening.created_at < end)
     if location_id is not None:
         query = query.where(Opening.location_id == location_id)

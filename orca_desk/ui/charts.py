@@ -9,7 +9,31 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from orca_desk.services.security import VIEW_ANALYTICS, Actor
 from orca_desk.ui.labels import section_title
+
+NO_ANALYTICS_TEXT = ("Analytics are shown to staff who may view analytics (treatment coordinators, "
+                     "clinicians and managers). Ask a manager if you need these figures.")
+
+
+def may_view_analytics(actor: Actor) -> bool:
+    """Whether the signed-in user sees analytics tabs (the services check it too)."""
+    return actor.can(VIEW_ANALYTICS)
+
+
+def no_analytics_page() -> QWidget:
+    """What an analytics tab shows instead of its figures to a role without the permission."""
+    page = QWidget()
+    page.setObjectName("noAnalytics")
+    v = QVBoxLayout(page)
+    note = QLabel(NO_ANALYTICS_TEXT)
+    note.setObjectName("noAnalyticsText")
+    note.setWordWrap(True)
+    note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    v.addStretch(1)
+    v.addWidget(note)
+    v.addStretch(2)
+    return page
 
 
 def chart_view(chart: QChart, *, min_height: int = 260) -> QChartView:

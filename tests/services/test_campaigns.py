@@ -374,7 +374,7 @@ def test_paced_sending_through_the_provider_and_hold_out_gets_nothing(db, fake, 
     assert all(r.status in ("sent", "control", "excluded") for r in recipients(db, cid))
     assert status(db, cid) == "completed"
     with db.read() as s:
-        res = campaigns.campaign_results(s, cid, now=NOW + 10 * M)
+        res = campaigns.campaign_results(s, MANAGER, cid, now=NOW + 10 * M)
     assert sum(g.sent for g in res.groups) == 5 - len(control)
     assert [g.name for g in res.groups][-1] == "Control (hold-out)"
     assert res.excluded == 3
@@ -493,7 +493,7 @@ def test_attribution_counts_bookings_after_the_send_within_the_window(db, fake, 
     assert rows["retained"].rebooked_appointment_id == inside
     assert rows["active"].rebooked_at is None
     with db.read() as s:
-        res = campaigns.campaign_results(s, cid, now=NOW + 32 * D)
+        res = campaigns.campaign_results(s, MANAGER, cid, now=NOW + 32 * D)
     [a] = res.groups
     assert (a.assigned, a.sent, a.rebooked) == (5, 5, 1)
     assert res.comparisons == ()
@@ -559,7 +559,7 @@ def test_results_compare_each_variant_with_the_control(db):
                 )
             )
     with db.read() as s:
-        res = campaigns.campaign_results(s, cid, now=NOW + 40 * D)
+        res = campaigns.campaign_results(s, MANAGER, cid, now=NOW + 40 * D)
         rows = campaigns.list_campaigns(s)
     [cmp] = res.comparisons
     assert (cmp.x, cmp.n, cmp.baseline_x, cmp.baseline_n) == (18, 60, 8, 40)

@@ -285,14 +285,14 @@ def test_call_outcomes_and_closing_as_lost(db):
         recovery.close_case(s, DESK, case.id, now=NOW + 8 * D)
 
 
-def test_metrics_rate_time_to_rebook_and_groups(db):
+def test_metrics_rate_time_to_rebook_and_groups(db, manager):
     c = clinic(db)
     for kid in range(3):
         no_show(db, book(db, c, kid, VISIT, NOW - 2 * H, chair=kid), NOW)
     book(db, c, 0, NOW + 10 * D, NOW + 2 * D)
     book(db, c, 1, NOW + 10 * D, NOW + 4 * D, chair=1)
     with db.read() as s:
-        m = recovery.recovery_metrics(s, since=NOW - 7 * D, until=NOW + 7 * D)
+        m = recovery.recovery_metrics(s, manager, since=NOW - 7 * D, until=NOW + 7 * D)
         rows = recovery.list_cases(s, now=NOW + 5 * D, statuses=("open", "contacted", "rescheduled"))
     assert (m.cases, m.rescheduled, m.open) == (3, 2, 1)
     assert m.recovery_rate == pytest.approx(2 / 3)

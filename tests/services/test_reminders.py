@@ -167,7 +167,7 @@ def test_move_replans_cancel_withdraws_and_queued_messages_are_cancelled(db, fak
     assert {status for _, _, status in plans(db, a)} == {"withdrawn", "skipped"}
 
 
-def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clock):
+def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clock, manager):
     c = clinic(db, shared=2)
     provs = providers(fake)
     ava = book(db, c, 0, TUE_1530, chair=0)
@@ -210,8 +210,8 @@ def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clo
     assert "Reply YES" not in day_of.body and "Kid1" in day_of.body
     # Analytics: the 2-day step got the family's answer.
     with db.read() as s:
-        stats = reminder_analytics.step_stats(s, since=NOW, until=NOW + 30 * D)
-        rates = reminder_analytics.confirmation_rates(s, since=NOW, until=NOW + 30 * D)
+        stats = reminder_analytics.step_stats(s, manager, since=NOW, until=NOW + 30 * D)
+        rates = reminder_analytics.confirmation_rates(s, manager, since=NOW, until=NOW + 30 * D)
     two_day = next(x for x in stats if x.offset_minutes == 2 * M)
     assert (two_day.sent, two_day.responses, two_day.confirmations) == (2, 2, 2)
     assert reminder_analytics.response_shares(stats)[two_day.step_id] == 1.0

@@ -21,9 +21,9 @@ def test_usage_fill_rates_and_type_matches(db, setup, manager, clock):  # noqa: 
                                  local(day, hour))
             book_appointment(s, manager, req, now=clock.now())
     with db.read() as s:
-        [usage] = template_usage(s)
-        report = fill_report(s, template_id=ids["t"])
-        only_friday = fill_report(s, start_day=date(2026, 3, 6))
+        [usage] = template_usage(s, manager)
+        report = fill_report(s, manager, template_id=ids["t"])
+        only_friday = fill_report(s, manager, start_day=date(2026, 3, 6))
     assert (usage.template_name, usage.version_number, usage.applications, usage.slots, usage.providers,
             usage.locations, usage.first_day, usage.last_day) == (
         "Standard week", 1, 1, 9, 1, "Northside", date(2026, 3, 4), date(2026, 3, 6))

@@ -534,7 +534,7 @@ def test_notify_entry_now_picks_the_best_opening_for_it(db, world, clock, recept
         waitlist.notify_entry(s, receptionist, eid, now=now, settings=SETTINGS)
 
 
-def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, receptionist):
+def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, receptionist, manager):
     from orca_desk.services import waitlist_analytics
 
     now = clock.now()
@@ -556,7 +556,8 @@ def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, rec
         assert waitlist.accept_offer(s, offers(db)[1].id, now=now + timedelta(minutes=41),
                                      settings=SETTINGS).ok
     with db.read() as s:
-        a = waitlist_analytics.offer_analytics(s, start=now - timedelta(days=1), end=now + timedelta(days=1))
+        a = waitlist_analytics.offer_analytics(s, manager, start=now - timedelta(days=1),
+                                               end=now + timedelta(days=1))
     by = {c.channel: c for c in a.channels}
     assert (by["sms"].sent, by["sms"].booked, by["email"].sent, by["email"].booked) == (1, 0, 1, 1)
     assert by["email"].conversion == 1.0

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import campaigns
 from orca_desk.services.campaigns import CampaignResults, CampaignRow, GroupStats
 from orca_desk.services.errors import OrcaError
-from orca_desk.ui.charts import chart_view
+from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -122,9 +122,12 @@ class CampaignsScreen(Screen):
         dv.setContentsMargins(0, 4, 0, 0)
         dv.addWidget(self.heading)
         dv.addWidget(self.progress)
-        dv.addWidget(self.verdict)
-        dv.addLayout(charts, 3)
-        dv.addWidget(self.groups_view, 2)
+        if may_view_analytics(self.ctx.actor):
+            dv.addWidget(self.verdict)
+            dv.addLayout(charts, 3)
+            dv.addWidget(self.groups_view, 2)
+        else:  # the results (lift, significance) are analytics
+            dv.addWidget(no_analytics_page(), 5)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(detail)
@@ -174,7 +177,8 @@ class CampaignsScreen(Screen):
         now = self.ctx.clock.now()
         with self.ctx.db.read() as s:
             detail = campaigns.get_campaign(s, row.id)
-            res = campaigns.campaign_results(s, row.id, now=now)
+            res = (campaigns.campaign_results(s, self.ctx.actor, row.id, now=now)
+                   if may_view_analytics(self.ctx.actor) else None)
         self.results = res
         self.heading.setText(f"{detail.name} — {detail.status}")
         when = detail.start_at.astimezone(self.zone)
@@ -186,12 +190,14 @@ class CampaignsScreen(Screen):
             and detail.status in ("running", "scheduled", "paused")
             else ""
         )
-        excluded = ", ".join(f"{n} {why}" for why, n in res.excluded_reasons)
+        excluded = ", ".join(f"{n} {why}" for why, n in res.excluded_reasons) if res else ""
         self.progress.setText(
             f"{detail.criteria.describe()} · {', '.join(detail.channels)} · starts {when:%a %d %b %H:%M} at "
             f"{detail.send_rate_per_hour}/h{nxt} · bookings within {detail.attribution_days} days count"
             + (f" · left out: {excluded}" if excluded else "")
         )
+        if res is None:
+            return
         self.verdict.setText(res.summary())
         self.groups.set_rows(list(res.groups))
         self._charts(res)

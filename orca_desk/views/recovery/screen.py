@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 from orca_desk.services import at_risk, recovery
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
-from orca_desk.ui.charts import analytics_page, chart_view, show_count_bars
+from orca_desk.ui.charts import (
+    analytics_page,
+    chart_view,
+    may_view_analytics,
+    no_analytics_page,
+    show_count_bars,
+)
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -166,6 +172,8 @@ class RecoveryScreen(Screen):
         self.metrics_text = QLabel("")
         self.metrics_text.setWordWrap(True)
         self.groups_view = table(self.groups, 1)
+        if not may_view_analytics(self.ctx.actor):
+            return no_analytics_page()
         return analytics_page(self.metrics_text, self.chart_view,
                               "By provider, location, visit type and cause", self.groups_view)
 
@@ -181,11 +189,15 @@ class RecoveryScreen(Screen):
             cases = recovery.list_cases(s, now=now)
             risky = at_risk.at_risk_list(s, now=now, limit=200)
             metrics = recovery.recovery_metrics(
-                s, since=now - timedelta(days=METRICS_DAYS), until=now + timedelta(minutes=1)
-            )
+                s, self.ctx.actor, since=now - timedelta(days=METRICS_DAYS), until=now + timedelta(minutes=1)
+            ) if may_view_analytics(self.ctx.actor) else None
         self.cases.set_rows(cases)
         self.risky.set_rows(risky)
-        self._show_metrics(metrics)
+        if metrics is not None:
+            self._show_metrics(metrics)
+        else:  # the working figures only: no recovery rate without the analytics permission
+            due = sum(1 for c in cases if c.next_step_at and c.next_step_at <= now)
+            self.headline.setText(f"<b>{len(cases)}</b> open cases ({due} with a step due)")
         ids = [c.id for c in cases]
         if chosen is not None and chosen.id in ids:
             self.cases_view.selectRow(ids.index(chosen.id))

@@ -34,7 +34,7 @@ from orca_desk.services import reminder_analytics, reminders
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
-from orca_desk.ui.charts import chart_view
+from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.sms_counter import SmsCounter, clinic_link_address, segment_summary
@@ -359,17 +359,25 @@ class AnalyticsPanel(QWidget):
         tables.addWidget(self.table, 3)
         tables.addWidget(self.rates, 2)
         layout = QVBoxLayout(self)
+        self.allowed = may_view_analytics(ctx.actor)
+        if not self.allowed:  # the figures are never read for a role without the permission
+            layout.addWidget(no_analytics_page())
+            return
         layout.addWidget(self.view, 1)
         layout.addLayout(tables, 1)
 
     def refresh(self) -> None:
+        if not self.allowed:
+            return
         now = self.ctx.clock.now()
         since, until = now - timedelta(days=90), now + timedelta(days=1)
+        actor = self.ctx.actor
         with self.ctx.db.read() as s:
-            stats = reminder_analytics.step_stats(s, since=since, until=until)
-            by_type = reminder_analytics.confirmation_rates(s, since=since, until=until + timedelta(days=60))
-            by_loc = reminder_analytics.confirmation_rates(s, since=since, until=until + timedelta(days=60),
-                                                           by="location")
+            stats = reminder_analytics.step_stats(s, actor, since=since, until=until)
+            by_type = reminder_analytics.confirmation_rates(s, actor, since=since,
+                                                            until=until + timedelta(days=60))
+            by_loc = reminder_analytics.confirmation_rates(s, actor, since=since,
+                                                           until=until + timedelta(days=60), by="location")
         shares = reminder_analytics.response_shares(stats)
         self.table.setRowCount(len(stats))
         for r, st in enumerate(stats):

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import template_analytics, templates
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
-from orca_desk.ui.charts import chart_view
+from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.views.templates.builder import (
@@ -653,7 +653,12 @@ class AnalyticsPanel(QWidget):
         self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.usage.verticalHeader().setVisible(False)
         self.summary = QLabel()
+        self.report: template_analytics.FillReport | None = None
         layout = QVBoxLayout(self)
+        self.allowed = may_view_analytics(ctx.actor)
+        if not self.allowed:  # the figures are never read for a role without the permission
+            layout.addWidget(no_analytics_page())
+            return
         layout.addWidget(self.summary)
         row = QHBoxLayout()
         row.addWidget(self.chart_view, 3)
@@ -661,12 +666,13 @@ class AnalyticsPanel(QWidget):
         layout.addLayout(row, 3)
         layout.addWidget(QLabel("<b>Where and when it was applied</b>"))
         layout.addWidget(self.usage, 1)
-        self.report: template_analytics.FillReport | None = None
 
     def show_template(self, template_id: int) -> None:
+        if not self.allowed:
+            return
         with self.ctx.db.read() as s:
-            report = template_analytics.fill_report(s, template_id=template_id)
-            usage = template_analytics.template_usage(s, template_id=template_id)
+            report = template_analytics.fill_report(s, self.ctx.actor, template_id=template_id)
+            usage = template_analytics.template_usage(s, self.ctx.actor, template_id=template_id)
         self.report = report
         o = report.overall
         self.summary.setText(

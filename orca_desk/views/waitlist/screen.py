@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 from orca_desk.services import waitlist, waitlist_analytics
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
-from orca_desk.ui.charts import analytics_page, chart_view, show_count_bars
+from orca_desk.ui.charts import (
+    analytics_page,
+    chart_view,
+    may_view_analytics,
+    no_analytics_page,
+    show_count_bars,
+)
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -158,6 +164,8 @@ class WaitlistScreen(Screen):
             ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
             ("Offers sent", lambda r: r[1].offers), ("Booked", lambda r: r[1].booked)], cell_tooltips=True)
         self.groups_view = table(self.groups, 1)
+        if not may_view_analytics(self.ctx.actor):
+            return no_analytics_page()
         return analytics_page(self.summary, self.chart_view, "By provider and location", self.groups_view)
 
     # ----- loading --------------------------------------------------------------------------
@@ -176,13 +184,15 @@ class WaitlistScreen(Screen):
         with self.ctx.db.read() as s:
             openings = waitlist.list_openings(s, now=now)
             entries = waitlist.list_entries(s, now=now)
-            stats = waitlist_analytics.offer_analytics(s, start=now - timedelta(days=90),
-                                                       end=now + timedelta(days=1))
+            stats = (waitlist_analytics.offer_analytics(s, self.ctx.actor, start=now - timedelta(days=90),
+                                                        end=now + timedelta(days=1))
+                     if may_view_analytics(self.ctx.actor) else None)
         self.openings.set_rows(openings)
         self.entries.set_rows(entries)
         notified = sum(e.status == "notified" for e in entries)
         self.entries_summary.setText(f"{len(entries)} on the list · {notified} notified (holding a slot)")
-        self._show_analytics(stats)
+        if stats is not None:
+            self._show_analytics(stats)
         ids = [o.id for o in openings]
         if selected is not None and selected.id in ids:
             self.openings_view.selectRow(ids.index(selected.id))
