@@ -8,8 +8,13 @@ the recording of accepted sends disabled as a kill -9 would.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -228,3 +233,32 @@ def test_emails_claimed_but_never_started_go_back_to_the_queue(db, fake, monkeyp
     sent_to = Counter(r.custom_args["outbox_id"] for r in fake.sent_email)
     assert all(sent_to[str(i)] == 1 for i in unstarted)
     assert {row(db, i).status for i in unstarted} == {"sent"}
+
+
+# --- a real kill -9 ----------------------------------------------------------------------
+
+
+def test_kill_9_mid_batch_loses_no_twin_and_fails_no_untried_email(db, fake):
+    """A worker process SIGKILLed right after its second request: three twin texts (two went
+    out, unrecorded) and three emails (claimed, never started) in one batch."""
+    fam = make_family(db, siblings=3)
+    sms_ids = twins(db, fam, 3)
+    mail_ids = emails(db, fam, 3)
+    root = Path(__file__).resolve().parents[3]
+    args = [sys.executable, "-m", "tests.services.messaging.crash_worker", str(db.url),
+            fake.base_url, fake.account_sid, fake.auth_token, fake.api_key, fake.clinic_number,
+            "2", NOW.isoformat()]
+    done = subprocess.run(args, cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert len(fake.sent_sms) == 2 and fake.sent_email == []
+    assert {row(db, i).status for i in sms_ids + mail_ids} == {"sending"}
+    providers = providers_for(fake)
+    rec = reconcile_sending(db, providers, now=LATER, options=OPTIONS)
+    assert (rec.found, rec.requeued, rec.gave_up) == (2, 1 + 3, 0)
+    dispatch_due(db, providers, now=LATER, worker_id="w2", options=OPTIONS)
+    assert len(fake.sent_sms) == 3  # one text per sibling, none twice
+    assert sorted(r.custom_args["outbox_id"] for r in fake.sent_email) == \
+        sorted(str(i) for i in mail_ids)
+    assert {row(db, i).status for i in sms_ids + mail_ids} == {"sent"}
+    assert {row(db, i).provider_id for i in sms_ids} == {r.sid for r in fake.sent_sms}
