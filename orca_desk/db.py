@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import sqlite3
 import time
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from orca_desk.services.errors import BusyError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # PostgreSQL SQLSTATEs after which the whole transaction may simply run again:
 # deadlock_detected (one desk's change was chosen as the victim) and serialization_failure.
@@ -122,6 +124,7 @@ class Database:
             except BusyError as exc:
                 if not exc.retryable or attempt >= attempts:
                     raise
+                log.info("%s (attempt %d of %d); running it again", exc.__cause__, attempt, attempts)
             time.sleep(random.uniform(RETRY_PAUSE / 2, RETRY_PAUSE) * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -105,3 +105,19 @@ def test_booking_does_not_wait_for_foreign_key_share_locks_on_the_provider(pg_db
     finally:
         other.rollback()
         other.close()
+
+
+def test_the_automation_lease_on_a_locked_database_is_not_taken_and_nothing_crashes(db, clock):
+    from orca_desk.automation.leader import LeaseLeadership
+
+    path = db.url.database
+    assert path is not None
+    impatient = Database(f"sqlite:///{path}", busy_timeout=0.1)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        assert LeaseLeadership(impatient, "desk-2").acquire(clock.now()) is False
+    finally:
+        holder.rollback()
+        holder.close()
+        impatient.dispose()

@@ -1,4 +1,9 @@
-"""Book, move, cancel and change the status of appointments, refusing every conflict."""
+"""Book, move, cancel and change the status of appointments, refusing every conflict.
+
+Lock order (PostgreSQL): the provider row first (``_lock_provider``, FOR NO KEY UPDATE, so
+the foreign-key share locks of inserts elsewhere never wait on it), then the appointment
+rows. Callers run these in ``Database.run_write``, which runs a deadlock victim again.
+"""
 
 from __future__ import annotations
 
