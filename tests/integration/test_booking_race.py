@@ -51,5 +51,5 @@ def test_racing_desks_on_postgres_get_only_typed_errors_and_no_overlap(pg_db) ->
 
 
 def test_racing_desks_on_sqlite_get_only_typed_errors_and_no_overlap(db) -> None:
-    totals = _race(db, processes=4, ops=40)
-    _check(db, totals, 160)
+    totals = _race(db, processes=4, ops=30)
+    _check(db, totals, 120)
