@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from orca_desk.db import Database
 from orca_desk.models import AutomationLease
+from orca_desk.services.errors import BusyError
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class LeaseLeadership:
                     log.info("automation lead taken over from %s", lease.holder)
                 lease.holder, lease.expires_at, lease.heartbeat_at = self.holder, now + self.ttl, now
                 return True
-        except (IntegrityError, OperationalError) as exc:
+        except (IntegrityError, OperationalError, BusyError) as exc:  # BusyError: db locked
             log.warning("automation lease not renewed: %s", exc)
             return False
 

@@ -1,4 +1,9 @@
-"""Book, move, cancel and change the status of appointments, refusing every conflict."""
+"""Book, move, cancel and change the status of appointments, refusing every conflict.
+
+Lock order (PostgreSQL): the provider row first (``_lock_provider``, FOR NO KEY UPDATE, so
+the foreign-key share locks of inserts elsewhere never wait on it), then the appointment
+rows. Callers run these in ``Database.run_write``, which runs a deadlock victim again.
+"""
 
 from __future__ import annotations
 
@@ -123,7 +128,12 @@ def check_hours(session: Session, actor: Actor, *, provider_id: int, chair_id: i
 def _lock_provider(session: Session, provider_id: int) -> Provider:
     # On PostgreSQL the row lock serialises bookings per provider so the concurrency limit
     # holds under racing desks; SQLite writers are already serialised by BEGIN IMMEDIATE.
-    provider = session.scalar(select(Provider).where(Provider.id == provider_id).with_for_update())
+    # FOR NO KEY UPDATE (key_share), not FOR UPDATE: the foreign-key checks of inserts into
+    # appointment and opening take FOR KEY SHARE on the provider row, which FOR UPDATE waits
+    # for, so two desks each holding one and wanting the other deadlocked. The key is never
+    # changed here, and NO KEY UPDATE still excludes every other booking of the provider.
+    provider = session.scalar(select(Provider).where(Provider.id == provider_id)
+                              .with_for_update(key_share=True))
     if provider is None or not provider.is_active:
         raise NotFound(f"Provider #{provider_id} does not exist or is inactive.")
     return provider

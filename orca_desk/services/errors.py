@@ -37,3 +37,17 @@ class PermissionDenied(OrcaError):
 
 class NotFound(OrcaError):
     """The record named does not exist (or no longer does)."""
+
+
+class BusyError(OrcaError):
+    """The database was too busy to do it now (another desk held what this change needed);
+    nothing was changed. Trying again in a moment normally works.
+
+    ``retryable``: the transaction was chosen as a deadlock victim or failed serialization,
+    so running it again as a whole is safe (``Database.run_write`` does, a few times).
+    """
+
+    def __init__(self, message: str = "The database is busy with another desk's change; "
+                 "nothing was changed. Please try again.", *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable

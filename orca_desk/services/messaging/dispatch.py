@@ -11,7 +11,7 @@ from datetime import time as wall_time
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Table, bindparam, insert, or_, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
@@ -42,6 +42,7 @@ from orca_desk.services.messaging.providers.base import (
     Provider,
     ProviderError,
     SendResult,
+    SentRecord,
 )
 
 # Staff write these one by one; the per-number budget is for automation.
@@ -55,6 +56,11 @@ OPTED_OUT_CODE = "21610"
 DELIVERY_FIRST_POLL = timedelta(seconds=30)
 DELIVERY_REPOLL = timedelta(minutes=5)
 DELIVERY_WINDOW = timedelta(days=3)
+# ``error_code`` of a claim whose request to a provider that cannot be asked afterwards
+# (SendGrid) is under way: after a crash only that message is in doubt (``_start``).
+IN_FLIGHT = "in_flight"
+# How much earlier than our claim a provider's clock may date the message (Twilio's window).
+CLAIM_SKEW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -565,6 +571,21 @@ def _finish(s: Session, group: Sequence[OutboxMessage], status: str, code: str, 
         add_event(s, x.id, status, error, now)
 
 
+def _start(db: Database, claim: _Claim, worker_id: str) -> bool:
+    """Record that this claim's request is about to go out (committed before the call).
+
+    Only for providers that cannot be asked afterwards (``_can_look_up``): if the worker dies,
+    the message marked ``in_flight`` is the one in doubt, and the batch's other claims, never
+    started, go back to the queue (``reconcile_sending``). False: the claim is no longer ours.
+    """
+    with db.write() as s:
+        done = s.execute(update(OutboxMessage).where(
+            OutboxMessage.id == claim.id, OutboxMessage.status == "sending",
+            OutboxMessage.claimed_by == worker_id, OutboxMessage.claimed_at == claim.claimed_at)
+            .values(error_code=IN_FLIGHT)).rowcount  # type: ignore[attr-defined]
+    return bool(done)
+
+
 def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: datetime) -> int:
     """Give back claims this worker has not tried to send (nothing went to the provider)."""
     released = 0
@@ -650,6 +671,9 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
                 provider = providers.get(claim.channel)
                 if provider is None:
                     result = SendResult.retry("no_provider", f"no {claim.channel} provider configured")
+                elif not _can_look_up(provider) and not _start(db, claim, worker_id):
+                    summary.errors.append(f"#{claim.id}: claim taken back before sending")
+                    continue
                 else:
                     try:
                         result = provider.send(outgoing(claim, options))
@@ -703,9 +727,17 @@ def reconcile_sending(db: Database, providers: Mapping[str, Provider], *, now: d
                       options: DispatchOptions | None = None) -> ReconcileSummary:
     """Settle messages left ``sending``: a timed-out send, or a claim of a worker that died.
 
-    The provider is asked whether the message exists (``find_sent``): found → sent; not found
-    once the claim is older than ``claim_timeout`` → queued again; not found sooner → wait
-    (the request may still be on its way).
+    A provider that can be asked (Twilio) lists what it holds for the number and text
+    (``sent_records``). Identical texts to one number (twins: two siblings, one parent) are
+    settled together, by count: a provider id already attributed to an outbox row never
+    matches another one, and with N rows in doubt and M records left, M rows are settled as
+    sent and only the other N - M are queued again. A row nothing matched is queued again
+    once its claim is older than ``claim_timeout``; sooner, it waits (the request may still be
+    on its way). While a live worker's claim of a twin is not recorded yet, its record cannot
+    be told apart: the twins wait.
+
+    A provider that cannot be asked (SendGrid): a claim never started goes back to the queue;
+    the one whose request was under way (``in_flight``) or timed out goes to staff.
     """
     options = options or DispatchOptions()
     summary = ReconcileSummary()
@@ -713,51 +745,112 @@ def reconcile_sending(db: Database, providers: Mapping[str, Provider], *, now: d
     with db.read() as s:
         rows = s.execute(select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.to_address,
                                 OutboxMessage.body, OutboxMessage.claimed_at,
-                                OutboxMessage.claimed_by).where(
+                                OutboxMessage.claimed_by, OutboxMessage.error_code).where(
             OutboxMessage.status == "sending", OutboxMessage.merged_into_id.is_(None),
             or_(OutboxMessage.error_code == "unknown", OutboxMessage.claimed_at <= stale))
             .order_by(OutboxMessage.id)).all()
-    for id_, channel, to, body, claimed_at, claimed_by in rows:
+    twins: dict[tuple[str, str, str], list[Any]] = {}
+    for r in rows:
+        twins.setdefault((r.channel, r.to_address, r.body), []).append(r)
+    for (channel, to, body), doubt in twins.items():
         provider = providers.get(channel)
         if provider is None:
             continue
-        found: str | None = None
+        matched: dict[int, str] = {}
         if _can_look_up(provider):
             try:
-                found = provider.find_sent(to, claimed_at or now, id_, body)
+                found_ids = _match_records(db, provider, to, body, doubt, now=now)
             except ProviderError:
-                summary.unreachable += 1
+                summary.unreachable += len(doubt)
                 continue
-        old = claimed_at is None or claimed_at <= stale
-        if found is None and not old:
-            summary.waiting += 1
-            continue
-        with db.write() as s:
-            m = s.get(OutboxMessage, id_)
-            if m is None or m.status != "sending" or m.claimed_at != claimed_at:
+            if found_ids is None:
+                summary.waiting += len(doubt)
                 continue
-            group = [m, *_group(s, m.id)]
-            if found is not None:
-                for x in group:
-                    x.status, x.provider, x.provider_id, x.sent_at = "sent", provider.name, found, now
-                    x.next_attempt_at, x.error_code, x.error = now + DELIVERY_FIRST_POLL, None, None
-                    add_event(s, x.id, "sent", f"reconciled: {provider.name} has it ({found})", now)
-                summary.found += 1
-            elif _can_look_up(provider):
-                for x in group:
-                    x.status, x.next_attempt_at, x.error_code = "queued", now, None
-                    x.error = None
-                    x.claimed_by = x.claimed_at = None
-                    x.merged_into_id = None
-                    add_event(s, x.id, "queued", f"reconciled: {provider.name} never got it "
-                              f"(claim by {claimed_by}); queued again", now)
-                summary.requeued += 1
-            else:
-                _finish(s, group, "failed", "unknown_outcome",
-                        f"{provider.name} did not answer and cannot be asked whether it was sent; "
-                        "check with the family before retrying", now)
-                summary.gave_up += 1
+            matched = found_ids
+        for id_, _, _, _, claimed_at, claimed_by, _ in doubt:
+            found = matched.get(id_)
+            old = claimed_at is None or claimed_at <= stale
+            if found is None and not old:
+                summary.waiting += 1
+                continue
+            _settle(db, provider, id_, claimed_at, claimed_by, found, now=now, summary=summary)
     return summary
+
+
+def _match_records(db: Database, provider: Provider, to: str, body: str, doubt: Sequence[Any], *,
+                   now: datetime) -> dict[int, str] | None:
+    """The provider ids of ``doubt`` (identical texts to one number) that the provider holds,
+    by row id; None while it cannot be told (a live worker's twin is not recorded yet).
+
+    Records already attributed to an outbox row are left out. Each row may only take a
+    record created after its claim (less ``CLAIM_SKEW``); the most recent claims choose first,
+    so as many rows as possible are matched (each row accepts every later record).
+    """
+    records = provider.sent_records(to, min(r.claimed_at or now for r in doubt), body)
+    if not records:
+        return {}
+    ids = [r.id for r in doubt]
+    with db.read() as s:
+        attributed = set(s.scalars(select(OutboxMessage.provider_id).where(
+            OutboxMessage.provider_id.in_([r.provider_id for r in records]))))
+        live = s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == "sending", OutboxMessage.merged_into_id.is_(None),
+            OutboxMessage.channel == doubt[0].channel, OutboxMessage.to_address == to,
+            OutboxMessage.body == body, OutboxMessage.id.not_in(ids))) or 0
+    free: list[SentRecord] = [r for r in records if r.provider_id not in attributed]
+    if live and free and len(free) < len(doubt) + live:
+        return None
+    matched: dict[int, str] = {}
+    for r in sorted(doubt, key=lambda r: (r.claimed_at or now, r.id), reverse=True):
+        floor = (r.claimed_at or now) - CLAIM_SKEW
+        record = next((x for x in free if x.created_at >= floor), None)
+        if record is None:
+            continue
+        free.remove(record)
+        matched[r.id] = record.provider_id
+    return matched
+
+
+def _settle(db: Database, provider: Provider, id_: int, claimed_at: datetime | None,
+            claimed_by: str | None, found: str | None, *, now: datetime,
+            summary: ReconcileSummary) -> None:
+    """Settle one row in doubt: ``found`` at the provider → sent; else queued again, or (for a
+    provider that cannot be asked, when its request was under way) failed for staff."""
+    with db.write() as s:
+        m = s.get(OutboxMessage, id_)
+        if m is None or m.status != "sending" or m.claimed_at != claimed_at:
+            return
+        group = [m, *_group(s, m.id)]
+        if found is not None:
+            for x in group:
+                x.status, x.provider, x.provider_id, x.sent_at = "sent", provider.name, found, now
+                x.next_attempt_at, x.error_code, x.error = now + DELIVERY_FIRST_POLL, None, None
+                add_event(s, x.id, "sent", f"reconciled: {provider.name} has it ({found})", now)
+            summary.found += 1
+        elif _can_look_up(provider):
+            for x in group:
+                x.status, x.next_attempt_at, x.error_code = "queued", now, None
+                x.error = None
+                x.claimed_by = x.claimed_at = None
+                x.merged_into_id = None
+                add_event(s, x.id, "queued", f"reconciled: {provider.name} never got it "
+                          f"(claim by {claimed_by}); queued again", now)
+            summary.requeued += 1
+        elif m.error_code not in (IN_FLIGHT, "unknown"):
+            # Claimed, never started (the worker died first): nothing went out, no attempt made.
+            for x in group:
+                x.status, x.next_attempt_at, x.error_code, x.error = "queued", now, None, None
+                x.claimed_by = x.claimed_at = None
+                x.merged_into_id = None
+                x.attempts = max(0, x.attempts - 1)
+                add_event(s, x.id, "queued", f"never started: the claim by {claimed_by} ended "
+                          "before its request; queued again", now)
+            summary.requeued += 1
+        else:
+            _finish(s, group, "failed", "unknown_outcome",
+                    f"{provider.name} did not answer and cannot be asked whether it was sent; "
+                    "check with the family before retrying", now)
+            summary.gave_up += 1
 
 
 # --- Delivery reports ---------------------------------------------------------------------

@@ -129,9 +129,8 @@ class BookingDialog(QDialog):
                              chair_id=self.chair_id, type_id=int(self.type_combo.currentData()),
                              start=self.start, minutes=self.minutes.value())
         try:
-            with self.ctx.db.write() as session:
-                appt = booking.book_appointment(session, self.ctx.actor, req, now=self.ctx.clock.now())
-                self.appointment_id = appt.id
+            self.appointment_id = self.ctx.db.run_write(lambda session: booking.book_appointment(
+                session, self.ctx.actor, req, now=self.ctx.clock.now()).id)
         except OutsideHoursError as exc:
             # Outside working hours / day off / block: confirm, then override (needs the permission).
             if not self.ctx.actor.can(OVERRIDE_HOURS):
@@ -141,11 +140,10 @@ class BookingDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 self.error.setText(str(exc))
                 return
+            forced = replace(req, override_hours=True)
             try:
-                with self.ctx.db.write() as session:
-                    forced = replace(req, override_hours=True)
-                    appt = booking.book_appointment(session, self.ctx.actor, forced, now=self.ctx.clock.now())
-                    self.appointment_id = appt.id
+                self.appointment_id = self.ctx.db.run_write(lambda session: booking.book_appointment(
+                    session, self.ctx.actor, forced, now=self.ctx.clock.now()).id)
             except OrcaError as exc2:
                 self.error.setText(str(exc2))
                 return

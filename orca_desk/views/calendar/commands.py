@@ -42,9 +42,8 @@ class CalendarOps:
         # Versions only grow: the newer of what the screen showed and what our last edit left.
         expected = max(stack.versions.get(key, 0), fallback_version)
         try:
-            with self.ctx.db.write() as session:
-                appt = action(session, expected)
-                version = appt.version
+            # A deadlock victim runs again by itself; what is left is a typed BusyError.
+            version = self.ctx.db.run_write(lambda session: action(session, expected).version)
         except OrcaError as exc:
             self.status(f"Not changed: {exc}")
             QMessageBox.warning(self.parent, "Not changed", str(exc))

@@ -261,10 +261,8 @@ class FindOpeningDialog(QDialog):
             minutes=int((opening.end - opening.start) / timedelta(minutes=1)),
         )
         try:
-            with self.ctx.db.write() as session:
-                self.appointment_id = booking.book_appointment(
-                    session, self.ctx.actor, req, now=self.ctx.clock.now()
-                ).id
+            self.appointment_id = self.ctx.db.run_write(lambda session: booking.book_appointment(
+                session, self.ctx.actor, req, now=self.ctx.clock.now()).id)
         except OrcaError as exc:
             self.error.setText(str(exc))
             self.search()

@@ -71,6 +71,14 @@ class SendResult:
         return cls(status="unknown", error_code="no_answer", error=error)
 
 
+@dataclass(frozen=True, order=True)
+class SentRecord:
+    """An outbound message the provider holds (for reconciliation): when it was created, its id."""
+
+    created_at: datetime
+    provider_id: str
+
+
 # Provider statuses after which nothing changes any more; polling can stop.
 FINAL_STATUSES: frozenset[str] = frozenset(
     {"delivered", "undelivered", "failed", "canceled", "read", "received"}
@@ -128,6 +136,13 @@ class Provider(Protocol):
 
         Used after an ``unknown`` outcome: when it answers an id, the message went out and
         must not be sent again.
+        """
+        ...
+
+    def sent_records(self, to: str, since: datetime, body: str | None = None) -> list[SentRecord]:
+        """Every outbound message to ``to`` created since ``since`` (with exactly ``body`` when
+        given), oldest first; ``[]`` when the provider cannot be asked. Twins (one parent,
+        two children, the same text) are told apart by counting these records.
         """
         ...
 

@@ -10,6 +10,7 @@ from orca_desk.services.messaging.providers.base import (
     InboundMessage,
     OutgoingMessage,
     SendResult,
+    SentRecord,
 )
 
 
@@ -35,6 +36,10 @@ class LocalProvider:
     ) -> str | None:
         # A local send never ends "unknown", so there is never anything to reconcile.
         return None
+
+    def sent_records(self, to: str, since: datetime, body: str | None = None) -> list[SentRecord]:
+        # Nothing remote: nothing to count.
+        return []
 
     def fetch_inbound(self, since: datetime) -> list[InboundMessage]:
         return []

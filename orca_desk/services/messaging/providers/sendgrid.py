@@ -17,6 +17,7 @@ from orca_desk.services.messaging.providers.base import (
     OutgoingMessage,
     ProviderError,
     SendResult,
+    SentRecord,
 )
 from orca_desk.services.messaging.providers.http import (
     ClockFn,
@@ -157,6 +158,10 @@ class SendGridProvider:
         # Mail Send has no lookup; the Email Activity API is a paid add-on. The caller
         # treats None as "cannot tell" and applies its own policy for unknown emails.
         return None
+
+    def sent_records(self, to: str, since: datetime, body: str | None = None) -> list[SentRecord]:
+        # No lookup (see ``find_sent``).
+        return []
 
     def fetch_inbound(self, since: datetime) -> list[InboundMessage]:
         return []

@@ -22,6 +22,7 @@ from orca_desk.services.messaging.providers.base import (
     OutgoingMessage,
     ProviderError,
     SendResult,
+    SentRecord,
 )
 from orca_desk.services.messaging.providers.http import (
     ClockFn,
@@ -249,8 +250,14 @@ class TwilioProvider:
         the exact body identify the message. The earliest match wins: if a message went
         out twice, the first one is the one the outbox row stands for.
         """
+        records = self.sent_records(to, since, body)
+        return records[0].provider_id if records else None
+
+    def sent_records(self, to: str, since: datetime, body: str | None = None) -> list[SentRecord]:
+        """Every outbound message to ``to`` created at or after ``since`` less ``CLOCK_SKEW``
+        (with exactly ``body`` when given), oldest first."""
         lower = since.astimezone(UTC) - CLOCK_SKEW
-        candidates: list[tuple[datetime, str]] = []
+        candidates: list[SentRecord] = []
         # No DateSent filter: a message still queued has no date_sent and would be
         # filtered out, which is exactly the message we are looking for. The list comes
         # newest first, so paging stops once it is well past the window.
@@ -268,8 +275,8 @@ class TwilioProvider:
                 or (body is not None and m.get("body") != body)
             ):
                 continue
-            candidates.append((created, sid))
-        return min(candidates)[1] if candidates else None
+            candidates.append(SentRecord(created, sid))
+        return sorted(candidates)
 
     @staticmethod
     def _created_at(m: Mapping[str, Any]) -> datetime | None:
