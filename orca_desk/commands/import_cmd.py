@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
 from orca_desk.db import Database
-from orca_desk.services.clinic import load_clinic
+from orca_desk.models import Clinic
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.importing.appointments import import_appointments
 from orca_desk.services.importing.mapping import PRESETS, load_mapping
@@ -17,8 +18,6 @@ from orca_desk.services.importing.patients import import_patients
 from orca_desk.services.importing.report import ImportReport
 from orca_desk.services.importing.table import read_table
 from orca_desk.services.security import IMPORT_DATA, Actor
-
-DEFAULT_REGION = "US"
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -59,11 +58,12 @@ def _print(report: ImportReport, *, dry_run: bool) -> None:
         print(line)
 
 
-def _clinic_id(session: Session) -> int:
-    clinic = load_clinic(session)
+def _clinic(session: Session) -> Clinic:
+    """The clinic imported into; its country reads phone numbers and dates written without one."""
+    clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
     if clinic is None:
         raise CommandError("The database has no clinic yet: set it up first (orca-desk setup).")
-    return clinic.id
+    return clinic
 
 
 def _import_appointments(args: argparse.Namespace) -> int:
@@ -71,12 +71,13 @@ def _import_appointments(args: argparse.Namespace) -> int:
     db = open_database(args)
     actor = _actor(db, args, "imports appointments")
     with db.write() as session:
+        clinic = _clinic(session)
         report = import_appointments(
             session,
             actor,
             table,
-            clinic_id=_clinic_id(session),
-            region=DEFAULT_REGION,
+            clinic_id=clinic.id,
+            region=clinic.country,
             source_name=Path(args.file).name,
             now=SystemClock().now(),
             dry_run=args.dry_run,
@@ -91,13 +92,14 @@ def _import_patients(args: argparse.Namespace) -> int:
     db = open_database(args)
     actor = _actor(db, args, "imports patients")
     with db.write() as session:
+        clinic = _clinic(session)
         report = import_patients(
             session,
             actor,
             table,
             mapping,
-            clinic_id=_clinic_id(session),
-            region=DEFAULT_REGION,
+            clinic_id=clinic.id,
+            region=clinic.country,
             source_name=Path(args.file).name,
             now=SystemClock().now(),
             dry_run=args.dry_run,

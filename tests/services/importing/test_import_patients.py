@@ -266,3 +266,15 @@ def test_import_command(
     assert set(_patients(database)) == {"21"}
     code, out, err = orca("import", "patients", str(tmp_path / "missing.csv"), "--dry-run")
     assert code == 2 and "orca-desk: error: There is no file" in err
+
+
+def test_dates_and_phones_follow_the_clinic_country() -> None:
+    from orca_desk.services.importing.values import CellError, parse_date, parse_phone
+
+    assert parse_date("04/02/2013", region="US") == date(2013, 4, 2)
+    assert parse_date("04/02/2013", region="GB") == date(2013, 2, 4)
+    assert parse_date("2013-02-04", region="GB") == date(2013, 2, 4)
+    with pytest.raises(CellError, match="not a real date"):
+        parse_date("13/02/2013", region="US")
+    assert parse_phone("020 7946 0018", region="GB") == "+442079460018"
+    assert parse_phone("+1 617 555 0142", region="GB") == "+16175550142"
