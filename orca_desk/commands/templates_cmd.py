@@ -13,7 +13,7 @@ from orca_desk.commands.common import CommandError, open_database, parse_date, s
 from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Location, Provider, StaffUser
 from orca_desk.models.template import TemplateVersion
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor, actor_for
-from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
+from orca_desk.services.template_engine import ApplyParams, apply_template_in_chunks, plan_application
 from orca_desk.services.templates import find_template
 
 CLI_ACTOR = Actor(username="cli", role="manager", display_name="Command line",
@@ -110,7 +110,9 @@ def _apply(args: argparse.Namespace) -> int:
     end = parse_date(args.end, "--to")
     now = datetime.now(UTC)
     db = open_database(args)
-    with (db.read() if args.dry_run else db.write()) as session:
+    # Planning only reads; applying writes in chunks of days (see apply_template_in_chunks), so
+    # another desk's booking never waits for the whole run.
+    with db.read() as session:
         template = find_template(session, args.name)
         providers = tuple(_providers(session, args.providers))
         lanes = session.scalar(select(TemplateVersion.chair_count)
@@ -138,7 +140,7 @@ def _apply(args: argparse.Namespace) -> int:
                               + (f": {why}" if why else ""))
             return 0
         actor = _actor(session)
-        results = [apply_template(session, actor, plan, now=now) for plan in plans]
+    results = [apply_template_in_chunks(db.write, actor, plan.params, now=now) for plan in plans]
     _print_counts({**_sum(r.counts for r in results), "create": sum(r.created for r in results)},
                   created_label="created")
     say(f"Applied {template.name} v{plans[0].version_number} over {max(r.days_done for r in results)} days.")
