@@ -528,3 +528,35 @@ def test_chunked_replace_swaps_day_by_day(db, setup, manager, clock):
     assert dict(live) == {570: 13, 600: 13, 720: 13}
     with pytest.raises(ValidationError, match="already replaced"):
         engine.replace_application_in_chunks(db.write, manager, first.application_id, now=clock.now())
+
+
+@pytest.mark.parametrize(("kw", "field", "words"), [
+    ({"name": "T" * 121}, "name", "at most 120"),
+    ({"name": "Week\x00"}, "name", "control characters"),
+    ({"description": "d" * 501}, "description", "at most 500"),
+    ({"rotation": ("A", "B" * 21)}, "rotation", "at most 20"),
+    ({"rotation": ("A", " ")}, "rotation", "Name every week"),
+    ({"slots": [SlotSpec(600, 660, None, weekday=0, blocked=True, reason="r" * 121)]}, "slots",
+     "at most 120"),
+])
+def test_over_long_template_text_is_refused_naming_the_field(db, manager, clock, kw, field, words):
+    with db.write() as s:
+        make_world(s)
+    args = {"name": "Week", "kind": "week", "slots": (), **kw}
+    with pytest.raises(ValidationError, match=words) as err, db.write() as s:
+        templates.create_template(s, manager, now=clock.now(), **args)
+    assert err.value.field == field
+    with db.read() as s:
+        assert templates.list_templates(s, include_inactive=True) == []
+
+
+def test_over_long_note_and_rename_are_refused(db, setup, manager, clock):
+    ids = setup
+    with pytest.raises(ValidationError, match="at most 300") as err, db.write() as s:
+        templates.save_template(s, manager, ids["t"], slots=[], note="n" * 301, now=clock.now())
+    assert err.value.field == "note"
+    with pytest.raises(ValidationError, match="at most 120") as err, db.write() as s:
+        templates.update_template(s, manager, ids["t"], name="x" * 200, now=clock.now())
+    assert err.value.field == "name"
+    with db.read() as s:
+        assert [(t.name, t.version) for t in templates.list_templates(s)] == [("Standard week", 1)]
