@@ -175,6 +175,7 @@ def validate_week(session: Session, days: Sequence[DayHours], *, effective_from:
         _check_minutes(d.start_minute, d.end_minute, f"{name} hours", "hours")
         prev: BreakInput | None = None
         for b in sorted(d.breaks, key=lambda b: b.start_minute):
+            check_column_text(b.label, ScheduleBreak.label, field="breaks", label=f"{name}: the break's name")
             _check_minutes(b.start_minute, b.end_minute, f"{name} break {b.label}".strip(), "breaks")
             if b.start_minute < d.start_minute or b.end_minute > d.end_minute:
                 raise ValidationError(

@@ -552,3 +552,25 @@ def test_ics_import_refuses_an_unknown_zone_argument(db, world, manager):
         ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=_ics(GOOD), now=NOW,
                                timezone="Mars/Olympus")
     assert err.value.field == "timezone"
+
+
+def test_an_over_long_break_name_is_refused(db, world, manager):
+    days = [ps.DayHours(0, world.location.id, 480, 1020, (ps.BreakInput(720, 780, "L" * 61),))]
+    with pytest.raises(ValidationError, match="at most 60") as err, db.write() as s:
+        ps.set_week(s, manager, world.ortho.id, days, effective_from=date(2026, 3, 9), now=NOW)
+    assert err.value.field == "breaks"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(SchedulePeriod)) == 0
+
+
+def test_clinic_info_names_an_unknown_location_or_type(db, world):
+    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.errors import NotFound
+
+    with db.read() as s:
+        info = load_clinic(s)
+    assert info is not None and info.location(world.location.id).name == "Northside"
+    with pytest.raises(NotFound, match="Location #999"):
+        info.location(999)
+    with pytest.raises(NotFound, match="Appointment type #999"):
+        info.type_by_id(999)
