@@ -21,7 +21,7 @@ from orca_desk.commands.common import (
 from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Location, Provider
 from orca_desk.models.template import TemplateVersion
 from orca_desk.services.security import MANAGE_TEMPLATES
-from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
+from orca_desk.services.template_engine import ApplyParams, apply_template_in_chunks, plan_application
 from orca_desk.services.templates import find_template
 
 
@@ -111,7 +111,9 @@ def _apply(args: argparse.Namespace) -> int:
     password = None if args.dry_run else read_password(args, "applies a template")
     db = open_database(args)
     actor = None if password is None else sign_in(db, args, password, MANAGE_TEMPLATES)
-    with (db.read() if args.dry_run else db.write()) as session:
+    # Planning only reads; applying writes in chunks of days (see apply_template_in_chunks), so
+    # another desk's booking never waits for the whole run.
+    with db.read() as session:
         template = find_template(session, args.name)
         providers = tuple(_providers(session, args.providers))
         lanes = session.scalar(select(TemplateVersion.chair_count)
@@ -138,8 +140,8 @@ def _apply(args: argparse.Namespace) -> int:
                               f"{row.existing} skipped (appointments), {row.off} skipped (off)"
                               + (f": {why}" if why else ""))
             return 0
-        assert actor is not None
-        results = [apply_template(session, actor, plan, now=now) for plan in plans]
+    assert actor is not None
+    results = [apply_template_in_chunks(db.write, actor, plan.params, now=now) for plan in plans]
     _print_counts({**_sum(r.counts for r in results), "create": sum(r.created for r in results)},
                   created_label="created")
     say(f"Applied {template.name} v{plans[0].version_number} over {max(r.days_done for r in results)} days.")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.services.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,19 @@ class ClinicInfo:
     types: tuple[TypeRow, ...]
 
     def location(self, location_id: int) -> LocationRow:
-        return next(loc for loc in self.locations if loc.id == location_id)
+        found = next((loc for loc in self.locations if loc.id == location_id), None)
+        if found is None:
+            raise NotFound(f"Location #{location_id} does not exist (reload to see the clinic's locations).")
+        return found
 
     def chairs_at(self, location_id: int) -> list[ChairRow]:
         return [c for c in self.chairs if c.location_id == location_id]
 
     def type_by_id(self, type_id: int) -> TypeRow:
-        return next(t for t in self.types if t.id == type_id)
+        found = next((t for t in self.types if t.id == type_id), None)
+        if found is None:
+            raise NotFound(f"Appointment type #{type_id} does not exist or is no longer in use.")
+        return found
 
 
 def load_clinic(session: Session) -> ClinicInfo | None:

@@ -18,6 +18,7 @@ from orca_desk.models import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
+from orca_desk.services.inputs import check_text, column_length
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.providers import config as provider_env
 from orca_desk.services.patients import normalise_phone
@@ -127,9 +128,51 @@ def _url_problem(value: str, label: str) -> str | None:
     return None
 
 
+# No setting's text is longer (URLs included); the clinic's name has its column's length.
+_MAX_TEXT = 2000
+_LABELS = {"clinic_name": "The clinic name", "clinic_phone": "The clinic phone",
+           "public_base_url": "The public link address", "twilio_base_url": "The Twilio base URL",
+           "sendgrid_base_url": "The SendGrid base URL", "sendgrid_from": "The SendGrid sender address",
+           "twilio_from": "The Twilio 'from' number", "twilio_account_sid": "The Twilio account SID",
+           "twilio_messaging_service_sid": "The messaging service SID"}
+
+
+def _label(name: str) -> str:
+    return _LABELS.get(name, "The " + name.replace("_", " "))
+
+
+def _shape_problems(s: ClinicSettings) -> list[tuple[str, str]]:
+    """Values of the wrong type, over-long or with control characters (checked before anything else)."""
+    out: list[tuple[str, str]] = []
+    for f in fields(ClinicSettings):
+        value, default, label = getattr(s, f.name), getattr(_DEFAULTS, f.name), _label(f.name)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                out.append((f.name, f"{label} must be yes or no, not {value!r:.40}."))
+        elif isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int):
+                out.append((f.name, f"{label} must be a whole number, not {value!r:.40}."))
+        elif isinstance(default, time):
+            if not isinstance(value, time):
+                out.append((f.name, f"{label} must be a time of day, not {value!r:.40}."))
+        elif f.name == "clinic_phone" and isinstance(value, str):
+            continue  # the phone check names what is wrong
+        else:
+            limit = column_length(Clinic.name) if f.name == "clinic_name" else _MAX_TEXT
+            try:
+                check_text(value, field=f.name, label=label, max_length=limit)
+            except ValidationError as exc:
+                out.append((f.name, str(exc)))
+    return out
+
+
 def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
     """Every problem as (field, message a practice manager understands); empty when valid."""
-    out: list[tuple[str, str]] = []
+    if not isinstance(s, ClinicSettings):
+        return [("settings", "These are not the clinic's settings.")]
+    out = _shape_problems(s)
+    if out:
+        return out
     if not s.clinic_name.strip():
         out.append(("clinic_name", "The clinic name is required: patients see it on every page."))
     if s.clinic_phone.strip():
@@ -205,6 +248,7 @@ def _require_permission(actor: Actor) -> None:
 def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: datetime) -> ClinicSettings:
     """Validate and store every setting (nothing is stored when one is wrong); audited."""
     _require_permission(actor)
+    validate_settings(new)  # the type of every value first: strip() below needs text
     cleaned = replace(
         new,
         **{f.name: getattr(new, f.name).strip() for f in fields(ClinicSettings)

@@ -5,24 +5,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from orca_desk.models import Patient
+from orca_desk.models import Clinic, Location, Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.inputs import check_column_text, column_length, like_prefix, strip_control
 from orca_desk.services.security import BOOK, Actor
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CHANNELS = ("sms", "email", "phone")
 
 
+# A phone number as typed, with spaces, dots and an extension, is never longer than this.
+_MAX_PHONE_TEXT = 40
+_EARLIEST_BIRTH = date(1900, 1, 1)
+
+
 def normalise_phone(raw: str | None, *, region: str = "US", field: str = "phone") -> str | None:
     """Return E.164 or None for empty input; refuse what is not a valid number."""
     if raw is None or not raw.strip():
         return None
+    if len(raw) > _MAX_PHONE_TEXT:
+        raise ValidationError(f"{raw[:_MAX_PHONE_TEXT]!r}… is not a phone number.", field=field)
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -35,9 +45,38 @@ def normalise_phone(raw: str | None, *, region: str = "US", field: str = "phone"
 def _email(raw: str | None, field: str) -> str | None:
     if raw is None or not raw.strip():
         return None
+    label = "The guardian's email" if field.startswith("guardian") else "The email"
+    check_column_text(raw.strip(), Patient.email, field=field, label=label)
     if not EMAIL_RE.match(raw.strip()):
         raise ValidationError(f"{raw!r} is not an email address.", field=field)
     return raw.strip().lower()
+
+
+def _optional(raw: str | None, column: object, field: str, label: str) -> str | None:
+    text = (raw or "").strip()
+    return check_column_text(text, column, field=field, label=label) or None
+
+
+def _check_zone(name: str | None) -> str | None:
+    from orca_desk.services.availability import zone_of
+
+    if name is None or not name.strip():
+        return None
+    name = name.strip()
+    if len(name) > column_length(Patient.timezone) or strip_control(name) != name:
+        raise ValidationError(f"Unknown time zone {name[:64]!r}…; use an IANA name such as "
+                              "America/New_York.", field="timezone")
+    zone_of(name)
+    return name
+
+
+def _check_home_location(session: Session, clinic_id: int, location_id: int | None) -> None:
+    if location_id is None:
+        return
+    location = session.get(Location, location_id) if isinstance(location_id, int) else None
+    if location is None or location.clinic_id != clinic_id:
+        raise ValidationError(f"There is no location #{location_id} in this clinic; choose the patient's "
+                              "home location from the list.", field="home_location_id")
 
 
 @dataclass
@@ -71,13 +110,20 @@ class PatientRow:
 def create_patient(session: Session, actor: Actor, clinic_id: int, data: PatientInput, *,
                    now: datetime, region: str = "US") -> Patient:
     actor.require(BOOK)
+    if session.get(Clinic, clinic_id) is None:
+        raise NotFound(f"Clinic #{clinic_id} does not exist.")
     first, last = data.first_name.strip(), data.last_name.strip()
     if not first:
         raise ValidationError("First name is required.", field="first_name")
     if not last:
         raise ValidationError("Last name is required.", field="last_name")
+    check_column_text(first, Patient.first_name, field="first_name", label="The first name")
+    check_column_text(last, Patient.last_name, field="last_name", label="The last name")
     if data.date_of_birth and data.date_of_birth > now.date():
         raise ValidationError("Date of birth is in the future.", field="date_of_birth")
+    if data.date_of_birth and data.date_of_birth < _EARLIEST_BIRTH:
+        raise ValidationError(f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check "
+                              "the year.", field="date_of_birth")
     if data.preferred_channel not in CHANNELS:
         raise ValidationError(f"Preferred channel must be one of {', '.join(CHANNELS)}.",
                               field="preferred_channel")
@@ -88,6 +134,14 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     if data.sms_consent and not (data.sms_consent_source or "").strip():
         raise ValidationError("Say how SMS consent was given (e.g. 'phone call', 'form').",
                               field="sms_consent_source")
+    guardian_name = _optional(data.guardian_name, Patient.guardian_name, "guardian_name",
+                              "The guardian's name")
+    guardian_relation = _optional(data.guardian_relation, Patient.guardian_relation, "guardian_relation",
+                                  "The guardian's relation")
+    consent_source = _optional(data.sms_consent_source, Patient.sms_consent_source, "sms_consent_source",
+                               "How SMS consent was given")
+    timezone = _check_zone(data.timezone)
+    _check_home_location(session, clinic_id, data.home_location_id)
     contact_phone = guardian_phone or phone
     contact_email = guardian_email or email
     if data.sms_consent and contact_phone is None:
@@ -95,13 +149,13 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     patient = Patient(
         clinic_id=clinic_id, first_name=first, last_name=last, date_of_birth=data.date_of_birth,
         phone=phone, email=email, preferred_channel=data.preferred_channel,
-        guardian_name=(data.guardian_name or "").strip() or None,
-        guardian_relation=data.guardian_relation, guardian_phone=guardian_phone,
+        guardian_name=guardian_name,
+        guardian_relation=guardian_relation, guardian_phone=guardian_phone,
         guardian_email=guardian_email, contact_phone=contact_phone, contact_email=contact_email,
         sms_consent=data.sms_consent, sms_consent_at=now if data.sms_consent else None,
-        sms_consent_source=data.sms_consent_source if data.sms_consent else None,
+        sms_consent_source=consent_source if data.sms_consent else None,
         email_consent=data.email_consent, email_consent_at=now if data.email_consent else None,
-        home_location_id=data.home_location_id, timezone=data.timezone,
+        home_location_id=data.home_location_id, timezone=timezone,
     )
     session.add(patient)
     session.flush()
@@ -117,10 +171,22 @@ def get_patient(session: Session, patient_id: int) -> Patient:
     return patient
 
 
+_MAX_SEARCH = 200
+
+
+def _starts(column: Any, text: str) -> ColumnElement[bool]:
+    return column.ilike(like_prefix(text), escape="\\")
+
+
 def search_patients(session: Session, text: str, *, limit: int = 50) -> list[PatientRow]:
-    """Find patients by "last, first", "first last", a name prefix or phone digits."""
-    text = text.strip()
-    if not text:
+    """Find patients by "last, first", "first last", a name prefix or phone digits.
+
+    The text is matched literally: ``%`` and ``_`` are not wildcards, control characters
+    (a NUL byte, which PostgreSQL refuses) are dropped, and text longer than any name
+    finds nobody.
+    """
+    text = strip_control(text).strip()
+    if not text or len(text) > _MAX_SEARCH:
         return []
     query = select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
                    Patient.contact_phone, Patient.guardian_name).where(Patient.is_active.is_(True))
@@ -131,16 +197,15 @@ def search_patients(session: Session, text: str, *, limit: int = 50) -> list[Pat
         parts = [p for p in re.split(r"[,\s]+", text) if p]
         if "," in text and len(parts) >= 2:
             last, first = parts[0], parts[1]
-            query = query.where(Patient.last_name.ilike(f"{last}%"), Patient.first_name.ilike(f"{first}%"))
+            query = query.where(_starts(Patient.last_name, last), _starts(Patient.first_name, first))
         elif len(parts) >= 2:
             a, b = parts[0], parts[-1]
             query = query.where(or_(
-                (Patient.first_name.ilike(f"{a}%")) & (Patient.last_name.ilike(f"{b}%")),
-                (Patient.last_name.ilike(f"{a}%")) & (Patient.first_name.ilike(f"{b}%")),
+                _starts(Patient.first_name, a) & _starts(Patient.last_name, b),
+                _starts(Patient.last_name, a) & _starts(Patient.first_name, b),
             ))
         else:
-            query = query.where(or_(Patient.last_name.ilike(f"{text}%"),
-                                    Patient.first_name.ilike(f"{text}%")))
+            query = query.where(or_(_starts(Patient.last_name, text), _starts(Patient.first_name, text)))
     query = query.order_by(Patient.last_name, Patient.first_name).limit(limit)
     return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
                        guardian_name=r[5]) for r in session.execute(query)]

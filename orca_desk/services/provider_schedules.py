@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -43,6 +44,7 @@ from orca_desk.services.availability import (
     zone_of,
 )
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.inputs import check_column_text, column_length, strip_control
 from orca_desk.services.intervals import contains
 from orca_desk.services.recurrence import validate as validate_rrule
 from orca_desk.services.security import MANAGE_SCHEDULES, Actor
@@ -173,6 +175,7 @@ def validate_week(session: Session, days: Sequence[DayHours], *, effective_from:
         _check_minutes(d.start_minute, d.end_minute, f"{name} hours", "hours")
         prev: BreakInput | None = None
         for b in sorted(d.breaks, key=lambda b: b.start_minute):
+            check_column_text(b.label, ScheduleBreak.label, field="breaks", label=f"{name}: the break's name")
             _check_minutes(b.start_minute, b.end_minute, f"{name} break {b.label}".strip(), "breaks")
             if b.start_minute < d.start_minute or b.end_minute > d.end_minute:
                 raise ValidationError(
@@ -362,7 +365,22 @@ def appointments_outside_new_hours(session: Session, provider_id: int, days: Seq
 # ----- exceptions -------------------------------------------------------------------------
 
 
+# Time off and holidays: dates a practice plans for, at most a year in one entry.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+MAX_SPAN_DAYS = 366
+
+
 def _check_span(start_day: date, end_day: date, start_minute: int | None, end_minute: int | None) -> None:
+    for day, field, what in ((start_day, "start_day", "first"), (end_day, "end_day", "last")):
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise ValidationError(f"The {what} day is not a date.", field=field)
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            edge = "before 1900" if day < EARLIEST_DAY else "after 2199"
+            raise ValidationError(f"The {what} day {day.isoformat()} is {edge}; check the year.", field=field)
+    if (end_day - start_day).days >= MAX_SPAN_DAYS:
+        raise ValidationError(f"{start_day:%-d %b %Y} to {end_day:%-d %b %Y} is longer than {MAX_SPAN_DAYS} "
+                              "days; enter at most a year at a time.", field="end_day")
     if end_day < start_day:
         raise ValidationError(f"The last day {end_day:%-d %b %Y} is before the first day "
                               f"{start_day:%-d %b %Y}.", field="end_day")
@@ -392,6 +410,7 @@ def add_holiday(session: Session, actor: Actor, *, name: str, start_day: date, e
     end_day = end_day or start_day
     if not name.strip():
         raise ValidationError("Name the holiday (e.g. Thanksgiving).", field="name")
+    check_column_text(name.strip(), ScheduleException.name, field="name", label="The holiday's name")
     _check_span(start_day, end_day, start_minute, end_minute)
     if location_id is not None and session.get(Location, location_id) is None:
         raise NotFound(f"Location #{location_id} does not exist.")
@@ -411,6 +430,10 @@ def add_time_off(session: Session, actor: Actor, *, provider_id: int, start_day:
     if time_off_type not in TIME_OFF_TYPES:
         raise ValidationError(f"Unknown time-off type {time_off_type!r}; choose "
                               f"{', '.join(TIME_OFF_TYPES)}.", field="time_off_type")
+    check_column_text(name.strip(), ScheduleException.name, field="name", label="The time off's name")
+    if source_uid is not None:
+        check_column_text(source_uid, ScheduleException.source_uid, field="uid",
+                          label="The calendar event's UID")
     _check_span(start_day, end_day, start_minute, end_minute)
     return _add_exception(session, actor, now=now, kind="time_off", provider_id=provider_id,
                           location_id=None, start_day=start_day, end_day=end_day,
@@ -427,6 +450,8 @@ def add_extra_day(session: Session, actor: Actor, *, provider_id: int, location_
     if loc is None:
         raise NotFound(f"Location #{location_id} does not exist.")
     zone_of(loc.timezone)
+    check_column_text(name.strip(), ScheduleException.name, field="name", label="The extra day's name")
+    _check_span(day, day, None, None)
     _check_minutes(start_minute, end_minute, "Extra day", "start_minute")
     return _add_exception(session, actor, now=now, kind="extra_day", provider_id=provider_id,
                           location_id=location_id, start_day=day, end_day=day, start_minute=start_minute,
@@ -486,6 +511,9 @@ def create_block(session: Session, actor: Actor, *, location_id: int, start: dat
         raise ValidationError("The block must end after it starts.", field="end")
     if not reason.strip():
         raise ValidationError("Give the block a reason (e.g. Lunch, Staff meeting).", field="reason")
+    check_column_text(reason.strip(), ScheduleBlock.reason, field="reason", label="The block's reason")
+    if rrule:
+        check_column_text(rrule, ScheduleBlock.rrule, field="rrule", label="The repeat rule")
     if provider_id is not None:
         _provider(session, provider_id)
     if chair_id is not None:
@@ -540,18 +568,91 @@ def list_blocks(session: Session, *, location_id: int | None = None,
 
 # ----- .ics import ------------------------------------------------------------------------
 
+# A longer file is a whole calendar, not someone's time off: split it.
+MAX_ICS_EVENTS = 2000
+# Rows of one event carry the UID, then "#1" and "#2" (at most three rows).
+_MAX_UID = 250
+_TimeOffSpan = tuple[date, date, int | None, int | None]
+
+
+class _EventError(Exception):
+    """What is wrong with one event (the caller names the event)."""
+
+
+def _decoded(ev: Any, name: str, what: str, kinds: tuple[type, ...]) -> Any:
+    """The property's value, None when absent; ``_EventError`` when it is not one of ``kinds``."""
+    prop = ev.get(name)
+    if prop is None:
+        return None
+    if isinstance(prop, list):
+        raise _EventError(f"it has more than one {what} ({name})")
+    raw = _ical_text(prop) if hasattr(prop, "to_ical") else str(prop)
+    try:
+        value = ev.decoded(name)
+    except Exception:  # icalendar raises many kinds for a malformed value
+        value = None
+    if not isinstance(value, kinds):
+        kind = "a length of time" if name == "DURATION" else "a date"
+        raise _EventError(f"its {what} ({name}) is not {kind}: {strip_control(raw)[:40]!r}")
+    tzid = getattr(prop, "params", {}).get("TZID")
+    if tzid and isinstance(value, datetime) and value.tzinfo is None:
+        raise _EventError(f"its {what} ({name}) uses an unknown time zone {strip_control(str(tzid))[:64]!r}; "
+                          "export the calendar again with IANA zone names (such as America/New_York)")
+    return value
+
+
+def _ical_text(prop: Any) -> str:
+    raw = prop.to_ical()
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _check_year(day: date, what: str) -> None:
+    if day < EARLIEST_DAY:
+        raise _EventError(f"its {what} {day.isoformat()} is before {EARLIEST_DAY.year}")
+    if day > LATEST_DAY:
+        raise _EventError(f"its {what} {day.isoformat()} is after {LATEST_DAY.year}")
+
+
+def _too_long(days: float) -> _EventError:
+    return _EventError(f"it lasts {days:,.0f} days, longer than {MAX_SPAN_DAYS} days; time off is "
+                       "imported a year at a time at most")
+
+
+def _read_event(ev: Any, zone: ZoneInfo) -> list[_TimeOffSpan]:
+    """The time-off rows of one (non-repeating, not cancelled) event; ``_EventError`` when it is wrong."""
+    start = _decoded(ev, "DTSTART", "start", (date,))
+    if start is None:
+        raise _EventError("it has no start (DTSTART)")
+    end = _decoded(ev, "DTEND", "end", (date,))
+    duration = _decoded(ev, "DURATION", "length", (timedelta,)) if end is None else None
+    start_day = start.date() if isinstance(start, datetime) else start
+    _check_year(start_day, "start")
+    if duration is not None:
+        if abs(duration) > timedelta(days=MAX_SPAN_DAYS):
+            raise _too_long(abs(duration).total_seconds() / 86400)
+        end = start + duration
+    return _event_spans(start, end, zone)
+
 
 def import_time_off_ics(session: Session, actor: Actor, *, provider_id: int, data: bytes, now: datetime,
                         time_off_type: str = "vacation", timezone: str | None = None) -> IcsImportResult:
     """Turn the VEVENTs of an .ics file into time off: all-day events into whole days, timed
-    events into partial days (split at local midnight) in ``timezone`` (default: the zone of
-    the provider's first working location). Importing the same file twice adds nothing
-    (events are matched by UID). Repeating and cancelled events are skipped and reported.
+    events into partial days (split at local midnight, whole days between) in ``timezone``
+    (default: the zone of the provider's first working location). Importing the same file
+    twice adds nothing (events are matched by UID). Repeating and cancelled events are
+    skipped and reported.
+
+    Every event is read before anything is written: an event without a start, with a date
+    that is not one, an unknown TZID, a UID too long to keep or a span over a year refuses
+    the whole file with a ``ValidationError`` (field ``file``) naming the event.
     """
     import icalendar
 
     actor.require(MANAGE_SCHEDULES)
     _provider(session, provider_id)
+    if time_off_type not in TIME_OFF_TYPES:
+        raise ValidationError(f"Unknown time-off type {time_off_type!r}; choose "
+                              f"{', '.join(TIME_OFF_TYPES)}.", field="time_off_type")
     if timezone is None:
         timezone = session.scalar(
             select(Location.timezone).join(SchedulePeriod, SchedulePeriod.location_id == Location.id)
@@ -560,16 +661,23 @@ def import_time_off_ics(session: Session, actor: Actor, *, provider_id: int, dat
     zone = zone_of(timezone)
     try:
         cal = icalendar.Calendar.from_ical(data)
-    except ValueError as exc:
-        raise ValidationError(f"This is not an iCalendar (.ics) file: {exc}", field="file") from None
+        events = list(cal.walk("VEVENT"))
+    except Exception as exc:  # icalendar raises ValueError and others for what is not iCalendar
+        raise ValidationError(f"This is not an iCalendar (.ics) file: {strip_control(str(exc))[:200]}",
+                              field="file") from None
+    if len(events) > MAX_ICS_EVENTS:
+        raise ValidationError(f"The file holds {len(events):,} events; import at most {MAX_ICS_EVENTS:,} "
+                              "at a time (export a shorter date range).", field="file")
     known = set(session.scalars(select(ScheduleException.source_uid).where(
         ScheduleException.provider_id == provider_id, ScheduleException.source_uid.is_not(None))))
-    created = skipped = 0
+    name_length = column_length(ScheduleException.name)
+    skipped = 0
     notes: list[str] = []
-    for n, ev in enumerate(cal.walk("VEVENT")):
-        summary = str(ev.get("SUMMARY", "")).strip()
+    pending: list[tuple[str, str, list[_TimeOffSpan]]] = []
+    for n, ev in enumerate(events):
+        summary = strip_control(str(ev.get("SUMMARY", ""))).strip()[:name_length]
         label = summary or f"event {n + 1}"
-        uid = str(ev.get("UID", "")) or f"no-uid:{label}:{ev.get('DTSTART').to_ical().decode()}"
+        where = f"Event {n + 1}" + (f" ({summary[:60]!r})" if summary else "")
         if str(ev.get("STATUS", "")).upper() == "CANCELLED":
             skipped += 1
             notes.append(f"{label}: cancelled, skipped")
@@ -578,51 +686,70 @@ def import_time_off_ics(session: Session, actor: Actor, *, provider_id: int, dat
             skipped += 1
             notes.append(f"{label}: repeating events are not imported; add them by hand")
             continue
+        try:
+            spans = _read_event(ev, zone)
+            uid = strip_control(str(ev.get("UID", "")))
+            if len(uid) > _MAX_UID:
+                raise _EventError(f"its UID is {len(uid):,} characters long; at most {_MAX_UID} fit")
+        except _EventError as exc:
+            raise ValidationError(f"Nothing was imported: {where.lower()} cannot be read: {exc}.",
+                                  field="file") from None
+        # Same key as earlier versions wrote, so re-importing an old file still adds nothing.
+        uid = uid or f"no-uid:{label}:{_ical_text(ev['DTSTART'])}"
         if uid in known:
             skipped += 1
             notes.append(f"{label}: already imported")
             continue
-        start = ev.decoded("DTSTART")
-        end = ev.decoded("DTEND") if ev.get("DTEND") is not None else None
-        if end is None and ev.get("DURATION") is not None:
-            end = start + ev.decoded("DURATION")
-        spans = _event_spans(start, end, zone)
         if not spans:
             skipped += 1
             notes.append(f"{label}: no time to import")
             continue
+        known.add(uid)
+        pending.append((uid, summary, spans))
+    for uid, summary, spans in pending:
         for k, (d0, d1, s, e) in enumerate(spans):
             add_time_off(session, actor, provider_id=provider_id, start_day=d0, end_day=d1,
-                         time_off_type=time_off_type, name=summary[:120], start_minute=s, end_minute=e,
+                         time_off_type=time_off_type, name=summary, start_minute=s, end_minute=e,
                          now=now, source_uid=uid if k == 0 else f"{uid}#{k}")
-        known.add(uid)
-        created += 1
-    return IcsImportResult(created, skipped, tuple(notes))
+    return IcsImportResult(len(pending), skipped, tuple(notes))
 
 
-def _event_spans(start: date | datetime, end: date | datetime | None,
-                 zone: ZoneInfo) -> list[tuple[date, date, int | None, int | None]]:
-    """(first day, last day, start minute, end minute) rows; minutes None = whole days."""
+def _event_spans(start: date | datetime, end: date | datetime | None, zone: ZoneInfo) -> list[_TimeOffSpan]:
+    """(first day, last day, start minute, end minute) rows; minutes None = whole days.
+
+    A timed event becomes at most three rows: the part of its first day, the whole days
+    between, the part of its last day. ``_EventError`` when it lasts more than a year.
+    """
     if not isinstance(start, datetime):
-        last = (end if isinstance(end, date) and not isinstance(end, datetime) else start + timedelta(days=1))
-        last = last - timedelta(days=1)  # DTEND of an all-day event is exclusive
+        last = start
+        if isinstance(end, date) and not isinstance(end, datetime):
+            if (end - start).days > MAX_SPAN_DAYS:
+                raise _too_long((end - start).days)
+            _check_year(end, "end")
+            last = end - timedelta(days=1)  # DTEND of an all-day event is exclusive
         return [(start, max(start, last), None, None)]
     if end is None or not isinstance(end, datetime):
         return []
     # Floating times (no zone) are read in the provider's zone.
-    s = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(zone)
-    e = (end if end.tzinfo else end.replace(tzinfo=zone)).astimezone(zone)
-    if e <= s:
+    s_at = start if start.tzinfo else start.replace(tzinfo=zone)
+    e_at = end if end.tzinfo else end.replace(tzinfo=zone)
+    length = e_at - s_at
+    if length > timedelta(days=MAX_SPAN_DAYS):
+        raise _too_long(length.total_seconds() / 86400)
+    if length <= timedelta(0):
         return []
-    out: list[tuple[date, date, int | None, int | None]] = []
-    day = s.date()
-    while day <= e.date():
-        lo = s.hour * 60 + s.minute if day == s.date() else 0
-        hi = e.hour * 60 + e.minute if day == e.date() else DAY_MINUTES
-        if hi > lo:
-            if lo == 0 and hi == DAY_MINUTES:
-                out.append((day, day, None, None))
-            else:
-                out.append((day, day, lo, hi))
-        day += timedelta(days=1)
+    s, e = s_at.astimezone(zone), e_at.astimezone(zone)
+    lo, hi = s.hour * 60 + s.minute, e.hour * 60 + e.minute
+    if s.date() == e.date():
+        return [(s.date(), s.date(), lo, hi)] if hi > lo else []
+    out: list[_TimeOffSpan] = []
+    first_whole = s.date()
+    if lo > 0:
+        out.append((s.date(), s.date(), lo, DAY_MINUTES))
+        first_whole += timedelta(days=1)
+    last_whole = e.date() - timedelta(days=1)
+    if first_whole <= last_whole:
+        out.append((first_whole, last_whole, None, None))
+    if hi > 0:
+        out.append((e.date(), e.date(), 0, hi))
     return out

@@ -12,7 +12,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -65,11 +66,13 @@ __all__ = [
     "OpenTemplateSlot",
     "PlannedSlot",
     "apply_template",
+    "apply_template_in_chunks",
     "list_applications",
     "on_appointment_change",
     "open_template_slots",
     "plan_application",
     "replace_application",
+    "replace_application_in_chunks",
 ]
 
 MAX_DAYS = 371
@@ -637,6 +640,44 @@ def _insert(session: Session, application_id: int, slots: list[PlannedSlot]) -> 
     insert_tuples(session, Base.metadata.tables["applied_slot"], _COLUMNS, rows, sqlite_ready=sqlite)
 
 
+def _new_application(session: Session, actor: Actor, params: ApplyParams, plan: ApplicationPlan, *,
+                     now: datetime) -> TemplateApplication:
+    app = TemplateApplication(template_id=params.template_id, version_id=plan.version_id,
+                              provider_ids=list(params.provider_ids), chair_ids=list(params.chair_ids),
+                              location_id=params.location_id, start_day=params.start_day,
+                              end_day=params.end_day,
+                              weekdays=sorted(set(params.weekdays)), rotation_start=plan.rotation_start,
+                              created_count=0, created_by=actor.username, created_at=now)
+    session.add(app)
+    session.flush()
+    return app
+
+
+def _write_days(session: Session, application_id: int, by_day: dict[date, list[PlannedSlot]],
+                days: Sequence[date], *, cancel: Cancel | None,
+                on_day: Callable[[date], None] | None = None) -> tuple[int, int, bool]:
+    """Write whole days of slots in bulk; (slots created, days done, cancelled)."""
+    batch: list[PlannedSlot] = []
+    created = done = 0
+    cancelled = False
+    for day in days:
+        if cancel is not None and cancel():
+            cancelled = True
+            break
+        batch.extend(by_day.get(day, ()))
+        done += 1
+        if len(batch) >= _BATCH_ROWS:
+            _insert(session, application_id, batch)
+            created += len(batch)
+            batch = []
+        if on_day is not None:
+            on_day(day)
+    if batch:
+        _insert(session, application_id, batch)
+        created += len(batch)
+    return created, done, cancelled
+
+
 def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPlan | ApplyParams, *,
                    now: datetime, progress: Progress | None = None,
                    cancel: Cancel | None = None) -> ApplyResult:
@@ -645,6 +686,8 @@ def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPl
     The plan is recomputed (someone may have booked since the dry run). Slots are written a
     whole day at a time and ``cancel`` is asked between days, so a cancelled run leaves whole
     days applied and none half-applied; the caller's transaction commits what was written.
+    For long ranges prefer ``apply_template_in_chunks``: one transaction here holds SQLite's
+    write lock for the whole run.
     """
     actor.require(MANAGE_TEMPLATES)
     params = plan_or_params.params if isinstance(plan_or_params, ApplicationPlan) else plan_or_params
@@ -658,40 +701,237 @@ def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPl
         progress(0, total)
     if not days:
         return ApplyResult(None, 0, 0, 0, False, plan.counts)
-    app = TemplateApplication(template_id=params.template_id, version_id=plan.version_id,
-                              provider_ids=list(params.provider_ids), chair_ids=list(params.chair_ids),
-                              location_id=params.location_id, start_day=params.start_day,
-                              end_day=params.end_day,
-                              weekdays=sorted(set(params.weekdays)), rotation_start=plan.rotation_start,
-                              created_count=0, created_by=actor.username, created_at=now)
-    session.add(app)
-    session.flush()
-    batch: list[PlannedSlot] = []
-    created = done = 0
-    cancelled = False
-    last_done: date | None = None
-    for day in days:
-        if cancel is not None and cancel():
-            cancelled = True
-            break
-        batch.extend(by_day[day])
-        done += 1
-        last_done = day
-        if len(batch) >= _BATCH_ROWS:
-            _insert(session, app.id, batch)
-            created += len(batch)
-            batch = []
+    app = _new_application(session, actor, params, plan, now=now)
+    done_days: list[date] = []
+
+    def on_day(day: date) -> None:
+        done_days.append(day)
         if progress is not None:
-            progress(done, total)
-    if batch:
-        _insert(session, app.id, batch)
-        created += len(batch)
+            progress(len(done_days), total)
+
+    created, done, cancelled = _write_days(session, app.id, by_day, days, cancel=cancel, on_day=on_day)
     app.created_count = created
     session.flush()
     audit.record(session, actor, "apply", "template_application", app.id, now=now,
                  after={"template": plan.template_name, "version": plan.version_number, "created": created,
                         "days": done, "cancelled": cancelled, "skipped": plan.counts})
-    return ApplyResult(app.id, created, done, total, cancelled, plan.counts, last_done)
+    return ApplyResult(app.id, created, done, total, cancelled, plan.counts,
+                       done_days[-1] if done_days else None)
+
+
+# Days per transaction of a chunked run: on SQLite a chunk holds the write lock, so another
+# desk's booking waits for one chunk (well under a second for a week of 40 providers), not
+# for the whole run and its 30 s busy timeout.
+CHUNK_DAYS = 7
+Writer = Callable[[], AbstractContextManager[Session]]
+
+
+def _chunk_params(params: ApplyParams, days: Sequence[date], version: int,
+                  rotation_start: date) -> ApplyParams:
+    return replace(params, start_day=days[0], end_day=days[-1], version=version,
+                   rotation_start=rotation_start)
+
+
+def _chosen_days(params: ApplyParams) -> list[date]:
+    weekdays = set(params.weekdays)
+    return [d for d in _days(params.start_day, params.end_day) if d.weekday() in weekdays]
+
+
+def _add_counts(total: dict[str, int], counts: dict[str, int]) -> None:
+    for k, v in counts.items():
+        total[k] = total.get(k, 0) + v
+
+
+@dataclass
+class _ChunkRun:
+    """What a chunked run did so far."""
+
+    app_id: int | None = None
+    created: int = 0
+    done: int = 0
+    cancelled: bool = False
+    last_done: date | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    template_name: str = ""
+    version_number: int = 0
+
+    def result(self, total: int) -> ApplyResult:
+        return ApplyResult(self.app_id, self.created, self.done, total, self.cancelled,
+                           self.counts or {"create": 0, "existing": 0, "off": 0, "applied": 0},
+                           self.last_done)
+
+
+def _latest_version(session: Session, template_id: int, version: int | None) -> int:
+    number = session.scalar(
+        select(TemplateVersion.number).where(TemplateVersion.template_id == template_id)
+        .order_by(TemplateVersion.number.desc()).limit(1)) if version is None else version
+    if number is None:
+        raise NotFound(f"Template #{template_id} does not exist or has no version.")
+    return number
+
+
+def _run_chunks(write: Writer, actor: Actor, params: ApplyParams, *, version: int, now: datetime,
+                progress: Progress | None, cancel: Cancel | None, chunk_days: int,
+                before_chunk: Callable[[Session, Sequence[date]], object] | None = None,
+                after_cancel: Callable[[Session, object, date | None], None] | None = None) -> _ChunkRun:
+    """Plan and write ``chunk_days`` chosen days per transaction (see ``apply_template_in_chunks``).
+
+    ``before_chunk`` runs first in each chunk's transaction (replace: retire the old slots
+    of those days) and its value goes to ``after_cancel`` when the run is cancelled within
+    that chunk (replace: put back the old slots of the days not reached).
+    """
+    if chunk_days < 1:
+        raise ValidationError("Apply at least one day per chunk.", field="chunk_days")
+    rotation_start = params.rotation_start or (params.start_day - timedelta(days=params.start_day.weekday()))
+    params = replace(params, version=version, rotation_start=rotation_start)
+    days = _chosen_days(params)
+    run = _ChunkRun()
+    if progress is not None:
+        progress(0, len(days))
+    for k in range(0, len(days), chunk_days):
+        chunk = days[k:k + chunk_days]
+        with write() as session:
+            token = before_chunk(session, chunk) if before_chunk is not None else None
+            plan = plan_application(session, replace(params, start_day=chunk[0], end_day=chunk[-1]), now=now)
+            run.template_name, run.version_number = plan.template_name, plan.version_number
+            _add_counts(run.counts, plan.counts)
+            by_day: dict[date, list[PlannedSlot]] = defaultdict(list)
+            for s in plan.create:
+                by_day[s.day].append(s)
+            if run.app_id is None and plan.create:
+                run.app_id = _new_application(session, actor, params, plan, now=now).id
+            if run.app_id is not None:
+                n, chunk_done, cancelled = _write_days(session, run.app_id, by_day, chunk, cancel=cancel)
+            else:
+                n, (chunk_done, cancelled) = 0, _count_days(chunk, cancel)
+            if n:
+                session.execute(update(TemplateApplication).where(TemplateApplication.id == run.app_id)
+                                .values(created_count=TemplateApplication.created_count + n))
+            last = chunk[chunk_done - 1] if chunk_done else run.last_done
+            if cancelled and after_cancel is not None:
+                after_cancel(session, token, last)
+        run.created += n
+        run.done += chunk_done
+        run.last_done = last
+        run.cancelled = cancelled
+        if progress is not None:
+            progress(run.done, len(days))
+        if cancelled:
+            break
+    if run.app_id is not None:
+        with write() as session:
+            audit.record(session, actor, "apply", "template_application", run.app_id, now=now,
+                         after={"template": run.template_name, "version": run.version_number,
+                                "created": run.created, "days": run.done, "cancelled": run.cancelled,
+                                "skipped": run.counts, "chunk_days": chunk_days})
+    return run
+
+
+def apply_template_in_chunks(write: Writer, actor: Actor, params: ApplyParams, *, now: datetime,
+                             progress: Progress | None = None, cancel: Cancel | None = None,
+                             chunk_days: int = CHUNK_DAYS) -> ApplyResult:
+    """``apply_template`` in short transactions: ``chunk_days`` chosen days per ``write()``.
+
+    ``write`` opens a unit of work that commits on success (``Database.write``). Each chunk
+    is planned afresh in its own transaction, so a booking another desk makes between
+    chunks is respected, and each day is still written all or nothing. The version and
+    rotation are fixed at the start (a template saved during the run does not mix
+    versions); one application row covers the run, its count kept up to date per chunk.
+    ``progress`` reports chosen days done after each committed chunk; ``cancel`` is asked
+    between days. Nothing is written when the parameters are wrong.
+    """
+    actor.require(MANAGE_TEMPLATES)
+    with write() as session:
+        _check_params(session, params, now=now)
+        version = _latest_version(session, params.template_id, params.version)
+    run = _run_chunks(write, actor, params, version=version, now=now, progress=progress, cancel=cancel,
+                      chunk_days=chunk_days)
+    return run.result(len(_chosen_days(params)))
+
+
+def replace_application_in_chunks(write: Writer, actor: Actor, application_id: int, *,
+                                  version: int | None = None, now: datetime, progress: Progress | None = None,
+                                  cancel: Cancel | None = None, chunk_days: int = CHUNK_DAYS) -> ApplyResult:
+    """``replace_application`` in short transactions, as ``apply_template_in_chunks``.
+
+    Each chunk retires the old application's unbooked slots of its days and writes the new
+    ones in one transaction, so no day is left with neither. A cancelled run keeps the old
+    slots of the days not reached and does not mark the old application replaced.
+    """
+    actor.require(MANAGE_TEMPLATES)
+    with write() as session:
+        old = session.get(TemplateApplication, application_id)
+        if old is None:
+            raise NotFound(f"Template application #{application_id} does not exist.")
+        if old.replaced_by is not None:
+            raise ValidationError(f"Application #{application_id} was already replaced by "
+                                  f"#{old.replaced_by}.")
+        today = _today(session, now, old.location_id)
+        start = max(old.start_day, today)
+        if start > old.end_day:
+            raise ValidationError(f"Application #{application_id} covers only past dates "
+                                  f"({old.start_day} – {old.end_day}); nothing to replace.",
+                                  field="start_day")
+        params = ApplyParams(template_id=old.template_id, provider_ids=tuple(old.provider_ids),
+                             start_day=start, end_day=old.end_day, weekdays=tuple(old.weekdays),
+                             chair_ids=tuple(old.chair_ids), location_id=old.location_id, version=version,
+                             rotation_start=old.rotation_start)
+        _check_params(session, params, now=now)
+        number = _latest_version(session, old.template_id, version)
+    removed_total = 0
+
+    def retire(session: Session, chunk: Sequence[date]) -> list[int]:
+        nonlocal removed_total
+        ids = list(session.scalars(select(AppliedSlot.id).where(
+            AppliedSlot.application_id == application_id, AppliedSlot.status == "open",
+            AppliedSlot.day >= chunk[0], AppliedSlot.day <= chunk[-1], AppliedSlot.start_at >= now)))
+        for part in chunks(ids):
+            session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(part)).values(status="removed"))
+        removed_total += len(ids)
+        return ids
+
+    def put_back(session: Session, ids: object, last_done: date | None) -> None:
+        assert isinstance(ids, list)
+        for part in chunks(ids):
+            q = update(AppliedSlot).where(AppliedSlot.id.in_(part))
+            if last_done is not None:
+                q = q.where(AppliedSlot.day > last_done)
+            session.execute(q.values(status="open"))
+
+    run = _run_chunks(write, actor, params, version=number, now=now, progress=progress, cancel=cancel,
+                      chunk_days=chunk_days, before_chunk=retire, after_cancel=put_back)
+    total = len(_chosen_days(params))
+    if run.cancelled:
+        return run.result(total)
+    with write() as session:
+        old = session.get(TemplateApplication, application_id)
+        assert old is not None
+        new_id = run.app_id
+        if new_id is None:  # nothing new to create: record an empty application so the swap is visible
+            version_id = session.scalar(select(TemplateVersion.id).where(
+                TemplateVersion.template_id == old.template_id, TemplateVersion.number == number))
+            app = TemplateApplication(template_id=old.template_id, version_id=version_id,
+                                      provider_ids=list(old.provider_ids), chair_ids=list(old.chair_ids),
+                                      location_id=old.location_id, start_day=start, end_day=old.end_day,
+                                      weekdays=list(old.weekdays), rotation_start=old.rotation_start,
+                                      created_count=0, created_by=actor.username, created_at=now)
+            session.add(app)
+            session.flush()
+            new_id = app.id
+        old.replaced_by = new_id
+        session.flush()
+        audit.record(session, actor, "replace", "template_application", old.id, now=now,
+                     after={"replaced_by": new_id, "removed": removed_total, "created": run.created})
+    run.app_id = new_id
+    return run.result(total)
+
+
+def _count_days(days: Sequence[date], cancel: Cancel | None) -> tuple[int, bool]:
+    """Days passed when nothing is written (cancel is still honoured between days)."""
+    for n, _ in enumerate(days):
+        if cancel is not None and cancel():
+            return n, True
+    return len(days), False
 
 
 def replace_application(session: Session, actor: Actor, application_id: int, *, version: int | None = None,

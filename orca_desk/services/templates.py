@@ -14,12 +14,14 @@ from orca_desk.models import AppointmentType, ScheduleTemplate, TemplateSlot, Te
 from orca_desk.models.template import TEMPLATE_KINDS
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, StaleEditError, ValidationError
+from orca_desk.services.inputs import check_column_text, check_text
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor
 
 DAY_MINUTES = 24 * 60
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_ROTATION = 8
 MAX_CHAIRS = 12
+MAX_ROTATION_LABEL = 20
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,10 @@ def validate_slots(session: Session, kind: str, slots: Sequence[SlotSpec], *,
         raise ValidationError(f"Unknown template kind {kind!r}; choose day or week.", field="kind")
     if not 1 <= len(rotation) <= MAX_ROTATION:
         raise ValidationError(f"A rotation has 1 to {MAX_ROTATION} weeks.", field="rotation")
+    for week in rotation:
+        check_text(week, field="rotation", label="A rotation week's name", max_length=MAX_ROTATION_LABEL)
+        if not week.strip():
+            raise ValidationError("Name every week of the rotation (e.g. A, B).", field="rotation")
     if not 1 <= chair_count <= MAX_CHAIRS:
         raise ValidationError(f"A template has 1 to {MAX_CHAIRS} chairs.", field="chair_count")
     known = set(session.scalars(select(AppointmentType.id).where(AppointmentType.is_active.is_(True))))
@@ -126,6 +132,8 @@ def validate_slots(session: Session, kind: str, slots: Sequence[SlotSpec], *,
             raise ValidationError(f"Slot {label} is in chair {s.chair_index + 1}, but the template has "
                                   f"{chair_count}.", field="slots")
         if s.blocked:
+            check_column_text(s.reason.strip(), TemplateSlot.block_reason, field="slots",
+                              label=f"The reason of slot {label}")
             if s.type_id is not None:
                 raise ValidationError(f"Slot {label} is blocked and cannot have a type too.", field="slots")
         elif s.type_id is None:
@@ -249,6 +257,7 @@ def _check_name(session: Session, name: str, ignore_id: int | None = None) -> st
     name = name.strip()
     if not name:
         raise ValidationError("A template needs a name.", field="name")
+    check_column_text(name, ScheduleTemplate.name, field="name", label="The template name")
     clash = session.scalar(select(ScheduleTemplate.id)
                            .where(func.lower(ScheduleTemplate.name) == name.lower()))
     if clash is not None and clash != ignore_id:
@@ -262,6 +271,7 @@ def create_template(session: Session, actor: Actor, *, name: str, kind: str = "w
     """A new template with version 1."""
     actor.require(MANAGE_TEMPLATES)
     name = _check_name(session, name)
+    _check_description(description)
     validate_slots(session, kind, slots, rotation=rotation, chair_count=chair_count)
     clinic_id = session.scalar(select(AppointmentType.clinic_id).limit(1))
     if clinic_id is None:
@@ -282,6 +292,11 @@ def create_template(session: Session, actor: Actor, *, name: str, kind: str = "w
     audit.record(session, actor, "create", "schedule_template", t.id, now=now,
                  after={"name": name, "kind": kind, "slots": len(slots)})
     return get_template(session, t.id)
+
+
+def _check_description(description: str) -> None:
+    check_column_text(description.strip(), ScheduleTemplate.description, field="description",
+                      label="The description", multiline=True)
 
 
 def _clear_default(session: Session) -> None:
@@ -306,6 +321,7 @@ def save_template(session: Session, actor: Actor, template_id: int, *, slots: Se
     rotation = tuple(rotation) if rotation is not None else tuple(latest.rotation or ("A",))
     chair_count = chair_count if chair_count is not None else latest.chair_count
     validate_slots(session, t.kind, slots, rotation=rotation, chair_count=chair_count)
+    check_column_text(note.strip(), TemplateVersion.note, field="note", label="The note")
     current = sorted((_spec(s) for s in latest.slots), key=SlotSpec.sort_key)
     wanted = sorted((_normal(s) for s in slots), key=SlotSpec.sort_key)
     same_shape = tuple(latest.rotation or ("A",)) == rotation and latest.chair_count == chair_count
@@ -367,6 +383,7 @@ def update_template(session: Session, actor: Actor, template_id: int, *, name: s
     if name is not None:
         t.name = _check_name(session, name, ignore_id=t.id)
     if description is not None:
+        _check_description(description)
         t.description = description.strip()
     if is_active is not None:
         t.is_active = is_active

@@ -170,3 +170,29 @@ def test_link_secret_lives_in_the_keyring_when_there_is_one(tmp_path, memory_key
     assert memory_keyring.store[("Orca Desk", "ORCA_DESK_LINK_SECRET")].encode() == secret
     assert not (tmp_path / "link-secret").exists()
     assert patient_links.link_secret(env={}, data_dir=tmp_path) == secret
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    ({"clinic_phone": "abc"}, "clinic_phone", "not a phone number"),
+    ({"clinic_phone": "1" * 500}, "clinic_phone", "not a phone number"),
+    ({"clinic_name": "N" * 121}, "clinic_name", "at most 120"),
+    ({"clinic_name": "Ortho\x00"}, "clinic_name", "control characters"),
+    ({"public_base_url": "https://x.example/" + "p" * 3000}, "public_base_url", "at most 2000"),
+    ({"sendgrid_from": "a\x00@example.com", "email_provider": "sendgrid"}, "sendgrid_from", "control"),
+    ({"daily_budget_per_number": "3"}, "daily_budget_per_number", "whole number"),
+    ({"weekly_budget_per_number": True}, "weekly_budget_per_number", "whole number"),
+    ({"quiet_start": "21:00"}, "quiet_start", "time of day"),
+    ({"allow_procedure_names": "yes"}, "allow_procedure_names", "yes or no"),
+    ({"clinic_name": None}, "clinic_name", "must be text"),
+    ({"sms_provider": "x" * 5000}, "sms_provider", "at most"),
+])
+def test_malformed_settings_are_refused_naming_the_field(seeded, clock, manager, change, field, words):
+    with seeded.read() as s:
+        bad = replace(cs.load_settings(s), **change)
+    with pytest.raises(ValidationError, match=words) as err, seeded.write() as s:
+        cs.save_settings(s, manager, bad, now=clock.now())
+    assert err.value.field == field
+    with seeded.read() as s:
+        assert s.scalar(select(func.count()).select_from(ClinicSetting)) == 0
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == 0
+        assert s.scalar(select(Clinic.name)) == "Test Ortho"

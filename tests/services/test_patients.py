@@ -85,3 +85,68 @@ def test_likely_duplicates_same_name_and_birth_or_same_first_name_and_phone(db):
         assert [r.id for r in likely_duplicates(s, by_phone)] == [w.patients[1].id]
         sibling = PatientInput(first_name="Newkid", last_name="Smith", guardian_phone="617-555-1001")
         assert likely_duplicates(s, sibling) == []
+
+
+# ----- bad input (issue 18, item 22): lengths, zones, locations, search wildcards -----------------
+
+
+def _patient_count(db) -> int:
+    from sqlalchemy import func, select
+
+    from orca_desk.models import AuditEvent, Patient
+
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(Patient)) + \
+            s.scalar(select(func.count()).select_from(AuditEvent))
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    (PatientInput("A" * 81, "Smith"), "first_name", "at most 80"),
+    (PatientInput("Ava", "S" * 81), "last_name", "at most 80"),
+    (PatientInput("Ava", "Smith", email="a" * 190 + "@example.com"), "email", "at most 200"),
+    (PatientInput("Ava", "Smith", guardian_name="G" * 121), "guardian_name", "at most 120"),
+    (PatientInput("Ava", "Smith", guardian_relation="r" * 41), "guardian_relation", "at most 40"),
+    (PatientInput("Ava", "Smith", guardian_email="g" * 190 + "@example.com"), "guardian_email",
+     "at most 200"),
+    (PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True, sms_consent_source="f" * 61),
+     "sms_consent_source", "at most 60"),
+    (PatientInput("Ava", "Smith", timezone="Mars/Olympus"), "timezone", "Unknown time zone"),
+    (PatientInput("Ava", "Smith", timezone="x" * 65), "timezone", "Unknown time zone"),
+    (PatientInput("Ava", "Smith", home_location_id=999), "home_location_id", "no location #999"),
+    (PatientInput("Ava\x00", "Smith"), "first_name", "cannot contain control characters"),
+    (PatientInput("Ava", "Smith", date(1850, 1, 1)), "date_of_birth", "before 1900"),
+    (PatientInput("Ava", "Smith", preferred_channel="x" * 500), "preferred_channel", "one of"),
+])
+def test_over_long_and_unknown_values_are_refused_naming_the_field(db, clinic_id, clock, receptionist,
+                                                                    data, field, message):
+    before = _patient_count(db)
+    with pytest.raises(ValidationError, match=message) as err, db.write() as s:
+        create_patient(s, receptionist, clinic_id, data, now=clock.now())
+    assert err.value.field == field
+    assert _patient_count(db) == before
+
+
+def test_a_known_zone_and_location_are_kept(db, clinic_id, clock, receptionist):
+    from sqlalchemy import select
+
+    from orca_desk.models import Location
+
+    with db.write() as s:
+        loc = s.scalar(select(Location.id))
+        p = create_patient(s, receptionist, clinic_id, PatientInput(
+            "Ava", "A" * 80, timezone="America/Chicago", home_location_id=loc), now=clock.now())
+        assert (p.timezone, p.home_location_id, len(p.last_name)) == ("America/Chicago", loc, 80)
+
+
+def test_search_treats_wildcards_as_text_and_ignores_nul(db, clinic_id, clock, receptionist):
+    with db.write() as s:
+        for first, last in (("Ava", "Smith"), ("Liam", "O_Neil"), ("Noah", "100%Jones")):
+            create_patient(s, receptionist, clinic_id, PatientInput(first, last), now=clock.now())
+    with db.read() as s:
+        assert search_patients(s, "%") == []
+        assert search_patients(s, "_") == []
+        assert [r.name for r in search_patients(s, "O_")] == ["Liam O_Neil"]
+        assert [r.name for r in search_patients(s, "100%")] == ["Noah 100%Jones"]
+        assert [r.name for r in search_patients(s, "Smi\x00th")] == ["Ava Smith"]  # NUL dropped
+        assert search_patients(s, "\\") == []
+        assert [r.name for r in search_patients(s, "x" * 5000)] == []

@@ -422,3 +422,141 @@ def test_time_a_template_keeps_free_refuses_bookings_and_is_not_free(db, setup, 
                                                          ids["adj"], local(thu, 15, 10)), now=clock.now())
     with db.write() as s:  # a manager may book into it on purpose
         book_appointment(s, manager, replace(at_1510, override_hours=True), now=clock.now())
+
+
+# ----- chunked runs (issue 18, item 24): another desk can write between chunks -------------------
+
+
+WEEK = (0, 1, 2, 3, 4)
+
+
+def _another_desk_can_write(db) -> bool:
+    """Whether a second connection gets SQLite's write lock at once (no busy wait)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db.url.database, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return False
+    finally:
+        conn.close()
+
+
+def test_a_single_transaction_apply_holds_the_write_lock_throughout(db, setup, manager, clock):
+    """Why chunks exist: during ``apply_template`` nobody else can write."""
+    seen: list[bool] = []
+    with db.write() as s:
+        engine.apply_template(s, manager, params(setup, date(2026, 3, 4), date(2026, 3, 31)), now=clock.now(),
+                              progress=lambda done, total: seen.append(_another_desk_can_write(db)))
+    assert seen and not any(seen)
+
+
+def test_chunked_apply_lets_another_desk_book_between_chunks(db, setup, manager, clock):
+    ids = setup
+    march = params(ids, date(2026, 3, 4), date(2026, 3, 31), weekdays=WEEK)
+    seen: list[tuple[int, bool]] = []
+    booked: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, _another_desk_can_write(db)))
+        if done == 5 and not booked:  # another desk books Chen into a slot of the third week
+            with db.write() as s:
+                booked.append(book_appointment(s, manager, BookingRequest(
+                    ids["patients"][0], ids["chen"], ids["chair"], ids["adj"], local(date(2026, 3, 18), 9)),
+                    now=clock.now()).id)
+
+    result = engine.apply_template_in_chunks(db.write, manager, march,
+                                             now=clock.now(), progress=progress, chunk_days=5)
+    assert [d for d, _ in seen] == [0, 5, 10, 15, 20] and all(ok for _, ok in seen)
+    assert (result.created, result.days_done, result.days_total) == (20 * 3 - 1, 20, 20)
+    assert result.counts == {"create": 59, "existing": 1, "off": 0, "applied": 0}
+    assert count_slots(db) == 59 and booked
+    with db.read() as s:
+        apps = s.scalars(select(TemplateApplication)).all()
+        assert [(a.created_count, a.start_day, a.end_day) for a in apps] == [
+            (59, date(2026, 3, 4), date(2026, 3, 31))]
+    # Idempotent, as the one-transaction apply.
+    again = engine.apply_template_in_chunks(db.write, manager, march,
+                                            now=clock.now(), chunk_days=7)
+    assert again.created == 0 and again.application_id is None and count_slots(db) == 59
+
+
+def test_chunked_apply_cancel_keeps_whole_days_and_bad_input_writes_nothing(db, setup, manager, clock):
+    ids = setup
+    march = params(ids, date(2026, 3, 4), date(2026, 3, 31), weekdays=WEEK)
+    calls = {"n": 0}
+
+    def cancel() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 8  # asked before each day: eight days pass, then stop
+
+    result = engine.apply_template_in_chunks(db.write, manager, march,
+                                             now=clock.now(), cancel=cancel, chunk_days=5)
+    assert result.cancelled and result.days_done == 8 and result.created == 8 * 3
+    assert result.last_day_done == date(2026, 3, 13)
+    with db.read() as s:
+        per_day = dict(s.execute(select(AppliedSlot.day, func.count()).group_by(AppliedSlot.day)).all())
+    assert set(per_day.values()) == {3} and max(per_day) == date(2026, 3, 13) and len(per_day) == 8
+    before = count_slots(db)
+    with pytest.raises(ValidationError, match="in the past"):
+        engine.apply_template_in_chunks(db.write, manager, replace(march, start_day=date(2026, 3, 2)),
+                                        now=clock.now())
+    assert count_slots(db) == before
+
+
+def test_chunked_replace_swaps_day_by_day(db, setup, manager, clock):
+    ids = setup
+    p = params(ids, date(2026, 3, 4), date(2026, 3, 20))
+    first = engine.apply_template_in_chunks(db.write, manager, p, now=clock.now(), chunk_days=4)
+    with db.write() as s:
+        current = templates.get_template(s, ids["t"])
+        v2 = [SlotSpec(570, 590, sl.type_id, weekday=sl.weekday) if sl.start == 540 else sl
+              for sl in current.slots]
+        templates.save_template(s, manager, ids["t"], slots=v2, now=clock.now())
+    assert first.application_id is not None
+    result = engine.replace_application_in_chunks(db.write, manager, first.application_id, now=clock.now(),
+                                                  chunk_days=4)
+    with db.read() as s:
+        old = s.get(TemplateApplication, first.application_id)
+        assert old is not None and old.replaced_by == result.application_id
+        live = s.execute(select(AppliedSlot.start_minute, func.count()).where(AppliedSlot.status == "open")
+                         .group_by(AppliedSlot.start_minute)).all()
+    assert dict(live) == {570: 13, 600: 13, 720: 13}
+    with pytest.raises(ValidationError, match="already replaced"):
+        engine.replace_application_in_chunks(db.write, manager, first.application_id, now=clock.now())
+
+
+@pytest.mark.parametrize(("kw", "field", "words"), [
+    ({"name": "T" * 121}, "name", "at most 120"),
+    ({"name": "Week\x00"}, "name", "control characters"),
+    ({"description": "d" * 501}, "description", "at most 500"),
+    ({"rotation": ("A", "B" * 21)}, "rotation", "at most 20"),
+    ({"rotation": ("A", " ")}, "rotation", "Name every week"),
+    ({"slots": [SlotSpec(600, 660, None, weekday=0, blocked=True, reason="r" * 121)]}, "slots",
+     "at most 120"),
+])
+def test_over_long_template_text_is_refused_naming_the_field(db, manager, clock, kw, field, words):
+    with db.write() as s:
+        make_world(s)
+    args = {"name": "Week", "kind": "week", "slots": (), **kw}
+    with pytest.raises(ValidationError, match=words) as err, db.write() as s:
+        templates.create_template(s, manager, now=clock.now(), **args)
+    assert err.value.field == field
+    with db.read() as s:
+        assert templates.list_templates(s, include_inactive=True) == []
+
+
+def test_over_long_note_and_rename_are_refused(db, setup, manager, clock):
+    ids = setup
+    with pytest.raises(ValidationError, match="at most 300") as err, db.write() as s:
+        templates.save_template(s, manager, ids["t"], slots=[], note="n" * 301, now=clock.now())
+    assert err.value.field == "note"
+    with pytest.raises(ValidationError, match="at most 120") as err, db.write() as s:
+        templates.update_template(s, manager, ids["t"], name="x" * 200, now=clock.now())
+    assert err.value.field == "name"
+    with db.read() as s:
+        assert [(t.name, t.version) for t in templates.list_templates(s)] == [("Standard week", 1)]

@@ -152,7 +152,8 @@ def test_apply_dialog_dry_run_then_apply_with_progress(screen, ctx, world, db, q
     with qtbot.waitSignal(dialog.sig_applied, timeout=10_000):
         dialog.start_apply()
     assert dialog.apply_result is not None and dialog.apply_result.created == 3
-    assert progress[0] == (0, 3) and progress[-1] == (3, 3)
-    assert "Applied: 3 slots created over 3 of 3 days" in dialog.counts.text()
+    # Chunked: progress counts the chosen days (Mon 9 – Fri 27 March), reported after each chunk.
+    assert progress[0] == (0, 15) and progress[-1] == (15, 15)
+    assert "Applied: 3 slots created over 15 of 15 days" in dialog.counts.text()
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(AppliedSlot)) == 3

@@ -65,26 +65,26 @@ class _ApplyJob(QRunnable):
 
     def run(self) -> None:
         try:
-            with self.ctx.db.write() as session:
-                if self.replace_id is not None:
-                    result: Any = engine.replace_application(
-                        session,
-                        self.ctx.actor,
-                        self.replace_id,
-                        now=self.ctx.clock.now(),
-                        progress=self.signals.sig_progress.emit,
-                        cancel=self.cancel.is_set,
-                    )
-                else:
-                    assert self.params is not None
-                    result = engine.apply_template(
-                        session,
-                        self.ctx.actor,
-                        self.params,
-                        now=self.ctx.clock.now(),
-                        progress=self.signals.sig_progress.emit,
-                        cancel=self.cancel.is_set,
-                    )
+            # Chunks of days, each its own transaction: other desks can book during a long run.
+            if self.replace_id is not None:
+                result: Any = engine.replace_application_in_chunks(
+                    self.ctx.db.write,
+                    self.ctx.actor,
+                    self.replace_id,
+                    now=self.ctx.clock.now(),
+                    progress=self.signals.sig_progress.emit,
+                    cancel=self.cancel.is_set,
+                )
+            else:
+                assert self.params is not None
+                result = engine.apply_template_in_chunks(
+                    self.ctx.db.write,
+                    self.ctx.actor,
+                    self.params,
+                    now=self.ctx.clock.now(),
+                    progress=self.signals.sig_progress.emit,
+                    cancel=self.cancel.is_set,
+                )
         except Exception as exc:  # shown by the dialog on the UI thread
             self.signals.sig_done.emit(exc)
             return
