@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -430,9 +432,14 @@ class RemindersScreen(Screen):
         lv.addWidget(QLabel("Sequences"))
         lv.addWidget(self.sequences, 1)
         lv.addWidget(self.new_button)
+        # The editor is taller than a 1280×720 window leaves it: it scrolls instead of growing the window.
+        editor_scroll = QScrollArea()
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        editor_scroll.setWidget(self.editor)
         split = QSplitter()
         split.addWidget(left)
-        split.addWidget(self.editor)
+        split.addWidget(editor_scroll)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
         split.setSizes([220, 900])

@@ -1,0 +1,37 @@
+"""Every screen fits the clinic monitors of 1280×720 and 1366×768 without growing the window."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QTabWidget
+
+from orca_desk.services.errors import ValidationError
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_every_screen_and_tab_fits(main_window, qtbot, size):
+    main_window.resize(*size)
+    qtbot.wait(20)
+    grown = []
+    for spec in main_window.specs:
+        screen = main_window.show_screen(spec.key)
+        tabs = screen.findChildren(QTabWidget)
+        pages = [(t, i) for t in tabs for i in range(t.count())] or [(None, 0)]
+        for tab_widget, index in pages:
+            if tab_widget is not None:
+                tab_widget.setCurrentIndex(index)
+            QApplication.processEvents()
+            if (main_window.width(), main_window.height()) != size:
+                where = f"{spec.key}/{tab_widget.tabText(index)}" if tab_widget is not None else spec.key
+                grown.append(f"{where}: {main_window.width()}×{main_window.height()}")
+                main_window.resize(*size)
+                QApplication.processEvents()
+    assert grown == [], f"screens that grew the window past {size[0]}×{size[1]}: {grown}"
+
+
+def test_a_screenshot_fails_when_the_window_has_to_grow(main_window, tmp_path):
+    with pytest.raises(ValidationError, match="needs a window of at least"):
+        main_window.save_screenshot(str(tmp_path / "x.png"), view="reminders", size=(640, 480))
+    assert not (tmp_path / "x.png").exists()
+    assert main_window.save_screenshot(str(tmp_path / "ok.png"), view="reminders", size=(1280, 720)) == 0
+    assert (tmp_path / "ok.png").exists()
