@@ -8,12 +8,12 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Clinic, Patient
+from orca_desk.models import Base, Clinic, Patient
 from orca_desk.services import audit
-from orca_desk.services.bulk import chunks
+from orca_desk.services.bulk import bulk_insert, chunks
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.importing.mapping import OPEN_DENTAL_COLUMNS, Mapping
 from orca_desk.services.importing.report import ImportReport, Rejection
@@ -495,8 +495,9 @@ def import_patients(
         if changed.get("email_consent"):
             changed["email_consent_at"] = now
         updates.append((current["id"], changed))
-    if inserts:
-        session.execute(insert(Patient), inserts)
+    # Straight to the driver in one executemany: the ORM's bulk insert groups rows by which
+    # values are None and ran thousands of small statements for 20,000 patients.
+    bulk_insert(session, Base.metadata.tables[Patient.__tablename__], inserts)
     if updates:
         # ORM bulk UPDATE by primary key: one executemany per set of changed columns.
         session.execute(update(Patient), [{"id": patient_id, **changed} for patient_id, changed in updates])
