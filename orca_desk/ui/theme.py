@@ -13,12 +13,18 @@ from orca_desk.paths import resources_dir
 def apply_theme(app: QApplication) -> None:
     """Set the style and stylesheet once: setting them again re-polishes every live widget,
     which is slow and, with widgets half-way through deletion, can crash Qt."""
-    qss = (resources_dir() / "style.qss").read_text(encoding="utf-8")
+    qss = stylesheet()
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     if app.styleSheet() != qss:
         app.setStyleSheet(qss)
     app.setWindowIcon(icon("logo"))
+
+
+def stylesheet() -> str:
+    """The QSS theme, with ``@ICONS@`` made the icons folder (QSS ``url()`` takes only full paths)."""
+    icons = (resources_dir() / "icons").as_posix()
+    return (resources_dir() / "style.qss").read_text(encoding="utf-8").replace("@ICONS@", icons)
 
 
 @cache
