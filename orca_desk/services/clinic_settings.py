@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -246,6 +247,41 @@ def public_base_url(session: Session | None = None, env: Mapping[str, str] | Non
     if session is not None:
         return load_settings(session).public_base_url.rstrip("/")
     return DEFAULT_PUBLIC_BASE_URL
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine itself (127.0.0.0/8, ::1, localhost)."""
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def real_providers(provider_environment: Mapping[str, str]) -> list[str]:
+    """The real (non-local) providers an ``ORCA_DESK_*`` mapping configures, e.g. ["Twilio"]."""
+    out = []
+    if (provider_environment.get(provider_env.SMS_PROVIDER) or "").strip().lower() == "twilio":
+        out.append("Twilio")
+    if (provider_environment.get(provider_env.EMAIL_PROVIDER) or "").strip().lower() == "sendgrid":
+        out.append("SendGrid")
+    return out
+
+
+def loopback_link_warning(base_url: str, provider_environment: Mapping[str, str]) -> str | None:
+    """A warning when real providers send messages whose links point at this machine itself.
+
+    Families open the links on their own phones, where ``http://127.0.0.1`` is the phone;
+    the links (and Twilio's status callbacks) only work at the gateway's public address.
+    """
+    real = real_providers(provider_environment)
+    if not real or not is_loopback_url(base_url):
+        return None
+    return (f"Warning: messages go out through {' and '.join(real)}, but the public link address is "
+            f"{base_url}, this computer itself: families cannot open those links. Set the public "
+            f"address of the gateway in Settings (Patient links) or {PUBLIC_BASE_URL_ENV}.")
 
 
 # --- Secrets (OS keyring, never the database) -------------------------------------------------

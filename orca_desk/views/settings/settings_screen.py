@@ -90,6 +90,13 @@ class SettingsScreen(Screen):
         f = QFormLayout(links)
         f.addRow("Public address", self.public_base_url)
         f.addRow(self.public_url_note)
+        self.loopback_note = QLabel()
+        self.loopback_note.setWordWrap(True)
+        self.loopback_note.setObjectName("loopbackNote")
+        self.loopback_note.setStyleSheet("QLabel#loopbackNote { background: #fff4d6; border: 1px solid "
+                                         "#f0d58c; border-radius: 6px; padding: 6px 8px; }")
+        self.loopback_note.hide()
+        f.addRow(self.loopback_note)
         f.addRow(self.link_secret_note)
 
         self.quiet_start = QTimeEdit()
@@ -176,6 +183,7 @@ class SettingsScreen(Screen):
         self.revert_button.clicked.connect(self.refresh)
         self.sms_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
         self.email_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
+        self.public_base_url.textChanged.connect(lambda _t: self._update_loopback_note())
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
@@ -399,6 +407,16 @@ class SettingsScreen(Screen):
         usable = getattr(self, "keyring_usable", False)
         self.twilio_token.setEnabled(twilio and usable)
         self.sendgrid_key.setEnabled(sendgrid and usable)
+        self._update_loopback_note()
+
+    def _update_loopback_note(self) -> None:
+        """Warn while real providers are chosen and the link address is this computer itself."""
+        edited = self.edited()
+        env = cs.provider_environment(edited, secret_reader=lambda _name: None)
+        base = os.environ.get(cs.PUBLIC_BASE_URL_ENV, "").strip() or edited.public_base_url
+        warning = cs.loopback_link_warning(base, env)
+        self.loopback_note.setText(warning or "")
+        self.loopback_note.setVisible(warning is not None)
 
     # ----- saving -------------------------------------------------------------------------
     def edited(self) -> cs.ClinicSettings:
