@@ -565,7 +565,8 @@ def _finish(s: Session, group: Sequence[OutboxMessage], status: str, code: str, 
         add_event(s, x.id, status, error, now)
 
 
-def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: datetime) -> int:
+def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: datetime, *,
+             why: str = "worker ran out of time") -> int:
     """Give back claims this worker has not tried to send (nothing went to the provider)."""
     released = 0
     with db.write() as s:
@@ -578,7 +579,7 @@ def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: dateti
                 attempts=OutboxMessage.attempts - 1))
             if result.rowcount:  # type: ignore[attr-defined]
                 released += 1
-                add_event(s, c.id, "queued", "released unsent (worker ran out of time)", now)
+                add_event(s, c.id, "queued", f"released unsent ({why})", now)
     return released
 
 
@@ -596,9 +597,14 @@ def outgoing(claim: _Claim, options: DispatchOptions) -> OutgoingMessage:
 def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: datetime, worker_id: str,
                  batch: int = 50, policy: MessagingPolicy | None = None,
                  options: DispatchOptions | None = None,
-                 clock: Callable[[], datetime] | None = None) -> DispatchSummary:
+                 clock: Callable[[], datetime] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> DispatchSummary:
     """Send every message due by ``now``, batch by batch, under ``policy`` (default: the
     clinic's saved one).
+
+    ``should_stop`` (the worker's SIGTERM) is asked before each provider call: once it says
+    yes, nothing more is claimed, the claims not yet tried go back to the queue at once, and
+    only the message already in flight is finished and recorded.
 
     Each batch is claimed (``sending``, ``claimed_by``) and committed before any provider is
     called, so a crash leaves rows ``sending``, which ``reconcile_sending`` settles with the
@@ -633,6 +639,8 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
 
     try:
         for number in range(options.max_batches):
+            if should_stop is not None and should_stop():
+                break
             if number and clock is not None:
                 now = clock()
             started = time.monotonic()
@@ -643,6 +651,11 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
             for i, claim in enumerate(claims):
                 if accepted and time.monotonic() - first_accepted >= options.record_interval:
                     flush()
+                if should_stop is not None and should_stop():
+                    flush()
+                    summary.released += _release(db, claims[i:], worker_id, now,
+                                                 why="the worker is stopping")
+                    return summary
                 if time.monotonic() - started > budget:
                     flush()
                     summary.released += _release(db, claims[i:], worker_id, now)
