@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -37,6 +38,7 @@ _SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX_BUDGET = 100
+_EMAIL_RATE_RANGE = (0.1, 100.0)  # per second
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class ClinicSettings:
     email_provider: str = "local"
     sendgrid_from: str = ""
     sendgrid_base_url: str = ""  # empty: the real SendGrid API
+    email_rate_per_second: float = 1.0  # SendGrid's pace (ORCA_DESK_EMAIL_RATE wins)
     public_base_url: str = DEFAULT_PUBLIC_BASE_URL
 
     def policy(self) -> MessagingPolicy:
@@ -91,6 +94,9 @@ def _parse(raw: str, default: Any) -> Any:
             return raw.strip().lower() in ("true", "1", "yes")
         if isinstance(default, int):
             return int(raw)
+        if isinstance(default, float):
+            value = float(raw)
+            return value if math.isfinite(value) else default
         if isinstance(default, time):
             return time.fromisoformat(raw)
     except ValueError:
@@ -184,6 +190,10 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         problem = _url_problem(s.sendgrid_base_url.strip(), "The SendGrid base URL")
         if problem:
             out.append(("sendgrid_base_url", problem))
+    low, high = _EMAIL_RATE_RANGE
+    if not low <= s.email_rate_per_second <= high:
+        out.append(("email_rate_per_second", f"Emails per second must be between {low:g} and "
+                                             f"{high:g} (it is {s.email_rate_per_second:g})."))
     problem = _url_problem(s.public_base_url.strip(), "The public link address")
     if problem:
         out.append(("public_base_url", problem))
@@ -375,6 +385,8 @@ def provider_environment(settings: ClinicSettings, env: Mapping[str, str] | None
         provider_env.EMAIL_PROVIDER: settings.email_provider,
         provider_env.SENDGRID_FROM: settings.sendgrid_from,
         provider_env.SENDGRID_BASE_URL: settings.sendgrid_base_url,
+        provider_env.SENDGRID_FROM_NAME: settings.clinic_name.strip(),
+        provider_env.EMAIL_RATE: _serialise(settings.email_rate_per_second),
     }
     for name in SECRET_NAMES:
         merged[name] = secret_reader(name) or ""

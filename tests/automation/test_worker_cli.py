@@ -99,7 +99,8 @@ def test_message_send_queues_or_says_why_not(db, capsys):
         w = make_world(s)
         ok, no_consent, no_email = w.patients[0], w.patients[1], w.patients[2]
         no_consent.sms_consent = False
-        ok.contact_email = "parent@example.com"
+        ok.contact_email, ok.email_consent = "parent@example.com", True
+        no_consent.contact_email = "other@example.com"  # and no email consent either
         ids = ok.id, no_consent.id, no_email.id
     url = str(db.url)
     assert main(["message", "send", "--database-url", url, "--patient", str(ids[0]),
@@ -110,6 +111,8 @@ def test_message_send_queues_or_says_why_not(db, capsys):
     capsys.readouterr()
     cases = [
         (ids[1], "sms", "Cannot text Kid1 Smith: No SMS consent is recorded for this number."),
+        (ids[1], "email", "Cannot email Kid1 Smith: no email consent is recorded; record it on the "
+                          "patient's details first."),
         (ids[2], "email", "Kid2 Smith has no email address on file."),
         (999, "sms", "There is no patient with id 999."),
     ]

@@ -170,3 +170,24 @@ def test_link_secret_lives_in_the_keyring_when_there_is_one(tmp_path, memory_key
     assert memory_keyring.store[("Orca Desk", "ORCA_DESK_LINK_SECRET")].encode() == secret
     assert not (tmp_path / "link-secret").exists()
     assert patient_links.link_secret(env={}, data_dir=tmp_path) == secret
+
+
+def test_email_rate_is_a_validated_setting_and_the_clinic_names_the_sender(db, manager, clock):
+    with db.write() as s:
+        make_world(s)
+        base = replace(cs.load_settings(s), clinic_name="Smile Ortho", clinic_phone="+16175550100")
+        assert base.email_rate_per_second == 1.0  # SendGrid's old fixed pace is the default
+        for bad in (0.0, -1.0, 1000.0):
+            with pytest.raises(ValidationError, match="Emails per second") as raised:
+                cs.save_settings(s, manager, replace(base, email_rate_per_second=bad), now=clock.now())
+            assert raised.value.field == "email_rate_per_second"
+        cs.save_settings(s, manager, replace(base, email_rate_per_second=5.0), now=clock.now())
+    with db.read() as s:
+        saved = cs.load_settings(s)
+    assert saved.email_rate_per_second == 5.0
+    env = cs.provider_environment(saved, env={}, secret_reader=lambda _n: None)
+    assert env["ORCA_DESK_EMAIL_RATE"] == "5.0"
+    assert env["ORCA_DESK_SENDGRID_FROM_NAME"] == "Smile Ortho"
+    env = cs.provider_environment(saved, env={"ORCA_DESK_EMAIL_RATE": "2"},
+                                  secret_reader=lambda _n: None)
+    assert env["ORCA_DESK_EMAIL_RATE"] == "2"  # the environment wins

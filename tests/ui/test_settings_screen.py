@@ -198,3 +198,15 @@ def test_loopback_link_address_with_a_real_provider_is_warned(qtbot, ctx, db, fa
     assert screen.loopback_note.isHidden()
     screen.public_base_url.setText("http://localhost:8765")
     assert not screen.loopback_note.isHidden()
+
+
+def test_email_rate_is_edited_and_saved(qtbot, ctx, db, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    assert screen.email_rate.value() == 1.0
+    screen.email_provider.setCurrentIndex(screen.email_provider.findData("sendgrid"))
+    screen.sendgrid_from.setText("desk@clinic.example")
+    screen.email_rate.setValue(4.5)
+    assert screen.save() is True
+    with db.read() as s:
+        stored = {k: v for k, v in s.execute(select(ClinicSetting.key, ClinicSetting.value))}
+    assert stored["email_rate_per_second"] == "4.5"

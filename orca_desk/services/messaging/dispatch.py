@@ -29,7 +29,12 @@ from orca_desk.services.messaging.inbound import (
     mark_undeliverable,
     unsubscribe_address,
 )
-from orca_desk.services.messaging.outbox import PENDING, TEST_PURPOSE, add_event
+from orca_desk.services.messaging.outbox import (
+    EMAIL_CONSENT_EXEMPT,
+    PENDING,
+    TEST_PURPOSE,
+    add_event,
+)
 from orca_desk.services.messaging.policy import (
     MessagingPolicy,
     budget_allows,
@@ -43,6 +48,7 @@ from orca_desk.services.messaging.providers.base import (
     ProviderError,
     SendResult,
 )
+from orca_desk.services.messaging.unknown_outcome import task_for_unknown_outcome
 
 # Staff write these one by one; the per-number budget is for automation.
 BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, TEST_PURPOSE})
@@ -125,7 +131,8 @@ class _Judge:
         # of the columns the rules read (no ORM objects: this runs for every batch).
         patient_ids = {m.patient_id for m in batch if m.patient_id is not None}
         self._patients: dict[int, Any] = {p.id: p for p in session.execute(
-            select(Patient.id, Patient.timezone, Patient.home_location_id, Patient.sms_consent)
+            select(Patient.id, Patient.timezone, Patient.home_location_id, Patient.sms_consent,
+                   Patient.email_consent)
             .where(Patient.id.in_(patient_ids)))} if patient_ids else {}
         addresses = {m.to_address for m in batch}
         self._states: dict[tuple[str, str], Any] = {(c.channel, c.address): c for c in session.execute(
@@ -143,6 +150,10 @@ class _Judge:
         loose = {m.to_address for m in batch if m.patient_id is None and m.channel == "sms"}
         self._consenting: set[str] = set(session.scalars(select(Patient.contact_phone).where(
             Patient.contact_phone.in_(loose), Patient.sms_consent.is_(True)))) if loose else set()
+        loose_email = {m.to_address for m in batch if m.patient_id is None and m.channel == "email"}
+        self._email_consenting: set[str] = set(session.scalars(select(Patient.contact_email).where(
+            Patient.contact_email.in_(loose_email), Patient.email_consent.is_(True)))) \
+            if loose_email else set()
 
     def zone(self, m: OutboxMessage) -> ZoneInfo:
         if m.patient_id not in self._zones:
@@ -191,6 +202,14 @@ class _Judge:
             return bool(patient and patient.sms_consent)
         return m.to_address in self._consenting
 
+    def email_consent(self, m: OutboxMessage) -> bool:
+        if m.purpose in EMAIL_CONSENT_EXEMPT:
+            return True
+        if m.patient_id is not None:
+            patient = self._patients.get(m.patient_id)
+            return bool(patient and patient.email_consent)
+        return m.to_address in self._email_consenting
+
     def judge(self, m: OutboxMessage) -> Verdict:
         now = self.now
         if m.not_after is not None and m.not_after <= now:
@@ -210,6 +229,8 @@ class _Judge:
                 return "fail", code, reason, None
         elif state is not None and state.opted_out:
             return "fail", "opted_out", f"{m.to_address} unsubscribed from emails", None
+        elif not self.email_consent(m):
+            return "fail", "no_consent", "no email consent is recorded for this family", None
         zone = self.zone(m)
         allowed = next_allowed_send(now, zone, self.policy)
         if allowed > now:
@@ -769,6 +790,7 @@ def reconcile_sending(db: Database, providers: Mapping[str, Provider], *, now: d
                 _finish(s, group, "failed", "unknown_outcome",
                         f"{provider.name} did not answer and cannot be asked whether it was sent; "
                         "check with the family before retrying", now)
+                task_for_unknown_outcome(s, m, now=now)
                 summary.gave_up += 1
     return summary
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -157,12 +158,20 @@ class SettingsScreen(Screen):
         self.sendgrid_base = QLineEdit()
         self.sendgrid_base.setPlaceholderText("default: the real SendGrid API")
         self.sendgrid_key_note = _hint("")
+        self.email_rate = QDoubleSpinBox()
+        self.email_rate.setRange(0.1, 100.0)
+        self.email_rate.setDecimals(1)
+        self.email_rate.setSingleStep(0.5)
+        self.email_rate.setSuffix(" per second")
+        self.email_rate.setMaximumWidth(160)
         email = QGroupBox("Email provider")
         f = QFormLayout(email)
         f.addRow("Provider", self.email_provider)
         f.addRow("API key", self.sendgrid_key)
         f.addRow(self.sendgrid_key_note)
         f.addRow("From address", self.sendgrid_from)
+        f.addRow(_hint("Emails show the clinic's name as the sender."))
+        f.addRow("Send rate", self.email_rate)
         f.addRow("Base URL", self.sendgrid_base)
 
         self.keyring_note = QLabel()
@@ -352,6 +361,7 @@ class SettingsScreen(Screen):
         self.email_provider.setCurrentIndex(max(self.email_provider.findData(v.email_provider), 0))
         self.sendgrid_from.setText(v.sendgrid_from)
         self.sendgrid_base.setText(v.sendgrid_base_url)
+        self.email_rate.setValue(v.email_rate_per_second)
         self.twilio_token.clear()
         self.sendgrid_key.clear()
         self.error_label.clear()
@@ -404,6 +414,7 @@ class SettingsScreen(Screen):
             w.setEnabled(twilio)
         for w in (self.sendgrid_from, self.sendgrid_base):
             w.setEnabled(sendgrid)
+        self.email_rate.setEnabled(sendgrid)
         usable = getattr(self, "keyring_usable", False)
         self.twilio_token.setEnabled(twilio and usable)
         self.sendgrid_key.setEnabled(sendgrid and usable)
@@ -431,7 +442,8 @@ class SettingsScreen(Screen):
             sms_provider=str(self.sms_provider.currentData()), twilio_account_sid=self.twilio_sid.text(),
             twilio_from=self.twilio_from.text(), twilio_messaging_service_sid=self.twilio_service.text(),
             twilio_base_url=self.twilio_base.text(), email_provider=str(self.email_provider.currentData()),
-            sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text())
+            sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text(),
+            email_rate_per_second=round(self.email_rate.value(), 1))
 
     def save(self) -> bool:
         """Save every setting or none; secrets typed in go to the OS keyring after the settings."""
@@ -462,7 +474,8 @@ class SettingsScreen(Screen):
                    "weekly_budget_per_number": self.weekly_budget, "twilio_account_sid": self.twilio_sid,
                    "twilio_from": self.twilio_from, "twilio_messaging_service_sid": self.twilio_service,
                    "twilio_base_url": self.twilio_base, "sendgrid_from": self.sendgrid_from,
-                   "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url}
+                   "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url,
+                   "email_rate_per_second": self.email_rate}
         widget = widgets.get(field or "")
         if widget is not None:
             widget.setFocus()

@@ -284,17 +284,50 @@ def test_unknown_email_goes_to_staff_instead_of_a_blind_resend(db, fake):
     fam = make_family(db, siblings=0)
     with db.write() as s:
         p = s.get(Patient, fam.patient_ids[0])
-        p.contact_email = "parent@example.com"
+        p.contact_email, p.email_consent = "parent@example.com", True
+        name = p.display_name
         msg = outbox.enqueue_for_patient(s, p, channel="email", subject="Hi", body="Hello",
                                          purpose="manual", dedupe_key="e1", now=NOW).id
     providers = providers_for(fake, timeouts=SHORT_TIMEOUTS)
     fake.drop_after_accept_next(1, stall_seconds=1.0)
     dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS)
     assert row(db, msg).status == "sending"
-    reconcile_sending(db, providers, now=NOW + timedelta(minutes=10), options=OPTIONS)
+    later = NOW + timedelta(minutes=10)
+    reconcile_sending(db, providers, now=later, options=OPTIONS)
     assert (row(db, msg).status, row(db, msg).error_code) == ("failed", "unknown_outcome")
     assert len(fake.sent_email) == 1
     assert fake.sent_email[0].custom_args == {"outbox_id": str(msg)}
+    # The family may have got nothing: staff get a task naming them, once.
+    from orca_desk.models.reminders import StaffTask
+
+    with db.read() as s:
+        [task] = s.scalars(select(StaffTask)).all()
+        assert (task.status, task.patient_id, task.created_at) == ("open", fam.patient_ids[0], later)
+        assert name in task.reason and "parent@example.com" in task.reason and "“Hi”" in task.reason
+    reconcile_sending(db, providers, now=later + timedelta(minutes=10), options=OPTIONS)
+    with db.read() as s:
+        assert len(s.scalars(select(StaffTask)).all()) == 1
+
+
+@pytest.mark.parametrize("purpose", ["manual", "campaign", "waitlist_offer", "recovery",
+                                     "appointment_reminder"])
+def test_email_consent_is_checked_at_send_time(db, fake, purpose):
+    """Offers, campaigns, manual emails…: every email but a test needs recorded email consent,
+    judged when it is sent (consent may be withdrawn after it was queued)."""
+    fam = make_family(db, siblings=0)
+    with db.write() as s:
+        p = s.get(Patient, fam.patient_ids[0])
+        p.contact_email = "parent@example.com"
+        msg = outbox.enqueue(s, clinic_id=p.clinic_id, channel="email", to_address=p.contact_email,
+                             subject="News", body="Hello", purpose=purpose, dedupe_key="c1", now=NOW,
+                             patient_id=p.id).id
+        test = outbox.enqueue(s, clinic_id=p.clinic_id, channel="email", to_address="me@clinic.example",
+                              subject="Test", body="Test", purpose="test", dedupe_key="t1", now=NOW).id
+    summary = dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1", options=OPTIONS)
+    assert (row(db, msg).status, row(db, msg).error_code) == ("failed", "no_consent")
+    assert "no email consent" in (row(db, msg).error or "")
+    assert row(db, test).status == "sent" and summary.sent == 1
+    assert [r.to for r in fake.sent_email] == [["me@clinic.example"]]
 
 
 def test_delivery_reports_are_polled(db, fake):

@@ -59,13 +59,13 @@ def sms(outbox_id: int = 1, to: str = PATIENT, body: str = "Reminder: Tue 9:00")
     )
 
 
-def email(outbox_id: int = 5, **kw: str) -> OutgoingMessage:
+def email(outbox_id: int = 5, **kw: object) -> OutgoingMessage:
     return OutgoingMessage(
         outbox_id=outbox_id,
         channel="email",
         to="parent@example.com",
-        body="Your appointment is Tuesday.",
-        subject=kw.pop("subject", "Appointment reminder"),
+        body=kw.pop("body", "Your appointment is Tuesday."),  # type: ignore[arg-type]
+        subject=kw.pop("subject", "Appointment reminder"),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
 
@@ -532,3 +532,32 @@ def test_token_bucket_margin_widens_the_spacing() -> None:
     assert clock[0] == pytest.approx(20 / (20 * 0.97)) and clock[0] > 1.03
     with pytest.raises(ValueError, match="margin"):
         TokenBucket(1.0, margin=0.6)
+
+
+def test_email_rate_and_sender_name_come_from_the_environment(fake: FakeProviderServer) -> None:
+    """The email send rate is a setting (not fixed at 1/s); the sender shows the clinic's name."""
+    env = {**fake.env(), "ORCA_DESK_EMAIL_RATE": "5", "ORCA_DESK_SENDGRID_FROM_NAME": "Smile Ortho"}
+    _, email_provider = providers_from_env(env)
+    assert isinstance(email_provider, SendGridProvider)
+    assert email_provider.http.limiter.rate_per_second == 5.0
+    assert email_provider.send(email()).status == "sent"
+    [record] = fake.sent_email
+    assert record.payload["from"] == {"email": "desk@clinic.example", "name": "Smile Ortho"}
+    _, default = providers_from_env(GOOD_SENDGRID)
+    assert isinstance(default, SendGridProvider) and default.http.limiter.rate_per_second == 1.0
+    with pytest.raises(ProviderError, match="must be positive") as raised:
+        providers_from_env({**GOOD_SENDGRID, "ORCA_DESK_EMAIL_RATE": "-1"})
+    assert raised.value.variable == "ORCA_DESK_EMAIL_RATE"
+
+
+def test_one_click_unsubscribe_headers_and_a_footer_only_when_the_body_has_no_link(
+        fake: FakeProviderServer) -> None:
+    unsubscribe = "https://desk.example/l/unsubscribe/abc"
+    provider = sendgrid_for(fake)
+    body = f"Our news.\n\nNo longer want these? {unsubscribe.replace('abc', 'xyz')}"
+    assert provider.send(email(body=body, unsubscribe_url=unsubscribe,
+                               unsubscribe_footer=False)).status == "sent"
+    [record] = fake.sent_email
+    assert record.headers == {"List-Unsubscribe": f"<{unsubscribe}>",
+                              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    assert record.content["text/plain"] == body  # the template's own link, not a second one

@@ -28,6 +28,11 @@ EMAIL_PROVIDER = "ORCA_DESK_EMAIL_PROVIDER"
 SENDGRID_API_KEY = "ORCA_DESK_SENDGRID_API_KEY"
 SENDGRID_FROM = "ORCA_DESK_SENDGRID_FROM"
 SENDGRID_BASE_URL = "ORCA_DESK_SENDGRID_BASE_URL"
+# The sender's display name (default: the clinic's name, from Settings).
+SENDGRID_FROM_NAME = "ORCA_DESK_SENDGRID_FROM_NAME"
+# Emails per second through SendGrid (default 1; Settings → Email provider).
+EMAIL_RATE = "ORCA_DESK_EMAIL_RATE"
+DEFAULT_EMAIL_RATE = 1.0
 # SMS per second through Twilio (default 1: a long code's limit; a short code or a
 # messaging service may allow more).
 SMS_RATE = "ORCA_DESK_SMS_RATE"
@@ -45,6 +50,8 @@ ENV_VARIABLES: tuple[str, ...] = (
     SENDGRID_FROM,
     SENDGRID_BASE_URL,
     SMS_RATE,
+    SENDGRID_FROM_NAME,
+    EMAIL_RATE,
 )
 
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -134,6 +141,7 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
 
 def email_provider_from_env(env: Mapping[str, str]) -> Provider:
     kind = _choice(env, EMAIL_PROVIDER)
+    rate = _rate(env, EMAIL_RATE, DEFAULT_EMAIL_RATE)  # checked for local too
     if kind == "local":
         return LocalProvider("email")
     if kind != "sendgrid":
@@ -151,6 +159,8 @@ def email_provider_from_env(env: Mapping[str, str]) -> Provider:
         api_key=key,
         from_email=sender,
         base_url=_base_url(env, SENDGRID_BASE_URL, SENDGRID_DEFAULT_BASE_URL),
+        rate_per_second=rate,
+        from_name=_get(env, SENDGRID_FROM_NAME)[:100] or None,
     )
 
 
