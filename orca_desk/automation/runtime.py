@@ -26,6 +26,7 @@ from orca_desk.services.messaging.dispatch import (
     poll_delivery,
     reconcile_sending,
 )
+from orca_desk.services.messaging.email_extras import EmailExtrasBuilder
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.providers import config as provider_config
@@ -93,6 +94,18 @@ def load_clinic_config(db: Database, env: Mapping[str, str] | None = None, *,
     return ClinicRuntimeConfig(
         clinic_settings.provider_environment(saved, env, secret_reader=secret_reader),
         saved.policy(), base)
+
+
+def _link_secret(env: Mapping[str, str]) -> bytes | None:
+    """The patient-link key (for unsubscribe links in emails); None when it is unusable."""
+    from orca_desk.services.errors import ValidationError
+    from orca_desk.services.patient_links import link_secret
+
+    try:
+        return link_secret(env)
+    except (ValidationError, OSError) as exc:
+        log.warning("emails go without unsubscribe links: %s", exc)
+        return None
 
 
 def build_providers(provider_env: Mapping[str, str]) -> dict[str, Provider]:
@@ -207,6 +220,10 @@ class AutomationRuntime:
         providers = build_providers(config.provider_env)
         settings = replace(settings, public_base_url=config.public_base_url)
         runtime = cls(db, providers, settings=settings, policy=None, **kwargs)
+        runtime.options = replace(runtime.options, email_extras=EmailExtrasBuilder(
+            db, secret=_link_secret(env), now=runtime.clock.now,
+            base_url=lambda: runtime.options.status_callback_base,
+            sender=config.provider_env.get(provider_config.SENDGRID_FROM)))
         runtime._follow = (env, secret_reader)
         runtime._provider_env = dict(config.provider_env)
         runtime.policy = config.policy

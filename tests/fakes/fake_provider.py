@@ -984,6 +984,14 @@ class FakeProviderServer:
                 "Unless a valid template_id is provided, the content parameter is required.",
                 "content",
             )
+        for i, attachment in enumerate(payload.get("attachments") or []):
+            try:
+                base64.b64decode(str(attachment.get("content") or ""), validate=True)
+            except ValueError:
+                return (
+                    "The attachment content must be base64 encoded.",
+                    f"attachments.{i}.content",
+                )
         return None, None
 
 

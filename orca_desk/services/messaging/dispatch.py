@@ -79,6 +79,9 @@ class DispatchOptions:
     merge_window: timedelta = timedelta(minutes=30)
     status_callback_base: str | None = None
     unsubscribe_url: Callable[[str, str], str | None] | None = None  # (channel, address) → URL
+    # outbox id → what an email carries besides its text (email_extras.EmailExtrasBuilder):
+    # one-click unsubscribe, the visit as .ics. Raises ProviderError when it cannot be built.
+    email_extras: Callable[[int], Any] | None = None
     max_batches: int = 50
     # Accepted sends are recorded together, at the latest this long after the first of them
     # (see ``dispatch_due``); 0 records each one before the next provider call.
@@ -610,9 +613,15 @@ def outgoing(claim: _Claim, options: DispatchOptions) -> OutgoingMessage:
         callback = f"{options.status_callback_base.rstrip('/')}/twilio/status?outbox_id={claim.id}"
     unsubscribe = (options.unsubscribe_url(claim.channel, claim.to)
                    if options.unsubscribe_url and claim.channel == "email" else None)
+    footer, attachments = True, ()
+    if options.email_extras is not None and claim.channel == "email":
+        extras = options.email_extras(claim.id)
+        unsubscribe = extras.unsubscribe_url or unsubscribe
+        footer, attachments = extras.unsubscribe_footer, tuple(extras.attachments)
     return OutgoingMessage(outbox_id=claim.id, channel="sms" if claim.channel == "sms" else "email",
                            to=claim.to, body=claim.body, subject=claim.subject,
-                           status_callback=callback, html=claim.html, unsubscribe_url=unsubscribe)
+                           status_callback=callback, html=claim.html, unsubscribe_url=unsubscribe,
+                           unsubscribe_footer=footer, attachments=attachments)
 
 
 def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: datetime, worker_id: str,
