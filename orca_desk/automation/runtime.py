@@ -108,10 +108,28 @@ def _link_secret(env: Mapping[str, str]) -> bytes | None:
         return None
 
 
-def build_providers(provider_env: Mapping[str, str]) -> dict[str, Provider]:
-    """One provider per channel for this process (sharing it keeps its rate limit honest)."""
+def build_providers(provider_env: Mapping[str, str], *, check_inbound: bool = True) -> dict[str, Provider]:
+    """One provider per channel for this process (sharing it keeps its rate limit honest).
+
+    ``check_inbound``: make sure each provider knows where replies arrive (a Twilio Messaging
+    Service lists its numbers here), else raise ProviderError: running while every YES and
+    STOP is lost is worse than not starting.
+    """
     sms, email = providers_from_env(provider_env)
-    return {"sms": sms, "email": email}
+    providers: dict[str, Provider] = {"sms": sms, "email": email}
+    if check_inbound:
+        try:
+            for provider in providers.values():
+                targets = getattr(provider, "inbound_targets", None)
+                if targets is not None:
+                    targets()
+        except ProviderError:
+            for provider in providers.values():
+                close = getattr(provider, "close", None)
+                if close is not None:
+                    close()
+            raise
+    return providers
 
 
 @dataclass(frozen=True)

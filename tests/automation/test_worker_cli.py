@@ -319,3 +319,41 @@ def test_sigterm_stops_claiming_finishes_the_message_in_flight_and_exits(db, liv
     assert any("stopping" in line for line in lines)
     assert not any("Running job" in line or "executed successfully" in line for line in lines), err
     assert len(lines) <= 6, err
+
+
+SERVICE = "MG" + "ab" * 16
+
+
+def test_worker_with_a_messaging_service_reads_stop_replies(db, live, monkeypatch, capsys):
+    """README allows a Messaging Service SID and no From number: replies must still be read."""
+    from orca_desk.models import ContactState
+
+    populate(db, 1)
+    live.add_inbound("+12025550000", to=live.clinic_number, body="STOP",
+                     messaging_service_sid=SERVICE)
+    env = worker_env(live, str(db.url), ORCA_DESK_TWILIO_FROM="",
+                     ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE)
+    for key, value in env.items():
+        if key.startswith("ORCA_DESK_"):
+            monkeypatch.setenv(key, value)
+    assert main(["worker", "--once"]) == 0
+    with db.read() as s:
+        state = s.scalar(select(ContactState).where(ContactState.address == "+12025550000"))
+        assert state is not None and state.opted_out
+    # The STOP landed before the queued text could go; only its confirmation went out.
+    assert [r.body.split(":")[1].strip()[:16] for r in live.sent_sms] == ["You're unsubscri"]
+
+
+def test_worker_refuses_to_start_when_no_inbound_number_can_be_known(db, live, monkeypatch, capsys):
+    with db.write() as s:
+        make_world(s, patients=0)
+    live.set_incoming_numbers([])
+    env = worker_env(live, str(db.url), ORCA_DESK_TWILIO_FROM="",
+                     ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE)
+    for key, value in env.items():
+        if key.startswith("ORCA_DESK_"):
+            monkeypatch.setenv(key, value)
+    assert main(["worker", "--once"]) == 2
+    err = capsys.readouterr().err
+    assert "orca-desk: error:" in err and "no number to read replies from" in err
+    assert "ORCA_DESK_TWILIO_INBOUND_NUMBERS" in err

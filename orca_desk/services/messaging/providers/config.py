@@ -24,6 +24,9 @@ TWILIO_AUTH_TOKEN = "ORCA_DESK_TWILIO_AUTH_TOKEN"
 TWILIO_FROM = "ORCA_DESK_TWILIO_FROM"
 TWILIO_MESSAGING_SERVICE_SID = "ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID"
 TWILIO_BASE_URL = "ORCA_DESK_TWILIO_BASE_URL"
+# The numbers replies arrive at, comma-separated (a Messaging Service without a From number;
+# unset: the account's SMS numbers are listed through the API).
+TWILIO_INBOUND_NUMBERS = "ORCA_DESK_TWILIO_INBOUND_NUMBERS"
 EMAIL_PROVIDER = "ORCA_DESK_EMAIL_PROVIDER"
 SENDGRID_API_KEY = "ORCA_DESK_SENDGRID_API_KEY"
 SENDGRID_FROM = "ORCA_DESK_SENDGRID_FROM"
@@ -45,6 +48,7 @@ ENV_VARIABLES: tuple[str, ...] = (
     TWILIO_FROM,
     TWILIO_MESSAGING_SERVICE_SID,
     TWILIO_BASE_URL,
+    TWILIO_INBOUND_NUMBERS,
     EMAIL_PROVIDER,
     SENDGRID_API_KEY,
     SENDGRID_FROM,
@@ -129,6 +133,12 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
             f"{TWILIO_MESSAGING_SERVICE_SID} must be 'MG' and 32 hex digits",
             variable=TWILIO_MESSAGING_SERVICE_SID,
         )
+    inbound = [n.strip() for n in _get(env, TWILIO_INBOUND_NUMBERS).split(",") if n.strip()]
+    bad = [n for n in inbound if not _E164.match(n)]
+    if bad:
+        raise ProviderError(
+            f"{TWILIO_INBOUND_NUMBERS} must list E.164 numbers such as +15551234567, "
+            f"separated by commas; not {', '.join(bad)}", variable=TWILIO_INBOUND_NUMBERS)
     return TwilioProvider(
         account_sid=sid,
         auth_token=token,
@@ -136,6 +146,7 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
         messaging_service_sid=service_sid,
         base_url=_base_url(env, TWILIO_BASE_URL, TWILIO_DEFAULT_BASE_URL),
         rate_per_second=rate,
+        inbound_numbers=inbound,
     )
 
 
