@@ -118,6 +118,42 @@ def test_an_offer_email_carries_the_offered_slot_as_a_tentative_event(db, fake):
     assert f"Unsubscribe: {PUBLIC}/l/unsubscribe/" in record.content["text/plain"]
 
 
+def test_the_youre_booked_email_carries_the_booked_visit(db, fake):
+    fam, patient_id = family_with_email(db)
+    start = NOW + timedelta(days=1)
+    appt = book(db, patient_id, start)
+    with db.write() as s:
+        from orca_desk.models import Appointment
+
+        a = s.get(Appointment, appt)
+        entry = WaitlistEntry(clinic_id=fam.clinic_id, patient_id=patient_id, type_id=a.type_id,
+                              duration_minutes=20, created_at=NOW, updated_at=NOW)
+        opening = Opening(clinic_id=fam.clinic_id, location_id=a.location_id, chair_id=a.chair_id,
+                          provider_id=a.provider_id, type_id=a.type_id, start_at=start,
+                          end_at=a.end_at, source="cancellation", status="filled",
+                          created_at=NOW, updated_at=NOW)
+        s.add_all([entry, opening])
+        s.flush()
+        offer = WaitlistOffer(clinic_id=fam.clinic_id, opening_id=opening.id, entry_id=entry.id,
+                              patient_id=patient_id, channel="email", to_address="parent@example.com",
+                              message="offer", created_at=NOW, send_after=NOW,
+                              booked_appointment_id=appt)
+        s.add(offer)
+        s.flush()
+        for key, subject in (("booked", "About the visit we offered"), ("expired", "Too late")):
+            outbox.enqueue(s, clinic_id=fam.clinic_id, channel="email", to_address="parent@example.com",
+                           subject=subject, body=f"You're {key}.", purpose="waitlist_offer",
+                           dedupe_key=f"waitlist-offer:{offer.id}:{key}", now=NOW,
+                           patient_id=patient_id, source_type="waitlist_offer", source_id=offer.id)
+    run_dispatch(db, fake)
+    by_subject = {r.subject: r for r in fake.sent_email}
+    _, data = attachment(by_subject["About the visit we offered"])
+    [event] = assert_calendar_apps_can_import(data).walk("VEVENT")
+    assert str(event["STATUS"]) == "CONFIRMED" and str(event["UID"]) == f"appointment-{appt}@orca-desk"
+    assert event.decoded("DTSTART") == start
+    assert "attachments" not in by_subject["Too late"].payload  # books nothing: no event
+
+
 def test_a_confirmation_email_carries_the_booked_visit_and_no_unsubscribe_headers(db, fake):
     _, patient_id = family_with_email(db)
     start = NOW + timedelta(days=2)
