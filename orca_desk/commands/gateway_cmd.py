@@ -52,12 +52,12 @@ def _gateway(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if warning:
+        say(warning)
     say(f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
         f"signing secret {link_secret_location()}); purposes: {', '.join(sorted(app.handlers))}"
         f"{', ical' if app.ical_feed else ''}; Twilio status callbacks at {base}/twilio/status "
         f"({'signature checked' if token else _NO_TOKEN}). Ctrl+C stops.")
-    if warning:
-        say(warning)
     try:
         server.run()
     except KeyboardInterrupt:

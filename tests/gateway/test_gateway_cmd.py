@@ -27,10 +27,7 @@ def start_lines(db: Database, **extra: str) -> str:
             if not line:
                 break
             lines.append(line)
-            if "gateway listening" in line:
-                # The warnings follow the listening line at once.
-                proc.terminate()
-                lines.extend(proc.stderr.readlines())
+            if "gateway listening" in line:  # the last line it prints at start
                 break
     finally:
         if proc.poll() is None:
