@@ -56,6 +56,7 @@ class ClinicSettings:
     twilio_account_sid: str = ""
     twilio_from: str = ""
     twilio_messaging_service_sid: str = ""
+    twilio_inbound_numbers: str = ""  # comma-separated E.164: where replies arrive (a service)
     twilio_base_url: str = ""  # empty: the real Twilio API
     email_provider: str = "local"
     sendgrid_from: str = ""
@@ -176,6 +177,12 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         if service and not _SERVICE_SID.match(service):
             out.append(("twilio_messaging_service_sid",
                         "A messaging service SID is 'MG' followed by 32 hex digits."))
+        bad = [n.strip() for n in s.twilio_inbound_numbers.split(",")
+               if n.strip() and not _E164.match(n.strip())]
+        if bad:
+            out.append(("twilio_inbound_numbers",
+                        f"The reply numbers must be E.164 numbers separated by commas, like "
+                        f"+15551234567; not {', '.join(bad)}."))
     if s.twilio_base_url.strip():
         problem = _url_problem(s.twilio_base_url.strip(), "The Twilio base URL")
         if problem:
@@ -381,6 +388,7 @@ def provider_environment(settings: ClinicSettings, env: Mapping[str, str] | None
         provider_env.TWILIO_ACCOUNT_SID: settings.twilio_account_sid,
         provider_env.TWILIO_FROM: settings.twilio_from,
         provider_env.TWILIO_MESSAGING_SERVICE_SID: settings.twilio_messaging_service_sid,
+        provider_env.TWILIO_INBOUND_NUMBERS: settings.twilio_inbound_numbers,
         provider_env.TWILIO_BASE_URL: settings.twilio_base_url,
         provider_env.EMAIL_PROVIDER: settings.email_provider,
         provider_env.SENDGRID_FROM: settings.sendgrid_from,

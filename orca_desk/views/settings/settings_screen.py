@@ -136,6 +136,8 @@ class SettingsScreen(Screen):
         self.twilio_from.setPlaceholderText("+15551234567")
         self.twilio_service = QLineEdit()
         self.twilio_service.setPlaceholderText("MG… (instead of a from number)")
+        self.twilio_inbound = QLineEdit()
+        self.twilio_inbound.setPlaceholderText("default: the account's numbers, listed at start")
         self.twilio_base = QLineEdit()
         self.twilio_base.setPlaceholderText("default: the real Twilio API")
         self.twilio_token_note = _hint("")
@@ -147,6 +149,7 @@ class SettingsScreen(Screen):
         f.addRow(self.twilio_token_note)
         f.addRow("From number", self.twilio_from)
         f.addRow("Messaging service SID", self.twilio_service)
+        f.addRow("Reply numbers", self.twilio_inbound)
         f.addRow("Base URL", self.twilio_base)
 
         self.email_provider = QComboBox()
@@ -357,6 +360,7 @@ class SettingsScreen(Screen):
         self.twilio_sid.setText(v.twilio_account_sid)
         self.twilio_from.setText(v.twilio_from)
         self.twilio_service.setText(v.twilio_messaging_service_sid)
+        self.twilio_inbound.setText(v.twilio_inbound_numbers)
         self.twilio_base.setText(v.twilio_base_url)
         self.email_provider.setCurrentIndex(max(self.email_provider.findData(v.email_provider), 0))
         self.sendgrid_from.setText(v.sendgrid_from)
@@ -410,7 +414,8 @@ class SettingsScreen(Screen):
     def _update_enabled(self) -> None:
         twilio = self.sms_provider.currentData() == "twilio"
         sendgrid = self.email_provider.currentData() == "sendgrid"
-        for w in (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_base):
+        for w in (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_inbound,
+                  self.twilio_base):
             w.setEnabled(twilio)
         for w in (self.sendgrid_from, self.sendgrid_base):
             w.setEnabled(sendgrid)
@@ -441,6 +446,7 @@ class SettingsScreen(Screen):
             allow_procedure_names=self.allow_procedures.isChecked(),
             sms_provider=str(self.sms_provider.currentData()), twilio_account_sid=self.twilio_sid.text(),
             twilio_from=self.twilio_from.text(), twilio_messaging_service_sid=self.twilio_service.text(),
+            twilio_inbound_numbers=self.twilio_inbound.text(),
             twilio_base_url=self.twilio_base.text(), email_provider=str(self.email_provider.currentData()),
             sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text(),
             email_rate_per_second=round(self.email_rate.value(), 1))
@@ -475,7 +481,7 @@ class SettingsScreen(Screen):
                    "twilio_from": self.twilio_from, "twilio_messaging_service_sid": self.twilio_service,
                    "twilio_base_url": self.twilio_base, "sendgrid_from": self.sendgrid_from,
                    "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url,
-                   "email_rate_per_second": self.email_rate}
+                   "email_rate_per_second": self.email_rate, "twilio_inbound_numbers": self.twilio_inbound}
         widget = widgets.get(field or "")
         if widget is not None:
             widget.setFocus()
