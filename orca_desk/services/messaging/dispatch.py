@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, bindparam, insert, or_, select, update
@@ -43,12 +43,16 @@ from orca_desk.services.messaging.policy import (
     sms_allowed,
 )
 from orca_desk.services.messaging.providers.base import (
+    Attachment,
     OutgoingMessage,
     Provider,
     ProviderError,
     SendResult,
 )
 from orca_desk.services.messaging.unknown_outcome import task_for_unknown_outcome
+
+if TYPE_CHECKING:
+    from orca_desk.services.messaging.email_extras import EmailExtras
 
 # Staff write these one by one; the per-number budget is for automation.
 BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, TEST_PURPOSE})
@@ -81,7 +85,7 @@ class DispatchOptions:
     unsubscribe_url: Callable[[str, str], str | None] | None = None  # (channel, address) → URL
     # outbox id → what an email carries besides its text (email_extras.EmailExtrasBuilder):
     # one-click unsubscribe, the visit as .ics. Raises ProviderError when it cannot be built.
-    email_extras: Callable[[int], Any] | None = None
+    email_extras: Callable[[int], EmailExtras] | None = None
     max_batches: int = 50
     # Accepted sends are recorded together, at the latest this long after the first of them
     # (see ``dispatch_due``); 0 records each one before the next provider call.
@@ -613,11 +617,12 @@ def outgoing(claim: _Claim, options: DispatchOptions) -> OutgoingMessage:
         callback = f"{options.status_callback_base.rstrip('/')}/twilio/status?outbox_id={claim.id}"
     unsubscribe = (options.unsubscribe_url(claim.channel, claim.to)
                    if options.unsubscribe_url and claim.channel == "email" else None)
-    footer, attachments = True, ()
+    footer = True
+    attachments: tuple[Attachment, ...] = ()
     if options.email_extras is not None and claim.channel == "email":
         extras = options.email_extras(claim.id)
         unsubscribe = extras.unsubscribe_url or unsubscribe
-        footer, attachments = extras.unsubscribe_footer, tuple(extras.attachments)
+        footer, attachments = extras.unsubscribe_footer, extras.attachments
     return OutgoingMessage(outbox_id=claim.id, channel="sms" if claim.channel == "sms" else "email",
                            to=claim.to, body=claim.body, subject=claim.subject,
                            status_callback=callback, html=claim.html, unsubscribe_url=unsubscribe,

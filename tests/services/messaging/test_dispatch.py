@@ -438,3 +438,28 @@ def test_accepted_sends_are_recorded_even_when_a_claim_was_taken_back(db, fake):
         details = [e.detail for e in outbox.message_history(s, ids[1])]
     assert any("late provider answer ignored" in d for d in details)
     assert summary.errors and summary.errors[0].startswith(f"#{ids[1]}: late result sent ignored")
+
+
+def test_a_stop_request_releases_the_claims_not_yet_tried(db, fake):
+    """SIGTERM: the message in flight is finished; the rest of the batch goes back to the queue
+    at once (not left claimed until it looks abandoned)."""
+    fam = make_family(db, siblings=0)
+    ids = [queue(db, fam, i, patient=i, purpose="manual") for i in range(3)]
+    stop = {"now": False}
+    providers = providers_for(fake)
+    real_send = providers["sms"].send
+
+    def send_then_stop(msg):  # the signal arrives while the first text is in flight
+        result = real_send(msg)
+        stop["now"] = True
+        return result
+
+    providers["sms"].send = send_then_stop  # type: ignore[method-assign]
+    summary = dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
+                           should_stop=lambda: stop["now"])
+    assert (summary.sent, summary.released) == (1, 2) and len(fake.sent_sms) == 1
+    assert [row(db, i).status for i in ids] == ["sent", "queued", "queued"]
+    with db.read() as s:
+        assert outbox.message_history(s, ids[1])[-1].detail == "released unsent (the worker is stopping)"
+    assert dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
+                        should_stop=lambda: True).claimed == 0  # claims nothing once stopping
