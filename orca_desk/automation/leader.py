@@ -154,6 +154,12 @@ class LeaseLeadership:
             lease = s.get(AutomationLease, self.name)
             return lease.holder if lease is not None and lease.expires_at > now else None
 
+    def lease_until(self, now: datetime) -> datetime | None:
+        """When the current holder's lease runs out unless renewed (None: nobody holds it)."""
+        with self.db.read() as s:
+            lease = s.get(AutomationLease, self.name)
+            return lease.expires_at if lease is not None and lease.expires_at > now else None
+
     def release(self, now: datetime) -> None:
         with self.db.write() as s:
             lease = s.get(AutomationLease, self.name)

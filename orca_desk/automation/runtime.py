@@ -26,8 +26,10 @@ from orca_desk.services.messaging.dispatch import (
     poll_delivery,
     reconcile_sending,
 )
+from orca_desk.services.messaging.email_extras import EmailExtrasBuilder
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.messaging.policy import MessagingPolicy
+from orca_desk.services.messaging.providers import config as provider_config
 from orca_desk.services.messaging.providers.base import Provider, ProviderError
 from orca_desk.services.messaging.providers.config import providers_from_env
 
@@ -94,10 +96,40 @@ def load_clinic_config(db: Database, env: Mapping[str, str] | None = None, *,
         saved.policy(), base)
 
 
-def build_providers(provider_env: Mapping[str, str]) -> dict[str, Provider]:
-    """One provider per channel for this process (sharing it keeps its rate limit honest)."""
+def _link_secret(env: Mapping[str, str]) -> bytes | None:
+    """The patient-link key (for unsubscribe links in emails); None when it is unusable."""
+    from orca_desk.services.errors import ValidationError
+    from orca_desk.services.patient_links import link_secret
+
+    try:
+        return link_secret(env)
+    except (ValidationError, OSError) as exc:
+        log.warning("emails go without unsubscribe links: %s", exc)
+        return None
+
+
+def build_providers(provider_env: Mapping[str, str], *, check_inbound: bool = True) -> dict[str, Provider]:
+    """One provider per channel for this process (sharing it keeps its rate limit honest).
+
+    ``check_inbound``: make sure each provider knows where replies arrive (a Twilio Messaging
+    Service lists its numbers here), else raise ProviderError: running while every YES and
+    STOP is lost is worse than not starting.
+    """
     sms, email = providers_from_env(provider_env)
-    return {"sms": sms, "email": email}
+    providers: dict[str, Provider] = {"sms": sms, "email": email}
+    if check_inbound:
+        try:
+            for provider in providers.values():
+                targets = getattr(provider, "inbound_targets", None)
+                if targets is not None:
+                    targets()
+        except ProviderError:
+            for provider in providers.values():
+                close = getattr(provider, "close", None)
+                if close is not None:
+                    close()
+            raise
+    return providers
 
 
 @dataclass(frozen=True)
@@ -185,6 +217,11 @@ class AutomationRuntime:
         self.ticks: list[TickJob] = []
         self._state = _State()
         self._lock = threading.Lock()
+        # Set by ``stop`` (SIGTERM): no job starts any more, dispatch claims nothing more.
+        self._stopping = threading.Event()
+        self._busy = 0  # jobs running now
+        self._idle = threading.Condition()
+        self._failing: dict[str, str] = {}  # job → its last error, logged once until it recovers
 
     @classmethod
     def from_clinic(cls, db: Database, env: Mapping[str, str] | None = None, *,
@@ -201,6 +238,10 @@ class AutomationRuntime:
         providers = build_providers(config.provider_env)
         settings = replace(settings, public_base_url=config.public_base_url)
         runtime = cls(db, providers, settings=settings, policy=None, **kwargs)
+        runtime.options = replace(runtime.options, email_extras=EmailExtrasBuilder(
+            db, secret=_link_secret(env), now=runtime.clock.now,
+            base_url=lambda: runtime.options.status_callback_base,
+            sender=config.provider_env.get(provider_config.SENDGRID_FROM)))
         runtime._follow = (env, secret_reader)
         runtime._provider_env = dict(config.provider_env)
         runtime.policy = config.policy
@@ -260,6 +301,10 @@ class AutomationRuntime:
     def is_leader(self) -> bool:
         return self._state.leader
 
+    @property
+    def last_error(self) -> str | None:
+        return self._state.last_error
+
     def heartbeat(self) -> bool:
         """Take or keep the lead; standbys call this on every beat until they get it."""
         was = self._state.leader
@@ -268,6 +313,7 @@ class AutomationRuntime:
         except Exception as exc:  # a database hiccup makes this desk a standby
             log.warning("automation heartbeat failed: %s", exc)
             self._state.leader = False
+            self._state.last_error = f"heartbeat: {exc}"
         if self._state.leader != was:
             log.info("automation on %s: %s", self.worker_id,
                      "leading" if self._state.leader else "standby")
@@ -276,21 +322,58 @@ class AutomationRuntime:
     # -- jobs ------------------------------------------------------------------------------
 
     def _run(self, name: str, fn: Callable[[], object]) -> object:
-        if not self._state.leader:
+        if not self._state.leader or self._stopping.is_set():
             return None
+        with self._idle:
+            self._busy += 1
         try:
             result = fn()
         except Exception as exc:  # one failed job must not stop the others
-            log.exception("automation job %s failed", name)
+            # Logged when it starts failing or fails differently, not on every tick.
+            text = f"{type(exc).__name__}: {exc}"
+            if self._failing.get(name) != text:
+                log.exception("automation job %s failed", name)
+            self._failing[name] = text
             self._state.last_error = f"{name}: {exc}"
             return None
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+        if self._failing.pop(name, None) is not None:
+            log.info("automation job %s works again", name)
         self._state.results[name] = result
         return result
+
+    # -- stopping --------------------------------------------------------------------------
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def stop(self) -> None:
+        """Stop at once (SIGTERM): no job starts any more and dispatch claims nothing more;
+        a send in flight is finished and recorded (see ``wait_idle``)."""
+        self._stopping.set()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no job runs (after ``stop``); False when ``timeout`` passed first."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+    def link_warning(self) -> str | None:
+        """A warning when real providers send links (and status callbacks) to this machine."""
+        base = self.options.status_callback_base or clinic_settings.DEFAULT_PUBLIC_BASE_URL
+        # The providers' names are the values of ORCA_DESK_SMS_PROVIDER / _EMAIL_PROVIDER.
+        env = {provider_config.SMS_PROVIDER: getattr(self.providers.get("sms"), "name", "local"),
+               provider_config.EMAIL_PROVIDER: getattr(self.providers.get("email"), "name", "local")}
+        return clinic_settings.loopback_link_warning(base, env)
 
     def dispatch(self) -> object:
         return self._run("dispatch", lambda: dispatch_due(
             self.db, self.providers, now=self.clock.now(), worker_id=self.worker_id,
-            policy=self.policy, options=self.options, batch=self.batch, clock=self.clock.now))
+            policy=self.policy, options=self.options, batch=self.batch, clock=self.clock.now,
+            should_stop=self._stopping.is_set))
 
     def reconcile(self) -> object:
         return self._run("reconcile", lambda: reconcile_sending(
@@ -372,6 +455,25 @@ class AutomationRuntime:
                 close = getattr(provider, "close", None)
                 if close is not None:
                     close()
+
+
+def standby_reason(runtime: AutomationRuntime) -> str:
+    """Why this process does not lead, in one line naming the leader (for ``worker --once``)."""
+    now = runtime.clock.now()
+    failed = runtime.last_error
+    if failed and failed.startswith("heartbeat: "):
+        return f"standby: could not take the lead ({failed.removeprefix('heartbeat: ')}); nothing was run"
+    holder = runtime.leadership.current_holder(now) or "another process"
+    until = getattr(runtime.leadership, "lease_until", None)
+    expires = until(now) if until is not None else None
+    if expires is not None:
+        how = (f"its lease runs until {expires:%H:%M:%S} UTC; if that process has died, it is "
+               "replaced then, or at once when it ran on this computer")
+    elif runtime.db.is_postgres:
+        how = "it holds the PostgreSQL advisory lock while it is connected"
+    else:
+        how = "its lease has just been renewed or released"
+    return f"standby: automation is led by {holder} ({how}); nothing was run"
 
 
 def describe_status(status: RuntimeStatus) -> str:

@@ -11,6 +11,10 @@ from orca_desk.services.clock import SystemClock
 from orca_desk.services.messaging.providers.config import SMS_PROVIDER, TWILIO_AUTH_TOKEN
 from orca_desk.services.patient_links import link_secret, link_secret_location, public_base_url
 
+# Why Twilio's delivery reports are refused, said once at start (issue 18: fail closed).
+_NO_TOKEN = (f"REFUSED: no Twilio auth token to check their signature; set {TWILIO_AUTH_TOKEN} or "
+             "save it in Settings (delivery reports still arrive by polling)")
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     from orca_desk.gateway.server import DEFAULT_HOST, DEFAULT_PORT
@@ -40,6 +44,7 @@ def _gateway(args: argparse.Namespace) -> int:
         # Twilio signs its status callbacks with the auth token (settings/keyring; env wins).
         provider_env = clinic_settings.provider_environment(clinic_settings.load_settings(session))
     token = provider_env.get(TWILIO_AUTH_TOKEN) if provider_env.get(SMS_PROVIDER) == "twilio" else None
+    warning = clinic_settings.loopback_link_warning(base, provider_env)
     app = make_app(db, SystemClock(), secret=secret, handlers=installed_handlers(), public_base_url=base,
                    twilio_auth_token=token)
     try:
@@ -47,11 +52,12 @@ def _gateway(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if warning:
+        say(warning)
     say(f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
         f"signing secret {link_secret_location()}); purposes: {', '.join(sorted(app.handlers))}"
         f"{', ical' if app.ical_feed else ''}; Twilio status callbacks at {base}/twilio/status "
-        f"({'signature checked' if token else 'not authenticated: no Twilio auth token'}). "
-        "Ctrl+C stops.")
+        f"({'signature checked' if token else _NO_TOKEN}). Ctrl+C stops.")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -254,20 +254,24 @@ class GatewayApp:
     def _twilio_status(self, method: str, environ: dict[str, Any]) -> _Response:
         """POST /twilio/status?outbox_id=N: a delivery report Twilio pushes for one SMS.
 
-        With an auth token configured the request must carry Twilio's signature of the public
-        URL it called (``public_base_url`` + path + query) and its form; without one (the
-        local provider, a demo) reports are taken as they come.
+        The request must carry Twilio's signature of the public URL it called
+        (``public_base_url`` + path + query) and its form, checked with the auth token. Without
+        a token nothing can be checked, so every callback is refused (fail closed): a forged
+        "undelivered" would otherwise block a family's texts. Delivery reports then come from
+        polling (``poll_delivery``).
         """
         if method != "POST":
             return _plain(405, "POST only\n")
         form = parse_qsl(_read_body(environ).decode("utf-8", "replace"), keep_blank_values=True)
         query = environ.get("QUERY_STRING", "")
-        if self.twilio_auth_token is not None:
-            url = f"{self.public_base_url}{TWILIO_STATUS_PATH}" + (f"?{query}" if query else "")
-            signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
-            if not signature or not signature_valid(self.twilio_auth_token, url, form, signature):
-                log.warning("status callback refused: bad or missing X-Twilio-Signature")
-                return _plain(403, "signature does not match\n")
+        if self.twilio_auth_token is None:
+            log.warning("status callback refused: no Twilio auth token to check its signature")
+            return _plain(403, "refused: no Twilio auth token is configured to check the signature\n")
+        url = f"{self.public_base_url}{TWILIO_STATUS_PATH}" + (f"?{query}" if query else "")
+        signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+        if not signature or not signature_valid(self.twilio_auth_token, url, form, signature):
+            log.warning("status callback refused: bad or missing X-Twilio-Signature")
+            return _plain(403, "signature does not match\n")
         fields = dict(form)
         outbox_id = dict(parse_qsl(query)).get("outbox_id", "")
         sid, status = fields.get("MessageSid", ""), fields.get("MessageStatus", "")
@@ -346,7 +350,7 @@ def make_app(db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str
     callback, unsubscribe; the waitlist feature adds ``waitlist_accept``). ``ical_feed``:
     True for iCal export when installed, False/None for no feeds, or a function of your own.
     ``twilio_auth_token``: checks the signature of Twilio's status callbacks (POST
-    /twilio/status); without it they are not authenticated.
+    /twilio/status); without it they are all refused (403).
     """
     feed: IcalFeed | None
     if ical_feed is True:

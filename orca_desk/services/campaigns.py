@@ -914,6 +914,8 @@ def _queue_due(session: Session, c: Campaign, now: datetime, batch: int, report:
             if state is not None and state.undeliverable
             else "no SMS consent"
             if channel == "sms" and not p.sms_consent
+            else "no email consent"
+            if channel == "email" and not p.email_consent
             else ""
         )
         if why or p is None or v is None or channel is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -37,6 +39,7 @@ _SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX_BUDGET = 100
+_EMAIL_RATE_RANGE = (0.1, 100.0)  # per second
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,12 @@ class ClinicSettings:
     twilio_account_sid: str = ""
     twilio_from: str = ""
     twilio_messaging_service_sid: str = ""
+    twilio_inbound_numbers: str = ""  # comma-separated E.164: where replies arrive (a service)
     twilio_base_url: str = ""  # empty: the real Twilio API
     email_provider: str = "local"
     sendgrid_from: str = ""
     sendgrid_base_url: str = ""  # empty: the real SendGrid API
+    email_rate_per_second: float = 1.0  # SendGrid's pace (ORCA_DESK_EMAIL_RATE wins)
     public_base_url: str = DEFAULT_PUBLIC_BASE_URL
 
     def policy(self) -> MessagingPolicy:
@@ -91,6 +96,9 @@ def _parse(raw: str, default: Any) -> Any:
             return raw.strip().lower() in ("true", "1", "yes")
         if isinstance(default, int):
             return int(raw)
+        if isinstance(default, float):
+            value = float(raw)
+            return value if math.isfinite(value) else default
         if isinstance(default, time):
             return time.fromisoformat(raw)
     except ValueError:
@@ -152,6 +160,9 @@ def _shape_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         elif isinstance(default, int):
             if isinstance(value, bool) or not isinstance(value, int):
                 out.append((f.name, f"{label} must be a whole number, not {value!r:.40}."))
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                out.append((f.name, f"{label} must be a number, not {value!r:.40}."))
         elif isinstance(default, time):
             if not isinstance(value, time):
                 out.append((f.name, f"{label} must be a time of day, not {value!r:.40}."))
@@ -212,6 +223,12 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         if service and not _SERVICE_SID.match(service):
             out.append(("twilio_messaging_service_sid",
                         "A messaging service SID is 'MG' followed by 32 hex digits."))
+        bad = [n.strip() for n in s.twilio_inbound_numbers.split(",")
+               if n.strip() and not _E164.match(n.strip())]
+        if bad:
+            out.append(("twilio_inbound_numbers",
+                        f"The reply numbers must be E.164 numbers separated by commas, like "
+                        f"+15551234567; not {', '.join(bad)}."))
     if s.twilio_base_url.strip():
         problem = _url_problem(s.twilio_base_url.strip(), "The Twilio base URL")
         if problem:
@@ -226,6 +243,10 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         problem = _url_problem(s.sendgrid_base_url.strip(), "The SendGrid base URL")
         if problem:
             out.append(("sendgrid_base_url", problem))
+    low, high = _EMAIL_RATE_RANGE
+    if not low <= s.email_rate_per_second <= high:
+        out.append(("email_rate_per_second", f"Emails per second must be between {low:g} and "
+                                             f"{high:g} (it is {s.email_rate_per_second:g})."))
     problem = _url_problem(s.public_base_url.strip(), "The public link address")
     if problem:
         out.append(("public_base_url", problem))
@@ -290,6 +311,41 @@ def public_base_url(session: Session | None = None, env: Mapping[str, str] | Non
     if session is not None:
         return load_settings(session).public_base_url.rstrip("/")
     return DEFAULT_PUBLIC_BASE_URL
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine itself (127.0.0.0/8, ::1, localhost)."""
+    host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def real_providers(provider_environment: Mapping[str, str]) -> list[str]:
+    """The real (non-local) providers an ``ORCA_DESK_*`` mapping configures, e.g. ["Twilio"]."""
+    out = []
+    if (provider_environment.get(provider_env.SMS_PROVIDER) or "").strip().lower() == "twilio":
+        out.append("Twilio")
+    if (provider_environment.get(provider_env.EMAIL_PROVIDER) or "").strip().lower() == "sendgrid":
+        out.append("SendGrid")
+    return out
+
+
+def loopback_link_warning(base_url: str, provider_environment: Mapping[str, str]) -> str | None:
+    """A warning when real providers send messages whose links point at this machine itself.
+
+    Families open the links on their own phones, where ``http://127.0.0.1`` is the phone;
+    the links (and Twilio's status callbacks) only work at the gateway's public address.
+    """
+    real = real_providers(provider_environment)
+    if not real or not is_loopback_url(base_url):
+        return None
+    return (f"Warning: messages go out through {' and '.join(real)}, but the public link address is "
+            f"{base_url}, this computer itself: families cannot open those links. Set the public "
+            f"address of the gateway in Settings (Patient links) or {PUBLIC_BASE_URL_ENV}.")
 
 
 # --- Secrets (OS keyring, never the database) -------------------------------------------------
@@ -379,10 +435,13 @@ def provider_environment(settings: ClinicSettings, env: Mapping[str, str] | None
         provider_env.TWILIO_ACCOUNT_SID: settings.twilio_account_sid,
         provider_env.TWILIO_FROM: settings.twilio_from,
         provider_env.TWILIO_MESSAGING_SERVICE_SID: settings.twilio_messaging_service_sid,
+        provider_env.TWILIO_INBOUND_NUMBERS: settings.twilio_inbound_numbers,
         provider_env.TWILIO_BASE_URL: settings.twilio_base_url,
         provider_env.EMAIL_PROVIDER: settings.email_provider,
         provider_env.SENDGRID_FROM: settings.sendgrid_from,
         provider_env.SENDGRID_BASE_URL: settings.sendgrid_base_url,
+        provider_env.SENDGRID_FROM_NAME: settings.clinic_name.strip(),
+        provider_env.EMAIL_RATE: _serialise(settings.email_rate_per_second),
     }
     for name in SECRET_NAMES:
         merged[name] = secret_reader(name) or ""

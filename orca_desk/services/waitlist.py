@@ -582,7 +582,8 @@ def _channel_for(p: Patient, opted_out: set[tuple[str, str]], policy: MessagingP
     """The channel and address an offer goes to: SMS only with opt-in, else email, else a phone call."""
     sms_ok = bool(p.contact_phone) and sms_allowed(p.sms_consent, ("sms", p.contact_phone or "") in opted_out,
                                                    policy)[0]
-    email_ok = bool(p.contact_email) and ("email", (p.contact_email or "").lower()) not in opted_out \
+    email_ok = bool(p.contact_email) and p.email_consent \
+        and ("email", (p.contact_email or "").lower()) not in opted_out \
         and ("email", p.contact_email or "") not in opted_out
     phone = p.contact_phone or p.guardian_phone or p.phone or ""
     order = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}.get(

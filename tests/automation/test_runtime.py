@@ -197,3 +197,36 @@ def test_the_runtime_builds_providers_from_settings_and_keyring_and_env_wins(db,
             f"https://links.example/twilio/status?outbox_id={msg}"]
     finally:
         runtime.close()
+
+
+def test_a_failing_job_is_logged_when_it_starts_failing_and_when_it_recovers_not_every_tick(db, caplog):
+    import logging
+
+    runtime = AutomationRuntime(db, local_providers(), clock=FrozenClock(NOW), worker_id="a")
+    assert runtime.heartbeat()
+    failing = {"on": True}
+
+    def job(_ctx: JobContext) -> str:
+        if failing["on"]:
+            raise RuntimeError("provider down")
+        return "ok"
+
+    tick = TickJob("flaky", job, every=timedelta(seconds=2))
+    with caplog.at_level(logging.INFO, logger="orca_desk.automation.runtime"):
+        for _ in range(5):
+            runtime.run_tick(tick)
+        failing["on"] = False
+        for _ in range(3):
+            runtime.run_tick(tick)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == ["automation job flaky failed", "automation job flaky works again"]
+
+
+def test_a_stopped_runtime_starts_no_job(db):
+    runtime = AutomationRuntime(db, local_providers(), clock=FrozenClock(NOW), worker_id="a")
+    assert runtime.heartbeat()
+    ran: list[int] = []
+    tick = TickJob("t", lambda _ctx: ran.append(1), every=timedelta(seconds=2))
+    runtime.stop()
+    assert runtime.run_tick(tick) is None and ran == []
+    assert runtime.wait_idle(0)

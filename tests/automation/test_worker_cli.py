@@ -103,7 +103,8 @@ def test_message_send_queues_or_says_why_not(db, capsys, monkeypatch):
         create_staff_user(s, w.clinic.id, "maria", "Maria", "front-desk-1", "receptionist")
         ok, no_consent, no_email = w.patients[0], w.patients[1], w.patients[2]
         no_consent.sms_consent = False
-        ok.contact_email = "parent@example.com"
+        ok.contact_email, ok.email_consent = "parent@example.com", True
+        no_consent.contact_email = "other@example.com"  # and no email consent either
         ids = ok.id, no_consent.id, no_email.id
     url = str(db.url)
     assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(ids[0]),
@@ -114,6 +115,8 @@ def test_message_send_queues_or_says_why_not(db, capsys, monkeypatch):
     capsys.readouterr()
     cases = [
         (ids[1], "sms", "Cannot text Kid1 Smith: No SMS consent is recorded for this number."),
+        (ids[1], "email", "Cannot email Kid1 Smith: no email consent is recorded; record it on the "
+                          "patient's details first."),
         (ids[2], "email", "Kid2 Smith has no email address on file."),
         (999, "sms", "There is no patient with id 999."),
     ]
@@ -237,3 +240,124 @@ def test_worker_defers_by_the_clinics_saved_quiet_hours(db, live, monkeypatch, m
     with db.read() as s:
         m = s.get(OutboxMessage, msg)
         assert (m.status, m.error_code) == ("deferred", "quiet_hours")
+
+
+def test_worker_once_that_cannot_lead_exits_non_zero_with_the_reason(db, monkeypatch, capsys):
+    """Another process holds the lead: ``--once`` ran nothing, and cron must hear about it."""
+    from datetime import timedelta
+
+    from orca_desk.models import AutomationLease
+
+    now = datetime.now(UTC)
+    with db.write() as s:
+        make_world(s, patients=0)
+        s.add(AutomationLease(name="automation", holder="desk-7:4242:cafe0123",
+                              expires_at=now + timedelta(seconds=25), heartbeat_at=now))
+    assert main(["worker", "--once", "--database-url", str(db.url)]) == 3
+    err = capsys.readouterr().err
+    assert "orca-desk: error: standby: automation is led by desk-7:4242:cafe0123" in err
+    assert "nothing was run" in err
+    assert "lease runs until" in err
+
+
+def test_worker_warns_when_real_providers_send_links_to_this_machine(db, live, monkeypatch, capsys):
+    with db.write() as s:
+        make_world(s, patients=0)
+    env = worker_env(live, str(db.url), ORCA_DESK_PUBLIC_BASE_URL="http://127.0.0.1:8765")
+    for key, value in env.items():
+        if key.startswith("ORCA_DESK_"):
+            monkeypatch.setenv(key, value)
+    assert main(["worker", "--once"]) == 0
+    err = capsys.readouterr().err
+    assert "the public link address is http://127.0.0.1:8765, this computer itself" in err
+    monkeypatch.setenv("ORCA_DESK_PUBLIC_BASE_URL", "https://desk.example")
+    assert main(["worker", "--once"]) == 0
+    assert "this computer itself" not in capsys.readouterr().err
+
+
+def populate_email(db, n: int) -> list[int]:
+    """``n`` families with email consent, each their own address, about noon where they live."""
+    zone = noon_zone()
+    with db.write() as s:
+        w = make_world(s, patients=0)
+        patients = [Patient(clinic_id=w.clinic.id, first_name=f"E{i}", last_name="Family",
+                            contact_email=f"family{i}@example.com", email_consent=True,
+                            timezone=zone) for i in range(n)]
+        s.add_all(patients)
+        s.flush()
+        return outbox.enqueue_many(s, [
+            NewMessage(clinic_id=w.clinic.id, channel="email", to_address=p.contact_email or "",
+                       body=f"Hello {p.first_name}", subject="Your visit",
+                       purpose="appointment_reminder", dedupe_key=f"e:{p.id}", patient_id=p.id)
+            for p in patients], now=datetime.now(UTC))
+
+
+def test_sigterm_stops_claiming_finishes_the_message_in_flight_and_exits(db, live):
+    """40 emails at SendGrid's 1 per second: SIGTERM after the first one must not send the rest
+    (nor leave them claimed): the worker finishes the one in flight and exits."""
+    ids = populate_email(db, 40)
+    env = worker_env(live, str(db.url), ORCA_DESK_CLAIM_TIMEOUT_SECONDS="600")
+    proc = subprocess.Popen([sys.executable, "-m", "orca_desk", "worker"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not live.sent_email and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert live.sent_email, "the worker never sent anything"
+        proc.send_signal(signal.SIGTERM)
+        at_signal = len(live.sent_email)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    err = proc.stderr.read() if proc.stderr else ""
+    assert proc.returncode == 0, err
+    assert len(live.sent_email) <= at_signal + 1  # only the one in flight
+    with db.read() as s:
+        statuses = Counter(s.scalars(select(OutboxMessage.status).where(OutboxMessage.id.in_(ids))))
+    assert statuses["sent"] == len(live.sent_email)
+    assert statuses["queued"] == 40 - len(live.sent_email)  # released, not left "sending"
+    # It says what it does, once each; not a line per tick.
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert any("stopping" in line for line in lines)
+    assert not any("Running job" in line or "executed successfully" in line for line in lines), err
+    assert len(lines) <= 6, err
+
+
+SERVICE = "MG" + "ab" * 16
+
+
+def test_worker_with_a_messaging_service_reads_stop_replies(db, live, monkeypatch, capsys):
+    """README allows a Messaging Service SID and no From number: replies must still be read."""
+    from orca_desk.models import ContactState
+
+    populate(db, 1)
+    live.add_inbound("+12025550000", to=live.clinic_number, body="STOP",
+                     messaging_service_sid=SERVICE)
+    env = worker_env(live, str(db.url), ORCA_DESK_TWILIO_FROM="",
+                     ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE)
+    for key, value in env.items():
+        if key.startswith("ORCA_DESK_"):
+            monkeypatch.setenv(key, value)
+    assert main(["worker", "--once"]) == 0
+    with db.read() as s:
+        state = s.scalar(select(ContactState).where(ContactState.address == "+12025550000"))
+        assert state is not None and state.opted_out
+    # The STOP landed before the queued text could go; only its confirmation went out.
+    assert [r.body.split(":")[1].strip()[:16] for r in live.sent_sms] == ["You're unsubscri"]
+
+
+def test_worker_refuses_to_start_when_no_inbound_number_can_be_known(db, live, monkeypatch, capsys):
+    with db.write() as s:
+        make_world(s, patients=0)
+    live.set_incoming_numbers([])
+    env = worker_env(live, str(db.url), ORCA_DESK_TWILIO_FROM="",
+                     ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE)
+    for key, value in env.items():
+        if key.startswith("ORCA_DESK_"):
+            monkeypatch.setenv(key, value)
+    assert main(["worker", "--once"]) == 2
+    err = capsys.readouterr().err
+    assert "orca-desk: error:" in err and "no number to read replies from" in err
+    assert "ORCA_DESK_TWILIO_INBOUND_NUMBERS" in err

@@ -42,6 +42,7 @@ MAX_BODY = 1600
 _E164 = re.compile(r"^(whatsapp:)?\+[1-9]\d{6,14}$")
 _MESSAGES = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages\.json$")
 _MESSAGE = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages/(?P<sid>[^/]+)\.json$")
+_NUMBERS = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)/IncomingPhoneNumbers\.json$")
 _MAIL_SEND = "/v3/mail/send"
 
 Behaviour = Literal["opted_out", "invalid", "landline", "undelivered", "failed"]
@@ -428,6 +429,8 @@ class FakeProviderServer:
         self._messages: dict[str, _Message] = {}
         self._faults: list[_Fault] = []
         self._behaviours: dict[str, str] = {}
+        # The account's phone numbers (IncomingPhoneNumbers): (E.164, can take SMS).
+        self._numbers: list[tuple[str, bool]] = [(self.clinic_number, True)]
         self._seq = 0
         self._generation = getattr(self, "_generation", 0) + 1
 
@@ -541,10 +544,21 @@ class FakeProviderServer:
                 raise ValueError(f"unknown behaviour {behaviour!r}")
             self._behaviours[number] = behaviour
 
+    def set_incoming_numbers(self, numbers: Iterable[str], *, sms: bool = True) -> None:
+        """The phone numbers the account owns (listed by ``IncomingPhoneNumbers.json``)."""
+        with self._lock:
+            self._numbers = [(n, sms) for n in numbers]
+
     def add_inbound(
-        self, from_: str, to: str | None = None, body: str = "", at: datetime | None = None
+        self,
+        from_: str,
+        to: str | None = None,
+        body: str = "",
+        at: datetime | None = None,
+        messaging_service_sid: str | None = None,
     ) -> str:
-        """A reply from a patient to the clinic number; returns its SID."""
+        """A reply from a patient to the clinic number; returns its SID. A number in a
+        Messaging Service stamps its replies with the service's SID."""
         when = (at or self._clock()).astimezone(UTC)
         with self._lock:
             message = self._new_message(
@@ -553,7 +567,7 @@ class FakeProviderServer:
                 body=body,
                 direction="inbound",
                 status="received",
-                messaging_service_sid=None,
+                messaging_service_sid=messaging_service_sid,
                 when=when,
             )
             return message.sid
@@ -713,6 +727,9 @@ class FakeProviderServer:
     ) -> _Reply:
         list_match = _MESSAGES.match(path)
         one_match = _MESSAGE.match(path)
+        numbers_match = _NUMBERS.match(path) if method == "GET" else None
+        if numbers_match:
+            return self._handle_numbers(numbers_match.group("account"), path, query, headers, body)
         if not (list_match or one_match) or method not in ("GET", "POST"):
             return _twilio_error(404, 20404, f"The requested resource {path} was not found")
         account = (list_match or one_match).group("account")  # type: ignore[union-attr]
@@ -736,6 +753,63 @@ class FakeProviderServer:
                 return _twilio_error(404, 20404, "The fake only reads single messages")
             reply = self._fetch_message(one_match.group("sid"))
         self._check_response(self._twilio, TWILIO_HOST, method, path, query, headers, body, reply)
+        return reply
+
+    def _handle_numbers(
+        self,
+        account: str,
+        path: str,
+        query: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> _Reply:
+        """GET IncomingPhoneNumbers.json: the account's numbers, one page (validated both ways)."""
+        if not self._twilio_authorized(headers, account):
+            reply = _twilio_error(401, 20003)
+            reply.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+            return self._reject("twilio", "GET", path, reply, "bad credentials")
+        problem = self._validate(self._twilio, TWILIO_HOST, "GET", path, query, headers, body)
+        if problem is not None:
+            reply = _twilio_error(400, 20001, f"{_TWILIO_ERRORS[20001]}: {problem}")
+            return self._reject("twilio", "GET", path, reply, problem)
+        params = dict(query)
+        page_size = int(params.get("PageSize") or 50)
+        now = _rfc2822_str(self._clock())
+        with self._lock:
+            numbers = [(n, sms) for n, sms in self._numbers
+                       if "PhoneNumber" not in params or params["PhoneNumber"] == n]
+        resources = [
+            {
+                "account_sid": self.account_sid,
+                "api_version": "2010-04-01",
+                "beta": False,
+                "capabilities": {"mms": sms, "sms": sms, "voice": True, "fax": False},
+                "date_created": now,
+                "date_updated": now,
+                "friendly_name": n,
+                "phone_number": n,
+                "origin": "twilio",
+                "sid": "PN" + f"{i:032x}",
+                "sms_method": "POST",
+                "status": "in-use",
+                "uri": f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers/PN{i:032x}.json",
+            }
+            for i, (n, sms) in enumerate(numbers[:page_size], start=1)
+        ]
+        uri = f"{path}?PageSize={page_size}&Page=0"
+        data = {
+            "incoming_phone_numbers": resources,
+            "end": max(0, len(resources) - 1),
+            "first_page_uri": uri,
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": page_size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": uri,
+        }
+        reply = _Reply(200, _json_bytes(data), {"Content-Type": "application/json"})
+        self._check_response(self._twilio, TWILIO_HOST, "GET", path, query, headers, body, reply)
         return reply
 
     def _new_message(
@@ -984,6 +1058,14 @@ class FakeProviderServer:
                 "Unless a valid template_id is provided, the content parameter is required.",
                 "content",
             )
+        for i, attachment in enumerate(payload.get("attachments") or []):
+            try:
+                base64.b64decode(str(attachment.get("content") or ""), validate=True)
+            except ValueError:
+                return (
+                    "The attachment content must be base64 encoded.",
+                    f"attachments.{i}.content",
+                )
         return None, None
 
 

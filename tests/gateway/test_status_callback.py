@@ -14,7 +14,7 @@ import requests
 from orca_desk.db import Database
 from orca_desk.gateway.app import make_app
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
-from orca_desk.models import ContactState, OutboxMessage, Patient
+from orca_desk.models import ContactState, OutboxMessage
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import outbox
 from tests.factories import make_world
@@ -124,16 +124,23 @@ def test_a_timed_out_send_is_settled_by_its_callback(db, clock, gateway):
     assert history(db, msg)[-1] == "sent"
 
 
-def test_without_an_auth_token_reports_are_taken_unsigned(db, clock):
+def test_without_an_auth_token_callbacks_are_refused(db, clock):
+    """Fail closed: with no token to check the signature, a forged "undelivered 21211" must not
+    mark a family's number undeliverable."""
     app = make_app(db, clock, secret=b"test-secret-0123456789abcdef", public_base_url=PUBLIC)
     running = serve_in_thread(app)
     try:
         msg = sent_message(db, clock)
         r = requests.post(f"{running.url}/twilio/status?outbox_id={msg}",
-                          data={"MessageSid": SID, "MessageStatus": "delivered"}, timeout=10)
-        assert r.status_code == 204 and status_of(db, msg).status == "delivered"
+                          data={"MessageSid": SID, "MessageStatus": "undelivered",
+                                "ErrorCode": "21211"}, timeout=10)
+        assert r.status_code == 403
+        assert "no Twilio auth token" in r.text
         assert requests.get(f"{running.url}/twilio/status", timeout=10).status_code == 405
     finally:
         running.stop()
+    m = status_of(db, msg)
+    assert (m.status, m.error_code) == ("sent", None)
+    assert history(db, msg)[-1] == "queued"
     with db.read() as s:
-        assert s.get(Patient, status_of(db, msg).patient_id) is not None
+        assert s.query(ContactState).count() == 0

@@ -196,3 +196,41 @@ def test_malformed_settings_are_refused_naming_the_field(seeded, clock, manager,
         assert s.scalar(select(func.count()).select_from(ClinicSetting)) == 0
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 0
         assert s.scalar(select(Clinic.name)) == "Test Ortho"
+
+
+def test_email_rate_is_a_validated_setting_and_the_clinic_names_the_sender(db, manager, clock):
+    with db.write() as s:
+        make_world(s)
+        base = replace(cs.load_settings(s), clinic_name="Smile Ortho", clinic_phone="+16175550100")
+        assert base.email_rate_per_second == 1.0  # SendGrid's old fixed pace is the default
+        for bad in (0.0, -1.0, 1000.0):
+            with pytest.raises(ValidationError, match="Emails per second") as raised:
+                cs.save_settings(s, manager, replace(base, email_rate_per_second=bad), now=clock.now())
+            assert raised.value.field == "email_rate_per_second"
+        cs.save_settings(s, manager, replace(base, email_rate_per_second=5.0), now=clock.now())
+    with db.read() as s:
+        saved = cs.load_settings(s)
+    assert saved.email_rate_per_second == 5.0
+    env = cs.provider_environment(saved, env={}, secret_reader=lambda _n: None)
+    assert env["ORCA_DESK_EMAIL_RATE"] == "5.0"
+    assert env["ORCA_DESK_SENDGRID_FROM_NAME"] == "Smile Ortho"
+    env = cs.provider_environment(saved, env={"ORCA_DESK_EMAIL_RATE": "2"},
+                                  secret_reader=lambda _n: None)
+    assert env["ORCA_DESK_EMAIL_RATE"] == "2"  # the environment wins
+
+
+def test_a_messaging_services_inbound_numbers_can_be_saved_in_settings(db, manager, clock):
+    with db.write() as s:
+        make_world(s)
+        base = replace(cs.load_settings(s), sms_provider="twilio", twilio_account_sid="AC" + "a" * 32,
+                       twilio_messaging_service_sid="MG" + "b" * 32)
+        with pytest.raises(ValidationError, match="reply numbers") as raised:
+            cs.save_settings(s, manager, replace(base, twilio_inbound_numbers="+1617, abc"),
+                             now=clock.now())
+        assert raised.value.field == "twilio_inbound_numbers"
+        cs.save_settings(s, manager, replace(base, twilio_inbound_numbers="+16175550100, +16175550101"),
+                         now=clock.now())
+    with db.read() as s:
+        saved = cs.load_settings(s)
+    env = cs.provider_environment(saved, env={}, secret_reader=lambda _n: None)
+    assert env["ORCA_DESK_TWILIO_INBOUND_NUMBERS"] == "+16175550100, +16175550101"

@@ -273,8 +273,8 @@ def test_sms_needs_opt_in_else_email_else_a_phone_task(db, world, clock, recepti
     now = clock.now()
     with db.write() as s:
         p1, p2, p3 = (s.get(Patient, world.patients[k].id) for k in (1, 2, 3))
-        p1.sms_consent, p1.contact_email = False, "mum@example.com"
-        p2.sms_consent, p2.contact_email = False, None
+        p1.sms_consent, p1.contact_email, p1.email_consent = False, "mum@example.com", True
+        p2.sms_consent, p2.contact_email = False, "dad@example.com"  # no email consent: a call
         s.add(ContactState(channel="sms", address=p3.contact_phone, opted_out=True, updated_at=now))
     e1 = add_entry(db, world, 1, now=now, priority=1)
     e2 = add_entry(db, world, 2, now=now, priority=2)
@@ -540,7 +540,7 @@ def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, rec
     now = clock.now()
     with db.write() as s:
         p = s.get(Patient, world.patients[2].id)
-        p.sms_consent, p.contact_email = False, "x@example.com"
+        p.sms_consent, p.contact_email, p.email_consent = False, "x@example.com", True
     add_entry(db, world, 1, now=now, priority=1)
     add_entry(db, world, 2, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)

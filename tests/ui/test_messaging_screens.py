@@ -19,7 +19,7 @@ def messages(db, world, clock):
     with db.write() as s:
         p0, p1 = (s.get(Patient, world.patients[0].id), s.get(Patient, world.patients[1].id))
         assert p0 is not None and p1 is not None
-        p1.contact_email = "mum@example.com"
+        p1.contact_email, p1.email_consent = "mum@example.com", True
         queued = outbox.enqueue(s, clinic_id=p0.clinic_id, channel="sms", to_address=p0.contact_phone or "",
                                 body="Reminder for Kid0 tomorrow", purpose="reminder", dedupe_key="t:1",
                                 now=now - timedelta(hours=3), patient_id=p0.id)
@@ -135,11 +135,15 @@ def test_compose_queues_a_staff_message_and_policy_refusals_show(qtbot, ctx, db,
         m = s.get(OutboxMessage, message_id)
         assert m is not None
         assert (m.purpose, m.created_by, m.to_address) == ("manual", "manager", "mum@example.com")
-    # Texts need recorded consent: without it the refusal is shown and nothing is queued.
+    # Texts and emails need recorded consent: without it the refusal is shown, nothing queued.
     with db.write() as s:
         p = s.get(Patient, messages["p1"])
         assert p is not None
-        p.sms_consent = False
+        p.sms_consent = p.email_consent = False
+    screen.subject.setText("Again")
+    screen.compose.setPlainText("Again")
+    assert screen.send() is None
+    assert "no email consent is recorded" in screen.error_label.text()
     screen.channel_combo.setCurrentIndex(screen.channel_combo.findData("sms"))
     screen.compose.setPlainText("hi")
     assert screen.send() is None

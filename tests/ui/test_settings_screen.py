@@ -181,3 +181,32 @@ def test_send_test_message_goes_through_the_outbox_and_says_what_happened(qtbot,
         pass
     assert said.args[0].startswith(f"Test message #{m.id} to +16175550123: sent through local")
     assert "sent through local" in screen.test_result.text()
+
+
+def test_loopback_link_address_with_a_real_provider_is_warned(qtbot, ctx, db, fail_keyring, monkeypatch):
+    """Families open links on their phones: http://127.0.0.1 there is the phone itself."""
+    monkeypatch.delenv("ORCA_DESK_PUBLIC_BASE_URL", raising=False)
+    for name in ("ORCA_DESK_SMS_PROVIDER", "ORCA_DESK_EMAIL_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    screen = _screen(qtbot, ctx)
+    assert screen.loopback_note.isHidden()  # local providers: nothing leaves this computer
+    screen.sms_provider.setCurrentIndex(screen.sms_provider.findData("twilio"))
+    assert not screen.loopback_note.isHidden()
+    assert "families cannot open those links" in screen.loopback_note.text()
+    assert "http://127.0.0.1:8765" in screen.loopback_note.text()
+    screen.public_base_url.setText("https://links.clinic.example")
+    assert screen.loopback_note.isHidden()
+    screen.public_base_url.setText("http://localhost:8765")
+    assert not screen.loopback_note.isHidden()
+
+
+def test_email_rate_is_edited_and_saved(qtbot, ctx, db, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    assert screen.email_rate.value() == 1.0
+    screen.email_provider.setCurrentIndex(screen.email_provider.findData("sendgrid"))
+    screen.sendgrid_from.setText("desk@clinic.example")
+    screen.email_rate.setValue(4.5)
+    assert screen.save() is True
+    with db.read() as s:
+        stored = {k: v for k, v in s.execute(select(ClinicSetting.key, ClinicSetting.value))}
+    assert stored["email_rate_per_second"] == "4.5"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
@@ -29,7 +29,12 @@ from orca_desk.services.messaging.inbound import (
     mark_undeliverable,
     unsubscribe_address,
 )
-from orca_desk.services.messaging.outbox import PENDING, TEST_PURPOSE, add_event
+from orca_desk.services.messaging.outbox import (
+    EMAIL_CONSENT_EXEMPT,
+    PENDING,
+    TEST_PURPOSE,
+    add_event,
+)
 from orca_desk.services.messaging.policy import (
     MessagingPolicy,
     budget_allows,
@@ -38,12 +43,17 @@ from orca_desk.services.messaging.policy import (
     sms_allowed,
 )
 from orca_desk.services.messaging.providers.base import (
+    Attachment,
     OutgoingMessage,
     Provider,
     ProviderError,
     SendResult,
     SentRecord,
 )
+from orca_desk.services.messaging.unknown_outcome import task_for_unknown_outcome
+
+if TYPE_CHECKING:
+    from orca_desk.services.messaging.email_extras import EmailExtras
 
 # Staff write these one by one; the per-number budget is for automation.
 BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, TEST_PURPOSE})
@@ -79,6 +89,9 @@ class DispatchOptions:
     merge_window: timedelta = timedelta(minutes=30)
     status_callback_base: str | None = None
     unsubscribe_url: Callable[[str, str], str | None] | None = None  # (channel, address) → URL
+    # outbox id → what an email carries besides its text (email_extras.EmailExtrasBuilder):
+    # one-click unsubscribe, the visit as .ics. Raises ProviderError when it cannot be built.
+    email_extras: Callable[[int], EmailExtras] | None = None
     max_batches: int = 50
     # Accepted sends are recorded together, at the latest this long after the first of them
     # (see ``dispatch_due``); 0 records each one before the next provider call.
@@ -131,7 +144,8 @@ class _Judge:
         # of the columns the rules read (no ORM objects: this runs for every batch).
         patient_ids = {m.patient_id for m in batch if m.patient_id is not None}
         self._patients: dict[int, Any] = {p.id: p for p in session.execute(
-            select(Patient.id, Patient.timezone, Patient.home_location_id, Patient.sms_consent)
+            select(Patient.id, Patient.timezone, Patient.home_location_id, Patient.sms_consent,
+                   Patient.email_consent)
             .where(Patient.id.in_(patient_ids)))} if patient_ids else {}
         addresses = {m.to_address for m in batch}
         self._states: dict[tuple[str, str], Any] = {(c.channel, c.address): c for c in session.execute(
@@ -149,6 +163,10 @@ class _Judge:
         loose = {m.to_address for m in batch if m.patient_id is None and m.channel == "sms"}
         self._consenting: set[str] = set(session.scalars(select(Patient.contact_phone).where(
             Patient.contact_phone.in_(loose), Patient.sms_consent.is_(True)))) if loose else set()
+        loose_email = {m.to_address for m in batch if m.patient_id is None and m.channel == "email"}
+        self._email_consenting: set[str] = set(session.scalars(select(Patient.contact_email).where(
+            Patient.contact_email.in_(loose_email), Patient.email_consent.is_(True)))) \
+            if loose_email else set()
 
     def zone(self, m: OutboxMessage) -> ZoneInfo:
         if m.patient_id not in self._zones:
@@ -197,6 +215,14 @@ class _Judge:
             return bool(patient and patient.sms_consent)
         return m.to_address in self._consenting
 
+    def email_consent(self, m: OutboxMessage) -> bool:
+        if m.purpose in EMAIL_CONSENT_EXEMPT:
+            return True
+        if m.patient_id is not None:
+            patient = self._patients.get(m.patient_id)
+            return bool(patient and patient.email_consent)
+        return m.to_address in self._email_consenting
+
     def judge(self, m: OutboxMessage) -> Verdict:
         now = self.now
         if m.not_after is not None and m.not_after <= now:
@@ -216,6 +242,8 @@ class _Judge:
                 return "fail", code, reason, None
         elif state is not None and state.opted_out:
             return "fail", "opted_out", f"{m.to_address} unsubscribed from emails", None
+        elif not self.email_consent(m):
+            return "fail", "no_consent", "no email consent is recorded for this family", None
         zone = self.zone(m)
         allowed = next_allowed_send(now, zone, self.policy)
         if allowed > now:
@@ -586,7 +614,8 @@ def _start(db: Database, claim: _Claim, worker_id: str) -> bool:
     return bool(done)
 
 
-def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: datetime) -> int:
+def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: datetime, *,
+             why: str = "worker ran out of time") -> int:
     """Give back claims this worker has not tried to send (nothing went to the provider)."""
     released = 0
     with db.write() as s:
@@ -599,7 +628,7 @@ def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: dateti
                 attempts=OutboxMessage.attempts - 1))
             if result.rowcount:  # type: ignore[attr-defined]
                 released += 1
-                add_event(s, c.id, "queued", "released unsent (worker ran out of time)", now)
+                add_event(s, c.id, "queued", f"released unsent ({why})", now)
     return released
 
 
@@ -609,17 +638,29 @@ def outgoing(claim: _Claim, options: DispatchOptions) -> OutgoingMessage:
         callback = f"{options.status_callback_base.rstrip('/')}/twilio/status?outbox_id={claim.id}"
     unsubscribe = (options.unsubscribe_url(claim.channel, claim.to)
                    if options.unsubscribe_url and claim.channel == "email" else None)
+    footer = True
+    attachments: tuple[Attachment, ...] = ()
+    if options.email_extras is not None and claim.channel == "email":
+        extras = options.email_extras(claim.id)
+        unsubscribe = extras.unsubscribe_url or unsubscribe
+        footer, attachments = extras.unsubscribe_footer, extras.attachments
     return OutgoingMessage(outbox_id=claim.id, channel="sms" if claim.channel == "sms" else "email",
                            to=claim.to, body=claim.body, subject=claim.subject,
-                           status_callback=callback, html=claim.html, unsubscribe_url=unsubscribe)
+                           status_callback=callback, html=claim.html, unsubscribe_url=unsubscribe,
+                           unsubscribe_footer=footer, attachments=attachments)
 
 
 def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: datetime, worker_id: str,
                  batch: int = 50, policy: MessagingPolicy | None = None,
                  options: DispatchOptions | None = None,
-                 clock: Callable[[], datetime] | None = None) -> DispatchSummary:
+                 clock: Callable[[], datetime] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> DispatchSummary:
     """Send every message due by ``now``, batch by batch, under ``policy`` (default: the
     clinic's saved one).
+
+    ``should_stop`` (the worker's SIGTERM) is asked before each provider call: once it says
+    yes, nothing more is claimed, the claims not yet tried go back to the queue at once, and
+    only the message already in flight is finished and recorded.
 
     Each batch is claimed (``sending``, ``claimed_by``) and committed before any provider is
     called, so a crash leaves rows ``sending``, which ``reconcile_sending`` settles with the
@@ -654,6 +695,8 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
 
     try:
         for number in range(options.max_batches):
+            if should_stop is not None and should_stop():
+                break
             if number and clock is not None:
                 now = clock()
             started = time.monotonic()
@@ -664,6 +707,11 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
             for i, claim in enumerate(claims):
                 if accepted and time.monotonic() - first_accepted >= options.record_interval:
                     flush()
+                if should_stop is not None and should_stop():
+                    flush()
+                    summary.released += _release(db, claims[i:], worker_id, now,
+                                                 why="the worker is stopping")
+                    return summary
                 if time.monotonic() - started > budget:
                     flush()
                     summary.released += _release(db, claims[i:], worker_id, now)
@@ -850,6 +898,7 @@ def _settle(db: Database, provider: Provider, id_: int, claimed_at: datetime | N
             _finish(s, group, "failed", "unknown_outcome",
                     f"{provider.name} did not answer and cannot be asked whether it was sent; "
                     "check with the family before retrying", now)
+            task_for_unknown_outcome(s, m, now=now)
             summary.gave_up += 1
 
 

@@ -27,6 +27,10 @@ PENDING = ("queued", "deferred")
 FINISHED = ("sent", "delivered", "failed", "undeliverable", "cancelled")
 RETRYABLE = ("failed", "undeliverable", "cancelled")
 MAX_SMS_CHARS = 1600  # Twilio refuses longer bodies (error 21617)
+# Emails that go without recorded email consent: a test staff sent to an address they typed,
+# and the automatic answer to a STOP/HELP keyword. Every other email (offers, campaigns,
+# recovery, reminders, manual ones) needs it; the dispatcher checks again at send time.
+EMAIL_CONSENT_EXEMPT: frozenset[str] = frozenset({"test", "keyword_reply"})
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,8 @@ def contact_state(session: Session, channel: str, address: str) -> ContactState 
 
 
 def recipient_for(session: Session, patient: Patient, channel: str | None = None, *,
-                  policy: MessagingPolicy | None = None) -> Recipient:
+                  policy: MessagingPolicy | None = None,
+                  email_consent_needed: bool = True) -> Recipient:
     """The channel and address for ``patient`` (``channel`` or their preferred one).
 
     Raises ``ValidationError`` saying why nothing can be sent: no address, no consent,
@@ -198,7 +203,8 @@ def recipient_for(session: Session, patient: Patient, channel: str | None = None
     name = patient.display_name
     if channel is None:
         preferred = patient.preferred_channel
-        if preferred == "email" and patient.contact_email:
+        if preferred == "email" and patient.contact_email and (
+                patient.email_consent or not email_consent_needed):
             channel = "email"
         elif patient.contact_phone:
             channel = "sms"
@@ -225,6 +231,9 @@ def recipient_for(session: Session, patient: Patient, channel: str | None = None
     elif state is not None and state.opted_out:
         raise ValidationError(f"Cannot email {name}: {address} unsubscribed from our emails.",
                               field="channel")
+    elif email_consent_needed and not patient.email_consent:
+        raise ValidationError(f"Cannot email {name}: no email consent is recorded; record it on "
+                              "the patient's details first.", field="channel")
     return Recipient(channel, address.strip())
 
 
@@ -240,7 +249,8 @@ def enqueue_for_patient(
     existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
-    to = recipient_for(session, patient, channel, policy=policy)
+    to = recipient_for(session, patient, channel, policy=policy,
+                       email_consent_needed=purpose not in EMAIL_CONSENT_EXEMPT)
     return enqueue(session, clinic_id=patient.clinic_id, channel=to.channel,
                    to_address=to.address, body=body, purpose=purpose, dedupe_key=dedupe_key,
                    now=now, patient_id=patient.id, appointment_id=appointment_id,

@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -90,6 +91,13 @@ class SettingsScreen(Screen):
         f = QFormLayout(links)
         f.addRow("Public address", self.public_base_url)
         f.addRow(self.public_url_note)
+        self.loopback_note = QLabel()
+        self.loopback_note.setWordWrap(True)
+        self.loopback_note.setObjectName("loopbackNote")
+        self.loopback_note.setStyleSheet("QLabel#loopbackNote { background: #fff4d6; border: 1px solid "
+                                         "#f0d58c; border-radius: 6px; padding: 6px 8px; }")
+        self.loopback_note.hide()
+        f.addRow(self.loopback_note)
         f.addRow(self.link_secret_note)
 
         self.quiet_start = QTimeEdit()
@@ -128,6 +136,8 @@ class SettingsScreen(Screen):
         self.twilio_from.setPlaceholderText("+15551234567")
         self.twilio_service = QLineEdit()
         self.twilio_service.setPlaceholderText("MG… (instead of a from number)")
+        self.twilio_inbound = QLineEdit()
+        self.twilio_inbound.setPlaceholderText("default: the account's numbers, listed at start")
         self.twilio_base = QLineEdit()
         self.twilio_base.setPlaceholderText("default: the real Twilio API")
         self.twilio_token_note = _hint("")
@@ -139,6 +149,7 @@ class SettingsScreen(Screen):
         f.addRow(self.twilio_token_note)
         f.addRow("From number", self.twilio_from)
         f.addRow("Messaging service SID", self.twilio_service)
+        f.addRow("Reply numbers", self.twilio_inbound)
         f.addRow("Base URL", self.twilio_base)
 
         self.email_provider = QComboBox()
@@ -150,12 +161,20 @@ class SettingsScreen(Screen):
         self.sendgrid_base = QLineEdit()
         self.sendgrid_base.setPlaceholderText("default: the real SendGrid API")
         self.sendgrid_key_note = _hint("")
+        self.email_rate = QDoubleSpinBox()
+        self.email_rate.setRange(0.1, 100.0)
+        self.email_rate.setDecimals(1)
+        self.email_rate.setSingleStep(0.5)
+        self.email_rate.setSuffix(" per second")
+        self.email_rate.setMaximumWidth(160)
         email = QGroupBox("Email provider")
         f = QFormLayout(email)
         f.addRow("Provider", self.email_provider)
         f.addRow("API key", self.sendgrid_key)
         f.addRow(self.sendgrid_key_note)
         f.addRow("From address", self.sendgrid_from)
+        f.addRow(_hint("Emails show the clinic's name as the sender."))
+        f.addRow("Send rate", self.email_rate)
         f.addRow("Base URL", self.sendgrid_base)
 
         self.keyring_note = QLabel()
@@ -176,6 +195,7 @@ class SettingsScreen(Screen):
         self.revert_button.clicked.connect(self.refresh)
         self.sms_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
         self.email_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
+        self.public_base_url.textChanged.connect(lambda _t: self._update_loopback_note())
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
@@ -340,10 +360,12 @@ class SettingsScreen(Screen):
         self.twilio_sid.setText(v.twilio_account_sid)
         self.twilio_from.setText(v.twilio_from)
         self.twilio_service.setText(v.twilio_messaging_service_sid)
+        self.twilio_inbound.setText(v.twilio_inbound_numbers)
         self.twilio_base.setText(v.twilio_base_url)
         self.email_provider.setCurrentIndex(max(self.email_provider.findData(v.email_provider), 0))
         self.sendgrid_from.setText(v.sendgrid_from)
         self.sendgrid_base.setText(v.sendgrid_base_url)
+        self.email_rate.setValue(v.email_rate_per_second)
         self.twilio_token.clear()
         self.sendgrid_key.clear()
         self.error_label.clear()
@@ -392,13 +414,25 @@ class SettingsScreen(Screen):
     def _update_enabled(self) -> None:
         twilio = self.sms_provider.currentData() == "twilio"
         sendgrid = self.email_provider.currentData() == "sendgrid"
-        for w in (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_base):
+        for w in (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_inbound,
+                  self.twilio_base):
             w.setEnabled(twilio)
         for w in (self.sendgrid_from, self.sendgrid_base):
             w.setEnabled(sendgrid)
+        self.email_rate.setEnabled(sendgrid)
         usable = getattr(self, "keyring_usable", False)
         self.twilio_token.setEnabled(twilio and usable)
         self.sendgrid_key.setEnabled(sendgrid and usable)
+        self._update_loopback_note()
+
+    def _update_loopback_note(self) -> None:
+        """Warn while real providers are chosen and the link address is this computer itself."""
+        edited = self.edited()
+        env = cs.provider_environment(edited, secret_reader=lambda _name: None)
+        base = os.environ.get(cs.PUBLIC_BASE_URL_ENV, "").strip() or edited.public_base_url
+        warning = cs.loopback_link_warning(base, env)
+        self.loopback_note.setText(warning or "")
+        self.loopback_note.setVisible(warning is not None)
 
     # ----- saving -------------------------------------------------------------------------
     def edited(self) -> cs.ClinicSettings:
@@ -412,8 +446,10 @@ class SettingsScreen(Screen):
             allow_procedure_names=self.allow_procedures.isChecked(),
             sms_provider=str(self.sms_provider.currentData()), twilio_account_sid=self.twilio_sid.text(),
             twilio_from=self.twilio_from.text(), twilio_messaging_service_sid=self.twilio_service.text(),
+            twilio_inbound_numbers=self.twilio_inbound.text(),
             twilio_base_url=self.twilio_base.text(), email_provider=str(self.email_provider.currentData()),
-            sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text())
+            sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text(),
+            email_rate_per_second=round(self.email_rate.value(), 1))
 
     def save(self) -> bool:
         """Save every setting or none; secrets typed in go to the OS keyring after the settings."""
@@ -444,7 +480,8 @@ class SettingsScreen(Screen):
                    "weekly_budget_per_number": self.weekly_budget, "twilio_account_sid": self.twilio_sid,
                    "twilio_from": self.twilio_from, "twilio_messaging_service_sid": self.twilio_service,
                    "twilio_base_url": self.twilio_base, "sendgrid_from": self.sendgrid_from,
-                   "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url}
+                   "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url,
+                   "email_rate_per_second": self.email_rate, "twilio_inbound_numbers": self.twilio_inbound}
         widget = widgets.get(field or "")
         if widget is not None:
             widget.setFocus()

@@ -197,6 +197,7 @@ def emails(db, fam, n: int) -> list[int]:
         for i in range(n):
             p = s.get(Patient, fam.patient_ids[i % 4])
             p.contact_email = f"family{i % 4}@example.com"
+            p.email_consent, p.email_consent_at = True, NOW  # every email needs recorded consent
             ids.append(outbox.enqueue_for_patient(
                 s, p, channel="email", subject=f"Note {i}", body=f"Hello {i}", purpose="manual",
                 dedupe_key=f"mail:{i}", now=NOW).id)

@@ -284,17 +284,50 @@ def test_unknown_email_goes_to_staff_instead_of_a_blind_resend(db, fake):
     fam = make_family(db, siblings=0)
     with db.write() as s:
         p = s.get(Patient, fam.patient_ids[0])
-        p.contact_email = "parent@example.com"
+        p.contact_email, p.email_consent = "parent@example.com", True
+        name = p.display_name
         msg = outbox.enqueue_for_patient(s, p, channel="email", subject="Hi", body="Hello",
                                          purpose="manual", dedupe_key="e1", now=NOW).id
     providers = providers_for(fake, timeouts=SHORT_TIMEOUTS)
     fake.drop_after_accept_next(1, stall_seconds=1.0)
     dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS)
     assert row(db, msg).status == "sending"
-    reconcile_sending(db, providers, now=NOW + timedelta(minutes=10), options=OPTIONS)
+    later = NOW + timedelta(minutes=10)
+    reconcile_sending(db, providers, now=later, options=OPTIONS)
     assert (row(db, msg).status, row(db, msg).error_code) == ("failed", "unknown_outcome")
     assert len(fake.sent_email) == 1
     assert fake.sent_email[0].custom_args == {"outbox_id": str(msg)}
+    # The family may have got nothing: staff get a task naming them, once.
+    from orca_desk.models.reminders import StaffTask
+
+    with db.read() as s:
+        [task] = s.scalars(select(StaffTask)).all()
+        assert (task.status, task.patient_id, task.created_at) == ("open", fam.patient_ids[0], later)
+        assert name in task.reason and "parent@example.com" in task.reason and "“Hi”" in task.reason
+    reconcile_sending(db, providers, now=later + timedelta(minutes=10), options=OPTIONS)
+    with db.read() as s:
+        assert len(s.scalars(select(StaffTask)).all()) == 1
+
+
+@pytest.mark.parametrize("purpose", ["manual", "campaign", "waitlist_offer", "recovery",
+                                     "appointment_reminder"])
+def test_email_consent_is_checked_at_send_time(db, fake, purpose):
+    """Offers, campaigns, manual emails…: every email but a test needs recorded email consent,
+    judged when it is sent (consent may be withdrawn after it was queued)."""
+    fam = make_family(db, siblings=0)
+    with db.write() as s:
+        p = s.get(Patient, fam.patient_ids[0])
+        p.contact_email = "parent@example.com"
+        msg = outbox.enqueue(s, clinic_id=p.clinic_id, channel="email", to_address=p.contact_email,
+                             subject="News", body="Hello", purpose=purpose, dedupe_key="c1", now=NOW,
+                             patient_id=p.id).id
+        test = outbox.enqueue(s, clinic_id=p.clinic_id, channel="email", to_address="me@clinic.example",
+                              subject="Test", body="Test", purpose="test", dedupe_key="t1", now=NOW).id
+    summary = dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1", options=OPTIONS)
+    assert (row(db, msg).status, row(db, msg).error_code) == ("failed", "no_consent")
+    assert "no email consent" in (row(db, msg).error or "")
+    assert row(db, test).status == "sent" and summary.sent == 1
+    assert [r.to for r in fake.sent_email] == [["me@clinic.example"]]
 
 
 def test_delivery_reports_are_polled(db, fake):
@@ -405,3 +438,28 @@ def test_accepted_sends_are_recorded_even_when_a_claim_was_taken_back(db, fake):
         details = [e.detail for e in outbox.message_history(s, ids[1])]
     assert any("late provider answer ignored" in d for d in details)
     assert summary.errors and summary.errors[0].startswith(f"#{ids[1]}: late result sent ignored")
+
+
+def test_a_stop_request_releases_the_claims_not_yet_tried(db, fake):
+    """SIGTERM: the message in flight is finished; the rest of the batch goes back to the queue
+    at once (not left claimed until it looks abandoned)."""
+    fam = make_family(db, siblings=0)
+    ids = [queue(db, fam, i, patient=i, purpose="manual") for i in range(3)]
+    stop = {"now": False}
+    providers = providers_for(fake)
+    real_send = providers["sms"].send
+
+    def send_then_stop(msg):  # the signal arrives while the first text is in flight
+        result = real_send(msg)
+        stop["now"] = True
+        return result
+
+    providers["sms"].send = send_then_stop  # type: ignore[method-assign]
+    summary = dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
+                           should_stop=lambda: stop["now"])
+    assert (summary.sent, summary.released) == (1, 2) and len(fake.sent_sms) == 1
+    assert [row(db, i).status for i in ids] == ["sent", "queued", "queued"]
+    with db.read() as s:
+        assert outbox.message_history(s, ids[1])[-1].detail == "released unsent (the worker is stopping)"
+    assert dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
+                        should_stop=lambda: True).claimed == 0  # claims nothing once stopping

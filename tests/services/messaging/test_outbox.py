@@ -123,3 +123,16 @@ def test_cancel_retry_and_queries(db, receptionist):
         outbox.retry(s, receptionist, a_id, now=NOW)
     with db.read() as s:
         assert outbox.get_message(s, a_id).status == "queued"
+
+
+def test_a_manual_email_needs_recorded_email_consent(db):
+    with db.write() as s:
+        w = make_world(s)
+        p = w.patients[0]
+        p.contact_email = "parent@example.com"
+        with pytest.raises(ValidationError, match="no email consent is recorded"):
+            outbox.enqueue_for_patient(s, p, channel="email", subject="Hi", body="Hello",
+                                       purpose="manual", dedupe_key="m1", now=NOW)
+        p.email_consent = True
+        assert outbox.enqueue_for_patient(s, p, channel="email", subject="Hi", body="Hello",
+                                          purpose="manual", dedupe_key="m1", now=NOW).id

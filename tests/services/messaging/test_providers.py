@@ -59,13 +59,13 @@ def sms(outbox_id: int = 1, to: str = PATIENT, body: str = "Reminder: Tue 9:00")
     )
 
 
-def email(outbox_id: int = 5, **kw: str) -> OutgoingMessage:
+def email(outbox_id: int = 5, **kw: object) -> OutgoingMessage:
     return OutgoingMessage(
         outbox_id=outbox_id,
         channel="email",
         to="parent@example.com",
-        body="Your appointment is Tuesday.",
-        subject=kw.pop("subject", "Appointment reminder"),
+        body=kw.pop("body", "Your appointment is Tuesday."),  # type: ignore[arg-type]
+        subject=kw.pop("subject", "Appointment reminder"),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
 
@@ -532,3 +532,83 @@ def test_token_bucket_margin_widens_the_spacing() -> None:
     assert clock[0] == pytest.approx(20 / (20 * 0.97)) and clock[0] > 1.03
     with pytest.raises(ValueError, match="margin"):
         TokenBucket(1.0, margin=0.6)
+
+
+def test_email_rate_and_sender_name_come_from_the_environment(fake: FakeProviderServer) -> None:
+    """The email send rate is a setting (not fixed at 1/s); the sender shows the clinic's name."""
+    env = {**fake.env(), "ORCA_DESK_EMAIL_RATE": "5", "ORCA_DESK_SENDGRID_FROM_NAME": "Smile Ortho"}
+    _, email_provider = providers_from_env(env)
+    assert isinstance(email_provider, SendGridProvider)
+    assert email_provider.http.limiter.rate_per_second == 5.0
+    assert email_provider.send(email()).status == "sent"
+    [record] = fake.sent_email
+    assert record.payload["from"] == {"email": "desk@clinic.example", "name": "Smile Ortho"}
+    _, default = providers_from_env(GOOD_SENDGRID)
+    assert isinstance(default, SendGridProvider) and default.http.limiter.rate_per_second == 1.0
+    with pytest.raises(ProviderError, match="must be positive") as raised:
+        providers_from_env({**GOOD_SENDGRID, "ORCA_DESK_EMAIL_RATE": "-1"})
+    assert raised.value.variable == "ORCA_DESK_EMAIL_RATE"
+
+
+def test_one_click_unsubscribe_headers_and_a_footer_only_when_the_body_has_no_link(
+        fake: FakeProviderServer) -> None:
+    unsubscribe = "https://desk.example/l/unsubscribe/abc"
+    provider = sendgrid_for(fake)
+    body = f"Our news.\n\nNo longer want these? {unsubscribe.replace('abc', 'xyz')}"
+    assert provider.send(email(body=body, unsubscribe_url=unsubscribe,
+                               unsubscribe_footer=False)).status == "sent"
+    [record] = fake.sent_email
+    assert record.headers == {"List-Unsubscribe": f"<{unsubscribe}>",
+                              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    assert record.content["text/plain"] == body  # the template's own link, not a second one
+
+
+SERVICE = "MG" + "ab" * 16
+
+
+def test_a_messaging_service_reads_replies_to_its_numbers_listed_through_the_api(
+        fake: FakeProviderServer) -> None:
+    """No From number: the replies are read for the account's SMS numbers (IncomingPhoneNumbers,
+    validated against Twilio's spec by the fake), keeping the service's own."""
+    fake.set_incoming_numbers(["+15005550006", "+15005550007"])
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    yes = fake.add_inbound(PATIENT, to="+15005550006", body="YES", messaging_service_sid=SERVICE)
+    stop = fake.add_inbound("+15552220002", to="+15005550007", body="STOP",
+                            messaging_service_sid=SERVICE)
+    fake.add_inbound("+15552220003", to="+15005550007", body="other service",
+                     messaging_service_sid="MG" + "cd" * 16)
+    provider = twilio_for(fake, from_number=None, messaging_service_sid=SERVICE)
+    assert provider.inbound_targets() == ("+15005550006", "+15005550007")
+    got = provider.fetch_inbound(since)
+    assert sorted(m.provider_id for m in got) == sorted([yes, stop])
+    assert fake.rejected == []
+    listings = [r for r in fake.requests if r.path.endswith("/IncomingPhoneNumbers.json")]
+    provider.fetch_inbound(since)
+    assert len([r for r in fake.requests if r.path.endswith("/IncomingPhoneNumbers.json")]) \
+        == len(listings) == 1  # listed once, not on every poll
+
+
+def test_configured_inbound_numbers_are_read_without_listing(fake: FakeProviderServer) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    sid = fake.add_inbound(PATIENT, to="+15005550009", body="YES", messaging_service_sid=SERVICE)
+    env = {**fake.env(), "ORCA_DESK_TWILIO_FROM": "", "ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID": SERVICE,
+           "ORCA_DESK_TWILIO_INBOUND_NUMBERS": "+15005550009, +15005550010"}
+    provider, _ = providers_from_env(env)
+    assert isinstance(provider, TwilioProvider)
+    assert provider.inbound_targets() == ("+15005550009", "+15005550010")
+    assert [m.provider_id for m in provider.fetch_inbound(since)] == [sid]
+    assert not any(r.path.endswith("/IncomingPhoneNumbers.json") for r in fake.requests)
+    with pytest.raises(ProviderError, match="ORCA_DESK_TWILIO_INBOUND_NUMBERS") as raised:
+        providers_from_env({**env, "ORCA_DESK_TWILIO_INBOUND_NUMBERS": "+1500, 617"})
+    assert raised.value.variable == "ORCA_DESK_TWILIO_INBOUND_NUMBERS"
+
+
+def test_no_inbound_number_known_is_a_clear_error(fake: FakeProviderServer) -> None:
+    fake.set_incoming_numbers(["+15005550006"], sms=False)  # a voice-only number
+    provider = twilio_for(fake, from_number=None, messaging_service_sid=SERVICE)
+    with pytest.raises(ProviderError, match="no number to read replies from") as raised:
+        provider.inbound_targets()
+    assert "ORCA_DESK_TWILIO_INBOUND_NUMBERS" in str(raised.value)
+    fake.fail_next(10, status=503)
+    with pytest.raises(ProviderError, match="could not list"):
+        twilio_for(fake, from_number=None, messaging_service_sid=SERVICE).inbound_targets()

@@ -21,8 +21,21 @@ class ProviderError(OrcaError):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email (e.g. the visit as an ``.ics`` calendar event)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
-    """One outbox row as the provider sees it; ``outbox_id`` travels with the message."""
+    """One outbox row as the provider sees it; ``outbox_id`` travels with the message.
+
+    ``unsubscribe_url`` (email) adds the RFC 8058 one-click ``List-Unsubscribe`` headers and,
+    unless ``unsubscribe_footer`` is False (the body already carries a link), a footer link.
+    """
 
     outbox_id: int
     channel: Channel
@@ -32,6 +45,8 @@ class OutgoingMessage:
     status_callback: str | None = None
     html: str | None = None
     unsubscribe_url: str | None = None
+    unsubscribe_footer: bool = True
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,18 @@ TWILIO_AUTH_TOKEN = "ORCA_DESK_TWILIO_AUTH_TOKEN"
 TWILIO_FROM = "ORCA_DESK_TWILIO_FROM"
 TWILIO_MESSAGING_SERVICE_SID = "ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID"
 TWILIO_BASE_URL = "ORCA_DESK_TWILIO_BASE_URL"
+# The numbers replies arrive at, comma-separated (a Messaging Service without a From number;
+# unset: the account's SMS numbers are listed through the API).
+TWILIO_INBOUND_NUMBERS = "ORCA_DESK_TWILIO_INBOUND_NUMBERS"
 EMAIL_PROVIDER = "ORCA_DESK_EMAIL_PROVIDER"
 SENDGRID_API_KEY = "ORCA_DESK_SENDGRID_API_KEY"
 SENDGRID_FROM = "ORCA_DESK_SENDGRID_FROM"
 SENDGRID_BASE_URL = "ORCA_DESK_SENDGRID_BASE_URL"
+# The sender's display name (default: the clinic's name, from Settings).
+SENDGRID_FROM_NAME = "ORCA_DESK_SENDGRID_FROM_NAME"
+# Emails per second through SendGrid (default 1; Settings → Email provider).
+EMAIL_RATE = "ORCA_DESK_EMAIL_RATE"
+DEFAULT_EMAIL_RATE = 1.0
 # SMS per second through Twilio (default 1: a long code's limit; a short code or a
 # messaging service may allow more).
 SMS_RATE = "ORCA_DESK_SMS_RATE"
@@ -40,11 +48,14 @@ ENV_VARIABLES: tuple[str, ...] = (
     TWILIO_FROM,
     TWILIO_MESSAGING_SERVICE_SID,
     TWILIO_BASE_URL,
+    TWILIO_INBOUND_NUMBERS,
     EMAIL_PROVIDER,
     SENDGRID_API_KEY,
     SENDGRID_FROM,
     SENDGRID_BASE_URL,
     SMS_RATE,
+    SENDGRID_FROM_NAME,
+    EMAIL_RATE,
 )
 
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -122,6 +133,12 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
             f"{TWILIO_MESSAGING_SERVICE_SID} must be 'MG' and 32 hex digits",
             variable=TWILIO_MESSAGING_SERVICE_SID,
         )
+    inbound = [n.strip() for n in _get(env, TWILIO_INBOUND_NUMBERS).split(",") if n.strip()]
+    bad = [n for n in inbound if not _E164.match(n)]
+    if bad:
+        raise ProviderError(
+            f"{TWILIO_INBOUND_NUMBERS} must list E.164 numbers such as +15551234567, "
+            f"separated by commas; not {', '.join(bad)}", variable=TWILIO_INBOUND_NUMBERS)
     return TwilioProvider(
         account_sid=sid,
         auth_token=token,
@@ -129,11 +146,13 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
         messaging_service_sid=service_sid,
         base_url=_base_url(env, TWILIO_BASE_URL, TWILIO_DEFAULT_BASE_URL),
         rate_per_second=rate,
+        inbound_numbers=inbound,
     )
 
 
 def email_provider_from_env(env: Mapping[str, str]) -> Provider:
     kind = _choice(env, EMAIL_PROVIDER)
+    rate = _rate(env, EMAIL_RATE, DEFAULT_EMAIL_RATE)  # checked for local too
     if kind == "local":
         return LocalProvider("email")
     if kind != "sendgrid":
@@ -151,6 +170,8 @@ def email_provider_from_env(env: Mapping[str, str]) -> Provider:
         api_key=key,
         from_email=sender,
         base_url=_base_url(env, SENDGRID_BASE_URL, SENDGRID_DEFAULT_BASE_URL),
+        rate_per_second=rate,
+        from_name=_get(env, SENDGRID_FROM_NAME)[:100] or None,
     )
 
 

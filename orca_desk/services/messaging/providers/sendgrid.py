@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import time
 from datetime import datetime
@@ -77,10 +78,11 @@ class SendGridProvider:
         html = msg.html
         headers: dict[str, str] = {}
         if msg.unsubscribe_url:
-            text = f"{text}\n\nUnsubscribe: {msg.unsubscribe_url}"
-            if html is not None:
-                link = escape(msg.unsubscribe_url, quote=True)
-                html = f'{html}\n<p><a href="{link}">Unsubscribe</a></p>'
+            if msg.unsubscribe_footer:
+                text = f"{text}\n\nUnsubscribe: {msg.unsubscribe_url}"
+                if html is not None:
+                    link = escape(msg.unsubscribe_url, quote=True)
+                    html = f'{html}\n<p><a href="{link}">Unsubscribe</a></p>'
             # RFC 8058 one-click unsubscribe, which large mailbox providers now expect.
             headers["List-Unsubscribe"] = f"<{msg.unsubscribe_url}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -102,6 +104,10 @@ class SendGridProvider:
         }
         if headers:
             body["headers"] = headers
+        if msg.attachments:
+            body["attachments"] = [
+                {"content": base64.b64encode(a.content).decode("ascii"), "type": a.content_type,
+                 "filename": a.filename, "disposition": "attachment"} for a in msg.attachments]
         return body
 
     def send(self, msg: OutgoingMessage) -> SendResult:

@@ -44,6 +44,7 @@ PERMANENT_ERROR_CODES: frozenset[int] = frozenset(
 # Reconciliation tolerates this much clock difference between this desk and Twilio.
 CLOCK_SKEW = timedelta(minutes=2)
 MAX_LIST_PAGES = 20
+INBOUND_NUMBERS_VARIABLE = "ORCA_DESK_TWILIO_INBOUND_NUMBERS"  # providers.config.TWILIO_INBOUND_NUMBERS
 
 
 def _parse_twilio_date(value: object) -> datetime | None:
@@ -107,11 +108,12 @@ class TwilioProvider:
         self.from_number = from_number
         self.messaging_service_sid = messaging_service_sid
         self.base_url = base_url.rstrip("/")
-        # Replies arrive at the clinic's own numbers; with a Messaging Service and no
-        # From number the caller must name them.
+        # Replies arrive at the clinic's own numbers: those named, else the From number, else
+        # (a Messaging Service alone) the account's SMS numbers, listed once through the API.
         self.inbound_numbers: tuple[str, ...] = tuple(inbound_numbers) or (
             (from_number,) if from_number else ()
         )
+        self._listed_numbers: tuple[str, ...] | None = None
         self.page_size = page_size
         self.http = HttpClient(
             rate_per_second=rate_per_second,
@@ -127,6 +129,10 @@ class TwilioProvider:
     @property
     def _messages_url(self) -> str:
         return f"{self.base_url}/{API_VERSION}/Accounts/{self.account_sid}/Messages.json"
+
+    @property
+    def _numbers_url(self) -> str:
+        return f"{self.base_url}/{API_VERSION}/Accounts/{self.account_sid}/IncomingPhoneNumbers.json"
 
     def _message_url(self, sid: str) -> str:
         return f"{self.base_url}/{API_VERSION}/Accounts/{self.account_sid}/Messages/{sid}.json"
@@ -215,25 +221,27 @@ class TwilioProvider:
 
     # -- listing ----------------------------------------------------------------------
 
-    def _list(self, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-        """Every message of the filtered list, following ``next_page_uri``.
+    def _list(self, params: Mapping[str, str], *, url: str | None = None,
+              key: str = "messages") -> Iterator[dict[str, Any]]:
+        """Every item of the filtered list (messages unless told), following ``next_page_uri``.
 
         Raises ProviderError when a page cannot be fetched, so a caller never mistakes
         "could not look" for "not there".
         """
-        url: str | None = self._messages_url
+        what = "message list" if key == "messages" else "phone number list"
+        url = url or self._messages_url
         query: Mapping[str, str] | None = {**params, "PageSize": str(self.page_size)}
         for _ in range(MAX_LIST_PAGES):
             if url is None:
                 return
             outcome = self.http.request("GET", url, creates=False, params=query, auth=self._auth)
             if outcome.kind != "response" or outcome.response is None:
-                raise ProviderError(f"Twilio message list unavailable: {outcome.error}")
+                raise ProviderError(f"Twilio {what} unavailable: {outcome.error}")
             if outcome.response.status_code != 200:
                 _, text = self._error_of(outcome.response)
-                raise ProviderError(f"Twilio message list refused: {text}")
+                raise ProviderError(f"Twilio {what} refused: {text}")
             page = self._json(outcome.response)
-            messages = page.get("messages") or []
+            messages = page.get(key) or []
             yield from (m for m in messages if isinstance(m, dict))
             next_uri = page.get("next_page_uri")
             # next_page_uri already carries the whole query.
@@ -283,6 +291,35 @@ class TwilioProvider:
         # A queued message may have no date_sent yet.
         return _parse_twilio_date(m.get("date_created")) or _parse_twilio_date(m.get("date_sent"))
 
+    def inbound_targets(self) -> tuple[str, ...]:
+        """The clinic numbers replies arrive at (see ``inbound_numbers``).
+
+        With a Messaging Service and no number given, the account's SMS-capable numbers are
+        listed (``IncomingPhoneNumbers``) once and kept. Raises ProviderError, naming what to
+        set, when no number can be known: replies would silently be lost.
+        """
+        if self.inbound_numbers:
+            return self.inbound_numbers
+        if self._listed_numbers is None:
+            try:
+                numbers = [str(n.get("phone_number")) for n in self._list({}, url=self._numbers_url,
+                                                                        key="incoming_phone_numbers")
+                           if n.get("phone_number")
+                           and (n.get("capabilities") or {}).get("sms", True) is not False]
+            except ProviderError as exc:
+                raise ProviderError(
+                    f"could not list the Twilio account's phone numbers to read replies from "
+                    f"({exc}); set {INBOUND_NUMBERS_VARIABLE} to the Messaging Service's numbers",
+                    variable=INBOUND_NUMBERS_VARIABLE) from exc
+            if not numbers:
+                raise ProviderError(
+                    f"Twilio Messaging Service {self.messaging_service_sid} has no number to read "
+                    f"replies from: the account lists no SMS-capable phone number. Set "
+                    f"{INBOUND_NUMBERS_VARIABLE} (or a From number), or replies (YES, STOP, "
+                    "questions) would be lost", variable=INBOUND_NUMBERS_VARIABLE)
+            self._listed_numbers = tuple(dict.fromkeys(numbers))
+        return self._listed_numbers
+
     def fetch_inbound(self, since: datetime) -> list[InboundMessage]:
         """Replies to the clinic numbers received at or after ``since``.
 
@@ -293,11 +330,15 @@ class TwilioProvider:
         floor = since.astimezone(UTC).replace(microsecond=0)
         seen: set[str] = set()
         found: list[InboundMessage] = []
-        for number in self.inbound_numbers:
+        for number in self.inbound_targets():
             for m in self._list({"To": number, "DateSent>": _iso(floor)}):
                 sid = m.get("sid")
                 if m.get("direction") != "inbound" or not isinstance(sid, str) or sid in seen:
                     continue
+                service = m.get("messaging_service_sid")
+                if self.messaging_service_sid and not self.inbound_numbers and service \
+                        and service != self.messaging_service_sid:
+                    continue  # a listed number that belongs to another service
                 received = _parse_twilio_date(m.get("date_sent")) or self._created_at(m)
                 if received is None or received < floor:
                     continue
