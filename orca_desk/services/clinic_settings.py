@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -36,6 +36,10 @@ _SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX_BUDGET = 100
+# The waitlist hold: at least the shortest hold an offer is made with (waitlist.min_hold),
+# at most a day, and the number of openings one waitlist entry may be offered.
+WAITLIST_HOLD_RANGE = (15, 24 * 60)  # minutes
+WAITLIST_MAX_OFFERS_RANGE = (1, 10)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class ClinicSettings:
     sendgrid_from: str = ""
     sendgrid_base_url: str = ""  # empty: the real SendGrid API
     public_base_url: str = DEFAULT_PUBLIC_BASE_URL
+    waitlist_hold_minutes: int = 120  # how long an offered opening is held for the family
+    waitlist_max_offers: int = 3  # openings one waitlist entry may be offered
 
     def policy(self) -> MessagingPolicy:
         """The messaging policy these settings describe (consent for SMS is always required)."""
@@ -67,7 +73,12 @@ class ClinicSettings:
             daily_budget_per_number=self.daily_budget_per_number,
             weekly_budget_per_number=self.weekly_budget_per_number,
             allow_procedure_names=self.allow_procedure_names,
+            max_offers_per_waitlist_entry=self.waitlist_max_offers,
         )
+
+    @property
+    def waitlist_hold(self) -> timedelta:
+        return timedelta(minutes=self.waitlist_hold_minutes)
 
 
 # Stored in the clinic row, not in clinic_setting.
@@ -186,6 +197,17 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
     problem = _url_problem(s.public_base_url.strip(), "The public link address")
     if problem:
         out.append(("public_base_url", problem))
+    low, high = WAITLIST_HOLD_RANGE
+    if not low <= s.waitlist_hold_minutes <= high:
+        out.append(("waitlist_hold_minutes",
+                    f"The waitlist hold must be at least {low} minutes and at most {high // 60} hours "
+                    f"(it is {s.waitlist_hold_minutes} minutes): families need time to answer, and "
+                    "the slot should not wait longer than a day."))
+    low, high = WAITLIST_MAX_OFFERS_RANGE
+    if not low <= s.waitlist_max_offers <= high:
+        out.append(("waitlist_max_offers",
+                    f"The offers per waitlist entry must be at least {low} and at most {high} "
+                    f"(it is {s.waitlist_max_offers})."))
     return out
 
 
