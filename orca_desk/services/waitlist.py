@@ -4,9 +4,12 @@ Everything durable is a row with a due time. An ``Opening`` is written in the sa
 transaction as its cause (``after_appointment_change``, called from the booking seam) or
 by staff (``announce_opening``). ``process_waitlist`` (the automation tick) then:
 
-1. starts the hold of each offer whose message the dispatcher has actually sent
-   (``hold_started_at = OutboxMessage.sent_at``; a message deferred by quiet hours or a
-   budget starts its hold later, never at queue time);
+1. catches up the hold of each offer whose message the dispatcher has actually sent
+   (``hold_started_at = OutboxMessage.sent_at``). The hold normally starts in the very
+   transaction that records the send (``message_effects.after_sent`` →
+   ``start_holds_of_sent``), so the link and a YES work at once; a reply or a link click
+   also catches it up. A message deferred by quiet hours starts its hold later, never at
+   queue time; one deferred by the number's budget is replaced (email, or the next in line);
 2. expires holds that have passed (also those that passed while the app was down) and
    re-opens their opening, so the next match is offered;
 3. expires openings too close to their start (default 30 min);
@@ -14,10 +17,12 @@ by staff (``announce_opening``). ``process_waitlist`` (the automation tick) then
    mode), never offering one patient two slots at once.
 
 Each step changes rows only when their state says it is due, so running a tick twice,
-or after a crash, escalates once. Rules of the seed: hold 2 h (configurable), at most 3
-offers per entry (``MessagingPolicy.max_offers_per_waitlist_entry``), no message in quiet
-hours (patient's zone), SMS only with opt-in (else email, else a phone task for staff),
-the booking link works only during the hold, the entry is NOTIFIED during the hold.
+or after a crash, escalates once. Rules of the seed: hold 2 h and at most 3 offers per
+entry by default (Settings: ``waitlist_hold_minutes``, ``waitlist_max_offers``; both told in
+the offer), no message in quiet hours (patient's zone, the clinic's policy, follow-ups too),
+SMS only with opt-in and within the number's budget (else email, else a phone task for
+staff; a number out of texts with no email lets the next in line have the opening), the
+booking link works only during the hold, the entry is NOTIFIED during the hold.
 """
 
 from __future__ import annotations

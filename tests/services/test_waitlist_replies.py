@@ -184,6 +184,7 @@ def test_a_yes_after_the_family_passed_goes_to_staff_flagged(db, world, fake, sh
     cancel_slot(db, world)
     waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
     dispatch_due(db, providers(fake), now=NOW, worker_id="w")
+    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
     phone = world.patients[1].contact_phone
     first = reply(db, fake, shared_clock, phone, "NO", NOW + timedelta(minutes=1))
     assert first.handled_by == waitlist.PURPOSE
@@ -206,6 +207,7 @@ def test_youre_booked_follows_the_clinics_quiet_hours_not_the_built_in_ones(db, 
     cancel_slot(db, world, start=morning, now=evening)
     waitlist.process_waitlist(db, now=evening, settings=settings_of(db))
     assert dispatch_due(db, providers(fake), now=evening, worker_id="w").sent == 1
+    waitlist.process_waitlist(db, now=evening, settings=settings_of(db))  # (holds need no tick)
     at = evening + timedelta(minutes=15)  # 21:30: the family answers
     reply(db, fake, shared_clock, world.patients[1].contact_phone, "YES", at)
     with db.read() as s:
@@ -228,6 +230,7 @@ def test_a_taken_notice_from_the_booking_seam_follows_the_clinics_quiet_hours(db
     cancel_slot(db, world, start=morning, now=evening)
     waitlist.process_waitlist(db, now=evening, settings=settings_of(db))
     dispatch_due(db, providers(fake), now=evening, worker_id="w")
+    waitlist.process_waitlist(db, now=evening, settings=settings_of(db))
     at = evening + timedelta(minutes=10)
     with db.write() as s:  # staff give the slot to someone at the desk
         booking.book_appointment(s, STAFF, BookingRequest(
