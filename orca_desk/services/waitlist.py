@@ -933,6 +933,9 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
                 continue
             planned.append(result)
             planned_patients.add(c.patient_id)
+            if result.offer.channel == "sms" and result.offer.to_address:
+                # Siblings share a parent's number: this text counts for the next offer to it.
+                sent.setdefault(result.offer.to_address, []).append(result.offer.send_after)
             _mark_offered(session, o, entries[c.entry_id], now)
             made += 1
         return made

@@ -312,3 +312,24 @@ def test_an_offer_deferred_by_the_budget_at_send_time_is_replaced_at_the_next_ti
     dispatch_due(db, providers(fake), now=NOW + timedelta(minutes=1), worker_id="w")
     assert [r.to for r in fake.sent_sms] == [world.patients[2].contact_phone]
     assert the_offers(db)[1].hold_started_at == NOW + timedelta(minutes=1)
+
+
+def test_siblings_offers_in_one_tick_count_against_their_shared_number(db, world, fake, shared_clock):
+    with db.write() as s:  # Kid1 and Kid2 share a parent's phone, which had two texts today
+        s.get(Patient, world.patients[2].id).contact_phone = world.patients[1].contact_phone
+    kid1 = add_entry(db, world, 1, priority=1)
+    kid2 = add_entry(db, world, 2, priority=1)
+    other = add_entry(db, world, 3, priority=3)
+    with db.write() as s:
+        p = s.get(Patient, world.patients[1].id)
+        for i in range(2):
+            m = outbox.enqueue_for_patient(s, p, body=f"Reminder {i}", purpose="reminder",
+                                           dedupe_key=f"sib-{i}", now=NOW)
+            m.status, m.sent_at, m.provider = "sent", NOW - timedelta(minutes=30), "twilio"
+    cancel_slot(db, world)
+    cancel_slot(db, world, start=SLOT + timedelta(hours=1))
+    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    offers = the_offers(db)
+    assert len(offers) == 2 and {o.channel for o in offers} == {"sms"}
+    assert len({kid1, kid2} & {o.entry_id for o in offers}) == 1 and other in {o.entry_id for o in offers}
+    assert dispatch_due(db, providers(fake), now=NOW, worker_id="w").sent == 2
