@@ -333,3 +333,28 @@ def test_siblings_offers_in_one_tick_count_against_their_shared_number(db, world
     assert len(offers) == 2 and {o.channel for o in offers} == {"sms"}
     assert len({kid1, kid2} & {o.entry_id for o in offers}) == 1 and other in {o.entry_id for o in offers}
     assert dispatch_due(db, providers(fake), now=NOW, worker_id="w").sent == 2
+
+
+def test_an_offer_deferred_by_the_budget_goes_to_the_same_family_by_email_when_they_have_it(
+        db, world, fake, shared_clock):
+    with db.write() as s:
+        p = s.get(Patient, world.patients[1].id)
+        p.contact_email, p.email_consent = "kid1.parent@example.com", True
+    first = add_entry(db, world, 1, priority=1)
+    add_entry(db, world, 2, priority=3)
+    oid = cancel_slot(db, world, start=SLOT + timedelta(days=2))
+    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    use_up_texts(db, world, 1, NOW)
+    assert dispatch_due(db, providers(fake), now=NOW, worker_id="w").deferred == 1
+    later = NOW + timedelta(minutes=1)
+    assert waitlist.process_waitlist(db, now=later, settings=settings_of(db)).offers_made == 1
+    old, new = the_offers(db)
+    assert (old.response, new.entry_id, new.channel) == ("no_response", first, "email")
+    assert "offered by email" in old.outcome
+    with db.read() as s:
+        e = s.get(WaitlistEntry, first)
+        assert (e.status, e.notification_count) == ("notified", 1)  # told once, by email
+        assert s.get(Opening, oid).status == "offered"
+    dispatch_due(db, providers(fake), now=later, worker_id="w")
+    assert [m.to for m in fake.sent_email] == [["kid1.parent@example.com"]] and fake.sent_sms == []
+    assert the_offers(db)[1].hold_started_at == later
