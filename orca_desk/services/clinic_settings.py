@@ -259,12 +259,16 @@ def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: d
     return cleaned
 
 
-def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None) -> str:
-    """Where patient links point: ``ORCA_DESK_PUBLIC_BASE_URL``, else the setting, else the default."""
+def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None, *,
+                    saved: ClinicSettings | None = None) -> str:
+    """Where patient links point: ``ORCA_DESK_PUBLIC_BASE_URL``, else the setting (``saved``
+    when the caller has already loaded the settings), else the default."""
     env = os.environ if env is None else env
     from_env = (env.get(PUBLIC_BASE_URL_ENV) or "").strip()
     if from_env:
         return from_env.rstrip("/")
+    if saved is not None:
+        return saved.public_base_url.rstrip("/")
     if session is not None:
         return load_settings(session).public_base_url.rstrip("/")
     return DEFAULT_PUBLIC_BASE_URL

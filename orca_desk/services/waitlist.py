@@ -146,7 +146,7 @@ def default_settings(session: Session, *, with_secret: bool = True) -> WaitlistS
 
     saved = clinic_settings.load_settings(session)
     return WaitlistSettings(hold=saved.waitlist_hold, policy=saved.policy(),
-                            base_url=patient_links.public_base_url(session),
+                            base_url=clinic_settings.public_base_url(saved=saved),
                             secret=patient_links.link_secret() if with_secret else None)
 
 
