@@ -18,9 +18,15 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orca_desk.models import OutboxMessage
+from orca_desk.services.bulk import chunks
+
 log = logging.getLogger(__name__)
+
+WAITLIST_OFFER = "waitlist_offer"  # waitlist.PURPOSE: the purpose and source type of an offer's text
 
 
 def after_sent(session: Session, message_ids: Sequence[int], *, now: datetime) -> None:
@@ -30,10 +36,17 @@ def after_sent(session: Session, message_ids: Sequence[int], *, now: datetime) -
         return
     # Issue 18: a waitlist offer's hold starts when its text is accepted, so the link in it
     # and a YES work from the moment the family can see it (not at the next waitlist tick).
-    from orca_desk.services.waitlist import offer_messages, start_holds_of_sent
-
-    offers = offer_messages(session, ids)  # one read by primary key; usually nothing
+    # One read by primary key; the waitlist module is only needed when an offer is among them.
+    offers: list[tuple[int, int]] = []
+    for chunk in chunks(ids):
+        offers.extend((mid, oid) for mid, oid in session.execute(
+            select(OutboxMessage.id, OutboxMessage.source_id).where(
+                OutboxMessage.id.in_(chunk), OutboxMessage.purpose == WAITLIST_OFFER,
+                OutboxMessage.source_type == WAITLIST_OFFER, OutboxMessage.source_id.is_not(None)))
+            if oid is not None)
     if offers:
+        from orca_desk.services.waitlist import start_holds_of_sent
+
         try:
             with session.begin_nested():
                 start_holds_of_sent(session, offers, now=now)

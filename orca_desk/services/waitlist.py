@@ -1629,23 +1629,11 @@ def _start_hold(offer: WaitlistOffer, o: Opening, sent_at: datetime, settings: W
     offer.hold_expires_at = min(sent_at + settings.hold, o.start_at - settings.min_lead)
 
 
-def offer_messages(session: Session, message_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """(message id, offer id) of the waitlist offers among sent messages (read by primary key)."""
-    found: list[tuple[int, int]] = []
-    for chunk in chunks(list(message_ids)):
-        found.extend((mid, oid) for mid, oid in session.execute(
-            select(OutboxMessage.id, OutboxMessage.source_id).where(
-                OutboxMessage.id.in_(chunk), OutboxMessage.purpose == PURPOSE,
-                OutboxMessage.source_type == PURPOSE, OutboxMessage.source_id.is_not(None)))
-            if oid is not None)
-    return found
-
-
 def start_holds_of_sent(session: Session, messages: Sequence[tuple[int, int]], *, now: datetime,
                         settings: WaitlistSettings | None = None) -> int:
     """Start the hold of each offer whose text the provider has accepted, in the caller's
     transaction (``message_effects.after_sent``: the one recording the send; a reply or a
-    link from the family). ``messages``: (message id, offer id) from ``offer_messages``;
+    link from the family). ``messages``: (message id, offer id: its ``source_id``);
     follow-up texts about an offer are skipped (the offer's own message id must match).
     Returns how many holds started."""
     started = 0

@@ -20,7 +20,7 @@ from orca_desk.gateway.handlers import installed_handlers
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
 from orca_desk.models import InboundMessage, OutboxMessage, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import booking, clinic_settings, waitlist
+from orca_desk.services import booking, clinic_settings, message_effects, waitlist
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import outbox
@@ -114,6 +114,7 @@ def test_the_offer_link_works_as_soon_as_the_provider_accepted_the_text(db, worl
     [sms] = fake.sent_sms
     # No waitlist tick since the text went out: the hold started when its sending was recorded.
     [offer] = the_offers(db)
+    assert message_effects.WAITLIST_OFFER == waitlist.PURPOSE
     assert offer.sent_at == NOW and offer.hold_started_at == NOW
     assert offer.hold_expires_at == NOW + timedelta(hours=2)
     link = next(w for w in sms.body.split() if "/l/" in w)
