@@ -751,13 +751,15 @@ def _texts_sent(session: Session, numbers: Iterable[str], now: datetime) -> dict
 
 def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, *, now: datetime,
                 settings: WaitlistSettings, ctx: _Context, opted: set[tuple[str, str]], broadcast: bool,
-                created_by: str, sent: dict[str, list[datetime]] | None = None) -> _Planned | str:
+                created_by: str, sent: dict[str, list[datetime]] | None = None,
+                phone_fallback: bool = False) -> _Planned | str:
     """Build one offer (not yet messaged), or say why it cannot be made.
 
     A family whose number has used its texts for the day (the clinic's budget) is offered by
     email when they have it; else not now (the opening goes to the next in line), because a
-    text deferred to tomorrow would hold the opening with nobody told. ``sent``: the
-    numbers' sent texts (``_texts_sent``), read here when not given."""
+    text deferred to tomorrow would hold the opening with nobody told (``phone_fallback``,
+    staff offering this entry by hand: a call for staff instead). ``sent``: the numbers'
+    sent texts (``_texts_sent``), read here when not given."""
     entry_id = entry.id
     last_send = o.start_at - settings.min_lead - settings.min_hold
     zone = _zone(p.timezone, ctx.zones.get(p.home_location_id or o.location_id, ctx.zones[o.location_id]))
@@ -771,7 +773,7 @@ def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, 
             sent = _texts_sent(session, [address], now)
         if not budget_allows(sent[address], send_at, zone, settings.policy):
             channel, address = _channel_for(p, opted | {("sms", address)}, settings.policy)
-            if channel != "email":
+            if channel != "email" and not phone_fallback:
                 return (f"{p.display_name}'s number has had its texts for today and there is no email "
                         "address to offer it by.")
     w = _words(o, p, ctx, settings, (entry.notification_count or 0) + 1)
@@ -1036,7 +1038,7 @@ def _offer_to_entry(session: Session, o: Opening, entry_id: int, *, now: datetim
     ctx = _context(session)
     result = _plan_offer(session, o, entry, p, now=now, settings=settings, ctx=ctx,
                          opted=_opted_out(session, [p]), broadcast=o.mode == "broadcast",
-                         created_by=created_by)
+                         created_by=created_by, phone_fallback=True)
     if isinstance(result, str):
         raise ValidationError(result)
     _mark_offered(session, o, entry, now)

@@ -359,3 +359,13 @@ def test_an_offer_deferred_by_the_budget_goes_to_the_same_family_by_email_when_t
     dispatch_due(db, providers(fake), now=later, worker_id="w")
     assert [m.to for m in fake.sent_email] == [["kid1.parent@example.com"]] and fake.sent_sms == []
     assert the_offers(db)[1].hold_started_at == later
+
+
+def test_staff_offering_a_family_out_of_texts_by_hand_get_a_call_to_make(db, world, fake, shared_clock):
+    eid = add_entry(db, world, 1)
+    use_up_texts(db, world, 1, NOW)
+    oid = cancel_slot(db, world)
+    with db.write() as s:
+        [row] = waitlist.offer_opening(s, STAFF, oid, now=NOW, entry_id=eid, settings=settings_of(db))
+    assert row.channel == "phone" and "offer 1 of 3" in row.message
+    assert row.state == "holding"  # staff call now; the hold runs from the offer
