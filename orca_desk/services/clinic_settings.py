@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -40,6 +40,10 @@ _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX_BUDGET = 100
 _EMAIL_RATE_RANGE = (0.1, 100.0)  # per second
+# The waitlist hold: at least the shortest hold an offer is made with (waitlist.min_hold),
+# at most a day, and the number of openings one waitlist entry may be offered.
+WAITLIST_HOLD_RANGE = (15, 24 * 60)  # minutes
+WAITLIST_MAX_OFFERS_RANGE = (1, 10)
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class ClinicSettings:
     sendgrid_base_url: str = ""  # empty: the real SendGrid API
     email_rate_per_second: float = 1.0  # SendGrid's pace (ORCA_DESK_EMAIL_RATE wins)
     public_base_url: str = DEFAULT_PUBLIC_BASE_URL
+    waitlist_hold_minutes: int = 120  # how long an offered opening is held for the family
+    waitlist_max_offers: int = 3  # openings one waitlist entry may be offered
 
     def policy(self) -> MessagingPolicy:
         """The messaging policy these settings describe (consent for SMS is always required)."""
@@ -73,7 +79,12 @@ class ClinicSettings:
             daily_budget_per_number=self.daily_budget_per_number,
             weekly_budget_per_number=self.weekly_budget_per_number,
             allow_procedure_names=self.allow_procedure_names,
+            max_offers_per_waitlist_entry=self.waitlist_max_offers,
         )
+
+    @property
+    def waitlist_hold(self) -> timedelta:
+        return timedelta(minutes=self.waitlist_hold_minutes)
 
 
 # Stored in the clinic row, not in clinic_setting.
@@ -250,6 +261,17 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
     problem = _url_problem(s.public_base_url.strip(), "The public link address")
     if problem:
         out.append(("public_base_url", problem))
+    low, high = WAITLIST_HOLD_RANGE
+    if not low <= s.waitlist_hold_minutes <= high:
+        out.append(("waitlist_hold_minutes",
+                    f"The waitlist hold must be at least {low} minutes and at most {high // 60} hours "
+                    f"(it is {s.waitlist_hold_minutes} minutes): families need time to answer, and "
+                    "the slot should not wait longer than a day."))
+    low, high = WAITLIST_MAX_OFFERS_RANGE
+    if not low <= s.waitlist_max_offers <= high:
+        out.append(("waitlist_max_offers",
+                    f"The offers per waitlist entry must be at least {low} and at most {high} "
+                    f"(it is {s.waitlist_max_offers})."))
     return out
 
 
@@ -302,12 +324,16 @@ def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: d
     return cleaned
 
 
-def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None) -> str:
-    """Where patient links point: ``ORCA_DESK_PUBLIC_BASE_URL``, else the setting, else the default."""
+def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None, *,
+                    saved: ClinicSettings | None = None) -> str:
+    """Where patient links point: ``ORCA_DESK_PUBLIC_BASE_URL``, else the setting (``saved``
+    when the caller has already loaded the settings), else the default."""
     env = os.environ if env is None else env
     from_env = (env.get(PUBLIC_BASE_URL_ENV) or "").strip()
     if from_env:
         return from_env.rstrip("/")
+    if saved is not None:
+        return saved.public_base_url.rstrip("/")
     if session is not None:
         return load_settings(session).public_base_url.rstrip("/")
     return DEFAULT_PUBLIC_BASE_URL

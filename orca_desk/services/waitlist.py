@@ -4,9 +4,12 @@ Everything durable is a row with a due time. An ``Opening`` is written in the sa
 transaction as its cause (``after_appointment_change``, called from the booking seam) or
 by staff (``announce_opening``). ``process_waitlist`` (the automation tick) then:
 
-1. starts the hold of each offer whose message the dispatcher has actually sent
-   (``hold_started_at = OutboxMessage.sent_at``; a message deferred by quiet hours or a
-   budget starts its hold later, never at queue time);
+1. catches up the hold of each offer whose message the dispatcher has actually sent
+   (``hold_started_at = OutboxMessage.sent_at``). The hold normally starts in the very
+   transaction that records the send (``message_effects.after_sent`` →
+   ``start_holds_of_sent``), so the link and a YES work at once; a reply or a link click
+   also catches it up. A message deferred by quiet hours starts its hold later, never at
+   queue time; one deferred by the number's budget is replaced (email, or the next in line);
 2. expires holds that have passed (also those that passed while the app was down) and
    re-opens their opening, so the next match is offered;
 3. expires openings too close to their start (default 30 min);
@@ -14,10 +17,12 @@ by staff (``announce_opening``). ``process_waitlist`` (the automation tick) then
    mode), never offering one patient two slots at once.
 
 Each step changes rows only when their state says it is due, so running a tick twice,
-or after a crash, escalates once. Rules of the seed: hold 2 h (configurable), at most 3
-offers per entry (``MessagingPolicy.max_offers_per_waitlist_entry``), no message in quiet
-hours (patient's zone), SMS only with opt-in (else email, else a phone task for staff),
-the booking link works only during the hold, the entry is NOTIFIED during the hold.
+or after a crash, escalates once. Rules of the seed: hold 2 h and at most 3 offers per
+entry by default (Settings: ``waitlist_hold_minutes``, ``waitlist_max_offers``; both told in
+the offer), no message in quiet hours (patient's zone, the clinic's policy, follow-ups too),
+SMS only with opt-in and within the number's budget (else email, else a phone task for
+staff; a number out of texts with no email lets the next in line have the opening), the
+booking link works only during the hold, the entry is NOTIFIED during the hold.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ from orca_desk.services.errors import (
 )
 from orca_desk.services.messaging.policy import (
     MessagingPolicy,
+    budget_allows,
     classify_reply,
     format_date,
     format_time,
@@ -104,6 +110,7 @@ PURPOSE = "waitlist_offer"
 LINK_PURPOSE = "waitlist_accept"  # patient_links.WAITLIST_ACCEPT
 DECLINE_PURPOSE = "waitlist_decline"
 LIVE_SEND_STATES = ("sent", "delivered")
+BUDGET_DEFERRED = "budget"  # dispatch's error code of a text deferred by the number's budget
 DEAD_SEND_STATES = ("failed", "undeliverable", "cancelled")
 WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PRIORITY_LABELS = {1: "urgent", 2: "high priority", 3: "normal", 4: "low priority", 5: "whenever"}
@@ -131,13 +138,22 @@ class WaitlistSettings:
         return self.policy.max_offers_per_waitlist_entry
 
 
-def default_settings(session: Session) -> WaitlistSettings:
-    """The clinic's settings: its messaging policy, public link address and link secret."""
+def default_settings(session: Session, *, with_secret: bool = True) -> WaitlistSettings:
+    """The clinic's settings: its hold and offer cap, messaging policy (quiet hours, budgets),
+    public link address and (``with_secret``) the link secret. Follow-up texts need no link,
+    so they are written ``with_secret=False``, without touching the secret's store."""
     from orca_desk.services import clinic_settings, patient_links
 
-    return WaitlistSettings(policy=clinic_settings.messaging_policy(session),
-                            base_url=patient_links.public_base_url(session),
-                            secret=patient_links.link_secret())
+    saved = clinic_settings.load_settings(session)
+    return WaitlistSettings(hold=saved.waitlist_hold, policy=saved.policy(),
+                            base_url=clinic_settings.public_base_url(saved=saved),
+                            secret=patient_links.link_secret() if with_secret else None)
+
+
+def _settings_or_clinic(session: Session, settings: WaitlistSettings | None) -> WaitlistSettings:
+    """``settings`` when given, else the clinic's (never the built-in defaults: a follow-up
+    text must wait for the clinic's quiet hours, not 21:00–08:00)."""
+    return settings if settings is not None else default_settings(session, with_secret=False)
 
 
 # ----- rows for views and the CLI -----------------------------------------------------------
@@ -619,7 +635,7 @@ def match_opening(session: Session, opening_id: int, *, now: datetime, limit: in
     offer, are left out.
     """
     now = _utc(now)
-    settings = settings or WaitlistSettings()
+    settings = _settings_or_clinic(session, settings)
     o = _get_opening(session, opening_id)
     zones = _zones(session)
     s = _slot_of(o, zones[o.location_id], _source_patient(session, o))
@@ -649,15 +665,19 @@ def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot
 
 # ----- making offers ------------------------------------------------------------------------
 
+# {hold} and {number}/{cap} come from Settings (the waitlist hold, the offers per entry).
 SMS_TEXT = ("{clinic}: a visit opened up for {patient} on {date} at {time} at {location}. "
-            "Reply YES to book it or NO to pass. We hold it for you for {hold}.{link}")
+            "Reply YES to book it or NO to pass. We hold it for you for {hold} (offer {number} of "
+            "{cap}).{link}")
 EMAIL_SUBJECT = "An earlier visit for {patient}: {date} at {time}"
 EMAIL_TEXT = ("Hello,\n\nA visit has opened up for {patient} on {date} at {time} with {provider} "
-              "at {location}. We are holding it for you for {hold} from this message.\n\n{link_line}"
+              "at {location}. We are holding it for you for {hold} from this message. This is "
+              "offer {number} of {cap} we can make from the waitlist.\n\n{link_line}"
               "You can also call us at {phone}.\n\n{clinic}")
 PHONE_SCRIPT = ("Call {phone_to}. \"Hello, this is {clinic}. A visit has opened up for {patient} on "
                 "{date} at {time} with {provider} at {location}. Would you like it? We can hold it "
-                "for {hold}.\" Record the answer with Record response.")
+                "for {hold}; this is offer {number} of {cap} from the waitlist.\" Record the answer "
+                "with Record response.")
 
 
 def _hold_words(hold: timedelta) -> str:
@@ -684,12 +704,13 @@ def _context(session: Session) -> _Context:
                     clinic.phone if clinic else "")
 
 
-def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings) -> dict[str, str]:
+def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings,
+           number: int) -> dict[str, str]:
     local = o.start_at.astimezone(ctx.zones[o.location_id])
     return {"clinic": ctx.clinic_name, "patient": p.first_name, "date": format_date(local),
             "time": format_time(local), "location": ctx.names["location"].get(o.location_id, ""),
             "provider": ctx.names["provider"].get(o.provider_id, ""), "hold": _hold_words(settings.hold),
-            "phone": ctx.clinic_phone}
+            "phone": ctx.clinic_phone, "number": str(number), "cap": str(settings.max_offers)}
 
 
 def _link(offer_id: int, expires: datetime, settings: WaitlistSettings, purpose: str = LINK_PURPOSE) -> str:
@@ -709,10 +730,38 @@ class _Planned:
     words: dict[str, str]
 
 
-def _plan_offer(session: Session, o: Opening, entry_id: int, p: Patient, *, now: datetime,
+def _texts_sent(session: Session, numbers: Iterable[str], now: datetime) -> dict[str, list[datetime]]:
+    """When texts that count against each number's budget went out (the last 8 days), read as
+    dispatch reads them when it judges a send."""
+    from orca_desk.services.messaging.dispatch import BUDGET_EXEMPT
+
+    sent: dict[str, list[datetime]] = {n: [] for n in numbers if n}
+    since = now - timedelta(days=8)
+    for chunk in chunks(list(sent)):
+        for address, sent_at, claimed_at in session.execute(select(
+                OutboxMessage.to_address, OutboxMessage.sent_at, OutboxMessage.claimed_at).where(
+                OutboxMessage.to_address.in_(chunk), OutboxMessage.channel == "sms",
+                OutboxMessage.merged_into_id.is_(None), OutboxMessage.purpose.not_in(BUDGET_EXEMPT),
+                OutboxMessage.status.in_(("sending", "sent", "delivered")),
+                or_(OutboxMessage.sent_at >= since, OutboxMessage.claimed_at >= since))):
+            when = sent_at or claimed_at
+            if when is not None:
+                sent[address].append(when)
+    return sent
+
+
+def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, *, now: datetime,
                 settings: WaitlistSettings, ctx: _Context, opted: set[tuple[str, str]], broadcast: bool,
-                created_by: str) -> _Planned | str:
-    """Build one offer (not yet messaged), or say why it cannot be made."""
+                created_by: str, sent: dict[str, list[datetime]] | None = None,
+                phone_fallback: bool = False) -> _Planned | str:
+    """Build one offer (not yet messaged), or say why it cannot be made.
+
+    A family whose number has used its texts for the day (the clinic's budget) is offered by
+    email when they have it; else not now (the opening goes to the next in line), because a
+    text deferred to tomorrow would hold the opening with nobody told (``phone_fallback``,
+    staff offering this entry by hand: a call for staff instead). ``sent``: the numbers'
+    sent texts (``_texts_sent``), read here when not given."""
+    entry_id = entry.id
     last_send = o.start_at - settings.min_lead - settings.min_hold
     zone = _zone(p.timezone, ctx.zones.get(p.home_location_id or o.location_id, ctx.zones[o.location_id]))
     channel, address = _channel_for(p, opted, settings.policy)
@@ -720,7 +769,15 @@ def _plan_offer(session: Session, o: Opening, entry_id: int, p: Patient, *, now:
     if send_at > last_send:
         return (f"{p.display_name} cannot be told in time: the first time outside quiet hours is "
                 f"{send_at.astimezone(zone):%a %H:%M}.")
-    w = _words(o, p, ctx, settings)
+    if channel == "sms":
+        if sent is None or address not in sent:
+            sent = _texts_sent(session, [address], now)
+        if not budget_allows(sent[address], send_at, zone, settings.policy):
+            channel, address = _channel_for(p, opted | {("sms", address)}, settings.policy)
+            if channel != "email" and not phone_fallback:
+                return (f"{p.display_name}'s number has had its texts for today and there is no email "
+                        "address to offer it by.")
+    w = _words(o, p, ctx, settings, (entry.notification_count or 0) + 1)
     offer = WaitlistOffer(clinic_id=o.clinic_id, opening_id=o.id, entry_id=entry_id, patient_id=p.id,
                           channel=channel, to_address=address or None, message="", broadcast=broadcast,
                           created_by=created_by, created_at=now, send_after=send_at,
@@ -777,10 +834,12 @@ def _enqueue(session: Session, planned: list[_Planned], now: datetime, settings:
 
 
 def _tell(session: Session, offer: WaitlistOffer, body: str, key: str, now: datetime,
-          settings: WaitlistSettings) -> None:
-    """A short follow-up to the family on the offer's channel (none for phone offers)."""
+          settings: WaitlistSettings | None) -> None:
+    """A short follow-up to the family on the offer's channel (none for phone offers), held
+    back by the clinic's quiet hours (``settings`` None: the clinic's saved policy)."""
     if offer.channel not in ("sms", "email") or not offer.to_address:
         return
+    settings = _settings_or_clinic(session, settings)
     from orca_desk.services.messaging.outbox import enqueue
 
     p = session.get(Patient, offer.patient_id)
@@ -824,7 +883,7 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
     source_patients = dict(session.execute(select(Appointment.id, Appointment.patient_id).where(
         Appointment.id.in_([o.source_appointment_id for o in openings if o.source_appointment_id]))).all())
     busy_patients = _busy_patients(session)
-    chosen: list[tuple[Opening, list[_Candidate]]] = []
+    chosen: list[tuple[Opening, _Slot, int, list[_Candidate]]] = []
     for o in sorted(openings, key=lambda x: (x.start_at, x.id)):
         if o.id in taken:
             _withdraw(session, o, "The chair has been booked meanwhile.", now, settings)
@@ -838,27 +897,68 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
             continue
         picks = [c for _, c in best]
         busy_patients.update(c.patient_id for c in picks)
-        chosen.append((o, picks))
+        chosen.append((o, s, k, picks))
     if not chosen:
         return []
-    patient_ids = {c.patient_id for _, picks in chosen for c in picks}
-    patients = {p.id: p for p in session.scalars(select(Patient).where(Patient.id.in_(patient_ids)))}
-    entry_ids = [c.entry_id for _, picks in chosen for c in picks]
-    entries = {e.id: e for e in session.scalars(select(WaitlistEntry).where(WaitlistEntry.id.in_(entry_ids)))}
-    opted = _opted_out(session, patients.values())
+    patients: dict[int, Patient] = {}
+    entries: dict[int, WaitlistEntry] = {}
+    opted: set[tuple[str, str]] = set()
+    sent: dict[str, list[datetime]] = {}
+
+    def load(cands: Sequence[_Candidate]) -> None:
+        """The candidates' patients and entries, their opt-outs and their numbers' texts."""
+        new_ids = {c.patient_id for c in cands} - patients.keys()
+        new_patients = list(session.scalars(select(Patient).where(Patient.id.in_(new_ids)))) \
+            if new_ids else []
+        patients.update((p.id, p) for p in new_patients)
+        new_entries = {c.entry_id for c in cands} - entries.keys()
+        if new_entries:
+            entries.update((e.id, e) for e in session.scalars(
+                select(WaitlistEntry).where(WaitlistEntry.id.in_(new_entries))))
+        opted.update(_opted_out(session, new_patients))
+        sent.update(_texts_sent(session, {p.contact_phone for p in new_patients
+                                          if p.contact_phone and p.contact_phone not in sent}, now))
+
     planned: list[_Planned] = []
-    for o, picks in chosen:
+    planned_patients: set[int] = set()
+
+    def plan(o: Opening, cands: Sequence[_Candidate], need: int) -> int:
         made = 0
-        for c in picks:
-            if c.entry_id not in entries:
+        for c in cands:
+            if made >= need:
+                break
+            if c.entry_id not in entries or c.patient_id in planned_patients:
                 continue
-            result = _plan_offer(session, o, c.entry_id, patients[c.patient_id], now=now, settings=settings,
-                                 ctx=ctx, opted=opted, broadcast=o.mode == "broadcast", created_by=created_by)
+            result = _plan_offer(session, o, entries[c.entry_id], patients[c.patient_id], now=now,
+                                 settings=settings, ctx=ctx, opted=opted, broadcast=o.mode == "broadcast",
+                                 created_by=created_by, sent=sent)
             if isinstance(result, str):
                 continue
             planned.append(result)
+            planned_patients.add(c.patient_id)
+            if result.offer.channel == "sms" and result.offer.to_address:
+                # Siblings share a parent's number: this text counts for the next offer to it.
+                sent.setdefault(result.offer.to_address, []).append(result.offer.send_after)
             _mark_offered(session, o, entries[c.entry_id], now)
             made += 1
+        return made
+
+    load([c for *_, picks in chosen for c in picks])
+    for o, s, k, picks in chosen:
+        made = plan(o, picks, k)
+        # Rare: the best match cannot be told now (no time outside quiet hours; their number
+        # has had its texts today and there is no email): the next in line, a few rounds.
+        tried = {c.entry_id for c in picks}
+        for _ in range(3):
+            if made >= k:
+                break
+            more = [c for _, c in matcher.top(s, 10, skip_entries=offered_before.get(o.id, set()) | tried,
+                                              skip_patients=busy_patients | planned_patients)]
+            if not more:
+                break
+            load(more)
+            made += plan(o, more, k - made)
+            tried.update(c.entry_id for c in more)
         if not made:
             o.next_check_at = now + settings.recheck
     _enqueue(session, planned, now, settings)
@@ -937,9 +1037,9 @@ def _offer_to_entry(session: Session, o: Opening, entry_id: int, *, now: datetim
         raise ValidationError(f"{p.display_name} needs {entry.duration_minutes} minutes; the opening "
                               "is shorter.")
     ctx = _context(session)
-    result = _plan_offer(session, o, entry.id, p, now=now, settings=settings, ctx=ctx,
+    result = _plan_offer(session, o, entry, p, now=now, settings=settings, ctx=ctx,
                          opted=_opted_out(session, [p]), broadcast=o.mode == "broadcast",
-                         created_by=created_by)
+                         created_by=created_by, phone_fallback=True)
     if isinstance(result, str):
         raise ValidationError(result)
     _mark_offered(session, o, entry, now)
@@ -1054,8 +1154,8 @@ def _withdraw(session: Session, o: Opening, why: str, now: datetime,
 
 def _release_live(session: Session, o: Opening, now: datetime, settings: WaitlistSettings | None, *,
                   response: str, tell: bool, keep: int | None = None) -> None:
-    """End every live offer of the opening (except ``keep``); tell the families politely."""
-    settings = settings or WaitlistSettings()
+    """End every live offer of the opening (except ``keep``); tell the families politely
+    (``settings`` None: the clinic's, read only when someone is told)."""
     live = select(WaitlistOffer).where(WaitlistOffer.opening_id == o.id, _live_offer())
     for offer in session.scalars(live):
         if offer.id == keep:
@@ -1138,7 +1238,7 @@ def close_opening(session: Session, actor: Actor, opening_id: int, *, now: datet
 # ----- responses ----------------------------------------------------------------------------
 
 
-def _lock_offer(session: Session, offer_id: int) -> tuple[WaitlistOffer, Opening]:
+def _lock_offer(session: Session, offer_id: int, now: datetime) -> tuple[WaitlistOffer, Opening]:
     offer = session.scalar(select(WaitlistOffer).where(WaitlistOffer.id == offer_id))
     if offer is None:
         raise NotFound(f"Offer #{offer_id} does not exist.")
@@ -1146,15 +1246,34 @@ def _lock_offer(session: Session, offer_id: int) -> tuple[WaitlistOffer, Opening
     # writers are serialised by BEGIN IMMEDIATE.
     o = _get_opening(session, offer.opening_id, lock=True)
     session.refresh(offer, with_for_update=True)
+    if offer.hold_started_at is None and offer.outbox_message_id is not None:
+        # Its text went out but the hold was not started with the send: start it now.
+        start_holds_of_sent(session, [(offer.outbox_message_id, offer.id)], now=now)
     return offer, o
 
 
-def _hold_problem(offer: WaitlistOffer, now: datetime) -> str | None:
+def hold_window(session: Session, offer: WaitlistOffer) -> tuple[datetime | None, datetime | None]:
+    """(start, end) of the offer's hold as a link page shows it: the stored hold, or, for a text
+    recorded sent whose hold was not started with the send, the hold it starts (read only)."""
+    if offer.hold_started_at is not None or offer.outbox_message_id is None or offer.response is not None \
+            or offer.hold_released:
+        return offer.hold_started_at, offer.hold_expires_at
+    m = session.get(OutboxMessage, offer.outbox_message_id)
+    o = session.get(Opening, offer.opening_id)
+    if m is None or o is None or m.status not in LIVE_SEND_STATES or m.sent_at is None:
+        return None, None
+    settings = default_settings(session, with_secret=False)
+    return m.sent_at, min(m.sent_at + settings.hold, o.start_at - settings.min_lead)
+
+
+def _hold_problem(offer: WaitlistOffer, now: datetime,
+                  window: tuple[datetime | None, datetime | None] | None = None) -> str | None:
     if offer.response is not None or offer.hold_released:
         return "This offer has already closed."
-    if offer.hold_started_at is None or offer.hold_started_at > now:
+    started, expires = window if window is not None else (offer.hold_started_at, offer.hold_expires_at)
+    if started is None or started > now:
         return "This offer has not been sent yet."
-    if offer.hold_expires_at is not None and now >= offer.hold_expires_at:
+    if expires is not None and now >= expires:
         return "The time to answer this offer has passed."
     return None
 
@@ -1168,8 +1287,8 @@ def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "
     Exactly one acceptance of an opening books it, however many arrive at once.
     """
     now = _utc(now)
-    settings = settings or WaitlistSettings()
-    offer, o = _lock_offer(session, offer_id)
+    settings = _settings_or_clinic(session, settings)
+    offer, o = _lock_offer(session, offer_id, now)
     p = session.get(Patient, offer.patient_id)
     first = p.first_name if p else "your child"
     problem = _hold_problem(offer, now)
@@ -1234,8 +1353,8 @@ def decline_offer(session: Session, offer_id: int, *, now: datetime, via: str = 
                   actor: Actor = AUTOMATION, settings: WaitlistSettings | None = None) -> OfferResult:
     """The family passes: the entry stays on the list and the next match is offered at once."""
     now = _utc(now)
-    settings = settings or WaitlistSettings()
-    offer, o = _lock_offer(session, offer_id)
+    settings = _settings_or_clinic(session, settings)
+    offer, o = _lock_offer(session, offer_id, now)
     if offer.response is not None or offer.hold_released:
         return OfferResult(False, "This offer has already closed.", offer.id)
     offer.response, offer.hold_released = "declined", True
@@ -1263,7 +1382,7 @@ def record_response(session: Session, actor: Actor, offer_id: int, response: str
         return decline_offer(session, offer_id, now=now, via="staff", actor=actor, settings=settings)
     if response == "no_response":
         now = _utc(now)
-        offer, o = _lock_offer(session, offer_id)
+        offer, o = _lock_offer(session, offer_id, now)
         if offer.response is not None or offer.hold_released:
             return OfferResult(False, "This offer has already closed.", offer.id)
         offer.response, offer.hold_released = "no_response", True
@@ -1314,34 +1433,66 @@ def _answerable_offers(now: datetime) -> Any:
 
 @dataclass
 class _PreparedOffers:
-    """The senders of a batch of replies who have an answerable offer (``prepare_inbound``).
+    """The senders of a batch of replies who have a waitlist offer a reply may concern
+    (``prepare_inbound``), and the replies to give staff if no later handler takes them.
 
-    Only the tick job sets an offer's ``sent_at`` and its hold, and replies only close offers,
-    so a sender without one when the batch starts has none during the batch; a sender with
-    one is looked up as before.
+    Holds of texts already sent are started first (``_catch_up_holds``), and replies only
+    close offers, so a sender without one when the batch starts has none during the batch;
+    a sender with one is looked up as before.
     """
 
     inbound_ids: set[int]
     senders: set[str]
+    for_staff: list[Any] = field(default_factory=list)
 
 
 _PREPARED = "orca_desk.waitlist.prepared_inbound"
 
 
+def _catch_up_holds(session: Session, addresses: Sequence[str], now: datetime) -> None:
+    """Start the holds of offers to these numbers whose text is recorded sent but whose hold
+    has not started (dispatch starts it with the send; this covers a send recorded without
+    it), so a reply is answered whatever the waitlist tick's timing."""
+    messages: list[tuple[int, int]] = []
+    for chunk in chunks(list(addresses)):
+        messages.extend((mid, oid) for oid, mid in session.execute(
+            select(WaitlistOffer.id, WaitlistOffer.outbox_message_id)
+            .join(OutboxMessage, OutboxMessage.id == WaitlistOffer.outbox_message_id)
+            .where(WaitlistOffer.to_address.in_(chunk), WaitlistOffer.hold_started_at.is_(None),
+                   _live_offer(), OutboxMessage.status.in_(LIVE_SEND_STATES))) if mid is not None)
+    if messages:
+        start_holds_of_sent(session, messages, now=now)
+
+
 def prepare_inbound(session: Session, inbounds: Sequence[Any], now: datetime) -> None:
-    """Read, for a batch of replies, which senders have an answerable offer (one query per 900)."""
+    """Read, for a batch of replies, which senders have a waitlist offer (one query per 900)."""
     addresses = list(dict.fromkeys(i.from_address for i in inbounds if i.from_address))
+    _catch_up_holds(session, addresses, now)
     senders: set[str] = set()
     for chunk in chunks(addresses):
-        senders.update(session.scalars(_answerable_offers(now).with_only_columns(WaitlistOffer.to_address)
-                                       .where(WaitlistOffer.to_address.in_(chunk))
-                                       .distinct()))
+        senders.update(session.scalars(select(WaitlistOffer.to_address).where(
+            WaitlistOffer.channel == "sms", WaitlistOffer.to_address.in_(chunk),
+            or_(_live_offer(), WaitlistOffer.hold_expires_at > now - timedelta(days=1))).distinct()))
     session.info[_PREPARED] = _PreparedOffers({i.id for i in inbounds}, senders)
+
+
+def _for_staff(session: Session, inbound: Any) -> None:
+    """A YES/NO about an offer that cannot be applied: staff see it flagged unless a later
+    handler (a visit confirmation) understands it."""
+    prepared: _PreparedOffers | None = session.info.get(_PREPARED)
+    if prepared is not None:
+        prepared.for_staff.append(inbound)
+    else:
+        inbound.needs_review = True
 
 
 def handle_inbound(session: Session, inbound: Any, now: datetime,
                    settings: WaitlistSettings | None = None) -> bool:
-    """Inbound chain handler: a YES/NO from a number whose newest sent text is a live offer."""
+    """Inbound chain handler: a YES/NO from a number whose newest sent text is an offer.
+
+    A reply to an offer whose text is in doubt (claimed, the provider's answer not recorded),
+    or to an offer the family already answered, is put in front of staff (``needs_review``).
+    """
     kind = classify_reply(inbound.body or "").kind
     if kind not in ("confirm", "decline"):
         return False
@@ -1350,10 +1501,18 @@ def handle_inbound(session: Session, inbound: Any, now: datetime,
     if prepared is not None and inbound.id in prepared.inbound_ids:
         prepared.inbound_ids.discard(inbound.id)  # a reply is handled once
         if sender not in prepared.senders:
-            return False  # no sent offer to this number that a reply could still answer
+            return False  # no offer to this number that a reply could concern
+    else:
+        _catch_up_holds(session, [sender], now)
     offer = session.scalar(_answerable_offers(now).where(WaitlistOffer.to_address == sender)
                            .order_by(WaitlistOffer.sent_at.desc(), WaitlistOffer.id.desc()).limit(1))
     if offer is None:
+        in_doubt = session.scalar(select(func.count()).select_from(WaitlistOffer).join(
+            OutboxMessage, OutboxMessage.id == WaitlistOffer.outbox_message_id).where(
+            WaitlistOffer.to_address == sender, WaitlistOffer.channel == "sms", _live_offer(),
+            OutboxMessage.status == "sending"))
+        if in_doubt:
+            _for_staff(session, inbound)
         return False
     newest = session.scalar(select(OutboxMessage.purpose).where(
         OutboxMessage.to_address == sender, OutboxMessage.channel == "sms",
@@ -1362,8 +1521,12 @@ def handle_inbound(session: Session, inbound: Any, now: datetime,
     if newest is not None and newest != PURPOSE:
         return False  # a later reminder or confirmation is what this answers
     if offer.response is not None and offer.responded_via != "system" and offer.response != "expired":
+        if kind == "confirm" and offer.response == "accepted" and offer.booked_appointment_id:
+            inbound.handled_by, inbound.patient_id = PURPOSE, offer.patient_id
+            return True  # a second YES to a visit already booked: nothing more to do
+        _for_staff(session, inbound)  # they passed and now say YES, or booked and now say NO
         return False
-    settings = settings or WaitlistSettings()
+    settings = _settings_or_clinic(session, settings)
     if kind == "confirm":
         result = accept_offer(session, offer.id, now=now, via="sms", settings=settings)
         if not result.ok:
@@ -1390,7 +1553,10 @@ class WaitlistReplyHandler:
         return handle_inbound(session, inbound, now, self.settings)
 
     def finish(self, session: Session, now: datetime) -> None:
-        session.info.pop(_PREPARED, None)
+        prepared: _PreparedOffers | None = session.info.pop(_PREPARED, None)
+        for inbound in prepared.for_staff if prepared is not None else ():
+            if inbound.handled_by is None:
+                inbound.needs_review = True
 
 
 # ----- the tick job -------------------------------------------------------------------------
@@ -1421,7 +1587,7 @@ def process_waitlist(db: Any, *, now: datetime, settings: WaitlistSettings | Non
         due = list(session.scalars(select(Opening).where(
             Opening.status == "open", Opening.next_check_at <= now,
             Opening.start_at > now + settings.min_lead).order_by(Opening.start_at).limit(2000)))
-        report.offers_made = len(offer_openings(session, due, now=now, settings=settings))
+        report.offers_made += len(offer_openings(session, due, now=now, settings=settings))
     return report
 
 
@@ -1459,19 +1625,53 @@ def _template_openings(session: Session, now: datetime, settings: WaitlistSettin
     return made
 
 
+def _start_hold(offer: WaitlistOffer, o: Opening, sent_at: datetime, settings: WaitlistSettings) -> None:
+    """The hold runs from the instant the provider accepted the text (never from queueing)."""
+    offer.sent_at = sent_at
+    offer.hold_started_at = sent_at
+    offer.hold_expires_at = min(sent_at + settings.hold, o.start_at - settings.min_lead)
+
+
+def start_holds_of_sent(session: Session, messages: Sequence[tuple[int, int]], *, now: datetime,
+                        settings: WaitlistSettings | None = None) -> int:
+    """Start the hold of each offer whose text the provider has accepted, in the caller's
+    transaction (``message_effects.after_sent``: the one recording the send; a reply or a
+    link from the family). ``messages``: (message id, offer id: its ``source_id``);
+    follow-up texts about an offer are skipped (the offer's own message id must match).
+    Returns how many holds started."""
+    started = 0
+    for message_id, offer_id in messages:
+        offer = session.get(WaitlistOffer, offer_id)
+        if offer is None or offer.outbox_message_id != message_id or offer.hold_started_at is not None \
+                or offer.response is not None or offer.hold_released:
+            continue
+        m = session.get(OutboxMessage, message_id)
+        if m is None or m.status not in LIVE_SEND_STATES or m.sent_at is None:
+            continue
+        o = session.get(Opening, offer.opening_id)
+        assert o is not None
+        settings = _settings_or_clinic(session, settings)
+        _start_hold(offer, o, m.sent_at, settings)
+        started += 1
+    return started
+
+
 def _start_holds(session: Session, now: datetime, settings: WaitlistSettings, report: TickReport) -> None:
-    rows = session.execute(select(WaitlistOffer, OutboxMessage.status, OutboxMessage.sent_at)
+    """Catch up: holds of texts sent without one (normally started with the send itself), and
+    offers whose text will not go out in time."""
+    rows = session.execute(select(WaitlistOffer, OutboxMessage.status, OutboxMessage.sent_at,
+                                  OutboxMessage.error_code)
                            .join(OutboxMessage, OutboxMessage.id == WaitlistOffer.outbox_message_id)
                            .where(WaitlistOffer.hold_started_at.is_(None), _live_offer())).all()
-    for offer, status, sent_at in rows:
+    for offer, status, sent_at, error_code in rows:
         o = session.get(Opening, offer.opening_id)
         assert o is not None
         cap = o.start_at - settings.min_lead
         if status in LIVE_SEND_STATES and sent_at is not None:
-            offer.sent_at = sent_at
-            offer.hold_started_at = sent_at
-            offer.hold_expires_at = min(sent_at + settings.hold, cap)
+            _start_hold(offer, o, sent_at, settings)
             report.holds_started += 1
+        elif status == "deferred" and error_code == BUDGET_DEFERRED:
+            report.offers_made += _replace_budget_deferred(session, offer, o, now, settings)
         elif status in DEAD_SEND_STATES or now >= cap:
             offer.hold_released = True
             offer.response = "no_response"
@@ -1480,6 +1680,35 @@ def _start_holds(session: Session, now: datetime, settings: WaitlistSettings, re
             _entry_back(session, offer, now, refund=True)
             _reopen_if_idle(session, o, now)
             report.never_sent += 1
+
+
+def _replace_budget_deferred(session: Session, offer: WaitlistOffer, o: Opening, now: datetime,
+                             settings: WaitlistSettings) -> int:
+    """A text deferred because the family's number had its texts for today (sent meanwhile by
+    another feature) would leave the opening held by an offer nobody sees until tomorrow.
+    It is withdrawn (not counted against the entry) and the same family is offered it by
+    email when they have it; else the opening goes back to open and this tick offers it to
+    the next in line. Returns the offers made here (0 or 1)."""
+    assert offer.outbox_message_id is not None
+    _cancel_message(session, offer.outbox_message_id, now)
+    offer.hold_released, offer.response, offer.responded_via = True, "no_response", "system"
+    offer.outcome = "Their number had had its texts for today; the opening was offered again."
+    _entry_back(session, offer, now, refund=True)
+    p = session.get(Patient, offer.patient_id)
+    entry = session.get(WaitlistEntry, offer.entry_id)
+    if p is not None and entry is not None and entry.status in ("active", "notified") \
+            and o.status == "offered" and entry.notification_count < settings.max_offers:
+        opted = _opted_out(session, [p]) | {("sms", offer.to_address or "")}
+        if _channel_for(p, opted, settings.policy)[0] == "email":
+            result = _plan_offer(session, o, entry, p, now=now, settings=settings, ctx=_context(session),
+                                 opted=opted, broadcast=offer.broadcast, created_by="automation")
+            if not isinstance(result, str):
+                offer.outcome = "Their number had had its texts for today; offered by email instead."
+                _mark_offered(session, o, entry, now)
+                _enqueue(session, [result], now, settings)
+                return 1
+    _reopen_if_idle(session, o, now)
+    return 0
 
 
 def _expire_holds(session: Session, now: datetime, report: TickReport) -> None:
@@ -1621,7 +1850,7 @@ def list_entries(session: Session, *, now: datetime, statuses: Sequence[str] = (
                  settings: WaitlistSettings | None = None, limit: int = 2000) -> list[EntryRow]:
     """Waitlist entries (most urgent, then longest waiting, first)."""
     now = _utc(now)
-    max_offers = (settings or WaitlistSettings()).max_offers
+    max_offers = _settings_or_clinic(session, settings).max_offers
     names = _names(session)
     rows = session.execute(select(WaitlistEntry, Patient.first_name, Patient.last_name)
                            .join(Patient, Patient.id == WaitlistEntry.patient_id)

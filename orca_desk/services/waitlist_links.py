@@ -37,11 +37,12 @@ def describe_accept(session: Session, offer_id: int, now: datetime):  # type: ig
     from orca_desk.gateway.handlers import LinkPrompt
 
     offer, o = _offer(session, offer_id)
-    problem = waitlist._hold_problem(offer, now)
+    window = waitlist.hold_window(session, offer)
+    problem = waitlist._hold_problem(offer, now, window)
     if problem:
         raise ValidationError(f"{problem} We will let you know about the next opening.")
-    left = waitlist._left_text(int((offer.hold_expires_at - now).total_seconds())) \
-        if offer.hold_expires_at else ""
+    expires = window[1]
+    left = waitlist._left_text(int((expires - now).total_seconds())) if expires else ""
     return LinkPrompt("A visit has opened up", f"{_when(session, o)}. We hold it for you for {left} more.",
                       "Book this visit")
 
@@ -61,7 +62,7 @@ def describe_decline(session: Session, offer_id: int, now: datetime):  # type: i
     from orca_desk.gateway.handlers import LinkPrompt
 
     offer, o = _offer(session, offer_id)
-    problem = waitlist._hold_problem(offer, now)
+    problem = waitlist._hold_problem(offer, now, waitlist.hold_window(session, offer))
     if problem:
         raise ValidationError(problem)
     return LinkPrompt("Pass on this visit?", f"{_when(session, o)}. You stay on our waitlist.", "Pass")
@@ -76,10 +77,8 @@ def perform_decline(session: Session, offer_id: int, now: datetime):  # type: ig
 
 
 def _settings(session: Session) -> waitlist.WaitlistSettings:
-    try:
-        return waitlist.default_settings(session)
-    except Exception:  # the follow-up texts need no link; fall back to the defaults
-        return waitlist.WaitlistSettings()
+    # The follow-up texts need no link, but they keep the clinic's quiet hours and hold.
+    return waitlist.default_settings(session, with_secret=False)
 
 
 def link_handlers() -> Mapping[str, LinkHandler]:

@@ -45,3 +45,7 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
         assert entry is not None and entry.status == "notified" and entry.notification_count == 1
         message = s.scalars(select(OutboxMessage).where(OutboxMessage.purpose == waitlist.PURPOSE)).one()
         assert message.patient_id == w.patients[1].id and message.status == "sent"
+        # `worker --once` ran the tick before sending: the hold started with the send itself,
+        # so the link works now, not after the next run.
+        assert offer.hold_started_at == message.sent_at == clock.now()
+        assert offer.hold_expires_at == clock.now() + timedelta(hours=2)

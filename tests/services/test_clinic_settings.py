@@ -72,6 +72,24 @@ def test_defaults_come_from_the_clinic_and_the_policy(seeded):
     assert settings.public_base_url == "http://127.0.0.1:8765"
     policy = settings.policy()
     assert policy.daily_budget_per_number == 3 and not policy.allow_procedure_names
+    assert (settings.waitlist_hold_minutes, settings.waitlist_max_offers) == (120, 3)
+    assert policy.max_offers_per_waitlist_entry == 3
+
+
+def test_waitlist_hold_and_offer_cap_are_saved_and_reach_the_waitlist(seeded, clock, manager):
+    from datetime import timedelta
+
+    from orca_desk.services import waitlist
+
+    with seeded.write() as s:
+        cs.save_settings(s, manager, replace(cs.load_settings(s), waitlist_hold_minutes=45,
+                                             waitlist_max_offers=5), now=clock.now())
+    with seeded.read() as s:
+        got = cs.load_settings(s)
+        assert (got.waitlist_hold_minutes, got.waitlist_max_offers) == (45, 5)
+        assert got.policy().max_offers_per_waitlist_entry == 5
+        settings = waitlist.default_settings(s, with_secret=False)
+    assert settings.hold == timedelta(minutes=45) and settings.max_offers == 5
 
 
 def test_save_and_load_round_trip_with_audit(seeded, clock, manager):
@@ -107,6 +125,10 @@ def test_save_and_load_round_trip_with_audit(seeded, clock, manager):
     ({"public_base_url": "links.example.com"}, "public_base_url", "http"),
     ({"clinic_name": "  "}, "clinic_name", "clinic name is required"),
     ({"clinic_phone": "12"}, "clinic_phone", "phone"),
+    ({"waitlist_hold_minutes": 5}, "waitlist_hold_minutes", "waitlist hold"),
+    ({"waitlist_hold_minutes": 25 * 60}, "waitlist_hold_minutes", "at most 24 hours"),
+    ({"waitlist_max_offers": 0}, "waitlist_max_offers", "offers per waitlist entry"),
+    ({"waitlist_max_offers": 11}, "waitlist_max_offers", "at most 10"),
 ])
 def test_invalid_settings_are_refused_and_nothing_is_saved(seeded, clock, manager, change, field, words):
     with seeded.read() as s:

@@ -210,19 +210,26 @@ def test_decline_offers_the_next_match_at_once(db, world, clock, receptionist):
 
 
 def test_an_entry_is_offered_at_most_three_times(db, world, clock, receptionist):
+    from dataclasses import replace
+
+    from orca_desk.services.messaging.policy import MessagingPolicy
+
+    # Four offers and their "thanks" in one morning: more than a number's texts per day.
+    settings = replace(SETTINGS, policy=MessagingPolicy(daily_budget_per_number=10,
+                                                        weekly_budget_per_number=20))
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
     t = now
     for k in range(4):
         appt = book(db, world, receptionist, patient=2 + k, start=SLOT + timedelta(hours=k))
         cancel(db, receptionist, appt, t)
-        waitlist.process_waitlist(db, now=t, settings=SETTINGS)
+        waitlist.process_waitlist(db, now=t, settings=settings)
         send_due(db, t)
-        waitlist.process_waitlist(db, now=t, settings=SETTINGS)
+        waitlist.process_waitlist(db, now=t, settings=settings)
         live = [o for o in offers(db) if o.response is None]
         if live:
             with db.write() as s:
-                waitlist.decline_offer(s, live[0].id, now=t, settings=SETTINGS)
+                waitlist.decline_offer(s, live[0].id, now=t, settings=settings)
         t += timedelta(minutes=10)
     assert entry(db, eid).notification_count == 3
     assert len([o for o in offers(db) if o.entry_id == eid]) == 3
@@ -230,7 +237,44 @@ def test_an_entry_is_offered_at_most_three_times(db, world, clock, receptionist)
         last = s.scalar(select(Opening.id).order_by(Opening.id.desc()).limit(1))
         assert waitlist.match_opening(s, last, now=t) == []
     with db.write() as s, pytest.raises(ValidationError, match="most allowed"):
-        waitlist.offer_opening(s, STAFF, last, now=t, entry_id=eid, settings=SETTINGS)
+        waitlist.offer_opening(s, STAFF, last, now=t, entry_id=eid, settings=settings)
+
+
+def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(db, world, clock, receptionist,
+                                                                        manager):
+    from dataclasses import replace
+
+    from orca_desk.services import clinic_settings
+
+    now = clock.now()
+    with db.write() as s:
+        clinic_settings.save_settings(s, manager, replace(clinic_settings.load_settings(s),
+                                                          waitlist_hold_minutes=45, waitlist_max_offers=2),
+                                      now=now)
+    with db.read() as s:
+        settings = replace(waitlist.default_settings(s, with_secret=False), secret=SECRET,
+                           base_url="http://gw.test")
+    assert settings.hold == timedelta(minutes=45) and settings.max_offers == 2
+    eid = add_entry(db, world, 1, now=now)
+    t = now
+    for k in range(3):
+        appt = book(db, world, receptionist, patient=2 + k, start=SLOT + timedelta(hours=k))
+        cancel(db, receptionist, appt, t)
+        waitlist.process_waitlist(db, now=t, settings=settings)
+        send_due(db, t)
+        waitlist.process_waitlist(db, now=t, settings=settings)
+        live = [o for o in offers(db) if o.response is None]
+        if live:
+            assert live[0].hold_expires_at == t + timedelta(minutes=45)
+            assert "We hold it for you for 45 minutes" in live[0].message
+            assert f"offer {k + 1} of 2" in live[0].message
+            with db.write() as s:
+                waitlist.decline_offer(s, live[0].id, now=t, settings=settings)
+        t += timedelta(minutes=10)
+    assert entry(db, eid).notification_count == 2
+    with db.read() as s:
+        [row] = waitlist.list_entries(s, now=t)
+        assert row.max_offers == 2  # the list shows the clinic's cap without being told
 
 
 def test_quiet_hours_defer_the_message_and_the_hold_starts_when_it_is_sent(db, world, clock, receptionist):

@@ -60,6 +60,24 @@ def test_valid_settings_are_saved(qtbot, ctx, db, fail_keyring):
     assert stored["quiet_start"] == "20:00" and stored["daily_budget_per_number"] == "2"
 
 
+def test_waitlist_hold_and_offer_cap_are_edited_and_validated(qtbot, ctx, db, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    assert (screen.waitlist_hold.value(), screen.waitlist_max_offers.value()) == (120, 3)
+    screen.waitlist_hold.setValue(10)
+    assert screen.save() is False
+    assert "waitlist hold" in screen.error_label.text()
+    assert screen.focusWidget() is screen.waitlist_hold
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ClinicSetting)) == 0
+    screen.waitlist_hold.setValue(90)
+    screen.waitlist_max_offers.setValue(4)
+    with qtbot.waitSignal(screen.sig_status):
+        assert screen.save() is True
+    with db.read() as s:
+        stored = {k: v for k, v in s.execute(select(ClinicSetting.key, ClinicSetting.value))}
+    assert stored["waitlist_hold_minutes"] == "90" and stored["waitlist_max_offers"] == "4"
+
+
 def test_secret_fields_are_disabled_and_explained_without_a_keyring(qtbot, ctx, fail_keyring):
     screen = _screen(qtbot, ctx)
     screen.sms_provider.setCurrentIndex(screen.sms_provider.findData("twilio"))

@@ -495,6 +495,8 @@ def _record_sent(db: Database, accepted: Sequence[_Accepted], *, worker_id: str)
             s.rollback()
             return _record_sent_each(db, accepted, worker_id=worker_id)
         conn.execute(insert(_EVENTS), [event for a in accepted for event in _sent_events(a)])
+        _after_sent(s, [i for a in accepted for i in (a.claim.id, *a.claim.siblings)],
+                    accepted[0].claim.claimed_at)
     return []
 
 
@@ -529,6 +531,7 @@ def _record_sent_each(db: Database, accepted: Sequence[_Accepted], *,
                 continue
             conn.execute(_MARK_SENT, _sent_rows(a, worker_id))
             conn.execute(insert(_EVENTS), _sent_events(a))
+            _after_sent(s, ids, a.claim.claimed_at)
     return lost
 
 
@@ -554,6 +557,7 @@ def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider,
                 x.next_attempt_at = now + DELIVERY_FIRST_POLL
                 x.error_code, x.error = None, result.error
                 add_event(s, x.id, "sent", f"{provider.name} accepted it: {result.provider_id}", now)
+            _after_sent(s, [x.id for x in group], now)
             summary.sent += 1
             return
         if result.status == "unknown":
@@ -874,6 +878,7 @@ def _settle(db: Database, provider: Provider, id_: int, claimed_at: datetime | N
                 x.status, x.provider, x.provider_id, x.sent_at = "sent", provider.name, found, now
                 x.next_attempt_at, x.error_code, x.error = now + DELIVERY_FIRST_POLL, None, None
                 add_event(s, x.id, "sent", f"reconciled: {provider.name} has it ({found})", now)
+            _after_sent(s, [x.id for x in group], now)
             summary.found += 1
         elif _can_look_up(provider):
             for x in group:
@@ -976,6 +981,7 @@ def apply_status_callback(session: Session, outbox_id: int, provider_id: str, st
             x.next_attempt_at, x.error_code, x.error = now + DELIVERY_FIRST_POLL, None, None
             add_event(session, x.id, "sent", f"reconciled: Twilio reported it {status} "
                       f"({provider_id})", now)
+        _after_sent(session, [x.id for x in group], now)
         if status in _IN_TRANSIT:
             return "sent"
     if m.provider_id != provider_id or m.status != "sent":
@@ -994,3 +1000,14 @@ def apply_status_callback(session: Session, outbox_id: int, provider_id: str, st
                 + " (status callback)", now)
         return final
     return "unchanged"
+
+
+# --- What a sent message starts (issue 18) -------------------------------------------------
+
+
+def _after_sent(s: Session, ids: Sequence[int], now: datetime) -> None:
+    """In the transaction that records messages as sent: their features' consequences (a
+    waitlist offer's hold starts), never at the cost of the record (``message_effects``)."""
+    from orca_desk.services.message_effects import after_sent
+
+    after_sent(s, ids, now=now)

@@ -126,6 +126,22 @@ class SettingsScreen(Screen):
         f.addRow(self.allow_procedures)
         f.addRow(_hint("Texts need recorded SMS consent; STOP and unsubscribe links are always honoured."))
 
+        self.waitlist_hold = QSpinBox()
+        self.waitlist_hold.setRange(1, 48 * 60)  # the service says what is allowed, naming the field
+        self.waitlist_hold.setSingleStep(15)
+        self.waitlist_hold.setSuffix(" minutes")
+        self.waitlist_hold.setMaximumWidth(160)
+        self.waitlist_max_offers = QSpinBox()
+        self.waitlist_max_offers.setRange(0, 99)
+        self.waitlist_max_offers.setSuffix(" offers")
+        self.waitlist_max_offers.setMaximumWidth(160)
+        low, high = cs.WAITLIST_HOLD_RANGE
+        f.addRow("Waitlist hold", self.waitlist_hold)
+        f.addRow("Offers per waitlist entry", self.waitlist_max_offers)
+        f.addRow(_hint(f"An offered opening is held for the family this long ({low} minutes to "
+                       f"{high // 60} hours) from the moment the text goes out; each entry is offered at "
+                       "most this many openings. Both are told in the offer."))
+
         self.sms_provider = QComboBox()
         self.sms_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
         self.sms_provider.addItem("Twilio", "twilio")
@@ -356,6 +372,8 @@ class SettingsScreen(Screen):
         self.daily_budget.setValue(v.daily_budget_per_number)
         self.weekly_budget.setValue(v.weekly_budget_per_number)
         self.allow_procedures.setChecked(v.allow_procedure_names)
+        self.waitlist_hold.setValue(v.waitlist_hold_minutes)
+        self.waitlist_max_offers.setValue(v.waitlist_max_offers)
         self.sms_provider.setCurrentIndex(max(self.sms_provider.findData(v.sms_provider), 0))
         self.twilio_sid.setText(v.twilio_account_sid)
         self.twilio_from.setText(v.twilio_from)
@@ -444,6 +462,8 @@ class SettingsScreen(Screen):
             daily_budget_per_number=self.daily_budget.value(),
             weekly_budget_per_number=self.weekly_budget.value(),
             allow_procedure_names=self.allow_procedures.isChecked(),
+            waitlist_hold_minutes=self.waitlist_hold.value(),
+            waitlist_max_offers=self.waitlist_max_offers.value(),
             sms_provider=str(self.sms_provider.currentData()), twilio_account_sid=self.twilio_sid.text(),
             twilio_from=self.twilio_from.text(), twilio_messaging_service_sid=self.twilio_service.text(),
             twilio_inbound_numbers=self.twilio_inbound.text(),
@@ -481,7 +501,9 @@ class SettingsScreen(Screen):
                    "twilio_from": self.twilio_from, "twilio_messaging_service_sid": self.twilio_service,
                    "twilio_base_url": self.twilio_base, "sendgrid_from": self.sendgrid_from,
                    "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url,
-                   "email_rate_per_second": self.email_rate, "twilio_inbound_numbers": self.twilio_inbound}
+                   "email_rate_per_second": self.email_rate, "twilio_inbound_numbers": self.twilio_inbound,
+                   "waitlist_hold_minutes": self.waitlist_hold,
+                   "waitlist_max_offers": self.waitlist_max_offers}
         widget = widgets.get(field or "")
         if widget is not None:
             widget.setFocus()
