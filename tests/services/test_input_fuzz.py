@@ -31,7 +31,7 @@ from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services import templates
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.patients import PatientInput, create_patient, search_patients
+from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, search_patients
 from tests.conftest import NOW
 from tests.factories import make_world
 
@@ -118,6 +118,8 @@ def test_create_patient(database, manager, changes):
     from zoneinfo import ZoneInfo
 
     data = PatientInput(**{**GOOD_PATIENT, **changes})
+    with database.read() as s:  # what the Ctrl+F dialog asks before saving
+        likely_duplicates(s, data)
     result = _refused_or_done(database, lambda s: create_patient(s, manager, 1, data, now=NOW))
     if not isinstance(result, OrcaError):
         _fits_its_columns(result)
