@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from orca_desk.models import (
     AuditEvent,
     Clinic,
+    MessageTemplate,
     Patient,
     ScheduleBlock,
     ScheduleException,
@@ -38,8 +39,8 @@ from tests.factories import make_world
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-TABLES = (AuditEvent, Clinic, ClinicSetting, Patient, ScheduleBlock, ScheduleException, ScheduleTemplate,
-          TemplateSlot, TemplateVersion)
+TABLES = (AuditEvent, Clinic, ClinicSetting, MessageTemplate, Patient, ScheduleBlock, ScheduleException,
+          ScheduleTemplate, TemplateSlot, TemplateVersion)
 
 # Text as typed or pasted: any character (NUL and other controls included), sometimes long,
 # sometimes one of the inputs that broke things before.
@@ -246,3 +247,18 @@ def test_templates(database, manager, name, description, reason, week, note):
             for model in (ScheduleTemplate, TemplateVersion, TemplateSlot):
                 for row in s.scalars(select(model)):
                     _fits_its_columns(row)
+
+
+@FUZZ
+@given(key=st.one_of(text, st.just("reminder.confirm")), name=text, subject=optional_text,
+       body=st.one_of(text, st.just("Hi {first_name}\r\nSee you {date}.")),
+       channel=st.sampled_from(["sms", "email", "fax"]))
+def test_message_templates(database, manager, key, name, subject, body, channel):
+    from orca_desk.services import message_templates as mt
+
+    result = _refused_or_done(database, lambda s: mt.save_template(
+        s, manager, 1, key=key, channel=channel, name=name, subject=subject, body=body, now=NOW))
+    if not isinstance(result, OrcaError):
+        with database.read() as s:
+            for row in s.scalars(select(MessageTemplate)):
+                _fits_its_columns(row)
