@@ -177,9 +177,12 @@ def _shape_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         elif isinstance(default, time):
             if not isinstance(value, time):
                 out.append((f.name, f"{label} must be a time of day, not {value!r:.40}."))
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                out.append((f.name, f"{label} must be a number, not {value!r:.40}."))
         elif f.name == "clinic_phone" and isinstance(value, str):
             continue  # the phone check names what is wrong
-        else:
+        elif isinstance(default, str):
             limit = column_length(Clinic.name) if f.name == "clinic_name" else _MAX_TEXT
             try:
                 check_text(value, field=f.name, label=label, max_length=limit)

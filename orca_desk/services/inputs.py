@@ -15,8 +15,8 @@ from sqlalchemy import String
 
 from orca_desk.services.errors import ValidationError
 
-# C0 controls but tab and newline, DEL, and the C1 controls; NUL is among them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls but tab, line feed and carriage return, DEL, and the C1 controls; NUL is among them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -34,8 +34,8 @@ def check_text(value: str, *, field: str, label: str, max_length: int, multiline
         raise ValidationError(f"{label} must be text.", field=field)
     pattern = _CONTROL if multiline else _CONTROL_OR_NEWLINE
     if pattern.search(value):
-        raise ValidationError(f"{label} cannot contain control characters (such as a NUL byte or "
-                              "a line break).", field=field)
+        such = "a NUL byte" if multiline else "a NUL byte or a line break"
+        raise ValidationError(f"{label} cannot contain control characters (such as {such}).", field=field)
     if len(value) > max_length:
         raise ValidationError(f"{label} is {len(value)} characters long; at most {max_length} fit.",
                               field=field)

@@ -18,6 +18,7 @@ from orca_desk.paths import resources_dir
 from orca_desk.services import audit
 from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
+from orca_desk.services.inputs import check_column_text, check_text
 from orca_desk.services.link_tokens import make_short_token
 from orca_desk.services.messaging.policy import MessagingPolicy, procedure_terms_found
 from orca_desk.services.messaging.render import (
@@ -40,6 +41,8 @@ from orca_desk.services.security import ADMIN, Actor
 
 TEMPLATES_FILE = "message_templates.json"
 MAX_NAME = 120
+# An email body longer than this is not a message the desk writes (nor a campaign).
+_MAX_BODY = 20_000
 MAX_SUBJECT = 200
 
 # A sample link is signed like a real one (a short token for an id in the hundreds of
@@ -198,6 +201,11 @@ def save_template(session: Session, actor: Actor, clinic_id: int, *, key: str, c
         raise ValidationError("Give the template a name staff recognise.", field="name")
     if len(name) > MAX_NAME:
         raise ValidationError(f"The name is at most {MAX_NAME} characters.", field="name")
+    check_column_text(key, MessageTemplate.key, field="key", label="The template key")
+    check_column_text(name, MessageTemplate.name, field="name", label="The name")
+    if channel == "email" and subject is not None:
+        check_column_text(subject.strip(), MessageTemplate.subject, field="subject", label="The subject")
+    check_text(body, field="body", label="The message", max_length=_MAX_BODY, multiline=True)
     check = check_template(body, subject, channel, policy=policy)
     if check.problems:
         raise ValidationError(" ".join(check.problems), field="body")

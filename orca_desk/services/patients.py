@@ -249,8 +249,9 @@ def split_name(text: str) -> tuple[str, str]:
 
 def likely_duplicates(session: Session, data: PatientInput, *, region: str = "US") -> list[PatientRow]:
     """Patients who are probably the one being created: the same name and date of birth, or the same
-    first name at one of the same phone numbers (siblings share a parent's number, not a first name)."""
-    first, last = data.first_name.strip(), data.last_name.strip()
+    first name at one of the same phone numbers (siblings share a parent's number, not a first name).
+    Control characters are dropped from the names, as in ``search_patients`` (PostgreSQL refuses NUL)."""
+    first, last = strip_control(data.first_name).strip(), strip_control(data.last_name).strip()
     phones = set()
     for raw in (data.phone, data.guardian_phone):
         try:

@@ -89,3 +89,14 @@ def test_chunked_template_apply_on_postgresql(pg_db, world, manager):
     assert (result.created, result.days_done) == (20, 20)
     with pg_db.read() as s:
         assert s.scalar(select(func.count()).select_from(AppliedSlot)) == 20
+
+
+def test_duplicate_check_with_a_nul_byte_on_postgresql(pg_db, world, receptionist):
+    from orca_desk.services.patients import likely_duplicates
+
+    with pg_db.write() as s:
+        create_patient(s, receptionist, world.clinic.id, PatientInput("Ava", "Smith", date(2012, 5, 1)),
+                       now=NOW)
+    with pg_db.read() as s:
+        rows = likely_duplicates(s, PatientInput("Av\x00a", "Smi\x00th", date(2012, 5, 1)))
+    assert [r.name for r in rows] == ["Ava Smith"]

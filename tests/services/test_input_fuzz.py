@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from orca_desk.models import (
     AuditEvent,
     Clinic,
+    MessageTemplate,
     Patient,
     ScheduleBlock,
     ScheduleException,
@@ -31,15 +32,15 @@ from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services import templates
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.patients import PatientInput, create_patient, search_patients
+from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, search_patients
 from tests.conftest import NOW
 from tests.factories import make_world
 
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-TABLES = (AuditEvent, Clinic, ClinicSetting, Patient, ScheduleBlock, ScheduleException, ScheduleTemplate,
-          TemplateSlot, TemplateVersion)
+TABLES = (AuditEvent, Clinic, ClinicSetting, MessageTemplate, Patient, ScheduleBlock, ScheduleException,
+          ScheduleTemplate, TemplateSlot, TemplateVersion)
 
 # Text as typed or pasted: any character (NUL and other controls included), sometimes long,
 # sometimes one of the inputs that broke things before.
@@ -118,6 +119,8 @@ def test_create_patient(database, manager, changes):
     from zoneinfo import ZoneInfo
 
     data = PatientInput(**{**GOOD_PATIENT, **changes})
+    with database.read() as s:  # what the Ctrl+F dialog asks before saving
+        likely_duplicates(s, data)
     result = _refused_or_done(database, lambda s: create_patient(s, manager, 1, data, now=NOW))
     if not isinstance(result, OrcaError):
         _fits_its_columns(result)
@@ -244,3 +247,18 @@ def test_templates(database, manager, name, description, reason, week, note):
             for model in (ScheduleTemplate, TemplateVersion, TemplateSlot):
                 for row in s.scalars(select(model)):
                     _fits_its_columns(row)
+
+
+@FUZZ
+@given(key=st.one_of(text, st.just("reminder.confirm")), name=text, subject=optional_text,
+       body=st.one_of(text, st.just("Hi {first_name}\r\nSee you {date}.")),
+       channel=st.sampled_from(["sms", "email", "fax"]))
+def test_message_templates(database, manager, key, name, subject, body, channel):
+    from orca_desk.services import message_templates as mt
+
+    result = _refused_or_done(database, lambda s: mt.save_template(
+        s, manager, 1, key=key, channel=channel, name=name, subject=subject, body=body, now=NOW))
+    if not isinstance(result, OrcaError):
+        with database.read() as s:
+            for row in s.scalars(select(MessageTemplate)):
+                _fits_its_columns(row)

@@ -121,3 +121,20 @@ def test_the_editor_sample_link_is_as_long_as_a_real_one_for_the_clinic_address(
     default = mt.check_template("{link}", None, "sms")  # no address given: the default one
     assert default.preview.startswith("http://127.0.0.1:8765/c/")
     assert mt.SAMPLE_VALUES["link"] == default.preview
+
+
+@pytest.mark.parametrize(("kw", "field", "words"), [
+    ({"key": "k" * 61}, "key", "at most 60"),
+    ({"key": "reminder\x00confirm"}, "key", "control characters"),
+    ({"channel": "email", "subject": "S" * 201}, "subject", "at most 200"),
+    ({"body": "Hi {first_name}\x00"}, "body", "control characters"),
+])
+def test_over_long_keys_and_nul_bytes_are_refused_naming_the_field(db, clinic_id, clock, manager, kw, field,
+                                                                   words):
+    args = {"key": "reminder.confirm", "channel": "sms", "name": "R", "subject": None,
+            "body": "Hi {first_name}", **kw}
+    with pytest.raises(ValidationError, match=words) as err, db.write() as s:
+        mt.save_template(s, manager, clinic_id, now=clock.now(), **args)
+    assert err.value.field == field
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(MessageTemplate)) == 0
