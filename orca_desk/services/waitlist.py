@@ -70,6 +70,7 @@ from orca_desk.services.messaging.policy import (
     next_allowed_send,
     sms_allowed,
 )
+from orca_desk.services.messaging.render import sms_segments
 from orca_desk.services.security import AUTOMATION, BOOK, MANAGE_WAITLIST, Actor
 
 __all__ = [
@@ -666,9 +667,13 @@ def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot
 # ----- making offers ------------------------------------------------------------------------
 
 # {hold} and {number}/{cap} come from Settings (the waitlist hold, the offers per entry).
-SMS_TEXT = ("{clinic}: a visit opened up for {patient} on {date} at {time} at {location}. "
-            "Reply YES to book it or NO to pass. We hold it for you for {hold} (offer {number} of "
-            "{cap}).{link}")
+# One text is one segment (160 GSM-7 characters), so the hold and the cap are short here; the
+# email and the phone script say them in full. When a long clinic name and link leave no room,
+# the shorter wording drops "Reply YES or tap" (a YES still books).
+SMS_TEXT = ("{clinic}: opening for {patient}, {date} {time} at {location}. Held {hold_short} "
+            "(offer {number}/{cap}). Reply YES or tap{link}")
+SMS_TEXT_SHORTER = ("{clinic}: opening for {patient}, {date} {time} at {location}. Held {hold_short} "
+                    "(offer {number}/{cap}):{link}")
 EMAIL_SUBJECT = "An earlier visit for {patient}: {date} at {time}"
 EMAIL_TEXT = ("Hello,\n\nA visit has opened up for {patient} on {date} at {time} with {provider} "
               "at {location}. We are holding it for you for {hold} from this message. This is "
@@ -678,6 +683,19 @@ PHONE_SCRIPT = ("Call {phone_to}. \"Hello, this is {clinic}. A visit has opened 
                 "{date} at {time} with {provider} at {location}. Would you like it? We can hold it "
                 "for {hold}; this is offer {number} of {cap} from the waitlist.\" Record the answer "
                 "with Record response.")
+
+
+def _offer_sms(words: dict[str, str], link: str) -> str:
+    """The first wording that fits one SMS segment, else the shortest."""
+    text = SMS_TEXT.format(**words, link=link)
+    if sms_segments(text).segments == 1:
+        return text
+    return SMS_TEXT_SHORTER.format(**words, link=link)
+
+
+def _hold_short(hold: timedelta) -> str:
+    minutes = int(hold.total_seconds() // 60)
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes} min"
 
 
 def _hold_words(hold: timedelta) -> str:
@@ -710,6 +728,7 @@ def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings,
     return {"clinic": ctx.clinic_name, "patient": p.first_name, "date": format_date(local),
             "time": format_time(local), "location": ctx.names["location"].get(o.location_id, ""),
             "provider": ctx.names["provider"].get(o.provider_id, ""), "hold": _hold_words(settings.hold),
+            "hold_short": _hold_short(settings.hold),
             "phone": ctx.clinic_phone, "number": str(number), "cap": str(settings.max_offers)}
 
 
@@ -797,7 +816,7 @@ def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
         offer, w = pl.offer, pl.words
         link = _link(offer.id, pl.not_after, settings)  # the hold window itself is checked in the database
         if offer.channel == "sms":
-            offer.message = SMS_TEXT.format(**w, link=f" {link}" if link else "")
+            offer.message = _offer_sms(w, f" {link}" if link else "")
         elif offer.channel == "email":
             pl.subject = EMAIL_SUBJECT.format(**w)
             no = _link(offer.id, pl.not_after, settings, DECLINE_PURPOSE)

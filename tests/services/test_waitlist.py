@@ -266,8 +266,7 @@ def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(db, worl
         live = [o for o in offers(db) if o.response is None]
         if live:
             assert live[0].hold_expires_at == t + timedelta(minutes=45)
-            assert "We hold it for you for 45 minutes" in live[0].message
-            assert f"offer {k + 1} of 2" in live[0].message
+            assert f"Held 45 min (offer {k + 1}/2)" in live[0].message
             with db.write() as s:
                 waitlist.decline_offer(s, live[0].id, now=t, settings=settings)
         t += timedelta(minutes=10)
@@ -681,3 +680,19 @@ def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(db, world,
     monkeypatch.setattr(template_engine, "open_template_slots", lambda *_a, **_k: [slot])
     report = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
     assert (report.template_openings, report.offers_made) == (0, 1)
+
+
+def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_hold_and_cap():
+    from orca_desk.services.messaging.render import sms_segments
+
+    words = {"clinic": "Bright Smiles Orthodontics", "patient": "Alexandra", "date": "Tue 10 Mar",
+             "time": "10:30 AM", "location": "Northside", "provider": "Dr. Chen", "hold": "2 hours",
+             "hold_short": "2h", "phone": "+16175550100", "number": "1", "cap": "3"}
+    link = " https://go.brightsmiles.com/o/" + "A" * 24  # a real short link's length
+    text = waitlist._offer_sms(words, link)
+    assert sms_segments(text).segments == 1, text
+    assert "2h" in text and "1/3" in text and text.endswith(link)
+    short_name = waitlist._offer_sms({**words, "clinic": "Test Ortho", "patient": "Liam"},
+                                     " https://gw.test/o/" + "A" * 24)
+    assert "Held 2h (offer 1/3). Reply YES or tap https://gw.test/o/" in short_name
+    assert sms_segments(short_name).segments == 1
