@@ -12,7 +12,7 @@ from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
 
-__all__ = ["RecurrenceRuleError", "describe", "occurrences", "occurrences_from", "validate"]
+__all__ = ["MAX_EXPANSION", "RecurrenceRuleError", "describe", "occurrences", "occurrences_from", "validate"]
 
 
 class RecurrenceRuleError(ValidationError, ValueError):
@@ -52,6 +52,10 @@ _KNOWN_KEYS = (
 _BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 _UNTIL_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
+
+# The most wall-clock dates one expansion may produce: a never-ending FREQ=SECONDLY rule over a
+# year is 31 million of them, and no caller wants that many (a series books at most 520).
+MAX_EXPANSION = 100_000
 
 # Wall-clock bounds handed to dateutil are widened by this much and then checked exactly:
 # a UTC offset change (DST) moves an instant by hours, never by a day.
@@ -501,6 +505,11 @@ def _walls(rule: _Rule, start: datetime, wall_limit: datetime | None) -> Iterato
     for produced, wall in enumerate(source, start=1):
         if wall_limit is not None and wall > wall_limit:
             return
+        if produced > MAX_EXPANSION:
+            raise RecurrenceRuleError(
+                f"FREQ={rule.freq_name}: the rule gives more than {MAX_EXPANSION:,} dates in that "
+                "span; repeat less often or end it sooner (COUNT or UNTIL)"
+            )
         yield wall
         # COUNT counts what the rule produces; invalid dates were never produced.
         if rule.count is not None and produced >= rule.count:

@@ -281,7 +281,34 @@ def _expand(rrule: str, dtstart: datetime, *, until: datetime | None, new: bool 
                                   field="rrule")
         return occs
     assert until is not None
-    return recurrence.occurrences(rrule, dtstart, until=until)
+    occs = recurrence.occurrences(rrule, dtstart, until=until, limit=MAX_OCCURRENCES * 2 + 1 if new else None)
+    if new and len(occs) > MAX_OCCURRENCES * 2:
+        raise ValidationError(f"The series has more than {MAX_OCCURRENCES * 2} occurrences in its first "
+                              "booking year; repeat less often.", field="rrule")
+    return occs
+
+
+_SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
+_TIME_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _check_rule(rrule: str) -> str:
+    """The rule without its ``RRULE:`` prefix, refused (field ``rrule``) when it is not a series rule.
+
+    An appointment series repeats at most once a day, at the start time: a finer FREQ, or
+    BYHOUR/BYMINUTE/BYSECOND (several times a day), would book hundreds of visits and make
+    the preview expand millions of dates.
+    """
+    recurrence.validate(rrule)
+    parts = _parts(rrule)
+    for key, value in parts:
+        if key == "FREQ" and value in _SUB_DAILY:
+            raise ValidationError(f"FREQ={value}: a series repeats at most once a day; choose daily, "
+                                  "weekly, monthly or yearly.", field="rrule")
+        if key in _TIME_PARTS:
+            raise ValidationError(f"{key}={value}: a series repeats at most once a day, at its start "
+                                  "time; leave out BYHOUR, BYMINUTE and BYSECOND.", field="rrule")
+    return _strip(rrule)
 
 
 def _zone(dtstart: datetime) -> ZoneInfo:
@@ -629,8 +656,7 @@ def preview_series(session: Session, *, patient_id: int, provider_id: int, chair
                  type_id=type_id, minutes=minutes)
     _zone(dtstart)
     start = dtstart.astimezone(plan.zone)
-    recurrence.validate(rrule)
-    rule = _strip(rrule)
+    rule = _check_rule(rrule)
     occs = _expand(rule, start, until=horizon or start + HORIZON, new=True)
     return _preview(session, plan, rule, start, occs, now=now, ignore=frozenset(replacing))
 
@@ -834,8 +860,7 @@ def create_series(session: Session, actor: Actor, *, patient_id: int, provider_i
     start = dtstart.astimezone(plan.zone).replace(second=0, microsecond=0)
     if start < now - booking.PAST_GRACE:
         raise ValidationError("The series would start in the past.", field="dtstart")
-    recurrence.validate(rrule)
-    rule = _strip(rrule)
+    rule = _check_rule(rrule)
     horizon = now + HORIZON
     occs = _expand(rule, start, until=horizon, new=True)
     if not occs:
@@ -1154,7 +1179,7 @@ def modify_series(session: Session, actor: Actor, appointment_id: int, *, scope:
     if scope not in ("following", "all"):
         raise ValidationError(f"Unknown scope {scope!r}: choose this, following or all.")
     if change.rrule is not None:
-        recurrence.validate(change.rrule)
+        _check_rule(change.rrule)
     at = _split_point(s, appt, scope, now)
     with session.begin_nested():
         return _split(session, actor, s, at, change, _normalise(decisions), now)
@@ -1330,7 +1355,7 @@ def preview_change(session: Session, appointment_id: int, *, scope: Scope, chang
     at = _split_point(s, appt, scope, now)
     zone = ZoneInfo(s.timezone)
     start_time = change.start_time or time(s.start_minute // 60, s.start_minute % 60)
-    rule = _strip(change.rrule) if change.rrule is not None else s.rrule
+    rule = _check_rule(change.rrule) if change.rrule is not None else s.rrule
     if change.rrule is None and s.end_kind == "count" and s.count is not None:
         rule = _with_end(rule, count=max(s.count - _occurrences_before(s, at), 1))
     dtstart = datetime.combine(at.astimezone(zone).date(), start_time, tzinfo=zone)

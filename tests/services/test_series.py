@@ -350,3 +350,30 @@ def test_create_requires_permission_and_a_future_start(db, w, manager):
     with pytest.raises(ValidationError, match="past"), db.write() as s:
         create_series(s, manager, **_kw(w), rrule="FREQ=WEEKLY;COUNT=2",
                       dtstart=datetime(2026, 2, 1, 9, 0, tzinfo=NY), now=NOW)
+
+
+# --- issue 18: sub-daily rules are refused quickly, naming the field --------------------------
+
+
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY;INTERVAL=15", "FREQ=HOURLY;COUNT=5",
+                                  "FREQ=DAILY;BYHOUR=9,14", "FREQ=WEEKLY;BYMINUTE=0,30"])
+def test_rules_finer_than_a_day_are_refused_with_the_field_named(db, w, manager, rule):
+    with pytest.raises(ValidationError) as preview_error, db.read() as s:
+        preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    assert preview_error.value.field == "rrule"
+    assert "at most once a day" in str(preview_error.value)
+    with pytest.raises(ValidationError) as create_error, db.write() as s:
+        create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    assert create_error.value.field == "rrule"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(RecurringSeries)) == 0
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=3")
+    with pytest.raises(ValidationError) as modify_error, db.write() as s:
+        modify_series(s, manager, _appts(s, sid)[0].id, scope="all", change=SeriesChange(rrule=rule), now=NOW)
+    assert modify_error.value.field == "rrule"
+
+
+def test_the_expansion_itself_is_bounded_for_any_caller():
+    # A never-ending FREQ=SECONDLY rule over a year is 31 million dates: refused, not expanded.
+    with pytest.raises(recurrence.RecurrenceRuleError, match="more than"):
+        recurrence.occurrences("FREQ=SECONDLY", NOAH, until=NOAH + timedelta(days=365))
