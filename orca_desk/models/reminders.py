@@ -12,7 +12,7 @@ from orca_desk.models.base import Base, UTCDateTime
 
 PLANNED_STATUSES = ("planned", "queued", "skipped", "withdrawn", "sent")
 REQUEST_STATUSES = ("open", "answered", "expired")
-TASK_KINDS = ("call", "reschedule")
+TASK_KINDS = ("call", "reschedule", "series_skip")  # series_skip: services.series.SKIP_TASK
 TASK_STATUSES = ("open", "done")
 
 

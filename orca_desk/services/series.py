@@ -26,6 +26,7 @@ from orca_desk.models import (
     RecurringSeries,
     SeriesException,
 )
+from orca_desk.models.reminders import StaffTask
 from orca_desk.services import audit, booking, recurrence
 from orca_desk.services.booking import MAX_MINUTES, BookingRequest
 from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark
@@ -36,6 +37,7 @@ from orca_desk.services.security import AUTOMATION, BOOK, Actor
 __all__ = [
     "HORIZON",
     "MAX_OCCURRENCES",
+    "SKIP_TASK",
     "Alternative",
     "ExportAppointment",
     "HorizonReport",
@@ -978,10 +980,26 @@ def extend_horizons(session: Session, *, now: datetime, actor: Actor = AUTOMATIO
         n, late = _book_occurrences(session, actor, series, good, {}, now=now, strict=False)
         booked += n
         skipped += [(series.id, o, why) for o, why in late]
+        for o, why in [*ext.problems, *late]:
+            _skip_task(session, series, o, why, now)
         series.materialised_until = now + horizon
         series.updated_at = now
     session.flush()
     return HorizonReport(series=len(plans), booked=booked, skipped=tuple(skipped))
+
+
+SKIP_TASK = "series_skip"  # StaffTask.kind of a date the scheduler could not book
+
+
+def _skip_task(session: Session, series: RecurringSeries, start: datetime, why: str, now: datetime) -> None:
+    """Put a skipped date in front of the desk: an open staff task naming the patient and the date."""
+    patient = session.get(Patient, series.patient_id)
+    name = patient.display_name if patient is not None else f"patient #{series.patient_id}"
+    when = _label(start.astimezone(ZoneInfo(series.timezone)))
+    reason = f"Find another time for {name}: series #{series.id} could not book {when}. {why.strip()}"
+    session.add(StaffTask(clinic_id=series.clinic_id, kind=SKIP_TASK, appointment_id=None,
+                          patient_id=series.patient_id, reason=reason[:300], status="open", attempts=[],
+                          created_at=now, updated_at=now))
 
 
 # --- reading --------------------------------------------------------------------------------

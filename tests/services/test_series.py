@@ -377,3 +377,35 @@ def test_the_expansion_itself_is_bounded_for_any_caller():
     # A never-ending FREQ=SECONDLY rule over a year is 31 million dates: refused, not expanded.
     with pytest.raises(recurrence.RecurrenceRuleError, match="more than"):
         recurrence.occurrences("FREQ=SECONDLY", NOAH, until=NOAH + timedelta(days=365))
+
+
+# --- issue 18: a date the scheduler skips becomes a staff task --------------------------------
+
+
+def test_a_skipped_extension_date_creates_a_staff_task_naming_patient_and_date(db, w, manager):
+    from orca_desk.models.reminders import StaffTask
+    from orca_desk.services.confirmations import open_tasks
+
+    with db.write() as s:
+        sid = create_series(s, manager, **_kw(w), rrule="FREQ=WEEKLY;INTERVAL=4", dtstart=NOAH, now=NOW)
+    later = NOW + timedelta(days=60)
+    occs = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=4", NOAH, limit=16)
+    taken, holiday = occs[13], occs[14]  # 9 Mar 2027 (chair taken) and 6 Apr 2027 (clinic closed)
+    with db.write() as s:
+        _book(s, manager, w, taken.astimezone(UTC), chair=0)
+        s.add(ScheduleException(kind="holiday", provider_id=None, location_id=None, start_day=holiday.date(),
+                                end_day=holiday.date(), name="Spring break", created_at=NOW))
+        report = extend_horizons(s, now=later + timedelta(days=28))
+        assert len(report.skipped) == 2
+    with db.read() as s:
+        tasks = list(s.scalars(select(StaffTask).order_by(StaffTask.id)))
+        assert [t.kind for t in tasks] == ["series_skip", "series_skip"]
+        assert {t.patient_id for t in tasks} == {w["patients"][0]} and {t.status for t in tasks} == {"open"}
+        assert "Kid0 Smith" in tasks[0].reason and "Tue 9 Mar 2027, 15:45" in tasks[0].reason
+        assert "Chair 1 is taken" in tasks[0].reason
+        assert "Tue 6 Apr 2027, 15:45" in tasks[1].reason and "Spring break" in tasks[1].reason
+        assert [r.kind for r in open_tasks(s, "series_skip")] == ["series_skip", "series_skip"]
+    with db.write() as s:
+        assert extend_horizons(s, now=later + timedelta(days=29)).skipped == ()
+        assert s.scalar(select(func.count()).select_from(StaffTask)) == 2  # no second task
+        assert sid
