@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import ModuleType
@@ -692,6 +692,7 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
     # Alternatives, in memory: first the same day of every conflicting date (one query for
     # all of them), then, for those with nothing free that day, the week either side.
     planned = sorted(_utc(o) for o in occs)
+    period = _period_of(rule)
     alternatives: dict[int, Alternative | None] = {}
     for reach in (0, ALTERNATIVE_DAYS):
         todo = [i for i, p in enumerate(found) if p and alternatives.get(i) is None]
@@ -702,8 +703,12 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
                    for i in todo]
         _load_busy(session, busy, windows, **keys)
         for i in todo:
-            alternatives[i] = _nearest_alternative(session, engine if reach else None, busy, hours, plan,
-                                                   occs[i], planned, now=now, ignore=ignore, reach=reach)
+            alt = _nearest_alternative(session, engine if reach else None, busy, hours, plan, occs[i],
+                                       planned, now=now, ignore=ignore, reach=reach, period=period)
+            alternatives[i] = alt
+            if alt is not None:
+                # Accepting every suggestion must work: later suggestions see this one as taken.
+                busy.add_planned(alt.chair_id, plan.patient_id, alt.provider_id, alt.start, alt.end)
     rows = [PreviewOccurrence(i + 1, occ, occ + length, tuple(found[i]), alternatives.get(i))
             for i, occ in enumerate(occs)]
     return SeriesPreview(rrule=rule, dtstart=dtstart, zone=plan.zone.key, minutes=plan.minutes,
@@ -711,16 +716,45 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
                          never_ends=_end_of(rule, plan.zone)[0] == "never")
 
 
+def _period_of(rule: str) -> Callable[[date], object]:
+    """The rule's period a date is in: its day (DAILY), WKST week (WEEKLY), month or year.
+
+    An alternative stays in its occurrence's period, so a weekly series never gets two
+    visits one week and none the next (nor a monthly one two in a month).
+    """
+    values = dict(_parts(rule))
+    freq = values.get("FREQ", "WEEKLY")
+    if freq == "DAILY":
+        return lambda d: d
+    if freq == "WEEKLY":
+        wkst = _DAY_CODES.index(values["WKST"]) if values.get("WKST") in _DAY_CODES else 0
+        return lambda d: d - timedelta(days=(d.weekday() - wkst) % 7)
+    if freq == "MONTHLY":
+        return lambda d: (d.year, d.month)
+    return lambda d: d.year
+
+
+_DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
 def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Busy, hours: _Hours, plan: _Plan,
                          occ: datetime, planned: list[datetime], *, now: datetime | None,
-                         ignore: frozenset[int], reach: int = ALTERNATIVE_DAYS) -> Alternative | None:
+                         ignore: frozenset[int], reach: int = ALTERNATIVE_DAYS,
+                         period: Callable[[date], object] | None = None) -> Alternative | None:
     """The free slot nearest to ``occ`` (same chair and provider) within ALTERNATIVE_DAYS.
 
     Free means what the engine means: working time at the location minus holidays, time
     off and blocks (its schedule data, loaded once) minus appointments (chair exclusive,
-    patient exclusive, provider concurrency), on a 5-minute grid, not on another date of
-    this series. Only when nothing is free in memory is ``availability.find_openings`` asked.
+    patient exclusive, provider concurrency; ``busy`` also holds the suggestions already
+    made for this series), on a 5-minute grid, not on another date of this series, and in
+    the same ``period`` (week of a weekly rule, ...) as ``occ``. Only when nothing is free
+    in memory is ``availability.find_openings`` asked.
     """
+    own_period = period(occ.date()) if period is not None else None
+
+    def in_period(day: date) -> bool:
+        return period is None or period(day) == own_period
+
     length = timedelta(minutes=plan.minutes)
     own = _utc(occ)
 
@@ -733,6 +767,8 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
     now_epoch = _epoch(now) if now is not None else None
     for day_offset in sorted(range(-reach, reach + 1), key=lambda d: (abs(d), d)):
         day = occ.date() + timedelta(days=day_offset)
+        if not in_period(day):
+            continue
         windows = hours.windows(day)
         if windows is None:  # hours unknown: a weekday (as the original) between 07:00 and 19:00
             if day.weekday() >= 5 and occ.weekday() < 5:
@@ -762,7 +798,10 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
         session, minutes=plan.minutes, after=_utc(lo), provider_ids=[plan.provider_id],
         location_ids=[plan.location_id], horizon_days=2 * ALTERNATIVE_DAYS + 1, limit=200)
     best = sorted((o for o in openings if not clashes_with_series(_utc(o.start))
-                   and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)),
+                   and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)
+                   and in_period(o.start.astimezone(plan.zone).date())
+                   and busy.is_free(patient_id=plan.patient_id, provider_id=o.provider_id,
+                                    chair_id=o.chair_id, start=o.start, end=o.end, ignore=ignore)),
                   key=lambda o: (o.chair_id != plan.chair_id,
                                  abs(o.start.astimezone(plan.zone).date() - occ.date()), abs(o.start - occ)))
     if not best:

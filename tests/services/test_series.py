@@ -409,3 +409,55 @@ def test_a_skipped_extension_date_creates_a_staff_task_naming_patient_and_date(d
         assert extend_horizons(s, now=later + timedelta(days=29)).skipped == ()
         assert s.scalar(select(func.count()).select_from(StaffTask)) == 2  # no second task
         assert sid
+
+
+# --- issue 18: suggested alternatives never collide ---------------------------------------------
+
+
+def _fill(s, actor, w, day: date, *, free: tuple[time, time] | None = None):
+    """Keep the hygienist busy (another patient, chair 2) 07:00–19:00 that day, except ``free``."""
+    spans = [(time(7), time(19))] if free is None else [(time(7), free[0]), (free[1], time(19))]
+    for a, b in spans:
+        start = datetime.combine(day, a, tzinfo=NY)
+        end = datetime.combine(day, b, tzinfo=NY)
+        while start < end:
+            minutes = min(int((end - start).total_seconds() // 60), 480)
+            booking.book_appointment(s, actor, BookingRequest(
+                patient_id=w["patients"][1], provider_id=w["hyg"], chair_id=w["chairs"][1], type_id=w["adj"],
+                start=start.astimezone(UTC), minutes=minutes), now=NOW)
+            start += timedelta(minutes=minutes)
+
+
+def test_suggestions_are_checked_against_each_other_and_all_can_be_accepted(db, w, manager):
+    rule = "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6"  # Tue 10, Thu 12, Tue 17, Thu 19, Tue 24, Thu 26 March
+    with db.write() as s:
+        for d in (16, 17, 19, 20):
+            _fill(s, manager, w, date(2026, 3, d))
+        _fill(s, manager, w, date(2026, 3, 18), free=(time(16, 5), time(16, 25)))  # one free slot
+    with db.read() as s:
+        p = preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    assert [o.index for o in p.conflicts] == [3, 4]
+    alts = [o.alternative for o in p.conflicts if o.alternative is not None]
+    assert [a.start for a in alts] == [datetime(2026, 3, 18, 16, 5, tzinfo=NY)]  # given once, not twice
+    decisions = {o.start: (o.alternative or "skip") for o in p.conflicts}
+    with db.write() as s:
+        sid = create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH, decisions=decisions, now=NOW)
+        assert len(_appts(s, sid)) == 5
+
+
+def test_a_weekly_suggestion_stays_in_its_own_week(db, w, manager):
+    rule = "FREQ=WEEKLY;COUNT=4"  # Tuesdays 10, 17, 24, 31 March
+    with db.write() as s:
+        for d in range(16, 21):  # the whole week of the 17th is taken
+            _fill(s, manager, w, date(2026, 3, d))
+        _fill(s, manager, w, date(2026, 3, 25), free=(time(9, 0), time(9, 20)))
+    with db.read() as s:
+        p = preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    (bad,) = p.conflicts
+    assert bad.index == 2
+    # Friday 13th or Monday 23rd would be free, but that week already has its visit.
+    assert bad.alternative is None
+    kept = [o for o in p.occurrences if o.ok or o.alternative]
+    weekly = [o.alternative.start if o.alternative else o.start for o in kept]
+    weeks = [d.isocalendar()[1] for d in weekly]
+    assert len(weeks) == len(set(weeks))
