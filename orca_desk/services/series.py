@@ -6,7 +6,7 @@ import importlib
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import ModuleType
 from typing import Literal, Protocol
@@ -39,6 +39,8 @@ __all__ = [
     "MAX_OCCURRENCES",
     "SKIP_TASK",
     "Alternative",
+    "ChangePlan",
+    "ChangeRow",
     "ExportAppointment",
     "HorizonReport",
     "PreviewOccurrence",
@@ -55,6 +57,7 @@ __all__ = [
     "modify_series",
     "plan_extensions",
     "preview_series",
+    "preview_series_change",
     "record_moved",
     "series_for_export",
 ]
@@ -1237,13 +1240,72 @@ def modify_series(session: Session, actor: Actor, appointment_id: int, *, scope:
         raise ValidationError(f"Unknown scope {scope!r}: choose this, following or all.")
     if change.rrule is not None:
         _check_rule(change.rrule)
+    if scope == "all":
+        with session.begin_nested():
+            return _change_family(session, actor, s, change, _normalise(decisions), now)
     at = _split_point(s, appt, scope, now)
     with session.begin_nested():
         return _split(session, actor, s, at, change, _normalise(decisions), now)
 
 
+def _family(session: Session, s: RecurringSeries) -> list[RecurringSeries]:
+    """The whole series: its first part and every continuation split off with "this and following"."""
+    root = s
+    seen = {s.id}
+    while root.parent_id is not None and root.parent_id not in seen:
+        parent = session.get(RecurringSeries, root.parent_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        root = parent
+    return sorted([root, *_descendants(session, root.id)], key=lambda x: (x.start_date, x.start_minute, x.id))
+
+
+def _first_future(s: RecurringSeries, now: datetime) -> datetime | None:
+    occs = _expand(s.rrule, _dtstart(s), until=_shown_until(s, now))
+    return next((_utc(o) for o in occs if o >= now), None)
+
+
+def _change_family(session: Session, actor: Actor, s: RecurringSeries, change: SeriesChange,
+                   decisions: dict[datetime, Decision], now: datetime) -> int:
+    """ "All": every part of the series (continuations included) from its first future occurrence.
+
+    Each part keeps its own dates (a part ended by a split keeps its end) and whatever the
+    change leaves as is; returns the id of the part that now holds ``s``'s future.
+    """
+    parts = [(part, at) for part in _family(session, s) if part.status != "cancelled"
+             for at in [_first_future(part, now)] if at is not None]
+    if not parts:
+        raise ValidationError("Every occurrence of this series has already started; nothing to change.")
+    result: int | None = None
+    for i, (part, at) in enumerate(parts):
+        part_change = change
+        if change.rrule is not None and i < len(parts) - 1:
+            # A part that a later part continues keeps its end, so the parts never overlap.
+            kind, _count, _until = _end_of(part.rrule, ZoneInfo(part.timezone))
+            until = _rule_until_utc(part.rrule, ZoneInfo(part.timezone)) if kind == "until" else None
+            if until is not None:
+                part_change = replace(change, rrule=_with_end(_strip(change.rrule), until_utc=until))
+        target = _split(session, actor, part, at, part_change, decisions, now, exceptions_too=True)
+        if result is None or part.id == s.id:
+            result = target
+    assert result is not None
+    return result
+
+
+def _rule_until_utc(rrule: str, zone: ZoneInfo) -> datetime | None:
+    text = dict(_parts(rrule)).get("UNTIL")
+    if text is None:
+        return None
+    if "T" in text:
+        stamp = datetime.strptime(text.rstrip("Z"), "%Y%m%dT%H%M%S")
+        return stamp.replace(tzinfo=UTC) if text.endswith("Z") else stamp.replace(tzinfo=zone).astimezone(UTC)
+    day = datetime.strptime(text, "%Y%m%d").date()
+    return datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+
+
 def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, change: SeriesChange,
-           decisions: dict[datetime, Decision], now: datetime) -> int:
+           decisions: dict[datetime, Decision], now: datetime, *, exceptions_too: bool = False) -> int:
     zone = ZoneInfo(old.timezone)
     before = _occurrences_before(old, at)
     replaced = _replaceable(session, old, at, now)
@@ -1305,6 +1367,9 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
         kept.append(o)
     occs = kept
     session.flush()
+    if exceptions_too:  # "all" covers the moved occurrences as well; "following" leaves them be
+        moved_ones = [e for e in overrides.values() if e.appointment_id]
+        _apply_to_moved(session, actor, moved_ones, change, zone, now)
     length = timedelta(minutes=plan.minutes)
     reuse = {(a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id): a for a in replaced
              if a.end_at - a.start_at == length}
@@ -1330,6 +1395,29 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
     if target is not old and not _has_future(session, old, now):
         old.status = "ended"
     return target.id
+
+
+def _apply_to_moved(session: Session, actor: Actor, moved: Sequence[SeriesException], change: SeriesChange,
+                    zone: ZoneInfo, now: datetime) -> None:
+    """A moved occurrence stays where it was moved to, but takes the new length, chair, provider and type."""
+    if change.minutes is None and change.chair_id is None and change.provider_id is None \
+            and change.type_id is None:
+        return
+    for exc in moved:
+        appt = session.get(Appointment, exc.appointment_id) if exc.appointment_id else None
+        if appt is None or appt.start_at < now or appt.status not in _REPLACEABLE:
+            continue
+        end = appt.start_at + timedelta(minutes=change.minutes) if change.minutes else appt.end_at
+        try:
+            with session.begin_nested():
+                booking.move_appointment(session, actor, appt.id, start=appt.start_at, end=end,
+                                         chair_id=change.chair_id, provider_id=change.provider_id, now=now)
+        except OrcaError as exc_:
+            raise type(exc_)(f"{_label(appt.start_at.astimezone(zone))} (moved earlier): {exc_} Nothing was "
+                             "changed.") from None
+        if change.type_id is not None:
+            appt.type_id = change.type_id
+    session.flush()
 
 
 def _has_future(session: Session, s: RecurringSeries, now: datetime) -> bool:
@@ -1422,3 +1510,91 @@ def preview_change(session: Session, appointment_id: int, *, scope: Scope, chang
                           horizon=now + HORIZON, now=now,
                           replacing=[a.id for a in _replaceable(session, s, at, now)])
 
+
+# --- what a change would do -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One occurrence a change touches: where it is now and where it would be (local times)."""
+
+    original: datetime  # the occurrence's date in the rule (RECURRENCE-ID), local
+    kind: str  # changed | booked | cancelled
+    before_start: datetime | None
+    before_end: datetime | None
+    before_where: str  # "Chair 1 · Priya Shah"
+    after_start: datetime | None
+    after_end: datetime | None
+    after_where: str
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    rows: tuple[ChangeRow, ...]
+    error: str | None  # the change cannot be made as asked (the first date that fails, and why)
+
+    @property
+    def summary(self) -> str:
+        if self.error is not None:
+            return self.error
+        counts = {k: sum(1 for r in self.rows if r.kind == k) for k in ("changed", "booked", "cancelled")}
+        words = {"changed": "change", "booked": "booked", "cancelled": "cancelled"}
+        parts = [f"{n} occurrence{'s' if n != 1 else ''} {words[k]}" for k, n in counts.items() if n]
+        return ", ".join(parts) if parts else "Nothing changes."
+
+
+_Where = tuple[datetime, datetime, int, int, int]  # start, end, chair, provider, type
+
+
+def _future_of(session: Session, series_ids: Iterable[int], now: datetime) -> dict[datetime, _Where]:
+    rows = session.execute(select(Appointment.series_occurrence_start, Appointment.start_at,
+                                  Appointment.end_at, Appointment.chair_id, Appointment.provider_id,
+                                  Appointment.type_id)
+                           .where(Appointment.series_id.in_(list(series_ids)),
+                                  Appointment.status.in_(_REPLACEABLE), Appointment.start_at >= now))
+    return {(key or start): (start, end, chair, provider, type_id)
+            for key, start, end, chair, provider, type_id in rows}
+
+
+def preview_series_change(session: Session, actor: Actor, appointment_id: int, *, scope: Scope,
+                          change: SeriesChange, decisions: Mapping[datetime, Decision] | None = None,
+                          now: datetime) -> ChangePlan:
+    """What :func:`modify_series` would do, occurrence by occurrence, across the whole series; writes nothing.
+
+    The change is made inside a savepoint, the future of every part of the series is read
+    before and after, and the savepoint is rolled back. A change that cannot be made
+    returns the reason (naming the date) as ``error``.
+    """
+    _appt, s = _appointment(session, appointment_id)
+    zone = ZoneInfo(s.timezone)
+    before = _future_of(session, [x.id for x in _family(session, s)], now)
+    error: str | None = None
+    after = before
+    savepoint = session.begin_nested()
+    try:
+        modify_series(session, actor, appointment_id, scope=scope, change=change, decisions=decisions,
+                      now=now)
+        session.flush()
+        after = _future_of(session, [x.id for x in _family(session, s)], now)
+    except OrcaError as exc:
+        error = str(exc)
+    finally:
+        savepoint.rollback()
+    session.expire_all()
+    chairs: dict[int, str] = {i: n for i, n in session.execute(select(Chair.id, Chair.name))}
+    providers: dict[int, str] = {i: n for i, n in session.execute(select(Provider.id, Provider.name))}
+
+    def where(w: _Where | None) -> str:
+        return "" if w is None else f"{chairs.get(w[2], '?')} · {providers.get(w[3], '?')}"
+
+    rows: list[ChangeRow] = []
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key), after.get(key)
+        if b == a:
+            continue
+        kind = "changed" if b is not None and a is not None else ("booked" if a is not None else "cancelled")
+        rows.append(ChangeRow(key.astimezone(zone), kind,
+                              b[0].astimezone(zone) if b else None, b[1].astimezone(zone) if b else None,
+                              where(b), a[0].astimezone(zone) if a else None,
+                              a[1].astimezone(zone) if a else None, where(a)))
+    return ChangePlan(tuple(rows) if error is None else (), error)

@@ -461,3 +461,68 @@ def test_a_weekly_suggestion_stays_in_its_own_week(db, w, manager):
     weekly = [o.alternative.start if o.alternative else o.start for o in kept]
     weeks = [d.isocalendar()[1] for d in weekly]
     assert len(weeks) == len(set(weeks))
+
+
+# --- issue 18: "change all" covers the whole series, its continuations and exceptions ----------
+
+
+def test_change_all_reaches_the_continuation_of_an_earlier_split(db, w, manager):
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=8")
+    with db.write() as s:
+        fourth = _appts(s, sid)[3]
+        child = modify_series(s, manager, fourth.id, scope="following", now=NOW,
+                              change=SeriesChange(start_time=time(10, 0)))
+    assert child != sid
+    with db.write() as s:
+        second = _appts(s, sid)[1]
+        modify_series(s, manager, second.id, scope="all", change=SeriesChange(minutes=30), now=NOW)
+    with db.read() as s:
+        family = list(s.scalars(select(Appointment).where(Appointment.status.in_(("scheduled", "confirmed")))
+                                .order_by(Appointment.start_at)))
+        assert len(family) == 8
+        assert {a.end_at - a.start_at for a in family} == {timedelta(minutes=30)}
+        local = [a.start_at.astimezone(NY).time() for a in family]
+        assert local == [time(15, 45)] * 3 + [time(10, 0)] * 5  # the continuation keeps its own time
+
+
+def test_change_all_gives_moved_occurrences_the_new_length_where_they_are(db, w, manager):
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=6")
+    with db.write() as s:
+        third = _appts(s, sid)[2]
+        modify_series(s, manager, third.id, scope="this", change=SeriesChange(start_time=time(14, 0)),
+                      now=NOW)
+    with db.write() as s:
+        first = _appts(s, sid)[0]
+        new_id = modify_series(s, manager, first.id, scope="all",
+                               change=SeriesChange(minutes=40, chair_id=w["chairs"][2]), now=NOW)
+    with db.read() as s:
+        appts = _appts(s, new_id)
+        assert len(appts) == 6
+        assert {a.end_at - a.start_at for a in appts} == {timedelta(minutes=40)}
+        assert {a.chair_id for a in appts} == {w["chairs"][2]}
+        moved = [a for a in appts if a.start_at.astimezone(NY).time() == time(14, 0)]
+        assert len(moved) == 1
+        assert moved[0].start_at.astimezone(NY).date() == (NOAH + timedelta(weeks=2)).date()
+
+
+def test_preview_of_change_all_lists_what_will_change_and_writes_nothing(db, w, manager):
+    from orca_desk.services.series import preview_series_change
+
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=6")
+    with db.write() as s:
+        fourth = _appts(s, sid)[3]
+        modify_series(s, manager, fourth.id, scope="following", now=NOW,
+                      change=SeriesChange(start_time=time(10, 0)))
+    with db.read() as s:
+        before = [(a.id, a.start_at, a.end_at, a.status) for a in s.scalars(select(Appointment))]
+    with db.write() as s:
+        first = _appts(s, sid)[0]
+        plan = preview_series_change(s, manager, first.id, scope="all", change=SeriesChange(minutes=30),
+                                     now=NOW)
+    assert plan.error is None
+    assert len(plan.rows) == 6 and {r.kind for r in plan.rows} == {"changed"}
+    assert plan.rows[3].before_start.time() == time(10, 0) and plan.rows[3].after_end.time() == time(10, 30)
+    assert "6 occurrences change" in plan.summary
+    with db.read() as s:
+        assert [(a.id, a.start_at, a.end_at, a.status) for a in s.scalars(select(Appointment))] == before
+        assert s.scalar(select(func.count()).select_from(RecurringSeries)) == 2
