@@ -648,7 +648,8 @@ def _plan(session: Session, *, patient_id: int, provider_id: int, chair_id: int,
 def preview_series(session: Session, *, patient_id: int, provider_id: int, chair_id: int, type_id: int,
                    rrule: str, dtstart: datetime, minutes: int | None = None,
                    horizon: datetime | None = None, now: datetime | None = None,
-                   replacing: Iterable[int] = ()) -> SeriesPreview:
+                   replacing: Iterable[int] = (),
+                   progress: Callable[[int, int], None] | None = None) -> SeriesPreview:
     """Every occurrence of the rule with its conflicts and, for each conflict, the nearest alternative.
 
     ``dtstart`` is aware (it is read in the chair's location zone). A never-ending rule is
@@ -656,6 +657,8 @@ def preview_series(session: Session, *, patient_id: int, provider_id: int, chair
     appointments that the change would replace, so they do not count as conflicts.
     Appointment conflicts are checked in memory against rows loaded in one query; hours,
     time off, holidays and blocks come from the availability engine when it is installed.
+    ``progress(done, total)`` is called as the dates are checked; it may raise to stop the
+    preview (the desk's Cancel).
     """
     plan = _plan(session, patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
                  type_id=type_id, minutes=minutes)
@@ -663,11 +666,15 @@ def preview_series(session: Session, *, patient_id: int, provider_id: int, chair
     start = dtstart.astimezone(plan.zone)
     rule = _check_rule(rrule)
     occs = _expand(rule, start, until=horizon or start + HORIZON, new=True)
-    return _preview(session, plan, rule, start, occs, now=now, ignore=frozenset(replacing))
+    return _preview(session, plan, rule, start, occs, now=now, ignore=frozenset(replacing), progress=progress)
 
 
 def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: list[datetime], *,
-             now: datetime | None, ignore: frozenset[int]) -> SeriesPreview:
+             now: datetime | None, ignore: frozenset[int],
+             progress: Callable[[int, int], None] | None = None) -> SeriesPreview:
+    total = 2 * len(occs)
+    report = progress or (lambda _done, _total: None)
+    report(0, total)
     length = timedelta(minutes=plan.minutes)
     busy = _Busy()
     busy.names[plan.patient_id] = plan.patient_name
@@ -682,7 +689,9 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
                    chair_id=plan.chair_id, first=(occs[0] - near).date() if occs else dtstart.date(),
                    last=(occs[-1] + near).date() if occs else dtstart.date())
     found: list[list[Problem]] = []
-    for occ in occs:
+    for n, occ in enumerate(occs):
+        if n % 8 == 0:
+            report(n, total)
         end = occ + length
         problems = busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
                                  chair_id=plan.chair_id, start=occ, end=end, zone=plan.zone, ignore=ignore)
@@ -697,6 +706,7 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
     planned = sorted(_utc(o) for o in occs)
     period = _period_of(rule)
     alternatives: dict[int, Alternative | None] = {}
+    report(len(occs), total)
     for reach in (0, ALTERNATIVE_DAYS):
         todo = [i for i, p in enumerate(found) if p and alternatives.get(i) is None]
         if not todo:
@@ -705,13 +715,15 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
                     datetime.combine(occs[i].date() + timedelta(days=reach + 1), time(0), tzinfo=plan.zone))
                    for i in todo]
         _load_busy(session, busy, windows, **keys)
-        for i in todo:
+        for k, i in enumerate(todo):
+            report(len(occs) + (len(occs) * (k + (len(todo) if reach else 0))) // (2 * len(todo)), total)
             alt = _nearest_alternative(session, engine if reach else None, busy, hours, plan, occs[i],
                                        planned, now=now, ignore=ignore, reach=reach, period=period)
             alternatives[i] = alt
             if alt is not None:
                 # Accepting every suggestion must work: later suggestions see this one as taken.
                 busy.add_planned(alt.chair_id, plan.patient_id, alt.provider_id, alt.start, alt.end)
+    report(total, total)
     rows = [PreviewOccurrence(i + 1, occ, occ + length, tuple(found[i]), alternatives.get(i))
             for i, occ in enumerate(occs)]
     return SeriesPreview(rrule=rule, dtstart=dtstart, zone=plan.zone.key, minutes=plan.minutes,
