@@ -305,6 +305,7 @@ class RecurrenceDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.setFormat("Checking dates… %p%")
+        self.progress.setMinimumWidth(220)
         self.progress.setMaximumWidth(260)
         self.progress.hide()
         self.stop_preview = QPushButton("Stop checking")
