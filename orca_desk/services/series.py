@@ -1458,8 +1458,8 @@ def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope:
     """Cancel one occurrence (EXDATE), this and the following ones, or the whole series' future.
 
     Occurrences that have started are never touched. Series continued by a split (its
-    children) are cancelled with "following" and "all"; "all" also reaches the parts a
-    continuation continues. Returns how many appointments were cancelled.
+    children) are cancelled with "following" and "all". Returns how many appointments
+    were cancelled.
     """
     actor.require(BOOK)
     if not reason.strip():
@@ -1479,11 +1479,7 @@ def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope:
         else:
             raise ValidationError(f"Unknown scope {scope!r}: choose this, following or all.")
         cancelled = 0
-        parts = [s, *_descendants(session, s.id)]
-        if scope == "all":  # the whole series: also the parts it continues, where they still have a future
-            own = {p.id for p in parts}
-            parts += [p for p in _family(session, s) if p.id not in own and _has_future(session, p, now)]
-        for series in parts:
+        for series in [s, *_descendants(session, s.id)]:
             for a in _members(session, series.id):
                 original = a.series_occurrence_start or a.start_at
                 if a.start_at >= now and a.status in _REPLACEABLE and (original >= at or a.start_at >= at):

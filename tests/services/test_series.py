@@ -526,17 +526,3 @@ def test_preview_of_change_all_lists_what_will_change_and_writes_nothing(db, w, 
     with db.read() as s:
         assert [(a.id, a.start_at, a.end_at, a.status) for a in s.scalars(select(Appointment))] == before
         assert s.scalar(select(func.count()).select_from(RecurringSeries)) == 2
-
-
-def test_cancel_all_from_a_continuation_cancels_the_first_parts_future_too(db, w, manager):
-    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=8")
-    with db.write() as s:
-        child = modify_series(s, manager, _appts(s, sid)[3].id, scope="following", now=NOW,
-                              change=SeriesChange(start_time=time(10, 0)))
-    later = NOAH.astimezone(UTC) + timedelta(days=1)  # the first occurrence has happened
-    with db.write() as s:
-        first_of_child = _appts(s, child)[0].id
-        assert cancel_series(s, manager, first_of_child, scope="all", reason="moving away", now=later) == 7
-    with db.read() as s:
-        assert len(_appts(s, sid)) == 1 and _appts(s, child) == []
-        assert {s.get(RecurringSeries, x).status for x in (sid, child)} == {"cancelled"}
