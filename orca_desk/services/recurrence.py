@@ -53,9 +53,9 @@ _BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 _UNTIL_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 
-# The most wall-clock dates one expansion may produce: a never-ending FREQ=SECONDLY rule over a
-# year is 31 million of them, and no caller wants that many (a series books at most 520).
-MAX_EXPANSION = 100_000
+# The most wall-clock dates one expansion may produce (over fifty years of a daily rule): a
+# FREQ=SECONDLY rule over a year is 31 million, and no caller wants that many (a series books 520).
+MAX_EXPANSION = 20_000
 
 # Wall-clock bounds handed to dateutil are widened by this much and then checked exactly:
 # a UTC offset change (DST) moves an instant by hours, never by a day.
