@@ -12,7 +12,8 @@ from orca_desk.models.base import Base, UTCDateTime
 
 PLANNED_STATUSES = ("planned", "queued", "skipped", "withdrawn", "sent")
 REQUEST_STATUSES = ("open", "answered", "expired")
-TASK_KINDS = ("call", "reschedule", "message")  # message: an outcome staff must check
+# message: an outcome staff must check (unknown_outcome); series_skip: services.series.SKIP_TASK
+TASK_KINDS = ("call", "reschedule", "message", "series_skip")
 TASK_STATUSES = ("open", "done")
 
 

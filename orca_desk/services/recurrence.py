@@ -12,7 +12,7 @@ from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
 
-__all__ = ["RecurrenceRuleError", "describe", "occurrences", "occurrences_from", "validate"]
+__all__ = ["MAX_EXPANSION", "RecurrenceRuleError", "describe", "occurrences", "occurrences_from", "validate"]
 
 
 class RecurrenceRuleError(ValidationError, ValueError):
@@ -52,6 +52,10 @@ _KNOWN_KEYS = (
 _BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 _UNTIL_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
+
+# The most wall-clock dates one expansion may produce (over fifty years of a daily rule): a
+# FREQ=SECONDLY rule over a year is 31 million, and no caller wants that many (a series books 520).
+MAX_EXPANSION = 20_000
 
 # Wall-clock bounds handed to dateutil are widened by this much and then checked exactly:
 # a UTC offset change (DST) moves an instant by hours, never by a day.
@@ -214,6 +218,15 @@ def _parse(text: str) -> _Rule:
         )
     if bymonth and bymonthday:
         _check_month_days(bymonthday, bymonth, values)
+    if bysetpos and freq == du.WEEKLY:
+        # A week holds at most this many dates; a position past it never matches and would
+        # make the expansion search until the year 9999.
+        size = max(len(byday), 1) * max(len(byhour), 1) * max(len(byminute), 1) * max(len(bysecond), 1)
+        if all(abs(p) > size for p in bysetpos):
+            raise RecurrenceRuleError(
+                f"BYSETPOS={values['BYSETPOS']}: a week of this rule has only {size} "
+                f"date{'s' if size != 1 else ''}"
+            )
 
     return _Rule(
         freq=freq,
@@ -377,13 +390,10 @@ def _fast_forward(rule: _Rule, start: datetime, target: datetime) -> datetime:
     week, month and year boundaries, INTERVAL and BYSETPOS pick the same dates; what it
     drops are only dates before it. ``start`` itself when that cannot be promised: a COUNT
     (counted from DTSTART), BYWEEKNO (own expansion), sub-daily frequencies, a day of the
-    month that not every month or year has (it is the rule's default BYMONTHDAY), or
-    WEEKLY with BYSETPOS (dateutil's first week begins at DTSTART, not at WKST, so its
-    set positions differ from a whole week's).
+    month that not every month or year has (it is the rule's default BYMONTHDAY). WEEKLY
+    with BYSETPOS is safe: its sets are whole weeks from WKST (see ``_dateutil_walls``).
     """
     if rule.count is not None or rule.byweekno or target <= start:
-        return start
-    if rule.freq == du.WEEKLY and rule.bysetpos:
         return start
     if rule.freq in (du.DAILY, du.WEEKLY):
         step = rule.interval * (7 if rule.freq == du.WEEKLY else 1)
@@ -405,6 +415,17 @@ def _fast_forward(rule: _Rule, start: datetime, target: datetime) -> datetime:
 def _check_defaults_possible(rule: _Rule, dtstart: datetime) -> None:
     # Without BYMONTHDAY the day comes from dtstart (RFC 5545 §3.3.10); "monthly in
     # February" starting on the 31st would never occur and would search until year 9999.
+    if rule.freq == du.YEARLY and rule.bymonthday and not (
+        rule.bymonth or rule.byday or rule.byyearday or rule.byweekno
+    ):
+        # The month is DTSTART's: "yearly on the 30th" from February never occurs.
+        if not any(abs(d) <= _MONTH_MAX_DAYS[dtstart.month - 1] for d in rule.bymonthday):
+            days = ",".join(str(d) for d in rule.bymonthday)
+            raise RecurrenceRuleError(
+                f"BYMONTHDAY={days}: {_MONTH_NAMES[dtstart.month - 1]} (the start date's month) "
+                "has no such day; add BYMONTH"
+            )
+        return
     if rule.freq not in (du.YEARLY, du.MONTHLY) or not rule.bymonth:
         return
     if rule.bymonthday or rule.byday or rule.byyearday or rule.byweekno:
@@ -484,6 +505,11 @@ def _walls(rule: _Rule, start: datetime, wall_limit: datetime | None) -> Iterato
     for produced, wall in enumerate(source, start=1):
         if wall_limit is not None and wall > wall_limit:
             return
+        if produced > MAX_EXPANSION:
+            raise RecurrenceRuleError(
+                f"FREQ={rule.freq_name}: the rule gives more than {MAX_EXPANSION:,} dates in that "
+                "span; repeat less often or end it sooner (COUNT or UNTIL)"
+            )
         yield wall
         # COUNT counts what the rule produces; invalid dates were never produced.
         if rule.count is not None and produced >= rule.count:
@@ -507,16 +533,33 @@ def _dateutil_kwargs(rule: _Rule) -> dict[str, object]:
 
 def _dateutil_walls(rule: _Rule, start: datetime) -> Iterator[datetime]:
     micro = start.microsecond
+    kwargs = _dateutil_kwargs(rule)
+    first = start.replace(microsecond=0)
+    begin = first
+    if rule.freq == du.YEARLY and rule.bymonthday and not (
+        rule.bymonth or rule.byday or rule.byweekno or rule.byyearday
+    ):
+        # "FREQ=YEARLY;BYMONTHDAY=29" names no month, so it is DTSTART's (RFC 5545 §3.3.10);
+        # dateutil would take every month of the year.
+        kwargs["bymonth"] = [start.month]
+    if rule.freq == du.WEEKLY and rule.bysetpos:
+        # BYSETPOS picks from the whole week as WKST defines it; dateutil's first week
+        # would begin at DTSTART. Expand from the week's first day and drop what is before.
+        begin = datetime.combine(_week_start(start.date(), rule.wkst), first.time())
+        if not rule.byday:
+            kwargs["byweekday"] = [du.weekdays[start.weekday()]]
     # No count/until here: COUNT is applied by the caller and the loop above stops at the
     # wall-clock limit, which keeps dateutil away from its COUNT+UNTIL deprecation path.
     gen = du.rrule(
         rule.freq,  # type: ignore[arg-type]
-        dtstart=start.replace(microsecond=0),
+        dtstart=begin,
         interval=rule.interval,
         bysetpos=rule.bysetpos or None,
-        **_dateutil_kwargs(rule),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
     )
     for wall in gen:
+        if wall < first:
+            continue
         # dateutil drops microseconds; keep the series at dtstart's exact wall clock.
         yield wall.replace(microsecond=micro) if micro else wall
 
@@ -554,7 +597,11 @@ def _weekno_walls(rule: _Rule, start: datetime) -> Iterator[datetime]:
     probe = datetime.combine(_week1_start(start_year, rule.wkst), start.time())
     kwargs = _dateutil_kwargs(rule)
     if not rule.byday:
-        kwargs["byweekday"] = list(du.weekdays)  # BYWEEKNO alone means every day of the week
+        # The weekday is not in the rule, so it is DTSTART's (RFC 5545 §3.3.10: "information
+        # not contained in the rule ... is derived from DTSTART"), unless a day of the month
+        # or of the year names the days instead.
+        every_day = rule.bymonthday or rule.byyearday
+        kwargs["byweekday"] = list(du.weekdays) if every_day else [du.weekdays[start.weekday()]]
     candidates = du.rrule(du.YEARLY, dtstart=probe - timedelta(days=7), **kwargs)  # type: ignore[arg-type]
 
     def keyed() -> Iterator[tuple[int, datetime]]:
@@ -661,8 +708,6 @@ def _describe_pattern(rule: _Rule, dtstart: datetime) -> str | None:
 
     if rule.freq == du.YEARLY and len(rule.bymonth) <= 1:
         month = _MONTH_NAMES[(rule.bymonth[0] if rule.bymonth else dtstart.month) - 1]
-        if rule.bymonthday and not rule.bymonth:
-            return None  # the 15th of every month, said yearly: leave it to the fallback
         if not rule.byday and not rule.bysetpos and len(rule.bymonthday) <= 1:
             day = rule.bymonthday[0] if rule.bymonthday else dtstart.day
             if day > 0:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import ModuleType
 from typing import Literal, Protocol
@@ -26,6 +26,7 @@ from orca_desk.models import (
     RecurringSeries,
     SeriesException,
 )
+from orca_desk.models.reminders import StaffTask
 from orca_desk.services import audit, booking, recurrence
 from orca_desk.services.booking import MAX_MINUTES, BookingRequest
 from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark
@@ -36,7 +37,10 @@ from orca_desk.services.security import AUTOMATION, BOOK, Actor
 __all__ = [
     "HORIZON",
     "MAX_OCCURRENCES",
+    "SKIP_TASK",
     "Alternative",
+    "ChangePlan",
+    "ChangeRow",
     "ExportAppointment",
     "HorizonReport",
     "PreviewOccurrence",
@@ -53,6 +57,7 @@ __all__ = [
     "modify_series",
     "plan_extensions",
     "preview_series",
+    "preview_series_change",
     "record_moved",
     "series_for_export",
 ]
@@ -281,7 +286,34 @@ def _expand(rrule: str, dtstart: datetime, *, until: datetime | None, new: bool 
                                   field="rrule")
         return occs
     assert until is not None
-    return recurrence.occurrences(rrule, dtstart, until=until)
+    occs = recurrence.occurrences(rrule, dtstart, until=until, limit=MAX_OCCURRENCES * 2 + 1 if new else None)
+    if new and len(occs) > MAX_OCCURRENCES * 2:
+        raise ValidationError(f"The series has more than {MAX_OCCURRENCES * 2} occurrences in its first "
+                              "booking year; repeat less often.", field="rrule")
+    return occs
+
+
+_SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
+_TIME_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _check_rule(rrule: str) -> str:
+    """The rule without its ``RRULE:`` prefix, refused (field ``rrule``) when it is not a series rule.
+
+    An appointment series repeats at most once a day, at the start time: a finer FREQ, or
+    BYHOUR/BYMINUTE/BYSECOND (several times a day), would book hundreds of visits and make
+    the preview expand millions of dates.
+    """
+    recurrence.validate(rrule)
+    parts = _parts(rrule)
+    for key, value in parts:
+        if key == "FREQ" and value in _SUB_DAILY:
+            raise ValidationError(f"FREQ={value}: a series repeats at most once a day; choose daily, "
+                                  "weekly, monthly or yearly.", field="rrule")
+        if key in _TIME_PARTS:
+            raise ValidationError(f"{key}={value}: a series repeats at most once a day, at its start "
+                                  "time; leave out BYHOUR, BYMINUTE and BYSECOND.", field="rrule")
+    return _strip(rrule)
 
 
 def _zone(dtstart: datetime) -> ZoneInfo:
@@ -616,7 +648,8 @@ def _plan(session: Session, *, patient_id: int, provider_id: int, chair_id: int,
 def preview_series(session: Session, *, patient_id: int, provider_id: int, chair_id: int, type_id: int,
                    rrule: str, dtstart: datetime, minutes: int | None = None,
                    horizon: datetime | None = None, now: datetime | None = None,
-                   replacing: Iterable[int] = ()) -> SeriesPreview:
+                   replacing: Iterable[int] = (),
+                   progress: Callable[[int, int], None] | None = None) -> SeriesPreview:
     """Every occurrence of the rule with its conflicts and, for each conflict, the nearest alternative.
 
     ``dtstart`` is aware (it is read in the chair's location zone). A never-ending rule is
@@ -624,19 +657,24 @@ def preview_series(session: Session, *, patient_id: int, provider_id: int, chair
     appointments that the change would replace, so they do not count as conflicts.
     Appointment conflicts are checked in memory against rows loaded in one query; hours,
     time off, holidays and blocks come from the availability engine when it is installed.
+    ``progress(done, total)`` is called as the dates are checked; it may raise to stop the
+    preview (the desk's Cancel).
     """
     plan = _plan(session, patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
                  type_id=type_id, minutes=minutes)
     _zone(dtstart)
     start = dtstart.astimezone(plan.zone)
-    recurrence.validate(rrule)
-    rule = _strip(rrule)
+    rule = _check_rule(rrule)
     occs = _expand(rule, start, until=horizon or start + HORIZON, new=True)
-    return _preview(session, plan, rule, start, occs, now=now, ignore=frozenset(replacing))
+    return _preview(session, plan, rule, start, occs, now=now, ignore=frozenset(replacing), progress=progress)
 
 
 def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: list[datetime], *,
-             now: datetime | None, ignore: frozenset[int]) -> SeriesPreview:
+             now: datetime | None, ignore: frozenset[int],
+             progress: Callable[[int, int], None] | None = None) -> SeriesPreview:
+    total = 2 * len(occs)
+    report = progress or (lambda _done, _total: None)
+    report(0, total)
     length = timedelta(minutes=plan.minutes)
     busy = _Busy()
     busy.names[plan.patient_id] = plan.patient_name
@@ -651,7 +689,9 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
                    chair_id=plan.chair_id, first=(occs[0] - near).date() if occs else dtstart.date(),
                    last=(occs[-1] + near).date() if occs else dtstart.date())
     found: list[list[Problem]] = []
-    for occ in occs:
+    for n, occ in enumerate(occs):
+        if n % 8 == 0:
+            report(n, total)
         end = occ + length
         problems = busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
                                  chair_id=plan.chair_id, start=occ, end=end, zone=plan.zone, ignore=ignore)
@@ -664,7 +704,9 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
     # Alternatives, in memory: first the same day of every conflicting date (one query for
     # all of them), then, for those with nothing free that day, the week either side.
     planned = sorted(_utc(o) for o in occs)
+    period = _period_of(rule)
     alternatives: dict[int, Alternative | None] = {}
+    report(len(occs), total)
     for reach in (0, ALTERNATIVE_DAYS):
         todo = [i for i, p in enumerate(found) if p and alternatives.get(i) is None]
         if not todo:
@@ -673,9 +715,15 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
                     datetime.combine(occs[i].date() + timedelta(days=reach + 1), time(0), tzinfo=plan.zone))
                    for i in todo]
         _load_busy(session, busy, windows, **keys)
-        for i in todo:
-            alternatives[i] = _nearest_alternative(session, engine if reach else None, busy, hours, plan,
-                                                   occs[i], planned, now=now, ignore=ignore, reach=reach)
+        for k, i in enumerate(todo):
+            report(len(occs) + (len(occs) * (k + (len(todo) if reach else 0))) // (2 * len(todo)), total)
+            alt = _nearest_alternative(session, engine if reach else None, busy, hours, plan, occs[i],
+                                       planned, now=now, ignore=ignore, reach=reach, period=period)
+            alternatives[i] = alt
+            if alt is not None:
+                # Accepting every suggestion must work: later suggestions see this one as taken.
+                busy.add_planned(alt.chair_id, plan.patient_id, alt.provider_id, alt.start, alt.end)
+    report(total, total)
     rows = [PreviewOccurrence(i + 1, occ, occ + length, tuple(found[i]), alternatives.get(i))
             for i, occ in enumerate(occs)]
     return SeriesPreview(rrule=rule, dtstart=dtstart, zone=plan.zone.key, minutes=plan.minutes,
@@ -683,16 +731,45 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
                          never_ends=_end_of(rule, plan.zone)[0] == "never")
 
 
+def _period_of(rule: str) -> Callable[[date], object]:
+    """The rule's period a date is in: its day (DAILY), WKST week (WEEKLY), month or year.
+
+    An alternative stays in its occurrence's period, so a weekly series never gets two
+    visits one week and none the next (nor a monthly one two in a month).
+    """
+    values = dict(_parts(rule))
+    freq = values.get("FREQ", "WEEKLY")
+    if freq == "DAILY":
+        return lambda d: d
+    if freq == "WEEKLY":
+        wkst = _DAY_CODES.index(values["WKST"]) if values.get("WKST") in _DAY_CODES else 0
+        return lambda d: d - timedelta(days=(d.weekday() - wkst) % 7)
+    if freq == "MONTHLY":
+        return lambda d: (d.year, d.month)
+    return lambda d: d.year
+
+
+_DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
 def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Busy, hours: _Hours, plan: _Plan,
                          occ: datetime, planned: list[datetime], *, now: datetime | None,
-                         ignore: frozenset[int], reach: int = ALTERNATIVE_DAYS) -> Alternative | None:
+                         ignore: frozenset[int], reach: int = ALTERNATIVE_DAYS,
+                         period: Callable[[date], object] | None = None) -> Alternative | None:
     """The free slot nearest to ``occ`` (same chair and provider) within ALTERNATIVE_DAYS.
 
     Free means what the engine means: working time at the location minus holidays, time
     off and blocks (its schedule data, loaded once) minus appointments (chair exclusive,
-    patient exclusive, provider concurrency), on a 5-minute grid, not on another date of
-    this series. Only when nothing is free in memory is ``availability.find_openings`` asked.
+    patient exclusive, provider concurrency; ``busy`` also holds the suggestions already
+    made for this series), on a 5-minute grid, not on another date of this series, and in
+    the same ``period`` (week of a weekly rule, ...) as ``occ``. Only when nothing is free
+    in memory is ``availability.find_openings`` asked.
     """
+    own_period = period(occ.date()) if period is not None else None
+
+    def in_period(day: date) -> bool:
+        return period is None or period(day) == own_period
+
     length = timedelta(minutes=plan.minutes)
     own = _utc(occ)
 
@@ -705,6 +782,8 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
     now_epoch = _epoch(now) if now is not None else None
     for day_offset in sorted(range(-reach, reach + 1), key=lambda d: (abs(d), d)):
         day = occ.date() + timedelta(days=day_offset)
+        if not in_period(day):
+            continue
         windows = hours.windows(day)
         if windows is None:  # hours unknown: a weekday (as the original) between 07:00 and 19:00
             if day.weekday() >= 5 and occ.weekday() < 5:
@@ -734,7 +813,10 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
         session, minutes=plan.minutes, after=_utc(lo), provider_ids=[plan.provider_id],
         location_ids=[plan.location_id], horizon_days=2 * ALTERNATIVE_DAYS + 1, limit=200)
     best = sorted((o for o in openings if not clashes_with_series(_utc(o.start))
-                   and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)),
+                   and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)
+                   and in_period(o.start.astimezone(plan.zone).date())
+                   and busy.is_free(patient_id=plan.patient_id, provider_id=o.provider_id,
+                                    chair_id=o.chair_id, start=o.start, end=o.end, ignore=ignore)),
                   key=lambda o: (o.chair_id != plan.chair_id,
                                  abs(o.start.astimezone(plan.zone).date() - occ.date()), abs(o.start - occ)))
     if not best:
@@ -834,8 +916,7 @@ def create_series(session: Session, actor: Actor, *, patient_id: int, provider_i
     start = dtstart.astimezone(plan.zone).replace(second=0, microsecond=0)
     if start < now - booking.PAST_GRACE:
         raise ValidationError("The series would start in the past.", field="dtstart")
-    recurrence.validate(rrule)
-    rule = _strip(rrule)
+    rule = _check_rule(rrule)
     horizon = now + HORIZON
     occs = _expand(rule, start, until=horizon, new=True)
     if not occs:
@@ -953,10 +1034,26 @@ def extend_horizons(session: Session, *, now: datetime, actor: Actor = AUTOMATIO
         n, late = _book_occurrences(session, actor, series, good, {}, now=now, strict=False)
         booked += n
         skipped += [(series.id, o, why) for o, why in late]
+        for o, why in [*ext.problems, *late]:
+            _skip_task(session, series, o, why, now)
         series.materialised_until = now + horizon
         series.updated_at = now
     session.flush()
     return HorizonReport(series=len(plans), booked=booked, skipped=tuple(skipped))
+
+
+SKIP_TASK = "series_skip"  # StaffTask.kind of a date the scheduler could not book
+
+
+def _skip_task(session: Session, series: RecurringSeries, start: datetime, why: str, now: datetime) -> None:
+    """Put a skipped date in front of the desk: an open staff task naming the patient and the date."""
+    patient = session.get(Patient, series.patient_id)
+    name = patient.display_name if patient is not None else f"patient #{series.patient_id}"
+    when = _label(start.astimezone(ZoneInfo(series.timezone)))
+    reason = f"Find another time for {name}: series #{series.id} could not book {when}. {why.strip()}"
+    session.add(StaffTask(clinic_id=series.clinic_id, kind=SKIP_TASK, appointment_id=None,
+                          patient_id=series.patient_id, reason=reason[:300], status="open", attempts=[],
+                          created_at=now, updated_at=now))
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -1154,14 +1251,73 @@ def modify_series(session: Session, actor: Actor, appointment_id: int, *, scope:
     if scope not in ("following", "all"):
         raise ValidationError(f"Unknown scope {scope!r}: choose this, following or all.")
     if change.rrule is not None:
-        recurrence.validate(change.rrule)
+        _check_rule(change.rrule)
+    if scope == "all":
+        with session.begin_nested():
+            return _change_family(session, actor, s, change, _normalise(decisions), now)
     at = _split_point(s, appt, scope, now)
     with session.begin_nested():
         return _split(session, actor, s, at, change, _normalise(decisions), now)
 
 
+def _family(session: Session, s: RecurringSeries) -> list[RecurringSeries]:
+    """The whole series: its first part and every continuation split off with "this and following"."""
+    root = s
+    seen = {s.id}
+    while root.parent_id is not None and root.parent_id not in seen:
+        parent = session.get(RecurringSeries, root.parent_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        root = parent
+    return sorted([root, *_descendants(session, root.id)], key=lambda x: (x.start_date, x.start_minute, x.id))
+
+
+def _first_future(s: RecurringSeries, now: datetime) -> datetime | None:
+    occs = _expand(s.rrule, _dtstart(s), until=_shown_until(s, now))
+    return next((_utc(o) for o in occs if o >= now), None)
+
+
+def _change_family(session: Session, actor: Actor, s: RecurringSeries, change: SeriesChange,
+                   decisions: dict[datetime, Decision], now: datetime) -> int:
+    """ "All": every part of the series (continuations included) from its first future occurrence.
+
+    Each part keeps its own dates (a part ended by a split keeps its end) and whatever the
+    change leaves as is; returns the id of the part that now holds ``s``'s future.
+    """
+    parts = [(part, at) for part in _family(session, s) if part.status != "cancelled"
+             for at in [_first_future(part, now)] if at is not None]
+    if not parts:
+        raise ValidationError("Every occurrence of this series has already started; nothing to change.")
+    result: int | None = None
+    for i, (part, at) in enumerate(parts):
+        part_change = change
+        if change.rrule is not None and i < len(parts) - 1:
+            # A part that a later part continues keeps its end, so the parts never overlap.
+            kind, _count, _until = _end_of(part.rrule, ZoneInfo(part.timezone))
+            until = _rule_until_utc(part.rrule, ZoneInfo(part.timezone)) if kind == "until" else None
+            if until is not None:
+                part_change = replace(change, rrule=_with_end(_strip(change.rrule), until_utc=until))
+        target = _split(session, actor, part, at, part_change, decisions, now, exceptions_too=True)
+        if result is None or part.id == s.id:
+            result = target
+    assert result is not None
+    return result
+
+
+def _rule_until_utc(rrule: str, zone: ZoneInfo) -> datetime | None:
+    text = dict(_parts(rrule)).get("UNTIL")
+    if text is None:
+        return None
+    if "T" in text:
+        stamp = datetime.strptime(text.rstrip("Z"), "%Y%m%dT%H%M%S")
+        return stamp.replace(tzinfo=UTC) if text.endswith("Z") else stamp.replace(tzinfo=zone).astimezone(UTC)
+    day = datetime.strptime(text, "%Y%m%d").date()
+    return datetime.combine(day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+
+
 def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, change: SeriesChange,
-           decisions: dict[datetime, Decision], now: datetime) -> int:
+           decisions: dict[datetime, Decision], now: datetime, *, exceptions_too: bool = False) -> int:
     zone = ZoneInfo(old.timezone)
     before = _occurrences_before(old, at)
     replaced = _replaceable(session, old, at, now)
@@ -1223,6 +1379,9 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
         kept.append(o)
     occs = kept
     session.flush()
+    if exceptions_too:  # "all" covers the moved occurrences as well; "following" leaves them be
+        moved_ones = [e for e in overrides.values() if e.appointment_id]
+        _apply_to_moved(session, actor, moved_ones, change, zone, now)
     length = timedelta(minutes=plan.minutes)
     reuse = {(a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id): a for a in replaced
              if a.end_at - a.start_at == length}
@@ -1248,6 +1407,29 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
     if target is not old and not _has_future(session, old, now):
         old.status = "ended"
     return target.id
+
+
+def _apply_to_moved(session: Session, actor: Actor, moved: Sequence[SeriesException], change: SeriesChange,
+                    zone: ZoneInfo, now: datetime) -> None:
+    """A moved occurrence stays where it was moved to, but takes the new length, chair, provider and type."""
+    if change.minutes is None and change.chair_id is None and change.provider_id is None \
+            and change.type_id is None:
+        return
+    for exc in moved:
+        appt = session.get(Appointment, exc.appointment_id) if exc.appointment_id else None
+        if appt is None or appt.start_at < now or appt.status not in _REPLACEABLE:
+            continue
+        end = appt.start_at + timedelta(minutes=change.minutes) if change.minutes else appt.end_at
+        try:
+            with session.begin_nested():
+                booking.move_appointment(session, actor, appt.id, start=appt.start_at, end=end,
+                                         chair_id=change.chair_id, provider_id=change.provider_id, now=now)
+        except OrcaError as exc_:
+            raise type(exc_)(f"{_label(appt.start_at.astimezone(zone))} (moved earlier): {exc_} Nothing was "
+                             "changed.") from None
+        if change.type_id is not None:
+            appt.type_id = change.type_id
+    session.flush()
 
 
 def _has_future(session: Session, s: RecurringSeries, now: datetime) -> bool:
@@ -1330,7 +1512,7 @@ def preview_change(session: Session, appointment_id: int, *, scope: Scope, chang
     at = _split_point(s, appt, scope, now)
     zone = ZoneInfo(s.timezone)
     start_time = change.start_time or time(s.start_minute // 60, s.start_minute % 60)
-    rule = _strip(change.rrule) if change.rrule is not None else s.rrule
+    rule = _check_rule(change.rrule) if change.rrule is not None else s.rrule
     if change.rrule is None and s.end_kind == "count" and s.count is not None:
         rule = _with_end(rule, count=max(s.count - _occurrences_before(s, at), 1))
     dtstart = datetime.combine(at.astimezone(zone).date(), start_time, tzinfo=zone)
@@ -1340,3 +1522,91 @@ def preview_change(session: Session, appointment_id: int, *, scope: Scope, chang
                           horizon=now + HORIZON, now=now,
                           replacing=[a.id for a in _replaceable(session, s, at, now)])
 
+
+# --- what a change would do -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One occurrence a change touches: where it is now and where it would be (local times)."""
+
+    original: datetime  # the occurrence's date in the rule (RECURRENCE-ID), local
+    kind: str  # changed | booked | cancelled
+    before_start: datetime | None
+    before_end: datetime | None
+    before_where: str  # "Chair 1 · Priya Shah"
+    after_start: datetime | None
+    after_end: datetime | None
+    after_where: str
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    rows: tuple[ChangeRow, ...]
+    error: str | None  # the change cannot be made as asked (the first date that fails, and why)
+
+    @property
+    def summary(self) -> str:
+        if self.error is not None:
+            return self.error
+        counts = {k: sum(1 for r in self.rows if r.kind == k) for k in ("changed", "booked", "cancelled")}
+        words = {"changed": "change", "booked": "booked", "cancelled": "cancelled"}
+        parts = [f"{n} occurrence{'s' if n != 1 else ''} {words[k]}" for k, n in counts.items() if n]
+        return ", ".join(parts) if parts else "Nothing changes."
+
+
+_Where = tuple[datetime, datetime, int, int, int]  # start, end, chair, provider, type
+
+
+def _future_of(session: Session, series_ids: Iterable[int], now: datetime) -> dict[datetime, _Where]:
+    rows = session.execute(select(Appointment.series_occurrence_start, Appointment.start_at,
+                                  Appointment.end_at, Appointment.chair_id, Appointment.provider_id,
+                                  Appointment.type_id)
+                           .where(Appointment.series_id.in_(list(series_ids)),
+                                  Appointment.status.in_(_REPLACEABLE), Appointment.start_at >= now))
+    return {(key or start): (start, end, chair, provider, type_id)
+            for key, start, end, chair, provider, type_id in rows}
+
+
+def preview_series_change(session: Session, actor: Actor, appointment_id: int, *, scope: Scope,
+                          change: SeriesChange, decisions: Mapping[datetime, Decision] | None = None,
+                          now: datetime) -> ChangePlan:
+    """What :func:`modify_series` would do, occurrence by occurrence, across the whole series; writes nothing.
+
+    The change is made inside a savepoint, the future of every part of the series is read
+    before and after, and the savepoint is rolled back. A change that cannot be made
+    returns the reason (naming the date) as ``error``.
+    """
+    _appt, s = _appointment(session, appointment_id)
+    zone = ZoneInfo(s.timezone)
+    before = _future_of(session, [x.id for x in _family(session, s)], now)
+    error: str | None = None
+    after = before
+    savepoint = session.begin_nested()
+    try:
+        modify_series(session, actor, appointment_id, scope=scope, change=change, decisions=decisions,
+                      now=now)
+        session.flush()
+        after = _future_of(session, [x.id for x in _family(session, s)], now)
+    except OrcaError as exc:
+        error = str(exc)
+    finally:
+        savepoint.rollback()
+    session.expire_all()
+    chairs: dict[int, str] = {i: n for i, n in session.execute(select(Chair.id, Chair.name))}
+    providers: dict[int, str] = {i: n for i, n in session.execute(select(Provider.id, Provider.name))}
+
+    def where(w: _Where | None) -> str:
+        return "" if w is None else f"{chairs.get(w[2], '?')} · {providers.get(w[3], '?')}"
+
+    rows: list[ChangeRow] = []
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key), after.get(key)
+        if b == a:
+            continue
+        kind = "changed" if b is not None and a is not None else ("booked" if a is not None else "cancelled")
+        rows.append(ChangeRow(key.astimezone(zone), kind,
+                              b[0].astimezone(zone) if b else None, b[1].astimezone(zone) if b else None,
+                              where(b), a[0].astimezone(zone) if a else None,
+                              a[1].astimezone(zone) if a else None, where(a)))
+    return ChangePlan(tuple(rows) if error is None else (), error)

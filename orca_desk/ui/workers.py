@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class Cancelled(Exception):
+    """Raised inside a job by :meth:`JobControl.progress` once the UI cancelled it."""
 
 
 class _WorkerSignals(QObject):
@@ -13,6 +18,29 @@ class _WorkerSignals(QObject):
     """The job returned this value (delivered on the thread that owns the signals object)."""
     sig_failed = Signal(object)
     """The job raised this exception."""
+    sig_progress = Signal(int, int)
+    """The job has done this much of that total."""
+
+
+class JobControl:
+    """Handed to a controlled job: report progress, and stop when the UI cancels (thread-safe)."""
+
+    def __init__(self, signals: _WorkerSignals) -> None:
+        self._signals = signals
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def progress(self, done: int, total: int) -> None:
+        """Report progress; raises :class:`Cancelled` when the UI asked the job to stop."""
+        if self._stop.is_set():
+            raise Cancelled()
+        self._signals.sig_progress.emit(done, total)
 
 
 class _Worker(QRunnable):
@@ -24,6 +52,9 @@ class _Worker(QRunnable):
     def run(self) -> None:
         try:
             result = self.job()
+        except Cancelled:
+            self.signals.sig_failed.emit(Cancelled())
+            return
         except Exception as exc:  # handed to the UI thread, which shows it
             self.signals.sig_failed.emit(exc)
             return
@@ -40,22 +71,50 @@ class BackgroundLoader(QObject):
     """The latest requested load finished with this value (UI thread)."""
     sig_failed = Signal(object)
     """The latest requested load raised this exception (UI thread)."""
+    sig_progress = Signal(int, int)
+    """The latest controlled job has done this much of that total (UI thread)."""
 
     def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._generation = 0
         self._pending: set[_WorkerSignals] = set()
+        self._control: JobControl | None = None
+
+    def start_controlled(self, job: Callable[[JobControl], Any]) -> None:
+        """Like :meth:`start`; the job gets a :class:`JobControl` for progress and cancelling.
+
+        Starting another job cancels this one (its result would be dropped anyway).
+        """
+        self.cancel()
+        holder: list[JobControl] = []
+        self.start(lambda: job(holder[0]), _hold=holder)
+
+    def cancel(self) -> None:
+        """Ask the running controlled job to stop at its next progress report; its result is dropped."""
+        if self._control is not None:
+            self._control.cancel()
+            self._control = None
+        self._generation += 1
 
     @property
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def start(self, job: Callable[[], Any]) -> None:
+    def start(self, job: Callable[[], Any], *, _hold: list[JobControl] | None = None) -> None:
         self._generation += 1
         generation = self._generation
         signals = _WorkerSignals()  # created here, so its signals arrive on this (UI) thread
         self._pending.add(signals)
+        if _hold is not None:
+            self._control = JobControl(signals)
+            _hold.append(self._control)
+
+        def progressed(done: int, total: int) -> None:
+            if generation == self._generation:
+                self.sig_progress.emit(done, total)
+
+        signals.sig_progress.connect(progressed)
 
         def done(value: object) -> None:
             self._pending.discard(signals)

@@ -679,9 +679,10 @@ def test_byweekno_with_sunday_week_start() -> None:
     assert [r.date() for r in result] == [date(2019, 12, 29), date(2021, 1, 3), date(2022, 1, 2)]
 
 
-def test_byweekno_alone_means_every_day_of_that_week() -> None:
-    result = occurrences("FREQ=YEARLY;BYWEEKNO=2;COUNT=7", ny(2024, 1, 1))
-    assert [r.date() for r in result] == [date(2024, 1, d) for d in range(8, 15)]
+def test_byweekno_alone_keeps_dtstarts_weekday() -> None:
+    # RFC 5545 §3.3.10: the weekday the rule does not give is DTSTART's (a Monday here).
+    result = occurrences("FREQ=YEARLY;BYWEEKNO=2;COUNT=3", ny(2024, 1, 1))
+    assert [r.date() for r in result] == [date(2024, 1, 8), date(2025, 1, 6), date(2026, 1, 5)]
 
 
 # --- UNTIL, until= and limit= -----------------------------------------------------------------
@@ -935,7 +936,8 @@ def test_validate_accepts_good_rules() -> None:
             ny(1997, 1, 1),
             "Every 3 years, custom rule (BYYEARDAY=1,100,200), 10 times",
         ),
-        ("FREQ=YEARLY;BYMONTHDAY=15", ny(2024, 1, 15), "Yearly, custom rule (BYMONTHDAY=15)"),
+        # The month the rule does not give is DTSTART's (RFC 5545 §3.3.10).
+        ("FREQ=YEARLY;BYMONTHDAY=15", ny(2024, 1, 15), "Yearly on 15 January"),
         ("FREQ=DAILY;BYHOUR=9,14", ny(2024, 1, 1), "Daily, custom rule (BYHOUR=9,14)"),
     ],
 )

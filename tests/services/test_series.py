@@ -350,3 +350,179 @@ def test_create_requires_permission_and_a_future_start(db, w, manager):
     with pytest.raises(ValidationError, match="past"), db.write() as s:
         create_series(s, manager, **_kw(w), rrule="FREQ=WEEKLY;COUNT=2",
                       dtstart=datetime(2026, 2, 1, 9, 0, tzinfo=NY), now=NOW)
+
+
+# --- issue 18: sub-daily rules are refused quickly, naming the field --------------------------
+
+
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY;INTERVAL=15", "FREQ=HOURLY;COUNT=5",
+                                  "FREQ=DAILY;BYHOUR=9,14", "FREQ=WEEKLY;BYMINUTE=0,30"])
+def test_rules_finer_than_a_day_are_refused_with_the_field_named(db, w, manager, rule):
+    with pytest.raises(ValidationError) as preview_error, db.read() as s:
+        preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    assert preview_error.value.field == "rrule"
+    assert "at most once a day" in str(preview_error.value)
+    with pytest.raises(ValidationError) as create_error, db.write() as s:
+        create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    assert create_error.value.field == "rrule"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(RecurringSeries)) == 0
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=3")
+    with pytest.raises(ValidationError) as modify_error, db.write() as s:
+        modify_series(s, manager, _appts(s, sid)[0].id, scope="all", change=SeriesChange(rrule=rule), now=NOW)
+    assert modify_error.value.field == "rrule"
+
+
+def test_the_expansion_itself_is_bounded_for_any_caller():
+    # A never-ending FREQ=SECONDLY rule over a year is 31 million dates: refused, not expanded.
+    with pytest.raises(recurrence.RecurrenceRuleError, match="more than"):
+        recurrence.occurrences("FREQ=SECONDLY", NOAH, until=NOAH + timedelta(days=365))
+
+
+# --- issue 18: a date the scheduler skips becomes a staff task --------------------------------
+
+
+def test_a_skipped_extension_date_creates_a_staff_task_naming_patient_and_date(db, w, manager):
+    from orca_desk.models.reminders import StaffTask
+    from orca_desk.services.confirmations import open_tasks
+
+    with db.write() as s:
+        sid = create_series(s, manager, **_kw(w), rrule="FREQ=WEEKLY;INTERVAL=4", dtstart=NOAH, now=NOW)
+    later = NOW + timedelta(days=60)
+    occs = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=4", NOAH, limit=16)
+    taken, holiday = occs[13], occs[14]  # 9 Mar 2027 (chair taken) and 6 Apr 2027 (clinic closed)
+    with db.write() as s:
+        _book(s, manager, w, taken.astimezone(UTC), chair=0)
+        s.add(ScheduleException(kind="holiday", provider_id=None, location_id=None, start_day=holiday.date(),
+                                end_day=holiday.date(), name="Spring break", created_at=NOW))
+        report = extend_horizons(s, now=later + timedelta(days=28))
+        assert len(report.skipped) == 2
+    with db.read() as s:
+        tasks = list(s.scalars(select(StaffTask).order_by(StaffTask.id)))
+        assert [t.kind for t in tasks] == ["series_skip", "series_skip"]
+        assert {t.patient_id for t in tasks} == {w["patients"][0]} and {t.status for t in tasks} == {"open"}
+        assert "Kid0 Smith" in tasks[0].reason and "Tue 9 Mar 2027, 15:45" in tasks[0].reason
+        assert "Chair 1 is taken" in tasks[0].reason
+        assert "Tue 6 Apr 2027, 15:45" in tasks[1].reason and "Spring break" in tasks[1].reason
+        assert [r.kind for r in open_tasks(s, "series_skip")] == ["series_skip", "series_skip"]
+    with db.write() as s:
+        assert extend_horizons(s, now=later + timedelta(days=29)).skipped == ()
+        assert s.scalar(select(func.count()).select_from(StaffTask)) == 2  # no second task
+        assert sid
+
+
+# --- issue 18: suggested alternatives never collide ---------------------------------------------
+
+
+def _fill(s, actor, w, day: date, *, free: tuple[time, time] | None = None):
+    """Keep the hygienist busy (another patient, chair 2) 07:00–19:00 that day, except ``free``."""
+    spans = [(time(7), time(19))] if free is None else [(time(7), free[0]), (free[1], time(19))]
+    for a, b in spans:
+        start = datetime.combine(day, a, tzinfo=NY)
+        end = datetime.combine(day, b, tzinfo=NY)
+        while start < end:
+            minutes = min(int((end - start).total_seconds() // 60), 480)
+            booking.book_appointment(s, actor, BookingRequest(
+                patient_id=w["patients"][1], provider_id=w["hyg"], chair_id=w["chairs"][1], type_id=w["adj"],
+                start=start.astimezone(UTC), minutes=minutes), now=NOW)
+            start += timedelta(minutes=minutes)
+
+
+def test_suggestions_are_checked_against_each_other_and_all_can_be_accepted(db, w, manager):
+    rule = "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6"  # Tue 10, Thu 12, Tue 17, Thu 19, Tue 24, Thu 26 March
+    with db.write() as s:
+        for d in (16, 17, 19, 20):
+            _fill(s, manager, w, date(2026, 3, d))
+        _fill(s, manager, w, date(2026, 3, 18), free=(time(16, 5), time(16, 25)))  # one free slot
+    with db.read() as s:
+        p = preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    assert [o.index for o in p.conflicts] == [3, 4]
+    alts = [o.alternative for o in p.conflicts if o.alternative is not None]
+    assert [a.start for a in alts] == [datetime(2026, 3, 18, 16, 5, tzinfo=NY)]  # given once, not twice
+    decisions = {o.start: (o.alternative or "skip") for o in p.conflicts}
+    with db.write() as s:
+        sid = create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH, decisions=decisions, now=NOW)
+        assert len(_appts(s, sid)) == 5
+
+
+def test_a_weekly_suggestion_stays_in_its_own_week(db, w, manager):
+    rule = "FREQ=WEEKLY;COUNT=4"  # Tuesdays 10, 17, 24, 31 March
+    with db.write() as s:
+        for d in range(16, 21):  # the whole week of the 17th is taken
+            _fill(s, manager, w, date(2026, 3, d))
+        _fill(s, manager, w, date(2026, 3, 25), free=(time(9, 0), time(9, 20)))
+    with db.read() as s:
+        p = preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
+    (bad,) = p.conflicts
+    assert bad.index == 2
+    # Friday 13th or Monday 23rd would be free, but that week already has its visit.
+    assert bad.alternative is None
+    kept = [o for o in p.occurrences if o.ok or o.alternative]
+    weekly = [o.alternative.start if o.alternative else o.start for o in kept]
+    weeks = [d.isocalendar()[1] for d in weekly]
+    assert len(weeks) == len(set(weeks))
+
+
+# --- issue 18: "change all" covers the whole series, its continuations and exceptions ----------
+
+
+def test_change_all_reaches_the_continuation_of_an_earlier_split(db, w, manager):
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=8")
+    with db.write() as s:
+        fourth = _appts(s, sid)[3]
+        child = modify_series(s, manager, fourth.id, scope="following", now=NOW,
+                              change=SeriesChange(start_time=time(10, 0)))
+    assert child != sid
+    with db.write() as s:
+        second = _appts(s, sid)[1]
+        modify_series(s, manager, second.id, scope="all", change=SeriesChange(minutes=30), now=NOW)
+    with db.read() as s:
+        family = list(s.scalars(select(Appointment).where(Appointment.status.in_(("scheduled", "confirmed")))
+                                .order_by(Appointment.start_at)))
+        assert len(family) == 8
+        assert {a.end_at - a.start_at for a in family} == {timedelta(minutes=30)}
+        local = [a.start_at.astimezone(NY).time() for a in family]
+        assert local == [time(15, 45)] * 3 + [time(10, 0)] * 5  # the continuation keeps its own time
+
+
+def test_change_all_gives_moved_occurrences_the_new_length_where_they_are(db, w, manager):
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=6")
+    with db.write() as s:
+        third = _appts(s, sid)[2]
+        modify_series(s, manager, third.id, scope="this", change=SeriesChange(start_time=time(14, 0)),
+                      now=NOW)
+    with db.write() as s:
+        first = _appts(s, sid)[0]
+        new_id = modify_series(s, manager, first.id, scope="all",
+                               change=SeriesChange(minutes=40, chair_id=w["chairs"][2]), now=NOW)
+    with db.read() as s:
+        appts = _appts(s, new_id)
+        assert len(appts) == 6
+        assert {a.end_at - a.start_at for a in appts} == {timedelta(minutes=40)}
+        assert {a.chair_id for a in appts} == {w["chairs"][2]}
+        moved = [a for a in appts if a.start_at.astimezone(NY).time() == time(14, 0)]
+        assert len(moved) == 1
+        assert moved[0].start_at.astimezone(NY).date() == (NOAH + timedelta(weeks=2)).date()
+
+
+def test_preview_of_change_all_lists_what_will_change_and_writes_nothing(db, w, manager):
+    from orca_desk.services.series import preview_series_change
+
+    sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=6")
+    with db.write() as s:
+        fourth = _appts(s, sid)[3]
+        modify_series(s, manager, fourth.id, scope="following", now=NOW,
+                      change=SeriesChange(start_time=time(10, 0)))
+    with db.read() as s:
+        before = [(a.id, a.start_at, a.end_at, a.status) for a in s.scalars(select(Appointment))]
+    with db.write() as s:
+        first = _appts(s, sid)[0]
+        plan = preview_series_change(s, manager, first.id, scope="all", change=SeriesChange(minutes=30),
+                                     now=NOW)
+    assert plan.error is None
+    assert len(plan.rows) == 6 and {r.kind for r in plan.rows} == {"changed"}
+    assert plan.rows[3].before_start.time() == time(10, 0) and plan.rows[3].after_end.time() == time(10, 30)
+    assert "6 occurrences change" in plan.summary
+    with db.read() as s:
+        assert [(a.id, a.start_at, a.end_at, a.status) for a in s.scalars(select(Appointment))] == before
+        assert s.scalar(select(func.count()).select_from(RecurringSeries)) == 2

@@ -42,6 +42,7 @@ def test_editor_every_six_weeks_on_tuesday_eight_times(qtbot, ctx, world):
     assert dialog.rule() == RULE
     assert dialog.summary.text() == "Every 6 weeks on Tuesday, 8 times"
     dialog.refresh_preview()
+    assert dialog.wait_for_preview()
     assert dialog.model.rowCount() == 8
     assert dialog.model.index(0, 1).data() == "Tue 10 Mar 2026"
     assert {dialog.model.index(r, 2).data() for r in range(8)} == {"15:45"}  # across the March change
@@ -63,6 +64,7 @@ def test_editor_shows_conflicts_with_suggestions_and_honours_decisions(qtbot, ct
     dialog = _editor(qtbot, ctx, world)
     dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
     dialog.refresh_preview()
+    assert dialog.wait_for_preview()
     model = dialog.model
     assert "Chair 1 is taken 15:45–16:15 by Kid1 Smith" in model.index(2, 3).data()
     assert model.index(2, 4).data() and model.index(2, 5).data() == "Use suggested"
@@ -87,6 +89,7 @@ def test_editor_names_the_bad_part_of_a_custom_rule(qtbot, ctx, world):
     dialog = _editor(qtbot, ctx, world)
     dialog.set_rule(frequency="", custom="FREQ=WEEKLY;BYDAY=TX;COUNT=3")
     dialog.refresh_preview()
+    assert dialog.wait_for_preview()
     assert "BYDAY=TX" in dialog.error.text()
     assert not dialog.save_button.isEnabled()
     dialog.set_rule(frequency="MONTHLY", count=4)
@@ -155,6 +158,7 @@ def test_repeat_from_an_appointment_adopts_it_as_the_first_date(qtbot, ctx, worl
     dialog = _editor(qtbot, ctx, world, appointment_id=first)
     dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
     dialog.refresh_preview()
+    assert dialog.wait_for_preview()
     assert dialog.preview is not None and dialog.preview.conflicts == ()  # its own slot is no conflict
     if os.environ.get("ORCA_H6_SHOTS"):
         dialog.resize(980, 700)
@@ -166,3 +170,74 @@ def test_repeat_from_an_appointment_adopts_it_as_the_first_date(qtbot, ctx, worl
     assert len(appts) == 8 and appts[0].id == first
     assert appts[0].series_occurrence_start == NOAH.astimezone(UTC)
     assert timedelta(0) == appts[0].start_at - NOAH
+
+
+# --- issue 18: the preview runs off the UI thread, can be stopped, refuses sub-daily rules -------
+
+
+def test_editor_preview_runs_on_a_pool_thread_and_can_be_stopped(qtbot, ctx, world, monkeypatch):
+    import threading
+
+    from orca_desk.views.calendar import recurrence_dialog
+
+    threads: list[int] = []
+    real = recurrence_dialog.preview_series
+
+    def spy(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(recurrence_dialog, "preview_series", spy)
+    dialog = _editor(qtbot, ctx, world)
+    assert dialog.wait_for_preview()
+    dialog.set_rule(frequency="WEEKLY", count=104)
+    dialog.refresh_preview()
+    # refresh_preview returned at once: the dates are checked elsewhere, the desk stays usable.
+    assert dialog.previewing and dialog.progress.isVisibleTo(dialog) and not dialog.save_button.isEnabled()
+    dialog.cancel_preview()
+    assert not dialog.previewing and "Checking stopped" in dialog.error.text()
+    dialog.loader.wait(10_000)
+    qtbot.wait(50)
+    assert dialog.model.rowCount() == 0 and dialog.preview is None  # the stopped result is dropped
+    dialog.refresh_preview()
+    assert dialog.wait_for_preview()
+    assert dialog.model.rowCount() == 104 and not dialog.progress.isVisibleTo(dialog)
+    assert threads and threading.get_ident() not in threads
+
+
+def test_editor_refuses_a_rule_finer_than_a_day_quickly(qtbot, ctx, world):
+    dialog = _editor(qtbot, ctx, world)
+    dialog.set_rule(frequency="", custom="FREQ=HOURLY;COUNT=500")
+    dialog.refresh_preview()
+    assert dialog.wait_for_preview(5_000)
+    assert "FREQ=HOURLY: a series repeats at most once a day" in dialog.error.text()
+    assert dialog.model.rowCount() == 0 and not dialog.save_button.isEnabled()
+
+
+def test_series_dialog_previews_change_all_across_the_continuation(qtbot, ctx, world, clock):
+    with ctx.db.write() as s:
+        sid = create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
+                            chair_id=world.chairs[0].id, type_id=world.adjustment.id,
+                            rrule="FREQ=WEEKLY;COUNT=6", dtstart=NOAH, minutes=20, now=clock.now())
+    ids = [a.id for a in _series_appts(ctx, sid)]
+    dialog = SeriesDialog(ctx, series_id=sid, appointment_id=ids[3])
+    qtbot.addWidget(dialog)
+    dialog.scope_following.setChecked(True)
+    dialog.time_edit.setTime(dialog.time_edit.time().fromString("10:00", "HH:mm"))
+    assert dialog.apply_change()
+    child = dialog.series_id
+    # Back on the first part: "all", 30 minutes. The preview lists all six, the continuation too.
+    dialog.series_id = sid
+    dialog.reload()
+    dialog.table.selectRow(0)
+    dialog.scope_all.setChecked(True)
+    dialog.minutes.setValue(30)
+    plan = dialog.preview_change()
+    assert plan is not None and plan.error is None
+    assert dialog.change_model.rowCount() == 6 and dialog.change_summary.text() == "6 occurrences change"
+    assert dialog.change_model.index(3, 1).data().startswith("10:00–10:20")
+    assert dialog.change_model.index(3, 2).data().startswith("10:00–10:30")
+    # the preview changed nothing
+    assert {(a.end_at - a.start_at) for a in _series_appts(ctx, child)} == {timedelta(minutes=20)}
+    assert dialog.apply_change()
+    assert {(a.end_at - a.start_at) for a in _series_appts(ctx, child)} == {timedelta(minutes=30)}

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QDeadlineTimer,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -40,6 +50,7 @@ from orca_desk.services.series import (
     preview_series,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -290,7 +301,24 @@ class RecurrenceDialog(QDialog):
         self.use_alt.clicked.connect(lambda: self._decide_selected("alternative"))
         self.skip.clicked.connect(lambda: self._decide_selected("skip"))
         self.book_anyway.clicked.connect(lambda: self._decide_selected("book"))
+        # The preview runs on a pool thread: a long rule never freezes the desk, and it can be stopped.
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Checking dates… %p%")
+        self.progress.setMinimumWidth(220)
+        self.progress.setMaximumWidth(260)
+        self.progress.hide()
+        self.stop_preview = QPushButton("Stop checking")
+        self.stop_preview.hide()
+        self.stop_preview.clicked.connect(self.cancel_preview)
+        self.previewing = False
+        self.loader = BackgroundLoader(self)
+        self.loader.sig_loaded.connect(self._on_preview_loaded)
+        self.loader.sig_failed.connect(self._on_preview_failed)
+        self.loader.sig_progress.connect(self._on_preview_progress)
         actions = QHBoxLayout()
+        actions.addWidget(self.progress)
+        actions.addWidget(self.stop_preview)
         actions.addWidget(self.counts, 1)
         actions.addWidget(self.use_alt)
         actions.addWidget(self.skip)
@@ -396,19 +424,79 @@ class RecurrenceDialog(QDialog):
 
     # ----- preview -------------------------------------------------------------------------
     def refresh_preview(self) -> None:
+        """Check every date of the rule on a pool thread; the table fills in when it is done."""
         self._debounce.stop()
-        try:
-            with self.ctx.db.read() as session:
-                self.preview = preview_series(
-                    session, patient_id=self.patient_id, provider_id=self.provider_id,
-                    chair_id=self.chair_id, type_id=self.type_id, rrule=self.rule(), dtstart=self.start,
-                    minutes=self.minutes, now=self.ctx.clock.now(),
-                    replacing=[self.appointment_id] if self.appointment_id is not None else [])
-        except OrcaError as exc:
-            self.preview = None
-            self.error.setText(f"The rule is not valid: {exc}")
-        self.model.set_preview(self.preview)
+        db, clock, rule, start, minutes = self.ctx.db, self.ctx.clock, self.rule(), self.start, self.minutes
+        patient_id, provider_id = self.patient_id, self.provider_id
+        chair_id, type_id = self.chair_id, self.type_id
+        replacing = [self.appointment_id] if self.appointment_id is not None else []
+
+        def job(control: JobControl) -> SeriesPreview:
+            with db.read() as session:
+                return preview_series(session, patient_id=patient_id, provider_id=provider_id,
+                                      chair_id=chair_id, type_id=type_id, rrule=rule, dtstart=start,
+                                      minutes=minutes, now=clock.now(), replacing=replacing,
+                                      progress=control.progress)
+
+        self.previewing = True
+        self.progress.setValue(0)
+        self.progress.show()
+        self.stop_preview.show()
+        self.save_button.setEnabled(False)
+        self.loader.start_controlled(job)
+
+    def cancel_preview(self) -> None:
+        """Stop checking (the desk's "Stop checking"); nothing is shown until the rule changes."""
+        if not self.previewing:
+            return
+        self.loader.cancel()
+        self._preview_done()
+        self.preview = None
+        self.model.set_preview(None)
+        self.error.setText("Checking stopped. Change the rule to check again.")
         self._update_counts()
+
+    def wait_for_preview(self, timeout_ms: int = 20_000) -> bool:
+        """Block until the running preview is shown (tests, Save)."""
+        app = QCoreApplication.instance()
+        deadline = QDeadlineTimer(timeout_ms)
+        while self.previewing and not deadline.hasExpired():
+            self.loader.wait(20)
+            if app is not None:
+                app.processEvents()
+        return not self.previewing
+
+    def _preview_done(self) -> None:
+        self.previewing = False
+        self.progress.hide()
+        self.stop_preview.hide()
+
+    def _on_preview_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _on_preview_loaded(self, preview: object) -> None:
+        assert isinstance(preview, SeriesPreview)
+        self._preview_done()
+        self.preview = preview
+        if not self.error.text().startswith("The rule is not valid"):
+            self.error.setText("")
+        self.model.set_preview(preview)
+        self._update_counts()
+
+    def _on_preview_failed(self, exc: object) -> None:
+        self._preview_done()
+        self.preview = None
+        if isinstance(exc, Cancelled):
+            return
+        self.error.setText(f"The rule is not valid: {exc}" if isinstance(exc, OrcaError)
+                           else f"The dates could not be checked: {exc}")
+        self.model.set_preview(None)
+        self._update_counts()
+
+    def done(self, result: int) -> None:
+        self.loader.cancel()  # a running check stops at its next date; its result is dropped
+        super().done(result)
 
     def _update_counts(self) -> None:
         if self.preview is None:
@@ -444,8 +532,10 @@ class RecurrenceDialog(QDialog):
 
     # ----- save ----------------------------------------------------------------------------
     def save(self) -> None:
-        if self.preview is None:
-            self.refresh_preview()
+        if self.previewing or self.preview is None:
+            if not self.previewing:
+                self.refresh_preview()
+            self.wait_for_preview()
             if self.preview is None:
                 return
         try:

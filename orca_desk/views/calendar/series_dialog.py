@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import (
+    ChangePlan,
+    ChangeRow,
     Scope,
     SeriesChange,
     SeriesDetail,
@@ -36,6 +38,7 @@ from orca_desk.services.series import (
     cancel_series,
     load_series,
     modify_series,
+    preview_series_change,
 )
 from orca_desk.ui.context import AppContext
 from orca_desk.views.calendar.recurrence_dialog import _when
@@ -89,6 +92,54 @@ class OccurrenceModel(QAbstractTableModel):
         return None
 
 
+class ChangeModel(QAbstractTableModel):
+    """What a change would do, one occurrence a row: where it is now and where it would be."""
+
+    HEADERS = ("Date", "Now", "After the change", "")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ChangeRow] = []
+
+    def set_rows(self, rows: tuple[ChangeRow, ...]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    @staticmethod
+    def _slot(start: Any, end: Any, where: str, original: Any) -> str:
+        if start is None:
+            return "—"
+        day = "" if start.date() == original.date() else f"{_when(start)} "
+        return f"{day}{start:%H:%M}–{end:%H:%M} · {where}"
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if col == 0:
+            return _when(r.original)
+        if col == 1:
+            return self._slot(r.before_start, r.before_end, r.before_where, r.original)
+        if col == 2:
+            return self._slot(r.after_start, r.after_end, r.after_where, r.original)
+        return {"changed": "changes", "booked": "booked", "cancelled": "cancelled"}[r.kind]
+
+
 class SeriesDialog(QDialog):
     """Shows a series; every change names its scope: this occurrence, this and following, or all."""
 
@@ -140,7 +191,21 @@ class SeriesDialog(QDialog):
         change_form.addRow("Provider", self.provider)
         change_form.addRow("Chair", self.chair)
         self.apply_button = QPushButton("Apply change")
-        self.apply_button.clicked.connect(lambda: self.apply_change())
+        self.apply_button.clicked.connect(lambda: self.apply_change(confirm=True))
+        self.preview_button = QPushButton("Preview change")
+        self.preview_button.clicked.connect(lambda: self.preview_change())
+        self.plan: ChangePlan | None = None
+        self.change_summary = QLabel()
+        self.change_summary.setObjectName("hint")
+        self.change_summary.setWordWrap(True)
+        self.change_model = ChangeModel(self)
+        self.change_table = QTableView()
+        self.change_table.setModel(self.change_model)
+        self.change_table.verticalHeader().setVisible(False)
+        self.change_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.change_table.horizontalHeader().setStretchLastSection(True)
+        self.change_table.setMaximumHeight(160)
+        self.change_table.hide()
         self.cancel_reason = QComboBox()
         self.cancel_reason.setEditable(True)
         self.cancel_reason.addItems(["treatment plan changed", "moving away", "sick", "school event",
@@ -149,6 +214,7 @@ class SeriesDialog(QDialog):
         self.cancel_button.setObjectName("dangerButton")
         self.cancel_button.clicked.connect(lambda: self.cancel_occurrences())
         buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.preview_button)
         buttons_row.addWidget(self.apply_button)
         buttons_row.addStretch(1)
         buttons_row.addWidget(QLabel("Reason"))
@@ -159,6 +225,8 @@ class SeriesDialog(QDialog):
         box_layout.addLayout(scopes)
         box_layout.addLayout(change_form)
         box_layout.addLayout(buttons_row)
+        box_layout.addWidget(self.change_summary)
+        box_layout.addWidget(self.change_table)
 
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
@@ -232,15 +300,43 @@ class SeriesDialog(QDialog):
             else None,
             chair_id=int(self.chair.currentData()) if self.chair.currentData() != d.chair_id else None)
 
-    def apply_change(self) -> bool:
-        target = self._target()
-        if target is None:
-            return False
+    def _scoped_change(self) -> SeriesChange:
         change = self.change()
         if self.scope() == "this" and change.start_time is None:
             # "This occurrence" keeps its own time unless a new one is typed.
             change = SeriesChange(minutes=change.minutes, provider_id=change.provider_id,
                                   chair_id=change.chair_id)
+        return change
+
+    def preview_change(self) -> ChangePlan | None:
+        """Show, occurrence by occurrence across the whole series, what "Apply change" would do."""
+        target = self._target()
+        if target is None:
+            return None
+        try:
+            with self.ctx.db.write() as session:  # the preview rolls its own savepoint back
+                self.plan = preview_series_change(session, self.ctx.actor, target, scope=self.scope(),
+                                                  change=self._scoped_change(), now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.error.setText(str(exc))
+            return None
+        self.change_summary.setText(self.plan.summary)
+        self.change_model.set_rows(self.plan.rows)
+        self.change_table.setVisible(bool(self.plan.rows))
+        return self.plan
+
+    def apply_change(self, *, confirm: bool = False) -> bool:
+        target = self._target()
+        if target is None:
+            return False
+        change = self._scoped_change()
+        if confirm and self.scope() != "this":
+            plan = self.preview_change()
+            if plan is None or plan.error is not None:
+                return False
+            if QMessageBox.question(self, "Apply change", f"{plan.summary}. Apply the change?") \
+                    != QMessageBox.StandardButton.Yes:
+                return False
         try:
             with self.ctx.db.write() as session:
                 self.series_id = modify_series(session, self.ctx.actor, target, scope=self.scope(),
@@ -250,6 +346,9 @@ class SeriesDialog(QDialog):
             return False
         self.changed = True
         self.error.setText("")
+        self.change_summary.setText("")
+        self.change_model.set_rows(())
+        self.change_table.hide()
         self.reload()
         return True
 
