@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from orca_desk.models import Clinic, Location, Patient
+from orca_desk.models import Clinic, ConsentEvent, Location, Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text, column_length, like_prefix, strip_control
@@ -159,6 +159,14 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     )
     session.add(patient)
     session.flush()
+    # The first rows of the patient's consent history (issue 15: when, how, who recorded it).
+    if patient.sms_consent:
+        session.add(ConsentEvent(patient_id=patient.id, channel="sms", granted=True, address=contact_phone,
+                                 source=consent_source or "new patient", at=now,
+                                 recorded_by=actor.username[:60]))
+    if patient.email_consent:
+        session.add(ConsentEvent(patient_id=patient.id, channel="email", granted=True, address=contact_email,
+                                 source="new patient", at=now, recorded_by=actor.username[:60]))
     audit.record(session, actor, "create", "patient", patient.id, now=now,
                  after={"name": patient.display_name})
     return patient
@@ -178,21 +186,44 @@ def _starts(column: Any, text: str) -> ColumnElement[bool]:
     return column.ilike(like_prefix(text), escape="\\")
 
 
-def search_patients(session: Session, text: str, *, limit: int = 50) -> list[PatientRow]:
-    """Find patients by "last, first", "first last", a name prefix or phone digits.
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+
+
+def search_patients(session: Session, text: str, *, limit: int = 50, region: str = "US") -> list[PatientRow]:
+    """Find patients as the receptionist types: a patient's or guardian's name ("last, first", "first
+    last" or a prefix), phone digits in any format, an email address, a date of birth (ISO or the
+    clinic's order, ``region`` says which) or a chart number.
 
     The text is matched literally: ``%`` and ``_`` are not wildcards, control characters
     (a NUL byte, which PostgreSQL refuses) are dropped, and text longer than any name
     finds nobody.
     """
+    from orca_desk.services.importing.values import CellError, parse_date
+
     text = strip_control(text).strip()
     if not text or len(text) > _MAX_SEARCH:
         return []
     query = select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
                    Patient.contact_phone, Patient.guardian_name).where(Patient.is_active.is_(True))
     digits = re.sub(r"\D", "", text)
-    if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
-        query = query.where(or_(Patient.contact_phone.contains(digits), Patient.phone.contains(digits)))
+    born = None
+    if _DATE_LIKE.match(text):
+        try:
+            born = parse_date(text, region=region)
+        except CellError:
+            born = None
+    if born is not None:
+        query = query.where(Patient.date_of_birth == born)
+    elif "@" in text:
+        query = query.where(or_(_starts(Patient.email, text), _starts(Patient.contact_email, text),
+                                _starts(Patient.guardian_email, text)))
+    elif len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
+        # Phones are stored as E.164: "(617) 555-0142", "617.555.0142" and "+1 617 555 0142" all
+        # become digits inside "+16175550142". A chart number typed as digits matches too.
+        query = query.where(or_(Patient.contact_phone.contains(digits, autoescape=True),
+                                Patient.phone.contains(digits, autoescape=True),
+                                Patient.guardian_phone.contains(digits, autoescape=True),
+                                func.lower(Patient.chart_number) == text.lower()))
     else:
         parts = [p for p in re.split(r"[,\s]+", text) if p]
         if "," in text and len(parts) >= 2:
@@ -203,9 +234,17 @@ def search_patients(session: Session, text: str, *, limit: int = 50) -> list[Pat
             query = query.where(or_(
                 _starts(Patient.first_name, a) & _starts(Patient.last_name, b),
                 _starts(Patient.last_name, a) & _starts(Patient.first_name, b),
+                # The guardian's full name as typed ("Maria Rivera").
+                _starts(Patient.guardian_name, " ".join(parts)),
             ))
         else:
-            query = query.where(or_(_starts(Patient.last_name, text), _starts(Patient.first_name, text)))
+            query = query.where(or_(
+                _starts(Patient.last_name, text), _starts(Patient.first_name, text),
+                _starts(Patient.preferred_name, text), _starts(Patient.guardian_name, text),
+                # A guardian's last name: "Maria Rivera" is found by "Riv".
+                Patient.guardian_name.ilike("% " + like_prefix(text), escape="\\"),
+                func.lower(Patient.chart_number) == text.lower(),
+            ))
     query = query.order_by(Patient.last_name, Patient.first_name).limit(limit)
     return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
                        guardian_name=r[5]) for r in session.execute(query)]
