@@ -253,6 +253,14 @@ def load_card(session: Session, patient_id: int, *, now: datetime) -> PatientCar
                        family)
 
 
+def clinic_region(session: Session, clinic_id: int) -> str:
+    """The clinic's country: the default region of phone numbers and the order of dates."""
+    from orca_desk.models import Clinic
+
+    clinic = session.get(Clinic, clinic_id)
+    return clinic.country if clinic is not None else "US"
+
+
 # --- edits ---------------------------------------------------------------------------------
 
 @dataclass
