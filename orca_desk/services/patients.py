@@ -182,7 +182,11 @@ def get_patient(session: Session, patient_id: int) -> Patient:
 _MAX_SEARCH = 200
 
 
-def _starts(column: Any, text: str) -> ColumnElement[bool]:
+def _starts(column: Any, text: str, *, sqlite: bool = False) -> ColumnElement[bool]:
+    # SQLite's LIKE already ignores ASCII case (and its lower() knows only ASCII): ILIKE would wrap
+    # both sides in lower() and make every search over 20,000 patients a good deal slower.
+    if sqlite:
+        return column.like(like_prefix(text), escape="\\")
     return column.ilike(like_prefix(text), escape="\\")
 
 
@@ -194,6 +198,10 @@ def search_patients(session: Session, text: str, *, limit: int = 50, region: str
     last" or a prefix), phone digits in any format, an email address, a date of birth (ISO or the
     clinic's order, ``region`` says which) or a chart number.
 
+    Every name, email and chart term is a prefix match a (case-ignoring, on SQLite) index answers, so
+    typing stays fast over 20,000 patients; a guardian is found by the start of their name ("Mai",
+    "Mai Tran"), phone digits anywhere in a number.
+
     The text is matched literally: ``%`` and ``_`` are not wildcards, control characters
     (a NUL byte, which PostgreSQL refuses) are dropped, and text longer than any name
     finds nobody.
@@ -203,6 +211,14 @@ def search_patients(session: Session, text: str, *, limit: int = 50, region: str
     text = strip_control(text).strip()
     if not text or len(text) > _MAX_SEARCH:
         return []
+    lite = session.get_bind().dialect.name == "sqlite"
+
+    def starts(column: Any, prefix: str) -> ColumnElement[bool]:
+        return _starts(column, prefix, sqlite=lite)
+
+    def same(column: Any, value: str) -> ColumnElement[bool]:  # equal, ignoring case
+        pattern = like_prefix(value)[:-1]
+        return column.like(pattern, escape="\\") if lite else column.ilike(pattern, escape="\\")
     query = select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
                    Patient.contact_phone, Patient.guardian_name).where(Patient.is_active.is_(True))
     digits = re.sub(r"\D", "", text)
@@ -215,37 +231,37 @@ def search_patients(session: Session, text: str, *, limit: int = 50, region: str
     if born is not None:
         query = query.where(Patient.date_of_birth == born)
     elif "@" in text:
-        query = query.where(or_(_starts(Patient.email, text), _starts(Patient.contact_email, text),
-                                _starts(Patient.guardian_email, text)))
+        query = query.where(or_(starts(Patient.email, text), starts(Patient.contact_email, text),
+                                starts(Patient.guardian_email, text)))
     elif len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
         # Phones are stored as E.164: "(617) 555-0142", "617.555.0142" and "+1 617 555 0142" all
         # become digits inside "+16175550142". A chart number typed as digits matches too.
         query = query.where(or_(Patient.contact_phone.contains(digits, autoescape=True),
                                 Patient.phone.contains(digits, autoescape=True),
                                 Patient.guardian_phone.contains(digits, autoescape=True),
-                                func.lower(Patient.chart_number) == text.lower()))
+                                same(Patient.chart_number, text)))
     else:
         parts = [p for p in re.split(r"[,\s]+", text) if p]
         if "," in text and len(parts) >= 2:
             last, first = parts[0], parts[1]
-            query = query.where(_starts(Patient.last_name, last), _starts(Patient.first_name, first))
+            query = query.where(starts(Patient.last_name, last), starts(Patient.first_name, first))
         elif len(parts) >= 2:
             a, b = parts[0], parts[-1]
             query = query.where(or_(
-                _starts(Patient.first_name, a) & _starts(Patient.last_name, b),
-                _starts(Patient.last_name, a) & _starts(Patient.first_name, b),
+                starts(Patient.first_name, a) & starts(Patient.last_name, b),
+                starts(Patient.last_name, a) & starts(Patient.first_name, b),
                 # The guardian's full name as typed ("Maria Rivera").
-                _starts(Patient.guardian_name, " ".join(parts)),
+                starts(Patient.guardian_name, " ".join(parts)),
             ))
         else:
             query = query.where(or_(
-                _starts(Patient.last_name, text), _starts(Patient.first_name, text),
-                _starts(Patient.preferred_name, text), _starts(Patient.guardian_name, text),
-                # A guardian's last name: "Maria Rivera" is found by "Riv".
-                Patient.guardian_name.ilike("% " + like_prefix(text), escape="\\"),
-                func.lower(Patient.chart_number) == text.lower(),
+                starts(Patient.last_name, text), starts(Patient.first_name, text),
+                starts(Patient.preferred_name, text), starts(Patient.guardian_name, text),
+                same(Patient.chart_number, text),
             ))
-    query = query.order_by(Patient.last_name, Patient.first_name).limit(limit)
+    # Sorted by an expression, not the (last, first) index: walking that index whole to skip a sort
+    # is what SQLite would otherwise choose, instead of the search indexes.
+    query = query.order_by(Patient.last_name.concat(""), Patient.first_name, Patient.id).limit(limit)
     return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
                        guardian_name=r[5]) for r in session.execute(query)]
 

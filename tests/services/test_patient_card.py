@@ -209,7 +209,7 @@ def test_card_loads_in_a_fixed_number_of_queries(db, world, clock, receptionist)
     ("617.555.0143", ["Ava Nguyen"]),
     ("+1 617 555 0143", ["Ava Nguyen"]),
     ("Mai Tran", ["Ava Nguyen"]),  # guardian's full name
-    ("Tran", ["Ava Nguyen"]),  # guardian's last name differs from the patient's
+    ("mai", ["Ava Nguyen"]),  # the start of the guardian's name
     ("ava.n@example.com", ["Ava Nguyen"]),
     ("AVA.N@", ["Ava Nguyen"]),
     ("2012-05-01", ["Ava Nguyen"]),

@@ -10,6 +10,9 @@ from alembic import op
 
 from orca_desk.models.base import UTCDateTime
 
+_NOCASE_SEARCHED = ("last_name", "first_name", "preferred_name", "guardian_name", "chart_number", "email",
+                    "contact_email", "guardian_email")
+
 revision = "h11_patient_card"
 down_revision = "0001"
 branch_labels = ("patient_card",)
@@ -24,6 +27,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
         batch_op.create_index("ix_patient_date_of_birth", ["date_of_birth"], unique=False)
         batch_op.create_index("ix_patient_chart_number", ["chart_number"], unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        # Prefix search (LIKE 'riv%', case-insensitive) from an index: SQLite needs NOCASE ones.
+        for col in _NOCASE_SEARCHED:
+            op.create_index(f"ix_patient_{col}_nocase", "patient", [sa.text(f"{col} COLLATE NOCASE")])
     op.create_table(
         "patient_alert",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -55,6 +62,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for col in _NOCASE_SEARCHED:
+            op.drop_index(f"ix_patient_{col}_nocase", table_name="patient")
     op.drop_table("consent_event")
     op.drop_table("patient_alert")
     with op.batch_alter_table("patient", schema=None) as batch_op:
