@@ -369,3 +369,30 @@ def _campaign_fields(world, now):
 def _recipient_fields(now):
     given = {"campaign_id": 0, "patient_id": 0}
     return _required(CampaignRecipient, given | {"__now": now})
+
+
+def test_on_postgresql_search_card_and_merge(pg_db, clock, receptionist, manager):
+    with pg_db.write() as s:
+        w = make_world(s, patients=0)
+        world = {"clinic": w.clinic.id, "loc": w.location.id, "chair": w.chairs[0].id,
+                 "chair2": w.chairs[1].id, "ortho": w.ortho.id, "type": w.adjustment.id}
+    keep = _patient(pg_db, world, clock, receptionist, guardian_name="Mai Tran", guardian_phone="6175550143",
+                    date_of_birth=date(2012, 5, 1))
+    dupe = _patient(pg_db, world, clock, receptionist, "Ava", "Ng", email="ava@example.com", sms_consent=True,
+                    phone="6175550102", sms_consent_source="form")
+    with pg_db.write() as s:
+        s.get(Patient, keep).chart_number = "C-1042"
+        _appt(s, world, dupe, clock.now() + timedelta(days=2))
+        add_alert(s, receptionist, dupe, "medical", "Asthma", now=clock.now())
+    with pg_db.read() as s:
+        for text in ("mai tran", "(617) 555-0143", "2012-05-01", "c-1042", "nguyen", "AVA@EX"):
+            assert search_patients(s, text), text
+        assert search_patients(s, "Mai_") == []
+    with pg_db.write() as s:
+        result = merge_patients(s, manager, keep, dupe, now=clock.now())
+    assert result.moved["appointment"] == 1 and result.moved["consent_event"] == 1
+    with pg_db.read() as s:
+        card = load_card(s, keep, now=clock.now())
+        assert len(card.upcoming) == 1 and [a.text for a in card.alerts] == ["Asthma"]
+        assert [c.source for c in card.consent_history] == ["form"]
+        assert not s.get(Patient, dupe).is_active
