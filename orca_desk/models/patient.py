@@ -24,6 +24,8 @@ class Patient(Base):
         # Search by date of birth and chart number (issue 15).
         Index("ix_patient_date_of_birth", "date_of_birth"),
         Index("ix_patient_chart_number", "chart_number"),
+        Index("ix_patient_phone", "phone"),
+        Index("ix_patient_guardian_phone", "guardian_phone"),
         # SQLite answers "LIKE 'riv%'" from an index only when the index ignores case as LIKE does:
         # the h11_patient_card migration creates these "COLLATE NOCASE" (SQLite reflects them as
         # plain column indexes, so they are declared so here). PostgreSQL reads 20,000 rows fast

@@ -190,6 +190,7 @@ def _starts(column: Any, text: str, *, sqlite: bool = False) -> ColumnElement[bo
     return column.ilike(like_prefix(text), escape="\\")
 
 
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 
 
@@ -233,13 +234,22 @@ def search_patients(session: Session, text: str, *, limit: int = 50, region: str
     elif "@" in text:
         query = query.where(or_(starts(Patient.email, text), starts(Patient.contact_email, text),
                                 starts(Patient.guardian_email, text)))
-    elif len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
-        # Phones are stored as E.164: "(617) 555-0142", "617.555.0142" and "+1 617 555 0142" all
-        # become digits inside "+16175550142". A chart number typed as digits matches too.
-        query = query.where(or_(Patient.contact_phone.contains(digits, autoescape=True),
-                                Patient.phone.contains(digits, autoescape=True),
-                                Patient.guardian_phone.contains(digits, autoescape=True),
-                                same(Patient.chart_number, text)))
+    elif len(digits) >= 4 and _PHONE_LIKE.match(text):
+        # Phones are stored as E.164: "(617) 555-0142", "617.555.0142" and "+1 617 555 0142" are all
+        # "+16175550142", found by its indexes; part of a number ("555-0142") is found anywhere in
+        # it. (contact_phone is the guardian's phone when there is one.) A chart number of digits
+        # matches too.
+        try:
+            whole = normalise_phone(text, region=region)
+        except ValidationError:
+            whole = None
+        if whole is not None:
+            query = query.where(or_(Patient.contact_phone == whole, Patient.phone == whole,
+                                    Patient.guardian_phone == whole, same(Patient.chart_number, text)))
+        else:
+            query = query.where(or_(Patient.contact_phone.contains(digits, autoescape=True),
+                                    Patient.phone.contains(digits, autoescape=True),
+                                    same(Patient.chart_number, text)))
     else:
         parts = [p for p in re.split(r"[,\s]+", text) if p]
         if "," in text and len(parts) >= 2:

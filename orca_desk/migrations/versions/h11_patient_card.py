@@ -27,6 +27,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
         batch_op.create_index("ix_patient_date_of_birth", ["date_of_birth"], unique=False)
         batch_op.create_index("ix_patient_chart_number", ["chart_number"], unique=False)
+        batch_op.create_index("ix_patient_phone", ["phone"], unique=False)
+        batch_op.create_index("ix_patient_guardian_phone", ["guardian_phone"], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         # Prefix search (LIKE 'riv%', case-insensitive) from an index: SQLite needs NOCASE ones.
         for col in _NOCASE_SEARCHED:
@@ -68,6 +70,8 @@ def downgrade() -> None:
     op.drop_table("consent_event")
     op.drop_table("patient_alert")
     with op.batch_alter_table("patient", schema=None) as batch_op:
+        batch_op.drop_index("ix_patient_guardian_phone")
+        batch_op.drop_index("ix_patient_phone")
         batch_op.drop_index("ix_patient_chart_number")
         batch_op.drop_index("ix_patient_date_of_birth")
         batch_op.drop_column("merged_into_id")
