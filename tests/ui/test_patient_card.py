@@ -150,7 +150,23 @@ def test_merge_is_offered_to_managers_only(ctx, world, qtbot):
 
 
 def test_card_screenshot_at_1280x720(ctx, world, qtbot, tmp_path):
-    card = _card(ctx, qtbot, world.patients[0].id)
+    from orca_desk.services.patient_card import add_alert, set_consent
+
+    pid = world.patients[0].id
+    with ctx.db.write() as s:
+        p = s.get(Patient, pid)
+        p.guardian_name, p.guardian_relation, p.guardian_phone = "Pat Smith", "mother", "+16175551000"
+        p.chart_number, p.preferred_name, p.date_of_birth = "C-2041", "Kiddo", date(2013, 6, 2)
+        p.notes = "Braces since 2025. Prefers after-school times."
+        add_alert(s, ctx.actor, pid, "allergy", "Latex", now=ctx.clock.now())
+        add_alert(s, ctx.actor, pid, "contact", "Call mother only", now=ctx.clock.now())
+        set_consent(s, ctx.actor, pid, "sms", False, "phone call: moved", now=ctx.clock.now())
+        set_consent(s, ctx.actor, pid, "sms", True, "intake form", now=ctx.clock.now())
+        for day, hour in ((3, 20), (10, 15), (24, 15)):
+            booking.book_appointment(s, ctx.actor, BookingRequest(
+                pid, world.ortho.id, world.chairs[0].id, world.adjustment.id,
+                datetime(2026, 3, day, hour, 0, tzinfo=UTC), 20), now=datetime(2026, 3, 1, tzinfo=UTC))
+    card = _card(ctx, qtbot, pid)
     card.resize(1280, 720)
     card.show()
     qtbot.waitExposed(card)
@@ -165,3 +181,29 @@ def test_card_screenshot_at_1280x720(ctx, world, qtbot, tmp_path):
     for widget in (card.first_name, card.guardian_email, card.save_button, card.family_button):
         assert widget.width() >= min(widget.sizeHint().width(), 120)
         assert widget.height() >= widget.sizeHint().height()
+
+
+def test_ctrl_f_opens_the_card_and_its_next_visit_closes_the_search(southside, main_window, qtbot):
+    from orca_desk.views.calendar.patient_search import PatientSearchDialog
+
+    screen = main_window.show_screen("calendar")
+
+    def in_search() -> None:
+        search = QApplication.activeModalWidget()
+        assert isinstance(search, PatientSearchDialog)
+        search.search.setText("Kid1")
+        qtbot.waitUntil(lambda: search.card_button.isEnabled(), timeout=3000)
+
+        def in_card() -> None:
+            card = QApplication.activeModalWidget()
+            assert isinstance(card, PatientCardDialog)
+            assert card.first_name.text() == "Kid1"
+            card.go_to_next_visit()
+
+        QTimer.singleShot(0, in_card)
+        search.card_button.click()
+
+    QTimer.singleShot(0, in_search)
+    screen.find_patient()
+    assert main_window.day == date(2026, 3, 5)
+    assert main_window.location_id == southside
