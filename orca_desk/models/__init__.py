@@ -22,7 +22,7 @@ from orca_desk.models.messaging import (
     ProviderCursor,
 )
 from orca_desk.models.openings import Opening, WaitlistOffer  # noqa: F401  (issue 8)
-from orca_desk.models.patient import Patient
+from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
 from orca_desk.models.recovery import RecoveryCase, RecoverySequence, RecoveryStep  # noqa: F401  (issue 10)
 from orca_desk.models.reminders import (  # noqa: F401  (issue 9)
     ConfirmationRequest,
@@ -55,6 +55,7 @@ __all__ = [
     "Base",
     "Chair",
     "Clinic",
+    "ConsentEvent",
     "ContactState",
     "InboundMessage",
     "LinkTokenUse",
@@ -63,6 +64,7 @@ __all__ = [
     "OutboxEvent",
     "OutboxMessage",
     "Patient",
+    "PatientAlert",
     "Provider",
     "ProviderChair",
     "ProviderCursor",

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orca_desk.models.base import Base, UTCDateTime
+
+# Columns the patient search matches by prefix (services/patients.search_patients).
+_NOCASE_SEARCHED = ("last_name", "first_name", "preferred_name", "guardian_name", "chart_number", "email",
+                    "contact_email", "guardian_email")
 
 
 class Patient(Base):
@@ -17,6 +21,16 @@ class Patient(Base):
         Index("ix_patient_contact_phone", "contact_phone"),
         # Re-importing a practice's export matches its rows by their id in the old system.
         Index("ix_patient_external_id", "clinic_id", "external_id", unique=True),
+        # Search by date of birth and chart number (issue 15).
+        Index("ix_patient_date_of_birth", "date_of_birth"),
+        Index("ix_patient_chart_number", "chart_number"),
+        Index("ix_patient_phone", "phone"),
+        Index("ix_patient_guardian_phone", "guardian_phone"),
+        # SQLite answers "LIKE 'riv%'" from an index only when the index ignores case as LIKE does:
+        # the h11_patient_card migration creates these "COLLATE NOCASE" (SQLite reflects them as
+        # plain column indexes, so they are declared so here). PostgreSQL reads 20,000 rows fast
+        # enough with ILIKE and has none.
+        *(Index(f"ix_patient_{col}_nocase", col).ddl_if(dialect="sqlite") for col in _NOCASE_SEARCHED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +63,45 @@ class Patient(Base):
     email_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notes: Mapped[str] = mapped_column(String(2000), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The patient's alerts in one line ("Allergy: latex · Call father only"), kept with
+    # PatientAlert in the same transaction so the calendar shows them without another query.
+    alert_summary: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Set when this record was merged into another (the survivor); the record stays for the audit.
+    merged_into_id: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class PatientAlert(Base):
+    """Something staff must see before they call or treat the patient: an allergy, a medical
+    condition, a contact rule ("call father only")."""
+
+    __tablename__ = "patient_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # allergy|medical|contact|other
+    text: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(60))
+
+
+class ConsentEvent(Base):
+    """One change of a patient's SMS or email consent: when, how and who recorded it.
+
+    ``Patient.sms_consent*``/``email_consent*`` stay the current state; these rows are its history,
+    written in the same transaction as the change.
+    """
+
+    __tablename__ = "consent_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(5))  # sms|email
+    granted: Mapped[bool] = mapped_column(Boolean)
+    address: Mapped[str | None] = mapped_column(String(200))  # the number or address it covers
+    source: Mapped[str] = mapped_column(String(60))  # how: "phone call", "intake form", …
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(60))

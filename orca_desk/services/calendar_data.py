@@ -34,6 +34,7 @@ class CalendarAppointment:
     status: str
     confirmation: str
     series_id: int | None
+    alerts: str = ""  # the patient's alerts in one line (allergy, medical, "call father only")
 
 
 def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -51,7 +52,7 @@ def load_appointments(session: Session, location_ids: list[int], start: datetime
                Patient.last_name, Appointment.provider_id, Provider.name, Appointment.chair_id,
                Appointment.location_id, Appointment.type_id, AppointmentType.name,
                AppointmentType.colour, Appointment.start_at, Appointment.end_at, Appointment.status,
-               Appointment.confirmation, Appointment.series_id)
+               Appointment.confirmation, Appointment.series_id, Patient.alert_summary)
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(Provider, Provider.id == Appointment.provider_id)
         .join(AppointmentType, AppointmentType.id == Appointment.type_id)
@@ -69,7 +70,8 @@ def load_appointments(session: Session, location_ids: list[int], start: datetime
             id=r[0], version=r[1], patient_id=r[2], patient_name=f"{r[3]} {r[4]}",
             patient_initials=f"{r[3][:1]}.{r[4][:1]}.", provider_id=r[5], provider_name=r[6],
             chair_id=r[7], location_id=r[8], type_id=r[9], type_name=r[10], colour=r[11],
-            start=r[12], end=r[13], status=r[14], confirmation=r[15], series_id=r[16]))
+            start=r[12], end=r[13], status=r[14], confirmation=r[15], series_id=r[16],
+            alerts=r[17] or ""))
     return out
 
 

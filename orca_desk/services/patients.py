@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from orca_desk.models import Clinic, Location, Patient
+from orca_desk.models import Clinic, ConsentEvent, Location, Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text, column_length, like_prefix, strip_control
@@ -159,6 +159,14 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     )
     session.add(patient)
     session.flush()
+    # The first rows of the patient's consent history (issue 15: when, how, who recorded it).
+    if patient.sms_consent:
+        session.add(ConsentEvent(patient_id=patient.id, channel="sms", granted=True, address=contact_phone,
+                                 source=consent_source or "new patient", at=now,
+                                 recorded_by=actor.username[:60]))
+    if patient.email_consent:
+        session.add(ConsentEvent(patient_id=patient.id, channel="email", granted=True, address=contact_email,
+                                 source="new patient", at=now, recorded_by=actor.username[:60]))
     audit.record(session, actor, "create", "patient", patient.id, now=now,
                  after={"name": patient.display_name})
     return patient
@@ -174,39 +182,96 @@ def get_patient(session: Session, patient_id: int) -> Patient:
 _MAX_SEARCH = 200
 
 
-def _starts(column: Any, text: str) -> ColumnElement[bool]:
+def _starts(column: Any, text: str, *, sqlite: bool = False) -> ColumnElement[bool]:
+    # SQLite's LIKE already ignores ASCII case (and its lower() knows only ASCII): ILIKE would wrap
+    # both sides in lower() and make every search over 20,000 patients a good deal slower.
+    if sqlite:
+        return column.like(like_prefix(text), escape="\\")
     return column.ilike(like_prefix(text), escape="\\")
 
 
-def search_patients(session: Session, text: str, *, limit: int = 50) -> list[PatientRow]:
-    """Find patients by "last, first", "first last", a name prefix or phone digits.
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+
+
+def search_patients(session: Session, text: str, *, limit: int = 50, region: str = "US") -> list[PatientRow]:
+    """Find patients as the receptionist types: a patient's or guardian's name ("last, first", "first
+    last" or a prefix), phone digits in any format, an email address, a date of birth (ISO or the
+    clinic's order, ``region`` says which) or a chart number.
+
+    Every name, email and chart term is a prefix match a (case-ignoring, on SQLite) index answers, so
+    typing stays fast over 20,000 patients; a guardian is found by the start of their name ("Mai",
+    "Mai Tran"), phone digits anywhere in a number.
 
     The text is matched literally: ``%`` and ``_`` are not wildcards, control characters
     (a NUL byte, which PostgreSQL refuses) are dropped, and text longer than any name
     finds nobody.
     """
+    from orca_desk.services.importing.values import CellError, parse_date
+
     text = strip_control(text).strip()
     if not text or len(text) > _MAX_SEARCH:
         return []
+    lite = session.get_bind().dialect.name == "sqlite"
+
+    def starts(column: Any, prefix: str) -> ColumnElement[bool]:
+        return _starts(column, prefix, sqlite=lite)
+
+    def same(column: Any, value: str) -> ColumnElement[bool]:  # equal, ignoring case
+        pattern = like_prefix(value)[:-1]
+        return column.like(pattern, escape="\\") if lite else column.ilike(pattern, escape="\\")
     query = select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
                    Patient.contact_phone, Patient.guardian_name).where(Patient.is_active.is_(True))
     digits = re.sub(r"\D", "", text)
-    if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
-        query = query.where(or_(Patient.contact_phone.contains(digits), Patient.phone.contains(digits)))
+    born = None
+    if _DATE_LIKE.match(text):
+        try:
+            born = parse_date(text, region=region)
+        except CellError:
+            born = None
+    if born is not None:
+        query = query.where(Patient.date_of_birth == born)
+    elif "@" in text:
+        query = query.where(or_(starts(Patient.email, text), starts(Patient.contact_email, text),
+                                starts(Patient.guardian_email, text)))
+    elif len(digits) >= 4 and _PHONE_LIKE.match(text):
+        # Phones are stored as E.164: "(617) 555-0142", "617.555.0142" and "+1 617 555 0142" are all
+        # "+16175550142", found by its indexes; part of a number ("555-0142") is found anywhere in
+        # it. (contact_phone is the guardian's phone when there is one.) A chart number of digits
+        # matches too.
+        try:
+            whole = normalise_phone(text, region=region)
+        except ValidationError:
+            whole = None
+        if whole is not None:
+            query = query.where(or_(Patient.contact_phone == whole, Patient.phone == whole,
+                                    Patient.guardian_phone == whole, same(Patient.chart_number, text)))
+        else:
+            query = query.where(or_(Patient.contact_phone.contains(digits, autoescape=True),
+                                    Patient.phone.contains(digits, autoescape=True),
+                                    same(Patient.chart_number, text)))
     else:
         parts = [p for p in re.split(r"[,\s]+", text) if p]
         if "," in text and len(parts) >= 2:
             last, first = parts[0], parts[1]
-            query = query.where(_starts(Patient.last_name, last), _starts(Patient.first_name, first))
+            query = query.where(starts(Patient.last_name, last), starts(Patient.first_name, first))
         elif len(parts) >= 2:
             a, b = parts[0], parts[-1]
             query = query.where(or_(
-                _starts(Patient.first_name, a) & _starts(Patient.last_name, b),
-                _starts(Patient.last_name, a) & _starts(Patient.first_name, b),
+                starts(Patient.first_name, a) & starts(Patient.last_name, b),
+                starts(Patient.last_name, a) & starts(Patient.first_name, b),
+                # The guardian's full name as typed ("Maria Rivera").
+                starts(Patient.guardian_name, " ".join(parts)),
             ))
         else:
-            query = query.where(or_(_starts(Patient.last_name, text), _starts(Patient.first_name, text)))
-    query = query.order_by(Patient.last_name, Patient.first_name).limit(limit)
+            query = query.where(or_(
+                starts(Patient.last_name, text), starts(Patient.first_name, text),
+                starts(Patient.preferred_name, text), starts(Patient.guardian_name, text),
+                same(Patient.chart_number, text),
+            ))
+    # Sorted by an expression, not the (last, first) index: walking that index whole to skip a sort
+    # is what SQLite would otherwise choose, instead of the search indexes.
+    query = query.order_by(Patient.last_name.concat(""), Patient.first_name, Patient.id).limit(limit)
     return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
                        guardian_name=r[5]) for r in session.execute(query)]
 

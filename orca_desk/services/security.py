@@ -23,11 +23,12 @@ MANAGE_SCHEDULES = "schedules:manage"
 MANAGE_CAMPAIGNS = "campaigns:manage"
 SEND_MESSAGES = "messages:send"
 IMPORT_DATA = "clinic:import_data"
+MERGE_PATIENTS = "patients:merge"
 ADMIN = "admin"
 
 ALL_PERMISSIONS = frozenset(
     {BOOK, OVERRIDE_HOURS, MANAGE_WAITLIST, VIEW_ANALYTICS, MANAGE_TEMPLATES,
-     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, ADMIN}
+     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, MERGE_PATIENTS, ADMIN}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -48,6 +49,7 @@ PERMISSION_LABELS = {
     MANAGE_CAMPAIGNS: "manage campaigns",
     SEND_MESSAGES: "send messages to patients",
     IMPORT_DATA: "import patients and appointments",
+    MERGE_PATIENTS: "merge patient records",
     ADMIN: "administer the clinic",
 }
 

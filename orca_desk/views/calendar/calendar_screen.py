@@ -450,7 +450,8 @@ class CalendarScreen(Screen):
             id=a.id, column=key, start=start, end=end, colour=a.colour, title=a.patient_name,
             short_titles=shorter,
             subtitle=f"{a.type_name} · {other}", badge=badge, badge_colour=colour or "#1b7f4b",
-            badge_quiet=quiet, faded=a.status == "completed", icon="↻" if a.series_id else "",
+            badge_quiet=quiet, faded=a.status == "completed",
+            icon=("⚠" if a.alerts else "") + ("↻" if a.series_id else ""),
             movable=a.status in ("scheduled", "confirmed"), data=a)
 
     def _tooltip(self, item: GridItem) -> str:
@@ -461,7 +462,8 @@ class CalendarScreen(Screen):
         chair = next((c.name for c in self.ctx.clinic.chairs if c.id == a.chair_id), "")
         return (f"{a.patient_name}\n{a.start.astimezone(zone):%a %-d %b %-I:%M %p}–"
                 f"{a.end.astimezone(zone):%-I:%M %p}\n{a.type_name} · {a.provider_name} · {chair}\n"
-                f"{a.status.replace('_', ' ')} · {a.confirmation}")
+                f"{a.status.replace('_', ' ')} · {a.confirmation}"
+                + (f"\n⚠ {a.alerts}" if a.alerts else ""))
 
     def _on_now_timer_timeout(self) -> None:
         now = self.ctx.clock.now()
@@ -679,6 +681,9 @@ class CalendarScreen(Screen):
 
         menu = QMenu(self)
         menu.setTitle(a.patient_name)
+        card = menu.addAction(self.tr("Patient card…"))
+        card.triggered.connect(lambda: self.open_patient_card(a.patient_id))
+        menu.addSeparator()
         allowed = booking.TRANSITIONS[a.status]
         for status, label in (("confirmed", "Confirm"), ("arrived", "Mark arrived"),
                               ("seated", "Seat"), ("completed", "Complete")):
@@ -733,6 +738,16 @@ class CalendarScreen(Screen):
         zone = self.zone_of(a.location_id)
         when = where.start.astimezone(zone)
         return self.move_appointment(a, where, f"Reschedule {a.patient_name} to {when:%a %-d %b %-I:%M %p}")
+
+    def open_patient_card(self, patient_id: int) -> None:
+        from orca_desk.views.patients.patient_card import PatientCardDialog
+
+        card = PatientCardDialog(self.ctx, patient_id, parent=self)
+        card.exec()
+        if card.go_to is not None:
+            self.sig_go_to_place.emit(*card.go_to)
+        elif card.changed:
+            self.refresh()
 
     def find_patient(self) -> None:
         from orca_desk.views.calendar.patient_search import PatientSearchDialog

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services.patient_card import clinic_region
 from orca_desk.services.patients import search_patients, upcoming_visits
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel
@@ -30,7 +31,8 @@ class PatientSearchDialog(QDialog):
         self.setWindowTitle("Find patient")
         self.setMinimumSize(480, 420)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Name (\"Smith, Ava\" or \"Ava Smith\") or phone digits")
+        self.search.setPlaceholderText(
+            self.tr("Name (\"Smith, Ava\"), guardian, phone, email, birth date or chart"))
         self.model = PatientListModel()
         self.results = QListView()
         self.results.setModel(self.model)
@@ -48,6 +50,10 @@ class PatientSearchDialog(QDialog):
         self.go_button.setEnabled(False)
         self.new_button = buttons.addButton("New patient…", QDialogButtonBox.ButtonRole.ActionRole)
         self.new_button.clicked.connect(self.new_patient)
+        self.card_button = buttons.addButton(self.tr("Open card…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.card_button.setEnabled(False)
+        self.card_button.clicked.connect(self.open_card)
+        self.results.doubleClicked.connect(lambda _index: self.open_card())
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -66,15 +72,34 @@ class PatientSearchDialog(QDialog):
         self._run_search()
         return dialog.patient_id
 
+    def open_card(self) -> bool:
+        """The patient card of the chosen patient; its "Go to next visit" and "Book…" close the search too."""
+        from orca_desk.views.patients.patient_card import PatientCardDialog
+
+        index = self.results.currentIndex()
+        if not index.isValid():
+            return False
+        card = PatientCardDialog(self.ctx, self.model.row_at(index.row()).id, self)
+        card.exec()
+        if card.go_to is not None:
+            self.next_visit_location_id, self.next_visit = card.go_to
+            self.accept()
+            return True
+        if card.changed:
+            self._run_search()
+        return False
+
     def _run_search(self) -> None:
         with self.ctx.db.read() as session:
-            self.model.set_rows(search_patients(session, self.search.text(), limit=50))
+            self.model.set_rows(search_patients(session, self.search.text(), limit=50,
+                                                region=clinic_region(session, self.ctx.clinic.id)))
         if self.model.rowCount():
             self.results.setCurrentIndex(self.model.index(0))
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.next_visit = None
         self.next_visit_location_id = None
+        self.card_button.setEnabled(current.isValid())
         if not current.isValid():
             return
         patient = self.model.row_at(current.row())
