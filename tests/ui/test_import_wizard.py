@@ -48,7 +48,7 @@ def test_unknown_headers_are_mapped_then_the_dry_run_reports_then_import(qtbot, 
 
     def answer(dialog: MappingDialog) -> bool:
         shown.append(dialog)
-        assert "first_name" in dialog.problem.text()  # required and not found: OK is disabled
+        assert "first name" in dialog.problem.text()  # required and not found: OK is disabled
         for field, header in (("external_id", "id"), ("first_name", "GIVEN"), ("last_name", "Family"),
                               ("mobile_phone", "cell")):
             dialog.choose(field, header)

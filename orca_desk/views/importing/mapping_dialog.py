@@ -38,14 +38,14 @@ class MappingDialog(QDialog):
         super().__init__(parent)
         self.base, self.table = base, table
         self.setWindowTitle(self.tr("Match the file's columns"))
-        self.resize(620, 640)
+        self.resize(620, 600)
         missing = base.missing(table.headers)
         unknown = [table.original_headers[table.headers.index(h)] for h in base.unknown(table.headers)
                    if not (base.open_dental and h in OPEN_DENTAL_UNUSED)]
         intro = []
         if missing:
             intro.append(self.tr("The file has no column for {fields}: choose the column that holds it.")
-                         .format(fields=", ".join(missing)))
+                         .format(fields=", ".join(f.replace("_", " ") for f in missing)))
         if unknown:
             intro.append(self.tr("These columns are not read yet: {headers}.")
                          .format(headers=", ".join(unknown)))
@@ -98,11 +98,13 @@ class MappingDialog(QDialog):
         mapping = self.mapping()
         missing = mapping.missing(self.table.headers)
         if missing:
-            out.append(self.tr("Choose a column for {fields}.").format(fields=", ".join(missing)))
+            out.append(self.tr("Choose a column for {fields}.")
+                       .format(fields=", ".join(f.replace("_", " ") for f in missing)))
         used: dict[str, str] = {}
         for field, header in mapping.columns.items():
             if header in used:
-                out.append(self.tr("{a} and {b} read the same column.").format(a=used[header], b=field))
+                out.append(self.tr("{a} and {b} read the same column.")
+                           .format(a=used[header].replace("_", " "), b=field.replace("_", " ")))
             used[header] = field
         return out
 

@@ -93,6 +93,9 @@ class ImportWizard(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+        # Enter presses the next step, never a button that happens to have the focus.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(button is self.next_button)
         self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
         self._update()
 
