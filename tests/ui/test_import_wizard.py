@@ -12,7 +12,7 @@ from orca_desk.models import Appointment, Patient
 from orca_desk.services.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.views.importing.mapping_dialog import MappingDialog
-from orca_desk.views.importing.wizard import CHOOSE, REPORT, RESULT, ImportWizard
+from orca_desk.views.importing.wizard import REPORT, RESULT, ImportWizard
 from orca_desk.views.settings.settings_screen import SettingsScreen
 
 OD_HEADER = ("PatNum,LName,FName,MiddleI,Preferred,PatStatus,Birthdate,HmPhone,WkPhone,WirelessPhone,Email,"
@@ -115,17 +115,37 @@ def test_twenty_thousand_rows_run_off_the_ui_thread_and_cancel_leaves_nothing(qt
         assert s.scalar(imported) == 0
 
 
-def test_appointments_file_missing_a_column_says_which(qtbot, ctx, db, tmp_path: Path):
+def test_appointments_with_their_own_headers_are_matched_then_booked(qtbot, ctx, db, world, tmp_path: Path):
+    with db.write() as s:
+        for i, p in enumerate(world.patients):
+            s.get(Patient, p.id).external_id = f"P{i}"  # type: ignore[union-attr]
     path = tmp_path / "appts.csv"
-    path.write_text("external_id,patient_external_id,minutes\nA1,P1,20\n", encoding="utf-8")
+    path.write_text("Appt,Patient,When,Length,Kind,Doctor,Office,Op,Colour\n"
+                    "A1,P0,2026-03-10 15:30,20,adjustment,dr. chen,Northside,Chair 1,blue\n"
+                    "A2,P9,2026-03-10 16:30,20,adjustment,dr. chen,Northside,Chair 1,red\n", encoding="utf-8")
     wizard = _wizard(qtbot, ctx, "appointments")
     assert not wizard.preset.isEnabled()
     wizard.file.setText(str(path))
+    wizard.map_columns = lambda _d: False  # the user closes the column dialog
+    assert wizard.check() is False and "not matched" in wizard.error.text()
+
+    def answer(dialog: MappingDialog) -> bool:
+        assert "patient external id" in dialog.problem.text()
+        for field, header in (("external_id", "Appt"), ("patient_external_id", "Patient"), ("start", "When"),
+                              ("minutes", "Length"), ("type", "Kind"), ("provider", "Doctor"),
+                              ("location", "Office"), ("chair", "Op")):
+            dialog.choose(field, header)
+        return dialog.problems() == []
+
+    wizard.map_columns = answer
     _wait(qtbot, wizard, wizard.check)
-    assert wizard.pages.currentIndex() == CHOOSE
-    assert "start" in wizard.error.text()
+    assert wizard.report is not None and wizard.report.created == 1
+    assert [r.line for r in wizard.rejections.rows] == [3]  # P9 is no imported patient
     with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Appointment)) == 0
+        assert s.scalar(select(func.count()).select_from(Appointment)) == 0  # the dry run rolled back
+    _wait(qtbot, wizard, wizard.start_import)
+    with db.read() as s:
+        assert s.scalars(select(Appointment.external_id)).all() == ["A1"]
 
 
 def test_a_missing_file_is_named(qtbot, ctx, tmp_path: Path):

@@ -59,6 +59,15 @@ class CountingRecords(tuple[Record, ...]):
         self.progress(total, total)
 
 
+def with_our_headers(table: Table, mapping: Mapping) -> Table:
+    """The table with the mapped columns renamed to our field names (the appointments engine reads
+    its fixed format by header); a column no field reads is set aside under another name."""
+    ours = {theirs: field for field, theirs in mapping.columns.items()}
+    rename = {h: ours.get(h, f"(not read) {h}") for h in table.headers}
+    records = tuple(Record(r.line, {rename[h]: v for h, v in r.values.items()}) for r in table.records)
+    return replace(table, headers=tuple(rename[h] for h in table.headers), records=records)
+
+
 @dataclass(frozen=True)
 class ImportJob:
     kind: str  # "patients" | "appointments"

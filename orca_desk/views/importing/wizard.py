@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.errors import OrcaError
+from orca_desk.services.importing.appointments import APPOINTMENT_FIELDS, REQUIRED_APPOINTMENT_FIELDS
 from orca_desk.services.importing.mapping import GENERIC, OPEN_DENTAL, Mapping
 from orca_desk.services.importing.report import ImportReport, Rejection
 from orca_desk.services.importing.table import Table, read_table
@@ -37,9 +38,12 @@ from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import hint, section_title
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.views.importing.mapping_dialog import MappingDialog, needs_mapping
-from orca_desk.views.importing.run import ImportCancelled, ImportJob, ImportThread
+from orca_desk.views.importing.run import ImportCancelled, ImportJob, ImportThread, with_our_headers
 
 KINDS = ("patients", "appointments")
+# The appointments format as a mapping, so its columns can be matched like the patients'.
+APPOINTMENTS = Mapping("appointments", {f: f for f in APPOINTMENT_FIELDS},
+                       required=REQUIRED_APPOINTMENT_FIELDS)
 CHOOSE, REPORT, RESULT = range(3)
 
 
@@ -189,7 +193,6 @@ class ImportWizard(QDialog):
             if patients else self.tr(
             "Columns: external_id, patient_external_id, start (local date and time), minutes, type, "
             "provider, location, chair, status, confirmed, notes. Import the patients first."))
-        self.columns_button.setVisible(patients)
         allowed = self.ctx.actor.can(IMPORT_DATA)
         self.back_button.setVisible(page == REPORT)
         self.back_button.setEnabled(not self.running)
@@ -241,11 +244,11 @@ class ImportWizard(QDialog):
             return False
         if self.what == "patients":
             base = OPEN_DENTAL if self.preset.currentData() == OPEN_DENTAL.name else GENERIC
-            self.mapping = base
-            if needs_mapping(base, self.table_read) and not self._ask_columns(base):
-                return False
         else:
-            self.mapping = None
+            base = APPOINTMENTS
+        self.mapping = base
+        if needs_mapping(base, self.table_read) and not self._ask_columns(base):
+            return False
         self._start(dry_run=True)
         return True
 
@@ -277,7 +280,11 @@ class ImportWizard(QDialog):
     def _start(self, *, dry_run: bool) -> None:
         assert self.table_read is not None
         source = Path(self.file.text().strip()).name
-        job = ImportJob(self.what, self.table_read, self.mapping, source, dry_run)
+        if self.what == "patients":
+            job = ImportJob(self.what, self.table_read, self.mapping, source, dry_run)
+        else:  # the engine reads its own headers: the matched columns are renamed to them
+            assert self.mapping is not None
+            job = ImportJob(self.what, with_our_headers(self.table_read, self.mapping), None, source, dry_run)
         self._dry_run = dry_run
         self.job_thread = ImportThread(self.ctx.db, self.ctx.actor, job, now=self.ctx.clock.now(),
                                        parent=self)
