@@ -11,7 +11,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QScrollArea
 
 from orca_desk.services import auto_backup, clinic_settings
 from orca_desk.views.settings.settings_screen import SettingsScreen
@@ -74,4 +74,6 @@ def test_shows_the_last_backup_in_local_time_and_warns_when_two_days_old(
     assert "2 days old" in screen.backup_warning.text()
     out = os.environ.get("ORCA_DESK_SHOTS")
     if out:
+        area = screen.findChild(QScrollArea)
+        area.ensureWidgetVisible(screen.import_patients_button)
         screen.grab().save(os.path.join(out, "settings-backup-stale.png"))
