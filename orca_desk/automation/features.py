@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
-from orca_desk.services import campaigns, confirmations, recovery, reminders, series, waitlist
+from orca_desk.services import (
+    auto_backup,
+    campaigns,
+    confirmations,
+    recovery,
+    reminders,
+    series,
+    waitlist,
+)
 
 
 def install_features(runtime: AutomationRuntime) -> None:
@@ -20,6 +28,7 @@ def install_features(runtime: AutomationRuntime) -> None:
     runtime.register_tick(campaigns.tick_job())  # issue 10: paced campaign sends, attribution
     runtime.register_tick(reminders.tick_job())  # issue 9: due reminder steps, expiry, escalation
     runtime.handlers.register(confirmations.ConfirmationReplyHandler())  # issue 9: YES/NO replies
+    runtime.register_tick(auto_backup.tick_job())  # issue 15: the daily backup of a local database
 
 
 def extend_series_horizons(ctx: JobContext) -> series.HorizonReport:

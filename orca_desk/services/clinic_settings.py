@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -70,6 +71,7 @@ class ClinicSettings:
     public_base_url: str = DEFAULT_PUBLIC_BASE_URL
     waitlist_hold_minutes: int = 120  # how long an offered opening is held for the family
     waitlist_max_offers: int = 3  # openings one waitlist entry may be offered
+    backup_folder: str = ""  # the daily automatic backup of a local database goes here; "" = none
 
     def policy(self) -> MessagingPolicy:
         """The messaging policy these settings describe (consent for SMS is always required)."""
@@ -153,7 +155,8 @@ _LABELS = {"clinic_name": "The clinic name", "clinic_phone": "The clinic phone",
            "public_base_url": "The public link address", "twilio_base_url": "The Twilio base URL",
            "sendgrid_base_url": "The SendGrid base URL", "sendgrid_from": "The SendGrid sender address",
            "twilio_from": "The Twilio 'from' number", "twilio_account_sid": "The Twilio account SID",
-           "twilio_messaging_service_sid": "The messaging service SID"}
+           "twilio_messaging_service_sid": "The messaging service SID",
+           "backup_folder": "The backup folder"}
 
 
 def _label(name: str) -> str:
@@ -275,7 +278,26 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         out.append(("waitlist_max_offers",
                     f"The offers per waitlist entry must be at least {low} and at most {high} "
                     f"(it is {s.waitlist_max_offers})."))
+    problem = backup_folder_problem(s.backup_folder)
+    if problem:
+        out.append(("backup_folder", problem))
     return out
+
+
+def backup_folder_problem(value: str) -> str | None:
+    """Why ``value`` cannot hold the daily backups (None: it can, or no folder is chosen)."""
+    value = value.strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        return (f"The backup folder must be a full path (e.g. D:\\Backups\\Orca or /home/clinic/backups), "
+                f"not {value!r}.")
+    if not path.is_dir():
+        return f"The backup folder {value!r} does not exist; create it first or choose another."
+    if not os.access(path, os.W_OK | os.X_OK):
+        return f"The backup folder {value!r} cannot be written to by this computer's user."
+    return None
 
 
 def validate_settings(s: ClinicSettings) -> None:
@@ -302,7 +324,9 @@ def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: d
     )
     validate_settings(cleaned)
     cleaned = replace(cleaned, clinic_phone=normalise_phone(cleaned.clinic_phone) or "",
-                      public_base_url=cleaned.public_base_url.rstrip("/"))
+                      public_base_url=cleaned.public_base_url.rstrip("/"),
+                      backup_folder=(str(Path(cleaned.backup_folder).expanduser())
+                                     if cleaned.backup_folder else ""))
     before = load_settings(session)
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1).with_for_update())
     if clinic is None:

@@ -40,6 +40,7 @@ APPOINTMENT_FIELDS = (
     "notes",
 )
 _REQUIRED = ("external_id", "patient_external_id", "start", "type", "provider", "location", "chair")
+REQUIRED_APPOINTMENT_FIELDS = _REQUIRED  # the import wizard's column dialog marks these
 # Words other systems use for our statuses (Open Dental: Complete, Broken).
 _STATUS_WORDS = {
     **{s: s for s in ALL_STATUSES},

@@ -23,6 +23,7 @@ from orca_desk.services.campaigns import CampaignResults, CampaignRow, GroupStat
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
@@ -94,7 +95,9 @@ class CampaignsScreen(Screen):
         row = QHBoxLayout()
         row.addWidget(_title("Campaigns"))
         row.addStretch(1)
-        for b in (self.btn_new, self.btn_launch, self.btn_pause, self.btn_resume, self.btn_cancel):
+        self.btn_export = export_button(self, self.list, self.tr("Campaigns"), status=self.sig_status.emit)
+        for b in (self.btn_new, self.btn_launch, self.btn_pause, self.btn_resume, self.btn_cancel,
+                  self.btn_export):
             row.addWidget(b)
         tv.addLayout(row)
         tv.addWidget(self.list_view, 1)

@@ -29,6 +29,7 @@ from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.inbox_queries import outbox_purposes
 from orca_desk.services.messaging.outbox import OutboxEventRow, OutboxFilter, OutboxRow
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.export_button import export_button
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.models import Column, RowsTableModel
 
@@ -182,6 +183,9 @@ class OutboxScreen(Screen):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
+        # The messages the filters select (every page of them), as the table shows them.
+        self.export_button = export_button(self, self.model, self.tr("Outbox"), status=self.sig_status.emit)
+        dates.addWidget(self.export_button)
         layout.addLayout(filters)
         layout.addLayout(dates)
         layout.addWidget(split, 1)

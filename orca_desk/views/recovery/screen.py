@@ -32,6 +32,7 @@ from orca_desk.ui.charts import (
     show_count_bars,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
@@ -131,7 +132,13 @@ class RecoveryScreen(Screen):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 6, 0)
-        lv.addWidget(_title("Open cases — most at risk first"))
+        head = QHBoxLayout()
+        head.addWidget(_title("Open cases — most at risk first"))
+        head.addStretch(1)
+        self.btn_export_cases = export_button(self, self.cases, self.tr("Recovery cases"),
+                                              status=self.sig_status.emit)
+        head.addWidget(self.btn_export_cases)
+        lv.addLayout(head)
         lv.addWidget(self.cases_view, 1)
         right = QWidget()
         rv = QVBoxLayout(right)
@@ -161,7 +168,12 @@ class RecoveryScreen(Screen):
             "their treatment stage; hover a row for the breakdown."
         )
         note.setWordWrap(True)
-        v.addWidget(note)
+        self.btn_export_risky = export_button(self, self.risky, self.tr("At-risk patients"),
+                                              status=self.sig_status.emit)
+        head = QHBoxLayout()
+        head.addWidget(note, 1)
+        head.addWidget(self.btn_export_risky)
+        v.addLayout(head)
         v.addWidget(self.risky_view, 1)
         return w
 

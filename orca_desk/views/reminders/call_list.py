@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import confirmations, reminders
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.export_button import export_button
 from orca_desk.ui.screen import Screen
 
 COLUMNS = ["Visit", "Patient", "Responsible party", "Phone", "Type · place", "Status", "Last call",
@@ -49,8 +50,14 @@ class CallListScreen(Screen):
         self.table.setColumnWidth(len(COLUMNS) - 1, 450)
         self.rows: list[confirmations.CallRow] = []
         self.day: date | None = None
+        # The outcome buttons column holds widgets, not text: left out of the file.
+        self.export_button = export_button(self, self.table.model(), self.tr("Call list"),
+                                           status=self.sig_status.emit, skip=(len(COLUMNS) - 1,))
+        head = QHBoxLayout()
+        head.addWidget(self.summary, 1)
+        head.addWidget(self.export_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        layout.addLayout(head)
         layout.addWidget(self.table, 1)
         self.refresh()
 

@@ -33,6 +33,7 @@ from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import WEEKDAY_NAMES, hhmm
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.export_button import export_button
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.schedules.models import ProviderListModel
@@ -339,6 +340,9 @@ class SchedulesScreen(Screen):
         actions.addStretch(1)
         actions.addWidget(import_ics)
         actions.addWidget(remove)
+        self.btn_export_exceptions = export_button(self, self.exceptions, self.tr("Schedule exceptions"),
+                                                   status=self.sig_status.emit)
+        actions.addWidget(self.btn_export_exceptions)
         group = QGroupBox("Add an exception")
         group.setLayout(form)
         box = QVBoxLayout(tab)
@@ -421,6 +425,9 @@ class SchedulesScreen(Screen):
         actions.addWidget(add)
         actions.addStretch(1)
         actions.addWidget(remove)
+        self.btn_export_blocks = export_button(self, self.blocks, self.tr("Blocked time"),
+                                               status=self.sig_status.emit)
+        actions.addWidget(self.btn_export_blocks)
         box = QVBoxLayout(tab)
         box.addWidget(self.blocks_view, 1)
         box.addWidget(group)

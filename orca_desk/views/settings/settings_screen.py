@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -27,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services import auto_backup
 from orca_desk.services import clinic_settings as cs
+from orca_desk.services.backup import AUTO_BACKUP_KEEP_DAYS
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.providers import config as provider_env
@@ -38,6 +41,7 @@ from orca_desk.services.patient_links import (
     link_secret_location,
     public_base_url,
 )
+from orca_desk.services.security import IMPORT_DATA
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.screen import Screen
@@ -224,6 +228,9 @@ class SettingsScreen(Screen):
         grid.addWidget(self.keyring_note, 3, 0, 1, 2)
         grid.addWidget(self._build_feeds(), 4, 0, 1, 2)
         grid.addWidget(self._build_test_message(), 5, 0, 1, 2)
+        # Full width: their notes and warnings stay on one line.
+        grid.addWidget(self._build_backups(), 6, 0, 1, 2)
+        grid.addWidget(self._build_import(), 7, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
@@ -241,6 +248,78 @@ class SettingsScreen(Screen):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
         return scroll
+
+    def _build_backups(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Automatic backup"))
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setPlaceholderText(self.tr("no folder chosen"))
+        self.backup_choose = QPushButton(self.tr("Choose…"))
+        self.backup_choose.clicked.connect(self._choose_backup_folder)
+        self.backup_last = QLabel()
+        self.backup_last.setObjectName("backupLast")
+        self.backup_last.setWordWrap(True)
+        self.backup_warning = QLabel()
+        self.backup_warning.setObjectName("backupWarning")
+        self.backup_warning.setWordWrap(True)
+        self.backup_warning.setStyleSheet("QLabel#backupWarning { background: #fff4d6; border: 1px solid "
+                                          "#f0d58c; border-radius: 6px; padding: 6px 8px; }")
+        folder = QHBoxLayout()
+        folder.addWidget(self.backup_folder, 1)
+        folder.addWidget(self.backup_choose)
+        f = QFormLayout(box)
+        f.addRow(self.tr("Folder"), folder)
+        f.addRow(self.backup_last)
+        f.addRow(self.backup_warning)
+        return box
+
+    def _build_import(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Import from another program"))
+        self.import_patients_button = QPushButton(self.tr("Import patients…"))
+        self.import_appointments_button = QPushButton(self.tr("Import appointments…"))
+        self.import_patients_button.clicked.connect(lambda: self.open_import("patients"))
+        self.import_appointments_button.clicked.connect(lambda: self.open_import("appointments"))
+        row = QHBoxLayout()
+        row.addWidget(self.import_patients_button)
+        row.addWidget(self.import_appointments_button)
+        row.addStretch(1)
+        v = QVBoxLayout(box)
+        v.addLayout(row)
+        v.addWidget(_hint(self.tr("CSV files: the generic format or an Open Dental export. You see what "
+                                  "would change before anything is imported; importing a file again "
+                                  "changes nothing.")))
+        v.addStretch(1)
+        return box
+
+    def open_import(self, kind: str) -> None:
+        from orca_desk.views.importing.wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, kind, parent=self)
+        wizard.sig_status.connect(self.sig_status)
+        wizard.exec()
+
+    def _choose_backup_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for the daily backups"),
+                                                  self.backup_folder.text() or os.path.expanduser("~"))
+        if chosen:
+            self.backup_folder.setText(chosen)
+
+    def _describe_backup(self) -> None:
+        st = auto_backup.status(self.ctx.db, now=self.ctx.clock.now())
+        for w in (self.backup_folder, self.backup_choose):
+            w.setEnabled(st.applies)
+        if not st.applies:
+            self.backup_last.setText(self.tr(
+                "This is a shared PostgreSQL database: back it up on its server "
+                "(‘orca-desk backup’ runs pg_dump)."))
+        elif st.last_local is not None:
+            when = st.last_local.strftime("%a %d %b %Y, %H:%M")
+            self.backup_last.setText(self.tr("Last backup: {when}. One a day, the newest {keep} kept.")
+                                     .format(when=when, keep=AUTO_BACKUP_KEEP_DAYS))
+        else:
+            self.backup_last.setText(self.tr("One a day, the newest {keep} kept, made by the desk that "
+                                             "runs the automation.").format(keep=AUTO_BACKUP_KEEP_DAYS))
+        self.backup_warning.setText(self.tr(st.warning) if st.warning else "")
+        self.backup_warning.setVisible(bool(st.warning))
 
     def _build_feeds(self) -> QGroupBox:
         self.feeds = QGroupBox("Calendar feeds (iCal)")
@@ -384,6 +463,13 @@ class SettingsScreen(Screen):
         self.sendgrid_from.setText(v.sendgrid_from)
         self.sendgrid_base.setText(v.sendgrid_base_url)
         self.email_rate.setValue(v.email_rate_per_second)
+        self.backup_folder.setText(v.backup_folder)
+        self._describe_backup()
+        may_import = self.ctx.actor.can(IMPORT_DATA)
+        for button in (self.import_patients_button, self.import_appointments_button):
+            button.setEnabled(may_import)
+            button.setToolTip("" if may_import else self.tr("Importing needs the permission to "
+                                                            "import data; ask a manager."))
         self.twilio_token.clear()
         self.sendgrid_key.clear()
         self.error_label.clear()
@@ -469,7 +555,8 @@ class SettingsScreen(Screen):
             twilio_inbound_numbers=self.twilio_inbound.text(),
             twilio_base_url=self.twilio_base.text(), email_provider=str(self.email_provider.currentData()),
             sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text(),
-            email_rate_per_second=round(self.email_rate.value(), 1))
+            email_rate_per_second=round(self.email_rate.value(), 1),
+            backup_folder=self.backup_folder.text())
 
     def save(self) -> bool:
         """Save every setting or none; secrets typed in go to the OS keyring after the settings."""
@@ -503,7 +590,8 @@ class SettingsScreen(Screen):
                    "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url,
                    "email_rate_per_second": self.email_rate, "twilio_inbound_numbers": self.twilio_inbound,
                    "waitlist_hold_minutes": self.waitlist_hold,
-                   "waitlist_max_offers": self.waitlist_max_offers}
+                   "waitlist_max_offers": self.waitlist_max_offers,
+                   "backup_folder": self.backup_folder}
         widget = widgets.get(field or "")
         if widget is not None:
             widget.setFocus()

@@ -32,6 +32,7 @@ from orca_desk.ui.charts import (
     show_count_bars,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
@@ -112,6 +113,9 @@ class WaitlistScreen(Screen):
         for b in (self.btn_response, self.btn_withdraw):
             row.addWidget(b)
         row.addStretch(1)
+        self.btn_export_openings = export_button(self, self.openings, self.tr("Openings"),
+                                                 status=self.sig_status.emit)
+        row.addWidget(self.btn_export_openings)
         lv.addLayout(row)
         right = QWidget()
         rv = QVBoxLayout(right)
@@ -147,6 +151,9 @@ class WaitlistScreen(Screen):
         row.addStretch(1)
         self.entries_summary = QLabel("")
         row.addWidget(self.entries_summary)
+        self.btn_export_entries = export_button(self, self.entries, self.tr("Waitlist"),
+                                                status=self.sig_status.emit)
+        row.addWidget(self.btn_export_entries)
         v.addLayout(row)
         v.addWidget(self.entries_view, 1)
         return w
