@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Chair, Location, Patient, Provider
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.importing.own_ids import OWN_ID_PREFIX, own_id
 
-# The generic import formats; an exported file imports again unchanged (matched by external id).
+# The generic import formats; an exported file imports again unchanged, matched by external id
+# (another system's id where the record came from one, else Orca Desk's own, orca:<id>).
 PATIENT_COLUMNS = (
     "external_id",
     "first_name",
@@ -70,6 +72,7 @@ def patient_rows(session: Session) -> Iterator[tuple[str, ...]]:
     p = Patient.__table__.c
     query = select(
         p.id,
+        p.external_id,
         p.first_name,
         p.last_name,
         p.date_of_birth,
@@ -86,7 +89,7 @@ def patient_rows(session: Session) -> Iterator[tuple[str, ...]]:
     for row in session.execute(query):
         guardian_first, guardian_last = _split_name(row.guardian_name) if row.guardian_name else ("", "")
         yield (
-            str(row.id),
+            row.external_id or own_id(row.id),
             row.first_name,
             row.last_name,
             row.date_of_birth.isoformat() if row.date_of_birth else "",
@@ -112,8 +115,8 @@ def appointment_rows(
     a = Appointment.__table__.c
     query = (
         select(
-            a.id,
-            a.patient_id,
+            func.coalesce(a.external_id, OWN_ID_PREFIX + cast(a.id, String)),
+            func.coalesce(Patient.external_id, OWN_ID_PREFIX + cast(Patient.id, String)),
             a.start_at,
             a.end_at,
             AppointmentType.name,
@@ -129,6 +132,7 @@ def appointment_rows(
         .join(Provider, Provider.id == a.provider_id)
         .join(Location, Location.id == a.location_id)
         .join(Chair, Chair.id == a.chair_id)
+        .join(Patient, Patient.id == a.patient_id)
         .order_by(a.start_at, a.id)
     )
     # A day either side covers every zone; each row is then judged on its own location's day.
@@ -157,8 +161,8 @@ def appointment_rows(
             continue
         minutes = int((end_at - start_at).total_seconds() // 60)
         yield (
-            str(appt_id),
-            str(patient_id),
+            appt_id,
+            patient_id,
             local.strftime("%Y-%m-%d %H:%M"),
             str(minutes),
             type_name,

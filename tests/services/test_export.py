@@ -91,7 +91,7 @@ def test_patients_export_in_the_import_columns(db: Database, tmp_path: Path) -> 
         write_csv(out, PATIENT_COLUMNS, patient_rows(session))
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
     rows = {r["external_id"]: r for r in _read(out)}
-    first = rows[str(w.patients[0].id)]
+    first = rows[f"orca:{w.patients[0].id}"]  # no other system's id: Orca Desk's own
     assert (first["guardian_first_name"], first["guardian_last_name"]) == ("Ana María", "Smith")
     assert first["date_of_birth"] == "2013-05-02"
     assert first["sms_consent"] == "yes"
@@ -115,3 +115,60 @@ def test_a_failed_export_leaves_no_file(db: Database, tmp_path: Path) -> None:
 def test_to_before_from_is_refused(db: Database) -> None:
     with db.read() as session, pytest.raises(ValidationError, match="before"):
         list(appointment_rows(session, start_day=date(2026, 3, 10), end_day=date(2026, 3, 1)))
+
+
+def test_an_export_imports_back_onto_the_same_rows(db: Database, tmp_path: Path, manager) -> None:  # type: ignore[no-untyped-def]
+    from orca_desk.services.importing.appointments import import_appointments
+    from orca_desk.services.importing.mapping import GENERIC
+    from orca_desk.services.importing.patients import import_patients
+    from orca_desk.services.importing.table import read_table
+
+    with db.write() as session:
+        w = make_world(session, patients=3)
+        for patient in w.patients:
+            patient.phone = patient.contact_phone  # as create_patient leaves it: the number texted
+        w.patients[0].external_id = "OD-17"  # came from another system: keeps that id
+        session.add(_visit(w, w.patients[1], datetime(2026, 3, 10, 14, 0, tzinfo=UTC)))
+        session.flush()
+        write_csv(tmp_path / "p.csv", PATIENT_COLUMNS, patient_rows(session))
+        write_csv(
+            tmp_path / "a.csv", APPOINTMENT_COLUMNS, appointment_rows(session, start_day=None, end_day=None)
+        )
+    ids = {r["external_id"] for r in _read(tmp_path / "p.csv")}
+    assert "OD-17" in ids and f"orca:{w.patients[1].id}" in ids
+    with db.write() as session:
+        patients = import_patients(
+            session,
+            manager,
+            read_table(tmp_path / "p.csv"),
+            GENERIC,
+            clinic_id=w.clinic.id,
+            region="US",
+            source_name="p.csv",
+            now=NOW,
+        )
+        visits = import_appointments(
+            session,
+            manager,
+            read_table(tmp_path / "a.csv"),
+            clinic_id=w.clinic.id,
+            region="US",
+            source_name="a.csv",
+            now=NOW,
+        )
+    assert (patients.created, patients.updated, patients.unchanged, patients.rejected) == (0, 0, 3, ())
+    assert (visits.created, visits.updated, visits.unchanged, visits.rejected) == (0, 0, 1, ())
+    # An orca:<id> that names no row here comes from another Orca Desk database: refused, not created.
+    foreign = b"external_id,first_name,last_name\norca:99999,Ana,Ruiz\n"
+    with db.write() as session:
+        report = import_patients(
+            session,
+            manager,
+            read_table(foreign),
+            GENERIC,
+            clinic_id=w.clinic.id,
+            region="US",
+            source_name="x.csv",
+            now=NOW,
+        )
+    assert report.created == 0 and "another Orca Desk database" in report.rejected[0].reason

@@ -19,6 +19,7 @@ from orca_desk.services.appointment_effects import AppointmentChange, after_chan
 from orca_desk.services.booking import MAX_MINUTES, check_conflicts
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import ConflictError, PermissionDenied, ValidationError
+from orca_desk.services.importing.own_ids import own_id, parse_own_id
 from orca_desk.services.importing.report import ImportReport, Rejection
 from orca_desk.services.importing.table import Record, Table
 from orca_desk.services.importing.values import CellError, parse_local_datetime, parse_yes_no, text_of
@@ -92,7 +93,13 @@ def _reference(session: Session, clinic_id: int, patient_ids: set[str]) -> _Refe
         )
     }
     patients: dict[str, int] = {}
-    wanted = sorted(patient_ids)
+    own = {parse_own_id(e): e for e in patient_ids if parse_own_id(e) is not None}
+    wanted = sorted(e for e in patient_ids if parse_own_id(e) is None)
+    for keys in chunks(sorted(k for k in own if k is not None)):
+        found = session.scalars(
+            select(Patient.id).where(Patient.clinic_id == clinic_id, Patient.id.in_(keys))
+        )
+        patients.update({own[pid]: pid for pid in found})
     for part in chunks(wanted):
         query = select(Patient.external_id, Patient.id).where(
             Patient.clinic_id == clinic_id, Patient.external_id.in_(part)
@@ -224,6 +231,11 @@ def import_appointments(
             )
         )
     }
+    # An Orca Desk export names appointments without another system's id as orca:<id>.
+    own_appts = {parse_own_id(r.values.get("external_id", "").strip()) for r in table.records} - {None}
+    for part in chunks(sorted(k for k in own_appts if k is not None)):
+        query = select(Appointment).where(Appointment.clinic_id == clinic_id, Appointment.id.in_(part))
+        existing.update({own_id(a.id): a for a in session.scalars(query)})
     rejected: list[Rejection] = []
     created = updated = unchanged = 0
     changes: list[AppointmentChange] = []
@@ -246,6 +258,10 @@ def import_appointments(
             rejected.append(Rejection(record.line, reason))
             continue
         current = existing.get(draft.external_id)
+        if current is None and parse_own_id(draft.external_id) is not None:
+            reason = f"external_id {draft.external_id} names an appointment of another Orca Desk database"
+            rejected.append(Rejection(record.line, reason))
+            continue
         if current is not None and _same(current, draft):
             unchanged += 1
             continue

@@ -16,6 +16,7 @@ from orca_desk.services import audit
 from orca_desk.services.bulk import bulk_insert, chunks
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.importing.mapping import OPEN_DENTAL_COLUMNS, Mapping
+from orca_desk.services.importing.own_ids import parse_own_id
 from orca_desk.services.importing.report import ImportReport, Rejection
 from orca_desk.services.importing.table import Record, Table
 from orca_desk.services.importing.values import (
@@ -349,6 +350,19 @@ def plan_patients(
             continue
         good.append(draft)
     existing = _existing(session, clinic_id, [d.external_id for d in good if d.external_id])
+    unknown_own = {
+        d.line for d in good if parse_own_id(d.external_id) is not None and d.external_id not in existing
+    }
+    for draft in good:
+        if draft.line in unknown_own:
+            rejected.append(
+                Rejection(
+                    draft.line,
+                    f"external_id {draft.external_id} names a patient of another "
+                    "Orca Desk database, not this one",
+                )
+            )
+    good = [d for d in good if d.line not in unknown_own]
     created = updated = unchanged = 0
     for draft in good:
         current = existing.get(draft.external_id or "")
@@ -399,10 +413,17 @@ def _existing(session: Session, clinic_id: int, external_ids: list[str]) -> dict
         *(p[name] for name in _COMPARED),
     ]
     found: dict[str, dict[str, Any]] = {}
-    for part in chunks(sorted(set(external_ids))):
+    own = {parse_own_id(e): e for e in external_ids if parse_own_id(e) is not None}
+    others = sorted({e for e in external_ids if parse_own_id(e) is None})
+    for part in chunks(others):
         query = select(*columns).where(p.clinic_id == clinic_id, p.external_id.in_(part))
         for row in session.execute(query).mappings():
             found[row["external_id"]] = dict(row)
+    # An Orca Desk export names patients without another system's id as orca:<id>.
+    for keys in chunks(sorted(k for k in own if k is not None)):
+        query = select(*columns).where(p.clinic_id == clinic_id, p.id.in_(keys))
+        for row in session.execute(query).mappings():
+            found[own[row["id"]]] = dict(row)
     return found
 
 
