@@ -171,7 +171,7 @@ class SetupPage(QWizardPage):
                     p.field.startswith(t) for t in self.touched if t.endswith("*"))):
                 continue
             target = targets.get(p.field) or next(
-                (lb for key, lb in targets.items() if p.field.startswith(key + ".")), None)
+                (lb for key, lb in targets.items() if p.field.startswith((key + ".", key + "["))), None)
             if target is not None:
                 target.setText("\n".join(filter(None, [target.text(), self.describe(p)])))
                 target.show()
