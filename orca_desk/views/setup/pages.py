@@ -143,7 +143,10 @@ class SetupPage(QWizardPage):
         return self.inline
 
     def describe(self, problem: cs.Problem) -> str:
-        return f"{problem.field}: {problem.message}" if problem.path else problem.message
+        """Beside its field the message alone (it names the field); elsewhere with the field."""
+        if not problem.path or problem.field in self.inline:
+            return problem.message
+        return f"{problem.field}: {problem.message}"
 
     # --- shared behaviour
     def touch(self, key: str) -> Callable[..., None]:
@@ -1321,6 +1324,7 @@ class MessagingPage(SetupPage):
         self.quiet_end.setObjectName("quietEnd")
         for t in (self.quiet_start, self.quiet_end):
             t.setDisplayFormat("HH:mm")
+            t.setMaximumWidth(100)
         self.inline = {"messaging.quiet_start": error_label(), "messaging.quiet_end": error_label()}
         form = QFormLayout()
         form.addRow(self.tr("Text messages"), QLabel(self.tr("local (kept in the Outbox, not sent)")))
