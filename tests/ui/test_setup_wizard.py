@@ -250,3 +250,58 @@ def test_cancel_midway_then_reopening_resumes_with_what_was_saved(qtbot, db, clo
         assert not sw.needs_setup(s)
         authenticate(s, "maria", third.done_page.passwords.item(0, 3).text())
         assert s.scalar(select(func.count()).select_from(StaffUser)) == 2
+
+
+def test_orca_desk_on_an_empty_database_opens_the_wizard_then_the_book(qapp, tmp_path, monkeypatch):
+    """`orca-desk` (the GUI) on an empty database: the wizard instead of "no clinic yet", and
+    at its end the main window on the new clinic, signed in as the new administrator."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from orca_desk.cli import main
+    from orca_desk.ui.main_window import MainWindow
+
+    monkeypatch.setattr("orca_desk.app.show_startup_error", lambda message: pytest.fail(message))
+    seen: dict[str, str] = {}
+
+    def visible(kind):
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()),
+                    None)
+
+    def drive() -> None:
+        wizard = visible(SetupWizard)
+        if wizard is None:
+            QTimer.singleShot(20, drive)
+            return
+        fill_clinic(wizard)
+        wizard.next()
+        fill_locations(wizard)
+        wizard.next()
+        wizard.next()
+        type_into(wizard.providers_page.name, "Dr Jordan Lee")
+        wizard.next()
+        wizard.next()
+        for widget, text in ((wizard.staff_page.username, "riley"),
+                             (wizard.staff_page.full_name, "Riley Chen"),
+                             (wizard.staff_page.password, "harbour-admin-1"),
+                             (wizard.staff_page.repeat, "harbour-admin-1")):
+            type_into(widget, text)
+        wizard.next()
+        wizard.next()
+        seen["page"] = str(wizard.currentId())
+        wizard.accept()
+        QTimer.singleShot(0, book)
+
+    def book() -> None:
+        window = visible(MainWindow)
+        if window is None:
+            QTimer.singleShot(20, book)
+            return
+        seen["actor"] = window.ctx.actor.username
+        seen["clinic"] = window.ctx.clinic.name
+        window.close()
+        QApplication.quit()
+
+    QTimer.singleShot(0, drive)
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'new-practice.sqlite3'}"]) == 0
+    assert seen == {"page": str(DONE), "actor": "riley", "clinic": "Harbour Orthodontics"}
