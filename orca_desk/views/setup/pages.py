@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
@@ -203,6 +204,15 @@ class SetupPage(QWizardPage):
         return True
 
 
+def capped(layout: QFormLayout, width: int = 760) -> QWidget:
+    """A form no wider than reads well on a wide screen."""
+    box = QWidget()
+    box.setLayout(layout)
+    box.setMaximumWidth(width)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return box
+
+
 def add_row(form: QFormLayout, label: str, widget: QWidget, err: QLabel) -> None:
     box = QWidget()
     lay = QVBoxLayout(box)
@@ -256,7 +266,7 @@ class ClinicPage(SetupPage):
                                      "of this country.")))
         add_row(form, self.tr("Language"), self.language, self.inline["clinic.language"])
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
+        lay.addWidget(capped(form))
         lay.addStretch(1)
         lay.addWidget(self.summary)
         for key, w in (("name", self.name), ("phone", self.phone), ("email", self.email)):
@@ -339,6 +349,12 @@ class ListFormPage(SetupPage):
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
         self._loading = False
+
+    def order_tabs(self, fields: Sequence[QWidget]) -> None:
+        """Tab goes through the form first, then the list and its buttons."""
+        chain = [*fields, self.list, self.add_button, self.remove_button]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
     def layout_page(self, intro: QLabel | None = None) -> None:
         left = QVBoxLayout()
@@ -469,6 +485,7 @@ class LocationsPage(ListFormPage):
         add_row(form, self.tr("Address"), self.address, self.errs["address"])
         add_row(form, self.tr("Phone"), self.phone, self.errs["phone"])
         self.layout_page()
+        self.order_tabs([self.name, self.zone, self.address, self.phone])
         self.name.textEdited.connect(self.edited("name"))
         self.zone.currentTextChanged.connect(self.edited("timezone"))
         self.address.textEdited.connect(self.edited("address"))
@@ -478,6 +495,7 @@ class LocationsPage(ListFormPage):
     def initializePage(self) -> None:
         if self.list.count() != len(self.items):
             self.rebuild()
+        self.name.setFocus()
 
     def rows(self) -> list[Any]:
         return self.items
@@ -794,6 +812,12 @@ class ProvidersPage(ListFormPage):
         grid.setColumnStretch(1, 1)
         self.layout_page()
         self.list.setMaximumWidth(200)
+        day_fields: list[QWidget] = []
+        for d in range(7):
+            day_fields += [self.day_works[d], self.day_location[d], self.day_start[d], self.day_end[d],
+                           self.day_breaks[d]]
+        self.order_tabs([self.name, self.role, self.colour, self.colour_button, self.at_once, self.chairs,
+                         self.preset, *day_fields])
         self.name.textEdited.connect(self.edited("name"))
         self.role.currentIndexChanged.connect(lambda _i: self.edited("role")(self.role.currentData()))
         self.colour.textEdited.connect(self.edited("colour"))
@@ -856,6 +880,7 @@ class ProvidersPage(ListFormPage):
             valid = {f"{loc}/{c}" for loc, cs_ in self.places() for c in cs_}
             row.chairs = [c for c in row.chairs if c in valid]
         self.rebuild(max(0, self.current))
+        self.name.setFocus()
 
     def show_row(self, row: ProviderRow) -> None:
         self.name.setText(row.name)
@@ -1171,7 +1196,7 @@ class StaffPage(SetupPage):
         title = QLabel(self.tr("Staff users"))
         title.setObjectName("sectionTitle")
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
+        lay.addWidget(capped(form))
         lay.addWidget(title)
         lay.addWidget(hint(self.tr("Each new user gets a one-time password, shown on the last page; they "
                                    "choose their own when they first sign in.")))
