@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
 import phonenumbers
-from PySide6.QtCore import QLocale, QStringListModel, Qt, QTime
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QStringListModel, Qt, QTime
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +47,9 @@ from orca_desk.services.security import Actor
 if TYPE_CHECKING:
     from orca_desk.views.setup.wizard import SetupWizard
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Labels kept here are marked for translation and translated where shown (context "SetupWizard").
+WEEKDAY_NAMES = tuple(QT_TRANSLATE_NOOP("SetupWizard", d) for d in (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 LANGUAGES = ("en", "es", "fr", "pt", "de", "it", "nl", "pl", "vi", "zh", "ko", "ar", "tl", "ru")
 CATEGORIES = ("new patient", "diagnostic", "procedure", "treatment", "retention", "emergency")
 # Typical orthodontic visits, pre-filled and editable: name, colour, default minutes, category.
@@ -61,9 +63,19 @@ DEFAULT_TYPES = (
     cs.AppointmentTypeSpec("Emergency", "#ec407a", 20, "emergency"),
 )
 PROVIDER_COLOURS = ("#4a7bd0", "#d0704a", "#3f9e6e", "#9a5cc4", "#c49a2c", "#2c9ac4")
-ROLE_LABELS = {"orthodontist": "Orthodontist", "hygienist": "Hygienist", "assistant": "Assistant"}
-STAFF_ROLE_LABELS = {"receptionist": "Receptionist", "treatment_coordinator": "Treatment coordinator",
-                     "clinician": "Clinician", "manager": "Manager", "admin": "Administrator"}
+ROLE_LABELS = {"orthodontist": QT_TRANSLATE_NOOP("SetupWizard", "Orthodontist"),
+               "hygienist": QT_TRANSLATE_NOOP("SetupWizard", "Hygienist"),
+               "assistant": QT_TRANSLATE_NOOP("SetupWizard", "Assistant")}
+STAFF_ROLE_LABELS = {"receptionist": QT_TRANSLATE_NOOP("SetupWizard", "Receptionist"),
+                     "treatment_coordinator": QT_TRANSLATE_NOOP("SetupWizard", "Treatment coordinator"),
+                     "clinician": QT_TRANSLATE_NOOP("SetupWizard", "Clinician"),
+                     "manager": QT_TRANSLATE_NOOP("SetupWizard", "Manager"),
+                     "admin": QT_TRANSLATE_NOOP("SetupWizard", "Administrator")}
+
+
+def translated(text: object) -> str:
+    """A label marked with QT_TRANSLATE_NOOP above, in the user's language."""
+    return QCoreApplication.translate("SetupWizard", str(text))
 PRESET = ("08:00", "17:00", "12:00-13:00")  # Mon–Fri
 
 
@@ -726,7 +738,7 @@ class ProvidersPage(ListFormPage):
         self.role = QComboBox()
         self.role.setObjectName("providerRole")
         for key, label in ROLE_LABELS.items():
-            self.role.addItem(self.tr(label), key)
+            self.role.addItem(translated(label), key)
         self.colour = QLineEdit()
         self.colour.setObjectName("providerColour")
         self.colour.setMaximumWidth(100)
@@ -756,7 +768,7 @@ class ProvidersPage(ListFormPage):
         self.day_end: list[QTimeEdit] = []
         self.day_breaks: list[QLineEdit] = []
         for d in range(7):
-            works = QCheckBox(self.tr(WEEKDAY_NAMES[d]))
+            works = QCheckBox(translated(WEEKDAY_NAMES[d]))
             loc = QComboBox()
             start, end = QTimeEdit(), QTimeEdit()
             for t in (start, end):
@@ -963,7 +975,7 @@ class ProvidersPage(ListFormPage):
         if len(path) >= 4 and path[2] == "hours" and isinstance(path[3], int):
             working = [d for d, day in enumerate(row.days) if day.works]
             if path[3] < len(working):
-                parts.append(self.tr(WEEKDAY_NAMES[working[path[3]]]))
+                parts.append(translated(WEEKDAY_NAMES[working[path[3]]]))
             if len(path) >= 5:
                 parts.append({"start": self.tr("start"), "end": self.tr("end"), "breaks": self.tr("breaks"),
                               "location": self.tr("location")}.get(str(path[4]), str(path[4])))
@@ -1226,7 +1238,7 @@ class StaffPage(SetupPage):
         self.table.setItem(r, 1, QTableWidgetItem(spec.name))
         role = QComboBox()
         for key, label in STAFF_ROLE_LABELS.items():
-            role.addItem(self.tr(label), key)
+            role.addItem(translated(label), key)
         role.setCurrentIndex(max(0, role.findData(spec.role)))
         role.currentIndexChanged.connect(self.touch(f"staff[{r}].role"))
         self.table.setCellWidget(r, 2, role)
@@ -1419,8 +1431,8 @@ class DonePage(QWizardPage):
         mono = self.passwords.font()
         mono.setFamily("monospace")
         for r, u in enumerate(users):
-            for c, value in enumerate((u.username, u.display_name, STAFF_ROLE_LABELS.get(u.role, u.role),
-                                       u.one_time_password)):
+            role = translated(STAFF_ROLE_LABELS.get(u.role, u.role))
+            for c, value in enumerate((u.username, u.display_name, role, u.one_time_password)):
                 item = QTableWidgetItem(value)
                 if c == 3:
                     item.setFont(mono)
