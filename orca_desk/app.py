@@ -143,9 +143,8 @@ def run_setup_wizard(db: Database) -> Actor | None:
             return None
         acting = login.actor
     wizard = SetupWizard(db, actor=acting)
-    if wizard.exec() != QDialog.DialogCode.Accepted or not wizard.setup_done:
-        return None
-    return wizard.admin
+    wizard.exec()  # Escape on the last page closes it too: the setup is done all the same
+    return wizard.admin if wizard.setup_done else None
 
 
 def parse_size(text: str | None) -> tuple[int, int]:
