@@ -305,3 +305,72 @@ def test_orca_desk_on_an_empty_database_opens_the_wizard_then_the_book(qapp, tmp
     QTimer.singleShot(0, drive)
     assert main(["--database-url", f"sqlite:///{tmp_path / 'new-practice.sqlite3'}"]) == 0
     assert seen == {"page": str(DONE), "actor": "riley", "clinic": "Harbour Orthodontics"}
+
+
+def test_an_unfinished_setup_with_its_administrator_asks_them_to_sign_in_first(qapp, tmp_path,
+                                                                               monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from orca_desk.cli import main
+    from orca_desk.db import Database
+    from orca_desk.migrate import upgrade
+    from orca_desk.services import clinic_setup as cs
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.ui.login_dialog import LoginDialog
+    from orca_desk.ui.main_window import MainWindow
+    from orca_desk.views.setup.wizard import MESSAGING
+
+    url = f"sqlite:///{tmp_path / 'half-done.sqlite3'}"
+    db = Database(url)
+    upgrade(db)
+    now = SystemClock().now()
+    with db.write() as s:  # the wizard was cancelled on its messaging page
+        clinic = cs.save_clinic(s, cs.SETUP_ACTOR, cs.ClinicSpec("Harbour Orthodontics", "(617) 555-0142"),
+                                now=now)
+        cs.save_locations(s, cs.SETUP_ACTOR, clinic.id, [cs.LocationSpec(
+            "Harbour Street", "America/New_York", chairs=(cs.ChairSpec("Chair 1"),))], now=now)
+        sw.save_staff_page(s, cs.SETUP_ACTOR, clinic.id, cs.StaffSpec("riley", "Riley Chen", "admin"),
+                           "harbour-admin-1", [], now=now)
+        sw.mark_progress(s, cs.SETUP_ACTOR, "staff", now=now)
+    db.dispose()
+    monkeypatch.setattr("orca_desk.app.show_startup_error", lambda message: pytest.fail(message))
+    seen: list[str] = []
+
+    def visible(kind):
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()),
+                    None)
+
+    def sign_in() -> None:
+        login = visible(LoginDialog)
+        if login is None:
+            QTimer.singleShot(20, sign_in)
+            return
+        seen.append(login.windowTitle())
+        login.username.setText("riley")
+        login.password.setText("harbour-admin-1")
+        login._ok()
+        QTimer.singleShot(0, finish)
+
+    def finish() -> None:
+        wizard = visible(SetupWizard)
+        if wizard is None:
+            QTimer.singleShot(20, finish)
+            return
+        seen.append(f"page {wizard.currentId()}")
+        wizard.next()
+        wizard.accept()
+        QTimer.singleShot(0, book)
+
+    def book() -> None:
+        window = visible(MainWindow)
+        if window is None:
+            QTimer.singleShot(20, book)
+            return
+        seen.append(window.ctx.actor.username)
+        window.close()
+        QApplication.quit()
+
+    QTimer.singleShot(0, sign_in)
+    assert main(["--database-url", url]) == 0
+    assert seen == ["Sign in to finish the setup — Orca Desk", f"page {MESSAGING}", "riley"]
