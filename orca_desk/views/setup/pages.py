@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
 import phonenumbers
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QStringListModel, Qt, QTime
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLocale,
+    QStringListModel,
+    Qt,
+    QTime,
+    QTimeZone,
+)
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,13 +88,9 @@ PRESET = ("08:00", "17:00", "12:00-13:00")  # Mon–Fri
 
 
 def system_zone() -> str:
-    """The computer's IANA zone (a new location's default), else America/New_York."""
-    try:
-        import tzlocal
-
-        name = str(tzlocal.get_localzone_name() or "")
-    except Exception:  # no zone configured, or no tzlocal: the default
-        name = ""
+    """The computer's IANA zone (a new location's default; Qt maps Windows zones to IANA),
+    else America/New_York."""
+    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
     return name if name in available_timezones() else "America/New_York"
 
 
