@@ -43,6 +43,14 @@ def type_into(widget, text: str) -> None:
     widget.textEdited.emit(text)
 
 
+def stop_automation(window) -> None:
+    """run_gui started the desk's automation with the window (a test has no app.exec to quit)."""
+    from orca_desk.ui.automation import AutomationController
+
+    for controller in window.findChildren(AutomationController):
+        controller.stop()
+
+
 def fill_clinic(wizard: SetupWizard) -> None:
     page = wizard.clinic_page
     page.country.setCurrentIndex(page.country.findData("US"))
@@ -290,20 +298,16 @@ def test_orca_desk_on_an_empty_database_opens_the_wizard_then_the_book(qapp, tmp
         wizard.next()
         seen["page"] = str(wizard.currentId())
         wizard.accept()
-        QTimer.singleShot(0, book)
-
-    def book() -> None:
-        window = visible(MainWindow)
-        if window is None:
-            QTimer.singleShot(20, book)
-            return
-        seen["actor"] = window.ctx.actor.username
-        seen["clinic"] = window.ctx.clinic.name
-        window.close()
-        QApplication.quit()
 
     QTimer.singleShot(0, drive)
+    monkeypatch.setattr(QApplication, "exec", lambda *_: 0)  # the main window's event loop
     assert main(["--database-url", f"sqlite:///{tmp_path / 'new-practice.sqlite3'}"]) == 0
+    window = visible(MainWindow)
+    assert window is not None
+    stop_automation(window)
+    seen["actor"] = window.ctx.actor.username
+    seen["clinic"] = window.ctx.clinic.name
+    window.close()
     assert seen == {"page": str(DONE), "actor": "riley", "clinic": "Harbour Orthodontics"}
 
 
@@ -360,17 +364,13 @@ def test_an_unfinished_setup_with_its_administrator_asks_them_to_sign_in_first(q
         seen.append(f"page {wizard.currentId()}")
         wizard.next()
         wizard.accept()
-        QTimer.singleShot(0, book)
-
-    def book() -> None:
-        window = visible(MainWindow)
-        if window is None:
-            QTimer.singleShot(20, book)
-            return
-        seen.append(window.ctx.actor.username)
-        window.close()
-        QApplication.quit()
 
     QTimer.singleShot(0, sign_in)
+    monkeypatch.setattr(QApplication, "exec", lambda *_: 0)  # the main window's event loop
     assert main(["--database-url", url]) == 0
+    window = visible(MainWindow)
+    assert window is not None
+    stop_automation(window)
+    seen.append(window.ctx.actor.username)
+    window.close()
     assert seen == ["Sign in to finish the setup — Orca Desk", f"page {MESSAGING}", "riley"]
