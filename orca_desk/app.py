@@ -13,7 +13,8 @@ from orca_desk.services.clinic import load_clinic
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.demo import is_empty, load_demo
 from orca_desk.services.errors import OrcaError, ValidationError
-from orca_desk.services.security import Actor, actor_for
+from orca_desk.services.security import ADMIN, Actor, actor_for
+from orca_desk.services.setup_wizard import needs_setup, setup_actor
 from orca_desk.startup import StartupError, open_database
 
 if TYPE_CHECKING:
@@ -71,14 +72,26 @@ def run_gui(args: argparse.Namespace) -> int:
         db = prepare_database(settings.database_url, demo=args.demo)
         with db.read() as session:
             clinic = load_clinic(session)
-        if clinic is None:
-            raise StartupError("This database has no clinic yet: set yours up with 'orca-desk setup "
-                               "--from clinic.toml' (see the README), or try the demo with --demo.")
+            unfinished = needs_setup(session)
+        if args.screenshot and (clinic is None or unfinished):
+            raise StartupError("This database has no clinic yet: start orca-desk without --screenshot to "
+                               "set it up, or use 'orca-desk setup --from clinic.toml' (see the README).")
     except OrcaError as exc:
         if not args.screenshot:  # a scripted screenshot has nobody to read a dialog
             show_startup_error(str(exc))
         raise  # and the one line on stderr, exit 2 (cli.main)
-    if args.demo:
+    signed_in: Actor | None = None
+    if unfinished and not args.demo:
+        # First run (or a setup cancelled midway): the wizard, then the new administrator is in.
+        signed_in = run_setup_wizard(db)
+        if signed_in is None:
+            return 0
+        with db.read() as session:
+            clinic = load_clinic(session)
+    assert clinic is not None
+    if signed_in is not None:
+        actor = signed_in
+    elif args.demo:
         actor = demo_manager(db)
     elif args.screenshot:
         actor = SUPPORT_VIEWER
@@ -104,6 +117,34 @@ def run_gui(args: argparse.Namespace) -> int:
     app.aboutToQuit.connect(automation.stop)
     automation.start()
     return app.exec()
+
+
+def run_setup_wizard(db: Database) -> Actor | None:
+    """The setup wizard on an empty database or an unfinished setup; the administrator it made
+    (signed in), or None when it was cancelled (what was saved stays, and resumes next time).
+
+    Once the administrator exists, resuming asks them to sign in first."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from orca_desk.ui.login_dialog import LoginDialog
+    from orca_desk.views.setup.wizard import SetupWizard
+
+    with db.read() as session:
+        acting = setup_actor(session)
+        clinic = load_clinic(session)
+    if acting is None:
+        login = LoginDialog(db, clinic.name if clinic else "")
+        login.setWindowTitle("Sign in to finish the setup — Orca Desk")
+        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+            return None
+        if not login.actor.can(ADMIN):
+            QMessageBox.information(None, "Orca Desk", "The setup of this clinic is not finished: an "
+                                    "administrator must sign in to finish it.")
+            return None
+        acting = login.actor
+    wizard = SetupWizard(db, actor=acting)
+    wizard.exec()  # Escape on the last page closes it too: the setup is done all the same
+    return wizard.admin if wizard.setup_done else None
 
 
 def parse_size(text: str | None) -> tuple[int, int]:

@@ -274,7 +274,9 @@ def clinic_problems(spec: ClinicSpec) -> list[Problem]:
     return p
 
 
-def location_problems(specs: Sequence[LocationSpec], *, country: str = "US") -> list[Problem]:
+def location_problems(specs: Sequence[LocationSpec], *, country: str = "US",
+                      require_chairs: bool = True) -> list[Problem]:
+    """``require_chairs=False``: the setup wizard saves locations a page before their chairs."""
     p: list[Problem] = []
     zones = available_timezones()
     for i, loc in enumerate(specs):
@@ -288,7 +290,7 @@ def location_problems(specs: Sequence[LocationSpec], *, country: str = "US") -> 
             problem = _phone_problem(loc.phone, country)
             if problem:
                 p.append(Problem((*at, "phone"), problem))
-        if not loc.chairs:
+        if require_chairs and not loc.chairs:
             p.append(Problem((*at, "chairs"), "a location needs at least one chair to book into"))
         for j, chair in enumerate(loc.chairs):
             _text((*at, "chairs", j, "name"), chair.name, "the chair name", p, limit=60)
@@ -566,12 +568,14 @@ def save_clinic(session: Session, actor: Actor, spec: ClinicSpec, *, now: dateti
 
 
 def save_locations(session: Session, actor: Actor, clinic_id: int, specs: Sequence[LocationSpec], *,
-                   now: datetime, log: ChangeLog | None = None) -> list[Location]:
-    """Create or update each location and its chairs (matched by name); others stay as they are."""
+                   now: datetime, log: ChangeLog | None = None,
+                   require_chairs: bool = True) -> list[Location]:
+    """Create or update each location and its chairs (matched by name); others stay as they are.
+    ``require_chairs=False`` (the wizard's locations page) saves locations whose chairs come next."""
     _require_admin(actor)
     clinic = session.get(Clinic, clinic_id)
     country = clinic.country if clinic is not None else "US"
-    _raise_if(location_problems(specs, country=country))
+    _raise_if(location_problems(specs, country=country, require_chairs=require_chairs))
     log = log if log is not None else ChangeLog()
     existing = {loc.name.casefold(): loc for loc in session.scalars(
         select(Location).where(Location.clinic_id == clinic_id))}
