@@ -172,8 +172,16 @@ def email_extras(session: Session, message_id: int, *, secret: bytes | None, bas
         attachments = (Attachment(ICS_FILENAME, ICS_TYPE, calendar_file(
             slot, organizer_name=name, organizer_email=organizer, now=now)),)
     return EmailExtras(unsubscribe_url=unsubscribe,
-                       unsubscribe_footer=UNSUBSCRIBE_PATH not in m.body,
+                       unsubscribe_footer=not _has_unsubscribe_link(m.body, unsubscribe),
                        attachments=attachments)
+
+
+def _has_unsubscribe_link(body: str, link: str | None) -> bool:
+    """Whether the text already carries an unsubscribe link: the long form, or the short
+    ``/u/<token>`` form under the same address as this message's own link."""
+    if UNSUBSCRIBE_PATH in body:
+        return True
+    return link is not None and link.rsplit("/", 1)[0] + "/" in body
 
 
 class EmailExtrasBuilder:

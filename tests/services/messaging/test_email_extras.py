@@ -114,8 +114,8 @@ def test_an_offer_email_carries_the_offered_slot_as_a_tentative_event(db, fake):
     assert found.decoded("DTSTART") == start and found.decoded("DTEND") == start + timedelta(minutes=30)
     # An offer is not transactional: one-click unsubscribe, and a footer link (the text has none).
     assert record.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert record.headers["List-Unsubscribe"].startswith(f"<{PUBLIC}/l/unsubscribe/")
-    assert f"Unsubscribe: {PUBLIC}/l/unsubscribe/" in record.content["text/plain"]
+    assert record.headers["List-Unsubscribe"].startswith(f"<{PUBLIC}/u/")  # the short link form
+    assert f"Unsubscribe: {PUBLIC}/u/" in record.content["text/plain"]
 
 
 def test_the_youre_booked_email_carries_the_booked_visit(db, fake):
@@ -188,6 +188,9 @@ def test_marketing_and_manual_emails_get_one_click_unsubscribe_that_works(db, fa
         outbox.enqueue_for_patient(s, p, channel="email", subject="Spring news",
                                    body=f"News.\n\nNo more? {PUBLIC}/l/unsubscribe/own-link",
                                    purpose="campaign", dedupe_key="k1", now=NOW)
+        outbox.enqueue_for_patient(s, p, channel="email", subject="Summer news",
+                                   body=f"News.\n\nNo more? {PUBLIC}/u/AgEaNEhA7z6rj6F4X0buWQ",
+                                   purpose="campaign", dedupe_key="k2", now=NOW)
     run_dispatch(db, fake)
     by_subject = {r.subject: r for r in fake.sent_email}
     manual, campaign = by_subject["From the desk"], by_subject["Spring news"]
@@ -197,6 +200,8 @@ def test_marketing_and_manual_emails_get_one_click_unsubscribe_that_works(db, fa
     assert f"Unsubscribe: {url}" in manual.content["text/plain"]  # the link in a manual email
     assert campaign.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert campaign.content["text/plain"].count("/l/unsubscribe/") == 1  # no second link
+    summer = by_subject["Summer news"].content["text/plain"]
+    assert summer.count(f"{PUBLIC}/u/") == 1  # a short unsubscribe link in the text: no second one
     # RFC 8058: the mailbox provider POSTs "List-Unsubscribe=One-Click" to the URL; that alone
     # unsubscribes the address.
     app = make_app(db, clock, secret=SECRET.encode(), public_base_url=PUBLIC)
