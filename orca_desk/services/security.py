@@ -23,11 +23,12 @@ MANAGE_SCHEDULES = "schedules:manage"
 MANAGE_CAMPAIGNS = "campaigns:manage"
 SEND_MESSAGES = "messages:send"
 IMPORT_DATA = "clinic:import_data"
+MANAGE_CLINIC = "clinic:manage"
 ADMIN = "admin"
 
 ALL_PERMISSIONS = frozenset(
     {BOOK, OVERRIDE_HOURS, MANAGE_WAITLIST, VIEW_ANALYTICS, MANAGE_TEMPLATES,
-     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, ADMIN}
+     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, MANAGE_CLINIC, ADMIN}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -48,6 +49,7 @@ PERMISSION_LABELS = {
     MANAGE_CAMPAIGNS: "manage campaigns",
     SEND_MESSAGES: "send messages to patients",
     IMPORT_DATA: "import patients and appointments",
+    MANAGE_CLINIC: "edit the clinic's locations, chairs, providers and appointment types",
     ADMIN: "administer the clinic",
 }
 
