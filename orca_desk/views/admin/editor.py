@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -59,6 +59,7 @@ class EditorTab(QWidget, Generic[T]):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._on_selected())
         self.empty = hint(empty_text)
         self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.show_archived = QCheckBox(self.tr("Show archived"))
         self.show_archived.toggled.connect(lambda _c: self._show_rows())
         self.new_button = QPushButton(new_text)
@@ -105,6 +106,7 @@ class EditorTab(QWidget, Generic[T]):
         row.addWidget(self.form_box, 2)
         self.current: T | None = None
         self.saved_id: int | None = None  # the record just saved, selected again after the reload
+        self._loaded = False
 
     # ----- building the form --------------------------------------------------------------
     def add_field(self, key: str, label: str, widget: QWidget | Any, note: str = "") -> None:
@@ -134,17 +136,20 @@ class EditorTab(QWidget, Generic[T]):
 
     # ----- behaviour ----------------------------------------------------------------------
     def set_rows(self, rows: Sequence[T]) -> None:
+        """New rows (after a save, or another desk's change): the record in the form stays selected
+        without refilling it, so a shown one-time password, an error or unsaved typing survive."""
         keep = self.saved_id if self.saved_id is not None else getattr(self.current, "id", None)
         self.saved_id = None
+        first, self._loaded = not self._loaded, True
         self.all_rows = list(rows)
         self._show_rows()
         match = next((i for i, r in enumerate(self.model.rows) if getattr(r, "id", None) == keep), None)
-        if match is None and keep is None and self.current is None and self.model.rows:
+        if match is None and first and self.model.rows:
             match = 0  # first shown: the first record, not an empty form
         if match is not None:
             self.view.selectRow(match)
-        else:
-            self.start_new()
+        elif self.current is not None:
+            self.start_new()  # its record is gone from the list (archived)
 
     def _show_rows(self) -> None:
         rows = [r for r in self.all_rows if self.show_archived.isChecked() or self.is_active(r)]
@@ -174,7 +179,11 @@ class EditorTab(QWidget, Generic[T]):
         row = selected(self.view, self.model)
         if row is None:
             return
+        same = self.current is not None and getattr(self.current, "id", None) == getattr(row, "id", None)
         self.current = row
+        if same:  # reloaded, not a new choice: keep the form as it is
+            self._update_buttons()
+            return
         self.clear_errors()
         self.fill(row)
         self._update_buttons()
@@ -227,7 +236,9 @@ class EditorTab(QWidget, Generic[T]):
             self.show_error(e)
             return False
         self.clear_errors()
-        self.sig_saved.emit(message)
+        self.sig_saved.emit(message)  # the screen reloads the rows
+        if self.current is not None:
+            self.fill(self.current)  # as saved (a phone in E.164, a colour in lower case)
         return True
 
     def save(self) -> None:

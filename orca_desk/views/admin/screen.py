@@ -50,9 +50,13 @@ class AdministrationScreen(Screen):
         self.staff.set_editable(is_admin)
         if not is_admin:
             self.staff.empty.setText(self.tr("Only an administrator sees and manages staff users and roles."))
+            self.staff.form_box.hide()
+            self.staff.show_archived.hide()
         if not can_edit:
+            role = adm.ROLE_LABELS.get(ctx.actor.role, ctx.actor.role)
             self.note.setText(self.tr("Read-only: only a manager or an administrator changes the clinic's "
-                                      "set-up (you are signed in as {role}).").format(role=ctx.actor.role))
+                                      "set-up (you are signed in as {name}, {role}).").format(
+                name=ctx.actor.display_name or ctx.actor.username, role=self.tr(role)))
         else:
             self.note.hide()
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -282,7 +283,8 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
         self.reset_button.clicked.connect(self.reset_password)
         self.buttons.insertWidget(1, self.reset_button)
         # A one-time password, shown once (it is not stored) with who it is for.
-        self.password_box = QWidget()
+        self.password_box = QFrame()
+        self.password_box.setObjectName("passwordBox")
         self.password_note = QLabel()
         self.password_note.setWordWrap(True)
         self.password_field = QLineEdit()
@@ -294,10 +296,11 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
         pw_row.addWidget(self.password_field, 1)
         pw_row.addWidget(copy)
         pw = QVBoxLayout(self.password_box)
-        pw.setContentsMargins(0, 4, 0, 4)
+        pw.setContentsMargins(8, 6, 8, 6)
         pw.addWidget(self.password_note)
         pw.addLayout(pw_row)
-        self.password_box.setStyleSheet("QWidget { background: #fff4d6; }")
+        self.password_box.setStyleSheet("QFrame#passwordBox { background: #fff4d6; border: 1px solid #f0d58c;"
+                                        " border-radius: 6px; }")
         self.password_box.hide()
         self._new_password: tuple[str, str] = ("", "")
         box_layout = self.form_box.layout()
