@@ -351,7 +351,11 @@ def save_chair(session: Session, actor: Actor, edit: ChairEdit, *, now: datetime
 def set_chair_active(session: Session, actor: Actor, chair_id: int, active: bool, *, now: datetime) -> None:
     """Archive a chair (refused while future appointments hold it) or restore it."""
     actor.require(MANAGE_CLINIC)
-    chair = _get(session, Chair, chair_id, "chair")
+    # FOR UPDATE waits for a booking that is inserting into this chair (its foreign-key check
+    # holds KEY SHARE on the row until it commits), so that appointment is seen below.
+    chair = session.scalar(select(Chair).where(Chair.id == chair_id).with_for_update())
+    if chair is None:
+        raise NotFound("That chair no longer exists (reload to see the current list).")
     if chair.is_active == active:
         return
     if not active:
@@ -422,7 +426,11 @@ def set_provider_active(session: Session, actor: Actor, provider_id: int, active
                         now: datetime) -> None:
     """Archive a provider (refused while they have future appointments) or restore them."""
     actor.require(MANAGE_CLINIC)
-    row = _get(session, Provider, provider_id, "provider")
+    # The lock booking takes (services/booking._lock_provider): a booking of this provider either
+    # commits first and is counted below, or waits and then finds the provider archived.
+    row = session.scalar(select(Provider).where(Provider.id == provider_id).with_for_update(key_share=True))
+    if row is None:
+        raise NotFound("That provider no longer exists (reload to see the current list).")
     if row.is_active == active:
         return
     if not active:

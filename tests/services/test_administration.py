@@ -3,6 +3,7 @@ future appointments, staff users managed by administrators only."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -235,3 +236,30 @@ def test_archive_refusal_on_postgresql(pg_db, clock, manager, receptionist):
         adm.set_chair_active(s, manager, w.chairs[2].id, False, now=clock.now())
     with pg_db.read() as s:
         assert [c.name for c in load_clinic(s).chairs] == ["Chair 1", "Chair 2", "Chair 9"]  # type: ignore[union-attr]
+
+
+def test_archiving_waits_for_a_booking_in_flight_on_postgresql(pg_db, clock, manager, receptionist):
+    """A booking of the provider not yet committed holds the provider's row: the archive waits
+    for it and then refuses, instead of archiving a provider who has just been booked."""
+    w = _world(pg_db)
+    outcome: list[BaseException | None] = []
+
+    def archive() -> None:
+        try:
+            with pg_db.write() as s:
+                adm.set_provider_active(s, manager, w.hygienist.id, False, now=clock.now())
+            outcome.append(None)
+        except BaseException as e:  # handed to the test thread
+            outcome.append(e)
+
+    with pg_db.write() as s:
+        booking.book_appointment(s, receptionist, BookingRequest(
+            patient_id=w.patients[0].id, provider_id=w.hygienist.id, chair_id=w.chairs[1].id,
+            type_id=w.adjustment.id, start=clock.now() + timedelta(hours=2), minutes=20), now=clock.now())
+        thread = threading.Thread(target=archive)
+        thread.start()
+        thread.join(0.5)  # gives the archive time to get ahead of the commit if it could
+    thread.join()
+    assert len(outcome) == 1 and isinstance(outcome[0], adm.ArchiveRefused)
+    with pg_db.read() as s:
+        assert s.get(Provider, w.hygienist.id).is_active
