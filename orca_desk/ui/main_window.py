@@ -242,6 +242,10 @@ class MainWindow(QMainWindow):
         self.location_combo.blockSignals(False)
         current = self.specs[max(0, self.stack.currentIndex())].key
         self._stale = set(self.screens.built()) - {current}
+        for screen in self.screens.values():
+            hook = getattr(screen, "on_clinic_changed", None)
+            if hook is not None:
+                hook(clinic)
         self.sig_clinic_changed.emit(clinic)
 
     def _on_screen_status(self, message: str) -> None:

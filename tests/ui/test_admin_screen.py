@@ -81,6 +81,8 @@ def test_archiving_a_provider_with_future_appointments_is_refused_with_the_list(
 
 
 def test_an_archived_provider_is_gone_from_the_booking_choices(qtbot, main_window):
+    calendar = main_window.show_screen("calendar")
+    assert [name for _id, name in calendar.bar.options("providers")] == ["Dr. Chen", "Priya Shah"]
     screen = main_window.show_screen("admin")
     tab = screen.providers
     screen.tabs.setCurrentWidget(tab)
@@ -96,6 +98,7 @@ def test_an_archived_provider_is_gone_from_the_booking_choices(qtbot, main_windo
     qtbot.addWidget(dialog)
     names = [dialog.provider_combo.itemText(i) for i in range(dialog.provider_combo.count())]
     assert names == ["Dr. Chen"]
+    assert [name for _id, name in calendar.bar.options("providers")] == ["Dr. Chen"]  # its filter menu
 
 
 def test_errors_are_shown_under_the_field_they_name(qtbot, ctx):
