@@ -172,6 +172,7 @@ def show_startup_error(message: str) -> None:
 def default_screens() -> list[ScreenSpec]:
     """Every screen of the app, in navigation order (views are wired here, not in ui/)."""
     from orca_desk.ui.screen import ScreenSpec
+    from orca_desk.views.admin.screen import AdministrationScreen  # issue 15
     from orca_desk.views.calendar.all_locations import AllLocationsScreen
     from orca_desk.views.calendar.day_view import DayViewScreen
     from orca_desk.views.calendar.week_view import WeekViewScreen
@@ -198,7 +199,8 @@ def default_screens() -> list[ScreenSpec]:
             ScreenSpec("campaigns", "Campaigns", "chart", CampaignsScreen),
             ScreenSpec("messages", "Messages", "message", InboxScreen),
             ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
-            ScreenSpec("settings", "Settings", "settings", SettingsScreen)]
+            ScreenSpec("settings", "Settings", "settings", SettingsScreen),
+            ScreenSpec("admin", "Administration", "user", AdministrationScreen)]
 
 
 def _describe(db: Database) -> str:

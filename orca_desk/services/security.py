@@ -24,11 +24,13 @@ MANAGE_CAMPAIGNS = "campaigns:manage"
 SEND_MESSAGES = "messages:send"
 IMPORT_DATA = "clinic:import_data"
 MERGE_PATIENTS = "patients:merge"
+MANAGE_CLINIC = "clinic:manage"
 ADMIN = "admin"
 
 ALL_PERMISSIONS = frozenset(
     {BOOK, OVERRIDE_HOURS, MANAGE_WAITLIST, VIEW_ANALYTICS, MANAGE_TEMPLATES,
-     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, MERGE_PATIENTS, ADMIN}
+     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, MERGE_PATIENTS, MANAGE_CLINIC,
+     ADMIN}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -50,6 +52,7 @@ PERMISSION_LABELS = {
     SEND_MESSAGES: "send messages to patients",
     IMPORT_DATA: "import patients and appointments",
     MERGE_PATIENTS: "merge patient records",
+    MANAGE_CLINIC: "edit the clinic's locations, chairs, providers and appointment types",
     ADMIN: "administer the clinic",
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QSettings, QSize, Qt
+from PySide6.QtCore import QDate, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services.clinic import load_clinic
 from orca_desk.services.errors import ValidationError
 from orca_desk.ui.change_watcher import ChangeWatcher
 from orca_desk.ui.context import AppContext
@@ -35,6 +36,9 @@ KEY_SCREEN = "mainWindow/screen"
 
 
 class MainWindow(QMainWindow):
+    sig_clinic_changed = Signal(object)
+    """``ctx.clinic`` was reloaded after an edit (Administration): the new ``ClinicInfo``."""
+
     def __init__(self, ctx: AppContext, screens: list[ScreenSpec], *, database_label: str) -> None:
         super().__init__()
         self.ctx = ctx
@@ -146,6 +150,8 @@ class MainWindow(QMainWindow):
         screen.sig_status.connect(self._on_screen_status)
         screen.sig_go_to_date.connect(self.go_to_date)
         screen.sig_go_to_place.connect(self.go_to_place)
+        screen.sig_clinic_changed.connect(self.reload_clinic)
+        screen.sig_show_screen.connect(self.show_screen)
         attach = getattr(screen, "attach_undo_stack", None)
         if attach is not None:
             attach(self.undo_stack)
@@ -215,6 +221,32 @@ class MainWindow(QMainWindow):
             screen.show_location(self.location_id)
             screen.show_day(self.day)
         self.stack.setCurrentWidget(screen)
+
+    def reload_clinic(self) -> None:
+        """Reload the clinic's reference data into the shared context after an edit; every
+        other screen reloads when next shown, and the location list follows renames."""
+        with self.ctx.db.read() as s:
+            clinic = load_clinic(s)
+        if clinic is None:
+            return
+        self.ctx.clinic = clinic
+        self.setWindowTitle(f"Orca Desk — {clinic.name}")
+        ids = [loc.id for loc in clinic.locations]
+        if self.location_id not in ids:
+            self.location_id = ids[0]
+        self.location_combo.blockSignals(True)
+        self.location_combo.clear()
+        for loc in clinic.locations:
+            self.location_combo.addItem(loc.name, loc.id)
+        self.location_combo.setCurrentIndex(ids.index(self.location_id))
+        self.location_combo.blockSignals(False)
+        current = self.specs[max(0, self.stack.currentIndex())].key
+        self._stale = set(self.screens.built()) - {current}
+        for screen in self.screens.values():
+            hook = getattr(screen, "on_clinic_changed", None)
+            if hook is not None:
+                hook(clinic)
+        self.sig_clinic_changed.emit(clinic)
 
     def _on_screen_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)

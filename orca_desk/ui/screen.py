@@ -21,6 +21,11 @@ class Screen(QWidget):
     """Ask the shell to show another day (a ``date``)."""
     sig_go_to_place = Signal(int, object)
     """Ask the shell to show a location (its id) on a day (a ``date``): where a visit is."""
+    sig_show_screen = Signal(str)
+    """Ask the shell to show another screen by its key (e.g. "schedules")."""
+    sig_clinic_changed = Signal()
+    """This screen changed the clinic's locations, chairs, providers or types: the shell reloads
+    ``ctx.clinic`` and tells every screen (``MainWindow.sig_clinic_changed``)."""
 
     def show_day(self, day: date) -> None:
         """Show this day (screens without dates ignore it)."""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
 from orca_desk.services.calendar_data import CalendarAppointment, load_days
-from orca_desk.services.clinic import ChairRow
+from orca_desk.services.clinic import ChairRow, ClinicInfo
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.intervals import free_gaps
 from orca_desk.services.security import BOOK
@@ -252,6 +252,10 @@ class CalendarScreen(Screen):
 
     def show_location(self, location_id: int) -> None:
         self.location_id = location_id
+
+    def on_clinic_changed(self, clinic: ClinicInfo) -> None:
+        """Administration changed chairs, providers or types: the filter menus offer the new ones."""
+        self.bar.clinic = clinic
 
     def refresh(self) -> None:
         """Reload; a hidden screen reloads when it is shown again."""
