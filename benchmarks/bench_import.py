@@ -89,32 +89,29 @@ def run(ctx: BenchContext) -> list[Row]:
     data = open_dental_export(PATIENTS)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        dry, real = [], []
+        dry, real, dry_cpu, real_cpu = [], [], [], []
         for i in range(3):
             db, clinic_id = _empty_clinic(folder, f"import{i}.sqlite3")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             assert _import(db, clinic_id, data, dry_run=True) == PATIENTS
             dry.append(time.perf_counter() - started)
-            started = time.perf_counter()
+            dry_cpu.append(time.process_time() - cpu)
+            started, cpu = time.perf_counter(), time.process_time()
             assert _import(db, clinic_id, data, dry_run=False) == PATIENTS
             real.append(time.perf_counter() - started)
+            real_cpu.append(time.process_time() - cpu)
             db.dispose()
-        rows.append(
-            Row(
-                f"import {PATIENTS:,} Open Dental patients, dry run",
-                "≤ 5 s",
-                f"{statistics.median(dry):.2f} s",
-                statistics.median(dry) <= 5,
+        # CPU time beside the wall time: on a loaded machine it is the steadier of the two.
+        for label, wall, cpu, target in (("dry run", dry, dry_cpu, 5), ("import", real, real_cpu, 10)):
+            median = statistics.median(wall)
+            rows.append(
+                Row(
+                    f"{PATIENTS:,} Open Dental patients: {label}",
+                    f"≤ {target} s",
+                    f"{median:.2f} s (cpu {statistics.median(cpu):.2f} s)",
+                    median <= target,
+                )
             )
-        )
-        rows.append(
-            Row(
-                f"import {PATIENTS:,} Open Dental patients",
-                "≤ 10 s",
-                f"{statistics.median(real):.2f} s",
-                statistics.median(real) <= 10,
-            )
-        )
 
         samples = []
         for i in range(3):
