@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -67,42 +68,24 @@ def _clinic(session: Session) -> Clinic:
 
 
 def _import_appointments(args: argparse.Namespace) -> int:
-    table = read_table(Path(args.file))
-    db = open_database(args)
-    actor = _actor(db, args, "imports appointments")
-    with db.write() as session:
-        clinic = _clinic(session)
-        report = import_appointments(
-            session,
-            actor,
-            table,
-            clinic_id=clinic.id,
-            region=clinic.country,
-            source_name=Path(args.file).name,
-            now=SystemClock().now(),
-            dry_run=args.dry_run,
-        )
-    _print(report, dry_run=args.dry_run)
-    return 0
+    return _import(args, "appointments", lambda session, actor, table, **kw: import_appointments(
+        session, actor, table, **kw))
 
 
 def _import_patients(args: argparse.Namespace) -> int:
     mapping = load_mapping(args.mapping)
+    return _import(args, "patients", lambda session, actor, table, **kw: import_patients(
+        session, actor, table, mapping, **kw))
+
+
+def _import(args: argparse.Namespace, what: str, run: Callable[..., ImportReport]) -> int:
+    """Read the file, sign in unless it is a dry run, import in one transaction, print the report."""
     table = read_table(Path(args.file))
     db = open_database(args)
-    actor = _actor(db, args, "imports patients")
+    actor = _actor(db, args, f"imports {what}")
     with db.write() as session:
         clinic = _clinic(session)
-        report = import_patients(
-            session,
-            actor,
-            table,
-            mapping,
-            clinic_id=clinic.id,
-            region=clinic.country,
-            source_name=Path(args.file).name,
-            now=SystemClock().now(),
-            dry_run=args.dry_run,
-        )
+        report = run(session, actor, table, clinic_id=clinic.id, region=clinic.country,
+                     source_name=Path(args.file).name, now=SystemClock().now(), dry_run=args.dry_run)
     _print(report, dry_run=args.dry_run)
     return 0

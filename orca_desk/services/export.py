@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Chair, Location, Patient, Provider
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.importing.appointments import APPOINTMENT_FIELDS
 from orca_desk.services.importing.own_ids import OWN_ID_PREFIX, own_id
 
 # The generic import formats; an exported file imports again unchanged, matched by external id
@@ -35,19 +36,7 @@ PATIENT_COLUMNS = (
     "guardian_email",
     "guardian_relationship",
 )
-APPOINTMENT_COLUMNS = (
-    "external_id",
-    "patient_external_id",
-    "start",
-    "minutes",
-    "type",
-    "provider",
-    "location",
-    "chair",
-    "status",
-    "confirmed",
-    "notes",
-)
+APPOINTMENT_COLUMNS = APPOINTMENT_FIELDS
 # Spreadsheets on clinic PCs (Excel) read UTF-8 only with a byte-order mark.
 CSV_ENCODING = "utf-8-sig"
 
