@@ -157,3 +157,15 @@ def test_apply_dialog_dry_run_then_apply_with_progress(screen, ctx, world, db, q
     assert "Applied: 3 slots created over 15 of 15 days" in dialog.counts.text()
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(AppliedSlot)) == 3
+
+
+def test_a_chip_dropped_near_a_slot_joins_it_without_a_gap(screen, world):
+    """The snap follows the chip: a 20-minute chip dropped a few minutes after a slot ends starts
+    where it ends (the 15-minute step alone would leave a gap or an overlap)."""
+    grid = screen.grid
+    # Monday has an Adjustment 09:00–09:20; drop another a little after 09:20.
+    assert drop(grid, slot_mime_data(world.adjustment.id, 20), grid.point_for(column_key(0, 0), 563))
+    assert (0, 560, 580, world.adjustment.id, False) in slots(screen)
+    # Far from any slot, the step still rules.
+    assert drop(grid, slot_mime_data(world.adjustment.id, 20), grid.point_for(column_key(0, 0), 782))
+    assert (0, 780, 800, world.adjustment.id, False) in slots(screen)

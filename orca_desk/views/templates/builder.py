@@ -127,9 +127,18 @@ class TemplateGrid(TimeGridWidget):
         col = self.column_at(pos_x)
         if col is None or pos_y <= self.header_h:
             return None
-        start = self._snap(self.minute_at(pos_y))
+        start = self._snap_chip(col.key, self.minute_at(pos_y), minutes)
         start = max(self.day_start, min(start, self.day_end - minutes))
         return col.key, start
+
+    def _snap_chip(self, key: int, minute: float, minutes: int) -> int:
+        """The snap follows the chip's length: dropped within a step (and half the chip) of a slot's
+        end, or of where it would end at a slot's start, it joins that slot; elsewhere the step rules."""
+        edges = [m for it in self.items if it.column == key for m in (it.end, it.start - minutes)]
+        near = min(edges, key=lambda m: abs(m - minute), default=None)
+        if near is not None and abs(near - minute) <= min(self.snap, minutes / 2):
+            return near
+        return self._snap(minute)
 
     def _evaluate(self, event: QDragMoveEvent | QDropEvent) -> tuple[int, int, int | str, int] | None:
         payload = read_slot_mime(event.mimeData())
