@@ -29,6 +29,7 @@ from orca_desk.models import (
     Chair,
     Location,
     Provider,
+    ProviderChair,
     ScheduleTemplate,
     TemplateApplication,
     TemplateSlot,
@@ -364,6 +365,20 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=k) for k in range((last - first).days + 1)]
 
 
+def _usual_chairs(session: Session, provider_id: int, count: int) -> tuple[int, ...]:
+    """The provider's first ``count`` usual chairs at one location, in their order; () if too few."""
+    rows = session.execute(
+        select(ProviderChair.chair_id, Chair.location_id)
+        .join(Chair, Chair.id == ProviderChair.chair_id)
+        .where(ProviderChair.provider_id == provider_id, Chair.is_active.is_(True))
+        .order_by(ProviderChair.sort_order, Chair.sort_order)).all()
+    if not rows:
+        return ()
+    home = rows[0][1]
+    chosen = tuple(chair for chair, loc in rows if loc == home)[:count]
+    return chosen if len(chosen) == count else ()
+
+
 def plan_application(session: Session, params: ApplyParams, *, now: datetime) -> ApplicationPlan:
     """The dry run: per date and provider, the slots to create and those skipped (and why).
 
@@ -393,6 +408,11 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     if missing:
         raise NotFound(f"Provider{'s' if len(missing) > 1 else ''} {', '.join(f'#{m}' for m in missing)} "
                        "do not exist or are inactive.")
+    if not params.chair_ids and version.chair_count > 1 and len(params.provider_ids) == 1:
+        # Chairs left empty: the provider's usual chairs (set up with the clinic) are the lanes.
+        usual = _usual_chairs(session, params.provider_ids[0], version.chair_count)
+        if usual:
+            params = replace(params, chair_ids=usual)
     location_id = params.location_id
     chair_ids = list(params.chair_ids)
     if chair_ids:
@@ -409,7 +429,9 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
         location_id = next(iter(chair_locs.values()))
     if version.chair_count > max(1, len(chair_ids)):
         raise ValidationError(f"{tmpl.name} uses {version.chair_count} chairs; choose "
-                              f"{version.chair_count} chairs (in the order of the template's chair lanes).",
+                              f"{version.chair_count} chairs (in the order of the template's chair lanes), "
+                              "or apply it to one provider who has that many usual chairs "
+                              "(Administration → Providers).",
                               field="chairs")
     rotation = list(version.rotation or ["A"])
     first_day = params.start_day

@@ -560,3 +560,23 @@ def test_over_long_note_and_rename_are_refused(db, setup, manager, clock):
     assert err.value.field == "name"
     with db.read() as s:
         assert [(t.name, t.version) for t in templates.list_templates(s)] == [("Standard week", 1)]
+
+
+def test_chairs_left_empty_take_the_providers_usual_chairs(db, manager, clock, setup):
+    """The Apply dialog calls chairs optional: for one provider with usual chairs, they are the lanes."""
+    from orca_desk.models import ProviderChair
+
+    ids = setup
+    with db.write() as s:
+        t = templates.create_template(
+            s, manager, name="Two chairs", kind="day", chair_count=2,
+            slots=[SlotSpec(540, 630, ids["bond"]), SlotSpec(540, 560, ids["adj"], chair_index=1)],
+            now=clock.now())
+        s.add_all([ProviderChair(provider_id=ids["chen"], chair_id=ids["chair2"], sort_order=0),
+                   ProviderChair(provider_id=ids["chen"], chair_id=ids["chair"], sort_order=1)])
+        s.flush()
+        plan = engine.plan_application(s, engine.ApplyParams(t.template.id, (ids["chen"],), date(2026, 3, 4),
+                                                             date(2026, 3, 4)), now=clock.now())
+    assert plan.params.chair_ids == (ids["chair2"], ids["chair"])
+    assert {(p.chair_id, p.type_id) for p in plan.create} == {(ids["chair2"], ids["bond"]),
+                                                             (ids["chair"], ids["adj"])}

@@ -133,7 +133,8 @@ class ApplyDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.chairs.addItem(item)
         self.chairs.setMaximumHeight(90)
-        self.chairs.setToolTip("Optional: chairs for the template's chair lanes, in order")
+        self.chairs.setToolTip("Optional for one provider with usual chairs (Administration → Providers); "
+                               "else the template's chairs, in the order of its lanes")
         self.replace_combo = QComboBox()
         self.replace_combo.addItem("— apply as a new application —", None)
         with ctx.db.read() as s:
