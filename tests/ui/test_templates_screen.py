@@ -169,3 +169,13 @@ def test_a_chip_dropped_near_a_slot_joins_it_without_a_gap(screen, world):
     # Far from any slot, the step still rules.
     assert drop(grid, slot_mime_data(world.adjustment.id, 20), grid.point_for(column_key(0, 0), 782))
     assert (0, 780, 800, world.adjustment.id, False) in slots(screen)
+
+
+def test_no_slot_looks_selected_until_one_is_clicked(screen, world, qtbot):
+    assert screen.grid.selected_id == -1
+    assert screen.props.title() == "No slot selected" and screen.no_selection.isVisible()
+    assert not screen.type_combo.isVisible() and not screen.start_edit.isVisible()
+    grid = screen.grid
+    qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.point_for(column_key(0, 0), 545))
+    assert screen.props.title() == "Selected slot" and screen.type_combo.isVisible()
+    assert screen.type_combo.currentText() == "Adjustment" and not screen.no_selection.isVisible()

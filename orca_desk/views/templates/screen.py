@@ -203,6 +203,11 @@ class TemplatesScreen(Screen):
         # Right: the selected slot's properties and the version history.
         self.props = QGroupBox("Selected slot")
         form = QFormLayout(self.props)
+        # Shown instead of the fields while no slot is selected, so no slot looks selected.
+        self.no_selection = QLabel("Click a slot on the grid to change it, or drag a chip to add one.")
+        self.no_selection.setObjectName("hint")
+        self.no_selection.setWordWrap(True)
+        form.addRow(self.no_selection)
         self.type_combo = QComboBox()
         for t in ctx.clinic.types:
             self.type_combo.addItem(t.name, t.id)
@@ -431,6 +436,12 @@ class TemplatesScreen(Screen):
     def _on_selection_changed(self, slot_id: int) -> None:
         slot = self.store.slots.get(slot_id)
         self.props.setEnabled(slot is not None)
+        self.props.setTitle("Selected slot" if slot is not None else "No slot selected")
+        self.no_selection.setVisible(slot is None)
+        form = self.props.layout()
+        assert isinstance(form, QFormLayout)
+        for row in range(1, form.rowCount()):  # the fields, hidden while they would show nothing
+            form.setRowVisible(row, slot is not None)
         if slot is None:
             return
         index = self.type_combo.findData(BLOCKED if slot.blocked else slot.type_id)
