@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableWidget,
@@ -47,6 +46,7 @@ from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
+from orca_desk.ui.time_grid import in_scroll_area
 from orca_desk.views.templates.builder import (
     BLOCKED,
     SlotCommand,
@@ -184,9 +184,7 @@ class TemplatesScreen(Screen):
         self.grid.sig_drop_refused.connect(self._on_drop_refused)
         self.grid.sig_selection_changed.connect(self._on_selection_changed)
         self.grid.installEventFilter(self)
-        self.grid_scroll = QScrollArea()
-        self.grid_scroll.setWidgetResizable(True)
-        self.grid_scroll.setWidget(self.grid)
+        self.grid_scroll = in_scroll_area(self.grid)  # day and chair titles stay in view
         self.hint = QLabel("")
         self.hint.setStyleSheet("color: #b3261e;")
         design = QWidget()
