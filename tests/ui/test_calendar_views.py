@@ -337,3 +337,19 @@ def test_block_time_creates_a_hatched_block(main_window, ctx, world, qtbot, no_d
     assert [(s, e, label) for s, e, label in col.hatched] == [(720, 780, "Lunch")]
     assert all(not c.hatched for c in view.grid.columns if c.key != key)
 
+
+
+def test_the_week_of_today_opens_on_today_not_on_its_past_monday(main_window, ctx, world, qtbot):
+    """TEST_DAY is a Tuesday; at a width where the week does not fit, Tuesday comes first."""
+    main_window.resize(1000, 700)
+    week = show(main_window, "week", qtbot)
+    bar = week.scroll_area.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # 3 chairs × 7 days do not fit: the week scrolls
+    first_visible = week.grid.column_at(bar.value() + 60)  # just right of the time axis
+    assert first_visible is not None and first_visible.group.startswith("Tue 3 Mar")
+    assert first_visible.group.endswith("today")
+    # A refresh of the same week leaves the scroll where the desk put it.
+    bar.setValue(0)
+    week.refresh()
+    assert week.wait_until_loaded()
+    assert bar.value() == 0
