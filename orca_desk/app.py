@@ -171,6 +171,8 @@ def show_startup_error(message: str) -> None:
 
 def default_screens() -> list[ScreenSpec]:
     """Every screen of the app, in navigation order (views are wired here, not in ui/)."""
+    from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
+    from orca_desk.services.security import MANAGE_CAMPAIGNS, MANAGE_CLINIC, MANAGE_TEMPLATES
     from orca_desk.ui.screen import ScreenSpec
     from orca_desk.views.admin.screen import AdministrationScreen  # issue 15
     from orca_desk.views.calendar.all_locations import AllLocationsScreen
@@ -191,16 +193,16 @@ def default_screens() -> list[ScreenSpec]:
             ScreenSpec("week", "Week", "calendar", WeekViewScreen),
             ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen),
             ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen),
-            ScreenSpec("templates", "Templates", "template", TemplatesScreen),
+            ScreenSpec("templates", "Templates", "template", TemplatesScreen, needs=MANAGE_TEMPLATES),
             ScreenSpec("waitlist", "Waitlist", "list", WaitlistScreen),
-            ScreenSpec("reminders", "Reminders", "clock", RemindersScreen),
+            ScreenSpec("reminders", "Reminders", "clock", RemindersScreen, needs=MANAGE_CAMPAIGNS),
             ScreenSpec("calls", "Call list", "list", CallListScreen),
             ScreenSpec("recovery", "Recovery", "undo", RecoveryScreen),
-            ScreenSpec("campaigns", "Campaigns", "chart", CampaignsScreen),
+            ScreenSpec("campaigns", "Campaigns", "chart", CampaignsScreen, needs=MANAGE_CAMPAIGNS),
             ScreenSpec("messages", "Messages", "message", InboxScreen),
             ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
-            ScreenSpec("settings", "Settings", "settings", SettingsScreen),
-            ScreenSpec("admin", "Administration", "user", AdministrationScreen)]
+            ScreenSpec("settings", "Settings", "settings", SettingsScreen, needs=SETTINGS_PERMISSION),
+            ScreenSpec("admin", "Administration", "user", AdministrationScreen, needs=MANAGE_CLINIC)]
 
 
 def _describe(db: Database) -> str:

@@ -44,7 +44,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setWindowTitle(f"Orca Desk — {ctx.clinic.name}")
         self.setWindowIcon(icon("logo"))
-        self.specs = screens
+        # The navigation shows what the signed-in role may use (a receptionist sees no manager screen).
+        self.specs = screens = [spec for spec in screens if spec.shown_to(ctx.actor)]
         self.screens = _LazyScreens(self)
         self._stale: set[str] = set()  # built screens that have not seen the latest day/location
         self.location_id = ctx.clinic.locations[0].id

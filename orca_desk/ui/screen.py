@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from orca_desk.services.security import Actor
 from orca_desk.ui.context import AppContext
 
 
@@ -43,3 +44,9 @@ class ScreenSpec:
     title: str
     icon: str
     factory: Callable[[AppContext], Screen]
+    needs: str | None = None
+    """The permission whose holders use this screen; others do not see it in the navigation."""
+
+    def shown_to(self, actor: Actor) -> bool:
+        # The support viewer (screenshots of a real database) sees every screen, read-only.
+        return self.needs is None or actor.can(self.needs) or actor.role == "viewer"

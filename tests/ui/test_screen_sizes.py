@@ -35,3 +35,21 @@ def test_a_screenshot_fails_when_the_window_has_to_grow(main_window, tmp_path):
     assert not (tmp_path / "x.png").exists()
     assert main_window.save_screenshot(str(tmp_path / "ok.png"), view="reminders", size=(1280, 720)) == 0
     assert (tmp_path / "ok.png").exists()
+
+
+def test_the_navigation_shows_what_the_role_may_use(qtbot, ctx, receptionist, manager):
+    from dataclasses import replace
+
+    from orca_desk.app import default_screens
+    from orca_desk.ui.main_window import MainWindow
+
+    def keys(actor):  # type: ignore[no-untyped-def]
+        window = MainWindow(replace(ctx, actor=actor), default_screens(), database_label="test")
+        qtbot.addWidget(window)
+        return [spec.key for spec in window.specs], window.nav.count()
+
+    desk, shown = keys(receptionist)
+    assert {"templates", "campaigns", "reminders", "settings", "admin"}.isdisjoint(desk)
+    assert {"calendar", "week", "waitlist", "calls", "messages"} <= set(desk) and shown == len(desk)
+    everything, _ = keys(manager)
+    assert everything == [spec.key for spec in default_screens()]
