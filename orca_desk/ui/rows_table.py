@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
@@ -60,7 +60,9 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return None
 
 
-def table(model: QAbstractTableModel, stretch: int) -> QTableView:
+def table(model: QAbstractTableModel, stretch: int, *, empty: str = "") -> QTableView:
+    """A read-only, row-selecting table; ``empty`` is the one line it shows while it has no rows
+    (what would appear here, and the action that fills it)."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -72,7 +74,34 @@ def table(model: QAbstractTableModel, stretch: int) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if empty:
+        _EmptyState(view, model, empty)
     return view
+
+
+class _EmptyState(QObject):
+    """A hint centred in an empty table's viewport, hidden as soon as the model has rows."""
+
+    def __init__(self, view: QTableView, model: QAbstractTableModel, text: str) -> None:
+        super().__init__(view)
+        self._model = model
+        self.label = QLabel(text, view.viewport())
+        self.label.setObjectName("emptyState")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        view.viewport().installEventFilter(self)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self._update)
+        self._update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.label.setGeometry(watched.rect().adjusted(24, 0, -24, 0))
+        return False
+
+    def _update(self, *_args: object) -> None:
+        self.label.setVisible(self._model.rowCount() == 0)
 
 
 def selected(view: QTableView, model: RowsModel[T]) -> T | None:

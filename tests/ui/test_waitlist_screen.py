@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTabWidget
 from sqlalchemy import select, update
 
 from orca_desk.models import Appointment, OutboxMessage, WaitlistEntry
@@ -160,3 +161,21 @@ def test_the_calendar_shows_an_offered_opening_with_its_timer(main_window, db, c
                                                                    False)
     assert any(i.id == mark.id for i in view.grid.items)
     _save(main_window, "calendar_offer.png")
+
+
+def test_empty_lists_say_what_would_appear_and_how(qtbot, ctx):
+    from orca_desk.views.waitlist.screen import WaitlistScreen
+
+    screen = WaitlistScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 700)
+    screen.show()
+    screen.refresh()
+
+    def shown() -> list[str]:
+        return [label.text() for label in screen.findChildren(QLabel, "emptyState") if label.isVisibleTo(screen)]
+
+    assert any(text.startswith("No openings.") for text in shown())
+    tabs = screen.findChild(QTabWidget)
+    tabs.setCurrentIndex(1)
+    assert any("Add entry…" in text for text in shown())

@@ -77,7 +77,8 @@ class CampaignsScreen(Screen):
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.list_view = table(self.list, 6)
+        self.list_view = table(self.list, 6, empty=(
+            "No campaigns yet. Start one with New campaign… to bring back patients who are due."))
         self.list_view.selectionModel().selectionChanged.connect(self._on_selected)
         self.btn_new = QPushButton("New campaign…")
         self.btn_launch = QPushButton("Launch")

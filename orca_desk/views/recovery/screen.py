@@ -118,7 +118,8 @@ class RecoveryScreen(Screen):
         layout.addWidget(self.tabs, 1)
 
     def _cases_tab(self) -> QWidget:
-        self.cases_view = table(self.cases, 5)
+        self.cases_view = table(self.cases, 5, empty=(
+            "No open cases. A no-show or a late cancellation opens one here, with its follow-up."))
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
         self.history_view = table(self.history, 2)
         self.detail = QLabel("Select a case to see who to call and why.")

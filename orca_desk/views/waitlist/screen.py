@@ -86,7 +86,9 @@ class WaitlistScreen(Screen):
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def _openings_tab(self) -> QWidget:
-        self.openings_view = table(self.openings, 2)
+        self.openings_view = table(self.openings, 2, empty=(
+            "No openings. A cancelled or missed visit, or free time offered from the calendar, "
+            "becomes an opening here and is offered to the waitlist."))
         self.offers_view = table(self.offers, 2)
         self.matches_view = table(self.matches, 5)
         self.matches_view.setWordWrap(True)  # the reasons are the point of this list
@@ -135,7 +137,8 @@ class WaitlistScreen(Screen):
         return split
 
     def _entries_tab(self) -> QWidget:
-        self.entries_view = table(self.entries, 6)
+        self.entries_view = table(self.entries, 6, empty=(
+            "Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"))
         self.btn_add = QPushButton("Add entry…")
         self.btn_edit = QPushButton("Edit…")
         self.btn_remove = QPushButton("Remove")
