@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -56,8 +56,12 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFixedWidth(180)
         self.stack = QStackedWidget()
-        # One undo history for the window: Ctrl+Z undoes the last calendar change in any screen.
+        # One undo history for the book, shared by the calendar screens; an editor with its own
+        # history (Templates) joins the group, and Ctrl+Z acts on the screen in front only.
         self.undo_stack = UndoStack(self)
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.undo_stack)
+        self._undo_stacks: dict[str, QUndoStack | None] = {}
         # Screens are built when first shown: start-up pays only for the one on screen.
         for spec in screens:
             self.stack.addWidget(QWidget())
@@ -94,10 +98,10 @@ class MainWindow(QMainWindow):
         self.act_next = QAction(icon("next"), "Next day", self)
         self.act_next.setShortcuts([QKeySequence(Qt.Key.Key_Right), QKeySequence("Alt+Right")])
         self.act_next.triggered.connect(lambda: self.go_to_date(self.day + timedelta(days=self._step())))
-        self.act_undo = self.undo_stack.createUndoAction(self, "Undo")
+        self.act_undo = self.undo_group.createUndoAction(self, "Undo")
         self.act_undo.setIcon(icon("undo"))
         self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = self.undo_stack.createRedoAction(self, "Redo")
+        self.act_redo = self.undo_group.createRedoAction(self, "Redo")
         self.act_redo.setIcon(icon("redo"))
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for a in (self.act_prev, self.act_today, self.act_next, self.act_undo, self.act_redo):
@@ -154,8 +158,15 @@ class MainWindow(QMainWindow):
         screen.sig_clinic_changed.connect(self.reload_clinic)
         screen.sig_show_screen.connect(self.show_screen)
         attach = getattr(screen, "attach_undo_stack", None)
+        own = getattr(screen, "undo_stack", None)
         if attach is not None:
             attach(self.undo_stack)
+            self._undo_stacks[key] = self.undo_stack
+        elif isinstance(own, QUndoStack):
+            self.undo_group.addStack(own)
+            self._undo_stacks[key] = own
+        else:
+            self._undo_stacks[key] = None  # nothing to undo on this screen
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
         self.stack.insertWidget(index, screen)
@@ -222,6 +233,8 @@ class MainWindow(QMainWindow):
             screen.show_location(self.location_id)
             screen.show_day(self.day)
         self.stack.setCurrentWidget(screen)
+        # None (Qt's null stack): this screen has no history, so Undo is off while it is in front.
+        self.undo_group.setActiveStack(self._undo_stacks.get(key))  # type: ignore[arg-type]
 
     def reload_clinic(self) -> None:
         """Reload the clinic's reference data into the shared context after an edit; every

@@ -53,3 +53,33 @@ def test_the_navigation_shows_what_the_role_may_use(qtbot, ctx, receptionist, ma
     assert {"calendar", "week", "waitlist", "calls", "messages"} <= set(desk) and shown == len(desk)
     everything, _ = keys(manager)
     assert everything == [spec.key for spec in default_screens()]
+
+
+def test_undo_follows_the_screen_in_front(main_window, qtbot):
+    """Ctrl+Z on the Templates screen never undoes a change made in the calendar."""
+    from PySide6.QtGui import QUndoCommand
+
+    done: list[str] = []
+
+    class NoShow(QUndoCommand):
+        def __init__(self) -> None:
+            super().__init__("No-show Kenji Jackson")
+
+        def redo(self) -> None:
+            done.append("redo")
+
+        def undo(self) -> None:
+            done.append("undo")
+
+    main_window.show_screen("calendar")
+    main_window.undo_stack.push(NoShow())
+    assert main_window.act_undo.text() == "Undo No-show Kenji Jackson"  # the button names it
+    main_window.show_screen("templates")
+    assert not main_window.act_undo.isEnabled()  # the templates' own history is empty
+    main_window.act_undo.trigger()
+    assert done == ["redo"] and main_window.undo_stack.index() == 1
+    main_window.show_screen("waitlist")  # a screen with no history of its own: nothing to undo
+    assert not main_window.act_undo.isEnabled()
+    main_window.show_screen("week")  # every calendar screen shares the book's history
+    main_window.act_undo.trigger()
+    assert done == ["redo", "undo"]
