@@ -468,8 +468,12 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
                   provider_ids: Sequence[int] | None = None, chair_ids: Sequence[int] | None = None,
                   location_ids: Sequence[int] | None = None, days_of_week: Sequence[int] | None = None,
                   time_windows: Sequence[tuple[int, int]] | None = None, horizon_days: int = 90,
-                  limit: int = 10, step: int = 5, patient_id: int | None = None) -> list[Opening]:
+                  limit: int = 10, step: int = 5, patient_id: int | None = None,
+                  spread: bool = False) -> list[Opening]:
     """The next ``limit`` openings of ``minutes`` starting at or after ``after``, by start then provider.
+
+    ``spread``: choices for a family rather than every start: at most one opening per provider,
+    local day and part of the day (morning before 12:00, afternoon, evening from 17:00).
 
     An opening is a (provider, chair) pair free for the whole length: inside the provider's
     working hours, not on a holiday or time off, outside blocks, the chair free, the
@@ -528,7 +532,7 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
     dows = set(days_of_week) if days_of_week is not None else None
 
     search = _Search(data, providers, capacity, chairs_at, minutes, step, windows, lo_em, hi_em, limit,
-                     patient_id)
+                     patient_id, spread)
     found: list[tuple[int, int, int, date]] = []  # (start, provider, location, day)
     # Appointments load in chunks of days that double (2, 4, 8, … days): the next openings
     # are usually in the first days, so most searches read a few hundred rows, not 90 days'.
@@ -556,13 +560,19 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
             for st, p, loc, day in found]
 
 
+def _part_of_day(local_minute: int) -> int:
+    """0 morning (before 12:00), 1 afternoon, 2 evening (from 17:00)."""
+    return 0 if local_minute < 12 * 60 else 1 if local_minute < 17 * 60 else 2
+
+
 class _Search:
     """The in-memory part of find_openings: per-day candidates from the loaded window."""
 
     def __init__(self, data: ScheduleData, providers: list[int], capacity: dict[int, int],
                  chairs_at: dict[int, list[int]], minutes: int, step: int, windows: list[Interval],
-                 lo_em: int, hi_em: int, limit: int, patient_id: int | None) -> None:
+                 lo_em: int, hi_em: int, limit: int, patient_id: int | None, spread: bool = False) -> None:
         self.data, self.providers, self.capacity, self.chairs_at = data, providers, capacity, chairs_at
+        self.spread = spread
         self.minutes, self.step, self.windows, self.limit = minutes, step, windows, limit
         self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
         self.chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
@@ -611,10 +621,16 @@ class _Search:
                 if not starts:
                     continue
                 n = 0
+                parts_taken: set[int] = set()
                 for a, b in intersect(starts, self._chairs(loc, day)):
                     b = min(b, self.hi_em)  # starts must lie before the horizon's end
                     # Grid on the location's wall clock: multiples of step after local midnight.
                     for st in range(a + (clock.midnight - a) % step, b, step):
+                        if self.spread:  # only the first start of each part of the day
+                            part = _part_of_day(st - clock.midnight)
+                            if part in parts_taken:
+                                continue
+                            parts_taken.add(part)
                         out.append((st, p, loc, day))
                         n += 1
                         if n >= self.limit:

@@ -671,3 +671,18 @@ def test_find_openings_matches_minute_by_minute_reference(db, manager, scenario)
     )
     # The engine's six earliest, cut at the reference window's end, are the reference's list.
     assert got == expected
+
+
+def test_spread_openings_are_distinct_days_and_parts_of_day(db, world, clock, manager):
+    """Find next opening offers choices, not 20 starts five minutes apart in one afternoon: at most
+    one per provider, local day and part of day (morning, afternoon, evening)."""
+    with db.write() as s:
+        set_week(s, world, manager, lunch=True)  # Dr. Chen 08:00–17:00 on weekdays
+    with db.read() as s:
+        got = av.find_openings(s, minutes=30, after=local(date(2026, 3, 4), 0), limit=6, spread=True)
+    ny = ZoneInfo("America/New_York")
+    parts = [(o.start.astimezone(ny).date(), "morning" if o.start.astimezone(ny).hour < 12 else "afternoon")
+             for o in got]
+    assert len(got) == 6 and len(set(parts)) == 6
+    assert parts[:2] == [(date(2026, 3, 4), "morning"), (date(2026, 3, 4), "afternoon")]
+    assert got[0].start == local(date(2026, 3, 4), 8) and got[1].start == local(date(2026, 3, 4), 13)

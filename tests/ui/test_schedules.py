@@ -220,3 +220,33 @@ def test_booking_dialog_asks_before_booking_outside_hours(qtbot, ctx, db, world,
     dialog.book()
     assert dialog.appointment_id is not None
     QApplication.processEvents()
+
+
+def test_find_opening_offers_distinct_choices_then_goes_to_what_was_booked(qtbot, main_window, ctx, db, world,
+                                                                           manager, monkeypatch):
+    with db.write() as s:
+        week = [ps.DayHours(d, world.location.id, 480, 1020) for d in range(5)]
+        ps.set_week(s, manager, world.ortho.id, week, effective_from=date(2026, 1, 1), now=ctx.clock.now())
+    schedules = main_window.show_screen("schedules")
+
+    def run(dialog: FindOpeningDialog) -> int:
+        rows = dialog.search()
+        # At most one per provider, day and part of day: never two starts in one afternoon.
+        parts = [(r.provider_id, r.start.astimezone(NY).date(), r.start.astimezone(NY).hour < 12)
+                 for r in rows]
+        assert len(parts) == len(set(parts)) > 2
+        dialog.patient_search.setText("Kid2")
+        qtbot.waitUntil(lambda: dialog.patients.rowCount() > 0)
+        dialog.results_view.selectRow(2)
+        assert dialog.book_opening(2)
+        return 1
+
+    monkeypatch.setattr(FindOpeningDialog, "exec", run)
+    statuses: list[str] = []
+    schedules.sig_status.connect(statuses.append)
+    schedules.find_opening()
+    assert statuses and statuses[-1].startswith("Booked Kid2 Smith: Adjustment")
+    assert main_window.current_screen() is main_window.screens["calendar"]
+    with db.read() as s:
+        booked = s.scalars(select(Appointment)).one()
+    assert main_window.day == booked.start_at.astimezone(NY).date()

@@ -173,7 +173,8 @@ def test_empty_lists_say_what_would_appear_and_how(qtbot, ctx):
     screen.refresh()
 
     def shown() -> list[str]:
-        return [label.text() for label in screen.findChildren(QLabel, "emptyState") if label.isVisibleTo(screen)]
+        labels = screen.findChildren(QLabel, "emptyState")
+        return [label.text() for label in labels if label.isVisibleTo(screen)]
 
     assert any(text.startswith("No openings.") for text in shown())
     tabs = screen.findChild(QTabWidget)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtWidgets import (
@@ -67,6 +67,8 @@ class FindOpeningDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.appointment_id: int | None = None
+        self.booked_place: tuple[int, date] | None = None  # where the new appointment is: location, day
+        self.booked_text = ""
         self.setWindowTitle("Find next opening")
         self.resize(1120, 620)
         clinic = ctx.clinic
@@ -218,6 +220,7 @@ class FindOpeningDialog(QDialog):
                     time_windows=windows,
                     horizon_days=self.horizon.value(),
                     limit=20,
+                    spread=True,  # choices over days and times, not every five minutes of one afternoon
                 )
         except OrcaError as exc:
             self.error.setText(str(exc))
@@ -227,7 +230,8 @@ class FindOpeningDialog(QDialog):
         if rows:
             self.results_view.selectRow(0)
             self.summary.setText(
-                f"Next {len(rows)} openings of {self.minutes.value()} min within {self.horizon.value()} days"
+                f"{len(rows)} choices of {self.minutes.value()} min within {self.horizon.value()} days "
+                "(the first of each morning, afternoon and evening)"
             )
         else:
             self.summary.setText("No opening matches: widen the days, times or horizon.")
@@ -267,5 +271,14 @@ class FindOpeningDialog(QDialog):
             self.error.setText(str(exc))
             self.search()
             return False
+        location = self.ctx.clinic.location(opening.location_id)
+        local = opening.start.astimezone(location.zone)
+        self.booked_place = (opening.location_id, local.date())
+        provider = self._provider_name(opening.provider_id)
+        self.booked_text = (f"Booked {patient.name}: {self.type_combo.currentText()} on {local:%a %-d %b} "
+                            f"at {local:%-I:%M %p} with {provider}, {location.name}")
         self.accept()
         return True
+
+    def _provider_name(self, provider_id: int) -> str:
+        return next((p.name for p in self.ctx.clinic.providers if p.id == provider_id), "the provider")

@@ -754,4 +754,8 @@ class SchedulesScreen(Screen):
         pid = self.current_provider_id()
         dialog = FindOpeningDialog(self.ctx, provider_ids=[pid] if pid is not None else None, parent=self)
         if dialog.exec() and dialog.appointment_id is not None:
-            self.sig_status.emit("Appointment booked")
+            # Say what was booked, and go to it in the book.
+            self.sig_status.emit(dialog.booked_text or "Appointment booked")
+            if dialog.booked_place is not None:
+                self.sig_show_screen.emit("calendar")
+                self.sig_go_to_place.emit(*dialog.booked_place)
