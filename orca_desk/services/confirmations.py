@@ -22,14 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, bindparam, func, select, update
+import phonenumbers
+from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, InboundMessage, Location, OutboxMessage, Patient
+from orca_desk.models import (
+    Appointment,
+    AppointmentType,
+    Clinic,
+    InboundMessage,
+    Location,
+    OutboxMessage,
+    Patient,
+)
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
+from orca_desk.models.schedule import ScheduleException
 from orca_desk.services import audit, booking
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import ConflictError, NotFound, OrcaError, ValidationError
@@ -38,7 +49,6 @@ from orca_desk.services.reminders import (
     SOURCE,
     UPCOMING,
     ReminderSettings,
-    call_window_appointments,
     expire_requests,
     note_requests_changed,
     plan_appointment,
@@ -57,6 +67,8 @@ ANSWERS = ("confirm", "decline", "callback")
 # A visit that started longer ago than this can no longer be confirmed.
 CONFIRM_GRACE = timedelta(hours=12)
 _GONE = ("cancelled", "no_show")
+# Confirmation states the morning call is for.
+_TO_CALL = ("unconfirmed", "requested", "callback")
 
 
 def _load(session: Session, appointment_id: int) -> Appointment:
@@ -559,28 +571,99 @@ class CallRow:
     attempts: int
 
 
-def call_list(session: Session, *, now: datetime, settings: ReminderSettings | None = None) -> list[CallRow]:
-    """Unconfirmed visits within the escalation window (default 24 h, to the end of that day)."""
-    from zoneinfo import ZoneInfo
+def is_closed(session: Session, location_id: int, day: date) -> bool:
+    """Whether the location is closed all day: a weekend, or a whole-day holiday there or clinic-wide."""
+    if day.weekday() >= 5:
+        return True
+    return session.scalar(select(ScheduleException.id).where(
+        ScheduleException.kind == "holiday", ScheduleException.provider_id.is_(None),
+        or_(ScheduleException.location_id.is_(None), ScheduleException.location_id == location_id),
+        ScheduleException.start_day <= day, ScheduleException.end_day >= day,
+        ScheduleException.start_minute.is_(None)).limit(1)) is not None
 
-    appts = call_window_appointments(session, now=now, settings=settings)
-    if not appts:
+
+def next_business_day(session: Session, location_id: int, after: date) -> date:
+    """The first day after ``after`` on which the location is open (weekends and holidays skipped)."""
+    day = after + timedelta(days=1)
+    for _ in range(60):
+        if not is_closed(session, location_id, day):
+            return day
+        day += timedelta(days=1)
+    return after + timedelta(days=1)
+
+
+def format_phone(number: str, country: str) -> str:
+    """A phone number as the desk dials it: national format in the clinic's country, else international."""
+    try:
+        parsed = phonenumbers.parse(number, country or "US")
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL
+           if phonenumbers.region_code_for_number(parsed) == (country or "US").upper()
+           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(parsed, fmt)
+
+
+def call_day(session: Session, location_id: int, *, now: datetime) -> date:
+    """The day the morning call is about by default: the location's next business day."""
+    loc = session.get(Location, location_id)
+    if loc is None:
+        raise NotFound(f"Location #{location_id} does not exist.")
+    return next_business_day(session, location_id, now.astimezone(ZoneInfo(loc.timezone)).date())
+
+
+def call_list(session: Session, *, now: datetime, location_id: int | None = None, day: date | None = None,
+              settings: ReminderSettings | None = None) -> list[CallRow]:
+    """Families to call about unconfirmed visits of one day, in local start-time order.
+
+    ``day`` defaults to each location's next business day (weekends and whole-day holidays
+    skipped), so today's visits are never on the morning list; ``location_id`` keeps one
+    location (the one chosen in the toolbar). Visits already started are left out. Phones
+    are formatted for dialling in the clinic's country. ``settings`` is accepted for callers
+    of the older escalation-window list and no longer changes the rows.
+    """
+    del settings
+    q = select(Location)
+    if location_id is not None:
+        q = q.where(Location.id == location_id)
+    locs = {loc.id: loc for loc in session.scalars(q)}
+    if location_id is not None and not locs:
+        raise NotFound(f"Location #{location_id} does not exist.")
+    countries = {r[0]: r[1] for r in session.execute(select(Clinic.id, Clinic.country))}
+    found: list[tuple[datetime, Appointment, Location]] = []
+    for loc in locs.values():
+        zone = ZoneInfo(loc.timezone)
+        the_day = day or next_business_day(session, loc.id, now.astimezone(zone).date())
+        lo = datetime.combine(the_day, time(0, 0), tzinfo=zone).astimezone(UTC)
+        hi = datetime.combine(the_day + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
+        for a in session.scalars(select(Appointment).where(
+                Appointment.location_id == loc.id, Appointment.status == "scheduled",
+                Appointment.start_at >= max(lo, now), Appointment.start_at < hi,
+                Appointment.confirmation.in_(_TO_CALL)).order_by(Appointment.start_at, Appointment.id)):
+            found.append((a.start_at.astimezone(zone), a, loc))
+    if not found:
         return []
-    ids = [a.id for a in appts]
+    # Local wall-clock order (a 9:00 in Denver before a 10:00 in Boston), then the instant.
+    found.sort(key=lambda f: (f[0].date(), f[0].time(), f[1].start_at, f[1].id))
+    ids = [a.id for _, a, _ in found]
     tasks: dict[int, StaffTask] = {}
-    for task in session.scalars(select(StaffTask).where(StaffTask.appointment_id.in_(ids),
-                                                        StaffTask.kind == "call").order_by(StaffTask.id)):
-        if task.appointment_id is not None:
-            tasks[task.appointment_id] = task
+    patients: dict[int, Patient] = {}
+    for part in chunks(ids, 500):
+        for task in session.scalars(select(StaffTask).where(StaffTask.appointment_id.in_(part),
+                                                            StaffTask.kind == "call").order_by(StaffTask.id)):
+            if task.appointment_id is not None:
+                tasks[task.appointment_id] = task
+    for part in chunks(list({a.patient_id for _, a, _ in found}), 500):
+        patients.update((p.id, p) for p in session.scalars(select(Patient).where(Patient.id.in_(part))))
     types = {r[0]: r[1] for r in session.execute(select(AppointmentType.id, AppointmentType.name))}
-    locs = {loc.id: loc for loc in session.scalars(select(Location))}
     out = []
-    for a in appts:
-        p = session.get(Patient, a.patient_id)
-        assert p is not None
-        loc = locs.get(a.location_id)
-        local = a.start_at.astimezone(ZoneInfo(loc.timezone if loc else "UTC"))
-        phones = tuple(dict.fromkeys(x for x in (p.contact_phone, p.guardian_phone, p.phone) if x))
+    for local, a, loc in found:
+        p = patients[a.patient_id]
+        country = countries.get(loc.clinic_id, "US")
+        phones = tuple(dict.fromkeys(format_phone(x, country)
+                                     for x in (p.contact_phone, p.guardian_phone, p.phone) if x))
         responsible = p.guardian_name or p.display_name
         if p.guardian_name and p.guardian_relation:
             responsible += f" ({p.guardian_relation})"
@@ -588,7 +671,7 @@ def call_list(session: Session, *, now: datetime, settings: ReminderSettings | N
         attempts: list[Any] = list(t.attempts or []) if t else []
         out.append(CallRow(a.id, a.version, a.start_at, f"{format_date(local)} {format_time(local)}",
                            p.display_name, responsible, phones, types.get(a.type_id, ""),
-                           loc.name if loc else "", a.confirmation,
+                           loc.name, a.confirmation,
                            CALL_OUTCOMES.get(t.outcome or "", "") if t else "", len(attempts)))
     return out
 
@@ -626,6 +709,7 @@ def complete_task(session: Session, actor: Actor, task_id: int, *, now: datetime
     audit.record(session, actor, "task_done", "staff_task", t.id, now=now, after={"outcome": outcome})
 
 
-__all__ = ["CALL_OUTCOMES", "ConfirmationReplyHandler", "call_list", "confirm_appointment",
-           "decline_appointment", "expire_requests", "handle_reply", "record_call_outcome",
+__all__ = ["CALL_OUTCOMES", "ConfirmationReplyHandler", "call_day", "call_list", "confirm_appointment",
+           "decline_appointment", "expire_requests", "format_phone", "handle_reply", "next_business_day",
+           "record_call_outcome",
            "request_callback"]

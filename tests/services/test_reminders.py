@@ -332,7 +332,7 @@ def test_unconfirmed_visits_escalate_to_the_call_list_with_one_click_outcomes(db
         rows = confirmations.call_list(s, now=NOW)
     assert report.escalated == 1
     assert [r.appointment_id for r in rows] == [tomorrow] and later not in [r.appointment_id for r in rows]
-    assert rows[0].phones == (FAMILY,) and rows[0].responsible == "Emma Smith"
+    assert rows[0].phones == ("(617) 555-9000",) and rows[0].responsible == "Emma Smith"
     with db.write() as s:
         confirmations.record_call_outcome(s, DESK, tomorrow, "left_voicemail", now=NOW)
         assert confirmations.call_list(s, now=NOW)[0].last_outcome == "Left voicemail"

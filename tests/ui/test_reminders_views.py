@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, Patient
+from orca_desk.models import Appointment, Chair, Location, Patient
 from orca_desk.services import booking, reminders
 from orca_desk.services.booking import BookingRequest
+from orca_desk.services.clinic import load_clinic
 from orca_desk.views.reminders.call_list import CallListScreen
 from orca_desk.views.reminders.screen import RemindersScreen
+
+
+def loaded(qtbot, screen: CallListScreen) -> CallListScreen:
+    """The screen once its first background load has arrived."""
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: not screen.loading)
+    return screen
 
 
 def seed(ctx) -> None:
@@ -73,21 +85,70 @@ def test_call_list_outcome_click_confirms_the_visit(qtbot, ctx, world):
         a = booking.book_appointment(s, ctx.actor, BookingRequest(
             patient_id=p.id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
             type_id=world.adjustment.id, start=now + timedelta(hours=20)), now=now).id
-    screen = CallListScreen(ctx)
-    qtbot.addWidget(screen)
+    screen = loaded(qtbot, CallListScreen(ctx))
     assert screen.table.rowCount() == 1
     assert screen.table.item(0, 2).text() == "Emma Smith (mother)"
-    assert "+16175550999" in screen.table.item(0, 3).text()
+    assert "(617) 555-0999" in screen.table.item(0, 3).text()  # national format, not +1617…
     buttons = screen.table.cellWidget(0, 7)
-    buttons.findChild(type(screen.table.cellWidget(0, 7).children()[1]), "outcome_left_voicemail").click()
+    buttons.findChild(QPushButton, "outcome_left_voicemail").click()
+    qtbot.waitUntil(lambda: not screen.loading)
     assert screen.table.item(0, 6).text() == "Left voicemail (1)"
     buttons = screen.table.cellWidget(0, 7)
     with qtbot.waitSignal(screen.sig_status):
-        buttons.findChild(type(buttons.children()[1]), "outcome_confirmed").click()
+        buttons.findChild(QPushButton, "outcome_confirmed").click()
+    qtbot.waitUntil(lambda: not screen.loading)
     assert screen.table.rowCount() == 0
     with ctx.db.read() as s:
         appt = s.get(Appointment, a)
         assert (appt.status, appt.confirmation) == ("confirmed", "confirmed")
+
+
+def test_call_list_follows_the_toolbar_location_and_skips_today(qtbot, ctx, world):
+    """At 07:45 only the next business day's families of the chosen location, in local order."""
+    morning = datetime(2026, 3, 3, 7, 45, tzinfo=ZoneInfo("America/New_York"))
+    ctx.clock.set(morning.astimezone(UTC))
+    with ctx.db.write() as s:
+        west = Location(clinic_id=world.clinic.id, name="Foothills", timezone="America/Denver")
+        s.add(west)
+        s.flush()
+        chair = Chair(location_id=west.id, name="West 1", sort_order=0)
+        s.add(chair)
+        s.flush()
+        kids = list(s.scalars(select(Patient).order_by(Patient.id)))
+
+        def visit(kid: int, loc: int, chair_id: int, local: datetime) -> int:
+            start = local.astimezone(UTC)
+            a = Appointment(clinic_id=world.clinic.id, patient_id=kids[kid].id, provider_id=world.ortho.id,
+                            chair_id=chair_id, location_id=loc, type_id=world.adjustment.id,
+                            start_at=start, end_at=start + timedelta(minutes=20),
+                            created_at=start, updated_at=start)
+            s.add(a)
+            s.flush()
+            return a.id
+
+        ny = ZoneInfo("America/New_York")
+        today = visit(0, world.location.id, world.chairs[0].id, datetime(2026, 3, 3, 8, 0, tzinfo=ny))
+        late = visit(1, world.location.id, world.chairs[0].id, datetime(2026, 3, 4, 11, 0, tzinfo=ny))
+        early = visit(2, world.location.id, world.chairs[1].id, datetime(2026, 3, 4, 8, 0, tzinfo=ny))
+        denver = ZoneInfo("America/Denver")
+        west_visit = visit(3, west.id, chair.id, datetime(2026, 3, 4, 9, 0, tzinfo=denver))
+        west_id = west.id
+    with ctx.db.read() as s:
+        clinic = load_clinic(s)
+    assert clinic is not None
+    ctx = replace(ctx, clinic=clinic)
+    screen = loaded(qtbot, CallListScreen(ctx))
+    screen.show_location(world.location.id)
+    screen.show_day(date(2026, 3, 3))  # the shell passes the toolbar's day: today
+    qtbot.waitUntil(lambda: not screen.loading)
+    ids = [screen.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(screen.table.rowCount())]
+    assert ids == [early, late] and today not in ids
+    assert "Wednesday 4 March at Northside" in screen.summary.text()
+    screen.show_location(west_id)
+    qtbot.waitUntil(lambda: not screen.loading)
+    assert [screen.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
+            for r in range(screen.table.rowCount())] == [west_visit]
+    assert "Foothills" in screen.summary.text()
 
 
 def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtbot, ctx, world):
@@ -102,9 +163,8 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
     screen.tabs.setCurrentIndex(2)
     panel = screen.confirmations
     assert (panel.escalation.value(), panel.release.isChecked()) == (24, True)
-    calls = CallListScreen(ctx)
-    qtbot.addWidget(calls)
-    assert calls.table.rowCount() == 0  # 40 hours away: not yet
+    calls = loaded(qtbot, CallListScreen(ctx))
+    assert calls.table.rowCount() == 0  # 40 hours away (Thursday): not the next business day
     panel.escalation.setValue(48)
     panel.release.setChecked(False)
     with qtbot.waitSignal(screen.sig_status) as status:
@@ -113,7 +173,8 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
     with ctx.db.read() as s:
         saved = reminders.load_settings(s, with_secret=False)
     assert (saved.escalation, saved.release_on_decline) == (timedelta(hours=48), False)
-    calls.refresh()
+    calls.show_day(date(2026, 3, 5))  # the toolbar on Thursday: the calls about Thursday
+    qtbot.waitUntil(lambda: not calls.loading)
     assert calls.table.rowCount() == 1
     # The spin box keeps the value inside what the service accepts.
     panel.escalation.setValue(500)

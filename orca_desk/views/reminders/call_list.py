@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -19,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import confirmations, reminders
+from orca_desk.services import confirmations
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.screen import Screen
+from orca_desk.ui.workers import BackgroundLoader
 
 COLUMNS = ["Visit", "Patient", "Responsible party", "Phone", "Type · place", "Status", "Last call",
            "Outcome"]
@@ -31,13 +33,22 @@ STATUS_TEXT = {"unconfirmed": "not asked yet", "requested": "asked, no answer",
                "callback": "asked for a call"}
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    location_id: int | None
+    day: date | None
+    rows: list[confirmations.CallRow]
+
+
 class CallListScreen(Screen):
-    """Unconfirmed visits inside the escalation window; each row has its outcome buttons."""
+    """The morning call: unconfirmed visits of the next business day at the toolbar's location,
+    in local time order, each row with its one-click outcome buttons. Loads off the UI thread."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -46,10 +57,15 @@ class CallListScreen(Screen):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(len(COLUMNS) - 1, 450)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)
         self.rows: list[confirmations.CallRow] = []
-        self.day: date | None = None
+        self.day: date | None = None  # the toolbar's day; None or today or earlier: the next business day
+        self.location_id: int | None = ctx.clinic.locations[0].id if ctx.clinic.locations else None
+        self.shown_day: date | None = None  # the day the rows are about
+        self.loading = False
+        self.loader = BackgroundLoader(self)
+        self.loader.sig_loaded.connect(self._on_loaded)
+        self.loader.sig_failed.connect(self._on_load_failed)
         # The outcome buttons column holds widgets, not text: left out of the file.
         self.export_button = export_button(self, self.table.model(), self.tr("Call list"),
                                            status=self.sig_status.emit, skip=(len(COLUMNS) - 1,))
@@ -61,29 +77,54 @@ class CallListScreen(Screen):
         layout.addWidget(self.table, 1)
         self.refresh()
 
-    def show_day(self, day: date) -> None:
-        """A later day shows the list as it will be that morning (07:45 at the first location)."""
-        self.day = day
-        self.refresh()
+    def show_location(self, location_id: int) -> None:
+        """The toolbar's location: its families only, its next business day."""
+        if location_id != self.location_id:
+            self.location_id = location_id
+            self.refresh()
 
-    def as_of(self) -> datetime:
-        now = self.ctx.clock.now()
-        if self.day is None or not self.ctx.clinic.locations:
-            return now
-        zone = ZoneInfo(self.ctx.clinic.locations[0].timezone)
-        morning = datetime.combine(self.day, time(7, 45), tzinfo=zone)
-        return max(now, morning)
+    def show_day(self, day: date) -> None:
+        """A later day than today shows the calls about that day; today (or before) the next business day."""
+        if day != self.day:
+            self.day = day
+            self.refresh()
+
+    def _wanted_day(self, now: datetime) -> date | None:
+        if self.day is None or self.location_id is None:
+            return None
+        zone = ZoneInfo(self.ctx.clinic.location(self.location_id).timezone)
+        return self.day if self.day > now.astimezone(zone).date() else None
 
     def refresh(self) -> None:
-        now = self.as_of()
-        with self.ctx.db.read() as s:
-            settings = reminders.load_settings(s, with_secret=False)
-            self.rows = confirmations.call_list(s, now=now, settings=settings)
-        hours = int(settings.escalation.total_seconds() // 3600)
+        """Reload in the background; the rows appear when the load is done (``loading`` is False)."""
+        now = self.ctx.clock.now()
+        db, location_id, day = self.ctx.db, self.location_id, self._wanted_day(now)
+
+        def job() -> _Loaded:
+            with db.read() as s:
+                the_day = day
+                if the_day is None and location_id is not None:
+                    the_day = confirmations.call_day(s, location_id, now=now)
+                return _Loaded(location_id, the_day,
+                               confirmations.call_list(s, now=now, location_id=location_id, day=the_day))
+
+        self.loading = True
+        self.summary.setText("Loading the call list…")
+        self.loader.start(job)
+
+    def _on_load_failed(self, exc: object) -> None:
+        self.loading = False
+        self.summary.setText(f"The call list could not be loaded: {exc}")
+
+    def _on_loaded(self, data: object) -> None:
+        assert isinstance(data, _Loaded)
+        self.rows, self.shown_day = data.rows, data.day
         families = f"{len(self.rows)} famil{'y' if len(self.rows) == 1 else 'ies'}"
-        self.summary.setText(f"<b>{families} to call</b> — "
-                             f"visits not confirmed {hours} h before (to the end of that day)"
-                             + ("" if now == self.ctx.clock.now() else f", as of {now:%a %d %b} morning"))
+        where = ""
+        if data.location_id is not None:
+            where = f" at {self.ctx.clinic.location(data.location_id).name}"
+        about = f"{data.day:%A %-d %B}" if data.day is not None else "the next business day"
+        self.summary.setText(f"<b>{families} to call</b> — visits on {about}{where} not confirmed yet")
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             values = [row.when, row.patient, row.responsible, "\n".join(row.phones) or "no number",
@@ -96,6 +137,7 @@ class CallListScreen(Screen):
                 self.table.setItem(r, c, item)
             self.table.setCellWidget(r, len(COLUMNS) - 1, self._buttons(row.appointment_id))
         self.table.resizeRowsToContents()
+        self.loading = False
 
     def _buttons(self, appointment_id: int) -> QWidget:
         box = QWidget()

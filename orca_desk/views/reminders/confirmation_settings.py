@@ -48,8 +48,8 @@ class ConfirmationSettingsPanel(QWidget):
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Call families still unconfirmed", self.escalation)
-        form.addRow(_hint("They appear on the Call list from then (to the end of that day, so "
-                          "tomorrow's families are called in one go)."))
+        form.addRow(_hint("A call task is opened for them then. The Call list shows the next "
+                          "business day's unconfirmed families at the location in the toolbar."))
         form.addRow(self.release)
         form.addRow(_hint("The visit is cancelled as “declined by family” and a reschedule task is "
                           "opened. Off: the visit stays booked and flagged “needs reschedule”."))
