@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, QThreadPool, Signal
 
 
 class Cancelled(Exception):
@@ -133,3 +133,14 @@ class BackgroundLoader(QObject):
     def wait(self, msecs: int = 5000) -> bool:
         """Block until the pool is idle (tests, shutdown)."""
         return self._pool.waitForDone(msecs)
+
+    def wait_while(self, busy: Callable[[], bool], timeout_ms: int = 10_000) -> bool:
+        """Block until ``busy()`` is false: the screen has shown its load (a screenshot, tests).
+        Results arrive as queued signals, so events are processed while waiting."""
+        app = QCoreApplication.instance()
+        deadline = QDeadlineTimer(timeout_ms)
+        while busy() and not deadline.hasExpired():
+            self.wait(50)
+            if app is not None:
+                app.processEvents()
+        return not busy()

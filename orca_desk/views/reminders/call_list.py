@@ -27,7 +27,9 @@ from orca_desk.ui.export_button import export_button
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.workers import BackgroundLoader
 
-COLUMNS = ["Visit", "Patient", "Responsible party", "Phone", "Type · place", "Status", "Last call",
+# Button labels short enough that the four fit beside the row at 1280 px; the tooltip says it in full.
+SHORT_OUTCOMES = {"left_voicemail": "Voicemail"}
+COLUMNS = ["Visit", "Patient", "Contact", "Phone", "Type · place", "Status", "Last call",
            "Outcome"]
 STATUS_TEXT = {"unconfirmed": "not asked yet", "requested": "asked, no answer",
                "callback": "asked for a call"}
@@ -54,10 +56,12 @@ class CallListScreen(Screen):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)  # one line a family; the contact elides
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the responsible party elides first
+        # The outcome buttons are cell widgets, which ResizeToContents does not see: sized on load.
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)
         self.rows: list[confirmations.CallRow] = []
         self.day: date | None = None  # the toolbar's day; None or today or earlier: the next business day
         self.location_id: int | None = ctx.clinic.locations[0].id if ctx.clinic.locations else None
@@ -116,6 +120,10 @@ class CallListScreen(Screen):
         self.loading = False
         self.summary.setText(f"The call list could not be loaded: {exc}")
 
+    def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Block until a pending background load has been shown (the screenshot, tests)."""
+        return self.loader.wait_while(lambda: self.loading, timeout_ms)
+
     def _on_loaded(self, data: object) -> None:
         assert isinstance(data, _Loaded)
         self.rows, self.shown_day = data.rows, data.day
@@ -125,17 +133,30 @@ class CallListScreen(Screen):
             where = f" at {self.ctx.clinic.location(data.location_id).name}"
         about = f"{data.day:%A %-d %B}" if data.day is not None else "the next business day"
         self.summary.setText(f"<b>{families} to call</b> — visits on {about}{where} not confirmed yet")
+        self.table.setHorizontalHeaderItem(4, QTableWidgetItem("Type" if data.location_id is not None
+                                                               else "Type · place"))
         self.table.setRowCount(len(self.rows))
+        # One day at one location: the title says which, so the rows say only the time and the type.
+        one_day = data.day is not None and data.location_id is not None
+        zone = self.ctx.clinic.location(data.location_id).zone if data.location_id is not None else None
+        buttons_width = 0
         for r, row in enumerate(self.rows):
-            values = [row.when, row.patient, row.responsible, "\n".join(row.phones) or "no number",
-                      f"{row.type_name} · {row.location}",
+            when = f"{row.start.astimezone(zone):%-I:%M %p}" if one_day and zone is not None else row.when
+            values = [when,
+                      row.patient, row.responsible, "\n".join(row.phones) or "no number",
+                      row.type_name if one_day else f"{row.type_name} · {row.location}",
                       STATUS_TEXT.get(row.confirmation, row.confirmation),
                       f"{row.last_outcome} ({row.attempts})" if row.attempts else "—"]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
+                item.setToolTip(v)  # what an elided cell cut off
                 item.setData(Qt.ItemDataRole.UserRole, row.appointment_id)
                 self.table.setItem(r, c, item)
-            self.table.setCellWidget(r, len(COLUMNS) - 1, self._buttons(row.appointment_id))
+            buttons = self._buttons(row.appointment_id)
+            buttons_width = max(buttons_width, buttons.sizeHint().width())
+            self.table.setCellWidget(r, len(COLUMNS) - 1, buttons)
+        if buttons_width:
+            self.table.setColumnWidth(len(COLUMNS) - 1, buttons_width)
         self.table.resizeRowsToContents()
         self.loading = False
 
@@ -145,8 +166,10 @@ class CallListScreen(Screen):
         lay.setContentsMargins(2, 0, 2, 0)
         lay.setSpacing(4)
         for outcome, label in confirmations.CALL_OUTCOMES.items():
-            b = QPushButton(label)
+            b = QPushButton(SHORT_OUTCOMES.get(outcome, label))
+            b.setToolTip(label)
             b.setObjectName(f"outcome_{outcome}")
+            b.setStyleSheet("padding: 3px 8px;")
             b.setAutoDefault(False)
             b.setMinimumWidth(b.sizeHint().width())
             b.clicked.connect(partial(self.record, appointment_id, outcome))
