@@ -52,6 +52,11 @@ def chair_zone(session: Session, chair_id: int) -> ZoneInfo:
     return zone(name) if name else location_zone(session, None)
 
 
+def usual_time_format(session: Session) -> str:
+    """The format usual in the clinic's country (what an unset setting means)."""
+    return default_time_format(session.scalar(select(Clinic.country).order_by(Clinic.id).limit(1)))
+
+
 def clinic_time_format(session: Session) -> str:
     """The clinic's chosen format (Settings), else the default for the clinic's country."""
     from orca_desk.services.clinic_settings import load_settings  # settings imports messaging
@@ -59,8 +64,7 @@ def clinic_time_format(session: Session) -> str:
     chosen = load_settings(session).time_format
     if chosen in TIME_FORMATS:
         return chosen
-    country = session.scalar(select(Clinic.country).order_by(Clinic.id).limit(1))
-    return default_time_format(country)
+    return usual_time_format(session)
 
 
 def _local(dt: datetime, tz: ZoneInfo | None) -> datetime:
@@ -104,4 +108,5 @@ def fmt_when(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: date
 
 
 __all__ = ["TIME_FORMATS", "TWELVE_HOUR_COUNTRIES", "chair_zone", "clinic_time_format", "default_time_format",
-           "fmt_date", "fmt_datetime", "fmt_range", "fmt_time", "fmt_when", "location_zone", "zone"]
+           "fmt_date", "fmt_datetime", "fmt_range", "fmt_time", "fmt_when", "location_zone",
+           "usual_time_format", "zone"]
