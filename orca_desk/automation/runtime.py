@@ -7,8 +7,10 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from orca_desk.automation.leader import (
     DEFAULT_LEASE_TTL,
@@ -17,7 +19,7 @@ from orca_desk.automation.leader import (
     new_worker_id,
 )
 from orca_desk.db import Database
-from orca_desk.services import clinic_settings
+from orca_desk.services import clinic_settings, local_time
 from orca_desk.services.clock import Clock, SystemClock
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import (
@@ -457,6 +459,16 @@ class AutomationRuntime:
                     close()
 
 
+def _lease_time(runtime: AutomationRuntime, at: datetime) -> str:
+    """The lease's end in the clinic's home time and format (this computer's zone if unreadable)."""
+    try:
+        with runtime.db.read() as s:
+            tz, style = local_time.location_zone(s, None), local_time.clinic_time_format(s)
+    except SQLAlchemyError:  # the database may be what keeps this process on standby
+        tz, style = None, "12h"
+    return local_time.fmt_time(at, tz, style, seconds=True)
+
+
 def standby_reason(runtime: AutomationRuntime) -> str:
     """Why this process does not lead, in one line naming the leader (for ``worker --once``)."""
     now = runtime.clock.now()
@@ -467,7 +479,8 @@ def standby_reason(runtime: AutomationRuntime) -> str:
     until = getattr(runtime.leadership, "lease_until", None)
     expires = until(now) if until is not None else None
     if expires is not None:
-        how = (f"its lease runs until {expires:%H:%M:%S} UTC; if that process has died, it is "
+        how = (f"its lease runs until {_lease_time(runtime, expires)}; if that process "
+               "has died, it is "
                "replaced then, or at once when it ran on this computer")
     elif runtime.db.is_postgres:
         how = "it holds the PostgreSQL advisory lock while it is connected"

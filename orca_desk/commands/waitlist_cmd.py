@@ -60,7 +60,7 @@ def _offers(args: argparse.Namespace) -> int:
         print("No offers." if args.all else "No live offers.")
     for r in rows:
         print(f"offer #{r.id:<6} opening #{r.opening_id:<6} {r.patient_name:<24} {r.channel:<5} "
-              f"{r.state_text}")
+              f"{r.state_text}{f' · sent {r.sent_text}' if r.sent_text else ''}")
     return 0
 
 

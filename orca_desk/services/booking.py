@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chair, Patient, Provider
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.appointment_effects import AppointmentChange, after_change, after_changes
 from orca_desk.services.availability import hours_problems
 from orca_desk.services.bulk import chunks
@@ -71,8 +71,10 @@ def _snapshot(a: Appointment) -> dict[str, Any]:
             "provider_id": a.provider_id, "status": a.status, "type_id": a.type_id}
 
 
-def _fmt(dt: datetime) -> str:
-    return dt.strftime("%H:%M")
+def _span(session: Session, chair_id: int, start: datetime, end: datetime) -> str:
+    """A span in the chair's location's local time, in the clinic's format."""
+    return local_time.fmt_range(start, end, local_time.chair_zone(session, chair_id),
+                                local_time.clinic_time_format(session))
 
 
 def check_conflicts(session: Session, *, patient_id: int, provider: Provider, chair_id: int,
@@ -93,12 +95,12 @@ def check_conflicts(session: Session, *, patient_id: int, provider: Provider, ch
         if r.chair_id == chair_id:
             chair = session.get(Chair, chair_id)
             raise ConflictError(
-                f"{chair.name if chair else 'The chair'} is taken {_fmt(r.start_at)}–{_fmt(r.end_at)} "
-                f"UTC by {r.first_name} {r.last_name}.")
+                f"{chair.name if chair else 'The chair'} is taken "
+                f"{_span(session, chair_id, r.start_at, r.end_at)} by {r.first_name} {r.last_name}.")
     for r in rows:
         if r.patient_id == patient_id:
             raise ConflictError(f"{r.first_name} {r.last_name} already has an appointment "
-                                f"{_fmt(r.start_at)}–{_fmt(r.end_at)} UTC.")
+                                f"{_span(session, r.chair_id, r.start_at, r.end_at)}.")
     # Epoch seconds for the interval algebra; the new appointment counts too.
     window = (int(start.timestamp()), int(end.timestamp()))
     mine = [(max(int(r.start_at.timestamp()), window[0]), min(int(r.end_at.timestamp()), window[1]))

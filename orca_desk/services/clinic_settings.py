@@ -72,6 +72,7 @@ class ClinicSettings:
     waitlist_hold_minutes: int = 120  # how long an offered opening is held for the family
     waitlist_max_offers: int = 3  # openings one waitlist entry may be offered
     backup_folder: str = ""  # the daily automatic backup of a local database goes here; "" = none
+    time_format: str = ""  # "12h" or "24h" for every time shown; "" = the clinic country's custom
 
     def policy(self) -> MessagingPolicy:
         """The messaging policy these settings describe (consent for SMS is always required)."""
@@ -278,6 +279,8 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         out.append(("waitlist_max_offers",
                     f"The offers per waitlist entry must be at least {low} and at most {high} "
                     f"(it is {s.waitlist_max_offers})."))
+    if s.time_format not in ("", "12h", "24h"):
+        out.append(("time_format", f"The time format must be 12-hour or 24-hour (it is {s.time_format!r})."))
     problem = backup_folder_problem(s.backup_folder)
     if problem:
         out.append(("backup_folder", problem))

@@ -184,7 +184,7 @@ def verify_token(secret: bytes, token: str, purpose: str, now: datetime) -> Toke
         nonce=nonce,
     )
     if now.astimezone(UTC) >= claims.expires_at:
-        raise TokenExpired(f"This link expired at {claims.expires_at:%Y-%m-%d %H:%M} UTC.", claims)
+        raise TokenExpired("This link has expired.", claims)
     return claims
 
 
@@ -296,5 +296,5 @@ def verify_short_token(secret: bytes, token: str, purpose: str, now: datetime) -
         nonce=_short_nonce(subject_id, body[at + _EXPIRY_BYTES :]),
     )
     if now.astimezone(UTC) >= claims.expires_at:
-        raise TokenExpired(f"This link expired at {claims.expires_at:%Y-%m-%d %H:%M} UTC.", claims)
+        raise TokenExpired("This link has expired.", claims)
     return claims

@@ -34,7 +34,7 @@ from orca_desk.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text, column_length
 from orca_desk.services.patients import (
@@ -535,7 +535,13 @@ def merge_patients(session: Session, actor: Actor, survivor_id: int, other_id: i
         Appointment.patient_id == other.id, Appointment.status.in_(ACTIVE_STATUSES))).all()
     clashes = [(a, b) for a in theirs for b in mine if a[1] < b[2] and b[1] < a[2]]
     if clashes:
-        shown = "; ".join(f"#{a[0]} at {a[1]:%Y-%m-%d %H:%M} UTC overlaps #{b[0]}" for a, b in clashes[:3])
+        style = local_time.clinic_time_format(session)
+        ids = [a[0] for a, _ in clashes[:3]]
+        zones = {i: local_time.chair_zone(session, c) for i, c in session.execute(
+            select(Appointment.id, Appointment.chair_id).where(Appointment.id.in_(ids)))}
+        shown = "; ".join(
+            f"#{a[0]} at {local_time.fmt_datetime(a[1], zones[a[0]], style)}"
+            f" overlaps #{b[0]}" for a, b in clashes[:3])
         raise ConflictError(f"Merging would book {survivor.display_name} twice at once: {shown}. "
                             "Cancel or move one of each pair first.")
     before_survivor, before_other = _snapshot(survivor), _snapshot(other)

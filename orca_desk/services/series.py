@@ -27,7 +27,7 @@ from orca_desk.models import (
     SeriesException,
 )
 from orca_desk.models.reminders import StaffTask
-from orca_desk.services import audit, booking, recurrence
+from orca_desk.services import audit, booking, local_time, recurrence
 from orca_desk.services.booking import MAX_MINUTES, BookingRequest
 from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
@@ -263,13 +263,12 @@ def _utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _label(dt: datetime) -> str:
-    # Spelled out by hand: strftime("%a %b") follows the OS locale on a receptionist's PC.
-    return f"{_DAYS[dt.weekday()]} {dt.day} {_MONTHS[dt.month - 1]} {dt.year}, {dt:%H:%M}"
+def _label(dt: datetime, session: Session) -> str:
+    """A local date and time ("Tue 14 Apr 2026, 3:45 PM") in the clinic's 12- or 24-hour format."""
+    return local_time.fmt_datetime(dt, dt.tzinfo if isinstance(dt.tzinfo, ZoneInfo) else None,
+                                   local_time.clinic_time_format(session))
 
 
 def _expand(rrule: str, dtstart: datetime, *, until: datetime | None, new: bool = False) -> list[datetime]:
@@ -346,6 +345,7 @@ class _Busy:
     by_patient: dict[int, list[_Slot]] = field(default_factory=lambda: defaultdict(list))
     by_provider: dict[int, list[_Slot]] = field(default_factory=lambda: defaultdict(list))
     seen: set[int] = field(default_factory=set)
+    style: str = "12h"  # the clinic's time format for the problems' texts
     _next_virtual: int = -1
 
     def add(self, appt_id: int, chair_id: int, patient_id: int, provider_id: int,
@@ -407,7 +407,8 @@ class _Busy:
         out: list[Problem] = []
 
         def span(r: _Slot) -> str:
-            return f"{datetime.fromtimestamp(r[0], zone):%H:%M}–{datetime.fromtimestamp(r[1], zone):%H:%M}"
+            start, end = datetime.fromtimestamp(r[0], zone), datetime.fromtimestamp(r[1], zone)
+            return local_time.fmt_range(start, end, zone, self.style)
 
         taken = self._overlapping(self.by_chair.get(chair_id, []), s, e, ignore)
         if taken:
@@ -676,7 +677,7 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
     report = progress or (lambda _done, _total: None)
     report(0, total)
     length = timedelta(minutes=plan.minutes)
-    busy = _Busy()
+    busy = _Busy(style=local_time.clinic_time_format(session))
     busy.names[plan.patient_id] = plan.patient_name
     busy.chair_names[plan.chair_id] = plan.chair_name
     busy.providers[plan.provider_id] = plan.provider
@@ -873,7 +874,7 @@ def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, o
                     appt = booking.book_appointment(session, actor, req, now=now)
         except OrcaError as exc:
             if strict:
-                raise type(exc)(f"{_label(local)}: {exc} Nothing was booked; skip that date or "
+                raise type(exc)(f"{_label(local, session)}: {exc} Nothing was booked; skip that date or "
                                 "choose the suggested time.") from None
             _add_exception(session, series.id, key, "removed", None, str(exc)[:200], now)
             skipped.append((local, str(exc)))
@@ -991,7 +992,7 @@ def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HOR
         occs = [o for o in recurrence.occurrences_from(s.rrule, _dtstart(s), since=since, until=target)
                 if (s.id, _utc(o)) not in taken]
         new.append((s, occs))
-    busy = _Busy()
+    busy = _Busy(style=local_time.clinic_time_format(session))
     windows = [(o, o + timedelta(minutes=s.minutes)) for s, occs in new for o in occs]
     _load_busy(session, busy, [(min(w[0] for w in windows), max(w[1] for w in windows))] if windows else [],
                location_ids={s.location_id for s, _ in new})
@@ -1049,7 +1050,7 @@ def _skip_task(session: Session, series: RecurringSeries, start: datetime, why: 
     """Put a skipped date in front of the desk: an open staff task naming the patient and the date."""
     patient = session.get(Patient, series.patient_id)
     name = patient.display_name if patient is not None else f"patient #{series.patient_id}"
-    when = _label(start.astimezone(ZoneInfo(series.timezone)))
+    when = _label(start.astimezone(ZoneInfo(series.timezone)), session)
     reason = f"Find another time for {name}: series #{series.id} could not book {when}. {why.strip()}"
     session.add(StaffTask(clinic_id=series.clinic_id, kind=SKIP_TASK, appointment_id=None,
                           patient_id=series.patient_id, reason=reason[:300], status="open", attempts=[],
@@ -1425,8 +1426,8 @@ def _apply_to_moved(session: Session, actor: Actor, moved: Sequence[SeriesExcept
                 booking.move_appointment(session, actor, appt.id, start=appt.start_at, end=end,
                                          chair_id=change.chair_id, provider_id=change.provider_id, now=now)
         except OrcaError as exc_:
-            raise type(exc_)(f"{_label(appt.start_at.astimezone(zone))} (moved earlier): {exc_} Nothing was "
-                             "changed.") from None
+            raise type(exc_)(f"{_label(appt.start_at.astimezone(zone), session)} (moved earlier): {exc_} "
+                             "Nothing was changed.") from None
         if change.type_id is not None:
             appt.type_id = change.type_id
     session.flush()

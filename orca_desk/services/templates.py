@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import AppointmentType, ScheduleTemplate, TemplateSlot, TemplateVersion
 from orca_desk.models.template import TEMPLATE_KINDS
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.errors import NotFound, StaleEditError, ValidationError
 from orca_desk.services.inputs import check_column_text, check_text
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor
@@ -68,6 +68,7 @@ class VersionRow:
     slot_count: int
     rotation: tuple[str, ...]
     chair_count: int
+    created_text: str = ""  # when, in the clinic's local time and format (version_history fills it)
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,10 @@ def version_history(session: Session, template_id: int) -> list[VersionRow]:
         .where(TemplateVersion.template_id == template_id).group_by(TemplateSlot.version_id)).all())
     versions = session.scalars(select(TemplateVersion).where(TemplateVersion.template_id == template_id)
                                .order_by(TemplateVersion.number.desc()))
-    return [_version_row(v, counts.get(v.id, 0)) for v in versions]
+    # A template is not tied to one location: its history reads in the clinic's home location's time.
+    tz, style = local_time.location_zone(session, None), local_time.clinic_time_format(session)
+    return [replace(_version_row(v, counts.get(v.id, 0)),
+                    created_text=local_time.fmt_datetime(v.created_at, tz, style)) for v in versions]
 
 
 # ----- writing --------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from orca_desk.models import (
     WaitlistEntry,
 )
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.availability import check_slot, hhmm
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import (
@@ -194,6 +194,7 @@ class OfferRow:
     booked_appointment_id: int | None
     message: str
     broadcast: bool
+    sent_text: str = ""  # when the offer went out, in the opening's local time ("" = not yet)
 
 
 @dataclass(frozen=True)
@@ -1030,7 +1031,8 @@ def offer_opening(session: Session, actor: Actor, opening_id: int, *, now: datet
                                   created_by=actor.username)]
     audit.record(session, actor, "offer", "opening", o.id, now=now,
                  after={"entries": [x.entry_id for x in offers], "broadcast": broadcast})
-    return [_offer_row(x, now, {x.patient_id: _patient_name(session, x.patient_id)}) for x in offers]
+    shown = _shown(session, offers)
+    return [_offer_row(x, now, {x.patient_id: _patient_name(session, x.patient_id)}, shown) for x in offers]
 
 
 def _offer_to_entry(session: Session, o: Opening, entry_id: int, *, now: datetime,
@@ -1748,11 +1750,30 @@ def _patient_name(session: Session, patient_id: int) -> str:
     return f"{row[0]} {row[1]}" if row else f"Patient #{patient_id}"
 
 
-def _offer_state(x: WaitlistOffer, now: datetime) -> tuple[str, str, int | None]:
+@dataclass(frozen=True)
+class _Shown:
+    """How times are shown: each opening's location zone and the clinic's format."""
+
+    zones: dict[int, ZoneInfo]  # opening id -> its location's zone
+    style: str
+
+
+def _shown(session: Session, offers: list[WaitlistOffer]) -> _Shown:
+    ids = {x.opening_id for x in offers}
+    zones = {oid: local_time.zone(tz) for oid, tz in session.execute(
+        select(Opening.id, Location.timezone).join(Location, Location.id == Opening.location_id)
+        .where(Opening.id.in_(ids)))} if ids else {}
+    return _Shown(zones, local_time.clinic_time_format(session))
+
+
+def _offer_state(x: WaitlistOffer, now: datetime, shown: _Shown) -> tuple[str, str, int | None]:
     if x.response is None and not x.hold_released:
         if x.hold_started_at is None or x.hold_started_at > now:
             when = x.send_after if x.send_after > now else None
-            return "queued", f"queued{f' until {when:%H:%M} UTC' if when else ''}", None
+            if when is None:
+                return "queued", "queued", None
+            tz = shown.zones.get(x.opening_id)
+            return "queued", f"queued until {local_time.fmt_when(when, tz, shown.style, now=now)}", None
         left = int((x.hold_expires_at - now).total_seconds()) if x.hold_expires_at else 0
         return "holding", f"holding · {_left_text(left)} left", max(0, left)
     if x.response == "accepted" and x.booked_appointment_id:
@@ -1762,11 +1783,13 @@ def _offer_state(x: WaitlistOffer, now: datetime) -> tuple[str, str, int | None]
     return x.response or "no_response", labels.get(x.response or "", "closed"), None
 
 
-def _offer_row(x: WaitlistOffer, now: datetime, names: dict[int, str]) -> OfferRow:
-    state, text, left = _offer_state(x, now)
+def _offer_row(x: WaitlistOffer, now: datetime, names: dict[int, str], shown: _Shown) -> OfferRow:
+    state, text, left = _offer_state(x, now, shown)
+    sent = (local_time.fmt_when(x.sent_at, shown.zones.get(x.opening_id), shown.style, now=now)
+            if x.sent_at else "")
     return OfferRow(x.id, x.opening_id, x.entry_id, x.patient_id, names.get(x.patient_id, ""), x.channel,
                     x.to_address or "", state, text, x.sent_at, x.hold_expires_at, left, x.responded_at,
-                    x.response, x.booked_appointment_id, x.message, x.broadcast)
+                    x.response, x.booked_appointment_id, x.message, x.broadcast, sent)
 
 
 def list_offers(session: Session, *, now: datetime, opening_id: int | None = None, live_only: bool = False,
@@ -1784,7 +1807,8 @@ def list_offers(session: Session, *, now: datetime, opening_id: int | None = Non
     names = {pid: f"{f} {la}" for pid, f, la in session.execute(
         select(Patient.id, Patient.first_name, Patient.last_name)
         .where(Patient.id.in_({x.patient_id for x in offers})))}
-    return [_offer_row(x, now, names) for x in offers]
+    shown = _shown(session, offers)
+    return [_offer_row(x, now, names, shown) for x in offers]
 
 
 def _opening_label(o: Opening, live: list[OfferRow]) -> str:
@@ -1822,8 +1846,9 @@ def list_openings(session: Session, *, now: datetime, include_closed: bool = Fal
         select(Patient.id, Patient.first_name, Patient.last_name)
         .where(Patient.id.in_({x.patient_id for x in offers})))} if offers else {}
     by_opening: dict[int, list[OfferRow]] = {}
+    shown = _shown(session, offers)
     for x in offers:
-        by_opening.setdefault(x.opening_id, []).append(_offer_row(x, now, names))
+        by_opening.setdefault(x.opening_id, []).append(_offer_row(x, now, names, shown))
     rows = []
     for o in openings:
         zone = ctx.zones[o.location_id]

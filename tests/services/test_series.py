@@ -72,7 +72,7 @@ def test_preview_lists_every_occurrence_and_finds_a_conflict_at_the_fiftieth(db,
     assert [o.index for o in p.conflicts] == [50]
     bad = p.conflicts[0]
     assert bad.problems[0].kind == "chair_taken" and "Chair 1" in bad.problems[0].message
-    assert "09:00–09:20" in bad.problems[0].message  # local wall clock, not UTC
+    assert "9:00 AM–9:20 AM" in bad.problems[0].message  # local wall clock, not UTC
     alt = bad.alternative
     assert alt is not None and alt.start != bad.start
     assert abs(alt.start - bad.start) <= timedelta(days=7)
@@ -128,7 +128,9 @@ def test_a_conflict_in_the_middle_writes_nothing_and_names_the_date(db, w, manag
     occs = recurrence.occurrences(rule, NOAH)
     with db.write() as s:
         _book(s, manager, w, occs[5].astimezone(UTC), chair=0)
-    with pytest.raises(ConflictError, match=r"Tue 14 Apr 2026, 15:45: Chair 1 is taken"), db.write() as s:
+    # Local time in the clinic's format (a US clinic: 12-hour), never UTC.
+    refused = r"Tue 14 Apr 2026, 3:45 PM: Chair 1 is taken 3:45 PM–4:05 PM by"
+    with pytest.raises(ConflictError, match=refused), db.write() as s:
         create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(RecurringSeries)) == 0
@@ -401,9 +403,9 @@ def test_a_skipped_extension_date_creates_a_staff_task_naming_patient_and_date(d
         tasks = list(s.scalars(select(StaffTask).order_by(StaffTask.id)))
         assert [t.kind for t in tasks] == ["series_skip", "series_skip"]
         assert {t.patient_id for t in tasks} == {w["patients"][0]} and {t.status for t in tasks} == {"open"}
-        assert "Kid0 Smith" in tasks[0].reason and "Tue 9 Mar 2027, 15:45" in tasks[0].reason
+        assert "Kid0 Smith" in tasks[0].reason and "Tue 9 Mar 2027, 3:45 PM" in tasks[0].reason
         assert "Chair 1 is taken" in tasks[0].reason
-        assert "Tue 6 Apr 2027, 15:45" in tasks[1].reason and "Spring break" in tasks[1].reason
+        assert "Tue 6 Apr 2027, 3:45 PM" in tasks[1].reason and "Spring break" in tasks[1].reason
         assert [r.kind for r in open_tasks(s, "series_skip")] == ["series_skip", "series_skip"]
     with db.write() as s:
         assert extend_horizons(s, now=later + timedelta(days=29)).skipped == ()

@@ -66,7 +66,7 @@ def test_editor_shows_conflicts_with_suggestions_and_honours_decisions(qtbot, ct
     dialog.refresh_preview()
     assert dialog.wait_for_preview()
     model = dialog.model
-    assert "Chair 1 is taken 15:45–16:15 by Kid1 Smith" in model.index(2, 3).data()
+    assert "Chair 1 is taken 3:45 PM–4:15 PM by Kid1 Smith" in model.index(2, 3).data()
     assert model.index(2, 4).data() and model.index(2, 5).data() == "Use suggested"
     assert model.index(0, 3).data() == "✓ free"
     if os.environ.get("ORCA_H6_SHOTS"):

@@ -228,3 +228,19 @@ def test_email_rate_is_edited_and_saved(qtbot, ctx, db, fail_keyring):
     with db.read() as s:
         stored = {k: v for k, v in s.execute(select(ClinicSetting.key, ClinicSetting.value))}
     assert stored["email_rate_per_second"] == "4.5"
+
+
+def test_time_format_is_chosen_in_settings_and_used_for_times_shown(qtbot, ctx, db, fail_keyring):
+    from orca_desk.services import local_time
+
+    screen = _screen(qtbot, ctx)
+    assert screen.time_format.currentData() == ""  # the clinic country's custom until chosen
+    assert "12-hour" in screen.time_format.currentText()  # the test clinic is in the US
+    screen.time_format.setCurrentIndex(screen.time_format.findData("24h"))
+    with qtbot.waitSignal(screen.sig_status):
+        assert screen.save() is True
+    with db.read() as s:
+        assert s.scalar(select(ClinicSetting.value).where(ClinicSetting.key == "time_format")) == "24h"
+        assert local_time.clinic_time_format(s) == "24h"
+    screen.refresh()
+    assert screen.time_format.currentData() == "24h"

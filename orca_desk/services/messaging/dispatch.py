@@ -23,7 +23,7 @@ from orca_desk.models import (
     OutboxMessage,
     Patient,
 )
-from orca_desk.services import clinic_settings
+from orca_desk.services import clinic_settings, local_time
 from orca_desk.services.messaging.inbound import (
     KEYWORD_REPLY,
     mark_undeliverable,
@@ -138,6 +138,7 @@ class _Judge:
         self.s, self.policy, self.now = session, policy, now
         self._zones: dict[int | None, ZoneInfo] = {}
         self._default_zone: ZoneInfo | None = None
+        self._style: str | None = None
         self._sent: dict[str, list[datetime]] = {}
         self._merging: set[tuple[str, str] | None] = set()
         # One query each for the batch's patients, contact states and budgets, as plain rows
@@ -184,6 +185,12 @@ class _Judge:
                     zone = _zone(loc[1])
             self._zones[m.patient_id] = zone or self.clinic_zone(m.clinic_id)
         return self._zones[m.patient_id]
+
+    def time_style(self) -> str:
+        """The clinic's 12- or 24-hour format for the history lines staff read (looked up once)."""
+        if self._style is None:
+            self._style = local_time.clinic_time_format(self.s)
+        return self._style
 
     def clinic_zone(self, clinic_id: int) -> ZoneInfo:
         if self._default_zone is None:
@@ -348,7 +355,9 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
             if action == "defer":
                 assert until is not None
                 m.status, m.next_attempt_at, m.error_code, m.error = "deferred", until, code, reason
-                add_event(s, m.id, "deferred", f"{reason}; next try {until:%Y-%m-%d %H:%M} UTC", now)
+                shown = local_time.fmt_when(until, judge.clinic_zone(m.clinic_id), judge.time_style(),
+                                            now=now)
+                add_event(s, m.id, "deferred", f"{reason}; next try {shown}", now)
                 summary.deferred += 1
             else:
                 status = {"cancel": "cancelled", "fail": "failed"}.get(action, action)
@@ -587,12 +596,14 @@ def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider,
             summary.failed += 1
             return
         until = now + _backoff(m.attempts, result.retry_after, options)
+        shown = local_time.fmt_when(until, local_time.location_zone(s, None),
+                                    local_time.clinic_time_format(s), now=now, seconds=True)
         for x in group:
             x.status, x.next_attempt_at, x.error_code = "deferred", until, code or "retry"
             x.error = (result.error or detail)[:500]
             x.claimed_by = x.claimed_at = None
             x.merged_into_id = None
-            add_event(s, x.id, "deferred", f"{detail}; next try {until:%H:%M:%S} UTC", now)
+            add_event(s, x.id, "deferred", f"{detail}; next try {shown}", now)
         summary.deferred += 1
 
 

@@ -310,6 +310,14 @@ def queue_test_message(session: Session, actor: Actor, channel: str, address: st
     return msg
 
 
+def _local_when(session: Session, at: datetime) -> str:
+    """``at`` in the clinic's home location's time and format, for staff."""
+    from orca_desk.services import local_time  # local_time reads the settings, which import messaging
+
+    return local_time.fmt_datetime(at, local_time.location_zone(session, None),
+                                   local_time.clinic_time_format(session))
+
+
 def describe_test_message(session: Session, message_id: int) -> OutboxTestResult:
     """What became of a queued test message so far."""
     m = _get(session, message_id)
@@ -321,7 +329,7 @@ def describe_test_message(session: Session, message_id: int) -> OutboxTestResult
                 + (" (local provider: it stays in the Outbox, nothing leaves this computer)"
                    if m.provider == "local" else f" ({m.provider_id})" if m.provider_id else ""),
         "delivered": "delivered",
-        "deferred": f"waiting until {m.next_attempt_at:%Y-%m-%d %H:%M} UTC: {m.error or ''}",
+        "deferred": f"waiting until {_local_when(session, m.next_attempt_at)}: {m.error or ''}",
         "failed": f"not sent: {m.error or m.error_code or 'failed'}",
         "undeliverable": f"not sent: {m.error or 'the carrier refused this number'}",
         "cancelled": f"cancelled: {m.error or ''}",

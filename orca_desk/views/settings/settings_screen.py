@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import auto_backup
+from orca_desk.services import auto_backup, local_time
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services.backup import AUTO_BACKUP_KEEP_DAYS
 from orca_desk.services.errors import OrcaError, ValidationError
@@ -86,6 +86,10 @@ class SettingsScreen(Screen):
         f.addRow("Name", self.clinic_name)
         f.addRow("Phone", self.clinic_phone)
         f.addRow(_hint("Shown on every patient-link page and in HELP replies."))
+        self.time_format = QComboBox()
+        self.time_format.setMaximumWidth(260)
+        f.addRow("Times", self.time_format)
+        f.addRow(_hint("Every time shown is the location's local time, in this one format."))
 
         self.public_base_url = QLineEdit()
         self.public_base_url.setPlaceholderText(cs.DEFAULT_PUBLIC_BASE_URL)
@@ -442,7 +446,14 @@ class SettingsScreen(Screen):
     def refresh(self) -> None:
         with self.ctx.db.read() as s:
             self.loaded = cs.load_settings(s)
+            usual = local_time.usual_time_format(s)
         v = self.loaded
+        self.time_format.clear()
+        words = {"12h": "12-hour (3:15 PM)", "24h": "24-hour (15:15)"}
+        self.time_format.addItem(f"As usual in the clinic's country: {words[usual]}", "")
+        for key, label in words.items():
+            self.time_format.addItem(label, key)
+        self.time_format.setCurrentIndex(max(self.time_format.findData(v.time_format), 0))
         self.clinic_name.setText(v.clinic_name)
         self.clinic_phone.setText(v.clinic_phone)
         self.public_base_url.setText(v.public_base_url)
@@ -556,7 +567,7 @@ class SettingsScreen(Screen):
             twilio_base_url=self.twilio_base.text(), email_provider=str(self.email_provider.currentData()),
             sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text(),
             email_rate_per_second=round(self.email_rate.value(), 1),
-            backup_folder=self.backup_folder.text())
+            backup_folder=self.backup_folder.text(), time_format=str(self.time_format.currentData() or ""))
 
     def save(self) -> bool:
         """Save every setting or none; secrets typed in go to the OS keyring after the settings."""
@@ -591,7 +602,7 @@ class SettingsScreen(Screen):
                    "email_rate_per_second": self.email_rate, "twilio_inbound_numbers": self.twilio_inbound,
                    "waitlist_hold_minutes": self.waitlist_hold,
                    "waitlist_max_offers": self.waitlist_max_offers,
-                   "backup_folder": self.backup_folder}
+                   "backup_folder": self.backup_folder, "time_format": self.time_format}
         widget = widgets.get(field or "")
         if widget is not None:
             widget.setFocus()

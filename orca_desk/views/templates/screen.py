@@ -304,7 +304,7 @@ class TemplatesScreen(Screen):
         self.history.clear()
         for v in history:
             self.history.addItem(
-                f"v{v.number} · {v.created_by} · {v.created_at:%-d %b %Y %H:%M} UTC\n"
+                f"v{v.number} · {v.created_by} · {v.created_text}\n"
                 f"{v.note} · {v.slot_count} slots"
             )
             self.history.item(self.history.count() - 1).setData(Qt.ItemDataRole.UserRole, v.number)

@@ -55,7 +55,7 @@ class WaitlistScreen(Screen):
         self.offers = RowsModel[OfferRow]([
             ("Patient", lambda r: r.patient_name), ("Channel", lambda r: r.channel.upper()),
             ("State", lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
-            ("Sent", lambda r: f"{r.sent_at:%H:%M} UTC" if r.sent_at else "—")], cell_tooltips=True)
+            ("Sent", lambda r: r.sent_text or "—")], cell_tooltips=True)
         self.matches = RowsModel[MatchRow]([
             ("#", lambda r: self.matches.rows.index(r) + 1), ("Patient", lambda r: r.patient_name),
             ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"), ("Via", lambda r: r.channel.upper()),

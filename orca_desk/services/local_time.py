@@ -1,0 +1,112 @@
+"""Times shown to staff: the location's local time, in the clinic's one format (12- or 24-hour).
+
+Every message a receptionist reads goes through these functions, so the book, the dialogs, the
+Outbox and the Waitlist say the same thing the same way. Computation stays in aware UTC; only the
+text is local.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Chair, Clinic, Location
+
+TIME_FORMATS = ("12h", "24h")
+# Countries that write the time of day on a 12-hour clock (ISO 3166 alpha-2).
+TWELVE_HOUR_COUNTRIES = frozenset({"US", "CA", "PH", "AU", "NZ", "IN", "PK", "BD", "EG", "SA", "MY",
+                                   "CO", "IE", "JO"})
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def default_time_format(country: str | None) -> str:
+    """"12h" for a clinic in a country that writes 12-hour times, else "24h"."""
+    return "12h" if (country or "").upper() in TWELVE_HOUR_COUNTRIES else "24h"
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The IANA zone ``name``; UTC only when none is known (or the name is damaged)."""
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def location_zone(session: Session, location_id: int | None) -> ZoneInfo:
+    """The zone of a location; with no location, the clinic's first location's."""
+    if location_id is not None:
+        name = session.scalar(select(Location.timezone).where(Location.id == location_id))
+    else:
+        name = session.scalar(select(Location.timezone).order_by(Location.id).limit(1))
+    return zone(name)
+
+
+def chair_zone(session: Session, chair_id: int) -> ZoneInfo:
+    """The zone of the location a chair stands in."""
+    name = session.scalar(select(Location.timezone).join(Chair, Chair.location_id == Location.id)
+                          .where(Chair.id == chair_id))
+    return zone(name) if name else location_zone(session, None)
+
+
+def usual_time_format(session: Session) -> str:
+    """The format usual in the clinic's country (what an unset setting means)."""
+    return default_time_format(session.scalar(select(Clinic.country).order_by(Clinic.id).limit(1)))
+
+
+def clinic_time_format(session: Session) -> str:
+    """The clinic's chosen format (Settings), else the default for the clinic's country."""
+    from orca_desk.services.clinic_settings import load_settings  # settings imports messaging
+
+    chosen = load_settings(session).time_format
+    if chosen in TIME_FORMATS:
+        return chosen
+    return usual_time_format(session)
+
+
+def _local(dt: datetime, tz: ZoneInfo | None) -> datetime:
+    """``dt`` (naive means UTC) in ``tz``; with no zone known, in this computer's own zone."""
+    aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+    return aware.astimezone(tz) if tz is not None else aware.astimezone()
+
+
+def fmt_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: bool = False) -> str:
+    """The local time of day: "8:15 PM" (12h) or "20:15" (24h)."""
+    t = _local(dt, tz)
+    if style == "24h":
+        return f"{t:%H:%M:%S}" if seconds else f"{t:%H:%M}"
+    hour = t.hour % 12 or 12
+    sec = f":{t.second:02d}" if seconds else ""
+    return f"{hour}:{t.minute:02d}{sec} {'AM' if t.hour < 12 else 'PM'}"
+
+
+def fmt_range(start: datetime, end: datetime, tz: ZoneInfo | None, style: str = "12h") -> str:
+    """A local span: "8:15 PM–9:15 PM" or "20:15–21:15"."""
+    return f"{fmt_time(start, tz, style)}–{fmt_time(end, tz, style)}"
+
+
+def fmt_date(dt: datetime, tz: ZoneInfo | None) -> str:
+    """The local date: "Wed 2 Dec 2026"."""
+    t = _local(dt, tz)
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
+
+
+def fmt_datetime(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: bool = False) -> str:
+    """A local date and time: "Wed 2 Dec 2026, 8:15 PM"."""
+    return f"{fmt_date(dt, tz)}, {fmt_time(dt, tz, style, seconds=seconds)}"
+
+
+def fmt_when(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: datetime | None = None,
+             seconds: bool = False) -> str:
+    """The time alone when ``dt`` falls on the same local day as ``now``, else date and time."""
+    if now is not None and _local(dt, tz).date() == _local(now, tz).date():
+        return fmt_time(dt, tz, style, seconds=seconds)
+    return fmt_datetime(dt, tz, style, seconds=seconds)
+
+
+__all__ = ["TIME_FORMATS", "TWELVE_HOUR_COUNTRIES", "chair_zone", "clinic_time_format", "default_time_format",
+           "fmt_date", "fmt_datetime", "fmt_range", "fmt_time", "fmt_when", "location_zone",
+           "usual_time_format", "zone"]
