@@ -194,6 +194,7 @@ class CalendarScreen(Screen):
         self.grid.sig_item_activated.connect(self._on_item_activated)
         self.grid.sig_context_menu.connect(self._on_context_menu)
         self.grid.sig_range_selected.connect(self._on_range_selected)
+        self.grid.sig_delete_requested.connect(self._on_delete_requested)
         self.scroll_area = in_scroll_area(self.grid)
         self.legend = LegendBar(ctx.clinic.types)
         layout = QVBoxLayout(self)
@@ -602,7 +603,12 @@ class CalendarScreen(Screen):
         return True
 
     def _on_item_activated(self, item_id: int) -> None:
-        """Double-click on an open template slot books into it with the slot's type."""
+        """Double-click or Enter: an appointment opens its patient card ("Patient card…" of its
+        menu); an open template slot books into it with the slot's type."""
+        appt = self.appointments.get(item_id)
+        if appt is not None and item_id not in self.marks:
+            self.open_patient_card(appt.patient_id)
+            return
         mark = self.marks.get(item_id)
         if mark is None or mark.kind != "template" or mark.type_id is None or mark.chair_id is None:
             return
@@ -710,6 +716,19 @@ class CalendarScreen(Screen):
         menu.addSeparator()
         add_series_actions(self, menu, a)
         return menu
+
+    def _on_delete_requested(self, appt_id: int) -> None:
+        """Delete on the selected appointment cancels it, asking the reason (as "Cancel…" does)."""
+        from orca_desk.services import booking
+
+        a = self.appointments.get(appt_id)
+        if a is None or appt_id in self.marks:
+            return
+        if "cancelled" not in booking.TRANSITIONS[a.status]:
+            status = a.status.replace("_", " ")
+            self.sig_status.emit(f"{a.patient_name}'s visit cannot be cancelled: it is {status}.")
+            return
+        self.cancel(appt_id)
 
     def set_status(self, appt_id: int, status: str) -> bool:
         return self._push(StatusCommand(self.ops, self.undo_stack, self.appointments[appt_id], status))
