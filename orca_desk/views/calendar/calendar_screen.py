@@ -9,7 +9,7 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QPoint, QTimer, Signal
+from PySide6.QtCore import QPoint, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -276,13 +276,7 @@ class CalendarScreen(Screen):
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until a pending background load has been shown (the screenshot, tests)."""
-        app = QCoreApplication.instance()
-        deadline = QDeadlineTimer(timeout_ms)
-        while self.loading and not deadline.hasExpired():
-            self.loader.wait(50)
-            if app is not None:
-                app.processEvents()
-        return not self.loading
+        return self.loader.wait_while(lambda: self.loading, timeout_ms)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
