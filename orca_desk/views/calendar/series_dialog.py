@@ -41,6 +41,7 @@ from orca_desk.services.series import (
     preview_series_change,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import RowsModel
 from orca_desk.views.calendar.recurrence_dialog import _when
 
 STATE_COLOURS = {"booked": "#1f2937", "moved": "#6b46c1", "removed": "#6b7280", "cancelled": "#b3261e",
@@ -92,52 +93,22 @@ class OccurrenceModel(QAbstractTableModel):
         return None
 
 
-class ChangeModel(QAbstractTableModel):
+def _slot(start: Any, end: Any, where: str, original: Any) -> str:
+    """Where an occurrence is (or would be): its time, with the date when it left its own day."""
+    if start is None:
+        return "—"
+    day = "" if start.date() == original.date() else f"{_when(start)} "
+    return f"{day}{start:%H:%M}–{end:%H:%M} · {where}"
+
+
+def change_model() -> RowsModel[ChangeRow]:
     """What a change would do, one occurrence a row: where it is now and where it would be."""
-
-    HEADERS = ("Date", "Now", "After the change", "")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ChangeRow] = []
-
-    def set_rows(self, rows: tuple[ChangeRow, ...]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    @staticmethod
-    def _slot(start: Any, end: Any, where: str, original: Any) -> str:
-        if start is None:
-            return "—"
-        day = "" if start.date() == original.date() else f"{_when(start)} "
-        return f"{day}{start:%H:%M}–{end:%H:%M} · {where}"
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        if col == 0:
-            return _when(r.original)
-        if col == 1:
-            return self._slot(r.before_start, r.before_end, r.before_where, r.original)
-        if col == 2:
-            return self._slot(r.after_start, r.after_end, r.after_where, r.original)
-        return {"changed": "changes", "booked": "booked", "cancelled": "cancelled"}[r.kind]
+    return RowsModel([
+        ("Date", lambda r: _when(r.original)),
+        ("Now", lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original)),
+        ("After the change", lambda r: _slot(r.after_start, r.after_end, r.after_where, r.original)),
+        ("", lambda r: {"changed": "changes", "booked": "booked", "cancelled": "cancelled"}[r.kind]),
+    ])
 
 
 class SeriesDialog(QDialog):
@@ -198,7 +169,7 @@ class SeriesDialog(QDialog):
         self.change_summary = QLabel()
         self.change_summary.setObjectName("hint")
         self.change_summary.setWordWrap(True)
-        self.change_model = ChangeModel(self)
+        self.change_model = change_model()
         self.change_table = QTableView()
         self.change_table.setModel(self.change_model)
         self.change_table.verticalHeader().setVisible(False)
