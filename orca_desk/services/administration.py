@@ -232,6 +232,14 @@ def _audit(session: Session, actor: Actor, action: str, entity: str, row: Any, *
     audit.record(session, actor, f"admin.{action}", entity, row.id, now=now, before=before, after=after)
 
 
+def _set_active(session: Session, actor: Actor, entity: str, row: Any, active: bool, *, now: datetime,
+                words: tuple[str, str] = ("restore", "archive")) -> None:
+    """Archive or restore ``row`` (``words``: the audit's names for on and off), audited."""
+    row.is_active = active
+    _audit(session, actor, words[0] if active else words[1], entity, row, now=now,
+           before={"is_active": not active}, after={"is_active": active})
+
+
 def _clinic_id(session: Session) -> int:
     clinic_id = session.scalar(select(Clinic.id).order_by(Clinic.id).limit(1))
     if clinic_id is None:
@@ -362,9 +370,7 @@ def set_chair_active(session: Session, actor: Actor, chair_id: int, active: bool
         upcoming = upcoming_appointments(session, now=now, chair_id=chair.id)
         if upcoming:
             raise ArchiveRefused(f"{chair.location.name}/{chair.name}", upcoming, pronoun="it")
-    chair.is_active = active
-    _audit(session, actor, "restore" if active else "archive", "chair", chair, now=now,
-           before={"is_active": not active}, after={"is_active": active})
+    _set_active(session, actor, "chair", chair, active, now=now)
 
 
 # --- Providers ------------------------------------------------------------------------------
@@ -437,9 +443,7 @@ def set_provider_active(session: Session, actor: Actor, provider_id: int, active
         upcoming = upcoming_appointments(session, now=now, provider_id=row.id)
         if upcoming:
             raise ArchiveRefused(row.name, upcoming, pronoun="them")
-    row.is_active = active
-    _audit(session, actor, "restore" if active else "archive", "provider", row, now=now,
-           before={"is_active": not active}, after={"is_active": active})
+    _set_active(session, actor, "provider", row, active, now=now)
 
 
 # --- Appointment types ----------------------------------------------------------------------
@@ -492,9 +496,7 @@ def set_type_active(session: Session, actor: Actor, type_id: int, active: bool, 
         if not left:
             raise ConflictError(f"{row.name} is the last appointment type in use: add another before "
                                 "archiving it.")
-    row.is_active = active
-    _audit(session, actor, "restore" if active else "archive", "appointment_type", row, now=now,
-           before={"is_active": not active}, after={"is_active": active})
+    _set_active(session, actor, "appointment_type", row, active, now=now)
 
 
 # --- Staff users (administrators only) -----------------------------------------------------
@@ -587,9 +589,7 @@ def set_staff_active(session: Session, actor: Actor, user_id: int, active: bool,
         if row.role == "admin" and not _active_admins(session, excluding=row.id):
             raise ConflictError(f"{row.display_name} is the only active administrator: make someone else "
                                 "an administrator first.")
-    row.is_active = active
-    _audit(session, actor, "reactivate" if active else "deactivate", "staff_user", row, now=now,
-           before={"is_active": not active}, after={"is_active": active})
+    _set_active(session, actor, "staff_user", row, active, now=now, words=("reactivate", "deactivate"))
 
 
 def role_choices() -> list[tuple[str, str]]:
