@@ -1,14 +1,19 @@
 """The features the automation runtime runs: their tick jobs and their reply handlers, in one place.
 
-``AutomationRuntime.from_clinic`` (the runtime of ``orca-desk worker`` and of the GUI) calls
-:func:`install_features`; tests that build a bare runtime install only what they exercise.
+:func:`clinic_runtime` is the runtime of ``orca-desk worker`` and of the GUI, with every
+feature installed; tests that build a bare runtime install only what they exercise.
+Services know nothing of the runtime: each feature's tick is a plain service function of a
+database and a time, wrapped here.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
+from orca_desk.db import Database
 from orca_desk.services import (
     auto_backup,
     campaigns,
@@ -19,19 +24,46 @@ from orca_desk.services import (
     waitlist,
 )
 
+MINUTE = timedelta(minutes=1)
+
+
+def tick(name: str, process: Callable[..., object], every: timedelta) -> TickJob:
+    """A tick job running ``process(db, now=…)`` with the runtime's database and clock."""
+
+    def run(ctx: JobContext) -> object:
+        return process(ctx.db, now=ctx.clock.now())
+
+    return TickJob(name, run, every=every)
+
+
+def feature_ticks() -> list[TickJob]:
+    """Every feature's periodic job: what is due is computed from the tables at each run."""
+    return [
+        tick("waitlist", waitlist.process_waitlist, MINUTE),  # offers, holds, escalation
+        tick("series_horizons", extend_series_horizons, timedelta(hours=6)),
+        tick("recovery", recovery.process_recovery, MINUTE),  # follow-ups of missed visits
+        tick("campaigns", campaigns.process_campaigns, MINUTE),  # paced sends, attribution
+        tick("reminders", reminders.process_reminders, MINUTE),  # due steps, expiry, escalation
+        tick("auto_backup", auto_backup.run_daily_backup, auto_backup.TICK_EVERY),
+    ]
+
+
+def clinic_runtime(db: Database, env: Mapping[str, str] | None = None, **kwargs: Any) -> AutomationRuntime:
+    """``AutomationRuntime.from_clinic`` (providers and policy from the clinic's settings) with
+    every feature's ticks and reply handlers installed."""
+    runtime = AutomationRuntime.from_clinic(db, env, **kwargs)
+    install_features(runtime)
+    return runtime
+
 
 def install_features(runtime: AutomationRuntime) -> None:
-    runtime.register_tick(waitlist.tick_job())
+    for job in feature_ticks():
+        runtime.register_tick(job)
     runtime.handlers.register(waitlist.WaitlistReplyHandler())
-    runtime.register_tick(TickJob("series_horizons", extend_series_horizons, every=timedelta(hours=6)))
-    runtime.register_tick(recovery.tick_job())  # issue 10: follow-up steps of missed visits
-    runtime.register_tick(campaigns.tick_job())  # issue 10: paced campaign sends, attribution
-    runtime.register_tick(reminders.tick_job())  # issue 9: due reminder steps, expiry, escalation
-    runtime.handlers.register(confirmations.ConfirmationReplyHandler())  # issue 9: YES/NO replies
-    runtime.register_tick(auto_backup.tick_job())  # issue 15: the daily backup of a local database
+    runtime.handlers.register(confirmations.ConfirmationReplyHandler())  # YES/NO to reminders
 
 
-def extend_series_horizons(ctx: JobContext) -> series.HorizonReport:
+def extend_series_horizons(db: Database, *, now: datetime) -> series.HorizonReport:
     """Book never-ending series up to their rolling horizon (idempotent; catches up after sleep)."""
-    with ctx.db.write() as session:
-        return series.extend_horizons(session, now=ctx.clock.now())
+    with db.write() as session:
+        return series.extend_horizons(session, now=now)

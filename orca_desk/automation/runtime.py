@@ -247,9 +247,6 @@ class AutomationRuntime:
         runtime._follow = (env, secret_reader)
         runtime._provider_env = dict(config.provider_env)
         runtime.policy = config.policy
-        from orca_desk.automation.features import install_features  # features import the runtime
-
-        install_features(runtime)
         return runtime
 
     def reload_settings(self) -> bool:

@@ -8,8 +8,8 @@ import signal
 import sys
 from types import FrameType
 
+from orca_desk.automation.features import clinic_runtime
 from orca_desk.automation.runtime import (
-    AutomationRuntime,
     RuntimeSettings,
     describe_status,
     standby_reason,
@@ -44,7 +44,7 @@ def _worker(args: argparse.Namespace) -> int:
     db = open_database(args)
     try:
         # The clinic's saved settings and keyring secrets; ORCA_DESK_* variables win.
-        runtime = AutomationRuntime.from_clinic(db, settings=settings)
+        runtime = clinic_runtime(db, settings=settings)
     except BaseException:
         db.dispose()
         raise

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,52 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, ContactState, Location, Patient
-from orca_desk.services import audit
+from orca_desk.services import audit, waitlist_links
 from orca_desk.services.errors import ConflictError, NotFound
+from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.patient_links import CALLBACK, CONFIRM, DECLINE, UNSUBSCRIBE
-from orca_desk.services.security import BOOK, Actor
-
-# Who acts when a patient clicks a link (for the audit trail and the booking service).
-PATIENT_LINK = Actor(username="patient-link", role="patient", display_name="Patient (via link)",
-                     permissions=frozenset({BOOK}))
-
-
-@dataclass(frozen=True)
-class LinkPrompt:
-    """What the page shows before anything happens (GET): a question and one button."""
-
-    title: str
-    text: str
-    button: str
-
-
-@dataclass(frozen=True)
-class LinkOutcome:
-    """What happened (POST); ``code`` is stored with the used token (e.g. "confirmed")."""
-
-    title: str
-    text: str
-    code: str
-
-
-@dataclass(frozen=True)
-class LinkHandler:
-    """One link purpose.
-
-    ``describe(session, subject_id, now)`` reads only; ``perform(session, subject_id, now)``
-    makes the change inside the gateway's transaction, after the token's nonce has been
-    recorded (so, of concurrent clicks on one link, exactly one performs). Both raise
-    ``NotFound`` or ``ConflictError``/``ValidationError`` with a sentence for the patient;
-    ``perform`` should lock the rows it changes (``with_for_update``) so that different links
-    for one record (two families offered one opening) are also first come, first served.
-    ``single_use=False`` suits idempotent links such as unsubscribe.
-    """
-
-    describe: Callable[[Session, int, datetime], LinkPrompt]
-    perform: Callable[[Session, int, datetime], LinkOutcome]
-    single_use: bool = True
-
 
 # --- Appointments: confirm, decline, request a call ---------------------------------------
 
@@ -232,16 +191,9 @@ def default_handlers() -> dict[str, LinkHandler]:
             UNSUBSCRIBE: UNSUBSCRIBE_HANDLER}
 
 
-# Modules that serve more link purposes, each with ``link_handlers() -> Mapping[str, LinkHandler]``;
-# a feature adds one line (e.g. the waitlist: "orca_desk.services.waitlist_links").
-HANDLER_MODULES: list[str] = ["orca_desk.services.waitlist_links"]  # issue 8: waitlist accept/decline
-
-
 def installed_handlers() -> dict[str, LinkHandler]:
-    """The default handlers plus those of every module in ``HANDLER_MODULES``."""
-    import importlib
-
-    return merged_handlers(*(importlib.import_module(name).link_handlers() for name in HANDLER_MODULES))
+    """The default handlers plus those of the features with links of their own (waitlist offers)."""
+    return merged_handlers(waitlist_links.link_handlers())
 
 
 def merged_handlers(*extra: Mapping[str, LinkHandler]) -> dict[str, LinkHandler]:

@@ -1,6 +1,6 @@
 """The daily automatic backup of a local (SQLite) database into the folder chosen in Settings.
 
-The automation runtime runs :func:`tick_job` in the desk that leads automation (or in
+The automation runtime runs :func:`run_daily_backup` every half hour in the desk that leads automation (or in
 ``orca-desk worker``): one file a day named by the clinic's local day, the newest fourteen kept
 (``backup.run_auto_backup``). Settings shows :func:`status`.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -87,17 +86,5 @@ def status(db: Database, *, now: datetime) -> AutoBackupStatus:
         warning = (f"The last backup is {days} days old: check that a desk or the worker is running "
                    "and that the folder can be written to.")
     return AutoBackupStatus(applies, state, last_local, warning)
-
-
-def _tick(ctx: Any) -> AutoBackupRun:
-    return run_daily_backup(ctx.db, now=ctx.clock.now())
-
-
-def tick_job() -> Any:
-    """The runtime registration: ``runtime.register_tick(auto_backup.tick_job())``."""
-    from orca_desk.automation.runtime import TickJob
-
-    return TickJob("auto_backup", _tick, every=TICK_EVERY)
-
 
 

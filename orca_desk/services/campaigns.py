@@ -1096,18 +1096,6 @@ def process_campaigns(db: Any, *, now: datetime, batch: int = 500) -> CampaignTi
     return report
 
 
-def process_campaigns_job(ctx: Any) -> CampaignTick:
-    """The automation runtime's tick (``TickJob("campaigns", process_campaigns_job, every=1 min)``)."""
-    return process_campaigns(ctx.db, now=ctx.clock.now())
-
-
-def tick_job() -> Any:
-    """The runtime registration: ``runtime.register_tick(campaigns.tick_job())``."""
-    from orca_desk.automation.runtime import TickJob
-
-    return TickJob("campaigns", process_campaigns_job, every=timedelta(minutes=1))
-
-
 # --- Results --------------------------------------------------------------------------------
 
 

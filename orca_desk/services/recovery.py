@@ -731,18 +731,6 @@ def process_recovery(db: Any, *, now: datetime, batch: int = 200) -> RecoveryTic
     return report
 
 
-def process_recovery_job(ctx: Any) -> RecoveryTick:
-    """The automation runtime's tick (``TickJob("recovery", process_recovery_job, every=1 min)``)."""
-    return process_recovery(ctx.db, now=ctx.clock.now())
-
-
-def tick_job() -> Any:
-    """The runtime registration: ``runtime.register_tick(recovery.tick_job())``."""
-    from orca_desk.automation.runtime import TickJob
-
-    return TickJob("recovery", process_recovery_job, every=timedelta(minutes=1))
-
-
 # --- Staff actions --------------------------------------------------------------------------
 
 

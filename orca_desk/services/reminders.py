@@ -1145,18 +1145,6 @@ def process_reminders(db: Any, *, now: datetime, settings: ReminderSettings | No
     return report
 
 
-def process_reminders_job(ctx: Any) -> ReminderTick:
-    """The automation runtime's tick (``TickJob("reminders", process_reminders_job, every=1 min)``)."""
-    return process_reminders(ctx.db, now=ctx.clock.now())
-
-
-def tick_job() -> Any:
-    """The runtime registration: ``runtime.register_tick(reminders.tick_job())``."""
-    from orca_desk.automation.runtime import TickJob
-
-    return TickJob("reminders", process_reminders_job, every=timedelta(minutes=1))
-
-
 # --- Views of the plan ----------------------------------------------------------------------
 
 

@@ -100,10 +100,8 @@ __all__ = [
     "offer_openings",
     "offered_openings",
     "process_waitlist",
-    "process_waitlist_job",
     "record_response",
     "remove_entry",
-    "tick_job",
     "update_entry",
 ]
 
@@ -1985,13 +1983,3 @@ def remove_entry(session: Session, actor: Actor, entry_id: int, *, now: datetime
     audit.record(session, actor, "remove", "waitlist_entry", e.id, now=now)
 
 
-def process_waitlist_job(ctx: Any) -> TickReport:
-    """The automation runtime's tick (``TickJob("waitlist", process_waitlist_job, every=1 min)``)."""
-    return process_waitlist(ctx.db, now=ctx.clock.now())
-
-
-def tick_job() -> Any:
-    """The runtime registration: ``runtime.register_tick(waitlist.tick_job())``."""
-    from orca_desk.automation.runtime import TickJob
-
-    return TickJob("waitlist", process_waitlist_job, every=timedelta(minutes=1))

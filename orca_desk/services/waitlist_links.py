@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import waitlist
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
 from orca_desk.services.messaging.policy import format_date, format_time
-
-if TYPE_CHECKING:
-    from orca_desk.gateway.handlers import LinkHandler
 
 
 def _offer(session: Session, offer_id: int) -> tuple[WaitlistOffer, Opening]:
@@ -33,9 +30,7 @@ def _when(session: Session, o: Opening) -> str:
     return f"{format_date(local)} at {format_time(local)} with {who} at {where}"
 
 
-def describe_accept(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
-    from orca_desk.gateway.handlers import LinkPrompt
-
+def describe_accept(session: Session, offer_id: int, now: datetime) -> LinkPrompt:
     offer, o = _offer(session, offer_id)
     window = waitlist.hold_window(session, offer)
     problem = waitlist._hold_problem(offer, now, window)
@@ -47,9 +42,7 @@ def describe_accept(session: Session, offer_id: int, now: datetime):  # type: ig
                       "Book this visit")
 
 
-def perform_accept(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
-    from orca_desk.gateway.handlers import PATIENT_LINK, LinkOutcome
-
+def perform_accept(session: Session, offer_id: int, now: datetime) -> LinkOutcome:
     _offer(session, offer_id)
     result = waitlist.accept_offer(session, offer_id, now=now, via="link", actor=PATIENT_LINK,
                                    settings=_settings(session))
@@ -58,9 +51,7 @@ def perform_accept(session: Session, offer_id: int, now: datetime):  # type: ign
     return LinkOutcome("Sorry", result.message, "not_booked")
 
 
-def describe_decline(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
-    from orca_desk.gateway.handlers import LinkPrompt
-
+def describe_decline(session: Session, offer_id: int, now: datetime) -> LinkPrompt:
     offer, o = _offer(session, offer_id)
     problem = waitlist._hold_problem(offer, now, waitlist.hold_window(session, offer))
     if problem:
@@ -68,9 +59,7 @@ def describe_decline(session: Session, offer_id: int, now: datetime):  # type: i
     return LinkPrompt("Pass on this visit?", f"{_when(session, o)}. You stay on our waitlist.", "Pass")
 
 
-def perform_decline(session: Session, offer_id: int, now: datetime):  # type: ignore[no-untyped-def]
-    from orca_desk.gateway.handlers import LinkOutcome
-
+def perform_decline(session: Session, offer_id: int, now: datetime) -> LinkOutcome:
     result = waitlist.decline_offer(session, offer_id, now=now, via="link", settings=_settings(session))
     return LinkOutcome("Thank you" if result.ok else "Sorry", result.message,
                        "declined" if result.ok else "closed")
@@ -82,8 +71,6 @@ def _settings(session: Session) -> waitlist.WaitlistSettings:
 
 
 def link_handlers() -> Mapping[str, LinkHandler]:
-    """The gateway's ``HANDLER_MODULES`` entry point: the two waitlist link purposes."""
-    from orca_desk.gateway.handlers import LinkHandler
-
+    """The two waitlist link purposes, installed by the gateway beside its own."""
     return {waitlist.LINK_PURPOSE: LinkHandler(describe_accept, perform_accept),
             waitlist.DECLINE_PURPOSE: LinkHandler(describe_decline, perform_decline)}

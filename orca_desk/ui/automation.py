@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from apscheduler.schedulers.qt import QtScheduler
 from PySide6.QtCore import QObject, Signal
 
+from orca_desk.automation.features import clinic_runtime
 from orca_desk.automation.runtime import (
     AutomationRuntime,
     RuntimeSettings,
@@ -39,7 +40,7 @@ class AutomationController(QObject):
             # Providers from the clinic's saved settings and keyring secrets (ORCA_DESK_*
             # variables win), the clinic's messaging policy; both followed while it runs.
             settings = RuntimeSettings.from_env(env)
-            self.runtime = AutomationRuntime.from_clinic(db, env, settings=settings, clock=clock)
+            self.runtime = clinic_runtime(db, env, settings=settings, clock=clock)
         except (OrcaError, ValueError) as exc:
             self.error = f"Automation off: {exc}"
             return

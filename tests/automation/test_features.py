@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from orca_desk.automation.runtime import AutomationRuntime
+from orca_desk.automation.features import clinic_runtime
 from orca_desk.models import OutboxMessage, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import booking, waitlist
@@ -32,7 +32,7 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
         booking.cancel_appointment(s, receptionist, appt.id, reason="school event", now=clock.now())
         assert s.scalars(select(Opening)).one().source == "cancellation"
 
-    runtime = AutomationRuntime.from_clinic(db, LOCAL_ONLY, clock=clock)
+    runtime = clinic_runtime(db, LOCAL_ONLY, clock=clock)
     try:
         assert {t.name for t in runtime.ticks} >= {"waitlist", "series_horizons"}
         assert any(h.name == waitlist.PURPOSE for h in runtime.handlers)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from orca_desk.automation.features import clinic_runtime
 from orca_desk.automation.leader import LeaseLeadership
 from orca_desk.automation.runtime import (
     AutomationRuntime,
@@ -155,7 +156,7 @@ def test_the_runtime_follows_the_clinics_saved_quiet_hours(db, manager):
     with db.write() as s:
         msg = outbox.enqueue_for_patient(s, s.get(Patient, fam.patient_ids[0]), body="Hi",
                                          purpose="manual", dedupe_key="q", now=evening).id
-    runtime = AutomationRuntime.from_clinic(db, {}, clock=clock, secret_reader=lambda _n: None)
+    runtime = clinic_runtime(db, {}, clock=clock, secret_reader=lambda _n: None)
     try:
         assert runtime.policy.quiet_start == wall(20, 0)
         runtime.run_once()
@@ -173,7 +174,7 @@ def test_the_runtime_follows_the_clinics_saved_quiet_hours(db, manager):
 
 def test_the_runtime_builds_providers_from_settings_and_keyring_and_env_wins(db, fake, manager):
     make_family(db, siblings=0)
-    runtime = AutomationRuntime.from_clinic(db, {}, clock=FrozenClock(NOW),
+    runtime = clinic_runtime(db, {}, clock=FrozenClock(NOW),
                                             secret_reader=lambda _n: None)
     assert runtime.providers["sms"].name == "local"
     _save_settings(db, manager, sms_provider="twilio", twilio_account_sid=fake.account_sid,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orca_desk.automation.runtime import AutomationRuntime
+from orca_desk.automation.features import clinic_runtime
 from orca_desk.db import Database
 from orca_desk.services import auto_backup, clinic_settings
 from orca_desk.services.backup import auto_backups
@@ -43,7 +43,7 @@ def test_the_runtime_tick_makes_one_file_a_day_named_by_the_local_day_and_keeps_
     (folder / "notes.txt").write_text("not ours")
     _choose_folder(db, manager, folder)
     clock = FrozenClock(NOW)  # 09:00 in New York, Tuesday 3 March
-    runtime = AutomationRuntime.from_clinic(db, LOCAL_ONLY, clock=clock)
+    runtime = clinic_runtime(db, LOCAL_ONLY, clock=clock)
     try:
         assert "auto_backup" in {t.name for t in runtime.ticks}
         first = runtime.run_once()["auto_backup"]

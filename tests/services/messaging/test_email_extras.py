@@ -12,6 +12,7 @@ import recurring_ical_events
 import requests
 from icalendar import Calendar
 
+from orca_desk.automation.features import clinic_runtime
 from orca_desk.automation.runtime import AutomationRuntime
 from orca_desk.gateway.app import make_app
 from orca_desk.gateway.server import serve_in_thread
@@ -30,7 +31,7 @@ PUBLIC = "https://links.clinic.example"
 def run_dispatch(db, fake) -> AutomationRuntime:
     env = {**fake.env(), "ORCA_DESK_PUBLIC_BASE_URL": PUBLIC, "ORCA_DESK_LINK_SECRET": SECRET,
            "ORCA_DESK_EMAIL_RATE": "1000000"}
-    runtime = AutomationRuntime.from_clinic(db, env, secret_reader=lambda _n: None,
+    runtime = clinic_runtime(db, env, secret_reader=lambda _n: None,
                                             clock=FrozenClock(NOW), worker_id="w1")
     try:
         assert runtime.heartbeat()
