@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from orca_desk.models import AuditEvent
-from orca_desk.services.security import Actor
+
+if TYPE_CHECKING:
+    from orca_desk.services.security import Actor
 
 
 def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int, *,

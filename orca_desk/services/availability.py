@@ -57,7 +57,6 @@ from orca_desk.services.intervals import (
     union,
 )
 from orca_desk.services.recurrence import occurrences
-from orca_desk.services.security import Actor
 
 __all__ = [
     "BlockRow",
@@ -66,7 +65,6 @@ __all__ = [
     "SlotProblem",
     "calendar_overlay",
     "check_slot",
-    "create_block",
     "find_openings",
     "free_intervals",
     "hours_problems",
@@ -832,14 +830,3 @@ def calendar_overlay(session: Session, *, location_id: int, days: Sequence[date]
 def _working_at(data: ScheduleData, provider_id: int, location_id: int, day: date) -> list[Interval]:
     return data.working(provider_id, day).get(location_id, [])
 
-
-def create_block(session: Session, actor: Actor, *, location_id: int, start: datetime, end: datetime,
-                 reason: str, colour: str = DEFAULT_BLOCK_COLOUR, provider_id: int | None = None,
-                 chair_id: int | None = None, rrule: str | None = None, now: datetime) -> int:
-    """Block time (see ``provider_schedules.create_block``, which this forwards to)."""
-    # Imported here: provider_schedules builds on this module.
-    from orca_desk.services import provider_schedules
-
-    return provider_schedules.create_block(session, actor, location_id=location_id, start=start, end=end,
-                                           reason=reason, colour=colour, provider_id=provider_id,
-                                           chair_id=chair_id, rrule=rrule, now=now)

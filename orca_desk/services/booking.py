@@ -31,6 +31,7 @@ from orca_desk.services.errors import (
 )
 from orca_desk.services.intervals import over_capacity
 from orca_desk.services.security import BOOK, OVERRIDE_HOURS, Actor
+from orca_desk.services.series_exceptions import record_moved
 
 MAX_MINUTES = 8 * 60
 LATE_CANCEL_WINDOW = timedelta(hours=24)
@@ -244,9 +245,7 @@ def move_appointment(session: Session, actor: Actor, appointment_id: int, *, sta
     _flush(session, "chair or patient time")
     audit.record(session, actor, "move", "appointment", appt.id, now=now, before=before,
                  after={**_snapshot(appt), **({"override_hours": True} if overridden else {})})
-    if appt.series_id is not None:  # issue 6: a moved occurrence becomes an exception of its series
-        from orca_desk.services.series import record_moved
-
+    if appt.series_id is not None:  # a moved occurrence becomes an exception of its series
         record_moved(session, appt, now=now)
     after_change(session, AppointmentChange("moved", appt, before), now=now)
     return appt

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import StaffUser
+from orca_desk.services import audit
 from orca_desk.services.errors import PermissionDenied, ValidationError
 
 BOOK = "booking:book"
@@ -167,7 +168,5 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
     was_one_time = user.must_change_password
     user.must_change_password = False
     session.flush()
-    from orca_desk.services import audit  # audit imports Actor from here
-
     audit.record(session, actor, "change_password", "staff_user", user.id, now=now,
                  after={"one_time_password_replaced": was_one_time})

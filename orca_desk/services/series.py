@@ -33,6 +33,7 @@ from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
 from orca_desk.services.intervals import over_capacity, subtract
 from orca_desk.services.security import AUTOMATION, BOOK, Actor
+from orca_desk.services.series_exceptions import add_exception, record_moved
 
 __all__ = [
     "HORIZON",
@@ -58,7 +59,6 @@ __all__ = [
     "plan_extensions",
     "preview_series",
     "preview_series_change",
-    "record_moved",
     "series_for_export",
 ]
 
@@ -848,7 +848,7 @@ def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, o
         local = occ.astimezone(zone)
         decision = decisions.get(key, "book")
         if decision == "skip":
-            _add_exception(session, series.id, key, "removed", None, "skipped when booking", now)
+            add_exception(session, series.id, key, "removed", None, "skipped when booking", now)
             continue
         if isinstance(decision, str):
             start, minutes = key, series.minutes
@@ -876,27 +876,15 @@ def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, o
             if strict:
                 raise type(exc)(f"{_label(local, session)}: {exc} Nothing was booked; skip that date or "
                                 "choose the suggested time.") from None
-            _add_exception(session, series.id, key, "removed", None, str(exc)[:200], now)
+            add_exception(session, series.id, key, "removed", None, str(exc)[:200], now)
             skipped.append((local, str(exc)))
             continue
         appt.series_occurrence_start = key
         if override:
-            _add_exception(session, series.id, key, "override", appt.id, "alternative time", now)
+            add_exception(session, series.id, key, "override", appt.id, "alternative time", now)
         booked += 1
     session.flush()
     return booked, skipped
-
-
-def _add_exception(session: Session, series_id: int, original: datetime, kind: str,
-                   appointment_id: int | None, reason: str, now: datetime) -> None:
-    found = session.scalar(select(SeriesException).where(SeriesException.series_id == series_id,
-                                                         SeriesException.original_start == original))
-    if found is None:
-        session.add(SeriesException(series_id=series_id, original_start=original, kind=kind,
-                                    appointment_id=appointment_id, reason=reason, created_at=now))
-    else:
-        found.kind, found.appointment_id, found.reason = kind, appointment_id, reason
-    session.flush()
 
 
 def create_series(session: Session, actor: Actor, *, patient_id: int, provider_id: int, chair_id: int,
@@ -1030,7 +1018,7 @@ def extend_horizons(session: Session, *, now: datetime, actor: Actor = AUTOMATIO
         bad = {_utc(o): why for o, why in ext.problems}
         good = [o for o in ext.occurrences if _utc(o) not in bad]
         for o, why in ext.problems:
-            _add_exception(session, series.id, _utc(o), "removed", None, why[:200], now)
+            add_exception(session, series.id, _utc(o), "removed", None, why[:200], now)
             skipped.append((series.id, o, why))
         n, late = _book_occurrences(session, actor, series, good, {}, now=now, strict=False)
         booked += n
@@ -1169,16 +1157,6 @@ def series_for_export(session: Session, series_id: int) -> SeriesExport:
 
 
 # --- exceptions from the calendar -----------------------------------------------------------
-
-
-def record_moved(session: Session, appointment: Appointment, *, now: datetime) -> None:
-    """Make a moved or changed occurrence an exception of its series (booking.move_appointment calls it)."""
-    if appointment.series_id is None:
-        return
-    original = appointment.series_occurrence_start
-    if original is None:
-        return
-    _add_exception(session, appointment.series_id, original, "override", appointment.id, "moved", now)
 
 
 # --- modify and cancel ----------------------------------------------------------------------
@@ -1471,7 +1449,7 @@ def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope:
             original = appt.series_occurrence_start or appt.start_at
             booking.cancel_appointment(session, actor, appt.id, reason=reason.strip(),
                                        expected_version=expected_version, now=now)
-            _add_exception(session, s.id, original, "removed", None, reason.strip()[:200], now)
+            add_exception(session, s.id, original, "removed", None, reason.strip()[:200], now)
             return 1
         if scope == "following":
             at = max(appt.series_occurrence_start or appt.start_at, now)

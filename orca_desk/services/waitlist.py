@@ -751,7 +751,7 @@ class _Planned:
 def _texts_sent(session: Session, numbers: Iterable[str], now: datetime) -> dict[str, list[datetime]]:
     """When texts that count against each number's budget went out (the last 8 days), read as
     dispatch reads them when it judges a send."""
-    from orca_desk.services.messaging.dispatch import BUDGET_EXEMPT
+    from orca_desk.services.messaging.inbound import BUDGET_EXEMPT
 
     sent: dict[str, list[datetime]] = {n: [] for n in numbers if n}
     since = now - timedelta(days=8)

@@ -25,6 +25,7 @@ from orca_desk.models import (
 )
 from orca_desk.services import clinic_settings, local_time
 from orca_desk.services.messaging.inbound import (
+    BUDGET_EXEMPT,
     KEYWORD_REPLY,
     mark_undeliverable,
     unsubscribe_address,
@@ -55,8 +56,6 @@ from orca_desk.services.messaging.unknown_outcome import task_for_unknown_outcom
 if TYPE_CHECKING:
     from orca_desk.services.messaging.email_extras import EmailExtras
 
-# Staff write these one by one; the per-number budget is for automation.
-BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, TEST_PURPOSE})
 # Purposes whose messages to one number may be folded into one text (siblings' reminders).
 MERGEABLE: frozenset[str] = frozenset({"reminder"})
 # Twilio error codes that say the number itself cannot take texts.

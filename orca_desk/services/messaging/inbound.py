@@ -26,6 +26,8 @@ FIRST_POLL_LOOKBACK = timedelta(hours=24)
 # The outbox purpose of STOP/START/HELP answers: carriers expect them at once, to a number
 # that may have just opted out, so dispatch applies no consent, quiet hours or budget.
 KEYWORD_REPLY = "keyword_reply"
+# Staff write these one by one; the per-number budget is for automation.
+BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, outbox.TEST_PURPOSE})
 
 
 class InboundHandler(Protocol):

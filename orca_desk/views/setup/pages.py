@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import available_timezones
 
 import phonenumbers
@@ -139,11 +139,8 @@ class SetupPage(QWizardPage):
         self.inline: dict[str, QLabel] = {}
 
     def wiz(self) -> SetupWizard:
-        from orca_desk.views.setup.wizard import SetupWizard
-
-        wizard = self.wizard()
-        assert isinstance(wizard, SetupWizard)
-        return wizard
+        # Every page lives in the SetupWizard, which imports the pages; hence a cast, not an import.
+        return cast("SetupWizard", self.wizard())
 
     # --- to override
     def problems(self) -> list[cs.Problem]:
