@@ -1,4 +1,4 @@
-"""Poll the change feed on a QTimer and tell the window when another desk changed the book."""
+"""Poll the change feed on a QTimer and tell the window what other desks changed."""
 
 from __future__ import annotations
 
@@ -11,22 +11,25 @@ POLL_MS = 1000
 
 
 class ChangeWatcher(QObject):
-    """Each tick costs one ``PRAGMA data_version`` or one non-blocking read of pending NOTIFYs."""
+    """Each tick costs one ``PRAGMA data_version`` or one non-blocking read of pending NOTIFYs.
+    This desk's own commits, made through ``Operations``, are not reported: the operation
+    already told the screens."""
 
-    sig_changed = Signal()
-    """The database changed since the last tick (possibly by this desk)."""
+    sig_changes = Signal(object)
+    """Another desk (or this desk's automation) committed these ``Changes``."""
 
     def __init__(self, db: Database, parent: QObject | None = None, *, interval_ms: int = POLL_MS) -> None:
         super().__init__(parent)
         self.feed: ChangeFeed = open_change_feed(db)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self._on_timer_timeout)
+        self.timer.timeout.connect(self.poll)
         self.timer.start()
 
-    def _on_timer_timeout(self) -> None:
-        if self.feed.poll():
-            self.sig_changed.emit()
+    def poll(self) -> None:
+        changes = self.feed.poll()
+        if changes:
+            self.sig_changes.emit(changes)
 
     def stop(self) -> None:
         self.timer.stop()

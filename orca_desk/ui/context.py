@@ -1,13 +1,15 @@
-"""What every screen is handed: the database, the clock, who is signed in, the clinic."""
+"""What every screen is handed: the database, the clock, who is signed in, the clinic, and the
+operations through which it reads and changes them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orca_desk.db import Database
 from orca_desk.services.clinic import ClinicInfo
 from orca_desk.services.clock import Clock
 from orca_desk.services.security import Actor
+from orca_desk.ui.operations import Operations
 
 
 @dataclass
@@ -16,3 +18,16 @@ class AppContext:
     clock: Clock
     actor: Actor
     clinic: ClinicInfo
+    _ops: Operations | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ops(self) -> Operations:
+        """The window's operations (the main window installs its own, which tell every screen
+        what changed); a screen made on its own (tests) gets a private one on first use."""
+        if self._ops is None:
+            self._ops = Operations(self.db)
+        return self._ops
+
+    @ops.setter
+    def ops(self, ops: Operations) -> None:
+        self._ops = ops

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services.changes import NO_CHANGES, Changes
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.errors import ValidationError
 from orca_desk.ui.change_watcher import ChangeWatcher
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.operations import Operations
 from orca_desk.ui.screen import Screen, ScreenSpec
 from orca_desk.ui.theme import icon
 from orca_desk.ui.undo import UndoStack
@@ -48,6 +50,13 @@ class MainWindow(QMainWindow):
         self.specs = screens = [spec for spec in screens if spec.shown_to(ctx.actor)]
         self.screens = _LazyScreens(self)
         self._stale: set[str] = set()  # built screens that have not seen the latest day/location
+        self._pending: dict[str, Changes] = {}  # hidden screens: changes to show when next shown
+        # Every change reaches the screens through here: this desk's operations say what they
+        # changed; the watcher reports other desks' commits (~1 s: data_version / LISTEN).
+        self.change_watcher = ChangeWatcher(ctx.db, self)
+        self.change_watcher.sig_changes.connect(self.on_changes)
+        ctx.ops = Operations(ctx.db, self, feed=self.change_watcher.feed)
+        ctx.ops.sig_changes.connect(self.on_changes)
         self.location_id = ctx.clinic.locations[0].id
         self.day = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
 
@@ -78,9 +87,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar(database_label)
         self._restore_settings()
         self._apply_day_and_location()
-        # Another desk's change shows within ~1 s (PRAGMA data_version / LISTEN orca_calendar).
-        self.change_watcher = ChangeWatcher(ctx.db, self)
-        self.change_watcher.sig_changed.connect(self._on_database_changed)
+        ctx.ops.sig_status.connect(self._on_screen_status)
+        ctx.ops.sig_busy.connect(self._on_busy)
 
     # ----- chrome -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -142,7 +150,10 @@ class MainWindow(QMainWindow):
         self.status_user = QLabel(f"Signed in: {self.ctx.actor.display_name or self.ctx.actor.username}")
         self.status_automation = QLabel("Automation: not running on this desk")
         self.status_automation.setObjectName("statusAutomation")
-        for w in (self.status_db, self.status_user, self.status_automation):
+        self.status_busy = QLabel(self.tr("Working…"))
+        self.status_busy.setObjectName("statusBusy")
+        self.status_busy.setVisible(False)
+        for w in (self.status_busy, self.status_db, self.status_user, self.status_automation):
             sb.addPermanentWidget(w)
 
     # ----- navigation ---------------------------------------------------------------------
@@ -228,10 +239,13 @@ class MainWindow(QMainWindow):
             return
         key = self.specs[row].key
         screen = self.screens[key]  # built (and brought up to date) on first show
+        pending = self._pending.pop(key, None)
         if key in self._stale:
             self._stale.discard(key)
             screen.show_location(self.location_id)
             screen.show_day(self.day)
+        if pending is not None:
+            screen.on_changes(pending)
         self.stack.setCurrentWidget(screen)
         # None (Qt's null stack): this screen has no history, so Undo is off while it is in front.
         self.undo_group.setActiveStack(self._undo_stacks.get(key))  # type: ignore[arg-type]
@@ -268,8 +282,21 @@ class MainWindow(QMainWindow):
     def _step(self) -> int:
         return int(getattr(self.current_screen(), "nav_step_days", 1))
 
-    def _on_database_changed(self) -> None:
-        self.current_screen().refresh()  # hidden screens reload when shown
+    def on_changes(self, changes: Changes) -> None:
+        """Hand ``changes`` to the screens that show them: the one in front reloads now, the
+        others once, when next shown."""
+        current = self.specs[max(0, self.stack.currentIndex())].key
+        for key in self.screens.built():
+            screen = self.screens[key]
+            if not changes.touches(screen.watches):
+                continue
+            if key == current:
+                screen.on_changes(changes)
+            else:
+                self._pending[key] = self._pending.get(key, NO_CHANGES) | changes
+
+    def _on_busy(self, busy: bool) -> None:
+        self.status_busy.setVisible(busy)
 
     def _on_find_opening(self) -> None:
         screen = self.current_screen()

@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from orca_desk.services.changes import Changes
 from orca_desk.services.security import Actor
 from orca_desk.ui.context import AppContext
 
@@ -34,8 +35,16 @@ class Screen(QWidget):
     def show_location(self, location_id: int) -> None:
         """Show this location (screens without locations ignore it)."""
 
+    watches: frozenset[str] | None = None
+    """The tables this screen shows; a change elsewhere leaves it alone. ``None``: any change."""
+
     def refresh(self) -> None:
         """Reload from the database."""
+
+    def on_changes(self, changes: Changes) -> None:
+        """Show ``changes`` (made by an operation of this desk, or seen from another desk). The
+        shell calls it only when they touch ``watches``: on view at once, else when shown."""
+        self.refresh()
 
 
 @dataclass(frozen=True)

@@ -325,11 +325,6 @@ def test_refresh_during_a_drag_waits_for_the_drop(qtbot):
 
 
 def test_block_time_creates_a_hatched_block(main_window, ctx, world, qtbot, no_dialogs):
-    from orca_desk.views.calendar.calendar_screen import availability_module
-
-    module = availability_module()
-    if module is None or not hasattr(module, "create_block"):
-        pytest.skip("provider schedules (issue 3) are not installed")
     view = show(main_window, "calendar", qtbot)
     key = view.key_for(world.chairs[1].id)
     assert view.block_time(key, 12 * 60, 13 * 60, "Lunch"), no_dialogs

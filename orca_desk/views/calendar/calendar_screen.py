@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
+from orca_desk.services import availability, provider_schedules
 from orca_desk.services.calendar_data import CalendarAppointment, load_days
 from orca_desk.services.clinic import ChairRow, ClinicInfo
 from orca_desk.services.errors import OrcaError
@@ -69,15 +68,6 @@ def local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
 
 
-def availability_module() -> ModuleType | None:
-    """Provider schedules (issue 3), when installed: working time, blocks, ``create_block``."""
-    try:
-        module = importlib.import_module("orca_desk.services.availability")
-    except ImportError:
-        return None
-    return module if hasattr(module, "calendar_overlay") else None
-
-
 @dataclass(frozen=True)
 class ColumnDef:
     key: int
@@ -124,11 +114,9 @@ def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
     and (given ``now``) the marks: offers pending and open template slots."""
     with db.read() as session:
         rows = load_days(session, zones, days)
-        overlays: dict[int, Any] = {}
-        module = availability_module()
-        if module is not None:
-            for location_id in zones:
-                overlays[location_id] = module.calendar_overlay(session, location_id=location_id, days=days)
+        overlays: dict[int, Any] = {
+            location_id: availability.calendar_overlay(session, location_id=location_id, days=days)
+            for location_id in zones}
         marks = load_marks(session, zones, days, now) if now is not None else []
     return CalendarData(days, zones, rows, overlays, marks)
 
@@ -574,27 +562,18 @@ class CalendarScreen(Screen):
             self.block_time(key, start, end, reason)
 
     def block_time(self, key: int, start: int, end: int, reason: str) -> bool:
-        """Create a block over [start, end) of this column (provider schedules' ``create_block``)."""
-        module = availability_module()
-        if module is None or not hasattr(module, "create_block"):
-            self.sig_status.emit("Blocking time needs provider schedules, which are not installed yet.")
-            return False
+        """Create a block over [start, end) of this column; the operation's changes reload the book."""
         cd = self.col_defs[key]
         zone = self.zone_of(cd.location_id)
-        try:
-            with self.ctx.db.write() as session:
-                module.create_block(session, self.ctx.actor, location_id=cd.location_id,
-                                    start=local_instant(cd.day, start, zone),
-                                    end=local_instant(cd.day, end, zone), reason=reason.strip() or "Blocked",
-                                    provider_id=cd.provider_id, chair_id=cd.chair_id,
-                                    now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.sig_status.emit(f"Not blocked: {exc}")
-            QMessageBox.warning(self, "Not blocked", str(exc))
-            return False
-        self.sig_status.emit(f"Blocked {reason}")
-        self.refresh()
-        return True
+        done = self.ctx.ops.write(
+            lambda session: provider_schedules.create_block(
+                session, self.ctx.actor, location_id=cd.location_id, start=local_instant(cd.day, start, zone),
+                end=local_instant(cd.day, end, zone), reason=reason.strip() or "Blocked",
+                provider_id=cd.provider_id, chair_id=cd.chair_id, now=self.ctx.clock.now()),
+            parent=self, title=self.tr("Not blocked"))
+        if done:
+            self.sig_status.emit(self.tr("Blocked {0}").format(reason))
+        return done
 
     def _on_item_activated(self, item_id: int) -> None:
         """Double-click or Enter: an appointment opens its patient card ("Patient card…" of its

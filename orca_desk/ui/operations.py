@@ -1,0 +1,142 @@
+"""The one path from a screen to the data: a write is one unit of work whose changes every
+screen hears; a slow read runs off the UI thread; a refusal is shown one way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.orm import Session
+
+from orca_desk.db import Database
+from orca_desk.services.change_feed import ChangeFeed, NullChangeFeed
+from orca_desk.services.changes import Changes, run_tracked
+from orca_desk.services.errors import OrcaError
+from orca_desk.ui.workers import BackgroundLoader
+
+T = TypeVar("T")
+ErrorSink = Callable[[str], None]
+
+
+class Operations(QObject):
+    """Screens run their service calls here, never opening transactions themselves.
+
+    ``write`` runs ``work(session)`` in one transaction (on the UI thread by default: most
+    edits take a few milliseconds; ``background=True`` for long ones), then emits
+    ``sig_changes`` with what it changed, which the main window hands to every screen. A
+    service's refusal (``OrcaError``) is shown in the dialog's own error line when the caller
+    gives one (``on_error``), else in a message box, and always in the status bar.
+    """
+
+    sig_changes = Signal(object)
+    """This desk committed these ``Changes``."""
+    sig_status = Signal(str)
+    """A short line for the status bar (a refusal)."""
+    sig_busy = Signal(bool)
+    """Background work started (True) or every piece of it ended (False)."""
+
+    def __init__(self, db: Database, parent: QObject | None = None, *, feed: ChangeFeed | None = None,
+                 pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.feed: ChangeFeed = feed or NullChangeFeed()
+        self._pool = pool
+        self._running: set[BackgroundLoader] = set()
+
+    # ----- writes -------------------------------------------------------------------------
+    def write(self, work: Callable[[Session], T], *, parent: QWidget | None,
+              on_done: Callable[[T], None] | None = None, on_error: ErrorSink | None = None,
+              title: str = "Not saved", background: bool = False) -> bool:
+        """Run ``work`` as one unit of work; False when it was refused (nothing changed).
+        With ``background`` the result comes later through ``on_done``; True means started."""
+        if background:
+            loader = self._loader()
+            loader.sig_loaded.connect(lambda result: self._written(result, on_done))
+            loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title))
+            loader.start(lambda: self._commit(work))
+            return True
+        try:
+            result = self._commit(work)
+        except OrcaError as exc:
+            self._failed(exc, parent, on_error, title)
+            return False
+        self._written(result, on_done)
+        return True
+
+    def _commit(self, work: Callable[[Session], T]) -> tuple[T, Changes]:
+        value, changes, _txid = run_tracked(self.db, work, before_commit=self.feed.own)
+        if changes:
+            self.feed.own(None)  # SQLite: the version our commit made is not another desk's
+        return value, changes
+
+    def _written(self, result: Any, on_done: Callable[[Any], None] | None) -> None:
+        value, changes = result
+        if on_done is not None:
+            on_done(value)
+        if changes:
+            self.sig_changes.emit(changes)
+
+    # ----- reads --------------------------------------------------------------------------
+    def read(self, work: Callable[[Session], T], *, parent: QWidget | None,
+             on_done: Callable[[T], None], on_error: ErrorSink | None = None,
+             title: str = "Could not load", background: bool = True) -> bool:
+        """Run a read-only ``work`` (off the UI thread by default) and hand its result to
+        ``on_done`` on the UI thread. For a screen's own reload, a ``BackgroundLoader`` keeps
+        only the newest of overlapping loads; this is for one-off reads (a dialog's data)."""
+        def job() -> T:
+            with self.db.read() as session:
+                return work(session)
+
+        if not background:
+            try:
+                value = job()
+            except OrcaError as exc:
+                self._failed(exc, parent, on_error, title)
+                return False
+            on_done(value)
+            return True
+        loader = self._loader()
+        loader.sig_loaded.connect(on_done)
+        loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title))
+        loader.start(job)
+        return True
+
+    # ----- shared -------------------------------------------------------------------------
+    def _loader(self) -> BackgroundLoader:
+        loader = BackgroundLoader(self, pool=self._pool)
+        self._running.add(loader)
+        if len(self._running) == 1:
+            self.sig_busy.emit(True)
+
+        def finished(_value: object = None) -> None:
+            self._running.discard(loader)
+            loader.deleteLater()
+            if not self._running:
+                self.sig_busy.emit(False)
+
+        # Connected first, so the caller's handlers run after the loader is accounted for.
+        loader.sig_loaded.connect(finished)
+        loader.sig_failed.connect(finished)
+        return loader
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Block until background work has been delivered (tests, screenshots, closing)."""
+        if not self._running:
+            return True
+        return next(iter(self._running)).wait_while(lambda: self.busy, timeout_ms)
+
+    def _failed(self, exc: object, parent: QWidget | None, on_error: ErrorSink | None, title: str) -> None:
+        if not isinstance(exc, OrcaError):
+            raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
+        message = str(exc)
+        self.sig_status.emit(f"{title}: {message}")
+        if on_error is not None:
+            on_error(message)
+        else:
+            QMessageBox.warning(parent, title, message)
