@@ -120,3 +120,32 @@ def test_another_desk_on_postgres_reloads_only_screens_showing_that_table(qtbot,
     assert screens["outbox"].reloads == 0  # PostgreSQL says which table: not the outbox's
     window.show_screen("anything")
     assert screens["anything"].reloads == 1  # both changes, one reload
+
+
+def test_one_move_reloads_the_book_once_and_the_hidden_week_once_when_shown(qtbot, main_window, ctx, world,
+                                                                           monkeypatch):
+    from orca_desk.views.calendar import calendar_screen
+    from tests.ui.test_calendar_views import at, book, show
+
+    appt = book(ctx, world, start=at(10))
+    week = show(main_window, "week", qtbot)
+    day = show(main_window, "calendar", qtbot)
+    assert day.wait_until_loaded() and day.grid.item(appt) is not None
+    loads = {"calendar": 0, "week": 0}
+    load = calendar_screen.load_calendar
+
+    def counted(db, zones, days, now=None):
+        loads["calendar" if len(days) == 1 else "week"] += 1
+        return load(db, zones, days, now)
+
+    monkeypatch.setattr(calendar_screen, "load_calendar", counted)
+    a = day.appointments[appt]
+    target = day._target(a, day.key_for(world.chairs[2].id), 14 * 60, 14 * 60 + 20)[0]
+    assert day.move_appointment(a, target, "Move")
+    assert day.wait_until_loaded()
+    qtbot.wait(1300)  # a tick of the change watcher: it must not reload again
+    assert loads == {"calendar": 1, "week": 0}
+    main_window.show_screen("week")
+    assert week.wait_until_loaded()
+    assert loads == {"calendar": 1, "week": 1}
+    assert week.appointments[appt].chair_id == world.chairs[2].id

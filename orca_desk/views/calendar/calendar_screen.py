@@ -193,7 +193,6 @@ class CalendarScreen(Screen):
         layout.addWidget(self.legend)
         self.ops = CalendarOps(ctx, self, self.sig_status.emit)
         self.undo_stack = UndoStack(self)
-        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         self.loader = BackgroundLoader(self)
         self.loader.sig_loaded.connect(self._on_loaded)
         self.loader.sig_failed.connect(self._on_load_failed)
@@ -231,9 +230,7 @@ class CalendarScreen(Screen):
     # ----- shell hooks -------------------------------------------------------------------
     def attach_undo_stack(self, stack: UndoStack) -> None:
         """Share the window's undo history (Ctrl+Z undoes a move made in any calendar screen)."""
-        self.undo_stack.indexChanged.disconnect(self._on_undo_index_changed)
         self.undo_stack = stack
-        stack.indexChanged.connect(self._on_undo_index_changed)
 
     def show_day(self, day: date) -> None:
         self.day = day
@@ -291,9 +288,6 @@ class CalendarScreen(Screen):
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
         self.sig_status.emit(f"Could not load the calendar: {exc}")
-
-    def _on_undo_index_changed(self, _index: int) -> None:
-        self.refresh()
 
     def _on_filters_changed(self, filters: CalendarFilters) -> None:
         self.filters = filters

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment
 from orca_desk.services import booking
 from orca_desk.services.calendar_data import CalendarAppointment
-from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.undo import UndoStack
 
@@ -41,16 +40,16 @@ class CalendarOps:
         key = ("appointment", appt_id)
         # Versions only grow: the newer of what the screen showed and what our last edit left.
         expected = max(stack.versions.get(key, 0), fallback_version)
-        try:
-            # A deadlock victim runs again by itself; what is left is a typed BusyError.
-            version = self.ctx.db.run_write(lambda session: action(session, expected).version)
-        except OrcaError as exc:
-            self.status(f"Not changed: {exc}")
-            QMessageBox.warning(self.parent, "Not changed", str(exc))
-            return False
-        stack.versions[key] = version
-        self.status(done)
-        return True
+
+        def remember(version: int) -> None:
+            stack.versions[key] = version
+
+        # The operation's changes reload every calendar screen (hidden ones when next shown).
+        ok = self.ctx.ops.write(lambda session: action(session, expected).version, parent=self.parent,
+                                on_done=remember, title="Not changed")
+        if ok:
+            self.status(done)
+        return ok
 
 
 class CalendarCommand(QUndoCommand):
