@@ -35,8 +35,15 @@ def current_revisions(db: Database) -> set[str]:
 
 
 def head_revisions() -> set[str]:
+    """The revisions a database of this version is at: the scripts' heads, less those another
+    head depends on (Alembic keeps only the dependent one in the version table)."""
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return set(script.get_heads())
+    heads = set(script.get_heads())
+    beneath: set[str] = set()
+    for head in heads:
+        beneath |= {rev.revision for rev in script.revision_map.iterate_revisions(head, "base")
+                    if rev is not None and rev.revision != head}
+    return heads - beneath
 
 
 def known_revisions() -> set[str]:

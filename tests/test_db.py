@@ -121,3 +121,16 @@ def test_the_automation_lease_on_a_locked_database_is_not_taken_and_nothing_cras
         holder.rollback()
         holder.close()
         impatient.dispose()
+
+
+@pytest.mark.parametrize("fixture", ["db", "pg_db"])
+def test_a_freshly_upgraded_database_is_current_and_opens(fixture, request) -> None:
+    """Migrations that merge branches or depend on another branch leave the database at
+    exactly the revisions this version calls its heads, so a shared database opens."""
+    from orca_desk.migrate import current_revisions, head_revisions, needs_upgrade
+    from orca_desk.startup import check_schema
+
+    database = request.getfixturevalue(fixture)
+    assert current_revisions(database) == head_revisions()
+    assert not needs_upgrade(database)
+    check_schema(database, upgrade_local=False)  # does not ask for "orca-desk db upgrade"
