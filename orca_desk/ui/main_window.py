@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.change_watcher.sig_changes.connect(self.on_changes)
         ctx.ops = Operations(ctx.db, self, feed=self.change_watcher.feed)
         ctx.ops.sig_changes.connect(self.on_changes)
+        ctx.ops.routed = True
         self.location_id = ctx.clinic.locations[0].id
         self.day = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
 

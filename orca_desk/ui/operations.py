@@ -44,6 +44,9 @@ class Operations(QObject):
         self.feed: ChangeFeed = feed or NullChangeFeed()
         self._pool = pool
         self._running: set[BackgroundLoader] = set()
+        self.routed = False
+        """True once a window hands ``sig_changes`` to its screens; until then the screen that
+        ran an operation is told itself (a screen or dialog shown on its own)."""
 
     # ----- writes -------------------------------------------------------------------------
     def write(self, work: Callable[[Session], T], *, parent: QWidget | None,
@@ -53,7 +56,7 @@ class Operations(QObject):
         With ``background`` the result comes later through ``on_done``; True means started."""
         if background:
             loader = self._loader()
-            loader.sig_loaded.connect(lambda result: self._written(result, on_done))
+            loader.sig_loaded.connect(lambda result: self._written(result, on_done, parent))
             loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title))
             loader.start(lambda: self._commit(work))
             return True
@@ -62,7 +65,7 @@ class Operations(QObject):
         except OrcaError as exc:
             self._failed(exc, parent, on_error, title)
             return False
-        self._written(result, on_done)
+        self._written(result, on_done, parent)
         return True
 
     def _commit(self, work: Callable[[Session], T]) -> tuple[T, Changes]:
@@ -71,12 +74,20 @@ class Operations(QObject):
             self.feed.own(None)  # SQLite: the version our commit made is not another desk's
         return value, changes
 
-    def _written(self, result: Any, on_done: Callable[[Any], None] | None) -> None:
+    def _written(self, result: Any, on_done: Callable[[Any], None] | None, parent: QWidget | None) -> None:
         value, changes = result
         if on_done is not None:
             on_done(value)
-        if changes:
+        if not changes:
+            return
+        if self.routed:
             self.sig_changes.emit(changes)
+            return
+        widget: QObject | None = parent
+        while widget is not None and not callable(getattr(widget, "on_changes", None)):
+            widget = widget.parent()
+        if widget is not None:
+            widget.on_changes(changes)  # type: ignore[attr-defined]
 
     # ----- reads --------------------------------------------------------------------------
     def read(self, work: Callable[[Session], T], *, parent: QWidget | None,

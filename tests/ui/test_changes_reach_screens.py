@@ -149,3 +149,13 @@ def test_one_move_reloads_the_book_once_and_the_hidden_week_once_when_shown(qtbo
     assert week.wait_until_loaded()
     assert loads == {"calendar": 1, "week": 1}
     assert week.appointments[appt].chair_id == world.chairs[2].id
+
+
+def test_a_screen_shown_on_its_own_hears_its_own_operations(qtbot, ctx):
+    from PySide6.QtWidgets import QDialog
+
+    screen = Counting(frozenset({"patient"}))
+    qtbot.addWidget(screen)
+    dialog = QDialog(screen)  # an operation run from a dialog the screen opened
+    assert ctx.ops.write(lambda s: s.execute(text("UPDATE patient SET notes = 'x'")), parent=dialog)
+    assert screen.reloads == 1

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from orca_desk.services import waitlist, waitlist_analytics
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
 from orca_desk.ui.charts import (
     analytics_page,
@@ -43,6 +41,10 @@ RESPONSES = {"Accepted — book it": "accepted", "Declined": "declined", "No ans
 
 class WaitlistScreen(Screen):
     """Openings and offers on the left, the ranked matches of the selected opening on the right."""
+
+    # Offers follow replies and sends; matches follow the book and the families' details.
+    watches = frozenset({"opening", "waitlist_offer", "waitlist_entry", "appointment", "patient",
+                         "outbox_message", "inbound_message"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,13 +192,18 @@ class WaitlistScreen(Screen):
 
     def refresh(self) -> None:
         now = self.ctx.clock.now()
-        selected = self.selected_opening()
-        with self.ctx.db.read() as s:
-            openings = waitlist.list_openings(s, now=now)
-            entries = waitlist.list_entries(s, now=now)
+        analytics = may_view_analytics(self.ctx.actor)
+
+        def load(s: Session) -> tuple[list[OpeningRow], list[Any], Any]:
             stats = (waitlist_analytics.offer_analytics(s, self.ctx.actor, start=now - timedelta(days=90),
-                                                        end=now + timedelta(days=1))
-                     if may_view_analytics(self.ctx.actor) else None)
+                                                        end=now + timedelta(days=1)) if analytics else None)
+            return waitlist.list_openings(s, now=now), waitlist.list_entries(s, now=now), stats
+
+        self.ctx.ops.read(load, parent=self, on_done=self._show, background=False)
+
+    def _show(self, loaded: tuple[list[OpeningRow], list[Any], Any]) -> None:
+        openings, entries, stats = loaded
+        selected = self.selected_opening()
         self.openings.set_rows(openings)
         self.entries.set_rows(entries)
         notified = sum(e.status == "notified" for e in entries)
@@ -221,11 +228,10 @@ class WaitlistScreen(Screen):
         self.offers.set_rows(list(fresh[0].offers) if fresh else [])
         self.offers_title.setText(f"Offers of the selected opening (from a {o.source.replace('_', '-')}, "
                                   f"{o.mode})")
-        with self.ctx.db.read() as s:
-            try:
-                rows = waitlist.match_opening(s, o.id, now=self.ctx.clock.now())
-            except OrcaError:
-                rows = []
+        rows: list[MatchRow] = []
+        # An opening that was just taken has no matches any more: an empty list says so.
+        self.ctx.ops.read(lambda s: waitlist.match_opening(s, o.id, now=self.ctx.clock.now()), parent=self,
+                          on_done=rows.extend, on_error=lambda _message: None, background=False)
         self.matches.set_rows(rows)
         self.matches_view.resizeRowsToContents()
         self.matches_title.setText(f"Ranked matches for {o.local_text} ({len(rows)})")
@@ -260,15 +266,8 @@ class WaitlistScreen(Screen):
 
     # ----- actions --------------------------------------------------------------------------
     def _act(self, what: str, fn: Callable[[Session], str]) -> bool:
-        try:
-            with self.ctx.db.write() as s:
-                message = fn(s)
-        except OrcaError as exc:
-            QMessageBox.warning(self, what, str(exc))
-            return False
-        self.sig_status.emit(message)
-        self.refresh()
-        return True
+        # The operation's changes reload this screen (and the calendar when next shown).
+        return self.ctx.ops.write(fn, parent=self, title=what, on_done=self.sig_status.emit)
 
     def _offer(self, what: str, **kwargs: Any) -> bool:
         o = self.selected_opening()
