@@ -27,7 +27,7 @@ from orca_desk.models import (
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
-from orca_desk.services.campaign_stats import Comparison, compare
+from orca_desk.services.campaigns.stats import Comparison, compare
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.message_templates import get_template, list_templates
 from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
