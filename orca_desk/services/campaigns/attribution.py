@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment
-from orca_desk.models.campaigns import CampaignRecipient
+from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.services.bulk import chunks
 from orca_desk.services.campaigns.drafts import _get
 
@@ -68,3 +68,29 @@ def refresh_attribution(session: Session, campaign_id: int, *, now: datetime) ->
     if found:
         session.execute(update(CampaignRecipient), found)
     return len(found)
+
+
+def refresh_live_attribution(session: Session, *, now: datetime) -> int:
+    """Refresh the attribution of every campaign whose window (plus the grace) is still open;
+    returns how many recipients were newly attributed."""
+    attributed = 0
+    live = session.scalars(
+        select(Campaign.id).where(
+            or_(
+                Campaign.status.in_(("running", "paused")),
+                and_(
+                    Campaign.status.in_(("completed", "cancelled")),
+                    Campaign.finished_at.is_not(None),
+                    Campaign.finished_at >= now - timedelta(days=365),
+                ),
+            )
+        )
+    ).all()
+    for cid in live:
+        c = session.get(Campaign, cid)
+        if c is not None and (
+            c.finished_at is None
+            or c.finished_at + timedelta(days=c.attribution_days) + ATTRIBUTION_GRACE >= now
+        ):
+            attributed += refresh_attribution(session, cid, now=now)
+    return attributed

@@ -10,7 +10,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import OutboxEvent, OutboxMessage, Patient
-from orca_desk.models.campaigns import Campaign, CampaignRecipient
+from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.campaigns.audience import AudienceCriteria, _audience_select, _classify, _clinic_today
@@ -45,6 +45,38 @@ def launch_campaign(session: Session, actor: Actor, campaign_id: int, *, now: da
     criteria = AudienceCriteria.from_json(c.criteria)
     today = _clinic_today(session, now)
     rows = session.execute(_audience_select(criteria, c.channels, now, today)).all()
+    out, sendable = _recipient_rows(session, c, variants, rows, now)
+    if not sendable:
+        raise ValidationError(
+            "Nobody in the audience can be reached now; widen the criteria.", field="criteria"
+        )
+    for i in range(0, len(out), 2000):
+        session.execute(insert(CampaignRecipient), out[i : i + 2000])
+    c.status = "running" if c.start_at <= now else "scheduled"
+    c.launched_at, c.updated_at = now, now
+    audit.record(
+        session,
+        actor,
+        "launch",
+        "campaign",
+        c.id,
+        now=now,
+        after={"recipients": sendable, "excluded": len(out) - sendable, "status": c.status},
+    )
+    return c
+
+
+def _exclusion_reason(sms_ok: bool, email_ok: bool, opted: bool) -> str:
+    if not (sms_ok or email_ok):
+        return "opted out" if opted else "no consent or address for the chosen channels"
+    return "contacted recently"
+
+
+def _recipient_rows(
+    session: Session, c: Campaign, variants: Sequence[CampaignVariant], rows: Sequence[Any], now: datetime
+) -> tuple[list[dict[str, Any]], int]:
+    """A recipient row for each matched patient, in the campaign's stable order: excluded with the
+    reason, or in the control or a variant with the time their message is due; and how many can be sent."""
     eligible_ids = set(_classify(rows)[0])
     preferred = (
         dict(
@@ -72,66 +104,21 @@ def launch_campaign(session: Session, actor: Actor, campaign_id: int, *, now: da
             "rebooked_at": None,
         }
         if pid not in eligible_ids:
-            reason = (
-                ("opted out" if opted else "no consent or address for the chosen channels")
-                if not (sms_ok or email_ok)
-                else "contacted recently"
-            )
-            out.append(
-                {
-                    **base,
-                    "variant_id": None,
-                    "status": "excluded",
-                    "reason": reason,
-                    "channel": None,
-                    "due_at": start,
-                }
-            )
+            why = _exclusion_reason(sms_ok, email_ok, opted)
+            excluded = {"variant_id": None, "status": "excluded", "reason": why}
+            out.append({**base, **excluded, "channel": None, "due_at": start})
             continue
         index = assign_variant(c.seed, pid, weights, c.holdout_percent)
         due = start + step * sendable  # the control is spread the same way: when it would have gone
         sendable += 1
         channel = _channel_for(preferred.get(pid), c.channels, bool(sms_ok), bool(email_ok))
+        arm: dict[str, Any]
         if index is None:
-            out.append(
-                {
-                    **base,
-                    "variant_id": None,
-                    "status": "control",
-                    "reason": "hold-out (gets nothing)",
-                    "channel": channel,
-                    "due_at": due,
-                }
-            )
+            arm = {"variant_id": None, "status": "control", "reason": "hold-out (gets nothing)"}
         else:
-            out.append(
-                {
-                    **base,
-                    "variant_id": variants[index].id,
-                    "status": "pending",
-                    "reason": "",
-                    "channel": channel,
-                    "due_at": due,
-                }
-            )
-    if not sendable:
-        raise ValidationError(
-            "Nobody in the audience can be reached now; widen the criteria.", field="criteria"
-        )
-    for i in range(0, len(out), 2000):
-        session.execute(insert(CampaignRecipient), out[i : i + 2000])
-    c.status = "running" if c.start_at <= now else "scheduled"
-    c.launched_at, c.updated_at = now, now
-    audit.record(
-        session,
-        actor,
-        "launch",
-        "campaign",
-        c.id,
-        now=now,
-        after={"recipients": sendable, "excluded": len(out) - sendable, "status": c.status},
-    )
-    return c
+            arm = {"variant_id": variants[index].id, "status": "pending", "reason": ""}
+        out.append({**base, **arm, "channel": channel, "due_at": due})
+    return out, sendable
 
 
 def _cancel_queued(session: Session, c: Campaign, now: datetime, why: str) -> int:

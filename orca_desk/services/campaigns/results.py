@@ -155,6 +155,31 @@ def campaign_results(session: Session, actor: Actor, campaign_id: int, *, now: d
     arms: dict[int | None, dict[str, int]] = {v.id: {} for v in variants}
     if c.holdout_percent:
         arms[None] = {}
+    _count_recipients(session, c, now, arms)
+    _count_responses(session, c, arms)
+    groups = _groups(variants, arms)
+    reasons = session.execute(
+        select(CampaignRecipient.reason, func.count())
+        .where(CampaignRecipient.campaign_id == c.id, CampaignRecipient.status == "excluded")
+        .group_by(CampaignRecipient.reason)
+        .order_by(func.count().desc())
+    ).all()
+    return CampaignResults(
+        c.id,
+        c.name,
+        c.status,
+        c.attribution_days,
+        tuple(groups),
+        tuple(_comparisons(groups)),
+        sum(int(n) for _, n in reasons),
+        tuple((str(k), int(n)) for k, n in reasons),
+    )
+
+
+def _count_recipients(
+    session: Session, c: Campaign, now: datetime, arms: dict[int | None, dict[str, int]]
+) -> None:
+    """Each arm's recipients by status, those due by now (and their re-bookings), and deliveries."""
     r = CampaignRecipient
     for vid, status, due, n, rebooked in session.execute(
         select(r.variant_id, r.status, r.due_at <= now, func.count(), func.count(r.rebooked_at))
@@ -174,37 +199,45 @@ def campaign_results(session: Session, actor: Actor, campaign_id: int, *, now: d
         .group_by(r.variant_id)
     ):
         arms.setdefault(vid, {})["delivered"] = int(delivered)
+
+
+def _count_responses(session: Session, c: Campaign, arms: dict[int | None, dict[str, int]]) -> None:
+    """Replies and opt-outs of each sent recipient within the attribution window after the message."""
+    r, o = CampaignRecipient, OutboxMessage
     window = timedelta(days=c.attribution_days)
     sent_rows = session.execute(
         select(r.variant_id, r.patient_id, r.sent_at, o.to_address, o.channel)
         .join(o, o.id == r.outbox_message_id)
         .where(r.campaign_id == c.id, r.status == "sent")
     ).all()
-    if sent_rows:
-        addresses = {row.to_address for row in sent_rows}
-        replies: dict[str, list[datetime]] = {}
-        for addr, at in session.execute(
-            select(InboundMessage.from_address, InboundMessage.received_at).where(
-                InboundMessage.from_address.in_(addresses)
-            )
-        ):
-            replies.setdefault(addr, []).append(at)
-        opt = {
-            (s.channel, s.address): s.opted_out_at
-            for s in session.scalars(
-                select(ContactState).where(
-                    ContactState.address.in_(addresses), ContactState.opted_out.is_(True)
-                )
-            )
-        }
-        for row in sent_rows:
-            d = arms.setdefault(row.variant_id, {})
-            start, end = row.sent_at, row.sent_at + window
-            if any(start <= at <= end for at in replies.get(row.to_address, [])):
-                d["responses"] = d.get("responses", 0) + 1
-            opted_at = opt.get((row.channel, row.to_address))
-            if opted_at is not None and start <= opted_at <= end:
-                d["opt_outs"] = d.get("opt_outs", 0) + 1
+    if not sent_rows:
+        return
+    addresses = {row.to_address for row in sent_rows}
+    replies: dict[str, list[datetime]] = {}
+    for addr, at in session.execute(
+        select(InboundMessage.from_address, InboundMessage.received_at).where(
+            InboundMessage.from_address.in_(addresses)
+        )
+    ):
+        replies.setdefault(addr, []).append(at)
+    opt = {
+        (s.channel, s.address): s.opted_out_at
+        for s in session.scalars(
+            select(ContactState).where(ContactState.address.in_(addresses), ContactState.opted_out.is_(True))
+        )
+    }
+    for row in sent_rows:
+        d = arms.setdefault(row.variant_id, {})
+        start, end = row.sent_at, row.sent_at + window
+        if any(start <= at <= end for at in replies.get(row.to_address, [])):
+            d["responses"] = d.get("responses", 0) + 1
+        opted_at = opt.get((row.channel, row.to_address))
+        if opted_at is not None and start <= opted_at <= end:
+            d["opt_outs"] = d.get("opt_outs", 0) + 1
+
+
+def _groups(variants: list[CampaignVariant], arms: dict[int | None, dict[str, int]]) -> list[GroupStats]:
+    """One GroupStats per arm: the variants in their order, then the control."""
     names = {v.id: v.name for v in variants}
     groups = []
     for vid, d in arms.items():
@@ -225,33 +258,22 @@ def campaign_results(session: Session, actor: Actor, campaign_id: int, *, now: d
         )
     order = {v.id: i for i, v in enumerate(variants)}
     groups.sort(key=lambda g: (g.variant_id is None, order.get(g.variant_id or 0, 0)))
+    return groups
+
+
+def _comparisons(groups: list[GroupStats]) -> list[Comparison]:
+    """Each variant against the control; without a control, each against the first variant."""
     control = next((g for g in groups if g.variant_id is None), None)
     tested = [g for g in groups if g.variant_id is not None]
-    comparisons: list[Comparison] = []
     if control is not None:
-        comparisons = [
+        return [
             compare(g.name, g.rebooked, g.assigned, "control", control.rebooked, control.assigned)
             for g in tested
         ]
-    elif len(tested) >= 2:
+    if len(tested) >= 2:
         base = tested[0]
-        comparisons = [
+        return [
             compare(g.name, g.rebooked, g.assigned, base.name, base.rebooked, base.assigned)
             for g in tested[1:]
         ]
-    reasons = session.execute(
-        select(r.reason, func.count())
-        .where(r.campaign_id == c.id, r.status == "excluded")
-        .group_by(r.reason)
-        .order_by(func.count().desc())
-    ).all()
-    return CampaignResults(
-        c.id,
-        c.name,
-        c.status,
-        c.attribution_days,
-        tuple(groups),
-        tuple(comparisons),
-        sum(int(n) for _, n in reasons),
-        tuple((str(k), int(n)) for k, n in reasons),
-    )
+    return []

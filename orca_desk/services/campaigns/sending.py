@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Clinic, ContactState, Location, OutboxMessage, Patient
-from orca_desk.models.campaigns import Campaign, CampaignRecipient
-from orca_desk.services.campaigns.attribution import ATTRIBUTION_GRACE, refresh_attribution
+from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
+from orca_desk.services.campaigns.attribution import refresh_live_attribution
 from orca_desk.services.campaigns.drafts import _variants
 from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
 from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
@@ -72,6 +72,7 @@ class _Links:
 
 
 def _queue_due(session: Session, c: Campaign, now: datetime, batch: int, report: CampaignTick) -> int:
+    """Queue up to ``batch`` of the campaign's sends now due (or skip them, with the reason)."""
     due = list(
         session.scalars(
             select(CampaignRecipient)
@@ -109,24 +110,7 @@ def _queue_due(session: Session, c: Campaign, now: datetime, batch: int, report:
         p, v = patients.get(r.patient_id), variants.get(r.variant_id or 0)
         channel = r.channel
         address = ((p.contact_phone if channel == "sms" else p.contact_email) or "") if p else ""
-        state = states.get((channel or "", address))
-        why = (
-            "the patient is no longer active"
-            if p is None or not p.is_active
-            else "no channel"
-            if channel is None or v is None
-            else "no address"
-            if not address
-            else "opted out since launch"
-            if state is not None and state.opted_out
-            else "cannot receive messages"
-            if state is not None and state.undeliverable
-            else "no SMS consent"
-            if channel == "sms" and not p.sms_consent
-            else "no email consent"
-            if channel == "email" and not p.email_consent
-            else ""
-        )
+        why = _skip_reason(p, v, channel, address, states.get((channel or "", address)))
         if why or p is None or v is None or channel is None:
             r.status, r.reason = "skipped", why or "cannot be sent"
             report.skipped += 1
@@ -134,25 +118,7 @@ def _queue_due(session: Session, c: Campaign, now: datetime, batch: int, report:
         values = _render_values(p, clinic, locs.get(p.home_location_id or 0))
         if channel == "email":
             values["unsubscribe_link"] = links.unsubscribe(session, address, now)
-        body = render(v.sms_body if channel == "sms" else v.email_body, values)
-        subject = render(v.email_subject, values) if channel == "email" else None
-        messages.append(
-            NewMessage(
-                clinic_id=c.clinic_id,
-                channel=channel,
-                to_address=address,
-                body=body,
-                purpose=PURPOSE,
-                dedupe_key=f"campaign:{c.id}:{r.patient_id}:{r.attempt}",
-                patient_id=p.id,
-                source_type=SOURCE,
-                source_id=r.id,
-                subject=subject,
-                send_after=r.due_at,
-                not_after=r.due_at + MESSAGE_LIFETIME,
-                created_by=f"campaign {c.id}",
-            )
-        )
+        messages.append(_message(c, r, p, v, channel, address, values))
         queued.append(r)
     if messages:
         ids = enqueue_many(session, messages, now=now)
@@ -162,6 +128,61 @@ def _queue_due(session: Session, c: Campaign, now: datetime, batch: int, report:
     session.flush()
     return len(due)
 
+
+def _skip_reason(
+    p: Patient | None,
+    v: CampaignVariant | None,
+    channel: str | None,
+    address: str,
+    state: ContactState | None,
+) -> str:
+    """Why this send cannot go now (empty when it can)."""
+    return (
+        "the patient is no longer active"
+        if p is None or not p.is_active
+        else "no channel"
+        if channel is None or v is None
+        else "no address"
+        if not address
+        else "opted out since launch"
+        if state is not None and state.opted_out
+        else "cannot receive messages"
+        if state is not None and state.undeliverable
+        else "no SMS consent"
+        if channel == "sms" and not p.sms_consent
+        else "no email consent"
+        if channel == "email" and not p.email_consent
+        else ""
+    )
+
+
+def _message(
+    c: Campaign,
+    r: CampaignRecipient,
+    p: Patient,
+    v: CampaignVariant,
+    channel: str,
+    address: str,
+    values: dict[str, str],
+) -> NewMessage:
+    """The outbox message of one recipient: the variant's text for the channel, due at their time."""
+    body = render(v.sms_body if channel == "sms" else v.email_body, values)
+    subject = render(v.email_subject, values) if channel == "email" else None
+    return NewMessage(
+        clinic_id=c.clinic_id,
+        channel=channel,
+        to_address=address,
+        body=body,
+        purpose=PURPOSE,
+        dedupe_key=f"campaign:{c.id}:{r.patient_id}:{r.attempt}",
+        patient_id=p.id,
+        source_type=SOURCE,
+        source_id=r.id,
+        subject=subject,
+        send_after=r.due_at,
+        not_after=r.due_at + MESSAGE_LIFETIME,
+        created_by=f"campaign {c.id}",
+    )
 
 def _sync(session: Session, now: datetime, report: CampaignTick) -> None:
     """Follow the outbox: a sent message makes its recipient sent; a refused one, skipped."""
@@ -230,23 +251,5 @@ def process_campaigns(db: Any, *, now: datetime, batch: int = 500) -> CampaignTi
         for c in session.scalars(select(Campaign).where(Campaign.status == "running")):
             if _maybe_complete(session, c, now):
                 report.completed += 1
-        live = session.scalars(
-            select(Campaign.id).where(
-                or_(
-                    Campaign.status.in_(("running", "paused")),
-                    and_(
-                        Campaign.status.in_(("completed", "cancelled")),
-                        Campaign.finished_at.is_not(None),
-                        Campaign.finished_at >= now - timedelta(days=365),
-                    ),
-                )
-            )
-        ).all()
-        for cid in live:
-            c = session.get(Campaign, cid)
-            if c is not None and (
-                c.finished_at is None
-                or c.finished_at + timedelta(days=c.attribution_days) + ATTRIBUTION_GRACE >= now
-            ):
-                report.attributed += refresh_attribution(session, cid, now=now)
+        report.attributed += refresh_live_attribution(session, now=now)
     return report
