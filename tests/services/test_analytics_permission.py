@@ -32,7 +32,7 @@ CALLS: dict[str, Callable[[Session, Actor], Any]] = {
     "waitlist offer_analytics": lambda s, a: waitlist_analytics.offer_analytics(
         s, a, start=NOW - 90 * D, end=NOW),
     "recovery_metrics": lambda s, a: recovery.recovery_metrics(s, a, since=NOW - 90 * D, until=NOW),
-    # Campaign results carry the lift and significance of campaign_stats.
+    # Campaign results carry the lift and significance of campaigns.stats.
     "campaign_results": lambda s, a: campaigns.campaign_results(s, a, 999, now=NOW),
 }
 

@@ -6,7 +6,12 @@ import math
 
 import pytest
 
-from orca_desk.services.campaign_stats import compare, fisher_exact, normal_two_sided_p, two_proportion_z_test
+from orca_desk.services.campaigns.stats import (
+    compare,
+    fisher_exact,
+    normal_two_sided_p,
+    two_proportion_z_test,
+)
 
 
 def test_two_proportion_z_test_known_value():

@@ -15,6 +15,7 @@ from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.services import booking, campaigns
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.campaigns import AudienceCriteria, CampaignInput, VariantInput
+from orca_desk.services.campaigns.drafts import _variants
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
@@ -537,7 +538,7 @@ def test_results_compare_each_variant_with_the_control(db):
         c = s.get(Campaign, cid)
         assert c is not None
         c.status = "completed"
-        vid = campaigns._variants(s, cid)[0].id
+        vid = _variants(s, cid)[0].id
         w = s.get(Location, st.world_location)
         assert w is not None
         pats = [Patient(clinic_id=st.clinic_id, first_name=f"P{i}", last_name="X") for i in range(100)]

@@ -18,6 +18,7 @@ from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.providers.base import Provider
+from orca_desk.services.recovery import steps as recovery_steps
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
@@ -229,7 +230,7 @@ def test_the_tick_is_idempotent_and_restart_safe(db, fake, shared_clock, monkeyp
     c = clinic(db)
     for kid in range(3):
         no_show(db, book(db, c, kid, VISIT, NOW - 2 * H, chair=kid), NOW)
-    real = recovery.enqueue_for_patient
+    real = recovery_steps.enqueue_for_patient
     calls = {"n": 0}
 
     def crash_on_third(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -238,13 +239,13 @@ def test_the_tick_is_idempotent_and_restart_safe(db, fake, shared_clock, monkeyp
             raise RuntimeError("power cut")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(recovery, "enqueue_for_patient", crash_on_third)
+    monkeypatch.setattr(recovery_steps, "enqueue_for_patient", crash_on_third)
     with pytest.raises(RuntimeError):
         recovery.process_recovery(db, now=NOW)
     with db.read() as s:  # the whole batch rolled back: nothing half-done
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         assert all(case.next_position == 0 for case in s.scalars(select(RecoveryCase)))
-    monkeypatch.setattr(recovery, "enqueue_for_patient", real)
+    monkeypatch.setattr(recovery_steps, "enqueue_for_patient", real)
     first = recovery.process_recovery(db, now=NOW)
     again = recovery.process_recovery(db, now=NOW)
     assert first.messages == 3 and again.messages == 0 and again.steps_run == 0

@@ -1,0 +1,71 @@
+"""How a recovery case reads: the missed visit's local time and the values of its messages' templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Clinic, Location, Patient, Provider
+from orca_desk.models.recovery import RecoveryCase
+from orca_desk.services.messaging.render import KNOWN_VARIABLES
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+def _local_text(session: Session, location_id: int, at: datetime) -> str:
+    loc = session.get(Location, location_id)
+    local = at.astimezone(_zone(loc.timezone if loc else None))
+    hour = local.hour % 12 or 12
+    return (
+        f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} "
+        f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+    )
+
+
+def _values(
+    session: Session, case: RecoveryCase, p: Patient, channel: str, address: str, now: datetime
+) -> dict[str, str]:
+    loc = session.get(Location, case.location_id)
+    clinic = session.get(Clinic, case.clinic_id)
+    local = case.missed_start_at.astimezone(_zone(loc.timezone if loc else None))
+    hour = local.hour % 12 or 12
+    phone = (loc.phone if loc else "") or (clinic.phone if clinic else "")
+    values = {
+        "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
+        "patient_first_name": p.first_name,
+        "guardian_name": p.guardian_name or p.display_name,
+        "date": f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}",
+        "time": f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}",
+        "day": local.strftime("%A"),
+        "location": loc.name if loc else "",
+        "location_address": (loc.address or loc.name) if loc else "",
+        "clinic_name": clinic.name if clinic else "",
+        "clinic_phone": phone,
+        "provider": session.scalar(select(Provider.name).where(Provider.id == case.provider_id)) or "",
+        "hold_minutes": "",
+        "link": f"(call {phone})" if phone else "",
+        "unsubscribe_link": "reply to this email with UNSUBSCRIBE",
+    }
+    if channel == "email":
+        from orca_desk.services.reminders import load_settings
+
+        settings = load_settings(session)
+        if settings.secret is not None:
+            from orca_desk.services.patient_links import unsubscribe_link_for
+
+            values["unsubscribe_link"] = unsubscribe_link_for(
+                session, "email", address, secret=settings.secret, base_url=settings.base_url, now=now
+            )
+    assert set(values) == KNOWN_VARIABLES
+    return values
