@@ -81,15 +81,25 @@ def sqlite_value(value: Any) -> Any:
 
 def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *,
                   sqlite_ready: bool = False) -> None:
-    """Insert many rows (values in ``columns`` order) with one executemany.
+    """Insert many rows (values in ``columns`` order) in one statement.
 
-    On SQLite the values go straight to sqlite3, each converted by :func:`sqlite_value`
+    On PostgreSQL (psycopg) they are sent with COPY; on SQLite the values go straight to sqlite3, each converted by :func:`sqlite_value`
     unless ``sqlite_ready`` says the caller already made them what SQLite stores; elsewhere
     they go through Core (and its type processing).
     """
     if not rows:
         return
     conn = session.connection()
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        # COPY is an order of magnitude faster than an executemany of INSERTs (a large demo or an
+        # import of 500,000 visits); like the SQLite path it takes every column from the caller.
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        names = ", ".join(f'"{c}"' for c in columns)
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for r in rows:
+                copy.write_row(tuple(json.dumps(v) if isinstance(v, list | dict) else v for v in r))
+        return
     if conn.dialect.name != "sqlite":
         conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
         return
