@@ -83,9 +83,9 @@ def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: 
                   sqlite_ready: bool = False) -> None:
     """Insert many rows (values in ``columns`` order) in one statement.
 
-    On PostgreSQL (psycopg) they are sent with COPY; on SQLite the values go straight to sqlite3, each converted by :func:`sqlite_value`
-    unless ``sqlite_ready`` says the caller already made them what SQLite stores; elsewhere
-    they go through Core (and its type processing).
+    On PostgreSQL (psycopg) they are sent with COPY; on SQLite they go straight to sqlite3,
+    each converted by :func:`sqlite_value` unless ``sqlite_ready`` says the caller already made
+    them what SQLite stores; elsewhere they go through Core (and its type processing).
     """
     if not rows:
         return
