@@ -393,23 +393,25 @@ class QuickCard:
         return age_on(self.date_of_birth, day)
 
 
-def _visit_query(patient_id: int, now: datetime, *, upcoming: bool):  # type: ignore[no-untyped-def]
-    cols = (Appointment.start_at, Location.timezone, AppointmentType.name)
-    q = (select(*cols).join(Location, Location.id == Appointment.location_id)
+def _visit_query(patient_id: int, *, before: datetime | None = None,
+                 after: datetime | None = None):  # type: ignore[no-untyped-def]
+    q = (select(Appointment.start_at, Location.timezone, AppointmentType.name)
+         .join(Location, Location.id == Appointment.location_id)
          .join(AppointmentType, AppointmentType.id == Appointment.type_id)
          .where(Appointment.patient_id == patient_id))
-    if upcoming:
-        return q.where(Appointment.start_at > now, Appointment.status.in_(_UPCOMING)) \
+    if after is not None:
+        return q.where(Appointment.start_at > after, Appointment.status.in_(_UPCOMING)) \
             .order_by(Appointment.start_at).limit(1)
-    return q.where(Appointment.start_at < now, Appointment.status.in_(_ATTENDED)) \
+    return q.where(Appointment.start_at < before, Appointment.status.in_(_ATTENDED)) \
         .order_by(Appointment.start_at.desc()).limit(1)
 
 
-def load_quick_card(session: Session, patient_id: int, *, now: datetime, time_format: str,
-                    country: str) -> QuickCard:
-    """One round trip: the patient's row with their last attended and next visit (indexed by patient)."""
-    last = _visit_query(patient_id, now, upcoming=False).subquery()
-    nxt = _visit_query(patient_id, now, upcoming=True).subquery()
+def load_quick_card(session: Session, patient_id: int, *, visit_start: datetime, now: datetime,
+                    time_format: str, country: str) -> QuickCard:
+    """One round trip (indexed by patient): the patient's row, the last visit they came to before
+    the one at ``visit_start``, and the next one booked after it (and after ``now``)."""
+    last = _visit_query(patient_id, before=min(visit_start, now)).subquery()
+    nxt = _visit_query(patient_id, after=max(visit_start, now)).subquery()
     row = session.execute(
         select(Patient.date_of_birth, Patient.guardian_name, Patient.guardian_relation, Patient.contact_phone,
                Patient.phone, last.c.start_at, last.c.timezone, last.c.name, nxt.c.start_at, nxt.c.timezone,

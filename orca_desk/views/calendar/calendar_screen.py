@@ -465,7 +465,7 @@ class CalendarScreen(Screen):
         zone = self.zone_of(a.location_id)
         chair = next((c.name for c in self.ctx.clinic.chairs if c.id == a.chair_id), "")
         try:
-            card = self._quick_card(a.patient_id)
+            card = self._quick_card(a)
         except OrcaError:
             return item.title
         span = local_time.fmt_range(a.start, a.end, zone, card.time_format)
@@ -477,8 +477,8 @@ class CalendarScreen(Screen):
 
     _quick_cache: tuple[object, str, str, dict[int, Any]] | None = None  # (load, time format, country, cards)
 
-    def _quick_card(self, patient_id: int) -> Any:
-        """The quick card of a patient, loaded on the first hover after each load of the book."""
+    def _quick_card(self, a: CalendarAppointment) -> Any:
+        """The quick card of a visit's patient, loaded on the first hover after each load of the book."""
         from orca_desk.services.appointment_card import load_quick_card
         from orca_desk.services.local_time import clinic_time_format
         from orca_desk.services.patient_card import clinic_region
@@ -490,11 +490,12 @@ class CalendarScreen(Screen):
                          {})
             self._quick_cache = cache
         cards = cache[3]
-        if patient_id not in cards:
+        if a.id not in cards:
+            now = self.ctx.clock.now()
             with self.ctx.db.read() as session:
-                cards[patient_id] = load_quick_card(session, patient_id, now=self.ctx.clock.now(),
-                                                    time_format=cache[1], country=cache[2])
-        return cards[patient_id]
+                cards[a.id] = load_quick_card(session, a.patient_id, visit_start=a.start, now=now,
+                                              time_format=cache[1], country=cache[2])
+        return cards[a.id]
 
     def open_appointment_card(self, appt_id: int) -> bool:
         """The appointment card; True when something was changed from it."""
