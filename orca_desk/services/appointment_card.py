@@ -169,6 +169,10 @@ def _history_label(action: str, before: dict | None, after: dict | None, zone: Z
     return label
 
 
+def _address(channel: str, address: str, country: str) -> str:
+    return format_phone(address, country) if channel == "sms" and address else address
+
+
 def load_appointment_card(session: Session, appointment_id: int, *, now: datetime) -> AppointmentCard:
     """The card in a fixed number of queries (eight, nine with a series), however long its history."""
     row = session.execute(
@@ -206,20 +210,23 @@ def load_appointment_card(session: Session, appointment_id: int, *, now: datetim
                ConfirmationRequest.answered_at)
         .where(ConfirmationRequest.appointment_id == a.id)
         .order_by(ConfirmationRequest.created_at.desc(), ConfirmationRequest.id.desc())))
-    out = [MessageRow(r[0], "out", r[1], r[2], r[3], r[4], r[5]) for r in session.execute(
+    sent = session.execute(
         select(OutboxMessage.created_at, OutboxMessage.channel, OutboxMessage.to_address,
                OutboxMessage.purpose, OutboxMessage.body, OutboxMessage.status)
         .where(OutboxMessage.appointment_id == a.id)
-        .order_by(OutboxMessage.created_at.desc()).limit(_MESSAGES))]
+        .order_by(OutboxMessage.created_at.desc()).limit(_MESSAGES)).all()
     # Replies are found through the (indexed) addresses the family writes from.
     addresses = {x for x in (p.contact_phone, p.contact_email, p.phone, p.email, p.guardian_phone,
-                             p.guardian_email) if x} | {m.address for m in out}
-    replies = [MessageRow(r[0], "in", r[1], r[2], r[3], r[4], "received") for r in session.execute(
+                             p.guardian_email) if x} | {r[2] for r in sent}
+    received = session.execute(
         select(InboundMessage.received_at, InboundMessage.channel, InboundMessage.from_address,
                InboundMessage.kind, InboundMessage.body)
         .where(and_(InboundMessage.from_address.in_(sorted(addresses)),
                     InboundMessage.appointment_id == a.id))
-        .order_by(InboundMessage.received_at.desc()).limit(_MESSAGES))] if addresses else []
+        .order_by(InboundMessage.received_at.desc()).limit(_MESSAGES)).all() if addresses else []
+    out = [MessageRow(r[0], "out", r[1], _address(r[1], r[2], country), r[3], r[4], r[5]) for r in sent]
+    replies = [MessageRow(r[0], "in", r[1], _address(r[1], r[2], country), r[3], r[4], "received")
+               for r in received]
     messages = tuple(sorted(out + replies, key=lambda m: m.at, reverse=True)[:_MESSAGES])
     series = None
     if a.series_id is not None:

@@ -153,8 +153,8 @@ def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window
     assert history == ["Confirmed", "Booked"]  # newest first, from the audit trail
     assert "Confirmation: confirmed" in card.state.text()
     texts = [card.messages.row_at(i) for i in range(card.messages.rowCount())]
-    assert {(m.direction, m.text) for m in texts} == {("out", "Please bring the retainer case"),
-                                                      ("in", "see you at 4")}
+    assert {(m.direction, m.address, m.text) for m in texts} == {
+        ("out", "(617) 555-2222", "Please bring the retainer case"), ("in", "(617) 555-2222", "see you at 4")}
 
 
 def test_editing_notes_saves_and_is_audited(main_window, ctx, world, qtbot):
@@ -190,6 +190,7 @@ def test_cancel_asks_the_reason_and_cancels_undoably(main_window, ctx, world, qt
         return "sick", True
 
     monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    assert not card.no_show_button.isEnabled()  # 4 PM has not come yet
     qtbot.keyClick(card, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # Cance&l visit…
     qtbot.waitUntil(lambda: bool(asked), timeout=2000)  # a mnemonic animates the click
     assert "Kid0 Smith" in asked[0]

@@ -257,7 +257,8 @@ class AppointmentCardDialog(QDialog):
         self.move_button.setEnabled(live and card.status in ("scheduled", "confirmed"))
         self.reschedule_button.setEnabled(live and card.status in ("scheduled", "confirmed"))
         self.cancel_button.setEnabled(live and "cancelled" in allowed)
-        self.no_show_button.setEnabled(live and "no_show" in allowed)
+        # A visit that has not begun cannot be a no-show yet (the service refuses it too).
+        self.no_show_button.setEnabled(live and "no_show" in allowed and card.start <= self.ctx.clock.now())
         self.series_button.setEnabled(self.calendar is not None and card.series is not None)
         self.text_button.setEnabled(self.ctx.actor.can(SEND_MESSAGES))
         self.notes.setReadOnly(not can_book)
