@@ -203,6 +203,8 @@ def load_appointment_card(session: Session, appointment_id: int, *, now: datetim
             select(AuditEvent.at, AuditEvent.actor, AuditEvent.action, AuditEvent.before, AuditEvent.after)
             .where(AuditEvent.entity == "appointment", AuditEvent.entity_id == a.id)
             .order_by(AuditEvent.at, AuditEvent.id)))
+    if not any(h.action == "book" for h in history):  # booked by an import or before the trail began
+        history = (HistoryRow(a.created_at, "", "book", "Booked"), *history)
     confirmations = tuple(ConfirmationRow(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6])
                           for r in session.execute(
         select(ConfirmationRequest.created_at, ConfirmationRequest.channel, ConfirmationRequest.to_address,
