@@ -42,8 +42,8 @@ _CONFIRMATION_WORDS = {"unconfirmed": "not confirmed yet", "requested": "confirm
                        "callback": "family asked for a call"}
 
 
-def _value_label() -> QLabel:
-    label = QLabel()
+def _value_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -65,59 +65,73 @@ class AppointmentCardDialog(QDialog):
         self.pdf_bytes = b""
         self.setObjectName("appointmentCard")
         self.setMinimumSize(860, 560)
+        # Built top-down, each widget made inside its final parent: a widget moved to another
+        # parent is styled again, which would double the time the card takes to open.
+        layout = QVBoxLayout(self)
 
-        self.title = QLabel()
-        self.title.setObjectName("title")
+        def label(parent: QWidget, *, wrap: bool = True, name: str = "") -> QLabel:
+            widget = QLabel(parent)
+            widget.setWordWrap(wrap)
+            if name:
+                widget.setObjectName(name)
+            return widget
+
+        self.title = label(self, wrap=False, name="title")
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.when = QLabel()
-        self.when.setWordWrap(True)
-        self.state = QLabel()
-        self.state.setWordWrap(True)
-        self.alert_banner = QLabel()
-        self.alert_banner.setWordWrap(True)
+        self.when = label(self)
+        self.state = label(self)
+        self.alert_banner = label(self)
         self.alert_banner.setStyleSheet("color: #b3261e; font-weight: 600;")
+        for widget in (self.title, self.when, self.state, self.alert_banner):
+            layout.addWidget(widget)
+        middle = QHBoxLayout()
+        layout.addLayout(middle, 1)
+        left = QVBoxLayout()
+        middle.addLayout(left, 2)
 
         # Who: the patient and the responsible party.
-        self.age = _value_label()
-        self.phone = _value_label()
-        self.guardian = _value_label()
-        self.guardian_phone = _value_label()
-        self.contact = _value_label()
-        self.series = _value_label()
-        who = QFormLayout()
+        who_box = QGroupBox(self.tr("Patient && family"), self)
+        left.addWidget(who_box)
+        who = QFormLayout(who_box)
+        self.age, self.phone, self.guardian, self.guardian_phone, self.contact, self.series = (
+            _value_label(who_box) for _ in range(6))
         who.addRow(self.tr("Age"), self.age)
         who.addRow(self.tr("Phone"), self.phone)
         who.addRow(self.tr("Guardian"), self.guardian)
         who.addRow(self.tr("Guardian's phone"), self.guardian_phone)
         who.addRow(self.tr("Texts go to"), self.contact)
         who.addRow(self.tr("Series"), self.series)
-        who_box = QGroupBox(self.tr("Patient && family"))
-        who_box.setLayout(who)
 
-        self.notes = QPlainTextEdit()
+        notes_row = QHBoxLayout()
+        left.addLayout(notes_row)
+        self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText(self.tr("Notes for this visit (what to bring, who comes, …)"))
         self.notes.setTabChangesFocus(True)
-        self.save_notes_button = QPushButton(self.tr("&Save notes"))
+        notes_label = QLabel(self.tr("N&otes"), self)
+        notes_label.setBuddy(self.notes)
+        self.save_notes_button = QPushButton(self.tr("&Save notes"), self)
         self.save_notes_button.setToolTip(self.tr("Save the notes (Ctrl+S)"))
         self.save_notes_button.clicked.connect(self.save_notes)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save_notes)
-        notes_label = QLabel(self.tr("N&otes"))
-        notes_label.setBuddy(self.notes)
-        notes_row = QHBoxLayout()
         notes_row.addWidget(notes_label)
         notes_row.addStretch(1)
         notes_row.addWidget(self.save_notes_button)
-        left = QVBoxLayout()
-        left.addWidget(who_box)
-        left.addLayout(notes_row)
         left.addWidget(self.notes, 1)
 
+        self.tabs = QTabWidget(self)
+        middle.addWidget(self.tabs, 3)
         self.history = RowsModel[svc.HistoryRow]([
             (self.tr("When"), lambda r: self._fmt(r.at)),
             (self.tr("Who"), lambda r: r.actor),
             (self.tr("What"), lambda r: r.label),
         ], cell_tooltips=True)
         self.history_view = table(self.history, 2, empty=self.tr("No changes recorded yet."))
+        self.tabs.addTab(self.history_view, self.tr("&History"))
+        messages_tab = QWidget()
+        self.tabs.addTab(messages_tab, self.tr("Confirmation && messa&ges"))
+        messages_layout = QVBoxLayout(messages_tab)
+        self.confirmation_label = label(messages_tab)
+        messages_layout.addWidget(self.confirmation_label)
         self.messages = RowsModel[svc.MessageRow]([
             (self.tr("When"), lambda m: self._fmt(m.at)),
             ("", lambda m: "→" if m.direction == "out" else "←"),
@@ -127,26 +141,15 @@ class AppointmentCardDialog(QDialog):
         ], tooltip=lambda m: m.text)
         self.messages_view = table(self.messages, 3, empty=self.tr(
             "No messages about this visit yet: Text family… writes one."))
-        self.confirmation_label = QLabel()
-        self.confirmation_label.setWordWrap(True)
-        messages_tab = QWidget()
-        messages_layout = QVBoxLayout(messages_tab)
-        messages_layout.addWidget(self.confirmation_label)
         messages_layout.addWidget(self.messages_view, 1)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.history_view, self.tr("&History"))
-        self.tabs.addTab(messages_tab, self.tr("Confirmation && messa&ges"))
 
-        middle = QHBoxLayout()
-        middle.addLayout(left, 2)
-        middle.addWidget(self.tabs, 3)
-
-        self.error = QLabel()
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
+        self.error = label(self, name="errorLabel")
+        layout.addWidget(self.error)
+        actions = QGridLayout()
+        layout.addLayout(actions)
 
         def button(text: str, slot: object, tip: str = "") -> QPushButton:
-            b = QPushButton(text)
+            b = QPushButton(text, self)
             b.setAutoDefault(False)
             b.clicked.connect(slot)
             if tip:
@@ -166,22 +169,12 @@ class AppointmentCardDialog(QDialog):
                                    self.tr("A card for the family with the date, time and place"))
         self.patient_button = button(self.tr("P&atient card…"), self.open_patient_card)
         self.close_button = button(self.tr("Close"), self.reject, self.tr("Esc"))
-        actions = QGridLayout()
         for i, b in enumerate((self.confirm_button, self.move_button, self.reschedule_button,
                                self.cancel_button, self.no_show_button)):
             actions.addWidget(b, 0, i)
         for i, b in enumerate((self.series_button, self.text_button, self.print_button,
                                self.patient_button, self.close_button)):
             actions.addWidget(b, 1, i)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.when)
-        layout.addWidget(self.state)
-        layout.addWidget(self.alert_banner)
-        layout.addLayout(middle, 1)
-        layout.addWidget(self.error)
-        layout.addLayout(actions)
         self.reload()
         self.notes.setFocus()
 
