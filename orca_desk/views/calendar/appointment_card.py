@@ -500,7 +500,9 @@ class CardPrintDialog(QDialog):
         try:
             target = printer.pageLayout().paintRectPixels(printer.resolution())
             size = self.document.pagePointSize(0)
-            scale = min(target.width() / size.width(), target.height() / size.height())
+            # Actual size (a card, not a poster), shrunk only when the paper is smaller.
+            scale = min(printer.resolution() / 72, target.width() / size.width(),
+                        target.height() / size.height())
             dpi = min(300.0, float(printer.resolution()))
             pixels = QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))
             image = self.document.render(0, pixels, QPdfDocumentRenderOptions())
