@@ -351,3 +351,27 @@ def test_quick_card_tooltip(main_window, ctx, world, qtbot, monkeypatch, style, 
     assert view.wait_until_loaded()
     view._tooltip(view.grid.item(appt))
     assert len(loads) == 2  # a new load of the book loads it again
+
+
+def test_series_is_shown_and_opens_and_reschedule_uses_the_calendars_command(
+        main_window, ctx, world, qtbot, monkeypatch):
+    from orca_desk.services.series import create_series
+    from orca_desk.views.calendar import series_actions
+
+    with ctx.db.write() as s:
+        sid = create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
+                            chair_id=world.chairs[0].id, type_id=world.adjustment.id,
+                            rrule="FREQ=WEEKLY;COUNT=6", dtstart=at(15, 45), minutes=20, now=ctx.clock.now())
+        appt = s.scalar(select(Appointment.id).where(Appointment.series_id == sid)
+                        .order_by(Appointment.start_at).limit(1))
+    view = _view(main_window)
+    card = _card(ctx, qtbot, appt, view)
+    assert card.series.text() == "Weekly on Tuesday, 6 times" and card.series_button.isEnabled()
+    opened = []
+    monkeypatch.setattr(series_actions, "open_series_dialog", lambda _w, _c, a: opened.append(a.id) or False)
+    card.series_button.click()
+    assert opened == [appt]
+    asked = []
+    monkeypatch.setattr(view, "reschedule", lambda appt_id: asked.append(appt_id) or False)
+    card.reschedule_button.click()
+    assert asked == [appt]
