@@ -439,27 +439,30 @@ def load_quick_card(session: Session, patient_id: int, *, visit_start: datetime,
                      visit(row[5], row[6], row[7]), visit(row[8], row[9], row[10]), time_format)
 
 
-def quick_card_text(card: QuickCard, *, name: str, when: str, what: str, status: str, alerts: str,
-                    today: date) -> str:
-    """The tooltip: the visit the pointer is on, then who the patient is and how to reach them."""
-    style = card.time_format
-    lines = [name, when, what, status]
+def quick_card_rows(card: QuickCard, today: date) -> list[tuple[str, str]]:
+    """Who the patient is and how to reach them, as (label, value) rows in local time."""
+    rows = []
     age = card.age_on(today)
     if age is not None:
-        lines.append(f"Age {age}")
+        rows.append(("Age", str(age)))
     if card.guardian_name:
         relation = f" ({card.guardian_relation})" if card.guardian_relation else ""
-        lines.append(f"Guardian: {card.guardian_name}{relation}")
+        rows.append(("Guardian", f"{card.guardian_name}{relation}"))
     if card.phone:
-        lines.append(f"Phone: {card.phone}")
-    if alerts:
-        lines.append(f"⚠ {alerts}")
+        rows.append(("Phone", card.phone))
     for label, v in (("Last visit", card.last_visit), ("Next visit", card.next_visit)):
-        shown = f"{local_time.fmt_datetime(v.start, v.zone, style)} · {v.type_name}" if v else "none"
-        lines.append(f"{label}: {shown}")
-    return "\n".join(lines)
+        when = local_time.fmt_datetime(v.start, v.zone, card.time_format) if v else ""
+        rows.append((label, f"{when} · {v.type_name}" if v else "none"))
+    return rows
+
+
+def quick_card_text(card: QuickCard, *, name: str, when: str, what: str, status: str, alerts: str,
+                    today: date) -> str:
+    """The quick card as plain lines: the visit the pointer is on, then the patient's rows."""
+    lines = [name, when, what, status] + ([f"⚠ {alerts}"] if alerts else [])
+    return "\n".join(lines + [f"{label}: {value}" for label, value in quick_card_rows(card, today)])
 
 
 __all__ = ["AppointmentCard", "ConfirmationRow", "HistoryRow", "MessageRow", "QuickCard", "QuickVisit",
-           "SeriesRow", "age_on", "load_appointment_card", "load_quick_card", "quick_card_text",
-           "render_card_pdf", "save_notes", "suggested_text", "text_family"]
+           "SeriesRow", "age_on", "load_appointment_card", "load_quick_card", "quick_card_rows",
+           "quick_card_text", "render_card_pdf", "save_notes", "suggested_text", "text_family"]

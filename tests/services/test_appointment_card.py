@@ -147,7 +147,7 @@ def test_quick_card_finds_the_visits_around_the_hovered_one(db, clock, manager):
     assert card.next_visit is not None and card.next_visit.start == at(10, 15)
     text = svc.quick_card_text(card, name="Kid0 Smith", when="Tue 3 Mar 2026, 16:00–16:20", what="Adjustment",
                                status="scheduled", alerts="", today=date(2026, 3, 3))
-    assert "Age 11" in text and "Last visit: Tue 3 Mar 2026, 08:00 · Adjustment" in text
+    assert "Age: 11" in text and "Last visit: Tue 3 Mar 2026, 08:00 · Adjustment" in text
     assert "Next visit: Tue 10 Mar 2026, 15:00 · Adjustment" in text
 
 

@@ -455,9 +455,11 @@ class CalendarScreen(Screen):
 
     def _tooltip(self, item: GridItem) -> str:
         """The hover quick card: the visit in the location's time, then age, guardian, phone, alerts,
-        last and next visit (one query per patient, kept until the next load)."""
+        last and next visit (one query per visit, kept until the next load)."""
+        from html import escape
+
         from orca_desk.services import local_time
-        from orca_desk.services.appointment_card import quick_card_text
+        from orca_desk.services.appointment_card import quick_card_rows
 
         a = item.data
         if not isinstance(a, CalendarAppointment):
@@ -469,11 +471,15 @@ class CalendarScreen(Screen):
         except OrcaError:
             return item.title
         span = local_time.fmt_range(a.start, a.end, zone, card.time_format)
-        when = f"{local_time.fmt_date(a.start, zone)}, {span}"
-        return quick_card_text(card, name=a.patient_name, when=when,
-                               what=f"{a.type_name} · {a.provider_name} · {chair}",
-                               status=f"{a.status.replace('_', ' ')} · {a.confirmation}", alerts=a.alerts,
-                               today=self.ctx.clock.now().astimezone(zone).date())
+        lines = [f"<b>{escape(a.patient_name)}</b>", f"{local_time.fmt_date(a.start, zone)}, {span}",
+                 escape(f"{a.type_name} · {a.provider_name} · {chair}"),
+                 escape(f"{a.status.replace('_', ' ')} · {a.confirmation}")]
+        if a.alerts:
+            lines.append(f"<span style='color:#b3261e'>⚠ {escape(a.alerts)}</span>")
+        today = self.ctx.clock.now().astimezone(zone).date()
+        rows = "".join(f"<tr><td style='color:#5b6675; padding-right:8px'>{escape(label)}</td>"
+                       f"<td>{escape(value)}</td></tr>" for label, value in quick_card_rows(card, today))
+        return "<br>".join(lines) + f"<table cellspacing='0' cellpadding='1'>{rows}</table>"
 
     _quick_cache: tuple[object, str, str, dict[int, Any]] | None = None  # (load, time format, country, cards)
 
