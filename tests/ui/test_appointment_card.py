@@ -178,6 +178,7 @@ def test_editing_notes_saves_and_is_audited(main_window, ctx, world, qtbot):
     assert not card.save_notes() and "notes" in card.error.text().lower()
     with ctx.db.read() as s:
         assert s.get(Appointment, appt).notes == "Dad brings her; leaves at 4:30"
+    card.notes.setPlainText("Dad brings her; leaves at 4:30")  # nothing left to ask about on close
 
 
 # --- actions ---------------------------------------------------------------------------------------
@@ -378,3 +379,37 @@ def test_series_is_shown_and_opens_and_reschedule_uses_the_calendars_command(
     monkeypatch.setattr(view, "reschedule", lambda appt_id: asked.append(appt_id) or False)
     card.reschedule_button.click()
     assert asked == [appt]
+
+
+def test_closing_with_changed_notes_asks_to_save_them(main_window, ctx, world, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    appt = _book(ctx, world, patient=0, start=at(16), notes="old")
+    card = _card(ctx, qtbot, appt, _view(main_window))
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    asked = []
+
+    def question(*_args, **_kw):
+        asked.append(1)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    card.notes.setPlainText("new")
+    qtbot.keyClick(card, Qt.Key.Key_Escape)
+    assert len(asked) == 1 and card.isVisible()  # Cancel: the card stays open
+    qtbot.keyClick(card, Qt.Key.Key_Escape)
+    assert len(asked) == 2 and not card.isVisible()
+    with ctx.db.read() as s:
+        assert s.get(Appointment, appt).notes == "new"
+
+
+def test_notes_refused_when_another_desk_changed_the_visit(main_window, ctx, world, qtbot):
+    appt = _book(ctx, world, patient=0, start=at(16))
+    card = _card(ctx, qtbot, appt, _view(main_window))
+    with ctx.db.write() as s:  # another desk confirms meanwhile
+        booking.set_status(s, ctx.actor, appt, "confirmed", now=ctx.clock.now())
+    card.notes.setPlainText("mine")
+    assert not card.save_notes()
+    assert "Another desk" in card.error.text()
+    assert "confirmed" in card.state.text() and card.notes.toPlainText() == "mine"
+    assert card.save_notes()  # now against what the other desk left

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import appointment_card as svc
 from orca_desk.services import booking, local_time
-from orca_desk.services.errors import OrcaError
+from orca_desk.services.errors import ConflictError, OrcaError
 from orca_desk.services.security import BOOK, SEND_MESSAGES
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import RowsModel, table
@@ -188,7 +189,13 @@ class AppointmentCardDialog(QDialog):
             return ""
         return local_time.fmt_when(at, card.zone, card.time_format, now=self.ctx.clock.now())  # type: ignore[arg-type]
 
-    def reload(self) -> None:
+    def notes_changed(self) -> bool:
+        """The notes box differs from the notes last loaded (typed and not saved yet)."""
+        return self.card is not None and self.notes.toPlainText().strip() != self.card.notes
+
+    def reload(self, *, keep_typed: bool = True) -> None:
+        """Show the visit as it is now; notes being typed stay in the box unless ``keep_typed`` is off."""
+        typed = keep_typed and self.notes_changed()
         with self.ctx.db.read() as session:
             card = svc.load_appointment_card(session, self.appointment_id, now=self.ctx.clock.now())
         self.card = card
@@ -218,9 +225,8 @@ class AppointmentCardDialog(QDialog):
         consent = self.tr("texts allowed") if card.sms_consent else self.tr("no consent to text")
         self.contact.setText(f"{card.contact_phone or card.contact_email or '—'} · {consent}")
         self.series.setText(card.series.summary if card.series else self.tr("not part of a series"))
-        if not self.notes.document().isModified():
+        if not typed:
             self.notes.setPlainText(card.notes)
-            self.notes.document().setModified(False)
         self.history.set_rows(list(reversed(card.history)))
         self.messages.set_rows(card.messages)
         self.confirmation_label.setText(self._confirmation_text(card))
@@ -269,17 +275,31 @@ class AppointmentCardDialog(QDialog):
                                       now=self.ctx.clock.now(), expected_version=card.version)
                 version = appt.version
         except OrcaError as exc:
+            if isinstance(exc, ConflictError):
+                self.reload()  # shows what the other desk changed; the typed notes stay
             self.error.setText(self.tr("Notes not saved: {0}").format(exc))
             return False
         if self.calendar is not None:  # the calendar's next command expects the new version
             key = ("appointment", self.appointment_id)
             versions = self.calendar.undo_stack.versions
             versions[key] = max(versions.get(key, 0), version)
-        self.notes.document().setModified(False)
         self.changed = True
-        self.reload()
+        self.reload(keep_typed=False)
         self._say(self.tr("Notes saved"))
         return True
+
+    def reject(self) -> None:
+        """Esc or Close: typed notes are not lost without asking."""
+        if self.notes_changed() and self.save_notes_button.isEnabled():
+            answer = QMessageBox.question(
+                self, self.tr("Unsaved notes"), self.tr("Save the notes you changed?"),
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save and not self.save_notes():
+                return
+        super().reject()
 
     def _say(self, text: str) -> None:
         if self.calendar is not None:
