@@ -27,9 +27,11 @@ from orca_desk.models import (
 )
 from orca_desk.services import audit, local_time
 from orca_desk.services.booking import STATUS_LABELS
+from orca_desk.services.clinic_settings import messaging_policy
 from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.inputs import check_column_text
+from orca_desk.services.messaging.inbox_queries import send_staff_message
 from orca_desk.services.patient_card import ALERT_KINDS
 from orca_desk.services.security import BOOK, Actor
 
@@ -302,9 +304,6 @@ def suggested_text(card: AppointmentCard) -> str:
 def text_family(session: Session, actor: Actor, appointment_id: int, body: str, *, now: datetime) -> int:
     """Queue a one-off text about this visit to the patient's contact (their responsible party when
     set); refused now, with the reason, without consent, after STOP or to a refused number."""
-    from orca_desk.services.clinic_settings import messaging_policy
-    from orca_desk.services.messaging.inbox_queries import send_staff_message
-
     patient_id = session.scalar(select(Appointment.patient_id).where(Appointment.id == appointment_id))
     if patient_id is None:
         raise NotFound(f"Appointment #{appointment_id} does not exist (another desk may have removed it).")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -183,11 +183,11 @@ class AppointmentCardDialog(QDialog):
         return QSize(960, 620)
 
     # --- showing ----------------------------------------------------------------------------
-    def _fmt(self, at: object) -> str:
+    def _fmt(self, at: datetime | None) -> str:
         card = self.card
         if card is None or at is None:
             return ""
-        return local_time.fmt_when(at, card.zone, card.time_format, now=self.ctx.clock.now())  # type: ignore[arg-type]
+        return local_time.fmt_when(at, card.zone, card.time_format, now=self.ctx.clock.now())
 
     def notes_changed(self) -> bool:
         """The notes box differs from the notes last loaded (typed and not saved yet)."""
