@@ -59,15 +59,16 @@ def run(bench: BenchContext) -> list[Row]:
     with count_queries(bench.db) as statements:
         load(ids[0])
     queries = len(statements)
-    loads, opens, quick = [], [], []
+    loads, opens, open_cpu, quick = [], [], [], []
     for _ in range(3):
         for appt_id in ids:
             started = time.perf_counter()
             card = load(appt_id)
             loads.append(time.perf_counter() - started)
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             open_card(appt_id)
             opens.append(time.perf_counter() - started)
+            open_cpu.append(time.process_time() - started_cpu)
             app.processEvents()
             started = time.perf_counter()
             with bench.db.read() as s:
@@ -81,6 +82,9 @@ def run(bench: BenchContext) -> list[Row]:
         Row(f"appointment card: open (data + dialog built offscreen; median of {len(opens)})", "≤ 50 ms",
             ms(statistics.median(opens)), statistics.median(opens) <= 0.050),
         Row("appointment card: slower half of the opens (median)", "≤ 50 ms", ms(worst), worst <= 0.050),
+        # CPU time of this process: steadier than wall time when other work shares the machine.
+        Row(f"appointment card: open, CPU time (median of {len(open_cpu)})", "—",
+            ms(statistics.median(open_cpu)), None),
         Row(f"hover quick card: one patient's first hover (median of {len(quick)})", "≤ 10 ms",
             ms(statistics.median(quick)), statistics.median(quick) <= 0.010),
     ]
