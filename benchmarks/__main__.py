@@ -19,6 +19,7 @@ MODULES = [
     "benchmarks.bench_series",
     "benchmarks.bench_reminders",
     "benchmarks.bench_call_list",
+    "benchmarks.bench_appointment_card",
     "benchmarks.bench_print_ical",
     "benchmarks.bench_waitlist",
     "benchmarks.bench_campaigns",

@@ -78,16 +78,16 @@ def test_selection_is_painted_and_scrolled_into_view(main_window, ctx, world, qt
     assert image.width() > 0  # painting the selection does not fail
 
 
-def test_enter_opens_the_patient_card_or_books_a_free_cell(main_window, ctx, world, qtbot, monkeypatch):
+def test_enter_opens_the_appointment_card_or_books_a_free_cell(main_window, ctx, world, qtbot, monkeypatch):
     appt = _book(ctx, world, patient=1, start=at(16))
     view = _view(main_window)
     cards, bookings = [], []
-    monkeypatch.setattr(view, "open_patient_card", cards.append)
+    monkeypatch.setattr(view, "open_appointment_card", cards.append)
     monkeypatch.setattr(view, "_on_empty_activated", lambda k, m: bookings.append((k, m)))
     view.grid.selected_id = -1
     view.grid.select_item(appt)
     qtbot.keyClick(view.grid, Qt.Key.Key_Return)
-    assert cards == [world.patients[1].id]
+    assert cards == [appt]
     qtbot.keyClick(view.grid, Qt.Key.Key_Up)
     qtbot.keyClick(view.grid, Qt.Key.Key_Enter)
     assert bookings == [(view.grid.columns[0].key, 15 * 60 + 45)]

@@ -436,15 +436,70 @@ class CalendarScreen(Screen):
             movable=a.status in ("scheduled", "confirmed"), data=a)
 
     def _tooltip(self, item: GridItem) -> str:
+        """The hover quick card: the visit in the location's time, then age, guardian, phone, alerts,
+        last and next visit (one query per visit, kept until the next load)."""
+        from html import escape
+
+        from orca_desk.services import local_time
+        from orca_desk.services.appointment_card import quick_card_rows
+
         a = item.data
         if not isinstance(a, CalendarAppointment):
             return item.title
         zone = self.zone_of(a.location_id)
         chair = next((c.name for c in self.ctx.clinic.chairs if c.id == a.chair_id), "")
-        return (f"{a.patient_name}\n{a.start.astimezone(zone):%a %-d %b %-I:%M %p}–"
-                f"{a.end.astimezone(zone):%-I:%M %p}\n{a.type_name} · {a.provider_name} · {chair}\n"
-                f"{a.status.replace('_', ' ')} · {a.confirmation}"
-                + (f"\n⚠ {a.alerts}" if a.alerts else ""))
+        try:
+            card = self._quick_card(a)
+        except OrcaError:
+            return item.title
+        span = local_time.fmt_range(a.start, a.end, zone, card.time_format)
+        lines = [f"<b>{escape(a.patient_name)}</b>", f"{local_time.fmt_date(a.start, zone)}, {span}",
+                 escape(f"{a.type_name} · {a.provider_name} · {chair}"),
+                 escape(f"{a.status.replace('_', ' ')} · {a.confirmation}")]
+        if a.alerts:
+            lines.append(f"<span style='color:#b3261e'>⚠ {escape(a.alerts)}</span>")
+        today = self.ctx.clock.now().astimezone(zone).date()
+        rows = "".join(f"<tr><td style='color:#5b6675; padding-right:8px'>{escape(label)}</td>"
+                       f"<td>{escape(value)}</td></tr>" for label, value in quick_card_rows(card, today))
+        return "<br>".join(lines) + f"<table cellspacing='0' cellpadding='1'>{rows}</table>"
+
+    _quick_cache: tuple[object, str, str, dict[int, Any]] | None = None  # (load, time format, country, cards)
+
+    def _quick_card(self, a: CalendarAppointment) -> Any:
+        """The quick card of a visit's patient, loaded on the first hover after each load of the book."""
+        from orca_desk.services.appointment_card import load_quick_card
+        from orca_desk.services.local_time import clinic_time_format
+        from orca_desk.services.patient_card import clinic_region
+
+        cache = self._quick_cache
+        if cache is None or cache[0] is not self.data:
+            with self.ctx.db.read() as session:
+                cache = (self.data, clinic_time_format(session), clinic_region(session, self.ctx.clinic.id),
+                         {})
+            self._quick_cache = cache
+        cards = cache[3]
+        if a.id not in cards:
+            now = self.ctx.clock.now()
+            with self.ctx.db.read() as session:
+                cards[a.id] = load_quick_card(session, a.patient_id, visit_start=a.start, now=now,
+                                              time_format=cache[1], country=cache[2])
+        return cards[a.id]
+
+    def open_appointment_card(self, appt_id: int) -> bool:
+        """The appointment card; True when something was changed from it."""
+        from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
+
+        try:
+            card = AppointmentCardDialog(self.ctx, appt_id, calendar=self, parent=self)
+        except OrcaError as exc:
+            self.sig_status.emit(str(exc))
+            return False
+        card.exec()
+        if card.go_to is not None:
+            self.sig_go_to_place.emit(*card.go_to)
+        elif card.changed:
+            self.refresh()
+        return card.changed
 
     def _on_now_timer_timeout(self) -> None:
         now = self.ctx.clock.now()
@@ -570,11 +625,11 @@ class CalendarScreen(Screen):
         return done
 
     def _on_item_activated(self, item_id: int) -> None:
-        """Double-click or Enter: an appointment opens its patient card ("Patient card…" of its
-        menu); an open template slot books into it with the slot's type."""
+        """Double-click or Enter: an appointment opens its appointment card (its patient card is one
+        button away there, and in its menu); an open template slot books into it with the slot's type."""
         appt = self.appointments.get(item_id)
         if appt is not None and item_id not in self.marks:
-            self.open_patient_card(appt.patient_id)
+            self.open_appointment_card(appt.id)
             return
         mark = self.marks.get(item_id)
         if mark is None or mark.kind != "template" or mark.type_id is None or mark.chair_id is None:

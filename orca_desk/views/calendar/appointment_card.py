@@ -1,0 +1,544 @@
+"""The appointment card: one visit with its patient, notes, history and messages, and the desk's actions."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orca_desk.services import appointment_card as svc
+from orca_desk.services import booking, local_time
+from orca_desk.services.errors import ConflictError, OrcaError
+from orca_desk.services.security import BOOK, SEND_MESSAGES
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import RowsModel, table
+
+if TYPE_CHECKING:
+    from orca_desk.views.calendar.calendar_screen import CalendarScreen
+
+_CONFIRMATION_WORDS = {"unconfirmed": "not confirmed yet", "requested": "confirmation requested",
+                       "confirmed": "confirmed", "declined": "declined by the family",
+                       "callback": "family asked for a call"}
+
+
+def _value_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class AppointmentCardDialog(QDialog):
+    """Opened by double-click or Enter on an appointment. Actions go through ``screen`` (the calendar's
+    own undoable, checked commands); ``go_to`` is where the calendar should go when it closes."""
+
+    def __init__(self, ctx: AppContext, appointment_id: int, calendar: CalendarScreen | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.appointment_id = appointment_id
+        self.calendar = calendar
+        self.card: svc.AppointmentCard | None = None
+        self.changed = False
+        self.go_to: tuple[int, date] | None = None
+        self.pdf_bytes = b""
+        self.setObjectName("appointmentCard")
+        self.setMinimumSize(860, 560)
+        # Built top-down, each widget made inside its final parent: a widget moved to another
+        # parent is styled again, which would double the time the card takes to open.
+        layout = QVBoxLayout(self)
+
+        def label(parent: QWidget, *, wrap: bool = True, name: str = "") -> QLabel:
+            widget = QLabel(parent)
+            widget.setWordWrap(wrap)
+            if name:
+                widget.setObjectName(name)
+            return widget
+
+        self.title = label(self, wrap=False, name="title")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.when = label(self)
+        self.state = label(self)
+        self.alert_banner = label(self)
+        self.alert_banner.setStyleSheet("color: #b3261e; font-weight: 600;")
+        for widget in (self.title, self.when, self.state, self.alert_banner):
+            layout.addWidget(widget)
+        middle = QHBoxLayout()
+        layout.addLayout(middle, 1)
+        left = QVBoxLayout()
+        middle.addLayout(left, 2)
+
+        # Who: the patient and the responsible party.
+        who_box = QGroupBox(self.tr("Patient && family"), self)
+        left.addWidget(who_box)
+        who = QFormLayout(who_box)
+        self.age, self.phone, self.guardian, self.guardian_phone, self.contact, self.series = (
+            _value_label(who_box) for _ in range(6))
+        who.addRow(self.tr("Age"), self.age)
+        who.addRow(self.tr("Phone"), self.phone)
+        who.addRow(self.tr("Guardian"), self.guardian)
+        who.addRow(self.tr("Guardian's phone"), self.guardian_phone)
+        who.addRow(self.tr("Texts go to"), self.contact)
+        who.addRow(self.tr("Series"), self.series)
+
+        notes_row = QHBoxLayout()
+        left.addLayout(notes_row)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setPlaceholderText(self.tr("Notes for this visit (what to bring, who comes, …)"))
+        self.notes.setTabChangesFocus(True)
+        notes_label = QLabel(self.tr("N&otes"), self)
+        notes_label.setBuddy(self.notes)
+        self.save_notes_button = QPushButton(self.tr("&Save notes"), self)
+        self.save_notes_button.setToolTip(self.tr("Save the notes (Ctrl+S)"))
+        self.save_notes_button.clicked.connect(self.save_notes)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save_notes)
+        notes_row.addWidget(notes_label)
+        notes_row.addStretch(1)
+        notes_row.addWidget(self.save_notes_button)
+        left.addWidget(self.notes, 1)
+
+        self.tabs = QTabWidget(self)
+        middle.addWidget(self.tabs, 3)
+        self.history = RowsModel[svc.HistoryRow]([
+            (self.tr("When"), lambda r: self._fmt(r.at)),
+            (self.tr("Who"), lambda r: r.actor),
+            (self.tr("What"), lambda r: r.label),
+        ], cell_tooltips=True)
+        self.history_view = table(self.history, 2, empty=self.tr("No changes recorded yet."))
+        self.tabs.addTab(self.history_view, self.tr("&History"))
+        messages_tab = QWidget()
+        self.tabs.addTab(messages_tab, self.tr("Confirmation && messa&ges"))
+        messages_layout = QVBoxLayout(messages_tab)
+        self.confirmation_label = label(messages_tab)
+        messages_layout.addWidget(self.confirmation_label)
+        self.messages = RowsModel[svc.MessageRow]([
+            (self.tr("When"), lambda m: self._fmt(m.at)),
+            ("", lambda m: "→" if m.direction == "out" else "←"),
+            (self.tr("To / from"), lambda m: m.address),
+            (self.tr("Message"), lambda m: m.text.replace("\n", " ")),
+            (self.tr("Status"), lambda m: m.status.replace("_", " ")),
+        ], tooltip=lambda m: m.text)
+        self.messages_view = table(self.messages, 3, empty=self.tr(
+            "No messages about this visit yet: Text family… writes one."))
+        messages_layout.addWidget(self.messages_view, 1)
+
+        self.error = label(self, name="errorLabel")
+        layout.addWidget(self.error)
+        actions = QGridLayout()
+        layout.addLayout(actions)
+
+        def button(text: str, slot: object, tip: str = "") -> QPushButton:
+            b = QPushButton(text, self)
+            b.setAutoDefault(False)
+            b.clicked.connect(slot)
+            if tip:
+                b.setToolTip(tip)
+            return b
+
+        self.confirm_button = button(self.tr("&Confirm"), self.confirm, self.tr("The family confirmed"))
+        self.move_button = button(self.tr("&Move…"), self.move_to, self.tr("Pick a new date, time and chair"))
+        self.reschedule_button = button(self.tr("&Reschedule…"), self.reschedule,
+                                        self.tr("Find the next openings for this visit"))
+        self.cancel_button = button(self.tr("Cance&l visit…"), self.cancel_visit, self.tr("Asks the reason"))
+        self.no_show_button = button(self.tr("&No-show"), self.no_show)
+        self.series_button = button(self.tr("Open s&eries…"), self.open_series)
+        self.text_button = button(self.tr("&Text family…"), self.compose_text,
+                                  self.tr("A one-off text about this visit (consent is checked)"))
+        self.print_button = button(self.tr("&Print card…"), self.print_card,
+                                   self.tr("A card for the family with the date, time and place"))
+        self.patient_button = button(self.tr("P&atient card…"), self.open_patient_card)
+        self.close_button = button(self.tr("Close"), self.reject, self.tr("Esc"))
+        for i, b in enumerate((self.confirm_button, self.move_button, self.reschedule_button,
+                               self.cancel_button, self.no_show_button)):
+            actions.addWidget(b, 0, i)
+        for i, b in enumerate((self.series_button, self.text_button, self.print_button,
+                               self.patient_button, self.close_button)):
+            actions.addWidget(b, 1, i)
+        self.reload()
+        self.notes.setFocus()
+
+    def sizeHint(self) -> QSize:
+        return QSize(960, 620)
+
+    # --- showing ----------------------------------------------------------------------------
+    def _fmt(self, at: datetime | None) -> str:
+        card = self.card
+        if card is None or at is None:
+            return ""
+        return local_time.fmt_when(at, card.zone, card.time_format, now=self.ctx.clock.now())
+
+    def notes_changed(self) -> bool:
+        """The notes box differs from the notes last loaded (typed and not saved yet)."""
+        return self.card is not None and self.notes.toPlainText().strip() != self.card.notes
+
+    def reload(self, *, keep_typed: bool = True) -> None:
+        """Show the visit as it is now; notes being typed stay in the box unless ``keep_typed`` is off."""
+        typed = keep_typed and self.notes_changed()
+        with self.ctx.db.read() as session:
+            card = svc.load_appointment_card(session, self.appointment_id, now=self.ctx.clock.now())
+        self.card = card
+        self.setWindowTitle(self.tr("Appointment: {0}").format(card.patient_name))
+        preferred = f" “{card.preferred_name}”" if card.preferred_name else ""
+        self.title.setText(f"{card.patient_name}{preferred} · {card.type_name}")
+        self.when.setText(f"{card.when} · {card.location_name} · {card.chair_name} · {card.provider_name}")
+        state = self.tr("Status: {0}").format(card.status_label)
+        if card.status == "cancelled" and card.cancel_reason:
+            late = self.tr(", late") if card.late_cancel else ""
+            state += f" ({card.cancel_reason}{late})"
+        state += " · " + self.tr("Confirmation: {0}").format(
+            _CONFIRMATION_WORDS.get(card.confirmation, card.confirmation))
+        self.state.setText(state)
+        self.alert_banner.setText("⚠ " + " · ".join(card.alerts) if card.alerts else "")
+        self.alert_banner.setVisible(bool(card.alerts))
+        if card.age is not None and card.date_of_birth is not None:
+            self.age.setText(self.tr("{0} (born {1})").format(card.age, card.date_of_birth.isoformat()))
+        else:
+            self.age.setText(self.tr("date of birth not recorded"))
+        self.phone.setText(card.phone or "—")
+        relation = f" ({card.guardian_relation})" if card.guardian_relation else ""
+        self.guardian.setText(f"{card.guardian_name}{relation}" if card.guardian_name
+                              else self.tr("none recorded"))
+        reach = " · ".join(x for x in (card.guardian_phone, card.guardian_email) if x)
+        self.guardian_phone.setText(reach or "—")
+        consent = self.tr("texts allowed") if card.sms_consent else self.tr("no consent to text")
+        self.contact.setText(f"{card.contact_phone or card.contact_email or '—'} · {consent}")
+        self.series.setText(card.series.summary if card.series else self.tr("not part of a series"))
+        if not typed:
+            self.notes.setPlainText(card.notes)
+        self.history.set_rows(list(reversed(card.history)))
+        self.messages.set_rows(card.messages)
+        self.confirmation_label.setText(self._confirmation_text(card))
+        self._enable(card)
+
+    def _confirmation_text(self, card: svc.AppointmentCard) -> str:
+        word = _CONFIRMATION_WORDS.get(card.confirmation, card.confirmation)
+        text = self.tr("Confirmation: {0}.").format(word)
+        if card.confirmations:
+            r = card.confirmations[0]
+            text += " " + self.tr("Last asked {0} by {1} to {2}").format(
+                self._fmt(r.at), r.channel, r.to_address)
+            if r.answer:
+                text += self.tr(", answered “{0}” by {1}").format(r.answer, r.answered_via or r.channel)
+                if r.answered_at is not None:
+                    text += f" {self._fmt(r.answered_at)}"
+            else:
+                text += f" ({r.status})"
+            text += "."
+        return text
+
+    def _enable(self, card: svc.AppointmentCard) -> None:
+        can_book = self.ctx.actor.can(BOOK)
+        allowed = booking.TRANSITIONS.get(card.status, frozenset())
+        live = self.calendar is not None and can_book
+        self.confirm_button.setEnabled(live and "confirmed" in allowed)
+        self.move_button.setEnabled(live and card.status in ("scheduled", "confirmed"))
+        self.reschedule_button.setEnabled(live and card.status in ("scheduled", "confirmed"))
+        self.cancel_button.setEnabled(live and "cancelled" in allowed)
+        # A visit that has not begun cannot be a no-show yet (the service refuses it too).
+        self.no_show_button.setEnabled(live and "no_show" in allowed and card.start <= self.ctx.clock.now())
+        self.series_button.setEnabled(self.calendar is not None and card.series is not None)
+        self.text_button.setEnabled(self.ctx.actor.can(SEND_MESSAGES))
+        self.notes.setReadOnly(not can_book)
+        self.save_notes_button.setEnabled(can_book)
+
+    # --- notes ---------------------------------------------------------------------------------
+    def save_notes(self) -> bool:
+        card = self.card
+        if card is None or not self.save_notes_button.isEnabled():
+            return False
+        self.error.clear()
+        try:
+            with self.ctx.db.write() as session:
+                appt = svc.save_notes(session, self.ctx.actor, self.appointment_id, self.notes.toPlainText(),
+                                      now=self.ctx.clock.now(), expected_version=card.version)
+                version = appt.version
+        except OrcaError as exc:
+            if isinstance(exc, ConflictError):
+                self.reload()  # shows what the other desk changed; the typed notes stay
+            self.error.setText(self.tr("Notes not saved: {0}").format(exc))
+            return False
+        if self.calendar is not None:  # the calendar's next command expects the new version
+            key = ("appointment", self.appointment_id)
+            versions = self.calendar.undo_stack.versions
+            versions[key] = max(versions.get(key, 0), version)
+        self.changed = True
+        self.reload(keep_typed=False)
+        self._say(self.tr("Notes saved"))
+        return True
+
+    def reject(self) -> None:
+        """Esc or Close: typed notes are not lost without asking."""
+        if self.notes_changed() and self.save_notes_button.isEnabled():
+            answer = QMessageBox.question(
+                self, self.tr("Unsaved notes"), self.tr("Save the notes you changed?"),
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save and not self.save_notes():
+                return
+        super().reject()
+
+    def _say(self, text: str) -> None:
+        if self.calendar is not None:
+            self.calendar.sig_status.emit(text)
+
+    # --- the calendar's actions --------------------------------------------------------------
+    def _shown(self) -> bool:
+        """The calendar shows this visit (its commands need the row it shows)."""
+        self.error.clear()
+        screen = self.calendar
+        if screen is None:
+            return False
+        screen.wait_until_loaded()
+        if self.appointment_id not in screen.appointments:
+            self.error.setText(self.tr("This visit is no longer in the book on screen; close the card and "
+                                       "open it again from the calendar."))
+            return False
+        return True
+
+    def _after(self, done: bool) -> bool:
+        if done:
+            self.changed = True
+            if self.calendar is not None:
+                self.calendar.wait_until_loaded()
+        self.reload()
+        return done
+
+    def confirm(self) -> bool:
+        if not self._shown():
+            return False
+        assert self.calendar is not None
+        return self._after(self.calendar.set_status(self.appointment_id, "confirmed"))
+
+    def no_show(self) -> bool:
+        if not self._shown():
+            return False
+        assert self.calendar is not None
+        return self._after(self.calendar.no_show(self.appointment_id))
+
+    def cancel_visit(self, reason: str | None = None) -> bool:
+        """Cancel, asking the reason (as the calendar's "Cancel…" does) unless given."""
+        if not self._shown():
+            return False
+        assert self.calendar is not None
+        return self._after(self.calendar.cancel(self.appointment_id, reason or None))
+
+    def reschedule(self) -> bool:
+        if not self._shown():
+            return False
+        assert self.calendar is not None
+        return self._after(self.calendar.reschedule(self.appointment_id))
+
+    def move_to(self) -> bool:
+        """Pick a new date, time and chair by hand."""
+        if not self._shown():
+            return False
+        screen = self.calendar
+        assert screen is not None and self.card is not None
+        from orca_desk.views.calendar.reschedule_dialog import RescheduleDialog
+
+        a = screen.appointments[self.appointment_id]
+        dialog = RescheduleDialog(self.ctx, a, parent=self)
+        if not dialog.exec():
+            return False
+        where = dialog.placement()
+        zone = self.ctx.clinic.location(a.location_id).zone
+        when = local_time.fmt_datetime(where.start, zone, self.card.time_format)
+        return self._after(screen.move_appointment(a, where, f"Move {a.patient_name} to {when}"))
+
+    def open_series(self) -> bool:
+        if not self._shown():
+            return False
+        screen = self.calendar
+        assert screen is not None
+        from orca_desk.views.calendar.series_actions import open_series_dialog
+
+        changed = open_series_dialog(self, self.ctx, screen.appointments[self.appointment_id])
+        if changed:
+            screen.refresh()
+        return self._after(changed)
+
+    def open_patient_card(self) -> None:
+        from orca_desk.views.patients.patient_card import PatientCardDialog
+
+        if self.card is None:
+            return
+        dialog = PatientCardDialog(self.ctx, self.card.patient_id, parent=self)
+        dialog.exec()
+        if dialog.go_to is not None:
+            self.go_to = dialog.go_to
+            self.accept()
+            return
+        if dialog.changed:
+            self.changed = True
+            if self.calendar is not None:
+                self.calendar.refresh()
+            self.reload()
+
+    # --- text the family ------------------------------------------------------------------------
+    def text_family(self, body: str) -> int | None:
+        """Queue ``body`` as a text about this visit; a refusal (no consent, STOP, no number) is shown."""
+        self.error.clear()
+        try:
+            with self.ctx.db.write() as session:
+                message_id = svc.text_family(session, self.ctx.actor, self.appointment_id, body,
+                                             now=self.ctx.clock.now())
+        except OrcaError as exc:
+            self.error.setText(self.tr("Text not sent: {0}").format(exc))
+            return None
+        self.changed = True
+        self.reload()
+        self.tabs.setCurrentIndex(1)
+        self._say(self.tr("Text queued; it goes out with the next dispatch"))
+        return message_id
+
+    def compose_text(self) -> int | None:
+        if self.card is None:
+            return None
+        dialog = TextFamilyDialog(svc.suggested_text(self.card), self.card.contact_phone, parent=self)
+        if not dialog.exec():
+            return None
+        return self.text_family(dialog.body.toPlainText())
+
+    # --- the printed card --------------------------------------------------------------------------
+    def card_pdf(self) -> bytes:
+        assert self.card is not None
+        buffer = io.BytesIO()
+        svc.render_card_pdf(self.card, buffer)
+        return buffer.getvalue()
+
+    def print_card(self) -> None:
+        if self.card is None:
+            return
+        CardPrintDialog(self.card_pdf(), self.card.patient_name, parent=self).exec()
+
+
+class TextFamilyDialog(QDialog):
+    """Write the one-off text (a suggestion is filled in); Ctrl+Enter sends, Esc does not."""
+
+    def __init__(self, text: str, to: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Text the family"))
+        self.body = QPlainTextEdit(text)
+        self.body.setTabChangesFocus(True)
+        label = QLabel(self.tr("&Message to {0}").format(to or self.tr("the family")))
+        label.setBuddy(self.body)
+        send = QPushButton(self.tr("&Send"))
+        send.setDefault(True)
+        send.clicked.connect(self.accept)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(send)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(buttons)
+        self.resize(480, 240)
+
+
+class CardPrintDialog(QDialog):
+    """The family's card as it will print: print it through Qt or save it as a PDF."""
+
+    def __init__(self, pdf: bytes, patient_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pdf_bytes = pdf
+        self.patient_name = patient_name
+        self.setWindowTitle(self.tr("Appointment card for {0}").format(patient_name))
+        self.document = QPdfDocument(self)
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        self.preview = QPdfView(self)
+        self.preview.setDocument(self.document)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self.info = QLabel()
+        print_button = QPushButton(self.tr("&Print…"))
+        print_button.setDefault(True)
+        print_button.clicked.connect(self._on_print_clicked)
+        save = QPushButton(self.tr("&Save PDF…"))
+        save.clicked.connect(self._on_save_clicked)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.info, 1)
+        buttons.addWidget(print_button)
+        buttons.addWidget(save)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(buttons)
+        self.resize(640, 520)
+
+    def save_pdf(self, path: str | Path) -> None:
+        Path(path).write_bytes(self.pdf_bytes)
+
+    def _on_save_clicked(self) -> None:
+        suggested = f"appointment-{self.patient_name.replace(' ', '-').lower()}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save PDF"), suggested,
+                                              self.tr("PDF files (*.pdf)"))
+        if not path:
+            return
+        try:
+            self.save_pdf(path)
+        except OSError as exc:
+            self.info.setText(self.tr("Could not write {0}: {1}").format(path, exc.strerror))
+            return
+        self.info.setText(self.tr("Saved {0}").format(Path(path).name))
+
+    def print_to(self, printer: QPrinter) -> None:
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise OSError("The printer could not be started.")
+        try:
+            target = printer.pageLayout().paintRectPixels(printer.resolution())
+            size = self.document.pagePointSize(0)
+            # Actual size (a card, not a poster), shrunk only when the paper is smaller.
+            scale = min(printer.resolution() / 72, target.width() / size.width(),
+                        target.height() / size.height())
+            dpi = min(300.0, float(printer.resolution()))
+            pixels = QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))
+            image = self.document.render(0, pixels, QPdfDocumentRenderOptions())
+            painter.drawImage(QRectF(0, 0, size.width() * scale, size.height() * scale), image)
+        finally:
+            painter.end()
+
+    def _on_print_clicked(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("Print appointment card"))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self.print_to(printer)
+        except OSError as exc:
+            self.info.setText(str(exc))
+            return
+        self.info.setText(self.tr("Sent to {0}").format(printer.printerName() or self.tr("the printer")))
