@@ -12,7 +12,7 @@ from orca_desk.models.base import Base, UTCDateTime
 
 PLANNED_STATUSES = ("planned", "queued", "skipped", "withdrawn", "sent")
 REQUEST_STATUSES = ("open", "answered", "expired")
-# message: an outcome staff must check (unknown_outcome); series_skip: services.series.SKIP_TASK
+# message: an outcome staff must check (unknown_outcome); series_skip: services.series.horizons.SKIP_TASK
 TASK_KINDS = ("call", "reschedule", "message", "series_skip")
 TASK_STATUSES = ("open", "done")
 

@@ -19,6 +19,7 @@ from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.messaging.providers.base import Provider
+from orca_desk.services.reminders.escalation import _escalate
 from orca_desk.services.security import AUTOMATION, ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
@@ -327,10 +328,9 @@ def test_unconfirmed_visits_escalate_to_the_call_list_with_one_click_outcomes(db
     tomorrow = book(db, c, 0, NOW + D + 6 * H)  # Wed 15:00 local: inside "24 h, to the end of that day"
     later = book(db, c, 2, NOW + 3 * D)
     with db.write() as s:
-        report = reminders.ReminderTick()
-        reminders._escalate(s, NOW, SETTINGS, report)
+        escalated = _escalate(s, NOW, SETTINGS)
         rows = confirmations.call_list(s, now=NOW)
-    assert report.escalated == 1
+    assert escalated == 1
     assert [r.appointment_id for r in rows] == [tomorrow] and later not in [r.appointment_id for r in rows]
     assert rows[0].phones == ("(617) 555-9000",) and rows[0].responsible == "Emma Smith"
     with db.write() as s:
@@ -354,7 +354,7 @@ def test_the_tick_is_idempotent_and_a_crash_leaves_nothing(db, fake, shared_cloc
     class Crash(Exception):
         pass
 
-    from orca_desk.services import reminders as mod
+    from orca_desk.services.reminders import tick as mod
     original = mod._open_request
 
     def crash(*args, **kwargs):  # type: ignore[no-untyped-def]

@@ -1,0 +1,133 @@
+"""Filling a reminder's text: the visit's values, the family's address, one message per family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Appointment, Clinic, ContactState, Location, Patient, Provider
+from orca_desk.models.reminders import PlannedReminder
+from orca_desk.services.errors import ValidationError
+from orca_desk.services.messaging.policy import format_date, format_time, merge_family_messages
+from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
+from orca_desk.services.reminders.settings import ReminderSettings
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass
+class _Ctx:
+    clinic: dict[int, Clinic] = field(default_factory=dict)
+    locations: dict[int, Location] = field(default_factory=dict)
+    providers: dict[int, str] = field(default_factory=dict)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+def _location(session: Session, ctx: _Ctx, location_id: int) -> Location:
+    if location_id not in ctx.locations:
+        loc = session.get(Location, location_id)
+        assert loc is not None
+        ctx.locations[location_id] = loc
+    return ctx.locations[location_id]
+
+
+def _values(session: Session, ctx: _Ctx, a: Appointment, p: Patient, settings: ReminderSettings,
+            channel: str, address: str, now: datetime) -> dict[str, str]:
+    loc = _location(session, ctx, a.location_id)
+    if a.clinic_id not in ctx.clinic:
+        clinic = session.get(Clinic, a.clinic_id)
+        assert clinic is not None
+        ctx.clinic[a.clinic_id] = clinic
+    clinic = ctx.clinic[a.clinic_id]
+    if a.provider_id not in ctx.providers:
+        ctx.providers[a.provider_id] = session.scalar(select(Provider.name).where(
+            Provider.id == a.provider_id)) or ""
+    local = a.start_at.astimezone(_zone(loc.timezone))
+    reader = (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name
+    values = {"first_name": reader, "patient_first_name": p.first_name,
+              "guardian_name": p.guardian_name or p.display_name, "date": format_date(local),
+              "time": format_time(local), "day": _WEEKDAYS[local.weekday()], "location": loc.name,
+              "location_address": loc.address or loc.name, "clinic_name": clinic.name,
+              "clinic_phone": loc.phone or clinic.phone or "", "provider": ctx.providers[a.provider_id],
+              "hold_minutes": "", "link": "", "unsubscribe_link": ""}
+    if settings.secret is not None:
+        from orca_desk.services.patient_links import CONFIRM, link_for, unsubscribe_link_for
+
+        values["link"] = link_for(CONFIRM, a.id, a.start_at, secret=settings.secret,
+                                  base_url=settings.base_url)
+        if channel == "email":
+            values["unsubscribe_link"] = unsubscribe_link_for(session, "email", address,
+                                                              secret=settings.secret,
+                                                              base_url=settings.base_url, now=now)
+    else:
+        values["link"] = f"(call {values['clinic_phone']})" if values["clinic_phone"] else ""
+        values["unsubscribe_link"] = "reply to this email with UNSUBSCRIBE"
+    assert set(values) == KNOWN_VARIABLES
+    return values
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    try:
+        return " ".join(render(text, values).split(" ")).strip()
+    except ValidationError:
+        # A template edited into something unrenderable: fall back to a plain sentence.
+        return render("{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} "
+                      "at {location}.", values)
+
+
+def _recipient(session: Session, p: Patient, channel: str) -> tuple[str | None, str]:
+    """The address a step goes to, or None and why it cannot go."""
+    if channel == "sms":
+        address = (p.contact_phone or "").strip()
+        if not address:
+            return None, "No mobile number on file."
+    else:
+        address = (p.contact_email or "").strip()
+        if not address:
+            return None, "No email address on file."
+    state = session.scalar(select(ContactState).where(ContactState.channel == channel,
+                                                      ContactState.address == address))
+    if state is not None and state.undeliverable:
+        return None, f"{address} cannot receive messages."
+    if channel == "sms":
+        if state is not None and state.opted_out:
+            return None, "The number replied STOP; no more texts."
+        if not p.sms_consent:
+            return None, "No SMS consent is recorded."
+    else:
+        if state is not None and state.opted_out:
+            return None, "The address unsubscribed from emails."
+        if not p.email_consent:
+            return None, "No email consent is recorded."
+    return address, ""
+
+
+def _merged_texts(session: Session, ctx: _Ctx, group: list[tuple[PlannedReminder, Appointment, Patient]],
+                  r: PlannedReminder, values: dict[str, str]) -> tuple[str | None, str]:
+    items = []
+    for _, a, p in group:
+        loc = _location(session, ctx, a.location_id)
+        items.append((p.first_name, a.start_at.astimezone(_zone(loc.timezone)), loc.name))
+    text = merge_family_messages(items)  # "Reminder: A … and B …. Reply YES to confirm both, NO to cancel."
+    if not r.asks_for_confirmation:
+        text = text.split(" Reply YES", 1)[0]
+    text = f"{values['clinic_name']}: {text}"
+    if r.channel == "sms":
+        return None, text
+    names = " and ".join(p.first_name for _, _, p in group)
+    body = (f"Hi {values['first_name']},\n\n{text}\n\n"
+            + ("Please confirm or tell us if you need another time: "
+               f"{values['link']}\n\n" if r.asks_for_confirmation and values["link"] else "")
+            + f"{values['clinic_name']}\n{values['clinic_phone']}\n\n"
+            f"No longer want these emails? {values['unsubscribe_link']}")
+    return f"{names}'s visits on {values['date']}", body
