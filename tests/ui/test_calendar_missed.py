@@ -148,7 +148,8 @@ def test_to_rebook_lists_the_cancelled_patient_prefills_the_booking_dialog_and_d
     seen: dict[str, object] = {}
 
     def choose(dialog) -> None:
-        assert dialog.model.rowCount() == 1 and "Cancelled · sick" in dialog.model.data(dialog.model.index(0, 1))
+        assert dialog.model.rowCount() == 1
+        assert "Cancelled · sick" in dialog.model.data(dialog.model.index(0, 1))
         assert "9:00 AM" in dialog.model.data(dialog.model.index(0, 2))  # local time, the clinic's format
         QTimer.singleShot(0, lambda: _when_modal(BookingDialog, fill))
         dialog.choose("book")
