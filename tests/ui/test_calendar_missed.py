@@ -240,3 +240,33 @@ def test_the_week_summary_adds_up_the_week(main_window, ctx, world, manager, clo
     assert (s.visits, s.cancelled, s.booked_minutes) == (2, 1, 40)
     assert s.free_minutes == 5 * 27 * 60 - 40  # five working days
     assert "This week" in view.summary_bar.label.text()
+
+
+def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_book(
+        qtbot, db, clock, manager, qapp):
+    from orca_desk.app import default_screens
+    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.demo import load_demo
+    from orca_desk.ui.context import AppContext
+    from orca_desk.ui.main_window import MainWindow
+
+    with db.write() as s:
+        load_demo(s, "small", now=clock.now())
+    with db.read() as s:
+        clinic = load_clinic(s)
+    window = MainWindow(AppContext(db=db, clock=clock, actor=manager, clinic=clinic), default_screens(),
+                        database_label="demo")
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.go_to_date(TEST_DAY - timedelta(days=1))
+    view = window.show_screen("calendar")
+    _show_missed(view)
+    ghosts = [it for it in view.grid.items if it.ghost]
+    live = [it for it in view.grid.items if not it.ghost and it.id > 0]
+    assert ghosts and {it.badge for it in ghosts} <= {"Cancelled", "No-show"}
+    assert all(view.grid.item_at(it.rect.center()) is not it for it in ghosts)
+    s = view.summary_bar.summary
+    assert s.visits == len(live) and s.cancelled + s.no_shows == len(ghosts)
+    assert (window.width(), window.height()) == (1280, 720)
