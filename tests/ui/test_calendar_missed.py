@@ -15,6 +15,7 @@ from orca_desk.models import Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.provider_schedules import DayHours, set_week
+from orca_desk.services.rebook import to_rebook
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from orca_desk.views.calendar.calendar_screen import CalendarMark
 from orca_desk.views.calendar.filters import CalendarFilters
@@ -270,3 +271,26 @@ def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_
     s = view.summary_bar.summary
     assert s.visits == len(live) and s.cancelled + s.no_shows == len(ghosts)
     assert (window.width(), window.height()) == (1280, 720)
+
+
+def test_find_next_opening_from_the_list_has_the_patient_type_and_length(main_window, ctx, world, manager,
+                                                                         clock, qtbot):
+    from orca_desk.views.schedules.find_opening import FindOpeningDialog
+
+    _hours(ctx, world, manager, clock)
+    _cancel(ctx, _book(ctx, world, patient=1, start=at(9), minutes=90, type_=world.bonding))
+    view = main_window.show_screen("calendar")
+    view.refresh()
+    [row] = view.data.rebook
+    seen: dict[str, object] = {}
+
+    def book(dialog) -> None:
+        seen["patient"] = dialog.patients.row_at(dialog.patient_list.currentIndex().row()).id
+        seen["type"], seen["minutes"] = dialog.type_combo.currentData(), dialog.minutes.value()
+        seen["booked"] = dialog.book_opening(0)
+
+    QTimer.singleShot(0, lambda: _when_modal(FindOpeningDialog, book))
+    assert view.rebook(row, find=True)
+    assert seen == {"patient": world.patients[1].id, "type": world.bonding.id, "minutes": 90, "booked": True}
+    with ctx.db.read() as s:
+        assert to_rebook(s, {world.location.id: NY}, [TEST_DAY], now=clock.now()) == []
