@@ -218,7 +218,7 @@ def test_the_summary_bar_counts_a_small_day_exactly(main_window, ctx, world, man
     s = view.summary_bar.summary
     assert (s.visits, s.unconfirmed, s.cancelled, s.no_shows, s.offers) == (2, 1, 1, 1, 0)
     assert (s.booked_minutes, s.free_minutes) == (110, 27 * 60 - 110)
-    text = view.summary_bar.label.text()
+    text = view.summary_bar.full_text
     assert "2 visits · 1 unconfirmed · 1.8 chair-h booked · 25.2 chair-h free · 0 openings on offer" in text
     assert view.summary_bar.rebook_button.text() == "To rebook (2)"
     # A waitlist opening on offer (the marks the screen already loaded) counts, with no new query.
@@ -226,7 +226,7 @@ def test_the_summary_bar_counts_a_small_day_exactly(main_window, ctx, world, man
                          "Kid0 Smith", "waitlist", "#f2c14e", "offer")
     view.data = replace(view.data, marks=[offer])
     view.rebuild()
-    assert view.summary_bar.summary.offers == 1 and "1 opening on offer" in view.summary_bar.label.text()
+    assert view.summary_bar.summary.offers == 1 and "1 opening on offer" in view.summary_bar.full_text
 
 
 def test_the_week_summary_adds_up_the_week(main_window, ctx, world, manager, clock):
@@ -240,7 +240,7 @@ def test_the_week_summary_adds_up_the_week(main_window, ctx, world, manager, clo
     s = view.summary_bar.summary
     assert (s.visits, s.cancelled, s.booked_minutes) == (2, 1, 40)
     assert s.free_minutes == 5 * 27 * 60 - 40  # five working days
-    assert "This week" in view.summary_bar.label.text()
+    assert view.summary_bar.full_text.startswith("This week: 2 visits")
 
 
 def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_book(

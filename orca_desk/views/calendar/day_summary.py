@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from orca_desk.services.day_summary import DaySummary, hours
@@ -38,6 +38,17 @@ class DaySummaryBar(QWidget):
         self.rebook_shortcut.activated.connect(self.sig_rebook_requested)
         row.addWidget(self.rebook_button)
         self.summary: DaySummary | None = None
+        self.full_text = ""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The whole line when it fits, else cut with "…" (the tooltip has all of it)."""
+        width = max(0, self.label.width())
+        self.label.setText(self.label.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                                               width))
 
     def add_button(self, button: QToolButton) -> None:
         """A calendar toggle shown in this row, before "To rebook"."""
@@ -54,8 +65,9 @@ class DaySummaryBar(QWidget):
         self.rebook_button.style().unpolish(self.rebook_button)
         self.rebook_button.style().polish(self.rebook_button)
         scope = self.tr("This week") if week else self.tr("This day")
-        self.label.setText(f"<b>{scope}:</b> {summary.text()}")
-        self.label.setToolTip(self.tr(
+        self.full_text = f"{scope}: {summary.text()}"
+        self._fit()
+        self.label.setToolTip(self.full_text + "\n\n" + self.tr(
             "Visits: booked, arrived, seated or done (not cancelled or no-show). Unconfirmed: scheduled "
             "visits the family has not confirmed. Chair time: {booked} h booked and {free} h free in "
             "chairs while someone works at the location (blocks left out). Openings on offer: waitlist "
