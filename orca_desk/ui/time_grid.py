@@ -68,6 +68,9 @@ class GridItem:
     tooltip: str = ""  # empty: the grid asks ``tooltip_for`` when the mouse rests on the item
     short_titles: tuple[str, ...] = ()  # shorter forms of the title, tried in order when it does not fit
     placeholder: bool = False  # reserved but not booked (a template slot, an offer): a dashed outline
+    # A visit that did not happen (cancelled, no-show): washed out, full width behind the live items,
+    # and free time to everything else (booking, keys, drags); only its tooltip and menu answer.
+    ghost: bool = False
 
 
 # Called during a drag: (item, column key, start, end) -> reason it would be refused, or None.
@@ -132,6 +135,9 @@ class TimeGridWidget(QWidget):
         self._small_font = QFont(self.font())
         self._small_font.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
         self._group_font = QFont(self._title_font)
+        self._ghost_font = QFont(self._title_font)  # a visit that did not happen: its name struck out
+        self._ghost_font.setBold(False)
+        self._ghost_font.setStrikeOut(True)
         self._sfm = QFontMetrics(self._small_font)
         self._title_fit = _TextFit(self._title_font)
         self._small_fit = _TextFit(self._small_font)
@@ -231,8 +237,12 @@ class TimeGridWidget(QWidget):
         pad = 3 if w >= 60 else 1
         col_x = {key: AXIS_W + ci * w + pad for key, ci in self._col_index.items()}
         for key, col_items in by_col.items():
-            col_items.sort(key=_start_end)
+            col_items.sort(key=_ghost_first)
             x0 = col_x[key]
+            ghosts = [it for it in col_items if it.ghost]
+            if ghosts:
+                _place(ghosts, [0] * len(ghosts), x0, w - 2 * pad, top, ppm)
+                col_items = col_items[len(ghosts):]
             cluster: list[GridItem] = []
             lanes_of: list[int] = []  # the lane of each item of the cluster
             lane_ends: list[int] = []
@@ -454,7 +464,8 @@ class TimeGridWidget(QWidget):
         # Hot path (a week's first paint draws a few hundred items): colours, pens and alignment
         # flags are module constants or cached per colour, text widths and elided strings are
         # cached per string (see _TextFit); the drawing itself is unchanged.
-        style = "placeholder" if it.placeholder else ("faded" if it.faded else "normal")
+        style = "ghost" if it.ghost else "placeholder" if it.placeholder else (
+            "faded" if it.faded else "normal")
         fill, border, border_pen = _item_colours(it.colour, style)
         if alpha != 255:
             fill = QColor(fill)
@@ -490,7 +501,7 @@ class TimeGridWidget(QWidget):
             p.drawText(br, Qt.AlignmentFlag.AlignCenter, it.badge)
             badge_w += 4
         p.setPen(_INK_FADED if it.faded else _INK)
-        p.setFont(self._title_font)
+        p.setFont(self._ghost_font if it.ghost else self._title_font)
         prefix = it.icon + " " if it.icon else ""
         avail = text_r.width() - badge_w
         title = prefix + it.title
@@ -567,10 +578,15 @@ class TimeGridWidget(QWidget):
             self.update(r.toAlignedRect().adjusted(-3, -3, 3, 3))
 
     # ----- interaction -------------------------------------------------------------------
-    def item_at(self, pos: QPointF) -> GridItem | None:
+    def item_at(self, pos: QPointF, *, ghosts: bool = False) -> GridItem | None:
+        """The live item at ``pos``; with ``ghosts``, a ghost under it when no live item is there."""
         for it in reversed(self.items):
-            if it.rect.contains(pos):
+            if not it.ghost and it.rect.contains(pos):
                 return it
+        if ghosts:
+            for it in reversed(self.items):
+                if it.ghost and it.rect.contains(pos):
+                    return it
         return None
 
     def _snap(self, minute: float) -> int:
@@ -595,7 +611,8 @@ class TimeGridWidget(QWidget):
                     self._range = _Range(column=col.key, anchor=m, start=m, end=m)
         elif event.button() == Qt.MouseButton.RightButton:
             self._select(it.id if it else -1)
-            self.sig_context_menu.emit(it.id if it else -1, event.globalPosition().toPoint())
+            under = it or self.item_at(pos, ghosts=True)  # a ghost's menu offers "Rebook…"
+            self.sig_context_menu.emit(under.id if under else -1, event.globalPosition().toPoint())
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -687,7 +704,7 @@ class TimeGridWidget(QWidget):
 
     def _find_typed(self, prefix: str) -> GridItem | None:
         """The next item (after the selected one, in time order) whose title starts with prefix."""
-        ordered = sorted((it for it in self.items if not it.placeholder),
+        ordered = sorted((it for it in self.items if not it.placeholder and not it.ghost),
                          key=lambda it: (it.start, self._col_index[it.column], it.id))
         matches = [it for it in ordered if it.title.casefold().startswith(prefix)]
         if not matches:
@@ -798,14 +815,15 @@ class TimeGridWidget(QWidget):
         return self.cell
 
     def _free_cells(self, column_key: int) -> list[int]:
-        items = self._by_col.get(column_key, [])
+        items = [i for i in self._by_col.get(column_key, []) if not i.ghost]
         step = self.key_step
         return [m for m in range(self.day_start, self.day_end - step + 1, step)
                 if not any(i.start < m + step and i.end > m for i in items)]
 
     def _stops(self, column_key: int) -> list[tuple[int, int, int]]:
         """Where Up/Down stop in a column, in order: (minute, 0 item / 1 cell, item id or -1)."""
-        stops = [(i.start, 0, i.id) for i in self._by_col.get(column_key, []) if not i.placeholder]
+        stops = [(i.start, 0, i.id) for i in self._by_col.get(column_key, [])
+                 if not i.placeholder and not i.ghost]
         stops += [(m, 1, -1) for m in self._free_cells(column_key)]
         return sorted(stops)
 
@@ -840,7 +858,7 @@ class TimeGridWidget(QWidget):
             return
         key = self.columns[ci].key
         cell = self.day_start + (minute - self.day_start) // self.key_step * self.key_step
-        items = [i for i in self._by_col.get(key, []) if not i.placeholder]
+        items = [i for i in self._by_col.get(key, []) if not i.placeholder and not i.ghost]
         hit = next((i for i in items if i.start <= minute < i.end), None) or next(
             (i for i in items if cell <= i.start < cell + self.key_step), None)
         if hit is not None:
@@ -890,7 +908,7 @@ class TimeGridWidget(QWidget):
 
     def _tooltip_event(self, ev: QHelpEvent) -> bool:
         """Tooltips name the appointment (narrow week columns elide the text)."""
-        it = self.item_at(QPointF(ev.pos()))
+        it = self.item_at(QPointF(ev.pos()), ghosts=True)
         if it is not None:
             fallback = f"{it.title}\n{it.subtitle}"
             tip = it.tooltip or (self.tooltip_for(it) if self.tooltip_for else fallback)
@@ -945,6 +963,8 @@ def _item_colours(colour: str, style: str) -> tuple[QColor, QColor, QPen]:
     if style == "faded":
         fill, border = QColor("#f1f3f6"), QColor("#a9b3bf")
         return fill, border, QPen(border, 1)
+    if style == "ghost":  # washed out, the type's colour only as a hint, a dotted outline
+        return tint(QColor(colour), 0.93), QColor("#c3cad3"), QPen(QColor("#b3bcc7"), 1, Qt.PenStyle.DotLine)
     base = QColor(colour)
     if style == "placeholder":
         # Still the type's colour, so the manager's design reads on the calendar, but clearly
@@ -1006,6 +1026,11 @@ _QUIET_RING_PEN, _QUIET_INK = QPen(QColor("#aab4c0"), 1), QColor("#7b8794")
 
 def _start_end(it: GridItem) -> tuple[int, int]:
     return it.start, it.end
+
+
+def _ghost_first(it: GridItem) -> tuple[bool, int, int]:
+    """Ghosts first (painted under the live items), each kind in time order."""
+    return not it.ghost, it.start, it.end
 
 
 def _place(cluster: list[GridItem], lanes_of: list[int], x0: float, lane_w: float, top: float,

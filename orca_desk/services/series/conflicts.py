@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import ACTIVE_STATUSES, Chair, Patient, Provider
-from orca_desk.services import local_time
+from orca_desk.services import availability, local_time
 from orca_desk.services.booking import MAX_MINUTES
 from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark
 from orca_desk.services.intervals import over_capacity, subtract
@@ -210,13 +209,9 @@ def _load_names(session: Session, busy: _Busy, patient_ids: Iterable[int], chair
             busy.providers[pid] = (name, limit)
 
 
-def _availability() -> ModuleType | None:
-    """The availability engine, when it is installed; preview falls back without it."""
-    try:
-        module = importlib.import_module("orca_desk.services.availability")
-    except ImportError:
-        return None
-    return module if hasattr(module, "check_slot") and hasattr(module, "find_openings") else None
+def _availability() -> ModuleType:
+    """The availability engine: working hours, days off and blocks of the series' provider."""
+    return availability
 
 
 _HOUR_KINDS = ("outside_hours", "provider_off", "blocked")
@@ -229,26 +224,17 @@ class _Hours:
     ``hours_problems`` (or ``check_slot``), whose answer and wording are the ones shown.
     """
 
-    def __init__(self, session: Session, engine: ModuleType | None, *, provider_id: int, location_id: int,
+    def __init__(self, session: Session, engine: ModuleType, *, provider_id: int, location_id: int,
                  chair_id: int, first: date, last: date) -> None:
         self.engine = engine
-        self.data = None
         self.provider_id, self.location_id, self.chair_id = provider_id, location_id, chair_id
-        loader = getattr(engine, "load_schedule_data", None)
-        if loader is not None:
-            try:
-                self.data = loader(session, provider_ids=[provider_id], location_ids=[location_id],
-                                   first_day=first, last_day=last)
-            except (AttributeError, TypeError):  # an engine without the window loader
-                self.data = None
+        self.data = availability.load_schedule_data(session, provider_ids=[provider_id],
+                                                    location_ids=[location_id], first_day=first,
+                                                    last_day=last)
 
     def suspicious(self, start: datetime, end: datetime) -> bool:
         """Whether the slot may be outside working time (True when it cannot tell)."""
-        if self.engine is None:
-            return False
         data = self.data
-        if data is None:
-            return True
         day = start.date()
         if end.date() != day and end.time() != time(0):
             return True

@@ -126,7 +126,7 @@ def preview_series(session: Session, *, patient_id: int, provider_id: int, chair
     listed up to ``horizon`` (default: a year after ``dtstart``). ``replacing`` names
     appointments that the change would replace, so they do not count as conflicts.
     Appointment conflicts are checked in memory against rows loaded in one query; hours,
-    time off, holidays and blocks come from the availability engine when it is installed.
+    time off, holidays and blocks come from the availability engine.
     ``progress(done, total)`` is called as the dates are checked; it may raise to stop the
     preview (the desk's Cancel).
     """
@@ -165,7 +165,7 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
         end = occ + length
         problems = busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
                                  chair_id=plan.chair_id, start=occ, end=end, zone=plan.zone, ignore=ignore)
-        if engine is not None and hours.suspicious(occ, end):
+        if hours.suspicious(occ, end):
             problems = _hours_problems(session, engine, provider_id=plan.provider_id, chair_id=plan.chair_id,
                                        start=occ, end=end) + problems
         if now is not None and occ < now:
@@ -253,7 +253,7 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
             cand = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=plan.zone)
             if not clashes_with_series(_utc(cand)):
                 return Alternative(cand, cand + length, plan.provider_id, plan.chair_id, plan.location_id)
-    if engine is None:
+    if engine is None:  # past the reach of the openings search: the free slots nearby only
         return None
     lo = occ - timedelta(days=ALTERNATIVE_DAYS)
     if now is not None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import OrcaError, OutsideHoursError
-from orca_desk.services.patients import search_patients
+from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.services.security import OVERRIDE_HOURS
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel
@@ -91,6 +91,21 @@ class BookingDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def prefill(self, patient: PatientRow, *, type_id: int, provider_id: int, minutes: int) -> None:
+        """Rebooking a missed visit: that patient chosen, the visit's type, provider and length."""
+        self.search.blockSignals(True)  # the name alone could pick a namesake
+        self.search.setText(patient.name)
+        self.search.blockSignals(False)
+        self._debounce.stop()
+        self._searched_text = patient.name
+        self.model.set_rows([patient])
+        self.results.setCurrentIndex(self.model.index(0))
+        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(type_id)))
+        index = self.provider_combo.findData(provider_id)
+        if index >= 0:
+            self.provider_combo.setCurrentIndex(index)
+        self.minutes.setValue(minutes)
 
     def _on_type_changed(self, index: int) -> None:
         type_id = self.type_combo.itemData(index)

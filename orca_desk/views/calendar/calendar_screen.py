@@ -22,8 +22,10 @@ from orca_desk.db import Database
 from orca_desk.services import availability, provider_schedules
 from orca_desk.services.calendar_data import CalendarAppointment, load_days
 from orca_desk.services.clinic import ChairRow, ClinicInfo
+from orca_desk.services.day_summary import summarise
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.intervals import free_gaps
+from orca_desk.services.rebook import MISSED_STATUSES, RebookRow, to_rebook
 from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
@@ -38,6 +40,7 @@ from orca_desk.views.calendar.commands import (
     Placement,
     StatusCommand,
 )
+from orca_desk.views.calendar.day_summary import DaySummaryBar
 from orca_desk.views.calendar.filters import BY_PROVIDER, CalendarFilters, FilterBar
 from orca_desk.views.calendar.legend import LegendBar
 
@@ -106,6 +109,8 @@ class CalendarData:
     appointments: list[CalendarAppointment]
     overlays: dict[int, Any] = field(default_factory=dict)  # location → CalendarOverlay
     marks: list[CalendarMark] = field(default_factory=list)
+    missed: list[CalendarAppointment] = field(default_factory=list)  # cancelled and no-show visits
+    rebook: list[RebookRow] = field(default_factory=list)  # missed visits not rebooked yet
 
 
 def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
@@ -113,12 +118,15 @@ def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
     """Runs on a pool thread: its own Session, one appointment query, the overlay per location,
     and (given ``now``) the marks: offers pending and open template slots."""
     with db.read() as session:
-        rows = load_days(session, zones, days)
+        rows = load_days(session, zones, days, include_cancelled=True)
+        missed = [a for a in rows if a.status in MISSED_STATUSES]
+        rows = [a for a in rows if a.status not in MISSED_STATUSES]
         overlays: dict[int, Any] = {
             location_id: availability.calendar_overlay(session, location_id=location_id, days=days)
             for location_id in zones}
         marks = load_marks(session, zones, days, now) if now is not None else []
-    return CalendarData(days, zones, rows, overlays, marks)
+        rebook = to_rebook(session, zones, days, now=now) if now is not None and missed else []
+    return CalendarData(days, zones, rows, overlays, marks, missed, rebook)
 
 
 def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
@@ -185,11 +193,17 @@ class CalendarScreen(Screen):
         self.grid.sig_delete_requested.connect(self._on_delete_requested)
         self.scroll_area = in_scroll_area(self.grid)
         self.legend = LegendBar(ctx.clinic.types)
+        self.summary_bar = DaySummaryBar()
+        self.summary_bar.add_button(self.bar.missed_button)
+        self.missed: dict[int, CalendarAppointment] = {}  # cancelled and no-show visits on screen
+        self.rebooking: RebookRow | None = None  # chosen in "To rebook": the next free time books them
+        self.summary_bar.sig_rebook_requested.connect(self.open_rebook_list)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.setSpacing(4)
         layout.addWidget(self.bar)
         layout.addWidget(self.scroll_area, 1)
+        layout.addWidget(self.summary_bar)
         layout.addWidget(self.legend)
         self.ops = CalendarOps(ctx, self, self.sig_status.emit)
         self.undo_stack = UndoStack(self)
@@ -384,12 +398,14 @@ class CalendarScreen(Screen):
                 continue
             items.append(self._item(a, key_, local_start, data.zones[a.location_id], chair))
         items += self._mark_items(data, keys, by_provider)
+        items += self._missed_items(data, keys, by_provider)
         start, end = DEFAULT_HOURS
         if items:  # widen to whole hours around the earliest start and the latest end
             start = min(start, min(it.start for it in items) // 60 * 60)
             end = max(end, min(DAY, -(-max(it.end for it in items) // 60) * 60))
         self.grid.day_start, self.grid.day_end = start, end
         self.grid.set_content(columns, items)
+        self._show_summary(data)
 
     def _mark_items(self, data: CalendarData, keys: dict[tuple[date, int, int], int],
                     by_provider: bool) -> list[GridItem]:
@@ -413,6 +429,44 @@ class CalendarScreen(Screen):
                                   colour=mark.colour, title=mark.title, subtitle=mark.subtitle,
                                   faded=True, placeholder=True, movable=False, tooltip=mark.tooltip))
         return items
+
+    def _missed_items(self, data: CalendarData, keys: dict[tuple[date, int, int], int],
+                      by_provider: bool) -> list[GridItem]:
+        """With "Show cancelled" on, cancelled and no-show visits as ghosts: drawn washed out behind
+        the live visits, labelled, never moved; their time stays free for booking."""
+        self.missed = {}
+        if not self.filters.show_missed:
+            return []
+        f = self.filters
+        chairs = {c.id: c for c in self.ctx.clinic.chairs}
+        items = []
+        for a in data.missed:
+            chair = chairs.get(a.chair_id)
+            if chair is None or not (f.chair_ok(chair) and f.provider_ok(a.provider_id)
+                                     and f.type_ok(a.type_id)):
+                continue
+            zone = data.zones[a.location_id]
+            local_start = a.start.astimezone(zone)
+            key = keys.get((local_start.date(), a.location_id, a.provider_id if by_provider else a.chair_id))
+            if key is None:
+                continue
+            it = self._item(a, key, local_start, zone, chair)
+            it.ghost = it.faded = it.badge_quiet = True
+            it.movable = False
+            it.badge = self.tr("No-show") if a.status == "no_show" else self.tr("Cancelled")
+            it.badge_colour = "#8a96a3"
+            self.missed[a.id] = a
+            items.append(it)
+        return items
+
+    def _show_summary(self, data: CalendarData) -> None:
+        """The bar under the book and the "To rebook" count, from this load (no query)."""
+        chairs = {lid: [c.id for c in self.ctx.clinic.chairs_at(lid)] for lid in data.zones}
+        offers = [(m.location_id, m.start) for m in data.marks if m.kind == "offer"]
+        summary = summarise([*data.appointments, *data.missed], days=data.days, zones=data.zones,
+                            chairs=chairs, overlays=data.overlays, offer_starts=offers,
+                            to_rebook=len(data.rebook))
+        self.summary_bar.show_summary(summary, week=len(data.days) > 1)
 
     def _item(self, a: CalendarAppointment, key: int, local_start: datetime, zone: ZoneInfo,
               chair: ChairRow) -> GridItem:
@@ -597,7 +651,9 @@ class CalendarScreen(Screen):
             (a.provider_id for a in self.appointments.values() if a.chair_id == chair_id), None)
         dialog = BookingDialog(self.ctx, chair_id=chair_id, chair_name=chair.name, start=start,
                                provider_id=provider_id, zone=zone, parent=self)
+        rebooking = self._prefill_rebook(dialog)
         if dialog.exec() and dialog.appointment_id is not None:
+            self._rebooked(rebooking)
             self.sig_status.emit("Appointment booked")
             self.refresh()
 
@@ -656,6 +712,9 @@ class CalendarScreen(Screen):
         return False
 
     def _on_context_menu(self, appt_id: int, pos: QPoint) -> None:
+        if appt_id in self.missed:
+            self.build_missed_menu(appt_id).exec(pos)
+            return
         if appt_id >= 0:
             self.build_context_menu(appt_id).exec(pos)
             return
@@ -771,13 +830,9 @@ class CalendarScreen(Screen):
     def reschedule(self, appt_id: int) -> bool:
         """Find-next-opening when provider schedules offer it, else pick a date, time and chair."""
         a = self.appointments[appt_id]
-        from orca_desk.views.calendar.reschedule_dialog import RescheduleDialog, reschedule_via_find_opening
+        from orca_desk.views.calendar.reschedule_dialog import reschedule_via_find_opening
 
-        found = reschedule_via_find_opening(self, self.ctx, a)
-        if found is False:  # no opening finder installed: pick a date, time and chair
-            dialog = RescheduleDialog(self.ctx, a, parent=self)
-            found = dialog.placement() if dialog.exec() else None
-        where = found if isinstance(found, Placement) else None
+        where = reschedule_via_find_opening(self, self.ctx, a)
         if where is None:
             return False
         zone = self.zone_of(a.location_id)
@@ -801,3 +856,96 @@ class CalendarScreen(Screen):
         if dialog.exec() and dialog.next_visit is not None and dialog.next_visit_location_id is not None:
             self.sig_go_to_place.emit(dialog.next_visit_location_id, dialog.next_visit)
 
+    # ----- visits that did not happen: "To rebook" ---------------------------------------------
+    def build_missed_menu(self, appt_id: int) -> QMenu:
+        """A cancelled or no-show visit: its patient card, and rebooking them."""
+        a = self.missed[appt_id]
+        menu = QMenu(self)
+        menu.setTitle(a.patient_name)
+        card = menu.addAction(self.tr("Patient card…"))
+        card.triggered.connect(lambda: self.open_patient_card(a.patient_id))
+        menu.addSeparator()
+        row = next((r for r in self.data.rebook if r.appointment_id == appt_id), None) if self.data else None
+        for text, find in ((self.tr("Rebook…"), False), (self.tr("Find next opening…"), True)):
+            act = menu.addAction(text)
+            act.setEnabled(row is not None and self.ctx.actor.can(BOOK))
+            if row is not None:
+                act.triggered.connect(lambda _=False, r=row, fi=find: self.rebook(r, find=fi))
+        if row is None:
+            menu.addAction(self.tr("(booked again since)")).setEnabled(False)
+        return menu
+
+    def open_rebook_list(self) -> None:
+        """The "To rebook" list of the shown day (week); choosing a patient books them."""
+        from orca_desk.views.calendar.rebook_list import FIND, RebookListDialog
+
+        if self.data is None:
+            return
+        scope = self.tr("this week") if len(self.data.days) > 1 else self.tr("this day")
+        dialog = RebookListDialog(self.data.rebook, scope=scope, parent=self)
+        if dialog.exec() and dialog.choice is not None:
+            action, row = dialog.choice
+            self.rebook(row, find=action == FIND)
+
+    def rebook(self, row: RebookRow, *, find: bool = False) -> bool:
+        """Book the patient of a missed visit: at the selected free cell, else at the next free time
+        double-clicked (the booking dialog then has them, their type, provider and length), or
+        through Find next opening."""
+        if not self.ctx.actor.can(BOOK):
+            self.sig_status.emit("You may not book appointments.")
+            return False
+        if find:
+            return self.find_opening_for(row)
+        self.rebooking = row
+        if self.grid.cell is not None and self.grid.cell[0] in self.col_defs:
+            self._on_empty_activated(*self.grid.cell)
+        else:
+            self.sig_status.emit(self.tr("Rebook {name}: double-click free time (or Enter on a free cell) to "
+                                         "book {type}, {minutes} min.").format(
+                name=row.patient_name, type=row.type_name, minutes=row.minutes))
+        return True
+
+    def _prefill_rebook(self, dialog: Any) -> RebookRow | None:
+        """The booking dialog after "Rebook…" has that patient, type, provider and length (once)."""
+        from orca_desk.services.rebook import patient_row
+
+        row, self.rebooking = self.rebooking, None
+        if row is None:
+            return None
+        with self.ctx.db.read() as session:
+            patient = patient_row(session, row.patient_id)
+        if patient is None:
+            return None
+        dialog.prefill(patient, type_id=row.type_id, provider_id=row.provider_id, minutes=row.minutes)
+        dialog.setWindowTitle(self.tr("Rebook {name}").format(name=row.patient_name))
+        return row
+
+    def _rebooked(self, row: RebookRow | None) -> None:
+        if row is not None:
+            self.sig_status.emit(self.tr("{name} rebooked").format(name=row.patient_name))
+
+    def find_opening_for(self, row: RebookRow) -> bool:
+        """Find next opening with the missed visit's type, length and provider, for its patient."""
+        from orca_desk.services.rebook import patient_row
+        from orca_desk.views.schedules.find_opening import FindOpeningDialog
+
+        dialog = FindOpeningDialog(self.ctx, provider_ids=[row.provider_id], parent=self)
+        dialog.setWindowTitle(self.tr("Rebook {name}: next openings").format(name=row.patient_name))
+        dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(row.type_id)))
+        dialog.minutes.setValue(row.minutes)
+        with self.ctx.db.read() as session:
+            patient = patient_row(session, row.patient_id)
+        if patient is not None:
+            dialog.patient_search.blockSignals(True)  # the name alone could pick a namesake
+            dialog.patient_search.setText(patient.name)
+            dialog.patient_search.blockSignals(False)
+            dialog.patients.set_rows([patient])
+            dialog.patient_list.setCurrentIndex(dialog.patients.index(0))
+        dialog.search()
+        if not dialog.exec() or dialog.appointment_id is None:
+            return False
+        self.sig_status.emit(dialog.booked_text or self.tr("Appointment booked"))
+        self.refresh()
+        if dialog.booked_place is not None:
+            self.sig_go_to_place.emit(*dialog.booked_place)
+        return True

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from orca_desk.services.clinic import ChairRow, ClinicInfo
@@ -19,8 +19,10 @@ KEY_ROOMS = "calendar/filter/rooms"
 KEY_CHAIRS = "calendar/filter/chairs"
 KEY_PROVIDERS = "calendar/filter/providers"
 KEY_TYPES = "calendar/filter/types"
+KEY_SHOW_MISSED = "calendar/showCancelled"  # cancelled and no-show visits drawn faded in place
 
 BY_CHAIR, BY_PROVIDER = "chair", "provider"
+MISSED_KEY = "Ctrl+Shift+X"  # "Show cancelled"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class CalendarFilters:
     chairs: frozenset[int] = field(default_factory=frozenset)
     providers: frozenset[int] = field(default_factory=frozenset)
     types: frozenset[int] = field(default_factory=frozenset)
+    show_missed: bool = False
 
     def location_ok(self, location_id: int) -> bool:
         return not self.locations or location_id in self.locations
@@ -59,7 +62,8 @@ class CalendarFilters:
                    locations=_ints(s.value(KEY_LOCATIONS, "")),
                    rooms=frozenset(_strs(s.value(KEY_ROOMS, ""))),
                    chairs=_ints(s.value(KEY_CHAIRS, "")), providers=_ints(s.value(KEY_PROVIDERS, "")),
-                   types=_ints(s.value(KEY_TYPES, "")))
+                   types=_ints(s.value(KEY_TYPES, "")),
+                   show_missed=str(s.value(KEY_SHOW_MISSED, "false")).lower() in ("true", "1"))
 
     def save(self) -> None:
         s = QSettings()
@@ -69,6 +73,7 @@ class CalendarFilters:
         s.setValue(KEY_CHAIRS, _join(self.chairs))
         s.setValue(KEY_PROVIDERS, _join(self.providers))
         s.setValue(KEY_TYPES, _join(self.types))
+        s.setValue(KEY_SHOW_MISSED, "true" if self.show_missed else "false")
         s.sync()
 
 
@@ -87,7 +92,8 @@ def _join(ids: Iterable[int]) -> str:
 
 
 class FilterBar(QWidget):
-    """Chairs/Providers toggle, one drop-down per filter, "Clear", and the "Block time" mode."""
+    """Chairs/Providers toggle, one drop-down per filter, "Clear", the "Block time" mode, and the
+    "Show cancelled" toggle (``missed_button``, placed by the owner)."""
 
     sig_changed = Signal(object)
     """The filters changed (the new ``CalendarFilters``); they are already saved."""
@@ -127,6 +133,12 @@ class FilterBar(QWidget):
         self.clear_button.clicked.connect(self._on_clear_clicked)
         row.addWidget(self.clear_button)
         row.addStretch(1)
+        self.missed_button = _button("Show cancelled", checkable=True)
+        self.missed_button.setToolTip(
+            f"Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free")
+        self.missed_button.setShortcut(QKeySequence(MISSED_KEY))
+        self.missed_button.toggled.connect(self._on_missed_toggled)
+        # Not in this row (a 1280-px screen has no room left): the owner shows it under the book.
         self.block_button = _button("Block time", checkable=True)
         self.block_button.setToolTip("Drag over free time to block it (or hold Shift while dragging)")
         self.block_button.toggled.connect(self.sig_block_mode_toggled)
@@ -196,7 +208,10 @@ class FilterBar(QWidget):
         self._change(replace(self.filters, by=by))
 
     def _on_clear_clicked(self) -> None:
-        self._change(CalendarFilters(by=self.filters.by))
+        self._change(CalendarFilters(by=self.filters.by, show_missed=self.filters.show_missed))
+
+    def _on_missed_toggled(self, on: bool) -> None:
+        self._change(replace(self.filters, show_missed=on))
 
     def _change(self, filters: CalendarFilters) -> None:
         if filters == self.filters:
@@ -210,6 +225,7 @@ class FilterBar(QWidget):
     def _sync(self) -> None:
         self.by_chair.setChecked(self.filters.by == BY_CHAIR)
         self.by_provider.setChecked(self.filters.by == BY_PROVIDER)
+        self.missed_button.setChecked(self.filters.show_missed)
         names = {"locations": "Locations", "rooms": "Rooms", "chairs": "Chairs", "providers": "Providers",
                  "types": "Procedures"}
         for kind, button in self.buttons.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime, time
 
 from PySide6.QtCore import QDate, QTime
@@ -62,22 +61,15 @@ class RescheduleDialog(QDialog):
 
 
 def reschedule_via_find_opening(parent: QWidget, ctx: AppContext, appt: CalendarAppointment
-                                ) -> Placement | bool | None:
-    """Pick one of the next openings (provider schedules' finder) for this appointment's length.
+                                ) -> Placement | None:
+    """Pick one of the next openings (the Find next opening dialog) for this appointment's
+    length; None when the user closed it."""
+    from orca_desk.views.schedules.find_opening import FindOpeningDialog
 
-    Returns False when the finder is not installed, None when the user closed it.
-    """
-    try:
-        module = importlib.import_module("orca_desk.views.schedules.find_opening")
-    except ImportError:
-        return False
-    finder = getattr(module, "FindOpeningDialog", None)
-    if finder is None:
-        return False
     chosen: list[Placement] = []
     minutes = int((appt.end - appt.start).total_seconds() // 60)
 
-    class _Pick(finder):  # type: ignore[misc,valid-type]
+    class _Pick(FindOpeningDialog):
         def book_opening(self, row: int) -> bool:  # choose instead of booking a new appointment
             if not 0 <= row < self.results.rowCount():
                 self.error.setText("Choose an opening in the list.")
