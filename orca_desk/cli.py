@@ -51,11 +51,17 @@ class LazySubcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
         super().__call__(parser, namespace, values, option_string)
 
 
-def build_parser(*, load_all: bool = False) -> argparse.ArgumentParser:
-    """The ``orca-desk`` parser; ``load_all`` builds every subcommand's full parser now."""
+def common_options() -> argparse.ArgumentParser:
+    """The options every command takes (a parent parser)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database-url", default=argparse.SUPPRESS, metavar="URL",
                         help=f"SQLite file or postgresql+psycopg://… (env {DATABASE_URL_ENV})")
+    return common
+
+
+def build_parser(*, load_all: bool = False) -> argparse.ArgumentParser:
+    """The ``orca-desk`` parser; ``load_all`` builds every subcommand's full parser now."""
+    common = common_options()
     parser = argparse.ArgumentParser(
         prog="orca-desk", parents=[common],
         description="Orca Desk — front-desk scheduling for orthodontic practices. "
