@@ -25,6 +25,7 @@ MODULES = [
     "benchmarks.bench_campaigns",
     "benchmarks.bench_messaging",
     "benchmarks.bench_import",
+    "benchmarks.bench_cold_start",
 ]
 
 
@@ -42,12 +43,15 @@ def main() -> int:
         print(f"running {name} …", file=sys.stderr)
         rows.extend(importlib.import_module(name).run(bench))
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    widths = [max(len(r.name) for r in rows), 10, max(len(r.measured) for r in rows)]
+    widths = [max(len(r.name) for r in rows), max(10, *(len(r.target) for r in rows)),
+              max(len(r.measured) for r in rows)]
     print(f"{'benchmark':<{widths[0]}}  {'target':<{widths[1]}}  {'median':<{widths[2]}}  result")
     print("-" * (sum(widths) + 14))
     for r in rows:
         verdict = "—" if r.ok is None else ("PASS" if r.ok else "FAIL")
         print(f"{r.name:<{widths[0]}}  {r.target:<{widths[1]}}  {r.measured:<{widths[2]}}  {verdict}")
+        for line in r.detail.splitlines():
+            print(f"    {line}")
     return 0 if all(r.ok is not False for r in rows) else 1
 
 

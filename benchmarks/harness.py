@@ -27,6 +27,7 @@ class Row:
     target: str
     measured: str
     ok: bool | None  # None: informative, no target
+    detail: str = ""  # printed under the row (e.g. the commands a ratio compares)
 
 
 @dataclass

@@ -1,24 +1,32 @@
-"""Composition root of the GUI: settings, database, sign-in, main window (or a screenshot)."""
+"""Composition root of the GUI: settings, database, sign-in, main window (or a screenshot).
+
+Start-up imports what the first screen needs; the other screens, printing and the automation
+load when first used, and are warmed once the window has painted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orca_desk.config import Settings
 from orca_desk.db import Database
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.clock import SystemClock
-from orca_desk.services.demo import is_empty, load_demo
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.security import ADMIN, Actor, actor_for
 from orca_desk.services.setup_wizard import needs_setup, setup_actor
 from orca_desk.startup import StartupError, open_database
 
 if TYPE_CHECKING:
-    from orca_desk.ui.screen import ScreenSpec
+    from PySide6.QtWidgets import QApplication
+
+    from orca_desk.ui.context import AppContext
+    from orca_desk.ui.main_window import MainWindow
+    from orca_desk.ui.screen import Screen, ScreenSpec
 
 SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support (view only)")
 
@@ -27,6 +35,8 @@ def prepare_database(url: str, *, demo: bool) -> Database:
     """Open and check the database (a local file upgrades itself); a ``StartupError`` says why not."""
     db = open_database(url, require_current=True, upgrade_local=True)
     if demo:
+        from orca_desk.services.demo import is_empty, load_demo
+
         with db.write() as session:
             if is_empty(session):
                 load_demo(session, "small", now=SystemClock().now())
@@ -53,7 +63,6 @@ def run_gui(args: argparse.Namespace) -> int:
     from orca_desk.ui.login_dialog import LoginDialog
     from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.theme import apply_theme
-    from orca_desk.views.calendar.print_dialog import install_print_dialog
 
     settings = Settings.resolve(getattr(args, "database_url", None))
     if args.date:
@@ -102,13 +111,21 @@ def run_gui(args: argparse.Namespace) -> int:
         actor = login.actor
     ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic)
     window = MainWindow(ctx, default_screens(), database_label=_describe(db))
-    install_print_dialog(window)
+    install_lazy_print_dialog(window)
     if args.screenshot:
         return window.save_screenshot(args.screenshot, view=args.view, day=shown_date,
                                       size=parse_size(getattr(args, "size", None)))
     if shown_date:
         window.go_to_date(shown_date)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    # Paint first: the automation starts, and the other screens load, once the window is up.
+    QTimer.singleShot(0, lambda: _after_first_paint(app, window, db, ctx))
+    return app.exec()
+
+
+def _after_first_paint(app: QApplication, window: MainWindow, db: Database, ctx: AppContext) -> None:
     # Automation ticks here unless another desk (or `orca-desk worker`) leads it.
     from orca_desk.ui.automation import AutomationController
 
@@ -116,7 +133,56 @@ def run_gui(args: argparse.Namespace) -> int:
     automation.sig_status.connect(window.status_automation.setText)
     app.aboutToQuit.connect(automation.stop)
     automation.start()
-    return app.exec()
+    warm_screens(window.specs)
+
+
+def install_lazy_print_dialog(window: MainWindow) -> None:
+    """Ctrl+P opens the print dialog; it (and the PDF library) loads on first use."""
+
+    def first_print(day: date, location_id: int) -> object:
+        from orca_desk.views.calendar.print_dialog import install_print_dialog
+
+        install_print_dialog(window)
+        assert window.print_handler is not None
+        return window.print_handler(day, location_id)
+
+    window.print_handler = first_print
+
+
+class LazyScreen:
+    """A screen class named by module and class, imported when it is first built or asked about."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def load(self) -> type[Screen]:
+        screen: type[Screen] = getattr(importlib.import_module(self.module), self.name)
+        return screen
+
+    def __call__(self, ctx: AppContext) -> Screen:
+        screen_class: Any = self.load()  # each feature screen takes the context
+        screen: Screen = screen_class(ctx)
+        return screen
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return getattr(self.load(), attribute)
+
+
+def warm_screens(specs: list[ScreenSpec]) -> None:
+    """Import the screens not shown yet, one per turn of the event loop, so the first click on
+    one is quick and the window stays responsive meanwhile."""
+    from PySide6.QtCore import QTimer
+
+    pending = [spec.factory for spec in specs if isinstance(spec.factory, LazyScreen)]
+
+    def next_one() -> None:
+        if pending:
+            pending.pop(0).load()
+            QTimer.singleShot(0, next_one)
+
+    next_one()
 
 
 def run_setup_wizard(db: Database) -> Actor | None:
@@ -171,38 +237,37 @@ def show_startup_error(message: str) -> None:
 
 def default_screens() -> list[ScreenSpec]:
     """Every screen of the app, in navigation order (views are wired here, not in ui/)."""
-    from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
     from orca_desk.services.security import MANAGE_CAMPAIGNS, MANAGE_CLINIC, MANAGE_TEMPLATES
     from orca_desk.ui.screen import ScreenSpec
-    from orca_desk.views.admin.screen import AdministrationScreen  # issue 15
-    from orca_desk.views.calendar.all_locations import AllLocationsScreen
-    from orca_desk.views.calendar.day_view import DayViewScreen
-    from orca_desk.views.calendar.week_view import WeekViewScreen
-    from orca_desk.views.campaigns.screen import CampaignsScreen  # issue 10
-    from orca_desk.views.messaging.inbox_view import InboxScreen
-    from orca_desk.views.messaging.outbox_view import OutboxScreen
-    from orca_desk.views.recovery.screen import RecoveryScreen  # issue 10
-    from orca_desk.views.reminders.call_list import CallListScreen  # issue 9
-    from orca_desk.views.reminders.screen import RemindersScreen  # issue 9
-    from orca_desk.views.schedules.screen import SchedulesScreen
-    from orca_desk.views.settings.settings_screen import SettingsScreen
-    from orca_desk.views.templates.screen import TemplatesScreen  # issue 5
-    from orca_desk.views.waitlist.screen import WaitlistScreen  # issue 8
 
-    return [ScreenSpec("calendar", "Calendar", "calendar", DayViewScreen),
-            ScreenSpec("week", "Week", "calendar", WeekViewScreen),
-            ScreenSpec("locations", "All locations", "calendar", AllLocationsScreen),
-            ScreenSpec("schedules", "Schedules", "clock", SchedulesScreen),
-            ScreenSpec("templates", "Templates", "template", TemplatesScreen, needs=MANAGE_TEMPLATES),
-            ScreenSpec("waitlist", "Waitlist", "list", WaitlistScreen),
-            ScreenSpec("reminders", "Reminders", "clock", RemindersScreen, needs=MANAGE_CAMPAIGNS),
-            ScreenSpec("calls", "Call list", "list", CallListScreen),
-            ScreenSpec("recovery", "Recovery", "undo", RecoveryScreen),
-            ScreenSpec("campaigns", "Campaigns", "chart", CampaignsScreen, needs=MANAGE_CAMPAIGNS),
-            ScreenSpec("messages", "Messages", "message", InboxScreen),
-            ScreenSpec("outbox", "Outbox", "list", OutboxScreen),
-            ScreenSpec("settings", "Settings", "settings", SettingsScreen, needs=SETTINGS_PERMISSION),
-            ScreenSpec("admin", "Administration", "user", AdministrationScreen, needs=MANAGE_CLINIC)]
+    # services.clinic_settings.SETTINGS_PERMISSION, named here so the settings service loads with
+    # its screen (a test keeps them equal).
+    settings_permission = MANAGE_CAMPAIGNS
+
+    def view(path: str) -> LazyScreen:
+        module, _, name = path.rpartition(".")
+        return LazyScreen(f"orca_desk.views.{module}", name)
+
+    return [ScreenSpec("calendar", "Calendar", "calendar", view("calendar.day_view.DayViewScreen")),
+            ScreenSpec("week", "Week", "calendar", view("calendar.week_view.WeekViewScreen")),
+            ScreenSpec("locations", "All locations", "calendar",
+                       view("calendar.all_locations.AllLocationsScreen")),
+            ScreenSpec("schedules", "Schedules", "clock", view("schedules.screen.SchedulesScreen")),
+            ScreenSpec("templates", "Templates", "template", view("templates.screen.TemplatesScreen"),
+                       needs=MANAGE_TEMPLATES),
+            ScreenSpec("waitlist", "Waitlist", "list", view("waitlist.screen.WaitlistScreen")),
+            ScreenSpec("reminders", "Reminders", "clock", view("reminders.screen.RemindersScreen"),
+                       needs=MANAGE_CAMPAIGNS),
+            ScreenSpec("calls", "Call list", "list", view("reminders.call_list.CallListScreen")),
+            ScreenSpec("recovery", "Recovery", "undo", view("recovery.screen.RecoveryScreen")),
+            ScreenSpec("campaigns", "Campaigns", "chart", view("campaigns.screen.CampaignsScreen"),
+                       needs=MANAGE_CAMPAIGNS),
+            ScreenSpec("messages", "Messages", "message", view("messaging.inbox_view.InboxScreen")),
+            ScreenSpec("outbox", "Outbox", "list", view("messaging.outbox_view.OutboxScreen")),
+            ScreenSpec("settings", "Settings", "settings", view("settings.settings_screen.SettingsScreen"),
+                       needs=settings_permission),
+            ScreenSpec("admin", "Administration", "user", view("admin.screen.AdministrationScreen"),
+                       needs=MANAGE_CLINIC)]
 
 
 def _describe(db: Database) -> str:

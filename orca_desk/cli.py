@@ -1,4 +1,8 @@
-"""Entry point: the GUI by default, subcommands for scripted work."""
+"""Entry point: the GUI by default, subcommands for scripted work.
+
+Only argparse and the command registry load here: a subcommand's module (and the database,
+Alembic or Qt it needs) is imported when that subcommand is chosen.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,58 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
-from orca_desk.commands import COMMAND_MODULES
-from orca_desk.commands.common import CommandError
-from orca_desk.config import DATABASE_URL_ENV, Settings
-from orca_desk.services.errors import OrcaError
-from orca_desk.startup import describe_database_error, parse_database_url
+from orca_desk.commands import COMMANDS
+from orca_desk.config import DATABASE_URL_ENV
 
 
-def build_parser() -> argparse.ArgumentParser:
+class LazySubcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Subparsers whose full parser is built by the command's module only once it is chosen.
+
+    Until then each command has a placeholder parser, so the choices (and their error message)
+    and the one-line help list are argparse's own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending: dict[str, str] = {}  # command name -> module that registers it
+        self._common: argparse.ArgumentParser | None = None
+
+    def declare(self, name: str, help: str, module: str, common: argparse.ArgumentParser) -> None:
+        self._common = common
+        self._pending[name] = module
+        super().add_parser(name, help=help, parents=[common])
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if name in self._pending:  # the module's real parser replaces the placeholder
+            del self._name_parser_map[name]
+            self._pending.pop(name)
+            kwargs.pop("help", None)  # already listed, from the registry
+        return super().add_parser(name, **kwargs)
+
+    def load(self, name: str) -> None:
+        module = self._pending.get(name)
+        if module is not None:
+            assert self._common is not None
+            importlib.import_module(module).register(self, self._common)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        self.load(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
+def common_options() -> argparse.ArgumentParser:
+    """The options every command takes (a parent parser)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database-url", default=argparse.SUPPRESS, metavar="URL",
                         help=f"SQLite file or postgresql+psycopg://… (env {DATABASE_URL_ENV})")
+    return common
+
+
+def build_parser(*, load_all: bool = False) -> argparse.ArgumentParser:
+    """The ``orca-desk`` parser; ``load_all`` builds every subcommand's full parser now."""
+    common = common_options()
     parser = argparse.ArgumentParser(
         prog="orca-desk", parents=[common],
         description="Orca Desk — front-desk scheduling for orthodontic practices. "
@@ -33,9 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", metavar="WxH", help="window size for --screenshot (default 1400x900); "
                         "fails if the screen cannot fit it")
     parser.add_argument("--date", help="day to show, YYYY-MM-DD (default today)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, common)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubcommands)
+    assert isinstance(sub, LazySubcommands)
+    for command in COMMANDS:
+        sub.declare(command.name, command.help, command.module, common)
+    if load_all:
+        for command in COMMANDS:
+            sub.load(command.name)
     return parser
 
 
@@ -49,14 +95,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(args)
         result: int = args.func(args)
         return result
-    except (CommandError, OrcaError) as exc:
-        return _error(str(exc))
-    except DBAPIError as exc:  # the database failed after start-up (read-only, gone, full)
-        url = parse_database_url(Settings.resolve(getattr(args, "database_url", None)).database_url)
-        return _error(describe_database_error(exc, url))
-    except OSError as exc:  # a file the command writes or reads
+    except Exception as exc:
+        message = _failure(exc, args)
+        if message is None:
+            raise
+        return _error(message)
+
+
+def _failure(exc: Exception, args: argparse.Namespace) -> str | None:
+    """The one line for a failure a user can correct; None for a bug (the traceback stays)."""
+    from orca_desk.commands.common import CommandError
+    from orca_desk.services.errors import OrcaError
+
+    if isinstance(exc, CommandError | OrcaError):
+        return str(exc)
+    if "sqlalchemy" in sys.modules:  # only a command that opened a database can fail in it
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):  # the database failed after start-up (read-only, gone, full)
+            from orca_desk.config import Settings
+            from orca_desk.startup import describe_database_error, parse_database_url
+
+            url = parse_database_url(Settings.resolve(getattr(args, "database_url", None)).database_url)
+            return describe_database_error(exc, url)
+    if isinstance(exc, OSError):  # a file the command writes or reads
         where = f" {exc.filename}" if exc.filename else ""
-        return _error(f"Cannot use{where}: {(exc.strerror or str(exc)).lower()}.")
+        return f"Cannot use{where}: {(exc.strerror or str(exc)).lower()}."
+    return None
 
 
 def _error(message: str) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from orca_desk.db import Database
-from orca_desk.migrate import current_revisions, head_revisions, known_revisions, upgrade
+from orca_desk.migrate import current_revisions, is_up_to_date, known_revisions, upgrade
 from orca_desk.services.errors import OrcaError
 
 URL_FORMS = ("sqlite:///path/to/file.sqlite3 (one desk) or postgresql+psycopg://user:password@host/database "
@@ -172,7 +172,7 @@ def check_schema(db: Database, *, upgrade_local: bool) -> None:
                 f"The database {_label(db)} was last used by a newer version of Orca Desk (schema "
                 f"{', '.join(sorted(newer))}); this version cannot use it. Install the newer Orca Desk "
                 "on this computer.")
-        if current == head_revisions():
+        if is_up_to_date(current):
             return
         if db.is_sqlite and upgrade_local:
             upgrade(db)  # a local file upgrades itself

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import select
-
 from orca_desk.commands.common import CommandError, open_database, parse_date
-from orca_desk.models import Provider
-from orca_desk.services.availability import free_intervals, hhmm
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -22,6 +18,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _availability(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from orca_desk.models import Provider
+    from orca_desk.services.availability import free_intervals, hhmm
+
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
     if end < start:

@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 
 from orca_desk.commands.common import open_database
-from orca_desk.migrate import known_revisions, upgrade
-from orca_desk.services.backup import backup, restore
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -29,6 +27,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from orca_desk.services.backup import backup
+
     db = open_database(args)
     result = backup(db.engine, Path(args.output))
     print(
@@ -39,6 +39,9 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from orca_desk.migrate import known_revisions, upgrade
+    from orca_desk.services.backup import restore
+
     db = open_database(args, require_current=False)
     result = restore(db.engine, Path(args.file), known_revisions=known_revisions(), force=args.force)
     upgrade(db)  # a backup from an older Orca Desk is brought up to this one's schema

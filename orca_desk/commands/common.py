@@ -10,18 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from orca_desk import startup
-from orca_desk.config import Settings
-from orca_desk.db import Database
-from orca_desk.services.clock import SystemClock
-from orca_desk.services.security import (
-    Actor,
-    authenticate,
-    change_password,
-    must_change_password,
-    password_problems,
-)
+if TYPE_CHECKING:  # the database and security load when a command opens the database
+    from orca_desk.db import Database
+    from orca_desk.services.security import Actor
 
 PASSWORD_ENV = "ORCA_DESK_PASSWORD"
 
@@ -36,6 +29,9 @@ def open_database(args: argparse.Namespace, *, require_current: bool = True) -> 
     A local SQLite file is upgraded to this version's schema; anything wrong is a
     ``StartupError`` (``orca-desk: error: …``, exit 2).
     """
+    from orca_desk import startup
+    from orca_desk.config import Settings
+
     settings = Settings.resolve(getattr(args, "database_url", None))
     return startup.open_database(settings.database_url, require_current=require_current)
 
@@ -74,6 +70,8 @@ def sign_in(db: Database, args: argparse.Namespace, password: str, permission: s
 
     A user who still has the one-time password setup gave chooses their own first, at a terminal.
     """
+    from orca_desk.services.security import authenticate, must_change_password
+
     with db.read() as session:
         actor = authenticate(session, args.user, password)
         must_change = must_change_password(session, actor)
@@ -84,6 +82,9 @@ def sign_in(db: Database, args: argparse.Namespace, password: str, permission: s
 
 
 def _choose_own_password(db: Database, actor: Actor, one_time: str) -> None:
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.security import change_password, password_problems
+
     name = actor.username
     if not sys.stdin.isatty():
         raise CommandError(f"{name} still has the one-time password from setup: sign in to Orca Desk "

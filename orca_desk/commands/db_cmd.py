@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 
 from orca_desk.commands.common import open_database
-from orca_desk.migrate import current_revisions, head_revisions, known_revisions
-from orca_desk.startup import upgrade_schema
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -19,6 +17,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    from orca_desk.migrate import current_revisions, head_revisions
+    from orca_desk.startup import upgrade_schema
+
     db = open_database(args, require_current=False)
     try:
         before = current_revisions(db)
@@ -30,6 +31,8 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _current(args: argparse.Namespace) -> int:
+    from orca_desk.migrate import current_revisions, head_revisions, known_revisions
+
     db = open_database(args, require_current=False)
     try:
         current = current_revisions(db)

@@ -6,13 +6,6 @@ import argparse
 from pathlib import Path
 
 from orca_desk.commands.common import CommandError, open_database, parse_date
-from orca_desk.services.export import (
-    APPOINTMENT_COLUMNS,
-    PATIENT_COLUMNS,
-    appointment_rows,
-    patient_rows,
-    write_csv,
-)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -25,6 +18,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _export(args: argparse.Namespace) -> int:
+    from orca_desk.services.export import (
+        APPOINTMENT_COLUMNS,
+        PATIENT_COLUMNS,
+        appointment_rows,
+        patient_rows,
+        write_csv,
+    )
+
     start = parse_date(args.start, "--from") if args.start else None
     end = parse_date(args.end, "--to") if args.end else None
     if args.what == "patients" and (start or end):

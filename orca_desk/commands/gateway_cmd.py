@@ -6,19 +6,18 @@ import argparse
 import logging
 
 from orca_desk.commands.common import CommandError, open_database, say
-from orca_desk.services import clinic_settings
-from orca_desk.services.clock import SystemClock
-from orca_desk.services.messaging.providers.config import SMS_PROVIDER, TWILIO_AUTH_TOKEN
-from orca_desk.services.patient_links import link_secret, link_secret_location, public_base_url
 
 # Why Twilio's delivery reports are refused, said once at start (issue 18: fail closed).
-_NO_TOKEN = (f"REFUSED: no Twilio auth token to check their signature; set {TWILIO_AUTH_TOKEN} or "
+_NO_TOKEN = ("REFUSED: no Twilio auth token to check their signature; set {variable} or "
              "save it in Settings (delivery reports still arrive by polling)")
+
+# gateway.server's defaults, named here so the parser does not import the web server (a test
+# keeps them equal).
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    from orca_desk.gateway.server import DEFAULT_HOST, DEFAULT_PORT
-
     p = sub.add_parser("gateway", parents=[common],
                        help="serve the links patients click (a small web server)")
     p.add_argument("--host", default=DEFAULT_HOST,
@@ -32,6 +31,10 @@ def _gateway(args: argparse.Namespace) -> int:
     from orca_desk.gateway.app import make_app
     from orca_desk.gateway.handlers import installed_handlers
     from orca_desk.gateway.server import build_server
+    from orca_desk.services import clinic_settings
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.messaging.providers.config import SMS_PROVIDER, TWILIO_AUTH_TOKEN
+    from orca_desk.services.patient_links import link_secret, link_secret_location, public_base_url
 
     if not 0 <= args.port <= 65535:
         raise CommandError(f"--port {args.port} is not a port number (0–65535).")
@@ -57,7 +60,7 @@ def _gateway(args: argparse.Namespace) -> int:
     say(f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
         f"signing secret {link_secret_location()}); purposes: {', '.join(sorted(app.handlers))}"
         f"{', ical' if app.ical_feed else ''}; Twilio status callbacks at {base}/twilio/status "
-        f"({'signature checked' if token else _NO_TOKEN}). Ctrl+C stops.")
+        f"({'signature checked' if token else _NO_TOKEN.format(variable=TWILIO_AUTH_TOKEN)}). Ctrl+C stops.")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
-from orca_desk.db import Database
-from orca_desk.models import Clinic
-from orca_desk.services.clock import SystemClock
-from orca_desk.services.importing.appointments import import_appointments
-from orca_desk.services.importing.mapping import PRESETS, load_mapping
-from orca_desk.services.importing.patients import import_patients
-from orca_desk.services.importing.report import ImportReport
-from orca_desk.services.importing.table import read_table
-from orca_desk.services.security import IMPORT_DATA, Actor
+from orca_desk.services.importing.mapping import PRESETS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from orca_desk.db import Database
+    from orca_desk.models import Clinic
+    from orca_desk.services.importing.report import ImportReport
+    from orca_desk.services.security import Actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -49,6 +47,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _actor(db: Database, args: argparse.Namespace, what: str) -> Actor | None:
     """Who the import is audited as; a dry run writes nothing and needs no one."""
+    from orca_desk.services.security import IMPORT_DATA
+
     if args.dry_run:
         return None
     return sign_in(db, args, read_password(args, what), IMPORT_DATA)
@@ -61,6 +61,10 @@ def _print(report: ImportReport, *, dry_run: bool) -> None:
 
 def _clinic(session: Session) -> Clinic:
     """The clinic imported into; its country reads phone numbers and dates written without one."""
+    from sqlalchemy import select
+
+    from orca_desk.models import Clinic
+
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
     if clinic is None:
         raise CommandError("The database has no clinic yet: set it up first (orca-desk setup).")
@@ -68,11 +72,16 @@ def _clinic(session: Session) -> Clinic:
 
 
 def _import_appointments(args: argparse.Namespace) -> int:
+    from orca_desk.services.importing.appointments import import_appointments
+
     return _import(args, "appointments", lambda session, actor, table, **kw: import_appointments(
         session, actor, table, **kw))
 
 
 def _import_patients(args: argparse.Namespace) -> int:
+    from orca_desk.services.importing.mapping import load_mapping
+    from orca_desk.services.importing.patients import import_patients
+
     mapping = load_mapping(args.mapping)
     return _import(args, "patients", lambda session, actor, table, **kw: import_patients(
         session, actor, table, mapping, **kw))
@@ -80,6 +89,9 @@ def _import_patients(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace, what: str, run: Callable[..., ImportReport]) -> int:
     """Read the file, sign in unless it is a dry run, import in one transaction, print the report."""
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.importing.table import read_table
+
     table = read_table(Path(args.file))
     db = open_database(args)
     actor = _actor(db, args, f"imports {what}")

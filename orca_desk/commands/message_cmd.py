@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 
 from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
-from orca_desk.models import Clinic, OutboxMessage, Patient
-from orca_desk.services.clock import SystemClock
-from orca_desk.services.messaging.inbox_queries import send_staff_message
-from orca_desk.services.security import SEND_MESSAGES
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -24,6 +20,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _send(args: argparse.Namespace) -> int:
+    from orca_desk.models import Clinic, OutboxMessage, Patient
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.messaging.inbox_queries import send_staff_message
+    from orca_desk.services.security import SEND_MESSAGES
+
     if not args.text.strip():
         raise CommandError("--text is empty: write the message to send.")
     password = read_password(args, "sends a message")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orca_desk.commands.common import CommandError, check_writable, open_database, parse_date, writing
-from orca_desk.services.clinic import ClinicInfo, LocationRow, load_clinic
-from orca_desk.services.clock import SystemClock
-from orca_desk.services.printing import render_calendar_pdf
+
+if TYPE_CHECKING:
+    from orca_desk.services.clinic import ClinicInfo, LocationRow
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -39,6 +40,10 @@ def resolve_location(clinic: ClinicInfo, value: str | None) -> LocationRow:
 
 
 def _print(args: argparse.Namespace) -> int:
+    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.printing import render_calendar_pdf
+
     day = parse_date(args.date, "--date")
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":

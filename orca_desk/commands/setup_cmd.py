@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
-from orca_desk.services.clinic_setup import SetupInvalid, SetupResult, apply_setup
-from orca_desk.services.clinic_setup_file import describe_problems, parse_setup
-from orca_desk.services.clock import SystemClock
-from orca_desk.services.demo import is_empty
-from orca_desk.services.security import ADMIN, Actor
+
+if TYPE_CHECKING:
+    from orca_desk.services.clinic_setup import SetupInvalid, SetupResult
 
 _MAX_SHOWN = 30
 
@@ -33,6 +32,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _setup(args: argparse.Namespace) -> int:
+    from orca_desk.services.clinic_setup import SetupInvalid, apply_setup
+    from orca_desk.services.clinic_setup_file import parse_setup
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.demo import is_empty
+    from orca_desk.services.security import ADMIN, Actor
+
     source = Path(args.source)
     try:
         text = source.read_text(encoding="utf-8-sig")
@@ -67,6 +72,8 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _problems(source: str, text: str, exc: SetupInvalid) -> str:
+    from orca_desk.services.clinic_setup_file import describe_problems
+
     lines = describe_problems(source, text, exc.problems)
     more = len(lines) - _MAX_SHOWN
     shown = lines[:_MAX_SHOWN] + ([f"… and {more} more"] if more > 0 else [])

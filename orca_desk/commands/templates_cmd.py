@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from orca_desk.commands.common import (
     CommandError,
@@ -18,11 +16,9 @@ from orca_desk.commands.common import (
     say,
     sign_in,
 )
-from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Location, Provider
-from orca_desk.models.template import TemplateVersion
-from orca_desk.services.security import MANAGE_TEMPLATES
-from orca_desk.services.template_engine import ApplyParams, apply_template_in_chunks, plan_application
-from orca_desk.services.templates import find_template
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -45,6 +41,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _providers(session: Session, text: str) -> list[int]:
+    from sqlalchemy import select
+
+    from orca_desk.models import Provider
+
     rows = session.execute(select(Provider.id, Provider.name).where(Provider.is_active.is_(True))
                            .order_by(Provider.name)).all()
     ids: list[int] = []
@@ -67,6 +67,10 @@ def _providers(session: Session, text: str) -> list[int]:
 
 
 def _chairs(session: Session, text: str) -> tuple[int, ...]:
+    from sqlalchemy import select
+
+    from orca_desk.models import Chair, Location
+
     rows = session.execute(select(Chair.id, Chair.name, Location.name).join(Location)
                            .where(Chair.is_active.is_(True)).order_by(Location.id, Chair.sort_order)).all()
     ids: list[int] = []
@@ -86,6 +90,10 @@ def _chairs(session: Session, text: str) -> tuple[int, ...]:
 def _usual_chairs(session: Session, provider_id: int, count: int, now: datetime) -> tuple[int, ...]:
     """The chairs a provider used most in the eight weeks either side of now, at their busiest
     location (one location per application), as lanes in chair order."""
+    from sqlalchemy import func, select
+
+    from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Provider
+
     window = timedelta(weeks=8)
     rows = session.execute(
         select(Appointment.chair_id, Chair.location_id, Chair.sort_order, func.count())
@@ -105,6 +113,13 @@ def _usual_chairs(session: Session, provider_id: int, count: int, now: datetime)
 
 
 def _apply(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from orca_desk.models.template import TemplateVersion
+    from orca_desk.services.security import MANAGE_TEMPLATES
+    from orca_desk.services.template_engine import ApplyParams, apply_template_in_chunks, plan_application
+    from orca_desk.services.templates import find_template
+
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
     now = datetime.now(UTC)

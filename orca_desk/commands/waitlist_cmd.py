@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 
 from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
-from orca_desk.services import waitlist
-from orca_desk.services.clock import SystemClock
-from orca_desk.services.errors import NotFound
-from orca_desk.services.security import MANAGE_WAITLIST
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -29,6 +25,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _match(args: argparse.Namespace) -> int:
+    from orca_desk.services import waitlist
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.errors import NotFound
+
     db = open_database(args)
     now = SystemClock().now()
     with db.read() as session:
@@ -52,6 +52,9 @@ def _match(args: argparse.Namespace) -> int:
 
 
 def _offers(args: argparse.Namespace) -> int:
+    from orca_desk.services import waitlist
+    from orca_desk.services.clock import SystemClock
+
     db = open_database(args)
     now = SystemClock().now()
     with db.read() as session:
@@ -65,6 +68,11 @@ def _offers(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
+    from orca_desk.services import waitlist
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.errors import NotFound
+    from orca_desk.services.security import MANAGE_WAITLIST
+
     password = read_password(args, "sends a waitlist offer")
     db = open_database(args)
     now = SystemClock().now()

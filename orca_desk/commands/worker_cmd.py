@@ -8,14 +8,7 @@ import signal
 import sys
 from types import FrameType
 
-from orca_desk.automation.features import clinic_runtime
-from orca_desk.automation.runtime import (
-    RuntimeSettings,
-    describe_status,
-    standby_reason,
-)
 from orca_desk.commands.common import CommandError, open_database, say
-from orca_desk.services.patient_links import link_secret
 
 # ``worker --once`` ran nothing because another process leads automation (cron can tell this
 # apart from a wrong setting, exit 2).
@@ -36,6 +29,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _worker(args: argparse.Namespace) -> int:
+    from orca_desk.automation.features import clinic_runtime
+    from orca_desk.automation.runtime import (
+        RuntimeSettings,
+        describe_status,
+        standby_reason,
+    )
+    from orca_desk.services.patient_links import link_secret
+
     try:
         settings = RuntimeSettings.from_env()
     except ValueError as exc:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,9 +27,6 @@ from orca_desk.models import (
     StaffUser,
 )
 from orca_desk.models.clinic_setting import ClinicSetting
-from orca_desk.services import audit, clinic_settings
-from orca_desk.services import clinic_setup as cs
-from orca_desk.services.clinic_defaults import SeededDefaults, seed_clinic_defaults
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.security import (
     ADMIN,
@@ -39,6 +37,10 @@ from orca_desk.services.security import (
     one_time_password,
     password_problems,
 )
+
+if TYPE_CHECKING:  # the clinic file's rules, settings and defaults load when the wizard runs
+    from orca_desk.services import clinic_setup as cs
+    from orca_desk.services.clinic_defaults import SeededDefaults
 
 # clinic_setting key: the last page the wizard saved, "done" once the setup is finished. A clinic
 # made by `orca-desk setup --from` or the demo has no such key and never sees the wizard.
@@ -93,6 +95,8 @@ def next_step(saved: str | None) -> str:
 def setup_actor(session: Session) -> Actor | None:
     """Who may go on with an unfinished setup without signing in: the setup itself while no
     administrator exists yet; None once one does (they sign in first)."""
+    from orca_desk.services import clinic_setup as cs
+
     return None if has_administrator(session) else cs.SETUP_ACTOR
 
 
@@ -122,6 +126,8 @@ def _hhmm(minute: int) -> str:
 
 def read_saved(session: Session, *, today: date) -> SavedSetup:
     """Everything saved so far, as the sections the pages edit (hours in force on ``today``)."""
+    from orca_desk.services import clinic_settings
+    from orca_desk.services import clinic_setup as cs
     from orca_desk.services import provider_schedules as schedules
 
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
@@ -168,6 +174,8 @@ def rename(session: Session, actor: Actor, entity: str, old: str, new: str, *, n
            location: str | None = None) -> None:
     """Rename a location, chair (of ``location``), provider or appointment type saved earlier, so
     that saving the page again updates it instead of adding a second one."""
+    from orca_desk.services import audit
+
     if not actor.can(ADMIN):
         raise PermissionDenied(f"{actor.display_name or actor.username} may not set up the clinic; "
                                "an administrator may.")
@@ -200,6 +208,8 @@ def rename(session: Session, actor: Actor, entity: str, old: str, new: str, *, n
 
 def first_admin_problems(spec: cs.StaffSpec, password: str, repeat: str) -> list[cs.Problem]:
     """What is wrong with the first administrator (the password is their own, typed twice)."""
+    from orca_desk.services import clinic_setup as cs
+
     problems = [cs.Problem(("admin", *p.path[2:]), p.message)
                 for p in cs.staff_problems([spec]) if p.path[:2] == ("staff", 0)]
     problems += [cs.Problem(("admin", "password"), text)
@@ -219,6 +229,8 @@ def save_staff_page(session: Session, actor: Actor, clinic_id: int, admin: cs.St
                     password: str | None, staff: Sequence[cs.StaffSpec], *, now: datetime) -> StaffSaved:
     """The first administrator (with the password they chose; None keeps an existing one) and
     the staff users (new ones get one-time passwords)."""
+    from orca_desk.services import clinic_setup as cs
+
     admin = cs.StaffSpec(admin.username, admin.name, "admin")
     exists = session.scalar(select(StaffUser).where(
         func.lower(StaffUser.username) == admin.username.strip().lower())) is not None
@@ -243,6 +255,10 @@ def finish(session: Session, actor: Actor, *, shown: Sequence[str], now: datetim
 
     Staff users still waiting for their first sign-in whose one-time password was not shown in
     this run (``shown``: usernames; the wizard was cancelled after saving them) get a new one."""
+    from orca_desk.services import audit
+    from orca_desk.services import clinic_setup as cs
+    from orca_desk.services.clinic_defaults import seed_clinic_defaults
+
     if not actor.can(ADMIN):
         raise PermissionDenied("Only an administrator may finish the setup.")
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))

@@ -1,0 +1,116 @@
+"""Cold start to the painted day, and the CLI's help and errors, as ratios against a floor run
+in the same rounds (interleaved subprocesses, so machine load hits both alike)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from benchmarks.harness import ANCHOR, BenchContext, Row
+from orca_desk.migrate import upgrade
+
+ROUNDS = 7  # after one warm-up round (it also writes the .pyc files an installed app has)
+ROOT = Path(__file__).resolve().parent.parent
+START_RATIO = 2.0
+CLI_SECONDS = 0.3
+
+
+def run(bench: BenchContext) -> list[Row]:
+    upgrade(bench.db)  # the app opens a current schema, as at a desk after the first start
+    with tempfile.TemporaryDirectory(prefix="orca-cold-") as tmp:
+        db_path = Path(tmp) / "large.sqlite3"
+        source = sqlite3.connect(str(_cache_file(bench)))
+        target = sqlite3.connect(str(db_path))
+        source.backup(target)
+        source.close()
+        target.close()
+        return _measure(Path(tmp), db_path)
+
+
+def _cache_file(bench: BenchContext) -> Path:
+    database = bench.db.url.database
+    assert database is not None
+    return Path(database)
+
+
+def _measure(tmp: Path, db_path: Path) -> list[Row]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), ORCA_DESK_DATABASE_URL=f"sqlite:///{db_path}")
+    con = sqlite3.connect(str(db_path))
+    location_id, zone = con.execute("SELECT id, timezone FROM location ORDER BY id LIMIT 1").fetchone()
+    con.close()
+    day = ANCHOR.astimezone(ZoneInfo(zone)).date()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    bounds = [(start + timedelta(days=d)).strftime("%Y-%m-%d %H:%M:%S") for d in (0, 1)]
+    py = sys.executable
+    commands: dict[str, list[str]] = {
+        "floor": [py, str(ROOT / "benchmarks" / "cold_start_floor.py"), str(db_path), str(location_id),
+                  *bounds, str(tmp / "floor.png")],
+        "app": [py, "-m", "orca_desk", "--database-url", f"sqlite:///{db_path}", "--screenshot",
+                str(tmp / "app.png"), "--view", "calendar", "--date", day.isoformat()],
+        "python": [py, "-c", "pass"],
+        "help": [py, "-m", "orca_desk", "--help"],
+        "unknown command": [py, "-m", "orca_desk", "nosuchcmd"],
+        "bad option": [py, "-m", "orca_desk", "print", "--date", "2026-11-17", "--by", "room"],
+        "missing argument": [py, "-m", "orca_desk", "export-ical", "--from", "2026-11-17"],
+    }
+    expected = {"floor": 0, "app": 0, "python": 0, "help": 0}
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for round_no in range(ROUNDS + 1):
+        for name, argv in commands.items():
+            seconds, cpu_seconds = _timed(lambda argv=argv, name=name: _run(argv, env, expected.get(name, 2)))
+            if round_no:
+                wall[name].append(seconds)
+                cpu[name].append(cpu_seconds)
+    med = {name: statistics.median(v) for name, v in wall.items()}
+    med_cpu = {name: statistics.median(v) for name, v in cpu.items()}
+    ratio, ratio_cpu = med["app"] / med["floor"], med_cpu["app"] / med_cpu["floor"]
+    shown = " ".join(_short(a, tmp) for a in commands["app"][1:])
+    floor_shown = " ".join(_short(a, tmp) for a in commands["floor"][1:])
+    rows = [Row(f"cold start → PNG of the day, wall (median of {ROUNDS}, interleaved)",
+                f"≤ {START_RATIO:.1f}× floor", f"{ratio:.1f}× ({_s(med['app'])} vs {_s(med['floor'])})",
+                ratio <= START_RATIO,
+                detail=f"app: python {shown}\nfloor: python {floor_shown}"),
+            Row("cold start → PNG of the day, CPU (same runs)", "—",
+                f"{ratio_cpu:.1f}× ({_s(med_cpu['app'])} vs {_s(med_cpu['floor'])})", None)]
+    for name in ("help", "unknown command", "bad option", "missing argument"):
+        argv = " ".join(commands[name][1:])
+        rows.append(Row(f"orca-desk {name}: python {argv}", f"≤ {CLI_SECONDS * 1000:.0f} ms",
+                        f"{_s(med[name])} (CPU {_s(med_cpu[name])}; python -c pass {_s(med['python'])})",
+                        med[name] <= CLI_SECONDS))
+    return rows
+
+
+def _run(argv: list[str], env: dict[str, str], status: int) -> None:
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    if result.returncode != status:
+        raise RuntimeError(f"{' '.join(argv)} exited {result.returncode}, not {status}: {result.stderr}")
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall seconds and the child's CPU seconds (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    fn()
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _short(arg: str, tmp: Path) -> str:
+    return arg.replace(str(tmp), "$TMP").replace(str(ROOT) + "/", "")
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"

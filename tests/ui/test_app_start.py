@@ -1,0 +1,76 @@
+"""Start-up loads the first screen only: the others, printing and the demo load when used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from orca_desk.app import LazyScreen, default_screens, install_lazy_print_dialog, warm_screens
+from orca_desk.ui.screen import Screen
+
+NOT_AT_START = ("alembic", "reportlab", "icalendar", "orca_desk.services.demo", "orca_desk.services.printing",
+                "orca_desk.services.ical_export", "orca_desk.services.clinic_settings",
+                "orca_desk.services.clinic_setup", "orca_desk.views.admin", "orca_desk.views.campaigns",
+                "orca_desk.views.settings", "orca_desk.views.calendar.print_dialog", "orca_desk.automation")
+
+
+def test_every_screen_is_named_by_a_screen_class():
+    for spec in default_screens():
+        assert isinstance(spec.factory, LazyScreen)
+        assert issubclass(spec.factory.load(), Screen), spec.key
+
+
+def test_the_settings_screen_needs_the_settings_permission():
+    from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
+
+    settings = next(spec for spec in default_screens() if spec.key == "settings")
+    assert settings.needs == SETTINGS_PERMISSION
+
+
+def test_a_lazy_screen_answers_for_its_class():
+    from orca_desk.views.schedules.screen import SchedulesScreen
+
+    lazy = LazyScreen("orca_desk.views.schedules.screen", "SchedulesScreen")
+    assert lazy.load() is SchedulesScreen
+    assert hasattr(lazy, "find_opening") == hasattr(SchedulesScreen, "find_opening")
+
+
+def test_screenshot_of_the_day_loads_no_other_screen_printing_or_migrations(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    from orca_desk.cli import main
+
+    assert main(["--database-url", url, "demo"]) == 0  # a clinic, at the newest schema
+    probe = ("import sys, json\nfrom orca_desk.cli import main\n"
+             f"rc = main(['--database-url', {url!r}, '--screenshot', {str(tmp_path / 'x.png')!r}, "
+             "'--date', '2026-11-23'])\n"
+             f"print(json.dumps([rc, sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r}))]))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rc, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (rc, loaded) == (0, [])
+    assert (tmp_path / "x.png").stat().st_size > 10_000
+
+
+def test_print_dialog_loads_on_first_use(main_window, monkeypatch):
+    opened = []
+    from orca_desk.views.calendar import print_dialog
+
+    class FakeDialog:
+        def __init__(self, ctx, *, day, location_id, parent):
+            self.asked = (day, location_id)
+
+        def exec(self):
+            opened.append(self.asked)
+
+    monkeypatch.setattr(print_dialog, "PrintDialog", FakeDialog)
+    install_lazy_print_dialog(main_window)
+    main_window.open_print_dialog()
+    assert opened == [(main_window.day, main_window.location_id)]
+
+
+def test_warming_runs_through_every_screen_class(main_window, qtbot):
+    specs = default_screens()
+    modules = [spec.factory.module for spec in specs if isinstance(spec.factory, LazyScreen)]
+    warm_screens(specs)
+    qtbot.waitUntil(lambda: all(m in sys.modules for m in modules), timeout=20_000)
