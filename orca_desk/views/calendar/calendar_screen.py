@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QInputDialog,
     QMenu,
-    QHBoxLayout,
     QMessageBox,
     QVBoxLayout,
     QWidget,

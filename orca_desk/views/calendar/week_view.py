@@ -41,6 +41,7 @@ class WeekViewScreen(CalendarScreen):
         self.hidden_days: list[date] = []
         self.sig_loaded.connect(self._show_today_first)
         self.scroll_area.horizontalScrollBar().rangeChanged.connect(self._on_scroll_range)
+        self.scroll_area.horizontalScrollBar().actionTriggered.connect(self._on_user_scroll)
         self._build_switch()
 
     def _build_switch(self) -> None:
@@ -60,7 +61,8 @@ class WeekViewScreen(CalendarScreen):
         self.scope_combo = QComboBox()
         self.scope_combo.setMinimumContentsLength(16)
         self.scope_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.scope_combo.setToolTip(self.tr("Whose week to show: one provider, or a few chairs (Ctrl+[ / Ctrl+])"))
+        self.scope_combo.setToolTip(
+            self.tr("Whose week to show: one provider, or a few chairs (Ctrl+[ / Ctrl+])"))
         self.scope_combo.activated.connect(self._on_scope_activated)
         self.days_note = QLabel()
         self.days_note.setObjectName("hint")
@@ -203,8 +205,14 @@ class WeekViewScreen(CalendarScreen):
         self._on_scroll_range(0, self.scroll_area.horizontalScrollBar().maximum())
 
     def _on_scroll_range(self, _low: int, high: int) -> None:
-        # The grid takes its width after the load lays it out: scroll when the range allows it.
-        if self._pending_x is not None and (high >= self._pending_x or self._pending_x == 0):
-            self.scroll_area.horizontalScrollBar().setValue(self._pending_x)
+        # The grid takes its width after the load lays it out: scroll as far as the range allows
+        # (all the way once it does), unless the desk scrolls first.
+        if self._pending_x is None:
+            return
+        self.scroll_area.horizontalScrollBar().setValue(min(self._pending_x, high))
+        if high >= self._pending_x:
             self._pending_x = None
+
+    def _on_user_scroll(self, _action: int) -> None:
+        self._pending_x = None
 

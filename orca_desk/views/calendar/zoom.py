@@ -27,7 +27,8 @@ class BookZoom(QObject):
         self.act_reset = self._action(screen, self.tr("Actual size"), ["Ctrl+0"], self.reset)
         self.act_fit = QAction(self.tr("Fit all chairs"), screen)
         self.act_fit.setCheckable(True)
-        self.act_fit.setToolTip(self.tr("Every column in the width shown (Ctrl+= or Ctrl+wheel zooms back in)"))
+        self.act_fit.setToolTip(
+            self.tr("Every column in the width shown (Ctrl+= or Ctrl+wheel zooms back in)"))
         self.act_fit.triggered.connect(lambda on: self.fit() if on else self.reset())
         grid.sig_zoom_requested.connect(self.step)
         # The controls, for the screen to place: − 100% + Fit all chairs.
@@ -92,10 +93,11 @@ class BookZoom(QObject):
         self.level.setText(f"{round(self.grid.zoom * 100)} %")
         self.act_in.setEnabled(self.grid.zoom < ZOOM_LEVELS[-1] or fit)
         self.act_out.setEnabled(self.grid.zoom > ZOOM_LEVELS[0] or fit)
-        if save:
-            s = QSettings()
-            s.setValue(self.key, FIT if fit else f"{self.grid.zoom:g}")
-            s.sync()
+        if not save:  # the saved zoom, as the screen opens: nothing in view to keep yet
+            return
+        s = QSettings()
+        s.setValue(self.key, FIT if fit else f"{self.grid.zoom:g}")
+        s.sync()
 
         def restore() -> None:
             for bar, share in zip(bars, shares, strict=True):
