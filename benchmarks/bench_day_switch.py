@@ -60,14 +60,15 @@ def run(bench: BenchContext) -> list[Row]:
 
     for day in days[:2]:  # warm-up: fonts, caches, the first query plans
         switch(day)
-    samples, items = [], []
+    samples, cpus, items = [], [], []
     for day in days[2:]:
-        started = time.perf_counter()
+        cpu, started = time.process_time(), time.perf_counter()
         switch(day)
         samples.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)  # this process only: the shared machine's load left out
         items.append(len(grid.items))
     screen.close()
-    t = statistics.median(samples)
+    t, t_cpu = statistics.median(samples), statistics.median(cpus)
     return [Row(f"day switch: load + layout + paint ({chairs} chairs, up to {max(items)} appts; "
-                f"median of {len(samples)} days)", "≤ 50 ms", ms(t), t <= 0.050),
-            Row("day switch: slowest day", "—", ms(max(samples)), None)]
+                f"median of {len(samples)} days)", "≤ 50 ms", f"{ms(t)} (CPU {ms(t_cpu)})", t <= 0.050),
+            Row("day switch: slowest day", "—", f"{ms(max(samples))} (CPU {ms(max(cpus))})", None)]

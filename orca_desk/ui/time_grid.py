@@ -33,7 +33,10 @@ AXIS_W = 56
 RESIZE_GRIP = 6
 MIN_COL_W = 110
 SHADE = "#e9edf2"
-TILE_W = 512  # the painted book is cached in vertical strips this wide (Open Dental's cached bitmaps)
+# The painted book is cached in tiles this big (Open Dental's cached bitmaps): a day switch paints
+# only the tiles in view, not whole-height strips of hours scrolled away.
+TILE_W = 384
+TILE_H = 384
 BLOCK_FILL = "#f6efe6"
 NOW_COLOUR = "#e53935"
 # Zoom factors of the book (minute height and column width); Ctrl+wheel, Ctrl+= and Ctrl+− step.
@@ -115,6 +118,8 @@ class TimeGridWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
+        # Every pixel comes from the cached tiles: nothing behind the book needs painting first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.day_start = 7 * 60
@@ -126,6 +131,7 @@ class TimeGridWidget(QWidget):
         self.fit_width = False  # every column fits the width shown (no horizontal scrolling)
         self._edges: list[float] = [float(AXIS_W)]  # left edge of each column, then the right edge
         self._edges_key: tuple[int, int] = (-1, -1)
+        self._last_hint: QSize | None = None
         self.range_mode = False  # a plain drag on empty space selects a range (e.g. "Block time")
         self.columns: list[GridColumn] = []
         self.items: list[GridItem] = []
@@ -137,7 +143,7 @@ class TimeGridWidget(QWidget):
         self.key_step = 15  # arrow keys walk free time, and Ctrl+arrows move items, by this much
         self._typed = ""  # type-ahead: the letters typed so far
         self._typed_at = QElapsedTimer()
-        self._tiles: dict[int, QPixmap] = {}
+        self._tiles: dict[tuple[int, int], QPixmap] = {}
         self._tile_hidden: GridItem | None = None  # the dragged item, left out of the cached strips
         self._by_col: dict[int, list[GridItem]] = {}
         self._col_index: dict[int, int] = {}
@@ -169,8 +175,16 @@ class TimeGridWidget(QWidget):
         self._items_by_id = {i.id: i for i in self.items}
         self._tiles.clear()
         self._layout_items()
-        self.updateGeometry()
+        self._update_geometry()
         self.update()
+
+    def _update_geometry(self) -> None:
+        # A new day usually keeps the size: asking the scroll area to lay out again for nothing
+        # repaints its scroll bars on every day switch.
+        hint = self.minimumSizeHint()
+        if hint != self._last_hint:
+            self._last_hint = hint
+            self.updateGeometry()
 
     def set_hours(self, start_minute: int, end_minute: int) -> None:
         self.day_start, self.day_end = start_minute, end_minute
@@ -327,17 +341,24 @@ class TimeGridWidget(QWidget):
         last = min(len(self.columns), self._index_at(clip.right()) + 2)
         return range(first, max(first, last))
 
-    def _render_tile(self, index: int) -> QPixmap:
-        """Background and items of one strip; painted once, then blitted on every repaint."""
+    def _tile_size(self, key: tuple[int, int]) -> QSize:
+        """A tile's device pixels (those at the right and bottom edges are cut to the widget)."""
         dpr = self.devicePixelRatioF()
-        x0 = index * TILE_W
-        w = max(1, min(TILE_W, self.width() - x0))
-        pm = QPixmap(QSize(int(w * dpr), int(self.height() * dpr)))
+        w = max(1, min(TILE_W, self.width() - key[0] * TILE_W))
+        h = max(1, min(TILE_H, self.height() - key[1] * TILE_H))
+        return QSize(int(w * dpr), int(h * dpr))
+
+    def _render_tile(self, key: tuple[int, int]) -> QPixmap:
+        """Background and items of one tile; painted once, then blitted on every repaint."""
+        dpr = self.devicePixelRatioF()
+        x0, y0 = key[0] * TILE_W, key[1] * TILE_H
+        size = self._tile_size(key)
+        pm = QPixmap(size)
         pm.setDevicePixelRatio(dpr)
         pm.fill(QColor("#ffffff"))
         p = QPainter(pm)
-        p.translate(-x0, 0)
-        clip = QRectF(x0, 0, w, self.height())
+        p.translate(-x0, -y0)
+        clip = QRectF(x0, y0, size.width() / dpr, size.height() / dpr)
         p.setClipRect(clip)
         self._paint_background(p, clip)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -392,7 +413,8 @@ class TimeGridWidget(QWidget):
                 self.columns[ci].group != self.columns[ci - 1].group)
             p.setPen(pen_group if starts_group and self.columns and self.columns[0].group else pen_col)
             p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        self._paint_header(p, cols, 0.0)
+        if clip.top() < self.header_h:  # tiles further down never show the titles
+            self._paint_header(p, cols, 0.0)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         exposed = QRectF(event.rect())
@@ -407,10 +429,11 @@ class TimeGridWidget(QWidget):
         p = QPainter(self)
         for k in self._tile_keys(exposed):
             tile = self._tiles.get(k)
-            if tile is None or tile.height() != int(self.height() * dpr):
+            if tile is None or tile.size() != self._tile_size(k):
                 tile = self._tiles[k] = self._render_tile(k)
-            part = exposed.intersected(QRectF(k * TILE_W, 0, TILE_W, self.height()))
-            p.drawPixmap(part, tile, QRectF((part.left() - k * TILE_W) * dpr, part.top() * dpr,
+            x0, y0 = k[0] * TILE_W, k[1] * TILE_H
+            part = exposed.intersected(QRectF(x0, y0, TILE_W, TILE_H))
+            p.drawPixmap(part, tile, QRectF((part.left() - x0) * dpr, (part.top() - y0) * dpr,
                                             part.width() * dpr, part.height() * dpr))
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.item(self.selected_id)
@@ -508,8 +531,10 @@ class TimeGridWidget(QWidget):
         if visible.top() > 0 and exposed.top() < visible.top() + self.header_h:
             self._paint_header(p, self._cols_in(exposed), visible.top())
 
-    def _tile_keys(self, r: QRectF) -> range:
-        return range(max(0, int(r.left()) // TILE_W), max(0, int(r.right())) // TILE_W + 1)
+    def _tile_keys(self, r: QRectF) -> list[tuple[int, int]]:
+        xs = range(max(0, int(r.left()) // TILE_W), max(0, int(r.right())) // TILE_W + 1)
+        ys = range(max(0, int(r.top()) // TILE_H), max(0, int(r.bottom())) // TILE_H + 1)
+        return [(kx, ky) for ky in ys for kx in xs]
 
     def _paint_now_lines(self, p: QPainter, cols: range) -> None:
         """The current-time line, thin and under the appointments so it never strikes a name
