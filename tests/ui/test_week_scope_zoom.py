@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 
 from orca_desk.services import provider_schedules
 from orca_desk.services.provider_schedules import DayHours
-from orca_desk.services.week_plan import chair_scopes, column_weight, days_to_show, who_works
 from orca_desk.views.calendar.filters import BY_PROVIDER
 from orca_desk.views.calendar.week_view import WeekViewScreen
 from tests.factories import make_world
@@ -96,22 +95,6 @@ def test_a_saturday_with_a_visit_is_shown(main_window, ctx, world, qtbot):
     book(ctx, world, start=at(9, days=(SATURDAY - TEST_DAY).days))
     week = week_of(main_window, qtbot)
     assert "Sat 7 Mar" in days_of(week)
-
-
-def test_who_works_and_the_days_to_show():
-    week = [MONDAY + timedelta(days=k) for k in range(7)]
-    who = who_works({(week[6], 1): [(480, 600)], (week[5], 2): []}, [(week[0], 3)])
-    assert who == {week[6]: frozenset({1}), week[0]: frozenset({3})}
-    assert days_to_show(week, who) == [*week[:5], week[6]]
-    assert column_weight(3) == 3 * column_weight(1) and column_weight(9) == column_weight(4)
-
-
-def test_chair_groups_then_each_chair(world, ctx):
-    scopes = chair_scopes(ctx.clinic.chairs_at(world.location.id))
-    assert [s.label for s in scopes[:7]] == [
-        "Chair 1 – Chair 3", "Chair 4 – Chair 6", "Chair 7 – Chair 9", "Chair 10 – Chair 12",
-        "Chair 13 – Chair 15", "Chair 16 – Chair 18", "Chair 19 – Chair 20"]
-    assert [s.label for s in scopes[7:]] == [f"Chair {k}" for k in range(1, 21)]
 
 
 def test_a_provider_seeing_three_at_once_gets_a_wider_column(main_window, ctx, world, qtbot):
