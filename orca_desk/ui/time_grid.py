@@ -36,7 +36,7 @@ SHADE = "#e9edf2"
 # The painted book is cached in tiles this big (Open Dental's cached bitmaps): a day switch paints
 # only the tiles in view, not whole-height strips of hours scrolled away.
 TILE_W = 384
-TILE_H = 384
+TILE_H = 288
 BLOCK_FILL = "#f6efe6"
 NOW_COLOUR = "#e53935"
 # Zoom factors of the book (minute height and column width); Ctrl+wheel, Ctrl+= and Ctrl+− step.
