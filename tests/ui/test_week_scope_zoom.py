@@ -53,6 +53,11 @@ def test_a_20_chair_week_shows_one_group_of_chairs_and_the_switch_moves_on(main_
     assert len(week.grid.items) == 1
     week.act_prev_scope.trigger()  # Ctrl+[
     assert {c.title for c in week.grid.columns} == {"Chair 1", "Chair 2", "Chair 3"}
+    week.grid.setFocus()  # the keys themselves, from the book
+    qtbot.keyClick(week.grid, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    assert {c.title for c in week.grid.columns} == {"Chair 4", "Chair 5", "Chair 6"}
+    qtbot.keyClick(week.grid, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    assert {c.title for c in week.grid.columns} == {"Chair 1", "Chair 2", "Chair 3"}
     # One chair alone, from the combo; the choice stays when the week changes.
     index = week.scope_combo.findText("Chair 5")
     week.scope_combo.activated.emit(index)
