@@ -277,6 +277,7 @@ class CalendarScreen(Screen):
     def on_clinic_changed(self, clinic: ClinicInfo) -> None:
         """Administration changed chairs, providers or types: the filter menus offer the new ones."""
         self.bar.clinic = clinic
+        self.bar.set_filters(self.bar.filters)  # relabel the menus' buttons (a renamed chair)
 
     def refresh(self) -> None:
         """Reload; a hidden screen reloads when it is shown again."""
