@@ -14,6 +14,7 @@ from benchmarks.harness import Row, large_database
 MODULES = [
     "benchmarks.bench_foundation",
     "benchmarks.bench_calendar",
+    "benchmarks.bench_day_switch",
     "benchmarks.bench_availability",
     "benchmarks.bench_templates",
     "benchmarks.bench_series",

@@ -216,8 +216,17 @@ class MainWindow(QMainWindow):
             self.location_id = location_id
         self._apply_day_and_location()
 
+    def _sync_period(self) -> None:
+        """The title and the ← / → labels name the period the screen in front shows (a day, a week)."""
+        screen = self.current_screen()
+        title = getattr(screen, "period_title", None)
+        self.date_title.setText(title(self.day) if title is not None else self.day.strftime("%A %-d %B %Y"))
+        unit = "week" if self._step() == 7 else "day"
+        for act, text in ((self.act_prev, f"Previous {unit}"), (self.act_next, f"Next {unit}")):
+            act.setText(text)
+            act.setToolTip(f"{text} ({act.shortcut().toString()})")
+
     def _apply_day_and_location(self) -> None:
-        self.date_title.setText(self.day.strftime("%A %-d %B %Y"))
         self.date_edit.blockSignals(True)
         self.date_edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
         self.date_edit.blockSignals(False)
@@ -227,6 +236,7 @@ class MainWindow(QMainWindow):
         screen = self.screens[current]
         screen.show_location(self.location_id)
         screen.show_day(self.day)
+        self._sync_period()
 
     def _on_date_edit_changed(self, qdate: QDate) -> None:
         self.go_to_date(date(qdate.year(), qdate.month(), qdate.day()))
@@ -248,6 +258,7 @@ class MainWindow(QMainWindow):
         if pending is not None:
             screen.on_changes(pending)
         self.stack.setCurrentWidget(screen)
+        self._sync_period()
         # None (Qt's null stack): this screen has no history, so Undo is off while it is in front.
         self.undo_group.setActiveStack(self._undo_stacks.get(key))  # type: ignore[arg-type]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QToolTip, QWidget
 
@@ -31,8 +33,21 @@ AXIS_W = 56
 RESIZE_GRIP = 6
 MIN_COL_W = 110
 SHADE = "#e9edf2"
-TILE_W = 512  # the painted book is cached in vertical strips this wide (Open Dental's cached bitmaps)
+# The painted book is cached in tiles this big (Open Dental's cached bitmaps): a day switch paints
+# only the tiles in view, not whole-height strips of hours scrolled away.
+TILE_W = 384
+TILE_H = 288
 BLOCK_FILL = "#f6efe6"
+NOW_COLOUR = "#e53935"
+# Zoom factors of the book (minute height and column width); Ctrl+wheel, Ctrl+= and Ctrl+− step.
+ZOOM_LEVELS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
+FIT_MIN_COL_W = 4  # "fit all chairs": columns may get this narrow (a coloured bar per visit)
+
+
+def zoom_step(zoom: float, steps: int) -> float:
+    """The zoom level ``steps`` levels in (positive) or out from ``zoom``, within ZOOM_LEVELS."""
+    nearest = min(range(len(ZOOM_LEVELS)), key=lambda k: abs(ZOOM_LEVELS[k] - zoom))
+    return ZOOM_LEVELS[max(0, min(len(ZOOM_LEVELS) - 1, nearest + steps))]
 
 
 @dataclass
@@ -46,6 +61,7 @@ class GridColumn:
     group: str = ""  # consecutive columns with the same group share a header (a day, a location)
     now_minute: int | None = None  # where the current-time line crosses this column, if today
     hatch_colours: Sequence[str] = ()  # one per hatched range; empty: the default block colour
+    weight: float = 1.0  # how many standard widths the column takes (a provider seeing 3 at once: 3)
 
 
 @dataclass
@@ -99,10 +115,14 @@ class TimeGridWidget(QWidget):
     """A range of empty time was dragged out (Shift+drag or range mode): (column key, start, end)."""
     sig_delete_requested = Signal(int)
     """Delete was pressed on a selected item (id)."""
+    sig_zoom_requested = Signal(int)
+    """Ctrl+wheel: zoom in (+1) or out (-1) one level; the owner decides and remembers."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
+        # Every pixel comes from the cached tiles: nothing behind the book needs painting first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.day_start = 7 * 60
@@ -110,6 +130,11 @@ class TimeGridWidget(QWidget):
         self.snap = 5
         self.min_px_per_min = 1.1
         self.min_col_w = MIN_COL_W
+        self.zoom = 1.0  # scales the minimum minute height and column width
+        self.fit_width = False  # every column fits the width shown (no horizontal scrolling)
+        self._edges: list[float] = [float(AXIS_W)]  # left edge of each column, then the right edge
+        self._edges_key: tuple[int, int] = (-1, -1)
+        self._last_hint: QSize | None = None
         self.range_mode = False  # a plain drag on empty space selects a range (e.g. "Block time")
         self.columns: list[GridColumn] = []
         self.items: list[GridItem] = []
@@ -121,7 +146,7 @@ class TimeGridWidget(QWidget):
         self.key_step = 15  # arrow keys walk free time, and Ctrl+arrows move items, by this much
         self._typed = ""  # type-ahead: the letters typed so far
         self._typed_at = QElapsedTimer()
-        self._tiles: dict[int, QPixmap] = {}
+        self._tiles: dict[tuple[int, int], QPixmap] = {}
         self._tile_hidden: GridItem | None = None  # the dragged item, left out of the cached strips
         self._by_col: dict[int, list[GridItem]] = {}
         self._col_index: dict[int, int] = {}
@@ -151,12 +176,21 @@ class TimeGridWidget(QWidget):
         self.columns = columns
         self._grouped = any(c.group for c in columns)  # header_h is asked for on every y_of
         self._col_index = {c.key: i for i, c in enumerate(columns)}
+        self._edges_key = (-1, -1)
         self.items = [i for i in items if i.column in self._col_index]
         self._items_by_id = {i.id: i for i in self.items}
         self._tiles.clear()
         self._layout_items()
-        self.updateGeometry()
+        self._update_geometry()
         self.update()
+
+    def _update_geometry(self) -> None:
+        # A new day usually keeps the size: asking the scroll area to lay out again for nothing
+        # repaints its scroll bars on every day switch.
+        hint = self.minimumSizeHint()
+        if hint != self._last_hint:
+            self._last_hint = hint
+            self.updateGeometry()
 
     def set_hours(self, start_minute: int, end_minute: int) -> None:
         self.day_start, self.day_end = start_minute, end_minute
@@ -167,9 +201,20 @@ class TimeGridWidget(QWidget):
 
     def set_now(self, minutes: dict[int, int | None]) -> None:
         """Move the current-time line (column key → minute, None where the column is not today)."""
+        moved = False
         for col in self.columns:
-            if col.key in minutes:
+            if col.key in minutes and col.now_minute != minutes[col.key]:
                 col.now_minute = minutes[col.key]
+                moved = True
+        if moved:  # the line is painted under the items, in the cached strips
+            self._tiles.clear()
+            self.update()
+
+    def set_zoom(self, zoom: float, *, fit_width: bool = False) -> None:
+        """Scale the minute height and the column width (the scroll area follows the new size)."""
+        self.zoom = max(ZOOM_LEVELS[0], min(ZOOM_LEVELS[-1], zoom))
+        self.fit_width = fit_width
+        self.updateGeometry()
         self.update()
 
     def item(self, item_id: int) -> GridItem | None:
@@ -184,19 +229,50 @@ class TimeGridWidget(QWidget):
     def header_h(self) -> int:
         return HEADER_H + (GROUP_H if self._grouped else 0)
 
+    def _total_weight(self) -> float:
+        return sum(c.weight for c in self.columns) or 1.0
+
+    def min_column_width(self) -> float:
+        """The narrowest a standard column may get at this zoom (the widget's minimum width follows)."""
+        return FIT_MIN_COL_W if self.fit_width else self.min_col_w * self.zoom
+
     def sizeHint(self) -> QSize:
-        return QSize(AXIS_W + max(1, len(self.columns)) * max(160, self.min_col_w),
-                     self.header_h + int((self.day_end - self.day_start) * 1.4))
+        return QSize(AXIS_W + int(self._total_weight() * max(160.0, self.min_column_width())),
+                     self.header_h + int((self.day_end - self.day_start) * 1.4 * self.zoom))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(AXIS_W + max(1, len(self.columns)) * self.min_col_w,
-                     self.header_h + int((self.day_end - self.day_start) * self.min_px_per_min))
+        return QSize(AXIS_W + int(self._total_weight() * self.min_column_width()),
+                     self.header_h + int((self.day_end - self.day_start) * self.min_px_per_min * self.zoom))
 
     def px_per_min(self) -> float:
         return max(0.5, (self.height() - self.header_h) / max(1, self.day_end - self.day_start))
 
     def col_width(self) -> float:
-        return (self.width() - AXIS_W) / max(1, len(self.columns))
+        """The width of a standard column (weight 1)."""
+        return (self.width() - AXIS_W) / self._total_weight()
+
+    def edges(self) -> list[float]:
+        """The left edge of each column, then the right edge of the last (cached per width)."""
+        key = (self.width(), id(self.columns))
+        if key != self._edges_key or len(self._edges) != len(self.columns) + 1:
+            unit, x = self.col_width(), float(AXIS_W)
+            edges = [x]
+            for c in self.columns:
+                x += c.weight * unit
+                edges.append(x)
+            self._edges, self._edges_key = edges, key
+        return self._edges
+
+    def col_left(self, ci: int) -> float:
+        return self.edges()[ci]
+
+    def col_w(self, ci: int) -> float:
+        e = self.edges()
+        return e[ci + 1] - e[ci]
+
+    def _index_at(self, x: float) -> int:
+        """The index of the column under x (may be -1 or len(columns) outside them)."""
+        return bisect.bisect_right(self.edges(), x) - 1
 
     def y_of(self, minute: float) -> float:
         return self.header_h + (minute - self.day_start) * self.px_per_min()
@@ -207,19 +283,19 @@ class TimeGridWidget(QWidget):
     def column_at(self, x: float) -> GridColumn | None:
         if x < AXIS_W or not self.columns:
             return None
-        idx = int((x - AXIS_W) // self.col_width())
+        idx = self._index_at(x)
         return self.columns[idx] if 0 <= idx < len(self.columns) else None
 
     def column_rect(self, column_key: int) -> QRectF:
         ci = self._col_index[column_key]
-        return QRectF(AXIS_W + ci * self.col_width(), 0, self.col_width(), self.height())
+        return QRectF(self.col_left(ci), 0, self.col_w(ci), self.height())
 
     def item_rect(self, column_key: int, start: int, end: int, lane: int = 0, lanes: int = 1) -> QRectF:
         ci = self._col_index[column_key]
-        w = self.col_width()
+        w = self.col_w(ci)
         pad = 3 if w >= 60 else 1
         lane_w = (w - 2 * pad) / lanes
-        x = AXIS_W + ci * w + pad + lane * lane_w
+        x = self.col_left(ci) + pad + lane * lane_w
         y1, y2 = self.y_of(start), self.y_of(end)
         return QRectF(x, y1 + 1, max(2.0, lane_w - 1), max(8.0, y2 - y1 - 2))
 
@@ -232,13 +308,14 @@ class TimeGridWidget(QWidget):
         self._tiles.clear()
         # The geometry is the same for every item: read it once, not per item (a week has
         # ~1,400 items and px_per_min/col_width/header_h each ask Qt for the widget's size).
-        w, ppm = self.col_width(), self.px_per_min()
+        edges, ppm = self.edges(), self.px_per_min()
         top = self.header_h - self.day_start * ppm
-        pad = 3 if w >= 60 else 1
-        col_x = {key: AXIS_W + ci * w + pad for key, ci in self._col_index.items()}
         for key, col_items in by_col.items():
             col_items.sort(key=_ghost_first)
-            x0 = col_x[key]
+            ci = self._col_index[key]
+            w = edges[ci + 1] - edges[ci]
+            pad = 3 if w >= 60 else 1
+            x0 = edges[ci] + pad
             ghosts = [it for it in col_items if it.ghost]
             if ghosts:
                 _place(ghosts, [0] * len(ghosts), x0, w - 2 * pad, top, ppm)
@@ -270,22 +347,28 @@ class TimeGridWidget(QWidget):
 
     # ----- painting ---------------------------------------------------------------------
     def _cols_in(self, clip: QRectF) -> range:
-        colw = self.col_width()
-        first = max(0, int((clip.left() - AXIS_W) // colw) - 1)
-        last = min(len(self.columns), int((clip.right() - AXIS_W) // colw) + 2)
+        first = max(0, self._index_at(clip.left()) - 1)
+        last = min(len(self.columns), self._index_at(clip.right()) + 2)
         return range(first, max(first, last))
 
-    def _render_tile(self, index: int) -> QPixmap:
-        """Background and items of one strip; painted once, then blitted on every repaint."""
+    def _tile_size(self, key: tuple[int, int]) -> QSize:
+        """A tile's device pixels (those at the right and bottom edges are cut to the widget)."""
         dpr = self.devicePixelRatioF()
-        x0 = index * TILE_W
-        w = max(1, min(TILE_W, self.width() - x0))
-        pm = QPixmap(QSize(int(w * dpr), int(self.height() * dpr)))
+        w = max(1, min(TILE_W, self.width() - key[0] * TILE_W))
+        h = max(1, min(TILE_H, self.height() - key[1] * TILE_H))
+        return QSize(int(w * dpr), int(h * dpr))
+
+    def _render_tile(self, key: tuple[int, int]) -> QPixmap:
+        """Background and items of one tile; painted once, then blitted on every repaint."""
+        dpr = self.devicePixelRatioF()
+        x0, y0 = key[0] * TILE_W, key[1] * TILE_H
+        size = self._tile_size(key)
+        pm = QPixmap(size)
         pm.setDevicePixelRatio(dpr)
         pm.fill(QColor("#ffffff"))
         p = QPainter(pm)
-        p.translate(-x0, 0)
-        clip = QRectF(x0, 0, w, self.height())
+        p.translate(-x0, -y0)
+        clip = QRectF(x0, y0, size.width() / dpr, size.height() / dpr)
         p.setClipRect(clip)
         self._paint_background(p, clip)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -297,13 +380,13 @@ class TimeGridWidget(QWidget):
         return pm
 
     def _paint_background(self, p: QPainter, clip: QRectF) -> None:
-        w, colw = self.width(), self.col_width()
+        w, edges = self.width(), self.edges()
         cols = self._cols_in(clip)
         # Non-working time and blocks first, grid lines over them.
         shade = QBrush(QColor(SHADE))
         for ci in cols:
             col = self.columns[ci]
-            x = AXIS_W + ci * colw
+            x, colw = edges[ci], edges[ci + 1] - edges[ci]
             for s, e in col.shaded:
                 s, e = max(s, self.day_start), min(e, self.day_end)
                 if e > s:
@@ -329,17 +412,19 @@ class TimeGridWidget(QWidget):
             y = self.y_of(m)
             p.setPen(pen_hour if m % 60 == 0 else pen_half)
             p.drawLine(QPointF(AXIS_W, y), QPointF(w, y))
+        self._paint_now_lines(p, cols)
         if clip.left() < AXIS_W:
             self._paint_axis(p, 0.0)
         # Column lines: a stronger line where a group (a day, a location) starts.
         pen_col, pen_group = QPen(QColor("#e3e8ee")), QPen(QColor("#9aa7b5"), 2)
         for ci in range(cols.start, min(cols.stop + 1, len(self.columns) + 1)):
-            x = AXIS_W + ci * colw
+            x = edges[ci]
             starts_group = ci == 0 or ci == len(self.columns) or (
                 self.columns[ci].group != self.columns[ci - 1].group)
             p.setPen(pen_group if starts_group and self.columns and self.columns[0].group else pen_col)
             p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        self._paint_header(p, cols, 0.0)
+        if clip.top() < self.header_h:  # tiles further down never show the titles
+            self._paint_header(p, cols, 0.0)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         exposed = QRectF(event.rect())
@@ -354,10 +439,11 @@ class TimeGridWidget(QWidget):
         p = QPainter(self)
         for k in self._tile_keys(exposed):
             tile = self._tiles.get(k)
-            if tile is None or tile.height() != int(self.height() * dpr):
+            if tile is None or tile.size() != self._tile_size(k):
                 tile = self._tiles[k] = self._render_tile(k)
-            part = exposed.intersected(QRectF(k * TILE_W, 0, TILE_W, self.height()))
-            p.drawPixmap(part, tile, QRectF((part.left() - k * TILE_W) * dpr, part.top() * dpr,
+            x0, y0 = k[0] * TILE_W, k[1] * TILE_H
+            part = exposed.intersected(QRectF(x0, y0, TILE_W, TILE_H))
+            p.drawPixmap(part, tile, QRectF((part.left() - x0) * dpr, (part.top() - y0) * dpr,
                                             part.width() * dpr, part.height() * dpr))
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.item(self.selected_id)
@@ -371,7 +457,6 @@ class TimeGridWidget(QWidget):
                 p.setPen(QPen(_CELL_PEN_COLOUR, 2, Qt.PenStyle.DashLine))
                 p.setBrush(_CELL_FILL)
                 p.drawRoundedRect(cr.adjusted(1, 1, -1, -1), 3, 3)
-        self._paint_now(p, exposed)
         self._paint_sticky(p, exposed)
         if self._drag is not None and self._drag.moved:
             self._paint_ghost(p)
@@ -381,7 +466,7 @@ class TimeGridWidget(QWidget):
 
     def _paint_header(self, p: QPainter, cols: range, y0: float) -> None:
         """The column titles (and group titles) with their top at ``y0``."""
-        w, colw, top = self.width(), self.col_width(), self.header_h
+        w, edges, top = self.width(), self.edges(), self.header_h
         p.fillRect(QRectF(0, y0, w, top), QColor("#f7f9fb"))
         p.setPen(QColor("#dde3ea"))
         p.drawLine(QPointF(0, y0 + top), QPointF(w, y0 + top))
@@ -394,7 +479,7 @@ class TimeGridWidget(QWidget):
             cj = ci
             while cj < len(self.columns) and self.columns[cj].group == group:
                 cj += 1
-            r = QRectF(AXIS_W + ci * colw + 1, y0, (cj - ci) * colw - 2, GROUP_H)
+            r = QRectF(edges[ci] + 1, y0, edges[cj] - edges[ci] - 2, GROUP_H)
             p.fillRect(r, QColor("#e8eef5"))
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._group_font)
@@ -403,7 +488,7 @@ class TimeGridWidget(QWidget):
             ci = cj
         for ci in cols:
             col = self.columns[ci]
-            r = QRectF(AXIS_W + ci * colw + 2, col_top + 2, colw - 4, HEADER_H - 4)
+            r = QRectF(edges[ci] + 2, col_top + 2, edges[ci + 1] - edges[ci] - 4, HEADER_H - 4)
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._title_font)
             title = self._title_fit.elided(col.title, int(r.width()))
@@ -423,6 +508,23 @@ class TimeGridWidget(QWidget):
             y = self.y_of(m)
             p.drawText(QRectF(x0, y - 7, AXIS_W - 8, 14),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.hour_label(m))
+        now = self._now_in_view()
+        if now is not None:  # the time axis marks now: the line across the book stays thin
+            y = self.y_of(now)
+            p.save()
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(NOW_COLOUR))
+            p.drawPolygon([QPointF(x0 + AXIS_W - 9, y - 5), QPointF(x0 + AXIS_W, y),
+                           QPointF(x0 + AXIS_W - 9, y + 5)])
+            p.restore()
+
+    def _now_in_view(self) -> int | None:
+        """The minute of the current-time line, if some column shows today within the hours."""
+        minute = self.now_minute
+        if minute is None:
+            minute = next((c.now_minute for c in self.columns if c.now_minute is not None), None)
+        return minute if minute is not None and self.day_start <= minute <= self.day_end else None
 
     def hour_label(self, minute: int) -> str:
         return f"{(minute // 60 - 1) % 12 + 1} {'AM' if minute < 720 else 'PM'}"
@@ -439,26 +541,26 @@ class TimeGridWidget(QWidget):
         if visible.top() > 0 and exposed.top() < visible.top() + self.header_h:
             self._paint_header(p, self._cols_in(exposed), visible.top())
 
-    def _tile_keys(self, r: QRectF) -> range:
-        return range(max(0, int(r.left()) // TILE_W), max(0, int(r.right())) // TILE_W + 1)
+    def _tile_keys(self, r: QRectF) -> list[tuple[int, int]]:
+        xs = range(max(0, int(r.left()) // TILE_W), max(0, int(r.right())) // TILE_W + 1)
+        ys = range(max(0, int(r.top()) // TILE_H), max(0, int(r.bottom())) // TILE_H + 1)
+        return [(kx, ky) for ky in ys for kx in xs]
 
-    def _paint_now(self, p: QPainter, exposed: QRectF) -> None:
-        pen = QPen(QColor("#e53935"), 2)
+    def _paint_now_lines(self, p: QPainter, cols: range) -> None:
+        """The current-time line, thin and under the appointments so it never strikes a name
+        through; the time axis carries its marker."""
+        pen = QPen(QColor(NOW_COLOUR), 1.5)
         p.setPen(pen)
+        edges = self.edges()
         if self.now_minute is not None and self.day_start <= self.now_minute <= self.day_end:
             y = self.y_of(self.now_minute)
-            p.drawLine(QPointF(AXIS_W - 4, y), QPointF(self.width(), y))
+            p.drawLine(QPointF(AXIS_W, y), QPointF(self.width(), y))
             return
-        colw = self.col_width()
-        for ci, col in enumerate(self.columns):
-            m = col.now_minute
-            if m is None or not self.day_start <= m <= self.day_end:
-                continue
-            y, x = self.y_of(m), AXIS_W + ci * colw
-            if exposed.top() - 2 <= y <= exposed.bottom() + 2:
-                p.drawLine(QPointF(x, y), QPointF(x + colw, y))
-                p.setBrush(QColor("#e53935"))
-                p.drawEllipse(QPointF(x + 1, y), 3, 3)
+        for ci in cols:
+            m = self.columns[ci].now_minute
+            if m is not None and self.day_start <= m <= self.day_end:
+                y = self.y_of(m)
+                p.drawLine(QPointF(edges[ci], y), QPointF(edges[ci + 1], y))
 
     def _paint_item(self, p: QPainter, it: GridItem, r: QRectF, *, alpha: int = 255) -> None:
         # Hot path (a week's first paint draws a few hundred items): colours, pens and alignment
@@ -555,8 +657,8 @@ class TimeGridWidget(QWidget):
 
     def _range_rect(self, rg: _Range) -> QRectF:
         ci = self._col_index[rg.column]
-        x = AXIS_W + ci * self.col_width()
-        return QRectF(x + 1, self.y_of(rg.start), self.col_width() - 2,
+        x = self.col_left(ci)
+        return QRectF(x + 1, self.y_of(rg.start), self.col_w(ci) - 2,
                       max(2.0, self.y_of(rg.end) - self.y_of(rg.start)))
 
     def _paint_range(self, p: QPainter) -> None:
@@ -772,9 +874,8 @@ class TimeGridWidget(QWidget):
 
     def cell_rect(self, column_key: int, minute: int) -> QRectF:
         ci = self._col_index[column_key]
-        w = self.col_width()
         y1, y2 = self.y_of(minute), self.y_of(minute + self.key_step)
-        return QRectF(AXIS_W + ci * w, y1, w, y2 - y1)
+        return QRectF(self.col_left(ci), y1, self.col_w(ci), y2 - y1)
 
     def select_item(self, item_id: int) -> None:
         """Select an item (the keyboard's selection too) and scroll it into view."""
@@ -906,6 +1007,15 @@ class TimeGridWidget(QWidget):
             if col is not None and pos.y() > self.header_h:
                 self.sig_empty_activated.emit(col.key, int(self.minute_at(pos.y()) // self.snap * self.snap))
 
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.sig_zoom_requested.emit(1 if delta > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
     def _tooltip_event(self, ev: QHelpEvent) -> bool:
         """Tooltips name the appointment (narrow week columns elide the text)."""
         it = self.item_at(QPointF(ev.pos()), ghosts=True)
@@ -928,7 +1038,7 @@ class TimeGridWidget(QWidget):
     def point_for(self, column_key: int, minute: float) -> QPoint:
         """Where a minute of a column is drawn (for tests and keyboard moves)."""
         ci = self._col_index[column_key]
-        return QPoint(int(AXIS_W + (ci + 0.5) * self.col_width()), int(self.y_of(minute)))
+        return QPoint(int(self.col_left(ci) + self.col_w(ci) / 2), int(self.y_of(minute)))
 
     def visible_rect_of(self, item_id: int) -> QRect:
         it = self.item(item_id)

@@ -72,8 +72,9 @@ def test_week_view_groups_days_and_shows_the_weeks_appointments(main_window, ctx
     for c in week.grid.columns:
         if c.group not in groups:
             groups.append(c.group)
-    assert groups[0] == "Mon 2 Mar" and groups[1] == "Tue 3 Mar · today" and len(groups) == 7
-    assert len(week.grid.columns) == 7 * 3
+    # Nobody works or is booked on the weekend: Monday to Friday.
+    assert groups[0] == "Mon 2 Mar" and groups[1] == "Tue 3 Mar · today" and len(groups) == 5
+    assert len(week.grid.columns) == 5 * 3
     assert {i.id for i in week.grid.items} == {a, b}
     assert week.grid.item(b).column == week.key_for(world.chairs[2].id, day=TEST_DAY + timedelta(days=2))
     # Today's columns carry the current-time line (09:00 New York), the others do not.
@@ -336,10 +337,15 @@ def test_block_time_creates_a_hatched_block(main_window, ctx, world, qtbot, no_d
 
 def test_the_week_of_today_opens_on_today_not_on_its_past_monday(main_window, ctx, world, qtbot):
     """TEST_DAY is a Tuesday; at a width where the week does not fit, Tuesday comes first."""
+    from PySide6.QtCore import QSettings
+
+    from orca_desk.views.calendar.zoom import settings_key
+
+    QSettings().setValue(settings_key(ctx.actor.username, "week"), "1.5")  # wide columns
     main_window.resize(1000, 700)
     week = show(main_window, "week", qtbot)
     bar = week.scroll_area.horizontalScrollBar()
-    qtbot.waitUntil(lambda: bar.maximum() > 0)  # 3 chairs × 7 days do not fit: the week scrolls
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # 3 chairs × 5 days do not fit: the week scrolls
     first_visible = week.grid.column_at(bar.value() + 60)  # just right of the time axis
     assert first_visible is not None and first_visible.group.startswith("Tue 3 Mar")
     assert first_visible.group.endswith("today")

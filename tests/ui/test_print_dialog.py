@@ -88,3 +88,22 @@ def test_ctrl_p_opens_the_dialog_for_the_shown_day_and_location(qtbot, main_wind
     main_window.act_print.trigger()
     assert seen and seen[0].day == TEST_DAY and seen[0].location_id == main_window.location_id
     assert main_window.act_print.shortcut().toString() == "Ctrl+P"
+
+
+def test_ctrl_p_in_the_week_view_prints_the_week(qtbot, main_window):
+    install_print_dialog(main_window)
+    main_window.show_screen("week")
+    seen: list[str] = []
+
+    def close_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, PrintDialog)
+        seen.append(str(dialog.view_combo.currentData()))
+        dialog.reject()
+
+    QTimer.singleShot(0, close_it)
+    main_window.act_print.trigger()
+    assert seen == ["week"]
+    assert main_window.act_prev.text() == "Previous week" and main_window.date_title.text().startswith("Week")
+    main_window.show_screen("calendar")
+    assert main_window.act_prev.text() == "Previous day"

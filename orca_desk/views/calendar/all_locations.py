@@ -10,6 +10,7 @@ from orca_desk.views.calendar.calendar_screen import CalendarScreen
 class AllLocationsScreen(CalendarScreen):
     async_load = True
     min_col_w = 80
+    zoom_view = "all"
     show_location_filter = True
 
     def shown_locations(self) -> list[int]:

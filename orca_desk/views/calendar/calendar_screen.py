@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QPoint, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QInputDialog,
     QMenu,
     QMessageBox,
@@ -27,6 +28,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.intervals import free_gaps
 from orca_desk.services.rebook import MISSED_STATUSES, RebookRow, to_rebook
 from orca_desk.services.security import BOOK
+from orca_desk.services.week_plan import column_weight
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.time_grid import MIN_COL_W, GridColumn, GridItem, TimeGridWidget, in_scroll_area
@@ -43,6 +45,7 @@ from orca_desk.views.calendar.commands import (
 from orca_desk.views.calendar.day_summary import DaySummaryBar
 from orca_desk.views.calendar.filters import BY_PROVIDER, CalendarFilters, FilterBar
 from orca_desk.views.calendar.legend import LegendBar
+from orca_desk.views.calendar.zoom import BookZoom
 
 CANCEL_REASONS = ["school event", "sick", "family emergency", "transport", "forgot",
                   "work conflict", "rescheduled by clinic", "other"]
@@ -165,6 +168,7 @@ class CalendarScreen(Screen):
     min_col_w = MIN_COL_W
     nav_step_days = 1  # how far ← / → move
     show_location_filter = False
+    zoom_view = "day"  # each view remembers its own zoom
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +196,7 @@ class CalendarScreen(Screen):
         self.grid.sig_range_selected.connect(self._on_range_selected)
         self.grid.sig_delete_requested.connect(self._on_delete_requested)
         self.scroll_area = in_scroll_area(self.grid)
+        self.zoom = BookZoom(self, self.grid, self.scroll_area, user=ctx.actor.username, view=self.zoom_view)
         self.legend = LegendBar(ctx.clinic.types)
         self.summary_bar = DaySummaryBar()
         self.summary_bar.add_button(self.bar.missed_button)
@@ -204,7 +209,11 @@ class CalendarScreen(Screen):
         layout.addWidget(self.bar)
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.summary_bar)
-        layout.addWidget(self.legend)
+        bottom = QHBoxLayout()  # the legend wraps; the zoom stays at its right
+        bottom.setSpacing(12)
+        bottom.addWidget(self.legend, 1)
+        bottom.addWidget(self.zoom.widget, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(bottom)
         self.ops = CalendarOps(ctx, self, self.sig_status.emit)
         self.undo_stack = UndoStack(self)
         self.loader = BackgroundLoader(self)
@@ -224,6 +233,17 @@ class CalendarScreen(Screen):
 
     def group_label(self, day: date, location_id: int) -> str:
         return ""
+
+    def column_days(self, data: CalendarData) -> list[date]:
+        """The loaded days that get columns (the week leaves out a weekend nobody works)."""
+        return data.days
+
+    def column_weight(self, cd: ColumnDef) -> float:
+        """A provider's column is as many standard widths wide as patients they see at once."""
+        if cd.provider_id is None:
+            return 1.0
+        provider = next((p for p in self.ctx.clinic.providers if p.id == cd.provider_id), None)
+        return column_weight(provider.max_concurrent) if provider is not None else 1.0
 
     def key_for(self, resource_id: int, day: date | None = None, location_id: int | None = None) -> int:
         """The grid column showing this chair (or provider, in provider columns) on that day."""
@@ -256,6 +276,7 @@ class CalendarScreen(Screen):
     def on_clinic_changed(self, clinic: ClinicInfo) -> None:
         """Administration changed chairs, providers or types: the filter menus offer the new ones."""
         self.bar.clinic = clinic
+        self.bar.set_filters(self.bar.filters)  # relabel the menus' buttons (a renamed chair)
 
     def refresh(self) -> None:
         """Reload; a hidden screen reloads when it is shown again."""
@@ -364,7 +385,7 @@ class CalendarScreen(Screen):
         self.col_defs = {}
         keys: dict[tuple[date, int, int], int] = {}
         now = self.ctx.clock.now()
-        for day in data.days:
+        for day in self.column_days(data):
             for lid in locations:
                 zone = data.zones[lid]
                 local_now = now.astimezone(zone)
@@ -380,7 +401,8 @@ class CalendarScreen(Screen):
                     shaded, hatched, colours = self._shading(cd, data)
                     columns.append(GridColumn(key=key, title=title, subtitle=subtitle, shaded=shaded,
                                               hatched=hatched, hatch_colours=colours,
-                                              group=group, now_minute=now_minute))
+                                              group=group, now_minute=now_minute,
+                                              weight=self.column_weight(cd)))
                     self.col_defs[key] = cd
                     keys[(day, lid, rid)] = key
         chairs = {c.id: c for c in self.ctx.clinic.chairs}

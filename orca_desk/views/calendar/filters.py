@@ -148,6 +148,8 @@ class FilterBar(QWidget):
     # ----- what the menus offer ----------------------------------------------------------
     def set_scope(self, location_ids: list[int]) -> None:
         """Offer the rooms and chairs of these locations."""
+        if location_ids == self.scope:
+            return  # every rebuild asks: restyling the buttons again costs a day switch ~2 ms
         self.scope = location_ids
         self._sync()
 

@@ -36,7 +36,7 @@ KEY_OPTIONS = "printDialog/options"
 class PrintDialog(QDialog):
     """Choose what to print, see the pages, then print them or save them as a PDF."""
 
-    def __init__(self, ctx: AppContext, *, day: date, location_id: int,
+    def __init__(self, ctx: AppContext, *, day: date, location_id: int, view: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -56,6 +56,8 @@ class PrintDialog(QDialog):
         self.privacy_check.setToolTip("Print patients' initials instead of their names")
         self.privacy_check.setChecked(True)  # the sheet sits on the counter
         self._restore()
+        if view is not None:  # opened from the week view: the week, whatever was printed last
+            self.view_combo.setCurrentIndex(max(0, self.view_combo.findData(view)))
 
         form = QFormLayout()
         form.addRow("Print", self.view_combo)
@@ -236,5 +238,9 @@ class PrintDialog(QDialog):
 
 def install_print_dialog(window: MainWindow) -> None:
     """Make the main window's Print action (Ctrl+P) open this dialog for its day and location."""
-    window.print_handler = lambda day, location_id: PrintDialog(
-        window.ctx, day=day, location_id=location_id, parent=window).exec()
+    def open_dialog(day: date, location_id: int) -> int:
+        week = getattr(window.current_screen(), "nav_step_days", 1) == 7
+        return PrintDialog(window.ctx, day=day, location_id=location_id, view="week" if week else None,
+                           parent=window).exec()
+
+    window.print_handler = open_dialog
