@@ -61,6 +61,15 @@ class _Worker(QRunnable):
         self.signals.sig_done.emit(result)
 
 
+def _emit(signal: Any, *args: object) -> None:
+    """Emit, unless the loader is gone: a result may arrive after the screen that asked for it
+    was closed and deleted, and then nobody is left to tell."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted"
+        pass
+
+
 class BackgroundLoader(QObject):
     """Runs one kind of load at a time; a result that a newer request superseded is dropped.
 
@@ -112,19 +121,19 @@ class BackgroundLoader(QObject):
 
         def progressed(done: int, total: int) -> None:
             if generation == self._generation:
-                self.sig_progress.emit(done, total)
+                _emit(self.sig_progress, done, total)
 
         signals.sig_progress.connect(progressed)
 
         def done(value: object) -> None:
             self._pending.discard(signals)
             if generation == self._generation:
-                self.sig_loaded.emit(value)
+                _emit(self.sig_loaded, value)
 
         def failed(exc: object) -> None:
             self._pending.discard(signals)
             if generation == self._generation:
-                self.sig_failed.emit(exc)
+                _emit(self.sig_failed, exc)
 
         signals.sig_done.connect(done)
         signals.sig_failed.connect(failed)
