@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -64,10 +65,8 @@ class _Worker(QRunnable):
 def _emit(signal: Any, *args: object) -> None:
     """Emit, unless the loader is gone: a result may arrive after the screen that asked for it
     was closed and deleted, and then nobody is left to tell."""
-    try:
+    with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
         signal.emit(*args)
-    except RuntimeError:  # "Signal source has been deleted"
-        pass
 
 
 class BackgroundLoader(QObject):
