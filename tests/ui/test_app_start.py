@@ -57,7 +57,7 @@ def test_print_dialog_loads_on_first_use(main_window, monkeypatch):
     from orca_desk.views.calendar import print_dialog
 
     class FakeDialog:
-        def __init__(self, ctx, *, day, location_id, parent):
+        def __init__(self, ctx, *, day, location_id, view=None, parent):
             self.asked = (day, location_id)
 
         def exec(self):
