@@ -1766,6 +1766,10 @@ def _shown(session: Session, offers: list[WaitlistOffer]) -> _Shown:
     return _Shown(zones, local_time.clinic_time_format(session))
 
 
+def _shown_time(at: datetime, opening_id: int, now: datetime, shown: _Shown) -> str:
+    return local_time.fmt_when(at, shown.zones.get(opening_id), shown.style, now=now)
+
+
 def _offer_state(x: WaitlistOffer, now: datetime, shown: _Shown) -> tuple[str, str, int | None]:
     if x.response is None and not x.hold_released:
         if x.hold_started_at is None or x.hold_started_at > now:
@@ -1775,6 +1779,9 @@ def _offer_state(x: WaitlistOffer, now: datetime, shown: _Shown) -> tuple[str, s
             tz = shown.zones.get(x.opening_id)
             return "queued", f"queued until {local_time.fmt_when(when, tz, shown.style, now=now)}", None
         left = int((x.hold_expires_at - now).total_seconds()) if x.hold_expires_at else 0
+        if left <= 0 and x.hold_expires_at is not None:
+            # Ran out, and the tick that closes it has not run yet: say so, never "0m left".
+            return "holding", f"hold expired {_shown_time(x.hold_expires_at, x.opening_id, now, shown)}", 0
         return "holding", f"holding · {_left_text(left)} left", max(0, left)
     if x.response == "accepted" and x.booked_appointment_id:
         return "accepted", "booked", None
@@ -1811,12 +1818,16 @@ def list_offers(session: Session, *, now: datetime, opening_id: int | None = Non
     return [_offer_row(x, now, names, shown) for x in offers]
 
 
-def _opening_label(o: Opening, live: list[OfferRow]) -> str:
+def _opening_label(o: Opening, live: list[OfferRow], now: datetime, shown: _Shown) -> str:
     if o.status == "offered" and live:
         holding = [r for r in live if r.state == "holding"]
-        if holding:
-            left = min(r.seconds_left or 0 for r in holding)
+        running = [r for r in holding if (r.seconds_left or 0) > 0]
+        if running:
+            left = min(r.seconds_left or 0 for r in running)
             return f"offered · {_left_text(left)} left"
+        if holding:
+            ended = max((r.hold_expires_at for r in holding if r.hold_expires_at), default=now)
+            return f"offered · hold expired {_shown_time(ended, o.id, now, shown)}"
         return "offered · message queued"
     return {"open": "open · waiting for a match", "filled": "filled", "expired": "expired",
             "withdrawn": "withdrawn"}.get(o.status, o.status)
@@ -1853,13 +1864,13 @@ def list_openings(session: Session, *, now: datetime, include_closed: bool = Fal
     for o in openings:
         zone = ctx.zones[o.location_id]
         ls, le = o.start_at.astimezone(zone), o.end_at.astimezone(zone)
+        when = f"{format_date(ls)} {local_time.fmt_range(ls, le, zone, shown.style)}"
         mine = tuple(by_opening.get(o.id, []))
         live = [r for r in mine if r.state in ("queued", "holding")]
         rows.append(OpeningRow(o.id, o.location_id, ctx.names["location"].get(o.location_id, ""), o.chair_id,
                                ctx.names["chair"].get(o.chair_id, ""), o.provider_id,
                                ctx.names["provider"].get(o.provider_id, ""), o.start_at, o.end_at,
-                               f"{format_date(ls)} {format_time(ls)}–{format_time(le)}", o.source, o.status,
-                               o.mode, _opening_label(o, live), mine))
+                               when, o.source, o.status, o.mode, _opening_label(o, live, now, shown), mine))
     return rows
 
 
