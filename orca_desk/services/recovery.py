@@ -531,6 +531,8 @@ def _values(
         "clinic_phone": phone,
         "provider": session.scalar(select(Provider.name).where(Provider.id == case.provider_id)) or "",
         "hold_minutes": "",
+        "hold": "",
+        "offer_count": "",
         "link": f"(call {phone})" if phone else "",
         "unsubscribe_link": "reply to this email with UNSUBSCRIBE",
     }

@@ -70,7 +70,7 @@ from orca_desk.services.messaging.policy import (
     next_allowed_send,
     sms_allowed,
 )
-from orca_desk.services.messaging.render import sms_segments
+from orca_desk.services.messaging.render import render, sms_segments
 from orca_desk.services.security import AUTOMATION, BOOK, MANAGE_WAITLIST, Actor
 
 __all__ = [
@@ -667,14 +667,13 @@ def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot
 
 # ----- making offers ------------------------------------------------------------------------
 
-# {hold} and {number}/{cap} come from Settings (the waitlist hold, the offers per entry).
-# One text is one segment (160 GSM-7 characters), so the hold and the cap are short here; the
-# email and the phone script say them in full. When a long clinic name and link leave no room,
-# the shorter wording drops "Reply YES or tap" (a YES still books).
-SMS_TEXT = ("{clinic}: opening for {patient}, {date} {time} at {location}. Held {hold_short} "
-            "(offer {number}/{cap}). Reply YES or tap{link}")
-SMS_TEXT_SHORTER = ("{clinic}: opening for {patient}, {date} {time} at {location}. Held {hold_short} "
-                    "(offer {number}/{cap}):{link}")
+# The text is the clinic's editable template "waitlist.offer" (Settings → Messages), one
+# segment as packaged (160 GSM-7 characters), so the hold and the cap are short there; the
+# email and the phone script say them in full. The rule for a text over one segment (a long
+# clinic name, location or link): the clinic's "waitlist.offer_short" template is sent instead
+# (packaged: without "Reply YES or tap"; a YES still books), even when it too is longer.
+SMS_TEMPLATE = "waitlist.offer"
+SMS_TEMPLATE_SHORTER = "waitlist.offer_short"
 EMAIL_SUBJECT = "An earlier visit for {patient}: {date} at {time}"
 EMAIL_TEXT = ("Hello,\n\nA visit has opened up for {patient} on {date} at {time} with {provider} "
               "at {location}. We are holding it for you for {hold} from this message. This is "
@@ -686,12 +685,47 @@ PHONE_SCRIPT = ("Call {phone_to}. \"Hello, this is {clinic}. A visit has opened 
                 "with Record response.")
 
 
-def _offer_sms(words: dict[str, str], link: str) -> str:
-    """The first wording that fits one SMS segment, else the shortest."""
-    text = SMS_TEXT.format(**words, link=link)
+def _offer_sms(words: dict[str, str], link: str, templates: tuple[str, str] | None = None) -> str:
+    """The clinic's offer template filled in, or its shorter one when that is over one segment.
+
+    ``templates``: the (offer, shorter) template bodies; default the packaged ones."""
+    body, shorter = templates or _packaged_sms_templates()
+    values = _template_values(words, link)
+    text = _fill(body, values)
     if sms_segments(text).segments == 1:
         return text
-    return SMS_TEXT_SHORTER.format(**words, link=link)
+    return _fill(shorter, values)
+
+
+def _fill(body: str, values: dict[str, str]) -> str:
+    # With no link (no gateway set up) the text must not end in a dangling space.
+    return render(body, values).strip()
+
+
+def _template_values(words: dict[str, str], link: str) -> dict[str, str]:
+    """The message-template variables (render.VARIABLE_DESCRIPTIONS) of one offer."""
+    extra = {k: words.get(k, "") for k in ("first_name", "guardian_name", "day", "location_address",
+                                             "hold_minutes")}
+    return {**extra, "patient_first_name": words["patient"], "date": words["date"], "time": words["time"],
+            "location": words["location"], "clinic_name": words["clinic"], "clinic_phone": words["phone"],
+            "link": link.strip(), "provider": words["provider"], "hold": words["hold_short"],
+            "offer_count": f"{words['number']}/{words['cap']}", "unsubscribe_link": ""}
+
+
+def _packaged_sms_templates() -> tuple[str, str]:
+    from orca_desk.services.message_templates import default_templates
+
+    bodies = {t.key: t.body for t in default_templates() if t.channel == "sms"}
+    return bodies[SMS_TEMPLATE], bodies[SMS_TEMPLATE_SHORTER]
+
+
+def _clinic_sms_templates(session: Session, clinic_id: int | None) -> tuple[str, str]:
+    if clinic_id is None:
+        return _packaged_sms_templates()
+    from orca_desk.services.message_templates import get_template
+
+    return (get_template(session, clinic_id, SMS_TEMPLATE, "sms").body,
+            get_template(session, clinic_id, SMS_TEMPLATE_SHORTER, "sms").body)
 
 
 def _hold_short(hold: timedelta) -> str:
@@ -715,12 +749,20 @@ class _Context:
     zones: dict[int, ZoneInfo]
     clinic_name: str
     clinic_phone: str
+    sms_templates: tuple[str, str]  # the clinic's (offer, shorter offer) text templates
+    addresses: dict[int, str]  # location id -> its street address
 
 
 def _context(session: Session) -> _Context:
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
+    addresses = {i: a or n for i, a, n in session.execute(
+        select(Location.id, Location.address, Location.name))}
     return _Context(_names(session), _zones(session), clinic.name if clinic else "Your orthodontist",
-                    clinic.phone if clinic else "")
+                    clinic.phone if clinic else "",
+                    _clinic_sms_templates(session, clinic.id if clinic else None), addresses)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings,
@@ -730,7 +772,11 @@ def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings,
             "time": format_time(local), "location": ctx.names["location"].get(o.location_id, ""),
             "provider": ctx.names["provider"].get(o.provider_id, ""), "hold": _hold_words(settings.hold),
             "hold_short": _hold_short(settings.hold),
-            "phone": ctx.clinic_phone, "number": str(number), "cap": str(settings.max_offers)}
+            "phone": ctx.clinic_phone, "number": str(number), "cap": str(settings.max_offers),
+            "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
+            "guardian_name": p.guardian_name or p.display_name, "day": _WEEKDAYS[local.weekday()],
+            "location_address": ctx.addresses.get(o.location_id, ""),
+            "hold_minutes": str(int(settings.hold.total_seconds() // 60))}
 
 
 def _link(offer_id: int, expires: datetime, settings: WaitlistSettings, purpose: str = LINK_PURPOSE) -> str:
@@ -748,6 +794,7 @@ class _Planned:
     subject: str | None
     not_after: datetime
     words: dict[str, str]
+    sms_templates: tuple[str, str] | None = None  # the clinic's; None: the packaged ones
 
 
 def _texts_sent(session: Session, numbers: Iterable[str], now: datetime) -> dict[str, list[datetime]]:
@@ -808,7 +855,7 @@ def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, 
         offer.message = PHONE_SCRIPT.format(**w, phone_to=address or "the family (no number on file!)")
         offer.hold_started_at = send_at  # staff call during opening hours; the hold runs from then
         offer.hold_expires_at = min(send_at + settings.hold, not_after)
-    return _Planned(offer, p, None, not_after, w)
+    return _Planned(offer, p, None, not_after, w, ctx.sms_templates)
 
 
 def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
@@ -817,7 +864,7 @@ def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
         offer, w = pl.offer, pl.words
         link = _link(offer.id, pl.not_after, settings)  # the hold window itself is checked in the database
         if offer.channel == "sms":
-            offer.message = _offer_sms(w, f" {link}" if link else "")
+            offer.message = _offer_sms(w, link, pl.sms_templates)
         elif offer.channel == "email":
             pl.subject = EMAIL_SUBJECT.format(**w)
             no = _link(offer.id, pl.not_after, settings, DECLINE_PURPOSE)
