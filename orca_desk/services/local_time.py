@@ -7,7 +7,7 @@ text is local.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -75,7 +75,11 @@ def _local(dt: datetime, tz: ZoneInfo | None) -> datetime:
 
 def fmt_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: bool = False) -> str:
     """The local time of day: "8:15 PM" (12h) or "20:15" (24h)."""
-    t = _local(dt, tz)
+    return fmt_wall(_local(dt, tz), style, seconds=seconds)
+
+
+def fmt_wall(t: datetime | time, style: str = "12h", *, seconds: bool = False) -> str:
+    """The wall-clock time of an already local time (a series' occurrence, a setting) as written."""
     if style == "24h":
         return f"{t:%H:%M:%S}" if seconds else f"{t:%H:%M}"
     hour = t.hour % 12 or 12
@@ -99,6 +103,26 @@ def fmt_datetime(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, secon
     return f"{fmt_date(dt, tz)}, {fmt_time(dt, tz, style, seconds=seconds)}"
 
 
+def fmt_day_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, year: bool = False,
+                 seconds: bool = False) -> str:
+    """A short local day and time: "Wed 2 Dec, 8:15 PM" (``year``: "Wed 2 Dec 2026, 8:15 PM")."""
+    if year:
+        return fmt_datetime(dt, tz, style, seconds=seconds)
+    t = _local(dt, tz)
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]}, {fmt_time(dt, tz, style, seconds=seconds)}"
+
+
+def fmt_recent(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: datetime,
+               seconds: bool = False) -> str:
+    """For lists of events: the time alone today, "2 Dec, 8:15 PM" this year, else with the year."""
+    t, today = _local(dt, tz), _local(now, tz)
+    clock = fmt_time(dt, tz, style, seconds=seconds)
+    if t.date() == today.date():
+        return clock
+    year = "" if t.year == today.year else f" {t.year}"
+    return f"{t.day} {_MONTHS[t.month - 1]}{year}, {clock}"
+
+
 def fmt_when(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: datetime | None = None,
              seconds: bool = False) -> str:
     """The time alone when ``dt`` falls on the same local day as ``now``, else date and time."""
@@ -108,5 +132,5 @@ def fmt_when(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: date
 
 
 __all__ = ["TIME_FORMATS", "TWELVE_HOUR_COUNTRIES", "chair_zone", "clinic_time_format", "default_time_format",
-           "fmt_date", "fmt_datetime", "fmt_range", "fmt_time", "fmt_when", "location_zone",
-           "usual_time_format", "zone"]
+           "fmt_date", "fmt_datetime", "fmt_day_time", "fmt_range", "fmt_recent", "fmt_time", "fmt_wall",
+           "fmt_when", "location_zone", "usual_time_format", "zone"]

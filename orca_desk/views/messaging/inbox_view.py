@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services import local_time
 from orca_desk.services.clinic_settings import messaging_policy
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging import inbox_queries as inbox
@@ -49,6 +50,7 @@ class InboxScreen(Screen):
         super().__init__()
         self.ctx = ctx
         self.zone = ctx.clinic.locations[0].zone if ctx.clinic.locations else ZoneInfo("UTC")
+        self.time_fmt = ctx.time_style()
         self.current: ConversationRow | None = None
 
         self.search = QLineEdit()
@@ -162,9 +164,7 @@ class InboxScreen(Screen):
 
     # ----- text of the rows ----------------------------------------------------------------
     def _time(self, at: datetime) -> str:
-        local = at.astimezone(self.zone)
-        today = self.ctx.clock.now().astimezone(self.zone).date()
-        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+        return local_time.fmt_recent(at, self.zone, self.time_fmt, now=self.ctx.clock.now())
 
     def _conversation_text(self, r: ConversationRow) -> str:
         badge = f"  ({r.unread} new)" if r.unread else ""
@@ -187,6 +187,7 @@ class InboxScreen(Screen):
     def refresh(self) -> None:
         keep = self.current.key if self.current else None
         with self.ctx.db.read() as s:
+            self.time_fmt = local_time.clinic_time_format(s)
             rows = inbox.list_conversations(s, now=self.ctx.clock.now(), text=self.search.text(),
                                             unread_only=self.unread_only.isChecked())
         if self.current is not None and self.current.key not in {r.key for r in rows} \

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.models.messaging import CHANNELS, OUTBOX_STATUSES
+from orca_desk.services import local_time
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.inbox_queries import outbox_purposes
@@ -56,6 +57,7 @@ class OutboxScreen(Screen):
         super().__init__()
         self.ctx = ctx
         self.zone = ctx.clinic.locations[0].zone if ctx.clinic.locations else ZoneInfo("UTC")
+        self.time_fmt = ctx.time_style()
         self._filter = OutboxFilter()
         self._total = 0
 
@@ -207,9 +209,7 @@ class OutboxScreen(Screen):
 
     # ----- loading ------------------------------------------------------------------------
     def _when(self, at: datetime, *, seconds: bool = False) -> str:
-        local = at.astimezone(self.zone)
-        year = "" if local.year == self.ctx.clock.now().astimezone(self.zone).year else " %Y"
-        return local.strftime(f"%d %b{year} %H:%M" + (":%S" if seconds else ""))
+        return local_time.fmt_recent(at, self.zone, self.time_fmt, now=self.ctx.clock.now(), seconds=seconds)
 
     def _next_or_sent(self, r: OutboxRow) -> str:
         if r.sent_at is not None:
@@ -259,6 +259,7 @@ class OutboxScreen(Screen):
     def refresh(self) -> None:
         with self.ctx.db.read() as s:
             purposes = outbox_purposes(s)
+            self.time_fmt = local_time.clinic_time_format(s)
         current = self.purpose_combo.currentData()
         self.purpose_combo.blockSignals(True)
         self.purpose_combo.clear()

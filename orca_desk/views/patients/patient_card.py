@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from orca_desk.services import local_time
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patient_card import (
     ALERT_KINDS,
@@ -326,6 +327,7 @@ class PatientCardDialog(QDialog):
     def reload(self) -> None:
         with self.ctx.db.read() as session:
             card = load_card(session, self.patient_id, now=self.ctx.clock.now())
+            style = local_time.clinic_time_format(session)
         self.card = card
         p = card.patient
         zone = self._zone(p.home_location_id)
@@ -343,7 +345,7 @@ class PatientCardDialog(QDialog):
         nxt = card.next_visit
         if nxt is not None:
             bits.append(self.tr("next visit {0}").format(
-                f"{nxt.start.astimezone(ZoneInfo(nxt.timezone)):%a %-d %b %Y %-I:%M %p}"))
+                local_time.fmt_datetime(nxt.start, ZoneInfo(nxt.timezone), style)))
         self.summary.setText(" · ".join(bits))
         self.alert_banner.setText("⚠ " + " · ".join(a.label for a in card.alerts) if card.alerts else "")
         self.alert_banner.setVisible(bool(card.alerts))
@@ -386,7 +388,7 @@ class PatientCardDialog(QDialog):
         self.email_button.setText(self.tr("Withdraw email consent") if p.email_consent
                                   else self.tr("Record email consent"))
         _fill(self.consent_table, [
-            [f"{c.at.astimezone(zone):%Y-%m-%d %H:%M}",
+            [local_time.fmt_datetime(c.at, zone, style),
              self.tr("SMS") if c.channel == "sms" else self.tr("Email"),
              self.tr("given") if c.granted else self.tr("withdrawn"), c.address or "", c.source,
              c.recorded_by]
@@ -400,21 +402,21 @@ class PatientCardDialog(QDialog):
         # visits
 
         def visit_rows(visits: tuple) -> list[list[str]]:
-            return [[f"{v.start.astimezone(ZoneInfo(v.timezone)):%a %-d %b %Y %-I:%M %p}", v.type_name,
+            return [[local_time.fmt_datetime(v.start, ZoneInfo(v.timezone), style), v.type_name,
                      v.provider_name, v.location_name, v.status.replace("_", " ")] for v in visits]
 
         _fill(self.upcoming_table, visit_rows(card.upcoming))
         _fill(self.past_table, visit_rows(card.past))
         self.next_button.setEnabled(nxt is not None)
         _fill(self.message_table, [
-            [f"{m.at.astimezone(zone):%Y-%m-%d %H:%M}", self.tr("sent") if m.direction == "out"
+            [local_time.fmt_datetime(m.at, zone, style), self.tr("sent") if m.direction == "out"
              else self.tr("received"), m.channel, m.address, m.status, " ".join(m.text.split())[:120]]
             for m in card.messages])
         _fill(self.waitlist_table, [
             [f"{w.created_at.astimezone(zone):%Y-%m-%d}", w.type_name, str(w.priority), w.status, w.reason]
             for w in card.waitlist])
         _fill(self.recovery_table, [
-            [f"{r.missed_start.astimezone(zone):%Y-%m-%d %H:%M}", r.cause_kind.replace("_", " "), r.status,
+            [local_time.fmt_datetime(r.missed_start, zone, style), r.cause_kind.replace("_", " "), r.status,
              r.next_step_label] for r in card.recovery])
         editable = p.is_active and self.ctx.actor.can(BOOK)
         for widget in (self.save_button, self.family_button, self.add_alert_button, self.remove_alert_button,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import at_risk, recovery
+from orca_desk.services import at_risk, local_time, recovery
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.ui.charts import (
@@ -50,6 +50,7 @@ class RecoveryScreen(Screen):
         self.ctx = ctx
         first = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
         self.zone = ZoneInfo(first)
+        self.time_fmt = ctx.time_style()
         self.cases = RowsModel[CaseRow](
             [
                 ("Risk", lambda r: f"{r.risk.score} {r.risk.level}"),
@@ -98,7 +99,7 @@ class RecoveryScreen(Screen):
         self._build()
 
     def _when(self, at: datetime | None) -> str:
-        return f"{at.astimezone(self.zone):%a %d %b %H:%M}" if at else "—"
+        return local_time.fmt_day_time(at, self.zone, self.time_fmt) if at else "—"
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
@@ -199,6 +200,7 @@ class RecoveryScreen(Screen):
         now = self.ctx.clock.now()
         chosen = self.selected_case()
         with self.ctx.db.read() as s:
+            self.time_fmt = local_time.clinic_time_format(s)
             cases = recovery.list_cases(s, now=now)
             risky = at_risk.at_risk_list(s, now=now, limit=200)
             metrics = recovery.recovery_metrics(
