@@ -7,7 +7,7 @@ text is local.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -67,13 +67,13 @@ def clinic_time_format(session: Session) -> str:
     return usual_time_format(session)
 
 
-def _local(dt: datetime, tz: ZoneInfo | None) -> datetime:
+def _local(dt: datetime, tz: tzinfo | None) -> datetime:
     """``dt`` (naive means UTC) in ``tz``; with no zone known, in this computer's own zone."""
     aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
     return aware.astimezone(tz) if tz is not None else aware.astimezone()
 
 
-def fmt_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: bool = False) -> str:
+def fmt_time(dt: datetime, tz: tzinfo | None, style: str = "12h", *, seconds: bool = False) -> str:
     """The local time of day: "8:15 PM" (12h) or "20:15" (24h)."""
     return fmt_wall(_local(dt, tz), style, seconds=seconds)
 
@@ -87,23 +87,23 @@ def fmt_wall(t: datetime | time, style: str = "12h", *, seconds: bool = False) -
     return f"{hour}:{t.minute:02d}{sec} {'AM' if t.hour < 12 else 'PM'}"
 
 
-def fmt_range(start: datetime, end: datetime, tz: ZoneInfo | None, style: str = "12h") -> str:
+def fmt_range(start: datetime, end: datetime, tz: tzinfo | None, style: str = "12h") -> str:
     """A local span: "8:15 PM–9:15 PM" or "20:15–21:15"."""
     return f"{fmt_time(start, tz, style)}–{fmt_time(end, tz, style)}"
 
 
-def fmt_date(dt: datetime, tz: ZoneInfo | None) -> str:
+def fmt_date(dt: datetime, tz: tzinfo | None) -> str:
     """The local date: "Wed 2 Dec 2026"."""
     t = _local(dt, tz)
     return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
 
 
-def fmt_datetime(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: bool = False) -> str:
+def fmt_datetime(dt: datetime, tz: tzinfo | None, style: str = "12h", *, seconds: bool = False) -> str:
     """A local date and time: "Wed 2 Dec 2026, 8:15 PM"."""
     return f"{fmt_date(dt, tz)}, {fmt_time(dt, tz, style, seconds=seconds)}"
 
 
-def fmt_day_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, year: bool = False,
+def fmt_day_time(dt: datetime, tz: tzinfo | None, style: str = "12h", *, year: bool = False,
                  seconds: bool = False) -> str:
     """A short local day and time: "Wed 2 Dec, 8:15 PM" (``year``: "Wed 2 Dec 2026, 8:15 PM")."""
     if year:
@@ -112,7 +112,7 @@ def fmt_day_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, year:
     return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]}, {fmt_time(dt, tz, style, seconds=seconds)}"
 
 
-def fmt_recent(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: datetime,
+def fmt_recent(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime,
                seconds: bool = False) -> str:
     """For lists of events: the time alone today, "2 Dec, 8:15 PM" this year, else with the year."""
     t, today = _local(dt, tz), _local(now, tz)
@@ -123,7 +123,7 @@ def fmt_recent(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: da
     return f"{t.day} {_MONTHS[t.month - 1]}{year}, {clock}"
 
 
-def fmt_when(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: datetime | None = None,
+def fmt_when(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime | None = None,
              seconds: bool = False) -> str:
     """The time alone when ``dt`` falls on the same local day as ``now``, else date and time."""
     if now is not None and _local(dt, tz).date() == _local(now, tz).date():

@@ -175,7 +175,8 @@ def test_new_hours_list_affected_appointments_and_never_move_them(db, world, man
         )
         assert [a.id for a in affected] == [ids[0]]
         assert affected[0].patient_name == "Kid0 Smith"
-        assert affected[0].local_label == "Tue 10 Mar 2026, 08:00–08:20"
+        assert affected[0].local_label("24h") == "Tue 10 Mar 2026, 08:00–08:20"
+        assert affected[0].local_label("12h") == "Tue 10 Mar 2026, 8:00 AM–8:20 AM"
         # Effective only after that day: nothing affected.
         assert (
             ps.appointments_outside_new_hours(

@@ -102,7 +102,7 @@ def test_save_lists_affected_appointments_first_and_keeps_them(screen, ctx, db, 
     asked: list[str] = []
     screen.confirm = lambda title, text: asked.append(text) is not None  # answers "No"
     assert not screen.save_week()
-    assert "Tue 10 Mar 2026, 08:00–08:20 — Kid0 Smith" in asked[0]
+    assert "Tue 10 Mar 2026, 8:00 AM–8:20 AM — Kid0 Smith" in asked[0]
     assert screen.affected.rowCount() == 1 and screen.affected_view.isVisible()
     assert "1 booked appointment would fall outside" in screen.affected_label.text()
     with db.read() as s:

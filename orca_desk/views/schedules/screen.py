@@ -34,6 +34,7 @@ from orca_desk.services.availability import WEEKDAY_NAMES, hhmm
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.schedules.models import ProviderListModel
@@ -91,6 +92,7 @@ class WeekEditor(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.time_fmt = ctx.time_style()
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
         for col, title in enumerate(("Day", "Location", "Starts", "Ends", "Breaks (e.g. 12:00–13:00 Lunch)")):
@@ -109,7 +111,7 @@ class WeekEditor(QWidget):
                 loc.addItem(location.name, location.id)
             start, end = QTimeEdit(QTime(8, 0)), QTimeEdit(QTime(17, 0))
             for t in (start, end):
-                t.setDisplayFormat("HH:mm")
+                t.setDisplayFormat(time_edit_format(self.ctx.time_style()))
             brk = QLineEdit()
             brk.setPlaceholderText("none")
             works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
@@ -195,6 +197,7 @@ class SchedulesScreen(Screen):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.time_fmt = ctx.time_style()
         self.location_id = ctx.clinic.locations[0].id
         self.today = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
         self.confirm: Callable[[str, str], bool] = self._ask
@@ -251,7 +254,7 @@ class SchedulesScreen(Screen):
         self.affected_label.setWordWrap(True)
         self.affected = RowsModel[ps.AffectedAppointment](
             [
-                ("When", lambda a: a.local_label),
+                ("When", lambda a: a.local_label(self.time_fmt)),
                 ("Patient", lambda a: a.patient_name),
                 ("Location", lambda a: a.location_name),
             ]
@@ -302,7 +305,7 @@ class SchedulesScreen(Screen):
         self.x_partial = QCheckBox("Part of the day")
         self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
         for edit in (self.x_start, self.x_end):
-            edit.setDisplayFormat("HH:mm")
+            edit.setDisplayFormat(time_edit_format(self.ctx.time_style()))
         self.x_type = QComboBox()
         for kind in ("vacation", "sick", "training", "other"):
             self.x_type.addItem(kind.capitalize(), kind)
@@ -384,7 +387,7 @@ class SchedulesScreen(Screen):
         self.b_day.setDisplayFormat("yyyy-MM-dd")
         self.b_start, self.b_end = QTimeEdit(QTime(12, 0)), QTimeEdit(QTime(13, 0))
         for t in (self.b_start, self.b_end):
-            t.setDisplayFormat("HH:mm")
+            t.setDisplayFormat(time_edit_format(self.ctx.time_style()))
         self.b_reason = QLineEdit()
         self.b_reason.setPlaceholderText("e.g. Staff meeting, Lunch, Training")
         self.b_colour = QComboBox()
@@ -557,7 +560,8 @@ class SchedulesScreen(Screen):
         if pid is None or affected is None:
             return False
         if affected:
-            lines = "\n".join(f"• {a.local_label} — {a.patient_name}" for a in affected[:12])
+            time_fmt = self.ctx.time_style()
+            lines = "\n".join(f"• {a.local_label(time_fmt)} — {a.patient_name}" for a in affected[:12])
             more = f"\n… and {len(affected) - 12} more" if len(affected) > 12 else ""
             if not self.confirm(
                 "Appointments outside the new hours",

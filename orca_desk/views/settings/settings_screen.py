@@ -316,7 +316,7 @@ class SettingsScreen(Screen):
                 "This is a shared PostgreSQL database: back it up on its server "
                 "(‘orca-desk backup’ runs pg_dump)."))
         elif st.last_local is not None:
-            when = st.last_local.strftime("%a %d %b %Y, %H:%M")
+            when = local_time.fmt_datetime(st.last_local, st.last_local.tzinfo, self.ctx.time_style())
             self.backup_last.setText(self.tr("Last backup: {when}. One a day, the newest {keep} kept.")
                                      .format(when=when, keep=AUTO_BACKUP_KEEP_DAYS))
         else:

@@ -45,6 +45,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.time_grid import in_scroll_area
 from orca_desk.views.templates.builder import (
@@ -214,7 +215,7 @@ class TemplatesScreen(Screen):
         self.reason_edit.setPlaceholderText("e.g. Lunch")
         self.start_edit, self.end_edit = QTimeEdit(), QTimeEdit()
         for te in (self.start_edit, self.end_edit):
-            te.setDisplayFormat("HH:mm")
+            te.setDisplayFormat(time_edit_format(self.ctx.time_style()))
         apply_props = QPushButton("Apply change")
         apply_props.clicked.connect(self.apply_properties)
         delete_btn = QPushButton("Delete slot")
