@@ -87,6 +87,12 @@ def fmt_wall(t: datetime | time, style: str = "12h", *, seconds: bool = False) -
     return f"{hour}:{t.minute:02d}{sec} {'AM' if t.hour < 12 else 'PM'}"
 
 
+def fmt_minute(minute: int, style: str = "12h") -> str:
+    """A minute of the local day (opening hours, a preferred window): "1:00 PM" or "13:00"."""
+    h, m = divmod(minute, 60)
+    return "24:00" if style == "24h" and h == 24 else fmt_wall(time(h % 24, m), style)
+
+
 def fmt_range(start: datetime, end: datetime, tz: tzinfo | None, style: str = "12h") -> str:
     """A local span: "8:15 PM–9:15 PM" or "20:15–21:15"."""
     return f"{fmt_time(start, tz, style)}–{fmt_time(end, tz, style)}"
@@ -132,5 +138,5 @@ def fmt_when(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: dateti
 
 
 __all__ = ["TIME_FORMATS", "TWELVE_HOUR_COUNTRIES", "chair_zone", "clinic_time_format", "default_time_format",
-           "fmt_date", "fmt_datetime", "fmt_day_time", "fmt_range", "fmt_recent", "fmt_time", "fmt_wall",
-           "fmt_when", "location_zone", "usual_time_format", "zone"]
+           "fmt_date", "fmt_datetime", "fmt_day_time", "fmt_minute", "fmt_range", "fmt_recent",
+           "fmt_time", "fmt_wall", "fmt_when", "location_zone", "usual_time_format", "zone"]

@@ -490,20 +490,25 @@ def _score(c: _Candidate, s: _Slot) -> float:
     return score - min(s.minutes - c.duration, 60) * 0.1
 
 
-def _window_word(windows: tuple[tuple[int, int], ...]) -> str:
+def _window_word(windows: tuple[tuple[int, int], ...], style: str) -> str:
     if all(b <= 12 * 60 for _, b in windows):
         return "mornings"
     if all(a >= 12 * 60 and b <= 17 * 60 + 30 for a, b in windows):
         return "afternoons"
     if all(a >= 12 * 60 for a, _ in windows):
-        return "after " + hhmm(min(a for a, _ in windows))
-    return ", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in windows)
+        return "after " + local_time.fmt_minute(min(a for a, _ in windows), style)
+    return _windows_text(windows, style)
 
 
-def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]]) -> str:
+def _windows_text(windows: Iterable[Sequence[int]], style: str) -> str:
+    return ", ".join(f"{local_time.fmt_minute(w[0], style)}–{local_time.fmt_minute(w[1], style)}"
+                     for w in windows)
+
+
+def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]], style: str) -> str:
     parts: list[str] = []
     days = "/".join(WEEKDAY_ABBR[d] for d in sorted(c.days)) if c.days and len(c.days) < 5 else ""
-    windows = _window_word(c.windows) if c.windows else ""
+    windows = _window_word(c.windows, style) if c.windows else ""
     if days and windows:
         parts.append(f"prefers {days} {windows}")
     elif days:
@@ -656,11 +661,12 @@ def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot
         Patient.id.in_([c.patient_id for _, c in best])))}
     opted = _opted_out(session, patients.values())
     rows = []
+    style = local_time.clinic_time_format(session)
     for score, c in best:
         p = patients[c.patient_id]
         rows.append(MatchRow(c.entry_id, c.patient_id, p.display_name, names["type"].get(c.type_id, "?"),
                              c.duration, c.priority, max(0, (now - c.created_at).days), c.count,
-                             round(score, 1), _reason(c, s, now, names),
+                             round(score, 1), _reason(c, s, now, names, style),
                              _channel_for(p, opted, settings.policy)[0]))
     return rows
 
@@ -835,7 +841,7 @@ def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, 
     send_at = next_allowed_send(now, zone, settings.policy)
     if send_at > last_send:
         return (f"{p.display_name} cannot be told in time: the first time outside quiet hours is "
-                f"{send_at.astimezone(zone):%a %H:%M}.")
+                f"{local_time.fmt_day_time(send_at, zone, local_time.clinic_time_format(session))}.")
     if channel == "sms":
         if sent is None or address not in sent:
             sent = _texts_sent(session, [address], now)
@@ -1933,12 +1939,12 @@ def offered_openings(session: Session, *, location_id: int, start: datetime, end
     return out
 
 
-def _prefs_text(e: WaitlistEntry, names: dict[str, dict[int, str]]) -> str:
+def _prefs_text(e: WaitlistEntry, names: dict[str, dict[int, str]], style: str) -> str:
     parts = []
     if e.days_of_week:
         parts.append("/".join(WEEKDAY_ABBR[d] for d in sorted(e.days_of_week)))
     if e.time_windows:
-        parts.append(", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in e.time_windows))
+        parts.append(_windows_text(e.time_windows, style))
     if e.provider_ids:
         parts.append(", ".join(names["provider"].get(i, f"#{i}") for i in e.provider_ids))
     if e.location_ids:
@@ -1954,13 +1960,14 @@ def list_entries(session: Session, *, now: datetime, statuses: Sequence[str] = (
     now = _utc(now)
     max_offers = _settings_or_clinic(session, settings).max_offers
     names = _names(session)
+    style = local_time.clinic_time_format(session)
     rows = session.execute(select(WaitlistEntry, Patient.first_name, Patient.last_name)
                            .join(Patient, Patient.id == WaitlistEntry.patient_id)
                            .where(WaitlistEntry.status.in_(list(statuses)))
                            .order_by(WaitlistEntry.priority, WaitlistEntry.created_at).limit(limit)).all()
     return [EntryRow(e.id, e.patient_id, f"{f} {la}", e.type_id, names["type"].get(e.type_id, "?"),
                      e.duration_minutes, e.priority, e.status, e.notification_count, max_offers,
-                     max(0, (now - e.created_at).days), _prefs_text(e, names), e.reason,
+                     max(0, (now - e.created_at).days), _prefs_text(e, names, style), e.reason,
                      tuple(e.provider_ids or ()), tuple(e.location_ids or ()), tuple(e.days_of_week or ()),
                      tuple((int(a), int(b)) for a, b in (e.time_windows or ())), e.earliest_date,
                      e.latest_date)

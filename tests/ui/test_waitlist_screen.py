@@ -54,7 +54,7 @@ def test_shows_the_opening_and_its_ranked_matches_with_reasons(screen):
     assert screen.openings.rows[0].label == "open · waiting for a match"
     names = [m.patient_name for m in screen.matches.rows]
     assert names == ["Kid1 Smith", "Kid2 Smith", "Kid3 Smith"]
-    assert screen.matches.data(screen.matches.index(0, 5)) == ("prefers Tue after 13:00 · waiting 5 days · "
+    assert screen.matches.data(screen.matches.index(0, 5)) == ("prefers Tue after 1:00 PM · waiting 5 days · "
                                                                "urgent: broken bracket · same visit type")
     # The reason column is often cut off: its full text is the cell's tooltip.
     assert screen.matches.data(screen.matches.index(0, 5), Qt.ItemDataRole.ToolTipRole) == \
