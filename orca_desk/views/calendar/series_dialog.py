@@ -42,6 +42,7 @@ from orca_desk.services.series import (
     preview_series_change,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel
 from orca_desk.views.calendar.recurrence_dialog import _when
 
@@ -151,7 +152,7 @@ class SeriesDialog(QDialog):
         scopes.addStretch(1)
 
         self.time_edit = QTimeEdit()
-        self.time_edit.setDisplayFormat("HH:mm")
+        self.time_edit.setDisplayFormat(time_edit_format(self.time_fmt))
         self.minutes = QSpinBox()
         self.minutes.setRange(5, 480)
         self.minutes.setSingleStep(5)
