@@ -416,7 +416,7 @@ def test_cli_prints_free_intervals_and_refuses_bad_input(db, world, manager, cap
     )
     out = capsys.readouterr().out
     assert "Dr. Chen: free time" in out
-    assert "Fri 2026-03-06  08:00–12:00, 13:00–17:00" in out
+    assert "Fri 2026-03-06  8:00 AM–12:00 PM, 1:00 PM–5:00 PM" in out  # a US clinic: 12-hour
     assert "Sat 2026-03-07  —" in out
     assert (
         main(["availability", *url, "--provider", "Nobody", "--from", "2026-03-06", "--to", "2026-03-07"])
