@@ -117,7 +117,8 @@ class CampaignsScreen(Screen):
         self.funnel.setTitle("Sent, delivered, responses, re-bookings, opt-outs")
         self.funnel.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.funnel_view = chart_view(self.funnel, min_height=220)
-        self.groups_view = table(self.groups, 8)
+        self.groups_view = table(self.groups, 8, empty=(
+            "No results yet: select a campaign that has sent messages, or start one with New campaign."))
         charts = QHBoxLayout()
         charts.addWidget(self.chart_view, 1)
         charts.addWidget(self.funnel_view, 1)

@@ -29,6 +29,7 @@ from orca_desk.services.messaging import inbox_queries as inbox
 from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
 from orca_desk.services.messaging.render import sms_segments
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
 
@@ -65,6 +66,8 @@ class InboxScreen(Screen):
         self.list = QListView()
         self.list.setObjectName("conversationList")
         self.list.setModel(self.conversations)
+        empty_state(self.list, self.tr("No conversations yet: replies from families and messages you send "
+                                       "appear here."))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSpacing(1)
         left = QWidget()
@@ -92,6 +95,7 @@ class InboxScreen(Screen):
         self.thread_view = QListView()
         self.thread_view.setObjectName("messageThread")
         self.thread_view.setModel(self.messages)
+        empty_state(self.thread_view, self.tr("Select a conversation to read it and reply."))
         self.thread_view.setWordWrap(True)
         self.thread_view.setSpacing(4)
         self.thread_view.setUniformItemSizes(False)

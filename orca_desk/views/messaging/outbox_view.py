@@ -31,6 +31,7 @@ from orca_desk.services.messaging.inbox_queries import outbox_purposes
 from orca_desk.services.messaging.outbox import OutboxEventRow, OutboxFilter, OutboxRow
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.models import Column, RowsTableModel
 
@@ -116,6 +117,8 @@ class OutboxScreen(Screen):
             page_size=PAGE_SIZE, fetch_page=self._fetch_page, colour=lambda r: STATUS_COLOURS.get(r.status))
         self.table = QTableView()
         self.table.setModel(self.model)
+        empty_state(self.table, self.tr("No messages match: reminders, offers and replies queue here as "
+                                        "they are sent; widen the dates or filters."))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -142,6 +145,7 @@ class OutboxScreen(Screen):
             colour=lambda e: STATUS_COLOURS.get(e.status))
         self.history = QTableView()
         self.history.setModel(self.history_model)
+        empty_state(self.history, self.tr("Select a message to see when it was queued, sent and delivered."))
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.setColumnWidth(0, 150)

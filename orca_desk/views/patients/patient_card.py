@@ -53,12 +53,14 @@ from orca_desk.services.patient_card import (
 from orca_desk.services.patients import search_patients
 from orca_desk.services.security import BOOK, MERGE_PATIENTS
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.views.patients.patient_dialog import CONSENT_SOURCES, RELATIONS
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], empty: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
+    empty_state(table, empty)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -238,7 +240,9 @@ class PatientCardDialog(QDialog):
         row.addStretch(1)
         form.addRow("", row)
         self.consent_table = _table([self.tr("When"), self.tr("Channel"), self.tr("Change"),
-                                     self.tr("Address"), self.tr("How"), self.tr("Recorded by")])
+                                     self.tr("Address"), self.tr("How"), self.tr("Recorded by")],
+                                    self.tr("No consent changes recorded yet: the Record consent buttons "
+                                            "above add them."))
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Consent history (newest first)")))
@@ -248,6 +252,8 @@ class PatientCardDialog(QDialog):
     def _alerts_tab(self) -> QWidget:
         page = QWidget()
         self.alert_list = QListWidget()
+        empty_state(self.alert_list, self.tr("No alerts: add one above so it shows on every visit in the "
+                                             "calendar."))
         self.alert_kind = QComboBox()
         for key, label in ALERT_KINDS.items():
             self.alert_kind.addItem(self.tr(label), key)
@@ -274,8 +280,8 @@ class PatientCardDialog(QDialog):
         page = QWidget()
         headers = [self.tr("When"), self.tr("Type"), self.tr("Provider"), self.tr("Location"),
                    self.tr("Status")]
-        self.upcoming_table = _table(headers)
-        self.past_table = _table(headers)
+        self.upcoming_table = _table(headers, self.tr("No upcoming visits: Book… below adds one."))
+        self.past_table = _table(headers, self.tr("No past visits: completed and missed visits show here."))
         self.next_button = QPushButton(self.tr("Go to next visit"))
         self.next_button.clicked.connect(self.go_to_next_visit)
         self.book_button = QPushButton(self.tr("Book…"))
@@ -297,16 +303,19 @@ class PatientCardDialog(QDialog):
     def _messages_tab(self) -> QWidget:
         page = QWidget()
         self.message_table = _table([self.tr("When"), self.tr("Direction"), self.tr("Channel"),
-                                     self.tr("Address"), self.tr("Status"), self.tr("Text")])
+                                     self.tr("Address"), self.tr("Status"), self.tr("Text")],
+                                    self.tr("No messages with this family: reminders and replies show here."))
         QVBoxLayout(page).addWidget(self.message_table)
         return page
 
     def _followups_tab(self) -> QWidget:
         page = QWidget()
         self.waitlist_table = _table([self.tr("Added"), self.tr("Type"), self.tr("Priority"),
-                                      self.tr("Status"), self.tr("Reason")])
+                                      self.tr("Status"), self.tr("Reason")],
+                                     self.tr("Not on the waitlist: add the patient on the Waitlist screen."))
         self.recovery_table = _table([self.tr("Missed visit"), self.tr("Cause"), self.tr("Status"),
-                                      self.tr("Next step")])
+                                      self.tr("Next step")],
+                                     self.tr("No recovery cases: a no-show or late cancellation opens one."))
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel(self.tr("Waitlist entries")))
         layout.addWidget(self.waitlist_table, 1)

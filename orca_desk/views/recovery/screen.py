@@ -122,7 +122,8 @@ class RecoveryScreen(Screen):
         self.cases_view = table(self.cases, 5, empty=(
             "No open cases. A no-show or a late cancellation opens one here, with its follow-up."))
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
-        self.history_view = table(self.history, 2)
+        self.history_view = table(self.history, 2, empty=(
+            "Select a case to see its calls and messages; new cases open after a no-show or late cancel."))
         self.detail = QLabel("Select a case to see who to call and why.")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
@@ -161,7 +162,8 @@ class RecoveryScreen(Screen):
         return split
 
     def _risk_tab(self) -> QWidget:
-        self.risky_view = table(self.risky, 5)
+        self.risky_view = table(self.risky, 5, empty=(
+            "No patient at risk: overdue or repeatedly missed visits put a patient on this list."))
         w = QWidget()
         v = QVBoxLayout(w)
         note = QLabel(
@@ -185,7 +187,8 @@ class RecoveryScreen(Screen):
         self.chart_view = chart_view(self.chart)
         self.metrics_text = QLabel("")
         self.metrics_text.setWordWrap(True)
-        self.groups_view = table(self.groups, 1)
+        self.groups_view = table(self.groups, 1, empty=(
+            "No cases yet: a no-show or late cancellation opens one, counted here by provider and location."))
         if not may_view_analytics(self.ctx.actor):
             return no_analytics_page()
         return analytics_page(self.metrics_text, self.chart_view,

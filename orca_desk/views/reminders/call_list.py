@@ -24,6 +24,7 @@ from orca_desk.services import confirmations, local_time
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.workers import BackgroundLoader
 
@@ -53,6 +54,7 @@ class CallListScreen(Screen):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        empty_state(self.table, "Nobody to call: every visit of the day is confirmed, or none is booked yet.")
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -259,7 +259,8 @@ class SchedulesScreen(Screen):
                 ("Location", lambda a: a.location_name),
             ]
         )
-        self.affected_view = table(self.affected, len(self.affected.columns) - 1)
+        self.affected_view = table(self.affected, len(self.affected.columns) - 1, empty=(
+            "No booked visit falls outside these hours: Preview lists any the new week would leave out."))
         self.affected_view.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -289,7 +290,8 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.exceptions_view = table(self.exceptions, len(self.exceptions.columns) - 1)
+        self.exceptions_view = table(self.exceptions, len(self.exceptions.columns) - 1, empty=(
+            "No days off or changed hours: add time off or extra hours with the form below."))
         self.x_kind = QComboBox()
         for label, kind in (
             ("Time off (this provider)", "time_off"),
@@ -376,7 +378,8 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.blocks_view = table(self.blocks, len(self.blocks.columns) - 1)
+        self.blocks_view = table(self.blocks, len(self.blocks.columns) - 1, empty=(
+            "No blocked time: block a chair or provider for a meeting or lunch with the form below."))
         self.b_location = QComboBox()
         for loc in self.ctx.clinic.locations:
             self.b_location.addItem(loc.name, loc.id)
