@@ -127,7 +127,7 @@ class OutboxScreen(Screen):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 104, 70, 170, 140, 116, 48, 140)):
+        for col, width in enumerate((132, 92, 76, 146, 132, 104, 44, 168)):
             self.table.setColumnWidth(col, width)
 
         self.count_label = QLabel()

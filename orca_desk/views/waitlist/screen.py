@@ -90,9 +90,9 @@ class WaitlistScreen(Screen):
             "No openings. A cancelled or missed visit, or free time offered from the calendar, "
             "becomes an opening here and is offered to the waitlist."))
         self.offers_view = table(self.offers, 2, empty=(
-            "No offers for this opening yet: Notify best now offers it to the top match."))
+            "No offers yet: select an opening, then Notify best now offers it to the top match."))
         self.matches_view = table(self.matches, 5, empty=(
-            "No waitlist entry fits the selected opening: add one on the Waitlist tab."))
+            "Select an opening to rank the waitlist for it; no fit means: add entries on the Waitlist tab."))
         self.matches_view.setWordWrap(True)  # the reasons are the point of this list
         self.openings_view.selectionModel().selectionChanged.connect(self._on_opening_selected)
         self.btn_best = QPushButton("Notify best now")
