@@ -31,7 +31,7 @@ from orca_desk.models.recovery import (
     RecoveryStep,
 )
 from orca_desk.models.reminders import StaffTask
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.at_risk import RiskScore, score_patients
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.message_templates import get_template, list_templates
@@ -500,14 +500,13 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _local_text(session: Session, location_id: int, at: datetime) -> str:
+def _local_text(session: Session, location_id: int, at: datetime, style: str | None = None) -> str:
+    """For staff: "Wed 18 Nov 10:55 AM" at the location, in the clinic's format (``style``, else read)."""
     loc = session.get(Location, location_id)
-    local = at.astimezone(_zone(loc.timezone if loc else None))
-    hour = local.hour % 12 or 12
-    return (
-        f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} "
-        f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
-    )
+    zone = _zone(loc.timezone if loc else None)
+    local = at.astimezone(zone)
+    clock = local_time.fmt_time(at, zone, style or local_time.clinic_time_format(session))
+    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {clock}"
 
 
 def _values(
@@ -882,6 +881,7 @@ def list_cases(
     locations = dict(session.execute(select(Location.id, Location.name)).all())
     types = dict(session.execute(select(AppointmentType.id, AppointmentType.name)).all())
     rows = []
+    style = local_time.clinic_time_format(session)
     for c in cases:
         p = patients[c.patient_id]
         responsible = p.guardian_name or p.display_name
@@ -896,7 +896,7 @@ def list_cases(
                 p.contact_phone or p.phone or "",
                 c.cause_kind,
                 CAUSE_LABELS[c.cause_kind],
-                _local_text(session, c.location_id, c.missed_start_at),
+                _local_text(session, c.location_id, c.missed_start_at, style),
                 providers.get(c.provider_id, ""),
                 locations.get(c.location_id, ""),
                 types.get(c.type_id, ""),

@@ -99,7 +99,7 @@ class RecoveryScreen(Screen):
         self._build()
 
     def _when(self, at: datetime | None) -> str:
-        return local_time.fmt_day_time(at, self.zone, self.time_fmt) if at else "—"
+        return local_time.fmt_recent(at, self.zone, self.time_fmt, now=self.ctx.clock.now()) if at else "—"
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
