@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -15,7 +17,6 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
-from shiboken6 import isValid
 
 Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
@@ -117,7 +118,7 @@ class _EmptyState(QObject):
 
     def _update(self, *_args: object) -> None:
         # A QTableWidget's own model empties itself while the view (and this label) is destroyed.
-        if isValid(self.label):
+        with contextlib.suppress(RuntimeError):
             self.label.setVisible(self._model.rowCount() == 0)
 
 
