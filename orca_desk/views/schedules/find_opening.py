@@ -98,7 +98,7 @@ class FindOpeningDialog(QDialog):
         self.window_on = QCheckBox("Between")
         self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
         for edit in (self.window_from, self.window_to):
-            edit.setDisplayFormat(time_edit_format(self.ctx.time_style()))
+            edit.setDisplayFormat(time_edit_format(self.time_fmt))
             edit.timeChanged.connect(self._schedule_search)
         self.window_on.toggled.connect(self._schedule_search)
         window_row = QHBoxLayout()

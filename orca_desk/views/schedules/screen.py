@@ -132,7 +132,7 @@ class WeekEditor(QWidget):
                 loc.addItem(location.name, location.id)
             start, end = QTimeEdit(QTime(8, 0)), QTimeEdit(QTime(17, 0))
             for t in (start, end):
-                t.setDisplayFormat(time_edit_format(self.ctx.time_style()))
+                t.setDisplayFormat(time_edit_format(self.time_fmt))
             brk = QLineEdit()
             brk.setPlaceholderText("none")
             works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
@@ -326,7 +326,7 @@ class SchedulesScreen(Screen):
         self.x_partial = QCheckBox("Part of the day")
         self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
         for edit in (self.x_start, self.x_end):
-            edit.setDisplayFormat(time_edit_format(self.ctx.time_style()))
+            edit.setDisplayFormat(time_edit_format(self.time_fmt))
         self.x_type = QComboBox()
         for kind in ("vacation", "sick", "training", "other"):
             self.x_type.addItem(kind.capitalize(), kind)
@@ -410,7 +410,7 @@ class SchedulesScreen(Screen):
         self.b_day.setDisplayFormat("yyyy-MM-dd")
         self.b_start, self.b_end = QTimeEdit(QTime(12, 0)), QTimeEdit(QTime(13, 0))
         for t in (self.b_start, self.b_end):
-            t.setDisplayFormat(time_edit_format(self.ctx.time_style()))
+            t.setDisplayFormat(time_edit_format(self.time_fmt))
         self.b_reason = QLineEdit()
         self.b_reason.setPlaceholderText("e.g. Staff meeting, Lunch, Training")
         self.b_colour = QComboBox()
