@@ -55,7 +55,7 @@ def test_from_an_empty_database_to_a_booked_and_printed_day(url, tmp_path, capsy
     assert main(["--database-url", url, "availability", "--provider", "Jordan Lee",
                  "--from", str(monday), "--to", str(monday + timedelta(days=6))]) == 0
     out = capsys.readouterr().out
-    assert f"Mon {monday}  08:30–12:00, 12:30–16:30" in out
+    assert f"Mon {monday}  8:30 AM–12:00 PM, 12:30 PM–4:30 PM" in out  # a US clinic: 12-hour
     assert f"Sat {monday + timedelta(days=5)}  —" in out
 
     # Book through the services, as the desk does.

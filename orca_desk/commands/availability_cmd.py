@@ -21,7 +21,8 @@ def _availability(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from orca_desk.models import Provider
-    from orca_desk.services.availability import free_intervals, hhmm
+    from orca_desk.services import local_time
+    from orca_desk.services.availability import free_intervals
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
@@ -42,8 +43,10 @@ def _availability(args: argparse.Namespace) -> int:
                                f"{', '.join(r.name for r in matches)}; give more of the name.")
         provider_id, name = matches[0]
         days = free_intervals(session, provider_id=provider_id, start_day=start, end_day=end)
+        style = local_time.clinic_time_format(session)
     print(f"{name}: free time (local time of the location)")
     for day, ivs in days.items():
-        text = ", ".join(f"{hhmm(s)}–{hhmm(e)}" for s, e in ivs) if ivs else "—"
+        text = ", ".join(f"{local_time.fmt_minute(s, style)}–{local_time.fmt_minute(e, style)}"
+                         for s, e in ivs) if ivs else "—"
         print(f"{day:%a %Y-%m-%d}  {text}")
     return 0

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,7 +32,7 @@ from orca_desk.models import (
     ProviderChair,
     StaffUser,
 )
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services import clinic_setup as setup
 from orca_desk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from orca_desk.services.security import (
@@ -261,10 +260,10 @@ def upcoming_appointments(session: Session, *, now: datetime, chair_id: int | No
     if provider_id is not None:
         q = q.where(Appointment.provider_id == provider_id)
     out = []
+    style = local_time.clinic_time_format(session)
     for appt_id, start, first, last, loc_name, zone in session.execute(q):
-        local = start.astimezone(ZoneInfo(zone))
-        out.append(UpcomingAppointment(appt_id, f"{first} {last}",
-                                       f"{local:%a} {local.day} {local:%b %Y %H:%M}", loc_name))
+        when = local_time.fmt_datetime(start, local_time.zone(zone), style)
+        out.append(UpcomingAppointment(appt_id, f"{first} {last}", when, loc_name))
     return out
 
 

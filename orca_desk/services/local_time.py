@@ -7,7 +7,7 @@ text is local.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -67,15 +67,19 @@ def clinic_time_format(session: Session) -> str:
     return usual_time_format(session)
 
 
-def _local(dt: datetime, tz: ZoneInfo | None) -> datetime:
+def _local(dt: datetime, tz: tzinfo | None) -> datetime:
     """``dt`` (naive means UTC) in ``tz``; with no zone known, in this computer's own zone."""
     aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
     return aware.astimezone(tz) if tz is not None else aware.astimezone()
 
 
-def fmt_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: bool = False) -> str:
+def fmt_time(dt: datetime, tz: tzinfo | None, style: str = "12h", *, seconds: bool = False) -> str:
     """The local time of day: "8:15 PM" (12h) or "20:15" (24h)."""
-    t = _local(dt, tz)
+    return fmt_wall(_local(dt, tz), style, seconds=seconds)
+
+
+def fmt_wall(t: datetime | time, style: str = "12h", *, seconds: bool = False) -> str:
+    """The wall-clock time of an already local time (a series' occurrence, a setting) as written."""
     if style == "24h":
         return f"{t:%H:%M:%S}" if seconds else f"{t:%H:%M}"
     hour = t.hour % 12 or 12
@@ -83,23 +87,49 @@ def fmt_time(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: 
     return f"{hour}:{t.minute:02d}{sec} {'AM' if t.hour < 12 else 'PM'}"
 
 
-def fmt_range(start: datetime, end: datetime, tz: ZoneInfo | None, style: str = "12h") -> str:
+def fmt_minute(minute: int, style: str = "12h") -> str:
+    """A minute of the local day (opening hours, a preferred window): "1:00 PM" or "13:00"."""
+    h, m = divmod(minute, 60)
+    return "24:00" if style == "24h" and h == 24 else fmt_wall(time(h % 24, m), style)
+
+
+def fmt_range(start: datetime, end: datetime, tz: tzinfo | None, style: str = "12h") -> str:
     """A local span: "8:15 PM–9:15 PM" or "20:15–21:15"."""
     return f"{fmt_time(start, tz, style)}–{fmt_time(end, tz, style)}"
 
 
-def fmt_date(dt: datetime, tz: ZoneInfo | None) -> str:
+def fmt_date(dt: datetime, tz: tzinfo | None) -> str:
     """The local date: "Wed 2 Dec 2026"."""
     t = _local(dt, tz)
     return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
 
 
-def fmt_datetime(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, seconds: bool = False) -> str:
+def fmt_datetime(dt: datetime, tz: tzinfo | None, style: str = "12h", *, seconds: bool = False) -> str:
     """A local date and time: "Wed 2 Dec 2026, 8:15 PM"."""
     return f"{fmt_date(dt, tz)}, {fmt_time(dt, tz, style, seconds=seconds)}"
 
 
-def fmt_when(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: datetime | None = None,
+def fmt_day_time(dt: datetime, tz: tzinfo | None, style: str = "12h", *, year: bool = False,
+                 seconds: bool = False) -> str:
+    """A short local day and time: "Wed 2 Dec, 8:15 PM" (``year``: "Wed 2 Dec 2026, 8:15 PM")."""
+    if year:
+        return fmt_datetime(dt, tz, style, seconds=seconds)
+    t = _local(dt, tz)
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]}, {fmt_time(dt, tz, style, seconds=seconds)}"
+
+
+def fmt_recent(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime,
+               seconds: bool = False) -> str:
+    """For lists of events: the time alone today, "2 Dec, 8:15 PM" this year, else with the year."""
+    t, today = _local(dt, tz), _local(now, tz)
+    clock = fmt_time(dt, tz, style, seconds=seconds)
+    if t.date() == today.date():
+        return clock
+    year = "" if t.year == today.year else f" {t.year}"
+    return f"{t.day} {_MONTHS[t.month - 1]}{year}, {clock}"
+
+
+def fmt_when(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime | None = None,
              seconds: bool = False) -> str:
     """The time alone when ``dt`` falls on the same local day as ``now``, else date and time."""
     if now is not None and _local(dt, tz).date() == _local(now, tz).date():
@@ -108,5 +138,5 @@ def fmt_when(dt: datetime, tz: ZoneInfo | None, style: str = "12h", *, now: date
 
 
 __all__ = ["TIME_FORMATS", "TWELVE_HOUR_COUNTRIES", "chair_zone", "clinic_time_format", "default_time_format",
-           "fmt_date", "fmt_datetime", "fmt_range", "fmt_time", "fmt_when", "location_zone",
-           "usual_time_format", "zone"]
+           "fmt_date", "fmt_datetime", "fmt_day_time", "fmt_minute", "fmt_range", "fmt_recent",
+           "fmt_time", "fmt_wall", "fmt_when", "location_zone", "usual_time_format", "zone"]

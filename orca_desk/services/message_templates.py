@@ -74,6 +74,8 @@ def sample_values(base_url: str | None = None) -> Mapping[str, str]:
         "link": sample_link(CONFIRM, base),
         "provider": "Dr. Chen",
         "hold_minutes": "120",
+        "hold": "2h",
+        "offer_count": "1/3",
         "unsubscribe_link": sample_link(UNSUBSCRIBE, base),
     })
 

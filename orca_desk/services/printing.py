@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
 
+from orca_desk.services import local_time
 from orca_desk.services.calendar_data import CalendarAppointment, load_appointments, local_day_bounds
 from orca_desk.services.clinic import ClinicInfo, load_clinic
 from orca_desk.services.errors import NotFound, ValidationError
@@ -122,7 +123,8 @@ def render_calendar_pdf(session: Session, *, view: str, day: date, location_id: 
         days = [d for d in days if d.weekday() < 5 or d in used]
     sheet = _Sheet(clinic=clinic, location_id=location_id, location_name=location.name, zone=zone,
                    view=view, days=days, by=by, paper=paper, landscape=landscape,
-                   grayscale=grayscale, privacy=privacy, now=now, appts=appts)
+                   grayscale=grayscale, privacy=privacy, now=now, appts=appts,
+                   style=local_time.clinic_time_format(session))
     return sheet.render(out)
 
 
@@ -130,12 +132,13 @@ class _Sheet:
     def __init__(self, *, clinic: ClinicInfo, location_id: int, location_name: str, zone: ZoneInfo,
                  view: str,
                  days: list[date], by: str, paper: str, landscape: bool, grayscale: bool,
-                 privacy: bool, now: datetime, appts: list[CalendarAppointment]) -> None:
+                 privacy: bool, now: datetime, appts: list[CalendarAppointment], style: str = "12h") -> None:
         self.clinic, self.location_name, self.zone, self.view = clinic, location_name, zone, view
         self.days, self.by, self.grayscale, self.privacy, self.now = days, by, grayscale, privacy, now
         w, h = PAPERS[paper]
         self.width, self.height = (max(w, h), min(w, h)) if landscape else (min(w, h), max(w, h))
         self.appts = appts
+        self.style = style  # the clinic's 12/24-hour format
         self.location_id = location_id
         self.chair_names = {ch.id: ch.name for ch in clinic.chairs}
         self.type_index = {t.id: i for i, t in enumerate(clinic.types)}
@@ -313,12 +316,10 @@ class _Sheet:
         right = self.width - MARGIN
         c.setFont(BOLD, 9)
         c.drawRightString(right, top - 11, f"Page {page} of {pages}")
-        printed = self.now.astimezone(self.zone)
         c.setFont(FONT, 7.5)
         c.setFillColorRGB(*MUTED)
         c.drawRightString(right, top - 22,
-                          f"Printed {printed:%a} {printed.day} {printed:%b %Y}, "
-                          f"{_clock(printed.hour * 60 + printed.minute)} {printed:%p}")
+                          f"Printed {local_time.fmt_datetime(self.now, self.zone, self.style)}")
         if self.privacy:
             c.drawRightString(right, top - 32, "Initials only")
         c.setStrokeColorRGB(*INK)
@@ -338,7 +339,7 @@ class _Sheet:
                 if minute < self.last_min:
                     c.setFillColorRGB(*INK)
                     c.setFont(BOLD, 7.5)
-                    c.drawRightString(left - 5, y - 8, _hour(minute))
+                    c.drawRightString(left - 5, y - 8, _hour(minute, self.style))
             else:
                 c.setStrokeColorRGB(0.88, 0.89, 0.91)
                 c.setDash(1, 2)
@@ -410,7 +411,7 @@ class _Sheet:
         mark = a.confirmation if a.confirmation in MARKS else None
         mark_w = size + 1 if mark else 0.0
         # A narrow box leaves the time to the axis so the name is readable.
-        when = f"{_clock(p.start)} " if w >= 48 else ""
+        when = f"{_clock(p.start, self.style)} " if w >= 48 else ""
         if lines_fit == 1:
             first = f"{when}{name} · {a.type_name}"
             rest: list[tuple[str, str]] = []
@@ -601,11 +602,15 @@ def _mix(rgb: tuple[float, float, float], amount: float, *, dark: float = 1.0) -
     return (r * dark, g * dark, b * dark)
 
 
-def _clock(minute: int) -> str:
+def _clock(minute: int, style: str = "12h") -> str:
+    """A start in a box: "3:30" (12h; the axis says AM/PM) or "15:30"."""
     h, m = divmod(minute, 60)
-    return f"{(h - 1) % 12 + 1}:{m:02d}"
+    return f"{h:02d}:{m:02d}" if style == "24h" else f"{(h - 1) % 12 + 1}:{m:02d}"
 
 
-def _hour(minute: int) -> str:
+def _hour(minute: int, style: str = "12h") -> str:
+    """An hour of the axis: "1 PM" or "13:00"."""
     h = minute // 60
+    if style == "24h":
+        return f"{h:02d}:00"
     return "12 PM" if h == 12 else (f"{h % 12 or 12} AM" if h < 12 else f"{h - 12} PM")

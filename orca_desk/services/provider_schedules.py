@@ -32,7 +32,7 @@ from orca_desk.models import (
     SchedulePeriod,
 )
 from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR, TIME_OFF_TYPES
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.availability import (
     DAY_MINUTES,
     WEEKDAY_NAMES,
@@ -132,10 +132,10 @@ class AffectedAppointment:
     location_name: str
     timezone: str
 
-    @property
-    def local_label(self) -> str:
-        z = ZoneInfo(self.timezone)
-        return f"{self.start.astimezone(z):%a %-d %b %Y, %H:%M}–{self.end.astimezone(z):%H:%M}"
+    def local_label(self, style: str) -> str:
+        """"Tue 3 Mar 2026, 9:00 AM–9:20 AM" in the appointment's location (``style``: 12h or 24h)."""
+        z = local_time.zone(self.timezone)
+        return f"{local_time.fmt_date(self.start, z)}, {local_time.fmt_range(self.start, self.end, z, style)}"
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ from orca_desk.services.messaging.policy import (
     next_allowed_send,
     sms_allowed,
 )
-from orca_desk.services.messaging.render import sms_segments
+from orca_desk.services.messaging.render import render, sms_segments
 from orca_desk.services.security import AUTOMATION, BOOK, MANAGE_WAITLIST, Actor
 
 __all__ = [
@@ -488,20 +488,25 @@ def _score(c: _Candidate, s: _Slot) -> float:
     return score - min(s.minutes - c.duration, 60) * 0.1
 
 
-def _window_word(windows: tuple[tuple[int, int], ...]) -> str:
+def _window_word(windows: tuple[tuple[int, int], ...], style: str) -> str:
     if all(b <= 12 * 60 for _, b in windows):
         return "mornings"
     if all(a >= 12 * 60 and b <= 17 * 60 + 30 for a, b in windows):
         return "afternoons"
     if all(a >= 12 * 60 for a, _ in windows):
-        return "after " + hhmm(min(a for a, _ in windows))
-    return ", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in windows)
+        return "after " + local_time.fmt_minute(min(a for a, _ in windows), style)
+    return _windows_text(windows, style)
 
 
-def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]]) -> str:
+def _windows_text(windows: Iterable[Sequence[int]], style: str) -> str:
+    return ", ".join(f"{local_time.fmt_minute(w[0], style)}–{local_time.fmt_minute(w[1], style)}"
+                     for w in windows)
+
+
+def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]], style: str) -> str:
     parts: list[str] = []
     days = "/".join(WEEKDAY_ABBR[d] for d in sorted(c.days)) if c.days and len(c.days) < 5 else ""
-    windows = _window_word(c.windows) if c.windows else ""
+    windows = _window_word(c.windows, style) if c.windows else ""
     if days and windows:
         parts.append(f"prefers {days} {windows}")
     elif days:
@@ -654,25 +659,25 @@ def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot
         Patient.id.in_([c.patient_id for _, c in best])))}
     opted = _opted_out(session, patients.values())
     rows = []
+    style = local_time.clinic_time_format(session)
     for score, c in best:
         p = patients[c.patient_id]
         rows.append(MatchRow(c.entry_id, c.patient_id, p.display_name, names["type"].get(c.type_id, "?"),
                              c.duration, c.priority, max(0, (now - c.created_at).days), c.count,
-                             round(score, 1), _reason(c, s, now, names),
+                             round(score, 1), _reason(c, s, now, names, style),
                              _channel_for(p, opted, settings.policy)[0]))
     return rows
 
 
 # ----- making offers ------------------------------------------------------------------------
 
-# {hold} and {number}/{cap} come from Settings (the waitlist hold, the offers per entry).
-# One text is one segment (160 GSM-7 characters), so the hold and the cap are short here; the
-# email and the phone script say them in full. When a long clinic name and link leave no room,
-# the shorter wording drops "Reply YES or tap" (a YES still books).
-SMS_TEXT = ("{clinic}: opening for {patient}, {date} {time} at {location}. Held {hold_short} "
-            "(offer {number}/{cap}). Reply YES or tap{link}")
-SMS_TEXT_SHORTER = ("{clinic}: opening for {patient}, {date} {time} at {location}. Held {hold_short} "
-                    "(offer {number}/{cap}):{link}")
+# The text is the clinic's editable template "waitlist.offer" (Settings → Messages), one
+# segment as packaged (160 GSM-7 characters), so the hold and the cap are short there; the
+# email and the phone script say them in full. The rule for a text over one segment (a long
+# clinic name, location or link): the clinic's "waitlist.offer_short" template is sent instead
+# (packaged: without "Reply YES or tap"; a YES still books), even when it too is longer.
+SMS_TEMPLATE = "waitlist.offer"
+SMS_TEMPLATE_SHORTER = "waitlist.offer_short"
 EMAIL_SUBJECT = "An earlier visit for {patient}: {date} at {time}"
 EMAIL_TEXT = ("Hello,\n\nA visit has opened up for {patient} on {date} at {time} with {provider} "
               "at {location}. We are holding it for you for {hold} from this message. This is "
@@ -684,12 +689,47 @@ PHONE_SCRIPT = ("Call {phone_to}. \"Hello, this is {clinic}. A visit has opened 
                 "with Record response.")
 
 
-def _offer_sms(words: dict[str, str], link: str) -> str:
-    """The first wording that fits one SMS segment, else the shortest."""
-    text = SMS_TEXT.format(**words, link=link)
+def _offer_sms(words: dict[str, str], link: str, templates: tuple[str, str] | None = None) -> str:
+    """The clinic's offer template filled in, or its shorter one when that is over one segment.
+
+    ``templates``: the (offer, shorter) template bodies; default the packaged ones."""
+    body, shorter = templates or _packaged_sms_templates()
+    values = _template_values(words, link)
+    text = _fill(body, values)
     if sms_segments(text).segments == 1:
         return text
-    return SMS_TEXT_SHORTER.format(**words, link=link)
+    return _fill(shorter, values)
+
+
+def _fill(body: str, values: dict[str, str]) -> str:
+    # With no link (no gateway set up) the text must not end in a dangling space.
+    return render(body, values).strip()
+
+
+def _template_values(words: dict[str, str], link: str) -> dict[str, str]:
+    """The message-template variables (render.VARIABLE_DESCRIPTIONS) of one offer."""
+    extra = {k: words.get(k, "") for k in ("first_name", "guardian_name", "day", "location_address",
+                                             "hold_minutes")}
+    return {**extra, "patient_first_name": words["patient"], "date": words["date"], "time": words["time"],
+            "location": words["location"], "clinic_name": words["clinic"], "clinic_phone": words["phone"],
+            "link": link.strip(), "provider": words["provider"], "hold": words["hold_short"],
+            "offer_count": f"{words['number']}/{words['cap']}", "unsubscribe_link": ""}
+
+
+def _packaged_sms_templates() -> tuple[str, str]:
+    from orca_desk.services.message_templates import default_templates
+
+    bodies = {t.key: t.body for t in default_templates() if t.channel == "sms"}
+    return bodies[SMS_TEMPLATE], bodies[SMS_TEMPLATE_SHORTER]
+
+
+def _clinic_sms_templates(session: Session, clinic_id: int | None) -> tuple[str, str]:
+    if clinic_id is None:
+        return _packaged_sms_templates()
+    from orca_desk.services.message_templates import get_template
+
+    return (get_template(session, clinic_id, SMS_TEMPLATE, "sms").body,
+            get_template(session, clinic_id, SMS_TEMPLATE_SHORTER, "sms").body)
 
 
 def _hold_short(hold: timedelta) -> str:
@@ -713,12 +753,20 @@ class _Context:
     zones: dict[int, ZoneInfo]
     clinic_name: str
     clinic_phone: str
+    sms_templates: tuple[str, str]  # the clinic's (offer, shorter offer) text templates
+    addresses: dict[int, str]  # location id -> its street address
 
 
 def _context(session: Session) -> _Context:
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
+    addresses = {i: a or n for i, a, n in session.execute(
+        select(Location.id, Location.address, Location.name))}
     return _Context(_names(session), _zones(session), clinic.name if clinic else "Your orthodontist",
-                    clinic.phone if clinic else "")
+                    clinic.phone if clinic else "",
+                    _clinic_sms_templates(session, clinic.id if clinic else None), addresses)
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings,
@@ -728,7 +776,11 @@ def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings,
             "time": format_time(local), "location": ctx.names["location"].get(o.location_id, ""),
             "provider": ctx.names["provider"].get(o.provider_id, ""), "hold": _hold_words(settings.hold),
             "hold_short": _hold_short(settings.hold),
-            "phone": ctx.clinic_phone, "number": str(number), "cap": str(settings.max_offers)}
+            "phone": ctx.clinic_phone, "number": str(number), "cap": str(settings.max_offers),
+            "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
+            "guardian_name": p.guardian_name or p.display_name, "day": _WEEKDAYS[local.weekday()],
+            "location_address": ctx.addresses.get(o.location_id, ""),
+            "hold_minutes": str(int(settings.hold.total_seconds() // 60))}
 
 
 def _link(offer_id: int, expires: datetime, settings: WaitlistSettings, purpose: str = LINK_PURPOSE) -> str:
@@ -746,6 +798,7 @@ class _Planned:
     subject: str | None
     not_after: datetime
     words: dict[str, str]
+    sms_templates: tuple[str, str] | None = None  # the clinic's; None: the packaged ones
 
 
 def _texts_sent(session: Session, numbers: Iterable[str], now: datetime) -> dict[str, list[datetime]]:
@@ -786,7 +839,7 @@ def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, 
     send_at = next_allowed_send(now, zone, settings.policy)
     if send_at > last_send:
         return (f"{p.display_name} cannot be told in time: the first time outside quiet hours is "
-                f"{send_at.astimezone(zone):%a %H:%M}.")
+                f"{local_time.fmt_day_time(send_at, zone, local_time.clinic_time_format(session))}.")
     if channel == "sms":
         if sent is None or address not in sent:
             sent = _texts_sent(session, [address], now)
@@ -806,7 +859,7 @@ def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, 
         offer.message = PHONE_SCRIPT.format(**w, phone_to=address or "the family (no number on file!)")
         offer.hold_started_at = send_at  # staff call during opening hours; the hold runs from then
         offer.hold_expires_at = min(send_at + settings.hold, not_after)
-    return _Planned(offer, p, None, not_after, w)
+    return _Planned(offer, p, None, not_after, w, ctx.sms_templates)
 
 
 def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
@@ -815,7 +868,7 @@ def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
         offer, w = pl.offer, pl.words
         link = _link(offer.id, pl.not_after, settings)  # the hold window itself is checked in the database
         if offer.channel == "sms":
-            offer.message = _offer_sms(w, f" {link}" if link else "")
+            offer.message = _offer_sms(w, link, pl.sms_templates)
         elif offer.channel == "email":
             pl.subject = EMAIL_SUBJECT.format(**w)
             no = _link(offer.id, pl.not_after, settings, DECLINE_PURPOSE)
@@ -1764,6 +1817,10 @@ def _shown(session: Session, offers: list[WaitlistOffer]) -> _Shown:
     return _Shown(zones, local_time.clinic_time_format(session))
 
 
+def _shown_time(at: datetime, opening_id: int, now: datetime, shown: _Shown) -> str:
+    return local_time.fmt_when(at, shown.zones.get(opening_id), shown.style, now=now)
+
+
 def _offer_state(x: WaitlistOffer, now: datetime, shown: _Shown) -> tuple[str, str, int | None]:
     if x.response is None and not x.hold_released:
         if x.hold_started_at is None or x.hold_started_at > now:
@@ -1773,6 +1830,9 @@ def _offer_state(x: WaitlistOffer, now: datetime, shown: _Shown) -> tuple[str, s
             tz = shown.zones.get(x.opening_id)
             return "queued", f"queued until {local_time.fmt_when(when, tz, shown.style, now=now)}", None
         left = int((x.hold_expires_at - now).total_seconds()) if x.hold_expires_at else 0
+        if left <= 0 and x.hold_expires_at is not None:
+            # Ran out, and the tick that closes it has not run yet: say so, never "0m left".
+            return "holding", f"hold expired {_shown_time(x.hold_expires_at, x.opening_id, now, shown)}", 0
         return "holding", f"holding · {_left_text(left)} left", max(0, left)
     if x.response == "accepted" and x.booked_appointment_id:
         return "accepted", "booked", None
@@ -1809,12 +1869,16 @@ def list_offers(session: Session, *, now: datetime, opening_id: int | None = Non
     return [_offer_row(x, now, names, shown) for x in offers]
 
 
-def _opening_label(o: Opening, live: list[OfferRow]) -> str:
+def _opening_label(o: Opening, live: list[OfferRow], now: datetime, shown: _Shown) -> str:
     if o.status == "offered" and live:
         holding = [r for r in live if r.state == "holding"]
-        if holding:
-            left = min(r.seconds_left or 0 for r in holding)
+        running = [r for r in holding if (r.seconds_left or 0) > 0]
+        if running:
+            left = min(r.seconds_left or 0 for r in running)
             return f"offered · {_left_text(left)} left"
+        if holding:
+            ended = max((r.hold_expires_at for r in holding if r.hold_expires_at), default=now)
+            return f"offered · hold expired {_shown_time(ended, o.id, now, shown)}"
         return "offered · message queued"
     return {"open": "open · waiting for a match", "filled": "filled", "expired": "expired",
             "withdrawn": "withdrawn"}.get(o.status, o.status)
@@ -1851,13 +1915,13 @@ def list_openings(session: Session, *, now: datetime, include_closed: bool = Fal
     for o in openings:
         zone = ctx.zones[o.location_id]
         ls, le = o.start_at.astimezone(zone), o.end_at.astimezone(zone)
+        when = f"{format_date(ls)} {local_time.fmt_range(ls, le, zone, shown.style)}"
         mine = tuple(by_opening.get(o.id, []))
         live = [r for r in mine if r.state in ("queued", "holding")]
         rows.append(OpeningRow(o.id, o.location_id, ctx.names["location"].get(o.location_id, ""), o.chair_id,
                                ctx.names["chair"].get(o.chair_id, ""), o.provider_id,
                                ctx.names["provider"].get(o.provider_id, ""), o.start_at, o.end_at,
-                               f"{format_date(ls)} {format_time(ls)}–{format_time(le)}", o.source, o.status,
-                               o.mode, _opening_label(o, live), mine))
+                               when, o.source, o.status, o.mode, _opening_label(o, live, now, shown), mine))
     return rows
 
 
@@ -1873,12 +1937,12 @@ def offered_openings(session: Session, *, location_id: int, start: datetime, end
     return out
 
 
-def _prefs_text(e: WaitlistEntry, names: dict[str, dict[int, str]]) -> str:
+def _prefs_text(e: WaitlistEntry, names: dict[str, dict[int, str]], style: str) -> str:
     parts = []
     if e.days_of_week:
         parts.append("/".join(WEEKDAY_ABBR[d] for d in sorted(e.days_of_week)))
     if e.time_windows:
-        parts.append(", ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in e.time_windows))
+        parts.append(_windows_text(e.time_windows, style))
     if e.provider_ids:
         parts.append(", ".join(names["provider"].get(i, f"#{i}") for i in e.provider_ids))
     if e.location_ids:
@@ -1894,13 +1958,14 @@ def list_entries(session: Session, *, now: datetime, statuses: Sequence[str] = (
     now = _utc(now)
     max_offers = _settings_or_clinic(session, settings).max_offers
     names = _names(session)
+    style = local_time.clinic_time_format(session)
     rows = session.execute(select(WaitlistEntry, Patient.first_name, Patient.last_name)
                            .join(Patient, Patient.id == WaitlistEntry.patient_id)
                            .where(WaitlistEntry.status.in_(list(statuses)))
                            .order_by(WaitlistEntry.priority, WaitlistEntry.created_at).limit(limit)).all()
     return [EntryRow(e.id, e.patient_id, f"{f} {la}", e.type_id, names["type"].get(e.type_id, "?"),
                      e.duration_minutes, e.priority, e.status, e.notification_count, max_offers,
-                     max(0, (now - e.created_at).days), _prefs_text(e, names), e.reason,
+                     max(0, (now - e.created_at).days), _prefs_text(e, names, style), e.reason,
                      tuple(e.provider_ids or ()), tuple(e.location_ids or ()), tuple(e.days_of_week or ()),
                      tuple((int(a), int(b)) for a, b in (e.time_windows or ())), e.earliest_date,
                      e.latest_date)

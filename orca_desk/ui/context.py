@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from orca_desk.db import Database
+from orca_desk.services import local_time
 from orca_desk.services.clinic import ClinicInfo
 from orca_desk.services.clock import Clock
 from orca_desk.services.security import Actor
@@ -31,3 +32,8 @@ class AppContext:
     @ops.setter
     def ops(self, ops: Operations) -> None:
         self._ops = ops
+
+    def time_style(self) -> str:
+        """The clinic's time format now ("12h" or "24h"; Settings can change it while the app runs)."""
+        with self.db.read() as s:
+            return local_time.clinic_time_format(s)

@@ -18,3 +18,8 @@ def section_title(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
     return label
+
+
+def time_edit_format(style: str) -> str:
+    """The QTimeEdit display format of the clinic's time format ("12h": 3:30 PM, "24h": 15:30)."""
+    return "HH:mm" if style == "24h" else "h:mm AP"

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -75,14 +84,20 @@ def table(model: QAbstractTableModel, stretch: int, *, empty: str = "") -> QTabl
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     if empty:
-        _EmptyState(view, model, empty)
+        empty_state(view, empty)
     return view
 
 
-class _EmptyState(QObject):
-    """A hint centred in an empty table's viewport, hidden as soon as the model has rows."""
+def empty_state(view: QAbstractItemView, text: str) -> QLabel:
+    """Show ``text`` (one line: what would be listed, and the action that fills it) centred in
+    ``view`` while its model has no rows; any list or table, its model set first."""
+    return _EmptyState(view, view.model(), text).label
 
-    def __init__(self, view: QTableView, model: QAbstractTableModel, text: str) -> None:
+
+class _EmptyState(QObject):
+    """A hint centred in an empty list's viewport, hidden as soon as the model has rows."""
+
+    def __init__(self, view: QAbstractItemView, model: QAbstractItemModel, text: str) -> None:
         super().__init__(view)
         self._model = model
         self.label = QLabel(text, view.viewport())
@@ -101,7 +116,9 @@ class _EmptyState(QObject):
         return False
 
     def _update(self, *_args: object) -> None:
-        self.label.setVisible(self._model.rowCount() == 0)
+        # A QTableWidget's own model empties itself while the view (and this label) is destroyed.
+        with contextlib.suppress(RuntimeError):
+            self.label.setVisible(self._model.rowCount() == 0)
 
 
 def selected(view: QTableView, model: RowsModel[T]) -> T | None:

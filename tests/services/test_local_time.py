@@ -127,3 +127,44 @@ def test_no_formatted_text_in_the_app_says_utc():
     found = [f"{p.relative_to(ROOT.parent)}:{line}" for p in sorted(ROOT.rglob("*.py"))
              if "migrations" not in p.parts for line in _fstrings_saying_utc(p)]
     assert found == [], "times shown to people must be local (services/local_time.py): " + ", ".join(found)
+
+
+# ----- no screen writes its own time format -----------------------------------------------------------
+
+# A strftime or Qt time pattern: %H %I %-I %p %M (strftime), HH:mm / h:mm (Qt display formats).
+_TIME_PATTERN = re.compile(r"%-?[HIMp]\b|%-?[HIM]:|\bH?H:mm\b|\bh:mm\b")
+# Where a fixed pattern is meant; each says why (file, the text's pattern) -> reason.
+_FIXED_FORMAT_ALLOWED = {
+    ("orca_desk/ui/labels.py", "HH:mm"): "time_edit_format: the one map of the clinic's format to Qt's",
+    ("orca_desk/ui/labels.py", "h:mm AP"): "time_edit_format: the one map of the clinic's format to Qt's",
+    ("orca_desk/views/calendar/recurrence_dialog.py", "Checking dates… %p%"): "QProgressBar: %p is percent",
+    ("orca_desk/views/setup/pages.py", "HH:mm"): "SPEC_TIME: the setup file's 24-hour text, never shown",
+}
+# Being moved onto local_time on the calendar's own branch (this file is not edited here).
+_ELSEWHERE = {"orca_desk/views/calendar/calendar_screen.py"}
+
+
+def _fixed_time_formats(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.lineno, node.value) for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and _TIME_PATTERN.search(node.value)]
+
+
+def test_the_guard_sees_the_usual_ways_of_writing_a_fixed_time(tmp_path):
+    sample = tmp_path / "screen.py"
+    sample.write_text('a = f"{t:%H:%M}"\nb = t.strftime("%-I:%M %p")\nc = edit.setDisplayFormat("HH:mm")\n'
+                      'd = f"{t:%a %d %b}"\n', encoding="utf-8")
+    assert sorted(line for line, _ in _fixed_time_formats(sample)) == [1, 2, 3]
+
+
+def test_no_screen_formats_a_time_of_day_itself():
+    found = []
+    for folder in ("views", "ui"):
+        for p in sorted((ROOT / folder).rglob("*.py")):
+            rel = p.relative_to(ROOT.parent).as_posix()
+            if rel in _ELSEWHERE:
+                continue
+            found += [f"{rel}:{line} {text!r}" for line, text in _fixed_time_formats(p)
+                      if (rel, text) not in _FIXED_FORMAT_ALLOWED]
+    assert found == [], ("times shown to staff go through services/local_time.py (the location's zone, "
+                         "the clinic's 12/24-hour format): " + ", ".join(found))

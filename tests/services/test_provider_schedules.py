@@ -175,7 +175,8 @@ def test_new_hours_list_affected_appointments_and_never_move_them(db, world, man
         )
         assert [a.id for a in affected] == [ids[0]]
         assert affected[0].patient_name == "Kid0 Smith"
-        assert affected[0].local_label == "Tue 10 Mar 2026, 08:00–08:20"
+        assert affected[0].local_label("24h") == "Tue 10 Mar 2026, 08:00–08:20"
+        assert affected[0].local_label("12h") == "Tue 10 Mar 2026, 8:00 AM–8:20 AM"
         # Effective only after that day: nothing affected.
         assert (
             ps.appointments_outside_new_hours(
@@ -415,7 +416,7 @@ def test_cli_prints_free_intervals_and_refuses_bad_input(db, world, manager, cap
     )
     out = capsys.readouterr().out
     assert "Dr. Chen: free time" in out
-    assert "Fri 2026-03-06  08:00–12:00, 13:00–17:00" in out
+    assert "Fri 2026-03-06  8:00 AM–12:00 PM, 1:00 PM–5:00 PM" in out  # a US clinic: 12-hour
     assert "Sat 2026-03-07  —" in out
     assert (
         main(["availability", *url, "--provider", "Nobody", "--from", "2026-03-06", "--to", "2026-03-07"])

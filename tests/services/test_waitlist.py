@@ -696,3 +696,28 @@ def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_ho
                                      " https://gw.test/o/" + "A" * 24)
     assert "Held 2h (offer 1/3). Reply YES or tap https://gw.test/o/" in short_name
     assert sms_segments(short_name).segments == 1
+
+
+def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_preview(
+        db, world, clock, receptionist):
+    from orca_desk.services import message_templates as mt
+
+    edited = ("{clinic_name}: {patient_first_name} can come {date} {time} at {location}. "
+              "We hold it {hold} (offer {offer_count}). Tap {link}")
+    now = clock.now()
+    with db.write() as s:
+        mt.save_template(s, STAFF, world.clinic.id, key="waitlist.offer", channel="sms", name="Offer",
+                         subject=None, body=edited, now=now)
+    add_entry(db, world, 1, now=now)
+    cancel(db, receptionist, book(db, world, receptionist), now)
+    assert waitlist.process_waitlist(db, now=now, settings=SETTINGS).offers_made == 1
+    [offer] = offers(db)
+    with db.read() as s:
+        body = s.get(OutboxMessage, offer.outbox_message_id).body
+        first = s.get(Patient, world.patients[1].id).first_name
+    assert body.startswith(f"{world.clinic.name}: {first} can come Tue 3 Mar 3:30 PM at ")
+    assert "We hold it 2h (offer 1/3). Tap http://gw.test/o/" in body
+    # The editor's preview is the same text with sample values: one renderer for both.
+    preview = mt.check_template(edited, None, "sms").preview
+    assert preview.startswith("Bright Smiles Orthodontics: Liam can come Tue 10 Mar 3:30 PM at Northside. "
+                              "We hold it 2h (offer 1/3). Tap http")

@@ -48,9 +48,9 @@ def test_set_hours_in_the_editor_and_save(screen, ctx, db):
         free = free_intervals(s, provider_id=chen(ctx), start_day=date(2026, 3, 9), end_day=date(2026, 3, 10))
     assert free[date(2026, 3, 9)] == [(540, 720), (750, 840), (855, 960)]
     assert free[date(2026, 3, 10)] == [(480, 1020)]
-    # The editor shows what was saved.
+    # The editor shows what was saved, in the clinic's 12-hour format.
     screen.refresh()
-    assert screen.week.breaks[0].text() == "12:00–12:30 Lunch, 14:00–14:15 Coffee"
+    assert screen.week.breaks[0].text() == "12:00 PM–12:30 PM Lunch, 2:00 PM–2:15 PM Coffee"
     assert not screen.week.works[5].isChecked()
 
 
@@ -102,7 +102,7 @@ def test_save_lists_affected_appointments_first_and_keeps_them(screen, ctx, db, 
     asked: list[str] = []
     screen.confirm = lambda title, text: asked.append(text) is not None  # answers "No"
     assert not screen.save_week()
-    assert "Tue 10 Mar 2026, 08:00–08:20 — Kid0 Smith" in asked[0]
+    assert "Tue 10 Mar 2026, 8:00 AM–8:20 AM — Kid0 Smith" in asked[0]
     assert screen.affected.rowCount() == 1 and screen.affected_view.isVisible()
     assert "1 booked appointment would fall outside" in screen.affected_label.text()
     with db.read() as s:
@@ -250,3 +250,13 @@ def test_find_opening_offers_distinct_choices_then_goes_to_what_was_booked(qtbot
     with db.read() as s:
         booked = s.scalars(select(Appointment)).one()
     assert main_window.day == booked.start_at.astimezone(NY).date()
+
+
+def test_breaks_read_both_formats_and_write_the_clinics():
+    from orca_desk.views.schedules.screen import breaks_text, parse_breaks
+
+    twelve = parse_breaks("12:00 PM–12:30 PM Lunch, 2:00 pm-2:15 pm Coffee", "Monday")
+    assert twelve == parse_breaks("12:00–12:30 Lunch, 14:00-14:15 Coffee", "Monday")
+    assert [(b.start_minute, b.end_minute) for b in twelve] == [(720, 750), (840, 855)]
+    assert breaks_text(twelve, "24h") == "12:00–12:30 Lunch, 14:00–14:15 Coffee"
+    assert breaks_text(twelve, "12h") == "12:00 PM–12:30 PM Lunch, 2:00 PM–2:15 PM Coffee"

@@ -99,7 +99,11 @@ def test_settings_template_editor_counts_with_the_clinic_link(qtbot, ctx):
 
     editor = TemplatesEditor(ctx)
     qtbot.addWidget(editor)
+    # Over one segment with this clinic's long link, the offer says its shorter text is sent instead.
     assert editor.select("waitlist.offer", "sms")
     assert f"{ADDRESS}/c/" in editor.preview.toPlainText()
+    counter = editor.counter.text()
+    assert "2 segments" in counter and "“waitlist.offer_short” is sent instead" in counter
+    assert editor.select("waitlist.offer_short", "sms")
     assert "characters · GSM-7 · 1 segment" in editor.counter.text()
     assert "/160" in editor.counter.text()

@@ -54,7 +54,7 @@ def test_shows_the_opening_and_its_ranked_matches_with_reasons(screen):
     assert screen.openings.rows[0].label == "open · waiting for a match"
     names = [m.patient_name for m in screen.matches.rows]
     assert names == ["Kid1 Smith", "Kid2 Smith", "Kid3 Smith"]
-    assert screen.matches.data(screen.matches.index(0, 5)) == ("prefers Tue after 13:00 · waiting 5 days · "
+    assert screen.matches.data(screen.matches.index(0, 5)) == ("prefers Tue after 1:00 PM · waiting 5 days · "
                                                                "urgent: broken bracket · same visit type")
     # The reason column is often cut off: its full text is the cell's tooltip.
     assert screen.matches.data(screen.matches.index(0, 5), Qt.ItemDataRole.ToolTipRole) == \
@@ -180,3 +180,16 @@ def test_empty_lists_say_what_would_appear_and_how(qtbot, ctx):
     tabs = screen.findChild(QTabWidget)
     tabs.setCurrentIndex(1)
     assert any("Add entry…" in text for text in shown())
+
+
+def test_a_hold_that_ran_out_says_when_it_expired_not_zero_minutes_left(screen, db, clock):
+    assert screen.notify_best()
+    with db.write() as s:  # dispatch sends it at 9:00 AM in New York; the hold is 2 hours
+        s.execute(update(OutboxMessage).values(status="sent", sent_at=clock.now()))
+    waitlist.process_waitlist(db, now=clock.now(), settings=SETTINGS)
+    clock.advance(timedelta(hours=2, minutes=5))  # the tick that closes the hold has not run yet
+    screen.refresh()
+    label, state = screen.openings.rows[0].label, screen.offers.rows[0].state_text
+    assert "0m left" not in label and "0m left" not in state
+    assert label == "offered · hold expired 11:00 AM"
+    assert state == "hold expired 11:00 AM"

@@ -27,6 +27,8 @@ VARIABLE_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(
         "link": "Patient link (confirm, book or reschedule); carries no patient data",
         "provider": "Provider name, e.g. Dr. Chen",
         "hold_minutes": "How long an offered opening is held, in minutes",
+        "hold": "How long an offered opening is held, short: 2h or 45 min",
+        "offer_count": "Which waitlist offer this is of the most a family gets, e.g. 1/3",
         "unsubscribe_link": "Email unsubscribe link (email only; SMS opts out with STOP)",
     }
 )

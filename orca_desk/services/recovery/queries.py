@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import AppointmentType, Location, Patient, Provider
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase
+from orca_desk.services import local_time
 from orca_desk.services.at_risk import RiskScore, score_patients
 from orca_desk.services.recovery.cases import CAUSE_LABELS
 from orca_desk.services.recovery.rendering import _local_text
@@ -66,6 +67,7 @@ def list_cases(
     locations = dict(session.execute(select(Location.id, Location.name)).all())
     types = dict(session.execute(select(AppointmentType.id, AppointmentType.name)).all())
     rows = []
+    style = local_time.clinic_time_format(session)
     for c in cases:
         p = patients[c.patient_id]
         responsible = p.guardian_name or p.display_name
@@ -80,7 +82,7 @@ def list_cases(
                 p.contact_phone or p.phone or "",
                 c.cause_kind,
                 CAUSE_LABELS[c.cause_kind],
-                _local_text(session, c.location_id, c.missed_start_at),
+                _local_text(session, c.location_id, c.missed_start_at, style),
                 providers.get(c.provider_id, ""),
                 locations.get(c.location_id, ""),
                 types.get(c.type_id, ""),

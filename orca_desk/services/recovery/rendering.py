@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Clinic, Location, Patient, Provider
 from orca_desk.models.recovery import RecoveryCase
+from orca_desk.services import local_time
 from orca_desk.services.messaging.render import KNOWN_VARIABLES
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -23,14 +24,13 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _local_text(session: Session, location_id: int, at: datetime) -> str:
+def _local_text(session: Session, location_id: int, at: datetime, style: str | None = None) -> str:
+    """For staff: "Wed 18 Nov 10:55 AM" at the location, in the clinic's format (``style``, else read)."""
     loc = session.get(Location, location_id)
-    local = at.astimezone(_zone(loc.timezone if loc else None))
-    hour = local.hour % 12 or 12
-    return (
-        f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} "
-        f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
-    )
+    zone = _zone(loc.timezone if loc else None)
+    local = at.astimezone(zone)
+    clock = local_time.fmt_time(at, zone, style or local_time.clinic_time_format(session))
+    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {clock}"
 
 
 def _values(
@@ -54,6 +54,8 @@ def _values(
         "clinic_phone": phone,
         "provider": session.scalar(select(Provider.name).where(Provider.id == case.provider_id)) or "",
         "hold_minutes": "",
+        "hold": "",
+        "offer_count": "",
         "link": f"(call {phone})" if phone else "",
         "unsubscribe_link": "reply to this email with UNSUBSCRIBE",
     }

@@ -59,7 +59,8 @@ def _values(session: Session, ctx: _Ctx, a: Appointment, p: Patient, settings: R
               "time": format_time(local), "day": _WEEKDAYS[local.weekday()], "location": loc.name,
               "location_address": loc.address or loc.name, "clinic_name": clinic.name,
               "clinic_phone": loc.phone or clinic.phone or "", "provider": ctx.providers[a.provider_id],
-              "hold_minutes": "", "link": "", "unsubscribe_link": ""}
+              "hold_minutes": "", "hold": "", "offer_count": "", "link": "",
+              "unsubscribe_link": ""}
     if settings.secret is not None:
         from orca_desk.services.patient_links import CONFIRM, link_for, unsubscribe_link_for
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import booking
+from orca_desk.services import booking, local_time
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import OrcaError, OutsideHoursError
 from orca_desk.services.patients import PatientRow, search_patients
@@ -72,7 +72,8 @@ class BookingDialog(QDialog):
         self.error.setWordWrap(True)
         form = QFormLayout()
         zone = zone or ctx.clinic.locations[0].zone
-        form.addRow("When", QLabel(f"{start.astimezone(zone):%A %-d %B, %-I:%M %p} · {chair_name}"))
+        when = local_time.fmt_datetime(start, zone, ctx.time_style())
+        form.addRow("When", QLabel(f"{when} · {chair_name}"))
         form.addRow("Patient", self.search)
         form.addRow("", self.results)
         form.addRow("Type", self.type_combo)

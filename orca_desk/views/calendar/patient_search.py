@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services import local_time
 from orca_desk.services.patient_card import clinic_region
 from orca_desk.services.patients import search_patients, upcoming_visits
 from orca_desk.ui.context import AppContext
@@ -108,7 +109,8 @@ class PatientSearchDialog(QDialog):
         if not visits:
             self.visits.setText(f"{patient.name} has no upcoming visits.")
         else:
-            lines = [f"{v.start.astimezone(ZoneInfo(v.timezone)):%a %-d %b %Y, %-I:%M %p} · "
+            style = self.ctx.time_style()
+            lines = [f"{local_time.fmt_datetime(v.start, ZoneInfo(v.timezone), style)} · "
                      f"{v.type_name} · {v.provider_name} · {v.location_name}" for v in visits[:5]]
             self.visits.setText("<br>".join(lines))
             self.next_visit = visits[0].start.astimezone(ZoneInfo(visits[0].timezone)).date()

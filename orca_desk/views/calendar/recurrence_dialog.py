@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import recurrence
+from orca_desk.services import local_time, recurrence
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import (
     Decision,
@@ -76,9 +76,10 @@ class PreviewModel(QAbstractTableModel):
 
     HEADERS = ("#", "Date", "Time", "Conflicts", "Suggested instead", "Decision")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, style: str = "12h") -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
+        self.time_fmt = style  # the clinic's time format
 
     def set_preview(self, preview: SeriesPreview | None) -> None:
         self.beginResetModel()
@@ -114,14 +115,14 @@ class PreviewModel(QAbstractTableModel):
             if col == 1:
                 return _when(occ.start)
             if col == 2:
-                return f"{occ.start:%H:%M}"
+                return local_time.fmt_wall(occ.start, self.time_fmt)
             if col == 3:
                 return " ".join(p.message for p in occ.problems) or "✓ free"
             if col == 4:
                 alt = occ.alternative
                 if alt is None:
                     return "" if occ.ok else "none within a week"
-                return f"{_when(alt.start)} {alt.start:%H:%M}"
+                return f"{_when(alt.start)} {local_time.fmt_wall(alt.start, self.time_fmt)}"
             if col == 5:
                 return DECISION_LABELS[row.decision]
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
@@ -180,6 +181,7 @@ class RecurrenceDialog(QDialog):
         chair = next(c for c in ctx.clinic.chairs if c.id == chair_id)
         self.zone = ctx.clinic.location(chair.location_id).zone
         self.start = start.astimezone(self.zone)
+        self.time_fmt = ctx.time_style()
         self.minutes = minutes
         self.series_id: int | None = None
         self.preview: SeriesPreview | None = None
@@ -189,7 +191,7 @@ class RecurrenceDialog(QDialog):
         provider = next((p.name for p in ctx.clinic.providers if p.id == provider_id), "?")
         type_name = next((t.name for t in ctx.clinic.types if t.id == type_id), "?")
         head = QLabel(f"<b>{patient_name}</b> · {type_name} · {minutes} min · {provider} · {chair.name}<br>"
-                      f"from {_when(self.start)} at {self.start:%H:%M}")
+                      f"from {_when(self.start)} at {local_time.fmt_wall(self.start, self.time_fmt)}")
         head.setObjectName("hint")
 
         self.freq = QComboBox()
@@ -281,7 +283,7 @@ class RecurrenceDialog(QDialog):
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
 
-        self.model = PreviewModel(self)
+        self.model = PreviewModel(self, self.time_fmt)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

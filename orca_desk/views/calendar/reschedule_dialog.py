@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.calendar_data import CalendarAppointment
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.views.calendar.commands import Placement
 
 
@@ -32,7 +33,7 @@ class RescheduleDialog(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         self.time_edit = QTimeEdit(QTime(local.hour, local.minute))
-        self.time_edit.setDisplayFormat("h:mm AP")
+        self.time_edit.setDisplayFormat(time_edit_format(ctx.time_style()))
         self.chair_combo = QComboBox()
         for c in ctx.clinic.chairs:
             self.chair_combo.addItem(f"{c.name} · {ctx.clinic.location(c.location_id).name}", c.id)

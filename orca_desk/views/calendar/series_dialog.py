@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services import local_time
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import (
     ChangePlan,
@@ -41,6 +42,7 @@ from orca_desk.services.series import (
     preview_series_change,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel
 from orca_desk.views.calendar.recurrence_dialog import _when
 
@@ -51,9 +53,10 @@ STATE_COLOURS = {"booked": "#1f2937", "moved": "#6b46c1", "removed": "#6b7280", 
 class OccurrenceModel(QAbstractTableModel):
     HEADERS = ("Date", "Time", "Now at", "State")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, style: str = "12h") -> None:
         super().__init__(parent)
         self.rows: list[SeriesOccurrenceRow] = []
+        self.time_fmt = style  # the clinic's time format
 
     def set_rows(self, rows: tuple[SeriesOccurrenceRow, ...]) -> None:
         self.beginResetModel()
@@ -81,32 +84,33 @@ class OccurrenceModel(QAbstractTableModel):
             if index.column() == 0:
                 return _when(r.original_start)
             if index.column() == 1:
-                return f"{r.original_start:%H:%M}"
+                return local_time.fmt_wall(r.original_start, self.time_fmt)
             if index.column() == 2:
                 if r.start is None:
                     return ""
                 same_day = r.start.date() == r.original_start.date()
-                return f"{r.start:%H:%M}" if same_day else f"{_when(r.start)} {r.start:%H:%M}"
+                clock = local_time.fmt_wall(r.start, self.time_fmt)
+                return clock if same_day else f"{_when(r.start)} {clock}"
             return r.state
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
             return QColor(STATE_COLOURS.get(r.state, "#1f2937"))
         return None
 
 
-def _slot(start: Any, end: Any, where: str, original: Any) -> str:
+def _slot(start: Any, end: Any, where: str, original: Any, style: str) -> str:
     """Where an occurrence is (or would be): its time, with the date when it left its own day."""
     if start is None:
         return "—"
     day = "" if start.date() == original.date() else f"{_when(start)} "
-    return f"{day}{start:%H:%M}–{end:%H:%M} · {where}"
+    return f"{day}{local_time.fmt_wall(start, style)}–{local_time.fmt_wall(end, style)} · {where}"
 
 
-def change_model() -> RowsModel[ChangeRow]:
+def change_model(style: str = "12h") -> RowsModel[ChangeRow]:
     """What a change would do, one occurrence a row: where it is now and where it would be."""
     return RowsModel([
         ("Date", lambda r: _when(r.original)),
-        ("Now", lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original)),
-        ("After the change", lambda r: _slot(r.after_start, r.after_end, r.after_where, r.original)),
+        ("Now", lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original, style)),
+        ("After the change", lambda r: _slot(r.after_start, r.after_end, r.after_where, r.original, style)),
         ("", lambda r: {"changed": "changes", "booked": "booked", "cancelled": "cancelled"}[r.kind]),
     ])
 
@@ -129,7 +133,8 @@ class SeriesDialog(QDialog):
         self.info = QLabel()
         self.info.setObjectName("hint")
         self.info.setWordWrap(True)
-        self.model = OccurrenceModel(self)
+        self.time_fmt = ctx.time_style()
+        self.model = OccurrenceModel(self, self.time_fmt)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -147,7 +152,7 @@ class SeriesDialog(QDialog):
         scopes.addStretch(1)
 
         self.time_edit = QTimeEdit()
-        self.time_edit.setDisplayFormat("HH:mm")
+        self.time_edit.setDisplayFormat(time_edit_format(self.time_fmt))
         self.minutes = QSpinBox()
         self.minutes.setRange(5, 480)
         self.minutes.setSingleStep(5)
@@ -169,7 +174,7 @@ class SeriesDialog(QDialog):
         self.change_summary = QLabel()
         self.change_summary.setObjectName("hint")
         self.change_summary.setWordWrap(True)
-        self.change_model = change_model()
+        self.change_model = change_model(self.time_fmt)
         self.change_table = QTableView()
         self.change_table.setModel(self.change_model)
         self.change_table.verticalHeader().setVisible(False)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import campaigns
+from orca_desk.services import campaigns, local_time
 from orca_desk.services.campaigns import CampaignResults, CampaignRow, GroupStats
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
@@ -117,7 +117,8 @@ class CampaignsScreen(Screen):
         self.funnel.setTitle("Sent, delivered, responses, re-bookings, opt-outs")
         self.funnel.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.funnel_view = chart_view(self.funnel, min_height=220)
-        self.groups_view = table(self.groups, 8)
+        self.groups_view = table(self.groups, 8, empty=(
+            "No results yet: select a campaign that has sent messages, or start one with New campaign."))
         charts = QHBoxLayout()
         charts.addWidget(self.chart_view, 1)
         charts.addWidget(self.funnel_view, 1)
@@ -185,10 +186,11 @@ class CampaignsScreen(Screen):
                    if may_view_analytics(self.ctx.actor) else None)
         self.results = res
         self.heading.setText(f"{detail.name} — {detail.status}")
-        when = detail.start_at.astimezone(self.zone)
+        style = self.ctx.time_style()
+        when = local_time.fmt_day_time(detail.start_at, self.zone, style)
         nxt = (
-            f"; next send {detail.next_send_at.astimezone(self.zone):%a %d %b %H:%M}, last "
-            f"{detail.last_send_at.astimezone(self.zone):%a %d %b %H:%M}"
+            f"; next send {local_time.fmt_day_time(detail.next_send_at, self.zone, style)}, last "
+            f"{local_time.fmt_day_time(detail.last_send_at, self.zone, style)}"
             if detail.next_send_at
             and detail.last_send_at
             and detail.status in ("running", "scheduled", "paused")
@@ -196,7 +198,7 @@ class CampaignsScreen(Screen):
         )
         excluded = ", ".join(f"{n} {why}" for why, n in res.excluded_reasons) if res else ""
         self.progress.setText(
-            f"{detail.criteria.describe()} · {', '.join(detail.channels)} · starts {when:%a %d %b %H:%M} at "
+            f"{detail.criteria.describe()} · {', '.join(detail.channels)} · starts {when} at "
             f"{detail.send_rate_per_hour}/h{nxt} · bookings within {detail.attribution_days} days count"
             + (f" · left out: {excluded}" if excluded else "")
         )

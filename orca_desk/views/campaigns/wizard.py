@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from orca_desk.services import campaigns
+from orca_desk.services import campaigns, local_time
 from orca_desk.services.campaigns import (
     AudienceCriteria,
     AudienceSummary,
@@ -36,6 +36,7 @@ from orca_desk.services.campaigns import (
 )
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.views.messaging.sms_counter import SmsCounter, clinic_link_address
 
@@ -328,7 +329,7 @@ class SchedulePage(QWizardPage):
         start = wizard.ctx.clock.now().astimezone(zone) + timedelta(hours=1)
         start = start.replace(minute=0, second=0, microsecond=0)
         self.start = QDateTimeEdit(QDateTime(start.year, start.month, start.day, start.hour, 0, 0))
-        self.start.setDisplayFormat("ddd d MMM yyyy HH:mm")
+        self.start.setDisplayFormat("ddd d MMM yyyy " + time_edit_format(wizard.time_fmt))
         self.start.setCalendarPopup(True)
         self.rate = QSpinBox()
         self.rate.setRange(1, 10_000)
@@ -380,10 +381,11 @@ class ReviewPage(QWizardPage):
         control = round(reach * d.holdout_percent / 100)
         hours = (reach - control) / max(1, d.send_rate_per_hour)
         split = " / ".join(f"{v.name} ({v.weight})" for v in d.variants)
+        starts = local_time.fmt_datetime(d.start_at, self.wiz.zone, self.wiz.time_fmt)
         self.text.setText(
             f"<b>{d.name}</b><br>Audience: {d.criteria.describe()} — <b>{reach}</b> patients "
             f"(about {control} held out as the control group)<br>Channels: {', '.join(d.channels)}<br>"
-            f"Variants: {split}<br>Starts {d.start_at.astimezone(self.wiz.zone):%a %d %b %Y %H:%M} at "
+            f"Variants: {split}<br>Starts {starts} at "
             f"{d.send_rate_per_hour}/hour: about {hours:.1f} h of sending<br>Results: bookings within "
             f"{d.attribution_days} days of each message, against the control group.<br><br>"
             f"<i>Preview of A (SMS):</i> {campaigns.preview_message(d.variants[0], 'sms')}"
@@ -403,6 +405,7 @@ class CampaignWizard(QWizard):
         self.zone = ZoneInfo(tz)
         with ctx.db.read() as s:
             self.templates = campaigns.campaign_templates(s, ctx.clinic.id)
+            self.time_fmt = local_time.clinic_time_format(s)
         self.link_address = clinic_link_address(ctx)
         self.campaign_id: int | None = None
         self.error = ""

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services import local_time
 from orca_desk.services.clinic_settings import messaging_policy
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging import inbox_queries as inbox
 from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
 from orca_desk.services.messaging.render import sms_segments
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
 
@@ -49,6 +51,7 @@ class InboxScreen(Screen):
         super().__init__()
         self.ctx = ctx
         self.zone = ctx.clinic.locations[0].zone if ctx.clinic.locations else ZoneInfo("UTC")
+        self.time_fmt = ctx.time_style()
         self.current: ConversationRow | None = None
 
         self.search = QLineEdit()
@@ -63,6 +66,8 @@ class InboxScreen(Screen):
         self.list = QListView()
         self.list.setObjectName("conversationList")
         self.list.setModel(self.conversations)
+        empty_state(self.list, self.tr("No conversations yet: replies from families and messages you send "
+                                       "appear here."))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSpacing(1)
         left = QWidget()
@@ -90,6 +95,7 @@ class InboxScreen(Screen):
         self.thread_view = QListView()
         self.thread_view.setObjectName("messageThread")
         self.thread_view.setModel(self.messages)
+        empty_state(self.thread_view, self.tr("Select a conversation to read it and reply."))
         self.thread_view.setWordWrap(True)
         self.thread_view.setSpacing(4)
         self.thread_view.setUniformItemSizes(False)
@@ -162,9 +168,7 @@ class InboxScreen(Screen):
 
     # ----- text of the rows ----------------------------------------------------------------
     def _time(self, at: datetime) -> str:
-        local = at.astimezone(self.zone)
-        today = self.ctx.clock.now().astimezone(self.zone).date()
-        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+        return local_time.fmt_recent(at, self.zone, self.time_fmt, now=self.ctx.clock.now())
 
     def _conversation_text(self, r: ConversationRow) -> str:
         badge = f"  ({r.unread} new)" if r.unread else ""
@@ -187,6 +191,7 @@ class InboxScreen(Screen):
     def refresh(self) -> None:
         keep = self.current.key if self.current else None
         with self.ctx.db.read() as s:
+            self.time_fmt = local_time.clinic_time_format(s)
             rows = inbox.list_conversations(s, now=self.ctx.clock.now(), text=self.search.text(),
                                             unread_only=self.unread_only.isChecked())
         if self.current is not None and self.current.key not in {r.key for r in rows} \

@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.models.messaging import CHANNELS, OUTBOX_STATUSES
+from orca_desk.services import local_time
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.inbox_queries import outbox_purposes
 from orca_desk.services.messaging.outbox import OutboxEventRow, OutboxFilter, OutboxRow
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.models import Column, RowsTableModel
 
@@ -56,6 +58,7 @@ class OutboxScreen(Screen):
         super().__init__()
         self.ctx = ctx
         self.zone = ctx.clinic.locations[0].zone if ctx.clinic.locations else ZoneInfo("UTC")
+        self.time_fmt = ctx.time_style()
         self._filter = OutboxFilter()
         self._total = 0
 
@@ -114,6 +117,8 @@ class OutboxScreen(Screen):
             page_size=PAGE_SIZE, fetch_page=self._fetch_page, colour=lambda r: STATUS_COLOURS.get(r.status))
         self.table = QTableView()
         self.table.setModel(self.model)
+        empty_state(self.table, self.tr("No messages match: reminders, offers and replies queue here as "
+                                        "they are sent; widen the dates or filters."))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -122,7 +127,7 @@ class OutboxScreen(Screen):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 104, 70, 170, 140, 116, 48, 140)):
+        for col, width in enumerate((132, 92, 76, 146, 132, 104, 44, 168)):
             self.table.setColumnWidth(col, width)
 
         self.count_label = QLabel()
@@ -140,6 +145,7 @@ class OutboxScreen(Screen):
             colour=lambda e: STATUS_COLOURS.get(e.status))
         self.history = QTableView()
         self.history.setModel(self.history_model)
+        empty_state(self.history, self.tr("Select a message to see when it was queued, sent and delivered."))
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.setColumnWidth(0, 150)
@@ -207,9 +213,7 @@ class OutboxScreen(Screen):
 
     # ----- loading ------------------------------------------------------------------------
     def _when(self, at: datetime, *, seconds: bool = False) -> str:
-        local = at.astimezone(self.zone)
-        year = "" if local.year == self.ctx.clock.now().astimezone(self.zone).year else " %Y"
-        return local.strftime(f"%d %b{year} %H:%M" + (":%S" if seconds else ""))
+        return local_time.fmt_recent(at, self.zone, self.time_fmt, now=self.ctx.clock.now(), seconds=seconds)
 
     def _next_or_sent(self, r: OutboxRow) -> str:
         if r.sent_at is not None:
@@ -259,6 +263,7 @@ class OutboxScreen(Screen):
     def refresh(self) -> None:
         with self.ctx.db.read() as s:
             purposes = outbox_purposes(s)
+            self.time_fmt = local_time.clinic_time_format(s)
         current = self.purpose_combo.currentData()
         self.purpose_combo.blockSignals(True)
         self.purpose_combo.clear()

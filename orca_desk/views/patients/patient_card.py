@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from orca_desk.services import local_time
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patient_card import (
     ALERT_KINDS,
@@ -52,12 +53,14 @@ from orca_desk.services.patient_card import (
 from orca_desk.services.patients import search_patients
 from orca_desk.services.security import BOOK, MERGE_PATIENTS
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.views.patients.patient_dialog import CONSENT_SOURCES, RELATIONS
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def _table(headers: list[str], empty: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
+    empty_state(table, empty)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -237,7 +240,9 @@ class PatientCardDialog(QDialog):
         row.addStretch(1)
         form.addRow("", row)
         self.consent_table = _table([self.tr("When"), self.tr("Channel"), self.tr("Change"),
-                                     self.tr("Address"), self.tr("How"), self.tr("Recorded by")])
+                                     self.tr("Address"), self.tr("How"), self.tr("Recorded by")],
+                                    self.tr("No consent changes recorded yet: the Record consent buttons "
+                                            "above add them."))
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Consent history (newest first)")))
@@ -247,6 +252,8 @@ class PatientCardDialog(QDialog):
     def _alerts_tab(self) -> QWidget:
         page = QWidget()
         self.alert_list = QListWidget()
+        empty_state(self.alert_list, self.tr("No alerts: add one above so it shows on every visit in the "
+                                             "calendar."))
         self.alert_kind = QComboBox()
         for key, label in ALERT_KINDS.items():
             self.alert_kind.addItem(self.tr(label), key)
@@ -273,8 +280,8 @@ class PatientCardDialog(QDialog):
         page = QWidget()
         headers = [self.tr("When"), self.tr("Type"), self.tr("Provider"), self.tr("Location"),
                    self.tr("Status")]
-        self.upcoming_table = _table(headers)
-        self.past_table = _table(headers)
+        self.upcoming_table = _table(headers, self.tr("No upcoming visits: Book… below adds one."))
+        self.past_table = _table(headers, self.tr("No past visits: completed and missed visits show here."))
         self.next_button = QPushButton(self.tr("Go to next visit"))
         self.next_button.clicked.connect(self.go_to_next_visit)
         self.book_button = QPushButton(self.tr("Book…"))
@@ -296,16 +303,19 @@ class PatientCardDialog(QDialog):
     def _messages_tab(self) -> QWidget:
         page = QWidget()
         self.message_table = _table([self.tr("When"), self.tr("Direction"), self.tr("Channel"),
-                                     self.tr("Address"), self.tr("Status"), self.tr("Text")])
+                                     self.tr("Address"), self.tr("Status"), self.tr("Text")],
+                                    self.tr("No messages with this family: reminders and replies show here."))
         QVBoxLayout(page).addWidget(self.message_table)
         return page
 
     def _followups_tab(self) -> QWidget:
         page = QWidget()
         self.waitlist_table = _table([self.tr("Added"), self.tr("Type"), self.tr("Priority"),
-                                      self.tr("Status"), self.tr("Reason")])
+                                      self.tr("Status"), self.tr("Reason")],
+                                     self.tr("Not on the waitlist: add the patient on the Waitlist screen."))
         self.recovery_table = _table([self.tr("Missed visit"), self.tr("Cause"), self.tr("Status"),
-                                      self.tr("Next step")])
+                                      self.tr("Next step")],
+                                     self.tr("No recovery cases: a no-show or late cancellation opens one."))
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel(self.tr("Waitlist entries")))
         layout.addWidget(self.waitlist_table, 1)
@@ -326,6 +336,7 @@ class PatientCardDialog(QDialog):
     def reload(self) -> None:
         with self.ctx.db.read() as session:
             card = load_card(session, self.patient_id, now=self.ctx.clock.now())
+            style = local_time.clinic_time_format(session)
         self.card = card
         p = card.patient
         zone = self._zone(p.home_location_id)
@@ -343,7 +354,7 @@ class PatientCardDialog(QDialog):
         nxt = card.next_visit
         if nxt is not None:
             bits.append(self.tr("next visit {0}").format(
-                f"{nxt.start.astimezone(ZoneInfo(nxt.timezone)):%a %-d %b %Y %-I:%M %p}"))
+                local_time.fmt_datetime(nxt.start, ZoneInfo(nxt.timezone), style)))
         self.summary.setText(" · ".join(bits))
         self.alert_banner.setText("⚠ " + " · ".join(a.label for a in card.alerts) if card.alerts else "")
         self.alert_banner.setVisible(bool(card.alerts))
@@ -386,7 +397,7 @@ class PatientCardDialog(QDialog):
         self.email_button.setText(self.tr("Withdraw email consent") if p.email_consent
                                   else self.tr("Record email consent"))
         _fill(self.consent_table, [
-            [f"{c.at.astimezone(zone):%Y-%m-%d %H:%M}",
+            [local_time.fmt_datetime(c.at, zone, style),
              self.tr("SMS") if c.channel == "sms" else self.tr("Email"),
              self.tr("given") if c.granted else self.tr("withdrawn"), c.address or "", c.source,
              c.recorded_by]
@@ -400,21 +411,21 @@ class PatientCardDialog(QDialog):
         # visits
 
         def visit_rows(visits: tuple) -> list[list[str]]:
-            return [[f"{v.start.astimezone(ZoneInfo(v.timezone)):%a %-d %b %Y %-I:%M %p}", v.type_name,
+            return [[local_time.fmt_datetime(v.start, ZoneInfo(v.timezone), style), v.type_name,
                      v.provider_name, v.location_name, v.status.replace("_", " ")] for v in visits]
 
         _fill(self.upcoming_table, visit_rows(card.upcoming))
         _fill(self.past_table, visit_rows(card.past))
         self.next_button.setEnabled(nxt is not None)
         _fill(self.message_table, [
-            [f"{m.at.astimezone(zone):%Y-%m-%d %H:%M}", self.tr("sent") if m.direction == "out"
+            [local_time.fmt_datetime(m.at, zone, style), self.tr("sent") if m.direction == "out"
              else self.tr("received"), m.channel, m.address, m.status, " ".join(m.text.split())[:120]]
             for m in card.messages])
         _fill(self.waitlist_table, [
             [f"{w.created_at.astimezone(zone):%Y-%m-%d}", w.type_name, str(w.priority), w.status, w.reason]
             for w in card.waitlist])
         _fill(self.recovery_table, [
-            [f"{r.missed_start.astimezone(zone):%Y-%m-%d %H:%M}", r.cause_kind.replace("_", " "), r.status,
+            [local_time.fmt_datetime(r.missed_start, zone, style), r.cause_kind.replace("_", " "), r.status,
              r.next_step_label] for r in card.recovery])
         editable = p.is_active and self.ctx.actor.can(BOOK)
         for widget in (self.save_button, self.family_button, self.add_alert_button, self.remove_alert_button,

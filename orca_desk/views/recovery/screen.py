@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import at_risk, recovery
+from orca_desk.services import at_risk, local_time, recovery
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.ui.charts import (
@@ -50,6 +50,7 @@ class RecoveryScreen(Screen):
         self.ctx = ctx
         first = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
         self.zone = ZoneInfo(first)
+        self.time_fmt = ctx.time_style()
         self.cases = RowsModel[CaseRow](
             [
                 ("Risk", lambda r: f"{r.risk.score} {r.risk.level}"),
@@ -98,7 +99,7 @@ class RecoveryScreen(Screen):
         self._build()
 
     def _when(self, at: datetime | None) -> str:
-        return f"{at.astimezone(self.zone):%a %d %b %H:%M}" if at else "—"
+        return local_time.fmt_recent(at, self.zone, self.time_fmt, now=self.ctx.clock.now()) if at else "—"
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
@@ -121,7 +122,8 @@ class RecoveryScreen(Screen):
         self.cases_view = table(self.cases, 5, empty=(
             "No open cases. A no-show or a late cancellation opens one here, with its follow-up."))
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
-        self.history_view = table(self.history, 2)
+        self.history_view = table(self.history, 2, empty=(
+            "Select a case to see its calls and messages; new cases open after a no-show or late cancel."))
         self.detail = QLabel("Select a case to see who to call and why.")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
@@ -160,7 +162,8 @@ class RecoveryScreen(Screen):
         return split
 
     def _risk_tab(self) -> QWidget:
-        self.risky_view = table(self.risky, 5)
+        self.risky_view = table(self.risky, 5, empty=(
+            "No patient at risk: overdue or repeatedly missed visits put a patient on this list."))
         w = QWidget()
         v = QVBoxLayout(w)
         note = QLabel(
@@ -184,7 +187,8 @@ class RecoveryScreen(Screen):
         self.chart_view = chart_view(self.chart)
         self.metrics_text = QLabel("")
         self.metrics_text.setWordWrap(True)
-        self.groups_view = table(self.groups, 1)
+        self.groups_view = table(self.groups, 1, empty=(
+            "No cases yet: a no-show or late cancellation opens one, counted here by provider and location."))
         if not may_view_analytics(self.ctx.actor):
             return no_analytics_page()
         return analytics_page(self.metrics_text, self.chart_view,
@@ -199,6 +203,7 @@ class RecoveryScreen(Screen):
         now = self.ctx.clock.now()
         chosen = self.selected_case()
         with self.ctx.db.read() as s:
+            self.time_fmt = local_time.clinic_time_format(s)
             cases = recovery.list_cases(s, now=now)
             risky = at_risk.at_risk_list(s, now=now, limit=200)
             metrics = recovery.recovery_metrics(

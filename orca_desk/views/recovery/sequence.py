@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import recovery
+from orca_desk.services import local_time, recovery
 from orca_desk.services.errors import NotFound, OrcaError
 from orca_desk.services.message_templates import check_template, get_template
 from orca_desk.services.patient_links import public_base_url
@@ -377,7 +377,7 @@ class SequenceEditor(QWidget):
         self.problems.setText("")
         self.problems.hide()
         self.saved_text.setText(
-            f"Last saved {shown.updated_at.astimezone(self.zone):%d %b %Y %H:%M}"
+            f"Last saved {local_time.fmt_datetime(shown.updated_at, self.zone, self.ctx.time_style())}"
             if shown.saved and shown.updated_at
             else "The default sequence (never changed)."
         )

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import confirmations
+from orca_desk.services import confirmations, local_time
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.workers import BackgroundLoader
 
@@ -53,6 +54,7 @@ class CallListScreen(Screen):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        empty_state(self.table, "Nobody to call: every visit of the day is confirmed, or none is booked yet.")
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -140,8 +142,10 @@ class CallListScreen(Screen):
         one_day = data.day is not None and data.location_id is not None
         zone = self.ctx.clinic.location(data.location_id).zone if data.location_id is not None else None
         buttons_width = 0
+        time_fmt = self.ctx.time_style()
         for r, row in enumerate(self.rows):
-            when = f"{row.start.astimezone(zone):%-I:%M %p}" if one_day and zone is not None else row.when
+            when = (local_time.fmt_time(row.start, zone, time_fmt) if one_day and zone is not None
+                    else row.when)
             values = [when,
                       row.patient, row.responsible, "\n".join(row.phones) or "no number",
                       row.type_name if one_day else f"{row.type_name} · {row.location}",

@@ -38,6 +38,7 @@ from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.sms_counter import SmsCounter, clinic_link_address, segment_summary
 from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
@@ -349,11 +350,14 @@ class AnalyticsPanel(QWidget):
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(["Sequence", "Step", "Sent", "Delivered", "Answers",
                                               "Confirmed", "Share of answers"])
+        empty_state(self.table, "No reminders sent in the last 90 days: the sequences above send them "
+                                "before booked visits.")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.rates = QTableWidget(0, 4)
         self.rates.setHorizontalHeaderLabels(["By type / location", "Asked", "Confirmed", "Rate"])
+        empty_state(self.rates, "No confirmations asked yet: a reminder asking for a YES counts here.")
         self.rates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.rates.horizontalHeader().setStretchLastSection(True)
         self.rates.verticalHeader().setVisible(False)

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import booking
+from orca_desk.services import booking, local_time
 from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.patients import search_patients
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.patient_model import PatientListModel
 from orca_desk.ui.rows_table import RowsModel
 
@@ -72,6 +73,7 @@ class FindOpeningDialog(QDialog):
         self.setWindowTitle("Find next opening")
         self.resize(1120, 620)
         clinic = ctx.clinic
+        self.time_fmt = ctx.time_style()
         self.type_combo = QComboBox()
         for t in clinic.types:
             self.type_combo.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
@@ -96,7 +98,7 @@ class FindOpeningDialog(QDialog):
         self.window_on = QCheckBox("Between")
         self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
         for edit in (self.window_from, self.window_to):
-            edit.setDisplayFormat("HH:mm")
+            edit.setDisplayFormat(time_edit_format(self.time_fmt))
             edit.timeChanged.connect(self._schedule_search)
         self.window_on.toggled.connect(self._schedule_search)
         window_row = QHBoxLayout()
@@ -136,7 +138,7 @@ class FindOpeningDialog(QDialog):
                 (
                     "When",
                     lambda o: (
-                        f"{o.start.astimezone(clinic.location(o.location_id).zone):%a %-d %b %Y  %H:%M}"
+                        local_time.fmt_datetime(o.start, clinic.location(o.location_id).zone, self.time_fmt)
                     ),
                 ),
                 ("Provider", lambda o: names.get(o.provider_id, "?")),
@@ -275,8 +277,10 @@ class FindOpeningDialog(QDialog):
         local = opening.start.astimezone(location.zone)
         self.booked_place = (opening.location_id, local.date())
         provider = self._provider_name(opening.provider_id)
-        self.booked_text = (f"Booked {patient.name}: {self.type_combo.currentText()} on {local:%a %-d %b} "
-                            f"at {local:%-I:%M %p} with {provider}, {location.name}")
+        self.booked_text = (f"Booked {patient.name}: {self.type_combo.currentText()} on "
+                            f"{local_time.fmt_date(local, location.zone)} at "
+                            f"{local_time.fmt_time(local, location.zone, self.time_fmt)} with {provider}, "
+                            f"{location.name}")
         self.accept()
         return True
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QTime
 from PySide6.QtWidgets import (
@@ -29,11 +30,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
-from orca_desk.services.availability import WEEKDAY_NAMES, hhmm
+from orca_desk.services.availability import WEEKDAY_NAMES
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.schedules.models import ProviderListModel
@@ -52,7 +55,9 @@ REPEATS = [
     ("Every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
     ("Custom rule (RRULE)…", "custom"),
 ]
-_BREAK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*(.*?)\s*$")
+# A time is 24-hour ("13:00") or 12-hour ("1:00 PM"), as the clinic's format writes it.
+_TIME = r"(\d{1,2}):(\d{2})\s*([AaPp][Mm])?"
+_BREAK_RE = re.compile(rf"^\s*{_TIME}\s*[-–]\s*{_TIME}\s*(.*?)\s*$")
 
 
 def _minutes(t: QTime) -> int:
@@ -71,6 +76,21 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
+def _minute(hour: str, minute: str, half: str | None) -> int:
+    h = int(hour)
+    if half:
+        h = h % 12 + (12 if half.upper() == "PM" else 0)
+    return h * 60 + int(minute)
+
+
+def breaks_text(breaks: Iterable[Any], style: str) -> str:
+    """ "12:00 PM–1:00 PM Lunch" (12h) or "12:00–13:00 Lunch" (24h): what parse_breaks reads back."""
+    def one(b: Any) -> str:
+        return f"{local_time.fmt_minute(b.start_minute, style)}–{local_time.fmt_minute(b.end_minute, style)}"
+
+    return ", ".join(f"{one(b)} {b.label}" for b in breaks)
+
+
 def parse_breaks(text: str, day_name: str) -> tuple[ps.BreakInput, ...]:
     """ "12:00–13:00 Lunch, 15:30-15:45 Coffee" → breaks; a ValidationError names the day otherwise."""
     out = []
@@ -78,10 +98,11 @@ def parse_breaks(text: str, day_name: str) -> tuple[ps.BreakInput, ...]:
         m = _BREAK_RE.match(part)
         if m is None:
             raise ValidationError(
-                f"{day_name} breaks: write each break as 12:00–13:00 Lunch (got {part!r}).", field="breaks"
+                f"{day_name} breaks: write each break as 12:00–13:00 Lunch or 12:00 PM–1:00 PM Lunch "
+                f"(got {part!r}).", field="breaks"
             )
-        h1, m1, h2, m2, label = m.groups()
-        out.append(ps.BreakInput(int(h1) * 60 + int(m1), int(h2) * 60 + int(m2), label or "Break"))
+        h1, m1, p1, h2, m2, p2, label = m.groups()
+        out.append(ps.BreakInput(_minute(h1, m1, p1), _minute(h2, m2, p2), label or "Break"))
     return tuple(out)
 
 
@@ -91,9 +112,11 @@ class WeekEditor(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.time_fmt = ctx.time_style()
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
-        for col, title in enumerate(("Day", "Location", "Starts", "Ends", "Breaks (e.g. 12:00–13:00 Lunch)")):
+        example = breaks_text([ps.BreakInput(12 * 60, 13 * 60, "Lunch")], self.time_fmt)
+        for col, title in enumerate(("Day", "Location", "Starts", "Ends", f"Breaks (e.g. {example})")):
             head = QLabel(title)
             head.setObjectName("hint")
             grid.addWidget(head, 0, col)
@@ -109,7 +132,7 @@ class WeekEditor(QWidget):
                 loc.addItem(location.name, location.id)
             start, end = QTimeEdit(QTime(8, 0)), QTimeEdit(QTime(17, 0))
             for t in (start, end):
-                t.setDisplayFormat("HH:mm")
+                t.setDisplayFormat(time_edit_format(self.time_fmt))
             brk = QLineEdit()
             brk.setPlaceholderText("none")
             works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
@@ -151,9 +174,7 @@ class WeekEditor(QWidget):
                 self.location[wd].setCurrentIndex(max(0, self.location[wd].findData(d.location_id)))
                 self.start[wd].setTime(_qtime(d.start_minute))
                 self.end[wd].setTime(_qtime(d.end_minute))
-                self.breaks[wd].setText(
-                    ", ".join(f"{hhmm(b.start_minute)}–{hhmm(b.end_minute)} {b.label}" for b in d.breaks)
-                )
+                self.breaks[wd].setText(breaks_text(d.breaks, self.time_fmt))
             else:
                 self.breaks[wd].clear()
         self.effective_from.setDate(_qdate(effective_from))
@@ -195,6 +216,7 @@ class SchedulesScreen(Screen):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.time_fmt = ctx.time_style()
         self.location_id = ctx.clinic.locations[0].id
         self.today = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
         self.confirm: Callable[[str, str], bool] = self._ask
@@ -251,12 +273,13 @@ class SchedulesScreen(Screen):
         self.affected_label.setWordWrap(True)
         self.affected = RowsModel[ps.AffectedAppointment](
             [
-                ("When", lambda a: a.local_label),
+                ("When", lambda a: a.local_label(self.time_fmt)),
                 ("Patient", lambda a: a.patient_name),
                 ("Location", lambda a: a.location_name),
             ]
         )
-        self.affected_view = table(self.affected, len(self.affected.columns) - 1)
+        self.affected_view = table(self.affected, len(self.affected.columns) - 1, empty=(
+            "No booked visit falls outside these hours: Preview lists any the new week would leave out."))
         self.affected_view.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -286,7 +309,8 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.exceptions_view = table(self.exceptions, len(self.exceptions.columns) - 1)
+        self.exceptions_view = table(self.exceptions, len(self.exceptions.columns) - 1, empty=(
+            "No days off or changed hours: add time off or extra hours with the form below."))
         self.x_kind = QComboBox()
         for label, kind in (
             ("Time off (this provider)", "time_off"),
@@ -302,7 +326,7 @@ class SchedulesScreen(Screen):
         self.x_partial = QCheckBox("Part of the day")
         self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
         for edit in (self.x_start, self.x_end):
-            edit.setDisplayFormat("HH:mm")
+            edit.setDisplayFormat(time_edit_format(self.time_fmt))
         self.x_type = QComboBox()
         for kind in ("vacation", "sick", "training", "other"):
             self.x_type.addItem(kind.capitalize(), kind)
@@ -358,7 +382,8 @@ class SchedulesScreen(Screen):
         self.blocks = RowsModel[ps.BlockView](
             [
                 ("Day", lambda b: f"{b.day:%a %-d %b %Y}"),
-                ("Time", lambda b: f"{hhmm(b.start_minute)}–{hhmm(b.end_minute)}"),
+                ("Time", lambda b: f"{local_time.fmt_minute(b.start_minute, self.time_fmt)}–"
+                                   f"{local_time.fmt_minute(b.end_minute, self.time_fmt)}"),
                 ("Reason", lambda b: b.reason),
                 (
                     "For",
@@ -373,7 +398,8 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.blocks_view = table(self.blocks, len(self.blocks.columns) - 1)
+        self.blocks_view = table(self.blocks, len(self.blocks.columns) - 1, empty=(
+            "No blocked time: block a chair or provider for a meeting or lunch with the form below."))
         self.b_location = QComboBox()
         for loc in self.ctx.clinic.locations:
             self.b_location.addItem(loc.name, loc.id)
@@ -384,7 +410,7 @@ class SchedulesScreen(Screen):
         self.b_day.setDisplayFormat("yyyy-MM-dd")
         self.b_start, self.b_end = QTimeEdit(QTime(12, 0)), QTimeEdit(QTime(13, 0))
         for t in (self.b_start, self.b_end):
-            t.setDisplayFormat("HH:mm")
+            t.setDisplayFormat(time_edit_format(self.time_fmt))
         self.b_reason = QLineEdit()
         self.b_reason.setPlaceholderText("e.g. Staff meeting, Lunch, Training")
         self.b_colour = QComboBox()
@@ -557,7 +583,8 @@ class SchedulesScreen(Screen):
         if pid is None or affected is None:
             return False
         if affected:
-            lines = "\n".join(f"• {a.local_label} — {a.patient_name}" for a in affected[:12])
+            time_fmt = self.ctx.time_style()
+            lines = "\n".join(f"• {a.local_label(time_fmt)} — {a.patient_name}" for a in affected[:12])
             more = f"\n… and {len(affected) - 12} more" if len(affected) > 12 else ""
             if not self.confirm(
                 "Appointments outside the new hours",

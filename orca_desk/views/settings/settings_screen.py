@@ -44,6 +44,7 @@ from orca_desk.services.patient_links import (
 from orca_desk.services.security import IMPORT_DATA
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
+from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.templates_editor import TemplatesEditor
 
@@ -111,7 +112,7 @@ class SettingsScreen(Screen):
         self.quiet_start = QTimeEdit()
         self.quiet_end = QTimeEdit()
         for t in (self.quiet_start, self.quiet_end):
-            t.setDisplayFormat("HH:mm")
+            t.setDisplayFormat(time_edit_format(self.ctx.time_style()))
         self.daily_budget = QSpinBox()
         self.weekly_budget = QSpinBox()
         for sb in (self.daily_budget, self.weekly_budget):
@@ -316,7 +317,7 @@ class SettingsScreen(Screen):
                 "This is a shared PostgreSQL database: back it up on its server "
                 "(‘orca-desk backup’ runs pg_dump)."))
         elif st.last_local is not None:
-            when = st.last_local.strftime("%a %d %b %Y, %H:%M")
+            when = local_time.fmt_datetime(st.last_local, st.last_local.tzinfo, self.ctx.time_style())
             self.backup_last.setText(self.tr("Last backup: {when}. One a day, the newest {keep} kept.")
                                      .format(when=when, keep=AUTO_BACKUP_KEEP_DAYS))
         else:

@@ -181,7 +181,9 @@ class TemplatesEditor(QWidget):
         if check.segments is not None:
             seg = check.segments
             capacity = seg.per_segment * max(seg.segments, 1)
-            self.counter.setText(f"{segment_summary(seg)} · {seg.units}/{capacity}")
+            fallback = (" · over one segment, so “waitlist.offer_short” is sent instead"
+                        if self.current.key == "waitlist.offer" and seg.segments > 1 else "")
+            self.counter.setText(f"{segment_summary(seg)} · {seg.units}/{capacity}{fallback}")
             self.counter.setToolTip(segment_help(seg))
         else:
             self.counter.setText(f"{len(check.preview)} characters")

@@ -48,9 +48,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from orca_desk.services import clinic_setup as cs
+from orca_desk.services import local_time
 from orca_desk.services import setup_wizard as sw
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import Actor
+from orca_desk.ui.labels import time_edit_format
 
 if TYPE_CHECKING:
     from orca_desk.views.setup.wizard import SetupWizard
@@ -97,6 +99,14 @@ def system_zone() -> str:
 def system_country() -> str:
     code = QLocale.territoryToCode(QLocale.system().territory())
     return code if code in phonenumbers.SUPPORTED_REGIONS else "US"
+
+
+# The clinic setup file stores times of day as 24-hour text; the fields show them as the country writes them.
+SPEC_TIME = "HH:mm"
+
+
+def _time_edit() -> str:
+    return time_edit_format(local_time.default_time_format(system_country()))
 
 
 def error_label() -> QLabel:
@@ -773,7 +783,7 @@ class ProvidersPage(ListFormPage):
             loc = QComboBox()
             start, end = QTimeEdit(), QTimeEdit()
             for t in (start, end):
-                t.setDisplayFormat("HH:mm")
+                t.setDisplayFormat(_time_edit())
             brk = QLineEdit()
             brk.setPlaceholderText(self.tr("none, or 12:00-13:00"))
             for col, w in enumerate((works, loc, start, end, brk)):
@@ -913,8 +923,8 @@ class ProvidersPage(ListFormPage):
         for d, day in enumerate(row.days):
             self.day_works[d].setChecked(day.works)
             self.day_location[d].setCurrentText(day.location)
-            self.day_start[d].setTime(QTime.fromString(day.start, "HH:mm"))
-            self.day_end[d].setTime(QTime.fromString(day.end, "HH:mm"))
+            self.day_start[d].setTime(QTime.fromString(day.start, SPEC_TIME))
+            self.day_end[d].setTime(QTime.fromString(day.end, SPEC_TIME))
             self.day_breaks[d].setText(day.breaks)
             for w in (self.day_location[d], self.day_start[d], self.day_end[d], self.day_breaks[d]):
                 w.setEnabled(day.works)
@@ -944,8 +954,8 @@ class ProvidersPage(ListFormPage):
             day = self.items[self.current].days[d]
             day.works = self.day_works[d].isChecked()
             day.location = self.day_location[d].currentText()
-            day.start = self.day_start[d].time().toString("HH:mm")
-            day.end = self.day_end[d].time().toString("HH:mm")
+            day.start = self.day_start[d].time().toString(SPEC_TIME)
+            day.end = self.day_end[d].time().toString(SPEC_TIME)
             day.breaks = self.day_breaks[d].text()
             for w in (self.day_location[d], self.day_start[d], self.day_end[d], self.day_breaks[d]):
                 w.setEnabled(day.works)
@@ -1361,7 +1371,7 @@ class MessagingPage(SetupPage):
         self.quiet_end = QTimeEdit(QTime(8, 0))
         self.quiet_end.setObjectName("quietEnd")
         for t in (self.quiet_start, self.quiet_end):
-            t.setDisplayFormat("HH:mm")
+            t.setDisplayFormat(_time_edit())
             t.setMaximumWidth(100)
         self.inline = {"messaging.quiet_start": error_label(), "messaging.quiet_end": error_label()}
         form = QFormLayout()
@@ -1381,8 +1391,8 @@ class MessagingPage(SetupPage):
         self.quiet_end.timeChanged.connect(self.touch("messaging.quiet_end"))
 
     def spec(self) -> cs.MessagingSpec:
-        return cs.MessagingSpec(self.quiet_start.time().toString("HH:mm"),
-                                self.quiet_end.time().toString("HH:mm"))
+        return cs.MessagingSpec(self.quiet_start.time().toString(SPEC_TIME),
+                                self.quiet_end.time().toString(SPEC_TIME))
 
     def problems(self) -> list[cs.Problem]:
         return cs.messaging_problems(self.spec())
@@ -1394,9 +1404,9 @@ class MessagingPage(SetupPage):
 
     def load(self, saved: sw.SavedSetup) -> None:
         if saved.messaging.quiet_start:
-            self.quiet_start.setTime(QTime.fromString(saved.messaging.quiet_start, "HH:mm"))
+            self.quiet_start.setTime(QTime.fromString(saved.messaging.quiet_start, SPEC_TIME))
         if saved.messaging.quiet_end:
-            self.quiet_end.setTime(QTime.fromString(saved.messaging.quiet_end, "HH:mm"))
+            self.quiet_end.setTime(QTime.fromString(saved.messaging.quiet_end, SPEC_TIME))
 
 
 # --- the end -------------------------------------------------------------------------------

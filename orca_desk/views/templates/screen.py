@@ -45,6 +45,8 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
+from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.time_grid import in_scroll_area
 from orca_desk.views.templates.builder import (
@@ -116,6 +118,7 @@ class TemplatesScreen(Screen):
         self.list_model = TemplateListModel(self)
         self.list_view = QListView()
         self.list_view.setModel(self.list_model)
+        empty_state(self.list_view, "No templates yet: New template builds a day of slots to apply.")
         self.list_view.setAlternatingRowColors(True)
         self.list_view.setSpacing(2)
         self.list_view.selectionModel().currentChanged.connect(self._on_template_chosen)
@@ -214,7 +217,7 @@ class TemplatesScreen(Screen):
         self.reason_edit.setPlaceholderText("e.g. Lunch")
         self.start_edit, self.end_edit = QTimeEdit(), QTimeEdit()
         for te in (self.start_edit, self.end_edit):
-            te.setDisplayFormat("HH:mm")
+            te.setDisplayFormat(time_edit_format(self.ctx.time_style()))
         apply_props = QPushButton("Apply change")
         apply_props.clicked.connect(self.apply_properties)
         delete_btn = QPushButton("Delete slot")
@@ -227,6 +230,7 @@ class TemplatesScreen(Screen):
         form.addRow(delete_btn)
         self.props.setEnabled(False)
         self.history = QListWidget()
+        empty_state(self.history, "Select a template to see its saved versions.")
         restore = QPushButton("Restore as newest")
         restore.clicked.connect(self.restore_selected_version)
         hist_box = QGroupBox("Version history")
@@ -653,12 +657,14 @@ class AnalyticsPanel(QWidget):
         self.chart_view = chart_view(self.chart)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["", "Slots", "Booked", "Fill rate"])
+        empty_state(self.table, "No applied slots yet: Apply to dates… puts a template on the calendar.")
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.usage = QTableWidget(0, 6)
         self.usage.setHorizontalHeaderLabels(
             ["Version", "Applications", "Slots", "Providers", "Locations", "Dates"]
         )
+        empty_state(self.usage, "This template was never applied: Apply to dates… puts it on the calendar.")
         self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.usage.verticalHeader().setVisible(False)
         self.summary = QLabel()

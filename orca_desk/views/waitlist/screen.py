@@ -91,8 +91,10 @@ class WaitlistScreen(Screen):
         self.openings_view = table(self.openings, 2, empty=(
             "No openings. A cancelled or missed visit, or free time offered from the calendar, "
             "becomes an opening here and is offered to the waitlist."))
-        self.offers_view = table(self.offers, 2)
-        self.matches_view = table(self.matches, 5)
+        self.offers_view = table(self.offers, 2, empty=(
+            "No offers yet: select an opening, then Notify best now offers it to the top match."))
+        self.matches_view = table(self.matches, 5, empty=(
+            "Select an opening to rank the waitlist for it; no fit means: add entries on the Waitlist tab."))
         self.matches_view.setWordWrap(True)  # the reasons are the point of this list
         self.openings_view.selectionModel().selectionChanged.connect(self._on_opening_selected)
         self.btn_best = QPushButton("Notify best now")
@@ -175,7 +177,8 @@ class WaitlistScreen(Screen):
             ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
             ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
             ("Offers sent", lambda r: r[1].offers), ("Booked", lambda r: r[1].booked)], cell_tooltips=True)
-        self.groups_view = table(self.groups, 1)
+        self.groups_view = table(self.groups, 1, empty=(
+            "No openings in the last 90 days: cancellations offered to the waitlist are counted here."))
         if not may_view_analytics(self.ctx.actor):
             return no_analytics_page()
         return analytics_page(self.summary, self.chart_view, "By provider and location", self.groups_view)

@@ -41,6 +41,8 @@ def test_known_variables_match_the_documented_set() -> None:
         "link",
         "provider",
         "hold_minutes",
+        "hold",
+        "offer_count",
         "unsubscribe_link",
     } == KNOWN_VARIABLES
     assert all(VARIABLE_DESCRIPTIONS[name].strip() for name in KNOWN_VARIABLES)
