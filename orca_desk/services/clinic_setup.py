@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
@@ -39,7 +39,7 @@ from orca_desk.models import (
 )
 from orca_desk.services import audit
 from orca_desk.services.clinic_defaults import SeededDefaults, seed_clinic_defaults
-from orca_desk.services.errors import PermissionDenied, ValidationError
+from orca_desk.services.errors import OrcaError, PermissionDenied, ValidationError
 from orca_desk.services.security import (
     ADMIN,
     ALL_PERMISSIONS,
@@ -177,6 +177,22 @@ class SetupInvalid(ValidationError):
         self.problems = tuple(problems)
         text = "; ".join(f"{p.field}: {p.message}" if p.path else p.message for p in self.problems)
         super().__init__(text, field=self.problems[0].field if self.problems else None)
+
+
+def refusal_problems(refusal: OrcaError) -> list[Problem]:
+    """A refusal as the problems a form shows: each field of a ``SetupInvalid``, else one line."""
+    if isinstance(refusal, SetupInvalid):
+        return list(refusal.problems)
+    return [Problem((), str(refusal))]
+
+
+def problems_of(check: Callable[[], list[Problem]]) -> list[Problem]:
+    """What ``check`` finds while the user types; a refusal it raises is one problem more, so a
+    half-typed form never raises out of the screen."""
+    try:
+        return check()
+    except OrcaError as exc:
+        return [Problem((), str(exc))]
 
 
 def _raise_if(problems: list[Problem]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from orca_desk.db import Database
 from orca_desk.services.clock import Clock, SystemClock
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import (
     MIN_PASSWORD_LENGTH,
     Actor,
@@ -23,6 +24,7 @@ from orca_desk.services.security import (
     change_password,
     must_change_password,
 )
+from orca_desk.ui.operations import Operations
 
 
 class LoginDialog(QDialog):
@@ -36,6 +38,7 @@ class LoginDialog(QDialog):
                  clock: Clock | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.ops = Operations(db, self)  # before the window: nothing else to run it through
         self.clock = clock or SystemClock()
         self.actor: Actor | None = None
         self._pending: Actor | None = None  # signed in with a one-time password, not changed yet
@@ -91,15 +94,20 @@ class LoginDialog(QDialog):
             self._try_sign_in()
 
     def _try_sign_in(self) -> None:
-        try:
-            with self.db.read() as session:
-                actor = authenticate(session, self.username.text(), self.password.text())
-                must_change = must_change_password(session, actor)
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        def sign_in(session: Any) -> tuple[Actor, bool]:
+            actor = authenticate(session, self.username.text(), self.password.text())
+            return actor, must_change_password(session, actor)
+
+        def refused(message: str) -> None:
+            self.error.setText(message)
             self.password.selectAll()
             self.password.setFocus()
+
+        result: list[tuple[Actor, bool]] = []
+        if not self.ops.read(sign_in, parent=self, on_done=result.append, on_error=refused,
+                             title="Not signed in", background=False):
             return
+        actor, must_change = result[0]
         if must_change:
             self._pending, self._one_time = actor, self.password.text()
             self.password.clear()
@@ -122,14 +130,16 @@ class LoginDialog(QDialog):
             self.repeat_password.selectAll()
             self.repeat_password.setFocus()
             return
-        try:
-            with self.db.write() as session:
-                change_password(session, self._pending, self._one_time, self.new_password.text(),
-                                now=self.clock.now())
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        pending = self._pending
+
+        def refused(message: str) -> None:
+            self.error.setText(message)
             self.new_password.selectAll()
             self.new_password.setFocus()
+
+        if not self.ops.write(lambda s: change_password(s, pending, self._one_time, self.new_password.text(),
+                                                        now=self.clock.now()),
+                              parent=self, on_error=refused, title="Password not changed"):
             return
         self.actor, self._pending, self._one_time = self._pending, None, ""
         self.accept()

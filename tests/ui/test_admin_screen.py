@@ -176,3 +176,39 @@ def test_who_may_edit(qtbot, ctx, who, request):
 def test_the_screen_is_registered(main_window):
     assert main_window.show_screen("admin").isVisible()
     assert main_window.day == TEST_DAY
+
+
+def test_a_save_reloads_the_rows_once_through_its_changes(qtbot, main_window, monkeypatch):
+    """The write's changes reload the screen; the screen does not reload a second time itself."""
+    from orca_desk.services import administration as adm
+
+    screen = main_window.show_screen("admin")
+    assert isinstance(screen, AdministrationScreen)
+    loads: list[int] = []
+    real = adm.load_admin
+    monkeypatch.setattr(adm, "load_admin", lambda s, actor: loads.append(1) or real(s, actor))
+    tab = screen.chairs
+    screen.tabs.setCurrentWidget(tab)
+    _select(tab, "Chair 3")
+    tab.name.setText("Ortho bay 3")
+    tab.save_button.click()
+    assert loads == [1]
+    assert "Ortho bay 3" in [c.name for c in screen.data.chairs]
+    assert tab.current.name == "Ortho bay 3" and tab.name.text() == "Ortho bay 3"
+
+
+def test_a_refused_save_changes_nothing_and_names_the_field(qtbot, ctx, monkeypatch):
+    screen = _screen(qtbot, ctx)
+    loads: list[int] = []
+    from orca_desk.services import administration as adm
+
+    real = adm.load_admin
+    monkeypatch.setattr(adm, "load_admin", lambda s, actor: loads.append(1) or real(s, actor))
+    tab = screen.chairs
+    screen.tabs.setCurrentWidget(tab)
+    _select(tab, "Chair 1")
+    tab.name.setText("")
+    tab.save_button.click()
+    assert loads == []
+    assert tab.field_errors["name"].isVisible() and tab.field_errors["name"].text()
+    assert "Chair 1" in [c.name for c in screen.data.chairs]

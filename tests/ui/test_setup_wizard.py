@@ -374,3 +374,24 @@ def test_an_unfinished_setup_with_its_administrator_asks_them_to_sign_in_first(q
     seen.append(window.ctx.actor.username)
     window.close()
     assert seen == ["Sign in to finish the setup — Orca Desk", f"page {MESSAGING}", "riley"]
+
+
+def test_a_save_refused_by_the_service_stays_on_the_page_and_keeps_nothing(qtbot, db, clock, monkeypatch):
+    from orca_desk.services import clinic_setup as cs
+
+    wizard = open_wizard(qtbot, db, clock)
+    fill_clinic(wizard)
+
+    def refuse(*_args, **_kwargs):
+        raise cs.SetupInvalid([cs.Problem(("clinic", "name"), "is taken by another desk")])
+
+    monkeypatch.setattr(sw, "mark_progress", refuse)  # after the clinic row is written
+    wizard.next()
+    assert wizard.currentId() == CLINIC
+    label = wizard.clinic_page.inline["clinic.name"]
+    assert "is taken by another desk" in label.text() and label.isVisibleTo(wizard)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Clinic)) == 0  # one transaction: rolled back
+    monkeypatch.undo()
+    wizard.next()
+    assert wizard.currentId() == LOCATIONS

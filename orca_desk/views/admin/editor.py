@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from orca_desk.services.administration import AdminInvalid, ArchiveRefused
 from orca_desk.services.errors import OrcaError, ValidationError
@@ -127,11 +126,11 @@ class EditorTab(QWidget, Generic[T]):
         """Show ``row`` in the form (None: an empty form for a new record)."""
         raise NotImplementedError
 
-    def write(self, session: Session) -> str:
+    def write(self, session: Any) -> str:
         """Save the form through the service; returns the status message."""
         raise NotImplementedError
 
-    def write_active(self, session: Session, row: T, active: bool) -> str:
+    def write_active(self, session: Any, row: T, active: bool) -> str:
         raise NotImplementedError
 
     # ----- behaviour ----------------------------------------------------------------------
@@ -228,15 +227,13 @@ class EditorTab(QWidget, Generic[T]):
                 self.conflicts.addItem(str(appt))
             self.conflicts.show()
 
-    def _run(self, action: Callable[[Session], str]) -> bool:
-        try:
-            with self.ctx.db.write() as session:
-                message = action(session)
-        except OrcaError as e:
-            self.show_error(e)
+    def _run(self, action: Callable[[Any], str]) -> bool:
+        messages: list[str] = []
+        # The screen hears the changes and reloads the rows before the write returns.
+        if not self.ctx.ops.write(action, parent=self, on_done=messages.append, on_refused=self.show_error):
             return False
         self.clear_errors()
-        self.sig_saved.emit(message)  # the screen reloads the rows
+        self.sig_saved.emit(messages[0])
         if self.current is not None:
             self.fill(self.current)  # as saved (a phone in E.164, a colour in lower case)
         return True

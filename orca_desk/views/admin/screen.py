@@ -18,6 +18,9 @@ from orca_desk.views.admin.tabs import ChairsTab, LocationsTab, ProvidersTab, St
 
 
 class AdministrationScreen(Screen):
+    watches = frozenset({"clinic", "location", "chair", "provider", "provider_chair", "appointment_type",
+                         "staff_user"})
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -69,8 +72,10 @@ class AdministrationScreen(Screen):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.ctx.db.read() as s:
-            data = adm.load_admin(s, self.ctx.actor)
+        self.ctx.ops.read(lambda s: adm.load_admin(s, self.ctx.actor), parent=self, on_done=self._show,
+                          background=False)
+
+    def _show(self, data: adm.AdminData) -> None:
         self.data = data
         self.chairs.set_locations(data.locations)
         self.providers.set_chairs(data.chairs)
@@ -80,11 +85,10 @@ class AdministrationScreen(Screen):
         self.types.set_rows(data.types)
         self.staff.set_rows(data.staff)
 
+    # The rows were reloaded already: the write's changes reach this screen.
     def _on_clinic_saved(self, message: str) -> None:
-        self.refresh()
         self.sig_clinic_changed.emit()  # the calendar, booking and schedules see the change
         self.sig_status.emit(message)
 
     def _on_staff_saved(self, message: str) -> None:
-        self.refresh()
         self.sig_status.emit(message)

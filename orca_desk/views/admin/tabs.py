@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt, Signal
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from orca_desk.services import administration as adm
 from orca_desk.services.clinic_setup import MAX_CONCURRENT, PROVIDER_ROLES
@@ -91,7 +91,7 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
         self.address.setText(row.address if row else "")
         self.phone.setText(row.phone if row else "")
 
-    def write(self, session: Session) -> str:
+    def write(self, session: Any) -> str:
         edit = adm.LocationEdit(self.name.text(), self.timezone.currentText(), self.address.text(),
                                 self.phone.text(), id=self.current.id if self.current else None)
         self.saved_id = adm.save_location(session, self.ctx.actor, edit, now=self.ctx.clock.now())
@@ -127,7 +127,7 @@ class ChairsTab(EditorTab[adm.ChairAdminRow]):
         self.name.setText(row.name if row else "")
         self.room.setText(row.room if row else "")
 
-    def write(self, session: Session) -> str:
+    def write(self, session: Any) -> str:
         loc = self.location.currentData()
         if loc is None:
             from orca_desk.services.errors import ValidationError
@@ -138,7 +138,7 @@ class ChairsTab(EditorTab[adm.ChairAdminRow]):
         self.saved_id = adm.save_chair(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Chair {name} saved").format(name=edit.name.strip())
 
-    def write_active(self, session: Session, row: adm.ChairAdminRow, active: bool) -> str:
+    def write_active(self, session: Any, row: adm.ChairAdminRow, active: bool) -> str:
         adm.set_chair_active(session, self.ctx.actor, row.id, active, now=self.ctx.clock.now())
         return (self.tr("Chair {name} restored") if active else self.tr("Chair {name} archived")).format(
             name=row.name)
@@ -201,14 +201,14 @@ class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
         return tuple(int(it.data(Qt.ItemDataRole.UserRole)) for it in items
                      if it.checkState() == Qt.CheckState.Checked)
 
-    def write(self, session: Session) -> str:
+    def write(self, session: Any) -> str:
         edit = adm.ProviderEdit(self.name.text(), str(self.role.currentData()), self.colour.text(),
                                 self.max_concurrent.value(), self.checked_chairs(),
                                 id=self.current.id if self.current else None)
         self.saved_id = adm.save_provider(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Provider {name} saved").format(name=edit.name.strip())
 
-    def write_active(self, session: Session, row: adm.ProviderAdminRow, active: bool) -> str:
+    def write_active(self, session: Any, row: adm.ProviderAdminRow, active: bool) -> str:
         adm.set_provider_active(session, self.ctx.actor, row.id, active, now=self.ctx.clock.now())
         return (self.tr("{name} restored") if active else self.tr("{name} archived")).format(name=row.name)
 
@@ -251,13 +251,13 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
         self.minutes.setValue(row.minutes if row else 30)
         self.category.setCurrentText(row.category if row else "treatment")
 
-    def write(self, session: Session) -> str:
+    def write(self, session: Any) -> str:
         edit = adm.TypeEdit(self.name.text(), self.colour.text(), self.minutes.value(),
                             self.category.currentText(), id=self.current.id if self.current else None)
         self.saved_id = adm.save_type(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Appointment type {name} saved").format(name=edit.name.strip())
 
-    def write_active(self, session: Session, row: adm.TypeAdminRow, active: bool) -> str:
+    def write_active(self, session: Any, row: adm.TypeAdminRow, active: bool) -> str:
         adm.set_type_active(session, self.ctx.actor, row.id, active, now=self.ctx.clock.now())
         return (self.tr("{name} restored") if active else self.tr("{name} archived")).format(name=row.name)
 
@@ -338,7 +338,7 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
             self.password_box.hide()
             self.password_field.clear()
 
-    def write(self, session: Session) -> str:
+    def write(self, session: Any) -> str:
         edit = adm.StaffEdit(self.username.text(), self.name.text(), str(self.role.currentData()),
                              id=self.current.id if self.current else None)
         saved = adm.save_staff_user(session, self.ctx.actor, edit, now=self.ctx.clock.now())
@@ -357,14 +357,14 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
             return
         result: list[str] = []
 
-        def reset(session: Session) -> str:
+        def reset(session: Any) -> str:
             result.append(adm.reset_password(session, self.ctx.actor, row.id, now=self.ctx.clock.now()))
             return self.tr("Password of {name} reset").format(name=row.username)
 
         if self._run(reset):
             self.show_password(row.name, result[0])
 
-    def write_active(self, session: Session, row: adm.StaffAdminRow, active: bool) -> str:
+    def write_active(self, session: Any, row: adm.StaffAdminRow, active: bool) -> str:
         adm.set_staff_active(session, self.ctx.actor, row.id, active, now=self.ctx.clock.now())
         return (self.tr("{name} reactivated") if active else self.tr("{name} deactivated")).format(
             name=row.username)

@@ -29,16 +29,23 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.importing.appointments import APPOINTMENT_FIELDS, REQUIRED_APPOINTMENT_FIELDS
+from orca_desk.services.importing.job import (
+    ImportCancelled,
+    ImportJob,
+    read_checked,
+    run_import,
+    with_our_headers,
+)
 from orca_desk.services.importing.mapping import GENERIC, OPEN_DENTAL, Mapping
 from orca_desk.services.importing.report import ImportReport, Rejection
-from orca_desk.services.importing.table import Table, read_table
+from orca_desk.services.importing.table import Table
 from orca_desk.services.security import IMPORT_DATA
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import hint, section_title
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.views.importing.mapping_dialog import MappingDialog, needs_mapping
-from orca_desk.views.importing.run import ImportCancelled, ImportJob, ImportThread, with_our_headers
+from orca_desk.views.importing.run import ImportThread
 
 KINDS = ("patients", "appointments")
 # The appointments format as a mapping, so its columns can be matched like the patients'.
@@ -237,10 +244,9 @@ class ImportWizard(QDialog):
     def check(self) -> bool:
         """Read the file, have its columns matched if needed, then start the dry run."""
         self.error.clear()
-        try:
-            self.table_read = read_table(Path(self.file.text().strip()).expanduser())
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        self.table_read, problem = read_checked(Path(self.file.text().strip()).expanduser())
+        if self.table_read is None:
+            self.error.setText(problem)
             return False
         if self.what == "patients":
             base = OPEN_DENTAL if self.preset.currentData() == OPEN_DENTAL.name else GENERIC
@@ -286,8 +292,10 @@ class ImportWizard(QDialog):
             assert self.mapping is not None
             job = ImportJob(self.what, with_our_headers(self.table_read, self.mapping), None, source, dry_run)
         self._dry_run = dry_run
-        self.job_thread = ImportThread(self.ctx.db, self.ctx.actor, job, now=self.ctx.clock.now(),
-                                       parent=self)
+        db, actor, now = self.ctx.db, self.ctx.actor, self.ctx.clock.now()
+        self.job_thread = ImportThread(
+            lambda progress, cancel: run_import(db, actor, job, now=now, progress=progress, cancel=cancel),
+            parent=self)
         self.job_thread.sig_progress.connect(self._on_progress)
         self.job_thread.sig_done.connect(self._on_done)
         self.job_thread.sig_failed.connect(self._on_failed)

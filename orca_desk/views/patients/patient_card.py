@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt
@@ -32,7 +33,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from orca_desk.services import local_time
 from orca_desk.services.errors import OrcaError, ValidationError
@@ -326,17 +326,17 @@ class PatientCardDialog(QDialog):
     # --- loading ---------------------------------------------------------------------------------
 
     def _zone(self, location_id: int | None) -> ZoneInfo:
-        if location_id is not None:
-            try:
-                return self.ctx.clinic.location(location_id).zone
-            except OrcaError:
-                pass
-        return self.ctx.clinic.locations[0].zone
+        found = next((loc for loc in self.ctx.clinic.locations if loc.id == location_id), None)
+        return (found or self.ctx.clinic.locations[0]).zone
 
     def reload(self) -> None:
-        with self.ctx.db.read() as session:
-            card = load_card(session, self.patient_id, now=self.ctx.clock.now())
-            style = local_time.clinic_time_format(session)
+        def load(session: Any) -> tuple[PatientCard, str]:
+            return (load_card(session, self.patient_id, now=self.ctx.clock.now()),
+                    local_time.clinic_time_format(session))
+
+        self.ctx.ops.read(load, parent=self, on_done=lambda loaded: self._show(*loaded), background=False)
+
+    def _show(self, card: PatientCard, style: str) -> None:
         self.card = card
         p = card.patient
         zone = self._zone(p.home_location_id)
@@ -435,22 +435,22 @@ class PatientCardDialog(QDialog):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def _region(self, session: Session) -> str:
+    def _region(self, session: Any) -> str:
         return clinic_region(session, self.ctx.clinic.id)
 
-    def _run(self, action: str, fn: Callable[[Session], object]) -> bool:
+    def _run(self, action: str, fn: Callable[[Any], object]) -> bool:
         self.error.clear()
-        try:
-            with self.ctx.db.write() as session:
-                fn(session)
-        except ValidationError as exc:
-            self.error.setText(str(exc))
-            widget = self._fields.get(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
-            return False
-        except OrcaError as exc:
-            self.error.setText(self.tr("{0}: {1}").format(action, str(exc)))
+
+        def refused(exc: OrcaError) -> None:
+            if isinstance(exc, ValidationError):
+                self.error.setText(str(exc))
+                widget = self._fields.get(exc.field or "")
+                if widget is not None:
+                    widget.setFocus()
+            else:
+                self.error.setText(self.tr("{0}: {1}").format(action, str(exc)))
+
+        if not self.ctx.ops.write(fn, parent=self, title=action, on_refused=refused):
             return False
         self.changed = True
         self.reload()
@@ -510,9 +510,12 @@ class PatientCardDialog(QDialog):
         text, ok = QInputDialog.getText(self, title, prompt)
         if not ok or not text.strip():
             return None
-        with self.ctx.db.read() as session:
-            rows = [r for r in search_patients(session, text, limit=20, region=self._region(session))
-                    if r.id != self.patient_id]
+        found: list[Any] = []
+        if not self.ctx.ops.read(lambda s: search_patients(s, text, limit=20, region=self._region(s)),
+                                 parent=self, on_done=found.append, on_error=self.error.setText,
+                                 background=False):
+            return None
+        rows = [r for r in found[0] if r.id != self.patient_id]
         if not rows:
             self.error.setText(self.tr("No other patient matches {0!r}.").replace("{0!r}", repr(text)))
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -122,8 +123,11 @@ class NewPatientDialog(QDialog):
     def save(self) -> None:
         data = self._input()
         if data != self._acknowledged:
-            with self.ctx.db.read() as session:
-                duplicates = likely_duplicates(session, data)
+            found: list[Any] = []
+            if not self.ctx.ops.read(lambda s: likely_duplicates(s, data), parent=self, on_done=found.append,
+                                     on_error=self.error.setText, background=False):
+                return
+            duplicates = found[0]
             if duplicates:
                 # Shown once per input: a second Save with the same details creates the patient.
                 self._acknowledged = data
@@ -137,18 +141,22 @@ class NewPatientDialog(QDialog):
                     "or press Save again to create a new patient."
                 )
                 return
-        try:
-            with self.ctx.db.write() as session:
-                patient = create_patient(session, self.ctx.actor, self.ctx.clinic.id, data,
-                                         now=self.ctx.clock.now())
-                self.patient_id = patient.id
-        except ValidationError as exc:
-            self.error.setText(str(exc))
+
+        def create(session: Any) -> int:
+            patient = create_patient(session, self.ctx.actor, self.ctx.clinic.id, data,
+                                     now=self.ctx.clock.now())
+            return patient.id
+
+        def created(patient_id: int) -> None:
+            self.patient_id = patient_id
+
+        if self.ctx.ops.write(create, parent=self, title=self.tr("Patient not added"), on_done=created,
+                              on_refused=self._refused):
+            self.accept()
+
+    def _refused(self, exc: OrcaError) -> None:
+        self.error.setText(str(exc))
+        if isinstance(exc, ValidationError):
             widget = self._fields.get(exc.field or "")
             if widget is not None:
                 widget.setFocus()
-            return
-        except OrcaError as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()

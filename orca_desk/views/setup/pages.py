@@ -45,12 +45,10 @@ from PySide6.QtWidgets import (
     QWidget,
     QWizardPage,
 )
-from sqlalchemy.orm import Session
 
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services import local_time
 from orca_desk.services import setup_wizard as sw
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import Actor
 from orca_desk.ui.labels import time_edit_format
 
@@ -156,7 +154,7 @@ class SetupPage(QWizardPage):
     def problems(self) -> list[cs.Problem]:
         return []
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         """Write the section (the wizard commits it with the progress mark)."""
 
     def load(self, saved: sw.SavedSetup) -> None:
@@ -181,11 +179,7 @@ class SetupPage(QWizardPage):
 
     def refresh(self) -> None:
         """Validate as you type: problems of edited fields (all after a Next) beside their field."""
-        try:
-            problems = self.problems()
-        except OrcaError as exc:  # shown, never raised out of a slot
-            problems = [cs.Problem((), str(exc))]
-        self.show_problems(problems)
+        self.show_problems(cs.problems_of(self.problems))  # shown, never raised out of a slot
 
     def show_problems(self, problems: Sequence[cs.Problem]) -> None:
         targets = self.targets()
@@ -216,15 +210,7 @@ class SetupPage(QWizardPage):
         self.show_problems(problems)
         if problems:
             return False
-        try:
-            wizard.save_page(self)
-        except cs.SetupInvalid as exc:
-            self.show_problems(exc.problems)
-            return False
-        except OrcaError as exc:
-            self.show_problems([cs.Problem((), str(exc))])
-            return False
-        return True
+        return wizard.save_page(self, on_refused=lambda exc: self.show_problems(cs.refusal_problems(exc)))
 
 
 def capped(layout: QFormLayout, width: int = 760) -> QWidget:
@@ -303,7 +289,7 @@ class ClinicPage(SetupPage):
     def problems(self) -> list[cs.Problem]:
         return cs.clinic_problems(self.spec())
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         clinic = cs.save_clinic(session, actor, self.spec(), now=now)
         self.wiz().clinic_id = clinic.id
 
@@ -559,7 +545,7 @@ class LocationsPage(ListFormPage):
             p.append(cs.Problem(("locations",), self.tr("add at least one location")))
         return p
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         for r in self.items:
             if r.saved_name is not None and r.saved_name != r.name.strip():
                 sw.rename(session, actor, "location", r.saved_name, r.name, now=now)
@@ -697,7 +683,7 @@ class ChairsPage(SetupPage):
         return [p for p in cs.location_problems(page.specs(with_chairs=True), country=self.wiz().country)
                 if "chairs" in p.path]
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         for loc in self.locations():
             for c in loc.chairs:
                 if c.saved_name is not None and c.saved_name != c.name.strip():
@@ -992,7 +978,7 @@ class ProvidersPage(ListFormPage):
                               "location": self.tr("location")}.get(str(path[4]), str(path[4])))
         return f"{', '.join(parts)}: {problem.message}" if parts else problem.message
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         for r in self.items:
             if r.saved_name is not None and r.saved_name != r.name.strip():
                 sw.rename(session, actor, "provider", r.saved_name, r.name, now=now)
@@ -1160,7 +1146,7 @@ class TypesPage(SetupPage):
             return f"{name}{', ' + what if what else ''}: {problem.message}"
         return problem.message
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         specs = self.specs()
         for s, old in zip(specs, self.saved_names, strict=True):
             if old is not None and old != s.name.strip():
@@ -1316,7 +1302,7 @@ class StaffPage(SetupPage):
             return f"{name}{', ' + what if what else ''}: {problem.message}"
         return problem.message
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         wizard = self.wiz()
         result = sw.save_staff_page(session, actor, wizard.clinic_id, self.admin_spec(),
                                     None if self.admin_saved else self.password.text(),
@@ -1397,7 +1383,7 @@ class MessagingPage(SetupPage):
     def problems(self) -> list[cs.Problem]:
         return cs.messaging_problems(self.spec())
 
-    def save(self, session: Session, actor: Actor, now: datetime) -> None:
+    def save(self, session: Any, actor: Actor, now: datetime) -> None:
         cs.save_messaging(session, actor, self.spec(), now=now)
         defaults, reissued = sw.finish(session, actor, shown=self.wiz().shown_usernames(), now=now)
         self.wiz().setup_finished(defaults, reissued)

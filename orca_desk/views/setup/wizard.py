@@ -6,18 +6,20 @@ resumes on the first page not saved yet with everything read back from the datab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
-from orca_desk.db import Database
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services import setup_wizard as sw
 from orca_desk.services.clinic_defaults import SeededDefaults
 from orca_desk.services.clock import Clock, SystemClock
+from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import Actor
+from orca_desk.ui.operations import Operations
 from orca_desk.views.setup.pages import (
     ChairsPage,
     ClinicPage,
@@ -30,6 +32,9 @@ from orca_desk.views.setup.pages import (
     TypesPage,
     system_zone,
 )
+
+if TYPE_CHECKING:  # the wizard is handed the database; it reads and writes through its Operations
+    from orca_desk.db import Database
 
 CLINIC, LOCATIONS, CHAIRS, PROVIDERS, TYPES, STAFF, MESSAGING, DONE = range(8)
 STEP_PAGES = {"clinic": CLINIC, "locations": LOCATIONS, "chairs": CHAIRS, "providers": PROVIDERS,
@@ -44,6 +49,8 @@ class SetupWizard(QWizard):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        # Before the window and maybe before the clinic: no AppContext yet, so its own operations.
+        self.ops = Operations(db, self)
         self.clock = clock or SystemClock()
         self.actor = actor
         self.admin: Actor | None = None if actor is cs.SETUP_ACTOR else actor
@@ -78,9 +85,12 @@ class SetupWizard(QWizard):
 
     def _resume(self) -> None:
         """Fill every page with what was saved and move on to the first page not saved yet."""
-        with self.db.read() as session:
-            saved = sw.read_saved(session, today=self.clock.now().astimezone(ZoneInfo(system_zone())).date())
-            self.clinic_id = sw.clinic_id(session) or 0
+        today = self.clock.now().astimezone(ZoneInfo(system_zone())).date()
+        loaded: list[tuple[sw.SavedSetup, int]] = []
+        if not self.ops.read(lambda s: (sw.read_saved(s, today=today), sw.clinic_id(s) or 0), parent=self,
+                             on_done=loaded.append, background=False):
+            return
+        saved, self.clinic_id = loaded[0]
         for page in self._section_pages():
             page.load(saved)
         self.restart()
@@ -98,13 +108,18 @@ class SetupWizard(QWizard):
         return [self.clinic_page, self.locations_page, self.chairs_page, self.providers_page,
                 self.types_page, self.staff_page, self.messaging_page]
 
-    def save_page(self, page: SetupPage) -> None:
-        """The page's section and the progress mark, in one transaction of their own."""
+    def save_page(self, page: SetupPage, *, on_refused: Callable[[OrcaError], None]) -> bool:
+        """The page's section and the progress mark, in one transaction of their own; False (and
+        ``on_refused`` told why) when refused."""
         now = self.clock.now()
-        with self.db.write() as session:
+
+        def save(session: Any) -> None:
             page.save(session, self.actor, now)
+            # The staff page signs the new administrator in: the mark is theirs.
             if page.step != "messaging":  # the last page marks the setup done itself
                 sw.mark_progress(session, self.actor, page.step, now=now)
+
+        return self.ops.write(save, parent=self, title=self.tr("Not saved"), on_refused=on_refused)
 
     def signed_in(self, admin: Actor) -> None:
         """The administrator exists: from now on the setup is saved (and audited) as them."""
