@@ -402,7 +402,7 @@ def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptio
 
 
 def test_link_works_only_during_the_hold_and_only_once(db, world, clock, receptionist):
-    from orca_desk.services import waitlist_links
+    from orca_desk.services.waitlist import links as waitlist_links
 
     now = clock.now()
     add_entry(db, world, 1, now=now)
@@ -428,8 +428,8 @@ def test_link_works_only_during_the_hold_and_only_once(db, world, clock, recepti
 def test_gateway_link_books_once(db, world, clock, receptionist):
     from orca_desk.gateway.app import make_app
     from orca_desk.gateway.handlers import merged_handlers
-    from orca_desk.services import waitlist_links
     from orca_desk.services.clock import FrozenClock
+    from orca_desk.services.waitlist import links as waitlist_links
 
     now = clock.now()
     add_entry(db, world, 1, now=now)
@@ -578,7 +578,7 @@ def test_notify_entry_now_picks_the_best_opening_for_it(db, world, clock, recept
 
 
 def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, receptionist, manager):
-    from orca_desk.services import waitlist_analytics
+    from orca_desk.services.waitlist import analytics as waitlist_analytics
 
     now = clock.now()
     with db.write() as s:
