@@ -731,7 +731,7 @@ def test_every_name_the_package_exports_is_its_owning_modules():
 
     assert sorted(waitlist.__all__) == sorted(_HOME)
     for name, home in _HOME.items():
-        assert getattr(waitlist, name) is getattr(importlib.import_module(f"orca_desk.services.waitlist.{home}"),
-                                                  name)
+        owner = importlib.import_module(f"orca_desk.services.waitlist.{home}")
+        assert getattr(waitlist, name) is getattr(owner, name)
     with pytest.raises(AttributeError):
         waitlist.no_such_name  # noqa: B018

@@ -17,7 +17,7 @@ by staff (``announce_opening``). ``process_waitlist`` (the automation tick) then
    mode), never offering one patient two slots at once.
 
 Each step changes rows only when their state says it is due, so running a tick twice,
-or after a crash, escalates once. Rules of the seed: hold 2 h and at most 3 offers per
+or after a crash, escalates once. Rules: hold 2 h and at most 3 offers per
 entry by default (Settings: ``waitlist_hold_minutes``, ``waitlist_max_offers``; both told in
 the offer), no message in quiet hours (patient's zone, the clinic's policy, follow-ups too),
 SMS only with opt-in and within the number's budget (else email, else a phone task for

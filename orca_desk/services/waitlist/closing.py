@@ -8,16 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Location,
-    OutboxMessage,
-    Patient,
-    WaitlistEntry,
-)
+from orca_desk.models import Location, OutboxMessage, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services.messaging.policy import (
-    next_allowed_send,
-)
+from orca_desk.services.messaging.policy import next_allowed_send
 from orca_desk.services.waitlist.common import _live_offer, _zone
 from orca_desk.services.waitlist.settings import PURPOSE, WaitlistSettings, _settings_or_clinic
 

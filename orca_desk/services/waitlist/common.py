@@ -10,17 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppointmentType,
-    Chair,
-    Location,
-    Provider,
-)
+from orca_desk.models import AppointmentType, Chair, Location, Provider
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services.errors import (
-    NotFound,
-    ValidationError,
-)
+from orca_desk.services.errors import NotFound, ValidationError
 
 
 def _utc(dt: datetime) -> datetime:

@@ -9,18 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppointmentType,
-    Patient,
-    WaitlistEntry,
-)
+from orca_desk.models import AppointmentType, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import audit, local_time
 from orca_desk.services.availability import hhmm
-from orca_desk.services.errors import (
-    NotFound,
-    ValidationError,
-)
+from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import _cancel_message, _reopen_if_idle
 from orca_desk.services.waitlist.common import _live_offer, _names, _utc

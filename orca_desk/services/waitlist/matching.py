@@ -12,18 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-    ContactState,
-    Patient,
-    WaitlistEntry,
-)
+from orca_desk.models import Appointment, ContactState, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import local_time
-from orca_desk.services.messaging.policy import (
-    MessagingPolicy,
-    sms_allowed,
-)
+from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
 from orca_desk.services.waitlist.common import (
     _as_date,
     _as_dt,
@@ -38,11 +30,7 @@ from orca_desk.services.waitlist.rows import MatchRow
 from orca_desk.services.waitlist.settings import WaitlistSettings, _settings_or_clinic
 
 WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
 PRIORITY_LABELS = {1: "urgent", 2: "high priority", 3: "normal", 4: "low priority", 5: "whenever"}
-
-
 PRIORITY_POINTS = {1: 50.0, 2: 35.0, 3: 20.0, 4: 10.0, 5: 0.0}
 
 

@@ -9,24 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    ACTIVE_STATUSES,
-    Appointment,
-    OutboxMessage,
-    Patient,
-    WaitlistEntry,
-)
+from orca_desk.models import ACTIVE_STATUSES, Appointment, OutboxMessage, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import audit, local_time
 from orca_desk.services.bulk import chunks
-from orca_desk.services.errors import (
-    NotFound,
-    ValidationError,
-)
-from orca_desk.services.messaging.policy import (
-    budget_allows,
-    next_allowed_send,
-)
+from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.messaging.policy import budget_allows, next_allowed_send
 from orca_desk.services.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import _withdraw
 from orca_desk.services.waitlist.common import _get_opening, _live_offer, _utc, _zone, _zones
@@ -36,6 +24,7 @@ from orca_desk.services.waitlist.matching import (
     _channel_for,
     _fits,
     _load_candidates,
+    _Matcher,
     _matcher_for,
     _opted_out,
     _score,
@@ -182,22 +171,50 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
     now = _utc(now)
     if not openings:
         return []
-    ctx = _context(session)
-    taken = _taken_openings(session, openings)
     clinic_ids = {o.clinic_id for o in openings}
     if len(clinic_ids) != 1:
         return [x for cid in sorted(clinic_ids) for x in offer_openings(
             session, [o for o in openings if o.clinic_id == cid], now=now, settings=settings,
             created_by=created_by, size=size)]
+    ctx = _context(session)
     matcher = _matcher_for(session, openings[0].clinic_id, settings.max_offers, now)
     offered_before: dict[int, set[int]] = {}
     for oid, eid in session.execute(select(WaitlistOffer.opening_id, WaitlistOffer.entry_id).where(
             WaitlistOffer.opening_id.in_([o.id for o in openings]))):
         offered_before.setdefault(oid, set()).add(eid)
+    busy_patients = _busy_patients(session)
+    chosen = _choose(session, openings, ctx, matcher, offered_before, busy_patients, now=now,
+                     settings=settings, size=size)
+    if not chosen:
+        return []
+    batch = _Batch(session, ctx, now=now, settings=settings, created_by=created_by)
+    batch.load([c for choice in chosen for c in choice.picks])
+    for choice in chosen:
+        _offer_choice(batch, matcher, choice, offered_before.get(choice.opening.id, set()), busy_patients)
+    _enqueue(session, batch.planned, now, settings)
+    return [p.offer for p in batch.planned]
+
+
+@dataclass
+class _Choice:
+    """An opening to offer now, as matching sees it, how many to offer it to, and its best matches."""
+
+    opening: Opening
+    slot: _Slot
+    want: int
+    picks: list[_Candidate]
+
+
+def _choose(session: Session, openings: Sequence[Opening], ctx: _Context, matcher: _Matcher,
+            offered_before: dict[int, set[int]], busy_patients: set[int], *, now: datetime,
+            settings: WaitlistSettings, size: int | None) -> list[_Choice]:
+    """The best matches of each opening, soonest first, one opening per patient (``busy_patients``
+    grows with each pick); an opening whose chair was booked meanwhile is withdrawn, one
+    nobody matches is looked at again after ``settings.recheck``."""
+    taken = _taken_openings(session, openings)
     source_patients = dict(session.execute(select(Appointment.id, Appointment.patient_id).where(
         Appointment.id.in_([o.source_appointment_id for o in openings if o.source_appointment_id]))).all())
-    busy_patients = _busy_patients(session)
-    chosen: list[tuple[Opening, _Slot, int, list[_Candidate]]] = []
+    chosen: list[_Choice] = []
     for o in sorted(openings, key=lambda x: (x.start_at, x.id)):
         if o.id in taken:
             _withdraw(session, o, "The chair has been booked meanwhile.", now, settings)
@@ -211,72 +228,84 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
             continue
         picks = [c for _, c in best]
         busy_patients.update(c.patient_id for c in picks)
-        chosen.append((o, s, k, picks))
-    if not chosen:
-        return []
-    patients: dict[int, Patient] = {}
-    entries: dict[int, WaitlistEntry] = {}
-    opted: set[tuple[str, str]] = set()
-    sent: dict[str, list[datetime]] = {}
+        chosen.append(_Choice(o, s, k, picks))
+    return chosen
 
-    def load(cands: Sequence[_Candidate]) -> None:
+
+class _Batch:
+    """The offers of one round: the candidates' patients, entries, opt-outs and their numbers'
+    sent texts (loaded as candidates come up), and the offers planned so far."""
+
+    def __init__(self, session: Session, ctx: _Context, *, now: datetime, settings: WaitlistSettings,
+                 created_by: str) -> None:
+        self.session, self.ctx, self.now, self.settings, self.created_by = (
+            session, ctx, now, settings, created_by)
+        self.patients: dict[int, Patient] = {}
+        self.entries: dict[int, WaitlistEntry] = {}
+        self.opted: set[tuple[str, str]] = set()
+        self.sent: dict[str, list[datetime]] = {}
+        self.planned: list[_Planned] = []
+        self.planned_patients: set[int] = set()
+
+    def load(self, cands: Sequence[_Candidate]) -> None:
         """The candidates' patients and entries, their opt-outs and their numbers' texts."""
-        new_ids = {c.patient_id for c in cands} - patients.keys()
+        session = self.session
+        new_ids = {c.patient_id for c in cands} - self.patients.keys()
         new_patients = list(session.scalars(select(Patient).where(Patient.id.in_(new_ids)))) \
             if new_ids else []
-        patients.update((p.id, p) for p in new_patients)
-        new_entries = {c.entry_id for c in cands} - entries.keys()
+        self.patients.update((p.id, p) for p in new_patients)
+        new_entries = {c.entry_id for c in cands} - self.entries.keys()
         if new_entries:
-            entries.update((e.id, e) for e in session.scalars(
+            self.entries.update((e.id, e) for e in session.scalars(
                 select(WaitlistEntry).where(WaitlistEntry.id.in_(new_entries))))
-        opted.update(_opted_out(session, new_patients))
-        sent.update(_texts_sent(session, {p.contact_phone for p in new_patients
-                                          if p.contact_phone and p.contact_phone not in sent}, now))
+        self.opted.update(_opted_out(session, new_patients))
+        self.sent.update(_texts_sent(session, {p.contact_phone for p in new_patients
+                                               if p.contact_phone and p.contact_phone not in self.sent},
+                                     self.now))
 
-    planned: list[_Planned] = []
-    planned_patients: set[int] = set()
-
-    def plan(o: Opening, cands: Sequence[_Candidate], need: int) -> int:
+    def plan(self, o: Opening, cands: Sequence[_Candidate], need: int) -> int:
+        """Plan offers of ``o`` to up to ``need`` of ``cands`` (in order); returns how many."""
         made = 0
         for c in cands:
             if made >= need:
                 break
-            if c.entry_id not in entries or c.patient_id in planned_patients:
+            if c.entry_id not in self.entries or c.patient_id in self.planned_patients:
                 continue
-            result = _plan_offer(session, o, entries[c.entry_id], patients[c.patient_id], now=now,
-                                 settings=settings, ctx=ctx, opted=opted, broadcast=o.mode == "broadcast",
-                                 created_by=created_by, sent=sent)
+            result = _plan_offer(self.session, o, self.entries[c.entry_id], self.patients[c.patient_id],
+                                 now=self.now, settings=self.settings, ctx=self.ctx, opted=self.opted,
+                                 broadcast=o.mode == "broadcast", created_by=self.created_by, sent=self.sent)
             if isinstance(result, str):
                 continue
-            planned.append(result)
-            planned_patients.add(c.patient_id)
+            self.planned.append(result)
+            self.planned_patients.add(c.patient_id)
             if result.offer.channel == "sms" and result.offer.to_address:
                 # Siblings share a parent's number: this text counts for the next offer to it.
-                sent.setdefault(result.offer.to_address, []).append(result.offer.send_after)
-            _mark_offered(session, o, entries[c.entry_id], now)
+                self.sent.setdefault(result.offer.to_address, []).append(result.offer.send_after)
+            _mark_offered(self.session, o, self.entries[c.entry_id], self.now)
             made += 1
         return made
 
-    load([c for *_, picks in chosen for c in picks])
-    for o, s, k, picks in chosen:
-        made = plan(o, picks, k)
-        # Rare: the best match cannot be told now (no time outside quiet hours; their number
-        # has had its texts today and there is no email): the next in line, a few rounds.
-        tried = {c.entry_id for c in picks}
-        for _ in range(3):
-            if made >= k:
-                break
-            more = [c for _, c in matcher.top(s, 10, skip_entries=offered_before.get(o.id, set()) | tried,
-                                              skip_patients=busy_patients | planned_patients)]
-            if not more:
-                break
-            load(more)
-            made += plan(o, more, k - made)
-            tried.update(c.entry_id for c in more)
-        if not made:
-            o.next_check_at = now + settings.recheck
-    _enqueue(session, planned, now, settings)
-    return [p.offer for p in planned]
+
+def _offer_choice(batch: _Batch, matcher: _Matcher, choice: _Choice, offered_before: set[int],
+                  busy_patients: set[int]) -> None:
+    """Offer one chosen opening to its picks, or, when they cannot be told now, the next in line."""
+    o, s, k = choice.opening, choice.slot, choice.want
+    made = batch.plan(o, choice.picks, k)
+    # Rare: the best match cannot be told now (no time outside quiet hours; their number
+    # has had its texts today and there is no email): the next in line, a few rounds.
+    tried = {c.entry_id for c in choice.picks}
+    for _ in range(3):
+        if made >= k:
+            break
+        more = [c for _, c in matcher.top(s, 10, skip_entries=offered_before | tried,
+                                          skip_patients=busy_patients | batch.planned_patients)]
+        if not more:
+            break
+        batch.load(more)
+        made += batch.plan(o, more, k - made)
+        tried.update(c.entry_id for c in more)
+    if not made:
+        o.next_check_at = batch.now + batch.settings.recheck
 
 
 def _taken_openings(session: Session, openings: Sequence[Opening]) -> set[int]:
@@ -299,7 +328,7 @@ def offer_opening(session: Session, actor: Actor, opening_id: int, *, now: datet
                   settings: WaitlistSettings | None = None) -> list[OfferRow]:
     """Staff: notify now — the best match, a chosen entry, or (broadcast) the top N at once.
 
-    The seed's rules still apply: at most the offer limit per entry, one live offer per
+    The usual rules still apply: at most the offer limit per entry, one live offer per
     patient, quiet hours (the message waits and the hold starts when it goes out).
     """
     actor.require(MANAGE_WAITLIST)

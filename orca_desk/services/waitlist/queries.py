@@ -9,15 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Location,
-    Patient,
-)
+from orca_desk.models import Location, Patient
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import local_time
-from orca_desk.services.messaging.policy import (
-    format_date,
-)
+from orca_desk.services.messaging.policy import format_date
 from orca_desk.services.waitlist.common import _left_text, _live_offer, _utc
 from orca_desk.services.waitlist.rows import OfferedOpening, OfferRow, OpeningRow
 from orca_desk.services.waitlist.wording import _context

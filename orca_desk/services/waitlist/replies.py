@@ -10,14 +10,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    OutboxMessage,
-)
+from orca_desk.models import OutboxMessage
 from orca_desk.models.openings import WaitlistOffer
 from orca_desk.services.bulk import chunks
-from orca_desk.services.messaging.policy import (
-    classify_reply,
-)
+from orca_desk.services.messaging.policy import classify_reply
 from orca_desk.services.waitlist.closing import _tell
 from orca_desk.services.waitlist.common import _live_offer, _utc
 from orca_desk.services.waitlist.holds import start_holds_of_sent

@@ -8,23 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Location,
-    Patient,
-    WaitlistEntry,
-)
+from orca_desk.models import Location, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import audit
 from orca_desk.services.booking import BookingRequest, book_appointment
-from orca_desk.services.errors import (
-    NotFound,
-    OrcaError,
-    ValidationError,
-)
-from orca_desk.services.messaging.policy import (
-    format_date,
-    format_time,
-)
+from orca_desk.services.errors import NotFound, OrcaError, ValidationError
+from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.security import AUTOMATION, BOOK, MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import (
     _cancel_unsent,

@@ -7,25 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services.messaging.policy import (
-    MessagingPolicy,
-)
+from orca_desk.services.messaging.policy import MessagingPolicy
 
 PURPOSE = "waitlist_offer"
-
-
 LINK_PURPOSE = "waitlist_accept"  # patient_links.WAITLIST_ACCEPT
-
-
 DECLINE_PURPOSE = "waitlist_decline"
-
-
 LIVE_SEND_STATES = ("sent", "delivered")
-
-
 BUDGET_DEFERRED = "budget"  # dispatch's error code of a text deferred by the number's budget
-
-
 DEAD_SEND_STATES = ("failed", "undeliverable", "cancelled")
 
 

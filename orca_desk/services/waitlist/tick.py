@@ -8,12 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Location,
-    OutboxMessage,
-    Patient,
-    WaitlistEntry,
-)
+from orca_desk.models import Location, OutboxMessage, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services.waitlist.closing import (
     _cancel_message,

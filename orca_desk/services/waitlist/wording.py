@@ -9,16 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Clinic,
-    Location,
-    Patient,
-)
+from orca_desk.models import Clinic, Location, Patient
 from orca_desk.models.openings import Opening
-from orca_desk.services.messaging.policy import (
-    format_date,
-    format_time,
-)
+from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.messaging.render import render, sms_segments
 from orca_desk.services.waitlist.common import _names, _zones
 from orca_desk.services.waitlist.settings import LINK_PURPOSE, WaitlistSettings
@@ -29,20 +22,12 @@ from orca_desk.services.waitlist.settings import LINK_PURPOSE, WaitlistSettings
 # clinic name, location or link): the clinic's "waitlist.offer_short" template is sent instead
 # (packaged: without "Reply YES or tap"; a YES still books), even when it too is longer.
 SMS_TEMPLATE = "waitlist.offer"
-
-
 SMS_TEMPLATE_SHORTER = "waitlist.offer_short"
-
-
 EMAIL_SUBJECT = "An earlier visit for {patient}: {date} at {time}"
-
-
 EMAIL_TEXT = ("Hello,\n\nA visit has opened up for {patient} on {date} at {time} with {provider} "
               "at {location}. We are holding it for you for {hold} from this message. This is "
               "offer {number} of {cap} we can make from the waitlist.\n\n{link_line}"
               "You can also call us at {phone}.\n\n{clinic}")
-
-
 PHONE_SCRIPT = ("Call {phone_to}. \"Hello, this is {clinic}. A visit has opened up for {patient} on "
                 "{date} at {time} with {provider} at {location}. Would you like it? We can hold it "
                 "for {hold}; this is offer {number} of {cap} from the waitlist.\" Record the answer "
