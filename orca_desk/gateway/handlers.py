@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, ContactState, Location, Patient
-from orca_desk.services import audit, waitlist_links
+from orca_desk.services import audit
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.patient_links import CALLBACK, CONFIRM, DECLINE, UNSUBSCRIBE
+from orca_desk.services.waitlist import links as waitlist_links
 
 # --- Appointments: confirm, decline, request a call ---------------------------------------
 

@@ -26,7 +26,7 @@ from orca_desk.services.bulk import chunks
 
 log = logging.getLogger(__name__)
 
-WAITLIST_OFFER = "waitlist_offer"  # waitlist.PURPOSE: the purpose and source type of an offer's text
+WAITLIST_OFFER = "waitlist_offer"  # waitlist.settings.PURPOSE: the purpose and source type of an offer's text
 
 
 def after_sent(session: Session, message_ids: Sequence[int], *, now: datetime) -> None:
@@ -45,7 +45,7 @@ def after_sent(session: Session, message_ids: Sequence[int], *, now: datetime) -
                 OutboxMessage.source_type == WAITLIST_OFFER, OutboxMessage.source_id.is_not(None)))
             if oid is not None)
     if offers:
-        from orca_desk.services.waitlist import start_holds_of_sent
+        from orca_desk.services.waitlist.holds import start_holds_of_sent
 
         try:
             with session.begin_nested():

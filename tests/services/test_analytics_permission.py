@@ -14,10 +14,10 @@ from orca_desk.services import (
     recovery,
     reminder_analytics,
     template_analytics,
-    waitlist_analytics,
 )
 from orca_desk.services.errors import NotFound, PermissionDenied
 from orca_desk.services.security import ROLE_PERMISSIONS, VIEW_ANALYTICS, Actor
+from orca_desk.services.waitlist import analytics as waitlist_analytics
 from tests.conftest import NOW
 from tests.factories import make_world
 

@@ -402,7 +402,7 @@ def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptio
 
 
 def test_link_works_only_during_the_hold_and_only_once(db, world, clock, receptionist):
-    from orca_desk.services import waitlist_links
+    from orca_desk.services.waitlist import links as waitlist_links
 
     now = clock.now()
     add_entry(db, world, 1, now=now)
@@ -428,8 +428,8 @@ def test_link_works_only_during_the_hold_and_only_once(db, world, clock, recepti
 def test_gateway_link_books_once(db, world, clock, receptionist):
     from orca_desk.gateway.app import make_app
     from orca_desk.gateway.handlers import merged_handlers
-    from orca_desk.services import waitlist_links
     from orca_desk.services.clock import FrozenClock
+    from orca_desk.services.waitlist import links as waitlist_links
 
     now = clock.now()
     add_entry(db, world, 1, now=now)
@@ -578,7 +578,7 @@ def test_notify_entry_now_picks_the_best_opening_for_it(db, world, clock, recept
 
 
 def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, receptionist, manager):
-    from orca_desk.services import waitlist_analytics
+    from orca_desk.services.waitlist import analytics as waitlist_analytics
 
     now = clock.now()
     with db.write() as s:
@@ -684,16 +684,17 @@ def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(db, world,
 
 def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_hold_and_cap():
     from orca_desk.services.messaging.render import sms_segments
+    from orca_desk.services.waitlist import wording as waitlist_wording
 
     words = {"clinic": "Bright Smiles Orthodontics", "patient": "Alexandra", "date": "Tue 10 Mar",
              "time": "10:30 AM", "location": "Northside", "provider": "Dr. Chen", "hold": "2 hours",
              "hold_short": "2h", "phone": "+16175550100", "number": "1", "cap": "3"}
     link = " https://go.brightsmiles.com/o/" + "A" * 24  # a real short link's length
-    text = waitlist._offer_sms(words, link)
+    text = waitlist_wording._offer_sms(words, link)
     assert sms_segments(text).segments == 1, text
     assert "2h" in text and "1/3" in text and text.endswith(link)
-    short_name = waitlist._offer_sms({**words, "clinic": "Test Ortho", "patient": "Liam"},
-                                     " https://gw.test/o/" + "A" * 24)
+    short_name = waitlist_wording._offer_sms({**words, "clinic": "Test Ortho", "patient": "Liam"},
+                                             " https://gw.test/o/" + "A" * 24)
     assert "Held 2h (offer 1/3). Reply YES or tap https://gw.test/o/" in short_name
     assert sms_segments(short_name).segments == 1
 
@@ -721,3 +722,16 @@ def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_p
     preview = mt.check_template(edited, None, "sms").preview
     assert preview.startswith("Bright Smiles Orthodontics: Liam can come Tue 10 Mar 3:30 PM at Northside. "
                               "We hold it 2h (offer 1/3). Tap http")
+
+
+def test_every_name_the_package_exports_is_its_owning_modules():
+    import importlib
+
+    from orca_desk.services.waitlist import _HOME
+
+    assert sorted(waitlist.__all__) == sorted(_HOME)
+    for name, home in _HOME.items():
+        owner = importlib.import_module(f"orca_desk.services.waitlist.{home}")
+        assert getattr(waitlist, name) is getattr(owner, name)
+    with pytest.raises(AttributeError):
+        waitlist.no_such_name  # noqa: B018

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from orca_desk.services import waitlist, waitlist_analytics
+from orca_desk.services import waitlist
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
+from orca_desk.services.waitlist import analytics as waitlist_analytics
 from orca_desk.ui.charts import (
     analytics_page,
     chart_view,

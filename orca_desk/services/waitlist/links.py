@@ -8,10 +8,19 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import waitlist
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
 from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.waitlist.common import _left_text
+from orca_desk.services.waitlist.holds import _hold_problem, hold_window
+from orca_desk.services.waitlist.responses import accept_offer, decline_offer
+from orca_desk.services.waitlist.settings import (
+    DECLINE_PURPOSE,
+    LINK_PURPOSE,
+    WaitlistSettings,
+    default_settings,
+)
+from orca_desk.services.waitlist.wording import _context
 
 
 def _offer(session: Session, offer_id: int) -> tuple[WaitlistOffer, Opening]:
@@ -23,7 +32,7 @@ def _offer(session: Session, offer_id: int) -> tuple[WaitlistOffer, Opening]:
 
 
 def _when(session: Session, o: Opening) -> str:
-    ctx = waitlist._context(session)
+    ctx = _context(session)
     local = o.start_at.astimezone(ctx.zones[o.location_id])
     who = ctx.names["provider"].get(o.provider_id, "")
     where = ctx.names["location"].get(o.location_id, "")
@@ -32,19 +41,19 @@ def _when(session: Session, o: Opening) -> str:
 
 def describe_accept(session: Session, offer_id: int, now: datetime) -> LinkPrompt:
     offer, o = _offer(session, offer_id)
-    window = waitlist.hold_window(session, offer)
-    problem = waitlist._hold_problem(offer, now, window)
+    window = hold_window(session, offer)
+    problem = _hold_problem(offer, now, window)
     if problem:
         raise ValidationError(f"{problem} We will let you know about the next opening.")
     expires = window[1]
-    left = waitlist._left_text(int((expires - now).total_seconds())) if expires else ""
+    left = _left_text(int((expires - now).total_seconds())) if expires else ""
     return LinkPrompt("A visit has opened up", f"{_when(session, o)}. We hold it for you for {left} more.",
                       "Book this visit")
 
 
 def perform_accept(session: Session, offer_id: int, now: datetime) -> LinkOutcome:
     _offer(session, offer_id)
-    result = waitlist.accept_offer(session, offer_id, now=now, via="link", actor=PATIENT_LINK,
+    result = accept_offer(session, offer_id, now=now, via="link", actor=PATIENT_LINK,
                                    settings=_settings(session))
     if result.ok:
         return LinkOutcome("You're booked", result.message, "booked")
@@ -53,24 +62,24 @@ def perform_accept(session: Session, offer_id: int, now: datetime) -> LinkOutcom
 
 def describe_decline(session: Session, offer_id: int, now: datetime) -> LinkPrompt:
     offer, o = _offer(session, offer_id)
-    problem = waitlist._hold_problem(offer, now, waitlist.hold_window(session, offer))
+    problem = _hold_problem(offer, now, hold_window(session, offer))
     if problem:
         raise ValidationError(problem)
     return LinkPrompt("Pass on this visit?", f"{_when(session, o)}. You stay on our waitlist.", "Pass")
 
 
 def perform_decline(session: Session, offer_id: int, now: datetime) -> LinkOutcome:
-    result = waitlist.decline_offer(session, offer_id, now=now, via="link", settings=_settings(session))
+    result = decline_offer(session, offer_id, now=now, via="link", settings=_settings(session))
     return LinkOutcome("Thank you" if result.ok else "Sorry", result.message,
                        "declined" if result.ok else "closed")
 
 
-def _settings(session: Session) -> waitlist.WaitlistSettings:
+def _settings(session: Session) -> WaitlistSettings:
     # The follow-up texts need no link, but they keep the clinic's quiet hours and hold.
-    return waitlist.default_settings(session, with_secret=False)
+    return default_settings(session, with_secret=False)
 
 
 def link_handlers() -> Mapping[str, LinkHandler]:
     """The two waitlist link purposes, installed by the gateway beside its own."""
-    return {waitlist.LINK_PURPOSE: LinkHandler(describe_accept, perform_accept),
-            waitlist.DECLINE_PURPOSE: LinkHandler(describe_decline, perform_decline)}
+    return {LINK_PURPOSE: LinkHandler(describe_accept, perform_accept),
+            DECLINE_PURPOSE: LinkHandler(describe_decline, perform_decline)}

@@ -1,0 +1,332 @@
+"""Matching: which active entries fit an opening, their score, why, and how they would be told."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from orca_desk.models import Appointment, ContactState, Patient, WaitlistEntry
+from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.services import local_time
+from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
+from orca_desk.services.waitlist.common import (
+    _as_date,
+    _as_dt,
+    _as_list,
+    _get_opening,
+    _live_offer,
+    _names,
+    _utc,
+    _zones,
+)
+from orca_desk.services.waitlist.rows import MatchRow
+from orca_desk.services.waitlist.settings import WaitlistSettings, _settings_or_clinic
+
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PRIORITY_LABELS = {1: "urgent", 2: "high priority", 3: "normal", 4: "low priority", 5: "whenever"}
+PRIORITY_POINTS = {1: 50.0, 2: 35.0, 3: 20.0, 4: 10.0, 5: 0.0}
+
+
+@dataclass(slots=True)
+class _Candidate:
+    entry_id: int
+    patient_id: int
+    type_id: int
+    duration: int
+    providers: frozenset[int]
+    locations: frozenset[int]
+    days: frozenset[int]
+    windows: tuple[tuple[int, int], ...]
+    earliest: date | None
+    latest: date | None
+    priority: int
+    reason: str
+    count: int
+    created_at: datetime
+    base: float = 0.0  # priority and days waiting: the same for every opening
+    best: float = 0.0  # base plus every preference bonus it could earn: no opening scores it higher
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """An opening as matching sees it: local date, weekday and minutes in the location's zone."""
+
+    opening_id: int
+    provider_id: int
+    location_id: int
+    type_id: int | None
+    minutes: int
+    local_day: date
+    weekday: int
+    local_start: int
+    exclude_patient: int | None
+
+
+def _slot_of(o: Opening, zone: ZoneInfo, exclude_patient: int | None) -> _Slot:
+    local = o.start_at.astimezone(zone)
+    return _Slot(o.id, o.provider_id, o.location_id, o.type_id,
+                 int((o.end_at - o.start_at).total_seconds() // 60), local.date(), local.weekday(),
+                 local.hour * 60 + local.minute, exclude_patient)
+
+
+_CANDIDATE_COLUMNS = (
+    WaitlistEntry.id, WaitlistEntry.patient_id, WaitlistEntry.type_id, WaitlistEntry.duration_minutes,
+    type_coerce(WaitlistEntry.provider_ids, String), type_coerce(WaitlistEntry.location_ids, String),
+    type_coerce(WaitlistEntry.days_of_week, String), type_coerce(WaitlistEntry.time_windows, String),
+    type_coerce(WaitlistEntry.earliest_date, String), type_coerce(WaitlistEntry.latest_date, String),
+    WaitlistEntry.priority, WaitlistEntry.reason, WaitlistEntry.notification_count,
+    type_coerce(WaitlistEntry.created_at, String),
+)
+
+
+def _load_candidates(session: Session, clinic_id: int, max_offers: int, now: datetime,
+                     extra: Iterable[Any] = (), *, exclude_busy: bool = True) -> list[_Candidate]:
+    """Active entries with offers left (and, by default, no live offer), in one query of raw columns."""
+    query = select(*_CANDIDATE_COLUMNS).where(
+        WaitlistEntry.clinic_id == clinic_id, WaitlistEntry.status == "active",
+        WaitlistEntry.notification_count < max_offers, *extra)
+    if exclude_busy:
+        query = query.where(WaitlistEntry.patient_id.not_in(_busy_patients_query()))
+    out: list[_Candidate] = []
+    for r in session.execute(query):
+        created = _as_dt(r[13])
+        windows = tuple((int(w[0]), int(w[1])) for w in _as_list(r[7]))
+        c = _Candidate(r[0], r[1], r[2], r[3], frozenset(_as_list(r[4])), frozenset(_as_list(r[5])),
+                       frozenset(_as_list(r[6])), windows, _as_date(r[8]), _as_date(r[9]), r[10] or 3,
+                       r[11] or "", r[12], created)
+        days = max(0, (now - created).days)
+        c.base = PRIORITY_POINTS.get(c.priority, 20.0) + min(days, 120) * 0.25
+        c.best = c.base + 12.0 * bool(c.providers) + 4.0 * bool(c.locations) + 4.0 * bool(c.days) \
+            + 8.0 * bool(c.windows) + 6.0
+        out.append(c)
+    return out
+
+
+def _busy_patients_query() -> Any:
+    return select(WaitlistOffer.patient_id).where(_live_offer())
+
+
+# Parsed candidates per (database, clinic), reused while the waitlist is unchanged (newest id,
+# latest update) and within the hour of ``now`` they were ranked for. Live offers
+# are excluded at match time, never cached.
+_CACHE: dict[tuple[str, int, int], tuple[tuple[Any, ...], datetime, _Matcher]] = {}
+
+
+def _matcher_for(session: Session, clinic_id: int, max_offers: int, now: datetime) -> _Matcher:
+    bind = session.get_bind()
+    key = (str(bind.engine.url), id(bind.engine), clinic_id)
+    # Two index lookups: every change of an entry (status, offers used, preferences) sets its
+    # updated_at and an addition raises the newest id. (Entries are never deleted, only
+    # removed; offering re-reads the entry rows and skips any that vanished.)
+    state = session.execute(select(select(func.max(WaitlistEntry.id)).scalar_subquery(),
+                                   select(func.max(WaitlistEntry.updated_at)).scalar_subquery())).one()
+    fingerprint = (*state, max_offers)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == fingerprint and cached[1] == hour:
+        return cached[2]
+    matcher = _Matcher(_load_candidates(session, clinic_id, max_offers, hour, exclude_busy=False))
+    _CACHE[key] = (fingerprint, hour, matcher)
+    return matcher
+
+
+def _busy_patients(session: Session) -> set[int]:
+    return set(session.scalars(_busy_patients_query()))
+
+
+def _fits(c: _Candidate, s: _Slot) -> bool:
+    if c.duration > s.minutes or c.patient_id == s.exclude_patient:
+        return False
+    if c.providers and s.provider_id not in c.providers:
+        return False
+    if c.locations and s.location_id not in c.locations:
+        return False
+    if c.days and s.weekday not in c.days:
+        return False
+    if c.earliest is not None and s.local_day < c.earliest:
+        return False
+    if c.latest is not None and s.local_day > c.latest:
+        return False
+    if c.windows:
+        end = s.local_start + c.duration
+        if not any(a <= s.local_start and end <= b for a, b in c.windows):
+            return False
+    return True
+
+
+def _score(c: _Candidate, s: _Slot) -> float:
+    score = c.base
+    if c.providers:
+        score += 12.0
+    if c.locations:
+        score += 4.0
+    if c.days:
+        score += 4.0
+    if c.windows:
+        score += 8.0
+    if s.type_id is not None and c.type_id == s.type_id:
+        score += 6.0
+    return score - min(s.minutes - c.duration, 60) * 0.1
+
+
+def _window_word(windows: tuple[tuple[int, int], ...], style: str) -> str:
+    if all(b <= 12 * 60 for _, b in windows):
+        return "mornings"
+    if all(a >= 12 * 60 and b <= 17 * 60 + 30 for a, b in windows):
+        return "afternoons"
+    if all(a >= 12 * 60 for a, _ in windows):
+        return "after " + local_time.fmt_minute(min(a for a, _ in windows), style)
+    return _windows_text(windows, style)
+
+
+def _windows_text(windows: Iterable[Sequence[int]], style: str) -> str:
+    return ", ".join(f"{local_time.fmt_minute(w[0], style)}–{local_time.fmt_minute(w[1], style)}"
+                     for w in windows)
+
+
+def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]], style: str) -> str:
+    parts: list[str] = []
+    days = "/".join(WEEKDAY_ABBR[d] for d in sorted(c.days)) if c.days and len(c.days) < 5 else ""
+    windows = _window_word(c.windows, style) if c.windows else ""
+    if days and windows:
+        parts.append(f"prefers {days} {windows}")
+    elif days:
+        parts.append(f"prefers {days}")
+    elif windows:
+        parts.append(f"prefers {windows}")
+    if c.providers:
+        parts.append(f"asked for {names['provider'].get(s.provider_id, 'this provider')}")
+    if c.locations:
+        parts.append(f"prefers {names['location'].get(s.location_id, 'this location')}")
+    waited = max(0, (now - c.created_at).days)
+    parts.append(f"waiting {waited} day{'s' if waited != 1 else ''}")
+    if c.priority <= 2:
+        label = PRIORITY_LABELS[c.priority]
+        parts.append(f"{label}: {c.reason}" if c.reason else label)
+    if s.type_id is not None and c.type_id == s.type_id:
+        parts.append("same visit type")
+    if c.duration < s.minutes:
+        parts.append(f"needs {c.duration} of {s.minutes} min")
+    if c.count:
+        parts.append(f"{c.count} offer{'s' if c.count != 1 else ''} so far")
+    return " · ".join(parts)
+
+
+class _Matcher:
+    """Candidates sorted by the best score they could reach, scanned with a bound per opening."""
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self.candidates = sorted(candidates, key=lambda c: (-c.best, c.created_at, c.entry_id))
+        self._by_place: dict[tuple[int, int], list[_Candidate]] = {}
+
+    def _place(self, weekday: int, location_id: int) -> list[_Candidate]:
+        """The candidates who take this weekday at this location (built once per pair, same order)."""
+        key = (weekday, location_id)
+        found = self._by_place.get(key)
+        if found is None:
+            found = self._by_place[key] = [
+                c for c in self.candidates if (not c.days or weekday in c.days)
+                and (not c.locations or location_id in c.locations)]
+        return found
+
+    def top(self, s: _Slot, k: int, *, skip_entries: set[int] | frozenset[int] = frozenset(),
+            skip_patients: set[int] | frozenset[int] = frozenset()) -> list[tuple[float, _Candidate]]:
+        # A min-heap of the best k so far; candidates come in order of the best score they could
+        # reach, so once that cannot beat the k-th best, no later candidate can either.
+        heap: list[tuple[float, int, int]] = []  # (score, -rank, rank): ties go to the earlier rank
+        pool = self._place(s.weekday, s.location_id)
+        for rank, c in enumerate(pool):
+            if len(heap) >= k and c.best < heap[0][0]:
+                break
+            if c.entry_id in skip_entries or c.patient_id in skip_patients or not _fits(c, s):
+                continue
+            item = (_score(c, s), -rank, rank)
+            if len(heap) < k:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+        best = sorted(heap, reverse=True)
+        return [(score, pool[i]) for score, _, i in best]
+
+
+def _source_patient(session: Session, o: Opening) -> int | None:
+    if o.source_appointment_id is None:
+        return None
+    return session.scalar(select(Appointment.patient_id).where(Appointment.id == o.source_appointment_id))
+
+
+def _channel_for(p: Patient, opted_out: set[tuple[str, str]], policy: MessagingPolicy) -> tuple[str, str]:
+    """The channel and address an offer goes to: SMS only with opt-in, else email, else a phone call."""
+    sms_ok = bool(p.contact_phone) and sms_allowed(p.sms_consent, ("sms", p.contact_phone or "") in opted_out,
+                                                   policy)[0]
+    email_ok = bool(p.contact_email) and p.email_consent \
+        and ("email", (p.contact_email or "").lower()) not in opted_out \
+        and ("email", p.contact_email or "") not in opted_out
+    phone = p.contact_phone or p.guardian_phone or p.phone or ""
+    order = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}.get(
+        p.preferred_channel, ("phone",))
+    for ch in order:
+        if ch == "sms" and sms_ok:
+            return "sms", p.contact_phone or ""
+        if ch == "email" and email_ok:
+            return "email", p.contact_email or ""
+        if ch == "phone":
+            return "phone", phone
+    return "phone", phone
+
+
+def _opted_out(session: Session, patients: Iterable[Patient]) -> set[tuple[str, str]]:
+    addresses = {a for p in patients for a in (p.contact_phone, p.contact_email) if a}
+    if not addresses:
+        return set()
+    rows = session.execute(select(ContactState.channel, ContactState.address).where(
+        ContactState.address.in_(addresses),
+        or_(ContactState.opted_out.is_(True), ContactState.undeliverable.is_(True)))).all()
+    return {(ch, addr) for ch, addr in rows}
+
+
+def match_opening(session: Session, opening_id: int, *, now: datetime, limit: int = 20,
+                  settings: WaitlistSettings | None = None) -> list[MatchRow]:
+    """The active entries that fit the opening, best first, each with why it matched.
+
+    The active entries are loaded in one query of raw columns and parsed once (reused
+    while they are unchanged); fit and score are computed in memory, scanning candidates
+    in order of their opening-independent score and stopping when no later one can beat
+    the ``limit``-th. Entries already offered this opening, and patients with a live
+    offer, are left out.
+    """
+    now = _utc(now)
+    settings = _settings_or_clinic(session, settings)
+    o = _get_opening(session, opening_id)
+    zones = _zones(session)
+    s = _slot_of(o, zones[o.location_id], _source_patient(session, o))
+    already = set(session.scalars(select(WaitlistOffer.entry_id).where(WaitlistOffer.opening_id == o.id)))
+    best = _matcher_for(session, o.clinic_id, settings.max_offers, now).top(
+        s, limit, skip_entries=already, skip_patients=_busy_patients(session))
+    return _match_rows(session, best, s, now, settings)
+
+
+def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot, now: datetime,
+                settings: WaitlistSettings) -> list[MatchRow]:
+    if not best:
+        return []
+    names = _names(session, chairs=False)
+    patients = {p.id: p for p in session.scalars(select(Patient).where(
+        Patient.id.in_([c.patient_id for _, c in best])))}
+    opted = _opted_out(session, patients.values())
+    rows = []
+    style = local_time.clinic_time_format(session)
+    for score, c in best:
+        p = patients[c.patient_id]
+        rows.append(MatchRow(c.entry_id, c.patient_id, p.display_name, names["type"].get(c.type_id, "?"),
+                             c.duration, c.priority, max(0, (now - c.created_at).days), c.count,
+                             round(score, 1), _reason(c, s, now, names, style),
+                             _channel_for(p, opted, settings.policy)[0]))
+    return rows
