@@ -35,21 +35,21 @@ def after_change(session: Session, change: AppointmentChange, *, now: datetime) 
 def after_changes(session: Session, changes: Sequence[AppointmentChange], *, now: datetime) -> None:
     """``after_change`` for several changes at once (``booking.set_status_many``): a feature
     that can react to many changes in a few statements does so."""
-    # Issue 5: booking into an applied template slot fills it; cancelling opens it again.
+    # Booking into an applied template slot fills it; cancelling opens it again.
     from orca_desk.services.template_engine import on_appointment_change
 
     for change in changes:
         on_appointment_change(session, change.kind, change.appointment)
-    # Issue 8: a cancellation, a no-show or a move away frees a slot → a waitlist Opening row.
+    # A cancellation, a no-show or a move away frees a slot → a waitlist Opening row.
     from orca_desk.services.waitlist import after_appointment_change
 
     for change in changes:
         after_appointment_change(session, change, now=now)
-    # Issue 9: (re)plan the reminder steps; a move, cancellation or no-show withdraws pending ones.
+    # (Re)plan the reminder steps; a move, cancellation or no-show withdraws pending ones.
     from orca_desk.services.reminders import after_appointment_changes as replan_reminders
 
     replan_reminders(session, changes, now=now)
-    # Issue 10: a no-show or late cancellation opens a recovery case; a new booking closes the patient's.
+    # A no-show or late cancellation opens a recovery case; a new booking closes the patient's.
     from orca_desk.services.recovery import after_appointment_change as follow_up_recovery
 
     for change in changes:

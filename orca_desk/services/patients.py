@@ -159,7 +159,7 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     )
     session.add(patient)
     session.flush()
-    # The first rows of the patient's consent history (issue 15: when, how, who recorded it).
+    # The first rows of the patient's consent history, so every consent shown has a when, how and who.
     if patient.sms_consent:
         session.add(ConsentEvent(patient_id=patient.id, channel="sms", granted=True, address=contact_phone,
                                  source=consent_source or "new patient", at=now,
