@@ -172,13 +172,6 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     return patient
 
 
-def get_patient(session: Session, patient_id: int) -> Patient:
-    patient = session.get(Patient, patient_id)
-    if patient is None:
-        raise NotFound(f"Patient #{patient_id} does not exist.")
-    return patient
-
-
 _MAX_SEARCH = 200
 
 
