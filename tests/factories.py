@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from orca_desk.db import Database
 from orca_desk.models import AppointmentType, Chair, Clinic, Location, Patient, Provider
+from orca_desk.services import booking
+from orca_desk.services.booking import BookingRequest
+from orca_desk.services.security import Actor
 
 
 @dataclass
@@ -39,3 +44,18 @@ def make_world(session: Session, *, chairs: int = 3, patients: int = 4,
     session.add_all([*chair_rows, ortho, hyg, adj, bond, *pats])
     session.flush()
     return World(clinic, loc, chair_rows, ortho, hyg, adj, bond, pats)
+
+
+def book(db_or_session: Database | Session, actor: Actor, world: World, *, start: datetime,
+         now: datetime, patient: int = 0, chair: int = 0, minutes: int | None = 20,
+         provider: Provider | None = None, type_: AppointmentType | None = None,
+         notes: str = "") -> int:
+    """Book through the booking service (every rule applies), by index into ``world``'s
+    patients and chairs; the ortho and an adjustment unless told. Returns the appointment id."""
+    request = BookingRequest(world.patients[patient].id, (provider or world.ortho).id,
+                             world.chairs[chair].id, (type_ or world.adjustment).id, start, minutes,
+                             notes=notes)
+    if isinstance(db_or_session, Session):
+        return booking.book_appointment(db_or_session, actor, request, now=now).id
+    with db_or_session.write() as s:
+        return booking.book_appointment(s, actor, request, now=now).id

@@ -7,7 +7,7 @@ import logging
 
 from orca_desk.commands.common import CommandError, open_database, say
 
-# Why Twilio's delivery reports are refused, said once at start (issue 18: fail closed).
+# Why Twilio's delivery reports are refused, said once at start: the gateway fails closed.
 _NO_TOKEN = ("REFUSED: no Twilio auth token to check their signature; set {variable} or "
              "save it in Settings (delivery reports still arrive by polling)")
 

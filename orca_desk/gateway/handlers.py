@@ -64,7 +64,7 @@ def _describe_confirm(session: Session, appointment_id: int, now: datetime) -> L
 def _confirm(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
     v = _visit(session, appointment_id, now, lock=True)
     if v.appointment.confirmation != "confirmed":
-        # Issue 9: the confirmation service is the one place that changes confirmation status.
+        # Through the confirmation service, so a link confirms exactly as the desk does (audit, tasks).
         from orca_desk.services import confirmations
 
         confirmations.confirm_appointment(session, PATIENT_LINK, appointment_id, now=now, via="link")
@@ -80,7 +80,8 @@ def _describe_decline(session: Session, appointment_id: int, now: datetime) -> L
 
 def _decline(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
     v = _visit(session, appointment_id, now, lock=True)
-    # Issue 9: flags "needs reschedule" (a staff task) and, by setting, releases the slot.
+    # Through the confirmation service: it flags "needs reschedule" for staff and, by setting,
+    # releases the slot, as a decline at the desk would.
     from orca_desk.services import confirmations, reminders
 
     confirmations.decline_appointment(session, PATIENT_LINK, appointment_id, now=now, via="link",

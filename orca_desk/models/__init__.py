@@ -1,4 +1,8 @@
-"""ORM models (persistence only; every rule lives in ``orca_desk.services``)."""
+"""ORM models (persistence only; every rule lives in ``orca_desk.services``).
+
+The imports marked ``noqa: F401`` are not re-exported: importing them registers their tables
+with ``Base.metadata``, which migrations and ``create_all`` read.
+"""
 
 from orca_desk.models.appointment import (
     ACTIVE_STATUSES,
@@ -8,9 +12,9 @@ from orca_desk.models.appointment import (
 )
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.base import Base, UTCDateTime
-from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant  # noqa: F401  (issue 10)
+from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant  # noqa: F401
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair
-from orca_desk.models.clinic_setting import ClinicSetting  # noqa: F401  (issue 7 settings)
+from orca_desk.models.clinic_setting import ClinicSetting  # noqa: F401
 from orca_desk.models.messaging import (
     AutomationLease,
     ContactState,
@@ -21,10 +25,10 @@ from orca_desk.models.messaging import (
     OutboxMessage,
     ProviderCursor,
 )
-from orca_desk.models.openings import Opening, WaitlistOffer  # noqa: F401  (issue 8)
+from orca_desk.models.openings import Opening, WaitlistOffer  # noqa: F401
 from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
-from orca_desk.models.recovery import RecoveryCase, RecoverySequence, RecoveryStep  # noqa: F401  (issue 10)
-from orca_desk.models.reminders import (  # noqa: F401  (issue 9)
+from orca_desk.models.recovery import RecoveryCase, RecoverySequence, RecoveryStep  # noqa: F401
+from orca_desk.models.reminders import (  # noqa: F401
     ConfirmationRequest,
     PlannedReminder,
     ReminderSequence,
@@ -32,9 +36,9 @@ from orca_desk.models.reminders import (  # noqa: F401  (issue 9)
     StaffTask,
 )
 from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod
-from orca_desk.models.series import RecurringSeries, SeriesException  # noqa: F401  (issue 6)
+from orca_desk.models.series import RecurringSeries, SeriesException  # noqa: F401
 from orca_desk.models.staff import StaffUser
-from orca_desk.models.template import (  # noqa: F401  (issue 5)
+from orca_desk.models.template import (  # noqa: F401
     AppliedSlot,
     ScheduleTemplate,
     TemplateApplication,

@@ -44,7 +44,8 @@ class Appointment(Base):
     notes: Mapped[str] = mapped_column(String(1000), default="")
     external_id: Mapped[str | None] = mapped_column(String(64))  # the id in the system it came from
     series_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    # The occurrence's start as its series' rule generated it (iCal RECURRENCE-ID); issue 6.
+    # The occurrence's start as its series' rule generated it (iCal RECURRENCE-ID), which
+    # identifies it even after it is moved.
     series_occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ class Clinic(Base):
     phone: Mapped[str] = mapped_column(String(32), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     # The default region of phone numbers written without a country code (ISO 3166 alpha-2),
-    # and the language of the clinic's messages (issue 15).
+    # and the language of the clinic's messages.
     country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
@@ -67,7 +67,7 @@ class Provider(Base):
 
 
 class ProviderChair(Base):
-    """A chair a provider usually works in (issue 15: set up with the clinic, used as lanes)."""
+    """A chair a provider usually works in: set up with the clinic, the calendar's lanes for them."""
 
     __tablename__ = "provider_chair"
 

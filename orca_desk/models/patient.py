@@ -21,7 +21,7 @@ class Patient(Base):
         Index("ix_patient_contact_phone", "contact_phone"),
         # Re-importing a practice's export matches its rows by their id in the old system.
         Index("ix_patient_external_id", "clinic_id", "external_id", unique=True),
-        # Search by date of birth and chart number (issue 15).
+        # The desk finds patients by date of birth, chart number and phone as often as by name.
         Index("ix_patient_date_of_birth", "date_of_birth"),
         Index("ix_patient_chart_number", "chart_number"),
         Index("ix_patient_phone", "phone"),

@@ -1,5 +1,5 @@
 """Administration: edit the clinic's locations, chairs, providers, appointment types and staff
-users after setup (issue 15).
+users after setup.
 
 Managers edit locations, chairs, providers and types (``MANAGE_CLINIC``); only administrators
 manage staff users and roles (``ADMIN``). Nothing that appointments or history refer to is

@@ -210,10 +210,6 @@ def score_patients(
     return {pid: score_facts(pid, f, now) for pid, f in _facts(session, patient_ids, now).items()}
 
 
-def score_patient(session: Session, patient_id: int, *, now: datetime) -> RiskScore:
-    return score_patients(session, [patient_id], now=now).get(patient_id, RiskScore(patient_id, 0, ()))
-
-
 @dataclass(frozen=True)
 class AtRiskRow:
     patient_id: int

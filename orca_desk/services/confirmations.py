@@ -699,16 +699,6 @@ def open_tasks(session: Session, kind: str | None = None) -> list[TaskRow]:
     return out
 
 
-def complete_task(session: Session, actor: Actor, task_id: int, *, now: datetime,
-                  outcome: str = "done") -> None:
-    actor.require(BOOK)
-    t = session.get(StaffTask, task_id)
-    if t is None:
-        raise NotFound(f"There is no task #{task_id}.")
-    t.status, t.outcome, t.done_at, t.done_by, t.updated_at = "done", outcome[:20], now, actor.username, now
-    audit.record(session, actor, "task_done", "staff_task", t.id, now=now, after={"outcome": outcome})
-
-
 __all__ = ["CALL_OUTCOMES", "ConfirmationReplyHandler", "call_day", "call_list", "confirm_appointment",
            "decline_appointment", "expire_requests", "format_phone", "handle_reply", "next_business_day",
            "record_call_outcome",

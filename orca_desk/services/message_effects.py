@@ -34,7 +34,7 @@ def after_sent(session: Session, message_ids: Sequence[int], *, now: datetime) -
     ids = list(dict.fromkeys(message_ids))
     if not ids:
         return
-    # Issue 18: a waitlist offer's hold starts when its text is accepted, so the link in it
+    # A waitlist offer's hold starts when its text is accepted, so the link in it
     # and a YES work from the moment the family can see it (not at the next waitlist tick).
     # One read by primary key; the waitlist module is only needed when an offer is among them.
     offers: list[tuple[int, int]] = []

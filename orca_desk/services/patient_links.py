@@ -43,7 +43,7 @@ UNSUBSCRIBE = "unsubscribe"
 ICAL = "ical"
 
 # The short form of a link, /<letter>/<short token>, keeps a reminder or an offer within one
-# SMS segment (issue 18). One letter per purpose; the purpose is under the token's MAC, so a
+# SMS segment. One letter per purpose; the purpose is under the token's MAC, so a
 # token never works under another letter. Purposes without a letter (the iCal feeds, a
 # feature's own) keep the long form /l/<purpose>/<token>, which the gateway also still serves
 # for links sent before the short form existed.

@@ -159,7 +159,7 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     )
     session.add(patient)
     session.flush()
-    # The first rows of the patient's consent history (issue 15: when, how, who recorded it).
+    # The first rows of the patient's consent history, so every consent shown has a when, how and who.
     if patient.sms_consent:
         session.add(ConsentEvent(patient_id=patient.id, channel="sms", granted=True, address=contact_phone,
                                  source=consent_source or "new patient", at=now,
@@ -169,13 +169,6 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
                                  source="new patient", at=now, recorded_by=actor.username[:60]))
     audit.record(session, actor, "create", "patient", patient.id, now=now,
                  after={"name": patient.display_name})
-    return patient
-
-
-def get_patient(session: Session, patient_id: int) -> Patient:
-    patient = session.get(Patient, patient_id)
-    if patient is None:
-        raise NotFound(f"Patient #{patient_id} does not exist.")
     return patient
 
 

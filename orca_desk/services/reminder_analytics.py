@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Location, OutboxMessage
-from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence, ReminderStep
+from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence
 from orca_desk.services.reminders import offset_label
 from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
@@ -102,6 +102,3 @@ def confirmation_rates(session: Session, actor: Actor, *, since: datetime, until
     return sorted(out, key=lambda r: r.label)
 
 
-def step_name(session: Session, step_id: int) -> str:
-    st = session.get(ReminderStep, step_id)
-    return offset_label(st.offset_minutes) if st else f"#{step_id}"

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -1040,11 +1040,6 @@ class TimeGridWidget(QWidget):
         ci = self._col_index[column_key]
         return QPoint(int(self.col_left(ci) + self.col_w(ci) / 2), int(self.y_of(minute)))
 
-    def visible_rect_of(self, item_id: int) -> QRect:
-        it = self.item(item_id)
-        return it.rect.toRect() if it else QRect()
-
-
 @dataclass
 class _Drag:
     item: GridItem
@@ -1132,10 +1127,6 @@ _INK, _INK_FADED = QColor("#1f2a37"), QColor("#7b8794")
 _SUB_INK, _SUB_INK_FADED = QColor("#4a5868"), QColor("#8a96a3")
 _CELL_PEN_COLOUR, _CELL_FILL = QColor("#2f6fb3"), QColor(47, 111, 179, 40)
 _QUIET_RING_PEN, _QUIET_INK = QPen(QColor("#aab4c0"), 1), QColor("#7b8794")
-
-
-def _start_end(it: GridItem) -> tuple[int, int]:
-    return it.start, it.end
 
 
 def _ghost_first(it: GridItem) -> tuple[bool, int, int]:

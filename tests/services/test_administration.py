@@ -23,7 +23,7 @@ from orca_desk.services.security import (
     hash_password,
     must_change_password,
 )
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 
 @pytest.fixture
@@ -37,12 +37,9 @@ def _world(db):
         return make_world(s)
 
 
-def _book(db, w, clock, receptionist, *, hours: int, chair: int = 0, provider=None, patient: int = 0):
-    with db.write() as s:
-        return booking.book_appointment(s, receptionist, BookingRequest(
-            patient_id=w.patients[patient].id, provider_id=(provider or w.ortho).id,
-            chair_id=w.chairs[chair].id, type_id=w.adjustment.id, start=clock.now() + timedelta(hours=hours),
-            minutes=20), now=clock.now()).id
+def _book(db, w, clock, receptionist, *, hours: int, **where) -> int:
+    """An appointment ``hours`` from now."""
+    return book(db, receptionist, w, start=clock.now() + timedelta(hours=hours), now=clock.now(), **where)
 
 
 def _actions(s, entity: str) -> list[str]:

@@ -17,7 +17,7 @@ from orca_desk.services.calendar_data import CalendarAppointment, load_days
 from orca_desk.services.day_summary import summarise
 from orca_desk.services.rebook import to_rebook
 from tests.conftest import NOW
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 NY = ZoneInfo("America/New_York")
 DAY = date(2026, 3, 3)
@@ -25,13 +25,6 @@ DAY = date(2026, 3, 3)
 
 def at(hour: int, minute: int = 0, day: date = DAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
-
-
-def _book(db, w, actor, *, patient, start, chair=0, minutes=20):
-    with db.write() as s:
-        return booking.book_appointment(s, actor, BookingRequest(
-            w.patients[patient].id, w.ortho.id, w.chairs[chair].id, w.adjustment.id, start, minutes),
-            now=NOW).id
 
 
 def _cancel(db, actor, appt_id):
@@ -47,26 +40,26 @@ def _rebook_names(db, w, days=(DAY,), now=NOW):
 def _rule(database, manager):
     with database.write() as s:
         w = make_world(s, chairs=3, patients=5)
-    cancelled = _book(database, w, manager, patient=0, start=at(9))
+    cancelled = book(database, manager, w, now=NOW, patient=0, start=at(9))
     _cancel(database, manager, cancelled)
-    no_show = _book(database, w, manager, patient=1, start=at(8), chair=1)
+    no_show = book(database, manager, w, now=NOW, patient=1, start=at(8), chair=1)
     with database.write() as s:
         booking.mark_no_show(s, manager, no_show, now=NOW)
     # Kid2 cancelled today but already has a visit next week; Kid3 cancelled a visit on Friday and is
     # booked again for Thursday (before it, but from now on): neither is waiting.
-    _cancel(database, manager, _book(database, w, manager, patient=2, start=at(11)))
-    _book(database, w, manager, patient=2, start=at(11, day=DAY + timedelta(days=7)))
-    friday = _book(database, w, manager, patient=3, start=at(10, day=DAY + timedelta(days=3)))
+    _cancel(database, manager, book(database, manager, w, now=NOW, patient=2, start=at(11)))
+    book(database, manager, w, now=NOW, patient=2, start=at(11, day=DAY + timedelta(days=7)))
+    friday = book(database, manager, w, now=NOW, patient=3, start=at(10, day=DAY + timedelta(days=3)))
     _cancel(database, manager, friday)
-    _book(database, w, manager, patient=3, start=at(10, day=DAY + timedelta(days=2)))
+    book(database, manager, w, now=NOW, patient=3, start=at(10, day=DAY + timedelta(days=2)))
     assert _rebook_names(database, w) == [("Kid1 Smith", "no_show"), ("Kid0 Smith", "cancelled")]
     week = [DAY - timedelta(days=1) + timedelta(days=k) for k in range(7)]
     assert [n for n, _ in _rebook_names(database, w, week)] == ["Kid1 Smith", "Kid0 Smith"]
     # Rebooked: Kid0 leaves the list.
-    _book(database, w, manager, patient=0, start=at(15, day=DAY + timedelta(days=1)))
+    book(database, manager, w, now=NOW, patient=0, start=at(15, day=DAY + timedelta(days=1)))
     assert _rebook_names(database, w) == [("Kid1 Smith", "no_show")]
     # A second miss by the same patient shows once (the latest).
-    _cancel(database, manager, _book(database, w, manager, patient=1, start=at(16)))
+    _cancel(database, manager, book(database, manager, w, now=NOW, patient=1, start=at(16)))
     with database.read() as s:
         [row] = to_rebook(s, {w.location.id: NY}, [DAY], now=NOW)
         assert (row.status, row.reason, row.when_text) == ("cancelled", "sick", "Tue 3 Mar 2026, 4:00 PM")

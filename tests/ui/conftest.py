@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from orca_desk.services.clinic import load_clinic
@@ -29,15 +29,27 @@ def isolated_settings(tmp_path, qapp: QApplication) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def close_top_level_widgets(qapp: QApplication) -> Iterator[None]:
-    """Close and delete every window a test leaves behind before the next test starts.
+    """Fail a test that leaves a visible window it did not register with ``qtbot.addWidget``.
 
-    A window deleted while Qt still holds it as the active window (or with events posted
-    to its children) crashes the next test's event processing; closing first deactivates it.
+    pytest-qt closes the registered widgets before fixtures tear down, so a window still
+    visible here was not registered, a dialog opened over a registered window included: its
+    test must own it. Leaked windows are closed before they are deleted either way: a window
+    deleted while Qt still holds it as the active window (or with events posted to its
+    children) crashes the next test's event processing.
     """
     yield
+    leaked = [f"{type(w).__name__} {w.windowTitle()!r}" for w in QApplication.topLevelWidgets()
+              if w.isVisible() and w.windowType() != Qt.WindowType.ToolTip]
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.close()
+    _flush_deletes(qapp)
+    if leaked:
+        pytest.fail("the test left visible windows it did not register with qtbot.addWidget: "
+                    + ", ".join(leaked), pytrace=False)
+
+
+def _flush_deletes(qapp: QApplication) -> None:
     qapp.processEvents()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qapp.processEvents()

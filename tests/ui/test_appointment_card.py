@@ -62,6 +62,7 @@ def _family(ctx, world, *, patient=0, consent=True) -> int:
 
 def _card(ctx, qtbot, appt_id, view=None) -> AppointmentCardDialog:
     card = AppointmentCardDialog(ctx, appt_id, calendar=view, parent=view)
+    qtbot.addWidget(card)
     card.show()
     qtbot.waitExposed(card)
     card.activateWindow()

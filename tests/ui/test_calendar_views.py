@@ -16,6 +16,7 @@ from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from orca_desk.views.calendar.filters import KEY_PROVIDERS, KEY_TYPES, CalendarFilters
 from orca_desk.views.calendar.week_view import WeekViewScreen
+from tests import factories
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -27,10 +28,8 @@ def at(hour: int, minute: int = 0, *, days: int = 0) -> datetime:
 
 
 def book(ctx, world, *, patient=0, chair=0, start, minutes=20, provider=None, type_=None) -> int:
-    with ctx.db.write() as s:
-        return booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[patient].id, (provider or world.ortho).id, world.chairs[chair].id,
-            (type_ or world.adjustment).id, start, minutes), now=ctx.clock.now()).id
+    return factories.book(ctx.db, ctx.actor, world, start=start, now=ctx.clock.now(), patient=patient,
+                          chair=chair, minutes=minutes, provider=provider, type_=type_)
 
 
 def drag(qtbot, widget, start: QPoint, end: QPoint, *, modifier=Qt.KeyboardModifier.NoModifier) -> None:

@@ -1,4 +1,4 @@
-"""patient card (issue 15): alerts, consent history, merge marker, search indexes
+"""patient card: alerts, consent history, merge marker, search indexes
 
 Revision ID: h11_patient_card
 Revises: 0001

@@ -1,4 +1,4 @@
-"""clinic setup (issue 15): clinic country and language, usual chairs, one-time passwords
+"""clinic setup: clinic country and language, usual chairs, one-time passwords
 
 Revision ID: h8_clinic_setup
 Revises: 0001

@@ -8,7 +8,6 @@ from orca_desk.services.campaigns.audience import (
     audience,
     audience_count,
 )
-from orca_desk.services.campaigns.demo import seed_demo
 from orca_desk.services.campaigns.drafts import (
     CampaignDetail,
     CampaignInput,
@@ -65,6 +64,5 @@ __all__ = [
     "process_campaigns",
     "refresh_attribution",
     "resume_campaign",
-    "seed_demo",
     "variant_from_template",
 ]

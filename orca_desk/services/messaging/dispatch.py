@@ -1012,7 +1012,7 @@ def apply_status_callback(session: Session, outbox_id: int, provider_id: str, st
     return "unchanged"
 
 
-# --- What a sent message starts (issue 18) -------------------------------------------------
+# --- What a sent message starts -------------------------------------------------------------
 
 
 def _after_sent(s: Session, ids: Sequence[int], now: datetime) -> None:

@@ -179,11 +179,6 @@ def mark_conversation_read(session: Session, actor: Actor, key: str, *, now: dat
     return len(ids)
 
 
-def unread_count(session: Session) -> int:
-    """Unread replies (for the navigation badge)."""
-    return len(session.scalars(select(InboundMessage.id).where(InboundMessage.unread.is_(True))).all())
-
-
 def send_staff_message(session: Session, actor: Actor, *, patient_id: int, channel: str, body: str,
                        now: datetime, subject: str | None = None, appointment_id: int | None = None,
                        policy: MessagingPolicy | None = None) -> int:

@@ -1,7 +1,6 @@
 """Failed-appointment recovery: a missed visit starts a follow-up case that stops by itself on booking."""
 
 from orca_desk.services.recovery.cases import CAUSE_LABELS, after_appointment_change, on_booked, start_case
-from orca_desk.services.recovery.demo import seed_from_history
 from orca_desk.services.recovery.metrics import GroupMetrics, RecoveryMetrics, WeekMetrics, recovery_metrics
 from orca_desk.services.recovery.queries import CaseRow, HistoryRow, list_cases
 from orca_desk.services.recovery.sequences import (
@@ -48,7 +47,6 @@ __all__ = [
     "recovery_metrics",
     "save_sequence",
     "seed_default_sequence",
-    "seed_from_history",
     "sequence_problems",
     "start_case",
     "step_label",

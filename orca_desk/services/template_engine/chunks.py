@@ -32,12 +32,6 @@ from orca_desk.services.template_engine.planning import _check_params, _days, _t
 from orca_desk.services.template_engine.plans import ApplyParams, ApplyResult, Cancel, PlannedSlot, Progress
 
 
-def _chunk_params(params: ApplyParams, days: Sequence[date], version: int,
-                  rotation_start: date) -> ApplyParams:
-    return replace(params, start_day=days[0], end_day=days[-1], version=version,
-                   rotation_start=rotation_start)
-
-
 def _chosen_days(params: ApplyParams) -> list[date]:
     weekdays = set(params.weekdays)
     return [d for d in _days(params.start_day, params.end_day) if d.weekday() in weekdays]
