@@ -1,1 +1,1 @@
-"""Administration screens: locations, chairs, providers, appointment types, staff users (issue 15)."""
+"""Administration screens: locations, chairs, providers, appointment types, staff users."""
