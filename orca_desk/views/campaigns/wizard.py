@@ -406,7 +406,7 @@ class CampaignWizard(QWizard):
         with ctx.db.read() as s:
             self.templates = campaigns.campaign_templates(s, ctx.clinic.id)
             self.time_fmt = local_time.clinic_time_format(s)
-        self.link_address = clinic_link_address(ctx)
+        self.link_address = clinic_link_address(ctx, self)
         self.campaign_id: int | None = None
         self.error = ""
         self.message_page = MessagePage(self)

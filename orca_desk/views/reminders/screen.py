@@ -107,7 +107,7 @@ class SequenceEditor(QWidget):
         self.template.currentIndexChanged.connect(self._on_template_changed)
         self.sms_text = QPlainTextEdit()
         self.sms_text.setPlaceholderText("SMS text; variables like {patient_first_name}, {date}, {link}")
-        self.link_address = clinic_link_address(ctx)
+        self.link_address = clinic_link_address(ctx, self)
         self.sms_counter = SmsCounter(self.link_address, show_sample=False)  # the preview shows the sample
         self.sms_counter.attach(self.sms_text)
         self.email_subject = QLineEdit()
