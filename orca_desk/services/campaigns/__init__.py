@@ -21,6 +21,7 @@ from orca_desk.services.campaigns.launch import (
     launch_campaign,
     pause_campaign,
     resume_campaign,
+    start_campaign,
 )
 from orca_desk.services.campaigns.results import (
     CampaignResults,
@@ -66,5 +67,6 @@ __all__ = [
     "refresh_attribution",
     "resume_campaign",
     "seed_demo",
+    "start_campaign",
     "variant_from_template",
 ]
