@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from orca_desk.db import Database
 from orca_desk.models import Appointment, Patient
 from orca_desk.services.bulk import chunks
 
@@ -220,6 +221,13 @@ class AtRiskRow:
     factors: tuple[RiskFactor, ...]
     last_visit: datetime | None
     phone: str
+
+
+def load_at_risk_list(db: Database, *, now: datetime, limit: int = 200) -> list[AtRiskRow]:
+    """``at_risk_list`` in a session of its own: it scores every active patient, so a screen
+    loads it off the UI thread."""
+    with db.read() as s:
+        return at_risk_list(s, now=now, limit=limit)
 
 
 def at_risk_list(

@@ -30,6 +30,7 @@ import phonenumbers
 from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from orca_desk.db import Database
 from orca_desk.models import (
     Appointment,
     AppointmentType,
@@ -674,6 +675,24 @@ def call_list(session: Session, *, now: datetime, location_id: int | None = None
                            loc.name, a.confirmation,
                            CALL_OUTCOMES.get(t.outcome or "", "") if t else "", len(attempts)))
     return out
+
+
+@dataclass(frozen=True)
+class CallListLoad:
+    """The call list of one day at one location (or of each location's next business day)."""
+
+    location_id: int | None
+    day: date | None
+    rows: list[CallRow]
+
+
+def load_call_list(db: Database, *, now: datetime, location_id: int | None, day: date | None) -> CallListLoad:
+    """The call list in a session of its own (a screen loads it off the UI thread): ``day``, or
+    the location's next business day when it is None."""
+    with db.read() as s:
+        if day is None and location_id is not None:
+            day = call_day(s, location_id, now=now)
+        return CallListLoad(location_id, day, call_list(s, now=now, location_id=location_id, day=day))
 
 
 @dataclass(frozen=True)

@@ -159,3 +159,18 @@ def test_a_screen_shown_on_its_own_hears_its_own_operations(qtbot, ctx):
     dialog = QDialog(screen)  # an operation run from a dialog the screen opened
     assert ctx.ops.write(lambda s: s.execute(text("UPDATE patient SET notes = 'x'")), parent=dialog)
     assert screen.reloads == 1
+
+
+def test_the_messaging_reminders_recovery_and_campaign_screens_watch_real_tables():
+    from orca_desk.models import Base
+    from orca_desk.views.campaigns.screen import CampaignsScreen
+    from orca_desk.views.messaging.inbox_view import InboxScreen
+    from orca_desk.views.messaging.outbox_view import OutboxScreen
+    from orca_desk.views.recovery.screen import RecoveryScreen
+    from orca_desk.views.reminders.call_list import CallListScreen
+    from orca_desk.views.reminders.screen import RemindersScreen
+
+    tables = set(Base.metadata.tables)
+    for screen in (CampaignsScreen, InboxScreen, OutboxScreen, RecoveryScreen, CallListScreen,
+                   RemindersScreen):
+        assert screen.watches is not None and screen.watches <= tables, (screen.__name__, screen.watches)

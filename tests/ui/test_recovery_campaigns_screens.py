@@ -92,6 +92,21 @@ def test_recovery_screen_lists_cases_most_at_risk_first_and_logs_calls(qtbot, ct
     assert len(screen.chart.series()) == 1
 
 
+def test_the_at_risk_list_loads_off_the_ui_thread_when_its_tab_is_shown(qtbot, ctx, world):
+    _visits(ctx.db, world, {1: 200})  # Kid1: an adjustment long overdue
+    screen = RecoveryScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 700)
+    screen.show()
+    # Scoring every active patient waits until somebody looks at the list.
+    assert not screen.loading and screen.risky.rowCount() == 0
+    screen.tabs.setCurrentWidget(screen.risk_tab)
+    assert screen.loading
+    assert screen.wait_until_loaded()
+    assert "Kid1 Smith" in [r.name for r in screen.risky.rows]
+    assert screen.risky_empty.text().startswith("No patient at risk")
+
+
 def test_campaign_wizard_counts_live_and_launches_an_ab_test(qtbot, ctx, world):
     _visits(ctx.db, world, {0: 300, 1: 320, 2: 20, 3: 400})
     with ctx.db.write() as s:

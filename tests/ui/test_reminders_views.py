@@ -192,3 +192,17 @@ def test_confirmation_settings_are_read_only_for_the_front_desk(qtbot, ctx, rece
     assert "Only a manager" in panel.message.text()
     assert panel.save_settings() is False  # even if called, the service refuses and says why
     assert "may not change" in panel.message.text()
+
+
+def test_an_unrelated_change_leaves_the_sequence_being_edited_alone(qtbot, ctx):
+    from orca_desk.services.changes import Changes
+
+    seed(ctx)
+    screen = RemindersScreen(ctx)
+    qtbot.addWidget(screen)
+    saved_name = screen.editor.name.text()
+    screen.editor.name.setText("Being renamed")
+    screen.on_changes(Changes(tables=frozenset({"appointment", "patient"})))  # a booking elsewhere
+    assert screen.editor.name.text() == "Being renamed"
+    screen.on_changes(Changes(tables=frozenset({"reminder_sequence"})))  # another desk saved it
+    assert screen.editor.name.text() == saved_name

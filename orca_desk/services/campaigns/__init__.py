@@ -20,6 +20,7 @@ from orca_desk.services.campaigns.launch import (
     launch_campaign,
     pause_campaign,
     resume_campaign,
+    start_campaign,
 )
 from orca_desk.services.campaigns.results import (
     CampaignResults,
@@ -64,5 +65,6 @@ __all__ = [
     "process_campaigns",
     "refresh_attribution",
     "resume_campaign",
+    "start_campaign",
     "variant_from_template",
 ]

@@ -14,7 +14,7 @@ from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVari
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.campaigns.audience import AudienceCriteria, _audience_select, _classify, _clinic_today
-from orca_desk.services.campaigns.drafts import _get, _variants
+from orca_desk.services.campaigns.drafts import CampaignInput, _get, _variants, create_campaign
 from orca_desk.services.campaigns.variants import _unit, assign_variant
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
@@ -30,6 +30,16 @@ def _channel_for(p: Any, channels: Sequence[str], sms_ok: bool, email_ok: bool) 
         return None
     preferred = "email" if p == "email" else "sms"
     return preferred if preferred in usable else usable[0]
+
+
+def start_campaign(session: Session, actor: Actor, clinic_id: int, data: CampaignInput, *, now: datetime,
+                   launch: bool) -> int:
+    """Save a new campaign and, with ``launch``, launch it in the same unit of work (both or
+    neither); its id."""
+    c = create_campaign(session, actor, clinic_id, data, now=now)
+    if launch:
+        launch_campaign(session, actor, c.id, now=now)
+    return c.id
 
 
 def launch_campaign(session: Session, actor: Actor, campaign_id: int, *, now: datetime) -> Campaign:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import ContactState, OutboxEvent, OutboxMessage, Patient
 from orca_desk.models.messaging import CHANNELS
+from orca_desk.models.messaging import OUTBOX_STATUSES as OUTBOX_STATUSES
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError

@@ -16,6 +16,7 @@ from orca_desk.services.recovery.sequences import (
     seed_default_sequence,
     sequence_problems,
     step_label,
+    step_messages,
     template_keys,
 )
 from orca_desk.services.recovery.staff import CALL_OUTCOMES, close_case, log_call_outcome
@@ -50,5 +51,6 @@ __all__ = [
     "sequence_problems",
     "start_case",
     "step_label",
+    "step_messages",
     "template_keys",
 ]

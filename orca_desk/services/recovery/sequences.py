@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.recovery import CAUSE_KINDS, STEP_ACTIONS, RecoverySequence, RecoveryStep
 from orca_desk.services import audit
-from orca_desk.services.errors import PermissionDenied, ValidationError
-from orca_desk.services.message_templates import list_templates
+from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
+from orca_desk.services.message_templates import TemplateCheck, check_template, get_template, list_templates
 from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 
 DAY = 24 * 60
@@ -69,6 +69,25 @@ def template_keys(session: Session, clinic_id: int, action: str) -> list[str]:
         return []
     keys = sorted({t.key for t in list_templates(session, clinic_id) if t.channel == action})
     return [RECOVERY_TEMPLATE, *(k for k in keys if k != RECOVERY_TEMPLATE)]
+
+
+def step_messages(session: Session, clinic_id: int, step: StepInput, *,
+                  base_url: str | None = None) -> list[tuple[str, TemplateCheck | None]]:
+    """The templates a message step sends (the cause's own ones for "recovery"), each checked
+    with sample values; ``None`` where the clinic has no template with that key on the step's channel."""
+    if step.action not in ("sms", "email"):
+        return []
+    keys = ([f"{RECOVERY_TEMPLATE}.{kind}" for kind in CAUSE_KINDS]
+            if step.template_key == RECOVERY_TEMPLATE else [step.template_key])
+    checked: list[tuple[str, TemplateCheck | None]] = []
+    for key in keys:
+        try:
+            tpl = get_template(session, clinic_id, key, step.action)
+        except NotFound:
+            checked.append((key, None))
+            continue
+        checked.append((key, check_template(tpl.body, tpl.subject, step.action, base_url=base_url)))
+    return checked
 
 
 def sequence_problems(

@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import campaigns, local_time
-from orca_desk.services.campaigns import CampaignResults, CampaignRow, GroupStats
-from orca_desk.services.errors import OrcaError
+from orca_desk.services.campaigns import CampaignDetail, CampaignResults, CampaignRow, GroupStats
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
@@ -35,6 +34,10 @@ CONTROL_COLOUR = "#9e9e9e"
 
 class CampaignsScreen(Screen):
     """Re-engagement campaigns and what each variant brought back."""
+
+    # The campaigns, their recipients and the messages, replies and bookings that make the results.
+    watches = frozenset({"campaign", "campaign_variant", "campaign_recipient", "outbox_message",
+                         "outbox_event", "inbound_message", "appointment"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,9 +150,10 @@ class CampaignsScreen(Screen):
         self.refresh()
 
     def refresh(self) -> None:
+        self.ctx.ops.read(campaigns.list_campaigns, parent=self, on_done=self._show_rows, background=False)
+
+    def _show_rows(self, rows: list[CampaignRow]) -> None:
         chosen = self.selected_campaign()
-        with self.ctx.db.read() as s:
-            rows = campaigns.list_campaigns(s)
         self.list.set_rows(rows)
         ids = [r.id for r in rows]
         if chosen is not None and chosen.id in ids:
@@ -179,11 +183,14 @@ class CampaignsScreen(Screen):
             self.groups.set_rows([])
             self._charts(None)
             return
-        now = self.ctx.clock.now()
-        with self.ctx.db.read() as s:
-            detail = campaigns.get_campaign(s, row.id)
-            res = (campaigns.campaign_results(s, self.ctx.actor, row.id, now=now)
-                   if may_view_analytics(self.ctx.actor) else None)
+        now, actor, analytics = self.ctx.clock.now(), self.ctx.actor, may_view_analytics(self.ctx.actor)
+        self.ctx.ops.read(lambda s: (
+            campaigns.get_campaign(s, row.id),
+            campaigns.campaign_results(s, actor, row.id, now=now) if analytics else None),
+            parent=self, on_done=self._show_detail, background=False)
+
+    def _show_detail(self, loaded: tuple[CampaignDetail, CampaignResults | None]) -> None:
+        detail, res = loaded
         self.results = res
         self.heading.setText(f"{detail.name} — {detail.status}")
         style = self.ctx.time_style()
@@ -263,23 +270,17 @@ class CampaignsScreen(Screen):
         wizard = wizard or CampaignWizard(self.ctx, self)
         if not wizard.exec():
             return False
-        self.sig_status.emit("Campaign saved")
-        self.refresh()
+        self.sig_status.emit("Campaign saved")  # its changes reload the list
         return True
 
     def _act(self, what: str, fn: Any, message: str) -> bool:
         row = self.selected_campaign()
         if row is None:
             return False
-        try:
-            with self.ctx.db.write() as s:
-                fn(s, self.ctx.actor, row.id, now=self.ctx.clock.now())
-        except OrcaError as exc:
-            QMessageBox.warning(self, what, str(exc))
-            return False
-        self.sig_status.emit(f"{row.name}: {message}")
-        self.refresh()
-        return True
+        actor, now = self.ctx.actor, self.ctx.clock.now()
+        # The operation's changes reload the list and the selected campaign.
+        return self.ctx.ops.write(lambda s: fn(s, actor, row.id, now=now), parent=self, title=what,
+                                  on_done=lambda _result: self.sig_status.emit(f"{row.name}: {message}"))
 
     def launch(self) -> bool:
         return self._act("Launch", campaigns.launch_campaign, "launched")

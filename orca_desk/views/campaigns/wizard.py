@@ -34,7 +34,6 @@ from orca_desk.services.campaigns import (
     SampleRow,
     VariantInput,
 )
-from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel, table
@@ -174,19 +173,20 @@ class AudiencePage(QWizardPage):
     def update_count(self) -> None:
         """Recount the audience now (the wizard does this 250 ms after the last change)."""
         self._timer.stop()
-        try:
-            with self.wiz.ctx.db.read() as s:
-                self.summary = campaigns.audience(
-                    s, self.criteria(), self.wiz.channels(), now=self.wiz.ctx.clock.now()
-                )
-        except OrcaError as exc:
-            self.summary = None
-            self.count.setText(str(exc))
-            self.sample.set_rows([])
-        else:
-            self.count.setText(self.summary.describe())
-            self.sample.set_rows(list(self.summary.sample))
+        criteria, channels, now = self.criteria(), self.wiz.channels(), self.wiz.ctx.clock.now()
+        self.wiz.ctx.ops.read(lambda s: campaigns.audience(s, criteria, channels, now=now), parent=self,
+                              on_done=self._show_count, on_error=self._refused, background=False)
         self.completeChanged.emit()
+
+    def _show_count(self, summary: AudienceSummary) -> None:
+        self.summary = summary
+        self.count.setText(summary.describe())
+        self.sample.set_rows(list(summary.sample))
+
+    def _refused(self, message: str) -> None:
+        self.summary = None
+        self.count.setText(message)
+        self.sample.set_rows([])
 
     def initializePage(self) -> None:
         self.update_count()
@@ -234,8 +234,11 @@ class VariantBox(QGroupBox):
         key = self.template.currentData()
         if not key:
             return
-        with self.wiz.ctx.db.read() as s:
-            v = campaigns.variant_from_template(s, self.wiz.ctx.clinic.id, self.variant_name, key)
+        clinic_id = self.wiz.ctx.clinic.id
+        self.wiz.ctx.ops.read(lambda s: campaigns.variant_from_template(s, clinic_id, self.variant_name, key),
+                              parent=self, on_done=self._show_variant, background=False)
+
+    def _show_variant(self, v: VariantInput) -> None:
         self.sms.setPlainText(v.sms_body)
         self.subject.setText(v.email_subject)
         self.email.setPlainText(v.email_body)
@@ -403,10 +406,12 @@ class CampaignWizard(QWizard):
         self.resize(1040, 680)
         tz = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
         self.zone = ZoneInfo(tz)
-        with ctx.db.read() as s:
-            self.templates = campaigns.campaign_templates(s, ctx.clinic.id)
-            self.time_fmt = local_time.clinic_time_format(s)
-        self.link_address = clinic_link_address(ctx)
+        self.templates: list[tuple[str, str]] = []
+        self.time_fmt = ctx.time_style()
+        self.ctx.ops.read(lambda s: (campaigns.campaign_templates(s, ctx.clinic.id),
+                                     local_time.clinic_time_format(s)),
+                          parent=self, on_done=self._set_library, background=False)
+        self.link_address = clinic_link_address(ctx, self)
         self.campaign_id: int | None = None
         self.error = ""
         self.message_page = MessagePage(self)
@@ -415,6 +420,9 @@ class CampaignWizard(QWizard):
         self.review_page = ReviewPage(self)
         for page in (self.audience_page, self.message_page, self.schedule_page, self.review_page):
             self.addPage(page)
+
+    def _set_library(self, loaded: tuple[list[tuple[str, str]], str]) -> None:
+        self.templates, self.time_fmt = loaded
 
     def channels(self) -> tuple[str, ...]:
         return self.message_page.channels() or ("sms",)
@@ -433,19 +441,18 @@ class CampaignWizard(QWizard):
 
     def save(self) -> bool:
         """Create the campaign and launch it (or keep it a draft); False with ``error`` set on failure."""
-        data = self.campaign_input()
-        try:
-            with self.ctx.db.write() as s:
-                c = campaigns.create_campaign(
-                    s, self.ctx.actor, self.ctx.clinic.id, data, now=self.ctx.clock.now()
-                )
-                if self.review_page.launch_now.isChecked():
-                    campaigns.launch_campaign(s, self.ctx.actor, c.id, now=self.ctx.clock.now())
-                self.campaign_id = c.id
-        except OrcaError as exc:
-            self.error = str(exc)
-            return False
-        return True
+        data, launch = self.campaign_input(), self.review_page.launch_now.isChecked()
+        actor, clinic_id, now = self.ctx.actor, self.ctx.clinic.id, self.ctx.clock.now()
+        self.error = ""
+        return self.ctx.ops.write(
+            lambda s: campaigns.start_campaign(s, actor, clinic_id, data, now=now, launch=launch),
+            parent=self, title="New campaign", on_done=self._saved, on_error=self._refused)
+
+    def _saved(self, campaign_id: int) -> None:
+        self.campaign_id = campaign_id
+
+    def _refused(self, message: str) -> None:
+        self.error = message
 
     def accept(self) -> None:
         if self.save():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import local_time
 from orca_desk.services.clinic_settings import messaging_policy
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging import inbox_queries as inbox
 from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
 from orca_desk.services.messaging.render import sms_segments
@@ -46,6 +46,9 @@ KIND_LABELS = {"needs_review": "needs review", "confirm": "confirmation", "decli
 
 class InboxScreen(Screen):
     """Left: conversations (needing review and unread first). Right: the messages and a reply box."""
+
+    # Replies and what went out, with the family's name and the visit they likely concern.
+    watches = frozenset({"inbound_message", "outbox_message", "outbox_event", "patient", "appointment"})
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -189,11 +192,14 @@ class InboxScreen(Screen):
 
     # ----- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
+        now, text, unread_only = self.ctx.clock.now(), self.search.text(), self.unread_only.isChecked()
+        self.ctx.ops.read(lambda s: (local_time.clinic_time_format(s), inbox.list_conversations(
+            s, now=now, text=text, unread_only=unread_only)), parent=self, on_done=self._show_rows,
+            background=False)
+
+    def _show_rows(self, loaded: tuple[str, list[ConversationRow]]) -> None:
+        self.time_fmt, rows = loaded
         keep = self.current.key if self.current else None
-        with self.ctx.db.read() as s:
-            self.time_fmt = local_time.clinic_time_format(s)
-            rows = inbox.list_conversations(s, now=self.ctx.clock.now(), text=self.search.text(),
-                                            unread_only=self.unread_only.isChecked())
         if self.current is not None and self.current.key not in {r.key for r in rows} \
                 and not self.search.text() and not self.unread_only.isChecked():
             rows.insert(0, self.current)  # a new conversation started from a patient
@@ -228,9 +234,12 @@ class InboxScreen(Screen):
             self.messages.set_rows([])
             self.mark_read_button.setEnabled(False)
             return
-        with self.ctx.db.read() as s:
-            items = inbox.conversation_messages(s, row.key)
-            appointment = inbox.appointment_label(s, row.appointment_id)
+        loaded: list[tuple[list[ConversationMessage], str | None]] = []
+        self.ctx.ops.read(lambda s: (inbox.conversation_messages(s, row.key),
+                                     inbox.appointment_label(s, row.appointment_id)),
+                          parent=self, on_done=loaded.append, on_error=self.error_label.setText,
+                          background=False)
+        items, appointment = loaded[0] if loaded else ([], None)
         address = "" if row.address == row.title else f"  <span style='color:#6b7785'>{row.address}</span>"
         self.title.setText(f"<b>{row.title}</b>{address}")
         parts = []
@@ -263,12 +272,13 @@ class InboxScreen(Screen):
     def mark_read(self) -> int:
         if self.current is None:
             return 0
-        key = self.current.key
-        with self.ctx.db.write() as s:
-            count = inbox.mark_conversation_read(s, self.ctx.actor, key, now=self.ctx.clock.now())
+        key, now = self.current.key, self.ctx.clock.now()
+        counted: list[int] = []
+        # The changes reload the list, which keeps this conversation open.
+        self.ctx.ops.write(lambda s: inbox.mark_conversation_read(s, self.ctx.actor, key, now=now),
+                           parent=self, title="Mark read", on_done=counted.append)
+        count = counted[0] if counted else 0
         self.sig_status.emit(f"{count} repl{'ies' if count != 1 else 'y'} marked read")
-        self.refresh()
-        self._select_key(key)
         return count
 
     def send(self) -> int | None:
@@ -276,39 +286,44 @@ class InboxScreen(Screen):
         if row is None or row.patient_id is None:
             return None
         channel = str(self.channel_combo.currentData())
-        now = self.ctx.clock.now()
-        try:
-            with self.ctx.db.write() as s:
-                message_id = inbox.send_staff_message(
-                    s, self.ctx.actor, patient_id=row.patient_id, channel=channel,
-                    body=self.compose.toPlainText(), subject=self.subject.text(), now=now,
-                    appointment_id=row.appointment_id, policy=messaging_policy(s))
-        except OrcaError as exc:
-            self.error_label.setText(str(exc))
-            return None
-        self.compose.clear()
-        self.subject.clear()
-        self.sig_status.emit("Message queued; it goes out with the next dispatch")
-        self.refresh()
-        self._select_key(row.key)
-        return message_id
+        now, patient_id = self.ctx.clock.now(), row.patient_id
+        body, subject = self.compose.toPlainText(), self.subject.text()
+        sent: list[int] = []
+        # The compose box empties before the changes reload the conversation, which stays open.
+        self.ctx.ops.write(lambda s: inbox.send_staff_message(
+            s, self.ctx.actor, patient_id=patient_id, channel=channel, body=body, subject=subject, now=now,
+            appointment_id=row.appointment_id, policy=messaging_policy(s)),
+            parent=self, title="Not sent", on_done=self._sent(sent), on_error=self.error_label.setText)
+        return sent[0] if sent else None
 
-    def open_conversation(self, patient_id: int) -> ConversationRow:
+    def _sent(self, sent: list[int]) -> Callable[[int], None]:
+        def done(message_id: int) -> None:
+            sent.append(message_id)
+            self.compose.clear()
+            self.subject.clear()
+            self.sig_status.emit("Message queued; it goes out with the next dispatch")
+        return done
+
+    def open_conversation(self, patient_id: int) -> ConversationRow | None:
         """Show ``patient_id``'s conversation (an empty one if they have no messages yet)."""
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
         self.unread_only.setChecked(False)
-        with self.ctx.db.read() as s:
-            row = inbox.conversation_for_patient(s, patient_id, now=self.ctx.clock.now())
-        self.current = row
+        now = self.ctx.clock.now()
+        found: list[ConversationRow] = []
+        self.ctx.ops.read(lambda s: inbox.conversation_for_patient(s, patient_id, now=now), parent=self,
+                          on_done=found.append, background=False)
+        if not found:
+            return None
+        row = self.current = found[0]
         self.refresh()
         self._select_key(row.key)
         self.compose.setFocus()
         return row
 
 
-def open_conversation(window: MainWindow, patient_id: int) -> ConversationRow:
+def open_conversation(window: MainWindow, patient_id: int) -> ConversationRow | None:
     """"Text or email this patient": switch the window to Messages and open their conversation."""
     screen = window.show_screen("messages")
     assert isinstance(screen, InboxScreen)

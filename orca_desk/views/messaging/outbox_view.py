@@ -23,12 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.models.messaging import CHANNELS, OUTBOX_STATUSES
 from orca_desk.services import local_time
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.inbox_queries import outbox_purposes
-from orca_desk.services.messaging.outbox import OutboxEventRow, OutboxFilter, OutboxRow
+from orca_desk.services.messaging.outbox import (
+    CHANNELS,
+    OUTBOX_STATUSES,
+    OutboxEventRow,
+    OutboxFilter,
+    OutboxRow,
+)
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.rows_table import empty_state
@@ -53,6 +57,8 @@ def _day(q: QDate) -> date:
 
 class OutboxScreen(Screen):
     """Lists the outbox newest first; loads 200 rows at a time as the table scrolls."""
+
+    watches = frozenset({"outbox_message", "outbox_event", "patient"})
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -226,8 +232,10 @@ class OutboxScreen(Screen):
         f = OutboxFilter(statuses=self._filter.statuses, channel=self._filter.channel,
                          purpose=self._filter.purpose, since=self._filter.since, until=self._filter.until,
                          text=self._filter.text, limit=limit, offset=offset)
-        with self.ctx.db.read() as s:
-            return outbox.list_messages(s, f)
+        rows: list[OutboxRow] = []
+        self.ctx.ops.read(lambda s: outbox.list_messages(s, f), parent=self, on_done=rows.extend,
+                          background=False)
+        return rows
 
     def current_filter(self) -> OutboxFilter:
         since = until = None
@@ -247,12 +255,9 @@ class OutboxScreen(Screen):
         self._filter = self.current_filter()
         selected = self.selected_row()
         self.model.reload()
-        with self.ctx.db.read() as s:
-            self._total = outbox.count_messages(s, self._filter)
-        shown = self.model.rowCount()
-        self.count_label.setText(f"{self._total} message{'s' if self._total != 1 else ''}"
-                                 + (f" · showing the newest {shown}, scroll for more" if shown < self._total
-                                    else ""))
+        f = self._filter
+        self.ctx.ops.read(lambda s: outbox.count_messages(s, f), parent=self, on_done=self._show_total,
+                          background=False)
         if selected is not None and self.select_message(selected.id):
             return
         if self.model.rowCount():
@@ -260,10 +265,20 @@ class OutboxScreen(Screen):
         else:
             self._show_detail(None)
 
+    def _show_total(self, total: int) -> None:
+        self._total = total
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{self._total} message{'s' if self._total != 1 else ''}"
+                                 + (f" · showing the newest {shown}, scroll for more" if shown < self._total
+                                    else ""))
+
     def refresh(self) -> None:
-        with self.ctx.db.read() as s:
-            purposes = outbox_purposes(s)
-            self.time_fmt = local_time.clinic_time_format(s)
+        self.ctx.ops.read(lambda s: (outbox_purposes(s), local_time.clinic_time_format(s)), parent=self,
+                          on_done=self._show_purposes, background=False)
+        self.apply_filters()
+
+    def _show_purposes(self, loaded: tuple[list[str], str]) -> None:
+        purposes, self.time_fmt = loaded
         current = self.purpose_combo.currentData()
         self.purpose_combo.blockSignals(True)
         self.purpose_combo.clear()
@@ -273,7 +288,6 @@ class OutboxScreen(Screen):
         index = self.purpose_combo.findData(current)
         self.purpose_combo.setCurrentIndex(max(index, 0))
         self.purpose_combo.blockSignals(False)
-        self.apply_filters()
 
     def _on_all_dates_toggled(self, checked: bool) -> None:
         self.date_from.setEnabled(not checked)
@@ -309,8 +323,9 @@ class OutboxScreen(Screen):
         subject = f" — “{row.subject}”" if row.subject else ""
         self.detail_title.setText(f"<b>#{row.id}</b> · {row.status} · {who}{row.to_address}{subject}")
         self.body_view.setPlainText(row.body)
-        with self.ctx.db.read() as s:
-            self.history_model.set_rows(outbox.message_history(s, row.id))
+        self.ctx.ops.read(lambda s: outbox.message_history(s, row.id), parent=self,
+                          on_done=self.history_model.set_rows, on_error=self.error_label.setText,
+                          background=False)
         if row.error:
             self.error_label.setText(f"Last error: {row.error}")
         self.retry_button.setEnabled(row.status in outbox.RETRYABLE)
@@ -327,17 +342,11 @@ class OutboxScreen(Screen):
         row = self.selected_row()
         if row is None:
             return
-        now = self.ctx.clock.now()
-        try:
-            with self.ctx.db.write() as s:
-                if what == "retry":
-                    outbox.retry(s, self.ctx.actor, row.id, now=now)
-                else:
-                    outbox.cancel(s, self.ctx.actor, row.id, now=now,
-                                  reason=f"cancelled from the Outbox by {self.ctx.actor.username}")
-        except OrcaError as exc:
-            self.error_label.setText(str(exc))
-            return
-        self.sig_status.emit(f"Message #{row.id} {'queued again' if what == 'retry' else 'cancelled'}")
-        self.apply_filters()
-        self.select_message(row.id)
+        now, actor = self.ctx.clock.now(), self.ctx.actor
+        reason = f"cancelled from the Outbox by {actor.username}"
+        work = ((lambda s: outbox.retry(s, actor, row.id, now=now)) if what == "retry"
+                else (lambda s: outbox.cancel(s, actor, row.id, now=now, reason=reason)))
+        # The changes reload the list, which keeps this message selected.
+        self.ctx.ops.write(work, parent=self, title="Retry" if what == "retry" else "Cancel",
+                           on_error=self.error_label.setText, on_done=lambda _none: self.sig_status.emit(
+                               f"Message #{row.id} {'queued again' if what == 'retry' else 'cancelled'}"))

@@ -39,10 +39,11 @@ def segment_help(info: SegmentInfo) -> str:
             "names and dates vary per family.")
 
 
-def clinic_link_address(ctx: AppContext) -> str:
+def clinic_link_address(ctx: AppContext, parent: QWidget | None = None) -> str:
     """The public address the clinic's links use (so sample links have the real length)."""
-    with ctx.db.read() as s:
-        return public_base_url(s)
+    found: list[str] = []
+    ctx.ops.read(public_base_url, parent=parent, on_done=found.append, background=False)
+    return found[0] if found else public_base_url()
 
 
 class SmsCounter(QWidget):

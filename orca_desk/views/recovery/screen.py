@@ -4,6 +4,7 @@ the follow-up sequence (managers edit it)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import at_risk, local_time, recovery
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.ui.charts import (
     analytics_page,
@@ -34,16 +33,23 @@ from orca_desk.ui.charts import (
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
-from orca_desk.ui.rows_table import RowsModel, selected, table
+from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
 from orca_desk.ui.screen import Screen
+from orca_desk.ui.workers import BackgroundLoader
 from orca_desk.views.recovery.sequence import SequenceEditor
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
 METRICS_DAYS = 90
+NO_RISK = "No patient at risk: overdue or repeatedly missed visits put a patient on this list."
 
 
 class RecoveryScreen(Screen):
-    """Missed visits being followed up until the family books again."""
+    """Missed visits being followed up until the family books again. The at-risk list scores every
+    active patient (seconds on a large clinic): it loads off the UI thread, when its tab is shown."""
+
+    # The cases with their visits and families; the at-risk list follows every visit.
+    watches = frozenset({"recovery_case", "recovery_step", "recovery_sequence", "appointment", "patient",
+                         "appointment_type", "provider", "location", "outbox_message"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +102,11 @@ class RecoveryScreen(Screen):
                 ("Median time to rebook", lambda r: _days(r[1].median_days_to_rebook)),
             ]
         )
+        self.loading = False
+        self._risk_stale = True
+        self.risk_loader = BackgroundLoader(self)
+        self.risk_loader.sig_loaded.connect(self._show_risky)
+        self.risk_loader.sig_failed.connect(self._risky_failed)
         self._build()
 
     def _when(self, at: datetime | None) -> str:
@@ -108,7 +119,8 @@ class RecoveryScreen(Screen):
         self.headline.setStyleSheet("padding: 2px 0 6px 0;")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._cases_tab(), "Open cases")
-        self.tabs.addTab(self._risk_tab(), "At risk")
+        self.risk_tab = self._risk_tab()
+        self.tabs.addTab(self.risk_tab, "At risk")
         self.tabs.addTab(self._metrics_tab(), "Metrics")
         self.sequence = SequenceEditor(self.ctx)
         self.sequence.sig_status.connect(self.sig_status.emit)
@@ -117,6 +129,7 @@ class RecoveryScreen(Screen):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.headline)
         layout.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(lambda _i: self._load_risky_if_shown())
 
     def _cases_tab(self) -> QWidget:
         self.cases_view = table(self.cases, 5, empty=(
@@ -162,8 +175,8 @@ class RecoveryScreen(Screen):
         return split
 
     def _risk_tab(self) -> QWidget:
-        self.risky_view = table(self.risky, 5, empty=(
-            "No patient at risk: overdue or repeatedly missed visits put a patient on this list."))
+        self.risky_view = table(self.risky, 5)
+        self.risky_empty = empty_state(self.risky_view, NO_RISK)
         w = QWidget()
         v = QVBoxLayout(w)
         note = QLabel(
@@ -201,16 +214,32 @@ class RecoveryScreen(Screen):
 
     def refresh(self) -> None:
         now = self.ctx.clock.now()
+        actor, analytics = self.ctx.actor, may_view_analytics(self.ctx.actor)
+        self.ctx.ops.read(lambda s: (
+            local_time.clinic_time_format(s),
+            recovery.list_cases(s, now=now),
+            recovery.recovery_metrics(s, actor, since=now - timedelta(days=METRICS_DAYS),
+                                      until=now + timedelta(minutes=1)) if analytics else None),
+            parent=self, on_done=self._show_cases, background=False)
+        self._risk_stale = True
+        self._load_risky_if_shown()
+
+    def _load_risky_if_shown(self) -> None:
+        if not self._risk_stale or self.tabs.currentWidget() is not self.risk_tab:
+            return
+        self._risk_stale = False
+        self.loading = True
+        if not self.risky.rows:
+            self.risky_empty.setText("Scoring the active patients…")
+        # A newer load replaces one still running: only the latest list is shown.
+        self.risk_loader.start(partial(at_risk.load_at_risk_list, self.ctx.db, now=self.ctx.clock.now(),
+                                       limit=200))
+
+    def _show_cases(self, loaded: tuple[str, list[CaseRow], RecoveryMetrics | None]) -> None:
+        self.time_fmt, cases, metrics = loaded
+        now = self.ctx.clock.now()
         chosen = self.selected_case()
-        with self.ctx.db.read() as s:
-            self.time_fmt = local_time.clinic_time_format(s)
-            cases = recovery.list_cases(s, now=now)
-            risky = at_risk.at_risk_list(s, now=now, limit=200)
-            metrics = recovery.recovery_metrics(
-                s, self.ctx.actor, since=now - timedelta(days=METRICS_DAYS), until=now + timedelta(minutes=1)
-            ) if may_view_analytics(self.ctx.actor) else None
         self.cases.set_rows(cases)
-        self.risky.set_rows(risky)
         if metrics is not None:
             self._show_metrics(metrics)
         else:  # the working figures only: no recovery rate without the analytics permission
@@ -222,6 +251,21 @@ class RecoveryScreen(Screen):
         elif cases:
             self.cases_view.selectRow(0)
         self._on_case_selected()
+
+    def _show_risky(self, rows: object) -> None:
+        assert isinstance(rows, list)
+        self.risky.set_rows(rows)
+        self.risky_empty.setText(NO_RISK)
+        self.loading = False
+
+    def _risky_failed(self, exc: object) -> None:
+        self.loading = False
+        self.risky.set_rows([])
+        self.risky_empty.setText(f"The at-risk list could not be loaded: {exc}")
+
+    def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Block until a pending background load has been shown (the screenshot, tests)."""
+        return self.risk_loader.wait_while(lambda: self.loading, timeout_ms)
 
     def _show_metrics(self, m: RecoveryMetrics) -> None:
         due = sum(1 for c in self.cases.rows if c.next_step_at and c.next_step_at <= self.ctx.clock.now())
@@ -310,15 +354,9 @@ class RecoveryScreen(Screen):
         )
 
     def _act(self, what: str, fn: Any, message: str) -> bool:
-        try:
-            with self.ctx.db.write() as s:
-                fn(s)
-        except OrcaError as exc:
-            QMessageBox.warning(self, what, str(exc))
-            return False
-        self.sig_status.emit(message)
-        self.refresh()
-        return True
+        # The operation's changes reload the cases.
+        return self.ctx.ops.write(fn, parent=self, title=what,
+                                  on_done=lambda _result: self.sig_status.emit(message))
 
 
 def _days(value: float | None) -> str:

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import local_time, recovery
-from orca_desk.services.errors import NotFound, OrcaError
-from orca_desk.services.message_templates import check_template, get_template
+from orca_desk.services.message_templates import TemplateCheck
 from orca_desk.services.patient_links import public_base_url
 from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
 from orca_desk.ui.context import AppContext
@@ -361,10 +360,13 @@ class SequenceEditor(QWidget):
 
     def load(self) -> None:
         clinic_id = self.ctx.clinic.id
-        with self.ctx.db.read() as s:
-            shown = recovery.load_sequence(s, clinic_id)
-            self.templates = {a: recovery.template_keys(s, clinic_id, a) for a in ACTIONS}
-            self.link_address = public_base_url(s)
+        self.ctx.ops.read(lambda s: (recovery.load_sequence(s, clinic_id),
+                                     {a: recovery.template_keys(s, clinic_id, a) for a in ACTIONS},
+                                     public_base_url(s)),
+                          parent=self, on_done=self._show, background=False)
+
+    def _show(self, loaded: tuple[recovery.SequenceSettings, dict[str, list[str]], str]) -> None:
+        shown, self.templates, self.link_address = loaded
         self.name = shown.name
         self.model.set_steps(list(shown.steps))
         for kind, box in self.cause_boxes.items():
@@ -393,25 +395,20 @@ class SequenceEditor(QWidget):
         return tuple(k for k, box in self.cause_boxes.items() if box.isChecked())
 
     def save(self) -> bool:
-        try:
-            with self.ctx.db.write() as s:
-                recovery.save_sequence(
-                    s,
-                    self.ctx.actor,
-                    self.ctx.clinic.id,
-                    self.model.steps,
-                    now=self.ctx.clock.now(),
-                    name=self.name,
-                    cause_kinds=self.cause_kinds(),
-                    lost_after_days=self.lost_after.value(),
-                )
-        except OrcaError as exc:
-            self.problems.setText("Not saved. " + str(exc))
-            self.problems.show()
-            return False
+        clinic_id, steps, now = self.ctx.clinic.id, list(self.model.steps), self.ctx.clock.now()
+        name, causes, lost_after = self.name, self.cause_kinds(), self.lost_after.value()
+        return self.ctx.ops.write(
+            lambda s: recovery.save_sequence(s, self.ctx.actor, clinic_id, steps, now=now, name=name,
+                                             cause_kinds=causes, lost_after_days=lost_after),
+            parent=self, title="Recovery sequence", on_done=self._saved, on_error=self._refused)
+
+    def _saved(self, _result: object) -> None:
         self.load()
         self.sig_status.emit("Recovery sequence saved")
-        return True
+
+    def _refused(self, message: str) -> None:
+        self.problems.setText("Not saved. " + message)
+        self.problems.show()
 
     def show_message(self) -> str:
         """Show the selected step's message(s) with sample values; SMS with characters and segments."""
@@ -426,23 +423,21 @@ class SequenceEditor(QWidget):
     def _message_html(self, st: StepInput) -> str:
         if st.action not in ("sms", "email"):
             return "A staff call: no message is sent."
-        keys = ([f"{RECOVERY_TEMPLATE}.{kind}" for kind in recovery.CAUSE_LABELS]
-                if st.template_key == RECOVERY_TEMPLATE else [st.template_key])
+        clinic_id, base_url = self.ctx.clinic.id, self.link_address
+        checked: list[tuple[str, TemplateCheck | None]] = []
+        self.ctx.ops.read(lambda s: recovery.step_messages(s, clinic_id, st, base_url=base_url), parent=self,
+                          on_done=checked.extend, background=False)
         parts = []
-        with self.ctx.db.read() as s:
-            for key in keys:
-                try:
-                    tpl = get_template(s, self.ctx.clinic.id, key, st.action)
-                except NotFound:
-                    parts.append(f"<b>{_html(key)}</b> — there is no {ACTION_LABELS[st.action]} template "
-                                 "with this key.")
-                    continue
-                check = check_template(tpl.body, tpl.subject, st.action, base_url=self.link_address)
-                if check.segments is not None:
-                    head = f"<b>{_html(key)}</b> — {segment_summary(check.segments)}"
-                else:
-                    head = f"<b>{_html(key)}</b> — subject: {_html(check.subject_preview)}"
-                parts.append(f"{head}<br>{_html(check.preview) or '<i>(cannot render)</i>'}")
+        for key, check in checked:
+            if check is None:
+                parts.append(f"<b>{_html(key)}</b> — there is no {ACTION_LABELS[st.action]} template "
+                             "with this key.")
+                continue
+            if check.segments is not None:
+                head = f"<b>{_html(key)}</b> — {segment_summary(check.segments)}"
+            else:
+                head = f"<b>{_html(key)}</b> — subject: {_html(check.subject_preview)}"
+            parts.append(f"{head}<br>{_html(check.preview) or '<i>(cannot render)</i>'}")
         return "<br><br>".join(parts)
 
     # ----- rows -----------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import confirmations, local_time
-from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.rows_table import empty_state
@@ -36,16 +33,13 @@ STATUS_TEXT = {"unconfirmed": "not asked yet", "requested": "asked, no answer",
                "callback": "asked for a call"}
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    location_id: int | None
-    day: date | None
-    rows: list[confirmations.CallRow]
-
-
 class CallListScreen(Screen):
     """The morning call: unconfirmed visits of the next business day at the toolbar's location,
     in local time order, each row with its one-click outcome buttons. Loads off the UI thread."""
+
+    # The visits, their confirmation and call tasks, the families' names and numbers, closed days.
+    watches = frozenset({"appointment", "staff_task", "confirmation_request", "patient",
+                         "schedule_exception"})
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -104,19 +98,11 @@ class CallListScreen(Screen):
     def refresh(self) -> None:
         """Reload in the background; the rows appear when the load is done (``loading`` is False)."""
         now = self.ctx.clock.now()
-        db, location_id, day = self.ctx.db, self.location_id, self._wanted_day(now)
-
-        def job() -> _Loaded:
-            with db.read() as s:
-                the_day = day
-                if the_day is None and location_id is not None:
-                    the_day = confirmations.call_day(s, location_id, now=now)
-                return _Loaded(location_id, the_day,
-                               confirmations.call_list(s, now=now, location_id=location_id, day=the_day))
-
         self.loading = True
         self.summary.setText("Loading the call list…")
-        self.loader.start(job)
+        # A newer load replaces one still running: only the latest rows are shown.
+        self.loader.start(partial(confirmations.load_call_list, self.ctx.db, now=now,
+                                  location_id=self.location_id, day=self._wanted_day(now)))
 
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
@@ -127,7 +113,7 @@ class CallListScreen(Screen):
         return self.loader.wait_while(lambda: self.loading, timeout_ms)
 
     def _on_loaded(self, data: object) -> None:
-        assert isinstance(data, _Loaded)
+        assert isinstance(data, confirmations.CallListLoad)
         self.rows, self.shown_day = data.rows, data.day
         families = f"{len(self.rows)} famil{'y' if len(self.rows) == 1 else 'ies'}"
         where = ""
@@ -181,14 +167,9 @@ class CallListScreen(Screen):
         return box
 
     def record(self, appointment_id: int, outcome: str) -> bool:
-        """Record one call's outcome (the buttons call this) and reload the list."""
-        try:
-            with self.ctx.db.write() as s:
-                confirmations.record_call_outcome(s, self.ctx.actor, appointment_id, outcome,
-                                                  now=self.ctx.clock.now())
-        except OrcaError as exc:
-            QMessageBox.warning(self, "Not recorded", str(exc))
-            return False
-        self.sig_status.emit(f"Call recorded: {confirmations.CALL_OUTCOMES[outcome].lower()}")
-        self.refresh()
-        return True
+        """Record one call's outcome (the buttons call this); its changes reload the list."""
+        now = self.ctx.clock.now()
+        return self.ctx.ops.write(
+            lambda s: confirmations.record_call_outcome(s, self.ctx.actor, appointment_id, outcome, now=now),
+            parent=self, title="Not recorded", on_done=lambda _appt: self.sig_status.emit(
+                f"Call recorded: {confirmations.CALL_OUTCOMES[outcome].lower()}"))

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import reminders
-from orca_desk.services.errors import OrcaError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
 
@@ -68,19 +67,21 @@ class ConfirmationSettingsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.ctx.db.read() as s:
-            current = reminders.load_settings(s, with_secret=False)
+        self.ctx.ops.read(lambda s: reminders.load_settings(s, with_secret=False), parent=self,
+                          on_done=self._show, on_error=self.message.setText, background=False)
+
+    def _show(self, current: reminders.ReminderSettings) -> None:
         self.escalation.setValue(current.escalation // timedelta(hours=1))
         self.release.setChecked(current.release_on_decline)
 
     def save_settings(self) -> bool:
-        try:
-            with self.ctx.db.write() as s:
-                reminders.save_settings(s, self.ctx.actor, escalation_hours=self.escalation.value(),
-                                        release_on_decline=self.release.isChecked(), now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.message.setText(f"Not saved: {exc}")
-            return False
+        hours, release, now = self.escalation.value(), self.release.isChecked(), self.ctx.clock.now()
+        return self.ctx.ops.write(
+            lambda s: reminders.save_settings(s, self.ctx.actor, escalation_hours=hours,
+                                              release_on_decline=release, now=now),
+            parent=self, on_done=self._saved,
+            on_error=lambda message: self.message.setText(f"Not saved: {message}"))
+
+    def _saved(self, _result: object) -> None:
         self.message.setText("")
         self.saved.emit("Confirmation settings saved")
-        return True

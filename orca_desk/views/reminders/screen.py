@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import reminder_analytics, reminders
-from orca_desk.services.errors import OrcaError
+from orca_desk.services.changes import Changes
 from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
@@ -107,7 +107,7 @@ class SequenceEditor(QWidget):
         self.template.currentIndexChanged.connect(self._on_template_changed)
         self.sms_text = QPlainTextEdit()
         self.sms_text.setPlaceholderText("SMS text; variables like {patient_first_name}, {date}, {link}")
-        self.link_address = clinic_link_address(ctx)
+        self.link_address = clinic_link_address(ctx, self)
         self.sms_counter = SmsCounter(self.link_address, show_sample=False)  # the preview shows the sample
         self.sms_counter.attach(self.sms_text)
         self.email_subject = QLineEdit()
@@ -226,9 +226,13 @@ class SequenceEditor(QWidget):
         self._update_views()
 
     def _show_texts(self, st: StepInput) -> None:
-        with self.ctx.db.read() as s:
-            _, sms = reminders.step_texts(s, self.ctx.clinic.id, st, "sms")
-            subject, email = reminders.step_texts(s, self.ctx.clinic.id, st, "email")
+        clinic_id = self.ctx.clinic.id
+        self.ctx.ops.read(lambda s: (reminders.step_texts(s, clinic_id, st, "sms"),
+                                     reminders.step_texts(s, clinic_id, st, "email")),
+                          parent=self, on_done=self._set_texts, background=False)
+
+    def _set_texts(self, texts: tuple[tuple[str | None, str], tuple[str | None, str]]) -> None:
+        (_, sms), (subject, email) = texts
         self.sms_text.setPlainText(sms)
         self.email_subject.setText(subject or "")
         self.email_text.setPlainText(email)
@@ -238,10 +242,15 @@ class SequenceEditor(QWidget):
     def _edited_step(self) -> StepInput:
         st = self.steps[self.current]
         channels = tuple(c for c, box in (("sms", self.sms), ("email", self.email)) if box.isChecked())
-        with self.ctx.db.read() as s:
-            _, sms_default = reminders.step_texts(s, self.ctx.clinic.id, replace(st, sms_body=None), "sms")
-            subj_default, email_default = reminders.step_texts(
-                s, self.ctx.clinic.id, replace(st, email_body=None, email_subject=None), "email")
+        clinic_id = self.ctx.clinic.id
+        defaults: list[tuple[tuple[str | None, str], tuple[str | None, str]]] = []
+        self.ctx.ops.read(lambda s: (
+            reminders.step_texts(s, clinic_id, replace(st, sms_body=None), "sms"),
+            reminders.step_texts(s, clinic_id, replace(st, email_body=None, email_subject=None), "email")),
+            parent=self, on_done=defaults.append, background=False)
+        if not defaults:
+            return st
+        (_, sms_default), (subj_default, email_default) = defaults[0]
         sms = self.sms_text.toPlainText()
         email = self.email_text.toPlainText()
         subject = self.email_subject.text()
@@ -295,11 +304,17 @@ class SequenceEditor(QWidget):
         self.sms_text.setEnabled(self.sms.isChecked())
         self.email_subject.setEnabled(self.email.isChecked())
         self.email_text.setEnabled(self.email.isChecked())
+        clinic_id, data, sequence_id = self.ctx.clinic.id, self.data(), self.sequence_id
+        step = self.steps[self.current] if 0 <= self.current < len(self.steps) else None
+        self.ctx.ops.read(lambda s: (
+            [] if step is None else reminders.preview_step(s, clinic_id, step, base_url=self.link_address),
+            reminders.sequence_problems(s, clinic_id, data, sequence_id=sequence_id)),
+            parent=self, on_done=self._show_checks, background=False)
+
+    def _show_checks(self, checks: tuple[list[reminders.StepPreview], list[str]]) -> None:
+        previews, problems = checks
         parts = []
-        if 0 <= self.current < len(self.steps):
-            with self.ctx.db.read() as s:
-                previews = reminders.preview_step(s, self.ctx.clinic.id, self.steps[self.current],
-                                                  base_url=self.link_address)
+        if previews:
             for pv in previews:
                 if pv.channel == "sms":
                     info = segment_summary(pv.segments) if pv.segments else ""
@@ -307,30 +322,28 @@ class SequenceEditor(QWidget):
                 else:
                     parts.append(f"<b>Email</b> — {_html(pv.subject)}<br>{_html(pv.text)}")
         self.preview.setText("<br><br>".join(parts) or "<i>Select a step to preview it.</i>")
-        with self.ctx.db.read() as s:
-            problems = reminders.sequence_problems(s, self.ctx.clinic.id, self.data(),
-                                                   sequence_id=self.sequence_id)
         self.problems.setText("\n".join(f"• {p}" for p in problems))
         self.save.setEnabled(not problems)
 
     def _on_save(self) -> bool:
-        now = self.ctx.clock.now()
-        try:
-            with self.ctx.db.write() as s:
-                self.sequence_id = reminders.save_sequence(s, self.ctx.actor, self.ctx.clinic.id, self.data(),
-                                                           now=now, sequence_id=self.sequence_id)
-        except OrcaError as exc:
-            # Shown where the problems are listed (a modal box would hide the editor).
-            self.problems.setText(f"Not saved: {exc}")
-            return False
+        now, clinic_id, data, sequence_id = (self.ctx.clock.now(), self.ctx.clinic.id, self.data(),
+                                             self.sequence_id)
+        # A refusal is shown where the problems are listed (a modal box would hide the editor);
+        # the changes reload the list, which then selects the saved sequence.
+        return self.ctx.ops.write(
+            lambda s: reminders.save_sequence(s, self.ctx.actor, clinic_id, data, now=now,
+                                              sequence_id=sequence_id),
+            parent=self, on_done=self._saved,
+            on_error=lambda message: self.problems.setText(f"Not saved: {message}"))
+
+    def _saved(self, sequence_id: int) -> None:
+        self.sequence_id = sequence_id
         self.problems.setText("")
         parent = self.parent()
         while parent is not None and not isinstance(parent, RemindersScreen):
             parent = parent.parent()
         if isinstance(parent, RemindersScreen):
             parent.sig_status.emit(f"Saved “{self.name.text().strip()}”; upcoming visits re-planned")
-            parent.reload_sequences(select_id=self.sequence_id)
-        return True
 
 
 def _html(text: str) -> str:
@@ -378,12 +391,16 @@ class AnalyticsPanel(QWidget):
         now = self.ctx.clock.now()
         since, until = now - timedelta(days=90), now + timedelta(days=1)
         actor = self.ctx.actor
-        with self.ctx.db.read() as s:
-            stats = reminder_analytics.step_stats(s, actor, since=since, until=until)
-            by_type = reminder_analytics.confirmation_rates(s, actor, since=since,
-                                                            until=until + timedelta(days=60))
-            by_loc = reminder_analytics.confirmation_rates(s, actor, since=since,
-                                                           until=until + timedelta(days=60), by="location")
+        self.ctx.ops.read(lambda s: (
+            reminder_analytics.step_stats(s, actor, since=since, until=until),
+            reminder_analytics.confirmation_rates(s, actor, since=since, until=until + timedelta(days=60)),
+            reminder_analytics.confirmation_rates(s, actor, since=since, until=until + timedelta(days=60),
+                                                  by="location")),
+            parent=self, on_done=self._show, background=False)
+
+    def _show(self, loaded: tuple[list[reminder_analytics.StepStats], list[reminder_analytics.RateRow],
+                                  list[reminder_analytics.RateRow]]) -> None:
+        stats, by_type, by_loc = loaded
         shares = reminder_analytics.response_shares(stats)
         self.table.setRowCount(len(stats))
         for r, st in enumerate(stats):
@@ -419,8 +436,17 @@ class AnalyticsPanel(QWidget):
         series.attachAxis(axis_y)
 
 
+# What each tab shows: a change elsewhere leaves the others (and the editor's unsaved edits) alone.
+SEQUENCE_TABLES = frozenset({"reminder_sequence", "reminder_step", "appointment_type", "message_template"})
+ANALYTICS_TABLES = frozenset({"planned_reminder", "outbox_message", "outbox_event", "confirmation_request",
+                              "inbound_message", "appointment"})
+SETTINGS_TABLES = frozenset({"clinic_setting"})
+
+
 class RemindersScreen(Screen):
     """Reminder sequences (list + editor with timeline and preview) and their analytics."""
+
+    watches = SEQUENCE_TABLES | ANALYTICS_TABLES | SETTINGS_TABLES
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -461,8 +487,12 @@ class RemindersScreen(Screen):
         self.reload_sequences()
 
     def reload_sequences(self, select_id: int | None = None) -> None:
-        with self.ctx.db.read() as s:
-            self._rows = reminders.list_sequences(s, self.ctx.clinic.id)
+        clinic_id = self.ctx.clinic.id
+        self.ctx.ops.read(lambda s: reminders.list_sequences(s, clinic_id), parent=self,
+                          on_done=lambda rows: self._show_sequences(rows, select_id), background=False)
+
+    def _show_sequences(self, rows: list[reminders.SequenceRow], select_id: int | None) -> None:
+        self._rows = rows
         self.sequences.blockSignals(True)
         self.sequences.clear()
         for row in self._rows:
@@ -481,6 +511,14 @@ class RemindersScreen(Screen):
     def _on_sequence_selected(self, index: int) -> None:
         if 0 <= index < len(self._rows):
             self.editor.load(self._rows[index])
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(SEQUENCE_TABLES):
+            self.reload_sequences(select_id=self.editor.sequence_id)
+        if self.tabs.currentIndex() == 1 and changes.touches(ANALYTICS_TABLES):
+            self.analytics.refresh()
+        elif self.tabs.currentIndex() == 2 and changes.touches(SETTINGS_TABLES):
+            self.confirmations.refresh()
 
     def refresh(self) -> None:
         self.reload_sequences(select_id=self.editor.sequence_id)
