@@ -27,6 +27,7 @@ MODULES = [
     "benchmarks.bench_messaging",
     "benchmarks.bench_import",
     "benchmarks.bench_cold_start",
+    "benchmarks.bench_read_paths",
 ]
 
 
