@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Patient, Provider
@@ -46,9 +46,7 @@ def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def load_appointments(session: Session, location_ids: list[int], start: datetime, end: datetime,
-                      *, include_cancelled: bool = False) -> list[CalendarAppointment]:
-    """One query: every appointment overlapping [start, end) at the given locations."""
+def _appointments_query(include_cancelled: bool) -> Select[Any]:
     q = (
         select(Appointment.id, Appointment.version, Appointment.patient_id, Patient.first_name,
                Patient.last_name, Appointment.provider_id, Provider.name, Appointment.chair_id,
@@ -60,18 +58,31 @@ def load_appointments(session: Session, location_ids: list[int], start: datetime
         .join(AppointmentType, AppointmentType.id == Appointment.type_id)
         # The lower bound on start_at keeps the (location_id, start_at) index range to the
         # window itself; without it SQLite walks the location's whole history.
-        .where(Appointment.location_id.in_(location_ids), Appointment.start_at < end,
-               Appointment.start_at > start - MAX_LENGTH, Appointment.end_at > start)
+        .where(Appointment.location_id.in_(bindparam("locations", expanding=True)),
+               Appointment.start_at < bindparam("end"), Appointment.start_at > bindparam("earliest"),
+               Appointment.end_at > bindparam("start"))
         .order_by(Appointment.start_at, Appointment.chair_id)
     )
     if not include_cancelled:
         q = q.where(Appointment.status.not_in(("cancelled", "no_show")))
+    return q
+
+
+# Built once: composing the statement on every load cost as much as reading a day's rows.
+_QUERIES = {flag: _appointments_query(flag) for flag in (False, True)}
+
+
+def load_appointments(session: Session, location_ids: list[int], start: datetime, end: datetime,
+                      *, include_cancelled: bool = False) -> list[CalendarAppointment]:
+    """One query: every appointment overlapping [start, end) at the given locations."""
+    rows = session.connection().execute(_QUERIES[include_cancelled], {
+        "locations": list(location_ids), "end": end, "earliest": start - MAX_LENGTH, "start": start}).all()
     # Core rows (the session's connection): plain columns need none of the ORM's row handling.
     return [CalendarAppointment(i, v, pid, f"{first} {last}", f"{first[:1]}.{last[:1]}.", prov,
                                 prov_name, chair, loc, tid, tname, colour, st, en, status, conf, series,
                                 alerts or "")
             for (i, v, pid, first, last, prov, prov_name, chair, loc, tid, tname, colour, st, en, status,
-                 conf, series, alerts) in session.connection().execute(q).all()]
+                 conf, series, alerts) in rows]
 
 
 def week_days(day: date, *, length: int = 7) -> list[date]:
