@@ -46,8 +46,8 @@ def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _appointments_query(include_cancelled: bool) -> Select[Any]:
-    q: Select[Any] = (
+def _appointments_query(include_cancelled: bool) -> Select[*tuple[Any, ...]]:
+    q: Select[*tuple[Any, ...]] = (
         select(Appointment.id, Appointment.version, Appointment.patient_id, Patient.first_name,
                Patient.last_name, Appointment.provider_id, Provider.name, Appointment.chair_id,
                Appointment.location_id, Appointment.type_id, AppointmentType.name,
