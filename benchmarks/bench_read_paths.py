@@ -168,19 +168,26 @@ def _measure(label: str, db: Database, floor: Floor, case: Case) -> Row:
     prepared = floor.prepare(statements)
     for _ in range(2):
         prepared()
-    app_t, floor_t = [], []
+    app_t, floor_t, app_cpu, floor_cpu = [], [], [], []
     for _ in range(ROUNDS):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         with db.read() as s:  # a fresh session, as each screen's load opens
             case.fn(s)
         app_t.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        app_cpu.append(time.process_time() - cpu)
+        started, cpu = time.perf_counter(), time.process_time()
         prepared()
         floor_t.append(time.perf_counter() - started)
+        floor_cpu.append(time.process_time() - cpu)
     app, low = statistics.median(app_t), statistics.median(floor_t)
     ratio = app / low if low else float("inf")
+    # This process's CPU time: steadier than wall time when other work shares the cores, but it
+    # leaves out the server's share on PostgreSQL.
+    c_app, c_low = statistics.median(app_cpu), statistics.median(floor_cpu)
+    c_ratio = f"{c_app / c_low:.2f}×" if c_low else "—"
     detail = (f"app: {case.call}\nfloor: the same {len(statements)} statement(s) through {floor.driver}"
-              f" + {floor.work}" + (f"; {case.floor_note}" if case.floor_note else ""))
+              f" + {floor.work}" + (f"; {case.floor_note}" if case.floor_note else "")
+              + f"\nCPU of this process: {c_ratio} ({_ms(c_app)} vs {_ms(c_low)})")
     return Row(f"{case.name} [{label}]", f"≤ {TARGET:.1f}× floor",
                f"{ratio:.2f}× ({_ms(app)} vs {_ms(low)})", ratio <= TARGET, detail=detail)
 
