@@ -93,3 +93,45 @@ def test_a_day_at_two_locations_keeps_each_locations_own_day(any_db):
         ("Kid0 Smith", "K.S.", "Adjustment", "")
     assert first.start == datetime(2026, 3, 4, 8, 0, tzinfo=UTC) and first.start.utcoffset() == timedelta(0)
     assert first.location_id == ids[1] and first.series_id is None
+
+
+def test_every_kind_of_search_text_finds_the_same_patients_on_both_databases(any_db, clock, receptionist):
+    from orca_desk.models import Patient
+    from orca_desk.services.patients import PatientInput, create_patient, search_patients
+
+    with any_db.write() as s:
+        clinic_id = make_world(s, patients=0).clinic.id
+        for data in (
+            PatientInput("Ava", "Smith", date(2012, 5, 1), phone="6175550101", email="ava@example.com"),
+            PatientInput("Liam", "Smithers", date(2011, 2, 3), guardian_name="Maria Rivera",
+                         guardian_relation="mother", guardian_phone="6175550199",
+                         guardian_email="maria@example.org"),
+            PatientInput("Noah", "Jones", phone="6175550103"),
+            PatientInput("Old", "Smith", phone="6175550104"),
+        ):
+            create_patient(s, receptionist, clinic_id, data, now=clock.now())
+        s.flush()
+        noah = s.scalars(select(Patient).where(Patient.first_name == "Noah")).one()
+        noah.chart_number, noah.preferred_name = "A-17", "Noe"
+        s.scalars(select(Patient).where(Patient.first_name == "Old")).one().is_active = False
+
+    def names(text: str, **kw: int) -> list[str]:
+        with any_db.read() as s:
+            return [r.name for r in search_patients(s, text, **kw)]
+
+    assert names("SMITH") == ["Ava Smith", "Liam Smithers"]  # the inactive Old Smith is left out
+    assert names("smith", limit=1) == ["Ava Smith"]
+    assert names("Smith, L") == ["Liam Smithers"]
+    assert names("liam smi") == names("smi liam") == ["Liam Smithers"]
+    assert names("Maria Riv") == names("mar") == ["Liam Smithers"]  # the guardian's name
+    assert names("noe") == names("a-17") == ["Noah Jones"]  # preferred name, chart number
+    assert names("AVA@EX") == ["Ava Smith"] and names("maria@") == ["Liam Smithers"]
+    assert names("(617) 555-0101") == ["Ava Smith"]  # a whole number, any format
+    assert names("555-0199") == ["Liam Smithers"]  # part of the guardian's (contact) number
+    assert names("5550103") == ["Noah Jones"]
+    assert names("2011-02-03") == ["Liam Smithers"]  # date of birth
+    assert names("Smi%") == [] and names("A_17") == []
+    with any_db.read() as s:
+        [row] = search_patients(s, "ava")
+    assert (row.date_of_birth, row.contact_phone, row.guardian_name) == \
+        (date(2012, 5, 1), "+16175550101", None)
