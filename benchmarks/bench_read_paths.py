@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -223,25 +223,16 @@ class SqliteFloor(Floor):
                             convert[i] = _utc
                         elif _DATE.match(v):
                             convert[i] = date.fromisoformat
-            plans.append((sql, params, sorted(convert.items())))
+            plans.append((sql, params, _row_converter(len(rows[0]) if rows else 0, convert)))
         con = self.con
 
         def floor() -> object:
             out = []
             con.execute("BEGIN")
             try:
-                for sql, params, conv in plans:
+                for sql, params, convert in plans:
                     rows = con.execute(sql, params).fetchall()
-                    if conv:
-                        fixed = []
-                        for r in rows:
-                            r = list(r)
-                            for i, f in conv:
-                                if r[i] is not None:
-                                    r[i] = f(r[i])
-                            fixed.append(tuple(r))
-                        rows = fixed
-                    out.append(rows)
+                    out.append(list(map(convert, rows)) if convert else rows)
             finally:
                 con.execute("ROLLBACK")
             return out
@@ -253,7 +244,19 @@ class SqliteFloor(Floor):
 
 
 def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text + "+00:00")
+
+
+def _row_converter(width: int,
+                   convert: dict[int, Callable[[str], object]]) -> Callable[[Any], tuple[Any, ...]] | None:
+    """One tuple per row with its datetime/date columns parsed, as a single expression (the least
+    Python a hand-written loader would run)."""
+    if not convert:
+        return None
+    parts = [f"(c{i}(r[{i}]) if r[{i}] is not None else None)" if i in convert else f"r[{i}]"
+             for i in range(width)]
+    scope = {f"c{i}": f for i, f in convert.items()}
+    return eval(f"lambda r: ({', '.join(parts)},)", scope)  # our own generated source
 
 
 class PgFloor(Floor):
