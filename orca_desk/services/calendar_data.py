@@ -112,6 +112,8 @@ def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[
     start, end = range_bounds(days, list(location_zones.values()))
     rows = load_appointments(session, list(location_zones), start, end,
                              include_cancelled=include_cancelled)
+    if len(location_zones) == 1:
+        return rows  # the window is that location's own days: the query kept nothing else
     # In UTC, like the rows: comparing instants of one tzinfo skips a UTC-offset lookup per row.
     bounds = {loc: (local_day_bounds(min(days), z)[0].astimezone(UTC),
                     local_day_bounds(max(days), z)[1].astimezone(UTC))

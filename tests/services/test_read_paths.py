@@ -87,6 +87,13 @@ def test_a_day_at_two_locations_keeps_each_locations_own_day(any_db):
         rows = calendar_data.load_days(s, zones, [date(2026, 3, 4)])
         with_missed = calendar_data.load_days(s, zones, [date(2026, 3, 4)], include_cancelled=True)
     assert [r.id for r in rows] == [la_early, ny_late, la_late]
+    with any_db.read() as s:  # one location: its own day, nothing of the other's
+        def one(loc: int, zone: ZoneInfo, day: date) -> list[int]:
+            return [r.id for r in calendar_data.load_days(s, {loc: zone}, [day])]
+
+        assert one(ids[1], LA, date(2026, 3, 4)) == [la_early, la_late]
+        assert one(ids[0], NY, date(2026, 3, 4)) == [ny_late]
+        assert one(ids[0], NY, date(2026, 3, 5)) == [ny_next]
     assert gone in {r.id for r in with_missed} and ny_next not in {r.id for r in with_missed}
     first = rows[0]
     assert (first.patient_name, first.patient_initials, first.type_name, first.alerts) == \
