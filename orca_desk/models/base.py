@@ -40,6 +40,25 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        slow = super().result_processor(dialect, coltype)
+        assert slow is not None  # the process_result_value below
+
+        # Every calendar and list load parses thousands of these: one C call per value, the
+        # stored text ("2026-11-17 14:00:00.000000") read as UTC, beats parse-then-replace.
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            try:
+                parsed = datetime.fromisoformat(value + "+00:00")
+            except (TypeError, ValueError):  # text written with its own offset, or not by the app
+                return slow(value)
+            return parsed if parsed.tzinfo is not None else slow(value)  # a bare date ignores the offset
+
+        return process
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

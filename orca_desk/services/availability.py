@@ -440,13 +440,14 @@ def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Se
         window = and_(window, Appointment.id != ignore_appointment_id)
     seen_patient_rows = patient_id is None
     if location_ids:
-        for r in conn.execute(select(*cols).where(window, Appointment.location_id.in_(location_ids))):
+        # fetchall: one driver call for thousands of rows, not one per row.
+        for r in conn.execute(select(*cols).where(window, Appointment.location_id.in_(location_ids))).all():
             busy.add(*r)
     if provider_ids:
         q = select(*cols).where(window, Appointment.provider_id.in_(provider_ids))
         if location_ids:
             q = q.where(Appointment.location_id.not_in(location_ids))
-        for r in conn.execute(q):
+        for r in conn.execute(q).all():
             busy.add(*r)
     if not seen_patient_rows:
         q = select(*cols).where(window, Appointment.patient_id == patient_id)
@@ -454,7 +455,7 @@ def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Se
             q = q.where(Appointment.location_id.not_in(location_ids))
         if provider_ids:
             q = q.where(Appointment.provider_id.not_in(provider_ids))
-        for r in conn.execute(q):
+        for r in conn.execute(q).all():
             busy.add(*r)
     return busy
 

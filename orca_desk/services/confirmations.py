@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -593,6 +594,7 @@ def next_business_day(session: Session, location_id: int, after: date) -> date:
     return after + timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)  # a call list formats the same few hundred numbers on every load
 def format_phone(number: str, country: str) -> str:
     """A phone number as the desk dials it: national format in the clinic's country, else international."""
     try:
@@ -633,47 +635,56 @@ def call_list(session: Session, *, now: datetime, location_id: int | None = None
     if location_id is not None and not locs:
         raise NotFound(f"Location #{location_id} does not exist.")
     countries = {r[0]: r[1] for r in session.execute(select(Clinic.id, Clinic.country))}
-    found: list[tuple[datetime, Appointment, Location]] = []
+    # Column tuples, not entities: a day at a busy location is hundreds of rows read, never changed.
+    found: list[tuple[datetime, int, int, datetime, int, int, str, Location]] = []
     for loc in locs.values():
         zone = ZoneInfo(loc.timezone)
         the_day = day or next_business_day(session, loc.id, now.astimezone(zone).date())
         lo = datetime.combine(the_day, time(0, 0), tzinfo=zone).astimezone(UTC)
         hi = datetime.combine(the_day + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
-        for a in session.scalars(select(Appointment).where(
-                Appointment.location_id == loc.id, Appointment.status == "scheduled",
-                Appointment.start_at >= max(lo, now), Appointment.start_at < hi,
-                Appointment.confirmation.in_(_TO_CALL)).order_by(Appointment.start_at, Appointment.id)):
-            found.append((a.start_at.astimezone(zone), a, loc))
+        found.extend((start.astimezone(zone), aid, version, start, pid, tid, conf, loc)
+                     for aid, version, start, pid, tid, conf in session.connection().execute(select(
+                         Appointment.id, Appointment.version, Appointment.start_at, Appointment.patient_id,
+                         Appointment.type_id, Appointment.confirmation).where(
+                         Appointment.location_id == loc.id, Appointment.status == "scheduled",
+                         Appointment.start_at >= max(lo, now), Appointment.start_at < hi,
+                         Appointment.confirmation.in_(_TO_CALL))
+                         .order_by(Appointment.start_at, Appointment.id)).all())
     if not found:
         return []
     # Local wall-clock order (a 9:00 in Denver before a 10:00 in Boston), then the instant.
-    found.sort(key=lambda f: (f[0].date(), f[0].time(), f[1].start_at, f[1].id))
-    ids = [a.id for _, a, _ in found]
-    tasks: dict[int, StaffTask] = {}
-    patients: dict[int, Patient] = {}
+    found.sort(key=lambda f: (f[0].date(), f[0].time(), f[3], f[1]))
+    ids = [f[1] for f in found]
+    tasks: dict[int, tuple[str | None, Any]] = {}
+    patients: dict[int, tuple[Any, ...]] = {}
+    conn = session.connection()
     for part in chunks(ids, 500):
-        for task in session.scalars(select(StaffTask).where(StaffTask.appointment_id.in_(part),
-                                                            StaffTask.kind == "call").order_by(StaffTask.id)):
-            if task.appointment_id is not None:
-                tasks[task.appointment_id] = task
-    for part in chunks(list({a.patient_id for _, a, _ in found}), 500):
-        patients.update((p.id, p) for p in session.scalars(select(Patient).where(Patient.id.in_(part))))
-    types = {r[0]: r[1] for r in session.execute(select(AppointmentType.id, AppointmentType.name))}
+        for task_appt, outcome, tries in conn.execute(
+                select(StaffTask.appointment_id, StaffTask.outcome, StaffTask.attempts)
+                .where(StaffTask.appointment_id.in_(part), StaffTask.kind == "call")
+                .order_by(StaffTask.id)).all():
+            if task_appt is not None:
+                tasks[task_appt] = (outcome, tries)
+    for part in chunks(list({f[4] for f in found}), 500):
+        patients.update((r[0], tuple(r[1:])) for r in conn.execute(select(
+            Patient.id, Patient.first_name, Patient.last_name, Patient.contact_phone, Patient.guardian_phone,
+            Patient.phone, Patient.guardian_name, Patient.guardian_relation)
+            .where(Patient.id.in_(part))).all())
+    types = dict(conn.execute(select(AppointmentType.id, AppointmentType.name)).all())
     out = []
-    for local, a, loc in found:
-        p = patients[a.patient_id]
+    for local, aid, version, start, pid, tid, conf, loc in found:
+        first, last, contact_phone, guardian_phone, phone, guardian, relation = patients[pid]
         country = countries.get(loc.clinic_id, "US")
         phones = tuple(dict.fromkeys(format_phone(x, country)
-                                     for x in (p.contact_phone, p.guardian_phone, p.phone) if x))
-        responsible = p.guardian_name or p.display_name
-        if p.guardian_name and p.guardian_relation:
-            responsible += f" ({p.guardian_relation})"
-        t = tasks.get(a.id)
-        attempts: list[Any] = list(t.attempts or []) if t else []
-        out.append(CallRow(a.id, a.version, a.start_at, f"{format_date(local)} {format_time(local)}",
-                           p.display_name, responsible, phones, types.get(a.type_id, ""),
-                           loc.name, a.confirmation,
-                           CALL_OUTCOMES.get(t.outcome or "", "") if t else "", len(attempts)))
+                                     for x in (contact_phone, guardian_phone, phone) if x))
+        name = f"{first} {last}"
+        responsible = guardian or name
+        if guardian and relation:
+            responsible += f" ({relation})"
+        t = tasks.get(aid)
+        out.append(CallRow(aid, version, start, f"{format_date(local)} {format_time(local)}",
+                           name, responsible, phones, types.get(tid, ""), loc.name, conf,
+                           CALL_OUTCOMES.get(t[0] or "", "") if t else "", len(t[1] or []) if t else 0))
     return out
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from orca_desk.db import Database
 from orca_desk.models import Appointment, Chair, Location
 from orca_desk.models.schedule import ScheduleException
@@ -107,3 +109,27 @@ def test_an_explicit_day_and_phones_in_national_format(db):
     assert confirmations.format_phone("+441632960961", "US") == "+44 1632 960961"
     assert confirmations.format_phone("call mum", "US") == "call mum"
     assert time(7, 45) == TUE_0745.astimezone(NY).time()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest) -> Database:
+    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
+def test_a_row_shows_the_guardian_the_last_outcome_and_the_attempts(any_db, receptionist):
+    _, ny, _, ids = _world(any_db)
+    with any_db.write() as s:
+        kid = s.get(Appointment, ids["wed_10"]).patient
+        kid.guardian_name, kid.guardian_relation, kid.guardian_phone = "Ana Smith", "mother", "+16175552000"
+        confirmations.record_call_outcome(s, receptionist, ids["wed_10"], "no_answer", now=TUE_0745)
+        confirmations.record_call_outcome(s, receptionist, ids["wed_10"], "left_voicemail",
+                                          now=TUE_0745 + timedelta(minutes=5))
+    with any_db.read() as s:
+        rows = {r.appointment_id: r for r in confirmations.call_list(s, now=TUE_0745, location_id=ny)}
+    row = rows[ids["wed_10"]]
+    assert (row.patient, row.responsible) == ("Kid1 Smith", "Ana Smith (mother)")
+    assert row.phones == ("(617) 555-1001", "(617) 555-2000")
+    assert (row.last_outcome, row.attempts, row.type_name) == ("Left voicemail", 2, "Adjustment")
+    other = rows[ids["wed_0830"]]
+    assert (other.responsible, other.last_outcome, other.attempts) == ("Kid0 Smith", "", 0)
+    assert other.start == datetime(2026, 3, 4, 8, 30, tzinfo=NY) and other.start.tzinfo is UTC
