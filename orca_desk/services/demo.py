@@ -169,7 +169,7 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     _insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers,
                      locations)
     if size == "small":  # issue 5: a designed default template to start from
-        from orca_desk.services.templates import seed_standard_week
+        from orca_desk.services.schedule_templates import seed_standard_week
 
         seed_standard_week(session, now=now)
 

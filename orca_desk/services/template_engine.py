@@ -56,8 +56,8 @@ from orca_desk.services.bulk import (
 )
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import Interval, contains, normalize, subtract
+from orca_desk.services.schedule_templates import WEEKDAY_SHORT, hhmm
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor
-from orca_desk.services.templates import WEEKDAY_SHORT, hhmm
 
 __all__ = [
     "ApplicationPlan",

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from orca_desk.models import AppliedSlot
-from orca_desk.services import templates
+from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
-from orca_desk.services.templates import SlotSpec
+from orca_desk.services.schedule_templates import SlotSpec
 from orca_desk.views.templates.apply_dialog import ApplyDialog
 from orca_desk.views.templates.builder import column_key, slot_mime_data
 from orca_desk.views.templates.screen import TemplatesScreen
@@ -30,7 +30,7 @@ def screen(qtbot, ctx, db, world, manager, clock):
             effective_from=date(2026, 1, 1),
             now=clock.now(),
         )
-        templates.create_template(
+        schedule_templates.create_template(
             s,
             manager,
             name="Standard week",

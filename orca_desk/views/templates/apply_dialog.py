@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import template_engine as engine
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.templates import TemplateRow
+from orca_desk.services.schedule_templates import TemplateRow
 from orca_desk.ui.context import AppContext
 
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

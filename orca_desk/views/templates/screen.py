@@ -40,9 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import template_analytics, templates
+from orca_desk.services import schedule_templates, template_analytics
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
+from orca_desk.services.schedule_templates import SlotSpec, TemplateRow, VersionRow
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
@@ -271,7 +271,7 @@ class TemplatesScreen(Screen):
 
     def reload_list(self, keep: int | None = None) -> None:
         with self.ctx.db.read() as s:
-            rows = templates.list_templates(s)
+            rows = schedule_templates.list_templates(s)
         self.list_model.set_rows(rows)
         ids = [r.id for r in rows]
         if rows:
@@ -296,8 +296,8 @@ class TemplatesScreen(Screen):
             self.store.load(())
             return
         with self.ctx.db.read() as s:
-            detail = templates.get_template(s, template_id)
-            history = templates.version_history(s, template_id)
+            detail = schedule_templates.get_template(s, template_id)
+            history = schedule_templates.version_history(s, template_id)
         self.current, self.version = detail.template, detail.version
         self.rotation, self.chairs = detail.version.rotation, detail.version.chair_count
         self.week = 0
@@ -359,7 +359,7 @@ class TemplatesScreen(Screen):
         self.grid.snap = int(self.snap_combo.itemData(index))
 
     def add_rotation_week(self) -> None:
-        if len(self.rotation) >= templates.MAX_ROTATION:
+        if len(self.rotation) >= schedule_templates.MAX_ROTATION:
             return
         self.rotation = (*self.rotation, "ABCDEFGH"[len(self.rotation)])
         self.week = len(self.rotation) - 1
@@ -532,7 +532,7 @@ class TemplatesScreen(Screen):
             return None
         try:
             with self.ctx.db.write() as s:
-                v = templates.save_template(
+                v = schedule_templates.save_template(
                     s,
                     self.ctx.actor,
                     self.current.id,
@@ -566,7 +566,7 @@ class TemplatesScreen(Screen):
             return None
         try:
             with self.ctx.db.write() as s:
-                v = templates.restore_version(
+                v = schedule_templates.restore_version(
                     s, self.ctx.actor, self.current.id, number, now=self.ctx.clock.now()
                 )
         except OrcaError as exc:
@@ -588,7 +588,7 @@ class TemplatesScreen(Screen):
                 return
         self._write_then_open(
             lambda s: (
-                templates.create_template(
+                schedule_templates.create_template(
                     s, self.ctx.actor, name=name or "", kind=kind, now=self.ctx.clock.now()
                 ).template.id
             )
@@ -606,7 +606,7 @@ class TemplatesScreen(Screen):
                 return
         self._write_then_open(
             lambda s: (
-                templates.copy_template(
+                schedule_templates.copy_template(
                     s, self.ctx.actor, source.id, name=name or "", now=self.ctx.clock.now()
                 ).template.id
             )
