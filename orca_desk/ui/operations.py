@@ -18,6 +18,7 @@ from orca_desk.ui.workers import BackgroundLoader
 
 T = TypeVar("T")
 ErrorSink = Callable[[str], None]
+RefusalSink = Callable[[OrcaError], None]
 
 
 class Operations(QObject):
@@ -51,19 +52,21 @@ class Operations(QObject):
     # ----- writes -------------------------------------------------------------------------
     def write(self, work: Callable[[Session], T], *, parent: QWidget | None,
               on_done: Callable[[T], None] | None = None, on_error: ErrorSink | None = None,
-              title: str = "Not saved", background: bool = False) -> bool:
+              title: str = "Not saved", background: bool = False,
+              on_refused: RefusalSink | None = None) -> bool:
         """Run ``work`` as one unit of work; False when it was refused (nothing changed).
-        With ``background`` the result comes later through ``on_done``; True means started."""
+        With ``background`` the result comes later through ``on_done``; True means started.
+        ``on_refused`` takes the refusal itself, for a form that shows it beside the field it names."""
         if background:
             loader = self._loader()
             loader.sig_loaded.connect(lambda result: self._written(result, on_done, parent))
-            loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title))
+            loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title, on_refused))
             loader.start(lambda: self._commit(work))
             return True
         try:
             result = self._commit(work)
         except OrcaError as exc:
-            self._failed(exc, parent, on_error, title)
+            self._failed(exc, parent, on_error, title, on_refused)
             return False
         self._written(result, on_done, parent)
         return True
@@ -92,7 +95,8 @@ class Operations(QObject):
     # ----- reads --------------------------------------------------------------------------
     def read(self, work: Callable[[Session], T], *, parent: QWidget | None,
              on_done: Callable[[T], None], on_error: ErrorSink | None = None,
-             title: str = "Could not load", background: bool = True) -> bool:
+             title: str = "Could not load", background: bool = True,
+             on_refused: RefusalSink | None = None) -> bool:
         """Run a read-only ``work`` (off the UI thread by default) and hand its result to
         ``on_done`` on the UI thread. For a screen's own reload, a ``BackgroundLoader`` keeps
         only the newest of overlapping loads; this is for one-off reads (a dialog's data)."""
@@ -104,13 +108,13 @@ class Operations(QObject):
             try:
                 value = job()
             except OrcaError as exc:
-                self._failed(exc, parent, on_error, title)
+                self._failed(exc, parent, on_error, title, on_refused)
                 return False
             on_done(value)
             return True
         loader = self._loader()
         loader.sig_loaded.connect(on_done)
-        loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title))
+        loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title, on_refused))
         loader.start(job)
         return True
 
@@ -142,12 +146,15 @@ class Operations(QObject):
             return True
         return next(iter(self._running)).wait_while(lambda: self.busy, timeout_ms)
 
-    def _failed(self, exc: object, parent: QWidget | None, on_error: ErrorSink | None, title: str) -> None:
+    def _failed(self, exc: object, parent: QWidget | None, on_error: ErrorSink | None, title: str,
+                on_refused: RefusalSink | None = None) -> None:
         if not isinstance(exc, OrcaError):
             raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
         message = str(exc)
         self.sig_status.emit(f"{title}: {message}")
-        if on_error is not None:
+        if on_refused is not None:
+            on_refused(exc)
+        elif on_error is not None:
             on_error(message)
         else:
             QMessageBox.warning(parent, title, message)
