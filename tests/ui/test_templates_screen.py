@@ -179,3 +179,31 @@ def test_no_slot_looks_selected_until_one_is_clicked(screen, world, qtbot):
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.point_for(column_key(0, 0), 545))
     assert screen.props.title() == "Selected slot" and screen.type_combo.isVisible()
     assert screen.type_combo.currentText() == "Adjustment" and not screen.no_selection.isVisible()
+
+
+def test_a_save_refused_as_stale_says_why_and_keeps_the_edits(screen, world, db, manager, clock):
+    with db.write() as s:  # another desk saves a version first
+        schedule_templates.save_template(s, manager, screen.current.id, slots=[], note="Elsewhere",
+                                         now=clock.now())
+    grid = screen.grid
+    grid._select(grid.items[0].id)
+    screen.type_combo.setCurrentIndex(screen.type_combo.findData(world.bonding.id))
+    assert screen.apply_properties()
+    assert screen.save() is None
+    assert screen.hint.text()  # the service's reason, under the grid
+    assert slots(screen) == {(0, 540, 560, world.bonding.id, False)}  # the edit is still there
+    assert screen.title.text().endswith("unsaved changes")
+    with db.read() as s:
+        assert [v.number for v in schedule_templates.version_history(s, screen.current.id)] == [2, 1]
+
+
+def test_new_and_copied_templates_open_and_join_the_list(screen):
+    screen.new_template(name="", kind="day")
+    assert screen.hint.text() and screen.list_model.rowCount() == 1  # refused: no name
+    screen.new_template(name="Saturday clinic", kind="day")
+    assert screen.current is not None and screen.current.name == "Saturday clinic"
+    assert [r.name for r in screen.list_model.rows] == ["Saturday clinic", "Standard week"]
+    assert screen.list_view.currentIndex().data(Qt.ItemDataRole.UserRole + 1).name == "Saturday clinic"
+    screen.copy_template(name="Saturday clinic (copy)")
+    assert screen.current.name == "Saturday clinic (copy)" and screen.list_model.rowCount() == 3
+    assert screen.list_view.currentIndex().data(Qt.ItemDataRole.UserRole + 1).name == "Saturday clinic (copy)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, Signal
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import template_engine as engine
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.schedule_templates import TemplateRow
 from orca_desk.ui.context import AppContext
 
@@ -137,14 +137,16 @@ class ApplyDialog(QDialog):
                                "else the template's chairs, in the order of its lanes")
         self.replace_combo = QComboBox()
         self.replace_combo.addItem("— apply as a new application —", None)
-        with ctx.db.read() as s:
-            for a in engine.list_applications(s, template_id=template.id):
-                if a.replaced_by is None:
-                    self.replace_combo.addItem(
-                        f"Replace #{a.id}: v{a.version_number}, {a.start_day:%-d %b} – "
-                        f"{a.end_day:%-d %b %Y}, {a.open_count} open",
-                        a.id,
-                    )
+        applications: list[engine.ApplicationRow] = []
+        ctx.ops.read(lambda s: engine.list_applications(s, template_id=template.id), parent=self,
+                     on_done=applications.extend, background=False)
+        for a in applications:
+            if a.replaced_by is None:
+                self.replace_combo.addItem(
+                    f"Replace #{a.id}: v{a.version_number}, {a.start_day:%-d %b} – "
+                    f"{a.end_day:%-d %b %Y}, {a.open_count} open",
+                    a.id,
+                )
         form = QFormLayout()
         form.addRow("From", self.from_edit)
         form.addRow("To", self.to_edit)
@@ -223,15 +225,14 @@ class ApplyDialog(QDialog):
     # ----- preview -------------------------------------------------------------------------
     def preview(self) -> engine.ApplicationPlan | None:
         """The dry run (well under a second for a quarter), shown as counts and per date/provider rows."""
-        try:
-            with self.ctx.db.read() as s:
-                plan = engine.plan_application(s, self.params(), now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.plan = None
-            self.counts.setText(f"<span style='color:#b3261e'>{exc}</span>")
-            self.apply_btn.setEnabled(False)
+        params, now = self.params(), self.ctx.clock.now()
+        planned: list[engine.ApplicationPlan] = []
+        self.plan = None
+        if not self.ctx.ops.read(lambda s: engine.plan_application(s, params, now=now), parent=self,
+                                 on_done=planned.append, on_error=self._refused, title="Not previewed",
+                                 background=False):
             return None
-        self.plan = plan
+        plan = self.plan = planned[0]
         self.counts.setText(plan.summary())
         rows = plan.by_date_provider()
         self.table.setRowCount(min(len(rows), MAX_PREVIEW_ROWS))
@@ -249,6 +250,10 @@ class ApplyDialog(QDialog):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.apply_btn.setEnabled(plan.counts["create"] > 0 or self.replace_combo.currentData() is not None)
         return plan
+
+    def _refused(self, message: str) -> None:
+        self.counts.setText(f"<span style='color:#b3261e'>{escape(message)}</span>")
+        self.apply_btn.setEnabled(False)
 
     # ----- apply -----------------------------------------------------------------------------
     def start_apply(self) -> None:
