@@ -312,8 +312,7 @@ class SettingsScreen(Screen):
         if chosen:
             self.backup_folder.setText(chosen)
 
-    def _describe_backup(self) -> None:
-        st = auto_backup.status(self.ctx.db, now=self.ctx.clock.now())
+    def _describe_backup(self, st: auto_backup.AutoBackupStatus) -> None:
         for w in (self.backup_folder, self.backup_choose):
             w.setEnabled(st.applies)
         if not st.applies:
@@ -459,11 +458,14 @@ class SettingsScreen(Screen):
             self.templates.on_changes(changes)
 
     def refresh(self) -> None:
-        self.ctx.ops.read(lambda s: (cs.load_settings(s), local_time.usual_time_format(s)), parent=self,
-                          on_done=self._show, background=False)
+        now = self.ctx.clock.now()
+        self.ctx.ops.read(
+            lambda s: (cs.load_settings(s), local_time.usual_time_format(s),
+                       auto_backup.status_in(s, now=now)),
+            parent=self, on_done=self._show, background=False)
 
-    def _show(self, loaded: tuple[cs.ClinicSettings, str]) -> None:
-        self.loaded, usual = loaded
+    def _show(self, loaded: tuple[cs.ClinicSettings, str, auto_backup.AutoBackupStatus]) -> None:
+        self.loaded, usual, backup_status = loaded
         v = self.loaded
         self.time_format.clear()
         words = {"12h": "12-hour (3:15 PM)", "24h": "24-hour (15:15)"}
@@ -492,7 +494,7 @@ class SettingsScreen(Screen):
         self.sendgrid_base.setText(v.sendgrid_base_url)
         self.email_rate.setValue(v.email_rate_per_second)
         self.backup_folder.setText(v.backup_folder)
-        self._describe_backup()
+        self._describe_backup(backup_status)
         may_import = self.ctx.actor.can(IMPORT_DATA)
         for button in (self.import_patients_button, self.import_appointments_button):
             button.setEnabled(may_import)
