@@ -207,3 +207,40 @@ def test_new_and_copied_templates_open_and_join_the_list(screen):
     screen.copy_template(name="Saturday clinic (copy)")
     assert screen.current.name == "Saturday clinic (copy)" and screen.list_model.rowCount() == 3
     assert screen.list_view.currentIndex().data(Qt.ItemDataRole.UserRole + 1).name == "Saturday clinic (copy)"
+
+
+def test_an_application_tells_the_screens_what_it_wrote(screen, ctx, world, qtbot):
+    heard: list[frozenset[str]] = []
+    screen.on_changes = lambda changes: heard.append(changes.tables)  # type: ignore[method-assign]
+    dialog = ApplyDialog(ctx, screen.current, parent=screen)
+    qtbot.addWidget(dialog)
+    dialog.set_providers([world.ortho.id])
+    dialog.set_range(date(2026, 3, 9), date(2026, 3, 13))
+    assert dialog.preview() is not None
+    with qtbot.waitSignal(dialog.sig_applied, timeout=10_000):
+        dialog.start_apply()
+    assert len(heard) == 1 and {"applied_slot", "template_application"} <= heard[0]
+
+
+def test_a_long_write_refused_midway_still_tells_what_its_done_steps_changed(screen, ctx, db, qtbot):
+    from sqlalchemy import text
+
+    from orca_desk.services.errors import ValidationError
+
+    heard: list[frozenset[str]] = []
+    screen.on_changes = lambda changes: heard.append(changes.tables)  # type: ignore[method-assign]
+    refusals: list[str] = []
+
+    def work(step):
+        with step() as s:
+            s.execute(text("UPDATE patient SET notes = 'first step'"))
+        with step() as s:
+            s.execute(text("UPDATE patient SET notes = 'second step'"))
+            raise ValidationError("The second step is refused.")
+
+    assert ctx.ops.write_in_steps(work, parent=screen, on_error=refusals.append)
+    assert ctx.ops.wait()
+    assert refusals == ["The second step is refused."]
+    assert heard == [frozenset({"patient"})]
+    with db.read() as s:
+        assert set(s.scalars(text("SELECT notes FROM patient"))) == {"first step"}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 from html import escape
-from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,56 +38,6 @@ MAX_PREVIEW_ROWS = 400
 class _ApplySignals(QObject):
     sig_progress = Signal(int, int)
     """Days done, days in all (from the worker thread; delivered on the UI thread)."""
-    sig_done = Signal(object)
-    """The ApplyResult, or the exception that stopped the run."""
-
-
-class _ApplyJob(QRunnable):
-    """Runs apply (or replace) in a pool thread with its own Session; never touches widgets."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        params: engine.ApplyParams | None,
-        replace_id: int | None,
-        signals: _ApplySignals,
-        cancel: threading.Event,
-    ) -> None:
-        super().__init__()
-        self.ctx, self.params, self.replace_id, self.signals, self.cancel = (
-            ctx,
-            params,
-            replace_id,
-            signals,
-            cancel,
-        )
-
-    def run(self) -> None:
-        try:
-            # Chunks of days, each its own transaction: other desks can book during a long run.
-            if self.replace_id is not None:
-                result: Any = engine.replace_application_in_chunks(
-                    self.ctx.db.write,
-                    self.ctx.actor,
-                    self.replace_id,
-                    now=self.ctx.clock.now(),
-                    progress=self.signals.sig_progress.emit,
-                    cancel=self.cancel.is_set,
-                )
-            else:
-                assert self.params is not None
-                result = engine.apply_template_in_chunks(
-                    self.ctx.db.write,
-                    self.ctx.actor,
-                    self.params,
-                    now=self.ctx.clock.now(),
-                    progress=self.signals.sig_progress.emit,
-                    cancel=self.cancel.is_set,
-                )
-        except Exception as exc:  # shown by the dialog on the UI thread
-            self.signals.sig_done.emit(exc)
-            return
-        self.signals.sig_done.emit(result)
 
 
 class ApplyDialog(QDialog):
@@ -178,7 +127,7 @@ class ApplyDialog(QDialog):
         layout.addWidget(self.buttons)
         self.plan: engine.ApplicationPlan | None = None
         self.apply_result: engine.ApplyResult | None = None
-        self.error: Exception | None = None
+        self.error: str | None = None
         self._cancel = threading.Event()
         self._signals: _ApplySignals | None = None
         self.progress: QProgressDialog | None = None
@@ -264,7 +213,6 @@ class ApplyDialog(QDialog):
         self._cancel = threading.Event()
         self._signals = _ApplySignals()
         self._signals.sig_progress.connect(self._on_progress)
-        self._signals.sig_done.connect(self._on_done)
         self.progress = QProgressDialog("Applying the template…", "Cancel", 0, 0, self)
         self.progress.setWindowTitle("Applying")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -272,15 +220,19 @@ class ApplyDialog(QDialog):
         self.progress.canceled.connect(self._cancel.set)
         self.progress.show()
         self.apply_btn.setEnabled(False)
-        QThreadPool.globalInstance().start(
-            _ApplyJob(
-                self.ctx,
-                self.params() if replace_id is None else None,
-                replace_id,
-                self._signals,
-                self._cancel,
-            )
-        )
+        params, actor = self.params(), self.ctx.actor
+        progress, cancel = self._signals.sig_progress.emit, self._cancel.is_set
+
+        def run(step: engine.Writer) -> engine.ApplyResult:
+            # Chunks of days, each its own transaction: other desks can book during a long run.
+            if replace_id is not None:
+                return engine.replace_application_in_chunks(step, actor, replace_id, now=self.ctx.clock.now(),
+                                                            progress=progress, cancel=cancel)
+            return engine.apply_template_in_chunks(step, actor, params, now=self.ctx.clock.now(),
+                                                   progress=progress, cancel=cancel)
+
+        self.ctx.ops.write_in_steps(run, parent=self, title="Not applied", on_done=self._on_done,
+                                    on_error=self._on_refused)
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -288,15 +240,18 @@ class ApplyDialog(QDialog):
             self.progress.setValue(done)
             self.progress.setLabelText(f"Applying the template… {done} of {total} days")
 
-    def _on_done(self, outcome: object) -> None:
+    def _hide_progress(self) -> None:
         if self.progress is not None:
             self.progress.reset()
             self.progress.hide()
-        if isinstance(outcome, Exception):
-            self.error = outcome
-            self.counts.setText(f"<span style='color:#b3261e'>Not applied: {outcome}</span>")
-            return
-        assert isinstance(outcome, engine.ApplyResult)
+
+    def _on_refused(self, message: str) -> None:
+        self._hide_progress()
+        self.error = message
+        self.counts.setText(f"<span style='color:#b3261e'>Not applied: {escape(message)}</span>")
+
+    def _on_done(self, outcome: engine.ApplyResult) -> None:
+        self._hide_progress()
         self.apply_result = outcome
         state = "Cancelled after" if outcome.cancelled else "Applied:"
         self.counts.setText(
