@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -223,7 +226,7 @@ class ApplyDialog(QDialog):
         params, actor = self.params(), self.ctx.actor
         progress, cancel = self._signals.sig_progress.emit, self._cancel.is_set
 
-        def run(step: engine.Writer) -> engine.ApplyResult:
+        def run(step: Callable[[], AbstractContextManager[Any]]) -> engine.ApplyResult:
             # Chunks of days, each its own transaction: other desks can book during a long run.
             if replace_id is not None:
                 return engine.replace_application_in_chunks(step, actor, replace_id, now=self.ctx.clock.now(),
