@@ -22,9 +22,9 @@ from orca_desk.models import (
     TemplateSlot,
     TemplateVersion,
 )
+from orca_desk.services.schedule_templates import SlotSpec, create_template
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
-from orca_desk.services.templates import SlotSpec, create_template
 
 ACTOR = Actor(username="bench", role="manager", display_name="Benchmark",
               permissions=ROLE_PERMISSIONS["manager"])

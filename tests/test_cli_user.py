@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from orca_desk.cli import main
 from orca_desk.models import AppliedSlot, AuditEvent, OutboxMessage
-from orca_desk.services import templates
+from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
+from orca_desk.services.schedule_templates import SlotSpec
 from orca_desk.services.security import create_staff_user
-from orca_desk.services.templates import SlotSpec
 from tests.factories import make_world
 
 PASSWORD = "front-desk-1"
@@ -31,9 +31,9 @@ def world(db, manager, clock, monkeypatch):
             create_staff_user(s, w.clinic.id, username, username.title(), PASSWORD, role)
         set_week(s, manager, w.ortho.id, [DayHours(wd, w.location.id, 480, 1020) for wd in range(5)],
                  effective_from=date(2026, 1, 1), now=clock.now())
-        templates.create_template(s, manager, name="Standard week", kind="week",
-                                  slots=[SlotSpec(540, 560, w.adjustment.id, weekday=wd) for wd in range(5)],
-                                  now=clock.now())
+        schedule_templates.create_template(
+            s, manager, name="Standard week", kind="week",
+            slots=[SlotSpec(540, 560, w.adjustment.id, weekday=wd) for wd in range(5)], now=clock.now())
         patient_id = w.patients[0].id
     return str(db.url), patient_id
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from orca_desk.cli import main
 from orca_desk.models import AppliedSlot
-from orca_desk.services import templates
+from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
+from orca_desk.services.schedule_templates import SlotSpec
 from orca_desk.services.security import create_staff_user
-from orca_desk.services.templates import SlotSpec
 from tests.factories import make_world
 
 # The command reads the real clock, so the week applied is always in the future.
@@ -38,7 +38,8 @@ def url(db, manager, clock):
                  effective_from=date(2026, 1, 1), now=clock.now())
         slots = [SlotSpec(540, 560, w.adjustment.id, weekday=wd) for wd in range(5)]
         slots += [SlotSpec(600, 690, w.bonding.id, weekday=wd) for wd in range(5)]
-        templates.create_template(s, manager, name="Standard week", kind="week", slots=slots, now=clock.now())
+        schedule_templates.create_template(s, manager, name="Standard week", kind="week", slots=slots,
+                                           now=clock.now())
     return str(db.url)
 
 
@@ -101,8 +102,8 @@ def two_lane_url(db, manager, clock):
                  effective_from=date(2026, 1, 1), now=clock.now())
         slots = [SlotSpec(540, 560, w.adjustment.id, weekday=wd, chair_index=lane)
                  for wd in range(5) for lane in (0, 1)]
-        templates.create_template(s, manager, name="Two chairs", kind="week", slots=slots, chair_count=2,
-                                  now=clock.now())
+        schedule_templates.create_template(s, manager, name="Two chairs", kind="week", slots=slots,
+                                           chair_count=2, now=clock.now())
         now = datetime.now(UTC)
         soon = now.replace(hour=15, minute=0, second=0, microsecond=0) + timedelta(days=1)
         for k, chair in enumerate((2, 1, 2)):  # chair 3 twice, chair 2 once

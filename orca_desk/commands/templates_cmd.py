@@ -116,9 +116,9 @@ def _apply(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from orca_desk.models.template import TemplateVersion
+    from orca_desk.services.schedule_templates import find_template
     from orca_desk.services.security import MANAGE_TEMPLATES
     from orca_desk.services.template_engine import ApplyParams, apply_template_in_chunks, plan_application
-    from orca_desk.services.templates import find_template
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")

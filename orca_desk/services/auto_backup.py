@@ -68,8 +68,13 @@ def run_daily_backup(db: Database, *, now: datetime) -> AutoBackupRun:
 
 def status(db: Database, *, now: datetime) -> AutoBackupStatus:
     with db.read() as s:
-        folder, zone = _folder(s), clinic_zone(s)
-    applies = db.engine.dialect.name == "sqlite"
+        return status_in(s, now=now)
+
+
+def status_in(session: Session, *, now: datetime) -> AutoBackupStatus:
+    """``status`` within a read the caller opened (the Settings screen's own load)."""
+    folder, zone = _folder(session), clinic_zone(session)
+    applies = session.get_bind().dialect.name == "sqlite"
     state = backup.auto_backup_state(folder, now=now)
     last_local = state.last_backup.astimezone(zone) if state.last_backup else None
     warning: str | None = None

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table
 from sqlalchemy.orm import Session
 
+from orca_desk.services.changes import note_written
+
 __all__ = ["IN_CHUNK", "bulk_insert", "chunks", "epoch_seconds_sql", "fetch_tuples", "insert_tuples",
            "instant_param", "param_mark", "sqlite_value"]
 
@@ -89,6 +91,7 @@ def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: 
     """
     if not rows:
         return
+    note_written(session, table.name)  # COPY and sqlite3 bypass the Session's events
     conn = session.connection()
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         # COPY is an order of magnitude faster than an executemany of INSERTs (a large demo or an

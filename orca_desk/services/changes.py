@@ -48,13 +48,25 @@ NO_CHANGES = Changes()
 EVERYTHING = Changes(everything=True)
 
 
+_TRACKER = "orca_desk.change_tracker"
+
+
+def note_written(session: Session, table: str) -> None:
+    """A write the tracker cannot see (rows sent on the driver's own connection, e.g. COPY)."""
+    tracker = session.info.get(_TRACKER)
+    if isinstance(tracker, ChangeTracker):
+        tracker.tables.add(table)
+
+
 class ChangeTracker:
-    """Collects what one Session writes: ORM flushes, and Core statements run through it."""
+    """Collects what one Session writes: ORM flushes, Core statements run through it, and what
+    bulk writes note (``note_written``)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.tables: set[str] = set()
         self.appointments: set[int] = set()
+        session.info[_TRACKER] = self
         event.listen(session, "after_flush", self._on_flush)
         event.listen(session, "do_orm_execute", self._on_execute)
 
@@ -84,6 +96,7 @@ class ChangeTracker:
         return Changes(frozenset(self.tables - UNSEEN_TABLES), frozenset(self.appointments))
 
     def close(self) -> None:
+        self.session.info.pop(_TRACKER, None)
         event.remove(self.session, "after_flush", self._on_flush)
         event.remove(self.session, "do_orm_execute", self._on_execute)
 

@@ -468,6 +468,19 @@ def store_secret(name: str, value: str) -> None:
         raise ValidationError(f"The OS keyring refused to store {name}: {exc}", field=name) from exc
 
 
+def store_secrets(secrets: Mapping[str, str]) -> list[str]:
+    """Store each secret (``store_secret``); what the keyring refused, one message each (none: all
+    stored). A form saves its settings first and then its secrets, so one refusal must not undo
+    the settings."""
+    problems = []
+    for name, value in secrets.items():
+        try:
+            store_secret(name, value)
+        except ValidationError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def secret_source(name: str, env: Mapping[str, str] | None = None) -> SecretSource:
     """Where a secret would come from: the environment wins over the keyring."""
     env = os.environ if env is None else env

@@ -3,16 +3,20 @@ screen hears; a slow read runs off the UI thread; a refusal is shown one way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import operator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
 from orca_desk.services.change_feed import ChangeFeed, NullChangeFeed
-from orca_desk.services.changes import Changes, run_tracked
+from orca_desk.services.changes import NO_CHANGES, Changes, ChangeTracker, run_tracked
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.workers import BackgroundLoader
 
@@ -92,10 +96,48 @@ class Operations(QObject):
         if widget is not None:
             widget.on_changes(changes)  # type: ignore[attr-defined]
 
+    def write_in_steps(self, work: Callable[[Callable[[], AbstractContextManager[Session]]], T], *,
+                       parent: QWidget | None, on_done: Callable[[T], None] | None = None,
+                       on_error: ErrorSink | None = None, title: str = "Not saved") -> bool:
+        """A long write as several short units of work, off the UI thread (a template applied
+        over months: other desks book between its steps). ``work(step)`` enters ``step()`` once
+        per unit of work; what the committed ones changed is told when it ends, refused or not."""
+        committed: list[Changes] = []
+
+        @contextmanager
+        def step() -> Iterator[Session]:
+            with self.db.write() as session:
+                tracker = ChangeTracker(session)
+                try:
+                    yield session
+                    session.flush()
+                finally:
+                    tracker.close()
+                changes = tracker.changes()
+                if self.db.is_postgres and changes:
+                    self.feed.own(int(session.execute(text("SELECT txid_current()")).scalar_one()))
+            if changes:
+                self.feed.own(None)
+                committed.append(changes)
+
+        def told() -> Changes:
+            return functools.reduce(operator.or_, committed, NO_CHANGES)
+
+        def failed(exc: object) -> None:
+            self._written((None, told()), None, parent)
+            self._failed(exc, parent, on_error, title)
+
+        loader = self._loader()
+        loader.sig_loaded.connect(lambda value: self._written((value, told()), on_done, parent))
+        loader.sig_failed.connect(failed)
+        loader.start(lambda: work(step))
+        return True
+
     # ----- reads --------------------------------------------------------------------------
     def read(self, work: Callable[[Session], T], *, parent: QWidget | None,
              on_done: Callable[[T], None], on_error: ErrorSink | None = None,
-             title: str = "Could not load", background: bool = True) -> bool:
+             title: str = "Could not load", background: bool = True,
+             on_refused: RefusalSink | None = None) -> bool:
         """Run a read-only ``work`` (off the UI thread by default) and hand its result to
         ``on_done`` on the UI thread. For a screen's own reload, a ``BackgroundLoader`` keeps
         only the newest of overlapping loads; this is for one-off reads (a dialog's data)."""
@@ -107,13 +149,13 @@ class Operations(QObject):
             try:
                 value = job()
             except OrcaError as exc:
-                self._failed(exc, parent, on_error, title)
+                self._failed(exc, parent, on_error, title, on_refused)
                 return False
             on_done(value)
             return True
         loader = self._loader()
         loader.sig_loaded.connect(on_done)
-        loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title))
+        loader.sig_failed.connect(lambda exc: self._failed(exc, parent, on_error, title, on_refused))
         loader.start(job)
         return True
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select, text
 from orca_desk.models import AppliedSlot, Patient, ScheduleException
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
+from orca_desk.services import schedule_templates
 from orca_desk.services import template_engine as engine
-from orca_desk.services import templates
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.patients import PatientInput, create_patient, search_patients
 from orca_desk.services.provider_schedules import DayHours, set_week
-from orca_desk.services.templates import SlotSpec
+from orca_desk.services.schedule_templates import SlotSpec
 from tests.conftest import NOW
 from tests.factories import make_world
 
@@ -79,8 +79,8 @@ def test_chunked_template_apply_on_postgresql(pg_db, world, manager):
     with pg_db.write() as s:
         set_week(s, manager, world.ortho.id, [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
                  effective_from=date(2026, 1, 1), now=NOW)
-        t = templates.create_template(s, manager, name="Week", kind="week", now=NOW,
-                                      slots=[SlotSpec(540, 560, world.adjustment.id, weekday=wd)
+        t = schedule_templates.create_template(s, manager, name="Week", kind="week", now=NOW,
+                                               slots=[SlotSpec(540, 560, world.adjustment.id, weekday=wd)
                                              for wd in range(5)])
     params = engine.ApplyParams(template_id=t.template.id, provider_ids=(world.ortho.id,),
                                 start_day=date(2026, 3, 4), end_day=date(2026, 3, 31),

@@ -174,6 +174,13 @@ def test_without_a_keyring_secrets_cannot_be_stored(no_keyring):
         cs.store_secret("ORCA_DESK_SENDGRID_API_KEY", "SG.x")
 
 
+def test_secrets_stored_together_report_each_refusal(memory_keyring):
+    assert cs.store_secrets({}) == []
+    problems = cs.store_secrets({"ORCA_DESK_TWILIO_AUTH_TOKEN": "t", "NOT_A_SECRET": "x"})
+    assert problems == ["Unknown secret 'NOT_A_SECRET'."]
+    assert memory_keyring.store[("Orca Desk", "ORCA_DESK_TWILIO_AUTH_TOKEN")] == "t"
+
+
 def test_link_secret_file_is_private_and_stable(tmp_path, no_keyring):
     first = patient_links.link_secret(env={}, data_dir=tmp_path)
     assert len(first) >= 32

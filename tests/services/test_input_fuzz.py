@@ -30,7 +30,7 @@ from orca_desk.models import (
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
-from orca_desk.services import templates
+from orca_desk.services import schedule_templates
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, search_patients
 from tests.conftest import NOW
@@ -234,12 +234,12 @@ def test_time_off_and_holidays(database, manager, start, end, name, minutes, hol
 @FUZZ
 @given(name=text, description=text, reason=text, week=text, note=text)
 def test_templates(database, manager, name, description, reason, week, note):
-    slots = [templates.SlotSpec(600, 660, None, weekday=0, blocked=True, reason=reason)]
+    slots = [schedule_templates.SlotSpec(600, 660, None, weekday=0, blocked=True, reason=reason)]
 
     def call(s):
-        detail = templates.create_template(s, manager, name=name, description=description, slots=slots,
-                                           rotation=("A", week), now=NOW)
-        templates.save_template(s, manager, detail.template.id, slots=(), note=note, now=NOW)
+        detail = schedule_templates.create_template(s, manager, name=name, description=description,
+                                                    slots=slots, rotation=("A", week), now=NOW)
+        schedule_templates.save_template(s, manager, detail.template.id, slots=(), note=note, now=NOW)
         return detail
 
     if not isinstance(_refused_or_done(database, call), OrcaError):

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.models import AppliedSlot, TemplateApplication
+from orca_desk.services import schedule_templates
 from orca_desk.services import template_engine as engine
-from orca_desk.services import templates
 from orca_desk.services.booking import BookingRequest, book_appointment, cancel_appointment, move_appointment
 from orca_desk.services.errors import NotFound, StaleEditError, ValidationError
 from orca_desk.services.provider_schedules import BreakInput, DayHours, add_holiday, add_time_off, set_week
-from orca_desk.services.templates import SlotSpec
+from orca_desk.services.schedule_templates import SlotSpec
 from tests.factories import make_world
 
 NY = ZoneInfo("America/New_York")
@@ -38,8 +38,8 @@ def setup(db, manager, clock):
         slots += [SlotSpec(10 * 60, 11 * 60 + 30, w.bonding.id, weekday=wd) for wd in range(5)]
         slots += [SlotSpec(12 * 60, 13 * 60, None, weekday=wd, blocked=True, reason="Lunch")
                   for wd in range(5)]
-        t = templates.create_template(s, manager, name="Standard week", kind="week", slots=slots,
-                                      now=clock.now())
+        t = schedule_templates.create_template(s, manager, name="Standard week", kind="week", slots=slots,
+                                               now=clock.now())
         ids = {"t": t.template.id, "chen": w.ortho.id, "priya": w.hygienist.id, "chair": w.chairs[0].id,
                "chair2": w.chairs[1].id, "adj": w.adjustment.id, "bond": w.bonding.id,
                "patients": [p.id for p in w.patients], "loc": w.location.id}
@@ -76,7 +76,8 @@ def test_validation_names_the_slot(db, manager, clock, slot, message):
         if slot.type_id == 0:
             slot = SlotSpec(slot.start, slot.end, w.adjustment.id, weekday=slot.weekday)
         with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
-            templates.create_template(s, manager, name="Bad", kind="week", slots=[slot], now=clock.now())
+            schedule_templates.create_template(s, manager, name="Bad", kind="week", slots=[slot],
+                                               now=clock.now())
 
 
 def test_overlap_in_one_chair_is_refused_naming_both_slots_but_other_chairs_may_overlap(db, manager, clock):
@@ -85,10 +86,11 @@ def test_overlap_in_one_chair_is_refused_naming_both_slots_but_other_chairs_may_
         a = SlotSpec(540, 600, w.adjustment.id, weekday=0)
         b = SlotSpec(570, 630, w.bonding.id, weekday=0)
         with pytest.raises(ValidationError, match=r"Slot Mon 09:30–10:30 overlaps slot Mon 09:00–10:00"):
-            templates.create_template(s, manager, name="Overlap", kind="week", slots=[a, b], now=clock.now())
+            schedule_templates.create_template(s, manager, name="Overlap", kind="week", slots=[a, b],
+                                               now=clock.now())
         other_chair = SlotSpec(570, 630, w.bonding.id, weekday=0, chair_index=1)
-        t = templates.create_template(s, manager, name="Two chairs", kind="week", slots=[a, other_chair],
-                                      chair_count=2, now=clock.now())
+        t = schedule_templates.create_template(s, manager, name="Two chairs", kind="week",
+                                               slots=[a, other_chair], chair_count=2, now=clock.now())
         assert t.template.chair_count == 2 and len(t.slots) == 2
 
 
@@ -96,36 +98,39 @@ def test_receptionist_may_not_create_templates(db, receptionist, clock):
     with db.write() as s:
         make_world(s)
         with pytest.raises(Exception, match="may not manage schedule templates"):
-            templates.create_template(s, receptionist, name="X", kind="day", now=clock.now())
+            schedule_templates.create_template(s, receptionist, name="X", kind="day", now=clock.now())
 
 
 def test_saving_a_change_creates_a_new_version_history_restore_and_copy(db, setup, manager, clock):
     ids = setup
     with db.write() as s:
-        first = templates.get_template(s, ids["t"])
+        first = schedule_templates.get_template(s, ids["t"])
         assert first.version.number == 1
         # Unchanged: no new version.
-        same = templates.save_template(s, manager, ids["t"], slots=first.slots, now=clock.now())
+        same = schedule_templates.save_template(s, manager, ids["t"], slots=first.slots, now=clock.now())
         assert same.number == 1
         changed = [*first.slots, SlotSpec(15 * 60, 15 * 60 + 20, ids["adj"], weekday=0)]
-        v2 = templates.save_template(s, manager, ids["t"], slots=changed, note="After-school adjustments",
-                                     expected_version=1, now=clock.now() + timedelta(minutes=5))
+        v2 = schedule_templates.save_template(s, manager, ids["t"], slots=changed,
+                                              note="After-school adjustments", expected_version=1,
+                                              now=clock.now() + timedelta(minutes=5))
         assert v2.number == 2 and v2.slot_count == 16
         with pytest.raises(StaleEditError, match="version 2 by Manager"):
-            templates.save_template(s, manager, ids["t"], slots=first.slots, expected_version=1,
-                                    now=clock.now())
-        history = templates.version_history(s, ids["t"])
+            schedule_templates.save_template(s, manager, ids["t"], slots=first.slots, expected_version=1,
+                                             now=clock.now())
+        history = schedule_templates.version_history(s, ids["t"])
         assert [(v.number, v.created_by, v.note) for v in history] == [
             (2, "Manager", "After-school adjustments"), (1, "Manager", "Created")]
-        v3 = templates.restore_version(s, manager, ids["t"], 1, now=clock.now())
+        v3 = schedule_templates.restore_version(s, manager, ids["t"], 1, now=clock.now())
         assert v3.number == 3 and v3.note == "Restored version 1"
-        assert templates.get_template(s, ids["t"]).slots == first.slots
-        assert templates.get_template(s, ids["t"], version=2).slots != first.slots  # old versions stay
-        copy = templates.copy_template(s, manager, ids["t"], name="Standard week (copy)", now=clock.now())
+        assert schedule_templates.get_template(s, ids["t"]).slots == first.slots
+        # Old versions stay.
+        assert schedule_templates.get_template(s, ids["t"], version=2).slots != first.slots
+        copy = schedule_templates.copy_template(s, manager, ids["t"], name="Standard week (copy)",
+                                                now=clock.now())
         assert copy.slots == first.slots and copy.version.number == 1
         assert copy.version.note == "Copied from Standard week v3"
         with pytest.raises(ValidationError, match="already exists"):
-            templates.copy_template(s, manager, ids["t"], name="standard WEEK", now=clock.now())
+            schedule_templates.copy_template(s, manager, ids["t"], name="standard WEEK", now=clock.now())
 
 
 # ----- planning and applying -------------------------------------------------------------------
@@ -287,7 +292,7 @@ def test_no_chosen_weekday_in_range_and_unknown_provider(db, setup, clock):
 def test_chair_lanes_map_to_chosen_chairs(db, manager, clock, setup):
     ids = setup
     with db.write() as s:
-        t = templates.create_template(
+        t = schedule_templates.create_template(
             s, manager, name="Two chairs", kind="day", chair_count=2,
             slots=[SlotSpec(540, 630, ids["bond"]), SlotSpec(540, 560, ids["adj"], chair_index=1)],
             now=clock.now())
@@ -304,7 +309,7 @@ def test_chair_lanes_map_to_chosen_chairs(db, manager, clock, setup):
 def test_rotating_weeks_alternate(db, manager, clock, setup):
     ids = setup
     with db.write() as s:
-        t = templates.create_template(
+        t = schedule_templates.create_template(
             s, manager, name="A/B", kind="week", rotation=("A", "B"),
             slots=[SlotSpec(540, 560, ids["adj"], weekday=2, week=0),
                    SlotSpec(840, 930, ids["bond"], weekday=2, week=1)], now=clock.now())
@@ -357,11 +362,11 @@ def test_replace_swaps_an_application_removing_only_unbooked_slots(db, setup, ma
         first = engine.apply_template(s, manager, p, now=clock.now())
         book_appointment(s, manager, BookingRequest(ids["patients"][0], ids["chen"], ids["chair"], ids["adj"],
                                                     local(date(2026, 3, 5), 9)), now=clock.now())
-        current = templates.get_template(s, ids["t"])
+        current = schedule_templates.get_template(s, ids["t"])
         # v2: the adjustment moves to 09:30, bonding stays.
         v2 = [SlotSpec(570, 590, sl.type_id, weekday=sl.weekday) if sl.start == 540 else sl
               for sl in current.slots]
-        templates.save_template(s, manager, ids["t"], slots=v2, now=clock.now())
+        schedule_templates.save_template(s, manager, ids["t"], slots=v2, now=clock.now())
     assert first.application_id is not None
     with db.write() as s:
         result = engine.replace_application(s, manager, first.application_id, now=clock.now())
@@ -400,7 +405,7 @@ def test_time_a_template_keeps_free_refuses_bookings_and_is_not_free(db, setup, 
     ids = setup
     thu = date(2026, 3, 5)
     with db.write() as s:
-        huddle = templates.create_template(s, manager, name="Huddle", kind="week", slots=[
+        huddle = schedule_templates.create_template(s, manager, name="Huddle", kind="week", slots=[
             SlotSpec(15 * 60, 15 * 60 + 30, None, weekday=3, blocked=True, reason="Team huddle")],
             now=clock.now())
         engine.apply_template(s, manager, engine.ApplyParams(
@@ -513,10 +518,10 @@ def test_chunked_replace_swaps_day_by_day(db, setup, manager, clock):
     p = params(ids, date(2026, 3, 4), date(2026, 3, 20))
     first = engine.apply_template_in_chunks(db.write, manager, p, now=clock.now(), chunk_days=4)
     with db.write() as s:
-        current = templates.get_template(s, ids["t"])
+        current = schedule_templates.get_template(s, ids["t"])
         v2 = [SlotSpec(570, 590, sl.type_id, weekday=sl.weekday) if sl.start == 540 else sl
               for sl in current.slots]
-        templates.save_template(s, manager, ids["t"], slots=v2, now=clock.now())
+        schedule_templates.save_template(s, manager, ids["t"], slots=v2, now=clock.now())
     assert first.application_id is not None
     result = engine.replace_application_in_chunks(db.write, manager, first.application_id, now=clock.now(),
                                                   chunk_days=4)
@@ -544,22 +549,22 @@ def test_over_long_template_text_is_refused_naming_the_field(db, manager, clock,
         make_world(s)
     args = {"name": "Week", "kind": "week", "slots": (), **kw}
     with pytest.raises(ValidationError, match=words) as err, db.write() as s:
-        templates.create_template(s, manager, now=clock.now(), **args)
+        schedule_templates.create_template(s, manager, now=clock.now(), **args)
     assert err.value.field == field
     with db.read() as s:
-        assert templates.list_templates(s, include_inactive=True) == []
+        assert schedule_templates.list_templates(s, include_inactive=True) == []
 
 
 def test_over_long_note_and_rename_are_refused(db, setup, manager, clock):
     ids = setup
     with pytest.raises(ValidationError, match="at most 300") as err, db.write() as s:
-        templates.save_template(s, manager, ids["t"], slots=[], note="n" * 301, now=clock.now())
+        schedule_templates.save_template(s, manager, ids["t"], slots=[], note="n" * 301, now=clock.now())
     assert err.value.field == "note"
     with pytest.raises(ValidationError, match="at most 120") as err, db.write() as s:
-        templates.update_template(s, manager, ids["t"], name="x" * 200, now=clock.now())
+        schedule_templates.update_template(s, manager, ids["t"], name="x" * 200, now=clock.now())
     assert err.value.field == "name"
     with db.read() as s:
-        assert [(t.name, t.version) for t in templates.list_templates(s)] == [("Standard week", 1)]
+        assert [(t.name, t.version) for t in schedule_templates.list_templates(s)] == [("Standard week", 1)]
 
 
 def test_chairs_left_empty_take_the_providers_usual_chairs(db, manager, clock, setup):
@@ -568,7 +573,7 @@ def test_chairs_left_empty_take_the_providers_usual_chairs(db, manager, clock, s
 
     ids = setup
     with db.write() as s:
-        t = templates.create_template(
+        t = schedule_templates.create_template(
             s, manager, name="Two chairs", kind="day", chair_count=2,
             slots=[SlotSpec(540, 630, ids["bond"]), SlotSpec(540, 560, ids["adj"], chair_index=1)],
             now=clock.now())

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from orca_desk.models import Appointment
 from orca_desk.models.openings import Opening
 from orca_desk.models.template import AppliedSlot
-from orca_desk.services import templates
+from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
+from orca_desk.services.schedule_templates import SlotSpec
 from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
-from orca_desk.services.templates import SlotSpec
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from orca_desk.views.calendar.filters import BY_PROVIDER
 from tests.ui.conftest import TEST_DAY
@@ -29,8 +29,8 @@ def _apply_template(ctx, world, manager, clock) -> None:
     with ctx.db.write() as s:
         set_week(s, manager, world.ortho.id, [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
                  effective_from=date(2026, 1, 1), now=clock.now())
-        t = templates.create_template(s, manager, name="Afternoons", kind="week", now=clock.now(),
-                                      slots=[SlotSpec(900, 920, world.adjustment.id, weekday=2)])
+        t = schedule_templates.create_template(s, manager, name="Afternoons", kind="week", now=clock.now(),
+                                               slots=[SlotSpec(900, 920, world.adjustment.id, weekday=2)])
         plan = plan_application(s, ApplyParams(template_id=t.template.id, provider_ids=(world.ortho.id,),
                                                start_day=WEDNESDAY, end_day=WEDNESDAY,
                                                chair_ids=(world.chairs[1].id,)), now=clock.now())

@@ -253,10 +253,33 @@ def test_find_opening_offers_distinct_choices_then_goes_to_what_was_booked(qtbot
 
 
 def test_breaks_read_both_formats_and_write_the_clinics():
-    from orca_desk.views.schedules.screen import breaks_text, parse_breaks
+    from orca_desk.services.break_text import breaks_text, parse_breaks
 
     twelve = parse_breaks("12:00 PM–12:30 PM Lunch, 2:00 pm-2:15 pm Coffee", "Monday")
     assert twelve == parse_breaks("12:00–12:30 Lunch, 14:00-14:15 Coffee", "Monday")
     assert [(b.start_minute, b.end_minute) for b in twelve] == [(720, 750), (840, 855)]
     assert breaks_text(twelve, "24h") == "12:00–12:30 Lunch, 14:00–14:15 Coffee"
     assert breaks_text(twelve, "12h") == "12:00 PM–12:30 PM Lunch, 2:00 PM–2:15 PM Coffee"
+
+
+def test_an_opening_taken_meanwhile_is_refused_with_its_reason_over_the_fresh_list(qtbot, ctx, db, world,
+                                                                                   manager):
+    with db.write() as s:
+        week = [ps.DayHours(d, world.location.id, 480, 1020) for d in range(5)]
+        ps.set_week(s, manager, world.ortho.id, week, effective_from=date(2026, 1, 1), now=ctx.clock.now())
+    dialog = FindOpeningDialog(ctx, provider_ids=[world.ortho.id])
+    qtbot.addWidget(dialog)
+    first = dialog.search()[0]
+    dialog.patient_search.setText("Kid2")
+    qtbot.waitUntil(lambda: dialog.patients.rowCount() > 0)
+    with db.write() as s:  # another desk books that time first
+        booking.book_appointment(s, manager, BookingRequest(
+            world.patients[0].id, first.provider_id, first.chair_id, world.adjustment.id, first.start,
+            minutes=int((first.end - first.start).total_seconds() // 60)), now=ctx.clock.now())
+    assert not dialog.book_opening(0)
+    assert dialog.appointment_id is None
+    assert dialog.error.text()  # the service's reason stays in view
+    fresh = [dialog.results.row_at(i) for i in range(dialog.results.rowCount())]
+    assert fresh and all((r.start, r.chair_id) != (first.start, first.chair_id) for r in fresh)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Appointment)) == 1

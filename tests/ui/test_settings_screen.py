@@ -127,6 +127,19 @@ def test_template_editor_refuses_an_unknown_variable(qtbot, ctx, db, fail_keyrin
         assert s.scalar(select(MessageTemplate.body)) == "Hi {first_name}, see you {date} at {time}."
 
 
+def test_a_template_saved_keeps_unsaved_edits_on_the_clinic_tab(qtbot, ctx, db, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    screen.clinic_name.setText("Bright Smiles (typing)")
+    _select_template(screen, "reminder.confirm", "sms")
+    screen.templates.body.setPlainText("Hi {first_name}, see you {date} at {time}.")
+    assert screen.templates.save() is True
+    assert screen.clinic_name.text() == "Bright Smiles (typing)"
+    row = screen.templates.current
+    assert row is not None and row.saved and row.key == "reminder.confirm"
+    listed = screen.templates.model.row_at(screen.templates.list.currentIndex().row())
+    assert (listed.key, listed.saved) == ("reminder.confirm", True)  # the list reloaded
+
+
 def test_template_editor_counts_segments_and_points_at_non_gsm_characters(qtbot, ctx, fail_keyring):
     screen = _screen(qtbot, ctx)
     editor = screen.templates

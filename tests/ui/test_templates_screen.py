@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from orca_desk.models import AppliedSlot
-from orca_desk.services import templates
+from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
-from orca_desk.services.templates import SlotSpec
+from orca_desk.services.schedule_templates import SlotSpec
 from orca_desk.views.templates.apply_dialog import ApplyDialog
 from orca_desk.views.templates.builder import column_key, slot_mime_data
 from orca_desk.views.templates.screen import TemplatesScreen
@@ -30,7 +30,7 @@ def screen(qtbot, ctx, db, world, manager, clock):
             effective_from=date(2026, 1, 1),
             now=clock.now(),
         )
-        templates.create_template(
+        schedule_templates.create_template(
             s,
             manager,
             name="Standard week",
@@ -179,3 +179,68 @@ def test_no_slot_looks_selected_until_one_is_clicked(screen, world, qtbot):
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.point_for(column_key(0, 0), 545))
     assert screen.props.title() == "Selected slot" and screen.type_combo.isVisible()
     assert screen.type_combo.currentText() == "Adjustment" and not screen.no_selection.isVisible()
+
+
+def test_a_save_refused_as_stale_says_why_and_keeps_the_edits(screen, world, db, manager, clock):
+    with db.write() as s:  # another desk saves a version first
+        schedule_templates.save_template(s, manager, screen.current.id, slots=[], note="Elsewhere",
+                                         now=clock.now())
+    grid = screen.grid
+    grid._select(grid.items[0].id)
+    screen.type_combo.setCurrentIndex(screen.type_combo.findData(world.bonding.id))
+    assert screen.apply_properties()
+    assert screen.save() is None
+    assert screen.hint.text()  # the service's reason, under the grid
+    assert slots(screen) == {(0, 540, 560, world.bonding.id, False)}  # the edit is still there
+    assert screen.title.text().endswith("unsaved changes")
+    with db.read() as s:
+        assert [v.number for v in schedule_templates.version_history(s, screen.current.id)] == [2, 1]
+
+
+def test_new_and_copied_templates_open_and_join_the_list(screen):
+    screen.new_template(name="", kind="day")
+    assert screen.hint.text() and screen.list_model.rowCount() == 1  # refused: no name
+    screen.new_template(name="Saturday clinic", kind="day")
+    assert screen.current is not None and screen.current.name == "Saturday clinic"
+    assert [r.name for r in screen.list_model.rows] == ["Saturday clinic", "Standard week"]
+    assert screen.list_view.currentIndex().data(Qt.ItemDataRole.UserRole + 1).name == "Saturday clinic"
+    screen.copy_template(name="Saturday clinic (copy)")
+    assert screen.current.name == "Saturday clinic (copy)" and screen.list_model.rowCount() == 3
+    assert screen.list_view.currentIndex().data(Qt.ItemDataRole.UserRole + 1).name == "Saturday clinic (copy)"
+
+
+def test_an_application_tells_the_screens_what_it_wrote(screen, ctx, world, qtbot):
+    heard: list[frozenset[str]] = []
+    screen.on_changes = lambda changes: heard.append(changes.tables)  # type: ignore[method-assign]
+    dialog = ApplyDialog(ctx, screen.current, parent=screen)
+    qtbot.addWidget(dialog)
+    dialog.set_providers([world.ortho.id])
+    dialog.set_range(date(2026, 3, 9), date(2026, 3, 13))
+    assert dialog.preview() is not None
+    with qtbot.waitSignal(dialog.sig_applied, timeout=10_000):
+        dialog.start_apply()
+    assert len(heard) == 1 and {"applied_slot", "template_application"} <= heard[0]
+
+
+def test_a_long_write_refused_midway_still_tells_what_its_done_steps_changed(screen, ctx, db, qtbot):
+    from sqlalchemy import text
+
+    from orca_desk.services.errors import ValidationError
+
+    heard: list[frozenset[str]] = []
+    screen.on_changes = lambda changes: heard.append(changes.tables)  # type: ignore[method-assign]
+    refusals: list[str] = []
+
+    def work(step):
+        with step() as s:
+            s.execute(text("UPDATE patient SET notes = 'first step'"))
+        with step() as s:
+            s.execute(text("UPDATE patient SET notes = 'second step'"))
+            raise ValidationError("The second step is refused.")
+
+    assert ctx.ops.write_in_steps(work, parent=screen, on_error=refusals.append)
+    assert ctx.ops.wait()
+    assert refusals == ["The second step is refused."]
+    assert heard == [frozenset({"patient"})]
+    with db.read() as s:
+        assert set(s.scalars(text("SELECT notes FROM patient"))) == {"first step"}

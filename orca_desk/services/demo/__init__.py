@@ -148,7 +148,7 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers,
                      locations)
     if size == "small":  # a designed week template for staff to start from
-        from orca_desk.services.templates import seed_standard_week
+        from orca_desk.services.schedule_templates import seed_standard_week
 
         seed_standard_week(session, now=now)
 

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import booking, local_time
 from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.booking import BookingRequest
-from orca_desk.services.errors import OrcaError
-from orca_desk.services.patients import search_patients
+from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.patient_model import PatientListModel
@@ -209,24 +208,26 @@ class FindOpeningDialog(QDialog):
         if self.window_on.isChecked():
             t0, t1 = self.window_from.time(), self.window_to.time()
             windows = [(t0.hour() * 60 + t0.minute(), t1.hour() * 60 + t1.minute())]
-        try:
-            with self.ctx.db.read() as session:
-                rows = find_openings(
-                    session,
-                    minutes=self.minutes.value(),
-                    after=self.ctx.clock.now(),
-                    provider_ids=_checked(self.providers),
-                    chair_ids=_checked(self.chairs),
-                    location_ids=_checked(self.locations),
-                    days_of_week=days,
-                    time_windows=windows,
-                    horizon_days=self.horizon.value(),
-                    limit=20,
-                    spread=True,  # choices over days and times, not every five minutes of one afternoon
-                )
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        found: list[list[Opening]] = []
+        if not self.ctx.ops.read(
+            lambda session: find_openings(
+                session,
+                minutes=self.minutes.value(),
+                after=self.ctx.clock.now(),
+                provider_ids=_checked(self.providers),
+                chair_ids=_checked(self.chairs),
+                location_ids=_checked(self.locations),
+                days_of_week=days,
+                time_windows=windows,
+                horizon_days=self.horizon.value(),
+                limit=20,
+                spread=True,  # choices over days and times, not every five minutes of one afternoon
+            ),
+            parent=self, on_done=found.append, on_error=self.error.setText, title="No openings",
+            background=False,
+        ):
             return []
+        rows = found[0]
         self.error.clear()
         self.results.set_rows(rows)
         if rows:
@@ -240,8 +241,11 @@ class FindOpeningDialog(QDialog):
         return rows
 
     def _run_patient_search(self) -> None:
-        with self.ctx.db.read() as session:
-            rows = search_patients(session, self.patient_search.text(), limit=30)
+        text = self.patient_search.text()
+        self.ctx.ops.read(lambda session: search_patients(session, text, limit=30), parent=self,
+                          on_done=self._show_patients, on_error=self.error.setText, background=False)
+
+    def _show_patients(self, rows: list[PatientRow]) -> None:
         self.patients.set_rows(rows)
         if rows:
             self.patient_list.setCurrentIndex(self.patients.index(0))
@@ -266,12 +270,15 @@ class FindOpeningDialog(QDialog):
             start=opening.start,
             minutes=int((opening.end - opening.start) / timedelta(minutes=1)),
         )
-        try:
-            self.appointment_id = self.ctx.db.run_write(lambda session: booking.book_appointment(
-                session, self.ctx.actor, req, now=self.ctx.clock.now()).id)
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        refusals: list[str] = []
+        if not self.ctx.ops.write(
+            lambda session: booking.book_appointment(session, self.ctx.actor, req,
+                                                     now=self.ctx.clock.now()).id,
+            parent=self, title="Not booked", on_done=self._booked, on_error=refusals.append,
+        ):
+            # The openings as they are now, and why this one could not be booked.
             self.search()
+            self.error.setText(refusals[0] if refusals else "")
             return False
         location = self.ctx.clinic.location(opening.location_id)
         local = opening.start.astimezone(location.zone)
@@ -283,6 +290,9 @@ class FindOpeningDialog(QDialog):
                             f"{location.name}")
         self.accept()
         return True
+
+    def _booked(self, appointment_id: int) -> None:
+        self.appointment_id = appointment_id
 
     def _provider_name(self, provider_id: int) -> str:
         return next((p.name for p in self.ctx.clinic.providers if p.id == provider_id), "the provider")

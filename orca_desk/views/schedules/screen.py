@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,11 +27,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import WEEKDAY_NAMES
+from orca_desk.services.break_text import breaks_text, parse_breaks
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
@@ -55,9 +54,6 @@ REPEATS = [
     ("Every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
     ("Custom rule (RRULE)…", "custom"),
 ]
-# A time is 24-hour ("13:00") or 12-hour ("1:00 PM"), as the clinic's format writes it.
-_TIME = r"(\d{1,2}):(\d{2})\s*([AaPp][Mm])?"
-_BREAK_RE = re.compile(rf"^\s*{_TIME}\s*[-–]\s*{_TIME}\s*(.*?)\s*$")
 
 
 def _minutes(t: QTime) -> int:
@@ -74,36 +70,6 @@ def _qdate(d: date) -> QDate:
 
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
-
-
-def _minute(hour: str, minute: str, half: str | None) -> int:
-    h = int(hour)
-    if half:
-        h = h % 12 + (12 if half.upper() == "PM" else 0)
-    return h * 60 + int(minute)
-
-
-def breaks_text(breaks: Iterable[Any], style: str) -> str:
-    """ "12:00 PM–1:00 PM Lunch" (12h) or "12:00–13:00 Lunch" (24h): what parse_breaks reads back."""
-    def one(b: Any) -> str:
-        return f"{local_time.fmt_minute(b.start_minute, style)}–{local_time.fmt_minute(b.end_minute, style)}"
-
-    return ", ".join(f"{one(b)} {b.label}" for b in breaks)
-
-
-def parse_breaks(text: str, day_name: str) -> tuple[ps.BreakInput, ...]:
-    """ "12:00–13:00 Lunch, 15:30-15:45 Coffee" → breaks; a ValidationError names the day otherwise."""
-    out = []
-    for part in filter(None, (p.strip() for p in re.split(r"[,;]", text))):
-        m = _BREAK_RE.match(part)
-        if m is None:
-            raise ValidationError(
-                f"{day_name} breaks: write each break as 12:00–13:00 Lunch or 12:00 PM–1:00 PM Lunch "
-                f"(got {part!r}).", field="breaks"
-            )
-        h1, m1, p1, h2, m2, p2, label = m.groups()
-        out.append(ps.BreakInput(_minute(h1, m1, p1), _minute(h2, m2, p2), label or "Break"))
-    return tuple(out)
 
 
 class WeekEditor(QWidget):
@@ -213,6 +179,10 @@ class WeekEditor(QWidget):
 
 
 class SchedulesScreen(Screen):
+    """A provider's weekly hours, holidays and time off, and blocks; find the next opening."""
+
+    watches = frozenset({"schedule_period", "schedule_break", "schedule_exception", "schedule_block"})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -490,12 +460,17 @@ class SchedulesScreen(Screen):
             return
         name = self.providers.row_at(self.provider_list.currentIndex().row()).name
         self.title.setText(name)
-        with self.ctx.db.read() as session:
-            week = ps.week_on(session, pid, self.today)
-            exceptions = ps.list_exceptions(
-                session, provider_id=pid, start_day=self.today - timedelta(days=30)
-            )
-            blocks = ps.list_blocks(session, provider_id=pid)
+        today = self.today
+
+        def load(session: Any) -> tuple[list[ps.DayHours], list[ps.ExceptionView], list[ps.BlockView]]:
+            return (ps.week_on(session, pid, today),
+                    ps.list_exceptions(session, provider_id=pid, start_day=today - timedelta(days=30)),
+                    ps.list_blocks(session, provider_id=pid))
+
+        self.ctx.ops.read(load, parent=self, on_done=self._show, background=False)
+
+    def _show(self, loaded: tuple[list[ps.DayHours], list[ps.ExceptionView], list[ps.BlockView]]) -> None:
+        week, exceptions, blocks = loaded
         self.week.set_week(week, self.today)
         self.exceptions.set_rows(exceptions)
         self.blocks.set_rows(blocks)
@@ -516,7 +491,7 @@ class SchedulesScreen(Screen):
             self._highlighted.setStyleSheet("")
             self._highlighted = None
 
-    def _show_error(self, exc: OrcaError, widget: QWidget | None = None) -> None:
+    def _show_error(self, exc: OrcaError, widget: QWidget | None = None, *, status: bool = True) -> None:
         self._clear_error()
         self.error.setText(str(exc))
         self.error.setVisible(True)
@@ -524,48 +499,50 @@ class SchedulesScreen(Screen):
             widget.setStyleSheet("border: 2px solid #b3261e;")
             widget.setFocus()
             self._highlighted = widget
-        self.sig_status.emit(f"Not saved: {exc}")
+        if status:  # a refusal by an operation is already in the status bar
+            self.sig_status.emit(f"Not saved: {exc}")
 
-    def _write(self, action: Callable[[Session], object], done: str, widget: QWidget | None = None) -> bool:
-        try:
-            with self.ctx.db.write() as session:
-                action(session)
-        except OrcaError as exc:
-            self._show_error(exc, widget)
-            return False
-        self.refresh()
-        self.sig_status.emit(done)
-        return True
+    def _refused(self, widgets: Callable[[OrcaError], QWidget | None]) -> Callable[[OrcaError], None]:
+        """Show an operation's refusal above the tabs, marking the input ``widgets`` names for it."""
+        return lambda exc: self._show_error(exc, widgets(exc), status=False)
+
+    def _write(self, action: Callable[[Any], object], done: str, widget: QWidget | None = None, *,
+               on_done: Callable[[], None] | None = None,
+               widgets: Callable[[OrcaError], QWidget | None] | None = None) -> bool:
+        """One operation; its changes reload the screen, then ``done`` goes to the status bar."""
+        def finished(_result: object) -> None:
+            if on_done is not None:
+                on_done()
+            self.sig_status.emit(done)
+
+        return self.ctx.ops.write(action, parent=self, title="Not saved", on_done=finished,
+                                  on_refused=self._refused(widgets or (lambda _exc: widget)))
 
     def _ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
     # ----- weekly hours --------------------------------------------------------------------
-    def _read_week(self) -> tuple[list[ps.DayHours], date, date | None] | None:
-        try:
-            days = self.week.days()
-        except ValidationError as exc:
-            self._show_error(exc, self.week.widget_for(exc.field, str(exc)))
-            return None
-        start, end = self.week.effective_range()
-        return days, start, end
+    def _week_widget(self, exc: OrcaError) -> QWidget | None:
+        return self.week.widget_for(getattr(exc, "field", None), str(exc))
 
     def preview_affected(self) -> list[ps.AffectedAppointment] | None:
         """Show the appointments the new hours would leave outside working time (saves nothing)."""
         pid = self.current_provider_id()
-        read = self._read_week()
-        if pid is None or read is None:
+        if pid is None:
             return None
-        days, start, end = read
-        try:
-            with self.ctx.db.read() as session:
-                affected = ps.appointments_outside_new_hours(
-                    session, pid, days, effective_from=start, effective_to=end, now=self.ctx.clock.now()
-                )
-        except OrcaError as exc:
-            self._show_error(exc, self.week.widget_for(getattr(exc, "field", None), str(exc)))
+        start, end = self.week.effective_range()
+        now = self.ctx.clock.now()
+        found: list[list[ps.AffectedAppointment]] = []
+        # The typed breaks are read inside the operation: a mistyped one is its refusal.
+        if not self.ctx.ops.read(
+            lambda s: ps.appointments_outside_new_hours(s, pid, self.week.days(), effective_from=start,
+                                                        effective_to=end, now=now),
+            parent=self, on_done=found.append, title="Not saved", background=False,
+            on_refused=self._refused(self._week_widget),
+        ):
             return None
+        affected = found[0]
         self._clear_error()
         self.affected.set_rows(affected)
         self.affected_view.setVisible(bool(affected))
@@ -593,12 +570,14 @@ class SchedulesScreen(Screen):
             ):
                 self.sig_status.emit("Hours not saved")
                 return False
-        days, start, end = self.week.days(), *self.week.effective_range()
+        start, end = self.week.effective_range()
         return self._write(
             lambda s: ps.set_week(
-                s, self.ctx.actor, pid, days, effective_from=start, effective_to=end, now=self.ctx.clock.now()
+                s, self.ctx.actor, pid, self.week.days(), effective_from=start, effective_to=end,
+                now=self.ctx.clock.now()
             ),
             f"Hours saved from {start:%-d %b %Y}",
+            widgets=self._week_widget,
         )
 
     # ----- exceptions ----------------------------------------------------------------------
@@ -612,8 +591,9 @@ class SchedulesScreen(Screen):
         e_min = _minutes(self.x_end.time()) if self.x_partial.isChecked() else None
         name, now, actor = self.x_name.text(), self.ctx.clock.now(), self.ctx.actor
         loc = int(self.x_location.currentData())
+        time_off_type = self.x_type.currentData()
 
-        def action(s: Session) -> object:
+        def action(s: Any) -> object:
             if kind == "time_off":
                 return ps.add_time_off(
                     s,
@@ -621,7 +601,7 @@ class SchedulesScreen(Screen):
                     provider_id=pid,
                     start_day=first,
                     end_day=last,
-                    time_off_type=self.x_type.currentData(),
+                    time_off_type=time_off_type,
                     name=name,
                     start_minute=s_min,
                     end_minute=e_min,
@@ -652,20 +632,9 @@ class SchedulesScreen(Screen):
             )
 
         field_widgets = {"name": self.x_name, "end_day": self.x_to, "start_minute": self.x_start}
-
-        try:
-            with self.ctx.db.write() as session:
-                action(session)
-        except ValidationError as exc:
-            self._show_error(exc, field_widgets.get(exc.field or ""))
-            return False
-        except OrcaError as exc:
-            self._show_error(exc)
-            return False
-        self.x_name.clear()
-        self.refresh()
-        self.sig_status.emit(f"Added {self.x_kind.currentText().split(' (')[0].lower()}")
-        return True
+        return self._write(action, f"Added {self.x_kind.currentText().split(' (')[0].lower()}",
+                           on_done=self.x_name.clear,
+                           widgets=lambda exc: field_widgets.get(getattr(exc, "field", None) or ""))
 
     def remove_exception(self) -> bool:
         idx = self.exceptions_view.currentIndex()
@@ -689,22 +658,19 @@ class SchedulesScreen(Screen):
             return None
         try:
             data = path.read_bytes()
-            with self.ctx.db.write() as session:
-                result = ps.import_time_off_ics(
-                    session,
-                    self.ctx.actor,
-                    provider_id=pid,
-                    data=data,
-                    now=self.ctx.clock.now(),
-                    time_off_type=self.x_type.currentData(),
-                )
         except OSError as exc:
             self._show_error(ValidationError(f"Could not read {path.name}: {exc.strerror}."))
             return None
-        except OrcaError as exc:
-            self._show_error(exc)
+        results: list[ps.IcsImportResult] = []
+        kind = self.x_type.currentData()
+        self.ctx.ops.write(
+            lambda s: ps.import_time_off_ics(s, self.ctx.actor, provider_id=pid, data=data,
+                                             now=self.ctx.clock.now(), time_off_type=kind),
+            parent=self, title="Not imported", on_done=results.append,
+            on_refused=self._refused(lambda _exc: None))
+        if not results:
             return None
-        self.refresh()
+        result = results[0]
         notes = f" ({'; '.join(result.notes[:3])})" if result.notes else ""
         self.sig_status.emit(
             f"Imported {result.created} time-off event{'s' if result.created != 1 else ''}, "
@@ -736,31 +702,25 @@ class SchedulesScreen(Screen):
                 )
                 return False
         widgets = {"reason": self.b_reason, "end": self.b_end, "rrule": self.b_rrule, "chair": self.b_target}
-        try:
-            with self.ctx.db.write() as session:
-                ps.create_block(
-                    session,
-                    self.ctx.actor,
-                    location_id=loc_id,
-                    start=start,
-                    end=end,
-                    reason=self.b_reason.text(),
-                    colour=self.b_colour.currentData(),
-                    provider_id=pid if target == "provider" else None,
-                    chair_id=chair_id,
-                    rrule=rule or None,
-                    now=self.ctx.clock.now(),
-                )
-        except ValidationError as exc:
-            self._show_error(exc, widgets.get(exc.field or ""))
-            return False
-        except OrcaError as exc:
-            self._show_error(exc)
-            return False
-        self.b_reason.clear()
-        self.refresh()
-        self.sig_status.emit("Block added")
-        return True
+        reason, colour = self.b_reason.text(), self.b_colour.currentData()
+        return self._write(
+            lambda s: ps.create_block(
+                s,
+                self.ctx.actor,
+                location_id=loc_id,
+                start=start,
+                end=end,
+                reason=reason,
+                colour=colour,
+                provider_id=pid if target == "provider" else None,
+                chair_id=chair_id,
+                rrule=rule or None,
+                now=self.ctx.clock.now(),
+            ),
+            "Block added",
+            on_done=self.b_reason.clear,
+            widgets=lambda exc: widgets.get(getattr(exc, "field", None) or ""),
+        )
 
     def remove_block(self) -> bool:
         idx = self.blocks_view.currentIndex()

@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 from orca_desk.services import auto_backup, local_time
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services.backup import AUTO_BACKUP_KEEP_DAYS
-from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.changes import Changes
+from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.providers import config as provider_env
 from orca_desk.services.patient_links import (
     LINK_SECRET_ENV,
+    IcalFeed,
     ical_feed_links,
     link_secret,
     link_secret_location,
@@ -62,6 +64,8 @@ def _pytime(q: QTime) -> time:
 
 class SettingsScreen(Screen):
     """Two tabs: the clinic's settings, and the message templates."""
+
+    watches = frozenset({"clinic_setting", "message_template"})
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -308,8 +312,7 @@ class SettingsScreen(Screen):
         if chosen:
             self.backup_folder.setText(chosen)
 
-    def _describe_backup(self) -> None:
-        st = auto_backup.status(self.ctx.db, now=self.ctx.clock.now())
+    def _describe_backup(self, st: auto_backup.AutoBackupStatus) -> None:
         for w in (self.backup_folder, self.backup_choose):
             w.setEnabled(st.applies)
         if not st.applies:
@@ -378,14 +381,14 @@ class SettingsScreen(Screen):
         self.feed_rows = []
         self.feeds_layout.removeWidget(self.feeds_note)
         self.feeds_layout.removeWidget(self.feeds_button)
-        try:
-            secret = link_secret()
-            with self.ctx.db.read() as s:
-                feeds = ical_feed_links(s, secret=secret, base_url=public_base_url(s),
-                                        now=self.ctx.clock.now())
-        except OrcaError as exc:
+        feeds: list[IcalFeed] = []
+        now = self.ctx.clock.now()
+        if not self.ctx.ops.read(
+            lambda s: ical_feed_links(s, secret=link_secret(), base_url=public_base_url(s), now=now),
+            parent=self, on_done=feeds.extend, title="No feed links", background=False,
+            on_error=lambda message: self.feeds_note.setText(f"Feed links are not available: {message}"),
+        ):
             feeds = []
-            self.feeds_note.setText(f"Feed links are not available: {exc}")
         else:
             self.feeds_note.setText(
                 "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
@@ -415,16 +418,16 @@ class SettingsScreen(Screen):
     # ----- test message -------------------------------------------------------------------
     def send_test_message(self) -> bool:
         """Queue the test through the Outbox, then follow it for up to 30 s and say what happened."""
-        channel = str(self.test_channel.currentData())
-        try:
-            with self.ctx.db.write() as s:
-                msg = outbox.queue_test_message(s, self.ctx.actor, channel, self.test_address.text(),
-                                                now=self.ctx.clock.now())
-                message_id = msg.id
-        except OrcaError as exc:
-            self.test_result.setText(str(exc))
+        channel, address = str(self.test_channel.currentData()), self.test_address.text()
+        queued: list[int] = []
+        if not self.ctx.ops.write(
+            lambda s: outbox.queue_test_message(s, self.ctx.actor, channel, address,
+                                                now=self.ctx.clock.now()).id,
+            parent=self, title="Test message not queued", on_done=queued.append,
+            on_error=self.test_result.setText,
+        ):
             return False
-        self._test_id, self._test_polls = message_id, 0
+        self._test_id, self._test_polls = queued[0], 0
         self._poll_test_message()
         if self._test_id is not None:
             self.test_timer.start()
@@ -435,8 +438,11 @@ class SettingsScreen(Screen):
             self.test_timer.stop()
             return
         self._test_polls += 1
-        with self.ctx.db.read() as s:
-            state = outbox.describe_test_message(s, self._test_id)
+        test_id = self._test_id
+        self.ctx.ops.read(lambda s: outbox.describe_test_message(s, test_id), parent=self,
+                          on_done=self._show_test_state, on_error=self.test_result.setText, background=False)
+
+    def _show_test_state(self, state: outbox.OutboxTestResult) -> None:
         self.test_result.setText(state.text)
         if state.final or self._test_polls > 30:
             self.test_timer.stop()
@@ -444,10 +450,22 @@ class SettingsScreen(Screen):
             self.sig_status.emit(state.text)
 
     # ----- loading ------------------------------------------------------------------------
+    def on_changes(self, changes: Changes) -> None:
+        # A template saved reloads only its tab: the clinic tab keeps its unsaved edits.
+        if changes.touches({"clinic_setting"}):
+            self.refresh()
+        elif changes.touches(self.watches):
+            self.templates.on_changes(changes)
+
     def refresh(self) -> None:
-        with self.ctx.db.read() as s:
-            self.loaded = cs.load_settings(s)
-            usual = local_time.usual_time_format(s)
+        now = self.ctx.clock.now()
+        self.ctx.ops.read(
+            lambda s: (cs.load_settings(s), local_time.usual_time_format(s),
+                       auto_backup.status_in(s, now=now)),
+            parent=self, on_done=self._show, background=False)
+
+    def _show(self, loaded: tuple[cs.ClinicSettings, str, auto_backup.AutoBackupStatus]) -> None:
+        self.loaded, usual, backup_status = loaded
         v = self.loaded
         self.time_format.clear()
         words = {"12h": "12-hour (3:15 PM)", "24h": "24-hour (15:15)"}
@@ -476,7 +494,7 @@ class SettingsScreen(Screen):
         self.sendgrid_base.setText(v.sendgrid_base_url)
         self.email_rate.setValue(v.email_rate_per_second)
         self.backup_folder.setText(v.backup_folder)
-        self._describe_backup()
+        self._describe_backup(backup_status)
         may_import = self.ctx.actor.can(IMPORT_DATA)
         for button in (self.import_patients_button, self.import_appointments_button):
             button.setEnabled(may_import)
@@ -573,25 +591,27 @@ class SettingsScreen(Screen):
     def save(self) -> bool:
         """Save every setting or none; secrets typed in go to the OS keyring after the settings."""
         self.error_label.clear()
-        try:
-            with self.ctx.db.write() as s:
-                cs.save_settings(s, self.ctx.actor, self.edited(), now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.error_label.setText(str(exc))
-            if isinstance(exc, ValidationError):
-                self._focus(exc.field)
+        edited = self.edited()
+        secrets = {name: field.text() for field, name in ((self.twilio_token, provider_env.TWILIO_AUTH_TOKEN),
+                                                           (self.sendgrid_key, provider_env.SENDGRID_API_KEY))
+                   if field.isEnabled() and field.text().strip()}
+        problems: list[str] = []
+        # The secrets are stored before the changes reload the form, so its notes say where they are.
+        if not self.ctx.ops.write(
+            lambda s: cs.save_settings(s, self.ctx.actor, edited, now=self.ctx.clock.now()),
+            parent=self, title="Settings not saved", on_refused=self._refused,
+            on_done=lambda _saved: problems.extend(cs.store_secrets(secrets)),
+        ):
             return False
-        try:
-            for field, name in ((self.twilio_token, provider_env.TWILIO_AUTH_TOKEN),
-                                (self.sendgrid_key, provider_env.SENDGRID_API_KEY)):
-                if field.isEnabled() and field.text().strip():
-                    cs.store_secret(name, field.text())
-        except OrcaError as exc:
-            self.error_label.setText(f"Settings saved, but: {exc}")
+        if problems:
+            self.error_label.setText(f"Settings saved, but: {problems[0]}")
             return False
-        self.refresh()
         self.sig_status.emit("Settings saved")
         return True
+
+    def _refused(self, exc: OrcaError) -> None:
+        self.error_label.setText(str(exc))
+        self._focus(getattr(exc, "field", None))
 
     def _focus(self, field: str | None) -> None:
         widgets = {"clinic_name": self.clinic_name, "clinic_phone": self.clinic_phone,

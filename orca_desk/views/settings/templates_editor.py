@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import message_templates as mt
+from orca_desk.services.changes import Changes
 from orca_desk.services.clinic_settings import messaging_policy
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
 from orca_desk.services.patient_links import public_base_url
@@ -126,12 +126,22 @@ class TemplatesEditor(QWidget):
         self.revert_button.clicked.connect(lambda: self._edit(self.current))
         self.reload()
 
+    watches = frozenset({"message_template", "clinic_setting"})
+    """The templates, and the settings their checks follow (the policy, the link address)."""
+
+    def on_changes(self, changes: Changes) -> None:
+        """This editor's own saves reload it (and only it: the clinic tab keeps its edits)."""
+        if changes.touches(self.watches):
+            self.reload()
+
     def reload(self) -> None:
+        self.ctx.ops.read(
+            lambda s: (mt.list_templates(s, self.ctx.clinic.id), messaging_policy(s), public_base_url(s)),
+            parent=self, on_done=self._show, background=False)
+
+    def _show(self, loaded: tuple[list[mt.TemplateRow], MessagingPolicy, str]) -> None:
         keep = (self.current.key, self.current.channel) if self.current else None
-        with self.ctx.db.read() as s:
-            rows = mt.list_templates(s, self.ctx.clinic.id)
-            self.policy = messaging_policy(s)
-            self.link_address = public_base_url(s)
+        rows, self.policy, self.link_address = loaded
         self.model.set_rows(rows)
         target = 0
         for i, r in enumerate(rows):
@@ -223,17 +233,15 @@ class TemplatesEditor(QWidget):
         row = self.current
         if row is None:
             return False
-        try:
-            with self.ctx.db.write() as s:
-                saved = mt.save_template(s, self.ctx.actor, self.ctx.clinic.id, key=row.key,
-                                         channel=row.channel, name=self.name.text(),
-                                         subject=self.subject.text(), body=self.body.toPlainText(),
-                                         now=self.ctx.clock.now(), policy=messaging_policy(s))
-        except OrcaError as exc:
-            self.problems.setText(str(exc))
-            return False
+        # Its changes then reload the list, keeping the saved template chosen.
+        return self.ctx.ops.write(
+            lambda s: mt.save_template(s, self.ctx.actor, self.ctx.clinic.id, key=row.key,
+                                       channel=row.channel, name=self.name.text(),
+                                       subject=self.subject.text(), body=self.body.toPlainText(),
+                                       now=self.ctx.clock.now(), policy=messaging_policy(s)),
+            parent=self, title="Template not saved", on_done=self._saved, on_error=self.problems.setText)
+
+    def _saved(self, saved: mt.TemplateRow) -> None:
         self.current = saved
-        self.reload()
         self.problems.setText("")
         self.sig_status.emit(f"Template “{saved.name}” saved")
-        return True

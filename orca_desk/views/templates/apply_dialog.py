@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,8 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import template_engine as engine
-from orca_desk.services.errors import OrcaError
-from orca_desk.services.templates import TemplateRow
+from orca_desk.services.schedule_templates import TemplateRow
 from orca_desk.ui.context import AppContext
 
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -39,56 +41,6 @@ MAX_PREVIEW_ROWS = 400
 class _ApplySignals(QObject):
     sig_progress = Signal(int, int)
     """Days done, days in all (from the worker thread; delivered on the UI thread)."""
-    sig_done = Signal(object)
-    """The ApplyResult, or the exception that stopped the run."""
-
-
-class _ApplyJob(QRunnable):
-    """Runs apply (or replace) in a pool thread with its own Session; never touches widgets."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        params: engine.ApplyParams | None,
-        replace_id: int | None,
-        signals: _ApplySignals,
-        cancel: threading.Event,
-    ) -> None:
-        super().__init__()
-        self.ctx, self.params, self.replace_id, self.signals, self.cancel = (
-            ctx,
-            params,
-            replace_id,
-            signals,
-            cancel,
-        )
-
-    def run(self) -> None:
-        try:
-            # Chunks of days, each its own transaction: other desks can book during a long run.
-            if self.replace_id is not None:
-                result: Any = engine.replace_application_in_chunks(
-                    self.ctx.db.write,
-                    self.ctx.actor,
-                    self.replace_id,
-                    now=self.ctx.clock.now(),
-                    progress=self.signals.sig_progress.emit,
-                    cancel=self.cancel.is_set,
-                )
-            else:
-                assert self.params is not None
-                result = engine.apply_template_in_chunks(
-                    self.ctx.db.write,
-                    self.ctx.actor,
-                    self.params,
-                    now=self.ctx.clock.now(),
-                    progress=self.signals.sig_progress.emit,
-                    cancel=self.cancel.is_set,
-                )
-        except Exception as exc:  # shown by the dialog on the UI thread
-            self.signals.sig_done.emit(exc)
-            return
-        self.signals.sig_done.emit(result)
 
 
 class ApplyDialog(QDialog):
@@ -137,14 +89,16 @@ class ApplyDialog(QDialog):
                                "else the template's chairs, in the order of its lanes")
         self.replace_combo = QComboBox()
         self.replace_combo.addItem("— apply as a new application —", None)
-        with ctx.db.read() as s:
-            for a in engine.list_applications(s, template_id=template.id):
-                if a.replaced_by is None:
-                    self.replace_combo.addItem(
-                        f"Replace #{a.id}: v{a.version_number}, {a.start_day:%-d %b} – "
-                        f"{a.end_day:%-d %b %Y}, {a.open_count} open",
-                        a.id,
-                    )
+        applications: list[engine.ApplicationRow] = []
+        ctx.ops.read(lambda s: engine.list_applications(s, template_id=template.id), parent=self,
+                     on_done=applications.extend, background=False)
+        for a in applications:
+            if a.replaced_by is None:
+                self.replace_combo.addItem(
+                    f"Replace #{a.id}: v{a.version_number}, {a.start_day:%-d %b} – "
+                    f"{a.end_day:%-d %b %Y}, {a.open_count} open",
+                    a.id,
+                )
         form = QFormLayout()
         form.addRow("From", self.from_edit)
         form.addRow("To", self.to_edit)
@@ -176,7 +130,7 @@ class ApplyDialog(QDialog):
         layout.addWidget(self.buttons)
         self.plan: engine.ApplicationPlan | None = None
         self.apply_result: engine.ApplyResult | None = None
-        self.error: Exception | None = None
+        self.error: str | None = None
         self._cancel = threading.Event()
         self._signals: _ApplySignals | None = None
         self.progress: QProgressDialog | None = None
@@ -223,15 +177,14 @@ class ApplyDialog(QDialog):
     # ----- preview -------------------------------------------------------------------------
     def preview(self) -> engine.ApplicationPlan | None:
         """The dry run (well under a second for a quarter), shown as counts and per date/provider rows."""
-        try:
-            with self.ctx.db.read() as s:
-                plan = engine.plan_application(s, self.params(), now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.plan = None
-            self.counts.setText(f"<span style='color:#b3261e'>{exc}</span>")
-            self.apply_btn.setEnabled(False)
+        params, now = self.params(), self.ctx.clock.now()
+        planned: list[engine.ApplicationPlan] = []
+        self.plan = None
+        if not self.ctx.ops.read(lambda s: engine.plan_application(s, params, now=now), parent=self,
+                                 on_done=planned.append, on_error=self._refused, title="Not previewed",
+                                 background=False):
             return None
-        self.plan = plan
+        plan = self.plan = planned[0]
         self.counts.setText(plan.summary())
         rows = plan.by_date_provider()
         self.table.setRowCount(min(len(rows), MAX_PREVIEW_ROWS))
@@ -250,6 +203,10 @@ class ApplyDialog(QDialog):
         self.apply_btn.setEnabled(plan.counts["create"] > 0 or self.replace_combo.currentData() is not None)
         return plan
 
+    def _refused(self, message: str) -> None:
+        self.counts.setText(f"<span style='color:#b3261e'>{escape(message)}</span>")
+        self.apply_btn.setEnabled(False)
+
     # ----- apply -----------------------------------------------------------------------------
     def start_apply(self) -> None:
         """Run off the UI thread with a progress dialog; Cancel stops at the next whole day."""
@@ -259,7 +216,6 @@ class ApplyDialog(QDialog):
         self._cancel = threading.Event()
         self._signals = _ApplySignals()
         self._signals.sig_progress.connect(self._on_progress)
-        self._signals.sig_done.connect(self._on_done)
         self.progress = QProgressDialog("Applying the template…", "Cancel", 0, 0, self)
         self.progress.setWindowTitle("Applying")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -267,15 +223,19 @@ class ApplyDialog(QDialog):
         self.progress.canceled.connect(self._cancel.set)
         self.progress.show()
         self.apply_btn.setEnabled(False)
-        QThreadPool.globalInstance().start(
-            _ApplyJob(
-                self.ctx,
-                self.params() if replace_id is None else None,
-                replace_id,
-                self._signals,
-                self._cancel,
-            )
-        )
+        params, actor = self.params(), self.ctx.actor
+        progress, cancel = self._signals.sig_progress.emit, self._cancel.is_set
+
+        def run(step: Callable[[], AbstractContextManager[Any]]) -> engine.ApplyResult:
+            # Chunks of days, each its own transaction: other desks can book during a long run.
+            if replace_id is not None:
+                return engine.replace_application_in_chunks(step, actor, replace_id, now=self.ctx.clock.now(),
+                                                            progress=progress, cancel=cancel)
+            return engine.apply_template_in_chunks(step, actor, params, now=self.ctx.clock.now(),
+                                                   progress=progress, cancel=cancel)
+
+        self.ctx.ops.write_in_steps(run, parent=self, title="Not applied", on_done=self._on_done,
+                                    on_error=self._on_refused)
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -283,15 +243,18 @@ class ApplyDialog(QDialog):
             self.progress.setValue(done)
             self.progress.setLabelText(f"Applying the template… {done} of {total} days")
 
-    def _on_done(self, outcome: object) -> None:
+    def _hide_progress(self) -> None:
         if self.progress is not None:
             self.progress.reset()
             self.progress.hide()
-        if isinstance(outcome, Exception):
-            self.error = outcome
-            self.counts.setText(f"<span style='color:#b3261e'>Not applied: {outcome}</span>")
-            return
-        assert isinstance(outcome, engine.ApplyResult)
+
+    def _on_refused(self, message: str) -> None:
+        self._hide_progress()
+        self.error = message
+        self.counts.setText(f"<span style='color:#b3261e'>Not applied: {escape(message)}</span>")
+
+    def _on_done(self, outcome: engine.ApplyResult) -> None:
+        self._hide_progress()
         self.apply_result = outcome
         state = "Cancelled after" if outcome.cancelled else "Applied:"
         self.counts.setText(

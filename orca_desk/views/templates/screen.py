@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -40,9 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import template_analytics, templates
-from orca_desk.services.errors import OrcaError
-from orca_desk.services.templates import SlotSpec, TemplateRow, VersionRow
+from orca_desk.services import schedule_templates, template_analytics
+from orca_desk.services.schedule_templates import SlotSpec, TemplateRow, VersionRow
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
@@ -99,6 +99,10 @@ class TemplateListModel(QAbstractListModel):
 
 class TemplatesScreen(Screen):
     """Design templates by dragging chips; save versions; apply them; see how they fill."""
+
+    # The analytics follow applications and the bookings that fill their slots.
+    watches = frozenset({"schedule_template", "template_version", "template_slot", "template_application",
+                         "applied_slot", "appointment"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -268,10 +272,15 @@ class TemplatesScreen(Screen):
     def refresh(self) -> None:
         if self.undo_stack.isClean():
             self.reload_list(keep=self.current.id if self.current else None)
+        if self.tabs.currentIndex() == 1 and self.current is not None:
+            self.analytics.show_template(self.current.id)
 
     def reload_list(self, keep: int | None = None) -> None:
-        with self.ctx.db.read() as s:
-            rows = templates.list_templates(s)
+        self.ctx.ops.read(schedule_templates.list_templates, parent=self, background=False,
+                          on_done=lambda rows: self._show_list(rows, keep),
+                          on_error=self._refused("Not loaded"))
+
+    def _show_list(self, rows: list[TemplateRow], keep: int | None) -> None:
         self.list_model.set_rows(rows)
         ids = [r.id for r in rows]
         if rows:
@@ -295,9 +304,14 @@ class TemplatesScreen(Screen):
             self.title.setText("No template yet: press New…")
             self.store.load(())
             return
-        with self.ctx.db.read() as s:
-            detail = templates.get_template(s, template_id)
-            history = templates.version_history(s, template_id)
+        loaded: list[tuple[schedule_templates.TemplateDetail, list[VersionRow]]] = []
+        if not self.ctx.ops.read(
+            lambda s: (schedule_templates.get_template(s, template_id),
+                       schedule_templates.version_history(s, template_id)),
+            parent=self, on_done=loaded.append, on_error=self._refused("Not opened"), background=False,
+        ):
+            return
+        detail, history = loaded[0]
         self.current, self.version = detail.template, detail.version
         self.rotation, self.chairs = detail.version.rotation, detail.version.chair_count
         self.week = 0
@@ -359,7 +373,7 @@ class TemplatesScreen(Screen):
         self.grid.snap = int(self.snap_combo.itemData(index))
 
     def add_rotation_week(self) -> None:
-        if len(self.rotation) >= templates.MAX_ROTATION:
+        if len(self.rotation) >= schedule_templates.MAX_ROTATION:
             return
         self.rotation = (*self.rotation, "ABCDEFGH"[len(self.rotation)])
         self.week = len(self.rotation) - 1
@@ -530,30 +544,41 @@ class TemplatesScreen(Screen):
         )
         if not ok:
             return None
-        try:
-            with self.ctx.db.write() as s:
-                v = templates.save_template(
-                    s,
-                    self.ctx.actor,
-                    self.current.id,
-                    slots=list(self.store.slots.values()),
-                    rotation=self.rotation,
-                    chair_count=self.chairs,
-                    note=note,
-                    expected_version=self.version.number,
-                    now=self.ctx.clock.now(),
-                )
-        except OrcaError as exc:
-            self._error("Not saved", exc)
+        current, version = self.current, self.version
+        saved: list[VersionRow] = []
+        self.ctx.ops.write(
+            lambda s: schedule_templates.save_template(
+                s,
+                self.ctx.actor,
+                current.id,
+                slots=list(self.store.slots.values()),
+                rotation=self.rotation,
+                chair_count=self.chairs,
+                note=note,
+                expected_version=version.number,
+                now=self.ctx.clock.now(),
+            ),
+            parent=self, title="Not saved", on_done=self._opened_after(saved),
+            on_error=self._refused("Not saved"),
+        )
+        if not saved:
             return None
+        v = saved[0]
         self.sig_status.emit(
-            f"Saved {self.current.name} as version {v.number}"
-            if v.number != self.version.number
+            f"Saved {current.name} as version {v.number}"
+            if v.number != version.number
             else "No changes to save"
         )
-        self.reload_list(keep=self.current.id)
-        self.open_template(self.current.id)
         return v
+
+    def _opened_after(self, results: list[VersionRow]) -> Callable[[VersionRow], None]:
+        """Open the version just written (its changes then reload the list, keeping it chosen)."""
+        def done(v: VersionRow) -> None:
+            results.append(v)
+            if self.current is not None:
+                self.open_template(self.current.id)
+
+        return done
 
     def restore_selected_version(self) -> None:
         item = self.history.currentItem()
@@ -564,17 +589,18 @@ class TemplatesScreen(Screen):
     def restore_version(self, number: int) -> VersionRow | None:
         if self.current is None:
             return None
-        try:
-            with self.ctx.db.write() as s:
-                v = templates.restore_version(
-                    s, self.ctx.actor, self.current.id, number, now=self.ctx.clock.now()
-                )
-        except OrcaError as exc:
-            self._error("Not restored", exc)
+        template_id = self.current.id
+        restored: list[VersionRow] = []
+        self.ctx.ops.write(
+            lambda s: schedule_templates.restore_version(s, self.ctx.actor, template_id, number,
+                                                         now=self.ctx.clock.now()),
+            parent=self, title="Not restored", on_done=self._opened_after(restored),
+            on_error=self._refused("Not restored"),
+        )
+        if not restored:
             return None
+        v = restored[0]
         self.sig_status.emit(f"Version {number} restored as version {v.number}")
-        self.reload_list(keep=self.current.id)
-        self.open_template(self.current.id)
         return v
 
     def new_template(self, name: str | None = None, kind: str | None = None) -> None:
@@ -588,7 +614,7 @@ class TemplatesScreen(Screen):
                 return
         self._write_then_open(
             lambda s: (
-                templates.create_template(
+                schedule_templates.create_template(
                     s, self.ctx.actor, name=name or "", kind=kind, now=self.ctx.clock.now()
                 ).template.id
             )
@@ -606,21 +632,16 @@ class TemplatesScreen(Screen):
                 return
         self._write_then_open(
             lambda s: (
-                templates.copy_template(
+                schedule_templates.copy_template(
                     s, self.ctx.actor, source.id, name=name or "", now=self.ctx.clock.now()
                 ).template.id
             )
         )
 
-    def _write_then_open(self, job: Any) -> None:
-        try:
-            with self.ctx.db.write() as s:
-                new_id = job(s)
-        except OrcaError as exc:
-            self._error("Not done", exc)
-            return
-        self.reload_list(keep=new_id)
-        self.open_template(new_id)
+    def _write_then_open(self, job: Callable[[Any], int]) -> None:
+        # The new template opens now; its changes then reload the list with it chosen.
+        self.ctx.ops.write(job, parent=self, title="Not done", on_done=self.open_template,
+                           on_error=self._refused("Not done"))
 
     def open_apply_dialog(self) -> None:
         if self.current is None:
@@ -638,11 +659,14 @@ class TemplatesScreen(Screen):
         if index == 1 and self.current is not None:
             self.analytics.show_template(self.current.id)
 
-    def _error(self, title: str, exc: Exception) -> None:
-        self.sig_status.emit(f"{title}: {exc}")
-        self.hint.setText(str(exc))
-        if not getattr(self, "quiet", False):
-            QMessageBox.warning(self, title, str(exc))
+    def _refused(self, title: str) -> Callable[[str], None]:
+        """An operation's refusal: under the grid, and in a message box unless ``quiet``."""
+        def show(message: str) -> None:
+            self.hint.setText(message)
+            if not getattr(self, "quiet", False):
+                QMessageBox.warning(self, title, message)
+
+        return show
 
 
 class AnalyticsPanel(QWidget):
@@ -685,9 +709,13 @@ class AnalyticsPanel(QWidget):
     def show_template(self, template_id: int) -> None:
         if not self.allowed:
             return
-        with self.ctx.db.read() as s:
-            report = template_analytics.fill_report(s, self.ctx.actor, template_id=template_id)
-            usage = template_analytics.template_usage(s, self.ctx.actor, template_id=template_id)
+        self.ctx.ops.read(
+            lambda s: (template_analytics.fill_report(s, self.ctx.actor, template_id=template_id),
+                       template_analytics.template_usage(s, self.ctx.actor, template_id=template_id)),
+            parent=self, on_done=self._show, title="Analytics not loaded", background=False)
+
+    def _show(self, loaded: tuple[template_analytics.FillReport, list[template_analytics.UsageRow]]) -> None:
+        report, usage = loaded
         self.report = report
         o = report.overall
         self.summary.setText(

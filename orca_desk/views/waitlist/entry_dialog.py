@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.patients import search_patients
+from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.services.waitlist import PRIORITY_LABELS, WEEKDAY_ABBR, EntryInput, EntryRow
 from orca_desk.ui.context import AppContext
 
@@ -40,6 +40,7 @@ class EntryDialog(QDialog):
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
         self.search.textChanged.connect(self._on_search_text_changed)
+        self.results.currentItemChanged.connect(self._on_result_current_changed)
         if entry is None:
             form.addRow("Patient", self.search)
             form.addRow("", self.results)
@@ -139,13 +140,14 @@ class EntryDialog(QDialog):
         self.results.clear()
         if len(text.strip()) < 2:
             return
-        with self.ctx.db.read() as s:
-            rows = search_patients(s, text, limit=20)
+        self.ctx.ops.read(lambda s: search_patients(s, text, limit=20), parent=self,
+                          on_done=self._show_patients, background=False)
+
+    def _show_patients(self, rows: list[PatientRow]) -> None:
         for r in rows:
             item = QListWidgetItem(r.name)
             item.setData(256, r.id)
             self.results.addItem(item)
-        self.results.currentItemChanged.connect(self._on_result_current_changed)
         if rows:
             self.results.setCurrentRow(0)
 

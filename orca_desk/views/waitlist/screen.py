@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from orca_desk.services import waitlist
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
@@ -50,7 +49,7 @@ class WaitlistScreen(Screen):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.settings_for: Callable[[Session], WaitlistSettings] = waitlist.default_settings
+        self.settings_for: Callable[[Any], WaitlistSettings] = waitlist.default_settings
         self.openings = RowsModel[OpeningRow]([
             ("When", lambda r: r.local_text), ("Status", lambda r: r.label),
             ("Where", lambda r: f"{r.chair_name} · {r.location_name}"),
@@ -198,7 +197,7 @@ class WaitlistScreen(Screen):
         now = self.ctx.clock.now()
         analytics = may_view_analytics(self.ctx.actor)
 
-        def load(s: Session) -> tuple[list[OpeningRow], list[Any], Any]:
+        def load(s: Any) -> tuple[list[OpeningRow], list[Any], Any]:
             stats = (waitlist_analytics.offer_analytics(s, self.ctx.actor, start=now - timedelta(days=90),
                                                         end=now + timedelta(days=1)) if analytics else None)
             return waitlist.list_openings(s, now=now), waitlist.list_entries(s, now=now), stats
@@ -269,7 +268,7 @@ class WaitlistScreen(Screen):
         return selected(self.entries_view, self.entries)
 
     # ----- actions --------------------------------------------------------------------------
-    def _act(self, what: str, fn: Callable[[Session], str]) -> bool:
+    def _act(self, what: str, fn: Callable[[Any], str]) -> bool:
         # The operation's changes reload this screen (and the calendar when next shown).
         return self.ctx.ops.write(fn, parent=self, title=what, on_done=self.sig_status.emit)
 
@@ -278,7 +277,7 @@ class WaitlistScreen(Screen):
         if o is None:
             return False
 
-        def run(s: Session) -> str:
+        def run(s: Any) -> str:
             rows = waitlist.offer_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now(),
                                           settings=self.settings_for(s), **kwargs)
             return "Offered to " + ", ".join(f"{r.patient_name} ({r.channel})" for r in rows)
@@ -306,7 +305,7 @@ class WaitlistScreen(Screen):
                 return False
             response = RESPONSES[label]
 
-        def run(s: Session) -> str:
+        def run(s: Any) -> str:
             return waitlist.record_response(s, self.ctx.actor, offer.id, response, now=self.ctx.clock.now(),
                                             settings=self.settings_for(s)).message
 
@@ -317,7 +316,7 @@ class WaitlistScreen(Screen):
         if o is None:
             return False
 
-        def run(s: Session) -> str:
+        def run(s: Any) -> str:
             waitlist.close_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now())
             return f"Opening {o.local_text} withdrawn"
 
@@ -337,7 +336,7 @@ class WaitlistScreen(Screen):
     def _save_entry(self, dialog: EntryDialog) -> bool:
         data, entry_id = dialog.value(), dialog.entry_id
 
-        def run(s: Session) -> str:
+        def run(s: Any) -> str:
             if entry_id is None:
                 waitlist.add_entry(s, self.ctx.actor, data, now=self.ctx.clock.now())
                 return "Added to the waitlist"
@@ -351,7 +350,7 @@ class WaitlistScreen(Screen):
         if e is None:
             return False
 
-        def run(s: Session) -> str:
+        def run(s: Any) -> str:
             waitlist.remove_entry(s, self.ctx.actor, e.id, now=self.ctx.clock.now())
             return f"{e.patient_name} removed from the waitlist"
 
