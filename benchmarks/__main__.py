@@ -29,6 +29,7 @@ MODULES = [
     "benchmarks.bench_cold_start",
     "benchmarks.multi_desk",  # needs ORCA_DESK_BENCH_PG_URL; 20 desk processes for 2 minutes
     "benchmarks.bench_read_paths",
+    "benchmarks.bench_screens",
 ]
 
 
