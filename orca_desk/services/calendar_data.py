@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,6 +12,10 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Patient, Provider
 from orca_desk.services.booking import MAX_MINUTES
+
+if TYPE_CHECKING:
+    from orca_desk.db import Database
+    from orca_desk.services.rebook import RebookRow
 
 MAX_LENGTH = timedelta(minutes=MAX_MINUTES)
 
@@ -105,3 +110,90 @@ def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[
     bounds = {loc: (local_day_bounds(min(days), z)[0], local_day_bounds(max(days), z)[1])
               for loc, z in location_zones.items()}
     return [r for r in rows if r.start < bounds[r.location_id][1] and r.end > bounds[r.location_id][0]]
+
+
+OFFERED_COLOUR = "#f2c14e"  # a waitlist offer holding a slot
+
+
+@dataclass(frozen=True)
+class CalendarMark:
+    """Something drawn over free time: a waitlist opening on offer, or an open template slot."""
+
+    kind: str  # "offer" | "template"
+    location_id: int
+    chair_id: int | None
+    provider_id: int | None
+    start: datetime  # UTC
+    end: datetime
+    title: str
+    subtitle: str
+    colour: str
+    tooltip: str
+    type_id: int | None = None
+
+
+@dataclass
+class CalendarData:
+    """One load: the appointments of some local days at some locations (plain rows)."""
+
+    days: list[date]
+    zones: dict[int, ZoneInfo]
+    appointments: list[CalendarAppointment]
+    overlays: dict[int, Any] = field(default_factory=dict)  # location → CalendarOverlay
+    marks: list[CalendarMark] = field(default_factory=list)
+    missed: list[CalendarAppointment] = field(default_factory=list)  # cancelled and no-show visits
+    rebook: list[RebookRow] = field(default_factory=list)  # missed visits not rebooked yet
+    time_format: str = "12h"  # the clinic's, when this was loaded
+
+
+def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
+                  now: datetime | None = None) -> CalendarData:
+    """Runs on a pool thread: its own Session, one appointment query, the overlay per location,
+    and (given ``now``) the marks: offers pending and open template slots."""
+    with db.read() as session:
+        return read_calendar(session, zones, days, now)
+
+
+def read_calendar(session: Session, zones: dict[int, ZoneInfo], days: list[date],
+                  now: datetime | None = None) -> CalendarData:
+    """What ``load_calendar`` loads, in the caller's session."""
+    # rebook reads this module's day bounds: imported here, not at the top.
+    from orca_desk.services import availability
+    from orca_desk.services.local_time import clinic_time_format
+    from orca_desk.services.rebook import MISSED_STATUSES, to_rebook
+
+    rows = load_days(session, zones, days, include_cancelled=True)
+    missed = [a for a in rows if a.status in MISSED_STATUSES]
+    rows = [a for a in rows if a.status not in MISSED_STATUSES]
+    overlays: dict[int, Any] = {
+        location_id: availability.calendar_overlay(session, location_id=location_id, days=days)
+        for location_id in zones}
+    marks = load_marks(session, zones, days, now) if now is not None else []
+    rebook = to_rebook(session, zones, days, now=now) if now is not None and missed else []
+    return CalendarData(days, zones, rows, overlays, marks, missed, rebook, clinic_time_format(session))
+
+
+def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
+               ) -> list[CalendarMark]:
+    """Waitlist openings with an offer pending (their timer) and unbooked template slots."""
+    from orca_desk.services.template_engine import open_template_slots
+    from orca_desk.services.waitlist import offered_openings
+
+    lo = min(datetime.combine(min(days), time(0), tzinfo=z) for z in zones.values())
+    hi = max(datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
+    marks = []
+    for location_id in zones:
+        for o in offered_openings(session, location_id=location_id, start=lo, end=hi, now=now):
+            if o.status == "offered":  # a plain opening is free time, and shows as such
+                marks.append(CalendarMark(
+                    "offer", location_id, o.chair_id, o.provider_id, o.start, o.end, o.label, "waitlist",
+                    OFFERED_COLOUR, f"Waitlist opening #{o.opening_id}: {o.label} (see the Waitlist screen)"))
+    for t in open_template_slots(session, location_ids=list(zones), start=lo, end=hi, include_blocked=True):
+        blocked = t.block_reason is not None
+        marks.append(CalendarMark(
+            "template", t.location_id, t.chair_id, t.provider_id, t.start, t.end,
+            f"Blocked · {t.block_reason}" if blocked else t.type_name, f"template · {t.template_name}",
+            t.colour, ("Template time kept free: " + (t.block_reason or "")) if blocked else
+            f"Open {t.type_name} slot from {t.template_name}: double-click to book it",
+            None if blocked else t.type_id))
+    return marks
