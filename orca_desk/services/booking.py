@@ -273,6 +273,25 @@ def book_appointment(session: Session, actor: Actor, req: BookingRequest, *, now
     return appt
 
 
+@dataclass(frozen=True)
+class BookingAttempt:
+    """What ``try_book`` did: booked (``appointment_id``), or nothing, the time being outside
+    working hours (``outside_hours`` says why, for the desk to confirm an override)."""
+
+    appointment_id: int | None
+    outside_hours: str | None = None
+
+
+def try_book(session: Session, actor: Actor, req: BookingRequest, *, now: datetime) -> BookingAttempt:
+    """``book_appointment``, except that outside working hours (a day off, a block) it books nothing
+    and says why instead of refusing: the desk may book anyway with ``override_hours``. Every
+    other refusal raises as ``book_appointment`` does."""
+    try:
+        return BookingAttempt(book_appointment(session, actor, req, now=now).id)
+    except OutsideHoursError as exc:  # raised before anything is written
+        return BookingAttempt(None, str(exc))
+
+
 def _load(session: Session, appointment_id: int, expected_version: int | None) -> Appointment:
     appt = session.get(Appointment, appointment_id)
     if appt is None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Patient, Provider
 from orca_desk.services.booking import MAX_MINUTES
+from orca_desk.services.local_days import local_day_bounds, range_bounds
 
 if TYPE_CHECKING:
     from orca_desk.db import Database
@@ -40,13 +41,6 @@ class CalendarAppointment:
     confirmation: str
     series_id: int | None
     alerts: str = ""  # the patient's alerts in one line (allergy, medical, "call father only")
-
-
-def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC instants where a local calendar day starts and ends (23 or 25 h across DST)."""
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return start, end
 
 
 def load_appointments(session: Session, location_ids: list[int], start: datetime, end: datetime,
@@ -84,15 +78,6 @@ def week_days(day: date, *, length: int = 7) -> list[date]:
     """The days of the week (Monday first) that contains ``day``."""
     monday = day - timedelta(days=day.weekday())
     return [monday + timedelta(days=k) for k in range(length)]
-
-
-def range_bounds(days: list[date], zones: list[ZoneInfo]) -> tuple[datetime, datetime]:
-    """UTC instants covering every given local day in every given zone."""
-    starts, ends = [], []
-    for zone in zones:
-        starts.append(local_day_bounds(min(days), zone)[0])
-        ends.append(local_day_bounds(max(days), zone)[1])
-    return min(starts), max(ends)
 
 
 def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[date],
@@ -157,7 +142,6 @@ def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
 def read_calendar(session: Session, zones: dict[int, ZoneInfo], days: list[date],
                   now: datetime | None = None) -> CalendarData:
     """What ``load_calendar`` loads, in the caller's session."""
-    # rebook reads this module's day bounds: imported here, not at the top.
     from orca_desk.services import availability
     from orca_desk.services.local_time import clinic_time_format
     from orca_desk.services.rebook import MISSED_STATUSES, to_rebook

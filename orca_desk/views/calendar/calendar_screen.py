@@ -98,6 +98,13 @@ class CalendarScreen(Screen):
     nav_step_days = 1  # how far ← / → move
     show_location_filter = False
     zoom_view = "day"  # each view remembers its own zoom
+    # What the book draws: visits and their patients' alerts, working time and blocks, offers held
+    # on the waitlist, open template slots, the columns, the type colours and the clinic's time format.
+    watches = frozenset({
+        "appointment", "patient", "patient_alert", "schedule_block", "schedule_period", "schedule_break",
+        "schedule_exception", "opening", "waitlist_offer", "template_application", "applied_slot",
+        "schedule_template", "location", "chair", "provider", "provider_chair", "appointment_type",
+        "clinic_setting"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
