@@ -128,7 +128,6 @@ class CalendarData:
     marks: list[CalendarMark] = field(default_factory=list)
     missed: list[CalendarAppointment] = field(default_factory=list)  # cancelled and no-show visits
     rebook: list[RebookRow] = field(default_factory=list)  # missed visits not rebooked yet
-    time_format: str = "12h"  # the clinic's, when this was loaded
 
 
 def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
@@ -143,7 +142,6 @@ def read_calendar(session: Session, zones: dict[int, ZoneInfo], days: list[date]
                   now: datetime | None = None) -> CalendarData:
     """What ``load_calendar`` loads, in the caller's session."""
     from orca_desk.services import availability
-    from orca_desk.services.local_time import clinic_time_format
     from orca_desk.services.rebook import MISSED_STATUSES, to_rebook
 
     rows = load_days(session, zones, days, include_cancelled=True)
@@ -154,7 +152,7 @@ def read_calendar(session: Session, zones: dict[int, ZoneInfo], days: list[date]
         for location_id in zones}
     marks = load_marks(session, zones, days, now) if now is not None else []
     rebook = to_rebook(session, zones, days, now=now) if now is not None and missed else []
-    return CalendarData(days, zones, rows, overlays, marks, missed, rebook, clinic_time_format(session))
+    return CalendarData(days, zones, rows, overlays, marks, missed, rebook)
 
 
 def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime

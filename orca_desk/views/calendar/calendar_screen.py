@@ -507,9 +507,15 @@ class CalendarScreen(Screen):
                           on_error=(lambda _message: None) if quiet else None)
         return got[0] if got else None
 
+    _style_cache: tuple[object, str] | None = None  # (load, the clinic's time format then)
+
     def time_style(self) -> str:
-        """The clinic's 12/24-hour format as of the last load of the book."""
-        return self.data.time_format if self.data is not None else self.ctx.time_style()
+        """The clinic's 12/24-hour format, read once per load of the book (a drag asks it on every
+        mouse move; the screenshot of the day never reads it)."""
+        cache = self._style_cache
+        if cache is None or cache[0] is not self.data:
+            cache = self._style_cache = (self.data, self.ctx.time_style())
+        return cache[1]
 
     def open_appointment_card(self, appt_id: int) -> bool:
         """The appointment card; True when something was changed from it."""
