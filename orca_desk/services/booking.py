@@ -7,7 +7,7 @@ rows. Callers run these in ``Database.run_write``, which runs a deadlock victim 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +36,8 @@ from orca_desk.services.series_exceptions import record_moved
 MAX_MINUTES = 8 * 60
 LATE_CANCEL_WINDOW = timedelta(hours=24)
 PAST_GRACE = timedelta(hours=12)
+# A visit in these states may still be moved, resized or rescheduled; later ones have happened.
+MOVABLE_STATUSES: frozenset[str] = frozenset({"scheduled", "confirmed"})
 
 # Which status may follow which; "restore" (undo of cancel/no-show) goes through restore().
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -78,9 +80,83 @@ def _span(session: Session, chair_id: int, start: datetime, end: datetime) -> st
                                 local_time.clinic_time_format(session))
 
 
-def check_conflicts(session: Session, *, patient_id: int, provider: Provider, chair_id: int,
-                    start: datetime, end: datetime, ignore_id: int | None = None) -> None:
-    """Raise ConflictError naming what collides: the chair, the patient or the provider's limit."""
+@dataclass(frozen=True)
+class BookedVisit:
+    """A visit already in the book, as far as a placement check needs it."""
+
+    id: int
+    patient_id: int
+    patient_name: str
+    chair_id: int
+    provider_id: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a visit may not go somewhere: a collision (``conflict``) or a bad time."""
+
+    message: str
+    conflict: bool = False
+    field: str | None = None
+
+    def error(self) -> ValidationError | ConflictError:
+        if self.conflict:
+            return ConflictError(self.message)
+        return ValidationError(self.message, field=self.field)
+
+
+Span = Callable[[BookedVisit], str]  # another visit's time, in its location's zone and the clinic's format
+
+
+def conflict_refusal(others: Iterable[BookedVisit], *, patient_id: int, chair_id: int, chair_name: str,
+                     provider_id: int, provider_name: str, max_concurrent: int, start: datetime,
+                     end: datetime, span: Span) -> Refusal | None:
+    """The first collision of [start, end) with ``others`` (active visits, not the one placed):
+    the chair, then the patient, then the provider's limit of patients at once."""
+    rows = [o for o in others if o.start < end and o.end > start]
+    for r in rows:
+        if r.chair_id == chair_id:
+            return Refusal(f"{chair_name} is taken {span(r)} by {r.patient_name}.", conflict=True)
+    for r in rows:
+        if r.patient_id == patient_id:
+            return Refusal(f"{r.patient_name} already has an appointment {span(r)}.", conflict=True)
+    # Epoch seconds for the interval algebra; the new appointment counts too.
+    window = (int(start.timestamp()), int(end.timestamp()))
+    mine = [(max(int(r.start.timestamp()), window[0]), min(int(r.end.timestamp()), window[1]))
+            for r in rows if r.provider_id == provider_id]
+    if over_capacity([*mine, window], max_concurrent):
+        return Refusal(f"{provider_name} already sees {max_concurrent} patient"
+                       f"{'s' if max_concurrent != 1 else ''} at once then.", conflict=True)
+    return None
+
+
+def placement_refusal(*, status: str, patient_id: int, was_start: datetime, start: datetime,
+                      end: datetime, chair_id: int, chair_name: str, provider_id: int, provider_name: str,
+                      max_concurrent: int, others: Iterable[BookedVisit], now: datetime,
+                      span: Span) -> Refusal | None:
+    """May a visit (its ``status``, its patient, now starting at ``was_start``) be placed over
+    [start, end) in this chair with this provider? Its state, its length, the past, then the
+    ``others`` it would collide with (read only when the rest allows the move). The drag preview
+    asks with what the screen shows; ``move_appointment`` asks with the database."""
+    if status not in MOVABLE_STATUSES:
+        return Refusal(f"A {STATUS_LABELS[status]} appointment cannot be moved.")
+    if start.tzinfo is None:
+        return Refusal("The start time has no time zone.", field="start")
+    if end <= start:
+        return Refusal("The appointment must end after it starts.", field="end")
+    if end - start > timedelta(minutes=MAX_MINUTES):
+        return Refusal(f"An appointment cannot last more than {MAX_MINUTES // 60} hours.")
+    if start < now - PAST_GRACE and start != was_start:
+        return Refusal("That time is in the past.", field="start")
+    return conflict_refusal(others, patient_id=patient_id, chair_id=chair_id, chair_name=chair_name,
+                            provider_id=provider_id, provider_name=provider_name,
+                            max_concurrent=max_concurrent, start=start, end=end, span=span)
+
+
+def _overlapping(session: Session, *, patient_id: int, provider_id: int, chair_id: int, start: datetime,
+                 end: datetime, ignore_id: int | None) -> list[BookedVisit]:
     overlap = (Appointment.start_at < end) & (Appointment.end_at > start) & \
         Appointment.status.in_(ACTIVE_STATUSES)
     if ignore_id is not None:
@@ -90,25 +166,28 @@ def check_conflicts(session: Session, *, patient_id: int, provider: Provider, ch
                Appointment.start_at, Appointment.end_at, Patient.first_name, Patient.last_name)
         .join(Patient, Patient.id == Appointment.patient_id)
         .where(overlap, (Appointment.chair_id == chair_id) | (Appointment.patient_id == patient_id)
-               | (Appointment.provider_id == provider.id))
+               | (Appointment.provider_id == provider_id))
     ).all()
-    for r in rows:
-        if r.chair_id == chair_id:
-            chair = session.get(Chair, chair_id)
-            raise ConflictError(
-                f"{chair.name if chair else 'The chair'} is taken "
-                f"{_span(session, chair_id, r.start_at, r.end_at)} by {r.first_name} {r.last_name}.")
-    for r in rows:
-        if r.patient_id == patient_id:
-            raise ConflictError(f"{r.first_name} {r.last_name} already has an appointment "
-                                f"{_span(session, r.chair_id, r.start_at, r.end_at)}.")
-    # Epoch seconds for the interval algebra; the new appointment counts too.
-    window = (int(start.timestamp()), int(end.timestamp()))
-    mine = [(max(int(r.start_at.timestamp()), window[0]), min(int(r.end_at.timestamp()), window[1]))
-            for r in rows if r.provider_id == provider.id]
-    if over_capacity([*mine, window], provider.max_concurrent):
-        raise ConflictError(f"{provider.name} already sees {provider.max_concurrent} patient"
-                            f"{'s' if provider.max_concurrent != 1 else ''} at once then.")
+    return [BookedVisit(r.id, r.patient_id, f"{r.first_name} {r.last_name}", r.chair_id, r.provider_id,
+                        r.start_at, r.end_at) for r in rows]
+
+
+def _chair_name(session: Session, chair_id: int) -> str:
+    chair = session.get(Chair, chair_id)
+    return chair.name if chair else "The chair"
+
+
+def check_conflicts(session: Session, *, patient_id: int, provider: Provider, chair_id: int,
+                    start: datetime, end: datetime, ignore_id: int | None = None) -> None:
+    """Raise ConflictError naming what collides: the chair, the patient or the provider's limit."""
+    others = _overlapping(session, patient_id=patient_id, provider_id=provider.id, chair_id=chair_id,
+                          start=start, end=end, ignore_id=ignore_id)
+    refusal = conflict_refusal(
+        others, patient_id=patient_id, chair_id=chair_id, chair_name=_chair_name(session, chair_id),
+        provider_id=provider.id, provider_name=provider.name, max_concurrent=provider.max_concurrent,
+        start=start, end=end, span=lambda r: _span(session, r.chair_id, r.start, r.end))
+    if refusal is not None:
+        raise refusal.error()
 
 
 def check_hours(session: Session, actor: Actor, *, provider_id: int, chair_id: int, start: datetime,
@@ -194,6 +273,25 @@ def book_appointment(session: Session, actor: Actor, req: BookingRequest, *, now
     return appt
 
 
+@dataclass(frozen=True)
+class BookingAttempt:
+    """What ``try_book`` did: booked (``appointment_id``), or nothing, the time being outside
+    working hours (``outside_hours`` says why, for the desk to confirm an override)."""
+
+    appointment_id: int | None
+    outside_hours: str | None = None
+
+
+def try_book(session: Session, actor: Actor, req: BookingRequest, *, now: datetime) -> BookingAttempt:
+    """``book_appointment``, except that outside working hours (a day off, a block) it books nothing
+    and says why instead of refusing: the desk may book anyway with ``override_hours``. Every
+    other refusal raises as ``book_appointment`` does."""
+    try:
+        return BookingAttempt(book_appointment(session, actor, req, now=now).id)
+    except OutsideHoursError as exc:  # raised before anything is written
+        return BookingAttempt(None, str(exc))
+
+
 def _load(session: Session, appointment_id: int, expected_version: int | None) -> Appointment:
     appt = session.get(Appointment, appointment_id)
     if appt is None:
@@ -215,24 +313,24 @@ def move_appointment(session: Session, actor: Actor, appointment_id: int, *, sta
     """
     actor.require(BOOK)
     appt = _load(session, appointment_id, expected_version)
-    if appt.status not in ("scheduled", "confirmed"):
-        raise ValidationError(f"A {STATUS_LABELS[appt.status]} appointment cannot be moved.")
-    if start.tzinfo is None:
-        raise ValidationError("The start time has no time zone.", field="start")
     new_end = end if end is not None else start + (appt.end_at - appt.start_at)
-    if new_end <= start:
-        raise ValidationError("The appointment must end after it starts.", field="end")
-    if new_end - start > timedelta(minutes=MAX_MINUTES):
-        raise ValidationError(f"An appointment cannot last more than {MAX_MINUTES // 60} hours.")
-    if start < now - PAST_GRACE and start != appt.start_at:
-        raise ValidationError("That time is in the past.", field="start")
     new_chair_id = chair_id if chair_id is not None else appt.chair_id
     chair = session.get(Chair, new_chair_id)
     if chair is None or not chair.is_active:
         raise NotFound(f"Chair #{new_chair_id} does not exist.")
     provider = _lock_provider(session, provider_id if provider_id is not None else appt.provider_id)
-    check_conflicts(session, patient_id=appt.patient_id, provider=provider, chair_id=chair.id,
-                    start=start, end=new_end, ignore_id=appt.id)
+
+    def others() -> Iterator[BookedVisit]:  # queried only when the rest allows the move
+        yield from _overlapping(session, patient_id=appt.patient_id, provider_id=provider.id,
+                                chair_id=chair.id, start=start, end=new_end, ignore_id=appt.id)
+
+    refusal = placement_refusal(
+        status=appt.status, patient_id=appt.patient_id, was_start=appt.start_at, start=start, end=new_end,
+        chair_id=chair.id, chair_name=chair.name, provider_id=provider.id, provider_name=provider.name,
+        max_concurrent=provider.max_concurrent, others=others(), now=now,
+        span=lambda r: _span(session, r.chair_id, r.start, r.end))
+    if refusal is not None:
+        raise refusal.error()
     overridden = check_hours(session, actor, provider_id=provider.id, chair_id=chair.id, start=start,
                              end=new_end, override=override_hours)
     before = _snapshot(appt)

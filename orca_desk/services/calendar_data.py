@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, select
@@ -11,6 +12,11 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Patient, Provider
 from orca_desk.services.booking import MAX_MINUTES
+from orca_desk.services.local_days import local_day_bounds, range_bounds
+
+if TYPE_CHECKING:
+    from orca_desk.db import Database
+    from orca_desk.services.rebook import RebookRow
 
 MAX_LENGTH = timedelta(minutes=MAX_MINUTES)
 
@@ -37,13 +43,6 @@ class CalendarAppointment(NamedTuple):
     confirmation: str
     series_id: int | None
     alerts: str = ""  # the patient's alerts in one line (allergy, medical, "call father only")
-
-
-def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC instants where a local calendar day starts and ends (23 or 25 h across DST)."""
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return start, end
 
 
 def _appointments_query(include_cancelled: bool) -> Select[*tuple[Any, ...]]:
@@ -91,15 +90,6 @@ def week_days(day: date, *, length: int = 7) -> list[date]:
     return [monday + timedelta(days=k) for k in range(length)]
 
 
-def range_bounds(days: list[date], zones: list[ZoneInfo]) -> tuple[datetime, datetime]:
-    """UTC instants covering every given local day in every given zone."""
-    starts, ends = [], []
-    for zone in zones:
-        starts.append(local_day_bounds(min(days), zone)[0])
-        ends.append(local_day_bounds(max(days), zone)[1])
-    return min(starts), max(ends)
-
-
 def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[date],
               *, include_cancelled: bool = False) -> list[CalendarAppointment]:
     """One query: every appointment over these local days (a week, or one day at several locations).
@@ -119,3 +109,87 @@ def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[
                     local_day_bounds(max(days), z)[1].astimezone(UTC))
               for loc, z in location_zones.items()}
     return [r for r in rows if r.start < bounds[r.location_id][1] and r.end > bounds[r.location_id][0]]
+
+
+OFFERED_COLOUR = "#f2c14e"  # a waitlist offer holding a slot
+
+
+@dataclass(frozen=True)
+class CalendarMark:
+    """Something drawn over free time: a waitlist opening on offer, or an open template slot."""
+
+    kind: str  # "offer" | "template"
+    location_id: int
+    chair_id: int | None
+    provider_id: int | None
+    start: datetime  # UTC
+    end: datetime
+    title: str
+    subtitle: str
+    colour: str
+    tooltip: str
+    type_id: int | None = None
+
+
+@dataclass
+class CalendarData:
+    """One load: the appointments of some local days at some locations (plain rows)."""
+
+    days: list[date]
+    zones: dict[int, ZoneInfo]
+    appointments: list[CalendarAppointment]
+    overlays: dict[int, Any] = field(default_factory=dict)  # location → CalendarOverlay
+    marks: list[CalendarMark] = field(default_factory=list)
+    missed: list[CalendarAppointment] = field(default_factory=list)  # cancelled and no-show visits
+    rebook: list[RebookRow] = field(default_factory=list)  # missed visits not rebooked yet
+
+
+def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
+                  now: datetime | None = None) -> CalendarData:
+    """Runs on a pool thread: its own Session, one appointment query, the overlay per location,
+    and (given ``now``) the marks: offers pending and open template slots."""
+    with db.read() as session:
+        return read_calendar(session, zones, days, now)
+
+
+def read_calendar(session: Session, zones: dict[int, ZoneInfo], days: list[date],
+                  now: datetime | None = None) -> CalendarData:
+    """What ``load_calendar`` loads, in the caller's session."""
+    from orca_desk.services import availability
+    from orca_desk.services.rebook import MISSED_STATUSES, to_rebook
+
+    rows = load_days(session, zones, days, include_cancelled=True)
+    missed = [a for a in rows if a.status in MISSED_STATUSES]
+    rows = [a for a in rows if a.status not in MISSED_STATUSES]
+    overlays: dict[int, Any] = {
+        location_id: availability.calendar_overlay(session, location_id=location_id, days=days)
+        for location_id in zones}
+    marks = load_marks(session, zones, days, now) if now is not None else []
+    rebook = to_rebook(session, zones, days, now=now) if now is not None and missed else []
+    return CalendarData(days, zones, rows, overlays, marks, missed, rebook)
+
+
+def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
+               ) -> list[CalendarMark]:
+    """Waitlist openings with an offer pending (their timer) and unbooked template slots."""
+    from orca_desk.services.template_engine import open_template_slots
+    from orca_desk.services.waitlist import offered_openings
+
+    lo = min(datetime.combine(min(days), time(0), tzinfo=z) for z in zones.values())
+    hi = max(datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
+    marks = []
+    for location_id in zones:
+        for o in offered_openings(session, location_id=location_id, start=lo, end=hi, now=now):
+            if o.status == "offered":  # a plain opening is free time, and shows as such
+                marks.append(CalendarMark(
+                    "offer", location_id, o.chair_id, o.provider_id, o.start, o.end, o.label, "waitlist",
+                    OFFERED_COLOUR, f"Waitlist opening #{o.opening_id}: {o.label} (see the Waitlist screen)"))
+    for t in open_template_slots(session, location_ids=list(zones), start=lo, end=hi, include_blocked=True):
+        blocked = t.block_reason is not None
+        marks.append(CalendarMark(
+            "template", t.location_id, t.chair_id, t.provider_id, t.start, t.end,
+            f"Blocked · {t.block_reason}" if blocked else t.type_name, f"template · {t.template_name}",
+            t.colour, ("Template time kept free: " + (t.block_reason or "")) if blocked else
+            f"Open {t.type_name} slot from {t.template_name}: double-click to book it",
+            None if blocked else t.type_id))
+    return marks

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Patient, Provider
 from orca_desk.services import local_time
-from orca_desk.services.calendar_data import local_day_bounds, range_bounds
+from orca_desk.services.local_days import local_day_bounds, range_bounds
 from orca_desk.services.patients import PatientRow
 
 MISSED_STATUSES = ("cancelled", "no_show")

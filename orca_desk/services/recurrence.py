@@ -627,6 +627,14 @@ def _weekno_walls(rule: _Rule, start: datetime) -> Iterator[datetime]:
 # --- description ----------------------------------------------------------------------------
 
 
+def describe_typed(rrule: str, dtstart: datetime) -> tuple[str, str | None]:
+    """A rule as typed: its summary, or "" and why it is not valid."""
+    try:
+        return describe(rrule, dtstart), None
+    except ValidationError as exc:
+        return "", str(exc)
+
+
 def describe(rrule: str, dtstart: datetime) -> str:
     """Return a short English summary such as "Every 6 weeks on Tuesday, 8 times".
 

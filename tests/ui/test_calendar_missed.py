@@ -14,10 +14,10 @@ from sqlalchemy import select
 from orca_desk.models import Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
+from orca_desk.services.calendar_data import CalendarMark
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.rebook import to_rebook
 from orca_desk.views.calendar.booking_dialog import BookingDialog
-from orca_desk.views.calendar.calendar_screen import CalendarMark
 from orca_desk.views.calendar.filters import CalendarFilters
 from orca_desk.views.calendar.rebook_list import RebookListDialog
 from tests.ui.conftest import TEST_DAY

@@ -271,9 +271,10 @@ def test_conflicting_drop_in_week_view_names_the_reason(main_window, ctx, world,
     qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(grid, start + QPoint(0, 10))
     qtbot.mouseMove(grid, end)
-    assert grid._drag is not None and grid._drag.refusal == "Chair taken by Kid1 Smith"
+    refusal = "Chair 1 is taken 10:00 AM–10:20 AM by Kid1 Smith."
+    assert grid._drag is not None and grid._drag.refusal == refusal
     qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=end)
-    assert no_dialogs and "Chair 1 is taken" in no_dialogs[0]
+    assert no_dialogs and refusal in no_dialogs[0]
     assert stored(ctx, a).start_at.astimezone(NY) == at(10)
 
 

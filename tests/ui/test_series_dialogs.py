@@ -181,13 +181,13 @@ def test_editor_preview_runs_on_a_pool_thread_and_can_be_stopped(qtbot, ctx, wor
     from orca_desk.views.calendar import recurrence_dialog
 
     threads: list[int] = []
-    real = recurrence_dialog.preview_series
+    real = recurrence_dialog.load_series_preview
 
     def spy(*args, **kwargs):
         threads.append(threading.get_ident())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(recurrence_dialog, "preview_series", spy)
+    monkeypatch.setattr(recurrence_dialog, "load_series_preview", spy)
     dialog = _editor(qtbot, ctx, world)
     assert dialog.wait_for_preview()
     dialog.set_rule(frequency="WEEKLY", count=104)

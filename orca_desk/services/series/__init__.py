@@ -18,6 +18,7 @@ from orca_desk.services.series.preview import (
     Alternative,
     PreviewOccurrence,
     SeriesPreview,
+    load_series_preview,
     preview_series,
 )
 from orca_desk.services.series.queries import (
@@ -56,6 +57,7 @@ __all__ = [
     "create_series",
     "extend_horizons",
     "load_series",
+    "load_series_preview",
     "modify_series",
     "plan_extensions",
     "preview_change",

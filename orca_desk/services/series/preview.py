@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -26,6 +27,9 @@ from orca_desk.services.series.conflicts import (
     _load_busy,
 )
 from orca_desk.services.series.rules import HORIZON, _check_rule, _end_of, _expand, _period_of, _utc, _zone
+
+if TYPE_CHECKING:
+    from orca_desk.db import Database
 
 ALTERNATIVE_DAYS = 7  # an alternative is looked for within this many days either side
 
@@ -273,3 +277,9 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
     o = best[0]
     return Alternative(o.start.astimezone(plan.zone), o.end.astimezone(plan.zone), o.provider_id, o.chair_id,
                        o.location_id)
+
+
+def load_series_preview(db: Database, **kwargs: Any) -> SeriesPreview:
+    """``preview_series`` in a read session of its own (a pool thread runs it)."""
+    with db.read() as session:
+        return preview_series(session, **kwargs)

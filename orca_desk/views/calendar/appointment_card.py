@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import appointment_card as svc
 from orca_desk.services import booking, local_time
-from orca_desk.services.errors import ConflictError, OrcaError
 from orca_desk.services.security import BOOK, SEND_MESSAGES
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import RowsModel, table
@@ -176,7 +175,8 @@ class AppointmentCardDialog(QDialog):
         for i, b in enumerate((self.series_button, self.text_button, self.print_button,
                                self.patient_button, self.close_button)):
             actions.addWidget(b, 1, i)
-        self.reload()
+        self.loaded = self.reload()
+        """False when the visit could not be read (gone meanwhile): the card is not shown."""
         self.notes.setFocus()
 
     def sizeHint(self) -> QSize:
@@ -193,11 +193,20 @@ class AppointmentCardDialog(QDialog):
         """The notes box differs from the notes last loaded (typed and not saved yet)."""
         return self.card is not None and self.notes.toPlainText().strip() != self.card.notes
 
-    def reload(self, *, keep_typed: bool = True) -> None:
-        """Show the visit as it is now; notes being typed stay in the box unless ``keep_typed`` is off."""
+    def reload(self, *, keep_typed: bool = True) -> bool:
+        """Show the visit as it is now; notes being typed stay in the box unless ``keep_typed`` is off.
+        False when it could not be read (said on the error line)."""
         typed = keep_typed and self.notes_changed()
-        with self.ctx.db.read() as session:
-            card = svc.load_appointment_card(session, self.appointment_id, now=self.ctx.clock.now())
+        now = self.ctx.clock.now()
+        got: list[svc.AppointmentCard] = []
+        self.ctx.ops.read(lambda session: svc.load_appointment_card(session, self.appointment_id, now=now),
+                          parent=self, on_done=got.append, on_error=self.error.setText, background=False)
+        if not got:
+            return False
+        self._show(got[0], typed=typed)
+        return True
+
+    def _show(self, card: svc.AppointmentCard, *, typed: bool) -> None:
         self.card = card
         self.setWindowTitle(self.tr("Appointment: {0}").format(card.patient_name))
         preferred = f" “{card.preferred_name}”" if card.preferred_name else ""
@@ -253,8 +262,6 @@ class AppointmentCardDialog(QDialog):
         allowed = booking.TRANSITIONS.get(card.status, frozenset())
         live = self.calendar is not None and can_book
         self.confirm_button.setEnabled(live and "confirmed" in allowed)
-        self.move_button.setEnabled(live and card.status in ("scheduled", "confirmed"))
-        self.reschedule_button.setEnabled(live and card.status in ("scheduled", "confirmed"))
         self.cancel_button.setEnabled(live and "cancelled" in allowed)
         # A visit that has not begun cannot be a no-show yet (the service refuses it too).
         self.no_show_button.setEnabled(live and "no_show" in allowed and card.start <= self.ctx.clock.now())
@@ -262,6 +269,8 @@ class AppointmentCardDialog(QDialog):
         self.text_button.setEnabled(self.ctx.actor.can(SEND_MESSAGES))
         self.notes.setReadOnly(not can_book)
         self.save_notes_button.setEnabled(can_book)
+        self.move_button.setEnabled(live and card.status in booking.MOVABLE_STATUSES)
+        self.reschedule_button.setEnabled(live and card.status in booking.MOVABLE_STATUSES)
 
     # --- notes ---------------------------------------------------------------------------------
     def save_notes(self) -> bool:
@@ -269,16 +278,18 @@ class AppointmentCardDialog(QDialog):
         if card is None or not self.save_notes_button.isEnabled():
             return False
         self.error.clear()
-        try:
-            with self.ctx.db.write() as session:
-                appt = svc.save_notes(session, self.ctx.actor, self.appointment_id, self.notes.toPlainText(),
-                                      now=self.ctx.clock.now(), expected_version=card.version)
-                version = appt.version
-        except OrcaError as exc:
-            if isinstance(exc, ConflictError):
-                self.reload()  # shows what the other desk changed; the typed notes stay
-            self.error.setText(self.tr("Notes not saved: {0}").format(exc))
-            return False
+        text, now = self.notes.toPlainText(), self.ctx.clock.now()
+
+        def refused(message: str) -> None:
+            self.reload()  # shows what another desk changed; the typed notes stay
+            self.error.setText(self.tr("Notes not saved: {0}").format(message))
+
+        return self.ctx.ops.write(
+            lambda session: svc.save_notes(session, self.ctx.actor, self.appointment_id, text, now=now,
+                                           expected_version=card.version).version,
+            parent=self, on_done=self._notes_saved, on_error=refused, title=self.tr("Notes not saved"))
+
+    def _notes_saved(self, version: int) -> None:
         if self.calendar is not None:  # the calendar's next command expects the new version
             key = ("appointment", self.appointment_id)
             versions = self.calendar.undo_stack.versions
@@ -286,7 +297,6 @@ class AppointmentCardDialog(QDialog):
         self.changed = True
         self.reload(keep_typed=False)
         self._say(self.tr("Notes saved"))
-        return True
 
     def reject(self) -> None:
         """Esc or Close: typed notes are not lost without asking."""
@@ -377,8 +387,6 @@ class AppointmentCardDialog(QDialog):
         from orca_desk.views.calendar.series_actions import open_series_dialog
 
         changed = open_series_dialog(self, self.ctx, screen.appointments[self.appointment_id])
-        if changed:
-            screen.refresh()
         return self._after(changed)
 
     def open_patient_card(self) -> None:
@@ -402,18 +410,19 @@ class AppointmentCardDialog(QDialog):
     def text_family(self, body: str) -> int | None:
         """Queue ``body`` as a text about this visit; a refusal (no consent, STOP, no number) is shown."""
         self.error.clear()
-        try:
-            with self.ctx.db.write() as session:
-                message_id = svc.text_family(session, self.ctx.actor, self.appointment_id, body,
-                                             now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.error.setText(self.tr("Text not sent: {0}").format(exc))
+        now = self.ctx.clock.now()
+        sent: list[int] = []
+        self.ctx.ops.write(
+            lambda session: svc.text_family(session, self.ctx.actor, self.appointment_id, body, now=now),
+            parent=self, on_done=sent.append, title=self.tr("Text not sent"),
+            on_error=lambda message: self.error.setText(self.tr("Text not sent: {0}").format(message)))
+        if not sent:
             return None
         self.changed = True
         self.reload()
         self.tabs.setCurrentIndex(1)
         self._say(self.tr("Text queued; it goes out with the next dispatch"))
-        return message_id
+        return sent[0]
 
     def compose_text(self) -> int | None:
         if self.card is None:

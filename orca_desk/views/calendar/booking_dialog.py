@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import booking, local_time
 from orca_desk.services.booking import BookingRequest
-from orca_desk.services.errors import OrcaError, OutsideHoursError
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.services.security import OVERRIDE_HOURS
 from orca_desk.ui.context import AppContext
@@ -115,8 +114,9 @@ class BookingDialog(QDialog):
 
     def _run_search(self) -> None:
         text = self.search.text()
-        with self.ctx.db.read() as session:
-            rows = search_patients(session, text, limit=30)
+        rows: list[PatientRow] = []
+        self.ctx.ops.read(lambda session: search_patients(session, text, limit=30), parent=self,
+                          on_done=rows.extend, on_error=self.error.setText, background=False)
         self._searched_text = text
         self.model.set_rows(rows)
         if rows:
@@ -129,6 +129,15 @@ class BookingDialog(QDialog):
     def search_settled(self) -> bool:
         """Whether the list answers what is typed now (the search runs 150 ms after typing stops)."""
         return not self._debounce.isActive() and self._searched_text == self.search.text()
+
+    def _book(self, req: BookingRequest) -> booking.BookingAttempt | None:
+        """One try; None when refused (said on the error line)."""
+        done: list[booking.BookingAttempt] = []
+        now = self.ctx.clock.now()
+        self.ctx.ops.write(lambda session: booking.try_book(session, self.ctx.actor, req, now=now),
+                           parent=self, on_done=done.append, on_error=self.error.setText,
+                           title="Not booked")
+        return done[0] if done else None
 
     def book(self) -> None:
         if self.search.text().strip() and not self.search_settled():
@@ -144,27 +153,22 @@ class BookingDialog(QDialog):
         req = BookingRequest(patient_id=patient_id, provider_id=int(self.provider_combo.currentData()),
                              chair_id=self.chair_id, type_id=int(self.type_combo.currentData()),
                              start=self.start, minutes=self.minutes.value())
-        try:
-            self.appointment_id = self.ctx.db.run_write(lambda session: booking.book_appointment(
-                session, self.ctx.actor, req, now=self.ctx.clock.now()).id)
-        except OutsideHoursError as exc:
-            # Outside working hours / day off / block: confirm, then override (needs the permission).
-            if not self.ctx.actor.can(OVERRIDE_HOURS):
-                self.error.setText(f"{exc} You may not book outside working hours.")
-                return
-            answer = QMessageBox.question(self, "Outside working hours", f"{exc}\n\nBook anyway?")
-            if answer != QMessageBox.StandardButton.Yes:
-                self.error.setText(str(exc))
-                return
-            forced = replace(req, override_hours=True)
-            try:
-                self.appointment_id = self.ctx.db.run_write(lambda session: booking.book_appointment(
-                    session, self.ctx.actor, forced, now=self.ctx.clock.now()).id)
-            except OrcaError as exc2:
-                self.error.setText(str(exc2))
-                return
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        attempt = self._book(req)
+        if attempt is None:
             return
+        if attempt.outside_hours is not None:
+            # Outside working hours / day off / block: confirm, then override (needs the permission).
+            why = attempt.outside_hours
+            if not self.ctx.actor.can(OVERRIDE_HOURS):
+                self.error.setText(f"{why} You may not book outside working hours.")
+                return
+            answer = QMessageBox.question(self, "Outside working hours", f"{why}\n\nBook anyway?")
+            if answer != QMessageBox.StandardButton.Yes:
+                self.error.setText(why)
+                return
+            attempt = self._book(replace(req, override_hours=True))
+            if attempt is None or attempt.appointment_id is None:
+                return
+        self.appointment_id = attempt.appointment_id
         self.accept()
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -17,16 +18,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from orca_desk.db import Database
-from orca_desk.services import availability, provider_schedules
-from orca_desk.services.calendar_data import CalendarAppointment, load_days
+from orca_desk.services import booking, local_time, provider_schedules
+from orca_desk.services.calendar_data import (
+    CalendarAppointment,
+    CalendarData,
+    CalendarMark,
+    load_calendar,
+)
 from orca_desk.services.clinic import ChairRow, ClinicInfo
 from orca_desk.services.day_summary import summarise
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.intervals import free_gaps
-from orca_desk.services.rebook import MISSED_STATUSES, RebookRow, to_rebook
+from orca_desk.services.rebook import RebookRow
 from orca_desk.services.security import BOOK
 from orca_desk.services.week_plan import column_weight
 from orca_desk.ui.context import AppContext
@@ -55,6 +58,7 @@ UNCONFIRMED_BADGE = "•"
 STATUS_BADGES = {"arrived": ("Arrived", "#2f6fb3"), "seated": ("Seated", "#6b46c1"),
                  "completed": ("Done", "#4a5868")}
 DEFAULT_HOURS = (7 * 60, 19 * 60)
+T = TypeVar("T")
 DAY = 24 * 60
 
 
@@ -83,81 +87,6 @@ class ColumnDef:
     provider_id: int | None  # provider columns
 
 
-OFFERED_COLOUR = "#f2c14e"  # a waitlist offer holding a slot
-
-
-@dataclass(frozen=True)
-class CalendarMark:
-    """Something drawn over free time: a waitlist opening on offer, or an open template slot."""
-
-    kind: str  # "offer" | "template"
-    location_id: int
-    chair_id: int | None
-    provider_id: int | None
-    start: datetime  # UTC
-    end: datetime
-    title: str
-    subtitle: str
-    colour: str
-    tooltip: str
-    type_id: int | None = None
-
-
-@dataclass
-class CalendarData:
-    """One load: the appointments of some local days at some locations (plain rows)."""
-
-    days: list[date]
-    zones: dict[int, ZoneInfo]
-    appointments: list[CalendarAppointment]
-    overlays: dict[int, Any] = field(default_factory=dict)  # location → CalendarOverlay
-    marks: list[CalendarMark] = field(default_factory=list)
-    missed: list[CalendarAppointment] = field(default_factory=list)  # cancelled and no-show visits
-    rebook: list[RebookRow] = field(default_factory=list)  # missed visits not rebooked yet
-
-
-def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
-                  now: datetime | None = None) -> CalendarData:
-    """Runs on a pool thread: its own Session, one appointment query, the overlay per location,
-    and (given ``now``) the marks: offers pending and open template slots."""
-    with db.read() as session:
-        rows = load_days(session, zones, days, include_cancelled=True)
-        missed = [a for a in rows if a.status in MISSED_STATUSES]
-        rows = [a for a in rows if a.status not in MISSED_STATUSES]
-        overlays: dict[int, Any] = {
-            location_id: availability.calendar_overlay(session, location_id=location_id, days=days)
-            for location_id in zones}
-        marks = load_marks(session, zones, days, now) if now is not None else []
-        rebook = to_rebook(session, zones, days, now=now) if now is not None and missed else []
-    return CalendarData(days, zones, rows, overlays, marks, missed, rebook)
-
-
-def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
-               ) -> list[CalendarMark]:
-    """Waitlist openings with an offer pending (their timer) and unbooked template slots."""
-    from orca_desk.services.template_engine import open_template_slots
-    from orca_desk.services.waitlist import offered_openings
-
-    lo = min(datetime.combine(min(days), time(0), tzinfo=z) for z in zones.values())
-    hi = max(datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
-    marks = []
-    for location_id in zones:
-        for o in offered_openings(session, location_id=location_id, start=lo, end=hi, now=now):
-            if o.status == "offered":  # a plain opening is free time, and shows as such
-                marks.append(CalendarMark(
-                    "offer", location_id, o.chair_id, o.provider_id, o.start, o.end, o.label, "waitlist",
-                    OFFERED_COLOUR, f"Waitlist opening #{o.opening_id}: {o.label} (see the Waitlist screen)"))
-    for t in open_template_slots(session, location_ids=list(zones), start=lo, end=hi, include_blocked=True):
-        blocked = t.block_reason is not None
-        marks.append(CalendarMark(
-            "template", t.location_id, t.chair_id, t.provider_id, t.start, t.end,
-            f"Blocked · {t.block_reason}" if blocked else t.type_name, f"template · {t.template_name}",
-            t.colour, ("Template time kept free: " + (t.block_reason or "")) if blocked else
-            f"Open {t.type_name} slot from {t.template_name}: double-click to book it",
-            None if blocked else t.type_id))
-    return marks
-
-
 class CalendarScreen(Screen):
     """Shows ``shown_days()`` × ``shown_locations()`` × chairs or providers as grid columns."""
 
@@ -169,6 +98,13 @@ class CalendarScreen(Screen):
     nav_step_days = 1  # how far ← / → move
     show_location_filter = False
     zoom_view = "day"  # each view remembers its own zoom
+    # What the book draws: visits and their patients' alerts, working time and blocks, offers held
+    # on the waitlist, open template slots, the columns, the type colours and the clinic's time format.
+    watches = frozenset({
+        "appointment", "patient", "patient_alert", "schedule_block", "schedule_period", "schedule_break",
+        "schedule_exception", "opening", "waitlist_offer", "template_application", "applied_slot",
+        "schedule_template", "location", "chair", "provider", "provider_chair", "appointment_type",
+        "clinic_setting"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -509,14 +445,13 @@ class CalendarScreen(Screen):
             subtitle=f"{a.type_name} · {other}", badge=badge, badge_colour=colour or "#1b7f4b",
             badge_quiet=quiet, faded=a.status == "completed",
             icon=("⚠" if a.alerts else "") + ("↻" if a.series_id else ""),
-            movable=a.status in ("scheduled", "confirmed"), data=a)
+            movable=a.status in booking.MOVABLE_STATUSES, data=a)
 
     def _tooltip(self, item: GridItem) -> str:
         """The hover quick card: the visit in the location's time, then age, guardian, phone, alerts,
         last and next visit (one query per visit, kept until the next load)."""
         from html import escape
 
-        from orca_desk.services import local_time
         from orca_desk.services.appointment_card import quick_card_rows
 
         a = item.data
@@ -524,9 +459,8 @@ class CalendarScreen(Screen):
             return item.title
         zone = self.zone_of(a.location_id)
         chair = next((c.name for c in self.ctx.clinic.chairs if c.id == a.chair_id), "")
-        try:
-            card = self._quick_card(a)
-        except OrcaError:
+        card = self._quick_card(a)
+        if card is None:
             return item.title
         span = local_time.fmt_range(a.start, a.end, zone, card.time_format)
         lines = [f"<b>{escape(a.patient_name)}</b>", f"{local_time.fmt_date(a.start, zone)}, {span}",
@@ -542,39 +476,57 @@ class CalendarScreen(Screen):
     _quick_cache: tuple[object, str, str, dict[int, Any]] | None = None  # (load, time format, country, cards)
 
     def _quick_card(self, a: CalendarAppointment) -> Any:
-        """The quick card of a visit's patient, loaded on the first hover after each load of the book."""
+        """The quick card of a visit's patient, loaded on the first hover after each load of the book;
+        None when it cannot be read (the tooltip then shows the name alone)."""
         from orca_desk.services.appointment_card import load_quick_card
-        from orca_desk.services.local_time import clinic_time_format
         from orca_desk.services.patient_card import clinic_region
 
         cache = self._quick_cache
         if cache is None or cache[0] is not self.data:
-            with self.ctx.db.read() as session:
-                cache = (self.data, clinic_time_format(session), clinic_region(session, self.ctx.clinic.id),
-                         {})
+            region = self._read(lambda session: clinic_region(session, self.ctx.clinic.id), quiet=True)
+            if region is None:
+                return None
+            cache = (self.data, self.time_style(), region, {})
             self._quick_cache = cache
         cards = cache[3]
         if a.id not in cards:
             now = self.ctx.clock.now()
-            with self.ctx.db.read() as session:
-                cards[a.id] = load_quick_card(session, a.patient_id, visit_start=a.start, now=now,
-                                              time_format=cache[1], country=cache[2])
+            card = self._read(lambda session: load_quick_card(
+                session, a.patient_id, visit_start=a.start, now=now, time_format=cache[1], country=cache[2]),
+                quiet=True)
+            if card is None:
+                return None
+            cards[a.id] = card
         return cards[a.id]
+
+    def _read(self, work: Callable[[Any], T], *, quiet: bool = False) -> T | None:
+        """A quick read through the operations path, now; None when refused (``quiet``: said only
+        in the status bar, as for a hover)."""
+        got: list[T] = []
+        self.ctx.ops.read(work, parent=self, on_done=got.append, background=False,
+                          on_error=(lambda _message: None) if quiet else None)
+        return got[0] if got else None
+
+    _style_cache: tuple[object, str] | None = None  # (load, the clinic's time format then)
+
+    def time_style(self) -> str:
+        """The clinic's 12/24-hour format, read once per load of the book (a drag asks it on every
+        mouse move; the screenshot of the day never reads it)."""
+        cache = self._style_cache
+        if cache is None or cache[0] is not self.data:
+            cache = self._style_cache = (self.data, self.ctx.time_style())
+        return cache[1]
 
     def open_appointment_card(self, appt_id: int) -> bool:
         """The appointment card; True when something was changed from it."""
         from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
 
-        try:
-            card = AppointmentCardDialog(self.ctx, appt_id, calendar=self, parent=self)
-        except OrcaError as exc:
-            self.sig_status.emit(str(exc))
+        card = AppointmentCardDialog(self.ctx, appt_id, calendar=self, parent=self)
+        if not card.loaded:
             return False
         card.exec()
         if card.go_to is not None:
             self.sig_go_to_place.emit(*card.go_to)
-        elif card.changed:
-            self.refresh()
         return card.changed
 
     def _on_now_timer_timeout(self) -> None:
@@ -601,28 +553,30 @@ class CalendarScreen(Screen):
         return where, None
 
     def _drop_refusal(self, item: GridItem, key: int, start: int, end: int) -> str | None:
-        """A quick check against what is on screen; the service re-checks on drop."""
+        """The service's own placement check, against what is on screen; it re-checks on drop."""
         moving = self.appointments[item.id]
         where, refusal = self._target(moving, key, start, end)
         if refusal:
             return refusal
-        s, e = where.start, where.end
-        if s < self.ctx.clock.now() - timedelta(hours=12) and s != moving.start:
-            return "That time is in the past"
+        chair = next((c for c in self.ctx.clinic.chairs if c.id == where.chair_id), None)
         provider = next((p for p in self.ctx.clinic.providers if p.id == where.provider_id), None)
-        same_provider = 0
-        for other in self.appointments.values():
-            if other.id == moving.id or not (other.start < e and other.end > s):
-                continue
-            if other.chair_id == where.chair_id:
-                return f"Chair taken by {other.patient_name}"
-            if other.patient_id == moving.patient_id:
-                return f"{other.patient_name} is already booked then"
-            if other.provider_id == where.provider_id:
-                same_provider += 1
-        if provider is not None and same_provider >= provider.max_concurrent:
-            return f"{provider.name} already sees {provider.max_concurrent} then"
-        return None
+        if chair is None or provider is None:
+            return None
+        style = self.time_style()
+        others = (booking.BookedVisit(o.id, o.patient_id, o.patient_name, o.chair_id, o.provider_id,
+                                      o.start, o.end)
+                  for o in self.appointments.values() if o.id != moving.id)
+        found = booking.placement_refusal(
+            status=moving.status, patient_id=moving.patient_id, was_start=moving.start, start=where.start,
+            end=where.end, chair_id=chair.id, chair_name=chair.name, provider_id=provider.id,
+            provider_name=provider.name, max_concurrent=provider.max_concurrent, others=others,
+            now=self.ctx.clock.now(), span=lambda o: local_time.fmt_range(
+                o.start, o.end, self._chair_zone(o.chair_id), style))
+        return found.message if found is not None else None
+
+    def _chair_zone(self, chair_id: int) -> ZoneInfo:
+        chair = next((c for c in self.ctx.clinic.chairs if c.id == chair_id), None)
+        return self.zone_of(chair.location_id) if chair is not None else self.zone
 
     # ----- actions ------------------------------------------------------------------------
     def _on_item_moved(self, appt_id: int, key: int, start: int, end: int) -> None:
@@ -636,8 +590,8 @@ class CalendarScreen(Screen):
         zone = self.zone_of(self.col_defs[key].location_id)
         resized = (where.end - where.start) != (a.end - a.start) and where.start == a.start
         verb = "Resize" if resized else "Move"
-        when = where.start.astimezone(zone)
-        self.move_appointment(a, where, f"{verb} {a.patient_name} to {when:%a %-I:%M %p}")
+        when = local_time.fmt_day_time(where.start, zone, self.time_style())
+        self.move_appointment(a, where, f"{verb} {a.patient_name} to {when}")
 
     def move_appointment(self, a: CalendarAppointment, where: Placement, text: str) -> bool:
         """Move (or resize) as one undoable command."""
@@ -677,7 +631,6 @@ class CalendarScreen(Screen):
         if dialog.exec() and dialog.appointment_id is not None:
             self._rebooked(rebooking)
             self.sig_status.emit("Appointment booked")
-            self.refresh()
 
     def open_booking_dialog(self, key: int, minute: int) -> None:
         self._on_empty_activated(key, minute)
@@ -729,7 +682,6 @@ class CalendarScreen(Screen):
             dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(type_id)))
         if dialog.exec() and dialog.appointment_id is not None:
             self.sig_status.emit("Appointment booked")
-            self.refresh()
             return True
         return False
 
@@ -767,17 +719,16 @@ class CalendarScreen(Screen):
         if provider_id is None or chair_id is None:
             self.sig_status.emit("Nobody works in that chair that day: switch to provider columns.")
             return False
-        try:
-            with self.ctx.db.write() as session:
-                announce_opening(session, self.ctx.actor, location_id=cd.location_id, chair_id=chair_id,
-                                 provider_id=provider_id, start=start,
-                                 end=start + timedelta(minutes=minutes), now=self.ctx.clock.now())
-        except OrcaError as exc:
-            QMessageBox.warning(self, "Not offered", str(exc))
-            return False
-        self.sig_status.emit(f"{start:%-I:%M %p} offered to the waitlist")
-        self.refresh()
-        return True
+        done = self.ctx.ops.write(
+            lambda session: announce_opening(
+                session, self.ctx.actor, location_id=cd.location_id, chair_id=chair_id,
+                provider_id=provider_id, start=start, end=start + timedelta(minutes=minutes),
+                now=self.ctx.clock.now()),
+            parent=self, title=self.tr("Not offered"))
+        if done:
+            self.sig_status.emit(self.tr("{0} offered to the waitlist").format(
+                local_time.fmt_time(start, zone, self.time_style())))
+        return done
 
     def _provider_of_chair(self, cd: ColumnDef) -> int | None:
         """Who works this chair that day: the provider with most appointments in it."""
@@ -790,10 +741,10 @@ class CalendarScreen(Screen):
 
     def build_context_menu(self, appt_id: int) -> QMenu:
         a = self.appointments[appt_id]
-        from orca_desk.services import booking
-
         menu = QMenu(self)
         menu.setTitle(a.patient_name)
+        visit = menu.addAction(self.tr("Appointment card…"))
+        visit.triggered.connect(lambda: self.open_appointment_card(appt_id))
         card = menu.addAction(self.tr("Patient card…"))
         card.triggered.connect(lambda: self.open_patient_card(a.patient_id))
         menu.addSeparator()
@@ -805,7 +756,7 @@ class CalendarScreen(Screen):
             act.triggered.connect(lambda _=False, st=status: self.set_status(appt_id, st))
         menu.addSeparator()
         reschedule = menu.addAction("Reschedule…")
-        reschedule.setEnabled(a.status in ("scheduled", "confirmed"))
+        reschedule.setEnabled(a.status in booking.MOVABLE_STATUSES)
         reschedule.triggered.connect(lambda: self.reschedule(appt_id))
         cancel = menu.addAction("Cancel…")
         cancel.setEnabled("cancelled" in allowed)
@@ -822,8 +773,6 @@ class CalendarScreen(Screen):
 
     def _on_delete_requested(self, appt_id: int) -> None:
         """Delete on the selected appointment cancels it, asking the reason (as "Cancel…" does)."""
-        from orca_desk.services import booking
-
         a = self.appointments.get(appt_id)
         if a is None or appt_id in self.marks:
             return
@@ -858,8 +807,8 @@ class CalendarScreen(Screen):
         if where is None:
             return False
         zone = self.zone_of(a.location_id)
-        when = where.start.astimezone(zone)
-        return self.move_appointment(a, where, f"Reschedule {a.patient_name} to {when:%a %-d %b %-I:%M %p}")
+        when = local_time.fmt_day_time(where.start, zone, self.time_style())
+        return self.move_appointment(a, where, f"Reschedule {a.patient_name} to {when}")
 
     def open_patient_card(self, patient_id: int) -> None:
         from orca_desk.views.patients.patient_card import PatientCardDialog
@@ -934,8 +883,7 @@ class CalendarScreen(Screen):
         row, self.rebooking = self.rebooking, None
         if row is None:
             return None
-        with self.ctx.db.read() as session:
-            patient = patient_row(session, row.patient_id)
+        patient = self._read(lambda session: patient_row(session, row.patient_id))
         if patient is None:
             return None
         dialog.prefill(patient, type_id=row.type_id, provider_id=row.provider_id, minutes=row.minutes)
@@ -955,8 +903,7 @@ class CalendarScreen(Screen):
         dialog.setWindowTitle(self.tr("Rebook {name}: next openings").format(name=row.patient_name))
         dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(row.type_id)))
         dialog.minutes.setValue(row.minutes)
-        with self.ctx.db.read() as session:
-            patient = patient_row(session, row.patient_id)
+        patient = self._read(lambda session: patient_row(session, row.patient_id))
         if patient is not None:
             dialog.patient_search.blockSignals(True)  # the name alone could pick a namesake
             dialog.patient_search.setText(patient.name)

@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment
 from orca_desk.services import booking
 from orca_desk.services.calendar_data import CalendarAppointment
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.undo import UndoStack
 
-# (session, expected version) -> the changed appointment
-Action = Callable[..., Appointment]
+# (session, expected version) -> the changed appointment; the session and the row are the
+# service's business, so the view names neither.
+Session = Any
+Appointment = Any
+Action = Callable[[Session, int], Appointment]
 
 
 @dataclass(frozen=True)

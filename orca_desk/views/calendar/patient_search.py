@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import local_time
 from orca_desk.services.patient_card import clinic_region
-from orca_desk.services.patients import search_patients, upcoming_visits
+from orca_desk.services.patients import VisitRow, search_patients, upcoming_visits
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel
 
@@ -91,9 +91,10 @@ class PatientSearchDialog(QDialog):
         return False
 
     def _run_search(self) -> None:
-        with self.ctx.db.read() as session:
-            self.model.set_rows(search_patients(session, self.search.text(), limit=50,
-                                                region=clinic_region(session, self.ctx.clinic.id)))
+        text, clinic_id = self.search.text(), self.ctx.clinic.id
+        self.ctx.ops.read(lambda session: search_patients(session, text, limit=50,
+                                                          region=clinic_region(session, clinic_id)),
+                          parent=self, on_done=self.model.set_rows, background=False)
         if self.model.rowCount():
             self.results.setCurrentIndex(self.model.index(0))
 
@@ -104,8 +105,11 @@ class PatientSearchDialog(QDialog):
         if not current.isValid():
             return
         patient = self.model.row_at(current.row())
-        with self.ctx.db.read() as session:
-            visits = upcoming_visits(session, patient.id, now=self.ctx.clock.now())
+        now = self.ctx.clock.now()
+        found: list[list[VisitRow]] = []
+        self.ctx.ops.read(lambda session: upcoming_visits(session, patient.id, now=now), parent=self,
+                          on_done=found.append, background=False)
+        visits = found[0] if found else []
         if not visits:
             self.visits.setText(f"{patient.name} has no upcoming visits.")
         else:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.printing import PrintSummary, render_calendar_pdf
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.main_window import MainWindow
@@ -141,18 +140,22 @@ class PrintDialog(QDialog):
         """Render the sheet with the current options and show its pages (well under a second)."""
         o = self.options()
         buffer = io.BytesIO()
-        try:
-            with self.ctx.db.read() as session:
-                self.summary = render_calendar_pdf(
-                    session, view=str(o["view"]), day=self.day, location_id=self.location_id,
-                    by=str(o["by"]), paper=str(o["paper"]), landscape=bool(o["landscape"]),
-                    grayscale=bool(o["grayscale"]), privacy=bool(o["privacy"]),
-                    now=self.ctx.clock.now(), out=buffer)
-        except OrcaError as exc:
-            self.info.setText(f"Cannot print: {exc}")
+        now = self.ctx.clock.now()
+
+        def refused(message: str) -> None:
+            self.info.setText(f"Cannot print: {message}")
             self.print_button.setEnabled(False)
             self.save_button.setEnabled(False)
+
+        summaries: list[PrintSummary] = []
+        self.ctx.ops.read(lambda session: render_calendar_pdf(
+            session, view=str(o["view"]), day=self.day, location_id=self.location_id, by=str(o["by"]),
+            paper=str(o["paper"]), landscape=bool(o["landscape"]), grayscale=bool(o["grayscale"]),
+            privacy=bool(o["privacy"]), now=now, out=buffer),
+            parent=self, on_done=summaries.append, on_error=refused, title="Cannot print", background=False)
+        if not summaries:
             return
+        self.summary = summaries[0]
         self.pdf_bytes = buffer.getvalue()
         self.document.close()
         self._buffer = QBuffer(self)

@@ -47,7 +47,7 @@ from orca_desk.services.series import (
     PreviewOccurrence,
     SeriesPreview,
     create_series,
-    preview_series,
+    load_series_preview,
 )
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
@@ -416,12 +416,9 @@ class RecurrenceDialog(QDialog):
         self.ordinal.setEnabled(self.by_weekday.isChecked())
         rule = self.rule()
         self.rule_label.setText(f"RRULE:{rule}" if rule else "")
-        try:
-            self.summary.setText(recurrence.describe(rule, self.start))
-            self.error.setText("")
-        except OrcaError as exc:
-            self.summary.setText("")
-            self.error.setText(f"The rule is not valid: {exc}")
+        summary, problem = recurrence.describe_typed(rule, self.start)
+        self.summary.setText(summary)
+        self.error.setText(f"The rule is not valid: {problem}" if problem else "")
         self._debounce.start()
 
     # ----- preview -------------------------------------------------------------------------
@@ -434,11 +431,10 @@ class RecurrenceDialog(QDialog):
         replacing = [self.appointment_id] if self.appointment_id is not None else []
 
         def job(control: JobControl) -> SeriesPreview:
-            with db.read() as session:
-                return preview_series(session, patient_id=patient_id, provider_id=provider_id,
-                                      chair_id=chair_id, type_id=type_id, rrule=rule, dtstart=start,
-                                      minutes=minutes, now=clock.now(), replacing=replacing,
-                                      progress=control.progress)
+            return load_series_preview(db, patient_id=patient_id, provider_id=provider_id,
+                                       chair_id=chair_id, type_id=type_id, rrule=rule, dtstart=start,
+                                       minutes=minutes, now=clock.now(), replacing=replacing,
+                                       progress=control.progress)
 
         self.previewing = True
         self.progress.setValue(0)
@@ -540,14 +536,14 @@ class RecurrenceDialog(QDialog):
             self.wait_for_preview()
             if self.preview is None:
                 return
-        try:
-            with self.ctx.db.write() as session:
-                self.series_id = create_series(
-                    session, self.ctx.actor, patient_id=self.patient_id, provider_id=self.provider_id,
-                    chair_id=self.chair_id, type_id=self.type_id, rrule=self.rule(), dtstart=self.start,
-                    minutes=self.minutes, decisions=self.model.decisions(),
-                    adopt_appointment_id=self.appointment_id, now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        rule, decisions, now = self.rule(), self.model.decisions(), self.ctx.clock.now()
+        created: list[int] = []
+        if not self.ctx.ops.write(lambda session: create_series(
+                session, self.ctx.actor, patient_id=self.patient_id, provider_id=self.provider_id,
+                chair_id=self.chair_id, type_id=self.type_id, rrule=rule, dtstart=self.start,
+                minutes=self.minutes, decisions=decisions, adopt_appointment_id=self.appointment_id,
+                now=now), parent=self, on_done=created.append, on_error=self.error.setText,
+                title="Series not created"):
             return
+        self.series_id = created[0]
         self.accept()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialogButtonBox, QMenu, QPushButton, QWidget
 
+from orca_desk.services.booking import MOVABLE_STATUSES
 from orca_desk.services.calendar_data import CalendarAppointment
 from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
@@ -41,17 +42,12 @@ def add_series_actions(screen: QWidget, menu: QMenu, a: CalendarAppointment) -> 
     ctx: AppContext = screen.ctx  # type: ignore[attr-defined]
     if a.series_id is None:
         act = menu.addAction("↻ Repeat…")
-        act.setEnabled(ctx.actor.can(BOOK) and a.status in ("scheduled", "confirmed"))
-        act.triggered.connect(lambda: _then_refresh(screen, open_repeat_dialog(screen, ctx, a) is not None))
+        act.setEnabled(ctx.actor.can(BOOK) and a.status in MOVABLE_STATUSES)
+        # The dialogs write through ctx.ops: their changes reload the book.
+        act.triggered.connect(lambda: open_repeat_dialog(screen, ctx, a))
     else:
         act = menu.addAction("↻ Open series…")
-        act.triggered.connect(lambda: _then_refresh(screen, open_series_dialog(screen, ctx, a)))
-
-
-def _then_refresh(screen: QWidget, changed: bool) -> None:
-    refresh = getattr(screen, "refresh", None)
-    if changed and refresh is not None:
-        refresh()
+        act.triggered.connect(lambda: open_series_dialog(screen, ctx, a))
 
 
 def add_repeat_button(dialog: BookingDialog) -> QPushButton:

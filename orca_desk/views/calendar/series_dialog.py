@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import local_time
-from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import (
     ChangePlan,
     ChangeRow,
@@ -220,8 +219,13 @@ class SeriesDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        with self.ctx.db.read() as session:
-            self.detail = d = load_series(session, self.series_id)
+        series_id = self.series_id
+        got: list[SeriesDetail] = []
+        self.ctx.ops.read(lambda session: load_series(session, series_id), parent=self, on_done=got.append,
+                          on_error=self.error.setText, background=False)
+        if not got:
+            return
+        self.detail = d = got[0]
         self.title.setText(f"↻ {d.summary}")
         family = []
         if d.parent_id:
@@ -289,13 +293,15 @@ class SeriesDialog(QDialog):
         target = self._target()
         if target is None:
             return None
-        try:
-            with self.ctx.db.write() as session:  # the preview rolls its own savepoint back
-                self.plan = preview_series_change(session, self.ctx.actor, target, scope=self.scope(),
-                                                  change=self._scoped_change(), now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        scope, change, now = self.scope(), self._scoped_change(), self.ctx.clock.now()
+        plans: list[ChangePlan] = []
+        # A read: the preview makes the change in a savepoint it rolls back, so no screen reloads.
+        self.ctx.ops.read(lambda session: preview_series_change(session, self.ctx.actor, target, scope=scope,
+                                                                change=change, now=now),
+                          parent=self, on_done=plans.append, on_error=self.error.setText, background=False)
+        if not plans:
             return None
+        self.plan = plans[0]
         self.change_summary.setText(self.plan.summary)
         self.change_model.set_rows(self.plan.rows)
         self.change_table.setVisible(bool(self.plan.rows))
@@ -313,13 +319,14 @@ class SeriesDialog(QDialog):
             if QMessageBox.question(self, "Apply change", f"{plan.summary}. Apply the change?") \
                     != QMessageBox.StandardButton.Yes:
                 return False
-        try:
-            with self.ctx.db.write() as session:
-                self.series_id = modify_series(session, self.ctx.actor, target, scope=self.scope(),
-                                               change=change, now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        scope, now = self.scope(), self.ctx.clock.now()
+        done: list[int] = []
+        if not self.ctx.ops.write(lambda session: modify_series(session, self.ctx.actor, target, scope=scope,
+                                                                change=change, now=now),
+                                  parent=self, on_done=done.append, on_error=self.error.setText,
+                                  title="Series not changed"):
             return False
+        self.series_id = done[0]
         self.changed = True
         self.error.setText("")
         self.change_summary.setText("")
@@ -337,13 +344,14 @@ class SeriesDialog(QDialog):
         if confirm and QMessageBox.question(self, "Cancel", f"Cancel {labels[self.scope()]}?") \
                 != QMessageBox.StandardButton.Yes:
             return False
-        try:
-            with self.ctx.db.write() as session:
-                n = cancel_series(session, self.ctx.actor, target, scope=self.scope(),
-                                  reason=self.cancel_reason.currentText(), now=self.ctx.clock.now())
-        except OrcaError as exc:
-            self.error.setText(str(exc))
+        scope, reason, now = self.scope(), self.cancel_reason.currentText(), self.ctx.clock.now()
+        done: list[int] = []
+        if not self.ctx.ops.write(lambda session: cancel_series(session, self.ctx.actor, target, scope=scope,
+                                                                reason=reason, now=now),
+                                  parent=self, on_done=done.append, on_error=self.error.setText,
+                                  title="Not cancelled"):
             return False
+        n = done[0]
         self.changed = True
         self.error.setText(f"Cancelled {n} appointment{'s' if n != 1 else ''}.")
         self.reload()

@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from orca_desk.services.calendar_data import week_days
+from orca_desk.services.calendar_data import CalendarData, week_days
 from orca_desk.services.clinic import ChairRow
 from orca_desk.services.week_plan import WeekScope, chair_scopes, days_to_show, provider_scopes, who_works
 from orca_desk.ui.context import AppContext
-from orca_desk.views.calendar.calendar_screen import CalendarData, CalendarScreen
+from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from orca_desk.views.calendar.filters import BY_PROVIDER
 
 PROVIDER, CHAIRS = "provider", "chairs"
