@@ -113,8 +113,15 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(ctx, default_screens(), database_label=_describe(db))
     install_lazy_print_dialog(window)
     if args.screenshot:
-        return window.save_screenshot(args.screenshot, view=args.view, day=shown_date,
-                                      size=parse_size(getattr(args, "size", None)))
+        try:
+            return window.save_screenshot(args.screenshot, view=args.view, day=shown_date,
+                                          size=parse_size(getattr(args, "size", None)))
+        finally:
+            # Nothing stays on screen (or open, when run in-process); hidden, not closed, so the
+            # shot's size is not saved as the desk's window geometry.
+            window.hide()
+            window.change_watcher.stop()
+            window.deleteLater()
     if shown_date:
         window.go_to_date(shown_date)
     window.show()

@@ -815,10 +815,8 @@ class CalendarScreen(Screen):
 
         card = PatientCardDialog(self.ctx, patient_id, parent=self)
         card.exec()
-        if card.go_to is not None:
+        if card.go_to is not None:  # what the card saved reaches the book through its changes
             self.sig_go_to_place.emit(*card.go_to)
-        elif card.changed:
-            self.refresh()
 
     def find_patient(self) -> None:
         from orca_desk.views.calendar.patient_search import PatientSearchDialog
@@ -914,7 +912,6 @@ class CalendarScreen(Screen):
         if not dialog.exec() or dialog.appointment_id is None:
             return False
         self.sig_status.emit(dialog.booked_text or self.tr("Appointment booked"))
-        self.refresh()
         if dialog.booked_place is not None:
             self.sig_go_to_place.emit(*dialog.booked_place)
         return True
