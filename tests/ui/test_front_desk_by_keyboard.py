@@ -25,11 +25,14 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 def _book(ctx, world, *, patient: int, chair: int, hour: int, minute: int = 0) -> int:
-    with ctx.db.write() as s:
-        start = datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, hour, minute, tzinfo=NY)
-        return booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[patient].id, world.ortho.id, world.chairs[chair].id, world.adjustment.id,
-            start, 20), now=ctx.clock.now()).id
+    """Book through the window's operations, as the booking dialog does: the book reloads."""
+    start = datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, hour, minute, tzinfo=NY)
+    request = BookingRequest(world.patients[patient].id, world.ortho.id, world.chairs[chair].id,
+                             world.adjustment.id, start, 20)
+    booked: list[int] = []
+    assert ctx.ops.write(lambda s: booking.book_appointment(s, ctx.actor, request, now=ctx.clock.now()).id,
+                         parent=None, on_done=booked.append)
+    return booked[0]
 
 
 def _when_modal(qtbot, steps: list[Callable[[QWidget], None]], *, above: QWidget | None = None) -> list[str]:
@@ -88,8 +91,9 @@ def test_a_morning_at_the_desk_by_keyboard_alone(qtbot, main_window, ctx, world)
 
     # A parent calls: type the child's name to find the visit, Enter opens its card,
     # Alt+L cancels it with the reason typed, Esc closes the card.
+    assert grid.item(late) is not None
     _keys(qtbot, grid, "Kid2")
-    assert grid.selected_id == late
+    assert grid.selected_id == late, (grid.selected_id, [it.title for it in grid.items])
     cards: list[str] = []
 
     def on_card(card: QWidget) -> None:

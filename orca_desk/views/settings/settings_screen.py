@@ -92,7 +92,6 @@ class SettingsScreen(Screen):
         f.addRow("Phone", self.clinic_phone)
         f.addRow(_hint("Shown on every patient-link page and in HELP replies."))
         self.time_format = QComboBox()
-        self.time_format.setMaximumWidth(260)
         f.addRow("Times", self.time_format)
         f.addRow(_hint("Every time shown is the location's local time, in this one format."))
 
@@ -469,7 +468,7 @@ class SettingsScreen(Screen):
         v = self.loaded
         self.time_format.clear()
         words = {"12h": "12-hour (3:15 PM)", "24h": "24-hour (15:15)"}
-        self.time_format.addItem(f"As usual in the clinic's country: {words[usual]}", "")
+        self.time_format.addItem(self.tr("Country default: {0}").format(words[usual]), "")
         for key, label in words.items():
             self.time_format.addItem(label, key)
         self.time_format.setCurrentIndex(max(self.time_format.findData(v.time_format), 0))
