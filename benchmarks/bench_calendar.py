@@ -9,21 +9,13 @@ from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_seconds, ms
-from orca_desk.models import Chair, Location
+from benchmarks.harness import ANCHOR, BenchContext, Row, biggest_location, count_queries, median_seconds, ms
 from orca_desk.services.calendar_data import load_days, week_days
 
 
 def run(bench: BenchContext) -> list[Row]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with bench.db.read() as s:
-        loc = s.execute(select(Location.id, Location.timezone, func.count(Chair.id))
-                        .join(Chair, Chair.location_id == Location.id)
-                        .group_by(Location.id).order_by(func.count(Chair.id).desc(), Location.id)).first()
-    assert loc is not None
-    location_id, tz, chairs = loc
+    location_id, tz, chairs = biggest_location(bench.db)
     zone = ZoneInfo(tz)
     days = week_days(ANCHOR.astimezone(zone).date())
     zones = {location_id: zone}

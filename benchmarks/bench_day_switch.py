@@ -8,10 +8,7 @@ import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from benchmarks.harness import ANCHOR, BenchContext, Row, ms
-from orca_desk.models import Chair, Location
+from benchmarks.harness import ANCHOR, BenchContext, Row, biggest_location, ms
 
 
 def run(bench: BenchContext) -> list[Row]:
@@ -26,12 +23,7 @@ def run(bench: BenchContext) -> list[Row]:
     from orca_desk.ui.theme import apply_theme
     from orca_desk.views.calendar.day_view import DayViewScreen
 
-    with bench.db.read() as s:
-        loc = s.execute(select(Location.id, Location.timezone, func.count(Chair.id))
-                        .join(Chair, Chair.location_id == Location.id)
-                        .group_by(Location.id).order_by(func.count(Chair.id).desc(), Location.id)).first()
-    assert loc is not None
-    location_id, tz, chairs = loc
+    location_id, tz, chairs = biggest_location(bench.db)
     QCoreApplication.setOrganizationName("OrcaDeskBench")  # keep the user's calendar settings out
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)

@@ -98,3 +98,17 @@ def count_queries(db: Database) -> Iterator[list[str]]:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
+
+
+def biggest_location(db: Database) -> tuple[int, str, int]:
+    """The location with the most chairs (the book's hardest day): id, time zone, chairs."""
+    from sqlalchemy import func, select
+
+    from orca_desk.models import Chair, Location
+
+    with db.read() as s:
+        row = s.execute(select(Location.id, Location.timezone, func.count(Chair.id))
+                        .join(Chair, Chair.location_id == Location.id)
+                        .group_by(Location.id).order_by(func.count(Chair.id).desc(), Location.id)).first()
+    assert row is not None
+    return int(row[0]), str(row[1]), int(row[2])

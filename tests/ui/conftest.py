@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from datetime import date
 
@@ -39,9 +38,7 @@ def close_top_level_widgets(qapp: QApplication) -> Iterator[None]:
     children) crashes the next test's event processing.
     """
     yield
-    # Background loads of the test's screens finish before their widgets go; and the test's
-    # garbage is collected here, on the GUI thread, not by chance later inside a pool thread
-    # (a Qt object freed from another thread can crash the process).
+    # Background loads of the test's screens finish before their widgets go.
     QThreadPool.globalInstance().waitForDone(10_000)
     leaked = [f"{type(w).__name__} {w.windowTitle()!r}" for w in QApplication.topLevelWidgets()
               if w.isVisible() and w.windowType() != Qt.WindowType.ToolTip]
@@ -49,7 +46,6 @@ def close_top_level_widgets(qapp: QApplication) -> Iterator[None]:
         if widget.isVisible():
             widget.close()
     _flush_deletes(qapp)
-    gc.collect()
     if leaked:
         pytest.fail("the test left visible windows it did not register with qtbot.addWidget: "
                     + ", ".join(leaked), pytrace=False)
