@@ -9,7 +9,16 @@ from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from benchmarks.harness import ANCHOR, BenchContext, Row, biggest_location, count_queries, median_seconds, ms
+from benchmarks.harness import (
+    ANCHOR,
+    BenchContext,
+    Row,
+    bench_app_context,
+    biggest_location,
+    count_queries,
+    median_seconds,
+    ms,
+)
 from orca_desk.services.calendar_data import load_days, week_days
 
 
@@ -35,27 +44,16 @@ def run(bench: BenchContext) -> list[Row]:
 
 
 def _paint_rows(bench: BenchContext, location_id: int, days: list[date]) -> list[Row]:
-    from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRect, Qt
+    from PySide6.QtCore import QEvent, QPointF, QRect, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    from orca_desk.services.clinic import load_clinic
-    from orca_desk.services.clock import FrozenClock
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-    from orca_desk.ui.context import AppContext
-    from orca_desk.ui.theme import apply_theme
     from orca_desk.views.calendar.calendar_screen import load_calendar
     from orca_desk.views.calendar.week_view import WeekViewScreen
 
-    QCoreApplication.setOrganizationName("OrcaDeskBench")  # keep the user's calendar filters out
-    app = QApplication.instance() or QApplication([])
+    ctx = bench_app_context(bench.db)
+    app = QApplication.instance()
     assert isinstance(app, QApplication)
-    apply_theme(app)
-    with bench.db.read() as s:
-        clinic = load_clinic(s)
-    assert clinic is not None
-    actor = Actor(username="bench", role="manager", permissions=ROLE_PERMISSIONS["manager"])
-    ctx = AppContext(db=bench.db, clock=FrozenClock(ANCHOR), actor=actor, clinic=clinic)
     screen = WeekViewScreen(ctx)
     screen.location_id = location_id
     screen.day = days[1]

@@ -8,31 +8,20 @@ import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from benchmarks.harness import ANCHOR, BenchContext, Row, biggest_location, ms
+from benchmarks.harness import ANCHOR, BenchContext, Row, bench_app_context, biggest_location, ms
 
 
 def run(bench: BenchContext) -> list[Row]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QRect
+    from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QApplication
 
-    from orca_desk.services.clinic import load_clinic
-    from orca_desk.services.clock import FrozenClock
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-    from orca_desk.ui.context import AppContext
-    from orca_desk.ui.theme import apply_theme
     from orca_desk.views.calendar.day_view import DayViewScreen
 
     location_id, tz, chairs = biggest_location(bench.db)
-    QCoreApplication.setOrganizationName("OrcaDeskBench")  # keep the user's calendar settings out
-    app = QApplication.instance() or QApplication([])
+    ctx = bench_app_context(bench.db)
+    app = QApplication.instance()
     assert isinstance(app, QApplication)
-    apply_theme(app)
-    with bench.db.read() as s:
-        clinic = load_clinic(s)
-    assert clinic is not None
-    actor = Actor(username="bench", role="manager", permissions=ROLE_PERMISSIONS["manager"])
-    ctx = AppContext(db=bench.db, clock=FrozenClock(ANCHOR), actor=actor, clinic=clinic)
     screen = DayViewScreen(ctx)
     screen.location_id = location_id
     screen.filters = type(screen.filters)()  # no filters: every chair

@@ -15,40 +15,28 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import ANCHOR, BenchContext, Row, ms
+from benchmarks.harness import BenchContext, Row, bench_app_context, ms
 
 TARGET = 0.100
 
 
 def run(bench: BenchContext) -> list[Row]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from orca_desk.app import default_screens
     from orca_desk.db import Database
-    from orca_desk.services.clinic import load_clinic
-    from orca_desk.services.clock import FrozenClock
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-    from orca_desk.ui.context import AppContext
     from orca_desk.ui.main_window import MainWindow
-    from orca_desk.ui.theme import apply_theme
 
-    QCoreApplication.setOrganizationName("OrcaDeskBench")  # keep the user's window state out
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    apply_theme(app)
     source = Path(bench.url.removeprefix("sqlite:///"))
     folder = Path(tempfile.mkdtemp(prefix="orca-bench-screens-"))
     copy = folder / "large.sqlite3"
     shutil.copy(source, copy)  # screens may write (settings, seen marks): never the shared cache
     db = Database(f"sqlite:///{copy}")
     try:
-        with db.read() as s:
-            clinic = load_clinic(s)
-        assert clinic is not None
-        actor = Actor(username="bench", role="manager", permissions=ROLE_PERMISSIONS["manager"])
-        ctx = AppContext(db=db, clock=FrozenClock(ANCHOR), actor=actor, clinic=clinic)
+        ctx = bench_app_context(db)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
         window = MainWindow(ctx, default_screens(), database_label="bench")
         window.change_watcher.timer.stop()  # the copy changes only by what is measured
         window.resize(1366, 768)

@@ -9,10 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 
 from orca_desk.db import Database
+
+if TYPE_CHECKING:
+    from orca_desk.ui.context import AppContext
 from orca_desk.migrate import upgrade
 from orca_desk.services.demo import load_demo
 
@@ -112,3 +116,25 @@ def biggest_location(db: Database) -> tuple[int, str, int]:
                         .group_by(Location.id).order_by(func.count(Chair.id).desc(), Location.id)).first()
     assert row is not None
     return int(row[0]), str(row[1]), int(row[2])
+
+
+def bench_app_context(db: Database) -> AppContext:
+    """A Qt application (offscreen, themed, its own settings) and a manager's context over ``db``."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.clock import FrozenClock
+    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.ui.context import AppContext
+    from orca_desk.ui.theme import apply_theme
+
+    QCoreApplication.setOrganizationName("OrcaDeskBench")  # keep the user's window and calendar settings out
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    with db.read() as s:
+        clinic = load_clinic(s)
+    assert clinic is not None
+    actor = Actor(username="bench", role="manager", permissions=ROLE_PERMISSIONS["manager"])
+    return AppContext(db=db, clock=FrozenClock(ANCHOR), actor=actor, clinic=clinic)
