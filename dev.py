@@ -3,7 +3,7 @@
 
     python3 dev.py app     open Orca Desk on a local SQLite database with the demo clinic
     python3 dev.py test    run the whole test suite (Qt offscreen)
-    python3 dev.py lint    ruff, mypy and the import-linter contracts
+    python3 dev.py lint    ruff (check and format), mypy and the import-linter contracts
     python3 dev.py bench   run the benchmarks and print a table
     python3 dev.py fake-providers [--port N]
                            serve the fake Twilio/SendGrid (tests/fakes) on 127.0.0.1 for demos
@@ -56,9 +56,12 @@ def main(argv: list[str]) -> int:
     if task == "test":
         return run([str(PY), "-m", "pytest", *rest], {"QT_QPA_PLATFORM": "offscreen"})
     if task == "lint":
-        codes = [run([str(BIN / "ruff"), "check", "."]),
-                 run([str(BIN / "mypy")]),
-                 run([str(BIN / "lint-imports"), "--no-cache"])]
+        codes = [
+            run([str(BIN / "ruff"), "check", "."]),
+            run([str(BIN / "ruff"), "format", "--check", "."]),
+            run([str(BIN / "mypy")]),
+            run([str(BIN / "lint-imports"), "--no-cache"]),
+        ]
         return max(codes)
     if task == "fake-providers":
         return run([str(PY), "-m", "tests.fakes.fake_provider", *rest])

@@ -47,8 +47,11 @@ def main() -> int:
         print(f"running {name} …", file=sys.stderr)
         rows.extend(importlib.import_module(name).run(bench))
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    widths = [max(len(r.name) for r in rows), max(10, *(len(r.target) for r in rows)),
-              max(len(r.measured) for r in rows)]
+    widths = [
+        max(len(r.name) for r in rows),
+        max(10, *(len(r.target) for r in rows)),
+        max(len(r.measured) for r in rows),
+    ]
     print(f"{'benchmark':<{widths[0]}}  {'target':<{widths[1]}}  {'median':<{widths[2]}}  result")
     print("-" * (sum(widths) + 14))
     for r in rows:

@@ -35,8 +35,14 @@ def run(bench: BenchContext) -> list[Row]:
 
     with count_queries(bench.db) as statements:
         n = load()
-    rows = [Row(f"queries per week-view load ({chairs} chairs × 7 days, {n} appts)", "≤ 3",
-                str(len(statements)), len(statements) <= 3)]
+    rows = [
+        Row(
+            f"queries per week-view load ({chairs} chairs × 7 days, {n} appts)",
+            "≤ 3",
+            str(len(statements)),
+            len(statements) <= 3,
+        )
+    ]
     t = median_seconds(load, repeat=20)
     rows.append(Row(f"week-view data load ({chairs} chairs × 7 days, SQLite)", "≤ 50 ms", ms(t), t <= 0.050))
     rows.extend(_paint_rows(bench, location_id, days))
@@ -75,11 +81,23 @@ def _paint_rows(bench: BenchContext, location_id: int, days: list[date]) -> list
 
     t_first, cpu_first = _median_wall_and_cpu(layout_and_paint, repeat=10)
     cols, items = len(grid.columns), len(grid.items)
-    rows = [Row(f"week view layout + first paint ({cols} columns, {items} appts, visible area)", "≤ 50 ms",
-                f"{ms(t_first)} (CPU {ms(cpu_first)})", t_first <= 0.050)]
+    rows = [
+        Row(
+            f"week view layout + first paint ({cols} columns, {items} appts, visible area)",
+            "≤ 50 ms",
+            f"{ms(t_first)} (CPU {ms(cpu_first)})",
+            t_first <= 0.050,
+        )
+    ]
     t_full = median_seconds(lambda: grid.grab(), repeat=5)
-    rows.append(Row(f"week view full-widget paint, strips cached ({grid.width()}×{grid.height()} px)", "—",
-                    ms(t_full), None))
+    rows.append(
+        Row(
+            f"week view full-widget paint, strips cached ({grid.width()}×{grid.height()} px)",
+            "—",
+            ms(t_full),
+            None,
+        )
+    )
 
     # A drag: press on a movable appointment in view, then move; each move repaints the dirty rects.
     target = min((i for i in grid.items if i.movable), key=lambda i: i.rect.left())
@@ -89,8 +107,14 @@ def _paint_rows(bench: BenchContext, location_id: int, days: list[date]) -> list
     visible = QRect(-grid.x(), -grid.y(), viewport.width(), viewport.height())
 
     def mouse(kind: QEvent.Type, pos: QPointF, buttons: Qt.MouseButton) -> None:
-        ev = QMouseEvent(kind, pos, grid.mapToGlobal(pos), Qt.MouseButton.LeftButton, buttons,
-                         Qt.KeyboardModifier.NoModifier)
+        ev = QMouseEvent(
+            kind,
+            pos,
+            grid.mapToGlobal(pos),
+            Qt.MouseButton.LeftButton,
+            buttons,
+            Qt.KeyboardModifier.NoModifier,
+        )
         QApplication.sendEvent(grid, ev)
 
     mouse(QEvent.Type.MouseButtonPress, origin, Qt.MouseButton.LeftButton)
@@ -105,14 +129,21 @@ def _paint_rows(bench: BenchContext, location_id: int, days: list[date]) -> list
         samples.append(time.perf_counter() - started)
     samples.sort()
     t_drag = samples[len(samples) // 2]
-    rows.append(Row("repaint during drag (move event + partial repaint, median)", "≤ 16 ms", ms(t_drag),
-                    t_drag <= 0.016))
+    rows.append(
+        Row(
+            "repaint during drag (move event + partial repaint, median)",
+            "≤ 16 ms",
+            ms(t_drag),
+            t_drag <= 0.016,
+        )
+    )
     started = time.perf_counter()
     for _ in range(10):
         grid.repaint(visible)
     t_worst = (time.perf_counter() - started) / 10
-    rows.append(Row("repaint of the whole visible area during drag", "≤ 16 ms", ms(t_worst),
-                    t_worst <= 0.016))
+    rows.append(
+        Row("repaint of the whole visible area during drag", "≤ 16 ms", ms(t_worst), t_worst <= 0.016)
+    )
     grid.cancel_drag()  # never drop: the benchmark database stays as it is
     screen.close()
     return rows

@@ -45,7 +45,9 @@ def _cache_file(bench: BenchContext) -> Path:
 
 def _measure(tmp: Path, db_path: Path) -> list[Row]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), ORCA_DESK_DATABASE_URL=f"sqlite:///{db_path}")
+    env.update(
+        QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), ORCA_DESK_DATABASE_URL=f"sqlite:///{db_path}"
+    )
     con = sqlite3.connect(str(db_path))
     location_id, zone = con.execute("SELECT id, timezone FROM location ORDER BY id LIMIT 1").fetchone()
     con.close()
@@ -54,10 +56,27 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
     bounds = [(start + timedelta(days=d)).strftime("%Y-%m-%d %H:%M:%S") for d in (0, 1)]
     py = sys.executable
     commands: dict[str, list[str]] = {
-        "floor": [py, str(ROOT / "benchmarks" / "cold_start_floor.py"), str(db_path), str(location_id),
-                  *bounds, str(tmp / "floor.png")],
-        "app": [py, "-m", "orca_desk", "--database-url", f"sqlite:///{db_path}", "--screenshot",
-                str(tmp / "app.png"), "--view", "calendar", "--date", day.isoformat()],
+        "floor": [
+            py,
+            str(ROOT / "benchmarks" / "cold_start_floor.py"),
+            str(db_path),
+            str(location_id),
+            *bounds,
+            str(tmp / "floor.png"),
+        ],
+        "app": [
+            py,
+            "-m",
+            "orca_desk",
+            "--database-url",
+            f"sqlite:///{db_path}",
+            "--screenshot",
+            str(tmp / "app.png"),
+            "--view",
+            "calendar",
+            "--date",
+            day.isoformat(),
+        ],
         "python": [py, "-c", "pass"],
         "help": [py, "-m", "orca_desk", "--help"],
         "unknown command": [py, "-m", "orca_desk", "nosuchcmd"],
@@ -78,17 +97,31 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
     ratio, ratio_cpu = med["app"] / med["floor"], med_cpu["app"] / med_cpu["floor"]
     shown = " ".join(_short(a, tmp) for a in commands["app"][1:])
     floor_shown = " ".join(_short(a, tmp) for a in commands["floor"][1:])
-    rows = [Row(f"cold start → PNG of the day, wall (median of {ROUNDS}, interleaved)",
-                f"≤ {START_RATIO:.1f}× floor", f"{ratio:.1f}× ({_s(med['app'])} vs {_s(med['floor'])})",
-                ratio <= START_RATIO,
-                detail=f"app: python {shown}\nfloor: python {floor_shown}"),
-            Row("cold start → PNG of the day, CPU (same runs)", "—",
-                f"{ratio_cpu:.1f}× ({_s(med_cpu['app'])} vs {_s(med_cpu['floor'])})", None)]
+    rows = [
+        Row(
+            f"cold start → PNG of the day, wall (median of {ROUNDS}, interleaved)",
+            f"≤ {START_RATIO:.1f}× floor",
+            f"{ratio:.1f}× ({_s(med['app'])} vs {_s(med['floor'])})",
+            ratio <= START_RATIO,
+            detail=f"app: python {shown}\nfloor: python {floor_shown}",
+        ),
+        Row(
+            "cold start → PNG of the day, CPU (same runs)",
+            "—",
+            f"{ratio_cpu:.1f}× ({_s(med_cpu['app'])} vs {_s(med_cpu['floor'])})",
+            None,
+        ),
+    ]
     for name in ("help", "unknown command", "bad option", "missing argument"):
         argv = " ".join(commands[name][1:])
-        rows.append(Row(f"orca-desk {name}: python {argv}", f"≤ {CLI_SECONDS * 1000:.0f} ms",
-                        f"{_s(med[name])} (CPU {_s(med_cpu[name])}; python -c pass {_s(med['python'])})",
-                        med[name] <= CLI_SECONDS))
+        rows.append(
+            Row(
+                f"orca-desk {name}: python {argv}",
+                f"≤ {CLI_SECONDS * 1000:.0f} ms",
+                f"{_s(med[name])} (CPU {_s(med_cpu[name])}; python -c pass {_s(med['python'])})",
+                med[name] <= CLI_SECONDS,
+            )
+        )
     return rows
 
 

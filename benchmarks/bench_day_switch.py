@@ -50,6 +50,13 @@ def run(bench: BenchContext) -> list[Row]:
         items.append(len(grid.items))
     screen.close()
     t, t_cpu = statistics.median(samples), statistics.median(cpus)
-    return [Row(f"day switch: load + layout + paint ({chairs} chairs, up to {max(items)} appts; "
-                f"median of {len(samples)} days)", "≤ 50 ms", f"{ms(t)} (CPU {ms(t_cpu)})", t <= 0.050),
-            Row("day switch: slowest day", "—", f"{ms(max(samples))} (CPU {ms(max(cpus))})", None)]
+    return [
+        Row(
+            f"day switch: load + layout + paint ({chairs} chairs, up to {max(items)} appts; "
+            f"median of {len(samples)} days)",
+            "≤ 50 ms",
+            f"{ms(t)} (CPU {ms(t_cpu)})",
+            t <= 0.050,
+        ),
+        Row("day switch: slowest day", "—", f"{ms(max(samples))} (CPU {ms(max(cpus))})", None),
+    ]

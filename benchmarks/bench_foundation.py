@@ -18,14 +18,18 @@ from orca_desk.services.calendar_data import load_appointments, local_day_bounds
 def run(bench: BenchContext) -> list[Row]:
     rows = []
     if bench.load_seconds is not None:
-        rows.append(Row("large demo load (SQLite)", "≤ 90 s", f"{bench.load_seconds:.1f} s",
-                        bench.load_seconds <= 90))
+        rows.append(
+            Row("large demo load (SQLite)", "≤ 90 s", f"{bench.load_seconds:.1f} s", bench.load_seconds <= 90)
+        )
     else:
         rows.append(Row("large demo load (SQLite)", "≤ 90 s", "cached (run with --fresh)", None))
     with bench.db.read() as s:
-        loc = s.execute(select(Location.id, Location.timezone, func.count(Chair.id))
-                        .join(Chair, Chair.location_id == Location.id)
-                        .group_by(Location.id).order_by(Location.id)).first()
+        loc = s.execute(
+            select(Location.id, Location.timezone, func.count(Chair.id))
+            .join(Chair, Chair.location_id == Location.id)
+            .group_by(Location.id)
+            .order_by(Location.id)
+        ).first()
     assert loc is not None
     location_id, tz, chairs = loc
     from zoneinfo import ZoneInfo
@@ -39,8 +43,14 @@ def run(bench: BenchContext) -> list[Row]:
 
     with count_queries(bench.db) as statements:
         n = load()
-    rows.append(Row(f"queries per day-view load ({chairs} chairs, {n} appts)", "≤ 3",
-                    str(len(statements)), len(statements) <= 3))
+    rows.append(
+        Row(
+            f"queries per day-view load ({chairs} chairs, {n} appts)",
+            "≤ 3",
+            str(len(statements)),
+            len(statements) <= 3,
+        )
+    )
     t = median_seconds(load, repeat=30)
     rows.append(Row(f"day-view data load ({chairs} chairs)", "≤ 30 ms", ms(t), t <= 0.030))
 
@@ -49,11 +59,25 @@ def run(bench: BenchContext) -> list[Row]:
         samples = []
         for _ in range(3):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "orca_desk", "--database-url", bench.url,
-                            "--screenshot", str(shot), "--date", day.isoformat()], check=True,
-                           capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "orca_desk",
+                    "--database-url",
+                    bench.url,
+                    "--screenshot",
+                    str(shot),
+                    "--date",
+                    day.isoformat(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             samples.append(time.perf_counter() - started)
         cold = sorted(samples)[1]
-    rows.append(Row("cold start to painted day view (process, offscreen)", "≤ 2 s", f"{cold:.2f} s",
-                    cold <= 2.0))
+    rows.append(
+        Row("cold start to painted day view (process, offscreen)", "≤ 2 s", f"{cold:.2f} s", cold <= 2.0)
+    )
     return rows

@@ -130,8 +130,18 @@ def run(ctx: BenchContext) -> list[Row]:
 
     # Every kind the Ctrl+F box reads (issue 15): names, a guardian's name, phones in any format,
     # an email, a date of birth (ISO and the clinic's order), a chart number.
-    for text in ("Rivera", "Chen, A", "617555", "(617) 555-01", "Maria Rivera", "ava@", "2012-05-01",
-                 "05/01/2012", "C-1042", "zz-no-such-name"):
+    for text in (
+        "Rivera",
+        "Chen, A",
+        "617555",
+        "(617) 555-01",
+        "Maria Rivera",
+        "ava@",
+        "2012-05-01",
+        "05/01/2012",
+        "C-1042",
+        "zz-no-such-name",
+    ):
         with ctx.db.read() as session:
             wall, _cpu = median_wall_cpu(lambda s=session, t=text: search_patients(s, t), repeat=9)
         rows.append(

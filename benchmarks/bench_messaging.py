@@ -32,9 +32,17 @@ def _fresh_db(folder: Path, name: str) -> tuple[Database, int, list[Patient]]:
         s.add(clinic)
         s.flush()
         s.add(Location(clinic_id=clinic.id, name="Main", timezone="UTC"))
-        patients = [Patient(clinic_id=clinic.id, first_name=f"P{i}", last_name="Bench",
-                            contact_phone=f"+1202555{i:04d}", sms_consent=True, timezone=_noon_zone())
-                    for i in range(DISPATCH_COUNT)]
+        patients = [
+            Patient(
+                clinic_id=clinic.id,
+                first_name=f"P{i}",
+                last_name="Bench",
+                contact_phone=f"+1202555{i:04d}",
+                sms_consent=True,
+                timezone=_noon_zone(),
+            )
+            for i in range(DISPATCH_COUNT)
+        ]
         s.add_all(patients)
         s.flush()
         return db, clinic.id, patients
@@ -50,18 +58,29 @@ def bench_enqueue(folder: Path) -> Row:
     db, clinic_id, _ = _fresh_db(folder, "enqueue.sqlite3")
     samples = []
     for run in range(5):
-        batch = [NewMessage(clinic_id=clinic_id, channel="sms", to_address=f"+1202555{i:04d}",
-                            body=f"Reminder: your visit on Tue at 3:30 PM. Reply YES to confirm. {i}",
-                            purpose="reminder", dedupe_key=f"bench:{run}:{i}")
-                 for i in range(ENQUEUE_COUNT)]
+        batch = [
+            NewMessage(
+                clinic_id=clinic_id,
+                channel="sms",
+                to_address=f"+1202555{i:04d}",
+                body=f"Reminder: your visit on Tue at 3:30 PM. Reply YES to confirm. {i}",
+                purpose="reminder",
+                dedupe_key=f"bench:{run}:{i}",
+            )
+            for i in range(ENQUEUE_COUNT)
+        ]
         started = time.perf_counter()
         with db.write() as s:
             enqueue_many(s, batch, now=datetime.now(UTC))
         samples.append(time.perf_counter() - started)
     db.dispose()
     median = statistics.median(samples)
-    return Row(f"enqueue {ENQUEUE_COUNT:,} messages (SQLite, one transaction)", "≤ 1 s",
-               f"{median:.2f} s", median <= 1.0)
+    return Row(
+        f"enqueue {ENQUEUE_COUNT:,} messages (SQLite, one transaction)",
+        "≤ 1 s",
+        f"{median:.2f} s",
+        median <= 1.0,
+    )
 
 
 def _serve(conn: Connection) -> None:
@@ -79,19 +98,37 @@ def bench_dispatch(folder: Path) -> list[Row]:
     db, clinic_id, patients = _fresh_db(folder, "dispatch.sqlite3")
     now = datetime.now(UTC)
     with db.write() as s:
-        enqueue_many(s, [NewMessage(clinic_id=clinic_id, channel="sms", to_address=str(p.contact_phone),
-                                    body=f"Hello {p.first_name}", purpose="reminder",
-                                    dedupe_key=f"d:{p.id}", patient_id=p.id) for p in patients],
-                     now=now)
+        enqueue_many(
+            s,
+            [
+                NewMessage(
+                    clinic_id=clinic_id,
+                    channel="sms",
+                    to_address=str(p.contact_phone),
+                    body=f"Hello {p.first_name}",
+                    purpose="reminder",
+                    dedupe_key=f"d:{p.id}",
+                    patient_id=p.id,
+                )
+                for p in patients
+            ],
+            now=now,
+        )
     parent, child = mp.get_context("spawn").Pipe()
     server = mp.get_context("spawn").Process(target=_serve, args=(child,), daemon=True)
     server.start()
     base_url, sid, token, number = parent.recv()
     provider = TwilioProvider(sid, token, from_number=number, base_url=base_url, rate_per_second=RATE)
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    summary = dispatch_due(db, {"sms": provider}, now=datetime.now(UTC), worker_id="bench",
-                           batch=20, options=DispatchOptions(status_callback_base="https://d.example"),
-                           clock=lambda: datetime.now(UTC))
+    summary = dispatch_due(
+        db,
+        {"sms": provider},
+        now=datetime.now(UTC),
+        worker_id="bench",
+        batch=20,
+        options=DispatchOptions(status_callback_base="https://d.example"),
+        clock=lambda: datetime.now(UTC),
+    )
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     parent.send("report")
     times, received = parent.recv()
@@ -104,11 +141,18 @@ def bench_dispatch(folder: Path) -> list[Row]:
     busiest = max(per_second) if per_second else 0
     gaps = [b - a for a, b in itertools.pairwise(times)]
     return [
-        Row(f"dispatch {summary.sent} SMS at {RATE:g}/s through the fake (HTTP)", "≤ 5% of a core",
-            f"{share:.1%} ({cpu * 1000 / max(1, summary.sent):.1f} ms CPU/msg)", share <= 0.05),
-        Row("  provider rate limit (busiest 1 s window, server clock)", f"≤ {RATE:g}",
+        Row(
+            f"dispatch {summary.sent} SMS at {RATE:g}/s through the fake (HTTP)",
+            "≤ 5% of a core",
+            f"{share:.1%} ({cpu * 1000 / max(1, summary.sent):.1f} ms CPU/msg)",
+            share <= 0.05,
+        ),
+        Row(
+            "  provider rate limit (busiest 1 s window, server clock)",
+            f"≤ {RATE:g}",
             f"{busiest} (min gap {min(gaps) * 1000:.0f} ms)" if gaps else "n/a",
-            busiest <= RATE and received == DISPATCH_COUNT),
+            busiest <= RATE and received == DISPATCH_COUNT,
+        ),
     ]
 
 

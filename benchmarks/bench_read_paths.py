@@ -64,8 +64,14 @@ def run(bench: BenchContext) -> list[Row]:
         pg_db.dispose()
     rows = [row for name in results for row in results[name]]
     if not pg_url:
-        rows.append(Row(f"read paths on PostgreSQL: set {PG_ENV} to a database holding the large demo",
-                        "—", "not run", None))
+        rows.append(
+            Row(
+                f"read paths on PostgreSQL: set {PG_ENV} to a database holding the large demo",
+                "—",
+                "not run",
+                None,
+            )
+        )
     return rows
 
 
@@ -73,12 +79,19 @@ def _cases(db: Database) -> list[Case]:
     with db.read() as s:
         loc_id, tz = s.execute(select(Location.id, Location.timezone).order_by(Location.id)).first()  # type: ignore[misc]
         chairs = s.scalar(select(func.count(Chair.id)).where(Chair.location_id == loc_id))
-        provider_ids = list(s.scalars(select(Provider.id).where(Provider.is_active.is_(True))
-                                      .order_by(Provider.id).limit(30)))
-        source = s.execute(select(Appointment).where(
-            Appointment.location_id == loc_id, Appointment.status == "scheduled",
-            Appointment.start_at > ANCHOR + timedelta(days=1)).order_by(Appointment.id)
-            .limit(1)).scalar_one()
+        provider_ids = list(
+            s.scalars(select(Provider.id).where(Provider.is_active.is_(True)).order_by(Provider.id).limit(30))
+        )
+        source = s.execute(
+            select(Appointment)
+            .where(
+                Appointment.location_id == loc_id,
+                Appointment.status == "scheduled",
+                Appointment.start_at > ANCHOR + timedelta(days=1),
+            )
+            .order_by(Appointment.id)
+            .limit(1)
+        ).scalar_one()
         opening = _transient_opening(source, loc_id)
     zone = ZoneInfo(tz)
     day = ANCHOR.astimezone(zone).date()
@@ -94,43 +107,78 @@ def _cases(db: Database) -> list[Case]:
             return waitlist.match_opening(s, opening.id, now=ANCHOR, limit=20)
 
     return [
-        Case(f"day load ({chairs} chairs)", f"calendar_data.load_days(s, {{{loc_id}: {tz}}}, [{day}], "
-             "include_cancelled=True)",
-             lambda s: calendar_data.load_days(s, {loc_id: zone}, [day], include_cancelled=True)),
-        Case(f"week load ({chairs} chairs)", f"calendar_data.load_days(s, {{{loc_id}: {tz}}}, week of {day}, "
-             "include_cancelled=True)",
-             lambda s: calendar_data.load_days(s, {loc_id: zone}, week, include_cancelled=True)),
-        Case("openings search (30 providers × 90 days)",
-             "availability.find_openings(s, minutes=30, after=anchor, provider_ids=30, horizon_days=90, "
-             "limit=20, spread=True)",
-             lambda s: availability.find_openings(s, minutes=30, after=ANCHOR, provider_ids=provider_ids,
-                                                  horizon_days=90, limit=20, spread=True),
-             "the floor does not search: the app's in-memory gap search is all overhead here"),
-        Case("call list (next business day, one location)",
-             f"confirmations.call_day + call_list(s, now={call_now:%H:%M} local, location_id={loc_id})",
-             calls,
-             "the floor does not format phones (phonenumbers) or dates"),
-        Case("waitlist matching (one opening, 20 shown)",
-             "waitlist.match_opening(s, opening, now=anchor, limit=20) (opening not written: read-only)",
-             match,
-             "the floor does not score: the entries are cached parsed in the app"),
-        Case("patient search: name prefix 'Gar'", "patients.search_patients(s, 'Gar', limit=50)",
-             lambda s: patients.search_patients(s, "Gar", limit=50)),
-        Case("patient search: two names 'mar s'", "patients.search_patients(s, 'mar s', limit=50)",
-             lambda s: patients.search_patients(s, "mar s", limit=50)),
-        Case("patient search: phone digits '555-01'", "patients.search_patients(s, '555-01', limit=50)",
-             lambda s: patients.search_patients(s, "555-01", limit=50)),
+        Case(
+            f"day load ({chairs} chairs)",
+            f"calendar_data.load_days(s, {{{loc_id}: {tz}}}, [{day}], include_cancelled=True)",
+            lambda s: calendar_data.load_days(s, {loc_id: zone}, [day], include_cancelled=True),
+        ),
+        Case(
+            f"week load ({chairs} chairs)",
+            f"calendar_data.load_days(s, {{{loc_id}: {tz}}}, week of {day}, include_cancelled=True)",
+            lambda s: calendar_data.load_days(s, {loc_id: zone}, week, include_cancelled=True),
+        ),
+        Case(
+            "openings search (30 providers × 90 days)",
+            "availability.find_openings(s, minutes=30, after=anchor, provider_ids=30, horizon_days=90, "
+            "limit=20, spread=True)",
+            lambda s: availability.find_openings(
+                s, minutes=30, after=ANCHOR, provider_ids=provider_ids, horizon_days=90, limit=20, spread=True
+            ),
+            "the floor does not search: the app's in-memory gap search is all overhead here",
+        ),
+        Case(
+            "call list (next business day, one location)",
+            f"confirmations.call_day + call_list(s, now={call_now:%H:%M} local, location_id={loc_id})",
+            calls,
+            "the floor does not format phones (phonenumbers) or dates",
+        ),
+        Case(
+            "waitlist matching (one opening, 20 shown)",
+            "waitlist.match_opening(s, opening, now=anchor, limit=20) (opening not written: read-only)",
+            match,
+            "the floor does not score: the entries are cached parsed in the app",
+        ),
+        Case(
+            "patient search: name prefix 'Gar'",
+            "patients.search_patients(s, 'Gar', limit=50)",
+            lambda s: patients.search_patients(s, "Gar", limit=50),
+        ),
+        Case(
+            "patient search: two names 'mar s'",
+            "patients.search_patients(s, 'mar s', limit=50)",
+            lambda s: patients.search_patients(s, "mar s", limit=50),
+        ),
+        Case(
+            "patient search: phone digits '555-01'",
+            "patients.search_patients(s, '555-01', limit=50)",
+            lambda s: patients.search_patients(s, "555-01", limit=50),
+        ),
     ]
 
 
 def _transient_opening(a: Appointment, location_id: int) -> Opening:
     """An opening as a cancellation of ``a`` would make, never added to a session (the databases are
     only read here)."""
-    return Opening(id=-1, clinic_id=a.clinic_id, location_id=location_id, chair_id=a.chair_id,
-                   provider_id=a.provider_id, type_id=a.type_id, start_at=a.start_at, end_at=a.end_at,
-                   source="cancellation", source_appointment_id=a.id, status="open", mode="sequential",
-                   broadcast_size=3, next_check_at=ANCHOR, note="", created_by="bench", created_at=ANCHOR,
-                   updated_at=ANCHOR)
+    return Opening(
+        id=-1,
+        clinic_id=a.clinic_id,
+        location_id=location_id,
+        chair_id=a.chair_id,
+        provider_id=a.provider_id,
+        type_id=a.type_id,
+        start_at=a.start_at,
+        end_at=a.end_at,
+        source="cancellation",
+        source_appointment_id=a.id,
+        status="open",
+        mode="sequential",
+        broadcast_size=3,
+        next_check_at=ANCHOR,
+        note="",
+        created_by="bench",
+        created_at=ANCHOR,
+        updated_at=ANCHOR,
+    )
 
 
 @contextmanager
@@ -185,11 +233,19 @@ def _measure(label: str, db: Database, floor: Floor, case: Case) -> Row:
     # leaves out the server's share on PostgreSQL.
     c_app, c_low = statistics.median(app_cpu), statistics.median(floor_cpu)
     c_ratio = f"{c_app / c_low:.2f}×" if c_low else "—"
-    detail = (f"app: {case.call}\nfloor: the same {len(statements)} statement(s) through {floor.driver}"
-              f" + {floor.work}" + (f"; {case.floor_note}" if case.floor_note else "")
-              + f"\nCPU of this process: {c_ratio} ({_ms(c_app)} vs {_ms(c_low)})")
-    return Row(f"{case.name} [{label}]", f"≤ {TARGET:.1f}× floor",
-               f"{ratio:.2f}× ({_ms(app)} vs {_ms(low)})", ratio <= TARGET, detail=detail)
+    detail = (
+        f"app: {case.call}\nfloor: the same {len(statements)} statement(s) through {floor.driver}"
+        f" + {floor.work}"
+        + (f"; {case.floor_note}" if case.floor_note else "")
+        + f"\nCPU of this process: {c_ratio} ({_ms(c_app)} vs {_ms(c_low)})"
+    )
+    return Row(
+        f"{case.name} [{label}]",
+        f"≤ {TARGET:.1f}× floor",
+        f"{ratio:.2f}× ({_ms(app)} vs {_ms(low)})",
+        ratio <= TARGET,
+        detail=detail,
+    )
 
 
 class Floor:
@@ -247,14 +303,16 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text + "+00:00")
 
 
-def _row_converter(width: int,
-                   convert: dict[int, Callable[[str], object]]) -> Callable[[Any], tuple[Any, ...]] | None:
+def _row_converter(
+    width: int, convert: dict[int, Callable[[str], object]]
+) -> Callable[[Any], tuple[Any, ...]] | None:
     """One tuple per row with its datetime/date columns parsed, as a single expression (the least
     Python a hand-written loader would run)."""
     if not convert:
         return None
-    parts = [f"(c{i}(r[{i}]) if r[{i}] is not None else None)" if i in convert else f"r[{i}]"
-             for i in range(width)]
+    parts = [
+        f"(c{i}(r[{i}]) if r[{i}] is not None else None)" if i in convert else f"r[{i}]" for i in range(width)
+    ]
     scope = {f"c{i}": f for i, f in convert.items()}
     return eval(f"lambda r: ({', '.join(parts)},)", scope)  # our own generated source
 
@@ -267,8 +325,9 @@ class PgFloor(Floor):
         import psycopg
 
         u = make_url(url)
-        self.con = psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password,
-                                   dbname=u.database)
+        self.con = psycopg.connect(
+            host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database
+        )
         self.con.read_only = True
 
     def prepare(self, statements: list[tuple[str, Any]]) -> Callable[[], object]:

@@ -38,12 +38,23 @@ def run(bench: BenchContext) -> list[Row]:
             summary = reminders.plan_all(s, now=now)
             s.flush()
             seconds = time.perf_counter() - started
-            rows.append(Row(f"reminders: plan {summary.appointments:,} future appointments from scratch "
-                            f"({summary.planned + summary.skipped:,} steps)", "≤ 10 s", f"{seconds:.2f} s",
-                            seconds <= 10.0))
-            ids = list(s.scalars(select(Appointment.id).where(
-                Appointment.start_at > now + timedelta(days=3), Appointment.status == "scheduled")
-                .order_by(Appointment.id).limit(40)))
+            rows.append(
+                Row(
+                    f"reminders: plan {summary.appointments:,} future appointments from scratch "
+                    f"({summary.planned + summary.skipped:,} steps)",
+                    "≤ 10 s",
+                    f"{seconds:.2f} s",
+                    seconds <= 10.0,
+                )
+            )
+            ids = list(
+                s.scalars(
+                    select(Appointment.id)
+                    .where(Appointment.start_at > now + timedelta(days=3), Appointment.status == "scheduled")
+                    .order_by(Appointment.id)
+                    .limit(40)
+                )
+            )
             samples = []
             for i, appointment_id in enumerate(ids):
                 a = s.get(Appointment, appointment_id)
@@ -55,14 +66,26 @@ def run(bench: BenchContext) -> list[Row]:
                 s.flush()
                 samples.append(time.perf_counter() - started)
             replan = statistics.median(samples[5:])
-            rows.append(Row("reminders: re-plan after one change (median of 35)", "≤ 10 ms", ms(replan),
-                            replan <= 0.010))
+            rows.append(
+                Row(
+                    "reminders: re-plan after one change (median of 35)",
+                    "≤ 10 ms",
+                    ms(replan),
+                    replan <= 0.010,
+                )
+            )
             try:
                 with s.begin_nested():
                     rows.append(_replies(s, clinic_id, now))
             except OperationalError as exc:  # a cache built before a messaging column was added
-                rows.append(Row("reminders: process 1,000 inbound replies", "≤ 2 s",
-                                f"skipped: {str(exc.orig)[:60]} (run with --fresh)", None))
+                rows.append(
+                    Row(
+                        "reminders: process 1,000 inbound replies",
+                        "≤ 2 s",
+                        f"skipped: {str(exc.orig)[:60]} (run with --fresh)",
+                        None,
+                    )
+                )
         finally:
             s.close()
             trans.rollback()
@@ -72,25 +95,64 @@ def run(bench: BenchContext) -> list[Row]:
 def _replies(s: Session, clinic_id: int, now) -> Row:  # type: ignore[no-untyped-def]
     """1,000 families answer YES to a sent confirmation request, fetched by one poll: stored and
     processed as ``poll_inbound`` does in its transaction (each through the full chain)."""
-    appts = list(s.scalars(select(Appointment).where(
-        Appointment.start_at > now + timedelta(days=1), Appointment.start_at < now + timedelta(days=30),
-        Appointment.status == "scheduled").order_by(Appointment.start_at).limit(1000)))
+    appts = list(
+        s.scalars(
+            select(Appointment)
+            .where(
+                Appointment.start_at > now + timedelta(days=1),
+                Appointment.start_at < now + timedelta(days=30),
+                Appointment.status == "scheduled",
+            )
+            .order_by(Appointment.start_at)
+            .limit(1000)
+        )
+    )
     sent = now - timedelta(hours=1)
     fetched = []
     for n, a in enumerate(appts):
         number = f"+1555{n:07d}"
-        msg = OutboxMessage(clinic_id=clinic_id, patient_id=a.patient_id, appointment_id=a.id,
-                            channel="sms", to_address=number, purpose=reminders.CONFIRM_PURPOSE,
-                            source_type=reminders.SOURCE,
-                            body="Reply YES", dedupe_key=f"bench-confirm:{a.id}", status="sent", attempts=1,
-                            next_attempt_at=sent, created_at=sent, sent_at=sent, created_by="bench")
+        msg = OutboxMessage(
+            clinic_id=clinic_id,
+            patient_id=a.patient_id,
+            appointment_id=a.id,
+            channel="sms",
+            to_address=number,
+            purpose=reminders.CONFIRM_PURPOSE,
+            source_type=reminders.SOURCE,
+            body="Reply YES",
+            dedupe_key=f"bench-confirm:{a.id}",
+            status="sent",
+            attempts=1,
+            next_attempt_at=sent,
+            created_at=sent,
+            sent_at=sent,
+            created_by="bench",
+        )
         s.add(msg)
         s.flush()
-        s.add(ConfirmationRequest(clinic_id=clinic_id, appointment_id=a.id, patient_id=a.patient_id,
-                                  outbox_message_id=msg.id, channel="sms", to_address=number, created_at=sent,
-                                  sent_at=sent, expires_at=a.start_at, status="open"))
-        fetched.append(Fetched(provider_id=f"in-{n}", from_=number, to="+15005550006",
-                               body="YES" if n % 10 else "Yes please", received_at=now))
+        s.add(
+            ConfirmationRequest(
+                clinic_id=clinic_id,
+                appointment_id=a.id,
+                patient_id=a.patient_id,
+                outbox_message_id=msg.id,
+                channel="sms",
+                to_address=number,
+                created_at=sent,
+                sent_at=sent,
+                expires_at=a.start_at,
+                status="open",
+            )
+        )
+        fetched.append(
+            Fetched(
+                provider_id=f"in-{n}",
+                from_=number,
+                to="+15005550006",
+                body="YES" if n % 10 else "Yes please",
+                received_at=now,
+            )
+        )
     s.flush()
     s.expire_all()  # nothing of the set-up is warm in the session
     handlers = [confirmations.ConfirmationReplyHandler(reminders.ReminderSettings())]
@@ -100,8 +162,15 @@ def _replies(s: Session, clinic_id: int, now) -> Row:  # type: ignore[no-untyped
     s.flush()
     seconds = time.perf_counter() - started
     handled = results.count(confirmations.HANDLER_NAME)
-    confirmed = s.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.id.in_([a.id for a in appts]), Appointment.status == "confirmed"))
+    confirmed = s.scalar(
+        select(func.count())
+        .select_from(Appointment)
+        .where(Appointment.id.in_([a.id for a in appts]), Appointment.status == "confirmed")
+    )
     ok = seconds <= 2.0 and handled == confirmed == len(fetched)
-    return Row(f"reminders: store and process {len(fetched):,} inbound replies ({confirmed:,} confirmed)",
-               "≤ 2 s", f"{seconds:.2f} s", ok)
+    return Row(
+        f"reminders: store and process {len(fetched):,} inbound replies ({confirmed:,} confirmed)",
+        "≤ 2 s",
+        f"{seconds:.2f} s",
+        ok,
+    )

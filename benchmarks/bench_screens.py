@@ -63,8 +63,14 @@ def run(bench: BenchContext) -> list[Row]:
                 ctx.ops.wait()
             refresh = statistics.median(refreshes)
             worst = max(opened, refresh)
-            rows.append(Row(f"screen {spec.key}: UI thread held by opening / a reload (median of 5)",
-                            "≤ 100 ms", f"{ms(opened)} / {ms(refresh)}", worst <= TARGET))
+            rows.append(
+                Row(
+                    f"screen {spec.key}: UI thread held by opening / a reload (median of 5)",
+                    "≤ 100 ms",
+                    f"{ms(opened)} / {ms(refresh)}",
+                    worst <= TARGET,
+                )
+            )
         window.close()
         return rows
     finally:

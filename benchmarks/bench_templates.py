@@ -26,8 +26,9 @@ from orca_desk.services.schedule_templates import SlotSpec, create_template
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
 
-ACTOR = Actor(username="bench", role="manager", display_name="Benchmark",
-              permissions=ROLE_PERMISSIONS["manager"])
+ACTOR = Actor(
+    username="bench", role="manager", display_name="Benchmark", permissions=ROLE_PERMISSIONS["manager"]
+)
 
 
 def _rotating_slots(type_ids: list[int]) -> list[SlotSpec]:
@@ -42,10 +43,12 @@ def _rotating_slots(type_ids: list[int]) -> list[SlotSpec]:
     for week, shape in enumerate(shapes):
         for weekday in range(5):
             for k, (s, e) in enumerate(shape):
-                out.append(SlotSpec(s, e, type_ids[(k + week + weekday) % len(type_ids)], weekday=weekday,
-                                    week=week))
-            out.append(SlotSpec(12 * 60, 13 * 60, None, weekday=weekday, week=week, blocked=True,
-                                reason="Lunch"))
+                out.append(
+                    SlotSpec(s, e, type_ids[(k + week + weekday) % len(type_ids)], weekday=weekday, week=week)
+                )
+            out.append(
+                SlotSpec(12 * 60, 13 * 60, None, weekday=weekday, week=week, blocked=True, reason="Lunch")
+            )
     return out
 
 
@@ -65,15 +68,29 @@ def run(bench: BenchContext) -> list[Row]:
     try:
         with db.write() as s:
             types = list(s.scalars(select(AppointmentType.id).order_by(AppointmentType.id).limit(4)))
-            providers = tuple(s.scalars(select(Provider.id).where(Provider.is_active.is_(True))
-                                        .order_by(Provider.id).limit(40)))
+            providers = tuple(
+                s.scalars(
+                    select(Provider.id).where(Provider.is_active.is_(True)).order_by(Provider.id).limit(40)
+                )
+            )
             tz = s.scalar(select(Location.timezone).order_by(Location.id).limit(1))
-            t = create_template(s, ACTOR, name="Bench rotation", kind="week", slots=_rotating_slots(types),
-                                rotation=("A", "B", "C", "D"), now=ANCHOR)
+            t = create_template(
+                s,
+                ACTOR,
+                name="Bench rotation",
+                kind="week",
+                slots=_rotating_slots(types),
+                rotation=("A", "B", "C", "D"),
+                now=ANCHOR,
+            )
         assert tz is not None
         first = ANCHOR.astimezone(ZoneInfo(tz)).date() + timedelta(days=1)
-        params = ApplyParams(template_id=t.template.id, provider_ids=providers, start_day=first,
-                             end_day=first + timedelta(days=364))
+        params = ApplyParams(
+            template_id=t.template.id,
+            provider_ids=providers,
+            start_day=first,
+            end_day=first + timedelta(days=364),
+        )
 
         def dry_run() -> int:
             with db.read() as s:
@@ -89,9 +106,15 @@ def run(bench: BenchContext) -> list[Row]:
             plan = plan_application(s, params, now=ANCHOR)
         c = plan.counts
         total = c["create"] + c["existing"] + c["off"]
-        rows.append(Row(f"template dry run, 4-week rotation × {len(providers)} providers × 1 year "
-                        f"({total:,} slots: {c['create']:,} new, {c['existing']:,} taken, {c['off']:,} off)",
-                        "≤ 1 s", f"{ms(t_plan)} (CPU {ms(cpu_plan)})", t_plan <= 1.0))
+        rows.append(
+            Row(
+                f"template dry run, 4-week rotation × {len(providers)} providers × 1 year "
+                f"({total:,} slots: {c['create']:,} new, {c['existing']:,} taken, {c['off']:,} off)",
+                "≤ 1 s",
+                f"{ms(t_plan)} (CPU {ms(cpu_plan)})",
+                t_plan <= 1.0,
+            )
+        )
 
         samples, cpu_samples = [], []
         created = 0
@@ -103,8 +126,14 @@ def run(bench: BenchContext) -> list[Row]:
             samples.append(time.perf_counter() - started)
             cpu_samples.append(time.process_time() - started_cpu)
         t_apply, cpu_apply = sorted(samples)[1], sorted(cpu_samples)[1]
-        rows.append(Row(f"template apply with conflict check ({created:,} slots written)", "≤ 2 s",
-                        f"{ms(t_apply)} (CPU {ms(cpu_apply)})", t_apply <= 2.0))
+        rows.append(
+            Row(
+                f"template apply with conflict check ({created:,} slots written)",
+                "≤ 2 s",
+                f"{ms(t_apply)} (CPU {ms(cpu_apply)})",
+                t_apply <= 2.0,
+            )
+        )
 
         def reapply() -> int:
             with db.write() as s:
@@ -112,8 +141,14 @@ def run(bench: BenchContext) -> list[Row]:
 
         again = reapply()
         t_again, cpu_again = median_wall_cpu(reapply, repeat=5, warmup=0)
-        rows.append(Row(f"template re-apply, idempotent ({again} new slots)", "≤ 1 s",
-                        f"{ms(t_again)} (CPU {ms(cpu_again)})", t_again <= 1.0 and again == 0))
+        rows.append(
+            Row(
+                f"template re-apply, idempotent ({again} new slots)",
+                "≤ 1 s",
+                f"{ms(t_again)} (CPU {ms(cpu_again)})",
+                t_again <= 1.0 and again == 0,
+            )
+        )
         with db.write() as s:
             s.execute(delete(AppliedSlot))
             s.execute(delete(TemplateApplication))

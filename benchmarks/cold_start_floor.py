@@ -18,7 +18,9 @@ def main() -> int:
             "SELECT a.chair_id, a.start_at, a.end_at, p.first_name || ' ' || p.last_name "
             "FROM appointment a JOIN patient p ON p.id = a.patient_id "
             "WHERE a.location_id = ? AND a.start_at >= ? AND a.start_at < ? AND a.status != 'cancelled' "
-            "ORDER BY a.chair_id, a.start_at", (int(location_id), start_utc, end_utc)).fetchall()
+            "ORDER BY a.chair_id, a.start_at",
+            (int(location_id), start_utc, end_utc),
+        ).fetchall()
     window = DayPainting(rows)
     window.resize(1400, 900)
     window.show()

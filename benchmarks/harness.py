@@ -111,9 +111,12 @@ def biggest_location(db: Database) -> tuple[int, str, int]:
     from orca_desk.models import Chair, Location
 
     with db.read() as s:
-        row = s.execute(select(Location.id, Location.timezone, func.count(Chair.id))
-                        .join(Chair, Chair.location_id == Location.id)
-                        .group_by(Location.id).order_by(func.count(Chair.id).desc(), Location.id)).first()
+        row = s.execute(
+            select(Location.id, Location.timezone, func.count(Chair.id))
+            .join(Chair, Chair.location_id == Location.id)
+            .group_by(Location.id)
+            .order_by(func.count(Chair.id).desc(), Location.id)
+        ).first()
     assert row is not None
     return int(row[0]), str(row[1]), int(row[2])
 

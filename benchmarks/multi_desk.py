@@ -63,8 +63,12 @@ def desk(url: str, index: int, seconds: float, out: mp.Queue) -> None:  # type: 
         chairs = list(s.scalars(select(Chair.id).where(Chair.location_id == location_id)))
         patient_ids = list(s.scalars(select(Patient.id).limit(2000)))
         names = list(s.scalars(select(Patient.last_name).limit(500)))
-        first = s.scalar(select(Appointment.start_at).where(Appointment.location_id == location_id)
-                         .order_by(Appointment.start_at.desc()).limit(1))
+        first = s.scalar(
+            select(Appointment.start_at)
+            .where(Appointment.location_id == location_id)
+            .order_by(Appointment.start_at.desc())
+            .limit(1)
+        )
     anchor = (first or datetime.now(zone)).astimezone(zone).date() - timedelta(days=14)
     days = [anchor + timedelta(days=d) for d in range(14)]
     zones = {location_id: zone}
@@ -114,22 +118,36 @@ def desk(url: str, index: int, seconds: float, out: mp.Queue) -> None:  # type: 
         elif roll < 0.9:
             day = rng.choice(days)
             start = datetime.combine(day, datetime.min.time(), zone) + timedelta(
-                hours=rng.randint(8, 16), minutes=rng.choice((0, 20, 40)))
+                hours=rng.randint(8, 16), minutes=rng.choice((0, 20, 40))
+            )
             try:
                 rows = load(day)
                 movable = [a for a in rows if a.status in ("scheduled", "confirmed")]
                 if movable and rng.random() < 0.5:
                     a = rng.choice(movable)
-                    _, _, txid = run_tracked(db, lambda s, a=a: booking.move_appointment(
-                        s, actor, a.id, start=a.start + timedelta(minutes=rng.choice((-20, 20))),
-                        expected_version=a.version, now=datetime.now(zone)))
+                    _, _, txid = run_tracked(
+                        db,
+                        lambda s, a=a: booking.move_appointment(
+                            s,
+                            actor,
+                            a.id,
+                            start=a.start + timedelta(minutes=rng.choice((-20, 20))),
+                            expected_version=a.version,
+                            now=datetime.now(zone),
+                        ),
+                    )
                 else:  # right after a visit of the day: a chair and provider at work then
                     after = rng.choice(rows) if rows else None
-                    req = BookingRequest(rng.choice(patient_ids), after.provider_id if after else 1,
-                                         after.chair_id if after else rng.choice(chairs),
-                                         after.type_id if after else 1, after.end if after else start)
-                    _, _, txid = run_tracked(db, lambda s, req=req: booking.book_appointment(
-                        s, actor, req, now=datetime.now(zone)))
+                    req = BookingRequest(
+                        rng.choice(patient_ids),
+                        after.provider_id if after else 1,
+                        after.chair_id if after else rng.choice(chairs),
+                        after.type_id if after else 1,
+                        after.end if after else start,
+                    )
+                    _, _, txid = run_tracked(
+                        db, lambda s, req=req: booking.book_appointment(s, actor, req, now=datetime.now(zone))
+                    )
                 if txid is not None:
                     committed.append((txid, time.time()))
             except OrcaError:
@@ -148,8 +166,12 @@ def desk(url: str, index: int, seconds: float, out: mp.Queue) -> None:  # type: 
 def run_desks(url: str, *, desks: int = DESKS, seconds: float = SECONDS) -> dict[str, object]:
     """Start the worker and ``desks`` desk processes; gather their figures."""
     root = Path(__file__).resolve().parents[1]
-    worker = subprocess.Popen([sys.executable, "-m", "orca_desk", "worker", "--database-url", url],
-                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "orca_desk", "worker", "--database-url", url],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     ctx = mp.get_context("spawn")
     out: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
     procs = [ctx.Process(target=desk, args=(url, i, seconds, out)) for i in range(desks)]
@@ -171,26 +193,48 @@ def run_desks(url: str, *, desks: int = DESKS, seconds: float = SECONDS) -> dict
         commits.update(dict(r["committed"]))
         seen.extend(r["seen"])
     visible = [t - commits[txid] for txid, t in seen if txid in commits]
-    return {"timings": timings, "visible": visible, "refused": sum(r["refused"] for r in results),
-            "commits": len(commits)}
+    return {
+        "timings": timings,
+        "visible": visible,
+        "refused": sum(r["refused"] for r in results),
+        "commits": len(commits),
+    }
 
 
 def run(_bench: object) -> list[Row]:
     url = os.environ.get("ORCA_DESK_BENCH_PG_URL")
     if not url:
-        return [Row("multi-desk run (set ORCA_DESK_BENCH_PG_URL to a database with the large demo)",
-                    "—", "skipped", None)]
+        return [
+            Row(
+                "multi-desk run (set ORCA_DESK_BENCH_PG_URL to a database with the large demo)",
+                "—",
+                "skipped",
+                None,
+            )
+        ]
     figures = run_desks(url)
     rows = []
     for name, values in figures["timings"].items():  # type: ignore[attr-defined]
-        rows.append(Row(f"{DESKS} desks × {SECONDS:.0f} s: {name} p50 / p95 ({len(values)} actions)", "—",
-                        f"{_pct(values, 0.5) * 1000:.0f} / {_pct(values, 0.95) * 1000:.0f} ms", None))
+        rows.append(
+            Row(
+                f"{DESKS} desks × {SECONDS:.0f} s: {name} p50 / p95 ({len(values)} actions)",
+                "—",
+                f"{_pct(values, 0.5) * 1000:.0f} / {_pct(values, 0.95) * 1000:.0f} ms",
+                None,
+            )
+        )
     visible = figures["visible"]
     assert isinstance(visible, list)
     p95 = _pct(visible, 0.95)
-    rows.append(Row(f"a change visible at the other desks p50 / p95 ({len(visible)} sightings of "
-                    f"{figures['commits']} commits; {figures['refused']} refused bookings)", "p95 ≤ 1 s",
-                    f"{_pct(visible, 0.5) * 1000:.0f} / {p95 * 1000:.0f} ms", p95 <= 1.0))
+    rows.append(
+        Row(
+            f"a change visible at the other desks p50 / p95 ({len(visible)} sightings of "
+            f"{figures['commits']} commits; {figures['refused']} refused bookings)",
+            "p95 ≤ 1 s",
+            f"{_pct(visible, 0.5) * 1000:.0f} / {p95 * 1000:.0f} ms",
+            p95 <= 1.0,
+        )
+    )
     if visible:
         rows.append(Row("a change visible: mean", "—", f"{statistics.mean(visible) * 1000:.0f} ms", None))
     return rows

@@ -83,8 +83,10 @@ def run_gui(args: argparse.Namespace) -> int:
             clinic = load_clinic(session)
             unfinished = needs_setup(session)
         if args.screenshot and (clinic is None or unfinished):
-            raise StartupError("This database has no clinic yet: start orca-desk without --screenshot to "
-                               "set it up, or use 'orca-desk setup --from clinic.toml' (see the README).")
+            raise StartupError(
+                "This database has no clinic yet: start orca-desk without --screenshot to "
+                "set it up, or use 'orca-desk setup --from clinic.toml' (see the README)."
+            )
     except OrcaError as exc:
         if not args.screenshot:  # a scripted screenshot has nobody to read a dialog
             show_startup_error(str(exc))
@@ -114,8 +116,9 @@ def run_gui(args: argparse.Namespace) -> int:
     install_lazy_print_dialog(window)
     if args.screenshot:
         try:
-            return window.save_screenshot(args.screenshot, view=args.view, day=shown_date,
-                                          size=parse_size(getattr(args, "size", None)))
+            return window.save_screenshot(
+                args.screenshot, view=args.view, day=shown_date, size=parse_size(getattr(args, "size", None))
+            )
         finally:
             # Nothing stays on screen (or open, when run in-process); hidden, not closed, so the
             # shot's size is not saved as the desk's window geometry.
@@ -211,8 +214,11 @@ def run_setup_wizard(db: Database) -> Actor | None:
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return None
         if not login.actor.can(ADMIN):
-            QMessageBox.information(None, "Orca Desk", "The setup of this clinic is not finished: an "
-                                    "administrator must sign in to finish it.")
+            QMessageBox.information(
+                None,
+                "Orca Desk",
+                "The setup of this clinic is not finished: an administrator must sign in to finish it.",
+            )
             return None
         acting = login.actor
     wizard = SetupWizard(db, actor=acting)
@@ -225,8 +231,12 @@ def parse_size(text: str | None) -> tuple[int, int]:
     if not text:
         return (1400, 900)
     width, sep, height = text.lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit() or not (320 <= int(width) <= 8000
-                                                                       and 240 <= int(height) <= 8000):
+    if (
+        not sep
+        or not width.isdigit()
+        or not height.isdigit()
+        or not (320 <= int(width) <= 8000 and 240 <= int(height) <= 8000)
+    ):
         raise ValidationError(f"--size {text!r} is not a window size such as 1280x720.")
     return (int(width), int(height))
 
@@ -235,8 +245,9 @@ def show_startup_error(message: str) -> None:
     """The calm dialog for a start that cannot go on: what is wrong, and that nothing changed."""
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Warning, "Orca Desk cannot start", message,
-                      QMessageBox.StandardButton.Close)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "Orca Desk cannot start", message, QMessageBox.StandardButton.Close
+    )
     box.setObjectName("startupError")
     box.setInformativeText("Nothing was changed. Correct this and start Orca Desk again.")
     box.exec()
@@ -255,26 +266,50 @@ def default_screens() -> list[ScreenSpec]:
         module, _, name = path.rpartition(".")
         return LazyScreen(f"orca_desk.views.{module}", name)
 
-    return [ScreenSpec("calendar", "Calendar", "calendar", view("calendar.day_view.DayViewScreen")),
-            ScreenSpec("week", "Week", "calendar", view("calendar.week_view.WeekViewScreen")),
-            ScreenSpec("locations", "All locations", "calendar",
-                       view("calendar.all_locations.AllLocationsScreen")),
-            ScreenSpec("schedules", "Schedules", "clock", view("schedules.screen.SchedulesScreen")),
-            ScreenSpec("templates", "Templates", "template", view("templates.screen.TemplatesScreen"),
-                       needs=MANAGE_TEMPLATES),
-            ScreenSpec("waitlist", "Waitlist", "list", view("waitlist.screen.WaitlistScreen")),
-            ScreenSpec("reminders", "Reminders", "clock", view("reminders.screen.RemindersScreen"),
-                       needs=MANAGE_CAMPAIGNS),
-            ScreenSpec("calls", "Call list", "list", view("reminders.call_list.CallListScreen")),
-            ScreenSpec("recovery", "Recovery", "undo", view("recovery.screen.RecoveryScreen")),
-            ScreenSpec("campaigns", "Campaigns", "chart", view("campaigns.screen.CampaignsScreen"),
-                       needs=MANAGE_CAMPAIGNS),
-            ScreenSpec("messages", "Messages", "message", view("messaging.inbox_view.InboxScreen")),
-            ScreenSpec("outbox", "Outbox", "list", view("messaging.outbox_view.OutboxScreen")),
-            ScreenSpec("settings", "Settings", "settings", view("settings.settings_screen.SettingsScreen"),
-                       needs=settings_permission),
-            ScreenSpec("admin", "Administration", "user", view("admin.screen.AdministrationScreen"),
-                       needs=MANAGE_CLINIC)]
+    return [
+        ScreenSpec("calendar", "Calendar", "calendar", view("calendar.day_view.DayViewScreen")),
+        ScreenSpec("week", "Week", "calendar", view("calendar.week_view.WeekViewScreen")),
+        ScreenSpec(
+            "locations", "All locations", "calendar", view("calendar.all_locations.AllLocationsScreen")
+        ),
+        ScreenSpec("schedules", "Schedules", "clock", view("schedules.screen.SchedulesScreen")),
+        ScreenSpec(
+            "templates",
+            "Templates",
+            "template",
+            view("templates.screen.TemplatesScreen"),
+            needs=MANAGE_TEMPLATES,
+        ),
+        ScreenSpec("waitlist", "Waitlist", "list", view("waitlist.screen.WaitlistScreen")),
+        ScreenSpec(
+            "reminders",
+            "Reminders",
+            "clock",
+            view("reminders.screen.RemindersScreen"),
+            needs=MANAGE_CAMPAIGNS,
+        ),
+        ScreenSpec("calls", "Call list", "list", view("reminders.call_list.CallListScreen")),
+        ScreenSpec("recovery", "Recovery", "undo", view("recovery.screen.RecoveryScreen")),
+        ScreenSpec(
+            "campaigns",
+            "Campaigns",
+            "chart",
+            view("campaigns.screen.CampaignsScreen"),
+            needs=MANAGE_CAMPAIGNS,
+        ),
+        ScreenSpec("messages", "Messages", "message", view("messaging.inbox_view.InboxScreen")),
+        ScreenSpec("outbox", "Outbox", "list", view("messaging.outbox_view.OutboxScreen")),
+        ScreenSpec(
+            "settings",
+            "Settings",
+            "settings",
+            view("settings.settings_screen.SettingsScreen"),
+            needs=settings_permission,
+        ),
+        ScreenSpec(
+            "admin", "Administration", "user", view("admin.screen.AdministrationScreen"), needs=MANAGE_CLINIC
+        ),
+    ]
 
 
 def _describe(db: Database) -> str:

@@ -45,8 +45,13 @@ class LazySubcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
             assert self._common is not None
             importlib.import_module(module).register(self, self._common)
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: Any, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         self.load(values[0])
         super().__call__(parser, namespace, values, option_string)
 
@@ -54,8 +59,12 @@ class LazySubcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
 def common_options() -> argparse.ArgumentParser:
     """The options every command takes (a parent parser)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database-url", default=argparse.SUPPRESS, metavar="URL",
-                        help=f"SQLite file or postgresql+psycopg://… (env {DATABASE_URL_ENV})")
+    common.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help=f"SQLite file or postgresql+psycopg://… (env {DATABASE_URL_ENV})",
+    )
     return common
 
 
@@ -63,17 +72,23 @@ def build_parser(*, load_all: bool = False) -> argparse.ArgumentParser:
     """The ``orca-desk`` parser; ``load_all`` builds every subcommand's full parser now."""
     common = common_options()
     parser = argparse.ArgumentParser(
-        prog="orca-desk", parents=[common],
+        prog="orca-desk",
+        parents=[common],
         description="Orca Desk — front-desk scheduling for orthodontic practices. "
-                    "Without a subcommand, opens the application.")
-    parser.add_argument("--demo", action="store_true",
-                        help="load the small demo clinic if the database is empty and sign in as "
-                             "the demo manager")
-    parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="render the main window to a PNG and exit")
+        "Without a subcommand, opens the application.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the small demo clinic if the database is empty and sign in as the demo manager",
+    )
+    parser.add_argument("--screenshot", metavar="FILE.png", help="render the main window to a PNG and exit")
     parser.add_argument("--view", default="calendar", help="screen to show (with --screenshot)")
-    parser.add_argument("--size", metavar="WxH", help="window size for --screenshot (default 1400x900); "
-                        "fails if the screen cannot fit it")
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        help="window size for --screenshot (default 1400x900); fails if the screen cannot fit it",
+    )
     parser.add_argument("--date", help="day to show, YYYY-MM-DD (default today)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubcommands)
     assert isinstance(sub, LazySubcommands)

@@ -30,10 +30,13 @@ _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 WRITE_ATTEMPTS = 5
 RETRY_PAUSE = 0.02
 
-_CLASH = ("Another desk was changing the same records at the same moment; nothing was "
-          "changed. Please try again.")
-_LOCKED = ("The database is busy with another desk's change (or a long task such as applying "
-           "a template); nothing was changed. Please try again in a moment.")
+_CLASH = (
+    "Another desk was changing the same records at the same moment; nothing was changed. Please try again."
+)
+_LOCKED = (
+    "The database is busy with another desk's change (or a long task such as applying "
+    "a template); nothing was changed. Please try again in a moment."
+)
 
 
 def busy_error(exc: BaseException) -> BusyError | None:
@@ -48,8 +51,11 @@ def busy_error(exc: BaseException) -> BusyError | None:
         return BusyError(_LOCKED)
     if isinstance(orig, sqlite3.OperationalError):
         code = getattr(orig, "sqlite_errorcode", None)
-        if (code is not None and (code & 0xFF) in _SQLITE_BUSY_CODES) or \
-                "database is locked" in str(orig) or "database table is locked" in str(orig):
+        if (
+            (code is not None and (code & 0xFF) in _SQLITE_BUSY_CODES)
+            or "database is locked" in str(orig)
+            or "database table is locked" in str(orig)
+        ):
             return BusyError(_LOCKED)
     return None
 

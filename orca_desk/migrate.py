@@ -65,8 +65,9 @@ def revision_graph() -> dict[str, Revision]:
         fields = _fields(path.read_text("utf-8"))
         if "revision" not in fields:
             continue
-        graph[str(fields["revision"])] = Revision(_ids(fields.get("down_revision")),
-                                             _ids(fields.get("depends_on")))
+        graph[str(fields["revision"])] = Revision(
+            _ids(fields.get("down_revision")), _ids(fields.get("depends_on"))
+        )
     return graph
 
 

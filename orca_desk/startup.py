@@ -19,8 +19,10 @@ from orca_desk.db import Database
 from orca_desk.migrate import current_revisions, is_up_to_date, known_revisions, upgrade
 from orca_desk.services.errors import OrcaError
 
-URL_FORMS = ("sqlite:///path/to/file.sqlite3 (one desk) or postgresql+psycopg://user:password@host/database "
-             "(a shared database)")
+URL_FORMS = (
+    "sqlite:///path/to/file.sqlite3 (one desk) or postgresql+psycopg://user:password@host/database "
+    "(a shared database)"
+)
 
 
 class StartupError(OrcaError):
@@ -44,13 +46,18 @@ def parse_database_url(url: str) -> URL:
         raise StartupError(f"The database URL {url!r} is not valid: write {URL_FORMS}.") from None
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     if backend not in ("sqlite", "postgresql"):
-        raise StartupError(f"Orca Desk does not work with {backend} databases ({shown(parsed)}): use "
-                           f"{URL_FORMS}.")
+        raise StartupError(
+            f"Orca Desk does not work with {backend} databases ({shown(parsed)}): use {URL_FORMS}."
+        )
     if backend == "postgresql" and driver != "psycopg":
-        raise StartupError(f"The PostgreSQL driver {driver!r} is not installed with Orca Desk: write "
-                           "postgresql+psycopg://… (or postgresql://…).")
+        raise StartupError(
+            f"The PostgreSQL driver {driver!r} is not installed with Orca Desk: write "
+            "postgresql+psycopg://… (or postgresql://…)."
+        )
     if backend == "sqlite" and driver != "pysqlite":
-        raise StartupError(f"The SQLite driver {driver!r} is not supported: write sqlite:///path/to/file.sqlite3.")
+        raise StartupError(
+            f"The SQLite driver {driver!r} is not supported: write sqlite:///path/to/file.sqlite3."
+        )
     return parsed
 
 
@@ -65,25 +72,35 @@ def _check_sqlite_path(database: str | None) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise StartupError(f"Cannot use {path} for the database: {_first_file(folder)} is a file, "
-                           "not a folder.") from None
+        raise StartupError(
+            f"Cannot use {path} for the database: {_first_file(folder)} is a file, not a folder."
+        ) from None
     except NotADirectoryError:
-        raise StartupError(f"Cannot use {path} for the database: {_first_file(folder)} is a file, "
-                           "not a folder.") from None
+        raise StartupError(
+            f"Cannot use {path} for the database: {_first_file(folder)} is a file, not a folder."
+        ) from None
     except OSError as exc:
-        raise StartupError(f"Cannot create the folder {folder} for the database: "
-                           f"{_reason(exc)}. Choose a writable place with --database-url or "
-                           "ORCA_DESK_DATABASE_URL.") from None
+        raise StartupError(
+            f"Cannot create the folder {folder} for the database: "
+            f"{_reason(exc)}. Choose a writable place with --database-url or "
+            "ORCA_DESK_DATABASE_URL."
+        ) from None
     if path.is_dir():
-        raise StartupError(f"{path} is a folder, not a database file: name a file in it, such as "
-                           f"{path / 'orca-desk.sqlite3'}.")
+        raise StartupError(
+            f"{path} is a folder, not a database file: name a file in it, such as "
+            f"{path / 'orca-desk.sqlite3'}."
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise StartupError(f"The folder {folder} is read-only: Orca Desk keeps its journal beside the "
-                           "database and needs to write there. Move the database to a writable folder "
-                           "or ask whoever manages this computer.")
+        raise StartupError(
+            f"The folder {folder} is read-only: Orca Desk keeps its journal beside the "
+            "database and needs to write there. Move the database to a writable folder "
+            "or ask whoever manages this computer."
+        )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise StartupError(f"The database file {path} is read-only: Orca Desk needs to write to it. "
-                           "Ask whoever manages this computer to make it writable.")
+        raise StartupError(
+            f"The database file {path} is read-only: Orca Desk needs to write to it. "
+            "Ask whoever manages this computer to make it writable."
+        )
 
 
 def _first_file(folder: Path) -> Path:
@@ -108,10 +125,12 @@ def describe_database_error(exc: BaseException, url: URL) -> str:
         if "file is not a database" in low or "not a database" in low:
             return f"{path} is not an Orca Desk database (it is not a SQLite file): choose another file."
         if "readonly" in low or "read-only" in low:
-            return (f"The database {path} (or its folder) is read-only: Orca Desk needs to write to it. "
-                    "Ask whoever manages this computer to make it writable.")
+            return (
+                f"The database {path} (or its folder) is read-only: Orca Desk needs to write to it. "
+                "Ask whoever manages this computer to make it writable."
+            )
         if "unable to open" in low:
-            return (f"Cannot open the database file {path}: its folder is missing or read-only.")
+            return f"Cannot open the database file {path}: its folder is missing or read-only."
         if "locked" in low or "busy" in low:
             return f"The database {path} is busy (another program is writing to it): try again in a moment."
         if "disk i/o" in low or "disk is full" in low or "database or disk is full" in low:
@@ -120,19 +139,39 @@ def describe_database_error(exc: BaseException, url: URL) -> str:
             return f"The database {path} is damaged (malformed): restore it from a backup."
         return f"The database {path} cannot be used: {text}."
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
-    if "password authentication failed" in low or ("role" in low and "does not exist" in low) \
-            or "no password supplied" in low:
-        return (f"The PostgreSQL server at {where} refused user {url.username!r}: the password is wrong "
-                "or the user does not exist. Check the database URL.")
+    if (
+        "password authentication failed" in low
+        or ("role" in low and "does not exist" in low)
+        or "no password supplied" in low
+    ):
+        return (
+            f"The PostgreSQL server at {where} refused user {url.username!r}: the password is wrong "
+            "or the user does not exist. Check the database URL."
+        )
     if "database" in low and "does not exist" in low:
-        return (f"The PostgreSQL server at {where} has no database {url.database!r}: create it or "
-                "correct the database URL.")
-    if any(s in low for s in ("connection refused", "could not connect", "timeout expired",
-                              "could not translate host name", "name or service not known",
-                              "no route to host", "network is unreachable", "connection timed out",
-                              "server closed the connection", "connection failed")):
-        return (f"Cannot reach the PostgreSQL server at {where}: is it running, and are the host and "
-                "port in the database URL right?")
+        return (
+            f"The PostgreSQL server at {where} has no database {url.database!r}: create it or "
+            "correct the database URL."
+        )
+    if any(
+        s in low
+        for s in (
+            "connection refused",
+            "could not connect",
+            "timeout expired",
+            "could not translate host name",
+            "name or service not known",
+            "no route to host",
+            "network is unreachable",
+            "connection timed out",
+            "server closed the connection",
+            "connection failed",
+        )
+    ):
+        return (
+            f"Cannot reach the PostgreSQL server at {where}: is it running, and are the host and "
+            "port in the database URL right?"
+        )
     if "deadlock" in low or "could not serialize" in low:
         return "The shared database is busy: please try again."
     return f"The database {shown(url)} cannot be used: {text}."
@@ -171,7 +210,8 @@ def check_schema(db: Database, *, upgrade_local: bool) -> None:
             raise StartupError(
                 f"The database {_label(db)} was last used by a newer version of Orca Desk (schema "
                 f"{', '.join(sorted(newer))}); this version cannot use it. Install the newer Orca Desk "
-                "on this computer.")
+                "on this computer."
+            )
         if is_up_to_date(current):
             return
         if db.is_sqlite and upgrade_local:
@@ -179,8 +219,10 @@ def check_schema(db: Database, *, upgrade_local: bool) -> None:
             return
     except DBAPIError as exc:
         raise StartupError(describe_database_error(exc, db.url)) from None
-    raise StartupError("The shared database schema is older than this Orca Desk: run 'orca-desk db upgrade' "
-                       "first (or ask whoever runs the database to).")
+    raise StartupError(
+        "The shared database schema is older than this Orca Desk: run 'orca-desk db upgrade' "
+        "first (or ask whoever runs the database to)."
+    )
 
 
 def upgrade_schema(db: Database) -> None:
@@ -194,7 +236,8 @@ def upgrade_schema(db: Database) -> None:
             raise StartupError(
                 f"The database {_label(db)} was last used by a newer version of Orca Desk (schema "
                 f"{', '.join(sorted(newer))}); this version cannot upgrade it (nothing was changed). "
-                "Install the newer Orca Desk.")
+                "Install the newer Orca Desk."
+            )
         upgrade(db)
     except DBAPIError as exc:
         raise StartupError(describe_database_error(exc, db.url)) from None
@@ -206,8 +249,10 @@ def _refuse_foreign(db: Database) -> None:
         tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
     if tables:
         names = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
-        raise StartupError(f"The database {_label(db)} holds another program's tables ({names}) and no "
-                           "Orca Desk data: choose another database.")
+        raise StartupError(
+            f"The database {_label(db)} holds another program's tables ({names}) and no "
+            "Orca Desk data: choose another database."
+        )
 
 
 def _label(db: Database) -> str:

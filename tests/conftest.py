@@ -51,8 +51,10 @@ def pg_url() -> str:
     if not url and os.environ.get("ORCA_DESK_REQUIRE_PG"):
         pytest.fail(f"ORCA_DESK_REQUIRE_PG is set but {PG_URL_ENV} is not")
     if not url:
-        pytest.skip(f"PostgreSQL tests need a server: set {PG_URL_ENV}="
-                    "postgresql+psycopg://USER:PASS@127.0.0.1/DB (.ci/run does this)")
+        pytest.skip(
+            f"PostgreSQL tests need a server: set {PG_URL_ENV}="
+            "postgresql+psycopg://USER:PASS@127.0.0.1/DB (.ci/run does this)"
+        )
     return url
 
 
@@ -71,9 +73,16 @@ def pg_migrated(pg_url: str) -> str:
 def pg_db(pg_migrated: str) -> Iterator[Database]:
     database = Database(pg_migrated)
     with database.engine.begin() as conn:
-        tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-            "AND tablename <> 'alembic_version'")).scalars().all()
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         if tables:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     yield database
@@ -87,14 +96,24 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def manager() -> Actor:
-    return Actor(username="manager", role="manager", user_id=None, display_name="Manager",
-                 permissions=ROLE_PERMISSIONS["manager"])
+    return Actor(
+        username="manager",
+        role="manager",
+        user_id=None,
+        display_name="Manager",
+        permissions=ROLE_PERMISSIONS["manager"],
+    )
 
 
 @pytest.fixture
 def receptionist() -> Actor:
-    return Actor(username="maria", role="receptionist", user_id=None, display_name="Maria",
-                 permissions=ROLE_PERMISSIONS["receptionist"])
+    return Actor(
+        username="maria",
+        role="receptionist",
+        user_id=None,
+        display_name="Maria",
+        permissions=ROLE_PERMISSIONS["receptionist"],
+    )
 
 
 @pytest.fixture(scope="module")

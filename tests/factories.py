@@ -26,8 +26,9 @@ class World:
     patients: list[Patient]
 
 
-def make_world(session: Session, *, chairs: int = 3, patients: int = 4,
-               zone: str = "America/New_York") -> World:
+def make_world(
+    session: Session, *, chairs: int = 3, patients: int = 4, zone: str = "America/New_York"
+) -> World:
     clinic = Clinic(name="Test Ortho", phone="+16175550100", email="t@example.com")
     session.add(clinic)
     session.flush()
@@ -39,22 +40,46 @@ def make_world(session: Session, *, chairs: int = 3, patients: int = 4,
     hyg = Provider(clinic_id=clinic.id, name="Priya Shah", role="hygienist", max_concurrent=1)
     adj = AppointmentType(clinic_id=clinic.id, name="Adjustment", colour="#42a5f5", default_minutes=20)
     bond = AppointmentType(clinic_id=clinic.id, name="Bonding", colour="#e53935", default_minutes=90)
-    pats = [Patient(clinic_id=clinic.id, first_name=f"Kid{i}", last_name="Smith",
-                    contact_phone=f"+1617555{1000 + i}", sms_consent=True) for i in range(patients)]
+    pats = [
+        Patient(
+            clinic_id=clinic.id,
+            first_name=f"Kid{i}",
+            last_name="Smith",
+            contact_phone=f"+1617555{1000 + i}",
+            sms_consent=True,
+        )
+        for i in range(patients)
+    ]
     session.add_all([*chair_rows, ortho, hyg, adj, bond, *pats])
     session.flush()
     return World(clinic, loc, chair_rows, ortho, hyg, adj, bond, pats)
 
 
-def book(db_or_session: Database | Session, actor: Actor, world: World, *, start: datetime,
-         now: datetime, patient: int = 0, chair: int = 0, minutes: int | None = 20,
-         provider: Provider | None = None, type_: AppointmentType | None = None,
-         notes: str = "") -> int:
+def book(
+    db_or_session: Database | Session,
+    actor: Actor,
+    world: World,
+    *,
+    start: datetime,
+    now: datetime,
+    patient: int = 0,
+    chair: int = 0,
+    minutes: int | None = 20,
+    provider: Provider | None = None,
+    type_: AppointmentType | None = None,
+    notes: str = "",
+) -> int:
     """Book through the booking service (every rule applies), by index into ``world``'s
     patients and chairs; the ortho and an adjustment unless told. Returns the appointment id."""
-    request = BookingRequest(world.patients[patient].id, (provider or world.ortho).id,
-                             world.chairs[chair].id, (type_ or world.adjustment).id, start, minutes,
-                             notes=notes)
+    request = BookingRequest(
+        world.patients[patient].id,
+        (provider or world.ortho).id,
+        world.chairs[chair].id,
+        (type_ or world.adjustment).id,
+        start,
+        minutes,
+        notes=notes,
+    )
     if isinstance(db_or_session, Session):
         return booking.book_appointment(db_or_session, actor, request, now=now).id
     with db_or_session.write() as s:

@@ -22,8 +22,9 @@ def test_migrations_match_models(db):
 
 def test_import_contracts_hold():
     lint_imports = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -73,8 +74,9 @@ def test_no_import_circles():
 
 
 def _fresh_import(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -87,6 +89,7 @@ def test_booking_and_its_effects_import_first_in_a_fresh_interpreter():
 def test_the_openings_booking_makes_never_load_booking():
     # Importing a submodule runs the package's __init__ first, an edge the import graph does
     # not draw: the waitlist package must stay lazy, or booking's effects would import booking.
-    loaded = _fresh_import("import sys, orca_desk.services.waitlist.openings; "
-                           "print('orca_desk.services.booking' in sys.modules)")
+    loaded = _fresh_import(
+        "import sys, orca_desk.services.waitlist.openings; print('orca_desk.services.booking' in sys.modules)"
+    )
     assert loaded == "False"

@@ -41,15 +41,22 @@ def test_screenshot_of_demo_day(tmp_path, qapp):
 
 def test_bad_date_and_unknown_view_are_named(tmp_path, qapp, capsys):
     url = f"sqlite:///{tmp_path / 's.sqlite3'}"
-    assert main(["--database-url", url, "--demo", "--screenshot", str(tmp_path / "x.png"),
-                 "--date", "2026-13-01"]) == 2
+    assert (
+        main(
+            ["--database-url", url, "--demo", "--screenshot", str(tmp_path / "x.png"), "--date", "2026-13-01"]
+        )
+        == 2
+    )
     assert "--date '2026-13-01' is not a date" in capsys.readouterr().err
-    assert main(["--database-url", url, "--demo", "--screenshot", str(tmp_path / "x.png"),
-                 "--view", "nowhere"]) == 2
+    assert (
+        main(["--database-url", url, "--demo", "--screenshot", str(tmp_path / "x.png"), "--view", "nowhere"])
+        == 2
+    )
     assert "Unknown view 'nowhere'" in capsys.readouterr().err
 
 
 def test_python_dash_m_entry_point_prints_help():
-    result = subprocess.run([sys.executable, "-m", "orca_desk", "--help"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "orca_desk", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and "orca-desk" in result.stdout

@@ -10,15 +10,28 @@ import sys
 
 from orca_desk.commands import COMMANDS
 
-HEAVY = ("alembic", "sqlalchemy", "PySide6", "orca_desk.models", "orca_desk.db", "orca_desk.startup",
-         "orca_desk.migrate", "orca_desk.services.demo", "orca_desk.services.printing",
-         "orca_desk.services.ical_export", "orca_desk.gateway", "orca_desk.automation")
+HEAVY = (
+    "alembic",
+    "sqlalchemy",
+    "PySide6",
+    "orca_desk.models",
+    "orca_desk.db",
+    "orca_desk.startup",
+    "orca_desk.migrate",
+    "orca_desk.services.demo",
+    "orca_desk.services.printing",
+    "orca_desk.services.ical_export",
+    "orca_desk.gateway",
+    "orca_desk.automation",
+)
 
 
 def _loaded_after(code: str) -> list[str]:
     """Heavy modules in ``sys.modules`` after running ``code`` in a fresh interpreter."""
-    probe = (f"import sys\n{code}\nimport json\n"
-             f"print(json.dumps(sorted(m for m in sys.modules if m.startswith({HEAVY!r}))))")
+    probe = (
+        f"import sys\n{code}\nimport json\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.startswith({HEAVY!r}))))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
@@ -34,9 +47,18 @@ def test_importing_the_cli_loads_no_database_qt_or_migrations():
 
 
 def test_help_and_argument_errors_load_nothing_heavy():
-    for argv in (["--help"], ["nosuchcmd"], ["--bogus"], ["print"], ["print", "--help"],
-                 ["export-ical", "--from", "2026-01-01"], ["gateway", "--help"], ["demo", "--size", "huge"],
-                 ["import", "patients", "--help"], ["templates", "apply", "--help"]):
+    for argv in (
+        ["--help"],
+        ["nosuchcmd"],
+        ["--bogus"],
+        ["print"],
+        ["print", "--help"],
+        ["export-ical", "--from", "2026-01-01"],
+        ["gateway", "--help"],
+        ["demo", "--size", "huge"],
+        ["import", "patients", "--help"],
+        ["templates", "apply", "--help"],
+    ):
         assert _loaded_after(_main_exits(argv)) == [], argv
 
 

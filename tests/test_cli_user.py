@@ -26,14 +26,29 @@ def world(db, manager, clock, monkeypatch):
     monkeypatch.delenv("ORCA_DESK_PASSWORD", raising=False)
     with db.write() as s:
         w = make_world(s)
-        for username, role in (("boss", "manager"), ("lena", "manager"), ("maria", "receptionist"),
-                               ("dr_ng", "clinician")):
+        for username, role in (
+            ("boss", "manager"),
+            ("lena", "manager"),
+            ("maria", "receptionist"),
+            ("dr_ng", "clinician"),
+        ):
             create_staff_user(s, w.clinic.id, username, username.title(), PASSWORD, role)
-        set_week(s, manager, w.ortho.id, [DayHours(wd, w.location.id, 480, 1020) for wd in range(5)],
-                 effective_from=date(2026, 1, 1), now=clock.now())
+        set_week(
+            s,
+            manager,
+            w.ortho.id,
+            [DayHours(wd, w.location.id, 480, 1020) for wd in range(5)],
+            effective_from=date(2026, 1, 1),
+            now=clock.now(),
+        )
         schedule_templates.create_template(
-            s, manager, name="Standard week", kind="week",
-            slots=[SlotSpec(540, 560, w.adjustment.id, weekday=wd) for wd in range(5)], now=clock.now())
+            s,
+            manager,
+            name="Standard week",
+            kind="week",
+            slots=[SlotSpec(540, 560, w.adjustment.id, weekday=wd) for wd in range(5)],
+            now=clock.now(),
+        )
         patient_id = w.patients[0].id
     return str(db.url), patient_id
 
@@ -44,13 +59,40 @@ def count(db, model) -> int:
 
 
 def send(url: str, patient_id: int, *extra: str) -> int:
-    return main(["message", "send", "--database-url", url, "--patient", str(patient_id),
-                 "--channel", "sms", "--text", "See you Tuesday", *extra])
+    return main(
+        [
+            "message",
+            "send",
+            "--database-url",
+            url,
+            "--patient",
+            str(patient_id),
+            "--channel",
+            "sms",
+            "--text",
+            "See you Tuesday",
+            *extra,
+        ]
+    )
 
 
 def apply(url: str, *extra: str) -> int:
-    return main(["templates", "apply", "Standard week", "--providers", "Chen", "--from", f"{MONDAY}",
-                 "--to", f"{FRIDAY}", "--database-url", url, *extra])
+    return main(
+        [
+            "templates",
+            "apply",
+            "Standard week",
+            "--providers",
+            "Chen",
+            "--from",
+            f"{MONDAY}",
+            "--to",
+            f"{FRIDAY}",
+            "--database-url",
+            url,
+            *extra,
+        ]
+    )
 
 
 def test_message_send_needs_a_user_and_audits_as_them(db, world, monkeypatch, capsys):
@@ -119,7 +161,21 @@ def test_waitlist_notify_needs_a_user(db, world, capsys):
 
 def test_read_only_commands_need_no_user(db, world, capsys):
     url, _ = world
-    assert main(["availability", "--database-url", url, "--provider", "Chen",
-                 "--from", f"{MONDAY}", "--to", f"{MONDAY}"]) == 0
+    assert (
+        main(
+            [
+                "availability",
+                "--database-url",
+                url,
+                "--provider",
+                "Chen",
+                "--from",
+                f"{MONDAY}",
+                "--to",
+                f"{MONDAY}",
+            ]
+        )
+        == 0
+    )
     assert main(["waitlist", "offers", "--database-url", url]) == 0
     assert main(["db", "current", "--database-url", url]) == 0

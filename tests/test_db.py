@@ -19,8 +19,7 @@ from tests.factories import make_world
 
 
 def _deadlock() -> OperationalError:
-    return OperationalError("UPDATE provider …", {}, psycopg.errors.DeadlockDetected(
-        "deadlock detected"))
+    return OperationalError("UPDATE provider …", {}, psycopg.errors.DeadlockDetected("deadlock detected"))
 
 
 def test_a_deadlock_victim_runs_again_and_its_first_try_leaves_nothing(db) -> None:
@@ -64,8 +63,14 @@ def test_a_locked_sqlite_database_is_a_typed_busy_error(db, clock, receptionist)
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another desk's long write (a templates apply)
-        req = BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id,
-                             clock.now() + timedelta(hours=2), 20)
+        req = BookingRequest(
+            w.patients[0].id,
+            w.ortho.id,
+            w.chairs[0].id,
+            w.adjustment.id,
+            clock.now() + timedelta(hours=2),
+            20,
+        )
         calls: list[int] = []
 
         def work(session) -> int:
@@ -86,8 +91,9 @@ def test_a_locked_sqlite_database_is_a_typed_busy_error(db, clock, receptionist)
 
 
 @pytest.mark.postgres
-def test_booking_does_not_wait_for_foreign_key_share_locks_on_the_provider(pg_db, clock,
-                                                                           receptionist) -> None:
+def test_booking_does_not_wait_for_foreign_key_share_locks_on_the_provider(
+    pg_db, clock, receptionist
+) -> None:
     """The provider lock is FOR NO KEY UPDATE: an insert elsewhere that references the provider
     (FOR KEY SHARE, as inserting an opening or appointment does) does not block it, so the two
     can no longer deadlock."""
@@ -97,8 +103,14 @@ def test_booking_does_not_wait_for_foreign_key_share_locks_on_the_provider(pg_db
     other = psycopg.connect(url, autocommit=False)
     try:
         other.execute("SELECT 1 FROM provider WHERE id = %s FOR KEY SHARE", (w.ortho.id,))
-        req = BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id,
-                             clock.now() + timedelta(hours=2), 20)
+        req = BookingRequest(
+            w.patients[0].id,
+            w.ortho.id,
+            w.chairs[0].id,
+            w.adjustment.id,
+            clock.now() + timedelta(hours=2),
+            20,
+        )
         with pg_db.write() as s:
             s.execute(text("SET LOCAL lock_timeout = '2s'"))
             assert booking.book_appointment(s, receptionist, req, now=clock.now()).id

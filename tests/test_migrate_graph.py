@@ -53,8 +53,10 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path):
     db = Database(url)
     upgrade(db)
     db.dispose()
-    probe = ("import sys\nfrom orca_desk.startup import open_database\n"
-             f"open_database({url!r}).dispose()\nprint('alembic' in sys.modules)")
+    probe = (
+        "import sys\nfrom orca_desk.startup import open_database\n"
+        f"open_database({url!r}).dispose()\nprint('alembic' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

@@ -52,8 +52,22 @@ def test_from_an_empty_database_to_a_booked_and_printed_day(url, tmp_path, capsy
     zone = ZoneInfo("America/New_York")
     today = SystemClock().now().astimezone(zone).date()
     monday = today + timedelta(days=7 - today.weekday())
-    assert main(["--database-url", url, "availability", "--provider", "Jordan Lee",
-                 "--from", str(monday), "--to", str(monday + timedelta(days=6))]) == 0
+    assert (
+        main(
+            [
+                "--database-url",
+                url,
+                "availability",
+                "--provider",
+                "Jordan Lee",
+                "--from",
+                str(monday),
+                "--to",
+                str(monday + timedelta(days=6)),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert f"Mon {monday}  8:30 AM–12:00 PM, 12:30 PM–4:30 PM" in out  # a US clinic: 12-hour
     assert f"Sat {monday + timedelta(days=5)}  —" in out
@@ -62,21 +76,48 @@ def test_from_an_empty_database_to_a_booked_and_printed_day(url, tmp_path, capsy
     with db.write() as s:
         admin = actor_for(s.scalar(select(StaffUser).where(StaffUser.username == "admin")))
         clinic_id = s.scalar(select(Clinic.id))
-        patient = patients.create_patient(s, admin, clinic_id, patients.PatientInput(
-            first_name="Ava", last_name="Rossi", phone="617-555-0199"), now=SystemClock().now())
-        chair = s.scalar(select(Chair.id).join(Location)
-                         .where(Location.name == "Quincy", Chair.name == "Chair 1"))
+        patient = patients.create_patient(
+            s,
+            admin,
+            clinic_id,
+            patients.PatientInput(first_name="Ava", last_name="Rossi", phone="617-555-0199"),
+            now=SystemClock().now(),
+        )
+        chair = s.scalar(
+            select(Chair.id).join(Location).where(Location.name == "Quincy", Chair.name == "Chair 1")
+        )
         lee = s.scalar(select(Provider.id).where(Provider.name == "Jordan Lee"))
         adjustment = s.scalar(select(AppointmentType.id).where(AppointmentType.name == "Adjustment"))
         start = datetime.combine(monday, datetime.min.time(), tzinfo=zone) + timedelta(hours=9)
-        booking.book_appointment(s, admin, booking.BookingRequest(
-            patient_id=patient.id, provider_id=lee, chair_id=chair, type_id=adjustment, start=start),
-            now=SystemClock().now())
+        booking.book_appointment(
+            s,
+            admin,
+            booking.BookingRequest(
+                patient_id=patient.id, provider_id=lee, chair_id=chair, type_id=adjustment, start=start
+            ),
+            now=SystemClock().now(),
+        )
     db.dispose()
 
     pdf = tmp_path / "day.pdf"
-    assert main(["--database-url", url, "print", "--view", "day", "--date", str(monday),
-                 "--location", "Quincy", "-o", str(pdf)]) == 0
+    assert (
+        main(
+            [
+                "--database-url",
+                url,
+                "print",
+                "--view",
+                "day",
+                "--date",
+                str(monday),
+                "--location",
+                "Quincy",
+                "-o",
+                str(pdf),
+            ]
+        )
+        == 0
+    )
     assert "1 appointments, Quincy" in capsys.readouterr().out
     text = PdfReader(pdf).pages[0].extract_text()
     assert "Rossi" in text and "Chair 1" in text
@@ -102,13 +143,15 @@ def test_re_runs_need_an_administrator_and_change_only_what_changed(url, tmp_pat
 
     text = (tmp_path / "clinic.toml").read_text()
     (tmp_path / "clinic.toml").write_text(text.replace('name = "Dana Brooks"', 'name = "Dana Brooks-Hale"'))
-    assert main(["--database-url", url, "setup", "--from", "clinic.toml", "--user", "admin",
-                 "--dry-run"]) == 0
-    assert capsys.readouterr().out == ('would update staff user "dana": name "Dana Brooks" → '
-                                       '"Dana Brooks-Hale"\ndry run: 1 change not written\n')
+    assert (
+        main(["--database-url", url, "setup", "--from", "clinic.toml", "--user", "admin", "--dry-run"]) == 0
+    )
+    assert capsys.readouterr().out == (
+        'would update staff user "dana": name "Dana Brooks" → '
+        '"Dana Brooks-Hale"\ndry run: 1 change not written\n'
+    )
     assert main(["--database-url", url, "setup", "--from", "clinic.toml", "--user", "admin"]) == 0
-    assert capsys.readouterr().out == ('update staff user "dana": name "Dana Brooks" → '
-                                       '"Dana Brooks-Hale"\n')
+    assert capsys.readouterr().out == ('update staff user "dana": name "Dana Brooks" → "Dana Brooks-Hale"\n')
     monkeypatch.setenv("ORCA_DESK_PASSWORD", "wrong")
     assert main(["--database-url", url, "setup", "--from", "clinic.toml", "--user", "admin"]) == 2
     assert "Unknown username or wrong password" in capsys.readouterr().err
@@ -120,8 +163,10 @@ def test_a_bad_file_is_refused_with_line_and_field_and_nothing_written(url, tmp_
     (tmp_path / "clinic.toml").write_text(text)
     line = next(n for n, row in enumerate(text.splitlines(), 1) if '"mnd"' in row)
     assert main(["--database-url", url, "setup", "--from", "clinic.toml"]) == 2
-    assert capsys.readouterr().err == (f"orca-desk: error: clinic.toml line {line}: "
-                                       'providers[1].hours[0].days: "mnd" is not a weekday (mon…sun)\n')
+    assert capsys.readouterr().err == (
+        f"orca-desk: error: clinic.toml line {line}: "
+        'providers[1].hours[0].days: "mnd" is not a weekday (mon…sun)\n'
+    )
     db = Database(url)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Clinic)) == 0

@@ -45,15 +45,20 @@ BAD_URLS = [
     ("not a url", "The database URL 'not a url' is not valid: write sqlite:///"),
     ("mysql://clinic:secret@localhost/orca", "Orca Desk does not work with mysql databases"),
     ("postgresql+asyncpg://clinic:secret@localhost/orca", "The PostgreSQL driver 'asyncpg' is not installed"),
-    ("postgresql://clinic:secret@127.0.0.1:1/orca",
-     "Cannot reach the PostgreSQL server at 127.0.0.1:1: is it running"),
+    (
+        "postgresql://clinic:secret@127.0.0.1:1/orca",
+        "Cannot reach the PostgreSQL server at 127.0.0.1:1: is it running",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("url", "message"), BAD_URLS)
 def test_bad_database_urls_are_one_line(url, message, capsys):
-    for argv in (["db", "current"], ["db", "upgrade"], ["availability", "--provider", "Chen",
-                                                        "--from", "2026-03-02", "--to", "2026-03-02"]):
+    for argv in (
+        ["db", "current"],
+        ["db", "upgrade"],
+        ["availability", "--provider", "Chen", "--from", "2026-03-02", "--to", "2026-03-02"],
+    ):
         assert main([*argv, "--database-url", url]) == 2
         err = one_line(capsys.readouterr().err)
         assert message in err and "secret" not in err
@@ -64,7 +69,8 @@ def test_a_file_that_is_not_sqlite(tmp_path, capsys):
     notes.write_text("shopping list\n" * 200)
     assert main(["db", "upgrade", "--database-url", f"sqlite:///{notes}"]) == 2
     assert one_line(capsys.readouterr().err) == (
-        f"{notes} is not an Orca Desk database (it is not a SQLite file): choose another file.")
+        f"{notes} is not an Orca Desk database (it is not a SQLite file): choose another file."
+    )
     assert notes.read_text().startswith("shopping list")
 
 
@@ -84,7 +90,8 @@ def test_a_database_path_under_a_regular_file(tmp_path, capsys):
     assert main(["db", "current", "--database-url", url]) == 2
     target = blocker / "orca" / "orca.sqlite3"
     assert one_line(capsys.readouterr().err) == (
-        f"Cannot use {target} for the database: {blocker} is a file, not a folder.")
+        f"Cannot use {target} for the database: {blocker} is a file, not a folder."
+    )
 
 
 # ----- a schema newer than this version --------------------------------------------------------------
@@ -98,8 +105,12 @@ def revisions(db: Database) -> set[str]:
         return set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
-COMMANDS = [["availability", "--provider", "Chen", "--from", "2026-03-02", "--to", "2026-03-02"],
-            ["waitlist", "offers"], ["worker", "--once"], ["db", "upgrade"]]
+COMMANDS = [
+    ["availability", "--provider", "Chen", "--from", "2026-03-02", "--to", "2026-03-02"],
+    ["waitlist", "offers"],
+    ["worker", "--once"],
+    ["db", "upgrade"],
+]
 
 
 def test_sqlite_database_of_a_newer_version_is_refused_by_every_command(db, capsys, monkeypatch):
@@ -171,8 +182,15 @@ def shared_dir() -> Iterator[Path]:
 
 def as_regular_user(args: list[str], home: Path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("ORCA_DESK_", "XDG_"))}
-    full_env.update({"HOME": str(home), "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
-                     "QT_QPA_PLATFORM": "offscreen", **env})
+    full_env.update(
+        {
+            "HOME": str(home),
+            "PYTHONPATH": str(ROOT),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "QT_QPA_PLATFORM": "offscreen",
+            **env,
+        }
+    )
     cmd = [sys.executable, "-m", "orca_desk", *args]
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
@@ -197,8 +215,11 @@ def clinic_file(migrated_template: Path, shared_dir: Path) -> Path:
 
 
 def read_only(path: Path) -> None:
-    path.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
-               if path.is_dir() else 0o444)
+    path.chmod(
+        stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
+        if path.is_dir()
+        else 0o444
+    )
 
 
 def test_read_only_folder_database_and_home(clinic_file: Path, shared_dir: Path):
@@ -212,8 +233,15 @@ def test_read_only_folder_database_and_home(clinic_file: Path, shared_dir: Path)
     r = as_regular_user(["db", "upgrade", "--database-url", f"sqlite:///{locked / 'orca.sqlite3'}"], home)
     assert r.returncode == 2 and one_line(r.stderr).startswith(f"The folder {locked} is read-only")
     # The GUI start path says the same (a scripted screenshot: no one to answer the dialog).
-    r = as_regular_user(["--database-url", f"sqlite:///{locked / 'orca.sqlite3'}", "--screenshot",
-                         str(shared_dir / "shot.png")], home)
+    r = as_regular_user(
+        [
+            "--database-url",
+            f"sqlite:///{locked / 'orca.sqlite3'}",
+            "--screenshot",
+            str(shared_dir / "shot.png"),
+        ],
+        home,
+    )
     assert r.returncode == 2 and one_line(r.stderr).startswith(f"The folder {locked} is read-only")
     # A read-only database file (in a writable folder), for a command that reads and one that writes.
     read_only(clinic_file)
@@ -230,21 +258,30 @@ def test_read_only_folder_database_and_home(clinic_file: Path, shared_dir: Path)
     read_only(home)
     r = as_regular_user(["db", "current"], home)
     assert r.returncode == 2
-    assert one_line(r.stderr).startswith(f"Cannot create the folder {home}/.local/share/OrcaDesk for the "
-                                         "database: permission denied")
+    assert one_line(r.stderr).startswith(
+        f"Cannot create the folder {home}/.local/share/OrcaDesk for the database: permission denied"
+    )
     # ... and the worker keeps its link-signing key there when there is no keyring.
     clinic_file.parent.chmod(0o777)
-    r = as_regular_user(["worker", "--once", "--database-url", f"sqlite:///{clinic_file}"], home,
-                        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    r = as_regular_user(
+        ["worker", "--once", "--database-url", f"sqlite:///{clinic_file}"],
+        home,
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
     assert r.returncode == 2
-    assert one_line(r.stderr).startswith(f"Cannot keep the link-signing secret in {home}/.local/share/"
-                                         "OrcaDesk/link-secret: permission denied. Set ORCA_DESK_LINK_SECRET")
+    assert one_line(r.stderr).startswith(
+        f"Cannot keep the link-signing secret in {home}/.local/share/"
+        "OrcaDesk/link-secret: permission denied. Set ORCA_DESK_LINK_SECRET"
+    )
 
 
-@pytest.mark.parametrize(("argv", "name"), [
-    (["print", "--date", "2026-03-03"], "day.pdf"),
-    (["export-ical", "--from", "2026-03-02", "--to", "2026-03-08"], "week.ics"),
-])
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["print", "--date", "2026-03-03"], "day.pdf"),
+        (["export-ical", "--from", "2026-03-02", "--to", "2026-03-08"], "week.ics"),
+    ],
+)
 def test_print_and_export_into_a_read_only_folder(clinic_file: Path, shared_dir: Path, argv, name):
     home = shared_dir / "home"
     home.mkdir()
@@ -252,14 +289,17 @@ def test_print_and_export_into_a_read_only_folder(clinic_file: Path, shared_dir:
     out_dir = shared_dir / "out"
     out_dir.mkdir()
     read_only(out_dir)
-    r = as_regular_user([*argv, "--database-url", f"sqlite:///{clinic_file}", "-o", str(out_dir / name)],
-                        home)
+    r = as_regular_user(
+        [*argv, "--database-url", f"sqlite:///{clinic_file}", "-o", str(out_dir / name)], home
+    )
     assert r.returncode == 2, r.stderr
-    assert one_line(r.stderr) == (f"The folder {str(out_dir)!r} is read-only: choose another place for the "
-                                  "output file.")
+    assert one_line(r.stderr) == (
+        f"The folder {str(out_dir)!r} is read-only: choose another place for the output file."
+    )
     out_dir.chmod(0o777)  # and the same command works once it may write there
-    r = as_regular_user([*argv, "--database-url", f"sqlite:///{clinic_file}", "-o", str(out_dir / name)],
-                        home)
+    r = as_regular_user(
+        [*argv, "--database-url", f"sqlite:///{clinic_file}", "-o", str(out_dir / name)], home
+    )
     assert r.returncode == 0, r.stderr
     assert (out_dir / name).stat().st_size > 0
 
@@ -322,8 +362,10 @@ def test_gui_with_a_home_that_cannot_hold_the_database(qapp, tmp_path, monkeypat
     seen = answer_dialog()
     assert main([]) == 2
     err = one_line(capsys.readouterr().err)
-    assert err.startswith(f"Cannot use {blocker}/.local/share/OrcaDesk/orca-desk.sqlite3 for the database: "
-                          f"{blocker} is a file, not a folder")
+    assert err.startswith(
+        f"Cannot use {blocker}/.local/share/OrcaDesk/orca-desk.sqlite3 for the database: "
+        f"{blocker} is a file, not a folder"
+    )
     assert seen and seen[0] == err
 
 

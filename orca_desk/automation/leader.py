@@ -55,11 +55,9 @@ class Leadership(Protocol):
         """Take or keep the lead; False means standby (try again on the next heartbeat)."""
         ...
 
-    def current_holder(self, now: datetime) -> str | None:
-        ...
+    def current_holder(self, now: datetime) -> str | None: ...
 
-    def release(self, now: datetime) -> None:
-        ...
+    def release(self, now: datetime) -> None: ...
 
 
 class AdvisoryLockLeadership:
@@ -77,13 +75,16 @@ class AdvisoryLockLeadership:
         try:
             if self._conn is None:
                 self._conn = self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-                self._conn.execute(text("SELECT set_config('application_name', :n, false)"),
-                                   {"n": f"orca-desk automation {self.holder}"[:63]})
+                self._conn.execute(
+                    text("SELECT set_config('application_name', :n, false)"),
+                    {"n": f"orca-desk automation {self.holder}"[:63]},
+                )
             if self._leading:
                 self._conn.execute(text("SELECT 1"))  # still connected, so still holding it
             else:
-                self._leading = bool(self._conn.execute(
-                    text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
+                self._leading = bool(
+                    self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar()
+                )
         except (DBAPIError, OperationalError) as exc:
             log.warning("automation lead lost: %s", exc)
             self._drop()
@@ -93,11 +94,14 @@ class AdvisoryLockLeadership:
         if self._leading:
             return self.holder
         with self.db.engine.connect() as conn:
-            name = conn.execute(text(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted AND "
-                "((l.classid::bigint << 32) | l.objid::bigint) = :k LIMIT 1"),
-                {"k": self.key}).scalar()
+            name = conn.execute(
+                text(
+                    "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'advisory' AND l.granted AND "
+                    "((l.classid::bigint << 32) | l.objid::bigint) = :k LIMIT 1"
+                ),
+                {"k": self.key},
+            ).scalar()
         return str(name).removeprefix("orca-desk automation ") if name else None
 
     def _drop(self) -> None:
@@ -126,8 +130,9 @@ class LeaseLeadership:
     on this machine that has died (a desk restarting after a crash).
     """
 
-    def __init__(self, db: Database, holder: str, *, ttl: timedelta = DEFAULT_LEASE_TTL,
-                 name: str = LEASE_NAME) -> None:
+    def __init__(
+        self, db: Database, holder: str, *, ttl: timedelta = DEFAULT_LEASE_TTL, name: str = LEASE_NAME
+    ) -> None:
         self.db, self.holder, self.ttl, self.name = db, holder, ttl, name
 
     def acquire(self, now: datetime) -> bool:
@@ -135,11 +140,17 @@ class LeaseLeadership:
             with self.db.write() as s:
                 lease = s.get(AutomationLease, self.name)
                 if lease is None:
-                    s.add(AutomationLease(name=self.name, holder=self.holder,
-                                          expires_at=now + self.ttl, heartbeat_at=now))
+                    s.add(
+                        AutomationLease(
+                            name=self.name, holder=self.holder, expires_at=now + self.ttl, heartbeat_at=now
+                        )
+                    )
                     return True
-                if lease.holder != self.holder and lease.expires_at > now \
-                        and not _dead_local_holder(lease.holder):
+                if (
+                    lease.holder != self.holder
+                    and lease.expires_at > now
+                    and not _dead_local_holder(lease.holder)
+                ):
                     return False
                 if lease.holder != self.holder:
                     log.info("automation lead taken over from %s", lease.holder)

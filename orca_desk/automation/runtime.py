@@ -68,9 +68,11 @@ class RuntimeSettings:
             return value
 
         claim, lease = number(CLAIM_TIMEOUT), number(LEASE_SECONDS)
-        return cls(public_base_url=(env.get(PUBLIC_BASE_URL) or "").strip() or None,
-                   claim_timeout=timedelta(seconds=claim) if claim else cls.claim_timeout,
-                   lease_ttl=timedelta(seconds=lease) if lease else cls.lease_ttl)
+        return cls(
+            public_base_url=(env.get(PUBLIC_BASE_URL) or "").strip() or None,
+            claim_timeout=timedelta(seconds=claim) if claim else cls.claim_timeout,
+            lease_ttl=timedelta(seconds=lease) if lease else cls.lease_ttl,
+        )
 
 
 SecretReader = Callable[[str], str | None]
@@ -85,8 +87,12 @@ class ClinicRuntimeConfig:
     public_base_url: str
 
 
-def load_clinic_config(db: Database, env: Mapping[str, str] | None = None, *,
-                       secret_reader: SecretReader = clinic_settings.read_secret) -> ClinicRuntimeConfig:
+def load_clinic_config(
+    db: Database,
+    env: Mapping[str, str] | None = None,
+    *,
+    secret_reader: SecretReader = clinic_settings.read_secret,
+) -> ClinicRuntimeConfig:
     """The providers' ``ORCA_DESK_*`` mapping (settings, keyring secrets; the environment wins),
     the messaging policy and the public base URL of the clinic in ``db``."""
     env = os.environ if env is None else env
@@ -94,8 +100,8 @@ def load_clinic_config(db: Database, env: Mapping[str, str] | None = None, *,
         saved = clinic_settings.load_settings(s)
         base = clinic_settings.public_base_url(s, env)
     return ClinicRuntimeConfig(
-        clinic_settings.provider_environment(saved, env, secret_reader=secret_reader),
-        saved.policy(), base)
+        clinic_settings.provider_environment(saved, env, secret_reader=secret_reader), saved.policy(), base
+    )
 
 
 def _link_secret(env: Mapping[str, str]) -> bytes | None:
@@ -190,11 +196,20 @@ class AutomationRuntime:
     so running it twice, late, or in another process after a crash is harmless.
     """
 
-    def __init__(self, db: Database, providers: Mapping[str, Provider], *,
-                 clock: Clock | None = None, policy: MessagingPolicy | None = None,
-                 settings: RuntimeSettings | None = None, worker_id: str | None = None,
-                 handlers: InboundHandlers | None = None, leadership: Leadership | None = None,
-                 dispatch_interval: float = 2.0, batch: int = 20) -> None:
+    def __init__(
+        self,
+        db: Database,
+        providers: Mapping[str, Provider],
+        *,
+        clock: Clock | None = None,
+        policy: MessagingPolicy | None = None,
+        settings: RuntimeSettings | None = None,
+        worker_id: str | None = None,
+        handlers: InboundHandlers | None = None,
+        leadership: Leadership | None = None,
+        dispatch_interval: float = 2.0,
+        batch: int = 20,
+    ) -> None:
         """``policy``: a fixed policy; None (the normal case) follows the clinic's saved
         settings, re-read by ``reload_settings``."""
         self.db, self.providers = db, providers
@@ -212,8 +227,9 @@ class AutomationRuntime:
         self.worker_id = worker_id or new_worker_id()
         self.handlers = handlers if handlers is not None else InboundHandlers()
         self.leadership = leadership or leadership_for(db, self.worker_id, ttl=self.settings.lease_ttl)
-        self.options = DispatchOptions(claim_timeout=self.settings.claim_timeout,
-                                       status_callback_base=self.settings.public_base_url)
+        self.options = DispatchOptions(
+            claim_timeout=self.settings.claim_timeout, status_callback_base=self.settings.public_base_url
+        )
         self.dispatch_interval = dispatch_interval
         self.batch = batch
         self.ticks: list[TickJob] = []
@@ -226,10 +242,15 @@ class AutomationRuntime:
         self._failing: dict[str, str] = {}  # job → its last error, logged once until it recovers
 
     @classmethod
-    def from_clinic(cls, db: Database, env: Mapping[str, str] | None = None, *,
-                    settings: RuntimeSettings | None = None,
-                    secret_reader: SecretReader = clinic_settings.read_secret,
-                    **kwargs: Any) -> AutomationRuntime:
+    def from_clinic(
+        cls,
+        db: Database,
+        env: Mapping[str, str] | None = None,
+        *,
+        settings: RuntimeSettings | None = None,
+        secret_reader: SecretReader = clinic_settings.read_secret,
+        **kwargs: Any,
+    ) -> AutomationRuntime:
         """The runtime of ``orca-desk worker`` and of the GUI: providers built from the clinic's
         saved settings and keyring secrets (an ``ORCA_DESK_*`` variable in ``env`` wins), the
         clinic's messaging policy, status callbacks to its public base URL; all followed
@@ -240,10 +261,16 @@ class AutomationRuntime:
         providers = build_providers(config.provider_env)
         settings = replace(settings, public_base_url=config.public_base_url)
         runtime = cls(db, providers, settings=settings, policy=None, **kwargs)
-        runtime.options = replace(runtime.options, email_extras=EmailExtrasBuilder(
-            db, secret=_link_secret(env), now=runtime.clock.now,
-            base_url=lambda: runtime.options.status_callback_base,
-            sender=config.provider_env.get(provider_config.SENDGRID_FROM)))
+        runtime.options = replace(
+            runtime.options,
+            email_extras=EmailExtrasBuilder(
+                db,
+                secret=_link_secret(env),
+                now=runtime.clock.now,
+                base_url=lambda: runtime.options.status_callback_base,
+                sender=config.provider_env.get(provider_config.SENDGRID_FROM),
+            ),
+        )
         runtime._follow = (env, secret_reader)
         runtime._provider_env = dict(config.provider_env)
         runtime.policy = config.policy
@@ -314,8 +341,7 @@ class AutomationRuntime:
             self._state.leader = False
             self._state.last_error = f"heartbeat: {exc}"
         if self._state.leader != was:
-            log.info("automation on %s: %s", self.worker_id,
-                     "leading" if self._state.leader else "standby")
+            log.info("automation on %s: %s", self.worker_id, "leading" if self._state.leader else "standby")
         return self._state.leader
 
     # -- jobs ------------------------------------------------------------------------------
@@ -364,19 +390,33 @@ class AutomationRuntime:
         """A warning when real providers send links (and status callbacks) to this machine."""
         base = self.options.status_callback_base or clinic_settings.DEFAULT_PUBLIC_BASE_URL
         # The providers' names are the values of ORCA_DESK_SMS_PROVIDER / _EMAIL_PROVIDER.
-        env = {provider_config.SMS_PROVIDER: getattr(self.providers.get("sms"), "name", "local"),
-               provider_config.EMAIL_PROVIDER: getattr(self.providers.get("email"), "name", "local")}
+        env = {
+            provider_config.SMS_PROVIDER: getattr(self.providers.get("sms"), "name", "local"),
+            provider_config.EMAIL_PROVIDER: getattr(self.providers.get("email"), "name", "local"),
+        }
         return clinic_settings.loopback_link_warning(base, env)
 
     def dispatch(self) -> object:
-        return self._run("dispatch", lambda: dispatch_due(
-            self.db, self.providers, now=self.clock.now(), worker_id=self.worker_id,
-            policy=self.policy, options=self.options, batch=self.batch, clock=self.clock.now,
-            should_stop=self._stopping.is_set))
+        return self._run(
+            "dispatch",
+            lambda: dispatch_due(
+                self.db,
+                self.providers,
+                now=self.clock.now(),
+                worker_id=self.worker_id,
+                policy=self.policy,
+                options=self.options,
+                batch=self.batch,
+                clock=self.clock.now,
+                should_stop=self._stopping.is_set,
+            ),
+        )
 
     def reconcile(self) -> object:
-        return self._run("reconcile", lambda: reconcile_sending(
-            self.db, self.providers, now=self.clock.now(), options=self.options))
+        return self._run(
+            "reconcile",
+            lambda: reconcile_sending(self.db, self.providers, now=self.clock.now(), options=self.options),
+        )
 
     def poll_inbound(self) -> object:
         def poll() -> list[object]:
@@ -386,15 +426,19 @@ class AutomationRuntime:
                 if id(provider) in seen or provider.name == "local":
                     continue
                 seen.add(id(provider))
-                out.append(poll_inbound(self.db, provider, now=self.clock.now(),
-                                        handlers=self.handlers))
+                out.append(poll_inbound(self.db, provider, now=self.clock.now(), handlers=self.handlers))
             return out
+
         return self._run("inbound", poll)
 
     def poll_delivery(self) -> object:
         def poll() -> list[object]:
-            return [poll_delivery(self.db, p, now=self.clock.now())
-                    for p in self.providers.values() if p.name != "local"]
+            return [
+                poll_delivery(self.db, p, now=self.clock.now())
+                for p in self.providers.values()
+                if p.name != "local"
+            ]
+
         return self._run("delivery", poll)
 
     def run_tick(self, job: TickJob) -> object:
@@ -408,14 +452,22 @@ class AutomationRuntime:
             JobSpec("settings", self._refresh_settings, SETTINGS_SECONDS),
             JobSpec("dispatch", self.dispatch, self.dispatch_interval),
             # Often enough that a dead worker's claims are settled soon after they go stale.
-            JobSpec("reconcile", self.reconcile,
-                    max(1.0, min(30.0, self.settings.claim_timeout.total_seconds() / 2))),
+            JobSpec(
+                "reconcile",
+                self.reconcile,
+                max(1.0, min(30.0, self.settings.claim_timeout.total_seconds() / 2)),
+            ),
             JobSpec("inbound", self.poll_inbound, 15.0),
             JobSpec("delivery", self.poll_delivery, 60.0),
         ]
         for tick in self.ticks:
-            specs.append(JobSpec(tick.name, (lambda t=tick: self.run_tick(t)),  # type: ignore[misc]
-                                 tick.every.total_seconds()))
+            specs.append(
+                JobSpec(
+                    tick.name,
+                    (lambda t=tick: self.run_tick(t)),  # type: ignore[misc]
+                    tick.every.total_seconds(),
+                )
+            )
         return specs
 
     def run_once(self) -> dict[str, object]:
@@ -436,10 +488,8 @@ class AutomationRuntime:
     def status(self) -> RuntimeStatus:
         with self.db.read() as s:
             counts = outbox.outbox_counts(s)
-        holder = self.worker_id if self._state.leader else self.leadership.current_holder(
-            self.clock.now())
-        return RuntimeStatus(self._state.leader, holder, self.worker_id, counts,
-                             self._state.last_error)
+        holder = self.worker_id if self._state.leader else self.leadership.current_holder(self.clock.now())
+        return RuntimeStatus(self._state.leader, holder, self.worker_id, counts, self._state.last_error)
 
     def close(self) -> None:
         with self._lock:
@@ -476,9 +526,11 @@ def standby_reason(runtime: AutomationRuntime) -> str:
     until = getattr(runtime.leadership, "lease_until", None)
     expires = until(now) if until is not None else None
     if expires is not None:
-        how = (f"its lease runs until {_lease_time(runtime, expires)}; if that process "
-               "has died, it is "
-               "replaced then, or at once when it ran on this computer")
+        how = (
+            f"its lease runs until {_lease_time(runtime, expires)}; if that process "
+            "has died, it is "
+            "replaced then, or at once when it ran on this computer"
+        )
     elif runtime.db.is_postgres:
         how = "it holds the PostgreSQL advisory lock while it is connected"
     else:

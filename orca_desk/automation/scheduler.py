@@ -20,17 +20,26 @@ JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1
 
 
 def scheduler_config() -> dict[str, object]:
-    return {"jobstores": {"default": MemoryJobStore()},
-            "executors": {"default": ThreadPoolExecutor(4)},
-            "job_defaults": dict(JOB_DEFAULTS), "timezone": UTC}
+    return {
+        "jobstores": {"default": MemoryJobStore()},
+        "executors": {"default": ThreadPoolExecutor(4)},
+        "job_defaults": dict(JOB_DEFAULTS),
+        "timezone": UTC,
+    }
 
 
 def add_runtime_jobs(scheduler: BaseScheduler, runtime: AutomationRuntime) -> None:
     """Schedule every job of ``runtime``; the heartbeat first, so leadership is known at once."""
     start = datetime.now(UTC)
     for spec in runtime.jobs():
-        scheduler.add_job(spec.run, IntervalTrigger(seconds=spec.seconds), id=spec.name,
-                          name=spec.name, next_run_time=start, replace_existing=True)
+        scheduler.add_job(
+            spec.run,
+            IntervalTrigger(seconds=spec.seconds),
+            id=spec.name,
+            name=spec.name,
+            next_run_time=start,
+            replace_existing=True,
+        )
 
 
 def blocking_scheduler(runtime: AutomationRuntime) -> BlockingScheduler:

@@ -38,9 +38,11 @@ def open_database(args: argparse.Namespace, *, require_current: bool = True) -> 
 
 def add_user_option(parser: argparse.ArgumentParser, *, when: str = "") -> None:
     """``--user NAME``: the staff member a data-changing command acts (and is audited) as."""
-    parser.add_argument("--user", metavar="NAME",
-                        help=f"sign in as this staff user{when}; the password is asked for, or read "
-                             f"from {PASSWORD_ENV}")
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"sign in as this staff user{when}; the password is asked for, or read from {PASSWORD_ENV}",
+    )
 
 
 def read_password(args: argparse.Namespace, what: str) -> str:
@@ -50,8 +52,10 @@ def read_password(args: argparse.Namespace, what: str) -> str:
     """
     user = (getattr(args, "user", None) or "").strip()
     if not user:
-        raise CommandError(f"This command {what}: sign in with --user NAME (the password is asked "
-                           f"for, or read from {PASSWORD_ENV}).")
+        raise CommandError(
+            f"This command {what}: sign in with --user NAME (the password is asked "
+            f"for, or read from {PASSWORD_ENV})."
+        )
     password = os.environ.get(PASSWORD_ENV)
     if password:
         return password
@@ -60,8 +64,7 @@ def read_password(args: argparse.Namespace, what: str) -> str:
     except (EOFError, KeyboardInterrupt):
         password = ""
     if not password:
-        raise CommandError(f"No password was given for {user}: type it at the prompt or set "
-                           f"{PASSWORD_ENV}.")
+        raise CommandError(f"No password was given for {user}: type it at the prompt or set {PASSWORD_ENV}.")
     return password
 
 
@@ -87,8 +90,10 @@ def _choose_own_password(db: Database, actor: Actor, one_time: str) -> None:
 
     name = actor.username
     if not sys.stdin.isatty():
-        raise CommandError(f"{name} still has the one-time password from setup: sign in to Orca Desk "
-                           "once (or run this command at a terminal) to choose your own.")
+        raise CommandError(
+            f"{name} still has the one-time password from setup: sign in to Orca Desk "
+            "once (or run this command at a terminal) to choose your own."
+        )
     new = getpass.getpass(f"{name} has a one-time password; choose your own: ")
     problems = password_problems(name, new)
     if problems:
@@ -111,11 +116,13 @@ def check_writable(out: Path) -> None:
 
     ``os.access`` answers for the user running the command."""
     if not os.access(out.parent, os.W_OK | os.X_OK):
-        raise CommandError(f"The folder {str(out.parent)!r} is read-only: choose another place for "
-                           "the output file.")
+        raise CommandError(
+            f"The folder {str(out.parent)!r} is read-only: choose another place for the output file."
+        )
     if out.exists() and (out.is_dir() or not os.access(out, os.W_OK)):
-        raise CommandError(f"{str(out)!r} cannot be replaced (it is read-only or a folder): choose "
-                           "another output file.")
+        raise CommandError(
+            f"{str(out)!r} cannot be replaced (it is read-only or a folder): choose another output file."
+        )
 
 
 @contextmanager

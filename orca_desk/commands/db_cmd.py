@@ -39,8 +39,10 @@ def _current(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     newer = current - known_revisions()
-    print(f"current {_fmt(current) or 'empty'}, newest {_fmt(head_revisions())}"
-          + (f" ({_fmt(newer)} from a newer Orca Desk)" if newer else ""))
+    print(
+        f"current {_fmt(current) or 'empty'}, newest {_fmt(head_revisions())}"
+        + (f" ({_fmt(newer)} from a newer Orca Desk)" if newer else "")
+    )
     return 0
 
 

@@ -26,8 +26,10 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with db.write() as session:
         summary = load_demo(session, args.size, seed=args.seed, now=SystemClock().now(), progress=say)
-    print(f"loaded {args.size} demo in {time.perf_counter() - started:.1f} s: "
-          f"{summary.locations} locations, {summary.chairs} chairs, {summary.providers} providers, "
-          f"{summary.patients:,} patients, {summary.appointments:,} appointments, "
-          f"{summary.waitlist:,} waitlist entries")
+    print(
+        f"loaded {args.size} demo in {time.perf_counter() - started:.1f} s: "
+        f"{summary.locations} locations, {summary.chairs} chairs, {summary.providers} providers, "
+        f"{summary.patients:,} patients, {summary.appointments:,} appointments, "
+        f"{summary.waitlist:,} waitlist entries"
+    )
     return 0

@@ -8,8 +8,10 @@ import logging
 from orca_desk.commands.common import CommandError, open_database, say
 
 # Why Twilio's delivery reports are refused, said once at start: the gateway fails closed.
-_NO_TOKEN = ("REFUSED: no Twilio auth token to check their signature; set {variable} or "
-             "save it in Settings (delivery reports still arrive by polling)")
+_NO_TOKEN = (
+    "REFUSED: no Twilio auth token to check their signature; set {variable} or "
+    "save it in Settings (delivery reports still arrive by polling)"
+)
 
 # gateway.server's defaults, named here so the parser does not import the web server (a test
 # keeps them equal).
@@ -18,10 +20,14 @@ DEFAULT_PORT = 8765
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("gateway", parents=[common],
-                       help="serve the links patients click (a small web server)")
-    p.add_argument("--host", default=DEFAULT_HOST,
-                   help=f"address to listen on (default {DEFAULT_HOST}; put a TLS proxy in front)")
+    p = sub.add_parser(
+        "gateway", parents=[common], help="serve the links patients click (a small web server)"
+    )
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}; put a TLS proxy in front)",
+    )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     p.set_defaults(func=_gateway)
@@ -48,8 +54,14 @@ def _gateway(args: argparse.Namespace) -> int:
         provider_env = clinic_settings.provider_environment(clinic_settings.load_settings(session))
     token = provider_env.get(TWILIO_AUTH_TOKEN) if provider_env.get(SMS_PROVIDER) == "twilio" else None
     warning = clinic_settings.loopback_link_warning(base, provider_env)
-    app = make_app(db, SystemClock(), secret=secret, handlers=installed_handlers(), public_base_url=base,
-                   twilio_auth_token=token)
+    app = make_app(
+        db,
+        SystemClock(),
+        secret=secret,
+        handlers=installed_handlers(),
+        public_base_url=base,
+        twilio_auth_token=token,
+    )
     try:
         server = build_server(app, host=args.host, port=args.port, threads=args.threads)
     except OSError as exc:
@@ -57,10 +69,12 @@ def _gateway(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if warning:
         say(warning)
-    say(f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
+    say(
+        f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
         f"signing secret {link_secret_location()}); purposes: {', '.join(sorted(app.handlers))}"
         f"{', ical' if app.ical_feed else ''}; Twilio status callbacks at {base}/twilio/status "
-        f"({'signature checked' if token else _NO_TOKEN.format(variable=TWILIO_AUTH_TOKEN)}). Ctrl+C stops.")
+        f"({'signature checked' if token else _NO_TOKEN.format(variable=TWILIO_AUTH_TOKEN)}). Ctrl+C stops."
+    )
     try:
         server.run()
     except KeyboardInterrupt:

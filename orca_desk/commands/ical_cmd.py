@@ -13,15 +13,22 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("export-ical", parents=[common],
-                       help="export appointments of a date range to an iCalendar (.ics) file")
+    p = sub.add_parser(
+        "export-ical",
+        parents=[common],
+        help="export appointments of a date range to an iCalendar (.ics) file",
+    )
     p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day")
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day (inclusive)")
     p.add_argument("--location", metavar="NAME|ID", help="only this location")
     p.add_argument("--provider", metavar="NAME|ID", help="only this provider (name, part of it, or id)")
     p.add_argument("--chair", metavar="NAME|ID", help="only this chair (with --location when names repeat)")
-    p.add_argument("--privacy", choices=["initials", "full"], default="initials",
-                   help="initials and no appointment type (default), or full names and types")
+    p.add_argument(
+        "--privacy",
+        choices=["initials", "full"],
+        default="initials",
+        help="initials and no appointment type (default), or full names and types",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE.ics")
     p.set_defaults(func=_export)
 
@@ -36,10 +43,12 @@ def resolve_provider(clinic: ClinicInfo, value: str) -> ProviderRow:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        raise CommandError(f"--provider {value!r} matches {', '.join(p.name for p in partial)}: "
-                           "give the full name.")
-    raise CommandError(f"There is no provider {value!r}; choose one of: "
-                       f"{', '.join(p.name for p in clinic.providers)}.")
+        raise CommandError(
+            f"--provider {value!r} matches {', '.join(p.name for p in partial)}: give the full name."
+        )
+    raise CommandError(
+        f"There is no provider {value!r}; choose one of: {', '.join(p.name for p in clinic.providers)}."
+    )
 
 
 def resolve_chair(clinic: ClinicInfo, value: str, location: LocationRow | None) -> ChairRow:
@@ -48,8 +57,9 @@ def resolve_chair(clinic: ClinicInfo, value: str, location: LocationRow | None) 
     found = [c for c in chairs if c.name.casefold() == wanted or str(c.id) == wanted]
     where = f" at {location.name}" if location else ""
     if not found:
-        raise CommandError(f"There is no chair {value!r}{where}; choose one of: "
-                           f"{', '.join(c.name for c in chairs)}.")
+        raise CommandError(
+            f"There is no chair {value!r}{where}; choose one of: {', '.join(c.name for c in chairs)}."
+        )
     if len(found) > 1:
         places = ", ".join(clinic.location(c.location_id).name for c in found)
         raise CommandError(f"{found[0].name} is at {places}: add --location to choose one.")
@@ -81,11 +91,19 @@ def _export(args: argparse.Namespace) -> int:
         provider = resolve_provider(clinic, args.provider) if args.provider else None
         chair = resolve_chair(clinic, args.chair, location) if args.chair else None
         with writing(out):
-            result = export_ical(session, start=start, end=end,
-                                 location_id=location.id if location else None,
-                                 provider_id=provider.id if provider else None,
-                                 chair_id=chair.id if chair else None, privacy=args.privacy,
-                                 now=SystemClock().now(), out=out)
-    print(f"wrote {out}: {result.appointments} appointments as {result.events} events and "
-          f"{result.series} series ({result.overrides} changed, {result.exdates} removed occurrences)")
+            result = export_ical(
+                session,
+                start=start,
+                end=end,
+                location_id=location.id if location else None,
+                provider_id=provider.id if provider else None,
+                chair_id=chair.id if chair else None,
+                privacy=args.privacy,
+                now=SystemClock().now(),
+                out=out,
+            )
+    print(
+        f"wrote {out}: {result.appointments} appointments as {result.events} events and "
+        f"{result.series} series ({result.overrides} changed, {result.exdates} removed occurrences)"
+    )
     return 0

@@ -74,8 +74,11 @@ def _clinic(session: Session) -> Clinic:
 def _import_appointments(args: argparse.Namespace) -> int:
     from orca_desk.services.importing.appointments import import_appointments
 
-    return _import(args, "appointments", lambda session, actor, table, **kw: import_appointments(
-        session, actor, table, **kw))
+    return _import(
+        args,
+        "appointments",
+        lambda session, actor, table, **kw: import_appointments(session, actor, table, **kw),
+    )
 
 
 def _import_patients(args: argparse.Namespace) -> int:
@@ -83,8 +86,11 @@ def _import_patients(args: argparse.Namespace) -> int:
     from orca_desk.services.importing.patients import import_patients
 
     mapping = load_mapping(args.mapping)
-    return _import(args, "patients", lambda session, actor, table, **kw: import_patients(
-        session, actor, table, mapping, **kw))
+    return _import(
+        args,
+        "patients",
+        lambda session, actor, table, **kw: import_patients(session, actor, table, mapping, **kw),
+    )
 
 
 def _import(args: argparse.Namespace, what: str, run: Callable[..., ImportReport]) -> int:
@@ -97,7 +103,15 @@ def _import(args: argparse.Namespace, what: str, run: Callable[..., ImportReport
     actor = _actor(db, args, f"imports {what}")
     with db.write() as session:
         clinic = _clinic(session)
-        report = run(session, actor, table, clinic_id=clinic.id, region=clinic.country,
-                     source_name=Path(args.file).name, now=SystemClock().now(), dry_run=args.dry_run)
+        report = run(
+            session,
+            actor,
+            table,
+            clinic_id=clinic.id,
+            region=clinic.country,
+            source_name=Path(args.file).name,
+            now=SystemClock().now(),
+            dry_run=args.dry_run,
+        )
     _print(report, dry_run=args.dry_run)
     return 0

@@ -10,8 +10,9 @@ from orca_desk.commands.common import CommandError, add_user_option, open_databa
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("message", parents=[common], help="send messages to patients")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    send = actions.add_parser("send", parents=[common],
-                              help="queue a text or email to a patient; the automation sends it")
+    send = actions.add_parser(
+        "send", parents=[common], help="queue a text or email to a patient; the automation sends it"
+    )
     send.add_argument("--patient", required=True, type=int, metavar="ID", help="patient id")
     send.add_argument("--channel", required=True, choices=["sms", "email"])
     send.add_argument("--text", required=True, metavar="TEXT", help="the message")
@@ -38,12 +39,21 @@ def _send(args: argparse.Namespace) -> int:
                 raise CommandError(f"There is no patient with id {args.patient}.")
             clinic = s.get(Clinic, patient.clinic_id)
             subject = f"Message from {clinic.name}" if clinic and args.channel == "email" else None
-            message_id = send_staff_message(s, actor, patient_id=patient.id, channel=args.channel,
-                                            body=args.text, subject=subject, now=now)
+            message_id = send_staff_message(
+                s,
+                actor,
+                patient_id=patient.id,
+                channel=args.channel,
+                body=args.text,
+                subject=subject,
+                now=now,
+            )
             msg = s.get(OutboxMessage, message_id)
             to = msg.to_address if msg is not None else "?"
     finally:
         db.dispose()
-    print(f"queued message #{message_id} to {to} ({args.channel}); the automation sends it "
-          "(orca-desk worker, or a desk running Orca Desk)")
+    print(
+        f"queued message #{message_id} to {to} ({args.channel}); the automation sends it "
+        "(orca-desk worker, or a desk running Orca Desk)"
+    )
     return 0

@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("print", parents=[common], help="print a day or week view to a PDF file")
-    p.add_argument("--view", choices=["day", "week"], default="day",
-                   help="a day sheet, or the Monday-to-Sunday week holding --date")
+    p.add_argument(
+        "--view",
+        choices=["day", "week"],
+        default="day",
+        help="a day sheet, or the Monday-to-Sunday week holding --date",
+    )
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--location", metavar="NAME|ID", help="location name or id (default: the first)")
     p.add_argument("--by", choices=["chair", "provider"], default="chair", help="columns (default chair)")
@@ -59,11 +63,25 @@ def _print(args: argparse.Namespace) -> int:
         loc = resolve_location(clinic, args.location)
         with writing(out):
             summary = render_calendar_pdf(
-                session, view=args.view, day=day, location_id=loc.id, by=args.by, paper=args.paper,
-                landscape=args.landscape, grayscale=args.grayscale, privacy=args.privacy,
-                now=SystemClock().now(), out=out)
-    span = (f"{summary.first_day}" if summary.first_day == summary.last_day
-            else f"{summary.first_day} – {summary.last_day}")
-    print(f"wrote {out}: {summary.pages} page{'s' if summary.pages != 1 else ''}, "
-          f"{summary.appointments} appointments, {loc.name}, {span}")
+                session,
+                view=args.view,
+                day=day,
+                location_id=loc.id,
+                by=args.by,
+                paper=args.paper,
+                landscape=args.landscape,
+                grayscale=args.grayscale,
+                privacy=args.privacy,
+                now=SystemClock().now(),
+                out=out,
+            )
+    span = (
+        f"{summary.first_day}"
+        if summary.first_day == summary.last_day
+        else f"{summary.first_day} – {summary.last_day}"
+    )
+    print(
+        f"wrote {out}: {summary.pages} page{'s' if summary.pages != 1 else ''}, "
+        f"{summary.appointments} appointments, {loc.name}, {span}"
+    )
     return 0

@@ -20,13 +20,22 @@ _MAX_SHOWN = 30
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("setup", parents=[common],
-                       help="set up or update the clinic (locations, chairs, types, providers, hours, "
-                            "staff) from a TOML file")
-    p.add_argument("--from", dest="source", required=True, metavar="clinic.toml",
-                   help="the clinic file (format: README, 'Setting up a practice')")
-    p.add_argument("--dry-run", action="store_true", help="print what would be created or updated; "
-                                                          "write nothing")
+    p = sub.add_parser(
+        "setup",
+        parents=[common],
+        help="set up or update the clinic (locations, chairs, types, providers, hours, "
+        "staff) from a TOML file",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="clinic.toml",
+        help="the clinic file (format: README, 'Setting up a practice')",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would be created or updated; write nothing"
+    )
     add_user_option(p, when=" (an administrator; needed once the clinic exists)")
     p.set_defaults(func=_setup)
 
@@ -55,16 +64,19 @@ def _setup(args: argparse.Namespace) -> int:
     actor: Actor | None = None
     if not empty:
         if not args.user:
-            raise CommandError("This database already holds a clinic: give --user NAME (an "
-                               "administrator) to change it.")
+            raise CommandError(
+                "This database already holds a clinic: give --user NAME (an administrator) to change it."
+            )
         actor = sign_in(db, args, read_password(args, "changes the clinic's setup"), ADMIN)
     elif args.user:
-        print(f"note: the database is empty, so --user {args.user} is not needed: the first "
-              "administrator comes from [[staff]]", file=sys.stderr)
+        print(
+            f"note: the database is empty, so --user {args.user} is not needed: the first "
+            "administrator comes from [[staff]]",
+            file=sys.stderr,
+        )
     try:
         with db.write() as session:
-            result = apply_setup(session, setup, actor=actor, now=SystemClock().now(),
-                                 dry_run=args.dry_run)
+            result = apply_setup(session, setup, actor=actor, now=SystemClock().now(), dry_run=args.dry_run)
     except SetupInvalid as exc:
         raise CommandError(_problems(args.source, text, exc)) from None
     _report(result)
@@ -90,17 +102,19 @@ def _report(result: SetupResult) -> None:
         print(f"note: {note}")
     if result.defaults is not None and result.defaults.total:
         d = result.defaults
-        print(f"{would}seed the defaults of a new clinic: {d.reminder_sequences} reminder and "
-              f"confirmation sequence{'s' if d.reminder_sequences != 1 else ''}, "
-              f"{d.recovery_sequences} recovery sequence, {d.message_templates} message templates")
+        print(
+            f"{would}seed the defaults of a new clinic: {d.reminder_sequences} reminder and "
+            f"confirmation sequence{'s' if d.reminder_sequences != 1 else ''}, "
+            f"{d.recovery_sequences} recovery sequence, {d.message_templates} message templates"
+        )
     if result.dry_run:
         if result.changes:
-            print(f"dry run: {len(result.changes)} change{'s' if len(result.changes) != 1 else ''} "
-                  "not written")
+            print(
+                f"dry run: {len(result.changes)} change{'s' if len(result.changes) != 1 else ''} not written"
+            )
         return
     if result.new_users:
         print("One-time passwords (shown only now; each user chooses their own at first sign-in):")
         width = max(len(u.username) for u in result.new_users)
         for u in result.new_users:
             print(f"  {u.username:<{width}}  {u.one_time_password}  ({u.display_name}, {u.role})")
-

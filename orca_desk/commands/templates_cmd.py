@@ -24,17 +24,25 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("templates", parents=[common], help="schedule templates")
     tsub = p.add_subparsers(dest="templates_command", required=True, metavar="COMMAND")
-    a = tsub.add_parser("apply", parents=[common],
-                        help="apply a template's newest version to providers over a date range")
+    a = tsub.add_parser(
+        "apply", parents=[common], help="apply a template's newest version to providers over a date range"
+    )
     a.add_argument("name", metavar="NAME", help="the template's name")
-    a.add_argument("--providers", required=True, metavar="A,B",
-                   help="comma-separated provider names (or unique parts of them)")
+    a.add_argument(
+        "--providers",
+        required=True,
+        metavar="A,B",
+        help="comma-separated provider names (or unique parts of them)",
+    )
     a.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day")
     a.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day (included)")
-    a.add_argument("--chairs", metavar="C1,C2",
-                   help="chairs for the template's chair lanes, in order (\"Chair 1\" or "
-                        "\"Northside/Chair 1\"); default: each provider's most-used chairs of the "
-                        "last and next eight weeks")
+    a.add_argument(
+        "--chairs",
+        metavar="C1,C2",
+        help='chairs for the template\'s chair lanes, in order ("Chair 1" or '
+        '"Northside/Chair 1"); default: each provider\'s most-used chairs of the '
+        "last and next eight weeks",
+    )
     a.add_argument("--dry-run", action="store_true", help="print what would happen; write nothing")
     add_user_option(a, when=" (required unless --dry-run)")
     a.set_defaults(func=_apply)
@@ -45,21 +53,26 @@ def _providers(session: Session, text: str) -> list[int]:
 
     from orca_desk.models import Provider
 
-    rows = session.execute(select(Provider.id, Provider.name).where(Provider.is_active.is_(True))
-                           .order_by(Provider.name)).all()
+    rows = session.execute(
+        select(Provider.id, Provider.name).where(Provider.is_active.is_(True)).order_by(Provider.name)
+    ).all()
     ids: list[int] = []
     for part in (x.strip() for x in text.split(",")):
         if not part:
             continue
         wanted = part.lower()
-        matches = [r for r in rows if r.name.lower() == wanted] or \
-            [r for r in rows if wanted in r.name.lower()]
+        matches = [r for r in rows if r.name.lower() == wanted] or [
+            r for r in rows if wanted in r.name.lower()
+        ]
         if not matches:
-            raise CommandError(f"No provider named {part!r}; providers: "
-                               f"{', '.join(r.name for r in rows) or 'none'}.")
+            raise CommandError(
+                f"No provider named {part!r}; providers: {', '.join(r.name for r in rows) or 'none'}."
+            )
         if len(matches) > 1:
-            raise CommandError(f"{part!r} matches several providers: {', '.join(r.name for r in matches)}; "
-                               "give more of the name.")
+            raise CommandError(
+                f"{part!r} matches several providers: {', '.join(r.name for r in matches)}; "
+                "give more of the name."
+            )
         ids.append(matches[0].id)
     if not ids:
         raise CommandError("--providers names no provider.")
@@ -71,18 +84,27 @@ def _chairs(session: Session, text: str) -> tuple[int, ...]:
 
     from orca_desk.models import Chair, Location
 
-    rows = session.execute(select(Chair.id, Chair.name, Location.name).join(Location)
-                           .where(Chair.is_active.is_(True)).order_by(Location.id, Chair.sort_order)).all()
+    rows = session.execute(
+        select(Chair.id, Chair.name, Location.name)
+        .join(Location)
+        .where(Chair.is_active.is_(True))
+        .order_by(Location.id, Chair.sort_order)
+    ).all()
     ids: list[int] = []
     for part in (x.strip() for x in text.split(",") if x.strip()):
         loc, _, name = part.rpartition("/")
-        matches = [r for r in rows if r[1].lower() == name.strip().lower()
-                   and (not loc or r[2].lower() == loc.strip().lower())]
+        matches = [
+            r
+            for r in rows
+            if r[1].lower() == name.strip().lower() and (not loc or r[2].lower() == loc.strip().lower())
+        ]
         if not matches:
             raise CommandError(f"No chair named {part!r}.")
         if len(matches) > 1:
-            raise CommandError(f"{part!r} is at {', '.join(r[2] for r in matches)}: write "
-                               f"\"{matches[0][2]}/{matches[0][1]}\" to choose one.")
+            raise CommandError(
+                f"{part!r} is at {', '.join(r[2] for r in matches)}: write "
+                f'"{matches[0][2]}/{matches[0][1]}" to choose one.'
+            )
         ids.append(matches[0][0])
     return tuple(ids)
 
@@ -98,17 +120,24 @@ def _usual_chairs(session: Session, provider_id: int, count: int, now: datetime)
     rows = session.execute(
         select(Appointment.chair_id, Chair.location_id, Chair.sort_order, func.count())
         .join(Chair, Chair.id == Appointment.chair_id)
-        .where(Appointment.provider_id == provider_id, Appointment.start_at > now - window,
-               Appointment.start_at < now + window, Appointment.status.in_(ACTIVE_STATUSES))
+        .where(
+            Appointment.provider_id == provider_id,
+            Appointment.start_at > now - window,
+            Appointment.start_at < now + window,
+            Appointment.status.in_(ACTIVE_STATUSES),
+        )
         .group_by(Appointment.chair_id, Chair.location_id, Chair.sort_order)
-        .order_by(func.count().desc(), Chair.sort_order)).all()
+        .order_by(func.count().desc(), Chair.sort_order)
+    ).all()
     home = rows[0][1] if rows else None
     chosen = [r for r in rows if r[1] == home][:count]
     if len(chosen) < count:
         provider = session.get(Provider, provider_id)
-        raise CommandError(f"The template uses {count} chairs and "
-                           f"{provider.name if provider else 'the provider'} has used only "
-                           f"{len(chosen)} lately: name them with --chairs.")
+        raise CommandError(
+            f"The template uses {count} chairs and "
+            f"{provider.name if provider else 'the provider'} has used only "
+            f"{len(chosen)} lately: name them with --chairs."
+        )
     return tuple(r[0] for r in sorted(chosen, key=lambda r: r[2]))
 
 
@@ -131,9 +160,15 @@ def _apply(args: argparse.Namespace) -> int:
     with db.read() as session:
         template = find_template(session, args.name)
         providers = tuple(_providers(session, args.providers))
-        lanes = session.scalar(select(TemplateVersion.chair_count)
-                               .where(TemplateVersion.template_id == template.id)
-                               .order_by(TemplateVersion.number.desc()).limit(1)) or 1
+        lanes = (
+            session.scalar(
+                select(TemplateVersion.chair_count)
+                .where(TemplateVersion.template_id == template.id)
+                .order_by(TemplateVersion.number.desc())
+                .limit(1)
+            )
+            or 1
+        )
         if args.chairs:
             groups = [(providers, _chairs(session, args.chairs))]
         elif lanes > 1:
@@ -141,9 +176,16 @@ def _apply(args: argparse.Namespace) -> int:
             groups = [((p,), _usual_chairs(session, p, lanes, now)) for p in providers]
         else:
             groups = [(providers, ())]
-        plans = [plan_application(session, ApplyParams(
-            template_id=template.id, provider_ids=ids, start_day=start, end_day=end, chair_ids=chairs),
-            now=now) for ids, chairs in groups]
+        plans = [
+            plan_application(
+                session,
+                ApplyParams(
+                    template_id=template.id, provider_ids=ids, start_day=start, end_day=end, chair_ids=chairs
+                ),
+                now=now,
+            )
+            for ids, chairs in groups
+        ]
         if args.dry_run:
             _print_counts(_sum(p.counts for p in plans), created_label="to create")
             for plan in plans:
@@ -151,14 +193,18 @@ def _apply(args: argparse.Namespace) -> int:
                 for row in plan.by_date_provider():
                     if row.existing or row.off:
                         why = "; ".join(row.reasons)
-                        print(f"  {row.day:%a %Y-%m-%d}  {row.provider_name}: {row.create} to create, "
-                              f"{row.existing} skipped (appointments), {row.off} skipped (off)"
-                              + (f": {why}" if why else ""))
+                        print(
+                            f"  {row.day:%a %Y-%m-%d}  {row.provider_name}: {row.create} to create, "
+                            f"{row.existing} skipped (appointments), {row.off} skipped (off)"
+                            + (f": {why}" if why else "")
+                        )
             return 0
     assert actor is not None
     results = [apply_template_in_chunks(db.write, actor, plan.params, now=now) for plan in plans]
-    _print_counts({**_sum(r.counts for r in results), "create": sum(r.created for r in results)},
-                  created_label="created")
+    _print_counts(
+        {**_sum(r.counts for r in results), "create": sum(r.created for r in results)},
+        created_label="created",
+    )
     say(f"Applied {template.name} v{plans[0].version_number} over {max(r.days_done for r in results)} days.")
     return 0
 

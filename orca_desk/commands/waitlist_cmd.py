@@ -35,19 +35,30 @@ def _match(args: argparse.Namespace) -> int:
         try:
             rows = waitlist.match_opening(session, args.opening_id, now=now, limit=args.limit)
         except NotFound:
-            raise CommandError(f"There is no opening #{args.opening_id}; "
-                               "see 'orca-desk waitlist offers --all'.") from None
-        opening = next((o for o in waitlist.list_openings(session, now=now, include_closed=True)
-                        if o.id == args.opening_id), None)
+            raise CommandError(
+                f"There is no opening #{args.opening_id}; see 'orca-desk waitlist offers --all'."
+            ) from None
+        opening = next(
+            (
+                o
+                for o in waitlist.list_openings(session, now=now, include_closed=True)
+                if o.id == args.opening_id
+            ),
+            None,
+        )
     if opening is not None:
-        print(f"Opening #{opening.id}: {opening.local_text}, {opening.provider_name}, {opening.chair_name} "
-              f"at {opening.location_name} ({opening.label})")
+        print(
+            f"Opening #{opening.id}: {opening.local_text}, {opening.provider_name}, {opening.chair_name} "
+            f"at {opening.location_name} ({opening.label})"
+        )
     if not rows:
         print("No waitlist entry fits this opening.")
         return 0
     for k, r in enumerate(rows, 1):
-        print(f"{k:>2}. entry #{r.entry_id:<6} {r.patient_name:<24} {r.type_name} {r.duration_minutes} min  "
-              f"score {r.score:5.1f}  via {r.channel:<5}  {r.reason}")
+        print(
+            f"{k:>2}. entry #{r.entry_id:<6} {r.patient_name:<24} {r.type_name} {r.duration_minutes} min  "
+            f"score {r.score:5.1f}  via {r.channel:<5}  {r.reason}"
+        )
     return 0
 
 
@@ -62,8 +73,10 @@ def _offers(args: argparse.Namespace) -> int:
     if not rows:
         print("No offers." if args.all else "No live offers.")
     for r in rows:
-        print(f"offer #{r.id:<6} opening #{r.opening_id:<6} {r.patient_name:<24} {r.channel:<5} "
-              f"{r.state_text}{f' · sent {r.sent_text}' if r.sent_text else ''}")
+        print(
+            f"offer #{r.id:<6} opening #{r.opening_id:<6} {r.patient_name:<24} {r.channel:<5} "
+            f"{r.state_text}{f' · sent {r.sent_text}' if r.sent_text else ''}"
+        )
     return 0
 
 

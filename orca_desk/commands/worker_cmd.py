@@ -20,11 +20,15 @@ log = logging.getLogger("orca_desk.worker")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("worker", parents=[common],
-                       help="run the automation (sending, replies, reminders) without the GUI")
-    p.add_argument("--once", action="store_true",
-                   help="run every due job once and exit (for cron and tests); exit status "
-                        f"{EXIT_STANDBY} when another process leads and nothing was run")
+    p = sub.add_parser(
+        "worker", parents=[common], help="run the automation (sending, replies, reminders) without the GUI"
+    )
+    p.add_argument(
+        "--once",
+        action="store_true",
+        help="run every due job once and exit (for cron and tests); exit status "
+        f"{EXIT_STANDBY} when another process leads and nothing was run",
+    )
     p.set_defaults(func=_worker)
 
 
@@ -90,8 +94,11 @@ def _worker(args: argparse.Namespace) -> int:
     try:
         scheduler.start()
         if not runtime.wait_idle(STOP_GRACE_SECONDS):
-            log.warning("a job was still running after %.0f s; exiting anyway (its claims are "
-                        "reconciled by the next worker)", STOP_GRACE_SECONDS)
+            log.warning(
+                "a job was still running after %.0f s; exiting anyway (its claims are "
+                "reconciled by the next worker)",
+                STOP_GRACE_SECONDS,
+            )
     finally:
         runtime.close()
         db.dispose()

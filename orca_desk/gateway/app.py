@@ -44,11 +44,13 @@ _LINK = re.compile(r"^/l/([a-z][a-z0-9_]{0,31})/([A-Za-z0-9_-]{1,256})/?$")
 _SHORT_LINK = re.compile(r"^/([a-z])/([A-Za-z0-9_-]{1,256})/?$")  # /o/<token>: patient_links.SHORT_LETTERS
 _ICAL = re.compile(r"^/ical/([A-Za-z0-9_-]{1,256})\.ics$")
 TWILIO_STATUS_PATH = "/twilio/status"  # the SMS StatusCallback (services/messaging/dispatch.outgoing)
-_OUTCOME_WORDS = {"confirmed": "the appointment was confirmed",
-                  "declined": "you told us you can't come",
-                  "callback": "you asked us to call you",
-                  "booked": "the appointment was booked",
-                  "unsubscribed": "you were unsubscribed"}
+_OUTCOME_WORDS = {
+    "confirmed": "the appointment was confirmed",
+    "declined": "you told us you can't come",
+    "callback": "you asked us to call you",
+    "booked": "the appointment was booked",
+    "unsubscribed": "you were unsubscribed",
+}
 _PAGE_HEADERS = [
     ("Content-Type", "text/html; charset=utf-8"),
     ("Cache-Control", "no-store"),
@@ -57,12 +59,22 @@ _PAGE_HEADERS = [
     ("X-Robots-Tag", "noindex, nofollow"),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
-    ("Content-Security-Policy",
-     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    ),
 ]
-_STATUS = {200: "200 OK", 204: "204 No Content", 400: "400 Bad Request", 403: "403 Forbidden",
-           404: "404 Not Found", 405: "405 Method Not Allowed",
-           409: "409 Conflict", 410: "410 Gone", 500: "500 Internal Server Error"}
+_STATUS = {
+    200: "200 OK",
+    204: "204 No Content",
+    400: "400 Bad Request",
+    403: "403 Forbidden",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    409: "409 Conflict",
+    410: "410 Gone",
+    500: "500 Internal Server Error",
+}
 
 
 def default_ical_feed() -> IcalFeed | None:
@@ -75,9 +87,14 @@ def default_ical_feed() -> IcalFeed | None:
 
     def feed(session: Session, provider_id: int, now: datetime) -> bytes:
         today = now.date()
-        return ical_export.export_ical(session, start=today - timedelta(days=ICAL_DAYS_BEFORE),
-                                       end=today + timedelta(days=ICAL_DAYS_AFTER),
-                                       provider_id=provider_id, privacy="initials", now=now).data
+        return ical_export.export_ical(
+            session,
+            start=today - timedelta(days=ICAL_DAYS_BEFORE),
+            end=today + timedelta(days=ICAL_DAYS_AFTER),
+            provider_id=provider_id,
+            privacy="initials",
+            now=now,
+        ).data
 
     return feed
 
@@ -91,9 +108,17 @@ class _Response:
 class GatewayApp:
     """A WSGI application; build it with :func:`make_app`."""
 
-    def __init__(self, db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str, LinkHandler],
-                 public_base_url: str, ical_feed: IcalFeed | None,
-                 twilio_auth_token: str | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        secret: bytes,
+        handlers: Mapping[str, LinkHandler],
+        public_base_url: str,
+        ical_feed: IcalFeed | None,
+        twilio_auth_token: str | None = None,
+    ) -> None:
         self.db, self.clock, self.secret = db, clock, secret
         self.handlers = dict(handlers)
         self.public_base_url = public_base_url.rstrip("/")
@@ -108,9 +133,12 @@ class GatewayApp:
             response = self._route(method, path, environ)
         except Exception:  # the patient sees a polite page; the log has the traceback
             log.exception("gateway error on %s %s", method, path)
-            response = self._page(500, "Something went wrong",
-                                  "We could not complete this just now. Please try again in a "
-                                  "minute, or call us.", "error")
+            response = self._page(
+                500,
+                "Something went wrong",
+                "We could not complete this just now. Please try again in a minute, or call us.",
+                "error",
+            )
         headers = [*response.headers, ("Content-Length", str(len(response.body)))]
         if response.code == 405:
             headers.append(("Allow", "GET, HEAD, POST"))
@@ -127,8 +155,12 @@ class GatewayApp:
         if path in ("/", "/healthz"):
             if path == "/healthz":
                 return _Response(200, b"ok\n", [("Content-Type", "text/plain; charset=utf-8")])
-            return self._page(200, "Patient links", "This address serves the links in our messages. "
-                              "Open the link you received to continue.", "ok")
+            return self._page(
+                200,
+                "Patient links",
+                "This address serves the links in our messages. Open the link you received to continue.",
+                "ok",
+            )
         m = _ICAL.match(path)
         if m:
             if method == "POST":
@@ -142,24 +174,40 @@ class GatewayApp:
         elif (m := _SHORT_LINK.match(path)) is not None:
             purpose, token, verify = SHORT_PURPOSES.get(m.group(1)), m.group(2), verify_short_token
             if purpose is None:
-                return self._page(404, "Link not recognised", "This kind of link is not available. "
-                                  "Please call us.", "error")
+                return self._page(
+                    404, "Link not recognised", "This kind of link is not available. Please call us.", "error"
+                )
         if purpose is None:
-            return self._page(404, "Page not found", "This link is not one of ours, or it was "
-                              "copied incompletely. Please open it again from the message.", "error")
+            return self._page(
+                404,
+                "Page not found",
+                "This link is not one of ours, or it was "
+                "copied incompletely. Please open it again from the message.",
+                "error",
+            )
         handler = self.handlers.get(purpose)
         if handler is None:
-            return self._page(404, "Link not recognised", "This kind of link is not available. "
-                              "Please call us.", "error")
+            return self._page(
+                404, "Link not recognised", "This kind of link is not available. Please call us.", "error"
+            )
         now = self.clock.now()
         try:
             claims = verify(self.secret, token, purpose, now)
         except TokenExpired:
-            return self._page(410, "This link has expired", "The time to use this link has passed. "
-                              "Please call us and we will gladly help.", "warn")
+            return self._page(
+                410,
+                "This link has expired",
+                "The time to use this link has passed. Please call us and we will gladly help.",
+                "warn",
+            )
         except TokenInvalid:
-            return self._page(400, "This link is not valid", "It may have been copied incompletely "
-                              "or changed. Please open it again from the message, or call us.", "error")
+            return self._page(
+                400,
+                "This link is not valid",
+                "It may have been copied incompletely "
+                "or changed. Please open it again from the message, or call us.",
+                "error",
+            )
         if method == "POST":
             return self._perform(handler, claims, now)
         return self._prompt(handler, claims, now)
@@ -202,15 +250,21 @@ class GatewayApp:
         except OrcaError as exc:
             return self._page(409, "This can't be done online", str(exc), "warn")
 
-    def _claim(self, session: Session, claims: TokenClaims,
-               now: datetime) -> tuple[LinkTokenUse | None, LinkTokenUse | None]:
+    def _claim(
+        self, session: Session, claims: TokenClaims, now: datetime
+    ) -> tuple[LinkTokenUse | None, LinkTokenUse | None]:
         """Record the nonce; (our use, None), or (None, the earlier use) when another click won.
 
         The nonce is the primary key, so of concurrent clicks exactly one insert succeeds; on
         PostgreSQL the others wait for its commit and then fail, on SQLite writes are serial.
         """
-        use = LinkTokenUse(nonce=claims.nonce, purpose=claims.purpose, subject_id=claims.subject_id,
-                           used_at=now, outcome="pending")
+        use = LinkTokenUse(
+            nonce=claims.nonce,
+            purpose=claims.purpose,
+            subject_id=claims.subject_id,
+            used_at=now,
+            outcome="pending",
+        )
         try:
             with session.begin_nested():
                 session.add(use)
@@ -223,15 +277,23 @@ class GatewayApp:
         local = used.used_at.astimezone(zone)
         what = _OUTCOME_WORDS.get(used.outcome)
         detail = f" ({what})" if what else ""
-        return self._page(409, "This link was already used",
-                          f"It was used on {format_date(local)} at {format_time(local)}{detail}. "
-                          "Nothing more is needed; if something is not right, please call us.",
-                          "warn", session=session)
+        return self._page(
+            409,
+            "This link was already used",
+            f"It was used on {format_date(local)} at {format_time(local)}{detail}. "
+            "Nothing more is needed; if something is not right, please call us.",
+            "warn",
+            session=session,
+        )
 
     def _ical(self, token: str) -> _Response:
         if self.ical_feed is None:
-            return self._page(404, "Calendar feeds are not available", "Calendar export is not "
-                              "installed on this server.", "error")
+            return self._page(
+                404,
+                "Calendar feeds are not available",
+                "Calendar export is not installed on this server.",
+                "error",
+            )
         now = self.clock.now()
         try:
             claims = verify_token(self.secret, token, ICAL, now)
@@ -243,12 +305,23 @@ class GatewayApp:
             try:
                 data = self.ical_feed(session, claims.subject_id, now)
             except (NotFound, OrcaError):
-                return self._page(404, "Calendar not found", "This calendar is no longer available.",
-                                  "error", session=session)
-        return _Response(200, data, [("Content-Type", "text/calendar; charset=utf-8"),
-                                     ("Cache-Control", "private, max-age=300"),
-                                     ("Referrer-Policy", "no-referrer"),
-                                     ("X-Content-Type-Options", "nosniff")])
+                return self._page(
+                    404,
+                    "Calendar not found",
+                    "This calendar is no longer available.",
+                    "error",
+                    session=session,
+                )
+        return _Response(
+            200,
+            data,
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Cache-Control", "private, max-age=300"),
+                ("Referrer-Policy", "no-referrer"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
 
     # ----- Twilio status callbacks ----------------------------------------------------------
     def _twilio_status(self, method: str, environ: dict[str, Any]) -> _Response:
@@ -278,17 +351,30 @@ class GatewayApp:
         if not outbox_id.isdigit() or not sid or not status:
             return _plain(400, "outbox_id, MessageSid and MessageStatus are required\n")
         with self.db.write() as session:
-            done = apply_status_callback(session, int(outbox_id), sid, status.lower(),
-                                         error_code=fields.get("ErrorCode") or None,
-                                         now=self.clock.now())
+            done = apply_status_callback(
+                session,
+                int(outbox_id),
+                sid,
+                status.lower(),
+                error_code=fields.get("ErrorCode") or None,
+                now=self.clock.now(),
+            )
         log.info("status callback #%s %s %s: %s", outbox_id, sid, status, done)
         if done == "unknown message":
             return _plain(404, "no such message\n")
         return _Response(204, b"", [("Cache-Control", "no-store")])
 
     # ----- pages --------------------------------------------------------------------------
-    def _page(self, code: int, title: str, text: str, kind: str, *, button: str | None = None,
-              session: Session | None = None) -> _Response:
+    def _page(
+        self,
+        code: int,
+        title: str,
+        text: str,
+        kind: str,
+        *,
+        button: str | None = None,
+        session: Session | None = None,
+    ) -> _Response:
         clinic = self._clinic(session)
         return _Response(code, page(clinic, title=title, text=text, kind=kind, button=button))
 
@@ -314,8 +400,11 @@ def _clinic_zone(session: Session) -> ZoneInfo:
 
 
 def _plain(code: int, text: str) -> _Response:
-    return _Response(code, text.encode("utf-8"), [("Content-Type", "text/plain; charset=utf-8"),
-                                                  ("Cache-Control", "no-store")])
+    return _Response(
+        code,
+        text.encode("utf-8"),
+        [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
+    )
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
@@ -340,10 +429,16 @@ def _drain(environ: dict[str, Any]) -> None:
         stream.read(min(length, MAX_BODY))
 
 
-def make_app(db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str, LinkHandler] | None = None,
-             public_base_url: str = DEFAULT_PUBLIC_BASE_URL,
-             ical_feed: IcalFeed | bool | None = True,
-             twilio_auth_token: str | None = None) -> GatewayApp:
+def make_app(
+    db: Database,
+    clock: Clock,
+    *,
+    secret: bytes,
+    handlers: Mapping[str, LinkHandler] | None = None,
+    public_base_url: str = DEFAULT_PUBLIC_BASE_URL,
+    ical_feed: IcalFeed | bool | None = True,
+    twilio_auth_token: str | None = None,
+) -> GatewayApp:
     """The gateway WSGI app.
 
     ``handlers`` maps a link purpose to its :class:`LinkHandler` (default: confirm, decline,
@@ -359,6 +454,12 @@ def make_app(db: Database, clock: Clock, *, secret: bytes, handlers: Mapping[str
         feed = None
     else:
         feed = ical_feed
-    return GatewayApp(db, clock, secret=secret, handlers=default_handlers() if handlers is None else handlers,
-                      public_base_url=public_base_url, ical_feed=feed,
-                      twilio_auth_token=twilio_auth_token)
+    return GatewayApp(
+        db,
+        clock,
+        secret=secret,
+        handlers=default_handlers() if handlers is None else handlers,
+        public_base_url=public_base_url,
+        ical_feed=feed,
+        twilio_auth_token=twilio_auth_token,
+    )

@@ -37,11 +37,11 @@ def _visit(session: Session, appointment_id: int, now: datetime, *, lock: bool) 
     if appt is None:
         raise NotFound("We could not find this appointment; please call us.")
     if appt.status in _GONE:
-        raise ConflictError("This appointment was cancelled, so there is nothing to confirm; "
-                            "please call us to book another.")
+        raise ConflictError(
+            "This appointment was cancelled, so there is nothing to confirm; please call us to book another."
+        )
     if appt.start_at <= now:
-        raise ConflictError("This appointment time has already passed; please call us if you "
-                            "need a new one.")
+        raise ConflictError("This appointment time has already passed; please call us if you need a new one.")
     patient = session.get(Patient, appt.patient_id)
     location = session.get(Location, appt.location_id)
     zone = ZoneInfo(location.timezone if location else "UTC")
@@ -68,14 +68,18 @@ def _confirm(session: Session, appointment_id: int, now: datetime) -> LinkOutcom
         from orca_desk.services import confirmations
 
         confirmations.confirm_appointment(session, PATIENT_LINK, appointment_id, now=now, via="link")
-    return LinkOutcome("Thank you — you're confirmed", f"We look forward to seeing you: {_about(v)}.",
-                       "confirmed")
+    return LinkOutcome(
+        "Thank you — you're confirmed", f"We look forward to seeing you: {_about(v)}.", "confirmed"
+    )
 
 
 def _describe_decline(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
     v = _visit(session, appointment_id, now, lock=False)
-    return LinkPrompt("Can't make it?", f"Let us know you can't come to {_about(v)}. "
-                      "We will contact you to find a new time.", "I can't come")
+    return LinkPrompt(
+        "Can't make it?",
+        f"Let us know you can't come to {_about(v)}. We will contact you to find a new time.",
+        "I can't come",
+    )
 
 
 def _decline(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
@@ -84,17 +88,24 @@ def _decline(session: Session, appointment_id: int, now: datetime) -> LinkOutcom
     # releases the slot, as a decline at the desk would.
     from orca_desk.services import confirmations, reminders
 
-    confirmations.decline_appointment(session, PATIENT_LINK, appointment_id, now=now, via="link",
-                                      settings=reminders.load_settings(session, with_secret=False))
-    return LinkOutcome("Thanks for letting us know",
-                       f"We noted that you can't come to {_about(v)}. We will call you to find a "
-                       "new time.", "declined")
+    confirmations.decline_appointment(
+        session,
+        PATIENT_LINK,
+        appointment_id,
+        now=now,
+        via="link",
+        settings=reminders.load_settings(session, with_secret=False),
+    )
+    return LinkOutcome(
+        "Thanks for letting us know",
+        f"We noted that you can't come to {_about(v)}. We will call you to find a new time.",
+        "declined",
+    )
 
 
 def _describe_callback(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
     v = _visit(session, appointment_id, now, lock=False)
-    return LinkPrompt("Would you like a call?", f"Ask us to call you about {_about(v)}.",
-                      "Please call me")
+    return LinkPrompt("Would you like a call?", f"Ask us to call you about {_about(v)}.", "Please call me")
 
 
 def _callback(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
@@ -121,8 +132,9 @@ def mask_address(channel: str, address: str) -> str:
     return f"•••{address[-4:]}"
 
 
-def unsubscribe_address(session: Session, channel: str, address: str, *, now: datetime,
-                        source: str = "unsubscribe link") -> None:
+def unsubscribe_address(
+    session: Session, channel: str, address: str, *, now: datetime, source: str = "unsubscribe link"
+) -> None:
     """Stop messages of ``channel`` to ``address`` and revoke consent of every patient using it.
 
     Delegates to the messaging runtime's ``inbound.unsubscribe_address`` (the one opt-out rule
@@ -133,14 +145,18 @@ def unsubscribe_address(session: Session, channel: str, address: str, *, now: da
     except ImportError:
         _unsubscribe_fallback(session, channel, address, now=now, source=source)
         return
-    session.scalar(select(ContactState).where(ContactState.channel == channel,
-                                              ContactState.address == address).with_for_update())
+    session.scalar(
+        select(ContactState)
+        .where(ContactState.channel == channel, ContactState.address == address)
+        .with_for_update()
+    )
     runtime_unsubscribe(session, channel, address, source=source, now=now)
     session.flush()
 
 
-def _unsubscribe_fallback(session: Session, channel: str, address: str, *, now: datetime,
-                          source: str) -> None:
+def _unsubscribe_fallback(
+    session: Session, channel: str, address: str, *, now: datetime, source: str
+) -> None:
     query = select(ContactState).where(ContactState.channel == channel, ContactState.address == address)
     state = session.scalar(query.with_for_update())
     if state is None:
@@ -154,8 +170,16 @@ def _unsubscribe_fallback(session: Session, channel: str, address: str, *, now: 
     for p in session.scalars(select(Patient).where(column == address).with_for_update()):
         if getattr(p, field):
             setattr(p, field, False)
-            audit.record(session, PATIENT_LINK, "consent.revoke", "patient", p.id, now=now,
-                         before={field: True}, after={field: False, "source": source})
+            audit.record(
+                session,
+                PATIENT_LINK,
+                "consent.revoke",
+                "patient",
+                p.id,
+                now=now,
+                before={field: True},
+                after={field: False, "source": source},
+            )
     session.flush()
 
 
@@ -170,18 +194,27 @@ def _describe_unsubscribe(session: Session, contact_id: int, now: datetime) -> L
     state = _contact(session, contact_id)
     what = "emails" if state.channel == "email" else "text messages"
     if state.opted_out:
-        return LinkPrompt("You're unsubscribed", f"We no longer send {what} to "
-                          f"{mask_address(state.channel, state.address)}.", "Unsubscribe again")
-    return LinkPrompt("Unsubscribe", f"Stop {what} to {mask_address(state.channel, state.address)}? "
-                      "You can still call us at any time.", "Unsubscribe")
+        return LinkPrompt(
+            "You're unsubscribed",
+            f"We no longer send {what} to {mask_address(state.channel, state.address)}.",
+            "Unsubscribe again",
+        )
+    return LinkPrompt(
+        "Unsubscribe",
+        f"Stop {what} to {mask_address(state.channel, state.address)}? You can still call us at any time.",
+        "Unsubscribe",
+    )
 
 
 def _unsubscribe(session: Session, contact_id: int, now: datetime) -> LinkOutcome:
     state = _contact(session, contact_id)
     unsubscribe_address(session, state.channel, state.address, now=now)
     what = "emails" if state.channel == "email" else "text messages"
-    return LinkOutcome("You're unsubscribed", f"We will no longer send {what} to "
-                       f"{mask_address(state.channel, state.address)}.", "unsubscribed")
+    return LinkOutcome(
+        "You're unsubscribed",
+        f"We will no longer send {what} to {mask_address(state.channel, state.address)}.",
+        "unsubscribed",
+    )
 
 
 UNSUBSCRIBE_HANDLER = LinkHandler(_describe_unsubscribe, _unsubscribe, single_use=False)
@@ -189,8 +222,12 @@ UNSUBSCRIBE_HANDLER = LinkHandler(_describe_unsubscribe, _unsubscribe, single_us
 
 def default_handlers() -> dict[str, LinkHandler]:
     """The built-in link purposes; features add theirs (e.g. ``WAITLIST_ACCEPT``) to this mapping."""
-    return {CONFIRM: CONFIRM_HANDLER, DECLINE: DECLINE_HANDLER, CALLBACK: CALLBACK_HANDLER,
-            UNSUBSCRIBE: UNSUBSCRIBE_HANDLER}
+    return {
+        CONFIRM: CONFIRM_HANDLER,
+        DECLINE: DECLINE_HANDLER,
+        CALLBACK: CALLBACK_HANDLER,
+        UNSUBSCRIBE: UNSUBSCRIBE_HANDLER,
+    }
 
 
 def installed_handlers() -> dict[str, LinkHandler]:

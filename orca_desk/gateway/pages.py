@@ -46,12 +46,15 @@ class ClinicContact:
 def _footer(clinic: ClinicContact) -> str:
     if not clinic.phone:
         return f"<footer>{escape(clinic.name)}</footer>"
-    return (f'<footer>Questions? Call {escape(clinic.name)} at '
-            f'<a href="tel:{escape(clinic.phone, quote=True)}">{escape(clinic.phone_display)}</a></footer>')
+    return (
+        f"<footer>Questions? Call {escape(clinic.name)} at "
+        f'<a href="tel:{escape(clinic.phone, quote=True)}">{escape(clinic.phone_display)}</a></footer>'
+    )
 
 
-def page(clinic: ClinicContact, *, title: str, text: str, kind: str = "ok",
-         button: str | None = None) -> bytes:
+def page(
+    clinic: ClinicContact, *, title: str, text: str, kind: str = "ok", button: str | None = None
+) -> bytes:
     """A page: the clinic's name, an outcome (or a question with one POST button), the phone."""
     form = ""
     if button is not None:

@@ -30,16 +30,26 @@ class RunningGateway:
         self.thread.join(timeout=5)
 
 
-def build_server(app: GatewayApp, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                 threads: int = 8, **options: Any) -> Any:
+def build_server(
+    app: GatewayApp, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8, **options: Any
+) -> Any:
     """A waitress server bound to host:port (port 0 picks a free one: see ``effective_port``)."""
     # ident: don't advertise the server software; channel_timeout: drop idle clients.
-    return create_server(app, host=host, port=port, threads=threads, ident="Orca Desk",
-                         channel_timeout=30, clear_untrusted_proxy_headers=True, **options)
+    return create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="Orca Desk",
+        channel_timeout=30,
+        clear_untrusted_proxy_headers=True,
+        **options,
+    )
 
 
-def serve_in_thread(app: GatewayApp, *, host: str = DEFAULT_HOST, port: int = 0,
-                    threads: int = 8) -> RunningGateway:
+def serve_in_thread(
+    app: GatewayApp, *, host: str = DEFAULT_HOST, port: int = 0, threads: int = 8
+) -> RunningGateway:
     # A short poll so stop() returns promptly (tests start and stop many servers).
     server = build_server(app, host=host, port=port, threads=threads, asyncore_loop_timeout=0.1)
     stopping = threading.Event()

@@ -10,8 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from orca_desk.models.base import Base, UTCDateTime
 
-OUTBOX_STATUSES = ("queued", "deferred", "sending", "sent", "delivered", "failed", "undeliverable",
-                   "cancelled")
+OUTBOX_STATUSES = (
+    "queued",
+    "deferred",
+    "sending",
+    "sent",
+    "delivered",
+    "failed",
+    "undeliverable",
+    "cancelled",
+)
 CHANNELS = ("sms", "email")
 
 

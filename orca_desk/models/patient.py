@@ -10,8 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from orca_desk.models.base import Base, UTCDateTime
 
 # Columns the patient search matches by prefix (services/patients.search_patients).
-_NOCASE_SEARCHED = ("last_name", "first_name", "preferred_name", "guardian_name", "chart_number", "email",
-                    "contact_email", "guardian_email")
+_NOCASE_SEARCHED = (
+    "last_name",
+    "first_name",
+    "preferred_name",
+    "guardian_name",
+    "chart_number",
+    "email",
+    "contact_email",
+    "guardian_email",
+)
 
 
 class Patient(Base):

@@ -65,8 +65,9 @@ class PlannedReminder(Base):
 
     __tablename__ = "planned_reminder"
     __table_args__ = (
-        UniqueConstraint("appointment_id", "step_id", "channel", "planned_start",
-                         name="uq_planned_reminder_key"),
+        UniqueConstraint(
+            "appointment_id", "step_id", "channel", "planned_start", name="uq_planned_reminder_key"
+        ),
         Index("ix_planned_reminder_due", "status", "due_at"),
     )
 

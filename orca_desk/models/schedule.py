@@ -41,7 +41,8 @@ class SchedulePeriod(Base):
     effective_to: Mapped[date | None] = mapped_column(Date)
 
     breaks: Mapped[list[ScheduleBreak]] = relationship(
-        back_populates="period", cascade="all, delete-orphan", order_by="ScheduleBreak.start_minute")
+        back_populates="period", cascade="all, delete-orphan", order_by="ScheduleBreak.start_minute"
+    )
 
 
 class ScheduleBreak(Base):
@@ -51,8 +52,7 @@ class ScheduleBreak(Base):
     __table_args__ = (CheckConstraint("end_minute > start_minute", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    period_id: Mapped[int] = mapped_column(ForeignKey("schedule_period.id", ondelete="CASCADE"),
-                                           index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("schedule_period.id", ondelete="CASCADE"), index=True)
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(60), default="Break")

@@ -40,7 +40,8 @@ class ScheduleTemplate(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     versions: Mapped[list[TemplateVersion]] = relationship(
-        back_populates="template", order_by="TemplateVersion.number")
+        back_populates="template", order_by="TemplateVersion.number"
+    )
 
 
 class TemplateVersion(Base):
@@ -64,7 +65,8 @@ class TemplateVersion(Base):
 
     template: Mapped[ScheduleTemplate] = relationship(back_populates="versions")
     slots: Mapped[list[TemplateSlot]] = relationship(
-        back_populates="version", order_by="TemplateSlot.id", cascade="all, delete-orphan")
+        back_populates="version", order_by="TemplateSlot.id", cascade="all, delete-orphan"
+    )
 
 
 class TemplateSlot(Base):
@@ -77,8 +79,7 @@ class TemplateSlot(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("template_version.id", ondelete="CASCADE"),
-                                            index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("template_version.id", ondelete="CASCADE"), index=True)
     week: Mapped[int] = mapped_column(Integer, default=0)  # index into the version's rotation
     weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday; None in a day template
     chair_index: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,8 +14,10 @@ WAITLIST_STATUSES = ("active", "notified", "booked", "removed", "expired")
 
 class WaitlistEntry(Base):
     __tablename__ = "waitlist_entry"
-    __table_args__ = (Index("ix_waitlist_status_priority", "status", "priority"),
-                      Index("ix_waitlist_updated", "updated_at"))  # the matcher's change check
+    __table_args__ = (
+        Index("ix_waitlist_status_priority", "status", "priority"),
+        Index("ix_waitlist_updated", "updated_at"),
+    )  # the matcher's change check
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))

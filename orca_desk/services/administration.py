@@ -46,8 +46,13 @@ from orca_desk.services.security import (
 
 # Appointments that still hold a chair or a provider (completed, cancelled, no-show are history).
 UPCOMING_STATUSES = ("scheduled", "confirmed", "arrived", "seated")
-ROLE_LABELS = {"receptionist": "Receptionist", "treatment_coordinator": "Treatment coordinator",
-               "clinician": "Clinician", "manager": "Manager", "admin": "Administrator"}
+ROLE_LABELS = {
+    "receptionist": "Receptionist",
+    "treatment_coordinator": "Treatment coordinator",
+    "clinician": "Clinician",
+    "manager": "Manager",
+    "admin": "Administrator",
+}
 # How many of the future appointments a refusal's message names (the error holds them all).
 LISTED_IN_MESSAGE = 5
 
@@ -120,35 +125,55 @@ class AdminData:
 def load_admin(session: Session, actor: Actor) -> AdminData:
     """Everything the Administration screen lists, archived records included."""
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
-    counts: dict[int, int] = {loc_id: n for loc_id, n in session.execute(
-        select(Chair.location_id, func.count()).where(Chair.is_active.is_(True)).group_by(Chair.location_id))}
-    locations = tuple(LocationAdminRow(loc.id, loc.name, loc.timezone, loc.address, loc.phone,
-                                       counts.get(loc.id, 0))
-                      for loc in session.scalars(select(Location).order_by(Location.id)))
+    counts: dict[int, int] = {
+        loc_id: n
+        for loc_id, n in session.execute(
+            select(Chair.location_id, func.count())
+            .where(Chair.is_active.is_(True))
+            .group_by(Chair.location_id)
+        )
+    }
+    locations = tuple(
+        LocationAdminRow(loc.id, loc.name, loc.timezone, loc.address, loc.phone, counts.get(loc.id, 0))
+        for loc in session.scalars(select(Location).order_by(Location.id))
+    )
     loc_names = {loc.id: loc.name for loc in locations}
-    chairs = tuple(ChairAdminRow(c.id, c.location_id, loc_names.get(c.location_id, ""), c.name, c.room,
-                                 c.is_active)
-                   for c in session.scalars(select(Chair).order_by(Chair.location_id, Chair.sort_order,
-                                                                   Chair.id)))
+    chairs = tuple(
+        ChairAdminRow(c.id, c.location_id, loc_names.get(c.location_id, ""), c.name, c.room, c.is_active)
+        for c in session.scalars(select(Chair).order_by(Chair.location_id, Chair.sort_order, Chair.id))
+    )
     chair_label = {c.id: f"{c.location}/{c.name}" for c in chairs}
     usual: dict[int, list[int]] = {}
-    for pc in session.scalars(select(ProviderChair).order_by(ProviderChair.provider_id,
-                                                             ProviderChair.sort_order)):
+    for pc in session.scalars(
+        select(ProviderChair).order_by(ProviderChair.provider_id, ProviderChair.sort_order)
+    ):
         usual.setdefault(pc.provider_id, []).append(pc.chair_id)
     providers = tuple(
-        ProviderAdminRow(p.id, p.name, p.role, p.colour, p.max_concurrent, p.is_active,
-                         tuple(usual.get(p.id, ())),
-                         ", ".join(chair_label[c] for c in usual.get(p.id, ()) if c in chair_label))
-        for p in session.scalars(select(Provider).order_by(Provider.name)))
-    types = tuple(TypeAdminRow(t.id, t.name, t.colour, t.default_minutes, t.category, t.is_active)
-                  for t in session.scalars(select(AppointmentType).order_by(AppointmentType.name)))
+        ProviderAdminRow(
+            p.id,
+            p.name,
+            p.role,
+            p.colour,
+            p.max_concurrent,
+            p.is_active,
+            tuple(usual.get(p.id, ())),
+            ", ".join(chair_label[c] for c in usual.get(p.id, ()) if c in chair_label),
+        )
+        for p in session.scalars(select(Provider).order_by(Provider.name))
+    )
+    types = tuple(
+        TypeAdminRow(t.id, t.name, t.colour, t.default_minutes, t.category, t.is_active)
+        for t in session.scalars(select(AppointmentType).order_by(AppointmentType.name))
+    )
     staff: tuple[StaffAdminRow, ...] = ()
     if actor.can(ADMIN):
-        staff = tuple(StaffAdminRow(u.id, u.username, u.display_name, u.role, u.is_active,
-                                    u.must_change_password)
-                      for u in session.scalars(select(StaffUser).order_by(StaffUser.username)))
-    return AdminData(clinic.country if clinic is not None else "US", locations, chairs, providers, types,
-                     staff)
+        staff = tuple(
+            StaffAdminRow(u.id, u.username, u.display_name, u.role, u.is_active, u.must_change_password)
+            for u in session.scalars(select(StaffUser).order_by(StaffUser.username))
+        )
+    return AdminData(
+        clinic.country if clinic is not None else "US", locations, chairs, providers, types, staff
+    )
 
 
 # --- Errors ---------------------------------------------------------------------------------
@@ -159,8 +184,9 @@ class AdminInvalid(ValidationError):
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
-        super().__init__(" ".join(_sentence(m) for m in self.problems.values()),
-                         field=next(iter(self.problems), None))
+        super().__init__(
+            " ".join(_sentence(m) for m in self.problems.values()), field=next(iter(self.problems), None)
+        )
 
 
 def _sentence(message: str) -> str:
@@ -190,8 +216,10 @@ class ArchiveRefused(ConflictError):
             listed += f"; and {more} more"
         n = len(self.appointments)
         count = "1 future appointment needs" if n == 1 else f"{n} future appointments need"
-        super().__init__(f"{what} cannot be archived while {count} {pronoun}: {listed}. "
-                         f"Move or cancel {'it' if n == 1 else 'them'} first.")
+        super().__init__(
+            f"{what} cannot be archived while {count} {pronoun}: {listed}. "
+            f"Move or cancel {'it' if n == 1 else 'them'} first."
+        )
 
 
 def _problems(problems: Sequence[setup.Problem], *, drop: Sequence[str] = ()) -> dict[str, str]:
@@ -225,18 +253,43 @@ def _changed(row: Any, wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str
     return before, after
 
 
-def _audit(session: Session, actor: Actor, action: str, entity: str, row: Any, *, now: datetime,
-           before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    row: Any,
+    *,
+    now: datetime,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
     session.flush()
     audit.record(session, actor, f"admin.{action}", entity, row.id, now=now, before=before, after=after)
 
 
-def _set_active(session: Session, actor: Actor, entity: str, row: Any, active: bool, *, now: datetime,
-                words: tuple[str, str] = ("restore", "archive")) -> None:
+def _set_active(
+    session: Session,
+    actor: Actor,
+    entity: str,
+    row: Any,
+    active: bool,
+    *,
+    now: datetime,
+    words: tuple[str, str] = ("restore", "archive"),
+) -> None:
     """Archive or restore ``row`` (``words``: the audit's names for on and off), audited."""
     row.is_active = active
-    _audit(session, actor, words[0] if active else words[1], entity, row, now=now,
-           before={"is_active": not active}, after={"is_active": active})
+    _audit(
+        session,
+        actor,
+        words[0] if active else words[1],
+        entity,
+        row,
+        now=now,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
 
 
 def _clinic_id(session: Session) -> int:
@@ -246,15 +299,24 @@ def _clinic_id(session: Session) -> int:
     return clinic_id
 
 
-def upcoming_appointments(session: Session, *, now: datetime, chair_id: int | None = None,
-                          provider_id: int | None = None) -> list[UpcomingAppointment]:
+def upcoming_appointments(
+    session: Session, *, now: datetime, chair_id: int | None = None, provider_id: int | None = None
+) -> list[UpcomingAppointment]:
     """Appointments not yet over that hold this chair or provider, soonest first."""
-    q = (select(Appointment.id, Appointment.start_at, Patient.first_name, Patient.last_name, Location.name,
-                Location.timezone)
-         .join(Patient, Patient.id == Appointment.patient_id)
-         .join(Location, Location.id == Appointment.location_id)
-         .where(Appointment.status.in_(UPCOMING_STATUSES), Appointment.end_at > now)
-         .order_by(Appointment.start_at, Appointment.id))
+    q = (
+        select(
+            Appointment.id,
+            Appointment.start_at,
+            Patient.first_name,
+            Patient.last_name,
+            Location.name,
+            Location.timezone,
+        )
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .join(Location, Location.id == Appointment.location_id)
+        .where(Appointment.status.in_(UPCOMING_STATUSES), Appointment.end_at > now)
+        .order_by(Appointment.start_at, Appointment.id)
+    )
     if chair_id is not None:
         q = q.where(Appointment.chair_id == chair_id)
     if provider_id is not None:
@@ -288,20 +350,28 @@ def save_location(session: Session, actor: Actor, edit: LocationEdit, *, now: da
     spec = setup.LocationSpec(edit.name, edit.timezone, edit.address, edit.phone)
     problems = _problems(setup.location_problems([spec], country=country), drop=("chairs",))
     name = edit.name.strip()
-    clash = session.scalar(select(Location.id).where(func.lower(Location.name) == name.lower(),
-                                                     Location.id != (edit.id or -1)))
+    clash = session.scalar(
+        select(Location.id).where(func.lower(Location.name) == name.lower(), Location.id != (edit.id or -1))
+    )
     if name and clash is not None:
-        problems.setdefault("name", f"there is already a location named \"{name}\"")
+        problems.setdefault("name", f'there is already a location named "{name}"')
     row = _get(session, Location, edit.id, "location") if edit.id is not None else None
     if row is not None and edit.timezone.strip() != row.timezone and "timezone" not in problems:
-        booked = session.scalar(select(func.count()).select_from(Appointment)
-                                .where(Appointment.location_id == row.id))
+        booked = session.scalar(
+            select(func.count()).select_from(Appointment).where(Appointment.location_id == row.id)
+        )
         if booked:
-            problems["timezone"] = (f"{row.name} already has {booked} appointment(s) booked in "
-                                    f"{row.timezone}: its time zone cannot change")
+            problems["timezone"] = (
+                f"{row.name} already has {booked} appointment(s) booked in "
+                f"{row.timezone}: its time zone cannot change"
+            )
     _raise(problems)
-    wanted = {"name": name, "timezone": edit.timezone.strip(), "address": edit.address.strip(),
-              "phone": setup.normalise_phone(edit.phone, country)}
+    wanted = {
+        "name": name,
+        "timezone": edit.timezone.strip(),
+        "address": edit.address.strip(),
+        "phone": setup.normalise_phone(edit.phone, country),
+    }
     if row is None:
         row = Location(clinic_id=clinic_id, **wanted)
         session.add(row)
@@ -330,25 +400,39 @@ def save_chair(session: Session, actor: Actor, edit: ChairEdit, *, now: datetime
     spec = setup.LocationSpec(loc.name, loc.timezone, chairs=(setup.ChairSpec(edit.name, edit.room),))
     problems = _problems([p for p in setup.location_problems([spec]) if "chairs" in p.path])
     name = edit.name.strip()
-    clash = session.scalar(select(Chair.id).where(Chair.location_id == loc.id,
-                                                  func.lower(Chair.name) == name.lower(),
-                                                  Chair.id != (edit.id or -1)))
+    clash = session.scalar(
+        select(Chair.id).where(
+            Chair.location_id == loc.id, func.lower(Chair.name) == name.lower(), Chair.id != (edit.id or -1)
+        )
+    )
     if name and clash is not None:
-        problems.setdefault("name", f"{loc.name} already has a chair named \"{name}\" "
-                                    "(an archived one keeps its name: restore it instead)")
+        problems.setdefault(
+            "name",
+            f'{loc.name} already has a chair named "{name}" '
+            "(an archived one keeps its name: restore it instead)",
+        )
     _raise(problems)
     wanted: dict[str, Any] = {"name": name, "room": edit.room.strip()}
     if edit.id is None:
         last = session.scalar(select(func.max(Chair.sort_order)).where(Chair.location_id == loc.id))
         chair = Chair(location_id=loc.id, sort_order=(last or 0) + 1, is_active=True, **wanted)
         session.add(chair)
-        _audit(session, actor, "create", "chair", chair, now=now, before=None,
-               after={**wanted, "location": loc.name})
+        _audit(
+            session,
+            actor,
+            "create",
+            "chair",
+            chair,
+            now=now,
+            before=None,
+            after={**wanted, "location": loc.name},
+        )
         return int(chair.id)
     chair = _get(session, Chair, edit.id, "chair")
     if chair.location_id != loc.id:
-        raise ValidationError("A chair cannot move to another location: archive it and add a new one.",
-                              field="location")
+        raise ValidationError(
+            "A chair cannot move to another location: archive it and add a new one.", field="location"
+        )
     before, after = _changed(chair, wanted)
     if after:
         _audit(session, actor, "update", "chair", chair, now=now, before=before, after=after)
@@ -392,18 +476,26 @@ def save_provider(session: Session, actor: Actor, edit: ProviderEdit, *, now: da
     spec = setup.ProviderSpec(edit.name, edit.role, edit.colour, edit.max_concurrent)
     problems = _problems(setup.provider_problems([spec], setup.KnownPlaces({})))
     name = edit.name.strip()
-    clash = session.scalar(select(Provider.id).where(func.lower(Provider.name) == name.lower(),
-                                                     Provider.id != (edit.id or -1)))
+    clash = session.scalar(
+        select(Provider.id).where(func.lower(Provider.name) == name.lower(), Provider.id != (edit.id or -1))
+    )
     if name and clash is not None:
-        problems.setdefault("name", f"there is already a provider named \"{name}\" "
-                                    "(an archived one keeps its name: restore it instead)")
+        problems.setdefault(
+            "name",
+            f'there is already a provider named "{name}" '
+            "(an archived one keeps its name: restore it instead)",
+        )
     chair_ids = list(dict.fromkeys(edit.chair_ids))
     known = set(session.scalars(select(Chair.id).where(Chair.id.in_(chair_ids), Chair.is_active.is_(True))))
     if any(c not in known for c in chair_ids):
         problems["chairs"] = "a usual chair is archived or no longer exists"
     _raise(problems)
-    wanted: dict[str, Any] = {"name": name, "role": edit.role, "colour": edit.colour.strip().lower(),
-                              "max_concurrent": edit.max_concurrent}
+    wanted: dict[str, Any] = {
+        "name": name,
+        "role": edit.role,
+        "colour": edit.colour.strip().lower(),
+        "max_concurrent": edit.max_concurrent,
+    }
     if edit.id is None:
         row = Provider(clinic_id=clinic_id, is_active=True, **wanted)
         session.add(row)
@@ -414,21 +506,36 @@ def save_provider(session: Session, actor: Actor, edit: ProviderEdit, *, now: da
         before, after = _changed(row, wanted)
         if after:
             _audit(session, actor, "update", "provider", row, now=now, before=before, after=after)
-    have = list(session.scalars(select(ProviderChair.chair_id).where(ProviderChair.provider_id == row.id)
-                                .order_by(ProviderChair.sort_order)))
+    have = list(
+        session.scalars(
+            select(ProviderChair.chair_id)
+            .where(ProviderChair.provider_id == row.id)
+            .order_by(ProviderChair.sort_order)
+        )
+    )
     if have != chair_ids:
         for pc in session.scalars(select(ProviderChair).where(ProviderChair.provider_id == row.id)):
             session.delete(pc)
         session.flush()
-        session.add_all([ProviderChair(provider_id=row.id, chair_id=c, sort_order=k)
-                         for k, c in enumerate(chair_ids)])
-        _audit(session, actor, "update", "provider", row, now=now, before={"usual_chairs": have},
-               after={"usual_chairs": chair_ids})
+        session.add_all(
+            [ProviderChair(provider_id=row.id, chair_id=c, sort_order=k) for k, c in enumerate(chair_ids)]
+        )
+        _audit(
+            session,
+            actor,
+            "update",
+            "provider",
+            row,
+            now=now,
+            before={"usual_chairs": have},
+            after={"usual_chairs": chair_ids},
+        )
     return int(row.id)
 
 
-def set_provider_active(session: Session, actor: Actor, provider_id: int, active: bool, *,
-                        now: datetime) -> None:
+def set_provider_active(
+    session: Session, actor: Actor, provider_id: int, active: bool, *, now: datetime
+) -> None:
     """Archive a provider (refused while they have future appointments) or restore them."""
     actor.require(MANAGE_CLINIC)
     # The lock booking takes (services/booking._lock_provider): a booking of this provider either
@@ -463,14 +570,24 @@ def save_type(session: Session, actor: Actor, edit: TypeEdit, *, now: datetime) 
     spec = setup.AppointmentTypeSpec(edit.name, edit.colour, edit.minutes, edit.category)
     problems = _problems(setup.appointment_type_problems([spec]))
     name = edit.name.strip()
-    clash = session.scalar(select(AppointmentType.id).where(func.lower(AppointmentType.name) == name.lower(),
-                                                            AppointmentType.id != (edit.id or -1)))
+    clash = session.scalar(
+        select(AppointmentType.id).where(
+            func.lower(AppointmentType.name) == name.lower(), AppointmentType.id != (edit.id or -1)
+        )
+    )
     if name and clash is not None:
-        problems.setdefault("name", f"there is already an appointment type named \"{name}\" "
-                                    "(an archived one keeps its name: restore it instead)")
+        problems.setdefault(
+            "name",
+            f'there is already an appointment type named "{name}" '
+            "(an archived one keeps its name: restore it instead)",
+        )
     _raise(problems)
-    wanted: dict[str, Any] = {"name": name, "colour": edit.colour.strip().lower(),
-                              "default_minutes": edit.minutes, "category": edit.category.strip()}
+    wanted: dict[str, Any] = {
+        "name": name,
+        "colour": edit.colour.strip().lower(),
+        "default_minutes": edit.minutes,
+        "category": edit.category.strip(),
+    }
     if edit.id is None:
         row = AppointmentType(clinic_id=clinic_id, is_active=True, **wanted)
         session.add(row)
@@ -490,11 +607,15 @@ def set_type_active(session: Session, actor: Actor, type_id: int, active: bool, 
     if row.is_active == active:
         return
     if not active:
-        left = session.scalar(select(func.count()).select_from(AppointmentType)
-                              .where(AppointmentType.is_active.is_(True), AppointmentType.id != row.id))
+        left = session.scalar(
+            select(func.count())
+            .select_from(AppointmentType)
+            .where(AppointmentType.is_active.is_(True), AppointmentType.id != row.id)
+        )
         if not left:
-            raise ConflictError(f"{row.name} is the last appointment type in use: add another before "
-                                "archiving it.")
+            raise ConflictError(
+                f"{row.name} is the last appointment type in use: add another before archiving it."
+            )
     _set_active(session, actor, "appointment_type", row, active, now=now)
 
 
@@ -517,13 +638,21 @@ class StaffSaved:
 
 def _require_admin(actor: Actor) -> None:
     if not actor.can(ADMIN):
-        raise PermissionDenied(f"{actor.display_name or actor.username} may not manage staff users "
-                               "and roles; an administrator may.")
+        raise PermissionDenied(
+            f"{actor.display_name or actor.username} may not manage staff users "
+            "and roles; an administrator may."
+        )
 
 
 def _active_admins(session: Session, *, excluding: int) -> int:
-    return int(session.scalar(select(func.count()).select_from(StaffUser).where(
-        StaffUser.role == "admin", StaffUser.is_active.is_(True), StaffUser.id != excluding)) or 0)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(StaffUser)
+            .where(StaffUser.role == "admin", StaffUser.is_active.is_(True), StaffUser.id != excluding)
+        )
+        or 0
+    )
 
 
 def save_staff_user(session: Session, actor: Actor, edit: StaffEdit, *, now: datetime) -> StaffSaved:
@@ -533,27 +662,52 @@ def save_staff_user(session: Session, actor: Actor, edit: StaffEdit, *, now: dat
     clinic_id = _clinic_id(session)
     problems = _problems(setup.staff_problems([setup.StaffSpec(edit.username, edit.name, edit.role)]))
     username = edit.username.strip()
-    clash = session.scalar(select(StaffUser.id).where(func.lower(StaffUser.username) == username.lower(),
-                                                      StaffUser.id != (edit.id or -1)))
+    clash = session.scalar(
+        select(StaffUser.id).where(
+            func.lower(StaffUser.username) == username.lower(), StaffUser.id != (edit.id or -1)
+        )
+    )
     if username and clash is not None:
-        problems.setdefault("username", f"the username \"{username}\" is taken")
+        problems.setdefault("username", f'the username "{username}" is taken')
     row = _get(session, StaffUser, edit.id, "staff user") if edit.id is not None else None
     if row is not None and username != row.username:
-        problems.setdefault("username", "a username cannot change (the audit trail names it): "
-                                        "add a new user instead")
-    if row is not None and row.role == "admin" and edit.role != "admin" and row.is_active \
-            and not _active_admins(session, excluding=row.id):
-        problems.setdefault("role", f"{row.display_name} is the only active administrator: make someone "
-                                    "else an administrator first")
+        problems.setdefault(
+            "username", "a username cannot change (the audit trail names it): add a new user instead"
+        )
+    if (
+        row is not None
+        and row.role == "admin"
+        and edit.role != "admin"
+        and row.is_active
+        and not _active_admins(session, excluding=row.id)
+    ):
+        problems.setdefault(
+            "role",
+            f"{row.display_name} is the only active administrator: make someone else an administrator first",
+        )
     _raise(problems)
     wanted = {"display_name": edit.name.strip(), "role": edit.role}
     if row is None:
         password = one_time_password()
-        row = StaffUser(clinic_id=clinic_id, username=username, password_hash=hash_password(password),
-                        must_change_password=True, is_active=True, **wanted)
+        row = StaffUser(
+            clinic_id=clinic_id,
+            username=username,
+            password_hash=hash_password(password),
+            must_change_password=True,
+            is_active=True,
+            **wanted,
+        )
         session.add(row)
-        _audit(session, actor, "create", "staff_user", row, now=now, before=None,
-               after={"username": username, **wanted})
+        _audit(
+            session,
+            actor,
+            "create",
+            "staff_user",
+            row,
+            now=now,
+            before=None,
+            after={"username": username, **wanted},
+        )
         return StaffSaved(int(row.id), password)
     before, after = _changed(row, wanted)
     if after:
@@ -571,8 +725,16 @@ def reset_password(session: Session, actor: Actor, user_id: int, *, now: datetim
     password = one_time_password()
     row.password_hash = hash_password(password)
     row.must_change_password = True
-    _audit(session, actor, "reset_password", "staff_user", row, now=now, before=None,
-           after={"must_change_password": True})
+    _audit(
+        session,
+        actor,
+        "reset_password",
+        "staff_user",
+        row,
+        now=now,
+        before=None,
+        after={"must_change_password": True},
+    )
     return password
 
 
@@ -586,8 +748,10 @@ def set_staff_active(session: Session, actor: Actor, user_id: int, active: bool,
         if actor.user_id == row.id:
             raise ConflictError("You cannot deactivate yourself: another administrator can.")
         if row.role == "admin" and not _active_admins(session, excluding=row.id):
-            raise ConflictError(f"{row.display_name} is the only active administrator: make someone else "
-                                "an administrator first.")
+            raise ConflictError(
+                f"{row.display_name} is the only active administrator: make someone else "
+                "an administrator first."
+            )
     _set_active(session, actor, "staff_user", row, active, now=now, words=("reactivate", "deactivate"))
 
 

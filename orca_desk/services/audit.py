@@ -13,8 +13,26 @@ if TYPE_CHECKING:
     from orca_desk.services.security import Actor
 
 
-def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int, *,
-           now: datetime, before: dict[str, Any] | None = None,
-           after: dict[str, Any] | None = None) -> None:
-    session.add(AuditEvent(at=now, user_id=actor.user_id, actor=actor.username, action=action,
-                           entity=entity, entity_id=entity_id, before=before, after=after))
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int,
+    *,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            at=now,
+            user_id=actor.user_id,
+            actor=actor.username,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+    )

@@ -88,8 +88,8 @@ def status_in(session: Session, *, now: datetime) -> AutoBackupStatus:
         warning = "No automatic backup has been made yet (it runs on the desk that leads automation)."
     elif state.stale:
         days = (now - state.last_backup).days if state.last_backup else 0
-        warning = (f"The last backup is {days} days old: check that a desk or the worker is running "
-                   "and that the folder can be written to.")
+        warning = (
+            f"The last backup is {days} days old: check that a desk or the worker is running "
+            "and that the folder can be written to."
+        )
     return AutoBackupStatus(applies, state, last_local, warning)
-
-

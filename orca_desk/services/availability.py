@@ -130,8 +130,9 @@ def zone_of(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"Unknown time zone {name!r}; use an IANA name such as "
-                              "America/New_York.", field="timezone") from None
+        raise ValidationError(
+            f"Unknown time zone {name!r}; use an IANA name such as America/New_York.", field="timezone"
+        ) from None
 
 
 def epoch_minute(dt: datetime) -> int:
@@ -159,8 +160,9 @@ class DayClock:
         self.midnight = epoch_minute(start)
         self.next_midnight = epoch_minute(end)
         # Most days need no zone lookups at all: the offset is the same all day.
-        self.uniform = start.utcoffset() == end.utcoffset() and \
-            self.next_midnight - self.midnight == DAY_MINUTES
+        self.uniform = (
+            start.utcoffset() == end.utcoffset() and self.next_midnight - self.midnight == DAY_MINUTES
+        )
 
     def to_epoch(self, minute: int) -> int:
         if minute >= DAY_MINUTES:
@@ -209,8 +211,11 @@ class PeriodRow:
     breaks: tuple[tuple[int, int, str], ...] = ()
 
     def applies(self, day: date) -> bool:
-        return day.weekday() == self.weekday and self.effective_from <= day and \
-            (self.effective_to is None or day <= self.effective_to)
+        return (
+            day.weekday() == self.weekday
+            and self.effective_from <= day
+            and (self.effective_to is None or day <= self.effective_to)
+        )
 
 
 @dataclass(frozen=True)
@@ -296,31 +301,53 @@ class ScheduleData:
 
     def provider_blocks(self, provider_id: int, location_id: int, day: date) -> list[Interval]:
         """Local minutes blocked for the provider: their own blocks and location-wide ones."""
-        return normalize((b.start_minute, b.end_minute) for b in self.all_blocks_on(location_id, day)
-                         if b.provider_id == provider_id or (b.provider_id is None and b.chair_id is None))
+        return normalize(
+            (b.start_minute, b.end_minute)
+            for b in self.all_blocks_on(location_id, day)
+            if b.provider_id == provider_id or (b.provider_id is None and b.chair_id is None)
+        )
 
     def chair_blocks(self, chair_id: int, location_id: int, day: date) -> list[Interval]:
-        return normalize((b.start_minute, b.end_minute) for b in self.all_blocks_on(location_id, day)
-                         if b.chair_id == chair_id or (b.provider_id is None and b.chair_id is None))
+        return normalize(
+            (b.start_minute, b.end_minute)
+            for b in self.all_blocks_on(location_id, day)
+            if b.chair_id == chair_id or (b.provider_id is None and b.chair_id is None)
+        )
 
 
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=k) for k in range((last - first).days + 1)]
 
 
-def load_schedule_data(session: Session, *, provider_ids: Sequence[int] | None, location_ids: Sequence[int],
-                       first_day: date, last_day: date,
-                       zones: dict[int, ZoneInfo] | None = None) -> ScheduleData:
+def load_schedule_data(
+    session: Session,
+    *,
+    provider_ids: Sequence[int] | None,
+    location_ids: Sequence[int],
+    first_day: date,
+    last_day: date,
+    zones: dict[int, ZoneInfo] | None = None,
+) -> ScheduleData:
     """Load a window's schedules in four queries (zones, periods with breaks, exceptions, blocks)."""
     if zones is None:
-        zones = {lid: zone_of(tz) for lid, tz in session.execute(
-            select(Location.id, Location.timezone))}
-    pq = (select(SchedulePeriod.id, SchedulePeriod.provider_id, SchedulePeriod.location_id,
-                 SchedulePeriod.weekday, SchedulePeriod.start_minute, SchedulePeriod.end_minute,
-                 SchedulePeriod.effective_from, SchedulePeriod.effective_to,
-                 ScheduleBreak.start_minute, ScheduleBreak.end_minute, ScheduleBreak.label)
-          .outerjoin(ScheduleBreak, ScheduleBreak.period_id == SchedulePeriod.id)
-          .order_by(SchedulePeriod.id, ScheduleBreak.start_minute))
+        zones = {lid: zone_of(tz) for lid, tz in session.execute(select(Location.id, Location.timezone))}
+    pq = (
+        select(
+            SchedulePeriod.id,
+            SchedulePeriod.provider_id,
+            SchedulePeriod.location_id,
+            SchedulePeriod.weekday,
+            SchedulePeriod.start_minute,
+            SchedulePeriod.end_minute,
+            SchedulePeriod.effective_from,
+            SchedulePeriod.effective_to,
+            ScheduleBreak.start_minute,
+            ScheduleBreak.end_minute,
+            ScheduleBreak.label,
+        )
+        .outerjoin(ScheduleBreak, ScheduleBreak.period_id == SchedulePeriod.id)
+        .order_by(SchedulePeriod.id, ScheduleBreak.start_minute)
+    )
     if provider_ids is not None:
         pq = pq.where(SchedulePeriod.provider_id.in_(provider_ids))
     # Every period (not only the window's) is read, so "has any schedule" needs no extra
@@ -338,52 +365,92 @@ def load_schedule_data(session: Session, *, provider_ids: Sequence[int] | None, 
         scheduled.add(head[0])
         if head[5] <= last_day and (head[6] is None or head[6] >= first_day):
             periods[head[0]].append(PeriodRow(*head, breaks=tuple(brks)))
-    xq = select(ScheduleException.id, ScheduleException.kind, ScheduleException.provider_id,
-                ScheduleException.location_id, ScheduleException.start_day, ScheduleException.end_day,
-                ScheduleException.start_minute, ScheduleException.end_minute,
-                ScheduleException.time_off_type, ScheduleException.name
-                ).where(ScheduleException.start_day <= last_day, ScheduleException.end_day >= first_day)
+    xq = select(
+        ScheduleException.id,
+        ScheduleException.kind,
+        ScheduleException.provider_id,
+        ScheduleException.location_id,
+        ScheduleException.start_day,
+        ScheduleException.end_day,
+        ScheduleException.start_minute,
+        ScheduleException.end_minute,
+        ScheduleException.time_off_type,
+        ScheduleException.name,
+    ).where(ScheduleException.start_day <= last_day, ScheduleException.end_day >= first_day)
     if provider_ids is not None:
-        xq = xq.where(or_(ScheduleException.provider_id.is_(None),
-                          ScheduleException.provider_id.in_(provider_ids)))
+        xq = xq.where(
+            or_(ScheduleException.provider_id.is_(None), ScheduleException.provider_id.in_(provider_ids))
+        )
     exceptions = [ExceptionRow(*tuple(r)) for r in session.execute(xq)]
     blocks, template_blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
-    return ScheduleData(zones=zones, periods=dict(periods), scheduled=scheduled, exceptions=exceptions,
-                        blocks_by_day=blocks, template_blocks_by_day=template_blocks)
+    return ScheduleData(
+        zones=zones,
+        periods=dict(periods),
+        scheduled=scheduled,
+        exceptions=exceptions,
+        blocks_by_day=blocks,
+        template_blocks_by_day=template_blocks,
+    )
 
 
 _Blocks = dict[tuple[int, date], list[BlockRow]]
 
 
-def _load_blocks(session: Session, location_ids: Sequence[int], first_day: date, last_day: date,
-                 zones: dict[int, ZoneInfo]) -> tuple[_Blocks, _Blocks]:
+def _load_blocks(
+    session: Session, location_ids: Sequence[int], first_day: date, last_day: date, zones: dict[int, ZoneInfo]
+) -> tuple[_Blocks, _Blocks]:
     """The window's blocks and the blocked slots of applied templates, in one query; repeating
     blocks are expanded in the location's wall clock."""
-    blocks = select(ScheduleBlock.id, ScheduleBlock.location_id, ScheduleBlock.provider_id,
-                    ScheduleBlock.chair_id, ScheduleBlock.day, ScheduleBlock.start_minute,
-                    ScheduleBlock.end_minute, ScheduleBlock.reason, ScheduleBlock.colour, ScheduleBlock.rrule,
-                    literal("block").label("source")
-                    ).where(ScheduleBlock.location_id.in_(location_ids), ScheduleBlock.day <= last_day,
-                            or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= first_day))
+    blocks = select(
+        ScheduleBlock.id,
+        ScheduleBlock.location_id,
+        ScheduleBlock.provider_id,
+        ScheduleBlock.chair_id,
+        ScheduleBlock.day,
+        ScheduleBlock.start_minute,
+        ScheduleBlock.end_minute,
+        ScheduleBlock.reason,
+        ScheduleBlock.colour,
+        ScheduleBlock.rrule,
+        literal("block").label("source"),
+    ).where(
+        ScheduleBlock.location_id.in_(location_ids),
+        ScheduleBlock.day <= last_day,
+        or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= first_day),
+    )
     # start_at bounds a day's slots within a day either side, whatever the zone (the index).
     since = datetime.combine(first_day - timedelta(days=1), time(0), tzinfo=UTC)
     until = datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=UTC)
-    kept_free = select(AppliedSlot.id, AppliedSlot.location_id, AppliedSlot.provider_id, AppliedSlot.chair_id,
-                       AppliedSlot.day, AppliedSlot.start_minute, AppliedSlot.end_minute,
-                       AppliedSlot.block_reason, literal(DEFAULT_BLOCK_COLOUR), null(), literal("template")
-                       ).where(AppliedSlot.location_id.in_(location_ids),
-                               AppliedSlot.block_reason.is_not(None), AppliedSlot.status != "removed",
-                               AppliedSlot.start_at >= since,
-                               AppliedSlot.start_at < until, AppliedSlot.day >= first_day,
-                               AppliedSlot.day <= last_day)
+    kept_free = select(
+        AppliedSlot.id,
+        AppliedSlot.location_id,
+        AppliedSlot.provider_id,
+        AppliedSlot.chair_id,
+        AppliedSlot.day,
+        AppliedSlot.start_minute,
+        AppliedSlot.end_minute,
+        AppliedSlot.block_reason,
+        literal(DEFAULT_BLOCK_COLOUR),
+        null(),
+        literal("template"),
+    ).where(
+        AppliedSlot.location_id.in_(location_ids),
+        AppliedSlot.block_reason.is_not(None),
+        AppliedSlot.status != "removed",
+        AppliedSlot.start_at >= since,
+        AppliedSlot.start_at < until,
+        AppliedSlot.day >= first_day,
+        AppliedSlot.day <= last_day,
+    )
     out: _Blocks = defaultdict(list)
     kept: _Blocks = defaultdict(list)
     row: Any
     for row in session.execute(union_all(blocks, kept_free)):
         bid, loc, prov, chair, day, s, e, reason, colour, rrule, source = row
         if source == "template":
-            kept[(loc, day)].append(BlockRow(bid, day, s, e, prov, chair, reason or "Blocked", colour, loc,
-                                             None, "template"))
+            kept[(loc, day)].append(
+                BlockRow(bid, day, s, e, prov, chair, reason or "Blocked", colour, loc, None, "template")
+            )
             continue
         if rrule:
             zone = zones[loc]
@@ -422,9 +489,16 @@ def _epoch_sql(session: Session, column: Any, *, up: bool = False) -> Any:
     return (seconds + 59).self_group().op("/")(60) if up else seconds.op("/")(60)
 
 
-def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Sequence[int],
-               provider_ids: Sequence[int], patient_id: int | None = None,
-               ignore_appointment_id: int | None = None) -> _Busy:
+def _load_busy(
+    session: Session,
+    lo: datetime,
+    hi: datetime,
+    *,
+    location_ids: Sequence[int],
+    provider_ids: Sequence[int],
+    patient_id: int | None = None,
+    ignore_appointment_id: int | None = None,
+) -> _Busy:
     """Appointments overlapping [lo, hi): at the locations, of the providers elsewhere, of the patient.
 
     Two or three queries rather than one OR: each keeps to one (key, start_at) index range.
@@ -432,10 +506,19 @@ def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Se
     busy = _Busy()
     # Core execution: plain integer tuples, none of the ORM's per-row bookkeeping.
     conn = session.connection()
-    cols = (Appointment.provider_id, Appointment.chair_id, Appointment.patient_id,
-            _epoch_sql(session, Appointment.start_at), _epoch_sql(session, Appointment.end_at, up=True))
-    window = and_(Appointment.start_at < hi, Appointment.start_at > lo - _MAX_APPOINTMENT,
-                  Appointment.end_at > lo, Appointment.status.in_(ACTIVE_STATUSES))
+    cols = (
+        Appointment.provider_id,
+        Appointment.chair_id,
+        Appointment.patient_id,
+        _epoch_sql(session, Appointment.start_at),
+        _epoch_sql(session, Appointment.end_at, up=True),
+    )
+    window = and_(
+        Appointment.start_at < hi,
+        Appointment.start_at > lo - _MAX_APPOINTMENT,
+        Appointment.end_at > lo,
+        Appointment.status.in_(ACTIVE_STATUSES),
+    )
     if ignore_appointment_id is not None:
         window = and_(window, Appointment.id != ignore_appointment_id)
     seen_patient_rows = patient_id is None
@@ -463,12 +546,22 @@ def _load_busy(session: Session, lo: datetime, hi: datetime, *, location_ids: Se
 # ----- find next openings ------------------------------------------------------------------
 
 
-def find_openings(session: Session, *, minutes: int, after: datetime,
-                  provider_ids: Sequence[int] | None = None, chair_ids: Sequence[int] | None = None,
-                  location_ids: Sequence[int] | None = None, days_of_week: Sequence[int] | None = None,
-                  time_windows: Sequence[tuple[int, int]] | None = None, horizon_days: int = 90,
-                  limit: int = 10, step: int = 5, patient_id: int | None = None,
-                  spread: bool = False) -> list[Opening]:
+def find_openings(
+    session: Session,
+    *,
+    minutes: int,
+    after: datetime,
+    provider_ids: Sequence[int] | None = None,
+    chair_ids: Sequence[int] | None = None,
+    location_ids: Sequence[int] | None = None,
+    days_of_week: Sequence[int] | None = None,
+    time_windows: Sequence[tuple[int, int]] | None = None,
+    horizon_days: int = 90,
+    limit: int = 10,
+    step: int = 5,
+    patient_id: int | None = None,
+    spread: bool = False,
+) -> list[Opening]:
     """The next ``limit`` openings of ``minutes`` starting at or after ``after``, by start then provider.
 
     ``spread``: choices for a family rather than every start: at most one opening per provider,
@@ -508,8 +601,9 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
     if location_ids is not None:
         lq = lq.where(Location.id.in_(location_ids))
     zones = {lid: zone_of(tz) for lid, tz in session.execute(lq)}
-    cq = select(Chair.id, Chair.location_id).where(Chair.is_active.is_(True),
-                                                   Chair.location_id.in_(list(zones)))
+    cq = select(Chair.id, Chair.location_id).where(
+        Chair.is_active.is_(True), Chair.location_id.in_(list(zones))
+    )
     if chair_ids is not None:
         cq = cq.where(Chair.id.in_(chair_ids))
     chairs_at: dict[int, list[int]] = defaultdict(list)
@@ -520,8 +614,14 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
     end = after + timedelta(days=horizon_days)
     first_day = min(after.astimezone(z).date() for z in zones.values())
     last_day = max(end.astimezone(z).date() for z in zones.values())
-    data = load_schedule_data(session, provider_ids=list(capacity), location_ids=list(chairs_at),
-                              first_day=first_day, last_day=last_day, zones=zones)
+    data = load_schedule_data(
+        session,
+        provider_ids=list(capacity),
+        location_ids=list(chairs_at),
+        first_day=first_day,
+        last_day=last_day,
+        zones=zones,
+    )
     # Only providers with working time in the window: weekly periods or extra days.
     extra = {x.provider_id for x in data.exceptions if x.kind == "extra_day"}
     providers = sorted(p for p in capacity if p in data.periods or p in extra)
@@ -530,8 +630,9 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
     lo_em, hi_em = epoch_minute(after), epoch_minute(end)
     dows = set(days_of_week) if days_of_week is not None else None
 
-    search = _Search(data, providers, capacity, chairs_at, minutes, step, windows, lo_em, hi_em, limit,
-                     patient_id, spread)
+    search = _Search(
+        data, providers, capacity, chairs_at, minutes, step, windows, lo_em, hi_em, limit, patient_id, spread
+    )
     found: list[tuple[int, int, int, date]] = []  # (start, provider, location, day)
     # Appointments load in chunks of days that double (2, 4, 8, … days): the next openings
     # are usually in the first days, so most searches read a few hundred rows, not 90 days'.
@@ -541,8 +642,11 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
         chunk_last = min(last_day, chunk_first + timedelta(days=size - 1))
         lo = min(datetime.combine(chunk_first, time(0), tzinfo=z) for z in zones.values())
         hi = max(datetime.combine(chunk_last + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
-        search.busy(_load_busy(session, lo, hi, location_ids=list(chairs_at), provider_ids=providers,
-                               patient_id=patient_id))
+        search.busy(
+            _load_busy(
+                session, lo, hi, location_ids=list(chairs_at), provider_ids=providers, patient_id=patient_id
+            )
+        )
         for day in _days(chunk_first, chunk_last):
             if dows is None or day.weekday() in dows:
                 found = heapq.nsmallest(limit, [*found, *search.day_candidates(day)])
@@ -555,8 +659,10 @@ def find_openings(session: Session, *, minutes: int, after: datetime,
                 break
         chunk_first, size = chunk_last + timedelta(days=1), size * 2
     # The chair is chosen only for the openings returned: the first free one in the location's order.
-    return [Opening(from_epoch(st), from_epoch(st + minutes), p, search.chair_for(loc, day, st), loc)
-            for st, p, loc, day in found]
+    return [
+        Opening(from_epoch(st), from_epoch(st + minutes), p, search.chair_for(loc, day, st), loc)
+        for st, p, loc, day in found
+    ]
 
 
 def _part_of_day(local_minute: int) -> int:
@@ -567,9 +673,21 @@ def _part_of_day(local_minute: int) -> int:
 class _Search:
     """The in-memory part of find_openings: per-day candidates from the loaded window."""
 
-    def __init__(self, data: ScheduleData, providers: list[int], capacity: dict[int, int],
-                 chairs_at: dict[int, list[int]], minutes: int, step: int, windows: list[Interval],
-                 lo_em: int, hi_em: int, limit: int, patient_id: int | None, spread: bool = False) -> None:
+    def __init__(
+        self,
+        data: ScheduleData,
+        providers: list[int],
+        capacity: dict[int, int],
+        chairs_at: dict[int, list[int]],
+        minutes: int,
+        step: int,
+        windows: list[Interval],
+        lo_em: int,
+        hi_em: int,
+        limit: int,
+        patient_id: int | None,
+        spread: bool = False,
+    ) -> None:
         self.data, self.providers, self.capacity, self.chairs_at = data, providers, capacity, chairs_at
         self.spread = spread
         self.minutes, self.step, self.windows, self.limit = minutes, step, windows, limit
@@ -580,8 +698,9 @@ class _Search:
     def busy(self, busy: _Busy) -> None:
         self._busy = busy
         # Where each provider is at capacity, once per chunk (a sweep over their appointments).
-        self.full = {p: over_capacity(busy.by_provider.get(p, []), self.capacity[p] - 1)
-                     for p in self.providers}
+        self.full = {
+            p: over_capacity(busy.by_provider.get(p, []), self.capacity[p] - 1) for p in self.providers
+        }
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
 
@@ -590,13 +709,20 @@ class _Search:
         starts = self.chair_starts.get(key)
         if starts is None:
             clock = self.data.clock(loc, day)
-            frees = {c: subtract([(clock.midnight, clock.next_midnight)],
-                                 union(clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)),
-                                       self._busy.by_chair.get(c, [])))
-                     for c in self.chairs_at[loc]}
+            frees = {
+                c: subtract(
+                    [(clock.midnight, clock.next_midnight)],
+                    union(
+                        clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)),
+                        self._busy.by_chair.get(c, []),
+                    ),
+                )
+                for c in self.chairs_at[loc]
+            }
             self.chair_free[key] = frees
             starts = self.chair_starts[key] = normalize(
-                w for f in frees.values() for w in start_windows(f, self.minutes))
+                w for f in frees.values() for w in start_windows(f, self.minutes)
+            )
         return starts
 
     def chair_for(self, loc: int, day: date, start: int) -> int:
@@ -614,8 +740,10 @@ class _Search:
                 local = subtract(intersect(local_ivs, self.windows), data.provider_blocks(p, loc, day))
                 if not local:
                     continue
-                free = subtract(intersect(clock.ivs_to_epoch(local), [(self.lo_em, self.hi_em + minutes)]),
-                                union(self.full[p], self.patient_busy))
+                free = subtract(
+                    intersect(clock.ivs_to_epoch(local), [(self.lo_em, self.hi_em + minutes)]),
+                    union(self.full[p], self.patient_busy),
+                )
                 starts = start_windows(free, minutes) if free else []
                 if not starts:
                     continue
@@ -642,17 +770,20 @@ class _Search:
 # ----- check one slot ------------------------------------------------------------------------
 
 
-def hours_problems(session: Session, *, provider_id: int, chair_id: int, start: datetime,
-                   end: datetime) -> list[SlotProblem]:
+def hours_problems(
+    session: Session, *, provider_id: int, chair_id: int, start: datetime, end: datetime
+) -> list[SlotProblem]:
     """Why [start, end) is outside the provider's time: hours, holidays/time off, blocks.
 
     Only the three "hours" kinds; booking refuses them unless overridden. Four to five
     queries.
     """
     prov = session.execute(select(Provider.name).where(Provider.id == provider_id)).first()
-    chair = session.execute(select(Chair.location_id, Location.timezone, Location.name)
-                            .join(Location, Location.id == Chair.location_id)
-                            .where(Chair.id == chair_id)).first()
+    chair = session.execute(
+        select(Chair.location_id, Location.timezone, Location.name)
+        .join(Location, Location.id == Chair.location_id)
+        .where(Chair.id == chair_id)
+    ).first()
     if prov is None:
         raise NotFound(f"Provider #{provider_id} does not exist.")
     if chair is None:
@@ -661,8 +792,9 @@ def hours_problems(session: Session, *, provider_id: int, chair_id: int, start: 
     loc, zone = chair[0], zone_of(chair[1])
     first_day = start.astimezone(zone).date()
     last_day = (end - timedelta(microseconds=1)).astimezone(zone).date()
-    data = load_schedule_data(session, provider_ids=[provider_id], location_ids=[loc],
-                              first_day=first_day, last_day=last_day)
+    data = load_schedule_data(
+        session, provider_ids=[provider_id], location_ids=[loc], first_day=first_day, last_day=last_day
+    )
     s_em, e_em = epoch_minute(start), _epoch_minute_up(end)
     problems: list[SlotProblem] = []
     hours: list[Interval] = []
@@ -679,39 +811,64 @@ def hours_problems(session: Session, *, provider_id: int, chair_id: int, start: 
         other_loc_names += [str(x) for x in base if x != loc]
         for b in data.all_blocks_on(loc, day):
             # A block takes its provider's time and its chair; with neither, everyone's here.
-            applies = (b.provider_id is None and b.chair_id is None) or b.provider_id == provider_id \
+            applies = (
+                (b.provider_id is None and b.chair_id is None)
+                or b.provider_id == provider_id
                 or b.chair_id == chair_id
+            )
             if applies and intersect(clock.ivs_to_epoch([(b.start_minute, b.end_minute)]), [(s_em, e_em)]):
                 when = f"{hhmm(b.start_minute)}–{hhmm(b.end_minute)}"
-                problems.append(SlotProblem("blocked", f"{b.reason} block {when}." if b.source == "block"
-                                            else f"The template keeps {when} free ({b.reason})."))
+                problems.append(
+                    SlotProblem(
+                        "blocked",
+                        f"{b.reason} block {when}."
+                        if b.source == "block"
+                        else f"The template keeps {when} free ({b.reason}).",
+                    )
+                )
     if provider_id in data.scheduled and not contains(hours, s_em, e_em):
-        problems.insert(0, SlotProblem("outside_hours",
-                                       _outside_message(session, data, name, provider_id, loc, first_day,
-                                                        bool(other_loc_names))))
+        problems.insert(
+            0,
+            SlotProblem(
+                "outside_hours",
+                _outside_message(session, data, name, provider_id, loc, first_day, bool(other_loc_names)),
+            ),
+        )
     return problems
 
 
-def _outside_message(session: Session, data: ScheduleData, name: str, provider_id: int, loc: int,
-                     day: date, elsewhere: bool) -> str:
+def _outside_message(
+    session: Session, data: ScheduleData, name: str, provider_id: int, loc: int, day: date, elsewhere: bool
+) -> str:
     weekday = WEEKDAY_NAMES[day.weekday()]
     base = data.base_hours(provider_id, day)
     if not base:
         return f"{name} does not work {weekday}s."
     if loc not in base:
-        names = {r[0]: r[1] for r in session.execute(select(Location.id, Location.name)
-                                                     .where(Location.id.in_(list(base))))}
+        names = {
+            r[0]: r[1]
+            for r in session.execute(select(Location.id, Location.name).where(Location.id.in_(list(base))))
+        }
         return f"{name} works at {', '.join(names[x] for x in base)} on {weekday}s, not here."
     ivs = base[loc]
     periods = [p for p in data.periods.get(provider_id, []) if p.applies(day) and p.location_id == loc]
-    spans = ", ".join(f"{hhmm(s)}–{hhmm(e)}" for s, e in union(
-        [], [(p.start_minute, p.end_minute) for p in periods]) or ivs)
+    spans = ", ".join(
+        f"{hhmm(s)}–{hhmm(e)}" for s, e in union([], [(p.start_minute, p.end_minute) for p in periods]) or ivs
+    )
     breaks = "; ".join(f"{label} {hhmm(s)}–{hhmm(e)}" for p in periods for s, e, label in p.breaks)
     return f"{name} works {spans} on {weekday}s" + (f" (break: {breaks})." if breaks else ".")
 
 
-def check_slot(session: Session, *, provider_id: int, chair_id: int, start: datetime, end: datetime,
-               patient_id: int | None = None, ignore_appointment_id: int | None = None) -> list[SlotProblem]:
+def check_slot(
+    session: Session,
+    *,
+    provider_id: int,
+    chair_id: int,
+    start: datetime,
+    end: datetime,
+    patient_id: int | None = None,
+    ignore_appointment_id: int | None = None,
+) -> list[SlotProblem]:
     """Every reason [start, end) cannot be booked for this provider and chair; empty = bookable."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValidationError("The slot has no time zone.", field="start")
@@ -719,42 +876,62 @@ def check_slot(session: Session, *, provider_id: int, chair_id: int, start: date
         raise ValidationError("The slot must end after it starts.", field="end")
     problems = hours_problems(session, provider_id=provider_id, chair_id=chair_id, start=start, end=end)
     max_concurrent = session.scalar(select(Provider.max_concurrent).where(Provider.id == provider_id)) or 1
-    overlap = and_(Appointment.start_at < end, Appointment.end_at > start,
-                   Appointment.start_at > start - _MAX_APPOINTMENT,
-                   Appointment.status.in_(ACTIVE_STATUSES))
+    overlap = and_(
+        Appointment.start_at < end,
+        Appointment.end_at > start,
+        Appointment.start_at > start - _MAX_APPOINTMENT,
+        Appointment.status.in_(ACTIVE_STATUSES),
+    )
     if ignore_appointment_id is not None:
         overlap = and_(overlap, Appointment.id != ignore_appointment_id)
     who = or_(Appointment.chair_id == chair_id, Appointment.provider_id == provider_id)
     if patient_id is not None:
         who = or_(who, Appointment.patient_id == patient_id)
     rows = session.execute(
-        select(Appointment.chair_id, Appointment.patient_id, Appointment.provider_id, Appointment.start_at,
-               Appointment.end_at, Patient.first_name, Patient.last_name)
-        .join(Patient, Patient.id == Appointment.patient_id).where(overlap, who)).all()
+        select(
+            Appointment.chair_id,
+            Appointment.patient_id,
+            Appointment.provider_id,
+            Appointment.start_at,
+            Appointment.end_at,
+            Patient.first_name,
+            Patient.last_name,
+        )
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(overlap, who)
+    ).all()
     for r in rows:
         if r.chair_id == chair_id:
-            problems.append(SlotProblem("chair_taken",
-                                        f"The chair is taken by {r.first_name} {r.last_name}."))
+            problems.append(
+                SlotProblem("chair_taken", f"The chair is taken by {r.first_name} {r.last_name}.")
+            )
             break
     for r in rows:
         if patient_id is not None and r.patient_id == patient_id:
-            problems.append(SlotProblem("patient_busy",
-                                        f"{r.first_name} {r.last_name} already has an appointment then."))
+            problems.append(
+                SlotProblem("patient_busy", f"{r.first_name} {r.last_name} already has an appointment then.")
+            )
             break
-    mine = [(epoch_minute(r.start_at), _epoch_minute_up(r.end_at))
-            for r in rows if r.provider_id == provider_id]
+    mine = [
+        (epoch_minute(r.start_at), _epoch_minute_up(r.end_at)) for r in rows if r.provider_id == provider_id
+    ]
     if intersect(over_capacity(mine, max_concurrent - 1), [(epoch_minute(start), _epoch_minute_up(end))]):
-        problems.append(SlotProblem("provider_full",
-                                    f"The provider already sees {max_concurrent} patient"
-                                    f"{'s' if max_concurrent != 1 else ''} at once then."))
+        problems.append(
+            SlotProblem(
+                "provider_full",
+                f"The provider already sees {max_concurrent} patient"
+                f"{'s' if max_concurrent != 1 else ''} at once then.",
+            )
+        )
     return problems
 
 
 # ----- free intervals and the calendar overlay -----------------------------------------------
 
 
-def free_intervals(session: Session, *, provider_id: int, start_day: date,
-                   end_day: date) -> dict[date, list[tuple[int, int]]]:
+def free_intervals(
+    session: Session, *, provider_id: int, start_day: date, end_day: date
+) -> dict[date, list[tuple[int, int]]]:
     """The provider's free local minutes per day (inclusive range): working time minus
     holidays, time off, blocks and the times they are at their concurrency limit.
 
@@ -768,12 +945,24 @@ def free_intervals(session: Session, *, provider_id: int, start_day: date,
     if prov is None:
         raise NotFound(f"Provider #{provider_id} does not exist.")
     zones = {lid: zone_of(tz) for lid, tz in session.execute(select(Location.id, Location.timezone))}
-    data = load_schedule_data(session, provider_ids=[provider_id], location_ids=list(zones),
-                              first_day=start_day, last_day=end_day, zones=zones)
-    lo = min(datetime.combine(start_day, time(0), tzinfo=z) for z in zones.values()) if zones else \
-        datetime.combine(start_day, time(0), tzinfo=UTC)
-    hi = max(datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=z) for z in zones.values()) \
-        if zones else datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=UTC)
+    data = load_schedule_data(
+        session,
+        provider_ids=[provider_id],
+        location_ids=list(zones),
+        first_day=start_day,
+        last_day=end_day,
+        zones=zones,
+    )
+    lo = (
+        min(datetime.combine(start_day, time(0), tzinfo=z) for z in zones.values())
+        if zones
+        else datetime.combine(start_day, time(0), tzinfo=UTC)
+    )
+    hi = (
+        max(datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
+        if zones
+        else datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=UTC)
+    )
     busy = _load_busy(session, lo, hi, location_ids=[], provider_ids=[provider_id])
     full = over_capacity(busy.by_provider.get(provider_id, []), prov[0] - 1)
     out: dict[date, list[tuple[int, int]]] = {}
@@ -781,8 +970,9 @@ def free_intervals(session: Session, *, provider_id: int, start_day: date,
         ivs: list[Interval] = []
         for loc, local in data.working(provider_id, day).items():
             clock = data.clock(loc, day)
-            free = subtract(clock.ivs_to_epoch(subtract(local, data.provider_blocks(provider_id, loc, day))),
-                            full)
+            free = subtract(
+                clock.ivs_to_epoch(subtract(local, data.provider_blocks(provider_id, loc, day))), full
+            )
             ivs = union(ivs, clock.ivs_to_local(free))
         out[day] = ivs
     return out
@@ -800,14 +990,21 @@ def calendar_overlay(session: Session, *, location_id: int, days: Sequence[date]
     if loc is None:
         raise NotFound(f"Location #{location_id} does not exist.")
     first, last = min(days), max(days)
-    data = load_schedule_data(session, provider_ids=None, location_ids=[location_id], first_day=first,
-                              last_day=last, zones={location_id: zone_of(loc[0])})
+    data = load_schedule_data(
+        session,
+        provider_ids=None,
+        location_ids=[location_id],
+        first_day=first,
+        last_day=last,
+        zones={location_id: zone_of(loc[0])},
+    )
     working: dict[tuple[date, int], list[tuple[int, int]]] = {}
     location_open: dict[date, list[tuple[int, int]]] = {}
     blocks: list[BlockRow] = []
     # Only providers with a period at this location can work here (extra days come below).
-    local_staff = sorted(p for p, rows in data.periods.items()
-                         if any(r.location_id == location_id for r in rows))
+    local_staff = sorted(
+        p for p, rows in data.periods.items() if any(r.location_id == location_id for r in rows)
+    )
     for day in sorted(set(days)):
         open_ivs: list[Interval] = []
         for provider_id in local_staff:
@@ -817,8 +1014,13 @@ def calendar_overlay(session: Session, *, location_id: int, days: Sequence[date]
                 open_ivs = union(open_ivs, here)
         for x in data.exceptions:
             # Extra days of providers with no weekly periods in the window.
-            if x.kind == "extra_day" and x.location_id == location_id and x.provider_id is not None \
-                    and x.provider_id not in data.periods and x.start_day <= day <= x.end_day:
+            if (
+                x.kind == "extra_day"
+                and x.location_id == location_id
+                and x.provider_id is not None
+                and x.provider_id not in data.periods
+                and x.start_day <= day <= x.end_day
+            ):
                 here = _working_at(data, x.provider_id, location_id, day)
                 if here:
                     working[(day, x.provider_id)] = here
@@ -830,4 +1032,3 @@ def calendar_overlay(session: Session, *, location_id: int, days: Sequence[date]
 
 def _working_at(data: ScheduleData, provider_id: int, location_id: int, day: date) -> list[Interval]:
     return data.working(provider_id, day).get(location_id, [])
-

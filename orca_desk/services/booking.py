@@ -50,9 +50,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "no_show": frozenset(),
 }
 
-STATUS_LABELS = {"scheduled": "scheduled", "confirmed": "confirmed", "arrived": "arrived",
-                 "seated": "seated", "completed": "completed", "cancelled": "cancelled",
-                 "no_show": "no-show"}
+STATUS_LABELS = {
+    "scheduled": "scheduled",
+    "confirmed": "confirmed",
+    "arrived": "arrived",
+    "seated": "seated",
+    "completed": "completed",
+    "cancelled": "cancelled",
+    "no_show": "no-show",
+}
 
 
 @dataclass(frozen=True)
@@ -70,14 +76,21 @@ class BookingRequest:
 
 
 def _snapshot(a: Appointment) -> dict[str, Any]:
-    return {"start": a.start_at.isoformat(), "end": a.end_at.isoformat(), "chair_id": a.chair_id,
-            "provider_id": a.provider_id, "status": a.status, "type_id": a.type_id}
+    return {
+        "start": a.start_at.isoformat(),
+        "end": a.end_at.isoformat(),
+        "chair_id": a.chair_id,
+        "provider_id": a.provider_id,
+        "status": a.status,
+        "type_id": a.type_id,
+    }
 
 
 def _span(session: Session, chair_id: int, start: datetime, end: datetime) -> str:
     """A span in the chair's location's local time, in the clinic's format."""
-    return local_time.fmt_range(start, end, local_time.chair_zone(session, chair_id),
-                                local_time.clinic_time_format(session))
+    return local_time.fmt_range(
+        start, end, local_time.chair_zone(session, chair_id), local_time.clinic_time_format(session)
+    )
 
 
 @dataclass(frozen=True)
@@ -110,9 +123,19 @@ class Refusal:
 Span = Callable[[BookedVisit], str]  # another visit's time, in its location's zone and the clinic's format
 
 
-def conflict_refusal(others: Iterable[BookedVisit], *, patient_id: int, chair_id: int, chair_name: str,
-                     provider_id: int, provider_name: str, max_concurrent: int, start: datetime,
-                     end: datetime, span: Span) -> Refusal | None:
+def conflict_refusal(
+    others: Iterable[BookedVisit],
+    *,
+    patient_id: int,
+    chair_id: int,
+    chair_name: str,
+    provider_id: int,
+    provider_name: str,
+    max_concurrent: int,
+    start: datetime,
+    end: datetime,
+    span: Span,
+) -> Refusal | None:
     """The first collision of [start, end) with ``others`` (active visits, not the one placed):
     the chair, then the patient, then the provider's limit of patients at once."""
     rows = [o for o in others if o.start < end and o.end > start]
@@ -124,18 +147,36 @@ def conflict_refusal(others: Iterable[BookedVisit], *, patient_id: int, chair_id
             return Refusal(f"{r.patient_name} already has an appointment {span(r)}.", conflict=True)
     # Epoch seconds for the interval algebra; the new appointment counts too.
     window = (int(start.timestamp()), int(end.timestamp()))
-    mine = [(max(int(r.start.timestamp()), window[0]), min(int(r.end.timestamp()), window[1]))
-            for r in rows if r.provider_id == provider_id]
+    mine = [
+        (max(int(r.start.timestamp()), window[0]), min(int(r.end.timestamp()), window[1]))
+        for r in rows
+        if r.provider_id == provider_id
+    ]
     if over_capacity([*mine, window], max_concurrent):
-        return Refusal(f"{provider_name} already sees {max_concurrent} patient"
-                       f"{'s' if max_concurrent != 1 else ''} at once then.", conflict=True)
+        return Refusal(
+            f"{provider_name} already sees {max_concurrent} patient"
+            f"{'s' if max_concurrent != 1 else ''} at once then.",
+            conflict=True,
+        )
     return None
 
 
-def placement_refusal(*, status: str, patient_id: int, was_start: datetime, start: datetime,
-                      end: datetime, chair_id: int, chair_name: str, provider_id: int, provider_name: str,
-                      max_concurrent: int, others: Iterable[BookedVisit], now: datetime,
-                      span: Span) -> Refusal | None:
+def placement_refusal(
+    *,
+    status: str,
+    patient_id: int,
+    was_start: datetime,
+    start: datetime,
+    end: datetime,
+    chair_id: int,
+    chair_name: str,
+    provider_id: int,
+    provider_name: str,
+    max_concurrent: int,
+    others: Iterable[BookedVisit],
+    now: datetime,
+    span: Span,
+) -> Refusal | None:
     """May a visit (its ``status``, its patient, now starting at ``was_start``) be placed over
     [start, end) in this chair with this provider? Its state, its length, the past, then the
     ``others`` it would collide with (read only when the rest allows the move). The drag preview
@@ -150,26 +191,66 @@ def placement_refusal(*, status: str, patient_id: int, was_start: datetime, star
         return Refusal(f"An appointment cannot last more than {MAX_MINUTES // 60} hours.")
     if start < now - PAST_GRACE and start != was_start:
         return Refusal("That time is in the past.", field="start")
-    return conflict_refusal(others, patient_id=patient_id, chair_id=chair_id, chair_name=chair_name,
-                            provider_id=provider_id, provider_name=provider_name,
-                            max_concurrent=max_concurrent, start=start, end=end, span=span)
+    return conflict_refusal(
+        others,
+        patient_id=patient_id,
+        chair_id=chair_id,
+        chair_name=chair_name,
+        provider_id=provider_id,
+        provider_name=provider_name,
+        max_concurrent=max_concurrent,
+        start=start,
+        end=end,
+        span=span,
+    )
 
 
-def _overlapping(session: Session, *, patient_id: int, provider_id: int, chair_id: int, start: datetime,
-                 end: datetime, ignore_id: int | None) -> list[BookedVisit]:
-    overlap = (Appointment.start_at < end) & (Appointment.end_at > start) & \
-        Appointment.status.in_(ACTIVE_STATUSES)
+def _overlapping(
+    session: Session,
+    *,
+    patient_id: int,
+    provider_id: int,
+    chair_id: int,
+    start: datetime,
+    end: datetime,
+    ignore_id: int | None,
+) -> list[BookedVisit]:
+    overlap = (
+        (Appointment.start_at < end) & (Appointment.end_at > start) & Appointment.status.in_(ACTIVE_STATUSES)
+    )
     if ignore_id is not None:
         overlap = overlap & (Appointment.id != ignore_id)
     rows = session.execute(
-        select(Appointment.id, Appointment.chair_id, Appointment.patient_id, Appointment.provider_id,
-               Appointment.start_at, Appointment.end_at, Patient.first_name, Patient.last_name)
+        select(
+            Appointment.id,
+            Appointment.chair_id,
+            Appointment.patient_id,
+            Appointment.provider_id,
+            Appointment.start_at,
+            Appointment.end_at,
+            Patient.first_name,
+            Patient.last_name,
+        )
         .join(Patient, Patient.id == Appointment.patient_id)
-        .where(overlap, (Appointment.chair_id == chair_id) | (Appointment.patient_id == patient_id)
-               | (Appointment.provider_id == provider_id))
+        .where(
+            overlap,
+            (Appointment.chair_id == chair_id)
+            | (Appointment.patient_id == patient_id)
+            | (Appointment.provider_id == provider_id),
+        )
     ).all()
-    return [BookedVisit(r.id, r.patient_id, f"{r.first_name} {r.last_name}", r.chair_id, r.provider_id,
-                        r.start_at, r.end_at) for r in rows]
+    return [
+        BookedVisit(
+            r.id,
+            r.patient_id,
+            f"{r.first_name} {r.last_name}",
+            r.chair_id,
+            r.provider_id,
+            r.start_at,
+            r.end_at,
+        )
+        for r in rows
+    ]
 
 
 def _chair_name(session: Session, chair_id: int) -> str:
@@ -177,21 +258,52 @@ def _chair_name(session: Session, chair_id: int) -> str:
     return chair.name if chair else "The chair"
 
 
-def check_conflicts(session: Session, *, patient_id: int, provider: Provider, chair_id: int,
-                    start: datetime, end: datetime, ignore_id: int | None = None) -> None:
+def check_conflicts(
+    session: Session,
+    *,
+    patient_id: int,
+    provider: Provider,
+    chair_id: int,
+    start: datetime,
+    end: datetime,
+    ignore_id: int | None = None,
+) -> None:
     """Raise ConflictError naming what collides: the chair, the patient or the provider's limit."""
-    others = _overlapping(session, patient_id=patient_id, provider_id=provider.id, chair_id=chair_id,
-                          start=start, end=end, ignore_id=ignore_id)
+    others = _overlapping(
+        session,
+        patient_id=patient_id,
+        provider_id=provider.id,
+        chair_id=chair_id,
+        start=start,
+        end=end,
+        ignore_id=ignore_id,
+    )
     refusal = conflict_refusal(
-        others, patient_id=patient_id, chair_id=chair_id, chair_name=_chair_name(session, chair_id),
-        provider_id=provider.id, provider_name=provider.name, max_concurrent=provider.max_concurrent,
-        start=start, end=end, span=lambda r: _span(session, r.chair_id, r.start, r.end))
+        others,
+        patient_id=patient_id,
+        chair_id=chair_id,
+        chair_name=_chair_name(session, chair_id),
+        provider_id=provider.id,
+        provider_name=provider.name,
+        max_concurrent=provider.max_concurrent,
+        start=start,
+        end=end,
+        span=lambda r: _span(session, r.chair_id, r.start, r.end),
+    )
     if refusal is not None:
         raise refusal.error()
 
 
-def check_hours(session: Session, actor: Actor, *, provider_id: int, chair_id: int, start: datetime,
-                end: datetime, override: bool) -> bool:
+def check_hours(
+    session: Session,
+    actor: Actor,
+    *,
+    provider_id: int,
+    chair_id: int,
+    start: datetime,
+    end: datetime,
+    override: bool,
+) -> bool:
     """Refuse a slot outside the provider's working time unless overridden with permission.
 
     Raises OutsideHoursError saying why; with ``override`` the actor needs OVERRIDE_HOURS.
@@ -214,8 +326,9 @@ def _lock_provider(session: Session, provider_id: int) -> Provider:
     # appointment and opening take FOR KEY SHARE on the provider row, which FOR UPDATE waits
     # for, so two desks each holding one and wanting the other deadlocked. The key is never
     # changed here, and NO KEY UPDATE still excludes every other booking of the provider.
-    provider = session.scalar(select(Provider).where(Provider.id == provider_id)
-                              .with_for_update(key_share=True))
+    provider = session.scalar(
+        select(Provider).where(Provider.id == provider_id).with_for_update(key_share=True)
+    )
     if provider is None or not provider.is_active:
         raise NotFound(f"Provider #{provider_id} does not exist or is inactive.")
     return provider
@@ -226,12 +339,12 @@ def _flush(session: Session, what: str) -> None:
         session.flush()
     except IntegrityError as exc:
         if "ex_appointment" in str(exc.orig) or "exclusion" in str(exc.orig).lower():
-            raise ConflictError(f"Another desk just booked that {what}; the calendar will refresh.") \
-                from None
+            raise ConflictError(f"Another desk just booked that {what}; the calendar will refresh.") from None
         raise
     except StaleDataError:
-        raise StaleEditError("Another desk changed this appointment a moment ago; "
-                             "reload it and try again.") from None
+        raise StaleEditError(
+            "Another desk changed this appointment a moment ago; reload it and try again."
+        ) from None
 
 
 def book_appointment(session: Session, actor: Actor, req: BookingRequest, *, now: datetime) -> Appointment:
@@ -251,24 +364,52 @@ def book_appointment(session: Session, actor: Actor, req: BookingRequest, *, now
     if minutes <= 0:
         raise ValidationError("The appointment must last at least one minute.", field="minutes")
     if minutes > MAX_MINUTES:
-        raise ValidationError(f"An appointment cannot last more than {MAX_MINUTES // 60} hours.",
-                              field="minutes")
+        raise ValidationError(
+            f"An appointment cannot last more than {MAX_MINUTES // 60} hours.", field="minutes"
+        )
     if req.start < now - PAST_GRACE:
         raise ValidationError("That time is in the past.", field="start")
     provider = _lock_provider(session, req.provider_id)
     end = req.start + timedelta(minutes=minutes)
-    check_conflicts(session, patient_id=patient.id, provider=provider, chair_id=chair.id,
-                    start=req.start, end=end)
-    overridden = check_hours(session, actor, provider_id=provider.id, chair_id=chair.id, start=req.start,
-                             end=end, override=req.override_hours)
-    appt = Appointment(clinic_id=patient.clinic_id, patient_id=patient.id, provider_id=provider.id,
-                       chair_id=chair.id, location_id=chair.location_id, type_id=atype.id,
-                       start_at=req.start, end_at=end, status="scheduled", confirmation="unconfirmed",
-                       notes=req.notes, series_id=req.series_id, created_at=now, updated_at=now)
+    check_conflicts(
+        session, patient_id=patient.id, provider=provider, chair_id=chair.id, start=req.start, end=end
+    )
+    overridden = check_hours(
+        session,
+        actor,
+        provider_id=provider.id,
+        chair_id=chair.id,
+        start=req.start,
+        end=end,
+        override=req.override_hours,
+    )
+    appt = Appointment(
+        clinic_id=patient.clinic_id,
+        patient_id=patient.id,
+        provider_id=provider.id,
+        chair_id=chair.id,
+        location_id=chair.location_id,
+        type_id=atype.id,
+        start_at=req.start,
+        end_at=end,
+        status="scheduled",
+        confirmation="unconfirmed",
+        notes=req.notes,
+        series_id=req.series_id,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(appt)
     _flush(session, "chair or patient time")
-    audit.record(session, actor, "book", "appointment", appt.id, now=now,
-                 after={**_snapshot(appt), **({"override_hours": True} if overridden else {})})
+    audit.record(
+        session,
+        actor,
+        "book",
+        "appointment",
+        appt.id,
+        now=now,
+        after={**_snapshot(appt), **({"override_hours": True} if overridden else {})},
+    )
     after_change(session, AppointmentChange("booked", appt, None), now=now)
     return appt
 
@@ -297,15 +438,23 @@ def _load(session: Session, appointment_id: int, expected_version: int | None) -
     if appt is None:
         raise NotFound(f"Appointment #{appointment_id} does not exist.")
     if expected_version is not None and appt.version != expected_version:
-        raise StaleEditError("Another desk changed this appointment a moment ago; "
-                             "reload it and try again.")
+        raise StaleEditError("Another desk changed this appointment a moment ago; reload it and try again.")
     return appt
 
 
-def move_appointment(session: Session, actor: Actor, appointment_id: int, *, start: datetime,
-                     end: datetime | None = None, chair_id: int | None = None,
-                     provider_id: int | None = None, expected_version: int | None = None,
-                     override_hours: bool = False, now: datetime) -> Appointment:
+def move_appointment(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    start: datetime,
+    end: datetime | None = None,
+    chair_id: int | None = None,
+    provider_id: int | None = None,
+    expected_version: int | None = None,
+    override_hours: bool = False,
+    now: datetime,
+) -> Appointment:
     """Move and/or resize; keeps the duration when ``end`` is not given.
 
     Outside working hours, on a day off or into a block it raises OutsideHoursError unless
@@ -321,18 +470,42 @@ def move_appointment(session: Session, actor: Actor, appointment_id: int, *, sta
     provider = _lock_provider(session, provider_id if provider_id is not None else appt.provider_id)
 
     def others() -> Iterator[BookedVisit]:  # queried only when the rest allows the move
-        yield from _overlapping(session, patient_id=appt.patient_id, provider_id=provider.id,
-                                chair_id=chair.id, start=start, end=new_end, ignore_id=appt.id)
+        yield from _overlapping(
+            session,
+            patient_id=appt.patient_id,
+            provider_id=provider.id,
+            chair_id=chair.id,
+            start=start,
+            end=new_end,
+            ignore_id=appt.id,
+        )
 
     refusal = placement_refusal(
-        status=appt.status, patient_id=appt.patient_id, was_start=appt.start_at, start=start, end=new_end,
-        chair_id=chair.id, chair_name=chair.name, provider_id=provider.id, provider_name=provider.name,
-        max_concurrent=provider.max_concurrent, others=others(), now=now,
-        span=lambda r: _span(session, r.chair_id, r.start, r.end))
+        status=appt.status,
+        patient_id=appt.patient_id,
+        was_start=appt.start_at,
+        start=start,
+        end=new_end,
+        chair_id=chair.id,
+        chair_name=chair.name,
+        provider_id=provider.id,
+        provider_name=provider.name,
+        max_concurrent=provider.max_concurrent,
+        others=others(),
+        now=now,
+        span=lambda r: _span(session, r.chair_id, r.start, r.end),
+    )
     if refusal is not None:
         raise refusal.error()
-    overridden = check_hours(session, actor, provider_id=provider.id, chair_id=chair.id, start=start,
-                             end=new_end, override=override_hours)
+    overridden = check_hours(
+        session,
+        actor,
+        provider_id=provider.id,
+        chair_id=chair.id,
+        start=start,
+        end=new_end,
+        override=override_hours,
+    )
     before = _snapshot(appt)
     appt.start_at, appt.end_at = start, new_end
     appt.chair_id, appt.location_id, appt.provider_id = chair.id, chair.location_id, provider.id
@@ -341,28 +514,50 @@ def move_appointment(session: Session, actor: Actor, appointment_id: int, *, sta
         # A new time has not been confirmed by the family yet.
         appt.confirmation = "unconfirmed"
     _flush(session, "chair or patient time")
-    audit.record(session, actor, "move", "appointment", appt.id, now=now, before=before,
-                 after={**_snapshot(appt), **({"override_hours": True} if overridden else {})})
+    audit.record(
+        session,
+        actor,
+        "move",
+        "appointment",
+        appt.id,
+        now=now,
+        before=before,
+        after={**_snapshot(appt), **({"override_hours": True} if overridden else {})},
+    )
     if appt.series_id is not None:  # a moved occurrence becomes an exception of its series
         record_moved(session, appt, now=now)
     after_change(session, AppointmentChange("moved", appt, before), now=now)
     return appt
 
 
-def cancel_appointment(session: Session, actor: Actor, appointment_id: int, *, reason: str,
-                       expected_version: int | None = None, now: datetime) -> Appointment:
+def cancel_appointment(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime,
+) -> Appointment:
     actor.require(BOOK)
     if not reason.strip():
         raise ValidationError("Give a reason for the cancellation.", field="reason")
     appt = _load(session, appointment_id, expected_version)
     # Set before the transition flushes, so what reacts to the cancellation sees them.
-    return _transition(session, actor, appointment_id, "cancelled", expected_version, now,
-                       updates={"cancel_reason": reason.strip(),
-                                "late_cancel": appt.start_at - now < LATE_CANCEL_WINDOW})
+    return _transition(
+        session,
+        actor,
+        appointment_id,
+        "cancelled",
+        expected_version,
+        now,
+        updates={"cancel_reason": reason.strip(), "late_cancel": appt.start_at - now < LATE_CANCEL_WINDOW},
+    )
 
 
-def mark_no_show(session: Session, actor: Actor, appointment_id: int, *,
-                 expected_version: int | None = None, now: datetime) -> Appointment:
+def mark_no_show(
+    session: Session, actor: Actor, appointment_id: int, *, expected_version: int | None = None, now: datetime
+) -> Appointment:
     actor.require(BOOK)
     appt = _load(session, appointment_id, expected_version)
     if appt.start_at > now:
@@ -370,8 +565,15 @@ def mark_no_show(session: Session, actor: Actor, appointment_id: int, *,
     return _transition(session, actor, appointment_id, "no_show", expected_version, now)
 
 
-def set_status(session: Session, actor: Actor, appointment_id: int, status: str, *,
-               expected_version: int | None = None, now: datetime) -> Appointment:
+def set_status(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    status: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime,
+) -> Appointment:
     actor.require(BOOK)
     if status == "cancelled":
         raise ValidationError("Use cancel, which asks for a reason.")
@@ -382,12 +584,14 @@ def set_status(session: Session, actor: Actor, appointment_id: int, status: str,
 
 def _check_transition(appt: Appointment, status: str) -> None:
     if status != appt.status and status not in TRANSITIONS[appt.status]:
-        raise ValidationError(f"A {STATUS_LABELS[appt.status]} appointment cannot become "
-                              f"{STATUS_LABELS[status]}.")
+        raise ValidationError(
+            f"A {STATUS_LABELS[appt.status]} appointment cannot become {STATUS_LABELS[status]}."
+        )
 
 
-def _apply_transition(appt: Appointment, status: str, now: datetime,
-                      updates: dict[str, Any] | None = None) -> dict[str, Any]:
+def _apply_transition(
+    appt: Appointment, status: str, now: datetime, updates: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Change ``appt`` (not yet flushed); returns its snapshot from before."""
     before = _snapshot(appt)
     appt.status = status
@@ -399,9 +603,15 @@ def _apply_transition(appt: Appointment, status: str, now: datetime,
     return before
 
 
-def _transition(session: Session, actor: Actor, appointment_id: int, status: str,
-                expected_version: int | None, now: datetime,
-                updates: dict[str, Any] | None = None) -> Appointment:
+def _transition(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    status: str,
+    expected_version: int | None,
+    now: datetime,
+    updates: dict[str, Any] | None = None,
+) -> Appointment:
     if status not in TRANSITIONS:
         raise ValidationError(f"Unknown status {status!r}.")
     appt = _load(session, appointment_id, expected_version)
@@ -410,15 +620,17 @@ def _transition(session: Session, actor: Actor, appointment_id: int, status: str
     _check_transition(appt, status)
     before = _apply_transition(appt, status, now, updates)
     _flush(session, "appointment")
-    audit.record(session, actor, status, "appointment", appt.id, now=now, before=before,
-                 after=_snapshot(appt))
+    audit.record(
+        session, actor, status, "appointment", appt.id, now=now, before=before, after=_snapshot(appt)
+    )
     kind = status if status in ("cancelled", "no_show") else "status"
     after_change(session, AppointmentChange(kind, appt, before), now=now)
     return appt
 
 
-def set_status_many(session: Session, actor: Actor, appointment_ids: Sequence[int], status: str, *,
-                    now: datetime) -> list[Appointment]:
+def set_status_many(
+    session: Session, actor: Actor, appointment_ids: Sequence[int], status: str, *, now: datetime
+) -> list[Appointment]:
     """``set_status`` for many appointments at once (a poll's worth of confirmations): the same
     rule, audit and consequences, in a fixed number of statements.
 
@@ -431,37 +643,56 @@ def set_status_many(session: Session, actor: Actor, appointment_ids: Sequence[in
     ids = list(dict.fromkeys(appointment_ids))
     found: dict[int, Appointment] = {}
     for chunk in chunks(ids):
-        found.update((a.id, a) for a in session.scalars(
-            select(Appointment).where(Appointment.id.in_(chunk))))
+        found.update((a.id, a) for a in session.scalars(select(Appointment).where(Appointment.id.in_(chunk))))
     for appointment_id in ids:
         appt = found.get(appointment_id)
         if appt is None:
             raise NotFound(f"Appointment #{appointment_id} does not exist.")
         _check_transition(appt, status)
-    changes = [AppointmentChange("status", found[i], _apply_transition(found[i], status, now))
-               for i in ids if found[i].status != status]
+    changes = [
+        AppointmentChange("status", found[i], _apply_transition(found[i], status, now))
+        for i in ids
+        if found[i].status != status
+    ]
     _flush(session, "appointment")
     for c in changes:
-        audit.record(session, actor, status, "appointment", c.appointment.id, now=now, before=c.before,
-                     after=_snapshot(c.appointment))
+        audit.record(
+            session,
+            actor,
+            status,
+            "appointment",
+            c.appointment.id,
+            now=now,
+            before=c.before,
+            after=_snapshot(c.appointment),
+        )
     after_changes(session, changes, now=now)
     return [found[i] for i in ids]
 
 
-def restore_appointment(session: Session, actor: Actor, appointment_id: int, *,
-                        expected_version: int | None = None, now: datetime) -> Appointment:
+def restore_appointment(
+    session: Session, actor: Actor, appointment_id: int, *, expected_version: int | None = None, now: datetime
+) -> Appointment:
     """Undo a cancellation or no-show, if the chair and patient are still free."""
     actor.require(BOOK)
     appt = _load(session, appointment_id, expected_version)
     if appt.status not in ("cancelled", "no_show"):
         raise ValidationError("Only a cancelled or no-show appointment can be restored.")
     provider = _lock_provider(session, appt.provider_id)
-    check_conflicts(session, patient_id=appt.patient_id, provider=provider, chair_id=appt.chair_id,
-                    start=appt.start_at, end=appt.end_at, ignore_id=appt.id)
+    check_conflicts(
+        session,
+        patient_id=appt.patient_id,
+        provider=provider,
+        chair_id=appt.chair_id,
+        start=appt.start_at,
+        end=appt.end_at,
+        ignore_id=appt.id,
+    )
     before = _snapshot(appt)
     appt.status, appt.cancel_reason, appt.late_cancel, appt.updated_at = "scheduled", None, False, now
     _flush(session, "chair or patient time")
-    audit.record(session, actor, "restore", "appointment", appt.id, now=now, before=before,
-                 after=_snapshot(appt))
+    audit.record(
+        session, actor, "restore", "appointment", appt.id, now=now, before=before, after=_snapshot(appt)
+    )
     after_change(session, AppointmentChange("restored", appt, before), now=now)
     return appt

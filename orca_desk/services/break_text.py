@@ -24,6 +24,7 @@ def _minute(hour: str, minute: str, half: str | None) -> int:
 
 def breaks_text(breaks: Iterable[Any], style: str) -> str:
     """ "12:00 PM–1:00 PM Lunch" (12h) or "12:00–13:00 Lunch" (24h): what parse_breaks reads back."""
+
     def one(b: Any) -> str:
         return f"{local_time.fmt_minute(b.start_minute, style)}–{local_time.fmt_minute(b.end_minute, style)}"
 
@@ -38,7 +39,8 @@ def parse_breaks(text: str, day_name: str) -> tuple[BreakInput, ...]:
         if m is None:
             raise ValidationError(
                 f"{day_name} breaks: write each break as 12:00–13:00 Lunch or 12:00 PM–1:00 PM Lunch "
-                f"(got {part!r}).", field="breaks"
+                f"(got {part!r}).",
+                field="breaks",
             )
         h1, m1, p1, h2, m2, p2, label = m.groups()
         out.append(BreakInput(_minute(h1, m1, p1), _minute(h2, m2, p2), label or "Break"))

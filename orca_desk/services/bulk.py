@@ -19,8 +19,17 @@ from sqlalchemy.orm import Session
 
 from orca_desk.services.changes import note_written
 
-__all__ = ["IN_CHUNK", "bulk_insert", "chunks", "epoch_seconds_sql", "fetch_tuples", "insert_tuples",
-           "instant_param", "param_mark", "sqlite_value"]
+__all__ = [
+    "IN_CHUNK",
+    "bulk_insert",
+    "chunks",
+    "epoch_seconds_sql",
+    "fetch_tuples",
+    "insert_tuples",
+    "instant_param",
+    "param_mark",
+    "sqlite_value",
+]
 
 T = TypeVar("T")
 
@@ -31,7 +40,7 @@ IN_CHUNK = 900
 def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
     """``items`` in consecutive slices of at most ``size`` (for ``IN (…)`` over a long list)."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def param_mark(conn: Connection) -> str:
@@ -81,8 +90,14 @@ def sqlite_value(value: Any) -> Any:
     return value
 
 
-def insert_tuples(session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *,
-                  sqlite_ready: bool = False) -> None:
+def insert_tuples(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    sqlite_ready: bool = False,
+) -> None:
     """Insert many rows (values in ``columns`` order) in one statement.
 
     On PostgreSQL (psycopg) they are sent with COPY; on SQLite they go straight to sqlite3,

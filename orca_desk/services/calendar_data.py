@@ -47,19 +47,37 @@ class CalendarAppointment(NamedTuple):
 
 def _appointments_query(include_cancelled: bool) -> Select[*tuple[Any, ...]]:
     q: Select[*tuple[Any, ...]] = (
-        select(Appointment.id, Appointment.version, Appointment.patient_id, Patient.first_name,
-               Patient.last_name, Appointment.provider_id, Provider.name, Appointment.chair_id,
-               Appointment.location_id, Appointment.type_id, AppointmentType.name,
-               AppointmentType.colour, Appointment.start_at, Appointment.end_at, Appointment.status,
-               Appointment.confirmation, Appointment.series_id, Patient.alert_summary)
+        select(
+            Appointment.id,
+            Appointment.version,
+            Appointment.patient_id,
+            Patient.first_name,
+            Patient.last_name,
+            Appointment.provider_id,
+            Provider.name,
+            Appointment.chair_id,
+            Appointment.location_id,
+            Appointment.type_id,
+            AppointmentType.name,
+            AppointmentType.colour,
+            Appointment.start_at,
+            Appointment.end_at,
+            Appointment.status,
+            Appointment.confirmation,
+            Appointment.series_id,
+            Patient.alert_summary,
+        )
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(Provider, Provider.id == Appointment.provider_id)
         .join(AppointmentType, AppointmentType.id == Appointment.type_id)
         # The lower bound on start_at keeps the (location_id, start_at) index range to the
         # window itself; without it SQLite walks the location's whole history.
-        .where(Appointment.location_id.in_(bindparam("locations", expanding=True)),
-               Appointment.start_at < bindparam("end"), Appointment.start_at > bindparam("earliest"),
-               Appointment.end_at > bindparam("start"))
+        .where(
+            Appointment.location_id.in_(bindparam("locations", expanding=True)),
+            Appointment.start_at < bindparam("end"),
+            Appointment.start_at > bindparam("earliest"),
+            Appointment.end_at > bindparam("start"),
+        )
         .order_by(Appointment.start_at, Appointment.chair_id)
     )
     if not include_cancelled:
@@ -71,17 +89,66 @@ def _appointments_query(include_cancelled: bool) -> Select[*tuple[Any, ...]]:
 _QUERIES = {flag: _appointments_query(flag) for flag in (False, True)}
 
 
-def load_appointments(session: Session, location_ids: list[int], start: datetime, end: datetime,
-                      *, include_cancelled: bool = False) -> list[CalendarAppointment]:
+def load_appointments(
+    session: Session,
+    location_ids: list[int],
+    start: datetime,
+    end: datetime,
+    *,
+    include_cancelled: bool = False,
+) -> list[CalendarAppointment]:
     """One query: every appointment overlapping [start, end) at the given locations."""
-    rows = session.connection().execute(_QUERIES[include_cancelled], {
-        "locations": list(location_ids), "end": end, "earliest": start - MAX_LENGTH, "start": start}).all()
+    rows = (
+        session.connection()
+        .execute(
+            _QUERIES[include_cancelled],
+            {"locations": list(location_ids), "end": end, "earliest": start - MAX_LENGTH, "start": start},
+        )
+        .all()
+    )
     # Core rows (the session's connection): plain columns need none of the ORM's row handling.
-    return [CalendarAppointment(i, v, pid, f"{first} {last}", f"{first[:1]}.{last[:1]}.", prov,
-                                prov_name, chair, loc, tid, tname, colour, st, en, status, conf, series,
-                                alerts or "")
-            for (i, v, pid, first, last, prov, prov_name, chair, loc, tid, tname, colour, st, en, status,
-                 conf, series, alerts) in rows]
+    return [
+        CalendarAppointment(
+            i,
+            v,
+            pid,
+            f"{first} {last}",
+            f"{first[:1]}.{last[:1]}.",
+            prov,
+            prov_name,
+            chair,
+            loc,
+            tid,
+            tname,
+            colour,
+            st,
+            en,
+            status,
+            conf,
+            series,
+            alerts or "",
+        )
+        for (
+            i,
+            v,
+            pid,
+            first,
+            last,
+            prov,
+            prov_name,
+            chair,
+            loc,
+            tid,
+            tname,
+            colour,
+            st,
+            en,
+            status,
+            conf,
+            series,
+            alerts,
+        ) in rows
+    ]
 
 
 def week_days(day: date, *, length: int = 7) -> list[date]:
@@ -90,8 +157,13 @@ def week_days(day: date, *, length: int = 7) -> list[date]:
     return [monday + timedelta(days=k) for k in range(length)]
 
 
-def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[date],
-              *, include_cancelled: bool = False) -> list[CalendarAppointment]:
+def load_days(
+    session: Session,
+    location_zones: dict[int, ZoneInfo],
+    days: list[date],
+    *,
+    include_cancelled: bool = False,
+) -> list[CalendarAppointment]:
     """One query: every appointment over these local days (a week, or one day at several locations).
 
     Each location keeps its own wall clock, so the window is the union of the days' bounds in
@@ -100,14 +172,17 @@ def load_days(session: Session, location_zones: dict[int, ZoneInfo], days: list[
     if not location_zones or not days:
         return []
     start, end = range_bounds(days, list(location_zones.values()))
-    rows = load_appointments(session, list(location_zones), start, end,
-                             include_cancelled=include_cancelled)
+    rows = load_appointments(session, list(location_zones), start, end, include_cancelled=include_cancelled)
     if len(location_zones) == 1:
         return rows  # the window is that location's own days: the query kept nothing else
     # In UTC, like the rows: comparing instants of one tzinfo skips a UTC-offset lookup per row.
-    bounds = {loc: (local_day_bounds(min(days), z)[0].astimezone(UTC),
-                    local_day_bounds(max(days), z)[1].astimezone(UTC))
-              for loc, z in location_zones.items()}
+    bounds = {
+        loc: (
+            local_day_bounds(min(days), z)[0].astimezone(UTC),
+            local_day_bounds(max(days), z)[1].astimezone(UTC),
+        )
+        for loc, z in location_zones.items()
+    }
     return [r for r in rows if r.start < bounds[r.location_id][1] and r.end > bounds[r.location_id][0]]
 
 
@@ -144,16 +219,18 @@ class CalendarData:
     rebook: list[RebookRow] = field(default_factory=list)  # missed visits not rebooked yet
 
 
-def load_calendar(db: Database, zones: dict[int, ZoneInfo], days: list[date],
-                  now: datetime | None = None) -> CalendarData:
+def load_calendar(
+    db: Database, zones: dict[int, ZoneInfo], days: list[date], now: datetime | None = None
+) -> CalendarData:
     """Runs on a pool thread: its own Session, one appointment query, the overlay per location,
     and (given ``now``) the marks: offers pending and open template slots."""
     with db.read() as session:
         return read_calendar(session, zones, days, now)
 
 
-def read_calendar(session: Session, zones: dict[int, ZoneInfo], days: list[date],
-                  now: datetime | None = None) -> CalendarData:
+def read_calendar(
+    session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime | None = None
+) -> CalendarData:
     """What ``load_calendar`` loads, in the caller's session."""
     from orca_desk.services import availability
     from orca_desk.services.rebook import MISSED_STATUSES, to_rebook
@@ -163,14 +240,16 @@ def read_calendar(session: Session, zones: dict[int, ZoneInfo], days: list[date]
     rows = [a for a in rows if a.status not in MISSED_STATUSES]
     overlays: dict[int, Any] = {
         location_id: availability.calendar_overlay(session, location_id=location_id, days=days)
-        for location_id in zones}
+        for location_id in zones
+    }
     marks = load_marks(session, zones, days, now) if now is not None else []
     rebook = to_rebook(session, zones, days, now=now) if now is not None and missed else []
     return CalendarData(days, zones, rows, overlays, marks, missed, rebook)
 
 
-def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
-               ) -> list[CalendarMark]:
+def load_marks(
+    session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
+) -> list[CalendarMark]:
     """Waitlist openings with an offer pending (their timer) and unbooked template slots."""
     from orca_desk.services.template_engine import open_template_slots
     from orca_desk.services.waitlist import offered_openings
@@ -181,15 +260,37 @@ def load_marks(session: Session, zones: dict[int, ZoneInfo], days: list[date], n
     for location_id in zones:
         for o in offered_openings(session, location_id=location_id, start=lo, end=hi, now=now):
             if o.status == "offered":  # a plain opening is free time, and shows as such
-                marks.append(CalendarMark(
-                    "offer", location_id, o.chair_id, o.provider_id, o.start, o.end, o.label, "waitlist",
-                    OFFERED_COLOUR, f"Waitlist opening #{o.opening_id}: {o.label} (see the Waitlist screen)"))
+                marks.append(
+                    CalendarMark(
+                        "offer",
+                        location_id,
+                        o.chair_id,
+                        o.provider_id,
+                        o.start,
+                        o.end,
+                        o.label,
+                        "waitlist",
+                        OFFERED_COLOUR,
+                        f"Waitlist opening #{o.opening_id}: {o.label} (see the Waitlist screen)",
+                    )
+                )
     for t in open_template_slots(session, location_ids=list(zones), start=lo, end=hi, include_blocked=True):
         blocked = t.block_reason is not None
-        marks.append(CalendarMark(
-            "template", t.location_id, t.chair_id, t.provider_id, t.start, t.end,
-            f"Blocked · {t.block_reason}" if blocked else t.type_name, f"template · {t.template_name}",
-            t.colour, ("Template time kept free: " + (t.block_reason or "")) if blocked else
-            f"Open {t.type_name} slot from {t.template_name}: double-click to book it",
-            None if blocked else t.type_id))
+        marks.append(
+            CalendarMark(
+                "template",
+                t.location_id,
+                t.chair_id,
+                t.provider_id,
+                t.start,
+                t.end,
+                f"Blocked · {t.block_reason}" if blocked else t.type_name,
+                f"template · {t.template_name}",
+                t.colour,
+                ("Template time kept free: " + (t.block_reason or ""))
+                if blocked
+                else f"Open {t.type_name} slot from {t.template_name}: double-click to book it",
+                None if blocked else t.type_id,
+            )
+        )
     return marks

@@ -34,8 +34,11 @@ class Changes:
         return self.everything or bool(self.tables)
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.tables | other.tables, self.appointments | other.appointments,
-                       self.everything or other.everything)
+        return Changes(
+            self.tables | other.tables,
+            self.appointments | other.appointments,
+            self.everything or other.everything,
+        )
 
     def touches(self, tables: Iterable[str] | None) -> bool:
         """Whether a screen showing ``tables`` (``None``: it cannot say) must reload."""
@@ -111,8 +114,9 @@ class Written:
     txid: int | None
 
 
-def run_tracked(db: Database, work: Callable[[Session], T], *,
-                before_commit: Callable[[int], None] | None = None) -> tuple[T, Changes, int | None]:
+def run_tracked(
+    db: Database, work: Callable[[Session], T], *, before_commit: Callable[[int], None] | None = None
+) -> tuple[T, Changes, int | None]:
     """``work(session)`` in one write unit of work (``Database.run_write``: retried when the
     database chose it as a deadlock victim), with what it changed. On PostgreSQL
     ``before_commit`` gets the transaction's id while it is still open, so a desk can tell its

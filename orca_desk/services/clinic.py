@@ -80,17 +80,46 @@ def load_clinic(session: Session) -> ClinicInfo | None:
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
     if clinic is None:
         return None
-    locations = tuple(LocationRow(*r) for r in session.execute(
-        select(Location.id, Location.name, Location.timezone).order_by(Location.id)))
-    chairs = tuple(ChairRow(*r) for r in session.execute(
-        select(Chair.id, Chair.location_id, Chair.name, Chair.room)
-        .where(Chair.is_active.is_(True)).order_by(Chair.location_id, Chair.sort_order, Chair.id)))
-    providers = tuple(ProviderRow(*r) for r in session.execute(
-        select(Provider.id, Provider.name, Provider.role, Provider.colour, Provider.max_concurrent)
-        .where(Provider.is_active.is_(True)).order_by(Provider.name)))
-    types = tuple(TypeRow(*r) for r in session.execute(
-        select(AppointmentType.id, AppointmentType.name, AppointmentType.colour,
-               AppointmentType.default_minutes, AppointmentType.category)
-        .where(AppointmentType.is_active.is_(True)).order_by(AppointmentType.name)))
-    return ClinicInfo(id=clinic.id, name=clinic.name, phone=clinic.phone, locations=locations,
-                      chairs=chairs, providers=providers, types=types)
+    locations = tuple(
+        LocationRow(*r)
+        for r in session.execute(select(Location.id, Location.name, Location.timezone).order_by(Location.id))
+    )
+    chairs = tuple(
+        ChairRow(*r)
+        for r in session.execute(
+            select(Chair.id, Chair.location_id, Chair.name, Chair.room)
+            .where(Chair.is_active.is_(True))
+            .order_by(Chair.location_id, Chair.sort_order, Chair.id)
+        )
+    )
+    providers = tuple(
+        ProviderRow(*r)
+        for r in session.execute(
+            select(Provider.id, Provider.name, Provider.role, Provider.colour, Provider.max_concurrent)
+            .where(Provider.is_active.is_(True))
+            .order_by(Provider.name)
+        )
+    )
+    types = tuple(
+        TypeRow(*r)
+        for r in session.execute(
+            select(
+                AppointmentType.id,
+                AppointmentType.name,
+                AppointmentType.colour,
+                AppointmentType.default_minutes,
+                AppointmentType.category,
+            )
+            .where(AppointmentType.is_active.is_(True))
+            .order_by(AppointmentType.name)
+        )
+    )
+    return ClinicInfo(
+        id=clinic.id,
+        name=clinic.name,
+        phone=clinic.phone,
+        locations=locations,
+        chairs=chairs,
+        providers=providers,
+        types=types,
+    )

@@ -152,12 +152,18 @@ def _url_problem(value: str, label: str) -> str | None:
 
 # No setting's text is longer (URLs included); the clinic's name has its column's length.
 _MAX_TEXT = 2000
-_LABELS = {"clinic_name": "The clinic name", "clinic_phone": "The clinic phone",
-           "public_base_url": "The public link address", "twilio_base_url": "The Twilio base URL",
-           "sendgrid_base_url": "The SendGrid base URL", "sendgrid_from": "The SendGrid sender address",
-           "twilio_from": "The Twilio 'from' number", "twilio_account_sid": "The Twilio account SID",
-           "twilio_messaging_service_sid": "The messaging service SID",
-           "backup_folder": "The backup folder"}
+_LABELS = {
+    "clinic_name": "The clinic name",
+    "clinic_phone": "The clinic phone",
+    "public_base_url": "The public link address",
+    "twilio_base_url": "The Twilio base URL",
+    "sendgrid_base_url": "The SendGrid base URL",
+    "sendgrid_from": "The SendGrid sender address",
+    "twilio_from": "The Twilio 'from' number",
+    "twilio_account_sid": "The Twilio account SID",
+    "twilio_messaging_service_sid": "The messaging service SID",
+    "backup_folder": "The backup folder",
+}
 
 
 def _label(name: str) -> str:
@@ -212,73 +218,111 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
     else:
         out.append(("clinic_phone", "The clinic phone is required: patients are told to call it."))
     if s.quiet_start == s.quiet_end:
-        out.append(("quiet_start", f"Quiet hours start and end at the same time "
-                                   f"({s.quiet_start:%H:%M}); choose different times, "
-                                   "e.g. 21:00 to 08:00."))
+        out.append(
+            (
+                "quiet_start",
+                f"Quiet hours start and end at the same time "
+                f"({s.quiet_start:%H:%M}); choose different times, "
+                "e.g. 21:00 to 08:00.",
+            )
+        )
     for name, label in (("daily_budget_per_number", "daily"), ("weekly_budget_per_number", "weekly")):
         value = getattr(s, name)
         if value < 1:
-            out.append((name, f"The {label} budget per phone number must be at least 1 message "
-                              f"(it is {value})."))
+            out.append(
+                (name, f"The {label} budget per phone number must be at least 1 message (it is {value}).")
+            )
         elif value > _MAX_BUDGET:
             out.append((name, f"The {label} budget per phone number is at most {_MAX_BUDGET} messages."))
     if s.daily_budget_per_number > s.weekly_budget_per_number >= 1:
-        out.append(("daily_budget_per_number", "The daily budget per phone number cannot exceed "
-                                               "the weekly budget."))
+        out.append(
+            ("daily_budget_per_number", "The daily budget per phone number cannot exceed the weekly budget.")
+        )
     if s.sms_provider not in SMS_PROVIDERS:
         out.append(("sms_provider", f"SMS provider must be local or twilio, not {s.sms_provider!r}."))
     if s.sms_provider == "twilio":
         if not _ACCOUNT_SID.match(s.twilio_account_sid.strip()):
-            out.append(("twilio_account_sid", "The Twilio account SID is 'AC' followed by 32 hex "
-                                              "digits (see the Twilio console)."))
+            out.append(
+                (
+                    "twilio_account_sid",
+                    "The Twilio account SID is 'AC' followed by 32 hex digits (see the Twilio console).",
+                )
+            )
         sender, service = s.twilio_from.strip(), s.twilio_messaging_service_sid.strip()
         if not sender and not service:
-            out.append(("twilio_from", "Give the clinic's Twilio number (E.164, e.g. +15551234567) "
-                                       "or a messaging service SID."))
+            out.append(
+                (
+                    "twilio_from",
+                    "Give the clinic's Twilio number (E.164, e.g. +15551234567) or a messaging service SID.",
+                )
+            )
         if sender and not _E164.match(sender):
-            out.append(("twilio_from", f"The Twilio 'from' number {sender!r} is not in E.164 form; "
-                                       "write it like +15551234567."))
+            out.append(
+                (
+                    "twilio_from",
+                    f"The Twilio 'from' number {sender!r} is not in E.164 form; write it like +15551234567.",
+                )
+            )
         if service and not _SERVICE_SID.match(service):
-            out.append(("twilio_messaging_service_sid",
-                        "A messaging service SID is 'MG' followed by 32 hex digits."))
-        bad = [n.strip() for n in s.twilio_inbound_numbers.split(",")
-               if n.strip() and not _E164.match(n.strip())]
+            out.append(
+                ("twilio_messaging_service_sid", "A messaging service SID is 'MG' followed by 32 hex digits.")
+            )
+        bad = [
+            n.strip() for n in s.twilio_inbound_numbers.split(",") if n.strip() and not _E164.match(n.strip())
+        ]
         if bad:
-            out.append(("twilio_inbound_numbers",
-                        f"The reply numbers must be E.164 numbers separated by commas, like "
-                        f"+15551234567; not {', '.join(bad)}."))
+            out.append(
+                (
+                    "twilio_inbound_numbers",
+                    f"The reply numbers must be E.164 numbers separated by commas, like "
+                    f"+15551234567; not {', '.join(bad)}.",
+                )
+            )
     if s.twilio_base_url.strip():
         problem = _url_problem(s.twilio_base_url.strip(), "The Twilio base URL")
         if problem:
             out.append(("twilio_base_url", problem))
     if s.email_provider not in EMAIL_PROVIDERS:
-        out.append(("email_provider",
-                    f"Email provider must be local or sendgrid, not {s.email_provider!r}."))
+        out.append(("email_provider", f"Email provider must be local or sendgrid, not {s.email_provider!r}."))
     if s.email_provider == "sendgrid" and not _EMAIL.match(s.sendgrid_from.strip()):
-        out.append(("sendgrid_from", "Give the clinic's sender address for SendGrid, "
-                                     "e.g. frontdesk@yourclinic.com."))
+        out.append(
+            ("sendgrid_from", "Give the clinic's sender address for SendGrid, e.g. frontdesk@yourclinic.com.")
+        )
     if s.sendgrid_base_url.strip():
         problem = _url_problem(s.sendgrid_base_url.strip(), "The SendGrid base URL")
         if problem:
             out.append(("sendgrid_base_url", problem))
     low, high = _EMAIL_RATE_RANGE
     if not low <= s.email_rate_per_second <= high:
-        out.append(("email_rate_per_second", f"Emails per second must be between {low:g} and "
-                                             f"{high:g} (it is {s.email_rate_per_second:g})."))
+        out.append(
+            (
+                "email_rate_per_second",
+                f"Emails per second must be between {low:g} and "
+                f"{high:g} (it is {s.email_rate_per_second:g}).",
+            )
+        )
     problem = _url_problem(s.public_base_url.strip(), "The public link address")
     if problem:
         out.append(("public_base_url", problem))
     low, high = WAITLIST_HOLD_RANGE
     if not low <= s.waitlist_hold_minutes <= high:
-        out.append(("waitlist_hold_minutes",
-                    f"The waitlist hold must be at least {low} minutes and at most {high // 60} hours "
-                    f"(it is {s.waitlist_hold_minutes} minutes): families need time to answer, and "
-                    "the slot should not wait longer than a day."))
+        out.append(
+            (
+                "waitlist_hold_minutes",
+                f"The waitlist hold must be at least {low} minutes and at most {high // 60} hours "
+                f"(it is {s.waitlist_hold_minutes} minutes): families need time to answer, and "
+                "the slot should not wait longer than a day.",
+            )
+        )
     low, high = WAITLIST_MAX_OFFERS_RANGE
     if not low <= s.waitlist_max_offers <= high:
-        out.append(("waitlist_max_offers",
-                    f"The offers per waitlist entry must be at least {low} and at most {high} "
-                    f"(it is {s.waitlist_max_offers})."))
+        out.append(
+            (
+                "waitlist_max_offers",
+                f"The offers per waitlist entry must be at least {low} and at most {high} "
+                f"(it is {s.waitlist_max_offers}).",
+            )
+        )
     if s.time_format not in ("", "12h", "24h"):
         out.append(("time_format", f"The time format must be 12-hour or 24-hour (it is {s.time_format!r})."))
     problem = backup_folder_problem(s.backup_folder)
@@ -294,8 +338,10 @@ def backup_folder_problem(value: str) -> str | None:
         return None
     path = Path(value).expanduser()
     if not path.is_absolute():
-        return (f"The backup folder must be a full path (e.g. D:\\Backups\\Orca or /home/clinic/backups), "
-                f"not {value!r}.")
+        return (
+            f"The backup folder must be a full path (e.g. D:\\Backups\\Orca or /home/clinic/backups), "
+            f"not {value!r}."
+        )
     if not path.is_dir():
         return f"The backup folder {value!r} does not exist; create it first or choose another."
     if not os.access(path, os.W_OK | os.X_OK):
@@ -312,8 +358,9 @@ def validate_settings(s: ClinicSettings) -> None:
 
 def _require_permission(actor: Actor) -> None:
     if not (actor.can(SETTINGS_PERMISSION) or actor.can(ADMIN)):
-        raise PermissionDenied(f"{actor.display_name or actor.username} may not change the clinic's "
-                               "settings; ask a manager.")
+        raise PermissionDenied(
+            f"{actor.display_name or actor.username} may not change the clinic's settings; ask a manager."
+        )
 
 
 def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: datetime) -> ClinicSettings:
@@ -322,14 +369,19 @@ def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: d
     validate_settings(new)  # the type of every value first: strip() below needs text
     cleaned = replace(
         new,
-        **{f.name: getattr(new, f.name).strip() for f in fields(ClinicSettings)
-           if isinstance(getattr(new, f.name), str)},
+        **{
+            f.name: getattr(new, f.name).strip()
+            for f in fields(ClinicSettings)
+            if isinstance(getattr(new, f.name), str)
+        },
     )
     validate_settings(cleaned)
-    cleaned = replace(cleaned, clinic_phone=normalise_phone(cleaned.clinic_phone) or "",
-                      public_base_url=cleaned.public_base_url.rstrip("/"),
-                      backup_folder=(str(Path(cleaned.backup_folder).expanduser())
-                                     if cleaned.backup_folder else ""))
+    cleaned = replace(
+        cleaned,
+        clinic_phone=normalise_phone(cleaned.clinic_phone) or "",
+        public_base_url=cleaned.public_base_url.rstrip("/"),
+        backup_folder=(str(Path(cleaned.backup_folder).expanduser()) if cleaned.backup_folder else ""),
+    )
     before = load_settings(session)
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1).with_for_update())
     if clinic is None:
@@ -349,13 +401,25 @@ def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: d
     changed_before = {k: _serialise(v) for k, v in asdict(before).items() if v != getattr(cleaned, k)}
     changed_after = {k: _serialise(getattr(cleaned, k)) for k in changed_before}
     if changed_after:
-        audit.record(session, actor, "update", "clinic_settings", clinic.id, now=now,
-                     before=changed_before, after=changed_after)
+        audit.record(
+            session,
+            actor,
+            "update",
+            "clinic_settings",
+            clinic.id,
+            now=now,
+            before=changed_before,
+            after=changed_after,
+        )
     return cleaned
 
 
-def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None, *,
-                    saved: ClinicSettings | None = None) -> str:
+def public_base_url(
+    session: Session | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    saved: ClinicSettings | None = None,
+) -> str:
     """Where patient links point: ``ORCA_DESK_PUBLIC_BASE_URL``, else the setting (``saved``
     when the caller has already loaded the settings), else the default."""
     env = os.environ if env is None else env
@@ -399,9 +463,11 @@ def loopback_link_warning(base_url: str, provider_environment: Mapping[str, str]
     real = real_providers(provider_environment)
     if not real or not is_loopback_url(base_url):
         return None
-    return (f"Warning: messages go out through {' and '.join(real)}, but the public link address is "
-            f"{base_url}, this computer itself: families cannot open those links. Set the public "
-            f"address of the gateway in Settings (Patient links) or {PUBLIC_BASE_URL_ENV}.")
+    return (
+        f"Warning: messages go out through {' and '.join(real)}, but the public link address is "
+        f"{base_url}, this computer itself: families cannot open those links. Set the public "
+        f"address of the gateway in Settings (Patient links) or {PUBLIC_BASE_URL_ENV}."
+    )
 
 
 # --- Secrets (OS keyring, never the database) -------------------------------------------------
@@ -454,7 +520,9 @@ def store_secret(name: str, value: str) -> None:
     if not keyring_usable():
         raise ValidationError(
             f"There is no OS keyring on this computer, so secrets cannot be saved here: set the "
-            f"environment variable {name} instead.", field=name)
+            f"environment variable {name} instead.",
+            field=name,
+        )
     import keyring
     from keyring.errors import KeyringError, PasswordDeleteError
 
@@ -491,8 +559,12 @@ def secret_source(name: str, env: Mapping[str, str] | None = None) -> SecretSour
     return "missing"
 
 
-def provider_environment(settings: ClinicSettings, env: Mapping[str, str] | None = None, *,
-                         secret_reader: Callable[[str], str | None] = read_secret) -> dict[str, str]:
+def provider_environment(
+    settings: ClinicSettings,
+    env: Mapping[str, str] | None = None,
+    *,
+    secret_reader: Callable[[str], str | None] = read_secret,
+) -> dict[str, str]:
     """The ``ORCA_DESK_*`` mapping for ``providers.config.providers_from_env``.
 
     Settings fill the variables, secrets come from the keyring, and any variable set in the

@@ -54,8 +54,9 @@ PROVIDER_ROLES = ("orthodontist", "hygienist", "assistant")
 MAX_CONCURRENT = 10
 DEFAULT_PROVIDER_COLOUR = "#4a7bd0"
 # Who acts when a clinic is set up on an empty database (no staff user exists yet).
-SETUP_ACTOR = Actor(username="setup", role="system", display_name="Clinic setup (first run)",
-                    permissions=ALL_PERMISSIONS)
+SETUP_ACTOR = Actor(
+    username="setup", role="system", display_name="Clinic setup (first run)", permissions=ALL_PERMISSIONS
+)
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -228,8 +229,11 @@ def _phone_problem(raw: str, country: str) -> str | None:
     except phonenumbers.NumberParseException:
         return f"{_q(raw)} is not a phone number"
     if not phonenumbers.is_valid_number(number):
-        return f"{_q(raw)} is not a valid phone number in {country}" if not raw.strip().startswith("+") \
+        return (
+            f"{_q(raw)} is not a valid phone number in {country}"
+            if not raw.strip().startswith("+")
             else f"{_q(raw)} is not a valid phone number"
+        )
     return None
 
 
@@ -237,12 +241,18 @@ def normalise_phone(raw: str, country: str) -> str:
     """E.164 of a phone number that passed validation ("" stays "")."""
     if not raw.strip():
         return ""
-    return phonenumbers.format_number(phonenumbers.parse(raw, country),
-                                      phonenumbers.PhoneNumberFormat.E164)
+    return phonenumbers.format_number(phonenumbers.parse(raw, country), phonenumbers.PhoneNumberFormat.E164)
 
 
-def _text(path: tuple[PathPart, ...], value: str, what: str, problems: list[Problem], *,
-          limit: int, required: bool = True) -> None:
+def _text(
+    path: tuple[PathPart, ...],
+    value: str,
+    what: str,
+    problems: list[Problem],
+    *,
+    limit: int,
+    required: bool = True,
+) -> None:
     if required and not value.strip():
         problems.append(Problem(path, f"{what} is required"))
     elif len(value.strip()) > limit:
@@ -251,17 +261,22 @@ def _text(path: tuple[PathPart, ...], value: str, what: str, problems: list[Prob
 
 def _colour(path: tuple[PathPart, ...], value: str, problems: list[Problem]) -> None:
     if not _COLOUR.match(value.strip()):
-        problems.append(Problem(path, f"{_q(value)} is not a colour: write it as #RRGGBB, e.g. \"#3b6fd4\""))
+        problems.append(Problem(path, f'{_q(value)} is not a colour: write it as #RRGGBB, e.g. "#3b6fd4"'))
 
 
-def _duplicates(path: tuple[PathPart, ...], names: Sequence[str], key: str, what: str,
-                problems: list[Problem]) -> None:
+def _duplicates(
+    path: tuple[PathPart, ...], names: Sequence[str], key: str, what: str, problems: list[Problem]
+) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         k = name.strip().casefold()
         if k and k in seen:
-            problems.append(Problem((*path, i, key), f"{what} {_q(name.strip())} is listed twice "
-                                                     f"(also at {format_path((*path, seen[k]))})"))
+            problems.append(
+                Problem(
+                    (*path, i, key),
+                    f"{what} {_q(name.strip())} is listed twice (also at {format_path((*path, seen[k]))})",
+                )
+            )
         seen.setdefault(k, i)
 
 
@@ -273,8 +288,13 @@ def clinic_problems(spec: ClinicSpec) -> list[Problem]:
     _text(("clinic", "name"), spec.name, "the clinic name", p, limit=120)
     country = spec.country.strip().upper()
     if country not in phonenumbers.SUPPORTED_REGIONS:
-        p.append(Problem(("clinic", "country"), f"{_q(spec.country)} is not a country code: use the "
-                                                "two letters of ISO 3166, e.g. \"US\", \"CA\", \"GB\""))
+        p.append(
+            Problem(
+                ("clinic", "country"),
+                f"{_q(spec.country)} is not a country code: use the "
+                'two letters of ISO 3166, e.g. "US", "CA", "GB"',
+            )
+        )
         country = ""
     if not spec.phone.strip():
         p.append(Problem(("clinic", "phone"), "the clinic phone is required: patients are told to call it"))
@@ -285,13 +305,18 @@ def clinic_problems(spec: ClinicSpec) -> list[Problem]:
     if spec.email.strip() and not _EMAIL.match(spec.email.strip()):
         p.append(Problem(("clinic", "email"), f"{_q(spec.email)} is not an email address"))
     if not _LANGUAGE.match(spec.language.strip()):
-        p.append(Problem(("clinic", "language"), f"{_q(spec.language)} is not a language code: use "
-                                                 "ISO 639, e.g. \"en\" or \"es\""))
+        p.append(
+            Problem(
+                ("clinic", "language"),
+                f'{_q(spec.language)} is not a language code: use ISO 639, e.g. "en" or "es"',
+            )
+        )
     return p
 
 
-def location_problems(specs: Sequence[LocationSpec], *, country: str = "US",
-                      require_chairs: bool = True) -> list[Problem]:
+def location_problems(
+    specs: Sequence[LocationSpec], *, country: str = "US", require_chairs: bool = True
+) -> list[Problem]:
     """``require_chairs=False``: the setup wizard saves locations a page before their chairs."""
     p: list[Problem] = []
     zones = available_timezones()
@@ -299,8 +324,13 @@ def location_problems(specs: Sequence[LocationSpec], *, country: str = "US",
         at: tuple[PathPart, ...] = ("locations", i)
         _text((*at, "name"), loc.name, "the location name", p, limit=120)
         if loc.timezone.strip() not in zones:
-            p.append(Problem((*at, "timezone"), f"{_q(loc.timezone)} is not an IANA time zone, "
-                                                "e.g. \"America/New_York\" or \"Europe/London\""))
+            p.append(
+                Problem(
+                    (*at, "timezone"),
+                    f"{_q(loc.timezone)} is not an IANA time zone, "
+                    'e.g. "America/New_York" or "Europe/London"',
+                )
+            )
         _text((*at, "address"), loc.address, "the address", p, limit=300, required=False)
         if loc.phone.strip():
             problem = _phone_problem(loc.phone, country)
@@ -312,8 +342,12 @@ def location_problems(specs: Sequence[LocationSpec], *, country: str = "US",
             _text((*at, "chairs", j, "name"), chair.name, "the chair name", p, limit=60)
             _text((*at, "chairs", j, "room"), chair.room, "the room", p, limit=60, required=False)
             if "/" in chair.name:
-                p.append(Problem((*at, "chairs", j, "name"), "a chair name cannot contain \"/\" "
-                                                             "(it separates location and chair)"))
+                p.append(
+                    Problem(
+                        (*at, "chairs", j, "name"),
+                        'a chair name cannot contain "/" (it separates location and chair)',
+                    )
+                )
         _duplicates((*at, "chairs"), [c.name for c in loc.chairs], "name", "the chair", p)
     _duplicates(("locations",), [loc.name for loc in specs], "name", "the location", p)
     return p
@@ -326,8 +360,11 @@ def appointment_type_problems(specs: Sequence[AppointmentTypeSpec]) -> list[Prob
         _text((*at, "name"), t.name, "the type name", p, limit=80)
         _colour((*at, "colour"), t.colour, p)
         if not 5 <= t.minutes <= 480 or t.minutes % 5:
-            p.append(Problem((*at, "minutes"), f"{t.minutes} is not a length: use minutes from 5 to 480, "
-                                               "in steps of 5"))
+            p.append(
+                Problem(
+                    (*at, "minutes"), f"{t.minutes} is not a length: use minutes from 5 to 480, in steps of 5"
+                )
+            )
         _text((*at, "category"), t.category, "the category", p, limit=40)
     _duplicates(("appointment_types",), [t.name for t in specs], "name", "the type", p)
     return p
@@ -346,28 +383,37 @@ class KnownPlaces:
         names: dict[str, str] = {}
         if session is not None:
             for loc_name, chair_name in session.execute(
-                    select(Location.name, Chair.name).outerjoin(Chair, Chair.location_id == Location.id)):
+                select(Location.name, Chair.name).outerjoin(Chair, Chair.location_id == Location.id)
+            ):
                 names.setdefault(loc_name.casefold(), loc_name)
                 if chair_name is not None:
                     chairs[loc_name.casefold()].append(chair_name)
         for loc in locations:
             names.setdefault(loc.name.strip().casefold(), loc.name.strip())
             chairs[loc.name.strip().casefold()].extend(c.name.strip() for c in loc.chairs)
-        return KnownPlaces({k: tuple(dict.fromkeys(v)) for k, v in chairs.items()} |
-                           {k: () for k in names if k not in chairs}, names)
+        return KnownPlaces(
+            {k: tuple(dict.fromkeys(v)) for k, v in chairs.items()}
+            | {k: () for k in names if k not in chairs},
+            names,
+        )
 
     def resolve_chair(self, ref: str) -> tuple[str, str] | str:
         """(location, chair) for "Chair 1" or "Location/Chair 1"; a message when it cannot be."""
         loc, _, name = ref.rpartition("/")
         name = name.strip()
-        hits = [(self.names[k], c) for k, cs in self.chairs.items() for c in cs
-                if c.casefold() == name.casefold() and (not loc or k == loc.strip().casefold())]
+        hits = [
+            (self.names[k], c)
+            for k, cs in self.chairs.items()
+            for c in cs
+            if c.casefold() == name.casefold() and (not loc or k == loc.strip().casefold())
+        ]
         if not hits:
             where = f" at {_q(loc.strip())}" if loc else ""
             return f"there is no chair {_q(name)}{where}"
         if len(hits) > 1:
-            return (f"{_q(name)} is at {', '.join(h[0] for h in hits)}: write \"{hits[0][0]}/{name}\" "
-                    "to choose one")
+            return (
+                f'{_q(name)} is at {", ".join(h[0] for h in hits)}: write "{hits[0][0]}/{name}" to choose one'
+            )
         return hits[0]
 
 
@@ -377,12 +423,19 @@ def provider_problems(specs: Sequence[ProviderSpec], places: KnownPlaces) -> lis
         at: tuple[PathPart, ...] = ("providers", i)
         _text((*at, "name"), prov.name, "the provider name", p, limit=120)
         if prov.role not in PROVIDER_ROLES:
-            p.append(Problem((*at, "role"), f"{_q(prov.role)} is not a provider role "
-                                            f"({', '.join(PROVIDER_ROLES)})"))
+            p.append(
+                Problem(
+                    (*at, "role"), f"{_q(prov.role)} is not a provider role ({', '.join(PROVIDER_ROLES)})"
+                )
+            )
         _colour((*at, "colour"), prov.colour, p)
         if not 1 <= prov.max_concurrent <= MAX_CONCURRENT:
-            p.append(Problem((*at, "max_concurrent"), f"{prov.max_concurrent} patients at once: choose "
-                                                      f"1 to {MAX_CONCURRENT}"))
+            p.append(
+                Problem(
+                    (*at, "max_concurrent"),
+                    f"{prov.max_concurrent} patients at once: choose 1 to {MAX_CONCURRENT}",
+                )
+            )
         for j, ref in enumerate(prov.chairs or ()):
             resolved = places.resolve_chair(ref)
             if isinstance(resolved, str):
@@ -392,8 +445,9 @@ def provider_problems(specs: Sequence[ProviderSpec], places: KnownPlaces) -> lis
             hp: tuple[PathPart, ...] = (*at, "hours", j)
             if h.location.strip().casefold() not in places.chairs:
                 known = ", ".join(places.names.values()) or "none yet"
-                p.append(Problem((*hp, "location"), f"there is no location {_q(h.location)} "
-                                                    f"(locations: {known})"))
+                p.append(
+                    Problem((*hp, "location"), f"there is no location {_q(h.location)} (locations: {known})")
+                )
             if not h.days:
                 p.append(Problem((*hp, "days"), "name at least one weekday (mon…sun)"))
             for day in h.days:
@@ -402,8 +456,7 @@ def provider_problems(specs: Sequence[ProviderSpec], places: KnownPlaces) -> lis
             start, end = parse_hhmm(h.start), parse_hhmm(h.end)
             for key, raw, value in (("start", h.start, start), ("end", h.end, end)):
                 if value is None:
-                    p.append(Problem((*hp, key), f"{_q(raw)} is not a time: write it as HH:MM, "
-                                                 "e.g. \"08:00\""))
+                    p.append(Problem((*hp, key), f'{_q(raw)} is not a time: write it as HH:MM, e.g. "08:00"'))
             if start is None or end is None:
                 continue
             if end <= start:
@@ -414,23 +467,41 @@ def provider_problems(specs: Sequence[ProviderSpec], places: KnownPlaces) -> lis
                 bs_raw, sep, be_raw = raw.partition("-")
                 bs, be = parse_hhmm(bs_raw), parse_hhmm(be_raw)
                 if not sep or bs is None or be is None or be <= bs:
-                    p.append(Problem((*hp, "breaks", k), f"{_q(raw)} is not a break: write it as "
-                                                         "\"HH:MM-HH:MM\", e.g. \"12:00-13:00\""))
+                    p.append(
+                        Problem(
+                            (*hp, "breaks", k),
+                            f'{_q(raw)} is not a break: write it as "HH:MM-HH:MM", e.g. "12:00-13:00"',
+                        )
+                    )
                 elif bs < start or be > end:
-                    p.append(Problem((*hp, "breaks", k), f"the break {_hhmm(bs)}-{_hhmm(be)} is outside "
-                                                         f"the hours {_hhmm(start)}-{_hhmm(end)}"))
+                    p.append(
+                        Problem(
+                            (*hp, "breaks", k),
+                            f"the break {_hhmm(bs)}-{_hhmm(be)} is outside "
+                            f"the hours {_hhmm(start)}-{_hhmm(end)}",
+                        )
+                    )
                 else:
                     spans.append((bs, be))
             for (s1, e1), (s2, e2) in pairwise(sorted(spans)):
                 if s2 < e1:
-                    p.append(Problem((*hp, "breaks"), f"the breaks {_hhmm(s1)}-{_hhmm(e1)} and "
-                                                      f"{_hhmm(s2)}-{_hhmm(e2)} overlap"))
+                    p.append(
+                        Problem(
+                            (*hp, "breaks"),
+                            f"the breaks {_hhmm(s1)}-{_hhmm(e1)} and {_hhmm(s2)}-{_hhmm(e2)} overlap",
+                        )
+                    )
             for day in {d.strip().lower() for d in h.days if d.strip().lower() in WEEKDAYS}:
                 for s0, e0, j0 in periods[day]:
                     if start < e0 and s0 < end:
-                        p.append(Problem((*hp, "start"), f"{day} {_hhmm(start)}-{_hhmm(end)} overlaps "
-                                                         f"{_hhmm(s0)}-{_hhmm(e0)} of "
-                                                         f"{format_path((*at, 'hours', j0))}"))
+                        p.append(
+                            Problem(
+                                (*hp, "start"),
+                                f"{day} {_hhmm(start)}-{_hhmm(end)} overlaps "
+                                f"{_hhmm(s0)}-{_hhmm(e0)} of "
+                                f"{format_path((*at, 'hours', j0))}",
+                            )
+                        )
                 periods[day].append((start, end, j))
     _duplicates(("providers",), [pr.name for pr in specs], "name", "the provider", p)
     return p
@@ -441,15 +512,24 @@ def staff_problems(specs: Sequence[StaffSpec], *, need_admin: bool = False) -> l
     for i, s in enumerate(specs):
         at: tuple[PathPart, ...] = ("staff", i)
         if not _USERNAME.match(s.username.strip()):
-            p.append(Problem((*at, "username"), f"{_q(s.username)} is not a username: 2 to 60 letters, "
-                                                "digits, dots, dashes or underscores"))
+            p.append(
+                Problem(
+                    (*at, "username"),
+                    f"{_q(s.username)} is not a username: 2 to 60 letters, "
+                    "digits, dots, dashes or underscores",
+                )
+            )
         _text((*at, "name"), s.name, "the name", p, limit=120)
         if s.role not in ROLE_PERMISSIONS:
             p.append(Problem((*at, "role"), f"{_q(s.role)} is not a role ({', '.join(ROLE_PERMISSIONS)})"))
     _duplicates(("staff",), [s.username for s in specs], "username", "the username", p)
     if need_admin and not any(s.role == "admin" for s in specs):
-        p.append(Problem(("staff",), "a new clinic needs at least one staff user with the role "
-                                     "\"admin\" (the first administrator)"))
+        p.append(
+            Problem(
+                ("staff",),
+                'a new clinic needs at least one staff user with the role "admin" (the first administrator)',
+            )
+        )
     return p
 
 
@@ -458,10 +538,13 @@ def messaging_problems(spec: MessagingSpec) -> list[Problem]:
     for key in ("quiet_start", "quiet_end"):
         raw = getattr(spec, key)
         if raw is not None and (parse_hhmm(raw) is None or parse_hhmm(raw) == 24 * 60):
-            p.append(Problem(("messaging", key), f"{_q(raw)} is not a time: write it as HH:MM, "
-                                                 "e.g. \"21:00\""))
-    if spec.quiet_start is not None and spec.quiet_end is not None and not p \
-            and parse_hhmm(spec.quiet_start) == parse_hhmm(spec.quiet_end):
+            p.append(Problem(("messaging", key), f'{_q(raw)} is not a time: write it as HH:MM, e.g. "21:00"'))
+    if (
+        spec.quiet_start is not None
+        and spec.quiet_end is not None
+        and not p
+        and parse_hhmm(spec.quiet_start) == parse_hhmm(spec.quiet_end)
+    ):
         p.append(Problem(("messaging", "quiet_end"), "quiet hours start and end at the same time"))
     return p
 
@@ -471,8 +554,9 @@ def setup_problems(session: Session | None, setup: ClinicSetup) -> list[Problem]
     need_admin = session is None or _clinic(session) is None
     country = setup.clinic.country.strip().upper()
     problems = clinic_problems(setup.clinic)
-    problems += location_problems(setup.locations, country=country if country in
-                                  phonenumbers.SUPPORTED_REGIONS else "US")
+    problems += location_problems(
+        setup.locations, country=country if country in phonenumbers.SUPPORTED_REGIONS else "US"
+    )
     problems += appointment_type_problems(setup.appointment_types)
     problems += provider_problems(setup.providers, KnownPlaces.of(session, setup.locations))
     problems += staff_problems(setup.staff, need_admin=need_admin)
@@ -531,8 +615,9 @@ def _clinic(session: Session) -> Clinic | None:
 
 def _require_admin(actor: Actor) -> None:
     if not actor.can(ADMIN):
-        raise PermissionDenied(f"{actor.display_name or actor.username} may not set up the clinic; "
-                               "an administrator may.")
+        raise PermissionDenied(
+            f"{actor.display_name or actor.username} may not set up the clinic; an administrator may."
+        )
 
 
 def _update(row: Any, wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -553,24 +638,48 @@ def _details(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
     return tuple(f"{_FILE_KEYS.get(k, k)} {_q(before[k])} → {_q(after[k])}" for k in after)
 
 
-def _record(session: Session, actor: Actor, log: ChangeLog, entity: str, row: Any, name: str, *,
-            now: datetime, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+def _record(
+    session: Session,
+    actor: Actor,
+    log: ChangeLog,
+    entity: str,
+    row: Any,
+    name: str,
+    *,
+    now: datetime,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
     session.flush()
     action = "create" if before is None else "update"
-    audit.record(session, actor, f"setup.{action}", entity.replace(" ", "_"), row.id, now=now,
-                 before=before, after=after)
+    audit.record(
+        session,
+        actor,
+        f"setup.{action}",
+        entity.replace(" ", "_"),
+        row.id,
+        now=now,
+        before=before,
+        after=after,
+    )
     log.changes.append(Change(action, entity, name, () if before is None else _details(before, after)))
 
 
-def save_clinic(session: Session, actor: Actor, spec: ClinicSpec, *, now: datetime,
-                log: ChangeLog | None = None) -> Clinic:
+def save_clinic(
+    session: Session, actor: Actor, spec: ClinicSpec, *, now: datetime, log: ChangeLog | None = None
+) -> Clinic:
     """Create the clinic, or update what differs (there is one clinic per database)."""
     _require_admin(actor)
     _raise_if(clinic_problems(spec))
     log = log if log is not None else ChangeLog()
     country = spec.country.strip().upper()
-    wanted = {"name": spec.name.strip(), "phone": normalise_phone(spec.phone, country),
-              "email": spec.email.strip().lower(), "country": country, "language": spec.language.strip()}
+    wanted = {
+        "name": spec.name.strip(),
+        "phone": normalise_phone(spec.phone, country),
+        "email": spec.email.strip().lower(),
+        "country": country,
+        "language": spec.language.strip(),
+    }
     clinic = _clinic(session)
     if clinic is None:
         clinic = Clinic(**wanted)
@@ -583,9 +692,16 @@ def save_clinic(session: Session, actor: Actor, spec: ClinicSpec, *, now: dateti
     return clinic
 
 
-def save_locations(session: Session, actor: Actor, clinic_id: int, specs: Sequence[LocationSpec], *,
-                   now: datetime, log: ChangeLog | None = None,
-                   require_chairs: bool = True) -> list[Location]:
+def save_locations(
+    session: Session,
+    actor: Actor,
+    clinic_id: int,
+    specs: Sequence[LocationSpec],
+    *,
+    now: datetime,
+    log: ChangeLog | None = None,
+    require_chairs: bool = True,
+) -> list[Location]:
     """Create or update each location and its chairs (matched by name); others stay as they are.
     ``require_chairs=False`` (the wizard's locations page) saves locations whose chairs come next."""
     _require_admin(actor)
@@ -593,12 +709,18 @@ def save_locations(session: Session, actor: Actor, clinic_id: int, specs: Sequen
     country = clinic.country if clinic is not None else "US"
     _raise_if(location_problems(specs, country=country, require_chairs=require_chairs))
     log = log if log is not None else ChangeLog()
-    existing = {loc.name.casefold(): loc for loc in session.scalars(
-        select(Location).where(Location.clinic_id == clinic_id))}
+    existing = {
+        loc.name.casefold(): loc
+        for loc in session.scalars(select(Location).where(Location.clinic_id == clinic_id))
+    }
     out = []
     for spec in specs:
-        wanted = {"name": spec.name.strip(), "timezone": spec.timezone.strip(),
-                  "address": spec.address.strip(), "phone": normalise_phone(spec.phone, country)}
+        wanted = {
+            "name": spec.name.strip(),
+            "timezone": spec.timezone.strip(),
+            "address": spec.address.strip(),
+            "phone": normalise_phone(spec.phone, country),
+        }
         loc = existing.get(spec.name.strip().casefold())
         if loc is None:
             loc = Location(clinic_id=clinic_id, **wanted)
@@ -613,13 +735,25 @@ def save_locations(session: Session, actor: Actor, clinic_id: int, specs: Sequen
     return out
 
 
-def _save_chairs(session: Session, actor: Actor, loc: Location, specs: Sequence[ChairSpec], *,
-                 now: datetime, log: ChangeLog) -> None:
-    existing = {c.name.casefold(): c
-                for c in session.scalars(select(Chair).where(Chair.location_id == loc.id))}
+def _save_chairs(
+    session: Session,
+    actor: Actor,
+    loc: Location,
+    specs: Sequence[ChairSpec],
+    *,
+    now: datetime,
+    log: ChangeLog,
+) -> None:
+    existing = {
+        c.name.casefold(): c for c in session.scalars(select(Chair).where(Chair.location_id == loc.id))
+    }
     for order, spec in enumerate(specs):
-        wanted: dict[str, Any] = {"name": spec.name.strip(), "room": spec.room.strip(), "sort_order": order,
-                                  "is_active": True}
+        wanted: dict[str, Any] = {
+            "name": spec.name.strip(),
+            "room": spec.room.strip(),
+            "sort_order": order,
+            "is_active": True,
+        }
         chair = existing.get(spec.name.strip().casefold())
         label = f"{loc.name}/{spec.name.strip()}"
         if chair is None:
@@ -632,35 +766,62 @@ def _save_chairs(session: Session, actor: Actor, loc: Location, specs: Sequence[
                 _record(session, actor, log, "chair", chair, label, now=now, before=before, after=after)
 
 
-def save_appointment_types(session: Session, actor: Actor, clinic_id: int,
-                           specs: Sequence[AppointmentTypeSpec], *, now: datetime,
-                           log: ChangeLog | None = None) -> list[AppointmentType]:
+def save_appointment_types(
+    session: Session,
+    actor: Actor,
+    clinic_id: int,
+    specs: Sequence[AppointmentTypeSpec],
+    *,
+    now: datetime,
+    log: ChangeLog | None = None,
+) -> list[AppointmentType]:
     _require_admin(actor)
     _raise_if(appointment_type_problems(specs))
     log = log if log is not None else ChangeLog()
     existing = {t.name.casefold(): t for t in session.scalars(select(AppointmentType))}
     out = []
     for spec in specs:
-        wanted: dict[str, Any] = {"name": spec.name.strip(), "colour": spec.colour.strip().lower(),
-                                  "default_minutes": spec.minutes, "category": spec.category.strip(),
-                                  "is_active": True}
+        wanted: dict[str, Any] = {
+            "name": spec.name.strip(),
+            "colour": spec.colour.strip().lower(),
+            "default_minutes": spec.minutes,
+            "category": spec.category.strip(),
+            "is_active": True,
+        }
         row = existing.get(spec.name.strip().casefold())
         if row is None:
             row = AppointmentType(clinic_id=clinic_id, **wanted)
             session.add(row)
-            _record(session, actor, log, "appointment type", row, row.name, now=now, before=None,
-                    after=wanted)
+            _record(
+                session, actor, log, "appointment type", row, row.name, now=now, before=None, after=wanted
+            )
         else:
             before, after = _update(row, wanted)
             if after:
-                _record(session, actor, log, "appointment type", row, row.name, now=now, before=before,
-                        after=after)
+                _record(
+                    session,
+                    actor,
+                    log,
+                    "appointment type",
+                    row,
+                    row.name,
+                    now=now,
+                    before=before,
+                    after=after,
+                )
         out.append(row)
     return out
 
 
-def save_providers(session: Session, actor: Actor, clinic_id: int, specs: Sequence[ProviderSpec], *,
-                   now: datetime, log: ChangeLog | None = None) -> list[Provider]:
+def save_providers(
+    session: Session,
+    actor: Actor,
+    clinic_id: int,
+    specs: Sequence[ProviderSpec],
+    *,
+    now: datetime,
+    log: ChangeLog | None = None,
+) -> list[Provider]:
     """Create or update providers, their usual chairs and their weekly hours (from today, in the
     location's wall clock; hours that already match are not rewritten)."""
     _require_admin(actor)
@@ -672,9 +833,13 @@ def save_providers(session: Session, actor: Actor, clinic_id: int, specs: Sequen
     existing = {p.name.casefold(): p for p in session.scalars(select(Provider))}
     out = []
     for spec in specs:
-        wanted: dict[str, Any] = {"name": spec.name.strip(), "role": spec.role,
-                                  "colour": spec.colour.strip().lower(),
-                                  "max_concurrent": spec.max_concurrent, "is_active": True}
+        wanted: dict[str, Any] = {
+            "name": spec.name.strip(),
+            "role": spec.role,
+            "colour": spec.colour.strip().lower(),
+            "max_concurrent": spec.max_concurrent,
+            "is_active": True,
+        }
         row = existing.get(spec.name.strip().casefold())
         if row is None:
             row = Provider(clinic_id=clinic_id, **wanted)
@@ -692,9 +857,18 @@ def save_providers(session: Session, actor: Actor, clinic_id: int, specs: Sequen
     return out
 
 
-def _save_usual_chairs(session: Session, actor: Actor, row: Provider, refs: Sequence[str],
-                       places: KnownPlaces, locations: dict[str, Location],
-                       chairs: dict[tuple[int, str], Chair], *, now: datetime, log: ChangeLog) -> None:
+def _save_usual_chairs(
+    session: Session,
+    actor: Actor,
+    row: Provider,
+    refs: Sequence[str],
+    places: KnownPlaces,
+    locations: dict[str, Location],
+    chairs: dict[tuple[int, str], Chair],
+    *,
+    now: datetime,
+    log: ChangeLog,
+) -> None:
     """The provider's usual chairs, in the order given."""
     wanted_chairs: list[int] = []
     for ref in refs:
@@ -703,46 +877,87 @@ def _save_usual_chairs(session: Session, actor: Actor, row: Provider, refs: Sequ
         chair = chairs[(locations[resolved[0].casefold()].id, resolved[1].casefold())]
         if chair.id not in wanted_chairs:
             wanted_chairs.append(chair.id)
-    have = [pc.chair_id for pc in session.scalars(
-        select(ProviderChair).where(ProviderChair.provider_id == row.id).order_by(ProviderChair.sort_order))]
+    have = [
+        pc.chair_id
+        for pc in session.scalars(
+            select(ProviderChair)
+            .where(ProviderChair.provider_id == row.id)
+            .order_by(ProviderChair.sort_order)
+        )
+    ]
     if have == wanted_chairs:
         return
     for pc in session.scalars(select(ProviderChair).where(ProviderChair.provider_id == row.id)):
         session.delete(pc)
     session.flush()
-    session.add_all([ProviderChair(provider_id=row.id, chair_id=c, sort_order=k)
-                     for k, c in enumerate(wanted_chairs)])
+    session.add_all(
+        [ProviderChair(provider_id=row.id, chair_id=c, sort_order=k) for k, c in enumerate(wanted_chairs)]
+    )
     loc_names = {loc.id: loc.name for loc in locations.values()}
     names = {c.id: f"{loc_names[c.location_id]}/{c.name}" for c in chairs.values()}
     shown = ", ".join(names[c] for c in wanted_chairs) or "none"
-    log.changes.append(Change("update", "usual chairs", row.name, (
-        f"{', '.join(names[c] for c in have)} → {shown}",)) if have else
-        Change("create", "usual chairs", row.name, (shown,)))
+    log.changes.append(
+        Change("update", "usual chairs", row.name, (f"{', '.join(names[c] for c in have)} → {shown}",))
+        if have
+        else Change("create", "usual chairs", row.name, (shown,))
+    )
     session.flush()
-    audit.record(session, actor, "setup.update", "provider", row.id, now=now,
-                 before={"usual_chairs": have}, after={"usual_chairs": wanted_chairs})
+    audit.record(
+        session,
+        actor,
+        "setup.update",
+        "provider",
+        row.id,
+        now=now,
+        before={"usual_chairs": have},
+        after={"usual_chairs": wanted_chairs},
+    )
 
 
-def _save_hours(session: Session, actor: Actor, row: Provider, hours: Sequence[HoursSpec],
-                locations: dict[str, Location], *, now: datetime, log: ChangeLog) -> None:
+def _save_hours(
+    session: Session,
+    actor: Actor,
+    row: Provider,
+    hours: Sequence[HoursSpec],
+    locations: dict[str, Location],
+    *,
+    now: datetime,
+    log: ChangeLog,
+) -> None:
     """The provider's week from today (in the location's wall clock), when it differs."""
     from orca_desk.services import provider_schedules as schedules
 
-    days = [schedules.DayHours(WEEKDAYS.index(d), locations[h.location.strip().casefold()].id,
-                               parse_hhmm(h.start) or 0, parse_hhmm(h.end) or 0,
-                               tuple(schedules.BreakInput(*_break(b), label="Break") for b in h.breaks))
-            for h in hours for d in dict.fromkeys(x.strip().lower() for x in h.days)]
+    days = [
+        schedules.DayHours(
+            WEEKDAYS.index(d),
+            locations[h.location.strip().casefold()].id,
+            parse_hhmm(h.start) or 0,
+            parse_hhmm(h.end) or 0,
+            tuple(schedules.BreakInput(*_break(b), label="Break") for b in h.breaks),
+        )
+        for h in hours
+        for d in dict.fromkeys(x.strip().lower() for x in h.days)
+    ]
     first = days[0].location_id if days else None
-    zone_name = next((loc.timezone for loc in locations.values() if loc.id == first),
-                     next((loc.timezone for loc in locations.values()), "UTC"))
+    zone_name = next(
+        (loc.timezone for loc in locations.values() if loc.id == first),
+        next((loc.timezone for loc in locations.values()), "UTC"),
+    )
     today = now.astimezone(ZoneInfo(zone_name)).date()
     current = schedules.week_on(session, row.id, today)
     if _week_key(current) == _week_key(days):
         return
     schedules.set_week(session, actor, row.id, days, effective_from=today, now=now)
-    log.changes.append(Change("update" if current else "create", "working hours", row.name,
-                              (f"{_week_text(current, locations)} → {_week_text(days, locations)}",)
-                              if current else (_week_text(days, locations),)))
+    log.changes.append(
+        Change(
+            "update" if current else "create",
+            "working hours",
+            row.name,
+            (f"{_week_text(current, locations)} → {_week_text(days, locations)}",)
+            if current
+            else (_week_text(days, locations),),
+        )
+    )
 
 
 def _break(text: str) -> tuple[int, int]:
@@ -751,8 +966,16 @@ def _break(text: str) -> tuple[int, int]:
 
 
 def _week_key(days: Sequence[Any]) -> list[tuple[Any, ...]]:
-    return sorted((d.weekday, d.location_id, d.start_minute, d.end_minute,
-                   tuple(sorted((b.start_minute, b.end_minute) for b in d.breaks))) for d in days)
+    return sorted(
+        (
+            d.weekday,
+            d.location_id,
+            d.start_minute,
+            d.end_minute,
+            tuple(sorted((b.start_minute, b.end_minute) for b in d.breaks)),
+        )
+        for d in days
+    )
 
 
 def _week_text(days: Sequence[Any], locations: dict[str, Location]) -> str:
@@ -771,8 +994,15 @@ def _week_text(days: Sequence[Any], locations: dict[str, Location]) -> str:
     return "; ".join(parts)
 
 
-def save_staff(session: Session, actor: Actor, clinic_id: int, specs: Sequence[StaffSpec], *,
-               now: datetime, log: ChangeLog | None = None) -> list[NewUser]:
+def save_staff(
+    session: Session,
+    actor: Actor,
+    clinic_id: int,
+    specs: Sequence[StaffSpec],
+    *,
+    now: datetime,
+    log: ChangeLog | None = None,
+) -> list[NewUser]:
     """Create new users with one-time passwords (returned once), update names and roles of
     existing ones; passwords of existing users are never touched."""
     _require_admin(actor)
@@ -786,31 +1016,65 @@ def save_staff(session: Session, actor: Actor, clinic_id: int, specs: Sequence[S
         user = existing.get(username.casefold())
         if user is None:
             password = one_time_password()
-            user = StaffUser(clinic_id=clinic_id, username=username, password_hash=hash_password(password),
-                             must_change_password=True, **wanted)
+            user = StaffUser(
+                clinic_id=clinic_id,
+                username=username,
+                password_hash=hash_password(password),
+                must_change_password=True,
+                **wanted,
+            )
             session.add(user)
-            _record(session, actor, log, "staff user", user, username, now=now, before=None,
-                    after={"username": username, **wanted})
+            _record(
+                session,
+                actor,
+                log,
+                "staff user",
+                user,
+                username,
+                now=now,
+                before=None,
+                after={"username": username, **wanted},
+            )
             created.append(NewUser(username, wanted["display_name"], spec.role, password))
         else:
             before, after = _update(user, wanted)
             if after:
-                _record(session, actor, log, "staff user", user, user.username, now=now, before=before,
-                        after=after)
+                _record(
+                    session,
+                    actor,
+                    log,
+                    "staff user",
+                    user,
+                    user.username,
+                    now=now,
+                    before=before,
+                    after=after,
+                )
             if not user.is_active:
-                log.notes.append(f"staff user {_q(user.username)} is deactivated and stays so "
-                                 "(reactivate them in Administration)")
-    admins = session.scalar(select(func.count()).select_from(StaffUser).where(
-        StaffUser.role == "admin", StaffUser.is_active.is_(True)))
+                log.notes.append(
+                    f"staff user {_q(user.username)} is deactivated and stays so "
+                    "(reactivate them in Administration)"
+                )
+    admins = session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == "admin", StaffUser.is_active.is_(True))
+    )
     if not admins:
-        raise SetupInvalid([Problem(("staff",), "this would leave the clinic without an active "
-                                                "administrator (role \"admin\")")])
+        raise SetupInvalid(
+            [
+                Problem(
+                    ("staff",), 'this would leave the clinic without an active administrator (role "admin")'
+                )
+            ]
+        )
     log.new_users.extend(created)
     return created
 
 
-def save_messaging(session: Session, actor: Actor, spec: MessagingSpec, *, now: datetime,
-                   log: ChangeLog | None = None) -> None:
+def save_messaging(
+    session: Session, actor: Actor, spec: MessagingSpec, *, now: datetime, log: ChangeLog | None = None
+) -> None:
     """Quiet hours (the SMS and email providers stay as they are: ``local`` on a new clinic)."""
     from dataclasses import replace
     from datetime import time
@@ -821,23 +1085,31 @@ def save_messaging(session: Session, actor: Actor, spec: MessagingSpec, *, now: 
     _raise_if(messaging_problems(spec))
     log = log if log is not None else ChangeLog()
     current = clinic_settings.load_settings(session)
+
     def as_time(raw: str | None, default: time) -> time:
         if raw is None:
             return default
         minute = parse_hhmm(raw) or 0
         return time(minute // 60, minute % 60)
 
-    wanted = replace(current, quiet_start=as_time(spec.quiet_start, current.quiet_start),
-                     quiet_end=as_time(spec.quiet_end, current.quiet_end))
+    wanted = replace(
+        current,
+        quiet_start=as_time(spec.quiet_start, current.quiet_start),
+        quiet_end=as_time(spec.quiet_end, current.quiet_end),
+    )
     if wanted != current:
         clinic_settings.save_settings(session, actor, wanted, now=now)
-        details = tuple(f"{k} {getattr(current, k):%H:%M} → {getattr(wanted, k):%H:%M}"
-                        for k in ("quiet_start", "quiet_end") if getattr(current, k) != getattr(wanted, k))
+        details = tuple(
+            f"{k} {getattr(current, k):%H:%M} → {getattr(wanted, k):%H:%M}"
+            for k in ("quiet_start", "quiet_end")
+            if getattr(current, k) != getattr(wanted, k)
+        )
         log.changes.append(Change("update", "messaging", "quiet hours", details))
 
 
-def apply_setup(session: Session, setup: ClinicSetup, *, actor: Actor | None, now: datetime,
-                dry_run: bool = False) -> SetupResult:
+def apply_setup(
+    session: Session, setup: ClinicSetup, *, actor: Actor | None, now: datetime, dry_run: bool = False
+) -> SetupResult:
     """Validate the whole setup (refused whole, every problem named), then make the database
     match it: one transaction, the caller's. ``actor`` is an administrator; it may be None only
     on an empty database (the setup creates the first administrator). A dry run does every
@@ -847,8 +1119,10 @@ def apply_setup(session: Session, setup: ClinicSetup, *, actor: Actor | None, no
         acting = actor or SETUP_ACTOR
     else:
         if actor is None:
-            raise PermissionDenied("This database already holds a clinic: sign in as an administrator "
-                                   "(--user NAME) to change it.")
+            raise PermissionDenied(
+                "This database already holds a clinic: sign in as an administrator "
+                "(--user NAME) to change it."
+            )
         acting = actor
     _require_admin(acting)
     _raise_if(setup_problems(session, setup))
@@ -861,8 +1135,9 @@ def apply_setup(session: Session, setup: ClinicSetup, *, actor: Actor | None, no
         savepoint.rollback()
 
 
-def _apply(session: Session, setup: ClinicSetup, actor: Actor, *, now: datetime,
-           dry_run: bool) -> SetupResult:
+def _apply(
+    session: Session, setup: ClinicSetup, actor: Actor, *, now: datetime, dry_run: bool
+) -> SetupResult:
     log = ChangeLog()
     is_new = _clinic(session) is None
     clinic = save_clinic(session, actor, setup.clinic, now=now, log=log)
@@ -874,5 +1149,6 @@ def _apply(session: Session, setup: ClinicSetup, actor: Actor, *, now: datetime,
         save_messaging(session, actor, setup.messaging, now=now, log=log)
     defaults = seed_clinic_defaults(session, clinic.id, now=now) if is_new else None
     session.flush()
-    return SetupResult(clinic.id, tuple(log.changes), tuple(log.new_users), tuple(log.notes), defaults,
-                       dry_run)
+    return SetupResult(
+        clinic.id, tuple(log.changes), tuple(log.new_users), tuple(log.notes), defaults, dry_run
+    )

@@ -86,7 +86,7 @@ class LineIndex:
                 break
             if text.startswith("[[", pos):
                 end = text.index("]]", pos)
-                parts = self._key_path(text[pos + 2:end])
+                parts = self._key_path(text[pos + 2 : end])
                 path: Path = ()
                 for k, part in enumerate(parts):
                     path = (*path, part)
@@ -99,7 +99,7 @@ class LineIndex:
                 pos = end + 2
             elif text[pos] == "[":
                 end = text.index("]", pos)
-                parts = self._key_path(text[pos + 1:end])
+                parts = self._key_path(text[pos + 1 : end])
                 path = ()
                 for part in parts:
                     path = (*path, part)
@@ -149,7 +149,7 @@ class LineIndex:
                 pos = self._value(eq + 1, key)
             return n
         if c in "\"'":
-            quote = text[pos:pos + 3] if text[pos:pos + 3] in ('"""', "'''") else c
+            quote = text[pos : pos + 3] if text[pos : pos + 3] in ('"""', "'''") else c
             pos += len(quote)
             while pos < n and not text.startswith(quote, pos):
                 pos += 2 if text[pos] == "\\" and quote[0] == '"' else 1
@@ -169,22 +169,51 @@ class _Field:
     required: bool = False
 
 
-_KINDS = {"text": "text", "int": "a whole number", "time": "a time (\"08:00\")",
-          "texts": "a list of text", "tables": "a list of tables"}
+_KINDS = {
+    "text": "text",
+    "int": "a whole number",
+    "time": 'a time ("08:00")',
+    "texts": "a list of text",
+    "tables": "a list of tables",
+}
 
 SCHEMA: dict[str, dict[str, _Field]] = {
-    "clinic": {"name": _Field("text", True), "phone": _Field("text"), "email": _Field("text"),
-               "country": _Field("text"), "language": _Field("text")},
-    "locations": {"name": _Field("text", True), "timezone": _Field("text", True),
-                  "address": _Field("text"), "phone": _Field("text"), "chairs": _Field("tables")},
+    "clinic": {
+        "name": _Field("text", True),
+        "phone": _Field("text"),
+        "email": _Field("text"),
+        "country": _Field("text"),
+        "language": _Field("text"),
+    },
+    "locations": {
+        "name": _Field("text", True),
+        "timezone": _Field("text", True),
+        "address": _Field("text"),
+        "phone": _Field("text"),
+        "chairs": _Field("tables"),
+    },
     "locations.chairs": {"name": _Field("text", True), "room": _Field("text")},
-    "appointment_types": {"name": _Field("text", True), "colour": _Field("text", True),
-                          "minutes": _Field("int", True), "category": _Field("text")},
-    "providers": {"name": _Field("text", True), "role": _Field("text", True), "colour": _Field("text"),
-                  "max_concurrent": _Field("int"), "chairs": _Field("texts"), "hours": _Field("tables")},
-    "providers.hours": {"location": _Field("text", True), "days": _Field("texts", True),
-                        "start": _Field("time", True), "end": _Field("time", True),
-                        "breaks": _Field("texts")},
+    "appointment_types": {
+        "name": _Field("text", True),
+        "colour": _Field("text", True),
+        "minutes": _Field("int", True),
+        "category": _Field("text"),
+    },
+    "providers": {
+        "name": _Field("text", True),
+        "role": _Field("text", True),
+        "colour": _Field("text"),
+        "max_concurrent": _Field("int"),
+        "chairs": _Field("texts"),
+        "hours": _Field("tables"),
+    },
+    "providers.hours": {
+        "location": _Field("text", True),
+        "days": _Field("texts", True),
+        "start": _Field("time", True),
+        "end": _Field("time", True),
+        "breaks": _Field("texts"),
+    },
     "staff": {"username": _Field("text", True), "name": _Field("text", True), "role": _Field("text", True)},
     "messaging": {"quiet_start": _Field("time"), "quiet_end": _Field("time")},
 }
@@ -229,8 +258,9 @@ def _table(data: Any, schema: str, path: Path, problems: list[Problem]) -> dict[
     for key, value in data.items():
         f = fields.get(key)
         if f is None:
-            problems.append(Problem((*path, key),
-                                    f"unknown key {_show(key)} (expected: {', '.join(fields)})"))
+            problems.append(
+                Problem((*path, key), f"unknown key {_show(key)} (expected: {', '.join(fields)})")
+            )
             ok = False
             continue
         checked = _check(value, f)
@@ -246,8 +276,13 @@ def _table(data: Any, schema: str, path: Path, problems: list[Problem]) -> dict[
     return out if ok else None
 
 
-def _items(data: dict[str, Any], key: str, schema: str, problems: list[Problem],
-           make: Callable[[dict[str, Any], Path], Any]) -> tuple[Any, ...]:
+def _items(
+    data: dict[str, Any],
+    key: str,
+    schema: str,
+    problems: list[Problem],
+    make: Callable[[dict[str, Any], Path], Any],
+) -> tuple[Any, ...]:
     raw = data.get(key, [])
     if not isinstance(raw, list):
         problems.append(Problem((key,), f"must be a list of tables: write each as [[{key}]]"))
@@ -269,13 +304,19 @@ def parse_setup(text: str) -> ClinicSetup:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc)) or "not valid TOML"
-        raise SetupInvalid([Problem((), f"not valid TOML: {msg}",
-                                    line=int(m.group(1)) if m else 1)]) from None
+        raise SetupInvalid(
+            [Problem((), f"not valid TOML: {msg}", line=int(m.group(1)) if m else 1)]
+        ) from None
     problems: list[Problem] = []
     for key in data:
         if key not in SCHEMA:
-            problems.append(Problem((key,), f"unknown section {_show(key)} (expected: clinic, locations, "
-                                            "appointment_types, providers, staff, messaging)"))
+            problems.append(
+                Problem(
+                    (key,),
+                    f"unknown section {_show(key)} (expected: clinic, locations, "
+                    "appointment_types, providers, staff, messaging)",
+                )
+            )
     for key in _LISTS:
         if key in data and isinstance(data[key], dict):
             problems.append(Problem((key,), f"must be a list of tables: write each as [[{key}]]"))
@@ -290,8 +331,13 @@ def parse_setup(text: str) -> ClinicSetup:
             ct = _table(c, "locations.chairs", (*path, "chairs", j), problems)
             if ct is not None:
                 chairs.append(ChairSpec(**ct))
-        return LocationSpec(name=t["name"], timezone=t["timezone"], address=t.get("address", ""),
-                            phone=t.get("phone", ""), chairs=tuple(chairs))
+        return LocationSpec(
+            name=t["name"],
+            timezone=t["timezone"],
+            address=t.get("address", ""),
+            phone=t.get("phone", ""),
+            chairs=tuple(chairs),
+        )
 
     def provider(t: dict[str, Any], path: Path) -> ProviderSpec:
         hours = []
@@ -300,13 +346,19 @@ def parse_setup(text: str) -> ClinicSetup:
             if ht is not None:
                 hours.append(HoursSpec(**ht))
         # Without chairs or hours, the provider's usual chairs or hours are left as they are.
-        return ProviderSpec(name=t["name"], role=t["role"], colour=t.get("colour", DEFAULT_PROVIDER_COLOUR),
-                            max_concurrent=t.get("max_concurrent", 1), chairs=t.get("chairs"),
-                            hours=tuple(hours) if "hours" in t else None)
+        return ProviderSpec(
+            name=t["name"],
+            role=t["role"],
+            colour=t.get("colour", DEFAULT_PROVIDER_COLOUR),
+            max_concurrent=t.get("max_concurrent", 1),
+            chairs=t.get("chairs"),
+            hours=tuple(hours) if "hours" in t else None,
+        )
 
     locations = _items(data, "locations", "locations", problems, location)
-    types = _items(data, "appointment_types", "appointment_types", problems,
-                   lambda t, _p: AppointmentTypeSpec(**t))
+    types = _items(
+        data, "appointment_types", "appointment_types", problems, lambda t, _p: AppointmentTypeSpec(**t)
+    )
     providers = _items(data, "providers", "providers", problems, provider)
     staff = _items(data, "staff", "staff", problems, lambda t, _p: StaffSpec(**t))
     messaging = None
@@ -316,8 +368,14 @@ def parse_setup(text: str) -> ClinicSetup:
     if problems:
         raise SetupInvalid(problems)
     assert clinic_table is not None
-    return ClinicSetup(clinic=ClinicSpec(**clinic_table), locations=locations, appointment_types=types,
-                       providers=providers, staff=staff, messaging=messaging)
+    return ClinicSetup(
+        clinic=ClinicSpec(**clinic_table),
+        locations=locations,
+        appointment_types=types,
+        providers=providers,
+        staff=staff,
+        messaging=messaging,
+    )
 
 
 def describe_problems(source: str, text: str, problems: tuple[Problem, ...] | list[Problem]) -> list[str]:
@@ -326,5 +384,7 @@ def describe_problems(source: str, text: str, problems: tuple[Problem, ...] | li
     index = LineIndex(text)
     located = [(p.line or index.line_of(p.path), p) for p in problems]
     located.sort(key=lambda lp: lp[0])
-    return [f"{source} line {line}: {format_path(p.path) + ': ' if p.path else ''}{p.message}"
-            for line, p in located]
+    return [
+        f"{source} line {line}: {format_path(p.path) + ': ' if p.path else ''}{p.message}"
+        for line, p in located
+    ]

@@ -63,8 +63,12 @@ REPLY_PURPOSE = "confirmation_reply"
 DECLINE_REASON = "declined by family"
 # Replies look back this far for the request they answer.
 LOOKBACK = timedelta(days=30)
-CALL_OUTCOMES = {"confirmed": "Confirmed", "left_voicemail": "Left voicemail",
-                 "no_answer": "No answer", "reschedule": "Reschedule"}
+CALL_OUTCOMES = {
+    "confirmed": "Confirmed",
+    "left_voicemail": "Left voicemail",
+    "no_answer": "No answer",
+    "reschedule": "Reschedule",
+}
 ANSWERS = ("confirm", "decline", "callback")
 # A visit that started longer ago than this can no longer be confirmed.
 CONFIRM_GRACE = timedelta(hours=12)
@@ -86,59 +90,108 @@ def _set(session: Session, actor: Actor, appt: Appointment, value: str, via: str
     before = {"confirmation": appt.confirmation, "status": appt.status}
     appt.confirmation, appt.updated_at = value, now
     session.flush()
-    audit.record(session, actor, f"{value}_by_{via}", "appointment", appt.id, now=now, before=before,
-                 after={"confirmation": value, "status": appt.status})
+    audit.record(
+        session,
+        actor,
+        f"{value}_by_{via}",
+        "appointment",
+        appt.id,
+        now=now,
+        before=before,
+        after={"confirmation": value, "status": appt.status},
+    )
 
 
 # Core statements built once, run with a list of parameters for a batch of replies (an
 # executemany; building a statement costs more than running it).
 _REQUESTS = cast(Table, ConfirmationRequest.__table__)
 _TASKS = cast(Table, StaffTask.__table__)
-_ANSWER = (update(_REQUESTS)
-           .where(_REQUESTS.c.appointment_id == bindparam("b_appt"), _REQUESTS.c.status == "open")
-           .values(status="answered", answer=bindparam("b_answer"), answered_via=bindparam("b_via"),
-                   answered_at=bindparam("b_at", type_=_REQUESTS.c.answered_at.type),
-                   inbound_id=bindparam("b_inbound")))
-_CLOSE_CALLS = (update(_TASKS)
-                .where(_TASKS.c.appointment_id == bindparam("b_appt"), _TASKS.c.kind == "call",
-                       _TASKS.c.status == "open")
-                .values(status="done", outcome=bindparam("b_outcome"),
-                        done_at=bindparam("b_done", type_=_TASKS.c.done_at.type), done_by=bindparam("b_by"),
-                        updated_at=bindparam("b_updated", type_=_TASKS.c.updated_at.type)))
+_ANSWER = (
+    update(_REQUESTS)
+    .where(_REQUESTS.c.appointment_id == bindparam("b_appt"), _REQUESTS.c.status == "open")
+    .values(
+        status="answered",
+        answer=bindparam("b_answer"),
+        answered_via=bindparam("b_via"),
+        answered_at=bindparam("b_at", type_=_REQUESTS.c.answered_at.type),
+        inbound_id=bindparam("b_inbound"),
+    )
+)
+_CLOSE_CALLS = (
+    update(_TASKS)
+    .where(_TASKS.c.appointment_id == bindparam("b_appt"), _TASKS.c.kind == "call", _TASKS.c.status == "open")
+    .values(
+        status="done",
+        outcome=bindparam("b_outcome"),
+        done_at=bindparam("b_done", type_=_TASKS.c.done_at.type),
+        done_by=bindparam("b_by"),
+        updated_at=bindparam("b_updated", type_=_TASKS.c.updated_at.type),
+    )
+)
 
 
-def _answer_requests(session: Session, answered: Sequence[tuple[int, int | None]], answer: str, via: str,
-                     now: datetime) -> None:
+def _answer_requests(
+    session: Session, answered: Sequence[tuple[int, int | None]], answer: str, via: str, now: datetime
+) -> None:
     """Mark the open requests of each (appointment, inbound reply) in ``answered`` answered."""
     if not answered:
         return
     for appointment_id, _inbound_id in answered:
         note_requests_changed(session, appointment_id)
-    session.execute(_ANSWER, [{"b_appt": appointment_id, "b_answer": answer, "b_via": via, "b_at": now,
-                               "b_inbound": inbound_id} for appointment_id, inbound_id in answered])
+    session.execute(
+        _ANSWER,
+        [
+            {"b_appt": appointment_id, "b_answer": answer, "b_via": via, "b_at": now, "b_inbound": inbound_id}
+            for appointment_id, inbound_id in answered
+        ],
+    )
 
 
-def _close_calls(session: Session, appointment_ids: Sequence[int], outcome: str, now: datetime,
-                 by: str) -> None:
+def _close_calls(
+    session: Session, appointment_ids: Sequence[int], outcome: str, now: datetime, by: str
+) -> None:
     if appointment_ids:
-        session.execute(_CLOSE_CALLS, [{"b_appt": appointment_id, "b_outcome": outcome, "b_done": now,
-                                        "b_by": by, "b_updated": now} for appointment_id in appointment_ids])
+        session.execute(
+            _CLOSE_CALLS,
+            [
+                {"b_appt": appointment_id, "b_outcome": outcome, "b_done": now, "b_by": by, "b_updated": now}
+                for appointment_id in appointment_ids
+            ],
+        )
 
 
 def _task(session: Session, appt: Appointment, kind: str, reason: str, now: datetime) -> StaffTask:
-    task = session.scalar(select(StaffTask).where(StaffTask.appointment_id == appt.id, StaffTask.kind == kind,
-                                                  StaffTask.status == "open").limit(1))
+    task = session.scalar(
+        select(StaffTask)
+        .where(StaffTask.appointment_id == appt.id, StaffTask.kind == kind, StaffTask.status == "open")
+        .limit(1)
+    )
     if task is None:
-        task = StaffTask(clinic_id=appt.clinic_id, kind=kind, appointment_id=appt.id,
-                         patient_id=appt.patient_id, reason=reason[:300], status="open", attempts=[],
-                         created_at=now, updated_at=now)
+        task = StaffTask(
+            clinic_id=appt.clinic_id,
+            kind=kind,
+            appointment_id=appt.id,
+            patient_id=appt.patient_id,
+            reason=reason[:300],
+            status="open",
+            attempts=[],
+            created_at=now,
+            updated_at=now,
+        )
         session.add(task)
         session.flush()
     return task
 
 
-def confirm_appointment(session: Session, actor: Actor, appointment_id: int, *, now: datetime,
-                        via: str = "staff", inbound_id: int | None = None) -> Appointment:
+def confirm_appointment(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    now: datetime,
+    via: str = "staff",
+    inbound_id: int | None = None,
+) -> Appointment:
     """Mark a visit confirmed (a scheduled one becomes status confirmed through booking, audited);
     the remaining "please confirm" steps are skipped and its call task is closed."""
     actor.require(BOOK)
@@ -155,10 +208,17 @@ def confirm_appointment(session: Session, actor: Actor, appointment_id: int, *, 
     return appt
 
 
-def decline_appointment(session: Session, actor: Actor, appointment_id: int, *, now: datetime,
-                        via: str = "staff", release: bool | None = None,
-                        settings: ReminderSettings | None = None,
-                        inbound_id: int | None = None) -> Appointment:
+def decline_appointment(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    now: datetime,
+    via: str = "staff",
+    release: bool | None = None,
+    settings: ReminderSettings | None = None,
+    inbound_id: int | None = None,
+) -> Appointment:
     """The family can't come: flag the visit "needs reschedule" (a staff task), skip its
     reminders and, when ``release`` (default: the clinic setting, on), cancel it with the
     reason "declined by family" so the slot becomes a waitlist opening."""
@@ -177,8 +237,15 @@ def decline_appointment(session: Session, actor: Actor, appointment_id: int, *, 
     return appt
 
 
-def request_callback(session: Session, actor: Actor, appointment_id: int, *, now: datetime,
-                     via: str = "link", inbound_id: int | None = None) -> Appointment:
+def request_callback(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    now: datetime,
+    via: str = "link",
+    inbound_id: int | None = None,
+) -> Appointment:
     """The family asks for a call: status "callback", a call task, no more "please confirm" steps."""
     actor.require(BOOK)
     appt = _load(session, appointment_id)
@@ -192,25 +259,45 @@ def request_callback(session: Session, actor: Actor, appointment_id: int, *, now
 
 def needs_reschedule(session: Session, appointment_id: int) -> bool:
     """Whether the visit has an open reschedule task (the "needs reschedule" flag)."""
-    return session.scalar(select(StaffTask.id).where(
-        StaffTask.appointment_id == appointment_id, StaffTask.kind == "reschedule",
-        StaffTask.status == "open").limit(1)) is not None
+    return (
+        session.scalar(
+            select(StaffTask.id)
+            .where(
+                StaffTask.appointment_id == appointment_id,
+                StaffTask.kind == "reschedule",
+                StaffTask.status == "open",
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
-def record_call_outcome(session: Session, actor: Actor, appointment_id: int, outcome: str, *,
-                        now: datetime, note: str = "") -> Appointment:
+def record_call_outcome(
+    session: Session, actor: Actor, appointment_id: int, outcome: str, *, now: datetime, note: str = ""
+) -> Appointment:
     """One click on the call list: confirmed / left voicemail / no answer / reschedule."""
     actor.require(BOOK)
     if outcome not in CALL_OUTCOMES:
-        raise ValidationError(f"Unknown call outcome {outcome!r}; use one of "
-                              f"{', '.join(CALL_OUTCOMES)}.", field="outcome")
+        raise ValidationError(
+            f"Unknown call outcome {outcome!r}; use one of {', '.join(CALL_OUTCOMES)}.", field="outcome"
+        )
     appt = _load(session, appointment_id)
     task = _task(session, appt, "call", "Called from the call list.", now)
-    task.attempts = [*(task.attempts or []), {"at": now.isoformat(), "by": actor.username,
-                                             "outcome": outcome, "note": note[:200]}]
+    task.attempts = [
+        *(task.attempts or []),
+        {"at": now.isoformat(), "by": actor.username, "outcome": outcome, "note": note[:200]},
+    ]
     task.outcome, task.updated_at = outcome, now
-    audit.record(session, actor, f"call_{outcome}", "appointment", appt.id, now=now,
-                 after={"outcome": outcome, "note": note[:200]})
+    audit.record(
+        session,
+        actor,
+        f"call_{outcome}",
+        "appointment",
+        appt.id,
+        now=now,
+        after={"outcome": outcome, "note": note[:200]},
+    )
     if outcome == "confirmed":
         confirm_appointment(session, actor, appt.id, now=now, via="phone")
     elif outcome == "reschedule":
@@ -236,13 +323,25 @@ class _Req:
 
 
 def _requests_query(now: datetime) -> Select[*tuple[Any, ...]]:
-    return (select(ConfirmationRequest.to_address, ConfirmationRequest.id, ConfirmationRequest.appointment_id,
-                   ConfirmationRequest.patient_id, ConfirmationRequest.outbox_message_id,
-                   ConfirmationRequest.status, ConfirmationRequest.answer, OutboxMessage.sent_at)
-            .join(OutboxMessage, OutboxMessage.id == ConfirmationRequest.outbox_message_id)
-            .where(ConfirmationRequest.channel == "sms", ConfirmationRequest.created_at >= now - LOOKBACK,
-                   OutboxMessage.sent_at.is_not(None))
-            .order_by(OutboxMessage.sent_at.desc(), ConfirmationRequest.id.desc()))
+    return (
+        select(
+            ConfirmationRequest.to_address,
+            ConfirmationRequest.id,
+            ConfirmationRequest.appointment_id,
+            ConfirmationRequest.patient_id,
+            ConfirmationRequest.outbox_message_id,
+            ConfirmationRequest.status,
+            ConfirmationRequest.answer,
+            OutboxMessage.sent_at,
+        )
+        .join(OutboxMessage, OutboxMessage.id == ConfirmationRequest.outbox_message_id)
+        .where(
+            ConfirmationRequest.channel == "sms",
+            ConfirmationRequest.created_at >= now - LOOKBACK,
+            OutboxMessage.sent_at.is_not(None),
+        )
+        .order_by(OutboxMessage.sent_at.desc(), ConfirmationRequest.id.desc())
+    )
 
 
 def _requests_to(session: Session, address: str, now: datetime) -> list[_Req]:
@@ -255,16 +354,19 @@ def _others_query(since: datetime | None = None) -> Select[*tuple[Any, ...]]:
     from orca_desk.services.messaging.inbound import KEYWORD_REPLY
 
     q = select(OutboxMessage.id).where(
-        OutboxMessage.channel == "sms", OutboxMessage.source_type.is_distinct_from(SOURCE),
-        OutboxMessage.purpose.not_in((KEYWORD_REPLY, REPLY_PURPOSE, "manual", "staff_reply")))
+        OutboxMessage.channel == "sms",
+        OutboxMessage.source_type.is_distinct_from(SOURCE),
+        OutboxMessage.purpose.not_in((KEYWORD_REPLY, REPLY_PURPOSE, "manual", "staff_reply")),
+    )
     return q if since is None else q.where(OutboxMessage.sent_at > since)
 
 
 def _someone_else_asked_later(session: Session, address: str, since: datetime) -> bool:
     """A text from another feature went out after our question: it is what a YES/NO now most
     likely answers."""
-    return session.scalar(_others_query(since).where(OutboxMessage.to_address == address)
-                          .limit(1)) is not None
+    return (
+        session.scalar(_others_query(since).where(OutboxMessage.to_address == address).limit(1)) is not None
+    )
 
 
 @dataclass
@@ -309,9 +411,11 @@ def prepare_replies(session: Session, inbounds: Sequence[InboundMessage], now: d
             if r[7] is not None:
                 requests[r[0]].append(_Req(*r[1:]))
         for address, newest in session.execute(
-                _others_query().with_only_columns(OutboxMessage.to_address, func.max(OutboxMessage.sent_at))
-                .where(OutboxMessage.to_address.in_(chunk), OutboxMessage.sent_at.is_not(None))
-                .group_by(OutboxMessage.to_address)):
+            _others_query()
+            .with_only_columns(OutboxMessage.to_address, func.max(OutboxMessage.sent_at))
+            .where(OutboxMessage.to_address.in_(chunk), OutboxMessage.sent_at.is_not(None))
+            .group_by(OutboxMessage.to_address)
+        ):
             if newest is not None:
                 others[address] = newest
     session.info[_BATCH] = _Batch({i.id for i in inbounds}, requests, others)
@@ -341,8 +445,13 @@ class _Thanks:
 
 
 def _thanks_for(inbound: InboundMessage, kind: str, appts: Sequence[Appointment]) -> _Thanks:
-    return _Thanks(inbound.id, inbound.clinic_id, inbound.from_address, kind,
-                   tuple((a.id, a.start_at, a.patient_id) for a in appts))
+    return _Thanks(
+        inbound.id,
+        inbound.clinic_id,
+        inbound.from_address,
+        kind,
+        tuple((a.id, a.start_at, a.patient_id) for a in appts),
+    )
 
 
 def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> None:
@@ -357,11 +466,17 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
     found: dict[int, tuple[str | None, str | None]] = {}
     for chunk in chunks(ids):
         # Each visit's patient first name and location zone.
-        found.update({r[0]: (r[1], r[2]) for r in session.execute(
-            select(Appointment.id, Patient.first_name, Location.timezone)
-            .outerjoin(Patient, Patient.id == Appointment.patient_id)
-            .outerjoin(Location, Location.id == Appointment.location_id)
-            .where(Appointment.id.in_(chunk)))})
+        found.update(
+            {
+                r[0]: (r[1], r[2])
+                for r in session.execute(
+                    select(Appointment.id, Patient.first_name, Location.timezone)
+                    .outerjoin(Patient, Patient.id == Appointment.patient_id)
+                    .outerjoin(Location, Location.id == Appointment.location_id)
+                    .where(Appointment.id.in_(chunk))
+                )
+            }
+        )
     messages = []
     for t in items:
         parts = []
@@ -373,20 +488,32 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
         if t.kind == "confirm":
             body = f"Thanks, confirmed: {what}. See you then!"
         elif t.kind == "decline":
-            body = (f"Thanks for letting us know you can't come ({what}). "
-                    "We will contact you to find a new time.")
+            body = (
+                f"Thanks for letting us know you can't come ({what}). We will contact you to find a new time."
+            )
         else:
             body = f"We'll call you about {what}."
-        messages.append(NewMessage(
-            clinic_id=t.clinic_id, channel="sms", to_address=t.to_address, body=body, purpose=REPLY_PURPOSE,
-            dedupe_key=f"confirmation-reply:{t.inbound_id}", patient_id=t.appts[0][2],
-            appointment_id=t.appts[0][0], source_type="inbound", source_id=t.inbound_id))
+        messages.append(
+            NewMessage(
+                clinic_id=t.clinic_id,
+                channel="sms",
+                to_address=t.to_address,
+                body=body,
+                purpose=REPLY_PURPOSE,
+                dedupe_key=f"confirmation-reply:{t.inbound_id}",
+                patient_id=t.appts[0][2],
+                appointment_id=t.appts[0][0],
+                source_type="inbound",
+                source_id=t.inbound_id,
+            )
+        )
     # enqueue_many: Core inserts (no ORM object, no savepoint); the same dedupe as enqueue.
     enqueue_many(session, messages, now=now)
 
 
-def _thanks(session: Session, inbound: InboundMessage, kind: str, appts: Sequence[Appointment],
-            now: datetime) -> None:
+def _thanks(
+    session: Session, inbound: InboundMessage, kind: str, appts: Sequence[Appointment], now: datetime
+) -> None:
     _queue_thanks(session, [_thanks_for(inbound, kind, appts)], now)
 
 
@@ -408,12 +535,22 @@ def _settle(session: Session, batch: _Batch, now: datetime) -> None:
     ids = [i for c in confirms for i in c.appointment_ids]
     rows: dict[int, Any] = {}
     for chunk in chunks(ids):
-        rows.update((r.id, r) for r in session.execute(
-            select(Appointment.id, Appointment.status, Appointment.start_at)
-            .where(Appointment.id.in_(chunk))))
-    together = [c for c in confirms if all(
-        i in rows and rows[i].status == "scheduled" and rows[i].start_at > now - CONFIRM_GRACE
-        for i in c.appointment_ids)]
+        rows.update(
+            (r.id, r)
+            for r in session.execute(
+                select(Appointment.id, Appointment.status, Appointment.start_at).where(
+                    Appointment.id.in_(chunk)
+                )
+            )
+        )
+    together = [
+        c
+        for c in confirms
+        if all(
+            i in rows and rows[i].status == "scheduled" and rows[i].start_at > now - CONFIRM_GRACE
+            for i in c.appointment_ids
+        )
+    ]
     if not _confirm_together(session, batch, together, now):
         together = []  # e.g. another desk changed one of them: each on its own below
     done = {id(c) for c in together}
@@ -431,19 +568,26 @@ def _confirm_together(session: Session, batch: _Batch, confirms: Sequence[_Confi
     try:
         with session.begin_nested():
             appts = booking.set_status_many(session, AUTOMATION, ids, "confirmed", now=now)
-            _answer_requests(session, [(i, c.inbound.id) for c in confirms for i in c.appointment_ids],
-                             "confirm", "sms", now)
+            _answer_requests(
+                session,
+                [(i, c.inbound.id) for c in confirms for i in c.appointment_ids],
+                "confirm",
+                "sms",
+                now,
+            )
             _close_calls(session, ids, "confirmed", now, AUTOMATION.username)
     except OrcaError:
         return False
     confirmed = {a.id: a for a in appts}
-    batch.thanks.extend(_thanks_for(c.inbound, "confirm", [confirmed[i] for i in c.appointment_ids])
-                        for c in confirms)
+    batch.thanks.extend(
+        _thanks_for(c.inbound, "confirm", [confirmed[i] for i in c.appointment_ids]) for c in confirms
+    )
     return True
 
 
-def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
-                 settings: ReminderSettings | None = None) -> bool:
+def handle_reply(
+    session: Session, inbound: InboundMessage, now: datetime, *, settings: ReminderSettings | None = None
+) -> bool:
     """Inbound-chain handler: act on a YES/NO/"call me" that answers our confirmation request.
 
     Returns False (the reply goes to staff, ``needs_review`` when it looked like an answer)
@@ -508,22 +652,44 @@ def handle_reply(session: Session, inbound: InboundMessage, now: datetime, *,
     return _answer(session, inbound, kind, ordered, batch, now, settings)
 
 
-def _answer(session: Session, inbound: InboundMessage, kind: str, appointment_ids: Sequence[int],
-            batch: _Batch | None, now: datetime, settings: ReminderSettings | None = None) -> bool:
+def _answer(
+    session: Session,
+    inbound: InboundMessage,
+    kind: str,
+    appointment_ids: Sequence[int],
+    batch: _Batch | None,
+    now: datetime,
+    settings: ReminderSettings | None = None,
+) -> bool:
     """Apply one reply's answer to the visits it concerns (all or none); False: it goes to staff."""
     appts: list[Appointment] = []
     try:
         with session.begin_nested():
             for appointment_id in appointment_ids:
                 if kind == "confirm":
-                    appts.append(confirm_appointment(session, AUTOMATION, appointment_id, now=now, via="sms",
-                                                     inbound_id=inbound.id))
+                    appts.append(
+                        confirm_appointment(
+                            session, AUTOMATION, appointment_id, now=now, via="sms", inbound_id=inbound.id
+                        )
+                    )
                 elif kind == "decline":
-                    appts.append(decline_appointment(session, AUTOMATION, appointment_id, now=now, via="sms",
-                                                     settings=settings, inbound_id=inbound.id))
+                    appts.append(
+                        decline_appointment(
+                            session,
+                            AUTOMATION,
+                            appointment_id,
+                            now=now,
+                            via="sms",
+                            settings=settings,
+                            inbound_id=inbound.id,
+                        )
+                    )
                 else:
-                    appts.append(request_callback(session, AUTOMATION, appointment_id, now=now, via="sms",
-                                                  inbound_id=inbound.id))
+                    appts.append(
+                        request_callback(
+                            session, AUTOMATION, appointment_id, now=now, via="sms", inbound_id=inbound.id
+                        )
+                    )
     except OrcaError:
         return _to_staff(inbound, inbound.appointment_id, inbound.patient_id)
     inbound.handled_by = HANDLER_NAME
@@ -577,11 +743,21 @@ def is_closed(session: Session, location_id: int, day: date) -> bool:
     """Whether the location is closed all day: a weekend, or a whole-day holiday there or clinic-wide."""
     if day.weekday() >= 5:
         return True
-    return session.scalar(select(ScheduleException.id).where(
-        ScheduleException.kind == "holiday", ScheduleException.provider_id.is_(None),
-        or_(ScheduleException.location_id.is_(None), ScheduleException.location_id == location_id),
-        ScheduleException.start_day <= day, ScheduleException.end_day >= day,
-        ScheduleException.start_minute.is_(None)).limit(1)) is not None
+    return (
+        session.scalar(
+            select(ScheduleException.id)
+            .where(
+                ScheduleException.kind == "holiday",
+                ScheduleException.provider_id.is_(None),
+                or_(ScheduleException.location_id.is_(None), ScheduleException.location_id == location_id),
+                ScheduleException.start_day <= day,
+                ScheduleException.end_day >= day,
+                ScheduleException.start_minute.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def next_business_day(session: Session, location_id: int, after: date) -> date:
@@ -603,9 +779,11 @@ def format_phone(number: str, country: str) -> str:
         return number
     if not phonenumbers.is_possible_number(parsed):
         return number
-    fmt = (phonenumbers.PhoneNumberFormat.NATIONAL
-           if phonenumbers.region_code_for_number(parsed) == (country or "US").upper()
-           else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if phonenumbers.region_code_for_number(parsed) == (country or "US").upper()
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(parsed, fmt)
 
 
@@ -617,8 +795,14 @@ def call_day(session: Session, location_id: int, *, now: datetime) -> date:
     return next_business_day(session, location_id, now.astimezone(ZoneInfo(loc.timezone)).date())
 
 
-def call_list(session: Session, *, now: datetime, location_id: int | None = None, day: date | None = None,
-              settings: ReminderSettings | None = None) -> list[CallRow]:
+def call_list(
+    session: Session,
+    *,
+    now: datetime,
+    location_id: int | None = None,
+    day: date | None = None,
+    settings: ReminderSettings | None = None,
+) -> list[CallRow]:
     """Families to call about unconfirmed visits of one day, in local start-time order.
 
     ``day`` defaults to each location's next business day (weekends and whole-day holidays
@@ -642,14 +826,29 @@ def call_list(session: Session, *, now: datetime, location_id: int | None = None
         the_day = day or next_business_day(session, loc.id, now.astimezone(zone).date())
         lo = datetime.combine(the_day, time(0, 0), tzinfo=zone).astimezone(UTC)
         hi = datetime.combine(the_day + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
-        found.extend((start.astimezone(zone), aid, version, start, pid, tid, conf, loc)
-                     for aid, version, start, pid, tid, conf in session.connection().execute(select(
-                         Appointment.id, Appointment.version, Appointment.start_at, Appointment.patient_id,
-                         Appointment.type_id, Appointment.confirmation).where(
-                         Appointment.location_id == loc.id, Appointment.status == "scheduled",
-                         Appointment.start_at >= max(lo, now), Appointment.start_at < hi,
-                         Appointment.confirmation.in_(_TO_CALL))
-                         .order_by(Appointment.start_at, Appointment.id)).all())
+        found.extend(
+            (start.astimezone(zone), aid, version, start, pid, tid, conf, loc)
+            for aid, version, start, pid, tid, conf in session.connection()
+            .execute(
+                select(
+                    Appointment.id,
+                    Appointment.version,
+                    Appointment.start_at,
+                    Appointment.patient_id,
+                    Appointment.type_id,
+                    Appointment.confirmation,
+                )
+                .where(
+                    Appointment.location_id == loc.id,
+                    Appointment.status == "scheduled",
+                    Appointment.start_at >= max(lo, now),
+                    Appointment.start_at < hi,
+                    Appointment.confirmation.in_(_TO_CALL),
+                )
+                .order_by(Appointment.start_at, Appointment.id)
+            )
+            .all()
+        )
     if not found:
         return []
     # Local wall-clock order (a 9:00 in Denver before a 10:00 in Boston), then the instant.
@@ -660,31 +859,57 @@ def call_list(session: Session, *, now: datetime, location_id: int | None = None
     conn = session.connection()
     for part in chunks(ids, 500):
         for task_appt, outcome, tries in conn.execute(
-                select(StaffTask.appointment_id, StaffTask.outcome, StaffTask.attempts)
-                .where(StaffTask.appointment_id.in_(part), StaffTask.kind == "call")
-                .order_by(StaffTask.id)).all():
+            select(StaffTask.appointment_id, StaffTask.outcome, StaffTask.attempts)
+            .where(StaffTask.appointment_id.in_(part), StaffTask.kind == "call")
+            .order_by(StaffTask.id)
+        ).all():
             if task_appt is not None:
                 tasks[task_appt] = (outcome, tries)
     for part in chunks(list({f[4] for f in found}), 500):
-        patients.update((r[0], tuple(r[1:])) for r in conn.execute(select(
-            Patient.id, Patient.first_name, Patient.last_name, Patient.contact_phone, Patient.guardian_phone,
-            Patient.phone, Patient.guardian_name, Patient.guardian_relation)
-            .where(Patient.id.in_(part))).all())
+        patients.update(
+            (r[0], tuple(r[1:]))
+            for r in conn.execute(
+                select(
+                    Patient.id,
+                    Patient.first_name,
+                    Patient.last_name,
+                    Patient.contact_phone,
+                    Patient.guardian_phone,
+                    Patient.phone,
+                    Patient.guardian_name,
+                    Patient.guardian_relation,
+                ).where(Patient.id.in_(part))
+            ).all()
+        )
     types = dict(conn.execute(select(AppointmentType.id, AppointmentType.name)).all())
     out = []
     for local, aid, version, start, pid, tid, conf, loc in found:
         first, last, contact_phone, guardian_phone, phone, guardian, relation = patients[pid]
         country = countries.get(loc.clinic_id, "US")
-        phones = tuple(dict.fromkeys(format_phone(x, country)
-                                     for x in (contact_phone, guardian_phone, phone) if x))
+        phones = tuple(
+            dict.fromkeys(format_phone(x, country) for x in (contact_phone, guardian_phone, phone) if x)
+        )
         name = f"{first} {last}"
         responsible = guardian or name
         if guardian and relation:
             responsible += f" ({relation})"
         t = tasks.get(aid)
-        out.append(CallRow(aid, version, start, f"{format_date(local)} {format_time(local)}",
-                           name, responsible, phones, types.get(tid, ""), loc.name, conf,
-                           CALL_OUTCOMES.get(t[0] or "", "") if t else "", len(t[1] or []) if t else 0))
+        out.append(
+            CallRow(
+                aid,
+                version,
+                start,
+                f"{format_date(local)} {format_time(local)}",
+                name,
+                responsible,
+                phones,
+                types.get(tid, ""),
+                loc.name,
+                conf,
+                CALL_OUTCOMES.get(t[0] or "", "") if t else "",
+                len(t[1] or []) if t else 0,
+            )
+        )
     return out
 
 
@@ -724,12 +949,23 @@ def open_tasks(session: Session, kind: str | None = None) -> list[TaskRow]:
     out = []
     for t in session.scalars(q):
         p = session.get(Patient, t.patient_id) if t.patient_id else None
-        out.append(TaskRow(t.id, t.kind, t.appointment_id, p.display_name if p else "", t.reason,
-                           t.created_at))
+        out.append(
+            TaskRow(t.id, t.kind, t.appointment_id, p.display_name if p else "", t.reason, t.created_at)
+        )
     return out
 
 
-__all__ = ["CALL_OUTCOMES", "ConfirmationReplyHandler", "call_day", "call_list", "confirm_appointment",
-           "decline_appointment", "expire_requests", "format_phone", "handle_reply", "next_business_day",
-           "record_call_outcome",
-           "request_callback"]
+__all__ = [
+    "CALL_OUTCOMES",
+    "ConfirmationReplyHandler",
+    "call_day",
+    "call_list",
+    "confirm_appointment",
+    "decline_appointment",
+    "expire_requests",
+    "format_phone",
+    "handle_reply",
+    "next_business_day",
+    "record_call_outcome",
+    "request_callback",
+]

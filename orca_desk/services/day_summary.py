@@ -28,9 +28,13 @@ class DaySummary:
 
     def text(self) -> str:
         """One line for the bar: "12 visits · 3 unconfirmed · 6.5 chair-h booked · 14 h free · …"."""
-        parts = [_plural(self.visits, "visit"), f"{self.unconfirmed} unconfirmed",
-                 f"{hours(self.booked_minutes)} chair-h booked", f"{hours(self.free_minutes)} chair-h free",
-                 _plural(self.offers, "opening") + " on offer"]
+        parts = [
+            _plural(self.visits, "visit"),
+            f"{self.unconfirmed} unconfirmed",
+            f"{hours(self.booked_minutes)} chair-h booked",
+            f"{hours(self.free_minutes)} chair-h free",
+            _plural(self.offers, "opening") + " on offer",
+        ]
         if self.cancelled:
             parts.append(f"{self.cancelled} cancelled")
         if self.no_shows:
@@ -63,10 +67,16 @@ def _minutes_in_day(start: datetime, end: datetime, day: date, zone: ZoneInfo) -
     return minute(s), minute(e)
 
 
-def summarise(appointments: Iterable[CalendarAppointment], *, days: Sequence[date],
-              zones: Mapping[int, ZoneInfo], chairs: Mapping[int, Sequence[int]],
-              overlays: Mapping[int, Any], offer_starts: Iterable[tuple[int, datetime]] = (),
-              to_rebook: int = 0) -> DaySummary:
+def summarise(
+    appointments: Iterable[CalendarAppointment],
+    *,
+    days: Sequence[date],
+    zones: Mapping[int, ZoneInfo],
+    chairs: Mapping[int, Sequence[int]],
+    overlays: Mapping[int, Any],
+    offer_starts: Iterable[tuple[int, datetime]] = (),
+    to_rebook: int = 0,
+) -> DaySummary:
     """Count what the calendar already loaded; no query.
 
     ``chairs`` maps each location to its chairs, ``overlays`` each location to its provider-schedule
@@ -106,15 +116,25 @@ def summarise(appointments: Iterable[CalendarAppointment], *, days: Sequence[dat
             open_ = normalize(overlay.location_open.get(day, []))
             if not open_:
                 continue
-            everyone = [(b.start_minute, b.end_minute) for b in overlay.blocks
-                        if b.day == day and b.provider_id is None and b.chair_id is None
-                        and getattr(b, "source", "block") == "block"]
+            everyone = [
+                (b.start_minute, b.end_minute)
+                for b in overlay.blocks
+                if b.day == day
+                and b.provider_id is None
+                and b.chair_id is None
+                and getattr(b, "source", "block") == "block"
+            ]
             for chair_id in chair_ids:
-                own = [(b.start_minute, b.end_minute) for b in overlay.blocks
-                       if b.day == day and b.chair_id == chair_id
-                       and getattr(b, "source", "block") == "block"]
+                own = [
+                    (b.start_minute, b.end_minute)
+                    for b in overlay.blocks
+                    if b.day == day and b.chair_id == chair_id and getattr(b, "source", "block") == "block"
+                ]
                 left = subtract(open_, everyone + own + taken.get((chair_id, day), []))
                 free += sum(e - s for s, e in left)
-    offers = sum(1 for location_id, start in offer_starts
-                 if location_id in zones and start.astimezone(zones[location_id]).date() in shown)
+    offers = sum(
+        1
+        for location_id, start in offer_starts
+        if location_id in zones and start.astimezone(zones[location_id]).date() in shown
+    )
     return DaySummary(visits, unconfirmed, cancelled, no_shows, booked, free, offers, to_rebook)

@@ -47,7 +47,12 @@ class BusyError(OrcaError):
     so running it again as a whole is safe (``Database.run_write`` does, a few times).
     """
 
-    def __init__(self, message: str = "The database is busy with another desk's change; "
-                 "nothing was changed. Please try again.", *, retryable: bool = False) -> None:
+    def __init__(
+        self,
+        message: str = "The database is busy with another desk's change; "
+        "nothing was changed. Please try again.",
+        *,
+        retryable: bool = False,
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable

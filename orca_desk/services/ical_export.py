@@ -119,10 +119,18 @@ def series_uid(series_id: int, slug: str) -> str:
     return f"series-{series_id}@{slug}.orca-desk"
 
 
-def export_ical(session: Session, *, start: date, end: date, location_id: int | None = None,
-                provider_id: int | None = None, chair_id: int | None = None,
-                privacy: str = "initials", now: datetime,
-                out: BinaryIO | Path | str | None = None) -> IcalExport:
+def export_ical(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    location_id: int | None = None,
+    provider_id: int | None = None,
+    chair_id: int | None = None,
+    privacy: str = "initials",
+    now: datetime,
+    out: BinaryIO | Path | str | None = None,
+) -> IcalExport:
     """Export the appointments of local days ``start``..``end`` (inclusive) as an .ics calendar.
 
     Filters combine (location, provider, chair). ``privacy="initials"`` (the default) writes
@@ -158,13 +166,17 @@ def export_ical(session: Session, *, start: date, end: date, location_id: int | 
     rows = [r for r in rows if start <= r.start.astimezone(zones[r.timezone]).date() <= end]
 
     singles = [r for r in rows if r.series_id is None and r.status not in HIDDEN_STATUSES]
-    series_ids = sorted({r.series_id for r in rows
-                         if r.series_id is not None and r.status not in HIDDEN_STATUSES})
+    series_ids = sorted(
+        {r.series_id for r in rows if r.series_id is not None and r.status not in HIDDEN_STATUSES}
+    )
     series = load_series_exports(session, series_ids, slug=slug, privacy=privacy)
     in_series = {sid for sid in series_ids if sid in series}
     # A series row whose series is gone is exported on its own.
-    singles += [r for r in rows if r.series_id is not None and r.series_id not in in_series
-                and r.status not in HIDDEN_STATUSES]
+    singles += [
+        r
+        for r in rows
+        if r.series_id is not None and r.series_id not in in_series and r.status not in HIDDEN_STATUSES
+    ]
     shown = sum(1 for r in rows if r.status not in HIDDEN_STATUSES)
 
     events = [(appointment_uid(r.id, slug), _event_data(r, privacy)) for r in singles]
@@ -175,13 +187,19 @@ def export_ical(session: Session, *, start: date, end: date, location_id: int | 
         Path(out).write_bytes(data)
     elif out is not None:
         out.write(data)
-    return IcalExport(data=data, events=len(events), series=len(exports),
-                      overrides=sum(len(s.overrides) for s in exports),
-                      exdates=sum(len(s.exdates) for s in exports), appointments=shown)
+    return IcalExport(
+        data=data,
+        events=len(events),
+        series=len(exports),
+        overrides=sum(len(s.overrides) for s in exports),
+        exdates=sum(len(s.exdates) for s in exports),
+        appointments=shown,
+    )
 
 
-def _check_filters(session: Session, location_id: int | None, provider_id: int | None,
-                   chair_id: int | None) -> list[str]:
+def _check_filters(
+    session: Session, location_id: int | None, provider_id: int | None, chair_id: int | None
+) -> list[str]:
     names: list[str] = []
     if location_id is not None:
         loc = session.get(Location, location_id)
@@ -205,12 +223,29 @@ def _check_filters(session: Session, location_id: int | None, provider_id: int |
 
 def _base_query() -> Any:  # a Select of _Row's columns
     return (
-        select(Appointment.id, Appointment.version, Appointment.series_id,
-               Appointment.series_occurrence_start, Patient.first_name, Patient.last_name,
-               Appointment.provider_id, Provider.name, Appointment.chair_id, Chair.name,
-               Appointment.location_id, Location.name, Location.address, Location.timezone,
-               Appointment.type_id, AppointmentType.name, Appointment.start_at, Appointment.end_at,
-               Appointment.status, Appointment.confirmation, Appointment.updated_at)
+        select(
+            Appointment.id,
+            Appointment.version,
+            Appointment.series_id,
+            Appointment.series_occurrence_start,
+            Patient.first_name,
+            Patient.last_name,
+            Appointment.provider_id,
+            Provider.name,
+            Appointment.chair_id,
+            Chair.name,
+            Appointment.location_id,
+            Location.name,
+            Location.address,
+            Location.timezone,
+            Appointment.type_id,
+            AppointmentType.name,
+            Appointment.start_at,
+            Appointment.end_at,
+            Appointment.status,
+            Appointment.confirmation,
+            Appointment.updated_at,
+        )
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(Provider, Provider.id == Appointment.provider_id)
         .join(Chair, Chair.id == Appointment.chair_id)
@@ -227,8 +262,9 @@ def _rows(session: Session, q: Select[Any]) -> list[_Row]:
 # --- series ----------------------------------------------------------------------------------
 
 
-def load_series_exports(session: Session, series_ids: Sequence[int], *, slug: str,
-                        privacy: str) -> dict[int, SeriesExport]:
+def load_series_exports(
+    session: Session, series_ids: Sequence[int], *, slug: str, privacy: str
+) -> dict[int, SeriesExport]:
     """The series as iCal sees them, in three queries whatever their number."""
     if not series_ids:
         return {}
@@ -239,8 +275,10 @@ def load_series_exports(session: Session, series_ids: Sequence[int], *, slug: st
     for part in chunks(series_ids, 500):
         all_series += session.scalars(select(RecurringSeries).where(RecurringSeries.id.in_(part)))
         for sid, original, kind in session.execute(
-                select(SeriesException.series_id, SeriesException.original_start, SeriesException.kind)
-                .where(SeriesException.series_id.in_(part))):
+            select(SeriesException.series_id, SeriesException.original_start, SeriesException.kind).where(
+                SeriesException.series_id.in_(part)
+            )
+        ):
             exceptions[sid][original] = kind
         for r in _rows(session, _base_query().where(Appointment.series_id.in_(part))):
             assert r.series_id is not None
@@ -252,8 +290,9 @@ def load_series_exports(session: Session, series_ids: Sequence[int], *, slug: st
     return out
 
 
-def _series_export(s: RecurringSeries, exceptions: dict[datetime, str], members: list[_Row], *,
-                   slug: str, privacy: str) -> SeriesExport | None:
+def _series_export(
+    s: RecurringSeries, exceptions: dict[datetime, str], members: list[_Row], *, slug: str, privacy: str
+) -> SeriesExport | None:
     zone = ZoneInfo(s.timezone)
     dtstart = datetime.combine(s.start_date, time(s.start_minute // 60, s.start_minute % 60), tzinfo=zone)
     length = timedelta(minutes=s.minutes)
@@ -266,41 +305,67 @@ def _series_export(s: RecurringSeries, exceptions: dict[datetime, str], members:
     limit_at = max(last, booked_until) if booked_until is not None else last
     occs = {o.astimezone(UTC) for o in recurrence.occurrences(s.rrule, dtstart, until=limit_at)}
     # Word the master from an unchanged occurrence when there is one.
-    template = next((r for r in members if r.occurrence_start == r.start
-                     and (r.chair_id, r.provider_id, r.type_id) == (s.chair_id, s.provider_id, s.type_id)),
-                    members[0])
-    typical = (Counter(_status_of(r) for r in members if r.status not in HIDDEN_STATUSES)
-               .most_common(1)[0][0])
+    template = next(
+        (
+            r
+            for r in members
+            if r.occurrence_start == r.start
+            and (r.chair_id, r.provider_id, r.type_id) == (s.chair_id, s.provider_id, s.type_id)
+        ),
+        members[0],
+    )
+    typical = Counter(_status_of(r) for r in members if r.status not in HIDDEN_STATUSES).most_common(1)[0][0]
     exdates: list[datetime] = []
     overrides: list[tuple[datetime, EventData]] = []
     for key in sorted(occs | set(exceptions) | set(keyed)):
         r = keyed.get(key)
         if r is None or r.status in HIDDEN_STATUSES:
-            if key in occs and (key in exceptions or r is not None or booked_until is None
-                                or key < booked_until):
+            if key in occs and (
+                key in exceptions or r is not None or booked_until is None or key < booked_until
+            ):
                 exdates.append(key.astimezone(zone))
             continue
-        changed = (exceptions.get(key) == "override" or r.start != key or r.end - r.start != length
-                   or (r.chair_id, r.provider_id, r.type_id) != (s.chair_id, s.provider_id, s.type_id)
-                   or _status_of(r) != typical or key not in occs)
+        changed = (
+            exceptions.get(key) == "override"
+            or r.start != key
+            or r.end - r.start != length
+            or (r.chair_id, r.provider_id, r.type_id) != (s.chair_id, s.provider_id, s.type_id)
+            or _status_of(r) != typical
+            or key not in occs
+        )
         if changed:
             overrides.append((key.astimezone(zone), _event_data(r, privacy)))
     base = _event_data(template, privacy)
-    master = EventData(start=dtstart, end=dtstart + length,
-                       summary=base.summary,
-                       description=base.description, location=base.location, status=typical,
-                       sequence=max(0, s.version - 1), created=s.created_at,
-                       last_modified=s.updated_at)
-    return SeriesExport(uid=series_uid(s.id, slug), rrule=s.rrule.removeprefix("RRULE:"), zone=zone,
-                        master=master, exdates=tuple(exdates), overrides=tuple(overrides))
+    master = EventData(
+        start=dtstart,
+        end=dtstart + length,
+        summary=base.summary,
+        description=base.description,
+        location=base.location,
+        status=typical,
+        sequence=max(0, s.version - 1),
+        created=s.created_at,
+        last_modified=s.updated_at,
+    )
+    return SeriesExport(
+        uid=series_uid(s.id, slug),
+        rrule=s.rrule.removeprefix("RRULE:"),
+        zone=zone,
+        master=master,
+        exdates=tuple(exdates),
+        overrides=tuple(overrides),
+    )
 
 
 # --- wording ---------------------------------------------------------------------------------
 
 
 def _status_of(r: _Row) -> str:
-    return "CONFIRMED" if r.confirmation == "confirmed" or r.status in (
-        "confirmed", "arrived", "seated", "completed") else "TENTATIVE"
+    return (
+        "CONFIRMED"
+        if r.confirmation == "confirmed" or r.status in ("confirmed", "arrived", "seated", "completed")
+        else "TENTATIVE"
+    )
 
 
 def _summary(r: _Row, privacy: str) -> str:
@@ -311,12 +376,16 @@ def _summary(r: _Row, privacy: str) -> str:
 
 def _event_data(r: _Row, privacy: str) -> EventData:
     zone = _zone(r.timezone)
-    return EventData(start=r.start.astimezone(zone), end=r.end.astimezone(zone),
-                     summary=_summary(r, privacy),
-                     description=_description(privacy, r.type_name, r.provider_name, r.chair_name,
-                                              r.confirmation),
-                     location=_place(r.location_name, r.chair_name, r.address), status=_status_of(r),
-                     sequence=max(0, r.version - 1), last_modified=r.updated)
+    return EventData(
+        start=r.start.astimezone(zone),
+        end=r.end.astimezone(zone),
+        summary=_summary(r, privacy),
+        description=_description(privacy, r.type_name, r.provider_name, r.chair_name, r.confirmation),
+        location=_place(r.location_name, r.chair_name, r.address),
+        status=_status_of(r),
+        sequence=max(0, r.version - 1),
+        last_modified=r.updated,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -340,8 +409,9 @@ def _place(location: str, chair: str, address: str) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_calendar(events: Sequence[tuple[str, EventData]], series: Sequence[SeriesExport], *,
-                   name: str, now: datetime) -> bytes:
+def write_calendar(
+    events: Sequence[tuple[str, EventData]], series: Sequence[SeriesExport], *, name: str, now: datetime
+) -> bytes:
     """An RFC 5545 VCALENDAR: VTIMEZONEs (from zoneinfo, via icalendar), then the VEVENTs.
 
     Lines are written directly (icalendar's object model takes seconds for a year of a
@@ -354,8 +424,14 @@ def write_calendar(events: Sequence[tuple[str, EventData]], series: Sequence[Ser
     for s in series:
         zones[_tzid(s.master.start)] += [s.master.start, *s.exdates, *(o for o, _ in s.overrides)]
         zones[_tzid(s.master.start)] += [e.start for _, e in s.overrides]
-    out: list[str] = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-                      "METHOD:PUBLISH", _fold(f"X-WR-CALNAME:{_text(name)}")]
+    out: list[str] = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        _fold(f"X-WR-CALNAME:{_text(name)}"),
+    ]
     for tzid, instants in sorted(zones.items()):
         first = min(instants).date() - timedelta(days=1)
         # A never-ending rule runs on: cover its zone for years past the last known occurrence.
@@ -367,13 +443,18 @@ def write_calendar(events: Sequence[tuple[str, EventData]], series: Sequence[Ser
     for s in series:
         extra = [f"RRULE:{s.rrule}"]
         if s.exdates:
-            extra.append(f"EXDATE;TZID={_tzid(s.master.start)}:"
-                         + ",".join(_local_text(d.astimezone(s.zone)) for d in s.exdates))
+            extra.append(
+                f"EXDATE;TZID={_tzid(s.master.start)}:"
+                + ",".join(_local_text(d.astimezone(s.zone)) for d in s.exdates)
+            )
         out += _vevent(s.uid, s.master, stamp, extra)
         for original, ev in s.overrides:
-            out += _vevent(s.uid, ev, stamp,
-                           [f"RECURRENCE-ID;TZID={_tzid(s.master.start)}:"
-                            f"{_local_text(original.astimezone(s.zone))}"])
+            out += _vevent(
+                s.uid,
+                ev,
+                stamp,
+                [f"RECURRENCE-ID;TZID={_tzid(s.master.start)}:{_local_text(original.astimezone(s.zone))}"],
+            )
     out.append("END:VCALENDAR")
     return ("\r\n".join(out) + "\r\n").encode("utf-8")
 
@@ -381,13 +462,21 @@ def write_calendar(events: Sequence[tuple[str, EventData]], series: Sequence[Ser
 def _vevent(uid: str, ev: EventData, stamp: str, extra: Sequence[str] = ()) -> list[str]:
     tzid = _tzid(ev.start)
     # Only TEXT values and date lists can pass 75 octets; the other lines are short by construction.
-    lines = ["BEGIN:VEVENT", _fold(f"UID:{uid}"), f"DTSTAMP:{stamp}",
-             f"DTSTART;TZID={tzid}:{_local_text(ev.start)}",
-             f"DTEND;TZID={tzid}:{_local_text(ev.end.astimezone(ev.start.tzinfo))}",
-             *(_fold(x) for x in extra),
-             _prop("SUMMARY", ev.summary), _prop("DESCRIPTION", ev.description),
-             _prop("LOCATION", ev.location), f"STATUS:{ev.status}", f"SEQUENCE:{ev.sequence}",
-             "TRANSP:OPAQUE", "CLASS:PRIVATE"]
+    lines = [
+        "BEGIN:VEVENT",
+        _fold(f"UID:{uid}"),
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;TZID={tzid}:{_local_text(ev.start)}",
+        f"DTEND;TZID={tzid}:{_local_text(ev.end.astimezone(ev.start.tzinfo))}",
+        *(_fold(x) for x in extra),
+        _prop("SUMMARY", ev.summary),
+        _prop("DESCRIPTION", ev.description),
+        _prop("LOCATION", ev.location),
+        f"STATUS:{ev.status}",
+        f"SEQUENCE:{ev.sequence}",
+        "TRANSP:OPAQUE",
+        "CLASS:PRIVATE",
+    ]
     if ev.created is not None:
         lines.append(f"CREATED:{_utc_text(ev.created)}")
     if ev.last_modified is not None:
@@ -425,8 +514,13 @@ def _text(value: str) -> str:
     """RFC 5545 TEXT escaping."""
     if not _SPECIAL.search(value):
         return value
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -434,7 +528,7 @@ def _fold(line: str) -> str:
     if len(line) <= 75 and (line.isascii() or len(line.encode("utf-8")) <= 75):
         return line
     if line.isascii():
-        return "\r\n ".join([line[:75], *(line[i:i + 74] for i in range(75, len(line), 74))])
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     parts: list[str] = []
     chunk: list[str] = []
     size, limit = 0, 75

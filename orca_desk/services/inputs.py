@@ -37,15 +37,15 @@ def check_text(value: str, *, field: str, label: str, max_length: int, multiline
         such = "a NUL byte" if multiline else "a NUL byte or a line break"
         raise ValidationError(f"{label} cannot contain control characters (such as {such}).", field=field)
     if len(value) > max_length:
-        raise ValidationError(f"{label} is {len(value)} characters long; at most {max_length} fit.",
-                              field=field)
+        raise ValidationError(
+            f"{label} is {len(value)} characters long; at most {max_length} fit.", field=field
+        )
     return value
 
 
 def check_column_text(value: str, column: Any, *, field: str, label: str, multiline: bool = False) -> str:
     """``check_text`` against the column's own length."""
-    return check_text(value, field=field, label=label, max_length=column_length(column),
-                      multiline=multiline)
+    return check_text(value, field=field, label=label, max_length=column_length(column), multiline=multiline)
 
 
 def strip_control(text: str) -> str:

@@ -105,9 +105,7 @@ def make_token(
             "A token purpose is 1–32 lowercase letters, digits or underscores.", field="purpose"
         )
     if not 0 <= subject_id < 2**64:
-        raise ValidationError(
-            "subject_id must be a non-negative 64-bit integer.", field="subject_id"
-        )
+        raise ValidationError("subject_id must be a non-negative 64-bit integer.", field="subject_id")
     if expires_at.tzinfo is None or expires_at.utcoffset() is None:
         raise ValidationError("expires_at must be timezone-aware.", field="expires_at")
     expiry = int(expires_at.timestamp())  # truncating only ever expires a link sooner
@@ -174,9 +172,7 @@ def verify_token(secret: bytes, token: str, purpose: str, now: datetime) -> Toke
     if not _PURPOSE_RE.fullmatch(token_purpose) or not _NONCE_RE.fullmatch(nonce):
         raise TokenInvalid("This link is damaged: the token fields are unreadable.")
     if token_purpose != purpose:
-        raise TokenInvalid(
-            f"This link is for {token_purpose!r}, not {purpose!r}; it cannot be used here."
-        )
+        raise TokenInvalid(f"This link is for {token_purpose!r}, not {purpose!r}; it cannot be used here.")
     claims = TokenClaims(
         purpose=token_purpose,
         subject_id=subject_id,
@@ -214,8 +210,9 @@ def _read_varint(raw: bytes, at: int) -> tuple[int, int]:
 
 
 def _short_mac(secret: bytes, purpose: str, body: bytes) -> bytes:
-    return hmac.new(secret, _SHORT_DOMAIN + purpose.encode("ascii") + b"\x00" + body,
-                    hashlib.sha256).digest()[:SHORT_MAC_BYTES]
+    return hmac.new(
+        secret, _SHORT_DOMAIN + purpose.encode("ascii") + b"\x00" + body, hashlib.sha256
+    ).digest()[:SHORT_MAC_BYTES]
 
 
 def _short_nonce(subject_id: int, nonce: bytes) -> str:
@@ -243,22 +240,21 @@ def make_short_token(
             "A token purpose is 1–32 lowercase letters, digits or underscores.", field="purpose"
         )
     if not 0 <= subject_id < 2**64:
-        raise ValidationError(
-            "subject_id must be a non-negative 64-bit integer.", field="subject_id"
-        )
+        raise ValidationError("subject_id must be a non-negative 64-bit integer.", field="subject_id")
     if expires_at.tzinfo is None or expires_at.utcoffset() is None:
         raise ValidationError("expires_at must be timezone-aware.", field="expires_at")
     # Whole minutes, rounded down: a link only ever expires sooner, never later.
     minutes = int((expires_at - SHORT_EPOCH).total_seconds() // 60)
     if not 0 <= minutes < 2**24:
-        raise ValidationError(f"A short link cannot expire before {SHORT_EPOCH:%Y} or after "
-                              f"{SHORT_EXPIRY_LIMIT:%B %Y}.", field="expires_at")
+        raise ValidationError(
+            f"A short link cannot expire before {SHORT_EPOCH:%Y} or after {SHORT_EXPIRY_LIMIT:%B %Y}.",
+            field="expires_at",
+        )
     if nonce is None:
         nonce = secrets.token_bytes(SHORT_NONCE_BYTES)
     elif len(nonce) != SHORT_NONCE_BYTES:
         raise ValidationError(f"A short-token nonce is {SHORT_NONCE_BYTES} bytes.", field="nonce")
-    body = (bytes([SHORT_TOKEN_VERSION]) + _varint(subject_id)
-            + minutes.to_bytes(_EXPIRY_BYTES, "big") + nonce)
+    body = bytes([SHORT_TOKEN_VERSION]) + _varint(subject_id) + minutes.to_bytes(_EXPIRY_BYTES, "big") + nonce
     return _b64encode(body + _short_mac(secret, purpose, body))
 
 
@@ -279,8 +275,7 @@ def verify_short_token(secret: bytes, token: str, purpose: str, now: datetime) -
         raise TokenInvalid("This link is damaged: the token is too short.")
     body, mac = raw[:-SHORT_MAC_BYTES], raw[-SHORT_MAC_BYTES:]
     if not hmac.compare_digest(mac, _short_mac(secret, purpose, body)):
-        raise TokenInvalid("This link was altered, was not issued by this clinic, or is for "
-                           "another purpose.")
+        raise TokenInvalid("This link was altered, was not issued by this clinic, or is for another purpose.")
     if body[0] != SHORT_TOKEN_VERSION:
         raise TokenInvalid(f"This link uses an unsupported token version ({body[0]}).")
     subject_id, at = _read_varint(body, 1)

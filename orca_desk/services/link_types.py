@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from orca_desk.services.security import BOOK, Actor
 
 # Who acts when a patient clicks a link (for the audit trail and the booking service).
-PATIENT_LINK = Actor(username="patient-link", role="patient", display_name="Patient (via link)",
-                     permissions=frozenset({BOOK}))
+PATIENT_LINK = Actor(
+    username="patient-link", role="patient", display_name="Patient (via link)", permissions=frozenset({BOOK})
+)
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,3 @@ class LinkHandler:
     describe: Callable[[Session, int, datetime], LinkPrompt]
     perform: Callable[[Session, int, datetime], LinkOutcome]
     single_use: bool = True
-
-

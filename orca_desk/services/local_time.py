@@ -17,14 +17,15 @@ from orca_desk.models import Chair, Clinic, Location
 
 TIME_FORMATS = ("12h", "24h")
 # Countries that write the time of day on a 12-hour clock (ISO 3166 alpha-2).
-TWELVE_HOUR_COUNTRIES = frozenset({"US", "CA", "PH", "AU", "NZ", "IN", "PK", "BD", "EG", "SA", "MY",
-                                   "CO", "IE", "JO"})
+TWELVE_HOUR_COUNTRIES = frozenset(
+    {"US", "CA", "PH", "AU", "NZ", "IN", "PK", "BD", "EG", "SA", "MY", "CO", "IE", "JO"}
+)
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def default_time_format(country: str | None) -> str:
-    """"12h" for a clinic in a country that writes 12-hour times, else "24h"."""
+    """ "12h" for a clinic in a country that writes 12-hour times, else "24h"."""
     return "12h" if (country or "").upper() in TWELVE_HOUR_COUNTRIES else "24h"
 
 
@@ -47,8 +48,9 @@ def location_zone(session: Session, location_id: int | None) -> ZoneInfo:
 
 def chair_zone(session: Session, chair_id: int) -> ZoneInfo:
     """The zone of the location a chair stands in."""
-    name = session.scalar(select(Location.timezone).join(Chair, Chair.location_id == Location.id)
-                          .where(Chair.id == chair_id))
+    name = session.scalar(
+        select(Location.timezone).join(Chair, Chair.location_id == Location.id).where(Chair.id == chair_id)
+    )
     return zone(name) if name else location_zone(session, None)
 
 
@@ -109,8 +111,9 @@ def fmt_datetime(dt: datetime, tz: tzinfo | None, style: str = "12h", *, seconds
     return f"{fmt_date(dt, tz)}, {fmt_time(dt, tz, style, seconds=seconds)}"
 
 
-def fmt_day_time(dt: datetime, tz: tzinfo | None, style: str = "12h", *, year: bool = False,
-                 seconds: bool = False) -> str:
+def fmt_day_time(
+    dt: datetime, tz: tzinfo | None, style: str = "12h", *, year: bool = False, seconds: bool = False
+) -> str:
     """A short local day and time: "Wed 2 Dec, 8:15 PM" (``year``: "Wed 2 Dec 2026, 8:15 PM")."""
     if year:
         return fmt_datetime(dt, tz, style, seconds=seconds)
@@ -118,8 +121,9 @@ def fmt_day_time(dt: datetime, tz: tzinfo | None, style: str = "12h", *, year: b
     return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]}, {fmt_time(dt, tz, style, seconds=seconds)}"
 
 
-def fmt_recent(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime,
-               seconds: bool = False) -> str:
+def fmt_recent(
+    dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime, seconds: bool = False
+) -> str:
     """For lists of events: the time alone today, "2 Dec, 8:15 PM" this year, else with the year."""
     t, today = _local(dt, tz), _local(now, tz)
     clock = fmt_time(dt, tz, style, seconds=seconds)
@@ -129,14 +133,31 @@ def fmt_recent(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: date
     return f"{t.day} {_MONTHS[t.month - 1]}{year}, {clock}"
 
 
-def fmt_when(dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime | None = None,
-             seconds: bool = False) -> str:
+def fmt_when(
+    dt: datetime, tz: tzinfo | None, style: str = "12h", *, now: datetime | None = None, seconds: bool = False
+) -> str:
     """The time alone when ``dt`` falls on the same local day as ``now``, else date and time."""
     if now is not None and _local(dt, tz).date() == _local(now, tz).date():
         return fmt_time(dt, tz, style, seconds=seconds)
     return fmt_datetime(dt, tz, style, seconds=seconds)
 
 
-__all__ = ["TIME_FORMATS", "TWELVE_HOUR_COUNTRIES", "chair_zone", "clinic_time_format", "default_time_format",
-           "fmt_date", "fmt_datetime", "fmt_day_time", "fmt_minute", "fmt_range", "fmt_recent",
-           "fmt_time", "fmt_wall", "fmt_when", "location_zone", "usual_time_format", "zone"]
+__all__ = [
+    "TIME_FORMATS",
+    "TWELVE_HOUR_COUNTRIES",
+    "chair_zone",
+    "clinic_time_format",
+    "default_time_format",
+    "fmt_date",
+    "fmt_datetime",
+    "fmt_day_time",
+    "fmt_minute",
+    "fmt_range",
+    "fmt_recent",
+    "fmt_time",
+    "fmt_wall",
+    "fmt_when",
+    "location_zone",
+    "usual_time_format",
+    "zone",
+]

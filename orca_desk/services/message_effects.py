@@ -39,11 +39,18 @@ def after_sent(session: Session, message_ids: Sequence[int], *, now: datetime) -
     # One read by primary key; the waitlist module is only needed when an offer is among them.
     offers: list[tuple[int, int]] = []
     for chunk in chunks(ids):
-        offers.extend((mid, oid) for mid, oid in session.execute(
-            select(OutboxMessage.id, OutboxMessage.source_id).where(
-                OutboxMessage.id.in_(chunk), OutboxMessage.purpose == WAITLIST_OFFER,
-                OutboxMessage.source_type == WAITLIST_OFFER, OutboxMessage.source_id.is_not(None)))
-            if oid is not None)
+        offers.extend(
+            (mid, oid)
+            for mid, oid in session.execute(
+                select(OutboxMessage.id, OutboxMessage.source_id).where(
+                    OutboxMessage.id.in_(chunk),
+                    OutboxMessage.purpose == WAITLIST_OFFER,
+                    OutboxMessage.source_type == WAITLIST_OFFER,
+                    OutboxMessage.source_id.is_not(None),
+                )
+            )
+            if oid is not None
+        )
     if offers:
         from orca_desk.services.waitlist.holds import start_holds_of_sent
 

@@ -60,24 +60,26 @@ def sample_link(purpose: str, base_url: str = DEFAULT_PUBLIC_BASE_URL) -> str:
 def sample_values(base_url: str | None = None) -> Mapping[str, str]:
     """What the preview fills in; the links use ``base_url`` (default: the built-in address)."""
     base = base_url or DEFAULT_PUBLIC_BASE_URL
-    return MappingProxyType({
-        "first_name": "Emma",
-        "patient_first_name": "Liam",
-        "guardian_name": "Emma Carter",
-        "date": "Tue 10 Mar",
-        "time": "3:30 PM",
-        "day": "Tuesday",
-        "location": "Northside",
-        "location_address": "120 Harbor St, Boston",
-        "clinic_name": "Bright Smiles Orthodontics",
-        "clinic_phone": "(617) 555-0100",
-        "link": sample_link(CONFIRM, base),
-        "provider": "Dr. Chen",
-        "hold_minutes": "120",
-        "hold": "2h",
-        "offer_count": "1/3",
-        "unsubscribe_link": sample_link(UNSUBSCRIBE, base),
-    })
+    return MappingProxyType(
+        {
+            "first_name": "Emma",
+            "patient_first_name": "Liam",
+            "guardian_name": "Emma Carter",
+            "date": "Tue 10 Mar",
+            "time": "3:30 PM",
+            "day": "Tuesday",
+            "location": "Northside",
+            "location_address": "120 Harbor St, Boston",
+            "clinic_name": "Bright Smiles Orthodontics",
+            "clinic_phone": "(617) 555-0100",
+            "link": sample_link(CONFIRM, base),
+            "provider": "Dr. Chen",
+            "hold_minutes": "120",
+            "hold": "2h",
+            "offer_count": "1/3",
+            "unsubscribe_link": sample_link(UNSUBSCRIBE, base),
+        }
+    )
 
 
 SAMPLE_VALUES = sample_values()
@@ -112,8 +114,17 @@ class TemplateCheck:
 @cache
 def _defaults() -> tuple[TemplateRow, ...]:
     data: dict[str, Any] = json.loads((resources_dir() / TEMPLATES_FILE).read_text(encoding="utf-8"))
-    return tuple(TemplateRow(key=t["key"], channel=t["channel"], name=t["name"], subject=t.get("subject"),
-                             body=t["body"], saved=False) for t in data["templates"])
+    return tuple(
+        TemplateRow(
+            key=t["key"],
+            channel=t["channel"],
+            name=t["name"],
+            subject=t.get("subject"),
+            body=t["body"],
+            saved=False,
+        )
+        for t in data["templates"]
+    )
 
 
 def default_templates() -> list[TemplateRow]:
@@ -122,14 +133,24 @@ def default_templates() -> list[TemplateRow]:
 
 
 def _row(t: MessageTemplate) -> TemplateRow:
-    return TemplateRow(key=t.key, channel=t.channel, name=t.name, subject=t.subject, body=t.body,
-                       saved=True, updated_at=t.updated_at, updated_by=t.updated_by)
+    return TemplateRow(
+        key=t.key,
+        channel=t.channel,
+        name=t.name,
+        subject=t.subject,
+        body=t.body,
+        saved=True,
+        updated_at=t.updated_at,
+        updated_by=t.updated_by,
+    )
 
 
 def list_templates(session: Session, clinic_id: int) -> list[TemplateRow]:
     """The clinic's templates, with each default not yet saved filled in; by key, then channel."""
-    rows = {(t.key, t.channel): _row(t) for t in session.scalars(
-        select(MessageTemplate).where(MessageTemplate.clinic_id == clinic_id))}
+    rows = {
+        (t.key, t.channel): _row(t)
+        for t in session.scalars(select(MessageTemplate).where(MessageTemplate.clinic_id == clinic_id))
+    }
     for d in _defaults():
         rows.setdefault((d.key, d.channel), d)
     return sorted(rows.values(), key=lambda r: (r.key, r.channel))
@@ -143,8 +164,14 @@ def get_template(session: Session, clinic_id: int, key: str, channel: str) -> Te
     raise NotFound(f"There is no {channel} template {key!r}.")
 
 
-def check_template(body: str, subject: str | None, channel: str, *,
-                   policy: MessagingPolicy | None = None, base_url: str | None = None) -> TemplateCheck:
+def check_template(
+    body: str,
+    subject: str | None,
+    channel: str,
+    *,
+    policy: MessagingPolicy | None = None,
+    base_url: str | None = None,
+) -> TemplateCheck:
     """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft.
 
     ``base_url``: the clinic's public link address, so the sample links in the preview (and the
@@ -163,8 +190,10 @@ def check_template(body: str, subject: str | None, channel: str, *,
     terms = procedure_terms_found(f"{subject_text}\n{body}", policy)
     if terms:
         names = ", ".join(repr(t) for t in terms)
-        problems.append(f"Mentions a procedure ({names}): messages carry the minimum of health "
-                        "information. Remove it, or allow procedure names in Settings.")
+        problems.append(
+            f"Mentions a procedure ({names}): messages carry the minimum of health "
+            "information. Remove it, or allow procedure names in Settings."
+        )
     values = sample_values(base_url)
     preview = _preview(body, values)
     subject_preview = _preview(subject_text, values) if subject_text else ""
@@ -185,13 +214,24 @@ def _preview(text: str, samples: Mapping[str, str]) -> str:
 
 def _require_permission(actor: Actor) -> None:
     if not (actor.can(SETTINGS_PERMISSION) or actor.can(ADMIN)):
-        raise PermissionDenied(f"{actor.display_name or actor.username} may not change message "
-                               "templates; ask a manager.")
+        raise PermissionDenied(
+            f"{actor.display_name or actor.username} may not change message templates; ask a manager."
+        )
 
 
-def save_template(session: Session, actor: Actor, clinic_id: int, *, key: str, channel: str, name: str,
-                  subject: str | None, body: str, now: datetime,
-                  policy: MessagingPolicy | None = None) -> TemplateRow:
+def save_template(
+    session: Session,
+    actor: Actor,
+    clinic_id: int,
+    *,
+    key: str,
+    channel: str,
+    name: str,
+    subject: str | None,
+    body: str,
+    now: datetime,
+    policy: MessagingPolicy | None = None,
+) -> TemplateRow:
     """Validate and store a template (unknown variable → an error naming it); audited."""
     _require_permission(actor)
     if channel not in CHANNELS:
@@ -212,32 +252,68 @@ def save_template(session: Session, actor: Actor, clinic_id: int, *, key: str, c
     if check.problems:
         raise ValidationError(" ".join(check.problems), field="body")
     subject_value = (subject or "").strip() or None if channel == "email" else None
-    row = session.scalar(select(MessageTemplate).where(
-        MessageTemplate.clinic_id == clinic_id, MessageTemplate.key == key,
-        MessageTemplate.channel == channel).with_for_update())
+    row = session.scalar(
+        select(MessageTemplate)
+        .where(
+            MessageTemplate.clinic_id == clinic_id,
+            MessageTemplate.key == key,
+            MessageTemplate.channel == channel,
+        )
+        .with_for_update()
+    )
     before = {"name": row.name, "subject": row.subject, "body": row.body} if row else None
     if row is None:
-        row = MessageTemplate(clinic_id=clinic_id, key=key, channel=channel, name=name,
-                              subject=subject_value, body=body, updated_at=now, updated_by=actor.username)
+        row = MessageTemplate(
+            clinic_id=clinic_id,
+            key=key,
+            channel=channel,
+            name=name,
+            subject=subject_value,
+            body=body,
+            updated_at=now,
+            updated_by=actor.username,
+        )
         session.add(row)
     else:
         row.name, row.subject, row.body = name, subject_value, body
         row.updated_at, row.updated_by = now, actor.username
     session.flush()
-    audit.record(session, actor, "update" if before else "create", "message_template", row.id, now=now,
-                 before=before, after={"name": name, "subject": subject_value, "body": body})
+    audit.record(
+        session,
+        actor,
+        "update" if before else "create",
+        "message_template",
+        row.id,
+        now=now,
+        before=before,
+        after={"name": name, "subject": subject_value, "body": body},
+    )
     return _row(row)
 
 
 def seed_default_templates(session: Session, clinic_id: int, *, now: datetime) -> int:
     """Store every packaged default the clinic does not have yet; returns how many were added."""
-    have = {(k, c) for k, c in session.execute(select(MessageTemplate.key, MessageTemplate.channel)
-                                                .where(MessageTemplate.clinic_id == clinic_id))}
+    have = {
+        (k, c)
+        for k, c in session.execute(
+            select(MessageTemplate.key, MessageTemplate.channel).where(MessageTemplate.clinic_id == clinic_id)
+        )
+    }
     added = 0
     for d in _defaults():
         if (d.key, d.channel) not in have:
-            session.add(MessageTemplate(clinic_id=clinic_id, key=d.key, channel=d.channel, name=d.name,
-                                        subject=d.subject, body=d.body, updated_at=now, updated_by="system"))
+            session.add(
+                MessageTemplate(
+                    clinic_id=clinic_id,
+                    key=d.key,
+                    channel=d.channel,
+                    name=d.name,
+                    subject=d.subject,
+                    body=d.body,
+                    updated_at=now,
+                    updated_by="system",
+                )
+            )
             added += 1
     session.flush()
     return added

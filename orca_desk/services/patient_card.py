@@ -56,6 +56,7 @@ _HISTORY = 50
 
 # --- what the card shows -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Demographics:
     id: int
@@ -181,16 +182,32 @@ _UPCOMING = ("scheduled", "confirmed", "arrived", "seated")
 
 def _demographics(p: Patient) -> Demographics:
     return Demographics(
-        id=p.id, first_name=p.first_name, last_name=p.last_name, preferred_name=p.preferred_name or "",
-        date_of_birth=p.date_of_birth, language=p.language or "en", chart_number=p.chart_number or "",
-        phone=p.phone or "", email=p.email or "", preferred_channel=p.preferred_channel,
-        home_location_id=p.home_location_id, guardian_name=p.guardian_name or "",
-        guardian_relation=p.guardian_relation or "", guardian_phone=p.guardian_phone or "",
-        guardian_email=p.guardian_email or "", contact_phone=p.contact_phone or "",
-        contact_email=p.contact_email or "", sms_consent=p.sms_consent, sms_consent_at=p.sms_consent_at,
-        sms_consent_source=p.sms_consent_source or "", email_consent=p.email_consent,
-        email_consent_at=p.email_consent_at, notes=p.notes or "", is_active=p.is_active,
-        merged_into_id=p.merged_into_id)
+        id=p.id,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        preferred_name=p.preferred_name or "",
+        date_of_birth=p.date_of_birth,
+        language=p.language or "en",
+        chart_number=p.chart_number or "",
+        phone=p.phone or "",
+        email=p.email or "",
+        preferred_channel=p.preferred_channel,
+        home_location_id=p.home_location_id,
+        guardian_name=p.guardian_name or "",
+        guardian_relation=p.guardian_relation or "",
+        guardian_phone=p.guardian_phone or "",
+        guardian_email=p.guardian_email or "",
+        contact_phone=p.contact_phone or "",
+        contact_email=p.contact_email or "",
+        sms_consent=p.sms_consent,
+        sms_consent_at=p.sms_consent_at,
+        sms_consent_source=p.sms_consent_source or "",
+        email_consent=p.email_consent,
+        email_consent_at=p.email_consent_at,
+        notes=p.notes or "",
+        is_active=p.is_active,
+        merged_into_id=p.merged_into_id,
+    )
 
 
 def load_card(session: Session, patient_id: int, *, now: datetime) -> PatientCard:
@@ -198,46 +215,117 @@ def load_card(session: Session, patient_id: int, *, now: datetime) -> PatientCar
     p = session.get(Patient, patient_id)
     if p is None:
         raise NotFound(f"Patient #{patient_id} does not exist.")
-    alerts = tuple(AlertRow(a.id, a.kind, a.text, a.created_at, a.created_by) for a in session.scalars(
-        select(PatientAlert).where(PatientAlert.patient_id == patient_id).order_by(PatientAlert.id)))
-    consents = tuple(ConsentRow(c.channel, c.granted, c.address, c.source, c.at, c.recorded_by)
-                     for c in session.scalars(select(ConsentEvent)
-                                              .where(ConsentEvent.patient_id == patient_id)
-                                              .order_by(ConsentEvent.at.desc(), ConsentEvent.id.desc())))
-    visit_cols = (Appointment.id, Appointment.start_at, Appointment.location_id, Location.name,
-                  Location.timezone, AppointmentType.name, Provider.name, Appointment.status)
+    alerts = tuple(
+        AlertRow(a.id, a.kind, a.text, a.created_at, a.created_by)
+        for a in session.scalars(
+            select(PatientAlert).where(PatientAlert.patient_id == patient_id).order_by(PatientAlert.id)
+        )
+    )
+    consents = tuple(
+        ConsentRow(c.channel, c.granted, c.address, c.source, c.at, c.recorded_by)
+        for c in session.scalars(
+            select(ConsentEvent)
+            .where(ConsentEvent.patient_id == patient_id)
+            .order_by(ConsentEvent.at.desc(), ConsentEvent.id.desc())
+        )
+    )
+    visit_cols = (
+        Appointment.id,
+        Appointment.start_at,
+        Appointment.location_id,
+        Location.name,
+        Location.timezone,
+        AppointmentType.name,
+        Provider.name,
+        Appointment.status,
+    )
 
     def visits(q: Any) -> tuple[CardVisit, ...]:
-        q = (q.join(Location, Location.id == Appointment.location_id)
-             .join(AppointmentType, AppointmentType.id == Appointment.type_id)
-             .join(Provider, Provider.id == Appointment.provider_id))
+        q = (
+            q.join(Location, Location.id == Appointment.location_id)
+            .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+            .join(Provider, Provider.id == Appointment.provider_id)
+        )
         return tuple(CardVisit(*r) for r in session.execute(q))
 
-    upcoming = visits(select(*visit_cols).where(
-        Appointment.patient_id == patient_id, Appointment.end_at > now,
-        Appointment.status.in_(_UPCOMING)).order_by(Appointment.start_at).limit(_HISTORY))
-    past = visits(select(*visit_cols).where(
-        Appointment.patient_id == patient_id,
-        or_(Appointment.end_at <= now, Appointment.status.not_in(_UPCOMING)),
-        Appointment.start_at <= now).order_by(Appointment.start_at.desc()).limit(_HISTORY))
-    out = [CardMessage(r[0], "out", r[1], r[2], r[3], r[4]) for r in session.execute(
-        select(OutboxMessage.created_at, OutboxMessage.channel, OutboxMessage.to_address, OutboxMessage.body,
-               OutboxMessage.status).where(OutboxMessage.patient_id == patient_id)
-        .order_by(OutboxMessage.created_at.desc()).limit(_HISTORY))]
-    inbound = [CardMessage(r[0], "in", r[1], r[2], r[3], "received") for r in session.execute(
-        select(InboundMessage.received_at, InboundMessage.channel, InboundMessage.from_address,
-               InboundMessage.body).where(InboundMessage.patient_id == patient_id)
-        .order_by(InboundMessage.received_at.desc()).limit(_HISTORY))]
+    upcoming = visits(
+        select(*visit_cols)
+        .where(
+            Appointment.patient_id == patient_id, Appointment.end_at > now, Appointment.status.in_(_UPCOMING)
+        )
+        .order_by(Appointment.start_at)
+        .limit(_HISTORY)
+    )
+    past = visits(
+        select(*visit_cols)
+        .where(
+            Appointment.patient_id == patient_id,
+            or_(Appointment.end_at <= now, Appointment.status.not_in(_UPCOMING)),
+            Appointment.start_at <= now,
+        )
+        .order_by(Appointment.start_at.desc())
+        .limit(_HISTORY)
+    )
+    out = [
+        CardMessage(r[0], "out", r[1], r[2], r[3], r[4])
+        for r in session.execute(
+            select(
+                OutboxMessage.created_at,
+                OutboxMessage.channel,
+                OutboxMessage.to_address,
+                OutboxMessage.body,
+                OutboxMessage.status,
+            )
+            .where(OutboxMessage.patient_id == patient_id)
+            .order_by(OutboxMessage.created_at.desc())
+            .limit(_HISTORY)
+        )
+    ]
+    inbound = [
+        CardMessage(r[0], "in", r[1], r[2], r[3], "received")
+        for r in session.execute(
+            select(
+                InboundMessage.received_at,
+                InboundMessage.channel,
+                InboundMessage.from_address,
+                InboundMessage.body,
+            )
+            .where(InboundMessage.patient_id == patient_id)
+            .order_by(InboundMessage.received_at.desc())
+            .limit(_HISTORY)
+        )
+    ]
     messages = tuple(sorted(out + inbound, key=lambda m: m.at, reverse=True)[:_HISTORY])
-    waitlist = tuple(CardWaitlist(*r) for r in session.execute(
-        select(WaitlistEntry.id, AppointmentType.name, WaitlistEntry.status, WaitlistEntry.priority,
-               WaitlistEntry.reason, WaitlistEntry.created_at)
-        .join(AppointmentType, AppointmentType.id == WaitlistEntry.type_id)
-        .where(WaitlistEntry.patient_id == patient_id).order_by(WaitlistEntry.created_at.desc())))
-    recovery = tuple(CardRecovery(*r) for r in session.execute(
-        select(RecoveryCase.id, RecoveryCase.cause_kind, RecoveryCase.missed_start_at, RecoveryCase.status,
-               RecoveryCase.next_step_label).where(RecoveryCase.patient_id == patient_id)
-        .order_by(RecoveryCase.opened_at.desc())))
+    waitlist = tuple(
+        CardWaitlist(*r)
+        for r in session.execute(
+            select(
+                WaitlistEntry.id,
+                AppointmentType.name,
+                WaitlistEntry.status,
+                WaitlistEntry.priority,
+                WaitlistEntry.reason,
+                WaitlistEntry.created_at,
+            )
+            .join(AppointmentType, AppointmentType.id == WaitlistEntry.type_id)
+            .where(WaitlistEntry.patient_id == patient_id)
+            .order_by(WaitlistEntry.created_at.desc())
+        )
+    )
+    recovery = tuple(
+        CardRecovery(*r)
+        for r in session.execute(
+            select(
+                RecoveryCase.id,
+                RecoveryCase.cause_kind,
+                RecoveryCase.missed_start_at,
+                RecoveryCase.status,
+                RecoveryCase.next_step_label,
+            )
+            .where(RecoveryCase.patient_id == patient_id)
+            .order_by(RecoveryCase.opened_at.desc())
+        )
+    )
     family: tuple[FamilyMember, ...] = ()
     if p.guardian_phone or p.guardian_email:
         same = []
@@ -245,12 +333,23 @@ def load_card(session: Session, patient_id: int, *, now: datetime) -> PatientCar
             same.append(Patient.guardian_phone == p.guardian_phone)
         if p.guardian_email:
             same.append(Patient.guardian_email == p.guardian_email)
-        family = tuple(FamilyMember(r[0], f"{r[1]} {r[2]}") for r in session.execute(
-            select(Patient.id, Patient.first_name, Patient.last_name)
-            .where(Patient.clinic_id == p.clinic_id, Patient.id != p.id, Patient.is_active.is_(True),
-                   or_(*same)).order_by(Patient.first_name).limit(20)))
-    return PatientCard(_demographics(p), alerts, consents, upcoming, past, messages, waitlist, recovery,
-                       family)
+        family = tuple(
+            FamilyMember(r[0], f"{r[1]} {r[2]}")
+            for r in session.execute(
+                select(Patient.id, Patient.first_name, Patient.last_name)
+                .where(
+                    Patient.clinic_id == p.clinic_id,
+                    Patient.id != p.id,
+                    Patient.is_active.is_(True),
+                    or_(*same),
+                )
+                .order_by(Patient.first_name)
+                .limit(20)
+            )
+        )
+    return PatientCard(
+        _demographics(p), alerts, consents, upcoming, past, messages, waitlist, recovery, family
+    )
 
 
 def clinic_region(session: Session, clinic_id: int) -> str:
@@ -262,6 +361,7 @@ def clinic_region(session: Session, clinic_id: int) -> str:
 
 
 # --- edits ---------------------------------------------------------------------------------
+
 
 @dataclass
 class PatientEdit:
@@ -288,18 +388,50 @@ class PatientEdit:
 def edit_of(d: Demographics) -> PatientEdit:
     """The card's current values, to change some of them."""
     return PatientEdit(
-        first_name=d.first_name, last_name=d.last_name, preferred_name=d.preferred_name,
-        date_of_birth=d.date_of_birth, language=d.language, chart_number=d.chart_number, phone=d.phone,
-        email=d.email, preferred_channel=d.preferred_channel, home_location_id=d.home_location_id,
-        guardian_name=d.guardian_name, guardian_relation=d.guardian_relation,
-        guardian_phone=d.guardian_phone, guardian_email=d.guardian_email, notes=d.notes)
+        first_name=d.first_name,
+        last_name=d.last_name,
+        preferred_name=d.preferred_name,
+        date_of_birth=d.date_of_birth,
+        language=d.language,
+        chart_number=d.chart_number,
+        phone=d.phone,
+        email=d.email,
+        preferred_channel=d.preferred_channel,
+        home_location_id=d.home_location_id,
+        guardian_name=d.guardian_name,
+        guardian_relation=d.guardian_relation,
+        guardian_phone=d.guardian_phone,
+        guardian_email=d.guardian_email,
+        notes=d.notes,
+    )
 
 
-_AUDITED = ("first_name", "last_name", "preferred_name", "date_of_birth", "language", "chart_number", "phone",
-            "email", "preferred_channel", "home_location_id", "guardian_name", "guardian_relation",
-            "guardian_phone", "guardian_email", "contact_phone", "contact_email", "notes", "timezone",
-            "sms_consent", "sms_consent_source", "email_consent", "alert_summary", "is_active",
-            "merged_into_id")
+_AUDITED = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "language",
+    "chart_number",
+    "phone",
+    "email",
+    "preferred_channel",
+    "home_location_id",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "guardian_email",
+    "contact_phone",
+    "contact_email",
+    "notes",
+    "timezone",
+    "sms_consent",
+    "sms_consent_source",
+    "email_consent",
+    "alert_summary",
+    "is_active",
+    "merged_into_id",
+)
 
 
 def _snapshot(p: Patient) -> dict[str, Any]:
@@ -320,8 +452,9 @@ def _editable(session: Session, patient_id: int) -> Patient:
     if p is None:
         raise NotFound(f"Patient #{patient_id} does not exist.")
     if not p.is_active:
-        raise ValidationError(f"{p.display_name} was merged or deactivated; open the patient it was "
-                              "merged into instead.")
+        raise ValidationError(
+            f"{p.display_name} was merged or deactivated; open the patient it was merged into instead."
+        )
     return p
 
 
@@ -332,8 +465,9 @@ def _required_name(raw: str, column: object, field: str, label: str) -> str:
     return check_column_text(text, column, field=field, label=label)
 
 
-def update_patient(session: Session, actor: Actor, patient_id: int, data: PatientEdit, *,
-                   now: datetime, region: str = "US") -> Patient:
+def update_patient(
+    session: Session, actor: Actor, patient_id: int, data: PatientEdit, *, now: datetime, region: str = "US"
+) -> Patient:
     """Save the card's fields; receptionists may (booking permission). Audited before/after."""
     actor.require(BOOK)
     p = _editable(session, patient_id)
@@ -343,33 +477,40 @@ def update_patient(session: Session, actor: Actor, patient_id: int, data: Patien
     if data.date_of_birth and data.date_of_birth > now.date():
         raise ValidationError("Date of birth is in the future.", field="date_of_birth")
     if data.date_of_birth and data.date_of_birth < _EARLIEST_BIRTH:
-        raise ValidationError(f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check "
-                              "the year.", field="date_of_birth")
+        raise ValidationError(
+            f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check the year.",
+            field="date_of_birth",
+        )
     if data.preferred_channel not in CHANNELS:
-        raise ValidationError(f"Preferred channel must be one of {', '.join(CHANNELS)}.",
-                              field="preferred_channel")
+        raise ValidationError(
+            f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
+        )
     language = (data.language or "en").strip().lower()
     if not language.isalpha() or not 2 <= len(language) <= 3:
-        raise ValidationError(f"{data.language!r} is not a language code (such as en or es).",
-                              field="language")
+        raise ValidationError(
+            f"{data.language!r} is not a language code (such as en or es).", field="language"
+        )
     phone = normalise_phone(data.phone, region=region)
     guardian_phone = normalise_phone(data.guardian_phone, region=region, field="guardian_phone")
     email = _email(data.email, "email")
     guardian_email = _email(data.guardian_email, "guardian_email")
     _check_home_location(session, p.clinic_id, data.home_location_id)
     p.first_name, p.last_name = first, last
-    p.preferred_name = _optional(data.preferred_name, Patient.preferred_name, "preferred_name",
-                                 "The preferred name")
+    p.preferred_name = _optional(
+        data.preferred_name, Patient.preferred_name, "preferred_name", "The preferred name"
+    )
     p.chart_number = _optional(data.chart_number, Patient.chart_number, "chart_number", "The chart number")
     p.date_of_birth = data.date_of_birth
     p.language = language
     p.phone, p.email = phone, email
     p.preferred_channel = data.preferred_channel
     p.home_location_id = data.home_location_id
-    p.guardian_name = _optional(data.guardian_name, Patient.guardian_name, "guardian_name",
-                                "The guardian's name")
-    p.guardian_relation = _optional(data.guardian_relation, Patient.guardian_relation, "guardian_relation",
-                                    "The guardian's relation")
+    p.guardian_name = _optional(
+        data.guardian_name, Patient.guardian_name, "guardian_name", "The guardian's name"
+    )
+    p.guardian_relation = _optional(
+        data.guardian_relation, Patient.guardian_relation, "guardian_relation", "The guardian's relation"
+    )
     p.guardian_phone, p.guardian_email = guardian_phone, guardian_email
     p.notes = check_column_text((data.notes or "").strip(), Patient.notes, field="notes", label="The notes")
     if data.timezone is not None:
@@ -395,8 +536,17 @@ def _set_contacts(session: Session, actor: Actor, p: Patient, *, now: datetime, 
     p.contact_phone, p.contact_email = contact_phone, contact_email
 
 
-def _consent(session: Session, actor: Actor, p: Patient, channel: str, granted: bool, source: str, *,
-             now: datetime, address: str | None = None) -> None:
+def _consent(
+    session: Session,
+    actor: Actor,
+    p: Patient,
+    channel: str,
+    granted: bool,
+    source: str,
+    *,
+    now: datetime,
+    address: str | None = None,
+) -> None:
     if channel == "sms":
         p.sms_consent, p.sms_consent_at = granted, now if granted else None
         p.sms_consent_source = source if granted else None
@@ -404,12 +554,29 @@ def _consent(session: Session, actor: Actor, p: Patient, channel: str, granted: 
     else:
         p.email_consent, p.email_consent_at = granted, now if granted else None
         covered = address if address is not None else p.contact_email
-    session.add(ConsentEvent(patient_id=p.id, channel=channel, granted=granted, address=covered,
-                             source=source[:60], at=now, recorded_by=actor.username[:60]))
+    session.add(
+        ConsentEvent(
+            patient_id=p.id,
+            channel=channel,
+            granted=granted,
+            address=covered,
+            source=source[:60],
+            at=now,
+            recorded_by=actor.username[:60],
+        )
+    )
 
 
-def set_consent(session: Session, actor: Actor, patient_id: int, channel: str, granted: bool, source: str,
-                *, now: datetime) -> None:
+def set_consent(
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    channel: str,
+    granted: bool,
+    source: str,
+    *,
+    now: datetime,
+) -> None:
     """Give or withdraw SMS/email consent; how it was given or withdrawn is required."""
     actor.require(BOOK)
     if channel not in ("sms", "email"):
@@ -418,8 +585,9 @@ def set_consent(session: Session, actor: Actor, patient_id: int, channel: str, g
     text = _optional(source, ConsentEvent.source, "source", "How consent was given") or ""
     if not text:
         verb = "given" if granted else "withdrawn"
-        raise ValidationError(f"Say how consent was {verb} (e.g. 'phone call', 'intake form').",
-                              field="source")
+        raise ValidationError(
+            f"Say how consent was {verb} (e.g. 'phone call', 'intake form').", field="source"
+        )
     label = "text messages" if channel == "sms" else "email"
     if granted and channel == "sms" and not p.contact_phone:
         raise ValidationError(f"{p.display_name} has no phone number to text: add one first.", field="phone")
@@ -439,21 +607,22 @@ def set_consent(session: Session, actor: Actor, patient_id: int, channel: str, g
 
 def _refresh_alert_summary(session: Session, p: Patient) -> None:
     session.flush()
-    rows = session.scalars(select(PatientAlert).where(PatientAlert.patient_id == p.id)
-                           .order_by(PatientAlert.id)).all()
+    rows = session.scalars(
+        select(PatientAlert).where(PatientAlert.patient_id == p.id).order_by(PatientAlert.id)
+    ).all()
     summary = " · ".join(f"{ALERT_KINDS.get(a.kind, 'Note')}: {a.text}" for a in rows)
     p.alert_summary = summary if len(summary) <= 500 else summary[:499] + "…"
 
 
-def add_alert(session: Session, actor: Actor, patient_id: int, kind: str, text: str, *,
-              now: datetime) -> int:
+def add_alert(session: Session, actor: Actor, patient_id: int, kind: str, text: str, *, now: datetime) -> int:
     actor.require(BOOK)
     if kind not in ALERT_KINDS:
         raise ValidationError(f"An alert is one of {', '.join(ALERT_KINDS)}, not {kind!r}.", field="kind")
     p = _editable(session, patient_id)
     body = _required_name(text, PatientAlert.text, "text", "The alert's text")
-    alert = PatientAlert(patient_id=p.id, kind=kind, text=body, created_at=now,
-                         created_by=actor.username[:60])
+    alert = PatientAlert(
+        patient_id=p.id, kind=kind, text=body, created_at=now, created_by=actor.username[:60]
+    )
     session.add(alert)
     _refresh_alert_summary(session, p)
     audit.record(session, actor, "add_alert", "patient", p.id, now=now, after={"kind": kind, "text": body})
@@ -466,14 +635,22 @@ def remove_alert(session: Session, actor: Actor, alert_id: int, *, now: datetime
     if alert is None:
         raise NotFound(f"Alert #{alert_id} does not exist (another desk may have removed it).")
     p = _editable(session, alert.patient_id)
-    audit.record(session, actor, "remove_alert", "patient", p.id, now=now,
-                 before={"kind": alert.kind, "text": alert.text})
+    audit.record(
+        session,
+        actor,
+        "remove_alert",
+        "patient",
+        p.id,
+        now=now,
+        before={"kind": alert.kind, "text": alert.text},
+    )
     session.delete(alert)
     _refresh_alert_summary(session, p)
 
 
-def link_same_family(session: Session, actor: Actor, patient_id: int, sibling_id: int, *,
-                     now: datetime) -> Patient:
+def link_same_family(
+    session: Session, actor: Actor, patient_id: int, sibling_id: int, *, now: datetime
+) -> Patient:
     """Give the patient the sibling's responsible party: name, relation, phone and email, so messages
     for both go to the same contact; the sibling's consent for that contact comes too (recorded)."""
     actor.require(BOOK)
@@ -484,8 +661,10 @@ def link_same_family(session: Session, actor: Actor, patient_id: int, sibling_id
     if sib.clinic_id != p.clinic_id:
         raise NotFound(f"Patient #{sibling_id} does not exist.")
     if not (sib.guardian_name or sib.guardian_phone or sib.guardian_email):
-        raise ValidationError(f"{sib.display_name} has no responsible party to share: set one on their card "
-                              "first.", field="sibling")
+        raise ValidationError(
+            f"{sib.display_name} has no responsible party to share: set one on their card first.",
+            field="sibling",
+        )
     before = _snapshot(p)
     p.guardian_name, p.guardian_relation = sib.guardian_name, sib.guardian_relation
     p.guardian_phone, p.guardian_email = sib.guardian_phone, sib.guardian_email
@@ -504,6 +683,7 @@ def link_same_family(session: Session, actor: Actor, patient_id: int, sibling_id
 
 # --- merge ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MergeResult:
     survivor_id: int
@@ -511,13 +691,25 @@ class MergeResult:
     moved: dict[str, int]  # table -> rows moved
 
 
-_FILLED = ("preferred_name", "date_of_birth", "chart_number", "phone", "email", "guardian_name",
-           "guardian_relation", "guardian_phone", "guardian_email", "home_location_id", "timezone",
-           "external_id")
+_FILLED = (
+    "preferred_name",
+    "date_of_birth",
+    "chart_number",
+    "phone",
+    "email",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "guardian_email",
+    "home_location_id",
+    "timezone",
+    "external_id",
+)
 
 
-def merge_patients(session: Session, actor: Actor, survivor_id: int, other_id: int, *,
-                   now: datetime) -> MergeResult:
+def merge_patients(
+    session: Session, actor: Actor, survivor_id: int, other_id: int, *, now: datetime
+) -> MergeResult:
     """Move everything that refers to ``other`` to ``survivor`` and deactivate ``other``; managers only.
 
     Refused (nothing changed) when it would give the survivor two visits at once.
@@ -529,33 +721,60 @@ def merge_patients(session: Session, actor: Actor, survivor_id: int, other_id: i
     other = _editable(session, other_id)
     if survivor.clinic_id != other.clinic_id:
         raise NotFound(f"Patient #{other_id} does not exist.")
-    mine = session.execute(select(Appointment.id, Appointment.start_at, Appointment.end_at).where(
-        Appointment.patient_id == survivor.id, Appointment.status.in_(ACTIVE_STATUSES))).all()
-    theirs = session.execute(select(Appointment.id, Appointment.start_at, Appointment.end_at).where(
-        Appointment.patient_id == other.id, Appointment.status.in_(ACTIVE_STATUSES))).all()
+    mine = session.execute(
+        select(Appointment.id, Appointment.start_at, Appointment.end_at).where(
+            Appointment.patient_id == survivor.id, Appointment.status.in_(ACTIVE_STATUSES)
+        )
+    ).all()
+    theirs = session.execute(
+        select(Appointment.id, Appointment.start_at, Appointment.end_at).where(
+            Appointment.patient_id == other.id, Appointment.status.in_(ACTIVE_STATUSES)
+        )
+    ).all()
     clashes = [(a, b) for a in theirs for b in mine if a[1] < b[2] and b[1] < a[2]]
     if clashes:
         style = local_time.clinic_time_format(session)
         ids = [a[0] for a, _ in clashes[:3]]
-        zones = {i: local_time.chair_zone(session, c) for i, c in session.execute(
-            select(Appointment.id, Appointment.chair_id).where(Appointment.id.in_(ids)))}
+        zones = {
+            i: local_time.chair_zone(session, c)
+            for i, c in session.execute(
+                select(Appointment.id, Appointment.chair_id).where(Appointment.id.in_(ids))
+            )
+        }
         shown = "; ".join(
-            f"#{a[0]} at {local_time.fmt_datetime(a[1], zones[a[0]], style)}"
-            f" overlaps #{b[0]}" for a, b in clashes[:3])
-        raise ConflictError(f"Merging would book {survivor.display_name} twice at once: {shown}. "
-                            "Cancel or move one of each pair first.")
+            f"#{a[0]} at {local_time.fmt_datetime(a[1], zones[a[0]], style)} overlaps #{b[0]}"
+            for a, b in clashes[:3]
+        )
+        raise ConflictError(
+            f"Merging would book {survivor.display_name} twice at once: {shown}. "
+            "Cancel or move one of each pair first."
+        )
     before_survivor, before_other = _snapshot(survivor), _snapshot(other)
     moved: dict[str, int] = {}
 
     def move(model: Any, *extra: Any, **values: Any) -> None:
-        stmt = (update(model).where(model.patient_id == other.id, *extra)
-                .values(patient_id=survivor.id, **values).execution_options(synchronize_session=False))
+        stmt = (
+            update(model)
+            .where(model.patient_id == other.id, *extra)
+            .values(patient_id=survivor.id, **values)
+            .execution_options(synchronize_session=False)
+        )
         moved[model.__tablename__] = session.execute(stmt).rowcount or 0  # type: ignore[attr-defined]
 
     session.flush()
     move(Appointment, version=Appointment.version + 1, updated_at=now)
-    for model in (RecurringSeries, OutboxMessage, InboundMessage, WaitlistEntry, WaitlistOffer, RecoveryCase,
-                  ConfirmationRequest, StaffTask, ConsentEvent, PatientAlert):
+    for model in (
+        RecurringSeries,
+        OutboxMessage,
+        InboundMessage,
+        WaitlistEntry,
+        WaitlistOffer,
+        RecoveryCase,
+        ConfirmationRequest,
+        StaffTask,
+        ConsentEvent,
+        PatientAlert,
+    ):
         move(model)
     # A campaign counts each patient once: where both were recipients, the survivor's row stays.
     already = select(CampaignRecipient.campaign_id).where(CampaignRecipient.patient_id == survivor.id)
@@ -585,8 +804,15 @@ def merge_patients(session: Session, actor: Actor, survivor_id: int, other_id: i
     new["merged_from"] = other.id
     new["moved"] = moved
     audit.record(session, actor, "merge", "patient", survivor.id, now=now, before=old, after=new)
-    audit.record(session, actor, "merged_into", "patient", other.id, now=now, before=before_other,
-                 after={"is_active": False, "merged_into_id": survivor.id})
+    audit.record(
+        session,
+        actor,
+        "merged_into",
+        "patient",
+        other.id,
+        now=now,
+        before=before_other,
+        after={"is_active": False, "merged_into_id": survivor.id},
+    )
     session.flush()
     return MergeResult(survivor.id, other.id, moved)
-

@@ -47,10 +47,16 @@ ICAL = "ical"
 # token never works under another letter. Purposes without a letter (the iCal feeds, a
 # feature's own) keep the long form /l/<purpose>/<token>, which the gateway also still serves
 # for links sent before the short form existed.
-SHORT_LETTERS: Mapping[str, str] = MappingProxyType({
-    CONFIRM: "c", DECLINE: "d", CALLBACK: "b", WAITLIST_ACCEPT: "o", WAITLIST_DECLINE: "p",
-    UNSUBSCRIBE: "u",
-})
+SHORT_LETTERS: Mapping[str, str] = MappingProxyType(
+    {
+        CONFIRM: "c",
+        DECLINE: "d",
+        CALLBACK: "b",
+        WAITLIST_ACCEPT: "o",
+        WAITLIST_DECLINE: "p",
+        UNSUBSCRIBE: "u",
+    }
+)
 SHORT_PURPOSES: Mapping[str, str] = MappingProxyType({v: k for k, v in SHORT_LETTERS.items()})
 
 UNSUBSCRIBE_VALIDITY = timedelta(days=400)
@@ -85,8 +91,9 @@ def link_for(purpose: str, subject_id: int, expires_at: datetime, *, secret: byt
     return base_url.rstrip("/") + link_path(purpose, token)
 
 
-def unsubscribe_link_for(session: Session, channel: str, address: str, *, secret: bytes, base_url: str,
-                         now: datetime) -> str:
+def unsubscribe_link_for(
+    session: Session, channel: str, address: str, *, secret: bytes, base_url: str, now: datetime
+) -> str:
     """An unsubscribe link for one email address or phone number (the link names its contact row)."""
     if channel not in ("sms", "email"):
         raise ValidationError(f"Unknown channel {channel!r}.", field="channel")
@@ -131,10 +138,15 @@ def ical_feed_links(session: Session, *, secret: bytes, base_url: str, now: date
     """Every active provider's feed URL, by name (each call signs fresh links; older ones stay valid)."""
     from orca_desk.models import Provider
 
-    rows = session.execute(select(Provider.id, Provider.name).where(Provider.is_active.is_(True))
-                           .order_by(Provider.name, Provider.id))
-    return [IcalFeed(id_, name, ical_feed_link(id_, secret=secret, base_url=base_url, now=now))
-            for id_, name in rows]
+    rows = session.execute(
+        select(Provider.id, Provider.name)
+        .where(Provider.is_active.is_(True))
+        .order_by(Provider.name, Provider.id)
+    )
+    return [
+        IcalFeed(id_, name, ical_feed_link(id_, secret=secret, base_url=base_url, now=now))
+        for id_, name in rows
+    ]
 
 
 def public_base_url(session: Session | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -155,8 +167,11 @@ def _env_secret(env: Mapping[str, str]) -> bytes | None:
         return None
     secret = raw.encode("utf-8")
     if len(secret) < MIN_SECRET_BYTES:
-        raise ValidationError(f"{LINK_SECRET_ENV} must be at least {MIN_SECRET_BYTES} characters "
-                              "(32 random characters are better).", field=LINK_SECRET_ENV)
+        raise ValidationError(
+            f"{LINK_SECRET_ENV} must be at least {MIN_SECRET_BYTES} characters "
+            "(32 random characters are better).",
+            field=LINK_SECRET_ENV,
+        )
     return secret
 
 
@@ -168,7 +183,9 @@ def _file_secret(path: Path) -> bytes:
         raise ValidationError(
             f"Cannot keep the link-signing secret in {path}: {(exc.strerror or str(exc)).lower()}. "
             f"Set {LINK_SECRET_ENV} (the same value on every desk, worker and gateway of this "
-            "database) or make that folder writable.", field=LINK_SECRET_ENV) from None
+            "database) or make that folder writable.",
+            field=LINK_SECRET_ENV,
+        ) from None
 
 
 def _read_or_create_secret(path: Path) -> bytes:
@@ -178,8 +195,10 @@ def _read_or_create_secret(path: Path) -> bytes:
     except FileExistsError:
         text = path.read_text(encoding="ascii").strip()
         if len(text) < 2 * MIN_SECRET_BYTES:
-            raise ValidationError(f"The link secret file {path} is damaged; delete it to make a new "
-                                  "one (links already sent stop working).") from None
+            raise ValidationError(
+                f"The link secret file {path} is damaged; delete it to make a new "
+                "one (links already sent stop working)."
+            ) from None
         return text.encode("ascii")
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(secrets.token_hex(32))
@@ -221,5 +240,7 @@ def link_secret_location(env: Mapping[str, str] | None = None, *, data_dir: Path
         return f"from the environment variable {LINK_SECRET_ENV}"
     if clinic_settings.keyring_usable():
         return f"in the OS keyring ({clinic_settings.keyring_name()}), entry {LINK_SECRET_ENV!r}"
-    return (f"in the file {_secret_file(data_dir)} (readable only by you; there is no OS keyring "
-            "on this computer)")
+    return (
+        f"in the file {_secret_file(data_dir)} (readable only by you; there is no OS keyring "
+        "on this computer)"
+    )

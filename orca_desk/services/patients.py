@@ -64,8 +64,9 @@ def _check_zone(name: str | None) -> str | None:
         return None
     name = name.strip()
     if len(name) > column_length(Patient.timezone) or strip_control(name) != name:
-        raise ValidationError(f"Unknown time zone {name[:64]!r}…; use an IANA name such as "
-                              "America/New_York.", field="timezone")
+        raise ValidationError(
+            f"Unknown time zone {name[:64]!r}…; use an IANA name such as America/New_York.", field="timezone"
+        )
     zone_of(name)
     return name
 
@@ -75,8 +76,11 @@ def _check_home_location(session: Session, clinic_id: int, location_id: int | No
         return
     location = session.get(Location, location_id) if isinstance(location_id, int) else None
     if location is None or location.clinic_id != clinic_id:
-        raise ValidationError(f"There is no location #{location_id} in this clinic; choose the patient's "
-                              "home location from the list.", field="home_location_id")
+        raise ValidationError(
+            f"There is no location #{location_id} in this clinic; choose the patient's "
+            "home location from the list.",
+            field="home_location_id",
+        )
 
 
 @dataclass
@@ -107,8 +111,9 @@ class PatientRow:
     guardian_name: str | None
 
 
-def create_patient(session: Session, actor: Actor, clinic_id: int, data: PatientInput, *,
-                   now: datetime, region: str = "US") -> Patient:
+def create_patient(
+    session: Session, actor: Actor, clinic_id: int, data: PatientInput, *, now: datetime, region: str = "US"
+) -> Patient:
     actor.require(BOOK)
     if session.get(Clinic, clinic_id) is None:
         raise NotFound(f"Clinic #{clinic_id} does not exist.")
@@ -122,24 +127,31 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     if data.date_of_birth and data.date_of_birth > now.date():
         raise ValidationError("Date of birth is in the future.", field="date_of_birth")
     if data.date_of_birth and data.date_of_birth < _EARLIEST_BIRTH:
-        raise ValidationError(f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check "
-                              "the year.", field="date_of_birth")
+        raise ValidationError(
+            f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check the year.",
+            field="date_of_birth",
+        )
     if data.preferred_channel not in CHANNELS:
-        raise ValidationError(f"Preferred channel must be one of {', '.join(CHANNELS)}.",
-                              field="preferred_channel")
+        raise ValidationError(
+            f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
+        )
     phone = normalise_phone(data.phone, region=region)
     guardian_phone = normalise_phone(data.guardian_phone, region=region, field="guardian_phone")
     email = _email(data.email, "email")
     guardian_email = _email(data.guardian_email, "guardian_email")
     if data.sms_consent and not (data.sms_consent_source or "").strip():
-        raise ValidationError("Say how SMS consent was given (e.g. 'phone call', 'form').",
-                              field="sms_consent_source")
-    guardian_name = _optional(data.guardian_name, Patient.guardian_name, "guardian_name",
-                              "The guardian's name")
-    guardian_relation = _optional(data.guardian_relation, Patient.guardian_relation, "guardian_relation",
-                                  "The guardian's relation")
-    consent_source = _optional(data.sms_consent_source, Patient.sms_consent_source, "sms_consent_source",
-                               "How SMS consent was given")
+        raise ValidationError(
+            "Say how SMS consent was given (e.g. 'phone call', 'form').", field="sms_consent_source"
+        )
+    guardian_name = _optional(
+        data.guardian_name, Patient.guardian_name, "guardian_name", "The guardian's name"
+    )
+    guardian_relation = _optional(
+        data.guardian_relation, Patient.guardian_relation, "guardian_relation", "The guardian's relation"
+    )
+    consent_source = _optional(
+        data.sms_consent_source, Patient.sms_consent_source, "sms_consent_source", "How SMS consent was given"
+    )
     timezone = _check_zone(data.timezone)
     _check_home_location(session, clinic_id, data.home_location_id)
     contact_phone = guardian_phone or phone
@@ -147,28 +159,57 @@ def create_patient(session: Session, actor: Actor, clinic_id: int, data: Patient
     if data.sms_consent and contact_phone is None:
         raise ValidationError("SMS consent needs a phone number to text.", field="phone")
     patient = Patient(
-        clinic_id=clinic_id, first_name=first, last_name=last, date_of_birth=data.date_of_birth,
-        phone=phone, email=email, preferred_channel=data.preferred_channel,
+        clinic_id=clinic_id,
+        first_name=first,
+        last_name=last,
+        date_of_birth=data.date_of_birth,
+        phone=phone,
+        email=email,
+        preferred_channel=data.preferred_channel,
         guardian_name=guardian_name,
-        guardian_relation=guardian_relation, guardian_phone=guardian_phone,
-        guardian_email=guardian_email, contact_phone=contact_phone, contact_email=contact_email,
-        sms_consent=data.sms_consent, sms_consent_at=now if data.sms_consent else None,
+        guardian_relation=guardian_relation,
+        guardian_phone=guardian_phone,
+        guardian_email=guardian_email,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        sms_consent=data.sms_consent,
+        sms_consent_at=now if data.sms_consent else None,
         sms_consent_source=consent_source if data.sms_consent else None,
-        email_consent=data.email_consent, email_consent_at=now if data.email_consent else None,
-        home_location_id=data.home_location_id, timezone=timezone,
+        email_consent=data.email_consent,
+        email_consent_at=now if data.email_consent else None,
+        home_location_id=data.home_location_id,
+        timezone=timezone,
     )
     session.add(patient)
     session.flush()
     # The first rows of the patient's consent history, so every consent shown has a when, how and who.
     if patient.sms_consent:
-        session.add(ConsentEvent(patient_id=patient.id, channel="sms", granted=True, address=contact_phone,
-                                 source=consent_source or "new patient", at=now,
-                                 recorded_by=actor.username[:60]))
+        session.add(
+            ConsentEvent(
+                patient_id=patient.id,
+                channel="sms",
+                granted=True,
+                address=contact_phone,
+                source=consent_source or "new patient",
+                at=now,
+                recorded_by=actor.username[:60],
+            )
+        )
     if patient.email_consent:
-        session.add(ConsentEvent(patient_id=patient.id, channel="email", granted=True, address=contact_email,
-                                 source="new patient", at=now, recorded_by=actor.username[:60]))
-    audit.record(session, actor, "create", "patient", patient.id, now=now,
-                 after={"name": patient.display_name})
+        session.add(
+            ConsentEvent(
+                patient_id=patient.id,
+                channel="email",
+                granted=True,
+                address=contact_email,
+                source="new patient",
+                at=now,
+                recorded_by=actor.username[:60],
+            )
+        )
+    audit.record(
+        session, actor, "create", "patient", patient.id, now=now, after={"name": patient.display_name}
+    )
     return patient
 
 
@@ -238,15 +279,20 @@ def search_patients(session: Session, text: str, *, limit: int = 50, region: str
             shape, params = "last, first", {"a": like_prefix(parts[0]), "b": like_prefix(parts[1])}
         elif len(parts) >= 2:
             shape = "two words"
-            params = {"a": like_prefix(parts[0]), "b": like_prefix(parts[-1]),
-                      "p": like_prefix(" ".join(parts))}
+            params = {
+                "a": like_prefix(parts[0]),
+                "b": like_prefix(parts[-1]),
+                "p": like_prefix(" ".join(parts)),
+            }
         else:
             shape = "one word"
     query = _search_statement(shape, lite, limit)
     # Core rows from the session's connection: the ORM's statement handling costs as much as the
     # indexed lookup itself while the receptionist types.
-    return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
-                       guardian_name=r[5]) for r in session.connection().execute(query, params).all()]
+    return [
+        PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4], guardian_name=r[5])
+        for r in session.connection().execute(query, params).all()
+    ]
 
 
 # One statement per kind of search text, dialect and limit, its values bound at each search:
@@ -271,35 +317,60 @@ def _build_search(shape: str, lite: bool, limit: int) -> Any:
         value = bindparam(name, type_=String())
         return column.like(value, escape="\\") if lite else column.ilike(value, escape="\\")
 
-    query = select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
-                   Patient.contact_phone, Patient.guardian_name).where(Patient.is_active.is_(True))
+    query = select(
+        Patient.id,
+        Patient.first_name,
+        Patient.last_name,
+        Patient.date_of_birth,
+        Patient.contact_phone,
+        Patient.guardian_name,
+    ).where(Patient.is_active.is_(True))
     if shape == "born":
         query = query.where(Patient.date_of_birth == bindparam("born"))
     elif shape == "email":
-        query = query.where(or_(like(Patient.email, "p"), like(Patient.contact_email, "p"),
-                                like(Patient.guardian_email, "p")))
+        query = query.where(
+            or_(like(Patient.email, "p"), like(Patient.contact_email, "p"), like(Patient.guardian_email, "p"))
+        )
     elif shape == "phone":
         whole = bindparam("whole", type_=String())
-        query = query.where(or_(Patient.contact_phone == whole, Patient.phone == whole,
-                                Patient.guardian_phone == whole, like(Patient.chart_number, "exact")))
+        query = query.where(
+            or_(
+                Patient.contact_phone == whole,
+                Patient.phone == whole,
+                Patient.guardian_phone == whole,
+                like(Patient.chart_number, "exact"),
+            )
+        )
     elif shape == "digits":
         digits = bindparam("digits", type_=String())
-        query = query.where(or_(Patient.contact_phone.like(digits), Patient.phone.like(digits),
-                                like(Patient.chart_number, "exact")))
+        query = query.where(
+            or_(
+                Patient.contact_phone.like(digits),
+                Patient.phone.like(digits),
+                like(Patient.chart_number, "exact"),
+            )
+        )
     elif shape == "last, first":
         query = query.where(like(Patient.last_name, "a"), like(Patient.first_name, "b"))
     elif shape == "two words":
-        query = query.where(or_(
-            like(Patient.first_name, "a") & like(Patient.last_name, "b"),
-            like(Patient.last_name, "a") & like(Patient.first_name, "b"),
-            # The guardian's full name as typed ("Maria Rivera").
-            like(Patient.guardian_name, "p"),
-        ))
+        query = query.where(
+            or_(
+                like(Patient.first_name, "a") & like(Patient.last_name, "b"),
+                like(Patient.last_name, "a") & like(Patient.first_name, "b"),
+                # The guardian's full name as typed ("Maria Rivera").
+                like(Patient.guardian_name, "p"),
+            )
+        )
     else:
-        query = query.where(or_(
-            like(Patient.last_name, "p"), like(Patient.first_name, "p"), like(Patient.preferred_name, "p"),
-            like(Patient.guardian_name, "p"), like(Patient.chart_number, "exact"),
-        ))
+        query = query.where(
+            or_(
+                like(Patient.last_name, "p"),
+                like(Patient.first_name, "p"),
+                like(Patient.preferred_name, "p"),
+                like(Patient.guardian_name, "p"),
+                like(Patient.chart_number, "exact"),
+            )
+        )
     # Sorted by an expression, not the (last, first) index: walking that index whole to skip a sort
     # is what SQLite would otherwise choose, instead of the search indexes.
     return query.order_by(Patient.last_name.concat(""), Patient.first_name, Patient.id).limit(limit)
@@ -320,14 +391,28 @@ class VisitRow:
 def upcoming_visits(session: Session, patient_id: int, *, now: datetime, limit: int = 10) -> list[VisitRow]:
     from orca_desk.models import Appointment, AppointmentType, Location, Provider
 
-    q = (select(Appointment.id, Appointment.start_at, Location.name, Location.timezone,
-                AppointmentType.name, Provider.name, Appointment.status, Appointment.location_id)
-         .join(Location, Location.id == Appointment.location_id)
-         .join(AppointmentType, AppointmentType.id == Appointment.type_id)
-         .join(Provider, Provider.id == Appointment.provider_id)
-         .where(Appointment.patient_id == patient_id, Appointment.end_at > now,
-                Appointment.status.in_(("scheduled", "confirmed", "arrived", "seated")))
-         .order_by(Appointment.start_at).limit(limit))
+    q = (
+        select(
+            Appointment.id,
+            Appointment.start_at,
+            Location.name,
+            Location.timezone,
+            AppointmentType.name,
+            Provider.name,
+            Appointment.status,
+            Appointment.location_id,
+        )
+        .join(Location, Location.id == Appointment.location_id)
+        .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+        .join(Provider, Provider.id == Appointment.provider_id)
+        .where(
+            Appointment.patient_id == patient_id,
+            Appointment.end_at > now,
+            Appointment.status.in_(("scheduled", "confirmed", "arrived", "seated")),
+        )
+        .order_by(Appointment.start_at)
+        .limit(limit)
+    )
     return [VisitRow(*r) for r in session.execute(q)]
 
 
@@ -358,23 +443,33 @@ def likely_duplicates(session: Session, data: PatientInput, *, region: str = "US
     matches = []
     if data.date_of_birth is not None:
         matches.append(
-            same_first & (func.lower(Patient.last_name) == last.lower())
+            same_first
+            & (func.lower(Patient.last_name) == last.lower())
             & (Patient.date_of_birth == data.date_of_birth)
         )
     if phones:
-        on_a_phone = or_(Patient.contact_phone.in_(phones), Patient.phone.in_(phones),
-                         Patient.guardian_phone.in_(phones))
+        on_a_phone = or_(
+            Patient.contact_phone.in_(phones), Patient.phone.in_(phones), Patient.guardian_phone.in_(phones)
+        )
         matches.append(same_first & on_a_phone)
     if not first or not matches:
         return []
     query = (
-        select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
-               Patient.contact_phone, Patient.guardian_name)
+        select(
+            Patient.id,
+            Patient.first_name,
+            Patient.last_name,
+            Patient.date_of_birth,
+            Patient.contact_phone,
+            Patient.guardian_name,
+        )
         .where(Patient.is_active.is_(True), or_(*matches))
         .order_by(Patient.last_name, Patient.first_name)
         .limit(10)
     )
     # Core rows from the session's connection: the ORM's statement handling costs as much as the
     # indexed lookup itself while the receptionist types.
-    return [PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
-                       guardian_name=r[5]) for r in session.connection().execute(query).all()]
+    return [
+        PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4], guardian_name=r[5])
+        for r in session.connection().execute(query).all()
+    ]

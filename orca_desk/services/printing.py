@@ -43,10 +43,18 @@ INK = (0.12, 0.14, 0.17)
 MUTED = (0.38, 0.42, 0.47)
 RULE = (0.80, 0.82, 0.85)
 # Confirmation marks, drawn as vector shapes so every viewer and printer shows them.
-MARKS: dict[str, str] = {"confirmed": "#1b7f4b", "requested": "#b7791f", "declined": "#b3261e",
-                         "callback": "#6b46c1"}
-MARK_LABELS = {"confirmed": "confirmed", "requested": "confirmation requested",
-               "declined": "declined", "callback": "call back"}
+MARKS: dict[str, str] = {
+    "confirmed": "#1b7f4b",
+    "requested": "#b7791f",
+    "declined": "#b3261e",
+    "callback": "#6b46c1",
+}
+MARK_LABELS = {
+    "confirmed": "confirmed",
+    "requested": "confirmation requested",
+    "declined": "declined",
+    "callback": "call back",
+}
 # Grayscale: one light grey and one pattern per type, so types stay apart without colour.
 GREYS = (0.93, 0.80, 0.87, 0.74, 0.97, 0.84, 0.90)
 PATTERNS = ("none", "diag", "dots", "none", "cross", "horiz", "backdiag")
@@ -90,10 +98,20 @@ class _Cell:
     lanes: int = 1
 
 
-def render_calendar_pdf(session: Session, *, view: str, day: date, location_id: int,
-                        by: str = "chair", paper: str = "letter", landscape: bool = False,
-                        grayscale: bool = False, privacy: bool = False, now: datetime,
-                        out: BinaryIO | Path | str) -> PrintSummary:
+def render_calendar_pdf(
+    session: Session,
+    *,
+    view: str,
+    day: date,
+    location_id: int,
+    by: str = "chair",
+    paper: str = "letter",
+    landscape: bool = False,
+    grayscale: bool = False,
+    privacy: bool = False,
+    now: datetime,
+    out: BinaryIO | Path | str,
+) -> PrintSummary:
     """Write the day (or the Monday-based week holding ``day``) at one location as a PDF.
 
     Columns are chairs or providers; a day sheet puts a chair group (a room) on its own page
@@ -113,26 +131,55 @@ def render_calendar_pdf(session: Session, *, view: str, day: date, location_id: 
     if location is None:
         raise NotFound(f"There is no location with id {location_id}.")
     zone = location.zone
-    days = [day] if view == "day" else [day - timedelta(days=day.weekday()) + timedelta(days=i)
-                                        for i in range(7)]
+    days = (
+        [day]
+        if view == "day"
+        else [day - timedelta(days=day.weekday()) + timedelta(days=i) for i in range(7)]
+    )
     start, _ = local_day_bounds(days[0], zone)
     _, end = local_day_bounds(days[-1], zone)
     appts = load_appointments(session, [location_id], start, end)
     if view == "week":
         used = {a.start.astimezone(zone).date() for a in appts}
         days = [d for d in days if d.weekday() < 5 or d in used]
-    sheet = _Sheet(clinic=clinic, location_id=location_id, location_name=location.name, zone=zone,
-                   view=view, days=days, by=by, paper=paper, landscape=landscape,
-                   grayscale=grayscale, privacy=privacy, now=now, appts=appts,
-                   style=local_time.clinic_time_format(session))
+    sheet = _Sheet(
+        clinic=clinic,
+        location_id=location_id,
+        location_name=location.name,
+        zone=zone,
+        view=view,
+        days=days,
+        by=by,
+        paper=paper,
+        landscape=landscape,
+        grayscale=grayscale,
+        privacy=privacy,
+        now=now,
+        appts=appts,
+        style=local_time.clinic_time_format(session),
+    )
     return sheet.render(out)
 
 
 class _Sheet:
-    def __init__(self, *, clinic: ClinicInfo, location_id: int, location_name: str, zone: ZoneInfo,
-                 view: str,
-                 days: list[date], by: str, paper: str, landscape: bool, grayscale: bool,
-                 privacy: bool, now: datetime, appts: list[CalendarAppointment], style: str = "12h") -> None:
+    def __init__(
+        self,
+        *,
+        clinic: ClinicInfo,
+        location_id: int,
+        location_name: str,
+        zone: ZoneInfo,
+        view: str,
+        days: list[date],
+        by: str,
+        paper: str,
+        landscape: bool,
+        grayscale: bool,
+        privacy: bool,
+        now: datetime,
+        appts: list[CalendarAppointment],
+        style: str = "12h",
+    ) -> None:
         self.clinic, self.location_name, self.zone, self.view = clinic, location_name, zone, view
         self.days, self.by, self.grayscale, self.privacy, self.now = days, by, grayscale, privacy, now
         w, h = PAPERS[paper]
@@ -153,13 +200,15 @@ class _Sheet:
             known = {c.id for c in chairs}
             extra = sorted({(a.chair_id, a.chair_id) for a in self.appts if a.chair_id not in known})
             return [_Resource(c.id, c.name, c.room, c.room) for c in chairs] + [
-                _Resource(cid, self.chair_names.get(cid, f"Chair #{cid}"), "inactive", "")
-                for cid, _ in extra]
+                _Resource(cid, self.chair_names.get(cid, f"Chair #{cid}"), "inactive", "") for cid, _ in extra
+            ]
         # Providers with appointments here in the period (inactive ones too), by name.
         names = {a.provider_id: a.provider_name for a in self.appts}
         roles = {p.id: p.role for p in self.clinic.providers}
-        return [_Resource(pid, name, roles.get(pid, ""), "")
-                for pid, name in sorted(names.items(), key=lambda kv: kv[1])]
+        return [
+            _Resource(pid, name, roles.get(pid, ""), "")
+            for pid, name in sorted(names.items(), key=lambda kv: kv[1])
+        ]
 
     def _cells(self) -> dict[tuple[date, int], _Cell]:
         cells: dict[tuple[date, int], _Cell] = {}
@@ -186,8 +235,10 @@ class _Sheet:
         return lo // 60 * 60, min(24 * 60, -(-hi // 60) * 60)
 
     def _lanes(self, r: _Resource) -> int:
-        return min(MAX_LANES, max((self.cells[(d, r.id)].lanes for d in self.days
-                                   if (d, r.id) in self.cells), default=1))
+        return min(
+            MAX_LANES,
+            max((self.cells[(d, r.id)].lanes for d in self.days if (d, r.id) in self.cells), default=1),
+        )
 
     def _need(self, r: _Resource) -> float:
         lanes = self._lanes(r)
@@ -239,9 +290,15 @@ class _Sheet:
         else:
             out.write(data)
         printed = sum(len(cell.items) for cell in self.cells.values())
-        return PrintSummary(pages=len(pages), appointments=printed,
-                            columns=len(self.resources) * len(self.days), first_day=self.days[0],
-                            last_day=self.days[-1], page_width=self.width, page_height=self.height)
+        return PrintSummary(
+            pages=len(pages),
+            appointments=printed,
+            columns=len(self.resources) * len(self.days),
+            first_day=self.days[0],
+            last_day=self.days[-1],
+            page_width=self.width,
+            page_height=self.height,
+        )
 
     def _title(self) -> str:
         kind = "Day sheet" if self.view == "day" else "Week"
@@ -264,8 +321,9 @@ class _Sheet:
         if not resources:
             c.setFont(FONT, 11)
             c.setFillColorRGB(*MUTED)
-            c.drawCentredString(self.width / 2, self.height / 2,
-                                "No appointments at this location in this period.")
+            c.drawCentredString(
+                self.width / 2, self.height / 2, "No appointments at this location in this period."
+            )
             self._legend(c, [])
             return
         needs = [self._need(r) for r in resources]
@@ -318,16 +376,18 @@ class _Sheet:
         c.drawRightString(right, top - 11, f"Page {page} of {pages}")
         c.setFont(FONT, 7.5)
         c.setFillColorRGB(*MUTED)
-        c.drawRightString(right, top - 22,
-                          f"Printed {local_time.fmt_datetime(self.now, self.zone, self.style)}")
+        c.drawRightString(
+            right, top - 22, f"Printed {local_time.fmt_datetime(self.now, self.zone, self.style)}"
+        )
         if self.privacy:
             c.drawRightString(right, top - 32, "Initials only")
         c.setStrokeColorRGB(*INK)
         c.setLineWidth(1.2)
         c.line(MARGIN, top - 34, right, top - 34)
 
-    def _time_axis(self, c: Canvas, left: float, grid_top: float, grid_bottom: float,
-                   y_of: Callable[[int], float]) -> None:
+    def _time_axis(
+        self, c: Canvas, left: float, grid_top: float, grid_bottom: float, y_of: Callable[[int], float]
+    ) -> None:
         right = self.width - MARGIN
         for minute in range(self.first_min, self.last_min + 1, 30):
             y = y_of(minute)
@@ -347,8 +407,9 @@ class _Sheet:
                 c.line(left, y, right, y)
         c.setDash()
 
-    def _column_header(self, c: Canvas, r: _Resource, x: float, w: float, grid_top: float,
-                       multi: bool) -> None:
+    def _column_header(
+        self, c: Canvas, r: _Resource, x: float, w: float, grid_top: float, multi: bool
+    ) -> None:
         c.setFillColorRGB(0.95, 0.96, 0.97)
         c.rect(x, grid_top, w, 26, stroke=0, fill=1)
         c.setFillColorRGB(*INK)
@@ -367,8 +428,7 @@ class _Sheet:
         c.setFont(BOLD, 8)
         c.drawCentredString(x + w / 2, y + 3.5, _fit(f"{d:%a} {d.day} {d:%b}", BOLD, 8, w - 4))
 
-    def _box(self, c: Canvas, p: _Placed, x: float, w: float,
-             y_of: Callable[[int], float]) -> None:
+    def _box(self, c: Canvas, p: _Placed, x: float, w: float, y_of: Callable[[int], float]) -> None:
         lanes = max(1, p.lanes)
         lane_w = w / lanes
         bx, bw = x + p.lane * lane_w + 1, lane_w - 2
@@ -394,12 +454,20 @@ class _Sheet:
             c.rect(bx, by, bw, bh, stroke=1, fill=1)
             c.setFillColorRGB(*rgb)
         c.rect(bx, by, min(2.5, bw / 4), bh, stroke=0, fill=1)
-        backing = GREYS[t % len(GREYS)] if self.grayscale and PATTERNS[t % len(PATTERNS)] != "none" \
-            else None
+        backing = GREYS[t % len(GREYS)] if self.grayscale and PATTERNS[t % len(PATTERNS)] != "none" else None
         self._box_text(c, a, p, bx + 3.5, by, bw - 4.5, bh, backing)
 
-    def _box_text(self, c: Canvas, a: CalendarAppointment, p: _Placed, x: float, y: float,
-                  w: float, h: float, backing: float | None) -> None:
+    def _box_text(
+        self,
+        c: Canvas,
+        a: CalendarAppointment,
+        p: _Placed,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        backing: float | None,
+    ) -> None:
         if w < 8 or h < 5:
             return
         name = a.patient_initials if self.privacy else a.patient_name
@@ -420,12 +488,14 @@ class _Sheet:
             rest = [(a.type_name, FONT), (other, FONT)]
         ty = y + h - size - 0.8
         lines = [(_fit(first, BOLD, size, w - mark_w), BOLD)] + [
-            (_fit(text, font, size, w), font) for text, font in rest[: lines_fit - 1]]
+            (_fit(text, font, size, w), font) for text, font in rest[: lines_fit - 1]
+        ]
         for i, (text, font) in enumerate(lines):
             if backing is not None:  # keep text clear of the grayscale pattern
                 c.setFillColorRGB(backing, backing, backing)
-                c.rect(x - 1, ty - size * 0.25, stringWidth(text, font, size) + 2, size * 1.15,
-                       stroke=0, fill=1)
+                c.rect(
+                    x - 1, ty - size * 0.25, stringWidth(text, font, size) + 2, size * 1.15, stroke=0, fill=1
+                )
             c.setFillColorRGB(*INK)
             c.setFont(font, size)
             c.drawString(x, ty, text)

@@ -95,15 +95,17 @@ class ExceptionView:
 
     @property
     def label(self) -> str:
-        """"Holiday · Thanksgiving", "Vacation · Spain", "Extra day"."""
+        """ "Holiday · Thanksgiving", "Vacation · Spain", "Extra day"."""
         kind = {"holiday": "Holiday", "extra_day": "Extra day"}.get(
-            self.kind, (self.time_off_type or "time off").capitalize())
+            self.kind, (self.time_off_type or "time off").capitalize()
+        )
         return f"{kind} · {self.name}" if self.name else kind
 
     @property
     def when(self) -> str:
         days = f"{self.start_day:%a %-d %b %Y}" + (
-            f" – {self.end_day:%a %-d %b %Y}" if self.end_day != self.start_day else "")
+            f" – {self.end_day:%a %-d %b %Y}" if self.end_day != self.start_day else ""
+        )
         if self.start_minute is None:
             return days
         return f"{days}, {hhmm(self.start_minute)}–{hhmm(self.end_minute or DAY_MINUTES)}"
@@ -133,7 +135,7 @@ class AffectedAppointment:
     timezone: str
 
     def local_label(self, style: str) -> str:
-        """"Tue 3 Mar 2026, 9:00 AM–9:20 AM" in the appointment's location (``style``: 12h or 24h)."""
+        """ "Tue 3 Mar 2026, 9:00 AM–9:20 AM" in the appointment's location (``style``: 12h or 24h)."""
         z = local_time.zone(self.timezone)
         return f"{local_time.fmt_date(self.start, z)}, {local_time.fmt_range(self.start, self.end, z, style)}"
 
@@ -152,22 +154,27 @@ def _check_minutes(start: int, end: int, what: str, field: str) -> None:
     if not (0 <= start <= DAY_MINUTES and 0 <= end <= DAY_MINUTES):
         raise ValidationError(f"{what}: times must lie between 00:00 and 24:00.", field=field)
     if end <= start:
-        raise ValidationError(f"{what}: the end {hhmm(end)} is not after the start {hhmm(start)}.",
-                              field=field)
+        raise ValidationError(
+            f"{what}: the end {hhmm(end)} is not after the start {hhmm(start)}.", field=field
+        )
 
 
-def validate_week(session: Session, days: Sequence[DayHours], *, effective_from: date,
-                  effective_to: date | None) -> None:
+def validate_week(
+    session: Session, days: Sequence[DayHours], *, effective_from: date, effective_to: date | None
+) -> None:
     """Raise ValidationError naming the day and field; nothing is written either way."""
     if effective_to is not None and effective_to < effective_from:
-        raise ValidationError(f"Effective to {effective_to:%-d %b %Y} is before effective from "
-                              f"{effective_from:%-d %b %Y}.", field="effective_to")
+        raise ValidationError(
+            f"Effective to {effective_to:%-d %b %Y} is before effective from {effective_from:%-d %b %Y}.",
+            field="effective_to",
+        )
     zones = {r[0]: r[1] for r in session.execute(select(Location.id, Location.timezone))}
     by_day: dict[int, list[DayHours]] = defaultdict(list)
     for d in days:
         if not 0 <= d.weekday <= 6:
-            raise ValidationError(f"Unknown weekday {d.weekday}; use 0 (Monday) to 6 (Sunday).",
-                                  field="weekday")
+            raise ValidationError(
+                f"Unknown weekday {d.weekday}; use 0 (Monday) to 6 (Sunday).", field="weekday"
+            )
         name = WEEKDAY_NAMES[d.weekday]
         if d.location_id not in zones:
             raise ValidationError(f"{name}: choose a location.", field="location")
@@ -180,11 +187,15 @@ def validate_week(session: Session, days: Sequence[DayHours], *, effective_from:
             if b.start_minute < d.start_minute or b.end_minute > d.end_minute:
                 raise ValidationError(
                     f"{name}: the break {hhmm(b.start_minute)}–{hhmm(b.end_minute)} is outside the "
-                    f"working hours {hhmm(d.start_minute)}–{hhmm(d.end_minute)}.", field="breaks")
+                    f"working hours {hhmm(d.start_minute)}–{hhmm(d.end_minute)}.",
+                    field="breaks",
+                )
             if prev is not None and b.start_minute < prev.end_minute:
-                raise ValidationError(f"{name}: breaks {hhmm(prev.start_minute)}–{hhmm(prev.end_minute)} "
-                                      f"and {hhmm(b.start_minute)}–{hhmm(b.end_minute)} overlap.",
-                                      field="breaks")
+                raise ValidationError(
+                    f"{name}: breaks {hhmm(prev.start_minute)}–{hhmm(prev.end_minute)} "
+                    f"and {hhmm(b.start_minute)}–{hhmm(b.end_minute)} overlap.",
+                    field="breaks",
+                )
             prev = b
         by_day[d.weekday].append(d)
     for weekday, periods in by_day.items():
@@ -193,7 +204,9 @@ def validate_week(session: Session, days: Sequence[DayHours], *, effective_from:
             if y.start_minute < x.end_minute:
                 raise ValidationError(
                     f"{WEEKDAY_NAMES[weekday]}: working periods {hhmm(x.start_minute)}–{hhmm(x.end_minute)} "
-                    f"and {hhmm(y.start_minute)}–{hhmm(y.end_minute)} overlap.", field="hours")
+                    f"and {hhmm(y.start_minute)}–{hhmm(y.end_minute)} overlap.",
+                    field="hours",
+                )
 
 
 def _provider(session: Session, provider_id: int) -> Provider:
@@ -203,43 +216,99 @@ def _provider(session: Session, provider_id: int) -> Provider:
     return p
 
 
-def _week_after_replacement(existing: Sequence[PeriodRow], days: Sequence[DayHours], provider_id: int,
-                            effective_from: date, effective_to: date | None) -> list[PeriodRow]:
+def _week_after_replacement(
+    existing: Sequence[PeriodRow],
+    days: Sequence[DayHours],
+    provider_id: int,
+    effective_from: date,
+    effective_to: date | None,
+) -> list[PeriodRow]:
     """The provider's periods once [effective_from, effective_to] holds the new week (in memory)."""
     out: list[PeriodRow] = []
     for p in existing:
         end = p.effective_to
-        if (end is not None and end < effective_from) or \
-                (effective_to is not None and p.effective_from > effective_to):
+        if (end is not None and end < effective_from) or (
+            effective_to is not None and p.effective_from > effective_to
+        ):
             out.append(p)
             continue
         if p.effective_from < effective_from:
-            out.append(PeriodRow(p.provider_id, p.location_id, p.weekday, p.start_minute, p.end_minute,
-                                 p.effective_from, effective_from - timedelta(days=1), p.breaks))
+            out.append(
+                PeriodRow(
+                    p.provider_id,
+                    p.location_id,
+                    p.weekday,
+                    p.start_minute,
+                    p.end_minute,
+                    p.effective_from,
+                    effective_from - timedelta(days=1),
+                    p.breaks,
+                )
+            )
         if effective_to is not None and (end is None or end > effective_to):
-            out.append(PeriodRow(p.provider_id, p.location_id, p.weekday, p.start_minute, p.end_minute,
-                                 effective_to + timedelta(days=1), end, p.breaks))
+            out.append(
+                PeriodRow(
+                    p.provider_id,
+                    p.location_id,
+                    p.weekday,
+                    p.start_minute,
+                    p.end_minute,
+                    effective_to + timedelta(days=1),
+                    end,
+                    p.breaks,
+                )
+            )
     for d in days:
-        out.append(PeriodRow(provider_id, d.location_id, d.weekday, d.start_minute, d.end_minute,
-                             effective_from, effective_to,
-                             tuple((b.start_minute, b.end_minute, b.label) for b in d.breaks)))
+        out.append(
+            PeriodRow(
+                provider_id,
+                d.location_id,
+                d.weekday,
+                d.start_minute,
+                d.end_minute,
+                effective_from,
+                effective_to,
+                tuple((b.start_minute, b.end_minute, b.label) for b in d.breaks),
+            )
+        )
     return out
 
 
 def _existing_periods(session: Session, provider_id: int) -> list[tuple[int, PeriodRow]]:
-    rows = session.scalars(select(SchedulePeriod).where(SchedulePeriod.provider_id == provider_id)
-                           .order_by(SchedulePeriod.id)).all()
-    return [(p.id, PeriodRow(p.provider_id, p.location_id, p.weekday, p.start_minute, p.end_minute,
-                             p.effective_from, p.effective_to,
-                             tuple((b.start_minute, b.end_minute, b.label) for b in p.breaks)))
-            for p in rows]
+    rows = session.scalars(
+        select(SchedulePeriod).where(SchedulePeriod.provider_id == provider_id).order_by(SchedulePeriod.id)
+    ).all()
+    return [
+        (
+            p.id,
+            PeriodRow(
+                p.provider_id,
+                p.location_id,
+                p.weekday,
+                p.start_minute,
+                p.end_minute,
+                p.effective_from,
+                p.effective_to,
+                tuple((b.start_minute, b.end_minute, b.label) for b in p.breaks),
+            ),
+        )
+        for p in rows
+    ]
 
 
 # ----- the week --------------------------------------------------------------------------
 
 
-def set_week(session: Session, actor: Actor, provider_id: int, days: Sequence[DayHours], *,
-             effective_from: date, effective_to: date | None = None, now: datetime) -> int:
+def set_week(
+    session: Session,
+    actor: Actor,
+    provider_id: int,
+    days: Sequence[DayHours],
+    *,
+    effective_from: date,
+    effective_to: date | None = None,
+    now: datetime,
+) -> int:
     """Make ``days`` the provider's week from ``effective_from`` (through ``effective_to``).
 
     Periods in force before (or after) the range are cut at its edges and kept; periods
@@ -257,70 +326,131 @@ def set_week(session: Session, actor: Actor, provider_id: int, days: Sequence[Da
         session.execute(delete(ScheduleBreak).where(ScheduleBreak.period_id.in_(ids)))
         session.execute(delete(SchedulePeriod).where(SchedulePeriod.id.in_(ids)))
     for p in new:
-        session.add(SchedulePeriod(
-            provider_id=p.provider_id, location_id=p.location_id, weekday=p.weekday,
-            start_minute=p.start_minute, end_minute=p.end_minute, effective_from=p.effective_from,
-            effective_to=p.effective_to,
-            breaks=[ScheduleBreak(start_minute=s, end_minute=e, label=label) for s, e, label in p.breaks]))
+        session.add(
+            SchedulePeriod(
+                provider_id=p.provider_id,
+                location_id=p.location_id,
+                weekday=p.weekday,
+                start_minute=p.start_minute,
+                end_minute=p.end_minute,
+                effective_from=p.effective_from,
+                effective_to=p.effective_to,
+                breaks=[ScheduleBreak(start_minute=s, end_minute=e, label=label) for s, e, label in p.breaks],
+            )
+        )
     session.flush()
-    audit.record(session, actor, "set_week", "provider_schedule", provider.id, now=now,
-                 before={"periods": before}, after={"periods": [_period_dict(p) for p in new]})
+    audit.record(
+        session,
+        actor,
+        "set_week",
+        "provider_schedule",
+        provider.id,
+        now=now,
+        before={"periods": before},
+        after={"periods": [_period_dict(p) for p in new]},
+    )
     return len(days)
 
 
 def _period_dict(p: PeriodRow) -> dict[str, object]:
-    return {"weekday": p.weekday, "location_id": p.location_id, "start": p.start_minute, "end": p.end_minute,
-            "from": p.effective_from.isoformat(),
-            "to": p.effective_to.isoformat() if p.effective_to else None,
-            "breaks": [[s, e, label] for s, e, label in p.breaks]}
+    return {
+        "weekday": p.weekday,
+        "location_id": p.location_id,
+        "start": p.start_minute,
+        "end": p.end_minute,
+        "from": p.effective_from.isoformat(),
+        "to": p.effective_to.isoformat() if p.effective_to else None,
+        "breaks": [[s, e, label] for s, e, label in p.breaks],
+    }
 
 
-def add_period(session: Session, actor: Actor, provider_id: int, hours: DayHours, *, effective_from: date,
-               effective_to: date | None = None, now: datetime) -> int:
+def add_period(
+    session: Session,
+    actor: Actor,
+    provider_id: int,
+    hours: DayHours,
+    *,
+    effective_from: date,
+    effective_to: date | None = None,
+    now: datetime,
+) -> int:
     """Add one working period without replacing others; refuses overlapping effective ranges."""
     actor.require(MANAGE_SCHEDULES)
     _provider(session, provider_id)
     validate_week(session, [hours], effective_from=effective_from, effective_to=effective_to)
     for _, p in _existing_periods(session, provider_id):
-        ranges_meet = (p.effective_to is None or p.effective_to >= effective_from) and \
-            (effective_to is None or p.effective_from <= effective_to)
-        if p.weekday == hours.weekday and ranges_meet and p.start_minute < hours.end_minute \
-                and hours.start_minute < p.end_minute:
+        ranges_meet = (p.effective_to is None or p.effective_to >= effective_from) and (
+            effective_to is None or p.effective_from <= effective_to
+        )
+        if (
+            p.weekday == hours.weekday
+            and ranges_meet
+            and p.start_minute < hours.end_minute
+            and hours.start_minute < p.end_minute
+        ):
             until = f"to {p.effective_to:%-d %b %Y}" if p.effective_to else "on"
             raise ValidationError(
                 f"{WEEKDAY_NAMES[hours.weekday]} {hhmm(hours.start_minute)}–{hhmm(hours.end_minute)} "
                 f"overlaps the period {hhmm(p.start_minute)}–{hhmm(p.end_minute)} effective from "
                 f"{p.effective_from:%-d %b %Y} {until}: their effective ranges overlap.",
-                field="effective_from")
-    row = SchedulePeriod(provider_id=provider_id, location_id=hours.location_id, weekday=hours.weekday,
-                         start_minute=hours.start_minute, end_minute=hours.end_minute,
-                         effective_from=effective_from, effective_to=effective_to,
-                         breaks=[ScheduleBreak(start_minute=b.start_minute, end_minute=b.end_minute,
-                                               label=b.label) for b in hours.breaks])
+                field="effective_from",
+            )
+    row = SchedulePeriod(
+        provider_id=provider_id,
+        location_id=hours.location_id,
+        weekday=hours.weekday,
+        start_minute=hours.start_minute,
+        end_minute=hours.end_minute,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        breaks=[
+            ScheduleBreak(start_minute=b.start_minute, end_minute=b.end_minute, label=b.label)
+            for b in hours.breaks
+        ],
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "add_period", "provider_schedule", provider_id, now=now,
-                 after={"period_id": row.id})
+    audit.record(
+        session, actor, "add_period", "provider_schedule", provider_id, now=now, after={"period_id": row.id}
+    )
     return row.id
 
 
 def list_periods(session: Session, provider_id: int) -> list[PeriodView]:
-    return [PeriodView(i, p.weekday, p.location_id, p.start_minute, p.end_minute, p.effective_from,
-                       p.effective_to, tuple(BreakInput(s, e, label) for s, e, label in p.breaks))
-            for i, p in _existing_periods(session, provider_id)]
+    return [
+        PeriodView(
+            i,
+            p.weekday,
+            p.location_id,
+            p.start_minute,
+            p.end_minute,
+            p.effective_from,
+            p.effective_to,
+            tuple(BreakInput(s, e, label) for s, e, label in p.breaks),
+        )
+        for i, p in _existing_periods(session, provider_id)
+    ]
 
 
 def week_on(session: Session, provider_id: int, day: date) -> list[DayHours]:
     """The week in force on ``day`` (what the editor shows), sorted by weekday and start."""
-    out = [DayHours(p.weekday, p.location_id, p.start_minute, p.end_minute, p.breaks)
-           for p in list_periods(session, provider_id)
-           if p.effective_from <= day and (p.effective_to is None or p.effective_to >= day)]
+    out = [
+        DayHours(p.weekday, p.location_id, p.start_minute, p.end_minute, p.breaks)
+        for p in list_periods(session, provider_id)
+        if p.effective_from <= day and (p.effective_to is None or p.effective_to >= day)
+    ]
     return sorted(out, key=lambda d: (d.weekday, d.start_minute))
 
 
-def appointments_outside_new_hours(session: Session, provider_id: int, days: Sequence[DayHours], *,
-                                   effective_from: date, effective_to: date | None = None,
-                                   now: datetime) -> list[AffectedAppointment]:
+def appointments_outside_new_hours(
+    session: Session,
+    provider_id: int,
+    days: Sequence[DayHours],
+    *,
+    effective_from: date,
+    effective_to: date | None = None,
+    now: datetime,
+) -> list[AffectedAppointment]:
     """The provider's upcoming appointments the new week would leave outside working time.
 
     Read-only; call it before ``set_week`` and show the list. Two queries for the
@@ -330,26 +460,47 @@ def appointments_outside_new_hours(session: Session, provider_id: int, days: Seq
     validate_week(session, days, effective_from=effective_from, effective_to=effective_to)
     zones = {lid: zone_of(tz) for lid, tz in session.execute(select(Location.id, Location.timezone))}
     lo = max(now, min(datetime.combine(effective_from, time(0), tzinfo=z) for z in zones.values()))
-    q = (select(Appointment.id, Patient.first_name, Patient.last_name, Appointment.start_at,
-                Appointment.end_at, Appointment.location_id, Location.name, Location.timezone)
-         .join(Patient, Patient.id == Appointment.patient_id)
-         .join(Location, Location.id == Appointment.location_id)
-         .where(Appointment.provider_id == provider_id, Appointment.start_at >= lo,
-                Appointment.status.in_(ACTIVE_STATUSES))
-         .order_by(Appointment.start_at))
+    q = (
+        select(
+            Appointment.id,
+            Patient.first_name,
+            Patient.last_name,
+            Appointment.start_at,
+            Appointment.end_at,
+            Appointment.location_id,
+            Location.name,
+            Location.timezone,
+        )
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .join(Location, Location.id == Appointment.location_id)
+        .where(
+            Appointment.provider_id == provider_id,
+            Appointment.start_at >= lo,
+            Appointment.status.in_(ACTIVE_STATUSES),
+        )
+        .order_by(Appointment.start_at)
+    )
     if effective_to is not None:
-        hi = max(datetime.combine(effective_to + timedelta(days=1), time(0), tzinfo=z)
-                 for z in zones.values())
+        hi = max(
+            datetime.combine(effective_to + timedelta(days=1), time(0), tzinfo=z) for z in zones.values()
+        )
         q = q.where(Appointment.start_at < hi)
     rows = session.execute(q).all()
     if not rows:
         return []
     local_days = [r.start_at.astimezone(zones[r.location_id]).date() for r in rows]
-    data = load_schedule_data(session, provider_ids=[provider_id], location_ids=list(zones),
-                              first_day=min(local_days), last_day=max(local_days), zones=zones)
+    data = load_schedule_data(
+        session,
+        provider_ids=[provider_id],
+        location_ids=list(zones),
+        first_day=min(local_days),
+        last_day=max(local_days),
+        zones=zones,
+    )
     existing = data.periods.get(provider_id, [])
-    data.periods[provider_id] = _week_after_replacement(existing, days, provider_id, effective_from,
-                                                        effective_to)
+    data.periods[provider_id] = _week_after_replacement(
+        existing, days, provider_id, effective_from, effective_to
+    )
     out = []
     for r, day in zip(rows, local_days, strict=True):
         if day < effective_from or (effective_to is not None and day > effective_to):
@@ -357,8 +508,11 @@ def appointments_outside_new_hours(session: Session, provider_id: int, days: Seq
         clock: DayClock = data.clock(r.location_id, day)
         hours = clock.ivs_to_epoch(data.base_hours(provider_id, day).get(r.location_id, []))
         if not contains(hours, epoch_minute(r.start_at), epoch_minute(r.end_at)):
-            out.append(AffectedAppointment(r.id, f"{r.first_name} {r.last_name}", r.start_at, r.end_at,
-                                           r.name, r.timezone))
+            out.append(
+                AffectedAppointment(
+                    r.id, f"{r.first_name} {r.last_name}", r.start_at, r.end_at, r.name, r.timezone
+                )
+            )
     return out
 
 
@@ -379,14 +533,20 @@ def _check_span(start_day: date, end_day: date, start_minute: int | None, end_mi
             edge = "before 1900" if day < EARLIEST_DAY else "after 2199"
             raise ValidationError(f"The {what} day {day.isoformat()} is {edge}; check the year.", field=field)
     if (end_day - start_day).days >= MAX_SPAN_DAYS:
-        raise ValidationError(f"{start_day:%-d %b %Y} to {end_day:%-d %b %Y} is longer than {MAX_SPAN_DAYS} "
-                              "days; enter at most a year at a time.", field="end_day")
+        raise ValidationError(
+            f"{start_day:%-d %b %Y} to {end_day:%-d %b %Y} is longer than {MAX_SPAN_DAYS} "
+            "days; enter at most a year at a time.",
+            field="end_day",
+        )
     if end_day < start_day:
-        raise ValidationError(f"The last day {end_day:%-d %b %Y} is before the first day "
-                              f"{start_day:%-d %b %Y}.", field="end_day")
+        raise ValidationError(
+            f"The last day {end_day:%-d %b %Y} is before the first day {start_day:%-d %b %Y}.",
+            field="end_day",
+        )
     if (start_minute is None) != (end_minute is None):
-        raise ValidationError("Give both a start and an end time, or neither for the whole day.",
-                              field="start_minute")
+        raise ValidationError(
+            "Give both a start and an end time, or neither for the whole day.", field="start_minute"
+        )
     if start_minute is not None and end_minute is not None:
         if end_day != start_day:
             raise ValidationError("A partial day covers one day only.", field="end_day")
@@ -397,14 +557,30 @@ def _add_exception(session: Session, actor: Actor, *, now: datetime, **values: o
     row = ScheduleException(created_at=now, **values)
     session.add(row)
     session.flush()
-    audit.record(session, actor, f"add_{row.kind}", "schedule_exception", row.id, now=now,
-                 after={k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()})
+    audit.record(
+        session,
+        actor,
+        f"add_{row.kind}",
+        "schedule_exception",
+        row.id,
+        now=now,
+        after={k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()},
+    )
     return row.id
 
 
-def add_holiday(session: Session, actor: Actor, *, name: str, start_day: date, end_day: date | None = None,
-                location_id: int | None = None, start_minute: int | None = None,
-                end_minute: int | None = None, now: datetime) -> int:
+def add_holiday(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    start_day: date,
+    end_day: date | None = None,
+    location_id: int | None = None,
+    start_minute: int | None = None,
+    end_minute: int | None = None,
+    now: datetime,
+) -> int:
     """A holiday for the whole clinic (no location) or one location; full or partial day."""
     actor.require(MANAGE_SCHEDULES)
     end_day = end_day or start_day
@@ -414,35 +590,79 @@ def add_holiday(session: Session, actor: Actor, *, name: str, start_day: date, e
     _check_span(start_day, end_day, start_minute, end_minute)
     if location_id is not None and session.get(Location, location_id) is None:
         raise NotFound(f"Location #{location_id} does not exist.")
-    return _add_exception(session, actor, now=now, kind="holiday", provider_id=None, location_id=location_id,
-                          start_day=start_day, end_day=end_day, start_minute=start_minute,
-                          end_minute=end_minute, name=name.strip())
+    return _add_exception(
+        session,
+        actor,
+        now=now,
+        kind="holiday",
+        provider_id=None,
+        location_id=location_id,
+        start_day=start_day,
+        end_day=end_day,
+        start_minute=start_minute,
+        end_minute=end_minute,
+        name=name.strip(),
+    )
 
 
-def add_time_off(session: Session, actor: Actor, *, provider_id: int, start_day: date,
-                 end_day: date | None = None, time_off_type: str = "vacation", name: str = "",
-                 start_minute: int | None = None, end_minute: int | None = None, now: datetime,
-                 source_uid: str | None = None) -> int:
+def add_time_off(
+    session: Session,
+    actor: Actor,
+    *,
+    provider_id: int,
+    start_day: date,
+    end_day: date | None = None,
+    time_off_type: str = "vacation",
+    name: str = "",
+    start_minute: int | None = None,
+    end_minute: int | None = None,
+    now: datetime,
+    source_uid: str | None = None,
+) -> int:
     """A provider's time off (PTO): whole days, or part of one day."""
     actor.require(MANAGE_SCHEDULES)
     _provider(session, provider_id)
     end_day = end_day or start_day
     if time_off_type not in TIME_OFF_TYPES:
-        raise ValidationError(f"Unknown time-off type {time_off_type!r}; choose "
-                              f"{', '.join(TIME_OFF_TYPES)}.", field="time_off_type")
+        raise ValidationError(
+            f"Unknown time-off type {time_off_type!r}; choose {', '.join(TIME_OFF_TYPES)}.",
+            field="time_off_type",
+        )
     check_column_text(name.strip(), ScheduleException.name, field="name", label="The time off's name")
     if source_uid is not None:
-        check_column_text(source_uid, ScheduleException.source_uid, field="uid",
-                          label="The calendar event's UID")
+        check_column_text(
+            source_uid, ScheduleException.source_uid, field="uid", label="The calendar event's UID"
+        )
     _check_span(start_day, end_day, start_minute, end_minute)
-    return _add_exception(session, actor, now=now, kind="time_off", provider_id=provider_id,
-                          location_id=None, start_day=start_day, end_day=end_day,
-                          start_minute=start_minute, end_minute=end_minute,
-                          time_off_type=time_off_type, name=name.strip(), source_uid=source_uid)
+    return _add_exception(
+        session,
+        actor,
+        now=now,
+        kind="time_off",
+        provider_id=provider_id,
+        location_id=None,
+        start_day=start_day,
+        end_day=end_day,
+        start_minute=start_minute,
+        end_minute=end_minute,
+        time_off_type=time_off_type,
+        name=name.strip(),
+        source_uid=source_uid,
+    )
 
 
-def add_extra_day(session: Session, actor: Actor, *, provider_id: int, location_id: int, day: date,
-                  start_minute: int, end_minute: int, name: str = "", now: datetime) -> int:
+def add_extra_day(
+    session: Session,
+    actor: Actor,
+    *,
+    provider_id: int,
+    location_id: int,
+    day: date,
+    start_minute: int,
+    end_minute: int,
+    name: str = "",
+    now: datetime,
+) -> int:
     """A one-off working day (or extra hours) outside the default week."""
     actor.require(MANAGE_SCHEDULES)
     _provider(session, provider_id)
@@ -453,9 +673,19 @@ def add_extra_day(session: Session, actor: Actor, *, provider_id: int, location_
     check_column_text(name.strip(), ScheduleException.name, field="name", label="The extra day's name")
     _check_span(day, day, None, None)
     _check_minutes(start_minute, end_minute, "Extra day", "start_minute")
-    return _add_exception(session, actor, now=now, kind="extra_day", provider_id=provider_id,
-                          location_id=location_id, start_day=day, end_day=day, start_minute=start_minute,
-                          end_minute=end_minute, name=name.strip())
+    return _add_exception(
+        session,
+        actor,
+        now=now,
+        kind="extra_day",
+        provider_id=provider_id,
+        location_id=location_id,
+        start_day=day,
+        end_day=day,
+        start_minute=start_minute,
+        end_minute=end_minute,
+        name=name.strip(),
+    )
 
 
 def remove_exception(session: Session, actor: Actor, exception_id: int, *, now: datetime) -> None:
@@ -463,37 +693,69 @@ def remove_exception(session: Session, actor: Actor, exception_id: int, *, now: 
     row = session.get(ScheduleException, exception_id)
     if row is None:
         raise NotFound(f"Exception #{exception_id} does not exist (already removed?).")
-    before = {"kind": row.kind, "provider_id": row.provider_id, "start_day": row.start_day.isoformat(),
-              "end_day": row.end_day.isoformat(), "name": row.name}
+    before = {
+        "kind": row.kind,
+        "provider_id": row.provider_id,
+        "start_day": row.start_day.isoformat(),
+        "end_day": row.end_day.isoformat(),
+        "name": row.name,
+    }
     session.delete(row)
     session.flush()
-    audit.record(session, actor, "remove_exception", "schedule_exception", exception_id, now=now,
-                 before=before)
+    audit.record(
+        session, actor, "remove_exception", "schedule_exception", exception_id, now=now, before=before
+    )
 
 
-def list_exceptions(session: Session, *, provider_id: int | None = None, start_day: date | None = None,
-                    end_day: date | None = None) -> list[ExceptionView]:
+def list_exceptions(
+    session: Session,
+    *,
+    provider_id: int | None = None,
+    start_day: date | None = None,
+    end_day: date | None = None,
+) -> list[ExceptionView]:
     """Holidays (always) plus the provider's time off and extra days (all when None), by date."""
-    q = select(ScheduleException.id, ScheduleException.kind, ScheduleException.provider_id,
-               ScheduleException.location_id, ScheduleException.start_day, ScheduleException.end_day,
-               ScheduleException.start_minute, ScheduleException.end_minute,
-               ScheduleException.time_off_type, ScheduleException.name)
+    q = select(
+        ScheduleException.id,
+        ScheduleException.kind,
+        ScheduleException.provider_id,
+        ScheduleException.location_id,
+        ScheduleException.start_day,
+        ScheduleException.end_day,
+        ScheduleException.start_minute,
+        ScheduleException.end_minute,
+        ScheduleException.time_off_type,
+        ScheduleException.name,
+    )
     if provider_id is not None:
         q = q.where((ScheduleException.provider_id == provider_id) | ScheduleException.provider_id.is_(None))
     if start_day is not None:
         q = q.where(ScheduleException.end_day >= start_day)
     if end_day is not None:
         q = q.where(ScheduleException.start_day <= end_day)
-    return [ExceptionView(*tuple(r)) for r in session.execute(q.order_by(ScheduleException.start_day,
-                                                                  ScheduleException.id))]
+    return [
+        ExceptionView(*tuple(r))
+        for r in session.execute(q.order_by(ScheduleException.start_day, ScheduleException.id))
+    ]
 
 
 # ----- blocks ------------------------------------------------------------------------------
 
 
-def create_block(session: Session, actor: Actor, *, location_id: int, start: datetime, end: datetime,
-                 reason: str, colour: str = DEFAULT_BLOCK_COLOUR, provider_id: int | None = None,
-                 chair_id: int | None = None, rrule: str | None = None, now: datetime) -> int:
+def create_block(
+    session: Session,
+    actor: Actor,
+    *,
+    location_id: int,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    colour: str = DEFAULT_BLOCK_COLOUR,
+    provider_id: int | None = None,
+    chair_id: int | None = None,
+    rrule: str | None = None,
+    now: datetime,
+) -> int:
     """Block [start, end) at a location, for a provider and/or a chair (neither: everyone there).
 
     The instants are stored as the location's local day and minutes, so a repeating block
@@ -530,14 +792,37 @@ def create_block(session: Session, actor: Actor, *, location_id: int, start: dat
     e_min = clock.to_local(epoch_minute(end))
     if le.date() != ls.date() and not (le.date() == ls.date() + timedelta(days=1) and le.time() == time(0)):
         raise ValidationError("A block must start and end on the same day.", field="end")
-    block = ScheduleBlock(location_id=location_id, provider_id=provider_id, chair_id=chair_id, day=ls.date(),
-                          start_minute=s_min, end_minute=e_min, reason=reason.strip(), colour=colour,
-                          rrule=rrule or None, created_at=now)
+    block = ScheduleBlock(
+        location_id=location_id,
+        provider_id=provider_id,
+        chair_id=chair_id,
+        day=ls.date(),
+        start_minute=s_min,
+        end_minute=e_min,
+        reason=reason.strip(),
+        colour=colour,
+        rrule=rrule or None,
+        created_at=now,
+    )
     session.add(block)
     session.flush()
-    audit.record(session, actor, "create_block", "schedule_block", block.id, now=now,
-                 after={"day": block.day.isoformat(), "start": s_min, "end": e_min, "reason": block.reason,
-                        "provider_id": provider_id, "chair_id": chair_id, "rrule": block.rrule})
+    audit.record(
+        session,
+        actor,
+        "create_block",
+        "schedule_block",
+        block.id,
+        now=now,
+        after={
+            "day": block.day.isoformat(),
+            "start": s_min,
+            "end": e_min,
+            "reason": block.reason,
+            "provider_id": provider_id,
+            "chair_id": chair_id,
+            "rrule": block.rrule,
+        },
+    )
     return block.id
 
 
@@ -546,18 +831,33 @@ def delete_block(session: Session, actor: Actor, block_id: int, *, now: datetime
     block = session.get(ScheduleBlock, block_id)
     if block is None:
         raise NotFound(f"Block #{block_id} does not exist (already removed?).")
-    before = {"day": block.day.isoformat(), "start": block.start_minute, "end": block.end_minute,
-              "reason": block.reason, "rrule": block.rrule}
+    before = {
+        "day": block.day.isoformat(),
+        "start": block.start_minute,
+        "end": block.end_minute,
+        "reason": block.reason,
+        "rrule": block.rrule,
+    }
     session.delete(block)
     session.flush()
     audit.record(session, actor, "delete_block", "schedule_block", block_id, now=now, before=before)
 
 
-def list_blocks(session: Session, *, location_id: int | None = None,
-                provider_id: int | None = None) -> list[BlockView]:
-    q = select(ScheduleBlock.id, ScheduleBlock.location_id, ScheduleBlock.provider_id, ScheduleBlock.chair_id,
-               ScheduleBlock.day, ScheduleBlock.start_minute, ScheduleBlock.end_minute, ScheduleBlock.reason,
-               ScheduleBlock.colour, ScheduleBlock.rrule)
+def list_blocks(
+    session: Session, *, location_id: int | None = None, provider_id: int | None = None
+) -> list[BlockView]:
+    q = select(
+        ScheduleBlock.id,
+        ScheduleBlock.location_id,
+        ScheduleBlock.provider_id,
+        ScheduleBlock.chair_id,
+        ScheduleBlock.day,
+        ScheduleBlock.start_minute,
+        ScheduleBlock.end_minute,
+        ScheduleBlock.reason,
+        ScheduleBlock.colour,
+        ScheduleBlock.rrule,
+    )
     if location_id is not None:
         q = q.where(ScheduleBlock.location_id == location_id)
     if provider_id is not None:
@@ -596,8 +896,10 @@ def _decoded(ev: Any, name: str, what: str, kinds: tuple[type, ...]) -> Any:
         raise _EventError(f"its {what} ({name}) is not {kind}: {strip_control(raw)[:40]!r}")
     tzid = getattr(prop, "params", {}).get("TZID")
     if tzid and isinstance(value, datetime) and value.tzinfo is None:
-        raise _EventError(f"its {what} ({name}) uses an unknown time zone {strip_control(str(tzid))[:64]!r}; "
-                          "export the calendar again with IANA zone names (such as America/New_York)")
+        raise _EventError(
+            f"its {what} ({name}) uses an unknown time zone {strip_control(str(tzid))[:64]!r}; "
+            "export the calendar again with IANA zone names (such as America/New_York)"
+        )
     return value
 
 
@@ -614,8 +916,10 @@ def _check_year(day: date, what: str) -> None:
 
 
 def _too_long(days: float) -> _EventError:
-    return _EventError(f"it lasts {days:,.0f} days, longer than {MAX_SPAN_DAYS} days; time off is "
-                       "imported a year at a time at most")
+    return _EventError(
+        f"it lasts {days:,.0f} days, longer than {MAX_SPAN_DAYS} days; time off is "
+        "imported a year at a time at most"
+    )
 
 
 def _read_event(ev: Any, zone: ZoneInfo) -> list[_TimeOffSpan]:
@@ -634,8 +938,16 @@ def _read_event(ev: Any, zone: ZoneInfo) -> list[_TimeOffSpan]:
     return _event_spans(start, end, zone)
 
 
-def import_time_off_ics(session: Session, actor: Actor, *, provider_id: int, data: bytes, now: datetime,
-                        time_off_type: str = "vacation", timezone: str | None = None) -> IcsImportResult:
+def import_time_off_ics(
+    session: Session,
+    actor: Actor,
+    *,
+    provider_id: int,
+    data: bytes,
+    now: datetime,
+    time_off_type: str = "vacation",
+    timezone: str | None = None,
+) -> IcsImportResult:
     """Turn the VEVENTs of an .ics file into time off: all-day events into whole days, timed
     events into partial days (split at local midnight, whole days between) in ``timezone``
     (default: the zone of the provider's first working location). Importing the same file
@@ -651,25 +963,42 @@ def import_time_off_ics(session: Session, actor: Actor, *, provider_id: int, dat
     actor.require(MANAGE_SCHEDULES)
     _provider(session, provider_id)
     if time_off_type not in TIME_OFF_TYPES:
-        raise ValidationError(f"Unknown time-off type {time_off_type!r}; choose "
-                              f"{', '.join(TIME_OFF_TYPES)}.", field="time_off_type")
+        raise ValidationError(
+            f"Unknown time-off type {time_off_type!r}; choose {', '.join(TIME_OFF_TYPES)}.",
+            field="time_off_type",
+        )
     if timezone is None:
-        timezone = session.scalar(
-            select(Location.timezone).join(SchedulePeriod, SchedulePeriod.location_id == Location.id)
-            .where(SchedulePeriod.provider_id == provider_id).limit(1)) or \
-            session.scalar(select(Location.timezone).order_by(Location.id).limit(1)) or "UTC"
+        timezone = (
+            session.scalar(
+                select(Location.timezone)
+                .join(SchedulePeriod, SchedulePeriod.location_id == Location.id)
+                .where(SchedulePeriod.provider_id == provider_id)
+                .limit(1)
+            )
+            or session.scalar(select(Location.timezone).order_by(Location.id).limit(1))
+            or "UTC"
+        )
     zone = zone_of(timezone)
     try:
         cal = icalendar.Calendar.from_ical(data)
         events = list(cal.walk("VEVENT"))
     except Exception as exc:  # icalendar raises ValueError and others for what is not iCalendar
-        raise ValidationError(f"This is not an iCalendar (.ics) file: {strip_control(str(exc))[:200]}",
-                              field="file") from None
+        raise ValidationError(
+            f"This is not an iCalendar (.ics) file: {strip_control(str(exc))[:200]}", field="file"
+        ) from None
     if len(events) > MAX_ICS_EVENTS:
-        raise ValidationError(f"The file holds {len(events):,} events; import at most {MAX_ICS_EVENTS:,} "
-                              "at a time (export a shorter date range).", field="file")
-    known = set(session.scalars(select(ScheduleException.source_uid).where(
-        ScheduleException.provider_id == provider_id, ScheduleException.source_uid.is_not(None))))
+        raise ValidationError(
+            f"The file holds {len(events):,} events; import at most {MAX_ICS_EVENTS:,} "
+            "at a time (export a shorter date range).",
+            field="file",
+        )
+    known = set(
+        session.scalars(
+            select(ScheduleException.source_uid).where(
+                ScheduleException.provider_id == provider_id, ScheduleException.source_uid.is_not(None)
+            )
+        )
+    )
     name_length = column_length(ScheduleException.name)
     skipped = 0
     notes: list[str] = []
@@ -692,8 +1021,9 @@ def import_time_off_ics(session: Session, actor: Actor, *, provider_id: int, dat
             if len(uid) > _MAX_UID:
                 raise _EventError(f"its UID is {len(uid):,} characters long; at most {_MAX_UID} fit")
         except _EventError as exc:
-            raise ValidationError(f"Nothing was imported: {where.lower()} cannot be read: {exc}.",
-                                  field="file") from None
+            raise ValidationError(
+                f"Nothing was imported: {where.lower()} cannot be read: {exc}.", field="file"
+            ) from None
         # Same key as earlier versions wrote, so re-importing an old file still adds nothing.
         uid = uid or f"no-uid:{label}:{_ical_text(ev['DTSTART'])}"
         if uid in known:
@@ -708,9 +1038,19 @@ def import_time_off_ics(session: Session, actor: Actor, *, provider_id: int, dat
         pending.append((uid, summary, spans))
     for uid, summary, spans in pending:
         for k, (d0, d1, s, e) in enumerate(spans):
-            add_time_off(session, actor, provider_id=provider_id, start_day=d0, end_day=d1,
-                         time_off_type=time_off_type, name=summary, start_minute=s, end_minute=e,
-                         now=now, source_uid=uid if k == 0 else f"{uid}#{k}")
+            add_time_off(
+                session,
+                actor,
+                provider_id=provider_id,
+                start_day=d0,
+                end_day=d1,
+                time_off_type=time_off_type,
+                name=summary,
+                start_minute=s,
+                end_minute=e,
+                now=now,
+                source_uid=uid if k == 0 else f"{uid}#{k}",
+            )
     return IcsImportResult(len(pending), skipped, tuple(notes))
 
 

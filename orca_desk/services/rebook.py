@@ -42,8 +42,9 @@ class RebookRow:
         return "No-show" if self.status == "no_show" else "Cancelled"
 
 
-def to_rebook(session: Session, location_zones: dict[int, ZoneInfo], days: Sequence[date], *,
-              now: datetime) -> list[RebookRow]:
+def to_rebook(
+    session: Session, location_zones: dict[int, ZoneInfo], days: Sequence[date], *, now: datetime
+) -> list[RebookRow]:
     """Cancelled and no-show visits on these local days at these locations whose patient has no
     live appointment after them yet, one row per patient (the latest missed visit), oldest first.
 
@@ -57,27 +58,50 @@ def to_rebook(session: Session, location_zones: dict[int, ZoneInfo], days: Seque
     lo, hi = range_bounds(list(days), list(location_zones.values()))
     later = aliased(Appointment)
     rebooked = exists().where(
-        later.patient_id == Appointment.patient_id, later.status.in_(ACTIVE_STATUSES),
-        or_(later.start_at > Appointment.start_at, later.start_at >= now))
+        later.patient_id == Appointment.patient_id,
+        later.status.in_(ACTIVE_STATUSES),
+        or_(later.start_at > Appointment.start_at, later.start_at >= now),
+    )
     q = (
-        select(Appointment.id, Appointment.patient_id, Patient.first_name, Patient.last_name,
-               Appointment.status, Appointment.cancel_reason, Appointment.type_id, AppointmentType.name,
-               Appointment.provider_id, Provider.name, Appointment.location_id, Appointment.chair_id,
-               Appointment.start_at, Appointment.end_at)
+        select(
+            Appointment.id,
+            Appointment.patient_id,
+            Patient.first_name,
+            Patient.last_name,
+            Appointment.status,
+            Appointment.cancel_reason,
+            Appointment.type_id,
+            AppointmentType.name,
+            Appointment.provider_id,
+            Provider.name,
+            Appointment.location_id,
+            Appointment.chair_id,
+            Appointment.start_at,
+            Appointment.end_at,
+        )
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(AppointmentType, AppointmentType.id == Appointment.type_id)
         .join(Provider, Provider.id == Appointment.provider_id)
-        .where(and_(Appointment.location_id.in_(list(location_zones)), Appointment.start_at >= lo,
-                    Appointment.start_at < hi, Appointment.status.in_(MISSED_STATUSES),
-                    Patient.is_active.is_(True), ~rebooked))
+        .where(
+            and_(
+                Appointment.location_id.in_(list(location_zones)),
+                Appointment.start_at >= lo,
+                Appointment.start_at < hi,
+                Appointment.status.in_(MISSED_STATUSES),
+                Patient.is_active.is_(True),
+                ~rebooked,
+            )
+        )
         .order_by(Appointment.start_at, Appointment.id)
     )
     rows = session.execute(q).all()
     if not rows:
         return []
     style = local_time.clinic_time_format(session)
-    bounds = {loc: (local_day_bounds(min(days), z)[0], local_day_bounds(max(days), z)[1])
-              for loc, z in location_zones.items()}
+    bounds = {
+        loc: (local_day_bounds(min(days), z)[0], local_day_bounds(max(days), z)[1])
+        for loc, z in location_zones.items()
+    }
     latest: dict[int, RebookRow] = {}
     for r in rows:
         start = r[12]
@@ -86,20 +110,38 @@ def to_rebook(session: Session, location_zones: dict[int, ZoneInfo], days: Seque
             continue
         tz = location_zones[r[10]]
         latest[r[1]] = RebookRow(
-            appointment_id=r[0], patient_id=r[1], patient_name=f"{r[2]} {r[3]}", status=r[4],
-            reason=r[5] or "", type_id=r[6], type_name=r[7], provider_id=r[8], provider_name=r[9],
-            location_id=r[10], chair_id=r[11], start=start,
+            appointment_id=r[0],
+            patient_id=r[1],
+            patient_name=f"{r[2]} {r[3]}",
+            status=r[4],
+            reason=r[5] or "",
+            type_id=r[6],
+            type_name=r[7],
+            provider_id=r[8],
+            provider_name=r[9],
+            location_id=r[10],
+            chair_id=r[11],
+            start=start,
             minutes=int((r[13] - start).total_seconds()) // 60,
-            when_text=local_time.fmt_datetime(start, tz, style))
+            when_text=local_time.fmt_datetime(start, tz, style),
+        )
     return sorted(latest.values(), key=lambda row: (row.start, row.appointment_id))
 
 
 def patient_row(session: Session, patient_id: int) -> PatientRow | None:
     """The patient as the booking dialog lists them (to choose them without a name search)."""
-    r = session.execute(select(Patient.id, Patient.first_name, Patient.last_name, Patient.date_of_birth,
-                               Patient.contact_phone, Patient.guardian_name)
-                        .where(Patient.id == patient_id)).first()
+    r = session.execute(
+        select(
+            Patient.id,
+            Patient.first_name,
+            Patient.last_name,
+            Patient.date_of_birth,
+            Patient.contact_phone,
+            Patient.guardian_name,
+        ).where(Patient.id == patient_id)
+    ).first()
     if r is None:
         return None
-    return PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4],
-                      guardian_name=r[5])
+    return PatientRow(
+        id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4], guardian_name=r[5]
+    )

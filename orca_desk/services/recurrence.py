@@ -169,9 +169,7 @@ def _parse(text: str) -> _Rule:
     wkst = 0
     if "WKST" in values:
         if values["WKST"] not in _DAY_CODES:
-            raise RecurrenceRuleError(
-                f"WKST={values['WKST']}: unknown weekday (use {', '.join(_DAY_CODES)})"
-            )
+            raise RecurrenceRuleError(f"WKST={values['WKST']}: unknown weekday (use {', '.join(_DAY_CODES)})")
         wkst = _DAY_CODES.index(values["WKST"])
 
     byday: list[tuple[int, int | None]] = []
@@ -203,19 +201,11 @@ def _parse(text: str) -> _Rule:
     if byweekno and freq != du.YEARLY:
         raise RecurrenceRuleError(f"BYWEEKNO={values['BYWEEKNO']}: only allowed with FREQ=YEARLY")
     if byyearday and freq in (du.MONTHLY, du.WEEKLY, du.DAILY):
-        raise RecurrenceRuleError(
-            f"BYYEARDAY={values['BYYEARDAY']}: not allowed with FREQ={freq_name}"
-        )
+        raise RecurrenceRuleError(f"BYYEARDAY={values['BYYEARDAY']}: not allowed with FREQ={freq_name}")
     if bymonthday and freq == du.WEEKLY:
-        raise RecurrenceRuleError(
-            f"BYMONTHDAY={values['BYMONTHDAY']}: not allowed with FREQ=WEEKLY"
-        )
-    if bysetpos and not any(
-        k in values for k in _KNOWN_KEYS if k.startswith("BY") and k != "BYSETPOS"
-    ):
-        raise RecurrenceRuleError(
-            f"BYSETPOS={values['BYSETPOS']}: needs another BY... part to pick from"
-        )
+        raise RecurrenceRuleError(f"BYMONTHDAY={values['BYMONTHDAY']}: not allowed with FREQ=WEEKLY")
+    if bysetpos and not any(k in values for k in _KNOWN_KEYS if k.startswith("BY") and k != "BYSETPOS"):
+        raise RecurrenceRuleError(f"BYSETPOS={values['BYSETPOS']}: needs another BY... part to pick from")
     if bymonth and bymonthday:
         _check_month_days(bymonthday, bymonth, values)
     if bysetpos and freq == du.WEEKLY:
@@ -251,9 +241,7 @@ def _parse(text: str) -> _Rule:
 def _parse_until(text: str) -> _Until:
     m = _UNTIL_RE.match(text)
     if not m:
-        raise RecurrenceRuleError(
-            f"UNTIL={text}: expected a date (20270630) or date-time (20270630T235959Z)"
-        )
+        raise RecurrenceRuleError(f"UNTIL={text}: expected a date (20270630) or date-time (20270630T235959Z)")
     y, mo, d, hh, mm, ss, z = m.groups()
     try:
         if hh is None:
@@ -264,9 +252,7 @@ def _parse_until(text: str) -> _Until:
     return _Until(value, "utc" if z else "floating", text)
 
 
-def _check_month_days(
-    bymonthday: tuple[int, ...], bymonth: tuple[int, ...], values: dict[str, str]
-) -> None:
+def _check_month_days(bymonthday: tuple[int, ...], bymonth: tuple[int, ...], values: dict[str, str]) -> None:
     # "February 30th" would otherwise send the expansion searching until the year 9999.
     if not any(abs(d) <= _MONTH_MAX_DAYS[m - 1] for d in bymonthday for m in bymonth):
         raise RecurrenceRuleError(
@@ -415,8 +401,10 @@ def _fast_forward(rule: _Rule, start: datetime, target: datetime) -> datetime:
 def _check_defaults_possible(rule: _Rule, dtstart: datetime) -> None:
     # Without BYMONTHDAY the day comes from dtstart (RFC 5545 §3.3.10); "monthly in
     # February" starting on the 31st would never occur and would search until year 9999.
-    if rule.freq == du.YEARLY and rule.bymonthday and not (
-        rule.bymonth or rule.byday or rule.byyearday or rule.byweekno
+    if (
+        rule.freq == du.YEARLY
+        and rule.bymonthday
+        and not (rule.bymonth or rule.byday or rule.byyearday or rule.byweekno)
     ):
         # The month is DTSTART's: "yearly on the 30th" from February never occurs.
         if not any(abs(d) <= _MONTH_MAX_DAYS[dtstart.month - 1] for d in rule.bymonthday):
@@ -451,9 +439,7 @@ class _Bounds:
             elif tz is None or rule_until.kind == "floating":
                 # Floating UNTIL is wall clock in dtstart's zone; with a floating dtstart a
                 # UTC UNTIL has nothing to convert against, so its digits are used as is.
-                self.until_instant = (
-                    rule_until.value if tz is None else _localize(rule_until.value, tz, None)
-                )
+                self.until_instant = rule_until.value if tz is None else _localize(rule_until.value, tz, None)
             else:
                 self.until_instant = rule_until.value.replace(tzinfo=UTC)
         self.until_arg = until
@@ -536,8 +522,10 @@ def _dateutil_walls(rule: _Rule, start: datetime) -> Iterator[datetime]:
     kwargs = _dateutil_kwargs(rule)
     first = start.replace(microsecond=0)
     begin = first
-    if rule.freq == du.YEARLY and rule.bymonthday and not (
-        rule.bymonth or rule.byday or rule.byweekno or rule.byyearday
+    if (
+        rule.freq == du.YEARLY
+        and rule.bymonthday
+        and not (rule.bymonth or rule.byday or rule.byweekno or rule.byyearday)
     ):
         # "FREQ=YEARLY;BYMONTHDAY=29" names no month, so it is DTSTART's (RFC 5545 §3.3.10);
         # dateutil would take every month of the year.

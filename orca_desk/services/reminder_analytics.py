@@ -44,21 +44,39 @@ def step_stats(session: Session, actor: Actor, *, since: datetime, until: dateti
     """Per sequence and step (and channel), the reminders sent in [since, until) and what came back."""
     actor.require(VIEW_ANALYTICS)
     sent = session.execute(
-        select(PlannedReminder.sequence_id, PlannedReminder.step_id, PlannedReminder.channel,
-               PlannedReminder.offset_minutes, func.count(func.distinct(PlannedReminder.outbox_message_id)),
-               func.count(func.distinct(OutboxMessage.id)).filter(OutboxMessage.status == "delivered"))
+        select(
+            PlannedReminder.sequence_id,
+            PlannedReminder.step_id,
+            PlannedReminder.channel,
+            PlannedReminder.offset_minutes,
+            func.count(func.distinct(PlannedReminder.outbox_message_id)),
+            func.count(func.distinct(OutboxMessage.id)).filter(OutboxMessage.status == "delivered"),
+        )
         .join(OutboxMessage, OutboxMessage.id == PlannedReminder.outbox_message_id)
-        .where(OutboxMessage.sent_at >= since, OutboxMessage.sent_at < until,
-               OutboxMessage.status.in_(("sent", "delivered")))
-        .group_by(PlannedReminder.sequence_id, PlannedReminder.step_id, PlannedReminder.channel,
-                  PlannedReminder.offset_minutes)).all()
+        .where(
+            OutboxMessage.sent_at >= since,
+            OutboxMessage.sent_at < until,
+            OutboxMessage.status.in_(("sent", "delivered")),
+        )
+        .group_by(
+            PlannedReminder.sequence_id,
+            PlannedReminder.step_id,
+            PlannedReminder.channel,
+            PlannedReminder.offset_minutes,
+        )
+    ).all()
     answers: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
     for step_id, channel, answer, n in session.execute(
-            select(ConfirmationRequest.step_id, ConfirmationRequest.channel, ConfirmationRequest.answer,
-                   func.count()).where(ConfirmationRequest.status == "answered",
-                                       ConfirmationRequest.answered_at >= since,
-                                       ConfirmationRequest.answered_at < until)
-            .group_by(ConfirmationRequest.step_id, ConfirmationRequest.channel, ConfirmationRequest.answer)):
+        select(
+            ConfirmationRequest.step_id, ConfirmationRequest.channel, ConfirmationRequest.answer, func.count()
+        )
+        .where(
+            ConfirmationRequest.status == "answered",
+            ConfirmationRequest.answered_at >= since,
+            ConfirmationRequest.answered_at < until,
+        )
+        .group_by(ConfirmationRequest.step_id, ConfirmationRequest.channel, ConfirmationRequest.answer)
+    ):
         if step_id is None:
             continue
         answers[(step_id, channel)][0] += n
@@ -69,8 +87,20 @@ def step_stats(session: Session, actor: Actor, *, since: datetime, until: dateti
     for seq_id, step_id, channel, offset, n_sent, n_delivered in sent:
         responses, confirmations = answers.get((step_id, channel), [0, 0])
         label = f"{offset_label(offset)} before · {'SMS' if channel == 'sms' else 'email'}"
-        out.append(StepStats(seq_id, names.get(seq_id, f"#{seq_id}"), step_id, label, offset, channel,
-                             n_sent, n_delivered, responses, confirmations))
+        out.append(
+            StepStats(
+                seq_id,
+                names.get(seq_id, f"#{seq_id}"),
+                step_id,
+                label,
+                offset,
+                channel,
+                n_sent,
+                n_delivered,
+                responses,
+                confirmations,
+            )
+        )
     out.sort(key=lambda s: (s.sequence, -s.offset_minutes, s.channel))
     return out
 
@@ -83,22 +113,25 @@ def response_shares(stats: list[StepStats]) -> dict[int, float]:
     return {s.step_id: (s.responses / totals[s.sequence_id] if totals[s.sequence_id] else 0.0) for s in stats}
 
 
-def confirmation_rates(session: Session, actor: Actor, *, since: datetime, until: datetime,
-                       by: str = "type") -> list[RateRow]:
+def confirmation_rates(
+    session: Session, actor: Actor, *, since: datetime, until: datetime, by: str = "type"
+) -> list[RateRow]:
     """Of the visits in [since, until) that were asked to confirm, how many confirmed — by
     appointment type (``by="type"``) or location (``by="location"``)."""
     actor.require(VIEW_ANALYTICS)
     asked = select(ConfirmationRequest.appointment_id).distinct().subquery()
     key = Appointment.type_id if by == "type" else Appointment.location_id
     rows = session.execute(
-        select(key, func.count(Appointment.id),
-               func.count(Appointment.id).filter(Appointment.confirmation == "confirmed"))
+        select(
+            key,
+            func.count(Appointment.id),
+            func.count(Appointment.id).filter(Appointment.confirmation == "confirmed"),
+        )
         .join(asked, asked.c.appointment_id == Appointment.id)
         .where(Appointment.start_at >= since, Appointment.start_at < until)
-        .group_by(key)).all()
+        .group_by(key)
+    ).all()
     model = AppointmentType if by == "type" else Location
     names = {r[0]: r[1] for r in session.execute(select(model.id, model.name))}
     out = [RateRow(names.get(k, f"#{k}"), n, c) for k, n, c in rows]
     return sorted(out, key=lambda r: r.label)
-
-

@@ -97,8 +97,14 @@ def slot_label(slot: SlotSpec, *, rotation: Sequence[str] = ("",), chair_count: 
 # ----- validation ----------------------------------------------------------------------------
 
 
-def validate_slots(session: Session, kind: str, slots: Sequence[SlotSpec], *,
-                   rotation: Sequence[str] = ("A",), chair_count: int = 1) -> None:
+def validate_slots(
+    session: Session,
+    kind: str,
+    slots: Sequence[SlotSpec],
+    *,
+    rotation: Sequence[str] = ("A",),
+    chair_count: int = 1,
+) -> None:
     """Refuse a slot outside 00:00–24:00, of zero length, overlapping another in one chair, or of an
     unknown appointment type; the message names the slot."""
     if kind not in TEMPLATE_KINDS:
@@ -124,25 +130,34 @@ def validate_slots(session: Session, kind: str, slots: Sequence[SlotSpec], *,
         if kind == "week" and (s.weekday is None or not 0 <= s.weekday <= 6):
             raise ValidationError(f"Slot {label} needs a weekday (Monday to Sunday).", field="slots")
         if kind == "day" and s.weekday is not None:
-            raise ValidationError(f"Slot {label} has a weekday, but a day template has none.",
-                                  field="slots")
+            raise ValidationError(f"Slot {label} has a weekday, but a day template has none.", field="slots")
         if not 0 <= s.week < len(rotation):
-            raise ValidationError(f"Slot {label} belongs to week {s.week + 1}, but the rotation has "
-                                  f"{len(rotation)}.", field="slots")
+            raise ValidationError(
+                f"Slot {label} belongs to week {s.week + 1}, but the rotation has {len(rotation)}.",
+                field="slots",
+            )
         if not 0 <= s.chair_index < chair_count:
-            raise ValidationError(f"Slot {label} is in chair {s.chair_index + 1}, but the template has "
-                                  f"{chair_count}.", field="slots")
+            raise ValidationError(
+                f"Slot {label} is in chair {s.chair_index + 1}, but the template has {chair_count}.",
+                field="slots",
+            )
         if s.blocked:
-            check_column_text(s.reason.strip(), TemplateSlot.block_reason, field="slots",
-                              label=f"The reason of slot {label}")
+            check_column_text(
+                s.reason.strip(),
+                TemplateSlot.block_reason,
+                field="slots",
+                label=f"The reason of slot {label}",
+            )
             if s.type_id is not None:
                 raise ValidationError(f"Slot {label} is blocked and cannot have a type too.", field="slots")
         elif s.type_id is None:
-            raise ValidationError(f"Slot {label} needs an appointment type (or mark it blocked).",
-                                  field="slots")
+            raise ValidationError(
+                f"Slot {label} needs an appointment type (or mark it blocked).", field="slots"
+            )
         elif s.type_id not in known:
-            raise ValidationError(f"Slot {label} has an unknown appointment type (#{s.type_id}).",
-                                  field="slots")
+            raise ValidationError(
+                f"Slot {label} has an unknown appointment type (#{s.type_id}).", field="slots"
+            )
         by_lane.setdefault((s.week, s.weekday, s.chair_index), []).append(s)
     for lane in by_lane.values():
         lane.sort(key=lambda x: (x.start, x.end))
@@ -151,25 +166,46 @@ def validate_slots(session: Session, kind: str, slots: Sequence[SlotSpec], *,
                 raise ValidationError(
                     f"Slot {slot_label(b, rotation=rotation, chair_count=chair_count)} overlaps slot "
                     f"{slot_label(a, rotation=rotation, chair_count=chair_count)} in the same chair.",
-                    field="slots")
+                    field="slots",
+                )
 
 
 # ----- reading --------------------------------------------------------------------------------
 
 
 def _spec(s: TemplateSlot) -> SlotSpec:
-    return SlotSpec(start=s.start_minute, end=s.end_minute, type_id=s.type_id, weekday=s.weekday, week=s.week,
-                    chair_index=s.chair_index, blocked=s.is_blocked, reason=s.block_reason)
+    return SlotSpec(
+        start=s.start_minute,
+        end=s.end_minute,
+        type_id=s.type_id,
+        weekday=s.weekday,
+        week=s.week,
+        chair_index=s.chair_index,
+        blocked=s.is_blocked,
+        reason=s.block_reason,
+    )
 
 
 def _version_row(v: TemplateVersion, slot_count: int) -> VersionRow:
-    return VersionRow(id=v.id, number=v.number, note=v.note, created_by=v.created_by, created_at=v.created_at,
-                      slot_count=slot_count, rotation=tuple(v.rotation or ("A",)), chair_count=v.chair_count)
+    return VersionRow(
+        id=v.id,
+        number=v.number,
+        note=v.note,
+        created_by=v.created_by,
+        created_at=v.created_at,
+        slot_count=slot_count,
+        rotation=tuple(v.rotation or ("A",)),
+        chair_count=v.chair_count,
+    )
 
 
 def _latest(session: Session, template_id: int) -> TemplateVersion:
-    v = session.scalar(select(TemplateVersion).where(TemplateVersion.template_id == template_id)
-                       .order_by(TemplateVersion.number.desc()).limit(1))
+    v = session.scalar(
+        select(TemplateVersion)
+        .where(TemplateVersion.template_id == template_id)
+        .order_by(TemplateVersion.number.desc())
+        .limit(1)
+    )
     if v is None:
         raise NotFound(f"Template #{template_id} has no versions.")
     return v
@@ -185,10 +221,20 @@ def _template(session: Session, template_id: int) -> ScheduleTemplate:
 def _row(session: Session, t: ScheduleTemplate) -> TemplateRow:
     v = _latest(session, t.id)
     n = session.scalar(select(func.count()).select_from(TemplateSlot).where(TemplateSlot.version_id == v.id))
-    return TemplateRow(id=t.id, name=t.name, description=t.description, kind=t.kind, is_active=t.is_active,
-                       is_default=t.is_default, version=v.number, version_id=v.id,
-                       rotation=tuple(v.rotation or ("A",)), chair_count=v.chair_count, slot_count=n or 0,
-                       updated_at=t.updated_at)
+    return TemplateRow(
+        id=t.id,
+        name=t.name,
+        description=t.description,
+        kind=t.kind,
+        is_active=t.is_active,
+        is_default=t.is_default,
+        version=v.number,
+        version_id=v.id,
+        rotation=tuple(v.rotation or ("A",)),
+        chair_count=v.chair_count,
+        slot_count=n or 0,
+        updated_at=t.updated_at,
+    )
 
 
 def list_templates(session: Session, *, include_inactive: bool = False) -> list[TemplateRow]:
@@ -215,8 +261,11 @@ def get_template(session: Session, template_id: int, *, version: int | None = No
     if version is None:
         v = _latest(session, template_id)
     else:
-        found = session.scalar(select(TemplateVersion).where(TemplateVersion.template_id == template_id,
-                                                             TemplateVersion.number == version))
+        found = session.scalar(
+            select(TemplateVersion).where(
+                TemplateVersion.template_id == template_id, TemplateVersion.number == version
+            )
+        )
         if found is None:
             raise NotFound(f"{t.name} has no version {version}.")
         v = found
@@ -227,31 +276,70 @@ def get_template(session: Session, template_id: int, *, version: int | None = No
 def version_history(session: Session, template_id: int) -> list[VersionRow]:
     """Every version, newest first, with who saved it and when."""
     _template(session, template_id)
-    counts = dict(session.execute(
-        select(TemplateSlot.version_id, func.count()).join(TemplateVersion)
-        .where(TemplateVersion.template_id == template_id).group_by(TemplateSlot.version_id)).all())
-    versions = session.scalars(select(TemplateVersion).where(TemplateVersion.template_id == template_id)
-                               .order_by(TemplateVersion.number.desc()))
+    counts = dict(
+        session.execute(
+            select(TemplateSlot.version_id, func.count())
+            .join(TemplateVersion)
+            .where(TemplateVersion.template_id == template_id)
+            .group_by(TemplateSlot.version_id)
+        ).all()
+    )
+    versions = session.scalars(
+        select(TemplateVersion)
+        .where(TemplateVersion.template_id == template_id)
+        .order_by(TemplateVersion.number.desc())
+    )
     # A template is not tied to one location: its history reads in the clinic's home location's time.
     tz, style = local_time.location_zone(session, None), local_time.clinic_time_format(session)
-    return [replace(_version_row(v, counts.get(v.id, 0)),
-                    created_text=local_time.fmt_datetime(v.created_at, tz, style)) for v in versions]
+    return [
+        replace(
+            _version_row(v, counts.get(v.id, 0)),
+            created_text=local_time.fmt_datetime(v.created_at, tz, style),
+        )
+        for v in versions
+    ]
 
 
 # ----- writing --------------------------------------------------------------------------------
 
 
-def _add_version(session: Session, actor: Actor, t: ScheduleTemplate, number: int, slots: Sequence[SlotSpec],
-                 *, rotation: Sequence[str], chair_count: int, note: str, now: datetime) -> TemplateVersion:
-    v = TemplateVersion(template_id=t.id, number=number, rotation=list(rotation), chair_count=chair_count,
-                        note=note.strip(), created_by=actor.display_name or actor.username, created_at=now)
+def _add_version(
+    session: Session,
+    actor: Actor,
+    t: ScheduleTemplate,
+    number: int,
+    slots: Sequence[SlotSpec],
+    *,
+    rotation: Sequence[str],
+    chair_count: int,
+    note: str,
+    now: datetime,
+) -> TemplateVersion:
+    v = TemplateVersion(
+        template_id=t.id,
+        number=number,
+        rotation=list(rotation),
+        chair_count=chair_count,
+        note=note.strip(),
+        created_by=actor.display_name or actor.username,
+        created_at=now,
+    )
     session.add(v)
     session.flush()
-    session.add_all(TemplateSlot(version_id=v.id, week=s.week, weekday=s.weekday, chair_index=s.chair_index,
-                                 start_minute=s.start, end_minute=s.end,
-                                 type_id=None if s.blocked else s.type_id, is_blocked=s.blocked,
-                                 block_reason=(s.reason.strip() or "Blocked") if s.blocked else "")
-                    for s in slots)
+    session.add_all(
+        TemplateSlot(
+            version_id=v.id,
+            week=s.week,
+            weekday=s.weekday,
+            chair_index=s.chair_index,
+            start_minute=s.start,
+            end_minute=s.end,
+            type_id=None if s.blocked else s.type_id,
+            is_blocked=s.blocked,
+            block_reason=(s.reason.strip() or "Blocked") if s.blocked else "",
+        )
+        for s in slots
+    )
     t.updated_at = now
     session.flush()
     return v
@@ -262,16 +350,27 @@ def _check_name(session: Session, name: str, ignore_id: int | None = None) -> st
     if not name:
         raise ValidationError("A template needs a name.", field="name")
     check_column_text(name, ScheduleTemplate.name, field="name", label="The template name")
-    clash = session.scalar(select(ScheduleTemplate.id)
-                           .where(func.lower(ScheduleTemplate.name) == name.lower()))
+    clash = session.scalar(
+        select(ScheduleTemplate.id).where(func.lower(ScheduleTemplate.name) == name.lower())
+    )
     if clash is not None and clash != ignore_id:
         raise ValidationError(f"A template named {name!r} already exists.", field="name")
     return name
 
 
-def create_template(session: Session, actor: Actor, *, name: str, kind: str = "week", description: str = "",
-                    slots: Sequence[SlotSpec] = (), rotation: Sequence[str] = ("A",), chair_count: int = 1,
-                    is_default: bool = False, now: datetime) -> TemplateDetail:
+def create_template(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    kind: str = "week",
+    description: str = "",
+    slots: Sequence[SlotSpec] = (),
+    rotation: Sequence[str] = ("A",),
+    chair_count: int = 1,
+    is_default: bool = False,
+    now: datetime,
+) -> TemplateDetail:
     """A new template with version 1."""
     actor.require(MANAGE_TEMPLATES)
     name = _check_name(session, name)
@@ -286,21 +385,42 @@ def create_template(session: Session, actor: Actor, *, name: str, kind: str = "w
         raise ValidationError("There is no clinic yet.")
     if is_default:
         _clear_default(session)
-    t = ScheduleTemplate(clinic_id=clinic_id, name=name, description=description.strip(), kind=kind,
-                         is_active=True, is_default=is_default, created_by=actor.username, created_at=now,
-                         updated_at=now)
+    t = ScheduleTemplate(
+        clinic_id=clinic_id,
+        name=name,
+        description=description.strip(),
+        kind=kind,
+        is_active=True,
+        is_default=is_default,
+        created_by=actor.username,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(t)
     session.flush()
-    _add_version(session, actor, t, 1, slots, rotation=rotation, chair_count=chair_count, note="Created",
-                 now=now)
-    audit.record(session, actor, "create", "schedule_template", t.id, now=now,
-                 after={"name": name, "kind": kind, "slots": len(slots)})
+    _add_version(
+        session, actor, t, 1, slots, rotation=rotation, chair_count=chair_count, note="Created", now=now
+    )
+    audit.record(
+        session,
+        actor,
+        "create",
+        "schedule_template",
+        t.id,
+        now=now,
+        after={"name": name, "kind": kind, "slots": len(slots)},
+    )
     return get_template(session, t.id)
 
 
 def _check_description(description: str) -> None:
-    check_column_text(description.strip(), ScheduleTemplate.description, field="description",
-                      label="The description", multiline=True)
+    check_column_text(
+        description.strip(),
+        ScheduleTemplate.description,
+        field="description",
+        label="The description",
+        multiline=True,
+    )
 
 
 def _clear_default(session: Session) -> None:
@@ -308,9 +428,18 @@ def _clear_default(session: Session) -> None:
         other.is_default = False
 
 
-def save_template(session: Session, actor: Actor, template_id: int, *, slots: Sequence[SlotSpec],
-                  rotation: Sequence[str] | None = None, chair_count: int | None = None, note: str = "",
-                  expected_version: int | None = None, now: datetime) -> VersionRow:
+def save_template(
+    session: Session,
+    actor: Actor,
+    template_id: int,
+    *,
+    slots: Sequence[SlotSpec],
+    rotation: Sequence[str] | None = None,
+    chair_count: int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime,
+) -> VersionRow:
     """Save the slots as a new immutable version; an unchanged template keeps its newest version.
 
     ``expected_version`` is the version the editor started from: if someone saved a newer one
@@ -320,8 +449,10 @@ def save_template(session: Session, actor: Actor, template_id: int, *, slots: Se
     t = _template(session, template_id)
     latest = _latest(session, template_id)
     if expected_version is not None and latest.number != expected_version:
-        raise StaleEditError(f"{t.name} was saved as version {latest.number} by {latest.created_by} "
-                             "meanwhile; reload it and make your change again.")
+        raise StaleEditError(
+            f"{t.name} was saved as version {latest.number} by {latest.created_by} "
+            "meanwhile; reload it and make your change again."
+        )
     rotation = tuple(rotation) if rotation is not None else tuple(latest.rotation or ("A",))
     chair_count = chair_count if chair_count is not None else latest.chair_count
     validate_slots(session, t.kind, slots, rotation=rotation, chair_count=chair_count)
@@ -331,10 +462,27 @@ def save_template(session: Session, actor: Actor, template_id: int, *, slots: Se
     same_shape = tuple(latest.rotation or ("A",)) == rotation and latest.chair_count == chair_count
     if current == wanted and same_shape:
         return _version_row(latest, len(current))
-    v = _add_version(session, actor, t, latest.number + 1, wanted, rotation=rotation, chair_count=chair_count,
-                     note=note or "Saved", now=now)
-    audit.record(session, actor, "save", "schedule_template", t.id, now=now,
-                 before={"version": latest.number}, after={"version": v.number, "slots": len(wanted)})
+    v = _add_version(
+        session,
+        actor,
+        t,
+        latest.number + 1,
+        wanted,
+        rotation=rotation,
+        chair_count=chair_count,
+        note=note or "Saved",
+        now=now,
+    )
+    audit.record(
+        session,
+        actor,
+        "save",
+        "schedule_template",
+        t.id,
+        now=now,
+        before={"version": latest.number},
+        after={"version": v.number, "slots": len(wanted)},
+    )
     return _version_row(v, len(wanted))
 
 
@@ -345,8 +493,9 @@ def _normal(s: SlotSpec) -> SlotSpec:
     return replace(s, reason="")
 
 
-def restore_version(session: Session, actor: Actor, template_id: int, number: int, *,
-                    now: datetime) -> VersionRow:
+def restore_version(
+    session: Session, actor: Actor, template_id: int, number: int, *, now: datetime
+) -> VersionRow:
     """Make an old version's slots the newest version again (history is never rewritten)."""
     actor.require(MANAGE_TEMPLATES)
     t = _template(session, template_id)
@@ -354,21 +503,47 @@ def restore_version(session: Session, actor: Actor, template_id: int, number: in
     latest = _latest(session, template_id)
     if latest.number == number:
         raise ValidationError(f"Version {number} of {t.name} is already the newest.", field="version")
-    v = _add_version(session, actor, t, latest.number + 1, old.slots, rotation=old.version.rotation,
-                     chair_count=old.version.chair_count, note=f"Restored version {number}", now=now)
-    audit.record(session, actor, "restore", "schedule_template", t.id, now=now,
-                 before={"version": latest.number}, after={"version": v.number, "from": number})
+    v = _add_version(
+        session,
+        actor,
+        t,
+        latest.number + 1,
+        old.slots,
+        rotation=old.version.rotation,
+        chair_count=old.version.chair_count,
+        note=f"Restored version {number}",
+        now=now,
+    )
+    audit.record(
+        session,
+        actor,
+        "restore",
+        "schedule_template",
+        t.id,
+        now=now,
+        before={"version": latest.number},
+        after={"version": v.number, "from": number},
+    )
     return _version_row(v, len(old.slots))
 
 
-def copy_template(session: Session, actor: Actor, template_id: int, *, name: str,
-                  now: datetime) -> TemplateDetail:
+def copy_template(
+    session: Session, actor: Actor, template_id: int, *, name: str, now: datetime
+) -> TemplateDetail:
     """A new template (version 1) with the newest slots of this one."""
     actor.require(MANAGE_TEMPLATES)
     src = get_template(session, template_id)
-    copy = create_template(session, actor, name=name, kind=src.template.kind,
-                           description=src.template.description, slots=src.slots,
-                           rotation=src.version.rotation, chair_count=src.version.chair_count, now=now)
+    copy = create_template(
+        session,
+        actor,
+        name=name,
+        kind=src.template.kind,
+        description=src.template.description,
+        slots=src.slots,
+        rotation=src.version.rotation,
+        chair_count=src.version.chair_count,
+        now=now,
+    )
     first = session.scalar(select(TemplateVersion).where(TemplateVersion.template_id == copy.template.id))
     assert first is not None
     first.note = f"Copied from {src.template.name} v{src.version.number}"
@@ -376,14 +551,26 @@ def copy_template(session: Session, actor: Actor, template_id: int, *, name: str
     return get_template(session, copy.template.id)
 
 
-def update_template(session: Session, actor: Actor, template_id: int, *, name: str | None = None,
-                    description: str | None = None, is_active: bool | None = None,
-                    is_default: bool | None = None, now: datetime) -> TemplateRow:
+def update_template(
+    session: Session,
+    actor: Actor,
+    template_id: int,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+    is_default: bool | None = None,
+    now: datetime,
+) -> TemplateRow:
     """Rename, describe, archive (is_active False) or make default; the slots are not versioned here."""
     actor.require(MANAGE_TEMPLATES)
     t = _template(session, template_id)
-    before = {"name": t.name, "description": t.description, "is_active": t.is_active,
-              "is_default": t.is_default}
+    before = {
+        "name": t.name,
+        "description": t.description,
+        "is_active": t.is_active,
+        "is_default": t.is_default,
+    }
     if name is not None:
         t.name = _check_name(session, name, ignore_id=t.id)
     if description is not None:
@@ -397,9 +584,21 @@ def update_template(session: Session, actor: Actor, template_id: int, *, name: s
         t.is_default = is_default
     t.updated_at = now
     session.flush()
-    audit.record(session, actor, "update", "schedule_template", t.id, now=now, before=before,
-                 after={"name": t.name, "description": t.description, "is_active": t.is_active,
-                        "is_default": t.is_default})
+    audit.record(
+        session,
+        actor,
+        "update",
+        "schedule_template",
+        t.id,
+        now=now,
+        before=before,
+        after={
+            "name": t.name,
+            "description": t.description,
+            "is_active": t.is_active,
+            "is_default": t.is_default,
+        },
+    )
     return _row(session, t)
 
 
@@ -409,20 +608,29 @@ def seed_standard_week(session: Session, *, now: datetime) -> int:
     from orca_desk.services.security import ROLE_PERMISSIONS
 
     ids = {name: tid for tid, name in session.execute(select(AppointmentType.id, AppointmentType.name))}
-    actor = Actor(username="demo", role="manager", display_name="Demo manager",
-                  permissions=ROLE_PERMISSIONS["manager"])
+    actor = Actor(
+        username="demo", role="manager", display_name="Demo manager", permissions=ROLE_PERMISSIONS["manager"]
+    )
     slots: list[SlotSpec] = []
     for wd in range(5):
-        slots += [SlotSpec(8 * 60, 9 * 60 + 30, ids["Bonding"], weekday=wd),
-                  SlotSpec(9 * 60 + 30, 10 * 60 + 10, ids["Records"], weekday=wd),
-                  SlotSpec(10 * 60 + 30, 11 * 60 + 30, ids["Consult"], weekday=wd),
-                  SlotSpec(8 * 60, 9 * 60, ids["Debond"], weekday=wd, chair_index=1),
-                  SlotSpec(9 * 60, 10 * 60 + 30, ids["Bonding"], weekday=wd, chair_index=1),
-                  SlotSpec(10 * 60 + 30, 11 * 60, ids["Retainer check"] if wd % 2 else ids["Emergency"],
-                           weekday=wd, chair_index=1)]
+        slots += [
+            SlotSpec(8 * 60, 9 * 60 + 30, ids["Bonding"], weekday=wd),
+            SlotSpec(9 * 60 + 30, 10 * 60 + 10, ids["Records"], weekday=wd),
+            SlotSpec(10 * 60 + 30, 11 * 60 + 30, ids["Consult"], weekday=wd),
+            SlotSpec(8 * 60, 9 * 60, ids["Debond"], weekday=wd, chair_index=1),
+            SlotSpec(9 * 60, 10 * 60 + 30, ids["Bonding"], weekday=wd, chair_index=1),
+            SlotSpec(
+                10 * 60 + 30,
+                11 * 60,
+                ids["Retainer check"] if wd % 2 else ids["Emergency"],
+                weekday=wd,
+                chair_index=1,
+            ),
+        ]
         for lane in (0, 1):
-            slots.append(SlotSpec(12 * 60, 13 * 60, None, weekday=wd, chair_index=lane, blocked=True,
-                                  reason="Lunch"))
+            slots.append(
+                SlotSpec(12 * 60, 13 * 60, None, weekday=wd, chair_index=lane, blocked=True, reason="Lunch")
+            )
         afternoon = [(13 * 60 + 20 * k, 13 * 60 + 20 * (k + 1)) for k in range(12)]
         for k, (a, b) in enumerate(afternoon):
             if wd == 4 and a >= 15 * 60:
@@ -430,7 +638,15 @@ def seed_standard_week(session: Session, *, now: datetime) -> int:
             slots.append(SlotSpec(a, b, ids["Adjustment"], weekday=wd, chair_index=k % 2))
         if wd == 4:
             slots.append(SlotSpec(15 * 60, 16 * 60, None, weekday=wd, blocked=True, reason="Team meeting"))
-    detail = create_template(session, actor, name="Standard week", kind="week", chair_count=2, slots=slots,
-                             description="Block schedule: procedures mornings, after-school adjustments.",
-                             is_default=True, now=now)
+    detail = create_template(
+        session,
+        actor,
+        name="Standard week",
+        kind="week",
+        chair_count=2,
+        slots=slots,
+        description="Block schedule: procedures mornings, after-school adjustments.",
+        is_default=True,
+        now=now,
+    )
     return detail.template.id

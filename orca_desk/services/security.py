@@ -29,9 +29,20 @@ MANAGE_CLINIC = "clinic:manage"
 ADMIN = "admin"
 
 ALL_PERMISSIONS = frozenset(
-    {BOOK, OVERRIDE_HOURS, MANAGE_WAITLIST, VIEW_ANALYTICS, MANAGE_TEMPLATES,
-     MANAGE_SCHEDULES, MANAGE_CAMPAIGNS, SEND_MESSAGES, IMPORT_DATA, MERGE_PATIENTS, MANAGE_CLINIC,
-     ADMIN}
+    {
+        BOOK,
+        OVERRIDE_HOURS,
+        MANAGE_WAITLIST,
+        VIEW_ANALYTICS,
+        MANAGE_TEMPLATES,
+        MANAGE_SCHEDULES,
+        MANAGE_CAMPAIGNS,
+        SEND_MESSAGES,
+        IMPORT_DATA,
+        MERGE_PATIENTS,
+        MANAGE_CLINIC,
+        ADMIN,
+    }
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -83,13 +94,22 @@ class Actor:
             raise PermissionDenied(f"{self.display_name or self.username} may not {label}.")
 
 
-AUTOMATION = Actor(username="automation", role="automation", display_name="Automation",
-                   permissions=frozenset({BOOK, MANAGE_WAITLIST, SEND_MESSAGES}))
+AUTOMATION = Actor(
+    username="automation",
+    role="automation",
+    display_name="Automation",
+    permissions=frozenset({BOOK, MANAGE_WAITLIST, SEND_MESSAGES}),
+)
 
 
 def actor_for(user: StaffUser) -> Actor:
-    return Actor(username=user.username, role=user.role, user_id=user.id,
-                 display_name=user.display_name, permissions=ROLE_PERMISSIONS.get(user.role, frozenset()))
+    return Actor(
+        username=user.username,
+        role=user.role,
+        user_id=user.id,
+        display_name=user.display_name,
+        permissions=ROLE_PERMISSIONS.get(user.role, frozenset()),
+    )
 
 
 def hash_password(password: str) -> str:
@@ -111,15 +131,22 @@ def authenticate(session: Session, username: str, password: str) -> Actor:
     return actor_for(user)
 
 
-def create_staff_user(session: Session, clinic_id: int, username: str, display_name: str,
-                      password: str, role: str) -> StaffUser:
+def create_staff_user(
+    session: Session, clinic_id: int, username: str, display_name: str, password: str, role: str
+) -> StaffUser:
     if role not in ROLE_PERMISSIONS:
-        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(ROLE_PERMISSIONS)}.",
-                              field="role")
+        raise ValidationError(
+            f"Unknown role {role!r}; choose one of {', '.join(ROLE_PERMISSIONS)}.", field="role"
+        )
     if not username.strip():
         raise ValidationError("A username is required.", field="username")
-    user = StaffUser(clinic_id=clinic_id, username=username.strip(), display_name=display_name,
-                     password_hash=hash_password(password), role=role)
+    user = StaffUser(
+        clinic_id=clinic_id,
+        username=username.strip(),
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+    )
     session.add(user)
     session.flush()
     return user
@@ -134,8 +161,9 @@ def password_problems(username: str, new_password: str) -> list[str]:
     """Why a password staff chose is refused (empty when it is acceptable)."""
     problems = []
     if len(new_password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"A password needs at least {MIN_PASSWORD_LENGTH} characters "
-                        f"(this one has {len(new_password)}).")
+        problems.append(
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters (this one has {len(new_password)})."
+        )
     if new_password.strip().casefold() == username.strip().casefold():
         problems.append("The password cannot be the username.")
     return problems
@@ -149,8 +177,9 @@ def must_change_password(session: Session, actor: Actor) -> bool:
     return bool(user is not None and user.must_change_password)
 
 
-def change_password(session: Session, actor: Actor, current_password: str, new_password: str, *,
-                    now: datetime) -> None:
+def change_password(
+    session: Session, actor: Actor, current_password: str, new_password: str, *, now: datetime
+) -> None:
     """The signed-in user replaces their password (the one-time one included); audited, never logged."""
     user = session.get(StaffUser, actor.user_id) if actor.user_id is not None else None
     if user is None or not user.is_active:
@@ -168,5 +197,12 @@ def change_password(session: Session, actor: Actor, current_password: str, new_p
     was_one_time = user.must_change_password
     user.must_change_password = False
     session.flush()
-    audit.record(session, actor, "change_password", "staff_user", user.id, now=now,
-                 after={"one_time_password_replaced": was_one_time})
+    audit.record(
+        session,
+        actor,
+        "change_password",
+        "staff_user",
+        user.id,
+        now=now,
+        after={"one_time_password_replaced": was_one_time},
+    )

@@ -10,14 +10,32 @@ from sqlalchemy.orm import Session
 from orca_desk.models import Appointment, SeriesException
 
 
-def add_exception(session: Session, series_id: int, original: datetime, kind: str,
-                  appointment_id: int | None, reason: str, now: datetime) -> None:
+def add_exception(
+    session: Session,
+    series_id: int,
+    original: datetime,
+    kind: str,
+    appointment_id: int | None,
+    reason: str,
+    now: datetime,
+) -> None:
     """Record (or update) what became of the occurrence the rule puts at ``original``."""
-    found = session.scalar(select(SeriesException).where(SeriesException.series_id == series_id,
-                                                         SeriesException.original_start == original))
+    found = session.scalar(
+        select(SeriesException).where(
+            SeriesException.series_id == series_id, SeriesException.original_start == original
+        )
+    )
     if found is None:
-        session.add(SeriesException(series_id=series_id, original_start=original, kind=kind,
-                                    appointment_id=appointment_id, reason=reason, created_at=now))
+        session.add(
+            SeriesException(
+                series_id=series_id,
+                original_start=original,
+                kind=kind,
+                appointment_id=appointment_id,
+                reason=reason,
+                created_at=now,
+            )
+        )
     else:
         found.kind, found.appointment_id, found.reason = kind, appointment_id, reason
     session.flush()

@@ -13,8 +13,9 @@ MAX_WIDTH_LANES = 4  # a provider's column widens with patients at once, up to t
 SATURDAY = 5
 
 
-def who_works(working: Mapping[tuple[date, int], Sequence[tuple[int, int]]],
-              booked: Iterable[tuple[date, int]]) -> dict[date, frozenset[int]]:
+def who_works(
+    working: Mapping[tuple[date, int], Sequence[tuple[int, int]]], booked: Iterable[tuple[date, int]]
+) -> dict[date, frozenset[int]]:
     """Per local day, the providers with working hours that day or an appointment on it."""
     out: dict[date, set[int]] = {}
     for (day, provider_id), ranges in working.items():
@@ -50,9 +51,13 @@ def chair_scopes(chairs: Sequence[ChairRow], size: int = CHAIRS_PER_GROUP) -> li
     """Groups of ``size`` neighbouring chairs, then each chair alone (when there is more than one)."""
     if not chairs:
         return []
-    groups = [chairs[k:k + size] for k in range(0, len(chairs), size)]
-    scopes = [WeekScope("chairs", tuple(c.id for c in g),
-                        g[0].name if len(g) == 1 else f"{g[0].name} – {g[-1].name}") for g in groups]
+    groups = [chairs[k : k + size] for k in range(0, len(chairs), size)]
+    scopes = [
+        WeekScope(
+            "chairs", tuple(c.id for c in g), g[0].name if len(g) == 1 else f"{g[0].name} – {g[-1].name}"
+        )
+        for g in groups
+    ]
     if len(chairs) > 1:
         scopes += [WeekScope("chairs", (c.id,), c.name) for c in chairs]
     return list(dict.fromkeys(scopes))  # a group of one is its chair alone

@@ -30,8 +30,14 @@ class AutomationController(QObject):
     sig_status = Signal(str)
     """One line for the status bar: leader/standby, queued, deferred, failed (any thread)."""
 
-    def __init__(self, db: Database, clock: Clock, *, env: Mapping[str, str] | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        env: Mapping[str, str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runtime: AutomationRuntime | None = None
         self.scheduler: QtScheduler | None = None
@@ -52,8 +58,9 @@ class AutomationController(QObject):
             return
         self.scheduler = QtScheduler(**scheduler_config())
         add_runtime_jobs(self.scheduler, self.runtime)
-        self.scheduler.add_job(self._publish_status, "interval", seconds=STATUS_SECONDS,
-                               id="status", replace_existing=True)
+        self.scheduler.add_job(
+            self._publish_status, "interval", seconds=STATUS_SECONDS, id="status", replace_existing=True
+        )
         self.scheduler.start()
         self.sig_status.emit("Automation: starting…")
 

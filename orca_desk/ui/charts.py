@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from orca_desk.services.security import VIEW_ANALYTICS, Actor
 from orca_desk.ui.labels import section_title
 
-NO_ANALYTICS_TEXT = ("Analytics are shown to staff who may view analytics (treatment coordinators, "
-                     "clinicians and managers). Ask a manager if you need these figures.")
+NO_ANALYTICS_TEXT = (
+    "Analytics are shown to staff who may view analytics (treatment coordinators, "
+    "clinicians and managers). Ask a manager if you need these figures."
+)
 
 
 def may_view_analytics(actor: Actor) -> bool:
@@ -55,8 +57,9 @@ def analytics_page(summary: QLabel, chart: QChartView, title: str, table: QWidge
     return page
 
 
-def show_count_bars(chart: QChart, categories: Sequence[str],
-                    sets: Sequence[tuple[str, str, Sequence[int]]], *, empty: str) -> None:
+def show_count_bars(
+    chart: QChart, categories: Sequence[str], sets: Sequence[tuple[str, str, Sequence[int]]], *, empty: str
+) -> None:
     """Replace ``chart``'s content with grouped bars of whole counts.
 
     ``sets``: (legend name, colour, one value per category). ``empty`` labels the axis when

@@ -22,14 +22,17 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ExportButton", text)
 
 
-def model_table(model: QAbstractItemModel, *, skip: Collection[int] = ()) -> tuple[
-        tuple[str, ...], list[tuple[str, ...]]]:
+def model_table(
+    model: QAbstractItemModel, *, skip: Collection[int] = ()
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """The header and rows of a table model as display text (``skip``: column numbers left out)."""
     while model.canFetchMore(QModelIndex()):  # a paged model: every row the filters select
         model.fetchMore(QModelIndex())
     columns = [c for c in range(model.columnCount()) if c not in skip]
-    header = tuple(str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
-                   for c in columns)
+    header = tuple(
+        str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        for c in columns
+    )
     rows = []
     for r in range(model.rowCount()):
         cells = []
@@ -46,12 +49,19 @@ def default_file_name(name: str, *, today: date | None = None) -> str:
     return f"{slug}-{(today or date.today()).isoformat()}.csv"
 
 
-def export_model(parent: QWidget, model: QAbstractItemModel, name: str, *,
-                 skip: Collection[int] = (), today: date | None = None) -> ExportResult | None:
+def export_model(
+    parent: QWidget,
+    model: QAbstractItemModel,
+    name: str,
+    *,
+    skip: Collection[int] = (),
+    today: date | None = None,
+) -> ExportResult | None:
     """Ask where to save, then write the model's rows; None when cancelled or it failed (said so)."""
     start = str(Path.home() / default_file_name(name, today=today))
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, _tr("Export {name}").format(name=name), start, _tr("CSV files (*.csv)"))
+        parent, _tr("Export {name}").format(name=name), start, _tr("CSV files (*.csv)")
+    )
     if not chosen:
         return None
     path = Path(chosen)
@@ -65,14 +75,22 @@ def export_model(parent: QWidget, model: QAbstractItemModel, name: str, *,
         QMessageBox.warning(parent, _tr("Export"), str(exc))
         return None
     except OSError as exc:
-        QMessageBox.warning(parent, _tr("Export"),
-                            _tr("{path} cannot be written: {error}").format(path=path, error=exc.strerror))
+        QMessageBox.warning(
+            parent,
+            _tr("Export"),
+            _tr("{path} cannot be written: {error}").format(path=path, error=exc.strerror),
+        )
         return None
 
 
-def export_button(parent: QWidget, model: QAbstractItemModel, name: str, *,
-                  status: Callable[[str], object] | None = None,
-                  skip: Collection[int] = ()) -> QPushButton:
+def export_button(
+    parent: QWidget,
+    model: QAbstractItemModel,
+    name: str,
+    *,
+    status: Callable[[str], object] | None = None,
+    skip: Collection[int] = (),
+) -> QPushButton:
     """A "Export…" button that saves the rows ``model`` shows as CSV; ``status`` hears the result."""
     button = QPushButton(_tr("Export…"))
     button.setObjectName("exportButton")

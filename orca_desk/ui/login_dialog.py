@@ -34,8 +34,9 @@ class LoginDialog(QDialog):
     must choose their own password there first; Cancel then signs nobody in.
     """
 
-    def __init__(self, db: Database, clinic_name: str, parent: QWidget | None = None, *,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: Database, clinic_name: str, parent: QWidget | None = None, *, clock: Clock | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.ops = Operations(db, self)  # before the window: nothing else to run it through
@@ -72,8 +73,9 @@ class LoginDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -104,8 +106,14 @@ class LoginDialog(QDialog):
             self.password.setFocus()
 
         result: list[tuple[Actor, bool]] = []
-        if not self.ops.read(sign_in, parent=self, on_done=result.append, on_error=refused,
-                             title="Not signed in", background=False):
+        if not self.ops.read(
+            sign_in,
+            parent=self,
+            on_done=result.append,
+            on_error=refused,
+            title="Not signed in",
+            background=False,
+        ):
             return
         actor, must_change = result[0]
         if must_change:
@@ -114,7 +122,8 @@ class LoginDialog(QDialog):
             self.change_intro.setText(
                 f"Welcome, {actor.display_name or actor.username}. You signed in with a one-time "
                 f"password: choose your own now (at least {MIN_PASSWORD_LENGTH} characters, not your "
-                "username).")
+                "username)."
+            )
             self.error.clear()
             self.setWindowTitle("Choose your password — Orca Desk")
             self.pages.setCurrentIndex(1)
@@ -137,9 +146,14 @@ class LoginDialog(QDialog):
             self.new_password.selectAll()
             self.new_password.setFocus()
 
-        if not self.ops.write(lambda s: change_password(s, pending, self._one_time, self.new_password.text(),
-                                                        now=self.clock.now()),
-                              parent=self, on_error=refused, title="Password not changed"):
+        if not self.ops.write(
+            lambda s: change_password(
+                s, pending, self._one_time, self.new_password.text(), now=self.clock.now()
+            ),
+            parent=self,
+            on_error=refused,
+            title="Password not changed",
+        ):
             return
         self.actor, self._pending, self._one_time = self._pending, None, ""
         self.accept()

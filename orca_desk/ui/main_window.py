@@ -362,8 +362,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # ----- screenshot ---------------------------------------------------------------------
-    def save_screenshot(self, path: str, *, view: str = "calendar", day: date | None = None,
-                        size: tuple[int, int] = (1400, 900)) -> int:
+    def save_screenshot(
+        self,
+        path: str,
+        *,
+        view: str = "calendar",
+        day: date | None = None,
+        size: tuple[int, int] = (1400, 900),
+    ) -> int:
         """Render ``view`` at exactly ``size``; a screen that needs a bigger window is an error."""
         self.show_screen(view)
         if day is not None:

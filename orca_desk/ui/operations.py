@@ -42,8 +42,14 @@ class Operations(QObject):
     sig_busy = Signal(bool)
     """Background work started (True) or every piece of it ended (False)."""
 
-    def __init__(self, db: Database, parent: QObject | None = None, *, feed: ChangeFeed | None = None,
-                 pool: QThreadPool | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QObject | None = None,
+        *,
+        feed: ChangeFeed | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.feed: ChangeFeed = feed or NullChangeFeed()
@@ -54,10 +60,17 @@ class Operations(QObject):
         ran an operation is told itself (a screen or dialog shown on its own)."""
 
     # ----- writes -------------------------------------------------------------------------
-    def write(self, work: Callable[[Session], T], *, parent: QWidget | None,
-              on_done: Callable[[T], None] | None = None, on_error: ErrorSink | None = None,
-              title: str = "Not saved", background: bool = False,
-              on_refused: RefusalSink | None = None) -> bool:
+    def write(
+        self,
+        work: Callable[[Session], T],
+        *,
+        parent: QWidget | None,
+        on_done: Callable[[T], None] | None = None,
+        on_error: ErrorSink | None = None,
+        title: str = "Not saved",
+        background: bool = False,
+        on_refused: RefusalSink | None = None,
+    ) -> bool:
         """Run ``work`` as one unit of work; False when it was refused (nothing changed).
         With ``background`` the result comes later through ``on_done``; True means started.
         ``on_refused`` takes the refusal itself, for a form that shows it beside the field it names."""
@@ -96,9 +109,15 @@ class Operations(QObject):
         if widget is not None:
             widget.on_changes(changes)  # type: ignore[attr-defined]
 
-    def write_in_steps(self, work: Callable[[Callable[[], AbstractContextManager[Session]]], T], *,
-                       parent: QWidget | None, on_done: Callable[[T], None] | None = None,
-                       on_error: ErrorSink | None = None, title: str = "Not saved") -> bool:
+    def write_in_steps(
+        self,
+        work: Callable[[Callable[[], AbstractContextManager[Session]]], T],
+        *,
+        parent: QWidget | None,
+        on_done: Callable[[T], None] | None = None,
+        on_error: ErrorSink | None = None,
+        title: str = "Not saved",
+    ) -> bool:
         """A long write as several short units of work, off the UI thread (a template applied
         over months: other desks book between its steps). ``work(step)`` enters ``step()`` once
         per unit of work; what the committed ones changed is told when it ends, refused or not."""
@@ -134,13 +153,21 @@ class Operations(QObject):
         return True
 
     # ----- reads --------------------------------------------------------------------------
-    def read(self, work: Callable[[Session], T], *, parent: QWidget | None,
-             on_done: Callable[[T], None], on_error: ErrorSink | None = None,
-             title: str = "Could not load", background: bool = True,
-             on_refused: RefusalSink | None = None) -> bool:
+    def read(
+        self,
+        work: Callable[[Session], T],
+        *,
+        parent: QWidget | None,
+        on_done: Callable[[T], None],
+        on_error: ErrorSink | None = None,
+        title: str = "Could not load",
+        background: bool = True,
+        on_refused: RefusalSink | None = None,
+    ) -> bool:
         """Run a read-only ``work`` (off the UI thread by default) and hand its result to
         ``on_done`` on the UI thread. For a screen's own reload, a ``BackgroundLoader`` keeps
         only the newest of overlapping loads; this is for one-off reads (a dialog's data)."""
+
         def job() -> T:
             with self.db.read() as session:
                 return work(session)
@@ -187,8 +214,14 @@ class Operations(QObject):
             return True
         return next(iter(self._running)).wait_while(lambda: self.busy, timeout_ms)
 
-    def _failed(self, exc: object, parent: QWidget | None, on_error: ErrorSink | None, title: str,
-                on_refused: RefusalSink | None = None) -> None:
+    def _failed(
+        self,
+        exc: object,
+        parent: QWidget | None,
+        on_error: ErrorSink | None,
+        title: str,
+        on_refused: RefusalSink | None = None,
+    ) -> None:
         if not isinstance(exc, OrcaError):
             raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
         message = str(exc)

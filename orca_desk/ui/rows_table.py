@@ -26,8 +26,11 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     ``cell_tooltips`` repeats each cell's text as its tooltip (for columns that get cut off)."""
 
     def __init__(
-        self, columns: Sequence[tuple[str, Callable[[T], object]]], tooltip: Callable[[T], str] | None = None,
-        *, cell_tooltips: bool = False,
+        self,
+        columns: Sequence[tuple[str, Callable[[T], object]]],
+        tooltip: Callable[[T], str] | None = None,
+        *,
+        cell_tooltips: bool = False,
     ) -> None:
         super().__init__()
         self.columns = list(columns)

@@ -237,12 +237,16 @@ class TimeGridWidget(QWidget):
         return FIT_MIN_COL_W if self.fit_width else self.min_col_w * self.zoom
 
     def sizeHint(self) -> QSize:
-        return QSize(AXIS_W + int(self._total_weight() * max(160.0, self.min_column_width())),
-                     self.header_h + int((self.day_end - self.day_start) * 1.4 * self.zoom))
+        return QSize(
+            AXIS_W + int(self._total_weight() * max(160.0, self.min_column_width())),
+            self.header_h + int((self.day_end - self.day_start) * 1.4 * self.zoom),
+        )
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(AXIS_W + int(self._total_weight() * self.min_column_width()),
-                     self.header_h + int((self.day_end - self.day_start) * self.min_px_per_min * self.zoom))
+        return QSize(
+            AXIS_W + int(self._total_weight() * self.min_column_width()),
+            self.header_h + int((self.day_end - self.day_start) * self.min_px_per_min * self.zoom),
+        )
 
     def px_per_min(self) -> float:
         return max(0.5, (self.height() - self.header_h) / max(1, self.day_end - self.day_start))
@@ -319,7 +323,7 @@ class TimeGridWidget(QWidget):
             ghosts = [it for it in col_items if it.ghost]
             if ghosts:
                 _place(ghosts, [0] * len(ghosts), x0, w - 2 * pad, top, ppm)
-                col_items = col_items[len(ghosts):]
+                col_items = col_items[len(ghosts) :]
             cluster: list[GridItem] = []
             lanes_of: list[int] = []  # the lane of each item of the cluster
             lane_ends: list[int] = []
@@ -402,9 +406,11 @@ class TimeGridWidget(QWidget):
                 if label and r.height() > 14 and colw > 40:
                     p.setPen(QColor("#6a5443"))
                     p.setFont(self._small_font)
-                    p.drawText(r.adjusted(4, 2, -4, -2),
-                               Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
-                               self._small_fit.elided(label, int(r.width() - 8)))
+                    p.drawText(
+                        r.adjusted(4, 2, -4, -2),
+                        Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                        self._small_fit.elided(label, int(r.width() - 8)),
+                    )
         pen_hour, pen_half = QPen(QColor("#d7dde5")), QPen(QColor("#eef1f5"))
         for m in range(self.day_start - self.day_start % 30, self.day_end + 1, 30):
             if m < self.day_start:
@@ -419,8 +425,9 @@ class TimeGridWidget(QWidget):
         pen_col, pen_group = QPen(QColor("#e3e8ee")), QPen(QColor("#9aa7b5"), 2)
         for ci in range(cols.start, min(cols.stop + 1, len(self.columns) + 1)):
             x = edges[ci]
-            starts_group = ci == 0 or ci == len(self.columns) or (
-                self.columns[ci].group != self.columns[ci - 1].group)
+            starts_group = (
+                ci == 0 or ci == len(self.columns) or (self.columns[ci].group != self.columns[ci - 1].group)
+            )
             p.setPen(pen_group if starts_group and self.columns and self.columns[0].group else pen_col)
             p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         if clip.top() < self.header_h:  # tiles further down never show the titles
@@ -443,8 +450,13 @@ class TimeGridWidget(QWidget):
                 tile = self._tiles[k] = self._render_tile(k)
             x0, y0 = k[0] * TILE_W, k[1] * TILE_H
             part = exposed.intersected(QRectF(x0, y0, TILE_W, TILE_H))
-            p.drawPixmap(part, tile, QRectF((part.left() - x0) * dpr, (part.top() - y0) * dpr,
-                                            part.width() * dpr, part.height() * dpr))
+            p.drawPixmap(
+                part,
+                tile,
+                QRectF(
+                    (part.left() - x0) * dpr, (part.top() - y0) * dpr, part.width() * dpr, part.height() * dpr
+                ),
+            )
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.item(self.selected_id)
         if selected is not None and selected is not hidden and selected.rect.intersects(exposed):
@@ -483,8 +495,11 @@ class TimeGridWidget(QWidget):
             p.fillRect(r, QColor("#e8eef5"))
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._group_font)
-            p.drawText(r.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignCenter,
-                       self._title_fit.elided(group, int(r.width() - 8)))
+            p.drawText(
+                r.adjusted(4, 0, -4, 0),
+                Qt.AlignmentFlag.AlignCenter,
+                self._title_fit.elided(group, int(r.width() - 8)),
+            )
             ci = cj
         for ci in cols:
             col = self.columns[ci]
@@ -492,13 +507,15 @@ class TimeGridWidget(QWidget):
             p.setPen(QColor("#1f2a37"))
             p.setFont(self._title_font)
             title = self._title_fit.elided(col.title, int(r.width()))
-            p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0),
-                       Qt.AlignmentFlag.AlignCenter, title)
+            p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0), Qt.AlignmentFlag.AlignCenter, title)
             if col.subtitle:
                 p.setPen(QColor("#6b7785"))
                 p.setFont(self._small_font)
-                p.drawText(r.adjusted(0, 14, 0, 0), Qt.AlignmentFlag.AlignCenter,
-                           self._small_fit.elided(col.subtitle, int(r.width())))
+                p.drawText(
+                    r.adjusted(0, 14, 0, 0),
+                    Qt.AlignmentFlag.AlignCenter,
+                    self._small_fit.elided(col.subtitle, int(r.width())),
+                )
 
     def _paint_axis(self, p: QPainter, x0: float) -> None:
         """The hour labels of the time axis with its left edge at ``x0``."""
@@ -506,8 +523,11 @@ class TimeGridWidget(QWidget):
         p.setPen(QColor("#6b7785"))
         for m in range(self.day_start - self.day_start % 60 + 60, self.day_end + 1, 60):
             y = self.y_of(m)
-            p.drawText(QRectF(x0, y - 7, AXIS_W - 8, 14),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.hour_label(m))
+            p.drawText(
+                QRectF(x0, y - 7, AXIS_W - 8, 14),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                self.hour_label(m),
+            )
         now = self._now_in_view()
         if now is not None:  # the time axis marks now: the line across the book stays thin
             y = self.y_of(now)
@@ -515,8 +535,9 @@ class TimeGridWidget(QWidget):
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(NOW_COLOUR))
-            p.drawPolygon([QPointF(x0 + AXIS_W - 9, y - 5), QPointF(x0 + AXIS_W, y),
-                           QPointF(x0 + AXIS_W - 9, y + 5)])
+            p.drawPolygon(
+                [QPointF(x0 + AXIS_W - 9, y - 5), QPointF(x0 + AXIS_W, y), QPointF(x0 + AXIS_W - 9, y + 5)]
+            )
             p.restore()
 
     def _now_in_view(self) -> int | None:
@@ -566,8 +587,9 @@ class TimeGridWidget(QWidget):
         # Hot path (a week's first paint draws a few hundred items): colours, pens and alignment
         # flags are module constants or cached per colour, text widths and elided strings are
         # cached per string (see _TextFit); the drawing itself is unchanged.
-        style = "ghost" if it.ghost else "placeholder" if it.placeholder else (
-            "faded" if it.faded else "normal")
+        style = (
+            "ghost" if it.ghost else "placeholder" if it.placeholder else ("faded" if it.faded else "normal")
+        )
         fill, border, border_pen = _item_colours(it.colour, style)
         if alpha != 255:
             fill = QColor(fill)
@@ -614,8 +636,11 @@ class TimeGridWidget(QWidget):
             title = prefix + short
             title_w = fm.width(title)
         line_h = fm.height
-        p.drawText(QRectF(text_r.left(), text_r.top(), avail, line_h), _LEFT_VCENTER,
-                   title if title_w <= avail else fm.elided(title, int(avail)))
+        p.drawText(
+            QRectF(text_r.left(), text_r.top(), avail, line_h),
+            _LEFT_VCENTER,
+            title if title_w <= avail else fm.elided(title, int(avail)),
+        )
         if not it.subtitle:
             return
         p.setFont(self._small_font)
@@ -652,14 +677,18 @@ class TimeGridWidget(QWidget):
         p.setBrush(colour)
         p.drawRoundedRect(lr, 4, 4)
         p.setPen(QColor("#ffffff"))
-        p.drawText(lr, Qt.AlignmentFlag.AlignCenter,
-                   self._sfm.elidedText(label, Qt.TextElideMode.ElideRight, int(lr.width() - 8)))
+        p.drawText(
+            lr,
+            Qt.AlignmentFlag.AlignCenter,
+            self._sfm.elidedText(label, Qt.TextElideMode.ElideRight, int(lr.width() - 8)),
+        )
 
     def _range_rect(self, rg: _Range) -> QRectF:
         ci = self._col_index[rg.column]
         x = self.col_left(ci)
-        return QRectF(x + 1, self.y_of(rg.start), self.col_w(ci) - 2,
-                      max(2.0, self.y_of(rg.end) - self.y_of(rg.start)))
+        return QRectF(
+            x + 1, self.y_of(rg.start), self.col_w(ci) - 2, max(2.0, self.y_of(rg.end) - self.y_of(rg.start))
+        )
 
     def _paint_range(self, p: QPainter) -> None:
         assert self._range is not None
@@ -671,8 +700,11 @@ class TimeGridWidget(QWidget):
         p.drawRect(r)
         p.setPen(QColor("#3d2f22"))
         p.setFont(self._small_font)
-        p.drawText(r.adjusted(4, 2, -2, -2), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
-                   f"Block {_hm(self._range.start)}–{_hm(self._range.end)}")
+        p.drawText(
+            r.adjusted(4, 2, -2, -2),
+            Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+            f"Block {_hm(self._range.start)}–{_hm(self._range.end)}",
+        )
 
     def _dirty(self, rects: Sequence[QRectF]) -> None:
         """Repaint only these rectangles (plus the pen's width)."""
@@ -702,11 +734,20 @@ class TimeGridWidget(QWidget):
             self._select(it.id if it else -1)
             if it is not None and it.movable and not self.range_mode:
                 resizing = it.rect.bottom() - pos.y() <= RESIZE_GRIP
-                self._drag = _Drag(item=it, origin=pos, resizing=resizing, column=it.column,
-                                   start=it.start, end=it.end,
-                                   grab_offset=self.minute_at(pos.y()) - it.start)
-            elif it is None and pos.y() > self.header_h and (
-                    self.range_mode or event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+                self._drag = _Drag(
+                    item=it,
+                    origin=pos,
+                    resizing=resizing,
+                    column=it.column,
+                    start=it.start,
+                    end=it.end,
+                    grab_offset=self.minute_at(pos.y()) - it.start,
+                )
+            elif (
+                it is None
+                and pos.y() > self.header_h
+                and (self.range_mode or event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            ):
                 col = self.column_at(pos.x())
                 if col is not None:
                     m = self._snap(self.minute_at(pos.y()))
@@ -806,8 +847,10 @@ class TimeGridWidget(QWidget):
 
     def _find_typed(self, prefix: str) -> GridItem | None:
         """The next item (after the selected one, in time order) whose title starts with prefix."""
-        ordered = sorted((it for it in self.items if not it.placeholder and not it.ghost),
-                         key=lambda it: (it.start, self._col_index[it.column], it.id))
+        ordered = sorted(
+            (it for it in self.items if not it.placeholder and not it.ghost),
+            key=lambda it: (it.start, self._col_index[it.column], it.id),
+        )
         matches = [it for it in ordered if it.title.casefold().startswith(prefix)]
         if not matches:
             return None
@@ -862,8 +905,9 @@ class TimeGridWidget(QWidget):
                 self.sig_delete_requested.emit(it.id)
         elif key in (Qt.Key.Key_Menu, Qt.Key.Key_F10):
             r = it.rect if it is not None else self.cell_rect(*self.cell) if self.cell else QRectF()
-            self.sig_context_menu.emit(it.id if it is not None else -1,
-                                       self.mapToGlobal(r.center().toPoint()))
+            self.sig_context_menu.emit(
+                it.id if it is not None else -1, self.mapToGlobal(r.center().toPoint())
+            )
         else:
             prefix = self._typed_prefix(event.text())
             found = self._find_typed(prefix)
@@ -900,8 +944,9 @@ class TimeGridWidget(QWidget):
         area = self._scroll_area()
         if isinstance(area, QScrollArea):
             c = r.center()
-            area.ensureVisible(int(c.x()), int(c.y()), int(r.width() / 2) + 8,
-                               int(r.height() / 2) + self.header_h + 8)
+            area.ensureVisible(
+                int(c.x()), int(c.y()), int(r.width() / 2) + 8, int(r.height() / 2) + self.header_h + 8
+            )
 
     def _scroll_area(self) -> QScrollArea | None:
         viewport = self.parentWidget()
@@ -918,13 +963,17 @@ class TimeGridWidget(QWidget):
     def _free_cells(self, column_key: int) -> list[int]:
         items = [i for i in self._by_col.get(column_key, []) if not i.ghost]
         step = self.key_step
-        return [m for m in range(self.day_start, self.day_end - step + 1, step)
-                if not any(i.start < m + step and i.end > m for i in items)]
+        return [
+            m
+            for m in range(self.day_start, self.day_end - step + 1, step)
+            if not any(i.start < m + step and i.end > m for i in items)
+        ]
 
     def _stops(self, column_key: int) -> list[tuple[int, int, int]]:
         """Where Up/Down stop in a column, in order: (minute, 0 item / 1 cell, item id or -1)."""
-        stops = [(i.start, 0, i.id) for i in self._by_col.get(column_key, [])
-                 if not i.placeholder and not i.ghost]
+        stops = [
+            (i.start, 0, i.id) for i in self._by_col.get(column_key, []) if not i.placeholder and not i.ghost
+        ]
         stops += [(m, 1, -1) for m in self._free_cells(column_key)]
         return sorted(stops)
 
@@ -961,7 +1010,8 @@ class TimeGridWidget(QWidget):
         cell = self.day_start + (minute - self.day_start) // self.key_step * self.key_step
         items = [i for i in self._by_col.get(key, []) if not i.placeholder and not i.ghost]
         hit = next((i for i in items if i.start <= minute < i.end), None) or next(
-            (i for i in items if cell <= i.start < cell + self.key_step), None)
+            (i for i in items if cell <= i.start < cell + self.key_step), None
+        )
         if hit is not None:
             self.select_item(hit.id)
         else:
@@ -1039,6 +1089,7 @@ class TimeGridWidget(QWidget):
         """Where a minute of a column is drawn (for tests and keyboard moves)."""
         ci = self._col_index[column_key]
         return QPoint(int(self.col_left(ci) + self.col_w(ci) / 2), int(self.y_of(minute)))
+
 
 @dataclass
 class _Drag:
@@ -1134,8 +1185,9 @@ def _ghost_first(it: GridItem) -> tuple[bool, int, int]:
     return not it.ghost, it.start, it.end
 
 
-def _place(cluster: list[GridItem], lanes_of: list[int], x0: float, lane_w: float, top: float,
-           ppm: float) -> None:
+def _place(
+    cluster: list[GridItem], lanes_of: list[int], x0: float, lane_w: float, top: float, ppm: float
+) -> None:
     """Rectangles of one cluster of overlapping items (the arithmetic of ``item_rect``)."""
     for it, lane in zip(cluster, lanes_of, strict=True):
         y1, y2 = top + it.start * ppm, top + it.end * ppm

@@ -23,11 +23,24 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
     with db.write() as s:
         w = make_world(s, patients=3)
         start = clock.now() + timedelta(hours=6)  # 15:00 local, in the afternoon window
-        appt = booking.book_appointment(s, receptionist, BookingRequest(
-            w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20), now=clock.now())
-        waitlist.add_entry(s, receptionist, waitlist.EntryInput(
-            patient_id=w.patients[1].id, type_id=w.adjustment.id, time_windows=[(14 * 60, 18 * 60)],
-            priority=1, reason="broken bracket"), now=clock.now())
+        appt = booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20),
+            now=clock.now(),
+        )
+        waitlist.add_entry(
+            s,
+            receptionist,
+            waitlist.EntryInput(
+                patient_id=w.patients[1].id,
+                type_id=w.adjustment.id,
+                time_windows=[(14 * 60, 18 * 60)],
+                priority=1,
+                reason="broken bracket",
+            ),
+            now=clock.now(),
+        )
     with db.write() as s:
         booking.cancel_appointment(s, receptionist, appt.id, reason="school event", now=clock.now())
         assert s.scalars(select(Opening)).one().source == "cancellation"

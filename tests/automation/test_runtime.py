@@ -77,8 +77,14 @@ def test_advisory_lock_leadership_on_postgres(pg_db):
 def test_run_once_reads_replies_before_sending_and_runs_feature_ticks(db, fake):
     fam = make_family(db, siblings=2, phone=PHONE)
     with db.write() as s:
-        outbox.enqueue_for_patient(s, s.get(Patient, fam.patient_ids[0]), body="Reminder",
-                                   purpose="reminder", dedupe_key="r", now=NOW)
+        outbox.enqueue_for_patient(
+            s,
+            s.get(Patient, fam.patient_ids[0]),
+            body="Reminder",
+            purpose="reminder",
+            dedupe_key="r",
+            now=NOW,
+        )
     fake.add_inbound(PHONE, body="STOP")
     seen: list[JobContext] = []
 
@@ -86,8 +92,9 @@ def test_run_once_reads_replies_before_sending_and_runs_feature_ticks(db, fake):
         seen.append(ctx)
         with ctx.db.write() as s:
             p = s.get(Patient, fam.patient_ids[2])
-            outbox.enqueue_for_patient(s, p, body="Planned", purpose="reminder", dedupe_key="tick",
-                                       now=ctx.clock.now())
+            outbox.enqueue_for_patient(
+                s, p, body="Planned", purpose="reminder", dedupe_key="tick", now=ctx.clock.now()
+            )
         return 1
 
     runtime = AutomationRuntime(db, providers_for(fake), clock=FrozenClock(NOW))
@@ -112,8 +119,9 @@ def test_run_once_reads_replies_before_sending_and_runs_feature_ticks(db, fake):
 def test_scheduler_catches_up_and_keeps_its_store_in_memory(db):
     fam = make_family(db, siblings=0)
     with db.write() as s:
-        outbox.enqueue_for_patient(s, s.get(Patient, fam.patient_ids[0]), body="Hi", purpose="manual",
-                                   dedupe_key="m", now=NOW)
+        outbox.enqueue_for_patient(
+            s, s.get(Patient, fam.patient_ids[0]), body="Hi", purpose="manual", dedupe_key="m", now=NOW
+        )
     runtime = AutomationRuntime(db, local_providers(), clock=FrozenClock(NOW))
     scheduler = background_scheduler(runtime)
     jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -123,8 +131,7 @@ def test_scheduler_catches_up_and_keeps_its_store_in_memory(db):
     scheduler.start()
     try:
         started = scheduler.get_jobs()
-        assert all(j.coalesce and j.misfire_grace_time is None and j.max_instances == 1
-                   for j in started)
+        assert all(j.coalesce and j.misfire_grace_time is None and j.max_instances == 1 for j in started)
         deadline = time.monotonic() + 10
         status = "queued"
         while time.monotonic() < deadline and status != "sent":
@@ -154,8 +161,9 @@ def test_the_runtime_follows_the_clinics_saved_quiet_hours(db, manager):
     evening = NOW.replace(day=4, hour=1, minute=30)  # 20:30 in New York
     clock = FrozenClock(evening)
     with db.write() as s:
-        msg = outbox.enqueue_for_patient(s, s.get(Patient, fam.patient_ids[0]), body="Hi",
-                                         purpose="manual", dedupe_key="q", now=evening).id
+        msg = outbox.enqueue_for_patient(
+            s, s.get(Patient, fam.patient_ids[0]), body="Hi", purpose="manual", dedupe_key="q", now=evening
+        ).id
     runtime = clinic_runtime(db, {}, clock=clock, secret_reader=lambda _n: None)
     try:
         assert runtime.policy.quiet_start == wall(20, 0)
@@ -174,12 +182,17 @@ def test_the_runtime_follows_the_clinics_saved_quiet_hours(db, manager):
 
 def test_the_runtime_builds_providers_from_settings_and_keyring_and_env_wins(db, fake, manager):
     make_family(db, siblings=0)
-    runtime = clinic_runtime(db, {}, clock=FrozenClock(NOW),
-                                            secret_reader=lambda _n: None)
+    runtime = clinic_runtime(db, {}, clock=FrozenClock(NOW), secret_reader=lambda _n: None)
     assert runtime.providers["sms"].name == "local"
-    _save_settings(db, manager, sms_provider="twilio", twilio_account_sid=fake.account_sid,
-                   twilio_from=fake.clinic_number, twilio_base_url=fake.twilio_base_url,
-                   public_base_url="https://links.example")
+    _save_settings(
+        db,
+        manager,
+        sms_provider="twilio",
+        twilio_account_sid=fake.account_sid,
+        twilio_from=fake.clinic_number,
+        twilio_base_url=fake.twilio_base_url,
+        public_base_url="https://links.example",
+    )
     secrets = {"ORCA_DESK_TWILIO_AUTH_TOKEN": fake.auth_token}
     runtime._follow = ({"ORCA_DESK_SMS_RATE": "50"}, secrets.get)  # as from_clinic keeps them
     try:
@@ -191,11 +204,13 @@ def test_the_runtime_builds_providers_from_settings_and_keyring_and_env_wins(db,
         fam_id = None
         with db.write() as s:
             fam_id = s.scalars(select(Patient.id)).first()
-            msg = outbox.enqueue_for_patient(s, s.get(Patient, fam_id), body="Hi", purpose="manual",
-                                             dedupe_key="p", now=NOW).id
+            msg = outbox.enqueue_for_patient(
+                s, s.get(Patient, fam_id), body="Hi", purpose="manual", dedupe_key="p", now=NOW
+            ).id
         runtime.run_once()
         assert [r.status_callback for r in fake.sent_sms] == [
-            f"https://links.example/twilio/status?outbox_id={msg}"]
+            f"https://links.example/twilio/status?outbox_id={msg}"
+        ]
     finally:
         runtime.close()
 

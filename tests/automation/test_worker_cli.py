@@ -48,8 +48,14 @@ def live(live_server: FakeProviderServer) -> FakeProviderServer:
 def worker_env(fake: FakeProviderServer, url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORCA_DESK_")}
     env.update(fake.env())
-    env.update({"ORCA_DESK_DATABASE_URL": url, "ORCA_DESK_PUBLIC_BASE_URL": "https://desk.example",
-                "ORCA_DESK_SMS_RATE": "200", **extra})
+    env.update(
+        {
+            "ORCA_DESK_DATABASE_URL": url,
+            "ORCA_DESK_PUBLIC_BASE_URL": "https://desk.example",
+            "ORCA_DESK_SMS_RATE": "200",
+            **extra,
+        }
+    )
     return env
 
 
@@ -58,21 +64,40 @@ def populate(db, n: int) -> list[int]:
     zone = noon_zone()
     with db.write() as s:
         w = make_world(s, patients=0)
-        patients = [Patient(clinic_id=w.clinic.id, first_name=f"P{i}", last_name="Family",
-                            contact_phone=f"+1202555{i:04d}", sms_consent=True, timezone=zone)
-                    for i in range(n)]
+        patients = [
+            Patient(
+                clinic_id=w.clinic.id,
+                first_name=f"P{i}",
+                last_name="Family",
+                contact_phone=f"+1202555{i:04d}",
+                sms_consent=True,
+                timezone=zone,
+            )
+            for i in range(n)
+        ]
         s.add_all(patients)
         s.flush()
         now = datetime.now(UTC)
-        return outbox.enqueue_many(s, [
-            NewMessage(clinic_id=w.clinic.id, channel="sms", to_address=p.contact_phone,
-                       body=f"Hello {p.first_name}", purpose="reminder", dedupe_key=f"k:{p.id}",
-                       patient_id=p.id) for p in patients], now=now)
+        return outbox.enqueue_many(
+            s,
+            [
+                NewMessage(
+                    clinic_id=w.clinic.id,
+                    channel="sms",
+                    to_address=p.contact_phone,
+                    body=f"Hello {p.first_name}",
+                    purpose="reminder",
+                    dedupe_key=f"k:{p.id}",
+                    patient_id=p.id,
+                )
+                for p in patients
+            ],
+            now=now,
+        )
 
 
 def sent_ids(fake: FakeProviderServer) -> Counter[int]:
-    return Counter(int(r.status_callback.rsplit("=", 1)[1]) for r in fake.sent_sms
-                   if r.status_callback)
+    return Counter(int(r.status_callback.rsplit("=", 1)[1]) for r in fake.sent_sms if r.status_callback)
 
 
 def test_worker_once_sends_what_is_due(db, live, monkeypatch, capsys):
@@ -107,35 +132,108 @@ def test_message_send_queues_or_says_why_not(db, capsys, monkeypatch):
         no_consent.contact_email = "other@example.com"  # and no email consent either
         ids = ok.id, no_consent.id, no_email.id
     url = str(db.url)
-    assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(ids[0]),
-                 "--channel", "sms", "--text", "See you Tuesday"]) == 0
+    assert (
+        main(
+            [
+                "message",
+                "send",
+                "--database-url",
+                url,
+                "--user",
+                "maria",
+                "--patient",
+                str(ids[0]),
+                "--channel",
+                "sms",
+                "--text",
+                "See you Tuesday",
+            ]
+        )
+        == 0
+    )
     assert "queued message #1 to +16175551000 (sms)" in capsys.readouterr().out
-    assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(ids[0]),
-                 "--channel", "email", "--text", "See you Tuesday"]) == 0
+    assert (
+        main(
+            [
+                "message",
+                "send",
+                "--database-url",
+                url,
+                "--user",
+                "maria",
+                "--patient",
+                str(ids[0]),
+                "--channel",
+                "email",
+                "--text",
+                "See you Tuesday",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     cases = [
         (ids[1], "sms", "Cannot text Kid1 Smith: No SMS consent is recorded for this number."),
-        (ids[1], "email", "Cannot email Kid1 Smith: no email consent is recorded; record it on the "
-                          "patient's details first."),
+        (
+            ids[1],
+            "email",
+            "Cannot email Kid1 Smith: no email consent is recorded; record it on the "
+            "patient's details first.",
+        ),
         (ids[2], "email", "Kid2 Smith has no email address on file."),
         (999, "sms", "There is no patient with id 999."),
     ]
     for patient, channel, error in cases:
-        assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(patient),
-                     "--channel", channel, "--text", "Hi"]) == 2
+        assert (
+            main(
+                [
+                    "message",
+                    "send",
+                    "--database-url",
+                    url,
+                    "--user",
+                    "maria",
+                    "--patient",
+                    str(patient),
+                    "--channel",
+                    channel,
+                    "--text",
+                    "Hi",
+                ]
+            )
+            == 2
+        )
         assert capsys.readouterr().err.strip() == f"orca-desk: error: {error}"
     with db.write() as s:  # the number replies STOP
         from orca_desk.services.messaging.inbound import unsubscribe_address
 
-        unsubscribe_address(s, "sms", "+16175551000", source="STOP reply",
-                            now=datetime.now(UTC))
-    assert main(["message", "send", "--database-url", url, "--user", "maria", "--patient", str(ids[0]),
-                 "--channel", "sms", "--text", "Hi"]) == 2
+        unsubscribe_address(s, "sms", "+16175551000", source="STOP reply", now=datetime.now(UTC))
+    assert (
+        main(
+            [
+                "message",
+                "send",
+                "--database-url",
+                url,
+                "--user",
+                "maria",
+                "--patient",
+                str(ids[0]),
+                "--channel",
+                "sms",
+                "--text",
+                "Hi",
+            ]
+        )
+        == 2
+    )
     assert "replied STOP" in capsys.readouterr().err
     with db.read() as s:
         rows = outbox.list_messages(s)
         assert [(r.channel, r.purpose, r.subject) for r in rows] == [
-            ("email", "manual", "Message from Test Ortho"), ("sms", "manual", None)]
+            ("email", "manual", "Message from Test Ortho"),
+            ("sms", "manual", None),
+        ]
 
 
 class UncheckedFake(FakeProviderServer):
@@ -155,8 +253,7 @@ def test_kill_9_in_mid_dispatch_sends_every_message_exactly_once(db):
 
 
 def _kill_and_restart(db, live: FakeProviderServer, ids: list[int], total: int) -> None:
-    env = worker_env(live, str(db.url), ORCA_DESK_CLAIM_TIMEOUT_SECONDS="4",
-                     ORCA_DESK_LEASE_SECONDS="3")
+    env = worker_env(live, str(db.url), ORCA_DESK_CLAIM_TIMEOUT_SECONDS="4", ORCA_DESK_LEASE_SECONDS="3")
     live.delay_next(10_000, 0.002)  # a provider that takes a moment to answer
     command = [sys.executable, "-m", "orca_desk", "worker"]
     began = time.monotonic()
@@ -175,8 +272,7 @@ def _kill_and_restart(db, live: FakeProviderServer, ids: list[int], total: int) 
     at_kill = len(live.sent_sms)
     assert at_kill < total, "the worker finished before it could be killed"
     with db.read() as s:
-        in_flight = s.scalar(select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.status == "sending"))
+        in_flight = s.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "sending"))
     second = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         restarted = time.monotonic()
@@ -184,8 +280,9 @@ def _kill_and_restart(db, live: FakeProviderServer, ids: list[int], total: int) 
         done = 0
         while time.monotonic() < deadline:
             with db.read() as s:
-                done = s.scalar(select(func.count(OutboxMessage.id)).where(
-                    OutboxMessage.status == "sent")) or 0
+                done = (
+                    s.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "sent")) or 0
+                )
             if done == total:
                 finished = time.monotonic()
                 break
@@ -207,8 +304,10 @@ def _kill_and_restart(db, live: FakeProviderServer, ids: list[int], total: int) 
     assert set(counts) == set(ids)
     assert [i for i, n in counts.items() if n > 1] == [], "some family got the same text twice"
     assert len(live.sent_sms) == total
-    print(f"killed after {at_kill} sends ({killed_at - began:.1f} s) with {in_flight} claimed in "
-          f"flight; the rest took {finished - restarted:.1f} s after the restart")
+    print(
+        f"killed after {at_kill} sends ({killed_at - began:.1f} s) with {in_flight} claimed in "
+        f"flight; the rest took {finished - restarted:.1f} s after the restart"
+    )
 
 
 def test_worker_defers_by_the_clinics_saved_quiet_hours(db, live, monkeypatch, manager):
@@ -224,14 +323,25 @@ def test_worker_defers_by_the_clinics_saved_quiet_hours(db, live, monkeypatch, m
     zone = "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
     with db.write() as s:
         w = make_world(s, patients=0)
-        p = Patient(clinic_id=w.clinic.id, first_name="Evening", last_name="Family",
-                    contact_phone="+12025550199", sms_consent=True, timezone=zone)
+        p = Patient(
+            clinic_id=w.clinic.id,
+            first_name="Evening",
+            last_name="Family",
+            contact_phone="+12025550199",
+            sms_consent=True,
+            timezone=zone,
+        )
         s.add(p)
         s.flush()
-        cs.save_settings(s, manager, replace(cs.load_settings(s), quiet_start=wall(20, 0),
-                                             quiet_end=wall(9, 0)), now=datetime.now(UTC))
-        msg = outbox.enqueue_for_patient(s, p, body="Hello", purpose="manual", dedupe_key="eve",
-                                         now=datetime.now(UTC)).id
+        cs.save_settings(
+            s,
+            manager,
+            replace(cs.load_settings(s), quiet_start=wall(20, 0), quiet_end=wall(9, 0)),
+            now=datetime.now(UTC),
+        )
+        msg = outbox.enqueue_for_patient(
+            s, p, body="Hello", purpose="manual", dedupe_key="eve", now=datetime.now(UTC)
+        ).id
     for key, value in worker_env(live, str(db.url)).items():
         if key.startswith("ORCA_DESK_"):
             monkeypatch.setenv(key, value)
@@ -251,8 +361,14 @@ def test_worker_once_that_cannot_lead_exits_non_zero_with_the_reason(db, monkeyp
     now = datetime.now(UTC)
     with db.write() as s:
         make_world(s, patients=0)
-        s.add(AutomationLease(name="automation", holder="desk-7:4242:cafe0123",
-                              expires_at=now + timedelta(seconds=25), heartbeat_at=now))
+        s.add(
+            AutomationLease(
+                name="automation",
+                holder="desk-7:4242:cafe0123",
+                expires_at=now + timedelta(seconds=25),
+                heartbeat_at=now,
+            )
+        )
     assert main(["worker", "--once", "--database-url", str(db.url)]) == 3
     err = capsys.readouterr().err
     assert "orca-desk: error: standby: automation is led by desk-7:4242:cafe0123" in err
@@ -280,16 +396,36 @@ def populate_email(db, n: int) -> list[int]:
     zone = noon_zone()
     with db.write() as s:
         w = make_world(s, patients=0)
-        patients = [Patient(clinic_id=w.clinic.id, first_name=f"E{i}", last_name="Family",
-                            contact_email=f"family{i}@example.com", email_consent=True,
-                            timezone=zone) for i in range(n)]
+        patients = [
+            Patient(
+                clinic_id=w.clinic.id,
+                first_name=f"E{i}",
+                last_name="Family",
+                contact_email=f"family{i}@example.com",
+                email_consent=True,
+                timezone=zone,
+            )
+            for i in range(n)
+        ]
         s.add_all(patients)
         s.flush()
-        return outbox.enqueue_many(s, [
-            NewMessage(clinic_id=w.clinic.id, channel="email", to_address=p.contact_email or "",
-                       body=f"Hello {p.first_name}", subject="Your visit",
-                       purpose="appointment_reminder", dedupe_key=f"e:{p.id}", patient_id=p.id)
-            for p in patients], now=datetime.now(UTC))
+        return outbox.enqueue_many(
+            s,
+            [
+                NewMessage(
+                    clinic_id=w.clinic.id,
+                    channel="email",
+                    to_address=p.contact_email or "",
+                    body=f"Hello {p.first_name}",
+                    subject="Your visit",
+                    purpose="appointment_reminder",
+                    dedupe_key=f"e:{p.id}",
+                    patient_id=p.id,
+                )
+                for p in patients
+            ],
+            now=datetime.now(UTC),
+        )
 
 
 def test_sigterm_stops_claiming_finishes_the_message_in_flight_and_exits(db, live):
@@ -297,8 +433,13 @@ def test_sigterm_stops_claiming_finishes_the_message_in_flight_and_exits(db, liv
     (nor leave them claimed): the worker finishes the one in flight and exits."""
     ids = populate_email(db, 40)
     env = worker_env(live, str(db.url), ORCA_DESK_CLAIM_TIMEOUT_SECONDS="600")
-    proc = subprocess.Popen([sys.executable, "-m", "orca_desk", "worker"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orca_desk", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not live.sent_email and time.monotonic() < deadline:
@@ -333,10 +474,10 @@ def test_worker_with_a_messaging_service_reads_stop_replies(db, live, monkeypatc
     from orca_desk.models import ContactState
 
     populate(db, 1)
-    live.add_inbound("+12025550000", to=live.clinic_number, body="STOP",
-                     messaging_service_sid=SERVICE)
-    env = worker_env(live, str(db.url), ORCA_DESK_TWILIO_FROM="",
-                     ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE)
+    live.add_inbound("+12025550000", to=live.clinic_number, body="STOP", messaging_service_sid=SERVICE)
+    env = worker_env(
+        live, str(db.url), ORCA_DESK_TWILIO_FROM="", ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE
+    )
     for key, value in env.items():
         if key.startswith("ORCA_DESK_"):
             monkeypatch.setenv(key, value)
@@ -352,8 +493,9 @@ def test_worker_refuses_to_start_when_no_inbound_number_can_be_known(db, live, m
     with db.write() as s:
         make_world(s, patients=0)
     live.set_incoming_numbers([])
-    env = worker_env(live, str(db.url), ORCA_DESK_TWILIO_FROM="",
-                     ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE)
+    env = worker_env(
+        live, str(db.url), ORCA_DESK_TWILIO_FROM="", ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID=SERVICE
+    )
     for key, value in env.items():
         if key.startswith("ORCA_DESK_"):
             monkeypatch.setenv(key, value)

@@ -776,8 +776,11 @@ class FakeProviderServer:
         page_size = int(params.get("PageSize") or 50)
         now = _rfc2822_str(self._clock())
         with self._lock:
-            numbers = [(n, sms) for n, sms in self._numbers
-                       if "PhoneNumber" not in params or params["PhoneNumber"] == n]
+            numbers = [
+                (n, sms)
+                for n, sms in self._numbers
+                if "PhoneNumber" not in params or params["PhoneNumber"] == n
+            ]
         resources = [
             {
                 "account_sid": self.account_sid,

@@ -41,19 +41,35 @@ def _book(db: Database, clock: FrozenClock, *, days: int = 1) -> int:
         w.patients[0].contact_email = "parent@example.com"
         w.patients[0].email_consent = True
         start = clock.now() + timedelta(days=days)
-        appt = Appointment(clinic_id=w.clinic.id, patient_id=w.patients[0].id, provider_id=w.ortho.id,
-                           chair_id=w.chairs[0].id, location_id=w.location.id, type_id=w.adjustment.id,
-                           start_at=start, end_at=start + timedelta(minutes=20), status="scheduled",
-                           confirmation="requested", created_at=clock.now(), updated_at=clock.now())
+        appt = Appointment(
+            clinic_id=w.clinic.id,
+            patient_id=w.patients[0].id,
+            provider_id=w.ortho.id,
+            chair_id=w.chairs[0].id,
+            location_id=w.location.id,
+            type_id=w.adjustment.id,
+            start_at=start,
+            end_at=start + timedelta(minutes=20),
+            status="scheduled",
+            confirmation="requested",
+            created_at=clock.now(),
+            updated_at=clock.now(),
+        )
         s.add(appt)
         s.flush()
         return appt.id
 
 
-def _serve(db: Database, clock: FrozenClock, handlers: dict[str, LinkHandler] | None = None,
-           threads: int = 8) -> RunningGateway:
-    app = make_app(db, clock, secret=SECRET, handlers=handlers or default_handlers(),
-                   public_base_url="http://127.0.0.1:8765")
+def _serve(
+    db: Database, clock: FrozenClock, handlers: dict[str, LinkHandler] | None = None, threads: int = 8
+) -> RunningGateway:
+    app = make_app(
+        db,
+        clock,
+        secret=SECRET,
+        handlers=handlers or default_handlers(),
+        public_base_url="http://127.0.0.1:8765",
+    )
     return serve_in_thread(app, threads=threads)
 
 
@@ -69,8 +85,13 @@ def _url(gw: RunningGateway, link: str) -> str:
 
 
 def _link(purpose: str, subject: int, clock: FrozenClock, *, hours: float = 24) -> str:
-    return link_for(purpose, subject, clock.now() + timedelta(hours=hours), secret=SECRET,
-                    base_url="http://127.0.0.1:8765")
+    return link_for(
+        purpose,
+        subject,
+        clock.now() + timedelta(hours=hours),
+        secret=SECRET,
+        base_url="http://127.0.0.1:8765",
+    )
 
 
 def _appt(db: Database, appt_id: int) -> Appointment:
@@ -89,18 +110,32 @@ def test_link_carries_no_patient_data(db, clock):
     assert len(token) <= 24  # issue 18: short enough that a reminder fits one SMS segment
 
 
-@pytest.mark.parametrize(("purpose", "letter"), [(CONFIRM, "c"), (DECLINE, "d"), (CALLBACK, "b"),
-                                                 (WAITLIST_ACCEPT, "o"), (WAITLIST_DECLINE, "p"),
-                                                 (UNSUBSCRIBE, "u")])
+@pytest.mark.parametrize(
+    ("purpose", "letter"),
+    [
+        (CONFIRM, "c"),
+        (DECLINE, "d"),
+        (CALLBACK, "b"),
+        (WAITLIST_ACCEPT, "o"),
+        (WAITLIST_DECLINE, "p"),
+        (UNSUBSCRIBE, "u"),
+    ],
+)
 def test_patient_links_have_the_short_form(purpose, letter, clock):
-    link = link_for(purpose, 1_234_567, clock.now() + timedelta(days=400), secret=SECRET,
-                    base_url="https://go.brightsmiles.com/")
+    link = link_for(
+        purpose,
+        1_234_567,
+        clock.now() + timedelta(days=400),
+        secret=SECRET,
+        base_url="https://go.brightsmiles.com/",
+    )
     assert re.fullmatch(rf"https://go\.brightsmiles\.com/{letter}/[A-Za-z0-9_-]{{24}}", link), link
 
 
 def test_an_expiry_beyond_the_short_form_keeps_the_long_form(clock):
-    link = link_for(CONFIRM, 7, datetime(2060, 1, 1, tzinfo=UTC), secret=SECRET,
-                    base_url="https://go.brightsmiles.com")
+    link = link_for(
+        CONFIRM, 7, datetime(2060, 1, 1, tzinfo=UTC), secret=SECRET, base_url="https://go.brightsmiles.com"
+    )
     assert link.startswith("https://go.brightsmiles.com/l/confirm/")
 
 
@@ -252,8 +287,9 @@ def test_unknown_routes_methods_and_purposes(db, clock, gateway):
 def test_unsubscribe_opts_the_address_out_and_revokes_consent(db, clock, gateway):
     _book(db, clock)
     with db.write() as s:
-        link = unsubscribe_link_for(s, "email", "Parent@Example.com", secret=SECRET,
-                                    base_url="http://127.0.0.1:8765", now=clock.now())
+        link = unsubscribe_link_for(
+            s, "email", "Parent@Example.com", secret=SECRET, base_url="http://127.0.0.1:8765", now=clock.now()
+        )
     url = _url(gateway, link)
     shown = requests.get(url, timeout=5)
     assert shown.status_code == 200 and "p•••@example.com" in shown.text and "parent@" not in shown.text
@@ -272,8 +308,9 @@ def test_unsubscribe_opts_the_address_out_and_revokes_consent(db, clock, gateway
 def test_provider_ical_feed(db, clock, gateway):
     appt_id = _book(db, clock)
     provider_id = _appt(db, appt_id).provider_id
-    url = _url(gateway, ical_feed_link(provider_id, secret=SECRET, base_url="http://127.0.0.1:8765",
-                                       now=clock.now()))
+    url = _url(
+        gateway, ical_feed_link(provider_id, secret=SECRET, base_url="http://127.0.0.1:8765", now=clock.now())
+    )
     assert url.endswith(".ics")
     r = requests.get(url, timeout=5)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/calendar")
@@ -345,8 +382,12 @@ def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_ht
     from orca_desk.services.security import ROLE_PERMISSIONS, Actor
     from tests.services.test_waitlist import add_entry, book, cancel, send_due
 
-    staff = Actor(username="maria", role="receptionist", display_name="Maria",
-                  permissions=ROLE_PERMISSIONS["receptionist"])
+    staff = Actor(
+        username="maria",
+        role="receptionist",
+        display_name="Maria",
+        permissions=ROLE_PERMISSIONS["receptionist"],
+    )
     settings = waitlist.WaitlistSettings(secret=SECRET, base_url="http://127.0.0.1:8765")
     with db.write() as s:
         w = make_world(s, patients=3)
@@ -361,8 +402,12 @@ def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_ht
         body = s.get(OutboxMessage, offer.outbox_message_id).body
     [link] = re.findall(r"http://127\.0\.0\.1:8765/o/[A-Za-z0-9_-]+", body)
     clock.advance(timedelta(minutes=5))
-    running = serve_in_thread(make_app(db, clock, secret=SECRET, handlers=installed_handlers(),
-                                       public_base_url="http://127.0.0.1:8765"), threads=2)
+    running = serve_in_thread(
+        make_app(
+            db, clock, secret=SECRET, handlers=installed_handlers(), public_base_url="http://127.0.0.1:8765"
+        ),
+        threads=2,
+    )
     try:
         url = _url(running, link)
         shown = requests.get(url, timeout=5)
@@ -374,7 +419,13 @@ def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_ht
     finally:
         running.stop()
     with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.patient_id == w.patients[1].id, Appointment.status != "cancelled")) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Appointment)
+                .where(Appointment.patient_id == w.patients[1].id, Appointment.status != "cancelled")
+            )
+            == 1
+        )
         use = s.scalars(select(LinkTokenUse)).one()
         assert (use.purpose, use.subject_id, use.outcome) == (WAITLIST_ACCEPT, offer.id, "booked")

@@ -32,27 +32,41 @@ def twilio_signature(url: str, form: dict[str, str]) -> str:
 
 @pytest.fixture
 def gateway(db: Database, clock: FrozenClock) -> Iterator[RunningGateway]:
-    app = make_app(db, clock, secret=b"test-secret-0123456789abcdef", public_base_url=PUBLIC,
-                   twilio_auth_token=TOKEN)
+    app = make_app(
+        db, clock, secret=b"test-secret-0123456789abcdef", public_base_url=PUBLIC, twilio_auth_token=TOKEN
+    )
     running = serve_in_thread(app)
     yield running
     running.stop()
 
 
-def sent_message(db: Database, clock: FrozenClock, *, status: str = "sent",
-                 provider_id: str | None = SID, error_code: str | None = None) -> int:
+def sent_message(
+    db: Database,
+    clock: FrozenClock,
+    *,
+    status: str = "sent",
+    provider_id: str | None = SID,
+    error_code: str | None = None,
+) -> int:
     with db.write() as s:
         w = make_world(s, patients=1)
-        m = outbox.enqueue_for_patient(s, w.patients[0], body="Hi", purpose="manual",
-                                       dedupe_key="cb", now=clock.now())
+        m = outbox.enqueue_for_patient(
+            s, w.patients[0], body="Hi", purpose="manual", dedupe_key="cb", now=clock.now()
+        )
         m.status, m.provider, m.provider_id, m.error_code = status, "twilio", provider_id, error_code
         m.sent_at = clock.now() if status == "sent" else None
         m.claimed_by, m.claimed_at = "w1", clock.now()
         return m.id
 
 
-def post(gw: RunningGateway, outbox_id: int, form: dict[str, str], *, signature: str | None = None,
-         signed_url: str | None = None) -> requests.Response:
+def post(
+    gw: RunningGateway,
+    outbox_id: int,
+    form: dict[str, str],
+    *,
+    signature: str | None = None,
+    signed_url: str | None = None,
+) -> requests.Response:
     query = f"/twilio/status?outbox_id={outbox_id}"
     sig = signature if signature is not None else twilio_signature(signed_url or PUBLIC + query, form)
     return requests.post(gw.url + query, data=form, headers={"X-Twilio-Signature": sig}, timeout=10)
@@ -72,8 +86,12 @@ def status_of(db: Database, message_id: int) -> OutboxMessage:
 
 def test_delivered_report_is_applied_once(db, clock, gateway):
     msg = sent_message(db, clock)
-    form = {"MessageSid": SID, "MessageStatus": "delivered", "AccountSid": "AC" + "b" * 32,
-            "To": "+16175551000"}
+    form = {
+        "MessageSid": SID,
+        "MessageStatus": "delivered",
+        "AccountSid": "AC" + "b" * 32,
+        "To": "+16175551000",
+    }
     assert post(gateway, msg, form).status_code == 204
     m = status_of(db, msg)
     assert m.status == "delivered" and m.delivered_at == clock.now()
@@ -91,8 +109,9 @@ def test_a_bad_or_missing_signature_changes_nothing(db, clock, gateway):
     assert post(gateway, msg, form, signature="bm90IGl0").status_code == 403
     assert post(gateway, msg, form, signature="").status_code == 403
     # Signed for another message: the outbox id is part of the signed URL.
-    assert post(gateway, msg, form, signed_url=f"{PUBLIC}/twilio/status?outbox_id={msg + 1}"
-                ).status_code == 403
+    assert (
+        post(gateway, msg, form, signed_url=f"{PUBLIC}/twilio/status?outbox_id={msg + 1}").status_code == 403
+    )
     assert status_of(db, msg).status == "sent"
 
 
@@ -131,9 +150,11 @@ def test_without_an_auth_token_callbacks_are_refused(db, clock):
     running = serve_in_thread(app)
     try:
         msg = sent_message(db, clock)
-        r = requests.post(f"{running.url}/twilio/status?outbox_id={msg}",
-                          data={"MessageSid": SID, "MessageStatus": "undelivered",
-                                "ErrorCode": "21211"}, timeout=10)
+        r = requests.post(
+            f"{running.url}/twilio/status?outbox_id={msg}",
+            data={"MessageSid": SID, "MessageStatus": "undelivered", "ErrorCode": "21211"},
+            timeout=10,
+        )
         assert r.status_code == 403
         assert "no Twilio auth token" in r.text
         assert requests.get(f"{running.url}/twilio/status", timeout=10).status_code == 405

@@ -25,8 +25,13 @@ from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 
-ACTOR = Actor(username="maria", role="receptionist", user_id=None, display_name="Maria",
-              permissions=ROLE_PERMISSIONS["receptionist"])
+ACTOR = Actor(
+    username="maria",
+    role="receptionist",
+    user_id=None,
+    display_name="Maria",
+    permissions=ROLE_PERMISSIONS["receptionist"],
+)
 
 
 def _op(rng: random.Random, world: dict[str, Any], now: datetime) -> Callable[[Session], object]:
@@ -42,21 +47,20 @@ def _op(rng: random.Random, world: dict[str, Any], now: datetime) -> Callable[[S
 
     def work(session: Session) -> object:
         if kind == "book":
-            req = BookingRequest(rng.choice(world["patients"]), provider, chair, world["type"],
-                                 start, 20)
+            req = BookingRequest(rng.choice(world["patients"]), provider, chair, world["type"], start, 20)
             return booking.book_appointment(session, ACTOR, req, now=now).id
         if kind == "move":
             appt_id = pick(session, ("scheduled", "confirmed"))
             if appt_id is None:
                 return None
-            return booking.move_appointment(session, ACTOR, appt_id, start=start, chair_id=chair,
-                                            provider_id=provider, now=now).id
+            return booking.move_appointment(
+                session, ACTOR, appt_id, start=start, chair_id=chair, provider_id=provider, now=now
+            ).id
         if kind == "cancel":
             appt_id = pick(session, ("scheduled", "confirmed"))
             if appt_id is None:
                 return None
-            return booking.cancel_appointment(session, ACTOR, appt_id, reason="family asked",
-                                              now=now).id
+            return booking.cancel_appointment(session, ACTOR, appt_id, reason="family asked", now=now).id
         if kind == "restore":
             appt_id = pick(session, ("cancelled",))
             if appt_id is None:
@@ -70,8 +74,9 @@ def _op(rng: random.Random, world: dict[str, Any], now: datetime) -> Callable[[S
     return work
 
 
-def run_desk(url: str, world: dict[str, Any], now: datetime, seed: int, ops: int,
-             mode: str) -> dict[str, int]:
+def run_desk(
+    url: str, world: dict[str, Any], now: datetime, seed: int, ops: int, mode: str
+) -> dict[str, int]:
     """One desk's share of the race; returns how many operations ended how, by class name."""
     db = Database(url)
     rng = random.Random(seed)
@@ -103,18 +108,31 @@ def overlaps(db: Database) -> list[str]:
 
     problems: list[str] = []
     with db.read() as s:
-        rows = s.execute(select(Appointment.id, Appointment.chair_id, Appointment.patient_id,
-                                Appointment.provider_id, Appointment.start_at, Appointment.end_at)
-                         .where(Appointment.status.in_(ACTIVE_STATUSES))).all()
+        rows = s.execute(
+            select(
+                Appointment.id,
+                Appointment.chair_id,
+                Appointment.patient_id,
+                Appointment.provider_id,
+                Appointment.start_at,
+                Appointment.end_at,
+            ).where(Appointment.status.in_(ACTIVE_STATUSES))
+        ).all()
         limits = {pid: limit for pid, limit in s.execute(select(Provider.id, Provider.max_concurrent))}
     for i, a in enumerate(rows):
-        for b in rows[i + 1:]:
-            if a.start_at < b.end_at and b.start_at < a.end_at and (
-                    a.chair_id == b.chair_id or a.patient_id == b.patient_id):
+        for b in rows[i + 1 :]:
+            if (
+                a.start_at < b.end_at
+                and b.start_at < a.end_at
+                and (a.chair_id == b.chair_id or a.patient_id == b.patient_id)
+            ):
                 problems.append(f"#{a.id} and #{b.id} overlap")
     for provider_id, limit in limits.items():
-        mine = [(int(r.start_at.timestamp()), int(r.end_at.timestamp())) for r in rows
-                if r.provider_id == provider_id]
+        mine = [
+            (int(r.start_at.timestamp()), int(r.end_at.timestamp()))
+            for r in rows
+            if r.provider_id == provider_id
+        ]
         if over_capacity(mine, limit):
             problems.append(f"provider #{provider_id} over {limit} at once")
     return problems

@@ -23,14 +23,17 @@ from tests.integration.booking_race import overlaps, run_desk
 def _race(db: Database, *, processes: int, ops: int, mode: str = "run") -> Counter[str]:
     with db.write() as s:
         w = make_world(s, chairs=3, patients=8)
-        world = {"patients": [p.id for p in w.patients], "chairs": [c.id for c in w.chairs],
-                 "providers": [w.ortho.id, w.hygienist.id], "type": w.adjustment.id,
-                 "start": NOW + timedelta(hours=3)}
+        world = {
+            "patients": [p.id for p in w.patients],
+            "chairs": [c.id for c in w.chairs],
+            "providers": [w.ortho.id, w.hygienist.id],
+            "type": w.adjustment.id,
+            "start": NOW + timedelta(hours=3),
+        }
     url = db.url.render_as_string(hide_password=False)
     totals: Counter[str] = Counter()
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(run_desk, url, world, NOW, seed, ops, mode)
-                   for seed in range(processes)]
+        futures = [pool.submit(run_desk, url, world, NOW, seed, ops, mode) for seed in range(processes)]
         for f in futures:
             totals.update(f.result(timeout=120))
     return totals

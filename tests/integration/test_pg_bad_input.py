@@ -29,15 +29,20 @@ def world(pg_db):
         return make_world(s, patients=0)
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    (PatientInput("A" * 81, "Smith"), "first_name"),
-    (PatientInput("Ava", "Smith", email="a" * 195 + "@example.com"), "email"),
-    (PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True, sms_consent_source="f" * 61),
-     "sms_consent_source"),
-    (PatientInput("Ava\x00", "Smith"), "first_name"),
-    (PatientInput("Ava", "Smith", timezone="Mars/Olympus"), "timezone"),
-    (PatientInput("Ava", "Smith", home_location_id=999), "home_location_id"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (PatientInput("A" * 81, "Smith"), "first_name"),
+        (PatientInput("Ava", "Smith", email="a" * 195 + "@example.com"), "email"),
+        (
+            PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True, sms_consent_source="f" * 61),
+            "sms_consent_source",
+        ),
+        (PatientInput("Ava\x00", "Smith"), "first_name"),
+        (PatientInput("Ava", "Smith", timezone="Mars/Olympus"), "timezone"),
+        (PatientInput("Ava", "Smith", home_location_id=999), "home_location_id"),
+    ],
+)
 def test_bad_patients_are_refused_the_same_as_on_sqlite(pg_db, world, receptionist, data, field):
     with pytest.raises(ValidationError) as err, pg_db.write() as s:
         create_patient(s, receptionist, world.clinic.id, data, now=NOW)
@@ -55,9 +60,11 @@ def test_search_with_wildcards_and_nul_on_postgresql(pg_db, world, receptionist)
 
 
 def test_a_thirty_year_event_is_refused_and_the_connection_stays_usable(pg_db, world, manager):
-    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:long@example.com\r\n"
-           b"DTSTART:20260310T090000Z\r\nDTEND:20560310T090000Z\r\nSUMMARY:Thirty years\r\n"
-           b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:long@example.com\r\n"
+        b"DTSTART:20260310T090000Z\r\nDTEND:20560310T090000Z\r\nSUMMARY:Thirty years\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     with pytest.raises(ValidationError, match="longer than 366 days"), pg_db.write() as s:
         ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=ics, now=NOW)
     with pg_db.read() as s:
@@ -66,8 +73,10 @@ def test_a_thirty_year_event_is_refused_and_the_connection_stays_usable(pg_db, w
 
 
 def test_settings_with_a_bad_phone_or_long_name_are_refused(pg_db, world, manager):
-    for change, field in (({"clinic_phone": "abc"}, "clinic_phone"),
-                          ({"clinic_name": "N" * 200}, "clinic_name")):
+    for change, field in (
+        ({"clinic_phone": "abc"}, "clinic_phone"),
+        ({"clinic_name": "N" * 200}, "clinic_name"),
+    ):
         with pg_db.read() as s:
             bad = replace(cs.load_settings(s), **change)
         with pytest.raises(ValidationError) as err, pg_db.write() as s:
@@ -77,14 +86,29 @@ def test_settings_with_a_bad_phone_or_long_name_are_refused(pg_db, world, manage
 
 def test_chunked_template_apply_on_postgresql(pg_db, world, manager):
     with pg_db.write() as s:
-        set_week(s, manager, world.ortho.id, [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
-                 effective_from=date(2026, 1, 1), now=NOW)
-        t = schedule_templates.create_template(s, manager, name="Week", kind="week", now=NOW,
-                                               slots=[SlotSpec(540, 560, world.adjustment.id, weekday=wd)
-                                             for wd in range(5)])
-    params = engine.ApplyParams(template_id=t.template.id, provider_ids=(world.ortho.id,),
-                                start_day=date(2026, 3, 4), end_day=date(2026, 3, 31),
-                                weekdays=(0, 1, 2, 3, 4))
+        set_week(
+            s,
+            manager,
+            world.ortho.id,
+            [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
+            effective_from=date(2026, 1, 1),
+            now=NOW,
+        )
+        t = schedule_templates.create_template(
+            s,
+            manager,
+            name="Week",
+            kind="week",
+            now=NOW,
+            slots=[SlotSpec(540, 560, world.adjustment.id, weekday=wd) for wd in range(5)],
+        )
+    params = engine.ApplyParams(
+        template_id=t.template.id,
+        provider_ids=(world.ortho.id,),
+        start_day=date(2026, 3, 4),
+        end_day=date(2026, 3, 31),
+        weekdays=(0, 1, 2, 3, 4),
+    )
     result = engine.apply_template_in_chunks(pg_db.write, manager, params, now=NOW, chunk_days=3)
     assert (result.created, result.days_done) == (20, 20)
     with pg_db.read() as s:
@@ -95,8 +119,9 @@ def test_duplicate_check_with_a_nul_byte_on_postgresql(pg_db, world, receptionis
     from orca_desk.services.patients import likely_duplicates
 
     with pg_db.write() as s:
-        create_patient(s, receptionist, world.clinic.id, PatientInput("Ava", "Smith", date(2012, 5, 1)),
-                       now=NOW)
+        create_patient(
+            s, receptionist, world.clinic.id, PatientInput("Ava", "Smith", date(2012, 5, 1)), now=NOW
+        )
     with pg_db.read() as s:
         rows = likely_duplicates(s, PatientInput("Av\x00a", "Smi\x00th", date(2012, 5, 1)))
     assert [r.name for r in rows] == ["Ava Smith"]

@@ -63,34 +63,53 @@ def world(pg_db):
 
 def test_exclusion_constraint_exists(pg_db: Database) -> None:
     with pg_db.read() as s:
-        names = set(s.execute(text(
-            "SELECT conname FROM pg_constraint WHERE conrelid = 'appointment'::regclass")).scalars())
+        names = set(
+            s.execute(
+                text("SELECT conname FROM pg_constraint WHERE conrelid = 'appointment'::regclass")
+            ).scalars()
+        )
     assert {"ex_appointment_chair_id", "ex_appointment_patient_id"} <= names
 
 
 def test_two_desks_same_chair_same_provider_one_wins(pg_db, world, clock, receptionist) -> None:
     t = clock.now() + timedelta(hours=3)
-    reqs = [BookingRequest(world.patients[i].id, world.ortho.id, world.chairs[0].id, world.adjustment.id,
-                           t, 20) for i in range(2)]
-    results = _race(pg_db.url.render_as_string(hide_password=False), reqs, receptionist, clock.now(),
-                    pause_in_check=False)
+    reqs = [
+        BookingRequest(world.patients[i].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, t, 20)
+        for i in range(2)
+    ]
+    results = _race(
+        pg_db.url.render_as_string(hide_password=False), reqs, receptionist, clock.now(), pause_in_check=False
+    )
     wins = [r for r in results if isinstance(r, int)]
     losses = [r for r in results if isinstance(r, ConflictError)]
     assert len(wins) == 1 and len(losses) == 1, results
     assert "taken" in str(losses[0]) or "Another desk" in str(losses[0])
 
 
-def test_database_refuses_double_booking_even_when_both_checks_pass(pg_db, world, clock,
-                                                                     receptionist) -> None:
+def test_database_refuses_double_booking_even_when_both_checks_pass(
+    pg_db, world, clock, receptionist
+) -> None:
     t = clock.now() + timedelta(hours=3)
     # Different providers: no shared row lock, so both service checks pass concurrently.
-    reqs = [BookingRequest(world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id,
-                           t, 20),
-            BookingRequest(world.patients[1].id, world.hygienist.id, world.chairs[0].id,
-                           world.adjustment.id, t + timedelta(minutes=10), 20)]
+    reqs = [
+        BookingRequest(world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, t, 20),
+        BookingRequest(
+            world.patients[1].id,
+            world.hygienist.id,
+            world.chairs[0].id,
+            world.adjustment.id,
+            t + timedelta(minutes=10),
+            20,
+        ),
+    ]
     try:
-        results = _race(pg_db.url.render_as_string(hide_password=False), reqs, receptionist,
-                        clock.now(), pause_in_check=True)
+        results = _race(
+            pg_db.url.render_as_string(hide_password=False),
+            reqs,
+            receptionist,
+            clock.now(),
+            pause_in_check=True,
+        )
     finally:
         booking.check_conflicts = _real_check
     wins = [r for r in results if isinstance(r, int)]
@@ -104,9 +123,12 @@ def test_database_refuses_double_booking_even_when_both_checks_pass(pg_db, world
 def test_provider_limit_holds_under_race(pg_db, world, clock, receptionist) -> None:
     t = clock.now() + timedelta(hours=3)
     # Dr. Chen may see 2 at once; three desks book three chairs at the same time.
-    reqs = [BookingRequest(world.patients[i].id, world.ortho.id, world.chairs[i].id,
-                           world.adjustment.id, t, 20) for i in range(3)]
-    results = _race(pg_db.url.render_as_string(hide_password=False), reqs, receptionist, clock.now(),
-                    pause_in_check=False)
+    reqs = [
+        BookingRequest(world.patients[i].id, world.ortho.id, world.chairs[i].id, world.adjustment.id, t, 20)
+        for i in range(3)
+    ]
+    results = _race(
+        pg_db.url.render_as_string(hide_password=False), reqs, receptionist, clock.now(), pause_in_check=False
+    )
     assert sum(isinstance(r, int) for r in results) == 2, results
     assert sum(isinstance(r, ConflictError) for r in results) == 1

@@ -29,20 +29,35 @@ NOAH = datetime(2026, 3, 10, 15, 45, tzinfo=NY)
 
 
 def _active(s, series_ids):
-    return list(s.scalars(select(Appointment).where(Appointment.series_id.in_(series_ids),
-                                                    Appointment.status == "scheduled")
-                          .order_by(Appointment.start_at)))
+    return list(
+        s.scalars(
+            select(Appointment)
+            .where(Appointment.series_id.in_(series_ids), Appointment.status == "scheduled")
+            .order_by(Appointment.start_at)
+        )
+    )
 
 
 def test_change_all_with_preview_and_skip_tasks_on_postgresql(pg_db, manager):
     with pg_db.write() as s:
         w = make_world(s)
-        kw = {"patient_id": w.patients[0].id, "provider_id": w.hygienist.id, "chair_id": w.chairs[0].id,
-              "type_id": w.adjustment.id, "minutes": 20}
+        kw = {
+            "patient_id": w.patients[0].id,
+            "provider_id": w.hygienist.id,
+            "chair_id": w.chairs[0].id,
+            "type_id": w.adjustment.id,
+            "minutes": 20,
+        }
         sid = create_series(s, manager, **kw, rrule="FREQ=WEEKLY;COUNT=6", dtstart=NOAH, now=NOW)
     with pg_db.write() as s:
-        child = modify_series(s, manager, _active(s, [sid])[3].id, scope="following", now=NOW,
-                              change=SeriesChange(start_time=time(10, 0)))
+        child = modify_series(
+            s,
+            manager,
+            _active(s, [sid])[3].id,
+            scope="following",
+            now=NOW,
+            change=SeriesChange(start_time=time(10, 0)),
+        )
     with pg_db.write() as s:
         first = _active(s, [sid])[0].id
         plan = preview_series_change(s, manager, first, scope="all", change=SeriesChange(minutes=30), now=NOW)
@@ -56,11 +71,21 @@ def test_change_all_with_preview_and_skip_tasks_on_postgresql(pg_db, manager):
         assert len(appts) == 6 and {a.end_at - a.start_at for a in appts} == {timedelta(minutes=30)}
     # A never-ending series whose 14th date is taken: skipped, and a staff task says so.
     with pg_db.write() as s:
-        endless = create_series(s, manager, **(kw | {"chair_id": w.chairs[1].id}),
-                                rrule="FREQ=WEEKLY;INTERVAL=4", dtstart=NOAH + timedelta(days=1), now=NOW)
+        endless = create_series(
+            s,
+            manager,
+            **(kw | {"chair_id": w.chairs[1].id}),
+            rrule="FREQ=WEEKLY;INTERVAL=4",
+            dtstart=NOAH + timedelta(days=1),
+            now=NOW,
+        )
         fourteenth = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=4", NOAH + timedelta(days=1), limit=14)[13]
-        booking.book_appointment(s, manager, BookingRequest(w.patients[1].id, w.ortho.id, w.chairs[1].id,
-                                                            w.adjustment.id, fourteenth, 20), now=NOW)
+        booking.book_appointment(
+            s,
+            manager,
+            BookingRequest(w.patients[1].id, w.ortho.id, w.chairs[1].id, w.adjustment.id, fourteenth, 20),
+            now=NOW,
+        )
         report = extend_horizons(s, now=NOW + timedelta(days=60))
         assert [sk[0] for sk in report.skipped] == [endless]
     with pg_db.read() as s:

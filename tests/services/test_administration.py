@@ -28,8 +28,9 @@ from tests.factories import book, make_world
 
 @pytest.fixture
 def admin() -> Actor:
-    return Actor(username="admin", role="admin", display_name="Ada Admin",
-                 permissions=ROLE_PERMISSIONS["admin"])
+    return Actor(
+        username="admin", role="admin", display_name="Ada Admin", permissions=ROLE_PERMISSIONS["admin"]
+    )
 
 
 def _world(db):
@@ -43,34 +44,44 @@ def _book(db, w, clock, receptionist, *, hours: int, **where) -> int:
 
 
 def _actions(s, entity: str) -> list[str]:
-    return list(s.scalars(select(AuditEvent.action).where(AuditEvent.entity == entity)
-                          .order_by(AuditEvent.id)))
+    return list(
+        s.scalars(select(AuditEvent.action).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
+    )
 
 
 def test_a_renamed_chair_is_audited_and_reaches_the_clinic_data(db, clock, manager):
     w = _world(db)
     with db.write() as s:
-        adm.save_chair(s, manager, adm.ChairEdit(w.location.id, "Ortho bay 1", room="Room A",
-                                                 id=w.chairs[0].id), now=clock.now())
+        adm.save_chair(
+            s,
+            manager,
+            adm.ChairEdit(w.location.id, "Ortho bay 1", room="Room A", id=w.chairs[0].id),
+            now=clock.now(),
+        )
     with db.read() as s:
         clinic = load_clinic(s)
         assert clinic is not None
         assert next(c.name for c in clinic.chairs_at(w.location.id)) == "Ortho bay 1"
         event = s.scalars(select(AuditEvent).where(AuditEvent.entity == "chair")).one()
         assert (event.action, event.before, event.after) == (
-            "admin.update", {"name": "Chair 1", "room": ""}, {"name": "Ortho bay 1", "room": "Room A"})
+            "admin.update",
+            {"name": "Chair 1", "room": ""},
+            {"name": "Ortho bay 1", "room": "Room A"},
+        )
 
 
 def test_bad_edits_are_refused_naming_each_field(db, clock, manager):
     w = _world(db)
     with pytest.raises(adm.AdminInvalid) as e, db.write() as s:
-        adm.save_provider(s, manager, adm.ProviderEdit("Priya Shah", "dentist", "blue", 0, id=w.ortho.id),
-                          now=clock.now())
+        adm.save_provider(
+            s, manager, adm.ProviderEdit("Priya Shah", "dentist", "blue", 0, id=w.ortho.id), now=clock.now()
+        )
     assert set(e.value.problems) == {"name", "role", "colour", "max_concurrent"}
-    assert "already a provider named \"Priya Shah\"" in e.value.problems["name"]
+    assert 'already a provider named "Priya Shah"' in e.value.problems["name"]
     with pytest.raises(adm.AdminInvalid) as e, db.write() as s:
-        adm.save_location(s, manager, adm.LocationEdit("Southside", "Mars/Olympus", phone="12"),
-                          now=clock.now())
+        adm.save_location(
+            s, manager, adm.LocationEdit("Southside", "Mars/Olympus", phone="12"), now=clock.now()
+        )
     assert set(e.value.problems) == {"timezone", "phone"}
     with pytest.raises(adm.AdminInvalid) as e, db.write() as s:
         adm.save_chair(s, manager, adm.ChairEdit(w.location.id, "chair 2"), now=clock.now())
@@ -94,7 +105,8 @@ def test_a_receptionist_cannot_edit_and_a_manager_cannot_manage_staff(db, clock,
 
 
 def test_a_provider_with_future_appointments_is_not_archived_and_they_are_listed(
-        db, clock, manager, receptionist):
+    db, clock, manager, receptionist
+):
     w = _world(db)
     _book(db, w, clock, receptionist, hours=20, patient=1)
     _book(db, w, clock, receptionist, hours=2)
@@ -106,20 +118,30 @@ def test_a_provider_with_future_appointments_is_not_archived_and_they_are_listed
     # 14:00 UTC is 09:00 in New York; soonest first, in the location's time.
     assert [str(a) for a in e.value.appointments] == [
         "Kid0 Smith, Tue 3 Mar 2026, 11:00 AM at Northside",
-        "Kid1 Smith, Wed 4 Mar 2026, 5:00 AM at Northside"]
+        "Kid1 Smith, Wed 4 Mar 2026, 5:00 AM at Northside",
+    ]
     assert isinstance(e.value, ConflictError)
-    assert str(e.value).startswith("Dr. Chen cannot be archived while 2 future appointments need them: "
-                                   "Kid0 Smith, Tue 3 Mar 2026, 11:00 AM at Northside;")
+    assert str(e.value).startswith(
+        "Dr. Chen cannot be archived while 2 future appointments need them: "
+        "Kid0 Smith, Tue 3 Mar 2026, 11:00 AM at Northside;"
+    )
     with db.read() as s:
         assert s.get(Provider, w.ortho.id).is_active
 
 
 def test_a_chair_with_a_future_appointment_is_refused_one_without_is_archived_and_restored(
-        db, clock, manager, receptionist):
+    db, clock, manager, receptionist
+):
     w = _world(db)
     _book(db, w, clock, receptionist, hours=3, chair=1)
-    with pytest.raises(adm.ArchiveRefused, match=r"Northside/Chair 2 cannot be archived while 1 future "
-                                                 r"appointment needs it: Kid0 Smith"), db.write() as s:
+    with (
+        pytest.raises(
+            adm.ArchiveRefused,
+            match=r"Northside/Chair 2 cannot be archived while 1 future "
+            r"appointment needs it: Kid0 Smith",
+        ),
+        db.write() as s,
+    ):
         adm.set_chair_active(s, manager, w.chairs[1].id, False, now=clock.now())
     with db.write() as s:
         adm.set_chair_active(s, manager, w.chairs[2].id, False, now=clock.now())
@@ -142,18 +164,31 @@ def test_an_archived_provider_leaves_the_booking_choices(db, clock, manager):
 def test_provider_role_colour_capacity_and_usual_chairs(db, clock, manager):
     w = _world(db)
     with db.write() as s:
-        pid = adm.save_provider(s, manager, adm.ProviderEdit(
-            "Dr. Okafor", "orthodontist", "#AA3300", 3, chair_ids=(w.chairs[2].id, w.chairs[0].id)),
-            now=clock.now())
+        pid = adm.save_provider(
+            s,
+            manager,
+            adm.ProviderEdit(
+                "Dr. Okafor", "orthodontist", "#AA3300", 3, chair_ids=(w.chairs[2].id, w.chairs[0].id)
+            ),
+            now=clock.now(),
+        )
     with db.read() as s:
         row = next(p for p in adm.load_admin(s, manager).providers if p.id == pid)
         assert (row.colour, row.max_concurrent, row.chairs) == (
-            "#aa3300", 3, "Northside/Chair 3, Northside/Chair 1")
+            "#aa3300",
+            3,
+            "Northside/Chair 3, Northside/Chair 1",
+        )
     with db.write() as s:
-        adm.save_provider(s, manager, adm.ProviderEdit("Dr. Okafor", "orthodontist", "#aa3300", 3,
-                                                      chair_ids=(w.chairs[1].id,), id=pid), now=clock.now())
+        adm.save_provider(
+            s,
+            manager,
+            adm.ProviderEdit("Dr. Okafor", "orthodontist", "#aa3300", 3, chair_ids=(w.chairs[1].id,), id=pid),
+            now=clock.now(),
+        )
         assert list(s.scalars(select(ProviderChair.chair_id).where(ProviderChair.provider_id == pid))) == [
-            w.chairs[1].id]
+            w.chairs[1].id
+        ]
         # created, its first usual chairs, then the chairs changed
         assert _actions(s, "provider") == ["admin.create", "admin.update", "admin.update"]
 
@@ -161,13 +196,18 @@ def test_provider_role_colour_capacity_and_usual_chairs(db, clock, manager):
 def test_a_location_time_zone_is_fixed_once_appointments_are_booked_there(db, clock, manager, receptionist):
     w = _world(db)
     with db.write() as s:
-        adm.save_location(s, manager, adm.LocationEdit("Northside", "America/Chicago", "1 Main St",
-                                                      "(617) 555-0111", id=w.location.id), now=clock.now())
+        adm.save_location(
+            s,
+            manager,
+            adm.LocationEdit("Northside", "America/Chicago", "1 Main St", "(617) 555-0111", id=w.location.id),
+            now=clock.now(),
+        )
         assert s.get(Location, w.location.id).phone == "+16175550111"
     _book(db, w, clock, receptionist, hours=3)
     with pytest.raises(adm.AdminInvalid, match="time zone cannot change") as e, db.write() as s:
-        adm.save_location(s, manager, adm.LocationEdit("Northside", "America/New_York", id=w.location.id),
-                          now=clock.now())
+        adm.save_location(
+            s, manager, adm.LocationEdit("Northside", "America/New_York", id=w.location.id), now=clock.now()
+        )
     assert e.value.field == "timezone"
 
 
@@ -182,8 +222,15 @@ def test_the_last_type_in_use_is_not_archived(db, clock, manager):
 def test_staff_users_one_time_password_reset_and_deactivation(db, clock, admin):
     w = _world(db)
     with db.write() as s:
-        s.add(StaffUser(clinic_id=w.clinic.id, username="boss", display_name="Boss", role="admin",
-                        password_hash=hash_password("boss-password-1")))
+        s.add(
+            StaffUser(
+                clinic_id=w.clinic.id,
+                username="boss",
+                display_name="Boss",
+                role="admin",
+                password_hash=hash_password("boss-password-1"),
+            )
+        )
         saved = adm.save_staff_user(s, admin, adm.StaffEdit("jo", "Jo Park", "receptionist"), now=clock.now())
     assert saved.one_time_password and len(saved.one_time_password) >= 12
     with db.read() as s:
@@ -204,15 +251,21 @@ def test_staff_users_one_time_password_reset_and_deactivation(db, clock, admin):
     with pytest.raises(PermissionDenied), db.read() as s:
         authenticate(s, "jo", password)
     with pytest.raises(adm.AdminInvalid, match="cannot change"), db.write() as s:
-        adm.save_staff_user(s, admin, adm.StaffEdit("joanna", "Jo Park", "receptionist", id=saved.id),
-                            now=clock.now())
+        adm.save_staff_user(
+            s, admin, adm.StaffEdit("joanna", "Jo Park", "receptionist", id=saved.id), now=clock.now()
+        )
 
 
 def test_the_clinic_keeps_an_active_administrator(db, clock):
     w = _world(db)
     with db.write() as s:
-        boss = StaffUser(clinic_id=w.clinic.id, username="boss", display_name="Boss", role="admin",
-                         password_hash=hash_password("boss-password-1"))
+        boss = StaffUser(
+            clinic_id=w.clinic.id,
+            username="boss",
+            display_name="Boss",
+            role="admin",
+            password_hash=hash_password("boss-password-1"),
+        )
         s.add(boss)
         s.flush()
         me = actor_for(boss)
@@ -251,9 +304,19 @@ def test_archiving_waits_for_a_booking_in_flight_on_postgresql(pg_db, clock, man
             outcome.append(e)
 
     with pg_db.write() as s:
-        booking.book_appointment(s, receptionist, BookingRequest(
-            patient_id=w.patients[0].id, provider_id=w.hygienist.id, chair_id=w.chairs[1].id,
-            type_id=w.adjustment.id, start=clock.now() + timedelta(hours=2), minutes=20), now=clock.now())
+        booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(
+                patient_id=w.patients[0].id,
+                provider_id=w.hygienist.id,
+                chair_id=w.chairs[1].id,
+                type_id=w.adjustment.id,
+                start=clock.now() + timedelta(hours=2),
+                minutes=20,
+            ),
+            now=clock.now(),
+        )
         thread = threading.Thread(target=archive)
         thread.start()
         thread.join(0.5)  # gives the archive time to get ahead of the commit if it could

@@ -26,11 +26,13 @@ D = timedelta(days=1)
 CALLS: dict[str, Callable[[Session, Actor], Any]] = {
     "reminder step_stats": lambda s, a: reminder_analytics.step_stats(s, a, since=NOW - 30 * D, until=NOW),
     "reminder confirmation_rates": lambda s, a: reminder_analytics.confirmation_rates(
-        s, a, since=NOW - 30 * D, until=NOW, by="location"),
+        s, a, since=NOW - 30 * D, until=NOW, by="location"
+    ),
     "template_usage": lambda s, a: template_analytics.template_usage(s, a),
     "template fill_report": lambda s, a: template_analytics.fill_report(s, a),
     "waitlist offer_analytics": lambda s, a: waitlist_analytics.offer_analytics(
-        s, a, start=NOW - 90 * D, end=NOW),
+        s, a, start=NOW - 90 * D, end=NOW
+    ),
     "recovery_metrics": lambda s, a: recovery.recovery_metrics(s, a, since=NOW - 90 * D, until=NOW),
     # Campaign results carry the lift and significance of campaigns.stats.
     "campaign_results": lambda s, a: campaigns.campaign_results(s, a, 999, now=NOW),

@@ -19,8 +19,13 @@ from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.factories import make_world
 
 NY = ZoneInfo("America/New_York")
-CLINICIAN = Actor(username="dr", role="clinician", user_id=None, display_name="Dr",
-                  permissions=ROLE_PERMISSIONS["clinician"])
+CLINICIAN = Actor(
+    username="dr",
+    role="clinician",
+    user_id=None,
+    display_name="Dr",
+    permissions=ROLE_PERMISSIONS["clinician"],
+)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -36,8 +41,12 @@ def _setup(db: Database, actor: Actor, now: datetime) -> dict[str, int]:
         p.contact_phone = "+16175552222"
 
         def book(start: datetime) -> int:
-            return booking.book_appointment(s, actor, BookingRequest(
-                p.id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20), now=now).id
+            return booking.book_appointment(
+                s,
+                actor,
+                BookingRequest(p.id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20),
+                now=now,
+            ).id
 
         earlier = book(at(3, 8))
         for status in ("arrived", "seated", "completed"):
@@ -102,24 +111,44 @@ def test_notes_need_booking_permission_and_a_current_version(db, clock, manager)
 def test_history_labels_moves_and_cancellations_in_local_time(db, clock, manager):
     ids = _setup(db, manager, clock.now())
     with db.write() as s:
-        booking.move_appointment(s, manager, ids["appt"], start=at(3, 17), end=at(3, 17, 20),
-                                 chair_id=s.get(Appointment, ids["appt"]).chair_id,
-                                 provider_id=s.get(Appointment, ids["appt"]).provider_id, now=clock.now())
+        booking.move_appointment(
+            s,
+            manager,
+            ids["appt"],
+            start=at(3, 17),
+            end=at(3, 17, 20),
+            chair_id=s.get(Appointment, ids["appt"]).chair_id,
+            provider_id=s.get(Appointment, ids["appt"]).provider_id,
+            now=clock.now(),
+        )
         booking.cancel_appointment(s, manager, ids["appt"], reason="sick", now=clock.now())
     with db.read() as s:
         card = svc.load_appointment_card(s, ids["appt"], now=clock.now())
     assert [h.label for h in card.history] == [
-        "Booked", "Moved from Tue 3 Mar 2026, 4:00 PM", "Cancelled (sick)"]
+        "Booked",
+        "Moved from Tue 3 Mar 2026, 4:00 PM",
+        "Cancelled (sick)",
+    ]
 
 
 def test_replies_are_found_for_this_visit_only(db, clock, manager):
     ids = _setup(db, manager, clock.now())
     with db.write() as s:
         for n, appt in enumerate((ids["appt"], ids["later"])):
-            s.add(InboundMessage(clinic_id=ids["clinic"], provider="local", provider_id=f"SM{n}",
-                                 channel="sms", from_address="+16175552222", to_address="+16175550100",
-                                 body=f"reply {n}",
-                                 received_at=clock.now(), patient_id=ids["patient"], appointment_id=appt))
+            s.add(
+                InboundMessage(
+                    clinic_id=ids["clinic"],
+                    provider="local",
+                    provider_id=f"SM{n}",
+                    channel="sms",
+                    from_address="+16175552222",
+                    to_address="+16175550100",
+                    body=f"reply {n}",
+                    received_at=clock.now(),
+                    patient_id=ids["patient"],
+                    appointment_id=appt,
+                )
+            )
     with db.read() as s:
         card = svc.load_appointment_card(s, ids["appt"], now=clock.now())
     assert [(m.direction, m.text) for m in card.messages] == [("in", "reply 0")]
@@ -140,13 +169,21 @@ def test_text_family_is_refused_without_consent_or_number(db, clock, manager):
 def test_quick_card_finds_the_visits_around_the_hovered_one(db, clock, manager):
     ids = _setup(db, manager, clock.now())
     with db.read() as s:
-        card = svc.load_quick_card(s, ids["patient"], visit_start=at(3, 16), now=clock.now(),
-                                   time_format="24h", country="US")
+        card = svc.load_quick_card(
+            s, ids["patient"], visit_start=at(3, 16), now=clock.now(), time_format="24h", country="US"
+        )
     assert card.phone == "(617) 555-2222" and card.guardian_name == "Ana Smith"
     assert card.last_visit is not None and card.last_visit.start == at(3, 8)
     assert card.next_visit is not None and card.next_visit.start == at(10, 15)
-    text = svc.quick_card_text(card, name="Kid0 Smith", when="Tue 3 Mar 2026, 16:00–16:20", what="Adjustment",
-                               status="scheduled", alerts="", today=date(2026, 3, 3))
+    text = svc.quick_card_text(
+        card,
+        name="Kid0 Smith",
+        when="Tue 3 Mar 2026, 16:00–16:20",
+        what="Adjustment",
+        status="scheduled",
+        alerts="",
+        today=date(2026, 3, 3),
+    )
     assert "Age: 11" in text and "Last visit: Tue 3 Mar 2026, 08:00 · Adjustment" in text
     assert "Next visit: Tue 10 Mar 2026, 15:00 · Adjustment" in text
 
@@ -167,8 +204,9 @@ def test_card_and_quick_card_on_postgresql(pg_db, clock, manager):
         svc.text_family(s, manager, ids["appt"], "hello", now=clock.now())
     with pg_db.read() as s:
         card = svc.load_appointment_card(s, ids["appt"], now=clock.now())
-        quick = svc.load_quick_card(s, ids["patient"], visit_start=at(3, 16), now=clock.now(),
-                                    time_format="12h", country="US")
+        quick = svc.load_quick_card(
+            s, ids["patient"], visit_start=at(3, 16), now=clock.now(), time_format="12h", country="US"
+        )
     assert card.notes == "on postgres" and [m.text for m in card.messages] == ["hello"]
     assert [h.action for h in card.history] == ["book", "notes"]
     assert quick.last_visit is not None and quick.next_visit is not None

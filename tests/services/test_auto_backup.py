@@ -35,7 +35,8 @@ def clinic(db: Database) -> None:
 
 
 def test_the_runtime_tick_makes_one_file_a_day_named_by_the_local_day_and_keeps_fourteen(
-        db: Database, clinic: None, manager, tmp_path: Path) -> None:
+    db: Database, clinic: None, manager, tmp_path: Path
+) -> None:
     folder = tmp_path / "backups"
     folder.mkdir()
     for day in range(1, 16):  # fifteen older copies: the oldest two go once today's is made
@@ -70,7 +71,8 @@ def test_without_a_folder_the_tick_does_nothing_and_says_why(db: Database, clini
 
 
 def test_the_backup_folder_must_exist_be_writable_and_a_full_path(
-        db: Database, clinic: None, manager, tmp_path: Path) -> None:
+    db: Database, clinic: None, manager, tmp_path: Path
+) -> None:
     with pytest.raises(ValidationError, match="does not exist") as exc:
         _choose_folder(db, manager, tmp_path / "nowhere")
     assert exc.value.field == "backup_folder"
@@ -90,7 +92,8 @@ def test_the_backup_folder_must_exist_be_writable_and_a_full_path(
 
 
 def test_status_warns_with_no_folder_no_backup_and_a_stale_backup(
-        db: Database, clinic: None, manager, tmp_path: Path) -> None:
+    db: Database, clinic: None, manager, tmp_path: Path
+) -> None:
     assert "No backup folder" in (auto_backup.status(db, now=NOW).warning or "")
     _choose_folder(db, manager, tmp_path)
     assert "No automatic backup" in (auto_backup.status(db, now=NOW).warning or "")

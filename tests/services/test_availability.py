@@ -681,8 +681,10 @@ def test_spread_openings_are_distinct_days_and_parts_of_day(db, world, clock, ma
     with db.read() as s:
         got = av.find_openings(s, minutes=30, after=local(date(2026, 3, 4), 0), limit=6, spread=True)
     ny = ZoneInfo("America/New_York")
-    parts = [(o.start.astimezone(ny).date(), "morning" if o.start.astimezone(ny).hour < 12 else "afternoon")
-             for o in got]
+    parts = [
+        (o.start.astimezone(ny).date(), "morning" if o.start.astimezone(ny).hour < 12 else "afternoon")
+        for o in got
+    ]
     assert len(got) == 6 and len(set(parts)) == 6
     assert parts[:2] == [(date(2026, 3, 4), "morning"), (date(2026, 3, 4), "afternoon")]
     assert got[0].start == local(date(2026, 3, 4), 8) and got[1].start == local(date(2026, 3, 4), 13)

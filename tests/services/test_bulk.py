@@ -31,8 +31,10 @@ def test_postgres_and_sqlite_hold_the_same_demo(db, pg_db):
         with database.write() as s:
             load_demo(s, "small", now=NOW)
         with database.read() as s:
-            return s.execute(select(Appointment.start_at, Appointment.end_at, Appointment.status,
-                                    Appointment.notes).order_by(Appointment.start_at, Appointment.chair_id)
-                             .limit(200)).all()
+            return s.execute(
+                select(Appointment.start_at, Appointment.end_at, Appointment.status, Appointment.notes)
+                .order_by(Appointment.start_at, Appointment.chair_id)
+                .limit(200)
+            ).all()
 
     assert fingerprint(db) == fingerprint(pg_db)

@@ -20,13 +20,23 @@ TUE_0745 = datetime(2026, 3, 3, 7, 45, tzinfo=NY).astimezone(UTC)
 FRI_0745 = datetime(2026, 3, 6, 7, 45, tzinfo=NY).astimezone(UTC)
 
 
-def _visit(s, w: World, loc: Location, chair: Chair, kid: int, local: datetime,
-           confirmation: str = "unconfirmed") -> int:
+def _visit(
+    s, w: World, loc: Location, chair: Chair, kid: int, local: datetime, confirmation: str = "unconfirmed"
+) -> int:
     start = local.astimezone(UTC)
-    a = Appointment(clinic_id=w.clinic.id, patient_id=w.patients[kid].id, provider_id=w.ortho.id,
-                    chair_id=chair.id, location_id=loc.id, type_id=w.adjustment.id, start_at=start,
-                    end_at=start + timedelta(minutes=20), confirmation=confirmation,
-                    created_at=TUE_0745, updated_at=TUE_0745)
+    a = Appointment(
+        clinic_id=w.clinic.id,
+        patient_id=w.patients[kid].id,
+        provider_id=w.ortho.id,
+        chair_id=chair.id,
+        location_id=loc.id,
+        type_id=w.adjustment.id,
+        start_at=start,
+        end_at=start + timedelta(minutes=20),
+        confirmation=confirmation,
+        created_at=TUE_0745,
+        updated_at=TUE_0745,
+    )
     s.add(a)
     s.flush()
     return a.id
@@ -48,8 +58,9 @@ def _world(db: Database) -> tuple[World, int, int, dict[str, int]]:
             "today_8am": _visit(s, w, ny, c, 0, datetime(2026, 3, 3, 8, 0, tzinfo=NY)),
             "wed_10": _visit(s, w, ny, c, 1, datetime(2026, 3, 4, 10, 0, tzinfo=NY)),
             "wed_0830": _visit(s, w, ny, w.chairs[1], 0, datetime(2026, 3, 4, 8, 30, tzinfo=NY)),
-            "wed_confirmed": _visit(s, w, ny, w.chairs[2], 2, datetime(2026, 3, 4, 9, 0, tzinfo=NY),
-                                    confirmation="confirmed"),
+            "wed_confirmed": _visit(
+                s, w, ny, w.chairs[2], 2, datetime(2026, 3, 4, 9, 0, tzinfo=NY), confirmation="confirmed"
+            ),
             "wed_evening": _visit(s, w, ny, c, 3, datetime(2026, 3, 4, 19, 40, tzinfo=NY)),
             "thu": _visit(s, w, ny, c, 3, datetime(2026, 3, 5, 9, 0, tzinfo=NY)),
             "west_wed_9": _visit(s, w, west, west_chair, 4, datetime(2026, 3, 4, 9, 0, tzinfo=DENVER)),
@@ -79,23 +90,37 @@ def test_all_locations_sort_by_local_wall_clock_time(db):
         rows = confirmations.call_list(s, now=TUE_0745)
     got = [r.appointment_id for r in rows]
     # 08:15 Denver is 10:15 in New York: by the UTC instant it would come after 10:00 New York.
-    assert got == [ids["west_wed_0815"], ids["wed_0830"], ids["west_wed_9"], ids["wed_10"],
-                   ids["wed_evening"]]
+    assert got == [
+        ids["west_wed_0815"],
+        ids["wed_0830"],
+        ids["west_wed_9"],
+        ids["wed_10"],
+        ids["wed_evening"],
+    ]
 
 
 def test_a_friday_gives_monday_and_a_holiday_is_skipped(db):
     _, ny, _, ids = _world(db)
     with db.read() as s:
-        assert [r.appointment_id for r in confirmations.call_list(s, now=FRI_0745, location_id=ny)] \
-            == [ids["mon"]]
+        assert [r.appointment_id for r in confirmations.call_list(s, now=FRI_0745, location_id=ny)] == [
+            ids["mon"]
+        ]
     with db.write() as s:
-        s.add(ScheduleException(kind="holiday", location_id=ny,
-                                start_day=date(2026, 3, 9), end_day=date(2026, 3, 9), name="Closed",
-                                created_at=TUE_0745))
+        s.add(
+            ScheduleException(
+                kind="holiday",
+                location_id=ny,
+                start_day=date(2026, 3, 9),
+                end_day=date(2026, 3, 9),
+                name="Closed",
+                created_at=TUE_0745,
+            )
+        )
     with db.read() as s:
         assert confirmations.call_day(s, ny, now=FRI_0745) == date(2026, 3, 10)
-        assert [r.appointment_id for r in confirmations.call_list(s, now=FRI_0745, location_id=ny)] \
-            == [ids["tue_next"]]
+        assert [r.appointment_id for r in confirmations.call_list(s, now=FRI_0745, location_id=ny)] == [
+            ids["tue_next"]
+        ]
 
 
 def test_an_explicit_day_and_phones_in_national_format(db):
@@ -122,8 +147,9 @@ def test_a_row_shows_the_guardian_the_last_outcome_and_the_attempts(any_db, rece
         kid = s.get(Appointment, ids["wed_10"]).patient
         kid.guardian_name, kid.guardian_relation, kid.guardian_phone = "Ana Smith", "mother", "+16175552000"
         confirmations.record_call_outcome(s, receptionist, ids["wed_10"], "no_answer", now=TUE_0745)
-        confirmations.record_call_outcome(s, receptionist, ids["wed_10"], "left_voicemail",
-                                          now=TUE_0745 + timedelta(minutes=5))
+        confirmations.record_call_outcome(
+            s, receptionist, ids["wed_10"], "left_voicemail", now=TUE_0745 + timedelta(minutes=5)
+        )
     with any_db.read() as s:
         rows = {r.appointment_id: r for r in confirmations.call_list(s, now=TUE_0745, location_id=ny)}
     row = rows[ids["wed_10"]]

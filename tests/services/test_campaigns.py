@@ -586,10 +586,14 @@ def test_no_comparison_until_a_variant_message_has_gone_out():
     from orca_desk.services.campaigns import CampaignResults, GroupStats
 
     # The hold-out's turn has passed (assigned), but the variant's message is still pending.
-    groups = (GroupStats("A", 1, 1, 1, 0, 0, 0, 0, 0, 0, 0),
-              GroupStats("Control (hold-out)", None, 1, 0, 0, 0, 0, 0, 0, 0, 0))
+    groups = (
+        GroupStats("A", 1, 1, 1, 0, 0, 0, 0, 0, 0, 0),
+        GroupStats("Control (hold-out)", None, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+    )
     results = CampaignResults(1, "Retention", "running", 30, groups, (), 0, ())
     assert results.summary() == "No results yet: nothing has gone out."
     sent = (GroupStats("A", 1, 1, 0, 0, 1, 0, 0, 0, 0, 0), groups[1])
-    assert CampaignResults(1, "Retention", "running", 30, sent, (), 0, ()).summary() != \
-        "No results yet: nothing has gone out."
+    assert (
+        CampaignResults(1, "Retention", "running", 30, sent, (), 0, ()).summary()
+        != "No results yet: nothing has gone out."
+    )

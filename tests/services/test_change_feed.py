@@ -50,8 +50,12 @@ def test_postgres_feed_says_which_tables_changed(pg_db, clock, manager):
         s.execute(text("UPDATE patient SET notes = 'x'"))
     assert _next(feed).tables == {"patient"}
     with pg_db.write() as s:
-        booking.book_appointment(s, manager, BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id,
-                                                            w.adjustment.id, clock.now()), now=clock.now())
+        booking.book_appointment(
+            s,
+            manager,
+            BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, clock.now()),
+            now=clock.now(),
+        )
     assert "appointment" in _next(feed).tables
     assert "audit_event" not in feed.poll().tables  # bookkeeping no screen shows
     feed.close()
@@ -61,8 +65,9 @@ def test_postgres_feed_leaves_out_this_desks_own_transactions(pg_db):
     with pg_db.write() as s:
         make_world(s)
     feed = open_change_feed(pg_db)
-    _value, changes, txid = run_tracked(pg_db, lambda s: s.execute(text("UPDATE patient SET notes = 'a'")),
-                                        before_commit=feed.own)
+    _value, changes, txid = run_tracked(
+        pg_db, lambda s: s.execute(text("UPDATE patient SET notes = 'a'")), before_commit=feed.own
+    )
     assert changes.tables == {"patient"} and txid is not None
     with pg_db.write() as s:  # another desk, a moment later
         s.execute(text("UPDATE chair SET room = 'b'"))

@@ -18,7 +18,8 @@ def test_a_booking_names_the_appointment_and_its_tables(db, clock, manager):
         w = make_world(s)
     request = BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, clock.now())
     appt, changes, txid = run_tracked(
-        db, lambda s: booking.book_appointment(s, manager, request, now=clock.now()))
+        db, lambda s: booking.book_appointment(s, manager, request, now=clock.now())
+    )
     assert txid is None  # SQLite has no transaction ids to tell desks apart
     assert changes.appointments == {appt.id}
     assert "appointment" in changes.tables
@@ -44,13 +45,23 @@ def test_a_move_is_one_appointment_and_a_refusal_changes_nothing(db, clock, mana
     with db.write() as s:
         w = make_world(s)
         first = BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, clock.now())
-        second = BookingRequest(w.patients[1].id, w.ortho.id, w.chairs[1].id, w.adjustment.id,
-                                clock.now() + timedelta(hours=1))
+        second = BookingRequest(
+            w.patients[1].id, w.ortho.id, w.chairs[1].id, w.adjustment.id, clock.now() + timedelta(hours=1)
+        )
         a = booking.book_appointment(s, manager, first, now=clock.now())
         b = booking.book_appointment(s, manager, second, now=clock.now())
         a_id, b_id, version = a.id, b.id, a.version
-    _, changes, _ = run_tracked(db, lambda s: booking.move_appointment(
-        s, manager, a_id, start=clock.now() + timedelta(hours=2), expected_version=version, now=clock.now()))
+    _, changes, _ = run_tracked(
+        db,
+        lambda s: booking.move_appointment(
+            s,
+            manager,
+            a_id,
+            start=clock.now() + timedelta(hours=2),
+            expected_version=version,
+            now=clock.now(),
+        ),
+    )
     assert changes.appointments == {a_id}
     with db.read() as s:
         assert s.get(Appointment, b_id).version == 1
@@ -64,7 +75,8 @@ def test_touches_follows_what_a_screen_shows():
     assert EVERYTHING.touches({"outbox_message"})
     assert not NO_CHANGES.touches(None)
     assert (patients | Changes(frozenset({"chair"}), frozenset({3}))) == Changes(
-        frozenset({"patient", "chair"}), frozenset({3}))
+        frozenset({"patient", "chair"}), frozenset({3})
+    )
 
 
 def test_hand_written_sql_is_read_for_its_table(db):

@@ -27,8 +27,14 @@ def test_a_new_clinic_gets_every_default_once(db, clock):
     with db.read() as s:
         assert _count(s, RecoverySequence) == 1 and _count(s, ReminderSequence) == 2
         # The standard sequence asks the family to confirm two days before.
-        assert s.scalar(select(func.count()).select_from(ReminderStep)
-                        .where(ReminderStep.asks_for_confirmation.is_(True))) == 2
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(ReminderStep)
+                .where(ReminderStep.asks_for_confirmation.is_(True))
+            )
+            == 2
+        )
 
 
 def test_the_demo_uses_the_same_defaults(db):

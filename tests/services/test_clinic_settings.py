@@ -82,8 +82,12 @@ def test_waitlist_hold_and_offer_cap_are_saved_and_reach_the_waitlist(seeded, cl
     from orca_desk.services import waitlist
 
     with seeded.write() as s:
-        cs.save_settings(s, manager, replace(cs.load_settings(s), waitlist_hold_minutes=45,
-                                             waitlist_max_offers=5), now=clock.now())
+        cs.save_settings(
+            s,
+            manager,
+            replace(cs.load_settings(s), waitlist_hold_minutes=45, waitlist_max_offers=5),
+            now=clock.now(),
+        )
     with seeded.read() as s:
         got = cs.load_settings(s)
         assert (got.waitlist_hold_minutes, got.waitlist_max_offers) == (45, 5)
@@ -94,10 +98,18 @@ def test_waitlist_hold_and_offer_cap_are_saved_and_reach_the_waitlist(seeded, cl
 
 def test_save_and_load_round_trip_with_audit(seeded, clock, manager):
     with seeded.write() as s:
-        new = replace(cs.load_settings(s), quiet_start=time(20, 30), quiet_end=time(7, 45),
-                      daily_budget_per_number=2, allow_procedure_names=True, clinic_phone="617-555-0199",
-                      sms_provider="twilio", twilio_account_sid="AC" + "a" * 32, twilio_from="+16175550111",
-                      public_base_url="https://links.example.com/")
+        new = replace(
+            cs.load_settings(s),
+            quiet_start=time(20, 30),
+            quiet_end=time(7, 45),
+            daily_budget_per_number=2,
+            allow_procedure_names=True,
+            clinic_phone="617-555-0199",
+            sms_provider="twilio",
+            twilio_account_sid="AC" + "a" * 32,
+            twilio_from="+16175550111",
+            public_base_url="https://links.example.com/",
+        )
         cs.save_settings(s, manager, new, now=clock.now())
     with seeded.read() as s:
         got = cs.load_settings(s)
@@ -106,30 +118,48 @@ def test_save_and_load_round_trip_with_audit(seeded, clock, manager):
         assert got.clinic_phone == "+16175550199"  # stored in E.164
         assert got.public_base_url == "https://links.example.com"
         assert cs.public_base_url(s, env={}) == "https://links.example.com"
-        assert cs.public_base_url(s, env={cs.PUBLIC_BASE_URL_ENV: "https://x.example/"}) == "https://x.example"
+        assert (
+            cs.public_base_url(s, env={cs.PUBLIC_BASE_URL_ENV: "https://x.example/"}) == "https://x.example"
+        )
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 1
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"quiet_start": time(21), "quiet_end": time(21)}, "quiet_start", "same time (21:00)"),
-    ({"daily_budget_per_number": 0}, "daily_budget_per_number", "at least 1 message"),
-    ({"weekly_budget_per_number": 0}, "weekly_budget_per_number", "weekly budget"),
-    ({"daily_budget_per_number": 9, "weekly_budget_per_number": 4}, "daily_budget_per_number",
-     "cannot exceed"),
-    ({"sms_provider": "twilio", "twilio_account_sid": "AC" + "0" * 32, "twilio_from": "617 555 0100"},
-     "twilio_from", "E.164"),
-    ({"sms_provider": "twilio", "twilio_account_sid": "nope", "twilio_from": "+16175550100"},
-     "twilio_account_sid", "account SID"),
-    ({"sms_provider": "twilio", "twilio_account_sid": "AC" + "0" * 32}, "twilio_from", "messaging service"),
-    ({"email_provider": "sendgrid", "sendgrid_from": "frontdesk"}, "sendgrid_from", "sender address"),
-    ({"public_base_url": "links.example.com"}, "public_base_url", "http"),
-    ({"clinic_name": "  "}, "clinic_name", "clinic name is required"),
-    ({"clinic_phone": "12"}, "clinic_phone", "phone"),
-    ({"waitlist_hold_minutes": 5}, "waitlist_hold_minutes", "waitlist hold"),
-    ({"waitlist_hold_minutes": 25 * 60}, "waitlist_hold_minutes", "at most 24 hours"),
-    ({"waitlist_max_offers": 0}, "waitlist_max_offers", "offers per waitlist entry"),
-    ({"waitlist_max_offers": 11}, "waitlist_max_offers", "at most 10"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"quiet_start": time(21), "quiet_end": time(21)}, "quiet_start", "same time (21:00)"),
+        ({"daily_budget_per_number": 0}, "daily_budget_per_number", "at least 1 message"),
+        ({"weekly_budget_per_number": 0}, "weekly_budget_per_number", "weekly budget"),
+        (
+            {"daily_budget_per_number": 9, "weekly_budget_per_number": 4},
+            "daily_budget_per_number",
+            "cannot exceed",
+        ),
+        (
+            {"sms_provider": "twilio", "twilio_account_sid": "AC" + "0" * 32, "twilio_from": "617 555 0100"},
+            "twilio_from",
+            "E.164",
+        ),
+        (
+            {"sms_provider": "twilio", "twilio_account_sid": "nope", "twilio_from": "+16175550100"},
+            "twilio_account_sid",
+            "account SID",
+        ),
+        (
+            {"sms_provider": "twilio", "twilio_account_sid": "AC" + "0" * 32},
+            "twilio_from",
+            "messaging service",
+        ),
+        ({"email_provider": "sendgrid", "sendgrid_from": "frontdesk"}, "sendgrid_from", "sender address"),
+        ({"public_base_url": "links.example.com"}, "public_base_url", "http"),
+        ({"clinic_name": "  "}, "clinic_name", "clinic name is required"),
+        ({"clinic_phone": "12"}, "clinic_phone", "phone"),
+        ({"waitlist_hold_minutes": 5}, "waitlist_hold_minutes", "waitlist hold"),
+        ({"waitlist_hold_minutes": 25 * 60}, "waitlist_hold_minutes", "at most 24 hours"),
+        ({"waitlist_max_offers": 0}, "waitlist_max_offers", "offers per waitlist entry"),
+        ({"waitlist_max_offers": 11}, "waitlist_max_offers", "at most 10"),
+    ],
+)
 def test_invalid_settings_are_refused_and_nothing_is_saved(seeded, clock, manager, change, field, words):
     with seeded.read() as s:
         bad = replace(cs.load_settings(s), **change)
@@ -151,11 +181,17 @@ def test_secrets_go_to_the_keyring_never_the_database(seeded, clock, manager, me
     cs.store_secret("ORCA_DESK_TWILIO_AUTH_TOKEN", "tok-123")
     assert memory_keyring.store[("Orca Desk", "ORCA_DESK_TWILIO_AUTH_TOKEN")] == "tok-123"
     assert cs.secret_source("ORCA_DESK_TWILIO_AUTH_TOKEN", env={}) == "keyring"
-    assert cs.secret_source("ORCA_DESK_TWILIO_AUTH_TOKEN", env={"ORCA_DESK_TWILIO_AUTH_TOKEN": "e"}) \
+    assert (
+        cs.secret_source("ORCA_DESK_TWILIO_AUTH_TOKEN", env={"ORCA_DESK_TWILIO_AUTH_TOKEN": "e"})
         == "environment"
+    )
     with seeded.write() as s:
-        settings = replace(cs.load_settings(s), sms_provider="twilio", twilio_account_sid="AC" + "b" * 32,
-                           twilio_from="+16175550111")
+        settings = replace(
+            cs.load_settings(s),
+            sms_provider="twilio",
+            twilio_account_sid="AC" + "b" * 32,
+            twilio_from="+16175550111",
+        )
         cs.save_settings(s, manager, settings, now=clock.now())
         values = " ".join(s.scalars(select(ClinicSetting.value)))
     assert "tok-123" not in values
@@ -201,20 +237,23 @@ def test_link_secret_lives_in_the_keyring_when_there_is_one(tmp_path, memory_key
     assert patient_links.link_secret(env={}, data_dir=tmp_path) == secret
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"clinic_phone": "abc"}, "clinic_phone", "not a phone number"),
-    ({"clinic_phone": "1" * 500}, "clinic_phone", "not a phone number"),
-    ({"clinic_name": "N" * 121}, "clinic_name", "at most 120"),
-    ({"clinic_name": "Ortho\x00"}, "clinic_name", "control characters"),
-    ({"public_base_url": "https://x.example/" + "p" * 3000}, "public_base_url", "at most 2000"),
-    ({"sendgrid_from": "a\x00@example.com", "email_provider": "sendgrid"}, "sendgrid_from", "control"),
-    ({"daily_budget_per_number": "3"}, "daily_budget_per_number", "whole number"),
-    ({"weekly_budget_per_number": True}, "weekly_budget_per_number", "whole number"),
-    ({"quiet_start": "21:00"}, "quiet_start", "time of day"),
-    ({"allow_procedure_names": "yes"}, "allow_procedure_names", "yes or no"),
-    ({"clinic_name": None}, "clinic_name", "must be text"),
-    ({"sms_provider": "x" * 5000}, "sms_provider", "at most"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"clinic_phone": "abc"}, "clinic_phone", "not a phone number"),
+        ({"clinic_phone": "1" * 500}, "clinic_phone", "not a phone number"),
+        ({"clinic_name": "N" * 121}, "clinic_name", "at most 120"),
+        ({"clinic_name": "Ortho\x00"}, "clinic_name", "control characters"),
+        ({"public_base_url": "https://x.example/" + "p" * 3000}, "public_base_url", "at most 2000"),
+        ({"sendgrid_from": "a\x00@example.com", "email_provider": "sendgrid"}, "sendgrid_from", "control"),
+        ({"daily_budget_per_number": "3"}, "daily_budget_per_number", "whole number"),
+        ({"weekly_budget_per_number": True}, "weekly_budget_per_number", "whole number"),
+        ({"quiet_start": "21:00"}, "quiet_start", "time of day"),
+        ({"allow_procedure_names": "yes"}, "allow_procedure_names", "yes or no"),
+        ({"clinic_name": None}, "clinic_name", "must be text"),
+        ({"sms_provider": "x" * 5000}, "sms_provider", "at most"),
+    ],
+)
 def test_malformed_settings_are_refused_naming_the_field(seeded, clock, manager, change, field, words):
     with seeded.read() as s:
         bad = replace(cs.load_settings(s), **change)
@@ -243,22 +282,25 @@ def test_email_rate_is_a_validated_setting_and_the_clinic_names_the_sender(db, m
     env = cs.provider_environment(saved, env={}, secret_reader=lambda _n: None)
     assert env["ORCA_DESK_EMAIL_RATE"] == "5.0"
     assert env["ORCA_DESK_SENDGRID_FROM_NAME"] == "Smile Ortho"
-    env = cs.provider_environment(saved, env={"ORCA_DESK_EMAIL_RATE": "2"},
-                                  secret_reader=lambda _n: None)
+    env = cs.provider_environment(saved, env={"ORCA_DESK_EMAIL_RATE": "2"}, secret_reader=lambda _n: None)
     assert env["ORCA_DESK_EMAIL_RATE"] == "2"  # the environment wins
 
 
 def test_a_messaging_services_inbound_numbers_can_be_saved_in_settings(db, manager, clock):
     with db.write() as s:
         make_world(s)
-        base = replace(cs.load_settings(s), sms_provider="twilio", twilio_account_sid="AC" + "a" * 32,
-                       twilio_messaging_service_sid="MG" + "b" * 32)
+        base = replace(
+            cs.load_settings(s),
+            sms_provider="twilio",
+            twilio_account_sid="AC" + "a" * 32,
+            twilio_messaging_service_sid="MG" + "b" * 32,
+        )
         with pytest.raises(ValidationError, match="reply numbers") as raised:
-            cs.save_settings(s, manager, replace(base, twilio_inbound_numbers="+1617, abc"),
-                             now=clock.now())
+            cs.save_settings(s, manager, replace(base, twilio_inbound_numbers="+1617, abc"), now=clock.now())
         assert raised.value.field == "twilio_inbound_numbers"
-        cs.save_settings(s, manager, replace(base, twilio_inbound_numbers="+16175550100, +16175550101"),
-                         now=clock.now())
+        cs.save_settings(
+            s, manager, replace(base, twilio_inbound_numbers="+16175550100, +16175550101"), now=clock.now()
+        )
     with db.read() as s:
         saved = cs.load_settings(s)
     env = cs.provider_environment(saved, env={}, secret_reader=lambda _n: None)

@@ -30,8 +30,19 @@ from orca_desk.services.errors import PermissionDenied
 from orca_desk.services.security import actor_for, authenticate
 
 EXAMPLE = (resources_dir() / "examples" / "clinic.toml").read_text(encoding="utf-8")
-ALL_MODELS = (Clinic, Location, Chair, AppointmentType, Provider, ProviderChair, StaffUser, AuditEvent,
-              ReminderSequence, RecoverySequence, MessageTemplate)
+ALL_MODELS = (
+    Clinic,
+    Location,
+    Chair,
+    AppointmentType,
+    Provider,
+    ProviderChair,
+    StaffUser,
+    AuditEvent,
+    ReminderSequence,
+    RecoverySequence,
+    MessageTemplate,
+)
 
 
 def counts(session):
@@ -59,22 +70,36 @@ def test_the_example_sets_up_a_two_location_practice_from_empty(db, clock):
     with db.read() as s:
         clinic = s.scalar(select(Clinic))
         assert (clinic.name, clinic.phone, clinic.country, clinic.language) == (
-            "Harbour Orthodontics", "+16175550142", "US", "en")
+            "Harbour Orthodontics",
+            "+16175550142",
+            "US",
+            "en",
+        )
         locs = {loc.name: loc for loc in s.scalars(select(Location))}
         assert set(locs) == {"Harbour Street", "Quincy"} and locs["Quincy"].phone == "+16175550144"
-        chairs = s.execute(select(Location.name, Chair.name, Chair.room).join(Location)
-                           .order_by(Chair.location_id, Chair.sort_order)).all()
+        chairs = s.execute(
+            select(Location.name, Chair.name, Chair.room)
+            .join(Location)
+            .order_by(Chair.location_id, Chair.sort_order)
+        ).all()
         assert chairs[3] == ("Harbour Street", "Consult room", "Office") and len(chairs) == 6
         costa = s.scalar(select(Provider).where(Provider.name == "Dr. Ana Costa"))
         assert (costa.role, costa.colour, costa.max_concurrent) == ("orthodontist", "#3b6fd4", 3)
-        usual = s.scalars(select(Chair.name).join(ProviderChair).where(ProviderChair.provider_id == costa.id)
-                          .order_by(ProviderChair.sort_order)).all()
+        usual = s.scalars(
+            select(Chair.name)
+            .join(ProviderChair)
+            .where(ProviderChair.provider_id == costa.id)
+            .order_by(ProviderChair.sort_order)
+        ).all()
         assert usual == ["Chair 1", "Chair 2", "Chair 3"]
         week = provider_schedules.week_on(s, costa.id, clock.now().date())
         assert [(d.weekday, d.location_id, d.start_minute, d.end_minute) for d in week] == [
-            (0, locs["Harbour Street"].id, 480, 1020), (1, locs["Harbour Street"].id, 480, 1020),
-            (2, locs["Quincy"].id, 540, 900), (3, locs["Harbour Street"].id, 480, 1020),
-            (4, locs["Quincy"].id, 540, 900)]
+            (0, locs["Harbour Street"].id, 480, 1020),
+            (1, locs["Harbour Street"].id, 480, 1020),
+            (2, locs["Quincy"].id, 540, 900),
+            (3, locs["Harbour Street"].id, 480, 1020),
+            (4, locs["Quincy"].id, 540, 900),
+        ]
         assert [(b.start_minute, b.end_minute) for b in week[0].breaks] == [(720, 780)]
         assert week[2].breaks == ()
         types = {t.name: t.default_minutes for t in s.scalars(select(AppointmentType))}
@@ -113,12 +138,15 @@ def test_a_changed_file_updates_only_what_changed(db, clock):
         ids = {p.name: p.id for p in s.scalars(select(Provider))}
         hash_before = s.scalar(select(StaffUser.password_hash).where(StaffUser.username == "maria"))
         audits = s.scalar(select(func.count()).select_from(AuditEvent))
-    changed = (EXAMPLE
-               .replace('colour = "#2f9e8f"', 'colour = "#2F9E90"')
-               .replace('  start = "08:30"\n  end = "16:30"', '  start = "08:30"\n  end = "17:00"')
-               .replace('{ name = "Chair 2", room = "Main" },', '{ name = "Chair 2", room = "Main" },\n'
-                                                              '  { name = "Chair 3", room = "Annex" },')
-               .replace('role = "receptionist"', 'role = "treatment_coordinator"'))
+    changed = (
+        EXAMPLE.replace('colour = "#2f9e8f"', 'colour = "#2F9E90"')
+        .replace('  start = "08:30"\n  end = "16:30"', '  start = "08:30"\n  end = "17:00"')
+        .replace(
+            '{ name = "Chair 2", room = "Main" },',
+            '{ name = "Chair 2", room = "Main" },\n  { name = "Chair 3", room = "Annex" },',
+        )
+        .replace('role = "receptionist"', 'role = "treatment_coordinator"')
+    )
     clock.advance(timedelta(days=1))
     result = run(db, changed, clock, as_admin=True)
     shown = [str(c) for c in result.changes]
@@ -141,7 +169,10 @@ def test_a_changed_file_updates_only_what_changed(db, clock):
         new_audits = s.scalars(select(AuditEvent).where(AuditEvent.id > audits)).all()
         assert {a.actor for a in new_audits} == {"admin"}
         assert {(a.entity, a.action) for a in new_audits} >= {
-            ("chair", "setup.create"), ("provider", "setup.update"), ("staff_user", "setup.update")}
+            ("chair", "setup.create"),
+            ("provider", "setup.update"),
+            ("staff_user", "setup.update"),
+        }
 
 
 def test_a_dry_run_reports_everything_and_writes_nothing(db, clock):
@@ -154,7 +185,7 @@ def test_a_dry_run_reports_everything_and_writes_nothing(db, clock):
     run(db, EXAMPLE, clock)
     with db.read() as s:
         after_setup = counts(s)
-    dry = run(db, EXAMPLE.replace('minutes = 20', 'minutes = 25'), clock, as_admin=True, dry_run=True)
+    dry = run(db, EXAMPLE.replace("minutes = 20", "minutes = 25"), clock, as_admin=True, dry_run=True)
     assert [str(c) for c in dry.changes] == ['update appointment type "Adjustment": minutes 20 → 25']
     with db.read() as s:
         assert counts(s) == after_setup
@@ -171,38 +202,81 @@ def _line_of(text: str, needle: str | tuple[str, int]) -> int:
 
 BAD = [
     # (replace this, with this, the line holding this, "field: message")
-    ('days = ["mon", "tue", "wed", "thu", "fri"]', 'days = ["mon", "mnd"]', 'days = ["mon", "mnd"]',
-     'providers[1].hours[0].days: "mnd" is not a weekday (mon…sun)'),
-    ('timezone = "America/New_York"     # IANA time zone', 'timezone = "America/Bostn"', "America/Bostn",
-     'locations[0].timezone: "America/Bostn" is not an IANA time zone'),
+    (
+        'days = ["mon", "tue", "wed", "thu", "fri"]',
+        'days = ["mon", "mnd"]',
+        'days = ["mon", "mnd"]',
+        'providers[1].hours[0].days: "mnd" is not a weekday (mon…sun)',
+    ),
+    (
+        'timezone = "America/New_York"     # IANA time zone',
+        'timezone = "America/Bostn"',
+        "America/Bostn",
+        'locations[0].timezone: "America/Bostn" is not an IANA time zone',
+    ),
     ('phone = "617-555-0144"', 'phone = "555-01"', '"555-01"', 'locations[1].phone: "555-01" is not'),
     ('colour = "#e53935"', 'colour = "red"', '"red"', 'appointment_types[1].colour: "red" is not a colour'),
-    ('minutes = 15', 'minutes = 7', "minutes = 7", "appointment_types[3].minutes: 7 is not a length"),
-    ('minutes = 15', 'minutes = "15"', 'minutes = "15"',
-     'appointment_types[3].minutes: must be a whole number, not "15"'),
+    ("minutes = 15", "minutes = 7", "minutes = 7", "appointment_types[3].minutes: 7 is not a length"),
+    (
+        "minutes = 15",
+        'minutes = "15"',
+        'minutes = "15"',
+        'appointment_types[3].minutes: must be a whole number, not "15"',
+    ),
     ('role = "manager"', 'role = "boss"', '"boss"', 'staff[1].role: "boss" is not a role (receptionist,'),
-    ('breaks = ["12:00-12:30"]', 'breaks = ["07:00-07:30"]', "07:00-07:30",
-     'providers[1].hours[0].breaks[0]: the break 07:00-07:30 is outside the hours 08:30-16:30'),
-    ('  location = "Quincy"\n  days = ["wed", "fri"]', '  location = "Quincey"\n  days = ["wed", "fri"]',
-     '"Quincey"', 'providers[0].hours[1].location: there is no location "Quincey"'),
-    ('chairs = ["Quincy/Chair 1"]', 'chairs = ["Quincy/Chair 9"]', "Chair 9",
-     'providers[1].chairs[0]: there is no chair "Chair 9" at "Quincy"'),
-    ('chairs = ["Quincy/Chair 1"]', 'chairs = ["Chair 1"]', 'chairs = ["Chair 1"]',
-     'providers[1].chairs[0]: "Chair 1" is at Harbour Street, Quincy: write "Harbour Street/Chair 1"'),
-    ('max_concurrent = 3 ', 'max_concurrent = 0 ', "max_concurrent = 0",
-     "providers[0].max_concurrent: 0 patients at once: choose 1 to 10"),
+    (
+        'breaks = ["12:00-12:30"]',
+        'breaks = ["07:00-07:30"]',
+        "07:00-07:30",
+        "providers[1].hours[0].breaks[0]: the break 07:00-07:30 is outside the hours 08:30-16:30",
+    ),
+    (
+        '  location = "Quincy"\n  days = ["wed", "fri"]',
+        '  location = "Quincey"\n  days = ["wed", "fri"]',
+        '"Quincey"',
+        'providers[0].hours[1].location: there is no location "Quincey"',
+    ),
+    (
+        'chairs = ["Quincy/Chair 1"]',
+        'chairs = ["Quincy/Chair 9"]',
+        "Chair 9",
+        'providers[1].chairs[0]: there is no chair "Chair 9" at "Quincy"',
+    ),
+    (
+        'chairs = ["Quincy/Chair 1"]',
+        'chairs = ["Chair 1"]',
+        'chairs = ["Chair 1"]',
+        'providers[1].chairs[0]: "Chair 1" is at Harbour Street, Quincy: write "Harbour Street/Chair 1"',
+    ),
+    (
+        "max_concurrent = 3 ",
+        "max_concurrent = 0 ",
+        "max_concurrent = 0",
+        "providers[0].max_concurrent: 0 patients at once: choose 1 to 10",
+    ),
     ('  start = "09:00"', '  start = "9h"', '"9h"', 'providers[0].hours[1].start: "9h" is not a time'),
-    ('days = ["wed", "fri"]', 'days = ["thu", "fri"]', 'start = "09:00"',
-     "providers[0].hours[1].start: thu 09:00-15:00 overlaps 08:00-17:00 of providers[0].hours[0]"),
-    ('{ name = "Chair 2", room = "Main" }', '{ name = "Chair 1", room = "Main" }',
-     ('{ name = "Chair 1", room = "Main" }', 1),
-     'locations[1].chairs[1].name: the chair "Chair 1" is listed twice (also at locations[1].chairs[0])'),
+    (
+        'days = ["wed", "fri"]',
+        'days = ["thu", "fri"]',
+        'start = "09:00"',
+        "providers[0].hours[1].start: thu 09:00-15:00 overlaps 08:00-17:00 of providers[0].hours[0]",
+    ),
+    (
+        '{ name = "Chair 2", room = "Main" }',
+        '{ name = "Chair 1", room = "Main" }',
+        ('{ name = "Chair 1", room = "Main" }', 1),
+        'locations[1].chairs[1].name: the chair "Chair 1" is listed twice (also at locations[1].chairs[0])',
+    ),
     ('country = "US"', 'country = "USA"', '"USA"', 'clinic.country: "USA" is not a country code'),
     ('name = "Dana Brooks"', 'nmae = "Dana Brooks"', "nmae", 'staff[1].nmae: unknown key "nmae"'),
-    ('username = "maria"\n', '', '[[staff]]\nname = "Maria', 'staff[2].username: username is required'),
-    ('role = "admin"  ', 'role = "manager"', ("[[staff]]", 0), 'staff: a new clinic needs at least one staff '
-                                                        'user with the role "admin"'),
-    ('quiet_end = "08:00"', 'quiet_end = 08:00', "quiet_end = 08:00", "not valid TOML"),
+    ('username = "maria"\n', "", '[[staff]]\nname = "Maria', "staff[2].username: username is required"),
+    (
+        'role = "admin"  ',
+        'role = "manager"',
+        ("[[staff]]", 0),
+        'staff: a new clinic needs at least one staff user with the role "admin"',
+    ),
+    ('quiet_end = "08:00"', "quiet_end = 08:00", "quiet_end = 08:00", "not valid TOML"),
 ]
 
 
@@ -260,7 +334,7 @@ def test_setup_on_postgresql(pg_db, clock):
     first = run(pg_db, EXAMPLE, clock)
     assert first.changed
     assert run(pg_db, EXAMPLE, clock, as_admin=True).changes == ()
-    dry = run(pg_db, EXAMPLE.replace('minutes = 20', 'minutes = 25'), clock, as_admin=True, dry_run=True)
+    dry = run(pg_db, EXAMPLE.replace("minutes = 20", "minutes = 25"), clock, as_admin=True, dry_run=True)
     assert len(dry.changes) == 1
     with pg_db.read() as s:
         assert adjustment_minutes(s) == 20
@@ -269,14 +343,16 @@ def test_setup_on_postgresql(pg_db, clock):
 
 def test_a_provider_without_hours_or_chairs_in_the_file_keeps_them(db, clock):
     run(db, EXAMPLE, clock)
-    lee_block = EXAMPLE[EXAMPLE.index('chairs = ["Quincy/Chair 1"]'):EXAMPLE.index("[[staff]]")]
+    lee_block = EXAMPLE[EXAMPLE.index('chairs = ["Quincy/Chair 1"]') : EXAMPLE.index("[[staff]]")]
     result = run(db, EXAMPLE.replace(lee_block, ""), clock, as_admin=True)
     assert result.changes == ()
     with db.read() as s:
         lee = s.scalar(select(Provider.id).where(Provider.name == "Jordan Lee"))
         assert len(provider_schedules.week_on(s, lee, clock.now().date())) == 5
-        assert s.scalar(select(func.count()).select_from(ProviderChair)
-                        .where(ProviderChair.provider_id == lee)) == 1
+        assert (
+            s.scalar(select(func.count()).select_from(ProviderChair).where(ProviderChair.provider_id == lee))
+            == 1
+        )
 
 
 def test_the_readme_shows_the_example_file_whole():

@@ -42,8 +42,12 @@ def _asked(db, fake, shared_clock):
     """Siblings Kid0+Kid1 (family phone), Kid2 and Kid3 (own phones), all asked to confirm."""
     c = clinic(db, shared=2)
     provs = providers(fake)
-    ids = [book(db, c, 0, TUE_1530, chair=0), book(db, c, 1, TUE_1530 + H, chair=1),
-           book(db, c, 2, TUE_1530, chair=2), book(db, c, 3, TUE_1530 - H, chair=0)]
+    ids = [
+        book(db, c, 0, TUE_1530, chair=0),
+        book(db, c, 1, TUE_1530 + H, chair=1),
+        book(db, c, 2, TUE_1530, chair=2),
+        book(db, c, 3, TUE_1530 - H, chair=0),
+    ]
     now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
     tick(db, provs, now)
     assert {appt(db, i).confirmation for i in ids} == {"requested"}
@@ -59,8 +63,8 @@ def _poll(db, fake, provs, now, replies, handlers=HANDLERS):
     with db.read() as s:
         rows = list(s.scalars(select(InboundMessage).order_by(InboundMessage.received_at, InboundMessage.id)))
         s.expunge_all()
-    assert [(r.from_address, r.body) for r in rows[-len(replies):]] == replies
-    return summary, rows[-len(replies):]
+    assert [(r.from_address, r.body) for r in rows[-len(replies) :]] == replies
+    return summary, rows[-len(replies) :]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -82,14 +86,27 @@ def test_a_poll_of_yes_replies_confirms_every_family_with_one_thank_you_each(any
         a = appt(db, i)
         assert (a.status, a.confirmation, a.version) == ("confirmed", "confirmed", versions[i] + 1)
         # The day-of reminder stays; the question is not asked again.
-        assert plans(db, i) == [(7 * D // timedelta(minutes=1), "email", "skipped"), (2 * M, "sms", "queued"),
-                                (120, "sms", "planned")]
+        assert plans(db, i) == [
+            (7 * D // timedelta(minutes=1), "email", "skipped"),
+            (2 * M, "sms", "queued"),
+            (120, "sms", "planned"),
+        ]
     with db.read() as s:
-        answered = dict(s.execute(select(ConfirmationRequest.appointment_id, ConfirmationRequest.inbound_id)
-                                  .where(ConfirmationRequest.status == "answered")).all())
+        answered = dict(
+            s.execute(
+                select(ConfirmationRequest.appointment_id, ConfirmationRequest.inbound_id).where(
+                    ConfirmationRequest.status == "answered"
+                )
+            ).all()
+        )
         audits = list(s.scalars(select(AuditEvent.actor).where(AuditEvent.action == "confirmed")))
-        thanks = list(s.scalars(select(OutboxMessage.to_address).where(
-            OutboxMessage.purpose == confirmations.REPLY_PURPOSE).order_by(OutboxMessage.id)))
+        thanks = list(
+            s.scalars(
+                select(OutboxMessage.to_address)
+                .where(OutboxMessage.purpose == confirmations.REPLY_PURPOSE)
+                .order_by(OutboxMessage.id)
+            )
+        )
     assert answered == {ids[0]: rows[0].id, ids[1]: rows[0].id, ids[2]: rows[1].id, ids[3]: rows[2].id}
     assert audits == ["automation"] * 4
     assert thanks == [FAMILY, KID2, KID3]
@@ -104,8 +121,11 @@ def test_yes_then_no_from_one_number_in_one_poll_act_in_the_order_they_came(db, 
     summary, rows = _poll(db, fake, provs, now, [(KID2, "YES"), (FAMILY, "yes"), (KID2, "No")])
     # The YES confirmed Kid2 before the NO was read: the NO contradicts an answered question.
     assert appt(db, ids[2]).confirmation == "confirmed" and appt(db, ids[2]).status == "confirmed"
-    assert [(r.handled_by, r.needs_review) for r in rows] == \
-        [("confirmation", False), ("confirmation", False), (None, True)]
+    assert [(r.handled_by, r.needs_review) for r in rows] == [
+        ("confirmation", False),
+        ("confirmation", False),
+        (None, True),
+    ]
     assert (summary.handled, summary.to_staff) == (2, 1)
     assert appt(db, ids[0]).confirmation == appt(db, ids[1]).confirmation == "confirmed"
 
@@ -131,13 +151,19 @@ def test_a_yes_whose_visit_another_handler_cancelled_in_the_same_poll_goes_to_st
     handlers = [_CancelsKid2(ids[2]), *HANDLERS]
     replies = [(KID2, "YES"), (KID3, "YES"), ("+16175550199", "CANCEL KID2")]
     summary, rows = _poll(db, fake, provs, now, replies, handlers=handlers)
-    assert [(r.handled_by, r.unread, r.needs_review) for r in rows] == \
-        [(None, True, True), ("confirmation", False, False), ("canceller", False, False)]
+    assert [(r.handled_by, r.unread, r.needs_review) for r in rows] == [
+        (None, True, True),
+        ("confirmation", False, False),
+        ("canceller", False, False),
+    ]
     assert (summary.handled, summary.to_staff) == (2, 1)
     assert appt(db, ids[2]).status == "cancelled" and appt(db, ids[3]).status == "confirmed"
     with db.read() as s:
-        thanks = list(s.scalars(select(OutboxMessage.to_address).where(
-            OutboxMessage.purpose == confirmations.REPLY_PURPOSE)))
+        thanks = list(
+            s.scalars(
+                select(OutboxMessage.to_address).where(OutboxMessage.purpose == confirmations.REPLY_PURPOSE)
+            )
+        )
     assert thanks == [KID3]
 
 
@@ -162,9 +188,19 @@ def test_a_yes_to_an_already_confirmed_visit_closes_its_call_task(db, fake, shar
     _, provs, ids, now = _asked(db, fake, shared_clock)
     with db.write() as s:  # the desk confirmed Kid3 by hand; a call was still on the list
         booking.set_status(s, DESK, ids[3], "confirmed", now=now)
-        s.add(StaffTask(clinic_id=appt(db, ids[3]).clinic_id, kind="call", appointment_id=ids[3],
-                        patient_id=appt(db, ids[3]).patient_id, reason="unconfirmed", status="open",
-                        attempts=[], created_at=now, updated_at=now))
+        s.add(
+            StaffTask(
+                clinic_id=appt(db, ids[3]).clinic_id,
+                kind="call",
+                appointment_id=ids[3],
+                patient_id=appt(db, ids[3]).patient_id,
+                reason="unconfirmed",
+                status="open",
+                attempts=[],
+                created_at=now,
+                updated_at=now,
+            )
+        )
     now = at(shared_clock, now + H)
     summary, _ = _poll(db, fake, provs, now, [(KID3, "YES"), (KID2, "YES")])
     assert (summary.handled, summary.to_staff) == (2, 0)

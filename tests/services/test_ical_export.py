@@ -31,15 +31,36 @@ def _local(d: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(d, time(hour, minute), tzinfo=NY)
 
 
-def _add(s, w: World, start: datetime, minutes: int = 20, *, patient=0, chair=0, provider=None,
-         status="scheduled", confirmation="unconfirmed", series_id=None, occurrence=None) -> Appointment:
-    a = Appointment(clinic_id=w.clinic.id, patient_id=w.patients[patient].id,
-                    provider_id=(provider or w.ortho).id, chair_id=w.chairs[chair].id,
-                    location_id=w.location.id, type_id=w.adjustment.id, start_at=start.astimezone(UTC),
-                    end_at=(start + timedelta(minutes=minutes)).astimezone(UTC), status=status,
-                    confirmation=confirmation, series_id=series_id,
-                    series_occurrence_start=occurrence.astimezone(UTC) if occurrence else None,
-                    created_at=NOW, updated_at=NOW)
+def _add(
+    s,
+    w: World,
+    start: datetime,
+    minutes: int = 20,
+    *,
+    patient=0,
+    chair=0,
+    provider=None,
+    status="scheduled",
+    confirmation="unconfirmed",
+    series_id=None,
+    occurrence=None,
+) -> Appointment:
+    a = Appointment(
+        clinic_id=w.clinic.id,
+        patient_id=w.patients[patient].id,
+        provider_id=(provider or w.ortho).id,
+        chair_id=w.chairs[chair].id,
+        location_id=w.location.id,
+        type_id=w.adjustment.id,
+        start_at=start.astimezone(UTC),
+        end_at=(start + timedelta(minutes=minutes)).astimezone(UTC),
+        status=status,
+        confirmation=confirmation,
+        series_id=series_id,
+        series_occurrence_start=occurrence.astimezone(UTC) if occurrence else None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
     s.add(a)
     return a
 
@@ -58,22 +79,47 @@ def world(db):
         _add(s, w, _local(date(2026, 11, 2), 8), chair=2, provider=w.hygienist)  # EST
         _add(s, w, _local(date(2026, 3, 10), 11), patient=1, status="cancelled")  # not exported
         series = RecurringSeries(
-            clinic_id=w.clinic.id, patient_id=w.patients[2].id, provider_id=w.ortho.id,
-            chair_id=w.chairs[1].id, location_id=w.location.id, type_id=w.adjustment.id, rrule=RULE,
-            start_date=SERIES_START.date(), start_minute=9 * 60, timezone="America/New_York",
-            minutes=20, end_kind="count", count=8, created_at=NOW, updated_at=NOW)
+            clinic_id=w.clinic.id,
+            patient_id=w.patients[2].id,
+            provider_id=w.ortho.id,
+            chair_id=w.chairs[1].id,
+            location_id=w.location.id,
+            type_id=w.adjustment.id,
+            rrule=RULE,
+            start_date=SERIES_START.date(),
+            start_minute=9 * 60,
+            timezone="America/New_York",
+            minutes=20,
+            end_kind="count",
+            count=8,
+            created_at=NOW,
+            updated_at=NOW,
+        )
         s.add(series)
         s.flush()
         for i, occ in enumerate(recurrence.occurrences(RULE, SERIES_START)):
             if i == 2:  # 10 March: cancelled → EXDATE
                 _add(s, w, occ, patient=2, chair=1, status="cancelled", series_id=series.id, occurrence=occ)
-                s.add(SeriesException(series_id=series.id, original_start=occ.astimezone(UTC),
-                                      kind="removed", created_at=NOW))
+                s.add(
+                    SeriesException(
+                        series_id=series.id,
+                        original_start=occ.astimezone(UTC),
+                        kind="removed",
+                        created_at=NOW,
+                    )
+                )
             elif i == 4:  # 24 March moved to 14:00 → RECURRENCE-ID override
                 a = _add(s, w, occ.replace(hour=14), patient=2, chair=1, series_id=series.id, occurrence=occ)
                 s.flush()
-                s.add(SeriesException(series_id=series.id, original_start=occ.astimezone(UTC),
-                                      kind="override", appointment_id=a.id, created_at=NOW))
+                s.add(
+                    SeriesException(
+                        series_id=series.id,
+                        original_start=occ.astimezone(UTC),
+                        kind="override",
+                        appointment_id=a.id,
+                        created_at=NOW,
+                    )
+                )
             else:
                 _add(s, w, occ, patient=2, chair=1, series_id=series.id, occurrence=occ)
         s.flush()
@@ -89,8 +135,11 @@ def _export(db, **kw) -> tuple[bytes, object]:
 
 def _db_active(db, start: date, end: date) -> set[tuple[datetime, datetime]]:
     with db.read() as s:
-        rows = s.execute(select(Appointment.start_at, Appointment.end_at)
-                         .where(Appointment.status.not_in(("cancelled", "no_show")))).all()
+        rows = s.execute(
+            select(Appointment.start_at, Appointment.end_at).where(
+                Appointment.status.not_in(("cancelled", "no_show"))
+            )
+        ).all()
     return {(a, b) for a, b in rows if start <= a.astimezone(NY).date() <= end}
 
 
@@ -103,7 +152,8 @@ def _expanded(data: bytes, start: date, end: date) -> set[tuple[datetime, dateti
 def test_round_trip_equals_the_database_across_dst(db, world):
     data, result = _export(db)
     assert _expanded(data, date(2026, 1, 1), date(2026, 12, 31)) == _db_active(
-        db, date(2026, 1, 1), date(2026, 12, 31))
+        db, date(2026, 1, 1), date(2026, 12, 31)
+    )
     assert (result.events, result.series, result.overrides, result.exdates) == (4, 1, 1, 1)
     cal = Calendar.from_ical(data)
     # the series keeps 09:00 local on both sides of 8 March
@@ -166,7 +216,8 @@ def test_filters_by_provider_chair_and_range(db, world):
     data, result = _export(db, provider_id=world.hygienist.id)
     assert _expanded(data, date(2026, 1, 1), date(2026, 12, 31)) == {
         (_local(date(2026, 10, 30), 8).astimezone(UTC), _local(date(2026, 10, 30), 8, 20).astimezone(UTC)),
-        (_local(date(2026, 11, 2), 8).astimezone(UTC), _local(date(2026, 11, 2), 8, 20).astimezone(UTC))}
+        (_local(date(2026, 11, 2), 8).astimezone(UTC), _local(date(2026, 11, 2), 8, 20).astimezone(UTC)),
+    }
     data, result = _export(db, chair_id=world.chairs[0].id)
     assert result.events == 1 and result.series == 0
     data, result = _export(db, start=date(2026, 3, 9), end=date(2026, 3, 9))
@@ -174,9 +225,14 @@ def test_filters_by_provider_chair_and_range(db, world):
 
 
 def test_lines_folded_and_text_escaped():
-    ev = EventData(start=datetime(2026, 3, 3, 9, tzinfo=NY), end=datetime(2026, 3, 3, 9, 20, tzinfo=NY),
-                   summary="Ünïcode; name, with commas", description="x" * 200 + "\nsecond line",
-                   location="Northside, Chair 1", status="TENTATIVE")
+    ev = EventData(
+        start=datetime(2026, 3, 3, 9, tzinfo=NY),
+        end=datetime(2026, 3, 3, 9, 20, tzinfo=NY),
+        summary="Ünïcode; name, with commas",
+        description="x" * 200 + "\nsecond line",
+        location="Northside, Chair 1",
+        status="TENTATIVE",
+    )
     data = write_calendar([("appt-1@x.orca-desk", ev)], [], name="T", now=NOW)
     for line in data.split(b"\r\n"):
         assert len(line) <= 75
@@ -189,14 +245,32 @@ def test_series_dataclass_path_expands_like_the_rule_minus_exdates():
     """The exporter's series interface on its own: RRULE + EXDATE + RECURRENCE-ID across DST."""
     start = datetime(2026, 10, 20, 8, 30, tzinfo=NY)
     occs = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=1;COUNT=5", start)
-    ev = lambda a: EventData(start=a, end=a + timedelta(minutes=30), summary="K.S. — appointment",  # noqa: E731
-                             description="", location="Northside", status="TENTATIVE")
-    series = SeriesExport(uid="series-9@x.orca-desk", rrule="FREQ=WEEKLY;INTERVAL=1;COUNT=5", zone=NY,
-                          master=ev(start), exdates=(occs[1],),
-                          overrides=((occs[3], ev(occs[3].replace(hour=16))),))
+
+    def ev(a):
+        return EventData(
+            start=a,
+            end=a + timedelta(minutes=30),
+            summary="K.S. — appointment",
+            description="",
+            location="Northside",
+            status="TENTATIVE",
+        )
+
+    series = SeriesExport(
+        uid="series-9@x.orca-desk",
+        rrule="FREQ=WEEKLY;INTERVAL=1;COUNT=5",
+        zone=NY,
+        master=ev(start),
+        exdates=(occs[1],),
+        overrides=((occs[3], ev(occs[3].replace(hour=16))),),
+    )
     data = write_calendar([], [series], name="T", now=NOW)
-    got = sorted(e.start for e in recurring_ical_events.of(Calendar.from_ical(data)).between(
-        date(2026, 10, 1), date(2026, 12, 31)))
+    got = sorted(
+        e.start
+        for e in recurring_ical_events.of(Calendar.from_ical(data)).between(
+            date(2026, 10, 1), date(2026, 12, 31)
+        )
+    )
     want = sorted([occs[0], occs[2], occs[3].replace(hour=16), occs[4]])
     assert got == want
     assert {g.astimezone(NY).hour for g in got} == {8, 16}  # 08:30 on both sides of 1 November

@@ -212,9 +212,7 @@ def test_free_gaps_matches_reference(busy: list[Interval], lo: int, width: int) 
 
 @PROPS
 @given(interval_lists, st.integers(1, 10), st.integers(1, 7), st.integers(-10, 10))
-def test_slot_starts_matches_reference(
-    free: list[Interval], duration: int, step: int, align: int
-) -> None:
+def test_slot_starts_matches_reference(free: list[Interval], duration: int, step: int, align: int) -> None:
     pts = points(free)
     expected = [
         s

@@ -208,6 +208,7 @@ def test_round_trip_property(purpose: str, subject_id: int, seconds: int, nonce:
 
 # --- Short tokens (issue 18 item 6: a patient link that fits in one SMS segment) -----------
 
+
 def test_short_token_round_trip_is_compact_and_signed() -> None:
     token = make_short_token(SECRET, "confirm", 48_213, EXPIRES, nonce=b"\x01\x02\x03")
     # version, 3-byte id, 3-byte expiry (minutes), 3-byte nonce, 8-byte MAC: 18 bytes, 24 characters.

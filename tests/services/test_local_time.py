@@ -22,8 +22,9 @@ from tests.factories import make_world
 NY = local_time.zone("America/New_York")
 # 20:15 UTC on Tue 3 Mar 2026 is 3:15 PM in New York (EST).
 AT = datetime(2026, 3, 3, 20, 15, tzinfo=UTC)
-MANAGER = Actor(username="manager", role="manager", display_name="Manager",
-                permissions=ROLE_PERMISSIONS["manager"])
+MANAGER = Actor(
+    username="manager", role="manager", display_name="Manager", permissions=ROLE_PERMISSIONS["manager"]
+)
 
 
 def test_one_format_twelve_and_twenty_four_hour():
@@ -36,8 +37,19 @@ def test_one_format_twelve_and_twenty_four_hour():
     assert local_time.fmt_when(AT, NY, "24h", now=AT - timedelta(days=2)) == "Tue 3 Mar 2026, 15:15"
 
 
-@pytest.mark.parametrize(("country", "style"), [("US", "12h"), ("CA", "12h"), ("AU", "12h"), ("PH", "12h"),
-                                                 ("IN", "12h"), ("DE", "24h"), ("FR", "24h"), ("", "24h")])
+@pytest.mark.parametrize(
+    ("country", "style"),
+    [
+        ("US", "12h"),
+        ("CA", "12h"),
+        ("AU", "12h"),
+        ("PH", "12h"),
+        ("IN", "12h"),
+        ("DE", "24h"),
+        ("FR", "24h"),
+        ("", "24h"),
+    ],
+)
 def test_the_default_follows_the_clinic_country(country, style):
     assert local_time.default_time_format(country) == style
 
@@ -57,8 +69,14 @@ def test_the_clinic_setting_chooses_and_else_the_country_decides(db):
 
 
 def _req(w, *, patient, start):
-    return BookingRequest(patient_id=w.patients[patient].id, provider_id=w.ortho.id, chair_id=w.chairs[2].id,
-                          type_id=w.adjustment.id, start=start, minutes=60)
+    return BookingRequest(
+        patient_id=w.patients[patient].id,
+        provider_id=w.ortho.id,
+        chair_id=w.chairs[2].id,
+        type_id=w.adjustment.id,
+        start=start,
+        minutes=60,
+    )
 
 
 def test_a_refused_booking_names_the_chair_time_in_local_time(db, receptionist):
@@ -67,8 +85,9 @@ def test_a_refused_booking_names_the_chair_time_in_local_time(db, receptionist):
     with db.write() as s:
         booking.book_appointment(s, receptionist, _req(w, patient=0, start=AT), now=AT - timedelta(days=1))
     with pytest.raises(ConflictError) as refused, db.write() as s:
-        booking.book_appointment(s, receptionist, _req(w, patient=1, start=AT + timedelta(minutes=10)),
-                                 now=AT - timedelta(days=1))
+        booking.book_appointment(
+            s, receptionist, _req(w, patient=1, start=AT + timedelta(minutes=10)), now=AT - timedelta(days=1)
+        )
     assert "Chair 3 is taken 3:15 PM–4:15 PM by Kid0 Smith" in str(refused.value)
     assert "UTC" not in str(refused.value)
     with pytest.raises(ConflictError) as twice, db.write() as s:
@@ -84,12 +103,26 @@ def test_waitlist_offer_texts_are_local(db, receptionist):
     night = datetime(2026, 3, 4, 2, 30, tzinfo=UTC)  # 21:30 in New York: quiet hours
     slot = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)
     with db.write() as s:
-        waitlist.add_entry(s, MANAGER, EntryInput(patient_id=w.patients[1].id, type_id=w.adjustment.id,
-                                                  priority=3), now=night - timedelta(days=10))
+        waitlist.add_entry(
+            s,
+            MANAGER,
+            EntryInput(patient_id=w.patients[1].id, type_id=w.adjustment.id, priority=3),
+            now=night - timedelta(days=10),
+        )
     with db.write() as s:
-        appt = booking.book_appointment(s, receptionist, BookingRequest(
-            patient_id=w.patients[0].id, provider_id=w.ortho.id, chair_id=w.chairs[0].id,
-            type_id=w.adjustment.id, start=slot, minutes=20), now=slot - timedelta(days=7))
+        appt = booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(
+                patient_id=w.patients[0].id,
+                provider_id=w.ortho.id,
+                chair_id=w.chairs[0].id,
+                type_id=w.adjustment.id,
+                start=slot,
+                minutes=20,
+            ),
+            now=slot - timedelta(days=7),
+        )
     with db.write() as s:
         booking.cancel_appointment(s, receptionist, appt.id, reason="school event", now=night)
     waitlist.process_waitlist(db, now=night, settings=settings)
@@ -117,15 +150,20 @@ def _fstrings_saying_utc(path: Path) -> list[int]:
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr) and any(
-                isinstance(v, ast.Constant) and isinstance(v.value, str) and _UTC_WORD.search(v.value)
-                for v in node.values):
+            isinstance(v, ast.Constant) and isinstance(v.value, str) and _UTC_WORD.search(v.value)
+            for v in node.values
+        ):
             lines.append(node.lineno)
     return lines
 
 
 def test_no_formatted_text_in_the_app_says_utc():
-    found = [f"{p.relative_to(ROOT.parent)}:{line}" for p in sorted(ROOT.rglob("*.py"))
-             if "migrations" not in p.parts for line in _fstrings_saying_utc(p)]
+    found = [
+        f"{p.relative_to(ROOT.parent)}:{line}"
+        for p in sorted(ROOT.rglob("*.py"))
+        if "migrations" not in p.parts
+        for line in _fstrings_saying_utc(p)
+    ]
     assert found == [], "times shown to people must be local (services/local_time.py): " + ", ".join(found)
 
 
@@ -145,14 +183,20 @@ _ELSEWHERE: set[str] = set()  # files another branch is moving onto local_time (
 
 def _fixed_time_formats(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [(node.lineno, node.value) for node in ast.walk(tree) if isinstance(node, ast.Constant)
-            and isinstance(node.value, str) and _TIME_PATTERN.search(node.value)]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _TIME_PATTERN.search(node.value)
+    ]
 
 
 def test_the_guard_sees_the_usual_ways_of_writing_a_fixed_time(tmp_path):
     sample = tmp_path / "screen.py"
-    sample.write_text('a = f"{t:%H:%M}"\nb = t.strftime("%-I:%M %p")\nc = edit.setDisplayFormat("HH:mm")\n'
-                      'd = f"{t:%a %d %b}"\n', encoding="utf-8")
+    sample.write_text(
+        'a = f"{t:%H:%M}"\nb = t.strftime("%-I:%M %p")\nc = edit.setDisplayFormat("HH:mm")\n'
+        'd = f"{t:%a %d %b}"\n',
+        encoding="utf-8",
+    )
     assert sorted(line for line, _ in _fixed_time_formats(sample)) == [1, 2, 3]
 
 
@@ -163,7 +207,12 @@ def test_no_screen_formats_a_time_of_day_itself():
             rel = p.relative_to(ROOT.parent).as_posix()
             if rel in _ELSEWHERE:
                 continue
-            found += [f"{rel}:{line} {text!r}" for line, text in _fixed_time_formats(p)
-                      if (rel, text) not in _FIXED_FORMAT_ALLOWED]
-    assert found == [], ("times shown to staff go through services/local_time.py (the location's zone, "
-                         "the clinic's 12/24-hour format): " + ", ".join(found))
+            found += [
+                f"{rel}:{line} {text!r}"
+                for line, text in _fixed_time_formats(p)
+                if (rel, text) not in _FIXED_FORMAT_ALLOWED
+            ]
+    assert found == [], (
+        "times shown to staff go through services/local_time.py (the location's zone, "
+        "the clinic's 12/24-hour format): " + ", ".join(found)
+    )

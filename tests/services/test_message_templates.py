@@ -21,8 +21,12 @@ def test_defaults_are_valid_and_listed_until_saved(db, clinic_id):
     with db.read() as s:
         rows = mt.list_templates(s, clinic_id)
     keys = {(r.key, r.channel) for r in rows}
-    assert {("reminder.confirm", "sms"), ("waitlist.offer", "sms"), ("recovery.no_show", "email"),
-            ("confirmation.thanks", "sms")} <= keys
+    assert {
+        ("reminder.confirm", "sms"),
+        ("waitlist.offer", "sms"),
+        ("recovery.no_show", "email"),
+        ("confirmation.thanks", "sms"),
+    } <= keys
     assert not any(r.saved for r in rows)
     for r in rows:
         assert mt.check_template(r.body, r.subject, r.channel).problems == (), r.key
@@ -31,28 +35,64 @@ def test_defaults_are_valid_and_listed_until_saved(db, clinic_id):
 def test_save_refuses_an_unknown_variable_naming_it(db, clinic_id, clock, manager):
     wanted = r"Unknown variable \{frist_name\} — did you mean \{first_name\}"
     with pytest.raises(ValidationError, match=wanted), db.write() as s:
-        mt.save_template(s, manager, clinic_id, key="reminder.confirm", channel="sms", name="R",
-                         subject=None, body="Hi {frist_name}", now=clock.now())
+        mt.save_template(
+            s,
+            manager,
+            clinic_id,
+            key="reminder.confirm",
+            channel="sms",
+            name="R",
+            subject=None,
+            body="Hi {frist_name}",
+            now=clock.now(),
+        )
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(MessageTemplate)) == 0
 
 
 def test_save_refuses_procedure_names_unless_allowed(db, clinic_id, clock, manager):
     with pytest.raises(ValidationError, match="'bonding'"), db.write() as s:
-        mt.save_template(s, manager, clinic_id, key="k", channel="sms", name="K", subject=None,
-                         body="{patient_first_name}'s bonding is on {date}", now=clock.now())
+        mt.save_template(
+            s,
+            manager,
+            clinic_id,
+            key="k",
+            channel="sms",
+            name="K",
+            subject=None,
+            body="{patient_first_name}'s bonding is on {date}",
+            now=clock.now(),
+        )
 
 
 def test_save_stores_and_overrides_the_default(db, clinic_id, clock, manager, receptionist):
     with db.write() as s:
-        mt.save_template(s, manager, clinic_id, key="reminder.confirm", channel="sms", name="Confirm",
-                         subject="ignored for sms", body="See you {date} at {time}. {link}", now=clock.now())
+        mt.save_template(
+            s,
+            manager,
+            clinic_id,
+            key="reminder.confirm",
+            channel="sms",
+            name="Confirm",
+            subject="ignored for sms",
+            body="See you {date} at {time}. {link}",
+            now=clock.now(),
+        )
     with db.read() as s:
         row = mt.get_template(s, clinic_id, "reminder.confirm", "sms")
     assert row.saved and row.body == "See you {date} at {time}. {link}" and row.subject is None
     with pytest.raises(PermissionDenied), db.write() as s:
-        mt.save_template(s, receptionist, clinic_id, key="reminder.confirm", channel="sms", name="x",
-                         subject=None, body="hi", now=clock.now())
+        mt.save_template(
+            s,
+            receptionist,
+            clinic_id,
+            key="reminder.confirm",
+            channel="sms",
+            name="x",
+            subject=None,
+            body="hi",
+            now=clock.now(),
+        )
 
 
 def test_email_needs_a_subject(db, clinic_id, clock, manager):
@@ -86,14 +126,23 @@ def test_preview_keeps_an_unknown_variable_visible():
 # --- Issue 18 item 6: the texts that carry a link fit one GSM-7 segment --------------------
 
 CLINIC_BASE_URL = "https://go.brightsmiles.com"  # a clinic's gateway behind its own domain
-REALISTIC = {"clinic_name": "Bright Smiles Orthodontics", "first_name": "Jennifer",
-             "patient_first_name": "Isabella", "date": "Wed 11 Mar", "time": "10:45 AM",
-             "day": "Wednesday", "location": "Northside", "hold_minutes": "120",
-             "provider": "Dr. Chen", "clinic_phone": "(617) 555-0100"}
+REALISTIC = {
+    "clinic_name": "Bright Smiles Orthodontics",
+    "first_name": "Jennifer",
+    "patient_first_name": "Isabella",
+    "date": "Wed 11 Mar",
+    "time": "10:45 AM",
+    "day": "Wednesday",
+    "location": "Northside",
+    "hold_minutes": "120",
+    "provider": "Dr. Chen",
+    "clinic_phone": "(617) 555-0100",
+}
 
 
-@pytest.mark.parametrize(("key", "purpose"), [("reminder.confirm", "confirm"),
-                                              ("waitlist.offer", "waitlist_accept")])
+@pytest.mark.parametrize(
+    ("key", "purpose"), [("reminder.confirm", "confirm"), ("waitlist.offer", "waitlist_accept")]
+)
 def test_default_offer_and_reminder_texts_fit_one_gsm7_segment(clock, key, purpose):
     from datetime import timedelta
 
@@ -101,13 +150,15 @@ def test_default_offer_and_reminder_texts_fit_one_gsm7_segment(clock, key, purpo
     from orca_desk.services.patient_links import link_for
 
     body = next(t.body for t in mt.default_templates() if (t.key, t.channel) == (key, "sms"))
-    link = link_for(purpose, 1_250_000, clock.now() + timedelta(days=2), secret=b"k" * 32,
-                    base_url=CLINIC_BASE_URL)
+    link = link_for(
+        purpose, 1_250_000, clock.now() + timedelta(days=2), secret=b"k" * 32, base_url=CLINIC_BASE_URL
+    )
     text = render(body, {**mt.SAMPLE_VALUES, **REALISTIC, "link": link})
     if key == "waitlist.offer" and sms_segments(text).segments > 1:
         # The rule when an offer is over one segment: its shorter template is sent instead.
-        body = next(t.body for t in mt.default_templates()
-                    if (t.key, t.channel) == ("waitlist.offer_short", "sms"))
+        body = next(
+            t.body for t in mt.default_templates() if (t.key, t.channel) == ("waitlist.offer_short", "sms")
+        )
         text = render(body, {**mt.SAMPLE_VALUES, **REALISTIC, "link": link})
     assert link in text and REALISTIC["clinic_name"] in text
     info = sms_segments(text)
@@ -119,8 +170,13 @@ def test_the_editor_sample_link_is_as_long_as_a_real_one_for_the_clinic_address(
 
     from orca_desk.services.patient_links import link_for
 
-    real = link_for("confirm", 250_000, datetime(2026, 3, 11, 14, 45, tzinfo=UTC), secret=b"k" * 32,
-                    base_url=CLINIC_BASE_URL)
+    real = link_for(
+        "confirm",
+        250_000,
+        datetime(2026, 3, 11, 14, 45, tzinfo=UTC),
+        secret=b"k" * 32,
+        base_url=CLINIC_BASE_URL,
+    )
     check = mt.check_template("{link}", None, "sms", base_url=CLINIC_BASE_URL)
     assert check.preview.startswith(CLINIC_BASE_URL + "/c/") and len(check.preview) == len(real)
     default = mt.check_template("{link}", None, "sms")  # no address given: the default one
@@ -128,16 +184,26 @@ def test_the_editor_sample_link_is_as_long_as_a_real_one_for_the_clinic_address(
     assert mt.SAMPLE_VALUES["link"] == default.preview
 
 
-@pytest.mark.parametrize(("kw", "field", "words"), [
-    ({"key": "k" * 61}, "key", "at most 60"),
-    ({"key": "reminder\x00confirm"}, "key", "control characters"),
-    ({"channel": "email", "subject": "S" * 201}, "subject", "at most 200"),
-    ({"body": "Hi {first_name}\x00"}, "body", "control characters"),
-])
-def test_over_long_keys_and_nul_bytes_are_refused_naming_the_field(db, clinic_id, clock, manager, kw, field,
-                                                                   words):
-    args = {"key": "reminder.confirm", "channel": "sms", "name": "R", "subject": None,
-            "body": "Hi {first_name}", **kw}
+@pytest.mark.parametrize(
+    ("kw", "field", "words"),
+    [
+        ({"key": "k" * 61}, "key", "at most 60"),
+        ({"key": "reminder\x00confirm"}, "key", "control characters"),
+        ({"channel": "email", "subject": "S" * 201}, "subject", "at most 200"),
+        ({"body": "Hi {first_name}\x00"}, "body", "control characters"),
+    ],
+)
+def test_over_long_keys_and_nul_bytes_are_refused_naming_the_field(
+    db, clinic_id, clock, manager, kw, field, words
+):
+    args = {
+        "key": "reminder.confirm",
+        "channel": "sms",
+        "name": "R",
+        "subject": None,
+        "body": "Hi {first_name}",
+        **kw,
+    }
     with pytest.raises(ValidationError, match=words) as err, db.write() as s:
         mt.save_template(s, manager, clinic_id, now=clock.now(), **args)
     assert err.value.field == field

@@ -45,12 +45,15 @@ def test_a_one_time_password_must_be_replaced_and_then_works_no_more(db, clock, 
         assert "harbour" not in str(event.after) and "handed" not in str(event.before)
 
 
-@pytest.mark.parametrize(("current", "new", "field", "message"), [
-    ("handed-out-1", "short", "new_password", "at least 10 characters (this one has 5)"),
-    ("handed-out-1", "MARIA", "new_password", "cannot be the username"),
-    ("handed-out-1", "handed-out-1", "new_password", "different from the current one"),
-    ("wrong-guess!", "harbour lights 42", "current_password", "The current password is wrong"),
-])
+@pytest.mark.parametrize(
+    ("current", "new", "field", "message"),
+    [
+        ("handed-out-1", "short", "new_password", "at least 10 characters (this one has 5)"),
+        ("handed-out-1", "MARIA", "new_password", "cannot be the username"),
+        ("handed-out-1", "handed-out-1", "new_password", "different from the current one"),
+        ("wrong-guess!", "harbour lights 42", "current_password", "The current password is wrong"),
+    ],
+)
 def test_the_password_policy_names_what_is_wrong(db, clock, maria, current, new, field, message):
     with pytest.raises(ValidationError, match=re.escape(message)) as caught, db.write() as s:
         change_password(s, maria, current, new, now=clock.now())

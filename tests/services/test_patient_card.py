@@ -42,8 +42,14 @@ from tests.factories import make_world
 def world(db):
     with db.write() as s:
         w = make_world(s, patients=0)
-        return {"clinic": w.clinic.id, "loc": w.location.id, "chair": w.chairs[0].id,
-                "chair2": w.chairs[1].id, "ortho": w.ortho.id, "type": w.adjustment.id}
+        return {
+            "clinic": w.clinic.id,
+            "loc": w.location.id,
+            "chair": w.chairs[0].id,
+            "chair2": w.chairs[1].id,
+            "ortho": w.ortho.id,
+            "type": w.adjustment.id,
+        }
 
 
 def _patient(db, world, clock, actor, first="Ava", last="Nguyen", **kw):
@@ -52,10 +58,19 @@ def _patient(db, world, clock, actor, first="Ava", last="Nguyen", **kw):
 
 
 def _appt(s, world, patient_id, start, minutes=30, status="scheduled", chair=None):
-    a = Appointment(clinic_id=world["clinic"], patient_id=patient_id, provider_id=world["ortho"],
-                    chair_id=chair or world["chair"], location_id=world["loc"], type_id=world["type"],
-                    start_at=start, end_at=start + timedelta(minutes=minutes), status=status,
-                    created_at=start, updated_at=start)
+    a = Appointment(
+        clinic_id=world["clinic"],
+        patient_id=patient_id,
+        provider_id=world["ortho"],
+        chair_id=chair or world["chair"],
+        location_id=world["loc"],
+        type_id=world["type"],
+        start_at=start,
+        end_at=start + timedelta(minutes=minutes),
+        status=status,
+        created_at=start,
+        updated_at=start,
+    )
     s.add(a)
     s.flush()
     return a.id
@@ -72,7 +87,10 @@ def test_receptionist_edits_demographics_and_the_audit_has_before_and_after(db, 
     with db.read() as s:
         card = load_card(s, pid, now=clock.now())
         assert (card.patient.preferred_name, card.patient.chart_number, card.patient.language) == (
-            "Avi", "C-1042", "es")
+            "Avi",
+            "C-1042",
+            "es",
+        )
         assert card.patient.phone == card.patient.contact_phone == "+16175550199"
         event_ = s.scalars(select(AuditEvent).where(AuditEvent.action == "update")).one()
         assert event_.actor == "maria" and event_.entity_id == pid
@@ -105,8 +123,9 @@ def test_clinician_may_not_edit(db, world, clock, receptionist):
 
 
 def test_consent_history_records_when_how_and_who(db, world, clock, receptionist):
-    pid = _patient(db, world, clock, receptionist, phone="6175550101", sms_consent=True,
-                   sms_consent_source="intake form")
+    pid = _patient(
+        db, world, clock, receptionist, phone="6175550101", sms_consent=True, sms_consent_source="intake form"
+    )
     with pytest.raises(ValidationError, match="how consent was withdrawn") as err, db.write() as s:
         set_consent(s, receptionist, pid, "sms", False, "  ", now=clock.now())
     assert err.value.field == "source"
@@ -118,15 +137,19 @@ def test_consent_history_records_when_how_and_who(db, world, clock, receptionist
         assert not card.patient.sms_consent
         assert [(c.granted, c.source, c.recorded_by, c.address) for c in card.consent_history] == [
             (False, "phone call: asked to stop", "maria", "+16175550101"),
-            (True, "intake form", "maria", "+16175550101")]
+            (True, "intake form", "maria", "+16175550101"),
+        ]
         assert card.consent_history[0].at == clock.now()
-        assert s.scalars(select(AuditEvent).where(AuditEvent.action == "consent")).one().after[
-            "consent_source"] == "phone call: asked to stop"
+        assert (
+            s.scalars(select(AuditEvent).where(AuditEvent.action == "consent")).one().after["consent_source"]
+            == "phone call: asked to stop"
+        )
 
 
 def test_changing_the_number_withdraws_consent_given_for_the_old_one(db, world, clock, receptionist):
-    pid = _patient(db, world, clock, receptionist, phone="6175550101", sms_consent=True,
-                   sms_consent_source="intake form")
+    pid = _patient(
+        db, world, clock, receptionist, phone="6175550101", sms_consent=True, sms_consent_source="intake form"
+    )
     with db.read() as s:
         edit = edit_of(load_card(s, pid, now=clock.now()).patient)
     edit.phone = "6175550177"
@@ -140,16 +163,30 @@ def test_changing_the_number_withdraws_consent_given_for_the_old_one(db, world, 
 
 
 def test_same_family_links_siblings_to_one_guardian(db, world, clock, receptionist):
-    older = _patient(db, world, clock, receptionist, "Liam", "Rivera", guardian_name="Maria Rivera",
-                     guardian_relation="mother", guardian_phone="6175550143", sms_consent=True,
-                     sms_consent_source="intake form")
+    older = _patient(
+        db,
+        world,
+        clock,
+        receptionist,
+        "Liam",
+        "Rivera",
+        guardian_name="Maria Rivera",
+        guardian_relation="mother",
+        guardian_phone="6175550143",
+        sms_consent=True,
+        sms_consent_source="intake form",
+    )
     younger = _patient(db, world, clock, receptionist, "Mila", "Rivera", phone="6175550188")
     with db.write() as s:
         link_same_family(s, receptionist, younger, older, now=clock.now())
     with db.read() as s:
         a, b = s.get(Patient, older), s.get(Patient, younger)
         assert (b.guardian_name, b.guardian_relation, b.guardian_phone, b.contact_phone) == (
-            a.guardian_name, a.guardian_relation, a.guardian_phone, a.contact_phone)
+            a.guardian_name,
+            a.guardian_relation,
+            a.guardian_phone,
+            a.contact_phone,
+        )
         assert b.sms_consent and b.sms_consent_source == "same family as Liam Rivera"
         card = load_card(s, younger, now=clock.now())
         assert [f.name for f in card.family] == ["Liam Rivera"]
@@ -204,28 +241,39 @@ def test_card_loads_in_a_fixed_number_of_queries(db, world, clock, receptionist)
     assert card.upcoming[0].start < card.upcoming[1].start and card.past[0].start > card.past[1].start
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("(617) 555-0143", ["Ava Nguyen"]),  # the guardian's phone, typed with punctuation
-    ("617.555.0143", ["Ava Nguyen"]),
-    ("+1 617 555 0143", ["Ava Nguyen"]),
-    ("Mai Tran", ["Ava Nguyen"]),  # guardian's full name
-    ("mai", ["Ava Nguyen"]),  # the start of the guardian's name
-    ("ava.n@example.com", ["Ava Nguyen"]),
-    ("AVA.N@", ["Ava Nguyen"]),
-    ("2012-05-01", ["Ava Nguyen"]),
-    ("05/01/2012", ["Ava Nguyen"]),  # the clinic's (US) order
-    ("C-1042", ["Ava Nguyen"]),
-    ("c-1042", ["Ava Nguyen"]),
-    ("88123", ["Leo Park"]),  # a chart number of digits
-    ("Le", ["Leo Park"]),
-    ("%", []),
-    ("a\x00va", ["Ava Nguyen"]),  # the NUL is dropped
-    ("Mai_", []),  # "_" is no wildcard
-    ("2012-13-45", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(617) 555-0143", ["Ava Nguyen"]),  # the guardian's phone, typed with punctuation
+        ("617.555.0143", ["Ava Nguyen"]),
+        ("+1 617 555 0143", ["Ava Nguyen"]),
+        ("Mai Tran", ["Ava Nguyen"]),  # guardian's full name
+        ("mai", ["Ava Nguyen"]),  # the start of the guardian's name
+        ("ava.n@example.com", ["Ava Nguyen"]),
+        ("AVA.N@", ["Ava Nguyen"]),
+        ("2012-05-01", ["Ava Nguyen"]),
+        ("05/01/2012", ["Ava Nguyen"]),  # the clinic's (US) order
+        ("C-1042", ["Ava Nguyen"]),
+        ("c-1042", ["Ava Nguyen"]),
+        ("88123", ["Leo Park"]),  # a chart number of digits
+        ("Le", ["Leo Park"]),
+        ("%", []),
+        ("a\x00va", ["Ava Nguyen"]),  # the NUL is dropped
+        ("Mai_", []),  # "_" is no wildcard
+        ("2012-13-45", []),
+    ],
+)
 def test_search_kinds(db, world, clock, receptionist, text, expected):
-    ava = _patient(db, world, clock, receptionist, email="ava.n@example.com", date_of_birth=date(2012, 5, 1),
-                   guardian_name="Mai Tran", guardian_phone="6175550143")
+    ava = _patient(
+        db,
+        world,
+        clock,
+        receptionist,
+        email="ava.n@example.com",
+        date_of_birth=date(2012, 5, 1),
+        guardian_name="Mai Tran",
+        guardian_phone="6175550143",
+    )
     leo = _patient(db, world, clock, receptionist, "Leo", "Park", phone="6175550999")
     with db.write() as s:
         s.get(Patient, ava).chart_number = "C-1042"
@@ -243,26 +291,73 @@ def test_search_reads_dates_in_the_clinics_order(db, world, clock, receptionist)
 
 def test_merge_moves_everything_and_keeps_both_in_the_audit(db, world, clock, receptionist, manager):
     keep = _patient(db, world, clock, receptionist, phone="6175550101")
-    dupe = _patient(db, world, clock, receptionist, "Ava", "Nguyen", email="ava@example.com",
-                    date_of_birth=date(2012, 5, 1), phone="6175550102", sms_consent=True,
-                    sms_consent_source="form")
+    dupe = _patient(
+        db,
+        world,
+        clock,
+        receptionist,
+        "Ava",
+        "Nguyen",
+        email="ava@example.com",
+        date_of_birth=date(2012, 5, 1),
+        phone="6175550102",
+        sms_consent=True,
+        sms_consent_source="form",
+    )
     now = clock.now()
     with db.write() as s:
         _appt(s, world, keep, now + timedelta(days=1))
         appt = _appt(s, world, dupe, now + timedelta(days=2))
         s.add(RecurringSeries(clinic_id=world["clinic"], patient_id=dupe, **_series_fields(world, now)))
-        s.add(OutboxMessage(clinic_id=world["clinic"], patient_id=dupe, channel="sms",
-                            to_address="+1", purpose="manual", body="hi", dedupe_key="k1",
-                            next_attempt_at=now, created_at=now))
-        s.add(InboundMessage(clinic_id=world["clinic"], provider="local", provider_id="p1",
-                             from_address="+1", to_address="+2", body="yes", received_at=now,
-                             patient_id=dupe))
-        s.add(WaitlistEntry(clinic_id=world["clinic"], patient_id=dupe, type_id=world["type"],
-                            duration_minutes=30, created_at=now, updated_at=now))
-        s.add(RecoveryCase(clinic_id=world["clinic"], patient_id=dupe, appointment_id=appt,
-                           cause_kind="no_show", provider_id=world["ortho"], location_id=world["loc"],
-                           type_id=world["type"],
-                           missed_start_at=now, opened_at=now, updated_at=now))
+        s.add(
+            OutboxMessage(
+                clinic_id=world["clinic"],
+                patient_id=dupe,
+                channel="sms",
+                to_address="+1",
+                purpose="manual",
+                body="hi",
+                dedupe_key="k1",
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        s.add(
+            InboundMessage(
+                clinic_id=world["clinic"],
+                provider="local",
+                provider_id="p1",
+                from_address="+1",
+                to_address="+2",
+                body="yes",
+                received_at=now,
+                patient_id=dupe,
+            )
+        )
+        s.add(
+            WaitlistEntry(
+                clinic_id=world["clinic"],
+                patient_id=dupe,
+                type_id=world["type"],
+                duration_minutes=30,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        s.add(
+            RecoveryCase(
+                clinic_id=world["clinic"],
+                patient_id=dupe,
+                appointment_id=appt,
+                cause_kind="no_show",
+                provider_id=world["ortho"],
+                location_id=world["loc"],
+                type_id=world["type"],
+                missed_start_at=now,
+                opened_at=now,
+                updated_at=now,
+            )
+        )
         s.add(ConfirmationRequest(**_confirmation_fields(appt, dupe, now)))
         s.add(StaffTask(**_task_fields(world, dupe, now)))
         add_alert(s, receptionist, dupe, "allergy", "Latex", now=now)
@@ -271,8 +366,18 @@ def test_merge_moves_everything_and_keeps_both_in_the_audit(db, world, clock, re
     with db.write() as s:
         result = merge_patients(s, manager, keep, dupe, now=now)
     with db.read() as s:
-        for model in (Appointment, RecurringSeries, OutboxMessage, InboundMessage, WaitlistEntry,
-                      RecoveryCase, ConfirmationRequest, StaffTask, ConsentEvent, PatientAlert):
+        for model in (
+            Appointment,
+            RecurringSeries,
+            OutboxMessage,
+            InboundMessage,
+            WaitlistEntry,
+            RecoveryCase,
+            ConfirmationRequest,
+            StaffTask,
+            ConsentEvent,
+            PatientAlert,
+        ):
             left = s.scalar(select(func.count()).select_from(model).where(model.patient_id == dupe))
             assert left == 0, model.__tablename__
             assert result.moved[model.__tablename__] >= 1, model.__tablename__
@@ -281,8 +386,10 @@ def test_merge_moves_everything_and_keeps_both_in_the_audit(db, world, clock, re
         assert survivor.email == "ava@example.com" and survivor.date_of_birth == date(2012, 5, 1)
         assert survivor.phone == "+16175550101"  # the survivor's own values win
         assert survivor.alert_summary == "Allergy: Latex"
-        actions = {(e.action, e.entity_id) for e in s.scalars(select(AuditEvent)
-                                                              .where(AuditEvent.entity == "patient"))}
+        actions = {
+            (e.action, e.entity_id)
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "patient"))
+        }
         assert {("merge", keep), ("merged_into", dupe)} <= actions
         assert [r.name for r in search_patients(s, "Nguyen")] == ["Ava Nguyen"]
         assert search_patients(s, "Nguyen")[0].id == keep
@@ -317,18 +424,30 @@ def test_merge_keeps_one_campaign_recipient_per_patient(db, world, clock, recept
     with db.write() as s:
         merge_patients(s, manager, keep, dupe, now=clock.now())
     with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(CampaignRecipient)
-                        .where(CampaignRecipient.patient_id == keep)) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(CampaignRecipient)
+                .where(CampaignRecipient.patient_id == keep)
+            )
+            == 1
+        )
 
 
 # --- required columns of other features' rows -----------------------------------------------------
+
 
 def _required(model, given):
     """Values for the model's other non-null columns without a default (so the tests follow the models)."""
     out = {}
     for col in model.__table__.columns:
-        if col.name in given or col.primary_key or col.nullable or col.default is not None \
-                or col.server_default is not None:
+        if (
+            col.name in given
+            or col.primary_key
+            or col.nullable
+            or col.default is not None
+            or col.server_default is not None
+        ):
             continue
         if "DateTime" in type(col.type).__name__:
             out[col.name] = given["__now"]
@@ -345,8 +464,9 @@ def _series_fields(world, now):
     fields = _required(RecurringSeries, {k: None for k in given} | {"__now": now})
     for k in ("provider_id", "chair_id", "location_id", "type_id"):
         if k in fields:
-            fields[k] = world[{"provider_id": "ortho", "chair_id": "chair", "location_id": "loc",
-                               "type_id": "type"}[k]]
+            fields[k] = world[
+                {"provider_id": "ortho", "chair_id": "chair", "location_id": "loc", "type_id": "type"}[k]
+            ]
     return fields
 
 
@@ -375,12 +495,35 @@ def _recipient_fields(now):
 def test_on_postgresql_search_card_and_merge(pg_db, clock, receptionist, manager):
     with pg_db.write() as s:
         w = make_world(s, patients=0)
-        world = {"clinic": w.clinic.id, "loc": w.location.id, "chair": w.chairs[0].id,
-                 "chair2": w.chairs[1].id, "ortho": w.ortho.id, "type": w.adjustment.id}
-    keep = _patient(pg_db, world, clock, receptionist, guardian_name="Mai Tran", guardian_phone="6175550143",
-                    date_of_birth=date(2012, 5, 1))
-    dupe = _patient(pg_db, world, clock, receptionist, "Ava", "Ng", email="ava@example.com", sms_consent=True,
-                    phone="6175550102", sms_consent_source="form")
+        world = {
+            "clinic": w.clinic.id,
+            "loc": w.location.id,
+            "chair": w.chairs[0].id,
+            "chair2": w.chairs[1].id,
+            "ortho": w.ortho.id,
+            "type": w.adjustment.id,
+        }
+    keep = _patient(
+        pg_db,
+        world,
+        clock,
+        receptionist,
+        guardian_name="Mai Tran",
+        guardian_phone="6175550143",
+        date_of_birth=date(2012, 5, 1),
+    )
+    dupe = _patient(
+        pg_db,
+        world,
+        clock,
+        receptionist,
+        "Ava",
+        "Ng",
+        email="ava@example.com",
+        sms_consent=True,
+        phone="6175550102",
+        sms_consent_source="form",
+    )
     with pg_db.write() as s:
         s.get(Patient, keep).chart_number = "C-1042"
         _appt(s, world, dupe, clock.now() + timedelta(days=2))

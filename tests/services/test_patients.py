@@ -19,26 +19,45 @@ def clinic_id(db):
 
 def test_child_messages_go_to_the_guardian(db, clinic_id, clock, receptionist):
     with db.write() as s:
-        p = create_patient(s, receptionist, clinic_id, PatientInput(
-            "Ava", "Nguyen", date(2012, 5, 1), guardian_name="Mai Nguyen", guardian_relation="mother",
-            guardian_phone="(617) 555-0143", sms_consent=True, sms_consent_source="phone call"),
-            now=clock.now())
+        p = create_patient(
+            s,
+            receptionist,
+            clinic_id,
+            PatientInput(
+                "Ava",
+                "Nguyen",
+                date(2012, 5, 1),
+                guardian_name="Mai Nguyen",
+                guardian_relation="mother",
+                guardian_phone="(617) 555-0143",
+                sms_consent=True,
+                sms_consent_source="phone call",
+            ),
+            now=clock.now(),
+        )
         assert p.contact_phone == p.guardian_phone == "+16175550143"
         assert p.sms_consent_at == clock.now() and p.sms_consent_source == "phone call"
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    (PatientInput("", "Smith"), "first_name", "First name is required"),
-    (PatientInput("Ava", " "), "last_name", "Last name is required"),
-    (PatientInput("Ava", "Smith", phone="12"), "phone", "not a valid phone number|not a phone number"),
-    (PatientInput("Ava", "Smith", email="ava@"), "email", "not an email address"),
-    (PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True), "sms_consent_source",
-     "how SMS consent was given"),
-    (PatientInput("Ava", "Smith", sms_consent=True, sms_consent_source="form"), "phone", "needs a phone"),
-    (PatientInput("Ava", "Smith", date(2031, 1, 1)), "date_of_birth", "in the future"),
-])
-def test_bad_input_names_the_field_and_saves_nothing(db, clinic_id, clock, receptionist, data, field,
-                                                     message):
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (PatientInput("", "Smith"), "first_name", "First name is required"),
+        (PatientInput("Ava", " "), "last_name", "Last name is required"),
+        (PatientInput("Ava", "Smith", phone="12"), "phone", "not a valid phone number|not a phone number"),
+        (PatientInput("Ava", "Smith", email="ava@"), "email", "not an email address"),
+        (
+            PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True),
+            "sms_consent_source",
+            "how SMS consent was given",
+        ),
+        (PatientInput("Ava", "Smith", sms_consent=True, sms_consent_source="form"), "phone", "needs a phone"),
+        (PatientInput("Ava", "Smith", date(2031, 1, 1)), "date_of_birth", "in the future"),
+    ],
+)
+def test_bad_input_names_the_field_and_saves_nothing(
+    db, clinic_id, clock, receptionist, data, field, message
+):
     with pytest.raises(ValidationError, match=message) as err, db.write() as s:
         create_patient(s, receptionist, clinic_id, data, now=clock.now())
     assert err.value.field == field
@@ -48,10 +67,14 @@ def test_bad_input_names_the_field_and_saves_nothing(db, clinic_id, clock, recep
 
 def test_search_by_name_forms_and_phone(db, clinic_id, clock, receptionist):
     with db.write() as s:
-        for first, last, phone in (("Ava", "Smith", "6175550101"), ("Liam", "Smithers", "6175550102"),
-                                   ("Noah", "Jones", "6175550103")):
-            create_patient(s, receptionist, clinic_id, PatientInput(first, last, phone=phone),
-                           now=clock.now())
+        for first, last, phone in (
+            ("Ava", "Smith", "6175550101"),
+            ("Liam", "Smithers", "6175550102"),
+            ("Noah", "Jones", "6175550103"),
+        ):
+            create_patient(
+                s, receptionist, clinic_id, PatientInput(first, last, phone=phone), now=clock.now()
+            )
     with db.read() as s:
         assert [r.name for r in search_patients(s, "smith")] == ["Ava Smith", "Liam Smithers"]
         assert [r.name for r in search_patients(s, "Smith, Li")] == ["Liam Smithers"]
@@ -96,29 +119,40 @@ def _patient_count(db) -> int:
     from orca_desk.models import AuditEvent, Patient
 
     with db.read() as s:
-        return s.scalar(select(func.count()).select_from(Patient)) + \
-            s.scalar(select(func.count()).select_from(AuditEvent))
+        return s.scalar(select(func.count()).select_from(Patient)) + s.scalar(
+            select(func.count()).select_from(AuditEvent)
+        )
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    (PatientInput("A" * 81, "Smith"), "first_name", "at most 80"),
-    (PatientInput("Ava", "S" * 81), "last_name", "at most 80"),
-    (PatientInput("Ava", "Smith", email="a" * 190 + "@example.com"), "email", "at most 200"),
-    (PatientInput("Ava", "Smith", guardian_name="G" * 121), "guardian_name", "at most 120"),
-    (PatientInput("Ava", "Smith", guardian_relation="r" * 41), "guardian_relation", "at most 40"),
-    (PatientInput("Ava", "Smith", guardian_email="g" * 190 + "@example.com"), "guardian_email",
-     "at most 200"),
-    (PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True, sms_consent_source="f" * 61),
-     "sms_consent_source", "at most 60"),
-    (PatientInput("Ava", "Smith", timezone="Mars/Olympus"), "timezone", "Unknown time zone"),
-    (PatientInput("Ava", "Smith", timezone="x" * 65), "timezone", "Unknown time zone"),
-    (PatientInput("Ava", "Smith", home_location_id=999), "home_location_id", "no location #999"),
-    (PatientInput("Ava\x00", "Smith"), "first_name", "cannot contain control characters"),
-    (PatientInput("Ava", "Smith", date(1850, 1, 1)), "date_of_birth", "before 1900"),
-    (PatientInput("Ava", "Smith", preferred_channel="x" * 500), "preferred_channel", "one of"),
-])
-def test_over_long_and_unknown_values_are_refused_naming_the_field(db, clinic_id, clock, receptionist,
-                                                                    data, field, message):
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (PatientInput("A" * 81, "Smith"), "first_name", "at most 80"),
+        (PatientInput("Ava", "S" * 81), "last_name", "at most 80"),
+        (PatientInput("Ava", "Smith", email="a" * 190 + "@example.com"), "email", "at most 200"),
+        (PatientInput("Ava", "Smith", guardian_name="G" * 121), "guardian_name", "at most 120"),
+        (PatientInput("Ava", "Smith", guardian_relation="r" * 41), "guardian_relation", "at most 40"),
+        (
+            PatientInput("Ava", "Smith", guardian_email="g" * 190 + "@example.com"),
+            "guardian_email",
+            "at most 200",
+        ),
+        (
+            PatientInput("Ava", "Smith", phone="6175550143", sms_consent=True, sms_consent_source="f" * 61),
+            "sms_consent_source",
+            "at most 60",
+        ),
+        (PatientInput("Ava", "Smith", timezone="Mars/Olympus"), "timezone", "Unknown time zone"),
+        (PatientInput("Ava", "Smith", timezone="x" * 65), "timezone", "Unknown time zone"),
+        (PatientInput("Ava", "Smith", home_location_id=999), "home_location_id", "no location #999"),
+        (PatientInput("Ava\x00", "Smith"), "first_name", "cannot contain control characters"),
+        (PatientInput("Ava", "Smith", date(1850, 1, 1)), "date_of_birth", "before 1900"),
+        (PatientInput("Ava", "Smith", preferred_channel="x" * 500), "preferred_channel", "one of"),
+    ],
+)
+def test_over_long_and_unknown_values_are_refused_naming_the_field(
+    db, clinic_id, clock, receptionist, data, field, message
+):
     before = _patient_count(db)
     with pytest.raises(ValidationError, match=message) as err, db.write() as s:
         create_patient(s, receptionist, clinic_id, data, now=clock.now())
@@ -133,8 +167,13 @@ def test_a_known_zone_and_location_are_kept(db, clinic_id, clock, receptionist):
 
     with db.write() as s:
         loc = s.scalar(select(Location.id))
-        p = create_patient(s, receptionist, clinic_id, PatientInput(
-            "Ava", "A" * 80, timezone="America/Chicago", home_location_id=loc), now=clock.now())
+        p = create_patient(
+            s,
+            receptionist,
+            clinic_id,
+            PatientInput("Ava", "A" * 80, timezone="America/Chicago", home_location_id=loc),
+            now=clock.now(),
+        )
         assert (p.timezone, p.home_location_id, len(p.last_name)) == ("America/Chicago", loc, 80)
 
 

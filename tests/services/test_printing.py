@@ -20,14 +20,33 @@ from tests.factories import World, make_world
 DAY = date(2026, 3, 3)  # Tuesday; New York is UTC-5 (EST)
 
 
-def _appt(s, w: World, patient: Patient, chair: Chair, start_utc: datetime, minutes: int, *,
-          bonding: bool = False, provider=None, confirmation: str = "unconfirmed",
-          status: str = "scheduled") -> Appointment:
-    a = Appointment(clinic_id=w.clinic.id, patient_id=patient.id,
-                    provider_id=(provider or w.ortho).id, chair_id=chair.id,
-                    location_id=w.location.id, type_id=(w.bonding if bonding else w.adjustment).id,
-                    start_at=start_utc, end_at=start_utc + timedelta(minutes=minutes), status=status,
-                    confirmation=confirmation, created_at=NOW, updated_at=NOW)
+def _appt(
+    s,
+    w: World,
+    patient: Patient,
+    chair: Chair,
+    start_utc: datetime,
+    minutes: int,
+    *,
+    bonding: bool = False,
+    provider=None,
+    confirmation: str = "unconfirmed",
+    status: str = "scheduled",
+) -> Appointment:
+    a = Appointment(
+        clinic_id=w.clinic.id,
+        patient_id=patient.id,
+        provider_id=(provider or w.ortho).id,
+        chair_id=chair.id,
+        location_id=w.location.id,
+        type_id=(w.bonding if bonding else w.adjustment).id,
+        start_at=start_utc,
+        end_at=start_utc + timedelta(minutes=minutes),
+        status=status,
+        confirmation=confirmation,
+        created_at=NOW,
+        updated_at=NOW,
+    )
     s.add(a)
     return a
 
@@ -108,10 +127,15 @@ def test_week_shows_days_and_their_appointments(db, booked):
     assert summary.appointments == 4
 
 
-@pytest.mark.parametrize(("paper", "landscape", "size"), [
-    ("letter", False, (612, 792)), ("letter", True, (792, 612)),
-    ("a4", False, (595.28, 841.89)), ("a4", True, (841.89, 595.28)),
-])
+@pytest.mark.parametrize(
+    ("paper", "landscape", "size"),
+    [
+        ("letter", False, (612, 792)),
+        ("letter", True, (792, 612)),
+        ("a4", False, (595.28, 841.89)),
+        ("a4", True, (841.89, 595.28)),
+    ],
+)
 def test_paper_sizes_and_orientation(db, booked, paper, landscape, size):
     data, _ = _render(db, paper=paper, landscape=landscape)
     box = PdfReader(io.BytesIO(data)).pages[0].mediabox
@@ -143,8 +167,11 @@ def test_many_chairs_without_rooms_split_into_pages(db):
 def _pixels(data: bytes, tmp_path: Path) -> list[tuple[int, int, int]]:
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+        capture_output=True,
+    )
     ppm = next(tmp_path.glob("p*.ppm")).read_bytes()
     # binary PPM: "P6\n<w> <h>\n255\n" then RGB bytes
     parts = ppm.split(b"\n", 3)
@@ -155,8 +182,10 @@ def _pixels(data: bytes, tmp_path: Path) -> list[tuple[int, int, int]]:
     return out
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None,
-                    reason="pdftoppm (poppler-utils) is not installed: cannot check grey pixels")
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None,
+    reason="pdftoppm (poppler-utils) is not installed: cannot check grey pixels",
+)
 def test_grayscale_has_no_colour_and_colour_does(db, booked, tmp_path):
     grey, _ = _render(db, grayscale=True)
     colour, _ = _render(db, grayscale=False)

@@ -456,7 +456,6 @@ def test_demo_has_schedules_holiday_and_pto(db):
         )
 
 
-
 # ----- bad .ics files and absurd spans (issue 18, items 22 and 24) -------------------------------
 
 
@@ -472,36 +471,57 @@ def _written(db) -> tuple[int, int]:
     from orca_desk.models import AuditEvent
 
     with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(ScheduleException)),
-                s.scalar(select(func.count()).select_from(AuditEvent)))
+        return (
+            s.scalar(select(func.count()).select_from(ScheduleException)),
+            s.scalar(select(func.count()).select_from(AuditEvent)),
+        )
 
 
-@pytest.mark.parametrize(("event", "words"), [
-    ("UID:x1\r\nSUMMARY:No start\r\n", "has no start (DTSTART)"),
-    ("SUMMARY:No start nor UID\r\n", "has no start (DTSTART)"),
-    ("UID:x2\r\nDTSTART:20261310T090000\r\nDTEND:20261310T100000\r\nSUMMARY:Month 13\r\n",
-     "start (DTSTART) is not a date"),
-    ("UID:x3\r\nDTSTART:garbage\r\nSUMMARY:Garbage\r\n", "start (DTSTART) is not a date"),
-    ("UID:x4\r\nDTSTART:20260310T090000Z\r\nDTEND:garbage\r\nSUMMARY:Bad end\r\n",
-     "end (DTEND) is not a date"),
-    ("UID:x5\r\nDTSTART;VALUE=DATE:20260310\r\nDTEND;VALUE=DATE:99991231\r\nSUMMARY:Forever\r\n",
-     "longer than 366 days"),
-    ("UID:x6\r\nDTSTART:20260310T090000Z\r\nDTEND:99991231T235959Z\r\nSUMMARY:Timed forever\r\n",
-     "longer than 366 days"),
-    ("UID:x7\r\nDTSTART:20260310T090000Z\r\nDTEND:20560310T090000Z\r\nSUMMARY:Thirty years\r\n",
-     "longer than 366 days"),
-    ("UID:x8\r\nDTSTART;VALUE=DATE:99991231\r\nSUMMARY:Last day\r\n", "after 2199"),
-    ("UID:x9\r\nDTSTART;TZID=Mars/Olympus:20260310T090000\r\nDTEND;TZID=Mars/Olympus:20260310T100000\r\n"
-     "SUMMARY:Mars\r\n", "unknown time zone 'Mars/Olympus'"),
-    (f"UID:{'u' * 300}\r\nDTSTART;VALUE=DATE:20260310\r\nSUMMARY:Long UID\r\n", "UID is 300 characters"),
-    ("UID:x10\r\nDTSTART:20260310T090000Z\r\nDURATION:garbage\r\nSUMMARY:Bad duration\r\n",
-     "length (DURATION) is not"),
-])
-def test_bad_ics_events_are_refused_naming_the_event_and_nothing_is_written(db, world, manager, event,
-                                                                            words):
+@pytest.mark.parametrize(
+    ("event", "words"),
+    [
+        ("UID:x1\r\nSUMMARY:No start\r\n", "has no start (DTSTART)"),
+        ("SUMMARY:No start nor UID\r\n", "has no start (DTSTART)"),
+        (
+            "UID:x2\r\nDTSTART:20261310T090000\r\nDTEND:20261310T100000\r\nSUMMARY:Month 13\r\n",
+            "start (DTSTART) is not a date",
+        ),
+        ("UID:x3\r\nDTSTART:garbage\r\nSUMMARY:Garbage\r\n", "start (DTSTART) is not a date"),
+        (
+            "UID:x4\r\nDTSTART:20260310T090000Z\r\nDTEND:garbage\r\nSUMMARY:Bad end\r\n",
+            "end (DTEND) is not a date",
+        ),
+        (
+            "UID:x5\r\nDTSTART;VALUE=DATE:20260310\r\nDTEND;VALUE=DATE:99991231\r\nSUMMARY:Forever\r\n",
+            "longer than 366 days",
+        ),
+        (
+            "UID:x6\r\nDTSTART:20260310T090000Z\r\nDTEND:99991231T235959Z\r\nSUMMARY:Timed forever\r\n",
+            "longer than 366 days",
+        ),
+        (
+            "UID:x7\r\nDTSTART:20260310T090000Z\r\nDTEND:20560310T090000Z\r\nSUMMARY:Thirty years\r\n",
+            "longer than 366 days",
+        ),
+        ("UID:x8\r\nDTSTART;VALUE=DATE:99991231\r\nSUMMARY:Last day\r\n", "after 2199"),
+        (
+            "UID:x9\r\nDTSTART;TZID=Mars/Olympus:20260310T090000\r\nDTEND;TZID=Mars/Olympus:20260310T100000\r\n"
+            "SUMMARY:Mars\r\n",
+            "unknown time zone 'Mars/Olympus'",
+        ),
+        (f"UID:{'u' * 300}\r\nDTSTART;VALUE=DATE:20260310\r\nSUMMARY:Long UID\r\n", "UID is 300 characters"),
+        (
+            "UID:x10\r\nDTSTART:20260310T090000Z\r\nDURATION:garbage\r\nSUMMARY:Bad duration\r\n",
+            "length (DURATION) is not",
+        ),
+    ],
+)
+def test_bad_ics_events_are_refused_naming_the_event_and_nothing_is_written(db, world, manager, event, words):
     before = _written(db)
-    with pytest.raises(ValidationError, match=words.replace("(", r"\(").replace(")", r"\)")) as err, \
-            db.write() as s:
+    with (
+        pytest.raises(ValidationError, match=words.replace("(", r"\(").replace(")", r"\)")) as err,
+        db.write() as s,
+    ):
         ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=_ics(GOOD, event), now=NOW)
     assert err.value.field == "file"
     assert "event 2" in str(err.value)
@@ -511,35 +531,69 @@ def test_bad_ics_events_are_refused_naming_the_event_and_nothing_is_written(db, 
 def test_a_long_timed_event_is_at_most_three_rows(db, world, manager):
     ten_days = "UID:t@example.com\r\nDTSTART:20260310T150000Z\r\nDTEND:20260320T150000Z\r\nSUMMARY:Trip\r\n"
     with db.write() as s:
-        result = ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=_ics(ten_days),
-                                        now=NOW, timezone="America/New_York")
+        result = ps.import_time_off_ics(
+            s, manager, provider_id=world.ortho.id, data=_ics(ten_days), now=NOW, timezone="America/New_York"
+        )
     assert result.created == 1
     with db.read() as s:
         rows = ps.list_exceptions(s, provider_id=world.ortho.id)
     assert [(r.start_day, r.end_day, r.start_minute, r.end_minute) for r in rows] == [
-        (date(2026, 3, 10), date(2026, 3, 10), 660, 1440),   # from 11:00 EDT
+        (date(2026, 3, 10), date(2026, 3, 10), 660, 1440),  # from 11:00 EDT
         (date(2026, 3, 11), date(2026, 3, 19), None, None),  # whole days between
-        (date(2026, 3, 20), date(2026, 3, 20), 0, 660),      # back at 11:00
+        (date(2026, 3, 20), date(2026, 3, 20), 0, 660),  # back at 11:00
     ]
     with db.write() as s:  # importing again adds nothing
-        assert ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=_ics(ten_days),
-                                      now=NOW).created == 0
+        assert (
+            ps.import_time_off_ics(
+                s, manager, provider_id=world.ortho.id, data=_ics(ten_days), now=NOW
+            ).created
+            == 0
+        )
 
 
-@pytest.mark.parametrize(("call", "field", "words"), [
-    (lambda s, m, w: ps.add_time_off(s, m, provider_id=w.ortho.id, start_day=date(2026, 3, 10),
-                                     end_day=date(2056, 3, 10), now=NOW), "end_day", "longer than 366 days"),
-    (lambda s, m, w: ps.add_holiday(s, m, name="Forever", start_day=date(2026, 3, 10),
-                                    end_day=date(9999, 12, 31), now=NOW), "end_day", "after 2199"),
-    (lambda s, m, w: ps.add_time_off(s, m, provider_id=w.ortho.id, start_day=date(1, 1, 1), now=NOW),
-     "start_day", "before 1900"),
-    (lambda s, m, w: ps.add_time_off(s, m, provider_id=w.ortho.id, start_day=date(2026, 3, 10),
-                                     name="n" * 121, now=NOW), "name", "at most 120"),
-    (lambda s, m, w: ps.add_holiday(s, m, name="Bad\x00name", start_day=date(2026, 3, 10), now=NOW),
-     "name", "control characters"),
-    (lambda s, m, w: ps.add_time_off(s, m, provider_id=w.ortho.id, start_day=date(2026, 3, 10),
-                                     source_uid="u" * 256, now=NOW), "uid", "at most 255"),
-])
+@pytest.mark.parametrize(
+    ("call", "field", "words"),
+    [
+        (
+            lambda s, m, w: ps.add_time_off(
+                s, m, provider_id=w.ortho.id, start_day=date(2026, 3, 10), end_day=date(2056, 3, 10), now=NOW
+            ),
+            "end_day",
+            "longer than 366 days",
+        ),
+        (
+            lambda s, m, w: ps.add_holiday(
+                s, m, name="Forever", start_day=date(2026, 3, 10), end_day=date(9999, 12, 31), now=NOW
+            ),
+            "end_day",
+            "after 2199",
+        ),
+        (
+            lambda s, m, w: ps.add_time_off(s, m, provider_id=w.ortho.id, start_day=date(1, 1, 1), now=NOW),
+            "start_day",
+            "before 1900",
+        ),
+        (
+            lambda s, m, w: ps.add_time_off(
+                s, m, provider_id=w.ortho.id, start_day=date(2026, 3, 10), name="n" * 121, now=NOW
+            ),
+            "name",
+            "at most 120",
+        ),
+        (
+            lambda s, m, w: ps.add_holiday(s, m, name="Bad\x00name", start_day=date(2026, 3, 10), now=NOW),
+            "name",
+            "control characters",
+        ),
+        (
+            lambda s, m, w: ps.add_time_off(
+                s, m, provider_id=w.ortho.id, start_day=date(2026, 3, 10), source_uid="u" * 256, now=NOW
+            ),
+            "uid",
+            "at most 255",
+        ),
+    ],
+)
 def test_absurd_spans_and_over_long_text_are_refused(db, world, manager, call, field, words):
     before = _written(db)
     with pytest.raises(ValidationError, match=words) as err, db.write() as s:
@@ -550,8 +604,9 @@ def test_absurd_spans_and_over_long_text_are_refused(db, world, manager, call, f
 
 def test_ics_import_refuses_an_unknown_zone_argument(db, world, manager):
     with pytest.raises(ValidationError, match="Unknown time zone") as err, db.write() as s:
-        ps.import_time_off_ics(s, manager, provider_id=world.ortho.id, data=_ics(GOOD), now=NOW,
-                               timezone="Mars/Olympus")
+        ps.import_time_off_ics(
+            s, manager, provider_id=world.ortho.id, data=_ics(GOOD), now=NOW, timezone="Mars/Olympus"
+        )
     assert err.value.field == "timezone"
 
 

@@ -21,10 +21,19 @@ LA = ZoneInfo("America/Los_Angeles")
 STAMP = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("stored", [
-    "2026-11-17 14:00:00.000000", "2026-11-17 14:00:00.250000", "2026-11-17 14:00:00", "2026-11-17 14:00",
-    "2026-11-17T14:00:00", "2026-11-17 14:00:00+00:00", "2026-11-17 09:00:00-05:00", "2026-11-17",
-])
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "2026-11-17 14:00:00.000000",
+        "2026-11-17 14:00:00.250000",
+        "2026-11-17 14:00:00",
+        "2026-11-17 14:00",
+        "2026-11-17T14:00:00",
+        "2026-11-17 14:00:00+00:00",
+        "2026-11-17 09:00:00-05:00",
+        "2026-11-17",
+    ],
+)
 def test_sqlite_text_reads_as_the_general_parser_read_it(stored):
     dialect = sqlite.dialect()
     fast = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
@@ -39,10 +48,20 @@ def test_sqlite_text_reads_as_the_general_parser_read_it(stored):
 def test_an_instant_round_trips_through_sqlite_as_utc(db):
     with db.write() as s:
         w = make_world(s)
-        s.add(Appointment(clinic_id=w.clinic.id, patient_id=w.patients[0].id, provider_id=w.ortho.id,
-                          chair_id=w.chairs[0].id, location_id=w.location.id, type_id=w.adjustment.id,
-                          start_at=datetime(2026, 3, 4, 9, 30, 0, 123456, tzinfo=NY),
-                          end_at=datetime(2026, 3, 4, 9, 50, tzinfo=NY), created_at=STAMP, updated_at=STAMP))
+        s.add(
+            Appointment(
+                clinic_id=w.clinic.id,
+                patient_id=w.patients[0].id,
+                provider_id=w.ortho.id,
+                chair_id=w.chairs[0].id,
+                location_id=w.location.id,
+                type_id=w.adjustment.id,
+                start_at=datetime(2026, 3, 4, 9, 30, 0, 123456, tzinfo=NY),
+                end_at=datetime(2026, 3, 4, 9, 50, tzinfo=NY),
+                created_at=STAMP,
+                updated_at=STAMP,
+            )
+        )
     with db.read() as s:
         start, end = s.execute(select(Appointment.start_at, Appointment.end_at)).one()
         stored = s.execute(text("SELECT start_at FROM appointment")).scalar_one()
@@ -68,10 +87,19 @@ def test_a_day_at_two_locations_keeps_each_locations_own_day(any_db):
         s.flush()
 
         def visit(loc: Location, chair: Chair, local: datetime, minutes: int = 20, **kw: str) -> int:
-            a = Appointment(clinic_id=w.clinic.id, patient_id=w.patients[0].id, provider_id=w.ortho.id,
-                            chair_id=chair.id, location_id=loc.id, type_id=w.adjustment.id, start_at=local,
-                            end_at=local + timedelta(minutes=minutes), created_at=STAMP, updated_at=STAMP,
-                            **kw)
+            a = Appointment(
+                clinic_id=w.clinic.id,
+                patient_id=w.patients[0].id,
+                provider_id=w.ortho.id,
+                chair_id=chair.id,
+                location_id=loc.id,
+                type_id=w.adjustment.id,
+                start_at=local,
+                end_at=local + timedelta(minutes=minutes),
+                created_at=STAMP,
+                updated_at=STAMP,
+                **kw,
+            )
             s.add(a)
             s.flush()
             return a.id
@@ -88,6 +116,7 @@ def test_a_day_at_two_locations_keeps_each_locations_own_day(any_db):
         with_missed = calendar_data.load_days(s, zones, [date(2026, 3, 4)], include_cancelled=True)
     assert [r.id for r in rows] == [la_early, ny_late, la_late]
     with any_db.read() as s:  # one location: its own day, nothing of the other's
+
         def one(loc: int, zone: ZoneInfo, day: date) -> list[int]:
             return [r.id for r in calendar_data.load_days(s, {loc: zone}, [day])]
 
@@ -96,8 +125,12 @@ def test_a_day_at_two_locations_keeps_each_locations_own_day(any_db):
         assert one(ids[0], NY, date(2026, 3, 5)) == [ny_next]
     assert gone in {r.id for r in with_missed} and ny_next not in {r.id for r in with_missed}
     first = rows[0]
-    assert (first.patient_name, first.patient_initials, first.type_name, first.alerts) == \
-        ("Kid0 Smith", "K.S.", "Adjustment", "")
+    assert (first.patient_name, first.patient_initials, first.type_name, first.alerts) == (
+        "Kid0 Smith",
+        "K.S.",
+        "Adjustment",
+        "",
+    )
     assert first.start == datetime(2026, 3, 4, 8, 0, tzinfo=UTC) and first.start.utcoffset() == timedelta(0)
     assert first.location_id == ids[1] and first.series_id is None
 
@@ -110,9 +143,15 @@ def test_every_kind_of_search_text_finds_the_same_patients_on_both_databases(any
         clinic_id = make_world(s, patients=0).clinic.id
         for data in (
             PatientInput("Ava", "Smith", date(2012, 5, 1), phone="6175550101", email="ava@example.com"),
-            PatientInput("Liam", "Smithers", date(2011, 2, 3), guardian_name="Maria Rivera",
-                         guardian_relation="mother", guardian_phone="6175550199",
-                         guardian_email="maria@example.org"),
+            PatientInput(
+                "Liam",
+                "Smithers",
+                date(2011, 2, 3),
+                guardian_name="Maria Rivera",
+                guardian_relation="mother",
+                guardian_phone="6175550199",
+                guardian_email="maria@example.org",
+            ),
             PatientInput("Noah", "Jones", phone="6175550103"),
             PatientInput("Old", "Smith", phone="6175550104"),
         ):
@@ -140,5 +179,8 @@ def test_every_kind_of_search_text_finds_the_same_patients_on_both_databases(any
     assert names("Smi%") == [] and names("A_17") == []
     with any_db.read() as s:
         [row] = search_patients(s, "ava")
-    assert (row.date_of_birth, row.contact_phone, row.guardian_name) == \
-        (date(2012, 5, 1), "+16175550101", None)
+    assert (row.date_of_birth, row.contact_phone, row.guardian_name) == (
+        date(2012, 5, 1),
+        "+16175550101",
+        None,
+    )

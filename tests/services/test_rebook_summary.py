@@ -75,30 +75,63 @@ def test_the_rebook_rule_on_postgresql(pg_db, manager):
 
 
 def _appt(id_, status, start, minutes, *, chair=1, confirmation="unconfirmed", location=1):
-    return CalendarAppointment(id_, 1, id_, "P", "P.", 1, "Dr", chair, location, 1, "Adj", "#fff", start,
-                               start + timedelta(minutes=minutes), status, confirmation, None)
+    return CalendarAppointment(
+        id_,
+        1,
+        id_,
+        "P",
+        "P.",
+        1,
+        "Dr",
+        chair,
+        location,
+        1,
+        "Adj",
+        "#fff",
+        start,
+        start + timedelta(minutes=minutes),
+        status,
+        confirmation,
+        None,
+    )
 
 
 def test_the_summary_of_a_hand_made_day_is_exact():
-    overlay = CalendarOverlay(working={}, location_open={DAY: [(480, 720), (780, 1020)]},  # 8 h, lunch off
-                              blocks=[BlockRow(1, DAY, 600, 660, None, 2, "meeting", "#ccc", 1),  # chair 2
-                                      BlockRow(2, DAY, 900, 960, 7, None, "provider lunch", "#ccc", 1)])
-    rows = [_appt(1, "scheduled", at(8), 30),  # unconfirmed
-            _appt(2, "confirmed", at(9), 60, confirmation="confirmed"),
-            _appt(3, "completed", at(13), 45, chair=2),
-            _appt(4, "scheduled", at(14), 15, chair=2, confirmation="requested"),  # unconfirmed
-            _appt(5, "cancelled", at(10), 60, chair=3),
-            _appt(6, "no_show", at(11), 20, chair=3),
-            _appt(7, "scheduled", at(9, day=DAY + timedelta(days=1)), 30)]  # another day
-    s = summarise(rows, days=[DAY], zones={1: NY}, chairs={1: [1, 2, 3]}, overlays={1: overlay},
-                  offer_starts=[(1, at(15)), (1, at(9, day=DAY + timedelta(days=1)))], to_rebook=2)
+    overlay = CalendarOverlay(
+        working={},
+        location_open={DAY: [(480, 720), (780, 1020)]},  # 8 h, lunch off
+        blocks=[
+            BlockRow(1, DAY, 600, 660, None, 2, "meeting", "#ccc", 1),  # chair 2
+            BlockRow(2, DAY, 900, 960, 7, None, "provider lunch", "#ccc", 1),
+        ],
+    )
+    rows = [
+        _appt(1, "scheduled", at(8), 30),  # unconfirmed
+        _appt(2, "confirmed", at(9), 60, confirmation="confirmed"),
+        _appt(3, "completed", at(13), 45, chair=2),
+        _appt(4, "scheduled", at(14), 15, chair=2, confirmation="requested"),  # unconfirmed
+        _appt(5, "cancelled", at(10), 60, chair=3),
+        _appt(6, "no_show", at(11), 20, chair=3),
+        _appt(7, "scheduled", at(9, day=DAY + timedelta(days=1)), 30),
+    ]  # another day
+    s = summarise(
+        rows,
+        days=[DAY],
+        zones={1: NY},
+        chairs={1: [1, 2, 3]},
+        overlays={1: overlay},
+        offer_starts=[(1, at(15)), (1, at(9, day=DAY + timedelta(days=1)))],
+        to_rebook=2,
+    )
     assert (s.visits, s.unconfirmed, s.cancelled, s.no_shows, s.offers, s.to_rebook) == (4, 2, 1, 1, 1, 2)
     assert s.booked_minutes == 30 + 60 + 45 + 15
     # 3 chairs × 480 open minutes, less chair 2's meeting (60), less the live visits (150); the
     # provider's lunch and the cancelled and no-show time leave the chairs free.
     assert s.free_minutes == 3 * 480 - 60 - 150
-    assert s.text() == ("4 visits · 2 unconfirmed · 2.5 chair-h booked · 20.5 chair-h free · "
-                        "1 opening on offer · 1 cancelled · 1 no-show")
+    assert s.text() == (
+        "4 visits · 2 unconfirmed · 2.5 chair-h booked · 20.5 chair-h free · "
+        "1 opening on offer · 1 cancelled · 1 no-show"
+    )
 
 
 def test_on_the_demo_clinic_the_list_follows_the_rule_and_the_summary_counts_the_day(db, manager):
@@ -110,15 +143,24 @@ def test_on_the_demo_clinic_the_list_follows_the_rule_and_the_summary_counts_the
         locations = {loc.id: ZoneInfo(loc.timezone) for loc in s.scalars(select(Location))}
         day = (NOW - timedelta(days=1)).astimezone(NY).date()
         rows = to_rebook(s, locations, [day], now=NOW)
-        missed = s.execute(select(Appointment.location_id, Appointment.patient_id, Appointment.start_at)
-                           .where(Appointment.status.in_(("cancelled", "no_show")))).all()
+        missed = s.execute(
+            select(Appointment.location_id, Appointment.patient_id, Appointment.start_at).where(
+                Appointment.status.in_(("cancelled", "no_show"))
+            )
+        ).all()
         expected = set()
         for location_id, patient, start in missed:
             if start.astimezone(locations[location_id]).date() != day:
                 continue
-            later = s.scalar(select(Appointment.id).where(
-                Appointment.patient_id == patient, Appointment.status.in_(ACTIVE_STATUSES),
-                (Appointment.start_at > start) | (Appointment.start_at >= NOW)).limit(1))
+            later = s.scalar(
+                select(Appointment.id)
+                .where(
+                    Appointment.patient_id == patient,
+                    Appointment.status.in_(ACTIVE_STATUSES),
+                    (Appointment.start_at > start) | (Appointment.start_at >= NOW),
+                )
+                .limit(1)
+            )
             if later is None:
                 expected.add(patient)
         assert {r.patient_id for r in rows} == expected
@@ -134,9 +176,13 @@ def test_on_the_demo_clinic_the_list_follows_the_rule_and_the_summary_counts_the
     assert on_day, "the demo has cancellations and no-shows every day"
     patient = on_day[0][1]
     with db.write() as s:
-        for appt_id in s.scalars(select(Appointment.id).where(
-                Appointment.patient_id == patient, Appointment.status.in_(("scheduled", "confirmed")),
-                Appointment.start_at >= NOW)):
+        for appt_id in s.scalars(
+            select(Appointment.id).where(
+                Appointment.patient_id == patient,
+                Appointment.status.in_(("scheduled", "confirmed")),
+                Appointment.start_at >= NOW,
+            )
+        ):
             booking.cancel_appointment(s, manager, appt_id, reason="moved away", now=NOW)
     with db.read() as s:
         assert [r.patient_id for r in to_rebook(s, locations, [day], now=NOW)] == [patient]
@@ -157,8 +203,13 @@ def test_a_clinic_set_up_from_an_empty_database(db, clock):
     text = (resources_dir() / "examples" / "clinic.toml").read_text(encoding="utf-8")
     with db.write() as s:
         apply_setup(s, parse_setup(text), actor=None, now=clock.now())
-    actor = Actor(username="admin", role="admin", user_id=None, display_name="Admin",
-                  permissions=ROLE_PERMISSIONS["admin"])
+    actor = Actor(
+        username="admin",
+        role="admin",
+        user_id=None,
+        display_name="Admin",
+        permissions=ROLE_PERMISSIONS["admin"],
+    )
     with db.write() as s:
         clinic = s.scalar(select(Clinic))
         loc = s.scalar(select(Location).where(Location.name == "Harbour Street"))
@@ -166,8 +217,9 @@ def test_a_clinic_set_up_from_an_empty_database(db, clock):
         chair = s.scalar(select(Chair).where(Chair.location_id == loc.id).order_by(Chair.sort_order))
         costa = s.scalar(select(Provider).where(Provider.name == "Dr. Ana Costa"))
         adj = s.scalar(select(AppointmentType).where(AppointmentType.name == "Adjustment"))
-        patient = create_patient(s, actor, clinic.id, PatientInput(first_name="Ava", last_name="Stone"),
-                                 now=clock.now())
+        patient = create_patient(
+            s, actor, clinic.id, PatientInput(first_name="Ava", last_name="Stone"), now=clock.now()
+        )
         day = date(2026, 3, 9)  # a Monday: Dr. Costa works at Harbour Street 8–17
         start = datetime(2026, 3, 9, 10, 0, tzinfo=zone)
         req = BookingRequest(patient.id, costa.id, chair.id, adj.id, start, adj.default_minutes)
@@ -180,7 +232,8 @@ def test_a_clinic_set_up_from_an_empty_database(db, clock):
         overlay = calendar_overlay(s, location_id=ids[0], days=[day])
         chairs = {ids[0]: list(s.scalars(select(Chair.id).where(Chair.location_id == ids[0])))}
         appts = load_days(s, {ids[0]: zone}, [day], include_cancelled=True)
-    summary = summarise(appts, days=[day], zones={ids[0]: zone}, chairs=chairs, overlays={ids[0]: overlay},
-                        to_rebook=1)
+    summary = summarise(
+        appts, days=[day], zones={ids[0]: zone}, chairs=chairs, overlays={ids[0]: overlay}, to_rebook=1
+    )
     assert (summary.visits, summary.cancelled, summary.booked_minutes, summary.to_rebook) == (0, 1, 0, 1)
     assert summary.free_minutes > 0

@@ -313,7 +313,10 @@ def test_custom_sequence_and_validation(db, manager):
         clinic_id = s.scalar(select(func.min(RecoveryCase.clinic_id))) or 1
         with pytest.raises(ValidationError, match="order of their delay"):
             recovery.save_sequence(
-                s, manager, clinic_id, [recovery.StepInput("email", 60), recovery.StepInput("sms", 0)],
+                s,
+                manager,
+                clinic_id,
+                [recovery.StepInput("email", 60), recovery.StepInput("sms", 0)],
                 now=NOW,
             )
         recovery.save_sequence(
@@ -331,7 +334,9 @@ def test_the_runtime_installs_the_recovery_and_campaign_ticks():
     from orca_desk.automation.features import install_features
 
     ticks: list[str] = []
-    runtime = SimpleNamespace(register_tick=lambda job: ticks.append(job.name),
-                              handlers=SimpleNamespace(register=lambda handler: None))
+    runtime = SimpleNamespace(
+        register_tick=lambda job: ticks.append(job.name),
+        handlers=SimpleNamespace(register=lambda handler: None),
+    )
     install_features(runtime)  # type: ignore[arg-type]
     assert {"recovery", "campaigns"} <= set(ticks)

@@ -32,8 +32,9 @@ def test_the_defaults_are_shown_until_a_manager_saves(db, clinic_id, manager):
     assert not shown.saved and shown.steps == recovery.DEFAULT_STEPS
     assert shown.cause_kinds == ("no_show", "late_cancel") and shown.lost_after_days == 14
     with db.write() as s:
-        recovery.save_sequence(s, manager, clinic_id, GOOD, now=NOW, cause_kinds=("no_show",),
-                               lost_after_days=21)
+        recovery.save_sequence(
+            s, manager, clinic_id, GOOD, now=NOW, cause_kinds=("no_show",), lost_after_days=21
+        )
     with db.read() as s:
         shown = recovery.load_sequence(s, clinic_id)
         audits = s.scalars(select(AuditEvent).where(AuditEvent.action == "recovery.sequence")).all()
@@ -56,12 +57,21 @@ def test_a_receptionist_is_refused(db, clinic_id, receptionist):
     [
         ((), {}, "at least one step"),
         ((StepInput("sms", -60),), {}, "Step 1: the delay cannot be negative (-1 h)"),
-        ((StepInput("sms", 0), StepInput("email", 2 * DAY), StepInput("call", DAY)), {},
-         "Step 3 (1 day) comes before step 2 (2 days): put the steps in order of their delay"),
-        ((StepInput("sms", 0), StepInput("email", DAY, None, "nope.key")), {},
-         "Step 2: unknown template 'nope.key'; the library has no email template"),
-        ((StepInput("sms", 0, None, "reminder.week"),), {},
-         "Step 1: unknown template 'reminder.week'; the library has no SMS template"),  # email only
+        (
+            (StepInput("sms", 0), StepInput("email", 2 * DAY), StepInput("call", DAY)),
+            {},
+            "Step 3 (1 day) comes before step 2 (2 days): put the steps in order of their delay",
+        ),
+        (
+            (StepInput("sms", 0), StepInput("email", DAY, None, "nope.key")),
+            {},
+            "Step 2: unknown template 'nope.key'; the library has no email template",
+        ),
+        (
+            (StepInput("sms", 0, None, "reminder.week"),),
+            {},
+            "Step 1: unknown template 'reminder.week'; the library has no SMS template",
+        ),  # email only
         ((StepInput("email", 0, None, " "),), {}, "Step 1: choose a message template for the email"),
         ((StepInput("fax", 0),), {}, "Step 1: unknown action 'fax'"),
         ((StepInput("sms", 0, 25 * 60),), {}, "Step 1: the latest time must be within the day"),
@@ -88,7 +98,9 @@ def test_every_problem_is_named_at_once(db, clinic_id):
             s, clinic_id, [StepInput("sms", DAY, None, "x"), StepInput("email", -1)], lost_after_days=0
         )
     assert [p.split(":")[0] for p in problems] == [
-        "Step 1", "Step 2", "'Lost after' must be between 1 and 365 days (it is 0)."
+        "Step 1",
+        "Step 2",
+        "'Lost after' must be between 1 and 365 days (it is 0).",
     ]
 
 

@@ -307,9 +307,7 @@ RFC_VECTORS: list[tuple[str, str, datetime, dict[str, object], list[datetime]]] 
         "FREQ=YEARLY;BYMONTH=3;BYDAY=TH",
         ny(1997, 3, 13),
         {"limit": 11},
-        days(1997, 3, [13, 20, 27])
-        + days(1998, 3, [5, 12, 19, 26])
-        + days(1999, 3, [4, 11, 18, 25]),
+        days(1997, 3, [13, 20, 27]) + days(1998, 3, [5, 12, 19, 26]) + days(1999, 3, [4, 11, 18, 25]),
     ),
     (
         "every Thursday, but only during June, July and August (first 17)",
@@ -698,10 +696,7 @@ JAN_1_TO_5 = [date(2024, 1, d) for d in range(1, 6)]
 def test_utc_until_is_inclusive_and_compared_as_an_instant() -> None:
     # 09:00 EST is 14:00 UTC.
     assert _dates(occurrences("FREQ=DAILY;UNTIL=20240105T140000Z", ny(2024, 1, 1))) == JAN_1_TO_5
-    assert (
-        _dates(occurrences("FREQ=DAILY;UNTIL=20240105T135959Z", ny(2024, 1, 1)))
-        == (JAN_1_TO_5[:-1])
-    )
+    assert _dates(occurrences("FREQ=DAILY;UNTIL=20240105T135959Z", ny(2024, 1, 1))) == (JAN_1_TO_5[:-1])
 
 
 def test_utc_until_east_of_greenwich_crosses_the_date_line_correctly() -> None:
@@ -1106,18 +1101,20 @@ def test_yearly_byweekno_matches_a_week_year_reference(
     tz=ZONES,
     start_day=st.dates(date(2022, 1, 1), date(2026, 12, 31)),
     hour=st.sampled_from([0, 2, 9, 23]),
-    rule=st.sampled_from([
-        "FREQ=DAILY;INTERVAL=3",
-        "FREQ=WEEKLY",
-        "FREQ=WEEKLY;INTERVAL=6;BYDAY=TU",
-        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;WKST=SU",
-        "FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=2",  # dateutil's first week starts at DTSTART
-        "FREQ=MONTHLY;BYDAY=2TU",
-        "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO,-1FR;BYSETPOS=-1",
-        "FREQ=MONTHLY",  # the 29th–31st are default BYMONTHDAYs some months lack
-        "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU",
-        "FREQ=DAILY;BYHOUR=2,3;UNTIL=20290101",
-    ]),
+    rule=st.sampled_from(
+        [
+            "FREQ=DAILY;INTERVAL=3",
+            "FREQ=WEEKLY",
+            "FREQ=WEEKLY;INTERVAL=6;BYDAY=TU",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;WKST=SU",
+            "FREQ=WEEKLY;BYDAY=MO,SU;BYSETPOS=2",  # dateutil's first week starts at DTSTART
+            "FREQ=MONTHLY;BYDAY=2TU",
+            "FREQ=MONTHLY;INTERVAL=2;BYDAY=MO,-1FR;BYSETPOS=-1",
+            "FREQ=MONTHLY",  # the 29th–31st are default BYMONTHDAYs some months lack
+            "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU",
+            "FREQ=DAILY;BYHOUR=2,3;UNTIL=20290101",
+        ]
+    ),
     ahead=st.integers(-30, 1500),
     span=st.integers(0, 120),
     limit=st.one_of(st.none(), st.integers(1, 5)),

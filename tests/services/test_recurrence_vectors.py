@@ -57,8 +57,11 @@ def test_weekly_set_position_beyond_every_week_is_refused_instead_of_searching()
         occurrences("FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2;COUNT=3", datetime(2024, 1, 2, 12))
 
 
-@pytest.mark.parametrize(("title", "rule", "dtstart", "expected"), _vectors(),
-                         ids=[f"{i:02d}-{v[1]}" for i, v in enumerate(_vectors())])
+@pytest.mark.parametrize(
+    ("title", "rule", "dtstart", "expected"),
+    _vectors(),
+    ids=[f"{i:02d}-{v[1]}" for i, v in enumerate(_vectors())],
+)
 def test_public_rfc5545_vectors(title: str, rule: str, dtstart: datetime, expected: list[datetime]) -> None:
     until = None if ("COUNT=" in rule or "UNTIL=" in rule) else expected[-1]
     assert occurrences(rule, dtstart, until=until) == expected, title
@@ -76,8 +79,10 @@ def test_yearly_byweekno_without_byday_keeps_dtstarts_weekday() -> None:
 def test_yearly_bymonthday_without_bymonth_keeps_dtstarts_month() -> None:
     result = occurrences("FREQ=YEARLY;BYMONTHDAY=29;COUNT=3", datetime(2024, 2, 29, 9))
     assert result == [datetime(2024, 2, 29, 9), datetime(2028, 2, 29, 9), datetime(2032, 2, 29, 9)]
-    assert describe("FREQ=YEARLY;BYMONTHDAY=29;COUNT=3", datetime(2024, 2, 29, 9)) == \
-        "Yearly on 29 February, 3 times"
+    assert (
+        describe("FREQ=YEARLY;BYMONTHDAY=29;COUNT=3", datetime(2024, 2, 29, 9))
+        == "Yearly on 29 February, 3 times"
+    )
 
 
 def test_yearly_day_the_start_month_never_has_is_refused_naming_the_part() -> None:
@@ -90,16 +95,23 @@ def test_weekly_bysetpos_selects_within_the_whole_wkst_week() -> None:
     # although DTSTART (TU 2) is not the week's first day.
     rule = "FREQ=WEEKLY;BYDAY=MO,TU,SU,SA,TH;BYSETPOS=3,2;COUNT=4"
     assert occurrences(rule, datetime(2024, 1, 2, 12)) == [
-        datetime(2024, 1, 2, 12), datetime(2024, 1, 4, 12),
-        datetime(2024, 1, 9, 12), datetime(2024, 1, 11, 12)]
+        datetime(2024, 1, 2, 12),
+        datetime(2024, 1, 4, 12),
+        datetime(2024, 1, 9, 12),
+        datetime(2024, 1, 11, 12),
+    ]
 
 
 @PROPS
-@given(start=st.dates(date(2015, 1, 1), date(2030, 12, 31)),
-       weeknos=st.sets(st.integers(1, 52), min_size=1, max_size=3),
-       wkst=st.sampled_from([0, 6]), interval=st.integers(1, 2))
+@given(
+    start=st.dates(date(2015, 1, 1), date(2030, 12, 31)),
+    weeknos=st.sets(st.integers(1, 52), min_size=1, max_size=3),
+    wkst=st.sampled_from([0, 6]),
+    interval=st.integers(1, 2),
+)
 def test_byweekno_default_weekday_matches_dateutil_with_the_weekday_written_out(
-        start: date, weeknos: set[int], wkst: int, interval: int) -> None:
+    start: date, weeknos: set[int], wkst: int, interval: int
+) -> None:
     dtstart = datetime.combine(start, time(8, 30))
     numbers = ",".join(str(n) for n in sorted(weeknos))
     rule = f"FREQ=YEARLY;INTERVAL={interval};BYWEEKNO={numbers};WKST={DAY_CODES[wkst]}"
@@ -111,19 +123,34 @@ def test_byweekno_default_weekday_matches_dateutil_with_the_weekday_written_out(
         # dateutil agrees when a week-year and the calendar year coincide (weeks 2..51).
         inner = sorted(n for n in weeknos if 2 <= n <= 51)
         if inner:
-            mine = occurrences(f"FREQ=YEARLY;BYWEEKNO={','.join(map(str, inner))};WKST={DAY_CODES[wkst]}",
-                               dtstart, until=until)
-            ref = list(du.rrule(du.YEARLY, dtstart=dtstart, until=until, byweekno=inner, wkst=wkst,
-                                byweekday=[start.weekday()]))
+            mine = occurrences(
+                f"FREQ=YEARLY;BYWEEKNO={','.join(map(str, inner))};WKST={DAY_CODES[wkst]}",
+                dtstart,
+                until=until,
+            )
+            ref = list(
+                du.rrule(
+                    du.YEARLY,
+                    dtstart=dtstart,
+                    until=until,
+                    byweekno=inner,
+                    wkst=wkst,
+                    byweekday=[start.weekday()],
+                )
+            )
             assert mine == ref
 
 
 @PROPS
-@given(start=st.dates(date(2015, 1, 1), date(2030, 12, 31)),
-       monthdays=st.sets(st.one_of(st.integers(1, 31), st.integers(-31, -1)), min_size=1, max_size=3),
-       interval=st.integers(1, 3), count=st.integers(1, 6))
+@given(
+    start=st.dates(date(2015, 1, 1), date(2030, 12, 31)),
+    monthdays=st.sets(st.one_of(st.integers(1, 31), st.integers(-31, -1)), min_size=1, max_size=3),
+    interval=st.integers(1, 3),
+    count=st.integers(1, 6),
+)
 def test_yearly_bymonthday_default_month_matches_dateutil_with_the_month_written_out(
-        start: date, monthdays: set[int], interval: int, count: int) -> None:
+    start: date, monthdays: set[int], interval: int, count: int
+) -> None:
     dtstart = datetime.combine(start, time(9))
     days = ",".join(str(d) for d in sorted(monthdays))
     rule = f"FREQ=YEARLY;INTERVAL={interval};COUNT={count};BYMONTHDAY={days}"
@@ -132,14 +159,23 @@ def test_yearly_bymonthday_default_month_matches_dateutil_with_the_month_written
         with pytest.raises(RecurrenceRuleError, match="BYMONTHDAY"):
             occurrences(rule, dtstart)
         return
-    ref = list(du.rrule(du.YEARLY, dtstart=dtstart, interval=interval, count=count,
-                        bymonthday=sorted(monthdays), bymonth=start.month))
+    ref = list(
+        du.rrule(
+            du.YEARLY,
+            dtstart=dtstart,
+            interval=interval,
+            count=count,
+            bymonthday=sorted(monthdays),
+            bymonth=start.month,
+        )
+    )
     assert occurrences(rule, dtstart) == ref
     assert {o.month for o in ref} == {start.month}
 
 
-def _weekly_setpos_reference(dtstart: datetime, days: list[int], positions: list[int], wkst: int,
-                             interval: int, count: int) -> list[datetime]:
+def _weekly_setpos_reference(
+    dtstart: datetime, days: list[int], positions: list[int], wkst: int, interval: int, count: int
+) -> list[datetime]:
     """Whole weeks from WKST, every INTERVAL weeks from DTSTART's week; positions over each week's set."""
     week = dtstart.date() - timedelta(days=(dtstart.weekday() - wkst) % 7)
     out: list[datetime] = []
@@ -154,17 +190,24 @@ def _weekly_setpos_reference(dtstart: datetime, days: list[int], positions: list
 
 
 @PROPS
-@given(start=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
-       days=st.sets(st.integers(0, 6), min_size=1, max_size=5),
-       positions=st.sets(st.sampled_from([1, 2, 3, -1, -2]), min_size=1, max_size=2),
-       wkst=st.integers(0, 6), interval=st.integers(1, 3), count=st.integers(1, 8))
-def test_weekly_bysetpos_matches_a_whole_week_reference(start: date, days: set[int], positions: set[int],
-                                                        wkst: int, interval: int, count: int) -> None:
+@given(
+    start=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    days=st.sets(st.integers(0, 6), min_size=1, max_size=5),
+    positions=st.sets(st.sampled_from([1, 2, 3, -1, -2]), min_size=1, max_size=2),
+    wkst=st.integers(0, 6),
+    interval=st.integers(1, 3),
+    count=st.integers(1, 8),
+)
+def test_weekly_bysetpos_matches_a_whole_week_reference(
+    start: date, days: set[int], positions: set[int], wkst: int, interval: int, count: int
+) -> None:
     assume(any(abs(p) <= len(days) for p in positions))
     dtstart = datetime.combine(start, time(10, 15))
-    rule = (f"FREQ=WEEKLY;INTERVAL={interval};COUNT={count};WKST={DAY_CODES[wkst]};"
-            f"BYDAY={','.join(DAY_CODES[d] for d in sorted(days))};"
-            f"BYSETPOS={','.join(str(p) for p in sorted(positions))}")
+    rule = (
+        f"FREQ=WEEKLY;INTERVAL={interval};COUNT={count};WKST={DAY_CODES[wkst]};"
+        f"BYDAY={','.join(DAY_CODES[d] for d in sorted(days))};"
+        f"BYSETPOS={','.join(str(p) for p in sorted(positions))}"
+    )
     expected = _weekly_setpos_reference(dtstart, sorted(days), sorted(positions), wkst, interval, count)
     assert occurrences(rule, dtstart) == expected
     # Expanding from a later point (the horizon extension) agrees with the whole expansion.

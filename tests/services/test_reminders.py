@@ -28,8 +28,9 @@ from tests.fakes.fake_provider import FakeProviderServer
 
 FAMILY = "+16175559000"
 SETTINGS = reminders.ReminderSettings(secret=b"s" * 32, base_url="http://127.0.0.1:8765")
-DESK = Actor(username="maria", role="receptionist", display_name="Maria",
-             permissions=ROLE_PERMISSIONS["receptionist"])
+DESK = Actor(
+    username="maria", role="receptionist", display_name="Maria", permissions=ROLE_PERMISSIONS["receptionist"]
+)
 MANAGER = Actor(username="boss", role="manager", display_name="Boss", permissions=ROLE_PERMISSIONS["manager"])
 
 
@@ -53,15 +54,25 @@ def clinic(db: Database, *, shared: int = 2, email: bool = False) -> Clinic:
             w.patients[0].contact_email = "emma@example.com"
             w.patients[0].email_consent = True
         reminders.seed_default_sequences(s, w.clinic.id, now=NOW)
-        return Clinic(w.clinic.id, [c.id for c in w.chairs], w.ortho.id, w.adjustment.id,
-                      [p.id for p in w.patients])
+        return Clinic(
+            w.clinic.id, [c.id for c in w.chairs], w.ortho.id, w.adjustment.id, [p.id for p in w.patients]
+        )
 
 
 def book(db: Database, c: Clinic, kid: int, start: datetime, chair: int = 0, now: datetime = NOW) -> int:
     with db.write() as s:
-        return booking.book_appointment(s, DESK, BookingRequest(
-            patient_id=c.kids[kid], provider_id=c.ortho, chair_id=c.chairs[chair], type_id=c.adjustment,
-            start=start), now=now).id
+        return booking.book_appointment(
+            s,
+            DESK,
+            BookingRequest(
+                patient_id=c.kids[kid],
+                provider_id=c.ortho,
+                chair_id=c.chairs[chair],
+                type_id=c.adjustment,
+                start=start,
+            ),
+            now=now,
+        ).id
 
 
 def plans(db: Database, appt: int) -> list[tuple[int, str, str]]:
@@ -87,8 +98,14 @@ def tick(db: Database, provs: dict[str, Provider], now: datetime) -> reminders.R
 HANDLERS = InboundHandlers([confirmations.ConfirmationReplyHandler(SETTINGS)])
 
 
-def reply(db: Database, fake: FakeProviderServer, provs: dict[str, Provider], body: str, now: datetime,
-          sender: str = FAMILY) -> InboundMessage:
+def reply(
+    db: Database,
+    fake: FakeProviderServer,
+    provs: dict[str, Provider],
+    body: str,
+    now: datetime,
+    sender: str = FAMILY,
+) -> InboundMessage:
     fake.add_inbound(sender, body=body, at=now)
     poll_inbound(db, provs["sms"], now=now, handlers=HANDLERS)
     with db.read() as s:
@@ -117,10 +134,16 @@ def test_booking_plans_each_step_and_skips_what_has_passed(db):
     c = clinic(db)
     soon = book(db, c, 2, NOW + 3 * D)  # the 7-day email's time has passed
     later = book(db, c, 3, TUE_1530)
-    assert plans(db, soon) == [(7 * M, "email", "skipped"), (2 * M, "sms", "planned"),
-                               (120, "sms", "planned")]
-    assert plans(db, later) == [(7 * M, "email", "planned"), (2 * M, "sms", "planned"),
-                                (120, "sms", "planned")]
+    assert plans(db, soon) == [
+        (7 * M, "email", "skipped"),
+        (2 * M, "sms", "planned"),
+        (120, "sms", "planned"),
+    ]
+    assert plans(db, later) == [
+        (7 * M, "email", "planned"),
+        (2 * M, "sms", "planned"),
+        (120, "sms", "planned"),
+    ]
     with db.read() as s:
         reasons = {r.offset_minutes: r.reason for r in reminders.planned_for(s, soon)}
     assert reasons[7 * M] == reminders.SKIP_PAST
@@ -156,10 +179,19 @@ def test_move_replans_cancel_withdraws_and_queued_messages_are_cancelled(db, fak
         booking.move_appointment(s, DESK, a, start=NOW + 2 * D + 2 * H, now=now)
     reminders.process_reminders(db, now=now, settings=SETTINGS)
     with db.read() as s:
-        back = [r for r in s.scalars(select(PlannedReminder).where(
-            PlannedReminder.appointment_id == a, PlannedReminder.planned_start == NOW + 2 * D + 2 * H))]
-    assert {(r.offset_minutes, r.status, r.revision) for r in back} == \
-        {(7 * M, "skipped", 0), (2 * M, "withdrawn", 0), (120, "planned", 1)}
+        back = [
+            r
+            for r in s.scalars(
+                select(PlannedReminder).where(
+                    PlannedReminder.appointment_id == a, PlannedReminder.planned_start == NOW + 2 * D + 2 * H
+                )
+            )
+        ]
+    assert {(r.offset_minutes, r.status, r.revision) for r in back} == {
+        (7 * M, "skipped", 0),
+        (2 * M, "withdrawn", 0),
+        (120, "planned", 1),
+    }
     assert reminders.dedupe_key(next(r for r in back if r.offset_minutes == 120)).endswith(":r1")
     with db.write() as s:
         booking.cancel_appointment(s, DESK, a, reason="school event", now=now)
@@ -179,8 +211,9 @@ def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clo
     tick(db, provs, now)
     assert fake.sent_sms == [] and fake.sent_email == []
     with db.read() as s:
-        assert {r.reason for r in reminders.planned_for(s, ava) if r.offset_minutes == 7 * M} == \
-            {"No email address on file."}
+        assert {r.reason for r in reminders.planned_for(s, ava) if r.offset_minutes == 7 * M} == {
+            "No email address on file."
+        }
     # Two days before: one text for both siblings, one for the other family.
     now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
     report = tick(db, provs, now)
@@ -202,8 +235,12 @@ def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clo
     dispatch_due(db, provs, now=now, worker_id="w")
     assert fake.sent_sms[-1].body.startswith("Thanks, confirmed: Kid0 Tue 10 Mar at 3:30 PM and Kid1")
     with db.read() as s:
-        assert s.scalar(select(AuditEvent.actor).where(AuditEvent.entity_id == ava,
-                                                       AuditEvent.action == "confirmed")) == "automation"
+        assert (
+            s.scalar(
+                select(AuditEvent.actor).where(AuditEvent.entity_id == ava, AuditEvent.action == "confirmed")
+            )
+            == "automation"
+        )
     # The day-of reminder still goes, once, to the family (merged, no question).
     now = at(shared_clock, TUE_1530 - 2 * H + timedelta(minutes=1))
     tick(db, provs, now)
@@ -241,11 +278,23 @@ def test_stop_in_the_middle_stops_texts_but_email_continues(db, fake, shared_clo
     with db.write() as s:  # a sequence that emails and texts at two days
         seq = reminders.list_sequences(s, c.clinic_id)[0]
         data = seq.as_input()
-        steps = tuple(reminders.StepInput(st.offset_minutes, ("sms", "email") if st.offset_minutes == 2 * M
-                                          else st.channels, st.template_key, st.asks_for_confirmation)
-                      for st in data.steps)
-        reminders.save_sequence(s, MANAGER, c.clinic_id, reminders.SequenceInput(
-            data.name, data.appointment_type_ids, True, True, steps), now=NOW, sequence_id=seq.id)
+        steps = tuple(
+            reminders.StepInput(
+                st.offset_minutes,
+                ("sms", "email") if st.offset_minutes == 2 * M else st.channels,
+                st.template_key,
+                st.asks_for_confirmation,
+            )
+            for st in data.steps
+        )
+        reminders.save_sequence(
+            s,
+            MANAGER,
+            c.clinic_id,
+            reminders.SequenceInput(data.name, data.appointment_type_ids, True, True, steps),
+            now=NOW,
+            sequence_id=seq.id,
+        )
     now = at(shared_clock, TUE_1530 - 7 * D + timedelta(minutes=1))
     tick(db, provs, now)
     assert len(fake.sent_email) == 1 and "Kid0" in fake.sent_email[0].subject
@@ -306,16 +355,19 @@ def test_decline_flags_reschedule_and_releases_the_slot_by_setting(db, fake, sha
     tick(db, provs, now)
     settings = reminders.ReminderSettings(secret=SETTINGS.secret, release_on_decline=release)
     fake.add_inbound(FAMILY, body="No", at=now + H)
-    poll_inbound(db, provs["sms"], now=now + H,
-                 handlers=[confirmations.ConfirmationReplyHandler(settings)])
+    poll_inbound(db, provs["sms"], now=now + H, handlers=[confirmations.ConfirmationReplyHandler(settings)])
     got = appt(db, a)
     assert got.confirmation == "declined"
     with db.read() as s:
         assert confirmations.needs_reschedule(s, a)
-        openings = s.scalar(select(func.count()).select_from(Opening).where(
-            Opening.source_appointment_id == a))
-        pending = s.scalar(select(func.count()).select_from(PlannedReminder).where(
-            PlannedReminder.appointment_id == a, PlannedReminder.status == "planned"))
+        openings = s.scalar(
+            select(func.count()).select_from(Opening).where(Opening.source_appointment_id == a)
+        )
+        pending = s.scalar(
+            select(func.count())
+            .select_from(PlannedReminder)
+            .where(PlannedReminder.appointment_id == a, PlannedReminder.status == "planned")
+        )
     assert pending == 0
     if release:
         assert (got.status, got.cancel_reason, openings) == ("cancelled", "declined by family", 1)
@@ -355,6 +407,7 @@ def test_the_tick_is_idempotent_and_a_crash_leaves_nothing(db, fake, shared_cloc
         pass
 
     from orca_desk.services.reminders import tick as mod
+
     original = mod._open_request
 
     def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -378,11 +431,19 @@ def test_the_tick_is_idempotent_and_a_crash_leaves_nothing(db, fake, shared_cloc
 
 def test_sequence_validation_names_each_problem(db):
     c = clinic(db)
-    bad = reminders.SequenceInput("Bad", steps=(
-        reminders.StepInput(2 * M, ("sms",), sms_body="Hi {frist_name}, reply YES"),
-        reminders.StepInput(2 * M, ("email",), asks_for_confirmation=True, email_subject="Visit",
-                            email_body="See you {date}."),
-    ))
+    bad = reminders.SequenceInput(
+        "Bad",
+        steps=(
+            reminders.StepInput(2 * M, ("sms",), sms_body="Hi {frist_name}, reply YES"),
+            reminders.StepInput(
+                2 * M,
+                ("email",),
+                asks_for_confirmation=True,
+                email_subject="Visit",
+                email_body="See you {date}.",
+            ),
+        ),
+    )
     with db.read() as s:
         problems = reminders.sequence_problems(s, c.clinic_id, bad)
     text = " ".join(problems)
@@ -403,8 +464,9 @@ def test_patient_without_consent_is_skipped_with_the_reason(db, fake, shared_clo
     tick(db, providers(fake), at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     assert fake.sent_sms == []
     with db.read() as s:
-        assert {r.reason for r in reminders.planned_for(s, a) if r.offset_minutes == 2 * M} == \
-            {"No SMS consent is recorded."}
+        assert {r.reason for r in reminders.planned_for(s, a) if r.offset_minutes == 2 * M} == {
+            "No SMS consent is recorded."
+        }
 
 
 def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):

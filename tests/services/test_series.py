@@ -35,21 +35,41 @@ NOW = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # Tue 09:00 in New York
 def w(db):
     with db.write() as s:
         world = make_world(s)
-        return {"loc": world.location.id, "chairs": [c.id for c in world.chairs], "ortho": world.ortho.id,
-                "hyg": world.hygienist.id, "adj": world.adjustment.id,
-                "patients": [p.id for p in world.patients]}
+        return {
+            "loc": world.location.id,
+            "chairs": [c.id for c in world.chairs],
+            "ortho": world.ortho.id,
+            "hyg": world.hygienist.id,
+            "adj": world.adjustment.id,
+            "patients": [p.id for p in world.patients],
+        }
 
 
 def _kw(w, **over):
-    base = {"patient_id": w["patients"][0], "provider_id": w["hyg"], "chair_id": w["chairs"][0],
-            "type_id": w["adj"], "minutes": 20}
+    base = {
+        "patient_id": w["patients"][0],
+        "provider_id": w["hyg"],
+        "chair_id": w["chairs"][0],
+        "type_id": w["adj"],
+        "minutes": 20,
+    }
     return base | over
 
 
 def _book(s, actor, w, start, *, patient=1, chair=0, provider="ortho"):
-    return booking.book_appointment(s, actor, BookingRequest(
-        patient_id=w["patients"][patient], provider_id=w[provider], chair_id=w["chairs"][chair],
-        type_id=w["adj"], start=start, minutes=20), now=NOW)
+    return booking.book_appointment(
+        s,
+        actor,
+        BookingRequest(
+            patient_id=w["patients"][patient],
+            provider_id=w[provider],
+            chair_id=w["chairs"][chair],
+            type_id=w["adj"],
+            start=start,
+            minutes=20,
+        ),
+        now=NOW,
+    )
 
 
 def _appts(s, series_id, *, active=True):
@@ -84,9 +104,17 @@ def test_preview_reports_patient_and_provider_conflicts_and_a_holiday(db, w, man
         occs = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=6;BYDAY=TU;COUNT=8", NOAH)
         _book(s, manager, w, occs[2].astimezone(UTC), patient=0, chair=2)  # Noah elsewhere
         _book(s, manager, w, occs[4].astimezone(UTC), patient=2, chair=1, provider="hyg")  # hygienist busy
-        s.add(ScheduleException(kind="holiday", provider_id=None, location_id=None,
-                                start_day=occs[6].date(), end_day=occs[6].date(), name="Staff day",
-                                created_at=NOW))
+        s.add(
+            ScheduleException(
+                kind="holiday",
+                provider_id=None,
+                location_id=None,
+                start_day=occs[6].date(),
+                end_day=occs[6].date(),
+                name="Staff day",
+                created_at=NOW,
+            )
+        )
     with db.read() as s:
         p = preview_series(s, **_kw(w), rrule="FREQ=WEEKLY;INTERVAL=6;BYDAY=TU;COUNT=8", dtstart=NOAH)
     assert p.summary == "Every 6 weeks on Tuesday, 8 times"
@@ -107,8 +135,15 @@ def test_create_books_every_occurrence_with_decisions(db, w, manager):
         p = preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH)
     a, b = p.conflicts
     with db.write() as s:
-        sid = create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH,
-                            decisions={a.start: a.alternative, b.start: "skip"}, now=NOW)
+        sid = create_series(
+            s,
+            manager,
+            **_kw(w),
+            rrule=rule,
+            dtstart=NOAH,
+            decisions={a.start: a.alternative, b.start: "skip"},
+            now=NOW,
+        )
     with db.read() as s:
         appts = _appts(s, sid)
         assert len(appts) == 7
@@ -134,8 +169,10 @@ def test_a_conflict_in_the_middle_writes_nothing_and_names_the_date(db, w, manag
         create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(RecurringSeries)) == 0
-        assert s.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.series_id.is_not(None))) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(Appointment).where(Appointment.series_id.is_not(None)))
+            == 0
+        )
 
 
 def test_bad_rule_names_the_bad_part(db, w, manager):
@@ -143,21 +180,32 @@ def test_bad_rule_names_the_bad_part(db, w, manager):
         preview_series(s, **_kw(w), rrule="FREQ=WEEKLY;BYDAY=XX", dtstart=NOAH)
 
 
-@pytest.mark.parametrize("zone,first", [
-    ("America/New_York", date(2026, 2, 24)),  # DST 8 March and 1 November 2026
-    ("Europe/London", date(2026, 2, 24)),  # 29 March and 25 October
-    ("Australia/Sydney", date(2026, 2, 24)),  # 5 April (back) and 4 October (forward)
-])
+@pytest.mark.parametrize(
+    "zone,first",
+    [
+        ("America/New_York", date(2026, 2, 24)),  # DST 8 March and 1 November 2026
+        ("Europe/London", date(2026, 2, 24)),  # 29 March and 25 October
+        ("Australia/Sydney", date(2026, 2, 24)),  # 5 April (back) and 4 October (forward)
+    ],
+)
 @pytest.mark.parametrize("clock_time", [time(9, 0), time(15, 45)])
 def test_weekly_series_keeps_the_wall_clock_across_dst(db, manager, zone, first, clock_time):
     with db.write() as s:
         world = make_world(s, zone=zone)
         tz = ZoneInfo(zone)
         start = datetime.combine(first, clock_time, tzinfo=tz)
-        sid = create_series(s, manager, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
-                            chair_id=world.chairs[0].id, type_id=world.adjustment.id,
-                            rrule="FREQ=WEEKLY;COUNT=45", dtstart=start, minutes=20,
-                            now=datetime(2026, 2, 20, tzinfo=UTC))
+        sid = create_series(
+            s,
+            manager,
+            patient_id=world.patients[0].id,
+            provider_id=world.hygienist.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            rrule="FREQ=WEEKLY;COUNT=45",
+            dtstart=start,
+            minutes=20,
+            now=datetime(2026, 2, 20, tzinfo=UTC),
+        )
         appts = _appts(s, sid)
     assert len(appts) == 45
     local = [a.start_at.astimezone(tz) for a in appts]
@@ -176,8 +224,9 @@ def test_modify_this_occurrence_makes_an_exception(db, w, manager):
     sid = _make(db, w, manager)
     with db.write() as s:
         third = _appts(s, sid)[2]
-        modify_series(s, manager, third.id, scope="this", change=SeriesChange(start_time=time(16, 30)),
-                      now=NOW)
+        modify_series(
+            s, manager, third.id, scope="this", change=SeriesChange(start_time=time(16, 30)), now=NOW
+        )
     with db.read() as s:
         appts = _appts(s, sid)
         assert len(appts) == 6 and appts[2].start_at.astimezone(NY).time() == time(16, 30)
@@ -190,12 +239,19 @@ def test_dragging_an_occurrence_on_the_calendar_makes_it_an_exception(db, w, man
     sid = _make(db, w, manager)
     with db.write() as s:
         second = _appts(s, sid)[1]
-        booking.move_appointment(s, manager, second.id, start=second.start_at + timedelta(hours=1),
-                                 chair_id=w["chairs"][1], now=NOW)
+        booking.move_appointment(
+            s,
+            manager,
+            second.id,
+            start=second.start_at + timedelta(hours=1),
+            chair_id=w["chairs"][1],
+            now=NOW,
+        )
     with db.read() as s:
         exc = s.scalars(select(SeriesException)).all()
-        assert [(e.kind, e.original_start) for e in exc] == [("override", (NOAH + timedelta(weeks=1))
-                                                              .astimezone(UTC))]
+        assert [(e.kind, e.original_start) for e in exc] == [
+            ("override", (NOAH + timedelta(weeks=1)).astimezone(UTC))
+        ]
 
 
 def test_modify_following_splits_the_series(db, w, manager, clock):
@@ -206,8 +262,14 @@ def test_modify_following_splits_the_series(db, w, manager, clock):
     later = NOW + timedelta(weeks=1, days=2)  # two occurrences are past now
     with db.write() as s:
         fourth = _appts(s, sid)[3]
-        new_id = modify_series(s, manager, fourth.id, scope="following", now=later,
-                               change=SeriesChange(start_time=time(10, 0), chair_id=w["chairs"][2]))
+        new_id = modify_series(
+            s,
+            manager,
+            fourth.id,
+            scope="following",
+            now=later,
+            change=SeriesChange(start_time=time(10, 0), chair_id=w["chairs"][2]),
+        )
     assert new_id != sid
     with db.read() as s:
         old = s.get(RecurringSeries, sid)
@@ -220,10 +282,14 @@ def test_modify_following_splits_the_series(db, w, manager, clock):
         # the new series: 10:00 in chair 3 for occurrences 4 and 6; the moved 5th stays at 08:00
         times = sorted((a.start_at.astimezone(NY), a.chair_id) for a in new_appts)
         assert [(t.time(), c) for t, c in times] == [
-            (time(10, 0), w["chairs"][2]), (time(8, 0), w["chairs"][0]), (time(10, 0), w["chairs"][2])]
+            (time(10, 0), w["chairs"][2]),
+            (time(8, 0), w["chairs"][0]),
+            (time(10, 0), w["chairs"][2]),
+        ]
         cancelled = [a for a in _appts(s, sid, active=False) if a.status == "cancelled"]
-        assert len(cancelled) == 2 and all(a.cancel_reason == "series changed" and not a.late_cancel
-                                           for a in cancelled)
+        assert len(cancelled) == 2 and all(
+            a.cancel_reason == "series changed" and not a.late_cancel for a in cancelled
+        )
         assert recurrence.occurrences(old.rrule, NOAH)[-1] == NOAH + timedelta(weeks=2)
 
 
@@ -232,8 +298,9 @@ def test_modify_all_changes_only_the_future(db, w, manager):
     later = NOAH.astimezone(UTC) + timedelta(weeks=1, hours=1)  # the first two have started
     with db.write() as s:
         first = _appts(s, sid)[0]
-        new_id = modify_series(s, manager, first.id, scope="all",
-                               change=SeriesChange(provider_id=w["ortho"]), now=later)
+        new_id = modify_series(
+            s, manager, first.id, scope="all", change=SeriesChange(provider_id=w["ortho"]), now=later
+        )
     with db.read() as s:
         past = [a for a in _appts(s, sid, active=False) if a.start_at < later]
         assert len(past) == 2 and {a.provider_id for a in past} == {w["hyg"]}
@@ -248,8 +315,14 @@ def test_modify_all_before_anything_happened_changes_in_place_and_keeps_unchange
     with db.read() as s:
         before = [a.id for a in _appts(s, sid)]
     with db.write() as s:
-        new_id = modify_series(s, manager, before[0], scope="all",
-                               change=SeriesChange(rrule="FREQ=WEEKLY;INTERVAL=2;COUNT=4"), now=NOW)
+        new_id = modify_series(
+            s,
+            manager,
+            before[0],
+            scope="all",
+            change=SeriesChange(rrule="FREQ=WEEKLY;INTERVAL=2;COUNT=4"),
+            now=NOW,
+        )
     assert new_id == sid
     with db.read() as s:
         after = _appts(s, sid)
@@ -284,8 +357,14 @@ def test_past_occurrences_cannot_be_modified(db, w, manager):
     with db.write() as s:
         first = _appts(s, sid)[0]
     with pytest.raises(ValidationError, match="already started"), db.write() as s:
-        modify_series(s, manager, first.id, scope="following", change=SeriesChange(minutes=30),
-                      now=NOAH.astimezone(UTC) + timedelta(days=1))
+        modify_series(
+            s,
+            manager,
+            first.id,
+            scope="following",
+            change=SeriesChange(minutes=30),
+            now=NOAH.astimezone(UTC) + timedelta(days=1),
+        )
 
 
 def test_never_ending_series_books_a_year_and_extension_is_idempotent(db, w, manager):
@@ -310,10 +389,16 @@ def test_never_ending_series_books_a_year_and_extension_is_idempotent(db, w, man
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(interval=st.integers(1, 3), count=st.integers(2, 12), weekday=st.sampled_from(["MO", "TU", "TH"]),
-       skips=st.sets(st.integers(0, 11), max_size=4), moves=st.sets(st.integers(0, 11), max_size=3))
-def test_materialised_appointments_equal_expansion_minus_exceptions(db, w, manager, interval, count, weekday,
-                                                                    skips, moves):
+@given(
+    interval=st.integers(1, 3),
+    count=st.integers(2, 12),
+    weekday=st.sampled_from(["MO", "TU", "TH"]),
+    skips=st.sets(st.integers(0, 11), max_size=4),
+    moves=st.sets(st.integers(0, 11), max_size=3),
+)
+def test_materialised_appointments_equal_expansion_minus_exceptions(
+    db, w, manager, interval, count, weekday, skips, moves
+):
     rule = f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={weekday};COUNT={count}"
     with db.write() as s:
         s.execute(SeriesException.__table__.delete())
@@ -329,8 +414,9 @@ def test_materialised_appointments_equal_expansion_minus_exceptions(db, w, manag
         appts = _appts(s, sid)
         for i in sorted(moves):
             if i < len(appts):
-                booking.move_appointment(s, manager, appts[i].id, now=NOW,
-                                         start=appts[i].start_at + timedelta(hours=2))
+                booking.move_appointment(
+                    s, manager, appts[i].id, now=NOW, start=appts[i].start_at + timedelta(hours=2)
+                )
     with db.read() as s:
         export = series_for_export(s, sid)
         expanded = recurrence.occurrences(export.rrule, export.dtstart_local)
@@ -350,15 +436,29 @@ def test_create_requires_permission_and_a_future_start(db, w, manager):
     with pytest.raises(OrcaError, match="may not book"), db.write() as s:
         create_series(s, viewer, **_kw(w), rrule="FREQ=WEEKLY;COUNT=2", dtstart=NOAH, now=NOW)
     with pytest.raises(ValidationError, match="past"), db.write() as s:
-        create_series(s, manager, **_kw(w), rrule="FREQ=WEEKLY;COUNT=2",
-                      dtstart=datetime(2026, 2, 1, 9, 0, tzinfo=NY), now=NOW)
+        create_series(
+            s,
+            manager,
+            **_kw(w),
+            rrule="FREQ=WEEKLY;COUNT=2",
+            dtstart=datetime(2026, 2, 1, 9, 0, tzinfo=NY),
+            now=NOW,
+        )
 
 
 # --- issue 18: sub-daily rules are refused quickly, naming the field --------------------------
 
 
-@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY;INTERVAL=15", "FREQ=HOURLY;COUNT=5",
-                                  "FREQ=DAILY;BYHOUR=9,14", "FREQ=WEEKLY;BYMINUTE=0,30"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=SECONDLY",
+        "FREQ=MINUTELY;INTERVAL=15",
+        "FREQ=HOURLY;COUNT=5",
+        "FREQ=DAILY;BYHOUR=9,14",
+        "FREQ=WEEKLY;BYMINUTE=0,30",
+    ],
+)
 def test_rules_finer_than_a_day_are_refused_with_the_field_named(db, w, manager, rule):
     with pytest.raises(ValidationError) as preview_error, db.read() as s:
         preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
@@ -395,8 +495,17 @@ def test_a_skipped_extension_date_creates_a_staff_task_naming_patient_and_date(d
     taken, holiday = occs[13], occs[14]  # 9 Mar 2027 (chair taken) and 6 Apr 2027 (clinic closed)
     with db.write() as s:
         _book(s, manager, w, taken.astimezone(UTC), chair=0)
-        s.add(ScheduleException(kind="holiday", provider_id=None, location_id=None, start_day=holiday.date(),
-                                end_day=holiday.date(), name="Spring break", created_at=NOW))
+        s.add(
+            ScheduleException(
+                kind="holiday",
+                provider_id=None,
+                location_id=None,
+                start_day=holiday.date(),
+                end_day=holiday.date(),
+                name="Spring break",
+                created_at=NOW,
+            )
+        )
         report = extend_horizons(s, now=later + timedelta(days=28))
         assert len(report.skipped) == 2
     with db.read() as s:
@@ -424,9 +533,19 @@ def _fill(s, actor, w, day: date, *, free: tuple[time, time] | None = None):
         end = datetime.combine(day, b, tzinfo=NY)
         while start < end:
             minutes = min(int((end - start).total_seconds() // 60), 480)
-            booking.book_appointment(s, actor, BookingRequest(
-                patient_id=w["patients"][1], provider_id=w["hyg"], chair_id=w["chairs"][1], type_id=w["adj"],
-                start=start.astimezone(UTC), minutes=minutes), now=NOW)
+            booking.book_appointment(
+                s,
+                actor,
+                BookingRequest(
+                    patient_id=w["patients"][1],
+                    provider_id=w["hyg"],
+                    chair_id=w["chairs"][1],
+                    type_id=w["adj"],
+                    start=start.astimezone(UTC),
+                    minutes=minutes,
+                ),
+                now=NOW,
+            )
             start += timedelta(minutes=minutes)
 
 
@@ -472,15 +591,21 @@ def test_change_all_reaches_the_continuation_of_an_earlier_split(db, w, manager)
     sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=8")
     with db.write() as s:
         fourth = _appts(s, sid)[3]
-        child = modify_series(s, manager, fourth.id, scope="following", now=NOW,
-                              change=SeriesChange(start_time=time(10, 0)))
+        child = modify_series(
+            s, manager, fourth.id, scope="following", now=NOW, change=SeriesChange(start_time=time(10, 0))
+        )
     assert child != sid
     with db.write() as s:
         second = _appts(s, sid)[1]
         modify_series(s, manager, second.id, scope="all", change=SeriesChange(minutes=30), now=NOW)
     with db.read() as s:
-        family = list(s.scalars(select(Appointment).where(Appointment.status.in_(("scheduled", "confirmed")))
-                                .order_by(Appointment.start_at)))
+        family = list(
+            s.scalars(
+                select(Appointment)
+                .where(Appointment.status.in_(("scheduled", "confirmed")))
+                .order_by(Appointment.start_at)
+            )
+        )
         assert len(family) == 8
         assert {a.end_at - a.start_at for a in family} == {timedelta(minutes=30)}
         local = [a.start_at.astimezone(NY).time() for a in family]
@@ -491,12 +616,19 @@ def test_change_all_gives_moved_occurrences_the_new_length_where_they_are(db, w,
     sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=6")
     with db.write() as s:
         third = _appts(s, sid)[2]
-        modify_series(s, manager, third.id, scope="this", change=SeriesChange(start_time=time(14, 0)),
-                      now=NOW)
+        modify_series(
+            s, manager, third.id, scope="this", change=SeriesChange(start_time=time(14, 0)), now=NOW
+        )
     with db.write() as s:
         first = _appts(s, sid)[0]
-        new_id = modify_series(s, manager, first.id, scope="all",
-                               change=SeriesChange(minutes=40, chair_id=w["chairs"][2]), now=NOW)
+        new_id = modify_series(
+            s,
+            manager,
+            first.id,
+            scope="all",
+            change=SeriesChange(minutes=40, chair_id=w["chairs"][2]),
+            now=NOW,
+        )
     with db.read() as s:
         appts = _appts(s, new_id)
         assert len(appts) == 6
@@ -513,14 +645,16 @@ def test_preview_of_change_all_lists_what_will_change_and_writes_nothing(db, w, 
     sid = _make(db, w, manager, rule="FREQ=WEEKLY;COUNT=6")
     with db.write() as s:
         fourth = _appts(s, sid)[3]
-        modify_series(s, manager, fourth.id, scope="following", now=NOW,
-                      change=SeriesChange(start_time=time(10, 0)))
+        modify_series(
+            s, manager, fourth.id, scope="following", now=NOW, change=SeriesChange(start_time=time(10, 0))
+        )
     with db.read() as s:
         before = [(a.id, a.start_at, a.end_at, a.status) for a in s.scalars(select(Appointment))]
     with db.write() as s:
         first = _appts(s, sid)[0]
-        plan = preview_series_change(s, manager, first.id, scope="all", change=SeriesChange(minutes=30),
-                                     now=NOW)
+        plan = preview_series_change(
+            s, manager, first.id, scope="all", change=SeriesChange(minutes=30), now=NOW
+        )
     assert plan.error is None
     assert len(plan.rows) == 6 and {r.kind for r in plan.rows} == {"changed"}
     assert plan.rows[3].before_start.time() == time(10, 0) and plan.rows[3].after_end.time() == time(10, 30)

@@ -44,16 +44,34 @@ def test_locations_first_chairs_next_and_the_end(db, clock):
             sw.finish(s, cs.SETUP_ACTOR, shown=[], now=now)
     with db.write() as s:
         assert list(s.scalars(select(Location.name))) == ["Harbour St"]
-        cs.save_locations(s, cs.SETUP_ACTOR, clinic_id, [cs.LocationSpec(
-            "Harbour St", "America/New_York", chairs=(cs.ChairSpec("Chair 1"),))], now=now)
+        cs.save_locations(
+            s,
+            cs.SETUP_ACTOR,
+            clinic_id,
+            [cs.LocationSpec("Harbour St", "America/New_York", chairs=(cs.ChairSpec("Chair 1"),))],
+            now=now,
+        )
         with pytest.raises(cs.SetupInvalid) as refused:
-            sw.save_staff_page(s, cs.SETUP_ACTOR, clinic_id, cs.StaffSpec("riley", "Riley Chen", "admin"),
-                               "riley", [], now=now)
+            sw.save_staff_page(
+                s,
+                cs.SETUP_ACTOR,
+                clinic_id,
+                cs.StaffSpec("riley", "Riley Chen", "admin"),
+                "riley",
+                [],
+                now=now,
+            )
         assert {p.field for p in refused.value.problems} == {"admin.password"}
     with db.write() as s:
-        saved = sw.save_staff_page(s, cs.SETUP_ACTOR, clinic_id, cs.StaffSpec("riley", "Riley Chen", "admin"),
-                                   "harbour-admin-1", [cs.StaffSpec("maria", "Maria Lopez", "receptionist")],
-                                   now=now)
+        saved = sw.save_staff_page(
+            s,
+            cs.SETUP_ACTOR,
+            clinic_id,
+            cs.StaffSpec("riley", "Riley Chen", "admin"),
+            "harbour-admin-1",
+            [cs.StaffSpec("maria", "Maria Lopez", "receptionist")],
+            now=now,
+        )
         assert saved.admin.username == "riley" and [u.username for u in saved.new_users] == ["maria"]
         assert not must_change_password(s, authenticate(s, "riley", "harbour-admin-1"))
         assert sw.setup_actor(s) is None

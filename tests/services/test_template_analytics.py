@@ -17,21 +17,32 @@ def test_usage_fill_rates_and_type_matches(db, setup, manager, clock):  # noqa: 
         # Wed 09:00 adjustment slot gets an adjustment (a match); Thu 10:00 bonding slot an adjustment.
         bookings = ((date(2026, 3, 4), 9, "adj", 0), (date(2026, 3, 5), 10, "adj", 1))
         for day, hour, type_key, patient in bookings:
-            req = BookingRequest(ids["patients"][patient], ids["chen"], ids["chair"], ids[type_key],
-                                 local(day, hour))
+            req = BookingRequest(
+                ids["patients"][patient], ids["chen"], ids["chair"], ids[type_key], local(day, hour)
+            )
             book_appointment(s, manager, req, now=clock.now())
     with db.read() as s:
         [usage] = template_usage(s, manager)
         report = fill_report(s, manager, template_id=ids["t"])
         only_friday = fill_report(s, manager, start_day=date(2026, 3, 6))
-    assert (usage.template_name, usage.version_number, usage.applications, usage.slots, usage.providers,
-            usage.locations, usage.first_day, usage.last_day) == (
-        "Standard week", 1, 1, 9, 1, "Northside", date(2026, 3, 4), date(2026, 3, 6))
+    assert (
+        usage.template_name,
+        usage.version_number,
+        usage.applications,
+        usage.slots,
+        usage.providers,
+        usage.locations,
+        usage.first_day,
+        usage.last_day,
+    ) == ("Standard week", 1, 1, 9, 1, "Northside", date(2026, 3, 4), date(2026, 3, 6))
     assert (report.overall.slots, report.overall.booked) == (6, 2)  # blocked lunch is not a slot to fill
     assert round(report.overall.rate, 3) == 0.333
     assert [(r.label, r.slots, r.booked) for r in report.by_type] == [("Adjustment", 3, 1), ("Bonding", 3, 1)]
-    assert [(r.label, r.slots, r.booked) for r in report.by_weekday] == [("Wed", 2, 1), ("Thu", 2, 1),
-                                                                         ("Fri", 2, 0)]
+    assert [(r.label, r.slots, r.booked) for r in report.by_weekday] == [
+        ("Wed", 2, 1),
+        ("Thu", 2, 1),
+        ("Fri", 2, 0),
+    ]
     assert [(r.label, r.slots, r.booked) for r in report.by_time_of_day] == [("Morning", 6, 2)]
     assert report.matched_type == 1 and report.match_rate == 0.5
     assert (only_friday.overall.slots, only_friday.overall.booked) == (2, 0)

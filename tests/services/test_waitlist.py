@@ -21,8 +21,9 @@ SECRET = b"test-secret-0123456789abcdef"
 SETTINGS = WaitlistSettings(secret=SECRET, base_url="http://gw.test")
 # Tue 3 Mar 2026, 15:30 in New York (EST, UTC-5) — Ava's adjustment that gets cancelled.
 SLOT = datetime(2026, 3, 3, 20, 30, tzinfo=UTC)
-STAFF = Actor(username="manager", role="manager", display_name="Manager",
-              permissions=ROLE_PERMISSIONS["manager"])
+STAFF = Actor(
+    username="manager", role="manager", display_name="Manager", permissions=ROLE_PERMISSIONS["manager"]
+)
 
 
 @pytest.fixture
@@ -34,17 +35,30 @@ def world(db):
 
 def add_entry(db, w, k, *, now, days_ago=10, priority=3, **prefs):
     with db.write() as s:
-        eid = waitlist.add_entry(s, STAFF, EntryInput(
-            patient_id=w.patients[k].id, type_id=w.adjustment.id, priority=priority, **prefs),
-            now=now - timedelta(days=days_ago))
+        eid = waitlist.add_entry(
+            s,
+            STAFF,
+            EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id, priority=priority, **prefs),
+            now=now - timedelta(days=days_ago),
+        )
     return eid
 
 
 def book(db, w, actor, *, patient=0, start=SLOT, minutes=20, chair=0):
     with db.write() as s:
-        return booking.book_appointment(s, actor, BookingRequest(
-            patient_id=w.patients[patient].id, provider_id=w.ortho.id, chair_id=w.chairs[chair].id,
-            type_id=w.adjustment.id, start=start, minutes=minutes), now=start - timedelta(days=7)).id
+        return booking.book_appointment(
+            s,
+            actor,
+            BookingRequest(
+                patient_id=w.patients[patient].id,
+                provider_id=w.ortho.id,
+                chair_id=w.chairs[chair].id,
+                type_id=w.adjustment.id,
+                start=start,
+                minutes=minutes,
+            ),
+            now=start - timedelta(days=7),
+        ).id
 
 
 def cancel(db, actor, appt_id, now):
@@ -56,9 +70,11 @@ def cancel(db, actor, appt_id, now):
 def send_due(db, at):
     """Stand-in for dispatch in unit tests: everything due by ``at`` goes out at ``at``."""
     with db.write() as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.status.in_(("queued", "deferred")),
-                                              OutboxMessage.next_attempt_at <= at)
-                  .values(status="sent", sent_at=at))
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status.in_(("queued", "deferred")), OutboxMessage.next_attempt_at <= at)
+            .values(status="sent", sent_at=at)
+        )
 
 
 def offers(db):
@@ -80,7 +96,8 @@ def opening(db, oid):
 
 
 def test_cancellation_creates_an_opening_in_the_same_transaction_and_a_rollback_removes_it(
-        db, world, clock, receptionist):
+    db, world, clock, receptionist
+):
     appt = book(db, world, receptionist)
     oid = cancel(db, receptionist, appt, clock.now())
     o = opening(db, oid)
@@ -116,16 +133,26 @@ def test_no_show_and_move_away_create_openings_and_a_rebooking_withdraws(db, wor
 
 def test_match_ranks_by_fit_priority_and_wait_with_reasons(db, world, clock, receptionist):
     now = clock.now()
-    liam = add_entry(db, world, 1, now=now, days_ago=19, priority=1, reason="broken bracket",
-                     days_of_week=[1, 3], time_windows=[(13 * 60, 17 * 60)])
+    liam = add_entry(
+        db,
+        world,
+        1,
+        now=now,
+        days_ago=19,
+        priority=1,
+        reason="broken bracket",
+        days_of_week=[1, 3],
+        time_windows=[(13 * 60, 17 * 60)],
+    )
     plain = add_entry(db, world, 2, now=now, days_ago=40)
     add_entry(db, world, 3, now=now, days_ago=80, days_of_week=[0])  # Mondays only: no fit
     add_entry(db, world, 4, now=now, time_windows=[(8 * 60, 12 * 60)])  # mornings: no fit
     add_entry(db, world, 5, now=now, provider_ids=[world.hygienist.id])  # other provider: no fit
     add_entry(db, world, 6, now=now, latest_date=date(2026, 3, 2))  # too late for them
     with db.write() as s:
-        e = waitlist.add_entry(s, STAFF, EntryInput(
-            patient_id=world.patients[7].id, type_id=world.bonding.id), now=now)  # 90 min: too long
+        e = waitlist.add_entry(
+            s, STAFF, EntryInput(patient_id=world.patients[7].id, type_id=world.bonding.id), now=now
+        )  # 90 min: too long
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
     with db.read() as s:
         rows = waitlist.match_opening(s, oid, now=now)
@@ -135,8 +162,9 @@ def test_match_ranks_by_fit_priority_and_wait_with_reasons(db, world, clock, rec
     assert e not in [r.entry_id for r in rows]
 
 
-def test_match_excludes_the_patient_who_cancelled_and_patients_with_a_live_offer(db, world, clock,
-                                                                                receptionist):
+def test_match_excludes_the_patient_who_cancelled_and_patients_with_a_live_offer(
+    db, world, clock, receptionist
+):
     now = clock.now()
     own = add_entry(db, world, 0, now=now, priority=1)
     other = add_entry(db, world, 1, now=now)
@@ -149,8 +177,9 @@ def test_match_excludes_the_patient_who_cancelled_and_patients_with_a_live_offer
 # ----- offers, holds, escalation ------------------------------------------------------------
 
 
-def test_offer_marks_notified_and_the_hold_starts_only_when_the_message_is_sent(db, world, clock,
-                                                                               receptionist):
+def test_offer_marks_notified_and_the_hold_starts_only_when_the_message_is_sent(
+    db, world, clock, receptionist
+):
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
@@ -169,13 +198,19 @@ def test_offer_marks_notified_and_the_hold_starts_only_when_the_message_is_sent(
     [offer] = offers(db)
     assert offer.hold_started_at == sent and offer.hold_expires_at == sent + timedelta(hours=2)
     with db.read() as s:
-        [row] = waitlist.offered_openings(s, location_id=world.location.id, start=SLOT - timedelta(hours=1),
-                                          end=SLOT + timedelta(hours=1), now=sent + timedelta(minutes=8))
+        [row] = waitlist.offered_openings(
+            s,
+            location_id=world.location.id,
+            start=SLOT - timedelta(hours=1),
+            end=SLOT + timedelta(hours=1),
+            now=sent + timedelta(minutes=8),
+        )
     assert row.label == "offered · 1h52m left"
 
 
-def test_hold_expiry_escalates_to_the_next_match_and_the_entry_returns_to_active(db, world, clock,
-                                                                                receptionist):
+def test_hold_expiry_escalates_to_the_next_match_and_the_entry_returns_to_active(
+    db, world, clock, receptionist
+):
     now = clock.now()
     first = add_entry(db, world, 1, now=now, priority=1)
     second = add_entry(db, world, 2, now=now, priority=3)
@@ -215,8 +250,9 @@ def test_an_entry_is_offered_at_most_three_times(db, world, clock, receptionist)
     from orca_desk.services.messaging.policy import MessagingPolicy
 
     # Four offers and their "thanks" in one morning: more than a number's texts per day.
-    settings = replace(SETTINGS, policy=MessagingPolicy(daily_budget_per_number=10,
-                                                        weekly_budget_per_number=20))
+    settings = replace(
+        SETTINGS, policy=MessagingPolicy(daily_budget_per_number=10, weekly_budget_per_number=20)
+    )
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
     t = now
@@ -240,20 +276,25 @@ def test_an_entry_is_offered_at_most_three_times(db, world, clock, receptionist)
         waitlist.offer_opening(s, STAFF, last, now=t, entry_id=eid, settings=settings)
 
 
-def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(db, world, clock, receptionist,
-                                                                        manager):
+def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(
+    db, world, clock, receptionist, manager
+):
     from dataclasses import replace
 
     from orca_desk.services import clinic_settings
 
     now = clock.now()
     with db.write() as s:
-        clinic_settings.save_settings(s, manager, replace(clinic_settings.load_settings(s),
-                                                          waitlist_hold_minutes=45, waitlist_max_offers=2),
-                                      now=now)
+        clinic_settings.save_settings(
+            s,
+            manager,
+            replace(clinic_settings.load_settings(s), waitlist_hold_minutes=45, waitlist_max_offers=2),
+            now=now,
+        )
     with db.read() as s:
-        settings = replace(waitlist.default_settings(s, with_secret=False), secret=SECRET,
-                           base_url="http://gw.test")
+        settings = replace(
+            waitlist.default_settings(s, with_secret=False), secret=SECRET, base_url="http://gw.test"
+        )
     assert settings.hold == timedelta(minutes=45) and settings.max_offers == 2
     eid = add_entry(db, world, 1, now=now)
     t = now
@@ -297,8 +338,9 @@ def test_quiet_hours_defer_the_message_and_the_hold_starts_when_it_is_sent(db, w
     assert offer.hold_expires_at == eight + timedelta(hours=2, minutes=2)
 
 
-def test_no_offer_when_the_first_allowed_send_is_too_close_or_the_opening_too_soon(db, world, clock,
-                                                                                  receptionist):
+def test_no_offer_when_the_first_allowed_send_is_too_close_or_the_opening_too_soon(
+    db, world, clock, receptionist
+):
     night = datetime(2026, 3, 4, 3, 0, tzinfo=UTC)  # 22:00 in New York
     early = datetime(2026, 3, 4, 13, 20, tzinfo=UTC)  # 08:20: the 08:00 text leaves no time
     add_entry(db, world, 1, now=night)
@@ -308,8 +350,10 @@ def test_no_offer_when_the_first_allowed_send_is_too_close_or_the_opening_too_so
     with db.write() as s:  # too close to its start: no opening at all
         soon = book(db, world, receptionist, patient=3, start=clock.now() + timedelta(minutes=25))
         booking.cancel_appointment(s, receptionist, soon, reason="late", now=clock.now())
-        assert s.scalar(select(func.count()).select_from(Opening).where(
-            Opening.source_appointment_id == soon)) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(Opening).where(Opening.source_appointment_id == soon))
+            == 0
+        )
 
 
 def test_sms_needs_opt_in_else_email_else_a_phone_task(db, world, clock, receptionist):
@@ -371,8 +415,11 @@ def test_accept_that_cannot_book_tells_the_family_and_reoffers(db, world, clock,
     waitlist.process_waitlist(db, now=now + timedelta(minutes=2), settings=SETTINGS)
     assert offers(db)[-1].entry_id == second
     with db.read() as s:
-        bodies = list(s.scalars(select(OutboxMessage.body).where(OutboxMessage.to_address ==
-                                                                 world.patients[1].contact_phone)))
+        bodies = list(
+            s.scalars(
+                select(OutboxMessage.body).where(OutboxMessage.to_address == world.patients[1].contact_phone)
+            )
+        )
     assert any("could not book" in b for b in bodies)
 
 
@@ -384,18 +431,35 @@ def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptio
     send_due(db, now)
     waitlist.process_waitlist(db, now=now, settings=SETTINGS)
     with db.write() as s:
-        inbound = InboundMessage(clinic_id=world.clinic.id, provider="local", provider_id="in1",
-                                 from_address=world.patients[1].contact_phone, to_address="+1",
-                                 body="Yes please", received_at=now, kind="other", needs_review=False,
-                                 unread=True)
+        inbound = InboundMessage(
+            clinic_id=world.clinic.id,
+            provider="local",
+            provider_id="in1",
+            from_address=world.patients[1].contact_phone,
+            to_address="+1",
+            body="Yes please",
+            received_at=now,
+            kind="other",
+            needs_review=False,
+            unread=True,
+        )
         s.add(inbound)
         s.flush()
         assert waitlist.WaitlistReplyHandler(SETTINGS).handle(s, inbound, now + timedelta(minutes=30))
     assert entry(db, eid).status == "booked"
     with db.write() as s:  # an unrelated number's YES is not ours
-        other = InboundMessage(clinic_id=world.clinic.id, provider="local", provider_id="in2",
-                               from_address="+19995550000", to_address="+1", body="YES", received_at=now,
-                               kind="other", needs_review=False, unread=True)
+        other = InboundMessage(
+            clinic_id=world.clinic.id,
+            provider="local",
+            provider_id="in2",
+            from_address="+19995550000",
+            to_address="+1",
+            body="YES",
+            received_at=now,
+            kind="other",
+            needs_review=False,
+            unread=True,
+        )
         s.add(other)
         s.flush()
         assert not waitlist.handle_inbound(s, other, now)
@@ -439,15 +503,26 @@ def test_gateway_link_books_once(db, world, clock, receptionist):
     waitlist.process_waitlist(db, now=now, settings=SETTINGS)
     with db.read() as s:
         body = s.get(OutboxMessage, offers(db)[0].outbox_message_id).body
-    path = body[body.index("http://gw.test") + len("http://gw.test"):].split()[0]
-    app = make_app(db, FrozenClock(now + timedelta(minutes=10)), secret=SECRET,
-                   handlers=merged_handlers(waitlist_links.link_handlers()))
+    path = body[body.index("http://gw.test") + len("http://gw.test") :].split()[0]
+    app = make_app(
+        db,
+        FrozenClock(now + timedelta(minutes=10)),
+        secret=SECRET,
+        handlers=merged_handlers(waitlist_links.link_handlers()),
+    )
 
     def call(method):
         status: list[str] = []
-        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "wsgi.input": __import__("io").BytesIO(b""),
-                   "CONTENT_LENGTH": "0", "SERVER_NAME": "gw.test", "SERVER_PORT": "80",
-                   "wsgi.url_scheme": "http", "QUERY_STRING": ""}
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "wsgi.input": __import__("io").BytesIO(b""),
+            "CONTENT_LENGTH": "0",
+            "SERVER_NAME": "gw.test",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+            "QUERY_STRING": "",
+        }
         out = b"".join(app(environ, lambda st, _h, *_: status.append(st)))
         return status[0], out.decode()
 
@@ -456,8 +531,14 @@ def test_gateway_link_books_once(db, world, clock, receptionist):
     assert st.startswith("200") and "booked" in page.lower()
     assert call("POST")[0].startswith("409")
     with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.patient_id == world.patients[1].id)) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Appointment)
+                .where(Appointment.patient_id == world.patients[1].id)
+            )
+            == 1
+        )
 
 
 def test_broadcast_is_first_come_first_served_and_tells_the_others(db, world, clock, receptionist):
@@ -465,8 +546,9 @@ def test_broadcast_is_first_come_first_served_and_tells_the_others(db, world, cl
     ids = [add_entry(db, world, k, now=now) for k in (1, 2, 3)]
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
     with db.write() as s:
-        rows = waitlist.offer_opening(s, receptionist, oid, now=now, broadcast=True, size=3,
-                                      settings=SETTINGS)
+        rows = waitlist.offer_opening(
+            s, receptionist, oid, now=now, broadcast=True, size=3, settings=SETTINGS
+        )
     assert sorted(r.entry_id for r in rows) == sorted(ids)
     send_due(db, now)
     waitlist.process_waitlist(db, now=now, settings=SETTINGS)
@@ -479,8 +561,9 @@ def test_broadcast_is_first_come_first_served_and_tells_the_others(db, world, cl
     a, b, c = offers(db)
     assert (a.response, b.response, c.response) == ("no_response", "accepted", "no_response")
     with db.read() as s:
-        taken = list(s.scalars(select(OutboxMessage.to_address)
-                               .where(OutboxMessage.dedupe_key.like("%:taken"))))
+        taken = list(
+            s.scalars(select(OutboxMessage.to_address).where(OutboxMessage.dedupe_key.like("%:taken")))
+        )
     assert sorted(taken) == sorted([world.patients[1].contact_phone, world.patients[3].contact_phone])
 
 
@@ -537,8 +620,9 @@ def test_concurrent_accepts_make_exactly_one_booking(db, world, clock, reception
     def accept(offer_id: int) -> None:
         barrier.wait()
         with db.write() as s:
-            results.append(waitlist.accept_offer(s, offer_id, now=now + timedelta(minutes=1),
-                                                 settings=SETTINGS).ok)
+            results.append(
+                waitlist.accept_offer(s, offer_id, now=now + timedelta(minutes=1), settings=SETTINGS).ok
+            )
 
     threads = [threading.Thread(target=accept, args=(i,)) for i in ids]
     for t in threads:
@@ -547,23 +631,43 @@ def test_concurrent_accepts_make_exactly_one_booking(db, world, clock, reception
         t.join()
     assert sorted(results) == [False] * 9 + [True]
     with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.start_at == SLOT, Appointment.status == "scheduled")) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Appointment)
+                .where(Appointment.start_at == SLOT, Appointment.status == "scheduled")
+            )
+            == 1
+        )
 
 
 def test_announce_opening_by_hand_refuses_taken_time(db, world, clock, receptionist, manager):
     now = clock.now()
     t = SLOT + timedelta(hours=1)
     with db.write() as s:
-        o = waitlist.announce_opening(s, receptionist, location_id=world.location.id,
-                                      chair_id=world.chairs[0].id, provider_id=world.ortho.id, start=t,
-                                      end=t + timedelta(minutes=30), now=now)
+        o = waitlist.announce_opening(
+            s,
+            receptionist,
+            location_id=world.location.id,
+            chair_id=world.chairs[0].id,
+            provider_id=world.ortho.id,
+            start=t,
+            end=t + timedelta(minutes=30),
+            now=now,
+        )
         assert (o.source, o.status) == ("manual", "open")
     book(db, world, receptionist, patient=2, start=SLOT)
     with db.write() as s, pytest.raises(ConflictError, match="chair is taken"):
-        waitlist.announce_opening(s, receptionist, location_id=world.location.id, chair_id=world.chairs[0].id,
-                                  provider_id=world.ortho.id, start=SLOT, end=SLOT + timedelta(minutes=20),
-                                  now=now)
+        waitlist.announce_opening(
+            s,
+            receptionist,
+            location_id=world.location.id,
+            chair_id=world.chairs[0].id,
+            provider_id=world.ortho.id,
+            start=SLOT,
+            end=SLOT + timedelta(minutes=20),
+            now=now,
+        )
 
 
 def test_notify_entry_now_picks_the_best_opening_for_it(db, world, clock, receptionist):
@@ -596,11 +700,13 @@ def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, rec
     send_due(db, now + timedelta(minutes=11))
     waitlist.process_waitlist(db, now=now + timedelta(minutes=12), settings=SETTINGS)
     with db.write() as s:
-        assert waitlist.accept_offer(s, offers(db)[1].id, now=now + timedelta(minutes=41),
-                                     settings=SETTINGS).ok
+        assert waitlist.accept_offer(
+            s, offers(db)[1].id, now=now + timedelta(minutes=41), settings=SETTINGS
+        ).ok
     with db.read() as s:
-        a = waitlist_analytics.offer_analytics(s, manager, start=now - timedelta(days=1),
-                                               end=now + timedelta(days=1))
+        a = waitlist_analytics.offer_analytics(
+            s, manager, start=now - timedelta(days=1), end=now + timedelta(days=1)
+        )
     by = {c.channel: c for c in a.channels}
     assert (by["sms"].sent, by["sms"].booked, by["email"].sent, by["email"].booked) == (1, 0, 1, 1)
     assert by["email"].conversion == 1.0
@@ -615,18 +721,34 @@ def test_unbooked_template_slots_in_the_look_ahead_become_openings_once(db, worl
     now = clock.now()
     add_entry(db, world, 1, now=now)
     slot = template_engine.OpenTemplateSlot(
-        id=1, application_id=1, template_name="Q1", provider_id=world.ortho.id, chair_id=world.chairs[1].id,
-        location_id=world.location.id, day=SLOT.date(), start=SLOT, end=SLOT + timedelta(minutes=20),
-        start_minute=15 * 60 + 30, end_minute=15 * 60 + 50, type_id=world.adjustment.id,
-        type_name="Adjustment", colour="#42a5f5", block_reason=None)
+        id=1,
+        application_id=1,
+        template_name="Q1",
+        provider_id=world.ortho.id,
+        chair_id=world.chairs[1].id,
+        location_id=world.location.id,
+        day=SLOT.date(),
+        start=SLOT,
+        end=SLOT + timedelta(minutes=20),
+        start_minute=15 * 60 + 30,
+        end_minute=15 * 60 + 50,
+        type_id=world.adjustment.id,
+        type_name="Adjustment",
+        colour="#42a5f5",
+        block_reason=None,
+    )
     monkeypatch.setattr(template_engine, "open_template_slots", lambda *_a, **_k: [slot])
     first = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
     again = waitlist.process_waitlist(db, now=now + timedelta(minutes=5), settings=SETTINGS)
     assert (first.template_openings, first.offers_made, again.template_openings) == (1, 1, 0)
     with db.read() as s:
         [o] = s.scalars(select(Opening))
-        assert (o.source, o.chair_id, o.type_id, o.note) == ("template_slot", world.chairs[1].id,
-                                                            world.adjustment.id, "Template Q1")
+        assert (o.source, o.chair_id, o.type_id, o.note) == (
+            "template_slot",
+            world.chairs[1].id,
+            world.adjustment.id,
+            "Template Q1",
+        )
 
 
 def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock):
@@ -651,8 +773,9 @@ def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock)
     def accept(offer_id: int) -> None:
         barrier.wait()
         with pg_db.write() as s:
-            results.append(waitlist.accept_offer(s, offer_id, now=now + timedelta(minutes=1),
-                                                 settings=SETTINGS).ok)
+            results.append(
+                waitlist.accept_offer(s, offer_id, now=now + timedelta(minutes=1), settings=SETTINGS).ok
+            )
 
     threads = [threading.Thread(target=accept, args=(i,)) for i in ids]
     for t in threads:
@@ -661,12 +784,19 @@ def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock)
         t.join()
     assert len(ids) == 10 and sorted(results) == [False] * 9 + [True]
     with pg_db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.start_at == SLOT, Appointment.status == "scheduled")) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Appointment)
+                .where(Appointment.start_at == SLOT, Appointment.status == "scheduled")
+            )
+            == 1
+        )
 
 
-def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(db, world, clock, receptionist,
-                                                                      monkeypatch):
+def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(
+    db, world, clock, receptionist, monkeypatch
+):
     from orca_desk.services import template_engine
 
     now = clock.now()
@@ -674,9 +804,22 @@ def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(db, world,
     add_entry(db, world, 2, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
     slot = template_engine.OpenTemplateSlot(
-        id=1, application_id=1, template_name="Q1", provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-        location_id=world.location.id, day=SLOT.date(), start=SLOT, end=SLOT + timedelta(minutes=20),
-        start_minute=0, end_minute=0, type_id=None, type_name="", colour="", block_reason=None)
+        id=1,
+        application_id=1,
+        template_name="Q1",
+        provider_id=world.ortho.id,
+        chair_id=world.chairs[0].id,
+        location_id=world.location.id,
+        day=SLOT.date(),
+        start=SLOT,
+        end=SLOT + timedelta(minutes=20),
+        start_minute=0,
+        end_minute=0,
+        type_id=None,
+        type_name="",
+        colour="",
+        block_reason=None,
+    )
     monkeypatch.setattr(template_engine, "open_template_slots", lambda *_a, **_k: [slot])
     report = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
     assert (report.template_openings, report.offers_made) == (0, 1)
@@ -686,29 +829,52 @@ def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_ho
     from orca_desk.services.messaging.render import sms_segments
     from orca_desk.services.waitlist import wording as waitlist_wording
 
-    words = {"clinic": "Bright Smiles Orthodontics", "patient": "Alexandra", "date": "Tue 10 Mar",
-             "time": "10:30 AM", "location": "Northside", "provider": "Dr. Chen", "hold": "2 hours",
-             "hold_short": "2h", "phone": "+16175550100", "number": "1", "cap": "3"}
+    words = {
+        "clinic": "Bright Smiles Orthodontics",
+        "patient": "Alexandra",
+        "date": "Tue 10 Mar",
+        "time": "10:30 AM",
+        "location": "Northside",
+        "provider": "Dr. Chen",
+        "hold": "2 hours",
+        "hold_short": "2h",
+        "phone": "+16175550100",
+        "number": "1",
+        "cap": "3",
+    }
     link = " https://go.brightsmiles.com/o/" + "A" * 24  # a real short link's length
     text = waitlist_wording._offer_sms(words, link)
     assert sms_segments(text).segments == 1, text
     assert "2h" in text and "1/3" in text and text.endswith(link)
-    short_name = waitlist_wording._offer_sms({**words, "clinic": "Test Ortho", "patient": "Liam"},
-                                             " https://gw.test/o/" + "A" * 24)
+    short_name = waitlist_wording._offer_sms(
+        {**words, "clinic": "Test Ortho", "patient": "Liam"}, " https://gw.test/o/" + "A" * 24
+    )
     assert "Held 2h (offer 1/3). Reply YES or tap https://gw.test/o/" in short_name
     assert sms_segments(short_name).segments == 1
 
 
 def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_preview(
-        db, world, clock, receptionist):
+    db, world, clock, receptionist
+):
     from orca_desk.services import message_templates as mt
 
-    edited = ("{clinic_name}: {patient_first_name} can come {date} {time} at {location}. "
-              "We hold it {hold} (offer {offer_count}). Tap {link}")
+    edited = (
+        "{clinic_name}: {patient_first_name} can come {date} {time} at {location}. "
+        "We hold it {hold} (offer {offer_count}). Tap {link}"
+    )
     now = clock.now()
     with db.write() as s:
-        mt.save_template(s, STAFF, world.clinic.id, key="waitlist.offer", channel="sms", name="Offer",
-                         subject=None, body=edited, now=now)
+        mt.save_template(
+            s,
+            STAFF,
+            world.clinic.id,
+            key="waitlist.offer",
+            channel="sms",
+            name="Offer",
+            subject=None,
+            body=edited,
+            now=now,
+        )
     add_entry(db, world, 1, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
     assert waitlist.process_waitlist(db, now=now, settings=SETTINGS).offers_made == 1
@@ -720,8 +886,10 @@ def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_p
     assert "We hold it 2h (offer 1/3). Tap http://gw.test/o/" in body
     # The editor's preview is the same text with sample values: one renderer for both.
     preview = mt.check_template(edited, None, "sms").preview
-    assert preview.startswith("Bright Smiles Orthodontics: Liam can come Tue 10 Mar 3:30 PM at Northside. "
-                              "We hold it 2h (offer 1/3). Tap http")
+    assert preview.startswith(
+        "Bright Smiles Orthodontics: Liam can come Tue 10 Mar 3:30 PM at Northside. "
+        "We hold it 2h (offer 1/3). Tap http"
+    )
 
 
 def test_every_name_the_package_exports_is_its_owning_modules():

@@ -24,8 +24,9 @@ from tests.fakes import start_fake_server, twilio_for
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)  # Tue 08:00 in New York
 SETTINGS = WaitlistSettings(secret=b"day-secret-0123456789abcdef", base_url="http://gw.test")
-DESK = Actor(username="maria", role="receptionist", display_name="Maria",
-             permissions=ROLE_PERMISSIONS["receptionist"])
+DESK = Actor(
+    username="maria", role="receptionist", display_name="Maria", permissions=ROLE_PERMISSIONS["receptionist"]
+)
 # Patients who answer YES after 10 min, NO after 5; the other waitlist families stay silent.
 YES, NO = range(10, 13), range(13, 16)
 
@@ -46,15 +47,30 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
     with db.write() as s:
         w = make_world(s, patients=20)
         for k in range(10, 20):
-            waitlist.add_entry(s, DESK, EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id,
-                                                   priority=1 + k % 4), now=START - timedelta(days=k))
+            waitlist.add_entry(
+                s,
+                DESK,
+                EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id, priority=1 + k % 4),
+                now=START - timedelta(days=k),
+            )
         appts = []
         for k in range(30):
             local = datetime(2026, 3, 3 + k // 15, 10, 0, tzinfo=NY) + timedelta(minutes=25 * (k % 15))
-            appts.append(booking.book_appointment(s, DESK, BookingRequest(
-                patient_id=w.patients[k % 10].id, provider_id=w.ortho.id, chair_id=w.chairs[k % 3].id,
-                type_id=w.adjustment.id, start=local.astimezone(UTC), minutes=20),
-                now=START - timedelta(days=7)).id)
+            appts.append(
+                booking.book_appointment(
+                    s,
+                    DESK,
+                    BookingRequest(
+                        patient_id=w.patients[k % 10].id,
+                        provider_id=w.ortho.id,
+                        chair_id=w.chairs[k % 3].id,
+                        type_id=w.adjustment.id,
+                        start=local.astimezone(UTC),
+                        minutes=20,
+                    ),
+                    now=START - timedelta(days=7),
+                ).id
+            )
     phone_of = {w.patients[k].contact_phone: k for k in range(20)}
     sms = twilio_for(server)
     handlers = InboundHandlers([waitlist.WaitlistReplyHandler(SETTINGS)])
@@ -91,8 +107,9 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
         offers = list(s.scalars(select(WaitlistOffer)))
         entries = {e.patient_id: e for e in s.scalars(select(WaitlistEntry))}
         booked = list(s.scalars(select(Appointment).where(Appointment.notes == "Booked from the waitlist")))
-        active = list(s.scalars(select(Appointment)
-                                .where(Appointment.status.in_(("scheduled", "confirmed")))))
+        active = list(
+            s.scalars(select(Appointment).where(Appointment.status.in_(("scheduled", "confirmed"))))
+        )
     assert len(openings) >= 20
     # Every YES family got exactly one slot, and nobody else was booked.
     yes_ids = {w.patients[k].id for k in YES}
@@ -118,8 +135,18 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
     assert all(o.hold_started_at is None or o.hold_started_at >= o.created_at for o in offers)
     assert any("You're booked" in r.body for r in server.sent_sms)
     for o in offers:
-        overlapping = [x for x in offers if x.patient_id == o.patient_id and x.id != o.id
-                       and x.hold_started_at and o.hold_started_at and x.hold_expires_at and o.hold_expires_at
-                       and x.hold_started_at < o.hold_expires_at and o.hold_started_at < x.hold_expires_at
-                       and x.responded_at is None and o.responded_at is None]
+        overlapping = [
+            x
+            for x in offers
+            if x.patient_id == o.patient_id
+            and x.id != o.id
+            and x.hold_started_at
+            and o.hold_started_at
+            and x.hold_expires_at
+            and o.hold_expires_at
+            and x.hold_started_at < o.hold_expires_at
+            and o.hold_started_at < x.hold_expires_at
+            and x.responded_at is None
+            and o.responded_at is None
+        ]
         assert not overlapping

@@ -33,8 +33,9 @@ from tests.factories import World, make_world
 from tests.fakes import sendgrid_for, twilio_for
 
 SECRET = b"test-secret-0123456789abcdef"
-STAFF = Actor(username="manager", role="manager", display_name="Manager",
-              permissions=ROLE_PERMISSIONS["manager"])
+STAFF = Actor(
+    username="manager", role="manager", display_name="Manager", permissions=ROLE_PERMISSIONS["manager"]
+)
 SLOT = datetime(2026, 3, 3, 20, 30, tzinfo=UTC)  # Tue 15:30 in New York; NOW is 09:00
 
 
@@ -51,8 +52,13 @@ def world(db) -> World:
 
 @pytest.fixture
 def gateway(db, shared_clock) -> Iterator[RunningGateway]:
-    app = make_app(db, shared_clock, secret=SECRET, handlers=installed_handlers(),
-                   public_base_url="http://127.0.0.1:8765")
+    app = make_app(
+        db,
+        shared_clock,
+        secret=SECRET,
+        handlers=installed_handlers(),
+        public_base_url="http://127.0.0.1:8765",
+    )
     running = serve_in_thread(app, threads=2)
     yield running
     running.stop()
@@ -66,15 +72,29 @@ def settings_of(db, base_url: str = "http://127.0.0.1:8765") -> waitlist.Waitlis
 
 def add_entry(db, w: World, k: int, *, priority: int = 3) -> int:
     with db.write() as s:
-        return waitlist.add_entry(s, STAFF, EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id,
-                                                       priority=priority), now=NOW - timedelta(days=10))
+        return waitlist.add_entry(
+            s,
+            STAFF,
+            EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id, priority=priority),
+            now=NOW - timedelta(days=10),
+        )
 
 
 def cancel_slot(db, w: World, *, start: datetime = SLOT, now: datetime = NOW) -> int:
     with db.write() as s:
-        appt = booking.book_appointment(s, STAFF, BookingRequest(
-            patient_id=w.patients[0].id, provider_id=w.ortho.id, chair_id=w.chairs[0].id,
-            type_id=w.adjustment.id, start=start, minutes=20), now=now - timedelta(days=7))
+        appt = booking.book_appointment(
+            s,
+            STAFF,
+            BookingRequest(
+                patient_id=w.patients[0].id,
+                provider_id=w.ortho.id,
+                chair_id=w.chairs[0].id,
+                type_id=w.adjustment.id,
+                start=start,
+                minutes=20,
+            ),
+            now=now - timedelta(days=7),
+        )
     with db.write() as s:
         booking.cancel_appointment(s, STAFF, appt.id, reason="school event", now=now)
         oid = s.scalar(select(Opening.id).where(Opening.source_appointment_id == appt.id))
@@ -104,8 +124,9 @@ def reply(db, fake, clock: FrozenClock, phone: str, body: str, at: datetime) -> 
 # ----- 1. the link works from the moment the text is sent ------------------------------------
 
 
-def test_the_offer_link_works_as_soon_as_the_provider_accepted_the_text(db, world, fake, shared_clock,
-                                                                        gateway):
+def test_the_offer_link_works_as_soon_as_the_provider_accepted_the_text(
+    db, world, fake, shared_clock, gateway
+):
     add_entry(db, world, 1)
     cancel_slot(db, world)
     waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
@@ -153,11 +174,15 @@ def test_a_yes_to_a_text_whose_hold_no_tick_started_is_still_applied(db, world, 
     cancel_slot(db, world)
     waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
     with db.write() as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.purpose == waitlist.PURPOSE)
-                  .values(status="sent", sent_at=NOW, provider="twilio", provider_id="SMx"))
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.purpose == waitlist.PURPOSE)
+            .values(status="sent", sent_at=NOW, provider="twilio", provider_id="SMx")
+        )
     assert the_offers(db)[0].hold_started_at is None
-    inbound = reply(db, fake, shared_clock, world.patients[1].contact_phone, "Yes please",
-                    NOW + timedelta(minutes=2))
+    inbound = reply(
+        db, fake, shared_clock, world.patients[1].contact_phone, "Yes please", NOW + timedelta(minutes=2)
+    )
     assert inbound.handled_by == waitlist.PURPOSE
     [offer] = the_offers(db)
     assert offer.hold_started_at == NOW and offer.response == "accepted" and offer.booked_appointment_id
@@ -171,8 +196,11 @@ def test_a_yes_that_cannot_be_applied_is_put_in_front_of_staff(db, world, fake, 
     waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
     # The text is in doubt: claimed, and the provider's answer never came.
     with db.write() as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.purpose == waitlist.PURPOSE)
-                  .values(status="sending", claimed_by="w", claimed_at=NOW, error_code="unknown"))
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.purpose == waitlist.PURPOSE)
+            .values(status="sending", claimed_by="w", claimed_at=NOW, error_code="unknown")
+        )
     phone = world.patients[1].contact_phone
     inbound = reply(db, fake, shared_clock, phone, "YES", NOW + timedelta(minutes=1))
     assert inbound.handled_by is None and inbound.unread and inbound.needs_review
@@ -196,12 +224,16 @@ def test_a_yes_after_the_family_passed_goes_to_staff_flagged(db, world, fake, sh
 # ----- 3. follow-ups keep the clinic's quiet hours ------------------------------------------
 
 
-def test_youre_booked_follows_the_clinics_quiet_hours_not_the_built_in_ones(db, world, fake, shared_clock,
-                                                                         manager):
+def test_youre_booked_follows_the_clinics_quiet_hours_not_the_built_in_ones(
+    db, world, fake, shared_clock, manager
+):
     with db.write() as s:
-        clinic_settings.save_settings(s, manager, replace(clinic_settings.load_settings(s),
-                                                          quiet_start=time(22, 0), quiet_end=time(7, 0)),
-                                      now=NOW)
+        clinic_settings.save_settings(
+            s,
+            manager,
+            replace(clinic_settings.load_settings(s), quiet_start=time(22, 0), quiet_end=time(7, 0)),
+            now=NOW,
+        )
     evening = datetime(2026, 3, 4, 2, 15, tzinfo=UTC)  # 21:15 in New York: allowed until 22:00
     morning = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)  # the slot, 11:00 the next day
     eid = add_entry(db, world, 1)
@@ -219,12 +251,16 @@ def test_youre_booked_follows_the_clinics_quiet_hours_not_the_built_in_ones(db, 
     assert fake.sent_sms[-1].body.startswith("You're booked")
 
 
-def test_a_taken_notice_from_the_booking_seam_follows_the_clinics_quiet_hours(db, world, fake, shared_clock,
-                                                                             manager):
+def test_a_taken_notice_from_the_booking_seam_follows_the_clinics_quiet_hours(
+    db, world, fake, shared_clock, manager
+):
     with db.write() as s:
-        clinic_settings.save_settings(s, manager, replace(clinic_settings.load_settings(s),
-                                                          quiet_start=time(22, 0), quiet_end=time(7, 0)),
-                                      now=NOW)
+        clinic_settings.save_settings(
+            s,
+            manager,
+            replace(clinic_settings.load_settings(s), quiet_start=time(22, 0), quiet_end=time(7, 0)),
+            now=NOW,
+        )
     evening = datetime(2026, 3, 4, 2, 15, tzinfo=UTC)  # 21:15 in New York
     morning = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)
     add_entry(db, world, 1)
@@ -234,9 +270,19 @@ def test_a_taken_notice_from_the_booking_seam_follows_the_clinics_quiet_hours(db
     waitlist.process_waitlist(db, now=evening, settings=settings_of(db))
     at = evening + timedelta(minutes=10)
     with db.write() as s:  # staff give the slot to someone at the desk
-        booking.book_appointment(s, STAFF, BookingRequest(
-            patient_id=world.patients[3].id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-            type_id=world.adjustment.id, start=morning, minutes=20), now=at)
+        booking.book_appointment(
+            s,
+            STAFF,
+            BookingRequest(
+                patient_id=world.patients[3].id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                start=morning,
+                minutes=20,
+            ),
+            now=at,
+        )
     with db.read() as s:
         taken = s.scalars(select(OutboxMessage).where(OutboxMessage.body.like("Sorry, the visit%"))).one()
         assert taken.next_attempt_at == at
@@ -250,13 +296,20 @@ def use_up_texts(db, w: World, k: int, at: datetime) -> None:
     with db.write() as s:
         p = s.get(Patient, w.patients[k].id)
         for i in range(3):
-            m = outbox.enqueue_for_patient(s, p, body=f"Reminder {i}", purpose="reminder",
-                                           dedupe_key=f"r{k}-{i}-{at.isoformat()}", now=at)
+            m = outbox.enqueue_for_patient(
+                s,
+                p,
+                body=f"Reminder {i}",
+                purpose="reminder",
+                dedupe_key=f"r{k}-{i}-{at.isoformat()}",
+                now=at,
+            )
             m.status, m.sent_at, m.provider = "sent", at - timedelta(minutes=30 - i), "twilio"
 
 
 def test_an_opening_goes_to_the_next_in_line_when_the_first_familys_texts_are_used_up(
-        db, world, fake, shared_clock):
+    db, world, fake, shared_clock
+):
     first = add_entry(db, world, 1, priority=1)
     second = add_entry(db, world, 2, priority=3)
     use_up_texts(db, world, 1, NOW)
@@ -289,7 +342,8 @@ def test_a_family_out_of_texts_is_offered_by_email_when_they_have_it(db, world, 
 
 
 def test_an_offer_deferred_by_the_budget_at_send_time_is_replaced_at_the_next_tick(
-        db, world, fake, shared_clock):
+    db, world, fake, shared_clock
+):
     first = add_entry(db, world, 1, priority=1)
     second = add_entry(db, world, 2, priority=3)
     # Thursday: deferred to tomorrow morning, the text would still be in time (a same-day
@@ -324,8 +378,9 @@ def test_siblings_offers_in_one_tick_count_against_their_shared_number(db, world
     with db.write() as s:
         p = s.get(Patient, world.patients[1].id)
         for i in range(2):
-            m = outbox.enqueue_for_patient(s, p, body=f"Reminder {i}", purpose="reminder",
-                                           dedupe_key=f"sib-{i}", now=NOW)
+            m = outbox.enqueue_for_patient(
+                s, p, body=f"Reminder {i}", purpose="reminder", dedupe_key=f"sib-{i}", now=NOW
+            )
             m.status, m.sent_at, m.provider = "sent", NOW - timedelta(minutes=30), "twilio"
     cancel_slot(db, world)
     cancel_slot(db, world, start=SLOT + timedelta(hours=1))
@@ -337,7 +392,8 @@ def test_siblings_offers_in_one_tick_count_against_their_shared_number(db, world
 
 
 def test_an_offer_deferred_by_the_budget_goes_to_the_same_family_by_email_when_they_have_it(
-        db, world, fake, shared_clock):
+    db, world, fake, shared_clock
+):
     with db.write() as s:
         p = s.get(Patient, world.patients[1].id)
         p.contact_email, p.email_consent = "kid1.parent@example.com", True

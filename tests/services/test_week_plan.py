@@ -32,16 +32,24 @@ def test_chairs_come_in_groups_of_three_then_alone():
     chairs = [ChairRow(k, 1, f"Chair {k}", "Bay A") for k in range(1, 21)]
     scopes = chair_scopes(chairs)
     assert [s.label for s in scopes[:7]] == [
-        "Chair 1 – Chair 3", "Chair 4 – Chair 6", "Chair 7 – Chair 9", "Chair 10 – Chair 12",
-        "Chair 13 – Chair 15", "Chair 16 – Chair 18", "Chair 19 – Chair 20"]
+        "Chair 1 – Chair 3",
+        "Chair 4 – Chair 6",
+        "Chair 7 – Chair 9",
+        "Chair 10 – Chair 12",
+        "Chair 13 – Chair 15",
+        "Chair 16 – Chair 18",
+        "Chair 19 – Chair 20",
+    ]
     assert [s.ids for s in scopes[7:]] == [(k,) for k in range(1, 21)]
     assert [s.label for s in chair_scopes(chairs[:1])] == ["Chair 1"]  # one chair: once
     assert chair_scopes([]) == []
 
 
 def test_providers_working_that_week_come_first():
-    providers = [ProviderRow(1, "Dr. A", "orthodontist", "#000", 3),
-                 ProviderRow(2, "B", "assistant", "#000", 1)]
+    providers = [
+        ProviderRow(1, "Dr. A", "orthodontist", "#000", 3),
+        ProviderRow(2, "B", "assistant", "#000", 1),
+    ]
     assert [s.ids for s in provider_scopes(providers, {2})] == [(2,), (1,)]
 
 

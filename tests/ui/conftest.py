@@ -40,15 +40,20 @@ def close_top_level_widgets(qapp: QApplication) -> Iterator[None]:
     yield
     # Background loads of the test's screens finish before their widgets go.
     QThreadPool.globalInstance().waitForDone(10_000)
-    leaked = [f"{type(w).__name__} {w.windowTitle()!r}" for w in QApplication.topLevelWidgets()
-              if w.isVisible() and w.windowType() != Qt.WindowType.ToolTip]
+    leaked = [
+        f"{type(w).__name__} {w.windowTitle()!r}"
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and w.windowType() != Qt.WindowType.ToolTip
+    ]
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.close()
     _flush_deletes(qapp)
     if leaked:
-        pytest.fail("the test left visible windows it did not register with qtbot.addWidget: "
-                    + ", ".join(leaked), pytrace=False)
+        pytest.fail(
+            "the test left visible windows it did not register with qtbot.addWidget: " + ", ".join(leaked),
+            pytrace=False,
+        )
 
 
 def _flush_deletes(qapp: QApplication) -> None:

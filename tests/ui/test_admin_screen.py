@@ -62,12 +62,23 @@ def test_a_renamed_chair_reaches_the_calendar(qtbot, main_window):
 
 
 def test_archiving_a_provider_with_future_appointments_is_refused_with_the_list(
-        qtbot, ctx, db, world, receptionist):
+    qtbot, ctx, db, world, receptionist
+):
     start = ctx.clock.now() + timedelta(days=1)
     with db.write() as s:
-        booking.book_appointment(s, receptionist, BookingRequest(
-            patient_id=world.patients[1].id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-            type_id=world.adjustment.id, start=start, minutes=20), now=ctx.clock.now())
+        booking.book_appointment(
+            s,
+            receptionist,
+            BookingRequest(
+                patient_id=world.patients[1].id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                start=start,
+                minutes=20,
+            ),
+            now=ctx.clock.now(),
+        )
     screen = _screen(qtbot, ctx)
     tab = screen.providers
     _select(tab, "Dr. Chen")
@@ -76,7 +87,8 @@ def test_archiving_a_provider_with_future_appointments_is_refused_with_the_list(
     assert "1 future appointment" in tab.general_error.text()
     assert tab.conflicts.isVisible()
     assert [tab.conflicts.item(i).text() for i in range(tab.conflicts.count())] == [
-        "Kid1 Smith, Wed 4 Mar 2026, 9:00 AM at Northside"]
+        "Kid1 Smith, Wed 4 Mar 2026, 9:00 AM at Northside"
+    ]
     assert any(p.name == "Dr. Chen" for p in ctx.clinic.providers)
 
 
@@ -93,8 +105,12 @@ def test_an_archived_provider_is_gone_from_the_booking_choices(qtbot, main_windo
     tab.show_archived.setChecked(True)
     assert [r.name for r in tab.model.rows] == ["Dr. Chen", "Priya Shah"]
     ctx = main_window.ctx
-    dialog = BookingDialog(ctx, chair_id=ctx.clinic.chairs[0].id, chair_name="Chair 1",
-                           start=ctx.clock.now() + timedelta(hours=2))
+    dialog = BookingDialog(
+        ctx,
+        chair_id=ctx.clinic.chairs[0].id,
+        chair_name="Chair 1",
+        start=ctx.clock.now() + timedelta(hours=2),
+    )
     qtbot.addWidget(dialog)
     names = [dialog.provider_combo.itemText(i) for i in range(dialog.provider_combo.count())]
     assert names == ["Dr. Chen"]
@@ -119,8 +135,15 @@ def test_errors_are_shown_under_the_field_they_name(qtbot, ctx):
 
 def test_an_administrator_resets_a_password_shown_once_and_changed_at_next_sign_in(qtbot, ctx, db, world):
     with db.write() as s:
-        s.add(StaffUser(clinic_id=world.clinic.id, username="jo", display_name="Jo Park", role="receptionist",
-                        password_hash=hash_password("jo-own-password")))
+        s.add(
+            StaffUser(
+                clinic_id=world.clinic.id,
+                username="jo",
+                display_name="Jo Park",
+                role="receptionist",
+                password_hash=hash_password("jo-own-password"),
+            )
+        )
     screen = _screen(qtbot, replace(ctx, actor=ADMIN))
     tab = screen.staff
     _select(tab, "Jo Park")

@@ -16,8 +16,12 @@ from orca_desk.views.reminders.screen import RemindersScreen
 from orca_desk.views.templates.screen import TemplatesScreen
 from orca_desk.views.waitlist.screen import WaitlistScreen
 
-TABBED = {"reminders": (RemindersScreen, "Analytics"), "templates": (TemplatesScreen, "Analytics"),
-          "waitlist": (WaitlistScreen, "Analytics"), "recovery": (RecoveryScreen, "Metrics")}
+TABBED = {
+    "reminders": (RemindersScreen, "Analytics"),
+    "templates": (TemplatesScreen, "Analytics"),
+    "waitlist": (WaitlistScreen, "Analytics"),
+    "recovery": (RecoveryScreen, "Metrics"),
+}
 
 
 def analytics_tab(screen: QWidget, title: str) -> QWidget:
@@ -54,10 +58,18 @@ def test_analytics_tab_says_why_to_a_receptionist(qtbot, ctx, receptionist, name
 def test_campaign_results_hidden_from_a_receptionist(qtbot, ctx, receptionist, manager):
     with ctx.db.write() as s:
         campaigns.create_campaign(
-            s, manager, ctx.clinic.id,
-            CampaignInput("Spring recall", AudienceCriteria(), ("sms",),
-                          (VariantInput("A", sms_body="Hi {first_name}, time for a check-up."),),
-                          ctx.clock.now()), now=ctx.clock.now())
+            s,
+            manager,
+            ctx.clinic.id,
+            CampaignInput(
+                "Spring recall",
+                AudienceCriteria(),
+                ("sms",),
+                (VariantInput("A", sms_body="Hi {first_name}, time for a check-up."),),
+                ctx.clock.now(),
+            ),
+            now=ctx.clock.now(),
+        )
     desk = CampaignsScreen(dataclasses.replace(ctx, actor=receptionist))
     qtbot.addWidget(desk)
     desk.show()

@@ -9,10 +9,21 @@ import sys
 from orca_desk.app import LazyScreen, default_screens, install_lazy_print_dialog, warm_screens
 from orca_desk.ui.screen import Screen
 
-NOT_AT_START = ("alembic", "reportlab", "icalendar", "orca_desk.services.demo", "orca_desk.services.printing",
-                "orca_desk.services.ical_export", "orca_desk.services.clinic_settings",
-                "orca_desk.services.clinic_setup", "orca_desk.views.admin", "orca_desk.views.campaigns",
-                "orca_desk.views.settings", "orca_desk.views.calendar.print_dialog", "orca_desk.automation")
+NOT_AT_START = (
+    "alembic",
+    "reportlab",
+    "icalendar",
+    "orca_desk.services.demo",
+    "orca_desk.services.printing",
+    "orca_desk.services.ical_export",
+    "orca_desk.services.clinic_settings",
+    "orca_desk.services.clinic_setup",
+    "orca_desk.views.admin",
+    "orca_desk.views.campaigns",
+    "orca_desk.views.settings",
+    "orca_desk.views.calendar.print_dialog",
+    "orca_desk.automation",
+)
 
 
 def test_every_screen_is_named_by_a_screen_class():
@@ -41,10 +52,12 @@ def test_screenshot_of_the_day_loads_no_other_screen_printing_or_migrations(tmp_
     from orca_desk.cli import main
 
     assert main(["--database-url", url, "demo"]) == 0  # a clinic, at the newest schema
-    probe = ("import sys, json\nfrom orca_desk.cli import main\n"
-             f"rc = main(['--database-url', {url!r}, '--screenshot', {str(tmp_path / 'x.png')!r}, "
-             "'--date', '2026-11-23'])\n"
-             f"print(json.dumps([rc, sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r}))]))")
+    probe = (
+        "import sys, json\nfrom orca_desk.cli import main\n"
+        f"rc = main(['--database-url', {url!r}, '--screenshot', {str(tmp_path / 'x.png')!r}, "
+        "'--date', '2026-11-23'])\n"
+        f"print(json.dumps([rc, sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r}))]))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     rc, loaded = json.loads(result.stdout.strip().splitlines()[-1])

@@ -32,9 +32,20 @@ def at(hour: int, minute: int = 0, day: date = TEST_DAY) -> datetime:
 
 def _book(ctx, world, *, patient=0, chair=0, start, minutes=20, notes=""):
     with ctx.db.write() as s:
-        return booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[patient].id, world.ortho.id, world.chairs[chair].id, world.adjustment.id,
-            start, minutes, notes=notes), now=ctx.clock.now()).id
+        return booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[patient].id,
+                world.ortho.id,
+                world.chairs[chair].id,
+                world.adjustment.id,
+                start,
+                minutes,
+                notes=notes,
+            ),
+            now=ctx.clock.now(),
+        ).id
 
 
 def _view(main_window) -> DayViewScreen:
@@ -77,6 +88,7 @@ def _set_time_format(ctx, style: str) -> None:
 
 
 # --- opening -------------------------------------------------------------------------------------
+
 
 def test_double_click_and_enter_open_the_card_of_that_visit(main_window, ctx, world, qtbot, monkeypatch):
     first = _book(ctx, world, patient=0, start=at(15))
@@ -135,15 +147,28 @@ def test_patient_card_is_one_button_away(main_window, ctx, world, qtbot):
 
 # --- what it shows ---------------------------------------------------------------------------------
 
+
 def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window, ctx, world, qtbot):
     patient_id = _family(ctx, world)
     appt = _book(ctx, world, patient=0, start=at(16), notes="Bring the retainer case")
     now = ctx.clock.now()
     with ctx.db.write() as s:
         booking.set_status(s, ctx.actor, appt, "confirmed", now=now)
-        s.add(InboundMessage(clinic_id=world.clinic.id, provider="local", provider_id="SM9", channel="sms",
-                             from_address="+16175552222", to_address="+16175550100", body="see you at 4",
-                             received_at=now, kind="other", patient_id=patient_id, appointment_id=appt))
+        s.add(
+            InboundMessage(
+                clinic_id=world.clinic.id,
+                provider="local",
+                provider_id="SM9",
+                channel="sms",
+                from_address="+16175552222",
+                to_address="+16175550100",
+                body="see you at 4",
+                received_at=now,
+                kind="other",
+                patient_id=patient_id,
+                appointment_id=appt,
+            )
+        )
     card = _card(ctx, qtbot, appt, _view(main_window))
     assert card.text_family("Please bring the retainer case") is not None
     assert "Ana Smith (mother)" in card.guardian.text()
@@ -158,7 +183,9 @@ def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window
     assert "Confirmation: confirmed" in card.state.text()
     texts = [card.messages.row_at(i) for i in range(card.messages.rowCount())]
     assert {(m.direction, m.address, m.text) for m in texts} == {
-        ("out", "(617) 555-2222", "Please bring the retainer case"), ("in", "(617) 555-2222", "see you at 4")}
+        ("out", "(617) 555-2222", "Please bring the retainer case"),
+        ("in", "(617) 555-2222", "see you at 4"),
+    }
 
 
 def test_editing_notes_saves_and_is_audited(main_window, ctx, world, qtbot):
@@ -183,6 +210,7 @@ def test_editing_notes_saves_and_is_audited(main_window, ctx, world, qtbot):
 
 
 # --- actions ---------------------------------------------------------------------------------------
+
 
 def test_cancel_asks_the_reason_and_cancels_undoably(main_window, ctx, world, qtbot, monkeypatch):
     appt = _book(ctx, world, patient=0, start=at(16))
@@ -304,9 +332,18 @@ def test_every_action_has_a_mnemonic_and_the_card_fits_720p(main_window, ctx, wo
     _family(ctx, world)
     appt = _book(ctx, world, patient=0, start=at(16), notes="Bring the retainer case")
     card = _card(ctx, qtbot, appt, _view(main_window))
-    buttons = [card.confirm_button, card.move_button, card.reschedule_button, card.cancel_button,
-               card.no_show_button, card.series_button, card.text_button, card.print_button,
-               card.patient_button, card.save_notes_button]
+    buttons = [
+        card.confirm_button,
+        card.move_button,
+        card.reschedule_button,
+        card.cancel_button,
+        card.no_show_button,
+        card.series_button,
+        card.text_button,
+        card.print_button,
+        card.patient_button,
+        card.save_notes_button,
+    ]
     keys = [b.text().split("&")[1][0].lower() for b in buttons]
     assert len(set(keys)) == len(keys)  # each button has its own Alt+letter
     hint = card.sizeHint()
@@ -320,9 +357,14 @@ def test_every_action_has_a_mnemonic_and_the_card_fits_720p(main_window, ctx, wo
 
 # --- the hover quick card ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("style", "visit", "last", "nxt"), [
-    ("12h", "4:00 PM–4:20 PM", "Tue 3 Mar 2026, 8:00 AM", "Tue 10 Mar 2026, 3:00 PM"),
-    ("24h", "16:00–16:20", "Tue 3 Mar 2026, 08:00", "Tue 10 Mar 2026, 15:00")])
+
+@pytest.mark.parametrize(
+    ("style", "visit", "last", "nxt"),
+    [
+        ("12h", "4:00 PM–4:20 PM", "Tue 3 Mar 2026, 8:00 AM", "Tue 10 Mar 2026, 3:00 PM"),
+        ("24h", "16:00–16:20", "Tue 3 Mar 2026, 08:00", "Tue 10 Mar 2026, 15:00"),
+    ],
+)
 def test_quick_card_tooltip(main_window, ctx, world, qtbot, monkeypatch, style, visit, last, nxt):
     _family(ctx, world)
     _set_time_format(ctx, style)
@@ -359,16 +401,27 @@ def test_quick_card_tooltip(main_window, ctx, world, qtbot, monkeypatch, style, 
 
 
 def test_series_is_shown_and_opens_and_reschedule_uses_the_calendars_command(
-        main_window, ctx, world, qtbot, monkeypatch):
+    main_window, ctx, world, qtbot, monkeypatch
+):
     from orca_desk.services.series import create_series
     from orca_desk.views.calendar import series_actions
 
     with ctx.db.write() as s:
-        sid = create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
-                            chair_id=world.chairs[0].id, type_id=world.adjustment.id,
-                            rrule="FREQ=WEEKLY;COUNT=6", dtstart=at(15, 45), minutes=20, now=ctx.clock.now())
-        appt = s.scalar(select(Appointment.id).where(Appointment.series_id == sid)
-                        .order_by(Appointment.start_at).limit(1))
+        sid = create_series(
+            s,
+            ctx.actor,
+            patient_id=world.patients[0].id,
+            provider_id=world.hygienist.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            rrule="FREQ=WEEKLY;COUNT=6",
+            dtstart=at(15, 45),
+            minutes=20,
+            now=ctx.clock.now(),
+        )
+        appt = s.scalar(
+            select(Appointment.id).where(Appointment.series_id == sid).order_by(Appointment.start_at).limit(1)
+        )
     view = _view(main_window)
     card = _card(ctx, qtbot, appt, view)
     assert card.series.text() == "Weekly on Tuesday, 6 times" and card.series_button.isEnabled()

@@ -12,15 +12,15 @@ from tests.factories import make_world
 def test_controller_leads_sends_locally_and_reports(db, qtbot):
     with db.write() as s:
         w = make_world(s)
-        outbox.enqueue_for_patient(s, w.patients[0], body="Hi", purpose="manual", dedupe_key="m",
-                                   now=NOW)
+        outbox.enqueue_for_patient(s, w.patients[0], body="Hi", purpose="manual", dedupe_key="m", now=NOW)
     controller = AutomationController(db, FrozenClock(NOW), env={})  # local providers
     texts: list[str] = []
     controller.sig_status.connect(texts.append)
     controller.start()
     try:
-        qtbot.waitUntil(lambda: any(t.startswith("Automation: leader · 0 queued") for t in texts),
-                        timeout=15000)
+        qtbot.waitUntil(
+            lambda: any(t.startswith("Automation: leader · 0 queued") for t in texts), timeout=15000
+        )
     finally:
         controller.stop()
     assert controller.runtime is not None and not controller.runtime.is_leader  # released

@@ -25,9 +25,19 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 def _book(ctx, world, *, patient=0, chair=0, start, minutes=20):
     with ctx.db.write() as s:
-        return booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[patient].id, world.ortho.id, world.chairs[chair].id, world.adjustment.id,
-            start, minutes), now=ctx.clock.now()).id
+        return booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[patient].id,
+                world.ortho.id,
+                world.chairs[chair].id,
+                world.adjustment.id,
+                start,
+                minutes,
+            ),
+            now=ctx.clock.now(),
+        ).id
 
 
 def _view(main_window) -> DayViewScreen:
@@ -116,12 +126,14 @@ def test_menu_key_and_shift_f10_open_the_context_menu(main_window, ctx, world, q
 
 
 def test_ctrl_arrows_move_the_appointment_undoably_and_refuse_conflicts(
-        main_window, ctx, world, qtbot, monkeypatch):
+    main_window, ctx, world, qtbot, monkeypatch
+):
     appt = _book(ctx, world, patient=0, start=at(16))
     _book(ctx, world, patient=1, chair=1, start=at(16, 15))
     warnings = []
-    monkeypatch.setattr("orca_desk.views.calendar.calendar_screen.QMessageBox.warning",
-                        lambda *a: warnings.append(a[2]))
+    monkeypatch.setattr(
+        "orca_desk.views.calendar.calendar_screen.QMessageBox.warning", lambda *a: warnings.append(a[2])
+    )
     view = _view(main_window)
     view.grid.select_item(appt)
     qtbot.keyClick(view.grid, Qt.Key.Key_Down, CTRL)

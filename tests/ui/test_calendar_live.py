@@ -35,9 +35,14 @@ def _other_desk_books(url: str, world_ids: tuple[int, int, int, int], ctx: AppCo
     other = Database(url)  # a second engine: another desk
     try:
         with other.write() as s:
-            return booking.book_appointment(s, ctx.actor, BookingRequest(
-                patient, provider, chair, type_id, datetime(2026, 3, 3, hour, 0, tzinfo=NY), 20),
-                now=ctx.clock.now()).id
+            return booking.book_appointment(
+                s,
+                ctx.actor,
+                BookingRequest(
+                    patient, provider, chair, type_id, datetime(2026, 3, 3, hour, 0, tzinfo=NY), 20
+                ),
+                now=ctx.clock.now(),
+            ).id
     finally:
         other.dispose()
 
@@ -57,8 +62,13 @@ def test_two_desks_on_one_sqlite_file(qtbot, ctx, world, db):
     a = day1.appointments[appt]
     target = day1._target(a, day1.key_for(world.chairs[2].id), 14 * 60, 14 * 60 + 20)[0]
     assert day1.move_appointment(a, target, "Move")
-    qtbot.waitUntil(lambda: week2.grid.item(appt) is not None and week2.col_defs[
-        week2.grid.item(appt).column].chair_id == world.chairs[2].id, timeout=2000)
+    qtbot.waitUntil(
+        lambda: (
+            week2.grid.item(appt) is not None
+            and week2.col_defs[week2.grid.item(appt).column].chair_id == world.chairs[2].id
+        ),
+        timeout=2000,
+    )
     w1.close()
     w2.close()
     other_db.dispose()

@@ -27,18 +27,39 @@ NY = ZoneInfo("America/New_York")
 
 def _apply_template(ctx, world, manager, clock) -> None:
     with ctx.db.write() as s:
-        set_week(s, manager, world.ortho.id, [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
-                 effective_from=date(2026, 1, 1), now=clock.now())
-        t = schedule_templates.create_template(s, manager, name="Afternoons", kind="week", now=clock.now(),
-                                               slots=[SlotSpec(900, 920, world.adjustment.id, weekday=2)])
-        plan = plan_application(s, ApplyParams(template_id=t.template.id, provider_ids=(world.ortho.id,),
-                                               start_day=WEDNESDAY, end_day=WEDNESDAY,
-                                               chair_ids=(world.chairs[1].id,)), now=clock.now())
+        set_week(
+            s,
+            manager,
+            world.ortho.id,
+            [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
+            effective_from=date(2026, 1, 1),
+            now=clock.now(),
+        )
+        t = schedule_templates.create_template(
+            s,
+            manager,
+            name="Afternoons",
+            kind="week",
+            now=clock.now(),
+            slots=[SlotSpec(900, 920, world.adjustment.id, weekday=2)],
+        )
+        plan = plan_application(
+            s,
+            ApplyParams(
+                template_id=t.template.id,
+                provider_ids=(world.ortho.id,),
+                start_day=WEDNESDAY,
+                end_day=WEDNESDAY,
+                chair_ids=(world.chairs[1].id,),
+            ),
+            now=clock.now(),
+        )
         apply_template(s, manager, plan, now=clock.now())
 
 
-def test_open_template_slot_shows_and_double_click_books_into_it(main_window, ctx, world, manager, clock,
-                                                                 qtbot):
+def test_open_template_slot_shows_and_double_click_books_into_it(
+    main_window, ctx, world, manager, clock, qtbot
+):
     _apply_template(ctx, world, manager, clock)
     main_window.go_to_date(WEDNESDAY)
     view = main_window.show_screen("calendar")

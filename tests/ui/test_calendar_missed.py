@@ -31,9 +31,19 @@ def at(hour: int, minute: int = 0, day: date = TEST_DAY) -> datetime:
 
 def _book(ctx, world, *, patient=0, chair=0, start, minutes=20, type_=None):
     with ctx.db.write() as s:
-        return booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[patient].id, world.ortho.id, world.chairs[chair].id,
-            (type_ or world.adjustment).id, start, minutes), now=ctx.clock.now()).id
+        return booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[patient].id,
+                world.ortho.id,
+                world.chairs[chair].id,
+                (type_ or world.adjustment).id,
+                start,
+                minutes,
+            ),
+            now=ctx.clock.now(),
+        ).id
 
 
 def _cancel(ctx, appt_id):
@@ -73,7 +83,8 @@ def _book_free_cell_by_double_click(view, qtbot, world, chair: int, minute: int,
 
 
 def test_a_cancelled_visit_is_hidden_until_the_toggle_shows_it_faded_and_its_time_stays_bookable(
-        main_window, ctx, world, qtbot):
+    main_window, ctx, world, qtbot
+):
     appt_id = _book(ctx, world, start=at(11))
     _cancel(ctx, appt_id)
     view = main_window.show_screen("calendar")
@@ -115,8 +126,10 @@ def test_a_no_show_likewise_is_faded_in_place_and_never_blocks_booking(main_wind
     assert view._drop_refusal(view.grid.item(other), view.key_for(world.chairs[1].id), 480, 500) is None
     _book_free_cell_by_double_click(view, qtbot, world, 1, 8 * 60 + 10, "Kid2")
     with ctx.db.read() as s:
-        assert s.scalar(select(Appointment.chair_id).where(Appointment.patient_id == world.patients[2].id)) \
+        assert (
+            s.scalar(select(Appointment.chair_id).where(Appointment.patient_id == world.patients[2].id))
             == world.chairs[1].id
+        )
 
 
 def test_the_ghost_menu_offers_rebook_and_the_toggle_has_a_key(main_window, ctx, world, qtbot):
@@ -126,8 +139,9 @@ def test_the_ghost_menu_offers_rebook_and_the_toggle_has_a_key(main_window, ctx,
     view = main_window.show_screen("calendar")
     view.refresh()
     main_window.activateWindow()
-    qtbot.keyClick(main_window, Qt.Key.Key_X,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        main_window, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     qtbot.waitUntil(lambda: view.grid.item(appt_id) is not None, timeout=2000)
     menu = view.build_missed_menu(appt_id)
     texts = {a.text(): a.isEnabled() for a in menu.actions() if a.text()}
@@ -135,7 +149,8 @@ def test_the_ghost_menu_offers_rebook_and_the_toggle_has_a_key(main_window, ctx,
 
 
 def test_to_rebook_lists_the_cancelled_patient_prefills_the_booking_dialog_and_drops_them(
-        main_window, ctx, world, qtbot):
+    main_window, ctx, world, qtbot
+):
     missed = _book(ctx, world, patient=1, chair=0, start=at(9), minutes=90, type_=world.bonding)
     _cancel(ctx, missed)
     gone = _book(ctx, world, patient=2, chair=1, start=at(9))
@@ -168,17 +183,26 @@ def test_to_rebook_lists_the_cancelled_patient_prefills_the_booking_dialog_and_d
     main_window.activateWindow()
     qtbot.keyClick(main_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "patient" in seen, timeout=3000)
-    assert seen == {"patient": world.patients[1].id, "type": world.bonding.id, "provider": world.ortho.id,
-                    "minutes": 90, "title": "Rebook Kid1 Smith"}
+    assert seen == {
+        "patient": world.patients[1].id,
+        "type": world.bonding.id,
+        "provider": world.ortho.id,
+        "minutes": 90,
+        "title": "Rebook Kid1 Smith",
+    }
     with ctx.db.read() as s:
-        rebooked = s.scalars(select(Appointment).where(Appointment.patient_id == world.patients[1].id,
-                                                       Appointment.status == "scheduled")).one()
+        rebooked = s.scalars(
+            select(Appointment).where(
+                Appointment.patient_id == world.patients[1].id, Appointment.status == "scheduled"
+            )
+        ).one()
         assert rebooked.start_at == at(15) and rebooked.chair_id == world.chairs[2].id
     assert view.data.rebook == [] and view.summary_bar.rebook_button.text() == "To rebook"
 
 
 def test_rebook_without_a_selected_cell_books_at_the_next_free_time_double_clicked(
-        main_window, ctx, world, qtbot):
+    main_window, ctx, world, qtbot
+):
     missed = _book(ctx, world, patient=3, start=at(9))
     _no_show(ctx, missed)
     view = main_window.show_screen("calendar")
@@ -194,15 +218,24 @@ def test_rebook_without_a_selected_cell_books_at_the_next_free_time_double_click
         dialog.book()
 
     QTimer.singleShot(0, fill)
-    qtbot.mouseDClick(view.grid, Qt.MouseButton.LeftButton,
-                      pos=view.grid.point_for(view.key_for(world.chairs[1].id), 16 * 60 + 2))
+    qtbot.mouseDClick(
+        view.grid,
+        Qt.MouseButton.LeftButton,
+        pos=view.grid.point_for(view.key_for(world.chairs[1].id), 16 * 60 + 2),
+    )
     assert view.data.rebook == [] and view.rebooking is None
 
 
 def _hours(ctx, world, manager, clock) -> None:
     with ctx.db.write() as s:
-        set_week(s, manager, world.ortho.id, [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
-                 effective_from=date(2026, 1, 1), now=clock.now())
+        set_week(
+            s,
+            manager,
+            world.ortho.id,
+            [DayHours(wd, world.location.id, 480, 1020) for wd in range(5)],
+            effective_from=date(2026, 1, 1),
+            now=clock.now(),
+        )
 
 
 def test_the_summary_bar_counts_a_small_day_exactly(main_window, ctx, world, manager, clock):
@@ -222,8 +255,18 @@ def test_the_summary_bar_counts_a_small_day_exactly(main_window, ctx, world, man
     assert "2 visits · 1 unconfirmed · 1.8 chair-h booked · 25.2 chair-h free · 0 openings on offer" in text
     assert view.summary_bar.rebook_button.text() == "To rebook (2)"
     # A waitlist opening on offer (the marks the screen already loaded) counts, with no new query.
-    offer = CalendarMark("offer", world.location.id, world.chairs[2].id, world.ortho.id, at(15), at(15, 20),
-                         "Kid0 Smith", "waitlist", "#f2c14e", "offer")
+    offer = CalendarMark(
+        "offer",
+        world.location.id,
+        world.chairs[2].id,
+        world.ortho.id,
+        at(15),
+        at(15, 20),
+        "Kid0 Smith",
+        "waitlist",
+        "#f2c14e",
+        "offer",
+    )
     view.data = replace(view.data, marks=[offer])
     view.rebuild()
     assert view.summary_bar.summary.offers == 1 and "1 opening on offer" in view.summary_bar.full_text
@@ -244,7 +287,8 @@ def test_the_week_summary_adds_up_the_week(main_window, ctx, world, manager, clo
 
 
 def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_book(
-        qtbot, db, clock, manager, qapp):
+    qtbot, db, clock, manager, qapp
+):
     from orca_desk.app import default_screens
     from orca_desk.services.clinic import load_clinic
     from orca_desk.services.demo import load_demo
@@ -255,8 +299,9 @@ def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_
         load_demo(s, "small", now=clock.now())
     with db.read() as s:
         clinic = load_clinic(s)
-    window = MainWindow(AppContext(db=db, clock=clock, actor=manager, clinic=clinic), default_screens(),
-                        database_label="demo")
+    window = MainWindow(
+        AppContext(db=db, clock=clock, actor=manager, clinic=clinic), default_screens(), database_label="demo"
+    )
     qtbot.addWidget(window)
     window.resize(1280, 720)
     window.show()
@@ -273,8 +318,9 @@ def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_
     assert (window.width(), window.height()) == (1280, 720)
 
 
-def test_find_next_opening_from_the_list_has_the_patient_type_and_length(main_window, ctx, world, manager,
-                                                                         clock, qtbot):
+def test_find_next_opening_from_the_list_has_the_patient_type_and_length(
+    main_window, ctx, world, manager, clock, qtbot
+):
     from orca_desk.views.schedules.find_opening import FindOpeningDialog
 
     _hours(ctx, world, manager, clock)

@@ -28,8 +28,18 @@ def at(hour: int, minute: int = 0, *, days: int = 0) -> datetime:
 
 
 def book(ctx, world, *, patient=0, chair=0, start, minutes=20, provider=None, type_=None) -> int:
-    return factories.book(ctx.db, ctx.actor, world, start=start, now=ctx.clock.now(), patient=patient,
-                          chair=chair, minutes=minutes, provider=provider, type_=type_)
+    return factories.book(
+        ctx.db,
+        ctx.actor,
+        world,
+        start=start,
+        now=ctx.clock.now(),
+        patient=patient,
+        chair=chair,
+        minutes=minutes,
+        provider=provider,
+        type_=type_,
+    )
 
 
 def drag(qtbot, widget, start: QPoint, end: QPoint, *, modifier=Qt.KeyboardModifier.NoModifier) -> None:
@@ -94,8 +104,12 @@ def test_drag_across_days_in_week_view_persists(main_window, ctx, world, qtbot, 
     moved = stored(ctx, appt)
     assert moved.start_at.astimezone(NY) == at(14, days=1)
     assert moved.chair_id == world.chairs[1].id and no_dialogs == []
-    qtbot.waitUntil(lambda: grid.item(appt) is not None
-                    and week.col_defs[grid.item(appt).column].day == TEST_DAY + timedelta(days=1))
+    qtbot.waitUntil(
+        lambda: (
+            grid.item(appt) is not None
+            and week.col_defs[grid.item(appt).column].day == TEST_DAY + timedelta(days=1)
+        )
+    )
 
 
 def test_resize_by_dragging_the_bottom_edge(main_window, ctx, world, qtbot, no_dialogs):
@@ -118,8 +132,12 @@ def test_provider_columns_toggle_and_move_to_another_provider(main_window, ctx, 
     assert [c.title for c in view.grid.columns] == ["Dr. Chen", "Priya Shah"]
     assert view.grid.item(a).subtitle == "Adjustment · Chair 1"
     assert CalendarFilters.load().by == "provider"
-    drag(qtbot, view.grid, view.grid.item(a).rect.center().toPoint(),
-         view.grid.point_for(view.key_for(world.hygienist.id), 13 * 60 + 10))
+    drag(
+        qtbot,
+        view.grid,
+        view.grid.item(a).rect.center().toPoint(),
+        view.grid.point_for(view.key_for(world.hygienist.id), 13 * 60 + 10),
+    )
     moved = stored(ctx, a)
     assert moved.provider_id == world.hygienist.id and moved.chair_id == world.chairs[0].id
     view.bar.by_chair.click()
@@ -182,10 +200,19 @@ def test_all_locations_side_by_side(main_window, ctx, world, qtbot):
         ctx.clinic = load_clinic(s)
     a = book(ctx, world, start=at(10))
     with ctx.db.write() as s:
-        b = booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[1].id, world.hygienist.id, west_chair, world.adjustment.id,
-            datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")), 20),
-            now=ctx.clock.now()).id
+        b = booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[1].id,
+                world.hygienist.id,
+                west_chair,
+                world.adjustment.id,
+                datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")),
+                20,
+            ),
+            now=ctx.clock.now(),
+        ).id
     from orca_desk.app import default_screens
     from orca_desk.ui.main_window import MainWindow
 
@@ -207,21 +234,29 @@ def test_all_locations_side_by_side(main_window, ctx, world, qtbot):
 def test_undo_and_redo_a_move(main_window, ctx, world, qtbot, no_dialogs):
     appt = book(ctx, world, start=at(10))
     view = show(main_window, "calendar", qtbot)
-    drag(qtbot, view.grid, view.grid.item(appt).rect.center().toPoint(),
-         view.grid.point_for(view.key_for(world.chairs[2].id), 13 * 60 + 10))
+    drag(
+        qtbot,
+        view.grid,
+        view.grid.item(appt).rect.center().toPoint(),
+        view.grid.point_for(view.key_for(world.chairs[2].id), 13 * 60 + 10),
+    )
     assert stored(ctx, appt).chair_id == world.chairs[2].id
     main_window.activateWindow()
     qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     back = stored(ctx, appt)
     assert back.chair_id == world.chairs[0].id and back.start_at.astimezone(NY) == at(10)
     assert view.grid.item(appt).column == view.key_for(world.chairs[0].id)
-    qtbot.keyClick(main_window, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     again = stored(ctx, appt)
     assert again.chair_id == world.chairs[2].id and again.start_at.astimezone(NY) == at(13)
     # A second move of the same appointment, then two undos: versions chain correctly.
-    view.move_appointment(view.appointments[appt], view._target(view.appointments[appt],
-                          view.key_for(world.chairs[1].id), 16 * 60, 16 * 60 + 20)[0], "Move again")
+    view.move_appointment(
+        view.appointments[appt],
+        view._target(view.appointments[appt], view.key_for(world.chairs[1].id), 16 * 60, 16 * 60 + 20)[0],
+        "Move again",
+    )
     main_window.undo_stack.undo()
     main_window.undo_stack.undo()
     final = stored(ctx, appt)
@@ -246,12 +281,16 @@ def test_undo_of_cancel_restores_and_status_change_undoes(main_window, ctx, worl
     assert no_dialogs == []
 
 
-def test_refused_undo_shows_the_reason_and_keeps_the_stack_consistent(main_window, ctx, world, qtbot,
-                                                                      no_dialogs):
+def test_refused_undo_shows_the_reason_and_keeps_the_stack_consistent(
+    main_window, ctx, world, qtbot, no_dialogs
+):
     appt = book(ctx, world, start=at(10))
     view = show(main_window, "calendar", qtbot)
-    assert view.move_appointment(view.appointments[appt], view._target(
-        view.appointments[appt], view.key_for(world.chairs[1].id), 14 * 60, 14 * 60 + 20)[0], "Move")
+    assert view.move_appointment(
+        view.appointments[appt],
+        view._target(view.appointments[appt], view.key_for(world.chairs[1].id), 14 * 60, 14 * 60 + 20)[0],
+        "Move",
+    )
     book(ctx, world, patient=1, chair=0, start=at(10))  # another desk takes the old slot
     stack = main_window.undo_stack
     assert stack.count() == 1
@@ -295,13 +334,19 @@ def test_shift_drag_on_empty_time_selects_a_range(qtbot):
     grid = TimeGridWidget()
     qtbot.addWidget(grid)
     grid.resize(600, 800)
-    grid.set_content([GridColumn(1, "Chair 1"), GridColumn(2, "Chair 2")],
-                     [GridItem(10, 1, 600, 620, "#42a5f5", "A")])
+    grid.set_content(
+        [GridColumn(1, "Chair 1"), GridColumn(2, "Chair 2")], [GridItem(10, 1, 600, 620, "#42a5f5", "A")]
+    )
     grid.show()
     seen: list[tuple[int, int, int]] = []
     grid.sig_range_selected.connect(lambda k, s, e: seen.append((k, s, e)))
-    drag(qtbot, grid, grid.point_for(2, 12 * 60), grid.point_for(2, 13 * 60),
-         modifier=Qt.KeyboardModifier.ShiftModifier)
+    drag(
+        qtbot,
+        grid,
+        grid.point_for(2, 12 * 60),
+        grid.point_for(2, 13 * 60),
+        modifier=Qt.KeyboardModifier.ShiftModifier,
+    )
     assert seen == [(2, 720, 780)]
     grid.range_mode = True  # the "Block time" button: no Shift needed
     drag(qtbot, grid, grid.point_for(1, 15 * 60), grid.point_for(1, 14 * 60))
@@ -318,8 +363,9 @@ def test_refresh_during_a_drag_waits_for_the_drop(qtbot):
     start = grid.item(10).rect.center().toPoint()
     qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(grid, start + QPoint(0, 40))
-    grid.set_content(cols, [GridItem(10, 1, 600, 620, "#42a5f5", "A"),
-                            GridItem(11, 1, 700, 720, "#42a5f5", "B")])
+    grid.set_content(
+        cols, [GridItem(10, 1, 600, 620, "#42a5f5", "A"), GridItem(11, 1, 700, 720, "#42a5f5", "B")]
+    )
     assert grid.item(11) is None  # not while dragging
     qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=start + QPoint(0, 40))
     assert grid.item(11) is not None
@@ -332,7 +378,6 @@ def test_block_time_creates_a_hatched_block(main_window, ctx, world, qtbot, no_d
     col = view.grid.columns[key]
     assert [(s, e, label) for s, e, label in col.hatched] == [(720, 780, "Lunch")]
     assert all(not c.hatched for c in view.grid.columns if c.key != key)
-
 
 
 def test_the_week_of_today_opens_on_today_not_on_its_past_monday(main_window, ctx, world, qtbot):

@@ -122,8 +122,9 @@ def test_another_desk_on_postgres_reloads_only_screens_showing_that_table(qtbot,
     assert screens["anything"].reloads == 1  # both changes, one reload
 
 
-def test_one_move_reloads_the_book_once_and_the_hidden_week_once_when_shown(qtbot, main_window, ctx, world,
-                                                                           monkeypatch):
+def test_one_move_reloads_the_book_once_and_the_hidden_week_once_when_shown(
+    qtbot, main_window, ctx, world, monkeypatch
+):
     from orca_desk.views.calendar import calendar_screen
     from tests.ui.test_calendar_views import at, book, show
 
@@ -171,6 +172,12 @@ def test_the_messaging_reminders_recovery_and_campaign_screens_watch_real_tables
     from orca_desk.views.reminders.screen import RemindersScreen
 
     tables = set(Base.metadata.tables)
-    for screen in (CampaignsScreen, InboxScreen, OutboxScreen, RecoveryScreen, CallListScreen,
-                   RemindersScreen):
+    for screen in (
+        CampaignsScreen,
+        InboxScreen,
+        OutboxScreen,
+        RecoveryScreen,
+        CallListScreen,
+        RemindersScreen,
+    ):
         assert screen.watches is not None and screen.watches <= tables, (screen.__name__, screen.watches)

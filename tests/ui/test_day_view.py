@@ -26,9 +26,19 @@ def at(hour: int, minute: int = 0) -> datetime:
 
 def _book(ctx, world, *, patient=0, chair=0, start, minutes=20):
     with ctx.db.write() as s:
-        return booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[patient].id, world.ortho.id, world.chairs[chair].id, world.adjustment.id,
-            start, minutes), now=ctx.clock.now()).id
+        return booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[patient].id,
+                world.ortho.id,
+                world.chairs[chair].id,
+                world.adjustment.id,
+                start,
+                minutes,
+            ),
+            now=ctx.clock.now(),
+        ).id
 
 
 def _day_view(main_window) -> DayViewScreen:

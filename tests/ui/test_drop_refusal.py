@@ -22,21 +22,41 @@ def at(hour: int, minute: int = 0, day: date = TEST_DAY) -> datetime:
 
 def _book(ctx, world, *, patient: int, chair: int, start: datetime, minutes: int = 40) -> int:
     with ctx.db.write() as s:
-        return booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[patient].id, world.ortho.id, world.chairs[chair].id, world.adjustment.id, start,
-            minutes), now=ctx.clock.now()).id
+        return booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[patient].id,
+                world.ortho.id,
+                world.chairs[chair].id,
+                world.adjustment.id,
+                start,
+                minutes,
+            ),
+            now=ctx.clock.now(),
+        ).id
 
 
-def _both(view, ctx, appt_id: int, chair, start: int, end: int, day: date = TEST_DAY
-          ) -> tuple[str | None, str | None]:
+def _both(
+    view, ctx, appt_id: int, chair, start: int, end: int, day: date = TEST_DAY
+) -> tuple[str | None, str | None]:
     """What the preview says of this drop, and what the service says when it is made."""
     key = view.key_for(chair.id, day=day)
     preview = view._drop_refusal(view.grid.item(appt_id), key, start, end)
     where, _ = view._target(view.appointments[appt_id], key, start, end)
     try:
-        ctx.db.run_write(lambda s: booking.move_appointment(
-            s, ctx.actor, appt_id, start=where.start, end=where.end, chair_id=where.chair_id,
-            provider_id=where.provider_id, now=ctx.clock.now()))
+        ctx.db.run_write(
+            lambda s: booking.move_appointment(
+                s,
+                ctx.actor,
+                appt_id,
+                start=where.start,
+                end=where.end,
+                chair_id=where.chair_id,
+                provider_id=where.provider_id,
+                now=ctx.clock.now(),
+            )
+        )
     except OrcaError as exc:
         return preview, str(exc)
     return preview, None
@@ -91,8 +111,19 @@ def test_a_drop_the_preview_allows_the_service_makes(week, ctx, world):
 def test_a_visit_that_has_happened_may_not_be_placed_anywhere(ctx):
     now = ctx.clock.now()
     refusal = booking.placement_refusal(
-        status="completed", patient_id=1, was_start=now, start=now + timedelta(hours=1),
-        end=now + timedelta(hours=2), chair_id=1, chair_name="Chair 1", provider_id=1, provider_name="Dr",
-        max_concurrent=1, others=(), now=now, span=lambda o: "")
+        status="completed",
+        patient_id=1,
+        was_start=now,
+        start=now + timedelta(hours=1),
+        end=now + timedelta(hours=2),
+        chair_id=1,
+        chair_name="Chair 1",
+        provider_id=1,
+        provider_name="Dr",
+        max_concurrent=1,
+        others=(),
+        now=now,
+        span=lambda o: "",
+    )
     assert refusal is not None and refusal.message == "A completed appointment cannot be moved."
     assert "completed" not in booking.MOVABLE_STATUSES and "confirmed" in booking.MOVABLE_STATUSES

@@ -25,8 +25,18 @@ from orca_desk.services.security import actor_for
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.theme import apply_theme
 
-SCREENS = ("schedules", "templates", "waitlist", "reminders", "calls", "recovery", "campaigns", "messages",
-           "outbox", "admin")
+SCREENS = (
+    "schedules",
+    "templates",
+    "waitlist",
+    "reminders",
+    "calls",
+    "recovery",
+    "campaigns",
+    "messages",
+    "outbox",
+    "admin",
+)
 
 
 @pytest.fixture
@@ -50,15 +60,24 @@ def _empty_lists_without_a_hint(root: QWidget) -> list[str]:
         model = view.model()
         if isinstance(view, QHeaderView) or not view.isVisible() or model is None or model.rowCount() > 0:
             continue
-        hints = [lb for lb in view.viewport().findChildren(QLabel) if lb.objectName() == "emptyState"
-                 and lb.isVisible()]
+        hints = [
+            lb
+            for lb in view.viewport().findChildren(QLabel)
+            if lb.objectName() == "emptyState" and lb.isVisible()
+        ]
         where = f"{type(view.window()).__name__}/{view.objectName() or type(view).__name__}"
         if not hints:
             parent = view.parentWidget()
             while parent is not None and not parent.objectName():
                 parent = parent.parentWidget()
-            heads = [str(view.model().headerData(c, Qt.Orientation.Horizontal))
-                     for c in range(view.horizontalHeader().count())] if isinstance(view, QTableView) else []
+            heads = (
+                [
+                    str(view.model().headerData(c, Qt.Orientation.Horizontal))
+                    for c in range(view.horizontalHeader().count())
+                ]
+                if isinstance(view, QTableView)
+                else []
+            )
             missing.append(f"{where} in {parent.objectName() if parent else '?'} ({', '.join(heads)})")
         elif "\n" in hints[0].text() or not hints[0].text().strip():
             missing.append(f"{where}: {hints[0].text()!r} is not one line")
@@ -97,9 +116,13 @@ def test_the_patient_card_lists_explain_their_empty_state(qtbot, empty_clinic):
     from orca_desk.views.patients.patient_card import PatientCardDialog
 
     with empty_clinic.db.write() as s:
-        pid = create_patient(s, empty_clinic.actor, empty_clinic.clinic.id,
-                             PatientInput(first_name="Ava", last_name="Lee"),
-                             now=empty_clinic.clock.now()).id
+        pid = create_patient(
+            s,
+            empty_clinic.actor,
+            empty_clinic.clinic.id,
+            PatientInput(first_name="Ava", last_name="Lee"),
+            now=empty_clinic.clock.now(),
+        ).id
     card = PatientCardDialog(empty_clinic, pid)
     qtbot.addWidget(card)
     card.resize(1280, 720)

@@ -42,10 +42,19 @@ def _read(path: Path) -> list[list[str]]:
 def test_waitlist_entries_export_what_the_list_shows(qtbot, ctx, db, world, clock, manager, save_to):
     with db.write() as s:
         for k in (1, 2):
-            waitlist.add_entry(s, manager, EntryInput(
-                patient_id=world.patients[k].id, type_id=world.adjustment.id, priority=1,
-                reason="broken bracket — São Paulo", days_of_week=[1], time_windows=[(13 * 60, 18 * 60)]),
-                now=clock.now() - timedelta(days=k))
+            waitlist.add_entry(
+                s,
+                manager,
+                EntryInput(
+                    patient_id=world.patients[k].id,
+                    type_id=world.adjustment.id,
+                    priority=1,
+                    reason="broken bracket — São Paulo",
+                    days_of_week=[1],
+                    time_windows=[(13 * 60, 18 * 60)],
+                ),
+                now=clock.now() - timedelta(days=k),
+            )
     screen = WaitlistScreen(ctx)
     qtbot.addWidget(screen)
     screen.show()
@@ -68,8 +77,16 @@ def test_outbox_export_takes_every_page_and_adds_csv(qtbot, ctx, db, world, cloc
         p = s.get(Patient, world.patients[0].id)
         assert p is not None
         for i in range(250):
-            outbox.enqueue(s, clinic_id=p.clinic_id, channel="sms", to_address="+16175551000", body=f"m{i}",
-                           purpose="reminder", dedupe_key=f"bulk:{i}", now=clock.now() - timedelta(seconds=i))
+            outbox.enqueue(
+                s,
+                clinic_id=p.clinic_id,
+                channel="sms",
+                to_address="+16175551000",
+                body=f"m{i}",
+                purpose="reminder",
+                dedupe_key=f"bulk:{i}",
+                now=clock.now() - timedelta(seconds=i),
+            )
     screen = OutboxScreen(ctx)
     qtbot.addWidget(screen)
     screen.show()

@@ -27,11 +27,15 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 def _book(ctx, world, *, patient: int, chair: int, hour: int, minute: int = 0) -> int:
     """Book through the window's operations, as the booking dialog does: the book reloads."""
     start = datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, hour, minute, tzinfo=NY)
-    request = BookingRequest(world.patients[patient].id, world.ortho.id, world.chairs[chair].id,
-                             world.adjustment.id, start, 20)
+    request = BookingRequest(
+        world.patients[patient].id, world.ortho.id, world.chairs[chair].id, world.adjustment.id, start, 20
+    )
     booked: list[int] = []
-    assert ctx.ops.write(lambda s: booking.book_appointment(s, ctx.actor, request, now=ctx.clock.now()).id,
-                         parent=None, on_done=booked.append)
+    assert ctx.ops.write(
+        lambda s: booking.book_appointment(s, ctx.actor, request, now=ctx.clock.now()).id,
+        parent=None,
+        on_done=booked.append,
+    )
     return booked[0]
 
 
@@ -125,8 +129,16 @@ def test_a_morning_at_the_desk_by_keyboard_alone(qtbot, main_window, ctx, world)
     qtbot.waitUntil(lambda: any(it.ghost for it in grid.items), timeout=3000)
     opened: list[str] = []
     for key, mods in ((Qt.Key.Key_R, CTRL), (Qt.Key.Key_F, CTRL), (Qt.Key.Key_N, CTRL), (Qt.Key.Key_P, CTRL)):
-        _when_modal(qtbot, [lambda d: (opened.append(type(d).__name__), _active(qtbot, d),
-                                       qtbot.keyClick(d, Qt.Key.Key_Escape))])
+        _when_modal(
+            qtbot,
+            [
+                lambda d: (
+                    opened.append(type(d).__name__),
+                    _active(qtbot, d),
+                    qtbot.keyClick(d, Qt.Key.Key_Escape),
+                )
+            ],
+        )
         _active(qtbot, main_window)
         qtbot.keyClick(QApplication.focusWidget() or grid, key, mods)
         assert QApplication.activeModalWidget() is None  # Esc closed it: back at the book

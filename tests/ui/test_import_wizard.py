@@ -15,8 +15,10 @@ from orca_desk.views.importing.mapping_dialog import MappingDialog
 from orca_desk.views.importing.wizard import REPORT, RESULT, ImportWizard
 from orca_desk.views.settings.settings_screen import SettingsScreen
 
-OD_HEADER = ("PatNum,LName,FName,MiddleI,Preferred,PatStatus,Birthdate,HmPhone,WkPhone,WirelessPhone,Email,"
-             "Guarantor,TxtMsgOk,Language,ChartNumber,ApptModNote,MedUrgNote,Address,City,State,Zip\n")
+OD_HEADER = (
+    "PatNum,LName,FName,MiddleI,Preferred,PatStatus,Birthdate,HmPhone,WkPhone,WirelessPhone,Email,"
+    "Guarantor,TxtMsgOk,Language,ChartNumber,ApptModNote,MedUrgNote,Address,City,State,Zip\n"
+)
 
 
 def _wizard(qtbot, ctx, kind: str = "patients") -> ImportWizard:
@@ -40,8 +42,11 @@ def _external_patients(db) -> dict[str, Patient]:
 
 def test_unknown_headers_are_mapped_then_the_dry_run_reports_then_import(qtbot, ctx, db, tmp_path: Path):
     path = tmp_path / "patients.csv"
-    path.write_text("Id;Given;Family;Cell\nX1;Ana;Lopez;617-555-0134\nX2;;Reyes;617-555-0135\n"
-                    "X3;Ben;Okafor;not a phone\nX4;Cleo;Ng;(617) 555-0136\n", encoding="cp1252")
+    path.write_text(
+        "Id;Given;Family;Cell\nX1;Ana;Lopez;617-555-0134\nX2;;Reyes;617-555-0135\n"
+        "X3;Ben;Okafor;not a phone\nX4;Cleo;Ng;(617) 555-0136\n",
+        encoding="cp1252",
+    )
     wizard = _wizard(qtbot, ctx)
     wizard.file.setText(str(path))
     shown: list[MappingDialog] = []
@@ -49,8 +54,12 @@ def test_unknown_headers_are_mapped_then_the_dry_run_reports_then_import(qtbot, 
     def answer(dialog: MappingDialog) -> bool:
         shown.append(dialog)
         assert "first name" in dialog.problem.text()  # required and not found: OK is disabled
-        for field, header in (("external_id", "id"), ("first_name", "GIVEN"), ("last_name", "Family"),
-                              ("mobile_phone", "cell")):
+        for field, header in (
+            ("external_id", "id"),
+            ("first_name", "GIVEN"),
+            ("last_name", "Family"),
+            ("mobile_phone", "cell"),
+        ):
             dialog.choose(field, header)
         assert dialog.problems() == []
         return True
@@ -75,11 +84,14 @@ def test_unknown_headers_are_mapped_then_the_dry_run_reports_then_import(qtbot, 
 
 def test_open_dental_needs_no_column_matching_and_skips_deleted(qtbot, ctx, db, tmp_path: Path):
     path = tmp_path / "od.csv"
-    path.write_text(OD_HEADER
-                    + "11,Smith,Mia,,,Patient,2012-05-01,,,6175550199,,12,1,,C11,,,1 Main St,Boston,MA,"
-                    + "02110\n"
-                    + "12,Smith,Pat,,,NonPatient,0001-01-01,6175550198,,,,12,0,,,,,,,,\n"
-                    + "13,Gone,Old,,,Deleted,2010-01-01,,,,,13,0,,,,,,,,\n", encoding="utf-8")
+    path.write_text(
+        OD_HEADER
+        + "11,Smith,Mia,,,Patient,2012-05-01,,,6175550199,,12,1,,C11,,,1 Main St,Boston,MA,"
+        + "02110\n"
+        + "12,Smith,Pat,,,NonPatient,0001-01-01,6175550198,,,,12,0,,,,,,,,\n"
+        + "13,Gone,Old,,,Deleted,2010-01-01,,,,,13,0,,,,,,,,\n",
+        encoding="utf-8",
+    )
     wizard = _wizard(qtbot, ctx)
     wizard.file.setText(str(path))
     wizard.preset.setCurrentIndex(wizard.preset.findData("open-dental"))
@@ -120,9 +132,12 @@ def test_appointments_with_their_own_headers_are_matched_then_booked(qtbot, ctx,
         for i, p in enumerate(world.patients):
             s.get(Patient, p.id).external_id = f"P{i}"  # type: ignore[union-attr]
     path = tmp_path / "appts.csv"
-    path.write_text("Appt,Patient,When,Length,Kind,Doctor,Office,Op,Colour\n"
-                    "A1,P0,2026-03-10 15:30,20,adjustment,dr. chen,Northside,Chair 1,blue\n"
-                    "A2,P9,2026-03-10 16:30,20,adjustment,dr. chen,Northside,Chair 1,red\n", encoding="utf-8")
+    path.write_text(
+        "Appt,Patient,When,Length,Kind,Doctor,Office,Op,Colour\n"
+        "A1,P0,2026-03-10 15:30,20,adjustment,dr. chen,Northside,Chair 1,blue\n"
+        "A2,P9,2026-03-10 16:30,20,adjustment,dr. chen,Northside,Chair 1,red\n",
+        encoding="utf-8",
+    )
     wizard = _wizard(qtbot, ctx, "appointments")
     assert not wizard.preset.isEnabled()
     wizard.file.setText(str(path))
@@ -131,9 +146,16 @@ def test_appointments_with_their_own_headers_are_matched_then_booked(qtbot, ctx,
 
     def answer(dialog: MappingDialog) -> bool:
         assert "patient external id" in dialog.problem.text()
-        for field, header in (("external_id", "Appt"), ("patient_external_id", "Patient"), ("start", "When"),
-                              ("minutes", "Length"), ("type", "Kind"), ("provider", "Doctor"),
-                              ("location", "Office"), ("chair", "Op")):
+        for field, header in (
+            ("external_id", "Appt"),
+            ("patient_external_id", "Patient"),
+            ("start", "When"),
+            ("minutes", "Length"),
+            ("type", "Kind"),
+            ("provider", "Doctor"),
+            ("location", "Office"),
+            ("chair", "Op"),
+        ):
             dialog.choose(field, header)
         return dialog.problems() == []
 

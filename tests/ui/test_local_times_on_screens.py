@@ -39,8 +39,9 @@ def desk_in_tokyo(monkeypatch):
 @pytest.fixture(params=["12h", "24h"])
 def style(request, db, manager, clock):
     with db.write() as s:
-        clinic_settings.save_settings(s, manager, replace(clinic_settings.load_settings(s),
-                                                          time_format=request.param), now=clock.now())
+        clinic_settings.save_settings(
+            s, manager, replace(clinic_settings.load_settings(s), time_format=request.param), now=clock.now()
+        )
     return request.param
 
 
@@ -53,18 +54,35 @@ def _shown(qtbot, widget):
 
 def _book(db, manager, world, *, patient=0, start, minutes=20, chair=0):
     with db.write() as s:
-        return booking.book_appointment(s, manager, BookingRequest(
-            patient_id=world.patients[patient].id, provider_id=world.ortho.id,
-            chair_id=world.chairs[chair].id, type_id=world.adjustment.id, start=start, minutes=minutes),
-            now=start - timedelta(days=3)).id
+        return booking.book_appointment(
+            s,
+            manager,
+            BookingRequest(
+                patient_id=world.patients[patient].id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[chair].id,
+                type_id=world.adjustment.id,
+                start=start,
+                minutes=minutes,
+            ),
+            now=start - timedelta(days=3),
+        ).id
 
 
 def test_outbox_times(qtbot, ctx, db, world, clock, style):
     with db.write() as s:
         p = s.get(Patient, world.patients[0].id)
-        msg = outbox.enqueue(s, clinic_id=p.clinic_id, channel="sms", to_address=p.contact_phone or "",
-                             body="Hello", purpose="reminder", dedupe_key="t:1", now=clock.now(),
-                             patient_id=p.id)
+        msg = outbox.enqueue(
+            s,
+            clinic_id=p.clinic_id,
+            channel="sms",
+            to_address=p.contact_phone or "",
+            body="Hello",
+            purpose="reminder",
+            dedupe_key="t:1",
+            now=clock.now(),
+            patient_id=p.id,
+        )
         msg.status, msg.sent_at = "sent", clock.now() + timedelta(hours=6, minutes=5)  # 3:05 PM in New York
     screen = _shown(qtbot, OutboxScreen(ctx))
     shown = [str(screen.model.index(0, c).data()) for c in range(screen.model.columnCount())]
@@ -103,9 +121,16 @@ def test_patient_card_times(qtbot, ctx, db, world, manager, style):
 def test_series_conflict_times(qtbot, ctx, db, world, manager, style):
     start = datetime(2026, 3, 10, 15, 45, tzinfo=NY)
     _book(db, manager, world, patient=1, start=start + timedelta(weeks=1), minutes=30)  # the 2nd date clashes
-    dialog = RecurrenceDialog(ctx, patient_id=world.patients[0].id, patient_name="Noah Smith",
-                              provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-                              type_id=world.adjustment.id, start=start, minutes=20)
+    dialog = RecurrenceDialog(
+        ctx,
+        patient_id=world.patients[0].id,
+        patient_name="Noah Smith",
+        provider_id=world.ortho.id,
+        chair_id=world.chairs[0].id,
+        type_id=world.adjustment.id,
+        start=start,
+        minutes=20,
+    )
     qtbot.addWidget(dialog)
     dialog.set_rule(frequency="WEEKLY", interval=1, weekdays=(1,), count=3)
     dialog.refresh_preview()
@@ -122,17 +147,27 @@ SETTINGS = WaitlistSettings(secret=b"ui-test-secret-0123456789", base_url="http:
 def test_waitlist_times(qtbot, ctx, db, world, manager, clock, style):
     now = clock.now()
     with db.write() as s:
-        waitlist.add_entry(s, manager, EntryInput(
-            patient_id=world.patients[1].id, type_id=world.adjustment.id, priority=3,
-            time_windows=[(13 * 60, 18 * 60)]), now=now - timedelta(days=2))
+        waitlist.add_entry(
+            s,
+            manager,
+            EntryInput(
+                patient_id=world.patients[1].id,
+                type_id=world.adjustment.id,
+                priority=3,
+                time_windows=[(13 * 60, 18 * 60)],
+            ),
+            now=now - timedelta(days=2),
+        )
     appt = _book(db, manager, world, start=now + timedelta(hours=6, minutes=30))  # 3:30 PM in New York
     with db.write() as s:
         booking.cancel_appointment(s, manager, appt, reason="school event", now=now)
     screen = WaitlistScreen(ctx)
     screen.settings_for = lambda _s: SETTINGS
     _shown(qtbot, screen)
-    assert screen.openings.rows[0].local_text == {"12h": "Tue 3 Mar 3:30 PM–3:50 PM",
-                                                  "24h": "Tue 3 Mar 15:30–15:50"}[style]
+    assert (
+        screen.openings.rows[0].local_text
+        == {"12h": "Tue 3 Mar 3:30 PM–3:50 PM", "24h": "Tue 3 Mar 15:30–15:50"}[style]
+    )
     assert screen.entries.rows[0].preferences == {"12h": "1:00 PM–6:00 PM", "24h": "13:00–18:00"}[style]
     assert screen.notify_best()
     with db.write() as s:

@@ -20,26 +20,67 @@ def messages(db, world, clock):
         p0, p1 = (s.get(Patient, world.patients[0].id), s.get(Patient, world.patients[1].id))
         assert p0 is not None and p1 is not None
         p1.contact_email, p1.email_consent = "mum@example.com", True
-        queued = outbox.enqueue(s, clinic_id=p0.clinic_id, channel="sms", to_address=p0.contact_phone or "",
-                                body="Reminder for Kid0 tomorrow", purpose="reminder", dedupe_key="t:1",
-                                now=now - timedelta(hours=3), patient_id=p0.id)
-        failed = outbox.enqueue(s, clinic_id=p0.clinic_id, channel="sms", to_address=p0.contact_phone or "",
-                                body="Opening offer for Kid0", purpose="waitlist_offer", dedupe_key="t:2",
-                                now=now - timedelta(hours=2), patient_id=p0.id)
+        queued = outbox.enqueue(
+            s,
+            clinic_id=p0.clinic_id,
+            channel="sms",
+            to_address=p0.contact_phone or "",
+            body="Reminder for Kid0 tomorrow",
+            purpose="reminder",
+            dedupe_key="t:1",
+            now=now - timedelta(hours=3),
+            patient_id=p0.id,
+        )
+        failed = outbox.enqueue(
+            s,
+            clinic_id=p0.clinic_id,
+            channel="sms",
+            to_address=p0.contact_phone or "",
+            body="Opening offer for Kid0",
+            purpose="waitlist_offer",
+            dedupe_key="t:2",
+            now=now - timedelta(hours=2),
+            patient_id=p0.id,
+        )
         failed.status, failed.error = "failed", "provider refused: 21211"
         outbox.add_event(s, failed.id, "failed", "provider refused: 21211", now - timedelta(hours=2))
-        sent = outbox.enqueue(s, clinic_id=p1.clinic_id, channel="email", to_address="mum@example.com",
-                              subject="Kid1's visit", body="Email for Kid1", purpose="reminder",
-                              dedupe_key="t:3", now=now - timedelta(hours=1), patient_id=p1.id)
+        sent = outbox.enqueue(
+            s,
+            clinic_id=p1.clinic_id,
+            channel="email",
+            to_address="mum@example.com",
+            subject="Kid1's visit",
+            body="Email for Kid1",
+            purpose="reminder",
+            dedupe_key="t:3",
+            now=now - timedelta(hours=1),
+            patient_id=p1.id,
+        )
         sent.status, sent.sent_at = "sent", now - timedelta(minutes=59)
-        reply = InboundMessage(clinic_id=p0.clinic_id, provider="local", provider_id="SM1", channel="sms",
-                               from_address=p0.contact_phone or "", to_address="+16175550100",
-                               body="can we do 4pm instead?", received_at=now - timedelta(minutes=30),
-                               kind="needs_review", patient_id=p0.id, needs_review=True, unread=True)
+        reply = InboundMessage(
+            clinic_id=p0.clinic_id,
+            provider="local",
+            provider_id="SM1",
+            channel="sms",
+            from_address=p0.contact_phone or "",
+            to_address="+16175550100",
+            body="can we do 4pm instead?",
+            received_at=now - timedelta(minutes=30),
+            kind="needs_review",
+            patient_id=p0.id,
+            needs_review=True,
+            unread=True,
+        )
         s.add(reply)
         s.flush()
-        return {"queued": queued.id, "failed": failed.id, "sent": sent.id, "reply": reply.id,
-                "p0": p0.id, "p1": p1.id}
+        return {
+            "queued": queued.id,
+            "failed": failed.id,
+            "sent": sent.id,
+            "reply": reply.id,
+            "p0": p0.id,
+            "p1": p1.id,
+        }
 
 
 def _outbox(qtbot, ctx) -> OutboxScreen:
@@ -95,8 +136,16 @@ def test_outbox_pages_with_fetch_more(qtbot, ctx, db, world, clock):
         p = s.get(Patient, world.patients[0].id)
         assert p is not None
         for i in range(450):
-            outbox.enqueue(s, clinic_id=p.clinic_id, channel="sms", to_address="+16175551000", body=f"m{i}",
-                           purpose="reminder", dedupe_key=f"bulk:{i}", now=clock.now() - timedelta(seconds=i))
+            outbox.enqueue(
+                s,
+                clinic_id=p.clinic_id,
+                channel="sms",
+                to_address="+16175551000",
+                body=f"m{i}",
+                purpose="reminder",
+                dedupe_key=f"bulk:{i}",
+                now=clock.now() - timedelta(seconds=i),
+            )
     screen = _outbox(qtbot, ctx)
     assert screen.model.rowCount() == 200 and screen.model.canFetchMore()
     screen.model.fetchMore()
@@ -112,8 +161,11 @@ def test_inbox_shows_the_conversation_and_marks_it_read(qtbot, ctx, db, messages
     assert first.patient_id == messages["p0"] and first.needs_review and first.unread == 1
     assert screen.current is not None and screen.current.key == first.key  # opened on show
     texts = [(m.direction, m.text) for m in screen.messages.rows()]
-    assert texts == [("out", "Reminder for Kid0 tomorrow"), ("out", "Opening offer for Kid0"),
-                     ("in", "can we do 4pm instead?")]
+    assert texts == [
+        ("out", "Reminder for Kid0 tomorrow"),
+        ("out", "Opening offer for Kid0"),
+        ("in", "can we do 4pm instead?"),
+    ]
     assert "needs a person" in screen.context_label.text()
     assert screen.mark_read() == 1
     with db.read() as s:

@@ -24,9 +24,22 @@ def test_grid_repaints_many_times(qtbot):
     grid = TimeGridWidget()
     qtbot.addWidget(grid)
     grid.resize(900, 700)
-    grid.set_content([GridColumn(k, f"Chair {k}") for k in range(6)],
-                     [GridItem(i, i % 6, 480 + (i // 6) * 25, 500 + (i // 6) * 25, "#42a5f5", f"P{i}",
-                               "Adjustment", badge="✓") for i in range(120)])
+    grid.set_content(
+        [GridColumn(k, f"Chair {k}") for k in range(6)],
+        [
+            GridItem(
+                i,
+                i % 6,
+                480 + (i // 6) * 25,
+                500 + (i // 6) * 25,
+                "#42a5f5",
+                f"P{i}",
+                "Adjustment",
+                badge="✓",
+            )
+            for i in range(120)
+        ],
+    )
     for _ in range(100):
         grid.grab()
     assert grid.grab().width() == 900

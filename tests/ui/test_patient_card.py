@@ -56,7 +56,11 @@ def test_consent_change_needs_a_source_and_shows_in_the_history(ctx, world, qtbo
     assert card.sms_button.text() == "Record SMS consent"
     assert card.consent_table.rowCount() == 1
     assert [card.consent_table.item(0, c).text() for c in (1, 2, 4, 5)] == [
-        "SMS", "withdrawn", "phone call", "manager"]
+        "SMS",
+        "withdrawn",
+        "phone call",
+        "manager",
+    ]
 
 
 def test_same_family_links_the_guardian(ctx, world, qtbot):
@@ -74,9 +78,19 @@ def test_same_family_links_the_guardian(ctx, world, qtbot):
 
 def test_alert_added_on_the_card_is_shown_on_the_calendar_item(main_window, ctx, world, qtbot):
     with ctx.db.write() as s:
-        appt = booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id,
-            datetime(2026, 3, 3, 15, 0, tzinfo=NY), 20), now=ctx.clock.now()).id
+        appt = booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[0].id,
+                world.ortho.id,
+                world.chairs[0].id,
+                world.adjustment.id,
+                datetime(2026, 3, 3, 15, 0, tzinfo=NY),
+                20,
+            ),
+            now=ctx.clock.now(),
+        ).id
     card = _card(ctx, qtbot, world.patients[0].id)
     card.alert_kind.setCurrentIndex(card.alert_kind.findData("contact"))
     card.alert_text.setText("Call father only")
@@ -106,18 +120,38 @@ def southside(db, world):
         s.add(chair)
         s.flush()
         start = datetime(2026, 3, 5, 16, 0, tzinfo=UTC)
-        s.add(Appointment(clinic_id=world.clinic.id, patient_id=world.patients[1].id,
-                          provider_id=world.ortho.id, chair_id=chair.id, location_id=south.id,
-                          type_id=world.adjustment.id, start_at=start, end_at=start.replace(minute=20),
-                          created_at=start, updated_at=start))
+        s.add(
+            Appointment(
+                clinic_id=world.clinic.id,
+                patient_id=world.patients[1].id,
+                provider_id=world.ortho.id,
+                chair_id=chair.id,
+                location_id=south.id,
+                type_id=world.adjustment.id,
+                start_at=start,
+                end_at=start.replace(minute=20),
+                created_at=start,
+                updated_at=start,
+            )
+        )
         return south.id
 
 
 def test_card_from_the_appointment_menu_goes_to_the_next_visit(southside, main_window, ctx, world, db, qtbot):
     with db.write() as s:
-        today = booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[1].id, world.ortho.id, world.chairs[0].id, world.adjustment.id,
-            datetime(2026, 3, 3, 8, 0, tzinfo=NY), 20), now=datetime(2026, 3, 2, tzinfo=UTC)).id
+        today = booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[1].id,
+                world.ortho.id,
+                world.chairs[0].id,
+                world.adjustment.id,
+                datetime(2026, 3, 3, 8, 0, tzinfo=NY),
+                20,
+            ),
+            now=datetime(2026, 3, 2, tzinfo=UTC),
+        ).id
     screen = main_window.show_screen("calendar")
     screen.refresh()
     assert screen.wait_until_loaded()
@@ -141,8 +175,9 @@ def test_merge_is_offered_to_managers_only(ctx, world, qtbot):
     assert not card.merge_button.isHidden()
     assert card.merge_with(world.patients[3].id)
     assert "Merged patient" in card.error.text()
-    receptionist = Actor("maria", "receptionist", display_name="Maria",
-                         permissions=ROLE_PERMISSIONS["receptionist"])
+    receptionist = Actor(
+        "maria", "receptionist", display_name="Maria", permissions=ROLE_PERMISSIONS["receptionist"]
+    )
     other = _card(replace(ctx, actor=receptionist), qtbot, world.patients[1].id)
     assert other.merge_button.isHidden()
     assert not other.merge_with(world.patients[2].id)
@@ -163,9 +198,19 @@ def test_card_screenshot_at_1280x720(ctx, world, qtbot, tmp_path):
         set_consent(s, ctx.actor, pid, "sms", False, "phone call: moved", now=ctx.clock.now())
         set_consent(s, ctx.actor, pid, "sms", True, "intake form", now=ctx.clock.now())
         for day, hour in ((3, 20), (10, 15), (24, 15)):
-            booking.book_appointment(s, ctx.actor, BookingRequest(
-                pid, world.ortho.id, world.chairs[0].id, world.adjustment.id,
-                datetime(2026, 3, day, hour, 0, tzinfo=UTC), 20), now=datetime(2026, 3, 1, tzinfo=UTC))
+            booking.book_appointment(
+                s,
+                ctx.actor,
+                BookingRequest(
+                    pid,
+                    world.ortho.id,
+                    world.chairs[0].id,
+                    world.adjustment.id,
+                    datetime(2026, 3, day, hour, 0, tzinfo=UTC),
+                    20,
+                ),
+                now=datetime(2026, 3, 1, tzinfo=UTC),
+            )
     card = _card(ctx, qtbot, pid)
     card.resize(1280, 720)
     card.show()

@@ -19,10 +19,20 @@ from tests.ui.conftest import TEST_DAY
 def _book(ctx, world) -> None:
     with ctx.db.write() as s:
         start = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
-        s.add(Appointment(clinic_id=world.clinic.id, patient_id=world.patients[0].id,
-                          provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-                          location_id=world.location.id, type_id=world.adjustment.id, start_at=start,
-                          end_at=start + timedelta(minutes=20), created_at=NOW, updated_at=NOW))
+        s.add(
+            Appointment(
+                clinic_id=world.clinic.id,
+                patient_id=world.patients[0].id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[0].id,
+                location_id=world.location.id,
+                type_id=world.adjustment.id,
+                start_at=start,
+                end_at=start + timedelta(minutes=20),
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
 
 
 def test_options_regenerate_the_preview_and_save_writes_the_pdf(qtbot, ctx, world, tmp_path):

@@ -221,7 +221,9 @@ def test_recovery_sequence_tab_edits_saves_reloads_and_refuses_a_bad_row(qtbot, 
     reopened.sequence.load()
     steps = reopened.sequence.model.steps
     assert [(s.action, s.delay_minutes, s.template_key) for s in steps][1] == (
-        "email", 3 * DAY, "campaign.we_miss_you"
+        "email",
+        3 * DAY,
+        "campaign.we_miss_you",
     )
     assert len(steps) == 4 and reopened.sequence.lost_after.value() == 21
     assert reopened.sequence.cause_kinds() == ("no_show",)

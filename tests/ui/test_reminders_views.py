@@ -69,8 +69,9 @@ def test_clicking_a_timeline_marker_selects_its_step_and_analytics_draw(qtbot, c
     rect = editor.timeline.marker_rects()[1]
     from PySide6.QtCore import QPoint, Qt
 
-    qtbot.mouseClick(editor.timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.center().x()),
-                                                                            int(rect.center().y())))
+    qtbot.mouseClick(
+        editor.timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(rect.center().x()), int(rect.center().y()))
+    )
     assert editor.current == 1 and editor.asks.isChecked() and editor.sms.isChecked()
     assert "Reply YES" in editor.preview.text()
     screen.tabs.setCurrentIndex(1)
@@ -82,9 +83,18 @@ def test_call_list_outcome_click_confirms_the_visit(qtbot, ctx, world):
     with ctx.db.write() as s:
         p = s.scalar(select(Patient).order_by(Patient.id))
         p.guardian_name, p.guardian_relation, p.guardian_phone = "Emma Smith", "mother", "+16175550999"
-        a = booking.book_appointment(s, ctx.actor, BookingRequest(
-            patient_id=p.id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-            type_id=world.adjustment.id, start=now + timedelta(hours=20)), now=now).id
+        a = booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                patient_id=p.id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                start=now + timedelta(hours=20),
+            ),
+            now=now,
+        ).id
     screen = loaded(qtbot, CallListScreen(ctx))
     assert screen.table.rowCount() == 1
     assert screen.table.item(0, 2).text() == "Emma Smith (mother)"
@@ -118,10 +128,18 @@ def test_call_list_follows_the_toolbar_location_and_skips_today(qtbot, ctx, worl
 
         def visit(kid: int, loc: int, chair_id: int, local: datetime) -> int:
             start = local.astimezone(UTC)
-            a = Appointment(clinic_id=world.clinic.id, patient_id=kids[kid].id, provider_id=world.ortho.id,
-                            chair_id=chair_id, location_id=loc, type_id=world.adjustment.id,
-                            start_at=start, end_at=start + timedelta(minutes=20),
-                            created_at=start, updated_at=start)
+            a = Appointment(
+                clinic_id=world.clinic.id,
+                patient_id=kids[kid].id,
+                provider_id=world.ortho.id,
+                chair_id=chair_id,
+                location_id=loc,
+                type_id=world.adjustment.id,
+                start_at=start,
+                end_at=start + timedelta(minutes=20),
+                created_at=start,
+                updated_at=start,
+            )
             s.add(a)
             s.flush()
             return a.id
@@ -146,8 +164,9 @@ def test_call_list_follows_the_toolbar_location_and_skips_today(qtbot, ctx, worl
     assert "Wednesday 4 March at Northside" in screen.summary.text()
     screen.show_location(west_id)
     qtbot.waitUntil(lambda: not screen.loading)
-    assert [screen.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
-            for r in range(screen.table.rowCount())] == [west_visit]
+    assert [
+        screen.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(screen.table.rowCount())
+    ] == [west_visit]
     assert "Foothills" in screen.summary.text()
 
 
@@ -155,9 +174,18 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
     now = ctx.clock.now()
     with ctx.db.write() as s:
         p = s.scalar(select(Patient).order_by(Patient.id))
-        booking.book_appointment(s, ctx.actor, BookingRequest(
-            patient_id=p.id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-            type_id=world.adjustment.id, start=now + timedelta(hours=40)), now=now)
+        booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                patient_id=p.id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                start=now + timedelta(hours=40),
+            ),
+            now=now,
+        )
     screen = RemindersScreen(ctx)
     qtbot.addWidget(screen)
     screen.tabs.setCurrentIndex(2)

@@ -222,8 +222,9 @@ def test_booking_dialog_asks_before_booking_outside_hours(qtbot, ctx, db, world,
     QApplication.processEvents()
 
 
-def test_find_opening_offers_distinct_choices_then_goes_to_what_was_booked(qtbot, main_window, ctx, db, world,
-                                                                           manager, monkeypatch):
+def test_find_opening_offers_distinct_choices_then_goes_to_what_was_booked(
+    qtbot, main_window, ctx, db, world, manager, monkeypatch
+):
     with db.write() as s:
         week = [ps.DayHours(d, world.location.id, 480, 1020) for d in range(5)]
         ps.set_week(s, manager, world.ortho.id, week, effective_from=date(2026, 1, 1), now=ctx.clock.now())
@@ -232,8 +233,9 @@ def test_find_opening_offers_distinct_choices_then_goes_to_what_was_booked(qtbot
     def run(dialog: FindOpeningDialog) -> int:
         rows = dialog.search()
         # At most one per provider, day and part of day: never two starts in one afternoon.
-        parts = [(r.provider_id, r.start.astimezone(NY).date(), r.start.astimezone(NY).hour < 12)
-                 for r in rows]
+        parts = [
+            (r.provider_id, r.start.astimezone(NY).date(), r.start.astimezone(NY).hour < 12) for r in rows
+        ]
         assert len(parts) == len(set(parts)) > 2
         dialog.patient_search.setText("Kid2")
         qtbot.waitUntil(lambda: dialog.patients.rowCount() > 0)
@@ -262,8 +264,9 @@ def test_breaks_read_both_formats_and_write_the_clinics():
     assert breaks_text(twelve, "12h") == "12:00 PM–12:30 PM Lunch, 2:00 PM–2:15 PM Coffee"
 
 
-def test_an_opening_taken_meanwhile_is_refused_with_its_reason_over_the_fresh_list(qtbot, ctx, db, world,
-                                                                                   manager):
+def test_an_opening_taken_meanwhile_is_refused_with_its_reason_over_the_fresh_list(
+    qtbot, ctx, db, world, manager
+):
     with db.write() as s:
         week = [ps.DayHours(d, world.location.id, 480, 1020) for d in range(5)]
         ps.set_week(s, manager, world.ortho.id, week, effective_from=date(2026, 1, 1), now=ctx.clock.now())
@@ -273,9 +276,19 @@ def test_an_opening_taken_meanwhile_is_refused_with_its_reason_over_the_fresh_li
     dialog.patient_search.setText("Kid2")
     qtbot.waitUntil(lambda: dialog.patients.rowCount() > 0)
     with db.write() as s:  # another desk books that time first
-        booking.book_appointment(s, manager, BookingRequest(
-            world.patients[0].id, first.provider_id, first.chair_id, world.adjustment.id, first.start,
-            minutes=int((first.end - first.start).total_seconds() // 60)), now=ctx.clock.now())
+        booking.book_appointment(
+            s,
+            manager,
+            BookingRequest(
+                world.patients[0].id,
+                first.provider_id,
+                first.chair_id,
+                world.adjustment.id,
+                first.start,
+                minutes=int((first.end - first.start).total_seconds() // 60),
+            ),
+            now=ctx.clock.now(),
+        )
     assert not dialog.book_opening(0)
     assert dialog.appointment_id is None
     assert dialog.error.text()  # the service's reason stays in view

@@ -22,18 +22,30 @@ RULE = "FREQ=WEEKLY;INTERVAL=6;BYDAY=TU;COUNT=8"
 
 
 def _editor(qtbot, ctx, world, **kw) -> RecurrenceDialog:
-    dialog = RecurrenceDialog(ctx, patient_id=world.patients[0].id, patient_name="Noah Smith",
-                              provider_id=world.hygienist.id, chair_id=world.chairs[0].id,
-                              type_id=world.adjustment.id, start=NOAH, minutes=20, **kw)
+    dialog = RecurrenceDialog(
+        ctx,
+        patient_id=world.patients[0].id,
+        patient_name="Noah Smith",
+        provider_id=world.hygienist.id,
+        chair_id=world.chairs[0].id,
+        type_id=world.adjustment.id,
+        start=NOAH,
+        minutes=20,
+        **kw,
+    )
     qtbot.addWidget(dialog)
     return dialog
 
 
 def _series_appts(ctx, series_id):
     with ctx.db.read() as s:
-        return list(s.scalars(select(Appointment).where(Appointment.series_id == series_id,
-                                                        Appointment.status == "scheduled")
-                              .order_by(Appointment.start_at)))
+        return list(
+            s.scalars(
+                select(Appointment)
+                .where(Appointment.series_id == series_id, Appointment.status == "scheduled")
+                .order_by(Appointment.start_at)
+            )
+        )
 
 
 def test_editor_every_six_weeks_on_tuesday_eight_times(qtbot, ctx, world):
@@ -58,9 +70,19 @@ def test_editor_shows_conflicts_with_suggestions_and_honours_decisions(qtbot, ct
     occs = recurrence.occurrences(RULE, NOAH)
     with ctx.db.write() as s:
         for i in (2, 5):
-            booking.book_appointment(s, ctx.actor, BookingRequest(
-                world.patients[1].id, world.ortho.id, world.chairs[0].id, world.adjustment.id,
-                occs[i].astimezone(UTC), 30), now=ctx.clock.now())
+            booking.book_appointment(
+                s,
+                ctx.actor,
+                BookingRequest(
+                    world.patients[1].id,
+                    world.ortho.id,
+                    world.chairs[0].id,
+                    world.adjustment.id,
+                    occs[i].astimezone(UTC),
+                    30,
+                ),
+                now=ctx.clock.now(),
+            )
     dialog = _editor(qtbot, ctx, world)
     dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
     dialog.refresh_preview()
@@ -101,9 +123,18 @@ def test_editor_names_the_bad_part_of_a_custom_rule(qtbot, ctx, world):
 
 def test_series_dialog_scopes(qtbot, ctx, world, clock):
     with ctx.db.write() as s:
-        sid = create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
-                            chair_id=world.chairs[0].id, type_id=world.adjustment.id,
-                            rrule="FREQ=WEEKLY;COUNT=6", dtstart=NOAH, minutes=20, now=clock.now())
+        sid = create_series(
+            s,
+            ctx.actor,
+            patient_id=world.patients[0].id,
+            provider_id=world.hygienist.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            rrule="FREQ=WEEKLY;COUNT=6",
+            dtstart=NOAH,
+            minutes=20,
+            now=clock.now(),
+        )
     ids = [a.id for a in _series_appts(ctx, sid)]
     dialog = SeriesDialog(ctx, series_id=sid, appointment_id=ids[1])
     qtbot.addWidget(dialog)
@@ -133,12 +164,31 @@ def test_series_dialog_scopes(qtbot, ctx, world, clock):
 
 def test_calendar_menu_offers_repeat_and_open_series(main_window, ctx, world, clock):
     with ctx.db.write() as s:
-        plain = booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[1].id, world.ortho.id, world.chairs[1].id, world.adjustment.id,
-            datetime(2026, 3, 3, 11, 0, tzinfo=NY), 20), now=clock.now()).id
-        create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
-                      chair_id=world.chairs[0].id, type_id=world.adjustment.id, rrule="FREQ=WEEKLY;COUNT=3",
-                      dtstart=datetime(2026, 3, 3, 15, 45, tzinfo=NY), minutes=20, now=clock.now())
+        plain = booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[1].id,
+                world.ortho.id,
+                world.chairs[1].id,
+                world.adjustment.id,
+                datetime(2026, 3, 3, 11, 0, tzinfo=NY),
+                20,
+            ),
+            now=clock.now(),
+        ).id
+        create_series(
+            s,
+            ctx.actor,
+            patient_id=world.patients[0].id,
+            provider_id=world.hygienist.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            rrule="FREQ=WEEKLY;COUNT=3",
+            dtstart=datetime(2026, 3, 3, 15, 45, tzinfo=NY),
+            minutes=20,
+            now=clock.now(),
+        )
     view = main_window.show_screen("calendar")
     assert isinstance(view, DayViewScreen)
     view.refresh()
@@ -152,9 +202,14 @@ def test_calendar_menu_offers_repeat_and_open_series(main_window, ctx, world, cl
 
 def test_repeat_from_an_appointment_adopts_it_as_the_first_date(qtbot, ctx, world, clock):
     with ctx.db.write() as s:
-        first = booking.book_appointment(s, ctx.actor, BookingRequest(
-            world.patients[0].id, world.hygienist.id, world.chairs[0].id, world.adjustment.id,
-            NOAH, 20), now=clock.now()).id
+        first = booking.book_appointment(
+            s,
+            ctx.actor,
+            BookingRequest(
+                world.patients[0].id, world.hygienist.id, world.chairs[0].id, world.adjustment.id, NOAH, 20
+            ),
+            now=clock.now(),
+        ).id
     dialog = _editor(qtbot, ctx, world, appointment_id=first)
     dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
     dialog.refresh_preview()
@@ -216,9 +271,18 @@ def test_editor_refuses_a_rule_finer_than_a_day_quickly(qtbot, ctx, world):
 
 def test_series_dialog_previews_change_all_across_the_continuation(qtbot, ctx, world, clock):
     with ctx.db.write() as s:
-        sid = create_series(s, ctx.actor, patient_id=world.patients[0].id, provider_id=world.hygienist.id,
-                            chair_id=world.chairs[0].id, type_id=world.adjustment.id,
-                            rrule="FREQ=WEEKLY;COUNT=6", dtstart=NOAH, minutes=20, now=clock.now())
+        sid = create_series(
+            s,
+            ctx.actor,
+            patient_id=world.patients[0].id,
+            provider_id=world.hygienist.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            rrule="FREQ=WEEKLY;COUNT=6",
+            dtstart=NOAH,
+            minutes=20,
+            now=clock.now(),
+        )
     ids = [a.id for a in _series_appts(ctx, sid)]
     dialog = SeriesDialog(ctx, series_id=sid, appointment_id=ids[3])
     qtbot.addWidget(dialog)

@@ -57,7 +57,8 @@ def test_a_missing_folder_is_refused_and_focused(qtbot, ctx, db, tmp_path: Path)
 
 
 def test_shows_the_last_backup_in_local_time_and_warns_when_two_days_old(
-        qtbot, ctx, db, clock, manager, tmp_path: Path):
+    qtbot, ctx, db, clock, manager, tmp_path: Path
+):
     with db.write() as s:
         current = clinic_settings.load_settings(s)
         clinic_settings.save_settings(s, manager, replace(current, backup_folder=str(tmp_path)), now=NOW)

@@ -189,8 +189,7 @@ def test_provider_feed_urls_are_shown_with_a_copy_button(qtbot, ctx, db, fail_ke
     assert said.args[0] == f"Copied {label.text()}'s calendar feed URL"
 
 
-def test_send_test_message_goes_through_the_outbox_and_says_what_happened(qtbot, ctx, db,
-                                                                           fail_keyring):
+def test_send_test_message_goes_through_the_outbox_and_says_what_happened(qtbot, ctx, db, fail_keyring):
     from orca_desk.models import OutboxMessage
     from orca_desk.services.messaging.dispatch import dispatch_due
     from orca_desk.services.messaging.providers.local import LocalProvider
@@ -206,8 +205,9 @@ def test_send_test_message_goes_through_the_outbox_and_says_what_happened(qtbot,
         m = s.scalars(select(OutboxMessage)).one()
         assert (m.purpose, m.channel, m.patient_id) == ("test", "sms", None)
     # 14:00 UTC is 09:00 in New York: outside quiet hours; no consent on file is waived.
-    dispatch_due(db, {"sms": LocalProvider("sms"), "email": LocalProvider("email")},
-                 now=ctx.clock.now(), worker_id="w")
+    dispatch_due(
+        db, {"sms": LocalProvider("sms"), "email": LocalProvider("email")}, now=ctx.clock.now(), worker_id="w"
+    )
     with qtbot.waitSignal(screen.sig_status, timeout=5000) as said:
         pass
     assert said.args[0].startswith(f"Test message #{m.id} to +16175550123: sent through local")

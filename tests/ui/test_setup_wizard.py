@@ -129,7 +129,14 @@ def test_empty_database_to_the_first_booking_and_printed_day(qtbot, empty_db, cl
     # 5. Appointment types: the typical orthodontic visits, pre-filled.
     types = wizard.types_page
     assert [types.table.item(r, 0).text() for r in range(types.table.rowCount())] == [
-        "Consult", "Bonding", "Adjustment", "Records", "Debond", "Retainer check", "Emergency"]
+        "Consult",
+        "Bonding",
+        "Adjustment",
+        "Records",
+        "Debond",
+        "Retainer check",
+        "Emergency",
+    ]
     wizard.next()
     assert wizard.currentId() == STAFF
 
@@ -170,26 +177,39 @@ def test_empty_database_to_the_first_booking_and_printed_day(qtbot, empty_db, cl
         lee = s.scalar(select(Provider).where(Provider.name == "Dr Jordan Lee"))
         week = schedules.week_on(s, lee.id, clock.now().date())
         assert [(d.weekday, d.start_minute, d.end_minute) for d in week] == [
-            (d, 8 * 60, 17 * 60) for d in range(5)]
+            (d, 8 * 60, 17 * 60) for d in range(5)
+        ]
         assert all([(b.start_minute, b.end_minute) for b in d.breaks] == [(720, 780)] for d in week)
 
         # The first booking, as the desk books: next Tuesday 09:00 at Harbour Street, Chair 1.
         clinic_id = s.scalar(select(Clinic.id))
-        patient = patients.create_patient(s, riley, clinic_id, patients.PatientInput(
-            first_name="Ava", last_name="Rossi", phone="617-555-0199"), now=clock.now())
-        chair = s.scalar(select(Chair.id).join(Location).where(Location.name == "Harbour Street",
-                                                               Chair.name == "Chair 1"))
+        patient = patients.create_patient(
+            s,
+            riley,
+            clinic_id,
+            patients.PatientInput(first_name="Ava", last_name="Rossi", phone="617-555-0199"),
+            now=clock.now(),
+        )
+        chair = s.scalar(
+            select(Chair.id).join(Location).where(Location.name == "Harbour Street", Chair.name == "Chair 1")
+        )
         adjustment = s.scalar(select(AppointmentType.id).where(AppointmentType.name == "Adjustment"))
         start = datetime(2026, 3, 10, 9, 0, tzinfo=NY)
-        booking.book_appointment(s, riley, booking.BookingRequest(
-            patient_id=patient.id, provider_id=lee.id, chair_id=chair, type_id=adjustment, start=start),
-            now=clock.now())
+        booking.book_appointment(
+            s,
+            riley,
+            booking.BookingRequest(
+                patient_id=patient.id, provider_id=lee.id, chair_id=chair, type_id=adjustment, start=start
+            ),
+            now=clock.now(),
+        )
         location_id = s.scalar(select(Location.id).where(Location.name == "Harbour Street"))
 
     out = io.BytesIO()
     with db.read() as s:
-        summary = printing.render_calendar_pdf(s, view="day", day=start.date(), location_id=location_id,
-                                               now=clock.now(), out=out)
+        summary = printing.render_calendar_pdf(
+            s, view="day", day=start.date(), location_id=location_id, now=clock.now(), out=out
+        )
     assert summary.appointments == 1
     text = PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text()
     assert "Rossi" in text and "Chair 1" in text and "Consult room" in text
@@ -273,8 +293,9 @@ def test_orca_desk_on_an_empty_database_opens_the_wizard_then_the_book(qapp, tmp
     seen: dict[str, str] = {}
 
     def visible(kind):
-        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()),
-                    None)
+        return next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None
+        )
 
     def drive() -> None:
         wizard = visible(SetupWizard)
@@ -289,10 +310,12 @@ def test_orca_desk_on_an_empty_database_opens_the_wizard_then_the_book(qapp, tmp
         type_into(wizard.providers_page.name, "Dr Jordan Lee")
         wizard.next()
         wizard.next()
-        for widget, text in ((wizard.staff_page.username, "riley"),
-                             (wizard.staff_page.full_name, "Riley Chen"),
-                             (wizard.staff_page.password, "harbour-admin-1"),
-                             (wizard.staff_page.repeat, "harbour-admin-1")):
+        for widget, text in (
+            (wizard.staff_page.username, "riley"),
+            (wizard.staff_page.full_name, "Riley Chen"),
+            (wizard.staff_page.password, "harbour-admin-1"),
+            (wizard.staff_page.repeat, "harbour-admin-1"),
+        ):
             type_into(widget, text)
         wizard.next()
         wizard.next()
@@ -311,8 +334,7 @@ def test_orca_desk_on_an_empty_database_opens_the_wizard_then_the_book(qapp, tmp
     assert seen == {"page": str(DONE), "actor": "riley", "clinic": "Harbour Orthodontics"}
 
 
-def test_an_unfinished_setup_with_its_administrator_asks_them_to_sign_in_first(qapp, tmp_path,
-                                                                               monkeypatch):
+def test_an_unfinished_setup_with_its_administrator_asks_them_to_sign_in_first(qapp, tmp_path, monkeypatch):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -330,20 +352,34 @@ def test_an_unfinished_setup_with_its_administrator_asks_them_to_sign_in_first(q
     upgrade(db)
     now = SystemClock().now()
     with db.write() as s:  # the wizard was cancelled on its messaging page
-        clinic = cs.save_clinic(s, cs.SETUP_ACTOR, cs.ClinicSpec("Harbour Orthodontics", "(617) 555-0142"),
-                                now=now)
-        cs.save_locations(s, cs.SETUP_ACTOR, clinic.id, [cs.LocationSpec(
-            "Harbour Street", "America/New_York", chairs=(cs.ChairSpec("Chair 1"),))], now=now)
-        sw.save_staff_page(s, cs.SETUP_ACTOR, clinic.id, cs.StaffSpec("riley", "Riley Chen", "admin"),
-                           "harbour-admin-1", [], now=now)
+        clinic = cs.save_clinic(
+            s, cs.SETUP_ACTOR, cs.ClinicSpec("Harbour Orthodontics", "(617) 555-0142"), now=now
+        )
+        cs.save_locations(
+            s,
+            cs.SETUP_ACTOR,
+            clinic.id,
+            [cs.LocationSpec("Harbour Street", "America/New_York", chairs=(cs.ChairSpec("Chair 1"),))],
+            now=now,
+        )
+        sw.save_staff_page(
+            s,
+            cs.SETUP_ACTOR,
+            clinic.id,
+            cs.StaffSpec("riley", "Riley Chen", "admin"),
+            "harbour-admin-1",
+            [],
+            now=now,
+        )
         sw.mark_progress(s, cs.SETUP_ACTOR, "staff", now=now)
     db.dispose()
     monkeypatch.setattr("orca_desk.app.show_startup_error", lambda message: pytest.fail(message))
     seen: list[str] = []
 
     def visible(kind):
-        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()),
-                    None)
+        return next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None
+        )
 
     def sign_in() -> None:
         login = visible(LoginDialog)

@@ -183,8 +183,9 @@ def test_no_slot_looks_selected_until_one_is_clicked(screen, world, qtbot):
 
 def test_a_save_refused_as_stale_says_why_and_keeps_the_edits(screen, world, db, manager, clock):
     with db.write() as s:  # another desk saves a version first
-        schedule_templates.save_template(s, manager, screen.current.id, slots=[], note="Elsewhere",
-                                         now=clock.now())
+        schedule_templates.save_template(
+            s, manager, screen.current.id, slots=[], note="Elsewhere", now=clock.now()
+        )
     grid = screen.grid
     grid._select(grid.items[0].id)
     screen.type_combo.setCurrentIndex(screen.type_combo.findData(world.bonding.id))

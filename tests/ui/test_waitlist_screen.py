@@ -26,13 +26,32 @@ def screen(qtbot, ctx, db, world, clock, manager):
     slot = now + timedelta(hours=6, minutes=30)  # 15:30 in New York
     with db.write() as s:
         for k, prio in ((1, 1), (2, 3), (3, 4)):
-            waitlist.add_entry(s, manager, EntryInput(
-                patient_id=world.patients[k].id, type_id=world.adjustment.id, priority=prio,
-                reason="broken bracket" if prio == 1 else "", days_of_week=[1],
-                time_windows=[(13 * 60, 18 * 60)]), now=now - timedelta(days=5 * k))
-        appt = booking.book_appointment(s, manager, BookingRequest(
-            patient_id=world.patients[0].id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-            type_id=world.adjustment.id, start=slot, minutes=20), now=now - timedelta(days=3))
+            waitlist.add_entry(
+                s,
+                manager,
+                EntryInput(
+                    patient_id=world.patients[k].id,
+                    type_id=world.adjustment.id,
+                    priority=prio,
+                    reason="broken bracket" if prio == 1 else "",
+                    days_of_week=[1],
+                    time_windows=[(13 * 60, 18 * 60)],
+                ),
+                now=now - timedelta(days=5 * k),
+            )
+        appt = booking.book_appointment(
+            s,
+            manager,
+            BookingRequest(
+                patient_id=world.patients[0].id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                start=slot,
+                minutes=20,
+            ),
+            now=now - timedelta(days=3),
+        )
         booking.cancel_appointment(s, manager, appt.id, reason="school event", now=now)
     w = WaitlistScreen(ctx)
     w.settings_for = lambda _s: SETTINGS
@@ -54,11 +73,13 @@ def test_shows_the_opening_and_its_ranked_matches_with_reasons(screen):
     assert screen.openings.rows[0].label == "open · waiting for a match"
     names = [m.patient_name for m in screen.matches.rows]
     assert names == ["Kid1 Smith", "Kid2 Smith", "Kid3 Smith"]
-    assert screen.matches.data(screen.matches.index(0, 5)) == ("prefers Tue after 1:00 PM · waiting 5 days · "
-                                                               "urgent: broken bracket · same visit type")
+    assert screen.matches.data(screen.matches.index(0, 5)) == (
+        "prefers Tue after 1:00 PM · waiting 5 days · urgent: broken bracket · same visit type"
+    )
     # The reason column is often cut off: its full text is the cell's tooltip.
-    assert screen.matches.data(screen.matches.index(0, 5), Qt.ItemDataRole.ToolTipRole) == \
-        screen.matches.data(screen.matches.index(0, 5))
+    assert screen.matches.data(
+        screen.matches.index(0, 5), Qt.ItemDataRole.ToolTipRole
+    ) == screen.matches.data(screen.matches.index(0, 5))
     assert "Ranked matches for Tue 3 Mar 3:30 PM" in screen.matches_title.text()
 
 
@@ -142,11 +163,25 @@ def test_the_calendar_shows_an_offered_opening_with_its_timer(main_window, db, c
     now = clock.now()
     slot = now + timedelta(hours=6, minutes=30)
     with db.write() as s:
-        waitlist.add_entry(s, manager, EntryInput(patient_id=world.patients[1].id,
-                                                  type_id=world.adjustment.id), now=now - timedelta(days=3))
-        appt = booking.book_appointment(s, manager, BookingRequest(
-            patient_id=world.patients[0].id, provider_id=world.ortho.id, chair_id=world.chairs[0].id,
-            type_id=world.adjustment.id, start=slot, minutes=20), now=now - timedelta(days=3))
+        waitlist.add_entry(
+            s,
+            manager,
+            EntryInput(patient_id=world.patients[1].id, type_id=world.adjustment.id),
+            now=now - timedelta(days=3),
+        )
+        appt = booking.book_appointment(
+            s,
+            manager,
+            BookingRequest(
+                patient_id=world.patients[0].id,
+                provider_id=world.ortho.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                start=slot,
+                minutes=20,
+            ),
+            now=now - timedelta(days=3),
+        )
         booking.cancel_appointment(s, manager, appt.id, reason="sick", now=now)
     waitlist.process_waitlist(db, now=now, settings=SETTINGS)
     with db.write() as s:
@@ -157,8 +192,12 @@ def test_the_calendar_shows_an_offered_opening_with_its_timer(main_window, db, c
     view.refresh()
     view.wait_until_loaded()
     [mark] = [i for i in view.grid.items if i.id < 0]  # offers and template slots are marks
-    assert (mark.title, mark.start, mark.column, mark.movable) == ("offered · 1h52m left", 15 * 60 + 30, 0,
-                                                                   False)
+    assert (mark.title, mark.start, mark.column, mark.movable) == (
+        "offered · 1h52m left",
+        15 * 60 + 30,
+        0,
+        False,
+    )
     assert any(i.id == mark.id for i in view.grid.items)
     _save(main_window, "calendar_offer.png")
 

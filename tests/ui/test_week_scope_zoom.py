@@ -88,9 +88,14 @@ def test_weekends_are_hidden_when_nobody_works_them(main_window, ctx, world, qtb
 
 def test_a_saturday_with_working_hours_is_shown(main_window, ctx, world, qtbot):
     with ctx.db.write() as s:
-        provider_schedules.set_week(s, ctx.actor, world.ortho.id,
-                                    [DayHours(5, world.location.id, 8 * 60, 12 * 60)],
-                                    effective_from=MONDAY, now=ctx.clock.now())
+        provider_schedules.set_week(
+            s,
+            ctx.actor,
+            world.ortho.id,
+            [DayHours(5, world.location.id, 8 * 60, 12 * 60)],
+            effective_from=MONDAY,
+            now=ctx.clock.now(),
+        )
     week = week_of(main_window, qtbot)
     assert days_of(week)[-1] == "Sat 7 Mar" and len(days_of(week)) == 6  # Sunday still hidden
     assert week.days_note.text().startswith("Sun")
@@ -148,9 +153,16 @@ def test_zoom_keys_and_wheel_change_the_scale_and_persist(main_window, ctx, worl
     assert grid.zoom == 1.25
     after = grid.minimumSizeHint()
     assert after.height() > before.height() and after.width() > before.width()
-    wheel = QWheelEvent(QPointF(300, 300), QPointF(grid.mapToGlobal(QPoint(300, 300))), QPoint(0, 0),
-                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        QPointF(300, 300),
+        QPointF(grid.mapToGlobal(QPoint(300, 300))),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(grid, wheel)
     assert grid.zoom == 1.0
     qtbot.keyClick(grid, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)

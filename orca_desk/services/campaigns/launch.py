@@ -32,8 +32,9 @@ def _channel_for(p: Any, channels: Sequence[str], sms_ok: bool, email_ok: bool) 
     return preferred if preferred in usable else usable[0]
 
 
-def start_campaign(session: Session, actor: Actor, clinic_id: int, data: CampaignInput, *, now: datetime,
-                   launch: bool) -> int:
+def start_campaign(
+    session: Session, actor: Actor, clinic_id: int, data: CampaignInput, *, now: datetime, launch: bool
+) -> int:
     """Save a new campaign and, with ``launch``, launch it in the same unit of work (both or
     neither); its id."""
     c = create_campaign(session, actor, clinic_id, data, now=now)

@@ -184,6 +184,7 @@ def _message(
         created_by=f"campaign {c.id}",
     )
 
+
 def _sync(session: Session, now: datetime, report: CampaignTick) -> None:
     """Follow the outbox: a sent message makes its recipient sent; a refused one, skipped."""
     rows = session.execute(

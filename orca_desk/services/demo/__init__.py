@@ -59,14 +59,16 @@ def is_empty(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(Clinic)) == 0
 
 
-def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: datetime,
-              progress: Progress | None = None) -> DemoSummary:
+def load_demo(
+    session: Session, size: str = "small", *, seed: int = 7, now: datetime, progress: Progress | None = None
+) -> DemoSummary:
     """Fill an empty database with a demo clinic; the same seed and day give the same data."""
     if size not in SIZES:
         raise ValidationError(f"Unknown demo size {size!r}; choose small or large.", field="size")
     if not is_empty(session):
-        raise ValidationError("The database already holds a clinic; the demo loads only into an "
-                              "empty database.")
+        raise ValidationError(
+            "The database already holds a clinic; the demo loads only into an empty database."
+        )
     say = progress or (lambda _msg: None)
     spec = SIZES[size]
     rng = random.Random(seed)
@@ -78,20 +80,35 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     say("clinic, locations and chairs")
     loc_defs = list(d["locations"])
     for i in range(spec.extra_locations):
-        loc_defs.append({"name": ["Lakeside", "Hillcrest"][i % 2], "timezone": "America/Chicago",
-                         "address": "90 Lake Shore Drive, Chicago, IL", "phone": "+13125550103",
-                         "chairs": []})
+        loc_defs.append(
+            {
+                "name": ["Lakeside", "Hillcrest"][i % 2],
+                "timezone": "America/Chicago",
+                "address": "90 Lake Shore Drive, Chicago, IL",
+                "phone": "+13125550103",
+                "chairs": [],
+            }
+        )
     locations: list[Location] = []
     chairs_by_loc: list[list[Chair]] = []
     for ld in loc_defs:
-        loc = Location(clinic_id=clinic.id, name=ld["name"], timezone=ld["timezone"],
-                       address=ld["address"], phone=ld["phone"])
+        loc = Location(
+            clinic_id=clinic.id,
+            name=ld["name"],
+            timezone=ld["timezone"],
+            address=ld["address"],
+            phone=ld["phone"],
+        )
         session.add(loc)
         session.flush()
-        chair_defs = ld["chairs"] if spec.chairs_per_location is None else [
-            [f"Chair {n + 1}", f"Bay {'ABCD'[n // 5]}"] for n in range(spec.chairs_per_location)]
-        chairs = [Chair(location_id=loc.id, name=n, room=r, sort_order=k)
-                  for k, (n, r) in enumerate(chair_defs)]
+        chair_defs = (
+            ld["chairs"]
+            if spec.chairs_per_location is None
+            else [[f"Chair {n + 1}", f"Bay {'ABCD'[n // 5]}"] for n in range(spec.chairs_per_location)]
+        )
+        chairs = [
+            Chair(location_id=loc.id, name=n, room=r, sort_order=k) for k, (n, r) in enumerate(chair_defs)
+        ]
         session.add_all(chairs)
         locations.append(loc)
         chairs_by_loc.append(chairs)
@@ -102,34 +119,50 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     providers: list[Provider] = []
     if spec.providers is None:
         for pd in d["providers"]:
-            p = Provider(clinic_id=clinic.id, name=pd["name"], role=pd["role"], colour=pd["colour"],
-                         max_concurrent=pd["max_concurrent"])
+            p = Provider(
+                clinic_id=clinic.id,
+                name=pd["name"],
+                role=pd["role"],
+                colour=pd["colour"],
+                max_concurrent=pd["max_concurrent"],
+            )
             session.add(p)
             session.flush()
             providers.append(p)
             for ci in pd["chairs"]:
                 chair_provider[chairs_by_loc[pd["location"]][ci].id] = p
     else:
-        providers = large_providers(session, clinic.id, spec.providers, chairs_by_loc, chair_provider,
-                                     d, rng)
+        providers = large_providers(session, clinic.id, spec.providers, chairs_by_loc, chair_provider, d, rng)
     types = []
     for td in d["types"]:
-        t = AppointmentType(clinic_id=clinic.id, name=td["name"], colour=td["colour"],
-                            default_minutes=td["minutes"], category=td["category"])
+        t = AppointmentType(
+            clinic_id=clinic.id,
+            name=td["name"],
+            colour=td["colour"],
+            default_minutes=td["minutes"],
+            category=td["category"],
+        )
         session.add(t)
         types.append((t, td["weight"]))
     for sd in d["staff"]:
-        session.add(StaffUser(clinic_id=clinic.id, username=sd["username"],
-                              display_name=sd["display_name"], role=sd["role"],
-                              password_hash=hash_password(d["demo_password"])))
+        session.add(
+            StaffUser(
+                clinic_id=clinic.id,
+                username=sd["username"],
+                display_name=sd["display_name"],
+                role=sd["role"],
+                password_hash=hash_password(d["demo_password"]),
+            )
+        )
     session.flush()
 
     say("working hours, holidays and time off")
     closed = insert_schedules(session, spec, now, locations, providers, chair_provider)
 
     say(f"{spec.patients:,} patients")
-    patient_ids = insert_patients(session, clinic.id, spec.patients, d, rng, now,
-                                   [loc.id for loc in locations])
+    patient_ids = insert_patients(
+        session, clinic.id, spec.patients, d, rng, now, [loc.id for loc in locations]
+    )
 
     say("appointments")
     # Building the indexes once after the bulk insert is several times faster than
@@ -138,15 +171,27 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
     bind = session.connection()
     for index in indexes:
         index.drop(bind)
-    n_appts = insert_appointments(session, spec, rng, now, clinic.id, locations, chairs_by_loc,
-                                   chair_provider, types, patient_ids, d["cancel_reasons"], say, closed)
+    n_appts = insert_appointments(
+        session,
+        spec,
+        rng,
+        now,
+        clinic.id,
+        locations,
+        chairs_by_loc,
+        chair_provider,
+        types,
+        patient_ids,
+        d["cancel_reasons"],
+        say,
+        closed,
+    )
     say("indexing appointments")
     for index in indexes:
         index.create(bind)
 
     say(f"{spec.waitlist:,} waitlist entries")
-    insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers,
-                     locations)
+    insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers, locations)
     if size == "small":  # a designed week template for staff to start from
         from orca_desk.services.schedule_templates import seed_standard_week
 
@@ -167,5 +212,11 @@ def load_demo(session: Session, size: str = "small", *, seed: int = 7, now: date
         say("recovery cases and campaigns")
         seed_recovery(session, clinic.id, now=now)
         seed_campaigns(session, clinic.id, now=now)
-    return DemoSummary(len(locations), sum(len(c) for c in chairs_by_loc), len(providers),
-                       len(patient_ids), n_appts, spec.waitlist)
+    return DemoSummary(
+        len(locations),
+        sum(len(c) for c in chairs_by_loc),
+        len(providers),
+        len(patient_ids),
+        n_appts,
+        spec.waitlist,
+    )

@@ -13,16 +13,27 @@ from orca_desk.models import Appointment, AppointmentType, Chair, Location, Prov
 from orca_desk.services.bulk import bulk_insert
 from orca_desk.services.demo.spec import DAY_END, DAY_START, LUNCH, DemoSize, Progress, table
 
-ROLE_TYPES = {"hygienist": ("Adjustment", "Retainer check", "Records"),
-              "assistant": ("Records", "Retainer check", "Adjustment")}
+ROLE_TYPES = {
+    "hygienist": ("Adjustment", "Retainer check", "Records"),
+    "assistant": ("Records", "Retainer check", "Adjustment"),
+}
 
 
-def insert_appointments(session: Session, spec: DemoSize, rng: random.Random, now: datetime,
-                         clinic_id: int, locations: list[Location], chairs_by_loc: list[list[Chair]],
-                         chair_provider: dict[int, Provider],
-                         types: list[tuple[AppointmentType, int]], patient_ids: list[int],
-                         reasons: list[str], say: Progress,
-                         closed: set[tuple[int | None, date]]) -> int:
+def insert_appointments(
+    session: Session,
+    spec: DemoSize,
+    rng: random.Random,
+    now: datetime,
+    clinic_id: int,
+    locations: list[Location],
+    chairs_by_loc: list[list[Chair]],
+    chair_provider: dict[int, Provider],
+    types: list[tuple[AppointmentType, int]],
+    patient_ids: list[int],
+    reasons: list[str],
+    say: Progress,
+    closed: set[tuple[int | None, date]],
+) -> int:
     by_name = {t.name: t for t, _ in types}
     all_types = [t for t, _ in types]
     weights = [w for _, w in types]
@@ -64,18 +75,32 @@ def insert_appointments(session: Session, spec: DemoSize, rng: random.Random, no
                             if status == "cancelled":
                                 reason, late = rng.choice(reasons), rng.random() < 0.4
                         elif offset <= 2:
-                            confirmation = rng.choices(("confirmed", "requested", "unconfirmed"),
-                                                       (60, 25, 15))[0]
+                            confirmation = rng.choices(
+                                ("confirmed", "requested", "unconfirmed"), (60, 25, 15)
+                            )[0]
                             status = "confirmed" if confirmation == "confirmed" else "scheduled"
                         cursor = (cursor + 1) % n_pat
-                        batch.append({
-                            "clinic_id": clinic_id, "patient_id": patient_ids[cursor],
-                            "provider_id": provider.id, "chair_id": chair.id, "location_id": loc.id,
-                            "type_id": atype.id, "start_at": start,
-                            "end_at": start + timedelta(minutes=dur), "status": status,
-                            "confirmation": confirmation, "cancel_reason": reason, "late_cancel": late,
-                            "notes": "", "series_id": None, "created_at": start - timedelta(days=30),
-                            "updated_at": start - timedelta(days=30), "version": 1})
+                        batch.append(
+                            {
+                                "clinic_id": clinic_id,
+                                "patient_id": patient_ids[cursor],
+                                "provider_id": provider.id,
+                                "chair_id": chair.id,
+                                "location_id": loc.id,
+                                "type_id": atype.id,
+                                "start_at": start,
+                                "end_at": start + timedelta(minutes=dur),
+                                "status": status,
+                                "confirmation": confirmation,
+                                "cancel_reason": reason,
+                                "late_cancel": late,
+                                "notes": "",
+                                "series_id": None,
+                                "created_at": start - timedelta(days=30),
+                                "updated_at": start - timedelta(days=30),
+                                "version": 1,
+                            }
+                        )
                     t += dur + rng.choice((0, 0, 0, 5, 10))
         if len(batch) >= 20_000:
             bulk_insert(session, table(Appointment), batch)

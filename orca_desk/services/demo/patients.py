@@ -16,8 +16,15 @@ from orca_desk.services.demo.spec import table
 AREA_CODES = ("617", "857", "781", "339", "508")
 
 
-def insert_patients(session: Session, clinic_id: int, count: int, d: dict[str, Any],
-                     rng: random.Random, now: datetime, location_ids: list[int]) -> list[int]:
+def insert_patients(
+    session: Session,
+    clinic_id: int,
+    count: int,
+    d: dict[str, Any],
+    rng: random.Random,
+    now: datetime,
+    location_ids: list[int],
+) -> list[int]:
     rows: list[dict[str, Any]] = []
     today = now.date()
     while len(rows) < count:
@@ -35,20 +42,33 @@ def insert_patients(session: Session, clinic_id: int, count: int, d: dict[str, A
             adult = rng.random() < 0.15
             age = rng.randint(25, 55) if adult else rng.randint(9, 17)
             dob = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
-            rows.append({
-                "clinic_id": clinic_id, "first_name": rng.choice(d["first_names"]), "last_name": last,
-                "date_of_birth": dob, "phone": phone if adult else None, "email": email if adult else None,
-                "preferred_channel": rng.choices(("sms", "email", "phone"), (75, 20, 5))[0],
-                "timezone": None, "home_location_id": home,
-                "treatment_stage": rng.choices(("consult", "active", "retention"), (10, 65, 25))[0],
-                "guardian_name": None if adult else guardian,
-                "guardian_relation": None if adult else rng.choice(("mother", "father", "guardian")),
-                "guardian_phone": None if adult else phone, "guardian_email": None if adult else email,
-                "contact_phone": phone, "contact_email": email, "sms_consent": consent,
-                "sms_consent_at": now - timedelta(days=rng.randint(30, 700)) if consent else None,
-                "sms_consent_source": "intake form" if consent else None,
-                "email_consent": True, "email_consent_at": now - timedelta(days=rng.randint(30, 700)),
-                "notes": "", "is_active": True})
+            rows.append(
+                {
+                    "clinic_id": clinic_id,
+                    "first_name": rng.choice(d["first_names"]),
+                    "last_name": last,
+                    "date_of_birth": dob,
+                    "phone": phone if adult else None,
+                    "email": email if adult else None,
+                    "preferred_channel": rng.choices(("sms", "email", "phone"), (75, 20, 5))[0],
+                    "timezone": None,
+                    "home_location_id": home,
+                    "treatment_stage": rng.choices(("consult", "active", "retention"), (10, 65, 25))[0],
+                    "guardian_name": None if adult else guardian,
+                    "guardian_relation": None if adult else rng.choice(("mother", "father", "guardian")),
+                    "guardian_phone": None if adult else phone,
+                    "guardian_email": None if adult else email,
+                    "contact_phone": phone,
+                    "contact_email": email,
+                    "sms_consent": consent,
+                    "sms_consent_at": now - timedelta(days=rng.randint(30, 700)) if consent else None,
+                    "sms_consent_source": "intake form" if consent else None,
+                    "email_consent": True,
+                    "email_consent_at": now - timedelta(days=rng.randint(30, 700)),
+                    "notes": "",
+                    "is_active": True,
+                }
+            )
     first_id = (session.scalar(select(func.max(Patient.id))) or 0) + 1
     bulk_insert(session, table(Patient), rows)
     return list(range(first_id, first_id + len(rows)))

@@ -42,8 +42,9 @@ class CountingRecords(tuple[Record, ...]):
     progress: Callable[[int, int], None]
     cancel: threading.Event
 
-    def __new__(cls, records: tuple[Record, ...], progress: Callable[[int, int], None],
-                cancel: threading.Event) -> CountingRecords:
+    def __new__(
+        cls, records: tuple[Record, ...], progress: Callable[[int, int], None], cancel: threading.Event
+    ) -> CountingRecords:
         self = super().__new__(cls, records)
         self.progress, self.cancel = progress, cancel
         return self
@@ -79,16 +80,28 @@ class ImportJob:
     dry_run: bool
 
 
-def run_import(db: Database, actor: Actor | None, job: ImportJob, *, now: datetime,
-               progress: Callable[[int, int], None], cancel: threading.Event) -> ImportReport:
+def run_import(
+    db: Database,
+    actor: Actor | None,
+    job: ImportJob,
+    *,
+    now: datetime,
+    progress: Callable[[int, int], None],
+    cancel: threading.Event,
+) -> ImportReport:
     """The engine's import in one transaction of its own; ``ImportCancelled`` rolls it back."""
     table = replace(job.table, records=CountingRecords(job.table.records, progress, cancel))
     with db.write() as session:
         clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
         if clinic is None:
             raise ValidationError("There is no clinic to import into; set the clinic up first.")
-        common: dict[str, Any] = {"clinic_id": clinic.id, "region": clinic.country,
-                                  "source_name": job.source_name, "now": now, "dry_run": job.dry_run}
+        common: dict[str, Any] = {
+            "clinic_id": clinic.id,
+            "region": clinic.country,
+            "source_name": job.source_name,
+            "now": now,
+            "dry_run": job.dry_run,
+        }
         if job.kind == "patients":
             assert job.mapping is not None
             report = import_patients(session, None if job.dry_run else actor, table, job.mapping, **common)
@@ -97,7 +110,6 @@ def run_import(db: Database, actor: Actor | None, job: ImportJob, *, now: dateti
         if cancel.is_set():  # pressed while the rows were being written: still nothing kept
             raise ImportCancelled
         return report
-
 
 
 def read_checked(path: Path) -> tuple[Table | None, str]:

@@ -132,8 +132,9 @@ def _for_update(db: Database, query):  # type: ignore[no-untyped-def]
 class _Judge:
     """The policy at send time for one claim transaction, with per-batch caches."""
 
-    def __init__(self, session: Session, policy: MessagingPolicy, now: datetime,
-                 batch: Sequence[Any]) -> None:
+    def __init__(
+        self, session: Session, policy: MessagingPolicy, now: datetime, batch: Sequence[Any]
+    ) -> None:
         self.s, self.policy, self.now = session, policy, now
         self._zones: dict[int | None, ZoneInfo] = {}
         self._default_zone: ZoneInfo | None = None
@@ -143,30 +144,72 @@ class _Judge:
         # One query each for the batch's patients, contact states and budgets, as plain rows
         # of the columns the rules read (no ORM objects: this runs for every batch).
         patient_ids = {m.patient_id for m in batch if m.patient_id is not None}
-        self._patients: dict[int, Any] = {p.id: p for p in session.execute(
-            select(Patient.id, Patient.timezone, Patient.home_location_id, Patient.sms_consent,
-                   Patient.email_consent)
-            .where(Patient.id.in_(patient_ids)))} if patient_ids else {}
+        self._patients: dict[int, Any] = (
+            {
+                p.id: p
+                for p in session.execute(
+                    select(
+                        Patient.id,
+                        Patient.timezone,
+                        Patient.home_location_id,
+                        Patient.sms_consent,
+                        Patient.email_consent,
+                    ).where(Patient.id.in_(patient_ids))
+                )
+            }
+            if patient_ids
+            else {}
+        )
         addresses = {m.to_address for m in batch}
-        self._states: dict[tuple[str, str], Any] = {(c.channel, c.address): c for c in session.execute(
-            select(ContactState.channel, ContactState.address, ContactState.opted_out,
-                   ContactState.undeliverable, ContactState.last_error_code,
-                   ContactState.last_error).where(ContactState.address.in_(addresses)))}
+        self._states: dict[tuple[str, str], Any] = {
+            (c.channel, c.address): c
+            for c in session.execute(
+                select(
+                    ContactState.channel,
+                    ContactState.address,
+                    ContactState.opted_out,
+                    ContactState.undeliverable,
+                    ContactState.last_error_code,
+                    ContactState.last_error,
+                ).where(ContactState.address.in_(addresses))
+            )
+        }
         self._prefetch_sent(addresses)
         # Every location's zone of the batch's clinics (a handful of rows) in one query.
         clinic_ids = {m.clinic_id for m in batch}
         self._locations: dict[int, tuple[int, str]] = {
-            id_: (clinic_id, tz) for id_, clinic_id, tz in session.execute(
+            id_: (clinic_id, tz)
+            for id_, clinic_id, tz in session.execute(
                 select(Location.id, Location.clinic_id, Location.timezone)
-                .where(Location.clinic_id.in_(clinic_ids)).order_by(Location.id))}
+                .where(Location.clinic_id.in_(clinic_ids))
+                .order_by(Location.id)
+            )
+        }
         # Texts to a number with no patient attached (a reply to a stranger): consent by number.
         loose = {m.to_address for m in batch if m.patient_id is None and m.channel == "sms"}
-        self._consenting: set[str] = set(session.scalars(select(Patient.contact_phone).where(
-            Patient.contact_phone.in_(loose), Patient.sms_consent.is_(True)))) if loose else set()
+        self._consenting: set[str] = (
+            set(
+                session.scalars(
+                    select(Patient.contact_phone).where(
+                        Patient.contact_phone.in_(loose), Patient.sms_consent.is_(True)
+                    )
+                )
+            )
+            if loose
+            else set()
+        )
         loose_email = {m.to_address for m in batch if m.patient_id is None and m.channel == "email"}
-        self._email_consenting: set[str] = set(session.scalars(select(Patient.contact_email).where(
-            Patient.contact_email.in_(loose_email), Patient.email_consent.is_(True)))) \
-            if loose_email else set()
+        self._email_consenting: set[str] = (
+            set(
+                session.scalars(
+                    select(Patient.contact_email).where(
+                        Patient.contact_email.in_(loose_email), Patient.email_consent.is_(True)
+                    )
+                )
+            )
+            if loose_email
+            else set()
+        )
 
     def zone(self, m: OutboxMessage) -> ZoneInfo:
         if m.patient_id not in self._zones:
@@ -177,8 +220,9 @@ class _Judge:
             if zone is None and patient is not None and patient.home_location_id:
                 loc = self._locations.get(patient.home_location_id)
                 if loc is None:
-                    tz = self.s.scalar(select(Location.timezone).where(
-                        Location.id == patient.home_location_id))
+                    tz = self.s.scalar(
+                        select(Location.timezone).where(Location.id == patient.home_location_id)
+                    )
                     zone = _zone(tz) if tz else None
                 else:
                     zone = _zone(loc[1])
@@ -201,12 +245,15 @@ class _Judge:
         since = self.now - timedelta(days=8)
         for address in addresses:
             self._sent.setdefault(address, [])
-        rows = self.s.execute(select(OutboxMessage.to_address, OutboxMessage.sent_at,
-                                     OutboxMessage.claimed_at).where(
-            OutboxMessage.to_address.in_(addresses), OutboxMessage.merged_into_id.is_(None),
-            OutboxMessage.purpose.not_in(BUDGET_EXEMPT),
-            OutboxMessage.status.in_(("sending", "sent", "delivered")),
-            or_(OutboxMessage.sent_at >= since, OutboxMessage.claimed_at >= since))).all()
+        rows = self.s.execute(
+            select(OutboxMessage.to_address, OutboxMessage.sent_at, OutboxMessage.claimed_at).where(
+                OutboxMessage.to_address.in_(addresses),
+                OutboxMessage.merged_into_id.is_(None),
+                OutboxMessage.purpose.not_in(BUDGET_EXEMPT),
+                OutboxMessage.status.in_(("sending", "sent", "delivered")),
+                or_(OutboxMessage.sent_at >= since, OutboxMessage.claimed_at >= since),
+            )
+        ).all()
         for address, sent_at, claimed_at in rows:
             when = sent_at or claimed_at
             if when is not None:
@@ -235,8 +282,12 @@ class _Judge:
             return "cancel", "expired", "no longer relevant (its deadline passed)", None
         state = self._states.get((m.channel, m.to_address))
         if state is not None and state.undeliverable:
-            return ("undeliverable", state.last_error_code or "undeliverable",
-                    f"{m.to_address} cannot receive messages ({state.last_error or 'refused'})", None)
+            return (
+                "undeliverable",
+                state.last_error_code or "undeliverable",
+                f"{m.to_address} cannot receive messages ({state.last_error or 'refused'})",
+                None,
+            )
         if m.purpose == KEYWORD_REPLY:
             return "send", "", "", None
         if m.channel == "sms":
@@ -254,12 +305,14 @@ class _Judge:
         allowed = next_allowed_send(now, zone, self.policy)
         if allowed > now:
             return self._defer(m, allowed, "quiet_hours", "quiet hours in the recipient's zone")
-        if m.channel == "sms" and m.purpose not in BUDGET_EXEMPT and \
-                self._merge_key(m) not in self._merging and not budget_allows(
-                self.sent_times(m.to_address), now, zone, self.policy):
+        if (
+            m.channel == "sms"
+            and m.purpose not in BUDGET_EXEMPT
+            and self._merge_key(m) not in self._merging
+            and not budget_allows(self.sent_times(m.to_address), now, zone, self.policy)
+        ):
             local = now.astimezone(zone)
-            tomorrow = datetime.combine(local.date() + timedelta(days=1),
-                                        self._day_start(), tzinfo=zone)
+            tomorrow = datetime.combine(local.date() + timedelta(days=1), self._day_start(), tzinfo=zone)
             until = next_allowed_send(tomorrow.astimezone(UTC), zone, self.policy)
             return self._defer(m, until, "budget", "contact budget for this number is used up")
         return "send", "", "", None
@@ -320,14 +373,32 @@ def _merged_body(session: Session, group: Sequence[OutboxMessage]) -> str | None
 
 # What the claim reads of each due message: the columns the rules and the send need, as
 # plain rows (attribute access like the model's), not ORM objects.
-_CLAIM_COLUMNS = (OutboxMessage.id, OutboxMessage.clinic_id, OutboxMessage.channel,
-                  OutboxMessage.to_address, OutboxMessage.body, OutboxMessage.subject,
-                  OutboxMessage.html, OutboxMessage.purpose, OutboxMessage.patient_id,
-                  OutboxMessage.appointment_id, OutboxMessage.not_after, OutboxMessage.attempts)
+_CLAIM_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.clinic_id,
+    OutboxMessage.channel,
+    OutboxMessage.to_address,
+    OutboxMessage.body,
+    OutboxMessage.subject,
+    OutboxMessage.html,
+    OutboxMessage.purpose,
+    OutboxMessage.patient_id,
+    OutboxMessage.appointment_id,
+    OutboxMessage.not_after,
+    OutboxMessage.attempts,
+)
 
 
-def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: MessagingPolicy,
-           options: DispatchOptions, summary: DispatchSummary) -> list[_Claim]:
+def _claim(
+    db: Database,
+    *,
+    now: datetime,
+    worker_id: str,
+    limit: int,
+    policy: MessagingPolicy,
+    options: DispatchOptions,
+    summary: DispatchSummary,
+) -> list[_Claim]:
     """Judge and claim up to ``limit`` due messages in one committed transaction.
 
     The common case (sendable, nothing to merge) is two Core statements for the whole batch:
@@ -335,9 +406,12 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
     deferred, cancelled or failed by the rules, and merged reminders, go through the ORM.
     """
     with db.write() as s:
-        query = (select(*_CLAIM_COLUMNS)
-                 .where(OutboxMessage.status.in_(PENDING), OutboxMessage.next_attempt_at <= now)
-                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+        query = (
+            select(*_CLAIM_COLUMNS)
+            .where(OutboxMessage.status.in_(PENDING), OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
         rows: list[Any] = list(s.execute(_for_update(db, query)).all())
         if not rows:
             return []
@@ -354,8 +428,9 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
             if action == "defer":
                 assert until is not None
                 m.status, m.next_attempt_at, m.error_code, m.error = "deferred", until, code, reason
-                shown = local_time.fmt_when(until, judge.clinic_zone(m.clinic_id), judge.time_style(),
-                                            now=now)
+                shown = local_time.fmt_when(
+                    until, judge.clinic_zone(m.clinic_id), judge.time_style(), now=now
+                )
                 add_event(s, m.id, "deferred", f"{reason}; next try {shown}", now)
                 summary.deferred += 1
             else:
@@ -378,14 +453,20 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
             if body is None:
                 taken.add(row.id)
                 plain.append(row)
-                claims.append(_Claim(row.id, row.channel, row.to_address, row.body, row.subject,
-                                     row.html, now))
+                claims.append(
+                    _Claim(row.id, row.channel, row.to_address, row.body, row.subject, row.html, now)
+                )
                 continue
             m = s.get(OutboxMessage, row.id)
             assert m is not None
             merged = tuple(x.id for x in siblings)
-            add_event(s, m.id, "sending", "merged with " + ", ".join(
-                f"#{x.id}" for x in siblings) + f"; original text: {m.body}", now)
+            add_event(
+                s,
+                m.id,
+                "sending",
+                "merged with " + ", ".join(f"#{x.id}" for x in siblings) + f"; original text: {m.body}",
+                now,
+            )
             m.body = body
             for x in siblings:
                 x.status, x.merged_into_id = "sending", m.id
@@ -398,21 +479,36 @@ def _claim(db: Database, *, now: datetime, worker_id: str, limit: int, policy: M
             m.attempts += 1
             m.error_code = m.error = None
             add_event(s, m.id, "sending", f"claimed by {worker_id} (attempt {m.attempts})", now)
-            claims.append(_Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, now,
-                                 merged))
+            claims.append(_Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, now, merged))
         if plain:
             conn = s.connection()
             ids = [row.id for row in plain]
-            done = conn.execute(update(_OUTBOX).where(
-                _OUTBOX.c.id.in_(ids), _OUTBOX.c.status.in_(PENDING)).values(
-                status="sending", claimed_by=worker_id, claimed_at=now,
-                attempts=_OUTBOX.c.attempts + 1, error_code=None, error=None)).rowcount
+            done = conn.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.id.in_(ids), _OUTBOX.c.status.in_(PENDING))
+                .values(
+                    status="sending",
+                    claimed_by=worker_id,
+                    claimed_at=now,
+                    attempts=_OUTBOX.c.attempts + 1,
+                    error_code=None,
+                    error=None,
+                )
+            ).rowcount
             if done != len(ids):  # read in this very transaction: cannot happen; never half-claim
                 raise RuntimeError(f"claim of {len(ids)} messages changed {done} rows")
-            conn.execute(insert(_EVENTS), [
-                {"message_id": row.id, "at": now, "status": "sending",
-                 "detail": f"claimed by {worker_id} (attempt {row.attempts + 1})"[:500]}
-                for row in plain])
+            conn.execute(
+                insert(_EVENTS),
+                [
+                    {
+                        "message_id": row.id,
+                        "at": now,
+                        "status": "sending",
+                        "detail": f"claimed by {worker_id} (attempt {row.attempts + 1})"[:500],
+                    }
+                    for row in plain
+                ],
+            )
         summary.claimed += len(claims)
         return claims
 
@@ -421,19 +517,26 @@ def _mergeable(m: OutboxMessage) -> bool:
     return m.channel == "sms" and m.purpose in MERGEABLE and m.appointment_id is not None
 
 
-def _merge_candidates(db: Database, s: Session, sendable: Sequence[OutboxMessage], now: datetime,
-                      options: DispatchOptions) -> dict[tuple[str, str], list[OutboxMessage]]:
+def _merge_candidates(
+    db: Database, s: Session, sendable: Sequence[OutboxMessage], now: datetime, options: DispatchOptions
+) -> dict[tuple[str, str], list[OutboxMessage]]:
     """Every pending message the batch's mergeable ones could take along, in one query,
     grouped by (number, purpose) in id order (locked on PostgreSQL like the batch)."""
     keys = {(m.to_address, m.purpose) for m in sendable if _mergeable(m)}
     if not keys:
         return {}
-    query = (select(OutboxMessage).where(
-        OutboxMessage.to_address.in_({k[0] for k in keys}), OutboxMessage.channel == "sms",
-        OutboxMessage.purpose.in_({k[1] for k in keys}), OutboxMessage.status.in_(PENDING),
-        OutboxMessage.appointment_id.is_not(None),
-        OutboxMessage.next_attempt_at <= now + options.merge_window)
-        .order_by(OutboxMessage.id))
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.to_address.in_({k[0] for k in keys}),
+            OutboxMessage.channel == "sms",
+            OutboxMessage.purpose.in_({k[1] for k in keys}),
+            OutboxMessage.status.in_(PENDING),
+            OutboxMessage.appointment_id.is_not(None),
+            OutboxMessage.next_attempt_at <= now + options.merge_window,
+        )
+        .order_by(OutboxMessage.id)
+    )
     grouped: dict[tuple[str, str], list[OutboxMessage]] = {}
     for x in s.scalars(_for_update(db, query)):
         if (x.to_address, x.purpose) in keys:
@@ -441,16 +544,23 @@ def _merge_candidates(db: Database, s: Session, sendable: Sequence[OutboxMessage
     return grouped
 
 
-def _merge_partners(candidates: Mapping[tuple[str, str], Sequence[OutboxMessage]], m: OutboxMessage,
-                    now: datetime, options: DispatchOptions, taken: set[int]) -> list[OutboxMessage]:
+def _merge_partners(
+    candidates: Mapping[tuple[str, str], Sequence[OutboxMessage]],
+    m: OutboxMessage,
+    now: datetime,
+    options: DispatchOptions,
+    taken: set[int],
+) -> list[OutboxMessage]:
     if not _mergeable(m):
         return []
     # The candidates were read once for the batch; what this claim has changed since (a
     # message claimed, merged or deferred) is judged on the objects' current state.
     limit = now + options.merge_window
-    partners = [x for x in candidates.get((m.to_address, m.purpose), ())
-                if x.id != m.id and x.id not in taken and x.status in PENDING
-                and x.next_attempt_at <= limit]
+    partners = [
+        x
+        for x in candidates.get((m.to_address, m.purpose), ())
+        if x.id != m.id and x.id not in taken and x.status in PENDING and x.next_attempt_at <= limit
+    ]
     # A partner must be sendable under the same rules; one whose deadline is before ours
     # or already past is left to go (or expire) on its own.
     return [x for x in partners if x.not_after is None or x.not_after > now]
@@ -472,12 +582,24 @@ _OUTBOX = cast(Table, OutboxMessage.__table__)
 _EVENTS = cast(Table, OutboxEvent.__table__)
 # One guarded UPDATE per message, executed as executemany: only a row still claimed by this
 # worker in this claim is marked sent (reconciliation may have taken it back meanwhile).
-_MARK_SENT = (update(_OUTBOX).where(
-    _OUTBOX.c.id == bindparam("b_id"), _OUTBOX.c.status == "sending",
-    _OUTBOX.c.claimed_by == bindparam("b_worker"), _OUTBOX.c.claimed_at == bindparam("b_claimed"))
-    .values(status="sent", provider=bindparam("b_provider"), provider_id=bindparam("b_pid"),
-            sent_at=bindparam("b_now"), next_attempt_at=bindparam("b_poll"), error_code=None,
-            error=bindparam("b_error")))
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(
+        _OUTBOX.c.id == bindparam("b_id"),
+        _OUTBOX.c.status == "sending",
+        _OUTBOX.c.claimed_by == bindparam("b_worker"),
+        _OUTBOX.c.claimed_at == bindparam("b_claimed"),
+    )
+    .values(
+        status="sent",
+        provider=bindparam("b_provider"),
+        provider_id=bindparam("b_pid"),
+        sent_at=bindparam("b_now"),
+        next_attempt_at=bindparam("b_poll"),
+        error_code=None,
+        error=bindparam("b_error"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -503,37 +625,53 @@ def _record_sent(db: Database, accepted: Sequence[_Accepted], *, worker_id: str)
             s.rollback()
             return _record_sent_each(db, accepted, worker_id=worker_id)
         conn.execute(insert(_EVENTS), [event for a in accepted for event in _sent_events(a)])
-        _after_sent(s, [i for a in accepted for i in (a.claim.id, *a.claim.siblings)],
-                    accepted[0].claim.claimed_at)
+        _after_sent(
+            s, [i for a in accepted for i in (a.claim.id, *a.claim.siblings)], accepted[0].claim.claimed_at
+        )
     return []
 
 
 def _sent_rows(a: _Accepted, worker_id: str) -> list[dict[str, object]]:
     """Parameters of ``_MARK_SENT`` for a claim and its merged siblings; sent at the claim's time."""
     when = a.claim.claimed_at
-    return [{"b_id": i, "b_worker": worker_id, "b_claimed": when, "b_provider": a.provider,
-             "b_pid": a.result.provider_id, "b_now": when, "b_poll": when + DELIVERY_FIRST_POLL,
-             "b_error": a.result.error} for i in (a.claim.id, *a.claim.siblings)]
+    return [
+        {
+            "b_id": i,
+            "b_worker": worker_id,
+            "b_claimed": when,
+            "b_provider": a.provider,
+            "b_pid": a.result.provider_id,
+            "b_now": when,
+            "b_poll": when + DELIVERY_FIRST_POLL,
+            "b_error": a.result.error,
+        }
+        for i in (a.claim.id, *a.claim.siblings)
+    ]
 
 
 def _sent_events(a: _Accepted) -> list[dict[str, object]]:
     detail = f"{a.provider} accepted it: {a.result.provider_id}"
-    return [{"message_id": i, "at": a.claim.claimed_at, "status": "sent", "detail": detail}
-            for i in (a.claim.id, *a.claim.siblings)]
+    return [
+        {"message_id": i, "at": a.claim.claimed_at, "status": "sent", "detail": detail}
+        for i in (a.claim.id, *a.claim.siblings)
+    ]
 
 
-def _record_sent_each(db: Database, accepted: Sequence[_Accepted], *,
-                      worker_id: str) -> list[_Accepted]:
+def _record_sent_each(db: Database, accepted: Sequence[_Accepted], *, worker_id: str) -> list[_Accepted]:
     """The slow path of ``_record_sent``: each claim on its own, all or nothing per group."""
     lost: list[_Accepted] = []
     with db.write() as s:
         conn = s.connection()
         for a in accepted:
             ids = (a.claim.id, *a.claim.siblings)
-            owned = conn.execute(select(_OUTBOX.c.id).where(
-                _OUTBOX.c.id.in_(ids), _OUTBOX.c.status == "sending",
-                _OUTBOX.c.claimed_by == worker_id,
-                _OUTBOX.c.claimed_at == a.claim.claimed_at)).all()
+            owned = conn.execute(
+                select(_OUTBOX.c.id).where(
+                    _OUTBOX.c.id.in_(ids),
+                    _OUTBOX.c.status == "sending",
+                    _OUTBOX.c.claimed_by == worker_id,
+                    _OUTBOX.c.claimed_at == a.claim.claimed_at,
+                )
+            ).all()
             if len(owned) != len(ids):
                 lost.append(a)
                 continue
@@ -543,25 +681,48 @@ def _record_sent_each(db: Database, accepted: Sequence[_Accepted], *,
     return lost
 
 
-def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider, *, now: datetime,
-            worker_id: str, options: DispatchOptions, summary: DispatchSummary) -> None:
+def _record(
+    db: Database,
+    claim: _Claim,
+    result: SendResult,
+    provider: Provider,
+    *,
+    now: datetime,
+    worker_id: str,
+    options: DispatchOptions,
+    summary: DispatchSummary,
+) -> None:
     """Record one outcome (the general case; ``_record_sent`` is the fast one for accepted sends)."""
     with db.write() as s:
         m = s.get(OutboxMessage, claim.id)
-        if m is None or m.status != "sending" or m.claimed_by != worker_id \
-                or m.claimed_at != claim.claimed_at:
+        if (
+            m is None
+            or m.status != "sending"
+            or m.claimed_by != worker_id
+            or m.claimed_at != claim.claimed_at
+        ):
             # Reconciliation took the row back meanwhile; its decision stands.
             summary.errors.append(f"#{claim.id}: late result {result.status} ignored")
             if m is not None:
-                add_event(s, m.id, m.status, f"late provider answer ignored: {result.status} "
-                          f"{result.provider_id or result.error or ''}", now)
+                add_event(
+                    s,
+                    m.id,
+                    m.status,
+                    f"late provider answer ignored: {result.status} "
+                    f"{result.provider_id or result.error or ''}",
+                    now,
+                )
             return
         group = [m, *(x for x in (s.get(OutboxMessage, i) for i in claim.siblings) if x is not None)]
         m.provider = provider.name
         if result.status == "sent":
             for x in group:
-                x.status, x.provider, x.provider_id, x.sent_at = "sent", provider.name, \
-                    result.provider_id, now
+                x.status, x.provider, x.provider_id, x.sent_at = (
+                    "sent",
+                    provider.name,
+                    result.provider_id,
+                    now,
+                )
                 x.next_attempt_at = now + DELIVERY_FIRST_POLL
                 x.error_code, x.error = None, result.error
                 add_event(s, x.id, "sent", f"{provider.name} accepted it: {result.provider_id}", now)
@@ -570,8 +731,13 @@ def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider,
             return
         if result.status == "unknown":
             m.error_code, m.error = "unknown", (result.error or "no answer")[:500]
-            add_event(s, m.id, "sending", f"no answer from {provider.name}: {m.error}; it will be "
-                      "reconciled before any resend", now)
+            add_event(
+                s,
+                m.id,
+                "sending",
+                f"no answer from {provider.name}: {m.error}; it will be reconciled before any resend",
+                now,
+            )
             summary.unknown += 1
             return
         code = result.error_code or ""
@@ -579,24 +745,24 @@ def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider,
         if result.status == "failed" and result.permanent:
             status = "failed"
             if code == OPTED_OUT_CODE:
-                unsubscribe_address(s, m.channel, m.to_address, source="carrier (Twilio 21610)",
-                                    now=now)
+                unsubscribe_address(s, m.channel, m.to_address, source="carrier (Twilio 21610)", now=now)
             elif code in UNDELIVERABLE_CODES:
                 status = "undeliverable"
-                mark_undeliverable(s, m.channel, m.to_address, code=code,
-                                   error=result.error or "", now=now)
+                mark_undeliverable(s, m.channel, m.to_address, code=code, error=result.error or "", now=now)
             _finish(s, group, status, code, result.error or detail, now)
             summary.failed += 1
             return
         # A retry (429, 5xx, no connection) or a refusal that may pass later (credentials).
         if m.attempts >= options.max_attempts:
-            _finish(s, group, "failed", code or "retries", f"gave up after {m.attempts} attempts: "
-                    f"{detail}", now)
+            _finish(
+                s, group, "failed", code or "retries", f"gave up after {m.attempts} attempts: {detail}", now
+            )
             summary.failed += 1
             return
         until = now + _backoff(m.attempts, result.retry_after, options)
-        shown = local_time.fmt_when(until, local_time.location_zone(s, None),
-                                    local_time.clinic_time_format(s), now=now, seconds=True)
+        shown = local_time.fmt_when(
+            until, local_time.location_zone(s, None), local_time.clinic_time_format(s), now=now, seconds=True
+        )
         for x in group:
             x.status, x.next_attempt_at, x.error_code = "deferred", until, code or "retry"
             x.error = (result.error or detail)[:500]
@@ -606,8 +772,9 @@ def _record(db: Database, claim: _Claim, result: SendResult, provider: Provider,
         summary.deferred += 1
 
 
-def _finish(s: Session, group: Sequence[OutboxMessage], status: str, code: str, error: str,
-            now: datetime) -> None:
+def _finish(
+    s: Session, group: Sequence[OutboxMessage], status: str, code: str, error: str, now: datetime
+) -> None:
     for x in group:
         x.status, x.error_code, x.error = status, code[:20], error[:500]
         add_event(s, x.id, status, error, now)
@@ -621,25 +788,47 @@ def _start(db: Database, claim: _Claim, worker_id: str) -> bool:
     started, go back to the queue (``reconcile_sending``). False: the claim is no longer ours.
     """
     with db.write() as s:
-        done = s.execute(update(OutboxMessage).where(
-            OutboxMessage.id == claim.id, OutboxMessage.status == "sending",
-            OutboxMessage.claimed_by == worker_id, OutboxMessage.claimed_at == claim.claimed_at)
-            .values(error_code=IN_FLIGHT)).rowcount  # type: ignore[attr-defined]
+        done = s.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == claim.id,
+                OutboxMessage.status == "sending",
+                OutboxMessage.claimed_by == worker_id,
+                OutboxMessage.claimed_at == claim.claimed_at,
+            )
+            .values(error_code=IN_FLIGHT)
+        ).rowcount  # type: ignore[attr-defined]
     return bool(done)
 
 
-def _release(db: Database, claims: Sequence[_Claim], worker_id: str, now: datetime, *,
-             why: str = "worker ran out of time") -> int:
+def _release(
+    db: Database,
+    claims: Sequence[_Claim],
+    worker_id: str,
+    now: datetime,
+    *,
+    why: str = "worker ran out of time",
+) -> int:
     """Give back claims this worker has not tried to send (nothing went to the provider)."""
     released = 0
     with db.write() as s:
         for c in claims:
             ids = [c.id, *c.siblings]
-            result = s.execute(update(OutboxMessage).where(
-                OutboxMessage.id.in_(ids), OutboxMessage.status == "sending",
-                OutboxMessage.claimed_by == worker_id).values(
-                status="queued", claimed_by=None, claimed_at=None, merged_into_id=None,
-                attempts=OutboxMessage.attempts - 1))
+            result = s.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(ids),
+                    OutboxMessage.status == "sending",
+                    OutboxMessage.claimed_by == worker_id,
+                )
+                .values(
+                    status="queued",
+                    claimed_by=None,
+                    claimed_at=None,
+                    merged_into_id=None,
+                    attempts=OutboxMessage.attempts - 1,
+                )
+            )
             if result.rowcount:  # type: ignore[attr-defined]
                 released += 1
                 add_event(s, c.id, "queued", f"released unsent ({why})", now)
@@ -650,25 +839,43 @@ def outgoing(claim: _Claim, options: DispatchOptions) -> OutgoingMessage:
     callback = None
     if options.status_callback_base and claim.channel == "sms":
         callback = f"{options.status_callback_base.rstrip('/')}/twilio/status?outbox_id={claim.id}"
-    unsubscribe = (options.unsubscribe_url(claim.channel, claim.to)
-                   if options.unsubscribe_url and claim.channel == "email" else None)
+    unsubscribe = (
+        options.unsubscribe_url(claim.channel, claim.to)
+        if options.unsubscribe_url and claim.channel == "email"
+        else None
+    )
     footer = True
     attachments: tuple[Attachment, ...] = ()
     if options.email_extras is not None and claim.channel == "email":
         extras = options.email_extras(claim.id)
         unsubscribe = extras.unsubscribe_url or unsubscribe
         footer, attachments = extras.unsubscribe_footer, extras.attachments
-    return OutgoingMessage(outbox_id=claim.id, channel="sms" if claim.channel == "sms" else "email",
-                           to=claim.to, body=claim.body, subject=claim.subject,
-                           status_callback=callback, html=claim.html, unsubscribe_url=unsubscribe,
-                           unsubscribe_footer=footer, attachments=attachments)
+    return OutgoingMessage(
+        outbox_id=claim.id,
+        channel="sms" if claim.channel == "sms" else "email",
+        to=claim.to,
+        body=claim.body,
+        subject=claim.subject,
+        status_callback=callback,
+        html=claim.html,
+        unsubscribe_url=unsubscribe,
+        unsubscribe_footer=footer,
+        attachments=attachments,
+    )
 
 
-def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: datetime, worker_id: str,
-                 batch: int = 50, policy: MessagingPolicy | None = None,
-                 options: DispatchOptions | None = None,
-                 clock: Callable[[], datetime] | None = None,
-                 should_stop: Callable[[], bool] | None = None) -> DispatchSummary:
+def dispatch_due(
+    db: Database,
+    providers: Mapping[str, Provider],
+    *,
+    now: datetime,
+    worker_id: str,
+    batch: int = 50,
+    policy: MessagingPolicy | None = None,
+    options: DispatchOptions | None = None,
+    clock: Callable[[], datetime] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> DispatchSummary:
     """Send every message due by ``now``, batch by batch, under ``policy`` (default: the
     clinic's saved one).
 
@@ -703,9 +910,16 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
         lost = _record_sent(db, items, worker_id=worker_id)
         summary.sent += len(items) - len(lost)
         for late in lost:  # reconciliation took the row back meanwhile: say so in its history
-            _record(db, late.claim, late.result, providers.get(late.claim.channel) or _MISSING,
-                    now=late.claim.claimed_at, worker_id=worker_id, options=options,
-                    summary=summary)
+            _record(
+                db,
+                late.claim,
+                late.result,
+                providers.get(late.claim.channel) or _MISSING,
+                now=late.claim.claimed_at,
+                worker_id=worker_id,
+                options=options,
+                summary=summary,
+            )
 
     try:
         for number in range(options.max_batches):
@@ -714,8 +928,9 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
             if number and clock is not None:
                 now = clock()
             started = time.monotonic()
-            claims = _claim(db, now=now, worker_id=worker_id, limit=batch, policy=policy,
-                            options=options, summary=summary)
+            claims = _claim(
+                db, now=now, worker_id=worker_id, limit=batch, policy=policy, options=options, summary=summary
+            )
             if not claims:
                 break
             for i, claim in enumerate(claims):
@@ -723,8 +938,7 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
                     flush()
                 if should_stop is not None and should_stop():
                     flush()
-                    summary.released += _release(db, claims[i:], worker_id, now,
-                                                 why="the worker is stopping")
+                    summary.released += _release(db, claims[i:], worker_id, now, why="the worker is stopping")
                     return summary
                 if time.monotonic() - started > budget:
                     flush()
@@ -743,15 +957,27 @@ def dispatch_due(db: Database, providers: Mapping[str, Provider], *, now: dateti
                         result = SendResult.failed("config", str(exc), permanent=False)
                     except Exception as exc:  # the request may have gone out: reconcile, never resend
                         result = SendResult.unknown(f"{type(exc).__name__}: {exc}")
-                if provider is not None and result.status == "sent" and _can_look_up(provider) \
-                        and options.record_interval > 0:
+                if (
+                    provider is not None
+                    and result.status == "sent"
+                    and _can_look_up(provider)
+                    and options.record_interval > 0
+                ):
                     if not accepted:
                         first_accepted = time.monotonic()
                     accepted.append(_Accepted(claim, result, provider.name))
                     continue
                 flush()
-                _record(db, claim, result, provider or _MISSING, now=now, worker_id=worker_id,
-                        options=options, summary=summary)
+                _record(
+                    db,
+                    claim,
+                    result,
+                    provider or _MISSING,
+                    now=now,
+                    worker_id=worker_id,
+                    options=options,
+                    summary=summary,
+                )
             flush()
     finally:
         if accepted:
@@ -785,8 +1011,9 @@ def _can_look_up(provider: Provider) -> bool:
     return provider.name == "local" or provider.channel == "sms"
 
 
-def reconcile_sending(db: Database, providers: Mapping[str, Provider], *, now: datetime,
-                      options: DispatchOptions | None = None) -> ReconcileSummary:
+def reconcile_sending(
+    db: Database, providers: Mapping[str, Provider], *, now: datetime, options: DispatchOptions | None = None
+) -> ReconcileSummary:
     """Settle messages left ``sending``: a timed-out send, or a claim of a worker that died.
 
     A provider that can be asked (Twilio) lists what it holds for the number and text
@@ -805,12 +1032,23 @@ def reconcile_sending(db: Database, providers: Mapping[str, Provider], *, now: d
     summary = ReconcileSummary()
     stale = now - options.claim_timeout
     with db.read() as s:
-        rows = s.execute(select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.to_address,
-                                OutboxMessage.body, OutboxMessage.claimed_at,
-                                OutboxMessage.claimed_by, OutboxMessage.error_code).where(
-            OutboxMessage.status == "sending", OutboxMessage.merged_into_id.is_(None),
-            or_(OutboxMessage.error_code == "unknown", OutboxMessage.claimed_at <= stale))
-            .order_by(OutboxMessage.id)).all()
+        rows = s.execute(
+            select(
+                OutboxMessage.id,
+                OutboxMessage.channel,
+                OutboxMessage.to_address,
+                OutboxMessage.body,
+                OutboxMessage.claimed_at,
+                OutboxMessage.claimed_by,
+                OutboxMessage.error_code,
+            )
+            .where(
+                OutboxMessage.status == "sending",
+                OutboxMessage.merged_into_id.is_(None),
+                or_(OutboxMessage.error_code == "unknown", OutboxMessage.claimed_at <= stale),
+            )
+            .order_by(OutboxMessage.id)
+        ).all()
     twins: dict[tuple[str, str, str], list[Any]] = {}
     for r in rows:
         twins.setdefault((r.channel, r.to_address, r.body), []).append(r)
@@ -839,8 +1077,9 @@ def reconcile_sending(db: Database, providers: Mapping[str, Provider], *, now: d
     return summary
 
 
-def _match_records(db: Database, provider: Provider, to: str, body: str, doubt: Sequence[Any], *,
-                   now: datetime) -> dict[int, str] | None:
+def _match_records(
+    db: Database, provider: Provider, to: str, body: str, doubt: Sequence[Any], *, now: datetime
+) -> dict[int, str] | None:
     """The provider ids of ``doubt`` (identical texts to one number) that the provider holds,
     by row id; None while it cannot be told (a live worker's twin is not recorded yet).
 
@@ -853,12 +1092,28 @@ def _match_records(db: Database, provider: Provider, to: str, body: str, doubt: 
         return {}
     ids = [r.id for r in doubt]
     with db.read() as s:
-        attributed = set(s.scalars(select(OutboxMessage.provider_id).where(
-            OutboxMessage.provider_id.in_([r.provider_id for r in records]))))
-        live = s.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.status == "sending", OutboxMessage.merged_into_id.is_(None),
-            OutboxMessage.channel == doubt[0].channel, OutboxMessage.to_address == to,
-            OutboxMessage.body == body, OutboxMessage.id.not_in(ids))) or 0
+        attributed = set(
+            s.scalars(
+                select(OutboxMessage.provider_id).where(
+                    OutboxMessage.provider_id.in_([r.provider_id for r in records])
+                )
+            )
+        )
+        live = (
+            s.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.status == "sending",
+                    OutboxMessage.merged_into_id.is_(None),
+                    OutboxMessage.channel == doubt[0].channel,
+                    OutboxMessage.to_address == to,
+                    OutboxMessage.body == body,
+                    OutboxMessage.id.not_in(ids),
+                )
+            )
+            or 0
+        )
     free: list[SentRecord] = [r for r in records if r.provider_id not in attributed]
     if live and free and len(free) < len(doubt) + live:
         return None
@@ -873,9 +1128,17 @@ def _match_records(db: Database, provider: Provider, to: str, body: str, doubt: 
     return matched
 
 
-def _settle(db: Database, provider: Provider, id_: int, claimed_at: datetime | None,
-            claimed_by: str | None, found: str | None, *, now: datetime,
-            summary: ReconcileSummary) -> None:
+def _settle(
+    db: Database,
+    provider: Provider,
+    id_: int,
+    claimed_at: datetime | None,
+    claimed_by: str | None,
+    found: str | None,
+    *,
+    now: datetime,
+    summary: ReconcileSummary,
+) -> None:
     """Settle one row in doubt: ``found`` at the provider → sent; else queued again, or (for a
     provider that cannot be asked, when its request was under way) failed for staff."""
     with db.write() as s:
@@ -896,8 +1159,13 @@ def _settle(db: Database, provider: Provider, id_: int, claimed_at: datetime | N
                 x.error = None
                 x.claimed_by = x.claimed_at = None
                 x.merged_into_id = None
-                add_event(s, x.id, "queued", f"reconciled: {provider.name} never got it "
-                          f"(claim by {claimed_by}); queued again", now)
+                add_event(
+                    s,
+                    x.id,
+                    "queued",
+                    f"reconciled: {provider.name} never got it (claim by {claimed_by}); queued again",
+                    now,
+                )
             summary.requeued += 1
         elif m.error_code not in (IN_FLIGHT, "unknown"):
             # Claimed, never started (the worker died first): nothing went out, no attempt made.
@@ -906,13 +1174,24 @@ def _settle(db: Database, provider: Provider, id_: int, claimed_at: datetime | N
                 x.claimed_by = x.claimed_at = None
                 x.merged_into_id = None
                 x.attempts = max(0, x.attempts - 1)
-                add_event(s, x.id, "queued", f"never started: the claim by {claimed_by} ended "
-                          "before its request; queued again", now)
+                add_event(
+                    s,
+                    x.id,
+                    "queued",
+                    f"never started: the claim by {claimed_by} ended before its request; queued again",
+                    now,
+                )
             summary.requeued += 1
         else:
-            _finish(s, group, "failed", "unknown_outcome",
-                    f"{provider.name} did not answer and cannot be asked whether it was sent; "
-                    "check with the family before retrying", now)
+            _finish(
+                s,
+                group,
+                "failed",
+                "unknown_outcome",
+                f"{provider.name} did not answer and cannot be asked whether it was sent; "
+                "check with the family before retrying",
+                now,
+            )
             task_for_unknown_outcome(s, m, now=now)
             summary.gave_up += 1
 
@@ -931,12 +1210,20 @@ def poll_delivery(db: Database, provider: Provider, *, now: datetime, limit: int
     """Ask the provider what became of recently sent messages whose report is due."""
     summary = DeliverySummary()
     with db.read() as s:
-        rows = s.execute(select(OutboxMessage.id, OutboxMessage.provider_id).where(
-            OutboxMessage.status == "sent", OutboxMessage.provider == provider.name,
-            OutboxMessage.channel == provider.channel, OutboxMessage.provider_id.is_not(None),
-            OutboxMessage.merged_into_id.is_(None), OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.sent_at >= now - DELIVERY_WINDOW)
-            .order_by(OutboxMessage.next_attempt_at).limit(limit)).all()
+        rows = s.execute(
+            select(OutboxMessage.id, OutboxMessage.provider_id)
+            .where(
+                OutboxMessage.status == "sent",
+                OutboxMessage.provider == provider.name,
+                OutboxMessage.channel == provider.channel,
+                OutboxMessage.provider_id.is_not(None),
+                OutboxMessage.merged_into_id.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.sent_at >= now - DELIVERY_WINDOW,
+            )
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(limit)
+        ).all()
     for id_, provider_id in rows:
         report = provider.delivery_report(str(provider_id))
         summary.checked += 1
@@ -954,10 +1241,17 @@ def poll_delivery(db: Database, provider: Provider, *, now: datetime, limit: int
                 code = report.error_code or report.status
                 status = "undeliverable" if code in UNDELIVERABLE_CODES else "failed"
                 if status == "undeliverable":
-                    mark_undeliverable(s, m.channel, m.to_address, code=code,
-                                       error=report.error or report.status, now=now)
-                _finish(s, group, status, code, f"{provider.name}: {report.status} "
-                        f"{report.error or ''}".strip(), now)
+                    mark_undeliverable(
+                        s, m.channel, m.to_address, code=code, error=report.error or report.status, now=now
+                    )
+                _finish(
+                    s,
+                    group,
+                    status,
+                    code,
+                    f"{provider.name}: {report.status} {report.error or ''}".strip(),
+                    now,
+                )
                 summary.failed += 1
             else:
                 m.next_attempt_at = now + DELIVERY_REPOLL
@@ -970,8 +1264,9 @@ def poll_delivery(db: Database, provider: Provider, *, now: datetime, limit: int
 _IN_TRANSIT = frozenset({"accepted", "queued", "sending", "sent", "scheduled"})
 
 
-def apply_status_callback(session: Session, outbox_id: int, provider_id: str, status: str, *,
-                          error_code: str | None, now: datetime) -> str:
+def apply_status_callback(
+    session: Session, outbox_id: int, provider_id: str, status: str, *, error_code: str | None, now: datetime
+) -> str:
     """Apply a delivery report pushed by Twilio (its StatusCallback) to an outbox row.
 
     The row must be ``outbox_id`` *and* carry ``provider_id`` (a forged or stale id changes
@@ -989,8 +1284,7 @@ def apply_status_callback(session: Session, outbox_id: int, provider_id: str, st
         for x in group:
             x.status, x.provider, x.provider_id, x.sent_at = "sent", "twilio", provider_id, now
             x.next_attempt_at, x.error_code, x.error = now + DELIVERY_FIRST_POLL, None, None
-            add_event(session, x.id, "sent", f"reconciled: Twilio reported it {status} "
-                      f"({provider_id})", now)
+            add_event(session, x.id, "sent", f"reconciled: Twilio reported it {status} ({provider_id})", now)
         _after_sent(session, [x.id for x in group], now)
         if status in _IN_TRANSIT:
             return "sent"
@@ -1006,8 +1300,14 @@ def apply_status_callback(session: Session, outbox_id: int, provider_id: str, st
         final = "undeliverable" if code in UNDELIVERABLE_CODES else "failed"
         if final == "undeliverable":
             mark_undeliverable(session, m.channel, m.to_address, code=code, error=status, now=now)
-        _finish(session, group, final, code, f"twilio: {status} {error_code or ''}".strip()
-                + " (status callback)", now)
+        _finish(
+            session,
+            group,
+            final,
+            code,
+            f"twilio: {status} {error_code or ''}".strip() + " (status callback)",
+            now,
+        )
         return final
     return "unchanged"
 

@@ -63,8 +63,9 @@ class CalendarSlot:
     sequence: int = 0
 
 
-def calendar_file(slot: CalendarSlot, *, organizer_name: str, organizer_email: str | None,
-                  now: datetime) -> bytes:
+def calendar_file(
+    slot: CalendarSlot, *, organizer_name: str, organizer_email: str | None, now: datetime
+) -> bytes:
     """One VEVENT in a ``METHOD:PUBLISH`` calendar, as bytes (CRLF, folded at 75 octets)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -109,10 +110,16 @@ def _appointment_slot(session: Session, appointment_id: int, clinic: Clinic) -> 
     patient = session.get(Patient, appt.patient_id)
     who = f"{patient.first_name}'s visit" if patient else "Visit"
     phone = f" Call {clinic.phone} to change it." if clinic.phone else ""
-    return CalendarSlot(uid=f"appointment-{appt.id}@orca-desk", start=appt.start_at, end=appt.end_at,
-                        summary=f"{who} at {clinic.name}", location=_where(session, appt.location_id),
-                        description=f"Booked at {clinic.name}.{phone}", confirmed=True,
-                        sequence=max(0, (appt.version or 1) - 1))
+    return CalendarSlot(
+        uid=f"appointment-{appt.id}@orca-desk",
+        start=appt.start_at,
+        end=appt.end_at,
+        summary=f"{who} at {clinic.name}",
+        location=_where(session, appt.location_id),
+        description=f"Booked at {clinic.name}.{phone}",
+        confirmed=True,
+        sequence=max(0, (appt.version or 1) - 1),
+    )
 
 
 def _offer_slot(session: Session, m: OutboxMessage, clinic: Clinic) -> CalendarSlot | None:
@@ -130,11 +137,15 @@ def _offer_slot(session: Session, m: OutboxMessage, clinic: Clinic) -> CalendarS
         return None
     patient = session.get(Patient, offer.patient_id)
     who = f"{patient.first_name}'s visit" if patient else "Visit"
-    return CalendarSlot(uid=f"waitlist-offer-{offer.id}@orca-desk", start=opening.start_at,
-                        end=opening.end_at, summary=f"Offered: {who} at {clinic.name}",
-                        location=_where(session, opening.location_id),
-                        description="Offered, not booked yet: use the link in our email to book it "
-                                    "or pass.", confirmed=False)
+    return CalendarSlot(
+        uid=f"waitlist-offer-{offer.id}@orca-desk",
+        start=opening.start_at,
+        end=opening.end_at,
+        summary=f"Offered: {who} at {clinic.name}",
+        location=_where(session, opening.location_id),
+        description="Offered, not booked yet: use the link in our email to book it or pass.",
+        confirmed=False,
+    )
 
 
 def calendar_slot(session: Session, m: OutboxMessage) -> CalendarSlot | None:
@@ -151,8 +162,15 @@ def calendar_slot(session: Session, m: OutboxMessage) -> CalendarSlot | None:
     return None
 
 
-def email_extras(session: Session, message_id: int, *, secret: bytes | None, base_url: str,
-                 now: datetime, sender: str | None = None) -> EmailExtras:
+def email_extras(
+    session: Session,
+    message_id: int,
+    *,
+    secret: bytes | None,
+    base_url: str,
+    now: datetime,
+    sender: str | None = None,
+) -> EmailExtras:
     """The unsubscribe link and attachments of outbox email ``message_id`` (nothing for SMS)."""
     m = session.get(OutboxMessage, message_id)
     if m is None or m.channel != "email":
@@ -161,19 +179,27 @@ def email_extras(session: Session, message_id: int, *, secret: bytes | None, bas
     if m.purpose in NON_TRANSACTIONAL and secret is not None:
         from orca_desk.services.patient_links import unsubscribe_link_for
 
-        unsubscribe = unsubscribe_link_for(session, "email", m.to_address, secret=secret,
-                                           base_url=base_url, now=now)
+        unsubscribe = unsubscribe_link_for(
+            session, "email", m.to_address, secret=secret, base_url=base_url, now=now
+        )
     attachments: tuple[Attachment, ...] = ()
     slot = calendar_slot(session, m)
     if slot is not None:
         clinic = _clinic(session, m.clinic_id)
         name = clinic.name if clinic else "Orca Desk"
         organizer = (clinic.email if clinic and clinic.email else None) or sender
-        attachments = (Attachment(ICS_FILENAME, ICS_TYPE, calendar_file(
-            slot, organizer_name=name, organizer_email=organizer, now=now)),)
-    return EmailExtras(unsubscribe_url=unsubscribe,
-                       unsubscribe_footer=not _has_unsubscribe_link(m.body, unsubscribe),
-                       attachments=attachments)
+        attachments = (
+            Attachment(
+                ICS_FILENAME,
+                ICS_TYPE,
+                calendar_file(slot, organizer_name=name, organizer_email=organizer, now=now),
+            ),
+        )
+    return EmailExtras(
+        unsubscribe_url=unsubscribe,
+        unsubscribe_footer=not _has_unsubscribe_link(m.body, unsubscribe),
+        attachments=attachments,
+    )
 
 
 def _has_unsubscribe_link(body: str, link: str | None) -> bool:
@@ -188,8 +214,15 @@ class EmailExtrasBuilder:
     """``DispatchOptions.email_extras`` of the runtime: each email's extras, in a short
     transaction of its own (an unsubscribe link may create the address's contact row)."""
 
-    def __init__(self, db: Database, *, secret: bytes | None, now: Callable[[], datetime],
-                 base_url: Callable[[], str | None], sender: str | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        secret: bytes | None,
+        now: Callable[[], datetime],
+        base_url: Callable[[], str | None],
+        sender: str | None = None,
+    ) -> None:
         """``base_url``: the public link address as the runtime knows it now (it follows Settings)."""
         self.db, self.secret, self.now, self.sender = db, secret, now, sender
         self.base_url = base_url
@@ -198,8 +231,9 @@ class EmailExtrasBuilder:
         try:
             with self.db.write() as session:
                 base = self.base_url() or clinic_settings.public_base_url(session)
-                return email_extras(session, message_id, secret=self.secret, base_url=base,
-                                    now=self.now(), sender=self.sender)
+                return email_extras(
+                    session, message_id, secret=self.secret, base_url=base, now=self.now(), sender=self.sender
+                )
         except Exception as exc:
             # Sent without its unsubscribe headers or calendar file it would be wrong: the
             # dispatcher defers it (a ProviderError is "not sent, try later").

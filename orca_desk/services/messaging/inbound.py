@@ -74,8 +74,9 @@ class InboundHandlers:
 def _state(session: Session, channel: str, address: str, now: datetime) -> ContactState:
     state = outbox.contact_state(session, channel, address)
     if state is None:
-        state = ContactState(channel=channel, address=address, opted_out=False, undeliverable=False,
-                             updated_at=now)
+        state = ContactState(
+            channel=channel, address=address, opted_out=False, undeliverable=False, updated_at=now
+        )
         session.add(state)
     return state
 
@@ -85,8 +86,9 @@ def _patients_at(session: Session, channel: str, address: str) -> list[Patient]:
     return list(session.scalars(select(Patient).where(column == address).order_by(Patient.id)))
 
 
-def unsubscribe_address(session: Session, channel: str, address: str, *, source: str,
-                        now: datetime) -> list[int]:
+def unsubscribe_address(
+    session: Session, channel: str, address: str, *, source: str, now: datetime
+) -> list[int]:
     """Stop every message on ``channel`` to ``address`` at once; returns the patients affected.
 
     Opt-outs are per address: a STOP from a parent's phone stops texts about every sibling
@@ -100,14 +102,23 @@ def unsubscribe_address(session: Session, channel: str, address: str, *, source:
         field = "sms_consent" if channel == "sms" else "email_consent"
         if getattr(p, field):
             setattr(p, field, False)
-            audit.record(session, AUTOMATION, "consent.revoke", "patient", p.id, now=now,
-                         before={field: True}, after={field: False, "source": source})
+            audit.record(
+                session,
+                AUTOMATION,
+                "consent.revoke",
+                "patient",
+                p.id,
+                now=now,
+                before={field: True},
+                after={field: False, "source": source},
+            )
         affected.append(p.id)
     return affected
 
 
-def resubscribe_address(session: Session, channel: str, address: str, *, source: str,
-                        now: datetime) -> list[int]:
+def resubscribe_address(
+    session: Session, channel: str, address: str, *, source: str, now: datetime
+) -> list[int]:
     """Undo an opt-out (START/UNSTOP): the number's holder asked for texts again."""
     state = _state(session, channel, address, now)
     state.opted_out, state.opted_out_at, state.opt_source, state.updated_at = False, None, source, now
@@ -115,14 +126,23 @@ def resubscribe_address(session: Session, channel: str, address: str, *, source:
     for p in _patients_at(session, channel, address):
         if channel == "sms" and not p.sms_consent:
             p.sms_consent, p.sms_consent_at, p.sms_consent_source = True, now, source
-            audit.record(session, AUTOMATION, "consent.grant", "patient", p.id, now=now,
-                         before={"sms_consent": False}, after={"sms_consent": True, "source": source})
+            audit.record(
+                session,
+                AUTOMATION,
+                "consent.grant",
+                "patient",
+                p.id,
+                now=now,
+                before={"sms_consent": False},
+                after={"sms_consent": True, "source": source},
+            )
         affected.append(p.id)
     return affected
 
 
-def mark_undeliverable(session: Session, channel: str, address: str, *, code: str, error: str,
-                       now: datetime) -> None:
+def mark_undeliverable(
+    session: Session, channel: str, address: str, *, code: str, error: str, now: datetime
+) -> None:
     """Remember that the carrier refused ``address`` (invalid number, landline)."""
     state = _state(session, channel, address, now)
     state.undeliverable, state.last_error_code, state.last_error = True, code[:20], error[:300]
@@ -143,17 +163,33 @@ def _clinic(session: Session, clinic_id: int) -> ClinicContact:
     clinic = session.get(Clinic, clinic_id)
     if clinic is None:
         return ClinicContact(clinic_id, "the clinic", "")
-    phone = clinic.phone or session.scalar(
-        select(Location.phone).where(Location.clinic_id == clinic_id, Location.phone != "")
-        .order_by(Location.id).limit(1)) or ""
+    phone = (
+        clinic.phone
+        or session.scalar(
+            select(Location.phone)
+            .where(Location.clinic_id == clinic_id, Location.phone != "")
+            .order_by(Location.id)
+            .limit(1)
+        )
+        or ""
+    )
     return ClinicContact(clinic.id, clinic.name, phone)
 
 
 def _reply(session: Session, inbound: InboundMessage, text: str, kind: str, now: datetime) -> None:
-    outbox.enqueue(session, clinic_id=inbound.clinic_id, channel="sms",
-                   to_address=inbound.from_address, body=text, purpose=KEYWORD_REPLY,
-                   dedupe_key=f"inbound:{inbound.provider}:{inbound.provider_id}:{kind}", now=now,
-                   patient_id=inbound.patient_id, source_type="inbound", source_id=inbound.id)
+    outbox.enqueue(
+        session,
+        clinic_id=inbound.clinic_id,
+        channel="sms",
+        to_address=inbound.from_address,
+        body=text,
+        purpose=KEYWORD_REPLY,
+        dedupe_key=f"inbound:{inbound.provider}:{inbound.provider_id}:{kind}",
+        now=now,
+        patient_id=inbound.patient_id,
+        source_type="inbound",
+        source_id=inbound.id,
+    )
 
 
 def _latest_linked(session: Session, addresses: Iterable[str]) -> dict[str, tuple[int, int | None]]:
@@ -165,17 +201,26 @@ def _latest_linked(session: Session, addresses: Iterable[str]) -> dict[str, tupl
     wanted = list(dict.fromkeys(addresses))
     found: dict[str, tuple[int, int | None]] = {}
     for chunk in chunks(wanted):
-        newest = func.row_number().over(
-            partition_by=OutboxMessage.to_address,
-            order_by=(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())).label("n")
-        ranked = select(OutboxMessage.to_address, OutboxMessage.appointment_id, OutboxMessage.patient_id,
-                        newest).where(
-            OutboxMessage.to_address.in_(chunk),
-            OutboxMessage.appointment_id.is_not(None),
-            OutboxMessage.status.in_(("sent", "delivered"))).subquery()
+        newest = (
+            func.row_number()
+            .over(
+                partition_by=OutboxMessage.to_address,
+                order_by=(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()),
+            )
+            .label("n")
+        )
+        ranked = (
+            select(OutboxMessage.to_address, OutboxMessage.appointment_id, OutboxMessage.patient_id, newest)
+            .where(
+                OutboxMessage.to_address.in_(chunk),
+                OutboxMessage.appointment_id.is_not(None),
+                OutboxMessage.status.in_(("sent", "delivered")),
+            )
+            .subquery()
+        )
         for address, appointment_id, patient_id in session.execute(
-                select(ranked.c.to_address, ranked.c.appointment_id, ranked.c.patient_id)
-                .where(ranked.c.n == 1)):
+            select(ranked.c.to_address, ranked.c.appointment_id, ranked.c.patient_id).where(ranked.c.n == 1)
+        ):
             found[address] = (appointment_id, patient_id)
     return found
 
@@ -194,20 +239,31 @@ def _link(session: Session, inbound: InboundMessage, latest: dict[str, tuple[int
             inbound.patient_id = patients[0].id
 
 
-def process_inbound(session: Session, inbound: InboundMessage, *, now: datetime,
-                    handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> str | None:
+def process_inbound(
+    session: Session,
+    inbound: InboundMessage,
+    *,
+    now: datetime,
+    handlers: InboundHandlers | Sequence[InboundHandler] = (),
+) -> str | None:
     """Act on one stored reply; returns who handled it (None: it waits in the staff inbox)."""
     return process_batch(session, [inbound], now=now, handlers=handlers)[0]
 
 
-def process_batch(session: Session, inbounds: Sequence[InboundMessage], *, now: datetime,
-                  handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> list[str | None]:
+def process_batch(
+    session: Session,
+    inbounds: Sequence[InboundMessage],
+    *,
+    now: datetime,
+    handlers: InboundHandlers | Sequence[InboundHandler] = (),
+) -> list[str | None]:
     """Act on stored replies in order, as ``process_inbound`` does one by one; returns who
     handled each. What every reply needs (the text it answers, each handler's own look-ups)
     is read once for the batch."""
     handlers = list(handlers)
-    latest = _latest_linked(session, (i.from_address for i in inbounds
-                                      if i.patient_id is None or i.appointment_id is None))
+    latest = _latest_linked(
+        session, (i.from_address for i in inbounds if i.patient_id is None or i.appointment_id is None)
+    )
     for handler in handlers:
         prepare = getattr(handler, "prepare", None)
         if prepare is not None:
@@ -223,8 +279,14 @@ def process_batch(session: Session, inbounds: Sequence[InboundMessage], *, now: 
     return [inbound.handled_by for inbound in inbounds]
 
 
-def _process(session: Session, inbound: InboundMessage, now: datetime, handlers: list[InboundHandler],
-             latest: dict[str, tuple[int, int | None]], clinics: dict[int, ClinicContact]) -> str | None:
+def _process(
+    session: Session,
+    inbound: InboundMessage,
+    now: datetime,
+    handlers: list[InboundHandler],
+    latest: dict[str, tuple[int, int | None]],
+    clinics: dict[int, ClinicContact],
+) -> str | None:
     reply = classify_reply(inbound.body)
     inbound.kind = reply.kind
     inbound.processed_at = now
@@ -236,21 +298,36 @@ def _process(session: Session, inbound: InboundMessage, now: datetime, handlers:
             clinics[inbound.clinic_id] = _clinic(session, inbound.clinic_id)
         clinic = clinics[inbound.clinic_id]
     if reply.kind == "opt_out":
-        unsubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply",
-                            now=now)
-        _reply(session, inbound, f"{clinic.name}: You're unsubscribed and will get no more texts "
-               "from us. Reply START to resubscribe.", "opt_out", now)
+        unsubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply", now=now)
+        _reply(
+            session,
+            inbound,
+            f"{clinic.name}: You're unsubscribed and will get no more texts "
+            "from us. Reply START to resubscribe.",
+            "opt_out",
+            now,
+        )
         handled = "opt_out"
     elif reply.kind == "opt_in":
-        resubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply",
-                            now=now)
-        _reply(session, inbound, f"{clinic.name}: You're subscribed to appointment texts again. "
-               "Reply STOP to unsubscribe, HELP for help.", "opt_in", now)
+        resubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply", now=now)
+        _reply(
+            session,
+            inbound,
+            f"{clinic.name}: You're subscribed to appointment texts again. "
+            "Reply STOP to unsubscribe, HELP for help.",
+            "opt_in",
+            now,
+        )
         handled = "opt_in"
     elif reply.kind == "help":
         phone = f" call us at {clinic.phone}" if clinic.phone else " call the clinic"
-        _reply(session, inbound, f"{clinic.name}: appointment messages. For help{phone}. "
-               "Reply STOP to unsubscribe.", "help", now)
+        _reply(
+            session,
+            inbound,
+            f"{clinic.name}: appointment messages. For help{phone}. Reply STOP to unsubscribe.",
+            "help",
+            now,
+        )
         handled = "help"
     elif reply.kind == "needs_review":
         inbound.needs_review = True
@@ -264,23 +341,45 @@ def _process(session: Session, inbound: InboundMessage, now: datetime, handlers:
     return handled
 
 
-def store_fetched(session: Session, provider_name: str, fetched: Sequence[ProviderInbound], *,
-                  clinic_id: int, channel: str = "sms") -> list[InboundMessage]:
+def store_fetched(
+    session: Session,
+    provider_name: str,
+    fetched: Sequence[ProviderInbound],
+    *,
+    clinic_id: int,
+    channel: str = "sms",
+) -> list[InboundMessage]:
     """Save the fetched replies not stored before (one look-up per 900), in order; returns them."""
     ids = list(dict.fromkeys(m.provider_id for m in fetched))
     seen: set[str] = set()
     for chunk in chunks(ids):
-        seen.update(session.scalars(select(InboundMessage.provider_id).where(
-            InboundMessage.provider == provider_name, InboundMessage.provider_id.in_(chunk))))
+        seen.update(
+            session.scalars(
+                select(InboundMessage.provider_id).where(
+                    InboundMessage.provider == provider_name, InboundMessage.provider_id.in_(chunk)
+                )
+            )
+        )
     rows: list[InboundMessage] = []
     for msg in fetched:
         if msg.provider_id in seen:
             continue
         seen.add(msg.provider_id)
-        rows.append(InboundMessage(
-            clinic_id=clinic_id, provider=provider_name, provider_id=msg.provider_id, channel=channel,
-            from_address=msg.from_, to_address=msg.to, body=msg.body, received_at=msg.received_at,
-            kind="other", needs_review=False, unread=True))
+        rows.append(
+            InboundMessage(
+                clinic_id=clinic_id,
+                provider=provider_name,
+                provider_id=msg.provider_id,
+                channel=channel,
+                from_address=msg.from_,
+                to_address=msg.to,
+                body=msg.body,
+                received_at=msg.received_at,
+                kind="other",
+                needs_review=False,
+                unread=True,
+            )
+        )
     session.add_all(rows)
     session.flush()
     return rows
@@ -294,8 +393,13 @@ class InboundSummary:
     to_staff: int = 0
 
 
-def poll_inbound(db: Database, provider: Provider, *, now: datetime,
-                 handlers: InboundHandlers | Sequence[InboundHandler] = ()) -> InboundSummary:
+def poll_inbound(
+    db: Database,
+    provider: Provider,
+    *,
+    now: datetime,
+    handlers: InboundHandlers | Sequence[InboundHandler] = (),
+) -> InboundSummary:
     """Fetch replies since the provider's cursor, store and process them in one transaction.
 
     Stored replies, what they caused and the cursor commit together, so a crash re-fetches
@@ -326,8 +430,13 @@ def poll_inbound(db: Database, provider: Provider, *, now: datetime,
     return summary
 
 
-def _store_batch(s: Session, provider: Provider, fetched: Sequence[ProviderInbound], clinic_id: int,
-                 summary: InboundSummary) -> list[InboundMessage]:
+def _store_batch(
+    s: Session,
+    provider: Provider,
+    fetched: Sequence[ProviderInbound],
+    clinic_id: int,
+    summary: InboundSummary,
+) -> list[InboundMessage]:
     """Store what is new among ``fetched`` and move the provider's cursor past it."""
     rows = store_fetched(s, provider.name, fetched, clinic_id=clinic_id, channel=provider.channel)
     summary.stored += len(rows)

@@ -79,20 +79,29 @@ class _Acc:
     appointment_id: int | None = None
 
 
-def list_conversations(session: Session, *, now: datetime, window: timedelta = DEFAULT_WINDOW,
-                       text: str = "", unread_only: bool = False, limit: int = 300) -> list[ConversationRow]:
+def list_conversations(
+    session: Session,
+    *,
+    now: datetime,
+    window: timedelta = DEFAULT_WINDOW,
+    text: str = "",
+    unread_only: bool = False,
+    limit: int = 300,
+) -> list[ConversationRow]:
     """Conversations with a message in the window, those needing review and unread first, then newest."""
     since = now - window
     inbound = session.execute(
         select(InboundMessage, Patient.first_name, Patient.last_name)
         .outerjoin(Patient, Patient.id == InboundMessage.patient_id)
         .where((InboundMessage.received_at >= since) | InboundMessage.unread.is_(True))
-        .order_by(InboundMessage.received_at)).all()
+        .order_by(InboundMessage.received_at)
+    ).all()
     outbound = session.execute(
         select(OutboxMessage, Patient.first_name, Patient.last_name)
         .outerjoin(Patient, Patient.id == OutboxMessage.patient_id)
         .where(OutboxMessage.created_at >= since)
-        .order_by(OutboxMessage.created_at)).all()
+        .order_by(OutboxMessage.created_at)
+    ).all()
     acc: dict[str, _Acc] = {}
     events: list[tuple[datetime, int, InboundMessage | OutboxMessage, str | None, str | None]]
     events = [(m.received_at, 0, m, first, last) for m, first, last in inbound]
@@ -112,14 +121,30 @@ def list_conversations(session: Session, *, now: datetime, window: timedelta = D
         c.review = c.review or review
         if m.appointment_id is not None and (unread or review or c.appointment_id is None):
             c.appointment_id = m.appointment_id
-    rows = [ConversationRow(key=k, patient_id=c.patient_id, title=c.title, address=c.address,
-                            channel=c.channel, last_at=c.last_at, last_text=c.last_text, unread=c.unread,
-                            needs_review=c.review, appointment_id=c.appointment_id)
-            for k, c in acc.items()]
+    rows = [
+        ConversationRow(
+            key=k,
+            patient_id=c.patient_id,
+            title=c.title,
+            address=c.address,
+            channel=c.channel,
+            last_at=c.last_at,
+            last_text=c.last_text,
+            unread=c.unread,
+            needs_review=c.review,
+            appointment_id=c.appointment_id,
+        )
+        for k, c in acc.items()
+    ]
     needle = text.strip().casefold()
     if needle:
-        rows = [r for r in rows if needle in r.title.casefold() or needle in r.address.casefold()
-                or needle in r.last_text.casefold()]
+        rows = [
+            r
+            for r in rows
+            if needle in r.title.casefold()
+            or needle in r.address.casefold()
+            or needle in r.last_text.casefold()
+        ]
     if unread_only:
         rows = [r for r in rows if r.unread]
     rows.sort(key=lambda r: (not r.needs_review, r.unread == 0, -r.last_at.timestamp()))
@@ -134,12 +159,24 @@ def conversation_for_patient(session: Session, patient_id: int, *, now: datetime
     patient = session.get(Patient, patient_id)
     if patient is None:
         raise NotFound(f"Patient #{patient_id} does not exist.")
-    channel = "sms" if patient.contact_phone and patient.preferred_channel != "email" else (
-        "email" if patient.contact_email else "sms")
+    channel = (
+        "sms"
+        if patient.contact_phone and patient.preferred_channel != "email"
+        else ("email" if patient.contact_email else "sms")
+    )
     address = (patient.contact_phone if channel == "sms" else patient.contact_email) or ""
-    return ConversationRow(key=patient_key(patient_id), patient_id=patient_id, title=patient.display_name,
-                           address=address, channel=channel, last_at=now, last_text="", unread=0,
-                           needs_review=False, appointment_id=None)
+    return ConversationRow(
+        key=patient_key(patient_id),
+        patient_id=patient_id,
+        title=patient.display_name,
+        address=address,
+        channel=channel,
+        last_at=now,
+        last_text="",
+        unread=0,
+        needs_review=False,
+        appointment_id=None,
+    )
 
 
 def conversation_messages(session: Session, key: str, *, limit: int = 500) -> list[ConversationMessage]:
@@ -150,19 +187,50 @@ def conversation_messages(session: Session, key: str, *, limit: int = 500) -> li
         addresses = {a for a in (patient.contact_phone, patient.contact_email) if a} if patient else set()
         in_q = select(InboundMessage).where(
             (InboundMessage.patient_id == patient_id)
-            | (InboundMessage.patient_id.is_(None) & InboundMessage.from_address.in_(addresses)))
+            | (InboundMessage.patient_id.is_(None) & InboundMessage.from_address.in_(addresses))
+        )
         out_q = select(OutboxMessage).where(OutboxMessage.patient_id == patient_id)
     else:
-        in_q = select(InboundMessage).where(InboundMessage.from_address == address,
-                                            InboundMessage.patient_id.is_(None))
-        out_q = select(OutboxMessage).where(OutboxMessage.to_address == address,
-                                            OutboxMessage.patient_id.is_(None))
-    items = [ConversationMessage(m.id, "in", m.received_at, m.channel, m.from_address, m.body, None,
-                                 m.kind, m.unread, m.needs_review, m.appointment_id, "")
-             for m in session.scalars(in_q.order_by(InboundMessage.received_at.desc()).limit(limit))]
-    items += [ConversationMessage(m.id, "out", m.sent_at or m.created_at, m.channel, m.to_address, m.body,
-                                  m.subject, m.status, False, False, m.appointment_id, m.created_by)
-              for m in session.scalars(out_q.order_by(OutboxMessage.created_at.desc()).limit(limit))]
+        in_q = select(InboundMessage).where(
+            InboundMessage.from_address == address, InboundMessage.patient_id.is_(None)
+        )
+        out_q = select(OutboxMessage).where(
+            OutboxMessage.to_address == address, OutboxMessage.patient_id.is_(None)
+        )
+    items = [
+        ConversationMessage(
+            m.id,
+            "in",
+            m.received_at,
+            m.channel,
+            m.from_address,
+            m.body,
+            None,
+            m.kind,
+            m.unread,
+            m.needs_review,
+            m.appointment_id,
+            "",
+        )
+        for m in session.scalars(in_q.order_by(InboundMessage.received_at.desc()).limit(limit))
+    ]
+    items += [
+        ConversationMessage(
+            m.id,
+            "out",
+            m.sent_at or m.created_at,
+            m.channel,
+            m.to_address,
+            m.body,
+            m.subject,
+            m.status,
+            False,
+            False,
+            m.appointment_id,
+            m.created_by,
+        )
+        for m in session.scalars(out_q.order_by(OutboxMessage.created_at.desc()).limit(limit))
+    ]
     items.sort(key=lambda i: (i.at, i.direction == "in", i.id))
     return items[-limit:]
 
@@ -172,16 +240,25 @@ def mark_conversation_read(session: Session, actor: Actor, key: str, *, now: dat
     ids = [m.id for m in conversation_messages(session, key) if m.direction == "in" and m.unread]
     if not ids:
         return 0
-    session.execute(update(InboundMessage).where(InboundMessage.id.in_(ids))
-                    .values(unread=False, needs_review=False))
-    audit.record(session, actor, "messages.read", "inbound_message", ids[-1], now=now,
-                 after={"ids": ids})
+    session.execute(
+        update(InboundMessage).where(InboundMessage.id.in_(ids)).values(unread=False, needs_review=False)
+    )
+    audit.record(session, actor, "messages.read", "inbound_message", ids[-1], now=now, after={"ids": ids})
     return len(ids)
 
 
-def send_staff_message(session: Session, actor: Actor, *, patient_id: int, channel: str, body: str,
-                       now: datetime, subject: str | None = None, appointment_id: int | None = None,
-                       policy: MessagingPolicy | None = None) -> int:
+def send_staff_message(
+    session: Session,
+    actor: Actor,
+    *,
+    patient_id: int,
+    channel: str,
+    body: str,
+    now: datetime,
+    subject: str | None = None,
+    appointment_id: int | None = None,
+    policy: MessagingPolicy | None = None,
+) -> int:
     """Queue a message a staff member wrote to a patient (or their responsible party).
 
     Consent, opt-outs and undeliverable addresses are refused now with the reason; quiet hours
@@ -197,11 +274,27 @@ def send_staff_message(session: Session, actor: Actor, *, patient_id: int, chann
         raise ValidationError("An email needs a subject.", field="subject")
     key = f"staff:{actor.username}:{now.isoformat()}:{secrets.token_hex(4)}"
     msg = outbox.enqueue_for_patient(
-        session, patient, body=body.strip(), purpose=STAFF_PURPOSE, dedupe_key=key, now=now,
-        channel=channel, appointment_id=appointment_id, subject=(subject or "").strip() or None,
-        created_by=actor.username, policy=policy)
-    audit.record(session, actor, "message.compose", "outbox_message", msg.id, now=now,
-                 after={"patient_id": patient_id, "channel": channel})
+        session,
+        patient,
+        body=body.strip(),
+        purpose=STAFF_PURPOSE,
+        dedupe_key=key,
+        now=now,
+        channel=channel,
+        appointment_id=appointment_id,
+        subject=(subject or "").strip() or None,
+        created_by=actor.username,
+        policy=policy,
+    )
+    audit.record(
+        session,
+        actor,
+        "message.compose",
+        "outbox_message",
+        msg.id,
+        now=now,
+        after={"patient_id": patient_id, "channel": channel},
+    )
     return msg.id
 
 
@@ -216,8 +309,10 @@ def appointment_label(session: Session, appointment_id: int | None) -> str:
     zone = ZoneInfo(location.timezone) if location else ZoneInfo("UTC")
     local = appt.start_at.astimezone(zone)
     status = "" if appt.status in ("scheduled", "confirmed") else f" ({appt.status.replace('_', '-')})"
-    return (f"{appt.type.name} · {format_date(local)} {format_time(local)} · "
-            f"{location.name if location else ''}{status}")
+    return (
+        f"{appt.type.name} · {format_date(local)} {format_time(local)} · "
+        f"{location.name if location else ''}{status}"
+    )
 
 
 def outbox_purposes(session: Session) -> list[str]:

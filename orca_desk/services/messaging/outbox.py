@@ -66,8 +66,8 @@ def _check(msg: NewMessage, now: datetime) -> None:
         raise ValidationError("The message is empty.", field="body")
     if msg.channel == "sms" and len(msg.body) > MAX_SMS_CHARS:
         raise ValidationError(
-            f"A text can hold at most {MAX_SMS_CHARS} characters; this one has {len(msg.body)}.",
-            field="body")
+            f"A text can hold at most {MAX_SMS_CHARS} characters; this one has {len(msg.body)}.", field="body"
+        )
     if msg.channel == "email" and not (msg.subject or "").strip():
         raise ValidationError("An email needs a subject.", field="subject")
     if not msg.dedupe_key.strip():
@@ -80,13 +80,24 @@ def _check(msg: NewMessage, now: datetime) -> None:
 
 def _row_values(msg: NewMessage, now: datetime) -> dict[str, Any]:
     return {
-        "clinic_id": msg.clinic_id, "patient_id": msg.patient_id,
-        "appointment_id": msg.appointment_id, "channel": msg.channel,
-        "to_address": msg.to_address.strip(), "purpose": msg.purpose,
-        "source_type": msg.source_type, "source_id": msg.source_id, "subject": msg.subject,
-        "body": msg.body, "html": msg.html, "dedupe_key": msg.dedupe_key, "status": "queued",
-        "attempts": 0, "next_attempt_at": max(now, msg.send_after) if msg.send_after else now,
-        "not_after": msg.not_after, "created_at": now, "created_by": msg.created_by,
+        "clinic_id": msg.clinic_id,
+        "patient_id": msg.patient_id,
+        "appointment_id": msg.appointment_id,
+        "channel": msg.channel,
+        "to_address": msg.to_address.strip(),
+        "purpose": msg.purpose,
+        "source_type": msg.source_type,
+        "source_id": msg.source_id,
+        "subject": msg.subject,
+        "body": msg.body,
+        "html": msg.html,
+        "dedupe_key": msg.dedupe_key,
+        "status": "queued",
+        "attempts": 0,
+        "next_attempt_at": max(now, msg.send_after) if msg.send_after else now,
+        "not_after": msg.not_after,
+        "created_at": now,
+        "created_by": msg.created_by,
     }
 
 
@@ -96,20 +107,44 @@ def add_event(session: Session, message_id: int, status: str, detail: str, now: 
 
 
 def enqueue(
-    session: Session, *, clinic_id: int, channel: str, to_address: str, body: str, purpose: str,
-    dedupe_key: str, now: datetime, patient_id: int | None = None,
-    appointment_id: int | None = None, source_type: str | None = None,
-    source_id: int | None = None, subject: str | None = None, html: str | None = None,
-    send_after: datetime | None = None, not_after: datetime | None = None,
+    session: Session,
+    *,
+    clinic_id: int,
+    channel: str,
+    to_address: str,
+    body: str,
+    purpose: str,
+    dedupe_key: str,
+    now: datetime,
+    patient_id: int | None = None,
+    appointment_id: int | None = None,
+    source_type: str | None = None,
+    source_id: int | None = None,
+    subject: str | None = None,
+    html: str | None = None,
+    send_after: datetime | None = None,
+    not_after: datetime | None = None,
     created_by: str = "automation",
 ) -> OutboxMessage:
     """Queue one message inside the caller's transaction; the same ``dedupe_key`` returns the
     message already queued (even one another process queued a moment ago)."""
-    msg = NewMessage(clinic_id=clinic_id, channel=channel, to_address=to_address, body=body,
-                     purpose=purpose, dedupe_key=dedupe_key, patient_id=patient_id,
-                     appointment_id=appointment_id, source_type=source_type, source_id=source_id,
-                     subject=subject, html=html, send_after=send_after, not_after=not_after,
-                     created_by=created_by)
+    msg = NewMessage(
+        clinic_id=clinic_id,
+        channel=channel,
+        to_address=to_address,
+        body=body,
+        purpose=purpose,
+        dedupe_key=dedupe_key,
+        patient_id=patient_id,
+        appointment_id=appointment_id,
+        source_type=source_type,
+        source_id=source_id,
+        subject=subject,
+        html=html,
+        send_after=send_after,
+        not_after=not_after,
+        created_by=created_by,
+    )
     _check(msg, now)
     existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
@@ -153,9 +188,11 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
     keys = list(dict.fromkeys(m.dedupe_key for m in messages))
     ids: dict[str, int] = {}
     for chunk in chunks(keys):
-        ids.update(session.execute(
-            select(OutboxMessage.dedupe_key, OutboxMessage.id)
-            .where(OutboxMessage.dedupe_key.in_(chunk))).all())
+        ids.update(
+            session.execute(
+                select(OutboxMessage.dedupe_key, OutboxMessage.id).where(OutboxMessage.dedupe_key.in_(chunk))
+            ).all()
+        )
     fresh: dict[str, dict[str, Any]] = {}
     for msg in messages:
         if msg.dedupe_key not in ids and msg.dedupe_key not in fresh:
@@ -164,15 +201,27 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
         session.flush()
         inserted = _insert_ignoring_duplicates(session, list(fresh.values()))
         ids.update({key: id_ for id_, key in inserted})
-        session.execute(insert(OutboxEvent), [
-            {"message_id": id_, "at": now, "status": "queued",
-             "detail": f"queued by {fresh[key]['created_by']} ({fresh[key]['purpose']})"}
-            for id_, key in inserted])
+        session.execute(
+            insert(OutboxEvent),
+            [
+                {
+                    "message_id": id_,
+                    "at": now,
+                    "status": "queued",
+                    "detail": f"queued by {fresh[key]['created_by']} ({fresh[key]['purpose']})",
+                }
+                for id_, key in inserted
+            ],
+        )
         missing = [k for k in fresh if k not in ids]  # lost a race: another process has them
         if missing:
-            ids.update(session.execute(
-                select(OutboxMessage.dedupe_key, OutboxMessage.id)
-                .where(OutboxMessage.dedupe_key.in_(missing))).all())
+            ids.update(
+                session.execute(
+                    select(OutboxMessage.dedupe_key, OutboxMessage.id).where(
+                        OutboxMessage.dedupe_key.in_(missing)
+                    )
+                ).all()
+            )
     return [ids[m.dedupe_key] for m in messages]
 
 
@@ -188,13 +237,19 @@ class Recipient:
 
 
 def contact_state(session: Session, channel: str, address: str) -> ContactState | None:
-    return session.scalar(select(ContactState).where(
-        ContactState.channel == channel, ContactState.address == address))
+    return session.scalar(
+        select(ContactState).where(ContactState.channel == channel, ContactState.address == address)
+    )
 
 
-def recipient_for(session: Session, patient: Patient, channel: str | None = None, *,
-                  policy: MessagingPolicy | None = None,
-                  email_consent_needed: bool = True) -> Recipient:
+def recipient_for(
+    session: Session,
+    patient: Patient,
+    channel: str | None = None,
+    *,
+    policy: MessagingPolicy | None = None,
+    email_consent_needed: bool = True,
+) -> Recipient:
     """The channel and address for ``patient`` (``channel`` or their preferred one).
 
     Raises ``ValidationError`` saying why nothing can be sent: no address, no consent,
@@ -204,16 +259,18 @@ def recipient_for(session: Session, patient: Patient, channel: str | None = None
     name = patient.display_name
     if channel is None:
         preferred = patient.preferred_channel
-        if preferred == "email" and patient.contact_email and (
-                patient.email_consent or not email_consent_needed):
+        if (
+            preferred == "email"
+            and patient.contact_email
+            and (patient.email_consent or not email_consent_needed)
+        ):
             channel = "email"
         elif patient.contact_phone:
             channel = "sms"
         elif patient.contact_email:
             channel = "email"
         else:
-            raise ValidationError(f"{name} has no mobile number or email address on file.",
-                                  field="channel")
+            raise ValidationError(f"{name} has no mobile number or email address on file.", field="channel")
     if channel not in CHANNELS:
         raise ValidationError(f"Unknown channel {channel!r}; use sms or email.", field="channel")
     address = (patient.contact_phone if channel == "sms" else patient.contact_email) or ""
@@ -224,39 +281,70 @@ def recipient_for(session: Session, patient: Patient, channel: str | None = None
     if state is not None and state.undeliverable:
         raise ValidationError(
             f"{address} cannot receive messages ({state.last_error or 'refused by the carrier'}); "
-            f"update {name}'s contact details.", field="channel")
+            f"update {name}'s contact details.",
+            field="channel",
+        )
     if channel == "sms":
         ok, reason = sms_allowed(patient.sms_consent, bool(state and state.opted_out), policy)
         if not ok:
             raise ValidationError(f"Cannot text {name}: {reason}", field="channel")
     elif state is not None and state.opted_out:
-        raise ValidationError(f"Cannot email {name}: {address} unsubscribed from our emails.",
-                              field="channel")
+        raise ValidationError(
+            f"Cannot email {name}: {address} unsubscribed from our emails.", field="channel"
+        )
     elif email_consent_needed and not patient.email_consent:
-        raise ValidationError(f"Cannot email {name}: no email consent is recorded; record it on "
-                              "the patient's details first.", field="channel")
+        raise ValidationError(
+            f"Cannot email {name}: no email consent is recorded; record it on the patient's details first.",
+            field="channel",
+        )
     return Recipient(channel, address.strip())
 
 
 def enqueue_for_patient(
-    session: Session, patient: Patient, *, body: str, purpose: str, dedupe_key: str,
-    now: datetime, channel: str | None = None, appointment_id: int | None = None,
-    source_type: str | None = None, source_id: int | None = None, subject: str | None = None,
-    html: str | None = None, send_after: datetime | None = None,
-    not_after: datetime | None = None, created_by: str = "automation",
+    session: Session,
+    patient: Patient,
+    *,
+    body: str,
+    purpose: str,
+    dedupe_key: str,
+    now: datetime,
+    channel: str | None = None,
+    appointment_id: int | None = None,
+    source_type: str | None = None,
+    source_id: int | None = None,
+    subject: str | None = None,
+    html: str | None = None,
+    send_after: datetime | None = None,
+    not_after: datetime | None = None,
+    created_by: str = "automation",
     policy: MessagingPolicy | None = None,
 ) -> OutboxMessage:
     """Queue a message to ``patient``'s contact (see ``recipient_for`` for the refusals)."""
     existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
-    to = recipient_for(session, patient, channel, policy=policy,
-                       email_consent_needed=purpose not in EMAIL_CONSENT_EXEMPT)
-    return enqueue(session, clinic_id=patient.clinic_id, channel=to.channel,
-                   to_address=to.address, body=body, purpose=purpose, dedupe_key=dedupe_key,
-                   now=now, patient_id=patient.id, appointment_id=appointment_id,
-                   source_type=source_type, source_id=source_id, subject=subject, html=html,
-                   send_after=send_after, not_after=not_after, created_by=created_by)
+    to = recipient_for(
+        session, patient, channel, policy=policy, email_consent_needed=purpose not in EMAIL_CONSENT_EXEMPT
+    )
+    return enqueue(
+        session,
+        clinic_id=patient.clinic_id,
+        channel=to.channel,
+        to_address=to.address,
+        body=body,
+        purpose=purpose,
+        dedupe_key=dedupe_key,
+        now=now,
+        patient_id=patient.id,
+        appointment_id=appointment_id,
+        source_type=source_type,
+        source_id=source_id,
+        subject=subject,
+        html=html,
+        send_after=send_after,
+        not_after=not_after,
+        created_by=created_by,
+    )
 
 
 # --- Test messages (Settings) -------------------------------------------------------------
@@ -275,8 +363,9 @@ class OutboxTestResult:
     final: bool
 
 
-def queue_test_message(session: Session, actor: Actor, channel: str, address: str, *,
-                       now: datetime) -> OutboxMessage:
+def queue_test_message(
+    session: Session, actor: Actor, channel: str, address: str, *, now: datetime
+) -> OutboxMessage:
     """Queue one test text or email to an address staff typed in, through the outbox.
 
     It is sent by the automation like any message, so the policy applies at send time
@@ -300,14 +389,31 @@ def queue_test_message(session: Session, actor: Actor, channel: str, address: st
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
     if clinic is None:
         raise NotFound("There is no clinic in this database yet.")
-    body = (f"{clinic.name}: this is a test message from Orca Desk, sent by "
-            f"{actor.display_name or actor.username}. No reply is needed.")
-    msg = enqueue(session, clinic_id=clinic.id, channel=channel, to_address=to, body=body,
-                  purpose=TEST_PURPOSE, dedupe_key=f"test:{uuid.uuid4().hex}", now=now,
-                  subject=f"Test message from {clinic.name}" if channel == "email" else None,
-                  created_by=actor.username)
-    audit.record(session, actor, "message.test", "outbox_message", msg.id, now=now,
-                 after={"channel": channel, "to": to})
+    body = (
+        f"{clinic.name}: this is a test message from Orca Desk, sent by "
+        f"{actor.display_name or actor.username}. No reply is needed."
+    )
+    msg = enqueue(
+        session,
+        clinic_id=clinic.id,
+        channel=channel,
+        to_address=to,
+        body=body,
+        purpose=TEST_PURPOSE,
+        dedupe_key=f"test:{uuid.uuid4().hex}",
+        now=now,
+        subject=f"Test message from {clinic.name}" if channel == "email" else None,
+        created_by=actor.username,
+    )
+    audit.record(
+        session,
+        actor,
+        "message.test",
+        "outbox_message",
+        msg.id,
+        now=now,
+        after={"channel": channel, "to": to},
+    )
     return msg
 
 
@@ -315,8 +421,9 @@ def _local_when(session: Session, at: datetime) -> str:
     """``at`` in the clinic's home location's time and format, for staff."""
     from orca_desk.services import local_time  # local_time reads the settings, which import messaging
 
-    return local_time.fmt_datetime(at, local_time.location_zone(session, None),
-                                   local_time.clinic_time_format(session))
+    return local_time.fmt_datetime(
+        at, local_time.location_zone(session, None), local_time.clinic_time_format(session)
+    )
 
 
 def describe_test_message(session: Session, message_id: int) -> OutboxTestResult:
@@ -324,11 +431,16 @@ def describe_test_message(session: Session, message_id: int) -> OutboxTestResult
     m = _get(session, message_id)
     words = {
         "queued": "queued; the automation sends it within a few seconds (is a desk or "
-                  "`orca-desk worker` leading automation?)",
+        "`orca-desk worker` leading automation?)",
         "sending": "being sent…",
         "sent": f"sent through {m.provider or 'the provider'}"
-                + (" (local provider: it stays in the Outbox, nothing leaves this computer)"
-                   if m.provider == "local" else f" ({m.provider_id})" if m.provider_id else ""),
+        + (
+            " (local provider: it stays in the Outbox, nothing leaves this computer)"
+            if m.provider == "local"
+            else f" ({m.provider_id})"
+            if m.provider_id
+            else ""
+        ),
         "delivered": "delivered",
         "deferred": f"waiting until {_local_when(session, m.next_attempt_at)}: {m.error or ''}",
         "failed": f"not sent: {m.error or m.error_code or 'failed'}",
@@ -350,20 +462,31 @@ def _get(session: Session, message_id: int) -> OutboxMessage:
     return msg
 
 
-def cancel(session: Session, actor: Actor, message_id: int, *, now: datetime,
-           reason: str = "") -> OutboxMessage:
+def cancel(
+    session: Session, actor: Actor, message_id: int, *, now: datetime, reason: str = ""
+) -> OutboxMessage:
     """Stop a message that has not gone out yet."""
     actor.require(SEND_MESSAGES)
     msg = _get(session, message_id)
     if msg.status not in PENDING:
-        raise ValidationError(f"Message #{message_id} is {msg.status}; only queued or deferred "
-                              "messages can be cancelled.", field="status")
+        raise ValidationError(
+            f"Message #{message_id} is {msg.status}; only queued or deferred messages can be cancelled.",
+            field="status",
+        )
     before = msg.status
     msg.status, msg.error_code = "cancelled", "staff"
     msg.error = reason or f"cancelled by {actor.display_name or actor.username}"
     add_event(session, msg.id, "cancelled", f"by {actor.username}: {reason}".rstrip(": "), now)
-    audit.record(session, actor, "message.cancel", "outbox_message", msg.id, now=now,
-                 before={"status": before}, after={"status": "cancelled", "reason": reason})
+    audit.record(
+        session,
+        actor,
+        "message.cancel",
+        "outbox_message",
+        msg.id,
+        now=now,
+        before={"status": before},
+        after={"status": "cancelled", "reason": reason},
+    )
     return msg
 
 
@@ -372,16 +495,27 @@ def retry(session: Session, actor: Actor, message_id: int, *, now: datetime) -> 
     actor.require(SEND_MESSAGES)
     msg = _get(session, message_id)
     if msg.status not in RETRYABLE:
-        raise ValidationError(f"Message #{message_id} is {msg.status}; only failed, undeliverable "
-                              "or cancelled messages can be retried.", field="status")
+        raise ValidationError(
+            f"Message #{message_id} is {msg.status}; only failed, undeliverable "
+            "or cancelled messages can be retried.",
+            field="status",
+        )
     before = msg.status
     msg.status, msg.next_attempt_at = "queued", now
     msg.error_code = msg.error = None
     msg.claimed_by = msg.claimed_at = None
     msg.merged_into_id = None
     add_event(session, msg.id, "queued", f"retry requested by {actor.username}", now)
-    audit.record(session, actor, "message.retry", "outbox_message", msg.id, now=now,
-                 before={"status": before}, after={"status": "queued"})
+    audit.record(
+        session,
+        actor,
+        "message.retry",
+        "outbox_message",
+        msg.id,
+        now=now,
+        before={"status": before},
+        after={"status": "queued"},
+    )
     return msg
 
 
@@ -456,17 +590,23 @@ def _filtered(query: Any, f: OutboxFilter) -> Any:
     text = f.text.strip()
     if text:
         like = f"%{text.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(OutboxMessage.body.ilike(like), OutboxMessage.to_address.ilike(like),
-                                OutboxMessage.subject.ilike(like),
-                                (Patient.first_name + " " + Patient.last_name).ilike(like)))
+        query = query.where(
+            or_(
+                OutboxMessage.body.ilike(like),
+                OutboxMessage.to_address.ilike(like),
+                OutboxMessage.subject.ilike(like),
+                (Patient.first_name + " " + Patient.last_name).ilike(like),
+            )
+        )
     return query
 
 
 def list_messages(session: Session, f: OutboxFilter | None = None) -> list[OutboxRow]:
     """Messages newest first, with the patient's name, as plain rows."""
     f = f or OutboxFilter()
-    query = (select(OutboxMessage, Patient.first_name, Patient.last_name)
-             .outerjoin(Patient, Patient.id == OutboxMessage.patient_id))
+    query = select(OutboxMessage, Patient.first_name, Patient.last_name).outerjoin(
+        Patient, Patient.id == OutboxMessage.patient_id
+    )
     query = _filtered(query, f).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     rows = session.execute(query.limit(f.limit).offset(f.offset)).all()
     return [_row(r[0], f"{r[1]} {r[2]}" if r[1] is not None else None) for r in rows]
@@ -474,18 +614,30 @@ def list_messages(session: Session, f: OutboxFilter | None = None) -> list[Outbo
 
 def count_messages(session: Session, f: OutboxFilter | None = None) -> int:
     f = f or OutboxFilter()
-    query = (select(func.count(OutboxMessage.id))
-             .outerjoin(Patient, Patient.id == OutboxMessage.patient_id))
+    query = select(func.count(OutboxMessage.id)).outerjoin(Patient, Patient.id == OutboxMessage.patient_id)
     return int(session.scalar(_filtered(query, f)) or 0)
 
 
 def _row(m: OutboxMessage, patient_name: str | None) -> OutboxRow:
     return OutboxRow(
-        id=m.id, created_at=m.created_at, channel=m.channel, to_address=m.to_address,
-        purpose=m.purpose, status=m.status, attempts=m.attempts, next_attempt_at=m.next_attempt_at,
-        patient_id=m.patient_id, patient_name=patient_name, appointment_id=m.appointment_id,
-        subject=m.subject, body=m.body, error=m.error, provider_id=m.provider_id,
-        sent_at=m.sent_at, merged_into_id=m.merged_into_id)
+        id=m.id,
+        created_at=m.created_at,
+        channel=m.channel,
+        to_address=m.to_address,
+        purpose=m.purpose,
+        status=m.status,
+        attempts=m.attempts,
+        next_attempt_at=m.next_attempt_at,
+        patient_id=m.patient_id,
+        patient_name=patient_name,
+        appointment_id=m.appointment_id,
+        subject=m.subject,
+        body=m.body,
+        error=m.error,
+        provider_id=m.provider_id,
+        sent_at=m.sent_at,
+        merged_into_id=m.merged_into_id,
+    )
 
 
 def get_message(session: Session, message_id: int) -> OutboxRow:
@@ -497,18 +649,26 @@ def get_message(session: Session, message_id: int) -> OutboxRow:
 def message_history(session: Session, message_id: int) -> list[OutboxEventRow]:
     """Every status change of a message, oldest first."""
     _get(session, message_id)
-    events = session.scalars(select(OutboxEvent).where(OutboxEvent.message_id == message_id)
-                             .order_by(OutboxEvent.at, OutboxEvent.id))
+    events = session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.message_id == message_id)
+        .order_by(OutboxEvent.at, OutboxEvent.id)
+    )
     return [OutboxEventRow(e.at, e.status, e.detail) for e in events]
 
 
 def outbox_counts(session: Session) -> OutboxCounts:
     """How many messages wait, are deferred, are in flight and failed (for the status bar)."""
     rows: Iterable[tuple[str, int]] = session.execute(
-        select(OutboxMessage.status, func.count()).where(
-            OutboxMessage.status.in_(("queued", "deferred", "sending", "failed", "undeliverable")))
-        .group_by(OutboxMessage.status)).all()
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.status.in_(("queued", "deferred", "sending", "failed", "undeliverable")))
+        .group_by(OutboxMessage.status)
+    ).all()
     by = dict(rows)
-    return OutboxCounts(queued=by.get("queued", 0), deferred=by.get("deferred", 0),
-                        sending=by.get("sending", 0),
-                        failed=by.get("failed", 0) + by.get("undeliverable", 0), by_status=by)
+    return OutboxCounts(
+        queued=by.get("queued", 0),
+        deferred=by.get("deferred", 0),
+        sending=by.get("sending", 0),
+        failed=by.get("failed", 0) + by.get("undeliverable", 0),
+        by_status=by,
+    )

@@ -35,8 +35,7 @@ class MessagingPolicy:
     def __post_init__(self) -> None:
         if self.quiet_start.tzinfo is not None or self.quiet_end.tzinfo is not None:
             raise ValidationError(
-                "Quiet hours are wall-clock times in the patient's zone; give them without "
-                "a timezone.",
+                "Quiet hours are wall-clock times in the patient's zone; give them without a timezone.",
                 field="quiet_start",
             )
         if self.daily_budget_per_number < 0 or self.weekly_budget_per_number < 0:
@@ -81,9 +80,7 @@ def _naive_wall(instant: datetime, zone: ZoneInfo) -> datetime:
     return instant.astimezone(zone).replace(tzinfo=None, fold=0)
 
 
-def _first_instant_at_or_after(
-    day: date, wall: time, zone: ZoneInfo, not_before: datetime
-) -> datetime:
+def _first_instant_at_or_after(day: date, wall: time, zone: ZoneInfo, not_before: datetime) -> datetime:
     """The earliest instant >= ``not_before`` whose local wall time on ``day`` is ``wall``.
 
     If the wall time is skipped by a DST gap, the instant the gap ends (the first valid
@@ -194,16 +191,12 @@ def budget_allows(
             week_count += 1
         if sent_utc.astimezone(zone).date() == today:
             day_count += 1
-    return (
-        day_count < policy.daily_budget_per_number and week_count < policy.weekly_budget_per_number
-    )
+    return day_count < policy.daily_budget_per_number and week_count < policy.weekly_budget_per_number
 
 
 # --- Inbound replies ----------------------------------------------------------------------
 
-ReplyKind = Literal[
-    "opt_out", "opt_in", "help", "confirm", "decline", "callback", "needs_review", "other"
-]
+ReplyKind = Literal["opt_out", "opt_in", "help", "confirm", "decline", "callback", "needs_review", "other"]
 
 # Carrier / CTIA opt-out words (and the FCC's 2024 revocation list, which adds REVOKE and
 # "OPT OUT"). CANCEL is one of them: carriers and providers such as Twilio block the
@@ -397,9 +390,7 @@ def merge_family_messages(
     family = sorted((FamilyItem(*item) for item in items), key=lambda i: i.starts_at)
     for item in family:
         if not item.patient_first_name.strip() or not item.location.strip():
-            raise ValidationError(
-                "Each merged message needs a first name and a location.", field="items"
-            )
+            raise ValidationError("Each merged message needs a first name and a location.", field="items")
     locations = {item.location.strip() for item in family}
     same_place = len(locations) == 1
 

@@ -139,9 +139,7 @@ def _unknown_variable_message(name: str, allowed: frozenset[str]) -> str:
 _REPLY_CANCEL = re.compile(r"\b(?:reply|text|respond)\s+(?:with\s+)?[\"'“‘]?cancel\b", re.I)
 
 
-def template_problems(
-    text: str, *, channel: str, allowed: frozenset[str] = KNOWN_VARIABLES
-) -> list[str]:
+def template_problems(text: str, *, channel: str, allowed: frozenset[str] = KNOWN_VARIABLES) -> list[str]:
     """Every problem with a template, each a sentence a practice manager understands."""
     if channel not in CHANNELS:
         return [f"Unknown channel {channel!r} (expected one of: {', '.join(sorted(CHANNELS))})."]
@@ -161,9 +159,7 @@ def template_problems(
         elif part.name not in allowed:
             problems.append(_unknown_variable_message(part.name, allowed))
         elif channel == "sms" and part.name == "unsubscribe_link":
-            problems.append(
-                "{unsubscribe_link} is for email; SMS recipients opt out by replying STOP."
-            )
+            problems.append("{unsubscribe_link} is for email; SMS recipients opt out by replying STOP.")
     if channel == "sms" and _REPLY_CANCEL.search(text):
         problems.append(
             "Don't ask families to reply CANCEL: carriers treat CANCEL as an opt-out from all "
@@ -172,9 +168,7 @@ def template_problems(
     return problems
 
 
-def validate_template(
-    text: str, *, channel: str, allowed: frozenset[str] = KNOWN_VARIABLES
-) -> None:
+def validate_template(text: str, *, channel: str, allowed: frozenset[str] = KNOWN_VARIABLES) -> None:
     """Raise ``ValidationError`` listing every problem with the template; return if it is fine."""
     problems = template_problems(text, channel=channel, allowed=allowed)
     if problems:

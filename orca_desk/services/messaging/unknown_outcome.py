@@ -20,9 +20,15 @@ def task_for_unknown_outcome(session: Session, m: OutboxMessage, *, now: datetim
     the desk can check with them and resend from the Outbox if it did not arrive.
     """
     marker = f"#{m.id}"
-    existing = session.scalar(select(StaffTask).where(
-        StaffTask.kind == TASK_KIND, StaffTask.patient_id == m.patient_id,
-        StaffTask.reason.contains(marker)).limit(1))
+    existing = session.scalar(
+        select(StaffTask)
+        .where(
+            StaffTask.kind == TASK_KIND,
+            StaffTask.patient_id == m.patient_id,
+            StaffTask.reason.contains(marker),
+        )
+        .limit(1)
+    )
     if existing is not None:
         return existing
     patient = session.get(Patient, m.patient_id) if m.patient_id is not None else None
@@ -33,12 +39,22 @@ def task_for_unknown_outcome(session: Session, m: OutboxMessage, *, now: datetim
     else:
         family = m.to_address
     what = f"the email “{m.subject}”" if m.subject else "a message"
-    reason = (f"Check with {family}: {what} to {m.to_address} may not have arrived (no answer from "
-              f"the email service; message {marker}). Resend it from the Outbox if they did not "
-              "get it.")
-    task = StaffTask(clinic_id=m.clinic_id, kind=TASK_KIND, appointment_id=m.appointment_id,
-                     patient_id=m.patient_id, reason=reason[:300], status="open", attempts=[],
-                     created_at=now, updated_at=now)
+    reason = (
+        f"Check with {family}: {what} to {m.to_address} may not have arrived (no answer from "
+        f"the email service; message {marker}). Resend it from the Outbox if they did not "
+        "get it."
+    )
+    task = StaffTask(
+        clinic_id=m.clinic_id,
+        kind=TASK_KIND,
+        appointment_id=m.appointment_id,
+        patient_id=m.patient_id,
+        reason=reason[:300],
+        status="open",
+        attempts=[],
+        created_at=now,
+        updated_at=now,
+    )
     session.add(task)
     session.flush()
     return task

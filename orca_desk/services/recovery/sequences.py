@@ -71,14 +71,18 @@ def template_keys(session: Session, clinic_id: int, action: str) -> list[str]:
     return [RECOVERY_TEMPLATE, *(k for k in keys if k != RECOVERY_TEMPLATE)]
 
 
-def step_messages(session: Session, clinic_id: int, step: StepInput, *,
-                  base_url: str | None = None) -> list[tuple[str, TemplateCheck | None]]:
+def step_messages(
+    session: Session, clinic_id: int, step: StepInput, *, base_url: str | None = None
+) -> list[tuple[str, TemplateCheck | None]]:
     """The templates a message step sends (the cause's own ones for "recovery"), each checked
     with sample values; ``None`` where the clinic has no template with that key on the step's channel."""
     if step.action not in ("sms", "email"):
         return []
-    keys = ([f"{RECOVERY_TEMPLATE}.{kind}" for kind in CAUSE_KINDS]
-            if step.template_key == RECOVERY_TEMPLATE else [step.template_key])
+    keys = (
+        [f"{RECOVERY_TEMPLATE}.{kind}" for kind in CAUSE_KINDS]
+        if step.template_key == RECOVERY_TEMPLATE
+        else [step.template_key]
+    )
     checked: list[tuple[str, TemplateCheck | None]] = []
     for key in keys:
         try:
@@ -136,8 +140,10 @@ def sequence_problems(
                         f"Step {n}: the template library has no {channel} template {missing[0]!r}."
                     )
             elif (key, s.action) not in library:
-                problems.append(f"Step {n}: unknown template {key!r}; the library has no {channel} "
-                                "template with that key.")
+                problems.append(
+                    f"Step {n}: unknown template {key!r}; the library has no {channel} "
+                    "template with that key."
+                )
     unknown = [k for k in cause_kinds if k not in CAUSE_KINDS]
     if unknown:
         problems.append(f"Unknown cause {unknown[0]!r}; use no_show or late_cancel.")
@@ -170,7 +176,11 @@ def load_sequence(session: Session, clinic_id: int) -> SequenceSettings:
         for s in _steps(session, seq.id)
     )
     return SequenceSettings(
-        seq.name, steps, tuple(seq.cause_kinds or ()), seq.lost_after_days, saved=True,
+        seq.name,
+        steps,
+        tuple(seq.cause_kinds or ()),
+        seq.lost_after_days,
+        saved=True,
         updated_at=seq.updated_at,
     )
 
@@ -196,7 +206,12 @@ def save_sequence(
         raise ValidationError(" ".join(problems), field="steps")
     before = load_sequence(session, clinic_id)
     seq = _write_sequence(
-        session, clinic_id, steps, now=now, name=name.strip() or before.name, cause_kinds=cause_kinds,
+        session,
+        clinic_id,
+        steps,
+        now=now,
+        name=name.strip() or before.name,
+        cause_kinds=cause_kinds,
         lost_after_days=lost_after_days,
     )
     audit.record(
@@ -206,10 +221,18 @@ def save_sequence(
         "recovery_sequence",
         seq.id,
         now=now,
-        before={"steps": [step_label(s) for s in before.steps], "causes": list(before.cause_kinds),
-                "lost_after_days": before.lost_after_days} if before.saved else None,
-        after={"steps": [step_label(s) for s in steps], "causes": list(cause_kinds),
-               "lost_after_days": lost_after_days},
+        before={
+            "steps": [step_label(s) for s in before.steps],
+            "causes": list(before.cause_kinds),
+            "lost_after_days": before.lost_after_days,
+        }
+        if before.saved
+        else None,
+        after={
+            "steps": [step_label(s) for s in steps],
+            "causes": list(cause_kinds),
+            "lost_after_days": lost_after_days,
+        },
     )
     return seq
 

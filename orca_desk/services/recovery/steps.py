@@ -130,8 +130,9 @@ def _run_step(
     report.messages += 1
 
 
-def _advance(session: Session, case: RecoveryCase, now: datetime, report: RecoveryTick, *,
-             check_bookings: bool = True) -> None:
+def _advance(
+    session: Session, case: RecoveryCase, now: datetime, report: RecoveryTick, *, check_bookings: bool = True
+) -> None:
     booked = _booked_since(session, case) if check_bookings else None
     if booked is not None:  # a booking that did not pass through the seam (an import, another tool)
         case.rebooked_appointment_id, case.rebooked_at = booked.id, booked.created_at

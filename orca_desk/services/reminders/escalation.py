@@ -40,9 +40,12 @@ def _expire_requests(session: Session, appointment_ids: Sequence[int]) -> int:
     for chunk in chunks(appointment_ids):
         for appointment_id in chunk:
             note_requests_changed(session, appointment_id)
-        result = session.execute(update(ConfirmationRequest).where(
-            ConfirmationRequest.appointment_id.in_(chunk), ConfirmationRequest.status == "open")
-            .values(status="expired"), execution_options={"synchronize_session": False})
+        result = session.execute(
+            update(ConfirmationRequest)
+            .where(ConfirmationRequest.appointment_id.in_(chunk), ConfirmationRequest.status == "open")
+            .values(status="expired"),
+            execution_options={"synchronize_session": False},
+        )
         expired += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return expired
 
@@ -52,34 +55,54 @@ def _escalate(session: Session, now: datetime, settings: ReminderSettings) -> in
     escalated = 0
     hours = int(settings.escalation.total_seconds() // 3600)
     for row in call_window_appointments(session, now=now, settings=settings):
-        has = session.scalar(select(StaffTask.id).where(StaffTask.appointment_id == row.id,
-                                                        StaffTask.kind == "call").limit(1))
+        has = session.scalar(
+            select(StaffTask.id).where(StaffTask.appointment_id == row.id, StaffTask.kind == "call").limit(1)
+        )
         if has is None:
-            session.add(StaffTask(clinic_id=row.clinic_id, kind="call", appointment_id=row.id,
-                                  patient_id=row.patient_id, status="open", attempts=[],
-                                  reason=f"Not confirmed {hours} h before the visit.",
-                                  created_at=now, updated_at=now))
+            session.add(
+                StaffTask(
+                    clinic_id=row.clinic_id,
+                    kind="call",
+                    appointment_id=row.id,
+                    patient_id=row.patient_id,
+                    status="open",
+                    attempts=[],
+                    reason=f"Not confirmed {hours} h before the visit.",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             escalated += 1
     session.flush()
     return escalated
 
 
-def call_window_appointments(session: Session, *, now: datetime,
-                             settings: ReminderSettings | None = None) -> list[Appointment]:
+def call_window_appointments(
+    session: Session, *, now: datetime, settings: ReminderSettings | None = None
+) -> list[Appointment]:
     """Upcoming scheduled visits not confirmed, starting within the escalation window
     (extended to the end of the local day it reaches)."""
     settings = settings or ReminderSettings()
     horizon = now + settings.escalation + timedelta(days=1)
-    rows = list(session.scalars(select(Appointment).where(
-        Appointment.status == "scheduled", Appointment.start_at > now, Appointment.start_at < horizon,
-        Appointment.confirmation.in_(("unconfirmed", "requested", "callback")))
-        .order_by(Appointment.start_at)))
+    rows = list(
+        session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.status == "scheduled",
+                Appointment.start_at > now,
+                Appointment.start_at < horizon,
+                Appointment.confirmation.in_(("unconfirmed", "requested", "callback")),
+            )
+            .order_by(Appointment.start_at)
+        )
+    )
     out = []
     zones: dict[int, ZoneInfo] = {}
     for a in rows:
         if a.location_id not in zones:
-            zones[a.location_id] = _zone(session.scalar(select(Location.timezone).where(
-                Location.id == a.location_id)))
+            zones[a.location_id] = _zone(
+                session.scalar(select(Location.timezone).where(Location.id == a.location_id))
+            )
         zone = zones[a.location_id]
         reach = (now + settings.escalation).astimezone(zone).date()
         if a.start_at.astimezone(zone).date() <= reach:

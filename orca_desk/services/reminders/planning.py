@@ -54,10 +54,20 @@ def _load_plans(session: Session, clinic_id: int | None = None) -> _Plans:
     seqs = list(session.scalars(q.order_by(ReminderSequence.id)))
     steps: dict[int, list[_Step]] = defaultdict(list)
     if seqs:
-        for st in session.scalars(select(ReminderStep).where(
-                ReminderStep.sequence_id.in_([s.id for s in seqs]), ReminderStep.is_active.is_(True))):
-            steps[st.sequence_id].append(_Step(st.id, st.sequence_id, st.offset_minutes,
-                                               tuple(st.channels or ()), st.asks_for_confirmation))
+        for st in session.scalars(
+            select(ReminderStep).where(
+                ReminderStep.sequence_id.in_([s.id for s in seqs]), ReminderStep.is_active.is_(True)
+            )
+        ):
+            steps[st.sequence_id].append(
+                _Step(
+                    st.id,
+                    st.sequence_id,
+                    st.offset_minutes,
+                    tuple(st.channels or ()),
+                    st.asks_for_confirmation,
+                )
+            )
     by_type: dict[int, list[_Step]] = {}
     default: list[_Step] = []
     for seq in seqs:
@@ -111,17 +121,32 @@ def _desired(a: _Appt, plans: _Plans, now: datetime) -> dict[_Key, tuple[_Step, 
     return out
 
 
-_EXISTING_COLS = (PlannedReminder.id, PlannedReminder.appointment_id, PlannedReminder.step_id,
-                  PlannedReminder.channel, PlannedReminder.planned_start, PlannedReminder.status,
-                  PlannedReminder.reason, PlannedReminder.due_at, PlannedReminder.outbox_message_id)
+_EXISTING_COLS = (
+    PlannedReminder.id,
+    PlannedReminder.appointment_id,
+    PlannedReminder.step_id,
+    PlannedReminder.channel,
+    PlannedReminder.planned_start,
+    PlannedReminder.status,
+    PlannedReminder.reason,
+    PlannedReminder.due_at,
+    PlannedReminder.outbox_message_id,
+)
 # Built once: every booking change re-plans its appointment (building a statement costs more
 # than running it).
 _EXISTING_OF = select(*_EXISTING_COLS).where(
-    PlannedReminder.appointment_id.in_(bindparam("b_ids", expanding=True)))
+    PlannedReminder.appointment_id.in_(bindparam("b_ids", expanding=True))
+)
 
 
-def _reconcile(session: Session, appts: Sequence[_Appt], plans: _Plans, now: datetime,
-               existing_rows: Iterable[Any], summary: PlanSummary) -> None:
+def _reconcile(
+    session: Session,
+    appts: Sequence[_Appt],
+    plans: _Plans,
+    now: datetime,
+    existing_rows: Iterable[Any],
+    summary: PlanSummary,
+) -> None:
     existing: dict[int, list[Any]] = defaultdict(list)
     for r in existing_rows:
         existing[r.appointment_id].append(r)
@@ -135,8 +160,21 @@ def _reconcile(session: Session, appts: Sequence[_Appt], plans: _Plans, now: dat
         for key, (st, status, reason) in want.items():
             r = have.get(key)
             if r is None:
-                inserts.append((a.clinic_id, a.id, st.sequence_id, st.id, key[1], st.offset, st.asks,
-                                a.start, a.start - timedelta(minutes=st.offset), status, reason))
+                inserts.append(
+                    (
+                        a.clinic_id,
+                        a.id,
+                        st.sequence_id,
+                        st.id,
+                        key[1],
+                        st.offset,
+                        st.asks,
+                        a.start,
+                        a.start - timedelta(minutes=st.offset),
+                        status,
+                        reason,
+                    )
+                )
                 if status == "planned":
                     summary.planned += 1
                 else:
@@ -146,13 +184,18 @@ def _reconcile(session: Session, appts: Sequence[_Appt], plans: _Plans, now: dat
                 if r.status == "queued" and r.outbox_message_id:
                     cancel_messages.add(r.outbox_message_id)
                 summary.skipped += 1
-            elif status == "planned" and (r.status == "withdrawn" or
-                                          (r.status == "skipped" and r.reason in ANSWER_SKIPS)):
+            elif status == "planned" and (
+                r.status == "withdrawn" or (r.status == "skipped" and r.reason in ANSWER_SKIPS)
+            ):
                 revive.append(r.id)
                 summary.revived += 1
-        gone = "The appointment moved." if a.status in UPCOMING and a.start > now else \
-            f"The appointment is {a.status.replace('_', '-')}." if a.status not in UPCOMING else \
-            "The appointment has started."
+        gone = (
+            "The appointment moved."
+            if a.status in UPCOMING and a.start > now
+            else f"The appointment is {a.status.replace('_', '-')}."
+            if a.status not in UPCOMING
+            else "The appointment has started."
+        )
         for key, r in have.items():
             if key not in want and r.status in PENDING:
                 why = "The sequence changed." if a.status in UPCOMING and key[2] == a.start else gone
@@ -163,19 +206,42 @@ def _reconcile(session: Session, appts: Sequence[_Appt], plans: _Plans, now: dat
     _insert_rows(session, inserts, now)
     for (status, reason), ids in updates.items():
         for chunk in chunks(ids):
-            session.execute(update(PlannedReminder).where(PlannedReminder.id.in_(chunk))
-                            .values(status=status, reason=reason, updated_at=now),
-                            execution_options={"synchronize_session": False})
+            session.execute(
+                update(PlannedReminder)
+                .where(PlannedReminder.id.in_(chunk))
+                .values(status=status, reason=reason, updated_at=now),
+                execution_options={"synchronize_session": False},
+            )
     for chunk in chunks(revive):
-        session.execute(update(PlannedReminder).where(PlannedReminder.id.in_(chunk)).values(
-            status="planned", reason="", outbox_message_id=None, updated_at=now,
-            revision=PlannedReminder.revision + 1), execution_options={"synchronize_session": False})
+        session.execute(
+            update(PlannedReminder)
+            .where(PlannedReminder.id.in_(chunk))
+            .values(
+                status="planned",
+                reason="",
+                outbox_message_id=None,
+                updated_at=now,
+                revision=PlannedReminder.revision + 1,
+            ),
+            execution_options={"synchronize_session": False},
+        )
     if cancel_messages:
         _cancel_messages(session, cancel_messages, now)
 
 
-_INSERT_COLUMNS = ("clinic_id", "appointment_id", "sequence_id", "step_id", "channel", "offset_minutes",
-                   "asks_for_confirmation", "planned_start", "due_at", "status", "reason")
+_INSERT_COLUMNS = (
+    "clinic_id",
+    "appointment_id",
+    "sequence_id",
+    "step_id",
+    "channel",
+    "offset_minutes",
+    "asks_for_confirmation",
+    "planned_start",
+    "due_at",
+    "status",
+    "reason",
+)
 
 
 def _insert_rows(session: Session, rows: list[tuple[Any, ...]], now: datetime) -> None:
@@ -186,10 +252,17 @@ def _insert_rows(session: Session, rows: list[tuple[Any, ...]], now: datetime) -
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         table = cast(Table, PlannedReminder.__table__)
-        dicts = [{**dict(zip(_INSERT_COLUMNS, r, strict=True)), "revision": 0, "created_at": now,
-                  "updated_at": now} for r in rows]
+        dicts = [
+            {
+                **dict(zip(_INSERT_COLUMNS, r, strict=True)),
+                "revision": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in rows
+        ]
         for start in range(0, len(dicts), 5000):
-            session.execute(insert(table), dicts[start:start + 5000])
+            session.execute(insert(table), dicts[start : start + 5000])
         return
     fmt = "%Y-%m-%d %H:%M:%S.%f"
     stamp = now.astimezone(UTC).strftime(fmt)
@@ -201,11 +274,17 @@ def _insert_rows(session: Session, rows: list[tuple[Any, ...]], now: datetime) -
             found = starts[v] = v.astimezone(UTC).strftime(fmt)
         return found
 
-    sql = (f"INSERT INTO planned_reminder ({', '.join(_INSERT_COLUMNS)}, revision, created_at, updated_at) "
-           f"VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)}, 0, ?, ?)")
-    conn.exec_driver_sql(sql, [(c, a, q, st, ch, off, int(asks), text(start), text(due), status, reason,
-                                stamp, stamp)
-                               for c, a, q, st, ch, off, asks, start, due, status, reason in rows])
+    sql = (
+        f"INSERT INTO planned_reminder ({', '.join(_INSERT_COLUMNS)}, revision, created_at, updated_at) "
+        f"VALUES ({', '.join('?' for _ in _INSERT_COLUMNS)}, 0, ?, ?)"
+    )
+    conn.exec_driver_sql(
+        sql,
+        [
+            (c, a, q, st, ch, off, int(asks), text(start), text(due), status, reason, stamp, stamp)
+            for c, a, q, st, ch, off, asks, start, due, status, reason in rows
+        ],
+    )
 
 
 def _cancel_messages(session: Session, message_ids: Iterable[int], now: datetime) -> None:
@@ -213,14 +292,19 @@ def _cancel_messages(session: Session, message_ids: Iterable[int], now: datetime
     from orca_desk.services.messaging.outbox import add_event
 
     for mid in message_ids:
-        still = session.scalar(select(func.count()).select_from(PlannedReminder).where(
-            PlannedReminder.outbox_message_id == mid, PlannedReminder.status == "queued"))
+        still = session.scalar(
+            select(func.count())
+            .select_from(PlannedReminder)
+            .where(PlannedReminder.outbox_message_id == mid, PlannedReminder.status == "queued")
+        )
         if still:
             continue
-        done = session.execute(update(OutboxMessage).where(
-            OutboxMessage.id == mid, OutboxMessage.status.in_(("queued", "deferred")))
+        done = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == mid, OutboxMessage.status.in_(("queued", "deferred")))
             .values(status="cancelled", error="The reminder was withdrawn before it was sent."),
-            execution_options={"synchronize_session": False})
+            execution_options={"synchronize_session": False},
+        )
         if done.rowcount:  # type: ignore[attr-defined]
             add_event(session, mid, "cancelled", "reminder withdrawn (appointment changed)", now)
 
@@ -269,8 +353,14 @@ def plan_all(session: Session, *, now: datetime, clinic_id: int | None = None) -
     summary = PlanSummary()
     session.flush()
     plans = _load_plans(session, clinic_id)
-    q = select(Appointment.id, Appointment.clinic_id, Appointment.type_id, Appointment.start_at,
-               Appointment.status, Appointment.confirmation).where(Appointment.start_at > now)
+    q = select(
+        Appointment.id,
+        Appointment.clinic_id,
+        Appointment.type_id,
+        Appointment.start_at,
+        Appointment.status,
+        Appointment.confirmation,
+    ).where(Appointment.start_at > now)
     if clinic_id is not None:
         q = q.where(Appointment.clinic_id == clinic_id)
     appts = [_Appt(*r) for r in session.execute(q)]
@@ -295,8 +385,9 @@ def after_appointment_changes(session: Session, changes: Sequence[Any], *, now: 
     ended: dict[str, list[int]] = defaultdict(list)  # status → appointments whose call is not needed
     for change in changes:
         a: Appointment = change.appointment
-        moved = change.kind == "moved" and change.before and \
-            change.before.get("start") != a.start_at.isoformat()
+        moved = (
+            change.kind == "moved" and change.before and change.before.get("start") != a.start_at.isoformat()
+        )
         if moved or change.kind in ("cancelled", "no_show") or a.status not in UPCOMING:
             expire.append(a.id)
         if change.kind in ("cancelled", "no_show") or a.status not in UPCOMING:
@@ -305,9 +396,18 @@ def after_appointment_changes(session: Session, changes: Sequence[Any], *, now: 
         _expire_requests(session, expire)
     for status, ids in ended.items():
         for chunk in chunks(ids):
-            session.execute(update(StaffTask).where(
-                StaffTask.appointment_id.in_(chunk), StaffTask.kind == "call", StaffTask.status == "open")
-                .values(status="done", outcome="not_needed", done_at=now, updated_at=now,
-                        reason=StaffTask.reason + " (appointment " + status.replace("_", "-") + ")"),
-                execution_options={"synchronize_session": False})
+            session.execute(
+                update(StaffTask)
+                .where(
+                    StaffTask.appointment_id.in_(chunk), StaffTask.kind == "call", StaffTask.status == "open"
+                )
+                .values(
+                    status="done",
+                    outcome="not_needed",
+                    done_at=now,
+                    updated_at=now,
+                    reason=StaffTask.reason + " (appointment " + status.replace("_", "-") + ")",
+                ),
+                execution_options={"synchronize_session": False},
+            )
     plan_appointments(session, list({c.appointment.id: c.appointment for c in changes}.values()), now=now)

@@ -26,8 +26,21 @@ class PlannedRow:
 
 def planned_for(session: Session, appointment_id: int) -> list[PlannedRow]:
     """An appointment's steps, current and past, earliest due first."""
-    return [PlannedRow(r.id, r.appointment_id, r.channel, r.offset_minutes, r.due_at, r.status, r.reason,
-                       r.asks_for_confirmation, r.outbox_message_id)
-            for r in session.scalars(select(PlannedReminder).where(
-                PlannedReminder.appointment_id == appointment_id)
-                .order_by(PlannedReminder.due_at, PlannedReminder.channel))]
+    return [
+        PlannedRow(
+            r.id,
+            r.appointment_id,
+            r.channel,
+            r.offset_minutes,
+            r.due_at,
+            r.status,
+            r.reason,
+            r.asks_for_confirmation,
+            r.outbox_message_id,
+        )
+        for r in session.scalars(
+            select(PlannedReminder)
+            .where(PlannedReminder.appointment_id == appointment_id)
+            .order_by(PlannedReminder.due_at, PlannedReminder.channel)
+        )
+    ]

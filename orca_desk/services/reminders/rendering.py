@@ -41,8 +41,16 @@ def _location(session: Session, ctx: _Ctx, location_id: int) -> Location:
     return ctx.locations[location_id]
 
 
-def _values(session: Session, ctx: _Ctx, a: Appointment, p: Patient, settings: ReminderSettings,
-            channel: str, address: str, now: datetime) -> dict[str, str]:
+def _values(
+    session: Session,
+    ctx: _Ctx,
+    a: Appointment,
+    p: Patient,
+    settings: ReminderSettings,
+    channel: str,
+    address: str,
+    now: datetime,
+) -> dict[str, str]:
     loc = _location(session, ctx, a.location_id)
     if a.clinic_id not in ctx.clinic:
         clinic = session.get(Clinic, a.clinic_id)
@@ -50,26 +58,39 @@ def _values(session: Session, ctx: _Ctx, a: Appointment, p: Patient, settings: R
         ctx.clinic[a.clinic_id] = clinic
     clinic = ctx.clinic[a.clinic_id]
     if a.provider_id not in ctx.providers:
-        ctx.providers[a.provider_id] = session.scalar(select(Provider.name).where(
-            Provider.id == a.provider_id)) or ""
+        ctx.providers[a.provider_id] = (
+            session.scalar(select(Provider.name).where(Provider.id == a.provider_id)) or ""
+        )
     local = a.start_at.astimezone(_zone(loc.timezone))
     reader = (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name
-    values = {"first_name": reader, "patient_first_name": p.first_name,
-              "guardian_name": p.guardian_name or p.display_name, "date": format_date(local),
-              "time": format_time(local), "day": _WEEKDAYS[local.weekday()], "location": loc.name,
-              "location_address": loc.address or loc.name, "clinic_name": clinic.name,
-              "clinic_phone": loc.phone or clinic.phone or "", "provider": ctx.providers[a.provider_id],
-              "hold_minutes": "", "hold": "", "offer_count": "", "link": "",
-              "unsubscribe_link": ""}
+    values = {
+        "first_name": reader,
+        "patient_first_name": p.first_name,
+        "guardian_name": p.guardian_name or p.display_name,
+        "date": format_date(local),
+        "time": format_time(local),
+        "day": _WEEKDAYS[local.weekday()],
+        "location": loc.name,
+        "location_address": loc.address or loc.name,
+        "clinic_name": clinic.name,
+        "clinic_phone": loc.phone or clinic.phone or "",
+        "provider": ctx.providers[a.provider_id],
+        "hold_minutes": "",
+        "hold": "",
+        "offer_count": "",
+        "link": "",
+        "unsubscribe_link": "",
+    }
     if settings.secret is not None:
         from orca_desk.services.patient_links import CONFIRM, link_for, unsubscribe_link_for
 
-        values["link"] = link_for(CONFIRM, a.id, a.start_at, secret=settings.secret,
-                                  base_url=settings.base_url)
+        values["link"] = link_for(
+            CONFIRM, a.id, a.start_at, secret=settings.secret, base_url=settings.base_url
+        )
         if channel == "email":
-            values["unsubscribe_link"] = unsubscribe_link_for(session, "email", address,
-                                                              secret=settings.secret,
-                                                              base_url=settings.base_url, now=now)
+            values["unsubscribe_link"] = unsubscribe_link_for(
+                session, "email", address, secret=settings.secret, base_url=settings.base_url, now=now
+            )
     else:
         values["link"] = f"(call {values['clinic_phone']})" if values["clinic_phone"] else ""
         values["unsubscribe_link"] = "reply to this email with UNSUBSCRIBE"
@@ -82,8 +103,9 @@ def _fill(text: str, values: dict[str, str]) -> str:
         return " ".join(render(text, values).split(" ")).strip()
     except ValidationError:
         # A template edited into something unrenderable: fall back to a plain sentence.
-        return render("{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} "
-                      "at {location}.", values)
+        return render(
+            "{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} at {location}.", values
+        )
 
 
 def _recipient(session: Session, p: Patient, channel: str) -> tuple[str | None, str]:
@@ -96,8 +118,9 @@ def _recipient(session: Session, p: Patient, channel: str) -> tuple[str | None, 
         address = (p.contact_email or "").strip()
         if not address:
             return None, "No email address on file."
-    state = session.scalar(select(ContactState).where(ContactState.channel == channel,
-                                                      ContactState.address == address))
+    state = session.scalar(
+        select(ContactState).where(ContactState.channel == channel, ContactState.address == address)
+    )
     if state is not None and state.undeliverable:
         return None, f"{address} cannot receive messages."
     if channel == "sms":
@@ -113,8 +136,13 @@ def _recipient(session: Session, p: Patient, channel: str) -> tuple[str | None, 
     return address, ""
 
 
-def _merged_texts(session: Session, ctx: _Ctx, group: list[tuple[PlannedReminder, Appointment, Patient]],
-                  r: PlannedReminder, values: dict[str, str]) -> tuple[str | None, str]:
+def _merged_texts(
+    session: Session,
+    ctx: _Ctx,
+    group: list[tuple[PlannedReminder, Appointment, Patient]],
+    r: PlannedReminder,
+    values: dict[str, str],
+) -> tuple[str | None, str]:
     items = []
     for _, a, p in group:
         loc = _location(session, ctx, a.location_id)
@@ -126,9 +154,14 @@ def _merged_texts(session: Session, ctx: _Ctx, group: list[tuple[PlannedReminder
     if r.channel == "sms":
         return None, text
     names = " and ".join(p.first_name for _, _, p in group)
-    body = (f"Hi {values['first_name']},\n\n{text}\n\n"
-            + ("Please confirm or tell us if you need another time: "
-               f"{values['link']}\n\n" if r.asks_for_confirmation and values["link"] else "")
-            + f"{values['clinic_name']}\n{values['clinic_phone']}\n\n"
-            f"No longer want these emails? {values['unsubscribe_link']}")
+    body = (
+        f"Hi {values['first_name']},\n\n{text}\n\n"
+        + (
+            f"Please confirm or tell us if you need another time: {values['link']}\n\n"
+            if r.asks_for_confirmation and values["link"]
+            else ""
+        )
+        + f"{values['clinic_name']}\n{values['clinic_phone']}\n\n"
+        f"No longer want these emails? {values['unsubscribe_link']}"
+    )
     return f"{names}'s visits on {values['date']}", body

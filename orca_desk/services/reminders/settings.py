@@ -40,8 +40,12 @@ def load_settings(session: Session, *, with_secret: bool = True) -> ReminderSett
     """The clinic's reminder settings (stored as ``clinic_setting`` rows), policy and link secret."""
     from orca_desk.services import clinic_settings, patient_links
 
-    stored = {r.key: r.value for r in session.scalars(select(ClinicSetting).where(
-        ClinicSetting.key.in_((SETTING_ESCALATION, SETTING_RELEASE))))}
+    stored = {
+        r.key: r.value
+        for r in session.scalars(
+            select(ClinicSetting).where(ClinicSetting.key.in_((SETTING_ESCALATION, SETTING_RELEASE)))
+        )
+    }
     hours = 24
     with contextlib.suppress(ValueError):
         hours = int(stored.get(SETTING_ESCALATION, "24"))
@@ -52,20 +56,28 @@ def load_settings(session: Session, *, with_secret: bool = True) -> ReminderSett
             secret = patient_links.link_secret()
         except (ValidationError, OSError):
             secret = None
-    return ReminderSettings(escalation=timedelta(hours=hours), release_on_decline=release,
-                            policy=clinic_settings.messaging_policy(session),
-                            base_url=patient_links.public_base_url(session), secret=secret)
+    return ReminderSettings(
+        escalation=timedelta(hours=hours),
+        release_on_decline=release,
+        policy=clinic_settings.messaging_policy(session),
+        base_url=patient_links.public_base_url(session),
+        secret=secret,
+    )
 
 
-def save_settings(session: Session, actor: Actor, *, escalation_hours: int, release_on_decline: bool,
-                  now: datetime) -> None:
+def save_settings(
+    session: Session, actor: Actor, *, escalation_hours: int, release_on_decline: bool, now: datetime
+) -> None:
     """Store the escalation time (1–168 h) and whether a decline releases the slot; audited."""
     _require_manager(actor)
     if not 1 <= escalation_hours <= 168:
-        raise ValidationError("Escalate between 1 and 168 hours (a week) before the visit.",
-                              field="escalation_hours")
-    values = {SETTING_ESCALATION: str(escalation_hours),
-              SETTING_RELEASE: "true" if release_on_decline else "false"}
+        raise ValidationError(
+            "Escalate between 1 and 168 hours (a week) before the visit.", field="escalation_hours"
+        )
+    values = {
+        SETTING_ESCALATION: str(escalation_hours),
+        SETTING_RELEASE: "true" if release_on_decline else "false",
+    }
     for key, value in values.items():
         row = session.get(ClinicSetting, key)
         if row is None:
@@ -83,5 +95,6 @@ def may_manage(actor: Actor) -> bool:
 
 def _require_manager(actor: Actor) -> None:
     if not may_manage(actor):
-        raise PermissionDenied(f"{actor.display_name or actor.username} may not change reminder "
-                               "sequences; ask a manager.")
+        raise PermissionDenied(
+            f"{actor.display_name or actor.username} may not change reminder sequences; ask a manager."
+        )

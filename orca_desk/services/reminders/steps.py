@@ -53,8 +53,15 @@ class StepRow:
         return offset_label(self.offset_minutes)
 
     def as_input(self) -> StepInput:
-        return StepInput(self.offset_minutes, self.channels, self.template_key, self.asks_for_confirmation,
-                         self.sms_body, self.email_subject, self.email_body)
+        return StepInput(
+            self.offset_minutes,
+            self.channels,
+            self.template_key,
+            self.asks_for_confirmation,
+            self.sms_body,
+            self.email_subject,
+            self.email_body,
+        )
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,13 @@ class SequenceRow:
     updated_at: datetime
 
     def as_input(self) -> SequenceInput:
-        return SequenceInput(self.name, self.appointment_type_ids, self.is_active, self.is_default,
-                             tuple(s.as_input() for s in self.steps))
+        return SequenceInput(
+            self.name,
+            self.appointment_type_ids,
+            self.is_active,
+            self.is_default,
+            tuple(s.as_input() for s in self.steps),
+        )
 
 
 def offset_label(minutes: int) -> str:
@@ -92,26 +104,35 @@ def offset_minutes(days: int = 0, hours: int = 0, minutes: int = 0) -> int:
 
 
 DEFAULT_SEQUENCE = SequenceInput(
-    name="Standard reminders", is_default=True, steps=(
+    name="Standard reminders",
+    is_default=True,
+    steps=(
         StepInput(offset_minutes(days=7), ("email",), "reminder.week"),
         StepInput(offset_minutes(days=2), ("sms",), "reminder.confirm", asks_for_confirmation=True),
         StepInput(offset_minutes(hours=2), ("sms",), "reminder.day_of"),
-    ))
+    ),
+)
 # Long visits (bonding, debond) get an extra heads-up the day before.
 LONG_VISIT_SEQUENCE = SequenceInput(
-    name="Long visits", steps=(
+    name="Long visits",
+    steps=(
         StepInput(offset_minutes(days=7), ("email",), "reminder.week"),
-        StepInput(offset_minutes(days=2), ("sms", "email"), "reminder.confirm",
-                  asks_for_confirmation=True),
-        StepInput(offset_minutes(days=1), ("sms",), "reminder.day_of",
-                  sms_body="{clinic_name}: {patient_first_name}'s longer visit is tomorrow, {date} at "
-                           "{time} at {location}. Please plan about 90 minutes."),
+        StepInput(offset_minutes(days=2), ("sms", "email"), "reminder.confirm", asks_for_confirmation=True),
+        StepInput(
+            offset_minutes(days=1),
+            ("sms",),
+            "reminder.day_of",
+            sms_body="{clinic_name}: {patient_first_name}'s longer visit is tomorrow, {date} at "
+            "{time} at {location}. Please plan about 90 minutes.",
+        ),
         StepInput(offset_minutes(hours=2), ("sms",), "reminder.day_of"),
-    ))
+    ),
+)
 
 
-def step_texts(session: Session | None, clinic_id: int | None, step: StepInput | ReminderStep,
-               channel: str) -> tuple[str | None, str]:
+def step_texts(
+    session: Session | None, clinic_id: int | None, step: StepInput | ReminderStep, channel: str
+) -> tuple[str | None, str]:
     """(subject, body) a step sends on ``channel``: its own text, else the clinic's template."""
     if channel == "sms" and step.sms_body:
         return None, step.sms_body
@@ -130,11 +151,12 @@ def step_texts(session: Session | None, clinic_id: int | None, step: StepInput |
         if (t.key, t.channel) == (key, channel):
             return t.subject, t.body
     # No template of that key on this channel: the confirm text of the other channel's family.
-    fallback = {"sms": "{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} "
-                       "at {location}.",
-                "email": "Hi {first_name},\n\nA reminder of {patient_first_name}'s visit on "
-                         "{date} at {time} at {location}.\n\nPlease confirm or tell us if you need "
-                         "another time: {link}\n\n{clinic_name}\n{clinic_phone}"}
+    fallback = {
+        "sms": "{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} at {location}.",
+        "email": "Hi {first_name},\n\nA reminder of {patient_first_name}'s visit on "
+        "{date} at {time} at {location}.\n\nPlease confirm or tell us if you need "
+        "another time: {link}\n\n{clinic_name}\n{clinic_phone}",
+    }
     return ("{patient_first_name}'s visit on {date}" if channel == "email" else None), fallback[channel]
 
 
@@ -147,8 +169,14 @@ class StepPreview:
     problems: tuple[str, ...]
 
 
-def preview_step(session: Session | None, clinic_id: int | None, step: StepInput,
-                 policy: MessagingPolicy | None = None, *, base_url: str | None = None) -> list[StepPreview]:
+def preview_step(
+    session: Session | None,
+    clinic_id: int | None,
+    step: StepInput,
+    policy: MessagingPolicy | None = None,
+    *,
+    base_url: str | None = None,
+) -> list[StepPreview]:
     """The message of each channel of ``step`` with sample values, SMS segments and problems
     (``base_url``: the clinic's link address, so the sample link is as long as a real one)."""
     out = []
@@ -157,8 +185,9 @@ def preview_step(session: Session | None, clinic_id: int | None, step: StepInput
         check = check_template(body, subject, channel, policy=policy, base_url=base_url)
         problems = list(check.problems)
         problems.extend(_confirm_problems(step, channel, body))
-        out.append(StepPreview(channel, check.subject_preview, check.preview, check.segments,
-                               tuple(problems)))
+        out.append(
+            StepPreview(channel, check.subject_preview, check.preview, check.segments, tuple(problems))
+        )
     return out
 
 
@@ -167,15 +196,18 @@ def _confirm_problems(step: StepInput, channel: str, body: str) -> list[str]:
         return []
     has_link = "{link}" in body
     if channel == "email" and not has_link:
-        return ["This step asks to confirm, but its email has no {link}: an email cannot be answered "
-                "with YES, so add the confirm link."]
+        return [
+            "This step asks to confirm, but its email has no {link}: an email cannot be answered "
+            "with YES, so add the confirm link."
+        ]
     if channel == "sms" and not has_link and "YES" not in body.upper():
         return ["This step asks to confirm, but its text neither asks to reply YES nor has a {link}."]
     return []
 
 
-def sample_preview(step: StepInput, channel: str, session: Session | None = None,
-                   clinic_id: int | None = None) -> str:
+def sample_preview(
+    step: StepInput, channel: str, session: Session | None = None, clinic_id: int | None = None
+) -> str:
     """The step's text on ``channel`` with the editor's sample values ("" when it cannot render)."""
     _, body = step_texts(session, clinic_id, step, channel)
     try:

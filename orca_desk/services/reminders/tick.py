@@ -45,19 +45,27 @@ class ReminderTick:
 
 def _sync(session: Session, now: datetime, report: ReminderTick) -> None:
     """Follow the outbox: queued steps whose message went out are sent; failed ones are skipped."""
-    rows = session.execute(select(PlannedReminder.id, OutboxMessage.status, OutboxMessage.error)
-                           .join(OutboxMessage, OutboxMessage.id == PlannedReminder.outbox_message_id)
-                           .where(PlannedReminder.status == "queued",
-                                  OutboxMessage.status.in_(("sent", "delivered", "failed", "undeliverable",
-                                                            "cancelled")))).all()
+    rows = session.execute(
+        select(PlannedReminder.id, OutboxMessage.status, OutboxMessage.error)
+        .join(OutboxMessage, OutboxMessage.id == PlannedReminder.outbox_message_id)
+        .where(
+            PlannedReminder.status == "queued",
+            OutboxMessage.status.in_(("sent", "delivered", "failed", "undeliverable", "cancelled")),
+        )
+    ).all()
     for rid, status, error in rows:
         if status in ("sent", "delivered"):
             values: dict[str, Any] = {"status": "sent", "updated_at": now}
         else:
-            values = {"status": "skipped", "updated_at": now,
-                      "reason": f"The message was {status}: {error or ''}".strip()[:300]}
-        session.execute(update(PlannedReminder).where(PlannedReminder.id == rid).values(**values),
-                        execution_options={"synchronize_session": False})
+            values = {
+                "status": "skipped",
+                "updated_at": now,
+                "reason": f"The message was {status}: {error or ''}".strip()[:300],
+            }
+        session.execute(
+            update(PlannedReminder).where(PlannedReminder.id == rid).values(**values),
+            execution_options={"synchronize_session": False},
+        )
         report.synced += 1
     for req in session.scalars(select(ConfirmationRequest).where(ConfirmationRequest.sent_at.is_(None))):
         sent = session.scalar(select(OutboxMessage.sent_at).where(OutboxMessage.id == req.outbox_message_id))
@@ -65,23 +73,33 @@ def _sync(session: Session, now: datetime, report: ReminderTick) -> None:
             req.sent_at = sent
 
 
-def _partners(session: Session, r: PlannedReminder, address: str, a: Appointment, zone: ZoneInfo,
-              now: datetime) -> list[PlannedReminder]:
+def _partners(
+    session: Session, r: PlannedReminder, address: str, a: Appointment, zone: ZoneInfo, now: datetime
+) -> list[PlannedReminder]:
     """Siblings' same step for visits the same local day, to the same number or address."""
     local = a.start_at.astimezone(zone)
     day_start = datetime.combine(local.date(), datetime.min.time(), tzinfo=zone).astimezone(UTC)
     day_end = day_start + timedelta(days=1, hours=1)
     column = Patient.contact_phone if r.channel == "sms" else Patient.contact_email
-    q = (select(PlannedReminder).join(Appointment, Appointment.id == PlannedReminder.appointment_id)
-         .join(Patient, Patient.id == Appointment.patient_id)
-         .where(PlannedReminder.status == "planned", PlannedReminder.channel == r.channel,
-                PlannedReminder.offset_minutes == r.offset_minutes,
-                PlannedReminder.asks_for_confirmation == r.asks_for_confirmation,
-                PlannedReminder.appointment_id != r.appointment_id, column == address,
-                Appointment.status.in_(UPCOMING), Appointment.start_at == PlannedReminder.planned_start,
-                Appointment.start_at >= day_start, Appointment.start_at < day_end,
-                Appointment.start_at > now)
-         .order_by(Appointment.start_at))
+    q = (
+        select(PlannedReminder)
+        .join(Appointment, Appointment.id == PlannedReminder.appointment_id)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(
+            PlannedReminder.status == "planned",
+            PlannedReminder.channel == r.channel,
+            PlannedReminder.offset_minutes == r.offset_minutes,
+            PlannedReminder.asks_for_confirmation == r.asks_for_confirmation,
+            PlannedReminder.appointment_id != r.appointment_id,
+            column == address,
+            Appointment.status.in_(UPCOMING),
+            Appointment.start_at == PlannedReminder.planned_start,
+            Appointment.start_at >= day_start,
+            Appointment.start_at < day_end,
+            Appointment.start_at > now,
+        )
+        .order_by(Appointment.start_at)
+    )
     out = []
     for x in session.scalars(q):
         start = session.get(Appointment, x.appointment_id)
@@ -95,8 +113,14 @@ def dedupe_key(r: PlannedReminder) -> str:
     return key + (f":r{r.revision}" if r.revision else "")
 
 
-def _process_due(session: Session, r: PlannedReminder, now: datetime, settings: ReminderSettings,
-                 ctx: _Ctx, report: ReminderTick) -> None:
+def _process_due(
+    session: Session,
+    r: PlannedReminder,
+    now: datetime,
+    settings: ReminderSettings,
+    ctx: _Ctx,
+    report: ReminderTick,
+) -> None:
     from orca_desk.services.messaging.outbox import enqueue
 
     def finish(status: str, reason: str) -> None:
@@ -111,14 +135,23 @@ def _process_due(session: Session, r: PlannedReminder, now: datetime, settings: 
         return finish("withdrawn", "The appointment is no longer upcoming.")
     if a.start_at != r.planned_start:
         return finish("withdrawn", "The appointment moved.")
-    later = session.scalar(select(PlannedReminder.id).where(
-        PlannedReminder.appointment_id == r.appointment_id, PlannedReminder.channel == r.channel,
-        PlannedReminder.status == "planned", PlannedReminder.due_at <= now,
-        PlannedReminder.planned_start == r.planned_start,
-        PlannedReminder.offset_minutes < r.offset_minutes).limit(1))
+    later = session.scalar(
+        select(PlannedReminder.id)
+        .where(
+            PlannedReminder.appointment_id == r.appointment_id,
+            PlannedReminder.channel == r.channel,
+            PlannedReminder.status == "planned",
+            PlannedReminder.due_at <= now,
+            PlannedReminder.planned_start == r.planned_start,
+            PlannedReminder.offset_minutes < r.offset_minutes,
+        )
+        .limit(1)
+    )
     if later is not None:
-        return finish("skipped", "A later reminder was due at the same time (automation was not "
-                                 "running); only that one was sent.")
+        return finish(
+            "skipped",
+            "A later reminder was due at the same time (automation was not running); only that one was sent.",
+        )
     if a.confirmation == "declined":
         return finish("skipped", SKIP_DECLINED)
     if r.asks_for_confirmation and a.confirmation in ("confirmed", "callback"):
@@ -136,8 +169,9 @@ def _process_due(session: Session, r: PlannedReminder, now: datetime, settings: 
         xp = session.get(Patient, xa.patient_id) if xa else None
         if xa is None or xp is None or _recipient(session, xp, r.channel)[0] != address:
             continue
-        if xa.confirmation == "declined" or (x.asks_for_confirmation and xa.confirmation in
-                                             ("confirmed", "callback")):
+        if xa.confirmation == "declined" or (
+            x.asks_for_confirmation and xa.confirmation in ("confirmed", "callback")
+        ):
             continue
         group.append((x, xa, xp))
     values = _values(session, ctx, a, p, settings, r.channel, address, now)
@@ -145,15 +179,33 @@ def _process_due(session: Session, r: PlannedReminder, now: datetime, settings: 
     if len(group) > 1:
         subject, body = _merged_texts(session, ctx, group, r, values)
     else:
-        raw_subject, raw_body = step_texts(session, a.clinic_id, step, r.channel) if step else \
-            step_texts(None, None, StepInput(r.offset_minutes, (r.channel,)), r.channel)
+        raw_subject, raw_body = (
+            step_texts(session, a.clinic_id, step, r.channel)
+            if step
+            else step_texts(None, None, StepInput(r.offset_minutes, (r.channel,)), r.channel)
+        )
         body = _fill(raw_body, values)
-        subject = _fill(raw_subject, values) if r.channel == "email" and raw_subject else (
-            "Your visit" if r.channel == "email" else None)
-    msg = enqueue(session, clinic_id=a.clinic_id, channel=r.channel, to_address=address, body=body,
-                  purpose=CONFIRM_PURPOSE if r.asks_for_confirmation else PURPOSE,
-                  dedupe_key=dedupe_key(r), now=now, patient_id=p.id, appointment_id=a.id,
-                  source_type=SOURCE, source_id=r.id, subject=subject, not_after=a.start_at)
+        subject = (
+            _fill(raw_subject, values)
+            if r.channel == "email" and raw_subject
+            else ("Your visit" if r.channel == "email" else None)
+        )
+    msg = enqueue(
+        session,
+        clinic_id=a.clinic_id,
+        channel=r.channel,
+        to_address=address,
+        body=body,
+        purpose=CONFIRM_PURPOSE if r.asks_for_confirmation else PURPOSE,
+        dedupe_key=dedupe_key(r),
+        now=now,
+        patient_id=p.id,
+        appointment_id=a.id,
+        source_type=SOURCE,
+        source_id=r.id,
+        subject=subject,
+        not_after=a.start_at,
+    )
     report.messages += 1
     for x, xa, xp in group:
         x.status, x.outbox_message_id, x.updated_at = "queued", msg.id, now
@@ -165,22 +217,44 @@ def _process_due(session: Session, r: PlannedReminder, now: datetime, settings: 
             _open_request(session, x, xa, xp, msg, address, now)
 
 
-def _open_request(session: Session, r: PlannedReminder, a: Appointment, p: Patient, msg: OutboxMessage,
-                  address: str, now: datetime) -> None:
-    found = session.scalar(select(ConfirmationRequest.id).where(
-        ConfirmationRequest.appointment_id == a.id, ConfirmationRequest.outbox_message_id == msg.id))
+def _open_request(
+    session: Session,
+    r: PlannedReminder,
+    a: Appointment,
+    p: Patient,
+    msg: OutboxMessage,
+    address: str,
+    now: datetime,
+) -> None:
+    found = session.scalar(
+        select(ConfirmationRequest.id).where(
+            ConfirmationRequest.appointment_id == a.id, ConfirmationRequest.outbox_message_id == msg.id
+        )
+    )
     if found is None:
-        session.add(ConfirmationRequest(clinic_id=a.clinic_id, appointment_id=a.id, patient_id=p.id,
-                                        planned_reminder_id=r.id, step_id=r.step_id,
-                                        outbox_message_id=msg.id, channel=r.channel, to_address=address,
-                                        created_at=now, expires_at=a.start_at, status="open"))
+        session.add(
+            ConfirmationRequest(
+                clinic_id=a.clinic_id,
+                appointment_id=a.id,
+                patient_id=p.id,
+                planned_reminder_id=r.id,
+                step_id=r.step_id,
+                outbox_message_id=msg.id,
+                channel=r.channel,
+                to_address=address,
+                created_at=now,
+                expires_at=a.start_at,
+                status="open",
+            )
+        )
     if a.confirmation == "unconfirmed":
         a.confirmation, a.updated_at = "requested", now
     session.flush()
 
 
-def process_reminders(db: Any, *, now: datetime, settings: ReminderSettings | None = None,
-                      batch: int = 200) -> ReminderTick:
+def process_reminders(
+    db: Any, *, now: datetime, settings: ReminderSettings | None = None, batch: int = 200
+) -> ReminderTick:
     """The automation tick: expire requests, follow sent messages, queue due steps, escalate.
 
     Idempotent and restart-safe: each batch's outbox rows and step statuses are written in
@@ -191,17 +265,23 @@ def process_reminders(db: Any, *, now: datetime, settings: ReminderSettings | No
     report = ReminderTick()
     with db.write() as session:
         settings = settings or load_settings(session)
-        result = session.execute(update(ConfirmationRequest).where(
-            ConfirmationRequest.status == "open", ConfirmationRequest.expires_at <= now)
-            .values(status="expired"), execution_options={"synchronize_session": False})
+        result = session.execute(
+            update(ConfirmationRequest)
+            .where(ConfirmationRequest.status == "open", ConfirmationRequest.expires_at <= now)
+            .values(status="expired"),
+            execution_options={"synchronize_session": False},
+        )
         report.expired_requests = int(result.rowcount or 0)  # type: ignore[attr-defined]
         _sync(session, now, report)
     ctx = _Ctx()
     for _ in range(10_000):
         with db.write() as session:
-            q = (select(PlannedReminder).where(PlannedReminder.status == "planned",
-                                               PlannedReminder.due_at <= now)
-                 .order_by(PlannedReminder.due_at, PlannedReminder.id).limit(batch))
+            q = (
+                select(PlannedReminder)
+                .where(PlannedReminder.status == "planned", PlannedReminder.due_at <= now)
+                .order_by(PlannedReminder.due_at, PlannedReminder.id)
+                .limit(batch)
+            )
             if getattr(db, "is_postgres", False):
                 q = q.with_for_update(skip_locked=True)
             rows = list(session.scalars(q))

@@ -23,8 +23,16 @@ from orca_desk.services.series.rules import _dtstart, _expand, _utc
 from orca_desk.services.series_exceptions import add_exception
 
 
-def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope: Scope, reason: str,
-                  expected_version: int | None = None, now: datetime) -> int:
+def cancel_series(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    scope: Scope,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime,
+) -> int:
     """Cancel one occurrence (EXDATE), this and the following ones, or the whole series' future.
 
     Occurrences that have started are never touched. Series continued by a split (its
@@ -38,8 +46,9 @@ def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope:
     with session.begin_nested():
         if scope == "this":
             original = appt.series_occurrence_start or appt.start_at
-            booking.cancel_appointment(session, actor, appt.id, reason=reason.strip(),
-                                       expected_version=expected_version, now=now)
+            booking.cancel_appointment(
+                session, actor, appt.id, reason=reason.strip(), expected_version=expected_version, now=now
+            )
             add_exception(session, s.id, original, "removed", None, reason.strip()[:200], now)
             return 1
         if scope == "following":
@@ -55,8 +64,14 @@ def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope:
                 if a.start_at >= now and a.status in _REPLACEABLE and (original >= at or a.start_at >= at):
                     booking.cancel_appointment(session, actor, a.id, reason=reason.strip(), now=now)
                     cancelled += 1
-            first_future = next((o for o in _expand(series.rrule, _dtstart(series),
-                                                    until=_shown_until(series, now)) if _utc(o) >= at), None)
+            first_future = next(
+                (
+                    o
+                    for o in _expand(series.rrule, _dtstart(series), until=_shown_until(series, now))
+                    if _utc(o) >= at
+                ),
+                None,
+            )
             if first_future is not None and _occurrences_before(series, _utc(first_future)) > 0:
                 _end_before(series, _utc(first_future), now)
                 series.status = "ended" if scope == "following" else "cancelled"
@@ -64,7 +79,14 @@ def cancel_series(session: Session, actor: Actor, appointment_id: int, *, scope:
                 series.status = "cancelled"
                 series.materialised_until = None
             series.updated_at = now
-        audit.record(session, actor, f"cancel_{scope}", "series", s.id, now=now,
-                     after={"from": at.isoformat(), "cancelled": cancelled, "reason": reason.strip()})
+        audit.record(
+            session,
+            actor,
+            f"cancel_{scope}",
+            "series",
+            s.id,
+            now=now,
+            after={"from": at.isoformat(), "cancelled": cancelled, "reason": reason.strip()},
+        )
         session.flush()
         return cancelled

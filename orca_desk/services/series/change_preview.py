@@ -28,8 +28,9 @@ from orca_desk.services.series.rows import (
 from orca_desk.services.series.rules import HORIZON, _check_rule, _with_end
 
 
-def preview_change(session: Session, appointment_id: int, *, scope: Scope, change: SeriesChange,
-                   now: datetime) -> SeriesPreview:
+def preview_change(
+    session: Session, appointment_id: int, *, scope: Scope, change: SeriesChange, now: datetime
+) -> SeriesPreview:
     """What a "following"/"all" change would book, with conflicts (the occurrences it replaces are free)."""
     appt, s = _appointment(session, appointment_id)
     at = _split_point(s, appt, scope, now)
@@ -39,11 +40,19 @@ def preview_change(session: Session, appointment_id: int, *, scope: Scope, chang
     if change.rrule is None and s.end_kind == "count" and s.count is not None:
         rule = _with_end(rule, count=max(s.count - _occurrences_before(s, at), 1))
     dtstart = datetime.combine(at.astimezone(zone).date(), start_time, tzinfo=zone)
-    return preview_series(session, patient_id=s.patient_id, provider_id=change.provider_id or s.provider_id,
-                          chair_id=change.chair_id or s.chair_id, type_id=change.type_id or s.type_id,
-                          rrule=rule, dtstart=dtstart, minutes=change.minutes or s.minutes,
-                          horizon=now + HORIZON, now=now,
-                          replacing=[a.id for a in _replaceable(session, s, at, now)])
+    return preview_series(
+        session,
+        patient_id=s.patient_id,
+        provider_id=change.provider_id or s.provider_id,
+        chair_id=change.chair_id or s.chair_id,
+        type_id=change.type_id or s.type_id,
+        rrule=rule,
+        dtstart=dtstart,
+        minutes=change.minutes or s.minutes,
+        horizon=now + HORIZON,
+        now=now,
+        replacing=[a.id for a in _replaceable(session, s, at, now)],
+    )
 
 
 @dataclass(frozen=True)
@@ -79,18 +88,36 @@ _Where = tuple[datetime, datetime, int, int, int]  # start, end, chair, provider
 
 
 def _future_of(session: Session, series_ids: Iterable[int], now: datetime) -> dict[datetime, _Where]:
-    rows = session.execute(select(Appointment.series_occurrence_start, Appointment.start_at,
-                                  Appointment.end_at, Appointment.chair_id, Appointment.provider_id,
-                                  Appointment.type_id)
-                           .where(Appointment.series_id.in_(list(series_ids)),
-                                  Appointment.status.in_(_REPLACEABLE), Appointment.start_at >= now))
-    return {(key or start): (start, end, chair, provider, type_id)
-            for key, start, end, chair, provider, type_id in rows}
+    rows = session.execute(
+        select(
+            Appointment.series_occurrence_start,
+            Appointment.start_at,
+            Appointment.end_at,
+            Appointment.chair_id,
+            Appointment.provider_id,
+            Appointment.type_id,
+        ).where(
+            Appointment.series_id.in_(list(series_ids)),
+            Appointment.status.in_(_REPLACEABLE),
+            Appointment.start_at >= now,
+        )
+    )
+    return {
+        (key or start): (start, end, chair, provider, type_id)
+        for key, start, end, chair, provider, type_id in rows
+    }
 
 
-def preview_series_change(session: Session, actor: Actor, appointment_id: int, *, scope: Scope,
-                          change: SeriesChange, decisions: Mapping[datetime, Decision] | None = None,
-                          now: datetime) -> ChangePlan:
+def preview_series_change(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    scope: Scope,
+    change: SeriesChange,
+    decisions: Mapping[datetime, Decision] | None = None,
+    now: datetime,
+) -> ChangePlan:
     """What :func:`modify_series` would do, occurrence by occurrence, across the whole series; writes nothing.
 
     The change is made inside a savepoint, the future of every part of the series is read
@@ -104,8 +131,9 @@ def preview_series_change(session: Session, actor: Actor, appointment_id: int, *
     after = before
     savepoint = session.begin_nested()
     try:
-        modify_series(session, actor, appointment_id, scope=scope, change=change, decisions=decisions,
-                      now=now)
+        modify_series(
+            session, actor, appointment_id, scope=scope, change=change, decisions=decisions, now=now
+        )
         session.flush()
         after = _future_of(session, [x.id for x in _family(session, s)], now)
     except OrcaError as exc:
@@ -125,8 +153,16 @@ def preview_series_change(session: Session, actor: Actor, appointment_id: int, *
         if b == a:
             continue
         kind = "changed" if b is not None and a is not None else ("booked" if a is not None else "cancelled")
-        rows.append(ChangeRow(key.astimezone(zone), kind,
-                              b[0].astimezone(zone) if b else None, b[1].astimezone(zone) if b else None,
-                              where(b), a[0].astimezone(zone) if a else None,
-                              a[1].astimezone(zone) if a else None, where(a)))
+        rows.append(
+            ChangeRow(
+                key.astimezone(zone),
+                kind,
+                b[0].astimezone(zone) if b else None,
+                b[1].astimezone(zone) if b else None,
+                where(b),
+                a[0].astimezone(zone) if a else None,
+                a[1].astimezone(zone) if a else None,
+                where(a),
+            )
+        )
     return ChangePlan(tuple(rows) if error is None else (), error)

@@ -40,10 +40,17 @@ def _normalise(decisions: Mapping[datetime, Decision] | None) -> dict[datetime, 
     return {_utc(k): v for k, v in (decisions or {}).items()}
 
 
-def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, occs: Sequence[datetime],
-                      decisions: Mapping[datetime, Decision], *, now: datetime, strict: bool,
-                      reuse: dict[_SlotKey, Appointment] | None = None,
-                      ) -> tuple[int, list[tuple[datetime, str]]]:
+def _book_occurrences(
+    session: Session,
+    actor: Actor,
+    series: RecurringSeries,
+    occs: Sequence[datetime],
+    decisions: Mapping[datetime, Decision],
+    *,
+    now: datetime,
+    strict: bool,
+    reuse: dict[_SlotKey, Appointment] | None = None,
+) -> tuple[int, list[tuple[datetime, str]]]:
     """Book each occurrence as decided; ``strict`` raises naming the date, else skips and reports."""
     zone = ZoneInfo(series.timezone)
     length = timedelta(minutes=series.minutes)
@@ -64,14 +71,24 @@ def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, o
             start, minutes = _utc(decision.start), int((decision.end - decision.start).total_seconds() // 60)
             provider_id, chair_id = decision.provider_id, decision.chair_id
             override = True
-        existing = (reuse or {}).pop((start, start + length, chair_id, provider_id, series.type_id), None) \
-            if not override else None
+        existing = (
+            (reuse or {}).pop((start, start + length, chair_id, provider_id, series.type_id), None)
+            if not override
+            else None
+        )
         if existing is not None:
             existing.series_id, existing.series_occurrence_start, existing.updated_at = series.id, key, now
             booked += 1
             continue
-        req = BookingRequest(patient_id=series.patient_id, provider_id=provider_id, chair_id=chair_id,
-                             type_id=series.type_id, start=start, minutes=minutes, series_id=series.id)
+        req = BookingRequest(
+            patient_id=series.patient_id,
+            provider_id=provider_id,
+            chair_id=chair_id,
+            type_id=series.type_id,
+            start=start,
+            minutes=minutes,
+            series_id=series.id,
+        )
         try:
             if strict:
                 appt = booking.book_appointment(session, actor, req, now=now)
@@ -80,8 +97,10 @@ def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, o
                     appt = booking.book_appointment(session, actor, req, now=now)
         except OrcaError as exc:
             if strict:
-                raise type(exc)(f"{_label(local, session)}: {exc} Nothing was booked; skip that date or "
-                                "choose the suggested time.") from None
+                raise type(exc)(
+                    f"{_label(local, session)}: {exc} Nothing was booked; skip that date or "
+                    "choose the suggested time."
+                ) from None
             add_exception(session, series.id, key, "removed", None, str(exc)[:200], now)
             skipped.append((local, str(exc)))
             continue
@@ -93,10 +112,22 @@ def _book_occurrences(session: Session, actor: Actor, series: RecurringSeries, o
     return booked, skipped
 
 
-def create_series(session: Session, actor: Actor, *, patient_id: int, provider_id: int, chair_id: int,
-                  type_id: int, rrule: str, dtstart: datetime, minutes: int | None = None,
-                  decisions: Mapping[datetime, Decision] | None = None, notes: str = "",
-                  adopt_appointment_id: int | None = None, now: datetime) -> int:
+def create_series(
+    session: Session,
+    actor: Actor,
+    *,
+    patient_id: int,
+    provider_id: int,
+    chair_id: int,
+    type_id: int,
+    rrule: str,
+    dtstart: datetime,
+    minutes: int | None = None,
+    decisions: Mapping[datetime, Decision] | None = None,
+    notes: str = "",
+    adopt_appointment_id: int | None = None,
+    now: datetime,
+) -> int:
     """Create the series and book its occurrences (a year ahead when it never ends); all or nothing.
 
     ``decisions`` maps an occurrence start (as in the preview) to "book", "skip" or an
@@ -105,8 +136,14 @@ def create_series(session: Session, actor: Actor, *, patient_id: int, provider_i
     opened from; it becomes the occurrence at its time instead of being booked twice.
     """
     actor.require(BOOK)
-    plan = _plan(session, patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
-                 type_id=type_id, minutes=minutes)
+    plan = _plan(
+        session,
+        patient_id=patient_id,
+        provider_id=provider_id,
+        chair_id=chair_id,
+        type_id=type_id,
+        minutes=minutes,
+    )
     _zone(dtstart)
     start = dtstart.astimezone(plan.zone).replace(second=0, microsecond=0)
     if start < now - booking.PAST_GRACE:
@@ -124,12 +161,25 @@ def create_series(session: Session, actor: Actor, *, patient_id: int, provider_i
     with session.begin_nested():
         series = RecurringSeries(
             clinic_id=plan.clinic_id,
-            patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
-            location_id=plan.location_id, type_id=type_id, rrule=rule, start_date=start.date(),
-            start_minute=start.hour * 60 + start.minute, timezone=plan.zone.key, minutes=plan.minutes,
-            end_kind=end_kind, count=count, until_date=until_date,
+            patient_id=patient_id,
+            provider_id=provider_id,
+            chair_id=chair_id,
+            location_id=plan.location_id,
+            type_id=type_id,
+            rrule=rule,
+            start_date=start.date(),
+            start_minute=start.hour * 60 + start.minute,
+            timezone=plan.zone.key,
+            minutes=plan.minutes,
+            end_kind=end_kind,
+            count=count,
+            until_date=until_date,
             materialised_until=horizon if end_kind == "never" else None,
-            status="active", notes=notes, created_at=now, updated_at=now)
+            status="active",
+            notes=notes,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(series)
         session.flush()
         reuse: dict[_SlotKey, Appointment] = {}
@@ -138,6 +188,13 @@ def create_series(session: Session, actor: Actor, *, patient_id: int, provider_i
             if own is not None and own.patient_id == patient_id and own.series_id is None:
                 reuse[(own.start_at, own.end_at, own.chair_id, own.provider_id, own.type_id)] = own
         _book_occurrences(session, actor, series, occs, chosen, now=now, strict=True, reuse=reuse)
-        audit.record(session, actor, "create", "series", series.id, now=now,
-                     after={"rrule": rule, "dtstart": start.isoformat(), "occurrences": len(occs)})
+        audit.record(
+            session,
+            actor,
+            "create",
+            "series",
+            series.id,
+            now=now,
+            after={"rrule": rule, "dtstart": start.isoformat(), "occurrences": len(occs)},
+        )
     return series.id

@@ -40,46 +40,76 @@ def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HOR
     occurrences and exceptions, and the appointments of the window (by location).
     """
     target = now + horizon
-    series = list(session.scalars(select(RecurringSeries).where(
-        RecurringSeries.status == "active", RecurringSeries.end_kind == "never",
-        or_(RecurringSeries.materialised_until.is_(None), RecurringSeries.materialised_until < target))))
+    series = list(
+        session.scalars(
+            select(RecurringSeries).where(
+                RecurringSeries.status == "active",
+                RecurringSeries.end_kind == "never",
+                or_(
+                    RecurringSeries.materialised_until.is_(None), RecurringSeries.materialised_until < target
+                ),
+            )
+        )
+    )
     if not series:
         return []
     ids = [s.id for s in series]
     lo = min((s.materialised_until or _dtstart(s)) for s in series)
     taken: set[tuple[int, datetime]] = set()
     for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
-        for sid, start in session.execute(select(Appointment.series_id, Appointment.series_occurrence_start)
-                                          .where(Appointment.series_id.in_(part),
-                                                 Appointment.series_occurrence_start >= lo)):
+        part = ids[chunk : chunk + 500]
+        for sid, start in session.execute(
+            select(Appointment.series_id, Appointment.series_occurrence_start).where(
+                Appointment.series_id.in_(part), Appointment.series_occurrence_start >= lo
+            )
+        ):
             if sid is not None and start is not None:
                 taken.add((sid, start))
-        for sid, start in session.execute(select(SeriesException.series_id, SeriesException.original_start)
-                                          .where(SeriesException.series_id.in_(part),
-                                                 SeriesException.original_start >= lo)):
+        for sid, start in session.execute(
+            select(SeriesException.series_id, SeriesException.original_start).where(
+                SeriesException.series_id.in_(part), SeriesException.original_start >= lo
+            )
+        ):
             taken.add((sid, start))
     new: list[tuple[RecurringSeries, list[datetime]]] = []
     for s in series:
         since = max(s.materialised_until or now, now)
         # Expanded from the window, not from DTSTART: a years-old series reads only its new dates.
-        occs = [o for o in recurrence.occurrences_from(s.rrule, _dtstart(s), since=since, until=target)
-                if (s.id, _utc(o)) not in taken]
+        occs = [
+            o
+            for o in recurrence.occurrences_from(s.rrule, _dtstart(s), since=since, until=target)
+            if (s.id, _utc(o)) not in taken
+        ]
         new.append((s, occs))
     busy = _Busy(style=local_time.clinic_time_format(session))
     windows = [(o, o + timedelta(minutes=s.minutes)) for s, occs in new for o in occs]
-    _load_busy(session, busy, [(min(w[0] for w in windows), max(w[1] for w in windows))] if windows else [],
-               location_ids={s.location_id for s, _ in new})
-    _load_names(session, busy, {s.patient_id for s in series}, {s.chair_id for s in series},
-                {s.provider_id for s in series})
+    _load_busy(
+        session,
+        busy,
+        [(min(w[0] for w in windows), max(w[1] for w in windows))] if windows else [],
+        location_ids={s.location_id for s, _ in new},
+    )
+    _load_names(
+        session,
+        busy,
+        {s.patient_id for s in series},
+        {s.chair_id for s in series},
+        {s.provider_id for s in series},
+    )
     out = []
     for s, occs in new:
         zone = ZoneInfo(s.timezone)
         length = timedelta(minutes=s.minutes)
         problems: list[tuple[datetime, str]] = []
         for o in occs:
-            found = busy.problems(patient_id=s.patient_id, provider_id=s.provider_id, chair_id=s.chair_id,
-                                  start=o, end=o + length, zone=zone)
+            found = busy.problems(
+                patient_id=s.patient_id,
+                provider_id=s.provider_id,
+                chair_id=s.chair_id,
+                start=o,
+                end=o + length,
+                zone=zone,
+            )
             if found:
                 problems.append((o, " ".join(p.message for p in found)))
             else:
@@ -88,8 +118,9 @@ def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HOR
     return out
 
 
-def extend_horizons(session: Session, *, now: datetime, actor: Actor = AUTOMATION,
-                    horizon: timedelta = HORIZON) -> HorizonReport:
+def extend_horizons(
+    session: Session, *, now: datetime, actor: Actor = AUTOMATION, horizon: timedelta = HORIZON
+) -> HorizonReport:
     """Book never-ending series up to ``now + horizon``; idempotent (a second run books nothing).
 
     The scheduler has nobody to ask, so a date that collides is skipped (recorded as a
@@ -126,6 +157,16 @@ def _skip_task(session: Session, series: RecurringSeries, start: datetime, why: 
     name = patient.display_name if patient is not None else f"patient #{series.patient_id}"
     when = _label(start.astimezone(ZoneInfo(series.timezone)), session)
     reason = f"Find another time for {name}: series #{series.id} could not book {when}. {why.strip()}"
-    session.add(StaffTask(clinic_id=series.clinic_id, kind=SKIP_TASK, appointment_id=None,
-                          patient_id=series.patient_id, reason=reason[:300], status="open", attempts=[],
-                          created_at=now, updated_at=now))
+    session.add(
+        StaffTask(
+            clinic_id=series.clinic_id,
+            kind=SKIP_TASK,
+            appointment_id=None,
+            patient_id=series.patient_id,
+            reason=reason[:300],
+            status="open",
+            attempts=[],
+            created_at=now,
+            updated_at=now,
+        )
+    )

@@ -55,9 +55,17 @@ class SeriesChange:
     type_id: int | None = None
 
 
-def modify_series(session: Session, actor: Actor, appointment_id: int, *, scope: Scope,
-                  change: SeriesChange, decisions: Mapping[datetime, Decision] | None = None,
-                  expected_version: int | None = None, now: datetime) -> int:
+def modify_series(
+    session: Session,
+    actor: Actor,
+    appointment_id: int,
+    *,
+    scope: Scope,
+    change: SeriesChange,
+    decisions: Mapping[datetime, Decision] | None = None,
+    expected_version: int | None = None,
+    now: datetime,
+) -> int:
     """Change one occurrence, this and the following ones, or all future ones; returns the series id.
 
     "this" moves the appointment and makes it an exception. "following" ends the rule
@@ -75,10 +83,17 @@ def modify_series(session: Session, actor: Actor, appointment_id: int, *, scope:
             start = datetime.combine(appt.start_at.astimezone(zone).date(), change.start_time, tzinfo=zone)
         minutes = change.minutes or int((appt.end_at - appt.start_at).total_seconds() // 60)
         with session.begin_nested():
-            moved = booking.move_appointment(session, actor, appt.id, start=start,
-                                             end=start + timedelta(minutes=minutes), chair_id=change.chair_id,
-                                             provider_id=change.provider_id,
-                                             expected_version=expected_version, now=now)
+            moved = booking.move_appointment(
+                session,
+                actor,
+                appt.id,
+                start=start,
+                end=start + timedelta(minutes=minutes),
+                chair_id=change.chair_id,
+                provider_id=change.provider_id,
+                expected_version=expected_version,
+                now=now,
+            )
             if change.type_id is not None:
                 moved.type_id = change.type_id
             moved.series_occurrence_start = original
@@ -96,15 +111,26 @@ def modify_series(session: Session, actor: Actor, appointment_id: int, *, scope:
         return _split(session, actor, s, at, change, _normalise(decisions), now)
 
 
-def _change_family(session: Session, actor: Actor, s: RecurringSeries, change: SeriesChange,
-                   decisions: dict[datetime, Decision], now: datetime) -> int:
+def _change_family(
+    session: Session,
+    actor: Actor,
+    s: RecurringSeries,
+    change: SeriesChange,
+    decisions: dict[datetime, Decision],
+    now: datetime,
+) -> int:
     """ "All": every part of the series (continuations included) from its first future occurrence.
 
     Each part keeps its own dates (a part ended by a split keeps its end) and whatever the
     change leaves as is; returns the id of the part that now holds ``s``'s future.
     """
-    parts = [(part, at) for part in _family(session, s) if part.status != "cancelled"
-             for at in [_first_future(part, now)] if at is not None]
+    parts = [
+        (part, at)
+        for part in _family(session, s)
+        if part.status != "cancelled"
+        for at in [_first_future(part, now)]
+        if at is not None
+    ]
     if not parts:
         raise ValidationError("Every occurrence of this series has already started; nothing to change.")
     result: int | None = None
@@ -123,8 +149,17 @@ def _change_family(session: Session, actor: Actor, s: RecurringSeries, change: S
     return result
 
 
-def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, change: SeriesChange,
-           decisions: dict[datetime, Decision], now: datetime, *, exceptions_too: bool = False) -> int:
+def _split(
+    session: Session,
+    actor: Actor,
+    old: RecurringSeries,
+    at: datetime,
+    change: SeriesChange,
+    decisions: dict[datetime, Decision],
+    now: datetime,
+    *,
+    exceptions_too: bool = False,
+) -> int:
     """Make the change from ``at`` on; returns the id of the series that holds those occurrences.
 
     When none of ``old`` has happened it changes in place; otherwise ``old`` ends before ``at``
@@ -138,18 +173,30 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
     rule = _strip(change.rrule) if change.rrule is not None else old.rrule
     if change.rrule is None and old.end_kind == "count" and old.count is not None:
         rule = _with_end(rule, count=max(old.count - before, 1))
-    snapshot = {"rrule": old.rrule, "start": _dtstart(old).isoformat(), "minutes": old.minutes,
-                "provider_id": old.provider_id, "chair_id": old.chair_id, "type_id": old.type_id}
+    snapshot = {
+        "rrule": old.rrule,
+        "start": _dtstart(old).isoformat(),
+        "minutes": old.minutes,
+        "provider_id": old.provider_id,
+        "chair_id": old.chair_id,
+        "type_id": old.type_id,
+    }
     target = old if before == 0 else _continuation(session, old, at, now)
-    plan = _plan(session, patient_id=old.patient_id, provider_id=change.provider_id or old.provider_id,
-                 chair_id=change.chair_id or old.chair_id, type_id=change.type_id or old.type_id,
-                 minutes=change.minutes or old.minutes)
+    plan = _plan(
+        session,
+        patient_id=old.patient_id,
+        provider_id=change.provider_id or old.provider_id,
+        chair_id=change.chair_id or old.chair_id,
+        type_id=change.type_id or old.type_id,
+        minutes=change.minutes or old.minutes,
+    )
     dtstart = datetime.combine(at.astimezone(zone).date(), start_time, tzinfo=zone)
     every = _apply_rule(session, target, plan, rule, dtstart, zone, now)
     old_exceptions = _exceptions(session, old.id)
     overrides = {k: e for k, e in old_exceptions.items() if k >= at and e.kind == "override"}
-    occs = _carry_exceptions(session, target, [o for o in every if o >= now], removed, overrides,
-                             decisions, zone)
+    occs = _carry_exceptions(
+        session, target, [o for o in every if o >= now], removed, overrides, decisions, zone
+    )
     if exceptions_too:  # "all" covers the moved occurrences as well; "following" leaves them be
         moved_ones = [e for e in overrides.values() if e.appointment_id]
         _apply_to_moved(session, actor, moved_ones, change, zone, now)
@@ -163,9 +210,16 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
     _book_occurrences(session, actor, target, occs, decisions, now=now, strict=True, reuse=reuse)
     for a in reuse.values():  # not claimed after all
         _release(session, actor, a, now)
-    audit.record(session, actor, "modify", "series", old.id, now=now, before=snapshot,
-                 after={"series_id": target.id, "rrule": rule, "start": dtstart.isoformat(),
-                        "from": at.isoformat()})
+    audit.record(
+        session,
+        actor,
+        "modify",
+        "series",
+        old.id,
+        now=now,
+        before=snapshot,
+        after={"series_id": target.id, "rrule": rule, "start": dtstart.isoformat(), "from": at.isoformat()},
+    )
     if target is not old and not _has_future(session, old, now):
         old.status = "ended"
     return target.id
@@ -174,18 +228,38 @@ def _split(session: Session, actor: Actor, old: RecurringSeries, at: datetime, c
 def _continuation(session: Session, old: RecurringSeries, at: datetime, now: datetime) -> RecurringSeries:
     """End ``old`` before ``at`` and add the series that continues it (the caller gives it its rule)."""
     _end_before(old, at, now)
-    target = RecurringSeries(clinic_id=old.clinic_id, patient_id=old.patient_id, notes=old.notes,
-                             parent_id=old.id, status="active", created_at=now, updated_at=now, rrule="",
-                             start_date=at.astimezone(ZoneInfo(old.timezone)).date(), start_minute=0,
-                             timezone=old.timezone, minutes=old.minutes, end_kind="never",
-                             provider_id=old.provider_id, chair_id=old.chair_id, location_id=old.location_id,
-                             type_id=old.type_id)
+    target = RecurringSeries(
+        clinic_id=old.clinic_id,
+        patient_id=old.patient_id,
+        notes=old.notes,
+        parent_id=old.id,
+        status="active",
+        created_at=now,
+        updated_at=now,
+        rrule="",
+        start_date=at.astimezone(ZoneInfo(old.timezone)).date(),
+        start_minute=0,
+        timezone=old.timezone,
+        minutes=old.minutes,
+        end_kind="never",
+        provider_id=old.provider_id,
+        chair_id=old.chair_id,
+        location_id=old.location_id,
+        type_id=old.type_id,
+    )
     session.add(target)
     return target
 
 
-def _apply_rule(session: Session, target: RecurringSeries, plan: _Plan, rule: str, dtstart: datetime,
-                zone: ZoneInfo, now: datetime) -> list[datetime]:
+def _apply_rule(
+    session: Session,
+    target: RecurringSeries,
+    plan: _Plan,
+    rule: str,
+    dtstart: datetime,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[datetime]:
     """Give ``target`` the rule, start and booking details; returns its occurrences up to the horizon."""
     end_kind, count, until_date = _end_of(rule, zone)
     target.rrule, target.start_date = rule, dtstart.date()
@@ -203,9 +277,15 @@ def _apply_rule(session: Session, target: RecurringSeries, plan: _Plan, rule: st
     return every
 
 
-def _carry_exceptions(session: Session, target: RecurringSeries, occs: list[datetime],
-                      removed: set[datetime], overrides: dict[datetime, SeriesException],
-                      decisions: dict[datetime, Decision], zone: ZoneInfo) -> list[datetime]:
+def _carry_exceptions(
+    session: Session,
+    target: RecurringSeries,
+    occs: list[datetime],
+    removed: set[datetime],
+    overrides: dict[datetime, SeriesException],
+    decisions: dict[datetime, Decision],
+    zone: ZoneInfo,
+) -> list[datetime]:
     """Exceptions follow their date: a skipped date stays skipped, a moved occurrence stays where
     it is and stands for that date's occurrence of the new rule. Returns the occurrences to book."""
     removed_days = {k.astimezone(zone).date() for k in removed}
@@ -227,12 +307,21 @@ def _carry_exceptions(session: Session, target: RecurringSeries, occs: list[date
     return kept
 
 
-def _reuse_or_release(session: Session, actor: Actor, replaced: list[Appointment], occs: list[datetime],
-                      plan: _Plan, now: datetime) -> dict[_SlotKey, Appointment]:
+def _reuse_or_release(
+    session: Session,
+    actor: Actor,
+    replaced: list[Appointment],
+    occs: list[datetime],
+    plan: _Plan,
+    now: datetime,
+) -> dict[_SlotKey, Appointment]:
     """Keep the replaced appointments the new plan books again unchanged (by slot); release the rest."""
     length = timedelta(minutes=plan.minutes)
-    reuse = {(a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id): a for a in replaced
-             if a.end_at - a.start_at == length}
+    reuse = {
+        (a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id): a
+        for a in replaced
+        if a.end_at - a.start_at == length
+    }
     planned = {(_utc(o), _utc(o) + length, plan.chair_id, plan.provider_id, plan.type_id) for o in occs}
     for a in replaced:
         slot = (a.start_at, a.end_at, a.chair_id, a.provider_id, a.type_id)
@@ -243,11 +332,21 @@ def _reuse_or_release(session: Session, actor: Actor, replaced: list[Appointment
     return reuse
 
 
-def _apply_to_moved(session: Session, actor: Actor, moved: Sequence[SeriesException], change: SeriesChange,
-                    zone: ZoneInfo, now: datetime) -> None:
+def _apply_to_moved(
+    session: Session,
+    actor: Actor,
+    moved: Sequence[SeriesException],
+    change: SeriesChange,
+    zone: ZoneInfo,
+    now: datetime,
+) -> None:
     """A moved occurrence stays where it was moved to, but takes the new length, chair, provider and type."""
-    if change.minutes is None and change.chair_id is None and change.provider_id is None \
-            and change.type_id is None:
+    if (
+        change.minutes is None
+        and change.chair_id is None
+        and change.provider_id is None
+        and change.type_id is None
+    ):
         return
     for exc in moved:
         appt = session.get(Appointment, exc.appointment_id) if exc.appointment_id else None
@@ -256,18 +355,29 @@ def _apply_to_moved(session: Session, actor: Actor, moved: Sequence[SeriesExcept
         end = appt.start_at + timedelta(minutes=change.minutes) if change.minutes else appt.end_at
         try:
             with session.begin_nested():
-                booking.move_appointment(session, actor, appt.id, start=appt.start_at, end=end,
-                                         chair_id=change.chair_id, provider_id=change.provider_id, now=now)
+                booking.move_appointment(
+                    session,
+                    actor,
+                    appt.id,
+                    start=appt.start_at,
+                    end=end,
+                    chair_id=change.chair_id,
+                    provider_id=change.provider_id,
+                    now=now,
+                )
         except OrcaError as exc_:
-            raise type(exc_)(f"{_label(appt.start_at.astimezone(zone), session)} (moved earlier): {exc_} "
-                             "Nothing was changed.") from None
+            raise type(exc_)(
+                f"{_label(appt.start_at.astimezone(zone), session)} (moved earlier): {exc_} "
+                "Nothing was changed."
+            ) from None
         if change.type_id is not None:
             appt.type_id = change.type_id
     session.flush()
 
 
-def _release(session: Session, actor: Actor, appt: Appointment, now: datetime,
-             reason: str = "series changed") -> None:
+def _release(
+    session: Session, actor: Actor, appt: Appointment, now: datetime, reason: str = "series changed"
+) -> None:
     """Take an unaltered occurrence out of the book; the clinic changed it, so never a late cancel."""
     booking.cancel_appointment(session, actor, appt.id, reason=reason, now=now)
     appt.late_cancel = False

@@ -86,25 +86,51 @@ class _Plan:
     provider: tuple[str, int]  # name, patients at once
 
 
-def _plan(session: Session, *, patient_id: int, provider_id: int, chair_id: int, type_id: int,
-          minutes: int | None) -> _Plan:
+def _plan(
+    session: Session, *, patient_id: int, provider_id: int, chair_id: int, type_id: int, minutes: int | None
+) -> _Plan:
     # One row for the five lookups (five ORM gets were a sixth of a preview); each LEFT JOIN
     # is on its own id, so a missing chair, provider or type comes back as NULLs.
     row = session.execute(
-        select(Patient.is_active, Patient.clinic_id, Patient.first_name, Patient.last_name,
-               Chair.is_active, Chair.location_id, Chair.name,
-               Provider.is_active, Provider.name, Provider.max_concurrent,
-               AppointmentType.is_active, AppointmentType.default_minutes, Location.timezone)
+        select(
+            Patient.is_active,
+            Patient.clinic_id,
+            Patient.first_name,
+            Patient.last_name,
+            Chair.is_active,
+            Chair.location_id,
+            Chair.name,
+            Provider.is_active,
+            Provider.name,
+            Provider.max_concurrent,
+            AppointmentType.is_active,
+            AppointmentType.default_minutes,
+            Location.timezone,
+        )
         .select_from(Patient)
         .outerjoin(Chair, Chair.id == chair_id)
         .outerjoin(Location, Location.id == Chair.location_id)
         .outerjoin(Provider, Provider.id == provider_id)
         .outerjoin(AppointmentType, AppointmentType.id == type_id)
-        .where(Patient.id == patient_id)).one_or_none()
+        .where(Patient.id == patient_id)
+    ).one_or_none()
     if row is None or not row[0]:
         raise NotFound(f"Patient #{patient_id} does not exist.")
-    (_, clinic_id, first, last, chair_active, location_id, chair_name, provider_active, provider_name,
-     provider_limit, type_active, default_minutes, timezone) = row
+    (
+        _,
+        clinic_id,
+        first,
+        last,
+        chair_active,
+        location_id,
+        chair_name,
+        provider_active,
+        provider_name,
+        provider_limit,
+        type_active,
+        default_minutes,
+        timezone,
+    ) = row
     if not chair_active:  # None: no such chair
         raise NotFound(f"Chair #{chair_id} does not exist.")
     if not provider_active:
@@ -115,15 +141,36 @@ def _plan(session: Session, *, patient_id: int, provider_id: int, chair_id: int,
     if not 0 < length <= MAX_MINUTES:
         raise ValidationError(f"An appointment lasts 1 minute to {MAX_MINUTES // 60} hours.", field="minutes")
     assert timezone is not None
-    return _Plan(patient_id, provider_id, chair_id, location_id, type_id, length, ZoneInfo(timezone),
-                 clinic_id, f"{first} {last}", chair_name, (provider_name, provider_limit))
+    return _Plan(
+        patient_id,
+        provider_id,
+        chair_id,
+        location_id,
+        type_id,
+        length,
+        ZoneInfo(timezone),
+        clinic_id,
+        f"{first} {last}",
+        chair_name,
+        (provider_name, provider_limit),
+    )
 
 
-def preview_series(session: Session, *, patient_id: int, provider_id: int, chair_id: int, type_id: int,
-                   rrule: str, dtstart: datetime, minutes: int | None = None,
-                   horizon: datetime | None = None, now: datetime | None = None,
-                   replacing: Iterable[int] = (),
-                   progress: Callable[[int, int], None] | None = None) -> SeriesPreview:
+def preview_series(
+    session: Session,
+    *,
+    patient_id: int,
+    provider_id: int,
+    chair_id: int,
+    type_id: int,
+    rrule: str,
+    dtstart: datetime,
+    minutes: int | None = None,
+    horizon: datetime | None = None,
+    now: datetime | None = None,
+    replacing: Iterable[int] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> SeriesPreview:
     """Every occurrence of the rule with its conflicts and, for each conflict, the nearest alternative.
 
     ``dtstart`` is aware (it is read in the chair's location zone). A never-ending rule is
@@ -134,8 +181,14 @@ def preview_series(session: Session, *, patient_id: int, provider_id: int, chair
     ``progress(done, total)`` is called as the dates are checked; it may raise to stop the
     preview (the desk's Cancel).
     """
-    plan = _plan(session, patient_id=patient_id, provider_id=provider_id, chair_id=chair_id,
-                 type_id=type_id, minutes=minutes)
+    plan = _plan(
+        session,
+        patient_id=patient_id,
+        provider_id=provider_id,
+        chair_id=chair_id,
+        type_id=type_id,
+        minutes=minutes,
+    )
     _zone(dtstart)
     start = dtstart.astimezone(plan.zone)
     rule = _check_rule(rrule)
@@ -143,9 +196,17 @@ def preview_series(session: Session, *, patient_id: int, provider_id: int, chair
     return _preview(session, plan, rule, start, occs, now=now, ignore=frozenset(replacing), progress=progress)
 
 
-def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: list[datetime], *,
-             now: datetime | None, ignore: frozenset[int],
-             progress: Callable[[int, int], None] | None = None) -> SeriesPreview:
+def _preview(
+    session: Session,
+    plan: _Plan,
+    rule: str,
+    dtstart: datetime,
+    occs: list[datetime],
+    *,
+    now: datetime | None,
+    ignore: frozenset[int],
+    progress: Callable[[int, int], None] | None = None,
+) -> SeriesPreview:
     total = 2 * len(occs)
     report = progress or (lambda _done, _total: None)
     report(0, total)
@@ -154,24 +215,44 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
     busy.names[plan.patient_id] = plan.patient_name
     busy.chair_names[plan.chair_id] = plan.chair_name
     busy.providers[plan.provider_id] = plan.provider
-    keys = {"chair_ids": [plan.chair_id], "patient_ids": [plan.patient_id],
-            "provider_ids": [plan.provider_id]}
+    keys = {
+        "chair_ids": [plan.chair_id],
+        "patient_ids": [plan.patient_id],
+        "provider_ids": [plan.provider_id],
+    }
     _load_busy(session, busy, [(o, o + length) for o in occs], **keys)
     engine = _availability()
     near = timedelta(days=ALTERNATIVE_DAYS + 1)
-    hours = _Hours(session, engine, provider_id=plan.provider_id, location_id=plan.location_id,
-                   chair_id=plan.chair_id, first=(occs[0] - near).date() if occs else dtstart.date(),
-                   last=(occs[-1] + near).date() if occs else dtstart.date())
+    hours = _Hours(
+        session,
+        engine,
+        provider_id=plan.provider_id,
+        location_id=plan.location_id,
+        chair_id=plan.chair_id,
+        first=(occs[0] - near).date() if occs else dtstart.date(),
+        last=(occs[-1] + near).date() if occs else dtstart.date(),
+    )
     found: list[list[Problem]] = []
     for n, occ in enumerate(occs):
         if n % 8 == 0:
             report(n, total)
         end = occ + length
-        problems = busy.problems(patient_id=plan.patient_id, provider_id=plan.provider_id,
-                                 chair_id=plan.chair_id, start=occ, end=end, zone=plan.zone, ignore=ignore)
+        problems = busy.problems(
+            patient_id=plan.patient_id,
+            provider_id=plan.provider_id,
+            chair_id=plan.chair_id,
+            start=occ,
+            end=end,
+            zone=plan.zone,
+            ignore=ignore,
+        )
         if hours.suspicious(occ, end):
-            problems = _hours_problems(session, engine, provider_id=plan.provider_id, chair_id=plan.chair_id,
-                                       start=occ, end=end) + problems
+            problems = (
+                _hours_problems(
+                    session, engine, provider_id=plan.provider_id, chair_id=plan.chair_id, start=occ, end=end
+                )
+                + problems
+            )
         if now is not None and occ < now:
             problems.insert(0, Problem("past", "That time is in the past."))
         found.append(problems)
@@ -185,30 +266,63 @@ def _preview(session: Session, plan: _Plan, rule: str, dtstart: datetime, occs: 
         todo = [i for i, p in enumerate(found) if p and alternatives.get(i) is None]
         if not todo:
             break
-        windows = [(datetime.combine(occs[i].date() - timedelta(days=reach), time(0), tzinfo=plan.zone),
-                    datetime.combine(occs[i].date() + timedelta(days=reach + 1), time(0), tzinfo=plan.zone))
-                   for i in todo]
+        windows = [
+            (
+                datetime.combine(occs[i].date() - timedelta(days=reach), time(0), tzinfo=plan.zone),
+                datetime.combine(occs[i].date() + timedelta(days=reach + 1), time(0), tzinfo=plan.zone),
+            )
+            for i in todo
+        ]
         _load_busy(session, busy, windows, **keys)
         for k, i in enumerate(todo):
             report(len(occs) + (len(occs) * (k + (len(todo) if reach else 0))) // (2 * len(todo)), total)
-            alt = _nearest_alternative(session, engine if reach else None, busy, hours, plan, occs[i],
-                                       planned, now=now, ignore=ignore, reach=reach, period=period)
+            alt = _nearest_alternative(
+                session,
+                engine if reach else None,
+                busy,
+                hours,
+                plan,
+                occs[i],
+                planned,
+                now=now,
+                ignore=ignore,
+                reach=reach,
+                period=period,
+            )
             alternatives[i] = alt
             if alt is not None:
                 # Accepting every suggestion must work: later suggestions see this one as taken.
                 busy.add_planned(alt.chair_id, plan.patient_id, alt.provider_id, alt.start, alt.end)
     report(total, total)
-    rows = [PreviewOccurrence(i + 1, occ, occ + length, tuple(found[i]), alternatives.get(i))
-            for i, occ in enumerate(occs)]
-    return SeriesPreview(rrule=rule, dtstart=dtstart, zone=plan.zone.key, minutes=plan.minutes,
-                         summary=recurrence.describe(rule, dtstart), occurrences=tuple(rows),
-                         never_ends=_end_of(rule, plan.zone)[0] == "never")
+    rows = [
+        PreviewOccurrence(i + 1, occ, occ + length, tuple(found[i]), alternatives.get(i))
+        for i, occ in enumerate(occs)
+    ]
+    return SeriesPreview(
+        rrule=rule,
+        dtstart=dtstart,
+        zone=plan.zone.key,
+        minutes=plan.minutes,
+        summary=recurrence.describe(rule, dtstart),
+        occurrences=tuple(rows),
+        never_ends=_end_of(rule, plan.zone)[0] == "never",
+    )
 
 
-def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Busy, hours: _Hours, plan: _Plan,
-                         occ: datetime, planned: list[datetime], *, now: datetime | None,
-                         ignore: frozenset[int], reach: int = ALTERNATIVE_DAYS,
-                         period: Callable[[date], object] | None = None) -> Alternative | None:
+def _nearest_alternative(
+    session: Session,
+    engine: ModuleType | None,
+    busy: _Busy,
+    hours: _Hours,
+    plan: _Plan,
+    occ: datetime,
+    planned: list[datetime],
+    *,
+    now: datetime | None,
+    ignore: frozenset[int],
+    reach: int = ALTERNATIVE_DAYS,
+    period: Callable[[date], object] | None = None,
+) -> Alternative | None:
     """The free slot nearest to ``occ`` (same chair and provider) within ALTERNATIVE_DAYS.
 
     Free means what the engine means: working time at the location minus holidays, time
@@ -228,7 +342,7 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
 
     def clashes_with_series(start: datetime) -> bool:
         i = bisect_left(planned, start - length)
-        return any(p != own and p < start + length for p in planned[i:i + 3] if p + length > start)
+        return any(p != own and p < start + length for p in planned[i : i + 3] if p + length > start)
 
     base = occ.hour * 60 + occ.minute
     secs = plan.minutes * 60
@@ -251,8 +365,13 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
                 continue
             s_epoch = midnight + minute * 60
             if (now_epoch is not None and s_epoch < now_epoch) or not busy.is_free_epoch(
-                    patient_id=plan.patient_id, provider_id=plan.provider_id, chair_id=plan.chair_id,
-                    start=s_epoch, end=s_epoch + secs, ignore=ignore):
+                patient_id=plan.patient_id,
+                provider_id=plan.provider_id,
+                chair_id=plan.chair_id,
+                start=s_epoch,
+                end=s_epoch + secs,
+                ignore=ignore,
+            ):
                 continue
             cand = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=plan.zone)
             if not clashes_with_series(_utc(cand)):
@@ -263,20 +382,42 @@ def _nearest_alternative(session: Session, engine: ModuleType | None, busy: _Bus
     if now is not None:
         lo = max(lo, now)
     openings = engine.find_openings(
-        session, minutes=plan.minutes, after=_utc(lo), provider_ids=[plan.provider_id],
-        location_ids=[plan.location_id], horizon_days=2 * ALTERNATIVE_DAYS + 1, limit=200)
-    best = sorted((o for o in openings if not clashes_with_series(_utc(o.start))
-                   and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)
-                   and in_period(o.start.astimezone(plan.zone).date())
-                   and busy.is_free(patient_id=plan.patient_id, provider_id=o.provider_id,
-                                    chair_id=o.chair_id, start=o.start, end=o.end, ignore=ignore)),
-                  key=lambda o: (o.chair_id != plan.chair_id,
-                                 abs(o.start.astimezone(plan.zone).date() - occ.date()), abs(o.start - occ)))
+        session,
+        minutes=plan.minutes,
+        after=_utc(lo),
+        provider_ids=[plan.provider_id],
+        location_ids=[plan.location_id],
+        horizon_days=2 * ALTERNATIVE_DAYS + 1,
+        limit=200,
+    )
+    best = sorted(
+        (
+            o
+            for o in openings
+            if not clashes_with_series(_utc(o.start))
+            and abs(o.start - occ) <= timedelta(days=ALTERNATIVE_DAYS)
+            and in_period(o.start.astimezone(plan.zone).date())
+            and busy.is_free(
+                patient_id=plan.patient_id,
+                provider_id=o.provider_id,
+                chair_id=o.chair_id,
+                start=o.start,
+                end=o.end,
+                ignore=ignore,
+            )
+        ),
+        key=lambda o: (
+            o.chair_id != plan.chair_id,
+            abs(o.start.astimezone(plan.zone).date() - occ.date()),
+            abs(o.start - occ),
+        ),
+    )
     if not best:
         return None
     o = best[0]
-    return Alternative(o.start.astimezone(plan.zone), o.end.astimezone(plan.zone), o.provider_id, o.chair_id,
-                       o.location_id)
+    return Alternative(
+        o.start.astimezone(plan.zone), o.end.astimezone(plan.zone), o.provider_id, o.chair_id, o.location_id
+    )
 
 
 def load_series_preview(db: Database, **kwargs: Any) -> SeriesPreview:

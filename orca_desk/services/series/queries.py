@@ -85,8 +85,9 @@ def load_series(session: Session, series_id: int) -> SeriesDetail:
     dtstart = _dtstart(s)
     occs = _expand(s.rrule, dtstart, until=_shown_until(s, None))
     exceptions = _exceptions(session, s.id)
-    members = {a.series_occurrence_start: a for a in _members(session, s.id)
-               if a.series_occurrence_start is not None}
+    members = {
+        a.series_occurrence_start: a for a in _members(session, s.id) if a.series_occurrence_start is not None
+    }
     horizon = s.materialised_until
     rows: list[SeriesOccurrenceRow] = []
     keys = sorted({_utc(o) for o in occs} | set(members) | set(exceptions))
@@ -98,8 +99,16 @@ def load_series(session: Session, series_id: int) -> SeriesDetail:
             state = booking.STATUS_LABELS[appt.status]
             if appt.status in _REPLACEABLE:
                 state = "moved" if exc is not None and exc.kind == "override" else "booked"
-            rows.append(SeriesOccurrenceRow(local, appt.start_at.astimezone(zone),
-                                            appt.end_at.astimezone(zone), state, appt.id, appt.version))
+            rows.append(
+                SeriesOccurrenceRow(
+                    local,
+                    appt.start_at.astimezone(zone),
+                    appt.end_at.astimezone(zone),
+                    state,
+                    appt.id,
+                    appt.version,
+                )
+            )
         elif exc is not None:
             rows.append(SeriesOccurrenceRow(local, None, None, "removed", None, None))
         else:
@@ -112,12 +121,25 @@ def load_series(session: Session, series_id: int) -> SeriesDetail:
     atype = session.get(AppointmentType, s.type_id)
     children = tuple(session.scalars(select(RecurringSeries.id).where(RecurringSeries.parent_id == s.id)))
     return SeriesDetail(
-        id=s.id, summary=recurrence.describe(s.rrule, dtstart), rrule=s.rrule, dtstart=dtstart,
-        zone=s.timezone, minutes=s.minutes, status=s.status, patient_id=s.patient_id,
-        patient_name=patient.display_name if patient else "?", provider_id=s.provider_id,
-        provider_name=provider.name if provider else "?", chair_id=s.chair_id,
-        chair_name=chair.name if chair else "?", type_id=s.type_id, type_name=atype.name if atype else "?",
-        parent_id=s.parent_id, child_ids=children, occurrences=tuple(rows))
+        id=s.id,
+        summary=recurrence.describe(s.rrule, dtstart),
+        rrule=s.rrule,
+        dtstart=dtstart,
+        zone=s.timezone,
+        minutes=s.minutes,
+        status=s.status,
+        patient_id=s.patient_id,
+        patient_name=patient.display_name if patient else "?",
+        provider_id=s.provider_id,
+        provider_name=provider.name if provider else "?",
+        chair_id=s.chair_id,
+        chair_name=chair.name if chair else "?",
+        type_id=s.type_id,
+        type_name=atype.name if atype else "?",
+        parent_id=s.parent_id,
+        child_ids=children,
+        occurrences=tuple(rows),
+    )
 
 
 def series_for_export(session: Session, series_id: int) -> SeriesExport:
@@ -127,8 +149,9 @@ def series_for_export(session: Session, series_id: int) -> SeriesExport:
     dtstart = _dtstart(s)
     occs = {_utc(o) for o in _expand(s.rrule, dtstart, until=_shown_until(s, None))}
     exceptions = _exceptions(session, s.id)
-    members = {a.series_occurrence_start: a for a in _members(session, s.id)
-               if a.series_occurrence_start is not None}
+    members = {
+        a.series_occurrence_start: a for a in _members(session, s.id) if a.series_occurrence_start is not None
+    }
     exdates: list[datetime] = []
     overrides: list[tuple[datetime, ExportAppointment]] = []
     booked_until = s.materialised_until
@@ -140,18 +163,45 @@ def series_for_export(session: Session, series_id: int) -> SeriesExport:
             if key in occs and (exc is not None or appt is not None or materialised):
                 exdates.append(key.astimezone(zone))
             continue
-        moved = (exc is not None and exc.kind == "override") or appt.start_at != key \
-            or appt.end_at - appt.start_at != timedelta(minutes=s.minutes) \
+        moved = (
+            (exc is not None and exc.kind == "override")
+            or appt.start_at != key
+            or appt.end_at - appt.start_at != timedelta(minutes=s.minutes)
             or (appt.chair_id, appt.provider_id, appt.type_id) != (s.chair_id, s.provider_id, s.type_id)
+        )
         if moved or key not in occs:
-            overrides.append((key.astimezone(zone), ExportAppointment(
-                appt.id, appt.start_at, appt.end_at, appt.status, appt.patient_id, appt.provider_id,
-                appt.chair_id, appt.location_id, appt.type_id)))
+            overrides.append(
+                (
+                    key.astimezone(zone),
+                    ExportAppointment(
+                        appt.id,
+                        appt.start_at,
+                        appt.end_at,
+                        appt.status,
+                        appt.patient_id,
+                        appt.provider_id,
+                        appt.chair_id,
+                        appt.location_id,
+                        appt.type_id,
+                    ),
+                )
+            )
     return SeriesExport(
-        series_id=s.id, rrule=s.rrule, dtstart_local=dtstart, zone=s.timezone, minutes=s.minutes,
-        exdates=tuple(exdates), overrides=tuple(overrides), patient_id=s.patient_id,
-        provider_id=s.provider_id, chair_id=s.chair_id, location_id=s.location_id, type_id=s.type_id,
-        status=s.status, summary=recurrence.describe(s.rrule, dtstart))
+        series_id=s.id,
+        rrule=s.rrule,
+        dtstart_local=dtstart,
+        zone=s.timezone,
+        minutes=s.minutes,
+        exdates=tuple(exdates),
+        overrides=tuple(overrides),
+        patient_id=s.patient_id,
+        provider_id=s.provider_id,
+        chair_id=s.chair_id,
+        location_id=s.location_id,
+        type_id=s.type_id,
+        status=s.status,
+        summary=recurrence.describe(s.rrule, dtstart),
+    )
 
 
 def series_of(session: Session, appointment_id: int) -> int | None:

@@ -34,13 +34,18 @@ def _appointment(session: Session, appointment_id: int) -> tuple[Appointment, Re
 
 
 def _exceptions(session: Session, series_id: int) -> dict[datetime, SeriesException]:
-    return {e.original_start: e for e in session.scalars(
-        select(SeriesException).where(SeriesException.series_id == series_id))}
+    return {
+        e.original_start: e
+        for e in session.scalars(select(SeriesException).where(SeriesException.series_id == series_id))
+    }
 
 
 def _members(session: Session, series_id: int) -> list[Appointment]:
-    return list(session.scalars(select(Appointment).where(Appointment.series_id == series_id)
-                                .order_by(Appointment.start_at)))
+    return list(
+        session.scalars(
+            select(Appointment).where(Appointment.series_id == series_id).order_by(Appointment.start_at)
+        )
+    )
 
 
 def _shown_until(s: RecurringSeries, now: datetime | None) -> datetime:
@@ -84,10 +89,15 @@ def _occurrences_before(s: RecurringSeries, at: datetime) -> int:
 def _replaceable(session: Session, s: RecurringSeries, at: datetime, now: datetime) -> list[Appointment]:
     """Unaltered, not yet started occurrences of ``s`` from ``at`` on."""
     exceptions = _exceptions(session, s.id)
-    return [a for a in _members(session, s.id)
-            if a.series_occurrence_start is not None and a.series_occurrence_start >= at
-            and a.start_at >= now and a.status in _REPLACEABLE
-            and a.series_occurrence_start not in exceptions]
+    return [
+        a
+        for a in _members(session, s.id)
+        if a.series_occurrence_start is not None
+        and a.series_occurrence_start >= at
+        and a.start_at >= now
+        and a.status in _REPLACEABLE
+        and a.series_occurrence_start not in exceptions
+    ]
 
 
 def _has_future(session: Session, s: RecurringSeries, now: datetime) -> bool:
@@ -105,13 +115,15 @@ def _end_before(s: RecurringSeries, at: datetime, now: datetime) -> None:
 
 def _split_point(s: RecurringSeries, appt: Appointment, scope: Scope, now: datetime) -> datetime:
     if scope == "all":
-        first_future = next((o for o in _expand(s.rrule, _dtstart(s), until=_shown_until(s, now))
-                             if o >= now), None)
+        first_future = next(
+            (o for o in _expand(s.rrule, _dtstart(s), until=_shown_until(s, now)) if o >= now), None
+        )
         if first_future is None:
             raise ValidationError("Every occurrence of this series has already started; nothing to change.")
         return _utc(first_future)
     at = appt.series_occurrence_start or appt.start_at
     if at < now:
-        raise ValidationError("That occurrence has already started; past occurrences never change. "
-                              "Choose a later one.")
+        raise ValidationError(
+            "That occurrence has already started; past occurrences never change. Choose a later one."
+        )
     return at

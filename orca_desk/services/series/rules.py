@@ -66,8 +66,9 @@ def _rule_until_utc(rrule: str, zone: ZoneInfo) -> datetime | None:
 
 
 def _dtstart(s: RecurringSeries) -> datetime:
-    return datetime.combine(s.start_date, time(s.start_minute // 60, s.start_minute % 60),
-                            tzinfo=ZoneInfo(s.timezone))
+    return datetime.combine(
+        s.start_date, time(s.start_minute // 60, s.start_minute % 60), tzinfo=ZoneInfo(s.timezone)
+    )
 
 
 def _utc(dt: datetime) -> datetime:
@@ -76,8 +77,9 @@ def _utc(dt: datetime) -> datetime:
 
 def _label(dt: datetime, session: Session) -> str:
     """A local date and time ("Tue 14 Apr 2026, 3:45 PM") in the clinic's 12- or 24-hour format."""
-    return local_time.fmt_datetime(dt, dt.tzinfo if isinstance(dt.tzinfo, ZoneInfo) else None,
-                                   local_time.clinic_time_format(session))
+    return local_time.fmt_datetime(
+        dt, dt.tzinfo if isinstance(dt.tzinfo, ZoneInfo) else None, local_time.clinic_time_format(session)
+    )
 
 
 def _expand(rrule: str, dtstart: datetime, *, until: datetime | None, new: bool = False) -> list[datetime]:
@@ -89,15 +91,20 @@ def _expand(rrule: str, dtstart: datetime, *, until: datetime | None, new: bool 
     if finite:
         occs = recurrence.occurrences(rrule, dtstart, limit=MAX_OCCURRENCES + 1 if new else None)
         if new and len(occs) > MAX_OCCURRENCES:
-            raise ValidationError(f"The series has more than {MAX_OCCURRENCES} occurrences; "
-                                  "end it sooner or choose 'never' (booked a year ahead).",
-                                  field="rrule")
+            raise ValidationError(
+                f"The series has more than {MAX_OCCURRENCES} occurrences; "
+                "end it sooner or choose 'never' (booked a year ahead).",
+                field="rrule",
+            )
         return occs
     assert until is not None
     occs = recurrence.occurrences(rrule, dtstart, until=until, limit=MAX_OCCURRENCES * 2 + 1 if new else None)
     if new and len(occs) > MAX_OCCURRENCES * 2:
-        raise ValidationError(f"The series has more than {MAX_OCCURRENCES * 2} occurrences in its first "
-                              "booking year; repeat less often.", field="rrule")
+        raise ValidationError(
+            f"The series has more than {MAX_OCCURRENCES * 2} occurrences in its first "
+            "booking year; repeat less often.",
+            field="rrule",
+        )
     return occs
 
 
@@ -116,11 +123,17 @@ def _check_rule(rrule: str) -> str:
     parts = _parts(rrule)
     for key, value in parts:
         if key == "FREQ" and value in _SUB_DAILY:
-            raise ValidationError(f"FREQ={value}: a series repeats at most once a day; choose daily, "
-                                  "weekly, monthly or yearly.", field="rrule")
+            raise ValidationError(
+                f"FREQ={value}: a series repeats at most once a day; choose daily, "
+                "weekly, monthly or yearly.",
+                field="rrule",
+            )
         if key in _TIME_PARTS:
-            raise ValidationError(f"{key}={value}: a series repeats at most once a day, at its start "
-                                  "time; leave out BYHOUR, BYMINUTE and BYSECOND.", field="rrule")
+            raise ValidationError(
+                f"{key}={value}: a series repeats at most once a day, at its start "
+                "time; leave out BYHOUR, BYMINUTE and BYSECOND.",
+                field="rrule",
+            )
     return _strip(rrule)
 
 

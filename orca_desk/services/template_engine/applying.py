@@ -36,8 +36,21 @@ from orca_desk.services.template_engine.plans import (
 # ----- applying ----------------------------------------------------------------------------
 
 
-_COLUMNS = ("application_id", "template_slot_id", "provider_id", "chair_id", "location_id", "day", "start_at",
-            "end_at", "start_minute", "end_minute", "type_id", "block_reason", "status")
+_COLUMNS = (
+    "application_id",
+    "template_slot_id",
+    "provider_id",
+    "chair_id",
+    "location_id",
+    "day",
+    "start_at",
+    "end_at",
+    "start_minute",
+    "end_minute",
+    "type_id",
+    "block_reason",
+    "status",
+)
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -71,28 +84,58 @@ def _insert(session: Session, application_id: int, slots: list[PlannedSlot]) -> 
         # The stored text is formatted here, once per distinct value: no datetime objects and
         # no per-value type processing for tens of thousands of rows.
         instant, day = _Formatted(_sqlite_instant).__getitem__, _Formatted(date.isoformat).__getitem__
-    rows = [(application_id, s.template_slot_id, s.provider_id, s.chair_id, s.location_id, day(s.day),
-             instant(s.start_em), instant(s.end_em), s.start_minute, s.end_minute, s.type_id, s.block_reason,
-             "open") for s in slots]
+    rows = [
+        (
+            application_id,
+            s.template_slot_id,
+            s.provider_id,
+            s.chair_id,
+            s.location_id,
+            day(s.day),
+            instant(s.start_em),
+            instant(s.end_em),
+            s.start_minute,
+            s.end_minute,
+            s.type_id,
+            s.block_reason,
+            "open",
+        )
+        for s in slots
+    ]
     insert_tuples(session, Base.metadata.tables["applied_slot"], _COLUMNS, rows, sqlite_ready=sqlite)
 
 
-def _new_application(session: Session, actor: Actor, params: ApplyParams, plan: ApplicationPlan, *,
-                     now: datetime) -> TemplateApplication:
-    app = TemplateApplication(template_id=params.template_id, version_id=plan.version_id,
-                              provider_ids=list(params.provider_ids), chair_ids=list(params.chair_ids),
-                              location_id=params.location_id, start_day=params.start_day,
-                              end_day=params.end_day,
-                              weekdays=sorted(set(params.weekdays)), rotation_start=plan.rotation_start,
-                              created_count=0, created_by=actor.username, created_at=now)
+def _new_application(
+    session: Session, actor: Actor, params: ApplyParams, plan: ApplicationPlan, *, now: datetime
+) -> TemplateApplication:
+    app = TemplateApplication(
+        template_id=params.template_id,
+        version_id=plan.version_id,
+        provider_ids=list(params.provider_ids),
+        chair_ids=list(params.chair_ids),
+        location_id=params.location_id,
+        start_day=params.start_day,
+        end_day=params.end_day,
+        weekdays=sorted(set(params.weekdays)),
+        rotation_start=plan.rotation_start,
+        created_count=0,
+        created_by=actor.username,
+        created_at=now,
+    )
     session.add(app)
     session.flush()
     return app
 
 
-def _write_days(session: Session, application_id: int, by_day: dict[date, list[PlannedSlot]],
-                days: Sequence[date], *, cancel: Cancel | None,
-                on_day: Callable[[date], None] | None = None) -> tuple[int, int, bool]:
+def _write_days(
+    session: Session,
+    application_id: int,
+    by_day: dict[date, list[PlannedSlot]],
+    days: Sequence[date],
+    *,
+    cancel: Cancel | None,
+    on_day: Callable[[date], None] | None = None,
+) -> tuple[int, int, bool]:
     """Write whole days of slots in bulk; (slots created, days done, cancelled)."""
     batch: list[PlannedSlot] = []
     created = done = 0
@@ -115,9 +158,15 @@ def _write_days(session: Session, application_id: int, by_day: dict[date, list[P
     return created, done, cancelled
 
 
-def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPlan | ApplyParams, *,
-                   now: datetime, progress: Progress | None = None,
-                   cancel: Cancel | None = None) -> ApplyResult:
+def apply_template(
+    session: Session,
+    actor: Actor,
+    plan_or_params: ApplicationPlan | ApplyParams,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ApplyResult:
     """Create the planned slots, day by day, in bulk; re-applying the same dates creates nothing new.
 
     The plan is recomputed (someone may have booked since the dry run). Slots are written a
@@ -149,11 +198,25 @@ def apply_template(session: Session, actor: Actor, plan_or_params: ApplicationPl
     created, done, cancelled = _write_days(session, app.id, by_day, days, cancel=cancel, on_day=on_day)
     app.created_count = created
     session.flush()
-    audit.record(session, actor, "apply", "template_application", app.id, now=now,
-                 after={"template": plan.template_name, "version": plan.version_number, "created": created,
-                        "days": done, "cancelled": cancelled, "skipped": plan.counts})
-    return ApplyResult(app.id, created, done, total, cancelled, plan.counts,
-                       done_days[-1] if done_days else None)
+    audit.record(
+        session,
+        actor,
+        "apply",
+        "template_application",
+        app.id,
+        now=now,
+        after={
+            "template": plan.template_name,
+            "version": plan.version_number,
+            "created": created,
+            "days": done,
+            "cancelled": cancelled,
+            "skipped": plan.counts,
+        },
+    )
+    return ApplyResult(
+        app.id, created, done, total, cancelled, plan.counts, done_days[-1] if done_days else None
+    )
 
 
 # Days per transaction of a chunked run: on SQLite a chunk holds the write lock, so another

@@ -56,24 +56,46 @@ class _ChunkRun:
     version_number: int = 0
 
     def result(self, total: int) -> ApplyResult:
-        return ApplyResult(self.app_id, self.created, self.done, total, self.cancelled,
-                           self.counts or {"create": 0, "existing": 0, "off": 0, "applied": 0},
-                           self.last_done)
+        return ApplyResult(
+            self.app_id,
+            self.created,
+            self.done,
+            total,
+            self.cancelled,
+            self.counts or {"create": 0, "existing": 0, "off": 0, "applied": 0},
+            self.last_done,
+        )
 
 
 def _latest_version(session: Session, template_id: int, version: int | None) -> int:
-    number = session.scalar(
-        select(TemplateVersion.number).where(TemplateVersion.template_id == template_id)
-        .order_by(TemplateVersion.number.desc()).limit(1)) if version is None else version
+    number = (
+        session.scalar(
+            select(TemplateVersion.number)
+            .where(TemplateVersion.template_id == template_id)
+            .order_by(TemplateVersion.number.desc())
+            .limit(1)
+        )
+        if version is None
+        else version
+    )
     if number is None:
         raise NotFound(f"Template #{template_id} does not exist or has no version.")
     return number
 
 
-def _run_chunks(write: Writer, actor: Actor, params: ApplyParams, *, version: int, now: datetime,
-                progress: Progress | None, cancel: Cancel | None, chunk_days: int,
-                before_chunk: Callable[[Session, Sequence[date]], object] | None = None,
-                after_cancel: Callable[[Session, object, date | None], None] | None = None) -> _ChunkRun:
+def _run_chunks(
+    write: Writer,
+    actor: Actor,
+    params: ApplyParams,
+    *,
+    version: int,
+    now: datetime,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    chunk_days: int,
+    before_chunk: Callable[[Session, Sequence[date]], object] | None = None,
+    after_cancel: Callable[[Session, object, date | None], None] | None = None,
+) -> _ChunkRun:
     """Plan and write ``chunk_days`` chosen days per transaction (see ``apply_template_in_chunks``).
 
     ``before_chunk`` runs first in each chunk's transaction (replace: retire the old slots
@@ -89,7 +111,7 @@ def _run_chunks(write: Writer, actor: Actor, params: ApplyParams, *, version: in
     if progress is not None:
         progress(0, len(days))
     for k in range(0, len(days), chunk_days):
-        chunk = days[k:k + chunk_days]
+        chunk = days[k : k + chunk_days]
         with write() as session:
             token = before_chunk(session, chunk) if before_chunk is not None else None
             plan = plan_application(session, replace(params, start_day=chunk[0], end_day=chunk[-1]), now=now)
@@ -105,8 +127,11 @@ def _run_chunks(write: Writer, actor: Actor, params: ApplyParams, *, version: in
             else:
                 n, (chunk_done, cancelled) = 0, _count_days(chunk, cancel)
             if n:
-                session.execute(update(TemplateApplication).where(TemplateApplication.id == run.app_id)
-                                .values(created_count=TemplateApplication.created_count + n))
+                session.execute(
+                    update(TemplateApplication)
+                    .where(TemplateApplication.id == run.app_id)
+                    .values(created_count=TemplateApplication.created_count + n)
+                )
             last = chunk[chunk_done - 1] if chunk_done else run.last_done
             if cancelled and after_cancel is not None:
                 after_cancel(session, token, last)
@@ -120,16 +145,36 @@ def _run_chunks(write: Writer, actor: Actor, params: ApplyParams, *, version: in
             break
     if run.app_id is not None:
         with write() as session:
-            audit.record(session, actor, "apply", "template_application", run.app_id, now=now,
-                         after={"template": run.template_name, "version": run.version_number,
-                                "created": run.created, "days": run.done, "cancelled": run.cancelled,
-                                "skipped": run.counts, "chunk_days": chunk_days})
+            audit.record(
+                session,
+                actor,
+                "apply",
+                "template_application",
+                run.app_id,
+                now=now,
+                after={
+                    "template": run.template_name,
+                    "version": run.version_number,
+                    "created": run.created,
+                    "days": run.done,
+                    "cancelled": run.cancelled,
+                    "skipped": run.counts,
+                    "chunk_days": chunk_days,
+                },
+            )
     return run
 
 
-def apply_template_in_chunks(write: Writer, actor: Actor, params: ApplyParams, *, now: datetime,
-                             progress: Progress | None = None, cancel: Cancel | None = None,
-                             chunk_days: int = CHUNK_DAYS) -> ApplyResult:
+def apply_template_in_chunks(
+    write: Writer,
+    actor: Actor,
+    params: ApplyParams,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    chunk_days: int = CHUNK_DAYS,
+) -> ApplyResult:
     """``apply_template`` in short transactions: ``chunk_days`` chosen days per ``write()``.
 
     ``write`` opens a unit of work that commits on success (``Database.write``). Each chunk
@@ -144,14 +189,30 @@ def apply_template_in_chunks(write: Writer, actor: Actor, params: ApplyParams, *
     with write() as session:
         _check_params(session, params, now=now)
         version = _latest_version(session, params.template_id, params.version)
-    run = _run_chunks(write, actor, params, version=version, now=now, progress=progress, cancel=cancel,
-                      chunk_days=chunk_days)
+    run = _run_chunks(
+        write,
+        actor,
+        params,
+        version=version,
+        now=now,
+        progress=progress,
+        cancel=cancel,
+        chunk_days=chunk_days,
+    )
     return run.result(len(_chosen_days(params)))
 
 
-def replace_application_in_chunks(write: Writer, actor: Actor, application_id: int, *,
-                                  version: int | None = None, now: datetime, progress: Progress | None = None,
-                                  cancel: Cancel | None = None, chunk_days: int = CHUNK_DAYS) -> ApplyResult:
+def replace_application_in_chunks(
+    write: Writer,
+    actor: Actor,
+    application_id: int,
+    *,
+    version: int | None = None,
+    now: datetime,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    chunk_days: int = CHUNK_DAYS,
+) -> ApplyResult:
     """``replace_application`` in short transactions, as ``apply_template_in_chunks``.
 
     Each chunk retires the old application's unbooked slots of its days and writes the new
@@ -164,27 +225,45 @@ def replace_application_in_chunks(write: Writer, actor: Actor, application_id: i
         if old is None:
             raise NotFound(f"Template application #{application_id} does not exist.")
         if old.replaced_by is not None:
-            raise ValidationError(f"Application #{application_id} was already replaced by "
-                                  f"#{old.replaced_by}.")
+            raise ValidationError(
+                f"Application #{application_id} was already replaced by #{old.replaced_by}."
+            )
         today = _today(session, now, old.location_id)
         start = max(old.start_day, today)
         if start > old.end_day:
-            raise ValidationError(f"Application #{application_id} covers only past dates "
-                                  f"({old.start_day} – {old.end_day}); nothing to replace.",
-                                  field="start_day")
-        params = ApplyParams(template_id=old.template_id, provider_ids=tuple(old.provider_ids),
-                             start_day=start, end_day=old.end_day, weekdays=tuple(old.weekdays),
-                             chair_ids=tuple(old.chair_ids), location_id=old.location_id, version=version,
-                             rotation_start=old.rotation_start)
+            raise ValidationError(
+                f"Application #{application_id} covers only past dates "
+                f"({old.start_day} – {old.end_day}); nothing to replace.",
+                field="start_day",
+            )
+        params = ApplyParams(
+            template_id=old.template_id,
+            provider_ids=tuple(old.provider_ids),
+            start_day=start,
+            end_day=old.end_day,
+            weekdays=tuple(old.weekdays),
+            chair_ids=tuple(old.chair_ids),
+            location_id=old.location_id,
+            version=version,
+            rotation_start=old.rotation_start,
+        )
         _check_params(session, params, now=now)
         number = _latest_version(session, old.template_id, version)
     removed_total = 0
 
     def retire(session: Session, chunk: Sequence[date]) -> list[int]:
         nonlocal removed_total
-        ids = list(session.scalars(select(AppliedSlot.id).where(
-            AppliedSlot.application_id == application_id, AppliedSlot.status == "open",
-            AppliedSlot.day >= chunk[0], AppliedSlot.day <= chunk[-1], AppliedSlot.start_at >= now)))
+        ids = list(
+            session.scalars(
+                select(AppliedSlot.id).where(
+                    AppliedSlot.application_id == application_id,
+                    AppliedSlot.status == "open",
+                    AppliedSlot.day >= chunk[0],
+                    AppliedSlot.day <= chunk[-1],
+                    AppliedSlot.start_at >= now,
+                )
+            )
+        )
         for part in chunks(ids):
             session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(part)).values(status="removed"))
         removed_total += len(ids)
@@ -198,8 +277,18 @@ def replace_application_in_chunks(write: Writer, actor: Actor, application_id: i
                 q = q.where(AppliedSlot.day > last_done)
             session.execute(q.values(status="open"))
 
-    run = _run_chunks(write, actor, params, version=number, now=now, progress=progress, cancel=cancel,
-                      chunk_days=chunk_days, before_chunk=retire, after_cancel=put_back)
+    run = _run_chunks(
+        write,
+        actor,
+        params,
+        version=number,
+        now=now,
+        progress=progress,
+        cancel=cancel,
+        chunk_days=chunk_days,
+        before_chunk=retire,
+        after_cancel=put_back,
+    )
     total = len(_chosen_days(params))
     if run.cancelled:
         return run.result(total)
@@ -208,20 +297,39 @@ def replace_application_in_chunks(write: Writer, actor: Actor, application_id: i
         assert old is not None
         new_id = run.app_id
         if new_id is None:  # nothing new to create: record an empty application so the swap is visible
-            version_id = session.scalar(select(TemplateVersion.id).where(
-                TemplateVersion.template_id == old.template_id, TemplateVersion.number == number))
-            app = TemplateApplication(template_id=old.template_id, version_id=version_id,
-                                      provider_ids=list(old.provider_ids), chair_ids=list(old.chair_ids),
-                                      location_id=old.location_id, start_day=start, end_day=old.end_day,
-                                      weekdays=list(old.weekdays), rotation_start=old.rotation_start,
-                                      created_count=0, created_by=actor.username, created_at=now)
+            version_id = session.scalar(
+                select(TemplateVersion.id).where(
+                    TemplateVersion.template_id == old.template_id, TemplateVersion.number == number
+                )
+            )
+            app = TemplateApplication(
+                template_id=old.template_id,
+                version_id=version_id,
+                provider_ids=list(old.provider_ids),
+                chair_ids=list(old.chair_ids),
+                location_id=old.location_id,
+                start_day=start,
+                end_day=old.end_day,
+                weekdays=list(old.weekdays),
+                rotation_start=old.rotation_start,
+                created_count=0,
+                created_by=actor.username,
+                created_at=now,
+            )
             session.add(app)
             session.flush()
             new_id = app.id
         old.replaced_by = new_id
         session.flush()
-        audit.record(session, actor, "replace", "template_application", old.id, now=now,
-                     after={"replaced_by": new_id, "removed": removed_total, "created": run.created})
+        audit.record(
+            session,
+            actor,
+            "replace",
+            "template_application",
+            old.id,
+            now=now,
+            after={"replaced_by": new_id, "removed": removed_total, "created": run.created},
+        )
     run.app_id = new_id
     return run.result(total)
 
@@ -234,9 +342,16 @@ def _count_days(days: Sequence[date], cancel: Cancel | None) -> tuple[int, bool]
     return len(days), False
 
 
-def replace_application(session: Session, actor: Actor, application_id: int, *, version: int | None = None,
-                        now: datetime, progress: Progress | None = None,
-                        cancel: Cancel | None = None) -> ApplyResult:
+def replace_application(
+    session: Session,
+    actor: Actor,
+    application_id: int,
+    *,
+    version: int | None = None,
+    now: datetime,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ApplyResult:
     """Swap an earlier application for a version (default: the newest) over its remaining dates.
 
     Only its unbooked slots from today on are removed; booked ones stay and the new slots
@@ -251,17 +366,35 @@ def replace_application(session: Session, actor: Actor, application_id: int, *, 
     today = _today(session, now, old.location_id)
     start = max(old.start_day, today)
     if start > old.end_day:
-        raise ValidationError(f"Application #{application_id} covers only past dates "
-                              f"({old.start_day} – {old.end_day}); nothing to replace.", field="start_day")
+        raise ValidationError(
+            f"Application #{application_id} covers only past dates "
+            f"({old.start_day} – {old.end_day}); nothing to replace.",
+            field="start_day",
+        )
     now_dt = now
-    removed_ids = list(session.scalars(select(AppliedSlot.id).where(
-        AppliedSlot.application_id == old.id, AppliedSlot.status == "open", AppliedSlot.day >= start,
-        AppliedSlot.start_at >= now_dt)))
+    removed_ids = list(
+        session.scalars(
+            select(AppliedSlot.id).where(
+                AppliedSlot.application_id == old.id,
+                AppliedSlot.status == "open",
+                AppliedSlot.day >= start,
+                AppliedSlot.start_at >= now_dt,
+            )
+        )
+    )
     for chunk in chunks(removed_ids):
         session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(chunk)).values(status="removed"))
-    params = ApplyParams(template_id=old.template_id, provider_ids=tuple(old.provider_ids), start_day=start,
-                         end_day=old.end_day, weekdays=tuple(old.weekdays), chair_ids=tuple(old.chair_ids),
-                         location_id=old.location_id, version=version, rotation_start=old.rotation_start)
+    params = ApplyParams(
+        template_id=old.template_id,
+        provider_ids=tuple(old.provider_ids),
+        start_day=start,
+        end_day=old.end_day,
+        weekdays=tuple(old.weekdays),
+        chair_ids=tuple(old.chair_ids),
+        location_id=old.location_id,
+        version=version,
+        rotation_start=old.rotation_start,
+    )
     result = apply_template(session, actor, params, now=now, progress=progress, cancel=cancel)
     if result.cancelled:
         # Days not reached keep the old slots: no date ends up with neither.
@@ -274,20 +407,45 @@ def replace_application(session: Session, actor: Actor, application_id: int, *, 
     new_id = result.application_id
     if new_id is None:  # nothing new to create: record an empty application so the swap is visible
         ver_q = select(TemplateVersion.id).where(TemplateVersion.template_id == old.template_id)
-        ver_q = ver_q.where(TemplateVersion.number == version) if version is not None else \
-            ver_q.order_by(TemplateVersion.number.desc()).limit(1)
-        app = TemplateApplication(template_id=old.template_id, version_id=session.scalar(ver_q),
-                                  provider_ids=list(old.provider_ids), chair_ids=list(old.chair_ids),
-                                  location_id=old.location_id, start_day=start, end_day=old.end_day,
-                                  weekdays=list(old.weekdays), rotation_start=old.rotation_start,
-                                  created_count=0,
-                                  created_by=actor.username, created_at=now)
+        ver_q = (
+            ver_q.where(TemplateVersion.number == version)
+            if version is not None
+            else ver_q.order_by(TemplateVersion.number.desc()).limit(1)
+        )
+        app = TemplateApplication(
+            template_id=old.template_id,
+            version_id=session.scalar(ver_q),
+            provider_ids=list(old.provider_ids),
+            chair_ids=list(old.chair_ids),
+            location_id=old.location_id,
+            start_day=start,
+            end_day=old.end_day,
+            weekdays=list(old.weekdays),
+            rotation_start=old.rotation_start,
+            created_count=0,
+            created_by=actor.username,
+            created_at=now,
+        )
         session.add(app)
         session.flush()
         new_id = app.id
     old.replaced_by = new_id
     session.flush()
-    audit.record(session, actor, "replace", "template_application", old.id, now=now,
-                 after={"replaced_by": new_id, "removed": len(removed_ids), "created": result.created})
-    return ApplyResult(new_id, result.created, result.days_done, result.days_total, False, result.counts,
-                       result.last_day_done)
+    audit.record(
+        session,
+        actor,
+        "replace",
+        "template_application",
+        old.id,
+        now=now,
+        after={"replaced_by": new_id, "removed": len(removed_ids), "created": result.created},
+    )
+    return ApplyResult(
+        new_id,
+        result.created,
+        result.days_done,
+        result.days_total,
+        False,
+        result.counts,
+        result.last_day_done,
+    )

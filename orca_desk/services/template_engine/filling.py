@@ -23,19 +23,29 @@ def on_appointment_change(session: Session, kind: str, appointment: Appointment)
     or moving away opens it again.
     """
     if kind in ("cancelled", "no_show", "moved"):
-        session.execute(update(AppliedSlot).where(AppliedSlot.appointment_id == appointment.id,
-                                                  AppliedSlot.status == "booked")
-                        .values(status="open", appointment_id=None, booked_type_id=None))
+        session.execute(
+            update(AppliedSlot)
+            .where(AppliedSlot.appointment_id == appointment.id, AppliedSlot.status == "booked")
+            .values(status="open", appointment_id=None, booked_type_id=None)
+        )
     if kind in ("booked", "restored", "moved"):
         slot_id = session.scalar(
-            select(AppliedSlot.id).where(
-                AppliedSlot.provider_id == appointment.provider_id, AppliedSlot.status == "open",
-                AppliedSlot.block_reason.is_(None), AppliedSlot.start_at <= appointment.start_at,
+            select(AppliedSlot.id)
+            .where(
+                AppliedSlot.provider_id == appointment.provider_id,
+                AppliedSlot.status == "open",
+                AppliedSlot.block_reason.is_(None),
+                AppliedSlot.start_at <= appointment.start_at,
                 AppliedSlot.end_at > appointment.start_at,
                 AppliedSlot.start_at > appointment.start_at - timedelta(hours=24),
-                or_(AppliedSlot.chair_id.is_(None), AppliedSlot.chair_id == appointment.chair_id))
-            .order_by(AppliedSlot.start_at).limit(1))
+                or_(AppliedSlot.chair_id.is_(None), AppliedSlot.chair_id == appointment.chair_id),
+            )
+            .order_by(AppliedSlot.start_at)
+            .limit(1)
+        )
         if slot_id is not None:
-            session.execute(update(AppliedSlot).where(AppliedSlot.id == slot_id)
-                            .values(status="booked", appointment_id=appointment.id,
-                                    booked_type_id=appointment.type_id))
+            session.execute(
+                update(AppliedSlot)
+                .where(AppliedSlot.id == slot_id)
+                .values(status="booked", appointment_id=appointment.id, booked_type_id=appointment.type_id)
+            )

@@ -97,8 +97,10 @@ class _HoursCache:
                 self._periods_by_wd[(pid, per.weekday)].append(per)
         # (provider, weekday) pairs whose periods all hold over the whole window: same hours every week.
         self._steady_pairs = {
-            k for k, ps in self._periods_by_wd.items()
-            if all(p.effective_from <= first and (p.effective_to or last) >= last for p in ps)}
+            k
+            for k, ps in self._periods_by_wd.items()
+            if all(p.effective_from <= first and (p.effective_to or last) >= last for p in ps)
+        }
         self._steady: dict[tuple[int, int], tuple[tuple[int, ...], dict[int, list[Interval]]]] = {}
 
     def base(self, pid: int, day: date) -> tuple[tuple[int, ...] | None, dict[int, list[Interval]]]:
@@ -143,8 +145,11 @@ def _check_params(session: Session, p: ApplyParams, *, now: datetime) -> None:
     if not p.provider_ids:
         raise ValidationError("Choose at least one provider.", field="providers")
     if p.end_day < p.start_day:
-        raise ValidationError(f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} is empty: "
-                              "it ends before it starts.", field="end_day")
+        raise ValidationError(
+            f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} is empty: "
+            "it ends before it starts.",
+            field="end_day",
+        )
     if (p.end_day - p.start_day).days >= MAX_DAYS:
         raise ValidationError("Apply at most a year at a time.", field="end_day")
     weekdays = set(p.weekdays)
@@ -153,12 +158,17 @@ def _check_params(session: Session, p: ApplyParams, *, now: datetime) -> None:
     days = [d for d in _days(p.start_day, p.end_day) if d.weekday() in weekdays]
     if not days:
         names = ", ".join(WEEKDAY_SHORT[w] for w in sorted(weekdays))
-        raise ValidationError(f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} has no "
-                              f"{names}: nothing to apply.", field="weekdays")
+        raise ValidationError(
+            f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} has no "
+            f"{names}: nothing to apply.",
+            field="weekdays",
+        )
     today = _today(session, now, p.location_id)
     if p.start_day < today:
-        raise ValidationError(f"{p.start_day:%a %-d %b %Y} is in the past; templates apply from today "
-                              f"({today:%a %-d %b}) on.", field="start_day")
+        raise ValidationError(
+            f"{p.start_day:%a %-d %b %Y} is in the past; templates apply from today ({today:%a %-d %b}) on.",
+            field="start_day",
+        )
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -171,7 +181,8 @@ def _usual_chairs(session: Session, provider_id: int, count: int) -> tuple[int, 
         select(ProviderChair.chair_id, Chair.location_id)
         .join(Chair, Chair.id == ProviderChair.chair_id)
         .where(ProviderChair.provider_id == provider_id, Chair.is_active.is_(True))
-        .order_by(ProviderChair.sort_order, Chair.sort_order)).all()
+        .order_by(ProviderChair.sort_order, Chair.sort_order)
+    ).all()
     if not rows:
         return ()
     home = rows[0][1]
@@ -190,24 +201,46 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     if tmpl is None:
         raise NotFound(f"Template #{params.template_id} does not exist.")
     vq = select(TemplateVersion).where(TemplateVersion.template_id == tmpl.id)
-    vq = vq.where(TemplateVersion.number == params.version) if params.version is not None else \
-        vq.order_by(TemplateVersion.number.desc()).limit(1)
+    vq = (
+        vq.where(TemplateVersion.number == params.version)
+        if params.version is not None
+        else vq.order_by(TemplateVersion.number.desc()).limit(1)
+    )
     version = session.scalar(vq)
     if version is None:
         raise NotFound(f"{tmpl.name} has no version {params.version}.")
-    slots: list[_SlotRow] = [tuple(r) for r in session.execute(  # type: ignore[misc]
-        select(TemplateSlot.id, TemplateSlot.week, TemplateSlot.weekday, TemplateSlot.chair_index,
-               TemplateSlot.start_minute, TemplateSlot.end_minute, TemplateSlot.type_id,
-               TemplateSlot.is_blocked, TemplateSlot.block_reason)
-        .where(TemplateSlot.version_id == version.id)
-        .order_by(TemplateSlot.start_minute, TemplateSlot.chair_index))]
-    providers = {r[0]: (r[1], r[2]) for r in session.execute(
-        select(Provider.id, Provider.name, Provider.max_concurrent)
-        .where(Provider.id.in_(params.provider_ids), Provider.is_active.is_(True)))}
+    slots: list[_SlotRow] = [
+        tuple(r)
+        for r in session.execute(  # type: ignore[misc]
+            select(
+                TemplateSlot.id,
+                TemplateSlot.week,
+                TemplateSlot.weekday,
+                TemplateSlot.chair_index,
+                TemplateSlot.start_minute,
+                TemplateSlot.end_minute,
+                TemplateSlot.type_id,
+                TemplateSlot.is_blocked,
+                TemplateSlot.block_reason,
+            )
+            .where(TemplateSlot.version_id == version.id)
+            .order_by(TemplateSlot.start_minute, TemplateSlot.chair_index)
+        )
+    ]
+    providers = {
+        r[0]: (r[1], r[2])
+        for r in session.execute(
+            select(Provider.id, Provider.name, Provider.max_concurrent).where(
+                Provider.id.in_(params.provider_ids), Provider.is_active.is_(True)
+            )
+        )
+    }
     missing = [pid for pid in params.provider_ids if pid not in providers]
     if missing:
-        raise NotFound(f"Provider{'s' if len(missing) > 1 else ''} {', '.join(f'#{m}' for m in missing)} "
-                       "do not exist or are inactive.")
+        raise NotFound(
+            f"Provider{'s' if len(missing) > 1 else ''} {', '.join(f'#{m}' for m in missing)} "
+            "do not exist or are inactive."
+        )
     if not params.chair_ids and version.chair_count > 1 and len(params.provider_ids) == 1:
         # Chairs left empty: the provider's usual chairs (set up with the clinic) are the lanes.
         usual = _usual_chairs(session, params.provider_ids[0], version.chair_count)
@@ -216,30 +249,42 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     location_id = params.location_id
     chair_ids = list(params.chair_ids)
     if chair_ids:
-        chair_locs = dict(session.execute(select(Chair.id, Chair.location_id).where(
-            Chair.id.in_(chair_ids), Chair.is_active.is_(True))).all())
+        chair_locs = dict(
+            session.execute(
+                select(Chair.id, Chair.location_id).where(Chair.id.in_(chair_ids), Chair.is_active.is_(True))
+            ).all()
+        )
         bad = [c for c in chair_ids if c not in chair_locs]
         if bad:
-            raise NotFound(f"Chair{'s' if len(bad) > 1 else ''} {', '.join(f'#{b}' for b in bad)} "
-                           "do not exist.")
+            raise NotFound(
+                f"Chair{'s' if len(bad) > 1 else ''} {', '.join(f'#{b}' for b in bad)} do not exist."
+            )
         if len(set(chair_locs.values())) > 1:
             raise ValidationError("Choose chairs of one location.", field="chairs")
         if len(set(chair_ids)) != len(chair_ids):
             raise ValidationError("A chair is chosen twice.", field="chairs")
         location_id = next(iter(chair_locs.values()))
     if version.chair_count > max(1, len(chair_ids)):
-        raise ValidationError(f"{tmpl.name} uses {version.chair_count} chairs; choose "
-                              f"{version.chair_count} chairs (in the order of the template's chair lanes), "
-                              "or apply it to one provider who has that many usual chairs "
-                              "(Administration → Providers).",
-                              field="chairs")
+        raise ValidationError(
+            f"{tmpl.name} uses {version.chair_count} chairs; choose "
+            f"{version.chair_count} chairs (in the order of the template's chair lanes), "
+            "or apply it to one provider who has that many usual chairs "
+            "(Administration → Providers).",
+            field="chairs",
+        )
     rotation = list(version.rotation or ["A"])
     first_day = params.start_day
     rotation_start = params.rotation_start or (first_day - timedelta(days=first_day.weekday()))
     days = [d for d in _days(params.start_day, params.end_day) if d.weekday() in set(params.weekdays)]
-    plan = ApplicationPlan(params=params, template_name=tmpl.name, version_id=version.id,
-                           version_number=version.number, rotation_start=rotation_start,
-                           provider_names={pid: v[0] for pid, v in providers.items()}, days=days)
+    plan = ApplicationPlan(
+        params=params,
+        template_name=tmpl.name,
+        version_id=version.id,
+        version_number=version.number,
+        rotation_start=rotation_start,
+        provider_names={pid: v[0] for pid, v in providers.items()},
+        days=days,
+    )
     if not slots:
         return plan
 
@@ -248,20 +293,40 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
         raise NotFound(f"Location #{location_id} does not exist.")
     default_location = location_id if location_id is not None else min(zones)
     pids = list(providers)
-    data = load_schedule_data(session, provider_ids=pids, location_ids=list(zones), first_day=days[0],
-                              last_day=days[-1], zones=zones)
+    data = load_schedule_data(
+        session,
+        provider_ids=pids,
+        location_ids=list(zones),
+        first_day=days[0],
+        last_day=days[-1],
+        zones=zones,
+    )
     zone0 = zones[default_location]
     lo = epoch_minute(datetime.combine(days[0], datetime.min.time(), tzinfo=zone0)) - 24 * 60
     hi = epoch_minute(datetime.combine(days[-1], datetime.min.time(), tzinfo=zone0)) + 48 * 60
     lo_dt, hi_dt = from_epoch(lo), from_epoch(hi)
     active = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
     appt_by_provider, appt_by_chair, _ = _load_intervals(
-        session, "appointment", lo_dt, hi_dt, pids, chair_ids,
-        longest=timedelta(minutes=_MAX_APPOINTMENT_MIN), condition=f"status IN ({active})")
+        session,
+        "appointment",
+        lo_dt,
+        hi_dt,
+        pids,
+        chair_ids,
+        longest=timedelta(minutes=_MAX_APPOINTMENT_MIN),
+        condition=f"status IN ({active})",
+    )
     # An applied slot lies within one local day: at most 25 hours (the day clocks fall back).
     applied_by_provider, applied_by_chair, applied_chairless = _load_intervals(
-        session, "applied_slot", lo_dt, hi_dt, pids, chair_ids, longest=timedelta(hours=25),
-        condition="status <> 'removed'")
+        session,
+        "applied_slot",
+        lo_dt,
+        hi_dt,
+        pids,
+        chair_ids,
+        longest=timedelta(hours=25),
+        condition="status <> 'removed'",
+    )
     appts_p, appts_c = _lanes(appt_by_provider), _lanes(appt_by_chair)
     applied_p, applied_c = _lanes(applied_by_provider), _lanes(applied_by_chair)
     # A slot in a chair meets the provider's chairless slots; chair lanes of one provider may overlap.
@@ -271,12 +336,18 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     # Slots of each (rotation week, weekday); a day template's slots apply on every chosen day.
     # Each slot is kept with what does not depend on the day: (slot, chair, end minute
     # within the day, type, block reason).
-    by_pattern: dict[tuple[int, int], list[tuple[_SlotRow, int | None, int, int | None, str | None]]] = \
+    by_pattern: dict[tuple[int, int], list[tuple[_SlotRow, int | None, int, int | None, str | None]]] = (
         defaultdict(list)
+    )
     for s in slots:
         _sid, _week, _wd, lane, _start, e_min, type_id, blocked, reason = s
-        fixed = (s, chair_ids[lane] if chair_ids else None, min(e_min, DAY_MINUTES),
-                 None if blocked else type_id, (reason or "Blocked") if blocked else None)
+        fixed = (
+            s,
+            chair_ids[lane] if chair_ids else None,
+            min(e_min, DAY_MINUTES),
+            None if blocked else type_id,
+            (reason or "Blocked") if blocked else None,
+        )
         for wd in ALL_WEEKDAYS if s[2] is None else (s[2],):
             by_pattern[(s[1], wd)].append(fixed)
     n_weeks = len(rotation)
@@ -295,8 +366,9 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
         for pid in pids:
             max_concurrent = providers[pid][1]
             scheduled = pid in data.scheduled
-            hours_key, base = hours.base(pid, day) if scheduled else (
-                None if day in hours.exception_days else (), {})
+            hours_key, base = (
+                hours.base(pid, day) if scheduled else (None if day in hours.exception_days else (), {})
+            )
             if location_id is not None:
                 loc = location_id
             elif base:
@@ -308,9 +380,12 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
             verdicts = hour_verdicts.get(memo) if memo is not None else None
             if verdicts is None:
                 verdicts = _hour_verdicts(
-                    [f[0] for f in day_slots], weekday, hours.off_spans(pid, loc, day),
+                    [f[0] for f in day_slots],
+                    weekday,
+                    hours.off_spans(pid, loc, day),
                     not_here=scheduled and not base.get(loc),
-                    working=hours.working(pid, loc, day) if scheduled else None)
+                    working=hours.working(pid, loc, day) if scheduled else None,
+                )
                 if memo is not None:
                     hour_verdicts[memo] = verdicts
             provider_appts = appts_p.get(pid)
@@ -326,7 +401,8 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
                 elif s_em < now_em:
                     kind, why = "past", "Already past"
                 elif (chair is not None and _meets(applied_c.get(chair), s_em, e_em)) or _meets(
-                        provider_applied if chair is None else provider_chairless, s_em, e_em):
+                    provider_applied if chair is None else provider_chairless, s_em, e_em
+                ):
                     kind, why = "applied", "A template slot is already applied there"
                 elif chair is not None and _meets(appts_c.get(chair), s_em, e_em):
                     kind, why = "existing", "An appointment is already booked in the chair then"
@@ -334,8 +410,9 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
                     kind, why = "existing", "The provider already has an appointment then"
                 else:
                     kind, why = "create", ""
-                row = PlannedSlot(day, pid, chair, loc, s_em, e_em, slot[4], end_minute, type_id, block,
-                                  slot[0], kind, why)
+                row = PlannedSlot(
+                    day, pid, chair, loc, s_em, e_em, slot[4], end_minute, type_id, block, slot[0], kind, why
+                )
                 if kind == "create":
                     create.append(row)
                 else:
@@ -344,13 +421,22 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     return plan
 
 
-def _hour_verdicts(slots: Sequence[_SlotRow], weekday: int, off_spans: list[tuple[Interval, str]], *,
-                   not_here: bool, working: list[Interval] | None) -> list[tuple[str, str] | None]:
+def _hour_verdicts(
+    slots: Sequence[_SlotRow],
+    weekday: int,
+    off_spans: list[tuple[Interval, str]],
+    *,
+    not_here: bool,
+    working: list[Interval] | None,
+) -> list[tuple[str, str] | None]:
     """Per slot, ("off", why) when the provider is off or outside working hours then, else None."""
     out: list[tuple[str, str] | None] = []
     for _sid, _w, _wd, _lane, s_min, e_min, _type, blocked, _reason in slots:
-        if off_spans and (off := next((label for (a, b), label in off_spans
-                                       if a < e_min and b > s_min), None)) is not None:
+        if (
+            off_spans
+            and (off := next((label for (a, b), label in off_spans if a < e_min and b > s_min), None))
+            is not None
+        ):
             out.append(("off", off[0].upper() + off[1:]))
         elif not_here:
             out.append(("off", f"Does not work {WEEKDAY_SHORT[weekday]}s here"))
@@ -369,8 +455,9 @@ def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
         if s.chair_id is not None:
             taken = by_chair[s.chair_id]
             if any(a < s.end_em and b > s.start_em for a, b in taken):
-                plan.skipped.append(s._replace(kind="applied",
-                                               reason="Another provider's slot takes the chair"))
+                plan.skipped.append(
+                    s._replace(kind="applied", reason="Another provider's slot takes the chair")
+                )
                 continue
             taken.append((s.start_em, s.end_em))
         keep.append(s)
@@ -380,9 +467,17 @@ def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
 _ByKey = dict[int, list[Interval]]
 
 
-def _load_intervals(session: Session, table: str, lo: datetime, hi: datetime, provider_ids: Sequence[int],
-                    chair_ids: Sequence[int], *, longest: timedelta, condition: str
-                    ) -> tuple[_ByKey, _ByKey, _ByKey]:
+def _load_intervals(
+    session: Session,
+    table: str,
+    lo: datetime,
+    hi: datetime,
+    provider_ids: Sequence[int],
+    chair_ids: Sequence[int],
+    *,
+    longest: timedelta,
+    condition: str,
+) -> tuple[_ByKey, _ByKey, _ByKey]:
     """Epoch-minute intervals of rows overlapping [lo, hi) per provider, per chair and per provider
     for rows without a chair (one query).
 
@@ -398,11 +493,19 @@ def _load_intervals(session: Session, table: str, lo: datetime, hi: datetime, pr
         who = f"({who} OR chair_id IN ({', '.join([mark] * len(chair_ids))}))"
     start_s, end_s = epoch_seconds_sql(conn, "start_at"), epoch_seconds_sql(conn, "end_at")
     # Integer division: ends round up to the minute, starts down.
-    rows = fetch_tuples(session, f"SELECT provider_id, chair_id, {start_s} / 60, ({end_s} + 59) / 60 "
-                                 f"FROM {table} WHERE start_at < {mark} AND start_at > {mark} "
-                                 f"AND end_at > {mark} AND {who} AND {condition}",
-                        [instant_param(conn, hi), instant_param(conn, lo - longest), instant_param(conn, lo),
-                         *provider_ids, *chair_ids])
+    rows = fetch_tuples(
+        session,
+        f"SELECT provider_id, chair_id, {start_s} / 60, ({end_s} + 59) / 60 "
+        f"FROM {table} WHERE start_at < {mark} AND start_at > {mark} "
+        f"AND end_at > {mark} AND {who} AND {condition}",
+        [
+            instant_param(conn, hi),
+            instant_param(conn, lo - longest),
+            instant_param(conn, lo),
+            *provider_ids,
+            *chair_ids,
+        ],
+    )
     by_p: dict[int, list[Interval]] = defaultdict(list)
     by_c: dict[int, list[Interval]] = defaultdict(list)
     by_free: dict[int, list[Interval]] = defaultdict(list)

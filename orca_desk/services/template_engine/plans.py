@@ -99,8 +99,12 @@ class ApplicationPlan:
     @property
     def counts(self) -> dict[str, int]:
         c = Counter(s.kind for s in self.skipped)
-        return {"create": len(self.create), "existing": c["existing"], "off": c["off"] + c["past"],
-                "applied": c["applied"]}
+        return {
+            "create": len(self.create),
+            "existing": c["existing"],
+            "off": c["off"] + c["past"],
+            "applied": c["applied"],
+        }
 
     @property
     def off_days(self) -> int:
@@ -114,9 +118,11 @@ class ApplicationPlan:
 
     def summary(self) -> str:
         c = self.counts
-        text = (f"{self.template_name} v{self.version_number}: {c['create']:,} slots to create, "
-                f"{c['existing']:,} skipped because appointments already exist there, "
-                f"{c['off']:,} skipped because the provider is off ({self.off_days:,} provider-days)")
+        text = (
+            f"{self.template_name} v{self.version_number}: {c['create']:,} slots to create, "
+            f"{c['existing']:,} skipped because appointments already exist there, "
+            f"{c['off']:,} skipped because the provider is off ({self.off_days:,} provider-days)"
+        )
         if c["applied"]:
             text += f", {c['applied']:,} already applied"
         return text + "."
@@ -129,8 +135,18 @@ class ApplicationPlan:
         for (day, pid), slots in sorted(rows.items()):
             c = Counter(s.kind for s in slots)
             reasons = tuple(dict.fromkeys(s.reason for s in slots if s.reason))
-            out.append(DayProviderSummary(day, pid, self.provider_names.get(pid, f"#{pid}"), c["create"],
-                                          c["existing"], c["off"] + c["past"], c["applied"], reasons))
+            out.append(
+                DayProviderSummary(
+                    day,
+                    pid,
+                    self.provider_names.get(pid, f"#{pid}"),
+                    c["create"],
+                    c["existing"],
+                    c["off"] + c["past"],
+                    c["applied"],
+                    reasons,
+                )
+            )
         return out
 
 

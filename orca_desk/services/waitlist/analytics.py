@@ -69,8 +69,15 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
-def offer_analytics(session: Session, actor: Actor, *, start: datetime, end: datetime,
-                    location_id: int | None = None, provider_id: int | None = None) -> WaitlistAnalytics:
+def offer_analytics(
+    session: Session,
+    actor: Actor,
+    *,
+    start: datetime,
+    end: datetime,
+    location_id: int | None = None,
+    provider_id: int | None = None,
+) -> WaitlistAnalytics:
     """Figures for openings created in [start, end) (and the offers made for them)."""
     actor.require(VIEW_ANALYTICS)
     query = select(Opening).where(Opening.created_at >= start, Opening.created_at < end)
@@ -84,8 +91,11 @@ def offer_analytics(session: Session, actor: Actor, *, start: datetime, end: dat
     for chunk in chunks(ids):
         offers += session.scalars(select(WaitlistOffer).where(WaitlistOffer.opening_id.in_(chunk)))
     # Reached the family: the message went out (or the call task started), or they answered.
-    reached = [x for x in offers if x.hold_started_at is not None
-               or (x.responded_at is not None and x.responded_via != "system")]
+    reached = [
+        x
+        for x in offers
+        if x.hold_started_at is not None or (x.responded_at is not None and x.responded_via != "system")
+    ]
     respond: dict[str, list[float]] = defaultdict(list)
     channels = []
     for ch in ("sms", "email", "phone"):
@@ -95,14 +105,23 @@ def offer_analytics(session: Session, actor: Actor, *, start: datetime, end: dat
             if x.responded_at is not None and x.responded_via != "system":
                 respond[ch].append(max(0.0, (x.responded_at - start).total_seconds() / 60))
         if mine:
-            channels.append(ChannelStats(
-                ch, len(mine), sum(x.response == "accepted" for x in mine),
-                sum(x.response == "declined" for x in mine), sum(x.response == "expired" for x in mine),
-                sum(x.booked_appointment_id is not None for x in mine), _median(respond[ch])))
+            channels.append(
+                ChannelStats(
+                    ch,
+                    len(mine),
+                    sum(x.response == "accepted" for x in mine),
+                    sum(x.response == "declined" for x in mine),
+                    sum(x.response == "expired" for x in mine),
+                    sum(x.booked_appointment_id is not None for x in mine),
+                    _median(respond[ch]),
+                )
+            )
     reached_ids = set(reached)
     fill = [(o.filled_at - o.created_at).total_seconds() / 60 for o in openings if o.filled_at]
-    names = {"provider": dict(session.execute(select(Provider.id, Provider.name)).all()),
-             "location": dict(session.execute(select(Location.id, Location.name)).all())}
+    names = {
+        "provider": dict(session.execute(select(Provider.id, Provider.name)).all()),
+        "location": dict(session.execute(select(Location.id, Location.name)).all()),
+    }
     offers_by_opening: dict[int, list[WaitlistOffer]] = defaultdict(list)
     for x in offers:
         offers_by_opening[x.opening_id].append(x)
@@ -114,15 +133,27 @@ def offer_analytics(session: Session, actor: Actor, *, start: datetime, end: dat
         out = []
         for gid, os in grouped.items():
             mine = [x for o in os for x in offers_by_opening[o.id]]
-            out.append(GroupStats(gid, names[kind].get(gid, f"#{gid}"), len(os), sum(o.filled_at is not None
-                                                                                      for o in os),
-                                  _median([(o.filled_at - o.created_at).total_seconds() / 60
-                                           for o in os if o.filled_at]),
-                                  sum(x in reached_ids for x in mine),
-                                  sum(x.booked_appointment_id is not None for x in mine)))
+            out.append(
+                GroupStats(
+                    gid,
+                    names[kind].get(gid, f"#{gid}"),
+                    len(os),
+                    sum(o.filled_at is not None for o in os),
+                    _median([(o.filled_at - o.created_at).total_seconds() / 60 for o in os if o.filled_at]),
+                    sum(x in reached_ids for x in mine),
+                    sum(x.booked_appointment_id is not None for x in mine),
+                )
+            )
         return tuple(sorted(out, key=lambda g: (-g.openings, g.name)))
 
-    return WaitlistAnalytics(len(reached), sum(x.booked_appointment_id is not None for x in reached),
-                             tuple(channels), _median([v for vs in respond.values() for v in vs]),
-                             len(openings), sum(o.filled_at is not None for o in openings), _median(fill),
-                             groups("provider"), groups("location"))
+    return WaitlistAnalytics(
+        len(reached),
+        sum(x.booked_appointment_id is not None for x in reached),
+        tuple(channels),
+        _median([v for vs in respond.values() for v in vs]),
+        len(openings),
+        sum(o.filled_at is not None for o in openings),
+        _median(fill),
+        groups("provider"),
+        groups("location"),
+    )

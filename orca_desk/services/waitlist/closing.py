@@ -15,8 +15,14 @@ from orca_desk.services.waitlist.common import _live_offer, _zone
 from orca_desk.services.waitlist.settings import PURPOSE, WaitlistSettings, _settings_or_clinic
 
 
-def _tell(session: Session, offer: WaitlistOffer, body: str, key: str, now: datetime,
-          settings: WaitlistSettings | None) -> None:
+def _tell(
+    session: Session,
+    offer: WaitlistOffer,
+    body: str,
+    key: str,
+    now: datetime,
+    settings: WaitlistSettings | None,
+) -> None:
     """A short follow-up to the family on the offer's channel (none for phone offers), held
     back by the clinic's quiet hours (``settings`` None: the clinic's saved policy)."""
     if offer.channel not in ("sms", "email") or not offer.to_address:
@@ -29,17 +35,29 @@ def _tell(session: Session, offer: WaitlistOffer, body: str, key: str, now: date
     if p is not None and p.timezone is None:
         o = session.get(Opening, offer.opening_id)
         if o is not None:
-            zone = ZoneInfo(session.scalar(select(Location.timezone).where(Location.id == o.location_id))
-                            or "UTC")
-    enqueue(session, clinic_id=offer.clinic_id, channel=offer.channel, to_address=offer.to_address,
-            body=body, purpose=PURPOSE, dedupe_key=f"waitlist-offer:{offer.id}:{key}", now=now,
-            patient_id=offer.patient_id, source_type=PURPOSE, source_id=offer.id,
-            subject="About the visit we offered" if offer.channel == "email" else None,
-            send_after=next_allowed_send(now, zone, settings.policy))
+            zone = ZoneInfo(
+                session.scalar(select(Location.timezone).where(Location.id == o.location_id)) or "UTC"
+            )
+    enqueue(
+        session,
+        clinic_id=offer.clinic_id,
+        channel=offer.channel,
+        to_address=offer.to_address,
+        body=body,
+        purpose=PURPOSE,
+        dedupe_key=f"waitlist-offer:{offer.id}:{key}",
+        now=now,
+        patient_id=offer.patient_id,
+        source_type=PURPOSE,
+        source_id=offer.id,
+        subject="About the visit we offered" if offer.channel == "email" else None,
+        send_after=next_allowed_send(now, zone, settings.policy),
+    )
 
 
-def _withdraw(session: Session, o: Opening, why: str, now: datetime,
-              settings: WaitlistSettings | None) -> None:
+def _withdraw(
+    session: Session, o: Opening, why: str, now: datetime, settings: WaitlistSettings | None
+) -> None:
     o.status = "withdrawn"
     o.note = why[:300]
     o.updated_at = now
@@ -47,8 +65,16 @@ def _withdraw(session: Session, o: Opening, why: str, now: datetime,
     _release_live(session, o, now, settings, response="no_response", tell=True)
 
 
-def _release_live(session: Session, o: Opening, now: datetime, settings: WaitlistSettings | None, *,
-                  response: str, tell: bool, keep: int | None = None) -> None:
+def _release_live(
+    session: Session,
+    o: Opening,
+    now: datetime,
+    settings: WaitlistSettings | None,
+    *,
+    response: str,
+    tell: bool,
+    keep: int | None = None,
+) -> None:
     """End every live offer of the opening (except ``keep``); tell the families politely
     (``settings`` None: the clinic's, read only when someone is told)."""
     live = select(WaitlistOffer).where(WaitlistOffer.opening_id == o.id, _live_offer())
@@ -66,15 +92,23 @@ def _release_live(session: Session, o: Opening, now: datetime, settings: Waitlis
             _cancel_message(session, offer.outbox_message_id, now)
         elif tell and sent:
             p = session.get(Patient, offer.patient_id)
-            _tell(session, offer, f"Sorry, the visit we offered {p.first_name if p else 'you'} has just been "
-                  "taken. You stay on our waitlist and we will let you know about the next one.",
-                  "taken", now, settings)
+            _tell(
+                session,
+                offer,
+                f"Sorry, the visit we offered {p.first_name if p else 'you'} has just been "
+                "taken. You stay on our waitlist and we will let you know about the next one.",
+                "taken",
+                now,
+                settings,
+            )
 
 
 def _cancel_message(session: Session, message_id: int, now: datetime) -> None:
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id,
-                                                OutboxMessage.status.in_(("queued", "deferred")))
-                    .values(status="cancelled", error="The waitlist offer ended before it was sent."))
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(("queued", "deferred")))
+        .values(status="cancelled", error="The waitlist offer ended before it was sent.")
+    )
 
 
 def _entry_back(session: Session, offer: WaitlistOffer, now: datetime, *, refund: bool) -> None:
@@ -86,8 +120,11 @@ def _entry_back(session: Session, offer: WaitlistOffer, now: datetime, *, refund
         entry.notification_count -= 1  # they were never told: it does not count
     if entry.status == "notified":
         session.flush()
-        live = session.scalar(select(func.count()).select_from(WaitlistOffer).where(
-            WaitlistOffer.entry_id == entry.id, _live_offer()))
+        live = session.scalar(
+            select(func.count())
+            .select_from(WaitlistOffer)
+            .where(WaitlistOffer.entry_id == entry.id, _live_offer())
+        )
         if not live:
             entry.status = "active"
     entry.updated_at = now
@@ -104,8 +141,9 @@ def _reopen_if_idle(session: Session, o: Opening, now: datetime) -> None:
     session.flush()
     if o.status != "offered":
         return
-    live = session.scalar(select(func.count()).select_from(WaitlistOffer).where(
-        WaitlistOffer.opening_id == o.id, _live_offer()))
+    live = session.scalar(
+        select(func.count()).select_from(WaitlistOffer).where(WaitlistOffer.opening_id == o.id, _live_offer())
+    )
     if not live:
         o.status, o.next_check_at, o.updated_at = "open", now, now
 

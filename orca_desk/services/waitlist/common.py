@@ -68,7 +68,8 @@ def _names(session: Session, *, chairs: bool = True) -> dict[str, dict[int, str]
         "provider": {i: n for i, n in session.execute(select(Provider.id, Provider.name))},
         "location": {i: n for i, n in session.execute(select(Location.id, Location.name))},
         "type": {i: n for i, n in session.execute(select(AppointmentType.id, AppointmentType.name))},
-        "chair": {}}
+        "chair": {},
+    }
     if chairs:
         names["chair"] = {i: n for i, n in session.execute(select(Chair.id, Chair.name))}
     return names

@@ -37,24 +37,50 @@ def _prefs_text(e: WaitlistEntry, names: dict[str, dict[int, str]], style: str) 
     return " · ".join(parts) or "any time"
 
 
-def list_entries(session: Session, *, now: datetime, statuses: Sequence[str] = ("active", "notified"),
-                 settings: WaitlistSettings | None = None, limit: int = 2000) -> list[EntryRow]:
+def list_entries(
+    session: Session,
+    *,
+    now: datetime,
+    statuses: Sequence[str] = ("active", "notified"),
+    settings: WaitlistSettings | None = None,
+    limit: int = 2000,
+) -> list[EntryRow]:
     """Waitlist entries (most urgent, then longest waiting, first)."""
     now = _utc(now)
     max_offers = _settings_or_clinic(session, settings).max_offers
     names = _names(session)
     style = local_time.clinic_time_format(session)
-    rows = session.execute(select(WaitlistEntry, Patient.first_name, Patient.last_name)
-                           .join(Patient, Patient.id == WaitlistEntry.patient_id)
-                           .where(WaitlistEntry.status.in_(list(statuses)))
-                           .order_by(WaitlistEntry.priority, WaitlistEntry.created_at).limit(limit)).all()
-    return [EntryRow(e.id, e.patient_id, f"{f} {la}", e.type_id, names["type"].get(e.type_id, "?"),
-                     e.duration_minutes, e.priority, e.status, e.notification_count, max_offers,
-                     max(0, (now - e.created_at).days), _prefs_text(e, names, style), e.reason,
-                     tuple(e.provider_ids or ()), tuple(e.location_ids or ()), tuple(e.days_of_week or ()),
-                     tuple((int(a), int(b)) for a, b in (e.time_windows or ())), e.earliest_date,
-                     e.latest_date)
-            for e, f, la in rows]
+    rows = session.execute(
+        select(WaitlistEntry, Patient.first_name, Patient.last_name)
+        .join(Patient, Patient.id == WaitlistEntry.patient_id)
+        .where(WaitlistEntry.status.in_(list(statuses)))
+        .order_by(WaitlistEntry.priority, WaitlistEntry.created_at)
+        .limit(limit)
+    ).all()
+    return [
+        EntryRow(
+            e.id,
+            e.patient_id,
+            f"{f} {la}",
+            e.type_id,
+            names["type"].get(e.type_id, "?"),
+            e.duration_minutes,
+            e.priority,
+            e.status,
+            e.notification_count,
+            max_offers,
+            max(0, (now - e.created_at).days),
+            _prefs_text(e, names, style),
+            e.reason,
+            tuple(e.provider_ids or ()),
+            tuple(e.location_ids or ()),
+            tuple(e.days_of_week or ()),
+            tuple((int(a), int(b)) for a, b in (e.time_windows or ())),
+            e.earliest_date,
+            e.latest_date,
+        )
+        for e, f, la in rows
+    ]
 
 
 def _validate_entry(session: Session, data: EntryInput) -> tuple[int, int]:
@@ -93,13 +119,15 @@ def add_entry(session: Session, actor: Actor, data: EntryInput, *, now: datetime
     actor.require(MANAGE_WAITLIST)
     now = _utc(now)
     clinic_id, minutes = _validate_entry(session, data)
-    e = WaitlistEntry(clinic_id=clinic_id, patient_id=data.patient_id, status="active", notification_count=0,
-                      created_at=now)
+    e = WaitlistEntry(
+        clinic_id=clinic_id, patient_id=data.patient_id, status="active", notification_count=0, created_at=now
+    )
     _apply_entry(e, data, minutes, now)
     session.add(e)
     session.flush()
-    audit.record(session, actor, "add", "waitlist_entry", e.id, now=now,
-                 after={"patient_id": data.patient_id})
+    audit.record(
+        session, actor, "add", "waitlist_entry", e.id, now=now, after={"patient_id": data.patient_id}
+    )
     return e.id
 
 

@@ -20,8 +20,12 @@ from orca_desk.services.waitlist.settings import (
 def hold_window(session: Session, offer: WaitlistOffer) -> tuple[datetime | None, datetime | None]:
     """(start, end) of the offer's hold as a link page shows it: the stored hold, or, for a text
     recorded sent whose hold was not started with the send, the hold it starts (read only)."""
-    if offer.hold_started_at is not None or offer.outbox_message_id is None or offer.response is not None \
-            or offer.hold_released:
+    if (
+        offer.hold_started_at is not None
+        or offer.outbox_message_id is None
+        or offer.response is not None
+        or offer.hold_released
+    ):
         return offer.hold_started_at, offer.hold_expires_at
     m = session.get(OutboxMessage, offer.outbox_message_id)
     o = session.get(Opening, offer.opening_id)
@@ -31,8 +35,9 @@ def hold_window(session: Session, offer: WaitlistOffer) -> tuple[datetime | None
     return m.sent_at, min(m.sent_at + settings.hold, o.start_at - settings.min_lead)
 
 
-def _hold_problem(offer: WaitlistOffer, now: datetime,
-                  window: tuple[datetime | None, datetime | None] | None = None) -> str | None:
+def _hold_problem(
+    offer: WaitlistOffer, now: datetime, window: tuple[datetime | None, datetime | None] | None = None
+) -> str | None:
     if offer.response is not None or offer.hold_released:
         return "This offer has already closed."
     started, expires = window if window is not None else (offer.hold_started_at, offer.hold_expires_at)
@@ -50,8 +55,13 @@ def _start_hold(offer: WaitlistOffer, o: Opening, sent_at: datetime, settings: W
     offer.hold_expires_at = min(sent_at + settings.hold, o.start_at - settings.min_lead)
 
 
-def start_holds_of_sent(session: Session, messages: Sequence[tuple[int, int]], *, now: datetime,
-                        settings: WaitlistSettings | None = None) -> int:
+def start_holds_of_sent(
+    session: Session,
+    messages: Sequence[tuple[int, int]],
+    *,
+    now: datetime,
+    settings: WaitlistSettings | None = None,
+) -> int:
     """Start the hold of each offer whose text the provider has accepted, in the caller's
     transaction (``message_effects.after_sent``: the one recording the send; a reply or a
     link from the family). ``messages``: (message id, offer id: its ``source_id``);
@@ -60,8 +70,13 @@ def start_holds_of_sent(session: Session, messages: Sequence[tuple[int, int]], *
     started = 0
     for message_id, offer_id in messages:
         offer = session.get(WaitlistOffer, offer_id)
-        if offer is None or offer.outbox_message_id != message_id or offer.hold_started_at is not None \
-                or offer.response is not None or offer.hold_released:
+        if (
+            offer is None
+            or offer.outbox_message_id != message_id
+            or offer.hold_started_at is not None
+            or offer.response is not None
+            or offer.hold_released
+        ):
             continue
         m = session.get(OutboxMessage, message_id)
         if m is None or m.status not in LIVE_SEND_STATES or m.sent_at is None:

@@ -47,14 +47,18 @@ def describe_accept(session: Session, offer_id: int, now: datetime) -> LinkPromp
         raise ValidationError(f"{problem} We will let you know about the next opening.")
     expires = window[1]
     left = _left_text(int((expires - now).total_seconds())) if expires else ""
-    return LinkPrompt("A visit has opened up", f"{_when(session, o)}. We hold it for you for {left} more.",
-                      "Book this visit")
+    return LinkPrompt(
+        "A visit has opened up",
+        f"{_when(session, o)}. We hold it for you for {left} more.",
+        "Book this visit",
+    )
 
 
 def perform_accept(session: Session, offer_id: int, now: datetime) -> LinkOutcome:
     _offer(session, offer_id)
-    result = accept_offer(session, offer_id, now=now, via="link", actor=PATIENT_LINK,
-                                   settings=_settings(session))
+    result = accept_offer(
+        session, offer_id, now=now, via="link", actor=PATIENT_LINK, settings=_settings(session)
+    )
     if result.ok:
         return LinkOutcome("You're booked", result.message, "booked")
     return LinkOutcome("Sorry", result.message, "not_booked")
@@ -70,8 +74,9 @@ def describe_decline(session: Session, offer_id: int, now: datetime) -> LinkProm
 
 def perform_decline(session: Session, offer_id: int, now: datetime) -> LinkOutcome:
     result = decline_offer(session, offer_id, now=now, via="link", settings=_settings(session))
-    return LinkOutcome("Thank you" if result.ok else "Sorry", result.message,
-                       "declined" if result.ok else "closed")
+    return LinkOutcome(
+        "Thank you" if result.ok else "Sorry", result.message, "declined" if result.ok else "closed"
+    )
 
 
 def _settings(session: Session) -> WaitlistSettings:
@@ -81,5 +86,7 @@ def _settings(session: Session) -> WaitlistSettings:
 
 def link_handlers() -> Mapping[str, LinkHandler]:
     """The two waitlist link purposes, installed by the gateway beside its own."""
-    return {LINK_PURPOSE: LinkHandler(describe_accept, perform_accept),
-            DECLINE_PURPOSE: LinkHandler(describe_decline, perform_decline)}
+    return {
+        LINK_PURPOSE: LinkHandler(describe_accept, perform_accept),
+        DECLINE_PURPOSE: LinkHandler(describe_decline, perform_decline),
+    }

@@ -71,40 +71,85 @@ class _Slot:
 
 def _slot_of(o: Opening, zone: ZoneInfo, exclude_patient: int | None) -> _Slot:
     local = o.start_at.astimezone(zone)
-    return _Slot(o.id, o.provider_id, o.location_id, o.type_id,
-                 int((o.end_at - o.start_at).total_seconds() // 60), local.date(), local.weekday(),
-                 local.hour * 60 + local.minute, exclude_patient)
+    return _Slot(
+        o.id,
+        o.provider_id,
+        o.location_id,
+        o.type_id,
+        int((o.end_at - o.start_at).total_seconds() // 60),
+        local.date(),
+        local.weekday(),
+        local.hour * 60 + local.minute,
+        exclude_patient,
+    )
 
 
 _CANDIDATE_COLUMNS = (
-    WaitlistEntry.id, WaitlistEntry.patient_id, WaitlistEntry.type_id, WaitlistEntry.duration_minutes,
-    type_coerce(WaitlistEntry.provider_ids, String), type_coerce(WaitlistEntry.location_ids, String),
-    type_coerce(WaitlistEntry.days_of_week, String), type_coerce(WaitlistEntry.time_windows, String),
-    type_coerce(WaitlistEntry.earliest_date, String), type_coerce(WaitlistEntry.latest_date, String),
-    WaitlistEntry.priority, WaitlistEntry.reason, WaitlistEntry.notification_count,
+    WaitlistEntry.id,
+    WaitlistEntry.patient_id,
+    WaitlistEntry.type_id,
+    WaitlistEntry.duration_minutes,
+    type_coerce(WaitlistEntry.provider_ids, String),
+    type_coerce(WaitlistEntry.location_ids, String),
+    type_coerce(WaitlistEntry.days_of_week, String),
+    type_coerce(WaitlistEntry.time_windows, String),
+    type_coerce(WaitlistEntry.earliest_date, String),
+    type_coerce(WaitlistEntry.latest_date, String),
+    WaitlistEntry.priority,
+    WaitlistEntry.reason,
+    WaitlistEntry.notification_count,
     type_coerce(WaitlistEntry.created_at, String),
 )
 
 
-def _load_candidates(session: Session, clinic_id: int, max_offers: int, now: datetime,
-                     extra: Iterable[Any] = (), *, exclude_busy: bool = True) -> list[_Candidate]:
+def _load_candidates(
+    session: Session,
+    clinic_id: int,
+    max_offers: int,
+    now: datetime,
+    extra: Iterable[Any] = (),
+    *,
+    exclude_busy: bool = True,
+) -> list[_Candidate]:
     """Active entries with offers left (and, by default, no live offer), in one query of raw columns."""
     query = select(*_CANDIDATE_COLUMNS).where(
-        WaitlistEntry.clinic_id == clinic_id, WaitlistEntry.status == "active",
-        WaitlistEntry.notification_count < max_offers, *extra)
+        WaitlistEntry.clinic_id == clinic_id,
+        WaitlistEntry.status == "active",
+        WaitlistEntry.notification_count < max_offers,
+        *extra,
+    )
     if exclude_busy:
         query = query.where(WaitlistEntry.patient_id.not_in(_busy_patients_query()))
     out: list[_Candidate] = []
     for r in session.execute(query):
         created = _as_dt(r[13])
         windows = tuple((int(w[0]), int(w[1])) for w in _as_list(r[7]))
-        c = _Candidate(r[0], r[1], r[2], r[3], frozenset(_as_list(r[4])), frozenset(_as_list(r[5])),
-                       frozenset(_as_list(r[6])), windows, _as_date(r[8]), _as_date(r[9]), r[10] or 3,
-                       r[11] or "", r[12], created)
+        c = _Candidate(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            frozenset(_as_list(r[4])),
+            frozenset(_as_list(r[5])),
+            frozenset(_as_list(r[6])),
+            windows,
+            _as_date(r[8]),
+            _as_date(r[9]),
+            r[10] or 3,
+            r[11] or "",
+            r[12],
+            created,
+        )
         days = max(0, (now - created).days)
         c.base = PRIORITY_POINTS.get(c.priority, 20.0) + min(days, 120) * 0.25
-        c.best = c.base + 12.0 * bool(c.providers) + 4.0 * bool(c.locations) + 4.0 * bool(c.days) \
-            + 8.0 * bool(c.windows) + 6.0
+        c.best = (
+            c.base
+            + 12.0 * bool(c.providers)
+            + 4.0 * bool(c.locations)
+            + 4.0 * bool(c.days)
+            + 8.0 * bool(c.windows)
+            + 6.0
+        )
         out.append(c)
     return out
 
@@ -125,8 +170,12 @@ def _matcher_for(session: Session, clinic_id: int, max_offers: int, now: datetim
     # Two index lookups: every change of an entry (status, offers used, preferences) sets its
     # updated_at and an addition raises the newest id. (Entries are never deleted, only
     # removed; offering re-reads the entry rows and skips any that vanished.)
-    state = session.execute(select(select(func.max(WaitlistEntry.id)).scalar_subquery(),
-                                   select(func.max(WaitlistEntry.updated_at)).scalar_subquery())).one()
+    state = session.execute(
+        select(
+            select(func.max(WaitlistEntry.id)).scalar_subquery(),
+            select(func.max(WaitlistEntry.updated_at)).scalar_subquery(),
+        )
+    ).one()
     fingerprint = (*state, max_offers)
     hour = now.replace(minute=0, second=0, microsecond=0)
     cached = _CACHE.get(key)
@@ -187,8 +236,9 @@ def _window_word(windows: tuple[tuple[int, int], ...], style: str) -> str:
 
 
 def _windows_text(windows: Iterable[Sequence[int]], style: str) -> str:
-    return ", ".join(f"{local_time.fmt_minute(w[0], style)}–{local_time.fmt_minute(w[1], style)}"
-                     for w in windows)
+    return ", ".join(
+        f"{local_time.fmt_minute(w[0], style)}–{local_time.fmt_minute(w[1], style)}" for w in windows
+    )
 
 
 def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]], style: str) -> str:
@@ -232,12 +282,20 @@ class _Matcher:
         found = self._by_place.get(key)
         if found is None:
             found = self._by_place[key] = [
-                c for c in self.candidates if (not c.days or weekday in c.days)
-                and (not c.locations or location_id in c.locations)]
+                c
+                for c in self.candidates
+                if (not c.days or weekday in c.days) and (not c.locations or location_id in c.locations)
+            ]
         return found
 
-    def top(self, s: _Slot, k: int, *, skip_entries: set[int] | frozenset[int] = frozenset(),
-            skip_patients: set[int] | frozenset[int] = frozenset()) -> list[tuple[float, _Candidate]]:
+    def top(
+        self,
+        s: _Slot,
+        k: int,
+        *,
+        skip_entries: set[int] | frozenset[int] = frozenset(),
+        skip_patients: set[int] | frozenset[int] = frozenset(),
+    ) -> list[tuple[float, _Candidate]]:
         # A min-heap of the best k so far; candidates come in order of the best score they could
         # reach, so once that cannot beat the k-th best, no later candidate can either.
         heap: list[tuple[float, int, int]] = []  # (score, -rank, rank): ties go to the earlier rank
@@ -264,14 +322,20 @@ def _source_patient(session: Session, o: Opening) -> int | None:
 
 def _channel_for(p: Patient, opted_out: set[tuple[str, str]], policy: MessagingPolicy) -> tuple[str, str]:
     """The channel and address an offer goes to: SMS only with opt-in, else email, else a phone call."""
-    sms_ok = bool(p.contact_phone) and sms_allowed(p.sms_consent, ("sms", p.contact_phone or "") in opted_out,
-                                                   policy)[0]
-    email_ok = bool(p.contact_email) and p.email_consent \
-        and ("email", (p.contact_email or "").lower()) not in opted_out \
+    sms_ok = (
+        bool(p.contact_phone)
+        and sms_allowed(p.sms_consent, ("sms", p.contact_phone or "") in opted_out, policy)[0]
+    )
+    email_ok = (
+        bool(p.contact_email)
+        and p.email_consent
+        and ("email", (p.contact_email or "").lower()) not in opted_out
         and ("email", p.contact_email or "") not in opted_out
+    )
     phone = p.contact_phone or p.guardian_phone or p.phone or ""
     order = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}.get(
-        p.preferred_channel, ("phone",))
+        p.preferred_channel, ("phone",)
+    )
     for ch in order:
         if ch == "sms" and sms_ok:
             return "sms", p.contact_phone or ""
@@ -286,14 +350,23 @@ def _opted_out(session: Session, patients: Iterable[Patient]) -> set[tuple[str, 
     addresses = {a for p in patients for a in (p.contact_phone, p.contact_email) if a}
     if not addresses:
         return set()
-    rows = session.execute(select(ContactState.channel, ContactState.address).where(
-        ContactState.address.in_(addresses),
-        or_(ContactState.opted_out.is_(True), ContactState.undeliverable.is_(True)))).all()
+    rows = session.execute(
+        select(ContactState.channel, ContactState.address).where(
+            ContactState.address.in_(addresses),
+            or_(ContactState.opted_out.is_(True), ContactState.undeliverable.is_(True)),
+        )
+    ).all()
     return {(ch, addr) for ch, addr in rows}
 
 
-def match_opening(session: Session, opening_id: int, *, now: datetime, limit: int = 20,
-                  settings: WaitlistSettings | None = None) -> list[MatchRow]:
+def match_opening(
+    session: Session,
+    opening_id: int,
+    *,
+    now: datetime,
+    limit: int = 20,
+    settings: WaitlistSettings | None = None,
+) -> list[MatchRow]:
     """The active entries that fit the opening, best first, each with why it matched.
 
     The active entries are loaded in one query of raw columns and parsed once (reused
@@ -309,24 +382,43 @@ def match_opening(session: Session, opening_id: int, *, now: datetime, limit: in
     s = _slot_of(o, zones[o.location_id], _source_patient(session, o))
     already = set(session.scalars(select(WaitlistOffer.entry_id).where(WaitlistOffer.opening_id == o.id)))
     best = _matcher_for(session, o.clinic_id, settings.max_offers, now).top(
-        s, limit, skip_entries=already, skip_patients=_busy_patients(session))
+        s, limit, skip_entries=already, skip_patients=_busy_patients(session)
+    )
     return _match_rows(session, best, s, now, settings)
 
 
-def _match_rows(session: Session, best: list[tuple[float, _Candidate]], s: _Slot, now: datetime,
-                settings: WaitlistSettings) -> list[MatchRow]:
+def _match_rows(
+    session: Session,
+    best: list[tuple[float, _Candidate]],
+    s: _Slot,
+    now: datetime,
+    settings: WaitlistSettings,
+) -> list[MatchRow]:
     if not best:
         return []
     names = _names(session, chairs=False)
-    patients = {p.id: p for p in session.scalars(select(Patient).where(
-        Patient.id.in_([c.patient_id for _, c in best])))}
+    patients = {
+        p.id: p
+        for p in session.scalars(select(Patient).where(Patient.id.in_([c.patient_id for _, c in best])))
+    }
     opted = _opted_out(session, patients.values())
     rows = []
     style = local_time.clinic_time_format(session)
     for score, c in best:
         p = patients[c.patient_id]
-        rows.append(MatchRow(c.entry_id, c.patient_id, p.display_name, names["type"].get(c.type_id, "?"),
-                             c.duration, c.priority, max(0, (now - c.created_at).days), c.count,
-                             round(score, 1), _reason(c, s, now, names, style),
-                             _channel_for(p, opted, settings.policy)[0]))
+        rows.append(
+            MatchRow(
+                c.entry_id,
+                c.patient_id,
+                p.display_name,
+                names["type"].get(c.type_id, "?"),
+                c.duration,
+                c.priority,
+                max(0, (now - c.created_at).days),
+                c.count,
+                round(score, 1),
+                _reason(c, s, now, names, style),
+                _channel_for(p, opted, settings.policy)[0],
+            )
+        )
     return rows

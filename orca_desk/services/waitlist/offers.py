@@ -64,22 +64,37 @@ def _texts_sent(session: Session, numbers: Iterable[str], now: datetime) -> dict
     sent: dict[str, list[datetime]] = {n: [] for n in numbers if n}
     since = now - timedelta(days=8)
     for chunk in chunks(list(sent)):
-        for address, sent_at, claimed_at in session.execute(select(
-                OutboxMessage.to_address, OutboxMessage.sent_at, OutboxMessage.claimed_at).where(
-                OutboxMessage.to_address.in_(chunk), OutboxMessage.channel == "sms",
-                OutboxMessage.merged_into_id.is_(None), OutboxMessage.purpose.not_in(BUDGET_EXEMPT),
+        for address, sent_at, claimed_at in session.execute(
+            select(OutboxMessage.to_address, OutboxMessage.sent_at, OutboxMessage.claimed_at).where(
+                OutboxMessage.to_address.in_(chunk),
+                OutboxMessage.channel == "sms",
+                OutboxMessage.merged_into_id.is_(None),
+                OutboxMessage.purpose.not_in(BUDGET_EXEMPT),
                 OutboxMessage.status.in_(("sending", "sent", "delivered")),
-                or_(OutboxMessage.sent_at >= since, OutboxMessage.claimed_at >= since))):
+                or_(OutboxMessage.sent_at >= since, OutboxMessage.claimed_at >= since),
+            )
+        ):
             when = sent_at or claimed_at
             if when is not None:
                 sent[address].append(when)
     return sent
 
 
-def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, *, now: datetime,
-                settings: WaitlistSettings, ctx: _Context, opted: set[tuple[str, str]], broadcast: bool,
-                created_by: str, sent: dict[str, list[datetime]] | None = None,
-                phone_fallback: bool = False) -> _Planned | str:
+def _plan_offer(
+    session: Session,
+    o: Opening,
+    entry: WaitlistEntry,
+    p: Patient,
+    *,
+    now: datetime,
+    settings: WaitlistSettings,
+    ctx: _Context,
+    opted: set[tuple[str, str]],
+    broadcast: bool,
+    created_by: str,
+    sent: dict[str, list[datetime]] | None = None,
+    phone_fallback: bool = False,
+) -> _Planned | str:
     """Build one offer (not yet messaged), or say why it cannot be made.
 
     A family whose number has used its texts for the day (the clinic's budget) is offered by
@@ -93,21 +108,36 @@ def _plan_offer(session: Session, o: Opening, entry: WaitlistEntry, p: Patient, 
     channel, address = _channel_for(p, opted, settings.policy)
     send_at = next_allowed_send(now, zone, settings.policy)
     if send_at > last_send:
-        return (f"{p.display_name} cannot be told in time: the first time outside quiet hours is "
-                f"{local_time.fmt_day_time(send_at, zone, local_time.clinic_time_format(session))}.")
+        return (
+            f"{p.display_name} cannot be told in time: the first time outside quiet hours is "
+            f"{local_time.fmt_day_time(send_at, zone, local_time.clinic_time_format(session))}."
+        )
     if channel == "sms":
         if sent is None or address not in sent:
             sent = _texts_sent(session, [address], now)
         if not budget_allows(sent[address], send_at, zone, settings.policy):
             channel, address = _channel_for(p, opted | {("sms", address)}, settings.policy)
             if channel != "email" and not phone_fallback:
-                return (f"{p.display_name}'s number has had its texts for today and there is no email "
-                        "address to offer it by.")
+                return (
+                    f"{p.display_name}'s number has had its texts for today and there is no email "
+                    "address to offer it by."
+                )
     w = _words(o, p, ctx, settings, (entry.notification_count or 0) + 1)
-    offer = WaitlistOffer(clinic_id=o.clinic_id, opening_id=o.id, entry_id=entry_id, patient_id=p.id,
-                          channel=channel, to_address=address or None, message="", broadcast=broadcast,
-                          created_by=created_by, created_at=now, send_after=send_at,
-                          hold_released=False, outcome="")
+    offer = WaitlistOffer(
+        clinic_id=o.clinic_id,
+        opening_id=o.id,
+        entry_id=entry_id,
+        patient_id=p.id,
+        channel=channel,
+        to_address=address or None,
+        message="",
+        broadcast=broadcast,
+        created_by=created_by,
+        created_at=now,
+        send_after=send_at,
+        hold_released=False,
+        outcome="",
+    )
     session.add(offer)
     not_after = o.start_at - settings.min_lead
     if channel == "phone":
@@ -127,8 +157,12 @@ def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
         elif offer.channel == "email":
             pl.subject = EMAIL_SUBJECT.format(**w)
             no = _link(offer.id, pl.not_after, settings, DECLINE_PURPOSE)
-            offer.message = EMAIL_TEXT.format(**w, link_line=f"Book it: {link}\nPass: {no}\n\n" if link else
-                                              "Reply to this email to book it or pass.\n\n")
+            offer.message = EMAIL_TEXT.format(
+                **w,
+                link_line=f"Book it: {link}\nPass: {no}\n\n"
+                if link
+                else "Reply to this email to book it or pass.\n\n",
+            )
 
 
 def _mark_offered(session: Session, o: Opening, entry: WaitlistEntry, now: datetime) -> None:
@@ -150,18 +184,40 @@ def _enqueue(session: Session, planned: list[_Planned], now: datetime, settings:
     msgs = [p for p in planned if p.offer.channel in ("sms", "email")]
     if not msgs:
         return
-    ids = enqueue_many(session, [
-        NewMessage(clinic_id=p.offer.clinic_id, channel=p.offer.channel, to_address=p.offer.to_address or "",
-                   body=p.offer.message, purpose=PURPOSE, dedupe_key=f"waitlist-offer:{p.offer.id}",
-                   patient_id=p.patient.id, source_type=PURPOSE, source_id=p.offer.id, subject=p.subject,
-                   send_after=p.offer.send_after, not_after=p.not_after) for p in msgs], now=now)
+    ids = enqueue_many(
+        session,
+        [
+            NewMessage(
+                clinic_id=p.offer.clinic_id,
+                channel=p.offer.channel,
+                to_address=p.offer.to_address or "",
+                body=p.offer.message,
+                purpose=PURPOSE,
+                dedupe_key=f"waitlist-offer:{p.offer.id}",
+                patient_id=p.patient.id,
+                source_type=PURPOSE,
+                source_id=p.offer.id,
+                subject=p.subject,
+                send_after=p.offer.send_after,
+                not_after=p.not_after,
+            )
+            for p in msgs
+        ],
+        now=now,
+    )
     for p, mid in zip(msgs, ids, strict=True):
         p.offer.outbox_message_id = mid
 
 
-def offer_openings(session: Session, openings: Sequence[Opening], *, now: datetime,
-                   settings: WaitlistSettings, created_by: str = "automation",
-                   size: int | None = None) -> list[WaitlistOffer]:
+def offer_openings(
+    session: Session,
+    openings: Sequence[Opening],
+    *,
+    now: datetime,
+    settings: WaitlistSettings,
+    created_by: str = "automation",
+    size: int | None = None,
+) -> list[WaitlistOffer]:
     """Offer each opening to its best match (top N in broadcast mode), several openings at once.
 
     The candidates are loaded once; a patient gets at most one live offer across all of
@@ -173,18 +229,31 @@ def offer_openings(session: Session, openings: Sequence[Opening], *, now: dateti
         return []
     clinic_ids = {o.clinic_id for o in openings}
     if len(clinic_ids) != 1:
-        return [x for cid in sorted(clinic_ids) for x in offer_openings(
-            session, [o for o in openings if o.clinic_id == cid], now=now, settings=settings,
-            created_by=created_by, size=size)]
+        return [
+            x
+            for cid in sorted(clinic_ids)
+            for x in offer_openings(
+                session,
+                [o for o in openings if o.clinic_id == cid],
+                now=now,
+                settings=settings,
+                created_by=created_by,
+                size=size,
+            )
+        ]
     ctx = _context(session)
     matcher = _matcher_for(session, openings[0].clinic_id, settings.max_offers, now)
     offered_before: dict[int, set[int]] = {}
-    for oid, eid in session.execute(select(WaitlistOffer.opening_id, WaitlistOffer.entry_id).where(
-            WaitlistOffer.opening_id.in_([o.id for o in openings]))):
+    for oid, eid in session.execute(
+        select(WaitlistOffer.opening_id, WaitlistOffer.entry_id).where(
+            WaitlistOffer.opening_id.in_([o.id for o in openings])
+        )
+    ):
         offered_before.setdefault(oid, set()).add(eid)
     busy_patients = _busy_patients(session)
-    chosen = _choose(session, openings, ctx, matcher, offered_before, busy_patients, now=now,
-                     settings=settings, size=size)
+    chosen = _choose(
+        session, openings, ctx, matcher, offered_before, busy_patients, now=now, settings=settings, size=size
+    )
     if not chosen:
         return []
     batch = _Batch(session, ctx, now=now, settings=settings, created_by=created_by)
@@ -205,15 +274,29 @@ class _Choice:
     picks: list[_Candidate]
 
 
-def _choose(session: Session, openings: Sequence[Opening], ctx: _Context, matcher: _Matcher,
-            offered_before: dict[int, set[int]], busy_patients: set[int], *, now: datetime,
-            settings: WaitlistSettings, size: int | None) -> list[_Choice]:
+def _choose(
+    session: Session,
+    openings: Sequence[Opening],
+    ctx: _Context,
+    matcher: _Matcher,
+    offered_before: dict[int, set[int]],
+    busy_patients: set[int],
+    *,
+    now: datetime,
+    settings: WaitlistSettings,
+    size: int | None,
+) -> list[_Choice]:
     """The best matches of each opening, soonest first, one opening per patient (``busy_patients``
     grows with each pick); an opening whose chair was booked meanwhile is withdrawn, one
     nobody matches is looked at again after ``settings.recheck``."""
     taken = _taken_openings(session, openings)
-    source_patients = dict(session.execute(select(Appointment.id, Appointment.patient_id).where(
-        Appointment.id.in_([o.source_appointment_id for o in openings if o.source_appointment_id]))).all())
+    source_patients = dict(
+        session.execute(
+            select(Appointment.id, Appointment.patient_id).where(
+                Appointment.id.in_([o.source_appointment_id for o in openings if o.source_appointment_id])
+            )
+        ).all()
+    )
     chosen: list[_Choice] = []
     for o in sorted(openings, key=lambda x: (x.start_at, x.id)):
         if o.id in taken:
@@ -236,10 +319,16 @@ class _Batch:
     """The offers of one round: the candidates' patients, entries, opt-outs and their numbers'
     sent texts (loaded as candidates come up), and the offers planned so far."""
 
-    def __init__(self, session: Session, ctx: _Context, *, now: datetime, settings: WaitlistSettings,
-                 created_by: str) -> None:
+    def __init__(
+        self, session: Session, ctx: _Context, *, now: datetime, settings: WaitlistSettings, created_by: str
+    ) -> None:
         self.session, self.ctx, self.now, self.settings, self.created_by = (
-            session, ctx, now, settings, created_by)
+            session,
+            ctx,
+            now,
+            settings,
+            created_by,
+        )
         self.patients: dict[int, Patient] = {}
         self.entries: dict[int, WaitlistEntry] = {}
         self.opted: set[tuple[str, str]] = set()
@@ -251,17 +340,28 @@ class _Batch:
         """The candidates' patients and entries, their opt-outs and their numbers' texts."""
         session = self.session
         new_ids = {c.patient_id for c in cands} - self.patients.keys()
-        new_patients = list(session.scalars(select(Patient).where(Patient.id.in_(new_ids)))) \
-            if new_ids else []
+        new_patients = (
+            list(session.scalars(select(Patient).where(Patient.id.in_(new_ids)))) if new_ids else []
+        )
         self.patients.update((p.id, p) for p in new_patients)
         new_entries = {c.entry_id for c in cands} - self.entries.keys()
         if new_entries:
-            self.entries.update((e.id, e) for e in session.scalars(
-                select(WaitlistEntry).where(WaitlistEntry.id.in_(new_entries))))
+            self.entries.update(
+                (e.id, e)
+                for e in session.scalars(select(WaitlistEntry).where(WaitlistEntry.id.in_(new_entries)))
+            )
         self.opted.update(_opted_out(session, new_patients))
-        self.sent.update(_texts_sent(session, {p.contact_phone for p in new_patients
-                                               if p.contact_phone and p.contact_phone not in self.sent},
-                                     self.now))
+        self.sent.update(
+            _texts_sent(
+                session,
+                {
+                    p.contact_phone
+                    for p in new_patients
+                    if p.contact_phone and p.contact_phone not in self.sent
+                },
+                self.now,
+            )
+        )
 
     def plan(self, o: Opening, cands: Sequence[_Candidate], need: int) -> int:
         """Plan offers of ``o`` to up to ``need`` of ``cands`` (in order); returns how many."""
@@ -271,9 +371,19 @@ class _Batch:
                 break
             if c.entry_id not in self.entries or c.patient_id in self.planned_patients:
                 continue
-            result = _plan_offer(self.session, o, self.entries[c.entry_id], self.patients[c.patient_id],
-                                 now=self.now, settings=self.settings, ctx=self.ctx, opted=self.opted,
-                                 broadcast=o.mode == "broadcast", created_by=self.created_by, sent=self.sent)
+            result = _plan_offer(
+                self.session,
+                o,
+                self.entries[c.entry_id],
+                self.patients[c.patient_id],
+                now=self.now,
+                settings=self.settings,
+                ctx=self.ctx,
+                opted=self.opted,
+                broadcast=o.mode == "broadcast",
+                created_by=self.created_by,
+                sent=self.sent,
+            )
             if isinstance(result, str):
                 continue
             self.planned.append(result)
@@ -286,8 +396,9 @@ class _Batch:
         return made
 
 
-def _offer_choice(batch: _Batch, matcher: _Matcher, choice: _Choice, offered_before: set[int],
-                  busy_patients: set[int]) -> None:
+def _offer_choice(
+    batch: _Batch, matcher: _Matcher, choice: _Choice, offered_before: set[int], busy_patients: set[int]
+) -> None:
     """Offer one chosen opening to its picks, or, when they cannot be told now, the next in line."""
     o, s, k = choice.opening, choice.slot, choice.want
     made = batch.plan(o, choice.picks, k)
@@ -297,8 +408,15 @@ def _offer_choice(batch: _Batch, matcher: _Matcher, choice: _Choice, offered_bef
     for _ in range(3):
         if made >= k:
             break
-        more = [c for _, c in matcher.top(s, 10, skip_entries=offered_before | tried,
-                                          skip_patients=busy_patients | batch.planned_patients)]
+        more = [
+            c
+            for _, c in matcher.top(
+                s,
+                10,
+                skip_entries=offered_before | tried,
+                skip_patients=busy_patients | batch.planned_patients,
+            )
+        ]
         if not more:
             break
         batch.load(more)
@@ -315,17 +433,29 @@ def _taken_openings(session: Session, openings: Sequence[Opening]) -> set[int]:
     chairs = {o.chair_id for o in openings}
     busy: dict[int, list[tuple[datetime, datetime]]] = {}
     query = select(Appointment.chair_id, Appointment.start_at, Appointment.end_at).where(
-        Appointment.chair_id.in_(chairs), Appointment.start_at < hi, Appointment.start_at > lo,
-        Appointment.status.in_(ACTIVE_STATUSES))
+        Appointment.chair_id.in_(chairs),
+        Appointment.start_at < hi,
+        Appointment.start_at > lo,
+        Appointment.status.in_(ACTIVE_STATUSES),
+    )
     for chair_id, s, e in session.execute(query):
         busy.setdefault(chair_id, []).append((s, e))
-    return {o.id for o in openings
-            if any(s < o.end_at and e > o.start_at for s, e in busy.get(o.chair_id, []))}
+    return {
+        o.id for o in openings if any(s < o.end_at and e > o.start_at for s, e in busy.get(o.chair_id, []))
+    }
 
 
-def offer_opening(session: Session, actor: Actor, opening_id: int, *, now: datetime,
-                  entry_id: int | None = None, broadcast: bool = False, size: int | None = None,
-                  settings: WaitlistSettings | None = None) -> list[OfferRow]:
+def offer_opening(
+    session: Session,
+    actor: Actor,
+    opening_id: int,
+    *,
+    now: datetime,
+    entry_id: int | None = None,
+    broadcast: bool = False,
+    size: int | None = None,
+    settings: WaitlistSettings | None = None,
+) -> list[OfferRow]:
     """Staff: notify now — the best match, a chosen entry, or (broadcast) the top N at once.
 
     The usual rules still apply: at most the offer limit per entry, one live offer per
@@ -344,22 +474,34 @@ def offer_opening(session: Session, actor: Actor, opening_id: int, *, now: datet
         if size:
             o.broadcast_size = size
     if entry_id is None:
-        offers = offer_openings(session, [o], now=now, settings=settings, created_by=actor.username,
-                                size=size)
+        offers = offer_openings(
+            session, [o], now=now, settings=settings, created_by=actor.username, size=size
+        )
         if not offers:
-            raise ValidationError("Nobody on the waitlist can be offered this opening now "
-                                  "(no match, or their offers are used up).")
+            raise ValidationError(
+                "Nobody on the waitlist can be offered this opening now "
+                "(no match, or their offers are used up)."
+            )
     else:
-        offers = [_offer_to_entry(session, o, entry_id, now=now, settings=settings,
-                                  created_by=actor.username)]
-    audit.record(session, actor, "offer", "opening", o.id, now=now,
-                 after={"entries": [x.entry_id for x in offers], "broadcast": broadcast})
+        offers = [
+            _offer_to_entry(session, o, entry_id, now=now, settings=settings, created_by=actor.username)
+        ]
+    audit.record(
+        session,
+        actor,
+        "offer",
+        "opening",
+        o.id,
+        now=now,
+        after={"entries": [x.entry_id for x in offers], "broadcast": broadcast},
+    )
     shown = _shown(session, offers)
     return [_offer_row(x, now, {x.patient_id: _patient_name(session, x.patient_id)}, shown) for x in offers]
 
 
-def _offer_to_entry(session: Session, o: Opening, entry_id: int, *, now: datetime,
-                    settings: WaitlistSettings, created_by: str) -> WaitlistOffer:
+def _offer_to_entry(
+    session: Session, o: Opening, entry_id: int, *, now: datetime, settings: WaitlistSettings, created_by: str
+) -> WaitlistOffer:
     entry = session.scalar(select(WaitlistEntry).where(WaitlistEntry.id == entry_id).with_for_update())
     if entry is None:
         raise NotFound(f"Waitlist entry #{entry_id} does not exist.")
@@ -368,22 +510,39 @@ def _offer_to_entry(session: Session, o: Opening, entry_id: int, *, now: datetim
     if entry.status not in ("active", "notified"):
         raise ValidationError(f"{p.display_name}'s waitlist entry is {entry.status}.")
     if entry.notification_count >= settings.max_offers:
-        raise ValidationError(f"{p.display_name} has already been offered {entry.notification_count} "
-                              f"openings, the most allowed ({settings.max_offers}).")
-    live = session.scalar(select(func.count()).select_from(WaitlistOffer).where(
-        WaitlistOffer.patient_id == p.id, _live_offer()))
+        raise ValidationError(
+            f"{p.display_name} has already been offered {entry.notification_count} "
+            f"openings, the most allowed ({settings.max_offers})."
+        )
+    live = session.scalar(
+        select(func.count()).select_from(WaitlistOffer).where(WaitlistOffer.patient_id == p.id, _live_offer())
+    )
     if live:
         raise ValidationError(f"{p.display_name} already has an offer waiting for an answer.")
-    if session.scalar(select(func.count()).select_from(WaitlistOffer).where(
-            WaitlistOffer.opening_id == o.id, WaitlistOffer.entry_id == entry.id)):
+    if session.scalar(
+        select(func.count())
+        .select_from(WaitlistOffer)
+        .where(WaitlistOffer.opening_id == o.id, WaitlistOffer.entry_id == entry.id)
+    ):
         raise ValidationError(f"{p.display_name} has already been offered this opening.")
     if entry.duration_minutes > (o.end_at - o.start_at).total_seconds() / 60:
-        raise ValidationError(f"{p.display_name} needs {entry.duration_minutes} minutes; the opening "
-                              "is shorter.")
+        raise ValidationError(
+            f"{p.display_name} needs {entry.duration_minutes} minutes; the opening is shorter."
+        )
     ctx = _context(session)
-    result = _plan_offer(session, o, entry, p, now=now, settings=settings, ctx=ctx,
-                         opted=_opted_out(session, [p]), broadcast=o.mode == "broadcast",
-                         created_by=created_by, phone_fallback=True)
+    result = _plan_offer(
+        session,
+        o,
+        entry,
+        p,
+        now=now,
+        settings=settings,
+        ctx=ctx,
+        opted=_opted_out(session, [p]),
+        broadcast=o.mode == "broadcast",
+        created_by=created_by,
+        phone_fallback=True,
+    )
     if isinstance(result, str):
         raise ValidationError(result)
     _mark_offered(session, o, entry, now)
@@ -391,8 +550,15 @@ def _offer_to_entry(session: Session, o: Opening, entry_id: int, *, now: datetim
     return result.offer
 
 
-def notify_entry(session: Session, actor: Actor, entry_id: int, *, now: datetime,
-                 opening_id: int | None = None, settings: WaitlistSettings | None = None) -> OfferRow:
+def notify_entry(
+    session: Session,
+    actor: Actor,
+    entry_id: int,
+    *,
+    now: datetime,
+    opening_id: int | None = None,
+    settings: WaitlistSettings | None = None,
+) -> OfferRow:
     """Staff: notify this entry now, of ``opening_id`` or of the best open opening that fits it."""
     actor.require(MANAGE_WAITLIST)
     now = _utc(now)
@@ -407,17 +573,22 @@ def _best_opening_for(session: Session, entry_id: int, *, now: datetime, setting
     entry = session.get(WaitlistEntry, entry_id)
     if entry is None:
         raise NotFound(f"Waitlist entry #{entry_id} does not exist.")
-    cands = _load_candidates(session, entry.clinic_id, settings.max_offers + 1, now,
-                             [WaitlistEntry.id == entry_id])
+    cands = _load_candidates(
+        session, entry.clinic_id, settings.max_offers + 1, now, [WaitlistEntry.id == entry_id]
+    )
     if not cands:
-        raise ValidationError("This entry cannot be offered anything now (not active, or it already "
-                              "has an offer waiting).")
+        raise ValidationError(
+            "This entry cannot be offered anything now (not active, or it already has an offer waiting)."
+        )
     zones = _zones(session)
     c = cands[0]
     soon = now + settings.min_lead + settings.min_hold
     best: tuple[float, int] | None = None
-    for o in session.scalars(select(Opening).where(Opening.status.in_(("open", "offered")),
-                                                   Opening.start_at > soon).order_by(Opening.start_at)):
+    for o in session.scalars(
+        select(Opening)
+        .where(Opening.status.in_(("open", "offered")), Opening.start_at > soon)
+        .order_by(Opening.start_at)
+    ):
         s = _slot_of(o, zones[o.location_id], None)
         if _fits(c, s) and (best is None or _score(c, s) > best[0]):
             best = (_score(c, s), o.id)

@@ -19,21 +19,50 @@ from orca_desk.services.waitlist.common import _get_opening, _utc
 from orca_desk.services.waitlist.settings import WaitlistSettings
 
 
-def _create_opening(session: Session, *, clinic_id: int, location_id: int, chair_id: int, provider_id: int,
-                    type_id: int | None, start: datetime, end: datetime, source: str,
-                    source_appointment_id: int | None, now: datetime, created_by: str = "automation",
-                    mode: str = "sequential", note: str = "") -> Opening:
-    o = Opening(clinic_id=clinic_id, location_id=location_id, chair_id=chair_id, provider_id=provider_id,
-                type_id=type_id, start_at=start, end_at=end, source=source,
-                source_appointment_id=source_appointment_id, status="open", mode=mode, broadcast_size=3,
-                next_check_at=now, note=note, created_by=created_by, created_at=now, updated_at=now)
+def _create_opening(
+    session: Session,
+    *,
+    clinic_id: int,
+    location_id: int,
+    chair_id: int,
+    provider_id: int,
+    type_id: int | None,
+    start: datetime,
+    end: datetime,
+    source: str,
+    source_appointment_id: int | None,
+    now: datetime,
+    created_by: str = "automation",
+    mode: str = "sequential",
+    note: str = "",
+) -> Opening:
+    o = Opening(
+        clinic_id=clinic_id,
+        location_id=location_id,
+        chair_id=chair_id,
+        provider_id=provider_id,
+        type_id=type_id,
+        start_at=start,
+        end_at=end,
+        source=source,
+        source_appointment_id=source_appointment_id,
+        status="open",
+        mode=mode,
+        broadcast_size=3,
+        next_check_at=now,
+        note=note,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(o)
     session.flush()
     return o
 
 
-def after_appointment_change(session: Session, change: Any, *, now: datetime,
-                             min_lead: timedelta = WaitlistSettings.min_lead) -> Opening | None:
+def after_appointment_change(
+    session: Session, change: Any, *, now: datetime, min_lead: timedelta = WaitlistSettings.min_lead
+) -> Opening | None:
     """The booking seam: a cancellation, a no-show or a move away frees a slot → an Opening row.
 
     Runs inside the booking transaction (a rollback takes the opening with it). A booking
@@ -64,22 +93,48 @@ def after_appointment_change(session: Session, change: Any, *, now: datetime,
     if location_id is None:
         return None
     source = {"cancelled": "cancellation", "no_show": "no_show", "moved": "moved"}[kind]
-    return _create_opening(session, clinic_id=a.clinic_id, location_id=location_id, chair_id=chair_id,
-                           provider_id=provider_id, type_id=a.type_id, start=start, end=end, source=source,
-                           source_appointment_id=a.id, now=now)
+    return _create_opening(
+        session,
+        clinic_id=a.clinic_id,
+        location_id=location_id,
+        chair_id=chair_id,
+        provider_id=provider_id,
+        type_id=a.type_id,
+        start=start,
+        end=end,
+        source=source,
+        source_appointment_id=a.id,
+        now=now,
+    )
 
 
-def _withdraw_overlapping(session: Session, chair_id: int, start: datetime, end: datetime,
-                          now: datetime) -> None:
-    for o in session.scalars(select(Opening).where(
-            Opening.chair_id == chair_id, Opening.status.in_(("open", "offered")),
-            Opening.start_at < end, Opening.end_at > start)):
+def _withdraw_overlapping(
+    session: Session, chair_id: int, start: datetime, end: datetime, now: datetime
+) -> None:
+    for o in session.scalars(
+        select(Opening).where(
+            Opening.chair_id == chair_id,
+            Opening.status.in_(("open", "offered")),
+            Opening.start_at < end,
+            Opening.end_at > start,
+        )
+    ):
         _withdraw(session, o, "The slot has been booked.", now, None)
 
 
-def announce_opening(session: Session, actor: Actor, *, location_id: int, chair_id: int, provider_id: int,
-                     start: datetime, end: datetime, now: datetime, mode: str = "sequential",
-                     note: str = "") -> Opening:
+def announce_opening(
+    session: Session,
+    actor: Actor,
+    *,
+    location_id: int,
+    chair_id: int,
+    provider_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    mode: str = "sequential",
+    note: str = "",
+) -> Opening:
     """Staff announce free time as an opening (calendar → "Offer to waitlist")."""
     actor.require(MANAGE_WAITLIST)
     now = _utc(now)
@@ -92,17 +147,40 @@ def announce_opening(session: Session, actor: Actor, *, location_id: int, chair_
     chair = session.get(Chair, chair_id)
     if chair is None or chair.location_id != location_id:
         raise NotFound(f"Chair #{chair_id} is not at location #{location_id}.")
-    problems = [p for p in check_slot(session, provider_id=provider_id, chair_id=chair_id, start=start,
-                                      end=end) if p.kind != "provider_full"]
+    problems = [
+        p
+        for p in check_slot(session, provider_id=provider_id, chair_id=chair_id, start=start, end=end)
+        if p.kind != "provider_full"
+    ]
     if problems:
         raise ConflictError("That time cannot be offered: " + " ".join(p.message for p in problems))
     clinic_id = session.scalar(select(Location.clinic_id).where(Location.id == location_id))
     assert clinic_id is not None
-    o = _create_opening(session, clinic_id=clinic_id, location_id=location_id, chair_id=chair_id,
-                        provider_id=provider_id, type_id=None, start=start, end=end, source="manual",
-                        source_appointment_id=None, now=now, created_by=actor.username, mode=mode, note=note)
-    audit.record(session, actor, "announce", "opening", o.id, now=now,
-                 after={"start": start.isoformat(), "end": end.isoformat(), "chair_id": chair_id})
+    o = _create_opening(
+        session,
+        clinic_id=clinic_id,
+        location_id=location_id,
+        chair_id=chair_id,
+        provider_id=provider_id,
+        type_id=None,
+        start=start,
+        end=end,
+        source="manual",
+        source_appointment_id=None,
+        now=now,
+        created_by=actor.username,
+        mode=mode,
+        note=note,
+    )
+    audit.record(
+        session,
+        actor,
+        "announce",
+        "opening",
+        o.id,
+        now=now,
+        after={"start": start.isoformat(), "end": end.isoformat(), "chair_id": chair_id},
+    )
     return o
 
 

@@ -19,8 +19,9 @@ from orca_desk.services.waitlist.wording import _context
 
 
 def _patient_name(session: Session, patient_id: int) -> str:
-    row = session.execute(select(Patient.first_name, Patient.last_name)
-                          .where(Patient.id == patient_id)).first()
+    row = session.execute(
+        select(Patient.first_name, Patient.last_name).where(Patient.id == patient_id)
+    ).first()
     return f"{row[0]} {row[1]}" if row else f"Patient #{patient_id}"
 
 
@@ -34,9 +35,18 @@ class _Shown:
 
 def _shown(session: Session, offers: list[WaitlistOffer]) -> _Shown:
     ids = {x.opening_id for x in offers}
-    zones = {oid: local_time.zone(tz) for oid, tz in session.execute(
-        select(Opening.id, Location.timezone).join(Location, Location.id == Opening.location_id)
-        .where(Opening.id.in_(ids)))} if ids else {}
+    zones = (
+        {
+            oid: local_time.zone(tz)
+            for oid, tz in session.execute(
+                select(Opening.id, Location.timezone)
+                .join(Location, Location.id == Opening.location_id)
+                .where(Opening.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
     return _Shown(zones, local_time.clinic_time_format(session))
 
 
@@ -59,25 +69,57 @@ def _offer_state(x: WaitlistOffer, now: datetime, shown: _Shown) -> tuple[str, s
         return "holding", f"holding · {_left_text(left)} left", max(0, left)
     if x.response == "accepted" and x.booked_appointment_id:
         return "accepted", "booked", None
-    labels = {"accepted": "accepted, could not book", "declined": "declined", "expired": "hold expired",
-              "no_response": "no response"}
+    labels = {
+        "accepted": "accepted, could not book",
+        "declined": "declined",
+        "expired": "hold expired",
+        "no_response": "no response",
+    }
     return x.response or "no_response", labels.get(x.response or "", "closed"), None
 
 
 def _offer_row(x: WaitlistOffer, now: datetime, names: dict[int, str], shown: _Shown) -> OfferRow:
     state, text, left = _offer_state(x, now, shown)
-    sent = (local_time.fmt_when(x.sent_at, shown.zones.get(x.opening_id), shown.style, now=now)
-            if x.sent_at else "")
-    return OfferRow(x.id, x.opening_id, x.entry_id, x.patient_id, names.get(x.patient_id, ""), x.channel,
-                    x.to_address or "", state, text, x.sent_at, x.hold_expires_at, left, x.responded_at,
-                    x.response, x.booked_appointment_id, x.message, x.broadcast, sent)
+    sent = (
+        local_time.fmt_when(x.sent_at, shown.zones.get(x.opening_id), shown.style, now=now)
+        if x.sent_at
+        else ""
+    )
+    return OfferRow(
+        x.id,
+        x.opening_id,
+        x.entry_id,
+        x.patient_id,
+        names.get(x.patient_id, ""),
+        x.channel,
+        x.to_address or "",
+        state,
+        text,
+        x.sent_at,
+        x.hold_expires_at,
+        left,
+        x.responded_at,
+        x.response,
+        x.booked_appointment_id,
+        x.message,
+        x.broadcast,
+        sent,
+    )
 
 
-def list_offers(session: Session, *, now: datetime, opening_id: int | None = None, live_only: bool = False,
-                channel: str | None = None, limit: int = 500) -> list[OfferRow]:
+def list_offers(
+    session: Session,
+    *,
+    now: datetime,
+    opening_id: int | None = None,
+    live_only: bool = False,
+    channel: str | None = None,
+    limit: int = 500,
+) -> list[OfferRow]:
     now = _utc(now)
-    query = select(WaitlistOffer).order_by(WaitlistOffer.created_at.desc(),
-                                           WaitlistOffer.id.desc()).limit(limit)
+    query = (
+        select(WaitlistOffer).order_by(WaitlistOffer.created_at.desc(), WaitlistOffer.id.desc()).limit(limit)
+    )
     if opening_id is not None:
         query = query.where(WaitlistOffer.opening_id == opening_id)
     if live_only:
@@ -85,9 +127,14 @@ def list_offers(session: Session, *, now: datetime, opening_id: int | None = Non
     if channel is not None:
         query = query.where(WaitlistOffer.channel == channel)
     offers = list(session.scalars(query))
-    names = {pid: f"{f} {la}" for pid, f, la in session.execute(
-        select(Patient.id, Patient.first_name, Patient.last_name)
-        .where(Patient.id.in_({x.patient_id for x in offers})))}
+    names = {
+        pid: f"{f} {la}"
+        for pid, f, la in session.execute(
+            select(Patient.id, Patient.first_name, Patient.last_name).where(
+                Patient.id.in_({x.patient_id for x in offers})
+            )
+        )
+    }
     shown = _shown(session, offers)
     return [_offer_row(x, now, names, shown) for x in offers]
 
@@ -103,13 +150,24 @@ def _opening_label(o: Opening, live: list[OfferRow], now: datetime, shown: _Show
             ended = max((r.hold_expires_at for r in holding if r.hold_expires_at), default=now)
             return f"offered · hold expired {_shown_time(ended, o.id, now, shown)}"
         return "offered · message queued"
-    return {"open": "open · waiting for a match", "filled": "filled", "expired": "expired",
-            "withdrawn": "withdrawn"}.get(o.status, o.status)
+    return {
+        "open": "open · waiting for a match",
+        "filled": "filled",
+        "expired": "expired",
+        "withdrawn": "withdrawn",
+    }.get(o.status, o.status)
 
 
-def list_openings(session: Session, *, now: datetime, include_closed: bool = False,
-                  location_id: int | None = None, start: datetime | None = None,
-                  end: datetime | None = None, limit: int = 300) -> list[OpeningRow]:
+def list_openings(
+    session: Session,
+    *,
+    now: datetime,
+    include_closed: bool = False,
+    location_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 300,
+) -> list[OpeningRow]:
     """Openings (open and offered first, soonest first) with their offers."""
     now = _utc(now)
     query = select(Opening)
@@ -125,11 +183,25 @@ def list_openings(session: Session, *, now: datetime, include_closed: bool = Fal
     if not openings:
         return []
     ctx = _context(session)
-    offers = list(session.scalars(select(WaitlistOffer).where(
-        WaitlistOffer.opening_id.in_([o.id for o in openings])).order_by(WaitlistOffer.id)))
-    names = {pid: f"{f} {la}" for pid, f, la in session.execute(
-        select(Patient.id, Patient.first_name, Patient.last_name)
-        .where(Patient.id.in_({x.patient_id for x in offers})))} if offers else {}
+    offers = list(
+        session.scalars(
+            select(WaitlistOffer)
+            .where(WaitlistOffer.opening_id.in_([o.id for o in openings]))
+            .order_by(WaitlistOffer.id)
+        )
+    )
+    names = (
+        {
+            pid: f"{f} {la}"
+            for pid, f, la in session.execute(
+                select(Patient.id, Patient.first_name, Patient.last_name).where(
+                    Patient.id.in_({x.patient_id for x in offers})
+                )
+            )
+        }
+        if offers
+        else {}
+    )
     by_opening: dict[int, list[OfferRow]] = {}
     shown = _shown(session, offers)
     for x in offers:
@@ -141,20 +213,46 @@ def list_openings(session: Session, *, now: datetime, include_closed: bool = Fal
         when = f"{format_date(ls)} {local_time.fmt_range(ls, le, zone, shown.style)}"
         mine = tuple(by_opening.get(o.id, []))
         live = [r for r in mine if r.state in ("queued", "holding")]
-        rows.append(OpeningRow(o.id, o.location_id, ctx.names["location"].get(o.location_id, ""), o.chair_id,
-                               ctx.names["chair"].get(o.chair_id, ""), o.provider_id,
-                               ctx.names["provider"].get(o.provider_id, ""), o.start_at, o.end_at,
-                               when, o.source, o.status, o.mode, _opening_label(o, live, now, shown), mine))
+        rows.append(
+            OpeningRow(
+                o.id,
+                o.location_id,
+                ctx.names["location"].get(o.location_id, ""),
+                o.chair_id,
+                ctx.names["chair"].get(o.chair_id, ""),
+                o.provider_id,
+                ctx.names["provider"].get(o.provider_id, ""),
+                o.start_at,
+                o.end_at,
+                when,
+                o.source,
+                o.status,
+                o.mode,
+                _opening_label(o, live, now, shown),
+                mine,
+            )
+        )
     return rows
 
 
-def offered_openings(session: Session, *, location_id: int, start: datetime, end: datetime,
-                     now: datetime) -> list[OfferedOpening]:
+def offered_openings(
+    session: Session, *, location_id: int, start: datetime, end: datetime, now: datetime
+) -> list[OfferedOpening]:
     """Open and offered openings of a location in [start, end), for the calendar ("offered · 1h52m left")."""
     out = []
     for r in list_openings(session, now=now, location_id=location_id, start=start, end=end):
         holding = [x.seconds_left or 0 for x in r.offers if x.state == "holding"]
         label = r.label if r.status == "offered" else "opening · waitlist"
-        out.append(OfferedOpening(r.id, r.chair_id, r.provider_id, r.start, r.end, r.status, label,
-                                  min(holding) if holding else None))
+        out.append(
+            OfferedOpening(
+                r.id,
+                r.chair_id,
+                r.provider_id,
+                r.start,
+                r.end,
+                r.status,
+                label,
+                min(holding) if holding else None,
+            )
+        )
     return out

@@ -29,8 +29,10 @@ from orca_desk.services.waitlist.settings import (
 def _answerable_offers(now: datetime) -> Any:
     """SMS offers that went out and that a YES/NO may still answer (live, or a hold ended < 1 day ago)."""
     return select(WaitlistOffer).where(
-        WaitlistOffer.channel == "sms", WaitlistOffer.sent_at.is_not(None),
-        or_(_live_offer(), WaitlistOffer.hold_expires_at > _utc(now) - timedelta(days=1)))
+        WaitlistOffer.channel == "sms",
+        WaitlistOffer.sent_at.is_not(None),
+        or_(_live_offer(), WaitlistOffer.hold_expires_at > _utc(now) - timedelta(days=1)),
+    )
 
 
 @dataclass
@@ -57,11 +59,20 @@ def _catch_up_holds(session: Session, addresses: Sequence[str], now: datetime) -
     it), so a reply is answered whatever the waitlist tick's timing."""
     messages: list[tuple[int, int]] = []
     for chunk in chunks(list(addresses)):
-        messages.extend((mid, oid) for oid, mid in session.execute(
-            select(WaitlistOffer.id, WaitlistOffer.outbox_message_id)
-            .join(OutboxMessage, OutboxMessage.id == WaitlistOffer.outbox_message_id)
-            .where(WaitlistOffer.to_address.in_(chunk), WaitlistOffer.hold_started_at.is_(None),
-                   _live_offer(), OutboxMessage.status.in_(LIVE_SEND_STATES))) if mid is not None)
+        messages.extend(
+            (mid, oid)
+            for oid, mid in session.execute(
+                select(WaitlistOffer.id, WaitlistOffer.outbox_message_id)
+                .join(OutboxMessage, OutboxMessage.id == WaitlistOffer.outbox_message_id)
+                .where(
+                    WaitlistOffer.to_address.in_(chunk),
+                    WaitlistOffer.hold_started_at.is_(None),
+                    _live_offer(),
+                    OutboxMessage.status.in_(LIVE_SEND_STATES),
+                )
+            )
+            if mid is not None
+        )
     if messages:
         start_holds_of_sent(session, messages, now=now)
 
@@ -72,9 +83,17 @@ def prepare_inbound(session: Session, inbounds: Sequence[Any], now: datetime) ->
     _catch_up_holds(session, addresses, now)
     senders: set[str] = set()
     for chunk in chunks(addresses):
-        senders.update(session.scalars(select(WaitlistOffer.to_address).where(
-            WaitlistOffer.channel == "sms", WaitlistOffer.to_address.in_(chunk),
-            or_(_live_offer(), WaitlistOffer.hold_expires_at > now - timedelta(days=1))).distinct()))
+        senders.update(
+            session.scalars(
+                select(WaitlistOffer.to_address)
+                .where(
+                    WaitlistOffer.channel == "sms",
+                    WaitlistOffer.to_address.in_(chunk),
+                    or_(_live_offer(), WaitlistOffer.hold_expires_at > now - timedelta(days=1)),
+                )
+                .distinct()
+            )
+        )
     session.info[_PREPARED] = _PreparedOffers({i.id for i in inbounds}, senders)
 
 
@@ -88,8 +107,9 @@ def _for_staff(session: Session, inbound: Any) -> None:
         inbound.needs_review = True
 
 
-def handle_inbound(session: Session, inbound: Any, now: datetime,
-                   settings: WaitlistSettings | None = None) -> bool:
+def handle_inbound(
+    session: Session, inbound: Any, now: datetime, settings: WaitlistSettings | None = None
+) -> bool:
     """Inbound chain handler: a YES/NO from a number whose newest sent text is an offer.
 
     A reply to an offer whose text is in doubt (claimed, the provider's answer not recorded),
@@ -106,20 +126,38 @@ def handle_inbound(session: Session, inbound: Any, now: datetime,
             return False  # no offer to this number that a reply could concern
     else:
         _catch_up_holds(session, [sender], now)
-    offer = session.scalar(_answerable_offers(now).where(WaitlistOffer.to_address == sender)
-                           .order_by(WaitlistOffer.sent_at.desc(), WaitlistOffer.id.desc()).limit(1))
+    offer = session.scalar(
+        _answerable_offers(now)
+        .where(WaitlistOffer.to_address == sender)
+        .order_by(WaitlistOffer.sent_at.desc(), WaitlistOffer.id.desc())
+        .limit(1)
+    )
     if offer is None:
-        in_doubt = session.scalar(select(func.count()).select_from(WaitlistOffer).join(
-            OutboxMessage, OutboxMessage.id == WaitlistOffer.outbox_message_id).where(
-            WaitlistOffer.to_address == sender, WaitlistOffer.channel == "sms", _live_offer(),
-            OutboxMessage.status == "sending"))
+        in_doubt = session.scalar(
+            select(func.count())
+            .select_from(WaitlistOffer)
+            .join(OutboxMessage, OutboxMessage.id == WaitlistOffer.outbox_message_id)
+            .where(
+                WaitlistOffer.to_address == sender,
+                WaitlistOffer.channel == "sms",
+                _live_offer(),
+                OutboxMessage.status == "sending",
+            )
+        )
         if in_doubt:
             _for_staff(session, inbound)
         return False
-    newest = session.scalar(select(OutboxMessage.purpose).where(
-        OutboxMessage.to_address == sender, OutboxMessage.channel == "sms",
-        OutboxMessage.sent_at.is_not(None),
-        OutboxMessage.sent_at > offer.sent_at).order_by(OutboxMessage.sent_at.desc()).limit(1))
+    newest = session.scalar(
+        select(OutboxMessage.purpose)
+        .where(
+            OutboxMessage.to_address == sender,
+            OutboxMessage.channel == "sms",
+            OutboxMessage.sent_at.is_not(None),
+            OutboxMessage.sent_at > offer.sent_at,
+        )
+        .order_by(OutboxMessage.sent_at.desc())
+        .limit(1)
+    )
     if newest is not None and newest != PURPOSE:
         return False  # a later reminder or confirmation is what this answers
     if offer.response is not None and offer.responded_via != "system" and offer.response != "expired":

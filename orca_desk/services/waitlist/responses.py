@@ -45,8 +45,15 @@ def _lock_offer(session: Session, offer_id: int, now: datetime) -> tuple[Waitlis
     return offer, o
 
 
-def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "sms",
-                 actor: Actor = AUTOMATION, settings: WaitlistSettings | None = None) -> OfferResult:
+def accept_offer(
+    session: Session,
+    offer_id: int,
+    *,
+    now: datetime,
+    via: str = "sms",
+    actor: Actor = AUTOMATION,
+    settings: WaitlistSettings | None = None,
+) -> OfferResult:
     """Book the offered slot for the entry (re-checked for conflicts) and close the entry.
 
     Works only during the hold (staff may record an acceptance after it). When the slot
@@ -62,8 +69,11 @@ def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "
     if problem and not (via == "staff" and offer.response is None and not offer.hold_released):
         if offer.response is None and offer.hold_expires_at is not None and now >= offer.hold_expires_at:
             _expire_offer(session, offer, o, now)
-        return OfferResult(False, f"Sorry, {problem[0].lower()}{problem[1:]} We will let you know about "
-                           "the next opening.", offer.id)
+        return OfferResult(
+            False,
+            f"Sorry, {problem[0].lower()}{problem[1:]} We will let you know about the next opening.",
+            offer.id,
+        )
     offer.responded_at = now
     offer.responded_via = via
     _cancel_unsent(session, offer, now)
@@ -71,8 +81,10 @@ def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "
         offer.response, offer.hold_released = "accepted", True
         offer.outcome = "Too late: the slot was already taken."
         _entry_back(session, offer, now, refund=False)
-        text = (f"Sorry, the visit we offered {first} has just been taken by another family. You stay on "
-                "our waitlist and we will let you know about the next one.")
+        text = (
+            f"Sorry, the visit we offered {first} has just been taken by another family. You stay on "
+            "our waitlist and we will let you know about the next one."
+        )
         _tell(session, offer, text, "too-late", now, settings)
         return OfferResult(False, text, offer.id)
     entry = session.get(WaitlistEntry, offer.entry_id)
@@ -80,10 +92,20 @@ def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "
     try:
         with session.begin_nested():
             o.status = "filled"  # before booking, so the booking seam does not withdraw it
-            appt = book_appointment(session, actor if actor.can(BOOK) else AUTOMATION, BookingRequest(
-                patient_id=offer.patient_id, provider_id=o.provider_id, chair_id=o.chair_id,
-                type_id=entry.type_id, start=o.start_at, minutes=entry.duration_minutes,
-                notes="Booked from the waitlist"), now=now)
+            appt = book_appointment(
+                session,
+                actor if actor.can(BOOK) else AUTOMATION,
+                BookingRequest(
+                    patient_id=offer.patient_id,
+                    provider_id=o.provider_id,
+                    chair_id=o.chair_id,
+                    type_id=entry.type_id,
+                    start=o.start_at,
+                    minutes=entry.duration_minutes,
+                    notes="Booked from the waitlist",
+                ),
+                now=now,
+            )
     except OrcaError as exc:
         o.status = "offered"
         offer.response, offer.hold_released = "accepted", True
@@ -94,8 +116,10 @@ def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "
             _reopen_if_idle(session, o, now)  # the next match is offered on the next tick
         else:
             _withdraw(session, o, "The slot could not be booked any more.", now, settings)
-        text = (f"Sorry, we could not book that visit for {first} after all. You stay on our waitlist and "
-                "we will let you know about the next opening.")
+        text = (
+            f"Sorry, we could not book that visit for {first} after all. You stay on our waitlist and "
+            "we will let you know about the next opening."
+        )
         _tell(session, offer, text, "failed", now, settings)
         return OfferResult(False, text, offer.id)
     offer.response, offer.hold_released = "accepted", True
@@ -105,17 +129,32 @@ def accept_offer(session: Session, offer_id: int, *, now: datetime, via: str = "
     entry.updated_at = now
     o.filled_at, o.filled_appointment_id, o.updated_at = now, appt.id, now
     _release_live(session, o, now, settings, response="no_response", tell=True, keep=offer.id)
-    audit.record(session, actor, "waitlist_accept", "waitlist_offer", offer.id, now=now,
-                 after={"appointment_id": appt.id, "via": via})
-    local = o.start_at.astimezone(ZoneInfo(session.scalar(
-        select(Location.timezone).where(Location.id == o.location_id)) or "UTC"))
+    audit.record(
+        session,
+        actor,
+        "waitlist_accept",
+        "waitlist_offer",
+        offer.id,
+        now=now,
+        after={"appointment_id": appt.id, "via": via},
+    )
+    local = o.start_at.astimezone(
+        ZoneInfo(session.scalar(select(Location.timezone).where(Location.id == o.location_id)) or "UTC")
+    )
     text = f"You're booked: {first} on {format_date(local)} at {format_time(local)}. See you then!"
     _tell(session, offer, text, "booked", now, settings)
     return OfferResult(True, text, offer.id, appt.id)
 
 
-def decline_offer(session: Session, offer_id: int, *, now: datetime, via: str = "sms",
-                  actor: Actor = AUTOMATION, settings: WaitlistSettings | None = None) -> OfferResult:
+def decline_offer(
+    session: Session,
+    offer_id: int,
+    *,
+    now: datetime,
+    via: str = "sms",
+    actor: Actor = AUTOMATION,
+    settings: WaitlistSettings | None = None,
+) -> OfferResult:
     """The family passes: the entry stays on the list and the next match is offered at once."""
     now = _utc(now)
     settings = _settings_or_clinic(session, settings)
@@ -136,8 +175,15 @@ def decline_offer(session: Session, offer_id: int, *, now: datetime, via: str = 
     return OfferResult(True, text, offer.id)
 
 
-def record_response(session: Session, actor: Actor, offer_id: int, response: str, *, now: datetime,
-                    settings: WaitlistSettings | None = None) -> OfferResult:
+def record_response(
+    session: Session,
+    actor: Actor,
+    offer_id: int,
+    response: str,
+    *,
+    now: datetime,
+    settings: WaitlistSettings | None = None,
+) -> OfferResult:
     """Staff enter the family's answer (a phone call, the front desk): accepted, declined, no_response."""
     actor.require(MANAGE_WAITLIST)
     if response == "accepted":
@@ -158,5 +204,6 @@ def record_response(session: Session, actor: Actor, offer_id: int, response: str
         _reopen_if_idle(session, o, now)
         audit.record(session, actor, "waitlist_no_response", "waitlist_offer", offer.id, now=now)
         return OfferResult(True, "Recorded: no answer. The next match will be offered.", offer.id)
-    raise ValidationError(f"Unknown response {response!r}; use accepted, declined or no_response.",
-                          field="response")
+    raise ValidationError(
+        f"Unknown response {response!r}; use accepted, declined or no_response.", field="response"
+    )

@@ -43,9 +43,12 @@ def default_settings(session: Session, *, with_secret: bool = True) -> WaitlistS
     from orca_desk.services import clinic_settings, patient_links
 
     saved = clinic_settings.load_settings(session)
-    return WaitlistSettings(hold=saved.waitlist_hold, policy=saved.policy(),
-                            base_url=clinic_settings.public_base_url(saved=saved),
-                            secret=patient_links.link_secret() if with_secret else None)
+    return WaitlistSettings(
+        hold=saved.waitlist_hold,
+        policy=saved.policy(),
+        base_url=clinic_settings.public_base_url(saved=saved),
+        secret=patient_links.link_secret() if with_secret else None,
+    )
 
 
 def _settings_or_clinic(session: Session, settings: WaitlistSettings | None) -> WaitlistSettings:

@@ -24,14 +24,18 @@ from orca_desk.services.waitlist.settings import LINK_PURPOSE, WaitlistSettings
 SMS_TEMPLATE = "waitlist.offer"
 SMS_TEMPLATE_SHORTER = "waitlist.offer_short"
 EMAIL_SUBJECT = "An earlier visit for {patient}: {date} at {time}"
-EMAIL_TEXT = ("Hello,\n\nA visit has opened up for {patient} on {date} at {time} with {provider} "
-              "at {location}. We are holding it for you for {hold} from this message. This is "
-              "offer {number} of {cap} we can make from the waitlist.\n\n{link_line}"
-              "You can also call us at {phone}.\n\n{clinic}")
-PHONE_SCRIPT = ("Call {phone_to}. \"Hello, this is {clinic}. A visit has opened up for {patient} on "
-                "{date} at {time} with {provider} at {location}. Would you like it? We can hold it "
-                "for {hold}; this is offer {number} of {cap} from the waitlist.\" Record the answer "
-                "with Record response.")
+EMAIL_TEXT = (
+    "Hello,\n\nA visit has opened up for {patient} on {date} at {time} with {provider} "
+    "at {location}. We are holding it for you for {hold} from this message. This is "
+    "offer {number} of {cap} we can make from the waitlist.\n\n{link_line}"
+    "You can also call us at {phone}.\n\n{clinic}"
+)
+PHONE_SCRIPT = (
+    'Call {phone_to}. "Hello, this is {clinic}. A visit has opened up for {patient} on '
+    "{date} at {time} with {provider} at {location}. Would you like it? We can hold it "
+    'for {hold}; this is offer {number} of {cap} from the waitlist." Record the answer '
+    "with Record response."
+)
 
 
 def _offer_sms(words: dict[str, str], link: str, templates: tuple[str, str] | None = None) -> str:
@@ -53,12 +57,24 @@ def _fill(body: str, values: dict[str, str]) -> str:
 
 def _template_values(words: dict[str, str], link: str) -> dict[str, str]:
     """The message-template variables (render.VARIABLE_DESCRIPTIONS) of one offer."""
-    extra = {k: words.get(k, "") for k in ("first_name", "guardian_name", "day", "location_address",
-                                             "hold_minutes")}
-    return {**extra, "patient_first_name": words["patient"], "date": words["date"], "time": words["time"],
-            "location": words["location"], "clinic_name": words["clinic"], "clinic_phone": words["phone"],
-            "link": link.strip(), "provider": words["provider"], "hold": words["hold_short"],
-            "offer_count": f"{words['number']}/{words['cap']}", "unsubscribe_link": ""}
+    extra = {
+        k: words.get(k, "")
+        for k in ("first_name", "guardian_name", "day", "location_address", "hold_minutes")
+    }
+    return {
+        **extra,
+        "patient_first_name": words["patient"],
+        "date": words["date"],
+        "time": words["time"],
+        "location": words["location"],
+        "clinic_name": words["clinic"],
+        "clinic_phone": words["phone"],
+        "link": link.strip(),
+        "provider": words["provider"],
+        "hold": words["hold_short"],
+        "offer_count": f"{words['number']}/{words['cap']}",
+        "unsubscribe_link": "",
+    }
 
 
 def _packaged_sms_templates() -> tuple[str, str]:
@@ -73,8 +89,10 @@ def _clinic_sms_templates(session: Session, clinic_id: int | None) -> tuple[str,
         return _packaged_sms_templates()
     from orca_desk.services.message_templates import get_template
 
-    return (get_template(session, clinic_id, SMS_TEMPLATE, "sms").body,
-            get_template(session, clinic_id, SMS_TEMPLATE_SHORTER, "sms").body)
+    return (
+        get_template(session, clinic_id, SMS_TEMPLATE, "sms").body,
+        get_template(session, clinic_id, SMS_TEMPLATE_SHORTER, "sms").body,
+    )
 
 
 def _hold_short(hold: timedelta) -> str:
@@ -104,28 +122,42 @@ class _Context:
 
 def _context(session: Session) -> _Context:
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
-    addresses = {i: a or n for i, a, n in session.execute(
-        select(Location.id, Location.address, Location.name))}
-    return _Context(_names(session), _zones(session), clinic.name if clinic else "Your orthodontist",
-                    clinic.phone if clinic else "",
-                    _clinic_sms_templates(session, clinic.id if clinic else None), addresses)
+    addresses = {
+        i: a or n for i, a, n in session.execute(select(Location.id, Location.address, Location.name))
+    }
+    return _Context(
+        _names(session),
+        _zones(session),
+        clinic.name if clinic else "Your orthodontist",
+        clinic.phone if clinic else "",
+        _clinic_sms_templates(session, clinic.id if clinic else None),
+        addresses,
+    )
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings,
-           number: int) -> dict[str, str]:
+def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings, number: int) -> dict[str, str]:
     local = o.start_at.astimezone(ctx.zones[o.location_id])
-    return {"clinic": ctx.clinic_name, "patient": p.first_name, "date": format_date(local),
-            "time": format_time(local), "location": ctx.names["location"].get(o.location_id, ""),
-            "provider": ctx.names["provider"].get(o.provider_id, ""), "hold": _hold_words(settings.hold),
-            "hold_short": _hold_short(settings.hold),
-            "phone": ctx.clinic_phone, "number": str(number), "cap": str(settings.max_offers),
-            "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
-            "guardian_name": p.guardian_name or p.display_name, "day": _WEEKDAYS[local.weekday()],
-            "location_address": ctx.addresses.get(o.location_id, ""),
-            "hold_minutes": str(int(settings.hold.total_seconds() // 60))}
+    return {
+        "clinic": ctx.clinic_name,
+        "patient": p.first_name,
+        "date": format_date(local),
+        "time": format_time(local),
+        "location": ctx.names["location"].get(o.location_id, ""),
+        "provider": ctx.names["provider"].get(o.provider_id, ""),
+        "hold": _hold_words(settings.hold),
+        "hold_short": _hold_short(settings.hold),
+        "phone": ctx.clinic_phone,
+        "number": str(number),
+        "cap": str(settings.max_offers),
+        "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
+        "guardian_name": p.guardian_name or p.display_name,
+        "day": _WEEKDAYS[local.weekday()],
+        "location_address": ctx.addresses.get(o.location_id, ""),
+        "hold_minutes": str(int(settings.hold.total_seconds() // 60)),
+    }
 
 
 def _link(offer_id: int, expires: datetime, settings: WaitlistSettings, purpose: str = LINK_PURPOSE) -> str:

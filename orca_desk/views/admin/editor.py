@@ -47,8 +47,16 @@ class EditorTab(QWidget, Generic[T]):
     sig_saved = Signal(str)  # a status message; the screen reloads
     archivable = True
 
-    def __init__(self, ctx: AppContext, *, columns: Sequence[tuple[str, Callable[[T], object]]],
-                 stretch: int, empty_text: str, new_text: str, title: str) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        columns: Sequence[tuple[str, Callable[[T], object]]],
+        stretch: int,
+        empty_text: str,
+        new_text: str,
+        title: str,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.editable = True
@@ -190,8 +198,9 @@ class EditorTab(QWidget, Generic[T]):
     def _update_buttons(self) -> None:
         row = self.current
         self.archive_button.setEnabled(row is not None)
-        self.archive_button.setText(self.tr("Restore") if row is not None and not self.is_active(row)
-                                    else self.tr("Archive"))
+        self.archive_button.setText(
+            self.tr("Restore") if row is not None and not self.is_active(row) else self.tr("Archive")
+        )
 
     def clear_errors(self) -> None:
         for label in (*self.field_errors.values(), self.general_error):
@@ -221,8 +230,11 @@ class EditorTab(QWidget, Generic[T]):
         self.general_error.setText(str(error))
         self.general_error.show()
         if isinstance(error, ArchiveRefused):
-            self.general_error.setText(self.tr("Not archived: {n} future appointment(s) need it. Move or "
-                                               "cancel them first:").format(n=len(error.appointments)))
+            self.general_error.setText(
+                self.tr("Not archived: {n} future appointment(s) need it. Move or cancel them first:").format(
+                    n=len(error.appointments)
+                )
+            )
             for appt in error.appointments:
                 self.conflicts.addItem(str(appt))
             self.conflicts.show()

@@ -18,8 +18,9 @@ from orca_desk.views.admin.tabs import ChairsTab, LocationsTab, ProvidersTab, St
 
 
 class AdministrationScreen(Screen):
-    watches = frozenset({"clinic", "location", "chair", "provider", "provider_chair", "appointment_type",
-                         "staff_user"})
+    watches = frozenset(
+        {"clinic", "location", "chair", "provider", "provider_chair", "appointment_type", "staff_user"}
+    )
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -27,8 +28,10 @@ class AdministrationScreen(Screen):
         self.note = QLabel()
         self.note.setObjectName("adminNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("QLabel#adminNote { background: #fff4d6; border: 1px solid #f0d58c;"
-                                " border-radius: 6px; padding: 6px 10px; }")
+        self.note.setStyleSheet(
+            "QLabel#adminNote { background: #fff4d6; border: 1px solid #f0d58c;"
+            " border-radius: 6px; padding: 6px 10px; }"
+        )
         self.locations = LocationsTab(ctx)
         self.chairs = ChairsTab(ctx)
         self.providers = ProvidersTab(ctx)
@@ -57,23 +60,33 @@ class AdministrationScreen(Screen):
             self.staff.show_archived.hide()
         if not can_edit:
             role = adm.ROLE_LABELS.get(ctx.actor.role, ctx.actor.role)
-            self.note.setText(self.tr("Read-only: only a manager or an administrator changes the clinic's "
-                                      "set-up (you are signed in as {name}, {role}).").format(
-                name=ctx.actor.display_name or ctx.actor.username, role=self.tr(role)))
+            self.note.setText(
+                self.tr(
+                    "Read-only: only a manager or an administrator changes the clinic's "
+                    "set-up (you are signed in as {name}, {role})."
+                ).format(name=ctx.actor.display_name or ctx.actor.username, role=self.tr(role))
+            )
         else:
             self.note.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.note)
-        layout.addWidget(hint(self.tr("Nothing that appointments or history refer to is deleted: archive it, "
-                                      "and restore it any time.")))
+        layout.addWidget(
+            hint(
+                self.tr(
+                    "Nothing that appointments or history refer to is deleted: archive it, "
+                    "and restore it any time."
+                )
+            )
+        )
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.ops.read(lambda s: adm.load_admin(s, self.ctx.actor), parent=self, on_done=self._show,
-                          background=False)
+        self.ctx.ops.read(
+            lambda s: adm.load_admin(s, self.ctx.actor), parent=self, on_done=self._show, background=False
+        )
 
     def _show(self, data: adm.AdminData) -> None:
         self.data = data

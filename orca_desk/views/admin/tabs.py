@@ -64,12 +64,19 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
     archivable = False
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx, columns=[(self.tr("Location"), lambda r: r.name),
-                                       (self.tr("Time zone"), lambda r: r.timezone),
-                                       (self.tr("Chairs"), lambda r: r.chair_count),
-                                       (self.tr("Address"), lambda r: r.address)],
-                         stretch=3, empty_text=self.tr("No locations yet: add the first with New location."),
-                         new_text=self.tr("New location"), title=self.tr("Location"))
+        super().__init__(
+            ctx,
+            columns=[
+                (self.tr("Location"), lambda r: r.name),
+                (self.tr("Time zone"), lambda r: r.timezone),
+                (self.tr("Chairs"), lambda r: r.chair_count),
+                (self.tr("Address"), lambda r: r.address),
+            ],
+            stretch=3,
+            empty_text=self.tr("No locations yet: add the first with New location."),
+            new_text=self.tr("New location"),
+            title=self.tr("Location"),
+        )
         self.show_archived.hide()
         self.name = QLineEdit()
         self.timezone = QComboBox()
@@ -79,8 +86,12 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("+16175550100")
         self.add_field("name", self.tr("Name"), self.name)
-        self.add_field("timezone", self.tr("Time zone"), self.timezone,
-                       self.tr("Fixed once appointments are booked there."))
+        self.add_field(
+            "timezone",
+            self.tr("Time zone"),
+            self.timezone,
+            self.tr("Fixed once appointments are booked there."),
+        )
         self.add_field("address", self.tr("Address"), self.address)
         self.add_field("phone", self.tr("Phone"), self.phone)
         self.form.addRow("", hint(self.tr("Locations are never deleted: archive their chairs instead.")))
@@ -92,21 +103,32 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
         self.phone.setText(row.phone if row else "")
 
     def write(self, session: Any) -> str:
-        edit = adm.LocationEdit(self.name.text(), self.timezone.currentText(), self.address.text(),
-                                self.phone.text(), id=self.current.id if self.current else None)
+        edit = adm.LocationEdit(
+            self.name.text(),
+            self.timezone.currentText(),
+            self.address.text(),
+            self.phone.text(),
+            id=self.current.id if self.current else None,
+        )
         self.saved_id = adm.save_location(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Location {name} saved").format(name=edit.name.strip())
 
 
 class ChairsTab(EditorTab[adm.ChairAdminRow]):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx, columns=[(self.tr("Location"), lambda r: r.location),
-                                       (self.tr("Chair"), lambda r: r.name),
-                                       (self.tr("Room"), lambda r: r.room),
-                                       (self.tr("Status"), lambda r: _yes_no(r.is_active))],
-                         stretch=2,
-                         empty_text=self.tr("No chairs yet: add one with New chair to book into it."),
-                         new_text=self.tr("New chair"), title=self.tr("Chair"))
+        super().__init__(
+            ctx,
+            columns=[
+                (self.tr("Location"), lambda r: r.location),
+                (self.tr("Chair"), lambda r: r.name),
+                (self.tr("Room"), lambda r: r.room),
+                (self.tr("Status"), lambda r: _yes_no(r.is_active)),
+            ],
+            stretch=2,
+            empty_text=self.tr("No chairs yet: add one with New chair to book into it."),
+            new_text=self.tr("New chair"),
+            title=self.tr("Chair"),
+        )
         self.location = QComboBox()
         self.name = QLineEdit()
         self.room = QLineEdit()
@@ -133,28 +155,37 @@ class ChairsTab(EditorTab[adm.ChairAdminRow]):
             from orca_desk.services.errors import ValidationError
 
             raise ValidationError(self.tr("Add a location first."), field="location")
-        edit = adm.ChairEdit(int(loc), self.name.text(), self.room.text(),
-                             id=self.current.id if self.current else None)
+        edit = adm.ChairEdit(
+            int(loc), self.name.text(), self.room.text(), id=self.current.id if self.current else None
+        )
         self.saved_id = adm.save_chair(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Chair {name} saved").format(name=edit.name.strip())
 
     def write_active(self, session: Any, row: adm.ChairAdminRow, active: bool) -> str:
         adm.set_chair_active(session, self.ctx.actor, row.id, active, now=self.ctx.clock.now())
         return (self.tr("Chair {name} restored") if active else self.tr("Chair {name} archived")).format(
-            name=row.name)
+            name=row.name
+        )
 
 
 class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
     sig_open_schedules = Signal()
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx, columns=[(self.tr("Provider"), lambda r: r.name),
-                                       (self.tr("Role"), lambda r: r.role),
-                                       (self.tr("At once"), lambda r: r.max_concurrent),
-                                       (self.tr("Usual chairs"), lambda r: r.chairs),
-                                       (self.tr("Status"), lambda r: _yes_no(r.is_active))],
-                         stretch=3, empty_text=self.tr("No providers yet: add one with New provider."),
-                         new_text=self.tr("New provider"), title=self.tr("Provider"))
+        super().__init__(
+            ctx,
+            columns=[
+                (self.tr("Provider"), lambda r: r.name),
+                (self.tr("Role"), lambda r: r.role),
+                (self.tr("At once"), lambda r: r.max_concurrent),
+                (self.tr("Usual chairs"), lambda r: r.chairs),
+                (self.tr("Status"), lambda r: _yes_no(r.is_active)),
+            ],
+            stretch=3,
+            empty_text=self.tr("No providers yet: add one with New provider."),
+            new_text=self.tr("New provider"),
+            title=self.tr("Provider"),
+        )
         self.name = QLineEdit()
         self.role = QComboBox()
         for role in PROVIDER_ROLES:
@@ -193,18 +224,27 @@ class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
         usual = set(row.chair_ids) if row else set()
         for i in range(self.chairs.count()):
             item = self.chairs.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in usual
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(Qt.ItemDataRole.UserRole) in usual
+                else Qt.CheckState.Unchecked
+            )
 
     def checked_chairs(self) -> tuple[int, ...]:
         items = [self.chairs.item(i) for i in range(self.chairs.count())]
-        return tuple(int(it.data(Qt.ItemDataRole.UserRole)) for it in items
-                     if it.checkState() == Qt.CheckState.Checked)
+        return tuple(
+            int(it.data(Qt.ItemDataRole.UserRole)) for it in items if it.checkState() == Qt.CheckState.Checked
+        )
 
     def write(self, session: Any) -> str:
-        edit = adm.ProviderEdit(self.name.text(), str(self.role.currentData()), self.colour.text(),
-                                self.max_concurrent.value(), self.checked_chairs(),
-                                id=self.current.id if self.current else None)
+        edit = adm.ProviderEdit(
+            self.name.text(),
+            str(self.role.currentData()),
+            self.colour.text(),
+            self.max_concurrent.value(),
+            self.checked_chairs(),
+            id=self.current.id if self.current else None,
+        )
         self.saved_id = adm.save_provider(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Provider {name} saved").format(name=edit.name.strip())
 
@@ -215,13 +255,20 @@ class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
 
 class TypesTab(EditorTab[adm.TypeAdminRow]):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx, columns=[(self.tr("Appointment type"), lambda r: r.name),
-                                       (self.tr("Length"), lambda r: self.tr("{n} min").format(n=r.minutes)),
-                                       (self.tr("Category"), lambda r: r.category),
-                                       (self.tr("Colour"), lambda r: r.colour),
-                                       (self.tr("Status"), lambda r: _yes_no(r.is_active))],
-                         stretch=0, empty_text=self.tr("No appointment types yet: add one to start booking."),
-                         new_text=self.tr("New type"), title=self.tr("Appointment type"))
+        super().__init__(
+            ctx,
+            columns=[
+                (self.tr("Appointment type"), lambda r: r.name),
+                (self.tr("Length"), lambda r: self.tr("{n} min").format(n=r.minutes)),
+                (self.tr("Category"), lambda r: r.category),
+                (self.tr("Colour"), lambda r: r.colour),
+                (self.tr("Status"), lambda r: _yes_no(r.is_active)),
+            ],
+            stretch=0,
+            empty_text=self.tr("No appointment types yet: add one to start booking."),
+            new_text=self.tr("New type"),
+            title=self.tr("Appointment type"),
+        )
         self.name = QLineEdit()
         self.colour = ColourField()
         self.minutes = QSpinBox()
@@ -234,8 +281,12 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
         self.add_field("colour", self.tr("Colour"), self.colour)
         self.add_field("minutes", self.tr("Default length"), self.minutes)
         self.add_field("category", self.tr("Category"), self.category)
-        self.form.addRow("", hint(self.tr("Archived types are not offered for new bookings; "
-                                          "booked appointments keep theirs.")))
+        self.form.addRow(
+            "",
+            hint(
+                self.tr("Archived types are not offered for new bookings; booked appointments keep theirs.")
+            ),
+        )
 
     def set_rows(self, rows: object) -> None:  # type: ignore[override]
         super().set_rows(rows)  # type: ignore[arg-type]
@@ -252,8 +303,13 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
         self.category.setCurrentText(row.category if row else "treatment")
 
     def write(self, session: Any) -> str:
-        edit = adm.TypeEdit(self.name.text(), self.colour.text(), self.minutes.value(),
-                            self.category.currentText(), id=self.current.id if self.current else None)
+        edit = adm.TypeEdit(
+            self.name.text(),
+            self.colour.text(),
+            self.minutes.value(),
+            self.category.currentText(),
+            id=self.current.id if self.current else None,
+        )
         self.saved_id = adm.save_type(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Appointment type {name} saved").format(name=edit.name.strip())
 
@@ -264,12 +320,19 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
 
 class StaffTab(EditorTab[adm.StaffAdminRow]):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx, columns=[(self.tr("Username"), lambda r: r.username),
-                                       (self.tr("Name"), lambda r: r.name),
-                                       (self.tr("Role"), lambda r: adm.ROLE_LABELS.get(r.role, r.role)),
-                                       (self.tr("Status"), self._status)],
-                         stretch=1, empty_text=self.tr("No staff users yet: add one with New user."),
-                         new_text=self.tr("New user"), title=self.tr("Staff user"))
+        super().__init__(
+            ctx,
+            columns=[
+                (self.tr("Username"), lambda r: r.username),
+                (self.tr("Name"), lambda r: r.name),
+                (self.tr("Role"), lambda r: adm.ROLE_LABELS.get(r.role, r.role)),
+                (self.tr("Status"), self._status),
+            ],
+            stretch=1,
+            empty_text=self.tr("No staff users yet: add one with New user."),
+            new_text=self.tr("New user"),
+            title=self.tr("Staff user"),
+        )
         self.show_archived.setText(self.tr("Show deactivated"))
         self.username = QLineEdit()
         self.name = QLineEdit()
@@ -299,8 +362,9 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
         pw.setContentsMargins(8, 6, 8, 6)
         pw.addWidget(self.password_note)
         pw.addLayout(pw_row)
-        self.password_box.setStyleSheet("QFrame#passwordBox { background: #fff4d6; border: 1px solid #f0d58c;"
-                                        " border-radius: 6px; }")
+        self.password_box.setStyleSheet(
+            "QFrame#passwordBox { background: #fff4d6; border: 1px solid #f0d58c; border-radius: 6px; }"
+        )
         self.password_box.hide()
         self._new_password: tuple[str, str] = ("", "")
         box_layout = self.form_box.layout()
@@ -315,8 +379,9 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
     def _update_buttons(self) -> None:
         super()._update_buttons()
         row = self.current
-        self.archive_button.setText(self.tr("Reactivate") if row is not None and not row.is_active
-                                    else self.tr("Deactivate"))
+        self.archive_button.setText(
+            self.tr("Reactivate") if row is not None and not row.is_active else self.tr("Deactivate")
+        )
         self.reset_button.setEnabled(row is not None and row.is_active)
         self.reset_button.setVisible(self.editable)
 
@@ -327,8 +392,12 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
         self.role.setCurrentIndex(max(0, self.role.findData(row.role if row else "receptionist")))
 
     def show_password(self, name: str, password: str) -> None:
-        self.password_note.setText(self.tr("One-time password for {name}, shown only now: give it to them. "
-                                           "They choose their own at their next sign-in.").format(name=name))
+        self.password_note.setText(
+            self.tr(
+                "One-time password for {name}, shown only now: give it to them. "
+                "They choose their own at their next sign-in."
+            ).format(name=name)
+        )
         self.password_field.setText(password)
         self.password_box.show()
 
@@ -339,8 +408,12 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
             self.password_field.clear()
 
     def write(self, session: Any) -> str:
-        edit = adm.StaffEdit(self.username.text(), self.name.text(), str(self.role.currentData()),
-                             id=self.current.id if self.current else None)
+        edit = adm.StaffEdit(
+            self.username.text(),
+            self.name.text(),
+            str(self.role.currentData()),
+            id=self.current.id if self.current else None,
+        )
         saved = adm.save_staff_user(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         self.saved_id = saved.id
         self._new_password = (edit.name.strip(), saved.one_time_password or "")
@@ -367,4 +440,5 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
     def write_active(self, session: Any, row: adm.StaffAdminRow, active: bool) -> str:
         adm.set_staff_active(session, self.ctx.actor, row.id, active, now=self.ctx.clock.now())
         return (self.tr("{name} reactivated") if active else self.tr("{name} deactivated")).format(
-            name=row.username)
+            name=row.username
+        )

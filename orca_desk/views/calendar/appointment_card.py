@@ -37,9 +37,13 @@ from orca_desk.ui.rows_table import RowsModel, table
 if TYPE_CHECKING:
     from orca_desk.views.calendar.calendar_screen import CalendarScreen
 
-_CONFIRMATION_WORDS = {"unconfirmed": "not confirmed yet", "requested": "confirmation requested",
-                       "confirmed": "confirmed", "declined": "declined by the family",
-                       "callback": "family asked for a call"}
+_CONFIRMATION_WORDS = {
+    "unconfirmed": "not confirmed yet",
+    "requested": "confirmation requested",
+    "confirmed": "confirmed",
+    "declined": "declined by the family",
+    "callback": "family asked for a call",
+}
 
 
 def _value_label(parent: QWidget) -> QLabel:
@@ -53,8 +57,13 @@ class AppointmentCardDialog(QDialog):
     """Opened by double-click or Enter on an appointment. Actions go through ``screen`` (the calendar's
     own undoable, checked commands); ``go_to`` is where the calendar should go when it closes."""
 
-    def __init__(self, ctx: AppContext, appointment_id: int, calendar: CalendarScreen | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        appointment_id: int,
+        calendar: CalendarScreen | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.appointment_id = appointment_id
@@ -94,7 +103,8 @@ class AppointmentCardDialog(QDialog):
         left.addWidget(who_box)
         who = QFormLayout(who_box)
         self.age, self.phone, self.guardian, self.guardian_phone, self.contact, self.series = (
-            _value_label(who_box) for _ in range(6))
+            _value_label(who_box) for _ in range(6)
+        )
         who.addRow(self.tr("Age"), self.age)
         who.addRow(self.tr("Phone"), self.phone)
         who.addRow(self.tr("Guardian"), self.guardian)
@@ -120,11 +130,14 @@ class AppointmentCardDialog(QDialog):
 
         self.tabs = QTabWidget(self)
         middle.addWidget(self.tabs, 3)
-        self.history = RowsModel[svc.HistoryRow]([
-            (self.tr("When"), lambda r: self._fmt(r.at)),
-            (self.tr("Who"), lambda r: r.actor),
-            (self.tr("What"), lambda r: r.label),
-        ], cell_tooltips=True)
+        self.history = RowsModel[svc.HistoryRow](
+            [
+                (self.tr("When"), lambda r: self._fmt(r.at)),
+                (self.tr("Who"), lambda r: r.actor),
+                (self.tr("What"), lambda r: r.label),
+            ],
+            cell_tooltips=True,
+        )
         self.history_view = table(self.history, 2, empty=self.tr("No changes recorded yet."))
         self.tabs.addTab(self.history_view, self.tr("&History"))
         messages_tab = QWidget()
@@ -132,15 +145,19 @@ class AppointmentCardDialog(QDialog):
         messages_layout = QVBoxLayout(messages_tab)
         self.confirmation_label = label(messages_tab)
         messages_layout.addWidget(self.confirmation_label)
-        self.messages = RowsModel[svc.MessageRow]([
-            (self.tr("When"), lambda m: self._fmt(m.at)),
-            ("", lambda m: "→" if m.direction == "out" else "←"),
-            (self.tr("To / from"), lambda m: m.address),
-            (self.tr("Message"), lambda m: m.text.replace("\n", " ")),
-            (self.tr("Status"), lambda m: m.status.replace("_", " ")),
-        ], tooltip=lambda m: m.text)
-        self.messages_view = table(self.messages, 3, empty=self.tr(
-            "No messages about this visit yet: Text family… writes one."))
+        self.messages = RowsModel[svc.MessageRow](
+            [
+                (self.tr("When"), lambda m: self._fmt(m.at)),
+                ("", lambda m: "→" if m.direction == "out" else "←"),
+                (self.tr("To / from"), lambda m: m.address),
+                (self.tr("Message"), lambda m: m.text.replace("\n", " ")),
+                (self.tr("Status"), lambda m: m.status.replace("_", " ")),
+            ],
+            tooltip=lambda m: m.text,
+        )
+        self.messages_view = table(
+            self.messages, 3, empty=self.tr("No messages about this visit yet: Text family… writes one.")
+        )
         messages_layout.addWidget(self.messages_view, 1)
 
         self.error = label(self, name="errorLabel")
@@ -158,22 +175,37 @@ class AppointmentCardDialog(QDialog):
 
         self.confirm_button = button(self.tr("&Confirm"), self.confirm, self.tr("The family confirmed"))
         self.move_button = button(self.tr("&Move…"), self.move_to, self.tr("Pick a new date, time and chair"))
-        self.reschedule_button = button(self.tr("&Reschedule…"), self.reschedule,
-                                        self.tr("Find the next openings for this visit"))
+        self.reschedule_button = button(
+            self.tr("&Reschedule…"), self.reschedule, self.tr("Find the next openings for this visit")
+        )
         self.cancel_button = button(self.tr("Cance&l visit…"), self.cancel_visit, self.tr("Asks the reason"))
         self.no_show_button = button(self.tr("&No-show"), self.no_show)
         self.series_button = button(self.tr("Open s&eries…"), self.open_series)
-        self.text_button = button(self.tr("&Text family…"), self.compose_text,
-                                  self.tr("A one-off text about this visit (consent is checked)"))
-        self.print_button = button(self.tr("&Print card…"), self.print_card,
-                                   self.tr("A card for the family with the date, time and place"))
+        self.text_button = button(
+            self.tr("&Text family…"),
+            self.compose_text,
+            self.tr("A one-off text about this visit (consent is checked)"),
+        )
+        self.print_button = button(
+            self.tr("&Print card…"),
+            self.print_card,
+            self.tr("A card for the family with the date, time and place"),
+        )
         self.patient_button = button(self.tr("P&atient card…"), self.open_patient_card)
         self.close_button = button(self.tr("Close"), self.reject, self.tr("Esc"))
-        for i, b in enumerate((self.confirm_button, self.move_button, self.reschedule_button,
-                               self.cancel_button, self.no_show_button)):
+        for i, b in enumerate(
+            (
+                self.confirm_button,
+                self.move_button,
+                self.reschedule_button,
+                self.cancel_button,
+                self.no_show_button,
+            )
+        ):
             actions.addWidget(b, 0, i)
-        for i, b in enumerate((self.series_button, self.text_button, self.print_button,
-                               self.patient_button, self.close_button)):
+        for i, b in enumerate(
+            (self.series_button, self.text_button, self.print_button, self.patient_button, self.close_button)
+        ):
             actions.addWidget(b, 1, i)
         self.loaded = self.reload()
         """False when the visit could not be read (gone meanwhile): the card is not shown."""
@@ -199,8 +231,13 @@ class AppointmentCardDialog(QDialog):
         typed = keep_typed and self.notes_changed()
         now = self.ctx.clock.now()
         got: list[svc.AppointmentCard] = []
-        self.ctx.ops.read(lambda session: svc.load_appointment_card(session, self.appointment_id, now=now),
-                          parent=self, on_done=got.append, on_error=self.error.setText, background=False)
+        self.ctx.ops.read(
+            lambda session: svc.load_appointment_card(session, self.appointment_id, now=now),
+            parent=self,
+            on_done=got.append,
+            on_error=self.error.setText,
+            background=False,
+        )
         if not got:
             return False
         self._show(got[0], typed=typed)
@@ -217,7 +254,8 @@ class AppointmentCardDialog(QDialog):
             late = self.tr(", late") if card.late_cancel else ""
             state += f" ({card.cancel_reason}{late})"
         state += " · " + self.tr("Confirmation: {0}").format(
-            _CONFIRMATION_WORDS.get(card.confirmation, card.confirmation))
+            _CONFIRMATION_WORDS.get(card.confirmation, card.confirmation)
+        )
         self.state.setText(state)
         self.alert_banner.setText("⚠ " + " · ".join(card.alerts) if card.alerts else "")
         self.alert_banner.setVisible(bool(card.alerts))
@@ -227,8 +265,9 @@ class AppointmentCardDialog(QDialog):
             self.age.setText(self.tr("date of birth not recorded"))
         self.phone.setText(card.phone or "—")
         relation = f" ({card.guardian_relation})" if card.guardian_relation else ""
-        self.guardian.setText(f"{card.guardian_name}{relation}" if card.guardian_name
-                              else self.tr("none recorded"))
+        self.guardian.setText(
+            f"{card.guardian_name}{relation}" if card.guardian_name else self.tr("none recorded")
+        )
         reach = " · ".join(x for x in (card.guardian_phone, card.guardian_email) if x)
         self.guardian_phone.setText(reach or "—")
         consent = self.tr("texts allowed") if card.sms_consent else self.tr("no consent to text")
@@ -247,7 +286,8 @@ class AppointmentCardDialog(QDialog):
         if card.confirmations:
             r = card.confirmations[0]
             text += " " + self.tr("Last asked {0} by {1} to {2}").format(
-                self._fmt(r.at), r.channel, r.to_address)
+                self._fmt(r.at), r.channel, r.to_address
+            )
             if r.answer:
                 text += self.tr(", answered “{0}” by {1}").format(r.answer, r.answered_via or r.channel)
                 if r.answered_at is not None:
@@ -285,9 +325,16 @@ class AppointmentCardDialog(QDialog):
             self.error.setText(self.tr("Notes not saved: {0}").format(message))
 
         return self.ctx.ops.write(
-            lambda session: svc.save_notes(session, self.ctx.actor, self.appointment_id, text, now=now,
-                                           expected_version=card.version).version,
-            parent=self, on_done=self._notes_saved, on_error=refused, title=self.tr("Notes not saved"))
+            lambda session: (
+                svc.save_notes(
+                    session, self.ctx.actor, self.appointment_id, text, now=now, expected_version=card.version
+                ).version
+            ),
+            parent=self,
+            on_done=self._notes_saved,
+            on_error=refused,
+            title=self.tr("Notes not saved"),
+        )
 
     def _notes_saved(self, version: int) -> None:
         if self.calendar is not None:  # the calendar's next command expects the new version
@@ -302,9 +349,14 @@ class AppointmentCardDialog(QDialog):
         """Esc or Close: typed notes are not lost without asking."""
         if self.notes_changed() and self.save_notes_button.isEnabled():
             answer = QMessageBox.question(
-                self, self.tr("Unsaved notes"), self.tr("Save the notes you changed?"),
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+                self,
+                self.tr("Unsaved notes"),
+                self.tr("Save the notes you changed?"),
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             if answer == QMessageBox.StandardButton.Save and not self.save_notes():
@@ -324,8 +376,12 @@ class AppointmentCardDialog(QDialog):
             return False
         screen.wait_until_loaded()
         if self.appointment_id not in screen.appointments:
-            self.error.setText(self.tr("This visit is no longer in the book on screen; close the card and "
-                                       "open it again from the calendar."))
+            self.error.setText(
+                self.tr(
+                    "This visit is no longer in the book on screen; close the card and "
+                    "open it again from the calendar."
+                )
+            )
             return False
         return True
 
@@ -414,8 +470,11 @@ class AppointmentCardDialog(QDialog):
         sent: list[int] = []
         self.ctx.ops.write(
             lambda session: svc.text_family(session, self.ctx.actor, self.appointment_id, body, now=now),
-            parent=self, on_done=sent.append, title=self.tr("Text not sent"),
-            on_error=lambda message: self.error.setText(self.tr("Text not sent: {0}").format(message)))
+            parent=self,
+            on_done=sent.append,
+            title=self.tr("Text not sent"),
+            on_error=lambda message: self.error.setText(self.tr("Text not sent: {0}").format(message)),
+        )
         if not sent:
             return None
         self.changed = True
@@ -511,8 +570,9 @@ class CardPrintDialog(QDialog):
 
     def _on_save_clicked(self) -> None:
         suggested = f"appointment-{self.patient_name.replace(' ', '-').lower()}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save PDF"), suggested,
-                                              self.tr("PDF files (*.pdf)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save PDF"), suggested, self.tr("PDF files (*.pdf)")
+        )
         if not path:
             return
         try:
@@ -530,8 +590,9 @@ class CardPrintDialog(QDialog):
             target = printer.pageLayout().paintRectPixels(printer.resolution())
             size = self.document.pagePointSize(0)
             # Actual size (a card, not a poster), shrunk only when the paper is smaller.
-            scale = min(printer.resolution() / 72, target.width() / size.width(),
-                        target.height() / size.height())
+            scale = min(
+                printer.resolution() / 72, target.width() / size.width(), target.height() / size.height()
+            )
             dpi = min(300.0, float(printer.resolution()))
             pixels = QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))
             image = self.document.render(0, pixels, QPdfDocumentRenderOptions())

@@ -32,9 +32,17 @@ from orca_desk.ui.patient_model import PatientListModel
 class BookingDialog(QDialog):
     """Shows errors inline; nothing is written until the service accepts the booking."""
 
-    def __init__(self, ctx: AppContext, *, chair_id: int, chair_name: str, start: datetime,
-                 provider_id: int | None = None, zone: ZoneInfo | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        chair_id: int,
+        chair_name: str,
+        start: datetime,
+        provider_id: int | None = None,
+        zone: ZoneInfo | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.chair_id = chair_id
@@ -78,8 +86,9 @@ class BookingDialog(QDialog):
         form.addRow("Type", self.type_combo)
         form.addRow("Provider", self.provider_combo)
         form.addRow("Length", self.minutes)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Book")
         self.buttons.accepted.connect(self.book)
         self.buttons.rejected.connect(self.reject)
@@ -115,8 +124,13 @@ class BookingDialog(QDialog):
     def _run_search(self) -> None:
         text = self.search.text()
         rows: list[PatientRow] = []
-        self.ctx.ops.read(lambda session: search_patients(session, text, limit=30), parent=self,
-                          on_done=rows.extend, on_error=self.error.setText, background=False)
+        self.ctx.ops.read(
+            lambda session: search_patients(session, text, limit=30),
+            parent=self,
+            on_done=rows.extend,
+            on_error=self.error.setText,
+            background=False,
+        )
         self._searched_text = text
         self.model.set_rows(rows)
         if rows:
@@ -134,9 +148,13 @@ class BookingDialog(QDialog):
         """One try; None when refused (said on the error line)."""
         done: list[booking.BookingAttempt] = []
         now = self.ctx.clock.now()
-        self.ctx.ops.write(lambda session: booking.try_book(session, self.ctx.actor, req, now=now),
-                           parent=self, on_done=done.append, on_error=self.error.setText,
-                           title="Not booked")
+        self.ctx.ops.write(
+            lambda session: booking.try_book(session, self.ctx.actor, req, now=now),
+            parent=self,
+            on_done=done.append,
+            on_error=self.error.setText,
+            title="Not booked",
+        )
         return done[0] if done else None
 
     def book(self) -> None:
@@ -150,9 +168,14 @@ class BookingDialog(QDialog):
         if patient_id is None:
             self.error.setText("Choose a patient first: type a name and pick one from the list.")
             return
-        req = BookingRequest(patient_id=patient_id, provider_id=int(self.provider_combo.currentData()),
-                             chair_id=self.chair_id, type_id=int(self.type_combo.currentData()),
-                             start=self.start, minutes=self.minutes.value())
+        req = BookingRequest(
+            patient_id=patient_id,
+            provider_id=int(self.provider_combo.currentData()),
+            chair_id=self.chair_id,
+            type_id=int(self.type_combo.currentData()),
+            start=self.start,
+            minutes=self.minutes.value(),
+        )
         attempt = self._book(req)
         if attempt is None:
             return
@@ -171,4 +194,3 @@ class BookingDialog(QDialog):
                 return
         self.appointment_id = attempt.appointment_id
         self.accept()
-

@@ -50,13 +50,28 @@ from orca_desk.views.calendar.filters import BY_PROVIDER, CalendarFilters, Filte
 from orca_desk.views.calendar.legend import LegendBar
 from orca_desk.views.calendar.zoom import BookZoom
 
-CANCEL_REASONS = ["school event", "sick", "family emergency", "transport", "forgot",
-                  "work conflict", "rescheduled by clinic", "other"]
-CONFIRMATION_BADGES = {"confirmed": ("✓", "#1b7f4b"), "requested": ("?", "#b7791f"),
-                       "declined": ("✗", "#b3261e"), "callback": ("☎", "#6b46c1")}
+CANCEL_REASONS = [
+    "school event",
+    "sick",
+    "family emergency",
+    "transport",
+    "forgot",
+    "work conflict",
+    "rescheduled by clinic",
+    "other",
+]
+CONFIRMATION_BADGES = {
+    "confirmed": ("✓", "#1b7f4b"),
+    "requested": ("?", "#b7791f"),
+    "declined": ("✗", "#b3261e"),
+    "callback": ("☎", "#6b46c1"),
+}
 UNCONFIRMED_BADGE = "•"
-STATUS_BADGES = {"arrived": ("Arrived", "#2f6fb3"), "seated": ("Seated", "#6b46c1"),
-                 "completed": ("Done", "#4a5868")}
+STATUS_BADGES = {
+    "arrived": ("Arrived", "#2f6fb3"),
+    "seated": ("Seated", "#6b46c1"),
+    "completed": ("Done", "#4a5868"),
+}
 DEFAULT_HOURS = (7 * 60, 19 * 60)
 T = TypeVar("T")
 DAY = 24 * 60
@@ -100,11 +115,28 @@ class CalendarScreen(Screen):
     zoom_view = "day"  # each view remembers its own zoom
     # What the book draws: visits and their patients' alerts, working time and blocks, offers held
     # on the waitlist, open template slots, the columns, the type colours and the clinic's time format.
-    watches = frozenset({
-        "appointment", "patient", "patient_alert", "schedule_block", "schedule_period", "schedule_break",
-        "schedule_exception", "opening", "waitlist_offer", "template_application", "applied_slot",
-        "schedule_template", "location", "chair", "provider", "provider_chair", "appointment_type",
-        "clinic_setting"})
+    watches = frozenset(
+        {
+            "appointment",
+            "patient",
+            "patient_alert",
+            "schedule_block",
+            "schedule_period",
+            "schedule_break",
+            "schedule_exception",
+            "opening",
+            "waitlist_offer",
+            "template_application",
+            "applied_slot",
+            "schedule_template",
+            "location",
+            "chair",
+            "provider",
+            "provider_chair",
+            "appointment_type",
+            "clinic_setting",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,8 +217,11 @@ class CalendarScreen(Screen):
         """The grid column showing this chair (or provider, in provider columns) on that day."""
         for key, cd in self.col_defs.items():
             rid = cd.chair_id if cd.chair_id is not None else cd.provider_id
-            if rid == resource_id and (day is None or cd.day == day) and (
-                    location_id is None or cd.location_id == location_id):
+            if (
+                rid == resource_id
+                and (day is None or cd.day == day)
+                and (location_id is None or cd.location_id == location_id)
+            ):
                 return key
         raise KeyError(f"no column for #{resource_id} on {day}")
 
@@ -286,8 +321,9 @@ class CalendarScreen(Screen):
                 providers = [p for p in providers if p.id in busy]
         return [(p.id, p.name, p.role) for p in providers]
 
-    def _shading(self, cd: ColumnDef, data: CalendarData) -> tuple[list[tuple[int, int]],
-                                                                   list[tuple[int, int, str]], list[str]]:
+    def _shading(
+        self, cd: ColumnDef, data: CalendarData
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]], list[str]]:
         overlay = data.overlays.get(cd.location_id)
         if overlay is None:
             return [], [], []
@@ -301,7 +337,8 @@ class CalendarScreen(Screen):
                 continue
             everyone = b.provider_id is None and b.chair_id is None
             mine = (cd.chair_id is not None and b.chair_id == cd.chair_id) or (
-                cd.provider_id is not None and b.provider_id == cd.provider_id)
+                cd.provider_id is not None and b.provider_id == cd.provider_id
+            )
             if everyone or mine:
                 hatched.append((b.start_minute, b.end_minute, b.reason))
                 colours.append(b.colour)
@@ -314,8 +351,11 @@ class CalendarScreen(Screen):
             return
         f = self.filters
         by_provider = f.by == BY_PROVIDER
-        locations = [lid for lid in data.zones if f.location_ok(lid)] if self.show_location_filter \
+        locations = (
+            [lid for lid in data.zones if f.location_ok(lid)]
+            if self.show_location_filter
             else list(data.zones)
+        )
         self.bar.set_scope(locations)
         columns: list[GridColumn] = []
         self.col_defs = {}
@@ -335,18 +375,31 @@ class CalendarScreen(Screen):
                     key = len(columns)
                     cd = ColumnDef(key, day, lid, None if by_provider else rid, rid if by_provider else None)
                     shaded, hatched, colours = self._shading(cd, data)
-                    columns.append(GridColumn(key=key, title=title, subtitle=subtitle, shaded=shaded,
-                                              hatched=hatched, hatch_colours=colours,
-                                              group=group, now_minute=now_minute,
-                                              weight=self.column_weight(cd)))
+                    columns.append(
+                        GridColumn(
+                            key=key,
+                            title=title,
+                            subtitle=subtitle,
+                            shaded=shaded,
+                            hatched=hatched,
+                            hatch_colours=colours,
+                            group=group,
+                            now_minute=now_minute,
+                            weight=self.column_weight(cd),
+                        )
+                    )
                     self.col_defs[key] = cd
                     keys[(day, lid, rid)] = key
         chairs = {c.id: c for c in self.ctx.clinic.chairs}
         items = []
         for a in data.appointments:
             chair = chairs.get(a.chair_id)
-            shown = chair is not None and f.chair_ok(chair) and f.provider_ok(a.provider_id) \
+            shown = (
+                chair is not None
+                and f.chair_ok(chair)
+                and f.provider_ok(a.provider_id)
                 and f.type_ok(a.type_id)
+            )
             if not shown or chair is None:
                 continue
             local_start = a.start.astimezone(data.zones[a.location_id])
@@ -365,8 +418,9 @@ class CalendarScreen(Screen):
         self.grid.set_content(columns, items)
         self._show_summary(data)
 
-    def _mark_items(self, data: CalendarData, keys: dict[tuple[date, int, int], int],
-                    by_provider: bool) -> list[GridItem]:
+    def _mark_items(
+        self, data: CalendarData, keys: dict[tuple[date, int, int], int], by_provider: bool
+    ) -> list[GridItem]:
         """Faded, fixed items for the marks in shown columns; ids below zero (not appointments)."""
         self.marks = {}
         items = []
@@ -383,13 +437,26 @@ class CalendarScreen(Screen):
             self.marks[item_id] = mark
             s_min = start.hour * 60 + start.minute
             e_min = end.hour * 60 + end.minute if end.date() == start.date() else DAY
-            items.append(GridItem(id=item_id, column=key, start=s_min, end=max(s_min + 10, e_min),
-                                  colour=mark.colour, title=mark.title, subtitle=mark.subtitle,
-                                  faded=True, placeholder=True, movable=False, tooltip=mark.tooltip))
+            items.append(
+                GridItem(
+                    id=item_id,
+                    column=key,
+                    start=s_min,
+                    end=max(s_min + 10, e_min),
+                    colour=mark.colour,
+                    title=mark.title,
+                    subtitle=mark.subtitle,
+                    faded=True,
+                    placeholder=True,
+                    movable=False,
+                    tooltip=mark.tooltip,
+                )
+            )
         return items
 
-    def _missed_items(self, data: CalendarData, keys: dict[tuple[date, int, int], int],
-                      by_provider: bool) -> list[GridItem]:
+    def _missed_items(
+        self, data: CalendarData, keys: dict[tuple[date, int, int], int], by_provider: bool
+    ) -> list[GridItem]:
         """With "Show cancelled" on, cancelled and no-show visits as ghosts: drawn washed out behind
         the live visits, labelled, never moved; their time stays free for booking."""
         self.missed = {}
@@ -400,8 +467,9 @@ class CalendarScreen(Screen):
         items = []
         for a in data.missed:
             chair = chairs.get(a.chair_id)
-            if chair is None or not (f.chair_ok(chair) and f.provider_ok(a.provider_id)
-                                     and f.type_ok(a.type_id)):
+            if chair is None or not (
+                f.chair_ok(chair) and f.provider_ok(a.provider_id) and f.type_ok(a.type_id)
+            ):
                 continue
             zone = data.zones[a.location_id]
             local_start = a.start.astimezone(zone)
@@ -421,13 +489,20 @@ class CalendarScreen(Screen):
         """The bar under the book and the "To rebook" count, from this load (no query)."""
         chairs = {lid: [c.id for c in self.ctx.clinic.chairs_at(lid)] for lid in data.zones}
         offers = [(m.location_id, m.start) for m in data.marks if m.kind == "offer"]
-        summary = summarise([*data.appointments, *data.missed], days=data.days, zones=data.zones,
-                            chairs=chairs, overlays=data.overlays, offer_starts=offers,
-                            to_rebook=len(data.rebook))
+        summary = summarise(
+            [*data.appointments, *data.missed],
+            days=data.days,
+            zones=data.zones,
+            chairs=chairs,
+            overlays=data.overlays,
+            offer_starts=offers,
+            to_rebook=len(data.rebook),
+        )
         self.summary_bar.show_summary(summary, week=len(data.days) > 1)
 
-    def _item(self, a: CalendarAppointment, key: int, local_start: datetime, zone: ZoneInfo,
-              chair: ChairRow) -> GridItem:
+    def _item(
+        self, a: CalendarAppointment, key: int, local_start: datetime, zone: ZoneInfo, chair: ChairRow
+    ) -> GridItem:
         badge, colour = STATUS_BADGES.get(a.status) or CONFIRMATION_BADGES.get(a.confirmation, ("", ""))
         quiet = not badge and a.confirmation == "unconfirmed"
         if quiet:
@@ -440,12 +515,22 @@ class CalendarScreen(Screen):
         if end > DAY or end - start > 12 * 60:  # crosses midnight or a DST change: ask the zone
             end = local_minute(a.end, zone, local_start.date())
         return GridItem(
-            id=a.id, column=key, start=start, end=end, colour=a.colour, title=a.patient_name,
+            id=a.id,
+            column=key,
+            start=start,
+            end=end,
+            colour=a.colour,
+            title=a.patient_name,
             short_titles=shorter,
-            subtitle=f"{a.type_name} · {other}", badge=badge, badge_colour=colour or "#1b7f4b",
-            badge_quiet=quiet, faded=a.status == "completed",
+            subtitle=f"{a.type_name} · {other}",
+            badge=badge,
+            badge_colour=colour or "#1b7f4b",
+            badge_quiet=quiet,
+            faded=a.status == "completed",
             icon=("⚠" if a.alerts else "") + ("↻" if a.series_id else ""),
-            movable=a.status in booking.MOVABLE_STATUSES, data=a)
+            movable=a.status in booking.MOVABLE_STATUSES,
+            data=a,
+        )
 
     def _tooltip(self, item: GridItem) -> str:
         """The hover quick card: the visit in the location's time, then age, guardian, phone, alerts,
@@ -463,14 +548,20 @@ class CalendarScreen(Screen):
         if card is None:
             return item.title
         span = local_time.fmt_range(a.start, a.end, zone, card.time_format)
-        lines = [f"<b>{escape(a.patient_name)}</b>", f"{local_time.fmt_date(a.start, zone)}, {span}",
-                 escape(f"{a.type_name} · {a.provider_name} · {chair}"),
-                 escape(f"{a.status.replace('_', ' ')} · {a.confirmation}")]
+        lines = [
+            f"<b>{escape(a.patient_name)}</b>",
+            f"{local_time.fmt_date(a.start, zone)}, {span}",
+            escape(f"{a.type_name} · {a.provider_name} · {chair}"),
+            escape(f"{a.status.replace('_', ' ')} · {a.confirmation}"),
+        ]
         if a.alerts:
             lines.append(f"<span style='color:#b3261e'>⚠ {escape(a.alerts)}</span>")
         today = self.ctx.clock.now().astimezone(zone).date()
-        rows = "".join(f"<tr><td style='color:#5b6675; padding-right:8px'>{escape(label)}</td>"
-                       f"<td>{escape(value)}</td></tr>" for label, value in quick_card_rows(card, today))
+        rows = "".join(
+            f"<tr><td style='color:#5b6675; padding-right:8px'>{escape(label)}</td>"
+            f"<td>{escape(value)}</td></tr>"
+            for label, value in quick_card_rows(card, today)
+        )
         return "<br>".join(lines) + f"<table cellspacing='0' cellpadding='1'>{rows}</table>"
 
     _quick_cache: tuple[object, str, str, dict[int, Any]] | None = None  # (load, time format, country, cards)
@@ -491,9 +582,17 @@ class CalendarScreen(Screen):
         cards = cache[3]
         if a.id not in cards:
             now = self.ctx.clock.now()
-            card = self._read(lambda session: load_quick_card(
-                session, a.patient_id, visit_start=a.start, now=now, time_format=cache[1], country=cache[2]),
-                quiet=True)
+            card = self._read(
+                lambda session: load_quick_card(
+                    session,
+                    a.patient_id,
+                    visit_start=a.start,
+                    now=now,
+                    time_format=cache[1],
+                    country=cache[2],
+                ),
+                quiet=True,
+            )
             if card is None:
                 return None
             cards[a.id] = card
@@ -503,8 +602,13 @@ class CalendarScreen(Screen):
         """A quick read through the operations path, now; None when refused (``quiet``: said only
         in the status bar, as for a hover)."""
         got: list[T] = []
-        self.ctx.ops.read(work, parent=self, on_done=got.append, background=False,
-                          on_error=(lambda _message: None) if quiet else None)
+        self.ctx.ops.read(
+            work,
+            parent=self,
+            on_done=got.append,
+            background=False,
+            on_error=(lambda _message: None) if quiet else None,
+        )
         return got[0] if got else None
 
     _style_cache: tuple[object, str] | None = None  # (load, the clinic's time format then)
@@ -538,8 +642,9 @@ class CalendarScreen(Screen):
         self.grid.set_now(minutes)
 
     # ----- live feedback while dragging ---------------------------------------------------
-    def _target(self, appt: CalendarAppointment, key: int, start: int, end: int
-                ) -> tuple[Placement, str | None]:
+    def _target(
+        self, appt: CalendarAppointment, key: int, start: int, end: int
+    ) -> tuple[Placement, str | None]:
         """Where a drop would put the appointment, and why it may not go there."""
         cd = self.col_defs[key]
         zone = self.zone_of(cd.location_id)
@@ -563,15 +668,26 @@ class CalendarScreen(Screen):
         if chair is None or provider is None:
             return None
         style = self.time_style()
-        others = (booking.BookedVisit(o.id, o.patient_id, o.patient_name, o.chair_id, o.provider_id,
-                                      o.start, o.end)
-                  for o in self.appointments.values() if o.id != moving.id)
+        others = (
+            booking.BookedVisit(o.id, o.patient_id, o.patient_name, o.chair_id, o.provider_id, o.start, o.end)
+            for o in self.appointments.values()
+            if o.id != moving.id
+        )
         found = booking.placement_refusal(
-            status=moving.status, patient_id=moving.patient_id, was_start=moving.start, start=where.start,
-            end=where.end, chair_id=chair.id, chair_name=chair.name, provider_id=provider.id,
-            provider_name=provider.name, max_concurrent=provider.max_concurrent, others=others,
-            now=self.ctx.clock.now(), span=lambda o: local_time.fmt_range(
-                o.start, o.end, self._chair_zone(o.chair_id), style))
+            status=moving.status,
+            patient_id=moving.patient_id,
+            was_start=moving.start,
+            start=where.start,
+            end=where.end,
+            chair_id=chair.id,
+            chair_name=chair.name,
+            provider_id=provider.id,
+            provider_name=provider.name,
+            max_concurrent=provider.max_concurrent,
+            others=others,
+            now=self.ctx.clock.now(),
+            span=lambda o: local_time.fmt_range(o.start, o.end, self._chair_zone(o.chair_id), style),
+        )
         return found.message if found is not None else None
 
     def _chair_zone(self, chair_id: int) -> ZoneInfo:
@@ -624,9 +740,17 @@ class CalendarScreen(Screen):
                 return
         chair = next(c for c in self.ctx.clinic.chairs if c.id == chair_id)
         provider_id = cd.provider_id or next(
-            (a.provider_id for a in self.appointments.values() if a.chair_id == chair_id), None)
-        dialog = BookingDialog(self.ctx, chair_id=chair_id, chair_name=chair.name, start=start,
-                               provider_id=provider_id, zone=zone, parent=self)
+            (a.provider_id for a in self.appointments.values() if a.chair_id == chair_id), None
+        )
+        dialog = BookingDialog(
+            self.ctx,
+            chair_id=chair_id,
+            chair_name=chair.name,
+            start=start,
+            provider_id=provider_id,
+            zone=zone,
+            parent=self,
+        )
         rebooking = self._prefill_rebook(dialog)
         if dialog.exec() and dialog.appointment_id is not None:
             self._rebooked(rebooking)
@@ -636,8 +760,9 @@ class CalendarScreen(Screen):
         self._on_empty_activated(key, minute)
 
     def _on_range_selected(self, key: int, start: int, end: int) -> None:
-        reason, ok = QInputDialog.getText(self, "Block time", "Reason (shown on the calendar):",
-                                          text="Blocked")
+        reason, ok = QInputDialog.getText(
+            self, "Block time", "Reason (shown on the calendar):", text="Blocked"
+        )
         if ok:
             self.block_time(key, start, end, reason)
 
@@ -647,10 +772,19 @@ class CalendarScreen(Screen):
         zone = self.zone_of(cd.location_id)
         done = self.ctx.ops.write(
             lambda session: provider_schedules.create_block(
-                session, self.ctx.actor, location_id=cd.location_id, start=local_instant(cd.day, start, zone),
-                end=local_instant(cd.day, end, zone), reason=reason.strip() or "Blocked",
-                provider_id=cd.provider_id, chair_id=cd.chair_id, now=self.ctx.clock.now()),
-            parent=self, title=self.tr("Not blocked"))
+                session,
+                self.ctx.actor,
+                location_id=cd.location_id,
+                start=local_instant(cd.day, start, zone),
+                end=local_instant(cd.day, end, zone),
+                reason=reason.strip() or "Blocked",
+                provider_id=cd.provider_id,
+                chair_id=cd.chair_id,
+                now=self.ctx.clock.now(),
+            ),
+            parent=self,
+            title=self.tr("Not blocked"),
+        )
         if done:
             self.sig_status.emit(self.tr("Blocked {0}").format(reason))
         return done
@@ -665,19 +799,32 @@ class CalendarScreen(Screen):
         mark = self.marks.get(item_id)
         if mark is None or mark.kind != "template" or mark.type_id is None or mark.chair_id is None:
             return
-        self.book_at(mark.chair_id, mark.start, provider_id=mark.provider_id, type_id=mark.type_id,
-                     zone=self.zone_of(mark.location_id))
+        self.book_at(
+            mark.chair_id,
+            mark.start,
+            provider_id=mark.provider_id,
+            type_id=mark.type_id,
+            zone=self.zone_of(mark.location_id),
+        )
 
-    def book_at(self, chair_id: int, start: datetime, *, provider_id: int | None, type_id: int | None,
-                zone: ZoneInfo) -> bool:
+    def book_at(
+        self, chair_id: int, start: datetime, *, provider_id: int | None, type_id: int | None, zone: ZoneInfo
+    ) -> bool:
         if not self.ctx.actor.can(BOOK):
             self.sig_status.emit("You may not book appointments.")
             return False
         from orca_desk.views.calendar.booking_dialog import BookingDialog
 
         chair = next(c for c in self.ctx.clinic.chairs if c.id == chair_id)
-        dialog = BookingDialog(self.ctx, chair_id=chair_id, chair_name=chair.name, start=start,
-                               provider_id=provider_id, zone=zone, parent=self)
+        dialog = BookingDialog(
+            self.ctx,
+            chair_id=chair_id,
+            chair_name=chair.name,
+            start=start,
+            provider_id=provider_id,
+            zone=zone,
+            parent=self,
+        )
         if type_id is not None:
             dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(type_id)))
         if dialog.exec() and dialog.appointment_id is not None:
@@ -708,8 +855,9 @@ class CalendarScreen(Screen):
 
         cd = self.col_defs[key]
         if minutes is None:
-            minutes, ok = QInputDialog.getInt(self, "Offer to the waitlist", "How many minutes are free?",
-                                              30, 5, 480, 5)
+            minutes, ok = QInputDialog.getInt(
+                self, "Offer to the waitlist", "How many minutes are free?", 30, 5, 480, 5
+            )
             if not ok:
                 return False
         zone = self.zone_of(cd.location_id)
@@ -721,13 +869,24 @@ class CalendarScreen(Screen):
             return False
         done = self.ctx.ops.write(
             lambda session: announce_opening(
-                session, self.ctx.actor, location_id=cd.location_id, chair_id=chair_id,
-                provider_id=provider_id, start=start, end=start + timedelta(minutes=minutes),
-                now=self.ctx.clock.now()),
-            parent=self, title=self.tr("Not offered"))
+                session,
+                self.ctx.actor,
+                location_id=cd.location_id,
+                chair_id=chair_id,
+                provider_id=provider_id,
+                start=start,
+                end=start + timedelta(minutes=minutes),
+                now=self.ctx.clock.now(),
+            ),
+            parent=self,
+            title=self.tr("Not offered"),
+        )
         if done:
-            self.sig_status.emit(self.tr("{0} offered to the waitlist").format(
-                local_time.fmt_time(start, zone, self.time_style())))
+            self.sig_status.emit(
+                self.tr("{0} offered to the waitlist").format(
+                    local_time.fmt_time(start, zone, self.time_style())
+                )
+            )
         return done
 
     def _provider_of_chair(self, cd: ColumnDef) -> int | None:
@@ -749,8 +908,12 @@ class CalendarScreen(Screen):
         card.triggered.connect(lambda: self.open_patient_card(a.patient_id))
         menu.addSeparator()
         allowed = booking.TRANSITIONS[a.status]
-        for status, label in (("confirmed", "Confirm"), ("arrived", "Mark arrived"),
-                              ("seated", "Seat"), ("completed", "Complete")):
+        for status, label in (
+            ("confirmed", "Confirm"),
+            ("arrived", "Mark arrived"),
+            ("seated", "Seat"),
+            ("completed", "Complete"),
+        ):
             act = menu.addAction(label)
             act.setEnabled(status in allowed)
             act.triggered.connect(lambda _=False, st=status: self.set_status(appt_id, st))
@@ -788,9 +951,9 @@ class CalendarScreen(Screen):
     def cancel(self, appt_id: int, reason: str | None = None) -> bool:
         a = self.appointments[appt_id]
         if reason is None:
-            reason, ok = QInputDialog.getItem(self, "Cancel appointment",
-                                              f"Why is {a.patient_name} cancelling?", CANCEL_REASONS,
-                                              0, True)
+            reason, ok = QInputDialog.getItem(
+                self, "Cancel appointment", f"Why is {a.patient_name} cancelling?", CANCEL_REASONS, 0, True
+            )
             if not ok:
                 return False
         return self._push(CancelCommand(self.ops, self.undo_stack, a, reason))
@@ -869,9 +1032,12 @@ class CalendarScreen(Screen):
         if self.grid.cell is not None and self.grid.cell[0] in self.col_defs:
             self._on_empty_activated(*self.grid.cell)
         else:
-            self.sig_status.emit(self.tr("Rebook {name}: double-click free time (or Enter on a free cell) to "
-                                         "book {type}, {minutes} min.").format(
-                name=row.patient_name, type=row.type_name, minutes=row.minutes))
+            self.sig_status.emit(
+                self.tr(
+                    "Rebook {name}: double-click free time (or Enter on a free cell) to "
+                    "book {type}, {minutes} min."
+                ).format(name=row.patient_name, type=row.type_name, minutes=row.minutes)
+            )
         return True
 
     def _prefill_rebook(self, dialog: Any) -> RebookRow | None:

@@ -47,8 +47,12 @@ class CalendarOps:
             stack.versions[key] = version
 
         # The operation's changes reload every calendar screen (hidden ones when next shown).
-        ok = self.ctx.ops.write(lambda session: action(session, expected).version, parent=self.parent,
-                                on_done=remember, title="Not changed")
+        ok = self.ctx.ops.write(
+            lambda session: action(session, expected).version,
+            parent=self.parent,
+            on_done=remember,
+            title="Not changed",
+        )
         if ok:
             self.status(done)
         return ok
@@ -93,17 +97,25 @@ class CalendarCommand(QUndoCommand):
 
 
 class MoveCommand(CalendarCommand):
-    def __init__(self, ops: CalendarOps, stack: UndoStack, appt: CalendarAppointment, to: Placement,
-                 text: str) -> None:
+    def __init__(
+        self, ops: CalendarOps, stack: UndoStack, appt: CalendarAppointment, to: Placement, text: str
+    ) -> None:
         super().__init__(ops, stack, appt, text)
         self.before = Placement(appt.start, appt.end, appt.chair_id, appt.provider_id)
         self.after = to
 
     def _move(self, session: Session, expected: int, p: Placement) -> Appointment:
-        return booking.move_appointment(session, self.ops.ctx.actor, self.appt_id,
-                                        start=p.start, end=p.end, chair_id=p.chair_id,
-                                        provider_id=p.provider_id, expected_version=expected,
-                                        now=self.ops.ctx.clock.now())
+        return booking.move_appointment(
+            session,
+            self.ops.ctx.actor,
+            self.appt_id,
+            start=p.start,
+            end=p.end,
+            chair_id=p.chair_id,
+            provider_id=p.provider_id,
+            expected_version=expected,
+            now=self.ops.ctx.clock.now(),
+        )
 
     def forward(self, session: Session, expected: int) -> Appointment:
         return self._move(session, expected, self.after)
@@ -119,14 +131,26 @@ class StatusCommand(CalendarCommand):
         self.before, self.after = appt.status, status
 
     def forward(self, session: Session, expected: int) -> Appointment:
-        return booking.set_status(session, self.ops.ctx.actor, self.appt_id, self.after,
-                                  expected_version=expected, now=self.ops.ctx.clock.now())
+        return booking.set_status(
+            session,
+            self.ops.ctx.actor,
+            self.appt_id,
+            self.after,
+            expected_version=expected,
+            now=self.ops.ctx.clock.now(),
+        )
 
     def backward(self, session: Session, expected: int) -> Appointment:
         # arrived → confirmed is not a transition; going back to "scheduled" keeps the confirmation.
         back = self.before if self.before in booking.TRANSITIONS[self.after] else "scheduled"
-        return booking.set_status(session, self.ops.ctx.actor, self.appt_id, back,
-                                  expected_version=expected, now=self.ops.ctx.clock.now())
+        return booking.set_status(
+            session,
+            self.ops.ctx.actor,
+            self.appt_id,
+            back,
+            expected_version=expected,
+            now=self.ops.ctx.clock.now(),
+        )
 
 
 class CancelCommand(CalendarCommand):
@@ -138,13 +162,19 @@ class CancelCommand(CalendarCommand):
         return f"Cancelled {self.name} ({self.reason})"
 
     def forward(self, session: Session, expected: int) -> Appointment:
-        return booking.cancel_appointment(session, self.ops.ctx.actor, self.appt_id,
-                                          reason=self.reason, expected_version=expected,
-                                          now=self.ops.ctx.clock.now())
+        return booking.cancel_appointment(
+            session,
+            self.ops.ctx.actor,
+            self.appt_id,
+            reason=self.reason,
+            expected_version=expected,
+            now=self.ops.ctx.clock.now(),
+        )
 
     def backward(self, session: Session, expected: int) -> Appointment:
-        return booking.restore_appointment(session, self.ops.ctx.actor, self.appt_id,
-                                           expected_version=expected, now=self.ops.ctx.clock.now())
+        return booking.restore_appointment(
+            session, self.ops.ctx.actor, self.appt_id, expected_version=expected, now=self.ops.ctx.clock.now()
+        )
 
 
 class NoShowCommand(CancelCommand):
@@ -156,5 +186,6 @@ class NoShowCommand(CancelCommand):
         return f"{self.name} marked no-show"
 
     def forward(self, session: Session, expected: int) -> Appointment:
-        return booking.mark_no_show(session, self.ops.ctx.actor, self.appt_id,
-                                    expected_version=expected, now=self.ops.ctx.clock.now())
+        return booking.mark_no_show(
+            session, self.ops.ctx.actor, self.appt_id, expected_version=expected, now=self.ops.ctx.clock.now()
+        )

@@ -29,9 +29,11 @@ class DaySummaryBar(QWidget):
         row.addWidget(self.label, 1)
         self.rebook_button = QToolButton()
         self.rebook_button.setText(self.tr("To rebook"))
-        self.rebook_button.setToolTip(self.tr(
-            "Cancelled and no-show visits whose patient has nothing booked since ({key})")
-            .format(key=REBOOK_KEY))
+        self.rebook_button.setToolTip(
+            self.tr("Cancelled and no-show visits whose patient has nothing booked since ({key})").format(
+                key=REBOOK_KEY
+            )
+        )
         self.rebook_button.clicked.connect(self.sig_rebook_requested)
         # A QShortcut, not the button's: setText() on a button drops its shortcut.
         self.rebook_shortcut = QShortcut(QKeySequence(REBOOK_KEY), self)
@@ -47,8 +49,9 @@ class DaySummaryBar(QWidget):
     def _fit(self) -> None:
         """The whole line when it fits, else cut with "…" (the tooltip has all of it)."""
         width = max(0, self.label.width())
-        self.label.setText(self.label.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
-                                                               width))
+        self.label.setText(
+            self.label.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width)
+        )
 
     def add_button(self, button: QToolButton) -> None:
         """A calendar toggle shown in this row, before "To rebook"."""
@@ -67,9 +70,13 @@ class DaySummaryBar(QWidget):
         scope = self.tr("This week") if week else self.tr("This day")
         self.full_text = f"{scope}: {summary.text()}"
         self._fit()
-        self.label.setToolTip(self.full_text + "\n\n" + self.tr(
-            "Visits: booked, arrived, seated or done (not cancelled or no-show). Unconfirmed: scheduled "
-            "visits the family has not confirmed. Chair time: {booked} h booked and {free} h free in "
-            "chairs while someone works at the location (blocks left out). Openings on offer: waitlist "
-            "openings offered to a family now.").format(booked=hours(summary.booked_minutes),
-                                                        free=hours(summary.free_minutes)))
+        self.label.setToolTip(
+            self.full_text
+            + "\n\n"
+            + self.tr(
+                "Visits: booked, arrived, seated or done (not cancelled or no-show). Unconfirmed: scheduled "
+                "visits the family has not confirmed. Chair time: {booked} h booked and {free} h free in "
+                "chairs while someone works at the location (blocks left out). Openings on offer: waitlist "
+                "openings offered to a family now."
+            ).format(booked=hours(summary.booked_minutes), free=hours(summary.free_minutes))
+        )

@@ -11,8 +11,14 @@ from orca_desk.views.calendar.calendar_screen import (
     local_minute,
 )
 
-__all__ = ["CANCEL_REASONS", "CONFIRMATION_BADGES", "STATUS_BADGES", "DayViewScreen", "local_instant",
-           "local_minute"]
+__all__ = [
+    "CANCEL_REASONS",
+    "CONFIRMATION_BADGES",
+    "STATUS_BADGES",
+    "DayViewScreen",
+    "local_instant",
+    "local_minute",
+]
 
 
 class DayViewScreen(CalendarScreen):

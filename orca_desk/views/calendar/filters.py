@@ -58,12 +58,15 @@ class CalendarFilters:
     def load(cls) -> CalendarFilters:
         s = QSettings()
         by = str(s.value(KEY_COLUMNS_BY, BY_CHAIR))
-        return cls(by=by if by in (BY_CHAIR, BY_PROVIDER) else BY_CHAIR,
-                   locations=_ints(s.value(KEY_LOCATIONS, "")),
-                   rooms=frozenset(_strs(s.value(KEY_ROOMS, ""))),
-                   chairs=_ints(s.value(KEY_CHAIRS, "")), providers=_ints(s.value(KEY_PROVIDERS, "")),
-                   types=_ints(s.value(KEY_TYPES, "")),
-                   show_missed=str(s.value(KEY_SHOW_MISSED, "false")).lower() in ("true", "1"))
+        return cls(
+            by=by if by in (BY_CHAIR, BY_PROVIDER) else BY_CHAIR,
+            locations=_ints(s.value(KEY_LOCATIONS, "")),
+            rooms=frozenset(_strs(s.value(KEY_ROOMS, ""))),
+            chairs=_ints(s.value(KEY_CHAIRS, "")),
+            providers=_ints(s.value(KEY_PROVIDERS, "")),
+            types=_ints(s.value(KEY_TYPES, "")),
+            show_missed=str(s.value(KEY_SHOW_MISSED, "false")).lower() in ("true", "1"),
+        )
 
     def save(self) -> None:
         s = QSettings()
@@ -100,8 +103,14 @@ class FilterBar(QWidget):
     sig_block_mode_toggled = Signal(bool)
     """"Block time" was switched on or off (dragging on empty time then selects a range)."""
 
-    def __init__(self, clinic: ClinicInfo, filters: CalendarFilters, *, show_locations: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        clinic: ClinicInfo,
+        filters: CalendarFilters,
+        *,
+        show_locations: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("calendarFilterBar")
         self.clinic = clinic
@@ -135,7 +144,8 @@ class FilterBar(QWidget):
         row.addStretch(1)
         self.missed_button = _button("Show cancelled", checkable=True)
         self.missed_button.setToolTip(
-            f"Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free")
+            f"Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free"
+        )
         self.missed_button.setShortcut(QKeySequence(MISSED_KEY))
         self.missed_button.toggled.connect(self._on_missed_toggled)
         # Not in this row (a 1280-px screen has no room left): the owner shows it under the book.
@@ -166,8 +176,10 @@ class FilterBar(QWidget):
             return [(r, r) for r in sorted({ch.room for ch in chairs if ch.room})]
         if kind == "chairs":
             multi = len({ch.location_id for ch in chairs}) > 1
-            return [(ch.id, f"{ch.name} · {c.location(ch.location_id).name}" if multi else ch.name)
-                    for ch in chairs]
+            return [
+                (ch.id, f"{ch.name} · {c.location(ch.location_id).name}" if multi else ch.name)
+                for ch in chairs
+            ]
         if kind == "providers":
             return [(p.id, p.name) for p in c.providers]
         return [(t.id, t.name) for t in c.types]
@@ -228,8 +240,13 @@ class FilterBar(QWidget):
         self.by_chair.setChecked(self.filters.by == BY_CHAIR)
         self.by_provider.setChecked(self.filters.by == BY_PROVIDER)
         self.missed_button.setChecked(self.filters.show_missed)
-        names = {"locations": "Locations", "rooms": "Rooms", "chairs": "Chairs", "providers": "Providers",
-                 "types": "Procedures"}
+        names = {
+            "locations": "Locations",
+            "rooms": "Rooms",
+            "chairs": "Chairs",
+            "providers": "Providers",
+            "types": "Procedures",
+        }
         for kind, button in self.buttons.items():
             chosen = self._selected(kind)
             labels = [label for value, label in self.options(kind) if value in chosen]

@@ -22,12 +22,15 @@ class LegendBar(QWidget):
             self.chips[t.name] = chip
             row.addWidget(chip)
         # One label per key so the row can wrap between them on a narrow screen.
-        for text in ("<span style='color:#1b7f4b'>✓</span> confirmed",
-                     "<span style='color:#b7791f'>?</span> requested",
-                     "<span style='color:#b3261e'>✗</span> declined",
-                     "<span style='color:#8a96a3'>•</span> unconfirmed", "↻ series",
-                     "<span style='background:#e9edf2'>&nbsp;&nbsp;&nbsp;</span> not working",
-                     "<span style='color:#8a6d52'>▨</span> blocked"):
+        for text in (
+            "<span style='color:#1b7f4b'>✓</span> confirmed",
+            "<span style='color:#b7791f'>?</span> requested",
+            "<span style='color:#b3261e'>✗</span> declined",
+            "<span style='color:#8a96a3'>•</span> unconfirmed",
+            "↻ series",
+            "<span style='background:#e9edf2'>&nbsp;&nbsp;&nbsp;</span> not working",
+            "<span style='color:#8a6d52'>▨</span> blocked",
+        ):
             key = QLabel(text)
             key.setObjectName("hint")
             row.addWidget(key)

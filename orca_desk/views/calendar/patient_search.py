@@ -33,7 +33,8 @@ class PatientSearchDialog(QDialog):
         self.setMinimumSize(480, 420)
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            self.tr("Name (\"Smith, Ava\"), guardian, phone, email, birth date or chart"))
+            self.tr('Name ("Smith, Ava"), guardian, phone, email, birth date or chart')
+        )
         self.model = PatientListModel()
         self.results = QListView()
         self.results.setModel(self.model)
@@ -44,8 +45,7 @@ class PatientSearchDialog(QDialog):
         self._debounce.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.results.selectionModel().currentChanged.connect(self._on_current_changed)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close)
         self.go_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.go_button.setText("Go to next visit")
         self.go_button.setEnabled(False)
@@ -92,9 +92,14 @@ class PatientSearchDialog(QDialog):
 
     def _run_search(self) -> None:
         text, clinic_id = self.search.text(), self.ctx.clinic.id
-        self.ctx.ops.read(lambda session: search_patients(session, text, limit=50,
-                                                          region=clinic_region(session, clinic_id)),
-                          parent=self, on_done=self.model.set_rows, background=False)
+        self.ctx.ops.read(
+            lambda session: search_patients(
+                session, text, limit=50, region=clinic_region(session, clinic_id)
+            ),
+            parent=self,
+            on_done=self.model.set_rows,
+            background=False,
+        )
         if self.model.rowCount():
             self.results.setCurrentIndex(self.model.index(0))
 
@@ -107,15 +112,22 @@ class PatientSearchDialog(QDialog):
         patient = self.model.row_at(current.row())
         now = self.ctx.clock.now()
         found: list[list[VisitRow]] = []
-        self.ctx.ops.read(lambda session: upcoming_visits(session, patient.id, now=now), parent=self,
-                          on_done=found.append, background=False)
+        self.ctx.ops.read(
+            lambda session: upcoming_visits(session, patient.id, now=now),
+            parent=self,
+            on_done=found.append,
+            background=False,
+        )
         visits = found[0] if found else []
         if not visits:
             self.visits.setText(f"{patient.name} has no upcoming visits.")
         else:
             style = self.ctx.time_style()
-            lines = [f"{local_time.fmt_datetime(v.start, ZoneInfo(v.timezone), style)} · "
-                     f"{v.type_name} · {v.provider_name} · {v.location_name}" for v in visits[:5]]
+            lines = [
+                f"{local_time.fmt_datetime(v.start, ZoneInfo(v.timezone), style)} · "
+                f"{v.type_name} · {v.provider_name} · {v.location_name}"
+                for v in visits[:5]
+            ]
             self.visits.setText("<br>".join(lines))
             self.next_visit = visits[0].start.astimezone(ZoneInfo(visits[0].timezone)).date()
             self.next_visit_location_id = visits[0].location_id

@@ -35,8 +35,15 @@ KEY_OPTIONS = "printDialog/options"
 class PrintDialog(QDialog):
     """Choose what to print, see the pages, then print them or save them as a PDF."""
 
-    def __init__(self, ctx: AppContext, *, day: date, location_id: int, view: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        day: date,
+        location_id: int,
+        view: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.day = day
@@ -114,10 +121,14 @@ class PrintDialog(QDialog):
 
     # ----- options -----------------------------------------------------------------------
     def options(self) -> dict[str, object]:
-        return {"view": self.view_combo.currentData(), "by": self.by_combo.currentData(),
-                "paper": self.paper_combo.currentData(),
-                "landscape": bool(self.orientation_combo.currentData()),
-                "grayscale": self.grayscale_check.isChecked(), "privacy": self.privacy_check.isChecked()}
+        return {
+            "view": self.view_combo.currentData(),
+            "by": self.by_combo.currentData(),
+            "paper": self.paper_combo.currentData(),
+            "landscape": bool(self.orientation_combo.currentData()),
+            "grayscale": self.grayscale_check.isChecked(),
+            "privacy": self.privacy_check.isChecked(),
+        }
 
     def _restore(self) -> None:
         saved = QSettings().value(KEY_OPTIONS)
@@ -148,11 +159,26 @@ class PrintDialog(QDialog):
             self.save_button.setEnabled(False)
 
         summaries: list[PrintSummary] = []
-        self.ctx.ops.read(lambda session: render_calendar_pdf(
-            session, view=str(o["view"]), day=self.day, location_id=self.location_id, by=str(o["by"]),
-            paper=str(o["paper"]), landscape=bool(o["landscape"]), grayscale=bool(o["grayscale"]),
-            privacy=bool(o["privacy"]), now=now, out=buffer),
-            parent=self, on_done=summaries.append, on_error=refused, title="Cannot print", background=False)
+        self.ctx.ops.read(
+            lambda session: render_calendar_pdf(
+                session,
+                view=str(o["view"]),
+                day=self.day,
+                location_id=self.location_id,
+                by=str(o["by"]),
+                paper=str(o["paper"]),
+                landscape=bool(o["landscape"]),
+                grayscale=bool(o["grayscale"]),
+                privacy=bool(o["privacy"]),
+                now=now,
+                out=buffer,
+            ),
+            parent=self,
+            on_done=summaries.append,
+            on_error=refused,
+            title="Cannot print",
+            background=False,
+        )
         if not summaries:
             return
         self.summary = summaries[0]
@@ -188,8 +214,9 @@ class PrintDialog(QDialog):
         """Paper and orientation of the printer as chosen here (the print dialog may change them)."""
         o = self.options()
         size = QPageSize.PageSizeId.A4 if o["paper"] == "a4" else QPageSize.PageSizeId.Letter
-        orientation = (QPageLayout.Orientation.Landscape if o["landscape"]
-                       else QPageLayout.Orientation.Portrait)
+        orientation = (
+            QPageLayout.Orientation.Landscape if o["landscape"] else QPageLayout.Orientation.Portrait
+        )
         printer.setPageLayout(QPageLayout(QPageSize(size), orientation, QMarginsF(0, 0, 0, 0)))
         printer.setFullPage(True)
         if o["grayscale"]:
@@ -214,8 +241,9 @@ class PrintDialog(QDialog):
                 dpi = min(300.0, float(printer.resolution()))
                 pixels = QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))
                 image = self.document.render(page, pixels, options)
-                painter.drawImage(QRectF(target.left(), target.top(), size.width() * scale,
-                                         size.height() * scale), image)
+                painter.drawImage(
+                    QRectF(target.left(), target.top(), size.width() * scale, size.height() * scale), image
+                )
         finally:
             painter.end()
         return count
@@ -241,9 +269,11 @@ class PrintDialog(QDialog):
 
 def install_print_dialog(window: MainWindow) -> None:
     """Make the main window's Print action (Ctrl+P) open this dialog for its day and location."""
+
     def open_dialog(day: date, location_id: int) -> int:
         week = getattr(window.current_screen(), "nav_step_days", 1) == 7
-        return PrintDialog(window.ctx, day=day, location_id=location_id, view="week" if week else None,
-                           parent=window).exec()
+        return PrintDialog(
+            window.ctx, day=day, location_id=location_id, view="week" if week else None, parent=window
+        ).exec()
 
     window.print_handler = open_dialog

@@ -22,29 +22,40 @@ class RebookListDialog(QDialog):
         self.setWindowTitle(self.tr("To rebook"))
         self.resize(760, 360)
         self.choice: tuple[str, RebookRow] | None = None
-        self.model: RowsModel[RebookRow] = RowsModel([
-            (self.tr("Patient"), lambda r: r.patient_name),
-            (self.tr("Missed"), lambda r: r.status_label + (f" · {r.reason}" if r.reason else "")),
-            (self.tr("When"), lambda r: r.when_text),
-            (self.tr("Type"), lambda r: f"{r.type_name} · {r.minutes} min"),
-            (self.tr("Provider"), lambda r: r.provider_name),
-        ], cell_tooltips=True)
+        self.model: RowsModel[RebookRow] = RowsModel(
+            [
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Missed"), lambda r: r.status_label + (f" · {r.reason}" if r.reason else "")),
+                (self.tr("When"), lambda r: r.when_text),
+                (self.tr("Type"), lambda r: f"{r.type_name} · {r.minutes} min"),
+                (self.tr("Provider"), lambda r: r.provider_name),
+            ],
+            cell_tooltips=True,
+        )
         self.model.set_rows(rows)
-        self.view = table(self.model, 0, empty=self.tr(
-            "Nobody to rebook: every cancelled or no-show patient of {scope} has a visit booked since.")
-            .format(scope=scope))
+        self.view = table(
+            self.model,
+            0,
+            empty=self.tr(
+                "Nobody to rebook: every cancelled or no-show patient of {scope} has a visit booked since."
+            ).format(scope=scope),
+        )
         self.view.doubleClicked.connect(self._on_double_clicked)
         if rows:
             self.view.selectRow(0)
-        intro = QLabel(self.tr(
-            "Cancelled and no-show visits of {scope} whose patient has no visit booked after them. "
-            "Book one: the patient, type, provider and length are filled in.").format(scope=scope))
+        intro = QLabel(
+            self.tr(
+                "Cancelled and no-show visits of {scope} whose patient has no visit booked after them. "
+                "Book one: the patient, type, provider and length are filled in."
+            ).format(scope=scope)
+        )
         intro.setWordWrap(True)
         intro.setObjectName("hint")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.book_button = QPushButton(self.tr("Book…"))
-        self.book_button.setToolTip(self.tr(
-            "Book at the free cell selected in the book, else at the next free time you double-click"))
+        self.book_button.setToolTip(
+            self.tr("Book at the free cell selected in the book, else at the next free time you double-click")
+        )
         self.find_button = QPushButton(self.tr("Find next opening…"))
         for button, action in ((self.book_button, BOOK), (self.find_button, FIND)):
             button.setEnabled(bool(rows))

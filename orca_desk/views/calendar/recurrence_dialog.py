@@ -1,4 +1,4 @@
-""""Repeat…": build a recurrence rule, preview every date with its conflicts, decide, save the series."""
+""" "Repeat…": build a recurrence rule, preview every date with its conflicts, decide, save the series."""
 
 from __future__ import annotations
 
@@ -55,8 +55,12 @@ from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-FREQUENCIES = (("Daily", "DAILY", "day(s)"), ("Weekly", "WEEKLY", "week(s)"),
-               ("Monthly", "MONTHLY", "month(s)"), ("Custom rule (RFC 5545)", "", ""))
+FREQUENCIES = (
+    ("Daily", "DAILY", "day(s)"),
+    ("Weekly", "WEEKLY", "week(s)"),
+    ("Monthly", "MONTHLY", "month(s)"),
+    ("Custom rule (RFC 5545)", "", ""),
+)
 ORDINALS = ("1st", "2nd", "3rd", "4th", "last")
 DECISION_LABELS = {"book": "Book", "skip": "Skip", "alternative": "Use suggested"}
 
@@ -96,14 +100,16 @@ class PreviewModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -170,9 +176,20 @@ class PreviewModel(QAbstractTableModel):
 class RecurrenceDialog(QDialog):
     """Build the rule, see the summary and every date, decide per conflict, save the series."""
 
-    def __init__(self, ctx: AppContext, *, patient_id: int, patient_name: str, provider_id: int,
-                 chair_id: int, type_id: int, start: datetime, minutes: int,
-                 appointment_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        patient_id: int,
+        patient_name: str,
+        provider_id: int,
+        chair_id: int,
+        type_id: int,
+        start: datetime,
+        minutes: int,
+        appointment_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.appointment_id = appointment_id  # opened from this appointment: it is the first date
@@ -190,8 +207,10 @@ class RecurrenceDialog(QDialog):
 
         provider = next((p.name for p in ctx.clinic.providers if p.id == provider_id), "?")
         type_name = next((t.name for t in ctx.clinic.types if t.id == type_id), "?")
-        head = QLabel(f"<b>{patient_name}</b> · {type_name} · {minutes} min · {provider} · {chair.name}<br>"
-                      f"from {_when(self.start)} at {local_time.fmt_wall(self.start, self.time_fmt)}")
+        head = QLabel(
+            f"<b>{patient_name}</b> · {type_name} · {minutes} min · {provider} · {chair.name}<br>"
+            f"from {_when(self.start)} at {local_time.fmt_wall(self.start, self.time_fmt)}"
+        )
         head.setObjectName("hint")
 
         self.freq = QComboBox()
@@ -244,8 +263,9 @@ class RecurrenceDialog(QDialog):
         self.pattern.addWidget(self.days_widget)
         self.pattern.addWidget(self.month_widget)
         self.pattern.addWidget(self.custom)
-        self.pattern.setSizePolicy(self.pattern.sizePolicy().horizontalPolicy(),
-                                   self.pattern.sizePolicy().verticalPolicy())
+        self.pattern.setSizePolicy(
+            self.pattern.sizePolicy().horizontalPolicy(), self.pattern.sizePolicy().verticalPolicy()
+        )
 
         self.end_count = QRadioButton("After")
         self.count = QSpinBox()
@@ -290,9 +310,11 @@ class RecurrenceDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 3
-                                   + (QHeaderView.ResizeMode.Stretch,)
-                                   + (QHeaderView.ResizeMode.ResizeToContents,) * 2):
+        for col, mode in enumerate(
+            (QHeaderView.ResizeMode.ResizeToContents,) * 3
+            + (QHeaderView.ResizeMode.Stretch,)
+            + (QHeaderView.ResizeMode.ResizeToContents,) * 2
+        ):
             header.setSectionResizeMode(col, mode)
         self.table.doubleClicked.connect(self._on_row_double_clicked)
         self.counts = QLabel()
@@ -331,8 +353,9 @@ class RecurrenceDialog(QDialog):
         form.addRow("", every)
         form.addRow("", self.pattern)
         form.addRow("Ends", end_row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Save series")
         self.buttons.accepted.connect(self.save)
@@ -350,19 +373,39 @@ class RecurrenceDialog(QDialog):
 
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.refresh_preview)
-        for signal in (self.freq.currentIndexChanged, self.interval.valueChanged, self.count.valueChanged,
-                       self.ordinal.currentIndexChanged, self.custom.textChanged, self.until.dateChanged):
+        for signal in (
+            self.freq.currentIndexChanged,
+            self.interval.valueChanged,
+            self.count.valueChanged,
+            self.ordinal.currentIndexChanged,
+            self.custom.textChanged,
+            self.until.dateChanged,
+        ):
             signal.connect(self._on_rule_changed)
-        for b in (*self.day_boxes, self.by_monthday, self.by_weekday, self.end_count, self.end_until,
-                  self.end_never):
+        for b in (
+            *self.day_boxes,
+            self.by_monthday,
+            self.by_weekday,
+            self.end_count,
+            self.end_until,
+            self.end_never,
+        ):
             b.toggled.connect(self._on_rule_changed)
         self.freq.setCurrentIndex(1)
         self._on_rule_changed()
         self.refresh_preview()
 
     # ----- the rule ------------------------------------------------------------------------
-    def set_rule(self, *, frequency: str, interval: int = 1, weekdays: tuple[int, ...] = (),
-                 count: int | None = None, until: date | None = None, custom: str = "") -> None:
+    def set_rule(
+        self,
+        *,
+        frequency: str,
+        interval: int = 1,
+        weekdays: tuple[int, ...] = (),
+        count: int | None = None,
+        until: date | None = None,
+        custom: str = "",
+    ) -> None:
         """Fill the controls (tests and callers that reopen a series use this)."""
         codes = [code for _l, code, _u in FREQUENCIES]
         self.freq.setCurrentIndex(codes.index(frequency) if frequency in codes else 3)
@@ -431,10 +474,19 @@ class RecurrenceDialog(QDialog):
         replacing = [self.appointment_id] if self.appointment_id is not None else []
 
         def job(control: JobControl) -> SeriesPreview:
-            return load_series_preview(db, patient_id=patient_id, provider_id=provider_id,
-                                       chair_id=chair_id, type_id=type_id, rrule=rule, dtstart=start,
-                                       minutes=minutes, now=clock.now(), replacing=replacing,
-                                       progress=control.progress)
+            return load_series_preview(
+                db,
+                patient_id=patient_id,
+                provider_id=provider_id,
+                chair_id=chair_id,
+                type_id=type_id,
+                rrule=rule,
+                dtstart=start,
+                minutes=minutes,
+                now=clock.now(),
+                replacing=replacing,
+                progress=control.progress,
+            )
 
         self.previewing = True
         self.progress.setValue(0)
@@ -487,8 +539,11 @@ class RecurrenceDialog(QDialog):
         self.preview = None
         if isinstance(exc, Cancelled):
             return
-        self.error.setText(f"The rule is not valid: {exc}" if isinstance(exc, OrcaError)
-                           else f"The dates could not be checked: {exc}")
+        self.error.setText(
+            f"The rule is not valid: {exc}"
+            if isinstance(exc, OrcaError)
+            else f"The dates could not be checked: {exc}"
+        )
         self.model.set_preview(None)
         self._update_counts()
 
@@ -504,8 +559,10 @@ class RecurrenceDialog(QDialog):
         book, skip, risky = self.model.counts()
         conflicts = len(self.preview.conflicts)
         more = " (12 months; later ones are booked as they come)" if self.preview.never_ends else ""
-        text = f"{len(self.preview.occurrences)} dates{more} · {conflicts} with conflicts · " \
-               f"{book} to book · {skip} skipped"
+        text = (
+            f"{len(self.preview.occurrences)} dates{more} · {conflicts} with conflicts · "
+            f"{book} to book · {skip} skipped"
+        )
         if risky:
             text += f" · {risky} conflicting date(s) set to book will be refused"
         self.counts.setText(text)
@@ -538,12 +595,26 @@ class RecurrenceDialog(QDialog):
                 return
         rule, decisions, now = self.rule(), self.model.decisions(), self.ctx.clock.now()
         created: list[int] = []
-        if not self.ctx.ops.write(lambda session: create_series(
-                session, self.ctx.actor, patient_id=self.patient_id, provider_id=self.provider_id,
-                chair_id=self.chair_id, type_id=self.type_id, rrule=rule, dtstart=self.start,
-                minutes=self.minutes, decisions=decisions, adopt_appointment_id=self.appointment_id,
-                now=now), parent=self, on_done=created.append, on_error=self.error.setText,
-                title="Series not created"):
+        if not self.ctx.ops.write(
+            lambda session: create_series(
+                session,
+                self.ctx.actor,
+                patient_id=self.patient_id,
+                provider_id=self.provider_id,
+                chair_id=self.chair_id,
+                type_id=self.type_id,
+                rrule=rule,
+                dtstart=self.start,
+                minutes=self.minutes,
+                decisions=decisions,
+                adopt_appointment_id=self.appointment_id,
+                now=now,
+            ),
+            parent=self,
+            on_done=created.append,
+            on_error=self.error.setText,
+            title="Series not created",
+        ):
             return
         self.series_id = created[0]
         self.accept()

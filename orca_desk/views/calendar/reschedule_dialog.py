@@ -42,8 +42,9 @@ class RescheduleDialog(QDialog):
         form.addRow("Date", self.date_edit)
         form.addRow("Time", self.time_edit)
         form.addRow("Chair", self.chair_combo)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Move")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -54,15 +55,18 @@ class RescheduleDialog(QDialog):
     def placement(self) -> Placement:
         chair_id = int(self.chair_combo.currentData())
         zone = self.ctx.clinic.location(
-            next(c.location_id for c in self.ctx.clinic.chairs if c.id == chair_id)).zone
+            next(c.location_id for c in self.ctx.clinic.chairs if c.id == chair_id)
+        ).zone
         d, t = self.date_edit.date(), self.time_edit.time()
-        start = datetime.combine(datetime(d.year(), d.month(), d.day()).date(), time(t.hour(), t.minute()),
-                                 tzinfo=zone)
+        start = datetime.combine(
+            datetime(d.year(), d.month(), d.day()).date(), time(t.hour(), t.minute()), tzinfo=zone
+        )
         return Placement(start, start + (self.appt.end - self.appt.start), chair_id, self.appt.provider_id)
 
 
-def reschedule_via_find_opening(parent: QWidget, ctx: AppContext, appt: CalendarAppointment
-                                ) -> Placement | None:
+def reschedule_via_find_opening(
+    parent: QWidget, ctx: AppContext, appt: CalendarAppointment
+) -> Placement | None:
     """Pick one of the next openings (the Find next opening dialog) for this appointment's
     length; None when the user closed it."""
     from orca_desk.views.schedules.find_opening import FindOpeningDialog

@@ -20,9 +20,18 @@ def open_repeat_dialog(screen: QWidget, ctx: AppContext, a: CalendarAppointment)
     from orca_desk.views.calendar.recurrence_dialog import RecurrenceDialog
 
     minutes = int((a.end - a.start).total_seconds() // 60)
-    dialog = RecurrenceDialog(ctx, patient_id=a.patient_id, patient_name=a.patient_name,
-                              provider_id=a.provider_id, chair_id=a.chair_id, type_id=a.type_id,
-                              start=a.start, minutes=minutes, appointment_id=a.id, parent=screen)
+    dialog = RecurrenceDialog(
+        ctx,
+        patient_id=a.patient_id,
+        patient_name=a.patient_name,
+        provider_id=a.provider_id,
+        chair_id=a.chair_id,
+        type_id=a.type_id,
+        start=a.start,
+        minutes=minutes,
+        appointment_id=a.id,
+        parent=screen,
+    )
     return dialog.series_id if dialog.exec() else None
 
 
@@ -67,10 +76,17 @@ def repeat_from_booking(dialog: BookingDialog) -> int | None:
         dialog.error.setText("Choose a patient first: type a name and pick one from the list.")
         return None
     patient = dialog.model.row_at(idx.row())
-    editor = RecurrenceDialog(dialog.ctx, patient_id=patient.id, patient_name=patient.name,
-                              provider_id=int(dialog.provider_combo.currentData()), chair_id=dialog.chair_id,
-                              type_id=int(dialog.type_combo.currentData()), start=dialog.start,
-                              minutes=dialog.minutes.value(), parent=dialog)
+    editor = RecurrenceDialog(
+        dialog.ctx,
+        patient_id=patient.id,
+        patient_name=patient.name,
+        provider_id=int(dialog.provider_combo.currentData()),
+        chair_id=dialog.chair_id,
+        type_id=int(dialog.type_combo.currentData()),
+        start=dialog.start,
+        minutes=dialog.minutes.value(),
+        parent=dialog,
+    )
     if not editor.exec() or editor.series_id is None:
         return None
     dialog.series_id = editor.series_id  # type: ignore[attr-defined]

@@ -45,8 +45,14 @@ from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel
 from orca_desk.views.calendar.recurrence_dialog import _when
 
-STATE_COLOURS = {"booked": "#1f2937", "moved": "#6b46c1", "removed": "#6b7280", "cancelled": "#b3261e",
-                 "later": "#6b7280", "not booked": "#b7791f"}
+STATE_COLOURS = {
+    "booked": "#1f2937",
+    "moved": "#6b46c1",
+    "removed": "#6b7280",
+    "cancelled": "#b3261e",
+    "later": "#6b7280",
+    "not booked": "#b7791f",
+}
 
 
 class OccurrenceModel(QAbstractTableModel):
@@ -68,14 +74,16 @@ class OccurrenceModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         r = self.rows[index.row()]
@@ -106,19 +114,30 @@ def _slot(start: Any, end: Any, where: str, original: Any, style: str) -> str:
 
 def change_model(style: str = "12h") -> RowsModel[ChangeRow]:
     """What a change would do, one occurrence a row: where it is now and where it would be."""
-    return RowsModel([
-        ("Date", lambda r: _when(r.original)),
-        ("Now", lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original, style)),
-        ("After the change", lambda r: _slot(r.after_start, r.after_end, r.after_where, r.original, style)),
-        ("", lambda r: {"changed": "changes", "booked": "booked", "cancelled": "cancelled"}[r.kind]),
-    ])
+    return RowsModel(
+        [
+            ("Date", lambda r: _when(r.original)),
+            ("Now", lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original, style)),
+            (
+                "After the change",
+                lambda r: _slot(r.after_start, r.after_end, r.after_where, r.original, style),
+            ),
+            ("", lambda r: {"changed": "changes", "booked": "booked", "cancelled": "cancelled"}[r.kind]),
+        ]
+    )
 
 
 class SeriesDialog(QDialog):
     """Shows a series; every change names its scope: this occurrence, this and following, or all."""
 
-    def __init__(self, ctx: AppContext, *, series_id: int, appointment_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        series_id: int,
+        appointment_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.series_id = series_id
@@ -183,8 +202,16 @@ class SeriesDialog(QDialog):
         self.change_table.hide()
         self.cancel_reason = QComboBox()
         self.cancel_reason.setEditable(True)
-        self.cancel_reason.addItems(["treatment plan changed", "moving away", "sick", "school event",
-                                     "rescheduled by clinic", "other"])
+        self.cancel_reason.addItems(
+            [
+                "treatment plan changed",
+                "moving away",
+                "sick",
+                "school event",
+                "rescheduled by clinic",
+                "other",
+            ]
+        )
         self.cancel_button = QPushButton("Cancel occurrences…")
         self.cancel_button.setObjectName("dangerButton")
         self.cancel_button.clicked.connect(lambda: self.cancel_occurrences())
@@ -221,8 +248,13 @@ class SeriesDialog(QDialog):
     def reload(self) -> None:
         series_id = self.series_id
         got: list[SeriesDetail] = []
-        self.ctx.ops.read(lambda session: load_series(session, series_id), parent=self, on_done=got.append,
-                          on_error=self.error.setText, background=False)
+        self.ctx.ops.read(
+            lambda session: load_series(session, series_id),
+            parent=self,
+            on_done=got.append,
+            on_error=self.error.setText,
+            background=False,
+        )
         if not got:
             return
         self.detail = d = got[0]
@@ -232,9 +264,12 @@ class SeriesDialog(QDialog):
             family.append(f"continues series #{d.parent_id}")
         if d.child_ids:
             family.append("continued by " + ", ".join(f"#{c}" for c in d.child_ids))
-        self.info.setText(f"Series #{d.id} · {d.patient_name} · {d.type_name} · {d.minutes} min · "
-                          f"{d.provider_name} · {d.chair_name} · {d.status}"
-                          + (f" · {'; '.join(family)}" if family else "") + f"<br>RRULE:{d.rrule}")
+        self.info.setText(
+            f"Series #{d.id} · {d.patient_name} · {d.type_name} · {d.minutes} min · "
+            f"{d.provider_name} · {d.chair_name} · {d.status}"
+            + (f" · {'; '.join(family)}" if family else "")
+            + f"<br>RRULE:{d.rrule}"
+        )
         self.model.set_rows(d.occurrences)
         self.chair.clear()
         location = next((c.location_id for c in self.ctx.clinic.chairs if c.id == d.chair_id), None)
@@ -247,8 +282,14 @@ class SeriesDialog(QDialog):
         self.time_edit.setTime(QTime(d.dtstart.hour, d.dtstart.minute))
         row = next((i for i, r in enumerate(d.occurrences) if r.appointment_id == self.appointment_id), None)
         if row is None:
-            row = next((i for i, r in enumerate(d.occurrences) if r.appointment_id is not None
-                        and r.state in ("booked", "moved")), 0)
+            row = next(
+                (
+                    i
+                    for i, r in enumerate(d.occurrences)
+                    if r.appointment_id is not None and r.state in ("booked", "moved")
+                ),
+                0,
+            )
         if d.occurrences:
             self.table.selectRow(row)
 
@@ -276,16 +317,19 @@ class SeriesDialog(QDialog):
         return SeriesChange(
             start_time=new_time if new_time != time(d.dtstart.hour, d.dtstart.minute) else None,
             minutes=self.minutes.value() if self.minutes.value() != d.minutes else None,
-            provider_id=int(self.provider.currentData()) if self.provider.currentData() != d.provider_id
+            provider_id=int(self.provider.currentData())
+            if self.provider.currentData() != d.provider_id
             else None,
-            chair_id=int(self.chair.currentData()) if self.chair.currentData() != d.chair_id else None)
+            chair_id=int(self.chair.currentData()) if self.chair.currentData() != d.chair_id else None,
+        )
 
     def _scoped_change(self) -> SeriesChange:
         change = self.change()
         if self.scope() == "this" and change.start_time is None:
             # "This occurrence" keeps its own time unless a new one is typed.
-            change = SeriesChange(minutes=change.minutes, provider_id=change.provider_id,
-                                  chair_id=change.chair_id)
+            change = SeriesChange(
+                minutes=change.minutes, provider_id=change.provider_id, chair_id=change.chair_id
+            )
         return change
 
     def preview_change(self) -> ChangePlan | None:
@@ -296,9 +340,15 @@ class SeriesDialog(QDialog):
         scope, change, now = self.scope(), self._scoped_change(), self.ctx.clock.now()
         plans: list[ChangePlan] = []
         # A read: the preview makes the change in a savepoint it rolls back, so no screen reloads.
-        self.ctx.ops.read(lambda session: preview_series_change(session, self.ctx.actor, target, scope=scope,
-                                                                change=change, now=now),
-                          parent=self, on_done=plans.append, on_error=self.error.setText, background=False)
+        self.ctx.ops.read(
+            lambda session: preview_series_change(
+                session, self.ctx.actor, target, scope=scope, change=change, now=now
+            ),
+            parent=self,
+            on_done=plans.append,
+            on_error=self.error.setText,
+            background=False,
+        )
         if not plans:
             return None
         self.plan = plans[0]
@@ -316,15 +366,22 @@ class SeriesDialog(QDialog):
             plan = self.preview_change()
             if plan is None or plan.error is not None:
                 return False
-            if QMessageBox.question(self, "Apply change", f"{plan.summary}. Apply the change?") \
-                    != QMessageBox.StandardButton.Yes:
+            if (
+                QMessageBox.question(self, "Apply change", f"{plan.summary}. Apply the change?")
+                != QMessageBox.StandardButton.Yes
+            ):
                 return False
         scope, now = self.scope(), self.ctx.clock.now()
         done: list[int] = []
-        if not self.ctx.ops.write(lambda session: modify_series(session, self.ctx.actor, target, scope=scope,
-                                                                change=change, now=now),
-                                  parent=self, on_done=done.append, on_error=self.error.setText,
-                                  title="Series not changed"):
+        if not self.ctx.ops.write(
+            lambda session: modify_series(
+                session, self.ctx.actor, target, scope=scope, change=change, now=now
+            ),
+            parent=self,
+            on_done=done.append,
+            on_error=self.error.setText,
+            title="Series not changed",
+        ):
             return False
         self.series_id = done[0]
         self.changed = True
@@ -339,17 +396,28 @@ class SeriesDialog(QDialog):
         target = self._target()
         if target is None:
             return False
-        labels = {"this": "this occurrence", "following": "this and every following occurrence",
-                  "all": "every future occurrence of the series"}
-        if confirm and QMessageBox.question(self, "Cancel", f"Cancel {labels[self.scope()]}?") \
-                != QMessageBox.StandardButton.Yes:
+        labels = {
+            "this": "this occurrence",
+            "following": "this and every following occurrence",
+            "all": "every future occurrence of the series",
+        }
+        if (
+            confirm
+            and QMessageBox.question(self, "Cancel", f"Cancel {labels[self.scope()]}?")
+            != QMessageBox.StandardButton.Yes
+        ):
             return False
         scope, reason, now = self.scope(), self.cancel_reason.currentText(), self.ctx.clock.now()
         done: list[int] = []
-        if not self.ctx.ops.write(lambda session: cancel_series(session, self.ctx.actor, target, scope=scope,
-                                                                reason=reason, now=now),
-                                  parent=self, on_done=done.append, on_error=self.error.setText,
-                                  title="Not cancelled"):
+        if not self.ctx.ops.write(
+            lambda session: cancel_series(
+                session, self.ctx.actor, target, scope=scope, reason=reason, now=now
+            ),
+            parent=self,
+            on_done=done.append,
+            on_error=self.error.setText,
+            title="Not cancelled",
+        ):
             return False
         n = done[0]
         self.changed = True

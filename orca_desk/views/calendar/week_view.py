@@ -54,15 +54,18 @@ class WeekViewScreen(CalendarScreen):
         self.act_prev_scope = self._scope_action(self.tr("Previous provider or chairs"), "Ctrl+[", -1)
         self.act_next_scope = self._scope_action(self.tr("Next provider or chairs"), "Ctrl+]", 1)
         self.prev_scope_button, self.next_scope_button = QToolButton(), QToolButton()
-        for button, act, text in ((self.prev_scope_button, self.act_prev_scope, "‹"),
-                                  (self.next_scope_button, self.act_next_scope, "›")):
+        for button, act, text in (
+            (self.prev_scope_button, self.act_prev_scope, "‹"),
+            (self.next_scope_button, self.act_next_scope, "›"),
+        ):
             button.setDefaultAction(act)
             button.setText(text)
         self.scope_combo = QComboBox()
         self.scope_combo.setMinimumContentsLength(16)
         self.scope_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.scope_combo.setToolTip(
-            self.tr("Whose week to show: one provider, or a few chairs (Ctrl+[ / Ctrl+])"))
+            self.tr("Whose week to show: one provider, or a few chairs (Ctrl+[ / Ctrl+])")
+        )
         self.scope_combo.activated.connect(self._on_scope_activated)
         self.days_note = QLabel()
         self.days_note.setObjectName("hint")
@@ -99,7 +102,8 @@ class WeekViewScreen(CalendarScreen):
         first, last = days[0], days[-1]
         same_month = first.month == last.month
         return self.tr("Week of {first} – {last}").format(
-            first=f"{first:%a %-d}" if same_month else f"{first:%a %-d %b}", last=f"{last:%a %-d %b %Y}")
+            first=f"{first:%a %-d}" if same_month else f"{first:%a %-d %b}", last=f"{last:%a %-d %b %Y}"
+        )
 
     def _today(self, location_id: int) -> date:
         return self.ctx.clock.now().astimezone(self.zone_of(location_id)).date()
@@ -111,8 +115,11 @@ class WeekViewScreen(CalendarScreen):
             overlay = data.overlays.get(lid)
             if overlay is not None:
                 working.update(overlay.working)
-            booked += [(a.start.astimezone(zone).date(), a.provider_id) for a in data.appointments
-                       if a.location_id == lid]
+            booked += [
+                (a.start.astimezone(zone).date(), a.provider_id)
+                for a in data.appointments
+                if a.location_id == lid
+            ]
         shown = days_to_show(data.days, who_works(working, booked))
         self.hidden_days = [d for d in data.days if d not in shown]
         return shown
@@ -142,8 +149,12 @@ class WeekViewScreen(CalendarScreen):
         if kind == PROVIDER:
             shown = [pid for lid in data.zones for pid, _n, _r in CalendarScreen._providers(self, lid, data)]
             rows = [p for p in self.ctx.clinic.providers if p.id in shown]
-            working = {pid for lid in data.zones for (_d, pid), ivs in
-                       getattr(data.overlays.get(lid), "working", {}).items() if ivs}
+            working = {
+                pid
+                for lid in data.zones
+                for (_d, pid), ivs in getattr(data.overlays.get(lid), "working", {}).items()
+                if ivs
+            }
             scopes = provider_scopes(rows, working | {a.provider_id for a in data.appointments})
         else:
             scopes = chair_scopes([c for lid in data.zones for c in CalendarScreen._chairs(self, lid)])
@@ -173,8 +184,11 @@ class WeekViewScreen(CalendarScreen):
         """The next (or previous) provider, or the next group of chairs (a single chair: the next one)."""
         if self.scope is None or not self.scopes:
             return
-        alike = self.scopes if self.scope.kind == PROVIDER else [
-            s for s in self.scopes if (len(s.ids) > 1) == (len(self.scope.ids) > 1)]
+        alike = (
+            self.scopes
+            if self.scope.kind == PROVIDER
+            else [s for s in self.scopes if (len(s.ids) > 1) == (len(self.scope.ids) > 1)]
+        )
         k = alike.index(self.scope) if self.scope in alike else -1
         self.choose_scope(alike[(k + step) % len(alike)])
 
@@ -215,4 +229,3 @@ class WeekViewScreen(CalendarScreen):
 
     def _on_user_scroll(self, _action: int) -> None:
         self._pending_x = None
-

@@ -18,8 +18,9 @@ def settings_key(user: str, view: str) -> str:
 class BookZoom(QObject):
     """The zoom of one calendar screen's grid, with its actions and toolbar buttons."""
 
-    def __init__(self, screen: QWidget, grid: TimeGridWidget, area: QScrollArea, *, user: str,
-                 view: str) -> None:
+    def __init__(
+        self, screen: QWidget, grid: TimeGridWidget, area: QScrollArea, *, user: str, view: str
+    ) -> None:
         super().__init__(screen)
         self.grid, self.area, self.key = grid, area, settings_key(user, view)
         self.act_in = self._action(screen, self.tr("Zoom in"), ["Ctrl+=", "Ctrl++"], lambda: self.step(1))
@@ -28,7 +29,8 @@ class BookZoom(QObject):
         self.act_fit = QAction(self.tr("Fit all chairs"), screen)
         self.act_fit.setCheckable(True)
         self.act_fit.setToolTip(
-            self.tr("Every column in the width shown (Ctrl+= or Ctrl+wheel zooms back in)"))
+            self.tr("Every column in the width shown (Ctrl+= or Ctrl+wheel zooms back in)")
+        )
         self.act_fit.triggered.connect(lambda on: self.fit() if on else self.reset())
         grid.sig_zoom_requested.connect(self.step)
         # The controls, for the screen to place: − 100% + Fit all chairs.

@@ -36,8 +36,17 @@ class CampaignsScreen(Screen):
     """Re-engagement campaigns and what each variant brought back."""
 
     # The campaigns, their recipients and the messages, replies and bookings that make the results.
-    watches = frozenset({"campaign", "campaign_variant", "campaign_recipient", "outbox_message",
-                         "outbox_event", "inbound_message", "appointment"})
+    watches = frozenset(
+        {
+            "campaign",
+            "campaign_variant",
+            "campaign_recipient",
+            "outbox_message",
+            "outbox_event",
+            "inbound_message",
+            "appointment",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,8 +89,11 @@ class CampaignsScreen(Screen):
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.list_view = table(self.list, 6, empty=(
-            "No campaigns yet. Start one with New campaign… to bring back patients who are due."))
+        self.list_view = table(
+            self.list,
+            6,
+            empty=("No campaigns yet. Start one with New campaign… to bring back patients who are due."),
+        )
         self.list_view.selectionModel().selectionChanged.connect(self._on_selected)
         self.btn_new = QPushButton("New campaign…")
         self.btn_launch = QPushButton("Launch")
@@ -100,8 +112,14 @@ class CampaignsScreen(Screen):
         row.addWidget(_title("Campaigns"))
         row.addStretch(1)
         self.btn_export = export_button(self, self.list, self.tr("Campaigns"), status=self.sig_status.emit)
-        for b in (self.btn_new, self.btn_launch, self.btn_pause, self.btn_resume, self.btn_cancel,
-                  self.btn_export):
+        for b in (
+            self.btn_new,
+            self.btn_launch,
+            self.btn_pause,
+            self.btn_resume,
+            self.btn_cancel,
+            self.btn_export,
+        ):
             row.addWidget(b)
         tv.addLayout(row)
         tv.addWidget(self.list_view, 1)
@@ -120,8 +138,13 @@ class CampaignsScreen(Screen):
         self.funnel.setTitle("Sent, delivered, responses, re-bookings, opt-outs")
         self.funnel.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.funnel_view = chart_view(self.funnel, min_height=220)
-        self.groups_view = table(self.groups, 8, empty=(
-            "No results yet: select a campaign that has sent messages, or start one with New campaign."))
+        self.groups_view = table(
+            self.groups,
+            8,
+            empty=(
+                "No results yet: select a campaign that has sent messages, or start one with New campaign."
+            ),
+        )
         charts = QHBoxLayout()
         charts.addWidget(self.chart_view, 1)
         charts.addWidget(self.funnel_view, 1)
@@ -184,10 +207,15 @@ class CampaignsScreen(Screen):
             self._charts(None)
             return
         now, actor, analytics = self.ctx.clock.now(), self.ctx.actor, may_view_analytics(self.ctx.actor)
-        self.ctx.ops.read(lambda s: (
-            campaigns.get_campaign(s, row.id),
-            campaigns.campaign_results(s, actor, row.id, now=now) if analytics else None),
-            parent=self, on_done=self._show_detail, background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                campaigns.get_campaign(s, row.id),
+                campaigns.campaign_results(s, actor, row.id, now=now) if analytics else None,
+            ),
+            parent=self,
+            on_done=self._show_detail,
+            background=False,
+        )
 
     def _show_detail(self, loaded: tuple[CampaignDetail, CampaignResults | None]) -> None:
         detail, res = loaded
@@ -279,8 +307,12 @@ class CampaignsScreen(Screen):
             return False
         actor, now = self.ctx.actor, self.ctx.clock.now()
         # The operation's changes reload the list and the selected campaign.
-        return self.ctx.ops.write(lambda s: fn(s, actor, row.id, now=now), parent=self, title=what,
-                                  on_done=lambda _result: self.sig_status.emit(f"{row.name}: {message}"))
+        return self.ctx.ops.write(
+            lambda s: fn(s, actor, row.id, now=now),
+            parent=self,
+            title=what,
+            on_done=lambda _result: self.sig_status.emit(f"{row.name}: {message}"),
+        )
 
     def launch(self) -> bool:
         return self._act("Launch", campaigns.launch_campaign, "launched")

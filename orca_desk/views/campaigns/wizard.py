@@ -174,8 +174,13 @@ class AudiencePage(QWizardPage):
         """Recount the audience now (the wizard does this 250 ms after the last change)."""
         self._timer.stop()
         criteria, channels, now = self.criteria(), self.wiz.channels(), self.wiz.ctx.clock.now()
-        self.wiz.ctx.ops.read(lambda s: campaigns.audience(s, criteria, channels, now=now), parent=self,
-                              on_done=self._show_count, on_error=self._refused, background=False)
+        self.wiz.ctx.ops.read(
+            lambda s: campaigns.audience(s, criteria, channels, now=now),
+            parent=self,
+            on_done=self._show_count,
+            on_error=self._refused,
+            background=False,
+        )
         self.completeChanged.emit()
 
     def _show_count(self, summary: AudienceSummary) -> None:
@@ -235,8 +240,12 @@ class VariantBox(QGroupBox):
         if not key:
             return
         clinic_id = self.wiz.ctx.clinic.id
-        self.wiz.ctx.ops.read(lambda s: campaigns.variant_from_template(s, clinic_id, self.variant_name, key),
-                              parent=self, on_done=self._show_variant, background=False)
+        self.wiz.ctx.ops.read(
+            lambda s: campaigns.variant_from_template(s, clinic_id, self.variant_name, key),
+            parent=self,
+            on_done=self._show_variant,
+            background=False,
+        )
 
     def _show_variant(self, v: VariantInput) -> None:
         self.sms.setPlainText(v.sms_body)
@@ -408,9 +417,12 @@ class CampaignWizard(QWizard):
         self.zone = ZoneInfo(tz)
         self.templates: list[tuple[str, str]] = []
         self.time_fmt = ctx.time_style()
-        self.ctx.ops.read(lambda s: (campaigns.campaign_templates(s, ctx.clinic.id),
-                                     local_time.clinic_time_format(s)),
-                          parent=self, on_done=self._set_library, background=False)
+        self.ctx.ops.read(
+            lambda s: (campaigns.campaign_templates(s, ctx.clinic.id), local_time.clinic_time_format(s)),
+            parent=self,
+            on_done=self._set_library,
+            background=False,
+        )
         self.link_address = clinic_link_address(ctx, self)
         self.campaign_id: int | None = None
         self.error = ""
@@ -446,7 +458,11 @@ class CampaignWizard(QWizard):
         self.error = ""
         return self.ctx.ops.write(
             lambda s: campaigns.start_campaign(s, actor, clinic_id, data, now=now, launch=launch),
-            parent=self, title="New campaign", on_done=self._saved, on_error=self._refused)
+            parent=self,
+            title="New campaign",
+            on_done=self._saved,
+            on_error=self._refused,
+        )
 
     def _saved(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id

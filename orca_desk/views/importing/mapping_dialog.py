@@ -40,17 +40,25 @@ class MappingDialog(QDialog):
         self.setWindowTitle(self.tr("Match the file's columns"))
         self.resize(620, 600)
         missing = base.missing(table.headers)
-        unknown = [table.original_headers[table.headers.index(h)] for h in base.unknown(table.headers)
-                   if not (base.open_dental and h in OPEN_DENTAL_UNUSED)]
+        unknown = [
+            table.original_headers[table.headers.index(h)]
+            for h in base.unknown(table.headers)
+            if not (base.open_dental and h in OPEN_DENTAL_UNUSED)
+        ]
         intro = []
         if missing:
-            intro.append(self.tr("The file has no column for {fields}: choose the column that holds it.")
-                         .format(fields=", ".join(f.replace("_", " ") for f in missing)))
+            intro.append(
+                self.tr("The file has no column for {fields}: choose the column that holds it.").format(
+                    fields=", ".join(f.replace("_", " ") for f in missing)
+                )
+            )
         if unknown:
-            intro.append(self.tr("These columns are not read yet: {headers}.")
-                         .format(headers=", ".join(unknown)))
-        intro.append(self.tr("Fields marked * are required. "
-                             "A column left at “not in the file” is not imported."))
+            intro.append(
+                self.tr("These columns are not read yet: {headers}.").format(headers=", ".join(unknown))
+            )
+        intro.append(
+            self.tr("Fields marked * are required. A column left at “not in the file” is not imported.")
+        )
         self.combos: dict[str, QComboBox] = {}
         form_host = QWidget()
         form = QFormLayout(form_host)
@@ -71,8 +79,9 @@ class MappingDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("errorLabel")
         self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -88,23 +97,31 @@ class MappingDialog(QDialog):
         combo.setCurrentIndex(max(combo.findData(normalise_header(header)), 0))
 
     def mapping(self) -> Mapping:
-        columns = {field: str(combo.currentData()) for field, combo in self.combos.items()
-                   if combo.currentData()}
-        return Mapping(f"{self.base.name} (columns chosen)", columns, self.base.open_dental,
-                       self.base.required)
+        columns = {
+            field: str(combo.currentData()) for field, combo in self.combos.items() if combo.currentData()
+        }
+        return Mapping(
+            f"{self.base.name} (columns chosen)", columns, self.base.open_dental, self.base.required
+        )
 
     def problems(self) -> list[str]:
         out = []
         mapping = self.mapping()
         missing = mapping.missing(self.table.headers)
         if missing:
-            out.append(self.tr("Choose a column for {fields}.")
-                       .format(fields=", ".join(f.replace("_", " ") for f in missing)))
+            out.append(
+                self.tr("Choose a column for {fields}.").format(
+                    fields=", ".join(f.replace("_", " ") for f in missing)
+                )
+            )
         used: dict[str, str] = {}
         for field, header in mapping.columns.items():
             if header in used:
-                out.append(self.tr("{a} and {b} read the same column.")
-                           .format(a=used[header].replace("_", " "), b=field.replace("_", " ")))
+                out.append(
+                    self.tr("{a} and {b} read the same column.").format(
+                        a=used[header].replace("_", " "), b=field.replace("_", " ")
+                    )
+                )
             used[header] = field
         return out
 

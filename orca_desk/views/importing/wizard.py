@@ -49,8 +49,9 @@ from orca_desk.views.importing.run import ImportThread
 
 KINDS = ("patients", "appointments")
 # The appointments format as a mapping, so its columns can be matched like the patients'.
-APPOINTMENTS = Mapping("appointments", {f: f for f in APPOINTMENT_FIELDS},
-                       required=REQUIRED_APPOINTMENT_FIELDS)
+APPOINTMENTS = Mapping(
+    "appointments", {f: f for f in APPOINTMENT_FIELDS}, required=REQUIRED_APPOINTMENT_FIELDS
+)
 CHOOSE, REPORT, RESULT = range(3)
 
 
@@ -137,9 +138,15 @@ class ImportWizard(QDialog):
         v.addWidget(section_title(self.tr("Choose the file")))
         v.addLayout(form)
         v.addWidget(self.format_hint)
-        v.addWidget(hint(self.tr(
-            "UTF-8 or Windows-1252; commas, semicolons or tabs. Nothing is written until you have seen "
-            "what would change and pressed Import; importing the same file again changes nothing.")))
+        v.addWidget(
+            hint(
+                self.tr(
+                    "UTF-8 or Windows-1252; commas, semicolons or tabs. Nothing is written until you have "
+                    "seen what would change and pressed Import; importing the same file again "
+                    "changes nothing."
+                )
+            )
+        )
         v.addStretch(1)
         return page
 
@@ -150,9 +157,10 @@ class ImportWizard(QDialog):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setObjectName("hint")
-        self.rejections = RowsModel[Rejection]([(self.tr("Line"), lambda r: r.line),
-                                              (self.tr("Why it is not imported"), lambda r: r.reason)],
-                                             cell_tooltips=True)
+        self.rejections = RowsModel[Rejection](
+            [(self.tr("Line"), lambda r: r.line), (self.tr("Why it is not imported"), lambda r: r.reason)],
+            cell_tooltips=True,
+        )
         self.rejected_view = table(self.rejections, 1)
         self.columns_button = QPushButton(self.tr("Columns…"))
         self.columns_button.setToolTip(self.tr("Choose which column of the file holds each field"))
@@ -194,12 +202,17 @@ class ImportWizard(QDialog):
         page = self.pages.currentIndex()
         patients = self.what == "patients"
         self.preset.setEnabled(patients)
-        self.format_hint.setText(self.tr(
-            "Columns: external_id, first_name, last_name, date_of_birth, phone, mobile_phone, email, "
-            "sms_consent, … and the guardian's; Open Dental's patient table export is read as it is.")
-            if patients else self.tr(
-            "Columns: external_id, patient_external_id, start (local date and time), minutes, type, "
-            "provider, location, chair, status, confirmed, notes. Import the patients first."))
+        self.format_hint.setText(
+            self.tr(
+                "Columns: external_id, first_name, last_name, date_of_birth, phone, mobile_phone, email, "
+                "sms_consent, … and the guardian's; Open Dental's patient table export is read as it is."
+            )
+            if patients
+            else self.tr(
+                "Columns: external_id, patient_external_id, start (local date and time), minutes, type, "
+                "provider, location, chair, status, confirmed, notes. Import the patients first."
+            )
+        )
         allowed = self.ctx.actor.can(IMPORT_DATA)
         self.back_button.setVisible(page == REPORT)
         self.back_button.setEnabled(not self.running)
@@ -208,8 +221,9 @@ class ImportWizard(QDialog):
             self.next_button.setEnabled(bool(self.file.text().strip()) and not self.running)
         elif page == REPORT:
             count = (self.report.created + self.report.updated) if self.report else 0
-            self.next_button.setText(self.tr("Import {count} {what}")
-                                     .format(count=f"{count:,}", what=self.what))
+            self.next_button.setText(
+                self.tr("Import {count} {what}").format(count=f"{count:,}", what=self.what)
+            )
             self.next_button.setEnabled(allowed and count > 0 and not self.running)
             self.next_button.setToolTip("" if allowed else self.tr("You may not import data; ask a manager."))
         else:
@@ -220,9 +234,12 @@ class ImportWizard(QDialog):
 
     # ----- actions --------------------------------------------------------------------------
     def browse(self) -> None:
-        chosen, _f = QFileDialog.getOpenFileName(self, self.tr("Choose the file to import"),
-                                                 self.file.text() or str(Path.home()),
-                                                 self.tr("CSV files (*.csv *.txt);;All files (*)"))
+        chosen, _f = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the file to import"),
+            self.file.text() or str(Path.home()),
+            self.tr("CSV files (*.csv *.txt);;All files (*)"),
+        )
         if chosen:
             self.file.setText(chosen)
 
@@ -295,7 +312,8 @@ class ImportWizard(QDialog):
         db, actor, now = self.ctx.db, self.ctx.actor, self.ctx.clock.now()
         self.job_thread = ImportThread(
             lambda progress, cancel: run_import(db, actor, job, now=now, progress=progress, cancel=cancel),
-            parent=self)
+            parent=self,
+        )
         self.job_thread.sig_progress.connect(self._on_progress)
         self.job_thread.sig_done.connect(self._on_done)
         self.job_thread.sig_failed.connect(self._on_failed)
@@ -331,30 +349,42 @@ class ImportWizard(QDialog):
             self.imported = report
             self.result_label.setText("\n".join(report.lines(dry_run=False)[:6]))
             self.pages.setCurrentIndex(RESULT)
-            self.sig_status.emit(self.tr("Imported {what} from {source}: {created} created, "
-                                         "{updated} updated")
-                                 .format(what=report.what, source=report.source,
-                                         created=f"{report.created:,}",
-                                         updated=f"{report.updated:,}"))
+            self.sig_status.emit(
+                self.tr("Imported {what} from {source}: {created} created, {updated} updated").format(
+                    what=report.what,
+                    source=report.source,
+                    created=f"{report.created:,}",
+                    updated=f"{report.updated:,}",
+                )
+            )
         self._finish_job()
 
     def _on_failed(self, exc: object) -> None:
         if isinstance(exc, ImportCancelled):
-            self.error.setText(self.tr("Cancelled: nothing was imported.") if not self._dry_run
-                               else self.tr("Check cancelled."))
+            self.error.setText(
+                self.tr("Cancelled: nothing was imported.")
+                if not self._dry_run
+                else self.tr("Check cancelled.")
+            )
         elif isinstance(exc, OrcaError):
             self.error.setText(str(exc))
         else:
-            self.error.setText(self.tr("The import stopped: {error}. Nothing was imported.")
-                               .format(error=exc))
+            self.error.setText(
+                self.tr("The import stopped: {error}. Nothing was imported.").format(error=exc)
+            )
         self._finish_job()
 
     def _show_report(self, report: ImportReport) -> None:
         lines = report.lines(dry_run=True)
-        self.summary.setText("\n".join(lines[:3 if report.guardians else 2]))
-        self.warnings.setText("\n".join(report.warnings[:20])
-                              + (self.tr("\n… and {n} more warnings").format(n=len(report.warnings) - 20)
-                                 if len(report.warnings) > 20 else ""))
+        self.summary.setText("\n".join(lines[: 3 if report.guardians else 2]))
+        self.warnings.setText(
+            "\n".join(report.warnings[:20])
+            + (
+                self.tr("\n… and {n} more warnings").format(n=len(report.warnings) - 20)
+                if len(report.warnings) > 20
+                else ""
+            )
+        )
         self.warnings.setVisible(bool(report.warnings))
         self.rejections.set_rows(report.rejected)
 
@@ -367,9 +397,14 @@ class ImportWizard(QDialog):
 
     def reject(self) -> None:
         if self.job_thread is not None:  # closing the window cancels the running job first
-            if self.imported is None and not self._dry_run and QMessageBox.question(
-                    self, self.tr("Import"), self.tr("Stop the import? Nothing will be imported.")) \
-                    != QMessageBox.StandardButton.Yes:
+            if (
+                self.imported is None
+                and not self._dry_run
+                and QMessageBox.question(
+                    self, self.tr("Import"), self.tr("Stop the import? Nothing will be imported.")
+                )
+                != QMessageBox.StandardButton.Yes
+            ):
                 return
             self.job_thread.cancel()
             self.job_thread.wait()

@@ -40,8 +40,15 @@ REVIEW_BACKGROUND = "#fff4d6"
 UNREAD_BACKGROUND = "#eaf2fb"
 OUT_BACKGROUND = "#e3effa"
 IN_BACKGROUND = "#f3f4f6"
-KIND_LABELS = {"needs_review": "needs review", "confirm": "confirmation", "decline": "can't come",
-               "opt_out": "opt-out", "opt_in": "opt-in", "help": "help", "other": "reply"}
+KIND_LABELS = {
+    "needs_review": "needs review",
+    "confirm": "confirmation",
+    "decline": "can't come",
+    "opt_out": "opt-out",
+    "opt_in": "opt-in",
+    "help": "help",
+    "other": "reply",
+}
 
 
 class InboxScreen(Screen):
@@ -62,15 +69,20 @@ class InboxScreen(Screen):
         self.search.setClearButtonEnabled(True)
         self.unread_only = QCheckBox("Unread only")
         self.conversations: RowsListModel[ConversationRow] = RowsListModel(
-            self._conversation_text, bold=lambda r: r.unread > 0,
-            background=lambda r: REVIEW_BACKGROUND if r.needs_review else (
-                UNREAD_BACKGROUND if r.unread else None),
-            tooltip=lambda r: f"{r.address} · {'needs review' if r.needs_review else ''}")
+            self._conversation_text,
+            bold=lambda r: r.unread > 0,
+            background=lambda r: (
+                REVIEW_BACKGROUND if r.needs_review else (UNREAD_BACKGROUND if r.unread else None)
+            ),
+            tooltip=lambda r: f"{r.address} · {'needs review' if r.needs_review else ''}",
+        )
         self.list = QListView()
         self.list.setObjectName("conversationList")
         self.list.setModel(self.conversations)
-        empty_state(self.list, self.tr("No conversations yet: replies from families and messages you send "
-                                       "appear here."))
+        empty_state(
+            self.list,
+            self.tr("No conversations yet: replies from families and messages you send appear here."),
+        )
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSpacing(1)
         left = QWidget()
@@ -90,11 +102,16 @@ class InboxScreen(Screen):
         self.mark_read_button = QPushButton("Mark read")
         self.messages: RowsListModel[ConversationMessage] = RowsListModel(
             self._message_text,
-            background=lambda m: REVIEW_BACKGROUND if m.needs_review and m.unread else (
-                OUT_BACKGROUND if m.direction == "out" else IN_BACKGROUND),
+            background=lambda m: (
+                REVIEW_BACKGROUND
+                if m.needs_review and m.unread
+                else (OUT_BACKGROUND if m.direction == "out" else IN_BACKGROUND)
+            ),
             bold=lambda m: m.unread,
-            alignment=lambda m: (Qt.AlignmentFlag.AlignRight if m.direction == "out"
-                                 else Qt.AlignmentFlag.AlignLeft))
+            alignment=lambda m: (
+                Qt.AlignmentFlag.AlignRight if m.direction == "out" else Qt.AlignmentFlag.AlignLeft
+            ),
+        )
         self.thread_view = QListView()
         self.thread_view.setObjectName("messageThread")
         self.thread_view.setModel(self.messages)
@@ -112,8 +129,9 @@ class InboxScreen(Screen):
         self.subject = QLineEdit()
         self.subject.setPlaceholderText("Subject (email)")
         self.compose = QPlainTextEdit()
-        self.compose.setPlaceholderText("Write to the family… (quiet hours and consent apply when "
-                                        "it is sent)")
+        self.compose.setPlaceholderText(
+            "Write to the family… (quiet hours and consent apply when it is sent)"
+        )
         self.compose.setMaximumHeight(90)
         self.counter = QLabel()
         self.counter.setObjectName("hint")
@@ -193,15 +211,25 @@ class InboxScreen(Screen):
     # ----- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
         now, text, unread_only = self.ctx.clock.now(), self.search.text(), self.unread_only.isChecked()
-        self.ctx.ops.read(lambda s: (local_time.clinic_time_format(s), inbox.list_conversations(
-            s, now=now, text=text, unread_only=unread_only)), parent=self, on_done=self._show_rows,
-            background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                local_time.clinic_time_format(s),
+                inbox.list_conversations(s, now=now, text=text, unread_only=unread_only),
+            ),
+            parent=self,
+            on_done=self._show_rows,
+            background=False,
+        )
 
     def _show_rows(self, loaded: tuple[str, list[ConversationRow]]) -> None:
         self.time_fmt, rows = loaded
         keep = self.current.key if self.current else None
-        if self.current is not None and self.current.key not in {r.key for r in rows} \
-                and not self.search.text() and not self.unread_only.isChecked():
+        if (
+            self.current is not None
+            and self.current.key not in {r.key for r in rows}
+            and not self.search.text()
+            and not self.unread_only.isChecked()
+        ):
             rows.insert(0, self.current)  # a new conversation started from a patient
         self.conversations.set_rows(rows)
         if keep is None or not self._select_key(keep):
@@ -229,16 +257,24 @@ class InboxScreen(Screen):
             w.setEnabled(enabled)
         if row is None:
             self.title.setText("Choose a conversation")
-            self.context_label.setText("Replies that no automation understood wait here, with the "
-                                       "patient and appointment they likely concern.")
+            self.context_label.setText(
+                "Replies that no automation understood wait here, with the "
+                "patient and appointment they likely concern."
+            )
             self.messages.set_rows([])
             self.mark_read_button.setEnabled(False)
             return
         loaded: list[tuple[list[ConversationMessage], str | None]] = []
-        self.ctx.ops.read(lambda s: (inbox.conversation_messages(s, row.key),
-                                     inbox.appointment_label(s, row.appointment_id)),
-                          parent=self, on_done=loaded.append, on_error=self.error_label.setText,
-                          background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                inbox.conversation_messages(s, row.key),
+                inbox.appointment_label(s, row.appointment_id),
+            ),
+            parent=self,
+            on_done=loaded.append,
+            on_error=self.error_label.setText,
+            background=False,
+        )
         items, appointment = loaded[0] if loaded else ([], None)
         address = "" if row.address == row.title else f"  <span style='color:#6b7785'>{row.address}</span>"
         self.title.setText(f"<b>{row.title}</b>{address}")
@@ -265,8 +301,10 @@ class InboxScreen(Screen):
             self.counter.setText("")
             return
         info = sms_segments(text)
-        self.counter.setText(f"{info.characters} characters · {info.encoding} · {info.segments} "
-                             f"segment{'s' if info.segments != 1 else ''}")
+        self.counter.setText(
+            f"{info.characters} characters · {info.encoding} · {info.segments} "
+            f"segment{'s' if info.segments != 1 else ''}"
+        )
 
     # ----- actions ------------------------------------------------------------------------
     def mark_read(self) -> int:
@@ -275,8 +313,12 @@ class InboxScreen(Screen):
         key, now = self.current.key, self.ctx.clock.now()
         counted: list[int] = []
         # The changes reload the list, which keeps this conversation open.
-        self.ctx.ops.write(lambda s: inbox.mark_conversation_read(s, self.ctx.actor, key, now=now),
-                           parent=self, title="Mark read", on_done=counted.append)
+        self.ctx.ops.write(
+            lambda s: inbox.mark_conversation_read(s, self.ctx.actor, key, now=now),
+            parent=self,
+            title="Mark read",
+            on_done=counted.append,
+        )
         count = counted[0] if counted else 0
         self.sig_status.emit(f"{count} repl{'ies' if count != 1 else 'y'} marked read")
         return count
@@ -290,10 +332,23 @@ class InboxScreen(Screen):
         body, subject = self.compose.toPlainText(), self.subject.text()
         sent: list[int] = []
         # The compose box empties before the changes reload the conversation, which stays open.
-        self.ctx.ops.write(lambda s: inbox.send_staff_message(
-            s, self.ctx.actor, patient_id=patient_id, channel=channel, body=body, subject=subject, now=now,
-            appointment_id=row.appointment_id, policy=messaging_policy(s)),
-            parent=self, title="Not sent", on_done=self._sent(sent), on_error=self.error_label.setText)
+        self.ctx.ops.write(
+            lambda s: inbox.send_staff_message(
+                s,
+                self.ctx.actor,
+                patient_id=patient_id,
+                channel=channel,
+                body=body,
+                subject=subject,
+                now=now,
+                appointment_id=row.appointment_id,
+                policy=messaging_policy(s),
+            ),
+            parent=self,
+            title="Not sent",
+            on_done=self._sent(sent),
+            on_error=self.error_label.setText,
+        )
         return sent[0] if sent else None
 
     def _sent(self, sent: list[int]) -> Callable[[int], None]:
@@ -302,6 +357,7 @@ class InboxScreen(Screen):
             self.compose.clear()
             self.subject.clear()
             self.sig_status.emit("Message queued; it goes out with the next dispatch")
+
         return done
 
     def open_conversation(self, patient_id: int) -> ConversationRow | None:
@@ -312,8 +368,12 @@ class InboxScreen(Screen):
         self.unread_only.setChecked(False)
         now = self.ctx.clock.now()
         found: list[ConversationRow] = []
-        self.ctx.ops.read(lambda s: inbox.conversation_for_patient(s, patient_id, now=now), parent=self,
-                          on_done=found.append, background=False)
+        self.ctx.ops.read(
+            lambda s: inbox.conversation_for_patient(s, patient_id, now=now),
+            parent=self,
+            on_done=found.append,
+            background=False,
+        )
         if not found:
             return None
         row = self.current = found[0]
@@ -324,7 +384,7 @@ class InboxScreen(Screen):
 
 
 def open_conversation(window: MainWindow, patient_id: int) -> ConversationRow | None:
-    """"Text or email this patient": switch the window to Messages and open their conversation."""
+    """ "Text or email this patient": switch the window to Messages and open their conversation."""
     screen = window.show_screen("messages")
     assert isinstance(screen, InboxScreen)
     return screen.open_conversation(patient_id)

@@ -33,9 +33,14 @@ class Column(Generic[R]):
 class RowsTableModel(QAbstractTableModel, Generic[R]):
     """A table over plain rows; with ``fetch_page`` it loads more as the view scrolls (fetchMore)."""
 
-    def __init__(self, columns: Sequence[Column[R]], *, page_size: int = 200,
-                 fetch_page: Callable[[int, int], list[R]] | None = None,
-                 colour: Callable[[R], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        *,
+        page_size: int = 200,
+        fetch_page: Callable[[int, int], list[R]] | None = None,
+        colour: Callable[[R], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.columns = list(columns)
         self.page_size = page_size
@@ -84,8 +89,9 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
         return None
@@ -110,10 +116,15 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
 class RowsListModel(QAbstractListModel, Generic[R]):
     """A list over plain rows with text, tooltip, bold (unread) and background per row."""
 
-    def __init__(self, text: Callable[[R], str], *, bold: Callable[[R], bool] | None = None,
-                 background: Callable[[R], str | None] | None = None,
-                 alignment: Callable[[R], Qt.AlignmentFlag] | None = None,
-                 tooltip: Callable[[R], str] | None = None) -> None:
+    def __init__(
+        self,
+        text: Callable[[R], str],
+        *,
+        bold: Callable[[R], bool] | None = None,
+        background: Callable[[R], str | None] | None = None,
+        alignment: Callable[[R], Qt.AlignmentFlag] | None = None,
+        tooltip: Callable[[R], str] | None = None,
+    ) -> None:
         super().__init__()
         self._text, self._bold, self._background = text, bold, background
         self._alignment, self._tooltip = alignment, tooltip

@@ -39,9 +39,16 @@ from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.models import Column, RowsTableModel
 
-STATUS_COLOURS = {"failed": "#b3261e", "undeliverable": "#b3261e", "cancelled": "#6b7785",
-                  "sent": "#1b7f4b", "delivered": "#1b7f4b", "deferred": "#b26a00",
-                  "queued": "#2f6fb3", "sending": "#2f6fb3"}
+STATUS_COLOURS = {
+    "failed": "#b3261e",
+    "undeliverable": "#b3261e",
+    "cancelled": "#6b7785",
+    "sent": "#1b7f4b",
+    "delivered": "#1b7f4b",
+    "deferred": "#b26a00",
+    "queued": "#2f6fb3",
+    "sending": "#2f6fb3",
+}
 PAGE_SIZE = 200
 ALL = "All"
 
@@ -96,8 +103,11 @@ class OutboxScreen(Screen):
         self.refresh_button = QPushButton("Refresh")
 
         filters = QHBoxLayout()
-        for label, widget in (("Status", self.status_combo), ("Channel", self.channel_combo),
-                              ("Purpose", self.purpose_combo)):
+        for label, widget in (
+            ("Status", self.status_combo),
+            ("Channel", self.channel_combo),
+            ("Purpose", self.purpose_combo),
+        ):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
@@ -111,20 +121,30 @@ class OutboxScreen(Screen):
         dates.addWidget(self.refresh_button)
 
         self.model: RowsTableModel[OutboxRow] = RowsTableModel(
-            [Column("Created", lambda r: self._when(r.created_at)),
-             Column("Status", lambda r: r.status, lambda r: r.error or r.status),
-             Column("Channel", lambda r: "SMS" if r.channel == "sms" else "Email"),
-             Column("To", lambda r: r.to_address),
-             Column("Patient", lambda r: r.patient_name or "—"),
-             Column("Purpose", lambda r: r.purpose.replace("_", " ")),
-             Column("Tries", lambda r: str(r.attempts)),
-             Column("Next / sent", self._next_or_sent),
-             Column("Message", lambda r: _one_line(r.subject or r.body), lambda r: r.body)],
-            page_size=PAGE_SIZE, fetch_page=self._fetch_page, colour=lambda r: STATUS_COLOURS.get(r.status))
+            [
+                Column("Created", lambda r: self._when(r.created_at)),
+                Column("Status", lambda r: r.status, lambda r: r.error or r.status),
+                Column("Channel", lambda r: "SMS" if r.channel == "sms" else "Email"),
+                Column("To", lambda r: r.to_address),
+                Column("Patient", lambda r: r.patient_name or "—"),
+                Column("Purpose", lambda r: r.purpose.replace("_", " ")),
+                Column("Tries", lambda r: str(r.attempts)),
+                Column("Next / sent", self._next_or_sent),
+                Column("Message", lambda r: _one_line(r.subject or r.body), lambda r: r.body),
+            ],
+            page_size=PAGE_SIZE,
+            fetch_page=self._fetch_page,
+            colour=lambda r: STATUS_COLOURS.get(r.status),
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
-        empty_state(self.table, self.tr("No messages match: reminders, offers and replies queue here as "
-                                        "they are sent; widen the dates or filters."))
+        empty_state(
+            self.table,
+            self.tr(
+                "No messages match: reminders, offers and replies queue here as "
+                "they are sent; widen the dates or filters."
+            ),
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -145,10 +165,13 @@ class OutboxScreen(Screen):
         self.body_view.setReadOnly(True)
         self.body_view.setMaximumHeight(90)
         self.history_model: RowsTableModel[OutboxEventRow] = RowsTableModel(
-            [Column("When", lambda e: self._when(e.at, seconds=True)),
-             Column("Status", lambda e: e.status),
-             Column("What happened", lambda e: e.detail)],
-            colour=lambda e: STATUS_COLOURS.get(e.status))
+            [
+                Column("When", lambda e: self._when(e.at, seconds=True)),
+                Column("Status", lambda e: e.status),
+                Column("What happened", lambda e: e.detail),
+            ],
+            colour=lambda e: STATUS_COLOURS.get(e.status),
+        )
         self.history = QTableView()
         self.history.setModel(self.history_model)
         empty_state(self.history, self.tr("Select a message to see when it was queued, sent and delivered."))
@@ -158,8 +181,10 @@ class OutboxScreen(Screen):
         self.history.setColumnWidth(1, 100)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.retry_button = QPushButton("Retry")
-        self.retry_button.setToolTip("Queue a failed, undeliverable or cancelled message again "
-                                     "(quiet hours, consent and budgets are checked when it is sent)")
+        self.retry_button.setToolTip(
+            "Queue a failed, undeliverable or cancelled message again "
+            "(quiet hours, consent and budgets are checked when it is sent)"
+        )
         self.cancel_button = QPushButton("Cancel message")
         self.cancel_button.setToolTip("Stop a queued or deferred message from going out")
         self.error_label = QLabel()
@@ -229,12 +254,20 @@ class OutboxScreen(Screen):
         return ""
 
     def _fetch_page(self, offset: int, limit: int) -> list[OutboxRow]:
-        f = OutboxFilter(statuses=self._filter.statuses, channel=self._filter.channel,
-                         purpose=self._filter.purpose, since=self._filter.since, until=self._filter.until,
-                         text=self._filter.text, limit=limit, offset=offset)
+        f = OutboxFilter(
+            statuses=self._filter.statuses,
+            channel=self._filter.channel,
+            purpose=self._filter.purpose,
+            since=self._filter.since,
+            until=self._filter.until,
+            text=self._filter.text,
+            limit=limit,
+            offset=offset,
+        )
         rows: list[OutboxRow] = []
-        self.ctx.ops.read(lambda s: outbox.list_messages(s, f), parent=self, on_done=rows.extend,
-                          background=False)
+        self.ctx.ops.read(
+            lambda s: outbox.list_messages(s, f), parent=self, on_done=rows.extend, background=False
+        )
         return rows
 
     def current_filter(self) -> OutboxFilter:
@@ -243,10 +276,15 @@ class OutboxScreen(Screen):
             since = self._instant(_day(self.date_from.date()))
             until = self._instant(_day(self.date_to.date()) + timedelta(days=1))
         statuses = tuple(x for x in str(self.status_combo.currentData() or "").split(",") if x)
-        return OutboxFilter(statuses=statuses,
-                            channel=self.channel_combo.currentData(),
-                            purpose=self.purpose_combo.currentData(), since=since, until=until,
-                            text=self.search.text().strip(), limit=PAGE_SIZE)
+        return OutboxFilter(
+            statuses=statuses,
+            channel=self.channel_combo.currentData(),
+            purpose=self.purpose_combo.currentData(),
+            since=since,
+            until=until,
+            text=self.search.text().strip(),
+            limit=PAGE_SIZE,
+        )
 
     def _instant(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
@@ -256,8 +294,9 @@ class OutboxScreen(Screen):
         selected = self.selected_row()
         self.model.reload()
         f = self._filter
-        self.ctx.ops.read(lambda s: outbox.count_messages(s, f), parent=self, on_done=self._show_total,
-                          background=False)
+        self.ctx.ops.read(
+            lambda s: outbox.count_messages(s, f), parent=self, on_done=self._show_total, background=False
+        )
         if selected is not None and self.select_message(selected.id):
             return
         if self.model.rowCount():
@@ -268,13 +307,18 @@ class OutboxScreen(Screen):
     def _show_total(self, total: int) -> None:
         self._total = total
         shown = self.model.rowCount()
-        self.count_label.setText(f"{self._total} message{'s' if self._total != 1 else ''}"
-                                 + (f" · showing the newest {shown}, scroll for more" if shown < self._total
-                                    else ""))
+        self.count_label.setText(
+            f"{self._total} message{'s' if self._total != 1 else ''}"
+            + (f" · showing the newest {shown}, scroll for more" if shown < self._total else "")
+        )
 
     def refresh(self) -> None:
-        self.ctx.ops.read(lambda s: (outbox_purposes(s), local_time.clinic_time_format(s)), parent=self,
-                          on_done=self._show_purposes, background=False)
+        self.ctx.ops.read(
+            lambda s: (outbox_purposes(s), local_time.clinic_time_format(s)),
+            parent=self,
+            on_done=self._show_purposes,
+            background=False,
+        )
         self.apply_filters()
 
     def _show_purposes(self, loaded: tuple[list[str], str]) -> None:
@@ -323,9 +367,13 @@ class OutboxScreen(Screen):
         subject = f" — “{row.subject}”" if row.subject else ""
         self.detail_title.setText(f"<b>#{row.id}</b> · {row.status} · {who}{row.to_address}{subject}")
         self.body_view.setPlainText(row.body)
-        self.ctx.ops.read(lambda s: outbox.message_history(s, row.id), parent=self,
-                          on_done=self.history_model.set_rows, on_error=self.error_label.setText,
-                          background=False)
+        self.ctx.ops.read(
+            lambda s: outbox.message_history(s, row.id),
+            parent=self,
+            on_done=self.history_model.set_rows,
+            on_error=self.error_label.setText,
+            background=False,
+        )
         if row.error:
             self.error_label.setText(f"Last error: {row.error}")
         self.retry_button.setEnabled(row.status in outbox.RETRYABLE)
@@ -344,9 +392,18 @@ class OutboxScreen(Screen):
             return
         now, actor = self.ctx.clock.now(), self.ctx.actor
         reason = f"cancelled from the Outbox by {actor.username}"
-        work = ((lambda s: outbox.retry(s, actor, row.id, now=now)) if what == "retry"
-                else (lambda s: outbox.cancel(s, actor, row.id, now=now, reason=reason)))
+        work = (
+            (lambda s: outbox.retry(s, actor, row.id, now=now))
+            if what == "retry"
+            else (lambda s: outbox.cancel(s, actor, row.id, now=now, reason=reason))
+        )
         # The changes reload the list, which keeps this message selected.
-        self.ctx.ops.write(work, parent=self, title="Retry" if what == "retry" else "Cancel",
-                           on_error=self.error_label.setText, on_done=lambda _none: self.sig_status.emit(
-                               f"Message #{row.id} {'queued again' if what == 'retry' else 'cancelled'}"))
+        self.ctx.ops.write(
+            work,
+            parent=self,
+            title="Retry" if what == "retry" else "Cancel",
+            on_error=self.error_label.setText,
+            on_done=lambda _none: self.sig_status.emit(
+                f"Message #{row.id} {'queued again' if what == 'retry' else 'cancelled'}"
+            ),
+        )

@@ -20,8 +20,10 @@ OVER_ONE_SEGMENT = "color: #b45309;"  # amber: it still sends, but costs (and sp
 
 def segment_summary(info: SegmentInfo) -> str:
     """``155 characters · GSM-7 · 1 segment``, with what the characters count as when that differs."""
-    text = (f"{info.characters} character{'s' if info.characters != 1 else ''} · {info.encoding} · "
-            f"{info.segments} segment{'s' if info.segments != 1 else ''}")
+    text = (
+        f"{info.characters} character{'s' if info.characters != 1 else ''} · {info.encoding} · "
+        f"{info.segments} segment{'s' if info.segments != 1 else ''}"
+    )
     if info.units != info.characters:
         text += f" (counts as {info.units})"
     return text
@@ -30,13 +32,19 @@ def segment_summary(info: SegmentInfo) -> str:
 def segment_help(info: SegmentInfo) -> str:
     """The tooltip: the limits of the encoding in use, and why an extra segment happened."""
     if info.encoding == "GSM-7":
-        limits = (f"GSM-7: {GSM7_SINGLE} characters in one segment, {GSM7_MULTI} per segment once "
-                  "split. € [ ] { } ^ ~ \\ | count as two.")
+        limits = (
+            f"GSM-7: {GSM7_SINGLE} characters in one segment, {GSM7_MULTI} per segment once "
+            "split. € [ ] { } ^ ~ \\ | count as two."
+        )
     else:
-        limits = (f"UCS-2 (a character outside GSM-7, such as ’ or an emoji): {UCS2_SINGLE} characters "
-                  f"in one segment, {UCS2_MULTI} per segment once split.")
-    return (f"{limits} Counted on the sample below, with links as long as the clinic's real ones; "
-            "names and dates vary per family.")
+        limits = (
+            f"UCS-2 (a character outside GSM-7, such as ’ or an emoji): {UCS2_SINGLE} characters "
+            f"in one segment, {UCS2_MULTI} per segment once split."
+        )
+    return (
+        f"{limits} Counted on the sample below, with links as long as the clinic's real ones; "
+        "names and dates vary per family."
+    )
 
 
 def clinic_link_address(ctx: AppContext, parent: QWidget | None = None) -> str:
@@ -49,8 +57,9 @@ def clinic_link_address(ctx: AppContext, parent: QWidget | None = None) -> str:
 class SmsCounter(QWidget):
     """Live count of an SMS template, recomputed as the text changes, and its sample rendering."""
 
-    def __init__(self, base_url: str | None = None, parent: QWidget | None = None,
-                 *, show_sample: bool = True) -> None:
+    def __init__(
+        self, base_url: str | None = None, parent: QWidget | None = None, *, show_sample: bool = True
+    ) -> None:
         super().__init__(parent)
         self.base_url = base_url
         self.check: mt.TemplateCheck | None = None
@@ -90,6 +99,9 @@ class SmsCounter(QWidget):
         self.summary.setText(segment_summary(seg))
         self.summary.setToolTip(segment_help(seg))
         self.summary.setStyleSheet(OVER_ONE_SEGMENT if seg.segments > 1 else "")
-        self.sample.setText(f"Sample: {check.preview}" if check.preview
-                            else "Sample: cannot be shown until the braces are fixed.")
+        self.sample.setText(
+            f"Sample: {check.preview}"
+            if check.preview
+            else "Sample: cannot be shown until the braces are fixed."
+        )
         return check

@@ -123,8 +123,14 @@ class PatientCardDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
         layout.addLayout(bottom)
-        for widget in (self.save_button, self.family_button, self.add_alert_button, self.remove_alert_button,
-                       self.sms_button, self.email_button):
+        for widget in (
+            self.save_button,
+            self.family_button,
+            self.add_alert_button,
+            self.remove_alert_button,
+            self.sms_button,
+            self.email_button,
+        ):
             widget.setEnabled(can_edit)
         self.reload()
 
@@ -147,8 +153,11 @@ class PatientCardDialog(QDialog):
         self.phone = QLineEdit()
         self.email = QLineEdit()
         self.channel = QComboBox()
-        for label, key in ((self.tr("Text message"), "sms"), (self.tr("Email"), "email"),
-                           (self.tr("Phone call"), "phone")):
+        for label, key in (
+            (self.tr("Text message"), "sms"),
+            (self.tr("Email"), "email"),
+            (self.tr("Phone call"), "phone"),
+        ):
             self.channel.addItem(label, key)
         self.location = QComboBox()
         self.location.addItem(self.tr("(none)"), None)
@@ -183,7 +192,8 @@ class PatientCardDialog(QDialog):
         guardian.addRow(self.tr("Email"), self.guardian_email)
         self.family_button = QPushButton(self.tr("Same family as…"))
         self.family_button.setToolTip(
-            self.tr("Use a sibling's responsible party, so both get the same messages"))
+            self.tr("Use a sibling's responsible party, so both get the same messages")
+        )
         self.family_button.clicked.connect(self.choose_sibling)
         self.family_label = QLabel()
         self.family_label.setWordWrap(True)
@@ -207,11 +217,19 @@ class PatientCardDialog(QDialog):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self._fields: dict[str, QWidget] = {
-            "first_name": self.first_name, "last_name": self.last_name, "preferred_name": self.preferred_name,
-            "date_of_birth": self.dob, "language": self.language, "chart_number": self.chart_number,
-            "phone": self.phone, "email": self.email, "guardian_name": self.guardian_name,
-            "guardian_phone": self.guardian_phone, "guardian_email": self.guardian_email,
-            "notes": self.notes}
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "preferred_name": self.preferred_name,
+            "date_of_birth": self.dob,
+            "language": self.language,
+            "chart_number": self.chart_number,
+            "phone": self.phone,
+            "email": self.email,
+            "guardian_name": self.guardian_name,
+            "guardian_phone": self.guardian_phone,
+            "guardian_email": self.guardian_email,
+            "notes": self.notes,
+        }
         return page
 
     def _contacts_tab(self) -> QWidget:
@@ -239,10 +257,17 @@ class PatientCardDialog(QDialog):
         row.addWidget(self.email_button)
         row.addStretch(1)
         form.addRow("", row)
-        self.consent_table = _table([self.tr("When"), self.tr("Channel"), self.tr("Change"),
-                                     self.tr("Address"), self.tr("How"), self.tr("Recorded by")],
-                                    self.tr("No consent changes recorded yet: the Record consent buttons "
-                                            "above add them."))
+        self.consent_table = _table(
+            [
+                self.tr("When"),
+                self.tr("Channel"),
+                self.tr("Change"),
+                self.tr("Address"),
+                self.tr("How"),
+                self.tr("Recorded by"),
+            ],
+            self.tr("No consent changes recorded yet: the Record consent buttons above add them."),
+        )
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Consent history (newest first)")))
@@ -252,8 +277,9 @@ class PatientCardDialog(QDialog):
     def _alerts_tab(self) -> QWidget:
         page = QWidget()
         self.alert_list = QListWidget()
-        empty_state(self.alert_list, self.tr("No alerts: add one above so it shows on every visit in the "
-                                             "calendar."))
+        empty_state(
+            self.alert_list, self.tr("No alerts: add one above so it shows on every visit in the calendar.")
+        )
         self.alert_kind = QComboBox()
         for key, label in ALERT_KINDS.items():
             self.alert_kind.addItem(self.tr(label), key)
@@ -278,8 +304,13 @@ class PatientCardDialog(QDialog):
 
     def _visits_tab(self) -> QWidget:
         page = QWidget()
-        headers = [self.tr("When"), self.tr("Type"), self.tr("Provider"), self.tr("Location"),
-                   self.tr("Status")]
+        headers = [
+            self.tr("When"),
+            self.tr("Type"),
+            self.tr("Provider"),
+            self.tr("Location"),
+            self.tr("Status"),
+        ]
         self.upcoming_table = _table(headers, self.tr("No upcoming visits: Book… below adds one."))
         self.past_table = _table(headers, self.tr("No past visits: completed and missed visits show here."))
         self.next_button = QPushButton(self.tr("Go to next visit"))
@@ -302,20 +333,30 @@ class PatientCardDialog(QDialog):
 
     def _messages_tab(self) -> QWidget:
         page = QWidget()
-        self.message_table = _table([self.tr("When"), self.tr("Direction"), self.tr("Channel"),
-                                     self.tr("Address"), self.tr("Status"), self.tr("Text")],
-                                    self.tr("No messages with this family: reminders and replies show here."))
+        self.message_table = _table(
+            [
+                self.tr("When"),
+                self.tr("Direction"),
+                self.tr("Channel"),
+                self.tr("Address"),
+                self.tr("Status"),
+                self.tr("Text"),
+            ],
+            self.tr("No messages with this family: reminders and replies show here."),
+        )
         QVBoxLayout(page).addWidget(self.message_table)
         return page
 
     def _followups_tab(self) -> QWidget:
         page = QWidget()
-        self.waitlist_table = _table([self.tr("Added"), self.tr("Type"), self.tr("Priority"),
-                                      self.tr("Status"), self.tr("Reason")],
-                                     self.tr("Not on the waitlist: add the patient on the Waitlist screen."))
-        self.recovery_table = _table([self.tr("Missed visit"), self.tr("Cause"), self.tr("Status"),
-                                      self.tr("Next step")],
-                                     self.tr("No recovery cases: a no-show or late cancellation opens one."))
+        self.waitlist_table = _table(
+            [self.tr("Added"), self.tr("Type"), self.tr("Priority"), self.tr("Status"), self.tr("Reason")],
+            self.tr("Not on the waitlist: add the patient on the Waitlist screen."),
+        )
+        self.recovery_table = _table(
+            [self.tr("Missed visit"), self.tr("Cause"), self.tr("Status"), self.tr("Next step")],
+            self.tr("No recovery cases: a no-show or late cancellation opens one."),
+        )
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel(self.tr("Waitlist entries")))
         layout.addWidget(self.waitlist_table, 1)
@@ -331,8 +372,10 @@ class PatientCardDialog(QDialog):
 
     def reload(self) -> None:
         def load(session: Any) -> tuple[PatientCard, str]:
-            return (load_card(session, self.patient_id, now=self.ctx.clock.now()),
-                    local_time.clinic_time_format(session))
+            return (
+                load_card(session, self.patient_id, now=self.ctx.clock.now()),
+                local_time.clinic_time_format(session),
+            )
 
         self.ctx.ops.read(load, parent=self, on_done=lambda loaded: self._show(*loaded), background=False)
 
@@ -353,8 +396,11 @@ class PatientCardDialog(QDialog):
         bits.append(self.tr("contact {0}").format(p.contact_phone or p.contact_email or self.tr("none")))
         nxt = card.next_visit
         if nxt is not None:
-            bits.append(self.tr("next visit {0}").format(
-                local_time.fmt_datetime(nxt.start, ZoneInfo(nxt.timezone), style)))
+            bits.append(
+                self.tr("next visit {0}").format(
+                    local_time.fmt_datetime(nxt.start, ZoneInfo(nxt.timezone), style)
+                )
+            )
         self.summary.setText(" · ".join(bits))
         self.alert_banner.setText("⚠ " + " · ".join(a.label for a in card.alerts) if card.alerts else "")
         self.alert_banner.setVisible(bool(card.alerts))
@@ -377,8 +423,12 @@ class PatientCardDialog(QDialog):
         self.guardian_phone.setText(p.guardian_phone)
         self.guardian_email.setText(p.guardian_email)
         self.notes.setPlainText(p.notes)
-        self.family_label.setText(self.tr("Same responsible party as: {0}").format(
-            ", ".join(f.name for f in card.family)) if card.family else "")
+        self.family_label.setText(
+            self.tr("Same responsible party as: {0}").format(", ".join(f.name for f in card.family))
+            if card.family
+            else ""
+        )
+
         # consent
         def state(on: bool, at: object, source: str, address: str) -> str:
             if not on:
@@ -392,16 +442,26 @@ class PatientCardDialog(QDialog):
 
         self.sms_state.setText(state(p.sms_consent, p.sms_consent_at, p.sms_consent_source, p.contact_phone))
         self.email_state.setText(state(p.email_consent, p.email_consent_at, "", p.contact_email))
-        self.sms_button.setText(self.tr("Withdraw SMS consent") if p.sms_consent
-                                else self.tr("Record SMS consent"))
-        self.email_button.setText(self.tr("Withdraw email consent") if p.email_consent
-                                  else self.tr("Record email consent"))
-        _fill(self.consent_table, [
-            [local_time.fmt_datetime(c.at, zone, style),
-             self.tr("SMS") if c.channel == "sms" else self.tr("Email"),
-             self.tr("given") if c.granted else self.tr("withdrawn"), c.address or "", c.source,
-             c.recorded_by]
-            for c in card.consent_history])
+        self.sms_button.setText(
+            self.tr("Withdraw SMS consent") if p.sms_consent else self.tr("Record SMS consent")
+        )
+        self.email_button.setText(
+            self.tr("Withdraw email consent") if p.email_consent else self.tr("Record email consent")
+        )
+        _fill(
+            self.consent_table,
+            [
+                [
+                    local_time.fmt_datetime(c.at, zone, style),
+                    self.tr("SMS") if c.channel == "sms" else self.tr("Email"),
+                    self.tr("given") if c.granted else self.tr("withdrawn"),
+                    c.address or "",
+                    c.source,
+                    c.recorded_by,
+                ]
+                for c in card.consent_history
+            ],
+        )
         # alerts
         self.alert_list.clear()
         for a in card.alerts:
@@ -411,25 +471,68 @@ class PatientCardDialog(QDialog):
         # visits
 
         def visit_rows(visits: tuple) -> list[list[str]]:
-            return [[local_time.fmt_datetime(v.start, ZoneInfo(v.timezone), style), v.type_name,
-                     v.provider_name, v.location_name, v.status.replace("_", " ")] for v in visits]
+            return [
+                [
+                    local_time.fmt_datetime(v.start, ZoneInfo(v.timezone), style),
+                    v.type_name,
+                    v.provider_name,
+                    v.location_name,
+                    v.status.replace("_", " "),
+                ]
+                for v in visits
+            ]
 
         _fill(self.upcoming_table, visit_rows(card.upcoming))
         _fill(self.past_table, visit_rows(card.past))
         self.next_button.setEnabled(nxt is not None)
-        _fill(self.message_table, [
-            [local_time.fmt_datetime(m.at, zone, style), self.tr("sent") if m.direction == "out"
-             else self.tr("received"), m.channel, m.address, m.status, " ".join(m.text.split())[:120]]
-            for m in card.messages])
-        _fill(self.waitlist_table, [
-            [f"{w.created_at.astimezone(zone):%Y-%m-%d}", w.type_name, str(w.priority), w.status, w.reason]
-            for w in card.waitlist])
-        _fill(self.recovery_table, [
-            [local_time.fmt_datetime(r.missed_start, zone, style), r.cause_kind.replace("_", " "), r.status,
-             r.next_step_label] for r in card.recovery])
+        _fill(
+            self.message_table,
+            [
+                [
+                    local_time.fmt_datetime(m.at, zone, style),
+                    self.tr("sent") if m.direction == "out" else self.tr("received"),
+                    m.channel,
+                    m.address,
+                    m.status,
+                    " ".join(m.text.split())[:120],
+                ]
+                for m in card.messages
+            ],
+        )
+        _fill(
+            self.waitlist_table,
+            [
+                [
+                    f"{w.created_at.astimezone(zone):%Y-%m-%d}",
+                    w.type_name,
+                    str(w.priority),
+                    w.status,
+                    w.reason,
+                ]
+                for w in card.waitlist
+            ],
+        )
+        _fill(
+            self.recovery_table,
+            [
+                [
+                    local_time.fmt_datetime(r.missed_start, zone, style),
+                    r.cause_kind.replace("_", " "),
+                    r.status,
+                    r.next_step_label,
+                ]
+                for r in card.recovery
+            ],
+        )
         editable = p.is_active and self.ctx.actor.can(BOOK)
-        for widget in (self.save_button, self.family_button, self.add_alert_button, self.remove_alert_button,
-                       self.sms_button, self.email_button):
+        for widget in (
+            self.save_button,
+            self.family_button,
+            self.add_alert_button,
+            self.remove_alert_button,
+            self.sms_button,
+            self.email_button,
+        ):
             widget.setEnabled(editable)
         self.merge_button.setEnabled(p.is_active)
 
@@ -461,20 +564,31 @@ class PatientCardDialog(QDialog):
         dob = None if qd == self.dob.minimumDate() else date(qd.year(), qd.month(), qd.day())
         location = self.location.currentData()
         return PatientEdit(
-            first_name=self.first_name.text(), last_name=self.last_name.text(),
-            preferred_name=self.preferred_name.text(), date_of_birth=dob,
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            preferred_name=self.preferred_name.text(),
+            date_of_birth=dob,
             language=self.language.currentText(),
-            chart_number=self.chart_number.text(), phone=self.phone.text(), email=self.email.text(),
+            chart_number=self.chart_number.text(),
+            phone=self.phone.text(),
+            email=self.email.text(),
             preferred_channel=str(self.channel.currentData()),
             home_location_id=int(location) if location is not None else None,
-            guardian_name=self.guardian_name.text(), guardian_relation=self.guardian_relation.currentText(),
-            guardian_phone=self.guardian_phone.text(), guardian_email=self.guardian_email.text(),
-            notes=self.notes.toPlainText())
+            guardian_name=self.guardian_name.text(),
+            guardian_relation=self.guardian_relation.currentText(),
+            guardian_phone=self.guardian_phone.text(),
+            guardian_email=self.guardian_email.text(),
+            notes=self.notes.toPlainText(),
+        )
 
     def save(self) -> bool:
         data = self.edit()
-        ok = self._run(self.tr("Not saved"), lambda s: update_patient(
-            s, self.ctx.actor, self.patient_id, data, now=self.ctx.clock.now(), region=self._region(s)))
+        ok = self._run(
+            self.tr("Not saved"),
+            lambda s: update_patient(
+                s, self.ctx.actor, self.patient_id, data, now=self.ctx.clock.now(), region=self._region(s)
+            ),
+        )
         if ok:
             self.error.setText(self.tr("Saved."))
         return ok
@@ -483,16 +597,22 @@ class PatientCardDialog(QDialog):
         assert self.card is not None
         current = self.card.patient.sms_consent if channel == "sms" else self.card.patient.email_consent
         source = self.consent_source.currentText()
-        ok = self._run(self.tr("Consent not changed"), lambda s: set_consent(
-            s, self.ctx.actor, self.patient_id, channel, not current, source, now=self.ctx.clock.now()))
+        ok = self._run(
+            self.tr("Consent not changed"),
+            lambda s: set_consent(
+                s, self.ctx.actor, self.patient_id, channel, not current, source, now=self.ctx.clock.now()
+            ),
+        )
         if ok:
             self.consent_source.setCurrentIndex(0)
         return ok
 
     def add_alert(self) -> bool:
         kind, text = str(self.alert_kind.currentData()), self.alert_text.text()
-        ok = self._run(self.tr("Alert not added"), lambda s: add_alert(
-            s, self.ctx.actor, self.patient_id, kind, text, now=self.ctx.clock.now()))
+        ok = self._run(
+            self.tr("Alert not added"),
+            lambda s: add_alert(s, self.ctx.actor, self.patient_id, kind, text, now=self.ctx.clock.now()),
+        )
         if ok:
             self.alert_text.clear()
         return ok
@@ -503,24 +623,35 @@ class PatientCardDialog(QDialog):
             self.error.setText(self.tr("Choose the alert to remove."))
             return False
         alert_id = int(item.data(Qt.ItemDataRole.UserRole))
-        return self._run(self.tr("Alert not removed"), lambda s: remove_alert(
-            s, self.ctx.actor, alert_id, now=self.ctx.clock.now()))
+        return self._run(
+            self.tr("Alert not removed"),
+            lambda s: remove_alert(s, self.ctx.actor, alert_id, now=self.ctx.clock.now()),
+        )
 
     def _pick_patient(self, title: str, prompt: str) -> int | None:
         text, ok = QInputDialog.getText(self, title, prompt)
         if not ok or not text.strip():
             return None
         found: list[Any] = []
-        if not self.ctx.ops.read(lambda s: search_patients(s, text, limit=20, region=self._region(s)),
-                                 parent=self, on_done=found.append, on_error=self.error.setText,
-                                 background=False):
+        if not self.ctx.ops.read(
+            lambda s: search_patients(s, text, limit=20, region=self._region(s)),
+            parent=self,
+            on_done=found.append,
+            on_error=self.error.setText,
+            background=False,
+        ):
             return None
         rows = [r for r in found[0] if r.id != self.patient_id]
         if not rows:
             self.error.setText(self.tr("No other patient matches {0!r}.").replace("{0!r}", repr(text)))
             return None
-        labels = [r.name + (f", {r.date_of_birth.isoformat()}" if r.date_of_birth else "")
-                  + (f", {r.contact_phone}" if r.contact_phone else "") + f"  (#{r.id})" for r in rows]
+        labels = [
+            r.name
+            + (f", {r.date_of_birth.isoformat()}" if r.date_of_birth else "")
+            + (f", {r.contact_phone}" if r.contact_phone else "")
+            + f"  (#{r.id})"
+            for r in rows
+        ]
         choice, ok = QInputDialog.getItem(self, title, self.tr("Which patient?"), labels, 0, False)
         return rows[labels.index(choice)].id if ok else None
 
@@ -530,24 +661,33 @@ class PatientCardDialog(QDialog):
             self.link_family(sibling)
 
     def link_family(self, sibling_id: int) -> bool:
-        return self._run(self.tr("Not linked"), lambda s: link_same_family(
-            s, self.ctx.actor, self.patient_id, sibling_id, now=self.ctx.clock.now()))
+        return self._run(
+            self.tr("Not linked"),
+            lambda s: link_same_family(
+                s, self.ctx.actor, self.patient_id, sibling_id, now=self.ctx.clock.now()
+            ),
+        )
 
     def choose_duplicate(self) -> None:
         other = self._pick_patient(self.tr("Merge a duplicate"), self.tr("Find the duplicate record:"))
         if other is None:
             return
         answer = QMessageBox.question(
-            self, self.tr("Merge patients"),
-            self.tr("Move every appointment, message, waitlist entry, recovery case and consent record "
-                    "of patient #{0} to this patient, and deactivate #{0}? Both stay in the audit.")
-            .format(other))
+            self,
+            self.tr("Merge patients"),
+            self.tr(
+                "Move every appointment, message, waitlist entry, recovery case and consent record "
+                "of patient #{0} to this patient, and deactivate #{0}? Both stay in the audit."
+            ).format(other),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.merge_with(other)
 
     def merge_with(self, other_id: int) -> bool:
-        ok = self._run(self.tr("Not merged"), lambda s: merge_patients(
-            s, self.ctx.actor, self.patient_id, other_id, now=self.ctx.clock.now()))
+        ok = self._run(
+            self.tr("Not merged"),
+            lambda s: merge_patients(s, self.ctx.actor, self.patient_id, other_id, now=self.ctx.clock.now()),
+        )
         if ok:
             self.error.setText(self.tr("Merged patient #{0} into this patient.").format(other_id))
         return ok

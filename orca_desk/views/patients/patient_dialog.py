@@ -89,8 +89,9 @@ class NewPatientDialog(QDialog):
         consent.addRow(self.sms_consent)
         consent.addRow("Consent given by", self.consent_source)
         consent.addRow(self.email_consent)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -100,39 +101,56 @@ class NewPatientDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._fields: dict[str, QWidget] = {
-            "first_name": self.first_name, "last_name": self.last_name, "date_of_birth": self.dob,
-            "phone": self.phone, "email": self.email, "guardian_phone": self.guardian_phone,
-            "guardian_email": self.guardian_email, "sms_consent_source": self.consent_source,
-            "preferred_channel": self.channel}
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "date_of_birth": self.dob,
+            "phone": self.phone,
+            "email": self.email,
+            "guardian_phone": self.guardian_phone,
+            "guardian_email": self.guardian_email,
+            "sms_consent_source": self.consent_source,
+            "preferred_channel": self.channel,
+        }
 
     def _input(self) -> PatientInput:
         qd = self.dob.date()
         dob = None if qd == self.dob.minimumDate() else date(qd.year(), qd.month(), qd.day())
         return PatientInput(
-            first_name=self.first_name.text(), last_name=self.last_name.text(), date_of_birth=dob,
-            phone=self.phone.text(), email=self.email.text(),
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            date_of_birth=dob,
+            phone=self.phone.text(),
+            email=self.email.text(),
             preferred_channel=str(self.channel.currentData()),
             guardian_name=self.guardian_name.text() or None,
             guardian_relation=self.guardian_relation.currentText() if self.guardian_name.text() else None,
-            guardian_phone=self.guardian_phone.text(), guardian_email=self.guardian_email.text(),
+            guardian_phone=self.guardian_phone.text(),
+            guardian_email=self.guardian_email.text(),
             sms_consent=self.sms_consent.isChecked(),
             sms_consent_source=self.consent_source.currentText() if self.sms_consent.isChecked() else None,
             email_consent=self.email_consent.isChecked(),
-            home_location_id=int(self.location.currentData()))
+            home_location_id=int(self.location.currentData()),
+        )
 
     def save(self) -> None:
         data = self._input()
         if data != self._acknowledged:
             found: list[Any] = []
-            if not self.ctx.ops.read(lambda s: likely_duplicates(s, data), parent=self, on_done=found.append,
-                                     on_error=self.error.setText, background=False):
+            if not self.ctx.ops.read(
+                lambda s: likely_duplicates(s, data),
+                parent=self,
+                on_done=found.append,
+                on_error=self.error.setText,
+                background=False,
+            ):
                 return
             duplicates = found[0]
             if duplicates:
                 # Shown once per input: a second Save with the same details creates the patient.
                 self._acknowledged = data
                 names = "; ".join(
-                    f"{d.name}" + (f", born {d.date_of_birth:%-d %b %Y}" if d.date_of_birth else "")
+                    f"{d.name}"
+                    + (f", born {d.date_of_birth:%-d %b %Y}" if d.date_of_birth else "")
                     + (f", {d.contact_phone}" if d.contact_phone else "")
                     for d in duplicates[:3]
                 )
@@ -143,15 +161,17 @@ class NewPatientDialog(QDialog):
                 return
 
         def create(session: Any) -> int:
-            patient = create_patient(session, self.ctx.actor, self.ctx.clinic.id, data,
-                                     now=self.ctx.clock.now())
+            patient = create_patient(
+                session, self.ctx.actor, self.ctx.clinic.id, data, now=self.ctx.clock.now()
+            )
             return patient.id
 
         def created(patient_id: int) -> None:
             self.patient_id = patient_id
 
-        if self.ctx.ops.write(create, parent=self, title=self.tr("Patient not added"), on_done=created,
-                              on_refused=self._refused):
+        if self.ctx.ops.write(
+            create, parent=self, title=self.tr("Patient not added"), on_done=created, on_refused=self._refused
+        ):
             self.accept()
 
     def _refused(self, exc: OrcaError) -> None:

@@ -48,8 +48,19 @@ class RecoveryScreen(Screen):
     active patient (seconds on a large clinic): it loads off the UI thread, when its tab is shown."""
 
     # The cases with their visits and families; the at-risk list follows every visit.
-    watches = frozenset({"recovery_case", "recovery_step", "recovery_sequence", "appointment", "patient",
-                         "appointment_type", "provider", "location", "outbox_message"})
+    watches = frozenset(
+        {
+            "recovery_case",
+            "recovery_step",
+            "recovery_sequence",
+            "appointment",
+            "patient",
+            "appointment_type",
+            "provider",
+            "location",
+            "outbox_message",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,11 +143,19 @@ class RecoveryScreen(Screen):
         self.tabs.currentChanged.connect(lambda _i: self._load_risky_if_shown())
 
     def _cases_tab(self) -> QWidget:
-        self.cases_view = table(self.cases, 5, empty=(
-            "No open cases. A no-show or a late cancellation opens one here, with its follow-up."))
+        self.cases_view = table(
+            self.cases,
+            5,
+            empty=("No open cases. A no-show or a late cancellation opens one here, with its follow-up."),
+        )
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
-        self.history_view = table(self.history, 2, empty=(
-            "Select a case to see its calls and messages; new cases open after a no-show or late cancel."))
+        self.history_view = table(
+            self.history,
+            2,
+            empty=(
+                "Select a case to see its calls and messages; new cases open after a no-show or late cancel."
+            ),
+        )
         self.detail = QLabel("Select a case to see who to call and why.")
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
@@ -151,8 +170,9 @@ class RecoveryScreen(Screen):
         head = QHBoxLayout()
         head.addWidget(_title("Open cases — most at risk first"))
         head.addStretch(1)
-        self.btn_export_cases = export_button(self, self.cases, self.tr("Recovery cases"),
-                                              status=self.sig_status.emit)
+        self.btn_export_cases = export_button(
+            self, self.cases, self.tr("Recovery cases"), status=self.sig_status.emit
+        )
         head.addWidget(self.btn_export_cases)
         lv.addLayout(head)
         lv.addWidget(self.cases_view, 1)
@@ -185,8 +205,9 @@ class RecoveryScreen(Screen):
             "their treatment stage; hover a row for the breakdown."
         )
         note.setWordWrap(True)
-        self.btn_export_risky = export_button(self, self.risky, self.tr("At-risk patients"),
-                                              status=self.sig_status.emit)
+        self.btn_export_risky = export_button(
+            self, self.risky, self.tr("At-risk patients"), status=self.sig_status.emit
+        )
         head = QHBoxLayout()
         head.addWidget(note, 1)
         head.addWidget(self.btn_export_risky)
@@ -200,12 +221,22 @@ class RecoveryScreen(Screen):
         self.chart_view = chart_view(self.chart)
         self.metrics_text = QLabel("")
         self.metrics_text.setWordWrap(True)
-        self.groups_view = table(self.groups, 1, empty=(
-            "No cases yet: a no-show or late cancellation opens one, counted here by provider and location."))
+        self.groups_view = table(
+            self.groups,
+            1,
+            empty=(
+                "No cases yet: a no-show or late cancellation opens one, "
+                "counted here by provider and location."
+            ),
+        )
         if not may_view_analytics(self.ctx.actor):
             return no_analytics_page()
-        return analytics_page(self.metrics_text, self.chart_view,
-                              "By provider, location, visit type and cause", self.groups_view)
+        return analytics_page(
+            self.metrics_text,
+            self.chart_view,
+            "By provider, location, visit type and cause",
+            self.groups_view,
+        )
 
     # ----- loading --------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
@@ -215,12 +246,20 @@ class RecoveryScreen(Screen):
     def refresh(self) -> None:
         now = self.ctx.clock.now()
         actor, analytics = self.ctx.actor, may_view_analytics(self.ctx.actor)
-        self.ctx.ops.read(lambda s: (
-            local_time.clinic_time_format(s),
-            recovery.list_cases(s, now=now),
-            recovery.recovery_metrics(s, actor, since=now - timedelta(days=METRICS_DAYS),
-                                      until=now + timedelta(minutes=1)) if analytics else None),
-            parent=self, on_done=self._show_cases, background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                local_time.clinic_time_format(s),
+                recovery.list_cases(s, now=now),
+                recovery.recovery_metrics(
+                    s, actor, since=now - timedelta(days=METRICS_DAYS), until=now + timedelta(minutes=1)
+                )
+                if analytics
+                else None,
+            ),
+            parent=self,
+            on_done=self._show_cases,
+            background=False,
+        )
         self._risk_stale = True
         self._load_risky_if_shown()
 
@@ -232,8 +271,9 @@ class RecoveryScreen(Screen):
         if not self.risky.rows:
             self.risky_empty.setText("Scoring the active patients…")
         # A newer load replaces one still running: only the latest list is shown.
-        self.risk_loader.start(partial(at_risk.load_at_risk_list, self.ctx.db, now=self.ctx.clock.now(),
-                                       limit=200))
+        self.risk_loader.start(
+            partial(at_risk.load_at_risk_list, self.ctx.db, now=self.ctx.clock.now(), limit=200)
+        )
 
     def _show_cases(self, loaded: tuple[str, list[CaseRow], RecoveryMetrics | None]) -> None:
         self.time_fmt, cases, metrics = loaded
@@ -278,10 +318,15 @@ class RecoveryScreen(Screen):
             f"{m.cases} cases opened: <b>{m.rescheduled}</b> re-booked, {m.lost} lost, {m.open} open, "
             f"{m.contacted} contacted, {m.closed} closed (visit restored or nothing to recover)."
         )
-        show_count_bars(self.chart, [f"{w.week_start:%d %b}" for w in m.weeks],
-                        [("Cases opened", "#7aa7e0", [w.opened for w in m.weeks]),
-                         ("Re-booked", "#2e9e62", [w.rescheduled for w in m.weeks])],
-                        empty="no cases yet")
+        show_count_bars(
+            self.chart,
+            [f"{w.week_start:%d %b}" for w in m.weeks],
+            [
+                ("Cases opened", "#7aa7e0", [w.opened for w in m.weeks]),
+                ("Re-booked", "#2e9e62", [w.rescheduled for w in m.weeks]),
+            ],
+            empty="no cases yet",
+        )
         self.groups.set_rows(
             [("Provider", g) for g in m.by_provider]
             + [("Location", g) for g in m.by_location]
@@ -355,8 +400,9 @@ class RecoveryScreen(Screen):
 
     def _act(self, what: str, fn: Any, message: str) -> bool:
         # The operation's changes reload the cases.
-        return self.ctx.ops.write(fn, parent=self, title=what,
-                                  on_done=lambda _result: self.sig_status.emit(message))
+        return self.ctx.ops.write(
+            fn, parent=self, title=what, on_done=lambda _result: self.sig_status.emit(message)
+        )
 
 
 def _days(value: float | None) -> str:

@@ -44,7 +44,7 @@ def split_delay(minutes: int) -> tuple[int, int]:
 
 
 def parse_latest(text: str) -> int | None:
-    """"21:00" → 1260; "" → None; raises ValueError for anything else."""
+    """ "21:00" → 1260; "" → None; raises ValueError for anything else."""
     text = text.strip()
     if not text:
         return None
@@ -276,8 +276,13 @@ class SequenceEditor(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in ((COL_DAYS, 90), (COL_HOURS, 70), (COL_ACTION, 100), (COL_TEMPLATE, 240),
-                           (COL_LATEST, 80)):
+        for col, width in (
+            (COL_DAYS, 90),
+            (COL_HOURS, 70),
+            (COL_ACTION, 100),
+            (COL_TEMPLATE, 240),
+            (COL_LATEST, 80),
+        ):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
 
@@ -337,8 +342,10 @@ class SequenceEditor(QWidget):
         self.message_preview.setWordWrap(True)
         self.message_preview.setTextFormat(Qt.TextFormat.RichText)
         self.message_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message_preview.setStyleSheet("QLabel#recoveryMessagePreview { background: #f5f7fa; "
-                                           "border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; }")
+        self.message_preview.setStyleSheet(
+            "QLabel#recoveryMessagePreview { background: #f5f7fa; "
+            "border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; }"
+        )
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self.show_message())
         self.model.changed.connect(self.show_message)
 
@@ -360,10 +367,16 @@ class SequenceEditor(QWidget):
 
     def load(self) -> None:
         clinic_id = self.ctx.clinic.id
-        self.ctx.ops.read(lambda s: (recovery.load_sequence(s, clinic_id),
-                                     {a: recovery.template_keys(s, clinic_id, a) for a in ACTIONS},
-                                     public_base_url(s)),
-                          parent=self, on_done=self._show, background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                recovery.load_sequence(s, clinic_id),
+                {a: recovery.template_keys(s, clinic_id, a) for a in ACTIONS},
+                public_base_url(s),
+            ),
+            parent=self,
+            on_done=self._show,
+            background=False,
+        )
 
     def _show(self, loaded: tuple[recovery.SequenceSettings, dict[str, list[str]], str]) -> None:
         shown, self.templates, self.link_address = loaded
@@ -398,9 +411,21 @@ class SequenceEditor(QWidget):
         clinic_id, steps, now = self.ctx.clinic.id, list(self.model.steps), self.ctx.clock.now()
         name, causes, lost_after = self.name, self.cause_kinds(), self.lost_after.value()
         return self.ctx.ops.write(
-            lambda s: recovery.save_sequence(s, self.ctx.actor, clinic_id, steps, now=now, name=name,
-                                             cause_kinds=causes, lost_after_days=lost_after),
-            parent=self, title="Recovery sequence", on_done=self._saved, on_error=self._refused)
+            lambda s: recovery.save_sequence(
+                s,
+                self.ctx.actor,
+                clinic_id,
+                steps,
+                now=now,
+                name=name,
+                cause_kinds=causes,
+                lost_after_days=lost_after,
+            ),
+            parent=self,
+            title="Recovery sequence",
+            on_done=self._saved,
+            on_error=self._refused,
+        )
 
     def _saved(self, _result: object) -> None:
         self.load()
@@ -425,13 +450,18 @@ class SequenceEditor(QWidget):
             return "A staff call: no message is sent."
         clinic_id, base_url = self.ctx.clinic.id, self.link_address
         checked: list[tuple[str, TemplateCheck | None]] = []
-        self.ctx.ops.read(lambda s: recovery.step_messages(s, clinic_id, st, base_url=base_url), parent=self,
-                          on_done=checked.extend, background=False)
+        self.ctx.ops.read(
+            lambda s: recovery.step_messages(s, clinic_id, st, base_url=base_url),
+            parent=self,
+            on_done=checked.extend,
+            background=False,
+        )
         parts = []
         for key, check in checked:
             if check is None:
-                parts.append(f"<b>{_html(key)}</b> — there is no {ACTION_LABELS[st.action]} template "
-                             "with this key.")
+                parts.append(
+                    f"<b>{_html(key)}</b> — there is no {ACTION_LABELS[st.action]} template with this key."
+                )
                 continue
             if check.segments is not None:
                 head = f"<b>{_html(key)}</b> — {segment_summary(check.segments)}"

@@ -27,10 +27,12 @@ from orca_desk.ui.workers import BackgroundLoader
 
 # Button labels short enough that the four fit beside the row at 1280 px; the tooltip says it in full.
 SHORT_OUTCOMES = {"left_voicemail": "Voicemail"}
-COLUMNS = ["Visit", "Patient", "Contact", "Phone", "Type · place", "Status", "Last call",
-           "Outcome"]
-STATUS_TEXT = {"unconfirmed": "not asked yet", "requested": "asked, no answer",
-               "callback": "asked for a call"}
+COLUMNS = ["Visit", "Patient", "Contact", "Phone", "Type · place", "Status", "Last call", "Outcome"]
+STATUS_TEXT = {
+    "unconfirmed": "not asked yet",
+    "requested": "asked, no answer",
+    "callback": "asked for a call",
+}
 
 
 class CallListScreen(Screen):
@@ -38,8 +40,9 @@ class CallListScreen(Screen):
     in local time order, each row with its one-click outcome buttons. Loads off the UI thread."""
 
     # The visits, their confirmation and call tasks, the families' names and numbers, closed days.
-    watches = frozenset({"appointment", "staff_task", "confirmation_request", "patient",
-                         "schedule_exception"})
+    watches = frozenset(
+        {"appointment", "staff_task", "confirmation_request", "patient", "schedule_exception"}
+    )
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -67,8 +70,13 @@ class CallListScreen(Screen):
         self.loader.sig_loaded.connect(self._on_loaded)
         self.loader.sig_failed.connect(self._on_load_failed)
         # The outcome buttons column holds widgets, not text: left out of the file.
-        self.export_button = export_button(self, self.table.model(), self.tr("Call list"),
-                                           status=self.sig_status.emit, skip=(len(COLUMNS) - 1,))
+        self.export_button = export_button(
+            self,
+            self.table.model(),
+            self.tr("Call list"),
+            status=self.sig_status.emit,
+            skip=(len(COLUMNS) - 1,),
+        )
         head = QHBoxLayout()
         head.addWidget(self.summary, 1)
         head.addWidget(self.export_button)
@@ -101,8 +109,15 @@ class CallListScreen(Screen):
         self.loading = True
         self.summary.setText("Loading the call list…")
         # A newer load replaces one still running: only the latest rows are shown.
-        self.loader.start(partial(confirmations.load_call_list, self.ctx.db, now=now,
-                                  location_id=self.location_id, day=self._wanted_day(now)))
+        self.loader.start(
+            partial(
+                confirmations.load_call_list,
+                self.ctx.db,
+                now=now,
+                location_id=self.location_id,
+                day=self._wanted_day(now),
+            )
+        )
 
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
@@ -121,8 +136,9 @@ class CallListScreen(Screen):
             where = f" at {self.ctx.clinic.location(data.location_id).name}"
         about = f"{data.day:%A %-d %B}" if data.day is not None else "the next business day"
         self.summary.setText(f"<b>{families} to call</b> — visits on {about}{where} not confirmed yet")
-        self.table.setHorizontalHeaderItem(4, QTableWidgetItem("Type" if data.location_id is not None
-                                                               else "Type · place"))
+        self.table.setHorizontalHeaderItem(
+            4, QTableWidgetItem("Type" if data.location_id is not None else "Type · place")
+        )
         self.table.setRowCount(len(self.rows))
         # One day at one location: the title says which, so the rows say only the time and the type.
         one_day = data.day is not None and data.location_id is not None
@@ -130,13 +146,18 @@ class CallListScreen(Screen):
         buttons_width = 0
         time_fmt = self.ctx.time_style()
         for r, row in enumerate(self.rows):
-            when = (local_time.fmt_time(row.start, zone, time_fmt) if one_day and zone is not None
-                    else row.when)
-            values = [when,
-                      row.patient, row.responsible, "\n".join(row.phones) or "no number",
-                      row.type_name if one_day else f"{row.type_name} · {row.location}",
-                      STATUS_TEXT.get(row.confirmation, row.confirmation),
-                      f"{row.last_outcome} ({row.attempts})" if row.attempts else "—"]
+            when = (
+                local_time.fmt_time(row.start, zone, time_fmt) if one_day and zone is not None else row.when
+            )
+            values = [
+                when,
+                row.patient,
+                row.responsible,
+                "\n".join(row.phones) or "no number",
+                row.type_name if one_day else f"{row.type_name} · {row.location}",
+                STATUS_TEXT.get(row.confirmation, row.confirmation),
+                f"{row.last_outcome} ({row.attempts})" if row.attempts else "—",
+            ]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setToolTip(v)  # what an elided cell cut off
@@ -171,5 +192,9 @@ class CallListScreen(Screen):
         now = self.ctx.clock.now()
         return self.ctx.ops.write(
             lambda s: confirmations.record_call_outcome(s, self.ctx.actor, appointment_id, outcome, now=now),
-            parent=self, title="Not recorded", on_done=lambda _appt: self.sig_status.emit(
-                f"Call recorded: {confirmations.CALL_OUTCOMES[outcome].lower()}"))
+            parent=self,
+            title="Not recorded",
+            on_done=lambda _appt: self.sig_status.emit(
+                f"Call recorded: {confirmations.CALL_OUTCOMES[outcome].lower()}"
+            ),
+        )

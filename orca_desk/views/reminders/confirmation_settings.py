@@ -47,11 +47,19 @@ class ConfirmationSettingsPanel(QWidget):
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Call families still unconfirmed", self.escalation)
-        form.addRow(_hint("A call task is opened for them then. The Call list shows the next "
-                          "business day's unconfirmed families at the location in the toolbar."))
+        form.addRow(
+            _hint(
+                "A call task is opened for them then. The Call list shows the next "
+                "business day's unconfirmed families at the location in the toolbar."
+            )
+        )
         form.addRow(self.release)
-        form.addRow(_hint("The visit is cancelled as “declined by family” and a reschedule task is "
-                          "opened. Off: the visit stays booked and flagged “needs reschedule”."))
+        form.addRow(
+            _hint(
+                "The visit is cancelled as “declined by family” and a reschedule task is "
+                "opened. Off: the visit stays booked and flagged “needs reschedule”."
+            )
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.save)
         buttons.addWidget(self.message, 1)
@@ -67,8 +75,13 @@ class ConfirmationSettingsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.ops.read(lambda s: reminders.load_settings(s, with_secret=False), parent=self,
-                          on_done=self._show, on_error=self.message.setText, background=False)
+        self.ctx.ops.read(
+            lambda s: reminders.load_settings(s, with_secret=False),
+            parent=self,
+            on_done=self._show,
+            on_error=self.message.setText,
+            background=False,
+        )
 
     def _show(self, current: reminders.ReminderSettings) -> None:
         self.escalation.setValue(current.escalation // timedelta(hours=1))
@@ -77,10 +90,13 @@ class ConfirmationSettingsPanel(QWidget):
     def save_settings(self) -> bool:
         hours, release, now = self.escalation.value(), self.release.isChecked(), self.ctx.clock.now()
         return self.ctx.ops.write(
-            lambda s: reminders.save_settings(s, self.ctx.actor, escalation_hours=hours,
-                                              release_on_decline=release, now=now),
-            parent=self, on_done=self._saved,
-            on_error=lambda message: self.message.setText(f"Not saved: {message}"))
+            lambda s: reminders.save_settings(
+                s, self.ctx.actor, escalation_hours=hours, release_on_decline=release, now=now
+            ),
+            parent=self,
+            on_done=self._saved,
+            on_error=lambda message: self.message.setText(f"Not saved: {message}"),
+        )
 
     def _saved(self, _result: object) -> None:
         self.message.setText("")

@@ -142,8 +142,10 @@ class SequenceEditor(QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview.setObjectName("reminderPreview")
-        self.preview.setStyleSheet("QLabel#reminderPreview { background: #f5f7fa; border: 1px solid #d0d7de;"
-                                   " border-radius: 6px; padding: 8px; }")
+        self.preview.setStyleSheet(
+            "QLabel#reminderPreview { background: #f5f7fa; border: 1px solid #d0d7de;"
+            " border-radius: 6px; padding: 8px; }"
+        )
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b71c1c;")
@@ -174,25 +176,35 @@ class SequenceEditor(QWidget):
 
     def load(self, seq: reminders.SequenceRow | None) -> None:
         self._loading = True
-        data = seq.as_input() if seq else replace(reminders.DEFAULT_SEQUENCE, name="New sequence",
-                                                  is_default=False)
+        data = (
+            seq.as_input()
+            if seq
+            else replace(reminders.DEFAULT_SEQUENCE, name="New sequence", is_default=False)
+        )
         self.sequence_id = seq.id if seq else None
         self.name.setText(data.name)
         self.is_default.setChecked(data.is_default)
         self.is_active.setChecked(data.is_active)
         for i in range(self.types.count()):
             item = self.types.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
-                               in data.appointment_type_ids else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(Qt.ItemDataRole.UserRole) in data.appointment_type_ids
+                else Qt.CheckState.Unchecked
+            )
         self.steps = list(data.steps)
         self._loading = False
         self._refresh_steps(0 if self.steps else -1)
 
     def data(self) -> SequenceInput:
-        ids = tuple(self.types.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.types.count())
-                    if self.types.item(i).checkState() == Qt.CheckState.Checked)
-        return SequenceInput(self.name.text(), ids, self.is_active.isChecked(), self.is_default.isChecked(),
-                             tuple(self.steps))
+        ids = tuple(
+            self.types.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.types.count())
+            if self.types.item(i).checkState() == Qt.CheckState.Checked
+        )
+        return SequenceInput(
+            self.name.text(), ids, self.is_active.isChecked(), self.is_default.isChecked(), tuple(self.steps)
+        )
 
     def _refresh_steps(self, select: int) -> None:
         self._loading = True
@@ -227,9 +239,15 @@ class SequenceEditor(QWidget):
 
     def _show_texts(self, st: StepInput) -> None:
         clinic_id = self.ctx.clinic.id
-        self.ctx.ops.read(lambda s: (reminders.step_texts(s, clinic_id, st, "sms"),
-                                     reminders.step_texts(s, clinic_id, st, "email")),
-                          parent=self, on_done=self._set_texts, background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                reminders.step_texts(s, clinic_id, st, "sms"),
+                reminders.step_texts(s, clinic_id, st, "email"),
+            ),
+            parent=self,
+            on_done=self._set_texts,
+            background=False,
+        )
 
     def _set_texts(self, texts: tuple[tuple[str | None, str], tuple[str | None, str]]) -> None:
         (_, sms), (subject, email) = texts
@@ -244,10 +262,15 @@ class SequenceEditor(QWidget):
         channels = tuple(c for c, box in (("sms", self.sms), ("email", self.email)) if box.isChecked())
         clinic_id = self.ctx.clinic.id
         defaults: list[tuple[tuple[str | None, str], tuple[str | None, str]]] = []
-        self.ctx.ops.read(lambda s: (
-            reminders.step_texts(s, clinic_id, replace(st, sms_body=None), "sms"),
-            reminders.step_texts(s, clinic_id, replace(st, email_body=None, email_subject=None), "email")),
-            parent=self, on_done=defaults.append, background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                reminders.step_texts(s, clinic_id, replace(st, sms_body=None), "sms"),
+                reminders.step_texts(s, clinic_id, replace(st, email_body=None, email_subject=None), "email"),
+            ),
+            parent=self,
+            on_done=defaults.append,
+            background=False,
+        )
         if not defaults:
             return st
         (_, sms_default), (subj_default, email_default) = defaults[0]
@@ -255,12 +278,17 @@ class SequenceEditor(QWidget):
         email = self.email_text.toPlainText()
         subject = self.email_subject.text()
         own_email = email != email_default or subject != (subj_default or "")
-        return replace(st, offset_minutes=reminders.offset_minutes(self.days.value(), self.hours.value(),
-                                                                   self.minutes.value()),
-                       channels=channels, asks_for_confirmation=self.asks.isChecked(),
-                       sms_body=sms if sms != sms_default else None,
-                       email_subject=subject if own_email else None,
-                       email_body=email if own_email else None)
+        return replace(
+            st,
+            offset_minutes=reminders.offset_minutes(
+                self.days.value(), self.hours.value(), self.minutes.value()
+            ),
+            channels=channels,
+            asks_for_confirmation=self.asks.isChecked(),
+            sms_body=sms if sms != sms_default else None,
+            email_subject=subject if own_email else None,
+            email_body=email if own_email else None,
+        )
 
     def _on_step_edited(self) -> None:
         if self._loading or self.current < 0:
@@ -277,8 +305,13 @@ class SequenceEditor(QWidget):
     def _on_template_changed(self) -> None:
         if self._loading or self.current < 0:
             return
-        st = replace(self.steps[self.current], template_key=self.template.currentData() or "",
-                     sms_body=None, email_subject=None, email_body=None)
+        st = replace(
+            self.steps[self.current],
+            template_key=self.template.currentData() or "",
+            sms_body=None,
+            email_subject=None,
+            email_body=None,
+        )
         self.steps[self.current] = st
         self._loading = True
         self._show_texts(st)
@@ -306,10 +339,17 @@ class SequenceEditor(QWidget):
         self.email_text.setEnabled(self.email.isChecked())
         clinic_id, data, sequence_id = self.ctx.clinic.id, self.data(), self.sequence_id
         step = self.steps[self.current] if 0 <= self.current < len(self.steps) else None
-        self.ctx.ops.read(lambda s: (
-            [] if step is None else reminders.preview_step(s, clinic_id, step, base_url=self.link_address),
-            reminders.sequence_problems(s, clinic_id, data, sequence_id=sequence_id)),
-            parent=self, on_done=self._show_checks, background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                []
+                if step is None
+                else reminders.preview_step(s, clinic_id, step, base_url=self.link_address),
+                reminders.sequence_problems(s, clinic_id, data, sequence_id=sequence_id),
+            ),
+            parent=self,
+            on_done=self._show_checks,
+            background=False,
+        )
 
     def _show_checks(self, checks: tuple[list[reminders.StepPreview], list[str]]) -> None:
         previews, problems = checks
@@ -326,15 +366,22 @@ class SequenceEditor(QWidget):
         self.save.setEnabled(not problems)
 
     def _on_save(self) -> bool:
-        now, clinic_id, data, sequence_id = (self.ctx.clock.now(), self.ctx.clinic.id, self.data(),
-                                             self.sequence_id)
+        now, clinic_id, data, sequence_id = (
+            self.ctx.clock.now(),
+            self.ctx.clinic.id,
+            self.data(),
+            self.sequence_id,
+        )
         # A refusal is shown where the problems are listed (a modal box would hide the editor);
         # the changes reload the list, which then selects the saved sequence.
         return self.ctx.ops.write(
-            lambda s: reminders.save_sequence(s, self.ctx.actor, clinic_id, data, now=now,
-                                              sequence_id=sequence_id),
-            parent=self, on_done=self._saved,
-            on_error=lambda message: self.problems.setText(f"Not saved: {message}"))
+            lambda s: reminders.save_sequence(
+                s, self.ctx.actor, clinic_id, data, now=now, sequence_id=sequence_id
+            ),
+            parent=self,
+            on_done=self._saved,
+            on_error=lambda message: self.problems.setText(f"Not saved: {message}"),
+        )
 
     def _saved(self, sequence_id: int) -> None:
         self.sequence_id = sequence_id
@@ -361,10 +408,13 @@ class AnalyticsPanel(QWidget):
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.view = chart_view(self.chart, min_height=240)
         self.table = QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(["Sequence", "Step", "Sent", "Delivered", "Answers",
-                                              "Confirmed", "Share of answers"])
-        empty_state(self.table, "No reminders sent in the last 90 days: the sequences above send them "
-                                "before booked visits.")
+        self.table.setHorizontalHeaderLabels(
+            ["Sequence", "Step", "Sent", "Delivered", "Answers", "Confirmed", "Share of answers"]
+        )
+        empty_state(
+            self.table,
+            "No reminders sent in the last 90 days: the sequences above send them before booked visits.",
+        )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
@@ -391,21 +441,42 @@ class AnalyticsPanel(QWidget):
         now = self.ctx.clock.now()
         since, until = now - timedelta(days=90), now + timedelta(days=1)
         actor = self.ctx.actor
-        self.ctx.ops.read(lambda s: (
-            reminder_analytics.step_stats(s, actor, since=since, until=until),
-            reminder_analytics.confirmation_rates(s, actor, since=since, until=until + timedelta(days=60)),
-            reminder_analytics.confirmation_rates(s, actor, since=since, until=until + timedelta(days=60),
-                                                  by="location")),
-            parent=self, on_done=self._show, background=False)
+        self.ctx.ops.read(
+            lambda s: (
+                reminder_analytics.step_stats(s, actor, since=since, until=until),
+                reminder_analytics.confirmation_rates(
+                    s, actor, since=since, until=until + timedelta(days=60)
+                ),
+                reminder_analytics.confirmation_rates(
+                    s, actor, since=since, until=until + timedelta(days=60), by="location"
+                ),
+            ),
+            parent=self,
+            on_done=self._show,
+            background=False,
+        )
 
-    def _show(self, loaded: tuple[list[reminder_analytics.StepStats], list[reminder_analytics.RateRow],
-                                  list[reminder_analytics.RateRow]]) -> None:
+    def _show(
+        self,
+        loaded: tuple[
+            list[reminder_analytics.StepStats],
+            list[reminder_analytics.RateRow],
+            list[reminder_analytics.RateRow],
+        ],
+    ) -> None:
         stats, by_type, by_loc = loaded
         shares = reminder_analytics.response_shares(stats)
         self.table.setRowCount(len(stats))
         for r, st in enumerate(stats):
-            values = [st.sequence, st.step, str(st.sent), str(st.delivered), str(st.responses),
-                      str(st.confirmations), f"{shares.get(st.step_id, 0.0):.0%}"]
+            values = [
+                st.sequence,
+                st.step,
+                str(st.sent),
+                str(st.delivered),
+                str(st.responses),
+                str(st.confirmations),
+                f"{shares.get(st.step_id, 0.0):.0%}",
+            ]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
         rows = [*by_type, *by_loc]
@@ -438,8 +509,16 @@ class AnalyticsPanel(QWidget):
 
 # What each tab shows: a change elsewhere leaves the others (and the editor's unsaved edits) alone.
 SEQUENCE_TABLES = frozenset({"reminder_sequence", "reminder_step", "appointment_type", "message_template"})
-ANALYTICS_TABLES = frozenset({"planned_reminder", "outbox_message", "outbox_event", "confirmation_request",
-                              "inbound_message", "appointment"})
+ANALYTICS_TABLES = frozenset(
+    {
+        "planned_reminder",
+        "outbox_message",
+        "outbox_event",
+        "confirmation_request",
+        "inbound_message",
+        "appointment",
+    }
+)
 SETTINGS_TABLES = frozenset({"clinic_setting"})
 
 
@@ -488,8 +567,12 @@ class RemindersScreen(Screen):
 
     def reload_sequences(self, select_id: int | None = None) -> None:
         clinic_id = self.ctx.clinic.id
-        self.ctx.ops.read(lambda s: reminders.list_sequences(s, clinic_id), parent=self,
-                          on_done=lambda rows: self._show_sequences(rows, select_id), background=False)
+        self.ctx.ops.read(
+            lambda s: reminders.list_sequences(s, clinic_id),
+            parent=self,
+            on_done=lambda rows: self._show_sequences(rows, select_id),
+            background=False,
+        )
 
     def _show_sequences(self, rows: list[reminders.SequenceRow], select_id: int | None) -> None:
         self._rows = rows

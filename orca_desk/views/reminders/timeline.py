@@ -80,8 +80,12 @@ class StepTimeline(QWidget):
         p.drawText(QRectF(right - 60, y + 10, 74, 16), Qt.AlignmentFlag.AlignRight, "visit")
         for i, (step, rect) in enumerate(zip(self._steps, self.marker_rects(), strict=True)):
             colour = EMAIL_COLOUR if step.channels == ("email",) else SMS_COLOUR
-            p.setPen(QPen(QColor("#000000") if i == self._selected else colour.darker(130),
-                          2.5 if i == self._selected else 1.2))
+            p.setPen(
+                QPen(
+                    QColor("#000000") if i == self._selected else colour.darker(130),
+                    2.5 if i == self._selected else 1.2,
+                )
+            )
             p.setBrush(CONFIRM_COLOUR if step.asks_for_confirmation else colour)
             p.drawEllipse(rect)
             text = short_offset(step.offset_minutes)

@@ -136,8 +136,8 @@ class FindOpeningDialog(QDialog):
             [
                 (
                     "When",
-                    lambda o: (
-                        local_time.fmt_datetime(o.start, clinic.location(o.location_id).zone, self.time_fmt)
+                    lambda o: local_time.fmt_datetime(
+                        o.start, clinic.location(o.location_id).zone, self.time_fmt
                     ),
                 ),
                 ("Provider", lambda o: names.get(o.provider_id, "?")),
@@ -223,7 +223,10 @@ class FindOpeningDialog(QDialog):
                 limit=20,
                 spread=True,  # choices over days and times, not every five minutes of one afternoon
             ),
-            parent=self, on_done=found.append, on_error=self.error.setText, title="No openings",
+            parent=self,
+            on_done=found.append,
+            on_error=self.error.setText,
+            title="No openings",
             background=False,
         ):
             return []
@@ -242,8 +245,13 @@ class FindOpeningDialog(QDialog):
 
     def _run_patient_search(self) -> None:
         text = self.patient_search.text()
-        self.ctx.ops.read(lambda session: search_patients(session, text, limit=30), parent=self,
-                          on_done=self._show_patients, on_error=self.error.setText, background=False)
+        self.ctx.ops.read(
+            lambda session: search_patients(session, text, limit=30),
+            parent=self,
+            on_done=self._show_patients,
+            on_error=self.error.setText,
+            background=False,
+        )
 
     def _show_patients(self, rows: list[PatientRow]) -> None:
         self.patients.set_rows(rows)
@@ -272,9 +280,13 @@ class FindOpeningDialog(QDialog):
         )
         refusals: list[str] = []
         if not self.ctx.ops.write(
-            lambda session: booking.book_appointment(session, self.ctx.actor, req,
-                                                     now=self.ctx.clock.now()).id,
-            parent=self, title="Not booked", on_done=self._booked, on_error=refusals.append,
+            lambda session: (
+                booking.book_appointment(session, self.ctx.actor, req, now=self.ctx.clock.now()).id
+            ),
+            parent=self,
+            title="Not booked",
+            on_done=self._booked,
+            on_error=refusals.append,
         ):
             # The openings as they are now, and why this one could not be booked.
             self.search()
@@ -284,10 +296,12 @@ class FindOpeningDialog(QDialog):
         local = opening.start.astimezone(location.zone)
         self.booked_place = (opening.location_id, local.date())
         provider = self._provider_name(opening.provider_id)
-        self.booked_text = (f"Booked {patient.name}: {self.type_combo.currentText()} on "
-                            f"{local_time.fmt_date(local, location.zone)} at "
-                            f"{local_time.fmt_time(local, location.zone, self.time_fmt)} with {provider}, "
-                            f"{location.name}")
+        self.booked_text = (
+            f"Booked {patient.name}: {self.type_combo.currentText()} on "
+            f"{local_time.fmt_date(local, location.zone)} at "
+            f"{local_time.fmt_time(local, location.zone, self.time_fmt)} with {provider}, "
+            f"{location.name}"
+        )
         self.accept()
         return True
 

@@ -248,8 +248,13 @@ class SchedulesScreen(Screen):
                 ("Location", lambda a: a.location_name),
             ]
         )
-        self.affected_view = table(self.affected, len(self.affected.columns) - 1, empty=(
-            "No booked visit falls outside these hours: Preview lists any the new week would leave out."))
+        self.affected_view = table(
+            self.affected,
+            len(self.affected.columns) - 1,
+            empty=(
+                "No booked visit falls outside these hours: Preview lists any the new week would leave out."
+            ),
+        )
         self.affected_view.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -279,8 +284,11 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.exceptions_view = table(self.exceptions, len(self.exceptions.columns) - 1, empty=(
-            "No days off or changed hours: add time off or extra hours with the form below."))
+        self.exceptions_view = table(
+            self.exceptions,
+            len(self.exceptions.columns) - 1,
+            empty=("No days off or changed hours: add time off or extra hours with the form below."),
+        )
         self.x_kind = QComboBox()
         for label, kind in (
             ("Time off (this provider)", "time_off"),
@@ -334,8 +342,9 @@ class SchedulesScreen(Screen):
         actions.addStretch(1)
         actions.addWidget(import_ics)
         actions.addWidget(remove)
-        self.btn_export_exceptions = export_button(self, self.exceptions, self.tr("Schedule exceptions"),
-                                                   status=self.sig_status.emit)
+        self.btn_export_exceptions = export_button(
+            self, self.exceptions, self.tr("Schedule exceptions"), status=self.sig_status.emit
+        )
         actions.addWidget(self.btn_export_exceptions)
         group = QGroupBox("Add an exception")
         group.setLayout(form)
@@ -352,8 +361,13 @@ class SchedulesScreen(Screen):
         self.blocks = RowsModel[ps.BlockView](
             [
                 ("Day", lambda b: f"{b.day:%a %-d %b %Y}"),
-                ("Time", lambda b: f"{local_time.fmt_minute(b.start_minute, self.time_fmt)}–"
-                                   f"{local_time.fmt_minute(b.end_minute, self.time_fmt)}"),
+                (
+                    "Time",
+                    lambda b: (
+                        f"{local_time.fmt_minute(b.start_minute, self.time_fmt)}–"
+                        f"{local_time.fmt_minute(b.end_minute, self.time_fmt)}"
+                    ),
+                ),
                 ("Reason", lambda b: b.reason),
                 (
                     "For",
@@ -368,8 +382,11 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.blocks_view = table(self.blocks, len(self.blocks.columns) - 1, empty=(
-            "No blocked time: block a chair or provider for a meeting or lunch with the form below."))
+        self.blocks_view = table(
+            self.blocks,
+            len(self.blocks.columns) - 1,
+            empty=("No blocked time: block a chair or provider for a meeting or lunch with the form below."),
+        )
         self.b_location = QComboBox()
         for loc in self.ctx.clinic.locations:
             self.b_location.addItem(loc.name, loc.id)
@@ -421,8 +438,9 @@ class SchedulesScreen(Screen):
         actions.addWidget(add)
         actions.addStretch(1)
         actions.addWidget(remove)
-        self.btn_export_blocks = export_button(self, self.blocks, self.tr("Blocked time"),
-                                               status=self.sig_status.emit)
+        self.btn_export_blocks = export_button(
+            self, self.blocks, self.tr("Blocked time"), status=self.sig_status.emit
+        )
         actions.addWidget(self.btn_export_blocks)
         box = QVBoxLayout(tab)
         box.addWidget(self.blocks_view, 1)
@@ -463,9 +481,11 @@ class SchedulesScreen(Screen):
         today = self.today
 
         def load(session: Any) -> tuple[list[ps.DayHours], list[ps.ExceptionView], list[ps.BlockView]]:
-            return (ps.week_on(session, pid, today),
-                    ps.list_exceptions(session, provider_id=pid, start_day=today - timedelta(days=30)),
-                    ps.list_blocks(session, provider_id=pid))
+            return (
+                ps.week_on(session, pid, today),
+                ps.list_exceptions(session, provider_id=pid, start_day=today - timedelta(days=30)),
+                ps.list_blocks(session, provider_id=pid),
+            )
 
         self.ctx.ops.read(load, parent=self, on_done=self._show, background=False)
 
@@ -506,17 +526,29 @@ class SchedulesScreen(Screen):
         """Show an operation's refusal above the tabs, marking the input ``widgets`` names for it."""
         return lambda exc: self._show_error(exc, widgets(exc), status=False)
 
-    def _write(self, action: Callable[[Any], object], done: str, widget: QWidget | None = None, *,
-               on_done: Callable[[], None] | None = None,
-               widgets: Callable[[OrcaError], QWidget | None] | None = None) -> bool:
+    def _write(
+        self,
+        action: Callable[[Any], object],
+        done: str,
+        widget: QWidget | None = None,
+        *,
+        on_done: Callable[[], None] | None = None,
+        widgets: Callable[[OrcaError], QWidget | None] | None = None,
+    ) -> bool:
         """One operation; its changes reload the screen, then ``done`` goes to the status bar."""
+
         def finished(_result: object) -> None:
             if on_done is not None:
                 on_done()
             self.sig_status.emit(done)
 
-        return self.ctx.ops.write(action, parent=self, title="Not saved", on_done=finished,
-                                  on_refused=self._refused(widgets or (lambda _exc: widget)))
+        return self.ctx.ops.write(
+            action,
+            parent=self,
+            title="Not saved",
+            on_done=finished,
+            on_refused=self._refused(widgets or (lambda _exc: widget)),
+        )
 
     def _ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
@@ -536,9 +568,13 @@ class SchedulesScreen(Screen):
         found: list[list[ps.AffectedAppointment]] = []
         # The typed breaks are read inside the operation: a mistyped one is its refusal.
         if not self.ctx.ops.read(
-            lambda s: ps.appointments_outside_new_hours(s, pid, self.week.days(), effective_from=start,
-                                                        effective_to=end, now=now),
-            parent=self, on_done=found.append, title="Not saved", background=False,
+            lambda s: ps.appointments_outside_new_hours(
+                s, pid, self.week.days(), effective_from=start, effective_to=end, now=now
+            ),
+            parent=self,
+            on_done=found.append,
+            title="Not saved",
+            background=False,
             on_refused=self._refused(self._week_widget),
         ):
             return None
@@ -573,8 +609,13 @@ class SchedulesScreen(Screen):
         start, end = self.week.effective_range()
         return self._write(
             lambda s: ps.set_week(
-                s, self.ctx.actor, pid, self.week.days(), effective_from=start, effective_to=end,
-                now=self.ctx.clock.now()
+                s,
+                self.ctx.actor,
+                pid,
+                self.week.days(),
+                effective_from=start,
+                effective_to=end,
+                now=self.ctx.clock.now(),
             ),
             f"Hours saved from {start:%-d %b %Y}",
             widgets=self._week_widget,
@@ -632,9 +673,12 @@ class SchedulesScreen(Screen):
             )
 
         field_widgets = {"name": self.x_name, "end_day": self.x_to, "start_minute": self.x_start}
-        return self._write(action, f"Added {self.x_kind.currentText().split(' (')[0].lower()}",
-                           on_done=self.x_name.clear,
-                           widgets=lambda exc: field_widgets.get(getattr(exc, "field", None) or ""))
+        return self._write(
+            action,
+            f"Added {self.x_kind.currentText().split(' (')[0].lower()}",
+            on_done=self.x_name.clear,
+            widgets=lambda exc: field_widgets.get(getattr(exc, "field", None) or ""),
+        )
 
     def remove_exception(self) -> bool:
         idx = self.exceptions_view.currentIndex()
@@ -664,10 +708,14 @@ class SchedulesScreen(Screen):
         results: list[ps.IcsImportResult] = []
         kind = self.x_type.currentData()
         self.ctx.ops.write(
-            lambda s: ps.import_time_off_ics(s, self.ctx.actor, provider_id=pid, data=data,
-                                             now=self.ctx.clock.now(), time_off_type=kind),
-            parent=self, title="Not imported", on_done=results.append,
-            on_refused=self._refused(lambda _exc: None))
+            lambda s: ps.import_time_off_ics(
+                s, self.ctx.actor, provider_id=pid, data=data, now=self.ctx.clock.now(), time_off_type=kind
+            ),
+            parent=self,
+            title="Not imported",
+            on_done=results.append,
+            on_refused=self._refused(lambda _exc: None),
+        )
         if not results:
             return None
         result = results[0]

@@ -50,8 +50,10 @@ from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.templates_editor import TemplatesEditor
 
-SECRET_LABELS = {provider_env.TWILIO_AUTH_TOKEN: "Twilio auth token",
-                 provider_env.SENDGRID_API_KEY: "SendGrid API key"}
+SECRET_LABELS = {
+    provider_env.TWILIO_AUTH_TOKEN: "Twilio auth token",
+    provider_env.SENDGRID_API_KEY: "SendGrid API key",
+}
 
 
 def _qtime(t: time) -> QTime:
@@ -106,8 +108,10 @@ class SettingsScreen(Screen):
         self.loopback_note = QLabel()
         self.loopback_note.setWordWrap(True)
         self.loopback_note.setObjectName("loopbackNote")
-        self.loopback_note.setStyleSheet("QLabel#loopbackNote { background: #fff4d6; border: 1px solid "
-                                         "#f0d58c; border-radius: 6px; padding: 6px 8px; }")
+        self.loopback_note.setStyleSheet(
+            "QLabel#loopbackNote { background: #fff4d6; border: 1px solid "
+            "#f0d58c; border-radius: 6px; padding: 6px 8px; }"
+        )
         self.loopback_note.hide()
         f.addRow(self.loopback_note)
         f.addRow(self.link_secret_note)
@@ -131,8 +135,12 @@ class SettingsScreen(Screen):
         quiet.addWidget(self.quiet_end)
         quiet.addStretch(1)
         f.addRow("Quiet hours", quiet)
-        f.addRow(_hint("No messages in this window, judged in each patient's own time zone; "
-                       "they wait for the next allowed time."))
+        f.addRow(
+            _hint(
+                "No messages in this window, judged in each patient's own time zone; "
+                "they wait for the next allowed time."
+            )
+        )
         f.addRow("Per phone number, per day", self.daily_budget)
         f.addRow("Per phone number, per week", self.weekly_budget)
         f.addRow(self.allow_procedures)
@@ -150,9 +158,13 @@ class SettingsScreen(Screen):
         low, high = cs.WAITLIST_HOLD_RANGE
         f.addRow("Waitlist hold", self.waitlist_hold)
         f.addRow("Offers per waitlist entry", self.waitlist_max_offers)
-        f.addRow(_hint(f"An offered opening is held for the family this long ({low} minutes to "
-                       f"{high // 60} hours) from the moment the text goes out; each entry is offered at "
-                       "most this many openings. Both are told in the offer."))
+        f.addRow(
+            _hint(
+                f"An offered opening is held for the family this long ({low} minutes to "
+                f"{high // 60} hours) from the moment the text goes out; each entry is offered at "
+                "most this many openings. Both are told in the offer."
+            )
+        )
 
         self.sms_provider = QComboBox()
         self.sms_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
@@ -208,8 +220,10 @@ class SettingsScreen(Screen):
         self.keyring_note = QLabel()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setObjectName("keyringNote")
-        self.keyring_note.setStyleSheet("QLabel#keyringNote { background: #fff4d6; border: 1px solid #f0d58c;"
-                                        " border-radius: 6px; padding: 8px 10px; }")
+        self.keyring_note.setStyleSheet(
+            "QLabel#keyringNote { background: #fff4d6; border: 1px solid #f0d58c;"
+            " border-radius: 6px; padding: 8px 10px; }"
+        )
         for field in (self.twilio_token, self.sendgrid_key):
             field.setEchoMode(QLineEdit.EchoMode.Password)
 
@@ -269,8 +283,10 @@ class SettingsScreen(Screen):
         self.backup_warning = QLabel()
         self.backup_warning.setObjectName("backupWarning")
         self.backup_warning.setWordWrap(True)
-        self.backup_warning.setStyleSheet("QLabel#backupWarning { background: #fff4d6; border: 1px solid "
-                                          "#f0d58c; border-radius: 6px; padding: 6px 8px; }")
+        self.backup_warning.setStyleSheet(
+            "QLabel#backupWarning { background: #fff4d6; border: 1px solid "
+            "#f0d58c; border-radius: 6px; padding: 6px 8px; }"
+        )
         folder = QHBoxLayout()
         folder.addWidget(self.backup_folder, 1)
         folder.addWidget(self.backup_choose)
@@ -292,9 +308,15 @@ class SettingsScreen(Screen):
         row.addStretch(1)
         v = QVBoxLayout(box)
         v.addLayout(row)
-        v.addWidget(_hint(self.tr("CSV files: the generic format or an Open Dental export. You see what "
-                                  "would change before anything is imported; importing a file again "
-                                  "changes nothing.")))
+        v.addWidget(
+            _hint(
+                self.tr(
+                    "CSV files: the generic format or an Open Dental export. You see what "
+                    "would change before anything is imported; importing a file again "
+                    "changes nothing."
+                )
+            )
+        )
         v.addStretch(1)
         return box
 
@@ -306,8 +328,11 @@ class SettingsScreen(Screen):
         wizard.exec()
 
     def _choose_backup_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for the daily backups"),
-                                                  self.backup_folder.text() or os.path.expanduser("~"))
+        chosen = QFileDialog.getExistingDirectory(
+            self,
+            self.tr("Folder for the daily backups"),
+            self.backup_folder.text() or os.path.expanduser("~"),
+        )
         if chosen:
             self.backup_folder.setText(chosen)
 
@@ -315,16 +340,25 @@ class SettingsScreen(Screen):
         for w in (self.backup_folder, self.backup_choose):
             w.setEnabled(st.applies)
         if not st.applies:
-            self.backup_last.setText(self.tr(
-                "This is a shared PostgreSQL database: back it up on its server "
-                "(‘orca-desk backup’ runs pg_dump)."))
+            self.backup_last.setText(
+                self.tr(
+                    "This is a shared PostgreSQL database: back it up on its server "
+                    "(‘orca-desk backup’ runs pg_dump)."
+                )
+            )
         elif st.last_local is not None:
             when = local_time.fmt_datetime(st.last_local, st.last_local.tzinfo, self.ctx.time_style())
-            self.backup_last.setText(self.tr("Last backup: {when}. One a day, the newest {keep} kept.")
-                                     .format(when=when, keep=AUTO_BACKUP_KEEP_DAYS))
+            self.backup_last.setText(
+                self.tr("Last backup: {when}. One a day, the newest {keep} kept.").format(
+                    when=when, keep=AUTO_BACKUP_KEEP_DAYS
+                )
+            )
         else:
-            self.backup_last.setText(self.tr("One a day, the newest {keep} kept, made by the desk that "
-                                             "runs the automation.").format(keep=AUTO_BACKUP_KEEP_DAYS))
+            self.backup_last.setText(
+                self.tr(
+                    "One a day, the newest {keep} kept, made by the desk that runs the automation."
+                ).format(keep=AUTO_BACKUP_KEEP_DAYS)
+            )
         self.backup_warning.setText(self.tr(st.warning) if st.warning else "")
         self.backup_warning.setVisible(bool(st.warning))
 
@@ -332,8 +366,9 @@ class SettingsScreen(Screen):
         self.feeds = QGroupBox("Calendar feeds (iCal)")
         self.feeds_layout = QGridLayout(self.feeds)
         self.feed_rows: list[tuple[QLabel, QLineEdit, QPushButton]] = []
-        self.feeds_note = _hint("Each provider's appointments (initials only) for calendar apps, "
-                                "served by ‘orca-desk gateway’.")
+        self.feeds_note = _hint(
+            "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk gateway’."
+        )
         # Signed on demand: opening Settings must not mint links (or create the signing secret).
         self.feeds_button = QPushButton("Show feed URLs")
         self.feeds_button.clicked.connect(self._show_feeds)
@@ -360,8 +395,12 @@ class SettingsScreen(Screen):
         row.addWidget(self.test_button)
         layout = QVBoxLayout(box)
         layout.addLayout(row)
-        layout.addWidget(_hint("It goes through the Outbox like any message, so quiet hours, STOP and "
-                               "the saved provider settings apply; the automation sends it."))
+        layout.addWidget(
+            _hint(
+                "It goes through the Outbox like any message, so quiet hours, STOP and "
+                "the saved provider settings apply; the automation sends it."
+            )
+        )
         layout.addWidget(self.test_result)
         self._test_id: int | None = None
         self._test_polls = 0
@@ -384,7 +423,10 @@ class SettingsScreen(Screen):
         now = self.ctx.clock.now()
         if not self.ctx.ops.read(
             lambda s: ical_feed_links(s, secret=link_secret(), base_url=public_base_url(s), now=now),
-            parent=self, on_done=feeds.extend, title="No feed links", background=False,
+            parent=self,
+            on_done=feeds.extend,
+            title="No feed links",
+            background=False,
             on_error=lambda message: self.feeds_note.setText(f"Feed links are not available: {message}"),
         ):
             feeds = []
@@ -392,7 +434,9 @@ class SettingsScreen(Screen):
             self.feeds_note.setText(
                 "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
                 "gateway’. Treat a link like a password: anyone who has it can read that calendar."
-                if feeds else "There are no providers yet.")
+                if feeds
+                else "There are no providers yet."
+            )
         for i, feed in enumerate(feeds):
             label = QLabel(feed.provider_name)
             field = QLineEdit(feed.url)
@@ -400,8 +444,9 @@ class SettingsScreen(Screen):
             field.setCursorPosition(0)
             button = QPushButton("Copy")
             button.setToolTip(f"Copy {feed.provider_name}'s feed URL")
-            button.clicked.connect(lambda _c=False, url=feed.url, name=feed.provider_name:
-                                   self._copy_feed(url, name))
+            button.clicked.connect(
+                lambda _c=False, url=feed.url, name=feed.provider_name: self._copy_feed(url, name)
+            )
             self.feeds_layout.addWidget(label, i, 0)
             self.feeds_layout.addWidget(field, i, 1)
             self.feeds_layout.addWidget(button, i, 2)
@@ -420,9 +465,12 @@ class SettingsScreen(Screen):
         channel, address = str(self.test_channel.currentData()), self.test_address.text()
         queued: list[int] = []
         if not self.ctx.ops.write(
-            lambda s: outbox.queue_test_message(s, self.ctx.actor, channel, address,
-                                                now=self.ctx.clock.now()).id,
-            parent=self, title="Test message not queued", on_done=queued.append,
+            lambda s: (
+                outbox.queue_test_message(s, self.ctx.actor, channel, address, now=self.ctx.clock.now()).id
+            ),
+            parent=self,
+            title="Test message not queued",
+            on_done=queued.append,
             on_error=self.test_result.setText,
         ):
             return False
@@ -438,8 +486,13 @@ class SettingsScreen(Screen):
             return
         self._test_polls += 1
         test_id = self._test_id
-        self.ctx.ops.read(lambda s: outbox.describe_test_message(s, test_id), parent=self,
-                          on_done=self._show_test_state, on_error=self.test_result.setText, background=False)
+        self.ctx.ops.read(
+            lambda s: outbox.describe_test_message(s, test_id),
+            parent=self,
+            on_done=self._show_test_state,
+            on_error=self.test_result.setText,
+            background=False,
+        )
 
     def _show_test_state(self, state: outbox.OutboxTestResult) -> None:
         self.test_result.setText(state.text)
@@ -459,9 +512,15 @@ class SettingsScreen(Screen):
     def refresh(self) -> None:
         now = self.ctx.clock.now()
         self.ctx.ops.read(
-            lambda s: (cs.load_settings(s), local_time.usual_time_format(s),
-                       auto_backup.status_in(s, now=now)),
-            parent=self, on_done=self._show, background=False)
+            lambda s: (
+                cs.load_settings(s),
+                local_time.usual_time_format(s),
+                auto_backup.status_in(s, now=now),
+            ),
+            parent=self,
+            on_done=self._show,
+            background=False,
+        )
 
     def _show(self, loaded: tuple[cs.ClinicSettings, str, auto_backup.AutoBackupStatus]) -> None:
         self.loaded, usual, backup_status = loaded
@@ -497,8 +556,9 @@ class SettingsScreen(Screen):
         may_import = self.ctx.actor.can(IMPORT_DATA)
         for button in (self.import_patients_button, self.import_appointments_button):
             button.setEnabled(may_import)
-            button.setToolTip("" if may_import else self.tr("Importing needs the permission to "
-                                                            "import data; ask a manager."))
+            button.setToolTip(
+                "" if may_import else self.tr("Importing needs the permission to import data; ask a manager.")
+            )
         self.twilio_token.clear()
         self.sendgrid_key.clear()
         self.error_label.clear()
@@ -510,16 +570,23 @@ class SettingsScreen(Screen):
         env_url = os.environ.get(cs.PUBLIC_BASE_URL_ENV, "").strip()
         self.public_url_note.setText(
             "Links in messages point here; run ‘orca-desk gateway’ behind it. "
-            + (f"Overridden by {cs.PUBLIC_BASE_URL_ENV}={env_url}." if env_url
-               else f"{cs.PUBLIC_BASE_URL_ENV} overrides it when set."))
+            + (
+                f"Overridden by {cs.PUBLIC_BASE_URL_ENV}={env_url}."
+                if env_url
+                else f"{cs.PUBLIC_BASE_URL_ENV} overrides it when set."
+            )
+        )
         self.link_secret_note.setText(
             f"Links are signed with a secret kept {link_secret_location()} — never in the database. "
             f"Desks, the worker and the gateway that share a database must share it: set "
-            f"{LINK_SECRET_ENV} on each.")
+            f"{LINK_SECRET_ENV} on each."
+        )
         usable = cs.keyring_usable()
         self.keyring_usable = usable
-        for field, note, name in ((self.twilio_token, self.twilio_token_note, provider_env.TWILIO_AUTH_TOKEN),
-                                  (self.sendgrid_key, self.sendgrid_key_note, provider_env.SENDGRID_API_KEY)):
+        for field, note, name in (
+            (self.twilio_token, self.twilio_token_note, provider_env.TWILIO_AUTH_TOKEN),
+            (self.sendgrid_key, self.sendgrid_key_note, provider_env.SENDGRID_API_KEY),
+        ):
             source = cs.secret_source(name)
             if not usable:
                 field.setPlaceholderText(f"from the environment variable {name}")
@@ -536,19 +603,26 @@ class SettingsScreen(Screen):
         if usable:
             self.keyring_note.setText(
                 f"Secrets (auth token, API key) are saved in the OS keyring ({cs.keyring_name()}), "
-                "never in the database; an environment variable wins when set.")
+                "never in the database; an environment variable wins when set."
+            )
         else:
             names = ", ".join(cs.SECRET_NAMES)
             self.keyring_note.setText(
                 "There is no OS keyring on this computer (keyring only has its ‘fail’ backend, as on "
                 f"headless Linux and CI), so secrets cannot be saved here: the environment variables "
-                f"{names} are used, and the secret fields are disabled.")
+                f"{names} are used, and the secret fields are disabled."
+            )
 
     def _update_enabled(self) -> None:
         twilio = self.sms_provider.currentData() == "twilio"
         sendgrid = self.email_provider.currentData() == "sendgrid"
-        for w in (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_inbound,
-                  self.twilio_base):
+        for w in (
+            self.twilio_sid,
+            self.twilio_from,
+            self.twilio_service,
+            self.twilio_inbound,
+            self.twilio_base,
+        ):
             w.setEnabled(twilio)
         for w in (self.sendgrid_from, self.sendgrid_base):
             w.setEnabled(sendgrid)
@@ -571,34 +645,49 @@ class SettingsScreen(Screen):
     def edited(self) -> cs.ClinicSettings:
         return replace(
             self.loaded,
-            clinic_name=self.clinic_name.text(), clinic_phone=self.clinic_phone.text(),
+            clinic_name=self.clinic_name.text(),
+            clinic_phone=self.clinic_phone.text(),
             public_base_url=self.public_base_url.text() or cs.DEFAULT_PUBLIC_BASE_URL,
-            quiet_start=_pytime(self.quiet_start.time()), quiet_end=_pytime(self.quiet_end.time()),
+            quiet_start=_pytime(self.quiet_start.time()),
+            quiet_end=_pytime(self.quiet_end.time()),
             daily_budget_per_number=self.daily_budget.value(),
             weekly_budget_per_number=self.weekly_budget.value(),
             allow_procedure_names=self.allow_procedures.isChecked(),
             waitlist_hold_minutes=self.waitlist_hold.value(),
             waitlist_max_offers=self.waitlist_max_offers.value(),
-            sms_provider=str(self.sms_provider.currentData()), twilio_account_sid=self.twilio_sid.text(),
-            twilio_from=self.twilio_from.text(), twilio_messaging_service_sid=self.twilio_service.text(),
+            sms_provider=str(self.sms_provider.currentData()),
+            twilio_account_sid=self.twilio_sid.text(),
+            twilio_from=self.twilio_from.text(),
+            twilio_messaging_service_sid=self.twilio_service.text(),
             twilio_inbound_numbers=self.twilio_inbound.text(),
-            twilio_base_url=self.twilio_base.text(), email_provider=str(self.email_provider.currentData()),
-            sendgrid_from=self.sendgrid_from.text(), sendgrid_base_url=self.sendgrid_base.text(),
+            twilio_base_url=self.twilio_base.text(),
+            email_provider=str(self.email_provider.currentData()),
+            sendgrid_from=self.sendgrid_from.text(),
+            sendgrid_base_url=self.sendgrid_base.text(),
             email_rate_per_second=round(self.email_rate.value(), 1),
-            backup_folder=self.backup_folder.text(), time_format=str(self.time_format.currentData() or ""))
+            backup_folder=self.backup_folder.text(),
+            time_format=str(self.time_format.currentData() or ""),
+        )
 
     def save(self) -> bool:
         """Save every setting or none; secrets typed in go to the OS keyring after the settings."""
         self.error_label.clear()
         edited = self.edited()
-        secrets = {name: field.text() for field, name in ((self.twilio_token, provider_env.TWILIO_AUTH_TOKEN),
-                                                           (self.sendgrid_key, provider_env.SENDGRID_API_KEY))
-                   if field.isEnabled() and field.text().strip()}
+        secrets = {
+            name: field.text()
+            for field, name in (
+                (self.twilio_token, provider_env.TWILIO_AUTH_TOKEN),
+                (self.sendgrid_key, provider_env.SENDGRID_API_KEY),
+            )
+            if field.isEnabled() and field.text().strip()
+        }
         problems: list[str] = []
         # The secrets are stored before the changes reload the form, so its notes say where they are.
         if not self.ctx.ops.write(
             lambda s: cs.save_settings(s, self.ctx.actor, edited, now=self.ctx.clock.now()),
-            parent=self, title="Settings not saved", on_refused=self._refused,
+            parent=self,
+            title="Settings not saved",
+            on_refused=self._refused,
             on_done=lambda _saved: problems.extend(cs.store_secrets(secrets)),
         ):
             return False
@@ -613,16 +702,26 @@ class SettingsScreen(Screen):
         self._focus(getattr(exc, "field", None))
 
     def _focus(self, field: str | None) -> None:
-        widgets = {"clinic_name": self.clinic_name, "clinic_phone": self.clinic_phone,
-                   "quiet_start": self.quiet_start, "daily_budget_per_number": self.daily_budget,
-                   "weekly_budget_per_number": self.weekly_budget, "twilio_account_sid": self.twilio_sid,
-                   "twilio_from": self.twilio_from, "twilio_messaging_service_sid": self.twilio_service,
-                   "twilio_base_url": self.twilio_base, "sendgrid_from": self.sendgrid_from,
-                   "sendgrid_base_url": self.sendgrid_base, "public_base_url": self.public_base_url,
-                   "email_rate_per_second": self.email_rate, "twilio_inbound_numbers": self.twilio_inbound,
-                   "waitlist_hold_minutes": self.waitlist_hold,
-                   "waitlist_max_offers": self.waitlist_max_offers,
-                   "backup_folder": self.backup_folder, "time_format": self.time_format}
+        widgets = {
+            "clinic_name": self.clinic_name,
+            "clinic_phone": self.clinic_phone,
+            "quiet_start": self.quiet_start,
+            "daily_budget_per_number": self.daily_budget,
+            "weekly_budget_per_number": self.weekly_budget,
+            "twilio_account_sid": self.twilio_sid,
+            "twilio_from": self.twilio_from,
+            "twilio_messaging_service_sid": self.twilio_service,
+            "twilio_base_url": self.twilio_base,
+            "sendgrid_from": self.sendgrid_from,
+            "sendgrid_base_url": self.sendgrid_base,
+            "public_base_url": self.public_base_url,
+            "email_rate_per_second": self.email_rate,
+            "twilio_inbound_numbers": self.twilio_inbound,
+            "waitlist_hold_minutes": self.waitlist_hold,
+            "waitlist_max_offers": self.waitlist_max_offers,
+            "backup_folder": self.backup_folder,
+            "time_format": self.time_format,
+        }
         widget = widgets.get(field or "")
         if widget is not None:
             widget.setFocus()

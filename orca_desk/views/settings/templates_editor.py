@@ -47,9 +47,12 @@ class TemplatesEditor(QWidget):
         self.current: mt.TemplateRow | None = None
 
         self.model: RowsListModel[mt.TemplateRow] = RowsListModel(
-            lambda r: f"{r.name}\n{r.key} · {'SMS' if r.channel == 'sms' else 'Email'}"
-                      f"{'' if r.saved else ' · default'}",
-            tooltip=lambda r: r.body)
+            lambda r: (
+                f"{r.name}\n{r.key} · {'SMS' if r.channel == 'sms' else 'Email'}"
+                f"{'' if r.saved else ' · default'}"
+            ),
+            tooltip=lambda r: r.body,
+        )
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -137,7 +140,10 @@ class TemplatesEditor(QWidget):
     def reload(self) -> None:
         self.ctx.ops.read(
             lambda s: (mt.list_templates(s, self.ctx.clinic.id), messaging_policy(s), public_base_url(s)),
-            parent=self, on_done=self._show, background=False)
+            parent=self,
+            on_done=self._show,
+            background=False,
+        )
 
     def _show(self, loaded: tuple[list[mt.TemplateRow], MessagingPolicy, str]) -> None:
         keep = (self.current.key, self.current.channel) if self.current else None
@@ -186,22 +192,32 @@ class TemplatesEditor(QWidget):
         if self.current is None:
             return None
         channel = self.current.channel
-        check = mt.check_template(self.body.toPlainText(), self.subject.text(), channel, policy=self.policy,
-                                  base_url=self.link_address)
+        check = mt.check_template(
+            self.body.toPlainText(),
+            self.subject.text(),
+            channel,
+            policy=self.policy,
+            base_url=self.link_address,
+        )
         if check.segments is not None:
             seg = check.segments
             capacity = seg.per_segment * max(seg.segments, 1)
-            fallback = (" · over one segment, so “waitlist.offer_short” is sent instead"
-                        if self.current.key == "waitlist.offer" and seg.segments > 1 else "")
+            fallback = (
+                " · over one segment, so “waitlist.offer_short” is sent instead"
+                if self.current.key == "waitlist.offer" and seg.segments > 1
+                else ""
+            )
             self.counter.setText(f"{segment_summary(seg)} · {seg.units}/{capacity}{fallback}")
             self.counter.setToolTip(segment_help(seg))
         else:
             self.counter.setText(f"{len(check.preview)} characters")
         if check.non_gsm:
             chars = ", ".join(f"“{c}” at character {pos}" for c, pos in check.non_gsm)
-            self.non_gsm_label.setText(f"Not in the GSM-7 alphabet: {chars}. The whole text is then "
-                                       "sent as UCS-2 (70 characters per segment); replace "
-                                       "it (e.g. a straight ' for ’) to save segments.")
+            self.non_gsm_label.setText(
+                f"Not in the GSM-7 alphabet: {chars}. The whole text is then "
+                "sent as UCS-2 (70 characters per segment); replace "
+                "it (e.g. a straight ' for ’) to save segments."
+            )
         else:
             self.non_gsm_label.setText("")
         self._highlight(check)
@@ -235,11 +251,23 @@ class TemplatesEditor(QWidget):
             return False
         # Its changes then reload the list, keeping the saved template chosen.
         return self.ctx.ops.write(
-            lambda s: mt.save_template(s, self.ctx.actor, self.ctx.clinic.id, key=row.key,
-                                       channel=row.channel, name=self.name.text(),
-                                       subject=self.subject.text(), body=self.body.toPlainText(),
-                                       now=self.ctx.clock.now(), policy=messaging_policy(s)),
-            parent=self, title="Template not saved", on_done=self._saved, on_error=self.problems.setText)
+            lambda s: mt.save_template(
+                s,
+                self.ctx.actor,
+                self.ctx.clinic.id,
+                key=row.key,
+                channel=row.channel,
+                name=self.name.text(),
+                subject=self.subject.text(),
+                body=self.body.toPlainText(),
+                now=self.ctx.clock.now(),
+                policy=messaging_policy(s),
+            ),
+            parent=self,
+            title="Template not saved",
+            on_done=self._saved,
+            on_error=self.problems.setText,
+        )
 
     def _saved(self, saved: mt.TemplateRow) -> None:
         self.current = saved

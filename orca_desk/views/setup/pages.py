@@ -56,8 +56,10 @@ if TYPE_CHECKING:
     from orca_desk.views.setup.wizard import SetupWizard
 
 # Labels kept here are marked for translation and translated where shown (context "SetupWizard").
-WEEKDAY_NAMES = tuple(QT_TRANSLATE_NOOP("SetupWizard", d) for d in (
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+WEEKDAY_NAMES = tuple(
+    QT_TRANSLATE_NOOP("SetupWizard", d)
+    for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+)
 LANGUAGES = ("en", "es", "fr", "pt", "de", "it", "nl", "pl", "vi", "zh", "ko", "ar", "tl", "ru")
 CATEGORIES = ("new patient", "diagnostic", "procedure", "treatment", "retention", "emergency")
 # Typical orthodontic visits, pre-filled and editable: name, colour, default minutes, category.
@@ -71,19 +73,25 @@ DEFAULT_TYPES = (
     cs.AppointmentTypeSpec("Emergency", "#ec407a", 20, "emergency"),
 )
 PROVIDER_COLOURS = ("#4a7bd0", "#d0704a", "#3f9e6e", "#9a5cc4", "#c49a2c", "#2c9ac4")
-ROLE_LABELS = {"orthodontist": QT_TRANSLATE_NOOP("SetupWizard", "Orthodontist"),
-               "hygienist": QT_TRANSLATE_NOOP("SetupWizard", "Hygienist"),
-               "assistant": QT_TRANSLATE_NOOP("SetupWizard", "Assistant")}
-STAFF_ROLE_LABELS = {"receptionist": QT_TRANSLATE_NOOP("SetupWizard", "Receptionist"),
-                     "treatment_coordinator": QT_TRANSLATE_NOOP("SetupWizard", "Treatment coordinator"),
-                     "clinician": QT_TRANSLATE_NOOP("SetupWizard", "Clinician"),
-                     "manager": QT_TRANSLATE_NOOP("SetupWizard", "Manager"),
-                     "admin": QT_TRANSLATE_NOOP("SetupWizard", "Administrator")}
+ROLE_LABELS = {
+    "orthodontist": QT_TRANSLATE_NOOP("SetupWizard", "Orthodontist"),
+    "hygienist": QT_TRANSLATE_NOOP("SetupWizard", "Hygienist"),
+    "assistant": QT_TRANSLATE_NOOP("SetupWizard", "Assistant"),
+}
+STAFF_ROLE_LABELS = {
+    "receptionist": QT_TRANSLATE_NOOP("SetupWizard", "Receptionist"),
+    "treatment_coordinator": QT_TRANSLATE_NOOP("SetupWizard", "Treatment coordinator"),
+    "clinician": QT_TRANSLATE_NOOP("SetupWizard", "Clinician"),
+    "manager": QT_TRANSLATE_NOOP("SetupWizard", "Manager"),
+    "admin": QT_TRANSLATE_NOOP("SetupWizard", "Administrator"),
+}
 
 
 def translated(text: object) -> str:
     """A label marked with QT_TRANSLATE_NOOP above, in the user's language."""
     return QCoreApplication.translate("SetupWizard", str(text))
+
+
 PRESET = ("08:00", "17:00", "12:00-13:00")  # Mon–Fri
 
 
@@ -175,6 +183,7 @@ class SetupPage(QWizardPage):
         def handler(*_: Any) -> None:
             self.touched.add(key)
             self.refresh()
+
         return handler
 
     def refresh(self) -> None:
@@ -188,11 +197,15 @@ class SetupPage(QWizardPage):
             label.hide()
         rest: list[str] = []
         for p in problems:
-            if not (self.tried or p.field in self.touched or any(
-                    p.field.startswith(t) for t in self.touched if t.endswith("*"))):
+            if not (
+                self.tried
+                or p.field in self.touched
+                or any(p.field.startswith(t) for t in self.touched if t.endswith("*"))
+            ):
                 continue
             target = targets.get(p.field) or next(
-                (lb for key, lb in targets.items() if p.field.startswith((key + ".", key + "["))), None)
+                (lb for key, lb in targets.items() if p.field.startswith((key + ".", key + "["))), None
+            )
             if target is not None:
                 target.setText("\n".join(filter(None, [target.text(), self.describe(p)])))
                 target.show()
@@ -241,8 +254,12 @@ class ClinicPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Your clinic"))
-        self.setSubTitle(self.tr("The practice's name and main phone number, as patients see them in "
-                                 "reminders. You can change all of this later in Settings."))
+        self.setSubTitle(
+            self.tr(
+                "The practice's name and main phone number, as patients see them in "
+                "reminders. You can change all of this later in Settings."
+            )
+        )
         self.name = QLineEdit()
         self.name.setObjectName("clinicName")
         self.name.setPlaceholderText(self.tr("e.g. Harbour Orthodontics"))
@@ -254,8 +271,10 @@ class ClinicPage(SetupPage):
         self.email.setPlaceholderText(self.tr("optional: replies to emails go here"))
         self.country = QComboBox()
         self.country.setObjectName("clinicCountry")
-        for code in sorted(phonenumbers.SUPPORTED_REGIONS,
-                           key=lambda c: QLocale.territoryToString(QLocale.codeToTerritory(c))):
+        for code in sorted(
+            phonenumbers.SUPPORTED_REGIONS,
+            key=lambda c: QLocale.territoryToString(QLocale.codeToTerritory(c)),
+        ):
             name = QLocale.territoryToString(QLocale.codeToTerritory(code))
             if name and name != "Unknown":
                 self.country.addItem(f"{name} ({code})", code)
@@ -265,14 +284,17 @@ class ClinicPage(SetupPage):
         for code in LANGUAGES:
             self.language.addItem(f"{QLocale.languageToString(QLocale.codeToLanguage(code))} ({code})", code)
         form = QFormLayout()
-        self.inline = {f"clinic.{k}": error_label()
-                       for k in ("name", "phone", "email", "country", "language")}
+        self.inline = {
+            f"clinic.{k}": error_label() for k in ("name", "phone", "email", "country", "language")
+        }
         add_row(form, self.tr("Clinic name"), self.name, self.inline["clinic.name"])
         add_row(form, self.tr("Phone"), self.phone, self.inline["clinic.phone"])
         add_row(form, self.tr("Email"), self.email, self.inline["clinic.email"])
         add_row(form, self.tr("Country"), self.country, self.inline["clinic.country"])
-        form.addRow("", hint(self.tr("Phone numbers written without +country code are read as numbers "
-                                     "of this country.")))
+        form.addRow(
+            "",
+            hint(self.tr("Phone numbers written without +country code are read as numbers of this country.")),
+        )
         add_row(form, self.tr("Language"), self.language, self.inline["clinic.language"])
         lay = QVBoxLayout(self)
         lay.addWidget(capped(form))
@@ -283,8 +305,13 @@ class ClinicPage(SetupPage):
         self.country.currentIndexChanged.connect(self.touch("clinic.phone"))
 
     def spec(self) -> cs.ClinicSpec:
-        return cs.ClinicSpec(self.name.text(), self.phone.text(), self.email.text(),
-                             str(self.country.currentData()), str(self.language.currentData()))
+        return cs.ClinicSpec(
+            self.name.text(),
+            self.phone.text(),
+            self.email.text(),
+            str(self.country.currentData()),
+            str(self.language.currentData()),
+        )
 
     def problems(self) -> list[cs.Problem]:
         return cs.clinic_problems(self.spec())
@@ -301,8 +328,11 @@ class ClinicPage(SetupPage):
         region = c.country if c.country in phonenumbers.SUPPORTED_REGIONS else "US"
         try:
             number = phonenumbers.parse(c.phone, region)
-            self.phone.setText(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-                               if phonenumbers.region_code_for_number(number) == region else c.phone)
+            self.phone.setText(
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+                if phonenumbers.region_code_for_number(number) == region
+                else c.phone
+            )
         except phonenumbers.NumberParseException:
             self.phone.setText(c.phone)
         self.email.setText(c.email)
@@ -415,8 +445,11 @@ class ListFormPage(SetupPage):
         self.show_row(self.rows()[index])
         self._loading = False
         self.remove_button.setEnabled(self.rows()[index].saved_name is None)
-        self.remove_button.setToolTip("" if self.rows()[index].saved_name is None else self.tr(
-            "Already saved: archive it in Administration once the setup is done."))
+        self.remove_button.setToolTip(
+            ""
+            if self.rows()[index].saved_name is None
+            else self.tr("Already saved: archive it in Administration once the setup is done.")
+        )
         self.refresh()
 
     def add(self) -> None:
@@ -437,6 +470,7 @@ class ListFormPage(SetupPage):
 
     def edited(self, attr: str) -> Callable[..., None]:
         """A form field changed: store it in the current row and validate."""
+
         def handler(value: Any) -> None:
             if self._loading or self.current < 0:
                 return
@@ -447,6 +481,7 @@ class ListFormPage(SetupPage):
                 item.setText(self.label_of(row))
             self.touched.add(f"{self.section}[{self.current}].{attr}")
             self.refresh()
+
         return handler
 
     section = ""
@@ -462,8 +497,12 @@ class LocationsPage(ListFormPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Locations"))
-        self.setSubTitle(self.tr("Each office where patients are seen. Times in the appointment book "
-                                 "are shown in the location's own time zone."))
+        self.setSubTitle(
+            self.tr(
+                "Each office where patients are seen. Times in the appointment book "
+                "are shown in the location's own time zone."
+            )
+        )
         self.add_button.setText(self.tr("Add location"))
         self.items: list[LocationRow] = []
         self.name = QLineEdit()
@@ -472,8 +511,9 @@ class LocationsPage(ListFormPage):
         self.zone.setObjectName("locationZone")
         self.zone.setEditable(True)
         self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        zones = sorted(z for z in available_timezones()
-                       if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+        zones = sorted(
+            z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+        )
         self.zone.addItems(zones)
         completer = QCompleter(QStringListModel(zones, self), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -515,8 +555,9 @@ class LocationsPage(ListFormPage):
     def new_row(self) -> LocationRow:
         n = len(self.items) + 1
         zone = self.items[-1].timezone if self.items else system_zone()
-        return LocationRow(self.tr("Main office") if n == 1 else self.tr("Location %1").replace("%1", str(n)),
-                           zone)
+        return LocationRow(
+            self.tr("Main office") if n == 1 else self.tr("Location %1").replace("%1", str(n)), zone
+        )
 
     def show_row(self, row: LocationRow) -> None:
         self.name.setText(row.name)
@@ -534,13 +575,21 @@ class LocationsPage(ListFormPage):
         return problem.message
 
     def specs(self, *, with_chairs: bool) -> list[cs.LocationSpec]:
-        return [cs.LocationSpec(r.name, r.timezone, r.address, r.phone,
-                                tuple(cs.ChairSpec(c.name, c.room) for c in r.chairs) if with_chairs else ())
-                for r in self.items]
+        return [
+            cs.LocationSpec(
+                r.name,
+                r.timezone,
+                r.address,
+                r.phone,
+                tuple(cs.ChairSpec(c.name, c.room) for c in r.chairs) if with_chairs else (),
+            )
+            for r in self.items
+        ]
 
     def problems(self) -> list[cs.Problem]:
-        p = cs.location_problems(self.specs(with_chairs=False), country=self.wiz().country,
-                                 require_chairs=False)
+        p = cs.location_problems(
+            self.specs(with_chairs=False), country=self.wiz().country, require_chairs=False
+        )
         if not self.items:
             p.append(cs.Problem(("locations",), self.tr("add at least one location")))
         return p
@@ -549,17 +598,26 @@ class LocationsPage(ListFormPage):
         for r in self.items:
             if r.saved_name is not None and r.saved_name != r.name.strip():
                 sw.rename(session, actor, "location", r.saved_name, r.name, now=now)
-        cs.save_locations(session, actor, self.wiz().clinic_id, self.specs(with_chairs=False), now=now,
-                          require_chairs=False)
+        cs.save_locations(
+            session, actor, self.wiz().clinic_id, self.specs(with_chairs=False), now=now, require_chairs=False
+        )
         for r in self.items:
             r.saved_name = r.name.strip()
 
     def load(self, saved: sw.SavedSetup) -> None:
         if not saved.locations:
             return
-        self.items = [LocationRow(s.name, s.timezone, s.address, s.phone,
-                                  [ChairRow(c.name, c.room, c.name) for c in s.chairs], s.name)
-                      for s in saved.locations]
+        self.items = [
+            LocationRow(
+                s.name,
+                s.timezone,
+                s.address,
+                s.phone,
+                [ChairRow(c.name, c.room, c.name) for c in s.chairs],
+                s.name,
+            )
+            for s in saved.locations
+        ]
         self.rebuild()
 
 
@@ -572,8 +630,12 @@ class ChairsPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Chairs"))
-        self.setSubTitle(self.tr("The chairs appointments are booked into, at each location, with the "
-                                 "room (or bay) they stand in. The calendar shows one column per chair."))
+        self.setSubTitle(
+            self.tr(
+                "The chairs appointments are booked into, at each location, with the "
+                "room (or bay) they stand in. The calendar shows one column per chair."
+            )
+        )
         self.location = QComboBox()
         self.location.setObjectName("chairLocation")
         self.table = QTableWidget(0, 2)
@@ -611,8 +673,9 @@ class ChairsPage(SetupPage):
     def initializePage(self) -> None:
         for loc in self.locations():
             if not loc.chairs:
-                loc.chairs = [ChairRow(self.tr("Chair %1").replace("%1", str(n)), self.tr("Main"))
-                              for n in (1, 2, 3)]
+                loc.chairs = [
+                    ChairRow(self.tr("Chair %1").replace("%1", str(n)), self.tr("Main")) for n in (1, 2, 3)
+                ]
         self._loading = True
         self.location.clear()
         self.location.addItems([loc.name for loc in self.locations()])
@@ -656,8 +719,17 @@ class ChairsPage(SetupPage):
         row = self.table.currentRow()
         if 0 <= row < len(loc.chairs):
             if loc.chairs[row].saved_name is not None:
-                self.show_problems([cs.Problem((), self.tr(
-                    "This chair is already saved: archive it in Administration once the setup is done."))])
+                self.show_problems(
+                    [
+                        cs.Problem(
+                            (),
+                            self.tr(
+                                "This chair is already saved: "
+                                "archive it in Administration once the setup is done."
+                            ),
+                        )
+                    ]
+                )
                 return
             del loc.chairs[row]
             self._show_location(self.location.currentIndex())
@@ -669,8 +741,11 @@ class ChairsPage(SetupPage):
         path = problem.path
         locs = self.locations()
         if len(path) >= 2 and isinstance(path[1], int) and path[1] < len(locs):
-            where = row_name(locs[path[1]].name, path[1], self.tr("Location")) \
-                if path[1] != self.location.currentIndex() else ""
+            where = (
+                row_name(locs[path[1]].name, path[1], self.tr("Location"))
+                if path[1] != self.location.currentIndex()
+                else ""
+            )
             if len(path) >= 5 and isinstance(path[3], int):
                 what = {"name": self.tr("chair name"), "room": self.tr("room")}.get(str(path[4]), "")
                 row = self.tr("row %1").replace("%1", str(path[3] + 1))
@@ -680,16 +755,20 @@ class ChairsPage(SetupPage):
 
     def problems(self) -> list[cs.Problem]:
         page = self.wiz().locations_page
-        return [p for p in cs.location_problems(page.specs(with_chairs=True), country=self.wiz().country)
-                if "chairs" in p.path]
+        return [
+            p
+            for p in cs.location_problems(page.specs(with_chairs=True), country=self.wiz().country)
+            if "chairs" in p.path
+        ]
 
     def save(self, session: Any, actor: Actor, now: datetime) -> None:
         for loc in self.locations():
             for c in loc.chairs:
                 if c.saved_name is not None and c.saved_name != c.name.strip():
                     sw.rename(session, actor, "chair", c.saved_name, c.name, now=now, location=loc.name)
-        cs.save_locations(session, actor, self.wiz().clinic_id,
-                          self.wiz().locations_page.specs(with_chairs=True), now=now)
+        cs.save_locations(
+            session, actor, self.wiz().clinic_id, self.wiz().locations_page.specs(with_chairs=True), now=now
+        )
         for loc in self.locations():
             for c in loc.chairs:
                 c.saved_name = c.name.strip()
@@ -725,9 +804,13 @@ class ProvidersPage(ListFormPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Providers"))
-        self.setSubTitle(self.tr("Orthodontists, hygienists and assistants who see patients: their colour "
-                                 "in the book, how many patients they see at once, usual chairs and "
-                                 "weekly hours."))
+        self.setSubTitle(
+            self.tr(
+                "Orthodontists, hygienists and assistants who see patients: their colour "
+                "in the book, how many patients they see at once, usual chairs and "
+                "weekly hours."
+            )
+        )
         self.add_button.setText(self.tr("Add provider"))
         self.items: list[ProviderRow] = []
         self.name = QLineEdit()
@@ -750,8 +833,9 @@ class ProvidersPage(ListFormPage):
         self.chairs.setMaximumHeight(90)
         self.hours = QTableWidget(7, 5)
         self.hours.setObjectName("providerHours")
-        self.hours.setHorizontalHeaderLabels([self.tr("Day"), self.tr("Location"), self.tr("Start"),
-                                              self.tr("End"), self.tr("Breaks")])
+        self.hours.setHorizontalHeaderLabels(
+            [self.tr("Day"), self.tr("Location"), self.tr("Start"), self.tr("End"), self.tr("Breaks")]
+        )
         self.hours.verticalHeader().hide()
         self.hours.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.hours.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -785,12 +869,14 @@ class ProvidersPage(ListFormPage):
             end.timeChanged.connect(self._day_edited(d))
             brk.textEdited.connect(self._day_edited(d))
         self.hours.resizeRowsToContents()
-        self.hours.setMinimumHeight(self.hours.verticalHeader().length()
-                                    + self.hours.horizontalHeader().height() + 4)
+        self.hours.setMinimumHeight(
+            self.hours.verticalHeader().length() + self.hours.horizontalHeader().height() + 4
+        )
         self.preset = QPushButton(self.tr("Mon–Fri 08:00–17:00, break 12:00–13:00"))
         self.preset.setObjectName("hoursPreset")
-        self.errs = {k: error_label()
-                     for k in ("name", "role", "colour", "max_concurrent", "chairs", "hours")}
+        self.errs = {
+            k: error_label() for k in ("name", "role", "colour", "max_concurrent", "chairs", "hours")
+        }
         grid = QGridLayout(self.form_box)
         grid.setContentsMargins(12, 0, 0, 0)
         colour_row = QHBoxLayout()
@@ -798,10 +884,12 @@ class ProvidersPage(ListFormPage):
         colour_row.addWidget(self.colour_button)
         colour_row.addStretch(1)
         rows: list[tuple[str, QWidget | QHBoxLayout, str]] = [
-            (self.tr("Name"), self.name, "name"), (self.tr("Role"), self.role, "role"),
+            (self.tr("Name"), self.name, "name"),
+            (self.tr("Role"), self.role, "role"),
             (self.tr("Colour"), colour_row, "colour"),
             (self.tr("Patients at once"), self.at_once, "max_concurrent"),
-            (self.tr("Usual chairs"), self.chairs, "chairs")]
+            (self.tr("Usual chairs"), self.chairs, "chairs"),
+        ]
         r = 0
         for text, widget, key in rows:
             grid.addWidget(QLabel(text), r, 0, Qt.AlignmentFlag.AlignTop)
@@ -823,10 +911,25 @@ class ProvidersPage(ListFormPage):
         self.list.setMaximumWidth(200)
         day_fields: list[QWidget] = []
         for d in range(7):
-            day_fields += [self.day_works[d], self.day_location[d], self.day_start[d], self.day_end[d],
-                           self.day_breaks[d]]
-        self.order_tabs([self.name, self.role, self.colour, self.colour_button, self.at_once, self.chairs,
-                         self.preset, *day_fields])
+            day_fields += [
+                self.day_works[d],
+                self.day_location[d],
+                self.day_start[d],
+                self.day_end[d],
+                self.day_breaks[d],
+            ]
+        self.order_tabs(
+            [
+                self.name,
+                self.role,
+                self.colour,
+                self.colour_button,
+                self.at_once,
+                self.chairs,
+                self.preset,
+                *day_fields,
+            ]
+        )
         self.name.textEdited.connect(self.edited("name"))
         self.role.currentIndexChanged.connect(lambda _i: self.edited("role")(self.role.currentData()))
         self.colour.textEdited.connect(self.edited("colour"))
@@ -845,8 +948,10 @@ class ProvidersPage(ListFormPage):
         return self.name
 
     def places(self) -> list[tuple[str, list[str]]]:
-        return [(loc.name.strip(), [c.name.strip() for c in loc.chairs])
-                for loc in self.wiz().locations_page.items]
+        return [
+            (loc.name.strip(), [c.name.strip() for c in loc.chairs])
+            for loc in self.wiz().locations_page.items
+        ]
 
     def new_row(self) -> ProviderRow:
         n = len(self.items)
@@ -928,8 +1033,10 @@ class ProvidersPage(ListFormPage):
         if self._loading or self.current < 0:
             return
         self.items[self.current].chairs = [
-            str(self.chairs.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.chairs.count())
-            if self.chairs.item(i).checkState() == Qt.CheckState.Checked]
+            str(self.chairs.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.chairs.count())
+            if self.chairs.item(i).checkState() == Qt.CheckState.Checked
+        ]
         self.touched.add(f"providers[{self.current}].chairs*")
         self.refresh()
 
@@ -947,13 +1054,21 @@ class ProvidersPage(ListFormPage):
                 w.setEnabled(day.works)
             self.touched.add(f"providers[{self.current}].hours*")
             self.refresh()
+
         return handler
 
     def spec_of(self, row: ProviderRow) -> cs.ProviderSpec:
-        hours = tuple(cs.HoursSpec(day.location, (cs.WEEKDAYS[d],), day.start, day.end,
-                                   tuple(b.strip() for b in day.breaks.replace(";", ",").split(",")
-                                         if b.strip()))
-                      for d, day in enumerate(row.days) if day.works)
+        hours = tuple(
+            cs.HoursSpec(
+                day.location,
+                (cs.WEEKDAYS[d],),
+                day.start,
+                day.end,
+                tuple(b.strip() for b in day.breaks.replace(";", ",").split(",") if b.strip()),
+            )
+            for d, day in enumerate(row.days)
+            if day.works
+        )
         return cs.ProviderSpec(row.name, row.role, row.colour, row.max_concurrent, tuple(row.chairs), hours)
 
     def problems(self) -> list[cs.Problem]:
@@ -974,28 +1089,37 @@ class ProvidersPage(ListFormPage):
             if path[3] < len(working):
                 parts.append(translated(WEEKDAY_NAMES[working[path[3]]]))
             if len(path) >= 5:
-                parts.append({"start": self.tr("start"), "end": self.tr("end"), "breaks": self.tr("breaks"),
-                              "location": self.tr("location")}.get(str(path[4]), str(path[4])))
+                parts.append(
+                    {
+                        "start": self.tr("start"),
+                        "end": self.tr("end"),
+                        "breaks": self.tr("breaks"),
+                        "location": self.tr("location"),
+                    }.get(str(path[4]), str(path[4]))
+                )
         return f"{', '.join(parts)}: {problem.message}" if parts else problem.message
 
     def save(self, session: Any, actor: Actor, now: datetime) -> None:
         for r in self.items:
             if r.saved_name is not None and r.saved_name != r.name.strip():
                 sw.rename(session, actor, "provider", r.saved_name, r.name, now=now)
-        cs.save_providers(session, actor, self.wiz().clinic_id, [self.spec_of(r) for r in self.items],
-                          now=now)
+        cs.save_providers(
+            session, actor, self.wiz().clinic_id, [self.spec_of(r) for r in self.items], now=now
+        )
         for r in self.items:
             r.saved_name = r.name.strip()
 
     def load(self, saved: sw.SavedSetup) -> None:
         self.items = []
         for p in saved.providers:
-            row = ProviderRow(p.name, p.role, p.colour, p.max_concurrent, list(p.chairs or ()),
-                              saved_name=p.name)
+            row = ProviderRow(
+                p.name, p.role, p.colour, p.max_concurrent, list(p.chairs or ()), saved_name=p.name
+            )
             for h in p.hours or ():
                 for d in h.days:
-                    row.days[cs.WEEKDAYS.index(d)] = DayRow(True, h.location, h.start, h.end,
-                                                            ", ".join(h.breaks))
+                    row.days[cs.WEEKDAYS.index(d)] = DayRow(
+                        True, h.location, h.start, h.end, ", ".join(h.breaks)
+                    )
             for day in row.days:
                 if not day.works:
                     day.location = next((d.location for d in row.days if d.works), "")
@@ -1011,12 +1135,17 @@ class TypesPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Appointment types"))
-        self.setSubTitle(self.tr("The kinds of visit you book, their colour in the book and their usual "
-                                 "length. Typical orthodontic visits are filled in: change or add to them."))
+        self.setSubTitle(
+            self.tr(
+                "The kinds of visit you book, their colour in the book and their usual "
+                "length. Typical orthodontic visits are filled in: change or add to them."
+            )
+        )
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("typeTable")
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Colour"), self.tr("Minutes"),
-                                              self.tr("Category")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Colour"), self.tr("Minutes"), self.tr("Category")]
+        )
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
@@ -1033,8 +1162,14 @@ class TypesPage(SetupPage):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.table_error)
         lay.addLayout(buttons)
-        lay.addWidget(hint(self.tr("Lengths are 5 to 480 minutes, in steps of 5. A booking can still "
-                                   "be made longer or shorter.")))
+        lay.addWidget(
+            hint(
+                self.tr(
+                    "Lengths are 5 to 480 minutes, in steps of 5. A booking can still "
+                    "be made longer or shorter."
+                )
+            )
+        )
         lay.addWidget(self.summary)
         self.saved_names: list[str | None] = []
         self._loading = False
@@ -1099,8 +1234,16 @@ class TypesPage(SetupPage):
         if not 0 <= r < self.table.rowCount():
             return
         if self.saved_names[r] is not None:
-            self.show_problems([cs.Problem((), self.tr(
-                "This type is already saved: archive it in Administration once the setup is done."))])
+            self.show_problems(
+                [
+                    cs.Problem(
+                        (),
+                        self.tr(
+                            "This type is already saved: archive it in Administration once the setup is done."
+                        ),
+                    )
+                ]
+            )
             return
         specs = [s for i, s in enumerate(self.specs()) if i != r]
         saved = [s for i, s in enumerate(self.saved_names) if i != r]
@@ -1124,8 +1267,11 @@ class TypesPage(SetupPage):
             minutes = self.table.cellWidget(r, 2)
             category = self.table.cellWidget(r, 3)
             assert isinstance(minutes, QSpinBox) and isinstance(category, QComboBox)
-            out.append(cs.AppointmentTypeSpec(cell(self.table, r, 0), cell(self.table, r, 1),
-                                              minutes.value(), category.currentText()))
+            out.append(
+                cs.AppointmentTypeSpec(
+                    cell(self.table, r, 0), cell(self.table, r, 1), minutes.value(), category.currentText()
+                )
+            )
         return out
 
     def problems(self) -> list[cs.Problem]:
@@ -1140,8 +1286,12 @@ class TypesPage(SetupPage):
     def describe(self, problem: cs.Problem) -> str:
         path = problem.path
         if len(path) >= 2 and isinstance(path[1], int) and path[1] < self.table.rowCount():
-            what = {"name": self.tr("name"), "colour": self.tr("colour"), "minutes": self.tr("minutes"),
-                    "category": self.tr("category")}.get(str(path[2]) if len(path) > 2 else "", "")
+            what = {
+                "name": self.tr("name"),
+                "colour": self.tr("colour"),
+                "minutes": self.tr("minutes"),
+                "category": self.tr("category"),
+            }.get(str(path[2]) if len(path) > 2 else "", "")
             name = row_name(cell(self.table, path[1], 0), path[1], self.tr("Type"))
             return f"{name}{', ' + what if what else ''}: {problem.message}"
         return problem.message
@@ -1168,8 +1318,12 @@ class StaffPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Administrator and staff"))
-        self.setSubTitle(self.tr("First the administrator who manages Orca Desk (that is probably you), "
-                                 "then everyone else who signs in at the desk."))
+        self.setSubTitle(
+            self.tr(
+                "First the administrator who manages Orca Desk (that is probably you), "
+                "then everyone else who signs in at the desk."
+            )
+        )
         self.username = QLineEdit()
         self.username.setObjectName("adminUsername")
         self.full_name = QLineEdit()
@@ -1207,16 +1361,26 @@ class StaffPage(SetupPage):
         lay = QVBoxLayout(self)
         lay.addWidget(capped(form))
         lay.addWidget(title)
-        lay.addWidget(hint(self.tr("Each new user gets a one-time password, shown on the last page; they "
-                                   "choose their own when they first sign in.")))
+        lay.addWidget(
+            hint(
+                self.tr(
+                    "Each new user gets a one-time password, shown on the last page; they "
+                    "choose their own when they first sign in."
+                )
+            )
+        )
         lay.addWidget(self.table, 1)
         lay.addWidget(self.table_error)
         lay.addLayout(buttons)
         lay.addWidget(self.summary)
         self.saved_users: set[str] = set()
         self._loading = False
-        for key, w in (("username", self.username), ("name", self.full_name),
-                       ("password", self.password), ("repeat", self.repeat)):
+        for key, w in (
+            ("username", self.username),
+            ("name", self.full_name),
+            ("password", self.password),
+            ("repeat", self.repeat),
+        ):
             w.textEdited.connect(self.touch(f"admin.{key}"))
         self.table.itemChanged.connect(self._changed)
         self.add_button.clicked.connect(self.add_user)
@@ -1252,8 +1416,17 @@ class StaffPage(SetupPage):
         if not 0 <= r < self.table.rowCount():
             return
         if cell(self.table, r, 0).strip().casefold() in self.saved_users:
-            self.show_problems([cs.Problem((), self.tr(
-                "This user is already saved: deactivate them in Administration once the setup is done."))])
+            self.show_problems(
+                [
+                    cs.Problem(
+                        (),
+                        self.tr(
+                            "This user is already saved: "
+                            "deactivate them in Administration once the setup is done."
+                        ),
+                    )
+                ]
+            )
             return
         self.table.removeRow(r)
         self.refresh()
@@ -1271,8 +1444,7 @@ class StaffPage(SetupPage):
         for r in range(self.table.rowCount()):
             role = self.table.cellWidget(r, 2)
             assert isinstance(role, QComboBox)
-            out.append(cs.StaffSpec(cell(self.table, r, 0), cell(self.table, r, 1),
-                                    str(role.currentData())))
+            out.append(cs.StaffSpec(cell(self.table, r, 0), cell(self.table, r, 1), str(role.currentData())))
         return out
 
     def problems(self) -> list[cs.Problem]:
@@ -1285,8 +1457,12 @@ class StaffPage(SetupPage):
         p += cs.staff_problems(staff)
         for i, s in enumerate(staff):
             if s.username.strip() and s.username.strip().casefold() == admin.username.strip().casefold():
-                p.append(cs.Problem(("staff", i, "username"), self.tr(
-                    "this is the administrator's username: choose another")))
+                p.append(
+                    cs.Problem(
+                        ("staff", i, "username"),
+                        self.tr("this is the administrator's username: choose another"),
+                    )
+                )
         return p
 
     def targets(self) -> dict[str, QLabel]:
@@ -1294,19 +1470,30 @@ class StaffPage(SetupPage):
 
     def describe(self, problem: cs.Problem) -> str:
         path = problem.path
-        if len(path) >= 2 and path[0] == "staff" and isinstance(path[1], int) \
-                and path[1] < self.table.rowCount():
-            what = {"username": self.tr("username"), "name": self.tr("name"),
-                    "role": self.tr("role")}.get(str(path[2]) if len(path) > 2 else "", "")
+        if (
+            len(path) >= 2
+            and path[0] == "staff"
+            and isinstance(path[1], int)
+            and path[1] < self.table.rowCount()
+        ):
+            what = {"username": self.tr("username"), "name": self.tr("name"), "role": self.tr("role")}.get(
+                str(path[2]) if len(path) > 2 else "", ""
+            )
             name = row_name(cell(self.table, path[1], 0), path[1], self.tr("Staff user"))
             return f"{name}{', ' + what if what else ''}: {problem.message}"
         return problem.message
 
     def save(self, session: Any, actor: Actor, now: datetime) -> None:
         wizard = self.wiz()
-        result = sw.save_staff_page(session, actor, wizard.clinic_id, self.admin_spec(),
-                                    None if self.admin_saved else self.password.text(),
-                                    self.staff_specs(), now=now)
+        result = sw.save_staff_page(
+            session,
+            actor,
+            wizard.clinic_id,
+            self.admin_spec(),
+            None if self.admin_saved else self.password.text(),
+            self.staff_specs(),
+            now=now,
+        )
         wizard.signed_in(result.admin)
         wizard.add_new_users(result.new_users)
         self.saved_users = {s.username.strip().casefold() for s in [self.admin_spec(), *self.staff_specs()]}
@@ -1349,9 +1536,13 @@ class MessagingPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Messaging"))
-        self.setSubTitle(self.tr("Reminders and confirmations go out by text and email. Until you connect "
-                                 "an SMS or email service in Settings, messages stay on this computer "
-                                 "(the “local” provider) and nothing is sent."))
+        self.setSubTitle(
+            self.tr(
+                "Reminders and confirmations go out by text and email. Until you connect "
+                "an SMS or email service in Settings, messages stay on this computer "
+                "(the “local” provider) and nothing is sent."
+            )
+        )
         self.quiet_start = QTimeEdit(QTime(21, 0))
         self.quiet_start.setObjectName("quietStart")
         self.quiet_end = QTimeEdit(QTime(8, 0))
@@ -1365,20 +1556,34 @@ class MessagingPage(SetupPage):
         form.addRow(self.tr("Email"), QLabel(self.tr("local (kept in the Outbox, not sent)")))
         add_row(form, self.tr("Quiet hours from"), self.quiet_start, self.inline["messaging.quiet_start"])
         add_row(form, self.tr("until"), self.quiet_end, self.inline["messaging.quiet_end"])
-        form.addRow("", hint(self.tr("No automatic message is sent to patients between these times; "
-                                     "they wait until the quiet hours end.")))
+        form.addRow(
+            "",
+            hint(
+                self.tr(
+                    "No automatic message is sent to patients between these times; "
+                    "they wait until the quiet hours end."
+                )
+            ),
+        )
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addStretch(1)
-        lay.addWidget(hint(self.tr("Next saves this and gives the clinic its standard reminder, "
-                                   "confirmation and missed-visit sequences and message templates.")))
+        lay.addWidget(
+            hint(
+                self.tr(
+                    "Next saves this and gives the clinic its standard reminder, "
+                    "confirmation and missed-visit sequences and message templates."
+                )
+            )
+        )
         lay.addWidget(self.summary)
         self.quiet_start.timeChanged.connect(self.touch("messaging.quiet_start"))
         self.quiet_end.timeChanged.connect(self.touch("messaging.quiet_end"))
 
     def spec(self) -> cs.MessagingSpec:
-        return cs.MessagingSpec(self.quiet_start.time().toString(SPEC_TIME),
-                                self.quiet_end.time().toString(SPEC_TIME))
+        return cs.MessagingSpec(
+            self.quiet_start.time().toString(SPEC_TIME), self.quiet_end.time().toString(SPEC_TIME)
+        )
 
     def problems(self) -> list[cs.Problem]:
         return cs.messaging_problems(self.spec())
@@ -1407,14 +1612,18 @@ class DonePage(QWizardPage):
         self.summary.setWordWrap(True)
         self.passwords = QTableWidget(0, 4)
         self.passwords.setObjectName("oneTimePasswords")
-        self.passwords.setHorizontalHeaderLabels([self.tr("Username"), self.tr("Name"), self.tr("Role"),
-                                                  self.tr("One-time password")])
+        self.passwords.setHorizontalHeaderLabels(
+            [self.tr("Username"), self.tr("Name"), self.tr("Role"), self.tr("One-time password")]
+        )
         self.passwords.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.passwords.verticalHeader().hide()
         self.passwords.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.passwords_note = QLabel(self.tr(
-            "<b>Write these down or hand them over now: they are shown only this once.</b> Each person "
-            "signs in with theirs and then chooses their own password."))
+        self.passwords_note = QLabel(
+            self.tr(
+                "<b>Write these down or hand them over now: they are shown only this once.</b> Each person "
+                "signs in with theirs and then chooses their own password."
+            )
+        )
         self.passwords_note.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)

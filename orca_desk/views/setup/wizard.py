@@ -37,16 +37,25 @@ if TYPE_CHECKING:  # the wizard is handed the database; it reads and writes thro
     from orca_desk.db import Database
 
 CLINIC, LOCATIONS, CHAIRS, PROVIDERS, TYPES, STAFF, MESSAGING, DONE = range(8)
-STEP_PAGES = {"clinic": CLINIC, "locations": LOCATIONS, "chairs": CHAIRS, "providers": PROVIDERS,
-              "appointment_types": TYPES, "staff": STAFF, "messaging": MESSAGING, sw.DONE: DONE}
+STEP_PAGES = {
+    "clinic": CLINIC,
+    "locations": LOCATIONS,
+    "chairs": CHAIRS,
+    "providers": PROVIDERS,
+    "appointment_types": TYPES,
+    "staff": STAFF,
+    "messaging": MESSAGING,
+    sw.DONE: DONE,
+}
 
 
 class SetupWizard(QWizard):
     """``actor``: who saves (the setup itself until the administrator exists, then them).
     ``admin`` is set once the administrator is saved: the app signs them in at the end."""
 
-    def __init__(self, db: Database, *, actor: Actor, clock: Clock | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, *, actor: Actor, clock: Clock | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         # Before the window and maybe before the clinic: no AppContext yet, so its own operations.
@@ -72,9 +81,18 @@ class SetupWizard(QWizard):
         self.staff_page = StaffPage()
         self.messaging_page = MessagingPage()
         self.done_page = DonePage()
-        for page_id, page in enumerate((self.clinic_page, self.locations_page, self.chairs_page,
-                                        self.providers_page, self.types_page, self.staff_page,
-                                        self.messaging_page, self.done_page)):
+        for page_id, page in enumerate(
+            (
+                self.clinic_page,
+                self.locations_page,
+                self.chairs_page,
+                self.providers_page,
+                self.types_page,
+                self.staff_page,
+                self.messaging_page,
+                self.done_page,
+            )
+        ):
             self.setPage(page_id, page)
         self.resize(1000, 680)
         self._resume()
@@ -87,8 +105,12 @@ class SetupWizard(QWizard):
         """Fill every page with what was saved and move on to the first page not saved yet."""
         today = self.clock.now().astimezone(ZoneInfo(system_zone())).date()
         loaded: list[tuple[sw.SavedSetup, int]] = []
-        if not self.ops.read(lambda s: (sw.read_saved(s, today=today), sw.clinic_id(s) or 0), parent=self,
-                             on_done=loaded.append, background=False):
+        if not self.ops.read(
+            lambda s: (sw.read_saved(s, today=today), sw.clinic_id(s) or 0),
+            parent=self,
+            on_done=loaded.append,
+            background=False,
+        ):
             return
         saved, self.clinic_id = loaded[0]
         for page in self._section_pages():
@@ -105,8 +127,15 @@ class SetupWizard(QWizard):
             self.resuming = False
 
     def _section_pages(self) -> list[SetupPage]:
-        return [self.clinic_page, self.locations_page, self.chairs_page, self.providers_page,
-                self.types_page, self.staff_page, self.messaging_page]
+        return [
+            self.clinic_page,
+            self.locations_page,
+            self.chairs_page,
+            self.providers_page,
+            self.types_page,
+            self.staff_page,
+            self.messaging_page,
+        ]
 
     def save_page(self, page: SetupPage, *, on_refused: Callable[[OrcaError], None]) -> bool:
         """The page's section and the progress mark, in one transaction of their own; False (and
@@ -140,11 +169,19 @@ class SetupWizard(QWizard):
         text = self.tr(
             "%1 is set up with %2 location(s), %3 provider(s) and %4 appointment type(s). It was given "
             "%5 standard reminder and missed-visit sequences and %6 message templates; change them in "
-            "Reminders and Templates.")
-        for n, value in enumerate((name, len(self.locations_page.items), len(self.providers_page.items),
-                                   self.types_page.table.rowCount(),
-                                   defaults.reminder_sequences + defaults.recovery_sequences,
-                                   defaults.message_templates), start=1):
+            "Reminders and Templates."
+        )
+        for n, value in enumerate(
+            (
+                name,
+                len(self.locations_page.items),
+                len(self.providers_page.items),
+                self.types_page.table.rowCount(),
+                defaults.reminder_sequences + defaults.recovery_sequences,
+                defaults.message_templates,
+            ),
+            start=1,
+        ):
             text = text.replace(f"%{n}", str(value))
         self.done_page.show_result(text, self.new_users)
 

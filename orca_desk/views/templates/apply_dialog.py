@@ -85,13 +85,19 @@ class ApplyDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.chairs.addItem(item)
         self.chairs.setMaximumHeight(90)
-        self.chairs.setToolTip("Optional for one provider with usual chairs (Administration → Providers); "
-                               "else the template's chairs, in the order of its lanes")
+        self.chairs.setToolTip(
+            "Optional for one provider with usual chairs (Administration → Providers); "
+            "else the template's chairs, in the order of its lanes"
+        )
         self.replace_combo = QComboBox()
         self.replace_combo.addItem("— apply as a new application —", None)
         applications: list[engine.ApplicationRow] = []
-        ctx.ops.read(lambda s: engine.list_applications(s, template_id=template.id), parent=self,
-                     on_done=applications.extend, background=False)
+        ctx.ops.read(
+            lambda s: engine.list_applications(s, template_id=template.id),
+            parent=self,
+            on_done=applications.extend,
+            background=False,
+        )
         for a in applications:
             if a.replaced_by is None:
                 self.replace_combo.addItem(
@@ -180,9 +186,14 @@ class ApplyDialog(QDialog):
         params, now = self.params(), self.ctx.clock.now()
         planned: list[engine.ApplicationPlan] = []
         self.plan = None
-        if not self.ctx.ops.read(lambda s: engine.plan_application(s, params, now=now), parent=self,
-                                 on_done=planned.append, on_error=self._refused, title="Not previewed",
-                                 background=False):
+        if not self.ctx.ops.read(
+            lambda s: engine.plan_application(s, params, now=now),
+            parent=self,
+            on_done=planned.append,
+            on_error=self._refused,
+            title="Not previewed",
+            background=False,
+        ):
             return None
         plan = self.plan = planned[0]
         self.counts.setText(plan.summary())
@@ -229,13 +240,16 @@ class ApplyDialog(QDialog):
         def run(step: Callable[[], AbstractContextManager[Any]]) -> engine.ApplyResult:
             # Chunks of days, each its own transaction: other desks can book during a long run.
             if replace_id is not None:
-                return engine.replace_application_in_chunks(step, actor, replace_id, now=self.ctx.clock.now(),
-                                                            progress=progress, cancel=cancel)
-            return engine.apply_template_in_chunks(step, actor, params, now=self.ctx.clock.now(),
-                                                   progress=progress, cancel=cancel)
+                return engine.replace_application_in_chunks(
+                    step, actor, replace_id, now=self.ctx.clock.now(), progress=progress, cancel=cancel
+                )
+            return engine.apply_template_in_chunks(
+                step, actor, params, now=self.ctx.clock.now(), progress=progress, cancel=cancel
+            )
 
-        self.ctx.ops.write_in_steps(run, parent=self, title="Not applied", on_done=self._on_done,
-                                    on_error=self._on_refused)
+        self.ctx.ops.write_in_steps(
+            run, parent=self, title="Not applied", on_done=self._on_done, on_error=self._on_refused
+        )
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.progress is not None:

@@ -101,8 +101,16 @@ class TemplatesScreen(Screen):
     """Design templates by dragging chips; save versions; apply them; see how they fill."""
 
     # The analytics follow applications and the bookings that fill their slots.
-    watches = frozenset({"schedule_template", "template_version", "template_slot", "template_application",
-                         "applied_slot", "appointment"})
+    watches = frozenset(
+        {
+            "schedule_template",
+            "template_version",
+            "template_slot",
+            "template_application",
+            "applied_slot",
+            "appointment",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -276,9 +284,13 @@ class TemplatesScreen(Screen):
             self.analytics.show_template(self.current.id)
 
     def reload_list(self, keep: int | None = None) -> None:
-        self.ctx.ops.read(schedule_templates.list_templates, parent=self, background=False,
-                          on_done=lambda rows: self._show_list(rows, keep),
-                          on_error=self._refused("Not loaded"))
+        self.ctx.ops.read(
+            schedule_templates.list_templates,
+            parent=self,
+            background=False,
+            on_done=lambda rows: self._show_list(rows, keep),
+            on_error=self._refused("Not loaded"),
+        )
 
     def _show_list(self, rows: list[TemplateRow], keep: int | None) -> None:
         self.list_model.set_rows(rows)
@@ -306,9 +318,14 @@ class TemplatesScreen(Screen):
             return
         loaded: list[tuple[schedule_templates.TemplateDetail, list[VersionRow]]] = []
         if not self.ctx.ops.read(
-            lambda s: (schedule_templates.get_template(s, template_id),
-                       schedule_templates.version_history(s, template_id)),
-            parent=self, on_done=loaded.append, on_error=self._refused("Not opened"), background=False,
+            lambda s: (
+                schedule_templates.get_template(s, template_id),
+                schedule_templates.version_history(s, template_id),
+            ),
+            parent=self,
+            on_done=loaded.append,
+            on_error=self._refused("Not opened"),
+            background=False,
         ):
             return
         detail, history = loaded[0]
@@ -322,8 +339,7 @@ class TemplatesScreen(Screen):
         self.history.clear()
         for v in history:
             self.history.addItem(
-                f"v{v.number} · {v.created_by} · {v.created_text}\n"
-                f"{v.note} · {v.slot_count} slots"
+                f"v{v.number} · {v.created_by} · {v.created_text}\n{v.note} · {v.slot_count} slots"
             )
             self.history.item(self.history.count() - 1).setData(Qt.ItemDataRole.UserRole, v.number)
         self.store.load(detail.slots)
@@ -558,7 +574,9 @@ class TemplatesScreen(Screen):
                 expected_version=version.number,
                 now=self.ctx.clock.now(),
             ),
-            parent=self, title="Not saved", on_done=self._opened_after(saved),
+            parent=self,
+            title="Not saved",
+            on_done=self._opened_after(saved),
             on_error=self._refused("Not saved"),
         )
         if not saved:
@@ -573,6 +591,7 @@ class TemplatesScreen(Screen):
 
     def _opened_after(self, results: list[VersionRow]) -> Callable[[VersionRow], None]:
         """Open the version just written (its changes then reload the list, keeping it chosen)."""
+
         def done(v: VersionRow) -> None:
             results.append(v)
             if self.current is not None:
@@ -592,9 +611,12 @@ class TemplatesScreen(Screen):
         template_id = self.current.id
         restored: list[VersionRow] = []
         self.ctx.ops.write(
-            lambda s: schedule_templates.restore_version(s, self.ctx.actor, template_id, number,
-                                                         now=self.ctx.clock.now()),
-            parent=self, title="Not restored", on_done=self._opened_after(restored),
+            lambda s: schedule_templates.restore_version(
+                s, self.ctx.actor, template_id, number, now=self.ctx.clock.now()
+            ),
+            parent=self,
+            title="Not restored",
+            on_done=self._opened_after(restored),
             on_error=self._refused("Not restored"),
         )
         if not restored:
@@ -640,8 +662,9 @@ class TemplatesScreen(Screen):
 
     def _write_then_open(self, job: Callable[[Any], int]) -> None:
         # The new template opens now; its changes then reload the list with it chosen.
-        self.ctx.ops.write(job, parent=self, title="Not done", on_done=self.open_template,
-                           on_error=self._refused("Not done"))
+        self.ctx.ops.write(
+            job, parent=self, title="Not done", on_done=self.open_template, on_error=self._refused("Not done")
+        )
 
     def open_apply_dialog(self) -> None:
         if self.current is None:
@@ -661,6 +684,7 @@ class TemplatesScreen(Screen):
 
     def _refused(self, title: str) -> Callable[[str], None]:
         """An operation's refusal: under the grid, and in a message box unless ``quiet``."""
+
         def show(message: str) -> None:
             self.hint.setText(message)
             if not getattr(self, "quiet", False):
@@ -710,9 +734,15 @@ class AnalyticsPanel(QWidget):
         if not self.allowed:
             return
         self.ctx.ops.read(
-            lambda s: (template_analytics.fill_report(s, self.ctx.actor, template_id=template_id),
-                       template_analytics.template_usage(s, self.ctx.actor, template_id=template_id)),
-            parent=self, on_done=self._show, title="Analytics not loaded", background=False)
+            lambda s: (
+                template_analytics.fill_report(s, self.ctx.actor, template_id=template_id),
+                template_analytics.template_usage(s, self.ctx.actor, template_id=template_id),
+            ),
+            parent=self,
+            on_done=self._show,
+            title="Analytics not loaded",
+            background=False,
+        )
 
     def _show(self, loaded: tuple[template_analytics.FillReport, list[template_analytics.UsageRow]]) -> None:
         report, usage = loaded

@@ -140,8 +140,12 @@ class EntryDialog(QDialog):
         self.results.clear()
         if len(text.strip()) < 2:
             return
-        self.ctx.ops.read(lambda s: search_patients(s, text, limit=20), parent=self,
-                          on_done=self._show_patients, background=False)
+        self.ctx.ops.read(
+            lambda s: search_patients(s, text, limit=20),
+            parent=self,
+            on_done=self._show_patients,
+            background=False,
+        )
 
     def _show_patients(self, rows: list[PatientRow]) -> None:
         for r in rows:
@@ -158,14 +162,22 @@ class EntryDialog(QDialog):
     def value(self) -> EntryInput:
         assert self.patient_id is not None
         t1, t2 = self.win_from.time(), self.win_to.time()
-        windows = [(t1.hour() * 60 + t1.minute(), t2.hour() * 60 + t2.minute())] \
-            if self.use_window.isChecked() else []
+        windows = (
+            [(t1.hour() * 60 + t1.minute(), t2.hour() * 60 + t2.minute())]
+            if self.use_window.isChecked()
+            else []
+        )
         q = self.latest.date()
         provider, location = self.provider_box.currentData(), self.location_box.currentData()
         return EntryInput(
-            patient_id=self.patient_id, type_id=self.type_box.currentData(),
+            patient_id=self.patient_id,
+            type_id=self.type_box.currentData(),
             duration_minutes=self.minutes.value(),
-            provider_ids=[provider] if provider else [], location_ids=[location] if location else [],
-            days_of_week=[d for d, c in enumerate(self.day_checks) if c.isChecked()], time_windows=windows,
+            provider_ids=[provider] if provider else [],
+            location_ids=[location] if location else [],
+            days_of_week=[d for d, c in enumerate(self.day_checks) if c.isChecked()],
+            time_windows=windows,
             latest_date=date(q.year(), q.month(), q.day()) if self.use_latest.isChecked() else None,
-            priority=self.priority.currentData(), reason=self.reason.text())
+            priority=self.priority.currentData(),
+            reason=self.reason.text(),
+        )

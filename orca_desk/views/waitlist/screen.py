@@ -43,34 +43,64 @@ class WaitlistScreen(Screen):
     """Openings and offers on the left, the ranked matches of the selected opening on the right."""
 
     # Offers follow replies and sends; matches follow the book and the families' details.
-    watches = frozenset({"opening", "waitlist_offer", "waitlist_entry", "appointment", "patient",
-                         "outbox_message", "inbound_message"})
+    watches = frozenset(
+        {
+            "opening",
+            "waitlist_offer",
+            "waitlist_entry",
+            "appointment",
+            "patient",
+            "outbox_message",
+            "inbound_message",
+        }
+    )
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.settings_for: Callable[[Any], WaitlistSettings] = waitlist.default_settings
-        self.openings = RowsModel[OpeningRow]([
-            ("When", lambda r: r.local_text), ("Status", lambda r: r.label),
-            ("Where", lambda r: f"{r.chair_name} · {r.location_name}"),
-            ("Provider", lambda r: r.provider_name)], cell_tooltips=True)
-        self.offers = RowsModel[OfferRow]([
-            ("Patient", lambda r: r.patient_name), ("Channel", lambda r: r.channel.upper()),
-            ("State", lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
-            ("Sent", lambda r: r.sent_text or "—")], cell_tooltips=True)
-        self.matches = RowsModel[MatchRow]([
-            ("#", lambda r: self.matches.rows.index(r) + 1), ("Patient", lambda r: r.patient_name),
-            ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"), ("Via", lambda r: r.channel.upper()),
-            ("Offers", lambda r: f"{r.notification_count}/3"), ("Why", lambda r: r.reason)],
-            cell_tooltips=True)
-        self.entries = RowsModel[EntryRow]([
-            ("Patient", lambda r: r.patient_name),
-            ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
-            ("Priority", lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
-            ("Status", lambda r: r.status.upper() if r.status == "notified" else r.status),
-            ("Offers", lambda r: f"{r.notification_count}/{r.max_offers}"),
-            ("Waiting", lambda r: f"{r.days_waiting} d"), ("Prefers", lambda r: r.preferences),
-            ("Reason", lambda r: r.reason)], cell_tooltips=True)
+        self.openings = RowsModel[OpeningRow](
+            [
+                ("When", lambda r: r.local_text),
+                ("Status", lambda r: r.label),
+                ("Where", lambda r: f"{r.chair_name} · {r.location_name}"),
+                ("Provider", lambda r: r.provider_name),
+            ],
+            cell_tooltips=True,
+        )
+        self.offers = RowsModel[OfferRow](
+            [
+                ("Patient", lambda r: r.patient_name),
+                ("Channel", lambda r: r.channel.upper()),
+                ("State", lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
+                ("Sent", lambda r: r.sent_text or "—"),
+            ],
+            cell_tooltips=True,
+        )
+        self.matches = RowsModel[MatchRow](
+            [
+                ("#", lambda r: self.matches.rows.index(r) + 1),
+                ("Patient", lambda r: r.patient_name),
+                ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
+                ("Via", lambda r: r.channel.upper()),
+                ("Offers", lambda r: f"{r.notification_count}/3"),
+                ("Why", lambda r: r.reason),
+            ],
+            cell_tooltips=True,
+        )
+        self.entries = RowsModel[EntryRow](
+            [
+                ("Patient", lambda r: r.patient_name),
+                ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
+                ("Priority", lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
+                ("Status", lambda r: r.status.upper() if r.status == "notified" else r.status),
+                ("Offers", lambda r: f"{r.notification_count}/{r.max_offers}"),
+                ("Waiting", lambda r: f"{r.days_waiting} d"),
+                ("Prefers", lambda r: r.preferences),
+                ("Reason", lambda r: r.reason),
+            ],
+            cell_tooltips=True,
+        )
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)  # the hold timers tick
@@ -88,13 +118,27 @@ class WaitlistScreen(Screen):
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
 
     def _openings_tab(self) -> QWidget:
-        self.openings_view = table(self.openings, 2, empty=(
-            "No openings. A cancelled or missed visit, or free time offered from the calendar, "
-            "becomes an opening here and is offered to the waitlist."))
-        self.offers_view = table(self.offers, 2, empty=(
-            "No offers yet: select an opening, then Notify best now offers it to the top match."))
-        self.matches_view = table(self.matches, 5, empty=(
-            "Select an opening to rank the waitlist for it; no fit means: add entries on the Waitlist tab."))
+        self.openings_view = table(
+            self.openings,
+            2,
+            empty=(
+                "No openings. A cancelled or missed visit, or free time offered from the calendar, "
+                "becomes an opening here and is offered to the waitlist."
+            ),
+        )
+        self.offers_view = table(
+            self.offers,
+            2,
+            empty=("No offers yet: select an opening, then Notify best now offers it to the top match."),
+        )
+        self.matches_view = table(
+            self.matches,
+            5,
+            empty=(
+                "Select an opening to rank the waitlist for it; "
+                "no fit means: add entries on the Waitlist tab."
+            ),
+        )
         self.matches_view.setWordWrap(True)  # the reasons are the point of this list
         self.openings_view.selectionModel().selectionChanged.connect(self._on_opening_selected)
         self.btn_best = QPushButton("Notify best now")
@@ -119,8 +163,9 @@ class WaitlistScreen(Screen):
         for b in (self.btn_response, self.btn_withdraw):
             row.addWidget(b)
         row.addStretch(1)
-        self.btn_export_openings = export_button(self, self.openings, self.tr("Openings"),
-                                                 status=self.sig_status.emit)
+        self.btn_export_openings = export_button(
+            self, self.openings, self.tr("Openings"), status=self.sig_status.emit
+        )
         row.addWidget(self.btn_export_openings)
         lv.addLayout(row)
         right = QWidget()
@@ -141,8 +186,11 @@ class WaitlistScreen(Screen):
         return split
 
     def _entries_tab(self) -> QWidget:
-        self.entries_view = table(self.entries, 6, empty=(
-            "Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"))
+        self.entries_view = table(
+            self.entries,
+            6,
+            empty=("Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"),
+        )
         self.btn_add = QPushButton("Add entry…")
         self.btn_edit = QPushButton("Edit…")
         self.btn_remove = QPushButton("Remove")
@@ -158,8 +206,9 @@ class WaitlistScreen(Screen):
         row.addStretch(1)
         self.entries_summary = QLabel("")
         row.addWidget(self.entries_summary)
-        self.btn_export_entries = export_button(self, self.entries, self.tr("Waitlist"),
-                                                status=self.sig_status.emit)
+        self.btn_export_entries = export_button(
+            self, self.entries, self.tr("Waitlist"), status=self.sig_status.emit
+        )
         row.addWidget(self.btn_export_entries)
         v.addLayout(row)
         v.addWidget(self.entries_view, 1)
@@ -172,13 +221,25 @@ class WaitlistScreen(Screen):
         self.chart_view = chart_view(self.chart)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
-        self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]]([
-            ("", lambda r: r[0]), ("Name", lambda r: r[1].name), ("Openings", lambda r: r[1].openings),
-            ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
-            ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
-            ("Offers sent", lambda r: r[1].offers), ("Booked", lambda r: r[1].booked)], cell_tooltips=True)
-        self.groups_view = table(self.groups, 1, empty=(
-            "No openings in the last 90 days: cancellations offered to the waitlist are counted here."))
+        self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]](
+            [
+                ("", lambda r: r[0]),
+                ("Name", lambda r: r[1].name),
+                ("Openings", lambda r: r[1].openings),
+                ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
+                ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
+                ("Offers sent", lambda r: r[1].offers),
+                ("Booked", lambda r: r[1].booked),
+            ],
+            cell_tooltips=True,
+        )
+        self.groups_view = table(
+            self.groups,
+            1,
+            empty=(
+                "No openings in the last 90 days: cancellations offered to the waitlist are counted here."
+            ),
+        )
         if not may_view_analytics(self.ctx.actor):
             return no_analytics_page()
         return analytics_page(self.summary, self.chart_view, "By provider and location", self.groups_view)
@@ -198,8 +259,13 @@ class WaitlistScreen(Screen):
         analytics = may_view_analytics(self.ctx.actor)
 
         def load(s: Any) -> tuple[list[OpeningRow], list[Any], Any]:
-            stats = (waitlist_analytics.offer_analytics(s, self.ctx.actor, start=now - timedelta(days=90),
-                                                        end=now + timedelta(days=1)) if analytics else None)
+            stats = (
+                waitlist_analytics.offer_analytics(
+                    s, self.ctx.actor, start=now - timedelta(days=90), end=now + timedelta(days=1)
+                )
+                if analytics
+                else None
+            )
             return waitlist.list_openings(s, now=now), waitlist.list_entries(s, now=now), stats
 
         self.ctx.ops.read(load, parent=self, on_done=self._show, background=False)
@@ -229,12 +295,18 @@ class WaitlistScreen(Screen):
             return
         fresh = [x for x in self.openings.rows if x.id == o.id]
         self.offers.set_rows(list(fresh[0].offers) if fresh else [])
-        self.offers_title.setText(f"Offers of the selected opening (from a {o.source.replace('_', '-')}, "
-                                  f"{o.mode})")
+        self.offers_title.setText(
+            f"Offers of the selected opening (from a {o.source.replace('_', '-')}, {o.mode})"
+        )
         rows: list[MatchRow] = []
         # An opening that was just taken has no matches any more: an empty list says so.
-        self.ctx.ops.read(lambda s: waitlist.match_opening(s, o.id, now=self.ctx.clock.now()), parent=self,
-                          on_done=rows.extend, on_error=lambda _message: None, background=False)
+        self.ctx.ops.read(
+            lambda s: waitlist.match_opening(s, o.id, now=self.ctx.clock.now()),
+            parent=self,
+            on_done=rows.extend,
+            on_error=lambda _message: None,
+            background=False,
+        )
         self.matches.set_rows(rows)
         self.matches_view.resizeRowsToContents()
         self.matches_title.setText(f"Ranked matches for {o.local_text} ({len(rows)})")
@@ -242,17 +314,24 @@ class WaitlistScreen(Screen):
             self.matches_view.selectRow(0)
 
     def _show_analytics(self, a: waitlist_analytics.WaitlistAnalytics) -> None:
-        show_count_bars(self.chart, [f"{c.channel.upper()} · {c.conversion:.0%}" for c in a.channels],
-                        [("Offers sent", "#7aa7e0", [c.sent for c in a.channels]),
-                         ("Booked", "#2e9e62", [c.booked for c in a.channels])],
-                        empty="no offers yet")
+        show_count_bars(
+            self.chart,
+            [f"{c.channel.upper()} · {c.conversion:.0%}" for c in a.channels],
+            [
+                ("Offers sent", "#7aa7e0", [c.sent for c in a.channels]),
+                ("Booked", "#2e9e62", [c.booked for c in a.channels]),
+            ],
+            empty="no offers yet",
+        )
         self.summary.setText(
             f"<b>{a.offers_sent}</b> offers sent · <b>{a.booked}</b> booked ({a.conversion:.0%}) · "
             f"median time to respond <b>{_minutes(a.median_minutes_to_respond)}</b> · "
             f"<b>{a.filled}</b> of {a.openings} openings filled, median "
-            f"<b>{_minutes(a.median_minutes_to_fill)}</b> after they opened")
-        self.groups.set_rows([("Provider", g) for g in a.by_provider]
-                             + [("Location", g) for g in a.by_location])
+            f"<b>{_minutes(a.median_minutes_to_fill)}</b> after they opened"
+        )
+        self.groups.set_rows(
+            [("Provider", g) for g in a.by_provider] + [("Location", g) for g in a.by_location]
+        )
 
     # ----- selection ------------------------------------------------------------------------
     def selected_opening(self) -> OpeningRow | None:
@@ -278,8 +357,9 @@ class WaitlistScreen(Screen):
             return False
 
         def run(s: Any) -> str:
-            rows = waitlist.offer_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now(),
-                                          settings=self.settings_for(s), **kwargs)
+            rows = waitlist.offer_opening(
+                s, self.ctx.actor, o.id, now=self.ctx.clock.now(), settings=self.settings_for(s), **kwargs
+            )
             return "Offered to " + ", ".join(f"{r.patient_name} ({r.channel})" for r in rows)
 
         return self._act(what, run)
@@ -299,15 +379,17 @@ class WaitlistScreen(Screen):
         if offer is None:
             return False
         if response is None:
-            label, ok = QInputDialog.getItem(self, "Record response", f"What did {offer.patient_name} say?",
-                                             list(RESPONSES), 0, False)
+            label, ok = QInputDialog.getItem(
+                self, "Record response", f"What did {offer.patient_name} say?", list(RESPONSES), 0, False
+            )
             if not ok:
                 return False
             response = RESPONSES[label]
 
         def run(s: Any) -> str:
-            return waitlist.record_response(s, self.ctx.actor, offer.id, response, now=self.ctx.clock.now(),
-                                            settings=self.settings_for(s)).message
+            return waitlist.record_response(
+                s, self.ctx.actor, offer.id, response, now=self.ctx.clock.now(), settings=self.settings_for(s)
+            ).message
 
         return self._act("Record response", run)
 

@@ -39,14 +39,17 @@ def main(argv: list[str]) -> int:
         return provider
 
     providers: dict[str, Provider] = {
-        "sms": doomed(TwilioProvider(sid, token, from_number=from_number,
-                                     base_url=f"{base}", rate_per_second=1e9)),
-        "email": doomed(SendGridProvider(key, "desk@clinic.example", base_url=f"{base}",
-                                         rate_per_second=1e9)),
+        "sms": doomed(
+            TwilioProvider(sid, token, from_number=from_number, base_url=f"{base}", rate_per_second=1e9)
+        ),
+        "email": doomed(
+            SendGridProvider(key, "desk@clinic.example", base_url=f"{base}", rate_per_second=1e9)
+        ),
     }
     db = Database(url)
-    dispatch_due(db, providers, now=datetime.fromisoformat(now_iso), worker_id="doomed",
-                 options=DispatchOptions())
+    dispatch_due(
+        db, providers, now=datetime.fromisoformat(now_iso), worker_id="doomed", options=DispatchOptions()
+    )
     return 0  # not reached when the kill comes
 
 

@@ -30,8 +30,9 @@ class Family:
     phone: str
 
 
-def make_family(db: Database, *, siblings: int = 2, zone: str = "America/New_York",
-                phone: str = "+16175559000") -> Family:
+def make_family(
+    db: Database, *, siblings: int = 2, zone: str = "America/New_York", phone: str = "+16175559000"
+) -> Family:
     """A clinic whose first ``siblings`` patients share one parent's phone."""
     with db.write() as s:
         w = make_world(s, zone=zone)
@@ -57,9 +58,18 @@ def book(db: Database, patient_id: int, start: datetime) -> int:
         doc = s.scalars(select(Doc)).first()
         typ = s.scalars(select(AppointmentType)).first()
         assert chair and doc and typ
-        a = Appointment(clinic_id=p.clinic_id, patient_id=p.id, provider_id=doc.id, chair_id=chair.id,
-                        location_id=loc.id, type_id=typ.id, start_at=start,
-                        end_at=start + timedelta(minutes=20), created_at=NOW, updated_at=NOW)
+        a = Appointment(
+            clinic_id=p.clinic_id,
+            patient_id=p.id,
+            provider_id=doc.id,
+            chair_id=chair.id,
+            location_id=loc.id,
+            type_id=typ.id,
+            start_at=start,
+            end_at=start + timedelta(minutes=20),
+            created_at=NOW,
+            updated_at=NOW,
+        )
         s.add(a)
         s.flush()
         return a.id

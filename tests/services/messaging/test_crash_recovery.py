@@ -45,9 +45,18 @@ def twins(db, fam, n: int, *, body: str = TWIN_BODY, channel: str | None = None)
         ids = []
         for i in range(n):
             p = s.get(Patient, fam.patient_ids[i])
-            ids.append(outbox.enqueue_for_patient(
-                s, p, body=body, purpose="manual", dedupe_key=f"twin:{i}", now=NOW,
-                channel=channel, subject="Consent form" if channel == "email" else None).id)
+            ids.append(
+                outbox.enqueue_for_patient(
+                    s,
+                    p,
+                    body=body,
+                    purpose="manual",
+                    dedupe_key=f"twin:{i}",
+                    now=NOW,
+                    channel=channel,
+                    subject="Consent form" if channel == "email" else None,
+                ).id
+            )
         return ids
 
 
@@ -70,8 +79,9 @@ def send_directly(db, providers, message_id: int) -> str:
     """The dead worker's request for this row reached the provider."""
     with db.read() as s:
         m = s.get(OutboxMessage, message_id)
-        result = providers[m.channel].send(outgoing(
-            _Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, NOW), OPTIONS))
+        result = providers[m.channel].send(
+            outgoing(_Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, NOW), OPTIONS)
+        )
     assert result.status == "sent"
     assert result.provider_id is not None
     return result.provider_id
@@ -145,8 +155,7 @@ def test_a_provider_id_already_recorded_for_one_twin_never_settles_another(db, f
     assert row(db, b).provider_id != sid
 
 
-def test_ambiguous_twins_are_decided_by_count_and_only_the_difference_is_resent(
-        db, fake, monkeypatch):
+def test_ambiguous_twins_are_decided_by_count_and_only_the_difference_is_resent(db, fake, monkeypatch):
     fam = make_family(db, siblings=3)
     ids = twins(db, fam, 3)
     providers = providers_for(fake)
@@ -159,8 +168,7 @@ def test_ambiguous_twins_are_decided_by_count_and_only_the_difference_is_resent(
     rec = reconcile_sending(db, providers, now=LATER, options=OPTIONS)
     assert (rec.found, rec.requeued) == (2, 1)
     sids = {r.sid for r in fake.sent_sms}
-    assert sorted(str(row(db, i).provider_id) for i in ids if row(db, i).status == "sent") == \
-        sorted(sids)
+    assert sorted(str(row(db, i).provider_id) for i in ids if row(db, i).status == "sent") == sorted(sids)
     dispatch_due(db, providers, now=LATER, worker_id="w2", options=OPTIONS)
     assert len(fake.sent_sms) == 3  # 3 rows, 3 texts: none lost, none twice
     assert {row(db, i).status for i in ids} == {"sent"}
@@ -198,15 +206,23 @@ def emails(db, fam, n: int) -> list[int]:
             p = s.get(Patient, fam.patient_ids[i % 4])
             p.contact_email = f"family{i % 4}@example.com"
             p.email_consent, p.email_consent_at = True, NOW  # every email needs recorded consent
-            ids.append(outbox.enqueue_for_patient(
-                s, p, channel="email", subject=f"Note {i}", body=f"Hello {i}", purpose="manual",
-                dedupe_key=f"mail:{i}", now=NOW).id)
+            ids.append(
+                outbox.enqueue_for_patient(
+                    s,
+                    p,
+                    channel="email",
+                    subject=f"Note {i}",
+                    body=f"Hello {i}",
+                    purpose="manual",
+                    dedupe_key=f"mail:{i}",
+                    now=NOW,
+                ).id
+            )
         return ids
 
 
 @pytest.mark.parametrize("after_request", [True, False])
-def test_emails_claimed_but_never_started_go_back_to_the_queue(db, fake, monkeypatch,
-                                                               after_request):
+def test_emails_claimed_but_never_started_go_back_to_the_queue(db, fake, monkeypatch, after_request):
     fam = make_family(db, siblings=0)
     ids = emails(db, fam, 5)
     providers = providers_for(fake)
@@ -220,14 +236,17 @@ def test_emails_claimed_but_never_started_go_back_to_the_queue(db, fake, monkeyp
     rec = reconcile_sending(db, providers, now=LATER, options=OPTIONS)
     # Only the email whose request was under way when the worker died is in doubt.
     assert (rec.gave_up, rec.requeued) == (1, 3)
-    assert (row(db, in_flight).status, row(db, in_flight).error_code) == \
-        ("failed", "unknown_outcome")
+    assert (row(db, in_flight).status, row(db, in_flight).error_code) == ("failed", "unknown_outcome")
     for i in unstarted:
         m = row(db, i)
         assert (m.status, m.claimed_by, m.attempts) == ("queued", None, 0)
     with db.read() as s:
-        details = [e.detail for e in s.scalars(select(OutboxEvent).where(
-            OutboxEvent.message_id == unstarted[0]).order_by(OutboxEvent.id))]
+        details = [
+            e.detail
+            for e in s.scalars(
+                select(OutboxEvent).where(OutboxEvent.message_id == unstarted[0]).order_by(OutboxEvent.id)
+            )
+        ]
     assert any("never started" in d for d in details), details
     summary = dispatch_due(db, providers, now=LATER, worker_id="w2", options=OPTIONS)
     assert summary.sent == 3
@@ -246,11 +265,27 @@ def test_kill_9_mid_batch_loses_no_twin_and_fails_no_untried_email(db, fake):
     sms_ids = twins(db, fam, 3)
     mail_ids = emails(db, fam, 3)
     root = Path(__file__).resolve().parents[3]
-    args = [sys.executable, "-m", "tests.services.messaging.crash_worker", str(db.url),
-            fake.base_url, fake.account_sid, fake.auth_token, fake.api_key, fake.clinic_number,
-            "2", NOW.isoformat()]
-    done = subprocess.run(args, cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
-                          capture_output=True, text=True, timeout=120)
+    args = [
+        sys.executable,
+        "-m",
+        "tests.services.messaging.crash_worker",
+        str(db.url),
+        fake.base_url,
+        fake.account_sid,
+        fake.auth_token,
+        fake.api_key,
+        fake.clinic_number,
+        "2",
+        NOW.isoformat(),
+    ]
+    done = subprocess.run(
+        args,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert len(fake.sent_sms) == 2 and fake.sent_email == []
     assert {row(db, i).status for i in sms_ids + mail_ids} == {"sending"}
@@ -259,7 +294,6 @@ def test_kill_9_mid_batch_loses_no_twin_and_fails_no_untried_email(db, fake):
     assert (rec.found, rec.requeued, rec.gave_up) == (2, 1 + 3, 0)
     dispatch_due(db, providers, now=LATER, worker_id="w2", options=OPTIONS)
     assert len(fake.sent_sms) == 3  # one text per sibling, none twice
-    assert sorted(r.custom_args["outbox_id"] for r in fake.sent_email) == \
-        sorted(str(i) for i in mail_ids)
+    assert sorted(r.custom_args["outbox_id"] for r in fake.sent_email) == sorted(str(i) for i in mail_ids)
     assert {row(db, i).status for i in sms_ids + mail_ids} == {"sent"}
     assert {row(db, i).provider_id for i in sms_ids} == {r.sid for r in fake.sent_sms}

@@ -27,8 +27,9 @@ from tests.services.messaging.support import CALLBACK_BASE, OPTIONS, book, make_
 def queue(db, fam, i: int, *, patient: int = 0, purpose: str = "reminder", at=NOW, **kw) -> int:
     with db.write() as s:
         p = s.get(Patient, fam.patient_ids[patient])
-        return outbox.enqueue_for_patient(s, p, body=kw.pop("body", f"Message {i}"), purpose=purpose,
-                                          dedupe_key=f"t:{i}", now=at, **kw).id
+        return outbox.enqueue_for_patient(
+            s, p, body=kw.pop("body", f"Message {i}"), purpose=purpose, dedupe_key=f"t:{i}", now=at, **kw
+        ).id
 
 
 def row(db, message_id: int) -> OutboxMessage:
@@ -109,8 +110,14 @@ def test_consent_and_opt_out_are_checked_at_send_time(db, fake):
     b = queue(db, fam, 2, patient=1)
     with db.write() as s:  # after queueing: consent withdrawn, the other number opts out
         s.get(Patient, fam.patient_ids[0]).sms_consent = False
-        s.add(ContactState(channel="sms", address=s.get(Patient, fam.patient_ids[1]).contact_phone,
-                           opted_out=True, updated_at=NOW))
+        s.add(
+            ContactState(
+                channel="sms",
+                address=s.get(Patient, fam.patient_ids[1]).contact_phone,
+                opted_out=True,
+                updated_at=NOW,
+            )
+        )
     summary = dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1")
     assert summary.failed == 2 and fake.sent_sms == []
     assert (row(db, a).status, row(db, a).error_code) == ("failed", "no_consent")
@@ -154,8 +161,10 @@ def test_siblings_reminders_to_one_phone_are_merged(db, fake):
     summary = dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1")
     assert (summary.sent, summary.merged) == (1, 1)
     [sms] = fake.sent_sms
-    assert sms.body == ("Reminder: Kid0 on Thu 5 Mar at 3:30 PM and Kid1 on Thu 5 Mar at 3:50 PM "
-                        "at Northside. Reply YES to confirm both, NO to cancel.")
+    assert sms.body == (
+        "Reminder: Kid0 on Thu 5 Mar at 3:30 PM and Kid1 on Thu 5 Mar at 3:50 PM "
+        "at Northside. Reply YES to confirm both, NO to cancel."
+    )
     first, second = row(db, m1), row(db, m2)
     assert first.status == second.status == "sent"
     assert second.provider_id == first.provider_id and second.merged_into_id == m1
@@ -214,8 +223,16 @@ def test_permanent_errors_flag_the_contact(db, fake):
     # Later messages to a refused number fail without a request.
     before = len(fake.requests)
     with db.write() as s:  # enqueue_for_patient refuses it; a raw enqueue meets it at send time
-        later = outbox.enqueue(s, clinic_id=fam.clinic_id, channel="sms", to_address=phones[2],
-                               body="Hi", purpose="manual", dedupe_key="late", now=NOW).id
+        later = outbox.enqueue(
+            s,
+            clinic_id=fam.clinic_id,
+            channel="sms",
+            to_address=phones[2],
+            body="Hi",
+            purpose="manual",
+            dedupe_key="late",
+            now=NOW,
+        ).id
     dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1")
     assert row(db, later).status == "undeliverable" and len(fake.requests) == before
 
@@ -267,8 +284,7 @@ def test_claims_of_a_dead_worker_are_requeued_only_when_the_provider_lacks_them(
 
     with db.read() as s:
         m = s.get(OutboxMessage, went)
-        providers["sms"].send(outgoing(_Claim(m.id, "sms", m.to_address, m.body, None, None, NOW),
-                                       OPTIONS))
+        providers["sms"].send(outgoing(_Claim(m.id, "sms", m.to_address, m.body, None, None, NOW), OPTIONS))
     # Young claims belong to a worker that may be alive: left alone.
     young = reconcile_sending(db, providers, now=NOW + timedelta(minutes=1), options=OPTIONS)
     assert (young.found, young.requeued) == (0, 0)
@@ -286,8 +302,9 @@ def test_unknown_email_goes_to_staff_instead_of_a_blind_resend(db, fake):
         p = s.get(Patient, fam.patient_ids[0])
         p.contact_email, p.email_consent = "parent@example.com", True
         name = p.display_name
-        msg = outbox.enqueue_for_patient(s, p, channel="email", subject="Hi", body="Hello",
-                                         purpose="manual", dedupe_key="e1", now=NOW).id
+        msg = outbox.enqueue_for_patient(
+            s, p, channel="email", subject="Hi", body="Hello", purpose="manual", dedupe_key="e1", now=NOW
+        ).id
     providers = providers_for(fake, timeouts=SHORT_TIMEOUTS)
     fake.drop_after_accept_next(1, stall_seconds=1.0)
     dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS)
@@ -309,8 +326,9 @@ def test_unknown_email_goes_to_staff_instead_of_a_blind_resend(db, fake):
         assert len(s.scalars(select(StaffTask)).all()) == 1
 
 
-@pytest.mark.parametrize("purpose", ["manual", "campaign", "waitlist_offer", "recovery",
-                                     "appointment_reminder"])
+@pytest.mark.parametrize(
+    "purpose", ["manual", "campaign", "waitlist_offer", "recovery", "appointment_reminder"]
+)
 def test_email_consent_is_checked_at_send_time(db, fake, purpose):
     """Offers, campaigns, manual emails…: every email but a test needs recorded email consent,
     judged when it is sent (consent may be withdrawn after it was queued)."""
@@ -318,11 +336,29 @@ def test_email_consent_is_checked_at_send_time(db, fake, purpose):
     with db.write() as s:
         p = s.get(Patient, fam.patient_ids[0])
         p.contact_email = "parent@example.com"
-        msg = outbox.enqueue(s, clinic_id=p.clinic_id, channel="email", to_address=p.contact_email,
-                             subject="News", body="Hello", purpose=purpose, dedupe_key="c1", now=NOW,
-                             patient_id=p.id).id
-        test = outbox.enqueue(s, clinic_id=p.clinic_id, channel="email", to_address="me@clinic.example",
-                              subject="Test", body="Test", purpose="test", dedupe_key="t1", now=NOW).id
+        msg = outbox.enqueue(
+            s,
+            clinic_id=p.clinic_id,
+            channel="email",
+            to_address=p.contact_email,
+            subject="News",
+            body="Hello",
+            purpose=purpose,
+            dedupe_key="c1",
+            now=NOW,
+            patient_id=p.id,
+        ).id
+        test = outbox.enqueue(
+            s,
+            clinic_id=p.clinic_id,
+            channel="email",
+            to_address="me@clinic.example",
+            subject="Test",
+            body="Test",
+            purpose="test",
+            dedupe_key="t1",
+            now=NOW,
+        ).id
     summary = dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1", options=OPTIONS)
     assert (row(db, msg).status, row(db, msg).error_code) == ("failed", "no_consent")
     assert "no email consent" in (row(db, msg).error or "")
@@ -361,15 +397,18 @@ def test_two_workers_on_postgres_never_send_twice(pg_db, fake):
     fam = make_family(pg_db, siblings=0)
     with pg_db.write() as s:
         patients = [s.get(Patient, pid) for pid in fam.patient_ids]
-        ids = [outbox.enqueue_for_patient(s, patients[i % 4], body=f"M{i}", purpose="manual",
-                                          dedupe_key=f"pg:{i}", now=NOW).id for i in range(60)]
+        ids = [
+            outbox.enqueue_for_patient(
+                s, patients[i % 4], body=f"M{i}", purpose="manual", dedupe_key=f"pg:{i}", now=NOW
+            ).id
+            for i in range(60)
+        ]
     fake.delay_next(60, 0.005)
     errors: list[BaseException] = []
 
     def worker(name: str) -> None:
         try:
-            dispatch_due(pg_db, providers_for(fake), now=NOW, worker_id=name, batch=5,
-                         options=OPTIONS)
+            dispatch_due(pg_db, providers_for(fake), now=NOW, worker_id=name, batch=5, options=OPTIONS)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -403,8 +442,10 @@ def test_a_crash_before_accepted_sends_are_recorded_is_reconciled_not_resent(db,
     assert len(fake.sent_sms) == 3
     assert {row(db, i).status for i in ids} == {"sending"}
     # A restarted worker does not send them again: they are claimed, then reconciled.
-    assert dispatch_due(db, providers, now=NOW + timedelta(minutes=1), worker_id="w2",
-                        options=OPTIONS).claimed == 0
+    assert (
+        dispatch_due(db, providers, now=NOW + timedelta(minutes=1), worker_id="w2", options=OPTIONS).claimed
+        == 0
+    )
     rec = reconcile_sending(db, providers, now=NOW + timedelta(minutes=6), options=OPTIONS)
     assert rec.found == 3 and rec.requeued == 0
     sids = {r.to: r.sid for r in fake.sent_sms}
@@ -430,8 +471,7 @@ def test_accepted_sends_are_recorded_even_when_a_claim_was_taken_back(db, fake):
         return result
 
     sms.send = send_then_lose_the_other_claim  # type: ignore[method-assign]
-    summary = dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
-                           batch=2)
+    summary = dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS, batch=2)
     assert row(db, ids[0]).status == "sent" and row(db, ids[0]).provider_id == fake.sent_sms[0].sid
     assert row(db, ids[1]).status in ("queued", "sent")  # its late answer never overwrote it
     with db.read() as s:
@@ -455,11 +495,16 @@ def test_a_stop_request_releases_the_claims_not_yet_tried(db, fake):
         return result
 
     providers["sms"].send = send_then_stop  # type: ignore[method-assign]
-    summary = dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
-                           should_stop=lambda: stop["now"])
+    summary = dispatch_due(
+        db, providers, now=NOW, worker_id="w1", options=OPTIONS, should_stop=lambda: stop["now"]
+    )
     assert (summary.sent, summary.released) == (1, 2) and len(fake.sent_sms) == 1
     assert [row(db, i).status for i in ids] == ["sent", "queued", "queued"]
     with db.read() as s:
         assert outbox.message_history(s, ids[1])[-1].detail == "released unsent (the worker is stopping)"
-    assert dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS,
-                        should_stop=lambda: True).claimed == 0  # claims nothing once stopping
+    assert (
+        dispatch_due(
+            db, providers, now=NOW, worker_id="w1", options=OPTIONS, should_stop=lambda: True
+        ).claimed
+        == 0
+    )  # claims nothing once stopping

@@ -29,10 +29,13 @@ PUBLIC = "https://links.clinic.example"
 
 
 def run_dispatch(db, fake) -> AutomationRuntime:
-    env = {**fake.env(), "ORCA_DESK_PUBLIC_BASE_URL": PUBLIC, "ORCA_DESK_LINK_SECRET": SECRET,
-           "ORCA_DESK_EMAIL_RATE": "1000000"}
-    runtime = clinic_runtime(db, env, secret_reader=lambda _n: None,
-                                            clock=FrozenClock(NOW), worker_id="w1")
+    env = {
+        **fake.env(),
+        "ORCA_DESK_PUBLIC_BASE_URL": PUBLIC,
+        "ORCA_DESK_LINK_SECRET": SECRET,
+        "ORCA_DESK_EMAIL_RATE": "1000000",
+    }
+    runtime = clinic_runtime(db, env, secret_reader=lambda _n: None, clock=FrozenClock(NOW), worker_id="w1")
     try:
         assert runtime.heartbeat()
         runtime.dispatch()
@@ -82,29 +85,65 @@ def test_an_offer_email_carries_the_offered_slot_as_a_tentative_event(db, fake):
         chair = s.query(Chair).first()
         doc = s.query(Doc).first()
         typ = s.query(AppointmentType).first()
-        entry = WaitlistEntry(clinic_id=fam.clinic_id, patient_id=p.id, type_id=typ.id,
-                              duration_minutes=30, created_at=NOW, updated_at=NOW)
-        opening = Opening(clinic_id=fam.clinic_id, location_id=fam.location_id, chair_id=chair.id,
-                          provider_id=doc.id, type_id=typ.id, start_at=start,
-                          end_at=start + timedelta(minutes=30), source="cancellation",
-                          status="offered", created_at=NOW, updated_at=NOW)
+        entry = WaitlistEntry(
+            clinic_id=fam.clinic_id,
+            patient_id=p.id,
+            type_id=typ.id,
+            duration_minutes=30,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        opening = Opening(
+            clinic_id=fam.clinic_id,
+            location_id=fam.location_id,
+            chair_id=chair.id,
+            provider_id=doc.id,
+            type_id=typ.id,
+            start_at=start,
+            end_at=start + timedelta(minutes=30),
+            source="cancellation",
+            status="offered",
+            created_at=NOW,
+            updated_at=NOW,
+        )
         s.add_all([entry, opening])
         s.flush()
-        offer = WaitlistOffer(clinic_id=fam.clinic_id, opening_id=opening.id, entry_id=entry.id,
-                              patient_id=p.id, channel="email", to_address=p.contact_email,
-                              message="An earlier visit", created_at=NOW, send_after=NOW)
+        offer = WaitlistOffer(
+            clinic_id=fam.clinic_id,
+            opening_id=opening.id,
+            entry_id=entry.id,
+            patient_id=p.id,
+            channel="email",
+            to_address=p.contact_email,
+            message="An earlier visit",
+            created_at=NOW,
+            send_after=NOW,
+        )
         s.add(offer)
         s.flush()
-        outbox.enqueue(s, clinic_id=fam.clinic_id, channel="email", to_address=p.contact_email,
-                       subject="An earlier visit", body="Book it: https://x.example/l/waitlist_accept/t",
-                       purpose="waitlist_offer", dedupe_key=f"waitlist-offer:{offer.id}", now=NOW,
-                       patient_id=p.id, source_type="waitlist_offer", source_id=offer.id)
+        outbox.enqueue(
+            s,
+            clinic_id=fam.clinic_id,
+            channel="email",
+            to_address=p.contact_email,
+            subject="An earlier visit",
+            body="Book it: https://x.example/l/waitlist_accept/t",
+            purpose="waitlist_offer",
+            dedupe_key=f"waitlist-offer:{offer.id}",
+            now=NOW,
+            patient_id=p.id,
+            source_type="waitlist_offer",
+            source_id=offer.id,
+        )
         offer_id = offer.id
     run_dispatch(db, fake)
     [record] = fake.sent_email
     item, data = attachment(record)
-    assert (item["filename"], item["type"], item["disposition"]) == ("visit.ics", "text/calendar",
-                                                                     "attachment")
+    assert (item["filename"], item["type"], item["disposition"]) == (
+        "visit.ics",
+        "text/calendar",
+        "attachment",
+    )
     cal = assert_calendar_apps_can_import(data)
     [event] = cal.walk("VEVENT")
     assert str(event["STATUS"]) == "TENTATIVE"
@@ -127,25 +166,58 @@ def test_the_youre_booked_email_carries_the_booked_visit(db, fake):
         from orca_desk.models import Appointment
 
         a = s.get(Appointment, appt)
-        entry = WaitlistEntry(clinic_id=fam.clinic_id, patient_id=patient_id, type_id=a.type_id,
-                              duration_minutes=20, created_at=NOW, updated_at=NOW)
-        opening = Opening(clinic_id=fam.clinic_id, location_id=a.location_id, chair_id=a.chair_id,
-                          provider_id=a.provider_id, type_id=a.type_id, start_at=start,
-                          end_at=a.end_at, source="cancellation", status="filled",
-                          created_at=NOW, updated_at=NOW)
+        entry = WaitlistEntry(
+            clinic_id=fam.clinic_id,
+            patient_id=patient_id,
+            type_id=a.type_id,
+            duration_minutes=20,
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        opening = Opening(
+            clinic_id=fam.clinic_id,
+            location_id=a.location_id,
+            chair_id=a.chair_id,
+            provider_id=a.provider_id,
+            type_id=a.type_id,
+            start_at=start,
+            end_at=a.end_at,
+            source="cancellation",
+            status="filled",
+            created_at=NOW,
+            updated_at=NOW,
+        )
         s.add_all([entry, opening])
         s.flush()
-        offer = WaitlistOffer(clinic_id=fam.clinic_id, opening_id=opening.id, entry_id=entry.id,
-                              patient_id=patient_id, channel="email", to_address="parent@example.com",
-                              message="offer", created_at=NOW, send_after=NOW,
-                              booked_appointment_id=appt)
+        offer = WaitlistOffer(
+            clinic_id=fam.clinic_id,
+            opening_id=opening.id,
+            entry_id=entry.id,
+            patient_id=patient_id,
+            channel="email",
+            to_address="parent@example.com",
+            message="offer",
+            created_at=NOW,
+            send_after=NOW,
+            booked_appointment_id=appt,
+        )
         s.add(offer)
         s.flush()
         for key, subject in (("booked", "About the visit we offered"), ("expired", "Too late")):
-            outbox.enqueue(s, clinic_id=fam.clinic_id, channel="email", to_address="parent@example.com",
-                           subject=subject, body=f"You're {key}.", purpose="waitlist_offer",
-                           dedupe_key=f"waitlist-offer:{offer.id}:{key}", now=NOW,
-                           patient_id=patient_id, source_type="waitlist_offer", source_id=offer.id)
+            outbox.enqueue(
+                s,
+                clinic_id=fam.clinic_id,
+                channel="email",
+                to_address="parent@example.com",
+                subject=subject,
+                body=f"You're {key}.",
+                purpose="waitlist_offer",
+                dedupe_key=f"waitlist-offer:{offer.id}:{key}",
+                now=NOW,
+                patient_id=patient_id,
+                source_type="waitlist_offer",
+                source_id=offer.id,
+            )
     run_dispatch(db, fake)
     by_subject = {r.subject: r for r in fake.sent_email}
     _, data = attachment(by_subject["About the visit we offered"])
@@ -161,12 +233,28 @@ def test_a_confirmation_email_carries_the_booked_visit_and_no_unsubscribe_header
     appt = book(db, patient_id, start)
     with db.write() as s:
         p = s.get(Patient, patient_id)
-        outbox.enqueue_for_patient(s, p, channel="email", subject="Please confirm",
-                                   body="Please confirm Tuesday.", purpose="confirmation_request",
-                                   dedupe_key="c1", now=NOW, appointment_id=appt)
-        outbox.enqueue_for_patient(s, p, channel="email", subject="Reminder", body="See you Tuesday.",
-                                   purpose="appointment_reminder", dedupe_key="r1", now=NOW,
-                                   appointment_id=appt)
+        outbox.enqueue_for_patient(
+            s,
+            p,
+            channel="email",
+            subject="Please confirm",
+            body="Please confirm Tuesday.",
+            purpose="confirmation_request",
+            dedupe_key="c1",
+            now=NOW,
+            appointment_id=appt,
+        )
+        outbox.enqueue_for_patient(
+            s,
+            p,
+            channel="email",
+            subject="Reminder",
+            body="See you Tuesday.",
+            purpose="appointment_reminder",
+            dedupe_key="r1",
+            now=NOW,
+            appointment_id=appt,
+        )
     run_dispatch(db, fake)
     by_subject = {r.subject: r for r in fake.sent_email}
     _, data = attachment(by_subject["Please confirm"])
@@ -184,14 +272,36 @@ def test_marketing_and_manual_emails_get_one_click_unsubscribe_that_works(db, fa
     _, patient_id = family_with_email(db)
     with db.write() as s:
         p = s.get(Patient, patient_id)
-        outbox.enqueue_for_patient(s, p, channel="email", subject="From the desk", body="Hello!",
-                                   purpose="manual", dedupe_key="m1", now=NOW)
-        outbox.enqueue_for_patient(s, p, channel="email", subject="Spring news",
-                                   body=f"News.\n\nNo more? {PUBLIC}/l/unsubscribe/own-link",
-                                   purpose="campaign", dedupe_key="k1", now=NOW)
-        outbox.enqueue_for_patient(s, p, channel="email", subject="Summer news",
-                                   body=f"News.\n\nNo more? {PUBLIC}/u/AgEaNEhA7z6rj6F4X0buWQ",
-                                   purpose="campaign", dedupe_key="k2", now=NOW)
+        outbox.enqueue_for_patient(
+            s,
+            p,
+            channel="email",
+            subject="From the desk",
+            body="Hello!",
+            purpose="manual",
+            dedupe_key="m1",
+            now=NOW,
+        )
+        outbox.enqueue_for_patient(
+            s,
+            p,
+            channel="email",
+            subject="Spring news",
+            body=f"News.\n\nNo more? {PUBLIC}/l/unsubscribe/own-link",
+            purpose="campaign",
+            dedupe_key="k1",
+            now=NOW,
+        )
+        outbox.enqueue_for_patient(
+            s,
+            p,
+            channel="email",
+            subject="Summer news",
+            body=f"News.\n\nNo more? {PUBLIC}/u/AgEaNEhA7z6rj6F4X0buWQ",
+            purpose="campaign",
+            dedupe_key="k2",
+            now=NOW,
+        )
     run_dispatch(db, fake)
     by_subject = {r.subject: r for r in fake.sent_email}
     manual, campaign = by_subject["From the desk"], by_subject["Spring news"]
@@ -224,10 +334,21 @@ def test_the_fake_refuses_an_attachment_that_is_not_base64(fake, bad):
     from tests.fakes import sendgrid_for
 
     provider = sendgrid_for(fake)
-    body = provider.payload(OutgoingMessage(outbox_id=1, channel="email", to="a@example.com",
-                                            body="x", subject="s",
-                                            attachments=(Attachment("a.ics", "text/calendar", b"x"),)))
+    body = provider.payload(
+        OutgoingMessage(
+            outbox_id=1,
+            channel="email",
+            to="a@example.com",
+            body="x",
+            subject="s",
+            attachments=(Attachment("a.ics", "text/calendar", b"x"),),
+        )
+    )
     body["attachments"][0]["content"] = bad
-    r = requests.post(f"{fake.sendgrid_base_url}/v3/mail/send", json=body,
-                      headers={"Authorization": f"Bearer {fake.api_key}"}, timeout=10)
+    r = requests.post(
+        f"{fake.sendgrid_base_url}/v3/mail/send",
+        json=body,
+        headers={"Authorization": f"Bearer {fake.api_key}"},
+        timeout=10,
+    )
     assert r.status_code == 400 and fake.sent_email == []

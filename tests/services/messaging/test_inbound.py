@@ -24,8 +24,15 @@ PHONE = "+16175559000"
 def remind(db, fam, key: str, patient: int, appointment_id: int | None = None) -> int:
     with db.write() as s:
         p = s.get(Patient, fam.patient_ids[patient])
-        return outbox.enqueue_for_patient(s, p, body=f"Reminder {key}", purpose="reminder",
-                                          dedupe_key=key, now=NOW, appointment_id=appointment_id).id
+        return outbox.enqueue_for_patient(
+            s,
+            p,
+            body=f"Reminder {key}",
+            purpose="reminder",
+            dedupe_key=key,
+            now=NOW,
+            appointment_id=appointment_id,
+        ).id
 
 
 def inbound_rows(db) -> list[InboundMessage]:
@@ -44,18 +51,27 @@ def test_stop_from_a_parents_phone_stops_every_sibling_and_is_confirmed(db, fake
         assert [k.sms_consent for k in kids] == [False, False]
         state = s.scalar(select(ContactState).where(ContactState.address == PHONE))
         assert state.opted_out and state.opt_source == "STOP reply"
-        assert s.scalar(select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "consent.revoke")) == 2
+        assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "consent.revoke")) == 2
     [row] = inbound_rows(db)
     assert (row.kind, row.handled_by, row.unread) == ("opt_out", "opt_out", False)
     # The confirmation goes out at once (even at night and to the opted-out number) …
     with db.write() as s:  # enqueue_for_patient now refuses; a raw enqueue meets it at send time
-        a = outbox.enqueue(s, clinic_id=fam.clinic_id, channel="sms", to_address=PHONE, body="R",
-                           purpose="reminder", dedupe_key="r1", now=NOW, patient_id=fam.patient_ids[0]).id
+        a = outbox.enqueue(
+            s,
+            clinic_id=fam.clinic_id,
+            channel="sms",
+            to_address=PHONE,
+            body="R",
+            purpose="reminder",
+            dedupe_key="r1",
+            now=NOW,
+            patient_id=fam.patient_ids[0],
+        ).id
     dispatch_due(db, providers, now=NOW, worker_id="w")
     bodies = [r.body for r in fake.sent_sms]
-    assert bodies == ["Test Ortho: You're unsubscribed and will get no more texts from us. "
-                      "Reply START to resubscribe."]
+    assert bodies == [
+        "Test Ortho: You're unsubscribed and will get no more texts from us. Reply START to resubscribe."
+    ]
     with db.read() as s:
         assert s.get(OutboxMessage, a).status == "failed"
     # … and polling again neither stores nor answers it twice.
@@ -80,12 +96,14 @@ def test_start_resubscribes_and_help_answers_with_the_clinic(db, fake, shared_cl
     remind(db, fam, "after", 1)
     dispatch_due(db, providers, now=NOW + timedelta(minutes=1), worker_id="w")
     bodies = sorted(r.body for r in fake.sent_sms)
-    assert bodies == sorted([
-        "Test Ortho: You're subscribed to appointment texts again. Reply STOP to unsubscribe, "
-        "HELP for help.",
-        "Test Ortho: appointment messages. For help call us at +16175550100. Reply STOP to "
-        "unsubscribe.",
-        "Reminder after"])
+    assert bodies == sorted(
+        [
+            "Test Ortho: You're subscribed to appointment texts again. Reply STOP to unsubscribe, "
+            "HELP for help.",
+            "Test Ortho: appointment messages. For help call us at +16175550100. Reply STOP to unsubscribe.",
+            "Reminder after",
+        ]
+    )
 
 
 class YesHandler:
@@ -125,7 +143,11 @@ def test_feature_handlers_then_the_staff_inbox(db, fake, shared_clock):
     assert (yes.handled_by, yes.unread) == ("confirmation", False)
     # Free text waits for staff, linked to the patient and appointment the last text was about.
     assert (free.handled_by, free.unread, free.patient_id, free.appointment_id) == (
-        None, True, fam.patient_ids[1], appt)
+        None,
+        True,
+        fam.patient_ids[1],
+        appt,
+    )
     # A plain-language request to stop is for staff to confirm; nothing is revoked yet.
     assert (plain_stop.kind, plain_stop.needs_review, plain_stop.unread) == ("needs_review", True, True)
     with db.read() as s:
@@ -139,11 +161,13 @@ def test_email_unsubscribe_for_the_gateway(db, fake):
     with db.write() as s:
         p = s.get(Patient, fam.patient_ids[0])
         p.contact_email, p.email_consent = "parent@example.com", True
-        queued = outbox.enqueue_for_patient(s, p, channel="email", subject="S", body="B",
-                                            purpose="reminder", dedupe_key="e", now=NOW).id
+        queued = outbox.enqueue_for_patient(
+            s, p, channel="email", subject="S", body="B", purpose="reminder", dedupe_key="e", now=NOW
+        ).id
     with db.write() as s:
-        assert unsubscribe_address(s, "email", "parent@example.com", source="unsubscribe link",
-                                   now=NOW) == [fam.patient_ids[0]]
+        assert unsubscribe_address(s, "email", "parent@example.com", source="unsubscribe link", now=NOW) == [
+            fam.patient_ids[0]
+        ]
     dispatch_due(db, providers_for(fake), now=NOW, worker_id="w")
     with db.read() as s:
         m = s.get(OutboxMessage, queued)

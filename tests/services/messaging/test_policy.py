@@ -114,13 +114,9 @@ def test_quiet_hours_are_judged_in_the_patients_zone() -> None:
 
 def test_non_wrapping_window() -> None:
     lunch = MessagingPolicy(quiet_start=time(12), quiet_end=time(13, 30))
-    assert next_allowed_send(local(NY, 2024, 6, 1, 11, 59), NY, lunch) == local(
-        NY, 2024, 6, 1, 11, 59
-    )
+    assert next_allowed_send(local(NY, 2024, 6, 1, 11, 59), NY, lunch) == local(NY, 2024, 6, 1, 11, 59)
     assert next_allowed_send(local(NY, 2024, 6, 1, 12), NY, lunch) == local(NY, 2024, 6, 1, 13, 30)
-    assert next_allowed_send(local(NY, 2024, 6, 1, 13, 29), NY, lunch) == local(
-        NY, 2024, 6, 1, 13, 30
-    )
+    assert next_allowed_send(local(NY, 2024, 6, 1, 13, 29), NY, lunch) == local(NY, 2024, 6, 1, 13, 30)
     assert not in_quiet_hours(local(NY, 2024, 6, 1, 13, 30), NY, lunch)
     assert not in_quiet_hours(local(NY, 2024, 6, 1, 23), NY, lunch)
 
@@ -133,16 +129,12 @@ def test_equal_start_and_end_disables_quiet_hours() -> None:
 
 def test_window_ending_at_midnight() -> None:
     evening = MessagingPolicy(quiet_start=time(20), quiet_end=time(0))
-    assert next_allowed_send(local(LA, 2024, 6, 1, 23, 59), LA, evening) == local(
-        LA, 2024, 6, 2, 0, 0
-    )
+    assert next_allowed_send(local(LA, 2024, 6, 1, 23, 59), LA, evening) == local(LA, 2024, 6, 2, 0, 0)
     assert not in_quiet_hours(local(LA, 2024, 6, 2, 0, 0), LA, evening)
 
 
 def test_month_and_year_rollover() -> None:
-    assert next_allowed_send(local(SYDNEY, 2024, 12, 31, 22), SYDNEY, DEFAULT) == local(
-        SYDNEY, 2025, 1, 1, 8
-    )
+    assert next_allowed_send(local(SYDNEY, 2024, 12, 31, 22), SYDNEY, DEFAULT) == local(SYDNEY, 2025, 1, 1, 8)
 
 
 # --- quiet hours: DST change days ------------------------------------------------------
@@ -201,9 +193,7 @@ def test_ambiguous_quiet_end_uses_the_first_occurrence() -> None:
 def test_ambiguous_quiet_end_in_london() -> None:
     policy = MessagingPolicy(quiet_start=time(23), quiet_end=time(1, 0))
     # 2024-10-27 in London: 01:00 BST (00:00 UTC) comes first, 01:00 GMT an hour later.
-    assert next_allowed_send(local(LONDON, 2024, 10, 26, 23, 30), LONDON, policy) == utc(
-        2024, 10, 27, 0
-    )
+    assert next_allowed_send(local(LONDON, 2024, 10, 26, 23, 30), LONDON, policy) == utc(2024, 10, 27, 0)
 
 
 def test_a_skipped_day_still_lands_at_quiet_end() -> None:
@@ -214,9 +204,7 @@ def test_a_skipped_day_still_lands_at_quiet_end() -> None:
     assert result.astimezone(apia).replace(tzinfo=None) == datetime(2011, 12, 31, 8)
 
 
-_ZONES = st.sampled_from(
-    [NY, LONDON, SYDNEY, LA, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Pacific/Apia")]
-)
+_ZONES = st.sampled_from([NY, LONDON, SYDNEY, LA, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Pacific/Apia")])
 _WALL = st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45, 59]))
 _INSTANTS = st.datetimes(
     min_value=datetime(2010, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)

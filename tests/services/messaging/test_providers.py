@@ -508,8 +508,10 @@ def test_proxies_are_read_once_per_host_not_per_request(fake: FakeProviderServer
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     provider = twilio_for(fake)
     assert provider.http.session.trust_env is False  # requests would re-read them every call
-    assert provider.http._proxies_for("https://api.twilio.com/2010-04-01/x")["https"] == \
-        "http://proxy.corp.example:3128"
+    assert (
+        provider.http._proxies_for("https://api.twilio.com/2010-04-01/x")["https"]
+        == "http://proxy.corp.example:3128"
+    )
     assert provider.send(sms(outbox_id=1)).status == "sent"  # NO_PROXY: straight to the fake
     monkeypatch.setenv("NO_PROXY", "")  # read once: a change needs a new client
     assert provider.send(sms(outbox_id=2)).status == "sent"
@@ -551,15 +553,20 @@ def test_email_rate_and_sender_name_come_from_the_environment(fake: FakeProvider
 
 
 def test_one_click_unsubscribe_headers_and_a_footer_only_when_the_body_has_no_link(
-        fake: FakeProviderServer) -> None:
+    fake: FakeProviderServer,
+) -> None:
     unsubscribe = "https://desk.example/l/unsubscribe/abc"
     provider = sendgrid_for(fake)
     body = f"Our news.\n\nNo longer want these? {unsubscribe.replace('abc', 'xyz')}"
-    assert provider.send(email(body=body, unsubscribe_url=unsubscribe,
-                               unsubscribe_footer=False)).status == "sent"
+    assert (
+        provider.send(email(body=body, unsubscribe_url=unsubscribe, unsubscribe_footer=False)).status
+        == "sent"
+    )
     [record] = fake.sent_email
-    assert record.headers == {"List-Unsubscribe": f"<{unsubscribe}>",
-                              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    assert record.headers == {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
     assert record.content["text/plain"] == body  # the template's own link, not a second one
 
 
@@ -567,16 +574,17 @@ SERVICE = "MG" + "ab" * 16
 
 
 def test_a_messaging_service_reads_replies_to_its_numbers_listed_through_the_api(
-        fake: FakeProviderServer) -> None:
+    fake: FakeProviderServer,
+) -> None:
     """No From number: the replies are read for the account's SMS numbers (IncomingPhoneNumbers,
     validated against Twilio's spec by the fake), keeping the service's own."""
     fake.set_incoming_numbers(["+15005550006", "+15005550007"])
     since = datetime.now(UTC) - timedelta(minutes=1)
     yes = fake.add_inbound(PATIENT, to="+15005550006", body="YES", messaging_service_sid=SERVICE)
-    stop = fake.add_inbound("+15552220002", to="+15005550007", body="STOP",
-                            messaging_service_sid=SERVICE)
-    fake.add_inbound("+15552220003", to="+15005550007", body="other service",
-                     messaging_service_sid="MG" + "cd" * 16)
+    stop = fake.add_inbound("+15552220002", to="+15005550007", body="STOP", messaging_service_sid=SERVICE)
+    fake.add_inbound(
+        "+15552220003", to="+15005550007", body="other service", messaging_service_sid="MG" + "cd" * 16
+    )
     provider = twilio_for(fake, from_number=None, messaging_service_sid=SERVICE)
     assert provider.inbound_targets() == ("+15005550006", "+15005550007")
     got = provider.fetch_inbound(since)
@@ -584,15 +592,20 @@ def test_a_messaging_service_reads_replies_to_its_numbers_listed_through_the_api
     assert fake.rejected == []
     listings = [r for r in fake.requests if r.path.endswith("/IncomingPhoneNumbers.json")]
     provider.fetch_inbound(since)
-    assert len([r for r in fake.requests if r.path.endswith("/IncomingPhoneNumbers.json")]) \
-        == len(listings) == 1  # listed once, not on every poll
+    assert (
+        len([r for r in fake.requests if r.path.endswith("/IncomingPhoneNumbers.json")]) == len(listings) == 1
+    )  # listed once, not on every poll
 
 
 def test_configured_inbound_numbers_are_read_without_listing(fake: FakeProviderServer) -> None:
     since = datetime.now(UTC) - timedelta(minutes=1)
     sid = fake.add_inbound(PATIENT, to="+15005550009", body="YES", messaging_service_sid=SERVICE)
-    env = {**fake.env(), "ORCA_DESK_TWILIO_FROM": "", "ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID": SERVICE,
-           "ORCA_DESK_TWILIO_INBOUND_NUMBERS": "+15005550009, +15005550010"}
+    env = {
+        **fake.env(),
+        "ORCA_DESK_TWILIO_FROM": "",
+        "ORCA_DESK_TWILIO_MESSAGING_SERVICE_SID": SERVICE,
+        "ORCA_DESK_TWILIO_INBOUND_NUMBERS": "+15005550009, +15005550010",
+    }
     provider, _ = providers_from_env(env)
     assert isinstance(provider, TwilioProvider)
     assert provider.inbound_targets() == ("+15005550009", "+15005550010")

@@ -87,8 +87,7 @@ def test_unknown_variable_without_a_close_match_lists_the_known_ones() -> None:
 def test_every_problem_is_reported_once() -> None:
     problems = template_problems("{frist_name} {frist_name} {dat} }", channel="sms")
     assert problems == [
-        "Unbalanced braces: the '}' at character 33 has no opening '{' "
-        "(write }} for a literal brace).",
+        "Unbalanced braces: the '}' at character 33 has no opening '{' (write }} for a literal brace).",
         "Unknown variable {frist_name} — did you mean {first_name}?",
         "Unknown variable {dat} — did you mean {date}?",
     ]
@@ -125,9 +124,7 @@ def test_unsubscribe_link_is_email_only() -> None:
         validate_template("Hi {unsubscribe_link}", channel="sms")
 
 
-@pytest.mark.parametrize(
-    "text", ["Reply CANCEL to cancel.", "Text 'cancel' to cancel", "reply with Cancel"]
-)
+@pytest.mark.parametrize("text", ["Reply CANCEL to cancel.", "Text 'cancel' to cancel", "reply with Cancel"])
 def test_sms_must_not_ask_for_cancel(text: str) -> None:
     with pytest.raises(ValidationError, match="reply NO instead"):
         validate_template(text, channel="sms")
@@ -151,9 +148,7 @@ def test_escaped_braces_are_not_variables() -> None:
 
 def test_render_fills_variables_and_unescapes() -> None:
     text = "Hi {first_name}, {{see}} {link}}}"
-    assert (
-        render(text, {"first_name": "Ana", "link": "https://x/t"}) == "Hi Ana, {see} https://x/t}"
-    )
+    assert render(text, {"first_name": "Ana", "link": "https://x/t"}) == "Hi Ana, {see} https://x/t}"
 
 
 def test_render_missing_values_are_named() -> None:

@@ -138,7 +138,9 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
     if bad:
         raise ProviderError(
             f"{TWILIO_INBOUND_NUMBERS} must list E.164 numbers such as +15551234567, "
-            f"separated by commas; not {', '.join(bad)}", variable=TWILIO_INBOUND_NUMBERS)
+            f"separated by commas; not {', '.join(bad)}",
+            variable=TWILIO_INBOUND_NUMBERS,
+        )
     return TwilioProvider(
         account_sid=sid,
         auth_token=token,

@@ -170,8 +170,9 @@ class HttpClient:
     ) -> None:
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
-        self.limiter = TokenBucket(rate_per_second, margin=PROVIDER_CLOCK_MARGIN, sleep=sleep,
-                                   monotonic=monotonic)
+        self.limiter = TokenBucket(
+            rate_per_second, margin=PROVIDER_CLOCK_MARGIN, sleep=sleep, monotonic=monotonic
+        )
         self._sleep = sleep
         self._rng = rng or random.Random()
         self.session = session or requests.Session()
@@ -215,8 +216,9 @@ class HttpClient:
         """
         if data is None or params is not None or json is not None:
             return self.session.prepare_request(
-                requests.Request(method, url, params=params, data=data, json=json, auth=auth,
-                                 headers=dict(headers or {}))
+                requests.Request(
+                    method, url, params=params, data=data, json=json, auth=auth, headers=dict(headers or {})
+                )
             )
         key = (method, url, auth, tuple(sorted((headers or {}).items())))
         template = self._templates.get(key)

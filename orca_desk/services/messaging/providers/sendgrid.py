@@ -106,8 +106,14 @@ class SendGridProvider:
             body["headers"] = headers
         if msg.attachments:
             body["attachments"] = [
-                {"content": base64.b64encode(a.content).decode("ascii"), "type": a.content_type,
-                 "filename": a.filename, "disposition": "attachment"} for a in msg.attachments]
+                {
+                    "content": base64.b64encode(a.content).decode("ascii"),
+                    "type": a.content_type,
+                    "filename": a.filename,
+                    "disposition": "attachment",
+                }
+                for a in msg.attachments
+            ]
         return body
 
     def send(self, msg: OutgoingMessage) -> SendResult:

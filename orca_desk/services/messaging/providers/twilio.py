@@ -66,8 +66,7 @@ def request_signature(auth_token: str, url: str, params: Sequence[tuple[str, str
     return base64.b64encode(digest).decode("ascii")
 
 
-def signature_valid(auth_token: str, url: str, params: Sequence[tuple[str, str]],
-                    signature: str) -> bool:
+def signature_valid(auth_token: str, url: str, params: Sequence[tuple[str, str]], signature: str) -> bool:
     """Whether ``signature`` is Twilio's for this request (compared in constant time)."""
     return hmac.compare_digest(request_signature(auth_token, url, params), signature.strip())
 
@@ -221,8 +220,9 @@ class TwilioProvider:
 
     # -- listing ----------------------------------------------------------------------
 
-    def _list(self, params: Mapping[str, str], *, url: str | None = None,
-              key: str = "messages") -> Iterator[dict[str, Any]]:
+    def _list(
+        self, params: Mapping[str, str], *, url: str | None = None, key: str = "messages"
+    ) -> Iterator[dict[str, Any]]:
         """Every item of the filtered list (messages unless told), following ``next_page_uri``.
 
         Raises ProviderError when a page cannot be fetched, so a caller never mistakes
@@ -302,21 +302,25 @@ class TwilioProvider:
             return self.inbound_numbers
         if self._listed_numbers is None:
             try:
-                numbers = [str(n.get("phone_number")) for n in self._list({}, url=self._numbers_url,
-                                                                        key="incoming_phone_numbers")
-                           if n.get("phone_number")
-                           and (n.get("capabilities") or {}).get("sms", True) is not False]
+                numbers = [
+                    str(n.get("phone_number"))
+                    for n in self._list({}, url=self._numbers_url, key="incoming_phone_numbers")
+                    if n.get("phone_number") and (n.get("capabilities") or {}).get("sms", True) is not False
+                ]
             except ProviderError as exc:
                 raise ProviderError(
                     f"could not list the Twilio account's phone numbers to read replies from "
                     f"({exc}); set {INBOUND_NUMBERS_VARIABLE} to the Messaging Service's numbers",
-                    variable=INBOUND_NUMBERS_VARIABLE) from exc
+                    variable=INBOUND_NUMBERS_VARIABLE,
+                ) from exc
             if not numbers:
                 raise ProviderError(
                     f"Twilio Messaging Service {self.messaging_service_sid} has no number to read "
                     f"replies from: the account lists no SMS-capable phone number. Set "
                     f"{INBOUND_NUMBERS_VARIABLE} (or a From number), or replies (YES, STOP, "
-                    "questions) would be lost", variable=INBOUND_NUMBERS_VARIABLE)
+                    "questions) would be lost",
+                    variable=INBOUND_NUMBERS_VARIABLE,
+                )
             self._listed_numbers = tuple(dict.fromkeys(numbers))
         return self._listed_numbers
 
@@ -336,8 +340,12 @@ class TwilioProvider:
                 if m.get("direction") != "inbound" or not isinstance(sid, str) or sid in seen:
                     continue
                 service = m.get("messaging_service_sid")
-                if self.messaging_service_sid and not self.inbound_numbers and service \
-                        and service != self.messaging_service_sid:
+                if (
+                    self.messaging_service_sid
+                    and not self.inbound_numbers
+                    and service
+                    and service != self.messaging_service_sid
+                ):
                     continue  # a listed number that belongs to another service
                 received = _parse_twilio_date(m.get("date_sent")) or self._created_at(m)
                 if received is None or received < floor:
