@@ -77,6 +77,12 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
+    if not args.screenshot:  # a scripted screenshot logs to its caller, and has nobody to show a dialog
+        from orca_desk.diagnostics import install_file_logging
+        from orca_desk.ui.crash_dialog import install_gui_crash_handling
+
+        install_file_logging()
+        install_gui_crash_handling(app)
     try:
         db = prepare_database(settings.database_url, demo=args.demo)
         with db.read() as session:

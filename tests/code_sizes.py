@@ -1,4 +1,4 @@
-"""Lists modules over 600 lines and functions over 80 lines in orca_desk/ (run: python3 tests/code_sizes.py)."""
+"""Lists modules over 600 lines and functions over 80 lines in orca_desk/ (python3 tests/code_sizes.py)."""
 
 from __future__ import annotations
 

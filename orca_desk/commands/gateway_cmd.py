@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from orca_desk.commands.common import CommandError, open_database, say
 
@@ -66,7 +65,10 @@ def _gateway(args: argparse.Namespace) -> int:
         server = build_server(app, host=args.host, port=args.port, threads=args.threads)
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from orca_desk.diagnostics import install_crash_hooks, install_structured_stdout
+
+    install_structured_stdout("gateway")
+    install_crash_hooks()
     if warning:
         say(warning)
     say(

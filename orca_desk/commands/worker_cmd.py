@@ -72,8 +72,10 @@ def _worker(args: argparse.Namespace) -> int:
         print(describe_status(status))
         return 0
     from orca_desk.automation.scheduler import blocking_scheduler
+    from orca_desk.diagnostics import install_crash_hooks, install_structured_stdout
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_structured_stdout("worker")
+    install_crash_hooks()
     # APScheduler logs two lines per job run (every 2 s for dispatch): only its warnings are
     # wanted. The runtime logs what changes (leading/standby, providers, a job failing).
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

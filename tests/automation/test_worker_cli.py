@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -436,7 +437,7 @@ def test_sigterm_stops_claiming_finishes_the_message_in_flight_and_exits(db, liv
     proc = subprocess.Popen(
         [sys.executable, "-m", "orca_desk", "worker"],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -453,17 +454,19 @@ def test_sigterm_stops_claiming_finishes_the_message_in_flight_and_exits(db, liv
             proc.kill()
             proc.wait(10)
     err = proc.stderr.read() if proc.stderr else ""
+    out = proc.stdout.read() if proc.stdout else ""
     assert proc.returncode == 0, err
     assert len(live.sent_email) <= at_signal + 1  # only the one in flight
     with db.read() as s:
         statuses = Counter(s.scalars(select(OutboxMessage.status).where(OutboxMessage.id.in_(ids))))
     assert statuses["sent"] == len(live.sent_email)
     assert statuses["queued"] == 40 - len(live.sent_email)  # released, not left "sending"
-    # It says what it does, once each; not a line per tick.
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert any("stopping" in line for line in lines)
-    assert not any("Running job" in line or "executed successfully" in line for line in lines), err
-    assert len(lines) <= 6, err
+    # It says what it does on stdout, one JSON event a line, once each; not a line per tick.
+    events = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert all(e["service"] == "worker" for e in events), out
+    assert any(e["event"].startswith("stopping") for e in events), out
+    assert not any("Running job" in e["event"] or "executed successfully" in e["event"] for e in events), out
+    assert len(events) <= 6, out
 
 
 SERVICE = "MG" + "ab" * 16
