@@ -488,3 +488,16 @@ def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):
     assert "Isabella" in body and "3:45 PM" in body
     info = sms_segments(body)
     assert (info.encoding, info.segments) == ("GSM-7", 1), f"{info.units} characters: {body}"
+
+
+@pytest.mark.parametrize("answer", ["SÍ", "si, gracias"])
+def test_a_spanish_si_confirms_the_visit(db, fake, shared_clock, answer):
+    c = clinic(db, shared=1)
+    visit = book(db, c, 0, TUE_1530)
+    provs = providers(fake)
+    now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
+    tick(db, provs, now)
+    assert appt(db, visit).confirmation == "requested"
+    inbound = reply(db, fake, provs, answer, at(shared_clock, now + H))
+    assert inbound.handled_by == "confirmation" and not inbound.unread
+    assert (appt(db, visit).status, appt(db, visit).confirmation) == ("confirmed", "confirmed")

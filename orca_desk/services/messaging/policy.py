@@ -206,16 +206,29 @@ ReplyKind = Literal["opt_out", "opt_in", "help", "confirm", "decline", "callback
 OPT_OUT_WORDS: frozenset[str] = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 )
+# Spanish-speaking families answer in Spanish. US carriers filter only the English words, but the
+# FCC counts a revocation "by any reasonable means", so these stop our texts too: ALTO and PARAR
+# are the words Spanish opt-out notices teach ("Responda ALTO para cancelar"), with their kin.
+# CANCELAR stays a question for staff: alone it may mean the visit, not the texts.
+SPANISH_OPT_OUT_WORDS: frozenset[str] = frozenset({"ALTO", "PARAR", "PARE", "DETENER", "BAJA", "DESUSCRIBIR"})
 # YES is an opt-in word for some carriers too, but here it confirms an appointment; the
 # inbound handler decides what a YES from an opted-out number means.
 OPT_IN_WORDS: frozenset[str] = frozenset({"START", "UNSTOP"})
-HELP_WORDS: frozenset[str] = frozenset({"HELP", "INFO"})
-CONFIRM_WORDS: frozenset[str] = frozenset({"YES", "Y", "C", "CONFIRM", "CONFIRMED", "1"})
+HELP_WORDS: frozenset[str] = frozenset({"HELP", "INFO", "AYUDA"})
+# SÍ arrives as SI too: accents are folded before matching.
+CONFIRM_WORDS: frozenset[str] = frozenset(
+    {"YES", "Y", "C", "CONFIRM", "CONFIRMED", "1", "SI", "CONFIRMO", "CONFIRMADO", "CONFIRMAR"}
+)
 DECLINE_WORDS: frozenset[str] = frozenset({"NO", "N", "2"})
 
-# Words that may follow YES/NO without changing the answer ("Yes please", "No, thank you").
-# Anything else ("yes but 4pm?", "yes for Ava") goes to staff as "other".
-_CONFIRM_HEADS = frozenset({"YES", "Y", "CONFIRM", "CONFIRMED", "YEP", "YEAH"})
+# Words that may follow YES/NO without changing the answer ("Yes please", "No, thank you",
+# "Sí, gracias"). Anything else ("yes but 4pm?", "yes for Ava") goes to staff as "other".
+_CONFIRM_HEADS = frozenset(
+    {"YES", "Y", "CONFIRM", "CONFIRMED", "YEP", "YEAH", "SI", "CONFIRMO", "CONFIRMADO"}
+)
+_SPANISH_COURTESY = frozenset(
+    {"GRACIAS", "MUCHAS", "POR", "FAVOR", "OK", "VALE", "CLARO", "ALLI", "ESTAREMOS"}
+)
 _CONFIRM_TAIL = frozenset(
     {
         "YES",
@@ -237,10 +250,16 @@ _CONFIRM_TAIL = frozenset(
         "SOON",
         "OK",
         "OKAY",
+        "SI",
+        "CONFIRMO",
+        "CONFIRMADO",
+        *_SPANISH_COURTESY,
     }
 )
 _DECLINE_HEADS = frozenset({"NO", "N"})
-_DECLINE_TAIL = frozenset({"NO", "THANKS", "THANK", "YOU", "TY", "THX", "SORRY"})
+_DECLINE_TAIL = frozenset(
+    {"NO", "THANKS", "THANK", "YOU", "TY", "THX", "SORRY", "GRACIAS", "MUCHAS", "LO", "SIENTO", "PODEMOS"}
+)
 
 _LIKELY_OPT_OUT = [
     re.compile(p)
@@ -257,6 +276,13 @@ _LIKELY_OPT_OUT = [
         r"\bstopall\b",
         r"\bopt\s*-?\s*(?:me\s+|us\s+)?out\b",
         r"\bwrong\s+number\b",
+        # The same in Spanish (accents folded): "no me envien mas mensajes", "ya no mas textos".
+        r"\bno\s+(?:me\s+|nos\s+)?(?:envien|manden|escriban|contacten)\b",
+        r"\bno\s+mas\s+(?:mensajes|textos|recordatorios|correos)\b",
+        r"\b(?:dar(?:me|nos)?|darse)\s+de\s+baja\b",
+        r"\b(?:quitar|quiten|borren|eliminen)(?:me|nos)?\s+(?:de\s+la\s+lista|mi\s+numero|el\s+numero)\b",
+        r"\bnumero\s+equivocado\b",
+        r"^cancelar$",
     )
 ]
 _CALLBACK = [
@@ -267,6 +293,8 @@ _CALLBACK = [
         r"\bcall\s+back\b",
         r"\bgive\s+(?:me|us)\s+a\s+(?:call|ring)\b",
         r"\b(?:can|could|would)\s+(?:you|someone|somebody)\s+(?:please\s+)?call\b",
+        r"\bllam(?:enme|ame|eme|enos|anme)\b",
+        r"\b(?:me|nos)\s+(?:pueden|puede|podrian)\s+llamar\b",
     )
 ]
 
@@ -292,6 +320,12 @@ def _normalize(body: str) -> str:
     return " ".join(text.split())
 
 
+def _fold_accents(text: str) -> str:
+    """SÍ → SI, envíen → envien: families type with and without accents."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def _single_word(text: str) -> str | None:
     core = re.sub(r"^[\W_]+|[\W_]+$", "", text).upper()
     # "Opt out" / "opt-out" is the FCC's spelling of OPTOUT.
@@ -308,13 +342,16 @@ def classify_reply(body: str) -> Reply:
     stop are ``needs_review`` with ``likely_opt_out=True``: staff confirm them, because
     "stop" in a sentence is not always an opt-out.
     """
-    text = _normalize(body)
+    text = _fold_accents(_normalize(body))
     if not text:
         return Reply("other", reason="Empty message.")
+    text = text.replace("¡", " ").replace("¿", " ").strip() or text
     word = _single_word(text)
     if word is not None:
         if word in OPT_OUT_WORDS:
             return Reply("opt_out", word, reason=f"Carrier opt-out keyword {word}.")
+        if word in SPANISH_OPT_OUT_WORDS:
+            return Reply("opt_out", word, reason=f"Spanish opt-out word {word}.")
         if word in OPT_IN_WORDS:
             return Reply("opt_in", word, reason=f"Carrier opt-in keyword {word}.")
         if word in HELP_WORDS:

@@ -493,3 +493,36 @@ def test_formatting_helpers() -> None:
     assert format_time(time(0, 5)) == "12:05 AM"
     assert format_time(time(12, 0)) == "12:00 PM"
     assert format_time(time(23, 59), hour_format=24) == "23:59"
+
+
+# --- Spanish replies ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["SÍ", "Sí", "si", "SI", "¡Sí!", "Sí, gracias", "si por favor", "Confirmo"])
+def test_spanish_yes_confirms(body: str) -> None:
+    assert classify_reply(body).kind == "confirm"
+
+
+@pytest.mark.parametrize("body", ["No, lo siento", "no gracias", "NO"])
+def test_spanish_no_declines(body: str) -> None:
+    assert classify_reply(body).kind == "decline"
+
+
+@pytest.mark.parametrize("body", ["ALTO", "alto", "Alto.", "PARAR", "Detener", "BAJA"])
+def test_spanish_opt_out_words_stop_texts(body: str) -> None:
+    reply = classify_reply(body)
+    assert reply.kind == "opt_out" and reply.keyword == body.strip(".").upper()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["CANCELAR", "No me envíen más mensajes", "no mas textos", "Quiero darme de baja", "Número equivocado"],
+)
+def test_spanish_plain_language_opt_out_needs_review(body: str) -> None:
+    reply = classify_reply(body)
+    assert reply.kind == "needs_review" and reply.likely_opt_out
+
+
+@pytest.mark.parametrize("body", ["Sí pero a las 4?", "si para Ava", "Llámenme por favor", "AYUDA"])
+def test_spanish_free_text_is_not_a_yes(body: str) -> None:
+    assert classify_reply(body).kind in {"other", "callback", "help"}
