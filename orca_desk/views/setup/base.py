@@ -10,12 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import available_timezones
 
 import phonenumbers
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QCoreApplication,
-    QLocale,
-    QTimeZone,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QTimeZone
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,

@@ -6,15 +6,8 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from PySide6.QtCore import (
-    QLocale,
-)
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QLineEdit,
-    QVBoxLayout,
-)
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout
 
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services import setup_wizard as sw

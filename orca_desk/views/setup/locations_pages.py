@@ -7,10 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import (
-    QStringListModel,
-    Qt,
-)
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,

@@ -5,15 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QTime,
-)
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QLabel,
-    QTimeEdit,
-    QVBoxLayout,
-)
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QFormLayout, QLabel, QTimeEdit, QVBoxLayout
 
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services import setup_wizard as sw
