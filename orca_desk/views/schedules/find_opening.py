@@ -71,8 +71,20 @@ class FindOpeningDialog(QDialog):
         self.booked_text = ""
         self.setWindowTitle("Find next opening")
         self.resize(1120, 620)
-        clinic = ctx.clinic
         self.time_fmt = ctx.time_style()
+        filters = self._build_filters(provider_ids)
+        right = self._build_results()
+        layout = QHBoxLayout(self)
+        layout.addWidget(filters)
+        layout.addLayout(right, 1)
+        self._search_timer = QTimer(self, singleShot=True, interval=80)
+        self._search_timer.timeout.connect(self.search)
+        self._on_type_changed(0)
+        self.search()
+
+    def _build_filters(self, provider_ids: Sequence[int] | None) -> QWidget:
+        """Type, length, who, where, which days and hours, how far ahead."""
+        clinic = self.ctx.clinic
         self.type_combo = QComboBox()
         for t in clinic.types:
             self.type_combo.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
@@ -87,25 +99,7 @@ class FindOpeningDialog(QDialog):
         self.chairs = _checklist(
             [(f"{loc_names[c.location_id]} · {c.name}", c.id) for c in clinic.chairs], set()
         )
-        self.days: list[QCheckBox] = []
-        days_row = QHBoxLayout()
-        for code in DAY_CODES:
-            box = QCheckBox(code)
-            box.toggled.connect(self._schedule_search)
-            self.days.append(box)
-            days_row.addWidget(box)
-        self.window_on = QCheckBox("Between")
-        self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
-        for edit in (self.window_from, self.window_to):
-            edit.setDisplayFormat(time_edit_format(self.time_fmt))
-            edit.timeChanged.connect(self._schedule_search)
-        self.window_on.toggled.connect(self._schedule_search)
-        window_row = QHBoxLayout()
-        window_row.addWidget(self.window_on)
-        window_row.addWidget(self.window_from)
-        window_row.addWidget(QLabel("and"))
-        window_row.addWidget(self.window_to)
-        window_row.addStretch(1)
+        days_row, window_row = self._build_when_rows()
         self.horizon = QSpinBox()
         self.horizon.setRange(1, 366)
         self.horizon.setValue(90)
@@ -129,7 +123,34 @@ class FindOpeningDialog(QDialog):
         filters = QWidget()
         filters.setLayout(form)
         filters.setFixedWidth(500)
+        return filters
 
+    def _build_when_rows(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        self.days: list[QCheckBox] = []
+        days_row = QHBoxLayout()
+        for code in DAY_CODES:
+            box = QCheckBox(code)
+            box.toggled.connect(self._schedule_search)
+            self.days.append(box)
+            days_row.addWidget(box)
+        self.window_on = QCheckBox("Between")
+        self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
+        for edit in (self.window_from, self.window_to):
+            edit.setDisplayFormat(time_edit_format(self.time_fmt))
+            edit.timeChanged.connect(self._schedule_search)
+        self.window_on.toggled.connect(self._schedule_search)
+        window_row = QHBoxLayout()
+        window_row.addWidget(self.window_on)
+        window_row.addWidget(self.window_from)
+        window_row.addWidget(QLabel("and"))
+        window_row.addWidget(self.window_to)
+        window_row.addStretch(1)
+        return days_row, window_row
+
+    def _build_results(self) -> QVBoxLayout:
+        """The openings found, the patient to book for, and Book."""
+        clinic = self.ctx.clinic
+        loc_names = {loc.id: loc.name for loc in clinic.locations}
         names = {p.id: p.name for p in clinic.providers}
         chair_names = {c.id: c.name for c in clinic.chairs}
         self.results = RowsModel[Opening](
@@ -184,13 +205,7 @@ class FindOpeningDialog(QDialog):
         buttons.addWidget(close)
         buttons.addWidget(self.book_button)
         right.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addWidget(filters)
-        layout.addLayout(right, 1)
-        self._search_timer = QTimer(self, singleShot=True, interval=80)
-        self._search_timer.timeout.connect(self.search)
-        self._on_type_changed(0)
-        self.search()
+        return right
 
     def _on_type_changed(self, index: int) -> None:
         type_id = self.type_combo.itemData(index)
