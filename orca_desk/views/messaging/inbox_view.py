@@ -29,9 +29,8 @@ from orca_desk.services.messaging import inbox_queries as inbox
 from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
 from orca_desk.services.messaging.render import sms_segments
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.rows_table import empty_state
+from orca_desk.ui.rows_table import PaddedDelegate, RowsListModel, empty_state
 from orca_desk.ui.screen import Screen
-from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
 
 if TYPE_CHECKING:
     from orca_desk.ui.main_window import MainWindow
