@@ -459,17 +459,14 @@ class AppointmentCardDialog(QDialog):
         return self._after(changed)
 
     def open_patient_card(self) -> None:
-        from orca_desk.views.patients.patient_card import PatientCardDialog
-
         if self.card is None:
             return
-        dialog = PatientCardDialog(self.ctx, self.card.patient_id, parent=self)
-        dialog.exec()
-        if dialog.go_to is not None:
-            self.go_to = dialog.go_to
+        closed = self.ctx.dialogs.patient_card(self.ctx, self, self.card.patient_id)
+        if closed.go_to is not None:
+            self.go_to = closed.go_to
             self.accept()
             return
-        if dialog.changed:
+        if closed.changed:
             self.changed = True
             if self.calendar is not None:
                 self.calendar.refresh()

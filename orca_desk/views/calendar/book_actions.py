@@ -316,12 +316,9 @@ class BookActions(BookColumns):
         return self.move_appointment(a, where, f"Reschedule {a.patient_name} to {when}")
 
     def open_patient_card(self, patient_id: int) -> None:
-        from orca_desk.views.patients.patient_card import PatientCardDialog
-
-        card = PatientCardDialog(self.ctx, patient_id, parent=self)
-        card.exec()
-        if card.go_to is not None:  # what the card saved reaches the book through its changes
-            self.sig_go_to_place.emit(*card.go_to)
+        closed = self.ctx.dialogs.patient_card(self.ctx, self, patient_id)
+        if closed.go_to is not None:  # what the card saved reaches the book through its changes
+            self.sig_go_to_place.emit(*closed.go_to)
 
     def find_patient(self) -> None:
         from orca_desk.views.calendar.patient_search import PatientSearchDialog

@@ -15,6 +15,7 @@ from orca_desk.services.clinic import ClinicInfo
 from orca_desk.services.rebook import RebookRow
 from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.feature_dialogs import OpeningRequest
 from orca_desk.ui.undo import UndoStack
 from orca_desk.views.calendar.book_actions import BookActions
 from orca_desk.views.calendar.book_columns import local_instant
@@ -306,23 +307,18 @@ class CalendarScreen(BookActions):
     def find_opening_for(self, row: RebookRow) -> bool:
         """Find next opening with the missed visit's type, length and provider, for its patient."""
         from orca_desk.services.rebook import patient_row
-        from orca_desk.views.schedules.find_opening import FindOpeningDialog
 
-        dialog = FindOpeningDialog(self.ctx, provider_ids=[row.provider_id], parent=self)
-        dialog.setWindowTitle(self.tr("Rebook {name}: next openings").format(name=row.patient_name))
-        dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(row.type_id)))
-        dialog.minutes.setValue(row.minutes)
-        patient = self._read(lambda session: patient_row(session, row.patient_id))
-        if patient is not None:
-            dialog.patient_search.blockSignals(True)  # the name alone could pick a namesake
-            dialog.patient_search.setText(patient.name)
-            dialog.patient_search.blockSignals(False)
-            dialog.patients.set_rows([patient])
-            dialog.patient_list.setCurrentIndex(dialog.patients.index(0))
-        dialog.search()
-        if not dialog.exec() or dialog.appointment_id is None:
+        request = OpeningRequest(
+            title=self.tr("Rebook {name}: next openings").format(name=row.patient_name),
+            type_id=row.type_id,
+            minutes=row.minutes,
+            provider_id=row.provider_id,
+            patient=self._read(lambda session: patient_row(session, row.patient_id)),
+        )
+        booked = self.ctx.dialogs.book_opening(self.ctx, self, request)
+        if booked is None:
             return False
-        self.sig_status.emit(dialog.booked_text or self.tr("Appointment booked"))
-        if dialog.booked_place is not None:
-            self.sig_go_to_place.emit(*dialog.booked_place)
+        self.sig_status.emit(booked.text or self.tr("Appointment booked"))
+        if booked.place is not None:
+            self.sig_go_to_place.emit(*booked.place)
         return True

@@ -37,6 +37,7 @@ from orca_desk.services.patient_card import (
 from orca_desk.services.patients import search_patients
 from orca_desk.services.security import BOOK, MERGE_PATIENTS
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.feature_dialogs import CardClosed
 from orca_desk.views.patients.card_tabs import PatientCardTabs
 
 
@@ -337,3 +338,10 @@ class PatientCardDialog(PatientCardTabs):
             location_id = self.ctx.clinic.locations[0].id
         self.go_to = (location_id, self.ctx.clock.now().astimezone(self._zone(location_id)).date())
         self.accept()
+
+
+def open_patient_card(ctx: AppContext, parent: QWidget, patient_id: int) -> CardClosed:
+    """The patient card, for another screen (``ctx.dialogs.patient_card``): how it closed."""
+    card = PatientCardDialog(ctx, patient_id, parent=parent)
+    card.exec()
+    return CardClosed(card.go_to, card.changed)

@@ -32,6 +32,7 @@ from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.feature_dialogs import Booked, OpeningRequest
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.patient_model import PatientListModel
 from orca_desk.ui.rows_table import RowsModel
@@ -325,3 +326,52 @@ class FindOpeningDialog(QDialog):
 
     def _provider_name(self, provider_id: int) -> str:
         return next((p.name for p in self.ctx.clinic.providers if p.id == provider_id), "the provider")
+
+
+def book_next_opening(ctx: AppContext, parent: QWidget, request: OpeningRequest) -> Booked | None:
+    """Find next opening for a visit of the request's type, length and provider, booked for its patient
+    (``ctx.dialogs.book_opening``); None when nothing was booked."""
+    dialog = FindOpeningDialog(ctx, provider_ids=[request.provider_id], parent=parent)
+    dialog.setWindowTitle(request.title)
+    dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(request.type_id)))
+    dialog.minutes.setValue(request.minutes)
+    if request.patient is not None:
+        dialog.patient_search.blockSignals(True)  # the name alone could pick a namesake
+        dialog.patient_search.setText(request.patient.name)
+        dialog.patient_search.blockSignals(False)
+        dialog.patients.set_rows([request.patient])
+        dialog.patient_list.setCurrentIndex(dialog.patients.index(0))
+    dialog.search()
+    if not dialog.exec() or dialog.appointment_id is None:
+        return None
+    return Booked(dialog.booked_text, dialog.booked_place)
+
+
+class _PickOpening(FindOpeningDialog):
+    """Find next opening that only chooses (to move a visit there) instead of booking a new one."""
+
+    chosen: Opening | None = None
+
+    def book_opening(self, row: int) -> bool:
+        if not 0 <= row < self.results.rowCount():
+            self.error.setText("Choose an opening in the list.")
+            return False
+        self.chosen = self.results.row_at(row)
+        self.accept()
+        return True
+
+
+def pick_next_opening(ctx: AppContext, parent: QWidget, request: OpeningRequest) -> Opening | None:
+    """One of the next openings for the request's type, length and provider, chosen with "Move here"
+    (``ctx.dialogs.pick_opening``); None when the dialog was closed."""
+    dialog = _PickOpening(ctx, provider_ids=[request.provider_id], parent=parent)
+    dialog.setWindowTitle(request.title)
+    dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(request.type_id)))
+    dialog.minutes.setValue(request.minutes)
+    for w in (dialog.patient_search, dialog.patient_list):
+        w.hide()
+    dialog.book_button.setText("Move here")
+    dialog.search()
+    if not dialog.exec():
+        return None
+    return dialog.chosen
