@@ -22,8 +22,6 @@ from orca_desk.views.setup.base import (
     system_country,
 )
 
-# --- 1. Clinic -----------------------------------------------------------------------------
-
 
 class ClinicPage(SetupPage):
     step = "clinic"

@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
 from orca_desk.services import clinic_setup as cs
 from orca_desk.views.setup.base import STAFF_ROLE_LABELS, translated
 
-# --- the end -------------------------------------------------------------------------------
-
 
 class DonePage(QWizardPage):
     def __init__(self) -> None:

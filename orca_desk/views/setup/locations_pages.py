@@ -340,6 +340,3 @@ class ChairsPage(SetupPage):
         for loc in self.locations():
             for c in loc.chairs:
                 c.saved_name = c.name.strip()
-
-
-# --- 4. Providers --------------------------------------------------------------------------

@@ -13,8 +13,6 @@ from orca_desk.services import setup_wizard as sw
 from orca_desk.services.security import Actor
 from orca_desk.views.setup.base import SPEC_TIME, SetupPage, add_row, error_label, hint, time_edit_display
 
-# --- 7. Messaging --------------------------------------------------------------------------
-
 
 class MessagingPage(SetupPage):
     step = "messaging"

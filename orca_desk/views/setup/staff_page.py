@@ -34,8 +34,6 @@ from orca_desk.views.setup.base import (
     translated,
 )
 
-# --- 6. Staff ------------------------------------------------------------------------------
-
 
 class StaffPage(SetupPage):
     step = "staff"

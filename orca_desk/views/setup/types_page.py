@@ -34,8 +34,6 @@ from orca_desk.views.setup.base import (
     swatch,
 )
 
-# --- 5. Appointment types ------------------------------------------------------------------
-
 
 class TypesPage(SetupPage):
     step = "appointment_types"
