@@ -22,9 +22,13 @@ from orca_desk.services.setup_wizard import needs_setup, setup_actor
 from orca_desk.startup import StartupError, open_database
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from collections.abc import Callable
 
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from orca_desk.services.availability import Opening
     from orca_desk.ui.context import AppContext
+    from orca_desk.ui.feature_dialogs import Booked, CardClosed, FeatureDialogs, NewPatient, OpeningRequest
     from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.screen import Screen, ScreenSpec
 
@@ -117,7 +121,7 @@ def run_gui(args: argparse.Namespace) -> int:
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
         actor = login.actor
-    ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic)
+    ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic, dialogs=feature_dialogs())
     window = MainWindow(ctx, default_screens(), database_label=_describe(db))
     install_lazy_print_dialog(window)
     if args.screenshot:
@@ -316,6 +320,45 @@ def default_screens() -> list[ScreenSpec]:
             "admin", "Administration", "user", view("admin.screen.AdministrationScreen"), needs=MANAGE_CLINIC
         ),
     ]
+
+
+def feature_dialogs() -> FeatureDialogs:
+    """The dialogs one feature opens for another (the calendar's patient card, Settings' import
+    wizard, …): wired here, so no feature package imports another; each loads on first use."""
+    from orca_desk.ui.feature_dialogs import FeatureDialogs
+
+    def patient_card(ctx: AppContext, parent: QWidget, patient_id: int) -> CardClosed:
+        from orca_desk.views.patients.patient_card import open_patient_card
+
+        return open_patient_card(ctx, parent, patient_id)
+
+    def new_patient(ctx: AppContext, parent: QWidget, name_hint: str) -> NewPatient | None:
+        from orca_desk.views.patients.patient_dialog import ask_new_patient
+
+        return ask_new_patient(ctx, parent, name_hint)
+
+    def book_opening(ctx: AppContext, parent: QWidget, request: OpeningRequest) -> Booked | None:
+        from orca_desk.views.schedules.find_opening import book_next_opening
+
+        return book_next_opening(ctx, parent, request)
+
+    def pick_opening(ctx: AppContext, parent: QWidget, request: OpeningRequest) -> Opening | None:
+        from orca_desk.views.schedules.find_opening import pick_next_opening
+
+        return pick_next_opening(ctx, parent, request)
+
+    def import_wizard(ctx: AppContext, parent: QWidget, kind: str, on_status: Callable[[str], None]) -> None:
+        from orca_desk.views.importing.wizard import run_import_wizard
+
+        run_import_wizard(ctx, parent, kind, on_status)
+
+    return FeatureDialogs(
+        patient_card=patient_card,
+        new_patient=new_patient,
+        book_opening=book_opening,
+        pick_opening=pick_opening,
+        import_wizard=import_wizard,
+    )
 
 
 def _describe(db: Database) -> str:

@@ -10,6 +10,7 @@ from orca_desk.services import local_time
 from orca_desk.services.clinic import ClinicInfo
 from orca_desk.services.clock import Clock
 from orca_desk.services.security import Actor
+from orca_desk.ui.feature_dialogs import FeatureDialogs
 from orca_desk.ui.operations import Operations
 
 
@@ -19,6 +20,8 @@ class AppContext:
     clock: Clock
     actor: Actor
     clinic: ClinicInfo
+    # Dialogs one feature opens for another (the composition root wires them: app.feature_dialogs()).
+    dialogs: FeatureDialogs = field(default_factory=FeatureDialogs)
     _ops: Operations | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -176,7 +176,7 @@ _FIXED_FORMAT_ALLOWED = {
     ("orca_desk/ui/labels.py", "HH:mm"): "time_edit_format: the one map of the clinic's format to Qt's",
     ("orca_desk/ui/labels.py", "h:mm AP"): "time_edit_format: the one map of the clinic's format to Qt's",
     ("orca_desk/views/calendar/recurrence_dialog.py", "Checking dates… %p%"): "QProgressBar: %p is percent",
-    ("orca_desk/views/setup/pages.py", "HH:mm"): "SPEC_TIME: the setup file's 24-hour text, never shown",
+    ("orca_desk/views/setup/base.py", "HH:mm"): "SPEC_TIME: the setup file's 24-hour text, never shown",
 }
 _ELSEWHERE: set[str] = set()  # files another branch is moving onto local_time (none now)
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from orca_desk.app import feature_dialogs
 from orca_desk.services.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.theme import apply_theme
@@ -74,7 +75,7 @@ def ctx(db, world, clock, manager, qapp) -> AppContext:
     with db.read() as s:
         clinic = load_clinic(s)
     assert clinic is not None
-    return AppContext(db=db, clock=clock, actor=manager, clinic=clinic)
+    return AppContext(db=db, clock=clock, actor=manager, clinic=clinic, dialogs=feature_dialogs())
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 from sqlalchemy import select
 
 from orca_desk.models import Appointment
@@ -131,9 +131,7 @@ def test_ctrl_arrows_move_the_appointment_undoably_and_refuse_conflicts(
     appt = _book(ctx, world, patient=0, start=at(16))
     _book(ctx, world, patient=1, chair=1, start=at(16, 15))
     warnings = []
-    monkeypatch.setattr(
-        "orca_desk.views.calendar.calendar_screen.QMessageBox.warning", lambda *a: warnings.append(a[2])
-    )
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     view = _view(main_window)
     view.grid.select_item(appt)
     qtbot.keyClick(view.grid, Qt.Key.Key_Down, CTRL)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from orca_desk.app import feature_dialogs
 from orca_desk.db import Database
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
@@ -50,7 +51,7 @@ def _other_desk_books(url: str, world_ids: tuple[int, int, int, int], ctx: AppCo
 def test_two_desks_on_one_sqlite_file(qtbot, ctx, world, db):
     w1, day1 = _window(qtbot, ctx)
     other_db = Database(db.url.render_as_string(hide_password=False))
-    ctx2 = AppContext(db=other_db, clock=ctx.clock, actor=ctx.actor, clinic=ctx.clinic)
+    ctx2 = AppContext(db=other_db, clock=ctx.clock, actor=ctx.actor, clinic=ctx.clinic, dialogs=ctx.dialogs)
     w2, week2 = _window(qtbot, ctx2, "week")
     assert week2.wait_until_loaded()
     assert day1.grid.items == [] and week2.grid.items == []
@@ -82,7 +83,7 @@ def pg_ctx(pg_db, clock, manager, qapp):
     with pg_db.read() as s:
         clinic = load_clinic(s)
     assert clinic is not None
-    return AppContext(db=pg_db, clock=clock, actor=manager, clinic=clinic), ids
+    return AppContext(db=pg_db, clock=clock, actor=manager, clinic=clinic, dialogs=feature_dialogs()), ids
 
 
 def test_listen_notify_on_postgresql(qtbot, pg_ctx, pg_url):

@@ -289,7 +289,7 @@ def test_the_week_summary_adds_up_the_week(main_window, ctx, world, manager, clo
 def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_book(
     qtbot, db, clock, manager, qapp
 ):
-    from orca_desk.app import default_screens
+    from orca_desk.app import default_screens, feature_dialogs
     from orca_desk.services.clinic import load_clinic
     from orca_desk.services.demo import load_demo
     from orca_desk.ui.context import AppContext
@@ -300,7 +300,9 @@ def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_
     with db.read() as s:
         clinic = load_clinic(s)
     window = MainWindow(
-        AppContext(db=db, clock=clock, actor=manager, clinic=clinic), default_screens(), database_label="demo"
+        AppContext(db=db, clock=clock, actor=manager, clinic=clinic, dialogs=feature_dialogs()),
+        default_screens(),
+        database_label="demo",
     )
     qtbot.addWidget(window)
     window.resize(1280, 720)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from orca_desk.app import feature_dialogs
 from orca_desk.db import Database
 from orca_desk.services.clinic import load_clinic
 from orca_desk.ui.context import AppContext
@@ -105,7 +106,7 @@ def pg_ctx(pg_db, clock, manager, qapp):
         make_world(s)
     with pg_db.read() as s:
         clinic = load_clinic(s)
-    return AppContext(db=pg_db, clock=clock, actor=manager, clinic=clinic)
+    return AppContext(db=pg_db, clock=clock, actor=manager, clinic=clinic, dialogs=feature_dialogs())
 
 
 def test_another_desk_on_postgres_reloads_only_screens_showing_that_table(qtbot, pg_ctx, pg_db):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from orca_desk.app import feature_dialogs
 from orca_desk.models import StaffUser
 from orca_desk.paths import resources_dir
 from orca_desk.services.clinic import load_clinic
@@ -49,7 +50,7 @@ def empty_clinic(db, clock, qapp):
         clinic = load_clinic(s)
         admin = actor_for(s.scalar(select(StaffUser).where(StaffUser.username == "admin")))
     apply_theme(qapp)
-    return AppContext(db=db, clock=clock, actor=admin, clinic=clinic)
+    return AppContext(db=db, clock=clock, actor=admin, clinic=clinic, dialogs=feature_dialogs())
 
 
 def _empty_lists_without_a_hint(root: QWidget) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from orca_desk.app import feature_dialogs
 from orca_desk.models import Appointment, Patient
 from orca_desk.services.clinic import load_clinic
 from orca_desk.ui.context import AppContext
@@ -181,7 +182,7 @@ def test_only_staff_who_may_import_get_the_buttons(qtbot, db, world, clock, rece
     with db.read() as s:
         clinic = load_clinic(s)
     assert clinic is not None
-    ctx = AppContext(db=db, clock=clock, actor=receptionist, clinic=clinic)
+    ctx = AppContext(db=db, clock=clock, actor=receptionist, clinic=clinic, dialogs=feature_dialogs())
     screen = SettingsScreen(ctx)
     qtbot.addWidget(screen)
     assert not screen.import_patients_button.isEnabled()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from orca_desk.ui.sms_counter import SmsCounter, segment_summary
 from orca_desk.views.campaigns.wizard import CampaignWizard
-from orca_desk.views.messaging.sms_counter import SmsCounter, segment_summary
 from orca_desk.views.recovery.screen import RecoveryScreen
 from orca_desk.views.reminders.screen import RemindersScreen
 

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
-from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -37,6 +32,8 @@ from orca_desk.ui.rows_table import RowsModel, table
 if TYPE_CHECKING:
     from orca_desk.views.calendar.calendar_screen import CalendarScreen
 
+from orca_desk.views.calendar.card_dialogs import CardPrintDialog, TextFamilyDialog
+
 _CONFIRMATION_WORDS = {
     "unconfirmed": "not confirmed yet",
     "requested": "confirmation requested",
@@ -51,6 +48,14 @@ def _value_label(parent: QWidget) -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def _label(parent: QWidget, *, wrap: bool = True, name: str = "") -> QLabel:
+    widget = QLabel(parent)
+    widget.setWordWrap(wrap)
+    if name:
+        widget.setObjectName(name)
+    return widget
 
 
 class AppointmentCardDialog(QDialog):
@@ -78,18 +83,11 @@ class AppointmentCardDialog(QDialog):
         # parent is styled again, which would double the time the card takes to open.
         layout = QVBoxLayout(self)
 
-        def label(parent: QWidget, *, wrap: bool = True, name: str = "") -> QLabel:
-            widget = QLabel(parent)
-            widget.setWordWrap(wrap)
-            if name:
-                widget.setObjectName(name)
-            return widget
-
-        self.title = label(self, wrap=False, name="title")
+        self.title = _label(self, wrap=False, name="title")
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.when = label(self)
-        self.state = label(self)
-        self.alert_banner = label(self)
+        self.when = _label(self)
+        self.state = _label(self)
+        self.alert_banner = _label(self)
         self.alert_banner.setStyleSheet("color: #b3261e; font-weight: 600;")
         for widget in (self.title, self.when, self.state, self.alert_banner):
             layout.addWidget(widget)
@@ -98,7 +96,19 @@ class AppointmentCardDialog(QDialog):
         left = QVBoxLayout()
         middle.addLayout(left, 2)
 
-        # Who: the patient and the responsible party.
+        self._build_who(left)
+        self._build_notes(left)
+        self._build_tabs(middle)
+
+        self.error = _label(self, name="errorLabel")
+        layout.addWidget(self.error)
+        self._build_actions(layout)
+        self.loaded = self.reload()
+        """False when the visit could not be read (gone meanwhile): the card is not shown."""
+        self.notes.setFocus()
+
+    def _build_who(self, left: QVBoxLayout) -> None:
+        """Who: the patient and the responsible party."""
         who_box = QGroupBox(self.tr("Patient && family"), self)
         left.addWidget(who_box)
         who = QFormLayout(who_box)
@@ -112,6 +122,7 @@ class AppointmentCardDialog(QDialog):
         who.addRow(self.tr("Texts go to"), self.contact)
         who.addRow(self.tr("Series"), self.series)
 
+    def _build_notes(self, left: QVBoxLayout) -> None:
         notes_row = QHBoxLayout()
         left.addLayout(notes_row)
         self.notes = QPlainTextEdit(self)
@@ -128,6 +139,8 @@ class AppointmentCardDialog(QDialog):
         notes_row.addWidget(self.save_notes_button)
         left.addWidget(self.notes, 1)
 
+    def _build_tabs(self, middle: QHBoxLayout) -> None:
+        """History and messages, beside the patient and the notes."""
         self.tabs = QTabWidget(self)
         middle.addWidget(self.tabs, 3)
         self.history = RowsModel[svc.HistoryRow](
@@ -143,7 +156,7 @@ class AppointmentCardDialog(QDialog):
         messages_tab = QWidget()
         self.tabs.addTab(messages_tab, self.tr("Confirmation && messa&ges"))
         messages_layout = QVBoxLayout(messages_tab)
-        self.confirmation_label = label(messages_tab)
+        self.confirmation_label = _label(messages_tab)
         messages_layout.addWidget(self.confirmation_label)
         self.messages = RowsModel[svc.MessageRow](
             [
@@ -160,39 +173,34 @@ class AppointmentCardDialog(QDialog):
         )
         messages_layout.addWidget(self.messages_view, 1)
 
-        self.error = label(self, name="errorLabel")
-        layout.addWidget(self.error)
+    def _build_actions(self, layout: QVBoxLayout) -> None:
         actions = QGridLayout()
         layout.addLayout(actions)
 
-        def button(text: str, slot: object, tip: str = "") -> QPushButton:
-            b = QPushButton(text, self)
-            b.setAutoDefault(False)
-            b.clicked.connect(slot)
-            if tip:
-                b.setToolTip(tip)
-            return b
-
-        self.confirm_button = button(self.tr("&Confirm"), self.confirm, self.tr("The family confirmed"))
-        self.move_button = button(self.tr("&Move…"), self.move_to, self.tr("Pick a new date, time and chair"))
-        self.reschedule_button = button(
+        self.confirm_button = self._button(self.tr("&Confirm"), self.confirm, self.tr("The family confirmed"))
+        self.move_button = self._button(
+            self.tr("&Move…"), self.move_to, self.tr("Pick a new date, time and chair")
+        )
+        self.reschedule_button = self._button(
             self.tr("&Reschedule…"), self.reschedule, self.tr("Find the next openings for this visit")
         )
-        self.cancel_button = button(self.tr("Cance&l visit…"), self.cancel_visit, self.tr("Asks the reason"))
-        self.no_show_button = button(self.tr("&No-show"), self.no_show)
-        self.series_button = button(self.tr("Open s&eries…"), self.open_series)
-        self.text_button = button(
+        self.cancel_button = self._button(
+            self.tr("Cance&l visit…"), self.cancel_visit, self.tr("Asks the reason")
+        )
+        self.no_show_button = self._button(self.tr("&No-show"), self.no_show)
+        self.series_button = self._button(self.tr("Open s&eries…"), self.open_series)
+        self.text_button = self._button(
             self.tr("&Text family…"),
             self.compose_text,
             self.tr("A one-off text about this visit (consent is checked)"),
         )
-        self.print_button = button(
+        self.print_button = self._button(
             self.tr("&Print card…"),
             self.print_card,
             self.tr("A card for the family with the date, time and place"),
         )
-        self.patient_button = button(self.tr("P&atient card…"), self.open_patient_card)
-        self.close_button = button(self.tr("Close"), self.reject, self.tr("Esc"))
+        self.patient_button = self._button(self.tr("P&atient card…"), self.open_patient_card)
+        self.close_button = self._button(self.tr("Close"), self.reject, self.tr("Esc"))
         for i, b in enumerate(
             (
                 self.confirm_button,
@@ -207,9 +215,14 @@ class AppointmentCardDialog(QDialog):
             (self.series_button, self.text_button, self.print_button, self.patient_button, self.close_button)
         ):
             actions.addWidget(b, 1, i)
-        self.loaded = self.reload()
-        """False when the visit could not be read (gone meanwhile): the card is not shown."""
-        self.notes.setFocus()
+
+    def _button(self, text: str, slot: object, tip: str = "") -> QPushButton:
+        b = QPushButton(text, self)
+        b.setAutoDefault(False)
+        b.clicked.connect(slot)
+        if tip:
+            b.setToolTip(tip)
+        return b
 
     def sizeHint(self) -> QSize:
         return QSize(960, 620)
@@ -446,17 +459,14 @@ class AppointmentCardDialog(QDialog):
         return self._after(changed)
 
     def open_patient_card(self) -> None:
-        from orca_desk.views.patients.patient_card import PatientCardDialog
-
         if self.card is None:
             return
-        dialog = PatientCardDialog(self.ctx, self.card.patient_id, parent=self)
-        dialog.exec()
-        if dialog.go_to is not None:
-            self.go_to = dialog.go_to
+        closed = self.ctx.dialogs.patient_card(self.ctx, self, self.card.patient_id)
+        if closed.go_to is not None:
+            self.go_to = closed.go_to
             self.accept()
             return
-        if dialog.changed:
+        if closed.changed:
             self.changed = True
             if self.calendar is not None:
                 self.calendar.refresh()
@@ -502,113 +512,3 @@ class AppointmentCardDialog(QDialog):
         if self.card is None:
             return
         CardPrintDialog(self.card_pdf(), self.card.patient_name, parent=self).exec()
-
-
-class TextFamilyDialog(QDialog):
-    """Write the one-off text (a suggestion is filled in); Ctrl+Enter sends, Esc does not."""
-
-    def __init__(self, text: str, to: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Text the family"))
-        self.body = QPlainTextEdit(text)
-        self.body.setTabChangesFocus(True)
-        label = QLabel(self.tr("&Message to {0}").format(to or self.tr("the family")))
-        label.setBuddy(self.body)
-        send = QPushButton(self.tr("&Send"))
-        send.setDefault(True)
-        send.clicked.connect(self.accept)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.accept)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(send)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.body, 1)
-        layout.addLayout(buttons)
-        self.resize(480, 240)
-
-
-class CardPrintDialog(QDialog):
-    """The family's card as it will print: print it through Qt or save it as a PDF."""
-
-    def __init__(self, pdf: bytes, patient_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.pdf_bytes = pdf
-        self.patient_name = patient_name
-        self.setWindowTitle(self.tr("Appointment card for {0}").format(patient_name))
-        self.document = QPdfDocument(self)
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
-        self.preview = QPdfView(self)
-        self.preview.setDocument(self.document)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitInView)
-        self.info = QLabel()
-        print_button = QPushButton(self.tr("&Print…"))
-        print_button.setDefault(True)
-        print_button.clicked.connect(self._on_print_clicked)
-        save = QPushButton(self.tr("&Save PDF…"))
-        save.clicked.connect(self._on_save_clicked)
-        close = QPushButton(self.tr("Close"))
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.info, 1)
-        buttons.addWidget(print_button)
-        buttons.addWidget(save)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.preview, 1)
-        layout.addLayout(buttons)
-        self.resize(640, 520)
-
-    def save_pdf(self, path: str | Path) -> None:
-        Path(path).write_bytes(self.pdf_bytes)
-
-    def _on_save_clicked(self) -> None:
-        suggested = f"appointment-{self.patient_name.replace(' ', '-').lower()}.pdf"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save PDF"), suggested, self.tr("PDF files (*.pdf)")
-        )
-        if not path:
-            return
-        try:
-            self.save_pdf(path)
-        except OSError as exc:
-            self.info.setText(self.tr("Could not write {0}: {1}").format(path, exc.strerror))
-            return
-        self.info.setText(self.tr("Saved {0}").format(Path(path).name))
-
-    def print_to(self, printer: QPrinter) -> None:
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise OSError("The printer could not be started.")
-        try:
-            target = printer.pageLayout().paintRectPixels(printer.resolution())
-            size = self.document.pagePointSize(0)
-            # Actual size (a card, not a poster), shrunk only when the paper is smaller.
-            scale = min(
-                printer.resolution() / 72, target.width() / size.width(), target.height() / size.height()
-            )
-            dpi = min(300.0, float(printer.resolution()))
-            pixels = QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72))
-            image = self.document.render(0, pixels, QPdfDocumentRenderOptions())
-            painter.drawImage(QRectF(0, 0, size.width() * scale, size.height() * scale), image)
-        finally:
-            painter.end()
-
-    def _on_print_clicked(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(self.tr("Print appointment card"))
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            self.print_to(printer)
-        except OSError as exc:
-            self.info.setText(str(exc))
-            return
-        self.info.setText(self.tr("Sent to {0}").format(printer.printerName() or self.tr("the printer")))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from orca_desk.views.calendar.calendar_screen import (
+from orca_desk.views.calendar.book_columns import (
     CANCEL_REASONS,
     CONFIRMATION_BADGES,
     STATUS_BADGES,
-    CalendarScreen,
     local_instant,
     local_minute,
 )
+from orca_desk.views.calendar.calendar_screen import CalendarScreen
 
 __all__ = [
     "CANCEL_REASONS",

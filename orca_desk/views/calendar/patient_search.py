@@ -64,29 +64,24 @@ class PatientSearchDialog(QDialog):
         layout.addWidget(buttons)
 
     def new_patient(self) -> int | None:
-        from orca_desk.views.patients.patient_dialog import NewPatientDialog
-
-        dialog = NewPatientDialog(self.ctx, self, name_hint=self.search.text())
-        if not dialog.exec() or dialog.patient_id is None:
+        made = self.ctx.dialogs.new_patient(self.ctx, self, self.search.text())
+        if made is None:
             return None
-        self.search.setText(f"{dialog.last_name.text().strip()}, {dialog.first_name.text().strip()}")
+        self.search.setText(made.search_text)
         self._run_search()
-        return dialog.patient_id
+        return made.patient_id
 
     def open_card(self) -> bool:
         """The patient card of the chosen patient; its "Go to next visit" and "Book…" close the search too."""
-        from orca_desk.views.patients.patient_card import PatientCardDialog
-
         index = self.results.currentIndex()
         if not index.isValid():
             return False
-        card = PatientCardDialog(self.ctx, self.model.row_at(index.row()).id, self)
-        card.exec()
-        if card.go_to is not None:
-            self.next_visit_location_id, self.next_visit = card.go_to
+        closed = self.ctx.dialogs.patient_card(self.ctx, self, self.model.row_at(index.row()).id)
+        if closed.go_to is not None:
+            self.next_visit_location_id, self.next_visit = closed.go_to
             self.accept()
             return True
-        if card.changed:
+        if closed.changed:
             self._run_search()
         return False
 

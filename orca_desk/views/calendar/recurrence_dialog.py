@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QDate,
-    QDeadlineTimer,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QDate, QDeadlineTimer, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -42,19 +30,12 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import local_time, recurrence
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.series import (
-    Decision,
-    PreviewOccurrence,
-    SeriesPreview,
-    create_series,
-    load_series_preview,
-)
+from orca_desk.services.series import SeriesPreview, create_series, load_series_preview
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
+from orca_desk.views.calendar.recurrence_preview import DAY_SHORT, PreviewModel, when_text
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FREQUENCIES = (
     ("Daily", "DAILY", "day(s)"),
     ("Weekly", "WEEKLY", "week(s)"),
@@ -62,115 +43,6 @@ FREQUENCIES = (
     ("Custom rule (RFC 5545)", "", ""),
 )
 ORDINALS = ("1st", "2nd", "3rd", "4th", "last")
-DECISION_LABELS = {"book": "Book", "skip": "Skip", "alternative": "Use suggested"}
-
-
-def _when(dt: datetime) -> str:
-    return f"{DAY_SHORT[dt.weekday()]} {dt.day} {MONTHS[dt.month - 1]} {dt.year}"
-
-
-@dataclass
-class _Row:
-    occurrence: PreviewOccurrence
-    decision: str  # book | skip | alternative
-
-
-class PreviewModel(QAbstractTableModel):
-    """Every occurrence of the preview with its conflicts, the suggestion and the chosen decision."""
-
-    HEADERS = ("#", "Date", "Time", "Conflicts", "Suggested instead", "Decision")
-
-    def __init__(self, parent: QWidget | None = None, style: str = "12h") -> None:
-        super().__init__(parent)
-        self._rows: list[_Row] = []
-        self.time_fmt = style  # the clinic's time format
-
-    def set_preview(self, preview: SeriesPreview | None) -> None:
-        self.beginResetModel()
-        self._rows = []
-        if preview is not None:
-            for occ in preview.occurrences:
-                default = "book" if occ.ok else ("alternative" if occ.alternative else "skip")
-                self._rows.append(_Row(occ, default))
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        occ = row.occurrence
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return str(occ.index)
-            if col == 1:
-                return _when(occ.start)
-            if col == 2:
-                return local_time.fmt_wall(occ.start, self.time_fmt)
-            if col == 3:
-                return " ".join(p.message for p in occ.problems) or "✓ free"
-            if col == 4:
-                alt = occ.alternative
-                if alt is None:
-                    return "" if occ.ok else "none within a week"
-                return f"{_when(alt.start)} {local_time.fmt_wall(alt.start, self.time_fmt)}"
-            if col == 5:
-                return DECISION_LABELS[row.decision]
-        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            return "\n".join(p.message for p in occ.problems) or None
-        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
-            return QColor("#b3261e") if occ.problems else QColor("#1b7f4b")
-        if role == Qt.ItemDataRole.ForegroundRole and col == 5 and row.decision == "skip":
-            return QColor("#6b7280")
-        return None
-
-    def occurrence(self, row: int) -> PreviewOccurrence:
-        return self._rows[row].occurrence
-
-    def decision(self, row: int) -> str:
-        return self._rows[row].decision
-
-    def set_decision(self, row: int, decision: str) -> bool:
-        """Book, skip or use the suggested time for one row; False when that is not possible."""
-        r = self._rows[row]
-        if decision == "alternative" and r.occurrence.alternative is None:
-            return False
-        r.decision = decision
-        self.dataChanged.emit(self.index(row, 5), self.index(row, 5))
-        return True
-
-    def decisions(self) -> dict[datetime, Decision]:
-        out: dict[datetime, Decision] = {}
-        for r in self._rows:
-            if r.decision == "skip":
-                out[r.occurrence.start] = "skip"
-            elif r.decision == "alternative" and r.occurrence.alternative is not None:
-                out[r.occurrence.start] = r.occurrence.alternative
-            else:
-                out[r.occurrence.start] = "book"
-        return out
-
-    def counts(self) -> tuple[int, int, int]:
-        """(to book, skipped, conflicts still set to book)."""
-        book = sum(1 for r in self._rows if r.decision != "skip")
-        skip = len(self._rows) - book
-        risky = sum(1 for r in self._rows if r.decision == "book" and r.occurrence.problems)
-        return book, skip, risky
 
 
 class RecurrenceDialog(QDialog):
@@ -204,15 +76,44 @@ class RecurrenceDialog(QDialog):
         self.preview: SeriesPreview | None = None
         self.setWindowTitle(f"Repeat — {patient_name}")
         self.setMinimumSize(820, 620)
+        head = self._head(patient_name, chair.name)
+        form = self._build_rule_form()
+        self._build_preview_table()
+        actions = self._build_preview_actions()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save series")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
 
-        provider = next((p.name for p in ctx.clinic.providers if p.id == provider_id), "?")
-        type_name = next((t.name for t in ctx.clinic.types if t.id == type_id), "?")
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.rule_label)
+        layout.addWidget(self.error)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.buttons)
+        self._connect_rule_changes()
+        self.freq.setCurrentIndex(1)
+        self._on_rule_changed()
+        self.refresh_preview()
+
+    def _head(self, patient_name: str, chair_name: str) -> QLabel:
+        provider = next((p.name for p in self.ctx.clinic.providers if p.id == self.provider_id), "?")
+        type_name = next((t.name for t in self.ctx.clinic.types if t.id == self.type_id), "?")
         head = QLabel(
-            f"<b>{patient_name}</b> · {type_name} · {minutes} min · {provider} · {chair.name}<br>"
-            f"from {_when(self.start)} at {local_time.fmt_wall(self.start, self.time_fmt)}"
+            f"<b>{patient_name}</b> · {type_name} · {self.minutes} min · {provider} · {chair_name}<br>"
+            f"from {when_text(self.start)} at {local_time.fmt_wall(self.start, self.time_fmt)}"
         )
         head.setObjectName("hint")
+        return head
 
+    def _build_rule_form(self) -> QFormLayout:
+        """Repeat (frequency, interval and its pattern) and Ends."""
         self.freq = QComboBox()
         for label, _code, _unit in FREQUENCIES:
             self.freq.addItem(label)
@@ -225,7 +126,26 @@ class RecurrenceDialog(QDialog):
         every.addWidget(self.interval)
         every.addWidget(self.unit)
         every.addStretch(1)
+        self._build_days_and_months()
+        self.custom = QLineEdit()
+        self.custom.setPlaceholderText("e.g. FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6")
+        self.pattern = QStackedWidget()
+        self.pattern.addWidget(QWidget())  # daily: nothing more
+        self.pattern.addWidget(self.days_widget)
+        self.pattern.addWidget(self.month_widget)
+        self.pattern.addWidget(self.custom)
+        self.pattern.setSizePolicy(
+            self.pattern.sizePolicy().horizontalPolicy(), self.pattern.sizePolicy().verticalPolicy()
+        )
+        end_row = self._build_ends()
+        form = QFormLayout()
+        form.addRow("Repeat", self.freq)
+        form.addRow("", every)
+        form.addRow("", self.pattern)
+        form.addRow("Ends", end_row)
+        return form
 
+    def _build_days_and_months(self) -> None:
         self.day_boxes: list[QCheckBox] = []
         days_row = QHBoxLayout()
         for i, name in enumerate(DAY_SHORT):
@@ -256,17 +176,7 @@ class RecurrenceDialog(QDialog):
         self.month_widget = QWidget()
         self.month_widget.setLayout(month_row)
 
-        self.custom = QLineEdit()
-        self.custom.setPlaceholderText("e.g. FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6")
-        self.pattern = QStackedWidget()
-        self.pattern.addWidget(QWidget())  # daily: nothing more
-        self.pattern.addWidget(self.days_widget)
-        self.pattern.addWidget(self.month_widget)
-        self.pattern.addWidget(self.custom)
-        self.pattern.setSizePolicy(
-            self.pattern.sizePolicy().horizontalPolicy(), self.pattern.sizePolicy().verticalPolicy()
-        )
-
+    def _build_ends(self) -> QHBoxLayout:
         self.end_count = QRadioButton("After")
         self.count = QSpinBox()
         self.count.setRange(1, 520)
@@ -292,7 +202,9 @@ class RecurrenceDialog(QDialog):
         end_row.addSpacing(16)
         end_row.addWidget(self.end_never)
         end_row.addStretch(1)
+        return end_row
 
+    def _build_preview_table(self) -> None:
         self.summary = QLabel()
         self.summary.setObjectName("seriesSummary")
         self.summary.setStyleSheet("font-weight: 600; font-size: 14px;")
@@ -317,6 +229,9 @@ class RecurrenceDialog(QDialog):
         ):
             header.setSectionResizeMode(col, mode)
         self.table.doubleClicked.connect(self._on_row_double_clicked)
+
+    def _build_preview_actions(self) -> QHBoxLayout:
+        """Decisions on the selected dates, and the preview's progress."""
         self.counts = QLabel()
         self.counts.setObjectName("hint")
         self.use_alt = QPushButton("Use suggested time")
@@ -347,30 +262,9 @@ class RecurrenceDialog(QDialog):
         actions.addWidget(self.use_alt)
         actions.addWidget(self.skip)
         actions.addWidget(self.book_anyway)
+        return actions
 
-        form = QFormLayout()
-        form.addRow("Repeat", self.freq)
-        form.addRow("", every)
-        form.addRow("", self.pattern)
-        form.addRow("Ends", end_row)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save series")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addLayout(form)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.rule_label)
-        layout.addWidget(self.error)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.buttons)
-
+    def _connect_rule_changes(self) -> None:
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.refresh_preview)
         for signal in (
@@ -391,9 +285,6 @@ class RecurrenceDialog(QDialog):
             self.end_never,
         ):
             b.toggled.connect(self._on_rule_changed)
-        self.freq.setCurrentIndex(1)
-        self._on_rule_changed()
-        self.refresh_preview()
 
     # ----- the rule ------------------------------------------------------------------------
     def set_rule(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.calendar_data import CalendarAppointment
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.feature_dialogs import OpeningRequest
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.views.calendar.commands import Placement
 
@@ -69,29 +70,11 @@ def reschedule_via_find_opening(
 ) -> Placement | None:
     """Pick one of the next openings (the Find next opening dialog) for this appointment's
     length; None when the user closed it."""
-    from orca_desk.views.schedules.find_opening import FindOpeningDialog
-
-    chosen: list[Placement] = []
-    minutes = int((appt.end - appt.start).total_seconds() // 60)
-
-    class _Pick(FindOpeningDialog):
-        def book_opening(self, row: int) -> bool:  # choose instead of booking a new appointment
-            if not 0 <= row < self.results.rowCount():
-                self.error.setText("Choose an opening in the list.")
-                return False
-            o = self.results.row_at(row)
-            chosen.append(Placement(o.start, o.end, o.chair_id, o.provider_id))
-            self.accept()
-            return True
-
-    dialog = _Pick(ctx, provider_ids=[appt.provider_id], parent=parent)
-    dialog.setWindowTitle(f"Reschedule {appt.patient_name}: next openings")
-    dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(appt.type_id)))
-    dialog.minutes.setValue(minutes)
-    for w in (dialog.patient_search, dialog.patient_list):
-        w.hide()
-    dialog.book_button.setText("Move here")
-    dialog.search()
-    if not dialog.exec() or not chosen:
-        return None
-    return chosen[0]
+    request = OpeningRequest(
+        title=f"Reschedule {appt.patient_name}: next openings",
+        type_id=appt.type_id,
+        minutes=int((appt.end - appt.start).total_seconds() // 60),
+        provider_id=appt.provider_id,
+    )
+    o = ctx.dialogs.pick_opening(ctx, parent, request)
+    return None if o is None else Placement(o.start, o.end, o.chair_id, o.provider_id)

@@ -43,7 +43,7 @@ from orca_desk.services.series import (
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel
-from orca_desk.views.calendar.recurrence_dialog import _when
+from orca_desk.views.calendar.recurrence_preview import when_text
 
 STATE_COLOURS = {
     "booked": "#1f2937",
@@ -89,7 +89,7 @@ class OccurrenceModel(QAbstractTableModel):
         r = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 0:
-                return _when(r.original_start)
+                return when_text(r.original_start)
             if index.column() == 1:
                 return local_time.fmt_wall(r.original_start, self.time_fmt)
             if index.column() == 2:
@@ -97,7 +97,7 @@ class OccurrenceModel(QAbstractTableModel):
                     return ""
                 same_day = r.start.date() == r.original_start.date()
                 clock = local_time.fmt_wall(r.start, self.time_fmt)
-                return clock if same_day else f"{_when(r.start)} {clock}"
+                return clock if same_day else f"{when_text(r.start)} {clock}"
             return r.state
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
             return QColor(STATE_COLOURS.get(r.state, "#1f2937"))
@@ -108,7 +108,7 @@ def _slot(start: Any, end: Any, where: str, original: Any, style: str) -> str:
     """Where an occurrence is (or would be): its time, with the date when it left its own day."""
     if start is None:
         return "—"
-    day = "" if start.date() == original.date() else f"{_when(start)} "
+    day = "" if start.date() == original.date() else f"{when_text(start)} "
     return f"{day}{local_time.fmt_wall(start, style)}–{local_time.fmt_wall(end, style)} · {where}"
 
 
@@ -116,7 +116,7 @@ def change_model(style: str = "12h") -> RowsModel[ChangeRow]:
     """What a change would do, one occurrence a row: where it is now and where it would be."""
     return RowsModel(
         [
-            ("Date", lambda r: _when(r.original)),
+            ("Date", lambda r: when_text(r.original)),
             ("Now", lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original, style)),
             (
                 "After the change",
@@ -144,6 +144,7 @@ class SeriesDialog(QDialog):
         self.appointment_id = appointment_id
         self.changed = False
         self.detail: SeriesDetail | None = None
+        self.plan: ChangePlan | None = None
         self.setWindowTitle("Series")
         self.setMinimumSize(640, 600)
         self.title = QLabel()
@@ -159,7 +160,24 @@ class SeriesDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        box = self._build_change_box()
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.info)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(box)
+        layout.addWidget(self.error)
+        layout.addWidget(close)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.reload()
 
+    def _build_change_box(self) -> QGroupBox:
+        """Change or cancel, in the scope chosen: this occurrence, this and following, or all."""
         self.scope_this = QRadioButton("This occurrence")
         self.scope_following = QRadioButton("This and following")
         self.scope_all = QRadioButton("All future occurrences")
@@ -168,27 +186,11 @@ class SeriesDialog(QDialog):
         for b in (self.scope_this, self.scope_following, self.scope_all):
             scopes.addWidget(b)
         scopes.addStretch(1)
-
-        self.time_edit = QTimeEdit()
-        self.time_edit.setDisplayFormat(time_edit_format(self.time_fmt))
-        self.minutes = QSpinBox()
-        self.minutes.setRange(5, 480)
-        self.minutes.setSingleStep(5)
-        self.minutes.setSuffix(" min")
-        self.provider = QComboBox()
-        for p in ctx.clinic.providers:
-            self.provider.addItem(p.name, p.id)
-        self.chair = QComboBox()
-        change_form = QFormLayout()
-        change_form.addRow("Time", self.time_edit)
-        change_form.addRow("Length", self.minutes)
-        change_form.addRow("Provider", self.provider)
-        change_form.addRow("Chair", self.chair)
+        change_form = self._build_change_form()
         self.apply_button = QPushButton("Apply change")
         self.apply_button.clicked.connect(lambda: self.apply_change(confirm=True))
         self.preview_button = QPushButton("Preview change")
         self.preview_button.clicked.connect(lambda: self.preview_change())
-        self.plan: ChangePlan | None = None
         self.change_summary = QLabel()
         self.change_summary.setObjectName("hint")
         self.change_summary.setWordWrap(True)
@@ -200,6 +202,42 @@ class SeriesDialog(QDialog):
         self.change_table.horizontalHeader().setStretchLastSection(True)
         self.change_table.setMaximumHeight(160)
         self.change_table.hide()
+        self._build_cancel_fields()
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.preview_button)
+        buttons_row.addWidget(self.apply_button)
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(QLabel("Reason"))
+        buttons_row.addWidget(self.cancel_reason)
+        buttons_row.addWidget(self.cancel_button)
+        box = QGroupBox("Change or cancel")
+        box_layout = QVBoxLayout(box)
+        box_layout.addLayout(scopes)
+        box_layout.addLayout(change_form)
+        box_layout.addLayout(buttons_row)
+        box_layout.addWidget(self.change_summary)
+        box_layout.addWidget(self.change_table)
+        return box
+
+    def _build_change_form(self) -> QFormLayout:
+        self.time_edit = QTimeEdit()
+        self.time_edit.setDisplayFormat(time_edit_format(self.time_fmt))
+        self.minutes = QSpinBox()
+        self.minutes.setRange(5, 480)
+        self.minutes.setSingleStep(5)
+        self.minutes.setSuffix(" min")
+        self.provider = QComboBox()
+        for p in self.ctx.clinic.providers:
+            self.provider.addItem(p.name, p.id)
+        self.chair = QComboBox()
+        change_form = QFormLayout()
+        change_form.addRow("Time", self.time_edit)
+        change_form.addRow("Length", self.minutes)
+        change_form.addRow("Provider", self.provider)
+        change_form.addRow("Chair", self.chair)
+        return change_form
+
+    def _build_cancel_fields(self) -> None:
         self.cancel_reason = QComboBox()
         self.cancel_reason.setEditable(True)
         self.cancel_reason.addItems(
@@ -215,35 +253,6 @@ class SeriesDialog(QDialog):
         self.cancel_button = QPushButton("Cancel occurrences…")
         self.cancel_button.setObjectName("dangerButton")
         self.cancel_button.clicked.connect(lambda: self.cancel_occurrences())
-        buttons_row = QHBoxLayout()
-        buttons_row.addWidget(self.preview_button)
-        buttons_row.addWidget(self.apply_button)
-        buttons_row.addStretch(1)
-        buttons_row.addWidget(QLabel("Reason"))
-        buttons_row.addWidget(self.cancel_reason)
-        buttons_row.addWidget(self.cancel_button)
-        box = QGroupBox("Change or cancel")
-        box_layout = QVBoxLayout(box)
-        box_layout.addLayout(scopes)
-        box_layout.addLayout(change_form)
-        box_layout.addLayout(buttons_row)
-        box_layout.addWidget(self.change_summary)
-        box_layout.addWidget(self.change_table)
-
-        self.error = QLabel()
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.info)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(box)
-        layout.addWidget(self.error)
-        layout.addWidget(close)
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        self.reload()
 
     def reload(self) -> None:
         series_id = self.series_id

@@ -37,7 +37,7 @@ from orca_desk.services.campaigns import (
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel, table
-from orca_desk.views.messaging.sms_counter import SmsCounter, clinic_link_address
+from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address
 
 STAGES = (("consult", "Consultation"), ("active", "Active treatment"), ("retention", "Retention"))
 CUSTOM = "Custom text"

@@ -409,3 +409,11 @@ class ImportWizard(QDialog):
             self.job_thread.cancel()
             self.job_thread.wait()
         super().reject()
+
+
+def run_import_wizard(ctx: AppContext, parent: QWidget, kind: str, on_status: Callable[[str], None]) -> None:
+    """The import wizard for ``kind`` ("patients" or "appointments"), for another screen
+    (``ctx.dialogs.import_wizard``); its status lines go to ``on_status``."""
+    wizard = ImportWizard(ctx, kind, parent=parent)
+    wizard.sig_status.connect(on_status)
+    wizard.exec()

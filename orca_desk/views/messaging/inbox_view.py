@@ -29,9 +29,8 @@ from orca_desk.services.messaging import inbox_queries as inbox
 from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
 from orca_desk.services.messaging.render import sms_segments
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.rows_table import empty_state
+from orca_desk.ui.rows_table import PaddedDelegate, RowsListModel, empty_state
 from orca_desk.ui.screen import Screen
-from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
 
 if TYPE_CHECKING:
     from orca_desk.ui.main_window import MainWindow
@@ -63,7 +62,24 @@ class InboxScreen(Screen):
         self.zone = ctx.clinic.locations[0].zone if ctx.clinic.locations else ZoneInfo("UTC")
         self.time_fmt = ctx.time_style()
         self.current: ConversationRow | None = None
+        left = self._build_conversations()
+        right = self._build_thread()
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([380, 620])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addWidget(split, 1)
+        self._connect()
+        self._show(None)
+        self._update_counter()
+        self.refresh()
 
+    def _build_conversations(self) -> QWidget:
+        """The conversations on the left, with search and Unread only."""
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a conversation")
         self.search.setClearButtonEnabled(True)
@@ -93,7 +109,11 @@ class InboxScreen(Screen):
         top.addWidget(self.unread_only)
         ll.addLayout(top)
         ll.addWidget(self.list, 1)
+        self.list.setItemDelegate(PaddedDelegate(7, self.list))
+        return left
 
+    def _build_thread(self) -> QWidget:
+        """The chosen conversation on the right, and the reply under it."""
         self.title = QLabel("Choose a conversation")
         self.title.setObjectName("conversationTitle")
         self.context_label = QLabel()
@@ -121,26 +141,7 @@ class InboxScreen(Screen):
         self.thread_view.setUniformItemSizes(False)
         self.thread_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.thread_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-
-        self.channel_combo = QComboBox()
-        self.channel_combo.addItem("SMS", "sms")
-        self.channel_combo.addItem("Email", "email")
-        self.channel_combo.setFixedWidth(100)
-        self.subject = QLineEdit()
-        self.subject.setPlaceholderText("Subject (email)")
-        self.compose = QPlainTextEdit()
-        self.compose.setPlaceholderText(
-            "Write to the family… (quiet hours and consent apply when it is sent)"
-        )
-        self.compose.setMaximumHeight(90)
-        self.counter = QLabel()
-        self.counter.setObjectName("hint")
-        self.send_button = QPushButton("Send")
-        self.send_button.setDefault(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-
+        self._build_compose()
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(8, 0, 0, 0)
@@ -160,17 +161,31 @@ class InboxScreen(Screen):
         bottom.addWidget(self.send_button)
         rl.addLayout(bottom)
         rl.addWidget(self.error_label)
+        self.thread_view.setItemDelegate(PaddedDelegate(8, self.thread_view))
+        self.title.setStyleSheet("font-size: 12pt;")
+        return right
 
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([380, 620])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 8)
-        layout.addWidget(split, 1)
+    def _build_compose(self) -> None:
+        self.channel_combo = QComboBox()
+        self.channel_combo.addItem("SMS", "sms")
+        self.channel_combo.addItem("Email", "email")
+        self.channel_combo.setFixedWidth(100)
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText("Subject (email)")
+        self.compose = QPlainTextEdit()
+        self.compose.setPlaceholderText(
+            "Write to the family… (quiet hours and consent apply when it is sent)"
+        )
+        self.compose.setMaximumHeight(90)
+        self.counter = QLabel()
+        self.counter.setObjectName("hint")
+        self.send_button = QPushButton("Send")
+        self.send_button.setDefault(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
 
+    def _connect(self) -> None:
         self._debounce = QTimer(self, singleShot=True, interval=200)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
@@ -180,12 +195,6 @@ class InboxScreen(Screen):
         self.send_button.clicked.connect(self.send)
         self.compose.textChanged.connect(self._update_counter)
         self.channel_combo.currentIndexChanged.connect(lambda _i: self._update_counter())
-        self.list.setItemDelegate(PaddedDelegate(7, self.list))
-        self.thread_view.setItemDelegate(PaddedDelegate(8, self.thread_view))
-        self.title.setStyleSheet("font-size: 12pt;")
-        self._show(None)
-        self._update_counter()
-        self.refresh()
 
     # ----- text of the rows ----------------------------------------------------------------
     def _time(self, at: datetime) -> str:

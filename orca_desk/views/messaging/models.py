@@ -1,4 +1,4 @@
-"""Qt item models of the messaging screens: thin adapters over plain rows (paged where lists are long)."""
+"""The outbox's table model: plain rows, loaded a page at a time as the table scrolls."""
 
 from __future__ import annotations
 
@@ -6,21 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
-Index = QModelIndex | QPersistentModelIndex
+from orca_desk.ui.rows_table import Index, RowRole
+
 R = TypeVar("R")
-
-RowRole = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -111,68 +102,3 @@ class RowsTableModel(QAbstractTableModel, Generic[R]):
         if role == RowRole:
             return row
         return None
-
-
-class RowsListModel(QAbstractListModel, Generic[R]):
-    """A list over plain rows with text, tooltip, bold (unread) and background per row."""
-
-    def __init__(
-        self,
-        text: Callable[[R], str],
-        *,
-        bold: Callable[[R], bool] | None = None,
-        background: Callable[[R], str | None] | None = None,
-        alignment: Callable[[R], Qt.AlignmentFlag] | None = None,
-        tooltip: Callable[[R], str] | None = None,
-    ) -> None:
-        super().__init__()
-        self._text, self._bold, self._background = text, bold, background
-        self._alignment, self._tooltip = alignment, tooltip
-        self._rows: list[R] = []
-
-    def set_rows(self, rows: list[R]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
-
-    def rows(self) -> list[R]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row)
-        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
-            return self._tooltip(row)
-        if role == Qt.ItemDataRole.FontRole and self._bold is not None and self._bold(row):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and self._background is not None:
-            colour = self._background(row)
-            return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and self._alignment is not None:
-            return int(self._alignment(row) | Qt.AlignmentFlag.AlignVCenter)
-        if role == RowRole:
-            return row
-        return None
-
-
-class PaddedDelegate(QStyledItemDelegate):
-    """Adds breathing room around each list item while keeping the model's background colours."""
-
-    def __init__(self, vertical: int = 6, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.vertical = vertical
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        size = super().sizeHint(option, index)
-        return QSize(size.width(), size.height() + 2 * self.vertical)

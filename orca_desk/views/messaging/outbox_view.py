@@ -74,7 +74,35 @@ class OutboxScreen(Screen):
         self.time_fmt = ctx.time_style()
         self._filter = OutboxFilter()
         self._total = 0
+        filters, dates = self._build_filters()
+        self._build_table()
+        detail = self._build_detail()
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.table, 1)
+        tl.addWidget(self.count_label)
+        split.addWidget(top)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([440, 380])
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        # The messages the filters select (every page of them), as the table shows them.
+        self.export_button = export_button(self, self.model, self.tr("Outbox"), status=self.sig_status.emit)
+        dates.addWidget(self.export_button)
+        layout.addLayout(filters)
+        layout.addLayout(dates)
+        layout.addWidget(split, 1)
+        self._connect()
+        self._show_detail(None)
+        self.refresh()
+
+    def _build_filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """Status, channel, purpose and text on one row; the dates on a second."""
         self.status_combo = QComboBox()
         # Item data: the statuses, comma-separated ("" = all).
         self.status_combo.addItem(ALL, "")
@@ -93,7 +121,7 @@ class OutboxScreen(Screen):
         self.search.setClearButtonEnabled(True)
         self.all_dates = QCheckBox("All dates")
         self.all_dates.setChecked(True)
-        today = ctx.clock.now().astimezone(self.zone).date()
+        today = self.ctx.clock.now().astimezone(self.zone).date()
         self.date_from = QDateEdit(QDate(today.year, today.month, today.day).addDays(-7))
         self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
         for d in (self.date_from, self.date_to):
@@ -119,7 +147,9 @@ class OutboxScreen(Screen):
         dates.addWidget(self.date_to)
         dates.addStretch(1)
         dates.addWidget(self.refresh_button)
+        return filters, dates
 
+    def _build_table(self) -> None:
         self.model: RowsTableModel[OutboxRow] = RowsTableModel(
             [
                 Column("Created", lambda r: self._when(r.created_at)),
@@ -156,6 +186,8 @@ class OutboxScreen(Screen):
         for col, width in enumerate((132, 92, 76, 146, 132, 104, 44, 168)):
             self.table.setColumnWidth(col, width)
 
+    def _build_detail(self) -> QWidget:
+        """The chosen message: its text, what happened to it, Retry and Cancel."""
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
         self.detail_title = QLabel("Choose a message to see what it says and what happened to it.")
@@ -205,28 +237,9 @@ class OutboxScreen(Screen):
         history_label.setObjectName("sectionTitle")
         dl.addWidget(history_label)
         dl.addWidget(self.history, 1)
+        return detail
 
-        split = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.table, 1)
-        tl.addWidget(self.count_label)
-        split.addWidget(top)
-        split.addWidget(detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([440, 380])
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 8)
-        # The messages the filters select (every page of them), as the table shows them.
-        self.export_button = export_button(self, self.model, self.tr("Outbox"), status=self.sig_status.emit)
-        dates.addWidget(self.export_button)
-        layout.addLayout(filters)
-        layout.addLayout(dates)
-        layout.addWidget(split, 1)
-
+    def _connect(self) -> None:
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
@@ -239,8 +252,6 @@ class OutboxScreen(Screen):
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.retry_button.clicked.connect(self.retry_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
-        self._show_detail(None)
-        self.refresh()
 
     # ----- loading ------------------------------------------------------------------------
     def _when(self, at: datetime, *, seconds: bool = False) -> str:

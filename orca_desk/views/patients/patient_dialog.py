@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.feature_dialogs import NewPatient
 
 CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
 RELATIONS = ["mother", "father", "guardian", "grandparent", "self"]
@@ -180,3 +181,13 @@ class NewPatientDialog(QDialog):
             widget = self._fields.get(exc.field or "")
             if widget is not None:
                 widget.setFocus()
+
+
+def ask_new_patient(ctx: AppContext, parent: QWidget, name_hint: str) -> NewPatient | None:
+    """The new-patient dialog, for another screen (``ctx.dialogs.new_patient``); None when cancelled."""
+    dialog = NewPatientDialog(ctx, parent, name_hint=name_hint)
+    if not dialog.exec() or dialog.patient_id is None:
+        return None
+    return NewPatient(
+        dialog.patient_id, f"{dialog.last_name.text().strip()}, {dialog.first_name.text().strip()}"
+    )

@@ -28,7 +28,7 @@ from orca_desk.services.message_templates import TemplateCheck
 from orca_desk.services.patient_links import public_base_url
 from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
 from orca_desk.ui.context import AppContext
-from orca_desk.views.messaging.sms_counter import segment_summary
+from orca_desk.ui.sms_counter import segment_summary
 
 Index = QModelIndex | QPersistentModelIndex
 COL_DAYS, COL_HOURS, COL_ACTION, COL_TEMPLATE, COL_LATEST, COL_DESCRIPTION = range(6)

@@ -40,7 +40,7 @@ from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_pag
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
-from orca_desk.views.messaging.sms_counter import SmsCounter, clinic_link_address, segment_summary
+from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address, segment_summary
 from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
 from orca_desk.views.reminders.timeline import StepTimeline
 

@@ -32,6 +32,7 @@ from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.feature_dialogs import Booked, OpeningRequest
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.patient_model import PatientListModel
 from orca_desk.ui.rows_table import RowsModel
@@ -71,8 +72,20 @@ class FindOpeningDialog(QDialog):
         self.booked_text = ""
         self.setWindowTitle("Find next opening")
         self.resize(1120, 620)
-        clinic = ctx.clinic
         self.time_fmt = ctx.time_style()
+        filters = self._build_filters(provider_ids)
+        right = self._build_results()
+        layout = QHBoxLayout(self)
+        layout.addWidget(filters)
+        layout.addLayout(right, 1)
+        self._search_timer = QTimer(self, singleShot=True, interval=80)
+        self._search_timer.timeout.connect(self.search)
+        self._on_type_changed(0)
+        self.search()
+
+    def _build_filters(self, provider_ids: Sequence[int] | None) -> QWidget:
+        """Type, length, who, where, which days and hours, how far ahead."""
+        clinic = self.ctx.clinic
         self.type_combo = QComboBox()
         for t in clinic.types:
             self.type_combo.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
@@ -87,25 +100,7 @@ class FindOpeningDialog(QDialog):
         self.chairs = _checklist(
             [(f"{loc_names[c.location_id]} · {c.name}", c.id) for c in clinic.chairs], set()
         )
-        self.days: list[QCheckBox] = []
-        days_row = QHBoxLayout()
-        for code in DAY_CODES:
-            box = QCheckBox(code)
-            box.toggled.connect(self._schedule_search)
-            self.days.append(box)
-            days_row.addWidget(box)
-        self.window_on = QCheckBox("Between")
-        self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
-        for edit in (self.window_from, self.window_to):
-            edit.setDisplayFormat(time_edit_format(self.time_fmt))
-            edit.timeChanged.connect(self._schedule_search)
-        self.window_on.toggled.connect(self._schedule_search)
-        window_row = QHBoxLayout()
-        window_row.addWidget(self.window_on)
-        window_row.addWidget(self.window_from)
-        window_row.addWidget(QLabel("and"))
-        window_row.addWidget(self.window_to)
-        window_row.addStretch(1)
+        days_row, window_row = self._build_when_rows()
         self.horizon = QSpinBox()
         self.horizon.setRange(1, 366)
         self.horizon.setValue(90)
@@ -129,7 +124,34 @@ class FindOpeningDialog(QDialog):
         filters = QWidget()
         filters.setLayout(form)
         filters.setFixedWidth(500)
+        return filters
 
+    def _build_when_rows(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        self.days: list[QCheckBox] = []
+        days_row = QHBoxLayout()
+        for code in DAY_CODES:
+            box = QCheckBox(code)
+            box.toggled.connect(self._schedule_search)
+            self.days.append(box)
+            days_row.addWidget(box)
+        self.window_on = QCheckBox("Between")
+        self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
+        for edit in (self.window_from, self.window_to):
+            edit.setDisplayFormat(time_edit_format(self.time_fmt))
+            edit.timeChanged.connect(self._schedule_search)
+        self.window_on.toggled.connect(self._schedule_search)
+        window_row = QHBoxLayout()
+        window_row.addWidget(self.window_on)
+        window_row.addWidget(self.window_from)
+        window_row.addWidget(QLabel("and"))
+        window_row.addWidget(self.window_to)
+        window_row.addStretch(1)
+        return days_row, window_row
+
+    def _build_results(self) -> QVBoxLayout:
+        """The openings found, the patient to book for, and Book."""
+        clinic = self.ctx.clinic
+        loc_names = {loc.id: loc.name for loc in clinic.locations}
         names = {p.id: p.name for p in clinic.providers}
         chair_names = {c.id: c.name for c in clinic.chairs}
         self.results = RowsModel[Opening](
@@ -184,13 +206,7 @@ class FindOpeningDialog(QDialog):
         buttons.addWidget(close)
         buttons.addWidget(self.book_button)
         right.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addWidget(filters)
-        layout.addLayout(right, 1)
-        self._search_timer = QTimer(self, singleShot=True, interval=80)
-        self._search_timer.timeout.connect(self.search)
-        self._on_type_changed(0)
-        self.search()
+        return right
 
     def _on_type_changed(self, index: int) -> None:
         type_id = self.type_combo.itemData(index)
@@ -310,3 +326,52 @@ class FindOpeningDialog(QDialog):
 
     def _provider_name(self, provider_id: int) -> str:
         return next((p.name for p in self.ctx.clinic.providers if p.id == provider_id), "the provider")
+
+
+def book_next_opening(ctx: AppContext, parent: QWidget, request: OpeningRequest) -> Booked | None:
+    """Find next opening for a visit of the request's type, length and provider, booked for its patient
+    (``ctx.dialogs.book_opening``); None when nothing was booked."""
+    dialog = FindOpeningDialog(ctx, provider_ids=[request.provider_id], parent=parent)
+    dialog.setWindowTitle(request.title)
+    dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(request.type_id)))
+    dialog.minutes.setValue(request.minutes)
+    if request.patient is not None:
+        dialog.patient_search.blockSignals(True)  # the name alone could pick a namesake
+        dialog.patient_search.setText(request.patient.name)
+        dialog.patient_search.blockSignals(False)
+        dialog.patients.set_rows([request.patient])
+        dialog.patient_list.setCurrentIndex(dialog.patients.index(0))
+    dialog.search()
+    if not dialog.exec() or dialog.appointment_id is None:
+        return None
+    return Booked(dialog.booked_text, dialog.booked_place)
+
+
+class _PickOpening(FindOpeningDialog):
+    """Find next opening that only chooses (to move a visit there) instead of booking a new one."""
+
+    chosen: Opening | None = None
+
+    def book_opening(self, row: int) -> bool:
+        if not 0 <= row < self.results.rowCount():
+            self.error.setText("Choose an opening in the list.")
+            return False
+        self.chosen = self.results.row_at(row)
+        self.accept()
+        return True
+
+
+def pick_next_opening(ctx: AppContext, parent: QWidget, request: OpeningRequest) -> Opening | None:
+    """One of the next openings for the request's type, length and provider, chosen with "Move here"
+    (``ctx.dialogs.pick_opening``); None when the dialog was closed."""
+    dialog = _PickOpening(ctx, provider_ids=[request.provider_id], parent=parent)
+    dialog.setWindowTitle(request.title)
+    dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(request.type_id)))
+    dialog.minutes.setValue(request.minutes)
+    for w in (dialog.patient_search, dialog.patient_list):
+        w.hide()
+    dialog.book_button.setText("Move here")
+    dialog.search()
+    if not dialog.exec():
+        return None
+    return dialog.chosen

@@ -321,11 +321,7 @@ class SettingsScreen(Screen):
         return box
 
     def open_import(self, kind: str) -> None:
-        from orca_desk.views.importing.wizard import ImportWizard
-
-        wizard = ImportWizard(self.ctx, kind, parent=self)
-        wizard.sig_status.connect(self.sig_status)
-        wizard.exec()
+        self.ctx.dialogs.import_wizard(self.ctx, self, kind, self.sig_status.emit)
 
     def _choose_backup_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

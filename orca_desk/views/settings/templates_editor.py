@@ -27,8 +27,8 @@ from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
 from orca_desk.services.patient_links import public_base_url
 from orca_desk.ui.context import AppContext
-from orca_desk.views.messaging.models import PaddedDelegate, RowsListModel
-from orca_desk.views.messaging.sms_counter import segment_help, segment_summary
+from orca_desk.ui.rows_table import PaddedDelegate, RowsListModel
+from orca_desk.ui.sms_counter import segment_help, segment_summary
 
 NON_GSM_HIGHLIGHT = "#ffd9d6"
 

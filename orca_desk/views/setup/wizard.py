@@ -20,18 +20,14 @@ from orca_desk.services.clock import Clock, SystemClock
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import Actor
 from orca_desk.ui.operations import Operations
-from orca_desk.views.setup.pages import (
-    ChairsPage,
-    ClinicPage,
-    DonePage,
-    LocationsPage,
-    MessagingPage,
-    ProvidersPage,
-    SetupPage,
-    StaffPage,
-    TypesPage,
-    system_zone,
-)
+from orca_desk.views.setup.base import SetupPage, system_zone
+from orca_desk.views.setup.clinic_page import ClinicPage
+from orca_desk.views.setup.done_page import DonePage
+from orca_desk.views.setup.locations_pages import ChairsPage, LocationsPage
+from orca_desk.views.setup.messaging_page import MessagingPage
+from orca_desk.views.setup.providers_page import ProvidersPage
+from orca_desk.views.setup.staff_page import StaffPage
+from orca_desk.views.setup.types_page import TypesPage
 
 if TYPE_CHECKING:  # the wizard is handed the database; it reads and writes through its Operations
     from orca_desk.db import Database
