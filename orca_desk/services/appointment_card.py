@@ -32,7 +32,7 @@ from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.messaging.inbox_queries import send_staff_message
-from orca_desk.services.patient_card import ALERT_KINDS
+from orca_desk.services.patient_card.rows import ALERT_KINDS
 from orca_desk.services.security import BOOK, Actor
 
 # Statuses of a visit that happened (last visit) and of one still to come (next visit).
