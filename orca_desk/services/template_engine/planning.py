@@ -38,7 +38,7 @@ from orca_desk.services.bulk import (
 )
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import Interval, contains, normalize, subtract
-from orca_desk.services.schedule_templates import WEEKDAY_SHORT, hhmm
+from orca_desk.services.schedule_templates.rows import WEEKDAY_SHORT, hhmm
 from orca_desk.services.template_engine.plans import (
     _MAX_APPOINTMENT_MIN,
     ALL_WEEKDAYS,
