@@ -210,8 +210,8 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     if version is None:
         raise NotFound(f"{tmpl.name} has no version {params.version}.")
     slots: list[_SlotRow] = [
-        tuple(r)
-        for r in session.execute(  # type: ignore[misc]
+        tuple(r)  # type: ignore[misc]
+        for r in session.execute(
             select(
                 TemplateSlot.id,
                 TemplateSlot.week,
