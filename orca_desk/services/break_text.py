@@ -8,7 +8,7 @@ from typing import Any
 
 from orca_desk.services import local_time
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.provider_schedules import BreakInput
+from orca_desk.services.provider_schedules.rows import BreakInput
 
 # A time is 24-hour ("13:00") or 12-hour ("1:00 PM"), as the clinic's format writes it.
 _TIME = r"(\d{1,2}):(\d{2})\s*([AaPp][Mm])?"

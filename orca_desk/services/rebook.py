@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Patient, Provider
@@ -56,44 +57,7 @@ def to_rebook(
     if not location_zones or not days:
         return []
     lo, hi = range_bounds(list(days), list(location_zones.values()))
-    later = aliased(Appointment)
-    rebooked = exists().where(
-        later.patient_id == Appointment.patient_id,
-        later.status.in_(ACTIVE_STATUSES),
-        or_(later.start_at > Appointment.start_at, later.start_at >= now),
-    )
-    q = (
-        select(
-            Appointment.id,
-            Appointment.patient_id,
-            Patient.first_name,
-            Patient.last_name,
-            Appointment.status,
-            Appointment.cancel_reason,
-            Appointment.type_id,
-            AppointmentType.name,
-            Appointment.provider_id,
-            Provider.name,
-            Appointment.location_id,
-            Appointment.chair_id,
-            Appointment.start_at,
-            Appointment.end_at,
-        )
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .join(AppointmentType, AppointmentType.id == Appointment.type_id)
-        .join(Provider, Provider.id == Appointment.provider_id)
-        .where(
-            and_(
-                Appointment.location_id.in_(list(location_zones)),
-                Appointment.start_at >= lo,
-                Appointment.start_at < hi,
-                Appointment.status.in_(MISSED_STATUSES),
-                Patient.is_active.is_(True),
-                ~rebooked,
-            )
-        )
-        .order_by(Appointment.start_at, Appointment.id)
-    )
+    q = _missed_visits(list(location_zones), lo, hi, now)
     rows = session.execute(q).all()
     if not rows:
         return []
@@ -126,6 +90,50 @@ def to_rebook(
             when_text=local_time.fmt_datetime(start, tz, style),
         )
     return sorted(latest.values(), key=lambda row: (row.start, row.appointment_id))
+
+
+def _missed_visits(
+    location_ids: list[int], lo: datetime, hi: datetime, now: datetime
+) -> Select[*tuple[Any, ...]]:
+    """Cancelled and no-show visits starting in [lo, hi) at these locations, not yet rebooked."""
+    later = aliased(Appointment)
+    rebooked = exists().where(
+        later.patient_id == Appointment.patient_id,
+        later.status.in_(ACTIVE_STATUSES),
+        or_(later.start_at > Appointment.start_at, later.start_at >= now),
+    )
+    return (
+        select(
+            Appointment.id,
+            Appointment.patient_id,
+            Patient.first_name,
+            Patient.last_name,
+            Appointment.status,
+            Appointment.cancel_reason,
+            Appointment.type_id,
+            AppointmentType.name,
+            Appointment.provider_id,
+            Provider.name,
+            Appointment.location_id,
+            Appointment.chair_id,
+            Appointment.start_at,
+            Appointment.end_at,
+        )
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+        .join(Provider, Provider.id == Appointment.provider_id)
+        .where(
+            and_(
+                Appointment.location_id.in_(location_ids),
+                Appointment.start_at >= lo,
+                Appointment.start_at < hi,
+                Appointment.status.in_(MISSED_STATUSES),
+                Patient.is_active.is_(True),
+                ~rebooked,
+            )
+        )
+        .order_by(Appointment.start_at, Appointment.id)
+    )
 
 
 def patient_row(session: Session, patient_id: int) -> PatientRow | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -150,61 +150,96 @@ def _reconcile(
     existing: dict[int, list[Any]] = defaultdict(list)
     for r in existing_rows:
         existing[r.appointment_id].append(r)
-    inserts: list[tuple[Any, ...]] = []
-    updates: dict[tuple[str, str], list[int]] = defaultdict(list)  # (status, reason) → ids
-    revive: list[int] = []
-    cancel_messages: set[int] = set()
+    changes = _Changes()
     for a in appts:
         want = _desired(a, plans, now)
         have = {(r.step_id, r.channel, r.planned_start): r for r in existing.get(a.id, ())}
-        for key, (st, status, reason) in want.items():
-            r = have.get(key)
-            if r is None:
-                inserts.append(
-                    (
-                        a.clinic_id,
-                        a.id,
-                        st.sequence_id,
-                        st.id,
-                        key[1],
-                        st.offset,
-                        st.asks,
-                        a.start,
-                        a.start - timedelta(minutes=st.offset),
-                        status,
-                        reason,
-                    )
+        _add_wanted(changes, a, want, have, summary)
+        _withdraw_unwanted(changes, a, want, have, now, summary)
+    _write_changes(session, changes, now)
+
+
+@dataclass
+class _Changes:
+    """What reconciling asks of the database: rows to insert, to set to a status, to plan again."""
+
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)
+    # (status, reason) → ids
+    updates: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    revive: list[int] = field(default_factory=list)
+    cancel_messages: set[int] = field(default_factory=set)
+
+
+def _add_wanted(
+    changes: _Changes,
+    a: _Appt,
+    want: dict[_Key, tuple[_Step, str, str]],
+    have: dict[_Key, Any],
+    summary: PlanSummary,
+) -> None:
+    """New rows for the wanted reminders the appointment lacks; answered or revived ones updated."""
+    for key, (st, status, reason) in want.items():
+        r = have.get(key)
+        if r is None:
+            changes.inserts.append(
+                (
+                    a.clinic_id,
+                    a.id,
+                    st.sequence_id,
+                    st.id,
+                    key[1],
+                    st.offset,
+                    st.asks,
+                    a.start,
+                    a.start - timedelta(minutes=st.offset),
+                    status,
+                    reason,
                 )
-                if status == "planned":
-                    summary.planned += 1
-                else:
-                    summary.skipped += 1
-            elif r.status in PENDING and status == "skipped" and reason in ANSWER_SKIPS:
-                updates[("skipped", reason)].append(r.id)
-                if r.status == "queued" and r.outbox_message_id:
-                    cancel_messages.add(r.outbox_message_id)
+            )
+            if status == "planned":
+                summary.planned += 1
+            else:
                 summary.skipped += 1
-            elif status == "planned" and (
-                r.status == "withdrawn" or (r.status == "skipped" and r.reason in ANSWER_SKIPS)
-            ):
-                revive.append(r.id)
-                summary.revived += 1
-        gone = (
-            "The appointment moved."
-            if a.status in UPCOMING and a.start > now
-            else f"The appointment is {a.status.replace('_', '-')}."
-            if a.status not in UPCOMING
-            else "The appointment has started."
-        )
-        for key, r in have.items():
-            if key not in want and r.status in PENDING:
-                why = "The sequence changed." if a.status in UPCOMING and key[2] == a.start else gone
-                updates[("withdrawn", why)].append(r.id)
-                if r.status == "queued" and r.outbox_message_id:
-                    cancel_messages.add(r.outbox_message_id)
-                summary.withdrawn += 1
-    _insert_rows(session, inserts, now)
-    for (status, reason), ids in updates.items():
+        elif r.status in PENDING and status == "skipped" and reason in ANSWER_SKIPS:
+            changes.updates[("skipped", reason)].append(r.id)
+            if r.status == "queued" and r.outbox_message_id:
+                changes.cancel_messages.add(r.outbox_message_id)
+            summary.skipped += 1
+        elif status == "planned" and (
+            r.status == "withdrawn" or (r.status == "skipped" and r.reason in ANSWER_SKIPS)
+        ):
+            changes.revive.append(r.id)
+            summary.revived += 1
+
+
+def _withdraw_unwanted(
+    changes: _Changes,
+    a: _Appt,
+    want: dict[_Key, tuple[_Step, str, str]],
+    have: dict[_Key, Any],
+    now: datetime,
+    summary: PlanSummary,
+) -> None:
+    """Withdraw the pending reminders no longer wanted, saying why (moved, cancelled, started...)."""
+    gone = (
+        "The appointment moved."
+        if a.status in UPCOMING and a.start > now
+        else f"The appointment is {a.status.replace('_', '-')}."
+        if a.status not in UPCOMING
+        else "The appointment has started."
+    )
+    for key, r in have.items():
+        if key not in want and r.status in PENDING:
+            why = "The sequence changed." if a.status in UPCOMING and key[2] == a.start else gone
+            changes.updates[("withdrawn", why)].append(r.id)
+            if r.status == "queued" and r.outbox_message_id:
+                changes.cancel_messages.add(r.outbox_message_id)
+            summary.withdrawn += 1
+
+
+def _write_changes(session: Session, changes: _Changes, now: datetime) -> None:
+    _insert_rows(session, changes.inserts, now)
+    for (status, reason), ids in changes.updates.items():
         for chunk in chunks(ids):
             session.execute(
                 update(PlannedReminder)
@@ -212,7 +247,7 @@ def _reconcile(
                 .values(status=status, reason=reason, updated_at=now),
                 execution_options={"synchronize_session": False},
             )
-    for chunk in chunks(revive):
+    for chunk in chunks(changes.revive):
         session.execute(
             update(PlannedReminder)
             .where(PlannedReminder.id.in_(chunk))
@@ -225,8 +260,8 @@ def _reconcile(
             ),
             execution_options={"synchronize_session": False},
         )
-    if cancel_messages:
-        _cancel_messages(session, cancel_messages, now)
+    if changes.cancel_messages:
+        _cancel_messages(session, changes.cancel_messages, now)
 
 
 _INSERT_COLUMNS = (

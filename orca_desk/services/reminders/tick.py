@@ -131,31 +131,10 @@ def _process_due(
             report.skipped += 1
 
     a = session.get(Appointment, r.appointment_id)
-    if a is None or a.status not in UPCOMING or a.start_at <= now:
-        return finish("withdrawn", "The appointment is no longer upcoming.")
-    if a.start_at != r.planned_start:
-        return finish("withdrawn", "The appointment moved.")
-    later = session.scalar(
-        select(PlannedReminder.id)
-        .where(
-            PlannedReminder.appointment_id == r.appointment_id,
-            PlannedReminder.channel == r.channel,
-            PlannedReminder.status == "planned",
-            PlannedReminder.due_at <= now,
-            PlannedReminder.planned_start == r.planned_start,
-            PlannedReminder.offset_minutes < r.offset_minutes,
-        )
-        .limit(1)
-    )
-    if later is not None:
-        return finish(
-            "skipped",
-            "A later reminder was due at the same time (automation was not running); only that one was sent.",
-        )
-    if a.confirmation == "declined":
-        return finish("skipped", SKIP_DECLINED)
-    if r.asks_for_confirmation and a.confirmation in ("confirmed", "callback"):
-        return finish("skipped", SKIP_CONFIRMED if a.confirmation == "confirmed" else SKIP_CALLBACK)
+    skip = _why_not_send(session, r, a, now)
+    if skip is not None:
+        return finish(*skip)
+    assert a is not None
     p = session.get(Patient, a.patient_id)
     assert p is not None
     address, why = _recipient(session, p, r.channel)
@@ -163,33 +142,9 @@ def _process_due(
         return finish("skipped", why)
     loc = _location(session, ctx, a.location_id)
     zone = _zone(loc.timezone)
-    group: list[tuple[PlannedReminder, Appointment, Patient]] = [(r, a, p)]
-    for x in _partners(session, r, address, a, zone, now):
-        xa = session.get(Appointment, x.appointment_id)
-        xp = session.get(Patient, xa.patient_id) if xa else None
-        if xa is None or xp is None or _recipient(session, xp, r.channel)[0] != address:
-            continue
-        if xa.confirmation == "declined" or (
-            x.asks_for_confirmation and xa.confirmation in ("confirmed", "callback")
-        ):
-            continue
-        group.append((x, xa, xp))
+    group = _family_group(session, r, a, p, address, zone, now)
     values = _values(session, ctx, a, p, settings, r.channel, address, now)
-    step = session.get(ReminderStep, r.step_id)
-    if len(group) > 1:
-        subject, body = _merged_texts(session, ctx, group, r, values)
-    else:
-        raw_subject, raw_body = (
-            step_texts(session, a.clinic_id, step, r.channel)
-            if step
-            else step_texts(None, None, StepInput(r.offset_minutes, (r.channel,)), r.channel)
-        )
-        body = _fill(raw_body, values)
-        subject = (
-            _fill(raw_subject, values)
-            if r.channel == "email" and raw_subject
-            else ("Your visit" if r.channel == "email" else None)
-        )
+    subject, body = _texts(session, ctx, group, r, a, values)
     msg = enqueue(
         session,
         clinic_id=a.clinic_id,
@@ -215,6 +170,89 @@ def _process_due(
             report.merged += 1
         if r.asks_for_confirmation:
             _open_request(session, x, xa, xp, msg, address, now)
+
+
+def _why_not_send(
+    session: Session, r: PlannedReminder, a: Appointment | None, now: datetime
+) -> tuple[str, str] | None:
+    """("withdrawn" or "skipped", why) when the reminder must not go out, else None."""
+    if a is None or a.status not in UPCOMING or a.start_at <= now:
+        return "withdrawn", "The appointment is no longer upcoming."
+    if a.start_at != r.planned_start:
+        return "withdrawn", "The appointment moved."
+    later = session.scalar(
+        select(PlannedReminder.id)
+        .where(
+            PlannedReminder.appointment_id == r.appointment_id,
+            PlannedReminder.channel == r.channel,
+            PlannedReminder.status == "planned",
+            PlannedReminder.due_at <= now,
+            PlannedReminder.planned_start == r.planned_start,
+            PlannedReminder.offset_minutes < r.offset_minutes,
+        )
+        .limit(1)
+    )
+    if later is not None:
+        return (
+            "skipped",
+            "A later reminder was due at the same time (automation was not running); only that one was sent.",
+        )
+    if a.confirmation == "declined":
+        return "skipped", SKIP_DECLINED
+    if r.asks_for_confirmation and a.confirmation in ("confirmed", "callback"):
+        return "skipped", SKIP_CONFIRMED if a.confirmation == "confirmed" else SKIP_CALLBACK
+    return None
+
+
+def _family_group(
+    session: Session,
+    r: PlannedReminder,
+    a: Appointment,
+    p: Patient,
+    address: str,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[tuple[PlannedReminder, Appointment, Patient]]:
+    """The reminder with those of the same family and day that go in its message."""
+    group: list[tuple[PlannedReminder, Appointment, Patient]] = [(r, a, p)]
+    for x in _partners(session, r, address, a, zone, now):
+        xa = session.get(Appointment, x.appointment_id)
+        xp = session.get(Patient, xa.patient_id) if xa else None
+        if xa is None or xp is None or _recipient(session, xp, r.channel)[0] != address:
+            continue
+        if xa.confirmation == "declined" or (
+            x.asks_for_confirmation and xa.confirmation in ("confirmed", "callback")
+        ):
+            continue
+        group.append((x, xa, xp))
+    return group
+
+
+def _texts(
+    session: Session,
+    ctx: _Ctx,
+    group: list[tuple[PlannedReminder, Appointment, Patient]],
+    r: PlannedReminder,
+    a: Appointment,
+    values: dict[str, str],
+) -> tuple[str | None, str]:
+    """The message's subject (email only) and body: the step's texts, or one for the whole family."""
+    step = session.get(ReminderStep, r.step_id)
+    if len(group) > 1:
+        subject, body = _merged_texts(session, ctx, group, r, values)
+    else:
+        raw_subject, raw_body = (
+            step_texts(session, a.clinic_id, step, r.channel)
+            if step
+            else step_texts(None, None, StepInput(r.offset_minutes, (r.channel,)), r.channel)
+        )
+        body = _fill(raw_body, values)
+        subject = (
+            _fill(raw_subject, values)
+            if r.channel == "email" and raw_subject
+            else ("Your visit" if r.channel == "email" else None)
+        )
+    return subject, body
 
 
 def _open_request(

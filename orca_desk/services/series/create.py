@@ -14,7 +14,7 @@ from orca_desk.services import audit, booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.security import BOOK, Actor
-from orca_desk.services.series.preview import _plan
+from orca_desk.services.series.preview import _Plan, _plan
 from orca_desk.services.series.rules import HORIZON, _check_rule, _end_of, _expand, _label, _utc, _zone
 from orca_desk.services.series_exceptions import add_exception
 
@@ -157,36 +157,11 @@ def create_series(
     chosen = _normalise(decisions)
     if all(chosen.get(_utc(o)) == "skip" for o in occs):
         raise ValidationError("Every date is skipped; there is nothing to book.")
-    end_kind, count, until_date = _end_of(rule, plan.zone)
     with session.begin_nested():
-        series = RecurringSeries(
-            clinic_id=plan.clinic_id,
-            patient_id=patient_id,
-            provider_id=provider_id,
-            chair_id=chair_id,
-            location_id=plan.location_id,
-            type_id=type_id,
-            rrule=rule,
-            start_date=start.date(),
-            start_minute=start.hour * 60 + start.minute,
-            timezone=plan.zone.key,
-            minutes=plan.minutes,
-            end_kind=end_kind,
-            count=count,
-            until_date=until_date,
-            materialised_until=horizon if end_kind == "never" else None,
-            status="active",
-            notes=notes,
-            created_at=now,
-            updated_at=now,
-        )
+        series = _series_row(plan, rule, start, horizon, notes=notes, now=now)
         session.add(series)
         session.flush()
-        reuse: dict[_SlotKey, Appointment] = {}
-        if adopt_appointment_id is not None:
-            own = session.get(Appointment, adopt_appointment_id)
-            if own is not None and own.patient_id == patient_id and own.series_id is None:
-                reuse[(own.start_at, own.end_at, own.chair_id, own.provider_id, own.type_id)] = own
+        reuse = _adopted(session, adopt_appointment_id, patient_id)
         _book_occurrences(session, actor, series, occs, chosen, now=now, strict=True, reuse=reuse)
         audit.record(
             session,
@@ -198,3 +173,41 @@ def create_series(
             after={"rrule": rule, "dtstart": start.isoformat(), "occurrences": len(occs)},
         )
     return series.id
+
+
+def _series_row(
+    plan: _Plan, rule: str, start: datetime, horizon: datetime, *, notes: str, now: datetime
+) -> RecurringSeries:
+    """The new series row; a never-ending one is booked up to ``horizon`` (the scheduler goes on)."""
+    end_kind, count, until_date = _end_of(rule, plan.zone)
+    return RecurringSeries(
+        clinic_id=plan.clinic_id,
+        patient_id=plan.patient_id,
+        provider_id=plan.provider_id,
+        chair_id=plan.chair_id,
+        location_id=plan.location_id,
+        type_id=plan.type_id,
+        rrule=rule,
+        start_date=start.date(),
+        start_minute=start.hour * 60 + start.minute,
+        timezone=plan.zone.key,
+        minutes=plan.minutes,
+        end_kind=end_kind,
+        count=count,
+        until_date=until_date,
+        materialised_until=horizon if end_kind == "never" else None,
+        status="active",
+        notes=notes,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _adopted(session: Session, appointment_id: int | None, patient_id: int) -> dict[_SlotKey, Appointment]:
+    """The appointment "Repeat…" was opened from, by its slot, when it can become an occurrence."""
+    reuse: dict[_SlotKey, Appointment] = {}
+    if appointment_id is not None:
+        own = session.get(Appointment, appointment_id)
+        if own is not None and own.patient_id == patient_id and own.series_id is None:
+            reuse[(own.start_at, own.end_at, own.chair_id, own.provider_id, own.type_id)] = own
+    return reuse

@@ -55,22 +55,7 @@ def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HOR
         return []
     ids = [s.id for s in series]
     lo = min((s.materialised_until or _dtstart(s)) for s in series)
-    taken: set[tuple[int, datetime]] = set()
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        for sid, start in session.execute(
-            select(Appointment.series_id, Appointment.series_occurrence_start).where(
-                Appointment.series_id.in_(part), Appointment.series_occurrence_start >= lo
-            )
-        ):
-            if sid is not None and start is not None:
-                taken.add((sid, start))
-        for sid, start in session.execute(
-            select(SeriesException.series_id, SeriesException.original_start).where(
-                SeriesException.series_id.in_(part), SeriesException.original_start >= lo
-            )
-        ):
-            taken.add((sid, start))
+    taken = _taken_dates(session, ids, lo)
     new: list[tuple[RecurringSeries, list[datetime]]] = []
     for s in series:
         since = max(s.materialised_until or now, now)
@@ -116,6 +101,27 @@ def plan_extensions(session: Session, *, now: datetime, horizon: timedelta = HOR
                 busy.add_planned(s.chair_id, s.patient_id, s.provider_id, o, o + length)
         out.append(_Extension(s.id, tuple(occs), tuple(problems)))
     return out
+
+
+def _taken_dates(session: Session, ids: list[int], lo: datetime) -> set[tuple[int, datetime]]:
+    """(series, occurrence start) from ``lo`` on that are booked or excepted already."""
+    taken: set[tuple[int, datetime]] = set()
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        for sid, start in session.execute(
+            select(Appointment.series_id, Appointment.series_occurrence_start).where(
+                Appointment.series_id.in_(part), Appointment.series_occurrence_start >= lo
+            )
+        ):
+            if sid is not None and start is not None:
+                taken.add((sid, start))
+        for sid, start in session.execute(
+            select(SeriesException.series_id, SeriesException.original_start).where(
+                SeriesException.series_id.in_(part), SeriesException.original_start >= lo
+            )
+        ):
+            taken.add((sid, start))
+    return taken
 
 
 def extend_horizons(

@@ -232,67 +232,9 @@ def _preview(
         first=(occs[0] - near).date() if occs else dtstart.date(),
         last=(occs[-1] + near).date() if occs else dtstart.date(),
     )
-    found: list[list[Problem]] = []
-    for n, occ in enumerate(occs):
-        if n % 8 == 0:
-            report(n, total)
-        end = occ + length
-        problems = busy.problems(
-            patient_id=plan.patient_id,
-            provider_id=plan.provider_id,
-            chair_id=plan.chair_id,
-            start=occ,
-            end=end,
-            zone=plan.zone,
-            ignore=ignore,
-        )
-        if hours.suspicious(occ, end):
-            problems = (
-                _hours_problems(
-                    session, engine, provider_id=plan.provider_id, chair_id=plan.chair_id, start=occ, end=end
-                )
-                + problems
-            )
-        if now is not None and occ < now:
-            problems.insert(0, Problem("past", "That time is in the past."))
-        found.append(problems)
-    # Alternatives, in memory: first the same day of every conflicting date (one query for
-    # all of them), then, for those with nothing free that day, the week either side.
-    planned = sorted(_utc(o) for o in occs)
-    period = _period_of(rule)
-    alternatives: dict[int, Alternative | None] = {}
-    report(len(occs), total)
-    for reach in (0, ALTERNATIVE_DAYS):
-        todo = [i for i, p in enumerate(found) if p and alternatives.get(i) is None]
-        if not todo:
-            break
-        windows = [
-            (
-                datetime.combine(occs[i].date() - timedelta(days=reach), time(0), tzinfo=plan.zone),
-                datetime.combine(occs[i].date() + timedelta(days=reach + 1), time(0), tzinfo=plan.zone),
-            )
-            for i in todo
-        ]
-        _load_busy(session, busy, windows, **keys)
-        for k, i in enumerate(todo):
-            report(len(occs) + (len(occs) * (k + (len(todo) if reach else 0))) // (2 * len(todo)), total)
-            alt = _nearest_alternative(
-                session,
-                engine if reach else None,
-                busy,
-                hours,
-                plan,
-                occs[i],
-                planned,
-                now=now,
-                ignore=ignore,
-                reach=reach,
-                period=period,
-            )
-            alternatives[i] = alt
-            if alt is not None:
-                # Accepting every suggestion must work: later suggestions see this one as taken.
-                busy.add_planned(alt.chair_id, plan.patient_id, alt.provider_id, alt.start, alt.end)
+    run = _PreviewRun(session, plan, occs, busy, engine, hours, keys, now, ignore, report, total)
+    found = run.problems()
+    alternatives = run.alternatives(found, _period_of(rule))
     report(total, total)
     rows = [
         PreviewOccurrence(i + 1, occ, occ + length, tuple(found[i]), alternatives.get(i))
@@ -307,6 +249,104 @@ def _preview(
         occurrences=tuple(rows),
         never_ends=_end_of(rule, plan.zone)[0] == "never",
     )
+
+
+@dataclass
+class _PreviewRun:
+    """What checking the dates of one series shares: the plan, busy time, hours and progress."""
+
+    session: Session
+    plan: _Plan
+    occs: list[datetime]
+    busy: _Busy
+    engine: ModuleType
+    hours: _Hours
+    keys: dict[str, list[int]]
+    now: datetime | None
+    ignore: frozenset[int]
+    report: Callable[[int, int], None]
+    total: int
+
+    def problems(self) -> list[list[Problem]]:
+        """The problems of each date: busy time, hours, time off, blocks, the past."""
+        plan, length = self.plan, timedelta(minutes=self.plan.minutes)
+        found: list[list[Problem]] = []
+        for n, occ in enumerate(self.occs):
+            if n % 8 == 0:
+                self.report(n, self.total)
+            end = occ + length
+            problems = self.busy.problems(
+                patient_id=plan.patient_id,
+                provider_id=plan.provider_id,
+                chair_id=plan.chair_id,
+                start=occ,
+                end=end,
+                zone=plan.zone,
+                ignore=self.ignore,
+            )
+            if self.hours.suspicious(occ, end):
+                problems = (
+                    _hours_problems(
+                        self.session,
+                        self.engine,
+                        provider_id=plan.provider_id,
+                        chair_id=plan.chair_id,
+                        start=occ,
+                        end=end,
+                    )
+                    + problems
+                )
+            if self.now is not None and occ < self.now:
+                problems.insert(0, Problem("past", "That time is in the past."))
+            found.append(problems)
+        return found
+
+    def alternatives(
+        self, found: list[list[Problem]], period: Callable[[date], object] | None
+    ) -> dict[int, Alternative | None]:
+        """The nearest free alternative of each date with problems (None: nothing near is free).
+
+        In memory: first the same day of every conflicting date (one query for all of them),
+        then, for those with nothing free that day, the week either side.
+        """
+        occs, plan = self.occs, self.plan
+        planned = sorted(_utc(o) for o in occs)
+        alternatives: dict[int, Alternative | None] = {}
+        self.report(len(occs), self.total)
+        for reach in (0, ALTERNATIVE_DAYS):
+            todo = [i for i, p in enumerate(found) if p and alternatives.get(i) is None]
+            if not todo:
+                break
+            windows = [
+                (
+                    datetime.combine(occs[i].date() - timedelta(days=reach), time(0), tzinfo=plan.zone),
+                    datetime.combine(occs[i].date() + timedelta(days=reach + 1), time(0), tzinfo=plan.zone),
+                )
+                for i in todo
+            ]
+            _load_busy(self.session, self.busy, windows, **self.keys)
+            for k, i in enumerate(todo):
+                self.report(
+                    len(occs) + (len(occs) * (k + (len(todo) if reach else 0))) // (2 * len(todo)), self.total
+                )
+                alt = _nearest_alternative(
+                    self.session,
+                    self.engine if reach else None,
+                    self.busy,
+                    self.hours,
+                    plan,
+                    occs[i],
+                    planned,
+                    now=self.now,
+                    ignore=self.ignore,
+                    reach=reach,
+                    period=period,
+                )
+                alternatives[i] = alt
+                if alt is not None:
+                    # Accepting every suggestion must work: later suggestions see this one as taken.
+                    self.busy.add_planned(alt.chair_id, plan.patient_id, alt.provider_id, alt.start, alt.end)
+        return alternatives
 
 
 def _nearest_alternative(
@@ -344,6 +384,30 @@ def _nearest_alternative(
         i = bisect_left(planned, start - length)
         return any(p != own and p < start + length for p in planned[i : i + 3] if p + length > start)
 
+    found = _free_nearby(
+        busy, hours, plan, occ, reach, in_period, clashes_with_series, now=now, ignore=ignore
+    )
+    if found is not None or engine is None:  # past the openings search's reach: only the free slots nearby
+        return found
+    return _opening_nearby(
+        session, engine, busy, plan, occ, in_period, clashes_with_series, now=now, ignore=ignore
+    )
+
+
+def _free_nearby(
+    busy: _Busy,
+    hours: _Hours,
+    plan: _Plan,
+    occ: datetime,
+    reach: int,
+    in_period: Callable[[date], bool],
+    clashes_with_series: Callable[[datetime], bool],
+    *,
+    now: datetime | None,
+    ignore: frozenset[int],
+) -> Alternative | None:
+    """The free 5-minute-grid start nearest to ``occ`` within ``reach`` days, found in memory."""
+    length = timedelta(minutes=plan.minutes)
     base = occ.hour * 60 + occ.minute
     secs = plan.minutes * 60
     now_epoch = _epoch(now) if now is not None else None
@@ -376,8 +440,22 @@ def _nearest_alternative(
             cand = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=plan.zone)
             if not clashes_with_series(_utc(cand)):
                 return Alternative(cand, cand + length, plan.provider_id, plan.chair_id, plan.location_id)
-    if engine is None:  # past the reach of the openings search: the free slots nearby only
-        return None
+    return None
+
+
+def _opening_nearby(
+    session: Session,
+    engine: ModuleType,
+    busy: _Busy,
+    plan: _Plan,
+    occ: datetime,
+    in_period: Callable[[date], bool],
+    clashes_with_series: Callable[[datetime], bool],
+    *,
+    now: datetime | None,
+    ignore: frozenset[int],
+) -> Alternative | None:
+    """The best opening ``availability.find_openings`` gives within ALTERNATIVE_DAYS of ``occ``."""
     lo = occ - timedelta(days=ALTERNATIVE_DAYS)
     if now is not None:
         lo = max(lo, now)

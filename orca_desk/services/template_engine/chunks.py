@@ -10,15 +10,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppliedSlot,
-    TemplateApplication,
-    TemplateVersion,
-)
+from orca_desk.models import AppliedSlot, TemplateApplication, TemplateVersion
 from orca_desk.services import audit
-from orca_desk.services.bulk import (
-    chunks,
-)
+from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.security import MANAGE_TEMPLATES, Actor
 from orca_desk.services.template_engine.applying import (
@@ -221,62 +215,11 @@ def replace_application_in_chunks(
     """
     actor.require(MANAGE_TEMPLATES)
     with write() as session:
-        old = session.get(TemplateApplication, application_id)
-        if old is None:
-            raise NotFound(f"Template application #{application_id} does not exist.")
-        if old.replaced_by is not None:
-            raise ValidationError(
-                f"Application #{application_id} was already replaced by #{old.replaced_by}."
-            )
-        today = _today(session, now, old.location_id)
-        start = max(old.start_day, today)
-        if start > old.end_day:
-            raise ValidationError(
-                f"Application #{application_id} covers only past dates "
-                f"({old.start_day} – {old.end_day}); nothing to replace.",
-                field="start_day",
-            )
-        params = ApplyParams(
-            template_id=old.template_id,
-            provider_ids=tuple(old.provider_ids),
-            start_day=start,
-            end_day=old.end_day,
-            weekdays=tuple(old.weekdays),
-            chair_ids=tuple(old.chair_ids),
-            location_id=old.location_id,
-            version=version,
-            rotation_start=old.rotation_start,
-        )
+        old, start = _replaceable(session, application_id, now=now)
+        params = _replacement_params(old, start, version)
         _check_params(session, params, now=now)
         number = _latest_version(session, old.template_id, version)
-    removed_total = 0
-
-    def retire(session: Session, chunk: Sequence[date]) -> list[int]:
-        nonlocal removed_total
-        ids = list(
-            session.scalars(
-                select(AppliedSlot.id).where(
-                    AppliedSlot.application_id == application_id,
-                    AppliedSlot.status == "open",
-                    AppliedSlot.day >= chunk[0],
-                    AppliedSlot.day <= chunk[-1],
-                    AppliedSlot.start_at >= now,
-                )
-            )
-        )
-        for part in chunks(ids):
-            session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(part)).values(status="removed"))
-        removed_total += len(ids)
-        return ids
-
-    def put_back(session: Session, ids: object, last_done: date | None) -> None:
-        assert isinstance(ids, list)
-        for part in chunks(ids):
-            q = update(AppliedSlot).where(AppliedSlot.id.in_(part))
-            if last_done is not None:
-                q = q.where(AppliedSlot.day > last_done)
-            session.execute(q.values(status="open"))
-
+    old_slots = _OldSlots(application_id, now)
     run = _run_chunks(
         write,
         actor,
@@ -286,52 +229,147 @@ def replace_application_in_chunks(
         progress=progress,
         cancel=cancel,
         chunk_days=chunk_days,
-        before_chunk=retire,
-        after_cancel=put_back,
+        before_chunk=old_slots.retire,
+        after_cancel=old_slots.put_back,
     )
     total = len(_chosen_days(params))
     if run.cancelled:
         return run.result(total)
     with write() as session:
-        old = session.get(TemplateApplication, application_id)
-        assert old is not None
+        replaced = session.get(TemplateApplication, application_id)
+        assert replaced is not None
         new_id = run.app_id
         if new_id is None:  # nothing new to create: record an empty application so the swap is visible
             version_id = session.scalar(
                 select(TemplateVersion.id).where(
-                    TemplateVersion.template_id == old.template_id, TemplateVersion.number == number
+                    TemplateVersion.template_id == replaced.template_id, TemplateVersion.number == number
                 )
             )
-            app = TemplateApplication(
-                template_id=old.template_id,
-                version_id=version_id,
-                provider_ids=list(old.provider_ids),
-                chair_ids=list(old.chair_ids),
-                location_id=old.location_id,
-                start_day=start,
-                end_day=old.end_day,
-                weekdays=list(old.weekdays),
-                rotation_start=old.rotation_start,
-                created_count=0,
-                created_by=actor.username,
-                created_at=now,
-            )
-            session.add(app)
-            session.flush()
-            new_id = app.id
-        old.replaced_by = new_id
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "replace",
-            "template_application",
-            old.id,
-            now=now,
-            after={"replaced_by": new_id, "removed": removed_total, "created": run.created},
+            new_id = _empty_application(session, actor, replaced, start, version_id, now=now)
+        _mark_replaced(
+            session, actor, replaced, new_id, removed=old_slots.removed, created=run.created, now=now
         )
     run.app_id = new_id
     return run.result(total)
+
+
+@dataclass
+class _OldSlots:
+    """The old application's open slots a chunked replace retires, and puts back when cancelled."""
+
+    application_id: int
+    now: datetime
+    removed: int = 0
+
+    def retire(self, session: Session, chunk: Sequence[date]) -> list[int]:
+        ids = list(
+            session.scalars(
+                select(AppliedSlot.id).where(
+                    AppliedSlot.application_id == self.application_id,
+                    AppliedSlot.status == "open",
+                    AppliedSlot.day >= chunk[0],
+                    AppliedSlot.day <= chunk[-1],
+                    AppliedSlot.start_at >= self.now,
+                )
+            )
+        )
+        for part in chunks(ids):
+            session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(part)).values(status="removed"))
+        self.removed += len(ids)
+        return ids
+
+    def put_back(self, session: Session, ids: object, last_done: date | None) -> None:
+        assert isinstance(ids, list)
+        for part in chunks(ids):
+            q = update(AppliedSlot).where(AppliedSlot.id.in_(part))
+            if last_done is not None:
+                q = q.where(AppliedSlot.day > last_done)
+            session.execute(q.values(status="open"))
+
+
+def _replaceable(session: Session, application_id: int, *, now: datetime) -> tuple[TemplateApplication, date]:
+    """The application to replace and the first day to replace it from (today or later)."""
+    old = session.get(TemplateApplication, application_id)
+    if old is None:
+        raise NotFound(f"Template application #{application_id} does not exist.")
+    if old.replaced_by is not None:
+        raise ValidationError(f"Application #{application_id} was already replaced by #{old.replaced_by}.")
+    today = _today(session, now, old.location_id)
+    start = max(old.start_day, today)
+    if start > old.end_day:
+        raise ValidationError(
+            f"Application #{application_id} covers only past dates "
+            f"({old.start_day} – {old.end_day}); nothing to replace.",
+            field="start_day",
+        )
+    return old, start
+
+
+def _replacement_params(old: TemplateApplication, start: date, version: int | None) -> ApplyParams:
+    """The old application's providers, chairs, weekdays and rotation, from ``start`` on."""
+    return ApplyParams(
+        template_id=old.template_id,
+        provider_ids=tuple(old.provider_ids),
+        start_day=start,
+        end_day=old.end_day,
+        weekdays=tuple(old.weekdays),
+        chair_ids=tuple(old.chair_ids),
+        location_id=old.location_id,
+        version=version,
+        rotation_start=old.rotation_start,
+    )
+
+
+def _empty_application(
+    session: Session,
+    actor: Actor,
+    old: TemplateApplication,
+    start: date,
+    version_id: int | None,
+    *,
+    now: datetime,
+) -> int:
+    """An application that created nothing, so that replacing ``old`` is visible."""
+    app = TemplateApplication(
+        template_id=old.template_id,
+        version_id=version_id,
+        provider_ids=list(old.provider_ids),
+        chair_ids=list(old.chair_ids),
+        location_id=old.location_id,
+        start_day=start,
+        end_day=old.end_day,
+        weekdays=list(old.weekdays),
+        rotation_start=old.rotation_start,
+        created_count=0,
+        created_by=actor.username,
+        created_at=now,
+    )
+    session.add(app)
+    session.flush()
+    return app.id
+
+
+def _mark_replaced(
+    session: Session,
+    actor: Actor,
+    old: TemplateApplication,
+    new_id: int,
+    *,
+    removed: int,
+    created: int,
+    now: datetime,
+) -> None:
+    old.replaced_by = new_id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "replace",
+        "template_application",
+        old.id,
+        now=now,
+        after={"replaced_by": new_id, "removed": removed, "created": created},
+    )
 
 
 def _count_days(days: Sequence[date], cancel: Cancel | None) -> tuple[int, bool]:
@@ -358,19 +396,7 @@ def replace_application(
     avoid them. A cancelled run puts the old open slots of the days not reached back.
     """
     actor.require(MANAGE_TEMPLATES)
-    old = session.get(TemplateApplication, application_id)
-    if old is None:
-        raise NotFound(f"Template application #{application_id} does not exist.")
-    if old.replaced_by is not None:
-        raise ValidationError(f"Application #{application_id} was already replaced by #{old.replaced_by}.")
-    today = _today(session, now, old.location_id)
-    start = max(old.start_day, today)
-    if start > old.end_day:
-        raise ValidationError(
-            f"Application #{application_id} covers only past dates "
-            f"({old.start_day} – {old.end_day}); nothing to replace.",
-            field="start_day",
-        )
+    old, start = _replaceable(session, application_id, now=now)
     now_dt = now
     removed_ids = list(
         session.scalars(
@@ -384,17 +410,7 @@ def replace_application(
     )
     for chunk in chunks(removed_ids):
         session.execute(update(AppliedSlot).where(AppliedSlot.id.in_(chunk)).values(status="removed"))
-    params = ApplyParams(
-        template_id=old.template_id,
-        provider_ids=tuple(old.provider_ids),
-        start_day=start,
-        end_day=old.end_day,
-        weekdays=tuple(old.weekdays),
-        chair_ids=tuple(old.chair_ids),
-        location_id=old.location_id,
-        version=version,
-        rotation_start=old.rotation_start,
-    )
+    params = _replacement_params(old, start, version)
     result = apply_template(session, actor, params, now=now, progress=progress, cancel=cancel)
     if result.cancelled:
         # Days not reached keep the old slots: no date ends up with neither.
@@ -412,34 +428,8 @@ def replace_application(
             if version is not None
             else ver_q.order_by(TemplateVersion.number.desc()).limit(1)
         )
-        app = TemplateApplication(
-            template_id=old.template_id,
-            version_id=session.scalar(ver_q),
-            provider_ids=list(old.provider_ids),
-            chair_ids=list(old.chair_ids),
-            location_id=old.location_id,
-            start_day=start,
-            end_day=old.end_day,
-            weekdays=list(old.weekdays),
-            rotation_start=old.rotation_start,
-            created_count=0,
-            created_by=actor.username,
-            created_at=now,
-        )
-        session.add(app)
-        session.flush()
-        new_id = app.id
-    old.replaced_by = new_id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "replace",
-        "template_application",
-        old.id,
-        now=now,
-        after={"replaced_by": new_id, "removed": len(removed_ids), "created": result.created},
-    )
+        new_id = _empty_application(session, actor, old, start, session.scalar(ver_q), now=now)
+    _mark_replaced(session, actor, old, new_id, removed=len(removed_ids), created=result.created, now=now)
     return ApplyResult(
         new_id,
         result.created,

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
-    ACTIVE_STATUSES,
     Chair,
     Location,
     Provider,
@@ -26,21 +24,14 @@ from orca_desk.services.availability import (
     PeriodRow,
     ScheduleData,
     epoch_minute,
-    from_epoch,
     load_schedule_data,
     zone_of,
 )
-from orca_desk.services.bulk import (
-    epoch_seconds_sql,
-    fetch_tuples,
-    instant_param,
-    param_mark,
-)
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import Interval, contains, normalize, subtract
-from orca_desk.services.schedule_templates import WEEKDAY_SHORT, hhmm
+from orca_desk.services.schedule_templates.rows import WEEKDAY_SHORT, hhmm
+from orca_desk.services.template_engine.busy import BusyLanes, load_busy_lanes
 from orca_desk.services.template_engine.plans import (
-    _MAX_APPOINTMENT_MIN,
     ALL_WEEKDAYS,
     MAX_DAYS,
     ApplicationPlan,
@@ -48,29 +39,6 @@ from orca_desk.services.template_engine.plans import (
     PlannedSlot,
     _SlotRow,
 )
-
-# ----- planning ----------------------------------------------------------------------------
-
-
-_Lane = tuple[list[int], list[int]]  # starts and ends of normalized busy intervals
-
-
-def _lanes(raw: dict[int, list[Interval]]) -> dict[int, _Lane]:
-    """Busy intervals per key, normalized and split into start and end lists for ``_meets``."""
-    out = {}
-    for key, ivs in raw.items():
-        merged = normalize(ivs)
-        out[key] = ([a for a, _ in merged], [b for _, b in merged])
-    return out
-
-
-def _meets(lane: _Lane | None, s: int, e: int) -> bool:
-    """Whether [s, e) meets the lane's intervals (O(log n))."""
-    if lane is None:
-        return False
-    starts, ends = lane
-    i = bisect_left(starts, e) - 1
-    return i >= 0 and ends[i] > s
 
 
 class _HoursCache:
@@ -197,73 +165,16 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
     NotFound naming them. Writes nothing.
     """
     _check_params(session, params, now=now)
-    tmpl = session.get(ScheduleTemplate, params.template_id)
-    if tmpl is None:
-        raise NotFound(f"Template #{params.template_id} does not exist.")
-    vq = select(TemplateVersion).where(TemplateVersion.template_id == tmpl.id)
-    vq = (
-        vq.where(TemplateVersion.number == params.version)
-        if params.version is not None
-        else vq.order_by(TemplateVersion.number.desc()).limit(1)
-    )
-    version = session.scalar(vq)
-    if version is None:
-        raise NotFound(f"{tmpl.name} has no version {params.version}.")
-    slots: list[_SlotRow] = [
-        tuple(r)  # type: ignore[misc]
-        for r in session.execute(
-            select(
-                TemplateSlot.id,
-                TemplateSlot.week,
-                TemplateSlot.weekday,
-                TemplateSlot.chair_index,
-                TemplateSlot.start_minute,
-                TemplateSlot.end_minute,
-                TemplateSlot.type_id,
-                TemplateSlot.is_blocked,
-                TemplateSlot.block_reason,
-            )
-            .where(TemplateSlot.version_id == version.id)
-            .order_by(TemplateSlot.start_minute, TemplateSlot.chair_index)
-        )
-    ]
-    providers = {
-        r[0]: (r[1], r[2])
-        for r in session.execute(
-            select(Provider.id, Provider.name, Provider.max_concurrent).where(
-                Provider.id.in_(params.provider_ids), Provider.is_active.is_(True)
-            )
-        )
-    }
-    missing = [pid for pid in params.provider_ids if pid not in providers]
-    if missing:
-        raise NotFound(
-            f"Provider{'s' if len(missing) > 1 else ''} {', '.join(f'#{m}' for m in missing)} "
-            "do not exist or are inactive."
-        )
+    tmpl, version = _template_version(session, params)
+    slots = _template_slots(session, version.id)
+    providers = _providers(session, params.provider_ids)
     if not params.chair_ids and version.chair_count > 1 and len(params.provider_ids) == 1:
         # Chairs left empty: the provider's usual chairs (set up with the clinic) are the lanes.
         usual = _usual_chairs(session, params.provider_ids[0], version.chair_count)
         if usual:
             params = replace(params, chair_ids=usual)
-    location_id = params.location_id
+    location_id = _chairs_location(session, params.chair_ids, params.location_id)
     chair_ids = list(params.chair_ids)
-    if chair_ids:
-        chair_locs = dict(
-            session.execute(
-                select(Chair.id, Chair.location_id).where(Chair.id.in_(chair_ids), Chair.is_active.is_(True))
-            ).all()
-        )
-        bad = [c for c in chair_ids if c not in chair_locs]
-        if bad:
-            raise NotFound(
-                f"Chair{'s' if len(bad) > 1 else ''} {', '.join(f'#{b}' for b in bad)} do not exist."
-            )
-        if len(set(chair_locs.values())) > 1:
-            raise ValidationError("Choose chairs of one location.", field="chairs")
-        if len(set(chair_ids)) != len(chair_ids):
-            raise ValidationError("A chair is chosen twice.", field="chairs")
-        location_id = next(iter(chair_locs.values()))
     if version.chair_count > max(1, len(chair_ids)):
         raise ValidationError(
             f"{tmpl.name} uses {version.chair_count} chairs; choose "
@@ -301,44 +212,112 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
         last_day=days[-1],
         zones=zones,
     )
-    zone0 = zones[default_location]
-    lo = epoch_minute(datetime.combine(days[0], datetime.min.time(), tzinfo=zone0)) - 24 * 60
-    hi = epoch_minute(datetime.combine(days[-1], datetime.min.time(), tzinfo=zone0)) + 48 * 60
-    lo_dt, hi_dt = from_epoch(lo), from_epoch(hi)
-    active = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
-    appt_by_provider, appt_by_chair, _ = _load_intervals(
-        session,
-        "appointment",
-        lo_dt,
-        hi_dt,
-        pids,
-        chair_ids,
-        longest=timedelta(minutes=_MAX_APPOINTMENT_MIN),
-        condition=f"status IN ({active})",
+    planner = _Planner(
+        data=data,
+        hours=_HoursCache(data, days),
+        busy=load_busy_lanes(session, days, zones[default_location], pids, chair_ids),
+        providers=providers,
+        location_id=location_id,
+        default_location=default_location,
+        now_em=epoch_minute(now),
     )
-    # An applied slot lies within one local day: at most 25 hours (the day clocks fall back).
-    applied_by_provider, applied_by_chair, applied_chairless = _load_intervals(
-        session,
-        "applied_slot",
-        lo_dt,
-        hi_dt,
-        pids,
-        chair_ids,
-        longest=timedelta(hours=25),
-        condition="status <> 'removed'",
-    )
-    appts_p, appts_c = _lanes(appt_by_provider), _lanes(appt_by_chair)
-    applied_p, applied_c = _lanes(applied_by_provider), _lanes(applied_by_chair)
-    # A slot in a chair meets the provider's chairless slots; chair lanes of one provider may overlap.
-    applied_free = _lanes(applied_chairless)
-    now_em = epoch_minute(now)
+    by_pattern = _slots_by_pattern(slots, chair_ids)
+    n_weeks = len(rotation)
+    for day in days:
+        weekday = day.weekday()
+        week = ((day - rotation_start).days // 7) % n_weeks
+        day_slots = by_pattern.get((week, weekday))
+        if day_slots:
+            planner.plan_day(plan, day, week, day_slots)
+    _refuse_chair_collisions(plan)
+    return plan
 
-    # Slots of each (rotation week, weekday); a day template's slots apply on every chosen day.
-    # Each slot is kept with what does not depend on the day: (slot, chair, end minute
-    # within the day, type, block reason).
-    by_pattern: dict[tuple[int, int], list[tuple[_SlotRow, int | None, int, int | None, str | None]]] = (
-        defaultdict(list)
+
+def _template_version(session: Session, params: ApplyParams) -> tuple[ScheduleTemplate, TemplateVersion]:
+    """The template and the version to apply (the newest unless ``params.version`` names one)."""
+    tmpl = session.get(ScheduleTemplate, params.template_id)
+    if tmpl is None:
+        raise NotFound(f"Template #{params.template_id} does not exist.")
+    vq = select(TemplateVersion).where(TemplateVersion.template_id == tmpl.id)
+    vq = (
+        vq.where(TemplateVersion.number == params.version)
+        if params.version is not None
+        else vq.order_by(TemplateVersion.number.desc()).limit(1)
     )
+    version = session.scalar(vq)
+    if version is None:
+        raise NotFound(f"{tmpl.name} has no version {params.version}.")
+    return tmpl, version
+
+
+def _template_slots(session: Session, version_id: int) -> list[_SlotRow]:
+    return [
+        tuple(r)  # type: ignore[misc]
+        for r in session.execute(
+            select(
+                TemplateSlot.id,
+                TemplateSlot.week,
+                TemplateSlot.weekday,
+                TemplateSlot.chair_index,
+                TemplateSlot.start_minute,
+                TemplateSlot.end_minute,
+                TemplateSlot.type_id,
+                TemplateSlot.is_blocked,
+                TemplateSlot.block_reason,
+            )
+            .where(TemplateSlot.version_id == version_id)
+            .order_by(TemplateSlot.start_minute, TemplateSlot.chair_index)
+        )
+    ]
+
+
+def _providers(session: Session, provider_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+    """(name, max concurrent) of each chosen provider; NotFound naming those missing or inactive."""
+    providers = {
+        r[0]: (r[1], r[2])
+        for r in session.execute(
+            select(Provider.id, Provider.name, Provider.max_concurrent).where(
+                Provider.id.in_(provider_ids), Provider.is_active.is_(True)
+            )
+        )
+    }
+    missing = [pid for pid in provider_ids if pid not in providers]
+    if missing:
+        raise NotFound(
+            f"Provider{'s' if len(missing) > 1 else ''} {', '.join(f'#{m}' for m in missing)} "
+            "do not exist or are inactive."
+        )
+    return providers
+
+
+def _chairs_location(session: Session, chair_ids: Sequence[int], location_id: int | None) -> int | None:
+    """The location of the chosen chairs (all active, of one location, none twice), else ``location_id``."""
+    if not chair_ids:
+        return location_id
+    chair_locs = dict(
+        session.execute(
+            select(Chair.id, Chair.location_id).where(Chair.id.in_(chair_ids), Chair.is_active.is_(True))
+        ).all()
+    )
+    bad = [c for c in chair_ids if c not in chair_locs]
+    if bad:
+        raise NotFound(f"Chair{'s' if len(bad) > 1 else ''} {', '.join(f'#{b}' for b in bad)} do not exist.")
+    if len(set(chair_locs.values())) > 1:
+        raise ValidationError("Choose chairs of one location.", field="chairs")
+    if len(set(chair_ids)) != len(chair_ids):
+        raise ValidationError("A chair is chosen twice.", field="chairs")
+    return next(iter(chair_locs.values()))
+
+
+# A slot with what does not depend on the day: (slot, chair, end minute within the day, type, block reason).
+_FixedSlot = tuple[_SlotRow, int | None, int, int | None, str | None]
+
+
+def _slots_by_pattern(
+    slots: Sequence[_SlotRow], chair_ids: Sequence[int]
+) -> dict[tuple[int, int], list[_FixedSlot]]:
+    """Slots of each (rotation week, weekday); a day template's slots apply on every chosen day."""
+    by_pattern: dict[tuple[int, int], list[_FixedSlot]] = defaultdict(list)
     for s in slots:
         _sid, _week, _wd, lane, _start, e_min, type_id, blocked, reason = s
         fixed = (
@@ -350,47 +329,55 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
         )
         for wd in ALL_WEEKDAYS if s[2] is None else (s[2],):
             by_pattern[(s[1], wd)].append(fixed)
-    n_weeks = len(rotation)
-    hours = _HoursCache(data, days)
+    return by_pattern
+
+
+@dataclass
+class _Planner:
+    """What deciding every (day, provider) shares: schedules, busy time, the verdicts memo."""
+
+    data: ScheduleData
+    hours: _HoursCache
+    busy: BusyLanes
+    providers: dict[int, tuple[str, int]]
+    location_id: int | None
+    default_location: int
+    now_em: int
     # Whether a slot is off (holiday, time off, not working there, outside hours) depends only
     # on the day's slots and the provider's hours, which repeat week after week: decided once
     # per (pattern, hours, location) and reused, except on days with holidays or time off.
-    hour_verdicts: dict[tuple[object, ...], list[tuple[str, str] | None]] = {}
-    create, skipped = plan.create, plan.skipped
-    for day in days:
+    hour_verdicts: dict[tuple[object, ...], list[tuple[str, str] | None]] = field(default_factory=dict)
+
+    def plan_day(self, plan: ApplicationPlan, day: date, week: int, day_slots: list[_FixedSlot]) -> None:
+        """Each provider's slots of ``day``, into ``plan.create`` or ``plan.skipped``."""
         weekday = day.weekday()
-        week = ((day - rotation_start).days // 7) % n_weeks
-        day_slots = by_pattern.get((week, weekday))
-        if not day_slots:
-            continue
-        for pid in pids:
-            max_concurrent = providers[pid][1]
-            scheduled = pid in data.scheduled
+        for pid in self.providers:
+            max_concurrent = self.providers[pid][1]
+            scheduled = pid in self.data.scheduled
             hours_key, base = (
-                hours.base(pid, day) if scheduled else (None if day in hours.exception_days else (), {})
+                self.hours.base(pid, day)
+                if scheduled
+                else (None if day in self.hours.exception_days else (), {})
             )
-            if location_id is not None:
-                loc = location_id
+            if self.location_id is not None:
+                loc = self.location_id
             elif base:
                 loc = min(base)
             else:
-                loc = default_location
-            clock = data.clock(loc, day)
+                loc = self.default_location
+            clock = self.data.clock(loc, day)
             memo = None if hours_key is None else (week, weekday, scheduled, hours_key, loc)
-            verdicts = hour_verdicts.get(memo) if memo is not None else None
+            verdicts = self.hour_verdicts.get(memo) if memo is not None else None
             if verdicts is None:
                 verdicts = _hour_verdicts(
                     [f[0] for f in day_slots],
                     weekday,
-                    hours.off_spans(pid, loc, day),
+                    self.hours.off_spans(pid, loc, day),
                     not_here=scheduled and not base.get(loc),
-                    working=hours.working(pid, loc, day) if scheduled else None,
+                    working=self.hours.working(pid, loc, day) if scheduled else None,
                 )
                 if memo is not None:
-                    hour_verdicts[memo] = verdicts
-            provider_appts = appts_p.get(pid)
-            provider_applied = applied_p.get(pid)
-            provider_chairless = applied_free.get(pid)
+                    self.hour_verdicts[memo] = verdicts
             # Slots of one chair lane never overlap (validated), so new slots need no check among themselves.
             for (slot, chair, end_minute, type_id, block), verdict in zip(day_slots, verdicts, strict=True):
                 s_em, e_em = clock.to_epoch(slot[4]), clock.to_epoch(slot[5])
@@ -398,27 +385,14 @@ def plan_application(session: Session, params: ApplyParams, *, now: datetime) ->
                     kind, why = verdict
                 elif e_em <= s_em:
                     kind, why = "off", "Not a time on this day (clock change)"
-                elif s_em < now_em:
+                elif s_em < self.now_em:
                     kind, why = "past", "Already past"
-                elif (chair is not None and _meets(applied_c.get(chair), s_em, e_em)) or _meets(
-                    provider_applied if chair is None else provider_chairless, s_em, e_em
-                ):
-                    kind, why = "applied", "A template slot is already applied there"
-                elif chair is not None and _meets(appts_c.get(chair), s_em, e_em):
-                    kind, why = "existing", "An appointment is already booked in the chair then"
-                elif (chair is None or max_concurrent <= 1) and _meets(provider_appts, s_em, e_em):
-                    kind, why = "existing", "The provider already has an appointment then"
                 else:
-                    kind, why = "create", ""
+                    kind, why = self.busy.conflict(pid, chair, max_concurrent, s_em, e_em)
                 row = PlannedSlot(
                     day, pid, chair, loc, s_em, e_em, slot[4], end_minute, type_id, block, slot[0], kind, why
                 )
-                if kind == "create":
-                    create.append(row)
-                else:
-                    skipped.append(row)
-    _refuse_chair_collisions(plan)
-    return plan
+                (plan.create if kind == "create" else plan.skipped).append(row)
 
 
 def _hour_verdicts(
@@ -462,60 +436,3 @@ def _refuse_chair_collisions(plan: ApplicationPlan) -> None:
             taken.append((s.start_em, s.end_em))
         keep.append(s)
     plan.create = keep
-
-
-_ByKey = dict[int, list[Interval]]
-
-
-def _load_intervals(
-    session: Session,
-    table: str,
-    lo: datetime,
-    hi: datetime,
-    provider_ids: Sequence[int],
-    chair_ids: Sequence[int],
-    *,
-    longest: timedelta,
-    condition: str,
-) -> tuple[_ByKey, _ByKey, _ByKey]:
-    """Epoch-minute intervals of rows overlapping [lo, hi) per provider, per chair and per provider
-    for rows without a chair (one query).
-
-    Driver SQL read as plain tuples, the database computing the epoch minutes: a year's
-    plan reads ~50,000 appointments and, on a re-apply, ~40,000 applied slots, for which
-    Row objects and datetimes would cost more than the query. ``longest``: no row lasts
-    longer, which bounds ``start_at`` from below so the (key, start_at) indexes stay in range.
-    """
-    conn = session.connection()
-    mark = param_mark(conn)
-    who = f"provider_id IN ({', '.join([mark] * len(provider_ids))})"
-    if chair_ids:
-        who = f"({who} OR chair_id IN ({', '.join([mark] * len(chair_ids))}))"
-    start_s, end_s = epoch_seconds_sql(conn, "start_at"), epoch_seconds_sql(conn, "end_at")
-    # Integer division: ends round up to the minute, starts down.
-    rows = fetch_tuples(
-        session,
-        f"SELECT provider_id, chair_id, {start_s} / 60, ({end_s} + 59) / 60 "
-        f"FROM {table} WHERE start_at < {mark} AND start_at > {mark} "
-        f"AND end_at > {mark} AND {who} AND {condition}",
-        [
-            instant_param(conn, hi),
-            instant_param(conn, lo - longest),
-            instant_param(conn, lo),
-            *provider_ids,
-            *chair_ids,
-        ],
-    )
-    by_p: dict[int, list[Interval]] = defaultdict(list)
-    by_c: dict[int, list[Interval]] = defaultdict(list)
-    by_free: dict[int, list[Interval]] = defaultdict(list)
-    pset, cset = set(provider_ids), set(chair_ids)
-    for pid, cid, s, e in rows:
-        iv = (s, e)
-        if pid in pset:
-            by_p[pid].append(iv)
-            if cid is None:
-                by_free[pid].append(iv)
-        if cid in cset:
-            by_c[cid].append(iv)
-    return by_p, by_c, by_free

@@ -96,6 +96,31 @@ def offer_analytics(
         for x in offers
         if x.hold_started_at is not None or (x.responded_at is not None and x.responded_via != "system")
     ]
+    channels, respond = _channel_stats(reached)
+    reached_ids = set(reached)
+    fill = [(o.filled_at - o.created_at).total_seconds() / 60 for o in openings if o.filled_at]
+    names = {
+        "provider": dict(session.execute(select(Provider.id, Provider.name)).all()),
+        "location": dict(session.execute(select(Location.id, Location.name)).all()),
+    }
+    offers_by_opening: dict[int, list[WaitlistOffer]] = defaultdict(list)
+    for x in offers:
+        offers_by_opening[x.opening_id].append(x)
+    return WaitlistAnalytics(
+        len(reached),
+        sum(x.booked_appointment_id is not None for x in reached),
+        tuple(channels),
+        _median([v for vs in respond.values() for v in vs]),
+        len(openings),
+        sum(o.filled_at is not None for o in openings),
+        _median(fill),
+        _group_stats("provider", openings, offers_by_opening, reached_ids, names),
+        _group_stats("location", openings, offers_by_opening, reached_ids, names),
+    )
+
+
+def _channel_stats(reached: list[WaitlistOffer]) -> tuple[list[ChannelStats], dict[str, list[float]]]:
+    """Figures per channel of the offers that reached the family, and their minutes to respond."""
     respond: dict[str, list[float]] = defaultdict(list)
     channels = []
     for ch in ("sms", "email", "phone"):
@@ -116,44 +141,32 @@ def offer_analytics(
                     _median(respond[ch]),
                 )
             )
-    reached_ids = set(reached)
-    fill = [(o.filled_at - o.created_at).total_seconds() / 60 for o in openings if o.filled_at]
-    names = {
-        "provider": dict(session.execute(select(Provider.id, Provider.name)).all()),
-        "location": dict(session.execute(select(Location.id, Location.name)).all()),
-    }
-    offers_by_opening: dict[int, list[WaitlistOffer]] = defaultdict(list)
-    for x in offers:
-        offers_by_opening[x.opening_id].append(x)
+    return channels, respond
 
-    def groups(kind: str) -> tuple[GroupStats, ...]:
-        grouped: dict[int, list[Opening]] = defaultdict(list)
-        for o in openings:
-            grouped[o.provider_id if kind == "provider" else o.location_id].append(o)
-        out = []
-        for gid, os in grouped.items():
-            mine = [x for o in os for x in offers_by_opening[o.id]]
-            out.append(
-                GroupStats(
-                    gid,
-                    names[kind].get(gid, f"#{gid}"),
-                    len(os),
-                    sum(o.filled_at is not None for o in os),
-                    _median([(o.filled_at - o.created_at).total_seconds() / 60 for o in os if o.filled_at]),
-                    sum(x in reached_ids for x in mine),
-                    sum(x.booked_appointment_id is not None for x in mine),
-                )
+
+def _group_stats(
+    kind: str,
+    openings: list[Opening],
+    offers_by_opening: dict[int, list[WaitlistOffer]],
+    reached_ids: set[WaitlistOffer],
+    names: dict[str, dict[int, str]],
+) -> tuple[GroupStats, ...]:
+    """Figures per provider or per location (``kind``), the busiest first."""
+    grouped: dict[int, list[Opening]] = defaultdict(list)
+    for o in openings:
+        grouped[o.provider_id if kind == "provider" else o.location_id].append(o)
+    out = []
+    for gid, os in grouped.items():
+        mine = [x for o in os for x in offers_by_opening[o.id]]
+        out.append(
+            GroupStats(
+                gid,
+                names[kind].get(gid, f"#{gid}"),
+                len(os),
+                sum(o.filled_at is not None for o in os),
+                _median([(o.filled_at - o.created_at).total_seconds() / 60 for o in os if o.filled_at]),
+                sum(x in reached_ids for x in mine),
+                sum(x.booked_appointment_id is not None for x in mine),
             )
-        return tuple(sorted(out, key=lambda g: (-g.openings, g.name)))
-
-    return WaitlistAnalytics(
-        len(reached),
-        sum(x.booked_appointment_id is not None for x in reached),
-        tuple(channels),
-        _median([v for vs in respond.values() for v in vs]),
-        len(openings),
-        sum(o.filled_at is not None for o in openings),
-        _median(fill),
-        groups("provider"),
-        groups("location"),
-    )
+        )
+    return tuple(sorted(out, key=lambda g: (-g.openings, g.name)))

@@ -78,15 +78,7 @@ def accept_offer(
     offer.responded_via = via
     _cancel_unsent(session, offer, now)
     if o.status != "offered":
-        offer.response, offer.hold_released = "accepted", True
-        offer.outcome = "Too late: the slot was already taken."
-        _entry_back(session, offer, now, refund=False)
-        text = (
-            f"Sorry, the visit we offered {first} has just been taken by another family. You stay on "
-            "our waitlist and we will let you know about the next one."
-        )
-        _tell(session, offer, text, "too-late", now, settings)
-        return OfferResult(False, text, offer.id)
+        return _too_late(session, offer, first, now, settings)
     entry = session.get(WaitlistEntry, offer.entry_id)
     assert entry is not None
     try:
@@ -107,27 +99,72 @@ def accept_offer(
                 now=now,
             )
     except OrcaError as exc:
-        o.status = "offered"
-        offer.response, offer.hold_released = "accepted", True
-        offer.outcome = f"Could not book: {exc}"[:300]
-        _entry_back(session, offer, now, refund=False)
-        still_free = not _taken_openings(session, [o])
-        if still_free:
-            _reopen_if_idle(session, o, now)  # the next match is offered on the next tick
-        else:
-            _withdraw(session, o, "The slot could not be booked any more.", now, settings)
-        text = (
-            f"Sorry, we could not book that visit for {first} after all. You stay on our waitlist and "
-            "we will let you know about the next opening."
-        )
-        _tell(session, offer, text, "failed", now, settings)
-        return OfferResult(False, text, offer.id)
+        return _not_booked(session, offer, o, exc, first, now, settings)
+    return _booked(session, actor, offer, o, entry, appt.id, first, via=via, now=now, settings=settings)
+
+
+def _too_late(
+    session: Session, offer: WaitlistOffer, first: str, now: datetime, settings: WaitlistSettings
+) -> OfferResult:
+    """Another family took the opening first: the entry goes back on the list, the family is told."""
     offer.response, offer.hold_released = "accepted", True
-    offer.booked_appointment_id = appt.id
+    offer.outcome = "Too late: the slot was already taken."
+    _entry_back(session, offer, now, refund=False)
+    text = (
+        f"Sorry, the visit we offered {first} has just been taken by another family. You stay on "
+        "our waitlist and we will let you know about the next one."
+    )
+    _tell(session, offer, text, "too-late", now, settings)
+    return OfferResult(False, text, offer.id)
+
+
+def _not_booked(
+    session: Session,
+    offer: WaitlistOffer,
+    o: Opening,
+    exc: OrcaError,
+    first: str,
+    now: datetime,
+    settings: WaitlistSettings,
+) -> OfferResult:
+    """Booking failed: the entry goes back, the opening is offered again (or withdrawn), the family told."""
+    o.status = "offered"
+    offer.response, offer.hold_released = "accepted", True
+    offer.outcome = f"Could not book: {exc}"[:300]
+    _entry_back(session, offer, now, refund=False)
+    still_free = not _taken_openings(session, [o])
+    if still_free:
+        _reopen_if_idle(session, o, now)  # the next match is offered on the next tick
+    else:
+        _withdraw(session, o, "The slot could not be booked any more.", now, settings)
+    text = (
+        f"Sorry, we could not book that visit for {first} after all. You stay on our waitlist and "
+        "we will let you know about the next opening."
+    )
+    _tell(session, offer, text, "failed", now, settings)
+    return OfferResult(False, text, offer.id)
+
+
+def _booked(
+    session: Session,
+    actor: Actor,
+    offer: WaitlistOffer,
+    o: Opening,
+    entry: WaitlistEntry,
+    appointment_id: int,
+    first: str,
+    *,
+    via: str,
+    now: datetime,
+    settings: WaitlistSettings,
+) -> OfferResult:
+    """Close the offer, entry and opening on the booked visit and tell the family when it is."""
+    offer.response, offer.hold_released = "accepted", True
+    offer.booked_appointment_id = appointment_id
     offer.outcome = "Booked."
     entry.status = "booked"
     entry.updated_at = now
-    o.filled_at, o.filled_appointment_id, o.updated_at = now, appt.id, now
+    o.filled_at, o.filled_appointment_id, o.updated_at = now, appointment_id, now
     _release_live(session, o, now, settings, response="no_response", tell=True, keep=offer.id)
     audit.record(
         session,
@@ -136,14 +173,14 @@ def accept_offer(
         "waitlist_offer",
         offer.id,
         now=now,
-        after={"appointment_id": appt.id, "via": via},
+        after={"appointment_id": appointment_id, "via": via},
     )
     local = o.start_at.astimezone(
         ZoneInfo(session.scalar(select(Location.timezone).where(Location.id == o.location_id)) or "UTC")
     )
     text = f"You're booked: {first} on {format_date(local)} at {format_time(local)}. See you then!"
     _tell(session, offer, text, "booked", now, settings)
-    return OfferResult(True, text, offer.id, appt.id)
+    return OfferResult(True, text, offer.id, appointment_id)
 
 
 def decline_offer(
