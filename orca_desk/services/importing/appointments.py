@@ -16,7 +16,7 @@ from orca_desk.models import Appointment, AppointmentType, Chair, Location, Pati
 from orca_desk.models.appointment import ACTIVE_STATUSES, ALL_STATUSES
 from orca_desk.services import audit
 from orca_desk.services.appointment_effects import AppointmentChange, after_changes
-from orca_desk.services.booking import MAX_MINUTES, check_conflicts
+from orca_desk.services.booking_checks import MAX_MINUTES, check_conflicts
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from orca_desk.services.importing.own_ids import own_id, parse_own_id
