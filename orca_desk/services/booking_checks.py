@@ -1,8 +1,4 @@
-"""Where and when a visit may be placed: the collisions, bad times and working hours that refuse it.
-
-The drag preview of the calendar asks ``placement_refusal`` with what the screen shows; booking
-asks the same rules with the database (``check_conflicts``, ``check_hours``).
-"""
+"""Where and when a visit may be placed: the collisions, bad times and working hours that refuse it."""
 
 from __future__ import annotations
 
