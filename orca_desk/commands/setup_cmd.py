@@ -1,6 +1,6 @@
 """``orca-desk setup --from clinic.toml [--dry-run] [--user NAME]``: set up or update the clinic.
 
-Declarative and idempotent (see ``services/clinic_setup.py``); a bad file is refused whole,
+Declarative and idempotent (see ``services/clinic_setup/``); a bad file is refused whole,
 each problem named with its line and field, and nothing is written.
 """
 

@@ -7,7 +7,7 @@ rows. Callers run these in ``Database.run_write``, which runs a deadlock victim 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,10 +17,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chair, Patient, Provider
-from orca_desk.services import audit, local_time
+from orca_desk.models import Appointment, AppointmentType, Chair, Patient, Provider
+from orca_desk.services import audit
 from orca_desk.services.appointment_effects import AppointmentChange, after_change, after_changes
-from orca_desk.services.availability import hours_problems
+from orca_desk.services.booking_checks import (
+    MAX_MINUTES,
+    MOVABLE_STATUSES,
+    PAST_GRACE,
+    STATUS_LABELS,
+    BookedVisit,
+    Refusal,
+    check_conflicts,
+    check_hours,
+    conflict_refusal,
+    overlapping_visits,
+    placement_refusal,
+    visit_span,
+)
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import (
     ConflictError,
@@ -29,15 +42,36 @@ from orca_desk.services.errors import (
     StaleEditError,
     ValidationError,
 )
-from orca_desk.services.intervals import over_capacity
-from orca_desk.services.security import BOOK, OVERRIDE_HOURS, Actor
+from orca_desk.services.security import BOOK, Actor
 from orca_desk.services.series_exceptions import record_moved
 
-MAX_MINUTES = 8 * 60
+# What callers read here; the placement rules live in ``booking_checks``.
+__all__ = [
+    "LATE_CANCEL_WINDOW",
+    "MAX_MINUTES",
+    "MOVABLE_STATUSES",
+    "PAST_GRACE",
+    "STATUS_LABELS",
+    "TRANSITIONS",
+    "BookedVisit",
+    "BookingAttempt",
+    "BookingRequest",
+    "Refusal",
+    "book_appointment",
+    "cancel_appointment",
+    "check_conflicts",
+    "check_hours",
+    "conflict_refusal",
+    "mark_no_show",
+    "move_appointment",
+    "placement_refusal",
+    "restore_appointment",
+    "set_status",
+    "set_status_many",
+    "try_book",
+]
+
 LATE_CANCEL_WINDOW = timedelta(hours=24)
-PAST_GRACE = timedelta(hours=12)
-# A visit in these states may still be moved, resized or rescheduled; later ones have happened.
-MOVABLE_STATUSES: frozenset[str] = frozenset({"scheduled", "confirmed"})
 
 # Which status may follow which; "restore" (undo of cancel/no-show) goes through restore().
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -48,16 +82,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "completed": frozenset({"seated"}),
     "cancelled": frozenset(),
     "no_show": frozenset(),
-}
-
-STATUS_LABELS = {
-    "scheduled": "scheduled",
-    "confirmed": "confirmed",
-    "arrived": "arrived",
-    "seated": "seated",
-    "completed": "completed",
-    "cancelled": "cancelled",
-    "no_show": "no-show",
 }
 
 
@@ -84,239 +108,6 @@ def _snapshot(a: Appointment) -> dict[str, Any]:
         "status": a.status,
         "type_id": a.type_id,
     }
-
-
-def _span(session: Session, chair_id: int, start: datetime, end: datetime) -> str:
-    """A span in the chair's location's local time, in the clinic's format."""
-    return local_time.fmt_range(
-        start, end, local_time.chair_zone(session, chair_id), local_time.clinic_time_format(session)
-    )
-
-
-@dataclass(frozen=True)
-class BookedVisit:
-    """A visit already in the book, as far as a placement check needs it."""
-
-    id: int
-    patient_id: int
-    patient_name: str
-    chair_id: int
-    provider_id: int
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a visit may not go somewhere: a collision (``conflict``) or a bad time."""
-
-    message: str
-    conflict: bool = False
-    field: str | None = None
-
-    def error(self) -> ValidationError | ConflictError:
-        if self.conflict:
-            return ConflictError(self.message)
-        return ValidationError(self.message, field=self.field)
-
-
-Span = Callable[[BookedVisit], str]  # another visit's time, in its location's zone and the clinic's format
-
-
-def conflict_refusal(
-    others: Iterable[BookedVisit],
-    *,
-    patient_id: int,
-    chair_id: int,
-    chair_name: str,
-    provider_id: int,
-    provider_name: str,
-    max_concurrent: int,
-    start: datetime,
-    end: datetime,
-    span: Span,
-) -> Refusal | None:
-    """The first collision of [start, end) with ``others`` (active visits, not the one placed):
-    the chair, then the patient, then the provider's limit of patients at once."""
-    rows = [o for o in others if o.start < end and o.end > start]
-    for r in rows:
-        if r.chair_id == chair_id:
-            return Refusal(f"{chair_name} is taken {span(r)} by {r.patient_name}.", conflict=True)
-    for r in rows:
-        if r.patient_id == patient_id:
-            return Refusal(f"{r.patient_name} already has an appointment {span(r)}.", conflict=True)
-    # Epoch seconds for the interval algebra; the new appointment counts too.
-    window = (int(start.timestamp()), int(end.timestamp()))
-    mine = [
-        (max(int(r.start.timestamp()), window[0]), min(int(r.end.timestamp()), window[1]))
-        for r in rows
-        if r.provider_id == provider_id
-    ]
-    if over_capacity([*mine, window], max_concurrent):
-        return Refusal(
-            f"{provider_name} already sees {max_concurrent} patient"
-            f"{'s' if max_concurrent != 1 else ''} at once then.",
-            conflict=True,
-        )
-    return None
-
-
-def placement_refusal(
-    *,
-    status: str,
-    patient_id: int,
-    was_start: datetime,
-    start: datetime,
-    end: datetime,
-    chair_id: int,
-    chair_name: str,
-    provider_id: int,
-    provider_name: str,
-    max_concurrent: int,
-    others: Iterable[BookedVisit],
-    now: datetime,
-    span: Span,
-) -> Refusal | None:
-    """May a visit (its ``status``, its patient, now starting at ``was_start``) be placed over
-    [start, end) in this chair with this provider? Its state, its length, the past, then the
-    ``others`` it would collide with (read only when the rest allows the move). The drag preview
-    asks with what the screen shows; ``move_appointment`` asks with the database."""
-    if status not in MOVABLE_STATUSES:
-        return Refusal(f"A {STATUS_LABELS[status]} appointment cannot be moved.")
-    if start.tzinfo is None:
-        return Refusal("The start time has no time zone.", field="start")
-    if end <= start:
-        return Refusal("The appointment must end after it starts.", field="end")
-    if end - start > timedelta(minutes=MAX_MINUTES):
-        return Refusal(f"An appointment cannot last more than {MAX_MINUTES // 60} hours.")
-    if start < now - PAST_GRACE and start != was_start:
-        return Refusal("That time is in the past.", field="start")
-    return conflict_refusal(
-        others,
-        patient_id=patient_id,
-        chair_id=chair_id,
-        chair_name=chair_name,
-        provider_id=provider_id,
-        provider_name=provider_name,
-        max_concurrent=max_concurrent,
-        start=start,
-        end=end,
-        span=span,
-    )
-
-
-def _overlapping(
-    session: Session,
-    *,
-    patient_id: int,
-    provider_id: int,
-    chair_id: int,
-    start: datetime,
-    end: datetime,
-    ignore_id: int | None,
-) -> list[BookedVisit]:
-    overlap = (
-        (Appointment.start_at < end) & (Appointment.end_at > start) & Appointment.status.in_(ACTIVE_STATUSES)
-    )
-    if ignore_id is not None:
-        overlap = overlap & (Appointment.id != ignore_id)
-    rows = session.execute(
-        select(
-            Appointment.id,
-            Appointment.chair_id,
-            Appointment.patient_id,
-            Appointment.provider_id,
-            Appointment.start_at,
-            Appointment.end_at,
-            Patient.first_name,
-            Patient.last_name,
-        )
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .where(
-            overlap,
-            (Appointment.chair_id == chair_id)
-            | (Appointment.patient_id == patient_id)
-            | (Appointment.provider_id == provider_id),
-        )
-    ).all()
-    return [
-        BookedVisit(
-            r.id,
-            r.patient_id,
-            f"{r.first_name} {r.last_name}",
-            r.chair_id,
-            r.provider_id,
-            r.start_at,
-            r.end_at,
-        )
-        for r in rows
-    ]
-
-
-def _chair_name(session: Session, chair_id: int) -> str:
-    chair = session.get(Chair, chair_id)
-    return chair.name if chair else "The chair"
-
-
-def check_conflicts(
-    session: Session,
-    *,
-    patient_id: int,
-    provider: Provider,
-    chair_id: int,
-    start: datetime,
-    end: datetime,
-    ignore_id: int | None = None,
-) -> None:
-    """Raise ConflictError naming what collides: the chair, the patient or the provider's limit."""
-    others = _overlapping(
-        session,
-        patient_id=patient_id,
-        provider_id=provider.id,
-        chair_id=chair_id,
-        start=start,
-        end=end,
-        ignore_id=ignore_id,
-    )
-    refusal = conflict_refusal(
-        others,
-        patient_id=patient_id,
-        chair_id=chair_id,
-        chair_name=_chair_name(session, chair_id),
-        provider_id=provider.id,
-        provider_name=provider.name,
-        max_concurrent=provider.max_concurrent,
-        start=start,
-        end=end,
-        span=lambda r: _span(session, r.chair_id, r.start, r.end),
-    )
-    if refusal is not None:
-        raise refusal.error()
-
-
-def check_hours(
-    session: Session,
-    actor: Actor,
-    *,
-    provider_id: int,
-    chair_id: int,
-    start: datetime,
-    end: datetime,
-    override: bool,
-) -> bool:
-    """Refuse a slot outside the provider's working time unless overridden with permission.
-
-    Raises OutsideHoursError saying why; with ``override`` the actor needs OVERRIDE_HOURS.
-    Returns whether the override was used (for the audit trail). Providers without any
-    schedule are unscheduled and only holidays, time off and blocks apply to them.
-    """
-    problems = hours_problems(session, provider_id=provider_id, chair_id=chair_id, start=start, end=end)
-    if not problems:
-        return False
-    if not override:
-        raise OutsideHoursError(" ".join(p.message for p in problems))
-    actor.require(OVERRIDE_HOURS)
-    return True
 
 
 def _lock_provider(session: Session, provider_id: int) -> Provider:
@@ -468,33 +259,7 @@ def move_appointment(
     if chair is None or not chair.is_active:
         raise NotFound(f"Chair #{new_chair_id} does not exist.")
     provider = _lock_provider(session, provider_id if provider_id is not None else appt.provider_id)
-
-    def others() -> Iterator[BookedVisit]:  # queried only when the rest allows the move
-        yield from _overlapping(
-            session,
-            patient_id=appt.patient_id,
-            provider_id=provider.id,
-            chair_id=chair.id,
-            start=start,
-            end=new_end,
-            ignore_id=appt.id,
-        )
-
-    refusal = placement_refusal(
-        status=appt.status,
-        patient_id=appt.patient_id,
-        was_start=appt.start_at,
-        start=start,
-        end=new_end,
-        chair_id=chair.id,
-        chair_name=chair.name,
-        provider_id=provider.id,
-        provider_name=provider.name,
-        max_concurrent=provider.max_concurrent,
-        others=others(),
-        now=now,
-        span=lambda r: _span(session, r.chair_id, r.start, r.end),
-    )
+    refusal = _move_refusal(session, appt, chair, provider, start=start, end=new_end, now=now)
     if refusal is not None:
         raise refusal.error()
     overridden = check_hours(
@@ -528,6 +293,46 @@ def move_appointment(
         record_moved(session, appt, now=now)
     after_change(session, AppointmentChange("moved", appt, before), now=now)
     return appt
+
+
+def _move_refusal(
+    session: Session,
+    appt: Appointment,
+    chair: Chair,
+    provider: Provider,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> Refusal | None:
+    """Why ``appt`` may not go to [start, end) in ``chair`` with ``provider``, read from the database."""
+
+    def others() -> Iterator[BookedVisit]:  # queried only when the rest allows the move
+        yield from overlapping_visits(
+            session,
+            patient_id=appt.patient_id,
+            provider_id=provider.id,
+            chair_id=chair.id,
+            start=start,
+            end=end,
+            ignore_id=appt.id,
+        )
+
+    return placement_refusal(
+        status=appt.status,
+        patient_id=appt.patient_id,
+        was_start=appt.start_at,
+        start=start,
+        end=end,
+        chair_id=chair.id,
+        chair_name=chair.name,
+        provider_id=provider.id,
+        provider_name=provider.name,
+        max_concurrent=provider.max_concurrent,
+        others=others(),
+        now=now,
+        span=lambda r: visit_span(session, r.chair_id, r.start, r.end),
+    )
 
 
 def cancel_appointment(

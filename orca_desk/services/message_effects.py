@@ -1,6 +1,6 @@
 """What else must happen, in the same transaction, when a provider accepts an outgoing message.
 
-The dispatcher (``services/messaging/dispatch.py``) calls :func:`after_sent` in every
+The dispatcher (``services/messaging/dispatch/``) calls :func:`after_sent` in every
 transaction that records a message as sent: the normal record after the provider's answer,
 reconciliation that finds the message at the provider, and a status callback that settles a
 send whose answer was lost. A feature that must react adds one explicit call below, as

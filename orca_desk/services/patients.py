@@ -117,24 +117,7 @@ def create_patient(
     actor.require(BOOK)
     if session.get(Clinic, clinic_id) is None:
         raise NotFound(f"Clinic #{clinic_id} does not exist.")
-    first, last = data.first_name.strip(), data.last_name.strip()
-    if not first:
-        raise ValidationError("First name is required.", field="first_name")
-    if not last:
-        raise ValidationError("Last name is required.", field="last_name")
-    check_column_text(first, Patient.first_name, field="first_name", label="The first name")
-    check_column_text(last, Patient.last_name, field="last_name", label="The last name")
-    if data.date_of_birth and data.date_of_birth > now.date():
-        raise ValidationError("Date of birth is in the future.", field="date_of_birth")
-    if data.date_of_birth and data.date_of_birth < _EARLIEST_BIRTH:
-        raise ValidationError(
-            f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check the year.",
-            field="date_of_birth",
-        )
-    if data.preferred_channel not in CHANNELS:
-        raise ValidationError(
-            f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
-        )
+    first, last = _checked_names(data, now)
     phone = normalise_phone(data.phone, region=region)
     guardian_phone = normalise_phone(data.guardian_phone, region=region, field="guardian_phone")
     email = _email(data.email, "email")
@@ -182,14 +165,47 @@ def create_patient(
     )
     session.add(patient)
     session.flush()
-    # The first rows of the patient's consent history, so every consent shown has a when, how and who.
+    _first_consents(session, actor, patient, consent_source, now=now)
+    audit.record(
+        session, actor, "create", "patient", patient.id, now=now, after={"name": patient.display_name}
+    )
+    return patient
+
+
+def _checked_names(data: PatientInput, now: datetime) -> tuple[str, str]:
+    """The first and last names, once they, the date of birth and the channel are valid."""
+    first, last = data.first_name.strip(), data.last_name.strip()
+    if not first:
+        raise ValidationError("First name is required.", field="first_name")
+    if not last:
+        raise ValidationError("Last name is required.", field="last_name")
+    check_column_text(first, Patient.first_name, field="first_name", label="The first name")
+    check_column_text(last, Patient.last_name, field="last_name", label="The last name")
+    if data.date_of_birth and data.date_of_birth > now.date():
+        raise ValidationError("Date of birth is in the future.", field="date_of_birth")
+    if data.date_of_birth and data.date_of_birth < _EARLIEST_BIRTH:
+        raise ValidationError(
+            f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check the year.",
+            field="date_of_birth",
+        )
+    if data.preferred_channel not in CHANNELS:
+        raise ValidationError(
+            f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
+        )
+    return first, last
+
+
+def _first_consents(
+    session: Session, actor: Actor, patient: Patient, consent_source: str | None, *, now: datetime
+) -> None:
+    """The first rows of the patient's consent history, so every consent shown has a when, how and who."""
     if patient.sms_consent:
         session.add(
             ConsentEvent(
                 patient_id=patient.id,
                 channel="sms",
                 granted=True,
-                address=contact_phone,
+                address=patient.contact_phone,
                 source=consent_source or "new patient",
                 at=now,
                 recorded_by=actor.username[:60],
@@ -201,16 +217,12 @@ def create_patient(
                 patient_id=patient.id,
                 channel="email",
                 granted=True,
-                address=contact_email,
+                address=patient.contact_email,
                 source="new patient",
                 at=now,
                 recorded_by=actor.username[:60],
             )
         )
-    audit.record(
-        session, actor, "create", "patient", patient.id, now=now, after={"name": patient.display_name}
-    )
-    return patient
 
 
 _MAX_SEARCH = 200

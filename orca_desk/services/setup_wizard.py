@@ -2,7 +2,7 @@
 back what was saved (to resume after Cancel), renaming what a page saved before Back, the first
 administrator who chooses their own password, and the end (default sequences and templates).
 
-The rules of each section stay in ``services/clinic_setup.py``; every page saves its section
+The rules of each section stay in ``services/clinic_setup/``; every page saves its section
 with the ``save_*`` functions there, in its own transaction, and records its progress here.
 """
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +80,55 @@ def load_demo(
     session.flush()
 
     say("clinic, locations and chairs")
+    locations, chairs_by_loc = _insert_locations(session, clinic.id, d, spec)
+
+    say("providers and appointment types")
+    providers, chair_provider = _insert_providers(session, clinic.id, d, spec, chairs_by_loc, rng)
+    types = _insert_types_and_staff(session, clinic.id, d)
+
+    say("working hours, holidays and time off")
+    closed = insert_schedules(session, spec, now, locations, providers, chair_provider)
+
+    say(f"{spec.patients:,} patients")
+    patient_ids = insert_patients(
+        session, clinic.id, spec.patients, d, rng, now, [loc.id for loc in locations]
+    )
+
+    say("appointments")
+    with _appointment_indexes_rebuilt(session, say):
+        n_appts = insert_appointments(
+            session,
+            spec,
+            rng,
+            now,
+            clinic.id,
+            locations,
+            chairs_by_loc,
+            chair_provider,
+            types,
+            patient_ids,
+            d["cancel_reasons"],
+            say,
+            closed,
+        )
+
+    say(f"{spec.waitlist:,} waitlist entries")
+    insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers, locations)
+    _seed_features(session, clinic.id, size, now=now, say=say)
+    return DemoSummary(
+        len(locations),
+        sum(len(c) for c in chairs_by_loc),
+        len(providers),
+        len(patient_ids),
+        n_appts,
+        spec.waitlist,
+    )
+
+
+def _insert_locations(
+    session: Session, clinic_id: int, d: dict[str, Any], spec: DemoSize
+) -> tuple[list[Location], list[list[Chair]]]:
+    """The definition's locations (and a large clinic's extra ones) with their chairs."""
     loc_defs = list(d["locations"])
     for i in range(spec.extra_locations):
         loc_defs.append(
@@ -93,7 +144,7 @@ def load_demo(
     chairs_by_loc: list[list[Chair]] = []
     for ld in loc_defs:
         loc = Location(
-            clinic_id=clinic.id,
+            clinic_id=clinic_id,
             name=ld["name"],
             timezone=ld["timezone"],
             address=ld["address"],
@@ -113,14 +164,24 @@ def load_demo(
         locations.append(loc)
         chairs_by_loc.append(chairs)
     session.flush()
+    return locations, chairs_by_loc
 
-    say("providers and appointment types")
+
+def _insert_providers(
+    session: Session,
+    clinic_id: int,
+    d: dict[str, Any],
+    spec: DemoSize,
+    chairs_by_loc: list[list[Chair]],
+    rng: random.Random,
+) -> tuple[list[Provider], dict[int, Provider]]:
+    """The providers, and which one works at each chair."""
     chair_provider: dict[int, Provider] = {}
     providers: list[Provider] = []
     if spec.providers is None:
         for pd in d["providers"]:
             p = Provider(
-                clinic_id=clinic.id,
+                clinic_id=clinic_id,
                 name=pd["name"],
                 role=pd["role"],
                 colour=pd["colour"],
@@ -132,11 +193,18 @@ def load_demo(
             for ci in pd["chairs"]:
                 chair_provider[chairs_by_loc[pd["location"]][ci].id] = p
     else:
-        providers = large_providers(session, clinic.id, spec.providers, chairs_by_loc, chair_provider, d, rng)
+        providers = large_providers(session, clinic_id, spec.providers, chairs_by_loc, chair_provider, d, rng)
+    return providers, chair_provider
+
+
+def _insert_types_and_staff(
+    session: Session, clinic_id: int, d: dict[str, Any]
+) -> list[tuple[AppointmentType, int]]:
+    """The appointment types (with their weights in the book) and the staff users."""
     types = []
     for td in d["types"]:
         t = AppointmentType(
-            clinic_id=clinic.id,
+            clinic_id=clinic_id,
             name=td["name"],
             colour=td["colour"],
             default_minutes=td["minutes"],
@@ -147,7 +215,7 @@ def load_demo(
     for sd in d["staff"]:
         session.add(
             StaffUser(
-                clinic_id=clinic.id,
+                clinic_id=clinic_id,
                 username=sd["username"],
                 display_name=sd["display_name"],
                 role=sd["role"],
@@ -155,43 +223,25 @@ def load_demo(
             )
         )
     session.flush()
+    return types
 
-    say("working hours, holidays and time off")
-    closed = insert_schedules(session, spec, now, locations, providers, chair_provider)
 
-    say(f"{spec.patients:,} patients")
-    patient_ids = insert_patients(
-        session, clinic.id, spec.patients, d, rng, now, [loc.id for loc in locations]
-    )
-
-    say("appointments")
-    # Building the indexes once after the bulk insert is several times faster than
-    # maintaining them row by row (DDL is transactional, so a failure leaves nothing).
+@contextmanager
+def _appointment_indexes_rebuilt(session: Session, say: Progress) -> Iterator[None]:
+    """Building the indexes once after the bulk insert is several times faster than
+    maintaining them row by row (DDL is transactional, so a failure leaves nothing)."""
     indexes = list(table(Appointment).indexes)
     bind = session.connection()
     for index in indexes:
         index.drop(bind)
-    n_appts = insert_appointments(
-        session,
-        spec,
-        rng,
-        now,
-        clinic.id,
-        locations,
-        chairs_by_loc,
-        chair_provider,
-        types,
-        patient_ids,
-        d["cancel_reasons"],
-        say,
-        closed,
-    )
+    yield
     say("indexing appointments")
     for index in indexes:
         index.create(bind)
 
-    say(f"{spec.waitlist:,} waitlist entries")
-    insert_waitlist(session, spec.waitlist, rng, now, clinic.id, patient_ids, types, providers, locations)
+
+def _seed_features(session: Session, clinic_id: int, size: str, *, now: datetime, say: Progress) -> None:
+    """What the screens open with beyond the book: templates, reminders, recovery, campaigns."""
     if size == "small":  # a designed week template for staff to start from
         from orca_desk.services.schedule_templates import seed_standard_week
 
@@ -203,20 +253,12 @@ def load_demo(
     from orca_desk.services.clinic_defaults import seed_clinic_defaults
 
     say("reminder sequences and message templates")
-    seed_clinic_defaults(session, clinic.id, now=now)
-    reminders.plan_all(session, now=now, clinic_id=clinic.id)
+    seed_clinic_defaults(session, clinic_id, now=now)
+    reminders.plan_all(session, now=now, clinic_id=clinic_id)
     if size == "small":  # the recovery and campaign screens open with something to show
         from orca_desk.services.campaigns.demo import seed_demo as seed_campaigns
         from orca_desk.services.recovery.demo import seed_from_history as seed_recovery
 
         say("recovery cases and campaigns")
-        seed_recovery(session, clinic.id, now=now)
-        seed_campaigns(session, clinic.id, now=now)
-    return DemoSummary(
-        len(locations),
-        sum(len(c) for c in chairs_by_loc),
-        len(providers),
-        len(patient_ids),
-        n_appts,
-        spec.waitlist,
-    )
+        seed_recovery(session, clinic_id, now=now)
+        seed_campaigns(session, clinic_id, now=now)

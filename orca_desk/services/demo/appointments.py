@@ -67,18 +67,7 @@ def insert_appointments(
                         break
                     if rng.random() < fill:
                         start = (base + timedelta(minutes=t)).astimezone(UTC)
-                        status, confirmation, reason, late = "scheduled", "unconfirmed", None, False
-                        if offset < 0:
-                            r = rng.random()
-                            status = "completed" if r < 0.9 else ("no_show" if r < 0.93 else "cancelled")
-                            confirmation = "confirmed" if rng.random() < 0.8 else "unconfirmed"
-                            if status == "cancelled":
-                                reason, late = rng.choice(reasons), rng.random() < 0.4
-                        elif offset <= 2:
-                            confirmation = rng.choices(
-                                ("confirmed", "requested", "unconfirmed"), (60, 25, 15)
-                            )[0]
-                            status = "confirmed" if confirmation == "confirmed" else "scheduled"
+                        state = _visit_state(rng, offset, reasons)
                         cursor = (cursor + 1) % n_pat
                         batch.append(
                             {
@@ -88,17 +77,7 @@ def insert_appointments(
                                 "chair_id": chair.id,
                                 "location_id": loc.id,
                                 "type_id": atype.id,
-                                "start_at": start,
-                                "end_at": start + timedelta(minutes=dur),
-                                "status": status,
-                                "confirmation": confirmation,
-                                "cancel_reason": reason,
-                                "late_cancel": late,
-                                "notes": "",
-                                "series_id": None,
-                                "created_at": start - timedelta(days=30),
-                                "updated_at": start - timedelta(days=30),
-                                "version": 1,
+                                **_visit_row(start, dur, state),
                             }
                         )
                     t += dur + rng.choice((0, 0, 0, 5, 10))
@@ -111,3 +90,37 @@ def insert_appointments(
         bulk_insert(session, table(Appointment), batch)
         total += len(batch)
     return total
+
+
+def _visit_state(rng: random.Random, offset: int, reasons: list[str]) -> tuple[str, str, str | None, bool]:
+    """(status, confirmation, cancel reason, late) of a visit ``offset`` days from today: the past
+    mostly happened, the next days are mostly confirmed."""
+    status, confirmation, reason, late = "scheduled", "unconfirmed", None, False
+    if offset < 0:
+        r = rng.random()
+        status = "completed" if r < 0.9 else ("no_show" if r < 0.93 else "cancelled")
+        confirmation = "confirmed" if rng.random() < 0.8 else "unconfirmed"
+        if status == "cancelled":
+            reason, late = rng.choice(reasons), rng.random() < 0.4
+    elif offset <= 2:
+        confirmation = rng.choices(("confirmed", "requested", "unconfirmed"), (60, 25, 15))[0]
+        status = "confirmed" if confirmation == "confirmed" else "scheduled"
+    return status, confirmation, reason, late
+
+
+def _visit_row(start: datetime, minutes: int, state: tuple[str, str, str | None, bool]) -> dict[str, Any]:
+    """The columns of a visit row that follow from its time and state."""
+    status, confirmation, reason, late = state
+    return {
+        "start_at": start,
+        "end_at": start + timedelta(minutes=minutes),
+        "status": status,
+        "confirmation": confirmation,
+        "cancel_reason": reason,
+        "late_cancel": late,
+        "notes": "",
+        "series_id": None,
+        "created_at": start - timedelta(days=30),
+        "updated_at": start - timedelta(days=30),
+        "version": 1,
+    }

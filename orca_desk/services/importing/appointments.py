@@ -4,7 +4,7 @@ forced) and get their reminder plans; past and cancelled visits are kept as hist
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from orca_desk.models import Appointment, AppointmentType, Chair, Location, Pati
 from orca_desk.models.appointment import ACTIVE_STATUSES, ALL_STATUSES
 from orca_desk.services import audit
 from orca_desk.services.appointment_effects import AppointmentChange, after_changes
-from orca_desk.services.booking import MAX_MINUTES, check_conflicts
+from orca_desk.services.booking_checks import MAX_MINUTES, check_conflicts
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from orca_desk.services.importing.own_ids import own_id, parse_own_id
@@ -223,98 +223,20 @@ def import_appointments(
         )
     wanted = {r.values.get("patient_external_id", "").strip() for r in table.records}
     ref = _reference(session, clinic_id, wanted)
-    existing = {
-        a.external_id: a
-        for a in session.scalars(
-            select(Appointment).where(
-                Appointment.clinic_id == clinic_id, Appointment.external_id.is_not(None)
-            )
-        )
-    }
-    # An Orca Desk export names appointments without another system's id as orca:<id>.
-    own_appts = {parse_own_id(r.values.get("external_id", "").strip()) for r in table.records} - {None}
-    for part in chunks(sorted(k for k in own_appts if k is not None)):
-        query = select(Appointment).where(Appointment.clinic_id == clinic_id, Appointment.id.in_(part))
-        existing.update({own_id(a.id): a for a in session.scalars(query)})
-    rejected: list[Rejection] = []
-    created = updated = unchanged = 0
-    changes: list[AppointmentChange] = []
-    seen: dict[str, int] = {}
+    existing = _existing(session, clinic_id, table)
+    done = _Progress()
     savepoint = session.begin_nested()
     for record in table.records:
-        try:
-            draft = _draft(record, ref, region=region)
-        except CellError as exc:
-            rejected.append(Rejection(record.line, str(exc)))
-            continue
-        if draft.external_id in seen:
-            reason = f"external_id {draft.external_id} already appears on line {seen[draft.external_id]}"
-            rejected.append(Rejection(record.line, reason))
-            continue
-        seen[draft.external_id] = record.line
-        future = draft.end > now
-        if future and draft.status not in _FUTURE_STATUSES:
-            reason = f"status: a visit that has not happened yet cannot be {draft.status}"
-            rejected.append(Rejection(record.line, reason))
-            continue
-        current = existing.get(draft.external_id)
-        if current is None and parse_own_id(draft.external_id) is not None:
-            reason = f"external_id {draft.external_id} names an appointment of another Orca Desk database"
-            rejected.append(Rejection(record.line, reason))
-            continue
-        if current is not None and _same(current, draft):
-            unchanged += 1
-            continue
-        holds_chair = future and draft.status in ACTIVE_STATUSES
-        if holds_chair:
-            try:
-                check_conflicts(
-                    session,
-                    patient_id=draft.patient_id,
-                    provider=draft.provider,
-                    chair_id=draft.chair_id,
-                    start=draft.start,
-                    end=draft.end,
-                    ignore_id=current.id if current else None,
-                )
-            except ConflictError as exc:
-                rejected.append(Rejection(record.line, f"conflict: {exc}"))
-                continue
-        if current is None:
-            appt = _new(draft, clinic_id, now)
-            session.add(appt)
-            session.flush()
-            created += 1
-            if holds_chair:
-                changes.append(AppointmentChange("booked", appt, None))
-        else:
-            before = {
-                "start": current.start_at.isoformat(),
-                "end": current.end_at.isoformat(),
-                "chair_id": current.chair_id,
-                "provider_id": current.provider_id,
-                "status": current.status,
-                "type_id": current.type_id,
-            }
-            was_active = current.status in ACTIVE_STATUSES
-            _apply(current, draft, now)
-            session.flush()
-            updated += 1
-            if future:
-                if draft.status == "cancelled":
-                    kind = "cancelled" if was_active else ""
-                else:
-                    kind = "moved" if was_active else "restored"
-                if kind:
-                    changes.append(AppointmentChange(kind, current, before))
-    if changes:
-        after_changes(session, changes, now=now)
+        _import_record(session, record, ref, existing, done, clinic_id=clinic_id, region=region, now=now)
+    if done.changes:
+        after_changes(session, done.changes, now=now)
+    created, updated, rejected = done.created, done.updated, done.rejected
     report = ImportReport(
         what="appointments",
         source=source_name,
         created=created,
         updated=updated,
-        unchanged=unchanged,
+        unchanged=done.unchanged,
         skipped=0,
         rejected=tuple(rejected),
         encoding=table.encoding,
@@ -339,6 +261,125 @@ def import_appointments(
     )
     savepoint.commit()
     return report
+
+
+@dataclass
+class _Progress:
+    """What an import has done so far, row by row."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    changes: list[AppointmentChange] = field(default_factory=list)  # what the appointments' effects see
+    seen: dict[str, int] = field(default_factory=dict)  # external id -> the line it first appears on
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected.append(Rejection(line, reason))
+
+
+def _existing(session: Session, clinic_id: int, table: Table) -> dict[str | None, Appointment]:
+    """The clinic's appointments the file may name, by external id."""
+    existing = {
+        a.external_id: a
+        for a in session.scalars(
+            select(Appointment).where(
+                Appointment.clinic_id == clinic_id, Appointment.external_id.is_not(None)
+            )
+        )
+    }
+    # An Orca Desk export names appointments without another system's id as orca:<id>.
+    own_appts = {parse_own_id(r.values.get("external_id", "").strip()) for r in table.records} - {None}
+    for part in chunks(sorted(k for k in own_appts if k is not None)):
+        query = select(Appointment).where(Appointment.clinic_id == clinic_id, Appointment.id.in_(part))
+        existing.update({own_id(a.id): a for a in session.scalars(query)})
+    return existing
+
+
+def _import_record(
+    session: Session,
+    record: Record,
+    ref: _Reference,
+    existing: Mapping[str | None, Appointment],
+    done: _Progress,
+    *,
+    clinic_id: int,
+    region: str,
+    now: datetime,
+) -> None:
+    """Check one row and write it (created, updated or left unchanged), or note why it is rejected."""
+    try:
+        draft = _draft(record, ref, region=region)
+    except CellError as exc:
+        done.reject(record.line, str(exc))
+        return
+    if draft.external_id in done.seen:
+        done.reject(
+            record.line,
+            f"external_id {draft.external_id} already appears on line {done.seen[draft.external_id]}",
+        )
+        return
+    done.seen[draft.external_id] = record.line
+    future = draft.end > now
+    if future and draft.status not in _FUTURE_STATUSES:
+        done.reject(record.line, f"status: a visit that has not happened yet cannot be {draft.status}")
+        return
+    current = existing.get(draft.external_id)
+    if current is None and parse_own_id(draft.external_id) is not None:
+        reason = f"external_id {draft.external_id} names an appointment of another Orca Desk database"
+        done.reject(record.line, reason)
+        return
+    if current is not None and _same(current, draft):
+        done.unchanged += 1
+        return
+    holds_chair = future and draft.status in ACTIVE_STATUSES
+    if holds_chair:
+        try:
+            check_conflicts(
+                session,
+                patient_id=draft.patient_id,
+                provider=draft.provider,
+                chair_id=draft.chair_id,
+                start=draft.start,
+                end=draft.end,
+                ignore_id=current.id if current else None,
+            )
+        except ConflictError as exc:
+            done.reject(record.line, f"conflict: {exc}")
+            return
+    if current is None:
+        appt = _new(draft, clinic_id, now)
+        session.add(appt)
+        session.flush()
+        done.created += 1
+        if holds_chair:
+            done.changes.append(AppointmentChange("booked", appt, None))
+    else:
+        _update(session, current, draft, done, future=future, now=now)
+
+
+def _update(
+    session: Session, current: Appointment, draft: _Draft, done: _Progress, *, future: bool, now: datetime
+) -> None:
+    before = {
+        "start": current.start_at.isoformat(),
+        "end": current.end_at.isoformat(),
+        "chair_id": current.chair_id,
+        "provider_id": current.provider_id,
+        "status": current.status,
+        "type_id": current.type_id,
+    }
+    was_active = current.status in ACTIVE_STATUSES
+    _apply(current, draft, now)
+    session.flush()
+    done.updated += 1
+    if future:
+        if draft.status == "cancelled":
+            kind = "cancelled" if was_active else ""
+        else:
+            kind = "moved" if was_active else "restored"
+        if kind:
+            done.changes.append(AppointmentChange(kind, current, before))
 
 
 def _new(d: _Draft, clinic_id: int, now: datetime) -> Appointment:

@@ -1,15 +1,15 @@
-"""The one outbox: queue messages with their cause, list and filter them, retry or cancel them."""
+"""The one outbox: queue messages with their cause, retry or cancel them (``outbox_queries`` lists them)."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +20,17 @@ from orca_desk.models.messaging import OUTBOX_STATUSES as OUTBOX_STATUSES
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
+
+# The Outbox screen and the status bar read these through this module too.
+from orca_desk.services.messaging.outbox_queries import OutboxCounts as OutboxCounts
+from orca_desk.services.messaging.outbox_queries import OutboxEventRow as OutboxEventRow
+from orca_desk.services.messaging.outbox_queries import OutboxFilter as OutboxFilter
+from orca_desk.services.messaging.outbox_queries import OutboxRow as OutboxRow
+from orca_desk.services.messaging.outbox_queries import count_messages as count_messages
+from orca_desk.services.messaging.outbox_queries import list_messages as list_messages
+from orca_desk.services.messaging.outbox_queries import load_message
+from orca_desk.services.messaging.outbox_queries import message_history as message_history
+from orca_desk.services.messaging.outbox_queries import outbox_counts as outbox_counts
 from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
 from orca_desk.services.security import SEND_MESSAGES, Actor
 
@@ -428,7 +439,7 @@ def _local_when(session: Session, at: datetime) -> str:
 
 def describe_test_message(session: Session, message_id: int) -> OutboxTestResult:
     """What became of a queued test message so far."""
-    m = _get(session, message_id)
+    m = load_message(session, message_id)
     words = {
         "queued": "queued; the automation sends it within a few seconds (is a desk or "
         "`orca-desk worker` leading automation?)",
@@ -452,22 +463,12 @@ def describe_test_message(session: Session, message_id: int) -> OutboxTestResult
     return OutboxTestResult(m.id, m.status, text, final)
 
 
-# --- Staff actions ------------------------------------------------------------------------
-
-
-def _get(session: Session, message_id: int) -> OutboxMessage:
-    msg = session.get(OutboxMessage, message_id)
-    if msg is None:
-        raise NotFound(f"There is no message #{message_id}.")
-    return msg
-
-
 def cancel(
     session: Session, actor: Actor, message_id: int, *, now: datetime, reason: str = ""
 ) -> OutboxMessage:
     """Stop a message that has not gone out yet."""
     actor.require(SEND_MESSAGES)
-    msg = _get(session, message_id)
+    msg = load_message(session, message_id)
     if msg.status not in PENDING:
         raise ValidationError(
             f"Message #{message_id} is {msg.status}; only queued or deferred messages can be cancelled.",
@@ -493,7 +494,7 @@ def cancel(
 def retry(session: Session, actor: Actor, message_id: int, *, now: datetime) -> OutboxMessage:
     """Queue a failed, undeliverable or cancelled message again (policy is checked when sent)."""
     actor.require(SEND_MESSAGES)
-    msg = _get(session, message_id)
+    msg = load_message(session, message_id)
     if msg.status not in RETRYABLE:
         raise ValidationError(
             f"Message #{message_id} is {msg.status}; only failed, undeliverable "
@@ -517,158 +518,3 @@ def retry(session: Session, actor: Actor, message_id: int, *, now: datetime) -> 
         after={"status": "queued"},
     )
     return msg
-
-
-# --- Queries for the Outbox screen and the status bar -------------------------------------
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    created_at: datetime
-    channel: str
-    to_address: str
-    purpose: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    patient_id: int | None
-    patient_name: str | None
-    appointment_id: int | None
-    subject: str | None
-    body: str
-    error: str | None
-    provider_id: str | None
-    sent_at: datetime | None
-    merged_into_id: int | None
-
-
-@dataclass(frozen=True)
-class OutboxEventRow:
-    at: datetime
-    status: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class OutboxFilter:
-    """What the Outbox screen asks for; empty fields do not filter."""
-
-    statuses: tuple[str, ...] = ()
-    channel: str | None = None
-    purpose: str | None = None
-    patient_id: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    text: str = ""
-    limit: int = 200
-    offset: int = 0
-
-
-@dataclass(frozen=True)
-class OutboxCounts:
-    queued: int = 0
-    deferred: int = 0
-    sending: int = 0
-    failed: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-
-
-def _filtered(query: Any, f: OutboxFilter) -> Any:
-    if f.statuses:
-        query = query.where(OutboxMessage.status.in_(f.statuses))
-    if f.channel:
-        query = query.where(OutboxMessage.channel == f.channel)
-    if f.purpose:
-        query = query.where(OutboxMessage.purpose == f.purpose)
-    if f.patient_id is not None:
-        query = query.where(OutboxMessage.patient_id == f.patient_id)
-    if f.since is not None:
-        query = query.where(OutboxMessage.created_at >= f.since)
-    if f.until is not None:
-        query = query.where(OutboxMessage.created_at < f.until)
-    text = f.text.strip()
-    if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
-        query = query.where(
-            or_(
-                OutboxMessage.body.ilike(like),
-                OutboxMessage.to_address.ilike(like),
-                OutboxMessage.subject.ilike(like),
-                (Patient.first_name + " " + Patient.last_name).ilike(like),
-            )
-        )
-    return query
-
-
-def list_messages(session: Session, f: OutboxFilter | None = None) -> list[OutboxRow]:
-    """Messages newest first, with the patient's name, as plain rows."""
-    f = f or OutboxFilter()
-    query = select(OutboxMessage, Patient.first_name, Patient.last_name).outerjoin(
-        Patient, Patient.id == OutboxMessage.patient_id
-    )
-    query = _filtered(query, f).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    rows = session.execute(query.limit(f.limit).offset(f.offset)).all()
-    return [_row(r[0], f"{r[1]} {r[2]}" if r[1] is not None else None) for r in rows]
-
-
-def count_messages(session: Session, f: OutboxFilter | None = None) -> int:
-    f = f or OutboxFilter()
-    query = select(func.count(OutboxMessage.id)).outerjoin(Patient, Patient.id == OutboxMessage.patient_id)
-    return int(session.scalar(_filtered(query, f)) or 0)
-
-
-def _row(m: OutboxMessage, patient_name: str | None) -> OutboxRow:
-    return OutboxRow(
-        id=m.id,
-        created_at=m.created_at,
-        channel=m.channel,
-        to_address=m.to_address,
-        purpose=m.purpose,
-        status=m.status,
-        attempts=m.attempts,
-        next_attempt_at=m.next_attempt_at,
-        patient_id=m.patient_id,
-        patient_name=patient_name,
-        appointment_id=m.appointment_id,
-        subject=m.subject,
-        body=m.body,
-        error=m.error,
-        provider_id=m.provider_id,
-        sent_at=m.sent_at,
-        merged_into_id=m.merged_into_id,
-    )
-
-
-def get_message(session: Session, message_id: int) -> OutboxRow:
-    m = _get(session, message_id)
-    patient = session.get(Patient, m.patient_id) if m.patient_id else None
-    return _row(m, patient.display_name if patient else None)
-
-
-def message_history(session: Session, message_id: int) -> list[OutboxEventRow]:
-    """Every status change of a message, oldest first."""
-    _get(session, message_id)
-    events = session.scalars(
-        select(OutboxEvent)
-        .where(OutboxEvent.message_id == message_id)
-        .order_by(OutboxEvent.at, OutboxEvent.id)
-    )
-    return [OutboxEventRow(e.at, e.status, e.detail) for e in events]
-
-
-def outbox_counts(session: Session) -> OutboxCounts:
-    """How many messages wait, are deferred, are in flight and failed (for the status bar)."""
-    rows: Iterable[tuple[str, int]] = session.execute(
-        select(OutboxMessage.status, func.count())
-        .where(OutboxMessage.status.in_(("queued", "deferred", "sending", "failed", "undeliverable")))
-        .group_by(OutboxMessage.status)
-    ).all()
-    by = dict(rows)
-    return OutboxCounts(
-        queued=by.get("queued", 0),
-        deferred=by.get("deferred", 0),
-        sending=by.get("sending", 0),
-        failed=by.get("failed", 0) + by.get("undeliverable", 0),
-        by_status=by,
-    )

@@ -20,13 +20,14 @@ import pytest
 from sqlalchemy import select
 
 from orca_desk.models import OutboxEvent, OutboxMessage, Patient
-from orca_desk.services.messaging import dispatch, outbox
+from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import (
-    _Claim,
     dispatch_due,
     outgoing,
     reconcile_sending,
 )
+from orca_desk.services.messaging.dispatch import send as dispatch_send
+from orca_desk.services.messaging.dispatch.common import Claim
 from orca_desk.services.messaging.providers.base import OutgoingMessage, SendResult
 from tests.conftest import NOW
 from tests.services.messaging.support import OPTIONS, make_family, providers_for
@@ -80,7 +81,7 @@ def send_directly(db, providers, message_id: int) -> str:
     with db.read() as s:
         m = s.get(OutboxMessage, message_id)
         result = providers[m.channel].send(
-            outgoing(_Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, NOW), OPTIONS)
+            outgoing(Claim(m.id, m.channel, m.to_address, m.body, m.subject, m.html, NOW), OPTIONS)
         )
     assert result.status == "sent"
     assert result.provider_id is not None
@@ -112,7 +113,7 @@ def die_on_send(monkeypatch, provider, *, call: int, after_request: bool) -> lis
         return []
 
     monkeypatch.setattr(provider, "send", send)
-    monkeypatch.setattr(dispatch, "_record_sent", record_nothing)
+    monkeypatch.setattr(dispatch_send, "record_sent", record_nothing)
     return made
 
 

@@ -280,11 +280,12 @@ def test_claims_of_a_dead_worker_are_requeued_only_when_the_provider_lacks_them(
             m = s.get(OutboxMessage, i)
             m.status, m.claimed_by, m.claimed_at, m.attempts = "sending", "dead", NOW, 1
     providers = providers_for(fake)
-    from orca_desk.services.messaging.dispatch import _Claim, outgoing
+    from orca_desk.services.messaging.dispatch import outgoing
+    from orca_desk.services.messaging.dispatch.common import Claim
 
     with db.read() as s:
         m = s.get(OutboxMessage, went)
-        providers["sms"].send(outgoing(_Claim(m.id, "sms", m.to_address, m.body, None, None, NOW), OPTIONS))
+        providers["sms"].send(outgoing(Claim(m.id, "sms", m.to_address, m.body, None, None, NOW), OPTIONS))
     # Young claims belong to a worker that may be alive: left alone.
     young = reconcile_sending(db, providers, now=NOW + timedelta(minutes=1), options=OPTIONS)
     assert (young.found, young.requeued) == (0, 0)
@@ -430,12 +431,12 @@ def test_a_crash_before_accepted_sends_are_recorded_is_reconciled_not_resent(db,
     fam = make_family(db, siblings=0)
     ids = [queue(db, fam, i, patient=i, purpose="manual") for i in range(3)]
     providers = providers_for(fake)
-    import orca_desk.services.messaging.dispatch as dispatch
+    import orca_desk.services.messaging.dispatch.send as dispatch_send
 
     def crash(*_args, **_kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(dispatch, "_record_sent", crash)  # Twilio took them; nothing recorded
+    monkeypatch.setattr(dispatch_send, "record_sent", crash)  # Twilio took them; nothing recorded
     with pytest.raises(RuntimeError):
         dispatch_due(db, providers, now=NOW, worker_id="w1", options=OPTIONS)
     monkeypatch.undo()

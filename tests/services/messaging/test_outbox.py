@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from orca_desk.models import ContactState, OutboxEvent, OutboxMessage
 from orca_desk.services.errors import PermissionDenied, ValidationError
-from orca_desk.services.messaging import outbox
-from orca_desk.services.messaging.outbox import NewMessage, OutboxFilter
+from orca_desk.services.messaging import outbox, outbox_queries
+from orca_desk.services.messaging.outbox import NewMessage
+from orca_desk.services.messaging.outbox_queries import OutboxFilter
 from orca_desk.services.security import Actor
 from tests.conftest import NOW
 from tests.factories import make_world
@@ -43,7 +44,7 @@ def test_enqueue_is_idempotent_on_dedupe_key(db):
         assert again.id == first.id and again.body == "Hello"
     with db.read() as s:
         assert s.scalar(select(func.count(OutboxMessage.id))) == 1
-        assert [e.status for e in outbox.message_history(s, first.id)] == ["queued"]
+        assert [e.status for e in outbox_queries.message_history(s, first.id)] == ["queued"]
 
 
 def test_enqueue_rolls_back_with_its_cause(db):
@@ -164,22 +165,22 @@ def test_cancel_retry_and_queries(db, receptionist):
         with pytest.raises(ValidationError, match="only failed"):
             outbox.retry(s, receptionist, b_id, now=NOW)
     with db.read() as s:
-        counts = outbox.outbox_counts(s)
+        counts = outbox_queries.outbox_counts(s)
         assert (counts.queued, counts.deferred, counts.failed) == (1, 0, 0)
-        rows = outbox.list_messages(s, OutboxFilter(text="kid0"))
+        rows = outbox_queries.list_messages(s, OutboxFilter(text="kid0"))
         assert [r.id for r in rows] == [a_id]
         assert rows[0].patient_name == "Kid0 Smith" and rows[0].status == "cancelled"
-        assert [r.id for r in outbox.list_messages(s)] == [b_id, a_id]
-        assert [r.id for r in outbox.list_messages(s, OutboxFilter(purpose="reminder"))] == [b_id]
-        assert [r.id for r in outbox.list_messages(s, OutboxFilter(since=NOW + timedelta(minutes=1)))] == [
-            b_id
-        ]
-        assert outbox.count_messages(s, OutboxFilter(statuses=("cancelled",))) == 1
-        assert [e.status for e in outbox.message_history(s, a_id)] == ["queued", "cancelled"]
+        assert [r.id for r in outbox_queries.list_messages(s)] == [b_id, a_id]
+        assert [r.id for r in outbox_queries.list_messages(s, OutboxFilter(purpose="reminder"))] == [b_id]
+        assert [
+            r.id for r in outbox_queries.list_messages(s, OutboxFilter(since=NOW + timedelta(minutes=1)))
+        ] == [b_id]
+        assert outbox_queries.count_messages(s, OutboxFilter(statuses=("cancelled",))) == 1
+        assert [e.status for e in outbox_queries.message_history(s, a_id)] == ["queued", "cancelled"]
     with db.write() as s:
         outbox.retry(s, receptionist, a_id, now=NOW)
     with db.read() as s:
-        assert outbox.get_message(s, a_id).status == "queued"
+        assert outbox_queries.get_message(s, a_id).status == "queued"
 
 
 def test_a_manual_email_needs_recorded_email_consent(db):

@@ -270,8 +270,6 @@ class HttpClient:
         server: a read timeout or a dropped connection answers ``unknown`` at once.
         """
         attempt = 0
-        last_error = ""
-        last_retry_after: float | None = None
         while True:
             attempt += 1
             if creates:
@@ -286,62 +284,68 @@ class HttpClient:
                     cert=self.session.cert,
                     stream=False,
                 )
-            except requests.exceptions.ConnectionError as exc:
-                if creates and not _connection_surely_not_sent(exc):
-                    return HttpOutcome(
-                        "unknown", error=f"connection lost after sending: {exc}", attempts=attempt
-                    )
-                last_error = f"connection failed: {exc}"
-                last_retry_after = None
-            except requests.exceptions.Timeout as exc:
-                # ReadTimeout: the server got the request and may have acted on it.
-                if creates:
-                    return HttpOutcome("unknown", error=f"no answer in time: {exc}", attempts=attempt)
-                last_error = f"timed out: {exc}"
-                last_retry_after = None
-            except (
-                requests.exceptions.InvalidURL,
-                requests.exceptions.InvalidSchema,
-                requests.exceptions.MissingSchema,
-            ) as exc:
-                raise ProviderError(f"provider URL is not usable: {url} ({exc})") from exc
             except requests.exceptions.RequestException as exc:
-                # A broken or undecodable answer: the request itself arrived.
-                if creates:
-                    return HttpOutcome("unknown", error=f"bad answer: {exc}", attempts=attempt)
-                last_error = f"bad answer: {exc}"
-                last_retry_after = None
-            else:
-                code = response.status_code
-                if creates and code in AMBIGUOUS_STATUSES:
-                    return HttpOutcome(
-                        "unknown",
-                        response=response,
-                        error=f"HTTP {code} from a gateway",
-                        attempts=attempt,
-                    )
-                if code not in RETRYABLE_STATUSES and code not in AMBIGUOUS_STATUSES:
-                    return HttpOutcome("response", response=response, attempts=attempt)
-                last_error = f"HTTP {code}"
-                last_retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                if last_retry_after is not None and last_retry_after > self.retry.max_retry_after:
-                    return HttpOutcome(
-                        "retry",
-                        response=response,
-                        error=last_error,
-                        retry_after=last_retry_after,
-                        attempts=attempt,
-                    )
+                failed = self._unanswered(exc, url, creates=creates, attempt=attempt)
+                if isinstance(failed, HttpOutcome):
+                    return failed
                 if attempt >= self.retry.max_attempts:
-                    return HttpOutcome(
-                        "retry",
-                        response=response,
-                        error=last_error,
-                        retry_after=last_retry_after,
-                        attempts=attempt,
-                    )
-                self._sleep(self.backoff(attempt, last_retry_after))
+                    return HttpOutcome("retry", error=failed, attempts=attempt)
+                self._sleep(self.backoff(attempt, None))
                 continue
-            if attempt >= self.retry.max_attempts:
-                return HttpOutcome("retry", error=last_error, attempts=attempt)
-            self._sleep(self.backoff(attempt, last_retry_after))
+            answered = self._answered(response, creates=creates, attempt=attempt)
+            if isinstance(answered, HttpOutcome):
+                return answered
+            self._sleep(self.backoff(attempt, answered))
+
+    def _unanswered(
+        self, exc: requests.exceptions.RequestException, url: str, *, creates: bool, attempt: int
+    ) -> HttpOutcome | str:
+        """A request without a usable answer: ``unknown`` when a create may have arrived, else
+        the error to retry on (an unusable URL raises)."""
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            if creates and not _connection_surely_not_sent(exc):
+                return HttpOutcome("unknown", error=f"connection lost after sending: {exc}", attempts=attempt)
+            return f"connection failed: {exc}"
+        if isinstance(exc, requests.exceptions.Timeout):
+            # ReadTimeout: the server got the request and may have acted on it.
+            if creates:
+                return HttpOutcome("unknown", error=f"no answer in time: {exc}", attempts=attempt)
+            return f"timed out: {exc}"
+        if isinstance(
+            exc,
+            requests.exceptions.InvalidURL
+            | requests.exceptions.InvalidSchema
+            | requests.exceptions.MissingSchema,
+        ):
+            raise ProviderError(f"provider URL is not usable: {url} ({exc})") from exc
+        # A broken or undecodable answer: the request itself arrived.
+        if creates:
+            return HttpOutcome("unknown", error=f"bad answer: {exc}", attempts=attempt)
+        return f"bad answer: {exc}"
+
+    def _answered(
+        self, response: requests.Response, *, creates: bool, attempt: int
+    ) -> HttpOutcome | float | None:
+        """The outcome of an answer, or the server's Retry-After (None: not given) when it is
+        worth asking again."""
+        code = response.status_code
+        if creates and code in AMBIGUOUS_STATUSES:
+            return HttpOutcome(
+                "unknown",
+                response=response,
+                error=f"HTTP {code} from a gateway",
+                attempts=attempt,
+            )
+        if code not in RETRYABLE_STATUSES and code not in AMBIGUOUS_STATUSES:
+            return HttpOutcome("response", response=response, attempts=attempt)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        too_long = retry_after is not None and retry_after > self.retry.max_retry_after
+        if too_long or attempt >= self.retry.max_attempts:
+            return HttpOutcome(
+                "retry",
+                response=response,
+                error=f"HTTP {code}",
+                retry_after=retry_after,
+                attempts=attempt,
+            )
+        return retry_after
