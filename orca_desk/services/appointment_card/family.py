@@ -56,7 +56,7 @@ def render_card_pdf(card: AppointmentCard, out: BinaryIO) -> None:
     """The family's appointment card: who, when (the location's local time), where, how to change it."""
     from reportlab.pdfgen.canvas import Canvas
 
-    from orca_desk.services.printing import BOLD, FONT, INK, MUTED, RULE, _fit
+    from orca_desk.services.printing.style import BOLD, FONT, INK, MUTED, RULE, fit_text
 
     width, height = CARD_PAGE
     margin = 24.0
@@ -67,7 +67,7 @@ def render_card_pdf(card: AppointmentCard, out: BinaryIO) -> None:
     y = height - margin - 14
     c.setFillColorRGB(*INK)
     c.setFont(BOLD, 14)
-    c.drawString(margin, y, _fit(card.clinic_name, BOLD, 14, inner))
+    c.drawString(margin, y, fit_text(card.clinic_name, BOLD, 14, inner))
     if card.location_phone:
         c.setFont(FONT, 9)
         c.setFillColorRGB(*MUTED)
@@ -83,10 +83,10 @@ def render_card_pdf(card: AppointmentCard, out: BinaryIO) -> None:
     y -= 18
     c.setFillColorRGB(*INK)
     c.setFont(BOLD, 15)
-    c.drawString(margin, y, _fit(card.patient_name, BOLD, 15, inner))
+    c.drawString(margin, y, fit_text(card.patient_name, BOLD, 15, inner))
     y -= 34
     c.setFont(BOLD, 20)
-    c.drawString(margin, y, _fit(local_time.fmt_date(card.start, card.zone), BOLD, 20, inner))
+    c.drawString(margin, y, fit_text(local_time.fmt_date(card.start, card.zone), BOLD, 20, inner))
     y -= 26
     c.setFont(BOLD, 20)
     c.drawString(margin, y, local_time.fmt_time(card.start, card.zone, card.time_format))
@@ -95,23 +95,25 @@ def render_card_pdf(card: AppointmentCard, out: BinaryIO) -> None:
     c.setFont(FONT, 11)
     c.setFillColorRGB(*MUTED)
     c.drawString(
-        margin, y, _fit(f"{card.type_name} · {minutes} minutes · with {card.provider_name}", FONT, 11, inner)
+        margin,
+        y,
+        fit_text(f"{card.type_name} · {minutes} minutes · with {card.provider_name}", FONT, 11, inner),
     )
     y -= 26
     c.setFillColorRGB(*INK)
     c.setFont(BOLD, 11)
-    c.drawString(margin, y, _fit(card.location_name, BOLD, 11, inner))
+    c.drawString(margin, y, fit_text(card.location_name, BOLD, 11, inner))
     if card.location_address:
         y -= 14
         c.setFont(FONT, 10)
-        c.drawString(margin, y, _fit(card.location_address.replace("\n", ", "), FONT, 10, inner))
+        c.drawString(margin, y, fit_text(card.location_address.replace("\n", ", "), FONT, 10, inner))
     c.setFont(FONT, 8.5)
     c.setFillColorRGB(*MUTED)
     call = f"call {card.location_phone}" if card.location_phone else "call us"
     c.drawString(
         margin,
         margin,
-        _fit(f"Need to change or cancel? Please {call} at least a day ahead.", FONT, 8.5, inner),
+        fit_text(f"Need to change or cancel? Please {call} at least a day ahead.", FONT, 8.5, inner),
     )
     c.showPage()
     c.save()

@@ -2,9 +2,6 @@
 
 from orca_desk.services.printing.calendar_pdf import render_calendar_pdf
 from orca_desk.services.printing.layout import PrintSummary
-from orca_desk.services.printing.style import BOLD, FONT, INK, MUTED, RULE, fit_text
+from orca_desk.services.printing.style import BOLD, FONT, INK, MUTED, RULE
 
 __all__ = ["BOLD", "FONT", "INK", "MUTED", "RULE", "PrintSummary", "render_calendar_pdf"]
-
-# Appointment cards print in the sheets' type; they know the helper by its former name.
-_fit = fit_text

@@ -1,7 +1,7 @@
 """Administration: the clinic's locations, chairs, providers, appointment types and staff users.
 
 Managers edit the clinic; only administrators manage staff users and roles; other staff see the
-set-up read-only, with a line saying why. Every rule is in ``services/administration.py``.
+set-up read-only, with a line saying why. Every rule is in ``services/administration/``.
 """
 
 from __future__ import annotations
