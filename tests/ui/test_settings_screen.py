@@ -36,6 +36,7 @@ def _screen(qtbot, ctx) -> SettingsScreen:
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
     screen.show()
+    ctx.ops.wait()  # where secrets live is asked off the UI thread
     return screen
 
 
@@ -102,6 +103,7 @@ def test_secrets_typed_in_go_to_the_keyring_not_the_database(qtbot, ctx, db, mem
     with db.read() as s:
         assert "secret-token-42" not in " ".join(s.scalars(select(ClinicSetting.value)))
     assert screen.twilio_token.text() == ""  # never shown back
+    ctx.ops.wait()
     assert "stored in the OS keyring" in screen.twilio_token.placeholderText()
 
 
