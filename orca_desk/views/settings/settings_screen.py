@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
@@ -46,7 +47,11 @@ from orca_desk.views.settings.sections import (
     TestMessageBox,
     secrets_place,
 )
-from orca_desk.views.settings.templates_editor import TemplatesEditor
+
+if TYPE_CHECKING:
+    from orca_desk.views.settings.templates_editor import TemplatesEditor
+
+TEMPLATES_TAB = 1
 
 SECRET_LABELS = {
     provider_env.TWILIO_AUTH_TOKEN: "Twilio auth token",
@@ -75,14 +80,32 @@ class SettingsScreen(Screen):
         self._secrets_asked = 0
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_settings_tab(), "Clinic and messaging")
-        # Its templates load when its tab is first shown.
-        self.templates = TemplatesEditor(ctx, load=False)
-        self.templates.sig_status.connect(self.sig_status)
-        self.tabs.addTab(self.templates, "Message templates")
+        # The templates editor is built, and its templates loaded, when its tab is first shown.
+        self._templates: TemplatesEditor | None = None
+        self.tabs.addTab(QWidget(), "Message templates")
+        self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
         self.refresh()
+
+    @property
+    def templates(self) -> TemplatesEditor:
+        """The message templates tab (built now if it was not yet)."""
+        if self._templates is None:
+            from orca_desk.views.settings.templates_editor import TemplatesEditor
+
+            editor = self._templates = TemplatesEditor(self.ctx, load=False)
+            editor.sig_status.connect(self.sig_status)
+            placeholder, current = self.tabs.widget(TEMPLATES_TAB), self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(TEMPLATES_TAB)
+            self.tabs.insertTab(TEMPLATES_TAB, editor, "Message templates")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        return self._templates
 
     # ----- building -----------------------------------------------------------------------
     def _build_settings_tab(self) -> QWidget:
@@ -318,8 +341,8 @@ class SettingsScreen(Screen):
         # A template saved reloads only its tab: the clinic tab keeps its unsaved edits.
         if changes.touches({"clinic_setting"}):
             self.refresh()
-        elif changes.touches(self.watches):
-            self.templates.on_changes(changes)
+        elif changes.touches(self.watches) and self._templates is not None:
+            self._templates.on_changes(changes)
 
     def refresh(self) -> None:
         now = self.ctx.clock.now()
@@ -371,8 +394,8 @@ class SettingsScreen(Screen):
         self.error_label.clear()
         self._describe_environment()
         self._update_enabled()
-        if self.templates.loaded:
-            self.templates.reload()
+        if self._templates is not None and self._templates.loaded:
+            self._templates.reload()
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until the background reads have been shown (the screenshot, tests)."""
