@@ -1,5 +1,4 @@
-"""Settings boxes that stand apart from the saved form: calendar feeds, a test message, automatic
-backup, importing; and where secrets live (the OS keyring, probed off the UI thread)."""
+"""Settings boxes beside the saved form (feeds, test message, backup, import) and where secrets live."""
 
 from __future__ import annotations
 
