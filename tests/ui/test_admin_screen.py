@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QTabWidget
 from sqlalchemy import select
 
-from orca_desk.models import StaffUser
+from orca_desk.models import Chair, StaffUser
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.security import (
@@ -235,3 +235,17 @@ def test_a_refused_save_changes_nothing_and_names_the_field(qtbot, ctx, monkeypa
     assert loads == []
     assert tab.field_errors["name"].isVisible() and tab.field_errors["name"].text()
     assert "Chair 1" in [c.name for c in screen.data.chairs]
+
+
+def test_a_tab_is_filled_when_first_shown_and_keeps_up_after(qtbot, ctx):
+    screen = _screen(qtbot, ctx)
+    assert screen.locations.model.rowCount() > 0  # the tab on view
+    assert screen.chairs.model.rowCount() == 0  # not yet looked at: nothing filled or sized
+    screen.tabs.setCurrentWidget(screen.chairs)
+    assert [c.name for c in screen.chairs.model.rows] == [c.name for c in screen.data.chairs if c.is_active]
+    assert screen.chairs.current is screen.chairs.model.rows[0]
+    screen.tabs.setCurrentWidget(screen.locations)
+    with ctx.db.write() as s:
+        s.scalars(select(Chair).where(Chair.name == "Chair 3")).one().name = "Bay 3"
+    screen.refresh()  # shown once: a hidden tab reloads with the others
+    assert "Bay 3" in [c.name for c in screen.chairs.model.rows]

@@ -185,6 +185,7 @@ def test_only_staff_who_may_import_get_the_buttons(qtbot, db, world, clock, rece
     ctx = AppContext(db=db, clock=clock, actor=receptionist, clinic=clinic, dialogs=feature_dialogs())
     screen = SettingsScreen(ctx)
     qtbot.addWidget(screen)
+    ctx.ops.wait()
     assert not screen.import_patients_button.isEnabled()
     path = tmp_path / "p.csv"
     path.write_text("first_name,last_name\nAna,Lopez\n", encoding="utf-8")
@@ -200,6 +201,7 @@ def test_settings_opens_the_wizard(qtbot, ctx, monkeypatch):
     monkeypatch.setattr(ImportWizard, "exec", lambda self: opened.append(self.what) or 0)
     screen = SettingsScreen(ctx)
     qtbot.addWidget(screen)
+    ctx.ops.wait()
     screen.import_appointments_button.click()
     screen.import_patients_button.click()
     assert opened == ["appointments", "patients"]

@@ -102,6 +102,7 @@ def test_recovery_times(qtbot, ctx, db, world, manager, style):
         booking.mark_no_show(s, manager, appt, now=now)
     recovery.process_recovery(db, now=now)
     screen = _shown(qtbot, RecoveryScreen(ctx))
+    assert screen.wait_until_loaded()
     assert screen.cases.rowCount() == 1
     when = screen.history.data(screen.history.index(0, 0), Qt.ItemDataRole.DisplayRole)
     assert when == {"12h": "9:00 AM", "24h": "09:00"}[style]  # today: the time alone

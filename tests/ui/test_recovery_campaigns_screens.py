@@ -71,6 +71,7 @@ def test_recovery_screen_lists_cases_most_at_risk_first_and_logs_calls(qtbot, ct
     qtbot.addWidget(screen)
     screen.resize(1200, 700)
     screen.show()
+    assert screen.wait_until_loaded()  # the cases load off the UI thread
     assert screen.cases.rowCount() == 2
     first, second = screen.cases.rows
     assert first.patient_name == "Kid1 Smith" and first.risk.score > second.risk.score
@@ -80,8 +81,10 @@ def test_recovery_screen_lists_cases_most_at_risk_first_and_logs_calls(qtbot, ct
     assert screen.history.rows[0].event == "sms_queued"
     assert "2</b> open cases" in screen.headline.text()
     assert screen.log_call("left_message", note="mum will call back")
+    assert screen.wait_until_loaded()
     assert screen.cases.rows[0].status == "contacted"
     assert screen.close_lost("moved to another city")
+    assert screen.wait_until_loaded()
     assert [r.patient_name for r in screen.cases.rows] == ["Kid0 Smith"]
     with ctx.db.read() as s:
         assert (

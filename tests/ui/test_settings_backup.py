@@ -31,6 +31,7 @@ def _screen(qtbot, ctx) -> SettingsScreen:
     qtbot.addWidget(screen)
     screen.resize(1280, 720)
     screen.show()
+    ctx.ops.wait()  # where secrets live is asked off the UI thread
     return screen
 
 

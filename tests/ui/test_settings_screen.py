@@ -36,6 +36,7 @@ def _screen(qtbot, ctx) -> SettingsScreen:
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
     screen.show()
+    ctx.ops.wait()  # where secrets live is asked off the UI thread
     return screen
 
 
@@ -102,6 +103,7 @@ def test_secrets_typed_in_go_to_the_keyring_not_the_database(qtbot, ctx, db, mem
     with db.read() as s:
         assert "secret-token-42" not in " ".join(s.scalars(select(ClinicSetting.value)))
     assert screen.twilio_token.text() == ""  # never shown back
+    ctx.ops.wait()
     assert "stored in the OS keyring" in screen.twilio_token.placeholderText()
 
 
@@ -257,3 +259,13 @@ def test_time_format_is_chosen_in_settings_and_used_for_times_shown(qtbot, ctx, 
         assert local_time.clinic_time_format(s) == "24h"
     screen.refresh()
     assert screen.time_format.currentData() == "24h"
+
+
+def test_the_templates_tab_is_built_and_loaded_when_first_shown(qtbot, ctx, fail_keyring):
+    screen = _screen(qtbot, ctx)
+    assert screen._templates is None  # opening Settings does not build or load it
+    screen.tabs.setCurrentIndex(1)  # as a click on the tab does
+    editor = screen.tabs.currentWidget()
+    assert editor is screen.templates and editor.isVisible()
+    assert editor.model.rowCount() > 0 and editor.current is not None
+    assert screen.tabs.tabText(1) == "Message templates" and screen.tabs.count() == 2

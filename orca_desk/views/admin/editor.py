@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -114,6 +115,8 @@ class EditorTab(QWidget, Generic[T]):
         self.current: T | None = None
         self.saved_id: int | None = None  # the record just saved, selected again after the reload
         self._loaded = False
+        self._shown = False
+        self._pending: Sequence[T] | None = None
 
     # ----- building the form --------------------------------------------------------------
     def add_field(self, key: str, label: str, widget: QWidget | Any, note: str = "") -> None:
@@ -145,6 +148,8 @@ class EditorTab(QWidget, Generic[T]):
     def set_rows(self, rows: Sequence[T]) -> None:
         """New rows (after a save, or another desk's change): the record in the form stays selected
         without refilling it, so a shown one-time password, an error or unsaved typing survive."""
+        if self.defer(rows):
+            return
         keep = self.saved_id if self.saved_id is not None else getattr(self.current, "id", None)
         self.saved_id = None
         first, self._loaded = not self._loaded, True
@@ -157,6 +162,22 @@ class EditorTab(QWidget, Generic[T]):
             self.view.selectRow(match)
         elif self.current is not None:
             self.start_new()  # its record is gone from the list (archived)
+
+    def defer(self, rows: Sequence[T]) -> bool:
+        """A tab never shown keeps its rows until it is: filling and sizing the tables of the
+        hidden tabs was most of the time the screen took to open."""
+        if self._shown or self.isVisible():
+            return False
+        self._pending = rows
+        return True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            if self._pending is not None:
+                rows, self._pending = self._pending, None
+                self.set_rows(rows)
 
     def _show_rows(self) -> None:
         rows = [r for r in self.all_rows if self.show_archived.isChecked() or self.is_active(r)]

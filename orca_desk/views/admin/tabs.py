@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor, QFocusEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -60,6 +60,34 @@ class ColourField(QWidget):
         self.edit.setText(text)
 
 
+class ZoneCombo(QComboBox):
+    """An editable time-zone field whose list is filled when first opened or focused: finding the
+    zones walks the system's zone files (tens of milliseconds)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setEditable(True)
+        self._filled = False
+
+    def fill_zones(self) -> None:
+        if self._filled:
+            return
+        self._filled = True
+        text = self.currentText()
+        self.blockSignals(True)
+        self.addItems(sorted(z for z in available_timezones() if "/" in z))
+        self.setCurrentText(text)
+        self.blockSignals(False)
+
+    def showPopup(self) -> None:
+        self.fill_zones()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.fill_zones()  # typing completes from the list
+        super().focusInEvent(event)
+
+
 class LocationsTab(EditorTab[adm.LocationAdminRow]):
     archivable = False
 
@@ -79,9 +107,7 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
         )
         self.show_archived.hide()
         self.name = QLineEdit()
-        self.timezone = QComboBox()
-        self.timezone.setEditable(True)
-        self.timezone.addItems(sorted(z for z in available_timezones() if "/" in z))
+        self.timezone = ZoneCombo()
         self.address = QLineEdit()
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("+16175550100")
@@ -289,6 +315,8 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
         )
 
     def set_rows(self, rows: object) -> None:  # type: ignore[override]
+        if self.defer(rows):  # type: ignore[arg-type]
+            return
         super().set_rows(rows)  # type: ignore[arg-type]
         categories = sorted({r.category for r in self.all_rows} | {"treatment", "consult", "emergency"})
         text = self.category.currentText()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
@@ -26,7 +26,9 @@ from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
-from orca_desk.views.campaigns.wizard import CampaignWizard
+
+if TYPE_CHECKING:
+    from orca_desk.views.campaigns.wizard import CampaignWizard
 
 ARM_COLOURS = ("#4a7bd0", "#8e5bd0", "#2e9e62", "#d08a2e")
 CONTROL_COLOUR = "#9e9e9e"
@@ -295,7 +297,10 @@ class CampaignsScreen(Screen):
 
     # ----- actions --------------------------------------------------------------------------
     def new_campaign(self, wizard: CampaignWizard | None = None) -> bool:
-        wizard = wizard or CampaignWizard(self.ctx, self)
+        if wizard is None:
+            from orca_desk.views.campaigns.wizard import CampaignWizard  # only when a campaign is started
+
+            wizard = CampaignWizard(self.ctx, self)
         if not wizard.exec():
             return False
         self.sig_status.emit("Campaign saved")  # its changes reload the list

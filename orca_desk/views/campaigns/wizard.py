@@ -69,11 +69,33 @@ class AudiencePage(QWizardPage):
     def __init__(self, wizard: CampaignWizard) -> None:
         super().__init__()
         self.wiz = wizard
-        ctx = wizard.ctx
         self.setTitle("Audience")
         self.setSubTitle(
             "Who should hear from us? Opted-out and recently contacted patients are left out automatically."
         )
+        layout = QHBoxLayout(self)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addLayout(self._build_criteria())
+        lv.addStretch(1)
+        layout.addWidget(left, 3)
+        layout.addLayout(self._build_count(), 2)
+        self.summary: AudienceSummary | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.update_count)
+        for w in (self.not_seen, self.age_min, self.age_max, self.recent):
+            w.valueChanged.connect(self._changed)
+        for b in (self.use_not_seen, self.no_future, *self.stage_boxes.values()):
+            b.toggled.connect(self._changed)
+        self.types.itemChanged.connect(self._changed)
+        self.locations.itemChanged.connect(self._changed)
+        self.name.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def _build_fields(self) -> None:
+        ctx = self.wiz.ctx
         self.name = QLineEdit("Retention check-in")
         self.use_not_seen = QCheckBox("Not seen for at least")
         self.use_not_seen.setChecked(True)
@@ -96,6 +118,9 @@ class AudiencePage(QWizardPage):
         self.recent.setRange(0, 365)
         self.recent.setValue(14)
         self.recent.setSuffix(" days")
+
+    def _build_criteria(self) -> QFormLayout:
+        self._build_fields()
         form = QFormLayout()
         form.addRow("Campaign name", self.name)
         seen = QHBoxLayout()
@@ -119,6 +144,10 @@ class AudiencePage(QWizardPage):
         ages.addStretch(1)
         form.addRow("Age", ages)
         form.addRow("Skip anyone contacted in the last", self.recent)
+        return form
+
+    def _build_count(self) -> QVBoxLayout:
+        """The live count and a sample of who it is."""
         self.count = QLabel("")
         self.count.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.count.setWordWrap(True)
@@ -134,26 +163,7 @@ class AudiencePage(QWizardPage):
         right = QVBoxLayout()
         right.addWidget(self.count)
         right.addWidget(self.sample_view, 1)
-        layout = QHBoxLayout(self)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addLayout(form)
-        lv.addStretch(1)
-        layout.addWidget(left, 3)
-        layout.addLayout(right, 2)
-        self.summary: AudienceSummary | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(250)
-        self._timer.timeout.connect(self.update_count)
-        for w in (self.not_seen, self.age_min, self.age_max, self.recent):
-            w.valueChanged.connect(self._changed)
-        for b in (self.use_not_seen, self.no_future, *self.stage_boxes.values()):
-            b.toggled.connect(self._changed)
-        self.types.itemChanged.connect(self._changed)
-        self.locations.itemChanged.connect(self._changed)
-        self.name.textChanged.connect(lambda _t: self.completeChanged.emit())
+        return right
 
     def _changed(self, *_args: object) -> None:
         self._timer.start()

@@ -3,6 +3,7 @@ the follow-up sequence (managers edit it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -115,6 +116,9 @@ class RecoveryScreen(Screen):
         )
         self.loading = False
         self._risk_stale = True
+        self._asked = 0  # the newest cases load: only its result is shown
+        self._metrics: RecoveryMetrics | None = None
+        self._unfilled: dict[QWidget, Callable[[], None]] = {}  # tab pages built when first shown
         self.risk_loader = BackgroundLoader(self)
         self.risk_loader.sig_loaded.connect(self._show_risky)
         self.risk_loader.sig_failed.connect(self._risky_failed)
@@ -125,14 +129,16 @@ class RecoveryScreen(Screen):
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.headline = QLabel("")
+        self.headline = QLabel("Loading the open cases…")
         self.headline.setWordWrap(True)
         self.headline.setStyleSheet("padding: 2px 0 6px 0;")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._cases_tab(), "Open cases")
-        self.risk_tab = self._risk_tab()
+        # The other tabs are filled when first shown: most visits to this screen are for the cases.
+        self.risk_tab = self._lazy_page(self._risk_tab)
         self.tabs.addTab(self.risk_tab, "At risk")
-        self.tabs.addTab(self._metrics_tab(), "Metrics")
+        self.metrics_tab = self._lazy_page(self._metrics_tab)
+        self.tabs.addTab(self.metrics_tab, "Metrics")
         self.sequence = SequenceEditor(self.ctx)
         self.sequence.sig_status.connect(self.sig_status.emit)
         self.tabs.addTab(self.sequence, "Sequence")
@@ -140,7 +146,20 @@ class RecoveryScreen(Screen):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.headline)
         layout.addWidget(self.tabs, 1)
-        self.tabs.currentChanged.connect(lambda _i: self._load_risky_if_shown())
+        self.tabs.currentChanged.connect(lambda _i: self._on_tab_shown())
+
+    def _lazy_page(self, fill: Callable[[QVBoxLayout], None]) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.setContentsMargins(0, 0, 0, 0)
+        self._unfilled[page] = lambda: fill(v)
+        return page
+
+    def _on_tab_shown(self) -> None:
+        fill = self._unfilled.pop(self.tabs.currentWidget(), None)
+        if fill is not None:
+            fill()
+        self._load_risky_if_shown()
 
     def _cases_tab(self) -> QWidget:
         self.cases_view = table(
@@ -149,6 +168,27 @@ class RecoveryScreen(Screen):
             empty=("No open cases. A no-show or a late cancellation opens one here, with its follow-up."),
         )
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
+        self.btn_export_cases = export_button(
+            self, self.cases, self.tr("Recovery cases"), status=self.sig_status.emit
+        )
+        top = QWidget()
+        lv = QVBoxLayout(top)
+        lv.setContentsMargins(0, 0, 0, 6)
+        head = QHBoxLayout()
+        head.addWidget(_title("Open cases — most at risk first"))
+        head.addStretch(1)
+        head.addWidget(self.btn_export_cases)
+        lv.addLayout(head)
+        lv.addWidget(self.cases_view, 1)
+        # The cases span the screen's width (their next step and due time readable); the chosen
+        # case and its history sit under them.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(self._case_pane())
+        split.setSizes([330, 250])
+        return split
+
+    def _case_pane(self) -> QWidget:
         self.history_view = table(
             self.history,
             2,
@@ -164,41 +204,31 @@ class RecoveryScreen(Screen):
         self.btn_lost = QPushButton("Close as lost…")
         self.btn_call.clicked.connect(lambda: self.log_call())
         self.btn_lost.clicked.connect(lambda: self.close_lost())
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 6, 0)
-        head = QHBoxLayout()
-        head.addWidget(_title("Open cases — most at risk first"))
-        head.addStretch(1)
-        self.btn_export_cases = export_button(
-            self, self.cases, self.tr("Recovery cases"), status=self.sig_status.emit
-        )
-        head.addWidget(self.btn_export_cases)
-        lv.addLayout(head)
-        lv.addWidget(self.cases_view, 1)
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(6, 0, 0, 0)
-        rv.addWidget(_title("Case"))
-        rv.addWidget(self.detail)
+        case = QWidget()
+        cv = QVBoxLayout(case)
+        cv.setContentsMargins(0, 6, 6, 0)
+        cv.addWidget(_title("Case"))
+        cv.addWidget(self.detail, 1)
         row = QHBoxLayout()
         row.addWidget(self.btn_call)
         row.addWidget(self.btn_lost)
         row.addStretch(1)
-        rv.addLayout(row)
-        rv.addWidget(_title("History"))
-        rv.addWidget(self.history_view, 1)
+        cv.addLayout(row)
+        history = QWidget()
+        hv = QVBoxLayout(history)
+        hv.setContentsMargins(6, 6, 0, 0)
+        hv.addWidget(_title("History"))
+        hv.addWidget(self.history_view, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setSizes([840, 420])
+        split.addWidget(case)
+        split.addWidget(history)
+        split.setSizes([470, 590])
         return split
 
-    def _risk_tab(self) -> QWidget:
+    def _risk_tab(self, v: QVBoxLayout) -> None:
         self.risky_view = table(self.risky, 5)
         self.risky_empty = empty_state(self.risky_view, NO_RISK)
-        w = QWidget()
-        v = QVBoxLayout(w)
+        v.setContentsMargins(9, 9, 9, 9)
         note = QLabel(
             "Active patients scoring 25 or more. The score adds no-shows, late cancellations, "
             "unconfirmed visits and time since the last visit against the expected interval of "
@@ -213,9 +243,11 @@ class RecoveryScreen(Screen):
         head.addWidget(self.btn_export_risky)
         v.addLayout(head)
         v.addWidget(self.risky_view, 1)
-        return w
 
-    def _metrics_tab(self) -> QWidget:
+    def _metrics_tab(self, v: QVBoxLayout) -> None:
+        if not may_view_analytics(self.ctx.actor):
+            v.addWidget(no_analytics_page())
+            return
         self.chart = QChart()
         self.chart.setTitle(f"Recovery cases by week (last {METRICS_DAYS} days)")
         self.chart_view = chart_view(self.chart)
@@ -229,14 +261,16 @@ class RecoveryScreen(Screen):
                 "counted here by provider and location."
             ),
         )
-        if not may_view_analytics(self.ctx.actor):
-            return no_analytics_page()
-        return analytics_page(
-            self.metrics_text,
-            self.chart_view,
-            "By provider, location, visit type and cause",
-            self.groups_view,
+        v.addWidget(
+            analytics_page(
+                self.metrics_text,
+                self.chart_view,
+                "By provider, location, visit type and cause",
+                self.groups_view,
+            )
         )
+        if self._metrics is not None:
+            self._show_metric_figures(self._metrics)
 
     # ----- loading --------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
@@ -244,8 +278,12 @@ class RecoveryScreen(Screen):
         self.refresh()
 
     def refresh(self) -> None:
+        """Reload the cases off the UI thread (with their 90-day figures: a few tens of milliseconds
+        on a large clinic); the list on view stays until the new one arrives."""
         now = self.ctx.clock.now()
         actor, analytics = self.ctx.actor, may_view_analytics(self.ctx.actor)
+        self._asked += 1
+        asked = self._asked
         self.ctx.ops.read(
             lambda s: (
                 local_time.clinic_time_format(s),
@@ -257,8 +295,8 @@ class RecoveryScreen(Screen):
                 else None,
             ),
             parent=self,
-            on_done=self._show_cases,
-            background=False,
+            # Only the newest of overlapping loads is shown.
+            on_done=lambda loaded: self._show_cases(loaded) if asked == self._asked else None,
         )
         self._risk_stale = True
         self._load_risky_if_shown()
@@ -304,8 +342,9 @@ class RecoveryScreen(Screen):
         self.risky_empty.setText(f"The at-risk list could not be loaded: {exc}")
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
-        """Block until a pending background load has been shown (the screenshot, tests)."""
-        return self.risk_loader.wait_while(lambda: self.loading, timeout_ms)
+        """Block until pending background loads have been shown (the screenshot, tests)."""
+        cases = self.ctx.ops.wait(timeout_ms)
+        return self.risk_loader.wait_while(lambda: self.loading, timeout_ms) and cases
 
     def _show_metrics(self, m: RecoveryMetrics) -> None:
         due = sum(1 for c in self.cases.rows if c.next_step_at and c.next_step_at <= self.ctx.clock.now())
@@ -314,6 +353,18 @@ class RecoveryScreen(Screen):
             f"<b>{m.recovery_rate:.0%}</b> over {METRICS_DAYS} days · median time to rebook "
             f"<b>{_days(m.median_days_to_rebook)}</b>"
         )
+        self._metrics = m
+        if self.metrics_tab not in self._unfilled:
+            self._show_metric_figures(m)
+        # The breakdown's rows are kept while its tab is not built; its export sees them.
+        self.groups.set_rows(
+            [("Provider", g) for g in m.by_provider]
+            + [("Location", g) for g in m.by_location]
+            + [("Visit type", g) for g in m.by_type]
+            + [("Cause", g) for g in m.by_cause]
+        )
+
+    def _show_metric_figures(self, m: RecoveryMetrics) -> None:
         self.metrics_text.setText(
             f"{m.cases} cases opened: <b>{m.rescheduled}</b> re-booked, {m.lost} lost, {m.open} open, "
             f"{m.contacted} contacted, {m.closed} closed (visit restored or nothing to recover)."
@@ -326,12 +377,6 @@ class RecoveryScreen(Screen):
                 ("Re-booked", "#2e9e62", [w.rescheduled for w in m.weeks]),
             ],
             empty="no cases yet",
-        )
-        self.groups.set_rows(
-            [("Provider", g) for g in m.by_provider]
-            + [("Location", g) for g in m.by_location]
-            + [("Visit type", g) for g in m.by_type]
-            + [("Cause", g) for g in m.by_cause]
         )
 
     def selected_case(self) -> CaseRow | None:

@@ -261,6 +261,19 @@ class SequenceEditor(QWidget):
             "opened; a booking stops the sequence. Open cases keep their place when you save."
         )
         intro.setWordWrap(True)
+        v = QVBoxLayout(self)
+        v.addWidget(intro)
+        v.addLayout(self._build_options())
+        v.addWidget(self._build_table(), 1)
+        v.addLayout(self._build_row_buttons())
+        self._build_preview()
+        v.addWidget(self.message_title)
+        v.addWidget(self.message_preview)
+        v.addLayout(self._build_bottom())
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self.show_message())
+        self.model.changed.connect(self.show_message)
+
+    def _build_table(self) -> QTableView:
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(ChoiceDelegate(self))
@@ -285,7 +298,9 @@ class SequenceEditor(QWidget):
         ):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        return self.view
 
+    def _build_row_buttons(self) -> QHBoxLayout:
         self.btn_add = QPushButton("Add step")
         self.btn_remove = QPushButton("Remove")
         self.btn_up = QPushButton("Move up")
@@ -298,7 +313,9 @@ class SequenceEditor(QWidget):
         for b in (self.btn_add, self.btn_remove, self.btn_up, self.btn_down):
             rows.addWidget(b)
         rows.addStretch(1)
+        return rows
 
+    def _build_options(self) -> QHBoxLayout:
         self.cause_boxes = {
             kind: QCheckBox(label.capitalize()) for kind, label in recovery.CAUSE_LABELS.items()
         }
@@ -316,7 +333,10 @@ class SequenceEditor(QWidget):
         options.addWidget(QLabel("after the last step"))
         options.addStretch(1)
         self.lost_after.valueChanged.connect(self._on_changed)
+        return options
 
+    def _build_bottom(self) -> QVBoxLayout:
+        """The refusal above Revert / Save, and when the sequence was last saved."""
         self.problems = QLabel("")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b71c1c; padding: 4px 0;")
@@ -332,7 +352,13 @@ class SequenceEditor(QWidget):
         bottom.addWidget(self.saved_text, 1)
         bottom.addWidget(self.btn_revert)
         bottom.addWidget(self.btn_save)
+        outer = QVBoxLayout()
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.problems)
+        outer.addLayout(bottom)
+        return outer
 
+    def _build_preview(self) -> None:
         # The selected step's message with sample values and, for a text, its count (the
         # wording itself is edited in Settings → Message templates).
         self.message_title = QLabel("Message")
@@ -346,18 +372,6 @@ class SequenceEditor(QWidget):
             "QLabel#recoveryMessagePreview { background: #f5f7fa; "
             "border: 1px solid #d0d7de; border-radius: 6px; padding: 8px; }"
         )
-        self.view.selectionModel().selectionChanged.connect(lambda *_a: self.show_message())
-        self.model.changed.connect(self.show_message)
-
-        v = QVBoxLayout(self)
-        v.addWidget(intro)
-        v.addLayout(options)
-        v.addWidget(self.view, 1)
-        v.addLayout(rows)
-        v.addWidget(self.message_title)
-        v.addWidget(self.message_preview)
-        v.addWidget(self.problems)
-        v.addLayout(bottom)
 
     # ----- loading and saving ---------------------------------------------------------------
     def showEvent(self, event: Any) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import time
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTime, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,25 +29,29 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import auto_backup, local_time
 from orca_desk.services import clinic_settings as cs
-from orca_desk.services.backup import AUTO_BACKUP_KEEP_DAYS
 from orca_desk.services.changes import Changes
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.providers import config as provider_env
-from orca_desk.services.patient_links import (
-    LINK_SECRET_ENV,
-    IcalFeed,
-    ical_feed_links,
-    link_secret,
-    link_secret_location,
-    public_base_url,
-)
+from orca_desk.services.patient_links import LINK_SECRET_ENV
 from orca_desk.services.security import IMPORT_DATA
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
-from orca_desk.views.settings.templates_editor import TemplatesEditor
+from orca_desk.views.settings.sections import (
+    WARNING_STYLE,
+    BackupBox,
+    FeedsBox,
+    ImportBox,
+    SecretsPlace,
+    TestMessageBox,
+    secrets_place,
+)
+
+if TYPE_CHECKING:
+    from orca_desk.views.settings.templates_editor import TemplatesEditor
+
+TEMPLATES_TAB = 1
 
 SECRET_LABELS = {
     provider_env.TWILIO_AUTH_TOKEN: "Twilio auth token",
@@ -73,49 +76,113 @@ class SettingsScreen(Screen):
         super().__init__()
         self.ctx = ctx
         self.loaded = cs.ClinicSettings()
+        self.keyring_usable = False  # until the OS keyring has answered (off the UI thread)
+        self._secrets_asked = 0
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_settings_tab(), "Clinic and messaging")
-        self.templates = TemplatesEditor(ctx)
-        self.templates.sig_status.connect(self.sig_status)
-        self.tabs.addTab(self.templates, "Message templates")
+        # The templates editor is built, and its templates loaded, when its tab is first shown.
+        self._templates: TemplatesEditor | None = None
+        self.tabs.addTab(QWidget(), "Message templates")
+        self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
         self.refresh()
 
+    @property
+    def templates(self) -> TemplatesEditor:
+        """The message templates tab (built now if it was not yet)."""
+        if self._templates is None:
+            from orca_desk.views.settings.templates_editor import TemplatesEditor
+
+            editor = self._templates = TemplatesEditor(self.ctx, load=False)
+            editor.sig_status.connect(self.sig_status)
+            placeholder, current = self.tabs.widget(TEMPLATES_TAB), self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(TEMPLATES_TAB)
+            self.tabs.insertTab(TEMPLATES_TAB, editor, "Message templates")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        return self._templates
+
     # ----- building -----------------------------------------------------------------------
     def _build_settings_tab(self) -> QWidget:
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.save_button = QPushButton("Save settings")
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Revert")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.refresh)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(12)
+        grid.addWidget(self._build_clinic(), 0, 0)
+        grid.addWidget(self._build_links(), 1, 0)
+        grid.addWidget(self._build_policy(), 2, 0)
+        grid.addWidget(self._build_sms(), 0, 1, 2, 1)
+        grid.addWidget(self._build_email(), 2, 1)
+        grid.addWidget(self._build_keyring_note(), 3, 0, 1, 2)
+        grid.addWidget(self._build_feeds(), 4, 0, 1, 2)
+        grid.addWidget(self._build_test_message(), 5, 0, 1, 2)
+        # Full width: their notes and warnings stay on one line.
+        grid.addWidget(self._build_backups(), 6, 0, 1, 2)
+        grid.addWidget(self._build_import(), 7, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error_label, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        inner = QWidget()
+        il = QVBoxLayout(inner)
+        il.setContentsMargins(0, 8, 0, 0)
+        il.addLayout(grid)
+        il.addLayout(buttons)
+        il.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        return scroll
+
+    def _build_clinic(self) -> QGroupBox:
         self.clinic_name = QLineEdit()
         self.clinic_phone = QLineEdit()
         self.clinic_phone.setPlaceholderText("+16175550100")
+        self.time_format = QComboBox()
         clinic = QGroupBox("Clinic")
         f = QFormLayout(clinic)
         f.addRow("Name", self.clinic_name)
         f.addRow("Phone", self.clinic_phone)
         f.addRow(_hint("Shown on every patient-link page and in HELP replies."))
-        self.time_format = QComboBox()
         f.addRow("Times", self.time_format)
         f.addRow(_hint("Every time shown is the location's local time, in this one format."))
+        return clinic
 
+    def _build_links(self) -> QGroupBox:
         self.public_base_url = QLineEdit()
         self.public_base_url.setPlaceholderText(cs.DEFAULT_PUBLIC_BASE_URL)
+        self.public_base_url.textChanged.connect(lambda _t: self._update_loopback_note())
         self.public_url_note = _hint("")
         self.link_secret_note = _hint("")
+        self.loopback_note = QLabel()
+        self.loopback_note.setWordWrap(True)
+        self.loopback_note.setObjectName("loopbackNote")
+        self.loopback_note.setStyleSheet(f"QLabel#loopbackNote {{ {WARNING_STYLE} }}")
+        self.loopback_note.hide()
         links = QGroupBox("Patient links")
         f = QFormLayout(links)
         f.addRow("Public address", self.public_base_url)
         f.addRow(self.public_url_note)
-        self.loopback_note = QLabel()
-        self.loopback_note.setWordWrap(True)
-        self.loopback_note.setObjectName("loopbackNote")
-        self.loopback_note.setStyleSheet(
-            "QLabel#loopbackNote { background: #fff4d6; border: 1px solid "
-            "#f0d58c; border-radius: 6px; padding: 6px 8px; }"
-        )
-        self.loopback_note.hide()
         f.addRow(self.loopback_note)
         f.addRow(self.link_secret_note)
+        return links
 
+    def _build_policy(self) -> QGroupBox:
         self.quiet_start = QTimeEdit()
         self.quiet_end = QTimeEdit()
         for t in (self.quiet_start, self.quiet_end):
@@ -145,7 +212,10 @@ class SettingsScreen(Screen):
         f.addRow("Per phone number, per week", self.weekly_budget)
         f.addRow(self.allow_procedures)
         f.addRow(_hint("Texts need recorded SMS consent; STOP and unsubscribe links are always honoured."))
+        self._build_waitlist_policy(f)
+        return policy
 
+    def _build_waitlist_policy(self, f: QFormLayout) -> None:
         self.waitlist_hold = QSpinBox()
         self.waitlist_hold.setRange(1, 48 * 60)  # the service says what is allowed, naming the field
         self.waitlist_hold.setSingleStep(15)
@@ -166,12 +236,15 @@ class SettingsScreen(Screen):
             )
         )
 
+    def _build_sms(self) -> QGroupBox:
         self.sms_provider = QComboBox()
         self.sms_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
         self.sms_provider.addItem("Twilio", "twilio")
+        self.sms_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
         self.twilio_sid = QLineEdit()
         self.twilio_sid.setPlaceholderText("AC…")
         self.twilio_token = QLineEdit()
+        self.twilio_token.setEchoMode(QLineEdit.EchoMode.Password)
         self.twilio_from = QLineEdit()
         self.twilio_from.setPlaceholderText("+15551234567")
         self.twilio_service = QLineEdit()
@@ -191,11 +264,15 @@ class SettingsScreen(Screen):
         f.addRow("Messaging service SID", self.twilio_service)
         f.addRow("Reply numbers", self.twilio_inbound)
         f.addRow("Base URL", self.twilio_base)
+        return sms
 
+    def _build_email(self) -> QGroupBox:
         self.email_provider = QComboBox()
         self.email_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
         self.email_provider.addItem("SendGrid", "sendgrid")
+        self.email_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
         self.sendgrid_key = QLineEdit()
+        self.sendgrid_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.sendgrid_from = QLineEdit()
         self.sendgrid_from.setPlaceholderText("frontdesk@yourclinic.com")
         self.sendgrid_base = QLineEdit()
@@ -216,294 +293,56 @@ class SettingsScreen(Screen):
         f.addRow(_hint("Emails show the clinic's name as the sender."))
         f.addRow("Send rate", self.email_rate)
         f.addRow("Base URL", self.sendgrid_base)
+        return email
 
-        self.keyring_note = QLabel()
+    def _build_keyring_note(self) -> QLabel:
+        self.keyring_note = QLabel("Looking for the OS keyring…")
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setStyleSheet(
             "QLabel#keyringNote { background: #fff4d6; border: 1px solid #f0d58c;"
             " border-radius: 6px; padding: 8px 10px; }"
         )
-        for field in (self.twilio_token, self.sendgrid_key):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.save_button = QPushButton("Save settings")
-        self.save_button.setDefault(True)
-        self.revert_button = QPushButton("Revert")
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(self.refresh)
-        self.sms_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
-        self.email_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
-        self.public_base_url.textChanged.connect(lambda _t: self._update_loopback_note())
-
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(12)
-        grid.addWidget(clinic, 0, 0)
-        grid.addWidget(links, 1, 0)
-        grid.addWidget(policy, 2, 0)
-        grid.addWidget(sms, 0, 1, 2, 1)
-        grid.addWidget(email, 2, 1)
-        grid.addWidget(self.keyring_note, 3, 0, 1, 2)
-        grid.addWidget(self._build_feeds(), 4, 0, 1, 2)
-        grid.addWidget(self._build_test_message(), 5, 0, 1, 2)
-        # Full width: their notes and warnings stay on one line.
-        grid.addWidget(self._build_backups(), 6, 0, 1, 2)
-        grid.addWidget(self._build_import(), 7, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.error_label, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        inner = QWidget()
-        il = QVBoxLayout(inner)
-        il.setContentsMargins(0, 8, 0, 0)
-        il.addLayout(grid)
-        il.addLayout(buttons)
-        il.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        return scroll
-
-    def _build_backups(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Automatic backup"))
-        self.backup_folder = QLineEdit()
-        self.backup_folder.setPlaceholderText(self.tr("no folder chosen"))
-        self.backup_choose = QPushButton(self.tr("Choose…"))
-        self.backup_choose.clicked.connect(self._choose_backup_folder)
-        self.backup_last = QLabel()
-        self.backup_last.setObjectName("backupLast")
-        self.backup_last.setWordWrap(True)
-        self.backup_warning = QLabel()
-        self.backup_warning.setObjectName("backupWarning")
-        self.backup_warning.setWordWrap(True)
-        self.backup_warning.setStyleSheet(
-            "QLabel#backupWarning { background: #fff4d6; border: 1px solid "
-            "#f0d58c; border-radius: 6px; padding: 6px 8px; }"
-        )
-        folder = QHBoxLayout()
-        folder.addWidget(self.backup_folder, 1)
-        folder.addWidget(self.backup_choose)
-        f = QFormLayout(box)
-        f.addRow(self.tr("Folder"), folder)
-        f.addRow(self.backup_last)
-        f.addRow(self.backup_warning)
-        return box
-
-    def _build_import(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Import from another program"))
-        self.import_patients_button = QPushButton(self.tr("Import patients…"))
-        self.import_appointments_button = QPushButton(self.tr("Import appointments…"))
-        self.import_patients_button.clicked.connect(lambda: self.open_import("patients"))
-        self.import_appointments_button.clicked.connect(lambda: self.open_import("appointments"))
-        row = QHBoxLayout()
-        row.addWidget(self.import_patients_button)
-        row.addWidget(self.import_appointments_button)
-        row.addStretch(1)
-        v = QVBoxLayout(box)
-        v.addLayout(row)
-        v.addWidget(
-            _hint(
-                self.tr(
-                    "CSV files: the generic format or an Open Dental export. You see what "
-                    "would change before anything is imported; importing a file again "
-                    "changes nothing."
-                )
-            )
-        )
-        v.addStretch(1)
-        return box
-
-    def open_import(self, kind: str) -> None:
-        self.ctx.dialogs.import_wizard(self.ctx, self, kind, self.sig_status.emit)
-
-    def _choose_backup_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(
-            self,
-            self.tr("Folder for the daily backups"),
-            self.backup_folder.text() or os.path.expanduser("~"),
-        )
-        if chosen:
-            self.backup_folder.setText(chosen)
-
-    def _describe_backup(self, st: auto_backup.AutoBackupStatus) -> None:
-        for w in (self.backup_folder, self.backup_choose):
-            w.setEnabled(st.applies)
-        if not st.applies:
-            self.backup_last.setText(
-                self.tr(
-                    "This is a shared PostgreSQL database: back it up on its server "
-                    "(‘orca-desk backup’ runs pg_dump)."
-                )
-            )
-        elif st.last_local is not None:
-            when = local_time.fmt_datetime(st.last_local, st.last_local.tzinfo, self.ctx.time_style())
-            self.backup_last.setText(
-                self.tr("Last backup: {when}. One a day, the newest {keep} kept.").format(
-                    when=when, keep=AUTO_BACKUP_KEEP_DAYS
-                )
-            )
-        else:
-            self.backup_last.setText(
-                self.tr(
-                    "One a day, the newest {keep} kept, made by the desk that runs the automation."
-                ).format(keep=AUTO_BACKUP_KEEP_DAYS)
-            )
-        self.backup_warning.setText(self.tr(st.warning) if st.warning else "")
-        self.backup_warning.setVisible(bool(st.warning))
+        return self.keyring_note
 
     def _build_feeds(self) -> QGroupBox:
-        self.feeds = QGroupBox("Calendar feeds (iCal)")
-        self.feeds_layout = QGridLayout(self.feeds)
-        self.feed_rows: list[tuple[QLabel, QLineEdit, QPushButton]] = []
-        self.feeds_note = _hint(
-            "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk gateway’."
-        )
-        # Signed on demand: opening Settings must not mint links (or create the signing secret).
-        self.feeds_button = QPushButton("Show feed URLs")
-        self.feeds_button.clicked.connect(self._show_feeds)
-        self.feeds_layout.addWidget(self.feeds_note, 0, 0, 1, 2)
-        self.feeds_layout.addWidget(self.feeds_button, 0, 2)
-        self.feeds_layout.setColumnStretch(1, 1)
+        self.feeds = FeedsBox(self.ctx)
+        self.feeds.sig_status.connect(self.sig_status)
+        self.feed_rows = self.feeds.rows
+        self.feeds_button = self.feeds.button
         return self.feeds
 
     def _build_test_message(self) -> QGroupBox:
-        box = QGroupBox("Send a test message")
-        self.test_channel = QComboBox()
-        self.test_channel.addItem("Text (SMS)", "sms")
-        self.test_channel.addItem("Email", "email")
-        self.test_address = QLineEdit()
-        self.test_address.setPlaceholderText("+16175550123 or you@yourclinic.com")
-        self.test_button = QPushButton("Send test message")
-        self.test_button.clicked.connect(self.send_test_message)
-        self.test_result = QLabel()
-        self.test_result.setWordWrap(True)
-        self.test_result.setObjectName("testResult")
-        row = QHBoxLayout()
-        row.addWidget(self.test_channel)
-        row.addWidget(self.test_address, 1)
-        row.addWidget(self.test_button)
-        layout = QVBoxLayout(box)
-        layout.addLayout(row)
-        layout.addWidget(
-            _hint(
-                "It goes through the Outbox like any message, so quiet hours, STOP and "
-                "the saved provider settings apply; the automation sends it."
-            )
-        )
-        layout.addWidget(self.test_result)
-        self._test_id: int | None = None
-        self._test_polls = 0
-        self.test_timer = QTimer(self)
-        self.test_timer.setInterval(1000)
-        self.test_timer.timeout.connect(self._poll_test_message)
-        return box
+        self.test_box = TestMessageBox(self.ctx)
+        self.test_box.sig_status.connect(self.sig_status)
+        self.test_channel, self.test_address = self.test_box.channel, self.test_box.address
+        self.test_result = self.test_box.result
+        return self.test_box
 
-    # ----- calendar feeds -----------------------------------------------------------------
-    def _show_feeds(self) -> None:
-        """Each provider's secret feed URL with a Copy button (fresh links; old ones stay valid)."""
-        for label, field, button in self.feed_rows:
-            for w in (label, field, button):
-                self.feeds_layout.removeWidget(w)
-                w.deleteLater()
-        self.feed_rows = []
-        self.feeds_layout.removeWidget(self.feeds_note)
-        self.feeds_layout.removeWidget(self.feeds_button)
-        feeds: list[IcalFeed] = []
-        now = self.ctx.clock.now()
-        if not self.ctx.ops.read(
-            lambda s: ical_feed_links(s, secret=link_secret(), base_url=public_base_url(s), now=now),
-            parent=self,
-            on_done=feeds.extend,
-            title="No feed links",
-            background=False,
-            on_error=lambda message: self.feeds_note.setText(f"Feed links are not available: {message}"),
-        ):
-            feeds = []
-        else:
-            self.feeds_note.setText(
-                "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
-                "gateway’. Treat a link like a password: anyone who has it can read that calendar."
-                if feeds
-                else "There are no providers yet."
-            )
-        for i, feed in enumerate(feeds):
-            label = QLabel(feed.provider_name)
-            field = QLineEdit(feed.url)
-            field.setReadOnly(True)
-            field.setCursorPosition(0)
-            button = QPushButton("Copy")
-            button.setToolTip(f"Copy {feed.provider_name}'s feed URL")
-            button.clicked.connect(
-                lambda _c=False, url=feed.url, name=feed.provider_name: self._copy_feed(url, name)
-            )
-            self.feeds_layout.addWidget(label, i, 0)
-            self.feeds_layout.addWidget(field, i, 1)
-            self.feeds_layout.addWidget(button, i, 2)
-            self.feed_rows.append((label, field, button))
-        self.feeds_layout.addWidget(self.feeds_note, len(feeds), 0, 1, 2)
-        self.feeds_layout.addWidget(self.feeds_button, len(feeds), 2)
-        self.feeds_button.setText("Refresh")
+    def _build_backups(self) -> QGroupBox:
+        self.backups = BackupBox(self.ctx)
+        self.backup_folder, self.backup_choose = self.backups.folder, self.backups.choose
+        self.backup_last, self.backup_warning = self.backups.last, self.backups.warning
+        return self.backups
 
-    def _copy_feed(self, url: str, name: str) -> None:
-        QGuiApplication.clipboard().setText(url)
-        self.sig_status.emit(f"Copied {name}'s calendar feed URL")
+    def _build_import(self) -> QGroupBox:
+        self.importing = ImportBox(self.ctx, self)
+        self.importing.sig_status.connect(self.sig_status)
+        self.import_patients_button = self.importing.patients_button
+        self.import_appointments_button = self.importing.appointments_button
+        return self.importing
 
-    # ----- test message -------------------------------------------------------------------
     def send_test_message(self) -> bool:
         """Queue the test through the Outbox, then follow it for up to 30 s and say what happened."""
-        channel, address = str(self.test_channel.currentData()), self.test_address.text()
-        queued: list[int] = []
-        if not self.ctx.ops.write(
-            lambda s: (
-                outbox.queue_test_message(s, self.ctx.actor, channel, address, now=self.ctx.clock.now()).id
-            ),
-            parent=self,
-            title="Test message not queued",
-            on_done=queued.append,
-            on_error=self.test_result.setText,
-        ):
-            return False
-        self._test_id, self._test_polls = queued[0], 0
-        self._poll_test_message()
-        if self._test_id is not None:
-            self.test_timer.start()
-        return True
-
-    def _poll_test_message(self) -> None:
-        if self._test_id is None:
-            self.test_timer.stop()
-            return
-        self._test_polls += 1
-        test_id = self._test_id
-        self.ctx.ops.read(
-            lambda s: outbox.describe_test_message(s, test_id),
-            parent=self,
-            on_done=self._show_test_state,
-            on_error=self.test_result.setText,
-            background=False,
-        )
-
-    def _show_test_state(self, state: outbox.OutboxTestResult) -> None:
-        self.test_result.setText(state.text)
-        if state.final or self._test_polls > 30:
-            self.test_timer.stop()
-            self._test_id = None
-            self.sig_status.emit(state.text)
+        return self.test_box.send()
 
     # ----- loading ------------------------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
         # A template saved reloads only its tab: the clinic tab keeps its unsaved edits.
         if changes.touches({"clinic_setting"}):
             self.refresh()
-        elif changes.touches(self.watches):
-            self.templates.on_changes(changes)
+        elif changes.touches(self.watches) and self._templates is not None:
+            self._templates.on_changes(changes)
 
     def refresh(self) -> None:
         now = self.ctx.clock.now()
@@ -548,19 +387,19 @@ class SettingsScreen(Screen):
         self.sendgrid_base.setText(v.sendgrid_base_url)
         self.email_rate.setValue(v.email_rate_per_second)
         self.backup_folder.setText(v.backup_folder)
-        self._describe_backup(backup_status)
-        may_import = self.ctx.actor.can(IMPORT_DATA)
-        for button in (self.import_patients_button, self.import_appointments_button):
-            button.setEnabled(may_import)
-            button.setToolTip(
-                "" if may_import else self.tr("Importing needs the permission to import data; ask a manager.")
-            )
+        self.backups.describe(backup_status)
+        self.importing.set_allowed(self.ctx.actor.can(IMPORT_DATA))
         self.twilio_token.clear()
         self.sendgrid_key.clear()
         self.error_label.clear()
         self._describe_environment()
         self._update_enabled()
-        self.templates.reload()
+        if self._templates is not None and self._templates.loaded:
+            self._templates.reload()
+
+    def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the background reads have been shown (the screenshot, tests)."""
+        return self.ctx.ops.wait(timeout_ms)
 
     def _describe_environment(self) -> None:
         env_url = os.environ.get(cs.PUBLIC_BASE_URL_ENV, "").strip()
@@ -572,18 +411,27 @@ class SettingsScreen(Screen):
                 else f"{cs.PUBLIC_BASE_URL_ENV} overrides it when set."
             )
         )
+        # Asking the OS keyring takes up to half a second (its backends are found, D-Bus asked).
+        self._secrets_asked += 1
+        asked = self._secrets_asked
+        self.ctx.ops.read(
+            lambda _s: secrets_place(),
+            parent=self,
+            on_done=lambda place: self._describe_secrets(place) if asked == self._secrets_asked else None,
+        )
+
+    def _describe_secrets(self, place: SecretsPlace) -> None:
         self.link_secret_note.setText(
-            f"Links are signed with a secret kept {link_secret_location()} — never in the database. "
+            f"Links are signed with a secret kept {place.link_secret_location} — never in the database. "
             f"Desks, the worker and the gateway that share a database must share it: set "
             f"{LINK_SECRET_ENV} on each."
         )
-        usable = cs.keyring_usable()
-        self.keyring_usable = usable
+        usable = self.keyring_usable = place.keyring_usable
         for field, note, name in (
             (self.twilio_token, self.twilio_token_note, provider_env.TWILIO_AUTH_TOKEN),
             (self.sendgrid_key, self.sendgrid_key_note, provider_env.SENDGRID_API_KEY),
         ):
-            source = cs.secret_source(name)
+            source = place.sources[name]
             if not usable:
                 field.setPlaceholderText(f"from the environment variable {name}")
                 note.setText(f"Read from {name} ({'set' if source == 'environment' else 'not set'}).")
@@ -598,7 +446,7 @@ class SettingsScreen(Screen):
                 note.setText("")
         if usable:
             self.keyring_note.setText(
-                f"Secrets (auth token, API key) are saved in the OS keyring ({cs.keyring_name()}), "
+                f"Secrets (auth token, API key) are saved in the OS keyring ({place.keyring_name}), "
                 "never in the database; an environment variable wins when set."
             )
         else:
@@ -608,6 +456,7 @@ class SettingsScreen(Screen):
                 f"headless Linux and CI), so secrets cannot be saved here: the environment variables "
                 f"{names} are used, and the secret fields are disabled."
             )
+        self._update_enabled()
 
     def _update_enabled(self) -> None:
         twilio = self.sms_provider.currentData() == "twilio"
@@ -623,7 +472,7 @@ class SettingsScreen(Screen):
         for w in (self.sendgrid_from, self.sendgrid_base):
             w.setEnabled(sendgrid)
         self.email_rate.setEnabled(sendgrid)
-        usable = getattr(self, "keyring_usable", False)
+        usable = self.keyring_usable
         self.twilio_token.setEnabled(twilio and usable)
         self.sendgrid_key.setEnabled(sendgrid and usable)
         self._update_loopback_note()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QTimer, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QShowEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,13 +39,37 @@ class TemplatesEditor(QWidget):
     sig_status = Signal(str)
     """A short message for the status bar ("Template saved")."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, load: bool = True) -> None:
+        """``load=False``: the templates load when the editor is first shown (a tab not yet seen)."""
         super().__init__()
         self.ctx = ctx
         self.policy = MessagingPolicy()
         self.link_address: str | None = None  # the clinic's public link address, for honest counts
         self.current: mt.TemplateRow | None = None
+        self.loaded = False
 
+        split = QSplitter()
+        split.addWidget(self._build_list())
+        split.addWidget(self._build_editor())
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 640])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(split)
+
+        self._debounce = QTimer(self, singleShot=True, interval=120)
+        self._debounce.timeout.connect(self.update_checks)
+        self.body.textChanged.connect(lambda: self._debounce.start())
+        self.subject.textChanged.connect(lambda _t: self._debounce.start())
+        self.variable_combo.activated.connect(self._on_insert_variable)
+        self.list.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self._edit(self.current))
+        if load:
+            self.reload()
+
+    def _build_list(self) -> QListView:
         self.model: RowsListModel[mt.TemplateRow] = RowsListModel(
             lambda r: (
                 f"{r.name}\n{r.key} · {'SMS' if r.channel == 'sms' else 'Email'}"
@@ -57,7 +81,9 @@ class TemplatesEditor(QWidget):
         self.list.setModel(self.model)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setItemDelegate(PaddedDelegate(5, self.list))
+        return self.list
 
+    def _build_fields(self) -> None:
         self.name = QLineEdit()
         self.channel_label = QLabel()
         self.subject = QLineEdit()
@@ -84,6 +110,8 @@ class TemplatesEditor(QWidget):
         self.save_button.setDefault(True)
         self.revert_button = QPushButton("Revert")
 
+    def _build_editor(self) -> QWidget:
+        self._build_fields()
         self.form = form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Channel", self.channel_label)
@@ -108,33 +136,19 @@ class TemplatesEditor(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         el.addLayout(buttons)
+        return editor
 
-        split = QSplitter()
-        split.addWidget(self.list)
-        split.addWidget(editor)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 2)
-        split.setSizes([300, 640])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(split)
-
-        self._debounce = QTimer(self, singleShot=True, interval=120)
-        self._debounce.timeout.connect(self.update_checks)
-        self.body.textChanged.connect(lambda: self._debounce.start())
-        self.subject.textChanged.connect(lambda _t: self._debounce.start())
-        self.variable_combo.activated.connect(self._on_insert_variable)
-        self.list.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(lambda: self._edit(self.current))
-        self.reload()
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.loaded:
+            self.reload()
 
     watches = frozenset({"message_template", "clinic_setting"})
     """The templates, and the settings their checks follow (the policy, the link address)."""
 
     def on_changes(self, changes: Changes) -> None:
         """This editor's own saves reload it (and only it: the clinic tab keeps its edits)."""
-        if changes.touches(self.watches):
+        if self.loaded and changes.touches(self.watches):
             self.reload()
 
     def reload(self) -> None:
@@ -146,6 +160,7 @@ class TemplatesEditor(QWidget):
         )
 
     def _show(self, loaded: tuple[list[mt.TemplateRow], MessagingPolicy, str]) -> None:
+        self.loaded = True
         keep = (self.current.key, self.current.channel) if self.current else None
         rows, self.policy, self.link_address = loaded
         self.model.set_rows(rows)
