@@ -110,7 +110,7 @@ def test_no_show_sms_same_day_email_after_two_days_call_after_five(db, fake, sha
     no_show(db, appt, NOW)
     case = the_case(db)
     assert (case.status, case.cause_kind, case.next_step_at) == ("open", "no_show", NOW)
-    assert case.next_step_label == "SMS same day (before 21:00)"
+    assert case.next_step_label == "SMS same day (before 9:00 PM)"  # the clinic writes 12-hour times
 
     tick(db, provs, shared_clock, NOW)
     assert [m.to for m in fake.sent_sms] == ["+16175551000"]
@@ -340,3 +340,11 @@ def test_the_runtime_installs_the_recovery_and_campaign_ticks():
     )
     install_features(runtime)  # type: ignore[arg-type]
     assert {"recovery", "campaigns"} <= set(ticks)
+
+
+def test_a_step_reads_in_the_clinics_time_format():
+    step = recovery.StepInput(
+        action="sms", delay_minutes=0, template_key="recovery", latest_local_minute=21 * 60
+    )
+    assert recovery.step_label(step) == "SMS same day (before 9:00 PM)"
+    assert recovery.step_label(step, "24h") == "SMS same day (before 21:00)"

@@ -19,6 +19,7 @@ from orca_desk.models.recovery import (
 )
 from orca_desk.models.reminders import StaffTask
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.local_time import clinic_time_format
 from orca_desk.services.recovery.rendering import _local_text
 from orca_desk.services.recovery.sequences import _sequence, _steps, step_label
 
@@ -40,7 +41,7 @@ def _schedule_next(
         step = upcoming[0]
         case.next_position = step.position
         case.next_step_at = case.opened_at + timedelta(minutes=step.delay_minutes)
-        case.next_step_label = step_label(step)
+        case.next_step_label = step_label(step, clinic_time_format(session))
         return
     seq = session.get(RecoverySequence, case.sequence_id) if case.sequence_id else None
     last = max((s.delay_minutes for s in steps), default=0)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.recovery import CAUSE_KINDS, STEP_ACTIONS, RecoverySequence, RecoveryStep
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
+from orca_desk.services.local_time import clinic_time_format, fmt_minute
 from orca_desk.services.message_templates import TemplateCheck, check_template, get_template, list_templates
 from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 
@@ -214,6 +215,7 @@ def save_sequence(
         cause_kinds=cause_kinds,
         lost_after_days=lost_after_days,
     )
+    style = clinic_time_format(session)
     audit.record(
         session,
         actor,
@@ -222,14 +224,14 @@ def save_sequence(
         seq.id,
         now=now,
         before={
-            "steps": [step_label(s) for s in before.steps],
+            "steps": [step_label(s, style) for s in before.steps],
             "causes": list(before.cause_kinds),
             "lost_after_days": before.lost_after_days,
         }
         if before.saved
         else None,
         after={
-            "steps": [step_label(s) for s in steps],
+            "steps": [step_label(s, style) for s in steps],
             "causes": list(cause_kinds),
             "lost_after_days": lost_after_days,
         },
@@ -315,7 +317,8 @@ def _steps(session: Session, sequence_id: int | None) -> list[RecoveryStep]:
     )
 
 
-def step_label(step: RecoveryStep | StepInput) -> str:
+def step_label(step: RecoveryStep | StepInput, style: str = "12h") -> str:
+    """ "SMS same day (before 9:00 PM)": the step as staff read it, in the clinic's time format."""
     days, rest = divmod(step.delay_minutes, DAY)
     when = (
         "same day"
@@ -326,9 +329,5 @@ def step_label(step: RecoveryStep | StepInput) -> str:
             else f"after {step.delay_minutes // 60} h"
         )
     )
-    latest = (
-        f" (before {step.latest_local_minute // 60:02d}:{step.latest_local_minute % 60:02d})"
-        if step.latest_local_minute
-        else ""
-    )
+    latest = f" (before {fmt_minute(step.latest_local_minute, style)})" if step.latest_local_minute else ""
     return f"{ACTION_LABELS[step.action]} {when}{latest}"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import local_time, recovery
+from orca_desk.services.importing.values import parse_time
 from orca_desk.services.message_templates import TemplateCheck
 from orca_desk.services.patient_links import public_base_url
 from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
@@ -44,16 +45,21 @@ def split_delay(minutes: int) -> tuple[int, int]:
 
 
 def parse_latest(text: str) -> int | None:
-    """ "21:00" → 1260; "" → None; raises ValueError for anything else."""
+    """ "9:00 PM" or "21:00" → 1260; "" → None; raises ValueError for anything else."""
     text = text.strip()
     if not text:
         return None
-    hours, _, mins = text.partition(":")
-    return int(hours) * 60 + int(mins or 0)
+    if text.isdigit():  # "21" or "9": an hour
+        hour = int(text)
+        if hour > 23:
+            raise ValueError(text)
+        return hour * 60
+    at = parse_time(text)
+    return at.hour * 60 + at.minute
 
 
-def latest_text(minute: int | None) -> str:
-    return "" if minute is None else f"{minute // 60:02d}:{minute % 60:02d}"
+def latest_text(minute: int | None, style: str = "12h") -> str:
+    return "" if minute is None else local_time.fmt_minute(minute, style)
 
 
 class StepsModel(QAbstractTableModel):
@@ -61,9 +67,10 @@ class StepsModel(QAbstractTableModel):
 
     changed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, time_style: str = "12h") -> None:
         super().__init__()
         self.steps: list[StepInput] = []
+        self.time_style = time_style
 
     def set_steps(self, steps: list[StepInput]) -> None:
         self.beginResetModel()
@@ -103,7 +110,7 @@ class StepsModel(QAbstractTableModel):
                 COL_HOURS: rest // 60 if rest >= 0 else -(-rest // 60),
                 COL_ACTION: st.action,
                 COL_TEMPLATE: st.template_key,
-                COL_LATEST: latest_text(st.latest_local_minute),
+                COL_LATEST: latest_text(st.latest_local_minute, self.time_style),
             }.get(col)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_DAYS:
@@ -118,19 +125,22 @@ class StepsModel(QAbstractTableModel):
                 own = st.template_key == RECOVERY_TEMPLATE
                 return "recovery (the cause's own)" if own else st.template_key
             if col == COL_LATEST:
-                return latest_text(st.latest_local_minute) or "—"
-            return self.describe(st)
+                return latest_text(st.latest_local_minute, self.time_style) or "—"
+            return self.describe(st, self.time_style)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_LATEST:
-            return "Skip the step once this local time has passed on the day it falls due (e.g. 21:00)."
+            return (
+                "Skip the step once this local time has passed on the day it falls due "
+                f"(e.g. {local_time.fmt_minute(21 * 60, self.time_style)})."
+            )
         return None
 
     @staticmethod
-    def describe(st: StepInput) -> str:
+    def describe(st: StepInput, style: str = "12h") -> str:
         if st.action not in ACTION_LABELS:
             return ""
         if st.delay_minutes < 0:
             return f"{ACTION_LABELS[st.action]}: the delay cannot be negative"
-        label = recovery.step_label(st)
+        label = recovery.step_label(st, style)
         if st.action == "call":
             return f"{label}: a call to rebook on the staff task list"
         if st.template_key == RECOVERY_TEMPLATE:
@@ -251,7 +261,7 @@ class SequenceEditor(QWidget):
         self.zone = ZoneInfo(first)
         self.templates: dict[str, list[str]] = {}
         self.link_address: str | None = None
-        self.model = StepsModel()
+        self.model = StepsModel(ctx.time_style())
         self.model.changed.connect(self._on_changed)
         self._build()
 
