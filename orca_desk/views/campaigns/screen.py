@@ -137,7 +137,7 @@ class CampaignsScreen(Screen):
         self.chart.legend().setVisible(False)
         self.chart_view = chart_view(self.chart, min_height=220)
         self.funnel = QChart()
-        self.funnel.setTitle("Sent, delivered, responses, re-bookings, opt-outs")
+        self.funnel.setTitle("Sent, delivered, replies, re-bookings, opt-outs")
         self.funnel.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.funnel_view = chart_view(self.funnel, min_height=220)
         self.groups_view = table(
@@ -267,6 +267,7 @@ class CampaignsScreen(Screen):
         y = QValueAxis()
         y.setRange(0, max([100 * g.rebook_rate for g in groups] + [10]) * 1.2)
         y.setLabelFormat("%.0f")
+        y.applyNiceNumbers()  # ticks at 0, 10, 20 …, not 0, 10.5, 21 …
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)
@@ -285,11 +286,16 @@ class CampaignsScreen(Screen):
             funnel.append(bar)
         self.funnel.addSeries(funnel)
         fx = QBarCategoryAxis()
-        fx.append(["Sent", "Delivered", "Responses", "Re-booked", "Opt-outs"])
+        fx.append(["Sent", "Delivered", "Replies", "Re-booked", "Opt-outs"])
+        small = fx.labelsFont()
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))  # five categories in half the width, uncut
+        fx.setLabelsFont(small)
         fy = QValueAxis()
         fy.setRange(0, top)
         fy.setTickCount(min(top, 4) + 1)
         fy.setLabelFormat("%d")
+        if top > 4:
+            fy.applyNiceNumbers()
         self.funnel.addAxis(fx, Qt.AlignmentFlag.AlignBottom)
         self.funnel.addAxis(fy, Qt.AlignmentFlag.AlignLeft)
         funnel.attachAxis(fx)
