@@ -7,6 +7,7 @@ load when first used, and are warmed once the window has painted.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from datetime import date
@@ -136,6 +137,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _after_first_paint(app: QApplication, window: MainWindow, db: Database, ctx: AppContext) -> None:
+    # What start-up built lives as long as the window: frozen, later collections skip it.
+    gc.freeze()
+    gc.enable()
     # Automation ticks here unless another desk (or `orca-desk worker`) leads it.
     from orca_desk.ui.automation import AutomationController
 
