@@ -61,7 +61,6 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QDialog
 
     from orca_desk.ui.context import AppContext
-    from orca_desk.ui.login_dialog import LoginDialog
     from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.theme import apply_theme
 
@@ -108,6 +107,8 @@ def run_gui(args: argparse.Namespace) -> int:
     elif args.screenshot:
         actor = SUPPORT_VIEWER
     else:
+        from orca_desk.ui.login_dialog import LoginDialog
+
         login = LoginDialog(db, clinic.name)
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
