@@ -28,6 +28,9 @@ NOT_AT_START = (
     "orca_desk.models.messaging",
     "orca_desk.models.recovery",
     "orca_desk.models.reminders",
+    # The day reads open template slots; the template writer and phone parsing load when used.
+    "orca_desk.services.template_engine.applying",
+    "phonenumbers",
 )
 
 
