@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +67,13 @@ def test_base_from_the_package_has_every_table():
     before, after = json.loads(result.stdout.strip().splitlines()[-1])
     assert before == after
     assert {"appointment", "outbox_message", "campaign", "recovery_case", "applied_slot"} <= set(after)
+
+
+def test_every_model_module_is_listed():
+    """``load_all`` (and so ``Base``, migrations and ``create_all``) reaches every module."""
+    folder = Path(orca_desk.models.__file__).parent
+    found = {p.stem for p in folder.glob("*.py")} - {"__init__", "base"}
+    assert set(MODULES) == found
 
 
 def test_every_name_the_package_offers_resolves():
