@@ -10,6 +10,8 @@ import argparse
 import gc
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -65,13 +67,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from orca_desk.ui.theme import apply_theme
 
     settings = Settings.resolve(getattr(args, "database_url", None))
-    if args.date:
-        try:
-            shown_date: date | None = date.fromisoformat(args.date)
-        except ValueError:
-            raise ValidationError(f"--date {args.date!r} is not a date in the form YYYY-MM-DD.") from None
-    else:
-        shown_date = None
+    shown_date = parse_date(args.date)
     QCoreApplication.setOrganizationName("OrcaDesk")
     QCoreApplication.setApplicationName("Orca Desk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -89,12 +85,14 @@ def run_gui(args: argparse.Namespace) -> int:
             )
     except OrcaError as exc:
         if not args.screenshot:  # a scripted screenshot has nobody to read a dialog
-            show_startup_error(str(exc))
+            with collecting():
+                show_startup_error(str(exc))
         raise  # and the one line on stderr, exit 2 (cli.main)
     signed_in: Actor | None = None
     if unfinished and not args.demo:
         # First run (or a setup cancelled midway): the wizard, then the new administrator is in.
-        signed_in = run_setup_wizard(db)
+        with collecting():
+            signed_in = run_setup_wizard(db)
         if signed_in is None:
             return 0
         with db.read() as session:
@@ -110,7 +108,9 @@ def run_gui(args: argparse.Namespace) -> int:
         from orca_desk.ui.login_dialog import LoginDialog
 
         login = LoginDialog(db, clinic.name)
-        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+        with collecting():
+            accepted = login.exec() == QDialog.DialogCode.Accepted
+        if not accepted or login.actor is None:
             return 0
         actor = login.actor
     ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic)
@@ -149,6 +149,20 @@ def _after_first_paint(app: QApplication, window: MainWindow, db: Database, ctx:
     app.aboutToQuit.connect(automation.stop)
     automation.start()
     warm_screens(window.specs)
+
+
+@contextmanager
+def collecting() -> Iterator[None]:
+    """Collection on while a dialog waits for a person (start-up runs with it off): what start-up
+    built so far is frozen, so the sweeps meanwhile skip it."""
+    was_on = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_on:
+            gc.disable()
 
 
 def install_lazy_print_dialog(window: MainWindow) -> None:
@@ -229,6 +243,16 @@ def run_setup_wizard(db: Database) -> Actor | None:
     wizard = SetupWizard(db, actor=acting)
     wizard.exec()  # Escape on the last page closes it too: the setup is done all the same
     return wizard.admin if wizard.setup_done else None
+
+
+def parse_date(text: str | None) -> date | None:
+    """``--date YYYY-MM-DD`` (None: today)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"--date {text!r} is not a date in the form YYYY-MM-DD.") from None
 
 
 def parse_size(text: str | None) -> tuple[int, int]:
