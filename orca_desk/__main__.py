@@ -1,5 +1,5 @@
 """Run Orca Desk with ``python -m orca_desk``."""
 
-from orca_desk.cli import main
+from orca_desk.cli import run
 
-raise SystemExit(main())
+run()

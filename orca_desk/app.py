@@ -7,8 +7,11 @@ load when first used, and are warmed once the window has painted.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -64,18 +67,11 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QDialog
 
     from orca_desk.ui.context import AppContext
-    from orca_desk.ui.login_dialog import LoginDialog
     from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.theme import apply_theme
 
     settings = Settings.resolve(getattr(args, "database_url", None))
-    if args.date:
-        try:
-            shown_date: date | None = date.fromisoformat(args.date)
-        except ValueError:
-            raise ValidationError(f"--date {args.date!r} is not a date in the form YYYY-MM-DD.") from None
-    else:
-        shown_date = None
+    shown_date = parse_date(args.date)
     QCoreApplication.setOrganizationName("OrcaDesk")
     QCoreApplication.setApplicationName("Orca Desk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -99,12 +95,14 @@ def run_gui(args: argparse.Namespace) -> int:
             )
     except OrcaError as exc:
         if not args.screenshot:  # a scripted screenshot has nobody to read a dialog
-            show_startup_error(str(exc))
+            with collecting():
+                show_startup_error(str(exc))
         raise  # and the one line on stderr, exit 2 (cli.main)
     signed_in: Actor | None = None
     if unfinished and not args.demo:
         # First run (or a setup cancelled midway): the wizard, then the new administrator is in.
-        signed_in = run_setup_wizard(db)
+        with collecting():
+            signed_in = run_setup_wizard(db)
         if signed_in is None:
             return 0
         with db.read() as session:
@@ -117,8 +115,12 @@ def run_gui(args: argparse.Namespace) -> int:
     elif args.screenshot:
         actor = SUPPORT_VIEWER
     else:
+        from orca_desk.ui.login_dialog import LoginDialog
+
         login = LoginDialog(db, clinic.name)
-        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+        with collecting():
+            accepted = login.exec() == QDialog.DialogCode.Accepted
+        if not accepted or login.actor is None:
             return 0
         actor = login.actor
     ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic, dialogs=feature_dialogs())
@@ -146,6 +148,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _after_first_paint(app: QApplication, window: MainWindow, db: Database, ctx: AppContext) -> None:
+    # What start-up built lives as long as the window: frozen, later collections skip it.
+    gc.freeze()
+    gc.enable()
     # Automation ticks here unless another desk (or `orca-desk worker`) leads it.
     from orca_desk.ui.automation import AutomationController
 
@@ -154,6 +159,20 @@ def _after_first_paint(app: QApplication, window: MainWindow, db: Database, ctx:
     app.aboutToQuit.connect(automation.stop)
     automation.start()
     warm_screens(window.specs)
+
+
+@contextmanager
+def collecting() -> Iterator[None]:
+    """Collection on while a dialog waits for a person (start-up runs with it off): what start-up
+    built so far is frozen, so the sweeps meanwhile skip it."""
+    was_on = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_on:
+            gc.disable()
 
 
 def install_lazy_print_dialog(window: MainWindow) -> None:
@@ -234,6 +253,16 @@ def run_setup_wizard(db: Database) -> Actor | None:
     wizard = SetupWizard(db, actor=acting)
     wizard.exec()  # Escape on the last page closes it too: the setup is done all the same
     return wizard.admin if wizard.setup_done else None
+
+
+def parse_date(text: str | None) -> date | None:
+    """``--date YYYY-MM-DD`` (None: today)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"--date {text!r} is not a date in the form YYYY-MM-DD.") from None
 
 
 def parse_size(text: str | None) -> tuple[int, int]:

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "OrcaDesk"
 DATABASE_URL_ENV = "ORCA_DESK_DATABASE_URL"
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # only when no database URL is given (and never for --help)
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from orca_desk.db import Database
-from orca_desk.migrate import current_revisions, is_up_to_date, known_revisions, upgrade
+from orca_desk.migrate import STORED_AT_HEAD, current_revisions, is_up_to_date, known_revisions, upgrade
 from orca_desk.services.errors import OrcaError
 
 URL_FORMS = (
@@ -203,6 +203,8 @@ def check_schema(db: Database, *, upgrade_local: bool) -> None:
     """
     try:
         current = current_revisions(db)
+        if current == STORED_AT_HEAD:
+            return  # the newest schema: no migration file needs reading
         if not current:
             _refuse_foreign(db)
         newer = current - known_revisions()

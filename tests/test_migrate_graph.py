@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 
 from orca_desk.db import Database
 from orca_desk.migrate import (
+    STORED_AT_HEAD,
     alembic_config,
     applied_revisions,
     current_revisions,
@@ -60,3 +61,25 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_stored_head_constant_is_the_newest_schema():
+    """Start-up trusts ``STORED_AT_HEAD`` without reading the migrations: a new migration must
+    change it (to what ``head_revisions()`` now says)."""
+    assert set(STORED_AT_HEAD) == head_revisions()
+
+
+def test_a_current_database_starts_without_reading_the_migrations(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    db = Database(url)
+    upgrade(db)
+    db.dispose()
+    probe = (
+        "import sys\nfrom orca_desk.startup import open_database\n"
+        f"db = open_database({url!r})\n"
+        "import orca_desk.migrate as m\n"
+        "print(m.revision_graph.cache_info().currsize, 'alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False"]

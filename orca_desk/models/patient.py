@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from orca_desk.models import clinic  # noqa: F401 (registers the tables its foreign keys name)
 from orca_desk.models.base import Base, UTCDateTime
 
 # Columns the patient search matches by prefix (services/patients.search_patients).

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from orca_desk.models import clinic  # noqa: F401 (registers the tables its foreign keys name)
 from orca_desk.models.base import Base, UTCDateTime
 
 PLANNED_STATUSES = ("planned", "queued", "skipped", "withdrawn", "sent")

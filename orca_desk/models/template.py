@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orca_desk.models import clinic  # noqa: F401 (registers the tables its foreign keys name)
 from orca_desk.models.base import Base, UTCDateTime
 
 TEMPLATE_KINDS = ("day", "week")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from orca_desk.models import clinic, patient  # noqa: F401 (registers the tables its foreign keys name)
 from orca_desk.models.base import Base, UTCDateTime
 
 WAITLIST_STATUSES = ("active", "notified", "booked", "removed", "expired")

@@ -251,7 +251,7 @@ def load_marks(
     session: Session, zones: dict[int, ZoneInfo], days: list[date], now: datetime
 ) -> list[CalendarMark]:
     """Waitlist openings with an offer pending (their timer) and unbooked template slots."""
-    from orca_desk.services.template_engine import open_template_slots
+    from orca_desk.services.template_engine.reading import open_template_slots
     from orca_desk.services.waitlist import offered_openings
 
     lo = min(datetime.combine(min(days), time(0), tzinfo=z) for z in zones.values())

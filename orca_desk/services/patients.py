@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -33,6 +32,8 @@ def normalise_phone(raw: str | None, *, region: str = "US", field: str = "phone"
         return None
     if len(raw) > _MAX_PHONE_TEXT:
         raise ValidationError(f"{raw[:_MAX_PHONE_TEXT]!r}… is not a phone number.", field=field)
+    import phonenumbers  # its metadata is large, and most loads of this module never parse a phone
+
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
