@@ -4,6 +4,7 @@ The imports marked ``noqa: F401`` are not re-exported: importing them registers 
 with ``Base.metadata``, which migrations and ``create_all`` read.
 """
 
+from orca_desk.models.api_key import ApiKey
 from orca_desk.models.appointment import (
     ACTIVE_STATUSES,
     ALL_STATUSES,
@@ -52,6 +53,7 @@ __all__ = [
     "ALL_STATUSES",
     "CONFIRMATION_STATUSES",
     "WAITLIST_STATUSES",
+    "ApiKey",
     "Appointment",
     "AppointmentType",
     "AuditEvent",

@@ -1,0 +1,17 @@
+"""The API's resources, one module each, with its routes and its part of the OpenAPI document."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from orca_desk.gateway.api.routing import Route
+
+
+def modules() -> list[ModuleType]:
+    from orca_desk.gateway.api.resources import appointments, availability
+
+    return [appointments, availability]
+
+
+def routes() -> list[Route]:
+    return [route for module in modules() for route in module.ROUTES]
