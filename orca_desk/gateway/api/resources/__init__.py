@@ -8,9 +8,9 @@ from orca_desk.gateway.api.routing import Route
 
 
 def modules() -> list[ModuleType]:
-    from orca_desk.gateway.api.resources import appointments, availability
+    from orca_desk.gateway.api.resources import appointments, availability, waitlist
 
-    return [appointments, availability]
+    return [appointments, availability, waitlist]
 
 
 def routes() -> list[Route]:
