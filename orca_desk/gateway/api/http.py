@@ -137,6 +137,13 @@ class Request:
         raw = self.field(name, str, required=required)
         return None if raw is None else parse_instant(name, raw)
 
+    def if_match_tag(self) -> str:
+        """The entity tag of ``If-Match`` (quotes and W/ removed); 428 when there is none."""
+        raw = self.headers.get("if-match", "").strip()
+        if not raw:
+            self.if_match()
+        return raw.removeprefix("W/").strip('"')
+
     def if_match(self) -> int:
         """The version the client read (``If-Match: "3"``); writes to versioned records need it."""
         raw = self.headers.get("if-match", "").strip()
@@ -211,3 +218,25 @@ def _offset(cursor: str | None) -> int:
     if offset < 0:
         raise bad_field("cursor", "cursor is not one this API gave out; start again without it.")
     return offset
+
+
+def parse_clock(name: str, raw: Any) -> int:
+    """A wall-clock time ``HH:MM`` (``24:00`` ends a day) as minutes after local midnight."""
+    if isinstance(raw, str) and len(raw) == 5 and raw[2] == ":" and raw[:2].isdigit() and raw[3:].isdigit():
+        hours, minutes = int(raw[:2]), int(raw[3:])
+        if (hours < 24 and minutes < 60) or (hours == 24 and minutes == 0):
+            return hours * 60 + minutes
+    raise bad_field(name, f"{name} must be a wall-clock time HH:MM, not {raw!r}.")
+
+
+def clock_text(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def parse_day(name: str, raw: Any) -> date:
+    if isinstance(raw, str) and len(raw) == 10:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise bad_field(name, f"{name} must be a date YYYY-MM-DD, not {raw!r}.")

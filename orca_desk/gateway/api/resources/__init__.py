@@ -8,9 +8,15 @@ from orca_desk.gateway.api.routing import Route
 
 
 def modules() -> list[ModuleType]:
-    from orca_desk.gateway.api.resources import appointments, availability, waitlist
+    from orca_desk.gateway.api.resources import (
+        appointments,
+        availability,
+        provider_schedules,
+        templates,
+        waitlist,
+    )
 
-    return [appointments, availability, waitlist]
+    return [appointments, availability, waitlist, templates, provider_schedules]
 
 
 def routes() -> list[Route]:
