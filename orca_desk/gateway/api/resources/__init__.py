@@ -12,11 +12,12 @@ def modules() -> list[ModuleType]:
         appointments,
         availability,
         provider_schedules,
+        recurring,
         templates,
         waitlist,
     )
 
-    return [appointments, availability, waitlist, templates, provider_schedules]
+    return [appointments, availability, waitlist, templates, provider_schedules, recurring]
 
 
 def routes() -> list[Route]:
