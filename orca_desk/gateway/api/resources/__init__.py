@@ -11,13 +11,24 @@ def modules() -> list[ModuleType]:
     from orca_desk.gateway.api.resources import (
         appointments,
         availability,
+        campaigns,
         provider_schedules,
         recurring,
+        reminder_sequences,
         templates,
         waitlist,
     )
 
-    return [appointments, availability, waitlist, templates, provider_schedules, recurring]
+    return [
+        appointments,
+        availability,
+        waitlist,
+        templates,
+        provider_schedules,
+        recurring,
+        reminder_sequences,
+        campaigns,
+    ]
 
 
 def routes() -> list[Route]:
