@@ -116,8 +116,7 @@ def limiter() -> RateLimiter:
     return RateLimiter(burst=1000, per_second=100)
 
 
-@pytest.fixture
-def clinic_api(db: Database, clock: FrozenClock, limiter: RateLimiter) -> Iterator[ApiWorld]:
+def _serve(db: Database, clock: FrozenClock, limiter: RateLimiter) -> Iterator[ApiWorld]:
     with db.write() as s:
         world = make_world(s, chairs=2, patients=3)
         s.add_all(working_week(world))
@@ -142,3 +141,13 @@ def clinic_api(db: Database, clock: FrozenClock, limiter: RateLimiter) -> Iterat
     finally:
         api.http.close()  # a kept-alive connection would hold a worker until the channel times out
         running.stop()
+
+
+@pytest.fixture
+def clinic_api(db: Database, clock: FrozenClock, limiter: RateLimiter) -> Iterator[ApiWorld]:
+    yield from _serve(db, clock, limiter)
+
+
+@pytest.fixture
+def pg_clinic_api(pg_db: Database, clock: FrozenClock, limiter: RateLimiter) -> Iterator[ApiWorld]:
+    yield from _serve(pg_db, clock, limiter)
