@@ -19,13 +19,11 @@ def _unauthorized(detail: str) -> ApiError:
 
 
 def presented_key(headers: dict[str, str]) -> str:
-    """The key of ``Authorization: Bearer <key>`` (or ``X-API-Key``); 401 when there is none."""
+    """The key of ``Authorization: Bearer <key>``; 401 when there is none."""
     auth = headers.get("authorization", "")
     scheme, _, value = auth.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    if headers.get("x-api-key", "").strip():
-        return headers["x-api-key"].strip()
     raise _unauthorized("Send an API key: Authorization: Bearer <key> (orca-desk api-key create).")
 
 
