@@ -175,7 +175,7 @@ def parse_instant(name: str, raw: str) -> datetime:
     except ValueError:
         raise bad_field(name, f"{name} must be an ISO 8601 date-time, not {raw!r}.") from None
     if value.tzinfo is None:
-        raise bad_field(name, f"{name} needs a UTC offset (like 2026-03-04T09:30:00-05:00).")
+        raise bad_field(name, f"{name} needs the offset of its time zone (like 2026-03-04T09:30:00-05:00).")
     return value
 
 
