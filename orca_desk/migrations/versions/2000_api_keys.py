@@ -37,6 +37,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_key", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_key_clinic_id"), ["clinic_id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":  # Settings lists the keys: desks hear of changes
+        op.execute("CREATE TRIGGER api_key_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                   "ON api_key FOR EACH STATEMENT EXECUTE FUNCTION orca_notify_change()")
 
 
 def downgrade() -> None:
