@@ -58,6 +58,11 @@ COMMANDS = [
     ),
     Command("export", "write patients or appointments to a CSV file", "orca_desk.commands.export_cmd"),
     Command("import", "import patients or appointments from a CSV file", "orca_desk.commands.import_cmd"),
+    Command(
+        "api-key",
+        "clinic API keys: create (the key is shown once), list, revoke",
+        "orca_desk.commands.api_key_cmd",
+    ),
 ]
 
 COMMAND_MODULES = list(dict.fromkeys(c.module for c in COMMANDS))

@@ -75,7 +75,9 @@ def _gateway(args: argparse.Namespace) -> int:
         f"gateway listening on http://{args.host}:{server.effective_port} (links point at {base}; "
         f"signing secret {link_secret_location()}); purposes: {', '.join(sorted(app.handlers))}"
         f"{', ical' if app.ical_feed else ''}; Twilio status callbacks at {base}/twilio/status "
-        f"({'signature checked' if token else _NO_TOKEN.format(variable=TWILIO_AUTH_TOKEN)}). Ctrl+C stops."
+        f"({'signature checked' if token else _NO_TOKEN.format(variable=TWILIO_AUTH_TOKEN)}); "
+        f"clinic API at http://{args.host}:{server.effective_port}/api/v1 (keys: orca-desk api-key). "
+        "Ctrl+C stops."
     )
     try:
         server.run()

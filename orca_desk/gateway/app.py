@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
+from orca_desk.gateway.api import API_PREFIX
 from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, default_handlers
 from orca_desk.gateway.pages import ClinicContact, page
 from orca_desk.models import Clinic, LinkTokenUse, Location
@@ -35,6 +36,7 @@ from orca_desk.services.patient_links import DEFAULT_PUBLIC_BASE_URL, ICAL, SHOR
 log = logging.getLogger(__name__)
 
 StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 # (session, provider_id, now) -> the .ics bytes of that provider's rolling window.
 IcalFeed = Callable[[Session, int, datetime], bytes]
 
@@ -118,8 +120,10 @@ class GatewayApp:
         public_base_url: str,
         ical_feed: IcalFeed | None,
         twilio_auth_token: str | None = None,
+        api: WsgiApp | None = None,
     ) -> None:
         self.db, self.clock, self.secret = db, clock, secret
+        self.api = api
         self.handlers = dict(handlers)
         self.public_base_url = public_base_url.rstrip("/")
         self.ical_feed = ical_feed
@@ -129,6 +133,8 @@ class GatewayApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "/") or "/"
+        if self.api is not None and (path == API_PREFIX or path.startswith(API_PREFIX + "/")):
+            return self.api(environ, start_response)
         try:
             response = self._route(method, path, environ)
         except Exception:  # the patient sees a polite page; the log has the traceback
@@ -438,6 +444,7 @@ def make_app(
     public_base_url: str = DEFAULT_PUBLIC_BASE_URL,
     ical_feed: IcalFeed | bool | None = True,
     twilio_auth_token: str | None = None,
+    api: WsgiApp | bool = True,
 ) -> GatewayApp:
     """The gateway WSGI app.
 
@@ -445,7 +452,8 @@ def make_app(
     callback, unsubscribe; the waitlist feature adds ``waitlist_accept``). ``ical_feed``:
     True for iCal export when installed, False/None for no feeds, or a function of your own.
     ``twilio_auth_token``: checks the signature of Twilio's status callbacks (POST
-    /twilio/status); without it they are all refused (403).
+    /twilio/status); without it they are all refused (403). ``api``: the clinic API under
+    ``/api/v1`` (True: the default one; False: none; or a WSGI app of your own).
     """
     feed: IcalFeed | None
     if ical_feed is True:
@@ -462,4 +470,11 @@ def make_app(
         public_base_url=public_base_url,
         ical_feed=feed,
         twilio_auth_token=twilio_auth_token,
+        api=_clinic_api(db, clock) if api is True else (api or None),
     )
+
+
+def _clinic_api(db: Database, clock: Clock) -> WsgiApp:
+    from orca_desk.gateway.api.app import ClinicApi
+
+    return ClinicApi(db, clock)

@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from orca_desk.models.api_key import ApiKey
     from orca_desk.models.appointment import ACTIVE_STATUSES, ALL_STATUSES, CONFIRMATION_STATUSES, Appointment
     from orca_desk.models.audit import AuditEvent
     from orca_desk.models.base import Base, UTCDateTime
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from orca_desk.models.waitlist import WAITLIST_STATUSES, WaitlistEntry
 
 MODULES = (
+    "api_key",
     "appointment",
     "audit",
     "campaigns",
@@ -71,6 +73,7 @@ MODULES = (
 # Each name the package offers, and the module that defines it.
 _HOME = {
     "ACTIVE_STATUSES": "appointment",
+    "ApiKey": "api_key",
     "ALL_STATUSES": "appointment",
     "AppliedSlot": "template",
     "Appointment": "appointment",
@@ -147,6 +150,7 @@ __all__ = [
     "ALL_STATUSES",
     "CONFIRMATION_STATUSES",
     "WAITLIST_STATUSES",
+    "ApiKey",
     "AppliedSlot",
     "Appointment",
     "AppointmentType",

@@ -38,6 +38,7 @@ from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
+from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 from orca_desk.views.settings.sections import (
     WARNING_STYLE,
     BackupBox,
@@ -68,9 +69,9 @@ def _pytime(q: QTime) -> time:
 
 
 class SettingsScreen(Screen):
-    """Two tabs: the clinic's settings, and the message templates."""
+    """Three tabs: the clinic's settings, the message templates and the clinic API's keys."""
 
-    watches = frozenset({"clinic_setting", "message_template"})
+    watches = frozenset({"clinic_setting", "message_template", "api_key"})
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -84,6 +85,8 @@ class SettingsScreen(Screen):
         self._templates: TemplatesEditor | None = None
         self.tabs.addTab(QWidget(), "Message templates")
         self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
+        self.api_keys = ApiKeysTab(ctx)
+        self.tabs.addTab(self.api_keys, self.tr("API keys"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
@@ -338,10 +341,11 @@ class SettingsScreen(Screen):
 
     # ----- loading ------------------------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
+        self.api_keys.on_changes(changes)
         # A template saved reloads only its tab: the clinic tab keeps its unsaved edits.
         if changes.touches({"clinic_setting"}):
             self.refresh()
-        elif changes.touches(self.watches) and self._templates is not None:
+        elif changes.touches(self.watches - self.api_keys.watches) and self._templates is not None:
             self._templates.on_changes(changes)
 
     def refresh(self) -> None:
