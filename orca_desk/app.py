@@ -64,7 +64,7 @@ def demo_manager(db: Database) -> Actor:
 
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication, QDialog
+    from PySide6.QtWidgets import QApplication
 
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.main_window import MainWindow
@@ -77,11 +77,9 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
-    if not args.screenshot:  # a scripted screenshot logs to its caller, and has nobody to show a dialog
-        from orca_desk.diagnostics import install_file_logging
+    if not args.screenshot:  # a scripted screenshot has nobody to show a dialog
         from orca_desk.ui.crash_dialog import install_gui_crash_handling
 
-        install_file_logging()
         install_gui_crash_handling(app)
     try:
         db = prepare_database(settings.database_url, demo=args.demo)
@@ -98,6 +96,10 @@ def run_gui(args: argparse.Namespace) -> int:
             with collecting():
                 show_startup_error(str(exc))
         raise  # and the one line on stderr, exit 2 (cli.main)
+    if not args.screenshot:  # after the database: its error, if any, is the one line that matters
+        from orca_desk.diagnostics import install_file_logging
+
+        install_file_logging()
     signed_in: Actor | None = None
     if unfinished and not args.demo:
         # First run (or a setup cancelled midway): the wizard, then the new administrator is in.
@@ -108,21 +110,9 @@ def run_gui(args: argparse.Namespace) -> int:
         with db.read() as session:
             clinic = load_clinic(session)
     assert clinic is not None
-    if signed_in is not None:
-        actor = signed_in
-    elif args.demo:
-        actor = demo_manager(db)
-    elif args.screenshot:
-        actor = SUPPORT_VIEWER
-    else:
-        from orca_desk.ui.login_dialog import LoginDialog
-
-        login = LoginDialog(db, clinic.name)
-        with collecting():
-            accepted = login.exec() == QDialog.DialogCode.Accepted
-        if not accepted or login.actor is None:
-            return 0
-        actor = login.actor
+    actor = signed_in or _who_works(args, db, clinic.name)
+    if actor is None:
+        return 0
     ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic, dialogs=feature_dialogs())
     window = MainWindow(ctx, default_screens(), database_label=_describe(db))
     install_lazy_print_dialog(window)
@@ -145,6 +135,22 @@ def run_gui(args: argparse.Namespace) -> int:
     # Paint first: the automation starts, and the other screens load, once the window is up.
     QTimer.singleShot(0, lambda: _after_first_paint(app, window, db, ctx))
     return app.exec()
+
+
+def _who_works(args: argparse.Namespace, db: Database, clinic_name: str) -> Actor | None:
+    """The demo's manager, a screenshot's read-only viewer, or whoever signs in (None: nobody did)."""
+    if args.demo:
+        return demo_manager(db)
+    if args.screenshot:
+        return SUPPORT_VIEWER
+    from PySide6.QtWidgets import QDialog
+
+    from orca_desk.ui.login_dialog import LoginDialog
+
+    login = LoginDialog(db, clinic_name)
+    with collecting():
+        accepted = login.exec() == QDialog.DialogCode.Accepted
+    return login.actor if accepted else None
 
 
 def _after_first_paint(app: QApplication, window: MainWindow, db: Database, ctx: AppContext) -> None:

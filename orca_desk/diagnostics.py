@@ -10,6 +10,7 @@ import os
 import platform
 import re
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable
@@ -71,18 +72,23 @@ def log_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
-def install_file_logging(folder: Path | None = None, *, level: int = logging.INFO) -> Path:
-    """The desk's rotating log (5 × 5 MB); returns its path. Safe to call twice."""
+def install_file_logging(folder: Path | None = None, *, level: int = logging.INFO) -> Path | None:
+    """The desk's rotating log (5 × 5 MB); returns its path, or None when the folder cannot be
+    written (the desk still starts: a log is never a reason not to work). Safe to call twice."""
     folder = folder or log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE
     root = logging.getLogger()
     for handler in root.handlers:
         if isinstance(handler, logging.handlers.RotatingFileHandler) and Path(handler.baseFilename) == path:
             return path
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
+    except OSError as exc:
+        print(f"orca-desk: no log file ({folder}: {exc.strerror or exc})", file=sys.stderr)
+        return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
@@ -91,6 +97,16 @@ def install_file_logging(folder: Path | None = None, *, level: int = logging.INF
         "Orca Desk %s started (Python %s)", __version__, platform.python_version()
     )
     return path
+
+
+def _writable_log_dir() -> Path:
+    """The log folder, or the system's temporary folder when that one cannot be made."""
+    folder = log_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    return folder
 
 
 class OneLineFormatter(logging.Formatter):
@@ -138,8 +154,7 @@ def write_crash_report(
         lines.append(f"thread: {thread}")
     lines += ["", *traceback.format_exception(kind, error, tb)]
     text = redact("\n".join(line.rstrip("\n") for line in lines)) + "\n"
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _writable_log_dir()
     path = folder / f"crash-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')}.txt"
     path.write_text(text, encoding="utf-8")
     return path, text
@@ -175,8 +190,6 @@ def install_crash_hooks(on_crash: CrashCallback | None = None) -> IO[str]:
 
     sys.excepthook = on_main
     threading.excepthook = on_thread
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    faults = open(folder / FAULT_FILE, "a", encoding="utf-8")  # noqa: SIM115 - open while the process runs
+    faults = open(_writable_log_dir() / FAULT_FILE, "a", encoding="utf-8")  # noqa: SIM115 - open while the process runs
     faulthandler.enable(faults)
     return faults
