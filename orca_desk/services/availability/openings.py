@@ -1,0 +1,262 @@
+"""Find the next openings: the in-memory gap search over a loaded window."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import (
+    Chair,
+    Location,
+    Provider,
+)
+from orca_desk.services.availability.busy import _Busy, _load_busy
+from orca_desk.services.availability.clock import DAY_MINUTES, epoch_minute, from_epoch, zone_of
+from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data
+from orca_desk.services.errors import ValidationError
+from orca_desk.services.intervals import (
+    Interval,
+    contains,
+    intersect,
+    normalize,
+    over_capacity,
+    start_windows,
+    subtract,
+    union,
+)
+
+
+@dataclass(frozen=True)
+class Opening:
+    start: datetime  # UTC
+    end: datetime  # UTC
+    provider_id: int
+    chair_id: int
+    location_id: int
+
+
+def find_openings(
+    session: Session,
+    *,
+    minutes: int,
+    after: datetime,
+    provider_ids: Sequence[int] | None = None,
+    chair_ids: Sequence[int] | None = None,
+    location_ids: Sequence[int] | None = None,
+    days_of_week: Sequence[int] | None = None,
+    time_windows: Sequence[tuple[int, int]] | None = None,
+    horizon_days: int = 90,
+    limit: int = 10,
+    step: int = 5,
+    patient_id: int | None = None,
+    spread: bool = False,
+) -> list[Opening]:
+    """The next ``limit`` openings of ``minutes`` starting at or after ``after``, by start then provider.
+
+    ``spread``: choices for a family rather than every start: at most one opening per provider,
+    local day and part of the day (morning before 12:00, afternoon, evening from 17:00).
+
+    An opening is a (provider, chair) pair free for the whole length: inside the provider's
+    working hours, not on a holiday or time off, outside blocks, the chair free, the
+    provider under their concurrency limit (and the patient free, when ``patient_id`` is
+    given). ``days_of_week`` (0 = Monday) and ``time_windows`` (local minutes of the
+    location; the whole appointment must fit inside one window) narrow the search; starts
+    lie on a ``step``-minute grid of the location's wall clock. One opening per provider
+    and start: the first free chair in the location's order.
+
+    Queries: 6 to load the providers, locations, chairs and schedules, then 2 (3 with a
+    patient) per chunk of days; chunks double in size (2, 4, 8, … days) and the search stops
+    at the first day that completes the list, so a 90-day horizon costs at most
+    6 + 6 × 3 = 24 queries, however many providers, chairs and appointments there are.
+    """
+    if minutes <= 0:
+        raise ValidationError("The appointment must last at least one minute.", field="minutes")
+    if step <= 0:
+        raise ValidationError("The step must be at least one minute.", field="step")
+    if after.tzinfo is None:
+        raise ValidationError("The search start has no time zone.", field="after")
+    if days_of_week is not None and any(not 0 <= d <= 6 for d in days_of_week):
+        raise ValidationError("Days of the week go from 0 (Monday) to 6 (Sunday).", field="days_of_week")
+    windows = normalize(time_windows) if time_windows is not None else [(0, DAY_MINUTES)]
+    if time_windows is not None and not windows:
+        return []
+    if limit <= 0 or horizon_days <= 0:
+        return []
+    pq = select(Provider.id, Provider.max_concurrent).where(Provider.is_active.is_(True))
+    if provider_ids is not None:
+        pq = pq.where(Provider.id.in_(provider_ids))
+    capacity: dict[int, int] = {r[0]: r[1] for r in session.execute(pq)}
+    lq = select(Location.id, Location.timezone)
+    if location_ids is not None:
+        lq = lq.where(Location.id.in_(location_ids))
+    zones = {lid: zone_of(tz) for lid, tz in session.execute(lq)}
+    cq = select(Chair.id, Chair.location_id).where(
+        Chair.is_active.is_(True), Chair.location_id.in_(list(zones))
+    )
+    if chair_ids is not None:
+        cq = cq.where(Chair.id.in_(chair_ids))
+    chairs_at: dict[int, list[int]] = defaultdict(list)
+    for cid, lid in session.execute(cq.order_by(Chair.location_id, Chair.sort_order, Chair.id)):
+        chairs_at[lid].append(cid)
+    if not capacity or not chairs_at:
+        return []
+    end = after + timedelta(days=horizon_days)
+    first_day = min(after.astimezone(z).date() for z in zones.values())
+    last_day = max(end.astimezone(z).date() for z in zones.values())
+    data = load_schedule_data(
+        session,
+        provider_ids=list(capacity),
+        location_ids=list(chairs_at),
+        first_day=first_day,
+        last_day=last_day,
+        zones=zones,
+    )
+    # Only providers with working time in the window: weekly periods or extra days.
+    extra = {x.provider_id for x in data.exceptions if x.kind == "extra_day"}
+    providers = sorted(p for p in capacity if p in data.periods or p in extra)
+    if not providers:
+        return []
+    lo_em, hi_em = epoch_minute(after), epoch_minute(end)
+    dows = set(days_of_week) if days_of_week is not None else None
+
+    search = _Search(
+        data, providers, capacity, chairs_at, minutes, step, windows, lo_em, hi_em, limit, patient_id, spread
+    )
+    found: list[tuple[int, int, int, date]] = []  # (start, provider, location, day)
+    # Appointments load in chunks of days that double (2, 4, 8, … days): the next openings
+    # are usually in the first days, so most searches read a few hundred rows, not 90 days'.
+    chunk_first, size = first_day, 2
+    done = False
+    while chunk_first <= last_day and not done:
+        chunk_last = min(last_day, chunk_first + timedelta(days=size - 1))
+        lo = min(datetime.combine(chunk_first, time(0), tzinfo=z) for z in zones.values())
+        hi = max(datetime.combine(chunk_last + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
+        search.busy(
+            _load_busy(
+                session, lo, hi, location_ids=list(chairs_at), provider_ids=providers, patient_id=patient_id
+            )
+        )
+        for day in _days(chunk_first, chunk_last):
+            if dows is None or day.weekday() in dows:
+                found = heapq.nsmallest(limit, [*found, *search.day_candidates(day)])
+            # Stop when the list is full and no later day can start earlier: the next day
+            # starts at the earliest of the zones' next local midnights.
+            nxt = day + timedelta(days=1)
+            boundary = min(epoch_minute(datetime.combine(nxt, time(0), tzinfo=z)) for z in zones.values())
+            if len(found) >= limit and found[-1][0] < boundary:
+                done = True
+                break
+        chunk_first, size = chunk_last + timedelta(days=1), size * 2
+    # The chair is chosen only for the openings returned: the first free one in the location's order.
+    return [
+        Opening(from_epoch(st), from_epoch(st + minutes), p, search.chair_for(loc, day, st), loc)
+        for st, p, loc, day in found
+    ]
+
+
+def _part_of_day(local_minute: int) -> int:
+    """0 morning (before 12:00), 1 afternoon, 2 evening (from 17:00)."""
+    return 0 if local_minute < 12 * 60 else 1 if local_minute < 17 * 60 else 2
+
+
+class _Search:
+    """The in-memory part of find_openings: per-day candidates from the loaded window."""
+
+    def __init__(
+        self,
+        data: ScheduleData,
+        providers: list[int],
+        capacity: dict[int, int],
+        chairs_at: dict[int, list[int]],
+        minutes: int,
+        step: int,
+        windows: list[Interval],
+        lo_em: int,
+        hi_em: int,
+        limit: int,
+        patient_id: int | None,
+        spread: bool = False,
+    ) -> None:
+        self.data, self.providers, self.capacity, self.chairs_at = data, providers, capacity, chairs_at
+        self.spread = spread
+        self.minutes, self.step, self.windows, self.limit = minutes, step, windows, limit
+        self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
+        self.chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
+        self.chair_starts: dict[tuple[int, date], list[Interval]] = {}
+
+    def busy(self, busy: _Busy) -> None:
+        self._busy = busy
+        # Where each provider is at capacity, once per chunk (a sweep over their appointments).
+        self.full = {
+            p: over_capacity(busy.by_provider.get(p, []), self.capacity[p] - 1) for p in self.providers
+        }
+        pid = self.patient_id
+        self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
+
+    def _chairs(self, loc: int, day: date) -> list[Interval]:
+        key = (loc, day)
+        starts = self.chair_starts.get(key)
+        if starts is None:
+            clock = self.data.clock(loc, day)
+            frees = {
+                c: subtract(
+                    [(clock.midnight, clock.next_midnight)],
+                    union(
+                        clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)),
+                        self._busy.by_chair.get(c, []),
+                    ),
+                )
+                for c in self.chairs_at[loc]
+            }
+            self.chair_free[key] = frees
+            starts = self.chair_starts[key] = normalize(
+                w for f in frees.values() for w in start_windows(f, self.minutes)
+            )
+        return starts
+
+    def chair_for(self, loc: int, day: date, start: int) -> int:
+        frees = self.chair_free[(loc, day)]
+        return next(c for c in self.chairs_at[loc] if contains(frees[c], start, start + self.minutes))
+
+    def day_candidates(self, day: date) -> list[tuple[int, int, int, date]]:
+        out: list[tuple[int, int, int, date]] = []
+        data, minutes, step = self.data, self.minutes, self.step
+        for p in self.providers:
+            for loc, local_ivs in data.working(p, day).items():
+                if not self.chairs_at.get(loc):
+                    continue
+                clock = data.clock(loc, day)
+                local = subtract(intersect(local_ivs, self.windows), data.provider_blocks(p, loc, day))
+                if not local:
+                    continue
+                free = subtract(
+                    intersect(clock.ivs_to_epoch(local), [(self.lo_em, self.hi_em + minutes)]),
+                    union(self.full[p], self.patient_busy),
+                )
+                starts = start_windows(free, minutes) if free else []
+                if not starts:
+                    continue
+                n = 0
+                parts_taken: set[int] = set()
+                for a, b in intersect(starts, self._chairs(loc, day)):
+                    b = min(b, self.hi_em)  # starts must lie before the horizon's end
+                    # Grid on the location's wall clock: multiples of step after local midnight.
+                    for st in range(a + (clock.midnight - a) % step, b, step):
+                        if self.spread:  # only the first start of each part of the day
+                            part = _part_of_day(st - clock.midnight)
+                            if part in parts_taken:
+                                continue
+                            parts_taken.add(part)
+                        out.append((st, p, loc, day))
+                        n += 1
+                        if n >= self.limit:
+                            break
+                    if n >= self.limit:
+                        break
+        return out
