@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
@@ -75,38 +77,14 @@ def find_openings(
     at the first day that completes the list, so a 90-day horizon costs at most
     6 + 6 × 3 = 24 queries, however many providers, chairs and appointments there are.
     """
-    if minutes <= 0:
-        raise ValidationError("The appointment must last at least one minute.", field="minutes")
-    if step <= 0:
-        raise ValidationError("The step must be at least one minute.", field="step")
-    if after.tzinfo is None:
-        raise ValidationError("The search start has no time zone.", field="after")
-    if days_of_week is not None and any(not 0 <= d <= 6 for d in days_of_week):
-        raise ValidationError("Days of the week go from 0 (Monday) to 6 (Sunday).", field="days_of_week")
-    windows = normalize(time_windows) if time_windows is not None else [(0, DAY_MINUTES)]
-    if time_windows is not None and not windows:
-        return []
-    if limit <= 0 or horizon_days <= 0:
-        return []
-    pq = select(Provider.id, Provider.max_concurrent).where(Provider.is_active.is_(True))
-    if provider_ids is not None:
-        pq = pq.where(Provider.id.in_(provider_ids))
-    capacity: dict[int, int] = {r[0]: r[1] for r in session.execute(pq)}
-    lq = select(Location.id, Location.timezone)
-    if location_ids is not None:
-        lq = lq.where(Location.id.in_(location_ids))
-    zones = {lid: zone_of(tz) for lid, tz in session.execute(lq)}
-    cq = select(Chair.id, Chair.location_id).where(
-        Chair.is_active.is_(True), Chair.location_id.in_(list(zones))
-    )
-    if chair_ids is not None:
-        cq = cq.where(Chair.id.in_(chair_ids))
-    chairs_at: dict[int, list[int]] = defaultdict(list)
-    for cid, lid in session.execute(cq.order_by(Chair.location_id, Chair.sort_order, Chair.id)):
-        chairs_at[lid].append(cid)
-    if not capacity or not chairs_at:
+    windows = _search_windows(minutes, step, after, days_of_week, time_windows)
+    if not windows or limit <= 0 or horizon_days <= 0:
         return []
     end = after + timedelta(days=horizon_days)
+    place = _load_place(session, provider_ids, chair_ids, location_ids)
+    if place is None:
+        return []
+    capacity, zones, chairs_at = place
     first_day = min(after.astimezone(z).date() for z in zones.values())
     last_day = max(end.astimezone(z).date() for z in zones.values())
     data = load_schedule_data(
@@ -122,42 +100,96 @@ def find_openings(
     providers = sorted(p for p in capacity if p in data.periods or p in extra)
     if not providers:
         return []
-    lo_em, hi_em = epoch_minute(after), epoch_minute(end)
-    dows = set(days_of_week) if days_of_week is not None else None
-
     search = _Search(
-        data, providers, capacity, chairs_at, minutes, step, windows, lo_em, hi_em, limit, patient_id, spread
+        data,
+        providers,
+        capacity,
+        chairs_at,
+        minutes,
+        step,
+        windows,
+        epoch_minute(after),
+        epoch_minute(end),
+        limit,
+        patient_id,
+        spread,
     )
-    found: list[tuple[int, int, int, date]] = []  # (start, provider, location, day)
-    # Appointments load in chunks of days that double (2, 4, 8, … days): the next openings
-    # are usually in the first days, so most searches read a few hundred rows, not 90 days'.
-    chunk_first, size = first_day, 2
-    done = False
-    while chunk_first <= last_day and not done:
-        chunk_last = min(last_day, chunk_first + timedelta(days=size - 1))
-        lo = min(datetime.combine(chunk_first, time(0), tzinfo=z) for z in zones.values())
-        hi = max(datetime.combine(chunk_last + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())
-        search.busy(
-            _load_busy(
-                session, lo, hi, location_ids=list(chairs_at), provider_ids=providers, patient_id=patient_id
-            )
-        )
-        for day in _days(chunk_first, chunk_last):
-            if dows is None or day.weekday() in dows:
-                found = heapq.nsmallest(limit, [*found, *search.day_candidates(day)])
-            # Stop when the list is full and no later day can start earlier: the next day
-            # starts at the earliest of the zones' next local midnights.
-            nxt = day + timedelta(days=1)
-            boundary = min(epoch_minute(datetime.combine(nxt, time(0), tzinfo=z)) for z in zones.values())
-            if len(found) >= limit and found[-1][0] < boundary:
-                done = True
-                break
-        chunk_first, size = chunk_last + timedelta(days=1), size * 2
+    found = search.run(session, first_day, last_day, set(days_of_week) if days_of_week is not None else None)
     # The chair is chosen only for the openings returned: the first free one in the location's order.
     return [
         Opening(from_epoch(st), from_epoch(st + minutes), p, search.chair_for(loc, day, st), loc)
         for st, p, loc, day in found
     ]
+
+
+def _search_windows(
+    minutes: int,
+    step: int,
+    after: datetime,
+    days_of_week: Sequence[int] | None,
+    time_windows: Sequence[tuple[int, int]] | None,
+) -> list[Interval]:
+    """The local windows starts must fit in (the whole day without ``time_windows``), or a
+    ValidationError naming the bad argument."""
+    if minutes <= 0:
+        raise ValidationError("The appointment must last at least one minute.", field="minutes")
+    if step <= 0:
+        raise ValidationError("The step must be at least one minute.", field="step")
+    if after.tzinfo is None:
+        raise ValidationError("The search start has no time zone.", field="after")
+    if days_of_week is not None and any(not 0 <= d <= 6 for d in days_of_week):
+        raise ValidationError("Days of the week go from 0 (Monday) to 6 (Sunday).", field="days_of_week")
+    return normalize(time_windows) if time_windows is not None else [(0, DAY_MINUTES)]
+
+
+# The search's first three statements, built once per shape (which filters are given), their
+# values bound at each search.
+_PLACE: dict[tuple[bool, bool, bool], tuple[Any, Any, Any]] = {}
+
+
+def _place_statements(by_provider: bool, by_chair: bool, by_location: bool) -> tuple[Any, Any, Any]:
+    key = (by_provider, by_chair, by_location)
+    found = _PLACE.get(key)
+    if found is None:
+        pq = select(Provider.id, Provider.max_concurrent).where(Provider.is_active.is_(True))
+        if by_provider:
+            pq = pq.where(Provider.id.in_(bindparam("providers", expanding=True)))
+        lq = select(Location.id, Location.timezone)
+        if by_location:
+            lq = lq.where(Location.id.in_(bindparam("locations", expanding=True)))
+        cq = select(Chair.id, Chair.location_id).where(
+            Chair.is_active.is_(True), Chair.location_id.in_(bindparam("zones", expanding=True))
+        )
+        if by_chair:
+            cq = cq.where(Chair.id.in_(bindparam("chairs", expanding=True)))
+        found = _PLACE[key] = (pq, lq, cq.order_by(Chair.location_id, Chair.sort_order, Chair.id))
+    return found
+
+
+def _load_place(
+    session: Session,
+    provider_ids: Sequence[int] | None,
+    chair_ids: Sequence[int] | None,
+    location_ids: Sequence[int] | None,
+) -> tuple[dict[int, int], dict[int, ZoneInfo], dict[int, list[int]]] | None:
+    """The active providers' capacities, the locations' zones and their active chairs in order
+    (None when no provider or no chair is left)."""
+    pq, lq, cq = _place_statements(provider_ids is not None, chair_ids is not None, location_ids is not None)
+    conn = session.connection()
+    params = {
+        "providers": list(provider_ids or ()),
+        "locations": list(location_ids or ()),
+        "chairs": list(chair_ids or ()),
+    }
+    capacity: dict[int, int] = dict(conn.execute(pq, params).all())  # type: ignore[arg-type]
+    zones = {lid: zone_of(tz) for lid, tz in conn.execute(lq, params).all()}
+    params["zones"] = list(zones)
+    chairs_at: dict[int, list[int]] = defaultdict(list)
+    for cid, lid in conn.execute(cq, params).all():
+        chairs_at[lid].append(cid)
+    if not capacity or not chairs_at:
+        return None
+    return capacity, zones, chairs_at
 
 
 def _part_of_day(local_minute: int) -> int:
@@ -189,6 +221,41 @@ class _Search:
         self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
         self.chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
         self.chair_starts: dict[tuple[int, date], list[Interval]] = {}
+
+    def run(
+        self, session: Session, first_day: date, last_day: date, dows: set[int] | None
+    ) -> list[tuple[int, int, int, date]]:
+        """The best ``limit`` (start, provider, location, day), loading appointments chunk by chunk."""
+        zones = self.data.zones.values()
+        found: list[tuple[int, int, int, date]] = []
+        # Appointments load in chunks of days that double (2, 4, 8, … days): the next openings
+        # are usually in the first days, so most searches read a few hundred rows, not 90 days'.
+        chunk_first, size = first_day, 2
+        while chunk_first <= last_day:
+            chunk_last = min(last_day, chunk_first + timedelta(days=size - 1))
+            lo = min(datetime.combine(chunk_first, time(0), tzinfo=z) for z in zones)
+            hi = max(datetime.combine(chunk_last + timedelta(days=1), time(0), tzinfo=z) for z in zones)
+            self.busy(
+                _load_busy(
+                    session,
+                    lo,
+                    hi,
+                    location_ids=list(self.chairs_at),
+                    provider_ids=self.providers,
+                    patient_id=self.patient_id,
+                )
+            )
+            for day in _days(chunk_first, chunk_last):
+                if dows is None or day.weekday() in dows:
+                    found = heapq.nsmallest(self.limit, [*found, *self.day_candidates(day)])
+                # Stop when the list is full and no later day can start earlier: the next day
+                # starts at the earliest of the zones' next local midnights.
+                nxt = day + timedelta(days=1)
+                boundary = min(epoch_minute(datetime.combine(nxt, time(0), tzinfo=z)) for z in zones)
+                if len(found) >= self.limit and found[-1][0] < boundary:
+                    return found
+            chunk_first, size = chunk_last + timedelta(days=1), size * 2
+        return found
 
     def busy(self, busy: _Busy) -> None:
         self._busy = busy
