@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
@@ -22,7 +22,6 @@ from orca_desk.models import (
 )
 from orca_desk.models.reminders import StaffTask
 from orca_desk.models.schedule import ScheduleException
-from orca_desk.services.bulk import chunks
 from orca_desk.services.confirmations.answers import (
     _TO_CALL,
     CALL_OUTCOMES,
@@ -52,25 +51,26 @@ class CallRow:
     attempts: int
 
 
+# A whole-day holiday at the location or clinic-wide, built once (a list checks a day or more).
+_HOLIDAY = (
+    select(ScheduleException.id)
+    .where(
+        ScheduleException.kind == "holiday",
+        ScheduleException.provider_id.is_(None),
+        or_(ScheduleException.location_id.is_(None), ScheduleException.location_id == bindparam("location")),
+        ScheduleException.start_day <= bindparam("day"),
+        ScheduleException.end_day >= bindparam("day"),
+        ScheduleException.start_minute.is_(None),
+    )
+    .limit(1)
+)
+
+
 def is_closed(session: Session, location_id: int, day: date) -> bool:
     """Whether the location is closed all day: a weekend, or a whole-day holiday there or clinic-wide."""
     if day.weekday() >= 5:
         return True
-    return (
-        session.scalar(
-            select(ScheduleException.id)
-            .where(
-                ScheduleException.kind == "holiday",
-                ScheduleException.provider_id.is_(None),
-                or_(ScheduleException.location_id.is_(None), ScheduleException.location_id == location_id),
-                ScheduleException.start_day <= day,
-                ScheduleException.end_day >= day,
-                ScheduleException.start_minute.is_(None),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    return session.connection().execute(_HOLIDAY, {"location": location_id, "day": day}).first() is not None
 
 
 def next_business_day(session: Session, location_id: int, after: date) -> date:
@@ -102,10 +102,56 @@ def format_phone(number: str, country: str) -> str:
 
 def call_day(session: Session, location_id: int, *, now: datetime) -> date:
     """The day the morning call is about by default: the location's next business day."""
-    loc = session.get(Location, location_id)
-    if loc is None:
+    tz = session.connection().execute(_ZONE, {"location": location_id}).scalar()
+    if tz is None:
         raise NotFound(f"Location #{location_id} does not exist.")
-    return next_business_day(session, location_id, now.astimezone(ZoneInfo(loc.timezone)).date())
+    return next_business_day(session, location_id, now.astimezone(ZoneInfo(tz)).date())
+
+
+_ZONE = select(Location.timezone).where(Location.id == bindparam("location"))
+# The locations with their clinic's country (phones are formatted for dialling there).
+_PLACES = select(Location.id, Location.name, Location.timezone, Clinic.country).outerjoin(
+    Clinic, Clinic.id == Location.clinic_id
+)
+_PLACE = _PLACES.where(Location.id == bindparam("location"))
+# The newest call task of each visit (its outcome and attempts show on the row).
+_LAST_CALL = (
+    select(func.max(StaffTask.id))
+    .where(StaffTask.appointment_id == Appointment.id, StaffTask.kind == "call")
+    .correlate(Appointment)
+    .scalar_subquery()
+)
+# One statement per location: the visits to call about with their patient, type and last call,
+# as columns (a day at a busy location is hundreds of rows read, never changed).
+_VISITS = (
+    select(
+        Appointment.id,
+        Appointment.version,
+        Appointment.start_at,
+        Appointment.confirmation,
+        Patient.first_name,
+        Patient.last_name,
+        Patient.contact_phone,
+        Patient.guardian_phone,
+        Patient.phone,
+        Patient.guardian_name,
+        Patient.guardian_relation,
+        AppointmentType.name,
+        StaffTask.outcome,
+        StaffTask.attempts,
+    )
+    .join(Patient, Patient.id == Appointment.patient_id)
+    .outerjoin(AppointmentType, AppointmentType.id == Appointment.type_id)
+    .outerjoin(StaffTask, StaffTask.id == _LAST_CALL)
+    .where(
+        Appointment.location_id == bindparam("location"),
+        Appointment.status == "scheduled",
+        Appointment.start_at >= bindparam("lo"),
+        Appointment.start_at < bindparam("hi"),
+        Appointment.confirmation.in_(_TO_CALL),
+    )
+    .order_by(Appointment.start_at, Appointment.id)
+)
 
 
 def call_list(
@@ -125,105 +171,44 @@ def call_list(
     of the older escalation-window list and no longer changes the rows.
     """
     del settings
-    q = select(Location)
-    if location_id is not None:
-        q = q.where(Location.id == location_id)
-    locs = {loc.id: loc for loc in session.scalars(q)}
-    if location_id is not None and not locs:
+    conn = session.connection()
+    places = conn.execute(_PLACES if location_id is None else _PLACE, {"location": location_id}).all()
+    if location_id is not None and not places:
         raise NotFound(f"Location #{location_id} does not exist.")
-    countries = {r[0]: r[1] for r in session.execute(select(Clinic.id, Clinic.country))}
-    # Column tuples, not entities: a day at a busy location is hundreds of rows read, never changed.
-    found: list[tuple[datetime, int, int, datetime, int, int, str, Location]] = []
-    for loc in locs.values():
-        zone = ZoneInfo(loc.timezone)
-        the_day = day or next_business_day(session, loc.id, now.astimezone(zone).date())
+    found: list[tuple[datetime, Any, str, str]] = []
+    for lid, name, tz, country in places:
+        zone = ZoneInfo(tz)
+        the_day = day or next_business_day(session, lid, now.astimezone(zone).date())
         lo = datetime.combine(the_day, time(0, 0), tzinfo=zone).astimezone(UTC)
         hi = datetime.combine(the_day + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
-        found.extend(
-            (start.astimezone(zone), aid, version, start, pid, tid, conf, loc)
-            for aid, version, start, pid, tid, conf in session.connection()
-            .execute(
-                select(
-                    Appointment.id,
-                    Appointment.version,
-                    Appointment.start_at,
-                    Appointment.patient_id,
-                    Appointment.type_id,
-                    Appointment.confirmation,
-                )
-                .where(
-                    Appointment.location_id == loc.id,
-                    Appointment.status == "scheduled",
-                    Appointment.start_at >= max(lo, now),
-                    Appointment.start_at < hi,
-                    Appointment.confirmation.in_(_TO_CALL),
-                )
-                .order_by(Appointment.start_at, Appointment.id)
-            )
-            .all()
-        )
-    if not found:
-        return []
+        rows = conn.execute(_VISITS, {"location": lid, "lo": max(lo, now), "hi": hi}).all()
+        found.extend((r[2].astimezone(zone), r, name, country or "US") for r in rows)
     # Local wall-clock order (a 9:00 in Denver before a 10:00 in Boston), then the instant.
-    found.sort(key=lambda f: (f[0].date(), f[0].time(), f[3], f[1]))
-    ids = [f[1] for f in found]
-    tasks: dict[int, tuple[str | None, Any]] = {}
-    patients: dict[int, tuple[Any, ...]] = {}
-    conn = session.connection()
-    for part in chunks(ids, 500):
-        for task_appt, outcome, tries in conn.execute(
-            select(StaffTask.appointment_id, StaffTask.outcome, StaffTask.attempts)
-            .where(StaffTask.appointment_id.in_(part), StaffTask.kind == "call")
-            .order_by(StaffTask.id)
-        ).all():
-            if task_appt is not None:
-                tasks[task_appt] = (outcome, tries)
-    for part in chunks(list({f[4] for f in found}), 500):
-        patients.update(
-            (r[0], tuple(r[1:]))
-            for r in conn.execute(
-                select(
-                    Patient.id,
-                    Patient.first_name,
-                    Patient.last_name,
-                    Patient.contact_phone,
-                    Patient.guardian_phone,
-                    Patient.phone,
-                    Patient.guardian_name,
-                    Patient.guardian_relation,
-                ).where(Patient.id.in_(part))
-            ).all()
-        )
-    types = dict(conn.execute(select(AppointmentType.id, AppointmentType.name)).all())
-    out = []
-    for local, aid, version, start, pid, tid, conf, loc in found:
-        first, last, contact_phone, guardian_phone, phone, guardian, relation = patients[pid]
-        country = countries.get(loc.clinic_id, "US")
-        phones = tuple(
-            dict.fromkeys(format_phone(x, country) for x in (contact_phone, guardian_phone, phone) if x)
-        )
-        name = f"{first} {last}"
-        responsible = guardian or name
-        if guardian and relation:
-            responsible += f" ({relation})"
-        t = tasks.get(aid)
-        out.append(
-            CallRow(
-                aid,
-                version,
-                start,
-                f"{format_date(local)} {format_time(local)}",
-                name,
-                responsible,
-                phones,
-                types.get(tid, ""),
-                loc.name,
-                conf,
-                CALL_OUTCOMES.get(t[0] or "", "") if t else "",
-                len(t[1] or []) if t else 0,
-            )
-        )
-    return out
+    found.sort(key=lambda f: (f[0].date(), f[0].time(), f[1][2], f[1][0]))
+    return [_call_row(local, r, name, country) for local, r, name, country in found]
+
+
+def _call_row(local: datetime, r: Any, location: str, country: str) -> CallRow:
+    aid, version, start, conf, first, last, contact, guardian_phone, phone, guardian, relation = r[:11]
+    type_name, outcome, attempts = r[11:]
+    name = f"{first} {last}"
+    responsible = guardian or name
+    if guardian and relation:
+        responsible += f" ({relation})"
+    return CallRow(
+        aid,
+        version,
+        start,
+        f"{format_date(local)} {format_time(local)}",
+        name,
+        responsible,
+        tuple(dict.fromkeys(format_phone(x, country) for x in (contact, guardian_phone, phone) if x)),
+        type_name or "",
+        location,
+        conf,
+        CALL_OUTCOMES.get(outcome or "", ""),
+        len(attempts or []),
+    )
 
 
 @dataclass(frozen=True)
