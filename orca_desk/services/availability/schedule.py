@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import literal, null, or_, select, union_all
+from sqlalchemy import bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from orca_desk.models import (
@@ -172,6 +172,52 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=k) for k in range((last - first).days + 1)]
 
 
+# The window's statements, built once (with and without a provider filter), their values bound
+# at each load: composing them cost more than running them on a clinic's few hundred rows.
+_PERIODS = (
+    select(
+        SchedulePeriod.id,
+        SchedulePeriod.provider_id,
+        SchedulePeriod.location_id,
+        SchedulePeriod.weekday,
+        SchedulePeriod.start_minute,
+        SchedulePeriod.end_minute,
+        SchedulePeriod.effective_from,
+        SchedulePeriod.effective_to,
+        ScheduleBreak.start_minute,
+        ScheduleBreak.end_minute,
+        ScheduleBreak.label,
+    )
+    .outerjoin(ScheduleBreak, ScheduleBreak.period_id == SchedulePeriod.id)
+    .order_by(SchedulePeriod.id, ScheduleBreak.start_minute)
+)
+_EXCEPTIONS = select(
+    ScheduleException.id,
+    ScheduleException.kind,
+    ScheduleException.provider_id,
+    ScheduleException.location_id,
+    ScheduleException.start_day,
+    ScheduleException.end_day,
+    ScheduleException.start_minute,
+    ScheduleException.end_minute,
+    ScheduleException.time_off_type,
+    ScheduleException.name,
+).where(ScheduleException.start_day <= bindparam("last"), ScheduleException.end_day >= bindparam("first"))
+_STATEMENTS = {
+    False: (_PERIODS, _EXCEPTIONS),
+    True: (
+        _PERIODS.where(SchedulePeriod.provider_id.in_(bindparam("providers", expanding=True))),
+        _EXCEPTIONS.where(
+            or_(
+                ScheduleException.provider_id.is_(None),
+                ScheduleException.provider_id.in_(bindparam("providers", expanding=True)),
+            )
+        ),
+    ),
+}
+_ZONES = select(Location.id, Location.timezone)
+
+
 def load_schedule_data(
     session: Session,
     *,
@@ -182,31 +228,15 @@ def load_schedule_data(
     zones: dict[int, ZoneInfo] | None = None,
 ) -> ScheduleData:
     """Load a window's schedules in four queries (zones, periods with breaks, exceptions, blocks)."""
+    conn = session.connection()
     if zones is None:
-        zones = {lid: zone_of(tz) for lid, tz in session.execute(select(Location.id, Location.timezone))}
-    pq = (
-        select(
-            SchedulePeriod.id,
-            SchedulePeriod.provider_id,
-            SchedulePeriod.location_id,
-            SchedulePeriod.weekday,
-            SchedulePeriod.start_minute,
-            SchedulePeriod.end_minute,
-            SchedulePeriod.effective_from,
-            SchedulePeriod.effective_to,
-            ScheduleBreak.start_minute,
-            ScheduleBreak.end_minute,
-            ScheduleBreak.label,
-        )
-        .outerjoin(ScheduleBreak, ScheduleBreak.period_id == SchedulePeriod.id)
-        .order_by(SchedulePeriod.id, ScheduleBreak.start_minute)
-    )
-    if provider_ids is not None:
-        pq = pq.where(SchedulePeriod.provider_id.in_(provider_ids))
+        zones = {lid: zone_of(tz) for lid, tz in conn.execute(_ZONES).all()}
+    pq, xq = _STATEMENTS[provider_ids is not None]
+    params = {"providers": list(provider_ids or ()), "first": first_day, "last": last_day}
     # Every period (not only the window's) is read, so "has any schedule" needs no extra
     # query; a clinic has a few hundred periods at most.
     raw: dict[int, tuple[tuple[int, int, int, int, int, date, date | None], list[tuple[int, int, str]]]] = {}
-    for r in session.execute(pq):
+    for r in conn.execute(pq, params).all():
         entry = raw.get(r[0])
         if entry is None:
             entry = raw[r[0]] = ((r[1], r[2], r[3], r[4], r[5], r[6], r[7]), [])
@@ -218,23 +248,7 @@ def load_schedule_data(
         scheduled.add(head[0])
         if head[5] <= last_day and (head[6] is None or head[6] >= first_day):
             periods[head[0]].append(PeriodRow(*head, breaks=tuple(brks)))
-    xq = select(
-        ScheduleException.id,
-        ScheduleException.kind,
-        ScheduleException.provider_id,
-        ScheduleException.location_id,
-        ScheduleException.start_day,
-        ScheduleException.end_day,
-        ScheduleException.start_minute,
-        ScheduleException.end_minute,
-        ScheduleException.time_off_type,
-        ScheduleException.name,
-    ).where(ScheduleException.start_day <= last_day, ScheduleException.end_day >= first_day)
-    if provider_ids is not None:
-        xq = xq.where(
-            or_(ScheduleException.provider_id.is_(None), ScheduleException.provider_id.in_(provider_ids))
-        )
-    exceptions = [ExceptionRow(*tuple(r)) for r in session.execute(xq)]
+    exceptions = [ExceptionRow(*tuple(r)) for r in conn.execute(xq, params).all()]
     blocks, template_blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
     return ScheduleData(
         zones=zones,
@@ -249,12 +263,8 @@ def load_schedule_data(
 _Blocks = dict[tuple[int, date], list[BlockRow]]
 
 
-def _load_blocks(
-    session: Session, location_ids: Sequence[int], first_day: date, last_day: date, zones: dict[int, ZoneInfo]
-) -> tuple[_Blocks, _Blocks]:
-    """The window's blocks and the blocked slots of applied templates, in one query; repeating
-    blocks are expanded in the location's wall clock."""
-    blocks = select(
+_BLOCKS: Any = union_all(
+    select(
         ScheduleBlock.id,
         ScheduleBlock.location_id,
         ScheduleBlock.provider_id,
@@ -267,14 +277,11 @@ def _load_blocks(
         ScheduleBlock.rrule,
         literal("block").label("source"),
     ).where(
-        ScheduleBlock.location_id.in_(location_ids),
-        ScheduleBlock.day <= last_day,
-        or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= first_day),
-    )
-    # start_at bounds a day's slots within a day either side, whatever the zone (the index).
-    since = datetime.combine(first_day - timedelta(days=1), time(0), tzinfo=UTC)
-    until = datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=UTC)
-    kept_free = select(
+        ScheduleBlock.location_id.in_(bindparam("locations", expanding=True)),
+        ScheduleBlock.day <= bindparam("last"),
+        or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= bindparam("first")),
+    ),
+    select(
         AppliedSlot.id,
         AppliedSlot.location_id,
         AppliedSlot.provider_id,
@@ -287,18 +294,34 @@ def _load_blocks(
         null(),
         literal("template"),
     ).where(
-        AppliedSlot.location_id.in_(location_ids),
+        AppliedSlot.location_id.in_(bindparam("locations", expanding=True)),
         AppliedSlot.block_reason.is_not(None),
         AppliedSlot.status != "removed",
-        AppliedSlot.start_at >= since,
-        AppliedSlot.start_at < until,
-        AppliedSlot.day >= first_day,
-        AppliedSlot.day <= last_day,
-    )
+        AppliedSlot.start_at >= bindparam("since"),
+        AppliedSlot.start_at < bindparam("until"),
+        AppliedSlot.day >= bindparam("first"),
+        AppliedSlot.day <= bindparam("last"),
+    ),
+)
+
+
+def _load_blocks(
+    session: Session, location_ids: Sequence[int], first_day: date, last_day: date, zones: dict[int, ZoneInfo]
+) -> tuple[_Blocks, _Blocks]:
+    """The window's blocks and the blocked slots of applied templates, in one query; repeating
+    blocks are expanded in the location's wall clock."""
+    # start_at bounds a day's slots within a day either side, whatever the zone (the index).
+    params = {
+        "locations": list(location_ids),
+        "first": first_day,
+        "last": last_day,
+        "since": datetime.combine(first_day - timedelta(days=1), time(0), tzinfo=UTC),
+        "until": datetime.combine(last_day + timedelta(days=2), time(0), tzinfo=UTC),
+    }
     out: _Blocks = defaultdict(list)
     kept: _Blocks = defaultdict(list)
     row: Any
-    for row in session.execute(union_all(blocks, kept_free)):
+    for row in session.connection().execute(_BLOCKS, params).all():
         bid, loc, prov, chair, day, s, e, reason, colour, rrule, source = row
         if source == "template":
             kept[(loc, day)].append(
