@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -258,29 +259,43 @@ class _Search:
         return found
 
     def busy(self, busy: _Busy) -> None:
-        self._busy = busy
         # Where each provider is at capacity, once per chunk (a sweep over their appointments).
         self.full = {
             p: over_capacity(busy.by_provider.get(p, []), self.capacity[p] - 1) for p in self.providers
         }
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
+        # Each chair's taken time merged once per chunk, with its ends for finding a day's part.
+        self.chair_taken: dict[int, tuple[list[Interval], list[int]]] = {}
+        for c, ivs in busy.by_chair.items():
+            merged = normalize(ivs)
+            self.chair_taken[c] = (merged, [e for _, e in merged])
+
+    def _taken(self, chair: int, lo: int, hi: int) -> list[Interval]:
+        """The chair's merged appointments reaching into [lo, hi)."""
+        found = self.chair_taken.get(chair)
+        if found is None:
+            return []
+        merged, ends = found
+        i = bisect_right(ends, lo)
+        j = i
+        while j < len(merged) and merged[j][0] < hi:
+            j += 1
+        return merged[i:j]
 
     def _chairs(self, loc: int, day: date) -> list[Interval]:
         key = (loc, day)
         starts = self.chair_starts.get(key)
         if starts is None:
             clock = self.data.clock(loc, day)
-            frees = {
-                c: subtract(
-                    [(clock.midnight, clock.next_midnight)],
-                    union(
-                        clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)),
-                        self._busy.by_chair.get(c, []),
-                    ),
-                )
-                for c in self.chairs_at[loc]
-            }
+            whole = [(clock.midnight, clock.next_midnight)]
+            blocked = bool(self.data.all_blocks_on(loc, day))
+            frees = {}
+            for c in self.chairs_at[loc]:
+                taken = self._taken(c, clock.midnight, clock.next_midnight)
+                if blocked:
+                    taken = union(clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)), taken)
+                frees[c] = subtract(whole, taken)
             self.chair_free[key] = frees
             starts = self.chair_starts[key] = normalize(
                 w for f in frees.values() for w in start_windows(f, self.minutes)
