@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models import (
     Appointment,
     AppointmentType,
+    Clinic,
     ContactState,
     Location,
     Patient,
@@ -372,7 +373,10 @@ def _pick_channel(r: _Reach, policy: MessagingPolicy) -> tuple[str, str]:
 
 
 def _opted_out(session: Session, patients: Iterable[Patient]) -> set[tuple[str, str]]:
-    addresses = {a for p in patients for a in (p.contact_phone, p.contact_email) if a}
+    # Email opt-outs are stored in lower case, whatever case the family's address was typed in.
+    addresses = {
+        a for p in patients for a in (p.contact_phone, p.contact_email, (p.contact_email or "").lower()) if a
+    }
     if not addresses:
         return set()
     rows = session.execute(
@@ -401,14 +405,17 @@ def match_opening(
     offer, are left out.
     """
     now = _utc(now)
-    settings, style = _settings_and_style(session, settings)
+    settings, chosen_style = _settings_and_style(session, settings)
     o = _get_opening(session, opening_id)
     conn = session.connection()
-    # The zone and the patient of the cancelled visit in one statement; what was offered
-    # already and who holds a live offer in another.
-    tz, source_patient = conn.execute(
+    # The zone, the patient of the cancelled visit and the clinic's country in one statement;
+    # what was offered already and who holds a live offer in another.
+    tz, source_patient, country = conn.execute(
         _OPENING_PLACE, {"location": o.location_id, "source": o.source_appointment_id}
     ).one()
+    style = (
+        chosen_style if chosen_style in local_time.TIME_FORMATS else local_time.default_time_format(country)
+    )
     s = _slot_of(o, ZoneInfo(tz), source_patient)
     already: set[int] = set()
     busy: set[int] = set()
@@ -421,8 +428,8 @@ def match_opening(
 
 
 def _settings_and_style(session: Session, settings: WaitlistSettings | None) -> tuple[WaitlistSettings, str]:
-    """The settings (``settings``, else the clinic's) and the time style, from one reading of the
-    clinic's settings."""
+    """The settings (``settings``, else the clinic's) and the time style chosen in them ("" when
+    none is: the clinic's country decides), from one reading of the clinic's settings."""
     from orca_desk.services import clinic_settings  # clinic settings import messaging
 
     saved = clinic_settings.load_settings(session)
@@ -432,8 +439,7 @@ def _settings_and_style(session: Session, settings: WaitlistSettings | None) -> 
             policy=saved.policy(),
             base_url=clinic_settings.public_base_url(saved=saved),
         )
-    chosen = saved.time_format
-    return settings, chosen if chosen in local_time.TIME_FORMATS else local_time.usual_time_format(session)
+    return settings, saved.time_format
 
 
 def _opted_out_sql(channel: str, *addresses: Any) -> Any:
@@ -467,10 +473,11 @@ _PATIENT_COLUMNS = (
 
 # Built once, their values bound at each match: composing them cost more than running them.
 _PATIENTS = select(*_PATIENT_COLUMNS).where(Patient.id.in_(bindparam("ids", expanding=True)))
-# The opening's zone and the patient of the visit it came from.
+# The opening's zone, the patient of the visit it came from and the clinic's country.
 _OPENING_PLACE = select(
     Location.timezone,
     select(Appointment.patient_id).where(Appointment.id == bindparam("source")).scalar_subquery(),
+    select(Clinic.country).order_by(Clinic.id).limit(1).scalar_subquery(),
 ).where(Location.id == bindparam("location"))
 # (entry id, True) for each offer of this opening, (patient id, False) for each live offer.
 _OFFERED = union_all(
