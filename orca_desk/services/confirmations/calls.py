@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -33,9 +33,9 @@ from orca_desk.services.reminders import (
 )
 
 
-@dataclass(frozen=True)
-class CallRow:
-    """One family to call: an unconfirmed visit inside the escalation window."""
+class CallRow(NamedTuple):
+    """One family to call: an unconfirmed visit inside the escalation window (a tuple: a list
+    is a hundred or more, and a frozen dataclass costs several times as much to build)."""
 
     appointment_id: int
     version: int
