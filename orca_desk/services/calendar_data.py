@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Select, bindparam, select, type_coerce
+from sqlalchemy import DateTime, Select, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, AppointmentType, Patient, Provider
@@ -58,8 +58,12 @@ def _appointments_query(include_cancelled: bool, raw_times: bool = False) -> Sel
             Appointment.id,
             Appointment.version,
             Appointment.patient_id,
-            Patient.first_name,
-            Patient.last_name,
+            # The name and the initials as the calendar shows them, put together by the database:
+            # each row is then the calendar's tuple as it comes.
+            (Patient.first_name + " " + Patient.last_name).label("patient_name"),
+            (func.substr(Patient.first_name, 1, 1) + "." + func.substr(Patient.last_name, 1, 1) + ".").label(
+                "patient_initials"
+            ),
             Appointment.provider_id,
             Provider.name,
             Appointment.chair_id,
@@ -72,7 +76,7 @@ def _appointments_query(include_cancelled: bool, raw_times: bool = False) -> Sel
             Appointment.status,
             Appointment.confirmation,
             Appointment.series_id,
-            Patient.alert_summary,
+            func.coalesce(Patient.alert_summary, ""),
         )
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(Provider, Provider.id == Appointment.provider_id)
@@ -114,48 +118,10 @@ def load_appointments(
         {"locations": list(location_ids), "end": end, "earliest": start - MAX_LENGTH, "start": start},
     ).all()
     # Core rows (the session's connection): plain columns need none of the ORM's row handling.
-    return [
-        CalendarAppointment(
-            i,
-            v,
-            pid,
-            f"{first} {last}",
-            f"{first[:1]}.{last[:1]}.",
-            prov,
-            prov_name,
-            chair,
-            loc,
-            tid,
-            tname,
-            colour,
-            st.astimezone(UTC) if raw else st,
-            en.astimezone(UTC) if raw else en,
-            status,
-            conf,
-            series,
-            alerts or "",
-        )
-        for (
-            i,
-            v,
-            pid,
-            first,
-            last,
-            prov,
-            prov_name,
-            chair,
-            loc,
-            tid,
-            tname,
-            colour,
-            st,
-            en,
-            status,
-            conf,
-            series,
-            alerts,
-        ) in rows
-    ]
+    if not raw:
+        return list(map(CalendarAppointment._make, rows))
+    make = CalendarAppointment._make
+    return [make((*r[:12], r[12].astimezone(UTC), r[13].astimezone(UTC), *r[14:])) for r in rows]
 
 
 def week_days(day: date, *, length: int = 7) -> list[date]:

@@ -1,5 +1,5 @@
-"""The calendar's rows carry UTC instants on either database (PostgreSQL's driver values are
-turned to UTC in the row loop, SQLite's text is parsed as UTC)."""
+"""The calendar's rows on either database: UTC instants (PostgreSQL's driver values are turned to
+UTC in the row loop, SQLite's text is parsed as UTC), names and initials as the database joins them."""
 
 from __future__ import annotations
 
@@ -46,3 +46,7 @@ def test_a_day_loads_utc_instants_in_start_order(any_db):
     assert [(r.start, r.end) for r in rows] == [(a, a + timedelta(minutes=45)) for a in sorted(starts)]
     assert all(r.start.tzinfo is UTC and r.end.tzinfo is UTC for r in rows)
     assert rows[0].start == datetime(2026, 3, 4, 13, 15, tzinfo=UTC)
+    assert [(r.patient_name, r.patient_initials, r.alerts) for r in rows] == [
+        ("Kid1 Smith", "K.S.", ""),
+        ("Kid0 Smith", "K.S.", ""),
+    ]
