@@ -26,6 +26,7 @@ from orca_desk.db import Database
 from orca_desk.models import Appointment, Chair, Location, Provider
 from orca_desk.models.openings import Opening
 from orca_desk.services import availability, calendar_data, confirmations, patients, waitlist
+from orca_desk.services.waitlist import matching
 
 ROUNDS = 21  # per side, after two warm-up calls
 TARGET = 1.5
@@ -183,12 +184,12 @@ def _transient_opening(a: Appointment, location_id: int) -> Opening:
 
 @contextmanager
 def _opening_is(opening: Opening) -> Iterator[None]:
-    real = waitlist._get_opening
-    waitlist._get_opening = lambda _s, _id, **_kw: opening  # type: ignore[assignment]
+    real = matching._get_opening
+    matching._get_opening = lambda _s, _id, **_kw: opening  # type: ignore[assignment]
     try:
         yield
     finally:
-        waitlist._get_opening = real  # type: ignore[assignment]
+        matching._get_opening = real  # type: ignore[assignment]
 
 
 def _capture(db: Database, case: Case) -> list[tuple[str, Any]]:

@@ -6,13 +6,22 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, func, or_, select, type_coerce
+from sqlalchemy import String, bindparam, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, ContactState, Patient, WaitlistEntry
+from orca_desk.models import (
+    Appointment,
+    AppointmentType,
+    Clinic,
+    ContactState,
+    Location,
+    Patient,
+    Provider,
+    WaitlistEntry,
+)
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import local_time
 from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
@@ -22,12 +31,10 @@ from orca_desk.services.waitlist.common import (
     _as_list,
     _get_opening,
     _live_offer,
-    _names,
     _utc,
-    _zones,
 )
 from orca_desk.services.waitlist.rows import MatchRow
-from orca_desk.services.waitlist.settings import WaitlistSettings, _settings_or_clinic
+from orca_desk.services.waitlist.settings import WaitlistSettings
 
 WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PRIORITY_LABELS = {1: "urgent", 2: "high priority", 3: "normal", 4: "low priority", 5: "whenever"}
@@ -164,18 +171,19 @@ def _busy_patients_query() -> Any:
 _CACHE: dict[tuple[str, int, int], tuple[tuple[Any, ...], datetime, _Matcher]] = {}
 
 
+_STATE = select(
+    select(func.max(WaitlistEntry.id)).scalar_subquery(),
+    select(func.max(WaitlistEntry.updated_at)).scalar_subquery(),
+)
+
+
 def _matcher_for(session: Session, clinic_id: int, max_offers: int, now: datetime) -> _Matcher:
     bind = session.get_bind()
     key = (str(bind.engine.url), id(bind.engine), clinic_id)
     # Two index lookups: every change of an entry (status, offers used, preferences) sets its
     # updated_at and an addition raises the newest id. (Entries are never deleted, only
     # removed; offering re-reads the entry rows and skips any that vanished.)
-    state = session.execute(
-        select(
-            select(func.max(WaitlistEntry.id)).scalar_subquery(),
-            select(func.max(WaitlistEntry.updated_at)).scalar_subquery(),
-        )
-    ).one()
+    state = session.connection().execute(_STATE).one()
     fingerprint = (*state, max_offers)
     hour = now.replace(minute=0, second=0, microsecond=0)
     cached = _CACHE.get(key)
@@ -314,40 +322,61 @@ class _Matcher:
         return [(score, pool[i]) for score, _, i in best]
 
 
-def _source_patient(session: Session, o: Opening) -> int | None:
-    if o.source_appointment_id is None:
-        return None
-    return session.scalar(select(Appointment.patient_id).where(Appointment.id == o.source_appointment_id))
-
-
 def _channel_for(p: Patient, opted_out: set[tuple[str, str]], policy: MessagingPolicy) -> tuple[str, str]:
     """The channel and address an offer goes to: SMS only with opt-in, else email, else a phone call."""
-    sms_ok = (
-        bool(p.contact_phone)
-        and sms_allowed(p.sms_consent, ("sms", p.contact_phone or "") in opted_out, policy)[0]
+    email = p.contact_email or ""
+    return _pick_channel(
+        _Reach(
+            p.contact_phone or "",
+            email,
+            p.guardian_phone or "",
+            p.phone or "",
+            p.sms_consent,
+            p.email_consent,
+            p.preferred_channel,
+            ("sms", p.contact_phone or "") in opted_out,
+            ("email", email.lower()) in opted_out or ("email", email) in opted_out,
+        ),
+        policy,
     )
-    email_ok = (
-        bool(p.contact_email)
-        and p.email_consent
-        and ("email", (p.contact_email or "").lower()) not in opted_out
-        and ("email", p.contact_email or "") not in opted_out
-    )
-    phone = p.contact_phone or p.guardian_phone or p.phone or ""
+
+
+class _Reach(NamedTuple):
+    """What choosing a channel needs of a patient, the opt-outs already looked up."""
+
+    contact_phone: str
+    contact_email: str
+    guardian_phone: str
+    phone: str
+    sms_consent: bool
+    email_consent: bool
+    preferred_channel: str
+    sms_out: bool
+    email_out: bool
+
+
+def _pick_channel(r: _Reach, policy: MessagingPolicy) -> tuple[str, str]:
+    sms_ok = bool(r.contact_phone) and sms_allowed(r.sms_consent, r.sms_out, policy)[0]
+    email_ok = bool(r.contact_email) and r.email_consent and not r.email_out
+    phone = r.contact_phone or r.guardian_phone or r.phone
     order = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}.get(
-        p.preferred_channel, ("phone",)
+        r.preferred_channel, ("phone",)
     )
     for ch in order:
         if ch == "sms" and sms_ok:
-            return "sms", p.contact_phone or ""
+            return "sms", r.contact_phone
         if ch == "email" and email_ok:
-            return "email", p.contact_email or ""
+            return "email", r.contact_email
         if ch == "phone":
             return "phone", phone
     return "phone", phone
 
 
 def _opted_out(session: Session, patients: Iterable[Patient]) -> set[tuple[str, str]]:
-    addresses = {a for p in patients for a in (p.contact_phone, p.contact_email) if a}
+    # Email opt-outs are stored in lower case, whatever case the family's address was typed in.
+    addresses = {
+        a for p in patients for a in (p.contact_phone, p.contact_email, (p.contact_email or "").lower()) if a
+    }
     if not addresses:
         return set()
     rows = session.execute(
@@ -376,15 +405,101 @@ def match_opening(
     offer, are left out.
     """
     now = _utc(now)
-    settings = _settings_or_clinic(session, settings)
+    settings, chosen_style = _settings_and_style(session, settings)
     o = _get_opening(session, opening_id)
-    zones = _zones(session)
-    s = _slot_of(o, zones[o.location_id], _source_patient(session, o))
-    already = set(session.scalars(select(WaitlistOffer.entry_id).where(WaitlistOffer.opening_id == o.id)))
-    best = _matcher_for(session, o.clinic_id, settings.max_offers, now).top(
-        s, limit, skip_entries=already, skip_patients=_busy_patients(session)
+    conn = session.connection()
+    # The zone, the patient of the cancelled visit and the clinic's country in one statement;
+    # what was offered already and who holds a live offer in another.
+    tz, source_patient, country = conn.execute(
+        _OPENING_PLACE, {"location": o.location_id, "source": o.source_appointment_id}
+    ).one()
+    style = (
+        chosen_style if chosen_style in local_time.TIME_FORMATS else local_time.default_time_format(country)
     )
-    return _match_rows(session, best, s, now, settings)
+    s = _slot_of(o, ZoneInfo(tz), source_patient)
+    already: set[int] = set()
+    busy: set[int] = set()
+    for key, is_entry in conn.execute(_OFFERED, {"opening": o.id}).all():
+        (already if is_entry else busy).add(key)
+    best = _matcher_for(session, o.clinic_id, settings.max_offers, now).top(
+        s, limit, skip_entries=already, skip_patients=busy
+    )
+    return _match_rows(session, best, s, now, settings.policy, style)
+
+
+def _settings_and_style(session: Session, settings: WaitlistSettings | None) -> tuple[WaitlistSettings, str]:
+    """The settings (``settings``, else the clinic's) and the time style chosen in them ("" when
+    none is: the clinic's country decides), from one reading of the clinic's settings."""
+    from orca_desk.services import clinic_settings  # clinic settings import messaging
+
+    saved = clinic_settings.load_settings(session)
+    if settings is None:  # as default_settings(with_secret=False) makes them
+        settings = WaitlistSettings(
+            hold=saved.waitlist_hold,
+            policy=saved.policy(),
+            base_url=clinic_settings.public_base_url(saved=saved),
+        )
+    return settings, saved.time_format
+
+
+def _opted_out_sql(channel: str, *addresses: Any) -> Any:
+    return (
+        select(ContactState.id)
+        .where(
+            ContactState.channel == channel,
+            ContactState.address.in_(addresses),
+            or_(ContactState.opted_out.is_(True), ContactState.undeliverable.is_(True)),
+        )
+        .exists()
+    )
+
+
+# The patients of the rows as columns, with their addresses' opt-outs looked up alongside.
+_PATIENT_COLUMNS = (
+    Patient.id,
+    Patient.first_name,
+    Patient.last_name,
+    func.coalesce(Patient.contact_phone, ""),
+    func.coalesce(Patient.contact_email, ""),
+    func.coalesce(Patient.guardian_phone, ""),
+    func.coalesce(Patient.phone, ""),
+    Patient.sms_consent,
+    Patient.email_consent,
+    Patient.preferred_channel,
+    _opted_out_sql("sms", Patient.contact_phone),
+    _opted_out_sql("email", Patient.contact_email, func.lower(Patient.contact_email)),
+)
+
+
+# Built once, their values bound at each match: composing them cost more than running them.
+_PATIENTS = select(*_PATIENT_COLUMNS).where(Patient.id.in_(bindparam("ids", expanding=True)))
+# The opening's zone, the patient of the visit it came from and the clinic's country.
+_OPENING_PLACE = select(
+    Location.timezone,
+    select(Appointment.patient_id).where(Appointment.id == bindparam("source")).scalar_subquery(),
+    select(Clinic.country).order_by(Clinic.id).limit(1).scalar_subquery(),
+).where(Location.id == bindparam("location"))
+# (entry id, True) for each offer of this opening, (patient id, False) for each live offer.
+_OFFERED = union_all(
+    select(WaitlistOffer.entry_id, literal(True)).where(WaitlistOffer.opening_id == bindparam("opening")),
+    select(WaitlistOffer.patient_id, literal(False)).where(_live_offer()),
+)
+_NAMES = union_all(
+    select(literal("provider"), Provider.id, Provider.name).where(Provider.id == bindparam("provider")),
+    select(literal("location"), Location.id, Location.name).where(Location.id == bindparam("location")),
+    select(literal("type"), AppointmentType.id, AppointmentType.name).where(
+        AppointmentType.id.in_(bindparam("types", expanding=True))
+    ),
+)
+
+
+def _names_for(session: Session, s: _Slot, type_ids: Iterable[int]) -> dict[str, dict[int, str]]:
+    """The provider and location of the opening and the entries' visit types, in one statement."""
+    names: dict[str, dict[int, str]] = {"provider": {}, "location": {}, "type": {}}
+    params = {"provider": s.provider_id, "location": s.location_id, "types": sorted(set(type_ids))}
+    for kind, key, name in session.connection().execute(_NAMES, params).all():
+        names[kind][key] = name
+    return names
 
 
 def _match_rows(
@@ -392,25 +507,24 @@ def _match_rows(
     best: list[tuple[float, _Candidate]],
     s: _Slot,
     now: datetime,
-    settings: WaitlistSettings,
+    policy: MessagingPolicy,
+    style: str,
 ) -> list[MatchRow]:
     if not best:
         return []
-    names = _names(session, chairs=False)
+    names = _names_for(session, s, (c.type_id for _, c in best))
     patients = {
-        p.id: p
-        for p in session.scalars(select(Patient).where(Patient.id.in_([c.patient_id for _, c in best])))
+        r[0]: (f"{r[1]} {r[2]}", _Reach(*r[3:]))
+        for r in session.connection().execute(_PATIENTS, {"ids": [c.patient_id for _, c in best]}).all()
     }
-    opted = _opted_out(session, patients.values())
     rows = []
-    style = local_time.clinic_time_format(session)
     for score, c in best:
-        p = patients[c.patient_id]
+        name, reach = patients[c.patient_id]
         rows.append(
             MatchRow(
                 c.entry_id,
                 c.patient_id,
-                p.display_name,
+                name,
                 names["type"].get(c.type_id, "?"),
                 c.duration,
                 c.priority,
@@ -418,7 +532,7 @@ def _match_rows(
                 c.count,
                 round(score, 1),
                 _reason(c, s, now, names, style),
-                _channel_for(p, opted, settings.policy)[0],
+                _pick_channel(reach, policy)[0],
             )
         )
     return rows

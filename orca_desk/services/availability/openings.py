@@ -1,0 +1,344 @@
+"""Find the next openings: the in-memory gap search over a loaded window."""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from orca_desk.models import (
+    Chair,
+    Location,
+    Provider,
+)
+from orca_desk.services.availability.busy import _Busy, _load_busy
+from orca_desk.services.availability.clock import DAY_MINUTES, epoch_minute, from_epoch, zone_of
+from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data
+from orca_desk.services.errors import ValidationError
+from orca_desk.services.intervals import (
+    Interval,
+    contains,
+    intersect,
+    normalize,
+    over_capacity,
+    start_windows,
+    subtract,
+    union,
+)
+
+
+@dataclass(frozen=True)
+class Opening:
+    start: datetime  # UTC
+    end: datetime  # UTC
+    provider_id: int
+    chair_id: int
+    location_id: int
+
+
+def find_openings(
+    session: Session,
+    *,
+    minutes: int,
+    after: datetime,
+    provider_ids: Sequence[int] | None = None,
+    chair_ids: Sequence[int] | None = None,
+    location_ids: Sequence[int] | None = None,
+    days_of_week: Sequence[int] | None = None,
+    time_windows: Sequence[tuple[int, int]] | None = None,
+    horizon_days: int = 90,
+    limit: int = 10,
+    step: int = 5,
+    patient_id: int | None = None,
+    spread: bool = False,
+) -> list[Opening]:
+    """The next ``limit`` openings of ``minutes`` starting at or after ``after``, by start then provider.
+
+    ``spread``: choices for a family rather than every start: at most one opening per provider,
+    local day and part of the day (morning before 12:00, afternoon, evening from 17:00).
+
+    An opening is a (provider, chair) pair free for the whole length: inside the provider's
+    working hours, not on a holiday or time off, outside blocks, the chair free, the
+    provider under their concurrency limit (and the patient free, when ``patient_id`` is
+    given). ``days_of_week`` (0 = Monday) and ``time_windows`` (local minutes of the
+    location; the whole appointment must fit inside one window) narrow the search; starts
+    lie on a ``step``-minute grid of the location's wall clock. One opening per provider
+    and start: the first free chair in the location's order.
+
+    Queries: 6 to load the providers, locations, chairs and schedules, then 2 (3 with a
+    patient) per chunk of days; chunks double in size (2, 4, 8, … days) and the search stops
+    at the first day that completes the list, so a 90-day horizon costs at most
+    6 + 6 × 3 = 24 queries, however many providers, chairs and appointments there are.
+    """
+    windows = _search_windows(minutes, step, after, days_of_week, time_windows)
+    if not windows or limit <= 0 or horizon_days <= 0:
+        return []
+    end = after + timedelta(days=horizon_days)
+    place = _load_place(session, provider_ids, chair_ids, location_ids)
+    if place is None:
+        return []
+    capacity, zones, chairs_at = place
+    first_day = min(after.astimezone(z).date() for z in zones.values())
+    last_day = max(end.astimezone(z).date() for z in zones.values())
+    data = load_schedule_data(
+        session,
+        provider_ids=list(capacity),
+        location_ids=list(chairs_at),
+        first_day=first_day,
+        last_day=last_day,
+        zones=zones,
+    )
+    # Only providers with working time in the window: weekly periods or extra days.
+    extra = {x.provider_id for x in data.exceptions if x.kind == "extra_day"}
+    providers = sorted(p for p in capacity if p in data.periods or p in extra)
+    if not providers:
+        return []
+    search = _Search(
+        data,
+        providers,
+        capacity,
+        chairs_at,
+        minutes,
+        step,
+        windows,
+        epoch_minute(after),
+        epoch_minute(end),
+        limit,
+        patient_id,
+        spread,
+    )
+    found = search.run(session, first_day, last_day, set(days_of_week) if days_of_week is not None else None)
+    # The chair is chosen only for the openings returned: the first free one in the location's order.
+    return [
+        Opening(from_epoch(st), from_epoch(st + minutes), p, search.chair_for(loc, day, st), loc)
+        for st, p, loc, day in found
+    ]
+
+
+def _search_windows(
+    minutes: int,
+    step: int,
+    after: datetime,
+    days_of_week: Sequence[int] | None,
+    time_windows: Sequence[tuple[int, int]] | None,
+) -> list[Interval]:
+    """The local windows starts must fit in (the whole day without ``time_windows``), or a
+    ValidationError naming the bad argument."""
+    if minutes <= 0:
+        raise ValidationError("The appointment must last at least one minute.", field="minutes")
+    if step <= 0:
+        raise ValidationError("The step must be at least one minute.", field="step")
+    if after.tzinfo is None:
+        raise ValidationError("The search start has no time zone.", field="after")
+    if days_of_week is not None and any(not 0 <= d <= 6 for d in days_of_week):
+        raise ValidationError("Days of the week go from 0 (Monday) to 6 (Sunday).", field="days_of_week")
+    return normalize(time_windows) if time_windows is not None else [(0, DAY_MINUTES)]
+
+
+# The search's first three statements, built once per shape (which filters are given), their
+# values bound at each search.
+_PLACE: dict[tuple[bool, bool, bool], tuple[Any, Any, Any]] = {}
+
+
+def _place_statements(by_provider: bool, by_chair: bool, by_location: bool) -> tuple[Any, Any, Any]:
+    key = (by_provider, by_chair, by_location)
+    found = _PLACE.get(key)
+    if found is None:
+        pq = select(Provider.id, Provider.max_concurrent).where(Provider.is_active.is_(True))
+        if by_provider:
+            pq = pq.where(Provider.id.in_(bindparam("providers", expanding=True)))
+        lq = select(Location.id, Location.timezone)
+        if by_location:
+            lq = lq.where(Location.id.in_(bindparam("locations", expanding=True)))
+        cq = select(Chair.id, Chair.location_id).where(
+            Chair.is_active.is_(True), Chair.location_id.in_(bindparam("zones", expanding=True))
+        )
+        if by_chair:
+            cq = cq.where(Chair.id.in_(bindparam("chairs", expanding=True)))
+        found = _PLACE[key] = (pq, lq, cq.order_by(Chair.location_id, Chair.sort_order, Chair.id))
+    return found
+
+
+def _load_place(
+    session: Session,
+    provider_ids: Sequence[int] | None,
+    chair_ids: Sequence[int] | None,
+    location_ids: Sequence[int] | None,
+) -> tuple[dict[int, int], dict[int, ZoneInfo], dict[int, list[int]]] | None:
+    """The active providers' capacities, the locations' zones and their active chairs in order
+    (None when no provider or no chair is left)."""
+    pq, lq, cq = _place_statements(provider_ids is not None, chair_ids is not None, location_ids is not None)
+    conn = session.connection()
+    params = {
+        "providers": list(provider_ids or ()),
+        "locations": list(location_ids or ()),
+        "chairs": list(chair_ids or ()),
+    }
+    capacity: dict[int, int] = dict(conn.execute(pq, params).all())  # type: ignore[arg-type]
+    zones = {lid: zone_of(tz) for lid, tz in conn.execute(lq, params).all()}
+    params["zones"] = list(zones)
+    chairs_at: dict[int, list[int]] = defaultdict(list)
+    for cid, lid in conn.execute(cq, params).all():
+        chairs_at[lid].append(cid)
+    if not capacity or not chairs_at:
+        return None
+    return capacity, zones, chairs_at
+
+
+def _part_of_day(local_minute: int) -> int:
+    """0 morning (before 12:00), 1 afternoon, 2 evening (from 17:00)."""
+    return 0 if local_minute < 12 * 60 else 1 if local_minute < 17 * 60 else 2
+
+
+class _Search:
+    """The in-memory part of find_openings: per-day candidates from the loaded window."""
+
+    def __init__(
+        self,
+        data: ScheduleData,
+        providers: list[int],
+        capacity: dict[int, int],
+        chairs_at: dict[int, list[int]],
+        minutes: int,
+        step: int,
+        windows: list[Interval],
+        lo_em: int,
+        hi_em: int,
+        limit: int,
+        patient_id: int | None,
+        spread: bool = False,
+    ) -> None:
+        self.data, self.providers, self.capacity, self.chairs_at = data, providers, capacity, chairs_at
+        self.spread = spread
+        self.minutes, self.step, self.windows, self.limit = minutes, step, windows, limit
+        self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
+        self.chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
+        self.chair_starts: dict[tuple[int, date], list[Interval]] = {}
+
+    def run(
+        self, session: Session, first_day: date, last_day: date, dows: set[int] | None
+    ) -> list[tuple[int, int, int, date]]:
+        """The best ``limit`` (start, provider, location, day), loading appointments chunk by chunk."""
+        zones = self.data.zones.values()
+        found: list[tuple[int, int, int, date]] = []
+        # Appointments load in chunks of days that double (2, 4, 8, … days): the next openings
+        # are usually in the first days, so most searches read a few hundred rows, not 90 days'.
+        chunk_first, size = first_day, 2
+        while chunk_first <= last_day:
+            chunk_last = min(last_day, chunk_first + timedelta(days=size - 1))
+            lo = min(datetime.combine(chunk_first, time(0), tzinfo=z) for z in zones)
+            hi = max(datetime.combine(chunk_last + timedelta(days=1), time(0), tzinfo=z) for z in zones)
+            self.busy(
+                _load_busy(
+                    session,
+                    lo,
+                    hi,
+                    location_ids=list(self.chairs_at),
+                    provider_ids=self.providers,
+                    patient_id=self.patient_id,
+                )
+            )
+            for day in _days(chunk_first, chunk_last):
+                if dows is None or day.weekday() in dows:
+                    found = heapq.nsmallest(self.limit, [*found, *self.day_candidates(day)])
+                # Stop when the list is full and no later day can start earlier: the next day
+                # starts at the earliest of the zones' next local midnights.
+                nxt = day + timedelta(days=1)
+                boundary = min(epoch_minute(datetime.combine(nxt, time(0), tzinfo=z)) for z in zones)
+                if len(found) >= self.limit and found[-1][0] < boundary:
+                    return found
+            chunk_first, size = chunk_last + timedelta(days=1), size * 2
+        return found
+
+    def busy(self, busy: _Busy) -> None:
+        # Where each provider is at capacity, once per chunk (a sweep over their appointments).
+        self.full = {
+            p: over_capacity(busy.by_provider.get(p, []), self.capacity[p] - 1) for p in self.providers
+        }
+        pid = self.patient_id
+        self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
+        # Each chair's taken time merged once per chunk, with its ends for finding a day's part.
+        self.chair_taken: dict[int, tuple[list[Interval], list[int]]] = {}
+        for c, ivs in busy.by_chair.items():
+            merged = normalize(ivs)
+            self.chair_taken[c] = (merged, [e for _, e in merged])
+
+    def _taken(self, chair: int, lo: int, hi: int) -> list[Interval]:
+        """The chair's merged appointments reaching into [lo, hi)."""
+        found = self.chair_taken.get(chair)
+        if found is None:
+            return []
+        merged, ends = found
+        i = bisect_right(ends, lo)
+        j = i
+        while j < len(merged) and merged[j][0] < hi:
+            j += 1
+        return merged[i:j]
+
+    def _chairs(self, loc: int, day: date) -> list[Interval]:
+        key = (loc, day)
+        starts = self.chair_starts.get(key)
+        if starts is None:
+            clock = self.data.clock(loc, day)
+            whole = [(clock.midnight, clock.next_midnight)]
+            blocked = bool(self.data.all_blocks_on(loc, day))
+            frees = {}
+            for c in self.chairs_at[loc]:
+                taken = self._taken(c, clock.midnight, clock.next_midnight)
+                if blocked:
+                    taken = union(clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)), taken)
+                frees[c] = subtract(whole, taken)
+            self.chair_free[key] = frees
+            starts = self.chair_starts[key] = normalize(
+                w for f in frees.values() for w in start_windows(f, self.minutes)
+            )
+        return starts
+
+    def chair_for(self, loc: int, day: date, start: int) -> int:
+        frees = self.chair_free[(loc, day)]
+        return next(c for c in self.chairs_at[loc] if contains(frees[c], start, start + self.minutes))
+
+    def day_candidates(self, day: date) -> list[tuple[int, int, int, date]]:
+        out: list[tuple[int, int, int, date]] = []
+        data, minutes, step = self.data, self.minutes, self.step
+        for p in self.providers:
+            for loc, local_ivs in data.working(p, day).items():
+                if not self.chairs_at.get(loc):
+                    continue
+                clock = data.clock(loc, day)
+                local = subtract(intersect(local_ivs, self.windows), data.provider_blocks(p, loc, day))
+                if not local:
+                    continue
+                free = subtract(
+                    intersect(clock.ivs_to_epoch(local), [(self.lo_em, self.hi_em + minutes)]),
+                    union(self.full[p], self.patient_busy),
+                )
+                starts = start_windows(free, minutes) if free else []
+                if not starts:
+                    continue
+                n = 0
+                parts_taken: set[int] = set()
+                for a, b in intersect(starts, self._chairs(loc, day)):
+                    b = min(b, self.hi_em)  # starts must lie before the horizon's end
+                    # Grid on the location's wall clock: multiples of step after local midnight.
+                    for st in range(a + (clock.midnight - a) % step, b, step):
+                        if self.spread:  # only the first start of each part of the day
+                            part = _part_of_day(st - clock.midnight)
+                            if part in parts_taken:
+                                continue
+                            parts_taken.add(part)
+                        out.append((st, p, loc, day))
+                        n += 1
+                        if n >= self.limit:
+                            break
+                    if n >= self.limit:
+                        break
+        return out
