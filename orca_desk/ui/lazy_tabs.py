@@ -29,9 +29,9 @@ class LazyTabs:
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         self._pending[page] = build
+        self.tabs.addTab(page, title)
         if now:
             self.ensure(page)
-        self.tabs.addTab(page, title)
         return page
 
     def built(self, page: QWidget) -> bool:
@@ -45,7 +45,8 @@ class LazyTabs:
             assert layout is not None
             content = build()
             layout.addWidget(content)
-            content.show()  # at once: a layout shows a widget added to a shown page only later
+            if page.isVisible():
+                content.show()  # at once: a layout shows a widget added to a shown page only later
 
     def _on_current(self, index: int) -> None:
         self.ensure(self.tabs.widget(index))
