@@ -190,6 +190,7 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
     qtbot.addWidget(screen)
     screen.tabs.setCurrentIndex(2)
     panel = screen.confirmations
+    assert panel is not None
     assert (panel.escalation.value(), panel.release.isChecked()) == (24, True)
     calls = loaded(qtbot, CallListScreen(ctx))
     assert calls.table.rowCount() == 0  # 40 hours away (Thursday): not the next business day
@@ -215,7 +216,9 @@ def test_confirmation_settings_are_read_only_for_the_front_desk(qtbot, ctx, rece
     desk = replace(ctx, actor=receptionist)
     screen = RemindersScreen(desk)
     qtbot.addWidget(screen)
+    screen.tabs.setCurrentIndex(2)  # the tab is built when first shown
     panel = screen.confirmations
+    assert panel is not None
     assert not panel.save.isEnabled() and not panel.escalation.isEnabled()
     assert "Only a manager" in panel.message.text()
     assert panel.save_settings() is False  # even if called, the service refuses and says why
