@@ -236,3 +236,17 @@ def test_a_hold_that_ran_out_says_when_it_expired_not_zero_minutes_left(screen, 
     assert "0m left" not in label and "0m left" not in state
     assert label == "offered · hold expired 11:00 AM"
     assert state == "hold expired 11:00 AM"
+
+
+def test_a_waitlist_that_cannot_be_loaded_says_so(screen, monkeypatch):
+    from orca_desk.services.errors import ValidationError
+
+    def refuse(*_args: object, **_kwargs: object) -> list[object]:
+        raise ValidationError("The database is busy.")
+
+    monkeypatch.setattr(waitlist, "list_entries", refuse)
+    screen.tabs.setCurrentIndex(1)
+    assert screen.entries_summary.text() == "Loading the waitlist…"
+    screen.wait_until_loaded()
+    assert screen.entries_summary.text() == "The waitlist could not be loaded: The database is busy."
+    assert screen.entries_empty.text() == "The waitlist could not be loaded."

@@ -303,6 +303,7 @@ class WaitlistScreen(Screen):
 
     def _entries_failed(self, message: str) -> None:
         self.entries_summary.setText(f"The waitlist could not be loaded: {message}")
+        self.entries_empty.setText("The waitlist could not be loaded.")
 
     def _show_openings(self, openings: list[OpeningRow]) -> None:
         selected = self.selected_opening()
