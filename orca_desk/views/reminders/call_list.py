@@ -7,7 +7,8 @@ from functools import partial
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QVBoxLayout
 
 from orca_desk.services import confirmations, local_time
 from orca_desk.ui.context import AppContext
@@ -67,6 +68,9 @@ class CallListScreen(Screen):
             lambda row, outcome: self.record(self.rows[row].appointment_id, outcome)
         )
         self.table.setItemDelegateForColumn(len(COLUMNS) - 1, self.outcomes)
+        # The same outcomes from the keyboard (the Menu key) or a right click on a row.
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(SIZED_ROWS)  # widths from the first rows: a long list is slow
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)
@@ -173,6 +177,22 @@ class CallListScreen(Screen):
             if "\n" in line.texts[3]:
                 self.table.resizeRowToContents(r)
         self.loading = False
+
+    def outcome_menu(self, row: int) -> QMenu:
+        """The outcomes of the row's call as a menu (each records it, as its button does)."""
+        menu = QMenu(self)
+        appointment_id = self.rows[row].appointment_id
+        for outcome, label in confirmations.CALL_OUTCOMES.items():
+            menu.addAction(label, partial(self.record, appointment_id, outcome))
+        return menu
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            index = self.table.currentIndex()
+            pos = self.table.visualRect(index).center()
+        if index.isValid() and index.row() < len(self.rows):
+            self.outcome_menu(index.row()).exec(self.table.viewport().mapToGlobal(pos))
 
     def record(self, appointment_id: int, outcome: str) -> bool:
         """Record one call's outcome (the buttons call this); its changes reload the list."""
