@@ -74,12 +74,8 @@ class CallListScreen(Screen):
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(SIZED_ROWS)  # widths from the first rows: a long list is slow
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(len(COLUMNS) - 1, self.outcomes.width())
-        # Every row as tall as a text row or the buttons, and the grid line; one with several
-        # numbers grows to fit them (measuring every row of a long list is slow).
-        rows = self.table.verticalHeader()
-        rows.setDefaultSectionSize(max(rows.defaultSectionSize(), self.outcomes.height()) + 1)
         self.rows: list[confirmations.CallRow] = []
+        self._sized = False
         self.day: date | None = None  # the toolbar's day; None or today or earlier: the next business day
         self.location_id: int | None = ctx.clinic.locations[0].id if ctx.clinic.locations else None
         self.shown_day: date | None = None  # the day the rows are about
@@ -172,6 +168,8 @@ class CallListScreen(Screen):
             lines.append(CallLine(row.appointment_id, texts))
         place = "Type" if data.location_id is not None else "Type · place"
         self.model.columns[4] = (place, self.model.columns[4][1])
+        if lines and not self._sized:
+            self._size_for_buttons()
         self.model.set_rows(lines)
         for r, line in enumerate(lines):
             if "\n" in line.texts[3]:
@@ -193,6 +191,15 @@ class CallListScreen(Screen):
             pos = self.table.visualRect(index).center()
         if index.isValid() and index.row() < len(self.rows):
             self.outcome_menu(index.row()).exec(self.table.viewport().mapToGlobal(pos))
+
+    def _size_for_buttons(self) -> None:
+        """The outcome column as wide as its buttons, and every row as tall as a text row or the
+        buttons, plus the grid line; a row with several numbers grows to fit them (measuring
+        every row of a long list is slow)."""
+        self._sized = True
+        self.table.setColumnWidth(len(COLUMNS) - 1, self.outcomes.width())
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(max(rows.defaultSectionSize(), self.outcomes.height()) + 1)
 
     def record(self, appointment_id: int, outcome: str) -> bool:
         """Record one call's outcome (the buttons call this); its changes reload the list."""

@@ -33,15 +33,22 @@ class OutcomeButtons(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self._pressed: tuple[int, str] | None = None
-        # Never shown: each gives the theme's look and size of its button to what is drawn.
-        self._buttons: list[tuple[str, str, QPushButton]] = []
-        for outcome, label in outcomes.items():
-            button = QPushButton((short or {}).get(outcome, label), view)
-            button.setObjectName(f"outcome_{outcome}")
-            button.setStyleSheet("padding: 3px 8px;")
-            button.hide()
-            button.ensurePolished()
-            self._buttons.append((outcome, label, button))
+        self._outcomes, self._short = outcomes, short or {}
+        self._made: list[tuple[str, str, QPushButton]] = []
+
+    @property
+    def _buttons(self) -> list[tuple[str, str, QPushButton]]:
+        """Never shown: each gives the theme's look and size of its button to what is drawn.
+        Made when first needed (rows to draw), not with the screen."""
+        if not self._made:
+            for outcome, label in self._outcomes.items():
+                button = QPushButton(self._short.get(outcome, label), self._view)
+                button.setObjectName(f"outcome_{outcome}")
+                button.setStyleSheet("padding: 3px 8px;")
+                button.hide()
+                button.ensurePolished()
+                self._made.append((outcome, label, button))
+        return self._made
 
     def width(self) -> int:
         """The width the buttons need side by side."""
