@@ -4,7 +4,7 @@ does not build four push buttons a row on the UI thread."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QHelpEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QGuiApplication, QHelpEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QPushButton,
@@ -90,7 +90,8 @@ class OutcomeButtons(QStyledItemDelegate):
             opt.initFrom(button)
             opt.rect, opt.text = button_rect, button.text()  # type: ignore[attr-defined]
             state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
-            if self._pressed == (index.row(), outcome):
+            held = QGuiApplication.mouseButtons() & Qt.MouseButton.LeftButton  # released elsewhere: up
+            if held and self._pressed == (index.row(), outcome):
                 state |= QStyle.StateFlag.State_Sunken
             opt.state = state  # type: ignore[attr-defined]
             button.style().drawControl(QStyle.ControlElement.CE_PushButton, opt, painter, button)
