@@ -60,6 +60,7 @@ def test_waitlist_entries_export_what_the_list_shows(qtbot, ctx, db, world, cloc
     screen.show()
     screen.tabs.setCurrentIndex(1)
     screen.refresh()
+    assert screen.wait_until_loaded()
     assert screen.entries.rowCount() == 2
     statuses: list[str] = []
     screen.sig_status.connect(statuses.append)

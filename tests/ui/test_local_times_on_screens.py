@@ -169,12 +169,14 @@ def test_waitlist_times(qtbot, ctx, db, world, manager, clock, style):
         screen.openings.rows[0].local_text
         == {"12h": "Tue 3 Mar 3:30 PM–3:50 PM", "24h": "Tue 3 Mar 15:30–15:50"}[style]
     )
+    screen.tabs.setCurrentIndex(1)
+    assert screen.wait_until_loaded()
     assert screen.entries.rows[0].preferences == {"12h": "1:00 PM–6:00 PM", "24h": "13:00–18:00"}[style]
     assert screen.notify_best()
     with db.write() as s:
         s.execute(update(OutboxMessage).values(status="sent", sent_at=now))
     waitlist.process_waitlist(db, now=now, settings=SETTINGS)
     clock.advance(timedelta(hours=3))
-    screen.refresh()
+    screen.tabs.setCurrentIndex(0)
     expired = {"12h": "hold expired 11:00 AM", "24h": "hold expired 11:00"}[style]
     assert screen.offers.rows[0].state_text == expired

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
 from orca_desk.models import Appointment, Chair, Location, Patient
@@ -23,6 +22,14 @@ def loaded(qtbot, screen: CallListScreen) -> CallListScreen:
     qtbot.addWidget(screen)
     qtbot.waitUntil(lambda: not screen.loading)
     return screen
+
+
+def click_outcome(qtbot, screen: CallListScreen, row: int, outcome: str) -> None:
+    """Click the row's outcome button where the list draws it."""
+    index = screen.model.index(row, screen.model.columnCount() - 1)
+    screen.table.scrollTo(index)
+    spot = screen.outcomes.button_rect(index, outcome).center()
+    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=spot)
 
 
 def seed(ctx) -> None:
@@ -96,18 +103,26 @@ def test_call_list_outcome_click_confirms_the_visit(qtbot, ctx, world):
             now=now,
         ).id
     screen = loaded(qtbot, CallListScreen(ctx))
-    assert screen.table.rowCount() == 1
-    assert screen.table.item(0, 2).text() == "Emma Smith (mother)"
-    assert "(617) 555-0999" in screen.table.item(0, 3).text()  # national format, not +1617…
-    buttons = screen.table.cellWidget(0, 7)
-    buttons.findChild(QPushButton, "outcome_left_voicemail").click()
+    screen.resize(1280, 600)
+    screen.show()
+    qtbot.waitExposed(screen)
+    model = screen.model
+    assert model.rowCount() == 1
+    assert model.index(0, 2).data() == "Emma Smith (mother)"
+    assert "(617) 555-0999" in model.index(0, 3).data()  # national format, not +1617…
+    click_outcome(qtbot, screen, 0, "left_voicemail")
     qtbot.waitUntil(lambda: not screen.loading)
-    assert screen.table.item(0, 6).text() == "Left voicemail (1)"
-    buttons = screen.table.cellWidget(0, 7)
+    assert model.index(0, 6).data() == "Left voicemail (1)"
+    # The keyboard's way (the Menu key): the same outcomes as a menu of the row.
+    menu = screen.outcome_menu(0)
+    assert [a.text() for a in menu.actions()] == ["Confirmed", "Left voicemail", "No answer", "Reschedule"]
+    menu.actions()[2].trigger()
+    qtbot.waitUntil(lambda: not screen.loading)
+    assert model.index(0, 6).data() == "No answer (2)"
     with qtbot.waitSignal(screen.sig_status):
-        buttons.findChild(QPushButton, "outcome_confirmed").click()
+        click_outcome(qtbot, screen, 0, "confirmed")
     qtbot.waitUntil(lambda: not screen.loading)
-    assert screen.table.rowCount() == 0
+    assert model.rowCount() == 0
     with ctx.db.read() as s:
         appt = s.get(Appointment, a)
         assert (appt.status, appt.confirmation) == ("confirmed", "confirmed")
@@ -159,14 +174,12 @@ def test_call_list_follows_the_toolbar_location_and_skips_today(qtbot, ctx, worl
     screen.show_location(world.location.id)
     screen.show_day(date(2026, 3, 3))  # the shell passes the toolbar's day: today
     qtbot.waitUntil(lambda: not screen.loading)
-    ids = [screen.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(screen.table.rowCount())]
+    ids = [line.appointment_id for line in screen.model.rows]
     assert ids == [early, late] and today not in ids
     assert "Wednesday 4 March at Northside" in screen.summary.text()
     screen.show_location(west_id)
     qtbot.waitUntil(lambda: not screen.loading)
-    assert [
-        screen.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(screen.table.rowCount())
-    ] == [west_visit]
+    assert [line.appointment_id for line in screen.model.rows] == [west_visit]
     assert "Foothills" in screen.summary.text()
 
 
@@ -190,9 +203,10 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
     qtbot.addWidget(screen)
     screen.tabs.setCurrentIndex(2)
     panel = screen.confirmations
+    assert panel is not None
     assert (panel.escalation.value(), panel.release.isChecked()) == (24, True)
     calls = loaded(qtbot, CallListScreen(ctx))
-    assert calls.table.rowCount() == 0  # 40 hours away (Thursday): not the next business day
+    assert calls.model.rowCount() == 0  # 40 hours away (Thursday): not the next business day
     panel.escalation.setValue(48)
     panel.release.setChecked(False)
     with qtbot.waitSignal(screen.sig_status) as status:
@@ -203,7 +217,7 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
     assert (saved.escalation, saved.release_on_decline) == (timedelta(hours=48), False)
     calls.show_day(date(2026, 3, 5))  # the toolbar on Thursday: the calls about Thursday
     qtbot.waitUntil(lambda: not calls.loading)
-    assert calls.table.rowCount() == 1
+    assert calls.model.rowCount() == 1
     # The spin box keeps the value inside what the service accepts.
     panel.escalation.setValue(500)
     assert panel.escalation.value() == 168
@@ -215,7 +229,9 @@ def test_confirmation_settings_are_read_only_for_the_front_desk(qtbot, ctx, rece
     desk = replace(ctx, actor=receptionist)
     screen = RemindersScreen(desk)
     qtbot.addWidget(screen)
+    screen.tabs.setCurrentIndex(2)  # the tab is built when first shown
     panel = screen.confirmations
+    assert panel is not None
     assert not panel.save.isEnabled() and not panel.escalation.isEnabled()
     assert "Only a manager" in panel.message.text()
     assert panel.save_settings() is False  # even if called, the service refuses and says why

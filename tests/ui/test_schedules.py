@@ -115,6 +115,8 @@ def test_save_lists_affected_appointments_first_and_keeps_them(screen, ctx, db, 
 
 
 def test_exceptions_and_blocks_from_the_screen(screen, ctx, db, tmp_path):
+    screen.tabs.setCurrentIndex(1)  # the forms are built with their tabs
+    assert screen.x_from.date() == QDate(2026, 3, 3)  # today in New York
     screen.x_kind.setCurrentIndex(screen.x_kind.findData("holiday"))
     screen.x_from.setDate(QDate(2026, 3, 12))
     screen.x_to.setDate(QDate(2026, 3, 12))
@@ -123,6 +125,7 @@ def test_exceptions_and_blocks_from_the_screen(screen, ctx, db, tmp_path):
     screen.x_name.setText("Snow day")
     assert screen.add_exception()
     assert screen.exceptions.rowCount() == 1
+    screen.tabs.setCurrentIndex(2)
     screen.b_reason.setText("Staff meeting")
     screen.b_day.setDate(QDate(2026, 3, 11))
     screen.b_start.setTime(QTime(15, 0))

@@ -121,7 +121,7 @@ def test_property_panel_and_save_a_new_version_shown_in_history(screen, world, d
     grid = screen.grid
     [item] = grid.items
     grid._select(item.id)
-    screen.type_combo.setCurrentIndex(screen.type_combo.findData(world.bonding.id))
+    screen.props.type_combo.setCurrentIndex(screen.props.type_combo.findData(world.bonding.id))
     assert screen.apply_properties()
     assert slots(screen) == {(0, 540, 560, world.bonding.id, False)}
     v = screen.save()
@@ -173,12 +173,12 @@ def test_a_chip_dropped_near_a_slot_joins_it_without_a_gap(screen, world):
 
 def test_no_slot_looks_selected_until_one_is_clicked(screen, world, qtbot):
     assert screen.grid.selected_id == -1
-    assert screen.props.title() == "No slot selected" and screen.no_selection.isVisible()
-    assert not screen.type_combo.isVisible() and not screen.start_edit.isVisible()
+    assert screen.props.title() == "No slot selected" and screen.props.no_selection.isVisible()
+    assert not screen.props.type_combo.isVisible() and not screen.props.start_edit.isVisible()
     grid = screen.grid
     qtbot.mouseClick(grid, Qt.MouseButton.LeftButton, pos=grid.point_for(column_key(0, 0), 545))
-    assert screen.props.title() == "Selected slot" and screen.type_combo.isVisible()
-    assert screen.type_combo.currentText() == "Adjustment" and not screen.no_selection.isVisible()
+    assert screen.props.title() == "Selected slot" and screen.props.type_combo.isVisible()
+    assert screen.props.type_combo.currentText() == "Adjustment" and not screen.props.no_selection.isVisible()
 
 
 def test_a_save_refused_as_stale_says_why_and_keeps_the_edits(screen, world, db, manager, clock):
@@ -188,7 +188,7 @@ def test_a_save_refused_as_stale_says_why_and_keeps_the_edits(screen, world, db,
         )
     grid = screen.grid
     grid._select(grid.items[0].id)
-    screen.type_combo.setCurrentIndex(screen.type_combo.findData(world.bonding.id))
+    screen.props.type_combo.setCurrentIndex(screen.props.type_combo.findData(world.bonding.id))
     assert screen.apply_properties()
     assert screen.save() is None
     assert screen.hint.text()  # the service's reason, under the grid

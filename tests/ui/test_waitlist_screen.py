@@ -123,6 +123,7 @@ def test_notify_all_broadcasts_and_a_staff_acceptance_books(screen, db, clock, q
 def test_entries_tab_lists_status_offers_and_days_waiting_and_removes(screen, db, monkeypatch):
     screen.notify_best()
     screen.tabs.setCurrentIndex(1)
+    assert screen.wait_until_loaded()  # the waitlist loads off the UI thread
     rows = {r.patient_name: r for r in screen.entries.rows}
     assert rows["Kid1 Smith"].status == "notified"
     assert screen.entries.data(screen.entries.index(0, 3)) == "NOTIFIED"
@@ -134,6 +135,7 @@ def test_entries_tab_lists_status_offers_and_days_waiting_and_removes(screen, db
     with db.read() as s:
         gone = rows["Kid3 Smith"].patient_id
         assert s.scalar(select(WaitlistEntry.status).where(WaitlistEntry.patient_id == gone)) == "removed"
+    assert screen.wait_until_loaded()
     assert len(screen.entries.rows) == 2
 
 
@@ -218,6 +220,8 @@ def test_empty_lists_say_what_would_appear_and_how(qtbot, ctx):
     assert any(text.startswith("No openings.") for text in shown())
     tabs = screen.findChild(QTabWidget)
     tabs.setCurrentIndex(1)
+    assert any(text == "Loading the waitlist…" for text in shown())  # never "nobody" while it loads
+    assert screen.wait_until_loaded()
     assert any("Add entry…" in text for text in shown())
 
 
@@ -232,3 +236,17 @@ def test_a_hold_that_ran_out_says_when_it_expired_not_zero_minutes_left(screen, 
     assert "0m left" not in label and "0m left" not in state
     assert label == "offered · hold expired 11:00 AM"
     assert state == "hold expired 11:00 AM"
+
+
+def test_a_waitlist_that_cannot_be_loaded_says_so(screen, monkeypatch):
+    from orca_desk.services.errors import ValidationError
+
+    def refuse(*_args: object, **_kwargs: object) -> list[object]:
+        raise ValidationError("The database is busy.")
+
+    monkeypatch.setattr(waitlist, "list_entries", refuse)
+    screen.tabs.setCurrentIndex(1)
+    assert screen.entries_summary.text() == "Loading the waitlist…"
+    screen.wait_until_loaded()
+    assert screen.entries_summary.text() == "The waitlist could not be loaded: The database is busy."
+    assert screen.entries_empty.text() == "The waitlist could not be loaded."

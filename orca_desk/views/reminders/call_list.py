@@ -4,35 +4,40 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import partial
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QVBoxLayout
 
 from orca_desk.services import confirmations, local_time
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
-from orca_desk.ui.rows_table import empty_state
+from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.workers import BackgroundLoader
+from orca_desk.views.reminders.outcome_buttons import OutcomeButtons
 
 # Button labels short enough that the four fit beside the row at 1280 px; the tooltip says it in full.
 SHORT_OUTCOMES = {"left_voicemail": "Voicemail"}
+SIZED_ROWS = 40
 COLUMNS = ["Visit", "Patient", "Contact", "Phone", "Type · place", "Status", "Last call", "Outcome"]
 STATUS_TEXT = {
     "unconfirmed": "not asked yet",
     "requested": "asked, no answer",
     "callback": "asked for a call",
 }
+
+
+class CallLine(NamedTuple):
+    """A row as shown: its visit and the text of each column."""
+
+    appointment_id: int
+    texts: tuple[str, ...]
+
+
+def _cell(column: int, line: CallLine) -> str:
+    return line.texts[column]
 
 
 class CallListScreen(Screen):
@@ -49,19 +54,28 @@ class CallListScreen(Screen):
         self.ctx = ctx
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        empty_state(self.table, "Nobody to call: every visit of the day is confirmed, or none is booked yet.")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)  # one line a family; the contact elides
+        # Each line: the appointment and its cells' texts (the outcome column draws buttons).
+        self.model = RowsModel[CallLine](
+            [(title, partial(_cell, c)) for c, title in enumerate(COLUMNS)], cell_tooltips=True
+        )
+        self.table = table(
+            self.model, 2, empty="Nobody to call: every visit of the day is confirmed, or none is booked yet."
+        )
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(False)  # plain rows: the buttons carry the eye along
+        self.outcomes = OutcomeButtons(self.table, confirmations.CALL_OUTCOMES, SHORT_OUTCOMES)
+        self.outcomes.sig_clicked.connect(
+            lambda row, outcome: self.record(self.rows[row].appointment_id, outcome)
+        )
+        self.table.setItemDelegateForColumn(len(COLUMNS) - 1, self.outcomes)
+        # The same outcomes from the keyboard (the Menu key) or a right click on a row.
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the responsible party elides first
-        # The outcome buttons are cell widgets, which ResizeToContents does not see: sized on load.
+        header.setResizeContentsPrecision(SIZED_ROWS)  # widths from the first rows: a long list is slow
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)
         self.rows: list[confirmations.CallRow] = []
+        self._sized = False
         self.day: date | None = None  # the toolbar's day; None or today or earlier: the next business day
         self.location_id: int | None = ctx.clinic.locations[0].id if ctx.clinic.locations else None
         self.shown_day: date | None = None  # the day the rows are about
@@ -69,13 +83,9 @@ class CallListScreen(Screen):
         self.loader = BackgroundLoader(self)
         self.loader.sig_loaded.connect(self._on_loaded)
         self.loader.sig_failed.connect(self._on_load_failed)
-        # The outcome buttons column holds widgets, not text: left out of the file.
+        # The outcome buttons column holds buttons, not text: left out of the file.
         self.export_button = export_button(
-            self,
-            self.table.model(),
-            self.tr("Call list"),
-            status=self.sig_status.emit,
-            skip=(len(COLUMNS) - 1,),
+            self, self.model, self.tr("Call list"), status=self.sig_status.emit, skip=(len(COLUMNS) - 1,)
         )
         head = QHBoxLayout()
         head.addWidget(self.summary, 1)
@@ -136,20 +146,16 @@ class CallListScreen(Screen):
             where = f" at {self.ctx.clinic.location(data.location_id).name}"
         about = f"{data.day:%A %-d %B}" if data.day is not None else "the next business day"
         self.summary.setText(f"<b>{families} to call</b> — visits on {about}{where} not confirmed yet")
-        self.table.setHorizontalHeaderItem(
-            4, QTableWidgetItem("Type" if data.location_id is not None else "Type · place")
-        )
-        self.table.setRowCount(len(self.rows))
         # One day at one location: the title says which, so the rows say only the time and the type.
         one_day = data.day is not None and data.location_id is not None
         zone = self.ctx.clinic.location(data.location_id).zone if data.location_id is not None else None
-        buttons_width = 0
         time_fmt = self.ctx.time_style()
-        for r, row in enumerate(self.rows):
+        lines = []
+        for row in self.rows:
             when = (
                 local_time.fmt_time(row.start, zone, time_fmt) if one_day and zone is not None else row.when
             )
-            values = [
+            texts = (
                 when,
                 row.patient,
                 row.responsible,
@@ -157,35 +163,43 @@ class CallListScreen(Screen):
                 row.type_name if one_day else f"{row.type_name} · {row.location}",
                 STATUS_TEXT.get(row.confirmation, row.confirmation),
                 f"{row.last_outcome} ({row.attempts})" if row.attempts else "—",
-            ]
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                item.setToolTip(v)  # what an elided cell cut off
-                item.setData(Qt.ItemDataRole.UserRole, row.appointment_id)
-                self.table.setItem(r, c, item)
-            buttons = self._buttons(row.appointment_id)
-            buttons_width = max(buttons_width, buttons.sizeHint().width())
-            self.table.setCellWidget(r, len(COLUMNS) - 1, buttons)
-        if buttons_width:
-            self.table.setColumnWidth(len(COLUMNS) - 1, buttons_width)
-        self.table.resizeRowsToContents()
+                "",
+            )
+            lines.append(CallLine(row.appointment_id, texts))
+        place = "Type" if data.location_id is not None else "Type · place"
+        self.model.columns[4] = (place, self.model.columns[4][1])
+        if lines and not self._sized:
+            self._size_for_buttons()
+        self.model.set_rows(lines)
+        for r, line in enumerate(lines):
+            if "\n" in line.texts[3]:
+                self.table.resizeRowToContents(r)
         self.loading = False
 
-    def _buttons(self, appointment_id: int) -> QWidget:
-        box = QWidget()
-        lay = QHBoxLayout(box)
-        lay.setContentsMargins(2, 0, 2, 0)
-        lay.setSpacing(4)
+    def outcome_menu(self, row: int) -> QMenu:
+        """The outcomes of the row's call as a menu (each records it, as its button does)."""
+        menu = QMenu(self)
+        appointment_id = self.rows[row].appointment_id
         for outcome, label in confirmations.CALL_OUTCOMES.items():
-            b = QPushButton(SHORT_OUTCOMES.get(outcome, label))
-            b.setToolTip(label)
-            b.setObjectName(f"outcome_{outcome}")
-            b.setStyleSheet("padding: 3px 8px;")
-            b.setAutoDefault(False)
-            b.setMinimumWidth(b.sizeHint().width())
-            b.clicked.connect(partial(self.record, appointment_id, outcome))
-            lay.addWidget(b)
-        return box
+            menu.addAction(label, partial(self.record, appointment_id, outcome))
+        return menu
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            index = self.table.currentIndex()
+            pos = self.table.visualRect(index).center()
+        if index.isValid() and index.row() < len(self.rows):
+            self.outcome_menu(index.row()).exec(self.table.viewport().mapToGlobal(pos))
+
+    def _size_for_buttons(self) -> None:
+        """The outcome column as wide as its buttons, and every row as tall as a text row or the
+        buttons, plus the grid line; a row with several numbers grows to fit them (measuring
+        every row of a long list is slow)."""
+        self._sized = True
+        self.table.setColumnWidth(len(COLUMNS) - 1, self.outcomes.width())
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(max(rows.defaultSectionSize(), self.outcomes.height()) + 1)
 
     def record(self, appointment_id: int, outcome: str) -> bool:
         """Record one call's outcome (the buttons call this); its changes reload the list."""

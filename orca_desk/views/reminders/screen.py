@@ -4,9 +4,8 @@ confirmation settings."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -25,24 +23,24 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from orca_desk.services import reminder_analytics, reminders
+from orca_desk.services import reminders
 from orca_desk.services.changes import Changes
 from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
-from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.rows_table import empty_state
+from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address, segment_summary
 from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
 from orca_desk.views.reminders.timeline import StepTimeline
+
+if TYPE_CHECKING:
+    from orca_desk.views.reminders.analytics_panel import AnalyticsPanel
 
 NEW_STEP = StepInput(offset_minutes=24 * 60, channels=("sms",), template_key="reminder.day_of")
 
@@ -57,13 +55,31 @@ class SequenceEditor(QWidget):
         self.steps: list[StepInput] = []
         self.current = -1
         self._loading = False
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_head())
+        self._build_steps()
+        layout.addWidget(self.timeline)
+        layout.addWidget(self.step_list)
+        lower = QHBoxLayout()
+        lower.addWidget(self._build_step_box(), 3)
+        lower.addLayout(self._build_preview(), 2)
+        layout.addLayout(lower, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_step)
+        buttons.addWidget(self.remove_step)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        layout.addLayout(buttons)
 
+    # -- building ----------------------------------------------------------------------------
+
+    def _build_head(self) -> QFormLayout:
         self.name = QLineEdit()
         self.is_default = QCheckBox("Default (types without their own sequence)")
         self.is_active = QCheckBox("Active")
         self.types = QListWidget()
         self.types.setMaximumHeight(86)
-        for t in ctx.clinic.types:
+        for t in self.ctx.clinic.types:
             item = QListWidgetItem(t.name, self.types)
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -76,7 +92,9 @@ class SequenceEditor(QWidget):
         flags.addStretch(1)
         head.addRow("", flags)
         head.addRow("Appointment types", self.types)
+        return head
 
+    def _build_steps(self) -> None:
         self.timeline = StepTimeline()
         self.timeline.sig_step_clicked.connect(self._select)
         self.step_list = QListWidget()
@@ -87,6 +105,7 @@ class SequenceEditor(QWidget):
         self.add_step.clicked.connect(self._on_add_step)
         self.remove_step.clicked.connect(self._on_remove_step)
 
+    def _build_step_box(self) -> QGroupBox:
         self.days, self.hours, self.minutes = QSpinBox(), QSpinBox(), QSpinBox()
         self.days.setRange(0, 60)
         self.hours.setRange(0, 23)
@@ -105,18 +124,6 @@ class SequenceEditor(QWidget):
         for key in dict.fromkeys(t.key for t in default_templates()):
             self.template.addItem(key, key)
         self.template.currentIndexChanged.connect(self._on_template_changed)
-        self.sms_text = QPlainTextEdit()
-        self.sms_text.setPlaceholderText("SMS text; variables like {patient_first_name}, {date}, {link}")
-        self.link_address = clinic_link_address(ctx, self)
-        self.sms_counter = SmsCounter(self.link_address, show_sample=False)  # the preview shows the sample
-        self.sms_counter.attach(self.sms_text)
-        self.email_subject = QLineEdit()
-        self.email_text = QPlainTextEdit()
-        for edit in (self.sms_text, self.email_text):
-            edit.setMaximumHeight(84)
-            edit.textChanged.connect(self._on_step_edited)
-        self.email_subject.textChanged.connect(self._on_step_edited)
-
         when = QHBoxLayout()
         for spin in (self.days, self.hours, self.minutes):
             when.addWidget(spin)
@@ -130,13 +137,29 @@ class SequenceEditor(QWidget):
         form.addRow("When", when)
         form.addRow("Channels", chans)
         form.addRow("Template", self.template)
+        self._add_text_rows(form)
+        self.step_box = QGroupBox("Step")
+        self.step_box.setLayout(form)
+        return self.step_box
+
+    def _add_text_rows(self, form: QFormLayout) -> None:
+        self.sms_text = QPlainTextEdit()
+        self.sms_text.setPlaceholderText("SMS text; variables like {patient_first_name}, {date}, {link}")
+        self.link_address = clinic_link_address(self.ctx, self)
+        self.sms_counter = SmsCounter(self.link_address, show_sample=False)  # the preview shows the sample
+        self.sms_counter.attach(self.sms_text)
+        self.email_subject = QLineEdit()
+        self.email_text = QPlainTextEdit()
+        for edit in (self.sms_text, self.email_text):
+            edit.setMaximumHeight(84)
+            edit.textChanged.connect(self._on_step_edited)
+        self.email_subject.textChanged.connect(self._on_step_edited)
         form.addRow("SMS text", self.sms_text)
         form.addRow("", self.sms_counter)
         form.addRow("Email subject", self.email_subject)
         form.addRow("Email text", self.email_text)
-        self.step_box = QGroupBox("Step")
-        self.step_box.setLayout(form)
 
+    def _build_preview(self) -> QVBoxLayout:
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -152,25 +175,11 @@ class SequenceEditor(QWidget):
         self.save = QPushButton("Save sequence")
         self.save.setDefault(True)
         self.save.clicked.connect(self._on_save)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_step)
-        buttons.addWidget(self.remove_step)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save)
         right = QVBoxLayout()
         right.addWidget(QLabel("Preview (sample family)"))
         right.addWidget(self.preview, 1)
         right.addWidget(self.problems)
-        lower = QHBoxLayout()
-        lower.addWidget(self.step_box, 3)
-        lower.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(head)
-        layout.addWidget(self.timeline)
-        layout.addWidget(self.step_list)
-        layout.addLayout(lower, 1)
-        layout.addLayout(buttons)
+        return right
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -397,116 +406,6 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
 
 
-class AnalyticsPanel(QWidget):
-    """Per step: sent, delivered, answers, confirmations (last 90 days), a chart and rates."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.chart = QChart()
-        self.chart.setTitle("Which step gets the answer (last 90 days)")
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.view = chart_view(self.chart, min_height=240)
-        self.table = QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(
-            ["Sequence", "Step", "Sent", "Delivered", "Answers", "Confirmed", "Share of answers"]
-        )
-        empty_state(
-            self.table,
-            "No reminders sent in the last 90 days: the sequences above send them before booked visits.",
-        )
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.rates = QTableWidget(0, 4)
-        self.rates.setHorizontalHeaderLabels(["By type / location", "Asked", "Confirmed", "Rate"])
-        empty_state(self.rates, "No confirmations asked yet: a reminder asking for a YES counts here.")
-        self.rates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.rates.horizontalHeader().setStretchLastSection(True)
-        self.rates.verticalHeader().setVisible(False)
-        tables = QHBoxLayout()
-        tables.addWidget(self.table, 3)
-        tables.addWidget(self.rates, 2)
-        layout = QVBoxLayout(self)
-        self.allowed = may_view_analytics(ctx.actor)
-        if not self.allowed:  # the figures are never read for a role without the permission
-            layout.addWidget(no_analytics_page())
-            return
-        layout.addWidget(self.view, 1)
-        layout.addLayout(tables, 1)
-
-    def refresh(self) -> None:
-        if not self.allowed:
-            return
-        now = self.ctx.clock.now()
-        since, until = now - timedelta(days=90), now + timedelta(days=1)
-        actor = self.ctx.actor
-        self.ctx.ops.read(
-            lambda s: (
-                reminder_analytics.step_stats(s, actor, since=since, until=until),
-                reminder_analytics.confirmation_rates(
-                    s, actor, since=since, until=until + timedelta(days=60)
-                ),
-                reminder_analytics.confirmation_rates(
-                    s, actor, since=since, until=until + timedelta(days=60), by="location"
-                ),
-            ),
-            parent=self,
-            on_done=self._show,
-            background=False,
-        )
-
-    def _show(
-        self,
-        loaded: tuple[
-            list[reminder_analytics.StepStats],
-            list[reminder_analytics.RateRow],
-            list[reminder_analytics.RateRow],
-        ],
-    ) -> None:
-        stats, by_type, by_loc = loaded
-        shares = reminder_analytics.response_shares(stats)
-        self.table.setRowCount(len(stats))
-        for r, st in enumerate(stats):
-            values = [
-                st.sequence,
-                st.step,
-                str(st.sent),
-                str(st.delivered),
-                str(st.responses),
-                str(st.confirmations),
-                f"{shares.get(st.step_id, 0.0):.0%}",
-            ]
-            for c, v in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(v))
-        rows = [*by_type, *by_loc]
-        self.rates.setRowCount(len(rows))
-        for r, rate in enumerate(rows):
-            cells = [rate.label, str(rate.appointments), str(rate.confirmed), f"{rate.rate:.0%}"]
-            for c, v in enumerate(cells):
-                self.rates.setItem(r, c, QTableWidgetItem(v))
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
-        sent, answered = QBarSet("Sent"), QBarSet("Answers")
-        for st in stats:
-            sent.append(st.sent)
-            answered.append(st.responses)
-        series = QBarSeries()
-        series.append(sent)
-        series.append(answered)
-        self.chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([st.step for st in stats] or ["no reminders sent yet"])
-        axis_y = QValueAxis()
-        axis_y.setRange(0, max([1, *(st.sent for st in stats)]))
-        axis_y.setLabelFormat("%d")
-        self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_x)
-        series.attachAxis(axis_y)
-
-
 # What each tab shows: a change elsewhere leaves the others (and the editor's unsaved edits) alone.
 SEQUENCE_TABLES = frozenset({"reminder_sequence", "reminder_step", "appointment_type", "message_template"})
 ANALYTICS_TABLES = frozenset(
@@ -552,18 +451,36 @@ class RemindersScreen(Screen):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 4)
         split.setSizes([220, 900])
-        self.analytics = AnalyticsPanel(ctx)
+        self.analytics: AnalyticsPanel | None = None
+        self.confirmations: ConfirmationSettingsPanel | None = None
+        # The analytics (with QtCharts) and confirmations tabs are built when first shown.
         self.tabs = QTabWidget()
+        self.pages = LazyTabs(self.tabs)
         self.tabs.addTab(split, "Sequences")
-        self.tabs.addTab(self.analytics, "Analytics")
-        self.confirmations = ConfirmationSettingsPanel(ctx)
-        self.confirmations.saved.connect(self.sig_status.emit)
-        self.tabs.addTab(self.confirmations, "Confirmations")
-        self.tabs.currentChanged.connect(lambda i: self.analytics.refresh() if i == 1 else None)
+        self.pages.add(self._build_analytics, "Analytics")
+        self.pages.add(self._build_confirmations, "Confirmations")
+        self.tabs.currentChanged.connect(
+            lambda i: self.analytics.refresh() if i == 1 and self.analytics else None
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self._rows: list[reminders.SequenceRow] = []
         self.reload_sequences()
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == 1 and self.analytics is not None:
+            self.analytics.refresh()
+
+    def _build_analytics(self) -> QWidget:
+        from orca_desk.views.reminders.analytics_panel import AnalyticsPanel
+
+        self.analytics = AnalyticsPanel(self.ctx)
+        return self.analytics
+
+    def _build_confirmations(self) -> QWidget:
+        self.confirmations = ConfirmationSettingsPanel(self.ctx)
+        self.confirmations.saved.connect(self.sig_status.emit)
+        return self.confirmations
 
     def reload_sequences(self, select_id: int | None = None) -> None:
         clinic_id = self.ctx.clinic.id
@@ -585,10 +502,11 @@ class RemindersScreen(Screen):
             if not row.is_active:
                 tags.append("inactive")
             self.sequences.addItem(f"{row.name}\n   {' · '.join(tags) or 'no types'}")
-        self.sequences.blockSignals(False)
         index = next((i for i, r in enumerate(self._rows) if r.id == select_id), 0)
         if self._rows:
             self.sequences.setCurrentRow(index)
+        self.sequences.blockSignals(False)
+        if self._rows:  # once: the selection above told nobody
             self.editor.load(self._rows[index])
 
     def _on_sequence_selected(self, index: int) -> None:
@@ -598,14 +516,14 @@ class RemindersScreen(Screen):
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(SEQUENCE_TABLES):
             self.reload_sequences(select_id=self.editor.sequence_id)
-        if self.tabs.currentIndex() == 1 and changes.touches(ANALYTICS_TABLES):
+        if self.analytics and self.tabs.currentIndex() == 1 and changes.touches(ANALYTICS_TABLES):
             self.analytics.refresh()
-        elif self.tabs.currentIndex() == 2 and changes.touches(SETTINGS_TABLES):
+        elif self.confirmations and self.tabs.currentIndex() == 2 and changes.touches(SETTINGS_TABLES):
             self.confirmations.refresh()
 
     def refresh(self) -> None:
         self.reload_sequences(select_id=self.editor.sequence_id)
-        if self.tabs.currentIndex() == 1:
+        if self.analytics and self.tabs.currentIndex() == 1:
             self.analytics.refresh()
-        elif self.tabs.currentIndex() == 2:
+        elif self.confirmations and self.tabs.currentIndex() == 2:
             self.confirmations.refresh()

@@ -2,183 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QTime
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QFileDialog,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
-from orca_desk.services.availability import WEEKDAY_NAMES
-from orca_desk.services.break_text import breaks_text, parse_breaks
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
-from orca_desk.ui.labels import time_edit_format
+from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
+from orca_desk.views.schedules.forms import REPEATS, ScheduleForms
 from orca_desk.views.schedules.models import ProviderListModel
-
-BLOCK_COLOURS = [
-    ("Sand", "#c9b8a6"),
-    ("Grey", "#9aa5b1"),
-    ("Rose", "#e3a6ae"),
-    ("Sky", "#9cc3e6"),
-    ("Mint", "#a8d5ba"),
-]
-REPEATS = [
-    ("Does not repeat", ""),
-    ("Every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
-    ("Every week", "FREQ=WEEKLY"),
-    ("Every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
-    ("Custom rule (RRULE)…", "custom"),
-]
+from orca_desk.views.schedules.week_editor import WeekEditor, minute_of, pydate, qdate
 
 
-def _minutes(t: QTime) -> int:
-    return t.hour() * 60 + t.minute()
-
-
-def _qtime(minute: int) -> QTime:
-    return QTime(min(minute, 23 * 60 + 59) // 60, min(minute, 23 * 60 + 59) % 60)
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
-class WeekEditor(QWidget):
-    """Seven rows: works?, location, start, end, breaks; plus effective from/to."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.time_fmt = ctx.time_style()
-        grid = QGridLayout(self)
-        grid.setHorizontalSpacing(10)
-        example = breaks_text([ps.BreakInput(12 * 60, 13 * 60, "Lunch")], self.time_fmt)
-        for col, title in enumerate(("Day", "Location", "Starts", "Ends", f"Breaks (e.g. {example})")):
-            head = QLabel(title)
-            head.setObjectName("hint")
-            grid.addWidget(head, 0, col)
-        self.works: list[QCheckBox] = []
-        self.location: list[QComboBox] = []
-        self.start: list[QTimeEdit] = []
-        self.end: list[QTimeEdit] = []
-        self.breaks: list[QLineEdit] = []
-        for wd, name in enumerate(WEEKDAY_NAMES):
-            works = QCheckBox(name)
-            loc = QComboBox()
-            for location in ctx.clinic.locations:
-                loc.addItem(location.name, location.id)
-            start, end = QTimeEdit(QTime(8, 0)), QTimeEdit(QTime(17, 0))
-            for t in (start, end):
-                t.setDisplayFormat(time_edit_format(self.time_fmt))
-            brk = QLineEdit()
-            brk.setPlaceholderText("none")
-            works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
-            for col, widget in enumerate((works, loc, start, end, brk)):
-                grid.addWidget(widget, wd + 1, col)
-            self.works.append(works)
-            self.location.append(loc)
-            self.start.append(start)
-            self.end.append(end)
-            self.breaks.append(brk)
-        grid.setColumnStretch(4, 1)
-        self.effective_from = QDateEdit()
-        self.effective_to = QDateEdit()
-        for d in (self.effective_from, self.effective_to):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
-        self.open_ended = QCheckBox("until changed")
-        self.open_ended.setChecked(True)
-        self.open_ended.toggled.connect(lambda on: self.effective_to.setEnabled(not on))
-        self.effective_to.setEnabled(False)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Effective from"))
-        row.addWidget(self.effective_from)
-        row.addSpacing(16)
-        row.addWidget(QLabel("to"))
-        row.addWidget(self.effective_to)
-        row.addWidget(self.open_ended)
-        row.addStretch(1)
-        grid.addLayout(row, 8, 0, 1, 5)
-
-    def set_week(self, days: Sequence[ps.DayHours], effective_from: date) -> None:
-        by_day = {d.weekday: d for d in days}  # the editor shows one period per weekday
-        for wd in range(7):
-            d = by_day.get(wd)
-            self.works[wd].setChecked(d is not None)
-            for w in (self.location[wd], self.start[wd], self.end[wd], self.breaks[wd]):
-                w.setEnabled(d is not None)
-            if d is not None:
-                self.location[wd].setCurrentIndex(max(0, self.location[wd].findData(d.location_id)))
-                self.start[wd].setTime(_qtime(d.start_minute))
-                self.end[wd].setTime(_qtime(d.end_minute))
-                self.breaks[wd].setText(breaks_text(d.breaks, self.time_fmt))
-            else:
-                self.breaks[wd].clear()
-        self.effective_from.setDate(_qdate(effective_from))
-        self.effective_to.setDate(_qdate(effective_from + timedelta(days=90)))
-        self.open_ended.setChecked(True)
-
-    def days(self) -> list[ps.DayHours]:
-        out = []
-        for wd, name in enumerate(WEEKDAY_NAMES):
-            if self.works[wd].isChecked():
-                out.append(
-                    ps.DayHours(
-                        wd,
-                        int(self.location[wd].currentData()),
-                        _minutes(self.start[wd].time()),
-                        _minutes(self.end[wd].time()),
-                        parse_breaks(self.breaks[wd].text(), name),
-                    )
-                )
-        return out
-
-    def effective_range(self) -> tuple[date, date | None]:
-        to = None if self.open_ended.isChecked() else _pydate(self.effective_to.date())
-        return _pydate(self.effective_from.date()), to
-
-    def widget_for(self, field: str | None, message: str) -> QWidget | None:
-        """The input a validation error is about (to highlight it), found from its message."""
-        day = next((wd for wd, name in enumerate(WEEKDAY_NAMES) if message.startswith(name)), None)
-        if field == "effective_to":
-            return self.effective_to
-        if day is None:
-            return None
-        return {"breaks": self.breaks[day], "hours": self.end[day], "location": self.location[day]}.get(
-            field or "", self.start[day]
-        )
-
-
-class SchedulesScreen(Screen):
+class SchedulesScreen(ScheduleForms, Screen):
     """A provider's weekly hours, holidays and time off, and blocks; find the next opening."""
 
     watches = frozenset({"schedule_period", "schedule_break", "schedule_exception", "schedule_block"})
@@ -190,57 +45,26 @@ class SchedulesScreen(Screen):
         self.location_id = ctx.clinic.locations[0].id
         self.today = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
         self.confirm: Callable[[str, str], bool] = self._ask
-        self.providers = ProviderListModel(ctx.clinic.providers)
-        self.provider_list = QListView()
-        self.provider_list.setModel(self.providers)
-        self.provider_list.setFixedWidth(220)
-        self.provider_list.selectionModel().currentChanged.connect(self._on_provider_changed)
-
-        self.title = QLabel()
-        self.title.setObjectName("screenTitle")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.find_button = QPushButton("Find next opening…")
-        self.find_button.setToolTip("Find the next openings and book one (Ctrl+N)")
-        self.find_button.clicked.connect(self.find_opening)
-        self.error = QLabel()
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_week_tab(), "Weekly hours")
-        self.tabs.addTab(self._build_exceptions_tab(), "Holidays && time off")
-        self.tabs.addTab(self._build_blocks_tab(), "Blocks")
-
-        right = QVBoxLayout()
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.find_button)
-        right.addLayout(head)
-        right.addWidget(self.error)
-        right.addWidget(self.tabs, 1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(12)
-        layout.addWidget(self.provider_list)
-        layout.addLayout(right, 1)
         self._highlighted: QWidget | None = None
+        self._week_location: int | None = None
+        """Where the shown week works first: the blocks form starts there."""
+        self._build_models()
+        self._build_head()
+        self.tabs = QTabWidget()
+        # The holidays and blocks tabs are built when first shown: the screen opens sooner.
+        self.pages = LazyTabs(self.tabs)
+        self.pages.add(self._build_week_tab, "Weekly hours", now=True)
+        self.exceptions_page = self.pages.add(self._build_exceptions_tab, "Holidays && time off")
+        self.blocks_page = self.pages.add(self._build_blocks_tab, "Blocks")
+        self._lay_out()
         if self.providers.rowCount():
             self.provider_list.setCurrentIndex(self.providers.index(0))
 
     # ----- building ------------------------------------------------------------------------
-    def _build_week_tab(self) -> QWidget:
-        tab = QWidget()
-        self.week = WeekEditor(self.ctx)
-        self.check_button = QPushButton("Check appointments")
-        self.check_button.clicked.connect(self.preview_affected)
-        self.save_button = QPushButton("Save hours")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save_week)
-        self.affected_label = QLabel()
-        self.affected_label.setObjectName("hint")
-        self.affected_label.setWordWrap(True)
+    def _build_models(self) -> None:
+        loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
+        prov_names = {p.id: p.name for p in self.ctx.clinic.providers}
+        chair_names = {c.id: c.name for c in self.ctx.clinic.chairs}
         self.affected = RowsModel[ps.AffectedAppointment](
             [
                 ("When", lambda a: a.local_label(self.time_fmt)),
@@ -248,29 +72,6 @@ class SchedulesScreen(Screen):
                 ("Location", lambda a: a.location_name),
             ]
         )
-        self.affected_view = table(
-            self.affected,
-            len(self.affected.columns) - 1,
-            empty=(
-                "No booked visit falls outside these hours: Preview lists any the new week would leave out."
-            ),
-        )
-        self.affected_view.setVisible(False)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.check_button)
-        buttons.addWidget(self.save_button)
-        box = QVBoxLayout(tab)
-        box.addWidget(self.week)
-        box.addLayout(buttons)
-        box.addWidget(self.affected_label)
-        box.addWidget(self.affected_view, 1)
-        return tab
-
-    def _build_exceptions_tab(self) -> QWidget:
-        tab = QWidget()
-        loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
-        prov_names = {p.id: p.name for p in self.ctx.clinic.providers}
         self.exceptions = RowsModel[ps.ExceptionView](
             [
                 ("When", lambda x: x.when),
@@ -284,80 +85,6 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
-        self.exceptions_view = table(
-            self.exceptions,
-            len(self.exceptions.columns) - 1,
-            empty=("No days off or changed hours: add time off or extra hours with the form below."),
-        )
-        self.x_kind = QComboBox()
-        for label, kind in (
-            ("Time off (this provider)", "time_off"),
-            ("Holiday (whole clinic)", "holiday"),
-            ("Holiday (one location)", "location_holiday"),
-            ("Extra working day (this provider)", "extra_day"),
-        ):
-            self.x_kind.addItem(label, kind)
-        self.x_from, self.x_to = QDateEdit(), QDateEdit()
-        for d in (self.x_from, self.x_to):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
-        self.x_partial = QCheckBox("Part of the day")
-        self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
-        for edit in (self.x_start, self.x_end):
-            edit.setDisplayFormat(time_edit_format(self.time_fmt))
-        self.x_type = QComboBox()
-        for kind in ("vacation", "sick", "training", "other"):
-            self.x_type.addItem(kind.capitalize(), kind)
-        self.x_location = QComboBox()
-        for loc in self.ctx.clinic.locations:
-            self.x_location.addItem(loc.name, loc.id)
-        self.x_name = QLineEdit()
-        self.x_name.setPlaceholderText("e.g. Thanksgiving, Family trip")
-        add = QPushButton("Add")
-        add.clicked.connect(self.add_exception)
-        remove = QPushButton("Remove selected")
-        remove.clicked.connect(self.remove_exception)
-        import_ics = QPushButton("Import time off (.ics)…")
-        import_ics.clicked.connect(self._on_import_clicked)
-        form = QFormLayout()
-        form.addRow("Kind", self.x_kind)
-        days = QHBoxLayout()
-        days.addWidget(self.x_from)
-        days.addWidget(QLabel("to"))
-        days.addWidget(self.x_to)
-        days.addStretch(1)
-        form.addRow("Days", days)
-        part = QHBoxLayout()
-        part.addWidget(self.x_partial)
-        part.addWidget(self.x_start)
-        part.addWidget(QLabel("–"))
-        part.addWidget(self.x_end)
-        part.addStretch(1)
-        form.addRow("", part)
-        form.addRow("Type", self.x_type)
-        form.addRow("Location", self.x_location)
-        form.addRow("Name", self.x_name)
-        actions = QHBoxLayout()
-        actions.addWidget(add)
-        actions.addStretch(1)
-        actions.addWidget(import_ics)
-        actions.addWidget(remove)
-        self.btn_export_exceptions = export_button(
-            self, self.exceptions, self.tr("Schedule exceptions"), status=self.sig_status.emit
-        )
-        actions.addWidget(self.btn_export_exceptions)
-        group = QGroupBox("Add an exception")
-        group.setLayout(form)
-        box = QVBoxLayout(tab)
-        box.addWidget(self.exceptions_view, 1)
-        box.addWidget(group)
-        box.addLayout(actions)
-        return tab
-
-    def _build_blocks_tab(self) -> QWidget:
-        tab = QWidget()
-        chair_names = {c.id: c.name for c in self.ctx.clinic.chairs}
-        loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
         self.blocks = RowsModel[ps.BlockView](
             [
                 ("Day", lambda b: f"{b.day:%a %-d %b %Y}"),
@@ -382,58 +109,115 @@ class SchedulesScreen(Screen):
                 ),
             ]
         )
+
+    def _build_head(self) -> None:
+        self.providers = ProviderListModel(self.ctx.clinic.providers)
+        self.provider_list = QListView()
+        self.provider_list.setModel(self.providers)
+        self.provider_list.setFixedWidth(220)
+        self.provider_list.selectionModel().currentChanged.connect(self._on_provider_changed)
+        self.title = QLabel()
+        self.title.setObjectName("screenTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.find_button = QPushButton("Find next opening…")
+        self.find_button.setToolTip("Find the next openings and book one (Ctrl+N)")
+        self.find_button.clicked.connect(self.find_opening)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+
+    def _lay_out(self) -> None:
+        right = QVBoxLayout()
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.find_button)
+        right.addLayout(head)
+        right.addWidget(self.error)
+        right.addWidget(self.tabs, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(12)
+        layout.addWidget(self.provider_list)
+        layout.addLayout(right, 1)
+
+    def _build_week_tab(self) -> QWidget:
+        tab = QWidget()
+        self.week = WeekEditor(self.ctx, time_fmt=self.time_fmt)
+        self.check_button = QPushButton("Check appointments")
+        self.check_button.clicked.connect(self.preview_affected)
+        self.save_button = QPushButton("Save hours")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save_week)
+        self.affected_label = QLabel()
+        self.affected_label.setObjectName("hint")
+        self.affected_label.setWordWrap(True)
+        self.affected_view = table(
+            self.affected,
+            len(self.affected.columns) - 1,
+            empty=(
+                "No booked visit falls outside these hours: Preview lists any the new week would leave out."
+            ),
+        )
+        self.affected_view.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.save_button)
+        box = QVBoxLayout(tab)
+        box.addWidget(self.week)
+        box.addLayout(buttons)
+        box.addWidget(self.affected_label)
+        box.addWidget(self.affected_view, 1)
+        return tab
+
+    def _build_exceptions_tab(self) -> QWidget:
+        tab = QWidget()
+        self.exceptions_view = table(
+            self.exceptions,
+            len(self.exceptions.columns) - 1,
+            empty=("No days off or changed hours: add time off or extra hours with the form below."),
+        )
+        add = QPushButton("Add")
+        add.clicked.connect(self.add_exception)
+        remove = QPushButton("Remove selected")
+        remove.clicked.connect(self.remove_exception)
+        import_ics = QPushButton("Import time off (.ics)…")
+        import_ics.clicked.connect(self._on_import_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(add)
+        actions.addStretch(1)
+        actions.addWidget(import_ics)
+        actions.addWidget(remove)
+        self.btn_export_exceptions = export_button(
+            self, self.exceptions, self.tr("Schedule exceptions"), status=self.sig_status.emit
+        )
+        actions.addWidget(self.btn_export_exceptions)
+        box = QVBoxLayout(tab)
+        box.addWidget(self.exceptions_view, 1)
+        box.addWidget(self._build_exception_form())
+        box.addLayout(actions)
+        self._reset_exception_form()
+        return tab
+
+    def _reset_exception_form(self) -> None:
+        if self.pages.built(self.exceptions_page):
+            for d in (self.x_from, self.x_to):
+                d.setDate(qdate(self.today))
+
+    def _build_blocks_tab(self) -> QWidget:
+        tab = QWidget()
         self.blocks_view = table(
             self.blocks,
             len(self.blocks.columns) - 1,
             empty=("No blocked time: block a chair or provider for a meeting or lunch with the form below."),
         )
-        self.b_location = QComboBox()
-        for loc in self.ctx.clinic.locations:
-            self.b_location.addItem(loc.name, loc.id)
-        self.b_location.currentIndexChanged.connect(self._fill_block_targets)
-        self.b_target = QComboBox()
-        self.b_day = QDateEdit()
-        self.b_day.setCalendarPopup(True)
-        self.b_day.setDisplayFormat("yyyy-MM-dd")
-        self.b_start, self.b_end = QTimeEdit(QTime(12, 0)), QTimeEdit(QTime(13, 0))
-        for t in (self.b_start, self.b_end):
-            t.setDisplayFormat(time_edit_format(self.time_fmt))
-        self.b_reason = QLineEdit()
-        self.b_reason.setPlaceholderText("e.g. Staff meeting, Lunch, Training")
-        self.b_colour = QComboBox()
-        for label, colour in BLOCK_COLOURS:
-            self.b_colour.addItem(label, colour)
-        self.b_repeat = QComboBox()
-        for label, rule in REPEATS:
-            self.b_repeat.addItem(label, rule)
-        self.b_rrule = QLineEdit()
-        self.b_rrule.setPlaceholderText("FREQ=WEEKLY;BYDAY=WE;COUNT=10")
-        self.b_rrule.setEnabled(False)
-        self.b_repeat.currentIndexChanged.connect(
-            lambda _i: self.b_rrule.setEnabled(self.b_repeat.currentData() == "custom")
-        )
         add = QPushButton("Add block")
         add.clicked.connect(self.add_block)
         remove = QPushButton("Remove selected")
         remove.clicked.connect(self.remove_block)
-        form = QFormLayout()
-        form.addRow("Location", self.b_location)
-        form.addRow("Blocks", self.b_target)
-        when = QHBoxLayout()
-        when.addWidget(self.b_day)
-        when.addWidget(self.b_start)
-        when.addWidget(QLabel("–"))
-        when.addWidget(self.b_end)
-        when.addStretch(1)
-        form.addRow("When", when)
-        form.addRow("Reason", self.b_reason)
-        form.addRow("Colour", self.b_colour)
-        rep = QHBoxLayout()
-        rep.addWidget(self.b_repeat)
-        rep.addWidget(self.b_rrule, 1)
-        form.addRow("Repeat", rep)
-        group = QGroupBox("Add a block")
-        group.setLayout(form)
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addStretch(1)
@@ -444,17 +228,18 @@ class SchedulesScreen(Screen):
         actions.addWidget(self.btn_export_blocks)
         box = QVBoxLayout(tab)
         box.addWidget(self.blocks_view, 1)
-        box.addWidget(group)
+        box.addWidget(self._build_block_form())
         box.addLayout(actions)
         self._fill_block_targets()
+        self._reset_block_form()
         return tab
 
-    def _fill_block_targets(self) -> None:
-        self.b_target.clear()
-        self.b_target.addItem("This provider", ("provider", None))
-        self.b_target.addItem("Everyone at the location", ("location", None))
-        for c in self.ctx.clinic.chairs_at(int(self.b_location.currentData())):
-            self.b_target.addItem(f"Chair: {c.name}", ("chair", c.id))
+    def _reset_block_form(self) -> None:
+        if not self.pages.built(self.blocks_page):
+            return
+        self.b_day.setDate(qdate(self.today))
+        if self._week_location is not None:
+            self.b_location.setCurrentIndex(max(0, self.b_location.findData(self._week_location)))
 
     # ----- shell hooks ---------------------------------------------------------------------
     def show_location(self, location_id: int) -> None:
@@ -494,10 +279,10 @@ class SchedulesScreen(Screen):
         self.week.set_week(week, self.today)
         self.exceptions.set_rows(exceptions)
         self.blocks.set_rows(blocks)
-        for d in (self.x_from, self.x_to, self.b_day):
-            d.setDate(_qdate(self.today))
         if week:
-            self.b_location.setCurrentIndex(max(0, self.b_location.findData(week[0].location_id)))
+            self._week_location = week[0].location_id
+        self._reset_exception_form()
+        self._reset_block_form()
         self.affected.set_rows([])
         self.affected_view.setVisible(False)
         self.affected_label.clear()
@@ -627,9 +412,9 @@ class SchedulesScreen(Screen):
         if pid is None:
             return False
         kind = self.x_kind.currentData()
-        first, last = _pydate(self.x_from.date()), _pydate(self.x_to.date())
-        s_min = _minutes(self.x_start.time()) if self.x_partial.isChecked() else None
-        e_min = _minutes(self.x_end.time()) if self.x_partial.isChecked() else None
+        first, last = pydate(self.x_from.date()), pydate(self.x_to.date())
+        s_min = minute_of(self.x_start.time()) if self.x_partial.isChecked() else None
+        e_min = minute_of(self.x_end.time()) if self.x_partial.isChecked() else None
         name, now, actor = self.x_name.text(), self.ctx.clock.now(), self.ctx.actor
         loc = int(self.x_location.currentData())
         time_off_type = self.x_type.currentData()
@@ -733,8 +518,8 @@ class SchedulesScreen(Screen):
             return False
         loc_id = int(self.b_location.currentData())
         zone = self.ctx.clinic.location(loc_id).zone
-        day = _pydate(self.b_day.date())
-        s_min, e_min = _minutes(self.b_start.time()), _minutes(self.b_end.time())
+        day = pydate(self.b_day.date())
+        s_min, e_min = minute_of(self.b_start.time()), minute_of(self.b_end.time())
         start = datetime.combine(day, time(s_min // 60, s_min % 60), tzinfo=zone)
         # 00:00 as the end means midnight at the end of the day.
         end = datetime.combine(

@@ -54,7 +54,30 @@ class ApplyDialog(QDialog):
         self.ctx, self.template = ctx, template
         self.setWindowTitle(f"Apply {template.name} v{template.version}")
         self.resize(760, 620)
-        today = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
+        self.plan: engine.ApplicationPlan | None = None
+        self.apply_result: engine.ApplyResult | None = None
+        self.error: str | None = None
+        self._cancel = threading.Event()
+        self._signals: _ApplySignals | None = None
+        self.progress: QProgressDialog | None = None
+        form = self._build_form()
+        self._build_preview()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.preview_btn)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+        for w in (self.from_edit, self.to_edit):
+            w.dateChanged.connect(self._invalidate)
+        for box in self.weekday_boxes:
+            box.toggled.connect(self._invalidate)
+        self.providers.itemChanged.connect(self._invalidate)
+        self.chairs.itemChanged.connect(self._invalidate)
+
+    # ----- building ----------------------------------------------------------------------
+    def _build_form(self) -> QFormLayout:
+        today = self.ctx.clock.now().astimezone(self.ctx.clinic.locations[0].zone).date()
         first = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
         self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
         for edit, day in ((self.from_edit, first), (self.to_edit, first + timedelta(days=27))):
@@ -68,32 +91,33 @@ class ApplyDialog(QDialog):
         for box in self.weekday_boxes:
             days_row.addWidget(box)
         days_row.addStretch(1)
-        self.providers = QListWidget()
-        for p in ctx.clinic.providers:
-            item = QListWidgetItem(p.name)
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.providers.addItem(item)
+        clinic = self.ctx.clinic
+        self.providers = _checklist([(p.name, p.id) for p in clinic.providers])
         self.providers.setMaximumHeight(120)
-        self.chairs = QListWidget()
-        for c in ctx.clinic.chairs:
-            loc = ctx.clinic.location(c.location_id).name
-            item = QListWidgetItem(f"{c.name} ({loc})")
-            item.setData(Qt.ItemDataRole.UserRole, c.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.chairs.addItem(item)
+        self.chairs = _checklist(
+            [(f"{c.name} ({clinic.location(c.location_id).name})", c.id) for c in clinic.chairs]
+        )
         self.chairs.setMaximumHeight(90)
         self.chairs.setToolTip(
             "Optional for one provider with usual chairs (Administration → Providers); "
             "else the template's chairs, in the order of its lanes"
         )
+        form = QFormLayout()
+        form.addRow("From", self.from_edit)
+        form.addRow("To", self.to_edit)
+        form.addRow("Weekdays", days_row)
+        form.addRow("Providers", self.providers)
+        form.addRow("Chairs", self.chairs)
+        form.addRow("Replace", self._build_replace_combo())
+        return form
+
+    def _build_replace_combo(self) -> QComboBox:
+        """The template's applications still in force, any of which this one may replace."""
         self.replace_combo = QComboBox()
         self.replace_combo.addItem("— apply as a new application —", None)
         applications: list[engine.ApplicationRow] = []
-        ctx.ops.read(
-            lambda s: engine.list_applications(s, template_id=template.id),
+        self.ctx.ops.read(
+            lambda s: engine.list_applications(s, template_id=self.template.id),
             parent=self,
             on_done=applications.extend,
             background=False,
@@ -105,13 +129,9 @@ class ApplyDialog(QDialog):
                     f"{a.end_day:%-d %b %Y}, {a.open_count} open",
                     a.id,
                 )
-        form = QFormLayout()
-        form.addRow("From", self.from_edit)
-        form.addRow("To", self.to_edit)
-        form.addRow("Weekdays", days_row)
-        form.addRow("Providers", self.providers)
-        form.addRow("Chairs", self.chairs)
-        form.addRow("Replace", self.replace_combo)
+        return self.replace_combo
+
+    def _build_preview(self) -> None:
         self.preview_btn = QPushButton("Preview (dry run)")
         self.preview_btn.clicked.connect(self.preview)
         self.counts = QLabel("Choose providers and dates, then preview.")
@@ -128,24 +148,6 @@ class ApplyDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self.start_apply)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.preview_btn)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.buttons)
-        self.plan: engine.ApplicationPlan | None = None
-        self.apply_result: engine.ApplyResult | None = None
-        self.error: str | None = None
-        self._cancel = threading.Event()
-        self._signals: _ApplySignals | None = None
-        self.progress: QProgressDialog | None = None
-        for w in (self.from_edit, self.to_edit):
-            w.dateChanged.connect(self._invalidate)
-        for box in self.weekday_boxes:
-            box.toggled.connect(self._invalidate)
-        self.providers.itemChanged.connect(self._invalidate)
-        self.chairs.itemChanged.connect(self._invalidate)
 
     # ----- input -------------------------------------------------------------------------
     def set_providers(self, provider_ids: list[int]) -> None:
@@ -276,3 +278,15 @@ class ApplyDialog(QDialog):
             f"{outcome.days_total} days."
         )
         self.sig_applied.emit(outcome)
+
+
+def _checklist(entries: list[tuple[str, int]]) -> QListWidget:
+    """A list of unticked check boxes; each item carries its id (``Qt.UserRole``)."""
+    view = QListWidget()
+    for text, item_id in entries:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, item_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        view.addItem(item)
+    return view

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDrag,
@@ -14,8 +14,10 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QKeyEvent,
     QMouseEvent,
     QUndoCommand,
+    QUndoStack,
 )
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -287,3 +289,34 @@ def grid_content(
 def moved(slot: SlotSpec, key: int, start: int, end: int) -> SlotSpec:
     weekday, lane = split_key(key)
     return replace(slot, weekday=weekday, chair_index=lane, start=start, end=end)
+
+
+class GridKeys(QObject):
+    """Ctrl+Z / Ctrl+Shift+Z / Delete on the grid act on the builder's own undo history (not
+    on the window's), and Delete removes the selected slot."""
+
+    def __init__(self, grid: QWidget, undo_stack: QUndoStack, delete: Callable[[], object]) -> None:
+        super().__init__(grid)
+        self._stack = undo_stack
+        self._delete = delete
+        grid.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        ctrl_z = event.key() == Qt.Key.Key_Z and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        is_undo, is_redo = ctrl_z and not shift, ctrl_z and shift
+        is_delete = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        if not (is_undo or is_redo or is_delete):
+            return super().eventFilter(watched, event)
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+        elif is_undo:
+            self._stack.undo()
+        elif is_redo:
+            self._stack.redo()
+        else:
+            self._delete()
+        return True

@@ -4,53 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTime,
-)
-from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QListView,
-    QListWidget,
     QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
-    QTimeEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from orca_desk.services import schedule_templates, template_analytics
+from orca_desk.services import schedule_templates
 from orca_desk.services.schedule_templates import SlotSpec, TemplateRow, VersionRow
-from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.labels import time_edit_format
+from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.time_grid import in_scroll_area
 from orca_desk.views.templates.builder import (
     BLOCKED,
+    GridKeys,
     SlotCommand,
     SlotPalette,
     SlotStore,
@@ -60,41 +43,13 @@ from orca_desk.views.templates.builder import (
     moved,
     split_key,
 )
+from orca_desk.views.templates.list_model import ROLE_ROW, TemplateListModel
+from orca_desk.views.templates.side_panel import SlotProperties, VersionHistory
+
+if TYPE_CHECKING:
+    from orca_desk.views.templates.analytics_panel import AnalyticsPanel
 
 SNAP_STEPS = (5, 10, 15)
-ROLE_ROW = Qt.ItemDataRole.UserRole + 1
-
-
-class TemplateListModel(QAbstractListModel):
-    """Templates as a list (name, kind, version), over plain TemplateRow values."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[TemplateRow] = []
-
-    def set_rows(self, rows: list[TemplateRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            weeks = f" · weeks {'/'.join(r.rotation)}" if len(r.rotation) > 1 else ""
-            default = " ★" if r.is_default else ""
-            return f"{r.name}{default}\n{r.kind} template · v{r.version} · {r.slot_count} slots{weeks}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return r.description or r.name
-        if role == ROLE_ROW:
-            return r
-        return None
 
 
 class TemplatesScreen(Screen):
@@ -125,8 +80,26 @@ class TemplatesScreen(Screen):
         self.store.on_change = self._on_store_changed
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.analytics: AnalyticsPanel | None = None
+        """The analytics tab's panel, built (with QtCharts) when that tab is first shown."""
+        self.tabs = QTabWidget()
+        self.pages = LazyTabs(self.tabs)
+        self.pages.add(self._build_design_tab, "Design", now=True)
+        self.analytics_page = self.pages.add(self._build_analytics_tab, "Analytics")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        splitter = QSplitter()
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 1000])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(splitter)
+        self.reload_list()
 
-        # Left: the template list (model/view) and its buttons.
+    # ----- building -----------------------------------------------------------------------
+    def _build_list(self) -> QWidget:
+        """Left: the template list (model/view) and its buttons."""
         self.list_model = TemplateListModel(self)
         self.list_view = QListView()
         self.list_view.setModel(self.list_model)
@@ -147,11 +120,51 @@ class TemplatesScreen(Screen):
         row.addWidget(new_btn)
         row.addWidget(copy_btn)
         lv.addLayout(row)
+        return left
 
-        # Middle: toolbar, palette + grid.
+    def _build_design_tab(self) -> QWidget:
+        design = QWidget()
+        dv = QVBoxLayout(design)
+        dv.setContentsMargins(0, 0, 0, 0)
+        dv.addLayout(self._build_title_bar())
+        dv.addLayout(self._build_settings_bar())
+        middle = QHBoxLayout()
+        middle.addWidget(SlotPalette(self.ctx.clinic.types))
+        middle.addWidget(self._build_grid(), 1)
+        dv.addLayout(middle, 1)
+        self.hint = QLabel("")
+        self.hint.setStyleSheet("color: #b3261e;")
+        dv.addWidget(self.hint)
+        page = QWidget()
+        dl = QHBoxLayout(page)
+        dl.setContentsMargins(4, 4, 4, 4)
+        dl.addWidget(design, 1)
+        dl.addWidget(self._build_side())
+        return page
+
+    def _build_title_bar(self) -> QHBoxLayout:
         self.title = QLabel()
         self.title.setObjectName("templateTitle")
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        # A long template name elides instead of widening the whole window.
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(60)
+        self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
+        self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, "Undo"))
+        self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, "Redo"))
+        self.save_btn = QPushButton("Save version")
+        self.save_btn.setObjectName("primary")
+        self.save_btn.clicked.connect(self.save)
+        apply_btn = QPushButton("Apply…")
+        apply_btn.clicked.connect(self.open_apply_dialog)
+        bar = QHBoxLayout()
+        bar.addWidget(self.title, 1)
+        for w in (self.undo_btn, self.redo_btn, self.save_btn, apply_btn):
+            bar.addWidget(w)
+        return bar
+
+    def _build_settings_bar(self) -> QHBoxLayout:
+        """The layout settings get a row of their own so the screen fits a 1366-px desk monitor."""
         self.week_combo = QComboBox()
         self.week_combo.currentIndexChanged.connect(self._on_week_changed)
         add_week = QToolButton()
@@ -167,27 +180,13 @@ class TemplatesScreen(Screen):
             self.snap_combo.addItem(f"Snap {step} min", step)
         self.snap_combo.setCurrentIndex(2)
         self.snap_combo.currentIndexChanged.connect(self._on_snap_changed)
-        self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
-        self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, "Undo"))
-        self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, "Redo"))
-        self.save_btn = QPushButton("Save version")
-        self.save_btn.setObjectName("primary")
-        self.save_btn.clicked.connect(self.save)
-        apply_btn = QPushButton("Apply…")
-        apply_btn.clicked.connect(self.open_apply_dialog)
-        # A long template name elides instead of widening the whole window.
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.title.setMinimumWidth(60)
-        bar = QHBoxLayout()
-        bar.addWidget(self.title, 1)
-        for w in (self.undo_btn, self.redo_btn, self.save_btn, apply_btn):
-            bar.addWidget(w)
-        # The layout settings get a row of their own so the screen fits a 1366-px desk monitor.
         settings_bar = QHBoxLayout()
         for setting in (self.week_combo, add_week, self.chairs_combo, self.snap_combo):
             settings_bar.addWidget(setting)
         settings_bar.addStretch(1)
-        self.slot_palette = SlotPalette(ctx.clinic.types)
+        return settings_bar
+
+    def _build_grid(self) -> QWidget:
         self.grid = TemplateGrid()
         self.grid.snap = 15
         self.grid.set_hours(7 * 60, 19 * 60)
@@ -198,90 +197,39 @@ class TemplatesScreen(Screen):
         self.grid.sig_slot_dropped.connect(self._on_slot_dropped)
         self.grid.sig_drop_refused.connect(self._on_drop_refused)
         self.grid.sig_selection_changed.connect(self._on_selection_changed)
-        self.grid.installEventFilter(self)
+        GridKeys(self.grid, self.undo_stack, self.delete_selected)
         self.grid_scroll = in_scroll_area(self.grid)  # day and chair titles stay in view
-        self.hint = QLabel("")
-        self.hint.setStyleSheet("color: #b3261e;")
-        design = QWidget()
-        dv = QVBoxLayout(design)
-        dv.setContentsMargins(0, 0, 0, 0)
-        dv.addLayout(bar)
-        dv.addLayout(settings_bar)
-        middle = QHBoxLayout()
-        middle.addWidget(self.slot_palette)
-        middle.addWidget(self.grid_scroll, 1)
-        dv.addLayout(middle, 1)
-        dv.addWidget(self.hint)
+        return self.grid_scroll
 
-        # Right: the selected slot's properties and the version history.
-        self.props = QGroupBox("Selected slot")
-        form = QFormLayout(self.props)
-        # Shown instead of the fields while no slot is selected, so no slot looks selected.
-        self.no_selection = QLabel("Click a slot on the grid to change it, or drag a chip to add one.")
-        self.no_selection.setObjectName("hint")
-        self.no_selection.setWordWrap(True)
-        form.addRow(self.no_selection)
-        self.type_combo = QComboBox()
-        for t in ctx.clinic.types:
-            self.type_combo.addItem(t.name, t.id)
-        self.type_combo.addItem("Blocked", BLOCKED)
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText("e.g. Lunch")
-        self.start_edit, self.end_edit = QTimeEdit(), QTimeEdit()
-        for te in (self.start_edit, self.end_edit):
-            te.setDisplayFormat(time_edit_format(self.ctx.time_style()))
-        apply_props = QPushButton("Apply change")
-        apply_props.clicked.connect(self.apply_properties)
-        delete_btn = QPushButton("Delete slot")
-        delete_btn.clicked.connect(self.delete_selected)
-        form.addRow("Type", self.type_combo)
-        form.addRow("Reason", self.reason_edit)
-        form.addRow("Start", self.start_edit)
-        form.addRow("End", self.end_edit)
-        form.addRow(apply_props)
-        form.addRow(delete_btn)
-        self.props.setEnabled(False)
-        self.history = QListWidget()
-        empty_state(self.history, "Select a template to see its saved versions.")
-        restore = QPushButton("Restore as newest")
-        restore.clicked.connect(self.restore_selected_version)
-        hist_box = QGroupBox("Version history")
-        hv = QVBoxLayout(hist_box)
-        hv.addWidget(self.history, 1)
-        hv.addWidget(restore)
+    def _build_side(self) -> QWidget:
+        """Right: the selected slot's properties and the version history."""
+        self.props = SlotProperties(
+            self.ctx.clinic.types,
+            self.ctx.time_style(),
+            on_apply=self.apply_properties,
+            on_delete=self.delete_selected,
+        )
+        self.versions = VersionHistory(self.restore_version)
+        self.history = self.versions.list
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addWidget(self.props)
-        rv.addWidget(hist_box, 1)
+        rv.addWidget(self.versions, 1)
         right.setFixedWidth(250)
+        return right
 
-        self.analytics = AnalyticsPanel(ctx)
-        self.tabs = QTabWidget()
-        design_page = QWidget()
-        dl = QHBoxLayout(design_page)
-        dl.setContentsMargins(4, 4, 4, 4)
-        dl.addWidget(design, 1)
-        dl.addWidget(right)
-        self.tabs.addTab(design_page, "Design")
-        self.tabs.addTab(self.analytics, "Analytics")
-        self.tabs.currentChanged.connect(self._on_tab_changed)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 1000])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(splitter)
-        self.reload_list()
+    def _build_analytics_tab(self) -> QWidget:
+        from orca_desk.views.templates.analytics_panel import AnalyticsPanel  # QtCharts with it
+
+        self.analytics = AnalyticsPanel(self.ctx)
+        return self.analytics
 
     # ----- loading ------------------------------------------------------------------------
     def refresh(self) -> None:
         if self.undo_stack.isClean():
             self.reload_list(keep=self.current.id if self.current else None)
-        if self.tabs.currentIndex() == 1 and self.current is not None:
-            self.analytics.show_template(self.current.id)
+        self._show_analytics()
 
     def reload_list(self, keep: int | None = None) -> None:
         self.ctx.ops.read(
@@ -336,16 +284,11 @@ class TemplatesScreen(Screen):
         self.chairs_combo.blockSignals(True)
         self.chairs_combo.setCurrentIndex(self.chairs - 1)
         self.chairs_combo.blockSignals(False)
-        self.history.clear()
-        for v in history:
-            self.history.addItem(
-                f"v{v.number} · {v.created_by} · {v.created_text}\n{v.note} · {v.slot_count} slots"
-            )
-            self.history.item(self.history.count() - 1).setData(Qt.ItemDataRole.UserRole, v.number)
+        self.versions.show_versions(history)
         self.store.load(detail.slots)
         self.undo_stack.clear()
         self._update_title()
-        self.analytics.show_template(template_id)
+        self._show_analytics()
 
     def _fill_rotation_combo(self) -> None:
         self.week_combo.blockSignals(True)
@@ -466,42 +409,17 @@ class TemplatesScreen(Screen):
         )
 
     def _on_selection_changed(self, slot_id: int) -> None:
-        slot = self.store.slots.get(slot_id)
-        self.props.setEnabled(slot is not None)
-        self.props.setTitle("Selected slot" if slot is not None else "No slot selected")
-        self.no_selection.setVisible(slot is None)
-        form = self.props.layout()
-        assert isinstance(form, QFormLayout)
-        for row in range(1, form.rowCount()):  # the fields, hidden while they would show nothing
-            form.setRowVisible(row, slot is not None)
-        if slot is None:
-            return
-        index = self.type_combo.findData(BLOCKED if slot.blocked else slot.type_id)
-        self.type_combo.setCurrentIndex(max(0, index))
-        self.reason_edit.setText(slot.reason)
-        self.start_edit.setTime(QTime(slot.start // 60, slot.start % 60))
-        self.end_edit.setTime(QTime(slot.end // 60 % 24, slot.end % 60))
+        self.props.show_slot(self.store.slots.get(slot_id))
 
     def apply_properties(self) -> bool:
         slot_id = self.grid.selected_id
         before = self.store.slots.get(slot_id)
         if before is None:
             return False
-        kind = self.type_combo.currentData()
-        start = self.start_edit.time().hour() * 60 + self.start_edit.time().minute()
-        end = self.end_edit.time().hour() * 60 + self.end_edit.time().minute()
-        end = 24 * 60 if end == 0 else end
-        after = replace(
-            before,
-            start=start,
-            end=end,
-            blocked=kind == BLOCKED,
-            type_id=None if kind == BLOCKED else int(kind),
-            reason=(self.reason_edit.text().strip() or "Blocked") if kind == BLOCKED else "",
-        )
+        after = self.props.edited(before)
         if after == before:
             return False
-        if end <= start:
+        if after.end <= after.start:
             self.hint.setText("The slot must end after it starts.")
             return False
         clash = self.store.conflict(after, ignore_id=slot_id)
@@ -522,29 +440,6 @@ class TemplatesScreen(Screen):
             SlotCommand(self.store, slot_id, before, None, f"Delete {self._describe(before)}")
         )
         return True
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Z / Ctrl+Shift+Z / Delete on the grid act on this builder's own undo history."""
-        if watched is self.grid and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
-            assert isinstance(event, QKeyEvent)
-            ctrl_z = event.key() == Qt.Key.Key_Z and bool(
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            )
-            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            is_undo, is_redo = ctrl_z and not shift, ctrl_z and shift
-            is_delete = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-            if is_undo or is_redo or is_delete:
-                if event.type() == QEvent.Type.ShortcutOverride:
-                    event.accept()
-                    return True
-                if is_undo:
-                    self.undo_stack.undo()
-                elif is_redo:
-                    self.undo_stack.redo()
-                else:
-                    self.delete_selected()
-                return True
-        return super().eventFilter(watched, event)
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self._update_title()
@@ -598,12 +493,6 @@ class TemplatesScreen(Screen):
                 self.open_template(self.current.id)
 
         return done
-
-    def restore_selected_version(self) -> None:
-        item = self.history.currentItem()
-        if item is None or self.current is None:
-            return
-        self.restore_version(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def restore_version(self, number: int) -> VersionRow | None:
         if self.current is None:
@@ -676,10 +565,14 @@ class TemplatesScreen(Screen):
 
         dialog = ApplyDialog(self.ctx, self.current, parent=self)
         dialog.exec()
-        self.analytics.show_template(self.current.id)
+        self._show_analytics()
 
-    def _on_tab_changed(self, index: int) -> None:
-        if index == 1 and self.current is not None:
+    def _on_tab_changed(self, _index: int) -> None:
+        self._show_analytics()
+
+    def _show_analytics(self) -> None:
+        """The analytics of the open template, read only while their tab is on view."""
+        if self.analytics is not None and self.tabs.currentWidget() is self.analytics_page and self.current:
             self.analytics.show_template(self.current.id)
 
     def _refused(self, title: str) -> Callable[[str], None]:
@@ -691,124 +584,3 @@ class TemplatesScreen(Screen):
                 QMessageBox.warning(self, title, message)
 
         return show
-
-
-class AnalyticsPanel(QWidget):
-    """Fill rate of the template's applied slots (a chart by weekday and time of day) and a table."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.chart = QChart()
-        self.chart.setTitle("Fill rate of applied slots")
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.chart_view = chart_view(self.chart)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["", "Slots", "Booked", "Fill rate"])
-        empty_state(self.table, "No applied slots yet: Apply to dates… puts a template on the calendar.")
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.usage = QTableWidget(0, 6)
-        self.usage.setHorizontalHeaderLabels(
-            ["Version", "Applications", "Slots", "Providers", "Locations", "Dates"]
-        )
-        empty_state(self.usage, "This template was never applied: Apply to dates… puts it on the calendar.")
-        self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.usage.verticalHeader().setVisible(False)
-        self.summary = QLabel()
-        self.report: template_analytics.FillReport | None = None
-        layout = QVBoxLayout(self)
-        self.allowed = may_view_analytics(ctx.actor)
-        if not self.allowed:  # the figures are never read for a role without the permission
-            layout.addWidget(no_analytics_page())
-            return
-        layout.addWidget(self.summary)
-        row = QHBoxLayout()
-        row.addWidget(self.chart_view, 3)
-        row.addWidget(self.table, 2)
-        layout.addLayout(row, 3)
-        layout.addWidget(QLabel("<b>Where and when it was applied</b>"))
-        layout.addWidget(self.usage, 1)
-
-    def show_template(self, template_id: int) -> None:
-        if not self.allowed:
-            return
-        self.ctx.ops.read(
-            lambda s: (
-                template_analytics.fill_report(s, self.ctx.actor, template_id=template_id),
-                template_analytics.template_usage(s, self.ctx.actor, template_id=template_id),
-            ),
-            parent=self,
-            on_done=self._show,
-            title="Analytics not loaded",
-            background=False,
-        )
-
-    def _show(self, loaded: tuple[template_analytics.FillReport, list[template_analytics.UsageRow]]) -> None:
-        report, usage = loaded
-        self.report = report
-        o = report.overall
-        self.summary.setText(
-            f"<b>{o.booked:,} of {o.slots:,}</b> bookable slots booked ({o.rate:.0%}); "
-            f"{report.matched_type:,} booked with the slot's intended type "
-            f"({report.match_rate:.0%} of booked)."
-        )
-        sections = [
-            ("Overall", (o,)),
-            ("By type", report.by_type),
-            ("By weekday", report.by_weekday),
-            ("By time of day", report.by_time_of_day),
-        ]
-        rows: list[tuple[str, str, str, str, bool]] = []
-        for title, group in sections:
-            rows.append((title, "", "", "", True))
-            rows += [
-                (f"   {r.label}", f"{r.slots:,}", f"{r.booked:,}", f"{r.rate:.0%}", False) for r in group
-            ]
-        self.table.setRowCount(len(rows))
-        for i, (a, b, c, d, bold) in enumerate(rows):
-            for j, text in enumerate((a, b, c, d)):
-                item = QTableWidgetItem(text)
-                if bold:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                if j:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(i, j, item)
-        self.usage.setRowCount(len(usage))
-        for i, u in enumerate(usage):
-            dates = f"{u.first_day:%-d %b %Y} – {u.last_day:%-d %b %Y}" if u.first_day and u.last_day else ""
-            for j, text in enumerate(
-                (
-                    f"v{u.version_number}",
-                    str(u.applications),
-                    f"{u.slots:,}",
-                    str(u.providers),
-                    u.locations,
-                    dates,
-                )
-            ):
-                self.usage.setItem(i, j, QTableWidgetItem(text))
-        self._draw_chart(report)
-
-    def _draw_chart(self, report: template_analytics.FillReport) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
-        labels = [r.label for r in report.by_weekday] + [r.label for r in report.by_time_of_day]
-        rate = QBarSet("Fill rate %")
-        rate.append([round(r.rate * 100, 1) for r in (*report.by_weekday, *report.by_time_of_day)])
-        rate.setColor("#2f6fb3")
-        series = QBarSeries()
-        series.append(rate)
-        self.chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(labels or ["—"])
-        y = QValueAxis()
-        y.setRange(0, 100)
-        y.setLabelFormat("%d%%")
-        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)

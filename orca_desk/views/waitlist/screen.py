@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,22 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import waitlist
+from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
 from orca_desk.services.waitlist import analytics as waitlist_analytics
-from orca_desk.ui.charts import (
-    analytics_page,
-    chart_view,
-    may_view_analytics,
-    no_analytics_page,
-    show_count_bars,
-)
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
-from orca_desk.ui.rows_table import RowsModel, selected, table
+from orca_desk.ui.lazy_tabs import LatestRead, LazyTabs
+from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.waitlist.entry_dialog import EntryDialog
 
+NOBODY_WAITING = "Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"
+SIZED_ROWS = 60
 RESPONSES = {"Accepted — book it": "accepted", "Declined": "declined", "No answer": "no_response"}
 
 
@@ -101,6 +97,22 @@ class WaitlistScreen(Screen):
             ],
             cell_tooltips=True,
         )
+        self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]](
+            [
+                ("", lambda r: r[0]),
+                ("Name", lambda r: r[1].name),
+                ("Openings", lambda r: r[1].openings),
+                ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
+                ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
+                ("Offers sent", lambda r: r[1].offers),
+                ("Booked", lambda r: r[1].booked),
+            ],
+            cell_tooltips=True,
+        )
+        # The long waitlist loads off the UI thread; only the newest load is shown.
+        self.entries_load = LatestRead[list[EntryRow]](
+            lambda: self.ctx.ops, self, self._show_entries, self._entries_failed
+        )
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)  # the hold timers tick
@@ -108,10 +120,12 @@ class WaitlistScreen(Screen):
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
+        # Each tab is built when first shown, and a reload reads only what the tab on view shows.
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._openings_tab(), "Openings && offers")
-        self.tabs.addTab(self._entries_tab(), "Waitlist")
-        self.tabs.addTab(self._analytics_tab(), "Analytics")
+        self.pages = LazyTabs(self.tabs)
+        self.openings_page = self.pages.add(self._openings_tab, "Openings && offers", now=True)
+        self.entries_page = self.pages.add(self._entries_tab, "Waitlist")
+        self.analytics_page = self.pages.add(self._analytics_tab, "Analytics")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.tabs)
@@ -186,11 +200,10 @@ class WaitlistScreen(Screen):
         return split
 
     def _entries_tab(self) -> QWidget:
-        self.entries_view = table(
-            self.entries,
-            6,
-            empty=("Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"),
-        )
+        self.entries_view = table(self.entries, 6)
+        # Column widths from the first rows: measuring all of a long list holds the UI thread.
+        self.entries_view.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
+        self.entries_empty = empty_state(self.entries_view, NOBODY_WAITING)
         self.btn_add = QPushButton("Add entry…")
         self.btn_edit = QPushButton("Edit…")
         self.btn_remove = QPushButton("Remove")
@@ -215,24 +228,19 @@ class WaitlistScreen(Screen):
         return w
 
     def _analytics_tab(self) -> QWidget:
+        # QtCharts loads with the first analytics tab shown, not with the screen.
+        from PySide6.QtCharts import QChart
+
+        from orca_desk.ui.charts import analytics_page, chart_view, no_analytics_page
+
+        if not self._may_view_analytics():
+            return no_analytics_page()
         self.chart = QChart()
         self.chart.setTitle("Offers and bookings by channel (last 90 days)")
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = chart_view(self.chart)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
-        self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]](
-            [
-                ("", lambda r: r[0]),
-                ("Name", lambda r: r[1].name),
-                ("Openings", lambda r: r[1].openings),
-                ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
-                ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
-                ("Offers sent", lambda r: r[1].offers),
-                ("Booked", lambda r: r[1].booked),
-            ],
-            cell_tooltips=True,
-        )
         self.groups_view = table(
             self.groups,
             1,
@@ -240,9 +248,10 @@ class WaitlistScreen(Screen):
                 "No openings in the last 90 days: cancellations offered to the waitlist are counted here."
             ),
         )
-        if not may_view_analytics(self.ctx.actor):
-            return no_analytics_page()
         return analytics_page(self.summary, self.chart_view, "By provider and location", self.groups_view)
+
+    def _may_view_analytics(self) -> bool:
+        return self.ctx.actor.can(VIEW_ANALYTICS)  # as ui.charts.may_view_analytics
 
     # ----- loading --------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
@@ -256,29 +265,49 @@ class WaitlistScreen(Screen):
 
     def refresh(self) -> None:
         now = self.ctx.clock.now()
-        analytics = may_view_analytics(self.ctx.actor)
-
-        def load(s: Any) -> tuple[list[OpeningRow], list[Any], Any]:
-            stats = (
-                waitlist_analytics.offer_analytics(
-                    s, self.ctx.actor, start=now - timedelta(days=90), end=now + timedelta(days=1)
+        page = self.tabs.currentWidget()
+        if page is self.entries_page:
+            self.entries_summary.setText("Loading the waitlist…")
+            if not self.entries.rows:
+                self.entries_empty.setText("Loading the waitlist…")
+            self.entries_load.start(lambda s: waitlist.list_entries(s, now=now))
+            return
+        self.entries_load.cancel()
+        if page is self.analytics_page:
+            if self._may_view_analytics():
+                self.ctx.ops.read(
+                    lambda s: waitlist_analytics.offer_analytics(
+                        s, self.ctx.actor, start=now - timedelta(days=90), end=now + timedelta(days=1)
+                    ),
+                    parent=self,
+                    on_done=self._show_analytics,
+                    background=False,
                 )
-                if analytics
-                else None
-            )
-            return waitlist.list_openings(s, now=now), waitlist.list_entries(s, now=now), stats
+            return
+        self.ctx.ops.read(
+            lambda s: waitlist.list_openings(s, now=now),
+            parent=self,
+            on_done=self._show_openings,
+            background=False,
+        )
 
-        self.ctx.ops.read(load, parent=self, on_done=self._show, background=False)
+    def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Block until a pending background load has been shown (the screenshot, tests)."""
+        return self.entries_load.wait(timeout_ms)
 
-    def _show(self, loaded: tuple[list[OpeningRow], list[Any], Any]) -> None:
-        openings, entries, stats = loaded
-        selected = self.selected_opening()
-        self.openings.set_rows(openings)
+    def _show_entries(self, entries: list[EntryRow]) -> None:
         self.entries.set_rows(entries)
+        self.entries_empty.setText(NOBODY_WAITING)
         notified = sum(e.status == "notified" for e in entries)
         self.entries_summary.setText(f"{len(entries)} on the list · {notified} notified (holding a slot)")
-        if stats is not None:
-            self._show_analytics(stats)
+
+    def _entries_failed(self, message: str) -> None:
+        self.entries_summary.setText(f"The waitlist could not be loaded: {message}")
+        self.entries_empty.setText("The waitlist could not be loaded.")
+
+    def _show_openings(self, openings: list[OpeningRow]) -> None:
+        selected = self.selected_opening()
+        self.openings.set_rows(openings)
         ids = [o.id for o in openings]
         if selected is not None and selected.id in ids:
             self.openings_view.selectRow(ids.index(selected.id))
@@ -314,6 +343,8 @@ class WaitlistScreen(Screen):
             self.matches_view.selectRow(0)
 
     def _show_analytics(self, a: waitlist_analytics.WaitlistAnalytics) -> None:
+        from orca_desk.ui.charts import show_count_bars
+
         show_count_bars(
             self.chart,
             [f"{c.channel.upper()} · {c.conversion:.0%}" for c in a.channels],
@@ -344,6 +375,8 @@ class WaitlistScreen(Screen):
         return selected(self.offers_view, self.offers)
 
     def selected_entry(self) -> EntryRow | None:
+        if not self.pages.built(self.entries_page):
+            return None
         return selected(self.entries_view, self.entries)
 
     # ----- actions --------------------------------------------------------------------------

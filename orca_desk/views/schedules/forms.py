@@ -1,0 +1,134 @@
+"""The forms of the Schedules screen's holidays and blocks tabs (built with their tabs)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTimeEdit,
+    QWidget,
+)
+
+from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import time_edit_format
+
+BLOCK_COLOURS = [
+    ("Sand", "#c9b8a6"),
+    ("Grey", "#9aa5b1"),
+    ("Rose", "#e3a6ae"),
+    ("Sky", "#9cc3e6"),
+    ("Mint", "#a8d5ba"),
+]
+REPEATS = [
+    ("Does not repeat", ""),
+    ("Every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    ("Every week", "FREQ=WEEKLY"),
+    ("Every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
+    ("Custom rule (RRULE)…", "custom"),
+]
+
+
+class ScheduleForms:
+    """The inputs of "Add an exception" and "Add a block", part of the Schedules screen."""
+
+    ctx: AppContext
+    time_fmt: str
+
+    def _build_exception_form(self) -> QGroupBox:
+        self.x_kind = QComboBox()
+        for label, kind in (
+            ("Time off (this provider)", "time_off"),
+            ("Holiday (whole clinic)", "holiday"),
+            ("Holiday (one location)", "location_holiday"),
+            ("Extra working day (this provider)", "extra_day"),
+        ):
+            self.x_kind.addItem(label, kind)
+        self.x_from, self.x_to = QDateEdit(), QDateEdit()
+        for d in (self.x_from, self.x_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.x_partial = QCheckBox("Part of the day")
+        self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
+        for edit in (self.x_start, self.x_end):
+            edit.setDisplayFormat(time_edit_format(self.time_fmt))
+        self.x_type = QComboBox()
+        for kind in ("vacation", "sick", "training", "other"):
+            self.x_type.addItem(kind.capitalize(), kind)
+        self.x_location = QComboBox()
+        for loc in self.ctx.clinic.locations:
+            self.x_location.addItem(loc.name, loc.id)
+        self.x_name = QLineEdit()
+        self.x_name.setPlaceholderText("e.g. Thanksgiving, Family trip")
+        form = QFormLayout()
+        form.addRow("Kind", self.x_kind)
+        form.addRow("Days", _row(self.x_from, QLabel("to"), self.x_to))
+        form.addRow("", _row(self.x_partial, self.x_start, QLabel("–"), self.x_end))
+        form.addRow("Type", self.x_type)
+        form.addRow("Location", self.x_location)
+        form.addRow("Name", self.x_name)
+        group = QGroupBox("Add an exception")
+        group.setLayout(form)
+        return group
+
+    def _build_block_form(self) -> QGroupBox:
+        self.b_location = QComboBox()
+        for loc in self.ctx.clinic.locations:
+            self.b_location.addItem(loc.name, loc.id)
+        self.b_location.currentIndexChanged.connect(self._fill_block_targets)
+        self.b_target = QComboBox()
+        self.b_day = QDateEdit()
+        self.b_day.setCalendarPopup(True)
+        self.b_day.setDisplayFormat("yyyy-MM-dd")
+        self.b_start, self.b_end = QTimeEdit(QTime(12, 0)), QTimeEdit(QTime(13, 0))
+        for t in (self.b_start, self.b_end):
+            t.setDisplayFormat(time_edit_format(self.time_fmt))
+        self.b_reason = QLineEdit()
+        self.b_reason.setPlaceholderText("e.g. Staff meeting, Lunch, Training")
+        self.b_colour = QComboBox()
+        for label, colour in BLOCK_COLOURS:
+            self.b_colour.addItem(label, colour)
+        self.b_repeat = QComboBox()
+        for label, rule in REPEATS:
+            self.b_repeat.addItem(label, rule)
+        self.b_rrule = QLineEdit()
+        self.b_rrule.setPlaceholderText("FREQ=WEEKLY;BYDAY=WE;COUNT=10")
+        self.b_rrule.setEnabled(False)
+        self.b_repeat.currentIndexChanged.connect(
+            lambda _i: self.b_rrule.setEnabled(self.b_repeat.currentData() == "custom")
+        )
+        form = QFormLayout()
+        form.addRow("Location", self.b_location)
+        form.addRow("Blocks", self.b_target)
+        form.addRow("When", _row(self.b_day, self.b_start, QLabel("–"), self.b_end))
+        form.addRow("Reason", self.b_reason)
+        form.addRow("Colour", self.b_colour)
+        rep = QHBoxLayout()
+        rep.addWidget(self.b_repeat)
+        rep.addWidget(self.b_rrule, 1)
+        form.addRow("Repeat", rep)
+        group = QGroupBox("Add a block")
+        group.setLayout(form)
+        return group
+
+    def _fill_block_targets(self) -> None:
+        self.b_target.clear()
+        self.b_target.addItem("This provider", ("provider", None))
+        self.b_target.addItem("Everyone at the location", ("location", None))
+        for c in self.ctx.clinic.chairs_at(int(self.b_location.currentData())):
+            self.b_target.addItem(f"Chair: {c.name}", ("chair", c.id))
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    """``widgets`` side by side, then the rest of the line empty."""
+    row = QHBoxLayout()
+    for w in widgets:
+        row.addWidget(w)
+    row.addStretch(1)
+    return row
