@@ -52,7 +52,31 @@ class ApiKeysTab(QWidget):
         )
         self.revoke_button = QPushButton(self.tr("Revoke selected key…"))
         self.revoke_button.clicked.connect(self.revoke_selected)
+        form = self._build_new_key_form()
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint(
+                self.tr(
+                    "Other systems call the clinic API (/api/v1 on the patient-link gateway) with "
+                    "these keys. Every call is audited; a revoked key stops working at once."
+                )
+            )
+        )
+        layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.revoke_button)
+        layout.addLayout(row)
+        layout.addWidget(form)
+        may = ctx.actor.can(ADMIN)
+        for w in (self.revoke_button, self.create_button, self.name, *self.scope_boxes.values()):
+            w.setEnabled(may)
+        if not may:
+            self.error_label.setText(self.tr("Only an administrator can make or revoke API keys."))
+        self.refresh()
+
+    def _build_new_key_form(self) -> QGroupBox:
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("What the key is for, e.g. Practice website"))
         self.scope_boxes: dict[str, QCheckBox] = {}
@@ -96,28 +120,7 @@ class ApiKeysTab(QWidget):
         fl.addLayout(key_row)
         fl.addWidget(self.new_key_note)
         fl.addWidget(self.error_label)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            hint(
-                self.tr(
-                    "Other systems call the clinic API (/api/v1 on the patient-link gateway) with "
-                    "these keys. Every call is audited; a revoked key stops working at once."
-                )
-            )
-        )
-        layout.addWidget(self.view, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.revoke_button)
-        layout.addLayout(row)
-        layout.addWidget(form)
-        may = ctx.actor.can(ADMIN)
-        for w in (self.revoke_button, self.create_button, self.name, *self.scope_boxes.values()):
-            w.setEnabled(may)
-        if not may:
-            self.error_label.setText(self.tr("Only an administrator can make or revoke API keys."))
-        self.refresh()
+        return form
 
     # ----- data ---------------------------------------------------------------------------
     def _when(self, at: object) -> str:
