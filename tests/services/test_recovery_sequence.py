@@ -41,7 +41,7 @@ def test_the_defaults_are_shown_until_a_manager_saves(db, clinic_id, manager):
     assert shown.saved and shown.steps == GOOD
     assert shown.cause_kinds == ("no_show",) and shown.lost_after_days == 21
     assert [a.after["steps"] for a in audits] == [
-        ["SMS same day (before 20:00)", "Email after 3 days", "Staff call after 6 days"]
+        ["SMS same day (before 8:00 PM)", "Email after 3 days", "Staff call after 6 days"]
     ]
 
 
