@@ -228,6 +228,7 @@ WARM_FIRST = (
     "orca_desk.services.messaging.outbox",
     "orca_desk.services.recovery",
     "orca_desk.services.administration",
+    "orca_desk.services.confirmations",
 )
 # Parts of screens built when first shown (a tab, a chart, a dialog): warmed after the screens.
 WARM_LATER = (
@@ -255,7 +256,10 @@ def warm_screens(specs: list[ScreenSpec], on_done: Callable[[], None] | None = N
         if pending:
             importlib.import_module(pending.pop(0))
             QTimer.singleShot(0, next_one)
-        elif on_done is not None:
+            return
+        # What was imported lives as long as the app, as start-up's objects: later collections skip it.
+        gc.freeze()
+        if on_done is not None:
             on_done()
 
     next_one()
