@@ -215,17 +215,52 @@ class LazyScreen:
         return getattr(self.load(), attribute)
 
 
-def warm_screens(specs: list[ScreenSpec]) -> None:
-    """Import the screens not shown yet, one per turn of the event loop, so the first click on
-    one is quick and the window stays responsive meanwhile."""
+# Imported before the screens in the warm-up, each in its own turn so no turn is long: services
+# most screens reach on first open (the clinic's time format reads the settings, which load the
+# providers and their HTTP client), and the heaviest parts of the screens' services.
+WARM_FIRST = (
+    "urllib3",
+    "requests",
+    "orca_desk.services.clinic_settings",
+    "phonenumbers",
+    "orca_desk.ui.export_button",
+    "sqlalchemy.dialects.postgresql",
+    "orca_desk.services.messaging.outbox",
+    "orca_desk.services.recovery",
+    "orca_desk.services.administration",
+    "orca_desk.services.confirmations",
+)
+# Parts of screens built when first shown (a tab, a chart, a dialog): warmed after the screens.
+WARM_LATER = (
+    "PySide6.QtCharts",
+    "orca_desk.ui.charts",
+    "orca_desk.views.schedules.find_opening",
+    "orca_desk.views.templates.analytics_panel",
+    "orca_desk.views.templates.apply_dialog",
+    "orca_desk.views.reminders.analytics_panel",
+    "orca_desk.views.settings.templates_editor",
+    "orca_desk.views.campaigns.wizard",
+)
+
+
+def warm_screens(specs: list[ScreenSpec], on_done: Callable[[], None] | None = None) -> None:
+    """Import the screens not shown yet, their services and their parts built on demand, one
+    module per turn of the event loop, so the first click on one is quick and the window stays
+    responsive meanwhile; ``on_done`` runs after the last."""
     from PySide6.QtCore import QTimer
 
-    pending = [spec.factory for spec in specs if isinstance(spec.factory, LazyScreen)]
+    screens = [spec.factory.module for spec in specs if isinstance(spec.factory, LazyScreen)]
+    pending = [*WARM_FIRST, *screens, *WARM_LATER]
 
     def next_one() -> None:
         if pending:
-            pending.pop(0).load()
+            importlib.import_module(pending.pop(0))
             QTimer.singleShot(0, next_one)
+            return
+        # What was imported lives as long as the app, as start-up's objects: later collections skip it.
+        gc.freeze()
+        if on_done is not None:
+            on_done()
 
     next_one()
 

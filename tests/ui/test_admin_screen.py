@@ -249,3 +249,14 @@ def test_a_tab_is_filled_when_first_shown_and_keeps_up_after(qtbot, ctx):
         s.scalars(select(Chair).where(Chair.name == "Chair 3")).one().name = "Bay 3"
     screen.refresh()  # shown once: a hidden tab reloads with the others
     assert "Bay 3" in [c.name for c in screen.chairs.model.rows]
+
+
+def test_only_the_tab_on_view_is_built_until_another_is_shown(qtbot, ctx):
+    from orca_desk.views.admin.editor import EditorTab
+
+    screen = _screen(qtbot, ctx)
+    assert [type(t).__name__ for t in screen.findChildren(EditorTab)] == ["LocationsTab"]
+    screen.tabs.setCurrentIndex(3)  # a click on "Appointment types"
+    assert screen.tabs.currentWidget() is screen.types and screen.types.isVisible()
+    assert screen.tabs.tabText(3) == "Appointment types" and screen.tabs.count() == 5
+    assert len(screen.findChildren(EditorTab)) == 2

@@ -6,7 +6,14 @@ import json
 import subprocess
 import sys
 
-from orca_desk.app import LazyScreen, default_screens, install_lazy_print_dialog, warm_screens
+from orca_desk.app import (
+    WARM_FIRST,
+    WARM_LATER,
+    LazyScreen,
+    default_screens,
+    install_lazy_print_dialog,
+    warm_screens,
+)
 from orca_desk.ui.screen import Screen
 
 NOT_AT_START = (
@@ -95,6 +102,13 @@ def test_warming_runs_through_every_screen_class(main_window, qtbot):
     modules = [spec.factory.module for spec in specs if isinstance(spec.factory, LazyScreen)]
     warm_screens(specs)
     qtbot.waitUntil(lambda: all(m in sys.modules for m in modules), timeout=20_000)
+
+
+def test_warming_imports_the_screens_parts_and_says_when_it_is_done(main_window, qtbot):
+    done: list[bool] = []
+    warm_screens(default_screens(), on_done=lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+    assert all(m in sys.modules for m in (*WARM_FIRST, *WARM_LATER))
 
 
 def test_an_in_process_gui_run_gives_collection_back(tmp_path):

@@ -6,7 +6,10 @@ set-up read-only, with a line saying why. Every rule is in ``services/administra
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout
+from collections.abc import Callable
+from typing import Any, cast
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from orca_desk.services import administration as adm
 from orca_desk.services.security import ADMIN, MANAGE_CLINIC
@@ -32,33 +35,24 @@ class AdministrationScreen(Screen):
             "QLabel#adminNote { background: #fff4d6; border: 1px solid #f0d58c;"
             " border-radius: 6px; padding: 6px 10px; }"
         )
-        self.locations = LocationsTab(ctx)
-        self.chairs = ChairsTab(ctx)
-        self.providers = ProvidersTab(ctx)
-        self.types = TypesTab(ctx)
-        self.staff = StaffTab(ctx)
+        self.can_edit = ctx.actor.can(MANAGE_CLINIC)
+        self.is_admin = ctx.actor.can(ADMIN)
+        self.data: adm.AdminData | None = None
+        # Each tab is built when first shown or asked for: the screen opens with one built.
+        self._built: dict[str, EditorTab[Any]] = {}
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.locations, self.tr("Locations"))
-        self.tabs.addTab(self.chairs, self.tr("Chairs"))
-        self.tabs.addTab(self.providers, self.tr("Providers"))
-        self.tabs.addTab(self.types, self.tr("Appointment types"))
-        self.tabs.addTab(self.staff, self.tr("Staff users"))
-        clinic_tabs: list[EditorTab] = [self.locations, self.chairs, self.providers, self.types]  # type: ignore[type-arg]
-        for tab in clinic_tabs:
-            tab.sig_saved.connect(self._on_clinic_saved)
-        self.staff.sig_saved.connect(self._on_staff_saved)
-        self.providers.sig_open_schedules.connect(lambda: self.sig_show_screen.emit("schedules"))
-
-        can_edit = ctx.actor.can(MANAGE_CLINIC)
-        is_admin = ctx.actor.can(ADMIN)
-        for tab in clinic_tabs:
-            tab.set_editable(can_edit)
-        self.staff.set_editable(is_admin)
-        if not is_admin:
-            self.staff.empty.setText(self.tr("Only an administrator sees and manages staff users and roles."))
-            self.staff.form_box.hide()
-            self.staff.show_archived.hide()
-        if not can_edit:
+        self.titles = (
+            self.tr("Locations"),
+            self.tr("Chairs"),
+            self.tr("Providers"),
+            self.tr("Appointment types"),
+            self.tr("Staff users"),
+        )
+        for title in self.titles:
+            self.tabs.addTab(QWidget(), title)
+        self.tabs.currentChanged.connect(self._on_current)
+        self._tab("locations")
+        if not self.can_edit:
             role = adm.ROLE_LABELS.get(ctx.actor.role, ctx.actor.role)
             self.note.setText(
                 self.tr(
@@ -83,6 +77,73 @@ class AdministrationScreen(Screen):
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
+    _TABS: tuple[tuple[str, Callable[[AppContext], EditorTab[Any]]], ...] = (
+        ("locations", LocationsTab),
+        ("chairs", ChairsTab),
+        ("providers", ProvidersTab),
+        ("types", TypesTab),
+        ("staff", StaffTab),
+    )
+
+    @property
+    def locations(self) -> LocationsTab:
+        return cast(LocationsTab, self._tab("locations"))
+
+    @property
+    def chairs(self) -> ChairsTab:
+        return cast(ChairsTab, self._tab("chairs"))
+
+    @property
+    def providers(self) -> ProvidersTab:
+        return cast(ProvidersTab, self._tab("providers"))
+
+    @property
+    def types(self) -> TypesTab:
+        return cast(TypesTab, self._tab("types"))
+
+    @property
+    def staff(self) -> StaffTab:
+        return cast(StaffTab, self._tab("staff"))
+
+    def _on_current(self, index: int) -> None:
+        self._tab(self._TABS[index][0])
+
+    def _tab(self, key: str) -> EditorTab[Any]:
+        """The tab ``key``, built now in place of its empty page if it was not yet."""
+        tab = self._built.get(key)
+        if tab is not None:
+            return tab
+        index = [k for k, _make in self._TABS].index(key)
+        tab = self._TABS[index][1](self.ctx)
+        self._built[key] = tab
+        self._set_up(key, tab)
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, self.titles[index])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        if self.data is not None:
+            self._fill(key, tab, self.data)
+        return tab
+
+    def _set_up(self, key: str, tab: EditorTab[Any]) -> None:
+        if key == "staff":
+            tab.sig_saved.connect(self._on_staff_saved)
+            tab.set_editable(self.is_admin)
+            if not self.is_admin:
+                tab.empty.setText(self.tr("Only an administrator sees and manages staff users and roles."))
+                tab.form_box.hide()
+                tab.show_archived.hide()
+            return
+        tab.sig_saved.connect(self._on_clinic_saved)
+        tab.set_editable(self.can_edit)
+        if isinstance(tab, ProvidersTab):
+            tab.sig_open_schedules.connect(lambda: self.sig_show_screen.emit("schedules"))
+
     def refresh(self) -> None:
         self.ctx.ops.read(
             lambda s: adm.load_admin(s, self.ctx.actor), parent=self, on_done=self._show, background=False
@@ -90,13 +151,16 @@ class AdministrationScreen(Screen):
 
     def _show(self, data: adm.AdminData) -> None:
         self.data = data
-        self.chairs.set_locations(data.locations)
-        self.providers.set_chairs(data.chairs)
-        self.locations.set_rows(data.locations)
-        self.chairs.set_rows(data.chairs)
-        self.providers.set_rows(data.providers)
-        self.types.set_rows(data.types)
-        self.staff.set_rows(data.staff)
+        for key, tab in self._built.items():
+            self._fill(key, tab, data)
+
+    @staticmethod
+    def _fill(key: str, tab: EditorTab[Any], data: adm.AdminData) -> None:
+        if isinstance(tab, ChairsTab):
+            tab.set_locations(data.locations)
+        elif isinstance(tab, ProvidersTab):
+            tab.set_chairs(data.chairs)
+        tab.set_rows(getattr(data, key))
 
     # The rows were reloaded already: the write's changes reach this screen.
     def _on_clinic_saved(self, message: str) -> None:

@@ -9,7 +9,6 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,13 +23,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import at_risk, local_time, recovery
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
-from orca_desk.ui.charts import (
-    analytics_page,
-    chart_view,
-    may_view_analytics,
-    no_analytics_page,
-    show_count_bars,
-)
+from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
@@ -245,6 +238,11 @@ class RecoveryScreen(Screen):
         v.addWidget(self.risky_view, 1)
 
     def _metrics_tab(self, v: QVBoxLayout) -> None:
+        # QtCharts loads with the tab that draws one, not with the screen.
+        from PySide6.QtCharts import QChart
+
+        from orca_desk.ui.charts import analytics_page, chart_view, may_view_analytics, no_analytics_page
+
         if not may_view_analytics(self.ctx.actor):
             v.addWidget(no_analytics_page())
             return
@@ -281,7 +279,7 @@ class RecoveryScreen(Screen):
         """Reload the cases off the UI thread (with their 90-day figures: a few tens of milliseconds
         on a large clinic); the list on view stays until the new one arrives."""
         now = self.ctx.clock.now()
-        actor, analytics = self.ctx.actor, may_view_analytics(self.ctx.actor)
+        actor, analytics = self.ctx.actor, self.ctx.actor.can(VIEW_ANALYTICS)
         self._asked += 1
         asked = self._asked
         self.ctx.ops.read(
@@ -365,6 +363,8 @@ class RecoveryScreen(Screen):
         )
 
     def _show_metric_figures(self, m: RecoveryMetrics) -> None:
+        from orca_desk.ui.charts import show_count_bars
+
         self.metrics_text.setText(
             f"{m.cases} cases opened: <b>{m.rescheduled}</b> re-booked, {m.lost} lost, {m.open} open, "
             f"{m.contacted} contacted, {m.closed} closed (visit restored or nothing to recover)."

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMessageBox,
     QPushButton,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -154,24 +155,32 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.affected_label = QLabel()
         self.affected_label.setObjectName("hint")
         self.affected_label.setWordWrap(True)
-        self.affected_view = table(
-            self.affected,
-            len(self.affected.columns) - 1,
-            empty=(
-                "No booked visit falls outside these hours: Preview lists any the new week would leave out."
-            ),
-        )
-        self.affected_view.setVisible(False)
+        self._affected_view: QTableView | None = None
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.save_button)
-        box = QVBoxLayout(tab)
+        self._week_box = box = QVBoxLayout(tab)
         box.addWidget(self.week)
         box.addLayout(buttons)
         box.addWidget(self.affected_label)
-        box.addWidget(self.affected_view, 1)
         return tab
+
+    @property
+    def affected_view(self) -> QTableView:
+        """The visits new hours would leave out, under the editor: built by the first check."""
+        if self._affected_view is None:
+            self._affected_view = table(
+                self.affected,
+                len(self.affected.columns) - 1,
+                empty=(
+                    "No booked visit falls outside these hours: "
+                    "Preview lists any the new week would leave out."
+                ),
+            )
+            self._affected_view.setVisible(False)
+            self._week_box.addWidget(self._affected_view, 1)
+        return self._affected_view
 
     def _build_exceptions_tab(self) -> QWidget:
         tab = QWidget()
@@ -284,7 +293,8 @@ class SchedulesScreen(ScheduleForms, Screen):
         self._reset_exception_form()
         self._reset_block_form()
         self.affected.set_rows([])
-        self.affected_view.setVisible(False)
+        if self._affected_view is not None:
+            self._affected_view.setVisible(False)
         self.affected_label.clear()
         self._clear_error()
 
