@@ -26,6 +26,8 @@ footer{margin-top:1.25rem;color:#6b7785;font-size:.9rem;text-align:center}
 a{color:#2f6fb3}
 """
 
+BASE_CSS = _CSS  # the family pages build on the same look
+
 _ICONS = {"ok": "✓", "warn": "!", "error": "✕", "ask": "?"}
 
 
