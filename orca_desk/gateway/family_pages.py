@@ -52,6 +52,7 @@ textarea{min-height:4.5rem}
 .status.closed{background:#fbeaea;color:#8a1f17}
 .muted{color:#5b6775;font-size:.9rem}
 .lang{float:right;font-size:.9rem;font-weight:400}
+a[href^="tel:"]{white-space:nowrap}
 :focus-visible{outline:3px solid #1f2a37;outline-offset:2px}
 header,a{color:var(--accent)}
 button{background:var(--accent)}
@@ -64,7 +65,7 @@ function fmt(x){var m=Math.max(0,Math.ceil(x/60)),h=Math.floor(m/60);m=m%60;
 return h?b.getAttribute('data-hours').replace('{h}',h).replace('{m}',(m<10?'0':'')+m)
 :b.getAttribute('data-minutes').replace('{n}',m);}
 function show(state,text){if(state==='open'){return;}st.textContent=text;st.className='status closed';
-var f=document.getElementById('book');if(f){f.hidden=true;}b.setAttribute('data-done','1');}
+var f=document.getElementById('book');if(f){f.hidden=true;}b.setAttribute('data-done','1');b.hidden=true;}
 setInterval(function(){if(b.getAttribute('data-done')||isNaN(s))return;s=Math.max(0,s-1);
 st.textContent=b.getAttribute('data-open').replace('{left}',fmt(s));},1000);
 function poll(){if(b.getAttribute('data-done'))return;fetch(b.getAttribute('data-status'),{cache:'no-store'})

@@ -1,0 +1,72 @@
+"""The family pages in a real browser engine (QtWebEngine offscreen), phone size: move, cancel, live offer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tests.browser import BrowserPage, browser
+from tests.gateway.family_world import (
+    VISIT,
+    appointment,
+    family_world,
+    fill_opening_elsewhere,
+    gateway,
+    offered_opening,
+    on,
+)
+
+__all__ = ["browser"]
+
+# Set to a folder to keep phone-size screenshots of each step (to look at them).
+SHOTS = os.environ.get("ORCA_DESK_PAGE_SHOTS")
+
+
+def _shot(page: BrowserPage, name: str) -> None:
+    if SHOTS:
+        page.screenshot(Path(SHOTS) / f"{name}.png")
+
+
+def test_reschedule_from_a_reminder_link(db, manager, clock, browser: Any) -> None:
+    f = family_world(db, manager, clock)
+    with gateway(db, clock) as gw:
+        page: BrowserPage = browser().open(on(gw, f.link))
+        assert "Change Kid0's visit" in page.text("h1")
+        _shot(page, "reschedule")
+        chosen = page.js("var r = document.querySelector('input[name=slot]'); r.click(); return r.value;")
+        page.click("form button[type=submit]")
+        done = page.wait_for_text("the visit is moved", "h1")
+        _shot(page, "moved")
+    assert done
+    moved = appointment(db, f.appointment_id)
+    assert moved.start_at != VISIT and chosen.startswith(moved.start_at.isoformat())
+
+
+def test_cancel_with_a_reason_in_spanish(db, manager, clock, browser: Any) -> None:
+    f = family_world(db, manager, clock, language="es")
+    with gateway(db, clock) as gw:
+        page: BrowserPage = browser().open(on(gw, f.link))
+        assert page.js("return document.documentElement.lang;") == "es"
+        page.fill("#reason", "schedule").fill("#note", "examen escolar")
+        _shot(page, "cancel-es")
+        page.click("button.secondary")
+        page.wait_for_text("La cita está cancelada", "h1")
+        _shot(page, "cancelled-es")
+    appt = appointment(db, f.appointment_id)
+    assert (
+        appt.status == "cancelled" and appt.cancel_reason == "Schedule conflict: examen escolar (family link)"
+    )
+
+
+def test_the_offer_page_turns_to_taken_by_itself(db, manager, clock, browser: Any) -> None:
+    _, link, offer_id = offered_opening(db, manager, clock)
+    with gateway(db, clock) as gw:
+        page: BrowserPage = browser().open(on(gw, link))
+        assert "Still free" in page.text("#state")
+        _shot(page, "offer-open")
+        fill_opening_elsewhere(db, offer_id, clock)
+        page.wait_for_text("another family has just taken", "#state", timeout=20)
+        assert page.js("return document.getElementById('book').hidden;") is True
+        assert page.js("return document.getElementById('live').hidden;") is True
+        _shot(page, "offer-taken")
