@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,11 +102,44 @@ def claim_link(
     return use, None
 
 
+class OpeningsCache:
+    """Openings searches kept ``ttl`` seconds: fifty families opening links for one orthodontist
+    share one search. A move is checked again by the booking rules, so staleness costs at most a
+    "just taken" and a fresh list (which bypasses the cache)."""
+
+    def __init__(self, ttl: float = 10.0, size: int = 512) -> None:
+        self.ttl, self.size = ttl, size
+        self._data: dict[tuple[Any, ...], tuple[float, list[rl.Opening]]] = {}
+        self._lock = threading.Lock()
+
+    def search(
+        self, session: Session, provider_id: int, location_id: int, minutes: int, after: datetime, days: int
+    ) -> list[rl.Opening]:
+        key = (provider_id, location_id, minutes, after, days)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        found = rl.search_openings(session, provider_id, location_id, minutes, after, days)
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[key] = (now + self.ttl, found)
+        return found
+
+    def forget(self, provider_id: int) -> None:
+        with self._lock:
+            for key in [k for k in self._data if k[0] == provider_id]:
+                del self._data[key]
+
+
 class FamilyPages:
     """The pages a family opens from a reminder or an offer; the gateway app routes to them."""
 
     def __init__(self, db: Database, clock: Clock, secret: bytes) -> None:
         self.db, self.clock, self.secret = db, clock, secret
+        self.openings = OpeningsCache()
 
     # ----- /r/<token> ---------------------------------------------------------------------
     def reschedule(self, method: str, token: str, environ: dict[str, Any]) -> FamilyResponse:
@@ -140,6 +175,7 @@ class FamilyPages:
         *,
         message: str = "",
         code: int = 200,
+        fresh: bool = False,
     ) -> FamilyResponse:
         brand = load_brand(session)
         used = session.get(LinkTokenUse, claims.nonce)
@@ -155,7 +191,11 @@ class FamilyPages:
             return self._used(brand, lang, used, visit)
         rules = rl.load_rules(session)
         can_move = not rl.too_late(visit, now, rules)
-        openings = rl.openings_for(session, visit, now, rules=rules) if can_move else []
+        if fresh:
+            self.openings.forget(visit.provider_id)
+        openings = (
+            rl.openings_for(session, visit, now, rules=rules, search=self.openings.search) if can_move else []
+        )
         body = reschedule_page(
             brand,
             lang,
@@ -221,6 +261,7 @@ class FamilyPages:
                 text = t(lang, "cancelled_text", when=when_text(visit.local_start, lang))
             else:
                 raise ValidationError("Choose a new time or cancel.", field="action")
+            self.openings.forget(visit.provider_id)
             return _html(
                 200, message_page(load_brand(session), lang, title, text, "ok", phone=visit.location_phone)
             )
@@ -236,7 +277,7 @@ class FamilyPages:
                 lang = pick_language(query_lang, self._language_of(session, claims.subject_id))
                 message = self._refusal_words(exc, lang)
                 code = 409 if isinstance(exc, ConflictError) else 400
-                return self._show(session, claims, now, query_lang, message=message, code=code)
+                return self._show(session, claims, now, query_lang, message=message, code=code, fresh=True)
         except NotFound as exc:
             with self.db.read() as session:
                 return _html(404, self._gone(load_brand(session), pick_language(query_lang, None), str(exc)))

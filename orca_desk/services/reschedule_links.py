@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services import audit, booking
 from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
+from orca_desk.services.link_tokens import SHORT_EPOCH
 from orca_desk.services.link_types import PATIENT_LINK
 from orca_desk.services.patient_links import RESCHEDULE, link_for
 
@@ -145,27 +147,63 @@ def too_late(visit: Visit, now: datetime, rules: FamilyRules) -> bool:
     return visit.start < rules.earliest(now)
 
 
-def openings_for(
-    session: Session, visit: Visit, now: datetime, *, rules: FamilyRules | None = None, limit: int = 12
+# (session, provider, location, minutes, after, days) -> openings of anyone; the gateway may keep
+# them a few seconds (every move is checked again by the booking rules, so a stale list only
+# costs the family a "just taken" and a fresh list).
+OpeningsSearch = Callable[[Session, int, int, int, datetime, int], list[Opening]]
+SEARCH_LIMIT = 16
+GRID = timedelta(minutes=5)
+
+
+def search_openings(
+    session: Session, provider_id: int, location_id: int, minutes: int, after: datetime, days: int
 ) -> list[Opening]:
-    """Live openings for the same type length, provider and location, inside notice and horizon."""
+    """Choices spread over days and parts of the day, for any patient."""
+    return find_openings(
+        session,
+        minutes=minutes,
+        after=after,
+        provider_ids=[provider_id],
+        location_ids=[location_id],
+        horizon_days=days,
+        limit=SEARCH_LIMIT,
+        spread=True,
+    )
+
+
+def openings_for(
+    session: Session,
+    visit: Visit,
+    now: datetime,
+    *,
+    rules: FamilyRules | None = None,
+    limit: int = 12,
+    search: OpeningsSearch = search_openings,
+) -> list[Opening]:
+    """Live openings for the same length, provider and location, inside notice and horizon,
+    at times the patient has no other visit."""
     rules = rules or load_rules(session)
-    after, latest = rules.earliest(now), rules.latest(now)
+    earliest, latest = rules.earliest(now), rules.latest(now)
+    # On a 5-minute grid, so that searches within a few minutes of each other are the same search.
+    after = earliest + (-(earliest - SHORT_EPOCH) % GRID)
     if latest <= after:
         return []
     days = max(1, math.ceil((latest - after).total_seconds() / 86400))
-    found = find_openings(
-        session,
-        minutes=visit.minutes,
-        after=after,
-        provider_ids=[visit.provider_id],
-        location_ids=[visit.location_id],
-        horizon_days=days,
-        limit=limit,
-        patient_id=visit.patient_id,
-        spread=True,
-    )
-    return [o for o in found if o.start < latest and o.start != visit.start]
+    found = search(session, visit.provider_id, visit.location_id, visit.minutes, after, days)
+    busy = session.execute(
+        select(Appointment.start_at, Appointment.end_at).where(
+            Appointment.patient_id == visit.patient_id,
+            Appointment.id != visit.appointment_id,
+            Appointment.status.not_in(("cancelled", "no_show")),
+            Appointment.end_at > after,
+            Appointment.start_at < latest,
+        )
+    ).all()
+    return [
+        o
+        for o in found
+        if o.start < latest and o.start != visit.start and not any(o.start < e and s < o.end for s, e in busy)
+    ][:limit]
 
 
 def parse_choice(value: str) -> tuple[datetime, int]:

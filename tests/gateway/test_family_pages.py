@@ -244,3 +244,15 @@ def test_the_offer_page_is_live(db, manager, clock):
     assert status["state"] == "open" and status["seconds_left"] > 0
     assert taken["state"] == "taken" and "otra familia" in taken["text"]
     assert "another family has just taken" in page_after.text and "Book this visit" not in page_after.text
+
+
+def test_times_the_patient_is_busy_elsewhere_are_not_offered(db, manager, clock):
+    f = family_world(db, manager, clock)
+    with db.read() as s:
+        visit = rl.load_visit(s, f.appointment_id, clock.now())
+        before = rl.openings_for(s, visit, clock.now())
+    busy = before[0]
+    book_other(db, manager, f.w, busy.start, patient=0, chair=1)  # a second visit of the same patient
+    with db.read() as s:
+        after = rl.openings_for(s, visit, clock.now())
+    assert busy.start not in {o.start for o in after} and len(after) >= len(before) - 1
