@@ -33,11 +33,15 @@ from orca_desk.services.messaging.dispatch import apply_status_callback
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.messaging.providers.twilio import signature_valid
 from orca_desk.services.patient_links import (
+    CONFIRM,
+    DECLINE,
     DEFAULT_PUBLIC_BASE_URL,
     ICAL,
+    RESCHEDULE,
     SHORT_LETTERS,
     SHORT_PURPOSES,
     WAITLIST_ACCEPT,
+    link_for,
 )
 from orca_desk.services.waitlist.links import describe_accept
 
@@ -274,7 +278,23 @@ class GatewayApp:
                 return self._page(404, "Not found", str(exc), "error", session=session)
             except OrcaError as exc:
                 return self._page(409, "This can't be done online", str(exc), "warn", session=session)
-            return self._page(200, prompt.title, prompt.text, "ask", button=prompt.button, session=session)
+            return self._page(
+                200,
+                prompt.title,
+                prompt.text,
+                "ask",
+                button=prompt.button,
+                session=session,
+                aside=self._reschedule_aside(claims),
+            )
+
+    def _reschedule_aside(self, claims: TokenClaims) -> tuple[str, str] | None:
+        """A confirm or decline page also offers the family's reschedule page (an SMS has room
+        for one link only): a fresh /r/ token for the same visit, valid as long as this link."""
+        if claims.purpose not in (CONFIRM, DECLINE):
+            return None
+        path = link_for(RESCHEDULE, claims.subject_id, claims.expires_at, secret=self.secret, base_url="")
+        return path, "Need another time? Pick a new time or cancel online"
 
     def _perform(self, handler: LinkHandler, claims: TokenClaims, now: datetime) -> _Response:
         def work(session: Session) -> _Response:
@@ -422,9 +442,10 @@ class GatewayApp:
         *,
         button: str | None = None,
         session: Session | None = None,
+        aside: tuple[str, str] | None = None,
     ) -> _Response:
         clinic = self._clinic(session)
-        return _Response(code, page(clinic, title=title, text=text, kind=kind, button=button))
+        return _Response(code, page(clinic, title=title, text=text, kind=kind, button=button, aside=aside))
 
     def _clinic(self, session: Session | None) -> ClinicContact:
         try:

@@ -256,3 +256,16 @@ def test_times_the_patient_is_busy_elsewhere_are_not_offered(db, manager, clock)
     with db.read() as s:
         after = rl.openings_for(s, visit, clock.now())
     assert busy.start not in {o.start for o in after} and len(after) >= len(before) - 1
+
+
+def test_the_confirm_page_of_an_sms_reminder_leads_to_the_reschedule_page(db, manager, clock):
+    from orca_desk.services.patient_links import CONFIRM, link_for
+
+    f = family_world(db, manager, clock)
+    confirm = link_for(CONFIRM, f.appointment_id, VISIT, secret=SECRET, base_url="http://127.0.0.1:8765")
+    with gateway(db, clock) as gw:
+        page = requests.get(on(gw, confirm), timeout=10).text
+        [path] = re.findall(r'href="(/r/[A-Za-z0-9_-]+)"', page)
+        rescheduling = requests.get(gw.url + path, timeout=10)
+    assert "Pick a new time or cancel online" in page
+    assert rescheduling.status_code == 200 and 'name="slot"' in rescheduling.text
