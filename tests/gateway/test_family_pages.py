@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -269,3 +270,50 @@ def test_the_confirm_page_of_an_sms_reminder_leads_to_the_reschedule_page(db, ma
         rescheduling = requests.get(gw.url + path, timeout=10)
     assert "Pick a new time or cancel online" in page
     assert rescheduling.status_code == 200 and 'name="slot"' in rescheduling.text
+
+
+def _race_for_one_time(db, manager, clock) -> None:
+    from orca_desk.models import Appointment
+    from orca_desk.services.reschedule_links import reschedule_link
+
+    f = family_world(db, manager, clock)
+    other_id = book_other(db, manager, f.w, local(date(2026, 3, 5), 11), patient=1, chair=1)
+    with db.read() as s:
+        other_link = reschedule_link(
+            s.get(Appointment, other_id), secret=SECRET, base_url="http://127.0.0.1:8765"
+        )
+    target = local(WED, 14)
+    value = f"{target.isoformat()}|{f.w.chairs[0].id}"  # the same chair: only one visit fits
+    barrier = threading.Barrier(2)
+    results: dict[str, requests.Response] = {}
+
+    def family(name: str, url: str) -> None:
+        barrier.wait()
+        results[name] = requests.post(url, data={"action": "move", "slot": value}, timeout=30)
+
+    with gateway(db, clock) as gw:
+        threads = [
+            threading.Thread(target=family, args=("a", on(gw, f.link))),
+            threading.Thread(target=family, args=("b", on(gw, other_link))),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    codes = sorted(r.status_code for r in results.values())
+    assert codes == [200, 409], codes
+    loser = next(r for r in results.values() if r.status_code == 409)
+    assert "just taken" in loser.text and 'name="slot"' in loser.text and value not in loser.text
+    starts = [appointment(db, i).start_at for i in (f.appointment_id, other_id)]
+    assert starts.count(target) == 1
+    with db.read() as s:
+        assert len(s.scalars(select(LinkTokenUse)).all()) == 1, "the loser's link stays usable"
+
+
+def test_two_families_race_for_one_time_sqlite(db, manager, clock):
+    _race_for_one_time(db, manager, clock)
+
+
+@pytest.mark.postgres
+def test_two_families_race_for_one_time_postgres(pg_db, manager, clock):
+    _race_for_one_time(pg_db, manager, clock)
