@@ -80,7 +80,9 @@ class BrowserPage:
             if time.monotonic() > deadline:
                 raise BrowserError(f"page did not load in {self.timeout}s: {self.url}")
             _spin(20)
-        if not self._loaded:
+        if not self._loaded and not self.js("return document.body ? document.body.innerText.length : 0;"):
+            # Chromium reports an HTTP error status (409, 410) as a failed load even when the
+            # site sent a page for it; only a load that rendered nothing is a failure here.
             raise BrowserError(f"page failed to load: {self.url}")
         return self
 

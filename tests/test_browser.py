@@ -35,6 +35,9 @@ def _app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
             "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", f"who={said}")]
         )
         return [body.encode()]
+    if environ["PATH_INFO"] == "/conflict":
+        start_response("409 Conflict", [("Content-Type", "text/html; charset=utf-8")])
+        return [b"<!doctype html><p id='why'>already taken</p>"]
     body = FORM.format(cookie=html.escape(cookie))
     start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
     return [body.encode()]
@@ -84,3 +87,8 @@ def test_screenshot_at_phone_size(browser: Any, site: str, tmp_path: Path) -> No
     assert (image.width(), image.height()) == PHONE
     colours = {image.pixelColor(x, y).name() for x in range(0, 200, 5) for y in range(0, 120, 5)}
     assert len(colours) > 1, "the page was never painted"
+
+
+def test_an_error_status_page_with_content_is_read_not_refused(browser: Any, site: str) -> None:
+    page: BrowserPage = browser().open(site + "/conflict")
+    assert page.text("#why") == "already taken"

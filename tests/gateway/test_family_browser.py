@@ -70,3 +70,34 @@ def test_the_offer_page_turns_to_taken_by_itself(db, manager, clock, browser: An
         assert page.js("return document.getElementById('book').hidden;") is True
         assert page.js("return document.getElementById('live').hidden;") is True
         _shot(page, "offer-taken")
+
+
+def test_two_browsers_race_for_one_time(db, manager, clock, browser: Any) -> None:
+    from orca_desk.models import Appointment
+    from orca_desk.services.reschedule_links import reschedule_link
+    from tests.gateway.family_world import SECRET, book_other, local
+
+    f = family_world(db, manager, clock)
+    other_id = book_other(db, manager, f.w, local(VISIT.date(), 11), patient=1, chair=1)
+    with db.read() as s:
+        other_link = reschedule_link(
+            s.get(Appointment, other_id), secret=SECRET, base_url="http://127.0.0.1:8765"
+        )
+    with gateway(db, clock) as gw:
+        first: BrowserPage = browser().open(on(gw, f.link))
+        second: BrowserPage = browser().open(on(gw, other_link))
+        # Both families pick the first time the first page offers, in the same chair.
+        value = first.js("var r = document.querySelector('input[name=slot]'); r.click(); return r.value;")
+        second.js(
+            "var r = document.querySelector('input[name=slot]'); r.value = "
+            + repr(value)
+            + "; r.click(); return 1;"
+        )
+        first.click("form button[type=submit]")
+        second.click("form button[type=submit]")
+        first.wait_for_text("the visit is moved", "h1")
+        second.wait_for_text("just taken", ".notice")
+        _shot(second, "raced")
+        assert value not in str(second.js("return document.body.innerHTML;"))
+    starts = {appointment(db, i).start_at.isoformat() for i in (f.appointment_id, other_id)}
+    assert value.split("|")[0] in starts and VISIT.isoformat() not in starts
