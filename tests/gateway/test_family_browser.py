@@ -65,11 +65,15 @@ def test_the_offer_page_turns_to_taken_by_itself(db, manager, clock, browser: An
         page: BrowserPage = browser().open(on(gw, link))
         assert "Still free" in page.text("#state")
         _shot(page, "offer-open")
+        spanish: BrowserPage = browser().open(on(gw, link) + "?lang=es")
+        assert "Todavía libre" in spanish.text("#state")
+        _shot(spanish, "offer-open-es")
         fill_opening_elsewhere(db, offer_id, clock)
         page.wait_for_text("another family has just taken", "#state", timeout=20)
         assert page.js("return document.getElementById('book').hidden;") is True
         assert page.js("return document.getElementById('live').hidden;") is True
         _shot(page, "offer-taken")
+        spanish.wait_for_text("otra familia", "#state", timeout=20)
 
 
 def test_two_browsers_race_for_one_time(db, manager, clock, browser: Any) -> None:
