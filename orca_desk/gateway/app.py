@@ -234,7 +234,11 @@ class GatewayApp:
                 "error",
             )
         if method == "POST":
-            return self._perform(handler, claims, now)
+            done = self._perform(handler, claims, now)
+            if handler.describe is describe_accept:  # the outcome in the family's language
+                spoken = self.family.offer_outcome(claims, environ, done.code)
+                return done if spoken is None else _family(spoken)
+            return done
         if handler.describe is describe_accept and not self._used(claims):
             return _family(
                 self.family.offer(claims, environ, status_url=path.rstrip("/") + "/status", as_json=False)

@@ -294,6 +294,24 @@ class FamilyPages:
         return str(exc) if lang == "en" else t(lang, "choose_time")
 
     # ----- the waitlist offer's page and its live status ------------------------------------
+    def offer_outcome(self, claims: TokenClaims, environ: dict[str, Any], code: int) -> FamilyResponse | None:
+        """After a family answered an offer: the outcome in Spanish for a Spanish-speaking family
+        (None for English: the handler's own page says it)."""
+        now = self.clock.now()
+        with self.db.read() as session:
+            try:
+                status = offer_status(session, claims.subject_id, now)
+            except NotFound:
+                return None
+            lang = pick_language(_query_lang(environ), status.language)
+            if lang == "en":
+                return None
+            kind = "ok" if status.state == "booked" else "warn"
+            body = message_page(
+                load_brand(session), lang, t(lang, "offer_title"), offer_status_text(lang, status), kind
+            )
+            return _html(code, body)
+
     def offer(
         self, claims: TokenClaims, environ: dict[str, Any], *, status_url: str, as_json: bool
     ) -> FamilyResponse:

@@ -317,3 +317,16 @@ def test_two_families_race_for_one_time_sqlite(db, manager, clock):
 @pytest.mark.postgres
 def test_two_families_race_for_one_time_postgres(pg_db, manager, clock):
     _race_for_one_time(pg_db, manager, clock)
+
+
+def test_a_spanish_family_books_an_offer_and_reads_the_outcome_in_spanish(db, manager, clock):
+    _, link, offer_id = offered_opening(db, manager, clock)
+    with gateway(db, clock) as gw:
+        r = requests.post(on(gw, link) + "?lang=es", timeout=10)
+        again = requests.post(on(gw, link) + "?lang=es", timeout=10)
+        english = requests.post(on(gw, link), timeout=10)
+    assert r.status_code == 200 and "Usted reservó esta cita" in r.text and 'lang="es"' in r.text
+    assert again.status_code == 409 and "reservó" in again.text
+    assert english.status_code == 409 and "already used" in english.text
+    with db.read() as s:
+        assert offer_status(s, offer_id, clock.now()).state == "booked"
