@@ -105,3 +105,26 @@ def test_two_browsers_race_for_one_time(db, manager, clock, browser: Any) -> Non
         assert value not in str(second.js("return document.body.innerHTML;"))
     starts = {appointment(db, i).start_at.isoformat() for i in (f.appointment_id, other_id)}
     assert value.split("|")[0] in starts and VISIT.isoformat() not in starts
+
+
+UNLABELLED = """
+return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea, button'))
+  .filter(function (e) {
+    var named = e.getAttribute('aria-label') || (e.id && document.querySelector('label[for="' + e.id + '"]'))
+      || e.closest('label') || (e.tagName === 'BUTTON' && e.innerText.trim());
+    return !named;
+  }).map(function (e) { return e.outerHTML.slice(0, 80); });
+"""
+
+
+def test_every_control_has_a_name_and_tab_order_follows_the_page(db, manager, clock, browser: Any) -> None:
+    f = family_world(db, manager, clock)
+    with gateway(db, clock) as gw:
+        page: BrowserPage = browser().open(on(gw, f.link))
+        assert page.js(UNLABELLED) == []
+        assert (
+            page.js("return document.querySelectorAll('[tabindex]').length;") == 0
+        )  # DOM order is the order
+        assert page.js("return document.documentElement.lang;") == "en"
+        widths = page.js("return [document.documentElement.scrollWidth, window.innerWidth];")
+        assert widths[0] <= widths[1], "nothing overflows sideways at phone width"
