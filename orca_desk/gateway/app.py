@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
 from orca_desk.gateway.api import API_PREFIX
+from orca_desk.gateway.family import FamilyPages, FamilyResponse
 from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, default_handlers
 from orca_desk.gateway.pages import ClinicContact, page
 from orca_desk.models import Clinic, LinkTokenUse, Location
@@ -31,7 +32,18 @@ from orca_desk.services.link_tokens import (
 from orca_desk.services.messaging.dispatch import apply_status_callback
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.messaging.providers.twilio import signature_valid
-from orca_desk.services.patient_links import DEFAULT_PUBLIC_BASE_URL, ICAL, SHORT_PURPOSES
+from orca_desk.services.patient_links import (
+    CONFIRM,
+    DECLINE,
+    DEFAULT_PUBLIC_BASE_URL,
+    ICAL,
+    RESCHEDULE,
+    SHORT_LETTERS,
+    SHORT_PURPOSES,
+    WAITLIST_ACCEPT,
+    link_for,
+)
+from orca_desk.services.waitlist.links import describe_accept
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +56,7 @@ ICAL_DAYS_BEFORE, ICAL_DAYS_AFTER = 14, 180
 MAX_BODY = 64 * 1024
 _LINK = re.compile(r"^/l/([a-z][a-z0-9_]{0,31})/([A-Za-z0-9_-]{1,256})/?$")
 _SHORT_LINK = re.compile(r"^/([a-z])/([A-Za-z0-9_-]{1,256})/?$")  # /o/<token>: patient_links.SHORT_LETTERS
+_RESCHEDULE = re.compile(r"^/r/([A-Za-z0-9_-]{1,256})/?$")  # the family pages (gateway/family.py)
 _ICAL = re.compile(r"^/ical/([A-Za-z0-9_-]{1,256})\.ics$")
 TWILIO_STATUS_PATH = "/twilio/status"  # the SMS StatusCallback (services/messaging/dispatch.outgoing)
 _OUTCOME_WORDS = {
@@ -128,6 +141,7 @@ class GatewayApp:
         self.public_base_url = public_base_url.rstrip("/")
         self.ical_feed = ical_feed
         self.twilio_auth_token = twilio_auth_token or None
+        self.family = FamilyPages(db, clock, secret)
 
     # ----- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -156,6 +170,11 @@ class GatewayApp:
             return self._page(405, "Not allowed", "This address only opens links.", "error")
         if path == TWILIO_STATUS_PATH:
             return self._twilio_status(method, environ)
+        m = _RESCHEDULE.match(path)
+        if m:
+            return _family(self.family.reschedule(method, m.group(1), environ))
+        if method != "POST" and path.endswith("/status"):
+            return self._offer_status(path[: -len("/status")], environ)
         if method == "POST":
             _drain(environ)
         if path in ("/", "/healthz"):
@@ -215,8 +234,39 @@ class GatewayApp:
                 "error",
             )
         if method == "POST":
-            return self._perform(handler, claims, now)
+            done = self._perform(handler, claims, now)
+            if handler.describe is describe_accept:  # the outcome in the family's language
+                spoken = self.family.offer_outcome(claims, environ, done.code)
+                return done if spoken is None else _family(spoken)
+            return done
+        if handler.describe is describe_accept and not self._used(claims):
+            return _family(
+                self.family.offer(claims, environ, status_url=path.rstrip("/") + "/status", as_json=False)
+            )
         return self._prompt(handler, claims, now)
+
+    def _used(self, claims: TokenClaims) -> bool:
+        with self.db.read() as session:
+            return session.get(LinkTokenUse, claims.nonce) is not None
+
+    def _offer_status(self, link_path: str, environ: dict[str, Any]) -> _Response:
+        """GET <offer link>/status: the small JSON the offer page polls (state, hold left)."""
+        letter = SHORT_LETTERS[WAITLIST_ACCEPT]
+        m = re.fullmatch(
+            rf"/{letter}/([A-Za-z0-9_-]{{1,256}})|/l/{WAITLIST_ACCEPT}/([A-Za-z0-9_-]{{1,256}})", link_path
+        )
+        if m is None:
+            return _plain(404, "no such status\n")
+        verify = verify_short_token if m.group(1) else verify_token
+        try:
+            claims = verify(self.secret, m.group(1) or m.group(2), WAITLIST_ACCEPT, self.clock.now())
+        except TokenExpired:
+            return _family(
+                FamilyResponse(410, b'{"state": "expired"}', [("Content-Type", "application/json")])
+            )
+        except TokenInvalid:
+            return _plain(400, "invalid link\n")
+        return _family(self.family.offer(claims, environ, status_url=link_path + "/status", as_json=True))
 
     # ----- the two steps: ask (GET), act (POST) -------------------------------------------
     def _prompt(self, handler: LinkHandler, claims: TokenClaims, now: datetime) -> _Response:
@@ -232,7 +282,23 @@ class GatewayApp:
                 return self._page(404, "Not found", str(exc), "error", session=session)
             except OrcaError as exc:
                 return self._page(409, "This can't be done online", str(exc), "warn", session=session)
-            return self._page(200, prompt.title, prompt.text, "ask", button=prompt.button, session=session)
+            return self._page(
+                200,
+                prompt.title,
+                prompt.text,
+                "ask",
+                button=prompt.button,
+                session=session,
+                aside=self._reschedule_aside(claims),
+            )
+
+    def _reschedule_aside(self, claims: TokenClaims) -> tuple[str, str] | None:
+        """A confirm or decline page also offers the family's reschedule page (an SMS has room
+        for one link only): a fresh /r/ token for the same visit, valid as long as this link."""
+        if claims.purpose not in (CONFIRM, DECLINE):
+            return None
+        path = link_for(RESCHEDULE, claims.subject_id, claims.expires_at, secret=self.secret, base_url="")
+        return path, "Need another time? Pick a new time or cancel online"
 
     def _perform(self, handler: LinkHandler, claims: TokenClaims, now: datetime) -> _Response:
         def work(session: Session) -> _Response:
@@ -380,9 +446,10 @@ class GatewayApp:
         *,
         button: str | None = None,
         session: Session | None = None,
+        aside: tuple[str, str] | None = None,
     ) -> _Response:
         clinic = self._clinic(session)
-        return _Response(code, page(clinic, title=title, text=text, kind=kind, button=button))
+        return _Response(code, page(clinic, title=title, text=text, kind=kind, button=button, aside=aside))
 
     def _clinic(self, session: Session | None) -> ClinicContact:
         try:
@@ -403,6 +470,10 @@ def _clinic_contact(session: Session) -> ClinicContact:
 def _clinic_zone(session: Session) -> ZoneInfo:
     tz = session.scalar(select(Location.timezone).order_by(Location.id).limit(1))
     return ZoneInfo(tz or "UTC")
+
+
+def _family(r: FamilyResponse) -> _Response:
+    return _Response(r.code, r.body, list(r.headers))
 
 
 def _plain(code: int, text: str) -> _Response:

@@ -26,6 +26,8 @@ footer{margin-top:1.25rem;color:#6b7785;font-size:.9rem;text-align:center}
 a{color:#2f6fb3}
 """
 
+BASE_CSS = _CSS  # the family pages build on the same look
+
 _ICONS = {"ok": "✓", "warn": "!", "error": "✕", "ask": "?"}
 
 
@@ -53,13 +55,22 @@ def _footer(clinic: ClinicContact) -> str:
 
 
 def page(
-    clinic: ClinicContact, *, title: str, text: str, kind: str = "ok", button: str | None = None
+    clinic: ClinicContact,
+    *,
+    title: str,
+    text: str,
+    kind: str = "ok",
+    button: str | None = None,
+    aside: tuple[str, str] | None = None,
 ) -> bytes:
-    """A page: the clinic's name, an outcome (or a question with one POST button), the phone."""
+    """A page: the clinic's name, an outcome (or a question with one POST button), the phone;
+    ``aside``: (href, words) of one more link under it."""
     form = ""
     if button is not None:
         # An empty action posts back to this very URL; the token in it is the capability.
         form = f'<form method="post" action=""><button type="submit">{escape(button)}</button></form>'
+    if aside is not None:
+        form += f'<p><a href="{escape(aside[0], quote=True)}">{escape(aside[1])}</a></p>'
     html = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">

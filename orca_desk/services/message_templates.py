@@ -34,6 +34,7 @@ from orca_desk.services.messaging.render import (
 from orca_desk.services.patient_links import (
     CONFIRM,
     DEFAULT_PUBLIC_BASE_URL,
+    RESCHEDULE,
     UNSUBSCRIBE,
     short_link_path,
 )
@@ -78,6 +79,7 @@ def sample_values(base_url: str | None = None) -> Mapping[str, str]:
             "hold": "2h",
             "offer_count": "1/3",
             "unsubscribe_link": sample_link(UNSUBSCRIBE, base),
+            "reschedule_link": sample_link(RESCHEDULE, base),
         }
     )
 

@@ -40,6 +40,7 @@ CALLBACK = "callback"
 WAITLIST_ACCEPT = "waitlist_accept"
 WAITLIST_DECLINE = "waitlist_decline"
 UNSUBSCRIBE = "unsubscribe"
+RESCHEDULE = "reschedule"  # /r/<token>: the family moves or cancels the visit (gateway family pages)
 ICAL = "ical"
 
 # The short form of a link, /<letter>/<short token>, keeps a reminder or an offer within one
@@ -55,6 +56,7 @@ SHORT_LETTERS: Mapping[str, str] = MappingProxyType(
         WAITLIST_ACCEPT: "o",
         WAITLIST_DECLINE: "p",
         UNSUBSCRIBE: "u",
+        RESCHEDULE: "r",
     }
 )
 SHORT_PURPOSES: Mapping[str, str] = MappingProxyType({v: k for k, v in SHORT_LETTERS.items()})

@@ -30,6 +30,7 @@ VARIABLE_DESCRIPTIONS: Mapping[str, str] = MappingProxyType(
         "hold": "How long an offered opening is held, short: 2h or 45 min",
         "offer_count": "Which waitlist offer this is of the most a family gets, e.g. 1/3",
         "unsubscribe_link": "Email unsubscribe link (email only; SMS opts out with STOP)",
+        "reschedule_link": "Link where the family picks another time or cancels the visit",
     }
 )
 KNOWN_VARIABLES: frozenset[str] = frozenset(VARIABLE_DESCRIPTIONS)

@@ -57,6 +57,7 @@ def _values(
         "hold": "",
         "offer_count": "",
         "link": f"(call {phone})" if phone else "",
+        "reschedule_link": f"(call {phone})" if phone else "",
         "unsubscribe_link": "reply to this email with UNSUBSCRIBE",
     }
     if channel == "email":

@@ -80,12 +80,16 @@ def _values(
         "offer_count": "",
         "link": "",
         "unsubscribe_link": "",
+        "reschedule_link": "",
     }
     if settings.secret is not None:
-        from orca_desk.services.patient_links import CONFIRM, link_for, unsubscribe_link_for
+        from orca_desk.services.patient_links import CONFIRM, RESCHEDULE, link_for, unsubscribe_link_for
 
         values["link"] = link_for(
             CONFIRM, a.id, a.start_at, secret=settings.secret, base_url=settings.base_url
+        )
+        values["reschedule_link"] = link_for(
+            RESCHEDULE, a.id, a.start_at, secret=settings.secret, base_url=settings.base_url
         )
         if channel == "email":
             values["unsubscribe_link"] = unsubscribe_link_for(
@@ -93,6 +97,7 @@ def _values(
             )
     else:
         values["link"] = f"(call {values['clinic_phone']})" if values["clinic_phone"] else ""
+        values["reschedule_link"] = values["link"]
         values["unsubscribe_link"] = "reply to this email with UNSUBSCRIBE"
     assert set(values) == KNOWN_VARIABLES
     return values

@@ -74,6 +74,7 @@ def _template_values(words: dict[str, str], link: str) -> dict[str, str]:
         "hold": words["hold_short"],
         "offer_count": f"{words['number']}/{words['cap']}",
         "unsubscribe_link": "",
+        "reschedule_link": "",
     }
 
 

@@ -44,6 +44,7 @@ def test_known_variables_match_the_documented_set() -> None:
         "hold",
         "offer_count",
         "unsubscribe_link",
+        "reschedule_link",
     } == KNOWN_VARIABLES
     assert all(VARIABLE_DESCRIPTIONS[name].strip() for name in KNOWN_VARIABLES)
 

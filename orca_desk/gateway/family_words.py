@@ -1,0 +1,157 @@
+"""The family pages' words in English and Spanish, and dates in the family's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orca_desk.services.messaging.policy import format_date, format_time
+
+LANGUAGES = ("en", "es")
+
+_ES_DAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
+_ES_MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+_EN_LONG_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ES_LONG_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "change_title": "Change {name}'s visit",
+        "change_title_anon": "Change your visit",
+        "now_booked": "Booked for {when}",
+        "at_place": "at {place}",
+        "pick_time": "Pick a new time",
+        "move_button": "Move to this time",
+        "no_openings": "There are no open times online in the next {weeks} weeks. Please call us.",
+        "too_soon": "This visit is too soon to move online. Please call us to change it.",
+        "cancel_title": "Cancel instead",
+        "reason": "Reason",
+        "reason_cant_make_it": "We can't make it",
+        "reason_unwell": "The patient is unwell",
+        "reason_schedule": "A schedule conflict",
+        "reason_other": "Something else",
+        "note": "Anything to add (optional)",
+        "cancel_button": "Cancel this visit",
+        "moved_title": "Done: the visit is moved",
+        "moved_text": "{name}'s visit is now on {when} at {place}. See you then!",
+        "cancelled_title": "The visit is cancelled",
+        "cancelled_text": "We cancelled the visit on {when}. Call us when you would like a new time.",
+        "taken_retry": "Sorry, that time was just taken. Here are the times open now.",
+        "choose_time": "Choose one of the times shown.",
+        "need_note": "Tell us briefly why you are cancelling.",
+        "expired_title": "This link has expired",
+        "expired_text": "The time to use this link has passed. Please call us and we will gladly help.",
+        "invalid_title": "This link is not valid",
+        "invalid_text": "It may have been copied incompletely. "
+        "Please open it again from the message, or call us.",
+        "used_title": "This link was already used",
+        "used_text": "It was used on {when}. If something is not right, please call us.",
+        "gone_title": "This visit can't be changed online",
+        "questions": "Questions? Call {clinic} at {phone}",
+        "offer_title": "A visit has opened up",
+        "offer_for": "For {name}: {when} with {provider} at {place}.",
+        "offer_open": "Still free: held for you for {left}.",
+        "offer_booked": "You booked this visit. See you then!",
+        "offer_taken": "Sorry, another family has just taken this time. You stay on our waitlist.",
+        "offer_expired": "The hold on this time has ended. You stay on our waitlist.",
+        "offer_closed": "This offer has closed. You stay on our waitlist.",
+        "offer_pending": "This offer is not open yet.",
+        "offer_button": "Book this visit",
+        "live": "This page updates by itself.",
+        "minutes": "{n} min",
+        "hours": "{h} h {m} min",
+        "language_switch": "En español",
+    },
+    "es": {
+        "change_title": "Cambiar la cita de {name}",
+        "change_title_anon": "Cambiar su cita",
+        "now_booked": "Reservada para el {when}",
+        "at_place": "en {place}",
+        "pick_time": "Elija un nuevo horario",
+        "move_button": "Cambiar a este horario",
+        "no_openings": "No hay horarios libres en línea en las próximas {weeks} semanas. "
+        "Llámenos, por favor.",
+        "too_soon": "Esta cita es demasiado pronto para cambiarla en línea. Llámenos, por favor.",
+        "cancel_title": "O cancelar",
+        "reason": "Motivo",
+        "reason_cant_make_it": "No podemos asistir",
+        "reason_unwell": "El paciente está enfermo",
+        "reason_schedule": "Un conflicto de horario",
+        "reason_other": "Otro motivo",
+        "note": "Algo más (opcional)",
+        "cancel_button": "Cancelar esta cita",
+        "moved_title": "Listo: la cita cambió",
+        "moved_text": "La cita de {name} es ahora el {when} en {place}. ¡Hasta pronto!",
+        "cancelled_title": "La cita está cancelada",
+        "cancelled_text": "Cancelamos la cita del {when}. Llámenos cuando quiera un nuevo horario.",
+        "taken_retry": "Lo sentimos, ese horario se acaba de ocupar. Estos son los horarios libres ahora.",
+        "choose_time": "Elija uno de los horarios que se muestran.",
+        "need_note": "Cuéntenos brevemente por qué cancela.",
+        "expired_title": "Este enlace venció",
+        "expired_text": "Ya pasó el plazo para usar este enlace. Llámenos y con gusto le ayudamos.",
+        "invalid_title": "Este enlace no es válido",
+        "invalid_text": "Puede que se haya copiado incompleto. Ábralo de nuevo desde el mensaje o llámenos.",
+        "used_title": "Este enlace ya se usó",
+        "used_text": "Se usó el {when}. Si algo no está bien, llámenos, por favor.",
+        "gone_title": "Esta cita no se puede cambiar en línea",
+        "questions": "¿Preguntas? Llame a {clinic} al {phone}",
+        "offer_title": "Se abrió un horario",
+        "offer_for": "Para {name}: {when} con {provider} en {place}.",
+        "offer_open": "Todavía libre: lo guardamos para usted {left} más.",
+        "offer_booked": "Usted reservó esta cita. ¡Hasta pronto!",
+        "offer_taken": "Lo sentimos, otra familia acaba de tomar este horario. "
+        "Sigue en nuestra lista de espera.",
+        "offer_expired": "La reserva de este horario terminó. Sigue en nuestra lista de espera.",
+        "offer_closed": "Esta oferta está cerrada. Sigue en nuestra lista de espera.",
+        "offer_pending": "Esta oferta todavía no está abierta.",
+        "offer_button": "Reservar esta cita",
+        "live": "Esta página se actualiza sola.",
+        "minutes": "{n} min",
+        "hours": "{h} h {m} min",
+        "language_switch": "In English",
+    },
+}
+
+
+def pick_language(query_lang: str | None, patient_lang: str | None) -> str:
+    """``?lang=`` when it names a language the pages speak, else the patient's, else English."""
+    for candidate in (query_lang, patient_lang):
+        code = (candidate or "").strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def t(lang: str, key: str, **values: str) -> str:
+    text = WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"][key]
+    return text.format(**values) if values else text
+
+
+def day_text(local: datetime, lang: str) -> str:
+    """``Tue 3 Mar`` / ``mar 3 mar``."""
+    if lang == "es":
+        return f"{_ES_DAYS[local.weekday()]} {local.day} {_ES_MONTHS[local.month - 1]}"
+    return format_date(local)
+
+
+def long_day_text(local: datetime, lang: str) -> str:
+    """A day heading: ``Tuesday 3 Mar`` / ``martes 3 mar``."""
+    if lang == "es":
+        return f"{_ES_LONG_DAYS[local.weekday()]} {local.day} {_ES_MONTHS[local.month - 1]}"
+    return f"{_EN_LONG_DAYS[local.weekday()]} " + format_date(local).split(" ", 1)[1]
+
+
+def when_text(local: datetime, lang: str) -> str:
+    """``Tue 3 Mar at 3:30 PM`` / ``mar 3 mar a las 15:30``."""
+    if lang == "es":
+        return f"{day_text(local, lang)} a las {format_time(local, hour_format=24)}"
+    return f"{format_date(local)} at {format_time(local)}"
+
+
+def time_text(local: datetime, lang: str) -> str:
+    return format_time(local, hour_format=24 if lang == "es" else 12)
+
+
+def left_text(seconds: int, lang: str) -> str:
+    minutes = max(0, (seconds + 59) // 60)
+    h, m = divmod(minutes, 60)
+    return t(lang, "hours", h=str(h), m=f"{m:02d}") if h else t(lang, "minutes", n=str(m))
