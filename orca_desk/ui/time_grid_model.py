@@ -67,6 +67,7 @@ class GridItem:
     # A visit that did not happen (cancelled, no-show): washed out, full width behind the live items,
     # and free time to everything else (booking, keys, drags); only its tooltip and menu answer.
     ghost: bool = False
+    status: str = ""  # said to a screen reader (e.g. "confirmed", "arrived"); empty: the badge
 
 
 # Called during a drag: (item, column key, start, end) -> reason it would be refused, or None.

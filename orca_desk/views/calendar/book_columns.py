@@ -319,6 +319,7 @@ class BookColumns(Screen):
             start = min(start, min(it.start for it in items) // 60 * 60)
             end = max(end, min(DAY, -(-max(it.end for it in items) // 60) * 60))
         self.grid.day_start, self.grid.day_end = start, end
+        self.grid.time_format = self.time_style()
         self.grid.set_content(columns, items)
         self._show_summary(data)
 
@@ -430,11 +431,26 @@ class BookColumns(Screen):
             badge=badge,
             badge_colour=colour or "#1b7f4b",
             badge_quiet=quiet,
+            status=self._status_words(a),
             faded=a.status == "completed",
             icon=("⚠" if a.alerts else "") + ("↻" if a.series_id else ""),
             movable=a.status in booking.MOVABLE_STATUSES,
             data=a,
         )
+
+    def _status_words(self, a: CalendarAppointment) -> str:
+        """The visit's state in words, for screen readers (the card shows a glyph)."""
+        words = {
+            "arrived": self.tr("arrived"),
+            "seated": self.tr("seated"),
+            "completed": self.tr("completed"),
+            "confirmed": self.tr("confirmed"),
+            "requested": self.tr("confirmation requested"),
+            "declined": self.tr("declined"),
+            "callback": self.tr("asked for a call"),
+            "unconfirmed": self.tr("unconfirmed"),
+        }
+        return words.get(a.status) or words.get(a.confirmation) or a.status
 
     def _read(self, work: Callable[[Any], T], *, quiet: bool = False) -> T | None:
         """A quick read through the operations path, now; None when refused (``quiet``: said only
