@@ -8,6 +8,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from orca_desk.paths import resources_dir
+from orca_desk.ui import accessibility
 
 
 def apply_theme(app: QApplication) -> None:
@@ -19,6 +20,7 @@ def apply_theme(app: QApplication) -> None:
     if app.styleSheet() != qss:
         app.setStyleSheet(qss)
     app.setWindowIcon(icon("logo"))
+    accessibility.install(app)
 
 
 def stylesheet() -> str:

@@ -147,6 +147,7 @@ class CampaignsScreen(Screen):
                 "No results yet: select a campaign that has sent messages, or start one with New campaign."
             ),
         )
+        self.groups_view.setAccessibleName(self.tr("Results by group"))
         charts = QHBoxLayout()
         charts.addWidget(self.chart_view, 1)
         charts.addWidget(self.funnel_view, 1)
