@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAccessible
@@ -58,6 +59,18 @@ def install(app: QApplication) -> None:
 def _on_focus(_old: QWidget | None, now: QWidget | None) -> None:
     if now is not None and not accessible_name(now):
         name_controls(now.window())
+
+
+def tab_after(container: QWidget, widgets: Sequence[QWidget]) -> None:
+    """Put ``widgets``, in this order, in the Tab order right after the controls inside
+    ``container`` (a row added above something built earlier)."""
+    last: QWidget = container
+    w = container.nextInFocusChain()
+    while w is not None and w is not container and container.isAncestorOf(w):
+        last, w = w, w.nextInFocusChain()
+    for widget in widgets:
+        QWidget.setTabOrder(last, widget)
+        last = widget
 
 
 def is_control(w: QWidget) -> bool:

@@ -96,6 +96,7 @@ def in_scroll_area(grid: TimeGridWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setWidget(grid)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the book itself, not its frame
     # Scrolling moves pixels already painted, the pinned titles among them: repaint what is visible.
     for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
         bar.valueChanged.connect(lambda _value: grid.update())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -86,3 +89,32 @@ def test_focus_reaching_an_unnamed_control_names_the_window(ctx, qtbot, qapp):
 
 def _named(w: QWidget) -> bool:
     return bool(w.accessibleName() or accessible_name(w))
+
+
+def _tab_stops(screen: QWidget) -> list[tuple[int, int, str]]:
+    """Where Tab stops inside ``screen``, in order: (x, y, name)."""
+    stops, w = [], screen.nextInFocusChain()
+    while w is not screen:
+        tabbable = bool(w.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        if screen.isAncestorOf(w) and w.isVisible() and w.isEnabled() and tabbable:
+            at = w.mapTo(screen.window(), QPoint(0, 0))
+            stops.append((at.x(), at.y(), accessible_name(w) or type(w).__name__))
+        w = w.nextInFocusChain()
+    return stops
+
+
+@pytest.mark.parametrize("key", ["calendar", "week", "admin", "outbox", "waitlist", "reminders", "schedules"])
+def test_tab_follows_the_layout(main_window, key, qtbot):
+    """Tab never jumps back up to an earlier row in the same column."""
+    stops = _tab_stops(main_window.show_screen(key))
+    assert stops
+    back = [(a[2], b[2]) for a, b in pairwise(stops) if b[1] < a[1] - 30 and b[0] <= a[0] + 5]
+    assert back == []
+    names = [name for _x, _y, name in stops]
+    if key == "week":
+        assert (
+            names.index("Block time")
+            < names.index("Previous provider or chairs")
+            < names.index("Appointment book")
+        )
+        assert names.index("Show cancelled") < names.index("To rebook")

@@ -148,6 +148,7 @@ class BookColumns(Screen):
         layout.addWidget(self.bar)
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.summary_bar)
+        QWidget.setTabOrder(self.bar.missed_button, self.summary_bar.rebook_button)  # Tab follows the row
         bottom = QHBoxLayout()  # the legend wraps; the zoom stays at its right
         bottom.setSpacing(12)
         bottom.addWidget(self.legend, 1)
