@@ -17,7 +17,14 @@ THEME_KEY = "appearance/theme"
 _SHEETS = {STANDARD: ("style.qss",), HIGH_CONTRAST: ("style.qss", "high_contrast.qss")}
 _PALETTES = {STANDARD: grid_colours.STANDARD, HIGH_CONTRAST: grid_colours.HIGH_CONTRAST}
 # The theme's text sizes relative to the body text (a title, an empty list's message).
-_FONT_SCALES = {"@FONT_TITLE@": 1.3, "@FONT_LARGE@": 1.1, "@FONT@": 1.0}
+_FONT_SCALES = {
+    "@FONT_CARD@": 1.5,
+    "@FONT_TITLE@": 1.3,
+    "@FONT_SUB@": 1.2,
+    "@FONT_HEADLINE@": 1.15,
+    "@FONT_LARGE@": 1.1,
+    "@FONT@": 1.0,
+}
 MIN_BODY_PT = 10.0  # never smaller than the size the screens are laid out for
 
 

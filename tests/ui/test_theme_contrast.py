@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -65,7 +66,8 @@ def test_text_sizes_follow_the_systems_text_size(qapp):
         QGuiApplication.setFont(before)
 
 
-def test_no_stylesheet_fixes_text_in_pixels():
-    for sheet in resources_dir().glob("*.qss"):
-        text = sheet.read_text(encoding="utf-8")
-        assert not re.findall(r"font-size:\s*[\d.]+\s*(px|pt)", text), sheet.name
+def test_no_stylesheet_fixes_text_size():
+    """Text sizes come from the theme (scaled with the system's), never a fixed size."""
+    fixed = re.compile(r"font-size:\s*[\d.]+\s*(px|pt)")
+    sheets = [*resources_dir().glob("*.qss"), *Path(theme.__file__).parents[1].rglob("*.py")]
+    assert [p.name for p in sheets if fixed.search(p.read_text(encoding="utf-8"))] == []

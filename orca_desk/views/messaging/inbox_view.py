@@ -163,7 +163,7 @@ class InboxScreen(Screen):
         rl.addLayout(bottom)
         rl.addWidget(self.error_label)
         self.thread_view.setItemDelegate(PaddedDelegate(8, self.thread_view))
-        self.title.setStyleSheet("font-size: 12pt;")
+        self.title.setProperty("textRole", "subheading")
         return right
 
     def _build_compose(self) -> None:
