@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,7 +28,7 @@ class AccessibleGrid(Protocol):
     day_start: int
     day_end: int
     key_step: int
-    time_format: str
+    time_format: Callable[[], str]
 
     def item(self, item_id: int) -> GridItem | None: ...
     def cell_rect(self, column_key: int, minute: int) -> QRectF: ...
@@ -85,7 +85,7 @@ def column_name(col: GridColumn) -> str:
 
 def entry_name(grid: AccessibleGrid, e: Entry) -> str:
     """What a screen reader says: patient, time, chair (or provider), status."""
-    style = grid.time_format
+    style = grid.time_format()
     where = column_name(e.column)
     it = e.item
     if it is None:

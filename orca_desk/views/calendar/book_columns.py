@@ -135,6 +135,7 @@ class BookColumns(Screen):
         self.bar.sig_block_mode_toggled.connect(self._on_block_mode_toggled)
         self.grid = TimeGridWidget()
         self.grid.min_col_w = self.min_col_w
+        self.grid.time_format = self.time_style  # asked only when a screen reader reads a time
         self.scroll_area = in_scroll_area(self.grid)
         self.zoom = BookZoom(self, self.grid, self.scroll_area, user=ctx.actor.username, view=self.zoom_view)
         self.legend = LegendBar(ctx.clinic.types)
@@ -320,7 +321,6 @@ class BookColumns(Screen):
             start = min(start, min(it.start for it in items) // 60 * 60)
             end = max(end, min(DAY, -(-max(it.end for it in items) // 60) * 60))
         self.grid.day_start, self.grid.day_end = start, end
-        self.grid.time_format = self.time_style()
         self.grid.set_content(columns, items)
         self._show_summary(data)
 
