@@ -50,6 +50,10 @@ class TimeGridWidget(GridKeyboard):
         time_grid_access.install()
         super().__init__(parent)
 
+    def set_content(self, columns: list[GridColumn], items: list[GridItem]) -> None:
+        super().set_content(columns, items)
+        time_grid_access.notify_content(self)
+
     def select_item(self, item_id: int) -> None:
         super().select_item(item_id)
         time_grid_access.notify_selection(self)

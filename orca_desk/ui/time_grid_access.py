@@ -284,7 +284,14 @@ def notify_selection(widget: QWidget) -> None:
         _emit(widget, kind, k)
 
 
+def notify_content(widget: QWidget) -> None:
+    """Tell a screen reader the book's children changed (another day, a reload)."""
+    if QAccessible.isActive():
+        _emit(widget, QAccessible.Event.ObjectReorder, -1)
+
+
 def _emit(widget: QWidget, kind: QAccessible.Event, child: int) -> None:
     event = QAccessibleEvent(widget, kind)
-    event.setChild(child)
+    if child >= 0:
+        event.setChild(child)
     QAccessible.updateAccessibility(event)

@@ -77,6 +77,19 @@ def test_the_keyboard_moves_the_focused_child_and_tells_the_reader(
     assert said[-2] == (QAccessible.Event.Focus, beside.text(NAME))
 
 
+def test_a_reload_tells_the_reader_the_children_changed(main_window, ctx, world, qtbot, monkeypatch):
+    grid = _view(main_window).grid
+    iface = QAccessible.queryAccessibleInterface(grid)
+    said: list[QAccessible.Event] = []
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+    monkeypatch.setattr(time_grid_access, "_emit", lambda w, kind, k: said.append(kind))
+    before = iface.childCount()
+    _book(ctx, world, patient=0, start=at(16))
+    main_window.show_screen("calendar").refresh()
+    qtbot.waitUntil(lambda: QAccessible.Event.ObjectReorder in said)
+    assert iface.childCount() != before  # the visit took the free cells of its 20 minutes
+
+
 def test_child_at_a_point_is_the_visit_painted_there(main_window, ctx, world, qtbot):
     first = _book(ctx, world, patient=0, start=at(16))
     grid = _view(main_window).grid
