@@ -41,7 +41,7 @@ class CrashDialog(QDialog):
         layout = QVBoxLayout(self)
         headline = QLabel(self.tr("Something went wrong; your data is safe."))
         headline.setObjectName("crashHeadline")
-        headline.setStyleSheet("font-size: 15px; font-weight: 600;")
+        headline.setProperty("textRole", "headline")
         layout.addWidget(headline)
         explain = QLabel(
             self.tr(

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName(self.tr("Screens"))
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFixedWidth(180)
         self.stack = QStackedWidget()
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.date_title.setObjectName("dateTitle")
         tb.addWidget(self.date_title)
         self.date_edit = QDateEdit()
+        self.date_edit.setAccessibleName(self.tr("Day shown"))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.dateChanged.connect(self._on_date_edit_changed)
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(spacer)
         tb.addWidget(QLabel("Location"))
         self.location_combo = QComboBox()
+        self.location_combo.setAccessibleName(self.tr("Location"))
         for loc in self.ctx.clinic.locations:
             self.location_combo.addItem(loc.name, loc.id)
         self.location_combo.currentIndexChanged.connect(self._on_location_changed)

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from orca_desk.services.changes import Changes
 from orca_desk.services.security import Actor
+from orca_desk.ui.accessibility import name_controls
 from orca_desk.ui.context import AppContext
 
 
@@ -28,6 +30,10 @@ class Screen(QWidget):
     sig_clinic_changed = Signal()
     """This screen changed the clinic's locations, chairs, providers or types: the shell reloads
     ``ctx.clinic`` and tells every screen (``MainWindow.sig_clinic_changed``)."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        name_controls(self)  # what a screen reader says for each control: the label a user reads
 
     def show_day(self, day: date) -> None:
         """Show this day (screens without dates ignore it)."""

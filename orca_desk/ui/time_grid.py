@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QHelpEvent, QKeyEvent, QWheelEvent
-from PySide6.QtWidgets import QScrollArea, QToolTip
+from PySide6.QtGui import QHelpEvent, QKeyEvent, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QScrollArea, QToolTip, QWidget
 
+from orca_desk.ui import time_grid_access
 from orca_desk.ui.time_grid_keys import GridKeyboard
 from orca_desk.ui.time_grid_model import (  # what callers import from here
     AXIS_W,
@@ -38,8 +39,32 @@ class TimeGridWidget(GridKeyboard):
     only the rectangles the ghost leaves and enters are repainted.
 
     Its parts, each layer over the one before: ``GridGeometry`` (state, signals, where things are),
-    ``GridPainter``, ``GridDragging`` (the mouse), ``GridKeyboard``; this class adds tooltips and zoom.
+    ``GridPainter``, ``GridDragging`` (the mouse), ``GridKeyboard``; this class adds tooltips and zoom,
+    and tells screen readers what is selected (``time_grid_access`` makes each visit and free time
+    an accessible child).
     """
+
+    accessible_book = True  # the accessibility factory answers for this widget
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        time_grid_access.install()
+        super().__init__(parent)
+
+    def set_content(self, columns: list[GridColumn], items: list[GridItem]) -> None:
+        super().set_content(columns, items)
+        time_grid_access.notify_content(self)
+
+    def select_item(self, item_id: int) -> None:
+        super().select_item(item_id)
+        time_grid_access.notify_selection(self)
+
+    def select_cell(self, column_key: int, minute: int) -> None:
+        super().select_cell(column_key, minute)
+        time_grid_access.notify_selection(self)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        time_grid_access.notify_selection(self)
 
     def event(self, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.ShortcutOverride and isinstance(ev, QKeyEvent) and self._claims(ev):
@@ -75,6 +100,7 @@ def in_scroll_area(grid: TimeGridWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setWidget(grid)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the book itself, not its frame
     # Scrolling moves pixels already painted, the pinned titles among them: repaint what is visible.
     for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
         bar.valueChanged.connect(lambda _value: grid.update())

@@ -71,6 +71,8 @@ class GridGeometry(QWidget):
         self.selected_id = -1
         self.cell: tuple[int, int] | None = None  # the selected free cell (column key, minute)
         self.key_step = 15  # arrow keys walk free time, and Ctrl+arrows move items, by this much
+        # How times are said to a screen reader ("12h" or "24h"), asked when one reads a time.
+        self.time_format: Callable[[], str] = lambda: "12h"
         # The painted tiles (see GridPainter): any change of what or where empties them.
         self._tiles: dict[tuple[int, int], QPixmap] = {}
         self._by_col: dict[int, list[GridItem]] = {}

@@ -12,13 +12,10 @@ GROUP_H = 20  # the extra header row naming a column group (a day, a location)
 AXIS_W = 56
 RESIZE_GRIP = 6
 MIN_COL_W = 110
-SHADE = "#e9edf2"
 # The painted book is cached in tiles this big (Open Dental's cached bitmaps): a day switch paints
 # only the tiles in view, not whole-height strips of hours scrolled away.
 TILE_W = 384
 TILE_H = 288
-BLOCK_FILL = "#f6efe6"
-NOW_COLOUR = "#e53935"
 # Zoom factors of the book (minute height and column width); Ctrl+wheel, Ctrl+= and Ctrl+− step.
 ZOOM_LEVELS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 FIT_MIN_COL_W = 4  # "fit all chairs": columns may get this narrow (a coloured bar per visit)
@@ -67,6 +64,7 @@ class GridItem:
     # A visit that did not happen (cancelled, no-show): washed out, full width behind the live items,
     # and free time to everything else (booking, keys, drags); only its tooltip and menu answer.
     ghost: bool = False
+    status: str = ""  # said to a screen reader (e.g. "confirmed", "arrived"); empty: the badge
 
 
 # Called during a drag: (item, column key, start, end) -> reason it would be refused, or None.

@@ -8,15 +8,13 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from orca_desk.ui import grid_colours
 from orca_desk.ui.colours import tint
 from orca_desk.ui.time_grid_geometry import GridGeometry
 from orca_desk.ui.time_grid_model import (
     AXIS_W,
-    BLOCK_FILL,
     GROUP_H,
     HEADER_H,
-    NOW_COLOUR,
-    SHADE,
     TILE_H,
     TILE_W,
     DragState,
@@ -39,11 +37,25 @@ class GridPainter(GridGeometry):
         self._ghost_font = QFont(self._title_font)  # a visit that did not happen: its name struck out
         self._ghost_font.setBold(False)
         self._ghost_font.setStrikeOut(True)
+        self._mark_font = QFont(self._title_font)
+        self._mark_font.setPixelSize(9)  # fits the badge's 12-pixel disc, whatever the text size
         self._sfm = QFontMetrics(self._small_font)
         self._title_fit = TextFit(self._title_font)
         self._small_fit = TextFit(self._small_font)
+        self._generation = grid_colours.generation()
+        self._pal = grid_colours.current()
+        self._c = grid_colours.PaintColours(self._pal)
+
+    def _follow_theme(self) -> None:
+        """The theme changed since the last paint: its colours, and tiles painted anew."""
+        if self._generation != grid_colours.generation():
+            self._generation = grid_colours.generation()
+            self._pal = grid_colours.current()
+            self._c = grid_colours.PaintColours(self._pal)
+            self._tiles.clear()
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._follow_theme()
         exposed = QRectF(event.rect())
         hidden = self._drag.item if self._drag is not None and self._drag.moved else None
         if hidden is not self._tile_hidden:  # the dragged item leaves (or rejoins) its strips
@@ -70,14 +82,15 @@ class GridPainter(GridGeometry):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.item(self.selected_id)
         if selected is not None and selected is not hidden and selected.rect.intersects(exposed):
-            p.setPen(QPen(QColor(selected.colour).darker(130), 2))
+            dark = QColor(selected.colour).darker(200 if self._pal.high_contrast else 130)
+            p.setPen(QPen(dark, 3 if self._pal.high_contrast else 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRoundedRect(selected.rect.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         if self.cell is not None and self.cell[0] in self._col_index:
             cr = self.cell_rect(*self.cell)
             if cr.intersects(exposed):
-                p.setPen(QPen(_CELL_PEN_COLOUR, 2, Qt.PenStyle.DashLine))
-                p.setBrush(_CELL_FILL)
+                p.setPen(QPen(self._c.cell_pen, 2, Qt.PenStyle.DashLine))
+                p.setBrush(self._c.cell_fill)
                 p.drawRoundedRect(cr.adjusted(1, 1, -1, -1), 3, 3)
         self._paint_sticky(p, exposed)
         if self._drag is not None and self._drag.moved:
@@ -105,7 +118,7 @@ class GridPainter(GridGeometry):
         size = self._tile_size(key)
         pm = QPixmap(size)
         pm.setDevicePixelRatio(dpr)
-        pm.fill(QColor("#ffffff"))
+        pm.fill(QColor(self._pal.paper))
         p = QPainter(pm)
         p.translate(-x0, -y0)
         clip = QRectF(x0, y0, size.width() / dpr, size.height() / dpr)
@@ -123,7 +136,8 @@ class GridPainter(GridGeometry):
         w, edges = self.width(), self.edges()
         cols = self._cols_in(clip)
         # Non-working time and blocks first, grid lines over them.
-        shade = QBrush(QColor(SHADE))
+        pal = self._pal
+        shade = QBrush(QColor(pal.shade))
         for ci in cols:
             col = self.columns[ci]
             x, colw = edges[ci], edges[ci + 1] - edges[ci]
@@ -135,19 +149,21 @@ class GridPainter(GridGeometry):
                 s, e = max(s, self.day_start), min(e, self.day_end)
                 if e <= s:
                     continue
-                colour = QColor(col.hatch_colours[k] if k < len(col.hatch_colours) else "#c9b8a6")
+                colour = QColor(col.hatch_colours[k] if k < len(col.hatch_colours) else pal.block_hatch)
+                if pal.high_contrast:
+                    colour = QColor(pal.block_hatch)
                 r = QRectF(x + 1, self.y_of(s), colw - 1, self.y_of(e) - self.y_of(s))
-                p.fillRect(r, QColor(BLOCK_FILL))
+                p.fillRect(r, QColor(pal.block_fill))
                 p.fillRect(r, QBrush(colour.darker(110), Qt.BrushStyle.BDiagPattern))
                 if label and r.height() > 14 and colw > 40:
-                    p.setPen(QColor("#6a5443"))
+                    p.setPen(QColor(pal.block_ink))
                     p.setFont(self._small_font)
                     p.drawText(
                         r.adjusted(4, 2, -4, -2),
                         Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
                         self._small_fit.elided(label, int(r.width() - 8)),
                     )
-        pen_hour, pen_half = QPen(QColor("#d7dde5")), QPen(QColor("#eef1f5"))
+        pen_hour, pen_half = QPen(QColor(pal.hour_line)), QPen(QColor(pal.half_line))
         for m in range(self.day_start - self.day_start % 30, self.day_end + 1, 30):
             if m < self.day_start:
                 continue
@@ -158,7 +174,7 @@ class GridPainter(GridGeometry):
         if clip.left() < AXIS_W:
             self._paint_axis(p, 0.0)
         # Column lines: a stronger line where a group (a day, a location) starts.
-        pen_col, pen_group = QPen(QColor("#e3e8ee")), QPen(QColor("#9aa7b5"), 2)
+        pen_col, pen_group = QPen(QColor(pal.col_line)), QPen(QColor(pal.group_line), 2)
         for ci in range(cols.start, min(cols.stop + 1, len(self.columns) + 1)):
             x = edges[ci]
             starts_group = (
@@ -171,9 +187,9 @@ class GridPainter(GridGeometry):
 
     def _paint_header(self, p: QPainter, cols: range, y0: float) -> None:
         """The column titles (and group titles) with their top at ``y0``."""
-        w, edges, top = self.width(), self.edges(), self.header_h
-        p.fillRect(QRectF(0, y0, w, top), QColor("#f7f9fb"))
-        p.setPen(QColor("#dde3ea"))
+        w, edges, top, pal = self.width(), self.edges(), self.header_h, self._pal
+        p.fillRect(QRectF(0, y0, w, top), QColor(pal.header_fill))
+        p.setPen(QColor(pal.header_line))
         p.drawLine(QPointF(0, y0 + top), QPointF(w, y0 + top))
         col_top = y0 + top - HEADER_H
         ci = cols.start
@@ -185,8 +201,8 @@ class GridPainter(GridGeometry):
             while cj < len(self.columns) and self.columns[cj].group == group:
                 cj += 1
             r = QRectF(edges[ci] + 1, y0, edges[cj] - edges[ci] - 2, GROUP_H)
-            p.fillRect(r, QColor("#e8eef5"))
-            p.setPen(QColor("#1f2a37"))
+            p.fillRect(r, QColor(pal.group_fill))
+            p.setPen(self._c.ink)
             p.setFont(self._group_font)
             p.drawText(
                 r.adjusted(4, 0, -4, 0),
@@ -197,12 +213,12 @@ class GridPainter(GridGeometry):
         for ci in cols:
             col = self.columns[ci]
             r = QRectF(edges[ci] + 2, col_top + 2, edges[ci + 1] - edges[ci] - 4, HEADER_H - 4)
-            p.setPen(QColor("#1f2a37"))
+            p.setPen(self._c.ink)
             p.setFont(self._title_font)
             title = self._title_fit.elided(col.title, int(r.width()))
             p.drawText(r.adjusted(0, 0, 0, -12 if col.subtitle else 0), Qt.AlignmentFlag.AlignCenter, title)
             if col.subtitle:
-                p.setPen(QColor("#6b7785"))
+                p.setPen(QColor(pal.axis_ink))
                 p.setFont(self._small_font)
                 p.drawText(
                     r.adjusted(0, 14, 0, 0),
@@ -213,7 +229,7 @@ class GridPainter(GridGeometry):
     def _paint_axis(self, p: QPainter, x0: float) -> None:
         """The hour labels of the time axis with its left edge at ``x0``."""
         p.setFont(self._small_font)
-        p.setPen(QColor("#6b7785"))
+        p.setPen(QColor(self._pal.axis_ink))
         for m in range(self.day_start - self.day_start % 60 + 60, self.day_end + 1, 60):
             y = self.y_of(m)
             p.drawText(
@@ -227,7 +243,7 @@ class GridPainter(GridGeometry):
             p.save()
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(NOW_COLOUR))
+            p.setBrush(QColor(self._pal.now))
             p.drawPolygon(
                 [QPointF(x0 + AXIS_W - 9, y - 5), QPointF(x0 + AXIS_W, y), QPointF(x0 + AXIS_W - 9, y + 5)]
             )
@@ -250,7 +266,9 @@ class GridPainter(GridGeometry):
         if visible.isEmpty():
             return
         if visible.left() > 0 and exposed.left() < visible.left() + AXIS_W:
-            p.fillRect(QRectF(visible.left(), visible.top(), AXIS_W, visible.height()), QColor("#ffffff"))
+            p.fillRect(
+                QRectF(visible.left(), visible.top(), AXIS_W, visible.height()), QColor(self._pal.paper)
+            )
             self._paint_axis(p, visible.left())
         if visible.top() > 0 and exposed.top() < visible.top() + self.header_h:
             self._paint_header(p, self._cols_in(exposed), visible.top())
@@ -258,7 +276,7 @@ class GridPainter(GridGeometry):
     def _paint_now_lines(self, p: QPainter, cols: range) -> None:
         """The current-time line, thin and under the appointments so it never strikes a name
         through; the time axis carries its marker."""
-        pen = QPen(QColor(NOW_COLOUR), 1.5)
+        pen = QPen(QColor(self._pal.now), 2.5 if self._pal.high_contrast else 1.5)
         p.setPen(pen)
         edges = self.edges()
         if self.now_minute is not None and self.day_start <= self.now_minute <= self.day_end:
@@ -278,7 +296,8 @@ class GridPainter(GridGeometry):
         style = (
             "ghost" if it.ghost else "placeholder" if it.placeholder else ("faded" if it.faded else "normal")
         )
-        fill, border, border_pen = _item_colours(it.colour, style)
+        pal, c = self._pal, self._c
+        fill, border, border_pen = _item_colours(it.colour, style, pal.item_tint, pal.line_width)
         if alpha != 255:
             fill = QColor(fill)
             fill.setAlpha(alpha)
@@ -290,21 +309,21 @@ class GridPainter(GridGeometry):
             return
         text_r = r.adjusted(7 if r.width() > 30 else 4, 1, -3, -1)
         fm, sfm = self._title_fit, self._small_fit
-        badge_w = 0
-        if it.badge and text_r.width() < 80:  # narrow: a dot in the corner, quiet badges left out
+        badge_w = mark_w = 0  # room kept clear for the badge on the title's line, on the second line
+        if it.badge and text_r.width() < 80:  # narrow: the badge's mark in a disc, quiet badges left out
             if not it.badge_quiet:
-                p.setPen(_WHITE_PEN)
-                p.setBrush(_colour(it.badge_colour))
-                p.drawEllipse(QPointF(r.right() - 5, r.top() + 5), 3.5, 3.5)
+                two_lines = text_r.height() >= fm.height * 2 - 2
+                mark_w = self._paint_badge_mark(p, it, r, fm.height if two_lines else 0)
+                badge_w = 0 if two_lines else mark_w
         elif it.badge:
             badge_w = sfm.width(it.badge) + 10
             br = QRectF(r.right() - badge_w - 3, r.top() + 3, badge_w, min(14.0, r.height() - 4))
             p.setFont(self._small_font)
             if it.badge_quiet:
                 p.setBrush(_WHITE)
-                p.setPen(_QUIET_RING_PEN)
+                p.setPen(c.quiet_ring_pen)
                 p.drawRoundedRect(br, 7, 7)
-                p.setPen(_QUIET_INK)
+                p.setPen(c.quiet_ink)
             else:
                 p.setBrush(_colour(it.badge_colour))
                 p.setPen(Qt.PenStyle.NoPen)
@@ -312,7 +331,7 @@ class GridPainter(GridGeometry):
                 p.setPen(_WHITE)
             p.drawText(br, Qt.AlignmentFlag.AlignCenter, it.badge)
             badge_w += 4
-        p.setPen(_INK_FADED if it.faded else _INK)
+        p.setPen(c.ink_faded if it.faded else c.ink)
         p.setFont(self._ghost_font if it.ghost else self._title_font)
         prefix = it.icon + " " if it.icon else ""
         avail = text_r.width() - badge_w
@@ -332,14 +351,34 @@ class GridPainter(GridGeometry):
         if not it.subtitle:
             return
         p.setFont(self._small_font)
-        p.setPen(_SUB_INK_FADED if it.faded else _SUB_INK)
+        p.setPen(c.sub_ink_faded if it.faded else c.sub_ink)
         if text_r.height() >= line_h * 2 - 2:
-            sub_r = QRectF(text_r.left(), text_r.top() + line_h, text_r.width(), sfm.height)
+            sub_r = QRectF(text_r.left(), text_r.top() + line_h, text_r.width() - mark_w, sfm.height)
         else:  # one line only: the type follows the name
             used = title_w + 8
             sub_r = QRectF(text_r.left() + used, text_r.top(), text_r.width() - used - badge_w, line_h)
         if sub_r.width() > 20:
             p.drawText(sub_r, _LEFT_VCENTER, sfm.elided(it.subtitle, int(sub_r.width())))
+
+    def _paint_badge_mark(self, p: QPainter, it: GridItem, r: QRectF, down: float = 0) -> int:
+        """A narrow card's badge: its first sign (✓ ? ✗ ☎, A for arrived) white on the badge's
+        colour, so the state never rests on the colour alone; ``down`` pixels below the top (on
+        the second line of a tall card, the name keeps the first line whole)."""
+        mark = it.badge[:1]
+        radius = 6.0 if r.width() >= 24 and r.height() >= 14 else 3.5
+        centre = QPointF(r.right() - radius - 1.5, r.top() + radius + 1.5 + down)
+        p.setPen(_WHITE_PEN)
+        p.setBrush(_colour(it.badge_colour))
+        p.drawEllipse(centre, radius, radius)
+        if radius > 4:
+            p.setFont(self._mark_font)
+            p.drawText(
+                QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius),
+                Qt.AlignmentFlag.AlignCenter,
+                mark,
+            )
+            return int(2 * radius + 2)  # the title keeps clear of the disc
+        return 0
 
     def _ghost_rects(self, d: DragState) -> tuple[QRectF, QRectF]:
         r = self.item_rect(d.column, d.start, d.end)
@@ -389,12 +428,14 @@ class GridPainter(GridGeometry):
 
 
 @functools.cache
-def _item_colours(colour: str, style: str) -> tuple[QColor, QColor, QPen]:
+def _item_colours(
+    colour: str, style: str, amount: float = 0.78, width: float = 1.0
+) -> tuple[QColor, QColor, QPen]:
     """Fill, border and border pen of an item of this colour and style ("normal", "faded",
     "placeholder"); cached: thousands of items share a few types. Callers copy before changing."""
     if style == "faded":
-        fill, border = QColor("#f1f3f6"), QColor("#a9b3bf")
-        return fill, border, QPen(border, 1)
+        fill, border = QColor("#f1f3f6"), QColor("#a9b3bf") if width == 1 else QColor("#3a3a3a")
+        return fill, border, QPen(border, width)
     if style == "ghost":  # washed out, the type's colour only as a hint, a dotted outline
         return tint(QColor(colour), 0.93), QColor("#c3cad3"), QPen(QColor("#b3bcc7"), 1, Qt.PenStyle.DotLine)
     base = QColor(colour)
@@ -402,8 +443,8 @@ def _item_colours(colour: str, style: str) -> tuple[QColor, QColor, QPen]:
         # Still the type's colour, so the manager's design reads on the calendar, but clearly
         # not an appointment: a pale fill and a dashed outline.
         return tint(base, 0.9), tint(base, 0.45), QPen(base, 1, Qt.PenStyle.DashLine)
-    fill, border = tint(base, 0.78), base.darker(115)
-    return fill, border, QPen(border, 1)
+    fill, border = tint(base, amount), base.darker(115 if width == 1 else 170)
+    return fill, border, QPen(border, width)
 
 
 @functools.cache
@@ -450,10 +491,6 @@ class TextFit:
 _LEFT_VCENTER = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _WHITE = QColor("#ffffff")
 _WHITE_PEN = QPen(_WHITE, 1)
-_INK, _INK_FADED = QColor("#1f2a37"), QColor("#7b8794")
-_SUB_INK, _SUB_INK_FADED = QColor("#4a5868"), QColor("#8a96a3")
-_CELL_PEN_COLOUR, _CELL_FILL = QColor("#2f6fb3"), QColor(47, 111, 179, 40)
-_QUIET_RING_PEN, _QUIET_INK = QPen(QColor("#aab4c0"), 1), QColor("#7b8794")
 
 
 def _hm(minute: int) -> str:

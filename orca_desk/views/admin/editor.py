@@ -122,6 +122,8 @@ class EditorTab(QWidget, Generic[T]):
     def add_field(self, key: str, label: str, widget: QWidget | Any, note: str = "") -> None:
         """A form row; its inline error (hidden until the service names ``key``) sits under it."""
         self.form.addRow(label, widget)
+        QWidget.setTabOrder(widget, self.archive_button)  # Tab: the fields, then the buttons under them
+        QWidget.setTabOrder(self.archive_button, self.save_button)
         if note:
             self.form.addRow("", hint(note))
         err = error_label()

@@ -84,7 +84,7 @@ class AppointmentCardDialog(QDialog):
         layout = QVBoxLayout(self)
 
         self.title = _label(self, wrap=False, name="title")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.title.setProperty("textRole", "cardTitle")
         self.when = _label(self)
         self.state = _label(self)
         self.alert_banner = _label(self)

@@ -135,6 +135,7 @@ class BookColumns(Screen):
         self.bar.sig_block_mode_toggled.connect(self._on_block_mode_toggled)
         self.grid = TimeGridWidget()
         self.grid.min_col_w = self.min_col_w
+        self.grid.time_format = self.time_style  # asked only when a screen reader reads a time
         self.scroll_area = in_scroll_area(self.grid)
         self.zoom = BookZoom(self, self.grid, self.scroll_area, user=ctx.actor.username, view=self.zoom_view)
         self.legend = LegendBar(ctx.clinic.types)
@@ -148,6 +149,7 @@ class BookColumns(Screen):
         layout.addWidget(self.bar)
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.summary_bar)
+        QWidget.setTabOrder(self.bar.missed_button, self.summary_bar.rebook_button)  # Tab follows the row
         bottom = QHBoxLayout()  # the legend wraps; the zoom stays at its right
         bottom.setSpacing(12)
         bottom.addWidget(self.legend, 1)
@@ -430,11 +432,26 @@ class BookColumns(Screen):
             badge=badge,
             badge_colour=colour or "#1b7f4b",
             badge_quiet=quiet,
+            status=self._status_words(a),
             faded=a.status == "completed",
             icon=("⚠" if a.alerts else "") + ("↻" if a.series_id else ""),
             movable=a.status in booking.MOVABLE_STATUSES,
             data=a,
         )
+
+    def _status_words(self, a: CalendarAppointment) -> str:
+        """The visit's state in words, for screen readers (the card shows a glyph)."""
+        words = {
+            "arrived": self.tr("arrived"),
+            "seated": self.tr("seated"),
+            "completed": self.tr("completed"),
+            "confirmed": self.tr("confirmed"),
+            "requested": self.tr("confirmation requested"),
+            "declined": self.tr("declined"),
+            "callback": self.tr("asked for a call"),
+            "unconfirmed": self.tr("unconfirmed"),
+        }
+        return words.get(a.status) or words.get(a.confirmation) or a.status
 
     def _read(self, work: Callable[[Any], T], *, quiet: bool = False) -> T | None:
         """A quick read through the operations path, now; None when refused (``quiet``: said only

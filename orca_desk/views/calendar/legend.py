@@ -17,7 +17,7 @@ class LegendBar(QWidget):
         row = FlowLayout(self, spacing=14)
         self.chips: dict[str, QLabel] = {}
         for t in types:
-            chip = QLabel(f"<span style='color:{t.colour}; font-size:13pt'>■</span>&nbsp;{t.name}")
+            chip = QLabel(f"<span style='color:{t.colour}; font-size:x-large'>■</span>&nbsp;{t.name}")
             chip.setToolTip(f"{t.name}: {t.default_minutes} min")
             self.chips[t.name] = chip
             row.addWidget(chip)

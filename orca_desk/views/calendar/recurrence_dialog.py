@@ -207,7 +207,7 @@ class RecurrenceDialog(QDialog):
     def _build_preview_table(self) -> None:
         self.summary = QLabel()
         self.summary.setObjectName("seriesSummary")
-        self.summary.setStyleSheet("font-weight: 600; font-size: 14px;")
+        self.summary.setProperty("textRole", "headline")
         self.rule_label = QLabel()
         self.rule_label.setObjectName("hint")
         self.rule_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -148,7 +148,7 @@ class SeriesDialog(QDialog):
         self.setWindowTitle("Series")
         self.setMinimumSize(640, 600)
         self.title = QLabel()
-        self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
+        self.title.setProperty("textRole", "headline")
         self.info = QLabel()
         self.info.setObjectName("hint")
         self.info.setWordWrap(True)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBox
 from orca_desk.services.calendar_data import CalendarData, week_days
 from orca_desk.services.clinic import ChairRow
 from orca_desk.services.week_plan import WeekScope, chair_scopes, days_to_show, provider_scopes, who_works
+from orca_desk.ui.accessibility import tab_after
 from orca_desk.ui.context import AppContext
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from orca_desk.views.calendar.filters import BY_PROVIDER
@@ -79,6 +80,7 @@ class WeekViewScreen(CalendarScreen):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, row_widget)
+        tab_after(self.bar, [self.prev_scope_button, self.scope_combo, self.next_scope_button])
 
     def _scope_action(self, text: str, key: str, step: int) -> QAction:
         act = QAction(text, self)

@@ -131,7 +131,8 @@ class CampaignsScreen(Screen):
         self.progress.setWordWrap(True)
         self.verdict = QLabel("")
         self.verdict.setWordWrap(True)
-        self.verdict.setStyleSheet("font-size: 14px; font-weight: 600; padding: 4px 0;")
+        self.verdict.setProperty("textRole", "headline")
+        self.verdict.setStyleSheet("padding: 4px 0;")
         self.chart = QChart()
         self.chart.setTitle("Re-booked within the attribution window (%)")
         self.chart.legend().setVisible(False)
@@ -147,6 +148,7 @@ class CampaignsScreen(Screen):
                 "No results yet: select a campaign that has sent messages, or start one with New campaign."
             ),
         )
+        self.groups_view.setAccessibleName(self.tr("Results by group"))
         charts = QHBoxLayout()
         charts.addWidget(self.chart_view, 1)
         charts.addWidget(self.funnel_view, 1)

@@ -149,7 +149,7 @@ class AudiencePage(QWizardPage):
     def _build_count(self) -> QVBoxLayout:
         """The live count and a sample of who it is."""
         self.count = QLabel("")
-        self.count.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.count.setProperty("textRole", "headline")
         self.count.setWordWrap(True)
         self.sample = RowsModel[SampleRow](
             [

@@ -93,6 +93,7 @@ class InboxScreen(Screen):
             tooltip=lambda r: f"{r.address} · {'needs review' if r.needs_review else ''}",
         )
         self.list = QListView()
+        self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setObjectName("conversationList")
         self.list.setModel(self.conversations)
         empty_state(
@@ -162,11 +163,12 @@ class InboxScreen(Screen):
         rl.addLayout(bottom)
         rl.addWidget(self.error_label)
         self.thread_view.setItemDelegate(PaddedDelegate(8, self.thread_view))
-        self.title.setStyleSheet("font-size: 12pt;")
+        self.title.setProperty("textRole", "subheading")
         return right
 
     def _build_compose(self) -> None:
         self.channel_combo = QComboBox()
+        self.channel_combo.setAccessibleName(self.tr("Send by"))
         self.channel_combo.addItem("SMS", "sms")
         self.channel_combo.addItem("Email", "email")
         self.channel_combo.setFixedWidth(100)

@@ -124,6 +124,8 @@ class OutboxScreen(Screen):
         today = self.ctx.clock.now().astimezone(self.zone).date()
         self.date_from = QDateEdit(QDate(today.year, today.month, today.day).addDays(-7))
         self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date_from.setAccessibleName(self.tr("From date"))
+        self.date_to.setAccessibleName(self.tr("To date"))
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -167,6 +169,7 @@ class OutboxScreen(Screen):
             colour=lambda r: STATUS_COLOURS.get(r.status),
         )
         self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Messages"))
         self.table.setModel(self.model)
         empty_state(
             self.table,
@@ -194,6 +197,7 @@ class OutboxScreen(Screen):
         self.detail_title.setWordWrap(True)
         self.detail_title.setObjectName("detailTitle")
         self.body_view = QPlainTextEdit()
+        self.body_view.setAccessibleName(self.tr("Message text"))
         self.body_view.setReadOnly(True)
         self.body_view.setMaximumHeight(90)
         self.history_model: RowsTableModel[OutboxEventRow] = RowsTableModel(

@@ -56,7 +56,7 @@ class PatientCardDialog(PatientCardTabs):
         self.setMinimumSize(820, 560)
         self.title = QLabel()
         self.title.setObjectName("title")
-        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.title.setProperty("textRole", "cardTitle")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.alert_banner = QLabel()

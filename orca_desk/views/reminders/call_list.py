@@ -62,6 +62,7 @@ class CallListScreen(Screen):
             self.model, 2, empty="Nobody to call: every visit of the day is confirmed, or none is booked yet."
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAccessibleName(self.tr("Call list"))
         self.table.setAlternatingRowColors(False)  # plain rows: the buttons carry the eye along
         self.outcomes = OutcomeButtons(self.table, confirmations.CALL_OUTCOMES, SHORT_OUTCOMES)
         self.outcomes.sig_clicked.connect(

@@ -114,6 +114,7 @@ class SchedulesScreen(ScheduleForms, Screen):
     def _build_head(self) -> None:
         self.providers = ProviderListModel(self.ctx.clinic.providers)
         self.provider_list = QListView()
+        self.provider_list.setAccessibleName(self.tr("Providers"))
         self.provider_list.setModel(self.providers)
         self.provider_list.setFixedWidth(220)
         self.provider_list.selectionModel().currentChanged.connect(self._on_provider_changed)

@@ -39,6 +39,7 @@ from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
+from orca_desk.views.settings.appearance import AppearanceBox
 from orca_desk.views.settings.sections import (
     WARNING_STYLE,
     BackupBox,
@@ -134,6 +135,7 @@ class SettingsScreen(Screen):
         # Full width: their notes and warnings stay on one line.
         grid.addWidget(self._build_backups(), 6, 0, 1, 2)
         grid.addWidget(self._build_import(), 7, 0, 1, 2)
+        grid.addWidget(AppearanceBox(), 8, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()

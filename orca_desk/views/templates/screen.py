@@ -145,7 +145,7 @@ class TemplatesScreen(Screen):
     def _build_title_bar(self) -> QHBoxLayout:
         self.title = QLabel()
         self.title.setObjectName("templateTitle")
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.title.setProperty("textRole", "headline")
         # A long template name elides instead of widening the whole window.
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(60)

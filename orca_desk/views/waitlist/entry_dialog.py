@@ -39,6 +39,7 @@ class EntryDialog(QDialog):
         self.search.setPlaceholderText("Type a name or phone number…")
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
+        self.results.setAccessibleName(self.tr("Matching patients"))
         self.search.textChanged.connect(self._on_search_text_changed)
         self.results.currentItemChanged.connect(self._on_result_current_changed)
         if entry is None:
@@ -74,10 +75,13 @@ class EntryDialog(QDialog):
         wl.setContentsMargins(0, 0, 0, 0)
         self.use_window = QCheckBox("Only between")
         self.win_from, self.win_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
+        self.win_from.setAccessibleName(self.tr("Earliest time"))
+        self.win_to.setAccessibleName(self.tr("Latest time"))
         for w in (self.use_window, self.win_from, self.win_to):
             wl.addWidget(w)
         self.latest = QDateEdit()
         self.latest.setCalendarPopup(True)
+        self.latest.setAccessibleName(self.tr("Latest date"))
         self.use_latest = QCheckBox("No later than")
         latest = QWidget()
         ll = QHBoxLayout(latest)

@@ -1,0 +1,120 @@
+"""Every control of the main screens has a name a screen reader can say, and Tab follows the layout."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from orca_desk.ui.accessibility import accessible_name, controls, name_controls, unnamed_controls
+
+SCREENS = [
+    "calendar",
+    "week",
+    "waitlist",
+    "reminders",
+    "calls",
+    "recovery",
+    "campaigns",
+    "messages",
+    "outbox",
+    "settings",
+    "admin",
+    "schedules",
+    "templates",
+    "locations",
+]
+
+
+def test_the_window_around_the_screens_names_its_controls(main_window):
+    assert unnamed_controls(main_window) == []
+    assert accessible_name(main_window.location_combo) == "Location"  # not the location shown
+
+
+@pytest.mark.parametrize("key", SCREENS)
+def test_every_control_of_a_main_screen_has_a_name(main_window, key, qtbot):
+    screen = main_window.show_screen(key)
+    qtbot.wait(10)
+    unnamed = unnamed_controls(screen)
+    assert not unnamed, "\n".join(unnamed)
+    focusable = [w for w in controls(screen) if w.focusPolicy() != w.focusPolicy().NoFocus]
+    assert focusable, key
+    for w in focusable:
+        iface = QAccessible.queryAccessibleInterface(w)
+        assert iface is not None and iface.text(QAccessible.Text.Name).strip(), type(w).__name__
+
+
+def test_names_come_from_what_a_user_reads_beside_the_control(qtbot):
+    root = QWidget()
+    qtbot.addWidget(root)
+    layout = QVBoxLayout(root)
+    layout.addWidget(QLabel("Patient name:"))
+    after_label = QLineEdit()
+    layout.addWidget(after_label)
+    hinted = QLineEdit()
+    hinted.setPlaceholderText("Search patients")
+    layout.addWidget(hinted)
+    bare = QLineEdit()
+    layout.addWidget(bare)
+    assert [w for w in name_controls(root)] == [bare]
+    assert accessible_name(after_label) == "Patient name"
+    assert accessible_name(hinted) == "Search patients"
+    bare.setAccessibleName("Notes")
+    assert unnamed_controls(root) == []
+
+
+def test_dialogs_name_their_controls(ctx, qtbot):
+    from orca_desk.views.patients.patient_dialog import NewPatientDialog
+    from orca_desk.views.waitlist.entry_dialog import EntryDialog
+
+    for dialog in (NewPatientDialog(ctx), EntryDialog(ctx, None)):
+        qtbot.addWidget(dialog)
+        assert unnamed_controls(dialog) == [], type(dialog).__name__
+
+
+def test_focus_reaching_an_unnamed_control_names_the_window(ctx, qtbot, qapp):
+    from orca_desk.views.waitlist.entry_dialog import EntryDialog
+
+    dialog = EntryDialog(ctx, None)
+    qtbot.addWidget(dialog)
+    bare = [w for w in controls(dialog) if not w.accessibleName() and not accessible_name(w)]
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qapp.focusChanged.emit(None, bare[0] if bare else dialog.focusWidget())
+    assert all(_named(w) for w in controls(dialog))
+
+
+def _named(w: QWidget) -> bool:
+    return bool(w.accessibleName() or accessible_name(w))
+
+
+def _tab_stops(screen: QWidget) -> list[tuple[int, int, str]]:
+    """Where Tab stops inside ``screen``, in order: (x, y, name)."""
+    stops, w = [], screen.nextInFocusChain()
+    while w is not screen:
+        tabbable = bool(w.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        if screen.isAncestorOf(w) and w.isVisible() and w.isEnabled() and tabbable:
+            at = w.mapTo(screen.window(), QPoint(0, 0))
+            stops.append((at.x(), at.y(), accessible_name(w) or type(w).__name__))
+        w = w.nextInFocusChain()
+    return stops
+
+
+@pytest.mark.parametrize("key", ["calendar", "week", "admin", "outbox", "waitlist", "reminders", "schedules"])
+def test_tab_follows_the_layout(main_window, key, qtbot):
+    """Tab never jumps back up to an earlier row in the same column."""
+    stops = _tab_stops(main_window.show_screen(key))
+    assert stops
+    back = [(a[2], b[2]) for a, b in pairwise(stops) if b[1] < a[1] - 30 and b[0] <= a[0] + 5]
+    assert back == []
+    names = [name for _x, _y, name in stops]
+    if key == "week":
+        assert (
+            names.index("Block time")
+            < names.index("Previous provider or chairs")
+            < names.index("Appointment book")
+        )
+        assert names.index("Show cancelled") < names.index("To rebook")
