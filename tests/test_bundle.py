@@ -155,3 +155,12 @@ def test_the_bundle_reports_this_version(bundle, outside):
     place, env = outside
     done = run(bundle, "orca-desk", ["--version"], place, env)
     assert done.returncode == 0 and done.stdout.strip() == f"Orca Desk {__version__}", done.stderr
+
+
+@pytest.mark.postgres
+def test_the_bundle_reaches_postgresql(bundle, outside, pg_url):
+    # psycopg loads its compiled driver by name: the spec must have put it in.
+    place, env = outside
+    done = run(bundle, "orca-desk", ["db", "current", "--database-url", pg_url], place, env)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert done.stdout.startswith("current ") and "newest" in done.stdout
