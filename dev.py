@@ -5,6 +5,9 @@
     python3 dev.py test    run the whole test suite (Qt offscreen)
     python3 dev.py lint    ruff (check and format), mypy and the import-linter contracts
     python3 dev.py bench   run the benchmarks and print a table
+    python3 dev.py env     only create or update .venv
+    python3 dev.py package [--distpath DIR]
+                           build the self-contained app folder dist/orca-desk/ (PyInstaller)
     python3 dev.py fake-providers [--port N]
                            serve the fake Twilio/SendGrid (tests/fakes) on 127.0.0.1 for demos
 Any further arguments are passed on (e.g. `python3 dev.py test -k booking`).
@@ -16,6 +19,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -45,8 +49,24 @@ def run(args: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.call(args, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
+def package(rest: list[str]) -> int:
+    """PyInstaller with packaging/orca-desk.spec; prints how long it took and how big it is."""
+    started = time.monotonic()
+    defaults = [] if "--distpath" in rest else ["--distpath", str(ROOT / "dist")]
+    work = ["--workpath", str(ROOT / "build" / "pyinstaller")]
+    spec = str(ROOT / "packaging" / "orca-desk.spec")
+    code = run([str(PY), "-m", "PyInstaller", "--noconfirm", *defaults, *work, *rest, spec])
+    if code == 0:
+        folder = Path(rest[rest.index("--distpath") + 1] if "--distpath" in rest else ROOT / "dist")
+        folder = folder / "orca-desk"
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+        took = time.monotonic() - started
+        print(f"built {folder} ({size / 1e6:.0f} MB) in {took:.0f} s", flush=True)
+    return code
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test", "lint", "bench", "fake-providers"}:
+    if not argv or argv[0] not in {"app", "test", "lint", "bench", "fake-providers", "package", "env"}:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
@@ -63,6 +83,10 @@ def main(argv: list[str]) -> int:
             run([str(BIN / "lint-imports"), "--no-cache"]),
         ]
         return max(codes)
+    if task == "env":
+        return 0
+    if task == "package":
+        return package(rest)
     if task == "fake-providers":
         return run([str(PY), "-m", "tests.fakes.fake_provider", *rest])
     return run([str(PY), "-m", "benchmarks", *rest], {"QT_QPA_PLATFORM": "offscreen"})

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from orca_desk import __version__
 from orca_desk.commands import COMMANDS
 from orca_desk.config import DATABASE_URL_ENV
 
@@ -78,6 +79,7 @@ def build_parser(*, load_all: bool = False) -> argparse.ArgumentParser:
         description="Orca Desk — front-desk scheduling for orthodontic practices. "
         "Without a subcommand, opens the application.",
     )
+    parser.add_argument("--version", action="version", version=f"Orca Desk {__version__}")
     parser.add_argument(
         "--demo",
         action="store_true",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from orca_desk.db import Database
 
+# In the PyInstaller bundle too: the spec ships the migration files under _MEIPASS/orca_desk.
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 

@@ -138,3 +138,8 @@ def fake(server: Any, shared_clock: FrozenClock) -> Iterator[Any]:
     shared_clock.set(NOW)
     yield server
     assert server.response_errors == [], "the fake answered outside the spec"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The bundle's tests run last: in CI they wait for the build the other tests ran beside."""
+    items.sort(key=lambda item: item.get_closest_marker("bundle") is not None)

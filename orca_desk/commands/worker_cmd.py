@@ -92,6 +92,8 @@ def _worker(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if hasattr(signal, "SIGBREAK"):  # Windows: how the service host (packaging/windows) asks it to stop
+        signal.signal(signal.SIGBREAK, stop)
     say(f"automation worker {runtime.worker_id} started (Ctrl+C to stop)")
     try:
         scheduler.start()

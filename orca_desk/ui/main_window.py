@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -147,6 +150,30 @@ class MainWindow(QMainWindow):
         # Ctrl+N: find next opening, from whichever screen offers it (the Schedules screen does).
         self.opening_shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
         self.opening_shortcut.activated.connect(self._on_find_opening)
+        self._build_help_menu(tb)
+
+    def _build_help_menu(self, tb: QToolBar) -> None:
+        # A Help button at the toolbar's end rather than a menu bar: every screen keeps its height.
+        self.help_menu = QMenu(self.tr("Help"), self)
+        self.act_about = QAction(self.tr("About Orca Desk"), self)
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.act_about.triggered.connect(self.open_about_dialog)
+        self.help_menu.addAction(self.act_about)
+        stretch = QWidget()
+        stretch.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        tb.addWidget(stretch)
+        help_button = QToolButton()
+        help_button.setObjectName("helpButton")
+        help_button.setText(self.tr("Help"))
+        help_button.setAccessibleName(self.tr("Help"))
+        help_button.setMenu(self.help_menu)
+        help_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        tb.addWidget(help_button)
+
+    def open_about_dialog(self) -> None:
+        from orca_desk.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.ctx.db, self).exec()
 
     def _build_status_bar(self, database_label: str) -> None:
         sb = self.statusBar()
