@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, screens: list[ScreenSpec], *, database_label: str) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(f"Orca Desk — {ctx.clinic.name}")
+        self.setWindowTitle(self.tr("Orca Desk — {name}").format(name=ctx.clinic.name))
         self.setWindowIcon(icon("logo"))
         # The navigation shows what the signed-in role may use (a receptionist sees no manager screen).
         self.specs = screens = [spec for spec in screens if spec.shown_to(ctx.actor)]
@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setFixedWidth(16)
         tb.addWidget(spacer)
-        tb.addWidget(QLabel("Location"))
+        tb.addWidget(QLabel(self.tr("Location")))
         self.location_combo = QComboBox()
         for loc in self.ctx.clinic.locations:
             self.location_combo.addItem(loc.name, loc.id)
@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
         self.print_handler: Callable[[date, int], object] | None = None
         self.act_print = QAction(icon("print"), "Print…", self)
         self.act_print.setShortcut(QKeySequence.StandardKey.Print)
-        self.act_print.setToolTip(f"Print the day or week ({self.act_print.shortcut().toString()})")
+        self.act_print.setToolTip(
+            self.tr("Print the day or week ({value})").format(value=self.act_print.shortcut().toString())
+        )
         self.act_print.triggered.connect(self.open_print_dialog)
         tb.addAction(self.act_print)
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
@@ -148,8 +150,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self, database_label: str) -> None:
         sb = self.statusBar()
         self.status_db = QLabel(database_label)
-        self.status_user = QLabel(f"Signed in: {self.ctx.actor.display_name or self.ctx.actor.username}")
-        self.status_automation = QLabel("Automation: not running on this desk")
+        self.status_user = QLabel(
+            self.tr("Signed in: {value}").format(value=self.ctx.actor.display_name or self.ctx.actor.username)
+        )
+        self.status_automation = QLabel(self.tr("Automation: not running on this desk"))
         self.status_automation.setObjectName("statusAutomation")
         self.status_busy = QLabel(self.tr("Working…"))
         self.status_busy.setObjectName("statusBusy")
@@ -270,7 +274,7 @@ class MainWindow(QMainWindow):
         if clinic is None:
             return
         self.ctx.clinic = clinic
-        self.setWindowTitle(f"Orca Desk — {clinic.name}")
+        self.setWindowTitle(self.tr("Orca Desk — {name}").format(name=clinic.name))
         ids = [loc.id for loc in clinic.locations]
         if self.location_id not in ids:
             self.location_id = ids[0]
@@ -328,7 +332,7 @@ class MainWindow(QMainWindow):
     def open_print_dialog(self) -> None:
         """Ctrl+P: the print dialog that the composition root installed (views sit above ui)."""
         if self.print_handler is None:
-            self.statusBar().showMessage("Printing is not available here.", 6000)
+            self.statusBar().showMessage(self.tr("Printing is not available here."), 6000)
             return
         self.print_handler(self.day, self.location_id)
 

@@ -87,7 +87,7 @@ class SmsCounter(QWidget):
     def show_template(self, body: str) -> mt.TemplateCheck | None:
         if not body.strip():
             self.check = None
-            self.summary.setText("0 characters · GSM-7 · 0 segments")
+            self.summary.setText(self.tr("0 characters · GSM-7 · 0 segments"))
             self.summary.setStyleSheet("")
             self.summary.setToolTip("")
             self.sample.setText("")
@@ -100,8 +100,8 @@ class SmsCounter(QWidget):
         self.summary.setToolTip(segment_help(seg))
         self.summary.setStyleSheet(OVER_ONE_SEGMENT if seg.segments > 1 else "")
         self.sample.setText(
-            f"Sample: {check.preview}"
+            self.tr("Sample: {preview}").format(preview=check.preview)
             if check.preview
-            else "Sample: cannot be shown until the braces are fixed."
+            else self.tr("Sample: cannot be shown until the braces are fixed.")
         )
         return check
