@@ -151,7 +151,7 @@ class BookActions(BookColumns):
         where, refusal = self._target(a, key, start, end)
         if refusal:
             self.sig_status.emit(f"Not moved: {refusal}")
-            QMessageBox.warning(self, "Not moved", refusal)
+            QMessageBox.warning(self, self.tr("Not moved"), refusal)
             self.rebuild()
             return
         zone = self.zone_of(self.col_defs[key].location_id)
@@ -174,7 +174,7 @@ class BookActions(BookColumns):
 
     def _on_range_selected(self, key: int, start: int, end: int) -> None:
         reason, ok = QInputDialog.getText(
-            self, "Block time", "Reason (shown on the calendar):", text="Blocked"
+            self, self.tr("Block time"), self.tr("Reason (shown on the calendar):"), text=self.tr("Blocked")
         )
         if ok:
             self.block_time(key, start, end, reason)
@@ -234,7 +234,7 @@ class BookActions(BookColumns):
         cd = self.col_defs[key]
         if minutes is None:
             minutes, ok = QInputDialog.getInt(
-                self, "Offer to the waitlist", "How many minutes are free?", 30, 5, 480, 5
+                self, self.tr("Offer to the waitlist"), self.tr("How many minutes are free?"), 30, 5, 480, 5
             )
             if not ok:
                 return False
@@ -294,7 +294,12 @@ class BookActions(BookColumns):
         a = self.appointments[appt_id]
         if reason is None:
             reason, ok = QInputDialog.getItem(
-                self, "Cancel appointment", f"Why is {a.patient_name} cancelling?", CANCEL_REASONS, 0, True
+                self,
+                self.tr("Cancel appointment"),
+                self.tr("Why is {patient_name} cancelling?").format(patient_name=a.patient_name),
+                CANCEL_REASONS,
+                0,
+                True,
             )
             if not ok:
                 return False

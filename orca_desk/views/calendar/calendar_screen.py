@@ -156,7 +156,7 @@ class CalendarScreen(BookActions):
             return
         minute = int(self.grid.minute_at(local.y()) // self.grid.snap * self.grid.snap)
         menu = QMenu(self)
-        offer = menu.addAction("Offer this time to the waitlist…")
+        offer = menu.addAction(self.tr("Offer this time to the waitlist…"))
         offer.triggered.connect(lambda: self.offer_to_waitlist(column.key, minute))
         menu.exec(pos)
 
@@ -180,13 +180,13 @@ class CalendarScreen(BookActions):
             act.setEnabled(status in allowed)
             act.triggered.connect(lambda _=False, st=status: self.set_status(appt_id, st))
         menu.addSeparator()
-        reschedule = menu.addAction("Reschedule…")
+        reschedule = menu.addAction(self.tr("Reschedule…"))
         reschedule.setEnabled(a.status in booking.MOVABLE_STATUSES)
         reschedule.triggered.connect(lambda: self.reschedule(appt_id))
-        cancel = menu.addAction("Cancel…")
+        cancel = menu.addAction(self.tr("Cancel…"))
         cancel.setEnabled("cancelled" in allowed)
         cancel.triggered.connect(lambda: self.cancel(appt_id))
-        no_show = menu.addAction("No-show")
+        no_show = menu.addAction(self.tr("No-show"))
         no_show.setEnabled("no_show" in allowed)
         no_show.triggered.connect(lambda: self.no_show(appt_id))
         # --- issue 6: recurring series ("Repeat…" / "Open series…"), see series_actions.py ---

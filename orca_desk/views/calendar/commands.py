@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
 
@@ -180,7 +181,11 @@ class CancelCommand(CalendarCommand):
 class NoShowCommand(CancelCommand):
     def __init__(self, ops: CalendarOps, stack: UndoStack, appt: CalendarAppointment) -> None:
         super().__init__(ops, stack, appt, "no-show")
-        self.setText(f"No-show {appt.patient_name}")
+        self.setText(
+            QCoreApplication.translate("NoShowCommand", "No-show {patient_name}").format(
+                patient_name=appt.patient_name
+            )
+        )
 
     def done_text(self) -> str:
         return f"{self.name} marked no-show"

@@ -119,7 +119,7 @@ class FilterBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 4)
         row.setSpacing(6)
-        row.addWidget(QLabel("Columns"))
+        row.addWidget(QLabel(self.tr("Columns")))
         self.by_chair = _button("Chairs", checkable=True)
         self.by_provider = _button("Providers", checkable=True)
         for button, key in ((self.by_chair, BY_CHAIR), (self.by_provider, BY_PROVIDER)):
@@ -144,13 +144,17 @@ class FilterBar(QWidget):
         row.addStretch(1)
         self.missed_button = _button("Show cancelled", checkable=True)
         self.missed_button.setToolTip(
-            f"Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free"
+            self.tr(
+                "Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free"
+            ).format(MISSED_KEY=MISSED_KEY)
         )
         self.missed_button.setShortcut(QKeySequence(MISSED_KEY))
         self.missed_button.toggled.connect(self._on_missed_toggled)
         # Not in this row (a 1280-px screen has no room left): the owner shows it under the book.
         self.block_button = _button("Block time", checkable=True)
-        self.block_button.setToolTip("Drag over free time to block it (or hold Shift while dragging)")
+        self.block_button.setToolTip(
+            self.tr("Drag over free time to block it (or hold Shift while dragging)")
+        )
         self.block_button.toggled.connect(self.sig_block_mode_toggled)
         row.addWidget(self.block_button)
         self._sync()
@@ -191,7 +195,7 @@ class FilterBar(QWidget):
         menu = self.menus[kind]
         menu.clear()
         chosen = self._selected(kind)
-        everything = menu.addAction("All")
+        everything = menu.addAction(self.tr("All"))
         everything.setCheckable(True)
         everything.setChecked(not chosen)
         everything.triggered.connect(lambda _=False, k=kind: self.choose(k, frozenset()))

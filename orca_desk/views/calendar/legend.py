@@ -17,8 +17,16 @@ class LegendBar(QWidget):
         row = FlowLayout(self, spacing=14)
         self.chips: dict[str, QLabel] = {}
         for t in types:
-            chip = QLabel(f"<span style='color:{t.colour}; font-size:13pt'>■</span>&nbsp;{t.name}")
-            chip.setToolTip(f"{t.name}: {t.default_minutes} min")
+            chip = QLabel(
+                self.tr("<span style='color:{colour}; font-size:13pt'>■</span>&nbsp;{name}").format(
+                    colour=t.colour, name=t.name
+                )
+            )
+            chip.setToolTip(
+                self.tr("{name}: {default_minutes} min").format(
+                    name=t.name, default_minutes=t.default_minutes
+                )
+            )
             self.chips[t.name] = chip
             row.addWidget(chip)
         # One label per key so the row can wrap between them on a narrow screen.
