@@ -267,8 +267,10 @@ class SequenceEditor(QWidget):
 
     def _build(self) -> None:
         intro = QLabel(
-            "What happens after a missed visit, in order. Each step runs its delay after the case "
-            "opened; a booking stops the sequence. Open cases keep their place when you save."
+            self.tr(
+                "What happens after a missed visit, in order. Each step runs its delay after the case "
+                "opened; a booking stops the sequence. Open cases keep their place when you save."
+            )
         )
         intro.setWordWrap(True)
         v = QVBoxLayout(self)
@@ -311,10 +313,10 @@ class SequenceEditor(QWidget):
         return self.view
 
     def _build_row_buttons(self) -> QHBoxLayout:
-        self.btn_add = QPushButton("Add step")
-        self.btn_remove = QPushButton("Remove")
-        self.btn_up = QPushButton("Move up")
-        self.btn_down = QPushButton("Move down")
+        self.btn_add = QPushButton(self.tr("Add step"))
+        self.btn_remove = QPushButton(self.tr("Remove"))
+        self.btn_up = QPushButton(self.tr("Move up"))
+        self.btn_down = QPushButton(self.tr("Move down"))
         self.btn_add.clicked.connect(lambda: self.add_step())
         self.btn_remove.clicked.connect(lambda: self.remove_step())
         self.btn_up.clicked.connect(lambda: self.move_step(-1))
@@ -331,16 +333,16 @@ class SequenceEditor(QWidget):
         }
         self.lost_after = QSpinBox()
         self.lost_after.setRange(0, 999)
-        self.lost_after.setSuffix(" days")
+        self.lost_after.setSuffix(self.tr(" days"))
         options = QHBoxLayout()
-        options.addWidget(QLabel("A case starts after a"))
+        options.addWidget(QLabel(self.tr("A case starts after a")))
         for box in self.cause_boxes.values():
             box.toggled.connect(self._on_changed)
             options.addWidget(box)
         options.addSpacing(24)
-        options.addWidget(QLabel("Lost when not booked"))
+        options.addWidget(QLabel(self.tr("Lost when not booked")))
         options.addWidget(self.lost_after)
-        options.addWidget(QLabel("after the last step"))
+        options.addWidget(QLabel(self.tr("after the last step")))
         options.addStretch(1)
         self.lost_after.valueChanged.connect(self._on_changed)
         return options
@@ -353,8 +355,8 @@ class SequenceEditor(QWidget):
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved_text = QLabel("")
         self.saved_text.setStyleSheet("color: palette(mid);")
-        self.btn_revert = QPushButton("Revert")
-        self.btn_save = QPushButton("Save sequence")
+        self.btn_revert = QPushButton(self.tr("Revert"))
+        self.btn_save = QPushButton(self.tr("Save sequence"))
         self.btn_save.setDefault(True)
         self.btn_revert.clicked.connect(lambda: self.load())
         self.btn_save.clicked.connect(lambda: self.save())
@@ -371,9 +373,9 @@ class SequenceEditor(QWidget):
     def _build_preview(self) -> None:
         # The selected step's message with sample values and, for a text, its count (the
         # wording itself is edited in Settings → Message templates).
-        self.message_title = QLabel("Message")
+        self.message_title = QLabel(self.tr("Message"))
         self.message_title.setObjectName("sectionTitle")
-        self.message_preview = QLabel("Select a step to see its message.")
+        self.message_preview = QLabel(self.tr("Select a step to see its message."))
         self.message_preview.setObjectName("recoveryMessagePreview")
         self.message_preview.setWordWrap(True)
         self.message_preview.setTextFormat(Qt.TextFormat.RichText)
@@ -416,9 +418,11 @@ class SequenceEditor(QWidget):
         self.problems.setText("")
         self.problems.hide()
         self.saved_text.setText(
-            f"Last saved {local_time.fmt_datetime(shown.updated_at, self.zone, self.ctx.time_style())}"
+            self.tr("Last saved {value}").format(
+                value=local_time.fmt_datetime(shown.updated_at, self.zone, self.ctx.time_style())
+            )
             if shown.saved and shown.updated_at
-            else "The default sequence (never changed)."
+            else self.tr("The default sequence (never changed).")
         )
         self.loaded, self.dirty = True, False
         self.btn_save.setEnabled(True)
@@ -426,7 +430,7 @@ class SequenceEditor(QWidget):
 
     def _on_changed(self, *_args: object) -> None:
         self.dirty = True
-        self.saved_text.setText("Unsaved changes.")
+        self.saved_text.setText(self.tr("Unsaved changes."))
 
     def cause_kinds(self) -> tuple[str, ...]:
         return tuple(k for k, box in self.cause_boxes.items() if box.isChecked())
@@ -456,7 +460,7 @@ class SequenceEditor(QWidget):
         self.sig_status.emit("Recovery sequence saved")
 
     def _refused(self, message: str) -> None:
-        self.problems.setText("Not saved. " + message)
+        self.problems.setText(self.tr("Not saved. ") + message)
         self.problems.show()
 
     def show_message(self) -> str:
