@@ -21,12 +21,20 @@ class AnalyticsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.chart = QChart()
-        self.chart.setTitle("Which step gets the answer (last 90 days)")
+        self.chart.setTitle(self.tr("Which step gets the answer (last 90 days)"))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.view = chart_view(self.chart, min_height=240)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(
-            ["Sequence", "Step", "Sent", "Delivered", "Answers", "Confirmed", "Share of answers"]
+            [
+                self.tr("Sequence"),
+                self.tr("Step"),
+                self.tr("Sent"),
+                self.tr("Delivered"),
+                self.tr("Answers"),
+                self.tr("Confirmed"),
+                self.tr("Share of answers"),
+            ]
         )
         empty_state(
             self.table,
@@ -36,7 +44,9 @@ class AnalyticsPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.rates = QTableWidget(0, 4)
-        self.rates.setHorizontalHeaderLabels(["By type / location", "Asked", "Confirmed", "Rate"])
+        self.rates.setHorizontalHeaderLabels(
+            [self.tr("By type / location"), self.tr("Asked"), self.tr("Confirmed"), self.tr("Rate")]
+        )
         empty_state(self.rates, "No confirmations asked yet: a reminder asking for a YES counts here.")
         self.rates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.rates.horizontalHeader().setStretchLastSection(True)

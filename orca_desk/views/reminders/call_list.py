@@ -117,7 +117,7 @@ class CallListScreen(Screen):
         """Reload in the background; the rows appear when the load is done (``loading`` is False)."""
         now = self.ctx.clock.now()
         self.loading = True
-        self.summary.setText("Loading the call list…")
+        self.summary.setText(self.tr("Loading the call list…"))
         # A newer load replaces one still running: only the latest rows are shown.
         self.loader.start(
             partial(
@@ -131,7 +131,7 @@ class CallListScreen(Screen):
 
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
-        self.summary.setText(f"The call list could not be loaded: {exc}")
+        self.summary.setText(self.tr("The call list could not be loaded: {exc}").format(exc=exc))
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until a pending background load has been shown (the screenshot, tests)."""
@@ -145,7 +145,11 @@ class CallListScreen(Screen):
         if data.location_id is not None:
             where = f" at {self.ctx.clinic.location(data.location_id).name}"
         about = f"{data.day:%A %-d %B}" if data.day is not None else "the next business day"
-        self.summary.setText(f"<b>{families} to call</b> — visits on {about}{where} not confirmed yet")
+        self.summary.setText(
+            self.tr("<b>{families} to call</b> — visits on {about}{where} not confirmed yet").format(
+                families=families, about=about, where=where
+            )
+        )
         # One day at one location: the title says which, so the rows say only the time and the type.
         one_day = data.day is not None and data.location_id is not None
         zone = self.ctx.clinic.location(data.location_id).zone if data.location_id is not None else None
