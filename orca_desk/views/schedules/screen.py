@@ -67,17 +67,17 @@ class SchedulesScreen(ScheduleForms, Screen):
         chair_names = {c.id: c.name for c in self.ctx.clinic.chairs}
         self.affected = RowsModel[ps.AffectedAppointment](
             [
-                ("When", lambda a: a.local_label(self.time_fmt)),
-                ("Patient", lambda a: a.patient_name),
-                ("Location", lambda a: a.location_name),
+                (self.tr("When"), lambda a: a.local_label(self.time_fmt)),
+                (self.tr("Patient"), lambda a: a.patient_name),
+                (self.tr("Location"), lambda a: a.location_name),
             ]
         )
         self.exceptions = RowsModel[ps.ExceptionView](
             [
-                ("When", lambda x: x.when),
-                ("What", lambda x: x.label),
+                (self.tr("When"), lambda x: x.when),
+                (self.tr("What"), lambda x: x.label),
                 (
-                    "For",
+                    self.tr("For"),
                     lambda x: (
                         prov_names.get(x.provider_id or 0)
                         or (loc_names.get(x.location_id or 0, "") if x.location_id else "Whole clinic")
@@ -87,24 +87,24 @@ class SchedulesScreen(ScheduleForms, Screen):
         )
         self.blocks = RowsModel[ps.BlockView](
             [
-                ("Day", lambda b: f"{b.day:%a %-d %b %Y}"),
+                (self.tr("Day"), lambda b: f"{b.day:%a %-d %b %Y}"),
                 (
-                    "Time",
+                    self.tr("Time"),
                     lambda b: (
                         f"{local_time.fmt_minute(b.start_minute, self.time_fmt)}–"
                         f"{local_time.fmt_minute(b.end_minute, self.time_fmt)}"
                     ),
                 ),
-                ("Reason", lambda b: b.reason),
+                (self.tr("Reason"), lambda b: b.reason),
                 (
-                    "For",
+                    self.tr("For"),
                     lambda b: (
                         chair_names.get(b.chair_id or 0)
                         or ("this provider" if b.provider_id else f"all of {loc_names.get(b.location_id)}")
                     ),
                 ),
                 (
-                    "Repeats",
+                    self.tr("Repeats"),
                     lambda b: next((label for label, rule in REPEATS if rule == b.rrule), b.rrule or "—"),
                 ),
             ]
@@ -122,8 +122,8 @@ class SchedulesScreen(ScheduleForms, Screen):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
-        self.find_button = QPushButton("Find next opening…")
-        self.find_button.setToolTip("Find the next openings and book one (Ctrl+N)")
+        self.find_button = QPushButton(self.tr("Find next opening…"))
+        self.find_button.setToolTip(self.tr("Find the next openings and book one (Ctrl+N)"))
         self.find_button.clicked.connect(self.find_opening)
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
@@ -146,9 +146,9 @@ class SchedulesScreen(ScheduleForms, Screen):
     def _build_week_tab(self) -> QWidget:
         tab = QWidget()
         self.week = WeekEditor(self.ctx, time_fmt=self.time_fmt)
-        self.check_button = QPushButton("Check appointments")
+        self.check_button = QPushButton(self.tr("Check appointments"))
         self.check_button.clicked.connect(self.preview_affected)
-        self.save_button = QPushButton("Save hours")
+        self.save_button = QPushButton(self.tr("Save hours"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_week)
         self.affected_label = QLabel()
@@ -180,11 +180,11 @@ class SchedulesScreen(ScheduleForms, Screen):
             len(self.exceptions.columns) - 1,
             empty=("No days off or changed hours: add time off or extra hours with the form below."),
         )
-        add = QPushButton("Add")
+        add = QPushButton(self.tr("Add"))
         add.clicked.connect(self.add_exception)
-        remove = QPushButton("Remove selected")
+        remove = QPushButton(self.tr("Remove selected"))
         remove.clicked.connect(self.remove_exception)
-        import_ics = QPushButton("Import time off (.ics)…")
+        import_ics = QPushButton(self.tr("Import time off (.ics)…"))
         import_ics.clicked.connect(self._on_import_clicked)
         actions = QHBoxLayout()
         actions.addWidget(add)
@@ -214,9 +214,9 @@ class SchedulesScreen(ScheduleForms, Screen):
             len(self.blocks.columns) - 1,
             empty=("No blocked time: block a chair or provider for a meeting or lunch with the form below."),
         )
-        add = QPushButton("Add block")
+        add = QPushButton(self.tr("Add block"))
         add.clicked.connect(self.add_block)
-        remove = QPushButton("Remove selected")
+        remove = QPushButton(self.tr("Remove selected"))
         remove.clicked.connect(self.remove_block)
         actions = QHBoxLayout()
         actions.addWidget(add)
@@ -368,10 +368,12 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.affected.set_rows(affected)
         self.affected_view.setVisible(bool(affected))
         self.affected_label.setText(
-            f"{len(affected)} booked appointment{'s' if len(affected) != 1 else ''} would fall outside "
-            "the new hours. They stay booked: saving never moves or deletes an appointment."
+            self.tr(
+                "{count} booked appointment{value} would fall outside the new hours. "
+                "They stay booked: saving never moves or deletes an appointment."
+            ).format(count=len(affected), value="s" if len(affected) != 1 else "")
             if affected
-            else "No booked appointment falls outside the new hours."
+            else self.tr("No booked appointment falls outside the new hours.")
         )
         return affected
 
@@ -477,7 +479,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         )
 
     def _on_import_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import time off", "", "iCalendar (*.ics)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import time off"), "", "iCalendar (*.ics)")
         if path:
             self.import_ics(Path(path))
 

@@ -71,7 +71,7 @@ class WeekEditor(QWidget):
             for t in (start, end):
                 t.setDisplayFormat(time_edit_format(self.time_fmt))
             brk = QLineEdit()
-            brk.setPlaceholderText("none")
+            brk.setPlaceholderText(self.tr("none"))
             works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
             for col, widget in enumerate((works, loc, start, end, brk)):
                 grid.addWidget(widget, wd + 1, col)
@@ -86,15 +86,15 @@ class WeekEditor(QWidget):
         for d in (self.effective_from, self.effective_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
-        self.open_ended = QCheckBox("until changed")
+        self.open_ended = QCheckBox(self.tr("until changed"))
         self.open_ended.setChecked(True)
         self.open_ended.toggled.connect(lambda on: self.effective_to.setEnabled(not on))
         self.effective_to.setEnabled(False)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Effective from"))
+        row.addWidget(QLabel(self.tr("Effective from")))
         row.addWidget(self.effective_from)
         row.addSpacing(16)
-        row.addWidget(QLabel("to"))
+        row.addWidget(QLabel(self.tr("to")))
         row.addWidget(self.effective_to)
         row.addWidget(self.open_ended)
         row.addStretch(1)
