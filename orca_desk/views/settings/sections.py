@@ -72,7 +72,7 @@ class FeedsBox(QGroupBox):
             "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk gateway’."
         )
         # Signed on demand: opening Settings must not mint links (or create the signing secret).
-        self.button = QPushButton("Show feed URLs")
+        self.button = QPushButton(self.tr("Show feed URLs"))
         self.button.clicked.connect(self.show_feeds)
         self.grid.addWidget(self.note, 0, 0, 1, 2)
         self.grid.addWidget(self.button, 0, 2)
@@ -95,29 +95,33 @@ class FeedsBox(QGroupBox):
             on_done=feeds.extend,
             title="No feed links",
             background=False,
-            on_error=lambda message: self.note.setText(f"Feed links are not available: {message}"),
+            on_error=lambda message: self.note.setText(
+                self.tr("Feed links are not available: {message}").format(message=message)
+            ),
         ):
             feeds = []
         else:
             self.note.setText(
-                "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
-                "gateway’. Treat a link like a password: anyone who has it can read that calendar."
+                self.tr(
+                    "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
+                    "gateway’. Treat a link like a password: anyone who has it can read that calendar."
+                )
                 if feeds
-                else "There are no providers yet."
+                else self.tr("There are no providers yet.")
             )
         for i, feed in enumerate(feeds):
             self._add_row(i, feed)
         self.grid.addWidget(self.note, len(feeds), 0, 1, 2)
         self.grid.addWidget(self.button, len(feeds), 2)
-        self.button.setText("Refresh")
+        self.button.setText(self.tr("Refresh"))
 
     def _add_row(self, i: int, feed: IcalFeed) -> None:
         label = QLabel(feed.provider_name)
         field = QLineEdit(feed.url)
         field.setReadOnly(True)
         field.setCursorPosition(0)
-        button = QPushButton("Copy")
-        button.setToolTip(f"Copy {feed.provider_name}'s feed URL")
+        button = QPushButton(self.tr("Copy"))
+        button.setToolTip(self.tr("Copy {provider_name}'s feed URL").format(provider_name=feed.provider_name))
         button.clicked.connect(lambda _c=False, url=feed.url, name=feed.provider_name: self._copy(url, name))
         self.grid.addWidget(label, i, 0)
         self.grid.addWidget(field, i, 1)
@@ -138,11 +142,11 @@ class TestMessageBox(QGroupBox):
         super().__init__("Send a test message")
         self.ctx = ctx
         self.channel = QComboBox()
-        self.channel.addItem("Text (SMS)", "sms")
-        self.channel.addItem("Email", "email")
+        self.channel.addItem(self.tr("Text (SMS)"), "sms")
+        self.channel.addItem(self.tr("Email"), "email")
         self.address = QLineEdit()
-        self.address.setPlaceholderText("+16175550123 or you@yourclinic.com")
-        self.button = QPushButton("Send test message")
+        self.address.setPlaceholderText(self.tr("+16175550123 or you@yourclinic.com"))
+        self.button = QPushButton(self.tr("Send test message"))
         self.button.clicked.connect(self.send)
         self.result = QLabel()
         self.result.setWordWrap(True)
