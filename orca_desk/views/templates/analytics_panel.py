@@ -27,17 +27,24 @@ class AnalyticsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.chart = QChart()
-        self.chart.setTitle("Fill rate of applied slots")
+        self.chart.setTitle(self.tr("Fill rate of applied slots"))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = chart_view(self.chart)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["", "Slots", "Booked", "Fill rate"])
+        self.table.setHorizontalHeaderLabels(["", self.tr("Slots"), self.tr("Booked"), self.tr("Fill rate")])
         empty_state(self.table, "No applied slots yet: Apply to dates… puts a template on the calendar.")
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.usage = QTableWidget(0, 6)
         self.usage.setHorizontalHeaderLabels(
-            ["Version", "Applications", "Slots", "Providers", "Locations", "Dates"]
+            [
+                self.tr("Version"),
+                self.tr("Applications"),
+                self.tr("Slots"),
+                self.tr("Providers"),
+                self.tr("Locations"),
+                self.tr("Dates"),
+            ]
         )
         empty_state(self.usage, "This template was never applied: Apply to dates… puts it on the calendar.")
         self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -54,7 +61,7 @@ class AnalyticsPanel(QWidget):
         row.addWidget(self.chart_view, 3)
         row.addWidget(self.table, 2)
         layout.addLayout(row, 3)
-        layout.addWidget(QLabel("<b>Where and when it was applied</b>"))
+        layout.addWidget(QLabel(self.tr("<b>Where and when it was applied</b>")))
         layout.addWidget(self.usage, 1)
 
     def show_template(self, template_id: int) -> None:
@@ -76,9 +83,17 @@ class AnalyticsPanel(QWidget):
         self.report = report
         o = report.overall
         self.summary.setText(
-            f"<b>{o.booked:,} of {o.slots:,}</b> bookable slots booked ({o.rate:.0%}); "
-            f"{report.matched_type:,} booked with the slot's intended type "
-            f"({report.match_rate:.0%} of booked)."
+            self.tr(
+                "<b>{booked:,} of {slots:,}</b> bookable slots booked ({rate:.0%}); "
+                "{matched_type:,} booked with the slot's intended type "
+                "({match_rate:.0%} of booked)."
+            ).format(
+                booked=o.booked,
+                slots=o.slots,
+                rate=o.rate,
+                matched_type=report.matched_type,
+                match_rate=report.match_rate,
+            )
         )
         sections = [
             ("Overall", (o,)),

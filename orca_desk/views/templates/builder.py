@@ -73,7 +73,7 @@ class TypeChip(QLabel):
             " padding: 4px 8px; }"
         )
         self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self.setToolTip(f"Drag onto the grid to add a {name} slot")
+        self.setToolTip(self.tr("Drag onto the grid to add a {name} slot").format(name=name))
         self._press: QPoint | None = None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -99,7 +99,7 @@ class SlotPalette(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
-        title = QLabel("Drag onto the grid")
+        title = QLabel(self.tr("Drag onto the grid"))
         title.setStyleSheet("color: #6b7785;")
         layout.addWidget(title)
         self.chips: list[TypeChip] = [TypeChip(t.id, t.name, t.colour, t.default_minutes) for t in types]

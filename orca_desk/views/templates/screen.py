@@ -107,14 +107,14 @@ class TemplatesScreen(Screen):
         self.list_view.setAlternatingRowColors(True)
         self.list_view.setSpacing(2)
         self.list_view.selectionModel().currentChanged.connect(self._on_template_chosen)
-        new_btn, copy_btn = QPushButton("New…"), QPushButton("Copy…")
+        new_btn, copy_btn = QPushButton(self.tr("New…")), QPushButton(self.tr("Copy…"))
         new_btn.clicked.connect(self.new_template)
         copy_btn.clicked.connect(self.copy_template)
         left = QWidget()
         left.setMinimumWidth(190)
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel("<b>Templates</b>"))
+        lv.addWidget(QLabel(self.tr("<b>Templates</b>")))
         lv.addWidget(self.list_view, 1)
         row = QHBoxLayout()
         row.addWidget(new_btn)
@@ -152,10 +152,10 @@ class TemplatesScreen(Screen):
         self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
         self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, "Undo"))
         self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, "Redo"))
-        self.save_btn = QPushButton("Save version")
+        self.save_btn = QPushButton(self.tr("Save version"))
         self.save_btn.setObjectName("primary")
         self.save_btn.clicked.connect(self.save)
-        apply_btn = QPushButton("Apply…")
+        apply_btn = QPushButton(self.tr("Apply…"))
         apply_btn.clicked.connect(self.open_apply_dialog)
         bar = QHBoxLayout()
         bar.addWidget(self.title, 1)
@@ -168,16 +168,16 @@ class TemplatesScreen(Screen):
         self.week_combo = QComboBox()
         self.week_combo.currentIndexChanged.connect(self._on_week_changed)
         add_week = QToolButton()
-        add_week.setText("+ Week")
-        add_week.setToolTip("Add a week to the rotation (A/B weeks)")
+        add_week.setText(self.tr("+ Week"))
+        add_week.setToolTip(self.tr("Add a week to the rotation (A/B weeks)"))
         add_week.clicked.connect(self.add_rotation_week)
         self.chairs_combo = QComboBox()
         for n in range(1, 5):
-            self.chairs_combo.addItem(f"{n} chair{'s' if n > 1 else ''}", n)
+            self.chairs_combo.addItem(self.tr("{n} chair{value}").format(n=n, value="s" if n > 1 else ""), n)
         self.chairs_combo.currentIndexChanged.connect(self._on_chairs_changed)
         self.snap_combo = QComboBox()
         for step in SNAP_STEPS:
-            self.snap_combo.addItem(f"Snap {step} min", step)
+            self.snap_combo.addItem(self.tr("Snap {step} min").format(step=step), step)
         self.snap_combo.setCurrentIndex(2)
         self.snap_combo.currentIndexChanged.connect(self._on_snap_changed)
         settings_bar = QHBoxLayout()
@@ -261,7 +261,7 @@ class TemplatesScreen(Screen):
     def open_template(self, template_id: int | None) -> None:
         if template_id is None:
             self.current = self.version = None
-            self.title.setText("No template yet: press New…")
+            self.title.setText(self.tr("No template yet: press New…"))
             self.store.load(())
             return
         loaded: list[tuple[schedule_templates.TemplateDetail, list[VersionRow]]] = []
@@ -294,7 +294,12 @@ class TemplatesScreen(Screen):
         self.week_combo.blockSignals(True)
         self.week_combo.clear()
         for i, label in enumerate(self.rotation):
-            self.week_combo.addItem(f"Week {label}" if len(self.rotation) > 1 else "Every week", i)
+            self.week_combo.addItem(
+                self.tr("Week {label}").format(label=label)
+                if len(self.rotation) > 1
+                else self.tr("Every week"),
+                i,
+            )
         self.week_combo.setCurrentIndex(self.week)
         self.week_combo.blockSignals(False)
 
@@ -321,7 +326,7 @@ class TemplatesScreen(Screen):
         used = max((s.chair_index for s in self.store.slots.values()), default=0) + 1
         wanted = index + 1
         if wanted < used:
-            self.hint.setText(f"Slots use {used} chairs; delete those slots first.")
+            self.hint.setText(self.tr("Slots use {used} chairs; delete those slots first.").format(used=used))
             self.chairs_combo.setCurrentIndex(self.chairs - 1)
             return
         self.chairs = wanted
@@ -376,7 +381,7 @@ class TemplatesScreen(Screen):
     def add_slot(self, slot: SlotSpec) -> bool:
         clash = self.store.conflict(slot)
         if clash is not None:
-            self.hint.setText(f"Not added: it overlaps {self._describe(clash)}.")
+            self.hint.setText(self.tr("Not added: it overlaps {value}.").format(value=self._describe(clash)))
             return False
         self.hint.setText("")
         self.undo_stack.push(
@@ -391,7 +396,9 @@ class TemplatesScreen(Screen):
         after = moved(before, key, start, end)
         clash = self.store.conflict(after, ignore_id=slot_id)
         if clash is not None:
-            self.hint.setText(f"Not moved: it would overlap {self._describe(clash)}.")
+            self.hint.setText(
+                self.tr("Not moved: it would overlap {value}.").format(value=self._describe(clash))
+            )
             self._on_store_changed()
             return
         verb = (
@@ -420,11 +427,13 @@ class TemplatesScreen(Screen):
         if after == before:
             return False
         if after.end <= after.start:
-            self.hint.setText("The slot must end after it starts.")
+            self.hint.setText(self.tr("The slot must end after it starts."))
             return False
         clash = self.store.conflict(after, ignore_id=slot_id)
         if clash is not None:
-            self.hint.setText(f"Not changed: it would overlap {self._describe(clash)}.")
+            self.hint.setText(
+                self.tr("Not changed: it would overlap {value}.").format(value=self._describe(clash))
+            )
             return False
         self.undo_stack.push(
             SlotCommand(self.store, slot_id, before, after, f"Change {self._describe(after)}")
@@ -449,7 +458,7 @@ class TemplatesScreen(Screen):
         if self.current is None or self.version is None:
             return None
         note, ok = (
-            QInputDialog.getText(self, "Save version", "What changed (optional):")
+            QInputDialog.getText(self, self.tr("Save version"), self.tr("What changed (optional):"))
             if not getattr(self, "quiet", False)
             else ("", True)
         )
@@ -516,11 +525,13 @@ class TemplatesScreen(Screen):
 
     def new_template(self, name: str | None = None, kind: str | None = None) -> None:
         if name is None:
-            name, ok = QInputDialog.getText(self, "New template", "Name:")
+            name, ok = QInputDialog.getText(self, self.tr("New template"), self.tr("Name:"))
             if not ok:
                 return
         if kind is None:
-            kind, ok = QInputDialog.getItem(self, "New template", "Kind:", ["week", "day"], 0, False)
+            kind, ok = QInputDialog.getItem(
+                self, self.tr("New template"), self.tr("Kind:"), ["week", "day"], 0, False
+            )
             if not ok:
                 return
         self._write_then_open(
@@ -537,7 +548,10 @@ class TemplatesScreen(Screen):
         source = self.current
         if name is None:
             name, ok = QInputDialog.getText(
-                self, "Copy template", "Name of the copy:", text=f"{source.name} (copy)"
+                self,
+                self.tr("Copy template"),
+                self.tr("Name of the copy:"),
+                text=self.tr("{name} (copy)").format(name=source.name),
             )
             if not ok:
                 return
@@ -559,7 +573,7 @@ class TemplatesScreen(Screen):
         if self.current is None:
             return
         if not self.undo_stack.isClean():
-            self.hint.setText("Save the version first: an application always uses a saved version.")
+            self.hint.setText(self.tr("Save the version first: an application always uses a saved version."))
             return
         from orca_desk.views.templates.apply_dialog import ApplyDialog
 
