@@ -33,34 +33,39 @@ class EntryDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.entry_id = entry.id if entry else None
-        self.setWindowTitle("Edit waitlist entry" if entry else "Add to the waitlist")
+        self.setWindowTitle(self.tr("Edit waitlist entry") if entry else self.tr("Add to the waitlist"))
         form = QFormLayout(self)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Type a name or phone number…")
+        self.search.setPlaceholderText(self.tr("Type a name or phone number…"))
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.results.currentItemChanged.connect(self._on_result_current_changed)
         if entry is None:
-            form.addRow("Patient", self.search)
+            form.addRow(self.tr("Patient"), self.search)
             form.addRow("", self.results)
         self.patient_id = entry.patient_id if entry else None
         self.type_box = QComboBox()
         for t in ctx.clinic.types:
-            self.type_box.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
+            self.type_box.addItem(
+                self.tr("{name} ({default_minutes} min)").format(
+                    name=t.name, default_minutes=t.default_minutes
+                ),
+                t.id,
+            )
         self.minutes = QSpinBox()
         self.minutes.setRange(5, 480)
-        self.minutes.setSuffix(" min")
+        self.minutes.setSuffix(self.tr(" min"))
         self.type_box.currentIndexChanged.connect(self._on_type_changed)
         self.priority = QComboBox()
         for p, label in PRIORITY_LABELS.items():
             self.priority.addItem(f"{p} · {label}", p)
         self.provider_box = QComboBox()
-        self.provider_box.addItem("Any provider", None)
+        self.provider_box.addItem(self.tr("Any provider"), None)
         for pr in ctx.clinic.providers:
             self.provider_box.addItem(pr.name, pr.id)
         self.location_box = QComboBox()
-        self.location_box.addItem("Any location", None)
+        self.location_box.addItem(self.tr("Any location"), None)
         for loc in ctx.clinic.locations:
             self.location_box.addItem(loc.name, loc.id)
         days = QWidget()
@@ -72,29 +77,29 @@ class EntryDialog(QDialog):
         window = QWidget()
         wl = QHBoxLayout(window)
         wl.setContentsMargins(0, 0, 0, 0)
-        self.use_window = QCheckBox("Only between")
+        self.use_window = QCheckBox(self.tr("Only between"))
         self.win_from, self.win_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
         for w in (self.use_window, self.win_from, self.win_to):
             wl.addWidget(w)
         self.latest = QDateEdit()
         self.latest.setCalendarPopup(True)
-        self.use_latest = QCheckBox("No later than")
+        self.use_latest = QCheckBox(self.tr("No later than"))
         latest = QWidget()
         ll = QHBoxLayout(latest)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.use_latest)
         ll.addWidget(self.latest)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. broken bracket, after-school slot")
-        form.addRow("Visit", self.type_box)
-        form.addRow("Length", self.minutes)
-        form.addRow("Priority", self.priority)
-        form.addRow("Provider", self.provider_box)
-        form.addRow("Location", self.location_box)
-        form.addRow("Days", days)
-        form.addRow("Time", window)
-        form.addRow("Date", latest)
-        form.addRow("Reason", self.reason)
+        self.reason.setPlaceholderText(self.tr("e.g. broken bracket, after-school slot"))
+        form.addRow(self.tr("Visit"), self.type_box)
+        form.addRow(self.tr("Length"), self.minutes)
+        form.addRow(self.tr("Priority"), self.priority)
+        form.addRow(self.tr("Provider"), self.provider_box)
+        form.addRow(self.tr("Location"), self.location_box)
+        form.addRow(self.tr("Days"), days)
+        form.addRow(self.tr("Time"), window)
+        form.addRow(self.tr("Date"), latest)
+        form.addRow(self.tr("Reason"), self.reason)
         std = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(std.Save | std.Cancel)
         buttons.accepted.connect(self.accept)

@@ -57,55 +57,55 @@ class WaitlistScreen(Screen):
         self.settings_for: Callable[[Any], WaitlistSettings] = waitlist.default_settings
         self.openings = RowsModel[OpeningRow](
             [
-                ("When", lambda r: r.local_text),
-                ("Status", lambda r: r.label),
-                ("Where", lambda r: f"{r.chair_name} · {r.location_name}"),
-                ("Provider", lambda r: r.provider_name),
+                (self.tr("When"), lambda r: r.local_text),
+                (self.tr("Status"), lambda r: r.label),
+                (self.tr("Where"), lambda r: f"{r.chair_name} · {r.location_name}"),
+                (self.tr("Provider"), lambda r: r.provider_name),
             ],
             cell_tooltips=True,
         )
         self.offers = RowsModel[OfferRow](
             [
-                ("Patient", lambda r: r.patient_name),
-                ("Channel", lambda r: r.channel.upper()),
-                ("State", lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
-                ("Sent", lambda r: r.sent_text or "—"),
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Channel"), lambda r: r.channel.upper()),
+                (self.tr("State"), lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
+                (self.tr("Sent"), lambda r: r.sent_text or "—"),
             ],
             cell_tooltips=True,
         )
         self.matches = RowsModel[MatchRow](
             [
                 ("#", lambda r: self.matches.rows.index(r) + 1),
-                ("Patient", lambda r: r.patient_name),
-                ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
-                ("Via", lambda r: r.channel.upper()),
-                ("Offers", lambda r: f"{r.notification_count}/3"),
-                ("Why", lambda r: r.reason),
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Visit"), lambda r: f"{r.type_name} {r.duration_minutes}′"),
+                (self.tr("Via"), lambda r: r.channel.upper()),
+                (self.tr("Offers"), lambda r: f"{r.notification_count}/3"),
+                (self.tr("Why"), lambda r: r.reason),
             ],
             cell_tooltips=True,
         )
         self.entries = RowsModel[EntryRow](
             [
-                ("Patient", lambda r: r.patient_name),
-                ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
-                ("Priority", lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
-                ("Status", lambda r: r.status.upper() if r.status == "notified" else r.status),
-                ("Offers", lambda r: f"{r.notification_count}/{r.max_offers}"),
-                ("Waiting", lambda r: f"{r.days_waiting} d"),
-                ("Prefers", lambda r: r.preferences),
-                ("Reason", lambda r: r.reason),
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Visit"), lambda r: f"{r.type_name} {r.duration_minutes}′"),
+                (self.tr("Priority"), lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
+                (self.tr("Status"), lambda r: r.status.upper() if r.status == "notified" else r.status),
+                (self.tr("Offers"), lambda r: f"{r.notification_count}/{r.max_offers}"),
+                (self.tr("Waiting"), lambda r: f"{r.days_waiting} d"),
+                (self.tr("Prefers"), lambda r: r.preferences),
+                (self.tr("Reason"), lambda r: r.reason),
             ],
             cell_tooltips=True,
         )
         self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]](
             [
                 ("", lambda r: r[0]),
-                ("Name", lambda r: r[1].name),
-                ("Openings", lambda r: r[1].openings),
-                ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
-                ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
-                ("Offers sent", lambda r: r[1].offers),
-                ("Booked", lambda r: r[1].booked),
+                (self.tr("Name"), lambda r: r[1].name),
+                (self.tr("Openings"), lambda r: r[1].openings),
+                (self.tr("Filled"), lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
+                (self.tr("Median time to fill"), lambda r: _minutes(r[1].median_minutes_to_fill)),
+                (self.tr("Offers sent"), lambda r: r[1].offers),
+                (self.tr("Booked"), lambda r: r[1].booked),
             ],
             cell_tooltips=True,
         )
@@ -155,11 +155,11 @@ class WaitlistScreen(Screen):
         )
         self.matches_view.setWordWrap(True)  # the reasons are the point of this list
         self.openings_view.selectionModel().selectionChanged.connect(self._on_opening_selected)
-        self.btn_best = QPushButton("Notify best now")
-        self.btn_all = QPushButton("Notify all now (broadcast)")
-        self.btn_entry = QPushButton("Notify this entry now")
-        self.btn_response = QPushButton("Record response…")
-        self.btn_withdraw = QPushButton("Withdraw opening")
+        self.btn_best = QPushButton(self.tr("Notify best now"))
+        self.btn_all = QPushButton(self.tr("Notify all now (broadcast)"))
+        self.btn_entry = QPushButton(self.tr("Notify this entry now"))
+        self.btn_response = QPushButton(self.tr("Record response…"))
+        self.btn_withdraw = QPushButton(self.tr("Withdraw opening"))
         self.btn_best.clicked.connect(self.notify_best)
         self.btn_all.clicked.connect(self.notify_all)
         self.btn_entry.clicked.connect(self.notify_selected_entry)
@@ -204,9 +204,9 @@ class WaitlistScreen(Screen):
         # Column widths from the first rows: measuring all of a long list holds the UI thread.
         self.entries_view.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.entries_empty = empty_state(self.entries_view, NOBODY_WAITING)
-        self.btn_add = QPushButton("Add entry…")
-        self.btn_edit = QPushButton("Edit…")
-        self.btn_remove = QPushButton("Remove")
+        self.btn_add = QPushButton(self.tr("Add entry…"))
+        self.btn_edit = QPushButton(self.tr("Edit…"))
+        self.btn_remove = QPushButton(self.tr("Remove"))
         self.btn_add.clicked.connect(self.add_entry)
         self.btn_edit.clicked.connect(self.edit_entry)
         self.btn_remove.clicked.connect(self.remove_entry)
@@ -236,7 +236,7 @@ class WaitlistScreen(Screen):
         if not self._may_view_analytics():
             return no_analytics_page()
         self.chart = QChart()
-        self.chart.setTitle("Offers and bookings by channel (last 90 days)")
+        self.chart.setTitle(self.tr("Offers and bookings by channel (last 90 days)"))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = chart_view(self.chart)
         self.summary = QLabel("")
@@ -267,9 +267,9 @@ class WaitlistScreen(Screen):
         now = self.ctx.clock.now()
         page = self.tabs.currentWidget()
         if page is self.entries_page:
-            self.entries_summary.setText("Loading the waitlist…")
+            self.entries_summary.setText(self.tr("Loading the waitlist…"))
             if not self.entries.rows:
-                self.entries_empty.setText("Loading the waitlist…")
+                self.entries_empty.setText(self.tr("Loading the waitlist…"))
             self.entries_load.start(lambda s: waitlist.list_entries(s, now=now))
             return
         self.entries_load.cancel()
@@ -299,11 +299,17 @@ class WaitlistScreen(Screen):
         self.entries.set_rows(entries)
         self.entries_empty.setText(NOBODY_WAITING)
         notified = sum(e.status == "notified" for e in entries)
-        self.entries_summary.setText(f"{len(entries)} on the list · {notified} notified (holding a slot)")
+        self.entries_summary.setText(
+            self.tr("{count} on the list · {notified} notified (holding a slot)").format(
+                count=len(entries), notified=notified
+            )
+        )
 
     def _entries_failed(self, message: str) -> None:
-        self.entries_summary.setText(f"The waitlist could not be loaded: {message}")
-        self.entries_empty.setText("The waitlist could not be loaded.")
+        self.entries_summary.setText(
+            self.tr("The waitlist could not be loaded: {message}").format(message=message)
+        )
+        self.entries_empty.setText(self.tr("The waitlist could not be loaded."))
 
     def _show_openings(self, openings: list[OpeningRow]) -> None:
         selected = self.selected_opening()
@@ -325,7 +331,9 @@ class WaitlistScreen(Screen):
         fresh = [x for x in self.openings.rows if x.id == o.id]
         self.offers.set_rows(list(fresh[0].offers) if fresh else [])
         self.offers_title.setText(
-            f"Offers of the selected opening (from a {o.source.replace('_', '-')}, {o.mode})"
+            self.tr("Offers of the selected opening (from a {value}, {mode})").format(
+                value=o.source.replace("_", "-"), mode=o.mode
+            )
         )
         rows: list[MatchRow] = []
         # An opening that was just taken has no matches any more: an empty list says so.
@@ -338,7 +346,11 @@ class WaitlistScreen(Screen):
         )
         self.matches.set_rows(rows)
         self.matches_view.resizeRowsToContents()
-        self.matches_title.setText(f"Ranked matches for {o.local_text} ({len(rows)})")
+        self.matches_title.setText(
+            self.tr("Ranked matches for {local_text} ({count})").format(
+                local_text=o.local_text, count=len(rows)
+            )
+        )
         if rows:
             self.matches_view.selectRow(0)
 
@@ -355,10 +367,20 @@ class WaitlistScreen(Screen):
             empty="no offers yet",
         )
         self.summary.setText(
-            f"<b>{a.offers_sent}</b> offers sent · <b>{a.booked}</b> booked ({a.conversion:.0%}) · "
-            f"median time to respond <b>{_minutes(a.median_minutes_to_respond)}</b> · "
-            f"<b>{a.filled}</b> of {a.openings} openings filled, median "
-            f"<b>{_minutes(a.median_minutes_to_fill)}</b> after they opened"
+            self.tr(
+                "<b>{offers_sent}</b> offers sent · <b>{booked}</b> booked "
+                "({conversion:.0%}) · median time to respond <b>{value}</b> · "
+                "<b>{filled}</b> of {openings} openings filled, median <b>{value2}</b> "
+                "after they opened"
+            ).format(
+                offers_sent=a.offers_sent,
+                booked=a.booked,
+                conversion=a.conversion,
+                value=_minutes(a.median_minutes_to_respond),
+                filled=a.filled,
+                openings=a.openings,
+                value2=_minutes(a.median_minutes_to_fill),
+            )
         )
         self.groups.set_rows(
             [("Provider", g) for g in a.by_provider] + [("Location", g) for g in a.by_location]
@@ -413,7 +435,12 @@ class WaitlistScreen(Screen):
             return False
         if response is None:
             label, ok = QInputDialog.getItem(
-                self, "Record response", f"What did {offer.patient_name} say?", list(RESPONSES), 0, False
+                self,
+                self.tr("Record response"),
+                self.tr("What did {patient_name} say?").format(patient_name=offer.patient_name),
+                list(RESPONSES),
+                0,
+                False,
             )
             if not ok:
                 return False
