@@ -5,6 +5,8 @@
     python3 dev.py test    run the whole test suite (Qt offscreen)
     python3 dev.py lint    ruff (check and format), mypy and the import-linter contracts
     python3 dev.py bench   run the benchmarks and print a table
+    python3 dev.py i18n    refresh resources/i18n/*.ts from the sources (pyside6-lupdate), then build
+                           each .qm beside its .ts (pyside6-lrelease); commit both
     python3 dev.py fake-providers [--port N]
                            serve the fake Twilio/SendGrid (tests/fakes) on 127.0.0.1 for demos
 Any further arguments are passed on (e.g. `python3 dev.py test -k booking`).
@@ -24,6 +26,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".orca-desk-installed"
+TRANSLATED = ("orca_desk/views", "orca_desk/ui")  # where the UI's strings live (services are Qt-free)
 
 
 def ensure_venv() -> None:
@@ -45,8 +48,21 @@ def run(args: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.call(args, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
+def i18n() -> int:
+    """The .ts files keep no line numbers, so an edit elsewhere in a file does not touch them."""
+    sources = [str(p.relative_to(ROOT)) for d in TRANSLATED for p in sorted((ROOT / d).rglob("*.py"))]
+    for ts in sorted((ROOT / "resources" / "i18n").glob("orca_desk_*.ts")):
+        lupdate = [str(BIN / "pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts"]
+        code = run([*lupdate, str(ts.relative_to(ROOT))]) or run(
+            [str(BIN / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))]
+        )
+        if code:
+            return code
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test", "lint", "bench", "fake-providers"}:
+    if not argv or argv[0] not in {"app", "test", "lint", "bench", "i18n", "fake-providers"}:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
@@ -63,6 +79,8 @@ def main(argv: list[str]) -> int:
             run([str(BIN / "lint-imports"), "--no-cache"]),
         ]
         return max(codes)
+    if task == "i18n":
+        return i18n()
     if task == "fake-providers":
         return run([str(PY), "-m", "tests.fakes.fake_provider", *rest])
     return run([str(PY), "-m", "benchmarks", *rest], {"QT_QPA_PLATFORM": "offscreen"})

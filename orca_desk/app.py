@@ -66,6 +66,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
+    from orca_desk.ui import language
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.theme import apply_theme
@@ -77,6 +78,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
+    language.install(app, getattr(args, "language", None))
     if not args.screenshot:  # a scripted screenshot has nobody to show a dialog
         from orca_desk.ui.crash_dialog import install_gui_crash_handling
 

@@ -111,7 +111,7 @@ class LoginDialog(QDialog):
             parent=self,
             on_done=result.append,
             on_error=refused,
-            title="Not signed in",
+            title=self.tr("Not signed in"),
             background=False,
         ):
             return
@@ -154,7 +154,7 @@ class LoginDialog(QDialog):
             ),
             parent=self,
             on_error=refused,
-            title="Password not changed",
+            title=self.tr("Password not changed"),
         ):
             return
         self.actor, self._pending, self._one_time = self._pending, None, ""

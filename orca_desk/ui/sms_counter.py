@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from orca_desk.services import message_templates as mt
@@ -20,12 +21,15 @@ OVER_ONE_SEGMENT = "color: #b45309;"  # amber: it still sends, but costs (and sp
 
 def segment_summary(info: SegmentInfo) -> str:
     """``155 characters · GSM-7 · 1 segment``, with what the characters count as when that differs."""
-    text = (
-        f"{info.characters} character{'s' if info.characters != 1 else ''} · {info.encoding} · "
-        f"{info.segments} segment{'s' if info.segments != 1 else ''}"
+    text = " · ".join(
+        (
+            QCoreApplication.translate("SmsCounter", "%n character(s)", "", info.characters),
+            info.encoding,
+            QCoreApplication.translate("SmsCounter", "%n segment(s)", "", info.segments),
+        )
     )
     if info.units != info.characters:
-        text += f" (counts as {info.units})"
+        text += QCoreApplication.translate("SmsCounter", " (counts as {units})").format(units=info.units)
     return text
 
 

@@ -39,6 +39,7 @@ from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
+from orca_desk.views.settings.language_box import LanguageBox
 from orca_desk.views.settings.sections import (
     WARNING_STYLE,
     BackupBox,
@@ -134,6 +135,7 @@ class SettingsScreen(Screen):
         # Full width: their notes and warnings stay on one line.
         grid.addWidget(self._build_backups(), 6, 0, 1, 2)
         grid.addWidget(self._build_import(), 7, 0, 1, 2)
+        grid.addWidget(LanguageBox(), 8, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
@@ -161,9 +163,9 @@ class SettingsScreen(Screen):
         f = QFormLayout(clinic)
         f.addRow(self.tr("Name"), self.clinic_name)
         f.addRow(self.tr("Phone"), self.clinic_phone)
-        f.addRow(_hint("Shown on every patient-link page and in HELP replies."))
+        f.addRow(_hint(self.tr("Shown on every patient-link page and in HELP replies.")))
         f.addRow(self.tr("Times"), self.time_format)
-        f.addRow(_hint("Every time shown is the location's local time, in this one format."))
+        f.addRow(_hint(self.tr("Every time shown is the location's local time, in this one format.")))
         return clinic
 
     def _build_links(self) -> QGroupBox:
@@ -207,14 +209,18 @@ class SettingsScreen(Screen):
         f.addRow(self.tr("Quiet hours"), quiet)
         f.addRow(
             _hint(
-                "No messages in this window, judged in each patient's own time zone; "
-                "they wait for the next allowed time."
+                self.tr(
+                    "No messages in this window, judged in each patient's own time zone; "
+                    "they wait for the next allowed time."
+                )
             )
         )
         f.addRow(self.tr("Per phone number, per day"), self.daily_budget)
         f.addRow(self.tr("Per phone number, per week"), self.weekly_budget)
         f.addRow(self.allow_procedures)
-        f.addRow(_hint("Texts need recorded SMS consent; STOP and unsubscribe links are always honoured."))
+        f.addRow(
+            _hint(self.tr("Texts need recorded SMS consent; STOP and unsubscribe links are always honoured."))
+        )
         self._build_waitlist_policy(f)
         return policy
 
@@ -233,9 +239,11 @@ class SettingsScreen(Screen):
         f.addRow(self.tr("Offers per waitlist entry"), self.waitlist_max_offers)
         f.addRow(
             _hint(
-                f"An offered opening is held for the family this long ({low} minutes to "
-                f"{high // 60} hours) from the moment the text goes out; each entry is offered at "
-                "most this many openings. Both are told in the offer."
+                self.tr(
+                    "An offered opening is held for the family this long ({low} minutes to "
+                    "{value} hours) from the moment the text goes out; each entry is "
+                    "offered at most this many openings. Both are told in the offer."
+                ).format(low=low, value=high // 60)
             )
         )
 
@@ -293,7 +301,7 @@ class SettingsScreen(Screen):
         f.addRow(self.tr("API key"), self.sendgrid_key)
         f.addRow(self.sendgrid_key_note)
         f.addRow(self.tr("From address"), self.sendgrid_from)
-        f.addRow(_hint("Emails show the clinic's name as the sender."))
+        f.addRow(_hint(self.tr("Emails show the clinic's name as the sender.")))
         f.addRow(self.tr("Send rate"), self.email_rate)
         f.addRow(self.tr("Base URL"), self.sendgrid_base)
         return email
@@ -410,13 +418,9 @@ class SettingsScreen(Screen):
         self.public_url_note.setText(
             self.tr("Links in messages point here; run ‘orca-desk gateway’ behind it. ")
             + (
-                self.tr("Overridden by {PUBLIC_BASE_URL_ENV}={env_url}.").format(
-                    PUBLIC_BASE_URL_ENV=cs.PUBLIC_BASE_URL_ENV, env_url=env_url
-                )
+                self.tr("Overridden by {0}={1}.").format(cs.PUBLIC_BASE_URL_ENV, env_url)
                 if env_url
-                else self.tr("{PUBLIC_BASE_URL_ENV} overrides it when set.").format(
-                    PUBLIC_BASE_URL_ENV=cs.PUBLIC_BASE_URL_ENV
-                )
+                else self.tr("{0} overrides it when set.").format(cs.PUBLIC_BASE_URL_ENV)
             )
         )
         # Asking the OS keyring takes up to half a second (its backends are found, D-Bus asked).
@@ -553,7 +557,7 @@ class SettingsScreen(Screen):
         if not self.ctx.ops.write(
             lambda s: cs.save_settings(s, self.ctx.actor, edited, now=self.ctx.clock.now()),
             parent=self,
-            title="Settings not saved",
+            title=self.tr("Settings not saved"),
             on_refused=self._refused,
             on_done=lambda _saved: problems.extend(cs.store_secrets(secrets)),
         ):
@@ -561,7 +565,7 @@ class SettingsScreen(Screen):
         if problems:
             self.error_label.setText(self.tr("Settings saved, but: {value}").format(value=problems[0]))
             return False
-        self.sig_status.emit("Settings saved")
+        self.sig_status.emit(self.tr("Settings saved"))
         return True
 
     def _refused(self, exc: OrcaError) -> None:
