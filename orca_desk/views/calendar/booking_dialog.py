@@ -158,7 +158,7 @@ class BookingDialog(QDialog):
             parent=self,
             on_done=done.append,
             on_error=self.error.setText,
-            title="Not booked",
+            title=self.tr("Not booked"),
         )
         return done[0] if done else None
 

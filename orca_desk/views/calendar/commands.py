@@ -52,7 +52,7 @@ class CalendarOps:
             lambda session: action(session, expected).version,
             parent=self.parent,
             on_done=remember,
-            title="Not changed",
+            title=QCoreApplication.translate("CalendarOps", "Not changed"),
         )
         if ok:
             self.status(done)

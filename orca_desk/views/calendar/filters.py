@@ -120,8 +120,8 @@ class FilterBar(QWidget):
         row.setContentsMargins(0, 0, 0, 4)
         row.setSpacing(6)
         row.addWidget(QLabel(self.tr("Columns")))
-        self.by_chair = _button("Chairs", checkable=True)
-        self.by_provider = _button("Providers", checkable=True)
+        self.by_chair = _button(self.tr("Chairs"), checkable=True)
+        self.by_provider = _button(self.tr("Providers"), checkable=True)
         for button, key in ((self.by_chair, BY_CHAIR), (self.by_provider, BY_PROVIDER)):
             button.setObjectName("segment")
             button.clicked.connect(lambda _=False, k=key: self._on_by_clicked(k))
@@ -138,11 +138,11 @@ class FilterBar(QWidget):
             button.setMenu(menu)
             self.buttons[kind], self.menus[kind] = button, menu
             row.addWidget(button)
-        self.clear_button = _button("Clear filters")
+        self.clear_button = _button(self.tr("Clear filters"))
         self.clear_button.clicked.connect(self._on_clear_clicked)
         row.addWidget(self.clear_button)
         row.addStretch(1)
-        self.missed_button = _button("Show cancelled", checkable=True)
+        self.missed_button = _button(self.tr("Show cancelled"), checkable=True)
         self.missed_button.setToolTip(
             self.tr(
                 "Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free"
@@ -151,7 +151,7 @@ class FilterBar(QWidget):
         self.missed_button.setShortcut(QKeySequence(MISSED_KEY))
         self.missed_button.toggled.connect(self._on_missed_toggled)
         # Not in this row (a 1280-px screen has no room left): the owner shows it under the book.
-        self.block_button = _button("Block time", checkable=True)
+        self.block_button = _button(self.tr("Block time"), checkable=True)
         self.block_button.setToolTip(
             self.tr("Drag over free time to block it (or hold Shift while dragging)")
         )

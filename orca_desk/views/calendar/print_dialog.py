@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.printing import PrintSummary, render_calendar_pdf
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import LONG, fmt_day
 from orca_desk.ui.main_window import MainWindow
 
 KEY_OPTIONS = "printDialog/options"
@@ -76,11 +77,7 @@ class PrintDialog(QDialog):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setObjectName("printInfo")
-        heading = QLabel(
-            self.tr("<b>{name}</b><br>{day:%A} {day2} {day:%B %Y}").format(
-                name=loc.name, day=day, day2=day.day
-            )
-        )
+        heading = QLabel(self.tr("<b>{name}</b><br>{day}").format(name=loc.name, day=fmt_day(day, LONG)))
         self.print_button = QPushButton(self.tr("Print…"))
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self._on_print_clicked)
@@ -180,7 +177,7 @@ class PrintDialog(QDialog):
             parent=self,
             on_done=summaries.append,
             on_error=refused,
-            title="Cannot print",
+            title=self.tr("Cannot print"),
             background=False,
         )
         if not summaries:
@@ -193,10 +190,10 @@ class PrintDialog(QDialog):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
         s = self.summary
-        pages = f"{s.pages} page{'s' if s.pages != 1 else ''}"
+        pages = self.tr("%n page(s)", "", s.pages)
         self.info.setText(
-            self.tr("{pages} · {appointments} appointment{value}").format(
-                pages=pages, appointments=s.appointments, value="s" if s.appointments != 1 else ""
+            self.tr("{pages} · {appointments}").format(
+                pages=pages, appointments=self.tr("%n appointment(s)", "", s.appointments)
             )
         )
         self.print_button.setEnabled(True)
@@ -272,12 +269,8 @@ class PrintDialog(QDialog):
         except OSError as exc:
             QMessageBox.warning(self, self.tr("Not printed"), str(exc))
             return
-        where = printer.printerName() or "the printer"
-        self.info.setText(
-            self.tr("Sent {pages} page{value} to {where}").format(
-                pages=pages, value="s" if pages != 1 else "", where=where
-            )
-        )
+        where = printer.printerName() or self.tr("the printer")
+        self.info.setText(self.tr("Sent %n page(s) to {where}", "", pages).format(where=where))
 
     def sizeHint(self) -> QSize:
         return QSize(1000, 760)

@@ -32,8 +32,9 @@ from orca_desk.services import local_time, recurrence
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import SeriesPreview, create_series, load_series_preview
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
-from orca_desk.views.calendar.recurrence_preview import DAY_SHORT, PreviewModel, when_text
+from orca_desk.views.calendar.recurrence_preview import PreviewModel, when_text
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = (
@@ -158,8 +159,8 @@ class RecurrenceDialog(QDialog):
     def _build_days_and_months(self) -> None:
         self.day_boxes: list[QCheckBox] = []
         days_row = QHBoxLayout()
-        for i, name in enumerate(DAY_SHORT):
-            box = QCheckBox(name)
+        for i in range(7):
+            box = QCheckBox(weekday_name(i))
             box.setChecked(i == self.start.weekday())
             self.day_boxes.append(box)
             days_row.addWidget(box)
@@ -174,7 +175,9 @@ class RecurrenceDialog(QDialog):
         self.ordinal = QComboBox()
         self.ordinal.addItems(list(ORDINALS))
         self.ordinal.setCurrentIndex(4 if last and nth == 3 else nth)
-        self.by_weekday = QRadioButton(self.tr("On the … {start:%A}").format(start=self.start))
+        self.by_weekday = QRadioButton(
+            self.tr("On the … {weekday}").format(weekday=weekday_name(self.start.weekday(), short=False))
+        )
         self.by_monthday.setChecked(True)
         month_row = QHBoxLayout()
         month_row.setContentsMargins(0, 0, 0, 0)
@@ -516,7 +519,7 @@ class RecurrenceDialog(QDialog):
             parent=self,
             on_done=created.append,
             on_error=self.error.setText,
-            title="Series not created",
+            title=self.tr("Series not created"),
         ):
             return
         self.series_id = created[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -71,7 +71,9 @@ def reschedule_via_find_opening(
     """Pick one of the next openings (the Find next opening dialog) for this appointment's
     length; None when the user closed it."""
     request = OpeningRequest(
-        title=f"Reschedule {appt.patient_name}: next openings",
+        title=QCoreApplication.translate(
+            "reschedule_dialog", "Reschedule {patient_name}: next openings"
+        ).format(patient_name=appt.patient_name),
         type_id=appt.type_id,
         minutes=int((appt.end - appt.start).total_seconds() // 60),
         provider_id=appt.provider_id,

@@ -413,7 +413,7 @@ class SeriesDialog(QDialog):
             parent=self,
             on_done=done.append,
             on_error=self.error.setText,
-            title="Series not changed",
+            title=self.tr("Series not changed"),
         ):
             return False
         self.series_id = done[0]
@@ -451,13 +451,11 @@ class SeriesDialog(QDialog):
             parent=self,
             on_done=done.append,
             on_error=self.error.setText,
-            title="Not cancelled",
+            title=self.tr("Not cancelled"),
         ):
             return False
         n = done[0]
         self.changed = True
-        self.error.setText(
-            self.tr("Cancelled {n} appointment{value}.").format(n=n, value="s" if n != 1 else "")
-        )
+        self.error.setText(self.tr("Cancelled %n appointment(s).", "", n))
         self.reload()
         return True
