@@ -94,7 +94,9 @@ class CampaignsScreen(Screen):
         self.list_view = table(
             self.list,
             6,
-            empty=("No campaigns yet. Start one with New campaign… to bring back patients who are due."),
+            empty=self.tr(
+                "No campaigns yet. Start one with New campaign… to bring back patients who are due."
+            ),
         )
         self.list_view.selectionModel().selectionChanged.connect(self._on_selected)
         self.btn_new = QPushButton(self.tr("New campaign…"))
@@ -111,7 +113,7 @@ class CampaignsScreen(Screen):
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 4)
         row = QHBoxLayout()
-        row.addWidget(_title("Campaigns"))
+        row.addWidget(_title(self.tr("Campaigns")))
         row.addStretch(1)
         self.btn_export = export_button(self, self.list, self.tr("Campaigns"), status=self.sig_status.emit)
         for b in (
@@ -143,7 +145,7 @@ class CampaignsScreen(Screen):
         self.groups_view = table(
             self.groups,
             8,
-            empty=(
+            empty=self.tr(
                 "No results yet: select a campaign that has sent messages, or start one with New campaign."
             ),
         )
@@ -262,7 +264,7 @@ class CampaignsScreen(Screen):
             for axis in chart.axes():
                 chart.removeAxis(axis)
         groups = list(res.groups) if res else []
-        rates = QBarSet("Re-booked %")
+        rates = QBarSet(self.tr("Re-booked %"))
         names = []
         for g in groups:
             rates.append(round(100 * g.rebook_rate, 1))
@@ -320,7 +322,7 @@ class CampaignsScreen(Screen):
             wizard = CampaignWizard(self.ctx, self)
         if not wizard.exec():
             return False
-        self.sig_status.emit("Campaign saved")  # its changes reload the list
+        self.sig_status.emit(self.tr("Campaign saved"))  # its changes reload the list
         return True
 
     def _act(self, what: str, fn: Any, message: str) -> bool:
@@ -337,13 +339,15 @@ class CampaignsScreen(Screen):
         )
 
     def launch(self) -> bool:
-        return self._act("Launch", campaigns.launch_campaign, "launched")
+        return self._act(self.tr("Launch"), campaigns.launch_campaign, "launched")
 
     def pause(self) -> bool:
-        return self._act("Pause", campaigns.pause_campaign, "paused; nothing more goes out until resumed")
+        return self._act(
+            self.tr("Pause"), campaigns.pause_campaign, "paused; nothing more goes out until resumed"
+        )
 
     def resume(self) -> bool:
-        return self._act("Resume", campaigns.resume_campaign, "resumed")
+        return self._act(self.tr("Resume"), campaigns.resume_campaign, "resumed")
 
     def cancel(self, confirm: bool = True) -> bool:
         row = self.selected_campaign()
@@ -359,4 +363,4 @@ class CampaignsScreen(Screen):
             != QMessageBox.StandardButton.Yes
         ):
             return False
-        return self._act("Cancel", campaigns.cancel_campaign, "cancelled; unsent messages withdrawn")
+        return self._act(self.tr("Cancel"), campaigns.cancel_campaign, "cancelled; unsent messages withdrawn")

@@ -490,7 +490,7 @@ class CampaignWizard(QWizard):
         return self.ctx.ops.write(
             lambda s: campaigns.start_campaign(s, actor, clinic_id, data, now=now, launch=launch),
             parent=self,
-            title="New campaign",
+            title=self.tr("New campaign"),
             on_done=self._saved,
             on_error=self._refused,
         )
