@@ -313,11 +313,12 @@ class InboxScreen(Screen):
             return
         info = sms_segments(text)
         self.counter.setText(
-            self.tr("{characters} characters · {encoding} · {segments} segment{value}").format(
-                characters=info.characters,
-                encoding=info.encoding,
-                segments=info.segments,
-                value="s" if info.segments != 1 else "",
+            " · ".join(
+                (
+                    self.tr("%n character(s)", "", info.characters),
+                    info.encoding,
+                    self.tr("%n segment(s)", "", info.segments),
+                )
             )
         )
 
@@ -331,11 +332,11 @@ class InboxScreen(Screen):
         self.ctx.ops.write(
             lambda s: inbox.mark_conversation_read(s, self.ctx.actor, key, now=now),
             parent=self,
-            title="Mark read",
+            title=self.tr("Mark read"),
             on_done=counted.append,
         )
         count = counted[0] if counted else 0
-        self.sig_status.emit(f"{count} repl{'ies' if count != 1 else 'y'} marked read")
+        self.sig_status.emit(self.tr("%n reply(s) marked read", "", count))
         return count
 
     def send(self) -> int | None:
@@ -360,7 +361,7 @@ class InboxScreen(Screen):
                 policy=messaging_policy(s),
             ),
             parent=self,
-            title="Not sent",
+            title=self.tr("Not sent"),
             on_done=self._sent(sent),
             on_error=self.error_label.setText,
         )
@@ -371,7 +372,7 @@ class InboxScreen(Screen):
             sent.append(message_id)
             self.compose.clear()
             self.subject.clear()
-            self.sig_status.emit("Message queued; it goes out with the next dispatch")
+            self.sig_status.emit(self.tr("Message queued; it goes out with the next dispatch"))
 
         return done
 

@@ -321,9 +321,7 @@ class OutboxScreen(Screen):
         self._total = total
         shown = self.model.rowCount()
         self.count_label.setText(
-            self.tr("{_total} message{value}").format(
-                _total=self._total, value="s" if self._total != 1 else ""
-            )
+            self.tr("%n message(s)", "", self._total)
             + (
                 self.tr(" · showing the newest {shown}, scroll for more").format(shown=shown)
                 if shown < self._total
@@ -422,9 +420,11 @@ class OutboxScreen(Screen):
         self.ctx.ops.write(
             work,
             parent=self,
-            title="Retry" if what == "retry" else "Cancel",
+            title=self.tr("Retry") if what == "retry" else self.tr("Cancel"),
             on_error=self.error_label.setText,
             on_done=lambda _none: self.sig_status.emit(
-                f"Message #{row.id} {'queued again' if what == 'retry' else 'cancelled'}"
+                self.tr("Message #{id} queued again").format(id=row.id)
+                if what == "retry"
+                else self.tr("Message #{id} cancelled").format(id=row.id)
             ),
         )
