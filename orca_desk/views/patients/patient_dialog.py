@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import NewPatient
 
 CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
@@ -151,7 +152,11 @@ class NewPatientDialog(QDialog):
                 self._acknowledged = data
                 names = "; ".join(
                     f"{d.name}"
-                    + (f", born {d.date_of_birth:%-d %b %Y}" if d.date_of_birth else "")
+                    + (
+                        self.tr(", born {day}").format(day=fmt_day(d.date_of_birth, SHORT))
+                        if d.date_of_birth
+                        else ""
+                    )
                     + (f", {d.contact_phone}" if d.contact_phone else "")
                     for d in duplicates[:3]
                 )
