@@ -32,6 +32,7 @@ from orca_desk.ui.charts import (
     show_count_bars,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import DAY_MONTH, SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
@@ -98,7 +99,11 @@ class RecoveryScreen(Screen):
                 (self.tr("Stage"), lambda r: r.stage),
                 (
                     self.tr("Last visit"),
-                    lambda r: f"{r.last_visit.astimezone(self.zone):%d %b %Y}" if r.last_visit else "never",
+                    lambda r: (
+                        fmt_day(r.last_visit.astimezone(self.zone).date(), SHORT)
+                        if r.last_visit
+                        else self.tr("never")
+                    ),
                 ),
                 (self.tr("Why"), lambda r: "; ".join(f"+{f.points} {f.why}" for f in r.factors)),
             ],
@@ -165,7 +170,9 @@ class RecoveryScreen(Screen):
         self.cases_view = table(
             self.cases,
             5,
-            empty=("No open cases. A no-show or a late cancellation opens one here, with its follow-up."),
+            empty=self.tr(
+                "No open cases. A no-show or a late cancellation opens one here, with its follow-up."
+            ),
         )
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
         self.btn_export_cases = export_button(
@@ -175,7 +182,7 @@ class RecoveryScreen(Screen):
         lv = QVBoxLayout(top)
         lv.setContentsMargins(0, 0, 0, 6)
         head = QHBoxLayout()
-        head.addWidget(_title("Open cases — most at risk first"))
+        head.addWidget(_title(self.tr("Open cases — most at risk first")))
         head.addStretch(1)
         head.addWidget(self.btn_export_cases)
         lv.addLayout(head)
@@ -192,7 +199,7 @@ class RecoveryScreen(Screen):
         self.history_view = table(
             self.history,
             2,
-            empty=(
+            empty=self.tr(
                 "Select a case to see its calls and messages; new cases open after a no-show or late cancel."
             ),
         )
@@ -207,7 +214,7 @@ class RecoveryScreen(Screen):
         case = QWidget()
         cv = QVBoxLayout(case)
         cv.setContentsMargins(0, 6, 6, 0)
-        cv.addWidget(_title("Case"))
+        cv.addWidget(_title(self.tr("Case")))
         cv.addWidget(self.detail, 1)
         row = QHBoxLayout()
         row.addWidget(self.btn_call)
@@ -217,7 +224,7 @@ class RecoveryScreen(Screen):
         history = QWidget()
         hv = QVBoxLayout(history)
         hv.setContentsMargins(6, 6, 0, 0)
-        hv.addWidget(_title("History"))
+        hv.addWidget(_title(self.tr("History")))
         hv.addWidget(self.history_view, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(case)
@@ -260,7 +267,7 @@ class RecoveryScreen(Screen):
         self.groups_view = table(
             self.groups,
             1,
-            empty=(
+            empty=self.tr(
                 "No cases yet: a no-show or late cancellation opens one, "
                 "counted here by provider and location."
             ),
@@ -269,7 +276,7 @@ class RecoveryScreen(Screen):
             analytics_page(
                 self.metrics_text,
                 self.chart_view,
-                "By provider, location, visit type and cause",
+                self.tr("By provider, location, visit type and cause"),
                 self.groups_view,
             )
         )
@@ -395,12 +402,12 @@ class RecoveryScreen(Screen):
         )
         show_count_bars(
             self.chart,
-            [f"{w.week_start:%d %b}" for w in m.weeks],
+            [fmt_day(w.week_start, DAY_MONTH) for w in m.weeks],
             [
                 ("Cases opened", "#7aa7e0", [w.opened for w in m.weeks]),
                 ("Re-booked", "#2e9e62", [w.rescheduled for w in m.weeks]),
             ],
-            empty="no cases yet",
+            empty=self.tr("no cases yet"),
         )
 
     def selected_case(self) -> CaseRow | None:
@@ -464,7 +471,7 @@ class RecoveryScreen(Screen):
                 return False
             outcome = next(k for k, v in recovery.CALL_OUTCOMES.items() if v == label)
         return self._act(
-            "Log call outcome",
+            self.tr("Log call outcome"),
             lambda s: recovery.log_call_outcome(
                 s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note
             ),
@@ -484,7 +491,7 @@ class RecoveryScreen(Screen):
             if not ok:
                 return False
         return self._act(
-            "Close as lost",
+            self.tr("Close as lost"),
             lambda s: recovery.close_case(
                 s, self.ctx.actor, c.id, now=self.ctx.clock.now(), status="lost", reason=reason or ""
             ),

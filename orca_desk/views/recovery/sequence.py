@@ -6,7 +6,14 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,7 +40,14 @@ from orca_desk.ui.sms_counter import segment_summary
 
 Index = QModelIndex | QPersistentModelIndex
 COL_DAYS, COL_HOURS, COL_ACTION, COL_TEMPLATE, COL_LATEST, COL_DESCRIPTION = range(6)
-HEADERS = ("Days after", "+ hours", "Action", "Message template", "Not after", "Description")
+HEADERS = (
+    QT_TRANSLATE_NOOP("StepsModel", "Days after"),
+    QT_TRANSLATE_NOOP("StepsModel", "+ hours"),
+    QT_TRANSLATE_NOOP("StepsModel", "Action"),
+    QT_TRANSLATE_NOOP("StepsModel", "Message template"),
+    QT_TRANSLATE_NOOP("StepsModel", "Not after"),
+    QT_TRANSLATE_NOOP("StepsModel", "Description"),
+)
 ACTIONS = tuple(ACTION_LABELS)  # sms, email, call
 NEW_STEP = StepInput("email", 7 * DAY)
 
@@ -88,7 +102,9 @@ class StepsModel(QAbstractTableModel):
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return HEADERS[section] if orientation == Qt.Orientation.Horizontal else f"Step {section + 1}"
+        if orientation == Qt.Orientation.Horizontal:
+            return self.tr(str(HEADERS[section]))
+        return self.tr("Step {n}").format(n=section + 1)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -114,24 +130,23 @@ class StepsModel(QAbstractTableModel):
             }.get(col)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_DAYS:
-                return "same day" if days == 0 else f"{days} day{'s' if abs(days) != 1 else ''}"
+                return self.tr("same day") if days == 0 else self.tr("%n day(s)", "", days)
             if col == COL_HOURS:
                 return "" if rest == 0 else f"{rest // 60 if rest >= 0 else -(-rest // 60)} h"
             if col == COL_ACTION:
                 return ACTION_LABELS.get(st.action, st.action)
             if col == COL_TEMPLATE:
                 if st.action == "call":
-                    return "— (a task on the staff list)"
+                    return self.tr("— (a task on the staff list)")
                 own = st.template_key == RECOVERY_TEMPLATE
-                return "recovery (the cause's own)" if own else st.template_key
+                return self.tr("recovery (the cause's own)") if own else st.template_key
             if col == COL_LATEST:
                 return latest_text(st.latest_local_minute, self.time_style) or "—"
             return self.describe(st, self.time_style)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_LATEST:
-            return (
-                "Skip the step once this local time has passed on the day it falls due "
-                f"(e.g. {local_time.fmt_minute(21 * 60, self.time_style)})."
-            )
+            return self.tr(
+                "Skip the step once this local time has passed on the day it falls due (e.g. {example})."
+            ).format(example=local_time.fmt_minute(21 * 60, self.time_style))
         return None
 
     @staticmethod
@@ -450,14 +465,14 @@ class SequenceEditor(QWidget):
                 lost_after_days=lost_after,
             ),
             parent=self,
-            title="Recovery sequence",
+            title=self.tr("Recovery sequence"),
             on_done=self._saved,
             on_error=self._refused,
         )
 
     def _saved(self, _result: object) -> None:
         self.load()
-        self.sig_status.emit("Recovery sequence saved")
+        self.sig_status.emit(self.tr("Recovery sequence saved"))
 
     def _refused(self, message: str) -> None:
         self.problems.setText(self.tr("Not saved. ") + message)
