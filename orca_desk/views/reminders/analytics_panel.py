@@ -38,7 +38,9 @@ class AnalyticsPanel(QWidget):
         )
         empty_state(
             self.table,
-            "No reminders sent in the last 90 days: the sequences above send them before booked visits.",
+            self.tr(
+                "No reminders sent in the last 90 days: the sequences above send them before booked visits."
+            ),
         )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -47,7 +49,9 @@ class AnalyticsPanel(QWidget):
         self.rates.setHorizontalHeaderLabels(
             [self.tr("By type / location"), self.tr("Asked"), self.tr("Confirmed"), self.tr("Rate")]
         )
-        empty_state(self.rates, "No confirmations asked yet: a reminder asking for a YES counts here.")
+        empty_state(
+            self.rates, self.tr("No confirmations asked yet: a reminder asking for a YES counts here.")
+        )
         self.rates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.rates.horizontalHeader().setStretchLastSection(True)
         self.rates.verticalHeader().setVisible(False)
@@ -115,7 +119,7 @@ class AnalyticsPanel(QWidget):
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
-        sent, answered = QBarSet("Sent"), QBarSet("Answers")
+        sent, answered = QBarSet(self.tr("Sent")), QBarSet(self.tr("Answers"))
         for st in stats:
             sent.append(st.sent)
             answered.append(st.responses)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 
 from orca_desk.services import confirmations, local_time
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import WEEKDAY_LONG_DAY_MONTH, fmt_day
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
@@ -59,7 +60,9 @@ class CallListScreen(Screen):
             [(title, partial(_cell, c)) for c, title in enumerate(COLUMNS)], cell_tooltips=True
         )
         self.table = table(
-            self.model, 2, empty="Nobody to call: every visit of the day is confirmed, or none is booked yet."
+            self.model,
+            2,
+            empty=self.tr("Nobody to call: every visit of the day is confirmed, or none is booked yet."),
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(False)  # plain rows: the buttons carry the eye along
@@ -140,11 +143,15 @@ class CallListScreen(Screen):
     def _on_loaded(self, data: object) -> None:
         assert isinstance(data, confirmations.CallListLoad)
         self.rows, self.shown_day = data.rows, data.day
-        families = f"{len(self.rows)} famil{'y' if len(self.rows) == 1 else 'ies'}"
+        families = self.tr("%n family(s)", "", len(self.rows))
         where = ""
         if data.location_id is not None:
-            where = f" at {self.ctx.clinic.location(data.location_id).name}"
-        about = f"{data.day:%A %-d %B}" if data.day is not None else "the next business day"
+            where = self.tr(" at {name}").format(name=self.ctx.clinic.location(data.location_id).name)
+        about = (
+            fmt_day(data.day, WEEKDAY_LONG_DAY_MONTH)
+            if data.day is not None
+            else self.tr("the next business day")
+        )
         self.summary.setText(
             self.tr("<b>{families} to call</b> — visits on {about}{where} not confirmed yet").format(
                 families=families, about=about, where=where
@@ -211,8 +218,8 @@ class CallListScreen(Screen):
         return self.ctx.ops.write(
             lambda s: confirmations.record_call_outcome(s, self.ctx.actor, appointment_id, outcome, now=now),
             parent=self,
-            title="Not recorded",
+            title=self.tr("Not recorded"),
             on_done=lambda _appt: self.sig_status.emit(
-                f"Call recorded: {confirmations.CALL_OUTCOMES[outcome].lower()}"
+                self.tr("Call recorded: {value}").format(value=confirmations.CALL_OUTCOMES[outcome].lower())
             ),
         )

@@ -49,15 +49,19 @@ class ConfirmationSettingsPanel(QWidget):
         form.addRow(self.tr("Call families still unconfirmed"), self.escalation)
         form.addRow(
             _hint(
-                "A call task is opened for them then. The Call list shows the next "
-                "business day's unconfirmed families at the location in the toolbar."
+                self.tr(
+                    "A call task is opened for them then. The Call list shows the next "
+                    "business day's unconfirmed families at the location in the toolbar."
+                )
             )
         )
         form.addRow(self.release)
         form.addRow(
             _hint(
-                "The visit is cancelled as “declined by family” and a reschedule task is "
-                "opened. Off: the visit stays booked and flagged “needs reschedule”."
+                self.tr(
+                    "The visit is cancelled as “declined by family” and a reschedule task is "
+                    "opened. Off: the visit stays booked and flagged “needs reschedule”."
+                )
             )
         )
         buttons = QHBoxLayout()
@@ -102,4 +106,4 @@ class ConfirmationSettingsPanel(QWidget):
 
     def _saved(self, _result: object) -> None:
         self.message.setText("")
-        self.saved.emit("Confirmation settings saved")
+        self.saved.emit(self.tr("Confirmation settings saved"))

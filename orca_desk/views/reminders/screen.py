@@ -411,7 +411,9 @@ class SequenceEditor(QWidget):
         while parent is not None and not isinstance(parent, RemindersScreen):
             parent = parent.parent()
         if isinstance(parent, RemindersScreen):
-            parent.sig_status.emit(f"Saved “{self.name.text().strip()}”; upcoming visits re-planned")
+            parent.sig_status.emit(
+                self.tr("Saved “{value}”; upcoming visits re-planned").format(value=self.name.text().strip())
+            )
 
 
 def _html(text: str) -> str:
@@ -469,8 +471,8 @@ class RemindersScreen(Screen):
         self.tabs = QTabWidget()
         self.pages = LazyTabs(self.tabs)
         self.tabs.addTab(split, self.tr("Sequences"))
-        self.pages.add(self._build_analytics, "Analytics")
-        self.pages.add(self._build_confirmations, "Confirmations")
+        self.pages.add(self._build_analytics, self.tr("Analytics"))
+        self.pages.add(self._build_confirmations, self.tr("Confirmations"))
         self.tabs.currentChanged.connect(
             lambda i: self.analytics.refresh() if i == 1 and self.analytics else None
         )
