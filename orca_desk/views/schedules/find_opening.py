@@ -32,12 +32,11 @@ from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.feature_dialogs import Booked, OpeningRequest
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.patient_model import PatientListModel
 from orca_desk.ui.rows_table import RowsModel
-
-DAY_CODES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _checklist(items: Sequence[tuple[str, int]], checked: set[int], height: int = 96) -> QListWidget:
@@ -134,8 +133,8 @@ class FindOpeningDialog(QDialog):
     def _build_when_rows(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         self.days: list[QCheckBox] = []
         days_row = QHBoxLayout()
-        for code in DAY_CODES:
-            box = QCheckBox(code)
+        for weekday in range(7):
+            box = QCheckBox(weekday_name(weekday))
             box.toggled.connect(self._schedule_search)
             self.days.append(box)
             days_row.addWidget(box)
@@ -247,7 +246,7 @@ class FindOpeningDialog(QDialog):
             parent=self,
             on_done=found.append,
             on_error=self.error.setText,
-            title="No openings",
+            title=self.tr("No openings"),
             background=False,
         ):
             return []
@@ -307,7 +306,7 @@ class FindOpeningDialog(QDialog):
                 booking.book_appointment(session, self.ctx.actor, req, now=self.ctx.clock.now()).id
             ),
             parent=self,
-            title="Not booked",
+            title=self.tr("Not booked"),
             on_done=self._booked,
             on_error=refusals.append,
         ):

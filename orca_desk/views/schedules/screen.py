@@ -24,6 +24,7 @@ from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import MEDIUM, SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.rows_table import RowsModel, table
@@ -53,9 +54,9 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.tabs = QTabWidget()
         # The holidays and blocks tabs are built when first shown: the screen opens sooner.
         self.pages = LazyTabs(self.tabs)
-        self.pages.add(self._build_week_tab, "Weekly hours", now=True)
-        self.exceptions_page = self.pages.add(self._build_exceptions_tab, "Holidays && time off")
-        self.blocks_page = self.pages.add(self._build_blocks_tab, "Blocks")
+        self.pages.add(self._build_week_tab, self.tr("Weekly hours"), now=True)
+        self.exceptions_page = self.pages.add(self._build_exceptions_tab, self.tr("Holidays && time off"))
+        self.blocks_page = self.pages.add(self._build_blocks_tab, self.tr("Blocks"))
         self._lay_out()
         if self.providers.rowCount():
             self.provider_list.setCurrentIndex(self.providers.index(0))
@@ -87,7 +88,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         )
         self.blocks = RowsModel[ps.BlockView](
             [
-                (self.tr("Day"), lambda b: f"{b.day:%a %-d %b %Y}"),
+                (self.tr("Day"), lambda b: fmt_day(b.day, MEDIUM)),
                 (
                     self.tr("Time"),
                     lambda b: (
@@ -157,7 +158,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.affected_view = table(
             self.affected,
             len(self.affected.columns) - 1,
-            empty=(
+            empty=self.tr(
                 "No booked visit falls outside these hours: Preview lists any the new week would leave out."
             ),
         )
@@ -178,7 +179,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.exceptions_view = table(
             self.exceptions,
             len(self.exceptions.columns) - 1,
-            empty=("No days off or changed hours: add time off or extra hours with the form below."),
+            empty=self.tr("No days off or changed hours: add time off or extra hours with the form below."),
         )
         add = QPushButton(self.tr("Add"))
         add.clicked.connect(self.add_exception)
@@ -212,7 +213,9 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.blocks_view = table(
             self.blocks,
             len(self.blocks.columns) - 1,
-            empty=("No blocked time: block a chair or provider for a meeting or lunch with the form below."),
+            empty=self.tr(
+                "No blocked time: block a chair or provider for a meeting or lunch with the form below."
+            ),
         )
         add = QPushButton(self.tr("Add block"))
         add.clicked.connect(self.add_block)
@@ -305,7 +308,7 @@ class SchedulesScreen(ScheduleForms, Screen):
             widget.setFocus()
             self._highlighted = widget
         if status:  # a refusal by an operation is already in the status bar
-            self.sig_status.emit(f"Not saved: {exc}")
+            self.sig_status.emit(self.tr("Not saved: {exc}").format(exc=exc))
 
     def _refused(self, widgets: Callable[[OrcaError], QWidget | None]) -> Callable[[OrcaError], None]:
         """Show an operation's refusal above the tabs, marking the input ``widgets`` names for it."""
@@ -330,7 +333,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         return self.ctx.ops.write(
             action,
             parent=self,
-            title="Not saved",
+            title=self.tr("Not saved"),
             on_done=finished,
             on_refused=self._refused(widgets or (lambda _exc: widget)),
         )
@@ -358,7 +361,7 @@ class SchedulesScreen(ScheduleForms, Screen):
             ),
             parent=self,
             on_done=found.append,
-            title="Not saved",
+            title=self.tr("Not saved"),
             background=False,
             on_refused=self._refused(self._week_widget),
         ):
@@ -369,9 +372,11 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.affected_view.setVisible(bool(affected))
         self.affected_label.setText(
             self.tr(
-                "{count} booked appointment{value} would fall outside the new hours. "
-                "They stay booked: saving never moves or deletes an appointment."
-            ).format(count=len(affected), value="s" if len(affected) != 1 else "")
+                "%n booked appointment(s) would fall outside the new hours. "
+                "They stay booked: saving never moves or deletes an appointment.",
+                "",
+                len(affected),
+            )
             if affected
             else self.tr("No booked appointment falls outside the new hours.")
         )
@@ -387,11 +392,13 @@ class SchedulesScreen(ScheduleForms, Screen):
             lines = "\n".join(f"• {a.local_label(time_fmt)} — {a.patient_name}" for a in affected[:12])
             more = f"\n… and {len(affected) - 12} more" if len(affected) > 12 else ""
             if not self.confirm(
-                "Appointments outside the new hours",
-                f"These appointments would fall outside the new hours. They stay "
-                f"booked; reschedule them if needed.\n\n{lines}{more}\n\nSave the new hours?",
+                self.tr("Appointments outside the new hours"),
+                self.tr(
+                    "These appointments would fall outside the new hours. They stay "
+                    "booked; reschedule them if needed.\n\n{lines}{more}\n\nSave the new hours?"
+                ).format(lines=lines, more=more),
             ):
-                self.sig_status.emit("Hours not saved")
+                self.sig_status.emit(self.tr("Hours not saved"))
                 return False
         start, end = self.week.effective_range()
         return self._write(
@@ -404,7 +411,7 @@ class SchedulesScreen(ScheduleForms, Screen):
                 effective_to=end,
                 now=self.ctx.clock.now(),
             ),
-            f"Hours saved from {start:%-d %b %Y}",
+            self.tr("Hours saved from {start}").format(start=fmt_day(start, SHORT)),
             widgets=self._week_widget,
         )
 
@@ -462,7 +469,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         field_widgets = {"name": self.x_name, "end_day": self.x_to, "start_minute": self.x_start}
         return self._write(
             action,
-            f"Added {self.x_kind.currentText().split(' (')[0].lower()}",
+            self.tr("Added {value}").format(value=self.x_kind.currentText().split(" (")[0].lower()),
             on_done=self.x_name.clear,
             widgets=lambda exc: field_widgets.get(getattr(exc, "field", None) or ""),
         )
@@ -470,12 +477,12 @@ class SchedulesScreen(ScheduleForms, Screen):
     def remove_exception(self) -> bool:
         idx = self.exceptions_view.currentIndex()
         if not idx.isValid():
-            self.sig_status.emit("Select an exception to remove.")
+            self.sig_status.emit(self.tr("Select an exception to remove."))
             return False
         row = self.exceptions.row_at(idx.row())
         return self._write(
             lambda s: ps.remove_exception(s, self.ctx.actor, row.id, now=self.ctx.clock.now()),
-            f"Removed {row.label}",
+            self.tr("Removed {label}").format(label=row.label),
         )
 
     def _on_import_clicked(self) -> None:
@@ -490,7 +497,13 @@ class SchedulesScreen(ScheduleForms, Screen):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self._show_error(ValidationError(f"Could not read {path.name}: {exc.strerror}."))
+            self._show_error(
+                ValidationError(
+                    self.tr("Could not read {name}: {strerror}.").format(
+                        name=path.name, strerror=exc.strerror
+                    )
+                )
+            )
             return None
         results: list[ps.IcsImportResult] = []
         kind = self.x_type.currentData()
@@ -499,7 +512,7 @@ class SchedulesScreen(ScheduleForms, Screen):
                 s, self.ctx.actor, provider_id=pid, data=data, now=self.ctx.clock.now(), time_off_type=kind
             ),
             parent=self,
-            title="Not imported",
+            title=self.tr("Not imported"),
             on_done=results.append,
             on_refused=self._refused(lambda _exc: None),
         )
@@ -508,8 +521,8 @@ class SchedulesScreen(ScheduleForms, Screen):
         result = results[0]
         notes = f" ({'; '.join(result.notes[:3])})" if result.notes else ""
         self.sig_status.emit(
-            f"Imported {result.created} time-off event{'s' if result.created != 1 else ''}, "
-            f"skipped {result.skipped}{notes}"
+            self.tr("Imported %n time-off event(s), ", "", result.created)
+            + self.tr("skipped {skipped}{notes}").format(skipped=result.skipped, notes=notes)
         )
         return result
 
@@ -533,7 +546,8 @@ class SchedulesScreen(ScheduleForms, Screen):
             rule = self.b_rrule.text().strip()
             if not rule:
                 self._show_error(
-                    ValidationError("Write the custom repeat rule, e.g. FREQ=WEEKLY;BYDAY=WE."), self.b_rrule
+                    ValidationError(self.tr("Write the custom repeat rule, e.g. FREQ=WEEKLY;BYDAY=WE.")),
+                    self.b_rrule,
                 )
                 return False
         widgets = {"reason": self.b_reason, "end": self.b_end, "rrule": self.b_rrule, "chair": self.b_target}
@@ -552,7 +566,7 @@ class SchedulesScreen(ScheduleForms, Screen):
                 rrule=rule or None,
                 now=self.ctx.clock.now(),
             ),
-            "Block added",
+            self.tr("Block added"),
             on_done=self.b_reason.clear,
             widgets=lambda exc: widgets.get(getattr(exc, "field", None) or ""),
         )
@@ -560,12 +574,12 @@ class SchedulesScreen(ScheduleForms, Screen):
     def remove_block(self) -> bool:
         idx = self.blocks_view.currentIndex()
         if not idx.isValid():
-            self.sig_status.emit("Select a block to remove.")
+            self.sig_status.emit(self.tr("Select a block to remove."))
             return False
         row = self.blocks.row_at(idx.row())
         return self._write(
             lambda s: ps.delete_block(s, self.ctx.actor, row.id, now=self.ctx.clock.now()),
-            f"Removed block {row.reason}",
+            self.tr("Removed block {reason}").format(reason=row.reason),
         )
 
     # ----- find next opening ---------------------------------------------------------------
