@@ -69,7 +69,10 @@ class FeedsBox(QGroupBox):
         self.grid = QGridLayout(self)
         self.rows: list[tuple[QLabel, QLineEdit, QPushButton]] = []
         self.note = hint(
-            "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk gateway’."
+            self.tr(
+                "Each provider's appointments (initials only) for "
+                "calendar apps, served by ‘orca-desk gateway’."
+            )
         )
         # Signed on demand: opening Settings must not mint links (or create the signing secret).
         self.button = QPushButton(self.tr("Show feed URLs"))
@@ -93,7 +96,7 @@ class FeedsBox(QGroupBox):
             lambda s: ical_feed_links(s, secret=link_secret(), base_url=public_base_url(s), now=now),
             parent=self,
             on_done=feeds.extend,
-            title="No feed links",
+            title=self.tr("No feed links"),
             background=False,
             on_error=lambda message: self.note.setText(
                 self.tr("Feed links are not available: {message}").format(message=message)
@@ -130,7 +133,7 @@ class FeedsBox(QGroupBox):
 
     def _copy(self, url: str, name: str) -> None:
         QGuiApplication.clipboard().setText(url)
-        self.sig_status.emit(f"Copied {name}'s calendar feed URL")
+        self.sig_status.emit(self.tr("Copied {name}'s calendar feed URL").format(name=name))
 
 
 class TestMessageBox(QGroupBox):
@@ -159,8 +162,10 @@ class TestMessageBox(QGroupBox):
         layout.addLayout(row)
         layout.addWidget(
             hint(
-                "It goes through the Outbox like any message, so quiet hours, STOP and "
-                "the saved provider settings apply; the automation sends it."
+                self.tr(
+                    "It goes through the Outbox like any message, so quiet hours, STOP and "
+                    "the saved provider settings apply; the automation sends it."
+                )
             )
         )
         layout.addWidget(self.result)
@@ -178,7 +183,7 @@ class TestMessageBox(QGroupBox):
                 outbox.queue_test_message(s, self.ctx.actor, channel, address, now=self.ctx.clock.now()).id
             ),
             parent=self,
-            title="Test message not queued",
+            title=self.tr("Test message not queued"),
             on_done=queued.append,
             on_error=self.result.setText,
         ):

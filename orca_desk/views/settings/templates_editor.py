@@ -283,7 +283,7 @@ class TemplatesEditor(QWidget):
                 policy=messaging_policy(s),
             ),
             parent=self,
-            title="Template not saved",
+            title=self.tr("Template not saved"),
             on_done=self._saved,
             on_error=self.problems.setText,
         )
@@ -291,4 +291,4 @@ class TemplatesEditor(QWidget):
     def _saved(self, saved: mt.TemplateRow) -> None:
         self.current = saved
         self.problems.setText("")
-        self.sig_status.emit(f"Template “{saved.name}” saved")
+        self.sig_status.emit(self.tr("Template “{name}” saved").format(name=saved.name))
