@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import template_analytics
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.rows_table import empty_state
 
 
@@ -32,7 +33,9 @@ class AnalyticsPanel(QWidget):
         self.chart_view = chart_view(self.chart)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["", self.tr("Slots"), self.tr("Booked"), self.tr("Fill rate")])
-        empty_state(self.table, "No applied slots yet: Apply to dates… puts a template on the calendar.")
+        empty_state(
+            self.table, self.tr("No applied slots yet: Apply to dates… puts a template on the calendar.")
+        )
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.usage = QTableWidget(0, 6)
@@ -46,7 +49,9 @@ class AnalyticsPanel(QWidget):
                 self.tr("Dates"),
             ]
         )
-        empty_state(self.usage, "This template was never applied: Apply to dates… puts it on the calendar.")
+        empty_state(
+            self.usage, self.tr("This template was never applied: Apply to dates… puts it on the calendar.")
+        )
         self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.usage.verticalHeader().setVisible(False)
         self.summary = QLabel()
@@ -74,7 +79,7 @@ class AnalyticsPanel(QWidget):
             ),
             parent=self,
             on_done=self._show,
-            title="Analytics not loaded",
+            title=self.tr("Analytics not loaded"),
             background=False,
         )
 
@@ -120,7 +125,11 @@ class AnalyticsPanel(QWidget):
                 self.table.setItem(i, j, item)
         self.usage.setRowCount(len(usage))
         for i, u in enumerate(usage):
-            dates = f"{u.first_day:%-d %b %Y} – {u.last_day:%-d %b %Y}" if u.first_day and u.last_day else ""
+            dates = (
+                f"{fmt_day(u.first_day, SHORT)} – {fmt_day(u.last_day, SHORT)}"
+                if u.first_day and u.last_day
+                else ""
+            )
             for j, text in enumerate(
                 (
                     f"v{u.version_number}",
@@ -139,7 +148,7 @@ class AnalyticsPanel(QWidget):
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
         labels = [r.label for r in report.by_weekday] + [r.label for r in report.by_time_of_day]
-        rate = QBarSet("Fill rate %")
+        rate = QBarSet(self.tr("Fill rate %"))
         rate.append([round(r.rate * 100, 1) for r in (*report.by_weekday, *report.by_time_of_day)])
         rate.setColor("#2f6fb3")
         series = QBarSeries()

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from orca_desk.services import template_engine as engine
 from orca_desk.services.schedule_templates import TemplateRow
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import DAY_MONTH, MEDIUM, SHORT, fmt_day, weekday_name
 
-WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_PREVIEW_ROWS = 400
 
 
@@ -86,7 +86,7 @@ class ApplyDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd d MMM yyyy")
             edit.setDate(QDate(day.year, day.month, day.day))
-        self.weekday_boxes = [QCheckBox(name) for name in WEEKDAY_SHORT]
+        self.weekday_boxes = [QCheckBox(weekday_name(d)) for d in range(7)]
         for i, box in enumerate(self.weekday_boxes):
             box.setChecked(i < 5)
         days_row = QHBoxLayout()
@@ -130,13 +130,12 @@ class ApplyDialog(QDialog):
             if a.replaced_by is None:
                 self.replace_combo.addItem(
                     self.tr(
-                        "Replace #{id}: v{version_number}, {start_day:%-d %b} – {end_day:%-d "
-                        "%b %Y}, {open_count} open"
+                        "Replace #{id}: v{version_number}, {start_day} – {end_day}, {open_count} open"
                     ).format(
                         id=a.id,
                         version_number=a.version_number,
-                        start_day=a.start_day,
-                        end_day=a.end_day,
+                        start_day=fmt_day(a.start_day, DAY_MONTH),
+                        end_day=fmt_day(a.end_day, SHORT),
                         open_count=a.open_count,
                     ),
                     a.id,
@@ -212,7 +211,7 @@ class ApplyDialog(QDialog):
             parent=self,
             on_done=planned.append,
             on_error=self._refused,
-            title="Not previewed",
+            title=self.tr("Not previewed"),
             background=False,
         ):
             return None
@@ -223,7 +222,7 @@ class ApplyDialog(QDialog):
         for i, r in enumerate(rows[:MAX_PREVIEW_ROWS]):
             for j, text in enumerate(
                 (
-                    f"{r.day:%a %-d %b %Y}",
+                    fmt_day(r.day, MEDIUM),
                     r.provider_name,
                     str(r.create),
                     str(r.existing),
@@ -250,7 +249,7 @@ class ApplyDialog(QDialog):
         self._cancel = threading.Event()
         self._signals = _ApplySignals()
         self._signals.sig_progress.connect(self._on_progress)
-        self.progress = QProgressDialog("Applying the template…", "Cancel", 0, 0, self)
+        self.progress = QProgressDialog(self.tr("Applying the template…"), self.tr("Cancel"), 0, 0, self)
         self.progress.setWindowTitle(self.tr("Applying"))
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
@@ -271,7 +270,7 @@ class ApplyDialog(QDialog):
             )
 
         self.ctx.ops.write_in_steps(
-            run, parent=self, title="Not applied", on_done=self._on_done, on_error=self._on_refused
+            run, parent=self, title=self.tr("Not applied"), on_done=self._on_done, on_error=self._on_refused
         )
 
     def _on_progress(self, done: int, total: int) -> None:

@@ -84,8 +84,8 @@ class TemplatesScreen(Screen):
         """The analytics tab's panel, built (with QtCharts) when that tab is first shown."""
         self.tabs = QTabWidget()
         self.pages = LazyTabs(self.tabs)
-        self.pages.add(self._build_design_tab, "Design", now=True)
-        self.analytics_page = self.pages.add(self._build_analytics_tab, "Analytics")
+        self.pages.add(self._build_design_tab, self.tr("Design"), now=True)
+        self.analytics_page = self.pages.add(self._build_analytics_tab, self.tr("Analytics"))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         splitter = QSplitter()
         splitter.addWidget(self._build_list())
@@ -103,7 +103,7 @@ class TemplatesScreen(Screen):
         self.list_model = TemplateListModel(self)
         self.list_view = QListView()
         self.list_view.setModel(self.list_model)
-        empty_state(self.list_view, "No templates yet: New template builds a day of slots to apply.")
+        empty_state(self.list_view, self.tr("No templates yet: New template builds a day of slots to apply."))
         self.list_view.setAlternatingRowColors(True)
         self.list_view.setSpacing(2)
         self.list_view.selectionModel().currentChanged.connect(self._on_template_chosen)
@@ -150,8 +150,8 @@ class TemplatesScreen(Screen):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(60)
         self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
-        self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, "Undo"))
-        self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, "Redo"))
+        self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, self.tr("Undo")))
+        self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, self.tr("Redo")))
         self.save_btn = QPushButton(self.tr("Save version"))
         self.save_btn.setObjectName("primary")
         self.save_btn.clicked.connect(self.save)
@@ -173,7 +173,7 @@ class TemplatesScreen(Screen):
         add_week.clicked.connect(self.add_rotation_week)
         self.chairs_combo = QComboBox()
         for n in range(1, 5):
-            self.chairs_combo.addItem(self.tr("{n} chair{value}").format(n=n, value="s" if n > 1 else ""), n)
+            self.chairs_combo.addItem(self.tr("%n chair(s)", "", n), n)
         self.chairs_combo.currentIndexChanged.connect(self._on_chairs_changed)
         self.snap_combo = QComboBox()
         for step in SNAP_STEPS:
@@ -237,7 +237,7 @@ class TemplatesScreen(Screen):
             parent=self,
             background=False,
             on_done=lambda rows: self._show_list(rows, keep),
-            on_error=self._refused("Not loaded"),
+            on_error=self._refused(self.tr("Not loaded")),
         )
 
     def _show_list(self, rows: list[TemplateRow], keep: int | None) -> None:
@@ -272,7 +272,7 @@ class TemplatesScreen(Screen):
             ),
             parent=self,
             on_done=loaded.append,
-            on_error=self._refused("Not opened"),
+            on_error=self._refused(self.tr("Not opened")),
             background=False,
         ):
             return
@@ -294,12 +294,8 @@ class TemplatesScreen(Screen):
         self.week_combo.blockSignals(True)
         self.week_combo.clear()
         for i, label in enumerate(self.rotation):
-            self.week_combo.addItem(
-                self.tr("Week {label}").format(label=label)
-                if len(self.rotation) > 1
-                else self.tr("Every week"),
-                i,
-            )
+            text = self.tr("Week {0}").format(label) if len(self.rotation) > 1 else self.tr("Every week")
+            self.week_combo.addItem(text, i)
         self.week_combo.setCurrentIndex(self.week)
         self.week_combo.blockSignals(False)
 
@@ -385,7 +381,9 @@ class TemplatesScreen(Screen):
             return False
         self.hint.setText("")
         self.undo_stack.push(
-            SlotCommand(self.store, self.store.new_id(), None, slot, f"Add {self._describe(slot)}")
+            SlotCommand(
+                self.store, self.store.new_id(), None, slot, self.tr("Add {0}").format(self._describe(slot))
+            )
         )
         return True
 
@@ -396,23 +394,18 @@ class TemplatesScreen(Screen):
         after = moved(before, key, start, end)
         clash = self.store.conflict(after, ignore_id=slot_id)
         if clash is not None:
-            self.hint.setText(
-                self.tr("Not moved: it would overlap {value}.").format(value=self._describe(clash))
-            )
+            self.hint.setText(self.tr("Not moved: it would overlap {it}.").format(it=self._describe(clash)))
             self._on_store_changed()
             return
-        verb = (
-            "Resize"
-            if (
-                after.start == before.start
-                and after.weekday == before.weekday
-                and after.chair_index == before.chair_index
-            )
-            else "Move"
+        resized = (after.start, after.weekday, after.chair_index) == (
+            before.start,
+            before.weekday,
+            before.chair_index,
         )
+        verb = self.tr("Resize {0}") if resized else self.tr("Move {0}")
         self.hint.setText("")
         self.undo_stack.push(
-            SlotCommand(self.store, slot_id, before, after, f"{verb} {self._describe(after)}")
+            SlotCommand(self.store, slot_id, before, after, verb.format(self._describe(after)))
         )
 
     def _on_selection_changed(self, slot_id: int) -> None:
@@ -431,12 +424,12 @@ class TemplatesScreen(Screen):
             return False
         clash = self.store.conflict(after, ignore_id=slot_id)
         if clash is not None:
-            self.hint.setText(
-                self.tr("Not changed: it would overlap {value}.").format(value=self._describe(clash))
-            )
+            self.hint.setText(self.tr("Not changed: it would overlap {it}.").format(it=self._describe(clash)))
             return False
         self.undo_stack.push(
-            SlotCommand(self.store, slot_id, before, after, f"Change {self._describe(after)}")
+            SlotCommand(
+                self.store, slot_id, before, after, self.tr("Change {0}").format(self._describe(after))
+            )
         )
         return True
 
@@ -446,7 +439,9 @@ class TemplatesScreen(Screen):
         if before is None:
             return False
         self.undo_stack.push(
-            SlotCommand(self.store, slot_id, before, None, f"Delete {self._describe(before)}")
+            SlotCommand(
+                self.store, slot_id, before, None, self.tr("Delete {0}").format(self._describe(before))
+            )
         )
         return True
 
@@ -479,17 +474,17 @@ class TemplatesScreen(Screen):
                 now=self.ctx.clock.now(),
             ),
             parent=self,
-            title="Not saved",
+            title=self.tr("Not saved"),
             on_done=self._opened_after(saved),
-            on_error=self._refused("Not saved"),
+            on_error=self._refused(self.tr("Not saved")),
         )
         if not saved:
             return None
         v = saved[0]
         self.sig_status.emit(
-            f"Saved {current.name} as version {v.number}"
+            self.tr("Saved {name} as version {number}").format(name=current.name, number=v.number)
             if v.number != version.number
-            else "No changes to save"
+            else self.tr("No changes to save")
         )
         return v
 
@@ -513,14 +508,14 @@ class TemplatesScreen(Screen):
                 s, self.ctx.actor, template_id, number, now=self.ctx.clock.now()
             ),
             parent=self,
-            title="Not restored",
+            title=self.tr("Not restored"),
             on_done=self._opened_after(restored),
-            on_error=self._refused("Not restored"),
+            on_error=self._refused(self.tr("Not restored")),
         )
         if not restored:
             return None
         v = restored[0]
-        self.sig_status.emit(f"Version {number} restored as version {v.number}")
+        self.sig_status.emit(self.tr("Version {0} restored as version {1}").format(number, v.number))
         return v
 
     def new_template(self, name: str | None = None, kind: str | None = None) -> None:
@@ -566,7 +561,11 @@ class TemplatesScreen(Screen):
     def _write_then_open(self, job: Callable[[Any], int]) -> None:
         # The new template opens now; its changes then reload the list with it chosen.
         self.ctx.ops.write(
-            job, parent=self, title="Not done", on_done=self.open_template, on_error=self._refused("Not done")
+            job,
+            parent=self,
+            title=self.tr("Not done"),
+            on_done=self.open_template,
+            on_error=self._refused(self.tr("Not done")),
         )
 
     def open_apply_dialog(self) -> None:

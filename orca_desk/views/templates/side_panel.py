@@ -103,7 +103,7 @@ class VersionHistory(QGroupBox):
     def __init__(self, on_restore: Callable[[int], object], parent: QWidget | None = None) -> None:
         super().__init__("Version history", parent)
         self.list = QListWidget()
-        empty_state(self.list, "Select a template to see its saved versions.")
+        empty_state(self.list, self.tr("Select a template to see its saved versions."))
         restore = QPushButton(self.tr("Restore as newest"))
         restore.clicked.connect(lambda: self._restore(on_restore))
         box = QVBoxLayout(self)
