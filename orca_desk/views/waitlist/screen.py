@@ -123,9 +123,9 @@ class WaitlistScreen(Screen):
         # Each tab is built when first shown, and a reload reads only what the tab on view shows.
         self.tabs = QTabWidget()
         self.pages = LazyTabs(self.tabs)
-        self.openings_page = self.pages.add(self._openings_tab, "Openings && offers", now=True)
-        self.entries_page = self.pages.add(self._entries_tab, "Waitlist")
-        self.analytics_page = self.pages.add(self._analytics_tab, "Analytics")
+        self.openings_page = self.pages.add(self._openings_tab, self.tr("Openings && offers"), now=True)
+        self.entries_page = self.pages.add(self._entries_tab, self.tr("Waitlist"))
+        self.analytics_page = self.pages.add(self._analytics_tab, self.tr("Analytics"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.tabs)
@@ -135,7 +135,7 @@ class WaitlistScreen(Screen):
         self.openings_view = table(
             self.openings,
             2,
-            empty=(
+            empty=self.tr(
                 "No openings. A cancelled or missed visit, or free time offered from the calendar, "
                 "becomes an opening here and is offered to the waitlist."
             ),
@@ -143,12 +143,14 @@ class WaitlistScreen(Screen):
         self.offers_view = table(
             self.offers,
             2,
-            empty=("No offers yet: select an opening, then Notify best now offers it to the top match."),
+            empty=self.tr(
+                "No offers yet: select an opening, then Notify best now offers it to the top match."
+            ),
         )
         self.matches_view = table(
             self.matches,
             5,
-            empty=(
+            empty=self.tr(
                 "Select an opening to rank the waitlist for it; "
                 "no fit means: add entries on the Waitlist tab."
             ),
@@ -168,9 +170,9 @@ class WaitlistScreen(Screen):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 6, 0)
-        lv.addWidget(_title("Open openings"))
+        lv.addWidget(_title(self.tr("Open openings")))
         lv.addWidget(self.openings_view, 3)
-        self.offers_title = _title("Offers of the selected opening")
+        self.offers_title = _title(self.tr("Offers of the selected opening"))
         lv.addWidget(self.offers_title)
         lv.addWidget(self.offers_view, 2)
         row = QHBoxLayout()
@@ -185,7 +187,7 @@ class WaitlistScreen(Screen):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(6, 0, 0, 0)
-        self.matches_title = _title("Ranked matches")
+        self.matches_title = _title(self.tr("Ranked matches"))
         rv.addWidget(self.matches_title)
         rv.addWidget(self.matches_view, 1)
         row2 = QHBoxLayout()
@@ -244,11 +246,13 @@ class WaitlistScreen(Screen):
         self.groups_view = table(
             self.groups,
             1,
-            empty=(
+            empty=self.tr(
                 "No openings in the last 90 days: cancellations offered to the waitlist are counted here."
             ),
         )
-        return analytics_page(self.summary, self.chart_view, "By provider and location", self.groups_view)
+        return analytics_page(
+            self.summary, self.chart_view, self.tr("By provider and location"), self.groups_view
+        )
 
     def _may_view_analytics(self) -> bool:
         return self.ctx.actor.can(VIEW_ANALYTICS)  # as ui.charts.may_view_analytics
@@ -364,7 +368,7 @@ class WaitlistScreen(Screen):
                 ("Offers sent", "#7aa7e0", [c.sent for c in a.channels]),
                 ("Booked", "#2e9e62", [c.booked for c in a.channels]),
             ],
-            empty="no offers yet",
+            empty=self.tr("no offers yet"),
         )
         self.summary.setText(
             self.tr(
@@ -420,14 +424,16 @@ class WaitlistScreen(Screen):
         return self._act(what, run)
 
     def notify_best(self) -> bool:
-        return self._offer("Notify best now")
+        return self._offer(self.tr("Notify best now"))
 
     def notify_all(self) -> bool:
-        return self._offer("Notify all now", broadcast=True, size=max(1, min(len(self.matches.rows), 5)))
+        return self._offer(
+            self.tr("Notify all now"), broadcast=True, size=max(1, min(len(self.matches.rows), 5))
+        )
 
     def notify_selected_entry(self) -> bool:
         m = self.selected_match()
-        return m is not None and self._offer("Notify this entry now", entry_id=m.entry_id)
+        return m is not None and self._offer(self.tr("Notify this entry now"), entry_id=m.entry_id)
 
     def record_response(self, response: str | None = None) -> bool:
         offer = self.selected_offer()
@@ -451,7 +457,7 @@ class WaitlistScreen(Screen):
                 s, self.ctx.actor, offer.id, response, now=self.ctx.clock.now(), settings=self.settings_for(s)
             ).message
 
-        return self._act("Record response", run)
+        return self._act(self.tr("Record response"), run)
 
     def withdraw(self) -> bool:
         o = self.selected_opening()
@@ -462,7 +468,7 @@ class WaitlistScreen(Screen):
             waitlist.close_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now())
             return f"Opening {o.local_text} withdrawn"
 
-        return self._act("Withdraw opening", run)
+        return self._act(self.tr("Withdraw opening"), run)
 
     def add_entry(self) -> bool:
         dialog = EntryDialog(self.ctx, None, self)
@@ -485,7 +491,7 @@ class WaitlistScreen(Screen):
             waitlist.update_entry(s, self.ctx.actor, entry_id, data, now=self.ctx.clock.now())
             return "Waitlist entry saved"
 
-        return self._act("Waitlist entry", run)
+        return self._act(self.tr("Waitlist entry"), run)
 
     def remove_entry(self) -> bool:
         e = self.selected_entry()
@@ -496,7 +502,7 @@ class WaitlistScreen(Screen):
             waitlist.remove_entry(s, self.ctx.actor, e.id, now=self.ctx.clock.now())
             return f"{e.patient_name} removed from the waitlist"
 
-        return self._act("Remove entry", run)
+        return self._act(self.tr("Remove entry"), run)
 
 
 def _minutes(value: float | None) -> str:
