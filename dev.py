@@ -26,7 +26,11 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".orca-desk-installed"
-TRANSLATED = ("orca_desk/views", "orca_desk/ui")  # where the UI's strings live (services are Qt-free)
+TRANSLATED = (
+    "orca_desk/views",
+    "orca_desk/ui",
+    "orca_desk/app.py",
+)  # the UI's strings (services are Qt-free)
 
 
 def ensure_venv() -> None:
@@ -50,9 +54,21 @@ def run(args: list[str], env: dict[str, str] | None = None) -> int:
 
 def i18n() -> int:
     """The .ts files keep no line numbers, so an edit elsewhere in a file does not touch them."""
-    sources = [str(p.relative_to(ROOT)) for d in TRANSLATED for p in sorted((ROOT / d).rglob("*.py"))]
+    sources = [
+        str(p.relative_to(ROOT)) for d in TRANSLATED for p in sorted((ROOT / d).rglob("*.py")) or [ROOT / d]
+    ]
     for ts in sorted((ROOT / "resources" / "i18n").glob("orca_desk_*.ts")):
-        lupdate = [str(BIN / "pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts"]
+        # English is the source language: its .ts holds only the plural forms ("1 visit", "2 visits").
+        plural = ["-pluralonly"] if ts.stem.endswith("_en") else []
+        lupdate = [
+            str(BIN / "pyside6-lupdate"),
+            *plural,
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *sources,
+            "-ts",
+        ]
         code = run([*lupdate, str(ts.relative_to(ROOT))]) or run(
             [str(BIN / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))]
         )

@@ -399,6 +399,10 @@ def feature_dialogs() -> FeatureDialogs:
 
 
 def _describe(db: Database) -> str:
+    from PySide6.QtCore import QCoreApplication
+
     if db.is_sqlite:
-        return f"Local database: {db.url.database}"
-    return f"Shared database: {db.url.host}/{db.url.database}"
+        return QCoreApplication.translate("MainWindow", "Local database: {0}").format(db.url.database)
+    return QCoreApplication.translate("MainWindow", "Shared database: {0}").format(
+        f"{db.url.host}/{db.url.database}"
+    )

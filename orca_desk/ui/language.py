@@ -11,7 +11,7 @@ from orca_desk.paths import resources_dir
 
 SETTINGS_KEY = "ui/language"  # per desk (QSettings): "" follows the system
 ENV = "ORCA_DESK_LANGUAGE"
-SHIPPED = ("en", "es")  # English is the source language: no .qm
+SHIPPED = ("en", "es")  # English is the source language: its .qm holds only the plural forms
 NAMES = {"en": "English", "es": "Español"}  # each in its own language, as a language menu shows them
 _installed: list[QTranslator] = []
 
@@ -55,10 +55,9 @@ def install(app: QCoreApplication, override: str | None = None) -> str:
         QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.UnitedStates))
     else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    if code == "en":
-        return code
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for path, folder in ((qm_path(code), ""), (f"qtbase_{code}", qt_dir)):
+    qt_own = [] if code == "en" else [(f"qtbase_{code}", qt_dir)]
+    for path, folder in [(qm_path(code), ""), *qt_own]:
         translator = QTranslator(app)
         if translator.load(path, folder) and app.installTranslator(translator):
             _installed.append(translator)

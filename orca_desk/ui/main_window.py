@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         for spec in screens:
             self.stack.addWidget(QWidget())
             QListWidgetItem(icon(spec.icon), QCoreApplication.translate("Navigation", spec.title), self.nav)
+        # Wide enough for the longest title in the UI's language (Spanish ones are longer), never scrolled.
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setFixedWidth(max(180, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth()))
         self.nav.currentRowChanged.connect(self._on_nav_changed)
         central = QWidget()
         row = QHBoxLayout(central)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from orca_desk.services import message_templates as mt
@@ -19,18 +19,20 @@ from orca_desk.ui.context import AppContext
 OVER_ONE_SEGMENT = "color: #b45309;"  # amber: it still sends, but costs (and splits) more
 
 
+class SegmentWords(QObject):
+    """The summary's words; a QObject because pyside6-lupdate reads plural forms only from tr()."""
+
+    def summary(self, info: SegmentInfo) -> str:
+        words = (self.tr("%n character(s)", "", info.characters), self.tr("%n segment(s)", "", info.segments))
+        text = " · ".join((words[0], info.encoding, words[1]))
+        if info.units != info.characters:
+            text += self.tr(" (counts as {units})").format(units=info.units)
+        return text
+
+
 def segment_summary(info: SegmentInfo) -> str:
     """``155 characters · GSM-7 · 1 segment``, with what the characters count as when that differs."""
-    text = " · ".join(
-        (
-            QCoreApplication.translate("SmsCounter", "%n character(s)", "", info.characters),
-            info.encoding,
-            QCoreApplication.translate("SmsCounter", "%n segment(s)", "", info.segments),
-        )
-    )
-    if info.units != info.characters:
-        text += QCoreApplication.translate("SmsCounter", " (counts as {units})").format(units=info.units)
-    return text
+    return SegmentWords().summary(info)
 
 
 def segment_help(info: SegmentInfo) -> str:

@@ -64,7 +64,7 @@
     </message>
     <message>
         <source>Confirmed</source>
-        <translation>Confirmados</translation>
+        <translation>Confirmado</translation>
     </message>
     <message>
         <source>Share of answers</source>
@@ -982,6 +982,70 @@ Book anyway?</source>
 <context>
     <name>CallListScreen</name>
     <message>
+        <source>Voicemail</source>
+        <translation>Buzón de voz</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Visita</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Contacto</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Teléfono</translation>
+    </message>
+    <message>
+        <source>Type · place</source>
+        <translation>Tipo · lugar</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Last call</source>
+        <translation>Última llamada</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>not asked yet</source>
+        <translation>aún no consultado</translation>
+    </message>
+    <message>
+        <source>asked, no answer</source>
+        <translation>consultado, sin respuesta</translation>
+    </message>
+    <message>
+        <source>asked for a call</source>
+        <translation>pidió una llamada</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Confirmado</translation>
+    </message>
+    <message>
+        <source>Left voicemail</source>
+        <translation>Dejó mensaje de voz</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>No contestó</translation>
+    </message>
+    <message>
+        <source>Reschedule</source>
+        <translation>Reprogramar</translation>
+    </message>
+    <message>
         <source>Nobody to call: every visit of the day is confirmed, or none is booked yet.</source>
         <translation>Nadie por llamar: todas las visitas del día están confirmadas, o aún no hay ninguna reservada.</translation>
     </message>
@@ -1012,6 +1076,14 @@ Book anyway?</source>
     <message>
         <source>&lt;b&gt;{families} to call&lt;/b&gt; — visits on {about}{where} not confirmed yet</source>
         <translation>&lt;b&gt;{families} por llamar&lt;/b&gt; — visitas del {about}{where} aún sin confirmar</translation>
+    </message>
+    <message>
+        <source>no number</source>
+        <translation>sin número</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tipo</translation>
     </message>
     <message>
         <source>Not recorded</source>
@@ -1483,6 +1555,34 @@ Book anyway?</source>
         <source>Cancelled and no-show visits whose patient has nothing booked since ({key})</source>
         <translation>Visitas canceladas y ausencias cuyo paciente no tiene nada reservado desde entonces ({key})</translation>
     </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation><numerusform>%n visita</numerusform><numerusform>%n visitas</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unconfirmed</source>
+        <translation><numerusform>%n sin confirmar</numerusform><numerusform>%n sin confirmar</numerusform></translation>
+    </message>
+    <message>
+        <source>{0} chair-h booked</source>
+        <translation>{0} h-sillón reservadas</translation>
+    </message>
+    <message>
+        <source>{0} chair-h free</source>
+        <translation>{0} h-sillón libres</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n opening(s) on offer</source>
+        <translation><numerusform>%n espacio ofrecido</numerusform><numerusform>%n espacios ofrecidos</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cancelled</source>
+        <translation><numerusform>%n cancelada</numerusform><numerusform>%n canceladas</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n no-show(s)</source>
+        <translation><numerusform>%n ausencia</numerusform><numerusform>%n ausencias</numerusform></translation>
+    </message>
     <message>
         <source>To rebook ({n})</source>
         <translation>Por volver a reservar ({n})</translation>
@@ -1638,6 +1738,37 @@ Book anyway?</source>
     </message>
 </context>
 <context>
+    <name>ExportButton</name>
+    <message>
+        <source>Export {name}</source>
+        <translation>Exportar {name}</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportar</translation>
+    </message>
+    <message>
+        <source>{path} cannot be written: {error}</source>
+        <translation>No se puede escribir {path}: {error}</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportar…</translation>
+    </message>
+    <message>
+        <source>Save the rows of this list as a CSV file (opens in Excel)</source>
+        <translation>Guardar las filas de esta lista como archivo CSV (se abre en Excel)</translation>
+    </message>
+    <message>
+        <source>Exported {count} rows to {path}</source>
+        <translation>Se exportaron {count} filas a {path}</translation>
+    </message>
+</context>
+<context>
     <name>FeedsBox</name>
     <message>
         <source>Each provider&apos;s appointments (initials only) for calendar apps, served by ‘orca-desk gateway’.</source>
@@ -1708,7 +1839,7 @@ Book anyway?</source>
     </message>
     <message>
         <source>Block time</source>
-        <translation>Bloquear tiempo</translation>
+        <translation>Bloquear</translation>
     </message>
     <message>
         <source>Drag over free time to block it (or hold Shift while dragging)</source>
@@ -1717,6 +1848,22 @@ Book anyway?</source>
     <message>
         <source>All</source>
         <translation>Todos</translation>
+    </message>
+    <message>
+        <source>Locations</source>
+        <translation>Ubicaciones</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Salas</translation>
+    </message>
+    <message>
+        <source>Procedures</source>
+        <translation>Tipos</translation>
+    </message>
+    <message>
+        <source>{0}: all</source>
+        <translation>{0}</translation>
     </message>
 </context>
 <context>
@@ -2134,6 +2281,34 @@ Book anyway?</source>
         <source>{name}: {default_minutes} min</source>
         <translation>{name}: {default_minutes} min</translation>
     </message>
+    <message>
+        <source>confirmed</source>
+        <translation>confirmada</translation>
+    </message>
+    <message>
+        <source>requested</source>
+        <translation>solicitada</translation>
+    </message>
+    <message>
+        <source>declined</source>
+        <translation>rechazada</translation>
+    </message>
+    <message>
+        <source>unconfirmed</source>
+        <translation>sin confirmar</translation>
+    </message>
+    <message>
+        <source>series</source>
+        <translation>serie</translation>
+    </message>
+    <message>
+        <source>not working</source>
+        <translation>no trabaja</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>bloqueado</translation>
+    </message>
 </context>
 <context>
     <name>ListFormPage</name>
@@ -2369,6 +2544,14 @@ Book anyway?</source>
         <source>Could not write the screenshot to {path!r}.</source>
         <translation>No se pudo escribir la captura de pantalla en {path!r}.</translation>
     </message>
+    <message>
+        <source>Local database: {0}</source>
+        <translation>Base de datos local: {0}</translation>
+    </message>
+    <message>
+        <source>Shared database: {0}</source>
+        <translation>Base de datos compartida: {0}</translation>
+    </message>
 </context>
 <context>
     <name>MappingDialog</name>
@@ -2483,7 +2666,7 @@ Book anyway?</source>
     </message>
     <message>
         <source>All locations</source>
-        <translation>Todas las ubicaciones</translation>
+        <translation>Ubicaciones</translation>
     </message>
     <message>
         <source>Schedules</source>
@@ -4231,11 +4414,26 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Blocks</source>
-        <translation>Bloquea</translation>
+        <translation>Bloqueos</translation>
     </message>
     <message>
         <source>Import time off</source>
         <translation>Importar días libres</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentWords</name>
+    <message numerus="yes">
+        <source>%n character(s)</source>
+        <translation><numerusform>%n carácter</numerusform><numerusform>%n caracteres</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n segment(s)</source>
+        <translation><numerusform>%n segmento</numerusform><numerusform>%n segmentos</numerusform></translation>
+    </message>
+    <message>
+        <source> (counts as {units})</source>
+        <translation> (cuenta como {units})</translation>
     </message>
 </context>
 <context>
@@ -4600,7 +4798,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>No messages in this window, judged in each patient&apos;s own time zone; they wait for the next allowed time.</source>
-        <translation>No se envían mensajes en este intervalo, según la zona horaria de cada paciente; esperan hasta la próxima hora permitida.</translation>
+        <translation>Sin envíos en este intervalo (hora de cada paciente); luego salen.</translation>
     </message>
     <message>
         <source>Per phone number, per day</source>
@@ -4612,7 +4810,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Texts need recorded SMS consent; STOP and unsubscribe links are always honoured.</source>
-        <translation>Los mensajes de texto requieren consentimiento de SMS registrado; STOP y los enlaces para darse de baja siempre se respetan.</translation>
+        <translation>Los SMS requieren consentimiento registrado; STOP y las bajas se respetan.</translation>
     </message>
     <message>
         <source> minutes</source>
@@ -4636,7 +4834,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Local (messages stay in the Outbox, “sent locally”)</source>
-        <translation>Local (los mensajes se quedan en la Bandeja de salida, “enviados localmente”)</translation>
+        <translation>Local (quedan en la Bandeja de salida)</translation>
     </message>
     <message>
         <source>Twilio</source>
@@ -4664,7 +4862,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Provider</source>
-        <translation>Profesional</translation>
+        <translation>Proveedor</translation>
     </message>
     <message>
         <source>Account SID</source>
@@ -4748,7 +4946,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Links are signed with a secret kept {link_secret_location} — never in the database. Desks, the worker and the gateway that share a database must share it: set {LINK_SECRET_ENV} on each.</source>
-        <translation>Los enlaces se firman con un secreto guardado {link_secret_location}, nunca en la base de datos. Los escritorios, el proceso de fondo y la pasarela que comparten una base de datos deben compartirlo: defina {LINK_SECRET_ENV} en cada uno.</translation>
+        <translation>Los enlaces se firman con un secreto guardado {link_secret_location}, nunca en la base de datos. Escritorios, proceso de fondo y pasarela que comparten la base deben compartirlo: defina {LINK_SECRET_ENV} en cada uno.</translation>
     </message>
     <message>
         <source>from the environment variable {name}</source>
@@ -4902,10 +5100,6 @@ Save the new hours?</source>
 </context>
 <context>
     <name>SmsCounter</name>
-    <message>
-        <source> (counts as {units})</source>
-        <translation> (cuenta como {units})</translation>
-    </message>
     <message>
         <source>0 characters · GSM-7 · 0 segments</source>
         <translation>0 caracteres · GSM-7 · 0 segmentos</translation>
@@ -5266,7 +5460,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>No template yet: press New…</source>
-        <translation>Cree una con Nueva…</translation>
+        <translation>Sin plantillas</translation>
     </message>
     <message>
         <source>Not opened</source>
@@ -5841,6 +6035,30 @@ Save the new hours?</source>
 </context>
 <context>
     <name>WeekEditor</name>
+    <message>
+        <source>Lunch</source>
+        <translation>Almuerzo</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Ubicación</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>Empieza</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>Termina</translation>
+    </message>
+    <message>
+        <source>Breaks (e.g. {0})</source>
+        <translation>Descansos (p. ej. {0})</translation>
+    </message>
     <message>
         <source>none</source>
         <translation>ninguno</translation>

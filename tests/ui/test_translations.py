@@ -20,8 +20,9 @@ from orca_desk.ui.dates import LONG, fmt_day
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "orca_desk_es.ts"
-QM = TS.with_suffix(".qm")
+EN_TS = TS.with_name("orca_desk_en.ts")  # English: the plural forms only
 UI_DIRS = ("orca_desk/views", "orca_desk/ui")
+TRANSLATED = (*UI_DIRS, "orca_desk/app.py")  # what `python3 dev.py i18n` reads
 
 # Calls whose text arguments (by position) the user reads; keywords below wherever they appear.
 _CALLS = """
@@ -164,13 +165,24 @@ def _tool(name: str) -> str:
     return found
 
 
-def test_the_ts_holds_every_string_of_the_sources(tmp_path):
+@pytest.mark.parametrize("ts", [TS, EN_TS], ids=["es", "en plurals"])
+def test_the_ts_holds_every_string_of_the_sources(tmp_path, ts):
     """What `python3 dev.py i18n` would add: nothing, so no new string is left untranslated."""
     fresh = tmp_path / "fresh.ts"
-    shutil.copy(TS, fresh)
-    sources = [str(p) for folder in UI_DIRS for p in sorted((ROOT / folder).rglob("*.py"))]
+    shutil.copy(ts, fresh)
+    sources = [str(p) for f in TRANSLATED for p in sorted((ROOT / f).rglob("*.py")) or [ROOT / f]]
+    plural = ["-pluralonly"] if ts == EN_TS else []
     subprocess.run(
-        [_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources, "-ts", str(fresh)],
+        [
+            _tool("pyside6-lupdate"),
+            *plural,
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *sources,
+            "-ts",
+            str(fresh),
+        ],
         check=True,
         capture_output=True,
     )
@@ -181,14 +193,27 @@ def test_the_ts_holds_every_string_of_the_sources(tmp_path):
             (c.findtext("name") or "", m.findtext("source") or "") for c in root for m in c.iter("message")
         }
 
-    assert sorted(keys(fresh) - keys(TS)) == []
-    assert sorted(keys(TS) - keys(fresh)) == []  # nothing obsolete is kept
+    assert sorted(keys(fresh) - keys(ts)) == []
+    assert sorted(keys(ts) - keys(fresh)) == []  # nothing obsolete is kept
 
 
-def test_the_committed_qm_is_built_from_the_ts(tmp_path):
-    built = tmp_path / "es.qm"
-    subprocess.run([_tool("pyside6-lrelease"), "-silent", str(TS), "-qm", str(built)], check=True)
-    assert built.read_bytes() == QM.read_bytes(), "run `python3 dev.py i18n` and commit the .qm"
+@pytest.mark.parametrize("ts", [TS, EN_TS], ids=["es", "en plurals"])
+def test_the_committed_qm_is_built_from_the_ts(tmp_path, ts):
+    built = tmp_path / "built.qm"
+    subprocess.run([_tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(built)], check=True)
+    assert built.read_bytes() == ts.with_suffix(".qm").read_bytes(), (
+        "run `python3 dev.py i18n`, commit the .qm"
+    )
+
+
+def test_english_plurals_read_as_english(qapp, monkeypatch):
+    monkeypatch.delenv(language.ENV, raising=False)
+    language.install(qapp, "en")
+    assert [QCoreApplication.translate("CallListScreen", "%n family(s)", "", n) for n in (1, 3)] == [
+        "1 family",
+        "3 families",
+    ]
+    assert all(m.find("translation").get("type") is None for m in _messages(EN_TS))  # type: ignore[union-attr]
 
 
 @pytest.fixture
