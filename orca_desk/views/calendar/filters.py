@@ -245,17 +245,17 @@ class FilterBar(QWidget):
         self.by_provider.setChecked(self.filters.by == BY_PROVIDER)
         self.missed_button.setChecked(self.filters.show_missed)
         names = {
-            "locations": "Locations",
-            "rooms": "Rooms",
-            "chairs": "Chairs",
-            "providers": "Providers",
-            "types": "Procedures",
+            "locations": self.tr("Locations"),
+            "rooms": self.tr("Rooms"),
+            "chairs": self.tr("Chairs"),
+            "providers": self.tr("Providers"),
+            "types": self.tr("Procedures"),
         }
         for kind, button in self.buttons.items():
             chosen = self._selected(kind)
             labels = [label for value, label in self.options(kind) if value in chosen]
             if not chosen:
-                text = f"{names[kind]}: all"
+                text = self.tr("{0}: all").format(names[kind])
             elif len(labels) == 1:
                 text = f"{names[kind]}: {labels[0]}"
             else:
