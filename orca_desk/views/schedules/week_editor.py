@@ -22,6 +22,7 @@ from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import WEEKDAY_NAMES
 from orca_desk.services.break_text import breaks_text, parse_breaks
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.labels import time_edit_format
 
 
@@ -52,8 +53,9 @@ class WeekEditor(QWidget):
         self.time_fmt = time_fmt or ctx.time_style()
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
-        example = breaks_text([ps.BreakInput(12 * 60, 13 * 60, "Lunch")], self.time_fmt)
-        for col, title in enumerate(("Day", "Location", "Starts", "Ends", f"Breaks (e.g. {example})")):
+        example = breaks_text([ps.BreakInput(12 * 60, 13 * 60, self.tr("Lunch"))], self.time_fmt)
+        titles = (self.tr("Day"), self.tr("Location"), self.tr("Starts"), self.tr("Ends"))
+        for col, title in enumerate((*titles, self.tr("Breaks (e.g. {0})").format(example))):
             head = QLabel(title)
             head.setObjectName("hint")
             grid.addWidget(head, 0, col)
@@ -62,8 +64,8 @@ class WeekEditor(QWidget):
         self.start: list[QTimeEdit] = []
         self.end: list[QTimeEdit] = []
         self.breaks: list[QLineEdit] = []
-        for wd, name in enumerate(WEEKDAY_NAMES):
-            works = QCheckBox(name)
+        for wd in range(len(WEEKDAY_NAMES)):
+            works = QCheckBox(weekday_name(wd, short=False))
             loc = QComboBox()
             for location in ctx.clinic.locations:
                 loc.addItem(location.name, location.id)
