@@ -364,6 +364,26 @@
 <context>
     <name>AppointmentCardDialog</name>
     <message>
+        <source>not confirmed yet</source>
+        <translation>aún sin confirmar</translation>
+    </message>
+    <message>
+        <source>confirmation requested</source>
+        <translation>confirmación solicitada</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>confirmada</translation>
+    </message>
+    <message>
+        <source>declined by the family</source>
+        <translation>rechazada por la familia</translation>
+    </message>
+    <message>
+        <source>family asked for a call</source>
+        <translation>la familia pidió una llamada</translation>
+    </message>
+    <message>
         <source>Patient &amp;&amp; family</source>
         <translation>Paciente y familia</translation>
     </message>
@@ -2877,6 +2897,10 @@ Book anyway?</source>
         <translation>Propósito</translation>
     </message>
     <message>
+        <source>All</source>
+        <translation>Todos</translation>
+    </message>
+    <message>
         <source>Tries</source>
         <translation>Intentos</translation>
     </message>
@@ -2927,6 +2951,10 @@ Book anyway?</source>
     <message>
         <source>History</source>
         <translation>Historial</translation>
+    </message>
+    <message>
+        <source>next {0}</source>
+        <translation>próximo {0}</translation>
     </message>
     <message numerus="yes">
         <source>%n message(s)</source>
@@ -3979,6 +4007,50 @@ Book anyway?</source>
         <translation>semana(s)</translation>
     </message>
     <message>
+        <source>Daily</source>
+        <translation>Diaria</translation>
+    </message>
+    <message>
+        <source>day(s)</source>
+        <translation>día(s)</translation>
+    </message>
+    <message>
+        <source>Weekly</source>
+        <translation>Semanal</translation>
+    </message>
+    <message>
+        <source>Monthly</source>
+        <translation>Mensual</translation>
+    </message>
+    <message>
+        <source>month(s)</source>
+        <translation>mes(es)</translation>
+    </message>
+    <message>
+        <source>Custom rule (RFC 5545)</source>
+        <translation>Regla personalizada (RFC 5545)</translation>
+    </message>
+    <message>
+        <source>1st</source>
+        <translation>1.º</translation>
+    </message>
+    <message>
+        <source>2nd</source>
+        <translation>2.º</translation>
+    </message>
+    <message>
+        <source>3rd</source>
+        <translation>3.º</translation>
+    </message>
+    <message>
+        <source>4th</source>
+        <translation>4.º</translation>
+    </message>
+    <message>
+        <source>last</source>
+        <translation>último</translation>
+    </message>
+    <message>
         <source>Every</source>
         <translation>Cada</translation>
     </message>
@@ -4118,6 +4190,46 @@ Book anyway?</source>
 </context>
 <context>
     <name>ScheduleForms</name>
+    <message>
+        <source>Sand</source>
+        <translation>Arena</translation>
+    </message>
+    <message>
+        <source>Grey</source>
+        <translation>Gris</translation>
+    </message>
+    <message>
+        <source>Rose</source>
+        <translation>Rosa</translation>
+    </message>
+    <message>
+        <source>Sky</source>
+        <translation>Cielo</translation>
+    </message>
+    <message>
+        <source>Mint</source>
+        <translation>Menta</translation>
+    </message>
+    <message>
+        <source>Does not repeat</source>
+        <translation>No se repite</translation>
+    </message>
+    <message>
+        <source>Every weekday</source>
+        <translation>Cada día hábil</translation>
+    </message>
+    <message>
+        <source>Every week</source>
+        <translation>Cada semana</translation>
+    </message>
+    <message>
+        <source>Every 2 weeks</source>
+        <translation>Cada 2 semanas</translation>
+    </message>
+    <message>
+        <source>Custom rule (RRULE)…</source>
+        <translation>Regla personalizada (RRULE)…</translation>
+    </message>
     <message>
         <source>Part of the day</source>
         <translation>Parte del día</translation>
