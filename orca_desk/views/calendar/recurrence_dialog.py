@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, QDate, QDeadlineTimer, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QDeadlineTimer, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -38,12 +38,30 @@ from orca_desk.views.calendar.recurrence_preview import PreviewModel, when_text
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = (
-    ("Daily", "DAILY", "day(s)"),
-    ("Weekly", "WEEKLY", "week(s)"),
-    ("Monthly", "MONTHLY", "month(s)"),
-    ("Custom rule (RFC 5545)", "", ""),
+    (
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "Daily"),
+        "DAILY",
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "day(s)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "Weekly"),
+        "WEEKLY",
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "week(s)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "Monthly"),
+        "MONTHLY",
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "month(s)"),
+    ),
+    (QT_TRANSLATE_NOOP("RecurrenceDialog", "Custom rule (RFC 5545)"), "", ""),
 )
-ORDINALS = ("1st", "2nd", "3rd", "4th", "last")
+ORDINALS = (
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "1st"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "2nd"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "3rd"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "4th"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "last"),
+)
 
 
 class RecurrenceDialog(QDialog):
@@ -127,7 +145,7 @@ class RecurrenceDialog(QDialog):
         """Repeat (frequency, interval and its pattern) and Ends."""
         self.freq = QComboBox()
         for label, _code, _unit in FREQUENCIES:
-            self.freq.addItem(label)
+            self.freq.addItem(self.tr(str(label)))
         self.freq.setMaximumWidth(260)
         self.interval = QSpinBox()
         self.interval.setRange(1, 52)
@@ -173,7 +191,7 @@ class RecurrenceDialog(QDialog):
         nth = min((self.start.day - 1) // 7, 3)
         last = (self.start + timedelta(days=7)).month != self.start.month
         self.ordinal = QComboBox()
-        self.ordinal.addItems(list(ORDINALS))
+        self.ordinal.addItems([self.tr(str(o)) for o in ORDINALS])
         self.ordinal.setCurrentIndex(4 if last and nth == 3 else nth)
         self.by_weekday = QRadioButton(
             self.tr("On the … {weekday}").format(weekday=weekday_name(self.start.weekday(), short=False))
@@ -355,7 +373,7 @@ class RecurrenceDialog(QDialog):
     def _on_rule_changed(self, *_args: object) -> None:
         index = self.freq.currentIndex()
         self.pattern.setCurrentIndex(index)
-        self.unit.setText(FREQUENCIES[index][2])
+        self.unit.setText(self.tr(str(FREQUENCIES[index][2])) if FREQUENCIES[index][2] else "")
         custom = index == 3
         self.interval.setEnabled(not custom)
         for w in (self.end_count, self.count, self.end_until, self.until, self.end_never):
