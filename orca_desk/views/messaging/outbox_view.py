@@ -50,7 +50,6 @@ STATUS_COLOURS = {
     "sending": "#2f6fb3",
 }
 PAGE_SIZE = 200
-ALL = "All"
 
 
 def _one_line(text: str, width: int = 90) -> str:
@@ -105,17 +104,17 @@ class OutboxScreen(Screen):
         """Status, channel, purpose and text on one row; the dates on a second."""
         self.status_combo = QComboBox()
         # Item data: the statuses, comma-separated ("" = all).
-        self.status_combo.addItem(ALL, "")
+        self.status_combo.addItem(self.tr("All"), "")
         self.status_combo.addItem(self.tr("Waiting (queued or deferred)"), "queued,deferred")
         self.status_combo.addItem(self.tr("Problems (failed or undeliverable)"), "failed,undeliverable")
         for s in OUTBOX_STATUSES:
             self.status_combo.addItem(s.capitalize(), s)
         self.channel_combo = QComboBox()
-        self.channel_combo.addItem(ALL, None)
+        self.channel_combo.addItem(self.tr("All"), None)
         for c in CHANNELS:
             self.channel_combo.addItem(self.tr("SMS") if c == "sms" else self.tr("Email"), c)
         self.purpose_combo = QComboBox()
-        self.purpose_combo.addItem(ALL, None)
+        self.purpose_combo.addItem(self.tr("All"), None)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search text, address or patient"))
         self.search.setClearButtonEnabled(True)
@@ -132,9 +131,9 @@ class OutboxScreen(Screen):
 
         filters = QHBoxLayout()
         for label, widget in (
-            ("Status", self.status_combo),
-            ("Channel", self.channel_combo),
-            ("Purpose", self.purpose_combo),
+            (self.tr("Status"), self.status_combo),
+            (self.tr("Channel"), self.channel_combo),
+            (self.tr("Purpose"), self.purpose_combo),
         ):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
@@ -184,7 +183,7 @@ class OutboxScreen(Screen):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in enumerate((132, 92, 76, 146, 132, 104, 44, 168)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))  # the header whole
 
     def _build_detail(self) -> QWidget:
         """The chosen message: its text, what happened to it, Retry and Cancel."""
@@ -263,7 +262,7 @@ class OutboxScreen(Screen):
         if r.sent_at is not None:
             return self._when(r.sent_at)
         if r.status in ("queued", "deferred"):
-            return "next " + self._when(r.next_attempt_at)
+            return self.tr("next {0}").format(self._when(r.next_attempt_at))
         return ""
 
     def _fetch_page(self, offset: int, limit: int) -> list[OutboxRow]:
@@ -343,7 +342,7 @@ class OutboxScreen(Screen):
         current = self.purpose_combo.currentData()
         self.purpose_combo.blockSignals(True)
         self.purpose_combo.clear()
-        self.purpose_combo.addItem(ALL, None)
+        self.purpose_combo.addItem(self.tr("All"), None)
         for p in purposes:
             self.purpose_combo.addItem(p.replace("_", " "), p)
         index = self.purpose_combo.findData(current)
