@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QTime
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,19 +20,25 @@ from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 
 BLOCK_COLOURS = [
-    ("Sand", "#c9b8a6"),
-    ("Grey", "#9aa5b1"),
-    ("Rose", "#e3a6ae"),
-    ("Sky", "#9cc3e6"),
-    ("Mint", "#a8d5ba"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Sand"), "#c9b8a6"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Grey"), "#9aa5b1"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Rose"), "#e3a6ae"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Sky"), "#9cc3e6"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Mint"), "#a8d5ba"),
 ]
 REPEATS = [
-    ("Does not repeat", ""),
-    ("Every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
-    ("Every week", "FREQ=WEEKLY"),
-    ("Every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
-    ("Custom rule (RRULE)…", "custom"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Does not repeat"), ""),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Every weekday"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Every week"), "FREQ=WEEKLY"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Every 2 weeks"), "FREQ=WEEKLY;INTERVAL=2"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Custom rule (RRULE)…"), "custom"),
 ]
+
+
+def repeat_label(rrule: str | None) -> str:
+    """A block's repeat as the form names it ("Every week"), else its rule."""
+    label = next((label for label, rule in REPEATS if rule == rrule), None)
+    return QCoreApplication.translate("ScheduleForms", str(label)) if label else rrule or "—"
 
 
 class ScheduleForms:
@@ -100,10 +106,10 @@ class ScheduleForms:
         )
         self.b_colour = QComboBox()
         for label, colour in BLOCK_COLOURS:
-            self.b_colour.addItem(label, colour)
+            self.b_colour.addItem(QCoreApplication.translate("ScheduleForms", str(label)), colour)
         self.b_repeat = QComboBox()
         for label, rule in REPEATS:
-            self.b_repeat.addItem(label, rule)
+            self.b_repeat.addItem(QCoreApplication.translate("ScheduleForms", str(label)), rule)
         self.b_rrule = QLineEdit()
         self.b_rrule.setPlaceholderText(
             QCoreApplication.translate("ScheduleForms", "FREQ=WEEKLY;BYDAY=WE;COUNT=10")

@@ -29,7 +29,7 @@ from orca_desk.ui.export_button import export_button
 from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
-from orca_desk.views.schedules.forms import REPEATS, ScheduleForms
+from orca_desk.views.schedules.forms import ScheduleForms, repeat_label
 from orca_desk.views.schedules.models import ProviderListModel
 from orca_desk.views.schedules.week_editor import WeekEditor, minute_of, pydate, qdate
 
@@ -106,7 +106,7 @@ class SchedulesScreen(ScheduleForms, Screen):
                 ),
                 (
                     self.tr("Repeats"),
-                    lambda b: next((label for label, rule in REPEATS if rule == b.rrule), b.rrule or "—"),
+                    lambda b: repeat_label(b.rrule),
                 ),
             ]
         )
