@@ -4382,7 +4382,7 @@ Book anyway?</source>
     </message>
     <message>
         <source>Find next opening…</source>
-        <translation>Buscar próximo espacio libre…</translation>
+        <translation>Buscar espacio libre…</translation>
     </message>
     <message>
         <source>Find the next openings and book one (Ctrl+N)</source>
@@ -4874,7 +4874,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Times</source>
-        <translation>Horarios</translation>
+        <translation>Formato de hora</translation>
     </message>
     <message>
         <source>Every time shown is the location&apos;s local time, in this one format.</source>
@@ -6169,7 +6169,7 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Breaks (e.g. {0})</source>
-        <translation>Descansos (p. ej. {0})</translation>
+        <translation>Descansos (ej. {0})</translation>
     </message>
     <message>
         <source>none</source>

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QThreadPool
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabWidget
 
 from orca_desk.ui import language
@@ -271,6 +271,14 @@ def _clipped(widget: QLabel | QAbstractButton) -> bool:
     return widget.width() + 2 < widget.sizeHint().width()
 
 
+def settle(window) -> None:  # type: ignore[no-untyped-def]
+    """Background loads done and the layouts their texts changed laid out again."""
+    window.ctx.ops.wait(5_000)
+    QThreadPool.globalInstance().waitForDone(5_000)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
 def test_every_screen_in_spanish_shows_its_texts_whole(spanish, qtbot, ctx):
     from orca_desk.app import default_screens
     from orca_desk.ui.main_window import MainWindow
@@ -287,7 +295,7 @@ def test_every_screen_in_spanish_shows_its_texts_whole(spanish, qtbot, ctx):
         for tab_widget, index in [(t, i) for t in tabs for i in range(t.count())] or [(None, 0)]:
             if tab_widget is not None:
                 tab_widget.setCurrentIndex(index)
-            QApplication.processEvents()
+            settle(window)
             for w in [*window.findChildren(QLabel), *window.findChildren(QAbstractButton)]:
                 if _clipped(w):
                     clipped.append(
