@@ -58,6 +58,7 @@ class WeekEditor(QWidget):
         for col, title in enumerate((*titles, self.tr("Breaks (e.g. {0})").format(example))):
             head = QLabel(title)
             head.setObjectName("hint")
+            head.setWordWrap(True)  # the breaks' example may take two lines in a longer language
             grid.addWidget(head, 0, col)
         self.works: list[QCheckBox] = []
         self.location: list[QComboBox] = []
