@@ -6038,11 +6038,11 @@ Save the new hours?</source>
     </message>
     <message>
         <source>Notify all now (broadcast)</source>
-        <translation>Avisar a todos ahora (difusión)</translation>
+        <translation>Avisar a todos (difusión)</translation>
     </message>
     <message>
         <source>Notify this entry now</source>
-        <translation>Avisar a esta entrada ahora</translation>
+        <translation>Avisar a esta entrada</translation>
     </message>
     <message>
         <source>Record response…</source>
