@@ -1003,7 +1003,7 @@ Book anyway?</source>
     <name>CallListScreen</name>
     <message>
         <source>Voicemail</source>
-        <translation>Buzón de voz</translation>
+        <translation>Buzón</translation>
     </message>
     <message>
         <source>Visit</source>
@@ -1031,7 +1031,7 @@ Book anyway?</source>
     </message>
     <message>
         <source>Last call</source>
-        <translation>Última llamada</translation>
+        <translation>Últ. llamada</translation>
     </message>
     <message>
         <source>Outcome</source>
@@ -1039,15 +1039,15 @@ Book anyway?</source>
     </message>
     <message>
         <source>not asked yet</source>
-        <translation>aún no consultado</translation>
+        <translation>sin consultar</translation>
     </message>
     <message>
         <source>asked, no answer</source>
-        <translation>consultado, sin respuesta</translation>
+        <translation>sin respuesta</translation>
     </message>
     <message>
         <source>asked for a call</source>
-        <translation>pidió una llamada</translation>
+        <translation>pidió llamada</translation>
     </message>
     <message>
         <source>Confirmed</source>
