@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -64,7 +64,7 @@ class FeedsBox(QGroupBox):
     sig_status = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__("Calendar feeds (iCal)")
+        super().__init__(QCoreApplication.translate("FeedsBox", "Calendar feeds (iCal)"))
         self.ctx = ctx
         self.grid = QGridLayout(self)
         self.rows: list[tuple[QLabel, QLineEdit, QPushButton]] = []
@@ -142,7 +142,7 @@ class TestMessageBox(QGroupBox):
     sig_status = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__("Send a test message")
+        super().__init__(QCoreApplication.translate("TestMessageBox", "Send a test message"))
         self.ctx = ctx
         self.channel = QComboBox()
         self.channel.addItem(self.tr("Text (SMS)"), "sms")
