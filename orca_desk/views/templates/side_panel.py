@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QCoreApplication, Qt, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -39,7 +39,7 @@ class SlotProperties(QGroupBox):
         on_delete: Callable[[], object],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Selected slot", parent)
+        super().__init__(QCoreApplication.translate("SlotProperties", "Selected slot"), parent)
         self.form = QFormLayout(self)
         self.no_selection = QLabel(
             self.tr("Click a slot on the grid to change it, or drag a chip to add one.")
@@ -101,7 +101,7 @@ class VersionHistory(QGroupBox):
     """A template's saved versions, newest first; one can be restored as the newest."""
 
     def __init__(self, on_restore: Callable[[int], object], parent: QWidget | None = None) -> None:
-        super().__init__("Version history", parent)
+        super().__init__(QCoreApplication.translate("VersionHistory", "Version history"), parent)
         self.list = QListWidget()
         empty_state(self.list, self.tr("Select a template to see its saved versions."))
         restore = QPushButton(self.tr("Restore as newest"))
