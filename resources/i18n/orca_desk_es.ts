@@ -1791,6 +1791,10 @@ Book anyway?</source>
 <context>
     <name>FeedsBox</name>
     <message>
+        <source>Calendar feeds (iCal)</source>
+        <translation>Calendarios (iCal)</translation>
+    </message>
+    <message>
         <source>Each provider&apos;s appointments (initials only) for calendar apps, served by ‘orca-desk gateway’.</source>
         <translation>Las citas de cada profesional (solo iniciales) para aplicaciones de calendario, servidas por ‘orca-desk gateway’.</translation>
     </message>
@@ -5686,6 +5690,10 @@ Save the new hours?</source>
 <context>
     <name>TestMessageBox</name>
     <message>
+        <source>Send a test message</source>
+        <translation>Enviar un mensaje de prueba</translation>
+    </message>
+    <message>
         <source>Text (SMS)</source>
         <translation>Texto (SMS)</translation>
     </message>
@@ -5907,6 +5915,10 @@ Save the new hours?</source>
 </context>
 <context>
     <name>VersionHistory</name>
+    <message>
+        <source>Version history</source>
+        <translation>Historial de versiones</translation>
+    </message>
     <message>
         <source>Select a template to see its saved versions.</source>
         <translation>Seleccione una plantilla para ver sus versiones guardadas.</translation>
