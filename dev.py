@@ -8,6 +8,8 @@
     python3 dev.py env     only create or update .venv
     python3 dev.py package [--distpath DIR]
                            build the self-contained app folder dist/orca-desk/ (PyInstaller)
+    python3 dev.py i18n    refresh resources/i18n/*.ts from the sources (pyside6-lupdate), then build
+                           each .qm beside its .ts (pyside6-lrelease); commit both
     python3 dev.py fake-providers [--port N]
                            serve the fake Twilio/SendGrid (tests/fakes) on 127.0.0.1 for demos
 Any further arguments are passed on (e.g. `python3 dev.py test -k booking`).
@@ -28,6 +30,11 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".orca-desk-installed"
+TRANSLATED = (
+    "orca_desk/views",
+    "orca_desk/ui",
+    "orca_desk/app.py",
+)  # the UI's strings (services are Qt-free)
 
 
 def ensure_venv() -> None:
@@ -65,8 +72,42 @@ def package(rest: list[str]) -> int:
     return code
 
 
+def i18n() -> int:
+    """The .ts files keep no line numbers, so an edit elsewhere in a file does not touch them."""
+    sources = [
+        str(p.relative_to(ROOT)) for d in TRANSLATED for p in sorted((ROOT / d).rglob("*.py")) or [ROOT / d]
+    ]
+    for ts in sorted((ROOT / "resources" / "i18n").glob("orca_desk_*.ts")):
+        # English is the source language: its .ts holds only the plural forms ("1 visit", "2 visits").
+        plural = ["-pluralonly"] if ts.stem.endswith("_en") else []
+        lupdate = [
+            str(BIN / "pyside6-lupdate"),
+            *plural,
+            "-no-obsolete",
+            "-locations",
+            "none",
+            *sources,
+            "-ts",
+        ]
+        code = run([*lupdate, str(ts.relative_to(ROOT))]) or run(
+            [str(BIN / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))]
+        )
+        if code:
+            return code
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"app", "test", "lint", "bench", "fake-providers", "package", "env"}:
+    if not argv or argv[0] not in {
+        "app",
+        "test",
+        "lint",
+        "bench",
+        "fake-providers",
+        "package",
+        "env",
+        "i18n",
+    }:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
@@ -87,6 +128,8 @@ def main(argv: list[str]) -> int:
         return 0
     if task == "package":
         return package(rest)
+    if task == "i18n":
+        return i18n()
     if task == "fake-providers":
         return run([str(PY), "-m", "tests.fakes.fake_provider", *rest])
     return run([str(PY), "-m", "benchmarks", *rest], {"QT_QPA_PLATFORM": "offscreen"})

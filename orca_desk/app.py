@@ -66,6 +66,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
+    from orca_desk.ui import language
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.theme import apply_theme
@@ -77,6 +78,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
+    language.install(app, getattr(args, "language", None))
     if not args.screenshot:  # a scripted screenshot has nobody to show a dialog
         from orca_desk.ui.crash_dialog import install_gui_crash_handling
 
@@ -432,6 +434,10 @@ def feature_dialogs() -> FeatureDialogs:
 
 
 def _describe(db: Database) -> str:
+    from PySide6.QtCore import QCoreApplication
+
     if db.is_sqlite:
-        return f"Local database: {db.url.database}"
-    return f"Shared database: {db.url.host}/{db.url.database}"
+        return QCoreApplication.translate("MainWindow", "Local database: {0}").format(db.url.database)
+    return QCoreApplication.translate("MainWindow", "Shared database: {0}").format(
+        f"{db.url.host}/{db.url.database}"
+    )

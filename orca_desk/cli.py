@@ -93,6 +93,12 @@ def build_parser(*, load_all: bool = False) -> argparse.ArgumentParser:
         help="window size for --screenshot (default 1400x900); fails if the screen cannot fit it",
     )
     parser.add_argument("--date", help="day to show, YYYY-MM-DD (default today)")
+    parser.add_argument(
+        "--language",
+        metavar="CODE",
+        help="UI language for this run: en or es (default: ORCA_DESK_LANGUAGE, else the desk's "
+        "Settings choice, else the system's)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubcommands)
     assert isinstance(sub, LazySubcommands)
     for command in COMMANDS:

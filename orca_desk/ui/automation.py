@@ -62,7 +62,7 @@ class AutomationController(QObject):
             self._publish_status, "interval", seconds=STATUS_SECONDS, id="status", replace_existing=True
         )
         self.scheduler.start()
-        self.sig_status.emit("Automation: starting…")
+        self.sig_status.emit(self.tr("Automation: starting…"))
 
     def _publish_status(self) -> None:
         if self.runtime is None:

@@ -18,10 +18,6 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.export import ExportResult, write_csv
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExportButton", text)
-
-
 def model_table(
     model: QAbstractItemModel, *, skip: Collection[int] = ()
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
@@ -60,7 +56,10 @@ def export_model(
     """Ask where to save, then write the model's rows; None when cancelled or it failed (said so)."""
     start = str(Path.home() / default_file_name(name, today=today))
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, _tr("Export {name}").format(name=name), start, _tr("CSV files (*.csv)")
+        parent,
+        QCoreApplication.translate("ExportButton", "Export {name}").format(name=name),
+        start,
+        QCoreApplication.translate("ExportButton", "CSV files (*.csv)"),
     )
     if not chosen:
         return None
@@ -72,13 +71,15 @@ def export_model(
     try:
         return write_csv(path, header, rows_iter)
     except OrcaError as exc:
-        QMessageBox.warning(parent, _tr("Export"), str(exc))
+        QMessageBox.warning(parent, QCoreApplication.translate("ExportButton", "Export"), str(exc))
         return None
     except OSError as exc:
         QMessageBox.warning(
             parent,
-            _tr("Export"),
-            _tr("{path} cannot be written: {error}").format(path=path, error=exc.strerror),
+            QCoreApplication.translate("ExportButton", "Export"),
+            QCoreApplication.translate("ExportButton", "{path} cannot be written: {error}").format(
+                path=path, error=exc.strerror
+            ),
         )
         return None
 
@@ -92,14 +93,22 @@ def export_button(
     skip: Collection[int] = (),
 ) -> QPushButton:
     """A "Export…" button that saves the rows ``model`` shows as CSV; ``status`` hears the result."""
-    button = QPushButton(_tr("Export…"))
+    button = QPushButton(QCoreApplication.translate("ExportButton", "Export…"))
     button.setObjectName("exportButton")
-    button.setToolTip(_tr("Save the rows of this list as a CSV file (opens in Excel)"))
+    button.setToolTip(
+        QCoreApplication.translate(
+            "ExportButton", "Save the rows of this list as a CSV file (opens in Excel)"
+        )
+    )
 
     def run() -> None:
         result = export_model(parent, model, name, skip=skip)
         if result is not None and status is not None:
-            status(_tr("Exported {count} rows to {path}").format(count=result.rows, path=result.path))
+            status(
+                QCoreApplication.translate("ExportButton", "Exported {count} rows to {path}").format(
+                    count=result.rows, path=result.path
+                )
+            )
 
     button.clicked.connect(run)
     return button

@@ -44,15 +44,15 @@ class LoginDialog(QDialog):
         self.actor: Actor | None = None
         self._pending: Actor | None = None  # signed in with a one-time password, not changed yet
         self._one_time = ""
-        self.setWindowTitle("Sign in — Orca Desk")
+        self.setWindowTitle(self.tr("Sign in — Orca Desk"))
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         sign_in = QWidget()
         form = QFormLayout(sign_in)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Username", self.username)
-        form.addRow("Password", self.password)
+        form.addRow(self.tr("Username"), self.username)
+        form.addRow(self.tr("Password"), self.password)
 
         self.new_password = QLineEdit()
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -64,8 +64,8 @@ class LoginDialog(QDialog):
         self.change_intro = QLabel()
         self.change_intro.setWordWrap(True)
         change_form.addRow(self.change_intro)
-        change_form.addRow("New password", self.new_password)
-        change_form.addRow("Type it again", self.repeat_password)
+        change_form.addRow(self.tr("New password"), self.new_password)
+        change_form.addRow(self.tr("Type it again"), self.repeat_password)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(sign_in)
@@ -111,7 +111,7 @@ class LoginDialog(QDialog):
             parent=self,
             on_done=result.append,
             on_error=refused,
-            title="Not signed in",
+            title=self.tr("Not signed in"),
             background=False,
         ):
             return
@@ -120,12 +120,14 @@ class LoginDialog(QDialog):
             self._pending, self._one_time = actor, self.password.text()
             self.password.clear()
             self.change_intro.setText(
-                f"Welcome, {actor.display_name or actor.username}. You signed in with a one-time "
-                f"password: choose your own now (at least {MIN_PASSWORD_LENGTH} characters, not your "
-                "username)."
+                self.tr(
+                    "Welcome, {value}. You signed in with a one-time password: choose your "
+                    "own now (at least {MIN_PASSWORD_LENGTH} characters, not your "
+                    "username)."
+                ).format(value=actor.display_name or actor.username, MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH)
             )
             self.error.clear()
-            self.setWindowTitle("Choose your password — Orca Desk")
+            self.setWindowTitle(self.tr("Choose your password — Orca Desk"))
             self.pages.setCurrentIndex(1)
             self.new_password.setFocus()
             return
@@ -135,7 +137,7 @@ class LoginDialog(QDialog):
     def _try_change_password(self) -> None:
         assert self._pending is not None
         if self.new_password.text() != self.repeat_password.text():
-            self.error.setText("The two passwords differ; type the same password twice.")
+            self.error.setText(self.tr("The two passwords differ; type the same password twice."))
             self.repeat_password.selectAll()
             self.repeat_password.setFocus()
             return
@@ -152,7 +154,7 @@ class LoginDialog(QDialog):
             ),
             parent=self,
             on_error=refused,
-            title="Password not changed",
+            title=self.tr("Password not changed"),
         ):
             return
         self.actor, self._pending, self._one_time = self._pending, None, ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,11 +29,29 @@ from orca_desk.services.clinic import load_clinic
 from orca_desk.services.errors import ValidationError
 from orca_desk.ui.change_watcher import ChangeWatcher
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import LONG, fmt_day
 from orca_desk.ui.operations import Operations
 from orca_desk.ui.screen import Screen, ScreenSpec
 from orca_desk.ui.theme import icon
 from orca_desk.ui.undo import UndoStack
 
+# The screens' titles (ScreenSpec.title, in app.py), for pyside6-lupdate; shown through translate().
+NAVIGATION = (
+    QT_TRANSLATE_NOOP("Navigation", "Calendar"),
+    QT_TRANSLATE_NOOP("Navigation", "Week"),
+    QT_TRANSLATE_NOOP("Navigation", "All locations"),
+    QT_TRANSLATE_NOOP("Navigation", "Schedules"),
+    QT_TRANSLATE_NOOP("Navigation", "Templates"),
+    QT_TRANSLATE_NOOP("Navigation", "Waitlist"),
+    QT_TRANSLATE_NOOP("Navigation", "Reminders"),
+    QT_TRANSLATE_NOOP("Navigation", "Call list"),
+    QT_TRANSLATE_NOOP("Navigation", "Recovery"),
+    QT_TRANSLATE_NOOP("Navigation", "Campaigns"),
+    QT_TRANSLATE_NOOP("Navigation", "Messages"),
+    QT_TRANSLATE_NOOP("Navigation", "Outbox"),
+    QT_TRANSLATE_NOOP("Navigation", "Settings"),
+    QT_TRANSLATE_NOOP("Navigation", "Administration"),
+)
 KEY_GEOMETRY = "mainWindow/geometry"
 KEY_STATE = "mainWindow/state"
 KEY_LOCATION = "mainWindow/location"
@@ -47,7 +65,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, screens: list[ScreenSpec], *, database_label: str) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(f"Orca Desk — {ctx.clinic.name}")
+        self.setWindowTitle(self.tr("Orca Desk — {name}").format(name=ctx.clinic.name))
         self.setWindowIcon(icon("logo"))
         # The navigation shows what the signed-in role may use (a receptionist sees no manager screen).
         self.specs = screens = [spec for spec in screens if spec.shown_to(ctx.actor)]
@@ -79,7 +97,10 @@ class MainWindow(QMainWindow):
         # Screens are built when first shown: start-up pays only for the one on screen.
         for spec in screens:
             self.stack.addWidget(QWidget())
-            QListWidgetItem(icon(spec.icon), spec.title, self.nav)
+            QListWidgetItem(icon(spec.icon), QCoreApplication.translate("Navigation", spec.title), self.nav)
+        # Wide enough for the longest title in the UI's language (Spanish ones are longer), never scrolled.
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setFixedWidth(max(180, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth()))
         self.nav.currentRowChanged.connect(self._on_nav_changed)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -97,24 +118,24 @@ class MainWindow(QMainWindow):
 
     # ----- chrome -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        tb = QToolBar("Navigation")
+        tb = QToolBar(self.tr("Navigation"))
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.setIconSize(QSize(18, 18))
         self.addToolBar(tb)
-        self.act_prev = QAction(icon("prev"), "Previous day", self)
+        self.act_prev = QAction(icon("prev"), self.tr("Previous day"), self)
         self.act_prev.setShortcuts([QKeySequence(Qt.Key.Key_Left), QKeySequence("Alt+Left")])
         self.act_prev.triggered.connect(lambda: self.go_to_date(self.day - timedelta(days=self._step())))
-        self.act_today = QAction(icon("today"), "Today", self)
+        self.act_today = QAction(icon("today"), self.tr("Today"), self)
         self.act_today.setShortcut(QKeySequence(Qt.Key.Key_T))
         self.act_today.triggered.connect(self.go_to_today)
-        self.act_next = QAction(icon("next"), "Next day", self)
+        self.act_next = QAction(icon("next"), self.tr("Next day"), self)
         self.act_next.setShortcuts([QKeySequence(Qt.Key.Key_Right), QKeySequence("Alt+Right")])
         self.act_next.triggered.connect(lambda: self.go_to_date(self.day + timedelta(days=self._step())))
-        self.act_undo = self.undo_group.createUndoAction(self, "Undo")
+        self.act_undo = self.undo_group.createUndoAction(self, self.tr("Undo"))
         self.act_undo.setIcon(icon("undo"))
         self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = self.undo_group.createRedoAction(self, "Redo")
+        self.act_redo = self.undo_group.createRedoAction(self, self.tr("Redo"))
         self.act_redo.setIcon(icon("redo"))
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         for a in (self.act_prev, self.act_today, self.act_next, self.act_undo, self.act_redo):
@@ -132,7 +153,7 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setFixedWidth(16)
         tb.addWidget(spacer)
-        tb.addWidget(QLabel("Location"))
+        tb.addWidget(QLabel(self.tr("Location")))
         self.location_combo = QComboBox()
         self.location_combo.setAccessibleName(self.tr("Location"))
         for loc in self.ctx.clinic.locations:
@@ -140,9 +161,11 @@ class MainWindow(QMainWindow):
         self.location_combo.currentIndexChanged.connect(self._on_location_changed)
         tb.addWidget(self.location_combo)
         self.print_handler: Callable[[date, int], object] | None = None
-        self.act_print = QAction(icon("print"), "Print…", self)
+        self.act_print = QAction(icon("print"), self.tr("Print…"), self)
         self.act_print.setShortcut(QKeySequence.StandardKey.Print)
-        self.act_print.setToolTip(f"Print the day or week ({self.act_print.shortcut().toString()})")
+        self.act_print.setToolTip(
+            self.tr("Print the day or week ({value})").format(value=self.act_print.shortcut().toString())
+        )
         self.act_print.triggered.connect(self.open_print_dialog)
         tb.addAction(self.act_print)
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
@@ -178,8 +201,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self, database_label: str) -> None:
         sb = self.statusBar()
         self.status_db = QLabel(database_label)
-        self.status_user = QLabel(f"Signed in: {self.ctx.actor.display_name or self.ctx.actor.username}")
-        self.status_automation = QLabel("Automation: not running on this desk")
+        self.status_user = QLabel(
+            self.tr("Signed in: {value}").format(value=self.ctx.actor.display_name or self.ctx.actor.username)
+        )
+        self.status_automation = QLabel(self.tr("Automation: not running on this desk"))
         self.status_automation.setObjectName("statusAutomation")
         self.status_busy = QLabel(self.tr("Working…"))
         self.status_busy.setObjectName("statusBusy")
@@ -223,7 +248,9 @@ class MainWindow(QMainWindow):
     def show_screen(self, key: str) -> Screen:
         keys = [s.key for s in self.specs]
         if key not in keys:
-            raise ValidationError(f"Unknown view {key!r}; choose one of {', '.join(keys)}.")
+            raise ValidationError(
+                self.tr("Unknown view {key!r}; choose one of {value}.").format(key=key, value=", ".join(keys))
+            )
         self.nav.setCurrentRow(keys.index(key))
         return self.screens[key]
 
@@ -250,11 +277,12 @@ class MainWindow(QMainWindow):
         """The title and the ← / → labels name the period the screen in front shows (a day, a week)."""
         screen = self.current_screen()
         title = getattr(screen, "period_title", None)
-        self.date_title.setText(title(self.day) if title is not None else self.day.strftime("%A %-d %B %Y"))
-        unit = "week" if self._step() == 7 else "day"
-        for act, text in ((self.act_prev, f"Previous {unit}"), (self.act_next, f"Next {unit}")):
-            act.setText(text)
-            act.setToolTip(f"{text} ({act.shortcut().toString()})")
+        self.date_title.setText(title(self.day) if title is not None else fmt_day(self.day, LONG))
+        week = self._step() == 7
+        self.act_prev.setText(self.tr("Previous week") if week else self.tr("Previous day"))
+        self.act_next.setText(self.tr("Next week") if week else self.tr("Next day"))
+        for act in (self.act_prev, self.act_next):
+            act.setToolTip(f"{act.text()} ({act.shortcut().toString()})")
 
     def _apply_day_and_location(self) -> None:
         self.date_edit.blockSignals(True)
@@ -300,7 +328,7 @@ class MainWindow(QMainWindow):
         if clinic is None:
             return
         self.ctx.clinic = clinic
-        self.setWindowTitle(f"Orca Desk — {clinic.name}")
+        self.setWindowTitle(self.tr("Orca Desk — {name}").format(name=clinic.name))
         ids = [loc.id for loc in clinic.locations]
         if self.location_id not in ids:
             self.location_id = ids[0]
@@ -358,7 +386,7 @@ class MainWindow(QMainWindow):
     def open_print_dialog(self) -> None:
         """Ctrl+P: the print dialog that the composition root installed (views sit above ui)."""
         if self.print_handler is None:
-            self.statusBar().showMessage("Printing is not available here.", 6000)
+            self.statusBar().showMessage(self.tr("Printing is not available here."), 6000)
             return
         self.print_handler(self.day, self.location_id)
 
@@ -417,11 +445,13 @@ class MainWindow(QMainWindow):
             app.processEvents()
         if (self.width(), self.height()) != size:
             raise ValidationError(
-                f"The {view} screen needs a window of at least {self.width()}×{self.height()} px; "
-                f"it does not fit {size[0]}×{size[1]}."
+                self.tr(
+                    "The {view} screen needs a window of at least {value}×{value2} px; it "
+                    "does not fit {value3}×{value4}."
+                ).format(view=view, value=self.width(), value2=self.height(), value3=size[0], value4=size[1])
             )
         if not self.grab().save(path):
-            raise ValidationError(f"Could not write the screenshot to {path!r}.")
+            raise ValidationError(self.tr("Could not write the screenshot to {path!r}.").format(path=path))
         return 0
 
 

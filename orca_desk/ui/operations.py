@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -19,6 +19,11 @@ from orca_desk.services.change_feed import ChangeFeed, NullChangeFeed
 from orca_desk.services.changes import NO_CHANGES, Changes, ChangeTracker, run_tracked
 from orca_desk.services.errors import OrcaError
 from orca_desk.ui.workers import BackgroundLoader
+
+DEFAULT_TITLES = (
+    QT_TRANSLATE_NOOP("Operations", "Not saved"),
+    QT_TRANSLATE_NOOP("Operations", "Could not load"),
+)
 
 T = TypeVar("T")
 ErrorSink = Callable[[str], None]
@@ -225,6 +230,9 @@ class Operations(QObject):
         if not isinstance(exc, OrcaError):
             raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
         message = str(exc)
+        title = QCoreApplication.translate(
+            "Operations", title
+        )  # the defaults below; the rest come translated
         self.sig_status.emit(f"{title}: {message}")
         if on_refused is not None:
             on_refused(exc)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from orca_desk.services.patients import PatientRow
+from orca_desk.ui.dates import SHORT, fmt_day
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -34,7 +35,13 @@ class PatientListModel(QAbstractListModel):
             return None
         r = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            dob = f" · born {r.date_of_birth:%d %b %Y}" if r.date_of_birth else ""
+            dob = (
+                QCoreApplication.translate("PatientModel", " · born {day}").format(
+                    day=fmt_day(r.date_of_birth, SHORT)
+                )
+                if r.date_of_birth
+                else ""
+            )
             parent = f" · parent {r.guardian_name}" if r.guardian_name else ""
             return f"{r.name}{dob}{parent}"
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from orca_desk.services import message_templates as mt
@@ -18,15 +19,20 @@ from orca_desk.ui.context import AppContext
 OVER_ONE_SEGMENT = "color: #b45309;"  # amber: it still sends, but costs (and splits) more
 
 
+class SegmentWords(QObject):
+    """The summary's words; a QObject because pyside6-lupdate reads plural forms only from tr()."""
+
+    def summary(self, info: SegmentInfo) -> str:
+        words = (self.tr("%n character(s)", "", info.characters), self.tr("%n segment(s)", "", info.segments))
+        text = " · ".join((words[0], info.encoding, words[1]))
+        if info.units != info.characters:
+            text += self.tr(" (counts as {units})").format(units=info.units)
+        return text
+
+
 def segment_summary(info: SegmentInfo) -> str:
     """``155 characters · GSM-7 · 1 segment``, with what the characters count as when that differs."""
-    text = (
-        f"{info.characters} character{'s' if info.characters != 1 else ''} · {info.encoding} · "
-        f"{info.segments} segment{'s' if info.segments != 1 else ''}"
-    )
-    if info.units != info.characters:
-        text += f" (counts as {info.units})"
-    return text
+    return SegmentWords().summary(info)
 
 
 def segment_help(info: SegmentInfo) -> str:
@@ -87,7 +93,7 @@ class SmsCounter(QWidget):
     def show_template(self, body: str) -> mt.TemplateCheck | None:
         if not body.strip():
             self.check = None
-            self.summary.setText("0 characters · GSM-7 · 0 segments")
+            self.summary.setText(self.tr("0 characters · GSM-7 · 0 segments"))
             self.summary.setStyleSheet("")
             self.summary.setToolTip("")
             self.sample.setText("")
@@ -100,8 +106,8 @@ class SmsCounter(QWidget):
         self.summary.setToolTip(segment_help(seg))
         self.summary.setStyleSheet(OVER_ONE_SEGMENT if seg.segments > 1 else "")
         self.sample.setText(
-            f"Sample: {check.preview}"
+            self.tr("Sample: {preview}").format(preview=check.preview)
             if check.preview
-            else "Sample: cannot be shown until the braces are fixed."
+            else self.tr("Sample: cannot be shown until the braces are fixed.")
         )
         return check

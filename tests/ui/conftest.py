@@ -18,6 +18,14 @@ from tests.factories import make_world
 TEST_DAY = date(2026, 3, 3)  # the conftest NOW, a Tuesday
 
 
+@pytest.fixture(autouse=True, scope="session")
+def english(qapp: QApplication) -> None:
+    """The UI in English, as run_gui installs it (its .qm gives "1 visit", "2 visits")."""
+    from orca_desk.ui import language
+
+    language.install(qapp, "en")
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp: QApplication) -> Iterator[None]:
     """Each test gets its own QSettings file, so no test sees another's window state."""

@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,11 +35,11 @@ if TYPE_CHECKING:
 from orca_desk.views.calendar.card_dialogs import CardPrintDialog, TextFamilyDialog
 
 _CONFIRMATION_WORDS = {
-    "unconfirmed": "not confirmed yet",
-    "requested": "confirmation requested",
-    "confirmed": "confirmed",
-    "declined": "declined by the family",
-    "callback": "family asked for a call",
+    "unconfirmed": QT_TRANSLATE_NOOP("AppointmentCardDialog", "not confirmed yet"),
+    "requested": QT_TRANSLATE_NOOP("AppointmentCardDialog", "confirmation requested"),
+    "confirmed": QT_TRANSLATE_NOOP("AppointmentCardDialog", "confirmed"),
+    "declined": QT_TRANSLATE_NOOP("AppointmentCardDialog", "declined by the family"),
+    "callback": QT_TRANSLATE_NOOP("AppointmentCardDialog", "family asked for a call"),
 }
 
 
@@ -267,7 +267,7 @@ class AppointmentCardDialog(QDialog):
             late = self.tr(", late") if card.late_cancel else ""
             state += f" ({card.cancel_reason}{late})"
         state += " · " + self.tr("Confirmation: {0}").format(
-            _CONFIRMATION_WORDS.get(card.confirmation, card.confirmation)
+            self.tr(str(_CONFIRMATION_WORDS.get(card.confirmation, card.confirmation)))
         )
         self.state.setText(state)
         self.alert_banner.setText("⚠ " + " · ".join(card.alerts) if card.alerts else "")
@@ -294,7 +294,7 @@ class AppointmentCardDialog(QDialog):
         self._enable(card)
 
     def _confirmation_text(self, card: svc.AppointmentCard) -> str:
-        word = _CONFIRMATION_WORDS.get(card.confirmation, card.confirmation)
+        word = self.tr(str(_CONFIRMATION_WORDS.get(card.confirmation, card.confirmation)))
         text = self.tr("Confirmation: {0}.").format(word)
         if card.confirmations:
             r = card.confirmations[0]

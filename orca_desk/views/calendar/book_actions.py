@@ -150,8 +150,8 @@ class BookActions(BookColumns):
         a = self.appointments[appt_id]
         where, refusal = self._target(a, key, start, end)
         if refusal:
-            self.sig_status.emit(f"Not moved: {refusal}")
-            QMessageBox.warning(self, "Not moved", refusal)
+            self.sig_status.emit(self.tr("Not moved: {refusal}").format(refusal=refusal))
+            QMessageBox.warning(self, self.tr("Not moved"), refusal)
             self.rebuild()
             return
         zone = self.zone_of(self.col_defs[key].location_id)
@@ -174,7 +174,7 @@ class BookActions(BookColumns):
 
     def _on_range_selected(self, key: int, start: int, end: int) -> None:
         reason, ok = QInputDialog.getText(
-            self, "Block time", "Reason (shown on the calendar):", text="Blocked"
+            self, self.tr("Block time"), self.tr("Reason (shown on the calendar):"), text=self.tr("Blocked")
         )
         if ok:
             self.block_time(key, start, end, reason)
@@ -206,7 +206,7 @@ class BookActions(BookColumns):
         self, chair_id: int, start: datetime, *, provider_id: int | None, type_id: int | None, zone: ZoneInfo
     ) -> bool:
         if not self.ctx.actor.can(BOOK):
-            self.sig_status.emit("You may not book appointments.")
+            self.sig_status.emit(self.tr("You may not book appointments."))
             return False
         from orca_desk.views.calendar.booking_dialog import BookingDialog
 
@@ -223,7 +223,7 @@ class BookActions(BookColumns):
         if type_id is not None:
             dialog.type_combo.setCurrentIndex(max(0, dialog.type_combo.findData(type_id)))
         if dialog.exec() and dialog.appointment_id is not None:
-            self.sig_status.emit("Appointment booked")
+            self.sig_status.emit(self.tr("Appointment booked"))
             return True
         return False
 
@@ -234,7 +234,7 @@ class BookActions(BookColumns):
         cd = self.col_defs[key]
         if minutes is None:
             minutes, ok = QInputDialog.getInt(
-                self, "Offer to the waitlist", "How many minutes are free?", 30, 5, 480, 5
+                self, self.tr("Offer to the waitlist"), self.tr("How many minutes are free?"), 30, 5, 480, 5
             )
             if not ok:
                 return False
@@ -243,7 +243,7 @@ class BookActions(BookColumns):
         provider_id = cd.provider_id or self._provider_of_chair(cd)
         chair_id = cd.chair_id or next((c.id for c in self.ctx.clinic.chairs_at(cd.location_id)), None)
         if provider_id is None or chair_id is None:
-            self.sig_status.emit("Nobody works in that chair that day: switch to provider columns.")
+            self.sig_status.emit(self.tr("Nobody works in that chair that day: switch to provider columns."))
             return False
         done = self.ctx.ops.write(
             lambda session: announce_opening(
@@ -283,7 +283,11 @@ class BookActions(BookColumns):
             return
         if "cancelled" not in booking.TRANSITIONS[a.status]:
             status = a.status.replace("_", " ")
-            self.sig_status.emit(f"{a.patient_name}'s visit cannot be cancelled: it is {status}.")
+            self.sig_status.emit(
+                self.tr("{patient_name}'s visit cannot be cancelled: it is {status}.").format(
+                    patient_name=a.patient_name, status=status
+                )
+            )
             return
         self.cancel(appt_id)
 
@@ -294,7 +298,12 @@ class BookActions(BookColumns):
         a = self.appointments[appt_id]
         if reason is None:
             reason, ok = QInputDialog.getItem(
-                self, "Cancel appointment", f"Why is {a.patient_name} cancelling?", CANCEL_REASONS, 0, True
+                self,
+                self.tr("Cancel appointment"),
+                self.tr("Why is {patient_name} cancelling?").format(patient_name=a.patient_name),
+                CANCEL_REASONS,
+                0,
+                True,
             )
             if not ok:
                 return False

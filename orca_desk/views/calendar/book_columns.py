@@ -209,7 +209,7 @@ class BookColumns(Screen):
     def _on_block_mode_toggled(self, on: bool) -> None:
         self.grid.range_mode = on
         if on:
-            self.sig_status.emit("Block time: drag over free time in a column.")
+            self.sig_status.emit(self.tr("Block time: drag over free time in a column."))
 
     # ----- columns and items ------------------------------------------------------------------
     def _chairs(self, location_id: int) -> list[ChairRow]:

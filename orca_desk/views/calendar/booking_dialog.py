@@ -48,10 +48,10 @@ class BookingDialog(QDialog):
         self.chair_id = chair_id
         self.start = start
         self.appointment_id: int | None = None
-        self.setWindowTitle("Book appointment")
+        self.setWindowTitle(self.tr("Book appointment"))
         self.setMinimumWidth(460)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Patient name or phone…")
+        self.search.setPlaceholderText(self.tr("Patient name or phone…"))
         self.model = PatientListModel()
         self.results = QListView()
         self.results.setModel(self.model)
@@ -62,7 +62,12 @@ class BookingDialog(QDialog):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.type_combo = QComboBox()
         for t in ctx.clinic.types:
-            self.type_combo.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
+            self.type_combo.addItem(
+                self.tr("{name} ({default_minutes} min)").format(
+                    name=t.name, default_minutes=t.default_minutes
+                ),
+                t.id,
+            )
         self.type_combo.currentIndexChanged.connect(self._on_type_changed)
         self.provider_combo = QComboBox()
         for p in ctx.clinic.providers:
@@ -72,7 +77,7 @@ class BookingDialog(QDialog):
         self.minutes = QSpinBox()
         self.minutes.setRange(5, 480)
         self.minutes.setSingleStep(5)
-        self.minutes.setSuffix(" min")
+        self.minutes.setSuffix(self.tr(" min"))
         self._on_type_changed(0)
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
@@ -80,16 +85,16 @@ class BookingDialog(QDialog):
         form = QFormLayout()
         zone = zone or ctx.clinic.locations[0].zone
         when = local_time.fmt_datetime(start, zone, ctx.time_style())
-        form.addRow("When", QLabel(f"{when} · {chair_name}"))
-        form.addRow("Patient", self.search)
+        form.addRow(self.tr("When"), QLabel(f"{when} · {chair_name}"))
+        form.addRow(self.tr("Patient"), self.search)
         form.addRow("", self.results)
-        form.addRow("Type", self.type_combo)
-        form.addRow("Provider", self.provider_combo)
-        form.addRow("Length", self.minutes)
+        form.addRow(self.tr("Type"), self.type_combo)
+        form.addRow(self.tr("Provider"), self.provider_combo)
+        form.addRow(self.tr("Length"), self.minutes)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Book")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Book"))
         self.buttons.accepted.connect(self.book)
         self.buttons.rejected.connect(self.reject)
         # issue 6: "Repeat…" books a recurring series instead of one appointment (series_actions.py)
@@ -153,7 +158,7 @@ class BookingDialog(QDialog):
             parent=self,
             on_done=done.append,
             on_error=self.error.setText,
-            title="Not booked",
+            title=self.tr("Not booked"),
         )
         return done[0] if done else None
 
@@ -162,11 +167,13 @@ class BookingDialog(QDialog):
             # Enter pressed while typing: book nothing until the receptionist has seen the new list.
             self._debounce.stop()
             self._run_search()
-            self.error.setText("The list changed as you typed: check the patient, then press Enter again.")
+            self.error.setText(
+                self.tr("The list changed as you typed: check the patient, then press Enter again.")
+            )
             return
         patient_id = self.selected_patient_id()
         if patient_id is None:
-            self.error.setText("Choose a patient first: type a name and pick one from the list.")
+            self.error.setText(self.tr("Choose a patient first: type a name and pick one from the list."))
             return
         req = BookingRequest(
             patient_id=patient_id,
@@ -183,9 +190,11 @@ class BookingDialog(QDialog):
             # Outside working hours / day off / block: confirm, then override (needs the permission).
             why = attempt.outside_hours
             if not self.ctx.actor.can(OVERRIDE_HOURS):
-                self.error.setText(f"{why} You may not book outside working hours.")
+                self.error.setText(self.tr("{why} You may not book outside working hours.").format(why=why))
                 return
-            answer = QMessageBox.question(self, "Outside working hours", f"{why}\n\nBook anyway?")
+            answer = QMessageBox.question(
+                self, self.tr("Outside working hours"), self.tr("{why}\n\nBook anyway?").format(why=why)
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 self.error.setText(why)
                 return

@@ -102,7 +102,7 @@ class CalendarScreen(BookActions):
 
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
-        self.sig_status.emit(f"Could not load the calendar: {exc}")
+        self.sig_status.emit(self.tr("Could not load the calendar: {exc}").format(exc=exc))
 
     def _on_now_timer_timeout(self) -> None:
         now = self.ctx.clock.now()
@@ -156,7 +156,7 @@ class CalendarScreen(BookActions):
             return
         minute = int(self.grid.minute_at(local.y()) // self.grid.snap * self.grid.snap)
         menu = QMenu(self)
-        offer = menu.addAction("Offer this time to the waitlist…")
+        offer = menu.addAction(self.tr("Offer this time to the waitlist…"))
         offer.triggered.connect(lambda: self.offer_to_waitlist(column.key, minute))
         menu.exec(pos)
 
@@ -180,13 +180,13 @@ class CalendarScreen(BookActions):
             act.setEnabled(status in allowed)
             act.triggered.connect(lambda _=False, st=status: self.set_status(appt_id, st))
         menu.addSeparator()
-        reschedule = menu.addAction("Reschedule…")
+        reschedule = menu.addAction(self.tr("Reschedule…"))
         reschedule.setEnabled(a.status in booking.MOVABLE_STATUSES)
         reschedule.triggered.connect(lambda: self.reschedule(appt_id))
-        cancel = menu.addAction("Cancel…")
+        cancel = menu.addAction(self.tr("Cancel…"))
         cancel.setEnabled("cancelled" in allowed)
         cancel.triggered.connect(lambda: self.cancel(appt_id))
-        no_show = menu.addAction("No-show")
+        no_show = menu.addAction(self.tr("No-show"))
         no_show.setEnabled("no_show" in allowed)
         no_show.triggered.connect(lambda: self.no_show(appt_id))
         # --- issue 6: recurring series ("Repeat…" / "Open series…"), see series_actions.py ---
@@ -198,7 +198,7 @@ class CalendarScreen(BookActions):
 
     def _on_empty_activated(self, key: int, minute: int) -> None:
         if not self.ctx.actor.can(BOOK):
-            self.sig_status.emit("You may not book appointments.")
+            self.sig_status.emit(self.tr("You may not book appointments."))
             return
         from orca_desk.views.calendar.booking_dialog import BookingDialog
 
@@ -211,7 +211,7 @@ class CalendarScreen(BookActions):
             free = [c.id for c in self.ctx.clinic.chairs_at(cd.location_id) if c.id not in taken]
             chair_id = free[0] if free else None
             if chair_id is None:
-                self.sig_status.emit("Every chair is taken then.")
+                self.sig_status.emit(self.tr("Every chair is taken then."))
                 return
         chair = next(c for c in self.ctx.clinic.chairs if c.id == chair_id)
         provider_id = cd.provider_id or next(
@@ -229,7 +229,7 @@ class CalendarScreen(BookActions):
         rebooking = self._prefill_rebook(dialog)
         if dialog.exec() and dialog.appointment_id is not None:
             self._rebooked(rebooking)
-            self.sig_status.emit("Appointment booked")
+            self.sig_status.emit(self.tr("Appointment booked"))
 
     def open_booking_dialog(self, key: int, minute: int) -> None:
         self._on_empty_activated(key, minute)
@@ -270,7 +270,7 @@ class CalendarScreen(BookActions):
         double-clicked (the booking dialog then has them, their type, provider and length), or
         through Find next opening."""
         if not self.ctx.actor.can(BOOK):
-            self.sig_status.emit("You may not book appointments.")
+            self.sig_status.emit(self.tr("You may not book appointments."))
             return False
         if find:
             return self.find_opening_for(row)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
 
@@ -51,7 +52,7 @@ class CalendarOps:
             lambda session: action(session, expected).version,
             parent=self.parent,
             on_done=remember,
-            title="Not changed",
+            title=QCoreApplication.translate("CalendarOps", "Not changed"),
         )
         if ok:
             self.status(done)
@@ -180,7 +181,11 @@ class CancelCommand(CalendarCommand):
 class NoShowCommand(CancelCommand):
     def __init__(self, ops: CalendarOps, stack: UndoStack, appt: CalendarAppointment) -> None:
         super().__init__(ops, stack, appt, "no-show")
-        self.setText(f"No-show {appt.patient_name}")
+        self.setText(
+            QCoreApplication.translate("NoShowCommand", "No-show {patient_name}").format(
+                patient_name=appt.patient_name
+            )
+        )
 
     def done_text(self) -> str:
         return f"{self.name} marked no-show"

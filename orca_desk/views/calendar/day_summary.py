@@ -59,6 +59,21 @@ class DaySummaryBar(QWidget):
         assert isinstance(layout, QHBoxLayout)
         layout.insertWidget(layout.indexOf(self.rebook_button), button)
 
+    def _line(self, s: DaySummary) -> str:
+        """The service's line (DaySummary.text), in the UI's language."""
+        parts = [
+            self.tr("%n visit(s)", "", s.visits),
+            self.tr("%n unconfirmed", "", s.unconfirmed),
+            self.tr("{0} chair-h booked").format(hours(s.booked_minutes)),
+            self.tr("{0} chair-h free").format(hours(s.free_minutes)),
+            self.tr("%n opening(s) on offer", "", s.offers),
+        ]
+        if s.cancelled:
+            parts.append(self.tr("%n cancelled", "", s.cancelled))
+        if s.no_shows:
+            parts.append(self.tr("%n no-show(s)", "", s.no_shows))
+        return " · ".join(parts)
+
     def show_summary(self, summary: DaySummary, *, week: bool = False) -> None:
         self.summary = summary
         count = summary.to_rebook
@@ -68,7 +83,7 @@ class DaySummaryBar(QWidget):
         self.rebook_button.style().unpolish(self.rebook_button)
         self.rebook_button.style().polish(self.rebook_button)
         scope = self.tr("This week") if week else self.tr("This day")
-        self.full_text = f"{scope}: {summary.text()}"
+        self.full_text = f"{scope}: {self._line(summary)}"
         self._fit()
         self.label.setToolTip(
             self.full_text

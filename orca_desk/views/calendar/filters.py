@@ -119,9 +119,9 @@ class FilterBar(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 4)
         row.setSpacing(6)
-        row.addWidget(QLabel("Columns"))
-        self.by_chair = _button("Chairs", checkable=True)
-        self.by_provider = _button("Providers", checkable=True)
+        row.addWidget(QLabel(self.tr("Columns")))
+        self.by_chair = _button(self.tr("Chairs"), checkable=True)
+        self.by_provider = _button(self.tr("Providers"), checkable=True)
         for button, key in ((self.by_chair, BY_CHAIR), (self.by_provider, BY_PROVIDER)):
             button.setObjectName("segment")
             button.clicked.connect(lambda _=False, k=key: self._on_by_clicked(k))
@@ -138,19 +138,23 @@ class FilterBar(QWidget):
             button.setMenu(menu)
             self.buttons[kind], self.menus[kind] = button, menu
             row.addWidget(button)
-        self.clear_button = _button("Clear filters")
+        self.clear_button = _button(self.tr("Clear filters"))
         self.clear_button.clicked.connect(self._on_clear_clicked)
         row.addWidget(self.clear_button)
         row.addStretch(1)
-        self.missed_button = _button("Show cancelled", checkable=True)
+        self.missed_button = _button(self.tr("Show cancelled"), checkable=True)
         self.missed_button.setToolTip(
-            f"Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free"
+            self.tr(
+                "Show cancelled and no-show visits faded in place ({MISSED_KEY}); their time stays free"
+            ).format(MISSED_KEY=MISSED_KEY)
         )
         self.missed_button.setShortcut(QKeySequence(MISSED_KEY))
         self.missed_button.toggled.connect(self._on_missed_toggled)
         # Not in this row (a 1280-px screen has no room left): the owner shows it under the book.
-        self.block_button = _button("Block time", checkable=True)
-        self.block_button.setToolTip("Drag over free time to block it (or hold Shift while dragging)")
+        self.block_button = _button(self.tr("Block time"), checkable=True)
+        self.block_button.setToolTip(
+            self.tr("Drag over free time to block it (or hold Shift while dragging)")
+        )
         self.block_button.toggled.connect(self.sig_block_mode_toggled)
         row.addWidget(self.block_button)
         self._sync()
@@ -191,7 +195,7 @@ class FilterBar(QWidget):
         menu = self.menus[kind]
         menu.clear()
         chosen = self._selected(kind)
-        everything = menu.addAction("All")
+        everything = menu.addAction(self.tr("All"))
         everything.setCheckable(True)
         everything.setChecked(not chosen)
         everything.triggered.connect(lambda _=False, k=kind: self.choose(k, frozenset()))
@@ -241,17 +245,17 @@ class FilterBar(QWidget):
         self.by_provider.setChecked(self.filters.by == BY_PROVIDER)
         self.missed_button.setChecked(self.filters.show_missed)
         names = {
-            "locations": "Locations",
-            "rooms": "Rooms",
-            "chairs": "Chairs",
-            "providers": "Providers",
-            "types": "Procedures",
+            "locations": self.tr("Locations"),
+            "rooms": self.tr("Rooms"),
+            "chairs": self.tr("Chairs"),
+            "providers": self.tr("Providers"),
+            "types": self.tr("Procedures"),
         }
         for kind, button in self.buttons.items():
             chosen = self._selected(kind)
             labels = [label for value, label in self.options(kind) if value in chosen]
             if not chosen:
-                text = f"{names[kind]}: all"
+                text = self.tr("{0}: all").format(names[kind])
             elif len(labels) == 1:
                 text = f"{names[kind]}: {labels[0]}"
             else:

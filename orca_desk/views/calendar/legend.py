@@ -17,19 +17,27 @@ class LegendBar(QWidget):
         row = FlowLayout(self, spacing=14)
         self.chips: dict[str, QLabel] = {}
         for t in types:
-            chip = QLabel(f"<span style='color:{t.colour}; font-size:x-large'>■</span>&nbsp;{t.name}")
-            chip.setToolTip(f"{t.name}: {t.default_minutes} min")
+            chip = QLabel(
+                self.tr("<span style='color:{colour}; font-size:x-large'>■</span>&nbsp;{name}").format(
+                    colour=t.colour, name=t.name
+                )
+            )
+            chip.setToolTip(
+                self.tr("{name}: {default_minutes} min").format(
+                    name=t.name, default_minutes=t.default_minutes
+                )
+            )
             self.chips[t.name] = chip
             row.addWidget(chip)
         # One label per key so the row can wrap between them on a narrow screen.
         for text in (
-            "<span style='color:#1b7f4b'>✓</span> confirmed",
-            "<span style='color:#b7791f'>?</span> requested",
-            "<span style='color:#b3261e'>✗</span> declined",
-            "<span style='color:#8a96a3'>•</span> unconfirmed",
-            "↻ series",
-            "<span style='background:#e9edf2'>&nbsp;&nbsp;&nbsp;</span> not working",
-            "<span style='color:#8a6d52'>▨</span> blocked",
+            "<span style='color:#1b7f4b'>✓</span> " + self.tr("confirmed"),
+            "<span style='color:#b7791f'>?</span> " + self.tr("requested"),
+            "<span style='color:#b3261e'>✗</span> " + self.tr("declined"),
+            "<span style='color:#8a96a3'>•</span> " + self.tr("unconfirmed"),
+            "↻ " + self.tr("series"),
+            "<span style='background:#e9edf2'>&nbsp;&nbsp;&nbsp;</span> " + self.tr("not working"),
+            "<span style='color:#8a6d52'>▨</span> " + self.tr("blocked"),
         ):
             key = QLabel(text)
             key.setObjectName("hint")

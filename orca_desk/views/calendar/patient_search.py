@@ -29,7 +29,7 @@ class PatientSearchDialog(QDialog):
         self.ctx = ctx
         self.next_visit: date | None = None
         self.next_visit_location_id: int | None = None
-        self.setWindowTitle("Find patient")
+        self.setWindowTitle(self.tr("Find patient"))
         self.setMinimumSize(480, 420)
         self.search = QLineEdit()
         self.search.setPlaceholderText(
@@ -38,7 +38,7 @@ class PatientSearchDialog(QDialog):
         self.model = PatientListModel()
         self.results = QListView()
         self.results.setModel(self.model)
-        self.visits = QLabel("Choose a patient to see upcoming visits.")
+        self.visits = QLabel(self.tr("Choose a patient to see upcoming visits."))
         self.visits.setObjectName("hint")
         self.visits.setWordWrap(True)
         self._debounce = QTimer(self, singleShot=True, interval=150)
@@ -47,9 +47,9 @@ class PatientSearchDialog(QDialog):
         self.results.selectionModel().currentChanged.connect(self._on_current_changed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close)
         self.go_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.go_button.setText("Go to next visit")
+        self.go_button.setText(self.tr("Go to next visit"))
         self.go_button.setEnabled(False)
-        self.new_button = buttons.addButton("New patient…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.new_button = buttons.addButton(self.tr("New patient…"), QDialogButtonBox.ButtonRole.ActionRole)
         self.new_button.clicked.connect(self.new_patient)
         self.card_button = buttons.addButton(self.tr("Open card…"), QDialogButtonBox.ButtonRole.ActionRole)
         self.card_button.setEnabled(False)
@@ -115,7 +115,7 @@ class PatientSearchDialog(QDialog):
         )
         visits = found[0] if found else []
         if not visits:
-            self.visits.setText(f"{patient.name} has no upcoming visits.")
+            self.visits.setText(self.tr("{name} has no upcoming visits.").format(name=patient.name))
         else:
             style = self.ctx.time_style()
             lines = [

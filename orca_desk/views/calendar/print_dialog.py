@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.printing import PrintSummary, render_calendar_pdf
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import LONG, fmt_day
 from orca_desk.ui.main_window import MainWindow
 
 KEY_OPTIONS = "printDialog/options"
@@ -50,39 +51,39 @@ class PrintDialog(QDialog):
         self.location_id = location_id
         self.pdf_bytes = b""
         self.summary: PrintSummary | None = None
-        self.setWindowTitle("Print calendar")
+        self.setWindowTitle(self.tr("Print calendar"))
         self.resize(1000, 760)
 
         self.view_combo = self._combo([("Day sheet", "day"), ("Week", "week")])
         self.by_combo = self._combo([("Chairs", "chair"), ("Providers", "provider")])
         self.paper_combo = self._combo([("Letter", "letter"), ("A4", "a4")])
         self.orientation_combo = self._combo([("Portrait", False), ("Landscape", True)])
-        self.grayscale_check = QCheckBox("Grayscale")
-        self.privacy_check = QCheckBox("Initials only")
-        self.privacy_check.setToolTip("Print patients' initials instead of their names")
+        self.grayscale_check = QCheckBox(self.tr("Grayscale"))
+        self.privacy_check = QCheckBox(self.tr("Initials only"))
+        self.privacy_check.setToolTip(self.tr("Print patients' initials instead of their names"))
         self.privacy_check.setChecked(True)  # the sheet sits on the counter
         self._restore()
         if view is not None:  # opened from the week view: the week, whatever was printed last
             self.view_combo.setCurrentIndex(max(0, self.view_combo.findData(view)))
 
         form = QFormLayout()
-        form.addRow("Print", self.view_combo)
-        form.addRow("Columns", self.by_combo)
-        form.addRow("Paper", self.paper_combo)
-        form.addRow("Orientation", self.orientation_combo)
+        form.addRow(self.tr("Print"), self.view_combo)
+        form.addRow(self.tr("Columns"), self.by_combo)
+        form.addRow(self.tr("Paper"), self.paper_combo)
+        form.addRow(self.tr("Orientation"), self.orientation_combo)
         form.addRow("", self.grayscale_check)
         form.addRow("", self.privacy_check)
         loc = ctx.clinic.location(location_id)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setObjectName("printInfo")
-        heading = QLabel(f"<b>{loc.name}</b><br>{day:%A} {day.day} {day:%B %Y}")
-        self.print_button = QPushButton("Print…")
+        heading = QLabel(self.tr("<b>{name}</b><br>{day}").format(name=loc.name, day=fmt_day(day, LONG)))
+        self.print_button = QPushButton(self.tr("Print…"))
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self._on_print_clicked)
-        self.save_button = QPushButton("Save PDF…")
+        self.save_button = QPushButton(self.tr("Save PDF…"))
         self.save_button.clicked.connect(self._on_save_clicked)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         side = QVBoxLayout()
         side.addWidget(heading)
@@ -154,7 +155,7 @@ class PrintDialog(QDialog):
         now = self.ctx.clock.now()
 
         def refused(message: str) -> None:
-            self.info.setText(f"Cannot print: {message}")
+            self.info.setText(self.tr("Cannot print: {message}").format(message=message))
             self.print_button.setEnabled(False)
             self.save_button.setEnabled(False)
 
@@ -176,7 +177,7 @@ class PrintDialog(QDialog):
             parent=self,
             on_done=summaries.append,
             on_error=refused,
-            title="Cannot print",
+            title=self.tr("Cannot print"),
             background=False,
         )
         if not summaries:
@@ -189,8 +190,12 @@ class PrintDialog(QDialog):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
         s = self.summary
-        pages = f"{s.pages} page{'s' if s.pages != 1 else ''}"
-        self.info.setText(f"{pages} · {s.appointments} appointment{'s' if s.appointments != 1 else ''}")
+        pages = self.tr("%n page(s)", "", s.pages)
+        self.info.setText(
+            self.tr("{pages} · {appointments}").format(
+                pages=pages, appointments=self.tr("%n appointment(s)", "", s.appointments)
+            )
+        )
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)
 
@@ -200,15 +205,19 @@ class PrintDialog(QDialog):
 
     def _on_save_clicked(self) -> None:
         suggested = f"calendar-{self.day.isoformat()}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Save PDF", suggested, "PDF files (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save PDF"), suggested, "PDF files (*.pdf)")
         if not path:
             return
         try:
             self.save_pdf(path)
         except OSError as exc:
-            QMessageBox.warning(self, "Not saved", f"Could not write {path}: {exc.strerror}")
+            QMessageBox.warning(
+                self,
+                self.tr("Not saved"),
+                self.tr("Could not write {path}: {strerror}").format(path=path, strerror=exc.strerror),
+            )
             return
-        self.info.setText(f"Saved {Path(path).name}")
+        self.info.setText(self.tr("Saved {name}").format(name=Path(path).name))
 
     def configure_printer(self, printer: QPrinter) -> None:
         """Paper and orientation of the printer as chosen here (the print dialog may change them)."""
@@ -252,16 +261,16 @@ class PrintDialog(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         self.configure_printer(printer)
         dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print calendar")
+        dialog.setWindowTitle(self.tr("Print calendar"))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
             pages = self.print_to(printer)
         except OSError as exc:
-            QMessageBox.warning(self, "Not printed", str(exc))
+            QMessageBox.warning(self, self.tr("Not printed"), str(exc))
             return
-        where = printer.printerName() or "the printer"
-        self.info.setText(f"Sent {pages} page{'s' if pages != 1 else ''} to {where}")
+        where = printer.printerName() or self.tr("the printer")
+        self.info.setText(self.tr("Sent %n page(s) to {where}", "", pages).format(where=where))
 
     def sizeHint(self) -> QSize:
         return QSize(1000, 760)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, QDate, QDeadlineTimer, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QDeadlineTimer, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -32,17 +32,36 @@ from orca_desk.services import local_time, recurrence
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import SeriesPreview, create_series, load_series_preview
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
-from orca_desk.views.calendar.recurrence_preview import DAY_SHORT, PreviewModel, when_text
+from orca_desk.views.calendar.recurrence_preview import PreviewModel, when_text
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = (
-    ("Daily", "DAILY", "day(s)"),
-    ("Weekly", "WEEKLY", "week(s)"),
-    ("Monthly", "MONTHLY", "month(s)"),
-    ("Custom rule (RFC 5545)", "", ""),
+    (
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "Daily"),
+        "DAILY",
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "day(s)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "Weekly"),
+        "WEEKLY",
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "week(s)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "Monthly"),
+        "MONTHLY",
+        QT_TRANSLATE_NOOP("RecurrenceDialog", "month(s)"),
+    ),
+    (QT_TRANSLATE_NOOP("RecurrenceDialog", "Custom rule (RFC 5545)"), "", ""),
 )
-ORDINALS = ("1st", "2nd", "3rd", "4th", "last")
+ORDINALS = (
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "1st"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "2nd"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "3rd"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "4th"),
+    QT_TRANSLATE_NOOP("RecurrenceDialog", "last"),
+)
 
 
 class RecurrenceDialog(QDialog):
@@ -74,7 +93,7 @@ class RecurrenceDialog(QDialog):
         self.minutes = minutes
         self.series_id: int | None = None
         self.preview: SeriesPreview | None = None
-        self.setWindowTitle(f"Repeat — {patient_name}")
+        self.setWindowTitle(self.tr("Repeat — {patient_name}").format(patient_name=patient_name))
         self.setMinimumSize(820, 620)
         head = self._head(patient_name, chair.name)
         form = self._build_rule_form()
@@ -84,7 +103,7 @@ class RecurrenceDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save series")
+        self.save_button.setText(self.tr("Save series"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -106,8 +125,18 @@ class RecurrenceDialog(QDialog):
         provider = next((p.name for p in self.ctx.clinic.providers if p.id == self.provider_id), "?")
         type_name = next((t.name for t in self.ctx.clinic.types if t.id == self.type_id), "?")
         head = QLabel(
-            f"<b>{patient_name}</b> · {type_name} · {self.minutes} min · {provider} · {chair_name}<br>"
-            f"from {when_text(self.start)} at {local_time.fmt_wall(self.start, self.time_fmt)}"
+            self.tr(
+                "<b>{patient_name}</b> · {type_name} · {minutes} min · {provider} · "
+                "{chair_name}<br>from {value} at {value2}"
+            ).format(
+                patient_name=patient_name,
+                type_name=type_name,
+                minutes=self.minutes,
+                provider=provider,
+                chair_name=chair_name,
+                value=when_text(self.start),
+                value2=local_time.fmt_wall(self.start, self.time_fmt),
+            )
         )
         head.setObjectName("hint")
         return head
@@ -116,19 +145,19 @@ class RecurrenceDialog(QDialog):
         """Repeat (frequency, interval and its pattern) and Ends."""
         self.freq = QComboBox()
         for label, _code, _unit in FREQUENCIES:
-            self.freq.addItem(label)
+            self.freq.addItem(self.tr(str(label)))
         self.freq.setMaximumWidth(260)
         self.interval = QSpinBox()
         self.interval.setRange(1, 52)
-        self.unit = QLabel("week(s)")
+        self.unit = QLabel(self.tr("week(s)"))
         every = QHBoxLayout()
-        every.addWidget(QLabel("Every"))
+        every.addWidget(QLabel(self.tr("Every")))
         every.addWidget(self.interval)
         every.addWidget(self.unit)
         every.addStretch(1)
         self._build_days_and_months()
         self.custom = QLineEdit()
-        self.custom.setPlaceholderText("e.g. FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6")
+        self.custom.setPlaceholderText(self.tr("e.g. FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6"))
         self.pattern = QStackedWidget()
         self.pattern.addWidget(QWidget())  # daily: nothing more
         self.pattern.addWidget(self.days_widget)
@@ -139,17 +168,17 @@ class RecurrenceDialog(QDialog):
         )
         end_row = self._build_ends()
         form = QFormLayout()
-        form.addRow("Repeat", self.freq)
+        form.addRow(self.tr("Repeat"), self.freq)
         form.addRow("", every)
         form.addRow("", self.pattern)
-        form.addRow("Ends", end_row)
+        form.addRow(self.tr("Ends"), end_row)
         return form
 
     def _build_days_and_months(self) -> None:
         self.day_boxes: list[QCheckBox] = []
         days_row = QHBoxLayout()
-        for i, name in enumerate(DAY_SHORT):
-            box = QCheckBox(name)
+        for i in range(7):
+            box = QCheckBox(weekday_name(i))
             box.setChecked(i == self.start.weekday())
             self.day_boxes.append(box)
             days_row.addWidget(box)
@@ -158,13 +187,15 @@ class RecurrenceDialog(QDialog):
         self.days_widget.setLayout(days_row)
         days_row.setContentsMargins(0, 0, 0, 0)
 
-        self.by_monthday = QRadioButton(f"On day {self.start.day}")
+        self.by_monthday = QRadioButton(self.tr("On day {day}").format(day=self.start.day))
         nth = min((self.start.day - 1) // 7, 3)
         last = (self.start + timedelta(days=7)).month != self.start.month
         self.ordinal = QComboBox()
-        self.ordinal.addItems(list(ORDINALS))
+        self.ordinal.addItems([self.tr(str(o)) for o in ORDINALS])
         self.ordinal.setCurrentIndex(4 if last and nth == 3 else nth)
-        self.by_weekday = QRadioButton(f"On the … {self.start:%A}")
+        self.by_weekday = QRadioButton(
+            self.tr("On the … {weekday}").format(weekday=weekday_name(self.start.weekday(), short=False))
+        )
         self.by_monthday.setChecked(True)
         month_row = QHBoxLayout()
         month_row.setContentsMargins(0, 0, 0, 0)
@@ -177,17 +208,17 @@ class RecurrenceDialog(QDialog):
         self.month_widget.setLayout(month_row)
 
     def _build_ends(self) -> QHBoxLayout:
-        self.end_count = QRadioButton("After")
+        self.end_count = QRadioButton(self.tr("After"))
         self.count = QSpinBox()
         self.count.setRange(1, 520)
         self.count.setValue(8)
-        self.end_until = QRadioButton("On")
+        self.end_until = QRadioButton(self.tr("On"))
         self.until = QDateEdit()
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("d MMM yyyy")
         u = self.start.date() + timedelta(days=365)
         self.until.setDate(QDate(u.year, u.month, u.day))
-        self.end_never = QRadioButton("Never (booked 12 months ahead, extended automatically)")
+        self.end_never = QRadioButton(self.tr("Never (booked 12 months ahead, extended automatically)"))
         self.end_count.setChecked(True)
         self.ends = QButtonGroup(self)
         for end_button in (self.end_count, self.end_until, self.end_never):
@@ -195,7 +226,7 @@ class RecurrenceDialog(QDialog):
         end_row = QHBoxLayout()
         end_row.addWidget(self.end_count)
         end_row.addWidget(self.count)
-        end_row.addWidget(QLabel("times"))
+        end_row.addWidget(QLabel(self.tr("times")))
         end_row.addSpacing(16)
         end_row.addWidget(self.end_until)
         end_row.addWidget(self.until)
@@ -234,9 +265,9 @@ class RecurrenceDialog(QDialog):
         """Decisions on the selected dates, and the preview's progress."""
         self.counts = QLabel()
         self.counts.setObjectName("hint")
-        self.use_alt = QPushButton("Use suggested time")
-        self.skip = QPushButton("Skip date")
-        self.book_anyway = QPushButton("Book as is")
+        self.use_alt = QPushButton(self.tr("Use suggested time"))
+        self.skip = QPushButton(self.tr("Skip date"))
+        self.book_anyway = QPushButton(self.tr("Book as is"))
         self.use_alt.clicked.connect(lambda: self._decide_selected("alternative"))
         self.skip.clicked.connect(lambda: self._decide_selected("skip"))
         self.book_anyway.clicked.connect(lambda: self._decide_selected("book"))
@@ -247,7 +278,7 @@ class RecurrenceDialog(QDialog):
         self.progress.setMinimumWidth(220)
         self.progress.setMaximumWidth(260)
         self.progress.hide()
-        self.stop_preview = QPushButton("Stop checking")
+        self.stop_preview = QPushButton(self.tr("Stop checking"))
         self.stop_preview.hide()
         self.stop_preview.clicked.connect(self.cancel_preview)
         self.previewing = False
@@ -342,17 +373,19 @@ class RecurrenceDialog(QDialog):
     def _on_rule_changed(self, *_args: object) -> None:
         index = self.freq.currentIndex()
         self.pattern.setCurrentIndex(index)
-        self.unit.setText(FREQUENCIES[index][2])
+        self.unit.setText(self.tr(str(FREQUENCIES[index][2])) if FREQUENCIES[index][2] else "")
         custom = index == 3
         self.interval.setEnabled(not custom)
         for w in (self.end_count, self.count, self.end_until, self.until, self.end_never):
             w.setEnabled(not custom)
         self.ordinal.setEnabled(self.by_weekday.isChecked())
         rule = self.rule()
-        self.rule_label.setText(f"RRULE:{rule}" if rule else "")
+        self.rule_label.setText(self.tr("RRULE:{rule}").format(rule=rule) if rule else "")
         summary, problem = recurrence.describe_typed(rule, self.start)
         self.summary.setText(summary)
-        self.error.setText(f"The rule is not valid: {problem}" if problem else "")
+        self.error.setText(
+            self.tr("The rule is not valid: {problem}").format(problem=problem) if problem else ""
+        )
         self._debounce.start()
 
     # ----- preview -------------------------------------------------------------------------
@@ -394,7 +427,7 @@ class RecurrenceDialog(QDialog):
         self._preview_done()
         self.preview = None
         self.model.set_preview(None)
-        self.error.setText("Checking stopped. Change the rule to check again.")
+        self.error.setText(self.tr("Checking stopped. Change the rule to check again."))
         self._update_counts()
 
     def wait_for_preview(self, timeout_ms: int = 20_000) -> bool:
@@ -431,9 +464,9 @@ class RecurrenceDialog(QDialog):
         if isinstance(exc, Cancelled):
             return
         self.error.setText(
-            f"The rule is not valid: {exc}"
+            self.tr("The rule is not valid: {exc}").format(exc=exc)
             if isinstance(exc, OrcaError)
-            else f"The dates could not be checked: {exc}"
+            else self.tr("The dates could not be checked: {exc}").format(exc=exc)
         )
         self.model.set_preview(None)
         self._update_counts()
@@ -504,7 +537,7 @@ class RecurrenceDialog(QDialog):
             parent=self,
             on_done=created.append,
             on_error=self.error.setText,
-            title="Series not created",
+            title=self.tr("Series not created"),
         ):
             return
         self.series_id = created[0]

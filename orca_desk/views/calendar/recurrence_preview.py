@@ -12,14 +12,13 @@ from PySide6.QtWidgets import QWidget
 
 from orca_desk.services import local_time
 from orca_desk.services.series import Decision, PreviewOccurrence, SeriesPreview
+from orca_desk.ui.dates import MEDIUM, fmt_day
 
-DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DECISION_LABELS = {"book": "Book", "skip": "Skip", "alternative": "Use suggested"}
 
 
 def when_text(dt: datetime) -> str:
-    return f"{DAY_SHORT[dt.weekday()]} {dt.day} {MONTHS[dt.month - 1]} {dt.year}"
+    return fmt_day(dt.date(), MEDIUM)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,7 +29,7 @@ class RescheduleDialog(QDialog):
         self.ctx, self.appt = ctx, appt
         self.zone = ctx.clinic.location(appt.location_id).zone
         local = appt.start.astimezone(self.zone)
-        self.setWindowTitle(f"Reschedule {appt.patient_name}")
+        self.setWindowTitle(self.tr("Reschedule {patient_name}").format(patient_name=appt.patient_name))
         self.date_edit = QDateEdit(QDate(local.year, local.month, local.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
@@ -40,13 +40,13 @@ class RescheduleDialog(QDialog):
             self.chair_combo.addItem(f"{c.name} · {ctx.clinic.location(c.location_id).name}", c.id)
         self.chair_combo.setCurrentIndex(self.chair_combo.findData(appt.chair_id))
         form = QFormLayout()
-        form.addRow("Date", self.date_edit)
-        form.addRow("Time", self.time_edit)
-        form.addRow("Chair", self.chair_combo)
+        form.addRow(self.tr("Date"), self.date_edit)
+        form.addRow(self.tr("Time"), self.time_edit)
+        form.addRow(self.tr("Chair"), self.chair_combo)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Move")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Move"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -71,7 +71,9 @@ def reschedule_via_find_opening(
     """Pick one of the next openings (the Find next opening dialog) for this appointment's
     length; None when the user closed it."""
     request = OpeningRequest(
-        title=f"Reschedule {appt.patient_name}: next openings",
+        title=QCoreApplication.translate(
+            "reschedule_dialog", "Reschedule {patient_name}: next openings"
+        ).format(patient_name=appt.patient_name),
         type_id=appt.type_id,
         minutes=int((appt.end - appt.start).total_seconds() // 60),
         provider_id=appt.provider_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialogButtonBox, QMenu, QPushButton, QWidget
 
 from orca_desk.services.booking import MOVABLE_STATUSES
@@ -50,18 +51,20 @@ def add_series_actions(screen: QWidget, menu: QMenu, a: CalendarAppointment) -> 
     """Append "Repeat…" (a plain appointment) or "Open series…" (an occurrence) to a context menu."""
     ctx: AppContext = screen.ctx  # type: ignore[attr-defined]
     if a.series_id is None:
-        act = menu.addAction("↻ Repeat…")
+        act = menu.addAction(QCoreApplication.translate("series_actions", "↻ Repeat…"))
         act.setEnabled(ctx.actor.can(BOOK) and a.status in MOVABLE_STATUSES)
         # The dialogs write through ctx.ops: their changes reload the book.
         act.triggered.connect(lambda: open_repeat_dialog(screen, ctx, a))
     else:
-        act = menu.addAction("↻ Open series…")
+        act = menu.addAction(QCoreApplication.translate("series_actions", "↻ Open series…"))
         act.triggered.connect(lambda: open_series_dialog(screen, ctx, a))
 
 
 def add_repeat_button(dialog: BookingDialog) -> QPushButton:
     """A "Repeat…" button in the booking dialog: the chosen patient, type and time start a series."""
-    button = dialog.buttons.addButton("↻ Repeat…", QDialogButtonBox.ButtonRole.ActionRole)
+    button = dialog.buttons.addButton(
+        QCoreApplication.translate("series_actions", "↻ Repeat…"), QDialogButtonBox.ButtonRole.ActionRole
+    )
     button.setObjectName("repeatButton")
     button.clicked.connect(lambda: repeat_from_booking(dialog))
     return button
@@ -73,7 +76,11 @@ def repeat_from_booking(dialog: BookingDialog) -> int | None:
 
     idx = dialog.results.currentIndex()
     if not idx.isValid():
-        dialog.error.setText("Choose a patient first: type a name and pick one from the list.")
+        dialog.error.setText(
+            QCoreApplication.translate(
+                "series_actions", "Choose a patient first: type a name and pick one from the list."
+            )
+        )
         return None
     patient = dialog.model.row_at(idx.row())
     editor = RecurrenceDialog(

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTime
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTime,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -116,10 +123,13 @@ def change_model(style: str = "12h") -> RowsModel[ChangeRow]:
     """What a change would do, one occurrence a row: where it is now and where it would be."""
     return RowsModel(
         [
-            ("Date", lambda r: when_text(r.original)),
-            ("Now", lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original, style)),
+            (QCoreApplication.translate("series_dialog", "Date"), lambda r: when_text(r.original)),
             (
-                "After the change",
+                QCoreApplication.translate("series_dialog", "Now"),
+                lambda r: _slot(r.before_start, r.before_end, r.before_where, r.original, style),
+            ),
+            (
+                QCoreApplication.translate("series_dialog", "After the change"),
                 lambda r: _slot(r.after_start, r.after_end, r.after_where, r.original, style),
             ),
             ("", lambda r: {"changed": "changes", "booked": "booked", "cancelled": "cancelled"}[r.kind]),
@@ -145,7 +155,7 @@ class SeriesDialog(QDialog):
         self.changed = False
         self.detail: SeriesDetail | None = None
         self.plan: ChangePlan | None = None
-        self.setWindowTitle("Series")
+        self.setWindowTitle(self.tr("Series"))
         self.setMinimumSize(640, 600)
         self.title = QLabel()
         self.title.setProperty("textRole", "headline")
@@ -178,18 +188,18 @@ class SeriesDialog(QDialog):
 
     def _build_change_box(self) -> QGroupBox:
         """Change or cancel, in the scope chosen: this occurrence, this and following, or all."""
-        self.scope_this = QRadioButton("This occurrence")
-        self.scope_following = QRadioButton("This and following")
-        self.scope_all = QRadioButton("All future occurrences")
+        self.scope_this = QRadioButton(self.tr("This occurrence"))
+        self.scope_following = QRadioButton(self.tr("This and following"))
+        self.scope_all = QRadioButton(self.tr("All future occurrences"))
         self.scope_this.setChecked(True)
         scopes = QHBoxLayout()
         for b in (self.scope_this, self.scope_following, self.scope_all):
             scopes.addWidget(b)
         scopes.addStretch(1)
         change_form = self._build_change_form()
-        self.apply_button = QPushButton("Apply change")
+        self.apply_button = QPushButton(self.tr("Apply change"))
         self.apply_button.clicked.connect(lambda: self.apply_change(confirm=True))
-        self.preview_button = QPushButton("Preview change")
+        self.preview_button = QPushButton(self.tr("Preview change"))
         self.preview_button.clicked.connect(lambda: self.preview_change())
         self.change_summary = QLabel()
         self.change_summary.setObjectName("hint")
@@ -207,10 +217,10 @@ class SeriesDialog(QDialog):
         buttons_row.addWidget(self.preview_button)
         buttons_row.addWidget(self.apply_button)
         buttons_row.addStretch(1)
-        buttons_row.addWidget(QLabel("Reason"))
+        buttons_row.addWidget(QLabel(self.tr("Reason")))
         buttons_row.addWidget(self.cancel_reason)
         buttons_row.addWidget(self.cancel_button)
-        box = QGroupBox("Change or cancel")
+        box = QGroupBox(self.tr("Change or cancel"))
         box_layout = QVBoxLayout(box)
         box_layout.addLayout(scopes)
         box_layout.addLayout(change_form)
@@ -225,16 +235,16 @@ class SeriesDialog(QDialog):
         self.minutes = QSpinBox()
         self.minutes.setRange(5, 480)
         self.minutes.setSingleStep(5)
-        self.minutes.setSuffix(" min")
+        self.minutes.setSuffix(self.tr(" min"))
         self.provider = QComboBox()
         for p in self.ctx.clinic.providers:
             self.provider.addItem(p.name, p.id)
         self.chair = QComboBox()
         change_form = QFormLayout()
-        change_form.addRow("Time", self.time_edit)
-        change_form.addRow("Length", self.minutes)
-        change_form.addRow("Provider", self.provider)
-        change_form.addRow("Chair", self.chair)
+        change_form.addRow(self.tr("Time"), self.time_edit)
+        change_form.addRow(self.tr("Length"), self.minutes)
+        change_form.addRow(self.tr("Provider"), self.provider)
+        change_form.addRow(self.tr("Chair"), self.chair)
         return change_form
 
     def _build_cancel_fields(self) -> None:
@@ -242,15 +252,15 @@ class SeriesDialog(QDialog):
         self.cancel_reason.setEditable(True)
         self.cancel_reason.addItems(
             [
-                "treatment plan changed",
-                "moving away",
-                "sick",
-                "school event",
-                "rescheduled by clinic",
-                "other",
+                self.tr("treatment plan changed"),
+                self.tr("moving away"),
+                self.tr("sick"),
+                self.tr("school event"),
+                self.tr("rescheduled by clinic"),
+                self.tr("other"),
             ]
         )
-        self.cancel_button = QPushButton("Cancel occurrences…")
+        self.cancel_button = QPushButton(self.tr("Cancel occurrences…"))
         self.cancel_button.setObjectName("dangerButton")
         self.cancel_button.clicked.connect(lambda: self.cancel_occurrences())
 
@@ -274,10 +284,20 @@ class SeriesDialog(QDialog):
         if d.child_ids:
             family.append("continued by " + ", ".join(f"#{c}" for c in d.child_ids))
         self.info.setText(
-            f"Series #{d.id} · {d.patient_name} · {d.type_name} · {d.minutes} min · "
-            f"{d.provider_name} · {d.chair_name} · {d.status}"
+            self.tr(
+                "Series #{id} · {patient_name} · {type_name} · {minutes} min · "
+                "{provider_name} · {chair_name} · {status}"
+            ).format(
+                id=d.id,
+                patient_name=d.patient_name,
+                type_name=d.type_name,
+                minutes=d.minutes,
+                provider_name=d.provider_name,
+                chair_name=d.chair_name,
+                status=d.status,
+            )
             + (f" · {'; '.join(family)}" if family else "")
-            + f"<br>RRULE:{d.rrule}"
+            + self.tr("<br>RRULE:{rrule}").format(rrule=d.rrule)
         )
         self.model.set_rows(d.occurrences)
         self.chair.clear()
@@ -315,7 +335,7 @@ class SeriesDialog(QDialog):
 
     def _target(self) -> int | None:
         if self.appointment_id is None:
-            self.error.setText("Choose a booked occurrence in the list first.")
+            self.error.setText(self.tr("Choose a booked occurrence in the list first."))
         return self.appointment_id
 
     def change(self) -> SeriesChange:
@@ -376,7 +396,11 @@ class SeriesDialog(QDialog):
             if plan is None or plan.error is not None:
                 return False
             if (
-                QMessageBox.question(self, "Apply change", f"{plan.summary}. Apply the change?")
+                QMessageBox.question(
+                    self,
+                    self.tr("Apply change"),
+                    self.tr("{summary}. Apply the change?").format(summary=plan.summary),
+                )
                 != QMessageBox.StandardButton.Yes
             ):
                 return False
@@ -389,7 +413,7 @@ class SeriesDialog(QDialog):
             parent=self,
             on_done=done.append,
             on_error=self.error.setText,
-            title="Series not changed",
+            title=self.tr("Series not changed"),
         ):
             return False
         self.series_id = done[0]
@@ -412,7 +436,9 @@ class SeriesDialog(QDialog):
         }
         if (
             confirm
-            and QMessageBox.question(self, "Cancel", f"Cancel {labels[self.scope()]}?")
+            and QMessageBox.question(
+                self, self.tr("Cancel"), self.tr("Cancel {value}?").format(value=labels[self.scope()])
+            )
             != QMessageBox.StandardButton.Yes
         ):
             return False
@@ -425,11 +451,11 @@ class SeriesDialog(QDialog):
             parent=self,
             on_done=done.append,
             on_error=self.error.setText,
-            title="Not cancelled",
+            title=self.tr("Not cancelled"),
         ):
             return False
         n = done[0]
         self.changed = True
-        self.error.setText(f"Cancelled {n} appointment{'s' if n != 1 else ''}.")
+        self.error.setText(self.tr("Cancelled %n appointment(s).", "", n))
         self.reload()
         return True

@@ -13,6 +13,7 @@ from orca_desk.services.clinic import ChairRow
 from orca_desk.services.week_plan import WeekScope, chair_scopes, days_to_show, provider_scopes, who_works
 from orca_desk.ui.accessibility import tab_after
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import MEDIUM, WEEKDAY_DAY, WEEKDAY_DAY_MONTH, fmt_day, weekday_name
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from orca_desk.views.calendar.filters import BY_PROVIDER
 
@@ -96,7 +97,9 @@ class WeekViewScreen(CalendarScreen):
         return week_days(self.day)
 
     def group_label(self, day: date, location_id: int) -> str:
-        return f"{day:%a %-d %b}" + (" · today" if day == self._today(location_id) else "")
+        return fmt_day(day, WEEKDAY_DAY_MONTH) + (
+            self.tr(" · today") if day == self._today(location_id) else ""
+        )
 
     def period_title(self, day: date) -> str:
         """The toolbar's title: the week, not the day."""
@@ -104,7 +107,7 @@ class WeekViewScreen(CalendarScreen):
         first, last = days[0], days[-1]
         same_month = first.month == last.month
         return self.tr("Week of {first} – {last}").format(
-            first=f"{first:%a %-d}" if same_month else f"{first:%a %-d %b}", last=f"{last:%a %-d %b %Y}"
+            first=fmt_day(first, WEEKDAY_DAY if same_month else WEEKDAY_DAY_MONTH), last=fmt_day(last, MEDIUM)
         )
 
     def _today(self, location_id: int) -> date:
@@ -202,7 +205,7 @@ class WeekViewScreen(CalendarScreen):
         if not self.hidden_days:
             self.days_note.setText("")
             return
-        names = " and ".join(f"{d:%a}" for d in self.hidden_days)
+        names = ", ".join(weekday_name(d.weekday()) for d in self.hidden_days)
         self.days_note.setText(self.tr("{days} hidden: nobody works then").format(days=names))
 
     # ----- scrolling ------------------------------------------------------------------------

@@ -57,33 +57,33 @@ class CampaignsScreen(Screen):
         self.zone = ZoneInfo(tz)
         self.list = RowsModel[CampaignRow](
             [
-                ("Campaign", lambda r: r.name),
-                ("Status", lambda r: r.status),
+                (self.tr("Campaign"), lambda r: r.name),
+                (self.tr("Status"), lambda r: r.status),
                 (
-                    "Variants",
+                    self.tr("Variants"),
                     lambda r: (
                         " / ".join(r.variants)
                         + (f" + {r.holdout_percent}% control" if r.holdout_percent else "")
                     ),
                 ),
-                ("Recipients", lambda r: r.recipients),
-                ("Sent", lambda r: r.sent),
-                ("Re-booked", lambda r: r.rebooked),
-                ("Audience", lambda r: r.audience),
+                (self.tr("Recipients"), lambda r: r.recipients),
+                (self.tr("Sent"), lambda r: r.sent),
+                (self.tr("Re-booked"), lambda r: r.rebooked),
+                (self.tr("Audience"), lambda r: r.audience),
             ],
             tooltip=lambda r: r.audience,
         )
         self.groups = RowsModel[GroupStats](
             [
-                ("Group", lambda g: g.name),
-                ("In group", lambda g: g.assigned),
-                ("Sent", lambda g: g.sent),
-                ("Delivered", lambda g: g.delivered),
-                ("Responses", lambda g: g.responses),
-                ("Re-booked", lambda g: g.rebooked),
-                ("Rate", lambda g: f"{g.rebook_rate:.1%}"),
-                ("Opt-outs", lambda g: g.opt_outs),
-                ("Waiting", lambda g: g.pending + g.queued),
+                (self.tr("Group"), lambda g: g.name),
+                (self.tr("In group"), lambda g: g.assigned),
+                (self.tr("Sent"), lambda g: g.sent),
+                (self.tr("Delivered"), lambda g: g.delivered),
+                (self.tr("Responses"), lambda g: g.responses),
+                (self.tr("Re-booked"), lambda g: g.rebooked),
+                (self.tr("Rate"), lambda g: f"{g.rebook_rate:.1%}"),
+                (self.tr("Opt-outs"), lambda g: g.opt_outs),
+                (self.tr("Waiting"), lambda g: g.pending + g.queued),
             ]
         )
         self.results: CampaignResults | None = None
@@ -94,14 +94,16 @@ class CampaignsScreen(Screen):
         self.list_view = table(
             self.list,
             6,
-            empty=("No campaigns yet. Start one with New campaign… to bring back patients who are due."),
+            empty=self.tr(
+                "No campaigns yet. Start one with New campaign… to bring back patients who are due."
+            ),
         )
         self.list_view.selectionModel().selectionChanged.connect(self._on_selected)
-        self.btn_new = QPushButton("New campaign…")
-        self.btn_launch = QPushButton("Launch")
-        self.btn_pause = QPushButton("Pause")
-        self.btn_resume = QPushButton("Resume")
-        self.btn_cancel = QPushButton("Cancel campaign")
+        self.btn_new = QPushButton(self.tr("New campaign…"))
+        self.btn_launch = QPushButton(self.tr("Launch"))
+        self.btn_pause = QPushButton(self.tr("Pause"))
+        self.btn_resume = QPushButton(self.tr("Resume"))
+        self.btn_cancel = QPushButton(self.tr("Cancel campaign"))
         self.btn_new.clicked.connect(lambda: self.new_campaign())
         self.btn_launch.clicked.connect(lambda: self.launch())
         self.btn_pause.clicked.connect(lambda: self.pause())
@@ -111,7 +113,7 @@ class CampaignsScreen(Screen):
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 4)
         row = QHBoxLayout()
-        row.addWidget(_title("Campaigns"))
+        row.addWidget(_title(self.tr("Campaigns")))
         row.addStretch(1)
         self.btn_export = export_button(self, self.list, self.tr("Campaigns"), status=self.sig_status.emit)
         for b in (
@@ -134,17 +136,17 @@ class CampaignsScreen(Screen):
         self.verdict.setProperty("textRole", "headline")
         self.verdict.setStyleSheet("padding: 4px 0;")
         self.chart = QChart()
-        self.chart.setTitle("Re-booked within the attribution window (%)")
+        self.chart.setTitle(self.tr("Re-booked within the attribution window (%)"))
         self.chart.legend().setVisible(False)
         self.chart_view = chart_view(self.chart, min_height=220)
         self.funnel = QChart()
-        self.funnel.setTitle("Sent, delivered, replies, re-bookings, opt-outs")
+        self.funnel.setTitle(self.tr("Sent, delivered, replies, re-bookings, opt-outs"))
         self.funnel.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.funnel_view = chart_view(self.funnel, min_height=220)
         self.groups_view = table(
             self.groups,
             8,
-            empty=(
+            empty=self.tr(
                 "No results yet: select a campaign that has sent messages, or start one with New campaign."
             ),
         )
@@ -201,10 +203,12 @@ class CampaignsScreen(Screen):
         self.btn_resume.setEnabled(status == "paused")
         self.btn_cancel.setEnabled(status in ("draft", "scheduled", "running", "paused"))
         if row is None:
-            self.heading.setText("No campaigns yet")
+            self.heading.setText(self.tr("No campaigns yet"))
             self.progress.setText(
-                "Start one with “New campaign…”: pick an audience, two messages and a "
-                "hold-out group, and see which brings families back."
+                self.tr(
+                    "Start one with “New campaign…”: pick an audience, two messages and a "
+                    "hold-out group, and see which brings families back."
+                )
             )
             self.verdict.setText("")
             self.groups.set_rows([])
@@ -237,9 +241,18 @@ class CampaignsScreen(Screen):
         )
         excluded = ", ".join(f"{n} {why}" for why, n in res.excluded_reasons) if res else ""
         self.progress.setText(
-            f"{detail.criteria.describe()} · {', '.join(detail.channels)} · starts {when} at "
-            f"{detail.send_rate_per_hour}/h{nxt} · bookings within {detail.attribution_days} days count"
-            + (f" · left out: {excluded}" if excluded else "")
+            self.tr(
+                "{value} · {value2} · starts {when} at {send_rate_per_hour}/h{nxt} · "
+                "bookings within {attribution_days} days count"
+            ).format(
+                value=detail.criteria.describe(),
+                value2=", ".join(detail.channels),
+                when=when,
+                send_rate_per_hour=detail.send_rate_per_hour,
+                nxt=nxt,
+                attribution_days=detail.attribution_days,
+            )
+            + (self.tr(" · left out: {excluded}").format(excluded=excluded) if excluded else "")
         )
         if res is None:
             return
@@ -253,7 +266,7 @@ class CampaignsScreen(Screen):
             for axis in chart.axes():
                 chart.removeAxis(axis)
         groups = list(res.groups) if res else []
-        rates = QBarSet("Re-booked %")
+        rates = QBarSet(self.tr("Re-booked %"))
         names = []
         for g in groups:
             rates.append(round(100 * g.rebook_rate, 1))
@@ -311,7 +324,7 @@ class CampaignsScreen(Screen):
             wizard = CampaignWizard(self.ctx, self)
         if not wizard.exec():
             return False
-        self.sig_status.emit("Campaign saved")  # its changes reload the list
+        self.sig_status.emit(self.tr("Campaign saved"))  # its changes reload the list
         return True
 
     def _act(self, what: str, fn: Any, message: str) -> bool:
@@ -328,13 +341,15 @@ class CampaignsScreen(Screen):
         )
 
     def launch(self) -> bool:
-        return self._act("Launch", campaigns.launch_campaign, "launched")
+        return self._act(self.tr("Launch"), campaigns.launch_campaign, "launched")
 
     def pause(self) -> bool:
-        return self._act("Pause", campaigns.pause_campaign, "paused; nothing more goes out until resumed")
+        return self._act(
+            self.tr("Pause"), campaigns.pause_campaign, "paused; nothing more goes out until resumed"
+        )
 
     def resume(self) -> bool:
-        return self._act("Resume", campaigns.resume_campaign, "resumed")
+        return self._act(self.tr("Resume"), campaigns.resume_campaign, "resumed")
 
     def cancel(self, confirm: bool = True) -> bool:
         row = self.selected_campaign()
@@ -343,9 +358,11 @@ class CampaignsScreen(Screen):
         if (
             confirm
             and QMessageBox.question(
-                self, "Cancel campaign", f"Cancel “{row.name}”? Messages not sent yet will never go."
+                self,
+                self.tr("Cancel campaign"),
+                self.tr("Cancel “{name}”? Messages not sent yet will never go.").format(name=row.name),
             )
             != QMessageBox.StandardButton.Yes
         ):
             return False
-        return self._act("Cancel", campaigns.cancel_campaign, "cancelled; unsent messages withdrawn")
+        return self._act(self.tr("Cancel"), campaigns.cancel_campaign, "cancelled; unsent messages withdrawn")

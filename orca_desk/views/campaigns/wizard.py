@@ -69,9 +69,12 @@ class AudiencePage(QWizardPage):
     def __init__(self, wizard: CampaignWizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Audience")
+        self.setTitle(self.tr("Audience"))
         self.setSubTitle(
-            "Who should hear from us? Opted-out and recently contacted patients are left out automatically."
+            self.tr(
+                "Who should hear from us? Opted-out and recently contacted patients "
+                "are left out automatically."
+            )
         )
         layout = QHBoxLayout(self)
         left = QWidget()
@@ -97,13 +100,13 @@ class AudiencePage(QWizardPage):
     def _build_fields(self) -> None:
         ctx = self.wiz.ctx
         self.name = QLineEdit("Retention check-in")
-        self.use_not_seen = QCheckBox("Not seen for at least")
+        self.use_not_seen = QCheckBox(self.tr("Not seen for at least"))
         self.use_not_seen.setChecked(True)
         self.not_seen = QSpinBox()
         self.not_seen.setRange(1, 3650)
         self.not_seen.setValue(270)
-        self.not_seen.setSuffix(" days")
-        self.no_future = QCheckBox("No future appointment booked")
+        self.not_seen.setSuffix(self.tr(" days"))
+        self.no_future = QCheckBox(self.tr("No future appointment booked"))
         self.no_future.setChecked(True)
         self.stage_boxes = {key: QCheckBox(label) for key, label in STAGES}
         self.stage_boxes["retention"].setChecked(True)
@@ -117,12 +120,12 @@ class AudiencePage(QWizardPage):
         self.recent = QSpinBox()
         self.recent.setRange(0, 365)
         self.recent.setValue(14)
-        self.recent.setSuffix(" days")
+        self.recent.setSuffix(self.tr(" days"))
 
     def _build_criteria(self) -> QFormLayout:
         self._build_fields()
         form = QFormLayout()
-        form.addRow("Campaign name", self.name)
+        form.addRow(self.tr("Campaign name"), self.name)
         seen = QHBoxLayout()
         seen.addWidget(self.use_not_seen)
         seen.addWidget(self.not_seen)
@@ -133,17 +136,17 @@ class AudiencePage(QWizardPage):
         for stage_box in self.stage_boxes.values():
             stages.addWidget(stage_box)
         stages.addStretch(1)
-        form.addRow("Treatment stage", stages)
-        form.addRow("Had a visit of type", self.types)
-        form.addRow("Home location", self.locations)
+        form.addRow(self.tr("Treatment stage"), stages)
+        form.addRow(self.tr("Had a visit of type"), self.types)
+        form.addRow(self.tr("Home location"), self.locations)
         ages = QHBoxLayout()
         ages.addWidget(self.age_min)
-        ages.addWidget(QLabel("to"))
+        ages.addWidget(QLabel(self.tr("to")))
         ages.addWidget(self.age_max)
-        ages.addWidget(QLabel("years"))
+        ages.addWidget(QLabel(self.tr("years")))
         ages.addStretch(1)
-        form.addRow("Age", ages)
-        form.addRow("Skip anyone contacted in the last", self.recent)
+        form.addRow(self.tr("Age"), ages)
+        form.addRow(self.tr("Skip anyone contacted in the last"), self.recent)
         return form
 
     def _build_count(self) -> QVBoxLayout:
@@ -153,10 +156,10 @@ class AudiencePage(QWizardPage):
         self.count.setWordWrap(True)
         self.sample = RowsModel[SampleRow](
             [
-                ("Sample", lambda r: r.name),
-                ("Age", lambda r: r.age or "—"),
-                ("Stage", lambda r: r.stage),
-                ("Last visit", lambda r: r.last_visit),
+                (self.tr("Sample"), lambda r: r.name),
+                (self.tr("Age"), lambda r: r.age or "—"),
+                (self.tr("Stage"), lambda r: r.stage),
+                (self.tr("Last visit"), lambda r: r.last_visit),
             ]
         )
         self.sample_view = table(self.sample, 0)
@@ -233,13 +236,13 @@ class VariantBox(QGroupBox):
         form = QFormLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.template, 1)
-        top.addWidget(QLabel("Split weight"))
+        top.addWidget(QLabel(self.tr("Split weight")))
         top.addWidget(self.weight)
-        form.addRow("Template", top)
-        form.addRow("SMS", self.sms)
+        form.addRow(self.tr("Template"), top)
+        form.addRow(self.tr("SMS"), self.sms)
         form.addRow("", self.sms_counter)
-        form.addRow("Email subject", self.subject)
-        form.addRow("Email", self.email)
+        form.addRow(self.tr("Email subject"), self.subject)
+        form.addRow(self.tr("Email"), self.email)
         self.template.currentIndexChanged.connect(self._on_template)
         if wizard.templates:
             self.template.setCurrentIndex(min(template_index, len(wizard.templates) - 1))
@@ -279,29 +282,31 @@ class MessagePage(QWizardPage):
     def __init__(self, wizard: CampaignWizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Messages")
+        self.setTitle(self.tr("Messages"))
         self.setSubTitle(
-            "Two variants test which message brings families back; the hold-out group gets "
-            "nothing, so the lift is measured against doing nothing."
+            self.tr(
+                "Two variants test which message brings families back; the hold-out group gets "
+                "nothing, so the lift is measured against doing nothing."
+            )
         )
-        self.sms = QCheckBox("SMS")
+        self.sms = QCheckBox(self.tr("SMS"))
         self.sms.setChecked(True)
-        self.email = QCheckBox("Email")
+        self.email = QCheckBox(self.tr("Email"))
         self.email.setChecked(True)
         self.variant_a = VariantBox(wizard, "A", 0)
         self.variant_b = VariantBox(wizard, "B", 1)
-        self.use_b = QCheckBox("Test a second variant (A/B)")
+        self.use_b = QCheckBox(self.tr("Test a second variant (A/B)"))
         self.use_b.setChecked(True)
         self.use_b.toggled.connect(self.variant_b.setEnabled)
         self.holdout = QSpinBox()
         self.holdout.setRange(0, 50)
         self.holdout.setValue(10)
-        self.holdout.setSuffix(" % hold-out (control, gets nothing)")
+        self.holdout.setSuffix(self.tr(" % hold-out (control, gets nothing)"))
         self.problems = QLabel("")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b71c1c;")
         top = QHBoxLayout()
-        top.addWidget(QLabel("Channels:"))
+        top.addWidget(QLabel(self.tr("Channels:")))
         top.addWidget(self.sms)
         top.addWidget(self.email)
         top.addSpacing(20)
@@ -342,10 +347,12 @@ class SchedulePage(QWizardPage):
     def __init__(self, wizard: CampaignWizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Schedule")
+        self.setTitle(self.tr("Schedule"))
         self.setSubTitle(
-            "Messages go out at the send rate from the start; quiet hours and each family's "
-            "contact budget still apply when each one is sent."
+            self.tr(
+                "Messages go out at the send rate from the start; quiet hours and each family's "
+                "contact budget still apply when each one is sent."
+            )
         )
         zone = wizard.zone
         start = wizard.ctx.clock.now().astimezone(zone) + timedelta(hours=1)
@@ -356,15 +363,15 @@ class SchedulePage(QWizardPage):
         self.rate = QSpinBox()
         self.rate.setRange(1, 10_000)
         self.rate.setValue(200)
-        self.rate.setSuffix(" messages / hour")
+        self.rate.setSuffix(self.tr(" messages / hour"))
         self.attribution = QSpinBox()
         self.attribution.setRange(1, 365)
         self.attribution.setValue(30)
-        self.attribution.setSuffix(" days")
+        self.attribution.setSuffix(self.tr(" days"))
         form = QFormLayout(self)
-        form.addRow(f"Start ({zone.key})", self.start)
-        form.addRow("Send rate", self.rate)
-        form.addRow("Count a booking as a result within", self.attribution)
+        form.addRow(self.tr("Start ({key})").format(key=zone.key), self.start)
+        form.addRow(self.tr("Send rate"), self.rate)
+        form.addRow(self.tr("Count a booking as a result within"), self.attribution)
 
     def start_at(self) -> datetime:
         d = self.start.dateTime()
@@ -385,12 +392,12 @@ class ReviewPage(QWizardPage):
     def __init__(self, wizard: CampaignWizard) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Review and launch")
+        self.setTitle(self.tr("Review and launch"))
         self.text = QLabel("")
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.launch_now = QCheckBox("Launch when I click Finish (otherwise save as a draft)")
+        self.launch_now = QCheckBox(self.tr("Launch when I click Finish (otherwise save as a draft)"))
         self.launch_now.setChecked(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
@@ -405,12 +412,26 @@ class ReviewPage(QWizardPage):
         split = " / ".join(f"{v.name} ({v.weight})" for v in d.variants)
         starts = local_time.fmt_datetime(d.start_at, self.wiz.zone, self.wiz.time_fmt)
         self.text.setText(
-            f"<b>{d.name}</b><br>Audience: {d.criteria.describe()} — <b>{reach}</b> patients "
-            f"(about {control} held out as the control group)<br>Channels: {', '.join(d.channels)}<br>"
-            f"Variants: {split}<br>Starts {starts} at "
-            f"{d.send_rate_per_hour}/hour: about {hours:.1f} h of sending<br>Results: bookings within "
-            f"{d.attribution_days} days of each message, against the control group.<br><br>"
-            f"<i>Preview of A (SMS):</i> {campaigns.preview_message(d.variants[0], 'sms')}"
+            self.tr(
+                "<b>{name}</b><br>Audience: {value} — <b>{reach}</b> patients (about "
+                "{control} held out as the control group)<br>Channels: "
+                "{value2}<br>Variants: {split}<br>Starts {starts} at "
+                "{send_rate_per_hour}/hour: about {hours:.1f} h of sending<br>Results: "
+                "bookings within {attribution_days} days of each message, against the "
+                "control group.<br><br><i>Preview of A (SMS):</i> {value3}"
+            ).format(
+                name=d.name,
+                value=d.criteria.describe(),
+                reach=reach,
+                control=control,
+                value2=", ".join(d.channels),
+                split=split,
+                starts=starts,
+                send_rate_per_hour=d.send_rate_per_hour,
+                hours=hours,
+                attribution_days=d.attribution_days,
+                value3=campaigns.preview_message(d.variants[0], "sms"),
+            )
         )
 
 
@@ -420,7 +441,7 @@ class CampaignWizard(QWizard):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("New campaign")
+        self.setWindowTitle(self.tr("New campaign"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.resize(1040, 680)
         tz = ctx.clinic.locations[0].timezone if ctx.clinic.locations else "UTC"
@@ -469,7 +490,7 @@ class CampaignWizard(QWizard):
         return self.ctx.ops.write(
             lambda s: campaigns.start_campaign(s, actor, clinic_id, data, now=now, launch=launch),
             parent=self,
-            title="New campaign",
+            title=self.tr("New campaign"),
             on_done=self._saved,
             on_error=self._refused,
         )
@@ -486,4 +507,4 @@ class CampaignWizard(QWizard):
         else:
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.warning(self, "New campaign", self.error)
+            QMessageBox.warning(self, self.tr("New campaign"), self.error)

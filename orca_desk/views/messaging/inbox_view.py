@@ -81,9 +81,9 @@ class InboxScreen(Screen):
     def _build_conversations(self) -> QWidget:
         """The conversations on the left, with search and Unread only."""
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Find a conversation")
+        self.search.setPlaceholderText(self.tr("Find a conversation"))
         self.search.setClearButtonEnabled(True)
-        self.unread_only = QCheckBox("Unread only")
+        self.unread_only = QCheckBox(self.tr("Unread only"))
         self.conversations: RowsListModel[ConversationRow] = RowsListModel(
             self._conversation_text,
             bold=lambda r: r.unread > 0,
@@ -115,12 +115,12 @@ class InboxScreen(Screen):
 
     def _build_thread(self) -> QWidget:
         """The chosen conversation on the right, and the reply under it."""
-        self.title = QLabel("Choose a conversation")
+        self.title = QLabel(self.tr("Choose a conversation"))
         self.title.setObjectName("conversationTitle")
         self.context_label = QLabel()
         self.context_label.setObjectName("hint")
         self.context_label.setWordWrap(True)
-        self.mark_read_button = QPushButton("Mark read")
+        self.mark_read_button = QPushButton(self.tr("Mark read"))
         self.messages: RowsListModel[ConversationMessage] = RowsListModel(
             self._message_text,
             background=lambda m: (
@@ -169,19 +169,19 @@ class InboxScreen(Screen):
     def _build_compose(self) -> None:
         self.channel_combo = QComboBox()
         self.channel_combo.setAccessibleName(self.tr("Send by"))
-        self.channel_combo.addItem("SMS", "sms")
-        self.channel_combo.addItem("Email", "email")
+        self.channel_combo.addItem(self.tr("SMS"), "sms")
+        self.channel_combo.addItem(self.tr("Email"), "email")
         self.channel_combo.setFixedWidth(100)
         self.subject = QLineEdit()
-        self.subject.setPlaceholderText("Subject (email)")
+        self.subject.setPlaceholderText(self.tr("Subject (email)"))
         self.compose = QPlainTextEdit()
         self.compose.setPlaceholderText(
-            "Write to the family… (quiet hours and consent apply when it is sent)"
+            self.tr("Write to the family… (quiet hours and consent apply when it is sent)")
         )
         self.compose.setMaximumHeight(90)
         self.counter = QLabel()
         self.counter.setObjectName("hint")
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setDefault(True)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
@@ -267,10 +267,12 @@ class InboxScreen(Screen):
         for w in (self.compose, self.send_button, self.channel_combo, self.subject):
             w.setEnabled(enabled)
         if row is None:
-            self.title.setText("Choose a conversation")
+            self.title.setText(self.tr("Choose a conversation"))
             self.context_label.setText(
-                "Replies that no automation understood wait here, with the "
-                "patient and appointment they likely concern."
+                self.tr(
+                    "Replies that no automation understood wait here, with the "
+                    "patient and appointment they likely concern."
+                )
             )
             self.messages.set_rows([])
             self.mark_read_button.setEnabled(False)
@@ -313,8 +315,13 @@ class InboxScreen(Screen):
             return
         info = sms_segments(text)
         self.counter.setText(
-            f"{info.characters} characters · {info.encoding} · {info.segments} "
-            f"segment{'s' if info.segments != 1 else ''}"
+            " · ".join(
+                (
+                    self.tr("%n character(s)", "", info.characters),
+                    info.encoding,
+                    self.tr("%n segment(s)", "", info.segments),
+                )
+            )
         )
 
     # ----- actions ------------------------------------------------------------------------
@@ -327,11 +334,11 @@ class InboxScreen(Screen):
         self.ctx.ops.write(
             lambda s: inbox.mark_conversation_read(s, self.ctx.actor, key, now=now),
             parent=self,
-            title="Mark read",
+            title=self.tr("Mark read"),
             on_done=counted.append,
         )
         count = counted[0] if counted else 0
-        self.sig_status.emit(f"{count} repl{'ies' if count != 1 else 'y'} marked read")
+        self.sig_status.emit(self.tr("%n reply(s) marked read", "", count))
         return count
 
     def send(self) -> int | None:
@@ -356,7 +363,7 @@ class InboxScreen(Screen):
                 policy=messaging_policy(s),
             ),
             parent=self,
-            title="Not sent",
+            title=self.tr("Not sent"),
             on_done=self._sent(sent),
             on_error=self.error_label.setText,
         )
@@ -367,7 +374,7 @@ class InboxScreen(Screen):
             sent.append(message_id)
             self.compose.clear()
             self.subject.clear()
-            self.sig_status.emit("Message queued; it goes out with the next dispatch")
+            self.sig_status.emit(self.tr("Message queued; it goes out with the next dispatch"))
 
         return done
 

@@ -50,7 +50,6 @@ STATUS_COLOURS = {
     "sending": "#2f6fb3",
 }
 PAGE_SIZE = 200
-ALL = "All"
 
 
 def _one_line(text: str, width: int = 90) -> str:
@@ -105,21 +104,21 @@ class OutboxScreen(Screen):
         """Status, channel, purpose and text on one row; the dates on a second."""
         self.status_combo = QComboBox()
         # Item data: the statuses, comma-separated ("" = all).
-        self.status_combo.addItem(ALL, "")
-        self.status_combo.addItem("Waiting (queued or deferred)", "queued,deferred")
-        self.status_combo.addItem("Problems (failed or undeliverable)", "failed,undeliverable")
+        self.status_combo.addItem(self.tr("All"), "")
+        self.status_combo.addItem(self.tr("Waiting (queued or deferred)"), "queued,deferred")
+        self.status_combo.addItem(self.tr("Problems (failed or undeliverable)"), "failed,undeliverable")
         for s in OUTBOX_STATUSES:
             self.status_combo.addItem(s.capitalize(), s)
         self.channel_combo = QComboBox()
-        self.channel_combo.addItem(ALL, None)
+        self.channel_combo.addItem(self.tr("All"), None)
         for c in CHANNELS:
-            self.channel_combo.addItem("SMS" if c == "sms" else "Email", c)
+            self.channel_combo.addItem(self.tr("SMS") if c == "sms" else self.tr("Email"), c)
         self.purpose_combo = QComboBox()
-        self.purpose_combo.addItem(ALL, None)
+        self.purpose_combo.addItem(self.tr("All"), None)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search text, address or patient")
+        self.search.setPlaceholderText(self.tr("Search text, address or patient"))
         self.search.setClearButtonEnabled(True)
-        self.all_dates = QCheckBox("All dates")
+        self.all_dates = QCheckBox(self.tr("All dates"))
         self.all_dates.setChecked(True)
         today = self.ctx.clock.now().astimezone(self.zone).date()
         self.date_from = QDateEdit(QDate(today.year, today.month, today.day).addDays(-7))
@@ -130,13 +129,13 @@ class OutboxScreen(Screen):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
             d.setEnabled(False)
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
 
         filters = QHBoxLayout()
         for label, widget in (
-            ("Status", self.status_combo),
-            ("Channel", self.channel_combo),
-            ("Purpose", self.purpose_combo),
+            (self.tr("Status"), self.status_combo),
+            (self.tr("Channel"), self.channel_combo),
+            (self.tr("Purpose"), self.purpose_combo),
         ):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
@@ -145,7 +144,7 @@ class OutboxScreen(Screen):
         dates = QHBoxLayout()
         dates.addWidget(self.all_dates)
         dates.addWidget(self.date_from)
-        dates.addWidget(QLabel("to"))
+        dates.addWidget(QLabel(self.tr("to")))
         dates.addWidget(self.date_to)
         dates.addStretch(1)
         dates.addWidget(self.refresh_button)
@@ -154,15 +153,15 @@ class OutboxScreen(Screen):
     def _build_table(self) -> None:
         self.model: RowsTableModel[OutboxRow] = RowsTableModel(
             [
-                Column("Created", lambda r: self._when(r.created_at)),
-                Column("Status", lambda r: r.status, lambda r: r.error or r.status),
-                Column("Channel", lambda r: "SMS" if r.channel == "sms" else "Email"),
-                Column("To", lambda r: r.to_address),
-                Column("Patient", lambda r: r.patient_name or "—"),
-                Column("Purpose", lambda r: r.purpose.replace("_", " ")),
-                Column("Tries", lambda r: str(r.attempts)),
-                Column("Next / sent", self._next_or_sent),
-                Column("Message", lambda r: _one_line(r.subject or r.body), lambda r: r.body),
+                Column(self.tr("Created"), lambda r: self._when(r.created_at)),
+                Column(self.tr("Status"), lambda r: r.status, lambda r: r.error or r.status),
+                Column(self.tr("Channel"), lambda r: "SMS" if r.channel == "sms" else "Email"),
+                Column(self.tr("To"), lambda r: r.to_address),
+                Column(self.tr("Patient"), lambda r: r.patient_name or "—"),
+                Column(self.tr("Purpose"), lambda r: r.purpose.replace("_", " ")),
+                Column(self.tr("Tries"), lambda r: str(r.attempts)),
+                Column(self.tr("Next / sent"), self._next_or_sent),
+                Column(self.tr("Message"), lambda r: _one_line(r.subject or r.body), lambda r: r.body),
             ],
             page_size=PAGE_SIZE,
             fetch_page=self._fetch_page,
@@ -187,13 +186,13 @@ class OutboxScreen(Screen):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in enumerate((132, 92, 76, 146, 132, 104, 44, 168)):
-            self.table.setColumnWidth(col, width)
+            self.table.setColumnWidth(col, max(width, header.sectionSizeHint(col)))  # the header whole
 
     def _build_detail(self) -> QWidget:
         """The chosen message: its text, what happened to it, Retry and Cancel."""
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
-        self.detail_title = QLabel("Choose a message to see what it says and what happened to it.")
+        self.detail_title = QLabel(self.tr("Choose a message to see what it says and what happened to it."))
         self.detail_title.setWordWrap(True)
         self.detail_title.setObjectName("detailTitle")
         self.body_view = QPlainTextEdit()
@@ -202,9 +201,9 @@ class OutboxScreen(Screen):
         self.body_view.setMaximumHeight(90)
         self.history_model: RowsTableModel[OutboxEventRow] = RowsTableModel(
             [
-                Column("When", lambda e: self._when(e.at, seconds=True)),
-                Column("Status", lambda e: e.status),
-                Column("What happened", lambda e: e.detail),
+                Column(self.tr("When"), lambda e: self._when(e.at, seconds=True)),
+                Column(self.tr("Status"), lambda e: e.status),
+                Column(self.tr("What happened"), lambda e: e.detail),
             ],
             colour=lambda e: STATUS_COLOURS.get(e.status),
         )
@@ -216,13 +215,15 @@ class OutboxScreen(Screen):
         self.history.setColumnWidth(0, 150)
         self.history.setColumnWidth(1, 100)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.retry_button = QPushButton("Retry")
+        self.retry_button = QPushButton(self.tr("Retry"))
         self.retry_button.setToolTip(
-            "Queue a failed, undeliverable or cancelled message again "
-            "(quiet hours, consent and budgets are checked when it is sent)"
+            self.tr(
+                "Queue a failed, undeliverable or cancelled message again "
+                "(quiet hours, consent and budgets are checked when it is sent)"
+            )
         )
-        self.cancel_button = QPushButton("Cancel message")
-        self.cancel_button.setToolTip("Stop a queued or deferred message from going out")
+        self.cancel_button = QPushButton(self.tr("Cancel message"))
+        self.cancel_button.setToolTip(self.tr("Stop a queued or deferred message from going out"))
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
@@ -237,7 +238,7 @@ class OutboxScreen(Screen):
         dl.addLayout(head)
         dl.addWidget(self.error_label)
         dl.addWidget(self.body_view)
-        history_label = QLabel("History")
+        history_label = QLabel(self.tr("History"))
         history_label.setObjectName("sectionTitle")
         dl.addWidget(history_label)
         dl.addWidget(self.history, 1)
@@ -265,7 +266,7 @@ class OutboxScreen(Screen):
         if r.sent_at is not None:
             return self._when(r.sent_at)
         if r.status in ("queued", "deferred"):
-            return "next " + self._when(r.next_attempt_at)
+            return self.tr("next {0}").format(self._when(r.next_attempt_at))
         return ""
 
     def _fetch_page(self, offset: int, limit: int) -> list[OutboxRow]:
@@ -323,8 +324,12 @@ class OutboxScreen(Screen):
         self._total = total
         shown = self.model.rowCount()
         self.count_label.setText(
-            f"{self._total} message{'s' if self._total != 1 else ''}"
-            + (f" · showing the newest {shown}, scroll for more" if shown < self._total else "")
+            self.tr("%n message(s)", "", self._total)
+            + (
+                self.tr(" · showing the newest {shown}, scroll for more").format(shown=shown)
+                if shown < self._total
+                else ""
+            )
         )
 
     def refresh(self) -> None:
@@ -341,7 +346,7 @@ class OutboxScreen(Screen):
         current = self.purpose_combo.currentData()
         self.purpose_combo.blockSignals(True)
         self.purpose_combo.clear()
-        self.purpose_combo.addItem(ALL, None)
+        self.purpose_combo.addItem(self.tr("All"), None)
         for p in purposes:
             self.purpose_combo.addItem(p.replace("_", " "), p)
         index = self.purpose_combo.findData(current)
@@ -372,7 +377,9 @@ class OutboxScreen(Screen):
     def _show_detail(self, row: OutboxRow | None) -> None:
         self.error_label.clear()
         if row is None:
-            self.detail_title.setText("Choose a message to see what it says and what happened to it.")
+            self.detail_title.setText(
+                self.tr("Choose a message to see what it says and what happened to it.")
+            )
             self.body_view.clear()
             self.history_model.set_rows([])
             self.retry_button.setEnabled(False)
@@ -390,7 +397,7 @@ class OutboxScreen(Screen):
             background=False,
         )
         if row.error:
-            self.error_label.setText(f"Last error: {row.error}")
+            self.error_label.setText(self.tr("Last error: {error}").format(error=row.error))
         self.retry_button.setEnabled(row.status in outbox.RETRYABLE)
         self.cancel_button.setEnabled(row.status in outbox.PENDING)
 
@@ -416,9 +423,11 @@ class OutboxScreen(Screen):
         self.ctx.ops.write(
             work,
             parent=self,
-            title="Retry" if what == "retry" else "Cancel",
+            title=self.tr("Retry") if what == "retry" else self.tr("Cancel"),
             on_error=self.error_label.setText,
             on_done=lambda _none: self.sig_status.emit(
-                f"Message #{row.id} {'queued again' if what == 'retry' else 'cancelled'}"
+                self.tr("Message #{id} queued again").format(id=row.id)
+                if what == "retry"
+                else self.tr("Message #{id} cancelled").format(id=row.id)
             ),
         )

@@ -31,6 +31,7 @@ from orca_desk.services import local_time
 from orca_desk.services.patient_card import ALERT_KINDS, LANGUAGES, PatientCard
 from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.rows_table import empty_state
 from orca_desk.views.patients.patient_dialog import CONSENT_SOURCES, RELATIONS
 
@@ -322,7 +323,7 @@ class PatientCardTabs(QDialog):
                 return self.tr("not agreed") + (f" ({address})" if address else "")
             text = self.tr("agreed")
             if hasattr(at, "astimezone"):
-                text += f" {at.astimezone(zone):%-d %b %Y}"
+                text += " " + fmt_day(at.astimezone(zone).date(), SHORT)
             if source:
                 text += f" ({source})"
             return text + (self.tr(" for {0}").format(address) if address else "")
@@ -353,7 +354,9 @@ class PatientCardTabs(QDialog):
     def _show_alerts(self, card: PatientCard, zone: ZoneInfo) -> None:
         self.alert_list.clear()
         for a in card.alerts:
-            item = QListWidgetItem(f"{a.label}   — {a.created_by}, {a.created_at.astimezone(zone):%-d %b %Y}")
+            item = QListWidgetItem(
+                f"{a.label}   — {a.created_by}, {fmt_day(a.created_at.astimezone(zone).date(), SHORT)}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             self.alert_list.addItem(item)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import NewPatient
 
 CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
@@ -36,7 +37,7 @@ class NewPatientDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.patient_id: int | None = None
-        self.setWindowTitle("New patient")
+        self.setWindowTitle(self.tr("New patient"))
         self.setMinimumWidth(480)
         first, last = split_name(name_hint)
         self._acknowledged: PatientInput | None = None  # the input whose likely duplicates were shown
@@ -45,11 +46,11 @@ class NewPatientDialog(QDialog):
         self.dob = QDateEdit()
         self.dob.setCalendarPopup(True)
         self.dob.setDisplayFormat("yyyy-MM-dd")
-        self.dob.setSpecialValueText("unknown")
+        self.dob.setSpecialValueText(self.tr("unknown"))
         self.dob.setMinimumDate(QDate(1900, 1, 1))
         self.dob.setDate(self.dob.minimumDate())
         self.phone = QLineEdit()
-        self.phone.setPlaceholderText("patient's own mobile (adults)")
+        self.phone.setPlaceholderText(self.tr("patient's own mobile (adults)"))
         self.email = QLineEdit()
         self.channel = QComboBox()
         for label, key in (("Text message", "sms"), ("Email", "email"), ("Phone call", "phone")):
@@ -59,11 +60,11 @@ class NewPatientDialog(QDialog):
         self.guardian_relation.addItems(RELATIONS)
         self.guardian_phone = QLineEdit()
         self.guardian_email = QLineEdit()
-        self.sms_consent = QCheckBox("Agreed to receive text messages")
+        self.sms_consent = QCheckBox(self.tr("Agreed to receive text messages"))
         self.consent_source = QComboBox()
         self.consent_source.setEditable(True)
         self.consent_source.addItems(CONSENT_SOURCES)
-        self.email_consent = QCheckBox("Agreed to receive email")
+        self.email_consent = QCheckBox(self.tr("Agreed to receive email"))
         self.location = QComboBox()
         for loc in ctx.clinic.locations:
             self.location.addItem(loc.name, loc.id)
@@ -72,23 +73,23 @@ class NewPatientDialog(QDialog):
         self.error.setWordWrap(True)
 
         patient = QFormLayout()
-        patient.addRow("First name", self.first_name)
-        patient.addRow("Last name", self.last_name)
-        patient.addRow("Date of birth", self.dob)
-        patient.addRow("Mobile", self.phone)
-        patient.addRow("Email", self.email)
-        patient.addRow("Home location", self.location)
-        guardian_box = QGroupBox("Responsible party (receives the messages)")
+        patient.addRow(self.tr("First name"), self.first_name)
+        patient.addRow(self.tr("Last name"), self.last_name)
+        patient.addRow(self.tr("Date of birth"), self.dob)
+        patient.addRow(self.tr("Mobile"), self.phone)
+        patient.addRow(self.tr("Email"), self.email)
+        patient.addRow(self.tr("Home location"), self.location)
+        guardian_box = QGroupBox(self.tr("Responsible party (receives the messages)"))
         guardian = QFormLayout(guardian_box)
-        guardian.addRow("Name", self.guardian_name)
-        guardian.addRow("Relation", self.guardian_relation)
-        guardian.addRow("Mobile", self.guardian_phone)
-        guardian.addRow("Email", self.guardian_email)
-        consent_box = QGroupBox("Contact")
+        guardian.addRow(self.tr("Name"), self.guardian_name)
+        guardian.addRow(self.tr("Relation"), self.guardian_relation)
+        guardian.addRow(self.tr("Mobile"), self.guardian_phone)
+        guardian.addRow(self.tr("Email"), self.guardian_email)
+        consent_box = QGroupBox(self.tr("Contact"))
         consent = QFormLayout(consent_box)
-        consent.addRow("Preferred", self.channel)
+        consent.addRow(self.tr("Preferred"), self.channel)
         consent.addRow(self.sms_consent)
-        consent.addRow("Consent given by", self.consent_source)
+        consent.addRow(self.tr("Consent given by"), self.consent_source)
         consent.addRow(self.email_consent)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -151,13 +152,19 @@ class NewPatientDialog(QDialog):
                 self._acknowledged = data
                 names = "; ".join(
                     f"{d.name}"
-                    + (f", born {d.date_of_birth:%-d %b %Y}" if d.date_of_birth else "")
+                    + (
+                        self.tr(", born {day}").format(day=fmt_day(d.date_of_birth, SHORT))
+                        if d.date_of_birth
+                        else ""
+                    )
                     + (f", {d.contact_phone}" if d.contact_phone else "")
                     for d in duplicates[:3]
                 )
                 self.error.setText(
-                    f"This may be a patient you already have: {names}. Find them with Ctrl+F instead, "
-                    "or press Save again to create a new patient."
+                    self.tr(
+                        "This may be a patient you already have: {names}. Find them with "
+                        "Ctrl+F instead, or press Save again to create a new patient."
+                    ).format(names=names)
                 )
                 return
 

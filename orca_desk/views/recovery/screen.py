@@ -25,6 +25,7 @@ from orca_desk.services import at_risk, local_time, recovery
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import DAY_MONTH, SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
 from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
@@ -64,47 +65,51 @@ class RecoveryScreen(Screen):
         self.time_fmt = ctx.time_style()
         self.cases = RowsModel[CaseRow](
             [
-                ("Risk", lambda r: f"{r.risk.score} {r.risk.level}"),
-                ("Patient", lambda r: r.patient_name),
-                ("Cause", lambda r: r.cause_label),
-                ("Missed visit", lambda r: r.missed_text),
-                ("Status", lambda r: r.status),
-                ("Next step", lambda r: r.next_step_label),
-                ("Due", lambda r: self._when(r.next_step_at)),
+                (self.tr("Risk"), lambda r: f"{r.risk.score} {r.risk.level}"),
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Cause"), lambda r: r.cause_label),
+                (self.tr("Missed visit"), lambda r: r.missed_text),
+                (self.tr("Status"), lambda r: r.status),
+                (self.tr("Next step"), lambda r: r.next_step_label),
+                (self.tr("Due"), lambda r: self._when(r.next_step_at)),
             ],
             tooltip=lambda r: r.risk.explain(),
         )
         self.history = RowsModel[HistoryRow](
             [
-                ("When", lambda h: self._when(h.at)),
-                ("What", lambda h: h.event.replace("_", " ")),
-                ("Detail", lambda h: h.detail),
-                ("By", lambda h: h.by),
+                (self.tr("When"), lambda h: self._when(h.at)),
+                (self.tr("What"), lambda h: h.event.replace("_", " ")),
+                (self.tr("Detail"), lambda h: h.detail),
+                (self.tr("By"), lambda h: h.by),
             ],
             tooltip=lambda h: h.detail,
         )
         self.risky = RowsModel[at_risk.AtRiskRow](
             [
-                ("Score", lambda r: r.score),
-                ("Level", lambda r: r.level),
-                ("Patient", lambda r: r.name),
-                ("Stage", lambda r: r.stage),
+                (self.tr("Score"), lambda r: r.score),
+                (self.tr("Level"), lambda r: r.level),
+                (self.tr("Patient"), lambda r: r.name),
+                (self.tr("Stage"), lambda r: r.stage),
                 (
-                    "Last visit",
-                    lambda r: f"{r.last_visit.astimezone(self.zone):%d %b %Y}" if r.last_visit else "never",
+                    self.tr("Last visit"),
+                    lambda r: (
+                        fmt_day(r.last_visit.astimezone(self.zone).date(), SHORT)
+                        if r.last_visit
+                        else self.tr("never")
+                    ),
                 ),
-                ("Why", lambda r: "; ".join(f"+{f.points} {f.why}" for f in r.factors)),
+                (self.tr("Why"), lambda r: "; ".join(f"+{f.points} {f.why}" for f in r.factors)),
             ],
             tooltip=lambda r: "\n".join(f"+{f.points} {f.factor}: {f.why}" for f in r.factors),
         )
         self.groups = RowsModel[tuple[str, GroupMetrics]](
             [
-                ("By", lambda r: r[0]),
-                ("Name", lambda r: r[1].name),
-                ("Cases", lambda r: r[1].cases),
-                ("Re-booked", lambda r: f"{r[1].rescheduled} ({r[1].rate:.0%})"),
-                ("Lost", lambda r: r[1].lost),
-                ("Median time to rebook", lambda r: _days(r[1].median_days_to_rebook)),
+                (self.tr("By"), lambda r: r[0]),
+                (self.tr("Name"), lambda r: r[1].name),
+                (self.tr("Cases"), lambda r: r[1].cases),
+                (self.tr("Re-booked"), lambda r: f"{r[1].rescheduled} ({r[1].rate:.0%})"),
+                (self.tr("Lost"), lambda r: r[1].lost),
+                (self.tr("Median time to rebook"), lambda r: _days(r[1].median_days_to_rebook)),
             ]
         )
         self.loading = False
@@ -122,19 +127,19 @@ class RecoveryScreen(Screen):
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.headline = QLabel("Loading the open cases…")
+        self.headline = QLabel(self.tr("Loading the open cases…"))
         self.headline.setWordWrap(True)
         self.headline.setStyleSheet("padding: 2px 0 6px 0;")
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._cases_tab(), "Open cases")
+        self.tabs.addTab(self._cases_tab(), self.tr("Open cases"))
         # The other tabs are filled when first shown: most visits to this screen are for the cases.
         self.risk_tab = self._lazy_page(self._risk_tab)
-        self.tabs.addTab(self.risk_tab, "At risk")
+        self.tabs.addTab(self.risk_tab, self.tr("At risk"))
         self.metrics_tab = self._lazy_page(self._metrics_tab)
-        self.tabs.addTab(self.metrics_tab, "Metrics")
+        self.tabs.addTab(self.metrics_tab, self.tr("Metrics"))
         self.sequence = SequenceEditor(self.ctx)
         self.sequence.sig_status.connect(self.sig_status.emit)
-        self.tabs.addTab(self.sequence, "Sequence")
+        self.tabs.addTab(self.sequence, self.tr("Sequence"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.headline)
@@ -158,7 +163,9 @@ class RecoveryScreen(Screen):
         self.cases_view = table(
             self.cases,
             5,
-            empty=("No open cases. A no-show or a late cancellation opens one here, with its follow-up."),
+            empty=self.tr(
+                "No open cases. A no-show or a late cancellation opens one here, with its follow-up."
+            ),
         )
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
         self.btn_export_cases = export_button(
@@ -168,7 +175,7 @@ class RecoveryScreen(Screen):
         lv = QVBoxLayout(top)
         lv.setContentsMargins(0, 0, 0, 6)
         head = QHBoxLayout()
-        head.addWidget(_title("Open cases — most at risk first"))
+        head.addWidget(_title(self.tr("Open cases — most at risk first")))
         head.addStretch(1)
         head.addWidget(self.btn_export_cases)
         lv.addLayout(head)
@@ -185,22 +192,22 @@ class RecoveryScreen(Screen):
         self.history_view = table(
             self.history,
             2,
-            empty=(
+            empty=self.tr(
                 "Select a case to see its calls and messages; new cases open after a no-show or late cancel."
             ),
         )
-        self.detail = QLabel("Select a case to see who to call and why.")
+        self.detail = QLabel(self.tr("Select a case to see who to call and why."))
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.btn_call = QPushButton("Log call outcome…")
-        self.btn_lost = QPushButton("Close as lost…")
+        self.btn_call = QPushButton(self.tr("Log call outcome…"))
+        self.btn_lost = QPushButton(self.tr("Close as lost…"))
         self.btn_call.clicked.connect(lambda: self.log_call())
         self.btn_lost.clicked.connect(lambda: self.close_lost())
         case = QWidget()
         cv = QVBoxLayout(case)
         cv.setContentsMargins(0, 6, 6, 0)
-        cv.addWidget(_title("Case"))
+        cv.addWidget(_title(self.tr("Case")))
         cv.addWidget(self.detail, 1)
         row = QHBoxLayout()
         row.addWidget(self.btn_call)
@@ -210,7 +217,7 @@ class RecoveryScreen(Screen):
         history = QWidget()
         hv = QVBoxLayout(history)
         hv.setContentsMargins(6, 6, 0, 0)
-        hv.addWidget(_title("History"))
+        hv.addWidget(_title(self.tr("History")))
         hv.addWidget(self.history_view, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(case)
@@ -223,9 +230,11 @@ class RecoveryScreen(Screen):
         self.risky_empty = empty_state(self.risky_view, NO_RISK)
         v.setContentsMargins(9, 9, 9, 9)
         note = QLabel(
-            "Active patients scoring 25 or more. The score adds no-shows, late cancellations, "
-            "unconfirmed visits and time since the last visit against the expected interval of "
-            "their treatment stage; hover a row for the breakdown."
+            self.tr(
+                "Active patients scoring 25 or more. The score adds no-shows, late cancellations, "
+                "unconfirmed visits and time since the last visit against the expected interval of "
+                "their treatment stage; hover a row for the breakdown."
+            )
         )
         note.setWordWrap(True)
         self.btn_export_risky = export_button(
@@ -247,14 +256,16 @@ class RecoveryScreen(Screen):
             v.addWidget(no_analytics_page())
             return
         self.chart = QChart()
-        self.chart.setTitle(f"Recovery cases by week (last {METRICS_DAYS} days)")
+        self.chart.setTitle(
+            self.tr("Recovery cases by week (last {METRICS_DAYS} days)").format(METRICS_DAYS=METRICS_DAYS)
+        )
         self.chart_view = chart_view(self.chart)
         self.metrics_text = QLabel("")
         self.metrics_text.setWordWrap(True)
         self.groups_view = table(
             self.groups,
             1,
-            empty=(
+            empty=self.tr(
                 "No cases yet: a no-show or late cancellation opens one, "
                 "counted here by provider and location."
             ),
@@ -263,7 +274,7 @@ class RecoveryScreen(Screen):
             analytics_page(
                 self.metrics_text,
                 self.chart_view,
-                "By provider, location, visit type and cause",
+                self.tr("By provider, location, visit type and cause"),
                 self.groups_view,
             )
         )
@@ -305,7 +316,7 @@ class RecoveryScreen(Screen):
         self._risk_stale = False
         self.loading = True
         if not self.risky.rows:
-            self.risky_empty.setText("Scoring the active patients…")
+            self.risky_empty.setText(self.tr("Scoring the active patients…"))
         # A newer load replaces one still running: only the latest list is shown.
         self.risk_loader.start(
             partial(at_risk.load_at_risk_list, self.ctx.db, now=self.ctx.clock.now(), limit=200)
@@ -320,7 +331,9 @@ class RecoveryScreen(Screen):
             self._show_metrics(metrics)
         else:  # the working figures only: no recovery rate without the analytics permission
             due = sum(1 for c in cases if c.next_step_at and c.next_step_at <= now)
-            self.headline.setText(f"<b>{len(cases)}</b> open cases ({due} with a step due)")
+            self.headline.setText(
+                self.tr("<b>{count}</b> open cases ({due} with a step due)").format(count=len(cases), due=due)
+            )
         ids = [c.id for c in cases]
         if chosen is not None and chosen.id in ids:
             self.cases_view.selectRow(ids.index(chosen.id))
@@ -337,7 +350,7 @@ class RecoveryScreen(Screen):
     def _risky_failed(self, exc: object) -> None:
         self.loading = False
         self.risky.set_rows([])
-        self.risky_empty.setText(f"The at-risk list could not be loaded: {exc}")
+        self.risky_empty.setText(self.tr("The at-risk list could not be loaded: {exc}").format(exc=exc))
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until pending background loads have been shown (the screenshot, tests)."""
@@ -347,9 +360,17 @@ class RecoveryScreen(Screen):
     def _show_metrics(self, m: RecoveryMetrics) -> None:
         due = sum(1 for c in self.cases.rows if c.next_step_at and c.next_step_at <= self.ctx.clock.now())
         self.headline.setText(
-            f"<b>{m.open + m.contacted}</b> open cases ({due} with a step due) · recovery rate "
-            f"<b>{m.recovery_rate:.0%}</b> over {METRICS_DAYS} days · median time to rebook "
-            f"<b>{_days(m.median_days_to_rebook)}</b>"
+            self.tr(
+                "<b>{value}</b> open cases ({due} with a step due) · recovery rate "
+                "<b>{recovery_rate:.0%}</b> over {METRICS_DAYS} days · median time to "
+                "rebook <b>{value2}</b>"
+            ).format(
+                value=m.open + m.contacted,
+                due=due,
+                recovery_rate=m.recovery_rate,
+                METRICS_DAYS=METRICS_DAYS,
+                value2=_days(m.median_days_to_rebook),
+            )
         )
         self._metrics = m
         if self.metrics_tab not in self._unfilled:
@@ -366,17 +387,27 @@ class RecoveryScreen(Screen):
         from orca_desk.ui.charts import show_count_bars
 
         self.metrics_text.setText(
-            f"{m.cases} cases opened: <b>{m.rescheduled}</b> re-booked, {m.lost} lost, {m.open} open, "
-            f"{m.contacted} contacted, {m.closed} closed (visit restored or nothing to recover)."
+            self.tr(
+                "{cases} cases opened: <b>{rescheduled}</b> re-booked, {lost} lost, "
+                "{open} open, {contacted} contacted, {closed} closed (visit restored "
+                "or nothing to recover)."
+            ).format(
+                cases=m.cases,
+                rescheduled=m.rescheduled,
+                lost=m.lost,
+                open=m.open,
+                contacted=m.contacted,
+                closed=m.closed,
+            )
         )
         show_count_bars(
             self.chart,
-            [f"{w.week_start:%d %b}" for w in m.weeks],
+            [fmt_day(w.week_start, DAY_MONTH) for w in m.weeks],
             [
                 ("Cases opened", "#7aa7e0", [w.opened for w in m.weeks]),
                 ("Re-booked", "#2e9e62", [w.rescheduled for w in m.weeks]),
             ],
-            empty="no cases yet",
+            empty=self.tr("no cases yet"),
         )
 
     def selected_case(self) -> CaseRow | None:
@@ -387,7 +418,7 @@ class RecoveryScreen(Screen):
         self.btn_call.setEnabled(c is not None)
         self.btn_lost.setEnabled(c is not None)
         if c is None:
-            self.detail.setText("No open cases: every missed visit has been followed up.")
+            self.detail.setText(self.tr("No open cases: every missed visit has been followed up."))
             self.history.set_rows([])
             return
         colour = LEVEL_COLOURS[c.risk.level]
@@ -396,11 +427,28 @@ class RecoveryScreen(Screen):
             or "<li>No risk factors.</li>"
         )
         self.detail.setText(
-            f"<b>{c.patient_name}</b> — {c.cause_label} of the {c.type_name.lower()} on {c.missed_text} "
-            f"with {c.provider} at {c.location}<br>Call <b>{c.responsible}</b> {c.phone}<br>"
-            f"Next: <b>{c.next_step_label or '—'}</b> {self._when(c.next_step_at)}<br>"
-            f"At-risk score <b style='color:{colour}'>{c.risk.score} ({c.risk.level})</b>:"
-            f"<ul style='margin:2px 0 0 -20px'>{factors}</ul>"
+            self.tr(
+                "<b>{patient_name}</b> — {cause_label} of the {value} on {missed_text} "
+                "with {provider} at {location}<br>Call <b>{responsible}</b> "
+                "{phone}<br>Next: <b>{value2}</b> {value3}<br>At-risk score <b "
+                "style='color:{colour}'>{score} ({level})</b>:<ul style='margin:2px 0 "
+                "0 -20px'>{factors}</ul>"
+            ).format(
+                patient_name=c.patient_name,
+                cause_label=c.cause_label,
+                value=c.type_name.lower(),
+                missed_text=c.missed_text,
+                provider=c.provider,
+                location=c.location,
+                responsible=c.responsible,
+                phone=c.phone,
+                value2=c.next_step_label or "—",
+                value3=self._when(c.next_step_at),
+                colour=colour,
+                score=c.risk.score,
+                level=c.risk.level,
+                factors=factors,
+            )
         )
         self.history.set_rows(list(reversed(c.history)))
 
@@ -412,13 +460,18 @@ class RecoveryScreen(Screen):
         if outcome is None:
             labels = list(recovery.CALL_OUTCOMES.values())
             label, ok = QInputDialog.getItem(
-                self, "Log call outcome", f"How did the call to {c.responsible} go?", labels, 0, False
+                self,
+                self.tr("Log call outcome"),
+                self.tr("How did the call to {responsible} go?").format(responsible=c.responsible),
+                labels,
+                0,
+                False,
             )
             if not ok:
                 return False
             outcome = next(k for k, v in recovery.CALL_OUTCOMES.items() if v == label)
         return self._act(
-            "Log call outcome",
+            self.tr("Log call outcome"),
             lambda s: recovery.log_call_outcome(
                 s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note
             ),
@@ -431,12 +484,14 @@ class RecoveryScreen(Screen):
             return False
         if reason is None:
             reason, ok = QInputDialog.getText(
-                self, "Close as lost", f"Why is {c.patient_name} not coming back?"
+                self,
+                self.tr("Close as lost"),
+                self.tr("Why is {patient_name} not coming back?").format(patient_name=c.patient_name),
             )
             if not ok:
                 return False
         return self._act(
-            "Close as lost",
+            self.tr("Close as lost"),
             lambda s: recovery.close_case(
                 s, self.ctx.actor, c.id, now=self.ctx.clock.now(), status="lost", reason=reason or ""
             ),

@@ -6,7 +6,14 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,7 +40,14 @@ from orca_desk.ui.sms_counter import segment_summary
 
 Index = QModelIndex | QPersistentModelIndex
 COL_DAYS, COL_HOURS, COL_ACTION, COL_TEMPLATE, COL_LATEST, COL_DESCRIPTION = range(6)
-HEADERS = ("Days after", "+ hours", "Action", "Message template", "Not after", "Description")
+HEADERS = (
+    QT_TRANSLATE_NOOP("StepsModel", "Days after"),
+    QT_TRANSLATE_NOOP("StepsModel", "+ hours"),
+    QT_TRANSLATE_NOOP("StepsModel", "Action"),
+    QT_TRANSLATE_NOOP("StepsModel", "Message template"),
+    QT_TRANSLATE_NOOP("StepsModel", "Not after"),
+    QT_TRANSLATE_NOOP("StepsModel", "Description"),
+)
 ACTIONS = tuple(ACTION_LABELS)  # sms, email, call
 NEW_STEP = StepInput("email", 7 * DAY)
 
@@ -88,7 +102,9 @@ class StepsModel(QAbstractTableModel):
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return HEADERS[section] if orientation == Qt.Orientation.Horizontal else f"Step {section + 1}"
+        if orientation == Qt.Orientation.Horizontal:
+            return self.tr(str(HEADERS[section]))
+        return self.tr("Step {n}").format(n=section + 1)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -114,24 +130,23 @@ class StepsModel(QAbstractTableModel):
             }.get(col)
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_DAYS:
-                return "same day" if days == 0 else f"{days} day{'s' if abs(days) != 1 else ''}"
+                return self.tr("same day") if days == 0 else self.tr("%n day(s)", "", days)
             if col == COL_HOURS:
                 return "" if rest == 0 else f"{rest // 60 if rest >= 0 else -(-rest // 60)} h"
             if col == COL_ACTION:
                 return ACTION_LABELS.get(st.action, st.action)
             if col == COL_TEMPLATE:
                 if st.action == "call":
-                    return "— (a task on the staff list)"
+                    return self.tr("— (a task on the staff list)")
                 own = st.template_key == RECOVERY_TEMPLATE
-                return "recovery (the cause's own)" if own else st.template_key
+                return self.tr("recovery (the cause's own)") if own else st.template_key
             if col == COL_LATEST:
                 return latest_text(st.latest_local_minute, self.time_style) or "—"
             return self.describe(st, self.time_style)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_LATEST:
-            return (
-                "Skip the step once this local time has passed on the day it falls due "
-                f"(e.g. {local_time.fmt_minute(21 * 60, self.time_style)})."
-            )
+            return self.tr(
+                "Skip the step once this local time has passed on the day it falls due (e.g. {example})."
+            ).format(example=local_time.fmt_minute(21 * 60, self.time_style))
         return None
 
     @staticmethod
@@ -267,8 +282,10 @@ class SequenceEditor(QWidget):
 
     def _build(self) -> None:
         intro = QLabel(
-            "What happens after a missed visit, in order. Each step runs its delay after the case "
-            "opened; a booking stops the sequence. Open cases keep their place when you save."
+            self.tr(
+                "What happens after a missed visit, in order. Each step runs its delay after the case "
+                "opened; a booking stops the sequence. Open cases keep their place when you save."
+            )
         )
         intro.setWordWrap(True)
         v = QVBoxLayout(self)
@@ -311,10 +328,10 @@ class SequenceEditor(QWidget):
         return self.view
 
     def _build_row_buttons(self) -> QHBoxLayout:
-        self.btn_add = QPushButton("Add step")
-        self.btn_remove = QPushButton("Remove")
-        self.btn_up = QPushButton("Move up")
-        self.btn_down = QPushButton("Move down")
+        self.btn_add = QPushButton(self.tr("Add step"))
+        self.btn_remove = QPushButton(self.tr("Remove"))
+        self.btn_up = QPushButton(self.tr("Move up"))
+        self.btn_down = QPushButton(self.tr("Move down"))
         self.btn_add.clicked.connect(lambda: self.add_step())
         self.btn_remove.clicked.connect(lambda: self.remove_step())
         self.btn_up.clicked.connect(lambda: self.move_step(-1))
@@ -331,16 +348,16 @@ class SequenceEditor(QWidget):
         }
         self.lost_after = QSpinBox()
         self.lost_after.setRange(0, 999)
-        self.lost_after.setSuffix(" days")
+        self.lost_after.setSuffix(self.tr(" days"))
         options = QHBoxLayout()
-        options.addWidget(QLabel("A case starts after a"))
+        options.addWidget(QLabel(self.tr("A case starts after a")))
         for box in self.cause_boxes.values():
             box.toggled.connect(self._on_changed)
             options.addWidget(box)
         options.addSpacing(24)
-        options.addWidget(QLabel("Lost when not booked"))
+        options.addWidget(QLabel(self.tr("Lost when not booked")))
         options.addWidget(self.lost_after)
-        options.addWidget(QLabel("after the last step"))
+        options.addWidget(QLabel(self.tr("after the last step")))
         options.addStretch(1)
         self.lost_after.valueChanged.connect(self._on_changed)
         return options
@@ -353,8 +370,8 @@ class SequenceEditor(QWidget):
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.saved_text = QLabel("")
         self.saved_text.setStyleSheet("color: palette(mid);")
-        self.btn_revert = QPushButton("Revert")
-        self.btn_save = QPushButton("Save sequence")
+        self.btn_revert = QPushButton(self.tr("Revert"))
+        self.btn_save = QPushButton(self.tr("Save sequence"))
         self.btn_save.setDefault(True)
         self.btn_revert.clicked.connect(lambda: self.load())
         self.btn_save.clicked.connect(lambda: self.save())
@@ -371,9 +388,9 @@ class SequenceEditor(QWidget):
     def _build_preview(self) -> None:
         # The selected step's message with sample values and, for a text, its count (the
         # wording itself is edited in Settings → Message templates).
-        self.message_title = QLabel("Message")
+        self.message_title = QLabel(self.tr("Message"))
         self.message_title.setObjectName("sectionTitle")
-        self.message_preview = QLabel("Select a step to see its message.")
+        self.message_preview = QLabel(self.tr("Select a step to see its message."))
         self.message_preview.setObjectName("recoveryMessagePreview")
         self.message_preview.setWordWrap(True)
         self.message_preview.setTextFormat(Qt.TextFormat.RichText)
@@ -416,9 +433,11 @@ class SequenceEditor(QWidget):
         self.problems.setText("")
         self.problems.hide()
         self.saved_text.setText(
-            f"Last saved {local_time.fmt_datetime(shown.updated_at, self.zone, self.ctx.time_style())}"
+            self.tr("Last saved {value}").format(
+                value=local_time.fmt_datetime(shown.updated_at, self.zone, self.ctx.time_style())
+            )
             if shown.saved and shown.updated_at
-            else "The default sequence (never changed)."
+            else self.tr("The default sequence (never changed).")
         )
         self.loaded, self.dirty = True, False
         self.btn_save.setEnabled(True)
@@ -426,7 +445,7 @@ class SequenceEditor(QWidget):
 
     def _on_changed(self, *_args: object) -> None:
         self.dirty = True
-        self.saved_text.setText("Unsaved changes.")
+        self.saved_text.setText(self.tr("Unsaved changes."))
 
     def cause_kinds(self) -> tuple[str, ...]:
         return tuple(k for k, box in self.cause_boxes.items() if box.isChecked())
@@ -446,17 +465,17 @@ class SequenceEditor(QWidget):
                 lost_after_days=lost_after,
             ),
             parent=self,
-            title="Recovery sequence",
+            title=self.tr("Recovery sequence"),
             on_done=self._saved,
             on_error=self._refused,
         )
 
     def _saved(self, _result: object) -> None:
         self.load()
-        self.sig_status.emit("Recovery sequence saved")
+        self.sig_status.emit(self.tr("Recovery sequence saved"))
 
     def _refused(self, message: str) -> None:
-        self.problems.setText("Not saved. " + message)
+        self.problems.setText(self.tr("Not saved. ") + message)
         self.problems.show()
 
     def show_message(self) -> str:

@@ -21,23 +21,37 @@ class AnalyticsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.chart = QChart()
-        self.chart.setTitle("Which step gets the answer (last 90 days)")
+        self.chart.setTitle(self.tr("Which step gets the answer (last 90 days)"))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.view = chart_view(self.chart, min_height=240)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(
-            ["Sequence", "Step", "Sent", "Delivered", "Answers", "Confirmed", "Share of answers"]
+            [
+                self.tr("Sequence"),
+                self.tr("Step"),
+                self.tr("Sent"),
+                self.tr("Delivered"),
+                self.tr("Answers"),
+                self.tr("Confirmed"),
+                self.tr("Share of answers"),
+            ]
         )
         empty_state(
             self.table,
-            "No reminders sent in the last 90 days: the sequences above send them before booked visits.",
+            self.tr(
+                "No reminders sent in the last 90 days: the sequences above send them before booked visits."
+            ),
         )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.rates = QTableWidget(0, 4)
-        self.rates.setHorizontalHeaderLabels(["By type / location", "Asked", "Confirmed", "Rate"])
-        empty_state(self.rates, "No confirmations asked yet: a reminder asking for a YES counts here.")
+        self.rates.setHorizontalHeaderLabels(
+            [self.tr("By type / location"), self.tr("Asked"), self.tr("Confirmed"), self.tr("Rate")]
+        )
+        empty_state(
+            self.rates, self.tr("No confirmations asked yet: a reminder asking for a YES counts here.")
+        )
         self.rates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.rates.horizontalHeader().setStretchLastSection(True)
         self.rates.verticalHeader().setVisible(False)
@@ -105,7 +119,7 @@ class AnalyticsPanel(QWidget):
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
-        sent, answered = QBarSet("Sent"), QBarSet("Answers")
+        sent, answered = QBarSet(self.tr("Sent")), QBarSet(self.tr("Answers"))
         for st in stats:
             sent.append(st.sent)
             answered.append(st.responses)

@@ -7,11 +7,12 @@ from functools import partial
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QVBoxLayout
 
 from orca_desk.services import confirmations, local_time
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import WEEKDAY_LONG_DAY_MONTH, fmt_day
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
@@ -19,14 +20,39 @@ from orca_desk.ui.workers import BackgroundLoader
 from orca_desk.views.reminders.outcome_buttons import OutcomeButtons
 
 # Button labels short enough that the four fit beside the row at 1280 px; the tooltip says it in full.
-SHORT_OUTCOMES = {"left_voicemail": "Voicemail"}
+SHORT_OUTCOMES = {"left_voicemail": QT_TRANSLATE_NOOP("CallListScreen", "Voicemail")}
 SIZED_ROWS = 40
-COLUMNS = ["Visit", "Patient", "Contact", "Phone", "Type · place", "Status", "Last call", "Outcome"]
+COLUMNS = [
+    QT_TRANSLATE_NOOP("CallListScreen", "Visit"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Patient"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Contact"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Phone"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Type · place"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Status"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Last call"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Outcome"),
+]
 STATUS_TEXT = {
-    "unconfirmed": "not asked yet",
-    "requested": "asked, no answer",
-    "callback": "asked for a call",
+    "unconfirmed": QT_TRANSLATE_NOOP("CallListScreen", "not asked yet"),
+    "requested": QT_TRANSLATE_NOOP("CallListScreen", "asked, no answer"),
+    "callback": QT_TRANSLATE_NOOP("CallListScreen", "asked for a call"),
 }
+# The service's outcome labels, for pyside6-lupdate: shown through outcome_labels().
+OUTCOME_LABELS = (
+    QT_TRANSLATE_NOOP("CallListScreen", "Confirmed"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Left voicemail"),
+    QT_TRANSLATE_NOOP("CallListScreen", "No answer"),
+    QT_TRANSLATE_NOOP("CallListScreen", "Reschedule"),
+)
+
+
+def outcome_labels(short: dict[str, object] | None = None) -> dict[str, str]:
+    """The call outcomes (or their short button labels) in the UI's language."""
+    short = short or {}
+    return {
+        k: QCoreApplication.translate("CallListScreen", str(short.get(k, label)))
+        for k, label in confirmations.CALL_OUTCOMES.items()
+    }
 
 
 class CallLine(NamedTuple):
@@ -56,15 +82,17 @@ class CallListScreen(Screen):
         self.summary.setWordWrap(True)
         # Each line: the appointment and its cells' texts (the outcome column draws buttons).
         self.model = RowsModel[CallLine](
-            [(title, partial(_cell, c)) for c, title in enumerate(COLUMNS)], cell_tooltips=True
+            [(self.tr(str(title)), partial(_cell, c)) for c, title in enumerate(COLUMNS)], cell_tooltips=True
         )
         self.table = table(
-            self.model, 2, empty="Nobody to call: every visit of the day is confirmed, or none is booked yet."
+            self.model,
+            2,
+            empty=self.tr("Nobody to call: every visit of the day is confirmed, or none is booked yet."),
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAccessibleName(self.tr("Call list"))
         self.table.setAlternatingRowColors(False)  # plain rows: the buttons carry the eye along
-        self.outcomes = OutcomeButtons(self.table, confirmations.CALL_OUTCOMES, SHORT_OUTCOMES)
+        self.outcomes = OutcomeButtons(self.table, outcome_labels(), outcome_labels(SHORT_OUTCOMES))
         self.outcomes.sig_clicked.connect(
             lambda row, outcome: self.record(self.rows[row].appointment_id, outcome)
         )
@@ -118,7 +146,7 @@ class CallListScreen(Screen):
         """Reload in the background; the rows appear when the load is done (``loading`` is False)."""
         now = self.ctx.clock.now()
         self.loading = True
-        self.summary.setText("Loading the call list…")
+        self.summary.setText(self.tr("Loading the call list…"))
         # A newer load replaces one still running: only the latest rows are shown.
         self.loader.start(
             partial(
@@ -132,7 +160,7 @@ class CallListScreen(Screen):
 
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
-        self.summary.setText(f"The call list could not be loaded: {exc}")
+        self.summary.setText(self.tr("The call list could not be loaded: {exc}").format(exc=exc))
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until a pending background load has been shown (the screenshot, tests)."""
@@ -141,12 +169,20 @@ class CallListScreen(Screen):
     def _on_loaded(self, data: object) -> None:
         assert isinstance(data, confirmations.CallListLoad)
         self.rows, self.shown_day = data.rows, data.day
-        families = f"{len(self.rows)} famil{'y' if len(self.rows) == 1 else 'ies'}"
+        families = self.tr("%n family(s)", "", len(self.rows))
         where = ""
         if data.location_id is not None:
-            where = f" at {self.ctx.clinic.location(data.location_id).name}"
-        about = f"{data.day:%A %-d %B}" if data.day is not None else "the next business day"
-        self.summary.setText(f"<b>{families} to call</b> — visits on {about}{where} not confirmed yet")
+            where = self.tr(" at {name}").format(name=self.ctx.clinic.location(data.location_id).name)
+        about = (
+            fmt_day(data.day, WEEKDAY_LONG_DAY_MONTH)
+            if data.day is not None
+            else self.tr("the next business day")
+        )
+        self.summary.setText(
+            self.tr("<b>{families} to call</b> — visits on {about}{where} not confirmed yet").format(
+                families=families, about=about, where=where
+            )
+        )
         # One day at one location: the title says which, so the rows say only the time and the type.
         one_day = data.day is not None and data.location_id is not None
         zone = self.ctx.clinic.location(data.location_id).zone if data.location_id is not None else None
@@ -160,14 +196,14 @@ class CallListScreen(Screen):
                 when,
                 row.patient,
                 row.responsible,
-                "\n".join(row.phones) or "no number",
+                "\n".join(row.phones) or self.tr("no number"),
                 row.type_name if one_day else f"{row.type_name} · {row.location}",
-                STATUS_TEXT.get(row.confirmation, row.confirmation),
+                self.tr(str(STATUS_TEXT.get(row.confirmation, row.confirmation))),
                 f"{row.last_outcome} ({row.attempts})" if row.attempts else "—",
                 "",
             )
             lines.append(CallLine(row.appointment_id, texts))
-        place = "Type" if data.location_id is not None else "Type · place"
+        place = self.tr("Type") if data.location_id is not None else self.tr("Type · place")
         self.model.columns[4] = (place, self.model.columns[4][1])
         if lines and not self._sized:
             self._size_for_buttons()
@@ -181,7 +217,7 @@ class CallListScreen(Screen):
         """The outcomes of the row's call as a menu (each records it, as its button does)."""
         menu = QMenu(self)
         appointment_id = self.rows[row].appointment_id
-        for outcome, label in confirmations.CALL_OUTCOMES.items():
+        for outcome, label in outcome_labels().items():
             menu.addAction(label, partial(self.record, appointment_id, outcome))
         return menu
 
@@ -208,8 +244,8 @@ class CallListScreen(Screen):
         return self.ctx.ops.write(
             lambda s: confirmations.record_call_outcome(s, self.ctx.actor, appointment_id, outcome, now=now),
             parent=self,
-            title="Not recorded",
+            title=self.tr("Not recorded"),
             on_done=lambda _appt: self.sig_status.emit(
-                f"Call recorded: {confirmations.CALL_OUTCOMES[outcome].lower()}"
+                self.tr("Call recorded: {value}").format(value=outcome_labels()[outcome].lower())
             ),
         )

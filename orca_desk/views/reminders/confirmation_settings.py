@@ -33,31 +33,35 @@ class ConfirmationSettingsPanel(QWidget):
         self.ctx = ctx
         self.escalation = QSpinBox()
         self.escalation.setRange(1, 168)
-        self.escalation.setSuffix(" hours before the visit")
+        self.escalation.setSuffix(self.tr(" hours before the visit"))
         self.escalation.setObjectName("escalation_hours")
-        self.release = QCheckBox("Release the slot to the waitlist when a family declines")
+        self.release = QCheckBox(self.tr("Release the slot to the waitlist when a family declines"))
         self.release.setObjectName("release_on_decline")
-        self.save = QPushButton("Save")
+        self.save = QPushButton(self.tr("Save"))
         self.save.clicked.connect(self.save_settings)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("problems")
-        box = QGroupBox("Unconfirmed and declined visits")
+        box = QGroupBox(self.tr("Unconfirmed and declined visits"))
         box.setMaximumWidth(760)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("Call families still unconfirmed", self.escalation)
+        form.addRow(self.tr("Call families still unconfirmed"), self.escalation)
         form.addRow(
             _hint(
-                "A call task is opened for them then. The Call list shows the next "
-                "business day's unconfirmed families at the location in the toolbar."
+                self.tr(
+                    "A call task is opened for them then. The Call list shows the next "
+                    "business day's unconfirmed families at the location in the toolbar."
+                )
             )
         )
         form.addRow(self.release)
         form.addRow(
             _hint(
-                "The visit is cancelled as “declined by family” and a reschedule task is "
-                "opened. Off: the visit stays booked and flagged “needs reschedule”."
+                self.tr(
+                    "The visit is cancelled as “declined by family” and a reschedule task is "
+                    "opened. Off: the visit stays booked and flagged “needs reschedule”."
+                )
             )
         )
         buttons = QHBoxLayout()
@@ -71,7 +75,7 @@ class ConfirmationSettingsPanel(QWidget):
         for w in (self.escalation, self.release, self.save):
             w.setEnabled(may_edit)
         if not may_edit:
-            self.message.setText("Only a manager can change these.")
+            self.message.setText(self.tr("Only a manager can change these."))
         self.refresh()
 
     def refresh(self) -> None:
@@ -95,9 +99,11 @@ class ConfirmationSettingsPanel(QWidget):
             ),
             parent=self,
             on_done=self._saved,
-            on_error=lambda message: self.message.setText(f"Not saved: {message}"),
+            on_error=lambda message: self.message.setText(
+                self.tr("Not saved: {message}").format(message=message)
+            ),
         )
 
     def _saved(self, _result: object) -> None:
         self.message.setText("")
-        self.saved.emit("Confirmation settings saved")
+        self.saved.emit(self.tr("Confirmation settings saved"))

@@ -75,8 +75,8 @@ class SequenceEditor(QWidget):
 
     def _build_head(self) -> QFormLayout:
         self.name = QLineEdit()
-        self.is_default = QCheckBox("Default (types without their own sequence)")
-        self.is_active = QCheckBox("Active")
+        self.is_default = QCheckBox(self.tr("Default (types without their own sequence)"))
+        self.is_active = QCheckBox(self.tr("Active"))
         self.types = QListWidget()
         self.types.setMaximumHeight(86)
         for t in self.ctx.clinic.types:
@@ -85,13 +85,13 @@ class SequenceEditor(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
         head = QFormLayout()
-        head.addRow("Name", self.name)
+        head.addRow(self.tr("Name"), self.name)
         flags = QHBoxLayout()
         flags.addWidget(self.is_default)
         flags.addWidget(self.is_active)
         flags.addStretch(1)
         head.addRow("", flags)
-        head.addRow("Appointment types", self.types)
+        head.addRow(self.tr("Appointment types"), self.types)
         return head
 
     def _build_steps(self) -> None:
@@ -100,8 +100,8 @@ class SequenceEditor(QWidget):
         self.step_list = QListWidget()
         self.step_list.setMaximumHeight(70)
         self.step_list.currentRowChanged.connect(self._select)
-        self.add_step = QPushButton("Add step")
-        self.remove_step = QPushButton("Remove step")
+        self.add_step = QPushButton(self.tr("Add step"))
+        self.remove_step = QPushButton(self.tr("Remove step"))
         self.add_step.clicked.connect(self._on_add_step)
         self.remove_step.clicked.connect(self._on_remove_step)
 
@@ -114,37 +114,39 @@ class SequenceEditor(QWidget):
         for spin, suffix in ((self.days, " d"), (self.hours, " h"), (self.minutes, " min")):
             spin.setSuffix(suffix)
             spin.valueChanged.connect(self._on_step_edited)
-        self.sms = QCheckBox("SMS")
-        self.email = QCheckBox("Email")
-        self.asks = QCheckBox("Asks to confirm")
+        self.sms = QCheckBox(self.tr("SMS"))
+        self.email = QCheckBox(self.tr("Email"))
+        self.asks = QCheckBox(self.tr("Asks to confirm"))
         for check in (self.sms, self.email, self.asks):
             check.toggled.connect(self._on_step_edited)
         self.template = QComboBox()
-        self.template.addItem("(own text)", "")
+        self.template.addItem(self.tr("(own text)"), "")
         for key in dict.fromkeys(t.key for t in default_templates()):
             self.template.addItem(key, key)
         self.template.currentIndexChanged.connect(self._on_template_changed)
         when = QHBoxLayout()
         for spin in (self.days, self.hours, self.minutes):
             when.addWidget(spin)
-        when.addWidget(QLabel("before the visit"))
+        when.addWidget(QLabel(self.tr("before the visit")))
         when.addStretch(1)
         chans = QHBoxLayout()
         for check in (self.sms, self.email, self.asks):
             chans.addWidget(check)
         chans.addStretch(1)
         form = QFormLayout()
-        form.addRow("When", when)
-        form.addRow("Channels", chans)
-        form.addRow("Template", self.template)
+        form.addRow(self.tr("When"), when)
+        form.addRow(self.tr("Channels"), chans)
+        form.addRow(self.tr("Template"), self.template)
         self._add_text_rows(form)
-        self.step_box = QGroupBox("Step")
+        self.step_box = QGroupBox(self.tr("Step"))
         self.step_box.setLayout(form)
         return self.step_box
 
     def _add_text_rows(self, form: QFormLayout) -> None:
         self.sms_text = QPlainTextEdit()
-        self.sms_text.setPlaceholderText("SMS text; variables like {patient_first_name}, {date}, {link}")
+        self.sms_text.setPlaceholderText(
+            self.tr("SMS text; variables like {patient_first_name}, {date}, {link}")
+        )
         self.link_address = clinic_link_address(self.ctx, self)
         self.sms_counter = SmsCounter(self.link_address, show_sample=False)  # the preview shows the sample
         self.sms_counter.attach(self.sms_text)
@@ -154,10 +156,10 @@ class SequenceEditor(QWidget):
             edit.setMaximumHeight(84)
             edit.textChanged.connect(self._on_step_edited)
         self.email_subject.textChanged.connect(self._on_step_edited)
-        form.addRow("SMS text", self.sms_text)
+        form.addRow(self.tr("SMS text"), self.sms_text)
         form.addRow("", self.sms_counter)
-        form.addRow("Email subject", self.email_subject)
-        form.addRow("Email text", self.email_text)
+        form.addRow(self.tr("Email subject"), self.email_subject)
+        form.addRow(self.tr("Email text"), self.email_text)
 
     def _build_preview(self) -> QVBoxLayout:
         self.preview = QLabel()
@@ -172,11 +174,11 @@ class SequenceEditor(QWidget):
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b71c1c;")
-        self.save = QPushButton("Save sequence")
+        self.save = QPushButton(self.tr("Save sequence"))
         self.save.setDefault(True)
         self.save.clicked.connect(self._on_save)
         right = QVBoxLayout()
-        right.addWidget(QLabel("Preview (sample family)"))
+        right.addWidget(QLabel(self.tr("Preview (sample family)")))
         right.addWidget(self.preview, 1)
         right.addWidget(self.problems)
         return right
@@ -221,7 +223,11 @@ class SequenceEditor(QWidget):
         for st in self.steps:
             chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
             ask = " · asks to confirm" if st.asks_for_confirmation else ""
-            self.step_list.addItem(f"{reminders.offset_label(st.offset_minutes)} before · {chans}{ask}")
+            self.step_list.addItem(
+                self.tr("{value} before · {chans}{ask}").format(
+                    value=reminders.offset_label(st.offset_minutes), chans=chans, ask=ask
+                )
+            )
         self._loading = False
         self._select(select)
 
@@ -308,7 +314,11 @@ class SequenceEditor(QWidget):
         chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
         ask = " · asks to confirm" if st.asks_for_confirmation else ""
         if item is not None:
-            item.setText(f"{reminders.offset_label(st.offset_minutes)} before · {chans}{ask}")
+            item.setText(
+                self.tr("{value} before · {chans}{ask}").format(
+                    value=reminders.offset_label(st.offset_minutes), chans=chans, ask=ask
+                )
+            )
         self._update_views()
 
     def _on_template_changed(self) -> None:
@@ -389,7 +399,9 @@ class SequenceEditor(QWidget):
             ),
             parent=self,
             on_done=self._saved,
-            on_error=lambda message: self.problems.setText(f"Not saved: {message}"),
+            on_error=lambda message: self.problems.setText(
+                self.tr("Not saved: {message}").format(message=message)
+            ),
         )
 
     def _saved(self, sequence_id: int) -> None:
@@ -399,7 +411,9 @@ class SequenceEditor(QWidget):
         while parent is not None and not isinstance(parent, RemindersScreen):
             parent = parent.parent()
         if isinstance(parent, RemindersScreen):
-            parent.sig_status.emit(f"Saved “{self.name.text().strip()}”; upcoming visits re-planned")
+            parent.sig_status.emit(
+                self.tr("Saved “{value}”; upcoming visits re-planned").format(value=self.name.text().strip())
+            )
 
 
 def _html(text: str) -> str:
@@ -431,13 +445,13 @@ class RemindersScreen(Screen):
         self.ctx = ctx
         self.sequences = QListWidget()
         self.sequences.currentRowChanged.connect(self._on_sequence_selected)
-        self.new_button = QPushButton("New sequence")
+        self.new_button = QPushButton(self.tr("New sequence"))
         self.editor = SequenceEditor(ctx)
         self.new_button.clicked.connect(lambda: self.editor.load(None))
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel("Sequences"))
+        lv.addWidget(QLabel(self.tr("Sequences")))
         lv.addWidget(self.sequences, 1)
         lv.addWidget(self.new_button)
         # The editor is taller than a 1280×720 window leaves it: it scrolls instead of growing the window.
@@ -456,9 +470,9 @@ class RemindersScreen(Screen):
         # The analytics (with QtCharts) and confirmations tabs are built when first shown.
         self.tabs = QTabWidget()
         self.pages = LazyTabs(self.tabs)
-        self.tabs.addTab(split, "Sequences")
-        self.pages.add(self._build_analytics, "Analytics")
-        self.pages.add(self._build_confirmations, "Confirmations")
+        self.tabs.addTab(split, self.tr("Sequences"))
+        self.pages.add(self._build_analytics, self.tr("Analytics"))
+        self.pages.add(self._build_confirmations, self.tr("Confirmations"))
         self.tabs.currentChanged.connect(
             lambda i: self.analytics.refresh() if i == 1 and self.analytics else None
         )

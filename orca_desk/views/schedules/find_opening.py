@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, QTime, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,12 +32,11 @@ from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.feature_dialogs import Booked, OpeningRequest
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.patient_model import PatientListModel
 from orca_desk.ui.rows_table import RowsModel
-
-DAY_CODES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _checklist(items: Sequence[tuple[str, int]], checked: set[int], height: int = 96) -> QListWidget:
@@ -70,7 +69,7 @@ class FindOpeningDialog(QDialog):
         self.appointment_id: int | None = None
         self.booked_place: tuple[int, date] | None = None  # where the new appointment is: location, day
         self.booked_text = ""
-        self.setWindowTitle("Find next opening")
+        self.setWindowTitle(self.tr("Find next opening"))
         self.resize(1120, 620)
         self.time_fmt = ctx.time_style()
         filters = self._build_filters(provider_ids)
@@ -88,11 +87,16 @@ class FindOpeningDialog(QDialog):
         clinic = self.ctx.clinic
         self.type_combo = QComboBox()
         for t in clinic.types:
-            self.type_combo.addItem(f"{t.name} ({t.default_minutes} min)", t.id)
+            self.type_combo.addItem(
+                self.tr("{name} ({default_minutes} min)").format(
+                    name=t.name, default_minutes=t.default_minutes
+                ),
+                t.id,
+            )
         self.minutes = QSpinBox()
         self.minutes.setRange(5, 480)
         self.minutes.setSingleStep(5)
-        self.minutes.setSuffix(" min")
+        self.minutes.setSuffix(self.tr(" min"))
         self.type_combo.currentIndexChanged.connect(self._on_type_changed)
         self.providers = _checklist([(p.name, p.id) for p in clinic.providers], set(provider_ids or ()))
         self.locations = _checklist([(loc.name, loc.id) for loc in clinic.locations], set(), 60)
@@ -104,21 +108,21 @@ class FindOpeningDialog(QDialog):
         self.horizon = QSpinBox()
         self.horizon.setRange(1, 366)
         self.horizon.setValue(90)
-        self.horizon.setSuffix(" days")
+        self.horizon.setSuffix(self.tr(" days"))
         for w in (self.minutes, self.horizon):
             w.valueChanged.connect(self._schedule_search)
         for lw in (self.providers, self.locations, self.chairs):
             lw.itemChanged.connect(self._schedule_search)
         form = QFormLayout()
-        form.addRow("Type", self.type_combo)
-        form.addRow("Length", self.minutes)
-        form.addRow("Providers", self.providers)
-        form.addRow("Locations", self.locations)
-        form.addRow("Chairs", self.chairs)
-        form.addRow("Days", days_row)
-        form.addRow("Time", window_row)
-        form.addRow("Within", self.horizon)
-        hint = QLabel("Nothing ticked means any.")
+        form.addRow(self.tr("Type"), self.type_combo)
+        form.addRow(self.tr("Length"), self.minutes)
+        form.addRow(self.tr("Providers"), self.providers)
+        form.addRow(self.tr("Locations"), self.locations)
+        form.addRow(self.tr("Chairs"), self.chairs)
+        form.addRow(self.tr("Days"), days_row)
+        form.addRow(self.tr("Time"), window_row)
+        form.addRow(self.tr("Within"), self.horizon)
+        hint = QLabel(self.tr("Nothing ticked means any."))
         hint.setObjectName("hint")
         form.addRow("", hint)
         filters = QWidget()
@@ -129,12 +133,12 @@ class FindOpeningDialog(QDialog):
     def _build_when_rows(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         self.days: list[QCheckBox] = []
         days_row = QHBoxLayout()
-        for code in DAY_CODES:
-            box = QCheckBox(code)
+        for weekday in range(7):
+            box = QCheckBox(weekday_name(weekday))
             box.toggled.connect(self._schedule_search)
             self.days.append(box)
             days_row.addWidget(box)
-        self.window_on = QCheckBox("Between")
+        self.window_on = QCheckBox(self.tr("Between"))
         self.window_from, self.window_to = QTimeEdit(QTime(15, 0)), QTimeEdit(QTime(18, 0))
         for edit in (self.window_from, self.window_to):
             edit.setDisplayFormat(time_edit_format(self.time_fmt))
@@ -143,7 +147,7 @@ class FindOpeningDialog(QDialog):
         window_row = QHBoxLayout()
         window_row.addWidget(self.window_on)
         window_row.addWidget(self.window_from)
-        window_row.addWidget(QLabel("and"))
+        window_row.addWidget(QLabel(self.tr("and")))
         window_row.addWidget(self.window_to)
         window_row.addStretch(1)
         return days_row, window_row
@@ -157,14 +161,14 @@ class FindOpeningDialog(QDialog):
         self.results = RowsModel[Opening](
             [
                 (
-                    "When",
+                    self.tr("When"),
                     lambda o: local_time.fmt_datetime(
                         o.start, clinic.location(o.location_id).zone, self.time_fmt
                     ),
                 ),
-                ("Provider", lambda o: names.get(o.provider_id, "?")),
-                ("Location", lambda o: loc_names.get(o.location_id, "?")),
-                ("Chair", lambda o: chair_names.get(o.chair_id, "?")),
+                (self.tr("Provider"), lambda o: names.get(o.provider_id, "?")),
+                (self.tr("Location"), lambda o: loc_names.get(o.location_id, "?")),
+                (self.tr("Chair"), lambda o: chair_names.get(o.chair_id, "?")),
             ]
         )
         self.results_view = QTableView()
@@ -178,7 +182,7 @@ class FindOpeningDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("hint")
         self.patient_search = QLineEdit()
-        self.patient_search.setPlaceholderText("Patient name or phone…")
+        self.patient_search.setPlaceholderText(self.tr("Patient name or phone…"))
         self.patients = PatientListModel()
         self.patient_list = QListView()
         self.patient_list.setModel(self.patients)
@@ -186,10 +190,10 @@ class FindOpeningDialog(QDialog):
         self._patient_debounce = QTimer(self, singleShot=True, interval=150)
         self._patient_debounce.timeout.connect(self._run_patient_search)
         self.patient_search.textChanged.connect(lambda _t: self._patient_debounce.start())
-        self.book_button = QPushButton("Book selected opening")
+        self.book_button = QPushButton(self.tr("Book selected opening"))
         self.book_button.setDefault(True)
         self.book_button.clicked.connect(lambda: self.book_opening(self.results_view.currentIndex().row()))
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
@@ -197,7 +201,7 @@ class FindOpeningDialog(QDialog):
         right = QVBoxLayout()
         right.addWidget(self.summary)
         right.addWidget(self.results_view, 1)
-        right.addWidget(QLabel("Book for"))
+        right.addWidget(QLabel(self.tr("Book for")))
         right.addWidget(self.patient_search)
         right.addWidget(self.patient_list)
         right.addWidget(self.error)
@@ -242,7 +246,7 @@ class FindOpeningDialog(QDialog):
             parent=self,
             on_done=found.append,
             on_error=self.error.setText,
-            title="No openings",
+            title=self.tr("No openings"),
             background=False,
         ):
             return []
@@ -252,11 +256,13 @@ class FindOpeningDialog(QDialog):
         if rows:
             self.results_view.selectRow(0)
             self.summary.setText(
-                f"{len(rows)} choices of {self.minutes.value()} min within {self.horizon.value()} days "
-                "(the first of each morning, afternoon and evening)"
+                self.tr(
+                    "{count} choices of {value} min within {value2} days (the first of "
+                    "each morning, afternoon and evening)"
+                ).format(count=len(rows), value=self.minutes.value(), value2=self.horizon.value())
             )
         else:
-            self.summary.setText("No opening matches: widen the days, times or horizon.")
+            self.summary.setText(self.tr("No opening matches: widen the days, times or horizon."))
         return rows
 
     def _run_patient_search(self) -> None:
@@ -278,11 +284,11 @@ class FindOpeningDialog(QDialog):
         """Book the opening in ``row`` for the chosen patient; the service re-checks everything."""
         idx = self.patient_list.currentIndex()
         if not idx.isValid():
-            self.error.setText("Choose the patient first: type a name and pick one from the list.")
+            self.error.setText(self.tr("Choose the patient first: type a name and pick one from the list."))
             self.patient_search.setFocus()
             return False
         if not 0 <= row < self.results.rowCount():
-            self.error.setText("Choose an opening in the list.")
+            self.error.setText(self.tr("Choose an opening in the list."))
             return False
         opening = self.results.row_at(row)
         patient = self.patients.row_at(idx.row())
@@ -300,7 +306,7 @@ class FindOpeningDialog(QDialog):
                 booking.book_appointment(session, self.ctx.actor, req, now=self.ctx.clock.now()).id
             ),
             parent=self,
-            title="Not booked",
+            title=self.tr("Not booked"),
             on_done=self._booked,
             on_error=refusals.append,
         ):
@@ -354,7 +360,7 @@ class _PickOpening(FindOpeningDialog):
 
     def book_opening(self, row: int) -> bool:
         if not 0 <= row < self.results.rowCount():
-            self.error.setText("Choose an opening in the list.")
+            self.error.setText(self.tr("Choose an opening in the list."))
             return False
         self.chosen = self.results.row_at(row)
         self.accept()
@@ -370,7 +376,7 @@ def pick_next_opening(ctx: AppContext, parent: QWidget, request: OpeningRequest)
     dialog.minutes.setValue(request.minutes)
     for w in (dialog.patient_search, dialog.patient_list):
         w.hide()
-    dialog.book_button.setText("Move here")
+    dialog.book_button.setText(QCoreApplication.translate("find_opening", "Move here"))
     dialog.search()
     if not dialog.exec():
         return None

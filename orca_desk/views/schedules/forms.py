@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,19 +20,25 @@ from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 
 BLOCK_COLOURS = [
-    ("Sand", "#c9b8a6"),
-    ("Grey", "#9aa5b1"),
-    ("Rose", "#e3a6ae"),
-    ("Sky", "#9cc3e6"),
-    ("Mint", "#a8d5ba"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Sand"), "#c9b8a6"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Grey"), "#9aa5b1"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Rose"), "#e3a6ae"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Sky"), "#9cc3e6"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Mint"), "#a8d5ba"),
 ]
 REPEATS = [
-    ("Does not repeat", ""),
-    ("Every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
-    ("Every week", "FREQ=WEEKLY"),
-    ("Every 2 weeks", "FREQ=WEEKLY;INTERVAL=2"),
-    ("Custom rule (RRULE)…", "custom"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Does not repeat"), ""),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Every weekday"), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Every week"), "FREQ=WEEKLY"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Every 2 weeks"), "FREQ=WEEKLY;INTERVAL=2"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Custom rule (RRULE)…"), "custom"),
 ]
+
+
+def repeat_label(rrule: str | None) -> str:
+    """A block's repeat as the form names it ("Every week"), else its rule."""
+    label = next((label for label, rule in REPEATS if rule == rrule), None)
+    return QCoreApplication.translate("ScheduleForms", str(label)) if label else rrule or "—"
 
 
 class ScheduleForms:
@@ -54,7 +60,7 @@ class ScheduleForms:
         for d in (self.x_from, self.x_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
-        self.x_partial = QCheckBox("Part of the day")
+        self.x_partial = QCheckBox(QCoreApplication.translate("ScheduleForms", "Part of the day"))
         self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
         for edit in (self.x_start, self.x_end):
             edit.setDisplayFormat(time_edit_format(self.time_fmt))
@@ -65,15 +71,20 @@ class ScheduleForms:
         for loc in self.ctx.clinic.locations:
             self.x_location.addItem(loc.name, loc.id)
         self.x_name = QLineEdit()
-        self.x_name.setPlaceholderText("e.g. Thanksgiving, Family trip")
+        self.x_name.setPlaceholderText(
+            QCoreApplication.translate("ScheduleForms", "e.g. Thanksgiving, Family trip")
+        )
         form = QFormLayout()
-        form.addRow("Kind", self.x_kind)
-        form.addRow("Days", _row(self.x_from, QLabel("to"), self.x_to))
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Kind"), self.x_kind)
+        form.addRow(
+            QCoreApplication.translate("ScheduleForms", "Days"),
+            _row(self.x_from, QLabel(QCoreApplication.translate("ScheduleForms", "to")), self.x_to),
+        )
         form.addRow("", _row(self.x_partial, self.x_start, QLabel("–"), self.x_end))
-        form.addRow("Type", self.x_type)
-        form.addRow("Location", self.x_location)
-        form.addRow("Name", self.x_name)
-        group = QGroupBox("Add an exception")
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Type"), self.x_type)
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Location"), self.x_location)
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Name"), self.x_name)
+        group = QGroupBox(QCoreApplication.translate("ScheduleForms", "Add an exception"))
         group.setLayout(form)
         return group
 
@@ -90,39 +101,53 @@ class ScheduleForms:
         for t in (self.b_start, self.b_end):
             t.setDisplayFormat(time_edit_format(self.time_fmt))
         self.b_reason = QLineEdit()
-        self.b_reason.setPlaceholderText("e.g. Staff meeting, Lunch, Training")
+        self.b_reason.setPlaceholderText(
+            QCoreApplication.translate("ScheduleForms", "e.g. Staff meeting, Lunch, Training")
+        )
         self.b_colour = QComboBox()
         for label, colour in BLOCK_COLOURS:
-            self.b_colour.addItem(label, colour)
+            self.b_colour.addItem(QCoreApplication.translate("ScheduleForms", str(label)), colour)
         self.b_repeat = QComboBox()
         for label, rule in REPEATS:
-            self.b_repeat.addItem(label, rule)
+            self.b_repeat.addItem(QCoreApplication.translate("ScheduleForms", str(label)), rule)
         self.b_rrule = QLineEdit()
-        self.b_rrule.setPlaceholderText("FREQ=WEEKLY;BYDAY=WE;COUNT=10")
+        self.b_rrule.setPlaceholderText(
+            QCoreApplication.translate("ScheduleForms", "FREQ=WEEKLY;BYDAY=WE;COUNT=10")
+        )
         self.b_rrule.setEnabled(False)
         self.b_repeat.currentIndexChanged.connect(
             lambda _i: self.b_rrule.setEnabled(self.b_repeat.currentData() == "custom")
         )
         form = QFormLayout()
-        form.addRow("Location", self.b_location)
-        form.addRow("Blocks", self.b_target)
-        form.addRow("When", _row(self.b_day, self.b_start, QLabel("–"), self.b_end))
-        form.addRow("Reason", self.b_reason)
-        form.addRow("Colour", self.b_colour)
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Location"), self.b_location)
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Blocks"), self.b_target)
+        form.addRow(
+            QCoreApplication.translate("ScheduleForms", "When"),
+            _row(self.b_day, self.b_start, QLabel("–"), self.b_end),
+        )
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Reason"), self.b_reason)
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Colour"), self.b_colour)
         rep = QHBoxLayout()
         rep.addWidget(self.b_repeat)
         rep.addWidget(self.b_rrule, 1)
-        form.addRow("Repeat", rep)
-        group = QGroupBox("Add a block")
+        form.addRow(QCoreApplication.translate("ScheduleForms", "Repeat"), rep)
+        group = QGroupBox(QCoreApplication.translate("ScheduleForms", "Add a block"))
         group.setLayout(form)
         return group
 
     def _fill_block_targets(self) -> None:
         self.b_target.clear()
-        self.b_target.addItem("This provider", ("provider", None))
-        self.b_target.addItem("Everyone at the location", ("location", None))
+        self.b_target.addItem(
+            QCoreApplication.translate("ScheduleForms", "This provider"), ("provider", None)
+        )
+        self.b_target.addItem(
+            QCoreApplication.translate("ScheduleForms", "Everyone at the location"), ("location", None)
+        )
         for c in self.ctx.clinic.chairs_at(int(self.b_location.currentData())):
-            self.b_target.addItem(f"Chair: {c.name}", ("chair", c.id))
+            self.b_target.addItem(
+                QCoreApplication.translate("ScheduleForms", "Chair: {name}").format(name=c.name),
+                ("chair", c.id),
+            )
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:

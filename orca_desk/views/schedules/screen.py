@@ -25,11 +25,12 @@ from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import MEDIUM, SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.screen import Screen
-from orca_desk.views.schedules.forms import REPEATS, ScheduleForms
+from orca_desk.views.schedules.forms import ScheduleForms, repeat_label
 from orca_desk.views.schedules.models import ProviderListModel
 from orca_desk.views.schedules.week_editor import WeekEditor, minute_of, pydate, qdate
 
@@ -54,9 +55,9 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.tabs = QTabWidget()
         # The holidays and blocks tabs are built when first shown: the screen opens sooner.
         self.pages = LazyTabs(self.tabs)
-        self.pages.add(self._build_week_tab, "Weekly hours", now=True)
-        self.exceptions_page = self.pages.add(self._build_exceptions_tab, "Holidays && time off")
-        self.blocks_page = self.pages.add(self._build_blocks_tab, "Blocks")
+        self.pages.add(self._build_week_tab, self.tr("Weekly hours"), now=True)
+        self.exceptions_page = self.pages.add(self._build_exceptions_tab, self.tr("Holidays && time off"))
+        self.blocks_page = self.pages.add(self._build_blocks_tab, self.tr("Blocks"))
         self._lay_out()
         if self.providers.rowCount():
             self.provider_list.setCurrentIndex(self.providers.index(0))
@@ -68,17 +69,17 @@ class SchedulesScreen(ScheduleForms, Screen):
         chair_names = {c.id: c.name for c in self.ctx.clinic.chairs}
         self.affected = RowsModel[ps.AffectedAppointment](
             [
-                ("When", lambda a: a.local_label(self.time_fmt)),
-                ("Patient", lambda a: a.patient_name),
-                ("Location", lambda a: a.location_name),
+                (self.tr("When"), lambda a: a.local_label(self.time_fmt)),
+                (self.tr("Patient"), lambda a: a.patient_name),
+                (self.tr("Location"), lambda a: a.location_name),
             ]
         )
         self.exceptions = RowsModel[ps.ExceptionView](
             [
-                ("When", lambda x: x.when),
-                ("What", lambda x: x.label),
+                (self.tr("When"), lambda x: x.when),
+                (self.tr("What"), lambda x: x.label),
                 (
-                    "For",
+                    self.tr("For"),
                     lambda x: (
                         prov_names.get(x.provider_id or 0)
                         or (loc_names.get(x.location_id or 0, "") if x.location_id else "Whole clinic")
@@ -88,25 +89,25 @@ class SchedulesScreen(ScheduleForms, Screen):
         )
         self.blocks = RowsModel[ps.BlockView](
             [
-                ("Day", lambda b: f"{b.day:%a %-d %b %Y}"),
+                (self.tr("Day"), lambda b: fmt_day(b.day, MEDIUM)),
                 (
-                    "Time",
+                    self.tr("Time"),
                     lambda b: (
                         f"{local_time.fmt_minute(b.start_minute, self.time_fmt)}–"
                         f"{local_time.fmt_minute(b.end_minute, self.time_fmt)}"
                     ),
                 ),
-                ("Reason", lambda b: b.reason),
+                (self.tr("Reason"), lambda b: b.reason),
                 (
-                    "For",
+                    self.tr("For"),
                     lambda b: (
                         chair_names.get(b.chair_id or 0)
                         or ("this provider" if b.provider_id else f"all of {loc_names.get(b.location_id)}")
                     ),
                 ),
                 (
-                    "Repeats",
-                    lambda b: next((label for label, rule in REPEATS if rule == b.rrule), b.rrule or "—"),
+                    self.tr("Repeats"),
+                    lambda b: repeat_label(b.rrule),
                 ),
             ]
         )
@@ -124,8 +125,8 @@ class SchedulesScreen(ScheduleForms, Screen):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
-        self.find_button = QPushButton("Find next opening…")
-        self.find_button.setToolTip("Find the next openings and book one (Ctrl+N)")
+        self.find_button = QPushButton(self.tr("Find next opening…"))
+        self.find_button.setToolTip(self.tr("Find the next openings and book one (Ctrl+N)"))
         self.find_button.clicked.connect(self.find_opening)
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
@@ -148,9 +149,9 @@ class SchedulesScreen(ScheduleForms, Screen):
     def _build_week_tab(self) -> QWidget:
         tab = QWidget()
         self.week = WeekEditor(self.ctx, time_fmt=self.time_fmt)
-        self.check_button = QPushButton("Check appointments")
+        self.check_button = QPushButton(self.tr("Check appointments"))
         self.check_button.clicked.connect(self.preview_affected)
-        self.save_button = QPushButton("Save hours")
+        self.save_button = QPushButton(self.tr("Save hours"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_week)
         self.affected_label = QLabel()
@@ -174,9 +175,8 @@ class SchedulesScreen(ScheduleForms, Screen):
             self._affected_view = table(
                 self.affected,
                 len(self.affected.columns) - 1,
-                empty=(
-                    "No booked visit falls outside these hours: "
-                    "Preview lists any the new week would leave out."
+                empty=self.tr(
+                    "No booked visit falls outside these hours: Preview lists any the new week would leave out."  # noqa: E501 - one literal, as lupdate reads it
                 ),
             )
             self._affected_view.setVisible(False)
@@ -188,13 +188,13 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.exceptions_view = table(
             self.exceptions,
             len(self.exceptions.columns) - 1,
-            empty=("No days off or changed hours: add time off or extra hours with the form below."),
+            empty=self.tr("No days off or changed hours: add time off or extra hours with the form below."),
         )
-        add = QPushButton("Add")
+        add = QPushButton(self.tr("Add"))
         add.clicked.connect(self.add_exception)
-        remove = QPushButton("Remove selected")
+        remove = QPushButton(self.tr("Remove selected"))
         remove.clicked.connect(self.remove_exception)
-        import_ics = QPushButton("Import time off (.ics)…")
+        import_ics = QPushButton(self.tr("Import time off (.ics)…"))
         import_ics.clicked.connect(self._on_import_clicked)
         actions = QHBoxLayout()
         actions.addWidget(add)
@@ -222,11 +222,13 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.blocks_view = table(
             self.blocks,
             len(self.blocks.columns) - 1,
-            empty=("No blocked time: block a chair or provider for a meeting or lunch with the form below."),
+            empty=self.tr(
+                "No blocked time: block a chair or provider for a meeting or lunch with the form below."
+            ),
         )
-        add = QPushButton("Add block")
+        add = QPushButton(self.tr("Add block"))
         add.clicked.connect(self.add_block)
-        remove = QPushButton("Remove selected")
+        remove = QPushButton(self.tr("Remove selected"))
         remove.clicked.connect(self.remove_block)
         actions = QHBoxLayout()
         actions.addWidget(add)
@@ -316,7 +318,7 @@ class SchedulesScreen(ScheduleForms, Screen):
             widget.setFocus()
             self._highlighted = widget
         if status:  # a refusal by an operation is already in the status bar
-            self.sig_status.emit(f"Not saved: {exc}")
+            self.sig_status.emit(self.tr("Not saved: {exc}").format(exc=exc))
 
     def _refused(self, widgets: Callable[[OrcaError], QWidget | None]) -> Callable[[OrcaError], None]:
         """Show an operation's refusal above the tabs, marking the input ``widgets`` names for it."""
@@ -341,7 +343,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         return self.ctx.ops.write(
             action,
             parent=self,
-            title="Not saved",
+            title=self.tr("Not saved"),
             on_done=finished,
             on_refused=self._refused(widgets or (lambda _exc: widget)),
         )
@@ -369,7 +371,7 @@ class SchedulesScreen(ScheduleForms, Screen):
             ),
             parent=self,
             on_done=found.append,
-            title="Not saved",
+            title=self.tr("Not saved"),
             background=False,
             on_refused=self._refused(self._week_widget),
         ):
@@ -379,10 +381,14 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.affected.set_rows(affected)
         self.affected_view.setVisible(bool(affected))
         self.affected_label.setText(
-            f"{len(affected)} booked appointment{'s' if len(affected) != 1 else ''} would fall outside "
-            "the new hours. They stay booked: saving never moves or deletes an appointment."
+            self.tr(
+                "%n booked appointment(s) would fall outside the new hours. "
+                "They stay booked: saving never moves or deletes an appointment.",
+                "",
+                len(affected),
+            )
             if affected
-            else "No booked appointment falls outside the new hours."
+            else self.tr("No booked appointment falls outside the new hours.")
         )
         return affected
 
@@ -396,11 +402,13 @@ class SchedulesScreen(ScheduleForms, Screen):
             lines = "\n".join(f"• {a.local_label(time_fmt)} — {a.patient_name}" for a in affected[:12])
             more = f"\n… and {len(affected) - 12} more" if len(affected) > 12 else ""
             if not self.confirm(
-                "Appointments outside the new hours",
-                f"These appointments would fall outside the new hours. They stay "
-                f"booked; reschedule them if needed.\n\n{lines}{more}\n\nSave the new hours?",
+                self.tr("Appointments outside the new hours"),
+                self.tr(
+                    "These appointments would fall outside the new hours. They stay "
+                    "booked; reschedule them if needed.\n\n{lines}{more}\n\nSave the new hours?"
+                ).format(lines=lines, more=more),
             ):
-                self.sig_status.emit("Hours not saved")
+                self.sig_status.emit(self.tr("Hours not saved"))
                 return False
         start, end = self.week.effective_range()
         return self._write(
@@ -413,7 +421,7 @@ class SchedulesScreen(ScheduleForms, Screen):
                 effective_to=end,
                 now=self.ctx.clock.now(),
             ),
-            f"Hours saved from {start:%-d %b %Y}",
+            self.tr("Hours saved from {start}").format(start=fmt_day(start, SHORT)),
             widgets=self._week_widget,
         )
 
@@ -471,7 +479,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         field_widgets = {"name": self.x_name, "end_day": self.x_to, "start_minute": self.x_start}
         return self._write(
             action,
-            f"Added {self.x_kind.currentText().split(' (')[0].lower()}",
+            self.tr("Added {value}").format(value=self.x_kind.currentText().split(" (")[0].lower()),
             on_done=self.x_name.clear,
             widgets=lambda exc: field_widgets.get(getattr(exc, "field", None) or ""),
         )
@@ -479,16 +487,16 @@ class SchedulesScreen(ScheduleForms, Screen):
     def remove_exception(self) -> bool:
         idx = self.exceptions_view.currentIndex()
         if not idx.isValid():
-            self.sig_status.emit("Select an exception to remove.")
+            self.sig_status.emit(self.tr("Select an exception to remove."))
             return False
         row = self.exceptions.row_at(idx.row())
         return self._write(
             lambda s: ps.remove_exception(s, self.ctx.actor, row.id, now=self.ctx.clock.now()),
-            f"Removed {row.label}",
+            self.tr("Removed {label}").format(label=row.label),
         )
 
     def _on_import_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import time off", "", "iCalendar (*.ics)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import time off"), "", "iCalendar (*.ics)")
         if path:
             self.import_ics(Path(path))
 
@@ -499,7 +507,13 @@ class SchedulesScreen(ScheduleForms, Screen):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self._show_error(ValidationError(f"Could not read {path.name}: {exc.strerror}."))
+            self._show_error(
+                ValidationError(
+                    self.tr("Could not read {name}: {strerror}.").format(
+                        name=path.name, strerror=exc.strerror
+                    )
+                )
+            )
             return None
         results: list[ps.IcsImportResult] = []
         kind = self.x_type.currentData()
@@ -508,7 +522,7 @@ class SchedulesScreen(ScheduleForms, Screen):
                 s, self.ctx.actor, provider_id=pid, data=data, now=self.ctx.clock.now(), time_off_type=kind
             ),
             parent=self,
-            title="Not imported",
+            title=self.tr("Not imported"),
             on_done=results.append,
             on_refused=self._refused(lambda _exc: None),
         )
@@ -517,8 +531,8 @@ class SchedulesScreen(ScheduleForms, Screen):
         result = results[0]
         notes = f" ({'; '.join(result.notes[:3])})" if result.notes else ""
         self.sig_status.emit(
-            f"Imported {result.created} time-off event{'s' if result.created != 1 else ''}, "
-            f"skipped {result.skipped}{notes}"
+            self.tr("Imported %n time-off event(s), ", "", result.created)
+            + self.tr("skipped {skipped}{notes}").format(skipped=result.skipped, notes=notes)
         )
         return result
 
@@ -542,7 +556,8 @@ class SchedulesScreen(ScheduleForms, Screen):
             rule = self.b_rrule.text().strip()
             if not rule:
                 self._show_error(
-                    ValidationError("Write the custom repeat rule, e.g. FREQ=WEEKLY;BYDAY=WE."), self.b_rrule
+                    ValidationError(self.tr("Write the custom repeat rule, e.g. FREQ=WEEKLY;BYDAY=WE.")),
+                    self.b_rrule,
                 )
                 return False
         widgets = {"reason": self.b_reason, "end": self.b_end, "rrule": self.b_rrule, "chair": self.b_target}
@@ -561,7 +576,7 @@ class SchedulesScreen(ScheduleForms, Screen):
                 rrule=rule or None,
                 now=self.ctx.clock.now(),
             ),
-            "Block added",
+            self.tr("Block added"),
             on_done=self.b_reason.clear,
             widgets=lambda exc: widgets.get(getattr(exc, "field", None) or ""),
         )
@@ -569,12 +584,12 @@ class SchedulesScreen(ScheduleForms, Screen):
     def remove_block(self) -> bool:
         idx = self.blocks_view.currentIndex()
         if not idx.isValid():
-            self.sig_status.emit("Select a block to remove.")
+            self.sig_status.emit(self.tr("Select a block to remove."))
             return False
         row = self.blocks.row_at(idx.row())
         return self._write(
             lambda s: ps.delete_block(s, self.ctx.actor, row.id, now=self.ctx.clock.now()),
-            f"Removed block {row.reason}",
+            self.tr("Removed block {reason}").format(reason=row.reason),
         )
 
     # ----- find next opening ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import WEEKDAY_NAMES
 from orca_desk.services.break_text import breaks_text, parse_breaks
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.labels import time_edit_format
 
 
@@ -52,18 +53,20 @@ class WeekEditor(QWidget):
         self.time_fmt = time_fmt or ctx.time_style()
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
-        example = breaks_text([ps.BreakInput(12 * 60, 13 * 60, "Lunch")], self.time_fmt)
-        for col, title in enumerate(("Day", "Location", "Starts", "Ends", f"Breaks (e.g. {example})")):
+        example = breaks_text([ps.BreakInput(12 * 60, 13 * 60, self.tr("Lunch"))], self.time_fmt)
+        titles = (self.tr("Day"), self.tr("Location"), self.tr("Starts"), self.tr("Ends"))
+        for col, title in enumerate((*titles, self.tr("Breaks (e.g. {0})").format(example))):
             head = QLabel(title)
             head.setObjectName("hint")
+            head.setWordWrap(True)  # the breaks' example may take two lines in a longer language
             grid.addWidget(head, 0, col)
         self.works: list[QCheckBox] = []
         self.location: list[QComboBox] = []
         self.start: list[QTimeEdit] = []
         self.end: list[QTimeEdit] = []
         self.breaks: list[QLineEdit] = []
-        for wd, name in enumerate(WEEKDAY_NAMES):
-            works = QCheckBox(name)
+        for wd in range(len(WEEKDAY_NAMES)):
+            works = QCheckBox(weekday_name(wd, short=False))
             loc = QComboBox()
             for location in ctx.clinic.locations:
                 loc.addItem(location.name, location.id)
@@ -71,7 +74,7 @@ class WeekEditor(QWidget):
             for t in (start, end):
                 t.setDisplayFormat(time_edit_format(self.time_fmt))
             brk = QLineEdit()
-            brk.setPlaceholderText("none")
+            brk.setPlaceholderText(self.tr("none"))
             works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
             for col, widget in enumerate((works, loc, start, end, brk)):
                 grid.addWidget(widget, wd + 1, col)
@@ -86,15 +89,15 @@ class WeekEditor(QWidget):
         for d in (self.effective_from, self.effective_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
-        self.open_ended = QCheckBox("until changed")
+        self.open_ended = QCheckBox(self.tr("until changed"))
         self.open_ended.setChecked(True)
         self.open_ended.toggled.connect(lambda on: self.effective_to.setEnabled(not on))
         self.effective_to.setEnabled(False)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Effective from"))
+        row.addWidget(QLabel(self.tr("Effective from")))
         row.addWidget(self.effective_from)
         row.addSpacing(16)
-        row.addWidget(QLabel("to"))
+        row.addWidget(QLabel(self.tr("to")))
         row.addWidget(self.effective_to)
         row.addWidget(self.open_ended)
         row.addStretch(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -64,15 +64,18 @@ class FeedsBox(QGroupBox):
     sig_status = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__("Calendar feeds (iCal)")
+        super().__init__(QCoreApplication.translate("FeedsBox", "Calendar feeds (iCal)"))
         self.ctx = ctx
         self.grid = QGridLayout(self)
         self.rows: list[tuple[QLabel, QLineEdit, QPushButton]] = []
         self.note = hint(
-            "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk gateway’."
+            self.tr(
+                "Each provider's appointments (initials only) for "
+                "calendar apps, served by ‘orca-desk gateway’."
+            )
         )
         # Signed on demand: opening Settings must not mint links (or create the signing secret).
-        self.button = QPushButton("Show feed URLs")
+        self.button = QPushButton(self.tr("Show feed URLs"))
         self.button.clicked.connect(self.show_feeds)
         self.grid.addWidget(self.note, 0, 0, 1, 2)
         self.grid.addWidget(self.button, 0, 2)
@@ -93,31 +96,35 @@ class FeedsBox(QGroupBox):
             lambda s: ical_feed_links(s, secret=link_secret(), base_url=public_base_url(s), now=now),
             parent=self,
             on_done=feeds.extend,
-            title="No feed links",
+            title=self.tr("No feed links"),
             background=False,
-            on_error=lambda message: self.note.setText(f"Feed links are not available: {message}"),
+            on_error=lambda message: self.note.setText(
+                self.tr("Feed links are not available: {message}").format(message=message)
+            ),
         ):
             feeds = []
         else:
             self.note.setText(
-                "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
-                "gateway’. Treat a link like a password: anyone who has it can read that calendar."
+                self.tr(
+                    "Each provider's appointments (initials only) for calendar apps, served by ‘orca-desk "
+                    "gateway’. Treat a link like a password: anyone who has it can read that calendar."
+                )
                 if feeds
-                else "There are no providers yet."
+                else self.tr("There are no providers yet.")
             )
         for i, feed in enumerate(feeds):
             self._add_row(i, feed)
         self.grid.addWidget(self.note, len(feeds), 0, 1, 2)
         self.grid.addWidget(self.button, len(feeds), 2)
-        self.button.setText("Refresh")
+        self.button.setText(self.tr("Refresh"))
 
     def _add_row(self, i: int, feed: IcalFeed) -> None:
         label = QLabel(feed.provider_name)
         field = QLineEdit(feed.url)
         field.setReadOnly(True)
         field.setCursorPosition(0)
-        button = QPushButton("Copy")
-        button.setToolTip(f"Copy {feed.provider_name}'s feed URL")
+        button = QPushButton(self.tr("Copy"))
+        button.setToolTip(self.tr("Copy {provider_name}'s feed URL").format(provider_name=feed.provider_name))
         button.clicked.connect(lambda _c=False, url=feed.url, name=feed.provider_name: self._copy(url, name))
         self.grid.addWidget(label, i, 0)
         self.grid.addWidget(field, i, 1)
@@ -126,7 +133,7 @@ class FeedsBox(QGroupBox):
 
     def _copy(self, url: str, name: str) -> None:
         QGuiApplication.clipboard().setText(url)
-        self.sig_status.emit(f"Copied {name}'s calendar feed URL")
+        self.sig_status.emit(self.tr("Copied {name}'s calendar feed URL").format(name=name))
 
 
 class TestMessageBox(QGroupBox):
@@ -135,14 +142,14 @@ class TestMessageBox(QGroupBox):
     sig_status = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__("Send a test message")
+        super().__init__(QCoreApplication.translate("TestMessageBox", "Send a test message"))
         self.ctx = ctx
         self.channel = QComboBox()
-        self.channel.addItem("Text (SMS)", "sms")
-        self.channel.addItem("Email", "email")
+        self.channel.addItem(self.tr("Text (SMS)"), "sms")
+        self.channel.addItem(self.tr("Email"), "email")
         self.address = QLineEdit()
-        self.address.setPlaceholderText("+16175550123 or you@yourclinic.com")
-        self.button = QPushButton("Send test message")
+        self.address.setPlaceholderText(self.tr("+16175550123 or you@yourclinic.com"))
+        self.button = QPushButton(self.tr("Send test message"))
         self.button.clicked.connect(self.send)
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -155,8 +162,10 @@ class TestMessageBox(QGroupBox):
         layout.addLayout(row)
         layout.addWidget(
             hint(
-                "It goes through the Outbox like any message, so quiet hours, STOP and "
-                "the saved provider settings apply; the automation sends it."
+                self.tr(
+                    "It goes through the Outbox like any message, so quiet hours, STOP and "
+                    "the saved provider settings apply; the automation sends it."
+                )
             )
         )
         layout.addWidget(self.result)
@@ -174,7 +183,7 @@ class TestMessageBox(QGroupBox):
                 outbox.queue_test_message(s, self.ctx.actor, channel, address, now=self.ctx.clock.now()).id
             ),
             parent=self,
-            title="Test message not queued",
+            title=self.tr("Test message not queued"),
             on_done=queued.append,
             on_error=self.result.setText,
         ):

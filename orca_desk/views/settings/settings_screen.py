@@ -40,6 +40,7 @@ from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 from orca_desk.views.settings.appearance import AppearanceBox
+from orca_desk.views.settings.language_box import LanguageBox
 from orca_desk.views.settings.sections import (
     WARNING_STYLE,
     BackupBox,
@@ -81,10 +82,10 @@ class SettingsScreen(Screen):
         self.keyring_usable = False  # until the OS keyring has answered (off the UI thread)
         self._secrets_asked = 0
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_settings_tab(), "Clinic and messaging")
+        self.tabs.addTab(self._build_settings_tab(), self.tr("Clinic and messaging"))
         # The templates editor is built, and its templates loaded, when its tab is first shown.
         self._templates: TemplatesEditor | None = None
-        self.tabs.addTab(QWidget(), "Message templates")
+        self.tabs.addTab(QWidget(), self.tr("Message templates"))
         self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
         self.api_keys = ApiKeysTab(ctx)
         self.tabs.addTab(self.api_keys, self.tr("API keys"))
@@ -104,7 +105,7 @@ class SettingsScreen(Screen):
             placeholder, current = self.tabs.widget(TEMPLATES_TAB), self.tabs.currentIndex()
             self.tabs.blockSignals(True)
             self.tabs.removeTab(TEMPLATES_TAB)
-            self.tabs.insertTab(TEMPLATES_TAB, editor, "Message templates")
+            self.tabs.insertTab(TEMPLATES_TAB, editor, self.tr("Message templates"))
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(False)
             if placeholder is not None:
@@ -116,9 +117,9 @@ class SettingsScreen(Screen):
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
-        self.save_button = QPushButton("Save settings")
+        self.save_button = QPushButton(self.tr("Save settings"))
         self.save_button.setDefault(True)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton(self.tr("Revert"))
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.refresh)
         grid = QGridLayout()
@@ -136,6 +137,7 @@ class SettingsScreen(Screen):
         grid.addWidget(self._build_backups(), 6, 0, 1, 2)
         grid.addWidget(self._build_import(), 7, 0, 1, 2)
         grid.addWidget(AppearanceBox(), 8, 0, 1, 2)
+        grid.addWidget(LanguageBox(), 9, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
@@ -159,13 +161,13 @@ class SettingsScreen(Screen):
         self.clinic_phone = QLineEdit()
         self.clinic_phone.setPlaceholderText("+16175550100")
         self.time_format = QComboBox()
-        clinic = QGroupBox("Clinic")
+        clinic = QGroupBox(self.tr("Clinic"))
         f = QFormLayout(clinic)
-        f.addRow("Name", self.clinic_name)
-        f.addRow("Phone", self.clinic_phone)
-        f.addRow(_hint("Shown on every patient-link page and in HELP replies."))
-        f.addRow("Times", self.time_format)
-        f.addRow(_hint("Every time shown is the location's local time, in this one format."))
+        f.addRow(self.tr("Name"), self.clinic_name)
+        f.addRow(self.tr("Phone"), self.clinic_phone)
+        f.addRow(_hint(self.tr("Shown on every patient-link page and in HELP replies.")))
+        f.addRow(self.tr("Times"), self.time_format)
+        f.addRow(_hint(self.tr("Every time shown is the location's local time, in this one format.")))
         return clinic
 
     def _build_links(self) -> QGroupBox:
@@ -179,9 +181,9 @@ class SettingsScreen(Screen):
         self.loopback_note.setObjectName("loopbackNote")
         self.loopback_note.setStyleSheet(f"QLabel#loopbackNote {{ {WARNING_STYLE} }}")
         self.loopback_note.hide()
-        links = QGroupBox("Patient links")
+        links = QGroupBox(self.tr("Patient links"))
         f = QFormLayout(links)
-        f.addRow("Public address", self.public_base_url)
+        f.addRow(self.tr("Public address"), self.public_base_url)
         f.addRow(self.public_url_note)
         f.addRow(self.loopback_note)
         f.addRow(self.link_secret_note)
@@ -196,27 +198,31 @@ class SettingsScreen(Screen):
         self.weekly_budget = QSpinBox()
         for sb in (self.daily_budget, self.weekly_budget):
             sb.setRange(0, 100)
-            sb.setSuffix(" messages")
+            sb.setSuffix(self.tr(" messages"))
             sb.setMaximumWidth(160)
-        self.allow_procedures = QCheckBox("Allow procedure names in messages (e.g. “bonding”)")
-        policy = QGroupBox("Messaging policy")
+        self.allow_procedures = QCheckBox(self.tr("Allow procedure names in messages (e.g. “bonding”)"))
+        policy = QGroupBox(self.tr("Messaging policy"))
         f = QFormLayout(policy)
         quiet = QHBoxLayout()
         quiet.addWidget(self.quiet_start)
-        quiet.addWidget(QLabel("to"))
+        quiet.addWidget(QLabel(self.tr("to")))
         quiet.addWidget(self.quiet_end)
         quiet.addStretch(1)
-        f.addRow("Quiet hours", quiet)
+        f.addRow(self.tr("Quiet hours"), quiet)
         f.addRow(
             _hint(
-                "No messages in this window, judged in each patient's own time zone; "
-                "they wait for the next allowed time."
+                self.tr(
+                    "No messages in this window, judged in each patient's own time zone; "
+                    "they wait for the next allowed time."
+                )
             )
         )
-        f.addRow("Per phone number, per day", self.daily_budget)
-        f.addRow("Per phone number, per week", self.weekly_budget)
+        f.addRow(self.tr("Per phone number, per day"), self.daily_budget)
+        f.addRow(self.tr("Per phone number, per week"), self.weekly_budget)
         f.addRow(self.allow_procedures)
-        f.addRow(_hint("Texts need recorded SMS consent; STOP and unsubscribe links are always honoured."))
+        f.addRow(
+            _hint(self.tr("Texts need recorded SMS consent; STOP and unsubscribe links are always honoured."))
+        )
         self._build_waitlist_policy(f)
         return policy
 
@@ -224,84 +230,86 @@ class SettingsScreen(Screen):
         self.waitlist_hold = QSpinBox()
         self.waitlist_hold.setRange(1, 48 * 60)  # the service says what is allowed, naming the field
         self.waitlist_hold.setSingleStep(15)
-        self.waitlist_hold.setSuffix(" minutes")
+        self.waitlist_hold.setSuffix(self.tr(" minutes"))
         self.waitlist_hold.setMaximumWidth(160)
         self.waitlist_max_offers = QSpinBox()
         self.waitlist_max_offers.setRange(0, 99)
-        self.waitlist_max_offers.setSuffix(" offers")
+        self.waitlist_max_offers.setSuffix(self.tr(" offers"))
         self.waitlist_max_offers.setMaximumWidth(160)
         low, high = cs.WAITLIST_HOLD_RANGE
-        f.addRow("Waitlist hold", self.waitlist_hold)
-        f.addRow("Offers per waitlist entry", self.waitlist_max_offers)
+        f.addRow(self.tr("Waitlist hold"), self.waitlist_hold)
+        f.addRow(self.tr("Offers per waitlist entry"), self.waitlist_max_offers)
         f.addRow(
             _hint(
-                f"An offered opening is held for the family this long ({low} minutes to "
-                f"{high // 60} hours) from the moment the text goes out; each entry is offered at "
-                "most this many openings. Both are told in the offer."
+                self.tr(
+                    "An offered opening is held for the family this long ({low} minutes to "
+                    "{value} hours) from the moment the text goes out; each entry is "
+                    "offered at most this many openings. Both are told in the offer."
+                ).format(low=low, value=high // 60)
             )
         )
 
     def _build_sms(self) -> QGroupBox:
         self.sms_provider = QComboBox()
-        self.sms_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
-        self.sms_provider.addItem("Twilio", "twilio")
+        self.sms_provider.addItem(self.tr("Local (messages stay in the Outbox, “sent locally”)"), "local")
+        self.sms_provider.addItem(self.tr("Twilio"), "twilio")
         self.sms_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
         self.twilio_sid = QLineEdit()
-        self.twilio_sid.setPlaceholderText("AC…")
+        self.twilio_sid.setPlaceholderText(self.tr("AC…"))
         self.twilio_token = QLineEdit()
         self.twilio_token.setEchoMode(QLineEdit.EchoMode.Password)
         self.twilio_from = QLineEdit()
         self.twilio_from.setPlaceholderText("+15551234567")
         self.twilio_service = QLineEdit()
-        self.twilio_service.setPlaceholderText("MG… (instead of a from number)")
+        self.twilio_service.setPlaceholderText(self.tr("MG… (instead of a from number)"))
         self.twilio_inbound = QLineEdit()
-        self.twilio_inbound.setPlaceholderText("default: the account's numbers, listed at start")
+        self.twilio_inbound.setPlaceholderText(self.tr("default: the account's numbers, listed at start"))
         self.twilio_base = QLineEdit()
-        self.twilio_base.setPlaceholderText("default: the real Twilio API")
+        self.twilio_base.setPlaceholderText(self.tr("default: the real Twilio API"))
         self.twilio_token_note = _hint("")
-        sms = QGroupBox("SMS provider")
+        sms = QGroupBox(self.tr("SMS provider"))
         f = QFormLayout(sms)
-        f.addRow("Provider", self.sms_provider)
-        f.addRow("Account SID", self.twilio_sid)
-        f.addRow("Auth token", self.twilio_token)
+        f.addRow(self.tr("Provider"), self.sms_provider)
+        f.addRow(self.tr("Account SID"), self.twilio_sid)
+        f.addRow(self.tr("Auth token"), self.twilio_token)
         f.addRow(self.twilio_token_note)
-        f.addRow("From number", self.twilio_from)
-        f.addRow("Messaging service SID", self.twilio_service)
-        f.addRow("Reply numbers", self.twilio_inbound)
-        f.addRow("Base URL", self.twilio_base)
+        f.addRow(self.tr("From number"), self.twilio_from)
+        f.addRow(self.tr("Messaging service SID"), self.twilio_service)
+        f.addRow(self.tr("Reply numbers"), self.twilio_inbound)
+        f.addRow(self.tr("Base URL"), self.twilio_base)
         return sms
 
     def _build_email(self) -> QGroupBox:
         self.email_provider = QComboBox()
-        self.email_provider.addItem("Local (messages stay in the Outbox, “sent locally”)", "local")
-        self.email_provider.addItem("SendGrid", "sendgrid")
+        self.email_provider.addItem(self.tr("Local (messages stay in the Outbox, “sent locally”)"), "local")
+        self.email_provider.addItem(self.tr("SendGrid"), "sendgrid")
         self.email_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
         self.sendgrid_key = QLineEdit()
         self.sendgrid_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.sendgrid_from = QLineEdit()
-        self.sendgrid_from.setPlaceholderText("frontdesk@yourclinic.com")
+        self.sendgrid_from.setPlaceholderText(self.tr("frontdesk@yourclinic.com"))
         self.sendgrid_base = QLineEdit()
-        self.sendgrid_base.setPlaceholderText("default: the real SendGrid API")
+        self.sendgrid_base.setPlaceholderText(self.tr("default: the real SendGrid API"))
         self.sendgrid_key_note = _hint("")
         self.email_rate = QDoubleSpinBox()
         self.email_rate.setRange(0.1, 100.0)
         self.email_rate.setDecimals(1)
         self.email_rate.setSingleStep(0.5)
-        self.email_rate.setSuffix(" per second")
+        self.email_rate.setSuffix(self.tr(" per second"))
         self.email_rate.setMaximumWidth(160)
-        email = QGroupBox("Email provider")
+        email = QGroupBox(self.tr("Email provider"))
         f = QFormLayout(email)
-        f.addRow("Provider", self.email_provider)
-        f.addRow("API key", self.sendgrid_key)
+        f.addRow(self.tr("Provider"), self.email_provider)
+        f.addRow(self.tr("API key"), self.sendgrid_key)
         f.addRow(self.sendgrid_key_note)
-        f.addRow("From address", self.sendgrid_from)
-        f.addRow(_hint("Emails show the clinic's name as the sender."))
-        f.addRow("Send rate", self.email_rate)
-        f.addRow("Base URL", self.sendgrid_base)
+        f.addRow(self.tr("From address"), self.sendgrid_from)
+        f.addRow(_hint(self.tr("Emails show the clinic's name as the sender.")))
+        f.addRow(self.tr("Send rate"), self.email_rate)
+        f.addRow(self.tr("Base URL"), self.sendgrid_base)
         return email
 
     def _build_keyring_note(self) -> QLabel:
-        self.keyring_note = QLabel("Looking for the OS keyring…")
+        self.keyring_note = QLabel(self.tr("Looking for the OS keyring…"))
         self.keyring_note.setWordWrap(True)
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setStyleSheet(
@@ -410,11 +418,11 @@ class SettingsScreen(Screen):
     def _describe_environment(self) -> None:
         env_url = os.environ.get(cs.PUBLIC_BASE_URL_ENV, "").strip()
         self.public_url_note.setText(
-            "Links in messages point here; run ‘orca-desk gateway’ behind it. "
+            self.tr("Links in messages point here; run ‘orca-desk gateway’ behind it. ")
             + (
-                f"Overridden by {cs.PUBLIC_BASE_URL_ENV}={env_url}."
+                self.tr("Overridden by {0}={1}.").format(cs.PUBLIC_BASE_URL_ENV, env_url)
                 if env_url
-                else f"{cs.PUBLIC_BASE_URL_ENV} overrides it when set."
+                else self.tr("{0} overrides it when set.").format(cs.PUBLIC_BASE_URL_ENV)
             )
         )
         # Asking the OS keyring takes up to half a second (its backends are found, D-Bus asked).
@@ -428,9 +436,11 @@ class SettingsScreen(Screen):
 
     def _describe_secrets(self, place: SecretsPlace) -> None:
         self.link_secret_note.setText(
-            f"Links are signed with a secret kept {place.link_secret_location} — never in the database. "
-            f"Desks, the worker and the gateway that share a database must share it: set "
-            f"{LINK_SECRET_ENV} on each."
+            self.tr(
+                "Links are signed with a secret kept {link_secret_location} — never in "
+                "the database. Desks, the worker and the gateway that share a database "
+                "must share it: set {LINK_SECRET_ENV} on each."
+            ).format(link_secret_location=place.link_secret_location, LINK_SECRET_ENV=LINK_SECRET_ENV)
         )
         usable = self.keyring_usable = place.keyring_usable
         for field, note, name in (
@@ -439,28 +449,40 @@ class SettingsScreen(Screen):
         ):
             source = place.sources[name]
             if not usable:
-                field.setPlaceholderText(f"from the environment variable {name}")
-                note.setText(f"Read from {name} ({'set' if source == 'environment' else 'not set'}).")
+                field.setPlaceholderText(self.tr("from the environment variable {name}").format(name=name))
+                note.setText(
+                    self.tr("Read from {name} ({value}).").format(
+                        name=name, value="set" if source == "environment" else "not set"
+                    )
+                )
             elif source == "environment":
-                field.setPlaceholderText(f"set by {name}")
-                note.setText(f"{name} is set in the environment and wins over the keyring.")
+                field.setPlaceholderText(self.tr("set by {name}").format(name=name))
+                note.setText(
+                    self.tr("{name} is set in the environment and wins over the keyring.").format(name=name)
+                )
             elif source == "keyring":
-                field.setPlaceholderText("stored in the OS keyring — type to replace")
+                field.setPlaceholderText(self.tr("stored in the OS keyring — type to replace"))
                 note.setText("")
             else:
-                field.setPlaceholderText("saved to the OS keyring, never the database")
+                field.setPlaceholderText(self.tr("saved to the OS keyring, never the database"))
                 note.setText("")
         if usable:
             self.keyring_note.setText(
-                f"Secrets (auth token, API key) are saved in the OS keyring ({place.keyring_name}), "
-                "never in the database; an environment variable wins when set."
+                self.tr(
+                    "Secrets (auth token, API key) are saved in the OS keyring "
+                    "({keyring_name}), never in the database; an environment variable wins "
+                    "when set."
+                ).format(keyring_name=place.keyring_name)
             )
         else:
             names = ", ".join(cs.SECRET_NAMES)
             self.keyring_note.setText(
-                "There is no OS keyring on this computer (keyring only has its ‘fail’ backend, as on "
-                f"headless Linux and CI), so secrets cannot be saved here: the environment variables "
-                f"{names} are used, and the secret fields are disabled."
+                self.tr(
+                    "There is no OS keyring on this computer (keyring only has its ‘fail’ "
+                    "backend, as on headless Linux and CI), so secrets cannot be saved "
+                    "here: the environment variables {names} are used, and the secret "
+                    "fields are disabled."
+                ).format(names=names)
             )
         self._update_enabled()
 
@@ -537,15 +559,15 @@ class SettingsScreen(Screen):
         if not self.ctx.ops.write(
             lambda s: cs.save_settings(s, self.ctx.actor, edited, now=self.ctx.clock.now()),
             parent=self,
-            title="Settings not saved",
+            title=self.tr("Settings not saved"),
             on_refused=self._refused,
             on_done=lambda _saved: problems.extend(cs.store_secrets(secrets)),
         ):
             return False
         if problems:
-            self.error_label.setText(f"Settings saved, but: {problems[0]}")
+            self.error_label.setText(self.tr("Settings saved, but: {value}").format(value=problems[0]))
             return False
-        self.sig_status.emit("Settings saved")
+        self.sig_status.emit(self.tr("Settings saved"))
         return True
 
     def _refused(self, exc: OrcaError) -> None:

@@ -87,11 +87,11 @@ class TemplatesEditor(QWidget):
         self.name = QLineEdit()
         self.channel_label = QLabel()
         self.subject = QLineEdit()
-        self.subject.setPlaceholderText("Email subject, e.g. {patient_first_name}'s visit on {date}")
+        self.subject.setPlaceholderText(self.tr("Email subject, e.g. {patient_first_name}'s visit on {date}"))
         self.body = QPlainTextEdit()
-        self.body.setPlaceholderText("Write the message; insert variables such as {first_name}.")
+        self.body.setPlaceholderText(self.tr("Write the message; insert variables such as {first_name}."))
         self.variable_combo = QComboBox()
-        self.variable_combo.addItem("Insert a variable…", None)
+        self.variable_combo.addItem(self.tr("Insert a variable…"), None)
         for name, description in sorted(VARIABLE_DESCRIPTIONS.items()):
             self.variable_combo.addItem(f"{{{name}}} — {description}", name)
         self.counter = QLabel()
@@ -106,16 +106,16 @@ class TemplatesEditor(QWidget):
         self.preview.setReadOnly(True)
         self.preview.setObjectName("templatePreview")
         self.preview.setMaximumHeight(140)
-        self.save_button = QPushButton("Save template")
+        self.save_button = QPushButton(self.tr("Save template"))
         self.save_button.setDefault(True)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton(self.tr("Revert"))
 
     def _build_editor(self) -> QWidget:
         self._build_fields()
         self.form = form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Channel", self.channel_label)
-        form.addRow("Subject", self.subject)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Channel"), self.channel_label)
+        form.addRow(self.tr("Subject"), self.subject)
         editor = QWidget()
         el = QVBoxLayout(editor)
         el.setContentsMargins(8, 0, 0, 0)
@@ -127,7 +127,7 @@ class TemplatesEditor(QWidget):
         el.addLayout(tools)
         el.addWidget(self.non_gsm_label)
         el.addWidget(self.problems)
-        preview_title = QLabel("Preview with sample values")
+        preview_title = QLabel(self.tr("Preview with sample values"))
         preview_title.setObjectName("sectionTitle")
         el.addWidget(preview_title)
         el.addWidget(self.preview, 1)
@@ -189,7 +189,9 @@ class TemplatesEditor(QWidget):
         if row is None:
             return
         self.name.setText(row.name)
-        self.channel_label.setText("SMS (text message)" if row.channel == "sms" else "Email")
+        self.channel_label.setText(
+            self.tr("SMS (text message)") if row.channel == "sms" else self.tr("Email")
+        )
         self.subject.setText(row.subject or "")
         self.form.setRowVisible(self.subject, row.channel == "email")
         self.body.setPlainText(row.body)
@@ -225,13 +227,15 @@ class TemplatesEditor(QWidget):
             self.counter.setText(f"{segment_summary(seg)} · {seg.units}/{capacity}{fallback}")
             self.counter.setToolTip(segment_help(seg))
         else:
-            self.counter.setText(f"{len(check.preview)} characters")
+            self.counter.setText(self.tr("{count} characters").format(count=len(check.preview)))
         if check.non_gsm:
             chars = ", ".join(f"“{c}” at character {pos}" for c, pos in check.non_gsm)
             self.non_gsm_label.setText(
-                f"Not in the GSM-7 alphabet: {chars}. The whole text is then "
-                "sent as UCS-2 (70 characters per segment); replace "
-                "it (e.g. a straight ' for ’) to save segments."
+                self.tr(
+                    "Not in the GSM-7 alphabet: {chars}. The whole text is then sent as "
+                    "UCS-2 (70 characters per segment); replace it (e.g. a straight ' for "
+                    "’) to save segments."
+                ).format(chars=chars)
             )
         else:
             self.non_gsm_label.setText("")
@@ -279,7 +283,7 @@ class TemplatesEditor(QWidget):
                 policy=messaging_policy(s),
             ),
             parent=self,
-            title="Template not saved",
+            title=self.tr("Template not saved"),
             on_done=self._saved,
             on_error=self.problems.setText,
         )
@@ -287,4 +291,4 @@ class TemplatesEditor(QWidget):
     def _saved(self, saved: mt.TemplateRow) -> None:
         self.current = saved
         self.problems.setText("")
-        self.sig_status.emit(f"Template “{saved.name}” saved")
+        self.sig_status.emit(self.tr("Template “{name}” saved").format(name=saved.name))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import template_analytics
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.rows_table import empty_state
 
 
@@ -27,19 +28,30 @@ class AnalyticsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.chart = QChart()
-        self.chart.setTitle("Fill rate of applied slots")
+        self.chart.setTitle(self.tr("Fill rate of applied slots"))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = chart_view(self.chart)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["", "Slots", "Booked", "Fill rate"])
-        empty_state(self.table, "No applied slots yet: Apply to dates… puts a template on the calendar.")
+        self.table.setHorizontalHeaderLabels(["", self.tr("Slots"), self.tr("Booked"), self.tr("Fill rate")])
+        empty_state(
+            self.table, self.tr("No applied slots yet: Apply to dates… puts a template on the calendar.")
+        )
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.usage = QTableWidget(0, 6)
         self.usage.setHorizontalHeaderLabels(
-            ["Version", "Applications", "Slots", "Providers", "Locations", "Dates"]
+            [
+                self.tr("Version"),
+                self.tr("Applications"),
+                self.tr("Slots"),
+                self.tr("Providers"),
+                self.tr("Locations"),
+                self.tr("Dates"),
+            ]
         )
-        empty_state(self.usage, "This template was never applied: Apply to dates… puts it on the calendar.")
+        empty_state(
+            self.usage, self.tr("This template was never applied: Apply to dates… puts it on the calendar.")
+        )
         self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.usage.verticalHeader().setVisible(False)
         self.summary = QLabel()
@@ -54,7 +66,7 @@ class AnalyticsPanel(QWidget):
         row.addWidget(self.chart_view, 3)
         row.addWidget(self.table, 2)
         layout.addLayout(row, 3)
-        layout.addWidget(QLabel("<b>Where and when it was applied</b>"))
+        layout.addWidget(QLabel(self.tr("<b>Where and when it was applied</b>")))
         layout.addWidget(self.usage, 1)
 
     def show_template(self, template_id: int) -> None:
@@ -67,7 +79,7 @@ class AnalyticsPanel(QWidget):
             ),
             parent=self,
             on_done=self._show,
-            title="Analytics not loaded",
+            title=self.tr("Analytics not loaded"),
             background=False,
         )
 
@@ -76,9 +88,17 @@ class AnalyticsPanel(QWidget):
         self.report = report
         o = report.overall
         self.summary.setText(
-            f"<b>{o.booked:,} of {o.slots:,}</b> bookable slots booked ({o.rate:.0%}); "
-            f"{report.matched_type:,} booked with the slot's intended type "
-            f"({report.match_rate:.0%} of booked)."
+            self.tr(
+                "<b>{booked:,} of {slots:,}</b> bookable slots booked ({rate:.0%}); "
+                "{matched_type:,} booked with the slot's intended type "
+                "({match_rate:.0%} of booked)."
+            ).format(
+                booked=o.booked,
+                slots=o.slots,
+                rate=o.rate,
+                matched_type=report.matched_type,
+                match_rate=report.match_rate,
+            )
         )
         sections = [
             ("Overall", (o,)),
@@ -105,7 +125,11 @@ class AnalyticsPanel(QWidget):
                 self.table.setItem(i, j, item)
         self.usage.setRowCount(len(usage))
         for i, u in enumerate(usage):
-            dates = f"{u.first_day:%-d %b %Y} – {u.last_day:%-d %b %Y}" if u.first_day and u.last_day else ""
+            dates = (
+                f"{fmt_day(u.first_day, SHORT)} – {fmt_day(u.last_day, SHORT)}"
+                if u.first_day and u.last_day
+                else ""
+            )
             for j, text in enumerate(
                 (
                     f"v{u.version_number}",
@@ -124,7 +148,7 @@ class AnalyticsPanel(QWidget):
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
         labels = [r.label for r in report.by_weekday] + [r.label for r in report.by_time_of_day]
-        rate = QBarSet("Fill rate %")
+        rate = QBarSet(self.tr("Fill rate %"))
         rate.append([round(r.rate * 100, 1) for r in (*report.by_weekday, *report.by_time_of_day)])
         rate.setColor("#2f6fb3")
         series = QBarSeries()

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from orca_desk.services import template_engine as engine
 from orca_desk.services.schedule_templates import TemplateRow
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import DAY_MONTH, MEDIUM, SHORT, fmt_day, weekday_name
 
-WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_PREVIEW_ROWS = 400
 
 
@@ -52,7 +52,9 @@ class ApplyDialog(QDialog):
     def __init__(self, ctx: AppContext, template: TemplateRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.template = ctx, template
-        self.setWindowTitle(f"Apply {template.name} v{template.version}")
+        self.setWindowTitle(
+            self.tr("Apply {name} v{version}").format(name=template.name, version=template.version)
+        )
         self.resize(760, 620)
         self.plan: engine.ApplicationPlan | None = None
         self.apply_result: engine.ApplyResult | None = None
@@ -84,7 +86,7 @@ class ApplyDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd d MMM yyyy")
             edit.setDate(QDate(day.year, day.month, day.day))
-        self.weekday_boxes = [QCheckBox(name) for name in WEEKDAY_SHORT]
+        self.weekday_boxes = [QCheckBox(weekday_name(d)) for d in range(7)]
         for i, box in enumerate(self.weekday_boxes):
             box.setChecked(i < 5)
         days_row = QHBoxLayout()
@@ -99,22 +101,24 @@ class ApplyDialog(QDialog):
         )
         self.chairs.setMaximumHeight(90)
         self.chairs.setToolTip(
-            "Optional for one provider with usual chairs (Administration → Providers); "
-            "else the template's chairs, in the order of its lanes"
+            self.tr(
+                "Optional for one provider with usual chairs (Administration → Providers); "
+                "else the template's chairs, in the order of its lanes"
+            )
         )
         form = QFormLayout()
-        form.addRow("From", self.from_edit)
-        form.addRow("To", self.to_edit)
-        form.addRow("Weekdays", days_row)
-        form.addRow("Providers", self.providers)
-        form.addRow("Chairs", self.chairs)
-        form.addRow("Replace", self._build_replace_combo())
+        form.addRow(self.tr("From"), self.from_edit)
+        form.addRow(self.tr("To"), self.to_edit)
+        form.addRow(self.tr("Weekdays"), days_row)
+        form.addRow(self.tr("Providers"), self.providers)
+        form.addRow(self.tr("Chairs"), self.chairs)
+        form.addRow(self.tr("Replace"), self._build_replace_combo())
         return form
 
     def _build_replace_combo(self) -> QComboBox:
         """The template's applications still in force, any of which this one may replace."""
         self.replace_combo = QComboBox()
-        self.replace_combo.addItem("— apply as a new application —", None)
+        self.replace_combo.addItem(self.tr("— apply as a new application —"), None)
         applications: list[engine.ApplicationRow] = []
         self.ctx.ops.read(
             lambda s: engine.list_applications(s, template_id=self.template.id),
@@ -125,25 +129,39 @@ class ApplyDialog(QDialog):
         for a in applications:
             if a.replaced_by is None:
                 self.replace_combo.addItem(
-                    f"Replace #{a.id}: v{a.version_number}, {a.start_day:%-d %b} – "
-                    f"{a.end_day:%-d %b %Y}, {a.open_count} open",
+                    self.tr(
+                        "Replace #{id}: v{version_number}, {start_day} – {end_day}, {open_count} open"
+                    ).format(
+                        id=a.id,
+                        version_number=a.version_number,
+                        start_day=fmt_day(a.start_day, DAY_MONTH),
+                        end_day=fmt_day(a.end_day, SHORT),
+                        open_count=a.open_count,
+                    ),
                     a.id,
                 )
         return self.replace_combo
 
     def _build_preview(self) -> None:
-        self.preview_btn = QPushButton("Preview (dry run)")
+        self.preview_btn = QPushButton(self.tr("Preview (dry run)"))
         self.preview_btn.clicked.connect(self.preview)
-        self.counts = QLabel("Choose providers and dates, then preview.")
+        self.counts = QLabel(self.tr("Choose providers and dates, then preview."))
         self.counts.setWordWrap(True)
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
-            ["Date", "Provider", "Create", "Skipped: booked", "Skipped: off", "Why"]
+            [
+                self.tr("Date"),
+                self.tr("Provider"),
+                self.tr("Create"),
+                self.tr("Skipped: booked"),
+                self.tr("Skipped: off"),
+                self.tr("Why"),
+            ]
         )
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.buttons = QDialogButtonBox()
-        self.apply_btn = self.buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_btn = self.buttons.addButton(self.tr("Apply"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_btn.setEnabled(False)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self.start_apply)
@@ -193,7 +211,7 @@ class ApplyDialog(QDialog):
             parent=self,
             on_done=planned.append,
             on_error=self._refused,
-            title="Not previewed",
+            title=self.tr("Not previewed"),
             background=False,
         ):
             return None
@@ -204,7 +222,7 @@ class ApplyDialog(QDialog):
         for i, r in enumerate(rows[:MAX_PREVIEW_ROWS]):
             for j, text in enumerate(
                 (
-                    f"{r.day:%a %-d %b %Y}",
+                    fmt_day(r.day, MEDIUM),
                     r.provider_name,
                     str(r.create),
                     str(r.existing),
@@ -217,7 +235,9 @@ class ApplyDialog(QDialog):
         return plan
 
     def _refused(self, message: str) -> None:
-        self.counts.setText(f"<span style='color:#b3261e'>{escape(message)}</span>")
+        self.counts.setText(
+            self.tr("<span style='color:#b3261e'>{value}</span>").format(value=escape(message))
+        )
         self.apply_btn.setEnabled(False)
 
     # ----- apply -----------------------------------------------------------------------------
@@ -229,8 +249,8 @@ class ApplyDialog(QDialog):
         self._cancel = threading.Event()
         self._signals = _ApplySignals()
         self._signals.sig_progress.connect(self._on_progress)
-        self.progress = QProgressDialog("Applying the template…", "Cancel", 0, 0, self)
-        self.progress.setWindowTitle("Applying")
+        self.progress = QProgressDialog(self.tr("Applying the template…"), self.tr("Cancel"), 0, 0, self)
+        self.progress.setWindowTitle(self.tr("Applying"))
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
         self.progress.canceled.connect(self._cancel.set)
@@ -250,14 +270,16 @@ class ApplyDialog(QDialog):
             )
 
         self.ctx.ops.write_in_steps(
-            run, parent=self, title="Not applied", on_done=self._on_done, on_error=self._on_refused
+            run, parent=self, title=self.tr("Not applied"), on_done=self._on_done, on_error=self._on_refused
         )
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress.setMaximum(max(total, 1))
             self.progress.setValue(done)
-            self.progress.setLabelText(f"Applying the template… {done} of {total} days")
+            self.progress.setLabelText(
+                self.tr("Applying the template… {done} of {total} days").format(done=done, total=total)
+            )
 
     def _hide_progress(self) -> None:
         if self.progress is not None:
@@ -267,15 +289,21 @@ class ApplyDialog(QDialog):
     def _on_refused(self, message: str) -> None:
         self._hide_progress()
         self.error = message
-        self.counts.setText(f"<span style='color:#b3261e'>Not applied: {escape(message)}</span>")
+        self.counts.setText(
+            self.tr("<span style='color:#b3261e'>Not applied: {value}</span>").format(value=escape(message))
+        )
 
     def _on_done(self, outcome: engine.ApplyResult) -> None:
         self._hide_progress()
         self.apply_result = outcome
         state = "Cancelled after" if outcome.cancelled else "Applied:"
         self.counts.setText(
-            f"{state} {outcome.created:,} slots created over {outcome.days_done} of "
-            f"{outcome.days_total} days."
+            self.tr("{state} {created:,} slots created over {days_done} of {days_total} days.").format(
+                state=state,
+                created=outcome.created,
+                days_done=outcome.days_done,
+                days_total=outcome.days_total,
+            )
         )
         self.sig_applied.emit(outcome)
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QMimeData, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDrag,
@@ -24,12 +24,12 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from orca_desk.services.clinic import TypeRow
 from orca_desk.services.schedule_templates import SlotSpec, slot_label
 from orca_desk.ui.colours import tint
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
 
 SLOT_MIME = "application/x-orca-template-slot"
 BLOCKED = "blocked"
 BLOCK_COLOUR = "#9e8c7a"
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LANES = 16  # column key = weekday * LANES + chair lane (a day template uses weekday 7)
 
 
@@ -73,7 +73,7 @@ class TypeChip(QLabel):
             " padding: 4px 8px; }"
         )
         self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self.setToolTip(f"Drag onto the grid to add a {name} slot")
+        self.setToolTip(self.tr("Drag onto the grid to add a {name} slot").format(name=name))
         self._press: QPoint | None = None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -99,7 +99,7 @@ class SlotPalette(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
-        title = QLabel("Drag onto the grid")
+        title = QLabel(self.tr("Drag onto the grid"))
         title.setStyleSheet("color: #6b7785;")
         layout.addWidget(title)
         self.chips: list[TypeChip] = [TypeChip(t.id, t.name, t.colour, t.default_minutes) for t in types]
@@ -257,10 +257,14 @@ def grid_content(
     days: list[int | None] = list(range(7)) if kind == "week" else [None]
     for wd in days:
         for lane in range(chairs):
-            title = (WEEKDAYS[wd][:3] if chairs > 1 else WEEKDAYS[wd]) if wd is not None else "Any day"
+            title = (
+                weekday_name(wd, short=chairs > 1)
+                if wd is not None
+                else QCoreApplication.translate("TemplateBuilder", "Any day")
+            )
             if chairs > 1:
-                title = f"Chair {lane + 1}"
-            group = WEEKDAYS[wd] if (wd is not None and chairs > 1) else ""
+                title = QCoreApplication.translate("TemplateBuilder", "Chair {n}").format(n=lane + 1)
+            group = weekday_name(wd, short=False) if (wd is not None and chairs > 1) else ""
             columns.append(GridColumn(key=column_key(wd, lane), title=title, group=group))
     items = []
     for sid, s in slots.items():

@@ -84,8 +84,8 @@ class TemplatesScreen(Screen):
         """The analytics tab's panel, built (with QtCharts) when that tab is first shown."""
         self.tabs = QTabWidget()
         self.pages = LazyTabs(self.tabs)
-        self.pages.add(self._build_design_tab, "Design", now=True)
-        self.analytics_page = self.pages.add(self._build_analytics_tab, "Analytics")
+        self.pages.add(self._build_design_tab, self.tr("Design"), now=True)
+        self.analytics_page = self.pages.add(self._build_analytics_tab, self.tr("Analytics"))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         splitter = QSplitter()
         splitter.addWidget(self._build_list())
@@ -103,18 +103,18 @@ class TemplatesScreen(Screen):
         self.list_model = TemplateListModel(self)
         self.list_view = QListView()
         self.list_view.setModel(self.list_model)
-        empty_state(self.list_view, "No templates yet: New template builds a day of slots to apply.")
+        empty_state(self.list_view, self.tr("No templates yet: New template builds a day of slots to apply."))
         self.list_view.setAlternatingRowColors(True)
         self.list_view.setSpacing(2)
         self.list_view.selectionModel().currentChanged.connect(self._on_template_chosen)
-        new_btn, copy_btn = QPushButton("New…"), QPushButton("Copy…")
+        new_btn, copy_btn = QPushButton(self.tr("New…")), QPushButton(self.tr("Copy…"))
         new_btn.clicked.connect(self.new_template)
         copy_btn.clicked.connect(self.copy_template)
         left = QWidget()
         left.setMinimumWidth(190)
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel("<b>Templates</b>"))
+        lv.addWidget(QLabel(self.tr("<b>Templates</b>")))
         lv.addWidget(self.list_view, 1)
         row = QHBoxLayout()
         row.addWidget(new_btn)
@@ -150,12 +150,12 @@ class TemplatesScreen(Screen):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(60)
         self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
-        self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, "Undo"))
-        self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, "Redo"))
-        self.save_btn = QPushButton("Save version")
+        self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, self.tr("Undo")))
+        self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, self.tr("Redo")))
+        self.save_btn = QPushButton(self.tr("Save version"))
         self.save_btn.setObjectName("primary")
         self.save_btn.clicked.connect(self.save)
-        apply_btn = QPushButton("Apply…")
+        apply_btn = QPushButton(self.tr("Apply…"))
         apply_btn.clicked.connect(self.open_apply_dialog)
         bar = QHBoxLayout()
         bar.addWidget(self.title, 1)
@@ -168,16 +168,16 @@ class TemplatesScreen(Screen):
         self.week_combo = QComboBox()
         self.week_combo.currentIndexChanged.connect(self._on_week_changed)
         add_week = QToolButton()
-        add_week.setText("+ Week")
-        add_week.setToolTip("Add a week to the rotation (A/B weeks)")
+        add_week.setText(self.tr("+ Week"))
+        add_week.setToolTip(self.tr("Add a week to the rotation (A/B weeks)"))
         add_week.clicked.connect(self.add_rotation_week)
         self.chairs_combo = QComboBox()
         for n in range(1, 5):
-            self.chairs_combo.addItem(f"{n} chair{'s' if n > 1 else ''}", n)
+            self.chairs_combo.addItem(self.tr("%n chair(s)", "", n), n)
         self.chairs_combo.currentIndexChanged.connect(self._on_chairs_changed)
         self.snap_combo = QComboBox()
         for step in SNAP_STEPS:
-            self.snap_combo.addItem(f"Snap {step} min", step)
+            self.snap_combo.addItem(self.tr("Snap {step} min").format(step=step), step)
         self.snap_combo.setCurrentIndex(2)
         self.snap_combo.currentIndexChanged.connect(self._on_snap_changed)
         settings_bar = QHBoxLayout()
@@ -237,7 +237,7 @@ class TemplatesScreen(Screen):
             parent=self,
             background=False,
             on_done=lambda rows: self._show_list(rows, keep),
-            on_error=self._refused("Not loaded"),
+            on_error=self._refused(self.tr("Not loaded")),
         )
 
     def _show_list(self, rows: list[TemplateRow], keep: int | None) -> None:
@@ -261,7 +261,7 @@ class TemplatesScreen(Screen):
     def open_template(self, template_id: int | None) -> None:
         if template_id is None:
             self.current = self.version = None
-            self.title.setText("No template yet: press New…")
+            self.title.setText(self.tr("No template yet: press New…"))
             self.store.load(())
             return
         loaded: list[tuple[schedule_templates.TemplateDetail, list[VersionRow]]] = []
@@ -272,7 +272,7 @@ class TemplatesScreen(Screen):
             ),
             parent=self,
             on_done=loaded.append,
-            on_error=self._refused("Not opened"),
+            on_error=self._refused(self.tr("Not opened")),
             background=False,
         ):
             return
@@ -294,7 +294,8 @@ class TemplatesScreen(Screen):
         self.week_combo.blockSignals(True)
         self.week_combo.clear()
         for i, label in enumerate(self.rotation):
-            self.week_combo.addItem(f"Week {label}" if len(self.rotation) > 1 else "Every week", i)
+            text = self.tr("Week {0}").format(label) if len(self.rotation) > 1 else self.tr("Every week")
+            self.week_combo.addItem(text, i)
         self.week_combo.setCurrentIndex(self.week)
         self.week_combo.blockSignals(False)
 
@@ -321,7 +322,7 @@ class TemplatesScreen(Screen):
         used = max((s.chair_index for s in self.store.slots.values()), default=0) + 1
         wanted = index + 1
         if wanted < used:
-            self.hint.setText(f"Slots use {used} chairs; delete those slots first.")
+            self.hint.setText(self.tr("Slots use {used} chairs; delete those slots first.").format(used=used))
             self.chairs_combo.setCurrentIndex(self.chairs - 1)
             return
         self.chairs = wanted
@@ -376,11 +377,13 @@ class TemplatesScreen(Screen):
     def add_slot(self, slot: SlotSpec) -> bool:
         clash = self.store.conflict(slot)
         if clash is not None:
-            self.hint.setText(f"Not added: it overlaps {self._describe(clash)}.")
+            self.hint.setText(self.tr("Not added: it overlaps {value}.").format(value=self._describe(clash)))
             return False
         self.hint.setText("")
         self.undo_stack.push(
-            SlotCommand(self.store, self.store.new_id(), None, slot, f"Add {self._describe(slot)}")
+            SlotCommand(
+                self.store, self.store.new_id(), None, slot, self.tr("Add {0}").format(self._describe(slot))
+            )
         )
         return True
 
@@ -391,21 +394,18 @@ class TemplatesScreen(Screen):
         after = moved(before, key, start, end)
         clash = self.store.conflict(after, ignore_id=slot_id)
         if clash is not None:
-            self.hint.setText(f"Not moved: it would overlap {self._describe(clash)}.")
+            self.hint.setText(self.tr("Not moved: it would overlap {it}.").format(it=self._describe(clash)))
             self._on_store_changed()
             return
-        verb = (
-            "Resize"
-            if (
-                after.start == before.start
-                and after.weekday == before.weekday
-                and after.chair_index == before.chair_index
-            )
-            else "Move"
+        resized = (after.start, after.weekday, after.chair_index) == (
+            before.start,
+            before.weekday,
+            before.chair_index,
         )
+        verb = self.tr("Resize {0}") if resized else self.tr("Move {0}")
         self.hint.setText("")
         self.undo_stack.push(
-            SlotCommand(self.store, slot_id, before, after, f"{verb} {self._describe(after)}")
+            SlotCommand(self.store, slot_id, before, after, verb.format(self._describe(after)))
         )
 
     def _on_selection_changed(self, slot_id: int) -> None:
@@ -420,14 +420,16 @@ class TemplatesScreen(Screen):
         if after == before:
             return False
         if after.end <= after.start:
-            self.hint.setText("The slot must end after it starts.")
+            self.hint.setText(self.tr("The slot must end after it starts."))
             return False
         clash = self.store.conflict(after, ignore_id=slot_id)
         if clash is not None:
-            self.hint.setText(f"Not changed: it would overlap {self._describe(clash)}.")
+            self.hint.setText(self.tr("Not changed: it would overlap {it}.").format(it=self._describe(clash)))
             return False
         self.undo_stack.push(
-            SlotCommand(self.store, slot_id, before, after, f"Change {self._describe(after)}")
+            SlotCommand(
+                self.store, slot_id, before, after, self.tr("Change {0}").format(self._describe(after))
+            )
         )
         return True
 
@@ -437,7 +439,9 @@ class TemplatesScreen(Screen):
         if before is None:
             return False
         self.undo_stack.push(
-            SlotCommand(self.store, slot_id, before, None, f"Delete {self._describe(before)}")
+            SlotCommand(
+                self.store, slot_id, before, None, self.tr("Delete {0}").format(self._describe(before))
+            )
         )
         return True
 
@@ -449,7 +453,7 @@ class TemplatesScreen(Screen):
         if self.current is None or self.version is None:
             return None
         note, ok = (
-            QInputDialog.getText(self, "Save version", "What changed (optional):")
+            QInputDialog.getText(self, self.tr("Save version"), self.tr("What changed (optional):"))
             if not getattr(self, "quiet", False)
             else ("", True)
         )
@@ -470,17 +474,17 @@ class TemplatesScreen(Screen):
                 now=self.ctx.clock.now(),
             ),
             parent=self,
-            title="Not saved",
+            title=self.tr("Not saved"),
             on_done=self._opened_after(saved),
-            on_error=self._refused("Not saved"),
+            on_error=self._refused(self.tr("Not saved")),
         )
         if not saved:
             return None
         v = saved[0]
         self.sig_status.emit(
-            f"Saved {current.name} as version {v.number}"
+            self.tr("Saved {name} as version {number}").format(name=current.name, number=v.number)
             if v.number != version.number
-            else "No changes to save"
+            else self.tr("No changes to save")
         )
         return v
 
@@ -504,23 +508,25 @@ class TemplatesScreen(Screen):
                 s, self.ctx.actor, template_id, number, now=self.ctx.clock.now()
             ),
             parent=self,
-            title="Not restored",
+            title=self.tr("Not restored"),
             on_done=self._opened_after(restored),
-            on_error=self._refused("Not restored"),
+            on_error=self._refused(self.tr("Not restored")),
         )
         if not restored:
             return None
         v = restored[0]
-        self.sig_status.emit(f"Version {number} restored as version {v.number}")
+        self.sig_status.emit(self.tr("Version {0} restored as version {1}").format(number, v.number))
         return v
 
     def new_template(self, name: str | None = None, kind: str | None = None) -> None:
         if name is None:
-            name, ok = QInputDialog.getText(self, "New template", "Name:")
+            name, ok = QInputDialog.getText(self, self.tr("New template"), self.tr("Name:"))
             if not ok:
                 return
         if kind is None:
-            kind, ok = QInputDialog.getItem(self, "New template", "Kind:", ["week", "day"], 0, False)
+            kind, ok = QInputDialog.getItem(
+                self, self.tr("New template"), self.tr("Kind:"), ["week", "day"], 0, False
+            )
             if not ok:
                 return
         self._write_then_open(
@@ -537,7 +543,10 @@ class TemplatesScreen(Screen):
         source = self.current
         if name is None:
             name, ok = QInputDialog.getText(
-                self, "Copy template", "Name of the copy:", text=f"{source.name} (copy)"
+                self,
+                self.tr("Copy template"),
+                self.tr("Name of the copy:"),
+                text=self.tr("{name} (copy)").format(name=source.name),
             )
             if not ok:
                 return
@@ -552,14 +561,18 @@ class TemplatesScreen(Screen):
     def _write_then_open(self, job: Callable[[Any], int]) -> None:
         # The new template opens now; its changes then reload the list with it chosen.
         self.ctx.ops.write(
-            job, parent=self, title="Not done", on_done=self.open_template, on_error=self._refused("Not done")
+            job,
+            parent=self,
+            title=self.tr("Not done"),
+            on_done=self.open_template,
+            on_error=self._refused(self.tr("Not done")),
         )
 
     def open_apply_dialog(self) -> None:
         if self.current is None:
             return
         if not self.undo_stack.isClean():
-            self.hint.setText("Save the version first: an application always uses a saved version.")
+            self.hint.setText(self.tr("Save the version first: an application always uses a saved version."))
             return
         from orca_desk.views.templates.apply_dialog import ApplyDialog
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QCoreApplication, Qt, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -39,36 +39,38 @@ class SlotProperties(QGroupBox):
         on_delete: Callable[[], object],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Selected slot", parent)
+        super().__init__(QCoreApplication.translate("SlotProperties", "Selected slot"), parent)
         self.form = QFormLayout(self)
-        self.no_selection = QLabel("Click a slot on the grid to change it, or drag a chip to add one.")
+        self.no_selection = QLabel(
+            self.tr("Click a slot on the grid to change it, or drag a chip to add one.")
+        )
         self.no_selection.setObjectName("hint")
         self.no_selection.setWordWrap(True)
         self.form.addRow(self.no_selection)
         self.type_combo = QComboBox()
         for t in types:
             self.type_combo.addItem(t.name, t.id)
-        self.type_combo.addItem("Blocked", BLOCKED)
+        self.type_combo.addItem(self.tr("Blocked"), BLOCKED)
         self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText("e.g. Lunch")
+        self.reason_edit.setPlaceholderText(self.tr("e.g. Lunch"))
         self.start_edit, self.end_edit = QTimeEdit(), QTimeEdit()
         for te in (self.start_edit, self.end_edit):
             te.setDisplayFormat(time_edit_format(time_fmt))
-        apply_props = QPushButton("Apply change")
+        apply_props = QPushButton(self.tr("Apply change"))
         apply_props.clicked.connect(on_apply)
-        delete_btn = QPushButton("Delete slot")
+        delete_btn = QPushButton(self.tr("Delete slot"))
         delete_btn.clicked.connect(on_delete)
-        self.form.addRow("Type", self.type_combo)
-        self.form.addRow("Reason", self.reason_edit)
-        self.form.addRow("Start", self.start_edit)
-        self.form.addRow("End", self.end_edit)
+        self.form.addRow(self.tr("Type"), self.type_combo)
+        self.form.addRow(self.tr("Reason"), self.reason_edit)
+        self.form.addRow(self.tr("Start"), self.start_edit)
+        self.form.addRow(self.tr("End"), self.end_edit)
         self.form.addRow(apply_props)
         self.form.addRow(delete_btn)
         self.setEnabled(False)
 
     def show_slot(self, slot: SlotSpec | None) -> None:
         self.setEnabled(slot is not None)
-        self.setTitle("Selected slot" if slot is not None else "No slot selected")
+        self.setTitle(self.tr("Selected slot") if slot is not None else self.tr("No slot selected"))
         self.no_selection.setVisible(slot is None)
         for row in range(1, self.form.rowCount()):  # the fields, hidden while they would show nothing
             self.form.setRowVisible(row, slot is not None)
@@ -99,10 +101,10 @@ class VersionHistory(QGroupBox):
     """A template's saved versions, newest first; one can be restored as the newest."""
 
     def __init__(self, on_restore: Callable[[int], object], parent: QWidget | None = None) -> None:
-        super().__init__("Version history", parent)
+        super().__init__(QCoreApplication.translate("VersionHistory", "Version history"), parent)
         self.list = QListWidget()
-        empty_state(self.list, "Select a template to see its saved versions.")
-        restore = QPushButton("Restore as newest")
+        empty_state(self.list, self.tr("Select a template to see its saved versions."))
+        restore = QPushButton(self.tr("Restore as newest"))
         restore.clicked.connect(lambda: self._restore(on_restore))
         box = QVBoxLayout(self)
         box.addWidget(self.list, 1)
@@ -112,7 +114,13 @@ class VersionHistory(QGroupBox):
         self.list.clear()
         for v in versions:
             self.list.addItem(
-                f"v{v.number} · {v.created_by} · {v.created_text}\n{v.note} · {v.slot_count} slots"
+                self.tr("v{number} · {created_by} · {created_text}\n{note} · {slot_count} slots").format(
+                    number=v.number,
+                    created_by=v.created_by,
+                    created_text=v.created_text,
+                    note=v.note,
+                    slot_count=v.slot_count,
+                )
             )
             self.list.item(self.list.count() - 1).setData(Qt.ItemDataRole.UserRole, v.number)
 

@@ -57,55 +57,55 @@ class WaitlistScreen(Screen):
         self.settings_for: Callable[[Any], WaitlistSettings] = waitlist.default_settings
         self.openings = RowsModel[OpeningRow](
             [
-                ("When", lambda r: r.local_text),
-                ("Status", lambda r: r.label),
-                ("Where", lambda r: f"{r.chair_name} · {r.location_name}"),
-                ("Provider", lambda r: r.provider_name),
+                (self.tr("When"), lambda r: r.local_text),
+                (self.tr("Status"), lambda r: r.label),
+                (self.tr("Where"), lambda r: f"{r.chair_name} · {r.location_name}"),
+                (self.tr("Provider"), lambda r: r.provider_name),
             ],
             cell_tooltips=True,
         )
         self.offers = RowsModel[OfferRow](
             [
-                ("Patient", lambda r: r.patient_name),
-                ("Channel", lambda r: r.channel.upper()),
-                ("State", lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
-                ("Sent", lambda r: r.sent_text or "—"),
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Channel"), lambda r: r.channel.upper()),
+                (self.tr("State"), lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
+                (self.tr("Sent"), lambda r: r.sent_text or "—"),
             ],
             cell_tooltips=True,
         )
         self.matches = RowsModel[MatchRow](
             [
                 ("#", lambda r: self.matches.rows.index(r) + 1),
-                ("Patient", lambda r: r.patient_name),
-                ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
-                ("Via", lambda r: r.channel.upper()),
-                ("Offers", lambda r: f"{r.notification_count}/3"),
-                ("Why", lambda r: r.reason),
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Visit"), lambda r: f"{r.type_name} {r.duration_minutes}′"),
+                (self.tr("Via"), lambda r: r.channel.upper()),
+                (self.tr("Offers"), lambda r: f"{r.notification_count}/3"),
+                (self.tr("Why"), lambda r: r.reason),
             ],
             cell_tooltips=True,
         )
         self.entries = RowsModel[EntryRow](
             [
-                ("Patient", lambda r: r.patient_name),
-                ("Visit", lambda r: f"{r.type_name} {r.duration_minutes}′"),
-                ("Priority", lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
-                ("Status", lambda r: r.status.upper() if r.status == "notified" else r.status),
-                ("Offers", lambda r: f"{r.notification_count}/{r.max_offers}"),
-                ("Waiting", lambda r: f"{r.days_waiting} d"),
-                ("Prefers", lambda r: r.preferences),
-                ("Reason", lambda r: r.reason),
+                (self.tr("Patient"), lambda r: r.patient_name),
+                (self.tr("Visit"), lambda r: f"{r.type_name} {r.duration_minutes}′"),
+                (self.tr("Priority"), lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
+                (self.tr("Status"), lambda r: r.status.upper() if r.status == "notified" else r.status),
+                (self.tr("Offers"), lambda r: f"{r.notification_count}/{r.max_offers}"),
+                (self.tr("Waiting"), lambda r: f"{r.days_waiting} d"),
+                (self.tr("Prefers"), lambda r: r.preferences),
+                (self.tr("Reason"), lambda r: r.reason),
             ],
             cell_tooltips=True,
         )
         self.groups = RowsModel[tuple[str, waitlist_analytics.GroupStats]](
             [
                 ("", lambda r: r[0]),
-                ("Name", lambda r: r[1].name),
-                ("Openings", lambda r: r[1].openings),
-                ("Filled", lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
-                ("Median time to fill", lambda r: _minutes(r[1].median_minutes_to_fill)),
-                ("Offers sent", lambda r: r[1].offers),
-                ("Booked", lambda r: r[1].booked),
+                (self.tr("Name"), lambda r: r[1].name),
+                (self.tr("Openings"), lambda r: r[1].openings),
+                (self.tr("Filled"), lambda r: f"{r[1].filled} ({r[1].fill_rate:.0%})"),
+                (self.tr("Median time to fill"), lambda r: _minutes(r[1].median_minutes_to_fill)),
+                (self.tr("Offers sent"), lambda r: r[1].offers),
+                (self.tr("Booked"), lambda r: r[1].booked),
             ],
             cell_tooltips=True,
         )
@@ -123,9 +123,9 @@ class WaitlistScreen(Screen):
         # Each tab is built when first shown, and a reload reads only what the tab on view shows.
         self.tabs = QTabWidget()
         self.pages = LazyTabs(self.tabs)
-        self.openings_page = self.pages.add(self._openings_tab, "Openings && offers", now=True)
-        self.entries_page = self.pages.add(self._entries_tab, "Waitlist")
-        self.analytics_page = self.pages.add(self._analytics_tab, "Analytics")
+        self.openings_page = self.pages.add(self._openings_tab, self.tr("Openings && offers"), now=True)
+        self.entries_page = self.pages.add(self._entries_tab, self.tr("Waitlist"))
+        self.analytics_page = self.pages.add(self._analytics_tab, self.tr("Analytics"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.tabs)
@@ -135,7 +135,7 @@ class WaitlistScreen(Screen):
         self.openings_view = table(
             self.openings,
             2,
-            empty=(
+            empty=self.tr(
                 "No openings. A cancelled or missed visit, or free time offered from the calendar, "
                 "becomes an opening here and is offered to the waitlist."
             ),
@@ -143,23 +143,25 @@ class WaitlistScreen(Screen):
         self.offers_view = table(
             self.offers,
             2,
-            empty=("No offers yet: select an opening, then Notify best now offers it to the top match."),
+            empty=self.tr(
+                "No offers yet: select an opening, then Notify best now offers it to the top match."
+            ),
         )
         self.matches_view = table(
             self.matches,
             5,
-            empty=(
+            empty=self.tr(
                 "Select an opening to rank the waitlist for it; "
                 "no fit means: add entries on the Waitlist tab."
             ),
         )
         self.matches_view.setWordWrap(True)  # the reasons are the point of this list
         self.openings_view.selectionModel().selectionChanged.connect(self._on_opening_selected)
-        self.btn_best = QPushButton("Notify best now")
-        self.btn_all = QPushButton("Notify all now (broadcast)")
-        self.btn_entry = QPushButton("Notify this entry now")
-        self.btn_response = QPushButton("Record response…")
-        self.btn_withdraw = QPushButton("Withdraw opening")
+        self.btn_best = QPushButton(self.tr("Notify best now"))
+        self.btn_all = QPushButton(self.tr("Notify all now (broadcast)"))
+        self.btn_entry = QPushButton(self.tr("Notify this entry now"))
+        self.btn_response = QPushButton(self.tr("Record response…"))
+        self.btn_withdraw = QPushButton(self.tr("Withdraw opening"))
         self.btn_best.clicked.connect(self.notify_best)
         self.btn_all.clicked.connect(self.notify_all)
         self.btn_entry.clicked.connect(self.notify_selected_entry)
@@ -168,9 +170,9 @@ class WaitlistScreen(Screen):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 6, 0)
-        lv.addWidget(_title("Open openings"))
+        lv.addWidget(_title(self.tr("Open openings")))
         lv.addWidget(self.openings_view, 3)
-        self.offers_title = _title("Offers of the selected opening")
+        self.offers_title = _title(self.tr("Offers of the selected opening"))
         lv.addWidget(self.offers_title)
         lv.addWidget(self.offers_view, 2)
         row = QHBoxLayout()
@@ -185,7 +187,7 @@ class WaitlistScreen(Screen):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(6, 0, 0, 0)
-        self.matches_title = _title("Ranked matches")
+        self.matches_title = _title(self.tr("Ranked matches"))
         rv.addWidget(self.matches_title)
         rv.addWidget(self.matches_view, 1)
         row2 = QHBoxLayout()
@@ -204,9 +206,9 @@ class WaitlistScreen(Screen):
         # Column widths from the first rows: measuring all of a long list holds the UI thread.
         self.entries_view.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.entries_empty = empty_state(self.entries_view, NOBODY_WAITING)
-        self.btn_add = QPushButton("Add entry…")
-        self.btn_edit = QPushButton("Edit…")
-        self.btn_remove = QPushButton("Remove")
+        self.btn_add = QPushButton(self.tr("Add entry…"))
+        self.btn_edit = QPushButton(self.tr("Edit…"))
+        self.btn_remove = QPushButton(self.tr("Remove"))
         self.btn_add.clicked.connect(self.add_entry)
         self.btn_edit.clicked.connect(self.edit_entry)
         self.btn_remove.clicked.connect(self.remove_entry)
@@ -236,7 +238,7 @@ class WaitlistScreen(Screen):
         if not self._may_view_analytics():
             return no_analytics_page()
         self.chart = QChart()
-        self.chart.setTitle("Offers and bookings by channel (last 90 days)")
+        self.chart.setTitle(self.tr("Offers and bookings by channel (last 90 days)"))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = chart_view(self.chart)
         self.summary = QLabel("")
@@ -244,11 +246,13 @@ class WaitlistScreen(Screen):
         self.groups_view = table(
             self.groups,
             1,
-            empty=(
+            empty=self.tr(
                 "No openings in the last 90 days: cancellations offered to the waitlist are counted here."
             ),
         )
-        return analytics_page(self.summary, self.chart_view, "By provider and location", self.groups_view)
+        return analytics_page(
+            self.summary, self.chart_view, self.tr("By provider and location"), self.groups_view
+        )
 
     def _may_view_analytics(self) -> bool:
         return self.ctx.actor.can(VIEW_ANALYTICS)  # as ui.charts.may_view_analytics
@@ -267,9 +271,9 @@ class WaitlistScreen(Screen):
         now = self.ctx.clock.now()
         page = self.tabs.currentWidget()
         if page is self.entries_page:
-            self.entries_summary.setText("Loading the waitlist…")
+            self.entries_summary.setText(self.tr("Loading the waitlist…"))
             if not self.entries.rows:
-                self.entries_empty.setText("Loading the waitlist…")
+                self.entries_empty.setText(self.tr("Loading the waitlist…"))
             self.entries_load.start(lambda s: waitlist.list_entries(s, now=now))
             return
         self.entries_load.cancel()
@@ -299,11 +303,17 @@ class WaitlistScreen(Screen):
         self.entries.set_rows(entries)
         self.entries_empty.setText(NOBODY_WAITING)
         notified = sum(e.status == "notified" for e in entries)
-        self.entries_summary.setText(f"{len(entries)} on the list · {notified} notified (holding a slot)")
+        self.entries_summary.setText(
+            self.tr("{count} on the list · {notified} notified (holding a slot)").format(
+                count=len(entries), notified=notified
+            )
+        )
 
     def _entries_failed(self, message: str) -> None:
-        self.entries_summary.setText(f"The waitlist could not be loaded: {message}")
-        self.entries_empty.setText("The waitlist could not be loaded.")
+        self.entries_summary.setText(
+            self.tr("The waitlist could not be loaded: {message}").format(message=message)
+        )
+        self.entries_empty.setText(self.tr("The waitlist could not be loaded."))
 
     def _show_openings(self, openings: list[OpeningRow]) -> None:
         selected = self.selected_opening()
@@ -325,7 +335,9 @@ class WaitlistScreen(Screen):
         fresh = [x for x in self.openings.rows if x.id == o.id]
         self.offers.set_rows(list(fresh[0].offers) if fresh else [])
         self.offers_title.setText(
-            f"Offers of the selected opening (from a {o.source.replace('_', '-')}, {o.mode})"
+            self.tr("Offers of the selected opening (from a {value}, {mode})").format(
+                value=o.source.replace("_", "-"), mode=o.mode
+            )
         )
         rows: list[MatchRow] = []
         # An opening that was just taken has no matches any more: an empty list says so.
@@ -338,7 +350,11 @@ class WaitlistScreen(Screen):
         )
         self.matches.set_rows(rows)
         self.matches_view.resizeRowsToContents()
-        self.matches_title.setText(f"Ranked matches for {o.local_text} ({len(rows)})")
+        self.matches_title.setText(
+            self.tr("Ranked matches for {local_text} ({count})").format(
+                local_text=o.local_text, count=len(rows)
+            )
+        )
         if rows:
             self.matches_view.selectRow(0)
 
@@ -352,13 +368,23 @@ class WaitlistScreen(Screen):
                 ("Offers sent", "#7aa7e0", [c.sent for c in a.channels]),
                 ("Booked", "#2e9e62", [c.booked for c in a.channels]),
             ],
-            empty="no offers yet",
+            empty=self.tr("no offers yet"),
         )
         self.summary.setText(
-            f"<b>{a.offers_sent}</b> offers sent · <b>{a.booked}</b> booked ({a.conversion:.0%}) · "
-            f"median time to respond <b>{_minutes(a.median_minutes_to_respond)}</b> · "
-            f"<b>{a.filled}</b> of {a.openings} openings filled, median "
-            f"<b>{_minutes(a.median_minutes_to_fill)}</b> after they opened"
+            self.tr(
+                "<b>{offers_sent}</b> offers sent · <b>{booked}</b> booked "
+                "({conversion:.0%}) · median time to respond <b>{value}</b> · "
+                "<b>{filled}</b> of {openings} openings filled, median <b>{value2}</b> "
+                "after they opened"
+            ).format(
+                offers_sent=a.offers_sent,
+                booked=a.booked,
+                conversion=a.conversion,
+                value=_minutes(a.median_minutes_to_respond),
+                filled=a.filled,
+                openings=a.openings,
+                value2=_minutes(a.median_minutes_to_fill),
+            )
         )
         self.groups.set_rows(
             [("Provider", g) for g in a.by_provider] + [("Location", g) for g in a.by_location]
@@ -398,14 +424,16 @@ class WaitlistScreen(Screen):
         return self._act(what, run)
 
     def notify_best(self) -> bool:
-        return self._offer("Notify best now")
+        return self._offer(self.tr("Notify best now"))
 
     def notify_all(self) -> bool:
-        return self._offer("Notify all now", broadcast=True, size=max(1, min(len(self.matches.rows), 5)))
+        return self._offer(
+            self.tr("Notify all now"), broadcast=True, size=max(1, min(len(self.matches.rows), 5))
+        )
 
     def notify_selected_entry(self) -> bool:
         m = self.selected_match()
-        return m is not None and self._offer("Notify this entry now", entry_id=m.entry_id)
+        return m is not None and self._offer(self.tr("Notify this entry now"), entry_id=m.entry_id)
 
     def record_response(self, response: str | None = None) -> bool:
         offer = self.selected_offer()
@@ -413,7 +441,12 @@ class WaitlistScreen(Screen):
             return False
         if response is None:
             label, ok = QInputDialog.getItem(
-                self, "Record response", f"What did {offer.patient_name} say?", list(RESPONSES), 0, False
+                self,
+                self.tr("Record response"),
+                self.tr("What did {patient_name} say?").format(patient_name=offer.patient_name),
+                list(RESPONSES),
+                0,
+                False,
             )
             if not ok:
                 return False
@@ -424,7 +457,7 @@ class WaitlistScreen(Screen):
                 s, self.ctx.actor, offer.id, response, now=self.ctx.clock.now(), settings=self.settings_for(s)
             ).message
 
-        return self._act("Record response", run)
+        return self._act(self.tr("Record response"), run)
 
     def withdraw(self) -> bool:
         o = self.selected_opening()
@@ -435,7 +468,7 @@ class WaitlistScreen(Screen):
             waitlist.close_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now())
             return f"Opening {o.local_text} withdrawn"
 
-        return self._act("Withdraw opening", run)
+        return self._act(self.tr("Withdraw opening"), run)
 
     def add_entry(self) -> bool:
         dialog = EntryDialog(self.ctx, None, self)
@@ -458,7 +491,7 @@ class WaitlistScreen(Screen):
             waitlist.update_entry(s, self.ctx.actor, entry_id, data, now=self.ctx.clock.now())
             return "Waitlist entry saved"
 
-        return self._act("Waitlist entry", run)
+        return self._act(self.tr("Waitlist entry"), run)
 
     def remove_entry(self) -> bool:
         e = self.selected_entry()
@@ -469,7 +502,7 @@ class WaitlistScreen(Screen):
             waitlist.remove_entry(s, self.ctx.actor, e.id, now=self.ctx.clock.now())
             return f"{e.patient_name} removed from the waitlist"
 
-        return self._act("Remove entry", run)
+        return self._act(self.tr("Remove entry"), run)
 
 
 def _minutes(value: float | None) -> str:

@@ -1,0 +1,64 @@
+"""The desk's UI language: chosen per desk in Settings (or by ORCA_DESK_LANGUAGE / --language),
+defaulting to the system's, and installed as Qt translators plus the default QLocale at start-up."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from orca_desk.paths import resources_dir
+
+SETTINGS_KEY = "ui/language"  # per desk (QSettings): "" follows the system
+ENV = "ORCA_DESK_LANGUAGE"
+SHIPPED = ("en", "es")  # English is the source language: its .qm holds only the plural forms
+NAMES = {"en": "English", "es": "Español"}  # each in its own language, as a language menu shows them
+_installed: list[QTranslator] = []
+
+
+def saved_choice() -> str:
+    """The language chosen in Settings on this desk: "" (the system's), "en" or "es"."""
+    value = str(QSettings().value(SETTINGS_KEY, "") or "")
+    return value if value in SHIPPED else ""
+
+
+def save_choice(code: str) -> None:
+    QSettings().setValue(SETTINGS_KEY, code if code in SHIPPED else "")
+
+
+def effective_language(override: str | None = None) -> str:
+    """--language, then ORCA_DESK_LANGUAGE, then the desk's choice, then the system's language;
+    a language without a translation falls back to English."""
+    for candidate in (override, os.environ.get(ENV), saved_choice()):
+        if candidate:
+            code = candidate.strip().lower().replace("-", "_").split("_")[0]
+            return code if code in SHIPPED else "en"
+    system = QLocale.system().name().split("_")[0]
+    return system if system in SHIPPED else "en"
+
+
+def qm_path(code: str) -> str:
+    return str(resources_dir() / "i18n" / f"orca_desk_{code}.qm")
+
+
+def install(app: QCoreApplication, override: str | None = None) -> str:
+    """Loads the translations of the effective language (ours and Qt's own, for standard buttons)
+    and makes its locale the default, so dates and numbers the UI formats follow it."""
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
+    code = effective_language(override)
+    system = QLocale.system()
+    if system.name().split("_")[0] == code:
+        QLocale.setDefault(system)  # keeps the system's country: es_MX dates stay Mexican
+    elif code == "es":
+        QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.UnitedStates))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_own = [] if code == "en" else [(f"qtbase_{code}", qt_dir)]
+    for path, folder in [(qm_path(code), ""), *qt_own]:
+        translator = QTranslator(app)
+        if translator.load(path, folder) and app.installTranslator(translator):
+            _installed.append(translator)
+    return code
