@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import BookingReview, Clinic, Patient
+from orca_desk.models import Appointment, AppointmentType, BookingReview, Clinic, Location, Patient
 from orca_desk.services.booking import BookingRequest, book_appointment
 from orca_desk.services.errors import ConflictError, OutsideHoursError, ValidationError
 from orca_desk.services.inputs import check_text
@@ -207,6 +207,28 @@ def match_or_create(
         return patient, None
     patient = create_patient(session, ONLINE, clinic_id, data, now=now)
     return patient, (found[0] if found else None)
+
+
+@dataclass(frozen=True)
+class BookedView:
+    """What the family's confirmation page says (their first name only)."""
+
+    start: datetime
+    location_id: int
+    location_name: str
+    type_name: str
+    first_name: str
+
+
+def booked_view(session: Session, appointment_id: int) -> BookedView:
+    row = session.execute(
+        select(Appointment.start_at, Location.id, Location.name, AppointmentType.name, Patient.first_name)
+        .join(Location, Location.id == Appointment.location_id)
+        .join(AppointmentType, AppointmentType.id == Appointment.type_id)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(Appointment.id == appointment_id)
+    ).one()
+    return BookedView(row[0], row[1], row[2], row[3], row[4])
 
 
 def clinic_name(session: Session) -> str:

@@ -173,6 +173,11 @@ def live_hold(session: Session, hold_id: int, now: datetime) -> BookingHold:
     return hold
 
 
+def live_hold_row(session: Session, hold_id: int) -> BookingHold | None:
+    """The hold, whatever its state (to show the family the same choice again)."""
+    return session.get(BookingHold, hold_id)
+
+
 def release_expired(session: Session, now: datetime) -> int:
     """Mark expired holds released (they already stopped counting when they expired)."""
     result = session.execute(

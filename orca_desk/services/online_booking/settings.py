@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,6 +18,9 @@ from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
 SETTING_KEY = "online_booking"
 HORIZON_RANGE = (1, 180)  # days
 NOTICE_RANGE = (0, 14 * 24)  # hours
+DEFAULT_COLOUR = "#2f6fb3"
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+MIN_CONTRAST = 4.5  # WCAG AA for the white button text on the clinic's colour
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class OnlineBookingSettings:
     type_ids: tuple[int, ...] = ()  # the allow-list of appointment types families may book
     horizon_days: int = 28
     min_notice_hours: int = 24
+    colour: str = DEFAULT_COLOUR  # the clinic's colour on the pages (white text must read on it)
 
     @property
     def open(self) -> bool:
@@ -51,6 +56,9 @@ def load_settings(session: Session) -> OnlineBookingSettings:
             type_ids=tuple(int(i) for i in raw.get("type_ids", ())),
             horizon_days=int(raw.get("horizon_days", 28)),
             min_notice_hours=int(raw.get("min_notice_hours", 24)),
+            colour=str(raw.get("colour", DEFAULT_COLOUR))
+            if _HEX.match(str(raw.get("colour", "")))
+            else DEFAULT_COLOUR,
         )
     except (ValueError, TypeError, AttributeError):
         return OnlineBookingSettings()  # an unreadable value keeps online booking closed
@@ -64,6 +72,12 @@ def check_settings(session: Session, value: OnlineBookingSettings) -> None:
     lo, hi = NOTICE_RANGE
     if not lo <= value.min_notice_hours <= hi:
         raise ValidationError(f"The minimum notice must be {lo} to {hi} hours.", field="min_notice_hours")
+    if not _HEX.match(value.colour):
+        raise ValidationError("The colour must look like #2f6fb3.", field="colour")
+    if contrast_with_white(value.colour) < MIN_CONTRAST:
+        raise ValidationError(
+            f"White text is hard to read on {value.colour}: choose a darker colour.", field="colour"
+        )
     for loc_id in value.location_ids:
         if session.get(Location, loc_id) is None:
             raise ValidationError(f"There is no location #{loc_id}.", field="location_ids")
@@ -101,3 +115,15 @@ def save_settings(
 def set_paused(session: Session, actor: Actor, paused: bool, *, now: datetime) -> OnlineBookingSettings:
     """The desk's switch: stop (or resume) online booking at once, keeping every other choice."""
     return save_settings(session, actor, replace(load_settings(session), paused=paused), now=now)
+
+
+def contrast_with_white(colour: str) -> float:
+    """The WCAG contrast ratio of white on ``colour`` (#rrggbb)."""
+
+    def channel(hex2: str) -> float:
+        c = int(hex2, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
