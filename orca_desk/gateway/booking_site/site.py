@@ -339,4 +339,4 @@ def _when(ctx: render.PageContext, start: datetime, zone: Any, style: str) -> st
 
 def _masked(phone: str) -> str:
     """The number the code went to, all but its last 4 digits hidden."""
-    return f"•••• {phone[-4:]}" if len(phone) >= 4 else phone
+    return f"••••\u00a0{phone[-4:]}" if len(phone) >= 4 else phone
