@@ -30,6 +30,8 @@ from orca_desk.services.online_booking.holds import (
 from orca_desk.services.online_booking.reviews import ReviewRow, open_reviews, resolve_review
 from orca_desk.services.online_booking.settings import (
     OnlineBookingSettings,
+    booking_choices,
+    contrast_with_white,
     load_settings,
     save_settings,
     set_paused,
@@ -48,9 +50,11 @@ __all__ = [
     "Slot",
     "SlotTaken",
     "booked_view",
+    "booking_choices",
     "checked_choice",
     "clinic_name",
     "confirm",
+    "contrast_with_white",
     "hold_slot",
     "live_hold",
     "live_hold_row",

@@ -7,13 +7,14 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import AppointmentType, Location
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services import audit
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
+from orca_desk.services.security import BOOK, MANAGE_CAMPAIGNS, Actor
 
 SETTING_KEY = "online_booking"
 HORIZON_RANGE = (1, 180)  # days
@@ -96,10 +97,17 @@ def save_settings(
 ) -> OnlineBookingSettings:
     actor.require(MANAGE_CAMPAIGNS)
     check_settings(session, value)
+    return _write(session, actor, value, now=now)
+
+
+def _write(
+    session: Session, actor: Actor, value: OnlineBookingSettings, *, now: datetime
+) -> OnlineBookingSettings:
     before = load_settings(session)
-    data = asdict(
-        replace(value, location_ids=tuple(sorted(value.location_ids)), type_ids=tuple(sorted(value.type_ids)))
+    value = replace(
+        value, location_ids=tuple(sorted(value.location_ids)), type_ids=tuple(sorted(value.type_ids))
     )
+    data = asdict(value)
     text = json.dumps(data, sort_keys=True)
     row = session.get(ClinicSetting, SETTING_KEY)
     if row is None:
@@ -109,12 +117,26 @@ def save_settings(
     else:
         row.value, row.updated_at, row.updated_by = text, now, actor.username[:60]
     audit.record(session, actor, "update", "clinic_setting", 0, now=now, before=asdict(before), after=data)
+    session.flush()
     return load_settings(session)
 
 
 def set_paused(session: Session, actor: Actor, paused: bool, *, now: datetime) -> OnlineBookingSettings:
-    """The desk's switch: stop (or resume) online booking at once, keeping every other choice."""
-    return save_settings(session, actor, replace(load_settings(session), paused=paused), now=now)
+    """The desk's switch: anyone who books may stop online booking at once (a manager resumes it),
+    keeping every other choice."""
+    actor.require(BOOK if paused else MANAGE_CAMPAIGNS)
+    return _write(session, actor, replace(load_settings(session), paused=paused), now=now)
+
+
+def booking_choices(session: Session) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The locations and the active appointment types Settings offers for online booking."""
+    locations = session.execute(select(Location.id, Location.name).order_by(Location.name)).all()
+    types = session.execute(
+        select(AppointmentType.id, AppointmentType.name)
+        .where(AppointmentType.is_active.is_(True))
+        .order_by(AppointmentType.name)
+    ).all()
+    return [(r[0], r[1]) for r in locations], [(r[0], r[1]) for r in types]
 
 
 def contrast_with_white(colour: str) -> float:
