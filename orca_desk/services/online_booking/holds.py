@@ -86,11 +86,35 @@ def _held(holds: list[BookingHold], provider_id: int, chair_id: int, start: date
     )
 
 
+def _template_claims(
+    session: Session, location_id: int, type_id: int, start: datetime, end: datetime
+) -> list[tuple[int, datetime, datetime]]:
+    """(provider, start, end) of applied template time a family may not take: blocked time, and
+    slots kept for another visit type (a consult slot stays for consults)."""
+    from orca_desk.services.template_engine import open_template_slots
+
+    slots = open_template_slots(
+        session, location_ids=[location_id], start=start, end=end, include_blocked=True
+    )
+    return [
+        (t.provider_id, t.start, t.end)
+        for t in slots
+        if t.block_reason is not None or (t.type_id is not None and t.type_id != type_id)
+    ]
+
+
+def _claimed(
+    claims: list[tuple[int, datetime, datetime]], provider_id: int, start: datetime, end: datetime
+) -> bool:
+    return any(p == provider_id and s < end and e > start for p, s, e in claims)
+
+
 def offered_openings(
     session: Session, *, location_id: int, type_id: int, now: datetime, limit: int = MAX_OFFERED
 ) -> list[Opening]:
     """Live openings for families: the availability engine, from the minimum notice to the
-    horizon, one per provider and part of a day, minus slots other families hold."""
+    horizon, one per provider and part of a day, minus slots other families hold and template time
+    kept for other visit types or blocked."""
     settings = load_settings(session)
     _, atype = checked_choice(session, settings, location_id, type_id)
     after = settings.earliest(now)
@@ -107,9 +131,15 @@ def offered_openings(
     stop = now + timedelta(days=settings.horizon_days)
     if not found:
         return []
-    holds = _active_holds(session, now, found[0].start, found[-1].end)
+    first, last = min(o.start for o in found), max(o.end for o in found)
+    holds = _active_holds(session, now, first, last)
+    claims = _template_claims(session, location_id, type_id, first, last)
     free = [
-        o for o in found if o.start < stop and not _held(holds, o.provider_id, o.chair_id, o.start, o.end)
+        o
+        for o in found
+        if o.start < stop
+        and not _held(holds, o.provider_id, o.chair_id, o.start, o.end)
+        and not _claimed(claims, o.provider_id, o.start, o.end)
     ]
     return free[:limit]
 
@@ -133,6 +163,10 @@ def hold_slot(session: Session, *, location_id: int, type_id: int, slot: Slot, n
     end = slot.start + timedelta(minutes=atype.default_minutes)
     if _held(_active_holds(session, now, slot.start, end), slot.provider_id, slot.chair_id, slot.start, end):
         raise SlotTaken("Another family is booking that time.")
+    if _claimed(
+        _template_claims(session, loc.id, atype.id, slot.start, end), slot.provider_id, slot.start, end
+    ):
+        raise SlotTaken("That time is kept for another kind of visit.")
     found = find_openings(
         session,
         minutes=atype.default_minutes,

@@ -216,3 +216,59 @@ def test_two_families_race_for_one_slot_on_sqlite(db, bw):
 def test_two_families_race_for_one_slot_on_postgresql(pg_db, manager):
     bw = make_booking_world(pg_db, manager)
     assert _race(pg_db, bw) == ["held", "taken"]
+
+
+def test_template_time_for_other_types_and_blocked_time_is_not_offered(db, bw, manager):
+    from orca_desk.services import schedule_templates
+    from orca_desk.services import template_engine as engine
+    from orca_desk.services.schedule_templates import SlotSpec
+
+    before = _offered(db, bw)
+    with db.write() as s:
+        slots = [SlotSpec(12 * 60, 13 * 60, bw.other_type_id, weekday=wd) for wd in range(5)]
+        slots += [
+            SlotSpec(8 * 60, 10 * 60, None, weekday=wd, blocked=True, reason="Huddle") for wd in range(5)
+        ]
+        t = schedule_templates.create_template(s, manager, name="Week", kind="week", slots=slots, now=NOW)
+        params = engine.ApplyParams(
+            template_id=t.template.id,
+            provider_ids=(bw.provider_id,),
+            start_day=date(2026, 3, 4),
+            end_day=date(2026, 3, 20),
+        )
+        engine.apply_template(s, manager, params, now=NOW)
+    after = _offered(db, bw)
+    assert after and after != before
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("America/New_York")
+    applied = [o for o in after if o.start.astimezone(zone).date() <= date(2026, 3, 20)]
+    assert applied
+    for o in applied:
+        start, end = o.start.astimezone(zone), o.end.astimezone(zone)
+        minutes = (start.hour * 60 + start.minute, end.hour * 60 + end.minute)
+        assert minutes[1] <= 8 * 60 or minutes[0] >= 10 * 60, start  # the huddle is blocked
+        assert minutes[1] <= 12 * 60 or minutes[0] >= 13 * 60, start  # noon is kept for bonding
+    with db.write() as s, pytest.raises(ob.SlotTaken):
+        noon = next(o for o in before if o.start.astimezone(zone).hour == 12)
+        ob.hold_slot(
+            s,
+            location_id=bw.location_id,
+            type_id=bw.type_id,
+            slot=ob.Slot(noon.provider_id, noon.chair_id, noon.start),
+            now=NOW,
+        )
+
+
+def test_the_code_goes_out_at_once_even_in_quiet_hours_to_a_number_with_no_patient(db, manager, fake):
+    from orca_desk.services.messaging.dispatch import dispatch_due
+    from tests.fakes import twilio_for
+
+    late = NOW.replace(hour=3, minute=30) + timedelta(days=1)  # 22:30 in New York: quiet hours
+    bw = make_booking_world(db, manager, now=late)
+    with db.read() as s:
+        opening = ob.offered_openings(s, location_id=bw.location_id, type_id=bw.type_id, now=late)[0]
+    hold_id = _hold(db, bw, opening, late)
+    code = _details(db, hold_id, now=late)
+    dispatch_due(db, {"sms": twilio_for(fake)}, now=late, worker_id="w")
+    assert [(m.to, m.body[:6]) for m in fake.sent_sms] == [("+16175550142", code)]
