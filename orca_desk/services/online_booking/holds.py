@@ -160,6 +160,7 @@ def hold_slot(session: Session, *, location_id: int, type_id: int, slot: Slot, n
     if slot.start < settings.earliest(now) or slot.start > now + timedelta(days=settings.horizon_days):
         raise SlotTaken("That time can no longer be booked online.")
     _lock_provider(session, slot.provider_id)
+    release_expired(session, now)  # tidy as we go; expired holds already stopped counting
     end = slot.start + timedelta(minutes=atype.default_minutes)
     if _held(_active_holds(session, now, slot.start, end), slot.provider_id, slot.chair_id, slot.start, end):
         raise SlotTaken("Another family is booking that time.")
