@@ -285,12 +285,14 @@ class BookingSite:
                 lambda s: ob.confirm(s, hold_id, req.form.get("code", "")[:20], now=now)
             )
         except ob.SlotTaken as exc:
-            if "booked" in str(exc):
-                with self.db.read() as s:
-                    hold = ob.live_hold_row(s, hold_id)
-                if hold is not None:
-                    req.query.update(location=str(hold.location_id), type=str(hold.type_id))
-                    return self._times(req, ctx.t["taken"], 409)
+            with self.db.read() as s:
+                hold = ob.live_hold_row(s, hold_id)
+            if hold is not None and hold.status == "booked" and hold.appointment_id is not None:
+                # A second tap of Confirm (or Back and resend): the booking stands; say so again.
+                return 200, self._done(ctx, ob.Confirmation(hold.appointment_id))
+            if hold is not None and "booked" in str(exc):
+                req.query.update(location=str(hold.location_id), type=str(hold.type_id))
+                return self._times(req, ctx.t["taken"], 409)
             return self._expired(req, hold_id)
         except NotFound:
             return self._expired(req, None)
