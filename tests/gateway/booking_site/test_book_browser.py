@@ -117,3 +117,24 @@ def test_screenshots_at_phone_and_desktop_sizes(gw, bw, browser, tmp_path):
         assert shot.stat().st_size > 5000
         # Nothing is wider than the screen on a phone.
         assert page.js("return document.documentElement.scrollWidth;") <= size[0]
+
+
+def test_a_mistake_is_named_and_focused_in_spanish(gw, bw, browser):
+    page = browser()
+    page.open(f"{gw.url}/book/times?location={bw.location_id}&type={bw.type_id}&lang=es")
+    page.click('button[name="slot"]')
+    assert "Datos del paciente" in page.text("h1")
+    for name, value in {"first_name": "Mila", "last_name": "Rivera", "phone": "12"}.items():
+        page.fill(f"#{name}", value)
+    page.js("document.getElementById('date_of_birth').removeAttribute('required'); return true;")
+    page.js("document.getElementById('phone').removeAttribute('required'); return true;")
+    _settle_click(page, 'button[type="submit"]')
+    assert "Revise: Fecha de nacimiento del paciente" in page.text(".note.error")
+    assert page.js("return document.activeElement.id;") == "date_of_birth"
+    assert page.js("return document.getElementById('first_name').value;") == "Mila"
+    _shot(page, "6-error-es")
+
+
+def _settle_click(page: BrowserPage, selector: str) -> None:
+    page.click(selector, navigates=False)
+    _settle(page)
