@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -39,8 +39,6 @@ class Slot:
 
     @classmethod
     def parse(cls, key: str) -> Slot:
-        from datetime import UTC
-
         try:
             p, c, e = (int(part) for part in key.split("."))
             return cls(p, c, datetime.fromtimestamp(e, UTC))
