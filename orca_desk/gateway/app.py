@@ -134,9 +134,11 @@ class GatewayApp:
         ical_feed: IcalFeed | None,
         twilio_auth_token: str | None = None,
         api: WsgiApp | None = None,
+        booking: WsgiApp | None = None,
     ) -> None:
         self.db, self.clock, self.secret = db, clock, secret
         self.api = api
+        self.booking = booking
         self.handlers = dict(handlers)
         self.public_base_url = public_base_url.rstrip("/")
         self.ical_feed = ical_feed
@@ -149,6 +151,8 @@ class GatewayApp:
         path = environ.get("PATH_INFO", "/") or "/"
         if self.api is not None and (path == API_PREFIX or path.startswith(API_PREFIX + "/")):
             return self.api(environ, start_response)
+        if self.booking is not None and (path == "/book" or path.startswith("/book/")):
+            return self.booking(environ, start_response)
         try:
             response = self._route(method, path, environ)
         except Exception:  # the patient sees a polite page; the log has the traceback
@@ -516,6 +520,7 @@ def make_app(
     ical_feed: IcalFeed | bool | None = True,
     twilio_auth_token: str | None = None,
     api: WsgiApp | bool = True,
+    booking: WsgiApp | bool = True,
 ) -> GatewayApp:
     """The gateway WSGI app.
 
@@ -524,7 +529,8 @@ def make_app(
     True for iCal export when installed, False/None for no feeds, or a function of your own.
     ``twilio_auth_token``: checks the signature of Twilio's status callbacks (POST
     /twilio/status); without it they are all refused (403). ``api``: the clinic API under
-    ``/api/v1`` (True: the default one; False: none; or a WSGI app of your own).
+    ``/api/v1`` (True: the default one; False: none; or a WSGI app of your own). ``booking``: the
+    families' online booking pages under ``/book``, the same way.
     """
     feed: IcalFeed | None
     if ical_feed is True:
@@ -542,6 +548,7 @@ def make_app(
         ical_feed=feed,
         twilio_auth_token=twilio_auth_token,
         api=_clinic_api(db, clock) if api is True else (api or None),
+        booking=_booking_site(db, clock, secret) if booking is True else (booking or None),
     )
 
 
@@ -549,3 +556,9 @@ def _clinic_api(db: Database, clock: Clock) -> WsgiApp:
     from orca_desk.gateway.api.app import ClinicApi
 
     return ClinicApi(db, clock)
+
+
+def _booking_site(db: Database, clock: Clock, secret: bytes) -> WsgiApp:
+    from orca_desk.gateway.booking_site import BookingSite
+
+    return BookingSite(db, clock, secret=secret)

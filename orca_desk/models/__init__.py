@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         OutboxMessage,
         ProviderCursor,
     )
+    from orca_desk.models.online_booking import BookingHold, BookingReview
     from orca_desk.models.openings import Opening, WaitlistOffer
     from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
     from orca_desk.models.recovery import RecoveryCase, RecoverySequence, RecoveryStep
@@ -59,6 +60,7 @@ MODULES = (
     "clinic",
     "clinic_setting",
     "messaging",
+    "online_booking",
     "openings",
     "patient",
     "recovery",
@@ -80,6 +82,8 @@ _HOME = {
     "AppointmentType": "clinic",
     "AuditEvent": "audit",
     "AutomationLease": "messaging",
+    "BookingHold": "online_booking",
+    "BookingReview": "online_booking",
     "CONFIRMATION_STATUSES": "appointment",
     "Campaign": "campaigns",
     "CampaignRecipient": "campaigns",
@@ -157,6 +161,8 @@ __all__ = [
     "AuditEvent",
     "AutomationLease",
     "Base",
+    "BookingHold",
+    "BookingReview",
     "Campaign",
     "CampaignRecipient",
     "CampaignVariant",

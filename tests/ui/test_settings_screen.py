@@ -269,4 +269,4 @@ def test_the_templates_tab_is_built_and_loaded_when_first_shown(qtbot, ctx, fail
     assert editor is screen.templates and editor.isVisible()
     assert editor.model.rowCount() > 0 and editor.current is not None
     assert screen.tabs.tabText(1) == "Message templates" and screen.tabs.tabText(2) == "API keys"
-    assert screen.tabs.count() == 3
+    assert screen.tabs.count() == 4 and screen.tabs.tabText(3) == "Online booking"

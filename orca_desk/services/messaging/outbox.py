@@ -361,6 +361,9 @@ def enqueue_for_patient(
 # --- Test messages (Settings) -------------------------------------------------------------
 
 TEST_PURPOSE = "test"
+# A code the family just asked for on the booking page (they are waiting for it): it goes at once,
+# outside the contact budget and quiet hours, to the number they typed.
+VERIFICATION_PURPOSE = "verification_code"
 _EMAIL_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -41,6 +41,7 @@ from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 from orca_desk.views.settings.appearance import AppearanceBox
 from orca_desk.views.settings.language_box import LanguageBox
+from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
 from orca_desk.views.settings.sections import (
     WARNING_STYLE,
     BackupBox,
@@ -71,9 +72,9 @@ def _pytime(q: QTime) -> time:
 
 
 class SettingsScreen(Screen):
-    """Three tabs: the clinic's settings, the message templates and the clinic API's keys."""
+    """Tabs: the clinic's settings, the message templates, the clinic API's keys and online booking."""
 
-    watches = frozenset({"clinic_setting", "message_template", "api_key"})
+    watches = frozenset({"clinic_setting", "message_template", "api_key", "booking_review"})
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -89,6 +90,8 @@ class SettingsScreen(Screen):
         self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
         self.api_keys = ApiKeysTab(ctx)
         self.tabs.addTab(self.api_keys, self.tr("API keys"))
+        self.online_booking = OnlineBookingTab(ctx)
+        self.tabs.addTab(self.online_booking, self.tr("Online booking"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
@@ -352,6 +355,7 @@ class SettingsScreen(Screen):
     # ----- loading ------------------------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
         self.api_keys.on_changes(changes)
+        self.online_booking.on_changes(changes)
         # A template saved reloads only its tab: the clinic tab keeps its unsaved edits.
         if changes.touches({"clinic_setting"}):
             self.refresh()

@@ -15,7 +15,7 @@ from orca_desk.models import ContactState, Location, OutboxMessage, Patient
 from orca_desk.services import local_time
 from orca_desk.services.messaging.dispatch.common import MERGEABLE, zone_named
 from orca_desk.services.messaging.inbound import BUDGET_EXEMPT, KEYWORD_REPLY
-from orca_desk.services.messaging.outbox import EMAIL_CONSENT_EXEMPT, TEST_PURPOSE
+from orca_desk.services.messaging.outbox import EMAIL_CONSENT_EXEMPT, TEST_PURPOSE, VERIFICATION_PURPOSE
 from orca_desk.services.messaging.policy import (
     MessagingPolicy,
     budget_allows,
@@ -185,7 +185,7 @@ class Judge:
                 f"{m.to_address} cannot receive messages ({state.last_error or 'refused'})",
                 None,
             )
-        if m.purpose == KEYWORD_REPLY:
+        if m.purpose in (KEYWORD_REPLY, VERIFICATION_PURPOSE):
             return "send", "", "", None
         if m.channel == "sms":
             # A test from Settings: the person testing vouches for the number they typed.
