@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>SQLite, this computer only: {path}</source>
+        <translation>SQLite, solo en esta computadora: {path}</translation>
+    </message>
+    <message>
+        <source>PostgreSQL, shared by the desks: {where}</source>
+        <translation>PostgreSQL, compartida por los escritorios: {where}</translation>
+    </message>
+    <message>
+        <source>installed build</source>
+        <translation>versión instalada</translation>
+    </message>
+    <message>
+        <source>Python source ({path})</source>
+        <translation>código fuente de Python ({path})</translation>
+    </message>
+    <message>
+        <source>About Orca Desk</source>
+        <translation>Acerca de Orca Desk</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Orca Desk&lt;/b&gt; {version}</source>
+        <translation>&lt;b&gt;Orca Desk&lt;/b&gt; {version}</translation>
+    </message>
+    <message>
+        <source>Front-desk scheduling for orthodontic practices.</source>
+        <translation>Agenda de recepción para clínicas de ortodoncia.</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versión</translation>
+    </message>
+    <message>
+        <source>Running from</source>
+        <translation>Se ejecuta desde</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <source>{qt} (PySide6 {pyside})</source>
+        <translation>{qt} (PySide6 {pyside})</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Sistema</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Base de datos</translation>
+    </message>
+    <message>
+        <source>Log folder</source>
+        <translation>Carpeta de registros</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>Copiar detalles</translation>
+    </message>
+    <message>
+        <source>Copy these details for a support request</source>
+        <translation>Copie estos detalles para una solicitud de soporte</translation>
+    </message>
+</context>
+<context>
     <name>AdministrationScreen</name>
     <message>
         <source>Locations</source>
@@ -244,6 +315,29 @@
     <message>
         <source>Key not revoked</source>
         <translation>Clave no revocada</translation>
+    </message>
+</context>
+<context>
+    <name>AppearanceBox</name>
+    <message>
+        <source>This desk</source>
+        <translation>Este escritorio</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>Estándar</translation>
+    </message>
+    <message>
+        <source>High contrast</source>
+        <translation>Alto contraste</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Tema</translation>
+    </message>
+    <message>
+        <source>High contrast: black on white, strong outlines and focus. Text follows the system&apos;s size. Kept on this computer only.</source>
+        <translation>Alto contraste: negro sobre blanco, contornos y foco marcados. El texto sigue el tamaño del sistema. Se guarda solo en esta computadora.</translation>
     </message>
 </context>
 <context>
@@ -818,6 +912,38 @@
         <source>Cancelled</source>
         <translation>Cancelada</translation>
     </message>
+    <message>
+        <source>arrived</source>
+        <translation>llegó</translation>
+    </message>
+    <message>
+        <source>seated</source>
+        <translation>en sillón</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>terminada</translation>
+    </message>
+    <message>
+        <source>confirmed</source>
+        <translation>confirmada</translation>
+    </message>
+    <message>
+        <source>confirmation requested</source>
+        <translation>confirmación solicitada</translation>
+    </message>
+    <message>
+        <source>declined</source>
+        <translation>rechazada</translation>
+    </message>
+    <message>
+        <source>asked for a call</source>
+        <translation>pidió una llamada</translation>
+    </message>
+    <message>
+        <source>unconfirmed</source>
+        <translation>sin confirmar</translation>
+    </message>
 </context>
 <context>
     <name>BookZoom</name>
@@ -1083,7 +1209,10 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n family(s)</source>
-        <translation><numerusform>%n familia</numerusform><numerusform>%n familias</numerusform></translation>
+        <translation>
+            <numerusform>%n familia</numerusform>
+            <numerusform>%n familias</numerusform>
+        </translation>
     </message>
     <message>
         <source> at {name}</source>
@@ -1218,6 +1347,10 @@ Book anyway?</source>
     <message>
         <source>No results yet: select a campaign that has sent messages, or start one with New campaign.</source>
         <translation>Aún no hay resultados: seleccione una campaña que haya enviado mensajes, o empiece una con Nueva campaña.</translation>
+    </message>
+    <message>
+        <source>Results by group</source>
+        <translation>Resultados por grupo</translation>
     </message>
     <message>
         <source>No campaigns yet</source>
@@ -1577,11 +1710,17 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n visit(s)</source>
-        <translation><numerusform>%n visita</numerusform><numerusform>%n visitas</numerusform></translation>
+        <translation>
+            <numerusform>%n visita</numerusform>
+            <numerusform>%n visitas</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n unconfirmed</source>
-        <translation><numerusform>%n sin confirmar</numerusform><numerusform>%n sin confirmar</numerusform></translation>
+        <translation>
+            <numerusform>%n sin confirmar</numerusform>
+            <numerusform>%n sin confirmar</numerusform>
+        </translation>
     </message>
     <message>
         <source>{0} chair-h booked</source>
@@ -1593,15 +1732,24 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n opening(s) on offer</source>
-        <translation><numerusform>%n espacio ofrecido</numerusform><numerusform>%n espacios ofrecidos</numerusform></translation>
+        <translation>
+            <numerusform>%n espacio ofrecido</numerusform>
+            <numerusform>%n espacios ofrecidos</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n cancelled</source>
-        <translation><numerusform>%n cancelada</numerusform><numerusform>%n canceladas</numerusform></translation>
+        <translation>
+            <numerusform>%n cancelada</numerusform>
+            <numerusform>%n canceladas</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n no-show(s)</source>
-        <translation><numerusform>%n ausencia</numerusform><numerusform>%n ausencias</numerusform></translation>
+        <translation>
+            <numerusform>%n ausencia</numerusform>
+            <numerusform>%n ausencias</numerusform>
+        </translation>
     </message>
     <message>
         <source>To rebook ({n})</source>
@@ -1689,6 +1837,10 @@ Book anyway?</source>
         <translation>Escriba un nombre o número de teléfono…</translation>
     </message>
     <message>
+        <source>Matching patients</source>
+        <translation>Pacientes que coinciden</translation>
+    </message>
+    <message>
         <source>Patient</source>
         <translation>Paciente</translation>
     </message>
@@ -1711,6 +1863,18 @@ Book anyway?</source>
     <message>
         <source>Only between</source>
         <translation>Solo entre</translation>
+    </message>
+    <message>
+        <source>Earliest time</source>
+        <translation>Hora más temprana</translation>
+    </message>
+    <message>
+        <source>Latest time</source>
+        <translation>Hora más tardía</translation>
+    </message>
+    <message>
+        <source>Latest date</source>
+        <translation>Fecha límite</translation>
     </message>
     <message>
         <source>No later than</source>
@@ -2212,6 +2376,10 @@ Book anyway?</source>
         <translation>Solo no leídas</translation>
     </message>
     <message>
+        <source>Conversations</source>
+        <translation>Conversaciones</translation>
+    </message>
+    <message>
         <source>No conversations yet: replies from families and messages you send appear here.</source>
         <translation>Aún no hay conversaciones: aquí aparecen las respuestas de las familias y los mensajes que usted envía.</translation>
     </message>
@@ -2226,6 +2394,10 @@ Book anyway?</source>
     <message>
         <source>Select a conversation to read it and reply.</source>
         <translation>Seleccione una conversación para leerla y responder.</translation>
+    </message>
+    <message>
+        <source>Send by</source>
+        <translation>Enviar por</translation>
     </message>
     <message>
         <source>SMS</source>
@@ -2253,15 +2425,24 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n character(s)</source>
-        <translation><numerusform>%n carácter</numerusform><numerusform>%n caracteres</numerusform></translation>
+        <translation>
+            <numerusform>%n carácter</numerusform>
+            <numerusform>%n caracteres</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n segment(s)</source>
-        <translation><numerusform>%n segmento</numerusform><numerusform>%n segmentos</numerusform></translation>
+        <translation>
+            <numerusform>%n segmento</numerusform>
+            <numerusform>%n segmentos</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n reply(s) marked read</source>
-        <translation><numerusform>%n respuesta marcada como leída</numerusform><numerusform>%n respuestas marcadas como leídas</numerusform></translation>
+        <translation>
+            <numerusform>%n respuesta marcada como leída</numerusform>
+            <numerusform>%n respuestas marcadas como leídas</numerusform>
+        </translation>
     </message>
     <message>
         <source>Not sent</source>
@@ -2298,8 +2479,8 @@ Book anyway?</source>
 <context>
     <name>LegendBar</name>
     <message>
-        <source>&lt;span style=&apos;color:{colour}; font-size:13pt&apos;&gt;■&lt;/span&gt;&amp;nbsp;{name}</source>
-        <translation>&lt;span style=&apos;color:{colour}; font-size:13pt&apos;&gt;■&lt;/span&gt;&amp;nbsp;{name}</translation>
+        <source>&lt;span style=&apos;color:{colour}; font-size:x-large&apos;&gt;■&lt;/span&gt;&amp;nbsp;{name}</source>
+        <translation>&lt;span style=&apos;color:{colour}; font-size:x-large&apos;&gt;■&lt;/span&gt;&amp;nbsp;{name}</translation>
     </message>
     <message>
         <source>{name}: {default_minutes} min</source>
@@ -2497,6 +2678,10 @@ Book anyway?</source>
         <translation>Orca Desk — {name}</translation>
     </message>
     <message>
+        <source>Screens</source>
+        <translation>Pantallas</translation>
+    </message>
+    <message>
         <source>Navigation</source>
         <translation>Navegación</translation>
     </message>
@@ -2521,6 +2706,10 @@ Book anyway?</source>
         <translation>Rehacer</translation>
     </message>
     <message>
+        <source>Day shown</source>
+        <translation>Día mostrado</translation>
+    </message>
+    <message>
         <source>Location</source>
         <translation>Ubicación</translation>
     </message>
@@ -2531,6 +2720,14 @@ Book anyway?</source>
     <message>
         <source>Print the day or week ({value})</source>
         <translation>Imprimir el día o la semana ({value})</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Ayuda</translation>
+    </message>
+    <message>
+        <source>About Orca Desk</source>
+        <translation>Acerca de Orca Desk</translation>
     </message>
     <message>
         <source>Signed in: {value}</source>
@@ -2828,6 +3025,121 @@ Book anyway?</source>
     </message>
 </context>
 <context>
+    <name>OnlineBookingTab</name>
+    <message>
+        <source>Families book at /book on the patient-link gateway: live openings, a 5-minute hold, a code texted to their phone. Bookings appear on the calendar as “Booked online”.</source>
+        <translation>Las familias reservan en /book en el portal de enlaces para pacientes: horarios libres al momento, una reserva temporal de 5 minutos y un código enviado por mensaje a su teléfono. Las citas aparecen en el calendario como “Reservada en línea”.</translation>
+    </message>
+    <message>
+        <source>What families may book</source>
+        <translation>Qué pueden reservar las familias</translation>
+    </message>
+    <message>
+        <source>Offer online booking</source>
+        <translation>Ofrecer reservas en línea</translation>
+    </message>
+    <message>
+        <source> days ahead</source>
+        <translation> días de anticipación</translation>
+    </message>
+    <message>
+        <source> hours</source>
+        <translation> horas</translation>
+    </message>
+    <message>
+        <source>Save online booking</source>
+        <translation>Guardar reservas en línea</translation>
+    </message>
+    <message>
+        <source>Locations</source>
+        <translation>Ubicaciones</translation>
+    </message>
+    <message>
+        <source>Visit types</source>
+        <translation>Tipos de cita</translation>
+    </message>
+    <message>
+        <source>Booking horizon</source>
+        <translation>Horizonte de reserva</translation>
+    </message>
+    <message>
+        <source>Minimum notice</source>
+        <translation>Aviso mínimo</translation>
+    </message>
+    <message>
+        <source>Page colour</source>
+        <translation>Color de la página</translation>
+    </message>
+    <message>
+        <source>Online bookings to review (may be an existing patient)</source>
+        <translation>Reservas en línea por revisar (puede ser un paciente existente)</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Reservada</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Cita</translation>
+    </message>
+    <message>
+        <source>Booked as</source>
+        <translation>Reservada como</translation>
+    </message>
+    <message>
+        <source>Possible match</source>
+        <translation>Posible coincidencia</translation>
+    </message>
+    <message>
+        <source>Nothing to review.</source>
+        <translation>Nada por revisar.</translation>
+    </message>
+    <message>
+        <source>Mark reviewed</source>
+        <translation>Marcar como revisada</translation>
+    </message>
+    <message>
+        <source>Merge the records on the patient card if they are the same child.</source>
+        <translation>Una los registros en la ficha del paciente si son el mismo niño.</translation>
+    </message>
+    <message>
+        <source>Online booking is OFF: families see “please call us”.</source>
+        <translation>Las reservas en línea están DESACTIVADAS: las familias ven “por favor llámenos”.</translation>
+    </message>
+    <message>
+        <source>Turn back on</source>
+        <translation>Volver a activar</translation>
+    </message>
+    <message>
+        <source>Online booking is ON.</source>
+        <translation>Las reservas en línea están ACTIVADAS.</translation>
+    </message>
+    <message>
+        <source>Turn online booking off now</source>
+        <translation>Desactivar las reservas en línea ahora</translation>
+    </message>
+    <message>
+        <source>Online booking is not set up.</source>
+        <translation>Las reservas en línea no están configuradas.</translation>
+    </message>
+    <message>
+        <source>Online booking not saved</source>
+        <translation>Reservas en línea no guardadas</translation>
+    </message>
+    <message>
+        <source>Online booking not changed</source>
+        <translation>Reservas en línea sin cambios</translation>
+    </message>
+    <message>
+        <source>Select a booking to mark reviewed.</source>
+        <translation>Seleccione una reserva para marcarla como revisada.</translation>
+    </message>
+    <message>
+        <source>Not marked reviewed</source>
+        <translation>No se marcó como revisada</translation>
+    </message>
+</context>
+<context>
     <name>Operations</name>
     <message>
         <source>Not saved</source>
@@ -2905,6 +3217,14 @@ Book anyway?</source>
         <translation>Todos</translation>
     </message>
     <message>
+        <source>From date</source>
+        <translation>Desde la fecha</translation>
+    </message>
+    <message>
+        <source>To date</source>
+        <translation>Hasta la fecha</translation>
+    </message>
+    <message>
         <source>Tries</source>
         <translation>Intentos</translation>
     </message>
@@ -2917,12 +3237,20 @@ Book anyway?</source>
         <translation>Mensaje</translation>
     </message>
     <message>
+        <source>Messages</source>
+        <translation>Mensajes</translation>
+    </message>
+    <message>
         <source>No messages match: reminders, offers and replies queue here as they are sent; widen the dates or filters.</source>
         <translation>Ningún mensaje coincide: los recordatorios, ofertas y respuestas se ponen en cola aquí al enviarse; amplíe las fechas o los filtros.</translation>
     </message>
     <message>
         <source>Choose a message to see what it says and what happened to it.</source>
         <translation>Elija un mensaje para ver qué dice y qué pasó con él.</translation>
+    </message>
+    <message>
+        <source>Message text</source>
+        <translation>Texto del mensaje</translation>
     </message>
     <message>
         <source>When</source>
@@ -2962,7 +3290,10 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n message(s)</source>
-        <translation><numerusform>%n mensaje</numerusform><numerusform>%n mensajes</numerusform></translation>
+        <translation>
+            <numerusform>%n mensaje</numerusform>
+            <numerusform>%n mensajes</numerusform>
+        </translation>
     </message>
     <message>
         <source> · showing the newest {shown}, scroll for more</source>
@@ -3521,7 +3852,10 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n page(s)</source>
-        <translation><numerusform>%n página</numerusform><numerusform>%n páginas</numerusform></translation>
+        <translation>
+            <numerusform>%n página</numerusform>
+            <numerusform>%n páginas</numerusform>
+        </translation>
     </message>
     <message>
         <source>{pages} · {appointments}</source>
@@ -3529,7 +3863,10 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n appointment(s)</source>
-        <translation><numerusform>%n cita</numerusform><numerusform>%n citas</numerusform></translation>
+        <translation>
+            <numerusform>%n cita</numerusform>
+            <numerusform>%n citas</numerusform>
+        </translation>
     </message>
     <message>
         <source>the printer</source>
@@ -3537,7 +3874,10 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>Sent %n page(s) to {where}</source>
-        <translation><numerusform>Se envió %n página a {where}</numerusform><numerusform>Se enviaron %n páginas a {where}</numerusform></translation>
+        <translation>
+            <numerusform>Se envió %n página a {where}</numerusform>
+            <numerusform>Se enviaron %n páginas a {where}</numerusform>
+        </translation>
     </message>
     <message>
         <source>Save PDF</source>
@@ -4385,6 +4725,10 @@ Book anyway?</source>
         <translation>Se repite</translation>
     </message>
     <message>
+        <source>Providers</source>
+        <translation>Profesionales</translation>
+    </message>
+    <message>
         <source>Find next opening…</source>
         <translation>Buscar espacio libre…</translation>
     </message>
@@ -4446,7 +4790,10 @@ Book anyway?</source>
     </message>
     <message numerus="yes">
         <source>%n booked appointment(s) would fall outside the new hours. They stay booked: saving never moves or deletes an appointment.</source>
-        <translation><numerusform>%n cita reservada quedaría fuera del nuevo horario. Sigue reservada: guardar nunca mueve ni elimina una cita.</numerusform><numerusform>%n citas reservadas quedarían fuera del nuevo horario. Siguen reservadas: guardar nunca mueve ni elimina una cita.</numerusform></translation>
+        <translation>
+            <numerusform>%n cita reservada quedaría fuera del nuevo horario. Sigue reservada: guardar nunca mueve ni elimina una cita.</numerusform>
+            <numerusform>%n citas reservadas quedarían fuera del nuevo horario. Siguen reservadas: guardar nunca mueve ni elimina una cita.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Appointments outside the new hours</source>
@@ -4494,7 +4841,10 @@ Save the new hours?</source>
     </message>
     <message numerus="yes">
         <source>Imported %n time-off event(s), </source>
-        <translation><numerusform>Se importó %n evento de días libres, </numerusform><numerusform>Se importaron %n eventos de días libres, </numerusform></translation>
+        <translation>
+            <numerusform>Se importó %n evento de días libres, </numerusform>
+            <numerusform>Se importaron %n eventos de días libres, </numerusform>
+        </translation>
     </message>
     <message>
         <source>skipped {skipped}{notes}</source>
@@ -4541,11 +4891,17 @@ Save the new hours?</source>
     <name>SegmentWords</name>
     <message numerus="yes">
         <source>%n character(s)</source>
-        <translation><numerusform>%n carácter</numerusform><numerusform>%n caracteres</numerusform></translation>
+        <translation>
+            <numerusform>%n carácter</numerusform>
+            <numerusform>%n caracteres</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n segment(s)</source>
-        <translation><numerusform>%n segmento</numerusform><numerusform>%n segmentos</numerusform></translation>
+        <translation>
+            <numerusform>%n segmento</numerusform>
+            <numerusform>%n segmentos</numerusform>
+        </translation>
     </message>
     <message>
         <source> (counts as {units})</source>
@@ -4835,7 +5191,10 @@ Save the new hours?</source>
     </message>
     <message numerus="yes">
         <source>Cancelled %n appointment(s).</source>
-        <translation><numerusform>Se canceló %n cita.</numerusform><numerusform>Se cancelaron %n citas.</numerusform></translation>
+        <translation>
+            <numerusform>Se canceló %n cita.</numerusform>
+            <numerusform>Se cancelaron %n citas.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -4851,6 +5210,10 @@ Save the new hours?</source>
     <message>
         <source>API keys</source>
         <translation>Claves de API</translation>
+    </message>
+    <message>
+        <source>Online booking</source>
+        <translation>Reservas en línea</translation>
     </message>
     <message>
         <source>Save settings</source>
@@ -5423,7 +5786,10 @@ Save the new hours?</source>
     </message>
     <message numerus="yes">
         <source>%n day(s)</source>
-        <translation><numerusform>%n día</numerusform><numerusform>%n días</numerusform></translation>
+        <translation>
+            <numerusform>%n día</numerusform>
+            <numerusform>%n días</numerusform>
+        </translation>
     </message>
     <message>
         <source>— (a task on the staff list)</source>
@@ -5564,7 +5930,10 @@ Save the new hours?</source>
     </message>
     <message numerus="yes">
         <source>%n chair(s)</source>
-        <translation><numerusform>%n sillón</numerusform><numerusform>%n sillones</numerusform></translation>
+        <translation>
+            <numerusform>%n sillón</numerusform>
+            <numerusform>%n sillones</numerusform>
+        </translation>
     </message>
     <message>
         <source>Snap {step} min</source>
