@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.patient_card import LANGUAGES
 from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.feature_dialogs import NewPatient
@@ -59,6 +60,12 @@ class NewPatientDialog(QDialog):
         self.guardian_relation.addItems(RELATIONS)
         self.guardian_phone = QLineEdit()
         self.guardian_email = QLineEdit()
+        self.language = QComboBox()
+        self.language.setEditable(True)
+        self.language.addItems(list(LANGUAGES))
+        self.guardian_language = QComboBox()
+        self.guardian_language.setEditable(True)
+        self.guardian_language.addItems(["", *LANGUAGES])
         self.sms_consent = QCheckBox("Agreed to receive text messages")
         self.consent_source = QComboBox()
         self.consent_source.setEditable(True)
@@ -78,12 +85,14 @@ class NewPatientDialog(QDialog):
         patient.addRow("Mobile", self.phone)
         patient.addRow("Email", self.email)
         patient.addRow("Home location", self.location)
+        patient.addRow("Language", self.language)
         guardian_box = QGroupBox("Responsible party (receives the messages)")
         guardian = QFormLayout(guardian_box)
         guardian.addRow("Name", self.guardian_name)
         guardian.addRow("Relation", self.guardian_relation)
         guardian.addRow("Mobile", self.guardian_phone)
         guardian.addRow("Email", self.guardian_email)
+        guardian.addRow("Language", self.guardian_language)
         consent_box = QGroupBox("Contact")
         consent = QFormLayout(consent_box)
         consent.addRow("Preferred", self.channel)
@@ -111,6 +120,8 @@ class NewPatientDialog(QDialog):
             "guardian_email": self.guardian_email,
             "sms_consent_source": self.consent_source,
             "preferred_channel": self.channel,
+            "language": self.language,
+            "guardian_language": self.guardian_language,
         }
 
     def _input(self) -> PatientInput:
@@ -131,6 +142,8 @@ class NewPatientDialog(QDialog):
             sms_consent_source=self.consent_source.currentText() if self.sms_consent.isChecked() else None,
             email_consent=self.email_consent.isChecked(),
             home_location_id=int(self.location.currentData()),
+            language=self.language.currentText(),
+            guardian_language=self.guardian_language.currentText() or None,
         )
 
     def save(self) -> None:
