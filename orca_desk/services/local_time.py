@@ -8,6 +8,7 @@ text is local.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, tzinfo
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -66,6 +67,11 @@ def clinic_time_format(session: Session) -> str:
     if chosen in TIME_FORMATS:
         return chosen
     return usual_time_format(session)
+
+
+def message_hour_format(session: Session) -> Literal[12, 24]:
+    """The clock families' messages write times on: the clinic's choice, as the desk's."""
+    return 24 if clinic_time_format(session) == "24h" else 12
 
 
 def _local(dt: datetime, tz: tzinfo | None) -> datetime:
@@ -156,6 +162,7 @@ __all__ = [
     "fmt_wall",
     "fmt_when",
     "location_zone",
+    "message_hour_format",
     "usual_time_format",
     "zone",
 ]

@@ -226,3 +226,20 @@ def test_dates_staff_read_stay_in_the_desks_english_through_babel() -> None:
     assert local_time.fmt_day_time(when, when.tzinfo) == "Wed 2 Dec, 8:15 PM"
     later = when + timedelta(days=40)
     assert local_time.fmt_recent(when, when.tzinfo, now=later) == "2 Dec 2026, 8:15 PM"
+
+
+def test_messages_keep_the_clinics_24_hour_clock(db, fake: FakeProviderServer, shared_clock, manager) -> None:
+    from orca_desk.services import clinic_settings
+
+    c = clinic(db, shared=1)
+    speaks(db, c.kids[0], "es")
+    with db.write() as s:
+        chosen = clinic_settings.replace(clinic_settings.load_settings(s), time_format="24h")
+        clinic_settings.save_settings(s, manager, chosen, now=NOW)
+    provs = providers(fake)
+    book(db, c, 0, TUE_1530, chair=0)
+    book(db, c, 2, TUE_1530, chair=1)
+    tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
+    bodies = sorted(m.body for m in fake.sent_sms)
+    assert any("cita de Kid0 el mar 10 mar 15:30 en" in b for b in bodies), bodies
+    assert any("Kid2's visit Tue 10 Mar 15:30 at" in b for b in bodies), bodies

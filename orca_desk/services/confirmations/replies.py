@@ -19,7 +19,7 @@ from orca_desk.models import (
     Patient,
 )
 from orca_desk.models.reminders import ConfirmationRequest
-from orca_desk.services import booking
+from orca_desk.services import booking, local_time
 from orca_desk.services.bulk import chunks
 from orca_desk.services.confirmations.answers import (
     ANSWERS,
@@ -220,6 +220,7 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
             }
         )
     messages = []
+    hour_format = local_time.message_hour_format(session)
     for t in items:
         first = found.get(t.appts[0][0], (None, None))[0]
         language = recipient_language(first) if first is not None else DEFAULT_LANGUAGE
@@ -228,10 +229,12 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
             patient, zone = found.get(appointment_id, (None, None))
             local = start_at.astimezone(ZoneInfo(zone or "UTC"))
             name = patient.first_name if patient is not None else phrase(language, "the_visit")
-            date, clock = message_date(local, language), message_time(local, language)
-            parts.append(
-                phrase(language, "visit_at", name=name, date=date, at=at_time(local, language), time=clock)
+            date, clock = (
+                message_date(local, language),
+                message_time(local, language, hour_format=hour_format),
             )
+            at = at_time(local, language, hour_format=hour_format)
+            parts.append(phrase(language, "visit_at", name=name, date=date, at=at, time=clock))
         what = f" {phrase(language, 'and')} ".join(parts)
         body = phrase(language, _THANKS_PHRASE.get(t.kind, "thanks_callback"), what=what)
         messages.append(

@@ -50,7 +50,7 @@ def _values(
         "patient_first_name": p.first_name,
         "guardian_name": p.guardian_name or p.display_name,
         "date": message_date(local, language),
-        "time": message_time(local, language),
+        "time": message_time(local, language, hour_format=local_time.message_hour_format(session)),
         "day": message_weekday(local, language),
         "location": loc.name if loc else "",
         "location_address": (loc.address or loc.name) if loc else "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, Clinic, ContactState, Location, Patient, Provider
 from orca_desk.models.reminders import PlannedReminder
+from orca_desk.services import local_time
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.message_locale import message_date, message_time, message_weekday, recipient_language
 from orca_desk.services.message_phrases import join_names, phrase
@@ -24,6 +26,7 @@ class _Ctx:
     clinic: dict[int, Clinic] = field(default_factory=dict)
     locations: dict[int, Location] = field(default_factory=dict)
     providers: dict[int, str] = field(default_factory=dict)
+    hour_format: Literal[12, 24] | None = None  # the clinic's clock, read once
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -64,12 +67,14 @@ def _values(
     local = a.start_at.astimezone(_zone(loc.timezone))
     reader = (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name
     language = recipient_language(p)
+    if ctx.hour_format is None:
+        ctx.hour_format = local_time.message_hour_format(session)
     values = {
         "first_name": reader,
         "patient_first_name": p.first_name,
         "guardian_name": p.guardian_name or p.display_name,
         "date": message_date(local, language),
-        "time": message_time(local, language),
+        "time": message_time(local, language, hour_format=ctx.hour_format),
         "day": message_weekday(local, language),
         "location": loc.name,
         "location_address": loc.address or loc.name,
@@ -150,7 +155,9 @@ def _merged_texts(
         items.append((p.first_name, a.start_at.astimezone(_zone(loc.timezone)), loc.name))
     language = recipient_language(group[0][2])
     # "Reminder: A … and B …. Reply YES to confirm both, NO to cancel."
-    text = merge_family_messages(items, language=language, ask=r.asks_for_confirmation)
+    text = merge_family_messages(
+        items, language=language, ask=r.asks_for_confirmation, hour_format=ctx.hour_format or 12
+    )
     text = f"{values['clinic_name']}: {text}"
     if r.channel == "sms":
         return None, text

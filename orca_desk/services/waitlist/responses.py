@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Location, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.booking import BookingRequest, book_appointment
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
 from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
@@ -181,7 +181,8 @@ def _booked(
     )
     patient = session.get(Patient, offer.patient_id) if offer.patient_id else None
     language = recipient_language(patient) if patient is not None else DEFAULT_LANGUAGE
-    text = phrase(language, "booked", name=first, when=message_when(local, language))
+    when = message_when(local, language, hour_format=local_time.message_hour_format(session))
+    text = phrase(language, "booked", name=first, when=when)
     _tell(session, offer, text, "booked", now, settings)
     return OfferResult(True, text, offer.id, appointment_id)
 

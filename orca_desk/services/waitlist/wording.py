@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Clinic, Location, Patient
 from orca_desk.models.openings import Opening
+from orca_desk.services import local_time
 from orca_desk.services.message_locale import (
     DEFAULT_LANGUAGE,
     MESSAGE_LANGUAGES,
@@ -162,6 +164,7 @@ class _Context:
     clinic_phone: str
     sms_templates: dict[str, tuple[str, str]]  # per language, the clinic's (offer, shorter offer) texts
     addresses: dict[int, str]  # location id -> its street address
+    hour_format: Literal[12, 24] = 12  # the clinic's clock
 
 
 def _context(session: Session) -> _Context:
@@ -176,6 +179,7 @@ def _context(session: Session) -> _Context:
         clinic.phone if clinic else "",
         _clinic_sms_templates(session, clinic.id if clinic else None),
         addresses,
+        local_time.message_hour_format(session),
     )
 
 
@@ -193,7 +197,7 @@ def _words(
         "clinic": ctx.clinic_name,
         "patient": p.first_name,
         "date": message_date(local, language),
-        "time": message_time(local, language),
+        "time": message_time(local, language, hour_format=ctx.hour_format),
         "location": ctx.names["location"].get(o.location_id, ""),
         "provider": ctx.names["provider"].get(o.provider_id, ""),
         "hold": _hold_words(settings.hold, language),
