@@ -109,3 +109,21 @@ def recipient_language(patient: Any) -> str:
     if getattr(patient, "guardian_name", None) and getattr(patient, "guardian_language", None):
         return message_language(patient.guardian_language)
     return message_language(getattr(patient, "language", None))
+
+
+def _english_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    en = babel_locale(DEFAULT_LANGUAGE)
+    return (
+        tuple(en.days["format"]["wide"][i] for i in range(7)),
+        tuple(en.days["format"]["abbreviated"][i] for i in range(7)),
+        tuple(en.months["format"]["wide"][m] for m in range(1, 13)),
+    )
+
+
+# The desk's own English names (Monday first), from CLDR rather than the OS locale strftime reads.
+STAFF_WEEKDAYS, STAFF_WEEKDAYS_SHORT, STAFF_MONTHS = _english_names()
+
+
+def staff_format(when: datetime | date, pattern: str) -> str:
+    """``when`` in a CLDR ``pattern`` ("EEEE d MMMM y"), in the desk's English."""
+    return _babel_date(when, pattern, locale=babel_locale(DEFAULT_LANGUAGE))

@@ -60,23 +60,7 @@ class NewPatientDialog(QDialog):
         self.guardian_relation.addItems(RELATIONS)
         self.guardian_phone = QLineEdit()
         self.guardian_email = QLineEdit()
-        self.language = QComboBox()
-        self.language.setEditable(True)
-        self.language.addItems(list(LANGUAGES))
-        self.guardian_language = QComboBox()
-        self.guardian_language.setEditable(True)
-        self.guardian_language.addItems(["", *LANGUAGES])
-        self.sms_consent = QCheckBox("Agreed to receive text messages")
-        self.consent_source = QComboBox()
-        self.consent_source.setEditable(True)
-        self.consent_source.addItems(CONSENT_SOURCES)
-        self.email_consent = QCheckBox("Agreed to receive email")
-        self.location = QComboBox()
-        for loc in ctx.clinic.locations:
-            self.location.addItem(loc.name, loc.id)
-        self.error = QLabel()
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
+        self._contact_fields(ctx)
 
         patient = QFormLayout()
         patient.addRow("First name", self.first_name)
@@ -123,6 +107,26 @@ class NewPatientDialog(QDialog):
             "language": self.language,
             "guardian_language": self.guardian_language,
         }
+
+    def _contact_fields(self, ctx: AppContext) -> None:
+        """The languages, consent, home location and error line."""
+        self.language = QComboBox()
+        self.language.setEditable(True)
+        self.language.addItems(list(LANGUAGES))
+        self.guardian_language = QComboBox()
+        self.guardian_language.setEditable(True)
+        self.guardian_language.addItems(["", *LANGUAGES])
+        self.sms_consent = QCheckBox("Agreed to receive text messages")
+        self.consent_source = QComboBox()
+        self.consent_source.setEditable(True)
+        self.consent_source.addItems(CONSENT_SOURCES)
+        self.email_consent = QCheckBox("Agreed to receive email")
+        self.location = QComboBox()
+        for loc in ctx.clinic.locations:
+            self.location.addItem(loc.name, loc.id)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
 
     def _input(self) -> PatientInput:
         qd = self.dob.date()
