@@ -243,3 +243,30 @@ def test_messages_keep_the_clinics_24_hour_clock(db, fake: FakeProviderServer, s
     bodies = sorted(m.body for m in fake.sent_sms)
     assert any("cita de Kid0 el mar 10 mar 15:30 en" in b for b in bodies), bodies
     assert any("Kid2's visit Tue 10 Mar 15:30 at" in b for b in bodies), bodies
+
+
+def test_a_library_campaign_variant_speaks_each_familys_language_unless_edited(
+    db, fake: FakeProviderServer, shared_clock
+) -> None:
+    from tests.services import test_campaigns as camp
+
+    st = camp.setup(db)
+    speaks(db, st.ids["retained"], "es")
+    with db.read() as s:
+        from_library = camp.campaigns.variant_from_template(s, st.clinic_id, "A", "campaign.we_miss_you")
+    edited = camp.VariantInput("B", 1, "campaign.we_miss_you", "{clinic_name}: hello {patient_first_name}!")
+    for variant, spanish in ((from_library, True), (edited, False)):
+        fake.sent_sms.clear()
+        cid = camp.make(
+            db, st, variants=(variant,), rate=600, not_seen_days=270, age_max=18, recently_contacted_days=0
+        )
+        camp.launch(db, cid)
+        camp.tick(db, camp.providers(fake), shared_clock, NOW + 30 * camp.M)
+        by_phone = {m.to: m.body for m in fake.sent_sms}
+        with db.read() as s:
+            retained = s.get(Patient, st.ids["retained"])
+            retained_teen = s.get(Patient, st.ids["retained_teen"])
+            assert retained is not None and retained_teen is not None
+        assert ("hace tiempo que no vemos a Retained" in by_phone[retained.contact_phone or ""]) is spanish
+        assert "Retained_Teen" in by_phone[retained_teen.contact_phone or ""]
+        assert "hace tiempo" not in by_phone[retained_teen.contact_phone or ""]
