@@ -32,6 +32,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "merge_email_ask": "Please confirm or tell us if you need another time: {link}\n\n",
         "merge_email_end": "{clinic}\n{phone}\n\nNo longer want these emails? {unsubscribe}",
         "merge_subject": "{names}'s visits on {date}",
+        "wl_too_late": "Sorry, the visit we offered {name} has just been taken by another family. You stay "
+        "on our waitlist and we will let you know about the next one.",
+        "wl_failed": "Sorry, we could not book that visit for {name} after all. You stay on our waitlist "
+        "and we will let you know about the next opening.",
+        "wl_declined": "Thanks for letting us know. {name} stays on our waitlist.",
     },
     "es": {
         "opt_out": "{clinic}: Ya no recibira mas mensajes de texto nuestros. Responda START para "
@@ -59,6 +64,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "merge_email_ask": "Confirme o díganos si necesita otro horario: {link}\n\n",
         "merge_email_end": "{clinic}\n{phone}\n\n¿Ya no desea recibir estos correos? {unsubscribe}",
         "merge_subject": "Citas de {names} el {date}",
+        "wl_too_late": "Lo sentimos, otra familia acaba de tomar la cita que ofrecimos para {name}. Sigue en "
+        "nuestra lista de espera y le avisaremos de la siguiente.",
+        "wl_failed": "Lo sentimos, al final no pudimos reservar esa cita para {name}. Sigue en nuestra lista "
+        "de espera y le avisaremos del siguiente espacio.",
+        "wl_declined": "Gracias por avisarnos. {name} sigue en nuestra lista de espera.",
     },
 }
 assert all(set(words) == set(PHRASES[DEFAULT_LANGUAGE]) for words in PHRASES.values())

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, MessageTemplate, Patient
+from orca_desk.models import Appointment, InboundMessage, MessageTemplate, Patient
 from orca_desk.services import message_templates as mt
 from orca_desk.services import waitlist
 from orca_desk.services.message_locale import (
@@ -201,6 +201,44 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
     [offer] = fake.sent_sms
     assert "para " in offer.body and "mar 3 mar 3:30 p. m." in offer.body and "Reservado 2h" in offer.body
     assert "http://gw.test/o/" in offer.body
+    # "SÍ" books it; the family is told in Spanish.
+    later = now + timedelta(minutes=30)
+    with db.write() as s:
+        inbound = InboundMessage(
+            clinic_id=w.clinic.id,
+            provider="local",
+            provider_id="in1",
+            from_address=w.patients[1].contact_phone,
+            to_address="+1",
+            body="Sí",
+            received_at=later,
+            kind="other",
+            needs_review=False,
+            unread=True,
+        )
+        s.add(inbound)
+        s.flush()
+        assert waitlist.WaitlistReplyHandler(wl.SETTINGS).handle(s, inbound, later)
+    dispatch_due(db, providers(fake), now=later, worker_id="w")
+    assert fake.sent_sms[-1].body.startswith("Cita reservada: Kid1 el mar 3 mar a las 3:30 p. m.")
+
+
+def test_a_spanish_family_declining_an_offer_is_thanked_in_spanish(
+    db, fake: FakeProviderServer, clock, receptionist
+) -> None:
+    with db.write() as s:
+        w = wl.make_world(s, patients=12)
+    speaks(db, w.patients[1].id, "es")
+    now = clock.now()
+    wl.add_entry(db, w, 1, now=now)
+    wl.cancel(db, receptionist, wl.book(db, w, receptionist), now)
+    waitlist.process_waitlist(db, now=now, settings=wl.SETTINGS)
+    dispatch_due(db, providers(fake), now=now, worker_id="w")
+    [offer] = wl.offers(db)
+    with db.write() as s:
+        waitlist.decline_offer(s, offer.id, now=now + timedelta(minutes=5), via="sms")
+    dispatch_due(db, providers(fake), now=now + timedelta(minutes=5), worker_id="w")
+    assert fake.sent_sms[-1].body == "Gracias por avisarnos. Kid1 sigue en nuestra lista de espera."
 
 
 def test_a_spanish_family_gets_the_recovery_text_in_spanish(
