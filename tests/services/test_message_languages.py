@@ -308,3 +308,24 @@ def test_a_library_campaign_variant_speaks_each_familys_language_unless_edited(
         assert ("hace tiempo que no vemos a Retained" in by_phone[retained.contact_phone or ""]) is spanish
         assert "Retained_Teen" in by_phone[retained_teen.contact_phone or ""]
         assert "hace tiempo" not in by_phone[retained_teen.contact_phone or ""]
+
+
+def test_alto_and_ayuda_are_answered_in_spanish_stop_in_the_familys_language(
+    db, fake: FakeProviderServer, shared_clock
+) -> None:
+    clinic(db, shared=1)  # Kid0's family speaks English
+    provs = providers(fake)
+    now = at(shared_clock, TUE_1530 - 3 * D)
+    stranger = "+16175559999"
+    for n, (sender, word, expected) in enumerate(
+        (
+            (stranger, "AYUDA", "mensajes sobre citas"),
+            (stranger, "alto", "Ya no recibira mas mensajes"),
+            (FAMILY, "HELP", "appointment messages. For help call us at"),
+            (FAMILY, "STOP", "You're unsubscribed"),
+        )
+    ):
+        when = now + n * H
+        reply(db, fake, provs, word, when, sender=sender)
+        dispatch_due(db, provs, now=when, worker_id="w")
+        assert expected in fake.sent_sms[-1].body and fake.sent_sms[-1].to == sender

@@ -30,7 +30,7 @@ FIRST_POLL_LOOKBACK = timedelta(hours=24)
 KEYWORD_REPLY = "keyword_reply"
 # Staff write these one by one; the per-number budget is for automation.
 BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, outbox.TEST_PURPOSE})
-# Keywords only a Spanish speaker sends: answered in Spanish when the number is no patient's.
+# Keywords only a Spanish speaker sends: answered in Spanish.
 SPANISH_KEYWORDS: frozenset[str] = SPANISH_OPT_OUT_WORDS | (HELP_WORDS & {"AYUDA"})
 
 
@@ -181,13 +181,15 @@ def _clinic(session: Session, clinic_id: int) -> ClinicContact:
 
 
 def _reply_language(session: Session, inbound: InboundMessage, keyword: str | None) -> str:
-    """The language of a keyword answer: the family's, or Spanish for a Spanish word (ALTO, AYUDA)
-    from a number we know nothing about."""
+    """The language of a keyword answer: Spanish for a Spanish word (ALTO, AYUDA), whoever sends
+    it; else the family's (STOP from a Spanish-speaking family is answered in Spanish)."""
+    if keyword in SPANISH_KEYWORDS:
+        return "es"
     if inbound.patient_id is not None:
         patient = session.get(Patient, inbound.patient_id)
         if patient is not None:
             return recipient_language(patient)
-    return "es" if keyword in SPANISH_KEYWORDS else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def _reply(session: Session, inbound: InboundMessage, text: str, kind: str, now: datetime) -> None:
