@@ -37,6 +37,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "wl_failed": "Sorry, we could not book that visit for {name} after all. You stay on our waitlist "
         "and we will let you know about the next opening.",
         "wl_declined": "Thanks for letting us know. {name} stays on our waitlist.",
+        "wl_subject": "About the visit we offered",
+        "visit_subject": "Your visit",
     },
     "es": {
         "opt_out": "{clinic}: Ya no recibira mas mensajes de texto nuestros. Responda START para "
@@ -69,6 +71,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "wl_failed": "Lo sentimos, al final no pudimos reservar esa cita para {name}. Sigue en nuestra lista "
         "de espera y le avisaremos del siguiente espacio.",
         "wl_declined": "Gracias por avisarnos. {name} sigue en nuestra lista de espera.",
+        "wl_subject": "Sobre la cita que le ofrecimos",
+        "visit_subject": "Su cita",
     },
 }
 assert all(set(words) == set(PHRASES[DEFAULT_LANGUAGE]) for words in PHRASES.values())

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models import Appointment, OutboxMessage, Patient
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderStep
 from orca_desk.services.message_locale import recipient_language
+from orca_desk.services.message_phrases import phrase
 from orca_desk.services.reminders.escalation import _escalate
 from orca_desk.services.reminders.planning import SKIP_CALLBACK, SKIP_CONFIRMED, SKIP_DECLINED, UPCOMING
 from orca_desk.services.reminders.rendering import (
@@ -252,7 +253,7 @@ def _texts(
         subject = (
             _fill(raw_subject, values)
             if r.channel == "email" and raw_subject
-            else ("Your visit" if r.channel == "email" else None)
+            else (phrase(language, "visit_subject") if r.channel == "email" else None)
         )
     return subject, body
 

@@ -63,7 +63,7 @@ def _tell(
         patient_id=offer.patient_id,
         source_type=PURPOSE,
         source_id=offer.id,
-        subject="About the visit we offered" if offer.channel == "email" else None,
+        subject=phrase(language, "wl_subject") if offer.channel == "email" else None,
         send_after=next_allowed_send(now, zone, settings.policy),
     )
 
