@@ -468,7 +468,9 @@ class GatewayApp:
 
 def _clinic_contact(session: Session) -> ClinicContact:
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
-    return ClinicContact(clinic.name, clinic.phone) if clinic else ClinicContact("Your orthodontist", "")
+    if clinic is None:
+        return ClinicContact("Your orthodontist", "")
+    return ClinicContact(clinic.name, clinic.phone, clinic.country or "US")
 
 
 def _clinic_zone(session: Session) -> ZoneInfo:

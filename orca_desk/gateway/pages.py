@@ -35,14 +35,21 @@ _ICONS = {"ok": "✓", "warn": "!", "error": "✕", "ask": "?"}
 class ClinicContact:
     name: str
     phone: str  # E.164 or as stored
+    country: str = "US"  # the clinic's (setup): its numbers are shown as dialled there
 
     @property
     def phone_display(self) -> str:
         try:
-            number = phonenumbers.parse(self.phone, "US")
+            number = phonenumbers.parse(self.phone, self.country)
         except phonenumbers.NumberParseException:
             return self.phone
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        national = number.country_code == phonenumbers.country_code_for_region(self.country.upper())
+        fmt = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if national
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, fmt)
 
 
 def _footer(clinic: ClinicContact) -> str:

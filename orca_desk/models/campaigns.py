@@ -54,6 +54,9 @@ class CampaignVariant(Base):
     email_subject: Mapped[str] = mapped_column(String(200), default="")
     email_body: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[int] = mapped_column(Integer, default=1)
+    # Other languages' texts ({"es": {"sms_body": …, "email_subject": …, "email_body": …}}); a family
+    # whose language has none gets the texts above.
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class CampaignRecipient(Base):

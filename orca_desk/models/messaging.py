@@ -130,11 +130,13 @@ class ContactState(Base):
 
 class MessageTemplate(Base):
     __tablename__ = "message_template"
-    __table_args__ = (UniqueConstraint("clinic_id", "key", "channel"),)
+    __table_args__ = (UniqueConstraint("clinic_id", "key", "channel", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
     key: Mapped[str] = mapped_column(String(60))  # e.g. "reminder.confirm", "waitlist.offer"
+    # ISO 639-1: families get the template of their language, English when there is none.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     name: Mapped[str] = mapped_column(String(120))
     channel: Mapped[str] = mapped_column(String(8))
     subject: Mapped[str | None] = mapped_column(String(200))

@@ -62,6 +62,8 @@ class Patient(Base):
     guardian_relation: Mapped[str | None] = mapped_column(String(40))
     guardian_phone: Mapped[str | None] = mapped_column(String(20))
     guardian_email: Mapped[str | None] = mapped_column(String(200))
+    # ISO 639-1 of the guardian, who reads the messages when one is set; None: the patient's language.
+    guardian_language: Mapped[str | None] = mapped_column(String(8))
     # The number/address messages actually go to; indexed for matching replies.
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     contact_email: Mapped[str | None] = mapped_column(String(200))

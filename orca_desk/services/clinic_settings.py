@@ -23,7 +23,7 @@ from orca_desk.services.errors import NotFound, PermissionDenied, ValidationErro
 from orca_desk.services.inputs import check_text, column_length
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.providers import config as provider_env
-from orca_desk.services.patients import normalise_phone
+from orca_desk.services.patients import clinic_country, normalise_phone
 from orca_desk.services.provider_settings_checks import provider_problems, url_problem
 from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 
@@ -185,7 +185,7 @@ def _shape_problems(s: ClinicSettings) -> list[tuple[str, str]]:
     return out
 
 
-def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
+def settings_problems(s: ClinicSettings, *, region: str = "US") -> list[tuple[str, str]]:
     """Every problem as (field, message a practice manager understands); empty when valid."""
     if not isinstance(s, ClinicSettings):
         return [("settings", "These are not the clinic's settings.")]
@@ -196,7 +196,7 @@ def settings_problems(s: ClinicSettings) -> list[tuple[str, str]]:
         out.append(("clinic_name", "The clinic name is required: patients see it on every page."))
     if s.clinic_phone.strip():
         try:
-            normalise_phone(s.clinic_phone, field="clinic_phone")
+            normalise_phone(s.clinic_phone, region=region, field="clinic_phone")
         except ValidationError as exc:
             out.append(("clinic_phone", f"Clinic phone: {exc}"))
     else:
@@ -271,9 +271,9 @@ def backup_folder_problem(value: str) -> str | None:
     return None
 
 
-def validate_settings(s: ClinicSettings) -> None:
+def validate_settings(s: ClinicSettings, *, region: str = "US") -> None:
     """Raise ``ValidationError`` (``field`` = the first wrong field) listing every problem."""
-    problems = settings_problems(s)
+    problems = settings_problems(s, region=region)
     if problems:
         raise ValidationError(" ".join(m for _, m in problems), field=problems[0][0])
 
@@ -288,7 +288,8 @@ def _require_permission(actor: Actor) -> None:
 def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: datetime) -> ClinicSettings:
     """Validate and store every setting (nothing is stored when one is wrong); audited."""
     _require_permission(actor)
-    validate_settings(new)  # the type of every value first: strip() below needs text
+    region = clinic_country(session)
+    validate_settings(new, region=region)  # the type of every value first: strip() below needs text
     cleaned = replace(
         new,
         **{
@@ -297,10 +298,10 @@ def save_settings(session: Session, actor: Actor, new: ClinicSettings, *, now: d
             if isinstance(getattr(new, f.name), str)
         },
     )
-    validate_settings(cleaned)
+    validate_settings(cleaned, region=region)
     cleaned = replace(
         cleaned,
-        clinic_phone=normalise_phone(cleaned.clinic_phone) or "",
+        clinic_phone=normalise_phone(cleaned.clinic_phone, region=region) or "",
         public_base_url=cleaned.public_base_url.rstrip("/"),
         backup_folder=(str(Path(cleaned.backup_folder).expanduser()) if cleaned.backup_folder else ""),
     )

@@ -8,20 +8,20 @@ text is local.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, tzinfo
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models import Chair, Clinic, Location
+from orca_desk.services.message_locale import staff_date
 
 TIME_FORMATS = ("12h", "24h")
 # Countries that write the time of day on a 12-hour clock (ISO 3166 alpha-2).
 TWELVE_HOUR_COUNTRIES = frozenset(
     {"US", "CA", "PH", "AU", "NZ", "IN", "PK", "BD", "EG", "SA", "MY", "CO", "IE", "JO"}
 )
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def default_time_format(country: str | None) -> str:
@@ -69,6 +69,11 @@ def clinic_time_format(session: Session) -> str:
     return usual_time_format(session)
 
 
+def message_hour_format(session: Session) -> Literal[12, 24]:
+    """The clock families' messages write times on: the clinic's choice, as the desk's."""
+    return 24 if clinic_time_format(session) == "24h" else 12
+
+
 def _local(dt: datetime, tz: tzinfo | None) -> datetime:
     """``dt`` (naive means UTC) in ``tz``; with no zone known, in this computer's own zone."""
     aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
@@ -103,7 +108,7 @@ def fmt_range(start: datetime, end: datetime, tz: tzinfo | None, style: str = "1
 def fmt_date(dt: datetime, tz: tzinfo | None) -> str:
     """The local date: "Wed 2 Dec 2026"."""
     t = _local(dt, tz)
-    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}"
+    return staff_date(t)
 
 
 def fmt_datetime(dt: datetime, tz: tzinfo | None, style: str = "12h", *, seconds: bool = False) -> str:
@@ -118,7 +123,7 @@ def fmt_day_time(
     if year:
         return fmt_datetime(dt, tz, style, seconds=seconds)
     t = _local(dt, tz)
-    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]}, {fmt_time(dt, tz, style, seconds=seconds)}"
+    return f"{staff_date(t, year=False)}, {fmt_time(dt, tz, style, seconds=seconds)}"
 
 
 def fmt_recent(
@@ -129,8 +134,7 @@ def fmt_recent(
     clock = fmt_time(dt, tz, style, seconds=seconds)
     if t.date() == today.date():
         return clock
-    year = "" if t.year == today.year else f" {t.year}"
-    return f"{t.day} {_MONTHS[t.month - 1]}{year}, {clock}"
+    return f"{staff_date(t, year=t.year != today.year, weekday=False)}, {clock}"
 
 
 def fmt_when(
@@ -158,6 +162,7 @@ __all__ = [
     "fmt_wall",
     "fmt_when",
     "location_zone",
+    "message_hour_format",
     "usual_time_format",
     "zone",
 ]

@@ -20,6 +20,14 @@ from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.inputs import check_column_text, check_text
 from orca_desk.services.link_tokens import make_short_token
+from orca_desk.services.message_locale import (
+    DEFAULT_LANGUAGE,
+    MESSAGE_LANGUAGES,
+    message_date,
+    message_language,
+    message_time,
+    message_weekday,
+)
 from orca_desk.services.messaging.policy import MessagingPolicy, procedure_terms_found
 from orca_desk.services.messaging.render import (
     CHANNELS,
@@ -58,17 +66,22 @@ def sample_link(purpose: str, base_url: str = DEFAULT_PUBLIC_BASE_URL) -> str:
     return base_url.rstrip("/") + short_link_path(purpose, token)
 
 
-def sample_values(base_url: str | None = None) -> Mapping[str, str]:
-    """What the preview fills in; the links use ``base_url`` (default: the built-in address)."""
+# The sample visit: Tuesday 10 March, 3:30 PM.
+_SAMPLE_VISIT = datetime(2026, 3, 10, 15, 30)
+
+
+def sample_values(base_url: str | None = None, language: str | None = None) -> Mapping[str, str]:
+    """What the preview fills in, dates in ``language``; the links use ``base_url`` (default: the
+    built-in address)."""
     base = base_url or DEFAULT_PUBLIC_BASE_URL
     return MappingProxyType(
         {
             "first_name": "Emma",
             "patient_first_name": "Liam",
             "guardian_name": "Emma Carter",
-            "date": "Tue 10 Mar",
-            "time": "3:30 PM",
-            "day": "Tuesday",
+            "date": message_date(_SAMPLE_VISIT, language),
+            "time": message_time(_SAMPLE_VISIT, language),
+            "day": message_weekday(_SAMPLE_VISIT, language),
             "location": "Northside",
             "location_address": "120 Harbor St, Boston",
             "clinic_name": "Bright Smiles Orthodontics",
@@ -100,6 +113,7 @@ class TemplateRow:
     saved: bool
     updated_at: datetime | None = None
     updated_by: str = "system"
+    language: str = DEFAULT_LANGUAGE  # ISO 639-1
 
 
 @dataclass(frozen=True)
@@ -124,13 +138,14 @@ def _defaults() -> tuple[TemplateRow, ...]:
             subject=t.get("subject"),
             body=t["body"],
             saved=False,
+            language=t.get("language", DEFAULT_LANGUAGE),
         )
         for t in data["templates"]
     )
 
 
 def default_templates() -> list[TemplateRow]:
-    """The packaged defaults (reminders, confirmation, waitlist offer, recovery)."""
+    """The packaged defaults (reminders, confirmation, waitlist offer, recovery) in every shipped language."""
     return list(_defaults())
 
 
@@ -144,26 +159,37 @@ def _row(t: MessageTemplate) -> TemplateRow:
         saved=True,
         updated_at=t.updated_at,
         updated_by=t.updated_by,
+        language=t.language,
     )
 
 
-def list_templates(session: Session, clinic_id: int) -> list[TemplateRow]:
-    """The clinic's templates, with each default not yet saved filled in; by key, then channel."""
+def list_templates(session: Session, clinic_id: int, language: str | None = None) -> list[TemplateRow]:
+    """The clinic's templates, with each default not yet saved filled in; by key, channel, then
+    language (English first). ``language``: only that language's."""
     rows = {
-        (t.key, t.channel): _row(t)
+        (t.key, t.channel, t.language): _row(t)
         for t in session.scalars(select(MessageTemplate).where(MessageTemplate.clinic_id == clinic_id))
     }
     for d in _defaults():
-        rows.setdefault((d.key, d.channel), d)
-    return sorted(rows.values(), key=lambda r: (r.key, r.channel))
+        rows.setdefault((d.key, d.channel, d.language), d)
+    listed = [r for r in rows.values() if language is None or r.language == language]
+    return sorted(listed, key=lambda r: (r.key, r.channel, r.language != DEFAULT_LANGUAGE, r.language))
 
 
-def get_template(session: Session, clinic_id: int, key: str, channel: str) -> TemplateRow:
-    """The clinic's template for ``key`` on ``channel`` (its default when never edited)."""
+def get_template(
+    session: Session, clinic_id: int, key: str, channel: str, language: str | None = None
+) -> TemplateRow:
+    """The clinic's template for ``key`` on ``channel`` in ``language`` (its default when never
+    edited); the English one when that language has none."""
+    wanted = message_language(language)
+    found: dict[str, TemplateRow] = {}
     for row in list_templates(session, clinic_id):
         if (row.key, row.channel) == (key, channel):
-            return row
-    raise NotFound(f"There is no {channel} template {key!r}.")
+            found[row.language] = row
+    chosen = found.get(wanted) or found.get(DEFAULT_LANGUAGE)
+    if chosen is None:
+        raise NotFound(f"There is no {channel} template {key!r}.")
+    return chosen
 
 
 def check_template(
@@ -173,6 +199,7 @@ def check_template(
     *,
     policy: MessagingPolicy | None = None,
     base_url: str | None = None,
+    language: str | None = None,
 ) -> TemplateCheck:
     """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft.
 
@@ -196,7 +223,7 @@ def check_template(
             f"Mentions a procedure ({names}): messages carry the minimum of health "
             "information. Remove it, or allow procedure names in Settings."
         )
-    values = sample_values(base_url)
+    values = sample_values(base_url, language)
     preview = _preview(body, values)
     subject_preview = _preview(subject_text, values) if subject_text else ""
     segments = sms_segments(preview or body) if channel == "sms" else None
@@ -233,11 +260,15 @@ def save_template(
     body: str,
     now: datetime,
     policy: MessagingPolicy | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> TemplateRow:
-    """Validate and store a template (unknown variable → an error naming it); audited."""
+    """Validate and store a template in ``language`` (unknown variable → an error naming it); audited."""
     _require_permission(actor)
     if channel not in CHANNELS:
         raise ValidationError(f"Unknown channel {channel!r}; use sms or email.", field="channel")
+    if language not in MESSAGE_LANGUAGES:
+        names = ", ".join(MESSAGE_LANGUAGES)
+        raise ValidationError(f"Unknown language {language!r}; use one of {names}.", field="language")
     key, name = key.strip(), name.strip()
     if not key:
         raise ValidationError("A template needs a key, e.g. reminder.confirm.", field="key")
@@ -250,7 +281,7 @@ def save_template(
     if channel == "email" and subject is not None:
         check_column_text(subject.strip(), MessageTemplate.subject, field="subject", label="The subject")
     check_text(body, field="body", label="The message", max_length=_MAX_BODY, multiline=True)
-    check = check_template(body, subject, channel, policy=policy)
+    check = check_template(body, subject, channel, policy=policy, language=language)
     if check.problems:
         raise ValidationError(" ".join(check.problems), field="body")
     subject_value = (subject or "").strip() or None if channel == "email" else None
@@ -260,6 +291,7 @@ def save_template(
             MessageTemplate.clinic_id == clinic_id,
             MessageTemplate.key == key,
             MessageTemplate.channel == channel,
+            MessageTemplate.language == language,
         )
         .with_for_update()
     )
@@ -269,6 +301,7 @@ def save_template(
             clinic_id=clinic_id,
             key=key,
             channel=channel,
+            language=language,
             name=name,
             subject=subject_value,
             body=body,
@@ -296,19 +329,22 @@ def save_template(
 def seed_default_templates(session: Session, clinic_id: int, *, now: datetime) -> int:
     """Store every packaged default the clinic does not have yet; returns how many were added."""
     have = {
-        (k, c)
-        for k, c in session.execute(
-            select(MessageTemplate.key, MessageTemplate.channel).where(MessageTemplate.clinic_id == clinic_id)
+        (k, c, lang)
+        for k, c, lang in session.execute(
+            select(MessageTemplate.key, MessageTemplate.channel, MessageTemplate.language).where(
+                MessageTemplate.clinic_id == clinic_id
+            )
         )
     }
     added = 0
     for d in _defaults():
-        if (d.key, d.channel) not in have:
+        if (d.key, d.channel, d.language) not in have:
             session.add(
                 MessageTemplate(
                     clinic_id=clinic_id,
                     key=d.key,
                     channel=d.channel,
+                    language=d.language,
                     name=d.name,
                     subject=d.subject,
                     body=d.body,

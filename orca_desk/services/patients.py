@@ -26,8 +26,19 @@ _MAX_PHONE_TEXT = 40
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
 
+def clinic_country(session: Session, clinic_id: int | None = None) -> str:
+    """The clinic's country (ISO 3166 alpha-2, from setup): the region of a phone number written
+    without its +code, and the order of typed dates. With no id, the first clinic's."""
+    query = select(Clinic.country)
+    query = (
+        query.where(Clinic.id == clinic_id) if clinic_id is not None else query.order_by(Clinic.id).limit(1)
+    )
+    return (session.scalar(query) or "US").upper()
+
+
 def normalise_phone(raw: str | None, *, region: str = "US", field: str = "phone") -> str | None:
-    """Return E.164 or None for empty input; refuse what is not a valid number."""
+    """Return E.164 or None for empty input; refuse what is not a valid number. ``region``: the
+    clinic's country (``clinic_country``), which a number without +code belongs to."""
     if raw is None or not raw.strip():
         return None
     if len(raw) > _MAX_PHONE_TEXT:
@@ -101,6 +112,8 @@ class PatientInput:
     email_consent: bool = False
     home_location_id: int | None = None
     timezone: str | None = None
+    language: str = "en"  # ISO 639-1: the messages' language
+    guardian_language: str | None = None  # the guardian's, when they read the messages; None: the same
 
 
 @dataclass(frozen=True)
@@ -113,12 +126,24 @@ class PatientRow:
 
 
 def create_patient(
-    session: Session, actor: Actor, clinic_id: int, data: PatientInput, *, now: datetime, region: str = "US"
+    session: Session,
+    actor: Actor,
+    clinic_id: int,
+    data: PatientInput,
+    *,
+    now: datetime,
+    region: str | None = None,
 ) -> Patient:
+    """Create a patient; phone numbers without +code are read in ``region`` (default: the clinic's
+    country)."""
     actor.require(BOOK)
-    if session.get(Clinic, clinic_id) is None:
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
         raise NotFound(f"Clinic #{clinic_id} does not exist.")
+    region = region or clinic.country or "US"
     first, last = _checked_names(data, now)
+    language = _language_code(data.language or "en", "language")
+    guardian_language = _language_code(data.guardian_language or "", "guardian_language") or None
     phone = normalise_phone(data.phone, region=region)
     guardian_phone = normalise_phone(data.guardian_phone, region=region, field="guardian_phone")
     email = _email(data.email, "email")
@@ -154,6 +179,8 @@ def create_patient(
         guardian_relation=guardian_relation,
         guardian_phone=guardian_phone,
         guardian_email=guardian_email,
+        language=language,
+        guardian_language=guardian_language,
         contact_phone=contact_phone,
         contact_email=contact_email,
         sms_consent=data.sms_consent,
@@ -171,6 +198,14 @@ def create_patient(
         session, actor, "create", "patient", patient.id, now=now, after={"name": patient.display_name}
     )
     return patient
+
+
+def _language_code(raw: str, field: str) -> str:
+    """An ISO 639 code in lower case ("" stays ""), or an error naming the value."""
+    code = (raw or "").strip().lower()
+    if code and (not code.isalpha() or not 2 <= len(code) <= 3):
+        raise ValidationError(f"{raw!r} is not a language code (such as en or es).", field=field)
+    return code
 
 
 def _checked_names(data: PatientInput, now: datetime) -> tuple[str, str]:
@@ -241,10 +276,12 @@ _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 
 
-def search_patients(session: Session, text: str, *, limit: int = 50, region: str = "US") -> list[PatientRow]:
+def search_patients(
+    session: Session, text: str, *, limit: int = 50, region: str | None = None
+) -> list[PatientRow]:
     """Find patients as the receptionist types: a patient's or guardian's name ("last, first", "first
     last" or a prefix), phone digits in any format, an email address, a date of birth (ISO or the
-    clinic's order, ``region`` says which) or a chart number.
+    clinic's order, ``region`` says which; default the clinic's country) or a chart number.
 
     Every name, email and chart term is a prefix match a (case-ignoring, on SQLite) index answers, so
     typing stays fast over 20,000 patients; a guardian is found by the start of their name ("Mai",
@@ -259,6 +296,7 @@ def search_patients(session: Session, text: str, *, limit: int = 50, region: str
     text = strip_control(text).strip()
     if not text or len(text) > _MAX_SEARCH:
         return []
+    region = region or clinic_country(session)
     lite = session.get_bind().dialect.name == "sqlite"
     digits = re.sub(r"\D", "", text)
     born = None
@@ -439,11 +477,12 @@ def split_name(text: str) -> tuple[str, str]:
     return first, last
 
 
-def likely_duplicates(session: Session, data: PatientInput, *, region: str = "US") -> list[PatientRow]:
+def likely_duplicates(session: Session, data: PatientInput, *, region: str | None = None) -> list[PatientRow]:
     """Patients who are probably the one being created: the same name and date of birth, or the same
     first name at one of the same phone numbers (siblings share a parent's number, not a first name).
     Control characters are dropped from the names, as in ``search_patients`` (PostgreSQL refuses NUL)."""
     first, last = strip_control(data.first_name).strip(), strip_control(data.last_name).strip()
+    region = region or clinic_country(session)
     phones = set()
     for raw in (data.phone, data.guardian_phone):
         try:

@@ -107,3 +107,23 @@ def test_settings_template_editor_counts_with_the_clinic_link(qtbot, ctx):
     assert editor.select("waitlist.offer_short", "sms")
     assert "characters · GSM-7 · 1 segment" in editor.counter.text()
     assert "/160" in editor.counter.text()
+
+
+def test_settings_template_editor_lists_and_saves_each_language(qtbot, ctx, db):
+    from orca_desk.models import MessageTemplate
+    from orca_desk.views.settings.templates_editor import TemplatesEditor
+
+    editor = TemplatesEditor(ctx)
+    qtbot.addWidget(editor)
+    assert editor.select("reminder.confirm", "sms", "es")
+    assert "Español" in editor.channel_label.text()
+    # The preview writes the sample visit's date in Spanish.
+    assert "mar 10 mar 3:30 p. m." in editor.preview.toPlainText()
+    editor.body.setPlainText("{clinic_name}: cita de {patient_first_name} el {date}. Responda SI: {link}")
+    assert editor.save()
+    with db.read() as s:
+        saved = {
+            (t.language, t.body[:20])
+            for t in s.query(MessageTemplate).filter(MessageTemplate.key == "reminder.confirm")
+        }
+    assert ("es", "{clinic_name}: cita ") in saved and not any(lang == "en" for lang, _ in saved)

@@ -11,9 +11,10 @@ from orca_desk.services.intervals import (
     Interval,
     normalize,
 )
+from orca_desk.services.message_locale import STAFF_WEEKDAYS
 
 DAY_MINUTES = 24 * 60
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = STAFF_WEEKDAYS
 HOUR_KINDS = frozenset({"outside_hours", "provider_off", "blocked"})
 
 

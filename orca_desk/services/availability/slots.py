@@ -27,6 +27,7 @@ from orca_desk.services.intervals import (
     over_capacity,
     union,
 )
+from orca_desk.services.message_locale import staff_date
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def hours_problems(
             if intersect(clock.ivs_to_epoch([span]), [(s_em, e_em)]):
                 text = label if label.startswith(("Clinic", "Location")) else f"{name} is on {label}"
                 if not any(p.message == text for p in problems):
-                    problems.append(SlotProblem("provider_off", f"{text} ({day:%a %-d %b})."))
+                    problems.append(SlotProblem("provider_off", f"{text} ({staff_date(day, year=False)})."))
         base = data.base_hours(provider_id, day)
         hours = union(hours, clock.ivs_to_epoch(base.get(loc, [])))
         other_loc_names += [str(x) for x in base if x != loc]

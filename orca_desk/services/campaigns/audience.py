@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, ContactState, Location, OutboxMessage, Patient
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.message_locale import staff_format
 from orca_desk.services.messaging.render import CHANNELS
 
 UPCOMING = ("scheduled", "confirmed")
@@ -298,7 +299,7 @@ def _sample(
                 age,
                 p.treatment_stage,
                 locs.get(p.home_location_id or 0, ""),
-                f"{when:%d %b %Y}" if when is not None else "never",
+                staff_format(when, "dd MMM y") if when is not None else "never",
             )
         )
     return tuple(out)

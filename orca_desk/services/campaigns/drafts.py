@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.services import audit
 from orca_desk.services.campaigns.audience import AudienceCriteria
-from orca_desk.services.campaigns.variants import VariantInput, _variant_problems
+from orca_desk.services.campaigns.variants import VariantInput, _variant_problems, variant_translations
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.render import CHANNELS
 from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
@@ -95,6 +95,7 @@ def create_campaign(
                 email_subject=v.email_subject,
                 email_body=v.email_body,
                 weight=v.weight,
+                translations=variant_translations(session, c.clinic_id, v) or None,
             )
             for i, v in enumerate(data.variants)
         ]

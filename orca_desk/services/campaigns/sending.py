@@ -13,6 +13,8 @@ from orca_desk.models import Clinic, ContactState, Location, OutboxMessage, Pati
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.services.campaigns.attribution import refresh_live_attribution
 from orca_desk.services.campaigns.drafts import _variants
+from orca_desk.services.campaigns.variants import variant_texts
+from orca_desk.services.message_locale import recipient_language
 from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
 from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
 
@@ -166,8 +168,9 @@ def _message(
     values: dict[str, str],
 ) -> NewMessage:
     """The outbox message of one recipient: the variant's text for the channel, due at their time."""
-    body = render(v.sms_body if channel == "sms" else v.email_body, values)
-    subject = render(v.email_subject, values) if channel == "email" else None
+    sms_body, email_subject, email_body = variant_texts(v, recipient_language(p))
+    body = render(sms_body if channel == "sms" else email_body, values)
+    subject = render(email_subject, values) if channel == "email" else None
     return NewMessage(
         clinic_id=c.clinic_id,
         channel=channel,

@@ -6,10 +6,12 @@ import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, MESSAGE_LANGUAGES
 from orca_desk.services.message_templates import get_template, list_templates
 from orca_desk.services.messaging.render import render, template_problems
 
@@ -93,6 +95,44 @@ def variant_from_template(
         sms_body=sms.body if sms else "",
         email_subject=(email.subject or "") if email else "",
         email_body=email.body if email else "",
+    )
+
+
+def variant_translations(session: Session, clinic_id: int, v: VariantInput) -> dict[str, dict[str, str]]:
+    """The variant's texts in the other shipped languages: those of its library template, when the
+    variant still says what that template says in English (an edited text goes to everyone as is)."""
+    if not v.template_key:
+        return {}
+    rows = {
+        (t.channel, t.language): t
+        for t in list_templates(session, clinic_id)
+        if t.key == v.template_key and t.language in MESSAGE_LANGUAGES
+    }
+    english_sms, english_email = rows.get(("sms", DEFAULT_LANGUAGE)), rows.get(("email", DEFAULT_LANGUAGE))
+    if (english_sms.body if english_sms else "") != v.sms_body or (
+        (english_email.subject or "", english_email.body) if english_email else ("", "")
+    ) != (v.email_subject, v.email_body):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for language in MESSAGE_LANGUAGES:
+        sms, email = rows.get(("sms", language)), rows.get(("email", language))
+        if language == DEFAULT_LANGUAGE or (sms is None and email is None):
+            continue
+        out[language] = {
+            "sms_body": sms.body if sms else v.sms_body,
+            "email_subject": (email.subject or "") if email else v.email_subject,
+            "email_body": email.body if email else v.email_body,
+        }
+    return out
+
+
+def variant_texts(v: Any, language: str) -> tuple[str, str, str]:
+    """(sms body, email subject, email body) a variant row sends to a family speaking ``language``."""
+    other = (v.translations or {}).get(language) or {}
+    return (
+        other.get("sms_body") or v.sms_body,
+        other.get("email_subject") or v.email_subject,
+        other.get("email_body") or v.email_body,
     )
 
 

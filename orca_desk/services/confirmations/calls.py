@@ -92,9 +92,10 @@ def format_phone(number: str, country: str) -> str:
         return number
     if not phonenumbers.is_possible_number(parsed):
         return number
+    # By calling code, not region: a Guernsey mobile (+44 7911) is dialled from London as 07911.
     fmt = (
         phonenumbers.PhoneNumberFormat.NATIONAL
-        if phonenumbers.region_code_for_number(parsed) == (country or "US").upper()
+        if parsed.country_code == phonenumbers.country_code_for_region((country or "US").upper())
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(parsed, fmt)

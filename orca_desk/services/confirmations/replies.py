@@ -19,7 +19,7 @@ from orca_desk.models import (
     Patient,
 )
 from orca_desk.models.reminders import ConfirmationRequest
-from orca_desk.services import booking
+from orca_desk.services import booking, local_time
 from orca_desk.services.bulk import chunks
 from orca_desk.services.confirmations.answers import (
     ANSWERS,
@@ -34,7 +34,15 @@ from orca_desk.services.confirmations.answers import (
     request_callback,
 )
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.messaging.policy import classify_reply, format_date, format_time
+from orca_desk.services.message_locale import (
+    DEFAULT_LANGUAGE,
+    at_time,
+    message_date,
+    message_time,
+    recipient_language,
+)
+from orca_desk.services.message_phrases import phrase
+from orca_desk.services.messaging.policy import classify_reply
 from orca_desk.services.reminders import (
     SOURCE,
     ReminderSettings,
@@ -186,6 +194,9 @@ def _thanks_for(inbound: InboundMessage, kind: str, appts: Sequence[Appointment]
     )
 
 
+_THANKS_PHRASE = {"confirm": "thanks_confirm", "decline": "thanks_decline"}
+
+
 def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> None:
     """Queue the thank-you texts of ``items`` (names and zones read in one query per 900 visits)."""
 
@@ -194,14 +205,14 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
     if not items:
         return
     ids = list(dict.fromkeys(a[0] for t in items for a in t.appts))
-    found: dict[int, tuple[str | None, str | None]] = {}
+    found: dict[int, tuple[Patient | None, str | None]] = {}
     for chunk in chunks(ids):
         # Each visit's patient first name and location zone.
         found.update(
             {
                 r[0]: (r[1], r[2])
                 for r in session.execute(
-                    select(Appointment.id, Patient.first_name, Location.timezone)
+                    select(Appointment.id, Patient, Location.timezone)
                     .outerjoin(Patient, Patient.id == Appointment.patient_id)
                     .outerjoin(Location, Location.id == Appointment.location_id)
                     .where(Appointment.id.in_(chunk))
@@ -209,21 +220,23 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
             }
         )
     messages = []
+    hour_format = local_time.message_hour_format(session)
     for t in items:
+        first = found.get(t.appts[0][0], (None, None))[0]
+        language = recipient_language(first) if first is not None else DEFAULT_LANGUAGE
         parts = []
         for appointment_id, start_at, _patient_id in t.appts:
-            first_name, zone = found.get(appointment_id, (None, None))
+            patient, zone = found.get(appointment_id, (None, None))
             local = start_at.astimezone(ZoneInfo(zone or "UTC"))
-            parts.append(f"{first_name or 'the visit'} {format_date(local)} at {format_time(local)}")
-        what = " and ".join(parts)
-        if t.kind == "confirm":
-            body = f"Thanks, confirmed: {what}. See you then!"
-        elif t.kind == "decline":
-            body = (
-                f"Thanks for letting us know you can't come ({what}). We will contact you to find a new time."
+            name = patient.first_name if patient is not None else phrase(language, "the_visit")
+            date, clock = (
+                message_date(local, language),
+                message_time(local, language, hour_format=hour_format),
             )
-        else:
-            body = f"We'll call you about {what}."
+            at = at_time(local, language, hour_format=hour_format)
+            parts.append(phrase(language, "visit_at", name=name, date=date, at=at, time=clock))
+        what = f" {phrase(language, 'and')} ".join(parts)
+        body = phrase(language, _THANKS_PHRASE.get(t.kind, "thanks_callback"), what=what)
         messages.append(
             NewMessage(
                 clinic_id=t.clinic_id,

@@ -15,8 +15,10 @@ from orca_desk.models import Clinic, ContactState, InboundMessage, Location, Out
 from orca_desk.models import ProviderCursor as CursorRow
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, recipient_language
+from orca_desk.services.message_phrases import phrase
 from orca_desk.services.messaging import outbox
-from orca_desk.services.messaging.policy import classify_reply
+from orca_desk.services.messaging.policy import HELP_WORDS, SPANISH_OPT_OUT_WORDS, classify_reply
 from orca_desk.services.messaging.providers.base import InboundMessage as ProviderInbound
 from orca_desk.services.messaging.providers.base import Provider
 from orca_desk.services.security import AUTOMATION
@@ -28,6 +30,8 @@ FIRST_POLL_LOOKBACK = timedelta(hours=24)
 KEYWORD_REPLY = "keyword_reply"
 # Staff write these one by one; the per-number budget is for automation.
 BUDGET_EXEMPT: frozenset[str] = frozenset({"manual", KEYWORD_REPLY, outbox.TEST_PURPOSE})
+# Keywords only a Spanish speaker sends: answered in Spanish.
+SPANISH_KEYWORDS: frozenset[str] = SPANISH_OPT_OUT_WORDS | (HELP_WORDS & {"AYUDA"})
 
 
 class InboundHandler(Protocol):
@@ -176,6 +180,18 @@ def _clinic(session: Session, clinic_id: int) -> ClinicContact:
     return ClinicContact(clinic.id, clinic.name, phone)
 
 
+def _reply_language(session: Session, inbound: InboundMessage, keyword: str | None) -> str:
+    """The language of a keyword answer: Spanish for a Spanish word (ALTO, AYUDA), whoever sends
+    it; else the family's (STOP from a Spanish-speaking family is answered in Spanish)."""
+    if keyword in SPANISH_KEYWORDS:
+        return "es"
+    if inbound.patient_id is not None:
+        patient = session.get(Patient, inbound.patient_id)
+        if patient is not None:
+            return recipient_language(patient)
+    return DEFAULT_LANGUAGE
+
+
 def _reply(session: Session, inbound: InboundMessage, text: str, kind: str, now: datetime) -> None:
     outbox.enqueue(
         session,
@@ -297,37 +313,22 @@ def _process(
         if inbound.clinic_id not in clinics:
             clinics[inbound.clinic_id] = _clinic(session, inbound.clinic_id)
         clinic = clinics[inbound.clinic_id]
+        language = _reply_language(session, inbound, reply.keyword)
     if reply.kind == "opt_out":
         unsubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply", now=now)
-        _reply(
-            session,
-            inbound,
-            f"{clinic.name}: You're unsubscribed and will get no more texts "
-            "from us. Reply START to resubscribe.",
-            "opt_out",
-            now,
-        )
+        _reply(session, inbound, phrase(language, "opt_out", clinic=clinic.name), "opt_out", now)
         handled = "opt_out"
     elif reply.kind == "opt_in":
         resubscribe_address(session, "sms", inbound.from_address, source=f"{reply.keyword} reply", now=now)
-        _reply(
-            session,
-            inbound,
-            f"{clinic.name}: You're subscribed to appointment texts again. "
-            "Reply STOP to unsubscribe, HELP for help.",
-            "opt_in",
-            now,
-        )
+        _reply(session, inbound, phrase(language, "opt_in", clinic=clinic.name), "opt_in", now)
         handled = "opt_in"
     elif reply.kind == "help":
-        phone = f" call us at {clinic.phone}" if clinic.phone else " call the clinic"
-        _reply(
-            session,
-            inbound,
-            f"{clinic.name}: appointment messages. For help{phone}. Reply STOP to unsubscribe.",
-            "help",
-            now,
+        phone = (
+            phrase(language, "help_phone", phone=clinic.phone)
+            if clinic.phone
+            else phrase(language, "help_no_phone")
         )
+        _reply(session, inbound, phrase(language, "help", clinic=clinic.name, phone=phone), "help", now)
         handled = "help"
     elif reply.kind == "needs_review":
         inbound.needs_review = True

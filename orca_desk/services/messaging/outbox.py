@@ -391,7 +391,9 @@ def queue_test_message(
     from orca_desk.services.patients import normalise_phone
 
     if channel == "sms":
-        to = normalise_phone(address, field="address") or ""
+        from orca_desk.services.patients import clinic_country
+
+        to = normalise_phone(address, region=clinic_country(session), field="address") or ""
     elif channel == "email":
         to = address.strip().lower()
         if not _EMAIL_ADDRESS.match(to):

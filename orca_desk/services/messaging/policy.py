@@ -11,6 +11,8 @@ from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.message_locale import message_date, message_time, message_when
+from orca_desk.services.message_phrases import join_names, phrase
 from orca_desk.services.messaging.render import DEFAULT_PROCEDURE_TERMS, phi_safe
 
 
@@ -383,9 +385,6 @@ def classify_reply(body: str) -> Reply:
 
 # --- Family merging -----------------------------------------------------------------------
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 class FamilyItem(NamedTuple):
     """One pending message for a shared number: whose appointment, when (local), where."""
@@ -395,29 +394,27 @@ class FamilyItem(NamedTuple):
     location: str
 
 
-def format_date(when: datetime | date) -> str:
-    """``Tue 3 Mar``; English names on purpose, since Qt sets the C locale to the user's."""
-    return f"{_WEEKDAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+def format_date(when: datetime | date, language: str | None = None) -> str:
+    """``Tue 3 Mar`` (``language`` "es": ``mar 3 mar``), through Babel, never the C locale Qt sets."""
+    return message_date(when, language)
 
 
-def format_time(when: datetime | time, *, hour_format: Literal[12, 24] = 12) -> str:
-    """``3:30 PM`` (12-hour) or ``15:30`` (24-hour)."""
-    if hour_format == 24:
-        return f"{when.hour:02d}:{when.minute:02d}"
-    hour = when.hour % 12 or 12
-    return f"{hour}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
-
-
-def _join(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def format_time(
+    when: datetime | time, *, hour_format: Literal[12, 24] = 12, language: str | None = None
+) -> str:
+    """``3:30 PM`` (12-hour) or ``15:30`` (24-hour); Spanish ``3:30 p. m.``."""
+    return message_time(when, language, hour_format=hour_format)
 
 
 def merge_family_messages(
-    items: Sequence[tuple[str, datetime, str]], *, hour_format: Literal[12, 24] = 12
+    items: Sequence[tuple[str, datetime, str]],
+    *,
+    hour_format: Literal[12, 24] = 12,
+    language: str | None = None,
+    ask: bool = True,
 ) -> str:
-    """One reminder SMS for several appointments going to the same number.
+    """One reminder SMS for several appointments going to the same number, in ``language``
+    (``ask``: ending with the YES/NO question).
 
     ``starts_at`` is taken as the wall time to show (the location's local time). The text
     names no procedure, only first names, times and places.
@@ -432,14 +429,15 @@ def merge_family_messages(
     same_place = len(locations) == 1
 
     def describe(item: FamilyItem) -> str:
-        text = (
-            f"{item.patient_first_name.strip()} on {format_date(item.starts_at)} at "
-            f"{format_time(item.starts_at, hour_format=hour_format)}"
-        )
-        return text if same_place else f"{text} at {item.location.strip()}"
+        when = message_when(item.starts_at, language, hour_format=hour_format)
+        text = phrase(language, "merge_item", name=item.patient_first_name.strip(), when=when)
+        return text if same_place else text + phrase(language, "merge_place", location=item.location.strip())
 
-    body = _join([describe(item) for item in family])
+    body = join_names([describe(item) for item in family], language)
     if same_place:
-        body += f" at {family[0].location.strip()}"
-    which = {1: "", 2: " both"}.get(len(family), " all")
-    return f"Reminder: {body}. Reply YES to confirm{which}, NO to cancel."
+        body += phrase(language, "merge_place", location=family[0].location.strip())
+    text = phrase(language, "merge", body=body)
+    if not ask:
+        return text
+    which = {1: "", 2: phrase(language, "merge_both")}.get(len(family), phrase(language, "merge_all"))
+    return text + phrase(language, "merge_ask", which=which)

@@ -68,6 +68,7 @@ def _demographics(p: Patient) -> Demographics:
         notes=p.notes or "",
         is_active=p.is_active,
         merged_into_id=p.merged_into_id,
+        guardian_language=p.guardian_language or "",
     )
 
 

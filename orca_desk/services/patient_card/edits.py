@@ -20,7 +20,9 @@ from orca_desk.services.patients import (
     _check_home_location,
     _check_zone,
     _email,
+    _language_code,
     _optional,
+    clinic_country,
     normalise_phone,
 )
 from orca_desk.services.security import BOOK, Actor
@@ -46,6 +48,7 @@ class PatientEdit:
     guardian_email: str = ""
     notes: str = ""
     timezone: str | None = None
+    guardian_language: str = ""  # "": the patient's language
 
 
 def edit_of(d: Demographics) -> PatientEdit:
@@ -66,6 +69,7 @@ def edit_of(d: Demographics) -> PatientEdit:
         guardian_phone=d.guardian_phone,
         guardian_email=d.guardian_email,
         notes=d.notes,
+        guardian_language=d.guardian_language,
     )
 
 
@@ -84,6 +88,7 @@ _AUDITED = (
     "guardian_relation",
     "guardian_phone",
     "guardian_email",
+    "guardian_language",
     "contact_phone",
     "contact_email",
     "notes",
@@ -129,11 +134,19 @@ def _required_name(raw: str, column: object, field: str, label: str) -> str:
 
 
 def update_patient(
-    session: Session, actor: Actor, patient_id: int, data: PatientEdit, *, now: datetime, region: str = "US"
+    session: Session,
+    actor: Actor,
+    patient_id: int,
+    data: PatientEdit,
+    *,
+    now: datetime,
+    region: str | None = None,
 ) -> Patient:
-    """Save the card's fields; receptionists may (booking permission). Audited before/after."""
+    """Save the card's fields; receptionists may (booking permission). Audited before/after.
+    Phone numbers without +code are read in ``region`` (default: the clinic's country)."""
     actor.require(BOOK)
     p = editable(session, patient_id)
+    region = region or clinic_country(session, p.clinic_id)
     before = snapshot(p)
     first = _required_name(data.first_name, Patient.first_name, "first_name", "The first name")
     last = _required_name(data.last_name, Patient.last_name, "last_name", "The last name")
@@ -148,11 +161,8 @@ def update_patient(
         raise ValidationError(
             f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
         )
-    language = (data.language or "en").strip().lower()
-    if not language.isalpha() or not 2 <= len(language) <= 3:
-        raise ValidationError(
-            f"{data.language!r} is not a language code (such as en or es).", field="language"
-        )
+    language = _language_code(data.language or "en", "language")
+    guardian_language = _language_code(data.guardian_language, "guardian_language") or None
     phone = normalise_phone(data.phone, region=region)
     guardian_phone = normalise_phone(data.guardian_phone, region=region, field="guardian_phone")
     email = _email(data.email, "email")
@@ -175,6 +185,7 @@ def update_patient(
         data.guardian_relation, Patient.guardian_relation, "guardian_relation", "The guardian's relation"
     )
     p.guardian_phone, p.guardian_email = guardian_phone, guardian_email
+    p.guardian_language = guardian_language
     p.notes = check_column_text((data.notes or "").strip(), Patient.notes, field="notes", label="The notes")
     if data.timezone is not None:
         p.timezone = _check_zone(data.timezone)

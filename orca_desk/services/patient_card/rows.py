@@ -36,6 +36,7 @@ class Demographics:
     notes: str
     is_active: bool
     merged_into_id: int | None
+    guardian_language: str = ""  # "": the patient's language
 
     @property
     def name(self) -> str:

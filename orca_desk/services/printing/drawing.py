@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from orca_desk.services import local_time
 from orca_desk.services.calendar_data import CalendarAppointment
+from orca_desk.services.message_locale import staff_date, staff_format
 from orca_desk.services.printing.layout import Placed, PrintSummary, Resource, SheetLayout
 from orca_desk.services.printing.style import (
     AXIS_W,
@@ -72,10 +73,10 @@ class Sheet(SheetLayout):
     def _title(self) -> str:
         kind = "Day sheet" if self.view == "day" else "Week"
         if self.view == "day":
-            when = f"{self.days[0]:%A} {self.days[0].day} {self.days[0]:%B %Y}"
+            when = staff_format(self.days[0], "EEEE d MMMM y")
         else:
             a, b = self.days[0], self.days[-1]
-            when = f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
+            when = f"{staff_format(a, 'd MMM')} – {staff_format(b, 'd MMM y')}"
         return f"{self.location_name} · {kind} by {self.by} · {when}"
 
     def _page(self, c: Canvas, resources: list[Resource], page: int, pages: int) -> None:
@@ -195,7 +196,7 @@ class Sheet(SheetLayout):
         c.rect(x, y, w, 12, stroke=0, fill=1)
         c.setFillColorRGB(*INK)
         c.setFont(BOLD, 8)
-        c.drawCentredString(x + w / 2, y + 3.5, fit_text(f"{d:%a} {d.day} {d:%b}", BOLD, 8, w - 4))
+        c.drawCentredString(x + w / 2, y + 3.5, fit_text(staff_date(d, year=False), BOLD, 8, w - 4))
 
     def _box(self, c: Canvas, p: Placed, x: float, w: float, y_of: Callable[[int], float]) -> None:
         lanes = max(1, p.lanes)

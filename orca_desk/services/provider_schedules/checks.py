@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models import Provider
 from orca_desk.services.availability import DAY_MINUTES, hhmm
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.message_locale import staff_date
 
 
 def check_minutes(start: int, end: int, what: str, field: str) -> None:
@@ -42,13 +43,15 @@ def check_span(start_day: date, end_day: date, start_minute: int | None, end_min
             raise ValidationError(f"The {what} day {day.isoformat()} is {edge}; check the year.", field=field)
     if (end_day - start_day).days >= MAX_SPAN_DAYS:
         raise ValidationError(
-            f"{start_day:%-d %b %Y} to {end_day:%-d %b %Y} is longer than {MAX_SPAN_DAYS} "
+            f"{staff_date(start_day, weekday=False)} to {staff_date(end_day, weekday=False)} is longer than "
+            f"{MAX_SPAN_DAYS} "
             "days; enter at most a year at a time.",
             field="end_day",
         )
     if end_day < start_day:
         raise ValidationError(
-            f"The last day {end_day:%-d %b %Y} is before the first day {start_day:%-d %b %Y}.",
+            f"The last day {staff_date(end_day, weekday=False)} is before the first day "
+            f"{staff_date(start_day, weekday=False)}.",
             field="end_day",
         )
     if (start_minute is None) != (end_minute is None):

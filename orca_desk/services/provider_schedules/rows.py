@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from orca_desk.services import local_time
 from orca_desk.services.availability import DAY_MINUTES, hhmm
+from orca_desk.services.message_locale import staff_date
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,8 @@ class ExceptionView:
 
     @property
     def when(self) -> str:
-        days = f"{self.start_day:%a %-d %b %Y}" + (
-            f" – {self.end_day:%a %-d %b %Y}" if self.end_day != self.start_day else ""
+        days = staff_date(self.start_day) + (
+            f" – {staff_date(self.end_day)}" if self.end_day != self.start_day else ""
         )
         if self.start_minute is None:
             return days

@@ -24,6 +24,7 @@ from orca_desk.services.availability import (
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.intervals import contains
+from orca_desk.services.message_locale import staff_date
 from orca_desk.services.provider_schedules.checks import check_minutes, get_provider
 from orca_desk.services.provider_schedules.rows import AffectedAppointment, BreakInput, DayHours, PeriodView
 from orca_desk.services.security import MANAGE_SCHEDULES, Actor
@@ -35,7 +36,8 @@ def validate_week(
     """Raise ValidationError naming the day and field; nothing is written either way."""
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError(
-            f"Effective to {effective_to:%-d %b %Y} is before effective from {effective_from:%-d %b %Y}.",
+            f"Effective to {staff_date(effective_to, weekday=False)} is before effective from "
+            f"{staff_date(effective_from, weekday=False)}.",
             field="effective_to",
         )
     zones = {r[0]: r[1] for r in session.execute(select(Location.id, Location.timezone))}
@@ -248,11 +250,11 @@ def add_period(
             and p.start_minute < hours.end_minute
             and hours.start_minute < p.end_minute
         ):
-            until = f"to {p.effective_to:%-d %b %Y}" if p.effective_to else "on"
+            until = f"to {staff_date(p.effective_to, weekday=False)}" if p.effective_to else "on"
             raise ValidationError(
                 f"{WEEKDAY_NAMES[hours.weekday]} {hhmm(hours.start_minute)}–{hhmm(hours.end_minute)} "
                 f"overlaps the period {hhmm(p.start_minute)}–{hhmm(p.end_minute)} effective from "
-                f"{p.effective_from:%-d %b %Y} {until}: their effective ranges overlap.",
+                f"{staff_date(p.effective_from, weekday=False)} {until}: their effective ranges overlap.",
                 field="effective_from",
             )
     row = SchedulePeriod(

@@ -11,10 +11,14 @@ from sqlalchemy.orm import Session
 from orca_desk.models import Clinic, Location, Patient, Provider
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.services import local_time
+from orca_desk.services.message_locale import (
+    message_date,
+    message_time,
+    message_weekday,
+    recipient_language,
+    staff_date,
+)
 from orca_desk.services.messaging.render import KNOWN_VARIABLES
-
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -30,7 +34,7 @@ def _local_text(session: Session, location_id: int, at: datetime, style: str | N
     zone = _zone(loc.timezone if loc else None)
     local = at.astimezone(zone)
     clock = local_time.fmt_time(at, zone, style or local_time.clinic_time_format(session))
-    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {clock}"
+    return f"{staff_date(local, year=False)} {clock}"
 
 
 def _values(
@@ -39,15 +43,15 @@ def _values(
     loc = session.get(Location, case.location_id)
     clinic = session.get(Clinic, case.clinic_id)
     local = case.missed_start_at.astimezone(_zone(loc.timezone if loc else None))
-    hour = local.hour % 12 or 12
+    language = recipient_language(p)
     phone = (loc.phone if loc else "") or (clinic.phone if clinic else "")
     values = {
         "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
         "patient_first_name": p.first_name,
         "guardian_name": p.guardian_name or p.display_name,
-        "date": f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}",
-        "time": f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}",
-        "day": local.strftime("%A"),
+        "date": message_date(local, language),
+        "time": message_time(local, language, hour_format=local_time.message_hour_format(session)),
+        "day": message_weekday(local, language),
         "location": loc.name if loc else "",
         "location_address": (loc.address or loc.name) if loc else "",
         "clinic_name": clinic.name if clinic else "",

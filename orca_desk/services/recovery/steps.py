@@ -13,6 +13,7 @@ from orca_desk.models import ACTIVE_STATUSES, Appointment, Location, OutboxMessa
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase, RecoveryStep
 from orca_desk.models.reminders import StaffTask
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.message_locale import recipient_language
 from orca_desk.services.message_templates import get_template
 from orca_desk.services.messaging.outbox import enqueue_for_patient
 from orca_desk.services.messaging.render import render
@@ -100,7 +101,7 @@ def _run_step(
         return
     key = f"{step.template_key}.{case.cause_kind}" if step.template_key == "recovery" else step.template_key
     try:
-        tpl = get_template(session, case.clinic_id, key, step.action)
+        tpl = get_template(session, case.clinic_id, key, step.action, recipient_language(patient))
         address = (patient.contact_phone if step.action == "sms" else patient.contact_email) or ""
         values = _values(session, case, patient, step.action, address, now)
         body = render(tpl.body, values)

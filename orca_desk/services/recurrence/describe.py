@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, tzinfo
 from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.message_locale import staff_date
 from orca_desk.services.recurrence.rules import DAY_NAMES, MONTH_NAMES, WEEKDAYS, Rule, Until, parse_rule
 
 
@@ -141,5 +142,5 @@ def _until_local_date(until: Until, tz: tzinfo | None) -> date:
 
 
 def _format_date(d: date) -> str:
-    # Spelled out by hand: strftime("%b") follows the OS locale on a receptionist's PC.
-    return f"{d.day} {MONTH_NAMES[d.month - 1][:3]} {d.year}"
+    # Through Babel: strftime("%b") follows the OS locale on a receptionist's PC.
+    return staff_date(d, weekday=False)

@@ -9,6 +9,7 @@ from datetime import datetime
 from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.message_locale import STAFF_MONTHS, STAFF_WEEKDAYS
 
 
 class RecurrenceRuleError(ValidationError, ValueError):
@@ -32,11 +33,8 @@ _FREQS = {
     "SECONDLY": du.SECONDLY,
 }
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+DAY_NAMES = STAFF_WEEKDAYS
+MONTH_NAMES = STAFF_MONTHS
 # Longest each month can be (February in a leap year), to reject rules that never occur.
 MONTH_MAX_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 WEEKDAYS = frozenset(range(5))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, Clinic, ContactState, Location, Patient, Provider
 from orca_desk.models.reminders import PlannedReminder
+from orca_desk.services import local_time
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.messaging.policy import format_date, format_time, merge_family_messages
+from orca_desk.services.message_locale import message_date, message_time, message_weekday, recipient_language
+from orca_desk.services.message_phrases import join_names, phrase
+from orca_desk.services.messaging.policy import merge_family_messages
 from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
 from orca_desk.services.reminders.settings import ReminderSettings
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass
@@ -24,6 +26,7 @@ class _Ctx:
     clinic: dict[int, Clinic] = field(default_factory=dict)
     locations: dict[int, Location] = field(default_factory=dict)
     providers: dict[int, str] = field(default_factory=dict)
+    hour_format: Literal[12, 24] | None = None  # the clinic's clock, read once
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -63,13 +66,16 @@ def _values(
         )
     local = a.start_at.astimezone(_zone(loc.timezone))
     reader = (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name
+    language = recipient_language(p)
+    if ctx.hour_format is None:
+        ctx.hour_format = local_time.message_hour_format(session)
     values = {
         "first_name": reader,
         "patient_first_name": p.first_name,
         "guardian_name": p.guardian_name or p.display_name,
-        "date": format_date(local),
-        "time": format_time(local),
-        "day": _WEEKDAYS[local.weekday()],
+        "date": message_date(local, language),
+        "time": message_time(local, language, hour_format=ctx.hour_format),
+        "day": message_weekday(local, language),
         "location": loc.name,
         "location_address": loc.address or loc.name,
         "clinic_name": clinic.name,
@@ -152,21 +158,28 @@ def _merged_texts(
     for _, a, p in group:
         loc = _location(session, ctx, a.location_id)
         items.append((p.first_name, a.start_at.astimezone(_zone(loc.timezone)), loc.name))
-    text = merge_family_messages(items)  # "Reminder: A … and B …. Reply YES to confirm both, NO to cancel."
-    if not r.asks_for_confirmation:
-        text = text.split(" Reply YES", 1)[0]
+    language = recipient_language(group[0][2])
+    # "Reminder: A … and B …. Reply YES to confirm both, NO to cancel."
+    text = merge_family_messages(
+        items, language=language, ask=r.asks_for_confirmation, hour_format=ctx.hour_format or 12
+    )
     text = f"{values['clinic_name']}: {text}"
     if r.channel == "sms":
         return None, text
-    names = " and ".join(p.first_name for _, _, p in group)
+    names = join_names([p.first_name for _, _, p in group], language)
     body = (
-        f"Hi {values['first_name']},\n\n{text}\n\n"
+        phrase(language, "merge_email", first_name=values["first_name"], text=text)
         + (
-            f"Please confirm or tell us if you need another time: {values['link']}\n\n"
+            phrase(language, "merge_email_ask", link=values["link"])
             if r.asks_for_confirmation and values["link"]
             else ""
         )
-        + f"{values['clinic_name']}\n{values['clinic_phone']}\n\n"
-        f"No longer want these emails? {values['unsubscribe_link']}"
+        + phrase(
+            language,
+            "merge_email_end",
+            clinic=values["clinic_name"],
+            phone=values["clinic_phone"],
+            unsubscribe=values["unsubscribe_link"],
+        )
     )
-    return f"{names}'s visits on {values['date']}", body
+    return phrase(language, "merge_subject", names=names, date=values["date"]), body

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.reminders import ReminderStep
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_language
 from orca_desk.services.message_templates import SAMPLE_VALUES, check_template, get_template
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import SegmentInfo, render
@@ -131,9 +132,14 @@ LONG_VISIT_SEQUENCE = SequenceInput(
 
 
 def step_texts(
-    session: Session | None, clinic_id: int | None, step: StepInput | ReminderStep, channel: str
+    session: Session | None,
+    clinic_id: int | None,
+    step: StepInput | ReminderStep,
+    channel: str,
+    language: str | None = None,
 ) -> tuple[str | None, str]:
-    """(subject, body) a step sends on ``channel``: its own text, else the clinic's template."""
+    """(subject, body) a step sends on ``channel``: its own text, else the clinic's template in
+    ``language`` (English when that language has none)."""
     if channel == "sms" and step.sms_body:
         return None, step.sms_body
     if channel == "email" and step.email_body:
@@ -141,15 +147,18 @@ def step_texts(
     key = step.template_key
     if session is not None and clinic_id is not None and key:
         try:
-            t = get_template(session, clinic_id, key, channel)
+            t = get_template(session, clinic_id, key, channel, language)
             return t.subject, t.body
         except NotFound:
             pass
     from orca_desk.services.message_templates import default_templates
 
-    for t in default_templates():
-        if (t.key, t.channel) == (key, channel):
-            return t.subject, t.body
+    packaged = {(t.key, t.channel, t.language): t for t in default_templates()}
+    shipped = packaged.get((key or "", channel, message_language(language))) or packaged.get(
+        (key or "", channel, DEFAULT_LANGUAGE)
+    )
+    if shipped is not None:
+        return shipped.subject, shipped.body
     # No template of that key on this channel: the confirm text of the other channel's family.
     fallback = {
         "sms": "{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} at {location}.",

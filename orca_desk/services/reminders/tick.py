@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Appointment, OutboxMessage, Patient
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderStep
+from orca_desk.services.message_locale import recipient_language
+from orca_desk.services.message_phrases import phrase
 from orca_desk.services.reminders.escalation import _escalate
 from orca_desk.services.reminders.planning import SKIP_CALLBACK, SKIP_CONFIRMED, SKIP_DECLINED, UPCOMING
 from orca_desk.services.reminders.rendering import (
@@ -241,16 +243,17 @@ def _texts(
     if len(group) > 1:
         subject, body = _merged_texts(session, ctx, group, r, values)
     else:
+        language = recipient_language(group[0][2] if group else None)
         raw_subject, raw_body = (
-            step_texts(session, a.clinic_id, step, r.channel)
+            step_texts(session, a.clinic_id, step, r.channel, language)
             if step
-            else step_texts(None, None, StepInput(r.offset_minutes, (r.channel,)), r.channel)
+            else step_texts(None, None, StepInput(r.offset_minutes, (r.channel,)), r.channel, language)
         )
         body = _fill(raw_body, values)
         subject = (
             _fill(raw_subject, values)
             if r.channel == "email" and raw_subject
-            else ("Your visit" if r.channel == "email" else None)
+            else (phrase(language, "visit_subject") if r.channel == "email" else None)
         )
     return subject, body
 

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
+
 DAY_MINUTES = 24 * 60
-WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_SHORT = STAFF_WEEKDAYS_SHORT
 MAX_ROTATION = 8
 MAX_CHAIRS = 12
 MAX_ROTATION_LABEL = 20

@@ -29,6 +29,7 @@ from orca_desk.services.availability import (
 )
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import Interval, contains, normalize, subtract
+from orca_desk.services.message_locale import staff_date
 from orca_desk.services.schedule_templates.rows import WEEKDAY_SHORT, hhmm
 from orca_desk.services.template_engine.busy import BusyLanes, load_busy_lanes
 from orca_desk.services.template_engine.plans import (
@@ -114,7 +115,7 @@ def _check_params(session: Session, p: ApplyParams, *, now: datetime) -> None:
         raise ValidationError("Choose at least one provider.", field="providers")
     if p.end_day < p.start_day:
         raise ValidationError(
-            f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} is empty: "
+            f"The range {staff_date(p.start_day)} – {staff_date(p.end_day)} is empty: "
             "it ends before it starts.",
             field="end_day",
         )
@@ -127,14 +128,15 @@ def _check_params(session: Session, p: ApplyParams, *, now: datetime) -> None:
     if not days:
         names = ", ".join(WEEKDAY_SHORT[w] for w in sorted(weekdays))
         raise ValidationError(
-            f"The range {p.start_day:%a %-d %b %Y} – {p.end_day:%a %-d %b %Y} has no "
+            f"The range {staff_date(p.start_day)} – {staff_date(p.end_day)} has no "
             f"{names}: nothing to apply.",
             field="weekdays",
         )
     today = _today(session, now, p.location_id)
     if p.start_day < today:
         raise ValidationError(
-            f"{p.start_day:%a %-d %b %Y} is in the past; templates apply from today ({today:%a %-d %b}) on.",
+            f"{staff_date(p.start_day)} is in the past; templates apply from today "
+            f"({staff_date(today, year=False)}) on.",
             field="start_day",
         )
 

@@ -10,9 +10,19 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Location, OutboxMessage, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, recipient_language
+from orca_desk.services.message_phrases import phrase
 from orca_desk.services.messaging.policy import next_allowed_send
 from orca_desk.services.waitlist.common import _live_offer, _zone
 from orca_desk.services.waitlist.settings import PURPOSE, WaitlistSettings, _settings_or_clinic
+
+# The follow-ups written here in English, and their sentence in the family's language.
+_FAMILY_PHRASES = {
+    "too-late": "wl_too_late",
+    "taken": "wl_too_late",
+    "failed": "wl_failed",
+    "declined": "wl_declined",
+}
 
 
 def _tell(
@@ -31,6 +41,9 @@ def _tell(
     from orca_desk.services.messaging.outbox import enqueue
 
     p = session.get(Patient, offer.patient_id)
+    language = recipient_language(p) if p is not None else DEFAULT_LANGUAGE
+    if p is not None and language != DEFAULT_LANGUAGE and key in _FAMILY_PHRASES:
+        body = phrase(language, _FAMILY_PHRASES[key], name=p.first_name)
     zone = _zone(p.timezone if p else None, ZoneInfo("UTC"))
     if p is not None and p.timezone is None:
         o = session.get(Opening, offer.opening_id)
@@ -50,7 +63,7 @@ def _tell(
         patient_id=offer.patient_id,
         source_type=PURPOSE,
         source_id=offer.id,
-        subject="About the visit we offered" if offer.channel == "email" else None,
+        subject=phrase(language, "wl_subject") if offer.channel == "email" else None,
         send_after=next_allowed_send(now, zone, settings.policy),
     )
 

@@ -14,6 +14,7 @@ from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import audit, local_time
 from orca_desk.services.availability import hhmm
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.message_locale import staff_date
 from orca_desk.services.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import _cancel_message, _reopen_if_idle
 from orca_desk.services.waitlist.common import _live_offer, _names, _utc
@@ -33,7 +34,7 @@ def _prefs_text(e: WaitlistEntry, names: dict[str, dict[int, str]], style: str) 
     if e.location_ids:
         parts.append(", ".join(names["location"].get(i, f"#{i}") for i in e.location_ids))
     if e.latest_date:
-        parts.append(f"by {e.latest_date:%d %b}")
+        parts.append(f"by {staff_date(e.latest_date, year=False, weekday=False)}")
     return " · ".join(parts) or "any time"
 
 

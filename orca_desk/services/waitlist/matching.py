@@ -24,6 +24,7 @@ from orca_desk.models import (
 )
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import local_time
+from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
 from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
 from orca_desk.services.waitlist.common import (
     _as_date,
@@ -36,7 +37,7 @@ from orca_desk.services.waitlist.common import (
 from orca_desk.services.waitlist.rows import MatchRow
 from orca_desk.services.waitlist.settings import WaitlistSettings
 
-WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_ABBR = STAFF_WEEKDAYS_SHORT
 PRIORITY_LABELS = {1: "urgent", 2: "high priority", 3: "normal", 4: "low priority", 5: "whenever"}
 PRIORITY_POINTS = {1: 50.0, 2: 35.0, 3: 20.0, 4: 10.0, 5: 0.0}
 

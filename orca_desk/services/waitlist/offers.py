@@ -14,6 +14,7 @@ from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import audit, local_time
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_language, recipient_language
 from orca_desk.services.messaging.policy import budget_allows, next_allowed_send
 from orca_desk.services.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import _withdraw
@@ -35,14 +36,14 @@ from orca_desk.services.waitlist.queries import _offer_row, _patient_name, _show
 from orca_desk.services.waitlist.rows import OfferRow
 from orca_desk.services.waitlist.settings import DECLINE_PURPOSE, PURPOSE, WaitlistSettings, default_settings
 from orca_desk.services.waitlist.wording import (
-    EMAIL_SUBJECT,
-    EMAIL_TEXT,
+    EMAIL_LINK_LINES,
     PHONE_SCRIPT,
     _Context,
     _context,
     _link,
     _offer_sms,
     _words,
+    email_texts,
 )
 
 
@@ -54,6 +55,7 @@ class _Planned:
     not_after: datetime
     words: dict[str, str]
     sms_templates: tuple[str, str] | None = None  # the clinic's; None: the packaged ones
+    language: str = DEFAULT_LANGUAGE
 
 
 def _texts_sent(session: Session, numbers: Iterable[str], now: datetime) -> dict[str, list[datetime]]:
@@ -122,7 +124,8 @@ def _plan_offer(
                     f"{p.display_name}'s number has had its texts for today and there is no email "
                     "address to offer it by."
                 )
-    w = _words(o, p, ctx, settings, (entry.notification_count or 0) + 1)
+    language = recipient_language(p) if channel != "phone" else DEFAULT_LANGUAGE
+    w = _words(o, p, ctx, settings, (entry.notification_count or 0) + 1, language)
     offer = WaitlistOffer(
         clinic_id=o.clinic_id,
         opening_id=o.id,
@@ -144,7 +147,7 @@ def _plan_offer(
         offer.message = PHONE_SCRIPT.format(**w, phone_to=address or "the family (no number on file!)")
         offer.hold_started_at = send_at  # staff call during opening hours; the hold runs from then
         offer.hold_expires_at = min(send_at + settings.hold, not_after)
-    return _Planned(offer, p, None, not_after, w, ctx.sms_templates)
+    return _Planned(offer, p, None, not_after, w, ctx.sms_templates[language], language)
 
 
 def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
@@ -155,13 +158,12 @@ def _compose(planned: list[_Planned], settings: WaitlistSettings) -> None:
         if offer.channel == "sms":
             offer.message = _offer_sms(w, link, pl.sms_templates)
         elif offer.channel == "email":
-            pl.subject = EMAIL_SUBJECT.format(**w)
+            subject, text = email_texts(pl.language)
+            pl.subject = subject.format(**w)
             no = _link(offer.id, pl.not_after, settings, DECLINE_PURPOSE)
-            offer.message = EMAIL_TEXT.format(
-                **w,
-                link_line=f"Book it: {link}\nPass: {no}\n\n"
-                if link
-                else "Reply to this email to book it or pass.\n\n",
+            with_link, without = EMAIL_LINK_LINES[message_language(pl.language)]
+            offer.message = text.format(
+                **w, link_line=with_link.format(link=link, no=no) if link else without
             )
 
 

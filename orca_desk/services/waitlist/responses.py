@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Location, Patient, WaitlistEntry
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import audit
+from orca_desk.services import audit, local_time
 from orca_desk.services.booking import BookingRequest, book_appointment
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
-from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
+from orca_desk.services.message_phrases import phrase
 from orca_desk.services.security import AUTOMATION, BOOK, MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import (
     _cancel_unsent,
@@ -178,7 +179,10 @@ def _booked(
     local = o.start_at.astimezone(
         ZoneInfo(session.scalar(select(Location.timezone).where(Location.id == o.location_id)) or "UTC")
     )
-    text = f"You're booked: {first} on {format_date(local)} at {format_time(local)}. See you then!"
+    patient = session.get(Patient, offer.patient_id) if offer.patient_id else None
+    language = recipient_language(patient) if patient is not None else DEFAULT_LANGUAGE
+    when = message_when(local, language, hour_format=local_time.message_hour_format(session))
+    text = phrase(language, "booked", name=first, when=when)
     _tell(session, offer, text, "booked", now, settings)
     return OfferResult(True, text, offer.id, appointment_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models import Clinic, Location, Patient
 from orca_desk.models.openings import Opening
-from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services import local_time
+from orca_desk.services.message_locale import (
+    DEFAULT_LANGUAGE,
+    MESSAGE_LANGUAGES,
+    message_date,
+    message_language,
+    message_time,
+    message_weekday,
+)
 from orca_desk.services.messaging.render import render, sms_segments
 from orca_desk.services.waitlist.common import _names, _zones
 from orca_desk.services.waitlist.settings import LINK_PURPOSE, WaitlistSettings
@@ -30,6 +39,30 @@ EMAIL_TEXT = (
     "offer {number} of {cap} we can make from the waitlist.\n\n{link_line}"
     "You can also call us at {phone}.\n\n{clinic}"
 )
+# The same email for Spanish-speaking families (the SMS is the clinic's "es" template).
+EMAIL_SUBJECT_ES = "Una cita más temprano para {patient}: {date} a las {time}"
+EMAIL_TEXT_ES = (
+    "Hola:\n\nSe abrió una cita para {patient} el {date} a las {time} con {provider} "
+    "en {location}. La reservamos para usted durante {hold} desde este mensaje. Es la "
+    "oferta {number} de {cap} que podemos hacer desde la lista de espera.\n\n{link_line}"
+    "También puede llamarnos al {phone}.\n\n{clinic}"
+)
+EMAIL_LINK_LINES = {
+    "en": ("Book it: {link}\nPass: {no}\n\n", "Reply to this email to book it or pass.\n\n"),
+    "es": (
+        "Reservarla: {link}\nNo la quiero: {no}\n\n",
+        "Responda a este correo para reservarla o rechazarla.\n\n",
+    ),
+}
+
+
+def email_texts(language: str | None) -> tuple[str, str]:
+    """(subject, text) of the offer email in ``language`` (English when it ships none)."""
+    if message_language(language) == "es":
+        return EMAIL_SUBJECT_ES, EMAIL_TEXT_ES
+    return EMAIL_SUBJECT, EMAIL_TEXT
+
+
 PHONE_SCRIPT = (
     'Call {phone_to}. "Hello, this is {clinic}. A visit has opened up for {patient} on '
     "{date} at {time} with {provider} at {location}. Would you like it? We can hold it "
@@ -79,21 +112,32 @@ def _template_values(words: dict[str, str], link: str) -> dict[str, str]:
 
 
 def _packaged_sms_templates() -> tuple[str, str]:
+    return _packaged_sms_templates_in(DEFAULT_LANGUAGE)
+
+
+def _packaged_sms_templates_in(language: str) -> tuple[str, str]:
     from orca_desk.services.message_templates import default_templates
 
-    bodies = {t.key: t.body for t in default_templates() if t.channel == "sms"}
-    return bodies[SMS_TEMPLATE], bodies[SMS_TEMPLATE_SHORTER]
+    bodies = {(t.key, t.language): t.body for t in default_templates() if t.channel == "sms"}
+
+    def body(key: str) -> str:
+        return bodies.get((key, language)) or bodies[(key, DEFAULT_LANGUAGE)]
+
+    return body(SMS_TEMPLATE), body(SMS_TEMPLATE_SHORTER)
 
 
-def _clinic_sms_templates(session: Session, clinic_id: int | None) -> tuple[str, str]:
+def _clinic_sms_templates(session: Session, clinic_id: int | None) -> dict[str, tuple[str, str]]:
+    """Per shipped language, the clinic's (offer, shorter offer) text templates."""
     if clinic_id is None:
-        return _packaged_sms_templates()
-    from orca_desk.services.message_templates import get_template
+        return {lang: _packaged_sms_templates_in(lang) for lang in MESSAGE_LANGUAGES}
+    from orca_desk.services.message_templates import list_templates
 
-    return (
-        get_template(session, clinic_id, SMS_TEMPLATE, "sms").body,
-        get_template(session, clinic_id, SMS_TEMPLATE_SHORTER, "sms").body,
-    )
+    rows = {(t.key, t.language): t.body for t in list_templates(session, clinic_id) if t.channel == "sms"}
+
+    def body(key: str, language: str) -> str:
+        return rows.get((key, language)) or rows[(key, DEFAULT_LANGUAGE)]
+
+    return {lang: (body(SMS_TEMPLATE, lang), body(SMS_TEMPLATE_SHORTER, lang)) for lang in MESSAGE_LANGUAGES}
 
 
 def _hold_short(hold: timedelta) -> str:
@@ -101,12 +145,14 @@ def _hold_short(hold: timedelta) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes} min"
 
 
-def _hold_words(hold: timedelta) -> str:
+def _hold_words(hold: timedelta, language: str = DEFAULT_LANGUAGE) -> str:
     minutes = int(hold.total_seconds() // 60)
+    es = message_language(language) == "es"
     if minutes % 60 == 0:
         h = minutes // 60
-        return f"{h} hour{'s' if h != 1 else ''}"
-    return f"{minutes} minutes"
+        unit = ("hora" if es else "hour") + ("s" if h != 1 else "")
+        return f"{h} {unit}"
+    return f"{minutes} {'minutos' if es else 'minutes'}"
 
 
 @dataclass
@@ -117,8 +163,9 @@ class _Context:
     zones: dict[int, ZoneInfo]
     clinic_name: str
     clinic_phone: str
-    sms_templates: tuple[str, str]  # the clinic's (offer, shorter offer) text templates
+    sms_templates: dict[str, tuple[str, str]]  # per language, the clinic's (offer, shorter offer) texts
     addresses: dict[int, str]  # location id -> its street address
+    hour_format: Literal[12, 24] = 12  # the clinic's clock
 
 
 def _context(session: Session) -> _Context:
@@ -133,29 +180,35 @@ def _context(session: Session) -> _Context:
         clinic.phone if clinic else "",
         _clinic_sms_templates(session, clinic.id if clinic else None),
         addresses,
+        local_time.message_hour_format(session),
     )
 
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _words(o: Opening, p: Patient, ctx: _Context, settings: WaitlistSettings, number: int) -> dict[str, str]:
+def _words(
+    o: Opening,
+    p: Patient,
+    ctx: _Context,
+    settings: WaitlistSettings,
+    number: int,
+    language: str = DEFAULT_LANGUAGE,
+) -> dict[str, str]:
+    """The offer's values, dates and the hold in ``language`` (the family's; English for staff's script)."""
     local = o.start_at.astimezone(ctx.zones[o.location_id])
     return {
         "clinic": ctx.clinic_name,
         "patient": p.first_name,
-        "date": format_date(local),
-        "time": format_time(local),
+        "date": message_date(local, language),
+        "time": message_time(local, language, hour_format=ctx.hour_format),
         "location": ctx.names["location"].get(o.location_id, ""),
         "provider": ctx.names["provider"].get(o.provider_id, ""),
-        "hold": _hold_words(settings.hold),
+        "hold": _hold_words(settings.hold, language),
         "hold_short": _hold_short(settings.hold),
         "phone": ctx.clinic_phone,
         "number": str(number),
         "cap": str(settings.max_offers),
         "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
         "guardian_name": p.guardian_name or p.display_name,
-        "day": _WEEKDAYS[local.weekday()],
+        "day": message_weekday(local, language),
         "location_address": ctx.addresses.get(o.location_id, ""),
         "hold_minutes": str(int(settings.hold.total_seconds() // 60)),
     }

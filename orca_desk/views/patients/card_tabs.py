@@ -92,6 +92,10 @@ class PatientCardTabs(QDialog):
         self.guardian_relation.addItems(["", *RELATIONS])
         self.guardian_phone = QLineEdit()
         self.guardian_email = QLineEdit()
+        self.guardian_language = QComboBox()
+        self.guardian_language.setEditable(True)
+        self.guardian_language.addItems(["", *LANGUAGES])
+        self.guardian_language.setToolTip(self.tr("Empty: the messages use the patient's language"))
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Notes for the front desk"))
 
@@ -117,6 +121,7 @@ class PatientCardTabs(QDialog):
         guardian.addRow(self.tr("Relation"), self.guardian_relation)
         guardian.addRow(self.tr("Mobile"), self.guardian_phone)
         guardian.addRow(self.tr("Email"), self.guardian_email)
+        guardian.addRow(self.tr("Language"), self.guardian_language)
         self.family_button = QPushButton(self.tr("Same family as…"))
         self.family_button.setToolTip(
             self.tr("Use a sibling's responsible party, so both get the same messages")
@@ -153,6 +158,7 @@ class PatientCardTabs(QDialog):
             "guardian_name": self.guardian_name,
             "guardian_phone": self.guardian_phone,
             "guardian_email": self.guardian_email,
+            "guardian_language": self.guardian_language,
             "notes": self.notes,
         }
         return page
@@ -308,6 +314,7 @@ class PatientCardTabs(QDialog):
         self.guardian_relation.setCurrentText(p.guardian_relation)
         self.guardian_phone.setText(p.guardian_phone)
         self.guardian_email.setText(p.guardian_email)
+        self.guardian_language.setCurrentText(p.guardian_language)
         self.notes.setPlainText(p.notes)
         self.family_label.setText(
             self.tr("Same responsible party as: {0}").format(", ".join(f.name for f in card.family))

@@ -207,6 +207,7 @@ class PatientCardDialog(PatientCardTabs):
             guardian_phone=self.guardian_phone.text(),
             guardian_email=self.guardian_email.text(),
             notes=self.notes.toPlainText(),
+            guardian_language=self.guardian_language.currentText(),
         )
 
     def save(self) -> bool:

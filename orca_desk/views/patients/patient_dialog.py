@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.patient_card import LANGUAGES
 from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
@@ -60,17 +61,7 @@ class NewPatientDialog(QDialog):
         self.guardian_relation.addItems(RELATIONS)
         self.guardian_phone = QLineEdit()
         self.guardian_email = QLineEdit()
-        self.sms_consent = QCheckBox(self.tr("Agreed to receive text messages"))
-        self.consent_source = QComboBox()
-        self.consent_source.setEditable(True)
-        self.consent_source.addItems(CONSENT_SOURCES)
-        self.email_consent = QCheckBox(self.tr("Agreed to receive email"))
-        self.location = QComboBox()
-        for loc in ctx.clinic.locations:
-            self.location.addItem(loc.name, loc.id)
-        self.error = QLabel()
-        self.error.setObjectName("errorLabel")
-        self.error.setWordWrap(True)
+        self._contact_fields(ctx)
 
         patient = QFormLayout()
         patient.addRow(self.tr("First name"), self.first_name)
@@ -79,12 +70,14 @@ class NewPatientDialog(QDialog):
         patient.addRow(self.tr("Mobile"), self.phone)
         patient.addRow(self.tr("Email"), self.email)
         patient.addRow(self.tr("Home location"), self.location)
+        patient.addRow(self.tr("Language"), self.language)
         guardian_box = QGroupBox(self.tr("Responsible party (receives the messages)"))
         guardian = QFormLayout(guardian_box)
         guardian.addRow(self.tr("Name"), self.guardian_name)
         guardian.addRow(self.tr("Relation"), self.guardian_relation)
         guardian.addRow(self.tr("Mobile"), self.guardian_phone)
         guardian.addRow(self.tr("Email"), self.guardian_email)
+        guardian.addRow(self.tr("Language"), self.guardian_language)
         consent_box = QGroupBox(self.tr("Contact"))
         consent = QFormLayout(consent_box)
         consent.addRow(self.tr("Preferred"), self.channel)
@@ -112,7 +105,29 @@ class NewPatientDialog(QDialog):
             "guardian_email": self.guardian_email,
             "sms_consent_source": self.consent_source,
             "preferred_channel": self.channel,
+            "language": self.language,
+            "guardian_language": self.guardian_language,
         }
+
+    def _contact_fields(self, ctx: AppContext) -> None:
+        """The languages, consent, home location and error line."""
+        self.language = QComboBox()
+        self.language.setEditable(True)
+        self.language.addItems(list(LANGUAGES))
+        self.guardian_language = QComboBox()
+        self.guardian_language.setEditable(True)
+        self.guardian_language.addItems(["", *LANGUAGES])
+        self.sms_consent = QCheckBox(self.tr("Agreed to receive text messages"))
+        self.consent_source = QComboBox()
+        self.consent_source.setEditable(True)
+        self.consent_source.addItems(CONSENT_SOURCES)
+        self.email_consent = QCheckBox(self.tr("Agreed to receive email"))
+        self.location = QComboBox()
+        for loc in ctx.clinic.locations:
+            self.location.addItem(loc.name, loc.id)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
 
     def _input(self) -> PatientInput:
         qd = self.dob.date()
@@ -132,6 +147,8 @@ class NewPatientDialog(QDialog):
             sms_consent_source=self.consent_source.currentText() if self.sms_consent.isChecked() else None,
             email_consent=self.email_consent.isChecked(),
             home_location_id=int(self.location.currentData()),
+            language=self.language.currentText(),
+            guardian_language=self.guardian_language.currentText() or None,
         )
 
     def save(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import message_templates as mt
 from orca_desk.services.changes import Changes
 from orca_desk.services.clinic_settings import messaging_policy
+from orca_desk.services.message_locale import LANGUAGE_NAMES
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
 from orca_desk.services.patient_links import public_base_url
@@ -73,7 +74,7 @@ class TemplatesEditor(QWidget):
         self.model: RowsListModel[mt.TemplateRow] = RowsListModel(
             lambda r: (
                 f"{r.name}\n{r.key} · {'SMS' if r.channel == 'sms' else 'Email'}"
-                f"{'' if r.saved else ' · default'}"
+                f" · {LANGUAGE_NAMES.get(r.language, r.language)}{'' if r.saved else ' · default'}"
             ),
             tooltip=lambda r: r.body,
         )
@@ -161,19 +162,19 @@ class TemplatesEditor(QWidget):
 
     def _show(self, loaded: tuple[list[mt.TemplateRow], MessagingPolicy, str]) -> None:
         self.loaded = True
-        keep = (self.current.key, self.current.channel) if self.current else None
+        keep = (self.current.key, self.current.channel, self.current.language) if self.current else None
         rows, self.policy, self.link_address = loaded
         self.model.set_rows(rows)
         target = 0
         for i, r in enumerate(rows):
-            if (r.key, r.channel) == keep:
+            if (r.key, r.channel, r.language) == keep:
                 target = i
         if rows:
             self.list.setCurrentIndex(self.model.index(target))
 
-    def select(self, key: str, channel: str) -> bool:
+    def select(self, key: str, channel: str, language: str = "en") -> bool:
         for i, r in enumerate(self.model.rows()):
-            if (r.key, r.channel) == (key, channel):
+            if (r.key, r.channel, r.language) == (key, channel, language):
                 self.list.setCurrentIndex(self.model.index(i))
                 return True
         return False
@@ -190,7 +191,8 @@ class TemplatesEditor(QWidget):
             return
         self.name.setText(row.name)
         self.channel_label.setText(
-            self.tr("SMS (text message)") if row.channel == "sms" else self.tr("Email")
+            f"{self.tr('SMS (text message)') if row.channel == 'sms' else self.tr('Email')} · "
+            f"{LANGUAGE_NAMES.get(row.language, row.language)}"
         )
         self.subject.setText(row.subject or "")
         self.form.setRowVisible(self.subject, row.channel == "email")
@@ -215,6 +217,7 @@ class TemplatesEditor(QWidget):
             channel,
             policy=self.policy,
             base_url=self.link_address,
+            language=self.current.language,
         )
         if check.segments is not None:
             seg = check.segments
@@ -276,6 +279,7 @@ class TemplatesEditor(QWidget):
                 self.ctx.clinic.id,
                 key=row.key,
                 channel=row.channel,
+                language=row.language,
                 name=self.name.text(),
                 subject=self.subject.text(),
                 body=self.body.toPlainText(),

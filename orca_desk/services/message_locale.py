@@ -1,0 +1,129 @@
+"""Dates, times and language choice for patient messages, written through Babel (en and es shipped)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, time
+from functools import cache
+from typing import Any, Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_date
+from babel.dates import format_time as _babel_time
+
+from orca_desk.services.messaging.render import GSM7_BASIC, GSM7_EXTENSION
+
+DEFAULT_LANGUAGE = "en"
+# The languages whose templates ship; any other patient language falls back to English.
+MESSAGE_LANGUAGES: tuple[str, ...] = ("en", "es")
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+
+def message_language(code: str | None) -> str:
+    """The shipped language a message goes out in for an ISO 639-1 ``code`` ("es-MX" → "es")."""
+    base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return base if base in MESSAGE_LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def babel_locale(language: str | None, country: str | None = None) -> Locale:
+    """The Babel locale for a message: the language as spoken in the clinic's country when Babel
+    knows that pairing (es_US writes "3:30 p.m."), else the language alone."""
+    lang = message_language(language)
+    if country:
+        try:
+            return Locale.parse(f"{lang}_{country.strip().upper()}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    return Locale.parse(lang)
+
+
+def _sms_safe(text: str) -> str:
+    """Plain spaces for Babel's narrow no-break ones, and "sáb" as "sab": a character outside the
+    GSM alphabet would make the whole SMS cost double."""
+    text = text.replace("\u202f", " ").replace("\xa0", " ")
+    out = []
+    for ch in text:
+        if ch in GSM7_BASIC or ch in GSM7_EXTENSION:
+            out.append(ch)
+        else:
+            out.append(
+                "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)) or ch
+            )
+    return "".join(out)
+
+
+def message_date(when: datetime | date, language: str | None = None, country: str | None = None) -> str:
+    """A short date: "Tue 10 Mar" (en), "mar 10 mar" (es)."""
+    return _sms_safe(_babel_date(when, "EEE d MMM", locale=babel_locale(language, country)))
+
+
+def message_weekday(when: datetime | date, language: str | None = None) -> str:
+    """The weekday in full: "Tuesday", "martes"."""
+    return _sms_safe(_babel_date(when, "EEEE", locale=babel_locale(language)))
+
+
+def message_time(
+    when: datetime | time,
+    language: str | None = None,
+    *,
+    hour_format: Literal[12, 24] = 12,
+    country: str | None = None,
+) -> str:
+    """A time of day on the clinic's clock: "3:30 PM" / "15:30" (en), "3:30 p. m." / "15:30" (es)."""
+    pattern = "HH:mm" if hour_format == 24 else "h:mm a"
+    wall = when.replace(tzinfo=None) if isinstance(when, datetime) else when
+    return _sms_safe(_babel_time(wall, pattern, locale=babel_locale(language, country)))
+
+
+def at_time(when: datetime | time, language: str | None = None, *, hour_format: Literal[12, 24] = 12) -> str:
+    """The word joining a date to its time: "at" (en), "a las" / "a la" for one o'clock (es)."""
+    if message_language(language) == "es":
+        hour = when.hour % 12 if hour_format == 12 else when.hour
+        return "a la" if hour == 1 else "a las"
+    return "at"
+
+
+def message_when(
+    when: datetime,
+    language: str | None = None,
+    *,
+    hour_format: Literal[12, 24] = 12,
+    country: str | None = None,
+) -> str:
+    """Date and time: "Tue 10 Mar at 3:30 PM", "mar 10 mar a las 3:30 p. m."."""
+    day = message_date(when, language, country)
+    clock = message_time(when, language, hour_format=hour_format, country=country)
+    return f"{day} {at_time(when, language, hour_format=hour_format)} {clock}"
+
+
+def staff_date(when: datetime | date, *, year: bool = True, weekday: bool = True) -> str:
+    """A date staff read in the desk's English text: "Wed 2 Dec 2026", "2 Dec" (no weekday, no year)."""
+    pattern = ("EEE " if weekday else "") + "d MMM" + (" y" if year else "")
+    return _babel_date(when, pattern, locale=babel_locale(DEFAULT_LANGUAGE))
+
+
+def recipient_language(patient: Any) -> str:
+    """The language a message about ``patient`` goes out in: the guardian's when one is set (they
+    read the messages), else the patient's; English when that language ships no templates."""
+    if getattr(patient, "guardian_name", None) and getattr(patient, "guardian_language", None):
+        return message_language(patient.guardian_language)
+    return message_language(getattr(patient, "language", None))
+
+
+def _english_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    en = babel_locale(DEFAULT_LANGUAGE)
+    return (
+        tuple(en.days["format"]["wide"][i] for i in range(7)),
+        tuple(en.days["format"]["abbreviated"][i] for i in range(7)),
+        tuple(en.months["format"]["wide"][m] for m in range(1, 13)),
+    )
+
+
+# The desk's own English names (Monday first), from CLDR rather than the OS locale strftime reads.
+STAFF_WEEKDAYS, STAFF_WEEKDAYS_SHORT, STAFF_MONTHS = _english_names()
+
+
+def staff_format(when: datetime | date, pattern: str) -> str:
+    """``when`` in a CLDR ``pattern`` ("EEEE d MMMM y"), in the desk's English."""
+    return _babel_date(when, pattern, locale=babel_locale(DEFAULT_LANGUAGE))
