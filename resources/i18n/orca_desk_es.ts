@@ -2981,6 +2981,10 @@ Book anyway?</source>
         <translation>Ubicación habitual</translation>
     </message>
     <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
         <source>Responsible party (receives the messages)</source>
         <translation>Responsable (recibe los mensajes)</translation>
     </message>
@@ -3472,6 +3476,10 @@ Book anyway?</source>
     <message>
         <source>(none)</source>
         <translation>(ninguno)</translation>
+    </message>
+    <message>
+        <source>Empty: the messages use the patient&apos;s language</source>
+        <translation>Vacío: los mensajes usan el idioma del paciente</translation>
     </message>
     <message>
         <source>Notes for the front desk</source>
@@ -5852,14 +5860,6 @@ Save the new hours?</source>
     <message>
         <source>Preview with sample values</source>
         <translation>Vista previa con valores de ejemplo</translation>
-    </message>
-    <message>
-        <source>SMS (text message)</source>
-        <translation>SMS (mensaje de texto)</translation>
-    </message>
-    <message>
-        <source>Email</source>
-        <translation>Correo electrónico</translation>
     </message>
     <message>
         <source>{count} characters</source>

@@ -91,6 +91,16 @@ class CampaignsScreen(Screen):
 
     # ----- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self._build_top())
+        split.addWidget(self._build_detail())
+        split.setSizes([220, 560])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(split)
+
+    def _build_top(self) -> QWidget:
+        """The campaign list and its actions."""
         self.list_view = table(
             self.list,
             6,
@@ -127,7 +137,10 @@ class CampaignsScreen(Screen):
             row.addWidget(b)
         tv.addLayout(row)
         tv.addWidget(self.list_view, 1)
+        return top
 
+    def _build_detail(self) -> QWidget:
+        """The selected campaign: progress, verdict, charts and results by group."""
         self.heading = _title("")
         self.progress = QLabel("")
         self.progress.setWordWrap(True)
@@ -165,13 +178,7 @@ class CampaignsScreen(Screen):
             dv.addWidget(self.groups_view, 2)
         else:  # the results (lift, significance) are analytics
             dv.addWidget(no_analytics_page(), 5)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(detail)
-        split.setSizes([220, 560])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(split)
+        return detail
 
     # ----- loading --------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:

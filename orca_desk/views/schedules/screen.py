@@ -46,7 +46,9 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.time_fmt = ctx.time_style()
         self.location_id = ctx.clinic.locations[0].id
         self.today = ctx.clock.now().astimezone(ctx.clinic.locations[0].zone).date()
-        self.confirm: Callable[[str, str], bool] = self._ask
+        self.confirm: Callable[[str, str], bool] = lambda title, text: (
+            QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+        )
         self._highlighted: QWidget | None = None
         self._week_location: int | None = None
         """Where the shown week works first: the blocks form starts there."""
@@ -62,7 +64,6 @@ class SchedulesScreen(ScheduleForms, Screen):
         if self.providers.rowCount():
             self.provider_list.setCurrentIndex(self.providers.index(0))
 
-    # ----- building ------------------------------------------------------------------------
     def _build_models(self) -> None:
         loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
         prov_names = {p.id: p.name for p in self.ctx.clinic.providers}
@@ -253,7 +254,6 @@ class SchedulesScreen(ScheduleForms, Screen):
         if self._week_location is not None:
             self.b_location.setCurrentIndex(max(0, self.b_location.findData(self._week_location)))
 
-    # ----- shell hooks ---------------------------------------------------------------------
     def show_location(self, location_id: int) -> None:
         self.location_id = location_id
 
@@ -301,7 +301,6 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.affected_label.clear()
         self._clear_error()
 
-    # ----- errors --------------------------------------------------------------------------
     def _clear_error(self) -> None:
         self.error.clear()
         self.error.setVisible(False)
@@ -347,10 +346,6 @@ class SchedulesScreen(ScheduleForms, Screen):
             on_done=finished,
             on_refused=self._refused(widgets or (lambda _exc: widget)),
         )
-
-    def _ask(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
 
     # ----- weekly hours --------------------------------------------------------------------
     def _week_widget(self, exc: OrcaError) -> QWidget | None:
@@ -592,7 +587,6 @@ class SchedulesScreen(ScheduleForms, Screen):
             self.tr("Removed block {reason}").format(reason=row.reason),
         )
 
-    # ----- find next opening ---------------------------------------------------------------
     def find_opening(self) -> None:
         """Ctrl+N: the find-next-opening dialog, preset to the selected provider."""
         from orca_desk.views.schedules.find_opening import FindOpeningDialog
@@ -600,7 +594,6 @@ class SchedulesScreen(ScheduleForms, Screen):
         pid = self.current_provider_id()
         dialog = FindOpeningDialog(self.ctx, provider_ids=[pid] if pid is not None else None, parent=self)
         if dialog.exec() and dialog.appointment_id is not None:
-            # Say what was booked, and go to it in the book.
             self.sig_status.emit(dialog.booked_text or "Appointment booked")
             if dialog.booked_place is not None:
                 self.sig_show_screen.emit("calendar")

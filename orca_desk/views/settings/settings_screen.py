@@ -63,14 +63,6 @@ SECRET_LABELS = {
 }
 
 
-def _qtime(t: time) -> QTime:
-    return QTime(t.hour, t.minute)
-
-
-def _pytime(q: QTime) -> time:
-    return time(q.hour(), q.minute())
-
-
 class SettingsScreen(Screen):
     """Tabs: the clinic's settings, the message templates, the clinic API's keys and online booking."""
 
@@ -387,8 +379,8 @@ class SettingsScreen(Screen):
         self.clinic_name.setText(v.clinic_name)
         self.clinic_phone.setText(v.clinic_phone)
         self.public_base_url.setText(v.public_base_url)
-        self.quiet_start.setTime(_qtime(v.quiet_start))
-        self.quiet_end.setTime(_qtime(v.quiet_end))
+        self.quiet_start.setTime(QTime(v.quiet_start.hour, v.quiet_start.minute))
+        self.quiet_end.setTime(QTime(v.quiet_end.hour, v.quiet_end.minute))
         self.daily_budget.setValue(v.daily_budget_per_number)
         self.weekly_budget.setValue(v.weekly_budget_per_number)
         self.allow_procedures.setChecked(v.allow_procedure_names)
@@ -520,13 +512,14 @@ class SettingsScreen(Screen):
 
     # ----- saving -------------------------------------------------------------------------
     def edited(self) -> cs.ClinicSettings:
+        qs, qe = self.quiet_start.time(), self.quiet_end.time()
         return replace(
             self.loaded,
             clinic_name=self.clinic_name.text(),
             clinic_phone=self.clinic_phone.text(),
             public_base_url=self.public_base_url.text() or cs.DEFAULT_PUBLIC_BASE_URL,
-            quiet_start=_pytime(self.quiet_start.time()),
-            quiet_end=_pytime(self.quiet_end.time()),
+            quiet_start=time(qs.hour(), qs.minute()),
+            quiet_end=time(qe.hour(), qe.minute()),
             daily_budget_per_number=self.daily_budget.value(),
             weekly_budget_per_number=self.weekly_budget.value(),
             allow_procedure_names=self.allow_procedures.isChecked(),

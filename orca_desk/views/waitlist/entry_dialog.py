@@ -69,6 +69,28 @@ class EntryDialog(QDialog):
         self.location_box.addItem(self.tr("Any location"), None)
         for loc in ctx.clinic.locations:
             self.location_box.addItem(loc.name, loc.id)
+        days, window, latest = self._build_when()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("e.g. broken bracket, after-school slot"))
+        form.addRow(self.tr("Visit"), self.type_box)
+        form.addRow(self.tr("Length"), self.minutes)
+        form.addRow(self.tr("Priority"), self.priority)
+        form.addRow(self.tr("Provider"), self.provider_box)
+        form.addRow(self.tr("Location"), self.location_box)
+        form.addRow(self.tr("Days"), days)
+        form.addRow(self.tr("Time"), window)
+        form.addRow(self.tr("Date"), latest)
+        form.addRow(self.tr("Reason"), self.reason)
+        std = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(std.Save | std.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self._fill(entry)
+
+    def _build_when(self) -> tuple[QWidget, QWidget, QWidget]:
+        """The days, the time window and the latest date the family can come."""
         days = QWidget()
         dl = QHBoxLayout(days)
         dl.setContentsMargins(0, 0, 0, 0)
@@ -93,24 +115,7 @@ class EntryDialog(QDialog):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.use_latest)
         ll.addWidget(self.latest)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("e.g. broken bracket, after-school slot"))
-        form.addRow(self.tr("Visit"), self.type_box)
-        form.addRow(self.tr("Length"), self.minutes)
-        form.addRow(self.tr("Priority"), self.priority)
-        form.addRow(self.tr("Provider"), self.provider_box)
-        form.addRow(self.tr("Location"), self.location_box)
-        form.addRow(self.tr("Days"), days)
-        form.addRow(self.tr("Time"), window)
-        form.addRow(self.tr("Date"), latest)
-        form.addRow(self.tr("Reason"), self.reason)
-        std = QDialogButtonBox.StandardButton
-        buttons = QDialogButtonBox(std.Save | std.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self._fill(entry)
+        return days, window, latest
 
     def _fill(self, e: EntryRow | None) -> None:
         today = self.ctx.clock.now().date()
