@@ -143,7 +143,7 @@ def test_the_offer_link_works_as_soon_as_the_provider_accepted_the_text(
     shared_clock.set(NOW + timedelta(seconds=20))  # the family taps it right away
     page = requests.get(url, timeout=5)
     assert page.status_code == 200, page.text
-    assert "A visit has opened up" in page.text and "2h00m more" in page.text
+    assert "A visit has opened up" in page.text and "held for you for 2 h 00 min" in page.text
     done = requests.post(url, timeout=5)
     assert done.status_code == 200 and "booked" in done.text.lower()
     with db.read() as s:
