@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +75,33 @@ class _Request:
         return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
+class SharedSearch:
+    """The engine's openings kept ``ttl`` seconds, shared by the families asking the same question.
+    Holds and template time are filtered fresh on every page, and a hold or a booking is checked
+    again by the rules, so a stale list costs at most a "someone just took that time"."""
+
+    def __init__(self, ttl: float = 10.0, size: int = 256) -> None:
+        self.ttl, self.size = ttl, size
+        self._data: dict[tuple[Any, ...], tuple[float, list[Any]]] = {}
+        self._lock = threading.Lock()
+
+    def search(
+        self, session: Any, location_id: int, minutes: int, after: datetime, horizon_days: int, limit: int
+    ) -> list[Any]:
+        key = (location_id, minutes, after, horizon_days, limit)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        found = ob.engine_openings(session, location_id, minutes, after, horizon_days, limit)
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[key] = (now + self.ttl, found)
+        return found
+
+
 class BookingSite:
     """The family-facing booking pages; ``secret`` signs the session token carried in the forms."""
 
@@ -89,6 +118,7 @@ class BookingSite:
         self.db, self.clock, self.secret = db, clock, secret
         self.ip_limit = SlidingLimit(codes_per_ip, window)
         self.phone_limit = SlidingLimit(codes_per_phone, window)
+        self.engine = SharedSearch()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         req = _Request(environ)
@@ -165,7 +195,9 @@ class BookingSite:
                 field = "location" if location_id is None else "type"
                 return self._choose(req, self._problem(ctx, ValidationError(ctx.t[field], field=field)), 422)
             try:
-                openings = ob.offered_openings(s, location_id=location_id, type_id=type_id, now=now)
+                openings = ob.offered_openings(
+                    s, location_id=location_id, type_id=type_id, now=now, search=self.engine.search
+                )
             except ob.OnlineBookingClosed:
                 return self._closed(ctx)
             except ValidationError as exc:

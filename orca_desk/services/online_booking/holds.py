@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -107,25 +108,43 @@ def _claimed(
     return any(p == provider_id and s < end and e > start for p, s, e in claims)
 
 
-def offered_openings(
-    session: Session, *, location_id: int, type_id: int, now: datetime, limit: int = MAX_OFFERED
+# (session, location_id, minutes, after, horizon_days, limit) -> the engine's openings.
+EngineSearch = Callable[[Session, int, int, datetime, int, int], list[Opening]]
+
+
+def engine_openings(
+    session: Session, location_id: int, minutes: int, after: datetime, horizon_days: int, limit: int
 ) -> list[Opening]:
-    """Live openings for families: the availability engine, from the minimum notice to the
-    horizon, one per provider and part of a day, minus slots other families hold and template time
-    kept for other visit types or blocked."""
-    settings = load_settings(session)
-    _, atype = checked_choice(session, settings, location_id, type_id)
-    after = settings.earliest(now)
-    found = find_openings(
+    """The availability engine's openings for one location: the expensive part of a times page."""
+    return find_openings(
         session,
-        minutes=atype.default_minutes,
+        minutes=minutes,
         after=after,
         location_ids=[location_id],
-        horizon_days=settings.horizon_days,
-        limit=limit * 2,
+        horizon_days=horizon_days,
+        limit=limit,
         step=15,
         spread=True,
     )
+
+
+def offered_openings(
+    session: Session,
+    *,
+    location_id: int,
+    type_id: int,
+    now: datetime,
+    limit: int = MAX_OFFERED,
+    search: EngineSearch = engine_openings,
+) -> list[Opening]:
+    """Live openings for families: the availability engine, from the minimum notice to the
+    horizon, one per provider and part of a day, minus slots other families hold and template time
+    kept for other visit types or blocked. ``search`` may share the engine's answer between
+    families (the gateway keeps it a few seconds); holds and template time are always read fresh."""
+    settings = load_settings(session)
+    _, atype = checked_choice(session, settings, location_id, type_id)
+    after = _next_five_minutes(settings.earliest(now))
+    found = search(session, location_id, atype.default_minutes, after, settings.horizon_days, limit * 2)
     stop = now + timedelta(days=settings.horizon_days)
     if not found:
         return []
@@ -140,6 +159,14 @@ def offered_openings(
         and not _claimed(claims, o.provider_id, o.start, o.end)
     ]
     return free[:limit]
+
+
+def _next_five_minutes(at: datetime) -> datetime:
+    # Rounded up, never down: nothing inside the minimum notice; and families asking within the
+    # same five minutes ask the engine the same question, so its answer can be shared.
+    rounded = at.replace(second=0, microsecond=0)
+    rounded += timedelta(minutes=-rounded.minute % 5)
+    return rounded if rounded >= at else rounded + timedelta(minutes=5)
 
 
 def _lock_provider(session: Session, provider_id: int) -> None:
