@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +23,7 @@ from orca_desk.gateway.family_pages import (
     reschedule_page,
 )
 from orca_desk.gateway.family_words import pick_language, t, when_text
+from orca_desk.gateway.shared_answers import SharedAnswers
 from orca_desk.models import LinkTokenUse, Patient
 from orca_desk.services import reschedule_links as rl
 from orca_desk.services.clock import Clock
@@ -108,30 +107,18 @@ class OpeningsCache:
     "just taken" and a fresh list (which bypasses the cache)."""
 
     def __init__(self, ttl: float = 10.0, size: int = 512) -> None:
-        self.ttl, self.size = ttl, size
-        self._data: dict[tuple[Any, ...], tuple[float, list[rl.Opening]]] = {}
-        self._lock = threading.Lock()
+        self._answers: SharedAnswers[list[rl.Opening]] = SharedAnswers(ttl, size)
 
     def search(
         self, session: Session, provider_id: int, location_id: int, minutes: int, after: datetime, days: int
     ) -> list[rl.Opening]:
-        key = (provider_id, location_id, minutes, after, days)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._data.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        found = rl.search_openings(session, provider_id, location_id, minutes, after, days)
-        with self._lock:
-            if len(self._data) >= self.size:
-                self._data.clear()
-            self._data[key] = (now + self.ttl, found)
-        return found
+        return self._answers.get(
+            (provider_id, location_id, minutes, after, days),
+            lambda: rl.search_openings(session, provider_id, location_id, minutes, after, days),
+        )
 
     def forget(self, provider_id: int) -> None:
-        with self._lock:
-            for key in [k for k in self._data if k[0] == provider_id]:
-                del self._data[key]
+        self._answers.forget(lambda key: key[0] == provider_id)
 
 
 class FamilyPages:

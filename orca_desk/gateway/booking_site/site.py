@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +17,7 @@ from orca_desk.gateway.booking_site import render
 from orca_desk.gateway.booking_site.limits import SlidingLimit
 from orca_desk.gateway.booking_site.strings import ES_PROBLEMS, LANGUAGES, pick_language
 from orca_desk.gateway.pages import ClinicContact
+from orca_desk.gateway.shared_answers import SharedAnswers
 from orca_desk.models import AppointmentType, Clinic, Location, Provider
 from orca_desk.services import local_time
 from orca_desk.services import online_booking as ob
@@ -81,25 +80,15 @@ class SharedSearch:
     again by the rules, so a stale list costs at most a "someone just took that time"."""
 
     def __init__(self, ttl: float = 10.0, size: int = 256) -> None:
-        self.ttl, self.size = ttl, size
-        self._data: dict[tuple[Any, ...], tuple[float, list[Any]]] = {}
-        self._lock = threading.Lock()
+        self._answers: SharedAnswers[list[Any]] = SharedAnswers(ttl, size)
 
     def search(
         self, session: Any, location_id: int, minutes: int, after: datetime, horizon_days: int, limit: int
     ) -> list[Any]:
-        key = (location_id, minutes, after, horizon_days, limit)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._data.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        found = ob.engine_openings(session, location_id, minutes, after, horizon_days, limit)
-        with self._lock:
-            if len(self._data) >= self.size:
-                self._data.clear()
-            self._data[key] = (now + self.ttl, found)
-        return found
+        return self._answers.get(
+            (location_id, minutes, after, horizon_days, limit),
+            lambda: ob.engine_openings(session, location_id, minutes, after, horizon_days, limit),
+        )
 
 
 class BookingSite:
