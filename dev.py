@@ -2,7 +2,7 @@
 """Developer entry point that needs only Python 3.11+: creates .venv, installs, then runs a task.
 
     python3 dev.py app     open Orca Desk on a local SQLite database with the demo clinic
-    python3 dev.py test    run the whole test suite (Qt offscreen)
+    python3 dev.py test    run the whole test suite (Qt offscreen, one pytest-xdist worker per core)
     python3 dev.py lint    ruff (check and format), mypy and the import-linter contracts
     python3 dev.py bench   run the benchmarks and print a table
     python3 dev.py env     only create or update .venv
@@ -97,6 +97,12 @@ def i18n() -> int:
     return 0
 
 
+def parallel(args: list[str]) -> list[str]:
+    """One pytest-xdist worker per core (page tests grouped on one), unless the caller chose."""
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in args)
+    return [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {
         "app",
@@ -115,7 +121,7 @@ def main(argv: list[str]) -> int:
     if task == "app":
         return run([str(PY), "-m", "orca_desk", "--demo", *rest])
     if task == "test":
-        return run([str(PY), "-m", "pytest", *rest], {"QT_QPA_PLATFORM": "offscreen"})
+        return run([str(PY), "-m", "pytest", *parallel(rest), *rest], {"QT_QPA_PLATFORM": "offscreen"})
     if task == "lint":
         codes = [
             run([str(BIN / "ruff"), "check", "."]),

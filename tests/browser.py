@@ -25,6 +25,10 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
 PHONE = (390, 844)
+# A process that has installed a Python QAccessible factory (the book's grid does) segfaults when
+# QtWebEngine focuses its view (PySide 6.11), so page tests run first, and together on one
+# pytest-xdist worker, before any screen test could install it there.
+BROWSER_MARKS = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 if QCoreApplication.instance() is None:
     # Must precede the QApplication (pytest-qt's qapp included) or QtWebEngine warns and may not paint.

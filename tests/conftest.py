@@ -55,7 +55,26 @@ def pg_url() -> str:
             f"PostgreSQL tests need a server: set {PG_URL_ENV}="
             "postgresql+psycopg://USER:PASS@127.0.0.1/DB (.ci/run does this)"
         )
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Each pytest-xdist worker gets its own database beside the configured one, made once."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            if not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -141,5 +160,10 @@ def fake(server: Any, shared_clock: FrozenClock) -> Iterator[Any]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The bundle's tests run last: in CI they wait for the build the other tests ran beside."""
-    items.sort(key=lambda item: item.get_closest_marker("bundle") is not None)
+    """Page tests run first (see tests/browser.py); the bundle's last: in CI they wait for the
+    build the other tests ran beside."""
+
+    def turn(item: pytest.Item) -> int:
+        return 0 if item.get_closest_marker("browser") else 2 if item.get_closest_marker("bundle") else 1
+
+    items.sort(key=turn)

@@ -12,7 +12,9 @@ from urllib.parse import parse_qs
 import pytest
 from waitress.server import create_server
 
-from tests.browser import PHONE, BrowserError, BrowserPage, browser
+from tests.browser import BROWSER_MARKS, PHONE, BrowserError, BrowserPage, browser
+
+pytestmark = BROWSER_MARKS
 
 __all__ = ["browser"]
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.browser import BrowserPage, browser
+from tests.browser import BROWSER_MARKS, BrowserPage, browser
 from tests.gateway.family_world import (
     VISIT,
     appointment,
@@ -16,6 +16,8 @@ from tests.gateway.family_world import (
     offered_opening,
     on,
 )
+
+pytestmark = BROWSER_MARKS
 
 __all__ = ["browser"]
 

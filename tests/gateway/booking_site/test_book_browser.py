@@ -14,10 +14,12 @@ from orca_desk.gateway.server import RunningGateway
 from orca_desk.models import Appointment, Patient
 from orca_desk.services import online_booking as ob
 from orca_desk.services.messaging.dispatch import dispatch_due
-from tests.browser import BrowserError, BrowserPage, browser
+from tests.browser import BROWSER_MARKS, BrowserError, BrowserPage, browser
 from tests.fakes import twilio_for
 from tests.gateway.booking_site.support import serve
 from tests.services.online_booking.support import BookingWorld, make_booking_world
+
+pytestmark = BROWSER_MARKS
 
 __all__ = ["browser"]
 
