@@ -14,9 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ContactState, OutboxEvent, OutboxMessage, Patient
-from orca_desk.models.messaging import CHANNELS
+from orca_desk.models.messaging import CHANNELS, ContactState, OutboxEvent, OutboxMessage
 from orca_desk.models.messaging import OUTBOX_STATUSES as OUTBOX_STATUSES
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
@@ -387,7 +387,7 @@ def queue_test_message(
     waived, because the person testing vouches for the number they typed.
     """
     actor.require(SEND_MESSAGES)
-    from orca_desk.models import Clinic
+    from orca_desk.models.clinic import Clinic
     from orca_desk.services.patients import normalise_phone
 
     if channel == "sms":
