@@ -139,13 +139,11 @@ def default_screens() -> list[ScreenSpec]:
 
 
 # The warm-up's steps before the screens: services most screens reach on first open (the
-# clinic's time format reads the settings) and the heaviest parts of the screens' services.
+# clinic's time format reads the settings) and the heaviest parts of the screens' services
+# (the confirmations bring phonenumbers). Not the PostgreSQL dialect: a desk on PostgreSQL loaded
+# it to connect, and one on SQLite never needs it.
 def _clinic_settings() -> None:
     from orca_desk.services import clinic_settings  # noqa: F401
-
-
-def _postgresql_dialect() -> None:
-    import sqlalchemy.dialects.postgresql  # noqa: F401 (the outbox's upsert names it)
 
 
 def _outbox_service() -> None:
@@ -197,17 +195,12 @@ def _campaign_wizard() -> None:
     from orca_desk.views.campaigns import wizard  # noqa: F401
 
 
-def _phone_numbers() -> None:
-    import phonenumbers  # noqa: F401 (the patient and booking dialogs parse phones)
-
-
 def _export_writer() -> None:
     from orca_desk.services import export  # noqa: F401
 
 
 WARM_FIRST: tuple[Callable[[], None], ...] = (
     _clinic_settings,
-    _postgresql_dialect,
     _outbox_service,
     _recovery_service,
     _administration_service,
@@ -222,7 +215,6 @@ WARM_LATER: tuple[Callable[[], None], ...] = (
     _reminder_analytics,
     _templates_editor,
     _campaign_wizard,
-    _phone_numbers,
     _export_writer,
 )
 

@@ -114,6 +114,7 @@ def test_warming_imports_the_screens_parts_and_says_when_it_is_done(main_window,
         "orca_desk.views.campaigns.wizard",
         "orca_desk.views.settings.templates_editor",
         "phonenumbers",
+        "orca_desk.services.export",
     )
     assert [m for m in parts if m not in sys.modules] == []
 
