@@ -497,8 +497,8 @@ class SettingsScreen(Screen):
             self.twilio_base,
         ):
             w.setEnabled(twilio)
-        for w in (self.sendgrid_from, self.sendgrid_base, self.email_rate):
-            w.setEnabled(sendgrid)
+        for field in (self.sendgrid_from, self.sendgrid_base, self.email_rate):
+            field.setEnabled(sendgrid)
         usable = self.keyring_usable
         self.twilio_token.setEnabled(twilio and usable)
         self.sendgrid_key.setEnabled(sendgrid and usable)
