@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, ms
 from orca_desk.migrate import upgrade
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services import appointment_card as svc
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.clock import FrozenClock

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_seconds, ms
-from orca_desk.models import Chair, Location, Provider, SchedulePeriod
+from orca_desk.models.clinic import Chair, Location, Provider
+from orca_desk.models.schedule import SchedulePeriod
 from orca_desk.services.availability import calendar_overlay, find_openings, free_intervals
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, ms
 from orca_desk.migrate import upgrade
-from orca_desk.models import Location
+from orca_desk.models.clinic import Location
 from orca_desk.services import confirmations
 
 

@@ -8,8 +8,9 @@ from sqlalchemy import func, inspect, select
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_seconds, ms
 from orca_desk.migrate import upgrade
-from orca_desk.models import Clinic, Patient
 from orca_desk.models.campaigns import CampaignRecipient
+from orca_desk.models.clinic import Clinic
+from orca_desk.models.patient import Patient
 from orca_desk.services import campaigns
 from orca_desk.services.campaigns import AudienceCriteria, CampaignInput, VariantInput
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor

@@ -31,8 +31,10 @@ from sqlalchemy import select, update
 from benchmarks.harness import ANCHOR, BenchContext, Row
 from orca_desk.db import Database
 from orca_desk.migrate import upgrade
-from orca_desk.models import Appointment, Chair, WaitlistEntry
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.patient_links import RESCHEDULE, WAITLIST_ACCEPT, link_for
 
 SECRET = b"bench-secret-0123456789abcdef"
@@ -111,7 +113,7 @@ def offer_paths(db: Database) -> list[str]:
 def book_paths(db: Database) -> list[str]:
     """/book open at the first location for its first three visit types: the choice page and the
     live openings of each type (what a family loads before it holds a time), in both languages."""
-    from orca_desk.models import AppointmentType, Location
+    from orca_desk.models.clinic import AppointmentType, Location
     from orca_desk.services import online_booking
     from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 

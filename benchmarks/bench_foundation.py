@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_seconds, ms
-from orca_desk.models import Chair, Location
+from orca_desk.models.clinic import Chair, Location
 from orca_desk.services.calendar_data import load_appointments, local_day_bounds
 
 

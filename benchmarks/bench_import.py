@@ -12,7 +12,7 @@ from pathlib import Path
 from benchmarks.harness import BenchContext, Row, median_wall_cpu
 from orca_desk.db import Database
 from orca_desk.migrate import upgrade
-from orca_desk.models import Clinic, Location
+from orca_desk.models.clinic import Clinic, Location
 from orca_desk.services.backup import backup
 from orca_desk.services.importing.mapping import OPEN_DENTAL
 from orca_desk.services.importing.patients import import_patients

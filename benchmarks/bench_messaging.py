@@ -14,7 +14,8 @@ from pathlib import Path
 from benchmarks.harness import BenchContext, Row
 from orca_desk.db import Database
 from orca_desk.migrate import upgrade
-from orca_desk.models import Clinic, Location, Patient
+from orca_desk.models.clinic import Clinic, Location
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging.dispatch import DispatchOptions, dispatch_due
 from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
 from orca_desk.services.messaging.providers.twilio import TwilioProvider

@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 
 from benchmarks.harness import ANCHOR, BenchContext, Row
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Chair, Location, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair, Location, Provider
 from orca_desk.models.openings import Opening
-from orca_desk.services import availability, calendar_data, confirmations, patients, waitlist
+from orca_desk.services import availability, calendar_data, confirmations, patients
 from orca_desk.services.waitlist import matching
+from orca_desk.services.waitlist.matching import match_opening
 
 ROUNDS = 21  # per side, after two warm-up calls
 TARGET = 1.5
@@ -105,7 +107,7 @@ def _cases(db: Database) -> list[Case]:
 
     def match(s: Session) -> object:
         with _opening_is(opening):
-            return waitlist.match_opening(s, opening.id, now=ANCHOR, limit=20)
+            return match_opening(s, opening.id, now=ANCHOR, limit=20)
 
     return [
         Case(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, ms
 from orca_desk.migrate import upgrade
-from orca_desk.models import Appointment, OutboxMessage
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence
 from orca_desk.services import confirmations, reminders
 from orca_desk.services.messaging.inbound import process_batch, store_fetched

@@ -3,7 +3,7 @@
 Each run is a fresh process (``benchmarks.screens_cpu``: the window on a copy of the cached large
 demo, the app's modules from compiled bytecode as installed), so what earlier benchmarks imported
 is not in it. A screen is measured twice: opened right at start ("cold": its modules load with
-it) and opened after the app's own warm-up (``app.warm_screens``, run once the window has
+it) and opened after the app's own warm-up (``screens.warm_screens``, run once the window has
 painted: what a receptionist meets). The time is what the UI thread spends in ``show_screen``
 (building the screen, then its first load) and in ``refresh``; loads a screen sends off the UI
 thread are not counted. Target: no screen blocks the UI thread for more than 100 ms.

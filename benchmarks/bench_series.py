@@ -10,7 +10,10 @@ from sqlalchemy import select
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_wall_cpu, ms
 from orca_desk.migrate import upgrade
-from orca_desk.models import Appointment, AppointmentType, Chair, Location, Patient, Provider, RecurringSeries
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
+from orca_desk.models.patient import Patient
+from orca_desk.models.series import RecurringSeries
 from orca_desk.services.series import plan_extensions, preview_series
 
 

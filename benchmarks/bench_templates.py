@@ -12,11 +12,9 @@ from sqlalchemy import delete, select
 from benchmarks.harness import ANCHOR, CACHE, BenchContext, Row, median_wall_cpu, ms
 from orca_desk.db import Database
 from orca_desk.migrate import upgrade
-from orca_desk.models import (
+from orca_desk.models.clinic import AppointmentType, Location, Provider
+from orca_desk.models.template import (
     AppliedSlot,
-    AppointmentType,
-    Location,
-    Provider,
     ScheduleTemplate,
     TemplateApplication,
     TemplateSlot,
@@ -24,7 +22,9 @@ from orca_desk.models import (
 )
 from orca_desk.services.schedule_templates import SlotSpec, create_template
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
+from orca_desk.services.template_engine.applying import apply_template
+from orca_desk.services.template_engine.planning import plan_application
+from orca_desk.services.template_engine.plans import ApplyParams
 
 ACTOR = Actor(
     username="bench", role="manager", display_name="Benchmark", permissions=ROLE_PERMISSIONS["manager"]

@@ -9,10 +9,14 @@ from sqlalchemy import func, inspect, select, update
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_seconds, ms
 from orca_desk.migrate import upgrade
-from orca_desk.models import Appointment, Chair, OutboxMessage, WaitlistEntry
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import waitlist
-from orca_desk.services.waitlist import WaitlistSettings
+from orca_desk.models.waitlist import WaitlistEntry
+from orca_desk.services.waitlist.matching import match_opening
+from orca_desk.services.waitlist.offers import offer_openings
+from orca_desk.services.waitlist.settings import PURPOSE, WaitlistSettings
 
 SETTINGS = WaitlistSettings(secret=b"bench-secret-0123456789abcdef", base_url="https://links.example")
 
@@ -83,7 +87,7 @@ def run(bench: BenchContext) -> list[Row]:
         [one] = _openings(s, future[:1])
 
         def match() -> int:
-            return len(waitlist.match_opening(s, one.id, now=now, limit=20))
+            return len(match_opening(s, one.id, now=now, limit=20))
 
         with count_queries(bench.db) as statements:
             n = match()
@@ -99,11 +103,11 @@ def run(bench: BenchContext) -> list[Row]:
         )
         many = _openings(s, future[1:])
         started = time.perf_counter()
-        offers = waitlist.offer_openings(s, many, now=now, settings=SETTINGS)
+        offers = offer_openings(s, many, now=now, settings=SETTINGS)
         s.flush()
         t = time.perf_counter() - started
         queued = s.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.purpose == waitlist.PURPOSE)
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.purpose == PURPOSE)
         )
         patients = len({o.patient_id for o in offers})
         assert patients == len(offers), "a patient was offered two openings at once"

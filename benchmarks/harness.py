@@ -108,7 +108,7 @@ def biggest_location(db: Database) -> tuple[int, str, int]:
     """The location with the most chairs (the book's hardest day): id, time zone, chairs."""
     from sqlalchemy import func, select
 
-    from orca_desk.models import Chair, Location
+    from orca_desk.models.clinic import Chair, Location
 
     with db.read() as s:
         row = s.execute(

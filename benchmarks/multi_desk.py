@@ -42,7 +42,9 @@ def desk(url: str, index: int, seconds: float, out: mp.Queue) -> None:  # type: 
     from sqlalchemy import select
 
     from orca_desk.db import Database
-    from orca_desk.models import Appointment, Chair, Location, Patient
+    from orca_desk.models.appointment import Appointment
+    from orca_desk.models.clinic import Chair, Location
+    from orca_desk.models.patient import Patient
     from orca_desk.services import booking, patients
     from orca_desk.services.booking import BookingRequest
     from orca_desk.services.calendar_data import load_days

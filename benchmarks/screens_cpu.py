@@ -10,7 +10,7 @@ UI thread is not counted.
 The app's modules run from compiled bytecode, as an installed app's do (a machine with
 ``PYTHONDONTWRITEBYTECODE`` set would otherwise compile every module from source on each run):
 ``orca_desk`` is compiled into its ``__pycache__`` folders first. ``--warm`` opens the screens after
-the app's own warm-up (``app.warm_screens``, which the window runs once it has painted) has
+the app's own warm-up (``screens.warm_screens``, which the window runs once it has painted) has
 finished — what a receptionist meets; without it, each opening is measured right at start ("cold").
 """
 
@@ -48,8 +48,8 @@ def main(keys: list[str], *, warm: bool = False, as_json: bool = False) -> dict[
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from orca_desk.app import default_screens, warm_screens
     from orca_desk.db import Database
+    from orca_desk.screens import default_screens, warm_screens
     from orca_desk.ui.main_window import KEY_SCREEN, MainWindow
 
     bench = large_database()

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from orca_desk.config import Settings
 from orca_desk.db import Database
+from orca_desk.screens import default_screens, warm_screens
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.errors import OrcaError, ValidationError
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.feature_dialogs import Booked, CardClosed, FeatureDialogs, NewPatient, OpeningRequest
     from orca_desk.ui.main_window import MainWindow
-    from orca_desk.ui.screen import Screen, ScreenSpec
 
 SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support (view only)")
 
@@ -53,7 +52,7 @@ def prepare_database(url: str, *, demo: bool) -> Database:
 def demo_manager(db: Database) -> Actor:
     from sqlalchemy import select
 
-    from orca_desk.models import StaffUser
+    from orca_desk.models.staff import StaffUser
 
     with db.read() as session:
         user = session.scalar(select(StaffUser).where(StaffUser.role == "manager").limit(1))
@@ -196,77 +195,6 @@ def install_lazy_print_dialog(window: MainWindow) -> None:
     window.print_handler = first_print
 
 
-class LazyScreen:
-    """A screen class named by module and class, imported when it is first built or asked about."""
-
-    def __init__(self, module: str, name: str) -> None:
-        self.module, self.name = module, name
-
-    def load(self) -> type[Screen]:
-        screen: type[Screen] = getattr(importlib.import_module(self.module), self.name)
-        return screen
-
-    def __call__(self, ctx: AppContext) -> Screen:
-        screen_class: Any = self.load()  # each feature screen takes the context
-        screen: Screen = screen_class(ctx)
-        return screen
-
-    def __getattr__(self, attribute: str) -> Any:
-        if attribute.startswith("__"):
-            raise AttributeError(attribute)
-        return getattr(self.load(), attribute)
-
-
-# Imported before the screens in the warm-up, each in its own turn so no turn is long: services
-# most screens reach on first open (the clinic's time format reads the settings, which load the
-# providers and their HTTP client), and the heaviest parts of the screens' services.
-WARM_FIRST = (
-    "urllib3",
-    "requests",
-    "orca_desk.services.clinic_settings",
-    "phonenumbers",
-    "orca_desk.ui.export_button",
-    "sqlalchemy.dialects.postgresql",
-    "orca_desk.services.messaging.outbox",
-    "orca_desk.services.recovery",
-    "orca_desk.services.administration",
-    "orca_desk.services.confirmations",
-)
-# Parts of screens built when first shown (a tab, a chart, a dialog): warmed after the screens.
-WARM_LATER = (
-    "PySide6.QtCharts",
-    "orca_desk.ui.charts",
-    "orca_desk.views.schedules.find_opening",
-    "orca_desk.views.templates.analytics_panel",
-    "orca_desk.views.templates.apply_dialog",
-    "orca_desk.views.reminders.analytics_panel",
-    "orca_desk.views.settings.templates_editor",
-    "orca_desk.views.campaigns.wizard",
-)
-
-
-def warm_screens(specs: list[ScreenSpec], on_done: Callable[[], None] | None = None) -> None:
-    """Import the screens not shown yet, their services and their parts built on demand, one
-    module per turn of the event loop, so the first click on one is quick and the window stays
-    responsive meanwhile; ``on_done`` runs after the last."""
-    from PySide6.QtCore import QTimer
-
-    screens = [spec.factory.module for spec in specs if isinstance(spec.factory, LazyScreen)]
-    pending = [*WARM_FIRST, *screens, *WARM_LATER]
-
-    def next_one() -> None:
-        if pending:
-            importlib.import_module(pending.pop(0))
-            QTimer.singleShot(0, next_one)
-            return
-        # What was imported lives as long as the app, as start-up's objects: later collections skip it.
-        gc.freeze()
-        if on_done is not None:
-            on_done()
-
-    next_one()
-
-
 def run_setup_wizard(db: Database) -> Actor | None:
     """The setup wizard on an empty database or an unfinished setup; the administrator it made
     (signed in), or None when it was cancelled (what was saved stays, and resumes next time).
@@ -333,65 +261,6 @@ def show_startup_error(message: str) -> None:
     box.setObjectName("startupError")
     box.setInformativeText("Nothing was changed. Correct this and start Orca Desk again.")
     box.exec()
-
-
-def default_screens() -> list[ScreenSpec]:
-    """Every screen of the app, in navigation order (views are wired here, not in ui/)."""
-    from orca_desk.services.security import MANAGE_CAMPAIGNS, MANAGE_CLINIC, MANAGE_TEMPLATES
-    from orca_desk.ui.screen import ScreenSpec
-
-    # services.clinic_settings.SETTINGS_PERMISSION, named here so the settings service loads with
-    # its screen (a test keeps them equal).
-    settings_permission = MANAGE_CAMPAIGNS
-
-    def view(path: str) -> LazyScreen:
-        module, _, name = path.rpartition(".")
-        return LazyScreen(f"orca_desk.views.{module}", name)
-
-    return [
-        ScreenSpec("calendar", "Calendar", "calendar", view("calendar.day_view.DayViewScreen")),
-        ScreenSpec("week", "Week", "calendar", view("calendar.week_view.WeekViewScreen")),
-        ScreenSpec(
-            "locations", "All locations", "calendar", view("calendar.all_locations.AllLocationsScreen")
-        ),
-        ScreenSpec("schedules", "Schedules", "clock", view("schedules.screen.SchedulesScreen")),
-        ScreenSpec(
-            "templates",
-            "Templates",
-            "template",
-            view("templates.screen.TemplatesScreen"),
-            needs=MANAGE_TEMPLATES,
-        ),
-        ScreenSpec("waitlist", "Waitlist", "list", view("waitlist.screen.WaitlistScreen")),
-        ScreenSpec(
-            "reminders",
-            "Reminders",
-            "clock",
-            view("reminders.screen.RemindersScreen"),
-            needs=MANAGE_CAMPAIGNS,
-        ),
-        ScreenSpec("calls", "Call list", "list", view("reminders.call_list.CallListScreen")),
-        ScreenSpec("recovery", "Recovery", "undo", view("recovery.screen.RecoveryScreen")),
-        ScreenSpec(
-            "campaigns",
-            "Campaigns",
-            "chart",
-            view("campaigns.screen.CampaignsScreen"),
-            needs=MANAGE_CAMPAIGNS,
-        ),
-        ScreenSpec("messages", "Messages", "message", view("messaging.inbox_view.InboxScreen")),
-        ScreenSpec("outbox", "Outbox", "list", view("messaging.outbox_view.OutboxScreen")),
-        ScreenSpec(
-            "settings",
-            "Settings",
-            "settings",
-            view("settings.settings_screen.SettingsScreen"),
-            needs=settings_permission,
-        ),
-        ScreenSpec(
-            "admin", "Administration", "user", view("admin.screen.AdministrationScreen"), needs=MANAGE_CLINIC
-        ),
-    ]
 
 
 def feature_dialogs() -> FeatureDialogs:

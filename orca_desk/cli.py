@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from orca_desk import __version__
@@ -26,12 +25,19 @@ class LazySubcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._pending: dict[str, str] = {}  # command name -> module that registers it
+        # command name -> the function that imports its module and registers its parser
+        self._pending: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {}
         self._common: argparse.ArgumentParser | None = None
 
-    def declare(self, name: str, help: str, module: str, common: argparse.ArgumentParser) -> None:
+    def declare(
+        self,
+        name: str,
+        help: str,
+        register: Callable[[Any, argparse.ArgumentParser], None],
+        common: argparse.ArgumentParser,
+    ) -> None:
         self._common = common
-        self._pending[name] = module
+        self._pending[name] = register
         super().add_parser(name, help=help, parents=[common])
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
@@ -42,10 +48,10 @@ class LazySubcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
         return super().add_parser(name, **kwargs)
 
     def load(self, name: str) -> None:
-        module = self._pending.get(name)
-        if module is not None:
+        register = self._pending.get(name)
+        if register is not None:
             assert self._common is not None
-            importlib.import_module(module).register(self, self._common)
+            register(self, self._common)
 
     def __call__(
         self,
@@ -102,7 +108,7 @@ def build_parser(*, load_all: bool = False) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=LazySubcommands)
     assert isinstance(sub, LazySubcommands)
     for command in COMMANDS:
-        sub.declare(command.name, command.help, command.module, common)
+        sub.declare(command.name, command.help, command.register, common)
     if load_all:
         for command in COMMANDS:
             sub.load(command.name)

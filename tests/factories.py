@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import AppointmentType, Chair, Clinic, Location, Patient, Provider
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.security import Actor

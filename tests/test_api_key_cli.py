@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from orca_desk.cli import main
 from orca_desk.db import Database
-from orca_desk.models import ApiKey, AuditEvent, StaffUser
+from orca_desk.models.api_key import ApiKey
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.staff import StaffUser
 from orca_desk.services.security import hash_password
 from tests.factories import make_world
 

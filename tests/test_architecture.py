@@ -9,14 +9,14 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from orca_desk.models import Base
+from orca_desk.models import load_all
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_migrations_match_models(db):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), load_all().metadata)
     assert diff == [], f"models and migrations differ; add an Alembic revision: {diff}"
 
 

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.cli import main
-from orca_desk.models import AppliedSlot, AuditEvent, OutboxMessage
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.template import AppliedSlot
 from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec

@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from orca_desk.db import WRITE_ATTEMPTS, Database
-from orca_desk.models import Appointment, Clinic
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Clinic
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import BusyError, OrcaError

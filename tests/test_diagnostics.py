@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from orca_desk import diagnostics
-from orca_desk.models import OutboxMessage, Patient
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import booking
 from tests.services.test_reminders import (
     DESK,

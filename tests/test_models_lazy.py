@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import orca_desk.models
-from orca_desk.models import MODULES
+
+FOLDER = Path(orca_desk.models.__file__).parent
+MODULES = sorted({p.stem for p in FOLDER.glob("*.py")} - {"__init__", "base"})
 
 # In a fresh interpreter, per model module (each in a forked child, so each starts clean):
 # import it alone, configure the mappers, resolve every foreign key and sort the tables as a
@@ -55,29 +57,26 @@ def test_each_model_module_alone_registers_every_table_its_keys_name():
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {}
 
 
-def test_base_from_the_package_has_every_table():
+def test_load_all_declares_every_model_module():
+    """``load_all`` (and so migrations and ``create_all``) reaches every module and every table."""
     probe = (
-        "import json, orca_desk.models as m\n"
-        "before = sorted(m.Base.metadata.tables)\n"
-        "m.load_all()\n"
-        "print(json.dumps([before, sorted(m.Base.metadata.tables)]))"
+        "import json, sys\n"
+        "from orca_desk.models import load_all\n"
+        "tables = sorted(load_all().metadata.tables)\n"
+        "print(json.dumps([tables, sorted(m for m in sys.modules if m.startswith('orca_desk.models.'))]))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    before, after = json.loads(result.stdout.strip().splitlines()[-1])
-    assert before == after
-    assert {"appointment", "outbox_message", "campaign", "recovery_case", "applied_slot"} <= set(after)
+    tables, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {f"orca_desk.models.{m}" for m in MODULES} <= set(loaded)
+    assert {"appointment", "outbox_message", "campaign", "recovery_case", "applied_slot"} <= set(tables)
 
 
-def test_every_model_module_is_listed():
-    """``load_all`` (and so ``Base``, migrations and ``create_all``) reaches every module."""
-    folder = Path(orca_desk.models.__file__).parent
-    found = {p.stem for p in folder.glob("*.py")} - {"__init__", "base"}
-    assert set(MODULES) == found
-
-
-def test_every_name_the_package_offers_resolves():
-    for name in orca_desk.models.__all__:
-        assert getattr(orca_desk.models, name) is not None, name
-    with pytest.raises(AttributeError, match="NoSuchModel"):
-        orca_desk.models.NoSuchModel  # noqa: B018
+def test_the_package_declares_no_model_until_asked():
+    probe = (
+        "import json, sys\nimport orca_desk.models\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('orca_desk.models.'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []

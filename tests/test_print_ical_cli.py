@@ -9,7 +9,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from orca_desk.cli import main
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from tests.conftest import NOW
 from tests.factories import make_world
 

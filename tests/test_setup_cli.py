@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from orca_desk.cli import main
 from orca_desk.db import Database
-from orca_desk.models import AppointmentType, Chair, Clinic, Location, Provider, StaffUser
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.staff import StaffUser
 from orca_desk.paths import resources_dir
 from orca_desk.services import booking, patients
 from orca_desk.services.clock import SystemClock

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.cli import main
-from orca_desk.models import AppliedSlot
+from orca_desk.models.template import AppliedSlot
 from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec

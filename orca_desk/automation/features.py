@@ -14,15 +14,9 @@ from typing import Any
 
 from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
 from orca_desk.db import Database
-from orca_desk.services import (
-    auto_backup,
-    campaigns,
-    confirmations,
-    recovery,
-    reminders,
-    series,
-    waitlist,
-)
+from orca_desk.services import auto_backup, campaigns, confirmations, recovery, reminders, series
+from orca_desk.services.waitlist.replies import WaitlistReplyHandler
+from orca_desk.services.waitlist.tick import process_waitlist
 
 MINUTE = timedelta(minutes=1)
 
@@ -39,7 +33,7 @@ def tick(name: str, process: Callable[..., object], every: timedelta) -> TickJob
 def feature_ticks() -> list[TickJob]:
     """Every feature's periodic job: what is due is computed from the tables at each run."""
     return [
-        tick("waitlist", waitlist.process_waitlist, MINUTE),  # offers, holds, escalation
+        tick("waitlist", process_waitlist, MINUTE),  # offers, holds, escalation
         tick("series_horizons", extend_series_horizons, timedelta(hours=6)),
         tick("recovery", recovery.process_recovery, MINUTE),  # follow-ups of missed visits
         tick("campaigns", campaigns.process_campaigns, MINUTE),  # paced sends, attribution
@@ -59,7 +53,7 @@ def clinic_runtime(db: Database, env: Mapping[str, str] | None = None, **kwargs:
 def install_features(runtime: AutomationRuntime) -> None:
     for job in feature_ticks():
         runtime.register_tick(job)
-    runtime.handlers.register(waitlist.WaitlistReplyHandler())
+    runtime.handlers.register(WaitlistReplyHandler())
     runtime.handlers.register(confirmations.ConfirmationReplyHandler())  # YES/NO to reminders
 
 

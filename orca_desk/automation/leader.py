@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from orca_desk.db import Database
-from orca_desk.models import AutomationLease
+from orca_desk.models.messaging import AutomationLease
 from orca_desk.services.errors import BusyError
 
 log = logging.getLogger(__name__)

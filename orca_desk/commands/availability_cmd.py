@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def _availability(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from orca_desk.models import Provider
+    from orca_desk.models.clinic import Provider
     from orca_desk.services import local_time
     from orca_desk.services.availability import free_intervals
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from orca_desk.db import Database
-    from orca_desk.models import Clinic
+    from orca_desk.models.clinic import Clinic
     from orca_desk.services.importing.report import ImportReport
     from orca_desk.services.security import Actor
 
@@ -63,7 +63,7 @@ def _clinic(session: Session) -> Clinic:
     """The clinic imported into; its country reads phone numbers and dates written without one."""
     from sqlalchemy import select
 
-    from orca_desk.models import Clinic
+    from orca_desk.models.clinic import Clinic
 
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
     if clinic is None:

@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _send(args: argparse.Namespace) -> int:
-    from orca_desk.models import Clinic, OutboxMessage, Patient
+    from orca_desk.models.clinic import Clinic
+    from orca_desk.models.messaging import OutboxMessage
+    from orca_desk.models.patient import Patient
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.messaging.inbox_queries import send_staff_message
     from orca_desk.services.security import SEND_MESSAGES

@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def _providers(session: Session, text: str) -> list[int]:
     from sqlalchemy import select
 
-    from orca_desk.models import Provider
+    from orca_desk.models.clinic import Provider
 
     rows = session.execute(
         select(Provider.id, Provider.name).where(Provider.is_active.is_(True)).order_by(Provider.name)
@@ -82,7 +82,7 @@ def _providers(session: Session, text: str) -> list[int]:
 def _chairs(session: Session, text: str) -> tuple[int, ...]:
     from sqlalchemy import select
 
-    from orca_desk.models import Chair, Location
+    from orca_desk.models.clinic import Chair, Location
 
     rows = session.execute(
         select(Chair.id, Chair.name, Location.name)
@@ -114,7 +114,8 @@ def _usual_chairs(session: Session, provider_id: int, count: int, now: datetime)
     location (one location per application), as lanes in chair order."""
     from sqlalchemy import func, select
 
-    from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Provider
+    from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+    from orca_desk.models.clinic import Chair, Provider
 
     window = timedelta(weeks=8)
     rows = session.execute(
@@ -147,7 +148,9 @@ def _apply(args: argparse.Namespace) -> int:
     from orca_desk.models.template import TemplateVersion
     from orca_desk.services.schedule_templates import find_template
     from orca_desk.services.security import MANAGE_TEMPLATES
-    from orca_desk.services.template_engine import ApplyParams, apply_template_in_chunks, plan_application
+    from orca_desk.services.template_engine.chunks import apply_template_in_chunks
+    from orca_desk.services.template_engine.planning import plan_application
+    from orca_desk.services.template_engine.plans import ApplyParams
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")

@@ -25,25 +25,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _match(args: argparse.Namespace) -> int:
-    from orca_desk.services import waitlist
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.errors import NotFound
+    from orca_desk.services.waitlist.matching import match_opening
+    from orca_desk.services.waitlist.queries import list_openings
 
     db = open_database(args)
     now = SystemClock().now()
     with db.read() as session:
         try:
-            rows = waitlist.match_opening(session, args.opening_id, now=now, limit=args.limit)
+            rows = match_opening(session, args.opening_id, now=now, limit=args.limit)
         except NotFound:
             raise CommandError(
                 f"There is no opening #{args.opening_id}; see 'orca-desk waitlist offers --all'."
             ) from None
         opening = next(
-            (
-                o
-                for o in waitlist.list_openings(session, now=now, include_closed=True)
-                if o.id == args.opening_id
-            ),
+            (o for o in list_openings(session, now=now, include_closed=True) if o.id == args.opening_id),
             None,
         )
     if opening is not None:
@@ -63,13 +60,13 @@ def _match(args: argparse.Namespace) -> int:
 
 
 def _offers(args: argparse.Namespace) -> int:
-    from orca_desk.services import waitlist
     from orca_desk.services.clock import SystemClock
+    from orca_desk.services.waitlist.queries import list_offers
 
     db = open_database(args)
     now = SystemClock().now()
     with db.read() as session:
-        rows = waitlist.list_offers(session, now=now, live_only=not args.all)
+        rows = list_offers(session, now=now, live_only=not args.all)
     if not rows:
         print("No offers." if args.all else "No live offers.")
     for r in rows:
@@ -81,10 +78,10 @@ def _offers(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
-    from orca_desk.services import waitlist
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.errors import NotFound
     from orca_desk.services.security import MANAGE_WAITLIST
+    from orca_desk.services.waitlist.offers import notify_entry
 
     password = read_password(args, "sends a waitlist offer")
     db = open_database(args)
@@ -92,7 +89,7 @@ def _notify(args: argparse.Namespace) -> int:
     actor = sign_in(db, args, password, MANAGE_WAITLIST)
     with db.write() as session:
         try:
-            row = waitlist.notify_entry(session, actor, args.entry_id, now=now, opening_id=args.opening)
+            row = notify_entry(session, actor, args.entry_id, now=now, opening_id=args.opening)
         except NotFound as exc:
             raise CommandError(str(exc)) from None
     print(f"Offered opening #{row.opening_id} to {row.patient_name} by {row.channel}: {row.state_text}")

@@ -19,7 +19,8 @@ from orca_desk.gateway.api import API_PREFIX
 from orca_desk.gateway.family import FamilyPages, FamilyResponse
 from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, default_handlers
 from orca_desk.gateway.pages import ClinicContact, page
-from orca_desk.models import Clinic, LinkTokenUse, Location
+from orca_desk.models.clinic import Clinic, Location
+from orca_desk.models.messaging import LinkTokenUse
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import NotFound, OrcaError
 from orca_desk.services.link_tokens import (

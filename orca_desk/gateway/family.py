@@ -24,7 +24,8 @@ from orca_desk.gateway.family_pages import (
 )
 from orca_desk.gateway.family_words import pick_language, t, when_text
 from orca_desk.gateway.shared_answers import SharedAnswers
-from orca_desk.models import LinkTokenUse, Patient
+from orca_desk.models.messaging import LinkTokenUse
+from orca_desk.models.patient import Patient
 from orca_desk.services import reschedule_links as rl
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
@@ -195,7 +196,7 @@ class FamilyPages:
         return _html(code, body)
 
     def _language_of(self, session: Session, appointment_id: int) -> str | None:
-        from orca_desk.models import Appointment
+        from orca_desk.models.appointment import Appointment
 
         patient_id = session.scalar(select(Appointment.patient_id).where(Appointment.id == appointment_id))
         return (

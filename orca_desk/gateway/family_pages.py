@@ -22,7 +22,7 @@ from orca_desk.gateway.family_words import (
     when_text,
 )
 from orca_desk.gateway.pages import BASE_CSS, ClinicContact
-from orca_desk.models import Clinic
+from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services.availability import Opening
 from orca_desk.services.reschedule_links import CANCEL_REASONS, Visit, choice_value

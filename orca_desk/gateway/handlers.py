@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, ContactState, Location, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import ContactState
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt

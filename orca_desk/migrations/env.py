@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from orca_desk.models import Base
+from orca_desk.models import load_all
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = load_all().metadata
 
 
 def run_migrations_offline() -> None:

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ApiKey, Clinic
+from orca_desk.models.api_key import ApiKey
+from orca_desk.models.clinic import Clinic
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.security import ADMIN, ALL_PERMISSIONS, Actor

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 
 CHANGE_KINDS = ("booked", "moved", "cancelled", "no_show", "status", "restored")
 
@@ -36,7 +36,7 @@ def after_changes(session: Session, changes: Sequence[AppointmentChange], *, now
     """``after_change`` for several changes at once (``booking.set_status_many``): a feature
     that can react to many changes in a few statements does so."""
     # Booking into an applied template slot fills it; cancelling opens it again.
-    from orca_desk.services.template_engine import on_appointment_change
+    from orca_desk.services.template_engine.filling import on_appointment_change
 
     for change in changes:
         on_appointment_change(session, change.kind, change.appointment)

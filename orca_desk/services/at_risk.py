@@ -11,7 +11,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services.bulk import chunks
 
 LOOKBACK = timedelta(days=365)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AuditEvent
+from orca_desk.models.audit import AuditEvent
 
 if TYPE_CHECKING:
     from orca_desk.services.security import Actor

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import Location
+from orca_desk.models.clinic import Location
 from orca_desk.services import backup, clinic_settings
 
 # Often enough that a desk left open over midnight makes the new day's copy soon after.

@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from orca_desk.models import Appointment, AppointmentType, Chair, Patient, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.appointment_effects import AppointmentChange, after_change, after_changes
 from orca_desk.services.booking_checks import (

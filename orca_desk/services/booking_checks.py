@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment, Chair, Patient, Provider
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.clinic import Chair, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.availability import hours_problems
 from orca_desk.services.errors import ConflictError, OutsideHoursError, ValidationError

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import DateTime, Select, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Patient, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services.booking import MAX_MINUTES
 from orca_desk.services.local_days import local_day_bounds, range_bounds
 
@@ -225,7 +227,7 @@ def load_marks(
 ) -> list[CalendarMark]:
     """Waitlist openings with an offer pending (their timer) and unbooked template slots."""
     from orca_desk.services.template_engine.reading import open_template_slots
-    from orca_desk.services.waitlist import offered_openings
+    from orca_desk.services.waitlist.queries import offered_openings
 
     lo = min(datetime.combine(min(days), time(0), tzinfo=z) for z in zones.values())
     hi = max(datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=z) for z in zones.values())

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.services.errors import NotFound
 
 

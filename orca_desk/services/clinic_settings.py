@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Clinic
+from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError

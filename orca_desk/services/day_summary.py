@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from orca_desk.models import ACTIVE_STATUSES
+from orca_desk.models.appointment import ACTIVE_STATUSES
 from orca_desk.services.calendar_data import CalendarAppointment, local_day_bounds
 from orca_desk.services.intervals import Interval, normalize, subtract
 

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Chair, Location, Patient, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.importing.appointments import APPOINTMENT_FIELDS
 from orca_desk.services.importing.own_ids import OWN_ID_PREFIX, own_id

@@ -16,17 +16,10 @@ from icalendar import Timezone
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-    AppointmentType,
-    Chair,
-    Clinic,
-    Location,
-    Patient,
-    Provider,
-    RecurringSeries,
-    SeriesException,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.patient import Patient
+from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import recurrence
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Chair, Clinic, Location
+from orca_desk.models.clinic import Chair, Clinic, Location
 from orca_desk.services.message_locale import staff_date
 
 TIME_FORMATS = ("12h", "24h")

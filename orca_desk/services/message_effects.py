@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.services.bulk import chunks
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import MessageTemplate
+from orca_desk.models.messaging import MessageTemplate
 from orca_desk.paths import resources_dir
 from orca_desk.services import audit
 from orca_desk.services.clinic_settings import SETTINGS_PERMISSION

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orca_desk.config import default_data_dir
-from orca_desk.models import ContactState
+from orca_desk.models.messaging import ContactState
 from orca_desk.services import clinic_settings
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.link_tokens import (
@@ -138,7 +138,7 @@ class IcalFeed:
 
 def ical_feed_links(session: Session, *, secret: bytes, base_url: str, now: datetime) -> list[IcalFeed]:
     """Every active provider's feed URL, by name (each call signs fresh links; older ones stay valid)."""
-    from orca_desk.models import Provider
+    from orca_desk.models.clinic import Provider
 
     rows = session.execute(
         select(Provider.id, Provider.name)

@@ -11,7 +11,8 @@ from sqlalchemy import String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from orca_desk.models import Clinic, ConsentEvent, Location, Patient
+from orca_desk.models.clinic import Clinic, Location
+from orca_desk.models.patient import ConsentEvent, Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text, column_length, like_prefix, strip_control
@@ -440,7 +441,8 @@ class VisitRow:
 
 
 def upcoming_visits(session: Session, patient_id: int, *, now: datetime, limit: int = 10) -> list[VisitRow]:
-    from orca_desk.models import Appointment, AppointmentType, Location, Provider
+    from orca_desk.models.appointment import Appointment
+    from orca_desk.models.clinic import AppointmentType, Location, Provider
 
     q = (
         select(

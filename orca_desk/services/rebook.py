@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Patient, Provider
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.clinic import AppointmentType, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.local_days import local_day_bounds, range_bounds
 from orca_desk.services.patients import PatientRow

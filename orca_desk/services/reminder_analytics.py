@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Location, OutboxMessage
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Location
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence
 from orca_desk.services.reminders import offset_label
 from orca_desk.services.security import VIEW_ANALYTICS, Actor

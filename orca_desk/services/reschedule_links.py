@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Chair, Location, Patient, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
 from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit, booking
 from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError

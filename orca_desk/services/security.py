@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import StaffUser
+from orca_desk.models.staff import StaffUser
 from orca_desk.services import audit
 from orca_desk.services.errors import PermissionDenied, ValidationError
 

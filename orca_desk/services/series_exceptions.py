@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, SeriesException
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.series import SeriesException
 
 
 def add_exception(

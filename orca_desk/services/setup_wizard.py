@@ -17,16 +17,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppointmentType,
-    Chair,
-    Clinic,
-    Location,
-    Provider,
-    ProviderChair,
-    StaffUser,
-)
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair
 from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.models.staff import StaffUser
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.security import (
     ADMIN,

@@ -9,14 +9,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppliedSlot,
-    AppointmentType,
-    Location,
-    ScheduleTemplate,
-    TemplateApplication,
-    TemplateVersion,
-)
+from orca_desk.models.clinic import AppointmentType, Location
+from orca_desk.models.template import AppliedSlot, ScheduleTemplate, TemplateApplication, TemplateVersion
 from orca_desk.services.schedule_templates import WEEKDAY_SHORT
 from orca_desk.services.security import VIEW_ANALYTICS, Actor
 

@@ -10,12 +10,15 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.export import ExportResult, write_csv
+
+if TYPE_CHECKING:
+    from orca_desk.services.export import ExportResult
 
 
 def model_table(
@@ -54,6 +57,10 @@ def export_model(
     today: date | None = None,
 ) -> ExportResult | None:
     """Ask where to save, then write the model's rows; None when cancelled or it failed (said so)."""
+    # The writer (and the importer's field list it reuses) loads when something is exported,
+    # not with every list screen that offers the button.
+    from orca_desk.services.export import write_csv
+
     start = str(Path.home() / default_file_name(name, today=today))
     chosen, _filter = QFileDialog.getSaveFileName(
         parent,

@@ -7,11 +7,15 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from orca_desk.automation.features import clinic_runtime
-from orca_desk.models import OutboxMessage, WaitlistEntry
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import booking, waitlist
+from orca_desk.models.waitlist import WaitlistEntry
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
+from orca_desk.services.waitlist.entries import add_entry
+from orca_desk.services.waitlist.rows import EntryInput
+from orca_desk.services.waitlist.settings import PURPOSE
 from tests.conftest import NOW
 from tests.factories import make_world
 
@@ -29,10 +33,10 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
             BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20),
             now=clock.now(),
         )
-        waitlist.add_entry(
+        add_entry(
             s,
             receptionist,
-            waitlist.EntryInput(
+            EntryInput(
                 patient_id=w.patients[1].id,
                 type_id=w.adjustment.id,
                 time_windows=[(14 * 60, 18 * 60)],
@@ -48,7 +52,7 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
     runtime = clinic_runtime(db, LOCAL_ONLY, clock=clock)
     try:
         assert {t.name for t in runtime.ticks} >= {"waitlist", "series_horizons"}
-        assert any(h.name == waitlist.PURPOSE for h in runtime.handlers)
+        assert any(h.name == PURPOSE for h in runtime.handlers)
         runtime.run_once()
     finally:
         runtime.close()
@@ -56,7 +60,7 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
         offer = s.scalars(select(WaitlistOffer)).one()
         entry = s.get(WaitlistEntry, offer.entry_id)
         assert entry is not None and entry.status == "notified" and entry.notification_count == 1
-        message = s.scalars(select(OutboxMessage).where(OutboxMessage.purpose == waitlist.PURPOSE)).one()
+        message = s.scalars(select(OutboxMessage).where(OutboxMessage.purpose == PURPOSE)).one()
         assert message.patient_id == w.patients[1].id and message.status == "sent"
         # `worker --once` ran the tick before sending: the hold started with the send itself,
         # so the link works now, not after the next run.

@@ -18,7 +18,8 @@ from orca_desk.automation.runtime import (
     describe_status,
 )
 from orca_desk.automation.scheduler import JOB_DEFAULTS, background_scheduler
-from orca_desk.models import OutboxMessage, Patient
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.providers.local import LocalProvider

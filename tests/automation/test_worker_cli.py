@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.cli import main
-from orca_desk.models import OutboxMessage, Patient
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.outbox import NewMessage
 from tests.factories import make_world
@@ -357,7 +358,7 @@ def test_worker_once_that_cannot_lead_exits_non_zero_with_the_reason(db, monkeyp
     """Another process holds the lead: ``--once`` ran nothing, and cron must hear about it."""
     from datetime import timedelta
 
-    from orca_desk.models import AutomationLease
+    from orca_desk.models.messaging import AutomationLease
 
     now = datetime.now(UTC)
     with db.write() as s:
@@ -474,7 +475,7 @@ SERVICE = "MG" + "ab" * 16
 
 def test_worker_with_a_messaging_service_reads_stop_replies(db, live, monkeypatch, capsys):
     """README allows a Messaging Service SID and no From number: replies must still be read."""
-    from orca_desk.models import ContactState
+    from orca_desk.models.messaging import ContactState
 
     populate(db, 1)
     live.add_inbound("+12025550000", to=live.clinic_number, body="STOP", messaging_service_sid=SERVICE)

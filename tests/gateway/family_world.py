@@ -14,7 +14,8 @@ from orca_desk.db import Database
 from orca_desk.gateway.app import make_app
 from orca_desk.gateway.handlers import installed_handlers
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
-from orca_desk.models import Appointment, OutboxMessage
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import booking
 from orca_desk.services import provider_schedules as ps
@@ -112,18 +113,19 @@ def offered_opening(db: Database, manager: Actor, clock: FrozenClock) -> tuple[W
     """A cancellation whose opening was offered (text sent) to a waitlisted family: (world, link, offer)."""
     import re
 
-    from orca_desk.services import waitlist
+    from orca_desk.services.waitlist.settings import WaitlistSettings
+    from orca_desk.services.waitlist.tick import process_waitlist
     from tests.services.test_waitlist import add_entry, book, cancel, send_due
 
-    settings = waitlist.WaitlistSettings(secret=SECRET, base_url=BASE)
+    settings = WaitlistSettings(secret=SECRET, base_url=BASE)
     with db.write() as s:
         w = make_world(s, patients=3)
     now = clock.now()
     add_entry(db, w, 1, now=now)
     cancel(db, manager, book(db, w, manager), now)
-    waitlist.process_waitlist(db, now=now, settings=settings)
+    process_waitlist(db, now=now, settings=settings)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=settings)
+    process_waitlist(db, now=now, settings=settings)
     with db.read() as s:
         offer = s.scalars(select(WaitlistOffer)).one()
         message = s.get(OutboxMessage, offer.outbox_message_id)

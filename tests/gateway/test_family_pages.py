@@ -12,7 +12,8 @@ import requests
 from sqlalchemy import select
 
 from orca_desk.gateway.family_pages import DEFAULT_ACCENT, readable_accent
-from orca_desk.models import AuditEvent, LinkTokenUse, OutboxMessage
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import LinkTokenUse, OutboxMessage
 from orca_desk.models.openings import Opening
 from orca_desk.services import reschedule_links as rl
 from orca_desk.services.errors import ConflictError, ValidationError
@@ -218,7 +219,8 @@ def test_a_reminder_sent_for_the_visit_carries_a_working_link(db, manager, clock
             s.merge(p).contact_email, s.merge(p).email_consent = "parent@example.com", True
     settings = reminders.ReminderSettings(secret=SECRET, base_url="http://127.0.0.1:8765")
     with db.write() as s:
-        from orca_desk.models import Appointment, Patient
+        from orca_desk.models.appointment import Appointment
+        from orca_desk.models.patient import Patient
         from orca_desk.services.reminders.rendering import _Ctx, _values
 
         a = s.get(Appointment, f.appointment_id)
@@ -273,7 +275,7 @@ def test_the_confirm_page_of_an_sms_reminder_leads_to_the_reschedule_page(db, ma
 
 
 def _race_for_one_time(db, manager, clock) -> None:
-    from orca_desk.models import Appointment
+    from orca_desk.models.appointment import Appointment
     from orca_desk.services.reschedule_links import reschedule_link
 
     f = family_world(db, manager, clock)

@@ -16,7 +16,10 @@ from orca_desk.db import Database
 from orca_desk.gateway.app import make_app
 from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, LinkPrompt, default_handlers
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
-from orca_desk.models import Appointment, AuditEvent, ContactState, LinkTokenUse, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import ContactState, LinkTokenUse
+from orca_desk.models.patient import Patient
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.link_tokens import make_token
 from orca_desk.services.patient_links import (
@@ -377,9 +380,11 @@ def test_ten_concurrent_accepts_one_wins_postgres(pg_db, clock):
 def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_http(db, clock):
     """The offer SMS the waitlist writes holds /o/<token>; tapping it books, once; a replay is refused."""
     from orca_desk.gateway.handlers import installed_handlers
-    from orca_desk.models import OutboxMessage, WaitlistOffer
-    from orca_desk.services import waitlist
+    from orca_desk.models.messaging import OutboxMessage
+    from orca_desk.models.openings import WaitlistOffer
     from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.waitlist.settings import WaitlistSettings
+    from orca_desk.services.waitlist.tick import process_waitlist
     from tests.services.test_waitlist import add_entry, book, cancel, send_due
 
     staff = Actor(
@@ -388,15 +393,15 @@ def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_ht
         display_name="Maria",
         permissions=ROLE_PERMISSIONS["receptionist"],
     )
-    settings = waitlist.WaitlistSettings(secret=SECRET, base_url="http://127.0.0.1:8765")
+    settings = WaitlistSettings(secret=SECRET, base_url="http://127.0.0.1:8765")
     with db.write() as s:
         w = make_world(s, patients=3)
     now = clock.now()
     add_entry(db, w, 1, now=now)
     cancel(db, staff, book(db, w, staff), now)
-    waitlist.process_waitlist(db, now=now, settings=settings)
+    process_waitlist(db, now=now, settings=settings)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=settings)
+    process_waitlist(db, now=now, settings=settings)
     with db.read() as s:
         offer = s.scalars(select(WaitlistOffer)).one()
         body = s.get(OutboxMessage, offer.outbox_message_id).body

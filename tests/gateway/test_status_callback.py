@@ -14,7 +14,7 @@ import requests
 from orca_desk.db import Database
 from orca_desk.gateway.app import make_app
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
-from orca_desk.models import ContactState, OutboxMessage
+from orca_desk.models.messaging import ContactState, OutboxMessage
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import outbox
 from tests.factories import make_world

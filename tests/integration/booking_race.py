@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import ACTIVE_STATUSES, Appointment
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import OrcaError
@@ -103,7 +103,7 @@ def run_desk(
 def overlaps(db: Database) -> list[str]:
     """Every pair of active appointments sharing a chair or a patient at the same time, and
     every provider over their limit."""
-    from orca_desk.models import Provider
+    from orca_desk.models.clinic import Provider
     from orca_desk.services.intervals import over_capacity
 
     problems: list[str] = []

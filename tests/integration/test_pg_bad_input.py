@@ -8,15 +8,18 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
-from orca_desk.models import AppliedSlot, Patient, ScheduleException
+from orca_desk.models.patient import Patient
+from orca_desk.models.schedule import ScheduleException
+from orca_desk.models.template import AppliedSlot
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services import schedule_templates
-from orca_desk.services import template_engine as engine
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.patients import PatientInput, create_patient, search_patients
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec
+from orca_desk.services.template_engine.chunks import apply_template_in_chunks
+from orca_desk.services.template_engine.plans import ApplyParams
 from tests.conftest import NOW
 from tests.factories import make_world
 
@@ -102,14 +105,14 @@ def test_chunked_template_apply_on_postgresql(pg_db, world, manager):
             now=NOW,
             slots=[SlotSpec(540, 560, world.adjustment.id, weekday=wd) for wd in range(5)],
         )
-    params = engine.ApplyParams(
+    params = ApplyParams(
         template_id=t.template.id,
         provider_ids=(world.ortho.id,),
         start_day=date(2026, 3, 4),
         end_day=date(2026, 3, 31),
         weekdays=(0, 1, 2, 3, 4),
     )
-    result = engine.apply_template_in_chunks(pg_db.write, manager, params, now=NOW, chunk_days=3)
+    result = apply_template_in_chunks(pg_db.write, manager, params, now=NOW, chunk_days=3)
     assert (result.created, result.days_done) == (20, 20)
     with pg_db.read() as s:
         assert s.scalar(select(func.count()).select_from(AppliedSlot)) == 20

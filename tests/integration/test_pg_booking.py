@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import ConflictError

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment, RecurringSeries
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.reminders import StaffTask
+from orca_desk.models.series import RecurringSeries
 from orca_desk.services import booking, recurrence
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.series import (

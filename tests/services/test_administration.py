@@ -9,7 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from orca_desk.models import AuditEvent, Chair, Location, Provider, ProviderChair, StaffUser
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.clinic import Chair, Location, Provider, ProviderChair
+from orca_desk.models.staff import StaffUser
 from orca_desk.services import administration as adm
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest

@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import event, select
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, AuditEvent, InboundMessage, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import appointment_card as svc
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest

@@ -10,17 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from orca_desk.models import (
-    Appointment,
-    Chair,
-    Location,
-    Patient,
-    Provider,
-    ScheduleBlock,
-    ScheduleBreak,
-    ScheduleException,
-    SchedulePeriod,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair, Location, Provider
+from orca_desk.models.patient import Patient
+from orca_desk.models.schedule import ScheduleBlock, ScheduleBreak, ScheduleException, SchedulePeriod
 from orca_desk.services import availability as av
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import DayClock, epoch_minute, from_epoch

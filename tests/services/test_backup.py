@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from orca_desk.db import Database
 from orca_desk.migrate import known_revisions
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services.backup import (
     AUTO_BACKUP_KEEP_DAYS,
     auto_backup_state,

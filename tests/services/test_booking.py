@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment, AuditEvent
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import (

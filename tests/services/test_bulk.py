@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services.demo import load_demo
 
 NOW = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.services import calendar_data
 from tests.factories import make_world
 

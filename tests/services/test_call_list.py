@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Chair, Location
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.schedule import ScheduleException
 from orca_desk.services import confirmations
 from tests.factories import World, make_world

@@ -10,8 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, ContactState, Location, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import ContactState, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import booking, campaigns
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.campaigns import AudienceCriteria, CampaignInput, VariantInput

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from orca_desk.models import MessageTemplate, RecoverySequence, ReminderSequence, ReminderStep
+from orca_desk.models.messaging import MessageTemplate
+from orca_desk.models.recovery import RecoverySequence
+from orca_desk.models.reminders import ReminderSequence, ReminderStep
 from orca_desk.services import message_templates
 from orca_desk.services.clinic_defaults import seed_clinic_defaults
 from orca_desk.services.demo import load_demo

@@ -13,7 +13,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from sqlalchemy import func, select
 
-from orca_desk.models import AuditEvent, Clinic
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services import patient_links
@@ -79,7 +80,7 @@ def test_defaults_come_from_the_clinic_and_the_policy(seeded):
 def test_waitlist_hold_and_offer_cap_are_saved_and_reach_the_waitlist(seeded, clock, manager):
     from datetime import timedelta
 
-    from orca_desk.services import waitlist
+    from orca_desk.services.waitlist.settings import default_settings
 
     with seeded.write() as s:
         cs.save_settings(
@@ -92,7 +93,7 @@ def test_waitlist_hold_and_offer_cap_are_saved_and_reach_the_waitlist(seeded, cl
         got = cs.load_settings(s)
         assert (got.waitlist_hold_minutes, got.waitlist_max_offers) == (45, 5)
         assert got.policy().max_offers_per_waitlist_entry == 5
-        settings = waitlist.default_settings(s, with_secret=False)
+        settings = default_settings(s, with_secret=False)
     assert settings.hold == timedelta(minutes=45) and settings.max_offers == 5
 
 

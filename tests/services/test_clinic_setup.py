@@ -9,19 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import (
-    AppointmentType,
-    AuditEvent,
-    Chair,
-    Clinic,
-    Location,
-    MessageTemplate,
-    Provider,
-    ProviderChair,
-    RecoverySequence,
-    ReminderSequence,
-    StaffUser,
-)
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair
+from orca_desk.models.messaging import MessageTemplate
+from orca_desk.models.recovery import RecoverySequence
+from orca_desk.models.reminders import ReminderSequence
+from orca_desk.models.staff import StaffUser
 from orca_desk.paths import resources_dir
 from orca_desk.services import clinic_settings, provider_schedules
 from orca_desk.services.clinic_setup import SetupInvalid, apply_setup, setup_problems

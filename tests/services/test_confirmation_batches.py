@@ -12,7 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from orca_desk.models import AuditEvent, InboundMessage, OutboxMessage
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
 from orca_desk.services import booking, confirmations
 from orca_desk.services.errors import StaleEditError

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.export import (
     APPOINTMENT_COLUMNS,

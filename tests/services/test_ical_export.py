@@ -10,7 +10,8 @@ import recurring_ical_events
 from icalendar import Calendar
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, RecurringSeries, SeriesException
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import recurrence
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.ical_export import (

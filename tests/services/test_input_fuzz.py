@@ -16,18 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from orca_desk.models import (
-    AuditEvent,
-    Clinic,
-    MessageTemplate,
-    Patient,
-    ScheduleBlock,
-    ScheduleException,
-    ScheduleTemplate,
-    TemplateSlot,
-    TemplateVersion,
-)
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.models.messaging import MessageTemplate
+from orca_desk.models.patient import Patient
+from orca_desk.models.schedule import ScheduleBlock, ScheduleException
+from orca_desk.models.template import ScheduleTemplate, TemplateSlot, TemplateVersion
 from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services import schedule_templates

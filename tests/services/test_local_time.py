@@ -11,12 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from orca_desk.models import Clinic, OutboxMessage
-from orca_desk.services import booking, clinic_settings, local_time, waitlist
+from orca_desk.models.clinic import Clinic
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.services import booking, clinic_settings, local_time
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, ValidationError
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-from orca_desk.services.waitlist import EntryInput, WaitlistSettings
+from orca_desk.services.waitlist.entries import add_entry
+from orca_desk.services.waitlist.queries import list_offers
+from orca_desk.services.waitlist.rows import EntryInput
+from orca_desk.services.waitlist.settings import WaitlistSettings
+from orca_desk.services.waitlist.tick import process_waitlist
 from tests.factories import make_world
 
 NY = local_time.zone("America/New_York")
@@ -103,7 +108,7 @@ def test_waitlist_offer_texts_are_local(db, receptionist):
     night = datetime(2026, 3, 4, 2, 30, tzinfo=UTC)  # 21:30 in New York: quiet hours
     slot = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)
     with db.write() as s:
-        waitlist.add_entry(
+        add_entry(
             s,
             MANAGER,
             EntryInput(patient_id=w.patients[1].id, type_id=w.adjustment.id, priority=3),
@@ -125,16 +130,16 @@ def test_waitlist_offer_texts_are_local(db, receptionist):
         )
     with db.write() as s:
         booking.cancel_appointment(s, receptionist, appt.id, reason="school event", now=night)
-    waitlist.process_waitlist(db, now=night, settings=settings)
+    process_waitlist(db, now=night, settings=settings)
     with db.read() as s:
-        [row] = waitlist.list_offers(s, now=night)
+        [row] = list_offers(s, now=night)
     assert row.state_text == "queued until Wed 4 Mar 2026, 8:00 AM"
     eight_ten = datetime(2026, 3, 4, 13, 10, tzinfo=UTC)
     with db.write() as s:
         s.execute(update(OutboxMessage).values(status="sent", sent_at=eight_ten))
-    waitlist.process_waitlist(db, now=eight_ten + timedelta(minutes=1), settings=settings)
+    process_waitlist(db, now=eight_ten + timedelta(minutes=1), settings=settings)
     with db.read() as s:
-        [row] = waitlist.list_offers(s, now=eight_ten + timedelta(minutes=1))
+        [row] = list_offers(s, now=eight_ten + timedelta(minutes=1))
     assert row.sent_text == "8:10 AM"
 
 

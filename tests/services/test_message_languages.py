@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, InboundMessage, MessageTemplate, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import InboundMessage, MessageTemplate
+from orca_desk.models.patient import Patient
 from orca_desk.services import message_templates as mt
-from orca_desk.services import waitlist
 from orca_desk.services.message_locale import (
     message_date,
     message_language,
@@ -20,6 +21,9 @@ from orca_desk.services.message_locale import (
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.policy import merge_family_messages
 from orca_desk.services.messaging.render import non_gsm_characters
+from orca_desk.services.waitlist.replies import WaitlistReplyHandler
+from orca_desk.services.waitlist.responses import decline_offer
+from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
 from tests.fakes.fake_provider import FakeProviderServer
 from tests.services import test_recovery as rec
@@ -196,7 +200,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
     now = clock.now()
     wl.add_entry(db, w, 1, now=now)
     wl.cancel(db, receptionist, wl.book(db, w, receptionist), now)
-    assert waitlist.process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
+    assert process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
     dispatch_due(db, providers(fake), now=now, worker_id="w")
     [offer] = fake.sent_sms
     assert "para " in offer.body and "mar 3 mar 3:30 p. m." in offer.body and "Reservado 2h" in offer.body
@@ -218,7 +222,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
         )
         s.add(inbound)
         s.flush()
-        assert waitlist.WaitlistReplyHandler(wl.SETTINGS).handle(s, inbound, later)
+        assert WaitlistReplyHandler(wl.SETTINGS).handle(s, inbound, later)
     dispatch_due(db, providers(fake), now=later, worker_id="w")
     assert fake.sent_sms[-1].body.startswith("Cita reservada: Kid1 el mar 3 mar a las 3:30 p. m.")
 
@@ -232,11 +236,11 @@ def test_a_spanish_family_declining_an_offer_is_thanked_in_spanish(
     now = clock.now()
     wl.add_entry(db, w, 1, now=now)
     wl.cancel(db, receptionist, wl.book(db, w, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=wl.SETTINGS)
+    process_waitlist(db, now=now, settings=wl.SETTINGS)
     dispatch_due(db, providers(fake), now=now, worker_id="w")
     [offer] = wl.offers(db)
     with db.write() as s:
-        waitlist.decline_offer(s, offer.id, now=now + timedelta(minutes=5), via="sms")
+        decline_offer(s, offer.id, now=now + timedelta(minutes=5), via="sms")
     dispatch_due(db, providers(fake), now=now + timedelta(minutes=5), worker_id="w")
     assert fake.sent_sms[-1].body == "Gracias por avisarnos. Kid1 sigue en nuestra lista de espera."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import MessageTemplate
+from orca_desk.models.messaging import MessageTemplate
 from orca_desk.services import message_templates as mt
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from tests.factories import make_world

@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from orca_desk.models import AuditEvent, StaffUser
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.staff import StaffUser
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.security import (
     authenticate,

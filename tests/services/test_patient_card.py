@@ -7,21 +7,15 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from orca_desk.models import (
-    Appointment,
-    AuditEvent,
-    CampaignRecipient,
-    ConfirmationRequest,
-    ConsentEvent,
-    InboundMessage,
-    OutboxMessage,
-    Patient,
-    PatientAlert,
-    RecoveryCase,
-    RecurringSeries,
-    StaffTask,
-    WaitlistEntry,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.campaigns import CampaignRecipient
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
+from orca_desk.models.recovery import RecoveryCase
+from orca_desk.models.reminders import ConfirmationRequest, StaffTask
+from orca_desk.models.series import RecurringSeries
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.calendar_data import load_appointments
 from orca_desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from orca_desk.services.patient_card import (
@@ -411,7 +405,7 @@ def test_merge_refuses_overlapping_visits_and_names_them(db, world, clock, recep
 
 
 def test_merge_keeps_one_campaign_recipient_per_patient(db, world, clock, receptionist, manager):
-    from orca_desk.models import Campaign
+    from orca_desk.models.campaigns import Campaign
 
     keep = _patient(db, world, clock, receptionist)
     dupe = _patient(db, world, clock, receptionist, "Ava", "Ng")
@@ -481,7 +475,7 @@ def _task_fields(world, pid, now):
 
 
 def _campaign_fields(world, now):
-    from orca_desk.models import Campaign
+    from orca_desk.models.campaigns import Campaign
 
     given = {"clinic_id": world["clinic"]}
     return given | _required(Campaign, given | {"__now": now})

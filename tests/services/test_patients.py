@@ -116,7 +116,8 @@ def test_likely_duplicates_same_name_and_birth_or_same_first_name_and_phone(db):
 def _patient_count(db) -> int:
     from sqlalchemy import func, select
 
-    from orca_desk.models import AuditEvent, Patient
+    from orca_desk.models.audit import AuditEvent
+    from orca_desk.models.patient import Patient
 
     with db.read() as s:
         return s.scalar(select(func.count()).select_from(Patient)) + s.scalar(
@@ -163,7 +164,7 @@ def test_over_long_and_unknown_values_are_refused_naming_the_field(
 def test_a_known_zone_and_location_are_kept(db, clinic_id, clock, receptionist):
     from sqlalchemy import select
 
-    from orca_desk.models import Location
+    from orca_desk.models.clinic import Location
 
     with db.write() as s:
         loc = s.scalar(select(Location.id))

@@ -6,7 +6,7 @@ import pytest
 
 from orca_desk.db import Database
 from orca_desk.gateway.pages import ClinicContact
-from orca_desk.models import Patient
+from orca_desk.models.patient import Patient
 from orca_desk.services import clinic_settings
 from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ValidationError

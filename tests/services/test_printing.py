@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from orca_desk.models import Appointment, Chair, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair
+from orca_desk.models.patient import Patient
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.printing import render_calendar_pdf
 from tests.conftest import NOW

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.cli import main
-from orca_desk.models import Appointment, ScheduleException, SchedulePeriod
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.schedule import ScheduleException, SchedulePeriod
 from orca_desk.services import booking
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import free_intervals
@@ -468,7 +469,7 @@ GOOD = "UID:ok@example.com\r\nDTSTART;VALUE=DATE:20260316\r\nDTEND;VALUE=DATE:20
 
 
 def _written(db) -> tuple[int, int]:
-    from orca_desk.models import AuditEvent
+    from orca_desk.models.audit import AuditEvent
 
     with db.read() as s:
         return (

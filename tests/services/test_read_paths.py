@@ -11,8 +11,9 @@ from sqlalchemy import DateTime, select, text
 from sqlalchemy.dialects import sqlite
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Chair, Location
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.base import UTCDateTime
+from orca_desk.models.clinic import Chair, Location
 from orca_desk.services import calendar_data
 from tests.factories import make_world
 
@@ -136,7 +137,7 @@ def test_a_day_at_two_locations_keeps_each_locations_own_day(any_db):
 
 
 def test_every_kind_of_search_text_finds_the_same_patients_on_both_databases(any_db, clock, receptionist):
-    from orca_desk.models import Patient
+    from orca_desk.models.patient import Patient
     from orca_desk.services.patients import PatientInput, create_patient, search_patients
 
     with any_db.write() as s:

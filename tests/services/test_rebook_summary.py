@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment, AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.paths import resources_dir
 from orca_desk.services import booking
 from orca_desk.services.availability import BlockRow, CalendarOverlay, calendar_overlay

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.db import Database
-from orca_desk.models import OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.reminders import StaffTask
 from orca_desk.services import booking, recovery

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import AuditEvent
+from orca_desk.models.audit import AuditEvent
 from orca_desk.models.recovery import RecoverySequence, RecoveryStep
 from orca_desk.services import recovery
 from orca_desk.services.errors import PermissionDenied, ValidationError

@@ -9,8 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, AuditEvent, InboundMessage, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.openings import Opening
+from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, StaffTask
 from orca_desk.services import booking, confirmations, reminder_analytics, reminders
 from orca_desk.services.booking import BookingRequest
@@ -471,7 +474,7 @@ def test_patient_without_consent_is_skipped_with_the_reason(db, fake, shared_clo
 
 def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):
     """Issue 18: a realistic clinic's confirm reminder, link included, is one 160-character text."""
-    from orca_desk.models import Clinic as ClinicRow
+    from orca_desk.models.clinic import Clinic as ClinicRow
     from orca_desk.services.messaging.render import sms_segments
 
     c = clinic(db, shared=0)

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment, RecurringSeries, SeriesException
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.schedule import ScheduleException
+from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import booking, recurrence
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, OrcaError, ValidationError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import Chair, Location
+from orca_desk.models.clinic import Chair, Location
 from orca_desk.paths import resources_dir
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services import setup_wizard as sw

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from orca_desk.services import template_engine as engine
 from orca_desk.services.booking import BookingRequest, book_appointment
 from orca_desk.services.template_analytics import fill_report, template_usage
+from orca_desk.services.template_engine.applying import apply_template
 from tests.services.test_template_engine import local, params, setup  # noqa: F401  (fixture)
 
 
 def test_usage_fill_rates_and_type_matches(db, setup, manager, clock):  # noqa: F811
     ids = setup
     with db.write() as s:
-        engine.apply_template(s, manager, params(ids, date(2026, 3, 4), date(2026, 3, 6)), now=clock.now())
+        apply_template(s, manager, params(ids, date(2026, 3, 4), date(2026, 3, 6)), now=clock.now())
         # Wed 09:00 adjustment slot gets an adjustment (a match); Thu 10:00 bonding slot an adjustment.
         bookings = ((date(2026, 3, 4), 9, "adj", 0), (date(2026, 3, 5), 10, "adj", 1))
         for day, hour, type_key, patient in bookings:

@@ -9,13 +9,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import AppliedSlot, TemplateApplication
+from orca_desk.models.template import AppliedSlot, TemplateApplication
 from orca_desk.services import schedule_templates
-from orca_desk.services import template_engine as engine
 from orca_desk.services.booking import BookingRequest, book_appointment, cancel_appointment, move_appointment
 from orca_desk.services.errors import NotFound, StaleEditError, ValidationError
 from orca_desk.services.provider_schedules import BreakInput, DayHours, add_holiday, add_time_off, set_week
 from orca_desk.services.schedule_templates import SlotSpec
+from orca_desk.services.template_engine.applying import apply_template
+from orca_desk.services.template_engine.chunks import (
+    apply_template_in_chunks,
+    replace_application,
+    replace_application_in_chunks,
+)
+from orca_desk.services.template_engine.planning import plan_application
+from orca_desk.services.template_engine.plans import ApplyParams
+from orca_desk.services.template_engine.reading import list_applications, open_template_slots
 from tests.factories import make_world
 
 NY = ZoneInfo("America/New_York")
@@ -56,8 +64,8 @@ def setup(db, manager, clock):
     return ids
 
 
-def params(ids, start: date, end: date, **kw) -> engine.ApplyParams:
-    return engine.ApplyParams(
+def params(ids, start: date, end: date, **kw) -> ApplyParams:
+    return ApplyParams(
         template_id=ids["t"],
         provider_ids=kw.pop("providers", (ids["chen"],)),
         start_day=start,
@@ -174,7 +182,7 @@ def test_dry_run_counts_and_dst_days_keep_the_wall_clock(db, setup, clock):
     ids = setup
     with db.read() as s:
         # Wed 4 → Fri 13 March 2026: DST starts Sunday 8 March in New York.
-        plan = engine.plan_application(s, params(ids, date(2026, 3, 4), date(2026, 3, 13)), now=clock.now())
+        plan = plan_application(s, params(ids, date(2026, 3, 4), date(2026, 3, 13)), now=clock.now())
     assert plan.counts == {"create": 8 * 3, "existing": 0, "off": 0, "applied": 0}
     nine = [p for p in plan.create if p.start_minute == 9 * 60]
     by_day = {p.day: p.start for p in nine}
@@ -188,9 +196,7 @@ def test_dry_run_counts_and_dst_days_keep_the_wall_clock(db, setup, clock):
 def test_fall_back_day_has_the_right_instants(db, setup, clock):
     ids = setup
     with db.read() as s:
-        day_t = engine.plan_application(
-            s, params(ids, date(2026, 10, 30), date(2026, 11, 2)), now=clock.now()
-        )
+        day_t = plan_application(s, params(ids, date(2026, 10, 30), date(2026, 11, 2)), now=clock.now())
     starts = {p.day: p.start for p in day_t.create if p.start_minute == 9 * 60}
     assert starts[date(2026, 10, 30)] == datetime(2026, 10, 30, 13, 0, tzinfo=UTC)
     assert starts[date(2026, 11, 2)] == datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
@@ -210,15 +216,15 @@ def test_existing_appointments_are_never_overwritten(db, setup, manager, clock):
         )
         appt_id, before = appt.id, (appt.start_at, appt.end_at, appt.version)
     with db.read() as s:
-        plan = engine.plan_application(s, params(ids, thu, thu), now=clock.now())
+        plan = plan_application(s, params(ids, thu, thu), now=clock.now())
     assert plan.counts["create"] == 2 and plan.counts["existing"] == 1
     skipped = next(p for p in plan.skipped if p.kind == "existing")
     assert skipped.start_minute == 10 * 60 and "appointment" in skipped.reason
     with db.write() as s:
-        result = engine.apply_template(s, manager, plan, now=clock.now())
+        result = apply_template(s, manager, plan, now=clock.now())
     assert result.created == 2
     with db.read() as s:
-        from orca_desk.models import Appointment
+        from orca_desk.models.appointment import Appointment
 
         a = s.get(Appointment, appt_id)
         assert a is not None and (a.start_at, a.end_at, a.version) == before and a.status == "scheduled"
@@ -247,7 +253,7 @@ def test_a_slot_starting_as_an_appointment_ends_is_free(db, setup, manager, cloc
             now=clock.now(),
         )
     with db.read() as s:
-        plan = engine.plan_application(s, params(ids, thu, thu), now=clock.now())
+        plan = plan_application(s, params(ids, thu, thu), now=clock.now())
     assert plan.counts["create"] == 3 and plan.counts["existing"] == 0
 
 
@@ -255,11 +261,11 @@ def test_reapplying_the_same_version_is_idempotent(db, setup, manager, clock):
     ids = setup
     p = params(ids, date(2026, 3, 4), date(2026, 3, 20), providers=(ids["chen"], ids["priya"]))
     with db.write() as s:
-        first = engine.apply_template(s, manager, p, now=clock.now())
+        first = apply_template(s, manager, p, now=clock.now())
     assert first.created == 13 * 3 * 2
     with db.write() as s:
-        again = engine.apply_template(s, manager, p, now=clock.now())
-        plan = engine.plan_application(s, p, now=clock.now())
+        again = apply_template(s, manager, p, now=clock.now())
+        plan = plan_application(s, p, now=clock.now())
     assert again.created == 0 and again.application_id is None
     assert plan.counts["applied"] == 13 * 3 * 2
     assert count_slots(db) == 13 * 3 * 2
@@ -291,7 +297,7 @@ def test_pto_and_holidays_skip_the_provider_off(db, setup, manager, clock):
             now=clock.now(),
         )
     with db.read() as s:
-        plan = engine.plan_application(s, params(ids, date(2026, 3, 4), date(2026, 3, 11)), now=clock.now())
+        plan = plan_application(s, params(ids, date(2026, 3, 4), date(2026, 3, 11)), now=clock.now())
     off = [p for p in plan.skipped if p.kind == "off"]
     assert {p.day for p in off} == {date(2026, 3, 6), date(2026, 3, 10), date(2026, 3, 11)}
     assert len([p for p in off if p.day == date(2026, 3, 11)]) == 1
@@ -306,7 +312,7 @@ def test_pto_and_holidays_skip_the_provider_off(db, setup, manager, clock):
 def test_weekends_and_unchosen_weekdays_get_nothing(db, setup, clock):
     ids = setup
     with db.read() as s:
-        plan = engine.plan_application(
+        plan = plan_application(
             s, params(ids, date(2026, 3, 4), date(2026, 3, 17), weekdays=(1, 3)), now=clock.now()
         )
     assert {p.day.weekday() for p in plan.create} == {1, 3} and plan.counts["create"] == 4 * 3
@@ -320,7 +326,7 @@ def test_cancel_mid_run_leaves_only_whole_days(db, setup, manager, clock):
         seen.append((done, total))
 
     with db.write() as s:
-        result = engine.apply_template(
+        result = apply_template(
             s,
             manager,
             params(ids, date(2026, 3, 4), date(2026, 3, 31)),
@@ -335,9 +341,7 @@ def test_cancel_mid_run_leaves_only_whole_days(db, setup, manager, clock):
     assert per_day == {date(2026, 3, 4): 3, date(2026, 3, 5): 3, date(2026, 3, 6): 3}
     # Applying again fills in the rest, nothing twice.
     with db.write() as s:
-        rest = engine.apply_template(
-            s, manager, params(ids, date(2026, 3, 4), date(2026, 3, 31)), now=clock.now()
-        )
+        rest = apply_template(s, manager, params(ids, date(2026, 3, 4), date(2026, 3, 31)), now=clock.now())
     assert rest.created == 17 * 3 and count_slots(db) == 20 * 3
 
 
@@ -351,7 +355,7 @@ def test_cancel_mid_run_leaves_only_whole_days(db, setup, manager, clock):
 def test_past_dates_and_empty_ranges_are_refused(db, setup, manager, clock, start, end, message):
     ids = setup
     with db.write() as s, pytest.raises(ValidationError, match=message):
-        engine.apply_template(s, manager, params(ids, start, end), now=clock.now())
+        apply_template(s, manager, params(ids, start, end), now=clock.now())
     assert count_slots(db) == 0
 
 
@@ -359,11 +363,11 @@ def test_no_chosen_weekday_in_range_and_unknown_provider(db, setup, clock):
     ids = setup
     with db.read() as s:
         with pytest.raises(ValidationError, match="has no Sat, Sun: nothing to apply"):
-            engine.plan_application(
+            plan_application(
                 s, params(ids, date(2026, 3, 9), date(2026, 3, 13), weekdays=(5, 6)), now=clock.now()
             )
         with pytest.raises(NotFound, match="#999"):
-            engine.plan_application(
+            plan_application(
                 s, params(ids, date(2026, 3, 9), date(2026, 3, 13), providers=(999,)), now=clock.now()
             )
 
@@ -381,14 +385,14 @@ def test_chair_lanes_map_to_chosen_chairs(db, manager, clock, setup):
             now=clock.now(),
         )
         with pytest.raises(ValidationError, match="uses 2 chairs; choose 2 chairs"):
-            engine.plan_application(
+            plan_application(
                 s,
-                engine.ApplyParams(t.template.id, (ids["chen"],), date(2026, 3, 4), date(2026, 3, 4)),
+                ApplyParams(t.template.id, (ids["chen"],), date(2026, 3, 4), date(2026, 3, 4)),
                 now=clock.now(),
             )
-        plan = engine.plan_application(
+        plan = plan_application(
             s,
-            engine.ApplyParams(
+            ApplyParams(
                 t.template.id,
                 (ids["chen"],),
                 date(2026, 3, 4),
@@ -418,9 +422,9 @@ def test_rotating_weeks_alternate(db, manager, clock, setup):
             ],
             now=clock.now(),
         )
-        plan = engine.plan_application(
+        plan = plan_application(
             s,
-            engine.ApplyParams(t.template.id, (ids["chen"],), date(2026, 3, 4), date(2026, 3, 31)),
+            ApplyParams(t.template.id, (ids["chen"],), date(2026, 3, 4), date(2026, 3, 31)),
             now=clock.now(),
         )
     got = [(p.day, p.type_id) for p in sorted(plan.create, key=lambda p: p.day)]
@@ -439,9 +443,9 @@ def test_booking_into_an_applied_slot_fills_it_and_cancelling_reopens_it(db, set
     ids = setup
     thu = date(2026, 3, 5)
     with db.write() as s:
-        engine.apply_template(s, manager, params(ids, thu, thu), now=clock.now())
+        apply_template(s, manager, params(ids, thu, thu), now=clock.now())
     with db.read() as s:
-        open_before = engine.open_template_slots(
+        open_before = open_template_slots(
             s, location_ids=[ids["loc"]], start=local(thu, 0), end=local(thu, 23)
         )
     assert [(o.start_minute, o.type_name) for o in open_before] == [(540, "Adjustment"), (600, "Bonding")]
@@ -461,11 +465,7 @@ def test_booking_into_an_applied_slot_fills_it_and_cancelling_reopens_it(db, set
             ids["adj"],
         )
         assert (
-            len(
-                engine.open_template_slots(
-                    s, location_ids=[ids["loc"]], start=local(thu, 0), end=local(thu, 23)
-                )
-            )
+            len(open_template_slots(s, location_ids=[ids["loc"]], start=local(thu, 0), end=local(thu, 23)))
             == 1
         )
     with db.write() as s:
@@ -488,7 +488,7 @@ def test_replace_swaps_an_application_removing_only_unbooked_slots(db, setup, ma
     ids = setup
     p = params(ids, date(2026, 3, 4), date(2026, 3, 6))
     with db.write() as s:
-        first = engine.apply_template(s, manager, p, now=clock.now())
+        first = apply_template(s, manager, p, now=clock.now())
         book_appointment(
             s,
             manager,
@@ -506,7 +506,7 @@ def test_replace_swaps_an_application_removing_only_unbooked_slots(db, setup, ma
         schedule_templates.save_template(s, manager, ids["t"], slots=v2, now=clock.now())
     assert first.application_id is not None
     with db.write() as s:
-        result = engine.replace_application(s, manager, first.application_id, now=clock.now())
+        result = replace_application(s, manager, first.application_id, now=clock.now())
     with db.read() as s:
         old = s.get(TemplateApplication, first.application_id)
         assert old is not None and old.replaced_by == result.application_id
@@ -525,19 +525,19 @@ def test_replace_swaps_an_application_removing_only_unbooked_slots(db, setup, ma
     }
     assert sum(1 for r in rows if r.status == "removed") == 3 * 3 - 1
     with db.write() as s, pytest.raises(ValidationError, match="already replaced"):
-        engine.replace_application(s, manager, first.application_id, now=clock.now())
+        replace_application(s, manager, first.application_id, now=clock.now())
 
 
 def test_list_applications_reports_counts(db, setup, manager, clock):
     ids = setup
     with db.write() as s:
-        engine.apply_template(s, manager, params(ids, date(2026, 3, 4), date(2026, 3, 5)), now=clock.now())
+        apply_template(s, manager, params(ids, date(2026, 3, 4), date(2026, 3, 5)), now=clock.now())
         req = BookingRequest(
             ids["patients"][0], ids["chen"], ids["chair"], ids["bond"], local(date(2026, 3, 4), 10)
         )
         book_appointment(s, manager, req, now=clock.now())
     with db.read() as s:
-        [row] = engine.list_applications(s)
+        [row] = list_applications(s)
     assert (row.template_name, row.version_number, row.created_count, row.booked_count, row.open_count) == (
         "Standard week",
         1,
@@ -562,10 +562,10 @@ def test_time_a_template_keeps_free_refuses_bookings_and_is_not_free(db, setup, 
             slots=[SlotSpec(15 * 60, 15 * 60 + 30, None, weekday=3, blocked=True, reason="Team huddle")],
             now=clock.now(),
         )
-        engine.apply_template(
+        apply_template(
             s,
             manager,
-            engine.ApplyParams(
+            ApplyParams(
                 template_id=huddle.template.id, provider_ids=(ids["chen"],), start_day=thu, end_day=thu
             ),
             now=clock.now(),
@@ -621,7 +621,7 @@ def test_a_single_transaction_apply_holds_the_write_lock_throughout(db, setup, m
     """Why chunks exist: during ``apply_template`` nobody else can write."""
     seen: list[bool] = []
     with db.write() as s:
-        engine.apply_template(
+        apply_template(
             s,
             manager,
             params(setup, date(2026, 3, 4), date(2026, 3, 31)),
@@ -656,7 +656,7 @@ def test_chunked_apply_lets_another_desk_book_between_chunks(db, setup, manager,
                     ).id
                 )
 
-    result = engine.apply_template_in_chunks(
+    result = apply_template_in_chunks(
         db.write, manager, march, now=clock.now(), progress=progress, chunk_days=5
     )
     assert [d for d, _ in seen] == [0, 5, 10, 15, 20] and all(ok for _, ok in seen)
@@ -669,7 +669,7 @@ def test_chunked_apply_lets_another_desk_book_between_chunks(db, setup, manager,
             (59, date(2026, 3, 4), date(2026, 3, 31))
         ]
     # Idempotent, as the one-transaction apply.
-    again = engine.apply_template_in_chunks(db.write, manager, march, now=clock.now(), chunk_days=7)
+    again = apply_template_in_chunks(db.write, manager, march, now=clock.now(), chunk_days=7)
     assert again.created == 0 and again.application_id is None and count_slots(db) == 59
 
 
@@ -682,9 +682,7 @@ def test_chunked_apply_cancel_keeps_whole_days_and_bad_input_writes_nothing(db, 
         calls["n"] += 1
         return calls["n"] > 8  # asked before each day: eight days pass, then stop
 
-    result = engine.apply_template_in_chunks(
-        db.write, manager, march, now=clock.now(), cancel=cancel, chunk_days=5
-    )
+    result = apply_template_in_chunks(db.write, manager, march, now=clock.now(), cancel=cancel, chunk_days=5)
     assert result.cancelled and result.days_done == 8 and result.created == 8 * 3
     assert result.last_day_done == date(2026, 3, 13)
     with db.read() as s:
@@ -692,7 +690,7 @@ def test_chunked_apply_cancel_keeps_whole_days_and_bad_input_writes_nothing(db, 
     assert set(per_day.values()) == {3} and max(per_day) == date(2026, 3, 13) and len(per_day) == 8
     before = count_slots(db)
     with pytest.raises(ValidationError, match="in the past"):
-        engine.apply_template_in_chunks(
+        apply_template_in_chunks(
             db.write, manager, replace(march, start_day=date(2026, 3, 2)), now=clock.now()
         )
     assert count_slots(db) == before
@@ -701,7 +699,7 @@ def test_chunked_apply_cancel_keeps_whole_days_and_bad_input_writes_nothing(db, 
 def test_chunked_replace_swaps_day_by_day(db, setup, manager, clock):
     ids = setup
     p = params(ids, date(2026, 3, 4), date(2026, 3, 20))
-    first = engine.apply_template_in_chunks(db.write, manager, p, now=clock.now(), chunk_days=4)
+    first = apply_template_in_chunks(db.write, manager, p, now=clock.now(), chunk_days=4)
     with db.write() as s:
         current = schedule_templates.get_template(s, ids["t"])
         v2 = [
@@ -710,7 +708,7 @@ def test_chunked_replace_swaps_day_by_day(db, setup, manager, clock):
         ]
         schedule_templates.save_template(s, manager, ids["t"], slots=v2, now=clock.now())
     assert first.application_id is not None
-    result = engine.replace_application_in_chunks(
+    result = replace_application_in_chunks(
         db.write, manager, first.application_id, now=clock.now(), chunk_days=4
     )
     with db.read() as s:
@@ -723,7 +721,7 @@ def test_chunked_replace_swaps_day_by_day(db, setup, manager, clock):
         ).all()
     assert dict(live) == {570: 13, 600: 13, 720: 13}
     with pytest.raises(ValidationError, match="already replaced"):
-        engine.replace_application_in_chunks(db.write, manager, first.application_id, now=clock.now())
+        replace_application_in_chunks(db.write, manager, first.application_id, now=clock.now())
 
 
 @pytest.mark.parametrize(
@@ -766,7 +764,7 @@ def test_over_long_note_and_rename_are_refused(db, setup, manager, clock):
 
 def test_chairs_left_empty_take_the_providers_usual_chairs(db, manager, clock, setup):
     """The Apply dialog calls chairs optional: for one provider with usual chairs, they are the lanes."""
-    from orca_desk.models import ProviderChair
+    from orca_desk.models.clinic import ProviderChair
 
     ids = setup
     with db.write() as s:
@@ -786,9 +784,9 @@ def test_chairs_left_empty_take_the_providers_usual_chairs(db, manager, clock, s
             ]
         )
         s.flush()
-        plan = engine.plan_application(
+        plan = plan_application(
             s,
-            engine.ApplyParams(t.template.id, (ids["chen"],), date(2026, 3, 4), date(2026, 3, 4)),
+            ApplyParams(t.template.id, (ids["chen"],), date(2026, 3, 4), date(2026, 3, 4)),
             now=clock.now(),
         )
     assert plan.params.chair_ids == (ids["chair2"], ids["chair"])

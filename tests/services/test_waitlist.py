@@ -8,13 +8,26 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from orca_desk.models import Appointment, ContactState, InboundMessage, OutboxMessage, Patient, WaitlistEntry
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import booking, waitlist
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, ValidationError
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-from orca_desk.services.waitlist import EntryInput, WaitlistSettings
+from orca_desk.services.waitlist import entries as waitlist_entries
+from orca_desk.services.waitlist.entries import list_entries
+from orca_desk.services.waitlist.matching import match_opening
+from orca_desk.services.waitlist.offers import notify_entry, offer_opening
+from orca_desk.services.waitlist.openings import announce_opening
+from orca_desk.services.waitlist.queries import offered_openings
+from orca_desk.services.waitlist.replies import WaitlistReplyHandler, handle_inbound
+from orca_desk.services.waitlist.responses import accept_offer, decline_offer, record_response
+from orca_desk.services.waitlist.rows import EntryInput
+from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings
+from orca_desk.services.waitlist.tick import process_waitlist
 from tests.factories import make_world
 
 SECRET = b"test-secret-0123456789abcdef"
@@ -35,7 +48,7 @@ def world(db):
 
 def add_entry(db, w, k, *, now, days_ago=10, priority=3, **prefs):
     with db.write() as s:
-        eid = waitlist.add_entry(
+        eid = waitlist_entries.add_entry(
             s,
             STAFF,
             EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id, priority=priority, **prefs),
@@ -150,12 +163,12 @@ def test_match_ranks_by_fit_priority_and_wait_with_reasons(db, world, clock, rec
     add_entry(db, world, 5, now=now, provider_ids=[world.hygienist.id])  # other provider: no fit
     add_entry(db, world, 6, now=now, latest_date=date(2026, 3, 2))  # too late for them
     with db.write() as s:
-        e = waitlist.add_entry(
+        e = waitlist_entries.add_entry(
             s, STAFF, EntryInput(patient_id=world.patients[7].id, type_id=world.bonding.id), now=now
         )  # 90 min: too long
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
     with db.read() as s:
-        rows = waitlist.match_opening(s, oid, now=now)
+        rows = match_opening(s, oid, now=now)
     assert [r.entry_id for r in rows] == [liam, plain]
     assert rows[0].reason.startswith("prefers Tue/Thu afternoons · waiting 19 days · urgent: broken bracket")
     assert "waiting 40 days" in rows[1].reason
@@ -170,7 +183,7 @@ def test_match_excludes_the_patient_who_cancelled_and_patients_with_a_live_offer
     other = add_entry(db, world, 1, now=now)
     oid = cancel(db, receptionist, book(db, world, receptionist, patient=0), now)
     with db.read() as s:
-        assert [r.entry_id for r in waitlist.match_opening(s, oid, now=now)] == [other]
+        assert [r.entry_id for r in match_opening(s, oid, now=now)] == [other]
     assert own
 
 
@@ -183,7 +196,7 @@ def test_offer_marks_notified_and_the_hold_starts_only_when_the_message_is_sent(
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
-    report = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    report = process_waitlist(db, now=now, settings=SETTINGS)
     assert report.offers_made == 1
     [offer] = offers(db)
     assert (offer.channel, offer.hold_started_at, offer.response) == ("sms", None, None)
@@ -194,11 +207,11 @@ def test_offer_marks_notified_and_the_hold_starts_only_when_the_message_is_sent(
         assert msg.purpose == "waitlist_offer" and "Reply YES" in msg.body and "http://gw.test/o/" in msg.body
     sent = now + timedelta(minutes=3)
     send_due(db, sent)
-    waitlist.process_waitlist(db, now=sent + timedelta(minutes=1), settings=SETTINGS)
+    process_waitlist(db, now=sent + timedelta(minutes=1), settings=SETTINGS)
     [offer] = offers(db)
     assert offer.hold_started_at == sent and offer.hold_expires_at == sent + timedelta(hours=2)
     with db.read() as s:
-        [row] = waitlist.offered_openings(
+        [row] = offered_openings(
             s,
             location_id=world.location.id,
             start=SLOT - timedelta(hours=1),
@@ -215,12 +228,12 @@ def test_hold_expiry_escalates_to_the_next_match_and_the_entry_returns_to_active
     first = add_entry(db, world, 1, now=now, priority=1)
     second = add_entry(db, world, 2, now=now, priority=3)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     t = now + timedelta(hours=1, minutes=59)
-    assert waitlist.process_waitlist(db, now=t, settings=SETTINGS).holds_expired == 0
-    report = waitlist.process_waitlist(db, now=now + timedelta(hours=2), settings=SETTINGS)
+    assert process_waitlist(db, now=t, settings=SETTINGS).holds_expired == 0
+    report = process_waitlist(db, now=now + timedelta(hours=2), settings=SETTINGS)
     assert (report.holds_expired, report.offers_made) == (1, 1)
     a, b = offers(db)
     assert (a.entry_id, a.response, b.entry_id, b.response) == (first, "expired", second, None)
@@ -232,13 +245,13 @@ def test_decline_offers_the_next_match_at_once(db, world, clock, receptionist):
     first = add_entry(db, world, 1, now=now, priority=1)
     second = add_entry(db, world, 2, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     [offer] = offers(db)
     with db.write() as s:
-        assert waitlist.decline_offer(s, offer.id, now=now + timedelta(minutes=5), settings=SETTINGS).ok
-    waitlist.process_waitlist(db, now=now + timedelta(minutes=5), settings=SETTINGS)
+        assert decline_offer(s, offer.id, now=now + timedelta(minutes=5), settings=SETTINGS).ok
+    process_waitlist(db, now=now + timedelta(minutes=5), settings=SETTINGS)
     a, b = offers(db)
     assert (a.response, a.responded_via, b.entry_id) == ("declined", "sms", second)
     assert entry(db, first).status == "active" and entry(db, first).notification_count == 1
@@ -259,21 +272,21 @@ def test_an_entry_is_offered_at_most_three_times(db, world, clock, receptionist)
     for k in range(4):
         appt = book(db, world, receptionist, patient=2 + k, start=SLOT + timedelta(hours=k))
         cancel(db, receptionist, appt, t)
-        waitlist.process_waitlist(db, now=t, settings=settings)
+        process_waitlist(db, now=t, settings=settings)
         send_due(db, t)
-        waitlist.process_waitlist(db, now=t, settings=settings)
+        process_waitlist(db, now=t, settings=settings)
         live = [o for o in offers(db) if o.response is None]
         if live:
             with db.write() as s:
-                waitlist.decline_offer(s, live[0].id, now=t, settings=settings)
+                decline_offer(s, live[0].id, now=t, settings=settings)
         t += timedelta(minutes=10)
     assert entry(db, eid).notification_count == 3
     assert len([o for o in offers(db) if o.entry_id == eid]) == 3
     with db.read() as s:
         last = s.scalar(select(Opening.id).order_by(Opening.id.desc()).limit(1))
-        assert waitlist.match_opening(s, last, now=t) == []
+        assert match_opening(s, last, now=t) == []
     with db.write() as s, pytest.raises(ValidationError, match="most allowed"):
-        waitlist.offer_opening(s, STAFF, last, now=t, entry_id=eid, settings=settings)
+        offer_opening(s, STAFF, last, now=t, entry_id=eid, settings=settings)
 
 
 def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(
@@ -292,28 +305,26 @@ def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(
             now=now,
         )
     with db.read() as s:
-        settings = replace(
-            waitlist.default_settings(s, with_secret=False), secret=SECRET, base_url="http://gw.test"
-        )
+        settings = replace(default_settings(s, with_secret=False), secret=SECRET, base_url="http://gw.test")
     assert settings.hold == timedelta(minutes=45) and settings.max_offers == 2
     eid = add_entry(db, world, 1, now=now)
     t = now
     for k in range(3):
         appt = book(db, world, receptionist, patient=2 + k, start=SLOT + timedelta(hours=k))
         cancel(db, receptionist, appt, t)
-        waitlist.process_waitlist(db, now=t, settings=settings)
+        process_waitlist(db, now=t, settings=settings)
         send_due(db, t)
-        waitlist.process_waitlist(db, now=t, settings=settings)
+        process_waitlist(db, now=t, settings=settings)
         live = [o for o in offers(db) if o.response is None]
         if live:
             assert live[0].hold_expires_at == t + timedelta(minutes=45)
             assert f"Held 45 min (offer {k + 1}/2)" in live[0].message
             with db.write() as s:
-                waitlist.decline_offer(s, live[0].id, now=t, settings=settings)
+                decline_offer(s, live[0].id, now=t, settings=settings)
         t += timedelta(minutes=10)
     assert entry(db, eid).notification_count == 2
     with db.read() as s:
-        [row] = waitlist.list_entries(s, now=t)
+        [row] = list_entries(s, now=t)
         assert row.max_offers == 2  # the list shows the clinic's cap without being told
 
 
@@ -322,17 +333,17 @@ def test_quiet_hours_defer_the_message_and_the_hold_starts_when_it_is_sent(db, w
     morning_slot = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)  # 11:00 the next day
     eid = add_entry(db, world, 1, now=night)
     cancel(db, receptionist, book(db, world, receptionist, start=morning_slot), night)
-    waitlist.process_waitlist(db, now=night, settings=SETTINGS)
+    process_waitlist(db, now=night, settings=SETTINGS)
     [offer] = offers(db)
     eight = datetime(2026, 3, 4, 13, 0, tzinfo=UTC)  # 08:00 in New York
     assert offer.send_after == eight and offer.hold_started_at is None
     with db.read() as s:
         assert s.get(OutboxMessage, offer.outbox_message_id).next_attempt_at == eight
     # Night passes; nothing is sent and the hold has not started, so nothing expires.
-    waitlist.process_waitlist(db, now=night + timedelta(hours=4), settings=SETTINGS)
+    process_waitlist(db, now=night + timedelta(hours=4), settings=SETTINGS)
     assert offers(db)[0].response is None and entry(db, eid).status == "notified"
     send_due(db, eight + timedelta(minutes=2))
-    waitlist.process_waitlist(db, now=eight + timedelta(minutes=5), settings=SETTINGS)
+    process_waitlist(db, now=eight + timedelta(minutes=5), settings=SETTINGS)
     [offer] = offers(db)
     assert offer.hold_started_at == eight + timedelta(minutes=2)
     assert offer.hold_expires_at == eight + timedelta(hours=2, minutes=2)
@@ -345,7 +356,7 @@ def test_no_offer_when_the_first_allowed_send_is_too_close_or_the_opening_too_so
     early = datetime(2026, 3, 4, 13, 20, tzinfo=UTC)  # 08:20: the 08:00 text leaves no time
     add_entry(db, world, 1, now=night)
     oid = cancel(db, receptionist, book(db, world, receptionist, start=early), night)
-    assert waitlist.process_waitlist(db, now=night, settings=SETTINGS).offers_made == 0
+    assert process_waitlist(db, now=night, settings=SETTINGS).offers_made == 0
     assert offers(db) == [] and opening(db, oid).status == "open"
     with db.write() as s:  # too close to its start: no opening at all
         soon = book(db, world, receptionist, patient=3, start=clock.now() + timedelta(minutes=25))
@@ -371,7 +382,7 @@ def test_sms_needs_opt_in_else_email_else_a_phone_task(db, world, clock, recepti
     with db.write() as s:
         opening_ids = list(s.scalars(select(Opening.id)))
         for oid in opening_ids:
-            waitlist.offer_opening(s, STAFF, oid, now=now, settings=SETTINGS)
+            offer_opening(s, STAFF, oid, now=now, settings=SETTINGS)
     by_entry = {o.entry_id: o for o in offers(db)}
     assert by_entry[e1].channel == "email" and by_entry[e1].to_address == "mum@example.com"
     assert by_entry[e2].channel == "phone" and by_entry[e2].outbox_message_id is None
@@ -387,9 +398,9 @@ def test_staff_accept_books_through_booking_and_closes_the_entry(db, world, cloc
     eid = add_entry(db, world, 1, now=now)
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
     with db.write() as s:
-        [row] = waitlist.offer_opening(s, receptionist, oid, now=now, settings=SETTINGS)
+        [row] = offer_opening(s, receptionist, oid, now=now, settings=SETTINGS)
     with db.write() as s:
-        result = waitlist.record_response(s, receptionist, row.id, "accepted", now=now, settings=SETTINGS)
+        result = record_response(s, receptionist, row.id, "accepted", now=now, settings=SETTINGS)
     assert result.ok and result.appointment_id
     with db.read() as s:
         appt = s.get(Appointment, result.appointment_id)
@@ -403,16 +414,16 @@ def test_accept_that_cannot_book_tells_the_family_and_reoffers(db, world, clock,
     add_entry(db, world, 1, now=now, priority=1)
     second = add_entry(db, world, 2, now=now)
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     book(db, world, receptionist, patient=1, start=SLOT, chair=1)  # Kid1 got booked elsewhere meanwhile
     [offer] = offers(db)
     with db.write() as s:
-        result = waitlist.accept_offer(s, offer.id, now=now + timedelta(minutes=1), settings=SETTINGS)
+        result = accept_offer(s, offer.id, now=now + timedelta(minutes=1), settings=SETTINGS)
     assert not result.ok and "could not book" in result.message
     assert opening(db, oid).status == "open"
-    waitlist.process_waitlist(db, now=now + timedelta(minutes=2), settings=SETTINGS)
+    process_waitlist(db, now=now + timedelta(minutes=2), settings=SETTINGS)
     assert offers(db)[-1].entry_id == second
     with db.read() as s:
         bodies = list(
@@ -427,9 +438,9 @@ def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptio
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     with db.write() as s:
         inbound = InboundMessage(
             clinic_id=world.clinic.id,
@@ -445,7 +456,7 @@ def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptio
         )
         s.add(inbound)
         s.flush()
-        assert waitlist.WaitlistReplyHandler(SETTINGS).handle(s, inbound, now + timedelta(minutes=30))
+        assert WaitlistReplyHandler(SETTINGS).handle(s, inbound, now + timedelta(minutes=30))
     assert entry(db, eid).status == "booked"
     with db.write() as s:  # an unrelated number's YES is not ours
         other = InboundMessage(
@@ -462,7 +473,7 @@ def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptio
         )
         s.add(other)
         s.flush()
-        assert not waitlist.handle_inbound(s, other, now)
+        assert not handle_inbound(s, other, now)
 
 
 def test_link_works_only_during_the_hold_and_only_once(db, world, clock, receptionist):
@@ -472,12 +483,12 @@ def test_link_works_only_during_the_hold_and_only_once(db, world, clock, recepti
     add_entry(db, world, 1, now=now)
     add_entry(db, world, 2, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     [offer] = offers(db)
     with db.read() as s, pytest.raises(ValidationError, match="not been sent"):
         waitlist_links.describe_accept(s, offer.id, now)
     send_due(db, now + timedelta(minutes=1))
-    waitlist.process_waitlist(db, now=now + timedelta(minutes=1), settings=SETTINGS)
+    process_waitlist(db, now=now + timedelta(minutes=1), settings=SETTINGS)
     after = now + timedelta(hours=2, minutes=1)
     with db.read() as s:
         assert "more" in waitlist_links.describe_accept(s, offer.id, now + timedelta(minutes=2)).text
@@ -498,9 +509,9 @@ def test_gateway_link_books_once(db, world, clock, receptionist):
     now = clock.now()
     add_entry(db, world, 1, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     with db.read() as s:
         body = s.get(OutboxMessage, offers(db)[0].outbox_message_id).body
     path = body[body.index("http://gw.test") + len("http://gw.test") :].split()[0]
@@ -546,17 +557,15 @@ def test_broadcast_is_first_come_first_served_and_tells_the_others(db, world, cl
     ids = [add_entry(db, world, k, now=now) for k in (1, 2, 3)]
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
     with db.write() as s:
-        rows = waitlist.offer_opening(
-            s, receptionist, oid, now=now, broadcast=True, size=3, settings=SETTINGS
-        )
+        rows = offer_opening(s, receptionist, oid, now=now, broadcast=True, size=3, settings=SETTINGS)
     assert sorted(r.entry_id for r in rows) == sorted(ids)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     a, b, c = offers(db)
     with db.write() as s:
-        assert waitlist.accept_offer(s, b.id, now=now + timedelta(minutes=4), settings=SETTINGS).ok
+        assert accept_offer(s, b.id, now=now + timedelta(minutes=4), settings=SETTINGS).ok
     with db.write() as s:
-        late = waitlist.accept_offer(s, a.id, now=now + timedelta(minutes=5), settings=SETTINGS)
+        late = accept_offer(s, a.id, now=now + timedelta(minutes=5), settings=SETTINGS)
     assert not late.ok and "closed" in late.message
     a, b, c = offers(db)
     assert (a.response, b.response, c.response) == ("no_response", "accepted", "no_response")
@@ -573,7 +582,7 @@ def test_bulk_openings_never_offer_one_patient_two_slots(db, world, clock, recep
     add_entry(db, world, 2, now=now)
     for k in range(3):
         cancel(db, receptionist, book(db, world, receptionist, patient=4 + k, chair=k), now)
-    report = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    report = process_waitlist(db, now=now, settings=SETTINGS)
     assert report.offers_made == 2
     live = offers(db)
     assert len({o.patient_id for o in live}) == 2
@@ -586,17 +595,17 @@ def test_restart_during_a_hold_escalates_once(db, world, clock, receptionist):
     add_entry(db, world, 1, now=now, priority=1)
     add_entry(db, world, 2, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     # The app is killed; it comes back three hours later (hold passed while down).
     from orca_desk.db import Database
 
     db.dispose()
     again = Database(str(db.url))
     back = now + timedelta(hours=3)
-    first = waitlist.process_waitlist(again, now=back, settings=SETTINGS)
-    second = waitlist.process_waitlist(again, now=back, settings=SETTINGS)
+    first = process_waitlist(again, now=back, settings=SETTINGS)
+    second = process_waitlist(again, now=back, settings=SETTINGS)
     assert (first.holds_expired, first.offers_made) == (1, 1)
     assert (second.holds_expired, second.offers_made, second.holds_started) == (0, 0, 0)
     assert len(offers(again)) == 2
@@ -609,9 +618,9 @@ def test_concurrent_accepts_make_exactly_one_booking(db, world, clock, reception
         add_entry(db, world, k, now=now)
     oid = cancel(db, receptionist, book(db, world, receptionist), now)
     with db.write() as s:
-        waitlist.offer_opening(s, receptionist, oid, now=now, broadcast=True, size=10, settings=SETTINGS)
+        offer_opening(s, receptionist, oid, now=now, broadcast=True, size=10, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     ids = [o.id for o in offers(db)]
     assert len(ids) == 10
     results: list[bool] = []
@@ -620,9 +629,7 @@ def test_concurrent_accepts_make_exactly_one_booking(db, world, clock, reception
     def accept(offer_id: int) -> None:
         barrier.wait()
         with db.write() as s:
-            results.append(
-                waitlist.accept_offer(s, offer_id, now=now + timedelta(minutes=1), settings=SETTINGS).ok
-            )
+            results.append(accept_offer(s, offer_id, now=now + timedelta(minutes=1), settings=SETTINGS).ok)
 
     threads = [threading.Thread(target=accept, args=(i,)) for i in ids]
     for t in threads:
@@ -645,7 +652,7 @@ def test_announce_opening_by_hand_refuses_taken_time(db, world, clock, reception
     now = clock.now()
     t = SLOT + timedelta(hours=1)
     with db.write() as s:
-        o = waitlist.announce_opening(
+        o = announce_opening(
             s,
             receptionist,
             location_id=world.location.id,
@@ -658,7 +665,7 @@ def test_announce_opening_by_hand_refuses_taken_time(db, world, clock, reception
         assert (o.source, o.status) == ("manual", "open")
     book(db, world, receptionist, patient=2, start=SLOT)
     with db.write() as s, pytest.raises(ConflictError, match="chair is taken"):
-        waitlist.announce_opening(
+        announce_opening(
             s,
             receptionist,
             location_id=world.location.id,
@@ -675,10 +682,10 @@ def test_notify_entry_now_picks_the_best_opening_for_it(db, world, clock, recept
     eid = add_entry(db, world, 1, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
     with db.write() as s:
-        row = waitlist.notify_entry(s, receptionist, eid, now=now, settings=SETTINGS)
+        row = notify_entry(s, receptionist, eid, now=now, settings=SETTINGS)
     assert row.entry_id == eid and row.state == "queued"
     with db.write() as s, pytest.raises(ValidationError):
-        waitlist.notify_entry(s, receptionist, eid, now=now, settings=SETTINGS)
+        notify_entry(s, receptionist, eid, now=now, settings=SETTINGS)
 
 
 def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, receptionist, manager):
@@ -691,18 +698,16 @@ def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, rec
     add_entry(db, world, 1, now=now, priority=1)
     add_entry(db, world, 2, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     with db.write() as s:
-        waitlist.decline_offer(s, offers(db)[0].id, now=now + timedelta(minutes=10), settings=SETTINGS)
-    waitlist.process_waitlist(db, now=now + timedelta(minutes=10), settings=SETTINGS)
+        decline_offer(s, offers(db)[0].id, now=now + timedelta(minutes=10), settings=SETTINGS)
+    process_waitlist(db, now=now + timedelta(minutes=10), settings=SETTINGS)
     send_due(db, now + timedelta(minutes=11))
-    waitlist.process_waitlist(db, now=now + timedelta(minutes=12), settings=SETTINGS)
+    process_waitlist(db, now=now + timedelta(minutes=12), settings=SETTINGS)
     with db.write() as s:
-        assert waitlist.accept_offer(
-            s, offers(db)[1].id, now=now + timedelta(minutes=41), settings=SETTINGS
-        ).ok
+        assert accept_offer(s, offers(db)[1].id, now=now + timedelta(minutes=41), settings=SETTINGS).ok
     with db.read() as s:
         a = waitlist_analytics.offer_analytics(
             s, manager, start=now - timedelta(days=1), end=now + timedelta(days=1)
@@ -716,11 +721,12 @@ def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, rec
 
 
 def test_unbooked_template_slots_in_the_look_ahead_become_openings_once(db, world, clock, monkeypatch):
-    from orca_desk.services import template_engine
+    from orca_desk.services.template_engine import reading
+    from orca_desk.services.template_engine.plans import OpenTemplateSlot
 
     now = clock.now()
     add_entry(db, world, 1, now=now)
-    slot = template_engine.OpenTemplateSlot(
+    slot = OpenTemplateSlot(
         id=1,
         application_id=1,
         template_name="Q1",
@@ -737,9 +743,9 @@ def test_unbooked_template_slots_in_the_look_ahead_become_openings_once(db, worl
         colour="#42a5f5",
         block_reason=None,
     )
-    monkeypatch.setattr(template_engine, "open_template_slots", lambda *_a, **_k: [slot])
-    first = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
-    again = waitlist.process_waitlist(db, now=now + timedelta(minutes=5), settings=SETTINGS)
+    monkeypatch.setattr(reading, "open_template_slots", lambda *_a, **_k: [slot])
+    first = process_waitlist(db, now=now, settings=SETTINGS)
+    again = process_waitlist(db, now=now + timedelta(minutes=5), settings=SETTINGS)
     assert (first.template_openings, first.offers_made, again.template_openings) == (1, 1, 0)
     with db.read() as s:
         [o] = s.scalars(select(Opening))
@@ -763,9 +769,9 @@ def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock)
     appt = book(pg_db, w, staff)
     oid = cancel(pg_db, staff, appt, now)
     with pg_db.write() as s:
-        waitlist.offer_opening(s, staff, oid, now=now, broadcast=True, size=10, settings=SETTINGS)
+        offer_opening(s, staff, oid, now=now, broadcast=True, size=10, settings=SETTINGS)
     send_due(pg_db, now)
-    waitlist.process_waitlist(pg_db, now=now, settings=SETTINGS)
+    process_waitlist(pg_db, now=now, settings=SETTINGS)
     ids = [o.id for o in offers(pg_db)]
     results: list[bool] = []
     barrier = threading.Barrier(len(ids))
@@ -773,9 +779,7 @@ def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock)
     def accept(offer_id: int) -> None:
         barrier.wait()
         with pg_db.write() as s:
-            results.append(
-                waitlist.accept_offer(s, offer_id, now=now + timedelta(minutes=1), settings=SETTINGS).ok
-            )
+            results.append(accept_offer(s, offer_id, now=now + timedelta(minutes=1), settings=SETTINGS).ok)
 
     threads = [threading.Thread(target=accept, args=(i,)) for i in ids]
     for t in threads:
@@ -797,13 +801,14 @@ def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock)
 def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(
     db, world, clock, receptionist, monkeypatch
 ):
-    from orca_desk.services import template_engine
+    from orca_desk.services.template_engine import reading
+    from orca_desk.services.template_engine.plans import OpenTemplateSlot
 
     now = clock.now()
     add_entry(db, world, 1, now=now)
     add_entry(db, world, 2, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    slot = template_engine.OpenTemplateSlot(
+    slot = OpenTemplateSlot(
         id=1,
         application_id=1,
         template_name="Q1",
@@ -820,8 +825,8 @@ def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(
         colour="",
         block_reason=None,
     )
-    monkeypatch.setattr(template_engine, "open_template_slots", lambda *_a, **_k: [slot])
-    report = waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    monkeypatch.setattr(reading, "open_template_slots", lambda *_a, **_k: [slot])
+    report = process_waitlist(db, now=now, settings=SETTINGS)
     assert (report.template_openings, report.offers_made) == (0, 1)
 
 
@@ -877,7 +882,7 @@ def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_p
         )
     add_entry(db, world, 1, now=now)
     cancel(db, receptionist, book(db, world, receptionist), now)
-    assert waitlist.process_waitlist(db, now=now, settings=SETTINGS).offers_made == 1
+    assert process_waitlist(db, now=now, settings=SETTINGS).offers_made == 1
     [offer] = offers(db)
     with db.read() as s:
         body = s.get(OutboxMessage, offer.outbox_message_id).body
@@ -890,16 +895,3 @@ def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_p
         "Bright Smiles Orthodontics: Liam can come Tue 10 Mar 3:30 PM at Northside. "
         "We hold it 2h (offer 1/3). Tap http"
     )
-
-
-def test_every_name_the_package_exports_is_its_owning_modules():
-    import importlib
-
-    from orca_desk.services.waitlist import _HOME
-
-    assert sorted(waitlist.__all__) == sorted(_HOME)
-    for name, home in _HOME.items():
-        owner = importlib.import_module(f"orca_desk.services.waitlist.{home}")
-        assert getattr(waitlist, name) is getattr(owner, name)
-    with pytest.raises(AttributeError):
-        waitlist.no_such_name  # noqa: B018

@@ -9,15 +9,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, WaitlistEntry
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import booking, waitlist
+from orca_desk.models.waitlist import WaitlistEntry
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-from orca_desk.services.waitlist import EntryInput, WaitlistSettings
+from orca_desk.services.waitlist.entries import add_entry
+from orca_desk.services.waitlist.replies import WaitlistReplyHandler
+from orca_desk.services.waitlist.rows import EntryInput
+from orca_desk.services.waitlist.settings import WaitlistSettings
+from orca_desk.services.waitlist.tick import process_waitlist
 from tests.factories import make_world
 from tests.fakes import start_fake_server, twilio_for
 
@@ -47,7 +52,7 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
     with db.write() as s:
         w = make_world(s, patients=20)
         for k in range(10, 20):
-            waitlist.add_entry(
+            add_entry(
                 s,
                 DESK,
                 EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id, priority=1 + k % 4),
@@ -73,7 +78,7 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
             )
     phone_of = {w.patients[k].contact_phone: k for k in range(20)}
     sms = twilio_for(server)
-    handlers = InboundHandlers([waitlist.WaitlistReplyHandler(SETTINGS)])
+    handlers = InboundHandlers([WaitlistReplyHandler(SETTINGS)])
     replies: list[tuple[datetime, str, str]] = []
     seen = 0
     now = START
@@ -85,7 +90,7 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
                 a = s.get(Appointment, appts[k])
                 if a.status == "scheduled" and a.start_at > now:
                     booking.cancel_appointment(s, DESK, a.id, reason="school event", now=now)
-        waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+        process_waitlist(db, now=now, settings=SETTINGS)
         dispatch_due(db, {"sms": sms}, now=now, worker_id="day")
         for rec in server.sent_sms[seen:]:
             who = phone_of.get(rec.to)
@@ -98,7 +103,7 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
             server.add_inbound(due[1], body=due[2], at=now)
             replies.remove(due)
         poll_inbound(db, sms, now=now, handlers=handlers)
-        waitlist.process_waitlist(db, now=now, settings=SETTINGS)  # a decline escalates at once
+        process_waitlist(db, now=now, settings=SETTINGS)  # a decline escalates at once
         now += timedelta(minutes=10)
 
     assert server.response_errors == [] and server.rejected == []

@@ -7,9 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from orca_desk.models import ClinicSetting, ContactState, Patient
+from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.models.messaging import ContactState
 from orca_desk.models.openings import Opening
-from orca_desk.services import waitlist
+from orca_desk.models.patient import Patient
+from orca_desk.services.waitlist.matching import match_opening
+from orca_desk.services.waitlist.offers import offer_opening
 from tests.services.test_waitlist import SETTINGS, SLOT, STAFF, add_entry, book, cancel, offers, world  # noqa: F401
 
 
@@ -32,14 +35,14 @@ def test_the_match_list_tells_each_family_the_way_an_offer_would(db, world, cloc
     e1, e2, e3, e4 = _tell(db, world, now)
     oid = cancel(db, receptionist, book(db, world, receptionist, patient=8), now)
     with db.read() as s:
-        rows = {r.entry_id: r.channel for r in waitlist.match_opening(s, oid, now=now)}
+        rows = {r.entry_id: r.channel for r in match_opening(s, oid, now=now)}
     assert rows == {e1: "email", e2: "phone", e3: "sms", e4: "phone"}
     # Three more openings (other chairs, an hour later on the first): each family gets one.
     for k, (chair, start) in enumerate([(1, SLOT), (2, SLOT), (0, SLOT + timedelta(hours=1))]):
         cancel(db, receptionist, book(db, world, receptionist, patient=9 + k, chair=chair, start=start), now)
     with db.write() as s:
         for opening_id in s.scalars(select(Opening.id)):
-            waitlist.offer_opening(s, STAFF, opening_id, now=now, settings=SETTINGS)
+            offer_opening(s, STAFF, opening_id, now=now, settings=SETTINGS)
     assert {o.entry_id: o.channel for o in offers(db)} == rows
 
 
@@ -48,10 +51,10 @@ def test_preferred_times_follow_the_clinic_time_style(db, world, clock, receptio
     entry = add_entry(db, world, 1, now=now, time_windows=[(13 * 60, 19 * 60)])
     oid = cancel(db, receptionist, book(db, world, receptionist, patient=8), now)
     with db.read() as s:
-        (row,) = waitlist.match_opening(s, oid, now=now)
+        (row,) = match_opening(s, oid, now=now)
     assert row.entry_id == entry and row.reason.startswith("prefers after 1:00 PM")
     with db.write() as s:
         s.add(ClinicSetting(key="time_format", value="24h", updated_at=now))
     with db.read() as s:
-        (row,) = waitlist.match_opening(s, oid, now=now)
+        (row,) = match_opening(s, oid, now=now)
     assert row.reason.startswith("prefers after 13:00")

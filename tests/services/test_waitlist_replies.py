@@ -18,16 +18,23 @@ from sqlalchemy import select, update
 from orca_desk.gateway.app import make_app
 from orca_desk.gateway.handlers import installed_handlers
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
-from orca_desk.models import InboundMessage, OutboxMessage, Patient, WaitlistEntry
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import booking, clinic_settings, message_effects, waitlist
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
+from orca_desk.services import booking, clinic_settings, message_effects
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
-from orca_desk.services.waitlist import EntryInput
+from orca_desk.services.waitlist import entries as waitlist_entries
+from orca_desk.services.waitlist.offers import offer_opening
+from orca_desk.services.waitlist.replies import WaitlistReplyHandler
+from orca_desk.services.waitlist.rows import EntryInput
+from orca_desk.services.waitlist.settings import PURPOSE, WaitlistSettings, default_settings
+from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
 from tests.factories import World, make_world
 from tests.fakes import sendgrid_for, twilio_for
@@ -64,15 +71,15 @@ def gateway(db, shared_clock) -> Iterator[RunningGateway]:
     running.stop()
 
 
-def settings_of(db, base_url: str = "http://127.0.0.1:8765") -> waitlist.WaitlistSettings:
+def settings_of(db, base_url: str = "http://127.0.0.1:8765") -> WaitlistSettings:
     """The clinic's saved waitlist settings, with the test's link secret."""
     with db.read() as s:
-        return replace(waitlist.default_settings(s, with_secret=False), secret=SECRET, base_url=base_url)
+        return replace(default_settings(s, with_secret=False), secret=SECRET, base_url=base_url)
 
 
 def add_entry(db, w: World, k: int, *, priority: int = 3) -> int:
     with db.write() as s:
-        return waitlist.add_entry(
+        return waitlist_entries.add_entry(
             s,
             STAFF,
             EntryInput(patient_id=w.patients[k].id, type_id=w.adjustment.id, priority=priority),
@@ -115,7 +122,7 @@ def reply(db, fake, clock: FrozenClock, phone: str, body: str, at: datetime) -> 
     """The family texts ``body`` at ``at``; the automation polls it with the production handlers."""
     clock.set(at)
     fake.add_inbound(phone, body=body, at=at)
-    handlers = InboundHandlers([waitlist.WaitlistReplyHandler()])
+    handlers = InboundHandlers([WaitlistReplyHandler()])
     poll_inbound(db, twilio_for(fake), now=at, handlers=handlers)
     with db.read() as s:
         return s.scalars(select(InboundMessage).order_by(InboundMessage.id.desc())).first()
@@ -129,13 +136,13 @@ def test_the_offer_link_works_as_soon_as_the_provider_accepted_the_text(
 ):
     add_entry(db, world, 1)
     cancel_slot(db, world)
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     summary = dispatch_due(db, providers(fake), now=NOW, worker_id="w")
     assert summary.sent == 1
     [sms] = fake.sent_sms
     # No waitlist tick since the text went out: the hold started when its sending was recorded.
     [offer] = the_offers(db)
-    assert message_effects.WAITLIST_OFFER == waitlist.PURPOSE
+    assert message_effects.WAITLIST_OFFER == PURPOSE
     assert offer.sent_at == NOW and offer.hold_started_at == NOW
     assert offer.hold_expires_at == NOW + timedelta(hours=2)
     link = next(w for w in sms.body.split() if w.startswith("http"))  # the short /o/ link
@@ -156,11 +163,11 @@ def test_the_offer_link_works_as_soon_as_the_provider_accepted_the_text(
 def test_a_yes_right_after_the_text_books_without_waiting_for_the_tick(db, world, fake, shared_clock):
     eid = add_entry(db, world, 1)
     cancel_slot(db, world)
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     dispatch_due(db, providers(fake), now=NOW, worker_id="w")
     phone = world.patients[1].contact_phone
     inbound = reply(db, fake, shared_clock, phone, "YES", NOW + timedelta(minutes=1))
-    assert inbound.handled_by == waitlist.PURPOSE and not inbound.unread
+    assert inbound.handled_by == PURPOSE and not inbound.unread
     with db.read() as s:
         assert s.get(WaitlistEntry, eid).status == "booked"
     dispatch_due(db, providers(fake), now=NOW + timedelta(minutes=1), worker_id="w")
@@ -172,18 +179,18 @@ def test_a_yes_to_a_text_whose_hold_no_tick_started_is_still_applied(db, world, 
     handler starts the hold from the recorded send itself."""
     eid = add_entry(db, world, 1)
     cancel_slot(db, world)
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     with db.write() as s:
         s.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.purpose == waitlist.PURPOSE)
+            .where(OutboxMessage.purpose == PURPOSE)
             .values(status="sent", sent_at=NOW, provider="twilio", provider_id="SMx")
         )
     assert the_offers(db)[0].hold_started_at is None
     inbound = reply(
         db, fake, shared_clock, world.patients[1].contact_phone, "Yes please", NOW + timedelta(minutes=2)
     )
-    assert inbound.handled_by == waitlist.PURPOSE
+    assert inbound.handled_by == PURPOSE
     [offer] = the_offers(db)
     assert offer.hold_started_at == NOW and offer.response == "accepted" and offer.booked_appointment_id
     with db.read() as s:
@@ -193,12 +200,12 @@ def test_a_yes_to_a_text_whose_hold_no_tick_started_is_still_applied(db, world, 
 def test_a_yes_that_cannot_be_applied_is_put_in_front_of_staff(db, world, fake, shared_clock):
     add_entry(db, world, 1)
     cancel_slot(db, world)
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     # The text is in doubt: claimed, and the provider's answer never came.
     with db.write() as s:
         s.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.purpose == waitlist.PURPOSE)
+            .where(OutboxMessage.purpose == PURPOSE)
             .values(status="sending", claimed_by="w", claimed_at=NOW, error_code="unknown")
         )
     phone = world.patients[1].contact_phone
@@ -211,12 +218,12 @@ def test_a_yes_that_cannot_be_applied_is_put_in_front_of_staff(db, world, fake, 
 def test_a_yes_after_the_family_passed_goes_to_staff_flagged(db, world, fake, shared_clock):
     add_entry(db, world, 1)
     cancel_slot(db, world)
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     dispatch_due(db, providers(fake), now=NOW, worker_id="w")
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     phone = world.patients[1].contact_phone
     first = reply(db, fake, shared_clock, phone, "NO", NOW + timedelta(minutes=1))
-    assert first.handled_by == waitlist.PURPOSE
+    assert first.handled_by == PURPOSE
     again = reply(db, fake, shared_clock, phone, "yes", NOW + timedelta(minutes=3))
     assert again.handled_by is None and again.unread and again.needs_review
 
@@ -238,9 +245,9 @@ def test_youre_booked_follows_the_clinics_quiet_hours_not_the_built_in_ones(
     morning = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)  # the slot, 11:00 the next day
     eid = add_entry(db, world, 1)
     cancel_slot(db, world, start=morning, now=evening)
-    waitlist.process_waitlist(db, now=evening, settings=settings_of(db))
+    process_waitlist(db, now=evening, settings=settings_of(db))
     assert dispatch_due(db, providers(fake), now=evening, worker_id="w").sent == 1
-    waitlist.process_waitlist(db, now=evening, settings=settings_of(db))  # (holds need no tick)
+    process_waitlist(db, now=evening, settings=settings_of(db))  # (holds need no tick)
     at = evening + timedelta(minutes=15)  # 21:30: the family answers
     reply(db, fake, shared_clock, world.patients[1].contact_phone, "YES", at)
     with db.read() as s:
@@ -265,9 +272,9 @@ def test_a_taken_notice_from_the_booking_seam_follows_the_clinics_quiet_hours(
     morning = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)
     add_entry(db, world, 1)
     cancel_slot(db, world, start=morning, now=evening)
-    waitlist.process_waitlist(db, now=evening, settings=settings_of(db))
+    process_waitlist(db, now=evening, settings=settings_of(db))
     dispatch_due(db, providers(fake), now=evening, worker_id="w")
-    waitlist.process_waitlist(db, now=evening, settings=settings_of(db))
+    process_waitlist(db, now=evening, settings=settings_of(db))
     at = evening + timedelta(minutes=10)
     with db.write() as s:  # staff give the slot to someone at the desk
         booking.book_appointment(
@@ -314,7 +321,7 @@ def test_an_opening_goes_to_the_next_in_line_when_the_first_familys_texts_are_us
     second = add_entry(db, world, 2, priority=3)
     use_up_texts(db, world, 1, NOW)
     oid = cancel_slot(db, world)
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     [offer] = the_offers(db)
     assert offer.entry_id == second and offer.channel == "sms"
     dispatch_due(db, providers(fake), now=NOW, worker_id="w")
@@ -333,7 +340,7 @@ def test_a_family_out_of_texts_is_offered_by_email_when_they_have_it(db, world, 
     add_entry(db, world, 2)
     use_up_texts(db, world, 1, NOW)
     cancel_slot(db, world)
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     [offer] = the_offers(db)
     assert (offer.entry_id, offer.channel) == (first, "email")
     dispatch_due(db, providers(fake), now=NOW, worker_id="w")
@@ -349,13 +356,13 @@ def test_an_offer_deferred_by_the_budget_at_send_time_is_replaced_at_the_next_ti
     # Thursday: deferred to tomorrow morning, the text would still be in time (a same-day
     # opening's text is cancelled instead, and that already frees the opening).
     oid = cancel_slot(db, world, start=SLOT + timedelta(days=2))
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     [offer] = the_offers(db)
     assert offer.entry_id == first
     use_up_texts(db, world, 1, NOW)  # other texts went to that number meanwhile
     summary = dispatch_due(db, providers(fake), now=NOW, worker_id="w")
     assert (summary.sent, summary.deferred) == (0, 1)
-    report = waitlist.process_waitlist(db, now=NOW + timedelta(minutes=1), settings=settings_of(db))
+    report = process_waitlist(db, now=NOW + timedelta(minutes=1), settings=settings_of(db))
     assert report.offers_made == 1
     old, new = the_offers(db)
     assert (old.response, old.hold_released, new.entry_id) == ("no_response", True, second)
@@ -384,7 +391,7 @@ def test_siblings_offers_in_one_tick_count_against_their_shared_number(db, world
             m.status, m.sent_at, m.provider = "sent", NOW - timedelta(minutes=30), "twilio"
     cancel_slot(db, world)
     cancel_slot(db, world, start=SLOT + timedelta(hours=1))
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     offers = the_offers(db)
     assert len(offers) == 2 and {o.channel for o in offers} == {"sms"}
     assert len({kid1, kid2} & {o.entry_id for o in offers}) == 1 and other in {o.entry_id for o in offers}
@@ -400,11 +407,11 @@ def test_an_offer_deferred_by_the_budget_goes_to_the_same_family_by_email_when_t
     first = add_entry(db, world, 1, priority=1)
     add_entry(db, world, 2, priority=3)
     oid = cancel_slot(db, world, start=SLOT + timedelta(days=2))
-    waitlist.process_waitlist(db, now=NOW, settings=settings_of(db))
+    process_waitlist(db, now=NOW, settings=settings_of(db))
     use_up_texts(db, world, 1, NOW)
     assert dispatch_due(db, providers(fake), now=NOW, worker_id="w").deferred == 1
     later = NOW + timedelta(minutes=1)
-    assert waitlist.process_waitlist(db, now=later, settings=settings_of(db)).offers_made == 1
+    assert process_waitlist(db, now=later, settings=settings_of(db)).offers_made == 1
     old, new = the_offers(db)
     assert (old.response, new.entry_id, new.channel) == ("no_response", first, "email")
     assert "offered by email" in old.outcome
@@ -422,6 +429,6 @@ def test_staff_offering_a_family_out_of_texts_by_hand_get_a_call_to_make(db, wor
     use_up_texts(db, world, 1, NOW)
     oid = cancel_slot(db, world)
     with db.write() as s:
-        [row] = waitlist.offer_opening(s, STAFF, oid, now=NOW, entry_id=eid, settings=settings_of(db))
+        [row] = offer_opening(s, STAFF, oid, now=NOW, entry_id=eid, settings=settings_of(db))
     assert row.channel == "phone" and "offer 1 of 3" in row.message
     assert row.state == "holding"  # staff call now; the hold runs from the offer

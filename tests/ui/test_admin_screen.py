@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtWidgets import QTabWidget
 from sqlalchemy import select
 
-from orca_desk.models import Chair, StaffUser
+from orca_desk.models.clinic import Chair
+from orca_desk.models.staff import StaffUser
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.security import (

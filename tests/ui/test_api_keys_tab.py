@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from orca_desk.models import ApiKey
+from orca_desk.models.api_key import ApiKey
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 

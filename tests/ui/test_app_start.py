@@ -6,14 +6,8 @@ import json
 import subprocess
 import sys
 
-from orca_desk.app import (
-    WARM_FIRST,
-    WARM_LATER,
-    LazyScreen,
-    default_screens,
-    install_lazy_print_dialog,
-    warm_screens,
-)
+from orca_desk.app import install_lazy_print_dialog
+from orca_desk.screens import LazyScreen, default_screens, warm_screens
 from orca_desk.ui.screen import Screen
 
 NOT_AT_START = (
@@ -57,7 +51,8 @@ def test_the_settings_screen_needs_the_settings_permission():
 def test_a_lazy_screen_answers_for_its_class():
     from orca_desk.views.schedules.screen import SchedulesScreen
 
-    lazy = LazyScreen("orca_desk.views.schedules.screen", "SchedulesScreen")
+    lazy = next(spec.factory for spec in default_screens() if spec.key == "schedules")
+    assert isinstance(lazy, LazyScreen)
     assert lazy.load() is SchedulesScreen
     assert hasattr(lazy, "find_opening") == hasattr(SchedulesScreen, "find_opening")
 
@@ -99,16 +94,29 @@ def test_print_dialog_loads_on_first_use(main_window, monkeypatch):
 
 def test_warming_runs_through_every_screen_class(main_window, qtbot):
     specs = default_screens()
-    modules = [spec.factory.module for spec in specs if isinstance(spec.factory, LazyScreen)]
+    loaded: list[str] = []
+    for spec in specs:
+        assert isinstance(spec.factory, LazyScreen)
+        real = spec.factory.load
+        spec.factory.load = lambda real=real, key=spec.key: loaded.append(key) or real()
     warm_screens(specs)
-    qtbot.waitUntil(lambda: all(m in sys.modules for m in modules), timeout=20_000)
+    qtbot.waitUntil(lambda: loaded == [spec.key for spec in specs], timeout=20_000)
 
 
 def test_warming_imports_the_screens_parts_and_says_when_it_is_done(main_window, qtbot):
     done: list[bool] = []
     warm_screens(default_screens(), on_done=lambda: done.append(True))
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
-    assert all(m in sys.modules for m in (*WARM_FIRST, *WARM_LATER))
+    parts = (
+        "orca_desk.services.clinic_settings",
+        "orca_desk.services.recovery",
+        "PySide6.QtCharts",
+        "orca_desk.views.campaigns.wizard",
+        "orca_desk.views.settings.templates_editor",
+        "phonenumbers",
+        "orca_desk.services.export",
+    )
+    assert [m for m in parts if m not in sys.modules] == []
 
 
 def test_an_in_process_gui_run_gives_collection_back(tmp_path):

@@ -15,7 +15,10 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QApplication, QInputDialog
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, AuditEvent, InboundMessage, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import booking, clinic_settings
 from orca_desk.services import patient_card as pc
 from orca_desk.services.booking import BookingRequest

@@ -10,13 +10,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.openings import Opening
 from orca_desk.models.template import AppliedSlot
 from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec
-from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
+from orca_desk.services.template_engine.applying import apply_template
+from orca_desk.services.template_engine.planning import plan_application
+from orca_desk.services.template_engine.plans import ApplyParams
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from orca_desk.views.calendar.filters import BY_PROVIDER
 from tests.ui.conftest import TEST_DAY

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.calendar_data import CalendarMark

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
@@ -185,7 +185,7 @@ def test_filters_combine_and_persist_in_a_new_window(main_window, ctx, world, qt
 
 
 def test_all_locations_side_by_side(main_window, ctx, world, qtbot):
-    from orca_desk.models import Chair, Location
+    from orca_desk.models.clinic import Chair, Location
     from orca_desk.services.clinic import load_clinic
 
     with ctx.db.write() as s:

@@ -164,7 +164,7 @@ def test_a_screen_shown_on_its_own_hears_its_own_operations(qtbot, ctx):
 
 
 def test_the_messaging_reminders_recovery_and_campaign_screens_watch_real_tables():
-    from orca_desk.models import Base
+    from orca_desk.models import load_all
     from orca_desk.views.campaigns.screen import CampaignsScreen
     from orca_desk.views.messaging.inbox_view import InboxScreen
     from orca_desk.views.messaging.outbox_view import OutboxScreen
@@ -172,7 +172,7 @@ def test_the_messaging_reminders_recovery_and_campaign_screens_watch_real_tables
     from orca_desk.views.reminders.call_list import CallListScreen
     from orca_desk.views.reminders.screen import RemindersScreen
 
-    tables = set(Base.metadata.tables)
+    tables = set(load_all().metadata.tables)
     for screen in (
         CampaignsScreen,
         InboxScreen,

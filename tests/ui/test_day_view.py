@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.ui.main_window import KEY_GEOMETRY

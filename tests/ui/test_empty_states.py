@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from orca_desk.app import feature_dialogs
-from orca_desk.models import StaffUser
+from orca_desk.models.staff import StaffUser
 from orca_desk.paths import resources_dir
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.clinic_setup import apply_setup

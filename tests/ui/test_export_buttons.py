@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
-from orca_desk.models import Patient
-from orca_desk.services import waitlist
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging import outbox
-from orca_desk.services.waitlist import EntryInput
+from orca_desk.services.waitlist.entries import add_entry
+from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.ui.export_button import default_file_name
 from orca_desk.views.campaigns.screen import CampaignsScreen
 from orca_desk.views.messaging.outbox_view import OutboxScreen
@@ -42,7 +42,7 @@ def _read(path: Path) -> list[list[str]]:
 def test_waitlist_entries_export_what_the_list_shows(qtbot, ctx, db, world, clock, manager, save_to):
     with db.write() as s:
         for k in (1, 2):
-            waitlist.add_entry(
+            add_entry(
                 s,
                 manager,
                 EntryInput(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from tests.ui.conftest import TEST_DAY

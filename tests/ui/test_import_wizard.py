@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.app import feature_dialogs
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.views.importing.mapping_dialog import MappingDialog

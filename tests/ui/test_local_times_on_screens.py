@@ -11,11 +11,15 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import update
 
-from orca_desk.models import OutboxMessage, Patient
-from orca_desk.services import booking, clinic_settings, recovery, waitlist
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
+from orca_desk.services import booking, clinic_settings, recovery
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.messaging import outbox
-from orca_desk.services.waitlist import EntryInput, WaitlistSettings
+from orca_desk.services.waitlist.entries import add_entry
+from orca_desk.services.waitlist.rows import EntryInput
+from orca_desk.services.waitlist.settings import WaitlistSettings
+from orca_desk.services.waitlist.tick import process_waitlist
 from orca_desk.views.calendar.recurrence_dialog import RecurrenceDialog
 from orca_desk.views.messaging.outbox_view import OutboxScreen
 from orca_desk.views.patients.patient_card import PatientCardDialog
@@ -148,7 +152,7 @@ SETTINGS = WaitlistSettings(secret=b"ui-test-secret-0123456789", base_url="http:
 def test_waitlist_times(qtbot, ctx, db, world, manager, clock, style):
     now = clock.now()
     with db.write() as s:
-        waitlist.add_entry(
+        add_entry(
             s,
             manager,
             EntryInput(
@@ -175,7 +179,7 @@ def test_waitlist_times(qtbot, ctx, db, world, manager, clock, style):
     assert screen.notify_best()
     with db.write() as s:
         s.execute(update(OutboxMessage).values(status="sent", sent_at=now))
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     clock.advance(timedelta(hours=3))
     screen.tabs.setCurrentIndex(0)
     expired = {"12h": "hold expired 11:00 AM", "24h": "hold expired 11:00"}[style]

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
-from orca_desk.models import StaffUser
+from orca_desk.models.staff import StaffUser
 from orca_desk.services.security import authenticate, create_staff_user
 from orca_desk.ui.login_dialog import LoginDialog
 

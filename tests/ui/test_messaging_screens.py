@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from orca_desk.models import InboundMessage, OutboxMessage, Patient
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging import outbox
 from orca_desk.views.messaging.inbox_view import InboxScreen, open_conversation
 from orca_desk.views.messaging.outbox_view import OutboxScreen

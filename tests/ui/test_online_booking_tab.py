@@ -8,7 +8,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, BookingReview, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.online_booking import BookingReview
+from orca_desk.models.patient import Patient
 from orca_desk.services import online_booking as ob
 from orca_desk.services.booking import BookingRequest, book_appointment
 from orca_desk.views.settings.online_booking_tab import OnlineBookingTab

@@ -12,7 +12,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, AuditEvent, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.patient import Patient
 from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
@@ -110,7 +112,7 @@ def test_alert_added_on_the_card_is_shown_on_the_calendar_item(main_window, ctx,
 @pytest.fixture
 def southside(db, world):
     """A visit for Kid1 at another location in another zone, next Thursday (before the window exists)."""
-    from orca_desk.models import Chair, Location
+    from orca_desk.models.clinic import Chair, Location
 
     with db.write() as s:
         south = Location(clinic_id=world.clinic.id, name="Southside", timezone="America/Chicago")

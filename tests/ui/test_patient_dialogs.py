@@ -47,7 +47,8 @@ def second_location(db, world):
     """A visit for Kid1 at another location, Southside, in another zone, next Thursday."""
     from datetime import UTC, datetime
 
-    from orca_desk.models import Appointment, Chair, Location
+    from orca_desk.models.appointment import Appointment
+    from orca_desk.models.clinic import Chair, Location
 
     with db.write() as s:
         south = Location(clinic_id=world.clinic.id, name="Southside", timezone="America/Chicago")
@@ -103,7 +104,7 @@ def test_last_comma_first_is_read_as_the_family_name_first(ctx, qtbot):
 def test_a_likely_duplicate_is_shown_before_saving(ctx, world, qtbot):
     from sqlalchemy import func, select
 
-    from orca_desk.models import Patient
+    from orca_desk.models.patient import Patient
 
     dialog = NewPatientDialog(ctx, name_hint="Kid0 Smith")
     qtbot.addWidget(dialog)

@@ -10,7 +10,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.views.calendar.print_dialog import PrintDialog, install_print_dialog
 from tests.conftest import NOW
 from tests.ui.conftest import TEST_DAY

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.services import booking, recovery

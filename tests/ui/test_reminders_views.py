@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, Chair, Location, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair, Location
+from orca_desk.models.patient import Patient
 from orca_desk.services import booking, reminders
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.clinic import load_clinic

@@ -10,7 +10,8 @@ from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment, SchedulePeriod
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.schedule import SchedulePeriod
 from orca_desk.services import booking
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import free_intervals

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from orca_desk.models import Appointment, RecurringSeries
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.series import RecurringSeries
 from orca_desk.services import booking, recurrence
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.series import create_series

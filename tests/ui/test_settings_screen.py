@@ -8,8 +8,8 @@ from keyring.backends import fail
 from PySide6.QtCore import QTime
 from sqlalchemy import func, select
 
-from orca_desk.models import MessageTemplate
 from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.models.messaging import MessageTemplate
 from orca_desk.views.settings.settings_screen import SettingsScreen
 from tests.services.test_clinic_settings import MemoryKeyring
 
@@ -182,7 +182,7 @@ def test_provider_feed_urls_are_shown_with_a_copy_button(qtbot, ctx, db, fail_ke
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     claims = verify_token(secret.encode(), token, ICAL, ctx.clock.now())
     with db.read() as s:
-        from orca_desk.models import Provider
+        from orca_desk.models.clinic import Provider
 
         assert s.get(Provider, claims.subject_id).name == label.text()
     with qtbot.waitSignal(screen.sig_status) as said:
@@ -192,7 +192,7 @@ def test_provider_feed_urls_are_shown_with_a_copy_button(qtbot, ctx, db, fail_ke
 
 
 def test_send_test_message_goes_through_the_outbox_and_says_what_happened(qtbot, ctx, db, fail_keyring):
-    from orca_desk.models import OutboxMessage
+    from orca_desk.models.messaging import OutboxMessage
     from orca_desk.services.messaging.dispatch import dispatch_due
     from orca_desk.services.messaging.providers.local import LocalProvider
 

@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTime
 from sqlalchemy import func, select
 
-from orca_desk.models import AppointmentType, Chair, Clinic, Location, Provider, StaffUser
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.reminders import ReminderSequence
+from orca_desk.models.staff import StaffUser
 from orca_desk.services import booking, patients, printing
 from orca_desk.services import provider_schedules as schedules
 from orca_desk.services import setup_wizard as sw

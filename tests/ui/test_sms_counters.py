@@ -110,7 +110,7 @@ def test_settings_template_editor_counts_with_the_clinic_link(qtbot, ctx):
 
 
 def test_settings_template_editor_lists_and_saves_each_language(qtbot, ctx, db):
-    from orca_desk.models import MessageTemplate
+    from orca_desk.models.messaging import MessageTemplate
     from orca_desk.views.settings.templates_editor import TemplatesEditor
 
     editor = TemplatesEditor(ctx)

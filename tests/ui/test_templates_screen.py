@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from orca_desk.models import AppliedSlot
+from orca_desk.models.template import AppliedSlot
 from orca_desk.services import schedule_templates
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec

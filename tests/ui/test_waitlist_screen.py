@@ -10,11 +10,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget
 from sqlalchemy import select, update
 
-from orca_desk.models import Appointment, OutboxMessage, WaitlistEntry
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import WaitlistOffer
-from orca_desk.services import booking, waitlist
+from orca_desk.models.waitlist import WaitlistEntry
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
-from orca_desk.services.waitlist import EntryInput, WaitlistSettings
+from orca_desk.services.waitlist import entries as waitlist_entries
+from orca_desk.services.waitlist.entries import add_entry
+from orca_desk.services.waitlist.rows import EntryInput
+from orca_desk.services.waitlist.settings import WaitlistSettings
+from orca_desk.services.waitlist.tick import process_waitlist
 from orca_desk.views.waitlist.screen import WaitlistScreen
 
 SETTINGS = WaitlistSettings(secret=b"ui-test-secret-0123456789", base_url="http://gw.test")
@@ -26,7 +32,7 @@ def screen(qtbot, ctx, db, world, clock, manager):
     slot = now + timedelta(hours=6, minutes=30)  # 15:30 in New York
     with db.write() as s:
         for k, prio in ((1, 1), (2, 3), (3, 4)):
-            waitlist.add_entry(
+            add_entry(
                 s,
                 manager,
                 EntryInput(
@@ -90,7 +96,7 @@ def test_notify_best_then_record_a_decline_offers_the_next(screen, db, clock):
     assert screen.openings.rows[0].label == "offered · message queued"
     with db.write() as s:  # dispatch sends it
         s.execute(update(OutboxMessage).values(status="sent", sent_at=clock.now()))
-    waitlist.process_waitlist(db, now=clock.now(), settings=SETTINGS)
+    process_waitlist(db, now=clock.now(), settings=SETTINGS)
     screen.refresh()
     assert screen.openings.rows[0].label == "offered · 2h00m left"
     assert screen.offers.rows[0].state_text == "holding · 2h00m left"
@@ -165,7 +171,7 @@ def test_the_calendar_shows_an_offered_opening_with_its_timer(main_window, db, c
     now = clock.now()
     slot = now + timedelta(hours=6, minutes=30)
     with db.write() as s:
-        waitlist.add_entry(
+        add_entry(
             s,
             manager,
             EntryInput(patient_id=world.patients[1].id, type_id=world.adjustment.id),
@@ -185,10 +191,10 @@ def test_the_calendar_shows_an_offered_opening_with_its_timer(main_window, db, c
             now=now - timedelta(days=3),
         )
         booking.cancel_appointment(s, manager, appt.id, reason="sick", now=now)
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     with db.write() as s:
         s.execute(update(OutboxMessage).values(status="sent", sent_at=now - timedelta(minutes=8)))
-    waitlist.process_waitlist(db, now=now, settings=SETTINGS)
+    process_waitlist(db, now=now, settings=SETTINGS)
     main_window.show_screen("calendar")
     view = main_window.current_screen()
     view.refresh()
@@ -229,7 +235,7 @@ def test_a_hold_that_ran_out_says_when_it_expired_not_zero_minutes_left(screen, 
     assert screen.notify_best()
     with db.write() as s:  # dispatch sends it at 9:00 AM in New York; the hold is 2 hours
         s.execute(update(OutboxMessage).values(status="sent", sent_at=clock.now()))
-    waitlist.process_waitlist(db, now=clock.now(), settings=SETTINGS)
+    process_waitlist(db, now=clock.now(), settings=SETTINGS)
     clock.advance(timedelta(hours=2, minutes=5))  # the tick that closes the hold has not run yet
     screen.refresh()
     label, state = screen.openings.rows[0].label, screen.offers.rows[0].state_text
@@ -244,7 +250,7 @@ def test_a_waitlist_that_cannot_be_loaded_says_so(screen, monkeypatch):
     def refuse(*_args: object, **_kwargs: object) -> list[object]:
         raise ValidationError("The database is busy.")
 
-    monkeypatch.setattr(waitlist, "list_entries", refuse)
+    monkeypatch.setattr(waitlist_entries, "list_entries", refuse)
     screen.tabs.setCurrentIndex(1)
     assert screen.entries_summary.text() == "Loading the waitlist…"
     screen.wait_until_loaded()

@@ -108,7 +108,7 @@ def test_a_saturday_with_a_visit_is_shown(main_window, ctx, world, qtbot):
 
 
 def test_a_provider_seeing_three_at_once_gets_a_wider_column(main_window, ctx, world, qtbot):
-    from orca_desk.models import Provider
+    from orca_desk.models.clinic import Provider
 
     with ctx.db.write() as s:
         provider = s.get(Provider, world.ortho.id)

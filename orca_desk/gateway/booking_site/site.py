@@ -18,7 +18,7 @@ from orca_desk.gateway.booking_site.limits import SlidingLimit
 from orca_desk.gateway.booking_site.strings import ES_PROBLEMS, LANGUAGES, pick_language
 from orca_desk.gateway.pages import ClinicContact
 from orca_desk.gateway.shared_answers import SharedAnswers
-from orca_desk.models import AppointmentType, Clinic, Location, Provider
+from orca_desk.models.clinic import AppointmentType, Clinic, Location, Provider
 from orca_desk.services import local_time
 from orca_desk.services import online_booking as ob
 from orca_desk.services.clock import Clock

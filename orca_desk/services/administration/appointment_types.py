@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType
+from orca_desk.models.clinic import AppointmentType
 from orca_desk.services import clinic_setup as setup
 from orca_desk.services.administration.common import (
     apply_changes,

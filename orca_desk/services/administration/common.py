@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, Clinic, Location, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Clinic, Location
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit, local_time
 from orca_desk.services import clinic_setup as setup
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError

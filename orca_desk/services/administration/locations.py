@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, Chair, Clinic, Location
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair, Clinic, Location
 from orca_desk.services import clinic_setup as setup
 from orca_desk.services.administration.common import (
     ArchiveRefused,

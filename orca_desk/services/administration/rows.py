@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair, StaffUser
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair
+from orca_desk.models.staff import StaffUser
 from orca_desk.services.security import ADMIN, Actor
 
 

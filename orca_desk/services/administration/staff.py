@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import StaffUser
+from orca_desk.models.staff import StaffUser
 from orca_desk.services import clinic_setup as setup
 from orca_desk.services.administration.common import (
     apply_changes,

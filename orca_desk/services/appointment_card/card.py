@@ -9,21 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-    AppointmentType,
-    AuditEvent,
-    Chair,
-    Clinic,
-    ConfirmationRequest,
-    InboundMessage,
-    Location,
-    OutboxMessage,
-    Patient,
-    PatientAlert,
-    Provider,
-    RecurringSeries,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import Patient, PatientAlert
+from orca_desk.models.reminders import ConfirmationRequest
+from orca_desk.models.series import RecurringSeries
 from orca_desk.services import audit, local_time
 from orca_desk.services.appointment_card.rows import (
     AppointmentCard,

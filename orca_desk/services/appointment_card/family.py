@@ -8,7 +8,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.services import local_time
 from orca_desk.services.appointment_card.rows import AppointmentCard
 from orca_desk.services.clinic_settings import messaging_policy

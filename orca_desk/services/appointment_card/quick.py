@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Location, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Location
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.appointment_card.rows import age_on
 from orca_desk.services.confirmations import format_phone

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import BigInteger, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.services.intervals import Interval
 
 # The longest appointment booking allows (booking.MAX_MINUTES; not imported, booking imports

@@ -14,11 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Chair,
-    Location,
-    Provider,
-)
+from orca_desk.models.clinic import Chair, Location, Provider
 from orca_desk.services.availability.busy import _Busy, _load_busy
 from orca_desk.services.availability.clock import DAY_MINUTES, epoch_minute, from_epoch, zone_of
 from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data

@@ -9,10 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Location,
-    Provider,
-)
+from orca_desk.models.clinic import Location, Provider
 from orca_desk.services.availability.busy import _load_busy
 from orca_desk.services.availability.clock import zone_of
 from orca_desk.services.availability.schedule import BlockRow, ScheduleData, _days, load_schedule_data

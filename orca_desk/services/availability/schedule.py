@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppliedSlot,
-    Location,
+from orca_desk.models.clinic import Location
+from orca_desk.models.schedule import (
+    DEFAULT_BLOCK_COLOUR,
     ScheduleBlock,
     ScheduleBreak,
     ScheduleException,
     SchedulePeriod,
 )
-from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR
+from orca_desk.models.template import AppliedSlot
 from orca_desk.services.availability.clock import DAY_MINUTES, DayClock, zone_of
 from orca_desk.services.intervals import (
     Interval,

@@ -8,14 +8,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    ACTIVE_STATUSES,
-    Appointment,
-    Chair,
-    Location,
-    Patient,
-    Provider,
-)
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.clinic import Chair, Location, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services.availability.busy import _MAX_APPOINTMENT
 from orca_desk.services.availability.clock import WEEKDAY_NAMES, _epoch_minute_up, epoch_minute, hhmm, zone_of
 from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.services.bulk import chunks
 from orca_desk.services.campaigns.drafts import _get

@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, ContactState, Location, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import ContactState, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.message_locale import staff_format
 from orca_desk.services.messaging.render import CHANNELS

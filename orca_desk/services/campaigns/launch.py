@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import OutboxEvent, OutboxMessage, Patient
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
+from orca_desk.models.messaging import OutboxEvent, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.campaigns.audience import AudienceCriteria, _audience_select, _classify, _clinic_today

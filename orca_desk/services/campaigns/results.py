@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ContactState, InboundMessage, OutboxMessage
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
+from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessage
 from orca_desk.services.campaigns.audience import AudienceCriteria
 from orca_desk.services.campaigns.drafts import _get, _variants
 from orca_desk.services.campaigns.stats import Comparison, compare

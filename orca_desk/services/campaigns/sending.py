@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Clinic, ContactState, Location, OutboxMessage, Patient
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
+from orca_desk.models.clinic import Clinic, Location
+from orca_desk.models.messaging import ContactState, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.campaigns.attribution import refresh_live_attribution
 from orca_desk.services.campaigns.drafts import _variants
 from orca_desk.services.campaigns.variants import variant_texts

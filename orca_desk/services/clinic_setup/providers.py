@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Chair, Location, Provider, ProviderChair
+from orca_desk.models.clinic import Chair, Location, Provider, ProviderChair
 from orca_desk.services import audit
 from orca_desk.services.clinic_setup.changes import (
     Change,

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Chair, Clinic, Location, StaffUser
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location
+from orca_desk.models.staff import StaffUser
 from orca_desk.services.clinic_setup.changes import (
     Change,
     ChangeLog,

@@ -12,7 +12,7 @@ import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Chair, Clinic, Location
+from orca_desk.models.clinic import Chair, Clinic, Location
 from orca_desk.services.clinic_setup.problems import (
     EMAIL,
     LANGUAGE,

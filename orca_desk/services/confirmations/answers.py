@@ -9,9 +9,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-)
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
 from orca_desk.services import audit, booking
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError

@@ -13,13 +13,9 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import (
-    Appointment,
-    AppointmentType,
-    Clinic,
-    Location,
-    Patient,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Clinic, Location
+from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import StaffTask
 from orca_desk.models.schedule import ScheduleException
 from orca_desk.services.confirmations.answers import (

@@ -11,13 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-    InboundMessage,
-    Location,
-    OutboxMessage,
-    Patient,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import ConfirmationRequest
 from orca_desk.services import booking, local_time
 from orca_desk.services.bulk import chunks

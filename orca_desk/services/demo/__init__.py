@@ -19,15 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-    AppointmentType,
-    Chair,
-    Clinic,
-    Location,
-    Provider,
-    StaffUser,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.staff import StaffUser
 from orca_desk.paths import resources_dir
 from orca_desk.services.demo.appointments import insert_appointments
 from orca_desk.services.demo.clinic import large_providers

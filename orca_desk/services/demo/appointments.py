@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Chair, Location, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
 from orca_desk.services.bulk import bulk_insert
 from orca_desk.services.demo.spec import DAY_END, DAY_START, LUNCH, DemoSize, Progress, table
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Chair, Provider
+from orca_desk.models.clinic import Chair, Provider
 
 
 def large_providers(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Patient
+from orca_desk.models.patient import Patient
 from orca_desk.services.bulk import bulk_insert
 from orca_desk.services.demo.spec import table
 

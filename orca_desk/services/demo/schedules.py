@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, Provider, ScheduleBreak, ScheduleException, SchedulePeriod
+from orca_desk.models.clinic import Location, Provider
+from orca_desk.models.schedule import ScheduleBreak, ScheduleException, SchedulePeriod
 from orca_desk.services.bulk import bulk_insert
 from orca_desk.services.demo.spec import DAY_END, DAY_START, LUNCH, DemoSize, table
 

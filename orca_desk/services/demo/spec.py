@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Table
 
-from orca_desk.models import Base
+from orca_desk.models.base import Base
 
 Progress = Callable[[str], None]
 

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Location, Provider, WaitlistEntry
+from orca_desk.models.clinic import AppointmentType, Location, Provider
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.bulk import bulk_insert
 from orca_desk.services.demo.spec import table
 

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Chair, Location, Patient, Provider
-from orca_desk.models.appointment import ACTIVE_STATUSES, ALL_STATUSES
+from orca_desk.models.appointment import ACTIVE_STATUSES, ALL_STATUSES, Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.appointment_effects import AppointmentChange, after_changes
 from orca_desk.services.booking_checks import MAX_MINUTES, check_conflicts

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from orca_desk.db import Database
-from orca_desk.models import Clinic
+from orca_desk.models.clinic import Clinic
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.importing.appointments import import_appointments
 from orca_desk.services.importing.mapping import Mapping

@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Base, Clinic, Patient
+from orca_desk.models.base import Base
+from orca_desk.models.clinic import Clinic
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.bulk import bulk_insert, chunks
 from orca_desk.services.errors import PermissionDenied, ValidationError

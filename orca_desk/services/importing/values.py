@@ -6,8 +6,6 @@ import functools
 import re
 from datetime import date, datetime, time
 
-import phonenumbers
-
 # Countries that write dates month first (03/04/2026 is March 4); everyone else writes day first.
 MONTH_FIRST_REGIONS = frozenset({"US", "PH", "FM", "MH", "PW", "GU", "AS", "MP", "PR", "VI", "UM"})
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -150,6 +148,8 @@ def parse_phone(raw: str, *, region: str) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def _parse_phone(text: str, region: str) -> str:
     # Families share numbers: siblings' rows repeat their guardian's, so a cache saves most parses.
+    import phonenumbers  # its metadata is large: loaded by the first phone parsed, not with dates
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

@@ -26,8 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Clinic, Location, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Clinic, Location
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
 from orca_desk.services import clinic_settings
 from orca_desk.services.messaging.providers.base import Attachment, ProviderError
 

@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import Clinic, ContactState, InboundMessage, Location, OutboxMessage, Patient
-from orca_desk.models import ProviderCursor as CursorRow
+from orca_desk.models.clinic import Clinic, Location
+from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessage
+from orca_desk.models.messaging import ProviderCursor as CursorRow
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.message_locale import DEFAULT_LANGUAGE, recipient_language

@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, InboundMessage, Location, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging import outbox

@@ -10,13 +10,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ContactState, OutboxEvent, OutboxMessage, Patient
-from orca_desk.models.messaging import CHANNELS
+from orca_desk.models.messaging import CHANNELS, ContactState, OutboxEvent, OutboxMessage
 from orca_desk.models.messaging import OUTBOX_STATUSES as OUTBOX_STATUSES
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
@@ -178,9 +177,15 @@ def enqueue(
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
     table = cast(Table, OutboxMessage.__table__)
     dialect = session.get_bind().dialect.name
+    # Each dialect's insert loads with its first bulk queue: PostgreSQL's (a tenth of a second to
+    # import) would otherwise load with every screen that reads the outbox, SQLite desks too.
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         stmt: Any = postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise ValidationError(f"Unsupported database {dialect}.")
@@ -387,7 +392,7 @@ def queue_test_message(
     waived, because the person testing vouches for the number they typed.
     """
     actor.require(SEND_MESSAGES)
-    from orca_desk.models import Clinic
+    from orca_desk.models.clinic import Clinic
     from orca_desk.services.patients import normalise_phone
 
     if channel == "sms":

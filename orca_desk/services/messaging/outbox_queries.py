@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import OutboxEvent, OutboxMessage, Patient
+from orca_desk.models.messaging import OutboxEvent, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.errors import NotFound
 
 

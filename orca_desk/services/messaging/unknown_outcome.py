@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import OutboxMessage, Patient
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import StaffTask
 
 TASK_KIND = "message"  # models.reminders.TASK_KINDS

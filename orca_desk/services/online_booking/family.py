@@ -11,7 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, BookingReview, Clinic, Location, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Clinic, Location
+from orca_desk.models.online_booking import BookingReview
+from orca_desk.models.patient import Patient
 from orca_desk.services.booking import BookingRequest, book_appointment
 from orca_desk.services.errors import ConflictError, OutsideHoursError, ValidationError
 from orca_desk.services.inputs import check_text

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, BookingHold, Location, Provider
+from orca_desk.models.clinic import AppointmentType, Location, Provider
+from orca_desk.models.online_booking import BookingHold
 from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
 from orca_desk.services.online_booking.settings import OnlineBookingSettings, load_settings
@@ -90,7 +91,7 @@ def _template_claims(
 ) -> list[tuple[int, datetime, datetime]]:
     """(provider, start, end) of applied template time a family may not take: blocked time, and
     slots kept for another visit type (a consult slot stays for consults)."""
-    from orca_desk.services.template_engine import open_template_slots
+    from orca_desk.services.template_engine.reading import open_template_slots
 
     slots = open_template_slots(
         session, location_ids=[location_id], start=start, end=end, include_blocked=True

@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from orca_desk.models import Appointment, BookingReview, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.online_booking import BookingReview
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound
 from orca_desk.services.security import BOOK, Actor

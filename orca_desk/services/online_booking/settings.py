@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Location
+from orca_desk.models.clinic import AppointmentType, Location
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services import audit
 from orca_desk.services.errors import ValidationError

@@ -8,19 +8,12 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-    AppointmentType,
-    ConsentEvent,
-    InboundMessage,
-    Location,
-    OutboxMessage,
-    Patient,
-    PatientAlert,
-    Provider,
-    RecoveryCase,
-    WaitlistEntry,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Location, Provider
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
+from orca_desk.models.recovery import RecoveryCase
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.errors import NotFound
 from orca_desk.services.patient_card.rows import (
     AlertRow,
@@ -251,7 +244,7 @@ def _family(session: Session, p: Patient) -> tuple[FamilyMember, ...]:
 
 def clinic_region(session: Session, clinic_id: int) -> str:
     """The clinic's country: the default region of phone numbers and the order of dates."""
-    from orca_desk.models import Clinic
+    from orca_desk.models.clinic import Clinic
 
     clinic = session.get(Clinic, clinic_id)
     return clinic.country if clinic is not None else "US"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ConsentEvent, Patient, PatientAlert
+from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text

@@ -9,22 +9,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    ACTIVE_STATUSES,
-    Appointment,
-    CampaignRecipient,
-    ConfirmationRequest,
-    ConsentEvent,
-    InboundMessage,
-    OutboxMessage,
-    Patient,
-    PatientAlert,
-    RecoveryCase,
-    RecurringSeries,
-    StaffTask,
-    WaitlistEntry,
-    WaitlistOffer,
-)
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.campaigns import CampaignRecipient
+from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.openings import WaitlistOffer
+from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
+from orca_desk.models.recovery import RecoveryCase
+from orca_desk.models.reminders import ConfirmationRequest, StaffTask
+from orca_desk.models.series import RecurringSeries
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services import audit, local_time
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
 from orca_desk.services.inputs import column_length

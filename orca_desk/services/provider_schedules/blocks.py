@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Chair, Location, ScheduleBlock
-from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR
+from orca_desk.models.clinic import Chair, Location
+from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR, ScheduleBlock
 from orca_desk.services import audit
 from orca_desk.services.availability import DayClock, epoch_minute, zone_of
 from orca_desk.services.errors import NotFound, ValidationError

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Provider
+from orca_desk.models.clinic import Provider
 from orca_desk.services.availability import DAY_MINUTES, hhmm
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.message_locale import staff_date

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, ScheduleException
-from orca_desk.models.schedule import TIME_OFF_TYPES
+from orca_desk.models.clinic import Location
+from orca_desk.models.schedule import TIME_OFF_TYPES, ScheduleException
 from orca_desk.services import audit
 from orca_desk.services.availability import zone_of
 from orca_desk.services.errors import NotFound, ValidationError

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, ScheduleException, SchedulePeriod
-from orca_desk.models.schedule import TIME_OFF_TYPES
+from orca_desk.models.clinic import Location
+from orca_desk.models.schedule import TIME_OFF_TYPES, ScheduleException, SchedulePeriod
 from orca_desk.services.availability import DAY_MINUTES, zone_of
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.inputs import column_length, strip_control

@@ -10,7 +10,10 @@ from itertools import pairwise
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment, Location, Patient, ScheduleBreak, SchedulePeriod
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.clinic import Location
+from orca_desk.models.patient import Patient
+from orca_desk.models.schedule import ScheduleBreak, SchedulePeriod
 from orca_desk.services import audit
 from orca_desk.services.availability import (
     WEEKDAY_NAMES,

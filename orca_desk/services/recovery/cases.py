@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, OutboxMessage
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.recovery import (
     CAUSE_KINDS,
     LIVE_CASE_STATUSES,
@@ -127,7 +128,7 @@ def _finish(
 
 
 def _event(message_id: int, now: datetime, detail: str) -> Any:
-    from orca_desk.models import OutboxEvent
+    from orca_desk.models.messaging import OutboxEvent
 
     return OutboxEvent(message_id=message_id, at=now, status="cancelled", detail=detail[:500])
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.models.recovery import LIVE_CASE_STATUSES
 from orca_desk.services.recovery.cases import _finish, start_case
 from orca_desk.services.recovery.rendering import _local_text

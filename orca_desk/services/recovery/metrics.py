@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Location, Provider
+from orca_desk.models.clinic import AppointmentType, Location, Provider
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.services.recovery.cases import CAUSE_LABELS
 from orca_desk.services.security import VIEW_ANALYTICS, Actor

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Location, Patient, Provider
+from orca_desk.models.clinic import AppointmentType, Location, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase
 from orca_desk.services import local_time
 from orca_desk.services.at_risk import RiskScore, score_patients

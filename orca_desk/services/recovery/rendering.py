@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Clinic, Location, Patient, Provider
+from orca_desk.models.clinic import Clinic, Location, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.services import local_time
 from orca_desk.services.message_locale import (

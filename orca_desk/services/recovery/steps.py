@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment, Location, OutboxMessage, Patient
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase, RecoveryStep
 from orca_desk.models.reminders import StaffTask
 from orca_desk.services.errors import NotFound, ValidationError

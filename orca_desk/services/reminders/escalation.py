@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, Location
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Location
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
 from orca_desk.services.bulk import chunks
 from orca_desk.services.reminders.rendering import _zone

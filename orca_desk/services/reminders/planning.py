@@ -11,7 +11,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, OutboxMessage
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.reminders import PlannedReminder, ReminderSequence, ReminderStep, StaffTask
 from orca_desk.services.bulk import chunks
 from orca_desk.services.reminders.escalation import _expire_requests

@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, Clinic, ContactState, Location, Patient, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Clinic, Location, Provider
+from orca_desk.models.messaging import ContactState
+from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import PlannedReminder
 from orca_desk.services import local_time
 from orca_desk.services.errors import ValidationError

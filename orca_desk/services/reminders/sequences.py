@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType
+from orca_desk.models.clinic import AppointmentType
 from orca_desk.models.reminders import ReminderSequence, ReminderStep
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderStep
 from orca_desk.services.message_locale import recipient_language
 from orca_desk.services.message_phrases import phrase

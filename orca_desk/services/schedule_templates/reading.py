@@ -7,7 +7,7 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ScheduleTemplate, TemplateSlot, TemplateVersion
+from orca_desk.models.template import ScheduleTemplate, TemplateSlot, TemplateVersion
 from orca_desk.services import local_time
 from orca_desk.services.errors import NotFound
 from orca_desk.services.schedule_templates.rows import SlotSpec, TemplateDetail, TemplateRow, VersionRow

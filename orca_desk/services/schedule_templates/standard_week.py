@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType
+from orca_desk.models.clinic import AppointmentType
 from orca_desk.services.schedule_templates.rows import SlotSpec
 from orca_desk.services.schedule_templates.writing import create_template
 from orca_desk.services.security import Actor

@@ -8,8 +8,8 @@ from itertools import pairwise
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, TemplateSlot
-from orca_desk.models.template import TEMPLATE_KINDS
+from orca_desk.models.clinic import AppointmentType
+from orca_desk.models.template import TEMPLATE_KINDS, TemplateSlot
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.inputs import check_column_text, check_text
 from orca_desk.services.schedule_templates.rows import (

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, ScheduleTemplate, TemplateSlot, TemplateVersion
+from orca_desk.models.clinic import AppointmentType
+from orca_desk.models.template import ScheduleTemplate, TemplateSlot, TemplateVersion
 from orca_desk.services import audit
 from orca_desk.services.errors import StaleEditError, ValidationError
 from orca_desk.services.inputs import check_column_text
@@ -101,7 +102,7 @@ def create_template(
     validate_slots(session, kind, slots, rotation=rotation, chair_count=chair_count)
     clinic_id = session.scalar(select(AppointmentType.clinic_id).limit(1))
     if clinic_id is None:
-        from orca_desk.models import Clinic
+        from orca_desk.models.clinic import Clinic
 
         clinic_id = session.scalar(select(Clinic.id).limit(1))
     if clinic_id is None:

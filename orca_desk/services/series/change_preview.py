@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, Chair, Provider
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Chair, Provider
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import Actor
 from orca_desk.services.series.create import Decision

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES, Chair, Patient, Provider
+from orca_desk.models.appointment import ACTIVE_STATUSES
+from orca_desk.models.clinic import Chair, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services import availability, local_time
 from orca_desk.services.booking import MAX_MINUTES
 from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark

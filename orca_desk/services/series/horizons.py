@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, Patient, RecurringSeries, SeriesException
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import StaffTask
+from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import local_time, recurrence
 from orca_desk.services.security import AUTOMATION, Actor
 from orca_desk.services.series.conflicts import _Busy, _load_busy, _load_names

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, RecurringSeries, SeriesException
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import audit, booking
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.security import BOOK, Actor

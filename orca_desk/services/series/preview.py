@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Chair, Location, Patient, Provider
+from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time, recurrence
 from orca_desk.services.booking import MAX_MINUTES
 from orca_desk.services.errors import NotFound, ValidationError

@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, AppointmentType, Chair, Patient, Provider, RecurringSeries
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Chair, Provider
+from orca_desk.models.patient import Patient
+from orca_desk.models.series import RecurringSeries
 from orca_desk.services import booking, recurrence
 from orca_desk.services.series.rows import _REPLACEABLE, _exceptions, _members, _series, _shown_until
 from orca_desk.services.series.rules import _dtstart, _expand, _utc

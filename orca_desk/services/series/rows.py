@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Appointment, RecurringSeries, SeriesException
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.series.rules import HORIZON, _dtstart, _expand, _utc, _with_end
 

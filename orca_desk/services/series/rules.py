@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import RecurringSeries
+from orca_desk.models.series import RecurringSeries
 from orca_desk.services import local_time, recurrence
 from orca_desk.services.errors import ValidationError
 

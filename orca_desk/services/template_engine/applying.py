@@ -10,10 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    TemplateApplication,
-)
 from orca_desk.models.base import Base
+from orca_desk.models.template import TemplateApplication
 from orca_desk.services import audit
 from orca_desk.services.availability import (
     from_epoch,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES
+from orca_desk.models.appointment import ACTIVE_STATUSES
 from orca_desk.services.availability import epoch_minute, from_epoch
 from orca_desk.services.bulk import epoch_seconds_sql, fetch_tuples, instant_param, param_mark
 from orca_desk.services.intervals import Interval, normalize

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppliedSlot, TemplateApplication, TemplateVersion
+from orca_desk.models.template import AppliedSlot, TemplateApplication, TemplateVersion
 from orca_desk.services import audit
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError

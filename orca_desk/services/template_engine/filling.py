@@ -7,10 +7,8 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppliedSlot,
-    Appointment,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.template import AppliedSlot
 
 # ----- booking fills a slot ------------------------------------------------------------------
 

@@ -10,15 +10,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Chair,
-    Location,
-    Provider,
-    ProviderChair,
-    ScheduleTemplate,
-    TemplateSlot,
-    TemplateVersion,
-)
+from orca_desk.models.clinic import Chair, Location, Provider, ProviderChair
+from orca_desk.models.template import ScheduleTemplate, TemplateSlot, TemplateVersion
 from orca_desk.services.availability import (
     DAY_MINUTES,
     PeriodRow,

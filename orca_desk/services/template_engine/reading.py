@@ -8,14 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    AppliedSlot,
-    AppointmentType,
-    ScheduleTemplate,
-    TemplateApplication,
-    TemplateVersion,
-)
+from orca_desk.models.clinic import AppointmentType
 from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR
+from orca_desk.models.template import AppliedSlot, ScheduleTemplate, TemplateApplication, TemplateVersion
 from orca_desk.services.template_engine.plans import ApplicationRow, OpenTemplateSlot
 
 # ----- reading ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, Provider
+from orca_desk.models.clinic import Location, Provider
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services.bulk import chunks
 from orca_desk.services.security import VIEW_ANALYTICS, Actor

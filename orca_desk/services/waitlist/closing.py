@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, OutboxMessage, Patient, WaitlistEntry
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.message_locale import DEFAULT_LANGUAGE, recipient_language
 from orca_desk.services.message_phrases import phrase
 from orca_desk.services.messaging.policy import next_allowed_send

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Chair, Location, Provider
+from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services.errors import NotFound, ValidationError
 

@@ -9,8 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AppointmentType, Patient, WaitlistEntry
+from orca_desk.models.clinic import AppointmentType
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services import audit, local_time
 from orca_desk.services.availability import hhmm
 from orca_desk.services.errors import NotFound, ValidationError

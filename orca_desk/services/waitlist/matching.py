@@ -12,17 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, bindparam, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from orca_desk.models import (
-    Appointment,
-    AppointmentType,
-    Clinic,
-    ContactState,
-    Location,
-    Patient,
-    Provider,
-    WaitlistEntry,
-)
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import AppointmentType, Clinic, Location, Provider
+from orca_desk.models.messaging import ContactState
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services import local_time
 from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
 from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, Patient, Provider
+from orca_desk.models.clinic import Location, Provider
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
 from orca_desk.services.errors import NotFound
 from orca_desk.services.waitlist.holds import hold_window
 

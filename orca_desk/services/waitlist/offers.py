@@ -9,8 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ACTIVE_STATUSES, Appointment, OutboxMessage, Patient, WaitlistEntry
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services import audit, local_time
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
@@ -32,7 +35,7 @@ from orca_desk.services.waitlist.matching import (
     _Slot,
     _slot_of,
 )
-from orca_desk.services.waitlist.queries import _offer_row, _patient_name, _shown
+from orca_desk.services.waitlist.queries import _offer_row, _patient_name, _shown, _taken_openings
 from orca_desk.services.waitlist.rows import OfferRow
 from orca_desk.services.waitlist.settings import DECLINE_PURPOSE, PURPOSE, WaitlistSettings, default_settings
 from orca_desk.services.waitlist.wording import (
@@ -426,25 +429,6 @@ def _offer_choice(
         tried.update(c.entry_id for c in more)
     if not made:
         o.next_check_at = batch.now + batch.settings.recheck
-
-
-def _taken_openings(session: Session, openings: Sequence[Opening]) -> set[int]:
-    """Openings whose chair now holds an active appointment overlapping them (one query)."""
-    lo = min(o.start_at for o in openings) - timedelta(hours=8)
-    hi = max(o.end_at for o in openings)
-    chairs = {o.chair_id for o in openings}
-    busy: dict[int, list[tuple[datetime, datetime]]] = {}
-    query = select(Appointment.chair_id, Appointment.start_at, Appointment.end_at).where(
-        Appointment.chair_id.in_(chairs),
-        Appointment.start_at < hi,
-        Appointment.start_at > lo,
-        Appointment.status.in_(ACTIVE_STATUSES),
-    )
-    for chair_id, s, e in session.execute(query):
-        busy.setdefault(chair_id, []).append((s, e))
-    return {
-        o.id for o in openings if any(s < o.end_at and e > o.start_at for s, e in busy.get(o.chair_id, []))
-    }
 
 
 def offer_opening(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Chair, Location
+from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.openings import Opening
 from orca_desk.services import audit
 from orca_desk.services.availability import check_slot

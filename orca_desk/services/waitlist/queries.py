@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, Patient
+from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.models.clinic import Location
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.messaging.policy import format_date
 from orca_desk.services.waitlist.common import _left_text, _live_offer, _utc
@@ -256,3 +259,22 @@ def offered_openings(
             )
         )
     return out
+
+
+def _taken_openings(session: Session, openings: Sequence[Opening]) -> set[int]:
+    """Openings whose chair now holds an active appointment overlapping them (one query)."""
+    lo = min(o.start_at for o in openings) - timedelta(hours=8)
+    hi = max(o.end_at for o in openings)
+    chairs = {o.chair_id for o in openings}
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    query = select(Appointment.chair_id, Appointment.start_at, Appointment.end_at).where(
+        Appointment.chair_id.in_(chairs),
+        Appointment.start_at < hi,
+        Appointment.start_at > lo,
+        Appointment.status.in_(ACTIVE_STATUSES),
+    )
+    for chair_id, s, e in session.execute(query):
+        busy.setdefault(chair_id, []).append((s, e))
+    return {
+        o.id for o in openings if any(s < o.end_at and e > o.start_at for s, e in busy.get(o.chair_id, []))
+    }

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import WaitlistOffer
 from orca_desk.services.bulk import chunks
 from orca_desk.services.messaging.policy import classify_reply

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, Patient, WaitlistEntry
+from orca_desk.models.clinic import Location
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services import audit, local_time
 from orca_desk.services.booking import BookingRequest, book_appointment
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
@@ -27,7 +29,7 @@ from orca_desk.services.waitlist.closing import (
 )
 from orca_desk.services.waitlist.common import _get_opening, _utc
 from orca_desk.services.waitlist.holds import _hold_problem, start_holds_of_sent
-from orca_desk.services.waitlist.offers import _taken_openings
+from orca_desk.services.waitlist.queries import _taken_openings
 from orca_desk.services.waitlist.rows import OfferResult
 from orca_desk.services.waitlist.settings import WaitlistSettings, _settings_or_clinic
 

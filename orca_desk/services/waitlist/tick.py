@@ -8,8 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Location, OutboxMessage, Patient, WaitlistEntry
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
+from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.waitlist.closing import (
     _cancel_message,
     _entry_back,
@@ -77,7 +80,7 @@ def process_waitlist(db: Any, *, now: datetime, settings: WaitlistSettings | Non
 def _template_openings(session: Session, now: datetime, settings: WaitlistSettings) -> int:
     """Unbooked applied template slots inside the look-ahead become openings (once each)."""
     try:
-        from orca_desk.services.template_engine import open_template_slots
+        from orca_desk.services.template_engine.reading import open_template_slots
     except ImportError:  # pragma: no cover - templates not installed
         return 0
     start, end = now + settings.min_lead + settings.min_hold, now + settings.template_lookahead

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import Clinic, Location, Patient
+from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.openings import Opening
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.message_locale import (
     DEFAULT_LANGUAGE,

@@ -229,7 +229,7 @@ class BookActions(BookColumns):
 
     def offer_to_waitlist(self, key: int, minute: int, minutes: int | None = None) -> bool:
         """Announce free time as an opening; the automation offers it to the best match."""
-        from orca_desk.services.waitlist import announce_opening
+        from orca_desk.services.waitlist.openings import announce_opening
 
         cd = self.col_defs[key]
         if minutes is None:

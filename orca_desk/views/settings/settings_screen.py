@@ -37,11 +37,11 @@ from orca_desk.services.security import IMPORT_DATA
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.labels import time_edit_format
+from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 from orca_desk.views.settings.appearance import AppearanceBox
 from orca_desk.views.settings.language_box import LanguageBox
-from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
 from orca_desk.views.settings.sections import (
     WARNING_STYLE,
     BackupBox,
@@ -53,14 +53,10 @@ from orca_desk.views.settings.sections import (
 )
 
 if TYPE_CHECKING:
+    from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
     from orca_desk.views.settings.templates_editor import TemplatesEditor
 
 TEMPLATES_TAB = 1
-
-SECRET_LABELS = {
-    provider_env.TWILIO_AUTH_TOKEN: "Twilio auth token",
-    provider_env.SENDGRID_API_KEY: "SendGrid API key",
-}
 
 
 class SettingsScreen(Screen):
@@ -75,6 +71,7 @@ class SettingsScreen(Screen):
         self.keyring_usable = False  # until the OS keyring has answered (off the UI thread)
         self._secrets_asked = 0
         self.tabs = QTabWidget()
+        lazy = LazyTabs(self.tabs)  # the online booking tab (and its services): built when first shown
         self.tabs.addTab(self._build_settings_tab(), self.tr("Clinic and messaging"))
         # The templates editor is built, and its templates loaded, when its tab is first shown.
         self._templates: TemplatesEditor | None = None
@@ -82,8 +79,8 @@ class SettingsScreen(Screen):
         self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
         self.api_keys = ApiKeysTab(ctx)
         self.tabs.addTab(self.api_keys, self.tr("API keys"))
-        self.online_booking = OnlineBookingTab(ctx)
-        self.tabs.addTab(self.online_booking, self.tr("Online booking"))
+        self.online_booking: OnlineBookingTab | None = None
+        lazy.add(self._build_online_booking, self.tr("Online booking"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
@@ -106,6 +103,12 @@ class SettingsScreen(Screen):
             if placeholder is not None:
                 placeholder.deleteLater()
         return self._templates
+
+    def _build_online_booking(self) -> QWidget:
+        from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
+
+        self.online_booking = OnlineBookingTab(self.ctx)
+        return self.online_booking
 
     # ----- building -----------------------------------------------------------------------
     def _build_settings_tab(self) -> QWidget:
@@ -347,7 +350,8 @@ class SettingsScreen(Screen):
     # ----- loading ------------------------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
         self.api_keys.on_changes(changes)
-        self.online_booking.on_changes(changes)
+        if self.online_booking is not None:
+            self.online_booking.on_changes(changes)
         # A template saved reloads only its tab: the clinic tab keeps its unsaved edits.
         if changes.touches({"clinic_setting"}):
             self.refresh()
@@ -493,9 +497,8 @@ class SettingsScreen(Screen):
             self.twilio_base,
         ):
             w.setEnabled(twilio)
-        for w in (self.sendgrid_from, self.sendgrid_base):
-            w.setEnabled(sendgrid)
-        self.email_rate.setEnabled(sendgrid)
+        for field in (self.sendgrid_from, self.sendgrid_base, self.email_rate):
+            field.setEnabled(sendgrid)
         usable = self.keyring_usable
         self.twilio_token.setEnabled(twilio and usable)
         self.sendgrid_key.setEnabled(sendgrid and usable)

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import template_engine as engine
 from orca_desk.services.schedule_templates import TemplateRow
+from orca_desk.services.template_engine.plans import ApplicationPlan, ApplicationRow, ApplyParams, ApplyResult
+from orca_desk.services.template_engine.reading import list_applications
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import DAY_MONTH, MEDIUM, SHORT, fmt_day, weekday_name
 
@@ -56,8 +57,8 @@ class ApplyDialog(QDialog):
             self.tr("Apply {name} v{version}").format(name=template.name, version=template.version)
         )
         self.resize(760, 620)
-        self.plan: engine.ApplicationPlan | None = None
-        self.apply_result: engine.ApplyResult | None = None
+        self.plan: ApplicationPlan | None = None
+        self.apply_result: ApplyResult | None = None
         self.error: str | None = None
         self._cancel = threading.Event()
         self._signals: _ApplySignals | None = None
@@ -119,9 +120,9 @@ class ApplyDialog(QDialog):
         """The template's applications still in force, any of which this one may replace."""
         self.replace_combo = QComboBox()
         self.replace_combo.addItem(self.tr("— apply as a new application —"), None)
-        applications: list[engine.ApplicationRow] = []
+        applications: list[ApplicationRow] = []
         self.ctx.ops.read(
-            lambda s: engine.list_applications(s, template_id=self.template.id),
+            lambda s: list_applications(s, template_id=self.template.id),
             parent=self,
             on_done=applications.extend,
             background=False,
@@ -185,9 +186,9 @@ class ApplyDialog(QDialog):
             if widget.item(i).checkState() == Qt.CheckState.Checked
         )
 
-    def params(self) -> engine.ApplyParams:
+    def params(self) -> ApplyParams:
         f, t = self.from_edit.date(), self.to_edit.date()
-        return engine.ApplyParams(
+        return ApplyParams(
             template_id=self.template.id,
             provider_ids=self._checked(self.providers),
             start_day=date(f.year(), f.month(), f.day()),
@@ -201,13 +202,15 @@ class ApplyDialog(QDialog):
         self.apply_btn.setEnabled(self.replace_combo.currentData() is not None)
 
     # ----- preview -------------------------------------------------------------------------
-    def preview(self) -> engine.ApplicationPlan | None:
+    def preview(self) -> ApplicationPlan | None:
         """The dry run (well under a second for a quarter), shown as counts and per date/provider rows."""
+        from orca_desk.services.template_engine.planning import plan_application
+
         params, now = self.params(), self.ctx.clock.now()
-        planned: list[engine.ApplicationPlan] = []
+        planned: list[ApplicationPlan] = []
         self.plan = None
         if not self.ctx.ops.read(
-            lambda s: engine.plan_application(s, params, now=now),
+            lambda s: plan_application(s, params, now=now),
             parent=self,
             on_done=planned.append,
             on_error=self._refused,
@@ -259,13 +262,18 @@ class ApplyDialog(QDialog):
         params, actor = self.params(), self.ctx.actor
         progress, cancel = self._signals.sig_progress.emit, self._cancel.is_set
 
-        def run(step: Callable[[], AbstractContextManager[Any]]) -> engine.ApplyResult:
+        def run(step: Callable[[], AbstractContextManager[Any]]) -> ApplyResult:
             # Chunks of days, each its own transaction: other desks can book during a long run.
+            from orca_desk.services.template_engine.chunks import (
+                apply_template_in_chunks,
+                replace_application_in_chunks,
+            )
+
             if replace_id is not None:
-                return engine.replace_application_in_chunks(
+                return replace_application_in_chunks(
                     step, actor, replace_id, now=self.ctx.clock.now(), progress=progress, cancel=cancel
                 )
-            return engine.apply_template_in_chunks(
+            return apply_template_in_chunks(
                 step, actor, params, now=self.ctx.clock.now(), progress=progress, cancel=cancel
             )
 
@@ -293,7 +301,7 @@ class ApplyDialog(QDialog):
             self.tr("<span style='color:#b3261e'>Not applied: {value}</span>").format(value=escape(message))
         )
 
-    def _on_done(self, outcome: engine.ApplyResult) -> None:
+    def _on_done(self, outcome: ApplyResult) -> None:
         self._hide_progress()
         self.apply_result = outcome
         state = "Cancelled after" if outcome.cancelled else "Applied:"

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.patients import PatientRow, search_patients
-from orca_desk.services.waitlist import PRIORITY_LABELS, WEEKDAY_ABBR, EntryInput, EntryRow
+from orca_desk.services.waitlist.matching import PRIORITY_LABELS, WEEKDAY_ABBR
+from orca_desk.services.waitlist.rows import EntryInput, EntryRow
 from orca_desk.ui.context import AppContext
 
 

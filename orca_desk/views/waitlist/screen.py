@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import waitlist
 from orca_desk.services.security import VIEW_ANALYTICS
-from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
 from orca_desk.services.waitlist import analytics as waitlist_analytics
+from orca_desk.services.waitlist.matching import PRIORITY_LABELS, match_opening
+from orca_desk.services.waitlist.rows import EntryRow, MatchRow, OfferRow, OpeningRow
+from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
@@ -54,7 +55,7 @@ class WaitlistScreen(Screen):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.settings_for: Callable[[Any], WaitlistSettings] = waitlist.default_settings
+        self.settings_for: Callable[[Any], WaitlistSettings] = default_settings
         self.openings = RowsModel[OpeningRow](
             [
                 (self.tr("When"), lambda r: r.local_text),
@@ -88,7 +89,7 @@ class WaitlistScreen(Screen):
             [
                 (self.tr("Patient"), lambda r: r.patient_name),
                 (self.tr("Visit"), lambda r: f"{r.type_name} {r.duration_minutes}′"),
-                (self.tr("Priority"), lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
+                (self.tr("Priority"), lambda r: PRIORITY_LABELS.get(r.priority, str(r.priority))),
                 (self.tr("Status"), lambda r: r.status.upper() if r.status == "notified" else r.status),
                 (self.tr("Offers"), lambda r: f"{r.notification_count}/{r.max_offers}"),
                 (self.tr("Waiting"), lambda r: f"{r.days_waiting} d"),
@@ -274,7 +275,7 @@ class WaitlistScreen(Screen):
             self.entries_summary.setText(self.tr("Loading the waitlist…"))
             if not self.entries.rows:
                 self.entries_empty.setText(self.tr("Loading the waitlist…"))
-            self.entries_load.start(lambda s: waitlist.list_entries(s, now=now))
+            self.entries_load.start(lambda s: _list_entries(s, now=now))
             return
         self.entries_load.cancel()
         if page is self.analytics_page:
@@ -289,7 +290,7 @@ class WaitlistScreen(Screen):
                 )
             return
         self.ctx.ops.read(
-            lambda s: waitlist.list_openings(s, now=now),
+            lambda s: _list_openings(s, now=now),
             parent=self,
             on_done=self._show_openings,
             background=False,
@@ -342,7 +343,7 @@ class WaitlistScreen(Screen):
         rows: list[MatchRow] = []
         # An opening that was just taken has no matches any more: an empty list says so.
         self.ctx.ops.read(
-            lambda s: waitlist.match_opening(s, o.id, now=self.ctx.clock.now()),
+            lambda s: match_opening(s, o.id, now=self.ctx.clock.now()),
             parent=self,
             on_done=rows.extend,
             on_error=lambda _message: None,
@@ -416,7 +417,9 @@ class WaitlistScreen(Screen):
             return False
 
         def run(s: Any) -> str:
-            rows = waitlist.offer_opening(
+            from orca_desk.services.waitlist.offers import offer_opening
+
+            rows = offer_opening(
                 s, self.ctx.actor, o.id, now=self.ctx.clock.now(), settings=self.settings_for(s), **kwargs
             )
             return "Offered to " + ", ".join(f"{r.patient_name} ({r.channel})" for r in rows)
@@ -453,7 +456,9 @@ class WaitlistScreen(Screen):
             response = RESPONSES[label]
 
         def run(s: Any) -> str:
-            return waitlist.record_response(
+            from orca_desk.services.waitlist.responses import record_response
+
+            return record_response(
                 s, self.ctx.actor, offer.id, response, now=self.ctx.clock.now(), settings=self.settings_for(s)
             ).message
 
@@ -465,7 +470,9 @@ class WaitlistScreen(Screen):
             return False
 
         def run(s: Any) -> str:
-            waitlist.close_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now())
+            from orca_desk.services.waitlist.openings import close_opening
+
+            close_opening(s, self.ctx.actor, o.id, now=self.ctx.clock.now())
             return f"Opening {o.local_text} withdrawn"
 
         return self._act(self.tr("Withdraw opening"), run)
@@ -485,10 +492,12 @@ class WaitlistScreen(Screen):
         data, entry_id = dialog.value(), dialog.entry_id
 
         def run(s: Any) -> str:
+            from orca_desk.services.waitlist.entries import add_entry, update_entry
+
             if entry_id is None:
-                waitlist.add_entry(s, self.ctx.actor, data, now=self.ctx.clock.now())
+                add_entry(s, self.ctx.actor, data, now=self.ctx.clock.now())
                 return "Added to the waitlist"
-            waitlist.update_entry(s, self.ctx.actor, entry_id, data, now=self.ctx.clock.now())
+            update_entry(s, self.ctx.actor, entry_id, data, now=self.ctx.clock.now())
             return "Waitlist entry saved"
 
         return self._act(self.tr("Waitlist entry"), run)
@@ -499,7 +508,9 @@ class WaitlistScreen(Screen):
             return False
 
         def run(s: Any) -> str:
-            waitlist.remove_entry(s, self.ctx.actor, e.id, now=self.ctx.clock.now())
+            from orca_desk.services.waitlist.entries import remove_entry
+
+            remove_entry(s, self.ctx.actor, e.id, now=self.ctx.clock.now())
             return f"{e.patient_name} removed from the waitlist"
 
         return self._act(self.tr("Remove entry"), run)
@@ -511,3 +522,15 @@ def _minutes(value: float | None) -> str:
     if value >= 90:
         return f"{value / 60:.1f} h"
     return f"{value:.0f} min"
+
+
+def _list_entries(session: Any, *, now: datetime) -> list[EntryRow]:
+    from orca_desk.services.waitlist.entries import list_entries
+
+    return list_entries(session, now=now)
+
+
+def _list_openings(session: Any, *, now: datetime) -> list[OpeningRow]:
+    from orca_desk.services.waitlist.queries import list_openings
+
+    return list_openings(session, now=now)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from tests.gateway.api.conftest import ApiWorld
 
 # NOW is Tue 2026-03-03 09:00 New York; Wednesday 10:00 local is 15:00 UTC.

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from orca_desk.gateway.api.auth import RateLimiter
 from orca_desk.gateway.api.resources import routes
-from orca_desk.models import AuditEvent, StaffUser
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.staff import StaffUser
 from orca_desk.services import api_keys
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.security import BOOK, MANAGE_WAITLIST, actor_for
@@ -133,7 +134,7 @@ def test_keys_are_stored_hashed_and_need_an_admin(db, clock, manager) -> None:
             api_keys.create_key(s, actor_for(admin), "x", ["admin"], now=clock.now())
         created = api_keys.create_key(s, actor_for(admin), "site", [BOOK], now=clock.now())
         secret = created.key.split("_", 2)[2]
-        from orca_desk.models import ApiKey
+        from orca_desk.models.api_key import ApiKey
 
         stored = s.get(ApiKey, created.row.id)
         assert secret not in stored.secret_hash and len(stored.secret_hash) == 64

@@ -6,7 +6,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment, AuditEvent
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.audit import AuditEvent
 from tests.gateway.api.conftest import ApiWorld
 
 

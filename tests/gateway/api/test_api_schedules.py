@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from orca_desk.models import ScheduleBlock
+from orca_desk.models.schedule import ScheduleBlock
 from tests.gateway.api.conftest import ApiWorld
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from orca_desk.models import AppliedSlot
+from orca_desk.models.template import AppliedSlot
 from tests.gateway.api.conftest import ApiWorld
 
 

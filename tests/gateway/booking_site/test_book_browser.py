@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from orca_desk.gateway.server import RunningGateway
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services import online_booking as ob
 from orca_desk.services.messaging.dispatch import dispatch_due
 from tests.browser import BROWSER_MARKS, BrowserError, BrowserPage, browser

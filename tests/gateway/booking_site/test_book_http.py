@@ -12,7 +12,9 @@ import requests
 from sqlalchemy import func, select
 
 from orca_desk.gateway.server import RunningGateway
-from orca_desk.models import Appointment, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import online_booking as ob
 from tests.gateway.booking_site.support import field, serve, slots
 from tests.services.online_booking.support import BookingWorld, make_booking_world

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.reminders import PlannedReminder
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.importing.appointments import import_appointments

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from orca_desk.cli import main
 from orca_desk.db import Database
-from orca_desk.models import AuditEvent, Patient
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.importing.mapping import GENERIC, OPEN_DENTAL, Mapping, load_mapping

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging.dispatch import DispatchOptions
 from orca_desk.services.messaging.providers.base import Provider
 from tests.conftest import NOW
@@ -49,8 +50,8 @@ def book(db: Database, patient_id: int, start: datetime) -> int:
         assert p is not None
         from sqlalchemy import select
 
-        from orca_desk.models import AppointmentType, Chair, Location
-        from orca_desk.models import Provider as Doc
+        from orca_desk.models.clinic import AppointmentType, Chair, Location
+        from orca_desk.models.clinic import Provider as Doc
 
         loc = s.scalars(select(Location).where(Location.clinic_id == p.clinic_id)).first()
         assert loc is not None

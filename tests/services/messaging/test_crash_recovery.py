@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from orca_desk.models import OutboxEvent, OutboxMessage, Patient
+from orca_desk.models.messaging import OutboxEvent, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import (
     dispatch_due,

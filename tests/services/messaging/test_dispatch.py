@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from orca_desk.models import ContactState, OutboxMessage, Patient
+from orca_desk.models.messaging import ContactState, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import (
     DispatchOptions,
@@ -91,7 +92,7 @@ def test_quiet_hours_across_the_dst_change_and_the_home_location_zone(db, fake):
     dispatch_due(db, providers_for(fake), now=due, worker_id="w1")
     assert row(db, msg).next_attempt_at == datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
     # A patient without a zone of their own follows their home location (Chicago, CST).
-    from orca_desk.models import Location
+    from orca_desk.models.clinic import Location
 
     with db.write() as s:
         chicago = Location(clinic_id=fam.clinic_id, name="West", timezone="America/Chicago")

@@ -16,8 +16,9 @@ from orca_desk.automation.features import clinic_runtime
 from orca_desk.automation.runtime import AutomationRuntime
 from orca_desk.gateway.app import make_app
 from orca_desk.gateway.server import serve_in_thread
-from orca_desk.models import ContactState, Patient
+from orca_desk.models.messaging import ContactState
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import outbox
@@ -79,8 +80,8 @@ def test_an_offer_email_carries_the_offered_slot_as_a_tentative_event(db, fake):
     start = NOW + timedelta(days=1, hours=2)
     with db.write() as s:
         p = s.get(Patient, patient_id)
-        from orca_desk.models import AppointmentType, Chair
-        from orca_desk.models import Provider as Doc
+        from orca_desk.models.clinic import AppointmentType, Chair
+        from orca_desk.models.clinic import Provider as Doc
 
         chair = s.query(Chair).first()
         doc = s.query(Doc).first()
@@ -163,7 +164,7 @@ def test_the_youre_booked_email_carries_the_booked_visit(db, fake):
     start = NOW + timedelta(days=1)
     appt = book(db, patient_id, start)
     with db.write() as s:
-        from orca_desk.models import Appointment
+        from orca_desk.models.appointment import Appointment
 
         a = s.get(Appointment, appt)
         entry = WaitlistEntry(

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import AuditEvent, ContactState, InboundMessage, OutboxMessage, Patient
+from orca_desk.models.audit import AuditEvent
+from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import (

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import ContactState, OutboxEvent, OutboxMessage
+from orca_desk.models.messaging import ContactState, OutboxEvent, OutboxMessage
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.messaging import outbox, outbox_queries
 from orca_desk.services.messaging.outbox import NewMessage

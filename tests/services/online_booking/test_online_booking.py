@@ -9,7 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from orca_desk.models import Appointment, BookingHold, ConsentEvent, OutboxMessage, Patient, PlannedReminder
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.online_booking import BookingHold
+from orca_desk.models.patient import ConsentEvent, Patient
+from orca_desk.models.reminders import PlannedReminder
 from orca_desk.services import online_booking as ob
 from orca_desk.services.clinic_defaults import seed_clinic_defaults
 from orca_desk.services.errors import ValidationError
@@ -222,8 +226,9 @@ def test_two_families_race_for_one_slot_on_postgresql(pg_db, manager):
 
 def test_template_time_for_other_types_and_blocked_time_is_not_offered(db, bw, manager):
     from orca_desk.services import schedule_templates
-    from orca_desk.services import template_engine as engine
     from orca_desk.services.schedule_templates import SlotSpec
+    from orca_desk.services.template_engine.applying import apply_template
+    from orca_desk.services.template_engine.plans import ApplyParams
 
     before = _offered(db, bw)
     with db.write() as s:
@@ -232,13 +237,13 @@ def test_template_time_for_other_types_and_blocked_time_is_not_offered(db, bw, m
             SlotSpec(8 * 60, 10 * 60, None, weekday=wd, blocked=True, reason="Huddle") for wd in range(5)
         ]
         t = schedule_templates.create_template(s, manager, name="Week", kind="week", slots=slots, now=NOW)
-        params = engine.ApplyParams(
+        params = ApplyParams(
             template_id=t.template.id,
             provider_ids=(bw.provider_id,),
             start_day=date(2026, 3, 4),
             end_day=date(2026, 3, 20),
         )
-        engine.apply_template(s, manager, params, now=NOW)
+        apply_template(s, manager, params, now=NOW)
     after = _offered(db, bw)
     assert after and after != before
     from zoneinfo import ZoneInfo

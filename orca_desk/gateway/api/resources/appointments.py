@@ -22,7 +22,8 @@ from orca_desk.gateway.api.schema import (
     query,
     ref,
 )
-from orca_desk.models import Appointment, Location
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Location
 from orca_desk.services import booking, local_time
 from orca_desk.services.calendar_data import load_appointments
 from orca_desk.services.errors import NotFound

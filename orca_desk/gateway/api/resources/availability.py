@@ -8,7 +8,7 @@ from typing import Any
 from orca_desk.gateway.api.http import Request, Result, bad_field, iso, parse_instant
 from orca_desk.gateway.api.routing import Route
 from orca_desk.gateway.api.schema import INSTANT, INT, obj, op, query, ref
-from orca_desk.models import AppointmentType, Location
+from orca_desk.models.clinic import AppointmentType, Location
 from orca_desk.services import local_time
 from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.security import BOOK

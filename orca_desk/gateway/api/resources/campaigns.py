@@ -21,7 +21,7 @@ from orca_desk.gateway.api.schema import (
     path_id,
     ref,
 )
-from orca_desk.models import Clinic
+from orca_desk.models.clinic import Clinic
 from orca_desk.services import campaigns, local_time
 from orca_desk.services.errors import NotFound
 from orca_desk.services.security import MANAGE_CAMPAIGNS, VIEW_ANALYTICS

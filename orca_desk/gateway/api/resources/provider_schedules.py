@@ -35,7 +35,7 @@ from orca_desk.gateway.api.schema import (
     query,
     ref,
 )
-from orca_desk.models import Provider
+from orca_desk.models.clinic import Provider
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as schedules
 from orca_desk.services.errors import NotFound

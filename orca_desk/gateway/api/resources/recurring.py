@@ -8,7 +8,7 @@ from typing import Any, cast
 from orca_desk.gateway.api.http import Request, Result, bad_field, etag, parse_clock
 from orca_desk.gateway.api.routing import Route
 from orca_desk.gateway.api.schema import IF_MATCH, INSTANT, INT, STR, nullable, obj, op, path_id, query, ref
-from orca_desk.models import RecurringSeries
+from orca_desk.models.series import RecurringSeries
 from orca_desk.services import local_time, series
 from orca_desk.services.errors import NotFound, StaleEditError, ValidationError
 from orca_desk.services.security import BOOK

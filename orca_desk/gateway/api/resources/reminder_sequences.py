@@ -23,7 +23,7 @@ from orca_desk.gateway.api.schema import (
     path_id,
     ref,
 )
-from orca_desk.models import Clinic
+from orca_desk.models.clinic import Clinic
 from orca_desk.services import reminders
 from orca_desk.services.errors import NotFound
 from orca_desk.services.security import MANAGE_CAMPAIGNS

@@ -33,7 +33,9 @@ from orca_desk.gateway.api.schema import (
 )
 from orca_desk.services import schedule_templates as templates
 from orca_desk.services.security import MANAGE_TEMPLATES
-from orca_desk.services.template_engine import ApplyParams, apply_template, plan_application
+from orca_desk.services.template_engine.applying import apply_template
+from orca_desk.services.template_engine.planning import plan_application
+from orca_desk.services.template_engine.plans import ApplyParams
 
 MAX_APPLY_DAYS = 92  # one request, one transaction; longer ranges: the desk's chunked apply
 MAX_PLAN_ROWS = 500

@@ -23,9 +23,15 @@ from orca_desk.gateway.api.schema import (
     ref,
 )
 from orca_desk.models.openings import Opening
-from orca_desk.services import local_time, waitlist
+from orca_desk.services import local_time
 from orca_desk.services.security import MANAGE_WAITLIST, VIEW_ANALYTICS
 from orca_desk.services.waitlist.analytics import offer_analytics
+from orca_desk.services.waitlist.entries import add_entry, list_entries
+from orca_desk.services.waitlist.matching import match_opening
+from orca_desk.services.waitlist.offers import notify_entry
+from orca_desk.services.waitlist.queries import list_offers
+from orca_desk.services.waitlist.responses import record_response
+from orca_desk.services.waitlist.rows import EntryInput
 
 ENTRY_STATUSES = ("active", "notified", "booked", "removed", "expired")
 RESPONSES = ("accepted", "declined", "no_response")
@@ -57,7 +63,7 @@ def entries(req: Request) -> Result:
     unknown = [s for s in wanted if s not in ENTRY_STATUSES]
     if unknown:
         raise bad_field("status", f"Unknown status {', '.join(unknown)}; use {', '.join(ENTRY_STATUSES)}.")
-    rows = waitlist.list_entries(req.session, now=req.now, statuses=wanted)
+    rows = list_entries(req.session, now=req.now, statuses=wanted)
     return page(req, rows, _entry)
 
 
@@ -66,7 +72,7 @@ def add(req: Request) -> Result:
         req.field("earliest_date", str, required=False),
         req.field("latest_date", str, required=False),
     )
-    data = waitlist.EntryInput(
+    data = EntryInput(
         patient_id=req.field("patient_id", int),
         type_id=req.field("type_id", int),
         duration_minutes=req.field("duration_minutes", int, required=False),
@@ -78,12 +84,8 @@ def add(req: Request) -> Result:
         priority=req.field("priority", int, required=False, default=3),
         reason=req.field("reason", str, required=False, default=""),
     )
-    entry_id = waitlist.add_entry(req.session, req.actor, data, now=req.now)
-    row = next(
-        r
-        for r in waitlist.list_entries(req.session, now=req.now, statuses=ENTRY_STATUSES)
-        if r.id == entry_id
-    )
+    entry_id = add_entry(req.session, req.actor, data, now=req.now)
+    row = next(r for r in list_entries(req.session, now=req.now, statuses=ENTRY_STATUSES) if r.id == entry_id)
     return Result(_entry(row), 201, [("Location", f"{req.path}/{entry_id}")])
 
 
@@ -108,13 +110,13 @@ def match(req: Request) -> Result:
     assert limit is not None
     if not 1 <= limit <= 100:
         raise bad_field("limit", "limit must be between 1 and 100.")
-    rows = waitlist.match_opening(req.session, req.id("openingId"), now=req.now, limit=limit)
+    rows = match_opening(req.session, req.id("openingId"), now=req.now, limit=limit)
     return Result({"items": [asdict(r) for r in rows], "next": None})
 
 
 def notify(req: Request) -> Result:
     opening = req.field("opening_id", int, required=False)
-    row = waitlist.notify_entry(req.session, req.actor, req.id("entryId"), now=req.now, opening_id=opening)
+    row = notify_entry(req.session, req.actor, req.id("entryId"), now=req.now, opening_id=opening)
     return Result(_offer(req, row, {}))
 
 
@@ -142,7 +144,7 @@ def _offer(req: Request, r: Any, zones: dict[int, ZoneInfo]) -> dict[str, Any]:
 
 
 def notifications(req: Request) -> Result:
-    rows = waitlist.list_offers(
+    rows = list_offers(
         req.session, now=req.now, opening_id=req.int_arg("opening"), live_only=req.arg("live") == "true"
     )
     zones: dict[int, ZoneInfo] = {}
@@ -153,7 +155,7 @@ def respond(req: Request) -> Result:
     answer = req.field("response", str)
     if answer not in RESPONSES:
         raise bad_field("response", f"response must be one of {', '.join(RESPONSES)}.")
-    result = waitlist.record_response(req.session, req.actor, req.id("offerId"), answer, now=req.now)
+    result = record_response(req.session, req.actor, req.id("offerId"), answer, now=req.now)
     if not result.ok:
         raise ApiError(
             409, "Offer closed", result.message, kind="offer-closed", errors=[("response", result.message)]

@@ -11,7 +11,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import Appointment, Location, OutboxMessage, Patient
+from orca_desk.models.appointment import Appointment
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.messaging.dispatch.common import (
     EVENTS,

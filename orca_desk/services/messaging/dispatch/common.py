@@ -12,7 +12,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import OutboxEvent, OutboxMessage
+from orca_desk.models.messaging import OutboxEvent, OutboxMessage
 from orca_desk.services.messaging.outbox import add_event
 from orca_desk.services.messaging.providers.base import Provider
 

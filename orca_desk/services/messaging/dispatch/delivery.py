@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.services.messaging.dispatch.common import (
     DELIVERY_FIRST_POLL,
     DELIVERY_REPOLL,

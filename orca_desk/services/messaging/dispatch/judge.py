@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from orca_desk.models import ContactState, Location, OutboxMessage, Patient
+from orca_desk.models.clinic import Location
+from orca_desk.models.messaging import ContactState, OutboxMessage
+from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.messaging.dispatch.common import MERGEABLE, zone_named
 from orca_desk.services.messaging.inbound import BUDGET_EXEMPT, KEYWORD_REPLY

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from orca_desk.db import Database
-from orca_desk.models import OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.services.messaging.dispatch.common import (
     CLAIM_SKEW,
     DELIVERY_FIRST_POLL,

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
-from orca_desk.models import OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.services import local_time
 from orca_desk.services.messaging.dispatch.common import (
     DELIVERY_FIRST_POLL,

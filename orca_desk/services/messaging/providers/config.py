@@ -8,14 +8,9 @@ from urllib.parse import urlsplit
 
 from orca_desk.services.messaging.providers.base import Provider, ProviderError
 from orca_desk.services.messaging.providers.local import LocalProvider
-from orca_desk.services.messaging.providers.sendgrid import (
-    DEFAULT_BASE_URL as SENDGRID_DEFAULT_BASE_URL,
-)
-from orca_desk.services.messaging.providers.sendgrid import SendGridProvider
-from orca_desk.services.messaging.providers.twilio import (
-    DEFAULT_BASE_URL as TWILIO_DEFAULT_BASE_URL,
-)
-from orca_desk.services.messaging.providers.twilio import TwilioProvider
+
+# Twilio's and SendGrid's clients (and with them ``requests`` and ``urllib3``) load when one is
+# built: Settings and every screen that reads the clinic's settings only need the names below.
 
 # The variable names are a contract with deployment docs and Settings; do not rename.
 SMS_PROVIDER = "ORCA_DESK_SMS_PROVIDER"
@@ -133,6 +128,8 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
             f"{TWILIO_MESSAGING_SERVICE_SID} must be 'MG' and 32 hex digits",
             variable=TWILIO_MESSAGING_SERVICE_SID,
         )
+    from orca_desk.services.messaging.providers.twilio import DEFAULT_BASE_URL, TwilioProvider
+
     inbound = [n.strip() for n in _get(env, TWILIO_INBOUND_NUMBERS).split(",") if n.strip()]
     bad = [n for n in inbound if not _E164.match(n)]
     if bad:
@@ -146,7 +143,7 @@ def sms_provider_from_env(env: Mapping[str, str]) -> Provider:
         auth_token=token,
         from_number=from_number,
         messaging_service_sid=service_sid,
-        base_url=_base_url(env, TWILIO_BASE_URL, TWILIO_DEFAULT_BASE_URL),
+        base_url=_base_url(env, TWILIO_BASE_URL, DEFAULT_BASE_URL),
         rate_per_second=rate,
         inbound_numbers=inbound,
     )
@@ -168,10 +165,12 @@ def email_provider_from_env(env: Mapping[str, str]) -> Provider:
         raise ProviderError(
             f"{SENDGRID_FROM} must be an email address, not {sender!r}", variable=SENDGRID_FROM
         )
+    from orca_desk.services.messaging.providers.sendgrid import DEFAULT_BASE_URL, SendGridProvider
+
     return SendGridProvider(
         api_key=key,
         from_email=sender,
-        base_url=_base_url(env, SENDGRID_BASE_URL, SENDGRID_DEFAULT_BASE_URL),
+        base_url=_base_url(env, SENDGRID_BASE_URL, DEFAULT_BASE_URL),
         rate_per_second=rate,
         from_name=_get(env, SENDGRID_FROM_NAME)[:100] or None,
     )
