@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.export import ExportResult, write_csv
+from orca_desk.ui import language
 
 
 def model_table(
@@ -71,7 +72,9 @@ def export_model(
     try:
         return write_csv(path, header, rows_iter)
     except OrcaError as exc:
-        QMessageBox.warning(parent, QCoreApplication.translate("ExportButton", "Export"), str(exc))
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("ExportButton", "Export"), language.say(str(exc))
+        )
         return None
     except OSError as exc:
         QMessageBox.warning(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import MEDIUM, SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
@@ -310,7 +311,7 @@ class SchedulesScreen(ScheduleForms, Screen):
 
     def _show_error(self, exc: OrcaError, widget: QWidget | None = None, *, status: bool = True) -> None:
         self._clear_error()
-        self.error.setText(str(exc))
+        self.error.setText(language.say(str(exc)))
         self.error.setVisible(True)
         if widget is not None:
             widget.setStyleSheet("border: 2px solid #b3261e;")
@@ -349,7 +350,7 @@ class SchedulesScreen(ScheduleForms, Screen):
 
     # ----- weekly hours --------------------------------------------------------------------
     def _week_widget(self, exc: OrcaError) -> QWidget | None:
-        return self.week.widget_for(getattr(exc, "field", None), str(exc))
+        return self.week.widget_for(getattr(exc, "field", None), language.say(str(exc)))
 
     def preview_affected(self) -> list[ps.AffectedAppointment] | None:
         """Show the appointments the new hours would leave outside working time (saves nothing)."""
