@@ -52,7 +52,8 @@ def _texts(node: ast.expr, constants: dict[str, ast.expr]) -> list[str]:
         return _texts(constants[node.id], constants)
     found = template(node)
     # A bare placeholder ("{}") is a message made elsewhere, found where it is made.
-    return [found] if found and found.replace("{}", "").strip() else []
+    # A word alone ("blocked") is a kind, not a message.
+    return [found] if found and " " in found and found.replace("{}", "").strip() else []
 
 
 def _callee(node: ast.Call) -> str | None:

@@ -372,7 +372,7 @@ class SettingsScreen(Screen):
         self.loaded, usual, backup_status = loaded
         v = self.loaded
         self.time_format.clear()
-        words = {"12h": "12-hour (3:15 PM)", "24h": "24-hour (15:15)"}
+        words = {"12h": self.tr("12-hour (3:15 PM)"), "24h": self.tr("24-hour (15:15)")}
         self.time_format.addItem(self.tr("Country default: {0}").format(words[usual]), "")
         for key, label in words.items():
             self.time_format.addItem(label, key)

@@ -22,6 +22,7 @@ from orca_desk.services import waitlist
 from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.services.waitlist import EntryRow, MatchRow, OfferRow, OpeningRow, WaitlistSettings
 from orca_desk.services.waitlist import analytics as waitlist_analytics
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
@@ -88,8 +89,14 @@ class WaitlistScreen(Screen):
             [
                 (self.tr("Patient"), lambda r: r.patient_name),
                 (self.tr("Visit"), lambda r: f"{r.type_name} {r.duration_minutes}′"),
-                (self.tr("Priority"), lambda r: waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
-                (self.tr("Status"), lambda r: r.status.upper() if r.status == "notified" else r.status),
+                (
+                    self.tr("Priority"),
+                    lambda r: language.say(waitlist.PRIORITY_LABELS.get(r.priority, str(r.priority))),
+                ),
+                (
+                    self.tr("Status"),
+                    lambda r: language.say(r.status.upper() if r.status == "notified" else r.status),
+                ),
                 (self.tr("Offers"), lambda r: f"{r.notification_count}/{r.max_offers}"),
                 (self.tr("Waiting"), lambda r: f"{r.days_waiting} d"),
                 (self.tr("Prefers"), lambda r: r.preferences),
