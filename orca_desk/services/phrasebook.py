@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 
 from orca_desk.paths import resources_dir
@@ -121,7 +122,24 @@ def phrasebook(language: str) -> Phrasebook:
     path = catalog_path(language)
     if language == "en" or not path.is_file():
         return Phrasebook({})
-    return Phrasebook(read_catalog(path))
+    return Phrasebook({**_weekdays(language), **read_catalog(path)})
+
+
+def _weekdays(language: str) -> dict[str, str]:
+    """English weekday names (services write "Dr. Chen does not work {Saturdays}") as CLDR
+    says them in ``language``."""
+    try:
+        there = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return {}
+    here = Locale.parse("en")
+    names: dict[str, str] = {}
+    for width in ("wide", "abbreviated"):
+        for day in range(7):
+            english, theirs = here.days["format"][width][day], there.days["format"][width][day]
+            names[english] = theirs
+            names[english + "s"] = theirs if theirs.endswith("s") else theirs + "s"
+    return names
 
 
 def say(message: str, language: str) -> str:
