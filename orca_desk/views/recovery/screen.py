@@ -351,7 +351,9 @@ class RecoveryScreen(Screen):
     def _risky_failed(self, exc: object) -> None:
         self.loading = False
         self.risky.set_rows([])
-        self.risky_empty.setText(self.tr("The at-risk list could not be loaded: {exc}").format(exc=exc))
+        self.risky_empty.setText(
+            self.tr("The at-risk list could not be loaded: {exc}").format(exc=language.say(str(exc)))
+        )
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until pending background loads have been shown (the screenshot, tests)."""

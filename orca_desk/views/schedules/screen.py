@@ -311,14 +311,15 @@ class SchedulesScreen(ScheduleForms, Screen):
 
     def _show_error(self, exc: OrcaError, widget: QWidget | None = None, *, status: bool = True) -> None:
         self._clear_error()
-        self.error.setText(language.say(str(exc)))
+        said = language.say(str(exc))
+        self.error.setText(said)
         self.error.setVisible(True)
         if widget is not None:
             widget.setStyleSheet("border: 2px solid #b3261e;")
             widget.setFocus()
             self._highlighted = widget
         if status:  # a refusal by an operation is already in the status bar
-            self.sig_status.emit(self.tr("Not saved: {exc}").format(exc=exc))
+            self.sig_status.emit(self.tr("Not saved: {exc}").format(exc=said))
 
     def _refused(self, widgets: Callable[[OrcaError], QWidget | None]) -> Callable[[OrcaError], None]:
         """Show an operation's refusal above the tabs, marking the input ``widgets`` names for it."""
@@ -350,7 +351,7 @@ class SchedulesScreen(ScheduleForms, Screen):
 
     # ----- weekly hours --------------------------------------------------------------------
     def _week_widget(self, exc: OrcaError) -> QWidget | None:
-        return self.week.widget_for(getattr(exc, "field", None), language.say(str(exc)))
+        return self.week.widget_for(getattr(exc, "field", None), str(exc))
 
     def preview_affected(self) -> list[ps.AffectedAppointment] | None:
         """Show the appointments the new hours would leave outside working time (saves nothing)."""
@@ -542,10 +543,8 @@ class SchedulesScreen(ScheduleForms, Screen):
         day = pydate(self.b_day.date())
         s_min, e_min = minute_of(self.b_start.time()), minute_of(self.b_end.time())
         start = datetime.combine(day, time(s_min // 60, s_min % 60), tzinfo=zone)
-        # 00:00 as the end means midnight at the end of the day.
-        end = datetime.combine(
-            day + timedelta(days=1 if e_min == 0 else 0), time(e_min // 60, e_min % 60), tzinfo=zone
-        )
+        end_day = day + timedelta(days=1 if e_min == 0 else 0)  # 00:00 as the end: midnight after the day
+        end = datetime.combine(end_day, time(e_min // 60, e_min % 60), tzinfo=zone)
         target, chair_id = self.b_target.currentData()
         rule = self.b_repeat.currentData()
         if rule == "custom":
