@@ -9,7 +9,8 @@
     python3 dev.py package [--distpath DIR]
                            build the self-contained app folder dist/orca-desk/ (PyInstaller)
     python3 dev.py i18n    refresh resources/i18n/*.ts from the sources (pyside6-lupdate), then build
-                           each .qm beside its .ts (pyside6-lrelease); commit both
+                           each .qm beside its .ts (pyside6-lrelease); commit both; add the services'
+                           new English messages to resources/i18n/services_*.po, to fill in
     python3 dev.py fake-providers [--port N]
                            serve the fake Twilio/SendGrid (tests/fakes) on 127.0.0.1 for demos
 Any further arguments are passed on (e.g. `python3 dev.py test -k booking`).
@@ -92,6 +93,10 @@ def i18n() -> int:
         code = run([*lupdate, str(ts.relative_to(ROOT))]) or run(
             [str(BIN / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))]
         )
+        if code:
+            return code
+    for po in sorted((ROOT / "resources" / "i18n").glob("services_*.po")):
+        code = run([str(PY), str(ROOT / "tests" / "service_messages.py"), "--update", str(po)])
         if code:
             return code
     return 0

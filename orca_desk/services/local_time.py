@@ -11,11 +11,12 @@ from datetime import UTC, datetime, time, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_time as _babel_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Clinic, Location
-from orca_desk.services.message_locale import staff_date
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, babel_locale, staff_date, staff_language
 
 TIME_FORMATS = ("12h", "24h")
 # Countries that write the time of day on a 12-hour clock (ISO 3166 alpha-2).
@@ -89,6 +90,10 @@ def fmt_wall(t: datetime | time, style: str = "12h", *, seconds: bool = False) -
     """The wall-clock time of an already local time (a series' occurrence, a setting) as written."""
     if style == "24h":
         return f"{t:%H:%M:%S}" if seconds else f"{t:%H:%M}"
+    language = staff_language()
+    if language != DEFAULT_LANGUAGE:  # the language's own day periods ("3:15 p.m.")
+        pattern = "h:mm:ss a" if seconds else "h:mm a"
+        return _babel_time(t, pattern, locale=babel_locale(language)).replace("\u202f", " ")
     hour = t.hour % 12 or 12
     sec = f":{t.second:02d}" if seconds else ""
     return f"{hour}:{t.minute:02d}{sec} {'AM' if t.hour < 12 else 'PM'}"

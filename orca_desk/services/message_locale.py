@@ -97,10 +97,23 @@ def message_when(
     return f"{day} {at_time(when, language, hour_format=hour_format)} {clock}"
 
 
+_staff_language = [DEFAULT_LANGUAGE]  # one desk, one language: the UI sets it at start-up
+
+
+def set_staff_language(language: str) -> None:
+    """The language of dates and times staff read (the desk's); English unless the UI says."""
+    _staff_language[0] = message_language(language)
+
+
+def staff_language() -> str:
+    return _staff_language[0]
+
+
 def staff_date(when: datetime | date, *, year: bool = True, weekday: bool = True) -> str:
-    """A date staff read in the desk's English text: "Wed 2 Dec 2026", "2 Dec" (no weekday, no year)."""
+    """A date staff read, in the desk's language: "Wed 2 Dec 2026", "2 Dec" (no weekday, no year);
+    "mié 2 dic 2026" on a Spanish desk."""
     pattern = ("EEE " if weekday else "") + "d MMM" + (" y" if year else "")
-    return _babel_date(when, pattern, locale=babel_locale(DEFAULT_LANGUAGE))
+    return _babel_date(when, pattern, locale=babel_locale(_staff_language[0]))
 
 
 def recipient_language(patient: Any) -> str:
@@ -125,5 +138,5 @@ STAFF_WEEKDAYS, STAFF_WEEKDAYS_SHORT, STAFF_MONTHS = _english_names()
 
 
 def staff_format(when: datetime | date, pattern: str) -> str:
-    """``when`` in a CLDR ``pattern`` ("EEEE d MMMM y"), in the desk's English."""
-    return _babel_date(when, pattern, locale=babel_locale(DEFAULT_LANGUAGE))
+    """``when`` in a CLDR ``pattern`` ("EEEE d MMMM y"), in the desk's language."""
+    return _babel_date(when, pattern, locale=babel_locale(_staff_language[0]))

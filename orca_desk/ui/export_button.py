@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from orca_desk.services.errors import OrcaError
+from orca_desk.ui import language
 
 if TYPE_CHECKING:
     from orca_desk.services.export import ExportResult
@@ -78,7 +79,9 @@ def export_model(
     try:
         return write_csv(path, header, rows_iter)
     except OrcaError as exc:
-        QMessageBox.warning(parent, QCoreApplication.translate("ExportButton", "Export"), str(exc))
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("ExportButton", "Export"), language.say(str(exc))
+        )
         return None
     except OSError as exc:
         QMessageBox.warning(

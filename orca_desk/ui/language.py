@@ -8,12 +8,14 @@ import os
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from orca_desk.paths import resources_dir
+from orca_desk.services import message_locale, phrasebook
 
 SETTINGS_KEY = "ui/language"  # per desk (QSettings): "" follows the system
 ENV = "ORCA_DESK_LANGUAGE"
 SHIPPED = ("en", "es")  # English is the source language: its .qm holds only the plural forms
 NAMES = {"en": "English", "es": "Español"}  # each in its own language, as a language menu shows them
 _installed: list[QTranslator] = []
+_current = "en"
 
 
 def saved_choice() -> str:
@@ -47,7 +49,9 @@ def install(app: QCoreApplication, override: str | None = None) -> str:
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
-    code = effective_language(override)
+    global _current
+    code = _current = effective_language(override)
+    message_locale.set_staff_language(code)
     system = QLocale.system()
     if system.name().split("_")[0] == code:
         QLocale.setDefault(system)  # keeps the system's country: es_MX dates stay Mexican
@@ -62,3 +66,13 @@ def install(app: QCoreApplication, override: str | None = None) -> str:
         if translator.load(path, folder) and app.installTranslator(translator):
             _installed.append(translator)
     return code
+
+
+def current() -> str:
+    """The language installed on this desk ("en" until ``install`` runs)."""
+    return _current
+
+
+def say(message: str) -> str:
+    """A service's English text (a refusal, a status word) in the desk's language."""
+    return phrasebook.say(message, _current)

@@ -18,6 +18,7 @@ from orca_desk.db import Database
 from orca_desk.services.change_feed import ChangeFeed, NullChangeFeed
 from orca_desk.services.changes import NO_CHANGES, Changes, ChangeTracker, run_tracked
 from orca_desk.services.errors import OrcaError
+from orca_desk.ui import language
 from orca_desk.ui.workers import BackgroundLoader
 
 DEFAULT_TITLES = (
@@ -229,7 +230,7 @@ class Operations(QObject):
     ) -> None:
         if not isinstance(exc, OrcaError):
             raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
-        message = str(exc)
+        message = language.say(str(exc))
         title = QCoreApplication.translate(
             "Operations", title
         )  # the defaults below; the rest come translated

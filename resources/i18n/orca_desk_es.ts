@@ -5416,6 +5416,14 @@ Save the new hours?</source>
         <translation>Buscando el llavero del sistema…</translation>
     </message>
     <message>
+        <source>12-hour (3:15 PM)</source>
+        <translation>12 horas (3:15 p. m.)</translation>
+    </message>
+    <message>
+        <source>24-hour (15:15)</source>
+        <translation>24 horas (15:15)</translation>
+    </message>
+    <message>
         <source>Country default: {0}</source>
         <translation>Predeterminado del país: {0}</translation>
     </message>

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.administration import AdminInvalid, ArchiveRefused
 from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -247,10 +248,10 @@ class EditorTab(QWidget, Generic[T]):
                 return
         elif isinstance(error, ValidationError) and error.field in self.field_errors:
             label = self.field_errors[error.field]
-            label.setText(str(error))
+            label.setText(language.say(str(error)))
             label.show()
             return
-        self.general_error.setText(str(error))
+        self.general_error.setText(language.say(str(error)))
         self.general_error.show()
         if isinstance(error, ArchiveRefused):
             self.general_error.setText(

@@ -32,6 +32,7 @@ from orca_desk.ui.rows_table import RowsModel, table
 if TYPE_CHECKING:
     from orca_desk.views.calendar.calendar_screen import CalendarScreen
 
+from orca_desk.ui import language
 from orca_desk.views.calendar.card_dialogs import CardPrintDialog, TextFamilyDialog
 
 _CONFIRMATION_WORDS = {
@@ -262,7 +263,7 @@ class AppointmentCardDialog(QDialog):
         preferred = f" “{card.preferred_name}”" if card.preferred_name else ""
         self.title.setText(f"{card.patient_name}{preferred} · {card.type_name}")
         self.when.setText(f"{card.when} · {card.location_name} · {card.chair_name} · {card.provider_name}")
-        state = self.tr("Status: {0}").format(card.status_label)
+        state = self.tr("Status: {0}").format(language.say(card.status_label))
         if card.status == "cancelled" and card.cancel_reason:
             late = self.tr(", late") if card.late_cancel else ""
             state += f" ({card.cancel_reason}{late})"

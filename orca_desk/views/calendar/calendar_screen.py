@@ -14,6 +14,7 @@ from orca_desk.services.calendar_data import CalendarData, load_calendar
 from orca_desk.services.clinic import ClinicInfo
 from orca_desk.services.rebook import RebookRow
 from orca_desk.services.security import BOOK
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.feature_dialogs import OpeningRequest
 from orca_desk.ui.undo import UndoStack
@@ -102,7 +103,7 @@ class CalendarScreen(BookActions):
 
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
-        self.sig_status.emit(self.tr("Could not load the calendar: {exc}").format(exc=exc))
+        self.sig_status.emit(self.tr("Could not load the calendar: {exc}").format(exc=language.say(str(exc))))
 
     def _on_now_timer_timeout(self) -> None:
         now = self.ctx.clock.now()

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.ui import language
+
 
 class TextFamilyDialog(QDialog):
     """Write the one-off text (a suggestion is filled in); Ctrl+Enter sends, Esc does not."""
@@ -126,6 +128,6 @@ class CardPrintDialog(QDialog):
         try:
             self.print_to(printer)
         except OSError as exc:
-            self.info.setText(str(exc))
+            self.info.setText(language.say(str(exc)))
             return
         self.info.setText(self.tr("Sent to {0}").format(printer.printerName() or self.tr("the printer")))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from orca_desk.services import booking
 from orca_desk.services.calendar_data import CalendarAppointment
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.undo import UndoStack
 
@@ -127,7 +128,7 @@ class MoveCommand(CalendarCommand):
 
 class StatusCommand(CalendarCommand):
     def __init__(self, ops: CalendarOps, stack: UndoStack, appt: CalendarAppointment, status: str) -> None:
-        label = booking.STATUS_LABELS[status].capitalize()
+        label = language.say(booking.STATUS_LABELS[status]).capitalize()
         super().__init__(ops, stack, appt, f"{label}: {appt.patient_name}")
         self.before, self.after = appt.status, status
 

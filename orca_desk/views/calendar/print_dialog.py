@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.printing import PrintSummary, render_calendar_pdf
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import LONG, fmt_day
 from orca_desk.ui.main_window import MainWindow
@@ -267,7 +268,7 @@ class PrintDialog(QDialog):
         try:
             pages = self.print_to(printer)
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Not printed"), str(exc))
+            QMessageBox.warning(self, self.tr("Not printed"), language.say(str(exc)))
             return
         where = printer.printerName() or self.tr("the printer")
         self.info.setText(self.tr("Sent %n page(s) to {where}", "", pages).format(where=where))

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from orca_desk.services.rebook import RebookRow
+from orca_desk.ui import language
 from orca_desk.ui.rows_table import RowsModel, selected, table
 
 BOOK, FIND = "book", "find"
@@ -25,7 +26,10 @@ class RebookListDialog(QDialog):
         self.model: RowsModel[RebookRow] = RowsModel(
             [
                 (self.tr("Patient"), lambda r: r.patient_name),
-                (self.tr("Missed"), lambda r: r.status_label + (f" · {r.reason}" if r.reason else "")),
+                (
+                    self.tr("Missed"),
+                    lambda r: language.say(r.status_label) + (f" · {r.reason}" if r.reason else ""),
+                ),
                 (self.tr("When"), lambda r: r.when_text),
                 (self.tr("Type"), lambda r: f"{r.type_name} · {r.minutes} min"),
                 (self.tr("Provider"), lambda r: r.provider_name),

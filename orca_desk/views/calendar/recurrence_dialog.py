@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import local_time, recurrence
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import SeriesPreview, create_series, load_series_preview
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
@@ -464,9 +465,9 @@ class RecurrenceDialog(QDialog):
         if isinstance(exc, Cancelled):
             return
         self.error.setText(
-            self.tr("The rule is not valid: {exc}").format(exc=exc)
+            self.tr("The rule is not valid: {exc}").format(exc=language.say(str(exc)))
             if isinstance(exc, OrcaError)
-            else self.tr("The dates could not be checked: {exc}").format(exc=exc)
+            else self.tr("The dates could not be checked: {exc}").format(exc=language.say(str(exc)))
         )
         self.model.set_preview(None)
         self._update_counts()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import campaigns, local_time
 from orca_desk.services.campaigns import CampaignDetail, CampaignResults, CampaignRow, GroupStats
+from orca_desk.ui import language
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
@@ -58,7 +59,7 @@ class CampaignsScreen(Screen):
         self.list = RowsModel[CampaignRow](
             [
                 (self.tr("Campaign"), lambda r: r.name),
-                (self.tr("Status"), lambda r: r.status),
+                (self.tr("Status"), lambda r: language.say(r.status)),
                 (
                     self.tr("Variants"),
                     lambda r: (

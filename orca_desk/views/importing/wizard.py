@@ -40,6 +40,7 @@ from orca_desk.services.importing.mapping import GENERIC, OPEN_DENTAL, Mapping
 from orca_desk.services.importing.report import ImportReport, Rejection
 from orca_desk.services.importing.table import Table
 from orca_desk.services.security import IMPORT_DATA
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import hint, section_title
@@ -367,7 +368,7 @@ class ImportWizard(QDialog):
                 else self.tr("Check cancelled.")
             )
         elif isinstance(exc, OrcaError):
-            self.error.setText(str(exc))
+            self.error.setText(language.say(str(exc)))
         else:
             self.error.setText(
                 self.tr("The import stopped: {error}. Nothing was imported.").format(error=exc)

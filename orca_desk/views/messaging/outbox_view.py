@@ -33,6 +33,7 @@ from orca_desk.services.messaging.outbox import (
     OutboxFilter,
     OutboxRow,
 )
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.rows_table import empty_state
@@ -108,7 +109,7 @@ class OutboxScreen(Screen):
         self.status_combo.addItem(self.tr("Waiting (queued or deferred)"), "queued,deferred")
         self.status_combo.addItem(self.tr("Problems (failed or undeliverable)"), "failed,undeliverable")
         for s in OUTBOX_STATUSES:
-            self.status_combo.addItem(s.capitalize(), s)
+            self.status_combo.addItem(language.say(s).capitalize(), s)
         self.channel_combo = QComboBox()
         self.channel_combo.addItem(self.tr("All"), None)
         for c in CHANNELS:
@@ -154,7 +155,11 @@ class OutboxScreen(Screen):
         self.model: RowsTableModel[OutboxRow] = RowsTableModel(
             [
                 Column(self.tr("Created"), lambda r: self._when(r.created_at)),
-                Column(self.tr("Status"), lambda r: r.status, lambda r: r.error or r.status),
+                Column(
+                    self.tr("Status"),
+                    lambda r: language.say(r.status),
+                    lambda r: language.say(r.error or r.status),
+                ),
                 Column(self.tr("Channel"), lambda r: "SMS" if r.channel == "sms" else "Email"),
                 Column(self.tr("To"), lambda r: r.to_address),
                 Column(self.tr("Patient"), lambda r: r.patient_name or "—"),
@@ -202,7 +207,7 @@ class OutboxScreen(Screen):
         self.history_model: RowsTableModel[OutboxEventRow] = RowsTableModel(
             [
                 Column(self.tr("When"), lambda e: self._when(e.at, seconds=True)),
-                Column(self.tr("Status"), lambda e: e.status),
+                Column(self.tr("Status"), lambda e: language.say(e.status)),
                 Column(self.tr("What happened"), lambda e: e.detail),
             ],
             colour=lambda e: STATUS_COLOURS.get(e.status),
@@ -387,7 +392,9 @@ class OutboxScreen(Screen):
             return
         who = f"{row.patient_name} · " if row.patient_name else ""
         subject = f" — “{row.subject}”" if row.subject else ""
-        self.detail_title.setText(f"<b>#{row.id}</b> · {row.status} · {who}{row.to_address}{subject}")
+        self.detail_title.setText(
+            f"<b>#{row.id}</b> · {language.say(row.status)} · {who}{row.to_address}{subject}"
+        )
         self.body_view.setPlainText(row.body)
         self.ctx.ops.read(
             lambda s: outbox.message_history(s, row.id),

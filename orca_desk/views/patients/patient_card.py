@@ -36,6 +36,7 @@ from orca_desk.services.patient_card import (
 )
 from orca_desk.services.patients import search_patients
 from orca_desk.services.security import BOOK, MERGE_PATIENTS
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.feature_dialogs import CardClosed
 from orca_desk.views.patients.card_tabs import PatientCardTabs
@@ -174,12 +175,12 @@ class PatientCardDialog(PatientCardTabs):
 
         def refused(exc: OrcaError) -> None:
             if isinstance(exc, ValidationError):
-                self.error.setText(str(exc))
+                self.error.setText(language.say(str(exc)))
                 widget = self._fields.get(exc.field or "")
                 if widget is not None:
                     widget.setFocus()
             else:
-                self.error.setText(self.tr("{0}: {1}").format(action, str(exc)))
+                self.error.setText(self.tr("{0}: {1}").format(action, language.say(str(exc))))
 
         if not self.ctx.ops.write(fn, parent=self, title=action, on_refused=refused):
             return False

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patient_card import LANGUAGES
 from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import NewPatient
@@ -200,7 +201,7 @@ class NewPatientDialog(QDialog):
             self.accept()
 
     def _refused(self, exc: OrcaError) -> None:
-        self.error.setText(str(exc))
+        self.error.setText(language.say(str(exc)))
         if isinstance(exc, ValidationError):
             widget = self._fields.get(exc.field or "")
             if widget is not None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import at_risk, local_time, recovery
 from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.services.security import VIEW_ANALYTICS
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import DAY_MONTH, SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
@@ -69,7 +70,7 @@ class RecoveryScreen(Screen):
                 (self.tr("Patient"), lambda r: r.patient_name),
                 (self.tr("Cause"), lambda r: r.cause_label),
                 (self.tr("Missed visit"), lambda r: r.missed_text),
-                (self.tr("Status"), lambda r: r.status),
+                (self.tr("Status"), lambda r: language.say(r.status)),
                 (self.tr("Next step"), lambda r: r.next_step_label),
                 (self.tr("Due"), lambda r: self._when(r.next_step_at)),
             ],
@@ -350,7 +351,9 @@ class RecoveryScreen(Screen):
     def _risky_failed(self, exc: object) -> None:
         self.loading = False
         self.risky.set_rows([])
-        self.risky_empty.setText(self.tr("The at-risk list could not be loaded: {exc}").format(exc=exc))
+        self.risky_empty.setText(
+            self.tr("The at-risk list could not be loaded: {exc}").format(exc=language.say(str(exc)))
+        )
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until pending background loads have been shown (the screenshot, tests)."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QVBoxLayout
 
 from orca_desk.services import confirmations, local_time
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import WEEKDAY_LONG_DAY_MONTH, fmt_day
 from orca_desk.ui.export_button import export_button
@@ -160,7 +161,9 @@ class CallListScreen(Screen):
 
     def _on_load_failed(self, exc: object) -> None:
         self.loading = False
-        self.summary.setText(self.tr("The call list could not be loaded: {exc}").format(exc=exc))
+        self.summary.setText(
+            self.tr("The call list could not be loaded: {exc}").format(exc=language.say(str(exc)))
+        )
 
     def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
         """Block until a pending background load has been shown (the screenshot, tests)."""

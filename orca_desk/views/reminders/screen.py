@@ -32,6 +32,7 @@ from orca_desk.services import reminders
 from orca_desk.services.changes import Changes
 from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.screen import Screen
@@ -225,7 +226,7 @@ class SequenceEditor(QWidget):
             ask = " · asks to confirm" if st.asks_for_confirmation else ""
             self.step_list.addItem(
                 self.tr("{value} before · {chans}{ask}").format(
-                    value=reminders.offset_label(st.offset_minutes), chans=chans, ask=ask
+                    value=language.say(reminders.offset_label(st.offset_minutes)), chans=chans, ask=ask
                 )
             )
         self._loading = False
@@ -316,7 +317,7 @@ class SequenceEditor(QWidget):
         if item is not None:
             item.setText(
                 self.tr("{value} before · {chans}{ask}").format(
-                    value=reminders.offset_label(st.offset_minutes), chans=chans, ask=ask
+                    value=language.say(reminders.offset_label(st.offset_minutes)), chans=chans, ask=ask
                 )
             )
         self._update_views()

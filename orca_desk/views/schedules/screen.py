@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import MEDIUM, SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
@@ -310,14 +311,15 @@ class SchedulesScreen(ScheduleForms, Screen):
 
     def _show_error(self, exc: OrcaError, widget: QWidget | None = None, *, status: bool = True) -> None:
         self._clear_error()
-        self.error.setText(str(exc))
+        said = language.say(str(exc))
+        self.error.setText(said)
         self.error.setVisible(True)
         if widget is not None:
             widget.setStyleSheet("border: 2px solid #b3261e;")
             widget.setFocus()
             self._highlighted = widget
         if status:  # a refusal by an operation is already in the status bar
-            self.sig_status.emit(self.tr("Not saved: {exc}").format(exc=exc))
+            self.sig_status.emit(self.tr("Not saved: {exc}").format(exc=said))
 
     def _refused(self, widgets: Callable[[OrcaError], QWidget | None]) -> Callable[[OrcaError], None]:
         """Show an operation's refusal above the tabs, marking the input ``widgets`` names for it."""
@@ -541,10 +543,8 @@ class SchedulesScreen(ScheduleForms, Screen):
         day = pydate(self.b_day.date())
         s_min, e_min = minute_of(self.b_start.time()), minute_of(self.b_end.time())
         start = datetime.combine(day, time(s_min // 60, s_min % 60), tzinfo=zone)
-        # 00:00 as the end means midnight at the end of the day.
-        end = datetime.combine(
-            day + timedelta(days=1 if e_min == 0 else 0), time(e_min // 60, e_min % 60), tzinfo=zone
-        )
+        end_day = day + timedelta(days=1 if e_min == 0 else 0)  # 00:00 as the end: midnight after the day
+        end = datetime.combine(end_day, time(e_min // 60, e_min % 60), tzinfo=zone)
         target, chair_id = self.b_target.currentData()
         rule = self.b_repeat.currentData()
         if rule == "custom":

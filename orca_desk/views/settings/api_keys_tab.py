@@ -23,6 +23,7 @@ from orca_desk.services import api_keys, local_time
 from orca_desk.services.changes import Changes
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.security import ADMIN, PERMISSION_LABELS
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -162,7 +163,7 @@ class ApiKeysTab(QWidget):
             parent=self,
             title=self.tr("Key not created"),
             on_done=made.append,
-            on_refused=lambda exc: self.error_label.setText(str(exc)),
+            on_refused=lambda exc: self.error_label.setText(language.say(str(exc))),
         )
         if not ok or not made:
             return False
@@ -198,4 +199,4 @@ class ApiKeysTab(QWidget):
         return ok
 
     def _refused(self, exc: OrcaError) -> None:
-        self.error_label.setText(str(exc))
+        self.error_label.setText(language.say(str(exc)))

@@ -26,6 +26,7 @@ from orca_desk.services.changes import Changes
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.online_booking.settings import HORIZON_RANGE, NOTICE_RANGE
 from orca_desk.services.security import BOOK, MANAGE_CAMPAIGNS
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -250,4 +251,4 @@ class OnlineBookingTab(QWidget):
         return ok
 
     def _refused(self, exc: OrcaError) -> None:
-        self.error_label.setText(str(exc))
+        self.error_label.setText(language.say(str(exc)))

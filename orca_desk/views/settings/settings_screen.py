@@ -34,6 +34,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.messaging.providers import config as provider_env
 from orca_desk.services.patient_links import LINK_SECRET_ENV
 from orca_desk.services.security import IMPORT_DATA
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.labels import time_edit_format
@@ -375,7 +376,7 @@ class SettingsScreen(Screen):
         self.loaded, usual, backup_status = loaded
         v = self.loaded
         self.time_format.clear()
-        words = {"12h": "12-hour (3:15 PM)", "24h": "24-hour (15:15)"}
+        words = {"12h": self.tr("12-hour (3:15 PM)"), "24h": self.tr("24-hour (15:15)")}
         self.time_format.addItem(self.tr("Country default: {0}").format(words[usual]), "")
         for key, label in words.items():
             self.time_format.addItem(label, key)
@@ -571,7 +572,7 @@ class SettingsScreen(Screen):
         return True
 
     def _refused(self, exc: OrcaError) -> None:
-        self.error_label.setText(str(exc))
+        self.error_label.setText(language.say(str(exc)))
         self._focus(getattr(exc, "field", None))
 
     def _focus(self, field: str | None) -> None:

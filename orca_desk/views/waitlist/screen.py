@@ -23,6 +23,7 @@ from orca_desk.services.waitlist import analytics as waitlist_analytics
 from orca_desk.services.waitlist.matching import PRIORITY_LABELS, match_opening
 from orca_desk.services.waitlist.rows import EntryRow, MatchRow, OfferRow, OpeningRow
 from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
@@ -89,8 +90,14 @@ class WaitlistScreen(Screen):
             [
                 (self.tr("Patient"), lambda r: r.patient_name),
                 (self.tr("Visit"), lambda r: f"{r.type_name} {r.duration_minutes}′"),
-                (self.tr("Priority"), lambda r: PRIORITY_LABELS.get(r.priority, str(r.priority))),
-                (self.tr("Status"), lambda r: r.status.upper() if r.status == "notified" else r.status),
+                (
+                    self.tr("Priority"),
+                    lambda r: language.say(PRIORITY_LABELS.get(r.priority, str(r.priority))),
+                ),
+                (
+                    self.tr("Status"),
+                    lambda r: language.say(r.status.upper() if r.status == "notified" else r.status),
+                ),
                 (self.tr("Offers"), lambda r: f"{r.notification_count}/{r.max_offers}"),
                 (self.tr("Waiting"), lambda r: f"{r.days_waiting} d"),
                 (self.tr("Prefers"), lambda r: r.preferences),
