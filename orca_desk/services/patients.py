@@ -296,11 +296,13 @@ def search_patients(
     text = strip_control(text).strip()
     if not text or len(text) > _MAX_SEARCH:
         return []
-    region = region or clinic_country(session)
     lite = session.get_bind().dialect.name == "sqlite"
     digits = re.sub(r"\D", "", text)
+    # The clinic's country is read only for text it changes the meaning of (a date's order, a
+    # phone's missing +code): a name search is then a single statement.
     born = None
     if _DATE_LIKE.match(text):
+        region = region or clinic_country(session)
         try:
             born = parse_date(text, region=region)
         except CellError:
@@ -317,7 +319,7 @@ def search_patients(
         # it. (contact_phone is the guardian's phone when there is one.) A chart number of digits
         # matches too.
         try:
-            whole = normalise_phone(text, region=region)
+            whole = normalise_phone(text, region=region or clinic_country(session))
         except ValidationError:
             whole = None
         if whole is not None:
