@@ -35,13 +35,23 @@ def normalize(ivs: Iterable[Interval]) -> list[Interval]:
     keep lists normalized pay O(n) here.
     """
     out: list[Interval] = []
-    for start, end in sorted(iv for iv in ivs if iv[0] < iv[1]):
-        if out and start <= out[-1][1]:
+    # The open interval is kept in two locals and empty ones are skipped in the same pass: the
+    # availability search merges thousands of appointments a search.
+    lo = hi = 0
+    started = False
+    for start, end in sorted(ivs):
+        if start >= end:
+            continue
+        if started and start <= hi:
             # Touching intervals merge too: [9,10) + [10,11) is one free hour, not two.
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
+            if end > hi:
+                hi = end
         else:
-            out.append((start, end))
+            if started:
+                out.append((lo, hi))
+            lo, hi, started = start, end, True
+    if started:
+        out.append((lo, hi))
     return out
 
 
