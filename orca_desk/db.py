@@ -155,5 +155,10 @@ def _install_sqlite_hooks(engine: Engine, *, busy_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("orca_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        mode = conn.get_execution_options().get("orca_begin")
+        if mode is None:
+            # A read's BEGIN takes no lock and cannot be refused, so it goes to the driver
+            # directly: through SQLAlchemy's execution it cost more than many a read's query.
+            conn.connection.driver_connection.execute("BEGIN DEFERRED")
+        else:
+            conn.exec_driver_sql(f"BEGIN {mode}")

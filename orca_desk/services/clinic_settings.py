@@ -115,18 +115,22 @@ def _parse(raw: str, default: Any) -> Any:
 
 def load_settings(session: Session) -> ClinicSettings:
     """The clinic's settings; anything never saved has its default."""
-    stored = {row.key: row.value for row in session.scalars(select(ClinicSetting))}
+    # Columns, not entities: matching and the screens read the settings on every load.
+    stored: dict[str, str] = dict(session.execute(_STORED).all())  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     for f in fields(ClinicSettings):
         if f.name in _CLINIC_FIELDS:
             continue
         if f.name in stored:
             values[f.name] = _parse(stored[f.name], getattr(_DEFAULTS, f.name))
-    clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
+    clinic = session.execute(_CLINIC).first()
     if clinic is not None:
-        values["clinic_name"] = clinic.name
-        values["clinic_phone"] = clinic.phone
+        values["clinic_name"], values["clinic_phone"] = clinic
     return replace(_DEFAULTS, **values)
+
+
+_STORED = select(ClinicSetting.key, ClinicSetting.value)
+_CLINIC = select(Clinic.name, Clinic.phone).order_by(Clinic.id).limit(1)
 
 
 def messaging_policy(session: Session) -> MessagingPolicy:

@@ -11,11 +11,14 @@ __all__ = [
     "contains",
     "free_gaps",
     "intersect",
+    "intersect_normalized",
     "normalize",
     "over_capacity",
     "slot_starts",
     "start_windows",
+    "start_windows_normalized",
     "subtract",
+    "subtract_normalized",
     "union",
 ]
 
@@ -32,13 +35,23 @@ def normalize(ivs: Iterable[Interval]) -> list[Interval]:
     keep lists normalized pay O(n) here.
     """
     out: list[Interval] = []
-    for start, end in sorted(iv for iv in ivs if iv[0] < iv[1]):
-        if out and start <= out[-1][1]:
+    # The open interval is kept in two locals and empty ones are skipped in the same pass: the
+    # availability search merges thousands of appointments a search.
+    lo = hi = 0
+    started = False
+    for start, end in sorted(ivs):
+        if start >= end:
+            continue
+        if started and start <= hi:
             # Touching intervals merge too: [9,10) + [10,11) is one free hour, not two.
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
+            if end > hi:
+                hi = end
         else:
-            out.append((start, end))
+            if started:
+                out.append((lo, hi))
+            lo, hi, started = start, end, True
+    if started:
+        out.append((lo, hi))
     return out
 
 
@@ -49,8 +62,12 @@ def union(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
 
 def subtract(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
     """Return the points of ``a`` not covered by ``b``, normalized (two-pointer, linear)."""
-    left = normalize(a)
-    right = normalize(b)
+    return subtract_normalized(normalize(a), normalize(b))
+
+
+def subtract_normalized(left: list[Interval], right: list[Interval]) -> list[Interval]:
+    """``subtract`` for lists already normalized (as every function here returns them): the
+    availability search calls it hundreds of times a search on lists that need no sorting."""
     out: list[Interval] = []
     j = 0
     for start, end in left:
@@ -76,8 +93,11 @@ def subtract(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
 
 def intersect(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
     """Return the points covered by both ``a`` and ``b``, normalized (two-pointer, linear)."""
-    left = normalize(a)
-    right = normalize(b)
+    return intersect_normalized(normalize(a), normalize(b))
+
+
+def intersect_normalized(left: list[Interval], right: list[Interval]) -> list[Interval]:
+    """``intersect`` for lists already normalized."""
     out: list[Interval] = []
     i = j = 0
     while i < len(left) and j < len(right):
@@ -129,6 +149,11 @@ def start_windows(free: Iterable[Interval], duration: int) -> list[Interval]:
     if duration <= 0:
         raise ValueError(f"duration must be positive, got {duration}")
     return [(s, e - duration + 1) for s, e in normalize(free) if e - s >= duration]
+
+
+def start_windows_normalized(free: list[Interval], duration: int) -> list[Interval]:
+    """``start_windows`` for a list already normalized and a positive ``duration``."""
+    return [(s, e - duration + 1) for s, e in free if e - s >= duration]
 
 
 def slot_starts(free: Iterable[Interval], duration: int, step: int, align: int = 0) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -117,8 +117,9 @@ class PatientInput:
     guardian_language: str | None = None  # the guardian's, when they read the messages; None: the same
 
 
-@dataclass(frozen=True)
-class PatientRow:
+class PatientRow(NamedTuple):
+    """A patient as the search lists show them (a tuple: each keystroke builds up to 50)."""
+
     id: int
     name: str
     date_of_birth: date | None
@@ -297,11 +298,13 @@ def search_patients(
     text = strip_control(text).strip()
     if not text or len(text) > _MAX_SEARCH:
         return []
-    region = region or clinic_country(session)
     lite = session.get_bind().dialect.name == "sqlite"
     digits = re.sub(r"\D", "", text)
+    # The clinic's country is read only for text it changes the meaning of (a date's order, a
+    # phone's missing +code): a name search is then a single statement.
     born = None
     if _DATE_LIKE.match(text):
+        region = region or clinic_country(session)
         try:
             born = parse_date(text, region=region)
         except CellError:
@@ -318,7 +321,7 @@ def search_patients(
         # it. (contact_phone is the guardian's phone when there is one.) A chart number of digits
         # matches too.
         try:
-            whole = normalise_phone(text, region=region)
+            whole = normalise_phone(text, region=region or clinic_country(session))
         except ValidationError:
             whole = None
         if whole is not None:
@@ -341,10 +344,7 @@ def search_patients(
     query = _search_statement(shape, lite, limit)
     # Core rows from the session's connection: the ORM's statement handling costs as much as the
     # indexed lookup itself while the receptionist types.
-    return [
-        PatientRow(id=r[0], name=f"{r[1]} {r[2]}", date_of_birth=r[3], contact_phone=r[4], guardian_name=r[5])
-        for r in session.connection().execute(query, params).all()
-    ]
+    return list(map(PatientRow._make, session.connection().execute(query, params).all()))
 
 
 # One statement per kind of search text, dialect and limit, its values bound at each search:
@@ -369,10 +369,10 @@ def _build_search(shape: str, lite: bool, limit: int) -> Any:
         value = bindparam(name, type_=String())
         return column.like(value, escape="\\") if lite else column.ilike(value, escape="\\")
 
+    # The name put together by the database: each row is then the list's tuple as it comes.
     query = select(
         Patient.id,
-        Patient.first_name,
-        Patient.last_name,
+        (Patient.first_name + " " + Patient.last_name).label("name"),
         Patient.date_of_birth,
         Patient.contact_phone,
         Patient.guardian_name,

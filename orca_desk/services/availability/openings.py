@@ -22,11 +22,11 @@ from orca_desk.services.errors import ValidationError
 from orca_desk.services.intervals import (
     Interval,
     contains,
-    intersect,
+    intersect_normalized,
     normalize,
     over_capacity,
-    start_windows,
-    subtract,
+    start_windows_normalized,
+    subtract_normalized,
     union,
 )
 
@@ -255,24 +255,36 @@ class _Search:
         return found
 
     def busy(self, busy: _Busy) -> None:
-        # Where each provider is at capacity, once per chunk (a sweep over their appointments).
-        self.full = {
-            p: over_capacity(busy.by_provider.get(p, []), self.capacity[p] - 1) for p in self.providers
-        }
+        # Each provider's full time and each chair's merged appointments are worked out when a
+        # day first asks for them, once per chunk: most chunks end at their first day.
+        self.loaded = busy
+        self.full: dict[int, list[Interval]] = {}
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
-        # Each chair's taken time merged once per chunk, with its ends for finding a day's part.
         self.chair_taken: dict[int, tuple[list[Interval], list[int]]] = {}
-        for c, ivs in busy.by_chair.items():
-            merged = normalize(ivs)
-            self.chair_taken[c] = (merged, [e for _, e in merged])
+
+    def _full(self, provider: int) -> list[Interval]:
+        """Where the provider is at capacity (a sweep over their appointments); with a capacity of
+        one that is simply their appointments merged."""
+        found = self.full.get(provider)
+        if found is None:
+            ivs = self.loaded.by_provider.get(provider, [])
+            cap = self.capacity[provider]
+            found = normalize(ivs) if cap == 1 else over_capacity(ivs, cap - 1)
+            if self.patient_busy:
+                found = union(found, self.patient_busy)
+            self.full[provider] = found
+        return found
 
     def _taken(self, chair: int, lo: int, hi: int) -> list[Interval]:
         """The chair's merged appointments reaching into [lo, hi)."""
         found = self.chair_taken.get(chair)
         if found is None:
-            return []
+            merged = normalize(self.loaded.by_chair.get(chair, ()))
+            found = self.chair_taken[chair] = (merged, [e for _, e in merged])
         merged, ends = found
+        if not merged:
+            return []
         i = bisect_right(ends, lo)
         j = i
         while j < len(merged) and merged[j][0] < hi:
@@ -291,10 +303,10 @@ class _Search:
                 taken = self._taken(c, clock.midnight, clock.next_midnight)
                 if blocked:
                     taken = union(clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)), taken)
-                frees[c] = subtract(whole, taken)
+                frees[c] = subtract_normalized(whole, taken)
             self.chair_free[key] = frees
             starts = self.chair_starts[key] = normalize(
-                w for f in frees.values() for w in start_windows(f, self.minutes)
+                w for f in frees.values() for w in start_windows_normalized(f, self.minutes)
             )
         return starts
 
@@ -305,24 +317,28 @@ class _Search:
     def day_candidates(self, day: date) -> list[tuple[int, int, int, date]]:
         out: list[tuple[int, int, int, date]] = []
         data, minutes, step = self.data, self.minutes, self.step
+        # Every list below is normalized already (each step returns it so): the search skips
+        # re-sorting them, hundreds of times a search.
+        horizon = [(self.lo_em, self.hi_em + minutes)]
         for p in self.providers:
             for loc, local_ivs in data.working(p, day).items():
                 if not self.chairs_at.get(loc):
                     continue
                 clock = data.clock(loc, day)
-                local = subtract(intersect(local_ivs, self.windows), data.provider_blocks(p, loc, day))
+                local = intersect_normalized(local_ivs, self.windows)
+                if local and data.all_blocks_on(loc, day):
+                    local = subtract_normalized(local, data.provider_blocks(p, loc, day))
                 if not local:
                     continue
-                free = subtract(
-                    intersect(clock.ivs_to_epoch(local), [(self.lo_em, self.hi_em + minutes)]),
-                    union(self.full[p], self.patient_busy),
+                free = subtract_normalized(
+                    intersect_normalized(clock.ivs_to_epoch(local), horizon), self._full(p)
                 )
-                starts = start_windows(free, minutes) if free else []
+                starts = start_windows_normalized(free, minutes)
                 if not starts:
                     continue
                 n = 0
                 parts_taken: set[int] = set()
-                for a, b in intersect(starts, self._chairs(loc, day)):
+                for a, b in intersect_normalized(starts, self._chairs(loc, day)):
                     b = min(b, self.hi_em)  # starts must lie before the horizon's end
                     # Grid on the location's wall clock: multiples of step after local midnight.
                     for st in range(a + (clock.midnight - a) % step, b, step):

@@ -278,17 +278,20 @@ class _Matcher:
 
     def __init__(self, candidates: list[_Candidate]) -> None:
         self.candidates = sorted(candidates, key=lambda c: (-c.best, c.created_at, c.entry_id))
-        self._by_place: dict[tuple[int, int], list[_Candidate]] = {}
+        self._by_place: dict[tuple[int, int, int], list[_Candidate]] = {}
 
-    def _place(self, weekday: int, location_id: int) -> list[_Candidate]:
-        """The candidates who take this weekday at this location (built once per pair, same order)."""
-        key = (weekday, location_id)
+    def _place(self, weekday: int, location_id: int, provider_id: int) -> list[_Candidate]:
+        """The candidates who take this weekday at this location with this provider (built once
+        per triple, same order): the scan then meets only entries that can fit."""
+        key = (weekday, location_id, provider_id)
         found = self._by_place.get(key)
         if found is None:
             found = self._by_place[key] = [
                 c
                 for c in self.candidates
-                if (not c.days or weekday in c.days) and (not c.locations or location_id in c.locations)
+                if (not c.days or weekday in c.days)
+                and (not c.locations or location_id in c.locations)
+                and (not c.providers or provider_id in c.providers)
             ]
         return found
 
@@ -303,7 +306,7 @@ class _Matcher:
         # A min-heap of the best k so far; candidates come in order of the best score they could
         # reach, so once that cannot beat the k-th best, no later candidate can either.
         heap: list[tuple[float, int, int]] = []  # (score, -rank, rank): ties go to the earlier rank
-        pool = self._place(s.weekday, s.location_id)
+        pool = self._place(s.weekday, s.location_id, s.provider_id)
         for rank, c in enumerate(pool):
             if len(heap) >= k and c.best < heap[0][0]:
                 break
