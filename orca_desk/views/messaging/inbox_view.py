@@ -90,7 +90,7 @@ class InboxScreen(Screen):
             background=lambda r: (
                 REVIEW_BACKGROUND if r.needs_review else (UNREAD_BACKGROUND if r.unread else None)
             ),
-            tooltip=lambda r: f"{r.address} · {'needs review' if r.needs_review else ''}",
+            tooltip=lambda r: f"{r.address} · {self.tr('needs review') if r.needs_review else ''}",
         )
         self.list = QListView()
         self.list.setAccessibleName(self.tr("Conversations"))
@@ -102,6 +102,10 @@ class InboxScreen(Screen):
         )
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSpacing(1)
+        self.list.setAccessibleDescription(
+            self.tr("Families' conversations, newest first; select one to read it")
+        )
+        self.unread_only.setAccessibleDescription(self.tr("List only the conversations with unread replies"))
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -135,6 +139,13 @@ class InboxScreen(Screen):
         )
         self.thread_view = QListView()
         self.thread_view.setObjectName("messageThread")
+        self.thread_view.setAccessibleName(self.tr("Messages"))
+        self.thread_view.setAccessibleDescription(
+            self.tr("The messages of the selected conversation, oldest first")
+        )
+        self.mark_read_button.setAccessibleDescription(
+            self.tr("Mark the selected conversation's replies as read")
+        )
         self.thread_view.setModel(self.messages)
         empty_state(self.thread_view, self.tr("Select a conversation to read it and reply."))
         self.thread_view.setWordWrap(True)
@@ -183,6 +194,12 @@ class InboxScreen(Screen):
         self.counter.setObjectName("hint")
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setDefault(True)
+        for w, text in (
+            (self.channel_combo, self.tr("Send the reply by text message or by email")),
+            (self.compose, self.tr("The reply to send to the family")),
+            (self.send_button, self.tr("Send the reply; quiet hours and consent apply")),
+        ):
+            w.setAccessibleDescription(text)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)

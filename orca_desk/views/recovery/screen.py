@@ -168,6 +168,9 @@ class RecoveryScreen(Screen):
             ),
         )
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
+        self.cases_view.setAccessibleDescription(
+            self.tr("Patients who missed or cancelled late, most at risk first; select one to follow it up")
+        )
         self.btn_export_cases = export_button(
             self, self.cases, self.tr("Recovery cases"), status=self.sig_status.emit
         )
@@ -204,6 +207,12 @@ class RecoveryScreen(Screen):
         self.btn_lost = QPushButton(self.tr("Close as lost…"))
         self.btn_call.clicked.connect(lambda: self.log_call())
         self.btn_lost.clicked.connect(lambda: self.close_lost())
+        for w, text in (
+            (self.history_view, self.tr("The calls and messages of the selected case, newest first")),
+            (self.btn_call, self.tr("Record how a call to the selected case's family went")),
+            (self.btn_lost, self.tr("Close the selected case: the patient is not coming back")),
+        ):
+            w.setAccessibleDescription(text)
         case = QWidget()
         cv = QVBoxLayout(case)
         cv.setContentsMargins(0, 6, 6, 0)

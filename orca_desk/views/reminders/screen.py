@@ -92,6 +92,13 @@ class SequenceEditor(QWidget):
         flags.addStretch(1)
         head.addRow("", flags)
         head.addRow(self.tr("Appointment types"), self.types)
+        for w, text in (
+            (self.name, self.tr("The sequence's name, as the desk sees it")),
+            (self.is_default, self.tr("Use this sequence for appointment types that have none of their own")),
+            (self.is_active, self.tr("Send this sequence's reminders; off keeps it without sending")),
+            (self.types, self.tr("Tick the appointment types whose visits get this sequence")),
+        ):
+            w.setAccessibleDescription(text)
         return head
 
     def _build_steps(self) -> None:
@@ -104,6 +111,12 @@ class SequenceEditor(QWidget):
         self.remove_step = QPushButton(self.tr("Remove step"))
         self.add_step.clicked.connect(self._on_add_step)
         self.remove_step.clicked.connect(self._on_remove_step)
+        self.step_list.setAccessibleName(self.tr("Steps"))
+        self.step_list.setAccessibleDescription(
+            self.tr("The reminders of this sequence; select one to edit it")
+        )
+        self.add_step.setAccessibleDescription(self.tr("Add a reminder step to this sequence"))
+        self.remove_step.setAccessibleDescription(self.tr("Remove the selected step from this sequence"))
 
     def _build_step_box(self) -> QGroupBox:
         self.days, self.hours, self.minutes = QSpinBox(), QSpinBox(), QSpinBox()
@@ -111,8 +124,14 @@ class SequenceEditor(QWidget):
         self.hours.setRange(0, 23)
         self.minutes.setRange(0, 59)
         self.minutes.setSingleStep(15)
-        for spin, suffix in ((self.days, " d"), (self.hours, " h"), (self.minutes, " min")):
+        for spin, suffix, name in (
+            (self.days, " d", self.tr("Days before the visit")),
+            (self.hours, " h", self.tr("Hours before the visit")),
+            (self.minutes, " min", self.tr("Minutes before the visit")),
+        ):
             spin.setSuffix(suffix)
+            spin.setAccessibleName(name)
+            spin.setAccessibleDescription(self.tr("How long before the visit this reminder is sent"))
             spin.valueChanged.connect(self._on_step_edited)
         self.sms = QCheckBox(self.tr("SMS"))
         self.email = QCheckBox(self.tr("Email"))
@@ -124,6 +143,13 @@ class SequenceEditor(QWidget):
         for key in dict.fromkeys(t.key for t in default_templates()):
             self.template.addItem(key, key)
         self.template.currentIndexChanged.connect(self._on_template_changed)
+        for w, text in (
+            (self.sms, self.tr("Send this step by text message")),
+            (self.email, self.tr("Send this step by email")),
+            (self.asks, self.tr("The message asks the family to confirm or decline the visit")),
+            (self.template, self.tr("A saved message template for this step, or its own text below")),
+        ):
+            w.setAccessibleDescription(text)
         when = QHBoxLayout()
         for spin in (self.days, self.hours, self.minutes):
             when.addWidget(spin)
@@ -156,6 +182,15 @@ class SequenceEditor(QWidget):
             edit.setMaximumHeight(84)
             edit.textChanged.connect(self._on_step_edited)
         self.email_subject.textChanged.connect(self._on_step_edited)
+        for w, text in (
+            (
+                self.sms_text,
+                self.tr("The text message sent at this step; variables are filled for each family"),
+            ),
+            (self.email_subject, self.tr("The subject of the email sent at this step")),
+            (self.email_text, self.tr("The email sent at this step; variables are filled for each family")),
+        ):
+            w.setAccessibleDescription(text)
         form.addRow(self.tr("SMS text"), self.sms_text)
         form.addRow("", self.sms_counter)
         form.addRow(self.tr("Email subject"), self.email_subject)
@@ -177,6 +212,9 @@ class SequenceEditor(QWidget):
         self.save = QPushButton(self.tr("Save sequence"))
         self.save.setDefault(True)
         self.save.clicked.connect(self._on_save)
+        self.save.setAccessibleDescription(
+            self.tr("Save this sequence; it applies to reminders not yet sent")
+        )
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Preview (sample family)")))
         right.addWidget(self.preview, 1)
@@ -448,6 +486,8 @@ class RemindersScreen(Screen):
         self.new_button = QPushButton(self.tr("New sequence"))
         self.editor = SequenceEditor(ctx)
         self.new_button.clicked.connect(lambda: self.editor.load(None))
+        self.sequences.setAccessibleDescription(self.tr("The reminder sequences; select one to edit it"))
+        self.new_button.setAccessibleDescription(self.tr("Start a new reminder sequence in the editor"))
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)

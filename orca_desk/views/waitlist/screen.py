@@ -167,6 +167,7 @@ class WaitlistScreen(Screen):
         self.btn_entry.clicked.connect(self.notify_selected_entry)
         self.btn_response.clicked.connect(self.record_response)
         self.btn_withdraw.clicked.connect(self.withdraw)
+        self._describe_openings_tab()
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 6, 0)
@@ -200,6 +201,28 @@ class WaitlistScreen(Screen):
         split.addWidget(right)
         split.setSizes([640, 680])
         return split
+
+    def _describe_openings_tab(self) -> None:
+        for w, text in (
+            (
+                self.openings_view,
+                self.tr("Free times waiting to be offered; select one to rank the waitlist"),
+            ),
+            (self.offers_view, self.tr("Who was offered the selected opening and how each answered")),
+            (
+                self.matches_view,
+                self.tr("Waitlist entries that fit the selected opening, best first, with why"),
+            ),
+            (self.btn_best, self.tr("Offer the selected opening to the best match now")),
+            (
+                self.btn_all,
+                self.tr("Offer the selected opening to several matches at once; the first to accept gets it"),
+            ),
+            (self.btn_entry, self.tr("Offer the selected opening to the selected waitlist entry")),
+            (self.btn_response, self.tr("Record a family's answer given by phone or at the desk")),
+            (self.btn_withdraw, self.tr("Stop offering the selected opening")),
+        ):
+            w.setAccessibleDescription(text)
 
     def _entries_tab(self) -> QWidget:
         self.entries_view = table(self.entries, 6)
