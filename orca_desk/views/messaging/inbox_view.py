@@ -83,6 +83,7 @@ class InboxScreen(Screen):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Find a conversation"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleDescription(self.tr("List only conversations whose family or text matches"))
         self.unread_only = QCheckBox(self.tr("Unread only"))
         self.conversations: RowsListModel[ConversationRow] = RowsListModel(
             self._conversation_text,

@@ -118,6 +118,7 @@ class OutboxScreen(Screen):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search text, address or patient"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleDescription(self.tr("List only messages whose text, address or patient matches"))
         self.all_dates = QCheckBox(self.tr("All dates"))
         self.all_dates.setChecked(True)
         today = self.ctx.clock.now().astimezone(self.zone).date()

@@ -133,6 +133,8 @@ class TemplatesScreen(Screen):
         self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
         self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, self.tr("Undo")))
         self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, self.tr("Redo")))
+        self.undo_btn.setAccessibleDescription(self.tr("Undo the last change to this template"))
+        self.redo_btn.setAccessibleDescription(self.tr("Redo the change just undone"))
         self.save_btn = QPushButton(self.tr("Save version"))
         self.save_btn.setObjectName("primary")
         self.save_btn.clicked.connect(self.save)
