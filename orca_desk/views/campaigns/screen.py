@@ -63,7 +63,11 @@ class CampaignsScreen(Screen):
                     self.tr("Variants"),
                     lambda r: (
                         " / ".join(r.variants)
-                        + (f" + {r.holdout_percent}% control" if r.holdout_percent else "")
+                        + (
+                            self.tr(" + {percent}% control").format(percent=r.holdout_percent)
+                            if r.holdout_percent
+                            else ""
+                        )
                     ),
                 ),
                 (self.tr("Recipients"), lambda r: r.recipients),

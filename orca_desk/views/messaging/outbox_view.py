@@ -118,7 +118,9 @@ class OutboxScreen(Screen):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search text, address or patient"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleDescription(self.tr("List only messages whose text, address or patient matches"))
+        self.search.setAccessibleDescription(
+            self.tr("List only messages whose text, address or patient matches")
+        )
         self.all_dates = QCheckBox(self.tr("All dates"))
         self.all_dates.setChecked(True)
         today = self.ctx.clock.now().astimezone(self.zone).date()
@@ -166,7 +168,9 @@ class OutboxScreen(Screen):
             [
                 Column(self.tr("Created"), lambda r: self._when(r.created_at)),
                 Column(self.tr("Status"), lambda r: r.status, lambda r: r.error or r.status),
-                Column(self.tr("Channel"), lambda r: "SMS" if r.channel == "sms" else "Email"),
+                Column(
+                    self.tr("Channel"), lambda r: self.tr("SMS") if r.channel == "sms" else self.tr("Email")
+                ),
                 Column(self.tr("To"), lambda r: r.to_address),
                 Column(self.tr("Patient"), lambda r: r.patient_name or "—"),
                 Column(self.tr("Purpose"), lambda r: r.purpose.replace("_", " ")),

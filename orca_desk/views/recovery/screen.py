@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -35,7 +35,9 @@ from orca_desk.views.recovery.sequence import SequenceEditor
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
 METRICS_DAYS = 90
-NO_RISK = "No patient at risk: overdue or repeatedly missed visits put a patient on this list."
+NO_RISK = QT_TRANSLATE_NOOP(
+    "RecoveryScreen", "No patient at risk: overdue or repeatedly missed visits put a patient on this list."
+)
 
 
 class RecoveryScreen(Screen):
@@ -236,7 +238,7 @@ class RecoveryScreen(Screen):
 
     def _risk_tab(self, v: QVBoxLayout) -> None:
         self.risky_view = table(self.risky, 5)
-        self.risky_empty = empty_state(self.risky_view, NO_RISK)
+        self.risky_empty = empty_state(self.risky_view, self.tr(NO_RISK))
         v.setContentsMargins(9, 9, 9, 9)
         note = QLabel(
             self.tr(
@@ -353,7 +355,7 @@ class RecoveryScreen(Screen):
     def _show_risky(self, rows: object) -> None:
         assert isinstance(rows, list)
         self.risky.set_rows(rows)
-        self.risky_empty.setText(NO_RISK)
+        self.risky_empty.setText(self.tr(NO_RISK))
         self.loading = False
 
     def _risky_failed(self, exc: object) -> None:

@@ -125,9 +125,9 @@ class SequenceEditor(QWidget):
         self.minutes.setRange(0, 59)
         self.minutes.setSingleStep(15)
         for spin, suffix, name in (
-            (self.days, " d", self.tr("Days before the visit")),
-            (self.hours, " h", self.tr("Hours before the visit")),
-            (self.minutes, " min", self.tr("Minutes before the visit")),
+            (self.days, self.tr(" d"), self.tr("Days before the visit")),
+            (self.hours, self.tr(" h"), self.tr("Hours before the visit")),
+            (self.minutes, self.tr(" min"), self.tr("Minutes before the visit")),
         ):
             spin.setSuffix(suffix)
             spin.setAccessibleName(name)
@@ -418,7 +418,9 @@ class SequenceEditor(QWidget):
                     parts.append(f"<b>SMS</b> — {info}<br>{_html(pv.text) or '<i>(cannot render)</i>'}")
                 else:
                     parts.append(f"<b>Email</b> — {_html(pv.subject)}<br>{_html(pv.text)}")
-        self.preview.setText("<br><br>".join(parts) or "<i>Select a step to preview it.</i>")
+        self.preview.setText(
+            "<br><br>".join(parts) or "<i>" + self.tr("Select a step to preview it.") + "</i>"
+        )
         self.problems.setText("\n".join(f"• {p}" for p in problems))
         self.save.setEnabled(not problems)
 

@@ -552,7 +552,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         pid = self.current_provider_id()
         dialog = FindOpeningDialog(self.ctx, provider_ids=[pid] if pid is not None else None, parent=self)
         if dialog.exec() and dialog.appointment_id is not None:
-            self.sig_status.emit(dialog.booked_text or "Appointment booked")
+            self.sig_status.emit(dialog.booked_text or self.tr("Appointment booked"))
             if dialog.booked_place is not None:
                 self.sig_show_screen.emit("calendar")
                 self.sig_go_to_place.emit(*dialog.booked_place)

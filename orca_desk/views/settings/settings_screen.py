@@ -57,11 +57,6 @@ if TYPE_CHECKING:
 
 TEMPLATES_TAB = 1
 
-SECRET_LABELS = {
-    provider_env.TWILIO_AUTH_TOKEN: "Twilio auth token",
-    provider_env.SENDGRID_API_KEY: "SendGrid API key",
-}
-
 
 class SettingsScreen(Screen):
     """Tabs: the clinic's settings, the message templates, the clinic API's keys and online booking."""
@@ -353,7 +348,7 @@ class SettingsScreen(Screen):
         self.loaded, usual, backup_status = loaded
         v = self.loaded
         self.time_format.clear()
-        words = {"12h": "12-hour (3:15 PM)", "24h": "24-hour (15:15)"}
+        words = {"12h": self.tr("12-hour (3:15 PM)"), "24h": self.tr("24-hour (15:15)")}
         self.time_format.addItem(self.tr("Country default: {0}").format(words[usual]), "")
         for key, label in words.items():
             self.time_format.addItem(label, key)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -30,9 +30,15 @@ from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.waitlist.entry_dialog import EntryDialog
 
-NOBODY_WAITING = "Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"
+NOBODY_WAITING = QT_TRANSLATE_NOOP(
+    "WaitlistScreen", "Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"
+)
 SIZED_ROWS = 60
-RESPONSES = {"Accepted — book it": "accepted", "Declined": "declined", "No answer": "no_response"}
+RESPONSES = {
+    QT_TRANSLATE_NOOP("WaitlistScreen", "Accepted — book it"): "accepted",
+    QT_TRANSLATE_NOOP("WaitlistScreen", "Declined"): "declined",
+    QT_TRANSLATE_NOOP("WaitlistScreen", "No answer"): "no_response",
+}
 
 
 class WaitlistScreen(Screen):
@@ -68,7 +74,7 @@ class WaitlistScreen(Screen):
             [
                 (self.tr("Patient"), lambda r: r.patient_name),
                 (self.tr("Channel"), lambda r: r.channel.upper()),
-                (self.tr("State"), lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
+                (self.tr("State"), lambda r: r.state_text + (self.tr(" · broadcast") if r.broadcast else "")),
                 (self.tr("Sent"), lambda r: r.sent_text or "—"),
             ],
             cell_tooltips=True,
@@ -228,7 +234,7 @@ class WaitlistScreen(Screen):
         self.entries_view = table(self.entries, 6)
         # Column widths from the first rows: measuring all of a long list holds the UI thread.
         self.entries_view.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
-        self.entries_empty = empty_state(self.entries_view, NOBODY_WAITING)
+        self.entries_empty = empty_state(self.entries_view, self.tr(NOBODY_WAITING))
         self.btn_add = QPushButton(self.tr("Add entry…"))
         self.btn_edit = QPushButton(self.tr("Edit…"))
         self.btn_remove = QPushButton(self.tr("Remove"))
@@ -324,7 +330,7 @@ class WaitlistScreen(Screen):
 
     def _show_entries(self, entries: list[EntryRow]) -> None:
         self.entries.set_rows(entries)
-        self.entries_empty.setText(NOBODY_WAITING)
+        self.entries_empty.setText(self.tr(NOBODY_WAITING))
         notified = sum(e.status == "notified" for e in entries)
         self.entries_summary.setText(
             self.tr("{count} on the list · {notified} notified (holding a slot)").format(
@@ -467,13 +473,13 @@ class WaitlistScreen(Screen):
                 self,
                 self.tr("Record response"),
                 self.tr("What did {patient_name} say?").format(patient_name=offer.patient_name),
-                list(RESPONSES),
+                [self.tr(label) for label in RESPONSES],
                 0,
                 False,
             )
             if not ok:
                 return False
-            response = RESPONSES[label]
+            response = next(v for k, v in RESPONSES.items() if self.tr(k) == label)
 
         def run(s: Any) -> str:
             return waitlist.record_response(
