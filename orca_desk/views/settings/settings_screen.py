@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -114,24 +113,25 @@ class SettingsScreen(Screen):
         self.revert_button.clicked.connect(self.refresh)
         self.save_button.setAccessibleDescription(self.tr("Save the changes made on this page"))
         self.revert_button.setAccessibleDescription(self.tr("Drop the changes not yet saved"))
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(12)
-        grid.addWidget(self._build_clinic(), 0, 0)
-        grid.addWidget(self._build_links(), 1, 0)
-        grid.addWidget(self._build_policy(), 2, 0)
-        grid.addWidget(self._build_sms(), 0, 1, 2, 1)
-        grid.addWidget(self._build_email(), 2, 1)
-        grid.addWidget(self._build_keyring_note(), 3, 0, 1, 2)
-        grid.addWidget(self._build_feeds(), 4, 0, 1, 2)
-        grid.addWidget(self._build_test_message(), 5, 0, 1, 2)
-        # Full width: their notes and warnings stay on one line.
-        grid.addWidget(self._build_backups(), 6, 0, 1, 2)
-        grid.addWidget(self._build_import(), 7, 0, 1, 2)
-        grid.addWidget(AppearanceBox(), 8, 0, 1, 2)
-        grid.addWidget(LanguageBox(), 9, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        # One column: side by side, the provider boxes' labels and fields pushed the page wider than
+        # a 1280-px window (more so in Spanish), and it scrolled sideways with the right column cut.
+        grid = QVBoxLayout()
+        grid.setSpacing(12)
+        for box in (
+            self._build_clinic(),
+            self._build_links(),
+            self._build_policy(),
+            self._build_sms(),
+            self._build_email(),
+            self._build_keyring_note(),
+            self._build_feeds(),
+            self._build_test_message(),
+            self._build_backups(),
+            self._build_import(),
+            AppearanceBox(),
+            LanguageBox(),
+        ):
+            grid.addWidget(box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.error_label, 1)
         buttons.addWidget(self.revert_button)
@@ -142,7 +142,7 @@ class SettingsScreen(Screen):
         il.addLayout(grid)
         il.addLayout(buttons)
         il.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.settings_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -425,7 +425,7 @@ class SettingsScreen(Screen):
                 field.setPlaceholderText(self.tr("from the environment variable {name}").format(name=name))
                 note.setText(
                     self.tr("Read from {name} ({value}).").format(
-                        name=name, value="set" if source == "environment" else "not set"
+                        name=name, value=self.tr("set") if source == "environment" else self.tr("not set")
                     )
                 )
             elif source == "environment":
