@@ -6024,6 +6024,14 @@ Save the new hours?</source>
         <translation>Leído de {name} ({value}).</translation>
     </message>
     <message>
+        <source>set</source>
+        <translation>definida</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>no definida</translation>
+    </message>
+    <message>
         <source>set by {name}</source>
         <translation>definido por {name}</translation>
     </message>
