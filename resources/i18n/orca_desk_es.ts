@@ -1456,6 +1456,10 @@ Book anyway?</source>
         <translation>Reservados de nuevo %</translation>
     </message>
     <message>
+        <source>Replies</source>
+        <translation>Respuestas</translation>
+    </message>
+    <message>
         <source>Campaign saved</source>
         <translation>Campaña guardada</translation>
     </message>
@@ -4203,6 +4207,14 @@ Book anyway?</source>
         <source>Decision</source>
         <translation>Decisión</translation>
     </message>
+    <message>
+        <source>✓ free</source>
+        <translation>✓ libre</translation>
+    </message>
+    <message>
+        <source>none within a week</source>
+        <translation>ninguna en una semana</translation>
+    </message>
 </context>
 <context>
     <name>PrintDialog</name>
@@ -5670,9 +5682,36 @@ Save the new hours?</source>
         <source>Preview (sample family)</source>
         <translation>Vista previa (familia de ejemplo)</translation>
     </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n día</numerusform>
+            <numerusform>%n días</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} h</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>correo</translation>
+    </message>
+    <message>
+        <source> · asks to confirm</source>
+        <translation> · pide confirmar</translation>
+    </message>
     <message>
         <source>{value} before · {chans}{ask}</source>
         <translation>{value} antes · {chans}{ask}</translation>
+    </message>
+    <message>
+        <source>no channel</source>
+        <translation>sin canal</translation>
     </message>
     <message>
         <source>Select a step to preview it.</source>
@@ -6434,6 +6473,21 @@ Save the new hours?</source>
     </message>
 </context>
 <context>
+    <name>StepTimeline</name>
+    <message>
+        <source>visit</source>
+        <translation>visita</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>correo</translation>
+    </message>
+</context>
+<context>
     <name>StepsModel</name>
     <message>
         <source>Days after</source>
@@ -6496,6 +6550,29 @@ Save the new hours?</source>
     <message>
         <source>Chair {n}</source>
         <translation>Sillón {n}</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateListModel</name>
+    <message>
+        <source> · weeks {weeks}</source>
+        <translation> · semanas {weeks}</translation>
+    </message>
+    <message>
+        <source>{kind} template · v{version} · {slots} slots</source>
+        <translation>plantilla {kind} · v{version} · {slots} espacios</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s day templates; select one to design it</source>
+        <translation>Las plantillas de día de la clínica; seleccione una para diseñarla</translation>
+    </message>
+    <message>
+        <source>Start a new, empty template</source>
+        <translation>Empezar una plantilla nueva y vacía</translation>
+    </message>
+    <message>
+        <source>Start a new template from a copy of the selected one</source>
+        <translation>Empezar una plantilla nueva a partir de una copia de la seleccionada</translation>
     </message>
 </context>
 <context>
@@ -6839,6 +6916,49 @@ Save the new hours?</source>
     <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
+    </message>
+</context>
+<context>
+    <name>TimeGridAccess</name>
+    <message>
+        <source>free</source>
+        <translation>libre</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>bloqueado</translation>
+    </message>
+    <message>
+        <source>free, outside working hours</source>
+        <translation>libre, fuera del horario laboral</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>de {start} a {end}</translation>
+    </message>
+    <message>
+        <source>reserved</source>
+        <translation>apartado</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>reservado</translation>
+    </message>
+    <message>
+        <source>Free time. Enter books here.</source>
+        <translation>Tiempo libre. Intro reserva aquí.</translation>
+    </message>
+    <message>
+        <source>Enter opens the visit; Ctrl+arrows move it.</source>
+        <translation>Intro abre la visita; Ctrl+flechas la mueven.</translation>
+    </message>
+    <message>
+        <source>Appointment book</source>
+        <translation>Agenda de citas</translation>
+    </message>
+    <message>
+        <source>Arrow keys walk the visits and free times; Enter opens or books; Ctrl+arrows move a visit; Delete cancels it; letters jump to a patient.</source>
+        <translation>Las flechas recorren las visitas y los tiempos libres; Intro abre o reserva; Ctrl+flechas mueven una visita; Supr la cancela; las letras saltan a un paciente.</translation>
     </message>
 </context>
 <context>

@@ -97,11 +97,13 @@ class PreviewModel(QAbstractTableModel):
             if col == 2:
                 return local_time.fmt_wall(occ.start, self.time_fmt)
             if col == 3:
-                return " ".join(p.message for p in occ.problems) or _tr("✓ free")
+                return " ".join(p.message for p in occ.problems) or QCoreApplication.translate(
+                    "PreviewModel", "✓ free"
+                )
             if col == 4:
                 alt = occ.alternative
                 if alt is None:
-                    return "" if occ.ok else _tr("none within a week")
+                    return "" if occ.ok else QCoreApplication.translate("PreviewModel", "none within a week")
                 return f"{when_text(alt.start)} {local_time.fmt_wall(alt.start, self.time_fmt)}"
             if col == 5:
                 return _tr(DECISION_LABELS[row.decision])

@@ -324,7 +324,15 @@ class CampaignsScreen(Screen):
             funnel.append(bar)
         self.funnel.addSeries(funnel)
         fx = QBarCategoryAxis()
-        fx.append(["Sent", "Delivered", "Replies", "Re-booked", "Opt-outs"])
+        fx.append(
+            [
+                self.tr("Sent"),
+                self.tr("Delivered"),
+                self.tr("Replies"),
+                self.tr("Re-booked"),
+                self.tr("Opt-outs"),
+            ]
+        )
         small = fx.labelsFont()
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))  # five categories in half the width, uncut
         fx.setLabelsFont(small)

@@ -183,7 +183,8 @@ class InboxScreen(Screen):
         self.channel_combo.setAccessibleName(self.tr("Send by"))
         self.channel_combo.addItem(self.tr("SMS"), "sms")
         self.channel_combo.addItem(self.tr("Email"), "email")
-        self.channel_combo.setFixedWidth(100)
+        # As wide as its longest choice in the UI's language (“Correo electrónico”), no wider.
+        self.channel_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.subject = QLineEdit()
         self.subject.setPlaceholderText(self.tr("Subject (email)"))
         self.compose = QPlainTextEdit()

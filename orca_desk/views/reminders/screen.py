@@ -255,17 +255,24 @@ class SequenceEditor(QWidget):
             self.name.text(), ids, self.is_active.isChecked(), self.is_default.isChecked(), tuple(self.steps)
         )
 
+    def _step_text(self, st: reminders.StepInput) -> str:
+        """``7 days before · email``, in the UI's language."""
+        days, rest = divmod(st.offset_minutes, 24 * 60)
+        hours, mins = divmod(rest, 60)
+        parts = [self.tr("%n day(s)", "", days)] if days else []
+        parts += [self.tr("{n} h").format(n=hours)] if hours else []
+        parts += [self.tr("{n} min").format(n=mins)] if mins or not parts else []
+        chans = " + ".join(self.tr("SMS") if c == "sms" else self.tr("email") for c in st.channels)
+        ask = self.tr(" · asks to confirm") if st.asks_for_confirmation else ""
+        return self.tr("{value} before · {chans}{ask}").format(
+            value=" ".join(parts), chans=chans or self.tr("no channel"), ask=ask
+        )
+
     def _refresh_steps(self, select: int) -> None:
         self._loading = True
         self.step_list.clear()
         for st in self.steps:
-            chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
-            ask = " · asks to confirm" if st.asks_for_confirmation else ""
-            self.step_list.addItem(
-                self.tr("{value} before · {chans}{ask}").format(
-                    value=reminders.offset_label(st.offset_minutes), chans=chans, ask=ask
-                )
-            )
+            self.step_list.addItem(self._step_text(st))
         self._loading = False
         self._select(select)
 
@@ -349,14 +356,8 @@ class SequenceEditor(QWidget):
         self.steps[self.current] = self._edited_step()
         item = self.step_list.item(self.current)
         st = self.steps[self.current]
-        chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
-        ask = " · asks to confirm" if st.asks_for_confirmation else ""
         if item is not None:
-            item.setText(
-                self.tr("{value} before · {chans}{ask}").format(
-                    value=reminders.offset_label(st.offset_minutes), chans=chans, ask=ask
-                )
-            )
+            item.setText(self._step_text(st))
         self._update_views()
 
     def _on_template_changed(self) -> None:

@@ -43,21 +43,23 @@ class TemplateListModel(QAbstractListModel):
             return None
         r = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            weeks = _tr(" · weeks {weeks}").format(weeks="/".join(r.rotation)) if len(r.rotation) > 1 else ""
-            default = " ★" if r.is_default else ""
-            line = _tr("{kind} template · v{version} · {slots} slots").format(
-                kind=r.kind, version=r.version, slots=r.slot_count
+            weeks = (
+                QCoreApplication.translate("TemplateListModel", " · weeks {weeks}").format(
+                    weeks="/".join(r.rotation)
+                )
+                if len(r.rotation) > 1
+                else ""
             )
+            default = " ★" if r.is_default else ""
+            line = QCoreApplication.translate(
+                "TemplateListModel", "{kind} template · v{version} · {slots} slots"
+            ).format(kind=r.kind, version=r.version, slots=r.slot_count)
             return f"{r.name}{default}\n{line}{weeks}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return r.description or r.name
         if role == ROLE_ROW:
             return r
         return None
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TemplateListModel", text)
 
 
 def template_list(
@@ -84,9 +86,19 @@ def template_list(
     new_btn.clicked.connect(on_new)
     copy_btn.clicked.connect(on_copy)
     for w, text in (
-        (view, _tr("The clinic's day templates; select one to design it")),
-        (new_btn, _tr("Start a new, empty template")),
-        (copy_btn, _tr("Start a new template from a copy of the selected one")),
+        (
+            view,
+            QCoreApplication.translate(
+                "TemplateListModel", "The clinic's day templates; select one to design it"
+            ),
+        ),
+        (new_btn, QCoreApplication.translate("TemplateListModel", "Start a new, empty template")),
+        (
+            copy_btn,
+            QCoreApplication.translate(
+                "TemplateListModel", "Start a new template from a copy of the selected one"
+            ),
+        ),
     ):
         w.setAccessibleDescription(text)
     left = QWidget()
