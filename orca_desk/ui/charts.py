@@ -29,7 +29,7 @@ def no_analytics_page() -> QWidget:
     page = QWidget()
     page.setObjectName("noAnalytics")
     v = QVBoxLayout(page)
-    note = QLabel(QCoreApplication.translate("Analytics", NO_ANALYTICS_TEXT))
+    note = QLabel(QCoreApplication.translate("Analytics", str(NO_ANALYTICS_TEXT)))
     note.setObjectName("noAnalyticsText")
     note.setWordWrap(True)
     note.setAlignment(Qt.AlignmentFlag.AlignCenter)

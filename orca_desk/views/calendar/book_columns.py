@@ -409,9 +409,10 @@ class BookColumns(Screen):
     def _item(
         self, a: CalendarAppointment, key: int, local_start: datetime, zone: ZoneInfo, chair: ChairRow
     ) -> GridItem:
-        badge, colour = STATUS_BADGES.get(a.status) or CONFIRMATION_BADGES.get(a.confirmation, ("", ""))
-        if a.status in STATUS_BADGES:
-            badge = QCoreApplication.translate("BookColumns", badge)
+        sign, colour = STATUS_BADGES.get(a.status) or CONFIRMATION_BADGES.get(a.confirmation, ("", ""))
+        badge = (
+            QCoreApplication.translate("BookColumns", str(sign)) if a.status in STATUS_BADGES else str(sign)
+        )
         quiet = not badge and a.confirmation == "unconfirmed"
         if quiet:
             badge, colour = UNCONFIRMED_BADGE, "#aab4c0"

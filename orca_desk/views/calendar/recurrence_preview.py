@@ -78,7 +78,7 @@ class PreviewModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(self.HEADERS[section])
+            return _tr(str(self.HEADERS[section]))
         return None
 
     def data(
@@ -106,7 +106,7 @@ class PreviewModel(QAbstractTableModel):
                     return "" if occ.ok else QCoreApplication.translate("PreviewModel", "none within a week")
                 return f"{when_text(alt.start)} {local_time.fmt_wall(alt.start, self.time_fmt)}"
             if col == 5:
-                return _tr(DECISION_LABELS[row.decision])
+                return _tr(str(DECISION_LABELS[row.decision]))
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return "\n".join(p.message for p in occ.problems) or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:

@@ -91,7 +91,7 @@ class OccurrenceModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("OccurrenceModel", self.HEADERS[section])
+            return QCoreApplication.translate("OccurrenceModel", str(self.HEADERS[section]))
         return None
 
     def data(

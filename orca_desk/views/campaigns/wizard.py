@@ -222,7 +222,7 @@ class VariantBox(QGroupBox):
         self.template = QComboBox()
         for key, label in wizard.templates:
             self.template.addItem(label, key)
-        self.template.addItem(self.tr(CUSTOM), None)
+        self.template.addItem(self.tr(str(CUSTOM)), None)
         self.weight = QSpinBox()
         self.weight.setRange(1, 100)
         self.weight.setValue(1)

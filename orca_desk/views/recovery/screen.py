@@ -238,7 +238,7 @@ class RecoveryScreen(Screen):
 
     def _risk_tab(self, v: QVBoxLayout) -> None:
         self.risky_view = table(self.risky, 5)
-        self.risky_empty = empty_state(self.risky_view, self.tr(NO_RISK))
+        self.risky_empty = empty_state(self.risky_view, self.tr(str(NO_RISK)))
         v.setContentsMargins(9, 9, 9, 9)
         note = QLabel(
             self.tr(
@@ -355,7 +355,7 @@ class RecoveryScreen(Screen):
     def _show_risky(self, rows: object) -> None:
         assert isinstance(rows, list)
         self.risky.set_rows(rows)
-        self.risky_empty.setText(self.tr(NO_RISK))
+        self.risky_empty.setText(self.tr(str(NO_RISK)))
         self.loading = False
 
     def _risky_failed(self, exc: object) -> None:

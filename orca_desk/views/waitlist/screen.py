@@ -234,7 +234,7 @@ class WaitlistScreen(Screen):
         self.entries_view = table(self.entries, 6)
         # Column widths from the first rows: measuring all of a long list holds the UI thread.
         self.entries_view.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
-        self.entries_empty = empty_state(self.entries_view, self.tr(NOBODY_WAITING))
+        self.entries_empty = empty_state(self.entries_view, self.tr(str(NOBODY_WAITING)))
         self.btn_add = QPushButton(self.tr("Add entry…"))
         self.btn_edit = QPushButton(self.tr("Edit…"))
         self.btn_remove = QPushButton(self.tr("Remove"))
@@ -330,7 +330,7 @@ class WaitlistScreen(Screen):
 
     def _show_entries(self, entries: list[EntryRow]) -> None:
         self.entries.set_rows(entries)
-        self.entries_empty.setText(self.tr(NOBODY_WAITING))
+        self.entries_empty.setText(self.tr(str(NOBODY_WAITING)))
         notified = sum(e.status == "notified" for e in entries)
         self.entries_summary.setText(
             self.tr("{count} on the list · {notified} notified (holding a slot)").format(
@@ -473,13 +473,13 @@ class WaitlistScreen(Screen):
                 self,
                 self.tr("Record response"),
                 self.tr("What did {patient_name} say?").format(patient_name=offer.patient_name),
-                [self.tr(label) for label in RESPONSES],
+                [self.tr(str(label)) for label in RESPONSES],
                 0,
                 False,
             )
             if not ok:
                 return False
-            response = next(v for k, v in RESPONSES.items() if self.tr(k) == label)
+            response = next(v for k, v in RESPONSES.items() if self.tr(str(k)) == label)
 
         def run(s: Any) -> str:
             return waitlist.record_response(
