@@ -2590,6 +2590,34 @@ Book anyway?</source>
 <context>
     <name>InboxScreen</name>
     <message>
+        <source>needs review</source>
+        <translation>por revisar</translation>
+    </message>
+    <message>
+        <source>confirmation</source>
+        <translation>confirmación</translation>
+    </message>
+    <message>
+        <source>can&apos;t come</source>
+        <translation>no puede venir</translation>
+    </message>
+    <message>
+        <source>opt-out</source>
+        <translation>baja</translation>
+    </message>
+    <message>
+        <source>opt-in</source>
+        <translation>alta</translation>
+    </message>
+    <message>
+        <source>help</source>
+        <translation>ayuda</translation>
+    </message>
+    <message>
+        <source>reply</source>
+        <translation>respuesta</translation>
+    </message>
+    <message>
         <source>Find a conversation</source>
         <translation>Buscar una conversación</translation>
     </message>
@@ -2676,6 +2704,14 @@ Book anyway?</source>
     <message>
         <source>Send the reply; quiet hours and consent apply</source>
         <translation>Enviar la respuesta; se aplican las horas de silencio y el consentimiento</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automático</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Respuesta</translation>
     </message>
     <message>
         <source>Replies that no automation understood wait here, with the patient and appointment they likely concern.</source>

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,13 +40,13 @@ UNREAD_BACKGROUND = "#eaf2fb"
 OUT_BACKGROUND = "#e3effa"
 IN_BACKGROUND = "#f3f4f6"
 KIND_LABELS = {
-    "needs_review": "needs review",
-    "confirm": "confirmation",
-    "decline": "can't come",
-    "opt_out": "opt-out",
-    "opt_in": "opt-in",
-    "help": "help",
-    "other": "reply",
+    "needs_review": QT_TRANSLATE_NOOP("InboxScreen", "needs review"),
+    "confirm": QT_TRANSLATE_NOOP("InboxScreen", "confirmation"),
+    "decline": QT_TRANSLATE_NOOP("InboxScreen", "can't come"),
+    "opt_out": QT_TRANSLATE_NOOP("InboxScreen", "opt-out"),
+    "opt_in": QT_TRANSLATE_NOOP("InboxScreen", "opt-in"),
+    "help": QT_TRANSLATE_NOOP("InboxScreen", "help"),
+    "other": QT_TRANSLATE_NOOP("InboxScreen", "reply"),
 }
 
 
@@ -230,11 +230,11 @@ class InboxScreen(Screen):
 
     def _message_text(self, m: ConversationMessage) -> str:
         if m.direction == "out":
-            who = "Automatic" if m.sent_by in ("", "automation") else m.sent_by
+            who = self.tr("Automatic") if m.sent_by in ("", "automation") else m.sent_by
         else:
-            who = "Reply"
-        state = m.state if m.direction == "out" else KIND_LABELS.get(m.state, m.state)
-        channel = "SMS" if m.channel == "sms" else "Email"
+            who = self.tr("Reply")
+        state = m.state if m.direction == "out" else self.tr(str(KIND_LABELS.get(m.state, m.state)))
+        channel = self.tr("SMS") if m.channel == "sms" else self.tr("Email")
         subject = f"{m.subject}\n" if m.subject else ""
         return f"{subject}{m.text}\n— {who} · {channel} · {self._time(m.at)} · {state}"
 
