@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from orca_desk.db import Database
 from orca_desk.gateway.api import API_PREFIX
 from orca_desk.gateway.family import FamilyPages, FamilyResponse
-from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, default_handlers
+from orca_desk.gateway.family_words import WORDS, t, when_text
+from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, default_handlers, link_language
 from orca_desk.gateway.pages import ClinicContact, page
 from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.messaging import LinkTokenUse
@@ -31,7 +32,6 @@ from orca_desk.services.link_tokens import (
     verify_token,
 )
 from orca_desk.services.messaging.dispatch import apply_status_callback
-from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.messaging.providers.twilio import signature_valid
 from orca_desk.services.patient_links import (
     CONFIRM,
@@ -60,13 +60,6 @@ _SHORT_LINK = re.compile(r"^/([a-z])/([A-Za-z0-9_-]{1,256})/?$")  # /o/<token>: 
 _RESCHEDULE = re.compile(r"^/r/([A-Za-z0-9_-]{1,256})/?$")  # the family pages (gateway/family.py)
 _ICAL = re.compile(r"^/ical/([A-Za-z0-9_-]{1,256})\.ics$")
 TWILIO_STATUS_PATH = "/twilio/status"  # the SMS StatusCallback (services/messaging/dispatch.outgoing)
-_OUTCOME_WORDS = {
-    "confirmed": "the appointment was confirmed",
-    "declined": "you told us you can't come",
-    "callback": "you asked us to call you",
-    "booked": "the appointment was booked",
-    "unsubscribed": "you were unsubscribed",
-}
 _PAGE_HEADERS = [
     ("Content-Type", "text/html; charset=utf-8"),
     ("Cache-Control", "no-store"),
@@ -238,8 +231,9 @@ class GatewayApp:
                 "or changed. Please open it again from the message, or call us.",
                 "error",
             )
+        lang = self._language(claims)
         if method == "POST":
-            done = self._perform(handler, claims, now)
+            done = self._perform(handler, claims, now, lang)
             if handler.describe is describe_accept:  # the outcome in the family's language
                 spoken = self.family.offer_outcome(claims, environ, done.code)
                 return done if spoken is None else _family(spoken)
@@ -248,7 +242,12 @@ class GatewayApp:
             return _family(
                 self.family.offer(claims, environ, status_url=path.rstrip("/") + "/status", as_json=False)
             )
-        return self._prompt(handler, claims, now)
+        return self._prompt(handler, claims, now, lang)
+
+    def _language(self, claims: TokenClaims) -> str:
+        """The family's language for the pages of an appointment's link, else English."""
+        with self.db.read() as session:
+            return link_language(session, claims.purpose, claims.subject_id)
 
     def _used(self, claims: TokenClaims) -> bool:
         with self.db.read() as session:
@@ -274,19 +273,19 @@ class GatewayApp:
         return _family(self.family.offer(claims, environ, status_url=link_path + "/status", as_json=True))
 
     # ----- the two steps: ask (GET), act (POST) -------------------------------------------
-    def _prompt(self, handler: LinkHandler, claims: TokenClaims, now: datetime) -> _Response:
+    def _prompt(self, handler: LinkHandler, claims: TokenClaims, now: datetime, lang: str) -> _Response:
         # GET never changes anything: link previewers and mail scanners open links too.
         with self.db.read() as session:
             if handler.single_use:
                 used = session.get(LinkTokenUse, claims.nonce)
                 if used is not None:
-                    return self._already_used(session, used)
+                    return self._already_used(session, used, lang)
             try:
                 prompt = handler.describe(session, claims.subject_id, now)
             except NotFound as exc:
-                return self._page(404, "Not found", str(exc), "error", session=session)
+                return self._page(404, t(lang, "not_found"), str(exc), "error", session=session, lang=lang)
             except OrcaError as exc:
-                return self._page(409, "This can't be done online", str(exc), "warn", session=session)
+                return self._page(409, t(lang, "cant_online"), str(exc), "warn", session=session, lang=lang)
             return self._page(
                 200,
                 prompt.title,
@@ -294,18 +293,19 @@ class GatewayApp:
                 "ask",
                 button=prompt.button,
                 session=session,
-                aside=self._reschedule_aside(claims),
+                aside=self._reschedule_aside(claims, lang),
+                lang=lang,
             )
 
-    def _reschedule_aside(self, claims: TokenClaims) -> tuple[str, str] | None:
+    def _reschedule_aside(self, claims: TokenClaims, lang: str) -> tuple[str, str] | None:
         """A confirm or decline page also offers the family's reschedule page (an SMS has room
         for one link only): a fresh /r/ token for the same visit, valid as long as this link."""
         if claims.purpose not in (CONFIRM, DECLINE):
             return None
         path = link_for(RESCHEDULE, claims.subject_id, claims.expires_at, secret=self.secret, base_url="")
-        return path, "Need another time? Pick a new time or cancel online"
+        return path, t(lang, "reschedule_aside")
 
-    def _perform(self, handler: LinkHandler, claims: TokenClaims, now: datetime) -> _Response:
+    def _perform(self, handler: LinkHandler, claims: TokenClaims, now: datetime, lang: str) -> _Response:
         def work(session: Session) -> _Response:
             use: LinkTokenUse | None = None
             if handler.single_use:
@@ -313,19 +313,19 @@ class GatewayApp:
                 if used is None:
                     use, used = self._claim(session, claims, now)
                 if used is not None:
-                    return self._already_used(session, used)
+                    return self._already_used(session, used, lang)
             outcome: LinkOutcome = handler.perform(session, claims.subject_id, now)
             if use is not None:
                 use.outcome = outcome.code[:40]
-            return self._page(200, outcome.title, outcome.text, "ok", session=session)
+            return self._page(200, outcome.title, outcome.text, "ok", session=session, lang=lang)
 
         try:
             # A deadlock with a desk's change runs again by itself (nothing was written).
             return self.db.run_write(work)
         except NotFound as exc:  # the transaction rolled back: the link is still unused
-            return self._page(404, "Not found", str(exc), "error")
+            return self._page(404, t(lang, "not_found"), str(exc), "error", lang=lang)
         except OrcaError as exc:
-            return self._page(409, "This can't be done online", str(exc), "warn")
+            return self._page(409, t(lang, "cant_online"), str(exc), "warn", lang=lang)
 
     def _claim(
         self, session: Session, claims: TokenClaims, now: datetime
@@ -349,18 +349,17 @@ class GatewayApp:
             return None, session.scalar(select(LinkTokenUse).where(LinkTokenUse.nonce == claims.nonce))
         return use, None
 
-    def _already_used(self, session: Session, used: LinkTokenUse) -> _Response:
-        zone = _clinic_zone(session)
-        local = used.used_at.astimezone(zone)
-        what = _OUTCOME_WORDS.get(used.outcome)
+    def _already_used(self, session: Session, used: LinkTokenUse, lang: str = "en") -> _Response:
+        local = used.used_at.astimezone(_clinic_zone(session))
+        what = t(lang, f"outcome_{used.outcome}") if f"outcome_{used.outcome}" in WORDS["en"] else ""
         detail = f" ({what})" if what else ""
         return self._page(
             409,
-            "This link was already used",
-            f"It was used on {format_date(local)} at {format_time(local)}{detail}. "
-            "Nothing more is needed; if something is not right, please call us.",
+            t(lang, "used_title"),
+            t(lang, "link_used_text", when=when_text(local, lang), detail=detail),
             "warn",
             session=session,
+            lang=lang,
         )
 
     def _ical(self, token: str) -> _Response:
@@ -452,9 +451,11 @@ class GatewayApp:
         button: str | None = None,
         session: Session | None = None,
         aside: tuple[str, str] | None = None,
+        lang: str = "en",
     ) -> _Response:
         clinic = self._clinic(session)
-        return _Response(code, page(clinic, title=title, text=text, kind=kind, button=button, aside=aside))
+        html = page(clinic, title=title, text=text, kind=kind, button=button, aside=aside, lang=lang)
+        return _Response(code, html)
 
     def _clinic(self, session: Session | None) -> ClinicContact:
         try:

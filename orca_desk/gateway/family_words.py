@@ -111,6 +111,80 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
+# The confirm, decline and call-me link pages (and what any used link says).
+_LINK_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "about": "{name}'s appointment on {when}",
+        "about_anon": "the appointment on {when}",
+        "about_place": "{about} at {place}",
+        "confirm_title": "Confirm your appointment",
+        "confirm_text": "Please confirm {about}.",
+        "confirm_button": "Yes, confirm",
+        "confirmed_title": "Thank you — you're confirmed",
+        "confirmed_text": "We look forward to seeing you: {about}.",
+        "decline_title": "Can't make it?",
+        "decline_text": "Let us know you can't come to {about}. We will contact you to find a new time.",
+        "decline_button": "I can't come",
+        "declined_title": "Thanks for letting us know",
+        "declined_text": "We noted that you can't come to {about}. We will call you to find a new time.",
+        "callback_title": "Would you like a call?",
+        "callback_text": "Ask us to call you about {about}.",
+        "callback_button": "Please call me",
+        "called_title": "We'll call you",
+        "called_text": "Our front desk will call you about {about}.",
+        "appt_missing": "We could not find this appointment; please call us.",
+        "appt_gone": "This appointment was cancelled, so there is nothing to confirm; "
+        "please call us to book another.",
+        "appt_past": "This appointment time has already passed; please call us if you need a new one.",
+        "not_found": "Not found",
+        "cant_online": "This can't be done online",
+        "reschedule_aside": "Need another time? Pick a new time or cancel online",
+        "link_used_text": "It was used on {when}{detail}. Nothing more is needed; "
+        "if something is not right, please call us.",
+        "outcome_confirmed": "the appointment was confirmed",
+        "outcome_declined": "you told us you can't come",
+        "outcome_callback": "you asked us to call you",
+        "outcome_booked": "the appointment was booked",
+        "outcome_unsubscribed": "you were unsubscribed",
+    },
+    "es": {
+        "about": "la cita de {name} el {when}",
+        "about_anon": "la cita del {when}",
+        "about_place": "{about} en {place}",
+        "confirm_title": "Confirme su cita",
+        "confirm_text": "Confirme, por favor, {about}.",
+        "confirm_button": "Sí, confirmar",
+        "confirmed_title": "Gracias: la cita está confirmada",
+        "confirmed_text": "Le esperamos: {about}.",
+        "decline_title": "¿No puede venir?",
+        "decline_text": "Avísenos que no puede venir a {about}. "
+        "Nos pondremos en contacto para buscar otro horario.",
+        "decline_button": "No puedo ir",
+        "declined_title": "Gracias por avisarnos",
+        "declined_text": "Anotamos que no puede venir a {about}. Le llamaremos para buscar otro horario.",
+        "callback_title": "¿Quiere que le llamemos?",
+        "callback_text": "Pídanos que le llamemos sobre {about}.",
+        "callback_button": "Llámenme, por favor",
+        "called_title": "Le llamaremos",
+        "called_text": "Nuestra recepción le llamará sobre {about}.",
+        "appt_missing": "No encontramos esta cita; llámenos, por favor.",
+        "appt_gone": "Esta cita se canceló, así que no hay nada que confirmar; llámenos para reservar otra.",
+        "appt_past": "La hora de esta cita ya pasó; llámenos si necesita una nueva.",
+        "not_found": "No encontrado",
+        "cant_online": "Esto no se puede hacer en línea",
+        "reschedule_aside": "¿Necesita otro horario? Elija uno nuevo o cancele en línea",
+        "link_used_text": "Se usó el {when}{detail}. No hace falta nada más; "
+        "si algo no está bien, llámenos, por favor.",
+        "outcome_confirmed": "la cita quedó confirmada",
+        "outcome_declined": "nos dijo que no puede venir",
+        "outcome_callback": "nos pidió que le llamemos",
+        "outcome_booked": "la cita quedó reservada",
+        "outcome_unsubscribed": "se dio de baja",
+    },
+}
+for _lang, _words in _LINK_WORDS.items():
+    WORDS[_lang].update(_words)
+
 
 def pick_language(query_lang: str | None, patient_lang: str | None) -> str:
     """``?lang=`` when it names a language the pages speak, else the patient's, else English."""

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orca_desk.gateway.family_words import pick_language, t, when_text
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import ContactState
@@ -17,7 +18,7 @@ from orca_desk.models.patient import Patient
 from orca_desk.services import audit
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
-from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.message_locale import recipient_language
 from orca_desk.services.patient_links import CALLBACK, CONFIRM, DECLINE, UNSUBSCRIBE
 from orca_desk.services.waitlist import links as waitlist_links
 
@@ -29,39 +30,48 @@ _GONE = ("cancelled", "no_show")
 @dataclass(frozen=True)
 class _Visit:
     appointment: Appointment
-    first_name: str
-    when: str
-    location: str
+    lang: str  # the family's: the guardian's language when one reads the messages, else the patient's
+    about: str  # "Kid's appointment on Tue 3 Mar at 3:30 PM at Northside", in ``lang``
+
+
+def appointment_language(session: Session, appointment_id: int) -> str:
+    """The language the family of an appointment reads its link pages in (as its messages)."""
+    appt = session.get(Appointment, appointment_id)
+    patient = session.get(Patient, appt.patient_id) if appt is not None else None
+    return pick_language(None, recipient_language(patient)) if patient is not None else "en"
+
+
+def link_language(session: Session, purpose: str, subject_id: int) -> str:
+    """The language of a link's pages: the family's for an appointment's links, else English."""
+    return appointment_language(session, subject_id) if purpose in (CONFIRM, DECLINE, CALLBACK) else "en"
 
 
 def _visit(session: Session, appointment_id: int, now: datetime, *, lock: bool) -> _Visit:
     query = select(Appointment).where(Appointment.id == appointment_id)
     appt = session.scalar(query.with_for_update() if lock else query)
     if appt is None:
-        raise NotFound("We could not find this appointment; please call us.")
+        raise NotFound(t("en", "appt_missing"))
+    lang = appointment_language(session, appointment_id)
     if appt.status in _GONE:
-        raise ConflictError(
-            "This appointment was cancelled, so there is nothing to confirm; please call us to book another."
-        )
+        raise ConflictError(t(lang, "appt_gone"))
     if appt.start_at <= now:
-        raise ConflictError("This appointment time has already passed; please call us if you need a new one.")
+        raise ConflictError(t(lang, "appt_past"))
     patient = session.get(Patient, appt.patient_id)
     location = session.get(Location, appt.location_id)
     zone = ZoneInfo(location.timezone if location else "UTC")
-    local = appt.start_at.astimezone(zone)
-    when = f"{format_date(local)} at {format_time(local)}"
-    return _Visit(appt, patient.first_name if patient else "", when, location.name if location else "")
-
-
-def _about(v: _Visit) -> str:
-    who = f"{v.first_name}'s" if v.first_name else "the"
-    where = f" at {v.location}" if v.location else ""
-    return f"{who} appointment on {v.when}{where}"
+    when = when_text(appt.start_at.astimezone(zone), lang)
+    first = patient.first_name if patient else ""
+    about = t(lang, "about", name=first, when=when) if first else t(lang, "about_anon", when=when)
+    if location is not None and location.name:
+        about = t(lang, "about_place", about=about, place=location.name)
+    return _Visit(appt, lang, about)
 
 
 def _describe_confirm(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
     v = _visit(session, appointment_id, now, lock=False)
-    return LinkPrompt("Confirm your appointment", f"Please confirm {_about(v)}.", "Yes, confirm")
+    return LinkPrompt(
+        t(v.lang, "confirm_title"), t(v.lang, "confirm_text", about=v.about), t(v.lang, "confirm_button")
+    )
 
 
 def _confirm(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
@@ -71,17 +81,13 @@ def _confirm(session: Session, appointment_id: int, now: datetime) -> LinkOutcom
         from orca_desk.services import confirmations
 
         confirmations.confirm_appointment(session, PATIENT_LINK, appointment_id, now=now, via="link")
-    return LinkOutcome(
-        "Thank you — you're confirmed", f"We look forward to seeing you: {_about(v)}.", "confirmed"
-    )
+    return LinkOutcome(t(v.lang, "confirmed_title"), t(v.lang, "confirmed_text", about=v.about), "confirmed")
 
 
 def _describe_decline(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
     v = _visit(session, appointment_id, now, lock=False)
     return LinkPrompt(
-        "Can't make it?",
-        f"Let us know you can't come to {_about(v)}. We will contact you to find a new time.",
-        "I can't come",
+        t(v.lang, "decline_title"), t(v.lang, "decline_text", about=v.about), t(v.lang, "decline_button")
     )
 
 
@@ -99,16 +105,14 @@ def _decline(session: Session, appointment_id: int, now: datetime) -> LinkOutcom
         via="link",
         settings=reminders.load_settings(session, with_secret=False),
     )
-    return LinkOutcome(
-        "Thanks for letting us know",
-        f"We noted that you can't come to {_about(v)}. We will call you to find a new time.",
-        "declined",
-    )
+    return LinkOutcome(t(v.lang, "declined_title"), t(v.lang, "declined_text", about=v.about), "declined")
 
 
 def _describe_callback(session: Session, appointment_id: int, now: datetime) -> LinkPrompt:
     v = _visit(session, appointment_id, now, lock=False)
-    return LinkPrompt("Would you like a call?", f"Ask us to call you about {_about(v)}.", "Please call me")
+    return LinkPrompt(
+        t(v.lang, "callback_title"), t(v.lang, "callback_text", about=v.about), t(v.lang, "callback_button")
+    )
 
 
 def _callback(session: Session, appointment_id: int, now: datetime) -> LinkOutcome:
@@ -116,7 +120,7 @@ def _callback(session: Session, appointment_id: int, now: datetime) -> LinkOutco
     from orca_desk.services import confirmations
 
     confirmations.request_callback(session, PATIENT_LINK, appointment_id, now=now, via="link")
-    return LinkOutcome("We'll call you", f"Our front desk will call you about {_about(v)}.", "callback")
+    return LinkOutcome(t(v.lang, "called_title"), t(v.lang, "called_text", about=v.about), "callback")
 
 
 CONFIRM_HANDLER = LinkHandler(_describe_confirm, _confirm)

@@ -7,6 +7,8 @@ from html import escape
 
 import phonenumbers
 
+from orca_desk.gateway.family_words import t
+
 _CSS = """
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 -apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
@@ -52,13 +54,11 @@ class ClinicContact:
         return phonenumbers.format_number(number, fmt)
 
 
-def _footer(clinic: ClinicContact) -> str:
+def _footer(clinic: ClinicContact, lang: str) -> str:
     if not clinic.phone:
         return f"<footer>{escape(clinic.name)}</footer>"
-    return (
-        f"<footer>Questions? Call {escape(clinic.name)} at "
-        f'<a href="tel:{escape(clinic.phone, quote=True)}">{escape(clinic.phone_display)}</a></footer>'
-    )
+    phone = f'<a href="tel:{escape(clinic.phone, quote=True)}">{escape(clinic.phone_display)}</a>'
+    return f"<footer>{t(lang, 'questions', clinic=escape(clinic.name), phone=phone)}</footer>"
 
 
 def page(
@@ -69,9 +69,10 @@ def page(
     kind: str = "ok",
     button: str | None = None,
     aside: tuple[str, str] | None = None,
+    lang: str = "en",
 ) -> bytes:
     """A page: the clinic's name, an outcome (or a question with one POST button), the phone;
-    ``aside``: (href, words) of one more link under it."""
+    ``aside``: (href, words) of one more link under it; ``lang``: the language its words are in."""
     form = ""
     if button is not None:
         # An empty action posts back to this very URL; the token in it is the capability.
@@ -79,7 +80,7 @@ def page(
     if aside is not None:
         form += f'<p><a href="{escape(aside[0], quote=True)}">{escape(aside[1])}</a></p>'
     html = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{escape(lang, quote=True)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex,nofollow">
 <title>{escape(title)} · {escape(clinic.name)}</title>
@@ -87,6 +88,6 @@ def page(
 <body><main><header>{escape(clinic.name)}</header>
 <div class="card {escape(kind)}"><span class="icon" aria-hidden="true">{_ICONS.get(kind, "")}</span>
 <h1>{escape(title)}</h1><p>{escape(text)}</p>{form}</div>
-{_footer(clinic)}</main></body></html>
+{_footer(clinic, lang)}</main></body></html>
 """
     return html.encode("utf-8")

@@ -129,6 +129,23 @@ def unnamed_controls(root: QWidget) -> list[str]:
     return [_describe(w) for w in controls(root) if not _meaningful(_own_name(w))]
 
 
+def description(w: QWidget) -> str:
+    """What a screen reader says ``w`` does (Qt's: the accessible description, else the tooltip)."""
+    iface = QAccessible.queryAccessibleInterface(w)
+    return _plain(iface.text(QAccessible.Text.Description)) if iface is not None else ""
+
+
+def undescribed_controls(root: QWidget) -> list[str]:
+    """What tests assert empty: each visible control whose description says nothing its name
+    does not (none, a glyph, or the name again)."""
+    name_controls(root)
+    return [
+        f"{_describe(w)} {_own_name(w)!r}"
+        for w in controls(root)
+        if not _meaningful(description(w)) or description(w).casefold() == _own_name(w).casefold()
+    ]
+
+
 def _own_name(w: QWidget) -> str:
     """The name of ``w``; a combo box's is never its current value."""
     return w.accessibleName() if isinstance(w, QComboBox) else accessible_name(w)

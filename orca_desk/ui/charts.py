@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from orca_desk.services.security import VIEW_ANALYTICS, Actor
 from orca_desk.ui.labels import section_title
 
-NO_ANALYTICS_TEXT = (
+NO_ANALYTICS_TEXT = QT_TRANSLATE_NOOP(
+    "Analytics",
     "Analytics are shown to staff who may view analytics (treatment coordinators, "
-    "clinicians and managers). Ask a manager if you need these figures."
+    "clinicians and managers). Ask a manager if you need these figures.",
 )
 
 
@@ -28,7 +29,7 @@ def no_analytics_page() -> QWidget:
     page = QWidget()
     page.setObjectName("noAnalytics")
     v = QVBoxLayout(page)
-    note = QLabel(NO_ANALYTICS_TEXT)
+    note = QLabel(QCoreApplication.translate("Analytics", str(NO_ANALYTICS_TEXT)))
     note.setObjectName("noAnalyticsText")
     note.setWordWrap(True)
     note.setAlignment(Qt.AlignmentFlag.AlignCenter)

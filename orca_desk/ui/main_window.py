@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName(self.tr("Screens"))
+        self.nav.setAccessibleDescription(self.tr("Choose the screen to work in"))
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFixedWidth(180)
         self.stack = QStackedWidget()
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(self.date_title)
         self.date_edit = QDateEdit()
         self.date_edit.setAccessibleName(self.tr("Day shown"))
+        self.date_edit.setAccessibleDescription(self.tr("Go to another day in the calendar"))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.dateChanged.connect(self._on_date_edit_changed)
@@ -156,6 +158,9 @@ class MainWindow(QMainWindow):
         tb.addWidget(QLabel(self.tr("Location")))
         self.location_combo = QComboBox()
         self.location_combo.setAccessibleName(self.tr("Location"))
+        self.location_combo.setAccessibleDescription(
+            self.tr("The location whose calendar and lists are shown")
+        )
         for loc in self.ctx.clinic.locations:
             self.location_combo.addItem(loc.name, loc.id)
         self.location_combo.currentIndexChanged.connect(self._on_location_changed)
@@ -189,6 +194,7 @@ class MainWindow(QMainWindow):
         help_button.setObjectName("helpButton")
         help_button.setText(self.tr("Help"))
         help_button.setAccessibleName(self.tr("Help"))
+        help_button.setAccessibleDescription(self.tr("Opens the help menu: about Orca Desk"))
         help_button.setMenu(self.help_menu)
         help_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         tb.addWidget(help_button)

@@ -42,10 +42,14 @@ class PatientListModel(QAbstractListModel):
                 if r.date_of_birth
                 else ""
             )
-            parent = f" · parent {r.guardian_name}" if r.guardian_name else ""
+            parent = (
+                QCoreApplication.translate("PatientModel", " · parent {name}").format(name=r.guardian_name)
+                if r.guardian_name
+                else ""
+            )
             return f"{r.name}{dob}{parent}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return r.contact_phone or "no phone"
+            return r.contact_phone or QCoreApplication.translate("PatientModel", "no phone")
         if role == self.PatientIdRole:
             return r.id
         return None

@@ -14,10 +14,6 @@ from orca_desk.services.local_time import fmt_minute
 from orca_desk.ui.time_grid_model import GridColumn, GridItem
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TimeGridAccess", text)
-
-
 class AccessibleGrid(Protocol):
     """What the accessible book reads from the painted grid (``TimeGridWidget``)."""
 
@@ -90,25 +86,41 @@ def entry_name(grid: AccessibleGrid, e: Entry) -> str:
     it = e.item
     if it is None:
         when = fmt_minute(e.minute, style)
-        state = _tr("free")
+        state = QCoreApplication.translate("TimeGridAccess", "free")
         for s, end, label in e.column.hatched:
             if s <= e.minute < end:
-                state = _tr("blocked") + (f": {label}" if label else "")
-        if state == _tr("free") and any(s <= e.minute < end for s, end in e.column.shaded):
-            state = _tr("free, outside working hours")
+                state = QCoreApplication.translate("TimeGridAccess", "blocked") + (
+                    f": {label}" if label else ""
+                )
+        if state == QCoreApplication.translate("TimeGridAccess", "free") and any(
+            s <= e.minute < end for s, end in e.column.shaded
+        ):
+            state = QCoreApplication.translate("TimeGridAccess", "free, outside working hours")
         return f"{when}, {where}, {state}"
-    when = _tr("{start} to {end}").format(start=fmt_minute(it.start, style), end=fmt_minute(it.end, style))
-    status = it.status or it.badge or (_tr("reserved") if it.placeholder else _tr("booked"))
+    when = QCoreApplication.translate("TimeGridAccess", "{start} to {end}").format(
+        start=fmt_minute(it.start, style), end=fmt_minute(it.end, style)
+    )
+    status = (
+        it.status
+        or it.badge
+        or (
+            QCoreApplication.translate("TimeGridAccess", "reserved")
+            if it.placeholder
+            else QCoreApplication.translate("TimeGridAccess", "booked")
+        )
+    )
     return f"{it.title}, {when}, {where}, {status}"
 
 
 def entry_description(e: Entry) -> str:
     it = e.item
     if it is None:
-        return _tr("Free time. Enter books here.")
+        return QCoreApplication.translate("TimeGridAccess", "Free time. Enter books here.")
     if it.ghost or it.placeholder:
         return it.subtitle
-    return f"{it.subtitle}. " + _tr("Enter opens the visit; Ctrl+arrows move it.")
+    return f"{it.subtitle}. " + QCoreApplication.translate(
+        "TimeGridAccess", "Enter opens the visit; Ctrl+arrows move it."
+    )
 
 
 class GridChild(QAccessibleInterface):
@@ -198,7 +210,9 @@ class GridAccessible(QAccessibleWidget):
     """The book as a list whose items are the day's visits and free times (column by column)."""
 
     def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget, QAccessible.Role.List, _tr("Appointment book"))
+        super().__init__(
+            widget, QAccessible.Role.List, QCoreApplication.translate("TimeGridAccess", "Appointment book")
+        )
         self._slots: list[GridChild] = []
         _KEEP.append(self)  # the slots must outlive Qt's cache of them
 
@@ -212,11 +226,14 @@ class GridAccessible(QAccessibleWidget):
 
     def text(self, t: QAccessible.Text) -> str:
         if t == QAccessible.Text.Name:
-            return self.widget().accessibleName() or _tr("Appointment book")
+            return self.widget().accessibleName() or QCoreApplication.translate(
+                "TimeGridAccess", "Appointment book"
+            )
         if t == QAccessible.Text.Description:
-            return self.widget().accessibleDescription() or _tr(
+            return self.widget().accessibleDescription() or QCoreApplication.translate(
+                "TimeGridAccess",
                 "Arrow keys walk the visits and free times; Enter opens or books; "
-                "Ctrl+arrows move a visit; Delete cancels it; letters jump to a patient."
+                "Ctrl+arrows move a visit; Delete cancels it; letters jump to a patient.",
             )
         return str(super().text(t))
 

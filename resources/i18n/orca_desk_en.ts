@@ -142,6 +142,16 @@
     </message>
 </context>
 <context>
+    <name>SequenceEditor</name>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SeriesDialog</name>
     <message numerus="yes">
         <source>Cancelled %n appointment(s).</source>

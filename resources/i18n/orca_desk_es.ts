@@ -108,6 +108,13 @@
     </message>
 </context>
 <context>
+    <name>Analytics</name>
+    <message>
+        <source>Analytics are shown to staff who may view analytics (treatment coordinators, clinicians and managers). Ask a manager if you need these figures.</source>
+        <translation>Los análisis se muestran al personal que puede verlos (coordinadores de tratamiento, clínicos y gerentes). Pida estas cifras a un gerente si las necesita.</translation>
+    </message>
+</context>
+<context>
     <name>AnalyticsPanel</name>
     <message>
         <source>Which step gets the answer (last 90 days)</source>
@@ -334,6 +341,10 @@
     <message>
         <source>Theme</source>
         <translation>Tema</translation>
+    </message>
+    <message>
+        <source>The colours of this desk&apos;s screens</source>
+        <translation>Los colores de las pantallas de este escritorio</translation>
     </message>
     <message>
         <source>High contrast: black on white, strong outlines and focus. Text follows the system&apos;s size. Kept on this computer only.</source>
@@ -807,6 +818,14 @@
         <translation>Elegir…</translation>
     </message>
     <message>
+        <source>The folder the daily backups are written to</source>
+        <translation>La carpeta donde se guardan las copias de seguridad diarias</translation>
+    </message>
+    <message>
+        <source>Choose the folder for the daily backups</source>
+        <translation>Elegir la carpeta de las copias de seguridad diarias</translation>
+    </message>
+    <message>
         <source>Folder</source>
         <translation>Carpeta</translation>
     </message>
@@ -900,6 +919,18 @@
 </context>
 <context>
     <name>BookColumns</name>
+    <message>
+        <source>Arrived</source>
+        <translation>Llegó</translation>
+    </message>
+    <message>
+        <source>Seated</source>
+        <translation>Sentado</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Atendido</translation>
+    </message>
     <message>
         <source>Block time: drag over free time in a column.</source>
         <translation>Bloquear tiempo: arrastre sobre un horario libre de una columna.</translation>
@@ -1065,6 +1096,22 @@ Book anyway?</source>
         <translation>Ficha del paciente…</translation>
     </message>
     <message>
+        <source>Confirm</source>
+        <translation>Confirmar</translation>
+    </message>
+    <message>
+        <source>Mark arrived</source>
+        <translation>Marcar llegada</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation>Sentar</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>Completar</translation>
+    </message>
+    <message>
         <source>Reschedule…</source>
         <translation>Reprogramar…</translation>
     </message>
@@ -1200,6 +1247,10 @@ Book anyway?</source>
         <translation>Lista de llamadas</translation>
     </message>
     <message>
+        <source>Families to call about unconfirmed visits; each row&apos;s buttons record how the call went</source>
+        <translation>Familias a las que llamar por visitas sin confirmar; los botones de cada fila registran cómo fue la llamada</translation>
+    </message>
+    <message>
         <source>Loading the call list…</source>
         <translation>Cargando la lista de llamadas…</translation>
     </message>
@@ -1263,6 +1314,10 @@ Book anyway?</source>
     <message>
         <source>Variants</source>
         <translation>Variantes</translation>
+    </message>
+    <message>
+        <source> + {percent}% control</source>
+        <translation> + {percent}% de control</translation>
     </message>
     <message>
         <source>Recipients</source>
@@ -1333,6 +1388,30 @@ Book anyway?</source>
         <translation>Cancelar campaña</translation>
     </message>
     <message>
+        <source>Recall campaigns and their progress; select one to see its results</source>
+        <translation>Campañas de recuperación y su avance; seleccione una para ver sus resultados</translation>
+    </message>
+    <message>
+        <source>Start a new campaign: an audience, two messages and a test split</source>
+        <translation>Iniciar una campaña nueva: un público, dos mensajes y un reparto de prueba</translation>
+    </message>
+    <message>
+        <source>Start sending the selected campaign&apos;s messages</source>
+        <translation>Empezar a enviar los mensajes de la campaña seleccionada</translation>
+    </message>
+    <message>
+        <source>Stop sending the selected campaign&apos;s messages for now</source>
+        <translation>Dejar de enviar por ahora los mensajes de la campaña seleccionada</translation>
+    </message>
+    <message>
+        <source>Go on sending the selected paused campaign&apos;s messages</source>
+        <translation>Seguir enviando los mensajes de la campaña en pausa seleccionada</translation>
+    </message>
+    <message>
+        <source>End the selected campaign; messages not yet sent are dropped</source>
+        <translation>Terminar la campaña seleccionada; los mensajes aún no enviados se descartan</translation>
+    </message>
+    <message>
         <source>Campaigns</source>
         <translation>Campañas</translation>
     </message>
@@ -1353,6 +1432,10 @@ Book anyway?</source>
         <translation>Resultados por grupo</translation>
     </message>
     <message>
+        <source>How each message group of the selected campaign did: sent, replies, re-bookings</source>
+        <translation>Resultados de cada grupo de mensajes de la campaña seleccionada: enviados, respuestas, nuevas reservas</translation>
+    </message>
+    <message>
         <source>No campaigns yet</source>
         <translation>Aún no hay campañas</translation>
     </message>
@@ -1371,6 +1454,10 @@ Book anyway?</source>
     <message>
         <source>Re-booked %</source>
         <translation>Reservados de nuevo %</translation>
+    </message>
+    <message>
+        <source>Replies</source>
+        <translation>Respuestas</translation>
     </message>
     <message>
         <source>Campaign saved</source>
@@ -1814,12 +1901,103 @@ Book anyway?</source>
         <translation>Archivar</translation>
     </message>
     <message>
+        <source>Select a row to edit it in the form beside the list</source>
+        <translation>Seleccione una fila para editarla en el formulario junto a la lista</translation>
+    </message>
+    <message>
+        <source>List archived records too, to bring one back</source>
+        <translation>Listar también los registros archivados, para recuperar uno</translation>
+    </message>
+    <message>
+        <source>Empty the form to add a new record</source>
+        <translation>Vaciar el formulario para añadir un registro nuevo</translation>
+    </message>
+    <message>
+        <source>Save the form</source>
+        <translation>Guardar el formulario</translation>
+    </message>
+    <message>
+        <source>Archive the selected record, or bring an archived one back</source>
+        <translation>Archivar el registro seleccionado, o recuperar uno archivado</translation>
+    </message>
+    <message>
         <source>Restore</source>
         <translation>Restaurar</translation>
     </message>
     <message>
         <source>Not archived: {n} future appointment(s) need it. Move or cancel them first:</source>
         <translation>No archivado: {n} cita(s) futura(s) lo necesitan. Muévalas o cancélelas primero:</translation>
+    </message>
+</context>
+<context>
+    <name>EmailBox</name>
+    <message>
+        <source>Email provider</source>
+        <translation>Proveedor de correo</translation>
+    </message>
+    <message>
+        <source>Local (messages stay in the Outbox, “sent locally”)</source>
+        <translation>Local (quedan en la Bandeja de salida)</translation>
+    </message>
+    <message>
+        <source>SendGrid</source>
+        <translation>SendGrid</translation>
+    </message>
+    <message>
+        <source>frontdesk@yourclinic.com</source>
+        <translation>recepcion@suclinica.com</translation>
+    </message>
+    <message>
+        <source>default: the real SendGrid API</source>
+        <translation>predeterminado: la API real de SendGrid</translation>
+    </message>
+    <message>
+        <source> per second</source>
+        <translation> por segundo</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Proveedor</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>Clave de API</translation>
+    </message>
+    <message>
+        <source>From address</source>
+        <translation>Dirección de envío</translation>
+    </message>
+    <message>
+        <source>Emails show the clinic&apos;s name as the sender.</source>
+        <translation>Los correos muestran el nombre de la clínica como remitente.</translation>
+    </message>
+    <message>
+        <source>Send rate</source>
+        <translation>Ritmo de envío</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>URL base</translation>
+    </message>
+    <message>
+        <source>The service that sends emails; Local keeps them in the Outbox</source>
+        <translation>El servicio que envía los correos; Local los deja en la Bandeja de salida</translation>
+    </message>
+    <message>
+        <source>The SendGrid API key, kept in the OS keyring</source>
+        <translation>La clave de API de SendGrid, guardada en el llavero del sistema</translation>
+    </message>
+    <message>
+        <source>The address emails are sent from</source>
+        <translation>La dirección desde la que se envían los correos</translation>
+    </message>
+    <message>
+        <source>At most this many emails a second</source>
+        <translation>Como máximo esta cantidad de correos por segundo</translation>
+    </message>
+    <message>
+        <source>Another address for the SendGrid API, for testing; empty uses SendGrid&apos;s</source>
+        <translation>Otra dirección para la API de SendGrid, para pruebas; vacía usa la de SendGrid</translation>
     </message>
 </context>
 <context>
@@ -1967,6 +2145,10 @@ Book anyway?</source>
         <translation>Mostrar URL de los calendarios</translation>
     </message>
     <message>
+        <source>Show each provider&apos;s calendar-feed address, ready to copy</source>
+        <translation>Mostrar la dirección del calendario de cada profesional, lista para copiar</translation>
+    </message>
+    <message>
         <source>No feed links</source>
         <translation>Sin enlaces de calendario</translation>
     </message>
@@ -2014,8 +2196,20 @@ Book anyway?</source>
         <translation>Profesionales</translation>
     </message>
     <message>
+        <source>One column per chair in the appointment book</source>
+        <translation>Una columna por sillón en la agenda</translation>
+    </message>
+    <message>
+        <source>One column per provider in the appointment book</source>
+        <translation>Una columna por profesional en la agenda</translation>
+    </message>
+    <message>
         <source>Clear filters</source>
         <translation>Quitar filtros</translation>
+    </message>
+    <message>
+        <source>Show every location, room, chair, provider and procedure again</source>
+        <translation>Volver a mostrar todas las ubicaciones, salas, sillones, profesionales y procedimientos</translation>
     </message>
     <message>
         <source>Show cancelled</source>
@@ -2032,6 +2226,26 @@ Book anyway?</source>
     <message>
         <source>Drag over free time to block it (or hold Shift while dragging)</source>
         <translation>Arrastre sobre un horario libre para bloquearlo (o mantenga Mayús al arrastrar)</translation>
+    </message>
+    <message>
+        <source>Choose which locations the book shows</source>
+        <translation>Elegir qué ubicaciones muestra la agenda</translation>
+    </message>
+    <message>
+        <source>Choose which rooms the book shows</source>
+        <translation>Elegir qué salas muestra la agenda</translation>
+    </message>
+    <message>
+        <source>Choose which chairs the book shows</source>
+        <translation>Elegir qué sillones muestra la agenda</translation>
+    </message>
+    <message>
+        <source>Choose which providers&apos; visits the book shows</source>
+        <translation>Elegir de qué profesionales muestra las visitas la agenda</translation>
+    </message>
+    <message>
+        <source>Choose which procedures the book shows</source>
+        <translation>Elegir qué procedimientos muestra la agenda</translation>
     </message>
     <message>
         <source>All</source>
@@ -2186,6 +2400,14 @@ Book anyway?</source>
     <message>
         <source>Import appointments…</source>
         <translation>Importar citas…</translation>
+    </message>
+    <message>
+        <source>Import patients from a CSV file</source>
+        <translation>Importar pacientes desde un archivo CSV</translation>
+    </message>
+    <message>
+        <source>Import appointments from a CSV file</source>
+        <translation>Importar citas desde un archivo CSV</translation>
     </message>
     <message>
         <source>CSV files: the generic format or an Open Dental export. You see what would change before anything is imported; importing a file again changes nothing.</source>
@@ -2368,8 +2590,40 @@ Book anyway?</source>
 <context>
     <name>InboxScreen</name>
     <message>
+        <source>needs review</source>
+        <translation>por revisar</translation>
+    </message>
+    <message>
+        <source>confirmation</source>
+        <translation>confirmación</translation>
+    </message>
+    <message>
+        <source>can&apos;t come</source>
+        <translation>no puede venir</translation>
+    </message>
+    <message>
+        <source>opt-out</source>
+        <translation>baja</translation>
+    </message>
+    <message>
+        <source>opt-in</source>
+        <translation>alta</translation>
+    </message>
+    <message>
+        <source>help</source>
+        <translation>ayuda</translation>
+    </message>
+    <message>
+        <source>reply</source>
+        <translation>respuesta</translation>
+    </message>
+    <message>
         <source>Find a conversation</source>
         <translation>Buscar una conversación</translation>
+    </message>
+    <message>
+        <source>List only conversations whose family or text matches</source>
+        <translation>Listar solo las conversaciones cuya familia o texto coincide</translation>
     </message>
     <message>
         <source>Unread only</source>
@@ -2384,12 +2638,32 @@ Book anyway?</source>
         <translation>Aún no hay conversaciones: aquí aparecen las respuestas de las familias y los mensajes que usted envía.</translation>
     </message>
     <message>
+        <source>Families&apos; conversations, newest first; select one to read it</source>
+        <translation>Conversaciones de las familias, las más recientes primero; seleccione una para leerla</translation>
+    </message>
+    <message>
+        <source>List only the conversations with unread replies</source>
+        <translation>Listar solo las conversaciones con respuestas sin leer</translation>
+    </message>
+    <message>
         <source>Choose a conversation</source>
         <translation>Elija una conversación</translation>
     </message>
     <message>
         <source>Mark read</source>
         <translation>Marcar como leída</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Mensajes</translation>
+    </message>
+    <message>
+        <source>The messages of the selected conversation, oldest first</source>
+        <translation>Los mensajes de la conversación seleccionada, los más antiguos primero</translation>
+    </message>
+    <message>
+        <source>Mark the selected conversation&apos;s replies as read</source>
+        <translation>Marcar como leídas las respuestas de la conversación seleccionada</translation>
     </message>
     <message>
         <source>Select a conversation to read it and reply.</source>
@@ -2418,6 +2692,26 @@ Book anyway?</source>
     <message>
         <source>Send</source>
         <translation>Enviar</translation>
+    </message>
+    <message>
+        <source>Send the reply by text message or by email</source>
+        <translation>Enviar la respuesta por mensaje de texto o por correo</translation>
+    </message>
+    <message>
+        <source>The reply to send to the family</source>
+        <translation>La respuesta que se enviará a la familia</translation>
+    </message>
+    <message>
+        <source>Send the reply; quiet hours and consent apply</source>
+        <translation>Enviar la respuesta; se aplican las horas de silencio y el consentimiento</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automático</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Respuesta</translation>
     </message>
     <message>
         <source>Replies that no automation understood wait here, with the patient and appointment they likely concern.</source>
@@ -2462,6 +2756,10 @@ Book anyway?</source>
     <message>
         <source>System default ({language})</source>
         <translation>Predeterminado del sistema ({language})</translation>
+    </message>
+    <message>
+        <source>The language of this desk&apos;s screens, from the next start</source>
+        <translation>El idioma de las pantallas de este escritorio, desde el próximo inicio</translation>
     </message>
     <message>
         <source>The screens, dates and numbers of this computer; messages to patients follow each patient&apos;s language.</source>
@@ -2612,12 +2910,24 @@ Book anyway?</source>
         <translation>Nombre</translation>
     </message>
     <message>
+        <source>The location&apos;s name</source>
+        <translation>El nombre de la ubicación</translation>
+    </message>
+    <message>
         <source>Fixed once appointments are booked there.</source>
         <translation>Fija una vez que se reservan citas allí.</translation>
     </message>
     <message>
+        <source>The location&apos;s street address</source>
+        <translation>La dirección de la ubicación</translation>
+    </message>
+    <message>
         <source>Phone</source>
         <translation>Teléfono</translation>
+    </message>
+    <message>
+        <source>The location&apos;s phone number</source>
+        <translation>El teléfono de la ubicación</translation>
     </message>
     <message>
         <source>Locations are never deleted: archive their chairs instead.</source>
@@ -2682,6 +2992,10 @@ Book anyway?</source>
         <translation>Pantallas</translation>
     </message>
     <message>
+        <source>Choose the screen to work in</source>
+        <translation>Elegir la pantalla en la que trabajar</translation>
+    </message>
+    <message>
         <source>Navigation</source>
         <translation>Navegación</translation>
     </message>
@@ -2710,8 +3024,16 @@ Book anyway?</source>
         <translation>Día mostrado</translation>
     </message>
     <message>
+        <source>Go to another day in the calendar</source>
+        <translation>Ir a otro día del calendario</translation>
+    </message>
+    <message>
         <source>Location</source>
         <translation>Ubicación</translation>
+    </message>
+    <message>
+        <source>The location whose calendar and lists are shown</source>
+        <translation>La ubicación cuyo calendario y listas se muestran</translation>
     </message>
     <message>
         <source>Print…</source>
@@ -2728,6 +3050,10 @@ Book anyway?</source>
     <message>
         <source>About Orca Desk</source>
         <translation>Acerca de Orca Desk</translation>
+    </message>
+    <message>
+        <source>Opens the help menu: about Orca Desk</source>
+        <translation>Abre el menú de ayuda: acerca de Orca Desk</translation>
     </message>
     <message>
         <source>Signed in: {value}</source>
@@ -2977,6 +3303,14 @@ Book anyway?</source>
         <translation>Correo electrónico</translation>
     </message>
     <message>
+        <source>Text message</source>
+        <translation>Mensaje de texto</translation>
+    </message>
+    <message>
+        <source>Phone call</source>
+        <translation>Llamada telefónica</translation>
+    </message>
+    <message>
         <source>Home location</source>
         <translation>Ubicación habitual</translation>
     </message>
@@ -3026,6 +3360,25 @@ Book anyway?</source>
     <message>
         <source>No-show {patient_name}</source>
         <translation>No se presentó: {patient_name}</translation>
+    </message>
+</context>
+<context>
+    <name>OccurrenceModel</name>
+    <message>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Now at</source>
+        <translation>Ahora en</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
     </message>
 </context>
 <context>
@@ -3221,12 +3574,44 @@ Book anyway?</source>
         <translation>Todos</translation>
     </message>
     <message>
+        <source>List only messages whose text, address or patient matches</source>
+        <translation>Listar solo los mensajes cuyo texto, dirección o paciente coincide</translation>
+    </message>
+    <message>
         <source>From date</source>
         <translation>Desde la fecha</translation>
     </message>
     <message>
         <source>To date</source>
         <translation>Hasta la fecha</translation>
+    </message>
+    <message>
+        <source>List only the messages in this state</source>
+        <translation>Listar solo los mensajes en este estado</translation>
+    </message>
+    <message>
+        <source>List only text messages or only emails</source>
+        <translation>Listar solo mensajes de texto o solo correos</translation>
+    </message>
+    <message>
+        <source>List only the messages sent for this purpose</source>
+        <translation>Listar solo los mensajes enviados con este fin</translation>
+    </message>
+    <message>
+        <source>List messages of every date; untick to choose the dates</source>
+        <translation>Listar mensajes de todas las fechas; desmarque para elegir las fechas</translation>
+    </message>
+    <message>
+        <source>The first day of the messages listed</source>
+        <translation>El primer día de los mensajes listados</translation>
+    </message>
+    <message>
+        <source>The last day of the messages listed</source>
+        <translation>El último día de los mensajes listados</translation>
+    </message>
+    <message>
+        <source>Read the messages again</source>
+        <translation>Volver a leer los mensajes</translation>
     </message>
     <message>
         <source>Tries</source>
@@ -3245,6 +3630,10 @@ Book anyway?</source>
         <translation>Mensajes</translation>
     </message>
     <message>
+        <source>Messages sent and queued, newest first; select one to see it</source>
+        <translation>Mensajes enviados y en cola, los más recientes primero; seleccione uno para verlo</translation>
+    </message>
+    <message>
         <source>No messages match: reminders, offers and replies queue here as they are sent; widen the dates or filters.</source>
         <translation>Ningún mensaje coincide: los recordatorios, ofertas y respuestas se ponen en cola aquí al enviarse; amplíe las fechas o los filtros.</translation>
     </message>
@@ -3257,12 +3646,20 @@ Book anyway?</source>
         <translation>Texto del mensaje</translation>
     </message>
     <message>
+        <source>What the selected message says</source>
+        <translation>Lo que dice el mensaje seleccionado</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>Cuándo</translation>
     </message>
     <message>
         <source>What happened</source>
         <translation>Qué pasó</translation>
+    </message>
+    <message>
+        <source>When the selected message was queued, sent and delivered</source>
+        <translation>Cuándo se puso en cola, se envió y se entregó el mensaje seleccionado</translation>
     </message>
     <message>
         <source>Select a message to see when it was queued, sent and delivered.</source>
@@ -3772,6 +4169,14 @@ Book anyway?</source>
         <source> · born {day}</source>
         <translation> · nació el {day}</translation>
     </message>
+    <message>
+        <source> · parent {name}</source>
+        <translation> · padre/madre {name}</translation>
+    </message>
+    <message>
+        <source>no phone</source>
+        <translation>sin teléfono</translation>
+    </message>
 </context>
 <context>
     <name>PatientSearchDialog</name>
@@ -3802,6 +4207,49 @@ Book anyway?</source>
     <message>
         <source>{name} has no upcoming visits.</source>
         <translation>{name} no tiene próximas visitas.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewModel</name>
+    <message>
+        <source>Book</source>
+        <translation>Reservar</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>Omitir</translation>
+    </message>
+    <message>
+        <source>Use suggested</source>
+        <translation>Usar la sugerida</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Conflictos</translation>
+    </message>
+    <message>
+        <source>Suggested instead</source>
+        <translation>Sugerida en su lugar</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Decisión</translation>
+    </message>
+    <message>
+        <source>✓ free</source>
+        <translation>✓ libre</translation>
+    </message>
+    <message>
+        <source>none within a week</source>
+        <translation>ninguna en una semana</translation>
     </message>
 </context>
 <context>
@@ -4101,6 +4549,10 @@ Book anyway?</source>
         <translation>Tipo</translation>
     </message>
     <message>
+        <source>{type_name} · {minutes} min</source>
+        <translation>{type_name} · {minutes} min</translation>
+    </message>
+    <message>
         <source>Provider</source>
         <translation>Profesional</translation>
     </message>
@@ -4127,6 +4579,10 @@ Book anyway?</source>
 </context>
 <context>
     <name>RecoveryScreen</name>
+    <message>
+        <source>No patient at risk: overdue or repeatedly missed visits put a patient on this list.</source>
+        <translation>Ningún paciente en riesgo: las visitas atrasadas o faltas repetidas ponen a un paciente en esta lista.</translation>
+    </message>
     <message>
         <source>Risk</source>
         <translation>Riesgo</translation>
@@ -4240,6 +4696,10 @@ Book anyway?</source>
         <translation>No hay casos abiertos. Una ausencia o una cancelación tardía abre uno aquí, con su seguimiento.</translation>
     </message>
     <message>
+        <source>Patients who missed or cancelled late, most at risk first; select one to follow it up</source>
+        <translation>Pacientes que faltaron o cancelaron tarde, los de más riesgo primero; seleccione uno para darle seguimiento</translation>
+    </message>
+    <message>
         <source>Recovery cases</source>
         <translation>Casos de recuperación</translation>
     </message>
@@ -4262,6 +4722,18 @@ Book anyway?</source>
     <message>
         <source>Close as lost…</source>
         <translation>Cerrar como perdido…</translation>
+    </message>
+    <message>
+        <source>The calls and messages of the selected case, newest first</source>
+        <translation>Las llamadas y mensajes del caso seleccionado, los más recientes primero</translation>
+    </message>
+    <message>
+        <source>Record how a call to the selected case&apos;s family went</source>
+        <translation>Registrar cómo fue una llamada a la familia del caso seleccionado</translation>
+    </message>
+    <message>
+        <source>Close the selected case: the patient is not coming back</source>
+        <translation>Cerrar el caso seleccionado: el paciente no volverá</translation>
     </message>
     <message>
         <source>Case</source>
@@ -4479,6 +4951,18 @@ Book anyway?</source>
         <translation>No se pudieron verificar las fechas: {exc}</translation>
     </message>
     <message>
+        <source> (12 months; later ones are booked as they come)</source>
+        <translation> (12 meses; las siguientes se reservan a medida que llegan)</translation>
+    </message>
+    <message>
+        <source>{dates} dates{more} · {conflicts} with conflicts · {book} to book · {skip} skipped</source>
+        <translation>{dates} fechas{more} · {conflicts} con conflictos · {book} para reservar · {skip} omitidas</translation>
+    </message>
+    <message>
+        <source> · {risky} conflicting date(s) set to book will be refused</source>
+        <translation> · se rechazarán {risky} fecha(s) con conflictos marcadas para reservar</translation>
+    </message>
+    <message>
         <source>Series not created</source>
         <translation>Serie no creada</translation>
     </message>
@@ -4488,6 +4972,14 @@ Book anyway?</source>
     <message>
         <source>New sequence</source>
         <translation>Nueva secuencia</translation>
+    </message>
+    <message>
+        <source>The reminder sequences; select one to edit it</source>
+        <translation>Las secuencias de recordatorios; seleccione una para editarla</translation>
+    </message>
+    <message>
+        <source>Start a new reminder sequence in the editor</source>
+        <translation>Iniciar una secuencia de recordatorios nueva en el editor</translation>
     </message>
     <message>
         <source>Sequences</source>
@@ -4581,6 +5073,38 @@ Book anyway?</source>
     <message>
         <source>Custom rule (RRULE)…</source>
         <translation>Regla personalizada (RRULE)…</translation>
+    </message>
+    <message>
+        <source>Time off (this provider)</source>
+        <translation>Día libre (este profesional)</translation>
+    </message>
+    <message>
+        <source>Holiday (whole clinic)</source>
+        <translation>Feriado (toda la clínica)</translation>
+    </message>
+    <message>
+        <source>Holiday (one location)</source>
+        <translation>Feriado (una ubicación)</translation>
+    </message>
+    <message>
+        <source>Extra working day (this provider)</source>
+        <translation>Día laborable adicional (este profesional)</translation>
+    </message>
+    <message>
+        <source>Vacation</source>
+        <translation>Vacaciones</translation>
+    </message>
+    <message>
+        <source>Sick</source>
+        <translation>Enfermedad</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Formación</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Otro</translation>
     </message>
     <message>
         <source>Part of the day</source>
@@ -4697,6 +5221,10 @@ Book anyway?</source>
 <context>
     <name>SchedulesScreen</name>
     <message>
+        <source>{role}, sees up to {count} at once</source>
+        <translation>{role}, atiende hasta {count} a la vez</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>Cuándo</translation>
     </message>
@@ -4715,6 +5243,18 @@ Book anyway?</source>
     <message>
         <source>For</source>
         <translation>Durante</translation>
+    </message>
+    <message>
+        <source>Whole clinic</source>
+        <translation>Toda la clínica</translation>
+    </message>
+    <message>
+        <source>this provider</source>
+        <translation>este profesional</translation>
+    </message>
+    <message>
+        <source>all of {location}</source>
+        <translation>todo {location}</translation>
     </message>
     <message>
         <source>Day</source>
@@ -4737,6 +5277,10 @@ Book anyway?</source>
         <translation>Profesionales</translation>
     </message>
     <message>
+        <source>Choose the provider whose schedule is shown</source>
+        <translation>Elegir el profesional cuyo horario se muestra</translation>
+    </message>
+    <message>
         <source>Find next opening…</source>
         <translation>Buscar espacio libre…</translation>
     </message>
@@ -4751,6 +5295,14 @@ Book anyway?</source>
     <message>
         <source>Save hours</source>
         <translation>Guardar horario</translation>
+    </message>
+    <message>
+        <source>List the booked visits these hours would leave out, before saving</source>
+        <translation>Listar las visitas reservadas que este horario dejaría fuera, antes de guardar</translation>
+    </message>
+    <message>
+        <source>Save the weekly hours from the date chosen</source>
+        <translation>Guardar el horario semanal a partir de la fecha elegida</translation>
     </message>
     <message>
         <source>No booked visit falls outside these hours: Preview lists any the new week would leave out.</source>
@@ -4873,6 +5425,10 @@ Save the new hours?</source>
     <message>
         <source>Removed block {reason}</source>
         <translation>Bloqueo quitado: {reason}</translation>
+    </message>
+    <message>
+        <source>Appointment booked</source>
+        <translation>Cita reservada</translation>
     </message>
     <message>
         <source>No booked appointment falls outside the new hours.</source>
@@ -5011,8 +5567,68 @@ Save the new hours?</source>
         <translation>Tipos de cita</translation>
     </message>
     <message>
+        <source>The sequence&apos;s name, as the desk sees it</source>
+        <translation>El nombre de la secuencia, tal como lo ve recepción</translation>
+    </message>
+    <message>
+        <source>Use this sequence for appointment types that have none of their own</source>
+        <translation>Usar esta secuencia para los tipos de cita que no tienen una propia</translation>
+    </message>
+    <message>
+        <source>Send this sequence&apos;s reminders; off keeps it without sending</source>
+        <translation>Enviar los recordatorios de esta secuencia; desactivada se guarda sin enviar</translation>
+    </message>
+    <message>
+        <source>Tick the appointment types whose visits get this sequence</source>
+        <translation>Marque los tipos de cita cuyas visitas reciben esta secuencia</translation>
+    </message>
+    <message>
         <source>Remove step</source>
         <translation>Quitar paso</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Pasos</translation>
+    </message>
+    <message>
+        <source>The reminders of this sequence; select one to edit it</source>
+        <translation>Los recordatorios de esta secuencia; seleccione uno para editarlo</translation>
+    </message>
+    <message>
+        <source>Add a reminder step to this sequence</source>
+        <translation>Añadir un paso de recordatorio a esta secuencia</translation>
+    </message>
+    <message>
+        <source>Remove the selected step from this sequence</source>
+        <translation>Quitar el paso seleccionado de esta secuencia</translation>
+    </message>
+    <message>
+        <source> d</source>
+        <translation> d</translation>
+    </message>
+    <message>
+        <source>Days before the visit</source>
+        <translation>Días antes de la visita</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>Hours before the visit</source>
+        <translation>Horas antes de la visita</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Minutes before the visit</source>
+        <translation>Minutos antes de la visita</translation>
+    </message>
+    <message>
+        <source>How long before the visit this reminder is sent</source>
+        <translation>Cuánto antes de la visita se envía este recordatorio</translation>
     </message>
     <message>
         <source>SMS</source>
@@ -5029,6 +5645,22 @@ Save the new hours?</source>
     <message>
         <source>(own text)</source>
         <translation>(texto propio)</translation>
+    </message>
+    <message>
+        <source>Send this step by text message</source>
+        <translation>Enviar este paso por mensaje de texto</translation>
+    </message>
+    <message>
+        <source>Send this step by email</source>
+        <translation>Enviar este paso por correo</translation>
+    </message>
+    <message>
+        <source>The message asks the family to confirm or decline the visit</source>
+        <translation>El mensaje pide a la familia confirmar o rechazar la visita</translation>
+    </message>
+    <message>
+        <source>A saved message template for this step, or its own text below</source>
+        <translation>Una plantilla de mensaje guardada para este paso, o su propio texto abajo</translation>
     </message>
     <message>
         <source>before the visit</source>
@@ -5055,6 +5687,18 @@ Save the new hours?</source>
         <translation>Texto del SMS; variables como {patient_first_name}, {date}, {link}</translation>
     </message>
     <message>
+        <source>The text message sent at this step; variables are filled for each family</source>
+        <translation>El mensaje de texto enviado en este paso; las variables se completan para cada familia</translation>
+    </message>
+    <message>
+        <source>The subject of the email sent at this step</source>
+        <translation>El asunto del correo enviado en este paso</translation>
+    </message>
+    <message>
+        <source>The email sent at this step; variables are filled for each family</source>
+        <translation>El correo enviado en este paso; las variables se completan para cada familia</translation>
+    </message>
+    <message>
         <source>SMS text</source>
         <translation>Texto del SMS</translation>
     </message>
@@ -5067,12 +5711,47 @@ Save the new hours?</source>
         <translation>Texto del correo</translation>
     </message>
     <message>
+        <source>Save this sequence; it applies to reminders not yet sent</source>
+        <translation>Guardar esta secuencia; se aplica a los recordatorios aún no enviados</translation>
+    </message>
+    <message>
         <source>Preview (sample family)</source>
         <translation>Vista previa (familia de ejemplo)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n día</numerusform>
+            <numerusform>%n días</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} h</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>correo</translation>
+    </message>
+    <message>
+        <source> · asks to confirm</source>
+        <translation> · pide confirmar</translation>
     </message>
     <message>
         <source>{value} before · {chans}{ask}</source>
         <translation>{value} antes · {chans}{ask}</translation>
+    </message>
+    <message>
+        <source>no channel</source>
+        <translation>sin canal</translation>
+    </message>
+    <message>
+        <source>Select a step to preview it.</source>
+        <translation>Seleccione un paso para ver su vista previa.</translation>
     </message>
     <message>
         <source>Not saved: {message}</source>
@@ -5232,6 +5911,26 @@ Save the new hours?</source>
         <translation>Revertir</translation>
     </message>
     <message>
+        <source>Save the changes made on this page</source>
+        <translation>Guardar los cambios hechos en esta página</translation>
+    </message>
+    <message>
+        <source>Drop the changes not yet saved</source>
+        <translation>Descartar los cambios aún no guardados</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s name, as families read it</source>
+        <translation>El nombre de la clínica, tal como lo leen las familias</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s phone number, as families read it</source>
+        <translation>El teléfono de la clínica, tal como lo leen las familias</translation>
+    </message>
+    <message>
+        <source>Show times with a 12-hour or a 24-hour clock</source>
+        <translation>Mostrar las horas con reloj de 12 o de 24 horas</translation>
+    </message>
+    <message>
         <source>Clinic</source>
         <translation>Clínica</translation>
     </message>
@@ -5256,6 +5955,10 @@ Save the new hours?</source>
         <translation>Cada hora que se muestra es la hora local de la ubicación, en este único formato.</translation>
     </message>
     <message>
+        <source>The web address families&apos; links point to</source>
+        <translation>La dirección web a la que apuntan los enlaces de las familias</translation>
+    </message>
+    <message>
         <source>Patient links</source>
         <translation>Enlaces para pacientes</translation>
     </message>
@@ -5264,12 +5967,40 @@ Save the new hours?</source>
         <translation>Dirección pública</translation>
     </message>
     <message>
+        <source>Quiet hours start</source>
+        <translation>Inicio de las horas de silencio</translation>
+    </message>
+    <message>
+        <source>Quiet hours end</source>
+        <translation>Fin de las horas de silencio</translation>
+    </message>
+    <message>
         <source> messages</source>
         <translation> mensajes</translation>
     </message>
     <message>
         <source>Allow procedure names in messages (e.g. “bonding”)</source>
         <translation>Permitir nombres de procedimientos en los mensajes (p. ej. “cementado”)</translation>
+    </message>
+    <message>
+        <source>When the quiet hours begin, in each patient&apos;s own time</source>
+        <translation>Cuándo empiezan las horas de silencio, en la hora de cada paciente</translation>
+    </message>
+    <message>
+        <source>When the quiet hours end, in each patient&apos;s own time</source>
+        <translation>Cuándo terminan las horas de silencio, en la hora de cada paciente</translation>
+    </message>
+    <message>
+        <source>At most this many messages to one phone number a day</source>
+        <translation>Como máximo esta cantidad de mensajes a un mismo número al día</translation>
+    </message>
+    <message>
+        <source>At most this many messages to one phone number a week</source>
+        <translation>Como máximo esta cantidad de mensajes a un mismo número por semana</translation>
+    </message>
+    <message>
+        <source>Messages may name the procedure; off keeps them to “your visit”</source>
+        <translation>Los mensajes pueden nombrar el procedimiento; desactivado dicen solo “su visita”</translation>
     </message>
     <message>
         <source>Messaging policy</source>
@@ -5308,6 +6039,14 @@ Save the new hours?</source>
         <translation> ofertas</translation>
     </message>
     <message>
+        <source>How long an offered opening is held for a family</source>
+        <translation>Cuánto tiempo se reserva para una familia un espacio ofrecido</translation>
+    </message>
+    <message>
+        <source>At most this many openings offered to one entry</source>
+        <translation>Como máximo esta cantidad de espacios ofrecidos a una entrada</translation>
+    </message>
+    <message>
         <source>Waitlist hold</source>
         <translation>Reserva para la lista de espera</translation>
     </message>
@@ -5318,98 +6057,6 @@ Save the new hours?</source>
     <message>
         <source>An offered opening is held for the family this long ({low} minutes to {value} hours) from the moment the text goes out; each entry is offered at most this many openings. Both are told in the offer.</source>
         <translation>Un espacio ofrecido se reserva para la familia durante este tiempo ({low} minutos a {value} horas) desde que sale el mensaje; a cada entrada se le ofrecen como máximo estos espacios. Ambos datos se indican en la oferta.</translation>
-    </message>
-    <message>
-        <source>Local (messages stay in the Outbox, “sent locally”)</source>
-        <translation>Local (quedan en la Bandeja de salida)</translation>
-    </message>
-    <message>
-        <source>Twilio</source>
-        <translation>Twilio</translation>
-    </message>
-    <message>
-        <source>AC…</source>
-        <translation>AC…</translation>
-    </message>
-    <message>
-        <source>MG… (instead of a from number)</source>
-        <translation>MG… (en lugar de un número de envío)</translation>
-    </message>
-    <message>
-        <source>default: the account&apos;s numbers, listed at start</source>
-        <translation>predeterminado: los números de la cuenta, listados al inicio</translation>
-    </message>
-    <message>
-        <source>default: the real Twilio API</source>
-        <translation>predeterminado: la API real de Twilio</translation>
-    </message>
-    <message>
-        <source>SMS provider</source>
-        <translation>Proveedor de SMS</translation>
-    </message>
-    <message>
-        <source>Provider</source>
-        <translation>Proveedor</translation>
-    </message>
-    <message>
-        <source>Account SID</source>
-        <translation>SID de la cuenta</translation>
-    </message>
-    <message>
-        <source>Auth token</source>
-        <translation>Token de autenticación</translation>
-    </message>
-    <message>
-        <source>From number</source>
-        <translation>Número de envío</translation>
-    </message>
-    <message>
-        <source>Messaging service SID</source>
-        <translation>SID del servicio de mensajería</translation>
-    </message>
-    <message>
-        <source>Reply numbers</source>
-        <translation>Números de respuesta</translation>
-    </message>
-    <message>
-        <source>Base URL</source>
-        <translation>URL base</translation>
-    </message>
-    <message>
-        <source>SendGrid</source>
-        <translation>SendGrid</translation>
-    </message>
-    <message>
-        <source>frontdesk@yourclinic.com</source>
-        <translation>recepcion@suclinica.com</translation>
-    </message>
-    <message>
-        <source>default: the real SendGrid API</source>
-        <translation>predeterminado: la API real de SendGrid</translation>
-    </message>
-    <message>
-        <source> per second</source>
-        <translation> por segundo</translation>
-    </message>
-    <message>
-        <source>Email provider</source>
-        <translation>Proveedor de correo</translation>
-    </message>
-    <message>
-        <source>API key</source>
-        <translation>Clave de API</translation>
-    </message>
-    <message>
-        <source>From address</source>
-        <translation>Dirección de envío</translation>
-    </message>
-    <message>
-        <source>Emails show the clinic&apos;s name as the sender.</source>
-        <translation>Los correos muestran el nombre de la clínica como remitente.</translation>
-    </message>
-    <message>
-        <source>Send rate</source>
-        <translation>Ritmo de envío</translation>
     </message>
     <message>
         <source>Looking for the OS keyring…</source>
@@ -5450,6 +6097,14 @@ Save the new hours?</source>
     <message>
         <source>Read from {name} ({value}).</source>
         <translation>Leído de {name} ({value}).</translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation>definida</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>no definida</translation>
     </message>
     <message>
         <source>set by {name}</source>
@@ -5591,6 +6246,93 @@ Save the new hours?</source>
     <message>
         <source>No slot selected</source>
         <translation>Ningún espacio seleccionado</translation>
+    </message>
+</context>
+<context>
+    <name>SmsBox</name>
+    <message>
+        <source>SMS provider</source>
+        <translation>Proveedor de SMS</translation>
+    </message>
+    <message>
+        <source>Local (messages stay in the Outbox, “sent locally”)</source>
+        <translation>Local (quedan en la Bandeja de salida)</translation>
+    </message>
+    <message>
+        <source>Twilio</source>
+        <translation>Twilio</translation>
+    </message>
+    <message>
+        <source>AC…</source>
+        <translation>AC…</translation>
+    </message>
+    <message>
+        <source>MG… (instead of a from number)</source>
+        <translation>MG… (en lugar de un número de envío)</translation>
+    </message>
+    <message>
+        <source>default: the account&apos;s numbers, listed at start</source>
+        <translation>predeterminado: los números de la cuenta, listados al inicio</translation>
+    </message>
+    <message>
+        <source>default: the real Twilio API</source>
+        <translation>predeterminado: la API real de Twilio</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Proveedor</translation>
+    </message>
+    <message>
+        <source>Account SID</source>
+        <translation>SID de la cuenta</translation>
+    </message>
+    <message>
+        <source>Auth token</source>
+        <translation>Token de autenticación</translation>
+    </message>
+    <message>
+        <source>From number</source>
+        <translation>Número de envío</translation>
+    </message>
+    <message>
+        <source>Messaging service SID</source>
+        <translation>SID del servicio de mensajería</translation>
+    </message>
+    <message>
+        <source>Reply numbers</source>
+        <translation>Números de respuesta</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>URL base</translation>
+    </message>
+    <message>
+        <source>The service that sends text messages; Local keeps them in the Outbox</source>
+        <translation>El servicio que envía los mensajes de texto; Local los deja en la Bandeja de salida</translation>
+    </message>
+    <message>
+        <source>The Twilio account&apos;s SID, starting AC</source>
+        <translation>El SID de la cuenta de Twilio, que empieza por AC</translation>
+    </message>
+    <message>
+        <source>The Twilio account&apos;s secret token, kept in the OS keyring</source>
+        <translation>El token secreto de la cuenta de Twilio, guardado en el llavero del sistema</translation>
+    </message>
+    <message>
+        <source>The phone number texts are sent from</source>
+        <translation>El número desde el que se envían los mensajes de texto</translation>
+    </message>
+    <message>
+        <source>A Twilio messaging service to send from instead of one number</source>
+        <translation>Un servicio de mensajería de Twilio desde el que enviar en lugar de un número</translation>
+    </message>
+    <message>
+        <source>The numbers families&apos; replies arrive at, separated by commas</source>
+        <translation>Los números a los que llegan las respuestas de las familias, separados por comas</translation>
+    </message>
+    <message>
+        <source>Another address for the Twilio API, for testing; empty uses Twilio&apos;s</source>
+        <translation>Otra dirección para la API de Twilio, para pruebas; vacía usa la de Twilio</translation>
     </message>
 </context>
 <context>
@@ -5767,6 +6509,21 @@ Save the new hours?</source>
     </message>
 </context>
 <context>
+    <name>StepTimeline</name>
+    <message>
+        <source>visit</source>
+        <translation>visita</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>email</source>
+        <translation>correo</translation>
+    </message>
+</context>
+<context>
     <name>StepsModel</name>
     <message>
         <source>Days after</source>
@@ -5829,6 +6586,29 @@ Save the new hours?</source>
     <message>
         <source>Chair {n}</source>
         <translation>Sillón {n}</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateListModel</name>
+    <message>
+        <source> · weeks {weeks}</source>
+        <translation> · semanas {weeks}</translation>
+    </message>
+    <message>
+        <source>{kind} template · v{version} · {slots} slots</source>
+        <translation>plantilla {kind} · v{version} · {slots} espacios</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s day templates; select one to design it</source>
+        <translation>Las plantillas de día de la clínica; seleccione una para diseñarla</translation>
+    </message>
+    <message>
+        <source>Start a new, empty template</source>
+        <translation>Empezar una plantilla nueva y vacía</translation>
+    </message>
+    <message>
+        <source>Start a new template from a copy of the selected one</source>
+        <translation>Empezar una plantilla nueva a partir de una copia de la seleccionada</translation>
     </message>
 </context>
 <context>
@@ -5921,12 +6701,28 @@ Save the new hours?</source>
         <translation>Rehacer</translation>
     </message>
     <message>
+        <source>Undo the last change to this template</source>
+        <translation>Deshacer el último cambio de esta plantilla</translation>
+    </message>
+    <message>
+        <source>Redo the change just undone</source>
+        <translation>Rehacer el cambio recién deshecho</translation>
+    </message>
+    <message>
         <source>Save version</source>
         <translation>Guardar versión</translation>
     </message>
     <message>
         <source>Apply…</source>
         <translation>Aplicar…</translation>
+    </message>
+    <message>
+        <source>Save the template as a new version</source>
+        <translation>Guardar la plantilla como una versión nueva</translation>
+    </message>
+    <message>
+        <source>Put this template&apos;s slots on the calendar for chosen days</source>
+        <translation>Poner los bloques de esta plantilla en el calendario de los días elegidos</translation>
     </message>
     <message>
         <source>+ Week</source>
@@ -5946,6 +6742,30 @@ Save the new hours?</source>
     <message>
         <source>Snap {step} min</source>
         <translation>Ajustar a {step} min</translation>
+    </message>
+    <message>
+        <source>Rotation week</source>
+        <translation>Semana de la rotación</translation>
+    </message>
+    <message>
+        <source>The week of the rotation being designed</source>
+        <translation>La semana de la rotación que se está diseñando</translation>
+    </message>
+    <message>
+        <source>Chairs</source>
+        <translation>Sillones</translation>
+    </message>
+    <message>
+        <source>How many chairs the template lays out</source>
+        <translation>Cuántos sillones organiza la plantilla</translation>
+    </message>
+    <message>
+        <source>Snap</source>
+        <translation>Ajuste</translation>
+    </message>
+    <message>
+        <source>Slots dragged on the grid snap to this many minutes</source>
+        <translation>Los bloques arrastrados en la cuadrícula se ajustan a esta cantidad de minutos</translation>
     </message>
     <message>
         <source>Not loaded</source>
@@ -6087,6 +6907,22 @@ Save the new hours?</source>
         <translation>Enviar mensaje de prueba</translation>
     </message>
     <message>
+        <source>Channel</source>
+        <translation>Canal</translation>
+    </message>
+    <message>
+        <source>Send the test by text message or by email</source>
+        <translation>Enviar la prueba por mensaje de texto o por correo</translation>
+    </message>
+    <message>
+        <source>The phone number or email address to send the test to</source>
+        <translation>El teléfono o el correo al que enviar la prueba</translation>
+    </message>
+    <message>
+        <source>Send a test message through the Outbox and follow it</source>
+        <translation>Enviar un mensaje de prueba por la Bandeja de salida y seguirlo</translation>
+    </message>
+    <message>
         <source>It goes through the Outbox like any message, so quiet hours, STOP and the saved provider settings apply; the automation sends it.</source>
         <translation>Pasa por la Bandeja de salida como cualquier mensaje, así que se aplican las horas de silencio, STOP y la configuración guardada del proveedor; lo envía la automatización.</translation>
     </message>
@@ -6116,6 +6952,49 @@ Save the new hours?</source>
     <message>
         <source>Cancel</source>
         <translation>Cancelar</translation>
+    </message>
+</context>
+<context>
+    <name>TimeGridAccess</name>
+    <message>
+        <source>free</source>
+        <translation>libre</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>bloqueado</translation>
+    </message>
+    <message>
+        <source>free, outside working hours</source>
+        <translation>libre, fuera del horario laboral</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>de {start} a {end}</translation>
+    </message>
+    <message>
+        <source>reserved</source>
+        <translation>apartado</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>reservado</translation>
+    </message>
+    <message>
+        <source>Free time. Enter books here.</source>
+        <translation>Tiempo libre. Intro reserva aquí.</translation>
+    </message>
+    <message>
+        <source>Enter opens the visit; Ctrl+arrows move it.</source>
+        <translation>Intro abre la visita; Ctrl+flechas la mueven.</translation>
+    </message>
+    <message>
+        <source>Appointment book</source>
+        <translation>Agenda de citas</translation>
+    </message>
+    <message>
+        <source>Arrow keys walk the visits and free times; Enter opens or books; Ctrl+arrows move a visit; Delete cancels it; letters jump to a patient.</source>
+        <translation>Las flechas recorren las visitas y los tiempos libres; Intro abre o reserva; Ctrl+flechas mueven una visita; Supr la cancela; las letras saltan a un paciente.</translation>
     </message>
 </context>
 <context>
@@ -6270,6 +7149,14 @@ Save the new hours?</source>
 <context>
     <name>VariantBox</name>
     <message>
+        <source>Custom text</source>
+        <translation>Texto propio</translation>
+    </message>
+    <message>
+        <source>Variant {name}</source>
+        <translation>Variante {name}</translation>
+    </message>
+    <message>
         <source>Split weight</source>
         <translation>Peso de la división</translation>
     </message>
@@ -6303,6 +7190,14 @@ Save the new hours?</source>
     <message>
         <source>Restore as newest</source>
         <translation>Restaurar como última</translation>
+    </message>
+    <message>
+        <source>The template&apos;s saved versions, newest first</source>
+        <translation>Las versiones guardadas de la plantilla, las más recientes primero</translation>
+    </message>
+    <message>
+        <source>Make the selected version the newest again</source>
+        <translation>Volver a hacer de la versión seleccionada la más reciente</translation>
     </message>
     <message>
         <source>v{number} · {created_by} · {created_text}
@@ -6340,6 +7235,10 @@ Save the new hours?</source>
     <message>
         <source>State</source>
         <translation>Estado</translation>
+    </message>
+    <message>
+        <source> · broadcast</source>
+        <translation> · difusión</translation>
     </message>
     <message>
         <source>Sent</source>
@@ -6454,6 +7353,38 @@ Save the new hours?</source>
         <translation>Coincidencias ordenadas</translation>
     </message>
     <message>
+        <source>Free times waiting to be offered; select one to rank the waitlist</source>
+        <translation>Horas libres a la espera de ofrecerse; seleccione una para ordenar la lista de espera</translation>
+    </message>
+    <message>
+        <source>Who was offered the selected opening and how each answered</source>
+        <translation>A quién se ofreció el espacio seleccionado y qué respondió cada uno</translation>
+    </message>
+    <message>
+        <source>Waitlist entries that fit the selected opening, best first, with why</source>
+        <translation>Entradas de la lista de espera que encajan en el espacio seleccionado, la mejor primero, con el motivo</translation>
+    </message>
+    <message>
+        <source>Offer the selected opening to the best match now</source>
+        <translation>Ofrecer ahora el espacio seleccionado a la mejor coincidencia</translation>
+    </message>
+    <message>
+        <source>Offer the selected opening to several matches at once; the first to accept gets it</source>
+        <translation>Ofrecer el espacio seleccionado a varias coincidencias a la vez; lo obtiene la primera que acepte</translation>
+    </message>
+    <message>
+        <source>Offer the selected opening to the selected waitlist entry</source>
+        <translation>Ofrecer el espacio seleccionado a la entrada seleccionada de la lista de espera</translation>
+    </message>
+    <message>
+        <source>Record a family&apos;s answer given by phone or at the desk</source>
+        <translation>Registrar la respuesta de una familia dada por teléfono o en recepción</translation>
+    </message>
+    <message>
+        <source>Stop offering the selected opening</source>
+        <translation>Dejar de ofrecer el espacio seleccionado</translation>
+    </message>
+    <message>
         <source>Add entry…</source>
         <translation>Agregar entrada…</translation>
     </message>
@@ -6476,6 +7407,22 @@ Save the new hours?</source>
     <message>
         <source>Waitlist</source>
         <translation>Lista de espera</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting. Add a patient who wants an earlier visit with Add entry…</source>
+        <translation>No hay nadie esperando. Añada un paciente que quiera una visita antes con Añadir entrada…</translation>
+    </message>
+    <message>
+        <source>Accepted — book it</source>
+        <translation>Aceptó: reservar</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Rechazó</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>No contestó</translation>
     </message>
     <message>
         <source>Offers and bookings by channel (last 90 days)</source>
@@ -6569,12 +7516,64 @@ Save the new hours?</source>
         <translation>hasta que se cambie</translation>
     </message>
     <message>
+        <source>The first day these weekly hours apply</source>
+        <translation>El primer día en que se aplica este horario semanal</translation>
+    </message>
+    <message>
+        <source>Effective until</source>
+        <translation>Vigente hasta</translation>
+    </message>
+    <message>
+        <source>The last day these weekly hours apply</source>
+        <translation>El último día en que se aplica este horario semanal</translation>
+    </message>
+    <message>
+        <source>These hours apply until they are changed again</source>
+        <translation>Este horario se aplica hasta que se vuelva a cambiar</translation>
+    </message>
+    <message>
         <source>Effective from</source>
         <translation>Vigente desde</translation>
     </message>
     <message>
         <source>to</source>
         <translation>a</translation>
+    </message>
+    <message>
+        <source>Tick if the provider works on {day}</source>
+        <translation>Marque si el profesional trabaja el {day}</translation>
+    </message>
+    <message>
+        <source>{day}: location</source>
+        <translation>{day}: ubicación</translation>
+    </message>
+    <message>
+        <source>Where the provider works on {day}</source>
+        <translation>Dónde trabaja el profesional el {day}</translation>
+    </message>
+    <message>
+        <source>{day}: starts</source>
+        <translation>{day}: empieza</translation>
+    </message>
+    <message>
+        <source>When the provider&apos;s day starts on {day}</source>
+        <translation>Cuándo empieza la jornada del profesional el {day}</translation>
+    </message>
+    <message>
+        <source>{day}: ends</source>
+        <translation>{day}: termina</translation>
+    </message>
+    <message>
+        <source>When the provider&apos;s day ends on {day}</source>
+        <translation>Cuándo termina la jornada del profesional el {day}</translation>
+    </message>
+    <message>
+        <source>{day}: breaks</source>
+        <translation>{day}: pausas</translation>
+    </message>
+    <message>
+        <source>Breaks on {day}, such as lunch; empty for none</source>
+        <translation>Pausas del {day}, como el almuerzo; vacío si no hay</translation>
     </message>
 </context>
 <context>
@@ -6594,6 +7593,10 @@ Save the new hours?</source>
     <message>
         <source>Whose week to show: one provider, or a few chairs (Ctrl+[ / Ctrl+])</source>
         <translation>De quién es la semana que se muestra: un profesional o unos sillones (Ctrl+[ / Ctrl+])</translation>
+    </message>
+    <message>
+        <source>Whose week</source>
+        <translation>Semana de</translation>
     </message>
     <message>
         <source> · today</source>

@@ -239,6 +239,62 @@ def test_decline_and_callback_set_the_confirmation(db, clock, gateway, purpose, 
     assert action == f"{expected}_by_link"
 
 
+def _speaks(db: Database, appt_id: int, language: str, guardian_language: str | None = None) -> None:
+    with db.write() as s:
+        appt = s.get(Appointment, appt_id)
+        assert appt is not None
+        patient = s.get(Patient, appt.patient_id)
+        assert patient is not None
+        patient.language = language
+        if guardian_language is not None:
+            patient.guardian_name, patient.guardian_language = "Ana Pérez", guardian_language
+
+
+def test_confirm_pages_speak_the_family_s_language(db, clock, gateway):
+    appt_id = _book(db, clock)
+    _speaks(db, appt_id, "es")
+    url = _url(gateway, _link(CONFIRM, appt_id, clock))
+    asked = requests.get(url, timeout=5)
+    assert asked.status_code == 200 and 'lang="es"' in asked.text
+    assert "Confirme su cita" in asked.text and "Sí, confirmar" in asked.text
+    assert "la cita de Kid0 el mié 4 mar a las 09:00 en Northside" in asked.text
+    assert "¿Necesita otro horario?" in asked.text and "¿Preguntas? Llame a Test Ortho" in asked.text
+    assert "Yes, confirm" not in asked.text and "Questions?" not in asked.text
+    done = requests.post(url, timeout=5)
+    assert done.status_code == 200 and "Gracias: la cita está confirmada" in done.text
+    assert _appt(db, appt_id).confirmation == "confirmed"
+    again = requests.post(url, timeout=5)
+    assert again.status_code == 409 and "Este enlace ya se usó" in again.text
+    assert "la cita quedó confirmada" in again.text
+
+
+def test_decline_pages_follow_the_guardian_who_reads_the_messages(db, clock, gateway):
+    appt_id = _book(db, clock)
+    _speaks(db, appt_id, "en", guardian_language="es")
+    url = _url(gateway, _link(DECLINE, appt_id, clock))
+    asked = requests.get(url, timeout=5)
+    assert asked.status_code == 200 and "¿No puede venir?" in asked.text and "No puedo ir" in asked.text
+    done = requests.post(url, timeout=5)
+    assert done.status_code == 200 and "Gracias por avisarnos" in done.text and 'lang="es"' in done.text
+    assert _appt(db, appt_id).confirmation == "declined"
+    _speaks(db, appt_id, "en", guardian_language="en")  # an English family's pages stay English
+    english = requests.get(_url(gateway, _link(CONFIRM, appt_id, clock)), timeout=5)
+    assert english.status_code == 409 and 'lang="en"' in english.text
+    assert "be done online" in english.text and "Questions? Call Test Ortho" in english.text
+
+
+def test_a_cancelled_visit_is_explained_in_the_family_s_language(db, clock, gateway):
+    appt_id = _book(db, clock)
+    _speaks(db, appt_id, "es")
+    with db.write() as s:
+        appt = s.get(Appointment, appt_id)
+        assert appt is not None
+        appt.status = "cancelled"
+    r = requests.get(_url(gateway, _link(CONFIRM, appt_id, clock)), timeout=5)
+    assert r.status_code == 409 and "Esto no se puede hacer en línea" in r.text
+    assert "Esta cita se canceló" in r.text
+
+
 def test_expired_link_is_refused_and_changes_nothing(db, clock, gateway):
     appt_id = _book(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))

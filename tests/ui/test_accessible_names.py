@@ -1,4 +1,5 @@
-"""Every control of the main screens has a name a screen reader can say, and Tab follows the layout."""
+"""Every control of the main screens has a name and a description a screen reader can say, and Tab
+follows the layout."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from orca_desk.ui.accessibility import accessible_name, controls, name_controls, unnamed_controls
+from orca_desk.ui.accessibility import (
+    accessible_name,
+    controls,
+    description,
+    name_controls,
+    undescribed_controls,
+    unnamed_controls,
+)
 
 SCREENS = [
     "calendar",
@@ -45,6 +53,37 @@ def test_every_control_of_a_main_screen_has_a_name(main_window, key, qtbot):
     for w in focusable:
         iface = QAccessible.queryAccessibleInterface(w)
         assert iface is not None and iface.text(QAccessible.Text.Name).strip(), type(w).__name__
+
+
+def test_the_window_around_the_screens_describes_its_controls(main_window):
+    assert undescribed_controls(main_window) == []
+
+
+@pytest.mark.parametrize("key", SCREENS)
+def test_every_control_of_a_main_screen_says_what_it_does(main_window, key, qtbot):
+    screen = main_window.show_screen(key)
+    qtbot.wait(10)
+    undescribed = undescribed_controls(screen)
+    assert not undescribed, "controls without a description:\n" + "\n".join(undescribed)
+    for w in controls(screen):  # what a screen reader asks Qt, not only the widget's property
+        iface = QAccessible.queryAccessibleInterface(w)
+        assert iface is not None and iface.text(QAccessible.Text.Description).strip(), accessible_name(w)
+
+
+def test_a_control_without_a_description_is_found(qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    layout = QVBoxLayout(root)
+    tipped, described, bare, echo = (QPushButton(t) for t in ("Save", "Send", "Refresh", "Print"))
+    tipped.setToolTip("Save the form")
+    described.setAccessibleDescription("Send the reply to the family")
+    echo.setAccessibleDescription("Print")  # the name again says nothing more
+    for w in (tipped, described, bare, echo):
+        layout.addWidget(w)
+    assert [entry.rsplit(" ", 1)[-1] for entry in undescribed_controls(root)] == ["'Refresh'", "'Print'"]
+    assert description(tipped) == "Save the form"
 
 
 def test_names_come_from_what_a_user_reads_beside_the_control(qtbot):
@@ -118,3 +157,13 @@ def test_tab_follows_the_layout(main_window, key, qtbot):
             < names.index("Appointment book")
         )
         assert names.index("Show cancelled") < names.index("To rebook")
+
+
+def test_status_badges_carry_a_sign_or_words_not_only_colour():
+    """Each visit state's badge has its own text, and a narrow card's mark (its first sign) too."""
+    from orca_desk.views.calendar.day_view import CONFIRMATION_BADGES, STATUS_BADGES
+
+    badges = {state: text for state, (text, _colour) in {**STATUS_BADGES, **CONFIRMATION_BADGES}.items()}
+    assert all(any(not ch.isspace() for ch in text) for text in badges.values()), badges
+    assert len({text for text in badges.values()}) == len(badges)
+    assert len({text[:1] for text in badges.values()}) == len(badges)

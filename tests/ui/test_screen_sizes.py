@@ -83,3 +83,30 @@ def test_undo_follows_the_screen_in_front(main_window, qtbot):
     main_window.show_screen("week")  # every calendar screen shares the book's history
     main_window.act_undo.trigger()
     assert done == ["redo", "undo"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_settings_page_never_scrolls_sideways_at_1280x720(qtbot, ctx, qapp, monkeypatch, lang):
+    """Every box of the first Settings tab is whole in the window's width, in English and Spanish."""
+    from orca_desk.app import default_screens
+    from orca_desk.ui import language
+    from orca_desk.ui.main_window import MainWindow
+
+    monkeypatch.delenv(language.ENV, raising=False)
+    assert language.install(qapp, lang) == lang
+    try:
+        window = MainWindow(ctx, default_screens(), database_label="test")
+        qtbot.addWidget(window)
+        window.resize(1280, 720)
+        window.show()
+        qtbot.waitExposed(window)
+        screen = window.show_screen("settings")
+        screen.wait_until_loaded()
+        for _ in range(3):
+            QApplication.processEvents()
+        scroll = screen.settings_scroll
+        assert (window.width(), window.height()) == (1280, 720)
+        assert scroll.horizontalScrollBar().maximum() == 0, scroll.widget().minimumSizeHint()
+        assert scroll.widget().width() <= scroll.viewport().width()
+    finally:
+        language.install(qapp, "en")

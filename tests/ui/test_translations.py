@@ -31,12 +31,14 @@ _CALLS = """
 0: setHorizontalHeaderLabels setVerticalHeaderLabels setHeaderLabels addItem addItems addAction addMenu
 0: addRow addButton QLabel QCheckBox QRadioButton QGroupBox QMenu QToolBar QBarSet Column hint
 0: section_title _act _offer _hint _title _refused emit _scope_action ValidationError
+0: QListWidgetItem QTableWidgetItem QStandardItem
 1: setTabText setTabToolTip addTab insertItem setButtonText add createUndoAction createRedoAction _write
 1: empty_state getOpenFileName getSaveFileName getExistingDirectory
 2: insertTab analytics_page
 0 1: QAction QPushButton QProgressDialog QCommandLinkButton confirm
 0 2: _button
-1 2: warning information question critical about getText getItem getInt
+1 2: warning information question critical about getText getInt
+1 2 3: getItem
 """
 
 
@@ -64,8 +66,12 @@ WORDS = re.compile(r"[A-Za-z]{2,}")
 KEY = re.compile(r"[a-z_][a-z0-9_.-]*")  # an identifier-like key ("calendar", "retry"), not text
 
 
+MARKUP = re.compile(r"<[^>]*>|&\w+;")  # tags and entities: "<span style='color:#b3261e'>✗</span>"
+
+
 def _is_text(value: str) -> bool:
-    return bool(WORDS.search(value)) and not value.startswith(("#", ":/")) and not KEY.fullmatch(value)
+    words = WORDS.search(MARKUP.sub("", value))
+    return bool(words) and not value.startswith(("#", ":/")) and not KEY.fullmatch(value)
 
 
 def _untranslated(node: ast.expr) -> bool:
@@ -78,6 +84,8 @@ def _untranslated(node: ast.expr) -> bool:
         return any(_untranslated(e) for e in node.elts)
     if isinstance(node, ast.IfExp):
         return _untranslated(node.body) or _untranslated(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return any(_untranslated(v) for v in node.values)
     if isinstance(node, ast.BinOp):
         return _untranslated(node.left) or (not isinstance(node.op, ast.Mod) and _untranslated(node.right))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
@@ -89,19 +97,134 @@ def _name(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
+def _english_positions(node: ast.expr) -> set[int] | None:
+    """For a literal list/tuple/set/dict holding English text (not inside tr()): which positions of
+    its items hold it (-1: the items themselves; a dict: its values). None: no English in it."""
+    items = list(node.values) if isinstance(node, ast.Dict) else getattr(node, "elts", None)
+    if not isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict) or items is None:
+        return None
+    found: set[int] = set()
+    for item in items:
+        if isinstance(item, ast.Tuple | ast.List):
+            found |= {i for i, e in enumerate(item.elts) if _untranslated(e)}
+        elif _untranslated(item):
+            found.add(-1)
+    return found or None
+
+
+class _TextNames(ast.NodeVisitor):
+    """Names holding English display text: bound to a literal list, tuple or dict of it (a module
+    constant or a local), or looping over one. They must not reach a widget text without tr()."""
+
+    def __init__(self) -> None:
+        self.containers: dict[str, set[int]] = {}
+        self.texts: set[str] = set()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        positions = _english_positions(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name) and positions is not None:
+                self.containers[target.id] = positions
+            elif isinstance(target, ast.Name) and _untranslated(node.value):
+                self.texts.add(target.id)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        source = node.iter
+        if isinstance(source, ast.Call) and _name(source.func) in {"items", "values"}:
+            source = source.func.value  # type: ignore[attr-defined]
+        positions = (
+            self.containers.get(source.id) if isinstance(source, ast.Name) else _english_positions(source)
+        )
+        target = node.target
+        if positions is not None and isinstance(node.iter, ast.Call) and _name(node.iter.func) == "items":
+            positions = {1} if isinstance(target, ast.Tuple) else set()
+        if positions:
+            if isinstance(target, ast.Name) and -1 in positions:
+                self.texts.add(target.id)
+            elif isinstance(target, ast.Tuple):
+                self.texts |= {
+                    e.id for i, e in enumerate(target.elts) if i in positions and isinstance(e, ast.Name)
+                }
+        self.generic_visit(node)
+
+
+def _reaches_text(node: ast.expr, names: _TextNames) -> bool:
+    """``node`` is English text without tr(): a literal, a name holding one, or a look-up in one."""
+    if _untranslated(node):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in names.texts
+    if isinstance(node, ast.Subscript):  # KINDS[key], self.HEADERS[section]
+        return _name(node.value) in names.containers
+    if isinstance(node, ast.Call) and _name(node.func) == "get" and isinstance(node.func, ast.Attribute):
+        return _name(node.func.value) in names.containers
+    if isinstance(node, ast.Call) and _name(node.func) in {"str", "capitalize", "title", "upper"}:
+        inner = node.args[0] if node.args else getattr(node.func, "value", None)
+        return isinstance(inner, ast.expr) and _reaches_text(inner, names)
+    return False
+
+
+# Where a model gives the text a cell or a tooltip shows: (header, cell[, tooltip]) columns, these
+# keywords of a model, and what data()/headerData() return.
+_CELL_KEYWORDS = {"tooltip", "text", "display", "cell_tooltip"}
+_MODEL_METHODS = {"data", "headerData"}
+
+
+def _cells(node: ast.AST) -> list[ast.expr]:
+    """The lambdas' bodies (and data()'s returns) that give what a model shows."""
+    if isinstance(node, ast.Tuple) and len(node.elts) >= 2 and isinstance(node.elts[1], ast.Lambda):
+        return [e.body for e in node.elts[1:] if isinstance(e, ast.Lambda)]
+    if isinstance(node, ast.Call) and _name(node.func) == "Column":
+        return [a.body for a in node.args[1:] if isinstance(a, ast.Lambda)]
+    if isinstance(node, ast.keyword) and node.arg in _CELL_KEYWORDS and isinstance(node.value, ast.Lambda):
+        return [node.value.body]
+    if isinstance(node, ast.FunctionDef) and node.name in _MODEL_METHODS:
+        return [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None]
+    return []
+
+
+def _wrappers(tree: ast.AST) -> set[str]:
+    """Functions that hand their argument to translate(): lupdate reads literals only inside
+    tr()/translate()/QT_TRANSLATE_NOOP, so a literal given to one of these never reaches the .ts."""
+    return {
+        f.name
+        for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef)
+        for c in ast.walk(f)
+        if isinstance(c, ast.Call)
+        and _name(c.func) in {"translate", "tr"}
+        and any(isinstance(a, ast.Name) for a in c.args)
+    }
+
+
 def untranslated_texts(source: str) -> list[str]:
-    found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    names = _TextNames()
+    names.visit(tree)
+    wrappers = _wrappers(tree)
+    found = [
+        f"{node.lineno}: {_name(node.func)}({ast.unparse(node.args[0])[:60]}) is not read by lupdate"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and _name(node.func) in wrappers
+        and node.args
+        and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
+    ]
+    for node in ast.walk(tree):
         column = isinstance(node, ast.Tuple) and len(node.elts) >= 2 and isinstance(node.elts[1], ast.Lambda)
         if column and _untranslated(node.elts[0]):  # a (header, cell) column of a RowsModel
             found.append(f"{node.lineno}: column {ast.unparse(node.elts[0])[:60]}")
+        found += [f"{c.lineno}: cell {ast.unparse(c)[:60]}" for c in _cells(node) if _reaches_text(c, names)]
         if not isinstance(node, ast.Call):
             continue
         positions = TEXT_ARGS.get(_name(node.func), ())
         args = [a for i, a in enumerate(node.args) if i in positions]
         args += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
         found += [
-            f"{node.lineno}: {_name(node.func)}({ast.unparse(a)[:60]})" for a in args if _untranslated(a)
+            f"{node.lineno}: {_name(node.func)}({ast.unparse(a)[:60]})"
+            for a in args
+            if _reaches_text(a, names)
         ]
     return found
 
@@ -120,6 +243,37 @@ def build(self, n):
     ops.write(work, title=QCoreApplication.translate("Ops", "Not saved"))
 """
     assert [f.split(":")[0] for f in untranslated_texts(source)] == ["3", "4", "5", "6", "7"]
+
+
+def test_the_check_finds_english_held_in_names_and_shown_by_models():
+    source = """
+KINDS = [("Time off", "time_off"), ("Holiday", "holiday")]
+SECRETS = {"token": "Twilio auth token"}
+NOOP = [(QT_TRANSLATE_NOOP("Forms", "Sand"), "#c9b8a6")]
+def build(self, key):
+    for label, kind in KINDS:
+        combo.addItem(label, kind)
+    for kind in ("Vacation", "Sick"):
+        combo.addItem(kind, kind.lower())
+    label.setText(SECRETS[key])
+    label.setText(SECRETS.get(key, ""))
+    RowsModel([(self.tr("Channel"), lambda r: "SMS" if r.sms else "Email")])
+    RowsListModel(text, tooltip=lambda r: f"{r.address} · needs review")
+    for label, colour in NOOP:
+        combo.addItem(QCoreApplication.translate("Forms", label), colour)
+    for kind in ("vacation", "sick"):
+        combo.addItem(self.tr(kind.capitalize()), kind)
+    for label, kind in KINDS:
+        combo.addItem(QCoreApplication.translate("Forms", label), kind)
+class Model:
+    def data(self, index, role):
+        return f"{row.kind} template · v{row.version}"
+def _tr(text):
+    return QCoreApplication.translate("Model", text)
+label.setText(_tr("Not read by lupdate"))
+"""
+    found = sorted(int(f.split(":")[0]) for f in untranslated_texts(source))
+    assert found == [7, 9, 10, 11, 12, 13, 22, 25]
 
 
 def test_every_widget_text_goes_through_tr():

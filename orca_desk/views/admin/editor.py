@@ -98,6 +98,14 @@ class EditorTab(QWidget, Generic[T]):
         self.archive_button = QPushButton(self.tr("Archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
         self.archive_button.setVisible(self.archivable)
+        for w, text in (
+            (self.view, self.tr("Select a row to edit it in the form beside the list")),
+            (self.show_archived, self.tr("List archived records too, to bring one back")),
+            (self.new_button, self.tr("Empty the form to add a new record")),
+            (self.save_button, self.tr("Save the form")),
+            (self.archive_button, self.tr("Archive the selected record, or bring an archived one back")),
+        ):
+            w.setAccessibleDescription(text)
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
         self.buttons.addWidget(self.archive_button)
@@ -120,9 +128,14 @@ class EditorTab(QWidget, Generic[T]):
         self._pending: Sequence[T] | None = None
 
     # ----- building the form --------------------------------------------------------------
-    def add_field(self, key: str, label: str, widget: QWidget | Any, note: str = "") -> None:
-        """A form row; its inline error (hidden until the service names ``key``) sits under it."""
+    def add_field(
+        self, key: str, label: str, widget: QWidget | Any, note: str = "", *, describe: str = ""
+    ) -> None:
+        """A form row; its inline error (hidden until the service names ``key``) sits under it.
+        ``describe`` (else ``note``) is what a screen reader says the field is for."""
         self.form.addRow(label, widget)
+        if isinstance(widget, QWidget) and (describe or note):
+            widget.setAccessibleDescription(describe or note)
         QWidget.setTabOrder(widget, self.archive_button)  # Tab: the fields, then the buttons under them
         QWidget.setTabOrder(self.archive_button, self.save_button)
         if note:

@@ -111,15 +111,17 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
         self.address = QLineEdit()
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("+16175550100")
-        self.add_field("name", self.tr("Name"), self.name)
+        self.add_field("name", self.tr("Name"), self.name, describe=self.tr("The location's name"))
         self.add_field(
             "timezone",
             self.tr("Time zone"),
             self.timezone,
             self.tr("Fixed once appointments are booked there."),
         )
-        self.add_field("address", self.tr("Address"), self.address)
-        self.add_field("phone", self.tr("Phone"), self.phone)
+        self.add_field(
+            "address", self.tr("Address"), self.address, describe=self.tr("The location's street address")
+        )
+        self.add_field("phone", self.tr("Phone"), self.phone, describe=self.tr("The location's phone number"))
         self.form.addRow("", hint(self.tr("Locations are never deleted: archive their chairs instead.")))
 
     def fill(self, row: adm.LocationAdminRow | None) -> None:

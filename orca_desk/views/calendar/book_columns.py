@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from orca_desk.services import booking
@@ -47,9 +47,9 @@ CONFIRMATION_BADGES = {
 }
 UNCONFIRMED_BADGE = "•"
 STATUS_BADGES = {
-    "arrived": ("Arrived", "#2f6fb3"),
-    "seated": ("Seated", "#6b46c1"),
-    "completed": ("Done", "#4a5868"),
+    "arrived": (QT_TRANSLATE_NOOP("BookColumns", "Arrived"), "#2f6fb3"),
+    "seated": (QT_TRANSLATE_NOOP("BookColumns", "Seated"), "#6b46c1"),
+    "completed": (QT_TRANSLATE_NOOP("BookColumns", "Done"), "#4a5868"),
 }
 DEFAULT_HOURS = (7 * 60, 19 * 60)
 T = TypeVar("T")
@@ -409,7 +409,10 @@ class BookColumns(Screen):
     def _item(
         self, a: CalendarAppointment, key: int, local_start: datetime, zone: ZoneInfo, chair: ChairRow
     ) -> GridItem:
-        badge, colour = STATUS_BADGES.get(a.status) or CONFIRMATION_BADGES.get(a.confirmation, ("", ""))
+        sign, colour = STATUS_BADGES.get(a.status) or CONFIRMATION_BADGES.get(a.confirmation, ("", ""))
+        badge = (
+            QCoreApplication.translate("BookColumns", str(sign)) if a.status in STATUS_BADGES else str(sign)
+        )
         quiet = not badge and a.confirmation == "unconfirmed"
         if quiet:
             badge, colour = UNCONFIRMED_BADGE, "#aab4c0"

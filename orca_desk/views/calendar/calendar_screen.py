@@ -172,10 +172,10 @@ class CalendarScreen(BookActions):
         menu.addSeparator()
         allowed = booking.TRANSITIONS[a.status]
         for status, label in (
-            ("confirmed", "Confirm"),
-            ("arrived", "Mark arrived"),
-            ("seated", "Seat"),
-            ("completed", "Complete"),
+            ("confirmed", self.tr("Confirm")),
+            ("arrived", self.tr("Mark arrived")),
+            ("seated", self.tr("Seat")),
+            ("completed", self.tr("Complete")),
         ):
             act = menu.addAction(label)
             act.setEnabled(status in allowed)

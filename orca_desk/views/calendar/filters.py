@@ -126,6 +126,8 @@ class FilterBar(QWidget):
             button.setObjectName("segment")
             button.clicked.connect(lambda _=False, k=key: self._on_by_clicked(k))
             row.addWidget(button)
+        self.by_chair.setAccessibleDescription(self.tr("One column per chair in the appointment book"))
+        self.by_provider.setAccessibleDescription(self.tr("One column per provider in the appointment book"))
         row.addSpacing(12)
         self.buttons: dict[str, QToolButton] = {}
         self.menus: dict[str, QMenu] = {}
@@ -136,10 +138,14 @@ class FilterBar(QWidget):
             menu = QMenu(button)
             menu.aboutToShow.connect(lambda k=kind: self._fill_menu(k))
             button.setMenu(menu)
+            button.setAccessibleDescription(self._describe(kind))
             self.buttons[kind], self.menus[kind] = button, menu
             row.addWidget(button)
         self.clear_button = _button(self.tr("Clear filters"))
         self.clear_button.clicked.connect(self._on_clear_clicked)
+        self.clear_button.setAccessibleDescription(
+            self.tr("Show every location, room, chair, provider and procedure again")
+        )
         row.addWidget(self.clear_button)
         row.addStretch(1)
         self.missed_button = _button(self.tr("Show cancelled"), checkable=True)
@@ -158,6 +164,14 @@ class FilterBar(QWidget):
         self.block_button.toggled.connect(self.sig_block_mode_toggled)
         row.addWidget(self.block_button)
         self._sync()
+
+    def _describe(self, kind: str) -> str:
+        return {
+            "locations": self.tr("Choose which locations the book shows"),
+            "rooms": self.tr("Choose which rooms the book shows"),
+            "chairs": self.tr("Choose which chairs the book shows"),
+            "providers": self.tr("Choose which providers' visits the book shows"),
+        }.get(kind, self.tr("Choose which procedures the book shows"))
 
     # ----- what the menus offer ----------------------------------------------------------
     def set_scope(self, location_ids: list[int]) -> None:

@@ -31,7 +31,12 @@ class RebookListDialog(QDialog):
                     lambda r: language.say(r.status_label) + (f" · {r.reason}" if r.reason else ""),
                 ),
                 (self.tr("When"), lambda r: r.when_text),
-                (self.tr("Type"), lambda r: f"{r.type_name} · {r.minutes} min"),
+                (
+                    self.tr("Type"),
+                    lambda r: self.tr("{type_name} · {minutes} min").format(
+                        type_name=r.type_name, minutes=r.minutes
+                    ),
+                ),
                 (self.tr("Provider"), lambda r: r.provider_name),
             ],
             cell_tooltips=True,

@@ -483,13 +483,12 @@ class RecurrenceDialog(QDialog):
             return
         book, skip, risky = self.model.counts()
         conflicts = len(self.preview.conflicts)
-        more = " (12 months; later ones are booked as they come)" if self.preview.never_ends else ""
-        text = (
-            f"{len(self.preview.occurrences)} dates{more} · {conflicts} with conflicts · "
-            f"{book} to book · {skip} skipped"
-        )
+        more = self.tr(" (12 months; later ones are booked as they come)") if self.preview.never_ends else ""
+        text = self.tr(
+            "{dates} dates{more} · {conflicts} with conflicts · {book} to book · {skip} skipped"
+        ).format(dates=len(self.preview.occurrences), more=more, conflicts=conflicts, book=book, skip=skip)
         if risky:
-            text += f" · {risky} conflicting date(s) set to book will be refused"
+            text += self.tr(" · {risky} conflicting date(s) set to book will be refused").format(risky=risky)
         self.counts.setText(text)
         self.save_button.setEnabled(book > 0)
 

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -14,7 +21,15 @@ from orca_desk.services import local_time
 from orca_desk.services.series import Decision, PreviewOccurrence, SeriesPreview
 from orca_desk.ui.dates import MEDIUM, fmt_day
 
-DECISION_LABELS = {"book": "Book", "skip": "Skip", "alternative": "Use suggested"}
+DECISION_LABELS = {
+    "book": QT_TRANSLATE_NOOP("PreviewModel", "Book"),
+    "skip": QT_TRANSLATE_NOOP("PreviewModel", "Skip"),
+    "alternative": QT_TRANSLATE_NOOP("PreviewModel", "Use suggested"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PreviewModel", text)
 
 
 def when_text(dt: datetime) -> str:
@@ -30,7 +45,14 @@ class _Row:
 class PreviewModel(QAbstractTableModel):
     """Every occurrence of the preview with its conflicts, the suggestion and the chosen decision."""
 
-    HEADERS = ("#", "Date", "Time", "Conflicts", "Suggested instead", "Decision")
+    HEADERS = (
+        "#",
+        QT_TRANSLATE_NOOP("PreviewModel", "Date"),
+        QT_TRANSLATE_NOOP("PreviewModel", "Time"),
+        QT_TRANSLATE_NOOP("PreviewModel", "Conflicts"),
+        QT_TRANSLATE_NOOP("PreviewModel", "Suggested instead"),
+        QT_TRANSLATE_NOOP("PreviewModel", "Decision"),
+    )
 
     def __init__(self, parent: QWidget | None = None, style: str = "12h") -> None:
         super().__init__(parent)
@@ -56,7 +78,7 @@ class PreviewModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return _tr(str(self.HEADERS[section]))
         return None
 
     def data(
@@ -75,14 +97,16 @@ class PreviewModel(QAbstractTableModel):
             if col == 2:
                 return local_time.fmt_wall(occ.start, self.time_fmt)
             if col == 3:
-                return " ".join(p.message for p in occ.problems) or "✓ free"
+                return " ".join(p.message for p in occ.problems) or QCoreApplication.translate(
+                    "PreviewModel", "✓ free"
+                )
             if col == 4:
                 alt = occ.alternative
                 if alt is None:
-                    return "" if occ.ok else "none within a week"
+                    return "" if occ.ok else QCoreApplication.translate("PreviewModel", "none within a week")
                 return f"{when_text(alt.start)} {local_time.fmt_wall(alt.start, self.time_fmt)}"
             if col == 5:
-                return DECISION_LABELS[row.decision]
+                return _tr(str(DECISION_LABELS[row.decision]))
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return "\n".join(p.message for p in occ.problems) or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:

@@ -6,6 +6,7 @@ from datetime import time
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -63,7 +64,12 @@ STATE_COLOURS = {
 
 
 class OccurrenceModel(QAbstractTableModel):
-    HEADERS = ("Date", "Time", "Now at", "State")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("OccurrenceModel", "Date"),
+        QT_TRANSLATE_NOOP("OccurrenceModel", "Time"),
+        QT_TRANSLATE_NOOP("OccurrenceModel", "Now at"),
+        QT_TRANSLATE_NOOP("OccurrenceModel", "State"),
+    )
 
     def __init__(self, parent: QWidget | None = None, style: str = "12h") -> None:
         super().__init__(parent)
@@ -85,7 +91,7 @@ class OccurrenceModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return QCoreApplication.translate("OccurrenceModel", str(self.HEADERS[section]))
         return None
 
     def data(

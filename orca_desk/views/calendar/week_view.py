@@ -68,6 +68,7 @@ class WeekViewScreen(CalendarScreen):
         self.scope_combo.setToolTip(
             self.tr("Whose week to show: one provider, or a few chairs (Ctrl+[ / Ctrl+])")
         )
+        self.scope_combo.setAccessibleName(self.tr("Whose week"))
         self.scope_combo.activated.connect(self._on_scope_activated)
         self.days_note = QLabel()
         self.days_note.setObjectName("hint")

@@ -64,7 +64,11 @@ class CampaignsScreen(Screen):
                     self.tr("Variants"),
                     lambda r: (
                         " / ".join(r.variants)
-                        + (f" + {r.holdout_percent}% control" if r.holdout_percent else "")
+                        + (
+                            self.tr(" + {percent}% control").format(percent=r.holdout_percent)
+                            if r.holdout_percent
+                            else ""
+                        )
                     ),
                 ),
                 (self.tr("Recipients"), lambda r: r.recipients),
@@ -120,6 +124,15 @@ class CampaignsScreen(Screen):
         self.btn_pause.clicked.connect(lambda: self.pause())
         self.btn_resume.clicked.connect(lambda: self.resume())
         self.btn_cancel.clicked.connect(lambda: self.cancel())
+        for w, text in (
+            (self.list_view, self.tr("Recall campaigns and their progress; select one to see its results")),
+            (self.btn_new, self.tr("Start a new campaign: an audience, two messages and a test split")),
+            (self.btn_launch, self.tr("Start sending the selected campaign's messages")),
+            (self.btn_pause, self.tr("Stop sending the selected campaign's messages for now")),
+            (self.btn_resume, self.tr("Go on sending the selected paused campaign's messages")),
+            (self.btn_cancel, self.tr("End the selected campaign; messages not yet sent are dropped")),
+        ):
+            w.setAccessibleDescription(text)
         top = QWidget()
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 4)
@@ -165,6 +178,9 @@ class CampaignsScreen(Screen):
             ),
         )
         self.groups_view.setAccessibleName(self.tr("Results by group"))
+        self.groups_view.setAccessibleDescription(
+            self.tr("How each message group of the selected campaign did: sent, replies, re-bookings")
+        )
         charts = QHBoxLayout()
         charts.addWidget(self.chart_view, 1)
         charts.addWidget(self.funnel_view, 1)
@@ -309,7 +325,15 @@ class CampaignsScreen(Screen):
             funnel.append(bar)
         self.funnel.addSeries(funnel)
         fx = QBarCategoryAxis()
-        fx.append(["Sent", "Delivered", "Replies", "Re-booked", "Opt-outs"])
+        fx.append(
+            [
+                self.tr("Sent"),
+                self.tr("Delivered"),
+                self.tr("Replies"),
+                self.tr("Re-booked"),
+                self.tr("Opt-outs"),
+            ]
+        )
         small = fx.labelsFont()
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))  # five categories in half the width, uncut
         fx.setLabelsFont(small)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,7 +40,7 @@ from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address
 
 STAGES = (("consult", "Consultation"), ("active", "Active treatment"), ("retention", "Retention"))
-CUSTOM = "Custom text"
+CUSTOM = QT_TRANSLATE_NOOP("VariantBox", "Custom text")
 
 
 def _checklist(items: list[tuple[int, str]]) -> QListWidget:
@@ -217,12 +217,12 @@ class VariantBox(QGroupBox):
     """One message variant: a template from the library (or custom text), its texts and its share."""
 
     def __init__(self, wizard: CampaignWizard, name: str, template_index: int) -> None:
-        super().__init__(f"Variant {name}")
+        super().__init__(QCoreApplication.translate("VariantBox", "Variant {name}").format(name=name))
         self.wiz, self.variant_name = wizard, name
         self.template = QComboBox()
         for key, label in wizard.templates:
             self.template.addItem(label, key)
-        self.template.addItem(CUSTOM, None)
+        self.template.addItem(self.tr(str(CUSTOM)), None)
         self.weight = QSpinBox()
         self.weight.setRange(1, 100)
         self.weight.setValue(1)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,13 +40,13 @@ UNREAD_BACKGROUND = "#eaf2fb"
 OUT_BACKGROUND = "#e3effa"
 IN_BACKGROUND = "#f3f4f6"
 KIND_LABELS = {
-    "needs_review": "needs review",
-    "confirm": "confirmation",
-    "decline": "can't come",
-    "opt_out": "opt-out",
-    "opt_in": "opt-in",
-    "help": "help",
-    "other": "reply",
+    "needs_review": QT_TRANSLATE_NOOP("InboxScreen", "needs review"),
+    "confirm": QT_TRANSLATE_NOOP("InboxScreen", "confirmation"),
+    "decline": QT_TRANSLATE_NOOP("InboxScreen", "can't come"),
+    "opt_out": QT_TRANSLATE_NOOP("InboxScreen", "opt-out"),
+    "opt_in": QT_TRANSLATE_NOOP("InboxScreen", "opt-in"),
+    "help": QT_TRANSLATE_NOOP("InboxScreen", "help"),
+    "other": QT_TRANSLATE_NOOP("InboxScreen", "reply"),
 }
 
 
@@ -83,6 +83,7 @@ class InboxScreen(Screen):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Find a conversation"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleDescription(self.tr("List only conversations whose family or text matches"))
         self.unread_only = QCheckBox(self.tr("Unread only"))
         self.conversations: RowsListModel[ConversationRow] = RowsListModel(
             self._conversation_text,
@@ -90,7 +91,7 @@ class InboxScreen(Screen):
             background=lambda r: (
                 REVIEW_BACKGROUND if r.needs_review else (UNREAD_BACKGROUND if r.unread else None)
             ),
-            tooltip=lambda r: f"{r.address} · {'needs review' if r.needs_review else ''}",
+            tooltip=lambda r: f"{r.address} · {self.tr('needs review') if r.needs_review else ''}",
         )
         self.list = QListView()
         self.list.setAccessibleName(self.tr("Conversations"))
@@ -102,6 +103,10 @@ class InboxScreen(Screen):
         )
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSpacing(1)
+        self.list.setAccessibleDescription(
+            self.tr("Families' conversations, newest first; select one to read it")
+        )
+        self.unread_only.setAccessibleDescription(self.tr("List only the conversations with unread replies"))
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -135,6 +140,13 @@ class InboxScreen(Screen):
         )
         self.thread_view = QListView()
         self.thread_view.setObjectName("messageThread")
+        self.thread_view.setAccessibleName(self.tr("Messages"))
+        self.thread_view.setAccessibleDescription(
+            self.tr("The messages of the selected conversation, oldest first")
+        )
+        self.mark_read_button.setAccessibleDescription(
+            self.tr("Mark the selected conversation's replies as read")
+        )
         self.thread_view.setModel(self.messages)
         empty_state(self.thread_view, self.tr("Select a conversation to read it and reply."))
         self.thread_view.setWordWrap(True)
@@ -171,7 +183,8 @@ class InboxScreen(Screen):
         self.channel_combo.setAccessibleName(self.tr("Send by"))
         self.channel_combo.addItem(self.tr("SMS"), "sms")
         self.channel_combo.addItem(self.tr("Email"), "email")
-        self.channel_combo.setFixedWidth(100)
+        # As wide as its longest choice in the UI's language (“Correo electrónico”), no wider.
+        self.channel_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.subject = QLineEdit()
         self.subject.setPlaceholderText(self.tr("Subject (email)"))
         self.compose = QPlainTextEdit()
@@ -183,6 +196,12 @@ class InboxScreen(Screen):
         self.counter.setObjectName("hint")
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setDefault(True)
+        for w, text in (
+            (self.channel_combo, self.tr("Send the reply by text message or by email")),
+            (self.compose, self.tr("The reply to send to the family")),
+            (self.send_button, self.tr("Send the reply; quiet hours and consent apply")),
+        ):
+            w.setAccessibleDescription(text)
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
@@ -211,11 +230,11 @@ class InboxScreen(Screen):
 
     def _message_text(self, m: ConversationMessage) -> str:
         if m.direction == "out":
-            who = "Automatic" if m.sent_by in ("", "automation") else m.sent_by
+            who = self.tr("Automatic") if m.sent_by in ("", "automation") else m.sent_by
         else:
-            who = "Reply"
-        state = m.state if m.direction == "out" else KIND_LABELS.get(m.state, m.state)
-        channel = "SMS" if m.channel == "sms" else "Email"
+            who = self.tr("Reply")
+        state = m.state if m.direction == "out" else self.tr(str(KIND_LABELS.get(m.state, m.state)))
+        channel = self.tr("SMS") if m.channel == "sms" else self.tr("Email")
         subject = f"{m.subject}\n" if m.subject else ""
         return f"{subject}{m.text}\n— {who} · {channel} · {self._time(m.at)} · {state}"
 

@@ -119,6 +119,9 @@ class OutboxScreen(Screen):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search text, address or patient"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleDescription(
+            self.tr("List only messages whose text, address or patient matches")
+        )
         self.all_dates = QCheckBox(self.tr("All dates"))
         self.all_dates.setChecked(True)
         today = self.ctx.clock.now().astimezone(self.zone).date()
@@ -131,6 +134,16 @@ class OutboxScreen(Screen):
             d.setDisplayFormat("yyyy-MM-dd")
             d.setEnabled(False)
         self.refresh_button = QPushButton(self.tr("Refresh"))
+        for w, text in (
+            (self.status_combo, self.tr("List only the messages in this state")),
+            (self.channel_combo, self.tr("List only text messages or only emails")),
+            (self.purpose_combo, self.tr("List only the messages sent for this purpose")),
+            (self.all_dates, self.tr("List messages of every date; untick to choose the dates")),
+            (self.date_from, self.tr("The first day of the messages listed")),
+            (self.date_to, self.tr("The last day of the messages listed")),
+            (self.refresh_button, self.tr("Read the messages again")),
+        ):
+            w.setAccessibleDescription(text)
 
         filters = QHBoxLayout()
         for label, widget in (
@@ -160,7 +173,9 @@ class OutboxScreen(Screen):
                     lambda r: language.say(r.status),
                     lambda r: language.say(r.error or r.status),
                 ),
-                Column(self.tr("Channel"), lambda r: "SMS" if r.channel == "sms" else "Email"),
+                Column(
+                    self.tr("Channel"), lambda r: self.tr("SMS") if r.channel == "sms" else self.tr("Email")
+                ),
                 Column(self.tr("To"), lambda r: r.to_address),
                 Column(self.tr("Patient"), lambda r: r.patient_name or "—"),
                 Column(self.tr("Purpose"), lambda r: r.purpose.replace("_", " ")),
@@ -174,6 +189,9 @@ class OutboxScreen(Screen):
         )
         self.table = QTableView()
         self.table.setAccessibleName(self.tr("Messages"))
+        self.table.setAccessibleDescription(
+            self.tr("Messages sent and queued, newest first; select one to see it")
+        )
         self.table.setModel(self.model)
         empty_state(
             self.table,
@@ -202,6 +220,7 @@ class OutboxScreen(Screen):
         self.detail_title.setObjectName("detailTitle")
         self.body_view = QPlainTextEdit()
         self.body_view.setAccessibleName(self.tr("Message text"))
+        self.body_view.setAccessibleDescription(self.tr("What the selected message says"))
         self.body_view.setReadOnly(True)
         self.body_view.setMaximumHeight(90)
         self.history_model: RowsTableModel[OutboxEventRow] = RowsTableModel(
@@ -214,6 +233,10 @@ class OutboxScreen(Screen):
         )
         self.history = QTableView()
         self.history.setModel(self.history_model)
+        self.history.setAccessibleName(self.tr("History"))
+        self.history.setAccessibleDescription(
+            self.tr("When the selected message was queued, sent and delivered")
+        )
         empty_state(self.history, self.tr("Select a message to see when it was queued, sent and delivered."))
         self.history.verticalHeader().setVisible(False)
         self.history.horizontalHeader().setStretchLastSection(True)

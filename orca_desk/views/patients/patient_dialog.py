@@ -55,7 +55,11 @@ class NewPatientDialog(QDialog):
         self.phone.setPlaceholderText(self.tr("patient's own mobile (adults)"))
         self.email = QLineEdit()
         self.channel = QComboBox()
-        for label, key in (("Text message", "sms"), ("Email", "email"), ("Phone call", "phone")):
+        for label, key in (
+            (self.tr("Text message"), "sms"),
+            (self.tr("Email"), "email"),
+            (self.tr("Phone call"), "phone"),
+        ):
             self.channel.addItem(label, key)
         self.guardian_name = QLineEdit()
         self.guardian_relation = QComboBox()

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -36,7 +36,9 @@ from orca_desk.views.recovery.sequence import SequenceEditor
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
 METRICS_DAYS = 90
-NO_RISK = "No patient at risk: overdue or repeatedly missed visits put a patient on this list."
+NO_RISK = QT_TRANSLATE_NOOP(
+    "RecoveryScreen", "No patient at risk: overdue or repeatedly missed visits put a patient on this list."
+)
 
 
 class RecoveryScreen(Screen):
@@ -169,6 +171,9 @@ class RecoveryScreen(Screen):
             ),
         )
         self.cases_view.selectionModel().selectionChanged.connect(self._on_case_selected)
+        self.cases_view.setAccessibleDescription(
+            self.tr("Patients who missed or cancelled late, most at risk first; select one to follow it up")
+        )
         self.btn_export_cases = export_button(
             self, self.cases, self.tr("Recovery cases"), status=self.sig_status.emit
         )
@@ -205,6 +210,12 @@ class RecoveryScreen(Screen):
         self.btn_lost = QPushButton(self.tr("Close as lost…"))
         self.btn_call.clicked.connect(lambda: self.log_call())
         self.btn_lost.clicked.connect(lambda: self.close_lost())
+        for w, text in (
+            (self.history_view, self.tr("The calls and messages of the selected case, newest first")),
+            (self.btn_call, self.tr("Record how a call to the selected case's family went")),
+            (self.btn_lost, self.tr("Close the selected case: the patient is not coming back")),
+        ):
+            w.setAccessibleDescription(text)
         case = QWidget()
         cv = QVBoxLayout(case)
         cv.setContentsMargins(0, 6, 6, 0)
@@ -228,7 +239,7 @@ class RecoveryScreen(Screen):
 
     def _risk_tab(self, v: QVBoxLayout) -> None:
         self.risky_view = table(self.risky, 5)
-        self.risky_empty = empty_state(self.risky_view, NO_RISK)
+        self.risky_empty = empty_state(self.risky_view, self.tr(str(NO_RISK)))
         v.setContentsMargins(9, 9, 9, 9)
         note = QLabel(
             self.tr(
@@ -345,7 +356,7 @@ class RecoveryScreen(Screen):
     def _show_risky(self, rows: object) -> None:
         assert isinstance(rows, list)
         self.risky.set_rows(rows)
-        self.risky_empty.setText(NO_RISK)
+        self.risky_empty.setText(self.tr(str(NO_RISK)))
         self.loading = False
 
     def _risky_failed(self, exc: object) -> None:

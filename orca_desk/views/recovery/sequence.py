@@ -482,7 +482,7 @@ class SequenceEditor(QWidget):
         """Show the selected step's message(s) with sample values; SMS with characters and segments."""
         row = self.current_row()
         if not 0 <= row < len(self.model.steps):
-            text = "Select a step to see its message."
+            text = self.tr("Select a step to see its message.")
         else:
             text = self._message_html(self.model.steps[row])
         self.message_preview.setText(text)

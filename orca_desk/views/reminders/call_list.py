@@ -92,6 +92,9 @@ class CallListScreen(Screen):
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAccessibleName(self.tr("Call list"))
+        self.table.setAccessibleDescription(
+            self.tr("Families to call about unconfirmed visits; each row's buttons record how the call went")
+        )
         self.table.setAlternatingRowColors(False)  # plain rows: the buttons carry the eye along
         self.outcomes = OutcomeButtons(self.table, outcome_labels(), outcome_labels(SHORT_OUTCOMES))
         self.outcomes.sig_clicked.connect(

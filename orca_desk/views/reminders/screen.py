@@ -32,7 +32,6 @@ from orca_desk.services import reminders
 from orca_desk.services.changes import Changes
 from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
-from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.screen import Screen
@@ -93,6 +92,13 @@ class SequenceEditor(QWidget):
         flags.addStretch(1)
         head.addRow("", flags)
         head.addRow(self.tr("Appointment types"), self.types)
+        for w, text in (
+            (self.name, self.tr("The sequence's name, as the desk sees it")),
+            (self.is_default, self.tr("Use this sequence for appointment types that have none of their own")),
+            (self.is_active, self.tr("Send this sequence's reminders; off keeps it without sending")),
+            (self.types, self.tr("Tick the appointment types whose visits get this sequence")),
+        ):
+            w.setAccessibleDescription(text)
         return head
 
     def _build_steps(self) -> None:
@@ -105,6 +111,12 @@ class SequenceEditor(QWidget):
         self.remove_step = QPushButton(self.tr("Remove step"))
         self.add_step.clicked.connect(self._on_add_step)
         self.remove_step.clicked.connect(self._on_remove_step)
+        self.step_list.setAccessibleName(self.tr("Steps"))
+        self.step_list.setAccessibleDescription(
+            self.tr("The reminders of this sequence; select one to edit it")
+        )
+        self.add_step.setAccessibleDescription(self.tr("Add a reminder step to this sequence"))
+        self.remove_step.setAccessibleDescription(self.tr("Remove the selected step from this sequence"))
 
     def _build_step_box(self) -> QGroupBox:
         self.days, self.hours, self.minutes = QSpinBox(), QSpinBox(), QSpinBox()
@@ -112,8 +124,14 @@ class SequenceEditor(QWidget):
         self.hours.setRange(0, 23)
         self.minutes.setRange(0, 59)
         self.minutes.setSingleStep(15)
-        for spin, suffix in ((self.days, " d"), (self.hours, " h"), (self.minutes, " min")):
+        for spin, suffix, name in (
+            (self.days, self.tr(" d"), self.tr("Days before the visit")),
+            (self.hours, self.tr(" h"), self.tr("Hours before the visit")),
+            (self.minutes, self.tr(" min"), self.tr("Minutes before the visit")),
+        ):
             spin.setSuffix(suffix)
+            spin.setAccessibleName(name)
+            spin.setAccessibleDescription(self.tr("How long before the visit this reminder is sent"))
             spin.valueChanged.connect(self._on_step_edited)
         self.sms = QCheckBox(self.tr("SMS"))
         self.email = QCheckBox(self.tr("Email"))
@@ -125,6 +143,13 @@ class SequenceEditor(QWidget):
         for key in dict.fromkeys(t.key for t in default_templates()):
             self.template.addItem(key, key)
         self.template.currentIndexChanged.connect(self._on_template_changed)
+        for w, text in (
+            (self.sms, self.tr("Send this step by text message")),
+            (self.email, self.tr("Send this step by email")),
+            (self.asks, self.tr("The message asks the family to confirm or decline the visit")),
+            (self.template, self.tr("A saved message template for this step, or its own text below")),
+        ):
+            w.setAccessibleDescription(text)
         when = QHBoxLayout()
         for spin in (self.days, self.hours, self.minutes):
             when.addWidget(spin)
@@ -157,6 +182,15 @@ class SequenceEditor(QWidget):
             edit.setMaximumHeight(84)
             edit.textChanged.connect(self._on_step_edited)
         self.email_subject.textChanged.connect(self._on_step_edited)
+        for w, text in (
+            (
+                self.sms_text,
+                self.tr("The text message sent at this step; variables are filled for each family"),
+            ),
+            (self.email_subject, self.tr("The subject of the email sent at this step")),
+            (self.email_text, self.tr("The email sent at this step; variables are filled for each family")),
+        ):
+            w.setAccessibleDescription(text)
         form.addRow(self.tr("SMS text"), self.sms_text)
         form.addRow("", self.sms_counter)
         form.addRow(self.tr("Email subject"), self.email_subject)
@@ -178,6 +212,9 @@ class SequenceEditor(QWidget):
         self.save = QPushButton(self.tr("Save sequence"))
         self.save.setDefault(True)
         self.save.clicked.connect(self._on_save)
+        self.save.setAccessibleDescription(
+            self.tr("Save this sequence; it applies to reminders not yet sent")
+        )
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Preview (sample family)")))
         right.addWidget(self.preview, 1)
@@ -218,17 +255,24 @@ class SequenceEditor(QWidget):
             self.name.text(), ids, self.is_active.isChecked(), self.is_default.isChecked(), tuple(self.steps)
         )
 
+    def _step_text(self, st: reminders.StepInput) -> str:
+        """``7 days before · email``, in the UI's language."""
+        days, rest = divmod(st.offset_minutes, 24 * 60)
+        hours, mins = divmod(rest, 60)
+        parts = [self.tr("%n day(s)", "", days)] if days else []
+        parts += [self.tr("{n} h").format(n=hours)] if hours else []
+        parts += [self.tr("{n} min").format(n=mins)] if mins or not parts else []
+        chans = " + ".join(self.tr("SMS") if c == "sms" else self.tr("email") for c in st.channels)
+        ask = self.tr(" · asks to confirm") if st.asks_for_confirmation else ""
+        return self.tr("{value} before · {chans}{ask}").format(
+            value=" ".join(parts), chans=chans or self.tr("no channel"), ask=ask
+        )
+
     def _refresh_steps(self, select: int) -> None:
         self._loading = True
         self.step_list.clear()
         for st in self.steps:
-            chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
-            ask = " · asks to confirm" if st.asks_for_confirmation else ""
-            self.step_list.addItem(
-                self.tr("{value} before · {chans}{ask}").format(
-                    value=language.say(reminders.offset_label(st.offset_minutes)), chans=chans, ask=ask
-                )
-            )
+            self.step_list.addItem(self._step_text(st))
         self._loading = False
         self._select(select)
 
@@ -312,14 +356,8 @@ class SequenceEditor(QWidget):
         self.steps[self.current] = self._edited_step()
         item = self.step_list.item(self.current)
         st = self.steps[self.current]
-        chans = " + ".join("SMS" if c == "sms" else "email" for c in st.channels) or "no channel"
-        ask = " · asks to confirm" if st.asks_for_confirmation else ""
         if item is not None:
-            item.setText(
-                self.tr("{value} before · {chans}{ask}").format(
-                    value=language.say(reminders.offset_label(st.offset_minutes)), chans=chans, ask=ask
-                )
-            )
+            item.setText(self._step_text(st))
         self._update_views()
 
     def _on_template_changed(self) -> None:
@@ -381,7 +419,9 @@ class SequenceEditor(QWidget):
                     parts.append(f"<b>SMS</b> — {info}<br>{_html(pv.text) or '<i>(cannot render)</i>'}")
                 else:
                     parts.append(f"<b>Email</b> — {_html(pv.subject)}<br>{_html(pv.text)}")
-        self.preview.setText("<br><br>".join(parts) or "<i>Select a step to preview it.</i>")
+        self.preview.setText(
+            "<br><br>".join(parts) or "<i>" + self.tr("Select a step to preview it.") + "</i>"
+        )
         self.problems.setText("\n".join(f"• {p}" for p in problems))
         self.save.setEnabled(not problems)
 
@@ -449,6 +489,8 @@ class RemindersScreen(Screen):
         self.new_button = QPushButton(self.tr("New sequence"))
         self.editor = SequenceEditor(ctx)
         self.new_button.clicked.connect(lambda: self.editor.load(None))
+        self.sequences.setAccessibleDescription(self.tr("The reminder sequences; select one to edit it"))
+        self.new_button.setAccessibleDescription(self.tr("Start a new reminder sequence in the editor"))
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)

@@ -77,7 +77,7 @@ class StepTimeline(QWidget):
         p.setFont(small)
         p.setBrush(AXIS_COLOUR)
         p.drawEllipse(QPointF(right, y), 5, 5)
-        p.drawText(QRectF(right - 60, y + 10, 74, 16), Qt.AlignmentFlag.AlignRight, "visit")
+        p.drawText(QRectF(right - 60, y + 10, 74, 16), Qt.AlignmentFlag.AlignRight, self.tr("visit"))
         for i, (step, rect) in enumerate(zip(self._steps, self.marker_rects(), strict=True)):
             colour = EMAIL_COLOUR if step.channels == ("email",) else SMS_COLOUR
             p.setPen(
@@ -89,7 +89,9 @@ class StepTimeline(QWidget):
             p.setBrush(CONFIRM_COLOUR if step.asks_for_confirmation else colour)
             p.drawEllipse(rect)
             text = short_offset(step.offset_minutes)
-            channels = "+".join("SMS" if c == "sms" else "email" for c in step.channels) or "—"
+            channels = (
+                "+".join(self.tr("SMS") if c == "sms" else self.tr("email") for c in step.channels) or "—"
+            )
             if step.asks_for_confirmation:
                 channels += " ✓?"
             p.setPen(QColor("#263238"))

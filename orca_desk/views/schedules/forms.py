@@ -34,6 +34,19 @@ REPEATS = [
     (QT_TRANSLATE_NOOP("ScheduleForms", "Custom rule (RRULE)…"), "custom"),
 ]
 
+EXCEPTION_KINDS = [
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Time off (this provider)"), "time_off"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Holiday (whole clinic)"), "holiday"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Holiday (one location)"), "location_holiday"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Extra working day (this provider)"), "extra_day"),
+]
+TIME_OFF_TYPES = [
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Vacation"), "vacation"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Sick"), "sick"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Training"), "training"),
+    (QT_TRANSLATE_NOOP("ScheduleForms", "Other"), "other"),
+]
+
 
 def repeat_label(rrule: str | None) -> str:
     """A block's repeat as the form names it ("Every week"), else its rule."""
@@ -49,13 +62,8 @@ class ScheduleForms:
 
     def _build_exception_form(self) -> QGroupBox:
         self.x_kind = QComboBox()
-        for label, kind in (
-            ("Time off (this provider)", "time_off"),
-            ("Holiday (whole clinic)", "holiday"),
-            ("Holiday (one location)", "location_holiday"),
-            ("Extra working day (this provider)", "extra_day"),
-        ):
-            self.x_kind.addItem(label, kind)
+        for label, kind in EXCEPTION_KINDS:
+            self.x_kind.addItem(QCoreApplication.translate("ScheduleForms", str(label)), kind)
         self.x_from, self.x_to = QDateEdit(), QDateEdit()
         for d in (self.x_from, self.x_to):
             d.setCalendarPopup(True)
@@ -65,8 +73,8 @@ class ScheduleForms:
         for edit in (self.x_start, self.x_end):
             edit.setDisplayFormat(time_edit_format(self.time_fmt))
         self.x_type = QComboBox()
-        for kind in ("vacation", "sick", "training", "other"):
-            self.x_type.addItem(kind.capitalize(), kind)
+        for label, kind in TIME_OFF_TYPES:
+            self.x_type.addItem(QCoreApplication.translate("ScheduleForms", str(label)), kind)
         self.x_location = QComboBox()
         for loc in self.ctx.clinic.locations:
             self.x_location.addItem(loc.name, loc.id)

@@ -21,18 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.dates import MEDIUM, SHORT, fmt_day
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.lazy_tabs import LazyTabs
-from orca_desk.ui.rows_table import RowsModel, table
+from orca_desk.ui.rows_table import table
 from orca_desk.ui.screen import Screen
-from orca_desk.views.schedules.forms import ScheduleForms, repeat_label
-from orca_desk.views.schedules.models import ProviderListModel
+from orca_desk.views.schedules.forms import ScheduleForms
+from orca_desk.views.schedules.models import ProviderListModel, schedule_models
 from orca_desk.views.schedules.week_editor import WeekEditor, minute_of, pydate, qdate
 
 
@@ -66,58 +65,13 @@ class SchedulesScreen(ScheduleForms, Screen):
             self.provider_list.setCurrentIndex(self.providers.index(0))
 
     def _build_models(self) -> None:
-        loc_names = {loc.id: loc.name for loc in self.ctx.clinic.locations}
-        prov_names = {p.id: p.name for p in self.ctx.clinic.providers}
-        chair_names = {c.id: c.name for c in self.ctx.clinic.chairs}
-        self.affected = RowsModel[ps.AffectedAppointment](
-            [
-                (self.tr("When"), lambda a: a.local_label(self.time_fmt)),
-                (self.tr("Patient"), lambda a: a.patient_name),
-                (self.tr("Location"), lambda a: a.location_name),
-            ]
-        )
-        self.exceptions = RowsModel[ps.ExceptionView](
-            [
-                (self.tr("When"), lambda x: x.when),
-                (self.tr("What"), lambda x: x.label),
-                (
-                    self.tr("For"),
-                    lambda x: (
-                        prov_names.get(x.provider_id or 0)
-                        or (loc_names.get(x.location_id or 0, "") if x.location_id else "Whole clinic")
-                    ),
-                ),
-            ]
-        )
-        self.blocks = RowsModel[ps.BlockView](
-            [
-                (self.tr("Day"), lambda b: fmt_day(b.day, MEDIUM)),
-                (
-                    self.tr("Time"),
-                    lambda b: (
-                        f"{local_time.fmt_minute(b.start_minute, self.time_fmt)}–"
-                        f"{local_time.fmt_minute(b.end_minute, self.time_fmt)}"
-                    ),
-                ),
-                (self.tr("Reason"), lambda b: b.reason),
-                (
-                    self.tr("For"),
-                    lambda b: (
-                        chair_names.get(b.chair_id or 0)
-                        or ("this provider" if b.provider_id else f"all of {loc_names.get(b.location_id)}")
-                    ),
-                ),
-                (
-                    self.tr("Repeats"),
-                    lambda b: repeat_label(b.rrule),
-                ),
-            ]
-        )
+        self.affected, self.exceptions, self.blocks = schedule_models(self.ctx.clinic, self.time_fmt)
 
     def _build_head(self) -> None:
         self.providers = ProviderListModel(self.ctx.clinic.providers)
         self.provider_list = QListView()
         self.provider_list.setAccessibleName(self.tr("Providers"))
+        self.provider_list.setAccessibleDescription(self.tr("Choose the provider whose schedule is shown"))
         self.provider_list.setModel(self.providers)
         self.provider_list.setFixedWidth(220)
         self.provider_list.selectionModel().currentChanged.connect(self._on_provider_changed)
@@ -156,6 +110,10 @@ class SchedulesScreen(ScheduleForms, Screen):
         self.save_button = QPushButton(self.tr("Save hours"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_week)
+        self.check_button.setAccessibleDescription(
+            self.tr("List the booked visits these hours would leave out, before saving")
+        )
+        self.save_button.setAccessibleDescription(self.tr("Save the weekly hours from the date chosen"))
         self.affected_label = QLabel()
         self.affected_label.setObjectName("hint")
         self.affected_label.setWordWrap(True)
@@ -594,7 +552,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         pid = self.current_provider_id()
         dialog = FindOpeningDialog(self.ctx, provider_ids=[pid] if pid is not None else None, parent=self)
         if dialog.exec() and dialog.appointment_id is not None:
-            self.sig_status.emit(dialog.booked_text or "Appointment booked")
+            self.sig_status.emit(dialog.booked_text or self.tr("Appointment booked"))
             if dialog.booked_place is not None:
                 self.sig_show_screen.emit("calendar")
                 self.sig_go_to_place.emit(*dialog.booked_place)

@@ -76,6 +76,7 @@ class WeekEditor(QWidget):
             brk = QLineEdit()
             brk.setPlaceholderText(self.tr("none"))
             works.toggled.connect(lambda on, w=(loc, start, end, brk): [x.setEnabled(on) for x in w])
+            self._name_row(weekday_name(wd, short=False), works, loc, start, end, brk)
             for col, widget in enumerate((works, loc, start, end, brk)):
                 grid.addWidget(widget, wd + 1, col)
             self.works.append(works)
@@ -90,6 +91,10 @@ class WeekEditor(QWidget):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
         self.open_ended = QCheckBox(self.tr("until changed"))
+        self.effective_from.setAccessibleDescription(self.tr("The first day these weekly hours apply"))
+        self.effective_to.setAccessibleName(self.tr("Effective until"))
+        self.effective_to.setAccessibleDescription(self.tr("The last day these weekly hours apply"))
+        self.open_ended.setAccessibleDescription(self.tr("These hours apply until they are changed again"))
         self.open_ended.setChecked(True)
         self.open_ended.toggled.connect(lambda on: self.effective_to.setEnabled(not on))
         self.effective_to.setEnabled(False)
@@ -102,6 +107,19 @@ class WeekEditor(QWidget):
         row.addWidget(self.open_ended)
         row.addStretch(1)
         grid.addLayout(row, 8, 0, 1, 5)
+
+    def _name_row(self, day: str, works: QCheckBox, *fields: QWidget) -> None:
+        """Each input says which day it is for: the column titles are not beside it."""
+        works.setAccessibleDescription(self.tr("Tick if the provider works on {day}").format(day=day))
+        names = (
+            (self.tr("{day}: location"), self.tr("Where the provider works on {day}")),
+            (self.tr("{day}: starts"), self.tr("When the provider's day starts on {day}")),
+            (self.tr("{day}: ends"), self.tr("When the provider's day ends on {day}")),
+            (self.tr("{day}: breaks"), self.tr("Breaks on {day}, such as lunch; empty for none")),
+        )
+        for field, (name, description) in zip(fields, names, strict=True):
+            field.setAccessibleName(name.format(day=day))
+            field.setAccessibleDescription(description.format(day=day))
 
     def set_week(self, days: Sequence[ps.DayHours], effective_from: date) -> None:
         by_day = {d.weekday: d for d in days}  # the editor shows one period per weekday

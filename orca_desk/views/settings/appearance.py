@@ -18,6 +18,7 @@ class AppearanceBox(QGroupBox):
         self.theme_combo.addItem(self.tr("High contrast"), theme.HIGH_CONTRAST)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(theme.desk_theme())))
         self.theme_combo.setAccessibleName(self.tr("Theme"))
+        self.theme_combo.setAccessibleDescription(self.tr("The colours of this desk's screens"))
         self.theme_combo.currentIndexChanged.connect(self._on_theme)
         note = QLabel(
             self.tr(

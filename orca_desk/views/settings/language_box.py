@@ -26,6 +26,9 @@ class LanguageBox(QGroupBox):
             self.combo.addItem(language.NAMES[code], code)
         self.combo.setCurrentIndex(max(0, self.combo.findData(language.saved_choice())))
         self.combo.currentIndexChanged.connect(self._chosen)
+        self.combo.setAccessibleDescription(
+            self.tr("The language of this desk's screens, from the next start")
+        )
         self.note = QLabel(
             self.tr(
                 "The screens, dates and numbers of this computer; messages "

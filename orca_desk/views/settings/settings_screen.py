@@ -11,9 +11,7 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -43,6 +41,7 @@ from orca_desk.ui.screen import Screen
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 from orca_desk.views.settings.appearance import AppearanceBox
 from orca_desk.views.settings.language_box import LanguageBox
+from orca_desk.views.settings.provider_boxes import EmailBox, SmsBox
 from orca_desk.views.settings.sections import (
     WARNING_STYLE,
     BackupBox,
@@ -121,24 +120,27 @@ class SettingsScreen(Screen):
         self.revert_button = QPushButton(self.tr("Revert"))
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.refresh)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(12)
-        grid.addWidget(self._build_clinic(), 0, 0)
-        grid.addWidget(self._build_links(), 1, 0)
-        grid.addWidget(self._build_policy(), 2, 0)
-        grid.addWidget(self._build_sms(), 0, 1, 2, 1)
-        grid.addWidget(self._build_email(), 2, 1)
-        grid.addWidget(self._build_keyring_note(), 3, 0, 1, 2)
-        grid.addWidget(self._build_feeds(), 4, 0, 1, 2)
-        grid.addWidget(self._build_test_message(), 5, 0, 1, 2)
-        # Full width: their notes and warnings stay on one line.
-        grid.addWidget(self._build_backups(), 6, 0, 1, 2)
-        grid.addWidget(self._build_import(), 7, 0, 1, 2)
-        grid.addWidget(AppearanceBox(), 8, 0, 1, 2)
-        grid.addWidget(LanguageBox(), 9, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        self.save_button.setAccessibleDescription(self.tr("Save the changes made on this page"))
+        self.revert_button.setAccessibleDescription(self.tr("Drop the changes not yet saved"))
+        # One column: side by side, the provider boxes' labels and fields pushed the page wider than
+        # a 1280-px window (more so in Spanish), and it scrolled sideways with the right column cut.
+        grid = QVBoxLayout()
+        grid.setSpacing(12)
+        for box in (
+            self._build_clinic(),
+            self._build_links(),
+            self._build_policy(),
+            self._build_sms(),
+            self._build_email(),
+            self._build_keyring_note(),
+            self._build_feeds(),
+            self._build_test_message(),
+            self._build_backups(),
+            self._build_import(),
+            AppearanceBox(),
+            LanguageBox(),
+        ):
+            grid.addWidget(box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.error_label, 1)
         buttons.addWidget(self.revert_button)
@@ -149,7 +151,7 @@ class SettingsScreen(Screen):
         il.addLayout(grid)
         il.addLayout(buttons)
         il.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.settings_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
@@ -160,6 +162,10 @@ class SettingsScreen(Screen):
         self.clinic_phone = QLineEdit()
         self.clinic_phone.setPlaceholderText("+16175550100")
         self.time_format = QComboBox()
+        self.time_format.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.clinic_name.setAccessibleDescription(self.tr("The clinic's name, as families read it"))
+        self.clinic_phone.setAccessibleDescription(self.tr("The clinic's phone number, as families read it"))
+        self.time_format.setAccessibleDescription(self.tr("Show times with a 12-hour or a 24-hour clock"))
         clinic = QGroupBox(self.tr("Clinic"))
         f = QFormLayout(clinic)
         f.addRow(self.tr("Name"), self.clinic_name)
@@ -173,6 +179,7 @@ class SettingsScreen(Screen):
         self.public_base_url = QLineEdit()
         self.public_base_url.setPlaceholderText(cs.DEFAULT_PUBLIC_BASE_URL)
         self.public_base_url.textChanged.connect(lambda _t: self._update_loopback_note())
+        self.public_base_url.setAccessibleDescription(self.tr("The web address families' links point to"))
         self.public_url_note = _hint("")
         self.link_secret_note = _hint("")
         self.loopback_note = QLabel()
@@ -191,6 +198,8 @@ class SettingsScreen(Screen):
     def _build_policy(self) -> QGroupBox:
         self.quiet_start = QTimeEdit()
         self.quiet_end = QTimeEdit()
+        self.quiet_start.setAccessibleName(self.tr("Quiet hours start"))
+        self.quiet_end.setAccessibleName(self.tr("Quiet hours end"))
         for t in (self.quiet_start, self.quiet_end):
             t.setDisplayFormat(time_edit_format(self.ctx.time_style()))
         self.daily_budget = QSpinBox()
@@ -200,6 +209,17 @@ class SettingsScreen(Screen):
             sb.setSuffix(self.tr(" messages"))
             sb.setMaximumWidth(160)
         self.allow_procedures = QCheckBox(self.tr("Allow procedure names in messages (e.g. “bonding”)"))
+        for w, text in (
+            (self.quiet_start, self.tr("When the quiet hours begin, in each patient's own time")),
+            (self.quiet_end, self.tr("When the quiet hours end, in each patient's own time")),
+            (self.daily_budget, self.tr("At most this many messages to one phone number a day")),
+            (self.weekly_budget, self.tr("At most this many messages to one phone number a week")),
+            (
+                self.allow_procedures,
+                self.tr("Messages may name the procedure; off keeps them to “your visit”"),
+            ),
+        ):
+            w.setAccessibleDescription(text)
         policy = QGroupBox(self.tr("Messaging policy"))
         f = QFormLayout(policy)
         quiet = QHBoxLayout()
@@ -236,6 +256,12 @@ class SettingsScreen(Screen):
         self.waitlist_max_offers.setSuffix(self.tr(" offers"))
         self.waitlist_max_offers.setMaximumWidth(160)
         low, high = cs.WAITLIST_HOLD_RANGE
+        self.waitlist_hold.setAccessibleDescription(
+            self.tr("How long an offered opening is held for a family")
+        )
+        self.waitlist_max_offers.setAccessibleDescription(
+            self.tr("At most this many openings offered to one entry")
+        )
         f.addRow(self.tr("Waitlist hold"), self.waitlist_hold)
         f.addRow(self.tr("Offers per waitlist entry"), self.waitlist_max_offers)
         f.addRow(
@@ -249,63 +275,19 @@ class SettingsScreen(Screen):
         )
 
     def _build_sms(self) -> QGroupBox:
-        self.sms_provider = QComboBox()
-        self.sms_provider.addItem(self.tr("Local (messages stay in the Outbox, “sent locally”)"), "local")
-        self.sms_provider.addItem(self.tr("Twilio"), "twilio")
+        box = self.sms_box = SmsBox()
+        self.sms_provider, self.twilio_sid, self.twilio_token = box.provider, box.sid, box.token
+        self.twilio_from, self.twilio_service, self.twilio_inbound = box.from_number, box.service, box.inbound
+        self.twilio_base, self.twilio_token_note = box.base, box.token_note
         self.sms_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
-        self.twilio_sid = QLineEdit()
-        self.twilio_sid.setPlaceholderText(self.tr("AC…"))
-        self.twilio_token = QLineEdit()
-        self.twilio_token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.twilio_from = QLineEdit()
-        self.twilio_from.setPlaceholderText("+15551234567")
-        self.twilio_service = QLineEdit()
-        self.twilio_service.setPlaceholderText(self.tr("MG… (instead of a from number)"))
-        self.twilio_inbound = QLineEdit()
-        self.twilio_inbound.setPlaceholderText(self.tr("default: the account's numbers, listed at start"))
-        self.twilio_base = QLineEdit()
-        self.twilio_base.setPlaceholderText(self.tr("default: the real Twilio API"))
-        self.twilio_token_note = _hint("")
-        sms = QGroupBox(self.tr("SMS provider"))
-        f = QFormLayout(sms)
-        f.addRow(self.tr("Provider"), self.sms_provider)
-        f.addRow(self.tr("Account SID"), self.twilio_sid)
-        f.addRow(self.tr("Auth token"), self.twilio_token)
-        f.addRow(self.twilio_token_note)
-        f.addRow(self.tr("From number"), self.twilio_from)
-        f.addRow(self.tr("Messaging service SID"), self.twilio_service)
-        f.addRow(self.tr("Reply numbers"), self.twilio_inbound)
-        f.addRow(self.tr("Base URL"), self.twilio_base)
-        return sms
+        return box
 
     def _build_email(self) -> QGroupBox:
-        self.email_provider = QComboBox()
-        self.email_provider.addItem(self.tr("Local (messages stay in the Outbox, “sent locally”)"), "local")
-        self.email_provider.addItem(self.tr("SendGrid"), "sendgrid")
+        box = self.email_box = EmailBox()
+        self.email_provider, self.sendgrid_key, self.sendgrid_from = box.provider, box.key, box.from_address
+        self.sendgrid_base, self.sendgrid_key_note, self.email_rate = box.base, box.key_note, box.rate
         self.email_provider.currentIndexChanged.connect(lambda _i: self._update_enabled())
-        self.sendgrid_key = QLineEdit()
-        self.sendgrid_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.sendgrid_from = QLineEdit()
-        self.sendgrid_from.setPlaceholderText(self.tr("frontdesk@yourclinic.com"))
-        self.sendgrid_base = QLineEdit()
-        self.sendgrid_base.setPlaceholderText(self.tr("default: the real SendGrid API"))
-        self.sendgrid_key_note = _hint("")
-        self.email_rate = QDoubleSpinBox()
-        self.email_rate.setRange(0.1, 100.0)
-        self.email_rate.setDecimals(1)
-        self.email_rate.setSingleStep(0.5)
-        self.email_rate.setSuffix(self.tr(" per second"))
-        self.email_rate.setMaximumWidth(160)
-        email = QGroupBox(self.tr("Email provider"))
-        f = QFormLayout(email)
-        f.addRow(self.tr("Provider"), self.email_provider)
-        f.addRow(self.tr("API key"), self.sendgrid_key)
-        f.addRow(self.sendgrid_key_note)
-        f.addRow(self.tr("From address"), self.sendgrid_from)
-        f.addRow(_hint(self.tr("Emails show the clinic's name as the sender.")))
-        f.addRow(self.tr("Send rate"), self.email_rate)
-        f.addRow(self.tr("Base URL"), self.sendgrid_base)
-        return email
+        return box
 
     def _build_keyring_note(self) -> QLabel:
         self.keyring_note = QLabel(self.tr("Looking for the OS keyring…"))
@@ -453,7 +435,7 @@ class SettingsScreen(Screen):
                 field.setPlaceholderText(self.tr("from the environment variable {name}").format(name=name))
                 note.setText(
                     self.tr("Read from {name} ({value}).").format(
-                        name=name, value="set" if source == "environment" else "not set"
+                        name=name, value=self.tr("set") if source == "environment" else self.tr("not set")
                     )
                 )
             elif source == "environment":

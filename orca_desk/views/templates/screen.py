@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListView,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -28,7 +27,6 @@ from orca_desk.services import schedule_templates
 from orca_desk.services.schedule_templates import SlotSpec, TemplateRow, VersionRow
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.lazy_tabs import LazyTabs
-from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.time_grid import in_scroll_area
 from orca_desk.views.templates.builder import (
@@ -43,7 +41,7 @@ from orca_desk.views.templates.builder import (
     moved,
     split_key,
 )
-from orca_desk.views.templates.list_model import ROLE_ROW, TemplateListModel
+from orca_desk.views.templates.list_model import ROLE_ROW, template_list
 from orca_desk.views.templates.side_panel import SlotProperties, VersionHistory
 
 if TYPE_CHECKING:
@@ -100,26 +98,9 @@ class TemplatesScreen(Screen):
     # ----- building -----------------------------------------------------------------------
     def _build_list(self) -> QWidget:
         """Left: the template list (model/view) and its buttons."""
-        self.list_model = TemplateListModel(self)
-        self.list_view = QListView()
-        self.list_view.setModel(self.list_model)
-        empty_state(self.list_view, self.tr("No templates yet: New template builds a day of slots to apply."))
-        self.list_view.setAlternatingRowColors(True)
-        self.list_view.setSpacing(2)
-        self.list_view.selectionModel().currentChanged.connect(self._on_template_chosen)
-        new_btn, copy_btn = QPushButton(self.tr("New…")), QPushButton(self.tr("Copy…"))
-        new_btn.clicked.connect(self.new_template)
-        copy_btn.clicked.connect(self.copy_template)
-        left = QWidget()
-        left.setMinimumWidth(190)
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel(self.tr("<b>Templates</b>")))
-        lv.addWidget(self.list_view, 1)
-        row = QHBoxLayout()
-        row.addWidget(new_btn)
-        row.addWidget(copy_btn)
-        lv.addLayout(row)
+        left, self.list_model, self.list_view = template_list(
+            self._on_template_chosen, self.new_template, self.copy_template
+        )
         return left
 
     def _build_design_tab(self) -> QWidget:
@@ -152,11 +133,17 @@ class TemplatesScreen(Screen):
         self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
         self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, self.tr("Undo")))
         self.redo_btn.setDefaultAction(self.undo_stack.createRedoAction(self, self.tr("Redo")))
+        self.undo_btn.setAccessibleDescription(self.tr("Undo the last change to this template"))
+        self.redo_btn.setAccessibleDescription(self.tr("Redo the change just undone"))
         self.save_btn = QPushButton(self.tr("Save version"))
         self.save_btn.setObjectName("primary")
         self.save_btn.clicked.connect(self.save)
         apply_btn = QPushButton(self.tr("Apply…"))
         apply_btn.clicked.connect(self.open_apply_dialog)
+        self.save_btn.setAccessibleDescription(self.tr("Save the template as a new version"))
+        apply_btn.setAccessibleDescription(
+            self.tr("Put this template's slots on the calendar for chosen days")
+        )
         bar = QHBoxLayout()
         bar.addWidget(self.title, 1)
         for w in (self.undo_btn, self.redo_btn, self.save_btn, apply_btn):
@@ -181,6 +168,17 @@ class TemplatesScreen(Screen):
         self.snap_combo.setCurrentIndex(2)
         self.snap_combo.currentIndexChanged.connect(self._on_snap_changed)
         settings_bar = QHBoxLayout()
+        for combo, name, description in (
+            (self.week_combo, self.tr("Rotation week"), self.tr("The week of the rotation being designed")),
+            (self.chairs_combo, self.tr("Chairs"), self.tr("How many chairs the template lays out")),
+            (
+                self.snap_combo,
+                self.tr("Snap"),
+                self.tr("Slots dragged on the grid snap to this many minutes"),
+            ),
+        ):
+            combo.setAccessibleName(name)
+            combo.setAccessibleDescription(description)
         for setting in (self.week_combo, add_week, self.chairs_combo, self.snap_combo):
             settings_bar.addWidget(setting)
         settings_bar.addStretch(1)

@@ -106,6 +106,8 @@ class VersionHistory(QGroupBox):
         empty_state(self.list, self.tr("Select a template to see its saved versions."))
         restore = QPushButton(self.tr("Restore as newest"))
         restore.clicked.connect(lambda: self._restore(on_restore))
+        self.list.setAccessibleDescription(self.tr("The template's saved versions, newest first"))
+        restore.setAccessibleDescription(self.tr("Make the selected version the newest again"))
         box = QVBoxLayout(self)
         box.addWidget(self.list, 1)
         box.addWidget(restore)

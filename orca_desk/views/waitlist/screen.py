@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -32,9 +32,15 @@ from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.views.waitlist.entry_dialog import EntryDialog
 
-NOBODY_WAITING = "Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"
+NOBODY_WAITING = QT_TRANSLATE_NOOP(
+    "WaitlistScreen", "Nobody is waiting. Add a patient who wants an earlier visit with Add entry…"
+)
 SIZED_ROWS = 60
-RESPONSES = {"Accepted — book it": "accepted", "Declined": "declined", "No answer": "no_response"}
+RESPONSES = {
+    QT_TRANSLATE_NOOP("WaitlistScreen", "Accepted — book it"): "accepted",
+    QT_TRANSLATE_NOOP("WaitlistScreen", "Declined"): "declined",
+    QT_TRANSLATE_NOOP("WaitlistScreen", "No answer"): "no_response",
+}
 
 
 class WaitlistScreen(Screen):
@@ -70,7 +76,7 @@ class WaitlistScreen(Screen):
             [
                 (self.tr("Patient"), lambda r: r.patient_name),
                 (self.tr("Channel"), lambda r: r.channel.upper()),
-                (self.tr("State"), lambda r: r.state_text + (" · broadcast" if r.broadcast else "")),
+                (self.tr("State"), lambda r: r.state_text + (self.tr(" · broadcast") if r.broadcast else "")),
                 (self.tr("Sent"), lambda r: r.sent_text or "—"),
             ],
             cell_tooltips=True,
@@ -175,6 +181,7 @@ class WaitlistScreen(Screen):
         self.btn_entry.clicked.connect(self.notify_selected_entry)
         self.btn_response.clicked.connect(self.record_response)
         self.btn_withdraw.clicked.connect(self.withdraw)
+        self._describe_openings_tab()
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 6, 0)
@@ -209,11 +216,33 @@ class WaitlistScreen(Screen):
         split.setSizes([640, 680])
         return split
 
+    def _describe_openings_tab(self) -> None:
+        for w, text in (
+            (
+                self.openings_view,
+                self.tr("Free times waiting to be offered; select one to rank the waitlist"),
+            ),
+            (self.offers_view, self.tr("Who was offered the selected opening and how each answered")),
+            (
+                self.matches_view,
+                self.tr("Waitlist entries that fit the selected opening, best first, with why"),
+            ),
+            (self.btn_best, self.tr("Offer the selected opening to the best match now")),
+            (
+                self.btn_all,
+                self.tr("Offer the selected opening to several matches at once; the first to accept gets it"),
+            ),
+            (self.btn_entry, self.tr("Offer the selected opening to the selected waitlist entry")),
+            (self.btn_response, self.tr("Record a family's answer given by phone or at the desk")),
+            (self.btn_withdraw, self.tr("Stop offering the selected opening")),
+        ):
+            w.setAccessibleDescription(text)
+
     def _entries_tab(self) -> QWidget:
         self.entries_view = table(self.entries, 6)
         # Column widths from the first rows: measuring all of a long list holds the UI thread.
         self.entries_view.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
-        self.entries_empty = empty_state(self.entries_view, NOBODY_WAITING)
+        self.entries_empty = empty_state(self.entries_view, self.tr(str(NOBODY_WAITING)))
         self.btn_add = QPushButton(self.tr("Add entry…"))
         self.btn_edit = QPushButton(self.tr("Edit…"))
         self.btn_remove = QPushButton(self.tr("Remove"))
@@ -309,7 +338,7 @@ class WaitlistScreen(Screen):
 
     def _show_entries(self, entries: list[EntryRow]) -> None:
         self.entries.set_rows(entries)
-        self.entries_empty.setText(NOBODY_WAITING)
+        self.entries_empty.setText(self.tr(str(NOBODY_WAITING)))
         notified = sum(e.status == "notified" for e in entries)
         self.entries_summary.setText(
             self.tr("{count} on the list · {notified} notified (holding a slot)").format(
@@ -454,13 +483,13 @@ class WaitlistScreen(Screen):
                 self,
                 self.tr("Record response"),
                 self.tr("What did {patient_name} say?").format(patient_name=offer.patient_name),
-                list(RESPONSES),
+                [self.tr(str(label)) for label in RESPONSES],
                 0,
                 False,
             )
             if not ok:
                 return False
-            response = RESPONSES[label]
+            response = next(v for k, v in RESPONSES.items() if self.tr(str(k)) == label)
 
         def run(s: Any) -> str:
             from orca_desk.services.waitlist.responses import record_response
