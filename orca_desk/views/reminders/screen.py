@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -34,7 +35,7 @@ from orca_desk.services.message_templates import default_templates
 from orca_desk.services.reminders import SequenceInput, StepInput
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.lazy_tabs import LazyTabs
+from orca_desk.ui.lazy_tabs import LatestRead, LazyTabs
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address, segment_summary
 from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
@@ -480,6 +481,9 @@ class RemindersScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self._rows: list[reminders.SequenceRow] = []
+        self.sequences_load = LatestRead[tuple[list[reminders.SequenceRow], int | None]](
+            lambda: self.ctx.ops, self, lambda loaded: self._show_sequences(*loaded), self._load_failed
+        )
         self.reload_sequences()
 
     def _on_tab_changed(self, index: int) -> None:
@@ -498,13 +502,16 @@ class RemindersScreen(Screen):
         return self.confirmations
 
     def reload_sequences(self, select_id: int | None = None) -> None:
+        """Load the sequences off the UI thread, then show them and select ``select_id``."""
         clinic_id = self.ctx.clinic.id
-        self.ctx.ops.read(
-            lambda s: reminders.list_sequences(s, clinic_id),
-            parent=self,
-            on_done=lambda rows: self._show_sequences(rows, select_id),
-            background=False,
-        )
+        self.sequences_load.start(lambda s: (reminders.list_sequences(s, clinic_id), select_id))
+
+    def _load_failed(self, message: str) -> None:
+        QMessageBox.warning(self, QCoreApplication.translate("Operations", "Could not load"), message)
+
+    def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the sequences loading off the UI thread have been shown (the screenshot, tests)."""
+        return self.sequences_load.wait(timeout_ms)
 
     def _show_sequences(self, rows: list[reminders.SequenceRow], select_id: int | None) -> None:
         self._rows = rows
