@@ -4,7 +4,7 @@ confirmation settings."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -29,22 +29,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import reminders
 from orca_desk.services.changes import Changes
 from orca_desk.services.message_templates import default_templates
-from orca_desk.services.reminders import SequenceInput, StepInput
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.lazy_tabs import LatestRead, LazyTabs
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address, segment_summary
-from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
 from orca_desk.views.reminders.timeline import StepTimeline
 
+# The reminders service (with its models) is imported where used: the screen opens without it and
+# its first load, off the UI thread, brings it in.
 if TYPE_CHECKING:
+    from orca_desk.services import reminders
+    from orca_desk.services.reminders import SequenceInput, StepInput
     from orca_desk.views.reminders.analytics_panel import AnalyticsPanel
-
-NEW_STEP = StepInput(offset_minutes=24 * 60, channels=("sms",), template_key="reminder.day_of")
+    from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
 
 
 class SequenceEditor(QWidget):
@@ -188,6 +188,8 @@ class SequenceEditor(QWidget):
     # -- loading -----------------------------------------------------------------------------
 
     def load(self, seq: reminders.SequenceRow | None) -> None:
+        from orca_desk.services import reminders
+
         self._loading = True
         data = (
             seq.as_input()
@@ -210,6 +212,8 @@ class SequenceEditor(QWidget):
         self._refresh_steps(0 if self.steps else -1)
 
     def data(self) -> SequenceInput:
+        from orca_desk.services.reminders import SequenceInput
+
         ids = tuple(
             self.types.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.types.count())
@@ -220,6 +224,8 @@ class SequenceEditor(QWidget):
         )
 
     def _refresh_steps(self, select: int) -> None:
+        from orca_desk.services import reminders
+
         self._loading = True
         self.step_list.clear()
         for st in self.steps:
@@ -255,6 +261,8 @@ class SequenceEditor(QWidget):
         self._update_views()
 
     def _show_texts(self, st: StepInput) -> None:
+        from orca_desk.services import reminders
+
         clinic_id = self.ctx.clinic.id
         self.ctx.ops.read(
             lambda s: (
@@ -275,6 +283,8 @@ class SequenceEditor(QWidget):
     # -- editing -----------------------------------------------------------------------------
 
     def _edited_step(self) -> StepInput:
+        from orca_desk.services import reminders
+
         st = self.steps[self.current]
         channels = tuple(c for c, box in (("sms", self.sms), ("email", self.email)) if box.isChecked())
         clinic_id = self.ctx.clinic.id
@@ -308,6 +318,8 @@ class SequenceEditor(QWidget):
         )
 
     def _on_step_edited(self) -> None:
+        from orca_desk.services import reminders
+
         if self._loading or self.current < 0:
             return
         self.steps[self.current] = self._edited_step()
@@ -340,11 +352,13 @@ class SequenceEditor(QWidget):
         self._update_views()
 
     def _on_add_step(self) -> None:
+        from orca_desk.services.reminders import StepInput
+
         taken = {s.offset_minutes for s in self.steps}
-        offset = NEW_STEP.offset_minutes
+        offset = 24 * 60  # a new step: the day before, by SMS, with the day-of template
         while offset in taken:
             offset += 60
-        self.steps.append(replace(NEW_STEP, offset_minutes=offset))
+        self.steps.append(StepInput(offset_minutes=offset, channels=("sms",), template_key="reminder.day_of"))
         self._refresh_steps(len(self.steps) - 1)
 
     def _on_remove_step(self) -> None:
@@ -354,6 +368,8 @@ class SequenceEditor(QWidget):
         self._refresh_steps(min(self.current, len(self.steps) - 1))
 
     def _update_views(self) -> None:
+        from orca_desk.services import reminders
+
         self.timeline.set_steps(self.steps, self.current)
         self.sms_text.setEnabled(self.sms.isChecked())
         self.email_subject.setEnabled(self.email.isChecked())
@@ -387,6 +403,8 @@ class SequenceEditor(QWidget):
         self.save.setEnabled(not problems)
 
     def _on_save(self) -> bool:
+        from orca_desk.services import reminders
+
         now, clinic_id, data, sequence_id = (
             self.ctx.clock.now(),
             self.ctx.clinic.id,
@@ -416,6 +434,12 @@ class SequenceEditor(QWidget):
             parent.sig_status.emit(
                 self.tr("Saved “{value}”; upcoming visits re-planned").format(value=self.name.text().strip())
             )
+
+
+def _list_sequences(session: Any, clinic_id: int) -> list[reminders.SequenceRow]:
+    from orca_desk.services import reminders
+
+    return reminders.list_sequences(session, clinic_id)
 
 
 def _html(text: str) -> str:
@@ -481,7 +505,7 @@ class RemindersScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self._rows: list[reminders.SequenceRow] = []
-        self.sequences_load = LatestRead[tuple[list[reminders.SequenceRow], int | None]](
+        self.sequences_load: LatestRead[tuple[list[reminders.SequenceRow], int | None]] = LatestRead(
             lambda: self.ctx.ops, self, lambda loaded: self._show_sequences(*loaded), self._load_failed
         )
         self.reload_sequences()
@@ -497,6 +521,8 @@ class RemindersScreen(Screen):
         return self.analytics
 
     def _build_confirmations(self) -> QWidget:
+        from orca_desk.views.reminders.confirmation_settings import ConfirmationSettingsPanel
+
         self.confirmations = ConfirmationSettingsPanel(self.ctx)
         self.confirmations.saved.connect(self.sig_status.emit)
         return self.confirmations
@@ -504,7 +530,7 @@ class RemindersScreen(Screen):
     def reload_sequences(self, select_id: int | None = None) -> None:
         """Load the sequences off the UI thread, then show them and select ``select_id``."""
         clinic_id = self.ctx.clinic.id
-        self.sequences_load.start(lambda s: (reminders.list_sequences(s, clinic_id), select_id))
+        self.sequences_load.start(lambda s: (_list_sequences(s, clinic_id), select_id))
 
     def _load_failed(self, message: str) -> None:
         QMessageBox.warning(self, QCoreApplication.translate("Operations", "Could not load"), message)
