@@ -326,8 +326,7 @@ class SettingsScreen(Screen):
     def _build_feeds(self) -> QGroupBox:
         self.feeds = FeedsBox(self.ctx)
         self.feeds.sig_status.connect(self.sig_status)
-        self.feed_rows = self.feeds.rows
-        self.feeds_button = self.feeds.button
+        self.feed_rows, self.feeds_button = self.feeds.rows, self.feeds.button
         return self.feeds
 
     def _build_test_message(self) -> QGroupBox:
@@ -496,13 +495,8 @@ class SettingsScreen(Screen):
     def _update_enabled(self) -> None:
         twilio = self.sms_provider.currentData() == "twilio"
         sendgrid = self.email_provider.currentData() == "sendgrid"
-        for w in (
-            self.twilio_sid,
-            self.twilio_from,
-            self.twilio_service,
-            self.twilio_inbound,
-            self.twilio_base,
-        ):
+        twilio_fields = (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_inbound)
+        for w in (*twilio_fields, self.twilio_base):
             w.setEnabled(twilio)
         for field in (self.sendgrid_from, self.sendgrid_base, self.email_rate):
             field.setEnabled(sendgrid)
@@ -602,6 +596,5 @@ class SettingsScreen(Screen):
             "backup_folder": self.backup_folder,
             "time_format": self.time_format,
         }
-        widget = widgets.get(field or "")
-        if widget is not None:
+        if (widget := widgets.get(field or "")) is not None:
             widget.setFocus()
