@@ -43,6 +43,7 @@ def test_editor_adds_a_step_previews_it_and_refuses_an_unknown_variable(qtbot, c
     seed(ctx)
     screen = RemindersScreen(ctx)
     qtbot.addWidget(screen)
+    assert screen.wait_until_loaded()  # the sequences load off the UI thread
     editor = screen.editor
     assert [s.offset_minutes for s in editor.steps] == [7 * 1440, 2 * 1440, 120]
     assert len(editor.timeline.marker_rects()) == 3
@@ -72,6 +73,7 @@ def test_clicking_a_timeline_marker_selects_its_step_and_analytics_draw(qtbot, c
     seed(ctx)
     screen = RemindersScreen(ctx)
     qtbot.addWidget(screen)
+    assert screen.wait_until_loaded()  # the sequences load off the UI thread
     screen.resize(1200, 800)
     screen.show()
     editor = screen.editor
@@ -203,6 +205,7 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
         )
     screen = RemindersScreen(ctx)
     qtbot.addWidget(screen)
+    assert screen.wait_until_loaded()  # the sequences load off the UI thread
     screen.tabs.setCurrentIndex(2)
     panel = screen.confirmations
     assert panel is not None
@@ -231,6 +234,7 @@ def test_confirmation_settings_are_read_only_for_the_front_desk(qtbot, ctx, rece
     desk = replace(ctx, actor=receptionist)
     screen = RemindersScreen(desk)
     qtbot.addWidget(screen)
+    assert screen.wait_until_loaded()  # the sequences load off the UI thread
     screen.tabs.setCurrentIndex(2)  # the tab is built when first shown
     panel = screen.confirmations
     assert panel is not None
@@ -246,9 +250,11 @@ def test_an_unrelated_change_leaves_the_sequence_being_edited_alone(qtbot, ctx):
     seed(ctx)
     screen = RemindersScreen(ctx)
     qtbot.addWidget(screen)
+    assert screen.wait_until_loaded()  # the sequences load off the UI thread
     saved_name = screen.editor.name.text()
     screen.editor.name.setText("Being renamed")
     screen.on_changes(Changes(tables=frozenset({"appointment", "patient"})))  # a booking elsewhere
     assert screen.editor.name.text() == "Being renamed"
     screen.on_changes(Changes(tables=frozenset({"reminder_sequence"})))  # another desk saved it
+    assert screen.wait_until_loaded()
     assert screen.editor.name.text() == saved_name

@@ -62,6 +62,7 @@ def test_reminder_step_counts_its_sms_with_the_clinic_link_length(qtbot, ctx):
         reminders.seed_default_sequences(s, ctx.clinic.id, now=ctx.clock.now())
     screen = RemindersScreen(ctx)
     qtbot.addWidget(screen)
+    assert screen.wait_until_loaded()  # the sequences load off the UI thread
     editor = screen.editor
     editor._select(1)  # the two-day reminder that asks to confirm
     assert "{link}" in editor.sms_text.toPlainText()

@@ -29,11 +29,10 @@ from orca_desk.services.waitlist.common import (
     _live_offer,
     _utc,
 )
-from orca_desk.services.waitlist.rows import MatchRow
+from orca_desk.services.waitlist.rows import PRIORITY_LABELS, MatchRow
 from orca_desk.services.waitlist.settings import WaitlistSettings
 
 WEEKDAY_ABBR = STAFF_WEEKDAYS_SHORT
-PRIORITY_LABELS = {1: "urgent", 2: "high priority", 3: "normal", 4: "low priority", 5: "whenever"}
 PRIORITY_POINTS = {1: 50.0, 2: 35.0, 3: 20.0, 4: 10.0, 5: 0.0}
 
 

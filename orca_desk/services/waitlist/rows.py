@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# The words for a waitlist entry's priority (1 most urgent), shown on screens and in the ranking's reasons.
+PRIORITY_LABELS = {1: "urgent", 2: "high priority", 3: "normal", 4: "low priority", 5: "whenever"}
+
 
 @dataclass(frozen=True)
 class MatchRow:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from orca_desk.services.reminders import StepInput
+if TYPE_CHECKING:
+    from orca_desk.services.reminders import StepInput
 
 SMS_COLOUR = QColor("#1e88e5")
 EMAIL_COLOUR = QColor("#8e24aa")

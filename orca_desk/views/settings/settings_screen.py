@@ -38,7 +38,6 @@ from orca_desk.ui.labels import hint as _hint
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.screen import Screen
-from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 from orca_desk.views.settings.appearance import AppearanceBox
 from orca_desk.views.settings.language_box import LanguageBox
 from orca_desk.views.settings.provider_boxes import EmailBox, SmsBox
@@ -53,6 +52,7 @@ from orca_desk.views.settings.sections import (
 )
 
 if TYPE_CHECKING:
+    from orca_desk.views.settings.api_keys_tab import ApiKeysTab
     from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
     from orca_desk.views.settings.templates_editor import TemplatesEditor
 
@@ -71,14 +71,14 @@ class SettingsScreen(Screen):
         self.keyring_usable = False  # until the OS keyring has answered (off the UI thread)
         self._secrets_asked = 0
         self.tabs = QTabWidget()
-        lazy = LazyTabs(self.tabs)  # the online booking tab (and its services): built when first shown
+        lazy = LazyTabs(self.tabs)  # the API keys and online booking tabs (and services): built when shown
         self.tabs.addTab(self._build_settings_tab(), self.tr("Clinic and messaging"))
         # The templates editor is built, and its templates loaded, when its tab is first shown.
         self._templates: TemplatesEditor | None = None
         self.tabs.addTab(QWidget(), self.tr("Message templates"))
         self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
-        self.api_keys = ApiKeysTab(ctx)
-        self.tabs.addTab(self.api_keys, self.tr("API keys"))
+        self.api_keys: ApiKeysTab | None = None
+        lazy.add(self._build_api_keys, self.tr("API keys"))
         self.online_booking: OnlineBookingTab | None = None
         lazy.add(self._build_online_booking, self.tr("Online booking"))
         layout = QVBoxLayout(self)
@@ -103,6 +103,12 @@ class SettingsScreen(Screen):
             if placeholder is not None:
                 placeholder.deleteLater()
         return self._templates
+
+    def _build_api_keys(self) -> QWidget:
+        from orca_desk.views.settings.api_keys_tab import ApiKeysTab
+
+        self.api_keys = ApiKeysTab(self.ctx)
+        return self.api_keys
 
     def _build_online_booking(self) -> QWidget:
         from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
@@ -302,8 +308,7 @@ class SettingsScreen(Screen):
     def _build_feeds(self) -> QGroupBox:
         self.feeds = FeedsBox(self.ctx)
         self.feeds.sig_status.connect(self.sig_status)
-        self.feed_rows = self.feeds.rows
-        self.feeds_button = self.feeds.button
+        self.feed_rows, self.feeds_button = self.feeds.rows, self.feeds.button
         return self.feeds
 
     def _build_test_message(self) -> QGroupBox:
@@ -332,13 +337,13 @@ class SettingsScreen(Screen):
 
     # ----- loading ------------------------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
-        self.api_keys.on_changes(changes)
-        if self.online_booking is not None:
-            self.online_booking.on_changes(changes)
+        for tab in (self.api_keys, self.online_booking):
+            if tab is not None:
+                tab.on_changes(changes)
         # A template saved reloads only its tab: the clinic tab keeps its unsaved edits.
         if changes.touches({"clinic_setting"}):
             self.refresh()
-        elif changes.touches(self.watches - self.api_keys.watches) and self._templates is not None:
+        elif changes.touches(self.watches - {"api_key"}) and self._templates is not None:
             self._templates.on_changes(changes)
 
     def refresh(self) -> None:
@@ -472,13 +477,8 @@ class SettingsScreen(Screen):
     def _update_enabled(self) -> None:
         twilio = self.sms_provider.currentData() == "twilio"
         sendgrid = self.email_provider.currentData() == "sendgrid"
-        for w in (
-            self.twilio_sid,
-            self.twilio_from,
-            self.twilio_service,
-            self.twilio_inbound,
-            self.twilio_base,
-        ):
+        twilio_fields = (self.twilio_sid, self.twilio_from, self.twilio_service, self.twilio_inbound)
+        for w in (*twilio_fields, self.twilio_base):
             w.setEnabled(twilio)
         for field in (self.sendgrid_from, self.sendgrid_base, self.email_rate):
             field.setEnabled(sendgrid)
@@ -578,6 +578,5 @@ class SettingsScreen(Screen):
             "backup_folder": self.backup_folder,
             "time_format": self.time_format,
         }
-        widget = widgets.get(field or "")
-        if widget is not None:
+        if (widget := widgets.get(field or "")) is not None:
             widget.setFocus()

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
 from orca_desk.services.patients import PatientRow, search_patients
-from orca_desk.services.waitlist.matching import PRIORITY_LABELS, WEEKDAY_ABBR
-from orca_desk.services.waitlist.rows import EntryInput, EntryRow
+from orca_desk.services.waitlist.rows import PRIORITY_LABELS, EntryInput, EntryRow
 from orca_desk.ui.context import AppContext
 
 
@@ -95,7 +95,7 @@ class EntryDialog(QDialog):
         days = QWidget()
         dl = QHBoxLayout(days)
         dl.setContentsMargins(0, 0, 0, 0)
-        self.day_checks = [QCheckBox(name) for name in WEEKDAY_ABBR]
+        self.day_checks = [QCheckBox(name) for name in STAFF_WEEKDAYS_SHORT]
         for c in self.day_checks:
             dl.addWidget(c)
         window = QWidget()

@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.services.waitlist import analytics as waitlist_analytics
-from orca_desk.services.waitlist.matching import PRIORITY_LABELS, match_opening
-from orca_desk.services.waitlist.rows import EntryRow, MatchRow, OfferRow, OpeningRow
+from orca_desk.services.waitlist.rows import PRIORITY_LABELS, EntryRow, MatchRow, OfferRow, OpeningRow
 from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
@@ -376,6 +375,8 @@ class WaitlistScreen(Screen):
                 value=o.source.replace("_", "-"), mode=o.mode
             )
         )
+        from orca_desk.services.waitlist.matching import match_opening  # with its models, when first needed
+
         rows: list[MatchRow] = []
         # An opening that was just taken has no matches any more: an empty list says so.
         self.ctx.ops.read(
