@@ -236,7 +236,9 @@ def _dialogs(ctx, world, main_window):
     calendar = main_window.show_screen("calendar")
     return {
         "booking": lambda: BookingDialog(ctx, chair_id=world.chairs[1].id, chair_name="Chair 2", start=start),
-        "appointment card": lambda: AppointmentCardDialog(ctx, appointment_id, calendar=calendar, parent=calendar),
+        "appointment card": lambda: AppointmentCardDialog(
+            ctx, appointment_id, calendar=calendar, parent=calendar
+        ),
         "patient card": lambda: PatientCardDialog(ctx, world.patients[0].id),
         "new patient": lambda: NewPatientDialog(ctx),
         "find next opening": lambda: FindOpeningDialog(ctx, provider_ids=[world.ortho.id]),
@@ -247,9 +249,19 @@ def _dialogs(ctx, world, main_window):
 
 @pytest.mark.parametrize(
     "which",
-    ["booking", "appointment card", "patient card", "new patient", "find next opening", "waitlist entry", "print"],
+    [
+        "booking",
+        "appointment card",
+        "patient card",
+        "new patient",
+        "find next opening",
+        "waitlist entry",
+        "print",
+    ],
 )
-def test_every_tab_of_a_frequent_dialog_names_and_describes_its_controls(ctx, world, main_window, qtbot, which):
+def test_every_tab_of_a_frequent_dialog_names_and_describes_its_controls(
+    ctx, world, main_window, qtbot, which
+):
     dialog = _dialogs(ctx, world, main_window)[which]()
     qtbot.addWidget(dialog)
     dialog.show()
