@@ -258,6 +258,9 @@ class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
             self.tr("Open the Schedules screen to set the provider's hours")
         )
         self.form.addRow(self.tr("Hours"), self.hours_button)
+        QWidget.setTabOrder(self.chairs, self.hours_button)  # Tab: the last row, then the buttons under it
+        QWidget.setTabOrder(self.hours_button, self.archive_button)
+        QWidget.setTabOrder(self.archive_button, self.save_button)
 
     def set_chairs(self, chairs: tuple[adm.ChairAdminRow, ...]) -> None:
         self.chairs.clear()

@@ -82,6 +82,9 @@ class PatientCardDialog(PatientCardTabs):
         close.setAccessibleDescription(self.tr("Close the patient card"))
         describe_patient_fields(self)
         describe_card_controls(self)
+        QWidget.setTabOrder(
+            self.location, self.notes
+        )  # Tab: the left column down to the notes, then the right
         bottom = QHBoxLayout()
         bottom.addWidget(self.merge_button)
         bottom.addStretch(1)
