@@ -95,13 +95,7 @@ class NewPatientDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        describe_patient_fields(self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleDescription(
-            self.tr("Add the patient; likely duplicates are shown first")
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleDescription(
-            self.tr("Close without adding the patient")
-        )
+        self._describe(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(patient)
         layout.addWidget(guardian_box)
@@ -121,6 +115,15 @@ class NewPatientDialog(QDialog):
             "language": self.language,
             "guardian_language": self.guardian_language,
         }
+
+    def _describe(self, buttons: QDialogButtonBox) -> None:
+        describe_patient_fields(self)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleDescription(
+            self.tr("Add the patient; likely duplicates are shown first")
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleDescription(
+            self.tr("Close without adding the patient")
+        )
 
     def _contact_fields(self, ctx: AppContext) -> None:
         """The languages, consent, home location and error line."""
