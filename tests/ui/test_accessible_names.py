@@ -215,6 +215,17 @@ def test_every_tab_of_a_main_screen_names_and_describes_its_controls(main_window
     assert not missing, f"{key}:\n" + "\n".join(missing)
 
 
+DIALOGS = [
+    "booking",
+    "appointment card",
+    "patient card",
+    "new patient",
+    "find next opening",
+    "waitlist entry",
+    "print",
+]
+
+
 def _dialogs(ctx, world, main_window):
     """The dialogs a front desk opens all day, each as it first opens."""
     from datetime import datetime
@@ -251,18 +262,7 @@ def _dialogs(ctx, world, main_window):
     }
 
 
-@pytest.mark.parametrize(
-    "which",
-    [
-        "booking",
-        "appointment card",
-        "patient card",
-        "new patient",
-        "find next opening",
-        "waitlist entry",
-        "print",
-    ],
-)
+@pytest.mark.parametrize("which", DIALOGS)
 def test_every_tab_of_a_frequent_dialog_names_and_describes_its_controls(
     ctx, world, main_window, qtbot, which
 ):
@@ -289,18 +289,7 @@ def test_tab_follows_the_layout_on_every_tab(main_window, key, qtbot):
     assert list(back) == []
 
 
-@pytest.mark.parametrize(
-    "which",
-    [
-        "booking",
-        "appointment card",
-        "patient card",
-        "new patient",
-        "find next opening",
-        "waitlist entry",
-        "print",
-    ],
-)
+@pytest.mark.parametrize("which", DIALOGS)
 def test_tab_follows_the_layout_in_a_frequent_dialog(ctx, world, main_window, qtbot, which):
     dialog = _dialogs(ctx, world, main_window)[which]()
     qtbot.addWidget(dialog)
