@@ -169,6 +169,22 @@
         <translation>Aún no se pidieron confirmaciones: aquí cuenta un recordatorio que pide un SÍ.</translation>
     </message>
     <message>
+        <source>Answers by reminder step</source>
+        <translation>Respuestas por paso de recordatorio</translation>
+    </message>
+    <message>
+        <source>Per reminder step in the last 90 days: sent, delivered, answers and confirmations</source>
+        <translation>Por paso de recordatorio en los últimos 90 días: enviados, entregados, respuestas y confirmaciones</translation>
+    </message>
+    <message>
+        <source>Confirmation rates</source>
+        <translation>Tasas de confirmación</translation>
+    </message>
+    <message>
+        <source>How many families confirmed when asked, by visit type and by location</source>
+        <translation>Cuántas familias confirmaron cuando se les pidió, por tipo de cita y por ubicación</translation>
+    </message>
+    <message>
         <source>Fill rate of applied slots</source>
         <translation>Ocupación de los espacios aplicados</translation>
     </message>
@@ -211,6 +227,18 @@
     <message>
         <source>This template was never applied: Apply to dates… puts it on the calendar.</source>
         <translation>Esta plantilla nunca se aplicó: Aplicar a fechas… la pone en el calendario.</translation>
+    </message>
+    <message>
+        <source>How many of the template&apos;s applied slots were booked, by weekday and time of day</source>
+        <translation>Cuántos de los espacios aplicados de la plantilla se reservaron, por día de la semana y hora del día</translation>
+    </message>
+    <message>
+        <source>Where and when it was applied</source>
+        <translation>Dónde y cuándo se aplicó</translation>
+    </message>
+    <message>
+        <source>Each version of the template: how often, where, by whom and on which dates it was applied</source>
+        <translation>Cada versión de la plantilla: cuántas veces, dónde, por quién y en qué fechas se aplicó</translation>
     </message>
     <message>
         <source>&lt;b&gt;Where and when it was applied&lt;/b&gt;</source>
@@ -264,6 +292,18 @@
         <translation>Revocar la clave seleccionada…</translation>
     </message>
     <message>
+        <source>API keys</source>
+        <translation>Claves de API</translation>
+    </message>
+    <message>
+        <source>The keys other systems use to call the clinic API, when each was last used, what it may do</source>
+        <translation>Las claves que usan otros sistemas para llamar a la API de la clínica, cuándo se usó cada una por última vez y qué puede hacer</translation>
+    </message>
+    <message>
+        <source>Stop the selected key working at once</source>
+        <translation>Desactivar de inmediato la clave seleccionada</translation>
+    </message>
+    <message>
         <source>Other systems call the clinic API (/api/v1 on the patient-link gateway) with these keys. Every call is audited; a revoked key stops working at once.</source>
         <translation>Otros sistemas llaman a la API de la clínica (/api/v1 en la pasarela de enlaces para pacientes) con estas claves. Cada llamada queda auditada; una clave revocada deja de funcionar de inmediato.</translation>
     </message>
@@ -282,6 +322,18 @@
     <message>
         <source>Copy</source>
         <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>Make a key with the name and scopes chosen above</source>
+        <translation>Crear una clave con el nombre y los permisos elegidos arriba</translation>
+    </message>
+    <message>
+        <source>The new key, shown only once; copy it now</source>
+        <translation>La clave nueva, que se muestra una sola vez; cópiela ahora</translation>
+    </message>
+    <message>
+        <source>Copy the new key to the clipboard</source>
+        <translation>Copiar la clave nueva al portapapeles</translation>
     </message>
     <message>
         <source>Copy the key now: it is stored only as a hash and is not shown again.</source>
@@ -521,6 +573,10 @@
         <translation>Notas para esta visita (qué traer, quién viene, …)</translation>
     </message>
     <message>
+        <source>Notes for this visit; Save notes or Ctrl+S keeps them</source>
+        <translation>Notas de esta cita; Guardar notas o Ctrl+S las guarda</translation>
+    </message>
+    <message>
         <source>N&amp;otes</source>
         <translation>N&amp;otas</translation>
     </message>
@@ -553,6 +609,10 @@
         <translation>&amp;Historial</translation>
     </message>
     <message>
+        <source>Every change to this visit: when, who and what</source>
+        <translation>Cada cambio de esta cita: cuándo, quién y qué</translation>
+    </message>
+    <message>
         <source>Confirmation &amp;&amp; messa&amp;ges</source>
         <translation>Confirmación y mensa&amp;jes</translation>
     </message>
@@ -571,6 +631,14 @@
     <message>
         <source>No messages about this visit yet: Text family… writes one.</source>
         <translation>Aún no hay mensajes sobre esta visita: Enviar mensaje a la familia… escribe uno.</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Mensajes</translation>
+    </message>
+    <message>
+        <source>Texts and emails about this visit, sent and received, with their status</source>
+        <translation>Mensajes de texto y correos sobre esta cita, enviados y recibidos, con su estado</translation>
     </message>
     <message>
         <source>&amp;Confirm</source>
@@ -609,8 +677,16 @@
         <translation>&amp;No se presentó</translation>
     </message>
     <message>
+        <source>The patient did not come; a recovery case may open</source>
+        <translation>El paciente no vino; puede abrirse un caso de recuperación</translation>
+    </message>
+    <message>
         <source>Open s&amp;eries…</source>
         <translation>Abrir s&amp;erie…</translation>
+    </message>
+    <message>
+        <source>See and change the series this visit is part of</source>
+        <translation>Ver y cambiar la serie a la que pertenece esta cita</translation>
     </message>
     <message>
         <source>&amp;Text family…</source>
@@ -633,12 +709,16 @@
         <translation>Fich&amp;a del paciente…</translation>
     </message>
     <message>
+        <source>The patient&apos;s details, visits and consent</source>
+        <translation>Los datos, las citas y el consentimiento del paciente</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Cerrar</translation>
     </message>
     <message>
-        <source>Esc</source>
-        <translation>Esc</translation>
+        <source>Close the card (Esc)</source>
+        <translation>Cerrar la tarjeta (Esc)</translation>
     </message>
     <message>
         <source>Appointment: {0}</source>
@@ -1040,6 +1120,34 @@
     <message>
         <source>Book</source>
         <translation>Reservar</translation>
+    </message>
+    <message>
+        <source>Matching patients</source>
+        <translation>Pacientes que coinciden</translation>
+    </message>
+    <message>
+        <source>Patients whose name or phone matches; choose the one to book</source>
+        <translation>Pacientes cuyo nombre o teléfono coincide; elija a quién reservar</translation>
+    </message>
+    <message>
+        <source>The kind of visit; it sets the usual length</source>
+        <translation>El tipo de cita; fija la duración habitual</translation>
+    </message>
+    <message>
+        <source>Who sees the patient</source>
+        <translation>Quién atiende al paciente</translation>
+    </message>
+    <message>
+        <source>How long the visit is booked for</source>
+        <translation>Cuánto dura la cita reservada</translation>
+    </message>
+    <message>
+        <source>Book the visit as chosen</source>
+        <translation>Reservar la cita tal como se eligió</translation>
+    </message>
+    <message>
+        <source>Close without booking</source>
+        <translation>Cerrar sin reservar</translation>
     </message>
     <message>
         <source>Not booked</source>
@@ -1605,8 +1713,20 @@ Book anyway?</source>
         <translation>Nuevo sillón</translation>
     </message>
     <message>
+        <source>Where the chair is; fixed once saved</source>
+        <translation>Dónde está el sillón; no cambia una vez guardado</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>The chair&apos;s name in the calendar</source>
+        <translation>El nombre del sillón en el calendario</translation>
+    </message>
+    <message>
+        <source>The room the chair is in</source>
+        <translation>La sala donde está el sillón</translation>
     </message>
     <message>
         <source>A chair with future appointments cannot be archived.</source>
@@ -1677,6 +1797,17 @@ Book anyway?</source>
     </message>
 </context>
 <context>
+    <name>ColourField</name>
+    <message>
+        <source>Colour</source>
+        <translation>Color</translation>
+    </message>
+    <message>
+        <source>The colour shown in the calendar, as #rrggbb; the swatch beside it shows it</source>
+        <translation>El color que se muestra en el calendario, como #rrggbb; la muestra al lado lo enseña</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmationSettingsPanel</name>
     <message>
         <source> hours before the visit</source>
@@ -1689,6 +1820,18 @@ Book anyway?</source>
     <message>
         <source>Save</source>
         <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>How many hours before the visit an unconfirmed family goes on the call list</source>
+        <translation>Cuántas horas antes de la cita una familia sin confirmar pasa a la lista de llamadas</translation>
+    </message>
+    <message>
+        <source>On: a declined visit is cancelled and its time offered to the waitlist</source>
+        <translation>Activado: una cita rechazada se cancela y su horario se ofrece a la lista de espera</translation>
+    </message>
+    <message>
+        <source>Save the call time and the release setting</source>
+        <translation>Guardar la hora de llamada y la opción de liberar el horario</translation>
     </message>
     <message>
         <source>Unconfirmed and declined visits</source>
@@ -2039,6 +2182,70 @@ Book anyway?</source>
         <translation>Cualquier ubicación</translation>
     </message>
     <message>
+        <source>On: the family can come on this weekday</source>
+        <translation>Activado: la familia puede venir este día de la semana</translation>
+    </message>
+    <message>
+        <source>Type a patient&apos;s name or phone to find who is waiting</source>
+        <translation>Escriba el nombre o el teléfono de un paciente para buscar quién espera</translation>
+    </message>
+    <message>
+        <source>Patients whose name or phone matches; choose the one waiting</source>
+        <translation>Pacientes cuyo nombre o teléfono coincide; elija al que espera</translation>
+    </message>
+    <message>
+        <source>The kind of visit the patient is waiting for; it sets the usual length</source>
+        <translation>El tipo de cita que espera el paciente; fija la duración habitual</translation>
+    </message>
+    <message>
+        <source>How long the visit needs</source>
+        <translation>Cuánto tiempo necesita la cita</translation>
+    </message>
+    <message>
+        <source>How urgently the patient needs the visit; the more urgent are offered first</source>
+        <translation>Con qué urgencia necesita el paciente la cita; a los más urgentes se les ofrece primero</translation>
+    </message>
+    <message>
+        <source>The provider the visit must be with, or any</source>
+        <translation>El profesional con quien debe ser la cita, o cualquiera</translation>
+    </message>
+    <message>
+        <source>The location the visit must be at, or any</source>
+        <translation>La ubicación donde debe ser la cita, o cualquiera</translation>
+    </message>
+    <message>
+        <source>On: only openings starting between the two times beside it</source>
+        <translation>Activado: solo espacios libres que empiezan entre las dos horas de al lado</translation>
+    </message>
+    <message>
+        <source>The earliest start the family can come</source>
+        <translation>La hora más temprana a la que puede venir la familia</translation>
+    </message>
+    <message>
+        <source>The latest start the family can come</source>
+        <translation>La hora más tardía a la que puede venir la familia</translation>
+    </message>
+    <message>
+        <source>On: only openings up to the date beside it</source>
+        <translation>Activado: solo espacios libres hasta la fecha de al lado</translation>
+    </message>
+    <message>
+        <source>The last day the family can come</source>
+        <translation>El último día en que puede venir la familia</translation>
+    </message>
+    <message>
+        <source>Why the patient wants an earlier visit</source>
+        <translation>Por qué el paciente quiere una cita antes</translation>
+    </message>
+    <message>
+        <source>Save the waitlist entry</source>
+        <translation>Guardar la entrada de la lista de espera</translation>
+    </message>
+    <message>
+        <source>Close without saving</source>
+        <translation>Cerrar sin guardar</translation>
+    </message>
+    <message>
         <source>Only between</source>
         <translation>Solo entre</translation>
     </message>
@@ -2273,6 +2480,82 @@ Book anyway?</source>
     <message>
         <source>Find next opening</source>
         <translation>Buscar próximo espacio libre</translation>
+    </message>
+    <message>
+        <source>Earliest time</source>
+        <translation>Hora más temprana</translation>
+    </message>
+    <message>
+        <source>Latest time</source>
+        <translation>Hora más tardía</translation>
+    </message>
+    <message>
+        <source>Openings</source>
+        <translation>Espacios libres</translation>
+    </message>
+    <message>
+        <source>Matching patients</source>
+        <translation>Pacientes que coinciden</translation>
+    </message>
+    <message>
+        <source>On: look for openings on this weekday</source>
+        <translation>Activado: buscar espacios libres este día de la semana</translation>
+    </message>
+    <message>
+        <source>The kind of visit to find time for; it sets the usual length</source>
+        <translation>El tipo de cita para la que se busca horario; fija la duración habitual</translation>
+    </message>
+    <message>
+        <source>How long the opening must be</source>
+        <translation>Cuánto debe durar el espacio libre</translation>
+    </message>
+    <message>
+        <source>Tick the providers the visit may be with</source>
+        <translation>Marque los profesionales con quienes puede ser la cita</translation>
+    </message>
+    <message>
+        <source>Tick the locations the visit may be at</source>
+        <translation>Marque las ubicaciones donde puede ser la cita</translation>
+    </message>
+    <message>
+        <source>Tick the chairs the visit may be in</source>
+        <translation>Marque los sillones donde puede ser la cita</translation>
+    </message>
+    <message>
+        <source>On: only openings starting between the two times beside it</source>
+        <translation>Activado: solo espacios libres que empiezan entre las dos horas de al lado</translation>
+    </message>
+    <message>
+        <source>The earliest start of an opening</source>
+        <translation>El inicio más temprano de un espacio libre</translation>
+    </message>
+    <message>
+        <source>The latest start of an opening</source>
+        <translation>El inicio más tardío de un espacio libre</translation>
+    </message>
+    <message>
+        <source>How many days ahead to look</source>
+        <translation>Cuántos días hacia adelante buscar</translation>
+    </message>
+    <message>
+        <source>The openings found; double-click one to book it</source>
+        <translation>Los espacios libres encontrados; haga doble clic en uno para reservarlo</translation>
+    </message>
+    <message>
+        <source>Type a patient&apos;s name or phone to choose who to book</source>
+        <translation>Escriba el nombre o el teléfono de un paciente para elegir a quién reservar</translation>
+    </message>
+    <message>
+        <source>Patients whose name or phone matches; choose the one to book</source>
+        <translation>Pacientes cuyo nombre o teléfono coincide; elija a quién reservar</translation>
+    </message>
+    <message>
+        <source>Book the chosen patient into the selected opening</source>
+        <translation>Reservar al paciente elegido en el espacio libre seleccionado</translation>
+    </message>
+    <message>
+        <source>Close without booking</source>
+        <translation>Cerrar sin reservar</translation>
     </message>
     <message>
         <source>{name} ({default_minutes} min)</source>
@@ -3343,6 +3626,14 @@ Book anyway?</source>
         <translation>Consentimiento dado por</translation>
     </message>
     <message>
+        <source>Add the patient; likely duplicates are shown first</source>
+        <translation>Agregar el paciente; antes se muestran los posibles duplicados</translation>
+    </message>
+    <message>
+        <source>Close without adding the patient</source>
+        <translation>Cerrar sin agregar el paciente</translation>
+    </message>
+    <message>
         <source>, born {day}</source>
         <translation>, nació el {day}</translation>
     </message>
@@ -3750,6 +4041,10 @@ Book anyway?</source>
     <message>
         <source>Close</source>
         <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Close the patient card</source>
+        <translation>Cerrar la ficha del paciente</translation>
     </message>
     <message>
         <source>Patient card: {0}</source>
@@ -4164,6 +4459,165 @@ Book anyway?</source>
     </message>
 </context>
 <context>
+    <name>PatientFields</name>
+    <message>
+        <source>The patient&apos;s given name</source>
+        <translation>El nombre de pila del paciente</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s family name</source>
+        <translation>El apellido del paciente</translation>
+    </message>
+    <message>
+        <source>The name the patient likes to be called, used in messages</source>
+        <translation>El nombre con el que le gusta que lo llamen, usado en los mensajes</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s date of birth; leave it at unknown if not given</source>
+        <translation>La fecha de nacimiento del paciente; déjela en desconocida si no se sabe</translation>
+    </message>
+    <message>
+        <source>The language of the patient&apos;s messages</source>
+        <translation>El idioma de los mensajes del paciente</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s number in the clinic&apos;s charts</source>
+        <translation>El número del paciente en los expedientes de la clínica</translation>
+    </message>
+    <message>
+        <source>The location the patient usually visits</source>
+        <translation>La ubicación a la que suele ir el paciente</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s own mobile number, for texts</source>
+        <translation>El celular del propio paciente, para los mensajes de texto</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s own email address</source>
+        <translation>El correo electrónico del propio paciente</translation>
+    </message>
+    <message>
+        <source>How the family prefers to be reached</source>
+        <translation>Cómo prefiere la familia que la contacten</translation>
+    </message>
+    <message>
+        <source>The name of the parent or guardian who receives the messages</source>
+        <translation>El nombre del padre, la madre o el tutor que recibe los mensajes</translation>
+    </message>
+    <message>
+        <source>How the responsible party is related to the patient</source>
+        <translation>Qué relación tiene el responsable con el paciente</translation>
+    </message>
+    <message>
+        <source>The responsible party&apos;s mobile number; texts go there</source>
+        <translation>El celular del responsable; los mensajes de texto van allí</translation>
+    </message>
+    <message>
+        <source>The responsible party&apos;s email address</source>
+        <translation>El correo electrónico del responsable</translation>
+    </message>
+    <message>
+        <source>The language of the responsible party&apos;s messages, if not the patient&apos;s</source>
+        <translation>El idioma de los mensajes del responsable, si no es el del paciente</translation>
+    </message>
+    <message>
+        <source>Anything staff should know about the patient</source>
+        <translation>Lo que el personal debe saber del paciente</translation>
+    </message>
+    <message>
+        <source>On: the family agreed to receive text messages</source>
+        <translation>Activado: la familia aceptó recibir mensajes de texto</translation>
+    </message>
+    <message>
+        <source>On: the family agreed to receive email</source>
+        <translation>Activado: la familia aceptó recibir correos</translation>
+    </message>
+    <message>
+        <source>How the consent was given or withdrawn, such as in person</source>
+        <translation>Cómo se dio o se retiró el consentimiento, por ejemplo en persona</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alertas</translation>
+    </message>
+    <message>
+        <source>Alert kind</source>
+        <translation>Tipo de alerta</translation>
+    </message>
+    <message>
+        <source>Alert text</source>
+        <translation>Texto de la alerta</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Mensajes</translation>
+    </message>
+    <message>
+        <source>Save the changes to the patient&apos;s details</source>
+        <translation>Guardar los cambios en los datos del paciente</translation>
+    </message>
+    <message>
+        <source>Record or withdraw the family&apos;s consent to text messages</source>
+        <translation>Registrar o retirar el consentimiento de la familia a los mensajes de texto</translation>
+    </message>
+    <message>
+        <source>Record or withdraw the family&apos;s consent to email</source>
+        <translation>Registrar o retirar el consentimiento de la familia al correo</translation>
+    </message>
+    <message>
+        <source>Every consent given or withdrawn, newest first, and by whom</source>
+        <translation>Cada consentimiento dado o retirado, el más reciente primero, y quién lo registró</translation>
+    </message>
+    <message>
+        <source>The alerts shown on this patient&apos;s visits in the calendar</source>
+        <translation>Las alertas que se muestran en las citas de este paciente en el calendario</translation>
+    </message>
+    <message>
+        <source>The kind of the new alert, such as allergy</source>
+        <translation>El tipo de la alerta nueva, por ejemplo alergia</translation>
+    </message>
+    <message>
+        <source>What the new alert says</source>
+        <translation>Lo que dice la alerta nueva</translation>
+    </message>
+    <message>
+        <source>Add the alert written beside it</source>
+        <translation>Agregar la alerta escrita al lado</translation>
+    </message>
+    <message>
+        <source>Remove the alert selected in the list</source>
+        <translation>Quitar la alerta seleccionada en la lista</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s booked visits to come</source>
+        <translation>Las próximas citas reservadas del paciente</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s earlier visits, kept or missed</source>
+        <translation>Las citas anteriores del paciente, cumplidas o perdidas</translation>
+    </message>
+    <message>
+        <source>Close the card and show the next visit in the calendar</source>
+        <translation>Cerrar la ficha y mostrar la próxima cita en el calendario</translation>
+    </message>
+    <message>
+        <source>Texts and emails to and from the family</source>
+        <translation>Mensajes de texto y correos enviados a la familia y recibidos de ella</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s waitlist entries</source>
+        <translation>Las entradas del paciente en la lista de espera</translation>
+    </message>
+    <message>
+        <source>The cases opened after the patient&apos;s missed visits</source>
+        <translation>Los casos abiertos tras las citas perdidas del paciente</translation>
+    </message>
+    <message>
+        <source>Choose a duplicate record to merge into this patient</source>
+        <translation>Elegir un registro duplicado para fusionarlo con este paciente</translation>
+    </message>
+</context>
+<context>
     <name>PatientModel</name>
     <message>
         <source> · born {day}</source>
@@ -4297,6 +4751,38 @@ Book anyway?</source>
     <message>
         <source>Close</source>
         <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Print one day&apos;s sheet or the whole week</source>
+        <translation>Imprimir la hoja de un día o la semana entera</translation>
+    </message>
+    <message>
+        <source>Whether the page has a column per chair or per provider</source>
+        <translation>Si la página tiene una columna por sillón o por profesional</translation>
+    </message>
+    <message>
+        <source>The paper size to print on</source>
+        <translation>El tamaño del papel en que se imprime</translation>
+    </message>
+    <message>
+        <source>Print the page upright or sideways</source>
+        <translation>Imprimir la página en vertical o en horizontal</translation>
+    </message>
+    <message>
+        <source>On: print in shades of gray, for a black-and-white printer</source>
+        <translation>Activado: imprimir en tonos de gris, para una impresora en blanco y negro</translation>
+    </message>
+    <message>
+        <source>Send the pages shown to a printer</source>
+        <translation>Enviar las páginas mostradas a una impresora</translation>
+    </message>
+    <message>
+        <source>Save the pages shown as a PDF file</source>
+        <translation>Guardar las páginas mostradas como archivo PDF</translation>
+    </message>
+    <message>
+        <source>Close without printing</source>
+        <translation>Cerrar sin imprimir</translation>
     </message>
     <message>
         <source>Cannot print: {message}</source>
@@ -4502,12 +4988,32 @@ Book anyway?</source>
         <translation>Nombre</translation>
     </message>
     <message>
+        <source>The provider&apos;s name</source>
+        <translation>El nombre del profesional</translation>
+    </message>
+    <message>
+        <source>What the provider does</source>
+        <translation>Qué hace el profesional</translation>
+    </message>
+    <message>
         <source>Colour</source>
         <translation>Color</translation>
     </message>
     <message>
+        <source>How many patients the provider sees at the same time</source>
+        <translation>Cuántos pacientes atiende el profesional a la vez</translation>
+    </message>
+    <message>
+        <source>Tick the chairs the provider works in</source>
+        <translation>Marque los sillones en los que trabaja el profesional</translation>
+    </message>
+    <message>
         <source>Weekly hours on the Schedules screen…</source>
         <translation>Horario semanal en la pantalla Horarios…</translation>
+    </message>
+    <message>
+        <source>Open the Schedules screen to set the provider&apos;s hours</source>
+        <translation>Abrir la pantalla de Horarios para fijar las horas del profesional</translation>
     </message>
     <message>
         <source>Hours</source>
@@ -4748,6 +5254,10 @@ Book anyway?</source>
         <translation>Pacientes activos con puntaje de 25 o más. El puntaje suma ausencias, cancelaciones tardías, visitas sin confirmar y el tiempo desde la última visita frente al intervalo esperado de su etapa de tratamiento; pase el cursor sobre una fila para ver el desglose.</translation>
     </message>
     <message>
+        <source>Patients at risk</source>
+        <translation>Pacientes en riesgo</translation>
+    </message>
+    <message>
         <source>At-risk patients</source>
         <translation>Pacientes en riesgo</translation>
     </message>
@@ -4758,6 +5268,10 @@ Book anyway?</source>
     <message>
         <source>No cases yet: a no-show or late cancellation opens one, counted here by provider and location.</source>
         <translation>Aún no hay casos: una ausencia o una cancelación tardía abre uno, contado aquí por profesional y ubicación.</translation>
+    </message>
+    <message>
+        <source>Recovery cases opened, rebooked and lost, per provider, location, visit type and cause</source>
+        <translation>Casos de recuperación abiertos, vueltos a reservar y perdidos, por profesional, ubicación, tipo de cita y causa</translation>
     </message>
     <message>
         <source>By provider, location, visit type and cause</source>
@@ -5143,6 +5657,58 @@ Book anyway?</source>
         <translation>Agregar una excepción</translation>
     </message>
     <message>
+        <source>First day</source>
+        <translation>Primer día</translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation>Último día</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Desde</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Hasta</translation>
+    </message>
+    <message>
+        <source>Time off, or extra hours worked</source>
+        <translation>Días libres, u horas extra trabajadas</translation>
+    </message>
+    <message>
+        <source>The first day of the exception</source>
+        <translation>El primer día de la excepción</translation>
+    </message>
+    <message>
+        <source>The last day of the exception</source>
+        <translation>El último día de la excepción</translation>
+    </message>
+    <message>
+        <source>On: only the hours given beside it, not the whole day</source>
+        <translation>Activado: solo las horas indicadas al lado, no el día entero</translation>
+    </message>
+    <message>
+        <source>When the part of the day starts</source>
+        <translation>Cuándo empieza la parte del día</translation>
+    </message>
+    <message>
+        <source>When the part of the day ends</source>
+        <translation>Cuándo termina la parte del día</translation>
+    </message>
+    <message>
+        <source>Why the time is off, such as holiday or vacation</source>
+        <translation>Por qué es tiempo libre, por ejemplo feriado o vacaciones</translation>
+    </message>
+    <message>
+        <source>The location the exception is for</source>
+        <translation>La ubicación a la que se aplica la excepción</translation>
+    </message>
+    <message>
+        <source>A name shown in the list and the calendar</source>
+        <translation>Un nombre que se muestra en la lista y en el calendario</translation>
+    </message>
+    <message>
         <source>e.g. Staff meeting, Lunch, Training</source>
         <translation>p. ej. Reunión del personal, almuerzo, capacitación</translation>
     </message>
@@ -5173,6 +5739,50 @@ Book anyway?</source>
     <message>
         <source>Add a block</source>
         <translation>Agregar un bloqueo</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <source>Custom repeat rule</source>
+        <translation>Regla de repetición personalizada</translation>
+    </message>
+    <message>
+        <source>The location of the time blocked</source>
+        <translation>La ubicación del tiempo bloqueado</translation>
+    </message>
+    <message>
+        <source>Who or what is blocked: the provider, everyone, or one chair</source>
+        <translation>Quién o qué se bloquea: el profesional, todos o un sillón</translation>
+    </message>
+    <message>
+        <source>The day of the block (the first, if it repeats)</source>
+        <translation>El día del bloqueo (el primero, si se repite)</translation>
+    </message>
+    <message>
+        <source>When the block starts</source>
+        <translation>Cuándo empieza el bloqueo</translation>
+    </message>
+    <message>
+        <source>When the block ends</source>
+        <translation>Cuándo termina el bloqueo</translation>
+    </message>
+    <message>
+        <source>Why the time is blocked, shown on the block</source>
+        <translation>Por qué se bloquea el tiempo, se muestra en el bloqueo</translation>
+    </message>
+    <message>
+        <source>The colour of the block in the calendar</source>
+        <translation>El color del bloqueo en el calendario</translation>
+    </message>
+    <message>
+        <source>Whether and how often the block repeats</source>
+        <translation>Si el bloqueo se repite y con qué frecuencia</translation>
+    </message>
+    <message>
+        <source>An iCalendar repeat rule, used when Repeat is Custom</source>
+        <translation>Una regla de repetición de iCalendar, usada cuando Repetir es Personalizado</translation>
     </message>
     <message>
         <source>This provider</source>
@@ -5329,6 +5939,22 @@ Book anyway?</source>
         <translation>Excepciones del horario</translation>
     </message>
     <message>
+        <source>Days off and changed hours, by provider and location</source>
+        <translation>Días libres y horarios cambiados, por profesional y ubicación</translation>
+    </message>
+    <message>
+        <source>Add the exception described in the form above</source>
+        <translation>Agregar la excepción descrita en el formulario de arriba</translation>
+    </message>
+    <message>
+        <source>Add time off from a calendar file (.ics)</source>
+        <translation>Agregar días libres desde un archivo de calendario (.ics)</translation>
+    </message>
+    <message>
+        <source>Remove the selected exception</source>
+        <translation>Quitar la excepción seleccionada</translation>
+    </message>
+    <message>
         <source>No blocked time: block a chair or provider for a meeting or lunch with the form below.</source>
         <translation>Sin tiempo bloqueado: bloquee un sillón o un profesional para una reunión o el almuerzo con el formulario de abajo.</translation>
     </message>
@@ -5339,6 +5965,18 @@ Book anyway?</source>
     <message>
         <source>Blocked time</source>
         <translation>Tiempo bloqueado</translation>
+    </message>
+    <message>
+        <source>Time blocked for meetings, lunch or training, by chair or provider</source>
+        <translation>Tiempo bloqueado para reuniones, almuerzo o formación, por sillón o profesional</translation>
+    </message>
+    <message>
+        <source>Block the time described in the form above</source>
+        <translation>Bloquear el tiempo descrito en el formulario de arriba</translation>
+    </message>
+    <message>
+        <source>Remove the selected block</source>
+        <translation>Quitar el bloqueo seleccionado</translation>
     </message>
     <message>
         <source>Not saved: {exc}</source>
@@ -5479,6 +6117,14 @@ Save the new hours?</source>
         <translation>Lo que pasa después de una visita perdida, en orden. Cada paso se ejecuta con su demora después de abrirse el caso; una reserva detiene la secuencia. Los casos abiertos conservan su lugar al guardar.</translation>
     </message>
     <message>
+        <source>Recovery steps</source>
+        <translation>Pasos de recuperación</translation>
+    </message>
+    <message>
+        <source>The steps after a missed visit, in order; edit a cell to change its delay, action or message</source>
+        <translation>Los pasos tras una cita perdida, en orden; edite una celda para cambiar su demora, acción o mensaje</translation>
+    </message>
+    <message>
         <source>Add step</source>
         <translation>Agregar paso</translation>
     </message>
@@ -5495,8 +6141,40 @@ Save the new hours?</source>
         <translation>Bajar</translation>
     </message>
     <message>
+        <source>Add a step after the selected one</source>
+        <translation>Agregar un paso después del seleccionado</translation>
+    </message>
+    <message>
+        <source>Remove the selected step from the sequence</source>
+        <translation>Quitar de la secuencia el paso seleccionado</translation>
+    </message>
+    <message>
+        <source>Run the selected step earlier in the sequence</source>
+        <translation>Ejecutar antes en la secuencia el paso seleccionado</translation>
+    </message>
+    <message>
+        <source>Run the selected step later in the sequence</source>
+        <translation>Ejecutar después en la secuencia el paso seleccionado</translation>
+    </message>
+    <message>
         <source> days</source>
         <translation> días</translation>
+    </message>
+    <message>
+        <source>On: a visit the patient missed opens a recovery case</source>
+        <translation>Activado: una cita a la que el paciente faltó abre un caso de recuperación</translation>
+    </message>
+    <message>
+        <source>On: a visit cancelled too late opens a recovery case</source>
+        <translation>Activado: una cita cancelada demasiado tarde abre un caso de recuperación</translation>
+    </message>
+    <message>
+        <source>On: this kind of missed visit opens a case</source>
+        <translation>Activado: este tipo de cita perdida abre un caso</translation>
+    </message>
+    <message>
+        <source>Days after the last step before an unbooked case counts as lost</source>
+        <translation>Días tras el último paso antes de que un caso sin reservar cuente como perdido</translation>
     </message>
     <message>
         <source>A case starts after a</source>
@@ -5517,6 +6195,14 @@ Save the new hours?</source>
     <message>
         <source>Save sequence</source>
         <translation>Guardar secuencia</translation>
+    </message>
+    <message>
+        <source>Drop unsaved changes and show the saved sequence</source>
+        <translation>Descartar los cambios sin guardar y mostrar la secuencia guardada</translation>
+    </message>
+    <message>
+        <source>Save the steps and options for new and open cases</source>
+        <translation>Guardar los pasos y las opciones para los casos nuevos y abiertos</translation>
     </message>
     <message>
         <source>Message</source>
@@ -6464,12 +7150,40 @@ Save the new hours?</source>
         <translation>Mostrar desactivados</translation>
     </message>
     <message>
+        <source>What the user types to sign in</source>
+        <translation>Lo que el usuario escribe para iniciar sesión</translation>
+    </message>
+    <message>
+        <source>The user&apos;s full name</source>
+        <translation>El nombre completo del usuario</translation>
+    </message>
+    <message>
+        <source>What the user may see and change</source>
+        <translation>Lo que el usuario puede ver y cambiar</translation>
+    </message>
+    <message>
         <source>Reset password</source>
         <translation>Restablecer contraseña</translation>
     </message>
     <message>
+        <source>Give the selected user a new one-time password</source>
+        <translation>Dar al usuario seleccionado una nueva contraseña de un solo uso</translation>
+    </message>
+    <message>
         <source>Copy</source>
         <translation>Copiar</translation>
+    </message>
+    <message>
+        <source>One-time password</source>
+        <translation>Contraseña de un solo uso</translation>
+    </message>
+    <message>
+        <source>Shown only once; give it to the user</source>
+        <translation>Se muestra una sola vez; entréguela al usuario</translation>
+    </message>
+    <message>
+        <source>Copy the one-time password to the clipboard</source>
+        <translation>Copiar la contraseña de un solo uso al portapapeles</translation>
     </message>
     <message>
         <source>deactivated</source>
@@ -6632,6 +7346,50 @@ Save the new hours?</source>
     <message>
         <source>Revert</source>
         <translation>Revertir</translation>
+    </message>
+    <message>
+        <source>Every message template by kind, channel and language; select one to edit it</source>
+        <translation>Todas las plantillas de mensaje por tipo, canal e idioma; seleccione una para editarla</translation>
+    </message>
+    <message>
+        <source>Message text</source>
+        <translation>Texto del mensaje</translation>
+    </message>
+    <message>
+        <source>Insert a variable</source>
+        <translation>Insertar una variable</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vista previa</translation>
+    </message>
+    <message>
+        <source>The template&apos;s name as staff see it in lists</source>
+        <translation>El nombre de la plantilla tal como lo ve el personal en las listas</translation>
+    </message>
+    <message>
+        <source>The subject line of the email</source>
+        <translation>El asunto del correo</translation>
+    </message>
+    <message>
+        <source>The message sent; variables in braces are filled in for each patient</source>
+        <translation>El mensaje que se envía; las variables entre llaves se completan para cada paciente</translation>
+    </message>
+    <message>
+        <source>Choose a variable to insert at the cursor in the message</source>
+        <translation>Elija una variable para insertarla en el cursor del mensaje</translation>
+    </message>
+    <message>
+        <source>The message as a patient would read it, with sample values</source>
+        <translation>El mensaje como lo leería un paciente, con valores de ejemplo</translation>
+    </message>
+    <message>
+        <source>Drop unsaved changes to this template</source>
+        <translation>Descartar los cambios sin guardar de esta plantilla</translation>
+    </message>
+    <message>
+        <source>Save this template; later messages use it</source>
+        <translation>Guardar esta plantilla; los mensajes siguientes la usan</translation>
     </message>
     <message>
         <source>Name</source>
@@ -7126,8 +7884,20 @@ Save the new hours?</source>
         <translation>Nombre</translation>
     </message>
     <message>
+        <source>The type&apos;s name when booking</source>
+        <translation>El nombre del tipo al reservar</translation>
+    </message>
+    <message>
         <source>Default length</source>
         <translation>Duración predeterminada</translation>
+    </message>
+    <message>
+        <source>How long a visit of this type is booked for</source>
+        <translation>Cuánto dura una cita de este tipo al reservarla</translation>
+    </message>
+    <message>
+        <source>The group of the type, such as treatment, consult or emergency; type a new one</source>
+        <translation>El grupo del tipo, como tratamiento, consulta o urgencia; escriba uno nuevo</translation>
     </message>
     <message>
         <source>Archived types are not offered for new bookings; booked appointments keep theirs.</source>
@@ -7397,6 +8167,26 @@ Save the new hours?</source>
         <translation>Quitar</translation>
     </message>
     <message>
+        <source>Patients waiting for an earlier visit; double-click one to edit it</source>
+        <translation>Pacientes que esperan una cita antes; haga doble clic en uno para editarlo</translation>
+    </message>
+    <message>
+        <source>Add a patient who wants an earlier visit</source>
+        <translation>Agregar un paciente que quiere una cita antes</translation>
+    </message>
+    <message>
+        <source>Change the selected waitlist entry</source>
+        <translation>Cambiar la entrada seleccionada de la lista de espera</translation>
+    </message>
+    <message>
+        <source>Take the selected patient off the waitlist</source>
+        <translation>Quitar de la lista de espera al paciente seleccionado</translation>
+    </message>
+    <message>
+        <source>Openings offered, offers sent and visits booked from the waitlist, per provider and location</source>
+        <translation>Espacios libres ofrecidos, ofertas enviadas y citas reservadas desde la lista de espera, por profesional y ubicación</translation>
+    </message>
+    <message>
         <source>Waitlist entry</source>
         <translation>Entrada de la lista de espera</translation>
     </message>
@@ -7641,6 +8431,14 @@ Save the new hours?</source>
     <message>
         <source>↻ Open series…</source>
         <translation>↻ Abrir serie…</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>Repetir</translation>
+    </message>
+    <message>
+        <source>Book a series of visits with these choices instead of one</source>
+        <translation>Reservar una serie de citas con estas opciones en lugar de una sola</translation>
     </message>
     <message>
         <source>Choose a patient first: type a name and pick one from the list.</source>

@@ -76,13 +76,20 @@ def test_a_control_without_a_description_is_found(qtbot):
     root = QWidget()
     qtbot.addWidget(root)
     layout = QVBoxLayout(root)
-    tipped, described, bare, echo = (QPushButton(t) for t in ("Save", "Send", "Refresh", "Print"))
+    tipped, described, bare, echo, filler = (
+        QPushButton(t) for t in ("Save", "Send", "Refresh", "Print", "Undo")
+    )
     tipped.setToolTip("Save the form")
     described.setAccessibleDescription("Send the reply to the family")
     echo.setAccessibleDescription("Print")  # the name again says nothing more
-    for w in (tipped, described, bare, echo):
+    filler.setAccessibleDescription("Button")  # nor does what kind of control it is
+    for w in (tipped, described, bare, echo, filler):
         layout.addWidget(w)
-    assert [entry.rsplit(" ", 1)[-1] for entry in undescribed_controls(root)] == ["'Refresh'", "'Print'"]
+    assert [entry.rsplit(" ", 1)[-1] for entry in undescribed_controls(root)] == [
+        "'Refresh'",
+        "'Print'",
+        "'Undo'",
+    ]
     assert description(tipped) == "Save the form"
 
 
@@ -167,3 +174,127 @@ def test_status_badges_carry_a_sign_or_words_not_only_colour():
     assert all(any(not ch.isspace() for ch in text) for text in badges.values()), badges
     assert len({text for text in badges.values()}) == len(badges)
     assert len({text[:1] for text in badges.values()}) == len(badges)
+
+
+def _every_tab(root: QWidget, qtbot, seen: set[int] | None = None):
+    """Show each page of each tab widget under ``root`` in turn (nested ones too, lazily built
+    ones built by being shown), yielding ``root`` once per page shown."""
+    from PySide6.QtWidgets import QTabWidget
+
+    seen = set() if seen is None else seen
+    yield root
+    for tabs in root.findChildren(QTabWidget):
+        if id(tabs) in seen or not tabs.isVisibleTo(root):
+            continue
+        seen.add(id(tabs))
+        start = tabs.currentIndex()
+        for k in range(tabs.count()):
+            if not tabs.isTabEnabled(k) or not tabs.isTabVisible(k):
+                continue
+            tabs.setCurrentIndex(k)
+            qtbot.wait(5)
+            yield from _every_tab(tabs.widget(k), qtbot, seen)
+        tabs.setCurrentIndex(start)
+
+
+def _undescribed_on_every_tab(root: QWidget, qtbot) -> list[str]:
+    found: dict[str, None] = {}
+    for page in _every_tab(root, qtbot):
+        for entry in unnamed_controls(page):
+            found[f"unnamed: {entry}"] = None
+        for entry in undescribed_controls(page):  # from Qt's accessible interface, as a reader asks
+            found[f"undescribed: {entry}"] = None
+    return list(found)
+
+
+@pytest.mark.parametrize("key", SCREENS)
+def test_every_tab_of_a_main_screen_names_and_describes_its_controls(main_window, key, qtbot):
+    screen = main_window.show_screen(key)
+    qtbot.wait(10)
+    missing = _undescribed_on_every_tab(screen, qtbot)
+    assert not missing, f"{key}:\n" + "\n".join(missing)
+
+
+DIALOGS = [
+    "booking",
+    "appointment card",
+    "patient card",
+    "new patient",
+    "find next opening",
+    "waitlist entry",
+    "print",
+]
+
+
+def _dialogs(ctx, world, main_window):
+    """The dialogs a front desk opens all day, each as it first opens."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from orca_desk.services import booking
+    from orca_desk.services.booking import BookingRequest
+    from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
+    from orca_desk.views.calendar.booking_dialog import BookingDialog
+    from orca_desk.views.calendar.print_dialog import PrintDialog
+    from orca_desk.views.patients.patient_card import PatientCardDialog
+    from orca_desk.views.patients.patient_dialog import NewPatientDialog
+    from orca_desk.views.schedules.find_opening import FindOpeningDialog
+    from orca_desk.views.waitlist.entry_dialog import EntryDialog
+    from tests.ui.conftest import TEST_DAY
+
+    start = datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, 15, tzinfo=ZoneInfo("America/New_York"))
+    with ctx.db.write() as s:
+        request = BookingRequest(
+            world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, start, 20
+        )
+        appointment_id = booking.book_appointment(s, ctx.actor, request, now=ctx.clock.now()).id
+    calendar = main_window.show_screen("calendar")
+    return {
+        "booking": lambda: BookingDialog(ctx, chair_id=world.chairs[1].id, chair_name="Chair 2", start=start),
+        "appointment card": lambda: AppointmentCardDialog(
+            ctx, appointment_id, calendar=calendar, parent=calendar
+        ),
+        "patient card": lambda: PatientCardDialog(ctx, world.patients[0].id),
+        "new patient": lambda: NewPatientDialog(ctx),
+        "find next opening": lambda: FindOpeningDialog(ctx, provider_ids=[world.ortho.id]),
+        "waitlist entry": lambda: EntryDialog(ctx, None),
+        "print": lambda: PrintDialog(ctx, day=TEST_DAY, location_id=world.location.id),
+    }
+
+
+@pytest.mark.parametrize("which", DIALOGS)
+def test_every_tab_of_a_frequent_dialog_names_and_describes_its_controls(
+    ctx, world, main_window, qtbot, which
+):
+    dialog = _dialogs(ctx, world, main_window)[which]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    missing = _undescribed_on_every_tab(dialog, qtbot)
+    dialog.close()
+    assert not missing, f"{which}:\n" + "\n".join(missing)
+
+
+def _jumps_back(page: QWidget) -> list[tuple[str, str]]:
+    """Pairs of Tab stops inside ``page`` where Tab goes back up to an earlier row in the same column."""
+    stops = _tab_stops(page)
+    return [(a[2], b[2]) for a, b in pairwise(stops) if b[1] < a[1] - 30 and b[0] <= a[0] + 5]
+
+
+@pytest.mark.parametrize("key", SCREENS)
+def test_tab_follows_the_layout_on_every_tab(main_window, key, qtbot):
+    screen = main_window.show_screen(key)
+    qtbot.wait(10)
+    back = {pair: None for page in _every_tab(screen, qtbot) for pair in _jumps_back(page)}
+    assert list(back) == []
+
+
+@pytest.mark.parametrize("which", DIALOGS)
+def test_tab_follows_the_layout_in_a_frequent_dialog(ctx, world, main_window, qtbot, which):
+    dialog = _dialogs(ctx, world, main_window)[which]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    back = {pair: None for page in _every_tab(dialog, qtbot) for pair in _jumps_back(page)}
+    dialog.close()
+    assert list(back) == []

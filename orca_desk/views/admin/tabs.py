@@ -40,6 +40,10 @@ class ColourField(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("#3b6fd4")
         self.edit.setMaxLength(9)
+        self.edit.setAccessibleName(self.tr("Colour"))
+        self.edit.setAccessibleDescription(
+            self.tr("The colour shown in the calendar, as #rrggbb; the swatch beside it shows it")
+        )
         self.swatch = QLabel()
         self.swatch.setFixedSize(22, 22)
         self.edit.textChanged.connect(self._paint)
@@ -160,9 +164,16 @@ class ChairsTab(EditorTab[adm.ChairAdminRow]):
         self.location = QComboBox()
         self.name = QLineEdit()
         self.room = QLineEdit()
-        self.add_field("location", self.tr("Location"), self.location)
-        self.add_field("name", self.tr("Name"), self.name)
-        self.add_field("room", self.tr("Room"), self.room)
+        self.add_field(
+            "location",
+            self.tr("Location"),
+            self.location,
+            describe=self.tr("Where the chair is; fixed once saved"),
+        )
+        self.add_field(
+            "name", self.tr("Name"), self.name, describe=self.tr("The chair's name in the calendar")
+        )
+        self.add_field("room", self.tr("Room"), self.room, describe=self.tr("The room the chair is in"))
         self.form.addRow("", hint(self.tr("A chair with future appointments cannot be archived.")))
 
     def set_locations(self, locations: tuple[adm.LocationAdminRow, ...]) -> None:
@@ -224,16 +235,32 @@ class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
         self.max_concurrent.setSuffix(self.tr(" patients"))
         self.chairs = QListWidget()
         self.chairs.setMaximumHeight(110)
-        self.add_field("name", self.tr("Name"), self.name)
-        self.add_field("role", self.tr("Role"), self.role)
+        self.add_field("name", self.tr("Name"), self.name, describe=self.tr("The provider's name"))
+        self.add_field("role", self.tr("Role"), self.role, describe=self.tr("What the provider does"))
         self.add_field("colour", self.tr("Colour"), self.colour)
-        self.add_field("max_concurrent", self.tr("At once"), self.max_concurrent)
-        self.add_field("chairs", self.tr("Usual chairs"), self.chairs)
+        self.add_field(
+            "max_concurrent",
+            self.tr("At once"),
+            self.max_concurrent,
+            describe=self.tr("How many patients the provider sees at the same time"),
+        )
+        self.add_field(
+            "chairs",
+            self.tr("Usual chairs"),
+            self.chairs,
+            describe=self.tr("Tick the chairs the provider works in"),
+        )
         self.hours_button = QPushButton(self.tr("Weekly hours on the Schedules screen…"))
         self.hours_button.setFlat(True)
         self.hours_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.hours_button.clicked.connect(self.sig_open_schedules)
+        self.hours_button.setAccessibleDescription(
+            self.tr("Open the Schedules screen to set the provider's hours")
+        )
         self.form.addRow(self.tr("Hours"), self.hours_button)
+        QWidget.setTabOrder(self.chairs, self.hours_button)  # Tab: the last row, then the buttons under it
+        QWidget.setTabOrder(self.hours_button, self.archive_button)
+        QWidget.setTabOrder(self.archive_button, self.save_button)
 
     def set_chairs(self, chairs: tuple[adm.ChairAdminRow, ...]) -> None:
         self.chairs.clear()
@@ -305,10 +332,22 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
         self.minutes.setSuffix(self.tr(" min"))
         self.category = QComboBox()
         self.category.setEditable(True)
-        self.add_field("name", self.tr("Name"), self.name)
+        self.add_field("name", self.tr("Name"), self.name, describe=self.tr("The type's name when booking"))
         self.add_field("colour", self.tr("Colour"), self.colour)
-        self.add_field("minutes", self.tr("Default length"), self.minutes)
-        self.add_field("category", self.tr("Category"), self.category)
+        self.add_field(
+            "minutes",
+            self.tr("Default length"),
+            self.minutes,
+            describe=self.tr("How long a visit of this type is booked for"),
+        )
+        self.add_field(
+            "category",
+            self.tr("Category"),
+            self.category,
+            describe=self.tr(
+                "The group of the type, such as treatment, consult or emergency; type a new one"
+            ),
+        )
         self.form.addRow(
             "",
             hint(
@@ -369,10 +408,15 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
         self.role = QComboBox()
         for role, label in adm.role_choices():
             self.role.addItem(label, role)
-        self.add_field("username", self.tr("Username"), self.username)
-        self.add_field("name", self.tr("Name"), self.name)
-        self.add_field("role", self.tr("Role"), self.role)
+        self.add_field(
+            "username", self.tr("Username"), self.username, describe=self.tr("What the user types to sign in")
+        )
+        self.add_field("name", self.tr("Name"), self.name, describe=self.tr("The user's full name"))
+        self.add_field(
+            "role", self.tr("Role"), self.role, describe=self.tr("What the user may see and change")
+        )
         self.reset_button = QPushButton(self.tr("Reset password"))
+        self.reset_button.setAccessibleDescription(self.tr("Give the selected user a new one-time password"))
         self.reset_button.clicked.connect(self.reset_password)
         self.buttons.insertWidget(1, self.reset_button)
         # A one-time password, shown once (it is not stored) with who it is for.
@@ -385,6 +429,9 @@ class StaffTab(EditorTab[adm.StaffAdminRow]):
         self.password_field.setReadOnly(True)
         copy = QPushButton(self.tr("Copy"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.password_field.text()))
+        self.password_field.setAccessibleName(self.tr("One-time password"))
+        self.password_field.setAccessibleDescription(self.tr("Shown only once; give it to the user"))
+        copy.setAccessibleDescription(self.tr("Copy the one-time password to the clipboard"))
         pw_row = QHBoxLayout()
         pw_row.addWidget(self.password_field, 1)
         pw_row.addWidget(copy)

@@ -129,6 +129,7 @@ class AppointmentCardDialog(QDialog):
         self.notes = QPlainTextEdit(self)
         self.notes.setPlaceholderText(self.tr("Notes for this visit (what to bring, who comes, …)"))
         self.notes.setTabChangesFocus(True)
+        self.notes.setAccessibleDescription(self.tr("Notes for this visit; Save notes or Ctrl+S keeps them"))
         notes_label = QLabel(self.tr("N&otes"), self)
         notes_label.setBuddy(self.notes)
         self.save_notes_button = QPushButton(self.tr("&Save notes"), self)
@@ -154,6 +155,7 @@ class AppointmentCardDialog(QDialog):
         )
         self.history_view = table(self.history, 2, empty=self.tr("No changes recorded yet."))
         self.tabs.addTab(self.history_view, self.tr("&History"))
+        self.history_view.setAccessibleDescription(self.tr("Every change to this visit: when, who and what"))
         messages_tab = QWidget()
         self.tabs.addTab(messages_tab, self.tr("Confirmation && messa&ges"))
         messages_layout = QVBoxLayout(messages_tab)
@@ -173,6 +175,10 @@ class AppointmentCardDialog(QDialog):
             self.messages, 3, empty=self.tr("No messages about this visit yet: Text family… writes one.")
         )
         messages_layout.addWidget(self.messages_view, 1)
+        self.messages_view.setAccessibleName(self.tr("Messages"))
+        self.messages_view.setAccessibleDescription(
+            self.tr("Texts and emails about this visit, sent and received, with their status")
+        )
 
     def _build_actions(self, layout: QVBoxLayout) -> None:
         actions = QGridLayout()
@@ -188,8 +194,14 @@ class AppointmentCardDialog(QDialog):
         self.cancel_button = self._button(
             self.tr("Cance&l visit…"), self.cancel_visit, self.tr("Asks the reason")
         )
-        self.no_show_button = self._button(self.tr("&No-show"), self.no_show)
-        self.series_button = self._button(self.tr("Open s&eries…"), self.open_series)
+        self.no_show_button = self._button(
+            self.tr("&No-show"), self.no_show, self.tr("The patient did not come; a recovery case may open")
+        )
+        self.series_button = self._button(
+            self.tr("Open s&eries…"),
+            self.open_series,
+            self.tr("See and change the series this visit is part of"),
+        )
         self.text_button = self._button(
             self.tr("&Text family…"),
             self.compose_text,
@@ -200,8 +212,12 @@ class AppointmentCardDialog(QDialog):
             self.print_card,
             self.tr("A card for the family with the date, time and place"),
         )
-        self.patient_button = self._button(self.tr("P&atient card…"), self.open_patient_card)
-        self.close_button = self._button(self.tr("Close"), self.reject, self.tr("Esc"))
+        self.patient_button = self._button(
+            self.tr("P&atient card…"),
+            self.open_patient_card,
+            self.tr("The patient's details, visits and consent"),
+        )
+        self.close_button = self._button(self.tr("Close"), self.reject, self.tr("Close the card (Esc)"))
         for i, b in enumerate(
             (
                 self.confirm_button,

@@ -25,6 +25,7 @@ from orca_desk.services import booking, local_time
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.services.security import OVERRIDE_HOURS
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel
 
@@ -101,10 +102,30 @@ class BookingDialog(QDialog):
         from orca_desk.views.calendar.series_actions import add_repeat_button
 
         add_repeat_button(self)
+        self._describe()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def _describe(self) -> None:
+        self.results.setAccessibleName(self.tr("Matching patients"))
+        describe(
+            (
+                (self.results, self.tr("Patients whose name or phone matches; choose the one to book")),
+                (self.type_combo, self.tr("The kind of visit; it sets the usual length")),
+                (self.provider_combo, self.tr("Who sees the patient")),
+                (self.minutes, self.tr("How long the visit is booked for")),
+                (
+                    self.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                    self.tr("Book the visit as chosen"),
+                ),
+                (
+                    self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+                    self.tr("Close without booking"),
+                ),
+            )
+        )
 
     def prefill(self, patient: PatientRow, *, type_id: int, provider_id: int, minutes: int) -> None:
         """Rebooking a missed visit: that patient chosen, the visit's type, provider and length."""

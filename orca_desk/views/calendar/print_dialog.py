@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.printing import PrintSummary, render_calendar_pdf
 from orca_desk.ui import language
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import LONG, fmt_day
 from orca_desk.ui.main_window import MainWindow
@@ -86,6 +87,7 @@ class PrintDialog(QDialog):
         self.save_button.clicked.connect(self._on_save_clicked)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
+        self._describe(close)
         side = QVBoxLayout()
         side.addWidget(heading)
         side.addLayout(form)
@@ -114,6 +116,20 @@ class PrintDialog(QDialog):
         self.grayscale_check.toggled.connect(self._on_option_changed)
         self.privacy_check.toggled.connect(self._on_option_changed)
         self.regenerate()
+
+    def _describe(self, close: QPushButton) -> None:
+        describe(
+            (
+                (self.view_combo, self.tr("Print one day's sheet or the whole week")),
+                (self.by_combo, self.tr("Whether the page has a column per chair or per provider")),
+                (self.paper_combo, self.tr("The paper size to print on")),
+                (self.orientation_combo, self.tr("Print the page upright or sideways")),
+                (self.grayscale_check, self.tr("On: print in shades of gray, for a black-and-white printer")),
+                (self.print_button, self.tr("Send the pages shown to a printer")),
+                (self.save_button, self.tr("Save the pages shown as a PDF file")),
+                (close, self.tr("Close without printing")),
+            )
+        )
 
     def _combo(self, items: list[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()

@@ -66,6 +66,12 @@ def add_repeat_button(dialog: BookingDialog) -> QPushButton:
         QCoreApplication.translate("series_actions", "↻ Repeat…"), QDialogButtonBox.ButtonRole.ActionRole
     )
     button.setObjectName("repeatButton")
+    button.setAccessibleName(QCoreApplication.translate("series_actions", "Repeat"))
+    button.setAccessibleDescription(
+        QCoreApplication.translate(
+            "series_actions", "Book a series of visits with these choices instead of one"
+        )
+    )
     button.clicked.connect(lambda: repeat_from_booking(dialog))
     return button
 

@@ -40,6 +40,7 @@ from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.feature_dialogs import CardClosed
 from orca_desk.views.patients.card_tabs import PatientCardTabs
+from orca_desk.views.patients.field_descriptions import describe_card_controls, describe_patient_fields
 
 
 class PatientCardDialog(PatientCardTabs):
@@ -78,6 +79,12 @@ class PatientCardDialog(PatientCardTabs):
         self.merge_button.clicked.connect(self.choose_duplicate)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
+        close.setAccessibleDescription(self.tr("Close the patient card"))
+        describe_patient_fields(self)
+        describe_card_controls(self)
+        QWidget.setTabOrder(
+            self.location, self.notes
+        )  # Tab: the left column down to the notes, then the right
         bottom = QHBoxLayout()
         bottom.addWidget(self.merge_button)
         bottom.addStretch(1)

@@ -27,6 +27,7 @@ from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import NewPatient
+from orca_desk.views.patients.field_descriptions import describe_patient_fields
 
 CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
 RELATIONS = ["mother", "father", "guardian", "grandparent", "self"]
@@ -94,6 +95,7 @@ class NewPatientDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        self._describe(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(patient)
         layout.addWidget(guardian_box)
@@ -113,6 +115,15 @@ class NewPatientDialog(QDialog):
             "language": self.language,
             "guardian_language": self.guardian_language,
         }
+
+    def _describe(self, buttons: QDialogButtonBox) -> None:
+        describe_patient_fields(self)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setAccessibleDescription(
+            self.tr("Add the patient; likely duplicates are shown first")
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleDescription(
+            self.tr("Close without adding the patient")
+        )
 
     def _contact_fields(self, ctx: AppContext) -> None:
         """The languages, consent, home location and error line."""

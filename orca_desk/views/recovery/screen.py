@@ -249,6 +249,8 @@ class RecoveryScreen(Screen):
             )
         )
         note.setWordWrap(True)
+        self.risky_view.setAccessibleName(self.tr("Patients at risk"))
+        self.risky_view.setAccessibleDescription(note.text())
         self.btn_export_risky = export_button(
             self, self.risky, self.tr("At-risk patients"), status=self.sig_status.emit
         )
@@ -281,6 +283,9 @@ class RecoveryScreen(Screen):
                 "No cases yet: a no-show or late cancellation opens one, "
                 "counted here by provider and location."
             ),
+        )
+        self.groups_view.setAccessibleDescription(
+            self.tr("Recovery cases opened, rebooked and lost, per provider, location, visit type and cause")
         )
         v.addWidget(
             analytics_page(

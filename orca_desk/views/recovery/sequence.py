@@ -35,6 +35,7 @@ from orca_desk.services.importing.values import parse_time
 from orca_desk.services.message_templates import TemplateCheck
 from orca_desk.services.patient_links import public_base_url
 from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.sms_counter import segment_summary
 
@@ -325,6 +326,12 @@ class SequenceEditor(QWidget):
         ):
             self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.view.setAccessibleName(self.tr("Recovery steps"))
+        self.view.setAccessibleDescription(
+            self.tr(
+                "The steps after a missed visit, in order; edit a cell to change its delay, action or message"
+            )
+        )
         return self.view
 
     def _build_row_buttons(self) -> QHBoxLayout:
@@ -336,6 +343,14 @@ class SequenceEditor(QWidget):
         self.btn_remove.clicked.connect(lambda: self.remove_step())
         self.btn_up.clicked.connect(lambda: self.move_step(-1))
         self.btn_down.clicked.connect(lambda: self.move_step(1))
+        describe(
+            (
+                (self.btn_add, self.tr("Add a step after the selected one")),
+                (self.btn_remove, self.tr("Remove the selected step from the sequence")),
+                (self.btn_up, self.tr("Run the selected step earlier in the sequence")),
+                (self.btn_down, self.tr("Run the selected step later in the sequence")),
+            )
+        )
         rows = QHBoxLayout()
         for b in (self.btn_add, self.btn_remove, self.btn_up, self.btn_down):
             rows.addWidget(b)
@@ -349,6 +364,17 @@ class SequenceEditor(QWidget):
         self.lost_after = QSpinBox()
         self.lost_after.setRange(0, 999)
         self.lost_after.setSuffix(self.tr(" days"))
+        causes = {
+            "no_show": self.tr("On: a visit the patient missed opens a recovery case"),
+            "late_cancel": self.tr("On: a visit cancelled too late opens a recovery case"),
+        }
+        for kind, box in self.cause_boxes.items():
+            box.setAccessibleDescription(
+                causes.get(kind, self.tr("On: this kind of missed visit opens a case"))
+            )
+        self.lost_after.setAccessibleDescription(
+            self.tr("Days after the last step before an unbooked case counts as lost")
+        )
         options = QHBoxLayout()
         options.addWidget(QLabel(self.tr("A case starts after a")))
         for box in self.cause_boxes.values():
@@ -373,6 +399,8 @@ class SequenceEditor(QWidget):
         self.btn_revert = QPushButton(self.tr("Revert"))
         self.btn_save = QPushButton(self.tr("Save sequence"))
         self.btn_save.setDefault(True)
+        self.btn_revert.setAccessibleDescription(self.tr("Drop unsaved changes and show the saved sequence"))
+        self.btn_save.setAccessibleDescription(self.tr("Save the steps and options for new and open cases"))
         self.btn_revert.clicked.connect(lambda: self.load())
         self.btn_save.clicked.connect(lambda: self.save())
         bottom = QHBoxLayout()

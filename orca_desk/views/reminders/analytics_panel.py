@@ -55,6 +55,14 @@ class AnalyticsPanel(QWidget):
         self.rates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.rates.horizontalHeader().setStretchLastSection(True)
         self.rates.verticalHeader().setVisible(False)
+        self.table.setAccessibleName(self.tr("Answers by reminder step"))
+        self.table.setAccessibleDescription(
+            self.tr("Per reminder step in the last 90 days: sent, delivered, answers and confirmations")
+        )
+        self.rates.setAccessibleName(self.tr("Confirmation rates"))
+        self.rates.setAccessibleDescription(
+            self.tr("How many families confirmed when asked, by visit type and by location")
+        )
         tables = QHBoxLayout()
         tables.addWidget(self.table, 3)
         tables.addWidget(self.rates, 2)

@@ -39,6 +39,13 @@ class ConfirmationSettingsPanel(QWidget):
         self.release.setObjectName("release_on_decline")
         self.save = QPushButton(self.tr("Save"))
         self.save.clicked.connect(self.save_settings)
+        self.escalation.setAccessibleDescription(
+            self.tr("How many hours before the visit an unconfirmed family goes on the call list")
+        )
+        self.release.setAccessibleDescription(
+            self.tr("On: a declined visit is cancelled and its time offered to the waitlist")
+        )
+        self.save.setAccessibleDescription(self.tr("Save the call time and the release setting"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("problems")

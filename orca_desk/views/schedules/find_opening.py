@@ -31,6 +31,7 @@ from orca_desk.services import booking, local_time
 from orca_desk.services.availability import Opening, find_openings
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.patients import PatientRow, search_patients
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.feature_dialogs import Booked, OpeningRequest
@@ -80,7 +81,38 @@ class FindOpeningDialog(QDialog):
         self._search_timer = QTimer(self, singleShot=True, interval=80)
         self._search_timer.timeout.connect(self.search)
         self._on_type_changed(0)
+        self._describe()
         self.search()
+
+    def _describe(self) -> None:
+        for w, name in (
+            (self.window_from, self.tr("Earliest time")),
+            (self.window_to, self.tr("Latest time")),
+            (self.results_view, self.tr("Openings")),
+            (self.patient_search, self.tr("Book for")),
+            (self.patient_list, self.tr("Matching patients")),
+        ):
+            w.setAccessibleName(name)
+        for box in self.days:
+            box.setAccessibleDescription(self.tr("On: look for openings on this weekday"))
+        describe(
+            (
+                (self.type_combo, self.tr("The kind of visit to find time for; it sets the usual length")),
+                (self.minutes, self.tr("How long the opening must be")),
+                (self.providers, self.tr("Tick the providers the visit may be with")),
+                (self.locations, self.tr("Tick the locations the visit may be at")),
+                (self.chairs, self.tr("Tick the chairs the visit may be in")),
+                (self.window_on, self.tr("On: only openings starting between the two times beside it")),
+                (self.window_from, self.tr("The earliest start of an opening")),
+                (self.window_to, self.tr("The latest start of an opening")),
+                (self.horizon, self.tr("How many days ahead to look")),
+                (self.results_view, self.tr("The openings found; double-click one to book it")),
+                (self.patient_search, self.tr("Type a patient's name or phone to choose who to book")),
+                (self.patient_list, self.tr("Patients whose name or phone matches; choose the one to book")),
+                (self.book_button, self.tr("Book the chosen patient into the selected opening")),
+                (self.close_button, self.tr("Close without booking")),
+            )
+        )
 
     def _build_filters(self, provider_ids: Sequence[int] | None) -> QWidget:
         """Type, length, who, where, which days and hours, how far ahead."""
@@ -193,7 +225,7 @@ class FindOpeningDialog(QDialog):
         self.book_button = QPushButton(self.tr("Book selected opening"))
         self.book_button.setDefault(True)
         self.book_button.clicked.connect(lambda: self.book_opening(self.results_view.currentIndex().row()))
-        close = QPushButton(self.tr("Close"))
+        self.close_button = close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         self.error = QLabel()
         self.error.setObjectName("errorLabel")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 
@@ -94,7 +95,49 @@ class ScheduleForms:
         form.addRow(QCoreApplication.translate("ScheduleForms", "Name"), self.x_name)
         group = QGroupBox(QCoreApplication.translate("ScheduleForms", "Add an exception"))
         group.setLayout(form)
+        self._describe_exception_form()
         return group
+
+    def _describe_exception_form(self) -> None:
+        for w, name in (
+            (self.x_from, QCoreApplication.translate("ScheduleForms", "First day")),
+            (self.x_to, QCoreApplication.translate("ScheduleForms", "Last day")),
+            (self.x_start, QCoreApplication.translate("ScheduleForms", "From")),
+            (self.x_end, QCoreApplication.translate("ScheduleForms", "Until")),
+        ):
+            w.setAccessibleName(name)
+        describe(
+            (
+                (self.x_kind, QCoreApplication.translate("ScheduleForms", "Time off, or extra hours worked")),
+                (self.x_from, QCoreApplication.translate("ScheduleForms", "The first day of the exception")),
+                (self.x_to, QCoreApplication.translate("ScheduleForms", "The last day of the exception")),
+                (
+                    self.x_partial,
+                    QCoreApplication.translate(
+                        "ScheduleForms", "On: only the hours given beside it, not the whole day"
+                    ),
+                ),
+                (
+                    self.x_start,
+                    QCoreApplication.translate("ScheduleForms", "When the part of the day starts"),
+                ),
+                (self.x_end, QCoreApplication.translate("ScheduleForms", "When the part of the day ends")),
+                (
+                    self.x_type,
+                    QCoreApplication.translate(
+                        "ScheduleForms", "Why the time is off, such as holiday or vacation"
+                    ),
+                ),
+                (
+                    self.x_location,
+                    QCoreApplication.translate("ScheduleForms", "The location the exception is for"),
+                ),
+                (
+                    self.x_name,
+                    QCoreApplication.translate("ScheduleForms", "A name shown in the list and the calendar"),
+                ),
+            )
+        )
 
     def _build_block_form(self) -> QGroupBox:
         self.b_location = QComboBox()
@@ -141,7 +184,59 @@ class ScheduleForms:
         form.addRow(QCoreApplication.translate("ScheduleForms", "Repeat"), rep)
         group = QGroupBox(QCoreApplication.translate("ScheduleForms", "Add a block"))
         group.setLayout(form)
+        self._describe_block_form()
         return group
+
+    def _describe_block_form(self) -> None:
+        for w, name in (
+            (self.b_day, QCoreApplication.translate("ScheduleForms", "Day")),
+            (self.b_start, QCoreApplication.translate("ScheduleForms", "From")),
+            (self.b_end, QCoreApplication.translate("ScheduleForms", "Until")),
+            (self.b_rrule, QCoreApplication.translate("ScheduleForms", "Custom repeat rule")),
+        ):
+            w.setAccessibleName(name)
+        describe(
+            (
+                (
+                    self.b_location,
+                    QCoreApplication.translate("ScheduleForms", "The location of the time blocked"),
+                ),
+                (
+                    self.b_target,
+                    QCoreApplication.translate(
+                        "ScheduleForms", "Who or what is blocked: the provider, everyone, or one chair"
+                    ),
+                ),
+                (
+                    self.b_day,
+                    QCoreApplication.translate(
+                        "ScheduleForms", "The day of the block (the first, if it repeats)"
+                    ),
+                ),
+                (self.b_start, QCoreApplication.translate("ScheduleForms", "When the block starts")),
+                (self.b_end, QCoreApplication.translate("ScheduleForms", "When the block ends")),
+                (
+                    self.b_reason,
+                    QCoreApplication.translate(
+                        "ScheduleForms", "Why the time is blocked, shown on the block"
+                    ),
+                ),
+                (
+                    self.b_colour,
+                    QCoreApplication.translate("ScheduleForms", "The colour of the block in the calendar"),
+                ),
+                (
+                    self.b_repeat,
+                    QCoreApplication.translate("ScheduleForms", "Whether and how often the block repeats"),
+                ),
+                (
+                    self.b_rrule,
+                    QCoreApplication.translate(
+                        "ScheduleForms", "An iCalendar repeat rule, used when Repeat is Custom"
+                    ),
+                ),
+            )
+        )
 
     def _fill_block_targets(self) -> None:
         self.b_target.clear()

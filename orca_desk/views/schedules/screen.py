@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.ui import language
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.export_button import export_button
@@ -156,6 +157,15 @@ class SchedulesScreen(ScheduleForms, Screen):
         remove.clicked.connect(self.remove_exception)
         import_ics = QPushButton(self.tr("Import time off (.ics)…"))
         import_ics.clicked.connect(self._on_import_clicked)
+        self.exceptions_view.setAccessibleName(self.tr("Schedule exceptions"))
+        describe(
+            (
+                (self.exceptions_view, self.tr("Days off and changed hours, by provider and location")),
+                (add, self.tr("Add the exception described in the form above")),
+                (import_ics, self.tr("Add time off from a calendar file (.ics)")),
+                (remove, self.tr("Remove the selected exception")),
+            )
+        )
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addStretch(1)
@@ -190,6 +200,17 @@ class SchedulesScreen(ScheduleForms, Screen):
         add.clicked.connect(self.add_block)
         remove = QPushButton(self.tr("Remove selected"))
         remove.clicked.connect(self.remove_block)
+        self.blocks_view.setAccessibleName(self.tr("Blocked time"))
+        describe(
+            (
+                (
+                    self.blocks_view,
+                    self.tr("Time blocked for meetings, lunch or training, by chair or provider"),
+                ),
+                (add, self.tr("Block the time described in the form above")),
+                (remove, self.tr("Remove the selected block")),
+            )
+        )
         actions = QHBoxLayout()
         actions.addWidget(add)
         actions.addStretch(1)

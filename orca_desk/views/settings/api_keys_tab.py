@@ -53,6 +53,13 @@ class ApiKeysTab(QWidget):
         )
         self.revoke_button = QPushButton(self.tr("Revoke selected key…"))
         self.revoke_button.clicked.connect(self.revoke_selected)
+        self.view.setAccessibleName(self.tr("API keys"))
+        self.view.setAccessibleDescription(
+            self.tr(
+                "The keys other systems use to call the clinic API, when each was last used, what it may do"
+            )
+        )
+        self.revoke_button.setAccessibleDescription(self.tr("Stop the selected key working at once"))
         form = self._build_new_key_form()
 
         layout = QVBoxLayout(self)
@@ -95,6 +102,12 @@ class ApiKeysTab(QWidget):
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.setVisible(False)
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.new_key.text()))
+        self.create_button.setAccessibleDescription(
+            self.tr("Make a key with the name and scopes chosen above")
+        )
+        self.new_key.setAccessibleName(self.tr("New key"))
+        self.new_key.setAccessibleDescription(self.tr("The new key, shown only once; copy it now"))
+        self.copy_button.setAccessibleDescription(self.tr("Copy the new key to the clipboard"))
         self.new_key_note = hint(
             self.tr("Copy the key now: it is stored only as a hash and is not shown again.")
         )

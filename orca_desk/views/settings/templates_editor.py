@@ -27,6 +27,7 @@ from orca_desk.services.message_locale import LANGUAGE_NAMES
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
 from orca_desk.services.patient_links import public_base_url
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import PaddedDelegate, RowsListModel
 from orca_desk.ui.sms_counter import segment_help, segment_summary
@@ -110,6 +111,26 @@ class TemplatesEditor(QWidget):
         self.save_button = QPushButton(self.tr("Save template"))
         self.save_button.setDefault(True)
         self.revert_button = QPushButton(self.tr("Revert"))
+        self._describe_fields()
+
+    def _describe_fields(self) -> None:
+        self.list.setAccessibleDescription(
+            self.tr("Every message template by kind, channel and language; select one to edit it")
+        )
+        self.body.setAccessibleName(self.tr("Message text"))
+        self.variable_combo.setAccessibleName(self.tr("Insert a variable"))
+        self.preview.setAccessibleName(self.tr("Preview"))
+        describe(
+            (
+                (self.name, self.tr("The template's name as staff see it in lists")),
+                (self.subject, self.tr("The subject line of the email")),
+                (self.body, self.tr("The message sent; variables in braces are filled in for each patient")),
+                (self.variable_combo, self.tr("Choose a variable to insert at the cursor in the message")),
+                (self.preview, self.tr("The message as a patient would read it, with sample values")),
+                (self.revert_button, self.tr("Drop unsaved changes to this template")),
+                (self.save_button, self.tr("Save this template; later messages use it")),
+            )
+        )
 
     def _build_editor(self) -> QWidget:
         self._build_fields()

@@ -54,6 +54,16 @@ class AnalyticsPanel(QWidget):
         )
         self.usage.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.usage.verticalHeader().setVisible(False)
+        self.table.setAccessibleName(self.tr("Fill rate"))
+        self.table.setAccessibleDescription(
+            self.tr("How many of the template's applied slots were booked, by weekday and time of day")
+        )
+        self.usage.setAccessibleName(self.tr("Where and when it was applied"))
+        self.usage.setAccessibleDescription(
+            self.tr(
+                "Each version of the template: how often, where, by whom and on which dates it was applied"
+            )
+        )
         self.summary = QLabel()
         self.report: template_analytics.FillReport | None = None
         layout = QVBoxLayout(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.services.waitlist.rows import PRIORITY_LABELS, EntryInput, EntryRow
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 
 
@@ -88,7 +89,37 @@ class EntryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self._describe(buttons.button(QDialogButtonBox.StandardButton.Cancel))
         self._fill(entry)
+
+    def _describe(self, cancel: QWidget) -> None:
+        for box in self.day_checks:
+            box.setAccessibleDescription(self.tr("On: the family can come on this weekday"))
+        describe(
+            (
+                (self.search, self.tr("Type a patient's name or phone to find who is waiting")),
+                (self.results, self.tr("Patients whose name or phone matches; choose the one waiting")),
+                (
+                    self.type_box,
+                    self.tr("The kind of visit the patient is waiting for; it sets the usual length"),
+                ),
+                (self.minutes, self.tr("How long the visit needs")),
+                (
+                    self.priority,
+                    self.tr("How urgently the patient needs the visit; the more urgent are offered first"),
+                ),
+                (self.provider_box, self.tr("The provider the visit must be with, or any")),
+                (self.location_box, self.tr("The location the visit must be at, or any")),
+                (self.use_window, self.tr("On: only openings starting between the two times beside it")),
+                (self.win_from, self.tr("The earliest start the family can come")),
+                (self.win_to, self.tr("The latest start the family can come")),
+                (self.use_latest, self.tr("On: only openings up to the date beside it")),
+                (self.latest, self.tr("The last day the family can come")),
+                (self.reason, self.tr("Why the patient wants an earlier visit")),
+                (self.save_button, self.tr("Save the waitlist entry")),
+                (cancel, self.tr("Close without saving")),
+            )
+        )
 
     def _build_when(self) -> tuple[QWidget, QWidget, QWidget]:
         """The days, the time window and the latest date the family can come."""

@@ -23,6 +23,7 @@ from orca_desk.services.waitlist import analytics as waitlist_analytics
 from orca_desk.services.waitlist.rows import PRIORITY_LABELS, EntryRow, MatchRow, OfferRow, OpeningRow
 from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings
 from orca_desk.ui import language
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
@@ -248,6 +249,17 @@ class WaitlistScreen(Screen):
         self.btn_add.clicked.connect(self.add_entry)
         self.btn_edit.clicked.connect(self.edit_entry)
         self.btn_remove.clicked.connect(self.remove_entry)
+        describe(
+            (
+                (
+                    self.entries_view,
+                    self.tr("Patients waiting for an earlier visit; double-click one to edit it"),
+                ),
+                (self.btn_add, self.tr("Add a patient who wants an earlier visit")),
+                (self.btn_edit, self.tr("Change the selected waitlist entry")),
+                (self.btn_remove, self.tr("Take the selected patient off the waitlist")),
+            )
+        )
         self.entries_view.doubleClicked.connect(lambda _i: self.edit_entry())
         w = QWidget()
         v = QVBoxLayout(w)
@@ -285,6 +297,11 @@ class WaitlistScreen(Screen):
             empty=self.tr(
                 "No openings in the last 90 days: cancellations offered to the waitlist are counted here."
             ),
+        )
+        self.groups_view.setAccessibleDescription(
+            self.tr(
+                "Openings offered, offers sent and visits booked from the waitlist, per provider and location"
+            )
         )
         return analytics_page(
             self.summary, self.chart_view, self.tr("By provider and location"), self.groups_view
