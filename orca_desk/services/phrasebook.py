@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po
 from orca_desk.paths import resources_dir
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:)])\s+")
+_LIST_JOIN = "; "  # how services join a list of problems
 _CONTEXT = "\x04"  # gettext's separator of a msgctxt and its msgid
 
 
@@ -79,8 +80,8 @@ class Phrasebook:
         said = None
         for entry in self._entries:
             match = entry.pattern.fullmatch(text)
-            if match is None:
-                continue
+            if match is None or any(_LIST_JOIN in v for v in match.groups()):
+                continue  # a value never spans items of a list ("x is required; y is …")
             values = [self._value(v, depth) for v in match.groups()]
             try:
                 said = entry.target.format(*values)

@@ -61,7 +61,7 @@ class TemplateListModel(QAbstractListModel):
             line = QCoreApplication.translate(
                 "TemplateListModel", "{kind} template · v{version} · {slots} slots"
             ).format(
-                kind=QCoreApplication.translate("TemplateListModel", KINDS.get(r.kind, r.kind)),
+                kind=QCoreApplication.translate("TemplateListModel", str(KINDS.get(r.kind, r.kind))),
                 version=r.version,
                 slots=r.slot_count,
             )
