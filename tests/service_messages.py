@@ -20,8 +20,9 @@ ERRORS = {
     "OutsideHoursError",
     "StaleEditError",
 }
-# Records that carry a message the desk shows (a refusal, a slot's problem, a series' clash).
-CARRIERS = {"Refusal", "SlotProblem"}
+# Records that carry a message the desk shows (a refusal, a slot's problem, a series' clash, a
+# clinic-setup file's problem, a risk factor's reason, a recovery case's history line).
+CARRIERS = {"Refusal", "SlotProblem", "Problem", "RiskFactor", "_log"}
 
 
 def template(node: ast.expr) -> str | None:

@@ -91,7 +91,7 @@ def score_facts(patient_id: int, facts: _Facts, now: datetime) -> RiskScore:
             RiskFactor(
                 "no-shows",
                 min(NO_SHOW_CAP, NO_SHOW_POINTS * n),
-                f"{n} no-show{'s' if n != 1 else ''} in the last 12 months",
+                f"{n} no-shows in the last 12 months" if n != 1 else "1 no-show in the last 12 months",
             )
         )
     if facts.late_cancels:
@@ -100,8 +100,11 @@ def score_facts(patient_id: int, facts: _Facts, now: datetime) -> RiskScore:
             RiskFactor(
                 "late cancellations",
                 min(LATE_CANCEL_CAP, LATE_CANCEL_POINTS * n),
-                f"{n} cancellation{'s' if n != 1 else ''} less than 24 h before "
-                "the visit in the last 12 months",
+                (
+                    f"{n} cancellations less than 24 h before the visit in the last 12 months"
+                    if n != 1
+                    else "1 cancellation less than 24 h before the visit in the last 12 months"
+                ),
             )
         )
     if facts.past_visits >= UNCONFIRMED_MIN_VISITS:

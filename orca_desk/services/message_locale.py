@@ -116,6 +116,11 @@ def staff_date(when: datetime | date, *, year: bool = True, weekday: bool = True
     return _babel_date(when, pattern, locale=babel_locale(_staff_language[0]))
 
 
+def staff_weekday_short(day: int) -> str:
+    """A weekday (0 = Monday) as staff read it in a list: "Tue" ("mar" on a Spanish desk)."""
+    return str(babel_locale(_staff_language[0]).days["format"]["abbreviated"][day])
+
+
 def recipient_language(patient: Any) -> str:
     """The language a message about ``patient`` goes out in: the guardian's when one is set (they
     read the messages), else the patient's; English when that language ships no templates."""

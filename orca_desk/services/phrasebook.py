@@ -5,7 +5,9 @@ A msgid is an English message with ``{}`` where the message has a value ("Chair 
 exist."); a message is translated by matching it against the templates and putting the values,
 themselves translated when they are known phrases (a status word), into the msgstr, which may
 number its placeholders (``{1} … {0}``) to reorder them. Messages joined from several sentences
-are translated sentence by sentence; anything unknown stays in English.
+are translated sentence by sentence; anything unknown stays in English. A word whose translation
+depends on what it describes (a message's "cancelled" is not an appointment's) has a msgctxt and
+is said with that context.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from babel.messages.pofile import read_po
 from orca_desk.paths import resources_dir
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:)])\s+")
+_LIST_JOIN = "; "  # how services join a list of problems
+_CONTEXT = "\x04"  # gettext's separator of a msgctxt and its msgid
 
 
 @dataclass(frozen=True)
@@ -48,17 +52,23 @@ class Phrasebook:
     """English → one language; ``Phrasebook({})`` says everything in English."""
 
     def __init__(self, entries: dict[str, str]) -> None:
-        compiled = [_compile(k, v) for k, v in entries.items() if k and v]
+        self._in_context = {k: v for k, v in entries.items() if _CONTEXT in k and v}
+        compiled = [_compile(k, v) for k, v in entries.items() if k and v and _CONTEXT not in k]
         self._entries = sorted((e for e in compiled if e is not None), key=lambda e: -e.weight)
         self._cache: dict[str, str | None] = {}
 
     def __bool__(self) -> bool:
         return bool(self._entries)
 
-    def say(self, message: str) -> str:
-        """``message`` in the phrasebook's language, or unchanged when it is not known."""
+    def say(self, message: str, context: str | None = None) -> str:
+        """``message`` in the phrasebook's language, or unchanged when it is not known; a
+        ``context`` ("message") picks the word's form for that kind of thing when it has one."""
         if not self._entries or not message:
             return message
+        if context is not None:
+            said = self._in_context.get(f"{context}{_CONTEXT}{message}")
+            if said is not None:
+                return said
         whole = self._whole(message)
         if whole is not None:
             return whole
@@ -70,8 +80,8 @@ class Phrasebook:
         said = None
         for entry in self._entries:
             match = entry.pattern.fullmatch(text)
-            if match is None:
-                continue
+            if match is None or any(_LIST_JOIN in v for v in match.groups()):
+                continue  # a value never spans items of a list ("x is required; y is …")
             values = [self._value(v, depth) for v in match.groups()]
             try:
                 said = entry.target.format(*values)
@@ -101,9 +111,17 @@ class Phrasebook:
                     i = j
                     break
             else:
-                out.append(pieces[i])
+                out.append(self._with_mark(pieces[i]))
                 i += 1
         return " ".join(out)
+
+    def _with_mark(self, piece: str) -> str:
+        """A listed piece ("name is required;") said without the mark that joins it to the next."""
+        if len(piece) > 1 and piece[-1] in ";:,":
+            said = self._whole(piece[:-1])
+            if said is not None:
+                return said + piece[-1]
+        return piece
 
 
 def catalog_path(language: str) -> Path:
@@ -113,7 +131,11 @@ def catalog_path(language: str) -> Path:
 def read_catalog(path: Path) -> dict[str, str]:
     with path.open("rb") as f:
         catalog = read_po(f)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    return {
+        (f"{m.context}{_CONTEXT}{m.id}" if m.context else str(m.id)): str(m.string)
+        for m in catalog
+        if m.id and m.string and not m.fuzzy
+    }
 
 
 @cache
@@ -142,6 +164,6 @@ def _weekdays(language: str) -> dict[str, str]:
     return names
 
 
-def say(message: str, language: str) -> str:
+def say(message: str, language: str, context: str | None = None) -> str:
     """``message`` (English, as a service wrote it) in ``language``."""
-    return phrasebook(language).say(message)
+    return phrasebook(language).say(message, context)

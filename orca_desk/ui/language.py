@@ -73,6 +73,7 @@ def current() -> str:
     return _current
 
 
-def say(message: str) -> str:
-    """A service's English text (a refusal, a status word) in the desk's language."""
-    return phrasebook.say(message, _current)
+def say(message: str, context: str | None = None) -> str:
+    """A service's English text (a refusal, a status word) in the desk's language; ``context``
+    ("message", "stage", "role", …) picks a word's form for what it describes."""
+    return phrasebook.say(message, _current, context)

@@ -185,6 +185,10 @@
         <translation>Cuántas familias confirmaron cuando se les pidió, por tipo de cita y por ubicación</translation>
     </message>
     <message>
+        <source>no reminders sent yet</source>
+        <translation>aún no se enviaron recordatorios</translation>
+    </message>
+    <message>
         <source>Fill rate of applied slots</source>
         <translation>Ocupación de los espacios aplicados</translation>
     </message>
@@ -1550,6 +1554,10 @@ Book anyway?</source>
     <message>
         <source>Start one with “New campaign…”: pick an audience, two messages and a hold-out group, and see which brings families back.</source>
         <translation>Empiece una con “Nueva campaña…”: elija una audiencia, dos mensajes y un grupo de control, y vea cuál hace volver a las familias.</translation>
+    </message>
+    <message>
+        <source>; next send {next}, last {last}</source>
+        <translation>; próximo envío {next}, último {last}</translation>
     </message>
     <message>
         <source>{value} · {value2} · starts {when} at {send_rate_per_hour}/h{nxt} · bookings within {attribution_days} days count</source>
@@ -5294,8 +5302,24 @@ Book anyway?</source>
         <translation>&lt;b&gt;{value}&lt;/b&gt; casos abiertos ({due} con un paso vencido) · tasa de recuperación &lt;b&gt;{recovery_rate:.0%}&lt;/b&gt; en {METRICS_DAYS} días · tiempo medio hasta volver a reservar &lt;b&gt;{value2}&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>Provider</source>
+        <translation>Profesional</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Ubicación</translation>
+    </message>
+    <message>
+        <source>Visit type</source>
+        <translation>Tipo de visita</translation>
+    </message>
+    <message>
         <source>{cases} cases opened: &lt;b&gt;{rescheduled}&lt;/b&gt; re-booked, {lost} lost, {open} open, {contacted} contacted, {closed} closed (visit restored or nothing to recover).</source>
         <translation>{cases} casos abiertos: &lt;b&gt;{rescheduled}&lt;/b&gt; reservados de nuevo, {lost} perdidos, {open} abiertos, {contacted} contactados, {closed} cerrados (visita restablecida o nada que recuperar).</translation>
+    </message>
+    <message>
+        <source>Cases opened</source>
+        <translation>Casos abiertos</translation>
     </message>
     <message>
         <source>no cases yet</source>
@@ -5304,6 +5328,10 @@ Book anyway?</source>
     <message>
         <source>No open cases: every missed visit has been followed up.</source>
         <translation>No hay casos abiertos: se dio seguimiento a cada visita perdida.</translation>
+    </message>
+    <message>
+        <source>&lt;li&gt;No risk factors.&lt;/li&gt;</source>
+        <translation>&lt;li&gt;Sin factores de riesgo.&lt;/li&gt;</translation>
     </message>
     <message>
         <source>&lt;b&gt;{patient_name}&lt;/b&gt; — {cause_label} of the {value} on {missed_text} with {provider} at {location}&lt;br&gt;Call &lt;b&gt;{responsible}&lt;/b&gt; {phone}&lt;br&gt;Next: &lt;b&gt;{value2}&lt;/b&gt; {value3}&lt;br&gt;At-risk score &lt;b style=&apos;color:{colour}&apos;&gt;{score} ({level})&lt;/b&gt;:&lt;ul style=&apos;margin:2px 0 0 -20px&apos;&gt;{factors}&lt;/ul&gt;</source>
@@ -5318,12 +5346,28 @@ Book anyway?</source>
         <translation>¿Cómo fue la llamada a {responsible}?</translation>
     </message>
     <message>
+        <source>Call to {patient_name} logged</source>
+        <translation>Llamada a {patient_name} registrada</translation>
+    </message>
+    <message>
         <source>Close as lost</source>
         <translation>Cerrar como perdido</translation>
     </message>
     <message>
         <source>Why is {patient_name} not coming back?</source>
         <translation>¿Por qué no regresa {patient_name}?</translation>
+    </message>
+    <message>
+        <source>{patient_name}&apos;s case closed as lost</source>
+        <translation>Caso de {patient_name} cerrado como perdido</translation>
+    </message>
+    <message>
+        <source>{value} h</source>
+        <translation>{value} h</translation>
+    </message>
+    <message>
+        <source>{value} days</source>
+        <translation>{value} días</translation>
     </message>
 </context>
 <context>
@@ -5506,6 +5550,14 @@ Book anyway?</source>
     <message>
         <source>Confirmations</source>
         <translation>Confirmaciones</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>predeterminada</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>inactiva</translation>
     </message>
 </context>
 <context>
@@ -6237,6 +6289,14 @@ Save the new hours?</source>
         <translation>No guardado. </translation>
     </message>
     <message>
+        <source>&lt;b&gt;{key}&lt;/b&gt; — there is no {action} template with this key.</source>
+        <translation>&lt;b&gt;{key}&lt;/b&gt; — no hay ninguna plantilla de {action} con esta clave.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{key}&lt;/b&gt; — subject: {subject}</source>
+        <translation>&lt;b&gt;{key}&lt;/b&gt; — asunto: {subject}</translation>
+    </message>
+    <message>
         <source>Default (types without their own sequence)</source>
         <translation>Predeterminada (tipos sin secuencia propia)</translation>
     </message>
@@ -6886,6 +6946,10 @@ Save the new hours?</source>
         <source>Drag onto the grid</source>
         <translation>Arrastre a la cuadrícula</translation>
     </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Bloqueado</translation>
+    </message>
 </context>
 <context>
     <name>SlotProperties</name>
@@ -7290,6 +7354,22 @@ Save the new hours?</source>
         <source>Skip the step once this local time has passed on the day it falls due (e.g. {example}).</source>
         <translation>Omitir el paso si ya pasó esta hora local el día en que vence (p. ej. {example}).</translation>
     </message>
+    <message>
+        <source>{action}: the delay cannot be negative</source>
+        <translation>{action}: la demora no puede ser negativa</translation>
+    </message>
+    <message>
+        <source>{label}: a call to rebook on the staff task list</source>
+        <translation>{label}: una llamada para volver a reservar en la lista de tareas del personal</translation>
+    </message>
+    <message>
+        <source>{label}: the no-show or late-cancellation message</source>
+        <translation>{label}: el mensaje de ausencia o de cancelación tardía</translation>
+    </message>
+    <message>
+        <source>{label}: template {key}</source>
+        <translation>{label}: plantilla {key}</translation>
+    </message>
 </context>
 <context>
     <name>TemplateBuilder</name>
@@ -7304,6 +7384,14 @@ Save the new hours?</source>
 </context>
 <context>
     <name>TemplateListModel</name>
+    <message>
+        <source>day</source>
+        <translation>diaria</translation>
+    </message>
+    <message>
+        <source>week</source>
+        <translation>semanal</translation>
+    </message>
     <message>
         <source> · weeks {weeks}</source>
         <translation> · semanas {weeks}</translation>

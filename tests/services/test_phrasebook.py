@@ -79,3 +79,26 @@ def test_a_translation_may_reorder_the_values():
 def test_the_more_specific_template_wins():
     book = Phrasebook({"{} failed: {}": "{} falló: {}", "Export failed: {}": "La exportación falló: {}"})
     assert book.say("Export failed: disk full") == "La exportación falló: disk full"
+
+
+def test_a_word_said_in_a_context_takes_that_form():
+    assert say("cancelled", "es") == "cancelada"  # an appointment
+    assert say("cancelled", "es", "message") == "cancelado"  # a message
+    assert say("cancelled", "en", "message") == "cancelled"
+    assert say("Nobody wrote this one.", "es", "message") == "Nobody wrote this one."
+
+
+def test_a_listed_problem_is_said_without_losing_its_joining_mark():
+    joined = "providers[0].name: name is required; providers[0].colour: #zz is not an email address"
+    assert say(joined, "es") == (
+        "providers[0].name: name es obligatorio; "
+        "providers[0].colour: #zz no es una dirección de correo electrónico"
+    )
+
+
+def test_recovery_steps_risks_and_history_are_said_in_spanish():
+    assert say("Staff call after 5 days", "es") == "Llamada del personal a los 5 días"
+    assert say("SMS same day (before 9:00 PM)", "es") == "SMS el mismo día (antes de las 9:00 PM)"
+    assert say("2 no-shows in the last 12 months", "es") == "2 ausencias en los últimos 12 meses"
+    assert say("Email queued (message #13)", "es") == "Correo electrónico en cola (mensaje #13)"
+    assert say("medium", "es", "risk") == "medio"

@@ -16,11 +16,11 @@ from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services import audit, local_time
 from orca_desk.services.availability import hhmm
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.message_locale import staff_date
+from orca_desk.services.message_locale import staff_date, staff_weekday_short
 from orca_desk.services.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import _cancel_message, _reopen_if_idle
 from orca_desk.services.waitlist.common import _live_offer, _names, _utc
-from orca_desk.services.waitlist.matching import WEEKDAY_ABBR, _windows_text
+from orca_desk.services.waitlist.matching import _windows_text
 from orca_desk.services.waitlist.rows import EntryInput, EntryRow
 from orca_desk.services.waitlist.settings import WaitlistSettings, _settings_or_clinic
 
@@ -28,7 +28,7 @@ from orca_desk.services.waitlist.settings import WaitlistSettings, _settings_or_
 def _prefs_text(e: WaitlistEntry, names: dict[str, dict[int, str]], style: str) -> str:
     parts = []
     if e.days_of_week:
-        parts.append("/".join(WEEKDAY_ABBR[d] for d in sorted(e.days_of_week)))
+        parts.append("/".join(staff_weekday_short(d) for d in sorted(e.days_of_week)))
     if e.time_windows:
         parts.append(_windows_text(e.time_windows, style))
     if e.provider_ids:

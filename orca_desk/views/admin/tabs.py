@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import administration as adm
 from orca_desk.services.clinic_setup import MAX_CONCURRENT, PROVIDER_ROLES
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
 from orca_desk.views.admin.editor import EditorTab
@@ -215,7 +216,7 @@ class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
             ctx,
             columns=[
                 (self.tr("Provider"), lambda r: r.name),
-                (self.tr("Role"), lambda r: r.role),
+                (self.tr("Role"), lambda r: language.say(r.role)),
                 (self.tr("At once"), lambda r: r.max_concurrent),
                 (self.tr("Usual chairs"), lambda r: r.chairs),
                 (self.tr("Status"), lambda r: _yes_no(r.is_active)),
@@ -228,7 +229,7 @@ class ProvidersTab(EditorTab[adm.ProviderAdminRow]):
         self.name = QLineEdit()
         self.role = QComboBox()
         for role in PROVIDER_ROLES:
-            self.role.addItem(role.capitalize(), role)
+            self.role.addItem(language.say(role).capitalize(), role)
         self.colour = ColourField()
         self.max_concurrent = QSpinBox()
         self.max_concurrent.setRange(1, MAX_CONCURRENT)
@@ -315,7 +316,7 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
             columns=[
                 (self.tr("Appointment type"), lambda r: r.name),
                 (self.tr("Length"), lambda r: self.tr("{n} min").format(n=r.minutes)),
-                (self.tr("Category"), lambda r: r.category),
+                (self.tr("Category"), lambda r: language.say(r.category)),
                 (self.tr("Colour"), lambda r: r.colour),
                 (self.tr("Status"), lambda r: _yes_no(r.is_active)),
             ],
@@ -362,25 +363,32 @@ class TypesTab(EditorTab[adm.TypeAdminRow]):
         categories = sorted({r.category for r in self.all_rows} | {"treatment", "consult", "emergency"})
         text = self.category.currentText()
         self.category.clear()
-        self.category.addItems(categories)
+        for category in categories:  # said in the desk's language, stored as the clinic wrote it
+            self.category.addItem(language.say(category), category)
         self.category.setCurrentText(text)
 
     def fill(self, row: adm.TypeAdminRow | None) -> None:
         self.name.setText(row.name if row else "")
         self.colour.setText(row.colour if row else "#42a5f5")
         self.minutes.setValue(row.minutes if row else 30)
-        self.category.setCurrentText(row.category if row else "treatment")
+        self.category.setCurrentText(language.say(row.category if row else "treatment"))
 
     def write(self, session: Any) -> str:
         edit = adm.TypeEdit(
             self.name.text(),
             self.colour.text(),
             self.minutes.value(),
-            self.category.currentText(),
+            self._category(),
             id=self.current.id if self.current else None,
         )
         self.saved_id = adm.save_type(session, self.ctx.actor, edit, now=self.ctx.clock.now())
         return self.tr("Appointment type {name} saved").format(name=edit.name.strip())
+
+    def _category(self) -> str:
+        """The category as stored: a listed one's own word, else what was typed."""
+        text = self.category.currentText()
+        index = self.category.findText(text)
+        return str(self.category.itemData(index)) if index >= 0 and self.category.itemData(index) else text
 
     def write_active(self, session: Any, row: adm.TypeAdminRow, active: bool) -> str:
         adm.set_type_active(session, self.ctx.actor, row.id, active, now=self.ctx.clock.now())

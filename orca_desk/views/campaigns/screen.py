@@ -74,9 +74,9 @@ class CampaignsScreen(Screen):
                 (self.tr("Recipients"), lambda r: r.recipients),
                 (self.tr("Sent"), lambda r: r.sent),
                 (self.tr("Re-booked"), lambda r: r.rebooked),
-                (self.tr("Audience"), lambda r: r.audience),
+                (self.tr("Audience"), lambda r: _say_list(r.audience)),
             ],
-            tooltip=lambda r: r.audience,
+            tooltip=lambda r: _say_list(r.audience),
         )
         self.groups = RowsModel[GroupStats](
             [
@@ -252,25 +252,27 @@ class CampaignsScreen(Screen):
     def _show_detail(self, loaded: tuple[CampaignDetail, CampaignResults | None]) -> None:
         detail, res = loaded
         self.results = res
-        self.heading.setText(f"{detail.name} — {detail.status}")
+        self.heading.setText(f"{detail.name} — {language.say(detail.status)}")
         style = self.ctx.time_style()
         when = local_time.fmt_day_time(detail.start_at, self.zone, style)
         nxt = (
-            f"; next send {local_time.fmt_day_time(detail.next_send_at, self.zone, style)}, last "
-            f"{local_time.fmt_day_time(detail.last_send_at, self.zone, style)}"
+            self.tr("; next send {next}, last {last}").format(
+                next=local_time.fmt_day_time(detail.next_send_at, self.zone, style),
+                last=local_time.fmt_day_time(detail.last_send_at, self.zone, style),
+            )
             if detail.next_send_at
             and detail.last_send_at
             and detail.status in ("running", "scheduled", "paused")
             else ""
         )
-        excluded = ", ".join(f"{n} {why}" for why, n in res.excluded_reasons) if res else ""
+        excluded = ", ".join(f"{n} {language.say(why)}" for why, n in res.excluded_reasons) if res else ""
         self.progress.setText(
             self.tr(
                 "{value} · {value2} · starts {when} at {send_rate_per_hour}/h{nxt} · "
                 "bookings within {attribution_days} days count"
             ).format(
-                value=detail.criteria.describe(),
-                value2=", ".join(detail.channels),
+                value=_say_list(detail.criteria.describe()),
+                value2=", ".join(language.say(c) for c in detail.channels),
                 when=when,
                 send_rate_per_hour=detail.send_rate_per_hour,
                 nxt=nxt,
@@ -280,7 +282,7 @@ class CampaignsScreen(Screen):
         )
         if res is None:
             return
-        self.verdict.setText(res.summary())
+        self.verdict.setText("\n".join(language.say(line) for line in res.summary().split("\n")))
         self.groups.set_rows(list(res.groups))
         self._charts(res)
 
@@ -398,3 +400,9 @@ class CampaignsScreen(Screen):
         ):
             return False
         return self._act(self.tr("Cancel"), campaigns.cancel_campaign, "cancelled; unsent messages withdrawn")
+
+
+def _say_list(text: str) -> str:
+    """A list the services join with commas ("not seen for 21 days, no future appointment"), each
+    part in the desk's language."""
+    return ", ".join(language.say(part) for part in text.split(", "))

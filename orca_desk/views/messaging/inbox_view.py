@@ -28,6 +28,7 @@ from orca_desk.services.clinic_settings import messaging_policy
 from orca_desk.services.messaging import inbox_queries as inbox
 from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
 from orca_desk.services.messaging.render import sms_segments
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import PaddedDelegate, RowsListModel, empty_state
 from orca_desk.ui.screen import Screen
@@ -233,7 +234,11 @@ class InboxScreen(Screen):
             who = self.tr("Automatic") if m.sent_by in ("", "automation") else m.sent_by
         else:
             who = self.tr("Reply")
-        state = m.state if m.direction == "out" else self.tr(str(KIND_LABELS.get(m.state, m.state)))
+        state = (
+            language.say(m.state, "message")
+            if m.direction == "out"
+            else self.tr(str(KIND_LABELS.get(m.state, m.state)))
+        )
         channel = self.tr("SMS") if m.channel == "sms" else self.tr("Email")
         subject = f"{m.subject}\n" if m.subject else ""
         return f"{subject}{m.text}\n— {who} · {channel} · {self._time(m.at)} · {state}"

@@ -109,7 +109,7 @@ class OutboxScreen(Screen):
         self.status_combo.addItem(self.tr("Waiting (queued or deferred)"), "queued,deferred")
         self.status_combo.addItem(self.tr("Problems (failed or undeliverable)"), "failed,undeliverable")
         for s in OUTBOX_STATUSES:
-            self.status_combo.addItem(language.say(s).capitalize(), s)
+            self.status_combo.addItem(language.say(s, "message").capitalize(), s)
         self.channel_combo = QComboBox()
         self.channel_combo.addItem(self.tr("All"), None)
         for c in CHANNELS:
@@ -170,15 +170,15 @@ class OutboxScreen(Screen):
                 Column(self.tr("Created"), lambda r: self._when(r.created_at)),
                 Column(
                     self.tr("Status"),
-                    lambda r: language.say(r.status),
-                    lambda r: language.say(r.error or r.status),
+                    lambda r: language.say(r.status, "message"),
+                    lambda r: language.say(r.error) if r.error else language.say(r.status, "message"),
                 ),
                 Column(
                     self.tr("Channel"), lambda r: self.tr("SMS") if r.channel == "sms" else self.tr("Email")
                 ),
                 Column(self.tr("To"), lambda r: r.to_address),
                 Column(self.tr("Patient"), lambda r: r.patient_name or "—"),
-                Column(self.tr("Purpose"), lambda r: r.purpose.replace("_", " ")),
+                Column(self.tr("Purpose"), lambda r: language.say(r.purpose.replace("_", " "))),
                 Column(self.tr("Tries"), lambda r: str(r.attempts)),
                 Column(self.tr("Next / sent"), self._next_or_sent),
                 Column(self.tr("Message"), lambda r: _one_line(r.subject or r.body), lambda r: r.body),
@@ -226,8 +226,8 @@ class OutboxScreen(Screen):
         self.history_model: RowsTableModel[OutboxEventRow] = RowsTableModel(
             [
                 Column(self.tr("When"), lambda e: self._when(e.at, seconds=True)),
-                Column(self.tr("Status"), lambda e: language.say(e.status)),
-                Column(self.tr("What happened"), lambda e: e.detail),
+                Column(self.tr("Status"), lambda e: language.say(e.status, "message")),
+                Column(self.tr("What happened"), lambda e: language.say(e.detail)),
             ],
             colour=lambda e: STATUS_COLOURS.get(e.status),
         )
@@ -376,7 +376,7 @@ class OutboxScreen(Screen):
         self.purpose_combo.clear()
         self.purpose_combo.addItem(self.tr("All"), None)
         for p in purposes:
-            self.purpose_combo.addItem(p.replace("_", " "), p)
+            self.purpose_combo.addItem(language.say(p.replace("_", " ")), p)
         index = self.purpose_combo.findData(current)
         self.purpose_combo.setCurrentIndex(max(index, 0))
         self.purpose_combo.blockSignals(False)
@@ -416,7 +416,7 @@ class OutboxScreen(Screen):
         who = f"{row.patient_name} · " if row.patient_name else ""
         subject = f" — “{row.subject}”" if row.subject else ""
         self.detail_title.setText(
-            f"<b>#{row.id}</b> · {language.say(row.status)} · {who}{row.to_address}{subject}"
+            f"<b>#{row.id}</b> · {language.say(row.status, 'message')} · {who}{row.to_address}{subject}"
         )
         self.body_view.setPlainText(row.body)
         self.ctx.ops.read(

@@ -3,13 +3,14 @@ the follow-up sequence (managers edit it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLocale, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -68,31 +69,31 @@ class RecoveryScreen(Screen):
         self.time_fmt = ctx.time_style()
         self.cases = RowsModel[CaseRow](
             [
-                (self.tr("Risk"), lambda r: f"{r.risk.score} {r.risk.level}"),
+                (self.tr("Risk"), lambda r: f"{r.risk.score} {language.say(r.risk.level, 'risk')}"),
                 (self.tr("Patient"), lambda r: r.patient_name),
-                (self.tr("Cause"), lambda r: r.cause_label),
+                (self.tr("Cause"), lambda r: language.say(r.cause_label)),
                 (self.tr("Missed visit"), lambda r: r.missed_text),
                 (self.tr("Status"), lambda r: language.say(r.status)),
-                (self.tr("Next step"), lambda r: r.next_step_label),
+                (self.tr("Next step"), lambda r: language.say(r.next_step_label)),
                 (self.tr("Due"), lambda r: self._when(r.next_step_at)),
             ],
-            tooltip=lambda r: r.risk.explain(),
+            tooltip=lambda r: _factor_lines(r.risk.factors) or language.say(r.risk.explain()),
         )
         self.history = RowsModel[HistoryRow](
             [
                 (self.tr("When"), lambda h: self._when(h.at)),
-                (self.tr("What"), lambda h: h.event.replace("_", " ")),
-                (self.tr("Detail"), lambda h: h.detail),
-                (self.tr("By"), lambda h: h.by),
+                (self.tr("What"), lambda h: language.say(h.event.replace("_", " "), "event")),
+                (self.tr("Detail"), lambda h: language.say(h.detail)),
+                (self.tr("By"), lambda h: language.say(h.by, "by")),
             ],
-            tooltip=lambda h: h.detail,
+            tooltip=lambda h: language.say(h.detail),
         )
         self.risky = RowsModel[at_risk.AtRiskRow](
             [
                 (self.tr("Score"), lambda r: r.score),
-                (self.tr("Level"), lambda r: r.level),
+                (self.tr("Level"), lambda r: language.say(r.level, "risk")),
                 (self.tr("Patient"), lambda r: r.name),
-                (self.tr("Stage"), lambda r: r.stage),
+                (self.tr("Stage"), lambda r: language.say(r.stage)),
                 (
                     self.tr("Last visit"),
                     lambda r: (
@@ -101,9 +102,12 @@ class RecoveryScreen(Screen):
                         else self.tr("never")
                     ),
                 ),
-                (self.tr("Why"), lambda r: "; ".join(f"+{f.points} {f.why}" for f in r.factors)),
+                (
+                    self.tr("Why"),
+                    lambda r: "; ".join(f"+{f.points} {language.say(f.why)}" for f in r.factors),
+                ),
             ],
-            tooltip=lambda r: "\n".join(f"+{f.points} {f.factor}: {f.why}" for f in r.factors),
+            tooltip=lambda r: _factor_lines(r.factors),
         )
         self.groups = RowsModel[tuple[str, GroupMetrics]](
             [
@@ -112,7 +116,7 @@ class RecoveryScreen(Screen):
                 (self.tr("Cases"), lambda r: r[1].cases),
                 (self.tr("Re-booked"), lambda r: f"{r[1].rescheduled} ({r[1].rate:.0%})"),
                 (self.tr("Lost"), lambda r: r[1].lost),
-                (self.tr("Median time to rebook"), lambda r: _days(r[1].median_days_to_rebook)),
+                (self.tr("Median time to rebook"), lambda r: self._days(r[1].median_days_to_rebook)),
             ]
         )
         self.loading = False
@@ -388,7 +392,7 @@ class RecoveryScreen(Screen):
                 due=due,
                 recovery_rate=m.recovery_rate,
                 METRICS_DAYS=METRICS_DAYS,
-                value2=_days(m.median_days_to_rebook),
+                value2=self._days(m.median_days_to_rebook),
             )
         )
         self._metrics = m
@@ -396,10 +400,10 @@ class RecoveryScreen(Screen):
             self._show_metric_figures(m)
         # The breakdown's rows are kept while its tab is not built; its export sees them.
         self.groups.set_rows(
-            [("Provider", g) for g in m.by_provider]
-            + [("Location", g) for g in m.by_location]
-            + [("Visit type", g) for g in m.by_type]
-            + [("Cause", g) for g in m.by_cause]
+            [(self.tr("Provider"), g) for g in m.by_provider]
+            + [(self.tr("Location"), g) for g in m.by_location]
+            + [(self.tr("Visit type"), g) for g in m.by_type]
+            + [(self.tr("Cause"), replace(g, name=language.say(g.name))) for g in m.by_cause]
         )
 
     def _show_metric_figures(self, m: RecoveryMetrics) -> None:
@@ -423,8 +427,8 @@ class RecoveryScreen(Screen):
             self.chart,
             [fmt_day(w.week_start, DAY_MONTH) for w in m.weeks],
             [
-                ("Cases opened", "#7aa7e0", [w.opened for w in m.weeks]),
-                ("Re-booked", "#2e9e62", [w.rescheduled for w in m.weeks]),
+                (self.tr("Cases opened"), "#7aa7e0", [w.opened for w in m.weeks]),
+                (self.tr("Re-booked"), "#2e9e62", [w.rescheduled for w in m.weeks]),
             ],
             empty=self.tr("no cases yet"),
         )
@@ -441,10 +445,10 @@ class RecoveryScreen(Screen):
             self.history.set_rows([])
             return
         colour = LEVEL_COLOURS[c.risk.level]
-        factors = (
-            "".join(f"<li><b>+{f.points}</b> {f.factor}: {f.why}</li>" for f in c.risk.factors)
-            or "<li>No risk factors.</li>"
-        )
+        factors = "".join(
+            f"<li><b>+{f.points}</b> {language.say(f.factor)}: {language.say(f.why)}</li>"
+            for f in c.risk.factors
+        ) or self.tr("<li>No risk factors.</li>")
         self.detail.setText(
             self.tr(
                 "<b>{patient_name}</b> — {cause_label} of the {value} on {missed_text} "
@@ -454,18 +458,18 @@ class RecoveryScreen(Screen):
                 "0 -20px'>{factors}</ul>"
             ).format(
                 patient_name=c.patient_name,
-                cause_label=c.cause_label,
+                cause_label=language.say(c.cause_label),
                 value=c.type_name.lower(),
                 missed_text=c.missed_text,
                 provider=c.provider,
                 location=c.location,
                 responsible=c.responsible,
                 phone=c.phone,
-                value2=c.next_step_label or "—",
+                value2=language.say(c.next_step_label) or "—",
                 value3=self._when(c.next_step_at),
                 colour=colour,
                 score=c.risk.score,
-                level=c.risk.level,
+                level=language.say(c.risk.level, "risk"),
                 factors=factors,
             )
         )
@@ -494,7 +498,7 @@ class RecoveryScreen(Screen):
             lambda s: recovery.log_call_outcome(
                 s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note
             ),
-            f"Call to {c.patient_name} logged",
+            self.tr("Call to {patient_name} logged").format(patient_name=c.patient_name),
         )
 
     def close_lost(self, reason: str | None = None) -> bool:
@@ -514,7 +518,7 @@ class RecoveryScreen(Screen):
             lambda s: recovery.close_case(
                 s, self.ctx.actor, c.id, now=self.ctx.clock.now(), status="lost", reason=reason or ""
             ),
-            f"{c.patient_name}'s case closed as lost",
+            self.tr("{patient_name}'s case closed as lost").format(patient_name=c.patient_name),
         )
 
     def _act(self, what: str, fn: Any, message: str) -> bool:
@@ -523,8 +527,14 @@ class RecoveryScreen(Screen):
             fn, parent=self, title=what, on_done=lambda _result: self.sig_status.emit(message)
         )
 
+    def _days(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        if value < 1:
+            return self.tr("{value} h").format(value=QLocale().toString(value * 24, "f", 0))
+        return self.tr("{value} days").format(value=QLocale().toString(value, "f", 1))
 
-def _days(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 24:.0f} h" if value < 1 else f"{value:.1f} days"
+
+def _factor_lines(factors: Iterable[at_risk.RiskFactor]) -> str:
+    """One line per risk factor, e.g. "+30 no-shows: 2 no-shows in the last 12 months"."""
+    return "\n".join(f"+{f.points} {language.say(f.factor)}: {language.say(f.why)}" for f in factors)

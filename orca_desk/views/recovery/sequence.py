@@ -35,6 +35,7 @@ from orca_desk.services.importing.values import parse_time
 from orca_desk.services.message_templates import TemplateCheck
 from orca_desk.services.patient_links import public_base_url
 from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
+from orca_desk.ui import language
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.sms_counter import segment_summary
@@ -135,7 +136,7 @@ class StepsModel(QAbstractTableModel):
             if col == COL_HOURS:
                 return "" if rest == 0 else f"{rest // 60 if rest >= 0 else -(-rest // 60)} h"
             if col == COL_ACTION:
-                return ACTION_LABELS.get(st.action, st.action)
+                return language.say(ACTION_LABELS.get(st.action, st.action))
             if col == COL_TEMPLATE:
                 if st.action == "call":
                     return self.tr("— (a task on the staff list)")
@@ -150,18 +151,19 @@ class StepsModel(QAbstractTableModel):
             ).format(example=local_time.fmt_minute(21 * 60, self.time_style))
         return None
 
-    @staticmethod
-    def describe(st: StepInput, style: str = "12h") -> str:
+    def describe(self, st: StepInput, style: str = "12h") -> str:
         if st.action not in ACTION_LABELS:
             return ""
         if st.delay_minutes < 0:
-            return f"{ACTION_LABELS[st.action]}: the delay cannot be negative"
-        label = recovery.step_label(st, style)
+            return self.tr("{action}: the delay cannot be negative").format(
+                action=language.say(ACTION_LABELS[st.action])
+            )
+        label = language.say(recovery.step_label(st, style))
         if st.action == "call":
-            return f"{label}: a call to rebook on the staff task list"
+            return self.tr("{label}: a call to rebook on the staff task list").format(label=label)
         if st.template_key == RECOVERY_TEMPLATE:
-            return f"{label}: the no-show or late-cancellation message"
-        return f"{label}: template {st.template_key}"
+            return self.tr("{label}: the no-show or late-cancellation message").format(label=label)
+        return self.tr("{label}: template {key}").format(label=label, key=st.template_key)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
@@ -232,7 +234,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         if index.column() == COL_ACTION:
             box = QComboBox(parent)
             for key in ACTIONS:
-                box.addItem(ACTION_LABELS[key], key)
+                box.addItem(language.say(ACTION_LABELS[key]), key)
             return box
         if index.column() == COL_TEMPLATE:
             box = QComboBox(parent)
@@ -359,7 +361,7 @@ class SequenceEditor(QWidget):
 
     def _build_options(self) -> QHBoxLayout:
         self.cause_boxes = {
-            kind: QCheckBox(label.capitalize()) for kind, label in recovery.CAUSE_LABELS.items()
+            kind: QCheckBox(language.say(label.capitalize())) for kind, label in recovery.CAUSE_LABELS.items()
         }
         self.lost_after = QSpinBox()
         self.lost_after.setRange(0, 999)
@@ -531,14 +533,18 @@ class SequenceEditor(QWidget):
         for key, check in checked:
             if check is None:
                 parts.append(
-                    f"<b>{_html(key)}</b> — there is no {ACTION_LABELS[st.action]} template with this key."
+                    self.tr("<b>{key}</b> — there is no {action} template with this key.").format(
+                        key=_html(key), action=language.say(ACTION_LABELS[st.action])
+                    )
                 )
                 continue
             if check.segments is not None:
                 head = f"<b>{_html(key)}</b> — {segment_summary(check.segments)}"
             else:
-                head = f"<b>{_html(key)}</b> — subject: {_html(check.subject_preview)}"
-            parts.append(f"{head}<br>{_html(check.preview) or '<i>(cannot render)</i>'}")
+                head = self.tr("<b>{key}</b> — subject: {subject}").format(
+                    key=_html(key), subject=_html(check.subject_preview)
+                )
+            parts.append(f"{head}<br>{_html(check.preview) or self.tr('<i>(cannot render)</i>')}")
         return "<br><br>".join(parts)
 
     # ----- rows -----------------------------------------------------------------------------

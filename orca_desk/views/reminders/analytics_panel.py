@@ -136,7 +136,7 @@ class AnalyticsPanel(QWidget):
         series.append(answered)
         self.chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([st.step for st in stats] or ["no reminders sent yet"])
+        axis_x.append([st.step for st in stats] or [self.tr("no reminders sent yet")])
         axis_y = QValueAxis()
         axis_y.setRange(0, max([1, *(st.sent for st in stats)]))
         axis_y.setLabelFormat("%d")

@@ -140,12 +140,12 @@ class RemindersScreen(Screen):
         self.sequences.blockSignals(True)
         self.sequences.clear()
         for row in self._rows:
-            tags = ["default"] if row.is_default else []
+            tags = [self.tr("default")] if row.is_default else []
             if row.type_names:
                 tags.append(", ".join(row.type_names))
             if not row.is_active:
-                tags.append("inactive")
-            self.sequences.addItem(f"{row.name}\n   {' · '.join(tags) or 'no types'}")
+                tags.append(self.tr("inactive"))
+            self.sequences.addItem(f"{row.name}\n   {' · '.join(tags) or self.tr('no types')}")
         index = next((i for i, r in enumerate(self._rows) if r.id == select_id), 0)
         if self._rows:
             self.sequences.setCurrentRow(index)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.clinic import ClinicInfo, ProviderRow
+from orca_desk.ui import language
 from orca_desk.ui.dates import MEDIUM, fmt_day
 from orca_desk.ui.rows_table import RowsModel
 from orca_desk.views.schedules.forms import repeat_label
@@ -63,7 +64,7 @@ def schedule_models(
     exceptions = RowsModel[ps.ExceptionView](
         [
             (QCoreApplication.translate("SchedulesScreen", "When"), lambda x: x.when),
-            (QCoreApplication.translate("SchedulesScreen", "What"), lambda x: x.label),
+            (QCoreApplication.translate("SchedulesScreen", "What"), lambda x: language.say(x.label)),
             (
                 QCoreApplication.translate("SchedulesScreen", "For"),
                 lambda x: (

@@ -468,7 +468,7 @@ class SchedulesScreen(ScheduleForms, Screen):
         row = self.exceptions.row_at(idx.row())
         return self._write(
             lambda s: ps.remove_exception(s, self.ctx.actor, row.id, now=self.ctx.clock.now()),
-            self.tr("Removed {label}").format(label=row.label),
+            self.tr("Removed {label}").format(label=language.say(row.label)),
         )
 
     def _on_import_clicked(self) -> None:

@@ -99,7 +99,10 @@ class WeekEditor(QWidget):
         self.open_ended.toggled.connect(lambda on: self.effective_to.setEnabled(not on))
         self.effective_to.setEnabled(False)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Effective from")))
+        since = QLabel(self.tr("Effective from"))
+        since.setMinimumWidth(since.sizeHint().width())  # a longer translation keeps its last letter
+        row.addWidget(since)
+        row.addSpacing(6)
         row.addWidget(self.effective_from)
         row.addSpacing(16)
         row.addWidget(QLabel(self.tr("to")))

@@ -32,6 +32,7 @@ from orca_desk.services.patient_links import (
     link_secret_location,
     public_base_url,
 )
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
 
@@ -53,7 +54,7 @@ def secrets_place() -> SecretsPlace:
     return SecretsPlace(
         usable,
         cs.keyring_name() if usable else "",
-        link_secret_location(),
+        language.say(link_secret_location()),
         {name: cs.secret_source(name) for name in cs.SECRET_NAMES},
     )
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from orca_desk.services.clinic import TypeRow
 from orca_desk.services.schedule_templates import SlotSpec, slot_label
+from orca_desk.ui import language
 from orca_desk.ui.colours import tint
 from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
@@ -103,7 +104,7 @@ class SlotPalette(QFrame):
         title.setStyleSheet("color: #6b7785;")
         layout.addWidget(title)
         self.chips: list[TypeChip] = [TypeChip(t.id, t.name, t.colour, t.default_minutes) for t in types]
-        self.chips.append(TypeChip(BLOCKED, "Blocked", BLOCK_COLOUR, 60))
+        self.chips.append(TypeChip(BLOCKED, self.tr("Blocked"), BLOCK_COLOUR, 60))
         for chip in self.chips:
             layout.addWidget(chip)
         layout.addStretch(1)
@@ -245,7 +246,7 @@ class SlotCommand(QUndoCommand):
 
 
 def describe(slot: SlotSpec, names: dict[int, str], rotation: tuple[str, ...], chairs: int) -> str:
-    what = slot.reason or "Blocked" if slot.blocked else names.get(slot.type_id or -1, "?")
+    what = language.say(slot.reason or "Blocked") if slot.blocked else names.get(slot.type_id or -1, "?")
     return f"{what} {slot_label(slot, rotation=rotation, chair_count=chairs)}"
 
 
@@ -271,7 +272,7 @@ def grid_content(
         if s.week != week:
             continue
         if s.blocked:
-            colour, title = BLOCK_COLOUR, s.reason or "Blocked"
+            colour, title = BLOCK_COLOUR, language.say(s.reason or "Blocked")
         else:
             t = types.get(s.type_id or -1)
             colour, title = (t.colour, t.name) if t else ("#888888", "Unknown type")

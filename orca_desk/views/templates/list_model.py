@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QCoreApplication,
     QModelIndex,
@@ -17,6 +18,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBox
 
 from orca_desk.services.schedule_templates import TemplateRow
 from orca_desk.ui.rows_table import empty_state
+
+# A template's kind as "{kind} template" says it ("week template", "plantilla semanal").
+KINDS = {
+    "day": QT_TRANSLATE_NOOP("TemplateListModel", "day"),
+    "week": QT_TRANSLATE_NOOP("TemplateListModel", "week"),
+}
 
 ROLE_ROW = Qt.ItemDataRole.UserRole + 1
 
@@ -53,7 +60,11 @@ class TemplateListModel(QAbstractListModel):
             default = " ★" if r.is_default else ""
             line = QCoreApplication.translate(
                 "TemplateListModel", "{kind} template · v{version} · {slots} slots"
-            ).format(kind=r.kind, version=r.version, slots=r.slot_count)
+            ).format(
+                kind=QCoreApplication.translate("TemplateListModel", str(KINDS.get(r.kind, r.kind))),
+                version=r.version,
+                slots=r.slot_count,
+            )
             return f"{r.name}{default}\n{line}{weeks}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return r.description or r.name

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.clinic import TypeRow
 from orca_desk.services.schedule_templates import SlotSpec, VersionRow
+from orca_desk.ui import language
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import empty_state
 from orca_desk.views.templates.builder import BLOCKED
@@ -120,7 +121,7 @@ class VersionHistory(QGroupBox):
                     number=v.number,
                     created_by=v.created_by,
                     created_text=v.created_text,
-                    note=v.note,
+                    note=language.say(v.note),
                     slot_count=v.slot_count,
                 )
             )

@@ -106,7 +106,10 @@ class WaitlistScreen(Screen):
                 ),
                 (self.tr("Offers"), lambda r: f"{r.notification_count}/{r.max_offers}"),
                 (self.tr("Waiting"), lambda r: f"{r.days_waiting} d"),
-                (self.tr("Prefers"), lambda r: r.preferences),
+                (
+                    self.tr("Prefers"),
+                    lambda r: " · ".join(language.say(p) for p in r.preferences.split(" · ")),
+                ),
                 (self.tr("Reason"), lambda r: r.reason),
             ],
             cell_tooltips=True,
@@ -420,8 +423,8 @@ class WaitlistScreen(Screen):
             self.chart,
             [f"{c.channel.upper()} · {c.conversion:.0%}" for c in a.channels],
             [
-                ("Offers sent", "#7aa7e0", [c.sent for c in a.channels]),
-                ("Booked", "#2e9e62", [c.booked for c in a.channels]),
+                (self.tr("Offers sent"), "#7aa7e0", [c.sent for c in a.channels]),
+                (self.tr("Booked"), "#2e9e62", [c.booked for c in a.channels]),
             ],
             empty=self.tr("no offers yet"),
         )
