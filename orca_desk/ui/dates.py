@@ -31,8 +31,3 @@ def weekday_name(weekday: int, short: bool = True) -> str:
     """0 = Monday, as Python's ``date.weekday()`` counts."""
     kind = QLocale.FormatType.ShortFormat if short else QLocale.FormatType.LongFormat
     return QLocale().dayName(weekday + 1, kind)
-
-
-def month_name(month: int, short: bool = True) -> str:
-    kind = QLocale.FormatType.ShortFormat if short else QLocale.FormatType.LongFormat
-    return QLocale().monthName(month, kind)

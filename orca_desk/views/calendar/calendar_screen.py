@@ -232,9 +232,6 @@ class CalendarScreen(BookActions):
             self._rebooked(rebooking)
             self.sig_status.emit(self.tr("Appointment booked"))
 
-    def open_booking_dialog(self, key: int, minute: int) -> None:
-        self._on_empty_activated(key, minute)
-
     # ----- visits that did not happen: "To rebook" ---------------------------------------------
     def build_missed_menu(self, appt_id: int) -> QMenu:
         """A cancelled or no-show visit: its patient card, and rebooking them."""

@@ -73,10 +73,6 @@ class BookZoom(QObject):
     def zoom(self) -> float:
         return self.grid.zoom
 
-    @property
-    def fitted(self) -> bool:
-        return self.grid.fit_width
-
     def step(self, steps: int) -> None:
         self._apply(zoom_step(self.grid.zoom, steps), False)
 
