@@ -151,7 +151,7 @@ def _outbox_service() -> None:
 
 
 def _recovery_service() -> None:
-    from orca_desk.services import recovery  # noqa: F401
+    from orca_desk.services.recovery import metrics, queries, sequences, staff  # noqa: F401
 
 
 def _administration_service() -> None:

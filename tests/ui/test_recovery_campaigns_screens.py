@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.models.recovery import RecoveryCase
-from orca_desk.services import booking, recovery
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
+from orca_desk.services.recovery.sequences import load_sequence
+from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.views.campaigns.screen import CampaignsScreen
 from orca_desk.views.campaigns.wizard import CampaignWizard
 from orca_desk.views.recovery.screen import RecoveryScreen
@@ -66,7 +68,7 @@ def test_recovery_screen_lists_cases_most_at_risk_first_and_logs_calls(qtbot, ct
                 now=NOW - timedelta(hours=2),
             )
             booking.mark_no_show(s, manager, a.id, now=NOW)
-    recovery.process_recovery(ctx.db, now=NOW)
+    process_recovery(ctx.db, now=NOW)
     screen = RecoveryScreen(ctx)
     qtbot.addWidget(screen)
     screen.resize(1200, 700)
@@ -195,7 +197,7 @@ def test_campaigns_screen_shows_results_and_pauses(qtbot, ctx, world):
 
 
 def test_recovery_sequence_tab_edits_saves_reloads_and_refuses_a_bad_row(qtbot, ctx, receptionist, tmp_path):
-    from orca_desk.services.recovery import DAY
+    from orca_desk.services.recovery.rows import DAY
     from orca_desk.views.recovery.sequence import COL_DAYS, COL_TEMPLATE
 
     screen = RecoveryScreen(ctx)
@@ -243,7 +245,7 @@ def test_recovery_sequence_tab_edits_saves_reloads_and_refuses_a_bad_row(qtbot, 
     assert reopened.sequence.problems.isVisible()
     reopened.grab().save(str(tmp_path / "sequence_refused.png"))
     with ctx.db.read() as s:
-        assert [st.delay_minutes for st in recovery.load_sequence(s, ctx.clinic.id).steps][-1] == 7 * DAY
+        assert [st.delay_minutes for st in load_sequence(s, ctx.clinic.id).steps][-1] == 7 * DAY
 
     # A receptionist may look but the service refuses her save.
     desk = RecoveryScreen(dataclasses.replace(ctx, actor=receptionist))

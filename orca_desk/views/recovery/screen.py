@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import at_risk, local_time, recovery
-from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
+from orca_desk.services import at_risk, local_time
+from orca_desk.services.recovery.rows import CALL_OUTCOMES, CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
@@ -305,16 +305,21 @@ class RecoveryScreen(Screen):
         actor, analytics = self.ctx.actor, self.ctx.actor.can(VIEW_ANALYTICS)
         self._asked += 1
         asked = self._asked
-        self.ctx.ops.read(
-            lambda s: (
+
+        def load(s: Any) -> tuple[str, list[CaseRow], RecoveryMetrics | None]:
+            # The services (and the recovery models) load here, off the UI thread.
+            from orca_desk.services.recovery.metrics import recovery_metrics
+            from orca_desk.services.recovery.queries import list_cases
+
+            since, until = now - timedelta(days=METRICS_DAYS), now + timedelta(minutes=1)
+            return (
                 local_time.clinic_time_format(s),
-                recovery.list_cases(s, now=now),
-                recovery.recovery_metrics(
-                    s, actor, since=now - timedelta(days=METRICS_DAYS), until=now + timedelta(minutes=1)
-                )
-                if analytics
-                else None,
-            ),
+                list_cases(s, now=now),
+                recovery_metrics(s, actor, since=since, until=until) if analytics else None,
+            )
+
+        self.ctx.ops.read(
+            load,
             parent=self,
             # Only the newest of overlapping loads is shown.
             on_done=lambda loaded: self._show_cases(loaded) if asked == self._asked else None,
@@ -472,7 +477,7 @@ class RecoveryScreen(Screen):
         if c is None:
             return False
         if outcome is None:
-            labels = list(recovery.CALL_OUTCOMES.values())
+            labels = list(CALL_OUTCOMES.values())
             label, ok = QInputDialog.getItem(
                 self,
                 self.tr("Log call outcome"),
@@ -483,12 +488,12 @@ class RecoveryScreen(Screen):
             )
             if not ok:
                 return False
-            outcome = next(k for k, v in recovery.CALL_OUTCOMES.items() if v == label)
+            outcome = next(k for k, v in CALL_OUTCOMES.items() if v == label)
+        from orca_desk.services.recovery.staff import log_call_outcome
+
         return self._act(
             self.tr("Log call outcome"),
-            lambda s: recovery.log_call_outcome(
-                s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note
-            ),
+            lambda s: log_call_outcome(s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note),
             f"Call to {c.patient_name} logged",
         )
 
@@ -504,9 +509,11 @@ class RecoveryScreen(Screen):
             )
             if not ok:
                 return False
+        from orca_desk.services.recovery.staff import close_case
+
         return self._act(
             self.tr("Close as lost"),
-            lambda s: recovery.close_case(
+            lambda s: close_case(
                 s, self.ctx.actor, c.id, now=self.ctx.clock.now(), status="lost", reason=reason or ""
             ),
             f"{c.patient_name}'s case closed as lost",
