@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from orca_desk.services import campaigns, reminder_analytics, template_analytics
+from orca_desk.services import reminder_analytics, template_analytics
+from orca_desk.services.campaigns.results import campaign_results
 from orca_desk.services.errors import NotFound, PermissionDenied
 from orca_desk.services.recovery.metrics import recovery_metrics
 from orca_desk.services.security import ROLE_PERMISSIONS, VIEW_ANALYTICS, Actor
@@ -31,7 +32,7 @@ CALLS: dict[str, Callable[[Session, Actor], Any]] = {
     ),
     "recovery_metrics": lambda s, a: recovery_metrics(s, a, since=NOW - 90 * D, until=NOW),
     # Campaign results carry the lift and significance of campaigns.stats.
-    "campaign_results": lambda s, a: campaigns.campaign_results(s, a, 999, now=NOW),
+    "campaign_results": lambda s, a: campaign_results(s, a, 999, now=NOW),
 }
 
 

@@ -182,6 +182,7 @@ def test_campaigns_screen_shows_results_and_pauses(qtbot, ctx, world):
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
     screen.show()
+    assert screen.wait_until_loaded()  # the list and the campaign load off the UI thread
     assert screen.list.rowCount() == 1
     row = screen.list.rows[0]
     assert row.status == "running" and row.recipients == 3
@@ -189,10 +190,10 @@ def test_campaigns_screen_shows_results_and_pauses(qtbot, ctx, world):
     assert screen.verdict.text() == "No results yet: nothing has gone out."  # no tick has run yet
     assert screen.groups.rowCount() >= 2 and len(screen.funnel.series()) == 1
     assert screen.btn_pause.isEnabled() and not screen.btn_resume.isEnabled()
-    assert screen.pause()
+    assert screen.pause() and screen.wait_until_loaded()
     assert screen.list.rows[0].status == "paused" and screen.btn_resume.isEnabled()
-    assert screen.resume()
-    assert screen.cancel(confirm=False)
+    assert screen.resume() and screen.wait_until_loaded()
+    assert screen.cancel(confirm=False) and screen.wait_until_loaded()
     assert screen.list.rows[0].status == "cancelled" and not screen.btn_cancel.isEnabled()
 
 
