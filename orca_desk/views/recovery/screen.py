@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import at_risk, local_time
+from orca_desk.services import local_time
 from orca_desk.services.recovery.rows import CALL_OUTCOMES, CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.ui import language
@@ -33,6 +33,9 @@ from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.workers import BackgroundLoader
 from orca_desk.views.recovery.sequence import SequenceEditor
+
+if TYPE_CHECKING:
+    from orca_desk.services.at_risk import AtRiskRow
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
 METRICS_DAYS = 90
@@ -87,7 +90,7 @@ class RecoveryScreen(Screen):
             ],
             tooltip=lambda h: h.detail,
         )
-        self.risky = RowsModel[at_risk.AtRiskRow](
+        self.risky = RowsModel["AtRiskRow"](
             [
                 (self.tr("Score"), lambda r: r.score),
                 (self.tr("Level"), lambda r: r.level),
@@ -133,8 +136,16 @@ class RecoveryScreen(Screen):
         self.headline = QLabel(self.tr("Loading the open cases…"))
         self.headline.setWordWrap(True)
         self.headline.setStyleSheet("padding: 2px 0 6px 0;")
+        # Containers go into their parents before they are filled: under the app's style sheet each
+        # move of a filled page to a new parent restyles every widget on it again.
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._cases_tab(), self.tr("Open cases"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.tabs, 1)
+        cases = QSplitter(Qt.Orientation.Vertical)
+        self.tabs.addTab(cases, self.tr("Open cases"))
+        self._cases_tab(cases)
         # The other tabs are filled when first shown: most visits to this screen are for the cases.
         self.risk_tab = self._lazy_page(self._risk_tab)
         self.tabs.addTab(self.risk_tab, self.tr("At risk"))
@@ -143,10 +154,6 @@ class RecoveryScreen(Screen):
         self.sequence = SequenceEditor(self.ctx)
         self.sequence.sig_status.connect(self.sig_status.emit)
         self.tabs.addTab(self.sequence, self.tr("Sequence"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(self.headline)
-        layout.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(lambda _i: self._on_tab_shown())
 
     def _lazy_page(self, fill: Callable[[QVBoxLayout], None]) -> QWidget:
@@ -162,7 +169,11 @@ class RecoveryScreen(Screen):
             fill()
         self._load_risky_if_shown()
 
-    def _cases_tab(self) -> QWidget:
+    def _cases_tab(self, split: QSplitter) -> None:
+        top = QWidget()
+        split.addWidget(top)
+        pane = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(pane)
         self.cases_view = table(
             self.cases,
             5,
@@ -177,7 +188,6 @@ class RecoveryScreen(Screen):
         self.btn_export_cases = export_button(
             self, self.cases, self.tr("Recovery cases"), status=self.sig_status.emit
         )
-        top = QWidget()
         lv = QVBoxLayout(top)
         lv.setContentsMargins(0, 0, 0, 6)
         head = QHBoxLayout()
@@ -188,13 +198,13 @@ class RecoveryScreen(Screen):
         lv.addWidget(self.cases_view, 1)
         # The cases span the screen's width (their next step and due time readable); the chosen
         # case and its history sit under them.
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(self._case_pane())
+        self._case_pane(pane)
         split.setSizes([330, 250])
-        return split
 
-    def _case_pane(self) -> QWidget:
+    def _case_pane(self, split: QSplitter) -> None:
+        case, history = QWidget(), QWidget()
+        split.addWidget(case)
+        split.addWidget(history)
         self.history_view = table(
             self.history,
             2,
@@ -216,7 +226,6 @@ class RecoveryScreen(Screen):
             (self.btn_lost, self.tr("Close the selected case: the patient is not coming back")),
         ):
             w.setAccessibleDescription(text)
-        case = QWidget()
         cv = QVBoxLayout(case)
         cv.setContentsMargins(0, 6, 6, 0)
         cv.addWidget(_title(self.tr("Case")))
@@ -226,16 +235,11 @@ class RecoveryScreen(Screen):
         row.addWidget(self.btn_lost)
         row.addStretch(1)
         cv.addLayout(row)
-        history = QWidget()
         hv = QVBoxLayout(history)
         hv.setContentsMargins(6, 6, 0, 0)
         hv.addWidget(_title(self.tr("History")))
         hv.addWidget(self.history_view, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(case)
-        split.addWidget(history)
         split.setSizes([470, 590])
-        return split
 
     def _risk_tab(self, v: QVBoxLayout) -> None:
         self.risky_view = table(self.risky, 5)
@@ -335,9 +339,7 @@ class RecoveryScreen(Screen):
         if not self.risky.rows:
             self.risky_empty.setText(self.tr("Scoring the active patients…"))
         # A newer load replaces one still running: only the latest list is shown.
-        self.risk_loader.start(
-            partial(at_risk.load_at_risk_list, self.ctx.db, now=self.ctx.clock.now(), limit=200)
-        )
+        self.risk_loader.start(partial(_at_risk_list, self.ctx.db, self.ctx.clock.now()))
 
     def _show_cases(self, loaded: tuple[str, list[CaseRow], RecoveryMetrics | None]) -> None:
         self.time_fmt, cases, metrics = loaded
@@ -524,6 +526,13 @@ class RecoveryScreen(Screen):
         return self.ctx.ops.write(
             fn, parent=self, title=what, on_done=lambda _result: self.sig_status.emit(message)
         )
+
+
+def _at_risk_list(db: Any, now: datetime) -> list[AtRiskRow]:
+    # The scoring service loads here, off the UI thread, as the list does.
+    from orca_desk.services.at_risk import load_at_risk_list
+
+    return load_at_risk_list(db, now=now, limit=200)
 
 
 def _days(value: float | None) -> str:
