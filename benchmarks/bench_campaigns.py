@@ -11,8 +11,11 @@ from orca_desk.migrate import upgrade
 from orca_desk.models.campaigns import CampaignRecipient
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.patient import Patient
-from orca_desk.services import campaigns
-from orca_desk.services.campaigns import AudienceCriteria, CampaignInput, VariantInput
+from orca_desk.services.campaigns.audience import AudienceCriteria, audience, audience_count
+from orca_desk.services.campaigns.drafts import create_campaign
+from orca_desk.services.campaigns.launch import launch_campaign
+from orca_desk.services.campaigns.rows import CampaignInput
+from orca_desk.services.campaigns.variants import VariantInput
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 
 MANAGER = Actor(username="bench", role="manager", permissions=ROLE_PERMISSIONS["manager"])
@@ -47,7 +50,7 @@ def run(bench: BenchContext) -> list[Row]:
         patients = s.scalar(select(func.count()).select_from(Patient)) or 0
 
         def count() -> int:
-            return campaigns.audience_count(s, RETENTION_9_MONTHS, channels, now=now)
+            return audience_count(s, RETENTION_9_MONTHS, channels, now=now)
 
         with count_queries(bench.db) as statements:
             n = count()
@@ -63,7 +66,7 @@ def run(bench: BenchContext) -> list[Row]:
         )
         # An audience of about 5,000: every patient in an age band (the band widened until it is).
         wide = AudienceCriteria(no_future_appointment=False)
-        summary = campaigns.audience(s, wide, channels, now=now)
+        summary = audience(s, wide, channels, now=now)
         clinic_id = s.scalar(select(Clinic.id).limit(1))
         assert clinic_id is not None
         target = 5_000
@@ -71,10 +74,10 @@ def run(bench: BenchContext) -> list[Row]:
         criteria = wide
         for age_max in range(10, 120):
             trial = AudienceCriteria(no_future_appointment=False, age_max=age_max)
-            if campaigns.audience_count(s, trial, channels, now=now) >= target:
+            if audience_count(s, trial, channels, now=now) >= target:
                 criteria = trial
                 break
-        c = campaigns.create_campaign(
+        c = create_campaign(
             s,
             MANAGER,
             clinic_id,
@@ -92,7 +95,7 @@ def run(bench: BenchContext) -> list[Row]:
         )
         s.flush()
         started = time.perf_counter()
-        campaigns.launch_campaign(s, MANAGER, c.id, now=now)
+        launch_campaign(s, MANAGER, c.id, now=now)
         s.flush()
         t = time.perf_counter() - started
         queued = s.scalar(

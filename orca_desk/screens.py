@@ -151,7 +151,11 @@ def _outbox_service() -> None:
 
 
 def _recovery_service() -> None:
-    from orca_desk.services import recovery  # noqa: F401
+    from orca_desk.services.recovery import metrics, queries, sequences, staff  # noqa: F401
+
+
+def _campaigns_service() -> None:
+    from orca_desk.services.campaigns import drafts, launch, results  # noqa: F401
 
 
 def _administration_service() -> None:
@@ -203,6 +207,7 @@ WARM_FIRST: tuple[Callable[[], None], ...] = (
     _clinic_settings,
     _outbox_service,
     _recovery_service,
+    _campaigns_service,
     _administration_service,
     _confirmations_service,
 )

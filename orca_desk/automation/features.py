@@ -14,7 +14,9 @@ from typing import Any
 
 from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
 from orca_desk.db import Database
-from orca_desk.services import auto_backup, campaigns, confirmations, recovery, reminders, series
+from orca_desk.services import auto_backup, confirmations, reminders, series
+from orca_desk.services.campaigns.sending import process_campaigns
+from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.services.waitlist.replies import WaitlistReplyHandler
 from orca_desk.services.waitlist.tick import process_waitlist
 
@@ -35,8 +37,8 @@ def feature_ticks() -> list[TickJob]:
     return [
         tick("waitlist", process_waitlist, MINUTE),  # offers, holds, escalation
         tick("series_horizons", extend_series_horizons, timedelta(hours=6)),
-        tick("recovery", recovery.process_recovery, MINUTE),  # follow-ups of missed visits
-        tick("campaigns", campaigns.process_campaigns, MINUTE),  # paced sends, attribution
+        tick("recovery", process_recovery, MINUTE),  # follow-ups of missed visits
+        tick("campaigns", process_campaigns, MINUTE),  # paced sends, attribution
         tick("reminders", reminders.process_reminders, MINUTE),  # due steps, expiry, escalation
         tick("auto_backup", auto_backup.run_daily_backup, auto_backup.TICK_EVERY),
     ]

@@ -26,7 +26,7 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(10), default="draft")  # CAMPAIGN_STATUSES
     criteria: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict
-    )  # services.campaigns.AudienceCriteria
+    )  # services.campaigns.audience.AudienceCriteria
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)  # in order of preference
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     send_rate_per_hour: Mapped[int] = mapped_column(Integer, default=200)

@@ -50,7 +50,7 @@ def after_changes(session: Session, changes: Sequence[AppointmentChange], *, now
 
     replan_reminders(session, changes, now=now)
     # A no-show or late cancellation opens a recovery case; a new booking closes the patient's.
-    from orca_desk.services.recovery import after_appointment_change as follow_up_recovery
+    from orca_desk.services.recovery.cases import after_appointment_change as follow_up_recovery
 
     for change in changes:
         follow_up_recovery(session, change, now=now)

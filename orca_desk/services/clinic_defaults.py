@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services import message_templates, recovery, reminders
+from orca_desk.services import message_templates, reminders
+from orca_desk.services.recovery.sequences import seed_default_sequence
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,6 @@ def seed_clinic_defaults(session: Session, clinic_id: int, *, now: datetime) -> 
     """
     return SeededDefaults(
         reminder_sequences=reminders.seed_default_sequences(session, clinic_id, now=now),
-        recovery_sequences=int(recovery.seed_default_sequence(session, clinic_id, now=now)),
+        recovery_sequences=int(seed_default_sequence(session, clinic_id, now=now)),
         message_templates=message_templates.seed_default_templates(session, clinic_id, now=now),
     )

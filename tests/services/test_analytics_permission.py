@@ -9,13 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from orca_desk.services import (
-    campaigns,
-    recovery,
-    reminder_analytics,
-    template_analytics,
-)
+from orca_desk.services import reminder_analytics, template_analytics
+from orca_desk.services.campaigns.results import campaign_results
 from orca_desk.services.errors import NotFound, PermissionDenied
+from orca_desk.services.recovery.metrics import recovery_metrics
 from orca_desk.services.security import ROLE_PERMISSIONS, VIEW_ANALYTICS, Actor
 from orca_desk.services.waitlist import analytics as waitlist_analytics
 from tests.conftest import NOW
@@ -33,9 +30,9 @@ CALLS: dict[str, Callable[[Session, Actor], Any]] = {
     "waitlist offer_analytics": lambda s, a: waitlist_analytics.offer_analytics(
         s, a, start=NOW - 90 * D, end=NOW
     ),
-    "recovery_metrics": lambda s, a: recovery.recovery_metrics(s, a, since=NOW - 90 * D, until=NOW),
+    "recovery_metrics": lambda s, a: recovery_metrics(s, a, since=NOW - 90 * D, until=NOW),
     # Campaign results carry the lift and significance of campaigns.stats.
-    "campaign_results": lambda s, a: campaigns.campaign_results(s, a, 999, now=NOW),
+    "campaign_results": lambda s, a: campaign_results(s, a, 999, now=NOW),
 }
 
 

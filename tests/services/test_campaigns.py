@@ -15,10 +15,25 @@ from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import ContactState, OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking, campaigns
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
-from orca_desk.services.campaigns import AudienceCriteria, CampaignInput, VariantInput
-from orca_desk.services.campaigns.drafts import _variants
+from orca_desk.services.campaigns.audience import AudienceCriteria, AudienceSummary, audience
+from orca_desk.services.campaigns.drafts import _variants, create_campaign
+from orca_desk.services.campaigns.launch import (
+    cancel_campaign,
+    launch_campaign,
+    pause_campaign,
+    resume_campaign,
+)
+from orca_desk.services.campaigns.results import campaign_results, list_campaigns
+from orca_desk.services.campaigns.rows import CampaignInput
+from orca_desk.services.campaigns.sending import process_campaigns
+from orca_desk.services.campaigns.variants import (
+    VariantInput,
+    assign_variant,
+    campaign_templates,
+    variant_from_template,
+)
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
@@ -179,16 +194,14 @@ def setup(db: Database) -> Setup:
         )
 
 
-def names(db: Database, summary: campaigns.AudienceSummary, st: Setup) -> set[str]:
+def names(db: Database, summary: AudienceSummary, st: Setup) -> set[str]:
     back = {v: k for k, v in st.ids.items()}
     return {back[i] for i in summary.patient_ids}
 
 
-def aud(
-    db: Database, st: Setup, channels: tuple[str, ...] = ("sms", "email"), **kw
-) -> campaigns.AudienceSummary:  # type: ignore[no-untyped-def]
+def aud(db: Database, st: Setup, channels: tuple[str, ...] = ("sms", "email"), **kw) -> AudienceSummary:  # type: ignore[no-untyped-def]
     with db.read() as s:
-        return campaigns.audience(s, AudienceCriteria(**kw), channels, now=NOW)
+        return audience(s, AudienceCriteria(**kw), channels, now=NOW)
 
 
 EVERYONE = {"retained", "retained_teen", "recent", "active", "adult", "south", "never"}
@@ -233,18 +246,18 @@ def test_opted_out_unreachable_and_recently_contacted_are_left_out(db):
 
 
 def test_variant_assignment_is_deterministic_and_split_as_asked():
-    first = [campaigns.assign_variant("seed-1", pid, [1, 1], 10) for pid in range(1, 20_001)]
-    again = [campaigns.assign_variant("seed-1", pid, [1, 1], 10) for pid in range(1, 20_001)]
+    first = [assign_variant("seed-1", pid, [1, 1], 10) for pid in range(1, 20_001)]
+    again = [assign_variant("seed-1", pid, [1, 1], 10) for pid in range(1, 20_001)]
     assert first == again
     counts = Counter(first)
     assert abs(counts[None] / 20_000 - 0.10) < 0.01
     assert abs(counts[0] / 20_000 - 0.45) < 0.015 and abs(counts[1] / 20_000 - 0.45) < 0.015
-    weighted = Counter(campaigns.assign_variant("s", pid, [3, 1], 0) for pid in range(1, 20_001))
+    weighted = Counter(assign_variant("s", pid, [3, 1], 0) for pid in range(1, 20_001))
     assert None not in weighted and abs(weighted[0] / 20_000 - 0.75) < 0.015
-    other_seed = [campaigns.assign_variant("seed-2", pid, [1, 1], 10) for pid in range(1, 2001)]
+    other_seed = [assign_variant("seed-2", pid, [1, 1], 10) for pid in range(1, 2001)]
     assert other_seed != first[:2000]
     # Changing the hold-out only moves patients into or out of the control group.
-    wider = [campaigns.assign_variant("seed-1", pid, [1, 1], 20) for pid in range(1, 20_001)]
+    wider = [assign_variant("seed-1", pid, [1, 1], 20) for pid in range(1, 20_001)]
     assert all(w is None or w == f for w, f in zip(wider, first, strict=True))
 
 
@@ -260,7 +273,7 @@ def make(
     **criteria,
 ) -> int:  # type: ignore[no-untyped-def]
     with db.write() as s:
-        c = campaigns.create_campaign(
+        c = create_campaign(
             s,
             MANAGER,
             st.clinic_id,
@@ -282,7 +295,7 @@ def make(
 
 def launch(db: Database, cid: int, now: datetime = NOW) -> None:
     with db.write() as s:
-        campaigns.launch_campaign(s, MANAGER, cid, now=now)
+        launch_campaign(s, MANAGER, cid, now=now)
 
 
 def providers(fake: FakeProviderServer) -> dict[str, Provider]:
@@ -291,9 +304,9 @@ def providers(fake: FakeProviderServer) -> dict[str, Provider]:
 
 def tick(db: Database, provs: dict[str, Provider], clock: FrozenClock, when: datetime) -> None:
     clock.set(when)
-    campaigns.process_campaigns(db, now=when)
+    process_campaigns(db, now=when)
     dispatch_due(db, provs, now=when, worker_id="w")
-    campaigns.process_campaigns(db, now=when)
+    process_campaigns(db, now=when)
 
 
 def recipients(db: Database, cid: int) -> list[CampaignRecipient]:
@@ -320,7 +333,7 @@ def test_create_validates_and_needs_permission(db):
     bad = VariantInput("A", 1, sms_body="Hi {patient_first_name}, your visit on {date}")
     with db.write() as s:
         with pytest.raises(ValidationError, match=r"Unknown variable \{date\}"):
-            campaigns.create_campaign(
+            create_campaign(
                 s,
                 MANAGER,
                 st.clinic_id,
@@ -328,7 +341,7 @@ def test_create_validates_and_needs_permission(db):
                 now=NOW,
             )
         with pytest.raises(ValidationError, match="hold-out group must be between"):
-            campaigns.create_campaign(
+            create_campaign(
                 s,
                 MANAGER,
                 st.clinic_id,
@@ -336,14 +349,12 @@ def test_create_validates_and_needs_permission(db):
                 now=NOW,
             )
         with pytest.raises(PermissionDenied):
-            campaigns.create_campaign(
+            create_campaign(
                 s, DESK, st.clinic_id, CampaignInput("X", AudienceCriteria(), ("sms",), (A,), NOW), now=NOW
             )
-        lib = campaigns.variant_from_template(s, st.clinic_id, "A", "campaign.we_miss_you")
+        lib = variant_from_template(s, st.clinic_id, "A", "campaign.we_miss_you")
         assert "it's been a while" in lib.sms_body and lib.email_subject
-        assert ("campaign.check_due", "Campaign: a check is due") in campaigns.campaign_templates(
-            s, st.clinic_id
-        )
+        assert ("campaign.check_due", "Campaign: a check is due") in campaign_templates(s, st.clinic_id)
 
 
 def test_paced_sending_through_the_provider_and_hold_out_gets_nothing(db, fake, shared_clock):
@@ -378,7 +389,7 @@ def test_paced_sending_through_the_provider_and_hold_out_gets_nothing(db, fake, 
     assert all(r.status in ("sent", "control", "excluded") for r in recipients(db, cid))
     assert status(db, cid) == "completed"
     with db.read() as s:
-        res = campaigns.campaign_results(s, MANAGER, cid, now=NOW + 10 * M)
+        res = campaign_results(s, MANAGER, cid, now=NOW + 10 * M)
     assert sum(g.sent for g in res.groups) == 5 - len(control)
     assert [g.name for g in res.groups][-1] == "Control (hold-out)"
     assert res.excluded == 3
@@ -395,9 +406,9 @@ def test_pause_resume_and_cancel_mid_send(db, fake, shared_clock):
     assert len(fake.sent_sms) == 1
     # The second is queued by the tick but the dispatcher has not run yet when the manager pauses.
     shared_clock.set(NOW + 10 * M)
-    campaigns.process_campaigns(db, now=NOW + 10 * M)
+    process_campaigns(db, now=NOW + 10 * M)
     with db.write() as s:
-        campaigns.pause_campaign(s, MANAGER, cid, now=NOW + 10 * M)
+        pause_campaign(s, MANAGER, cid, now=NOW + 10 * M)
     dispatch_due(db, provs, now=NOW + 11 * M, worker_id="w")
     assert len(fake.sent_sms) == 1
     with db.read() as s:
@@ -410,23 +421,23 @@ def test_pause_resume_and_cancel_mid_send(db, fake, shared_clock):
     tick(db, provs, shared_clock, NOW + 2 * 60 * M)  # paused: nothing goes
     assert len(fake.sent_sms) == 1 and status(db, cid) == "paused"
     with db.write() as s:
-        campaigns.resume_campaign(s, MANAGER, cid, now=NOW + 2 * 60 * M)
+        resume_campaign(s, MANAGER, cid, now=NOW + 2 * 60 * M)
     pending = [r for r in recipients(db, cid) if r.status == "pending"]
     assert [r.due_at for r in pending] == [NOW + 120 * M + i * 10 * M for i in range(6)]
     assert pending[0].attempt == 1  # a fresh outbox key for the withdrawn one
     tick(db, provs, shared_clock, NOW + 120 * M)
     tick(db, provs, shared_clock, NOW + 130 * M)
     assert len(fake.sent_sms) == 3
-    campaigns.process_campaigns(db, now=NOW + 140 * M)  # queued, not yet sent
+    process_campaigns(db, now=NOW + 140 * M)  # queued, not yet sent
     with db.write() as s:
-        campaigns.cancel_campaign(s, MANAGER, cid, now=NOW + 140 * M)
+        cancel_campaign(s, MANAGER, cid, now=NOW + 140 * M)
     for minutes in (141, 200, 400):
         tick(db, provs, shared_clock, NOW + minutes * M)
     assert len(fake.sent_sms) == 3 and status(db, cid) == "cancelled"
     final = Counter(r.status for r in recipients(db, cid) if r.status != "excluded")
     assert final == {"sent": 3, "skipped": 4}
     with db.write() as s, pytest.raises(ValidationError, match="already cancelled"):
-        campaigns.cancel_campaign(s, MANAGER, cid, now=NOW + 400 * M)
+        cancel_campaign(s, MANAGER, cid, now=NOW + 400 * M)
 
 
 def test_the_contact_budget_applies_to_campaign_texts(db, fake, shared_clock):
@@ -497,7 +508,7 @@ def test_attribution_counts_bookings_after_the_send_within_the_window(db, fake, 
     assert rows["retained"].rebooked_appointment_id == inside
     assert rows["active"].rebooked_at is None
     with db.read() as s:
-        res = campaigns.campaign_results(s, MANAGER, cid, now=NOW + 32 * D)
+        res = campaign_results(s, MANAGER, cid, now=NOW + 32 * D)
     [a] = res.groups
     assert (a.assigned, a.sent, a.rebooked) == (5, 5, 1)
     assert res.comparisons == ()
@@ -563,8 +574,8 @@ def test_results_compare_each_variant_with_the_control(db):
                 )
             )
     with db.read() as s:
-        res = campaigns.campaign_results(s, MANAGER, cid, now=NOW + 40 * D)
-        rows = campaigns.list_campaigns(s)
+        res = campaign_results(s, MANAGER, cid, now=NOW + 40 * D)
+        rows = list_campaigns(s)
     [cmp] = res.comparisons
     assert (cmp.x, cmp.n, cmp.baseline_x, cmp.baseline_n) == (18, 60, 8, 40)
     assert cmp.test == "two-proportion z-test"
@@ -577,16 +588,16 @@ def test_launch_refuses_twice_and_an_empty_audience(db):
     st = setup(db)
     cid = make(db, st, location_ids=(999,))
     with db.write() as s, pytest.raises(ValidationError, match="Nobody in the audience"):
-        campaigns.launch_campaign(s, MANAGER, cid, now=NOW)
+        launch_campaign(s, MANAGER, cid, now=NOW)
     cid2 = make(db, st)
     launch(db, cid2)
     with db.write() as s, pytest.raises(ValidationError, match="only a draft"):
-        campaigns.launch_campaign(s, MANAGER, cid2, now=NOW)
+        launch_campaign(s, MANAGER, cid2, now=NOW)
     assert datetime(2026, 1, 1, tzinfo=UTC) < NOW
 
 
 def test_no_comparison_until_a_variant_message_has_gone_out():
-    from orca_desk.services.campaigns import CampaignResults, GroupStats
+    from orca_desk.services.campaigns.rows import CampaignResults, GroupStats
 
     # The hold-out's turn has passed (assigned), but the variant's message is still pending.
     groups = (

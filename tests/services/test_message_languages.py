@@ -295,7 +295,7 @@ def test_a_library_campaign_variant_speaks_each_familys_language_unless_edited(
     st = camp.setup(db)
     speaks(db, st.ids["retained"], "es")
     with db.read() as s:
-        from_library = camp.campaigns.variant_from_template(s, st.clinic_id, "A", "campaign.we_miss_you")
+        from_library = camp.variant_from_template(s, st.clinic_id, "A", "campaign.we_miss_you")
     edited = camp.VariantInput("B", 1, "campaign.we_miss_you", "{clinic_name}: hello {patient_first_name}!")
     for variant, spanish in ((from_library, True), (edited, False)):
         fake.sent_sms.clear()

@@ -12,13 +12,19 @@ from orca_desk.db import Database
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.reminders import StaffTask
-from orca_desk.services import booking, recovery
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.providers.base import Provider
 from orca_desk.services.recovery import steps as recovery_steps
+from orca_desk.services.recovery.metrics import recovery_metrics
+from orca_desk.services.recovery.queries import list_cases
+from orca_desk.services.recovery.rows import StepInput, step_label
+from orca_desk.services.recovery.sequences import save_sequence
+from orca_desk.services.recovery.staff import close_case, log_call_outcome
+from orca_desk.services.recovery.steps import RecoveryTick, process_recovery
 from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
@@ -79,11 +85,9 @@ def providers(fake: FakeProviderServer) -> dict[str, Provider]:
     return {"sms": twilio_for(fake), "email": sendgrid_for(fake)}
 
 
-def tick(
-    db: Database, provs: dict[str, Provider], clock: FrozenClock, when: datetime
-) -> recovery.RecoveryTick:
+def tick(db: Database, provs: dict[str, Provider], clock: FrozenClock, when: datetime) -> RecoveryTick:
     clock.set(when)
-    report = recovery.process_recovery(db, now=when)
+    report = process_recovery(db, now=when)
     dispatch_due(db, provs, now=when, worker_id="w")
     return report
 
@@ -163,7 +167,7 @@ def test_a_queued_sms_expires_at_21_when_it_could_not_go(db, fake, shared_clock)
     marked = datetime(2026, 3, 4, 1, 55, tzinfo=UTC)  # 20:55 EST
     no_show(db, appt, marked)
     shared_clock.set(marked)
-    recovery.process_recovery(db, now=marked)  # queued with not_after 21:00, dispatcher down
+    process_recovery(db, now=marked)  # queued with not_after 21:00, dispatcher down
     dispatch_due(db, provs, now=datetime(2026, 3, 4, 2, 1, tzinfo=UTC), worker_id="w")
     assert fake.sent_sms == []
     with db.read() as s:
@@ -193,7 +197,7 @@ def test_booking_before_the_queued_message_goes_cancels_it(db, fake, shared_cloc
     c = clinic(db)
     appt = book(db, c, 0, VISIT, NOW - 2 * H)
     no_show(db, appt, NOW)
-    recovery.process_recovery(db, now=NOW)  # queued, not sent yet
+    process_recovery(db, now=NOW)  # queued, not sent yet
     book(db, c, 0, NOW + 3 * D, NOW + H)
     dispatch_due(db, providers(fake), now=NOW + H, worker_id="w")
     assert fake.sent_sms == []
@@ -241,13 +245,13 @@ def test_the_tick_is_idempotent_and_restart_safe(db, fake, shared_clock, monkeyp
 
     monkeypatch.setattr(recovery_steps, "enqueue_for_patient", crash_on_third)
     with pytest.raises(RuntimeError):
-        recovery.process_recovery(db, now=NOW)
+        process_recovery(db, now=NOW)
     with db.read() as s:  # the whole batch rolled back: nothing half-done
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         assert all(case.next_position == 0 for case in s.scalars(select(RecoveryCase)))
     monkeypatch.setattr(recovery_steps, "enqueue_for_patient", real)
-    first = recovery.process_recovery(db, now=NOW)
-    again = recovery.process_recovery(db, now=NOW)
+    first = process_recovery(db, now=NOW)
+    again = process_recovery(db, now=NOW)
     assert first.messages == 3 and again.messages == 0 and again.steps_run == 0
     dispatch_due(db, providers(fake), now=NOW, worker_id="w")
     assert len(fake.sent_sms) == 3
@@ -266,24 +270,24 @@ def test_a_late_tick_runs_each_missed_step_once_in_order(db, fake, shared_clock)
 def test_call_outcomes_and_closing_as_lost(db):
     c = clinic(db)
     no_show(db, book(db, c, 0, VISIT, NOW - 2 * H), NOW)
-    recovery.process_recovery(db, now=NOW + 5 * D)
+    process_recovery(db, now=NOW + 5 * D)
     case = the_case(db)
     with db.write() as s:
-        recovery.log_call_outcome(s, DESK, case.id, "no_answer", now=NOW + 5 * D, note="voicemail full")
+        log_call_outcome(s, DESK, case.id, "no_answer", now=NOW + 5 * D, note="voicemail full")
         with pytest.raises(ValidationError, match="Unknown call outcome"):
-            recovery.log_call_outcome(s, DESK, case.id, "maybe", now=NOW + 5 * D)
+            log_call_outcome(s, DESK, case.id, "maybe", now=NOW + 5 * D)
     with db.write() as s:
-        recovery.log_call_outcome(s, DESK, case.id, "reached", now=NOW + 6 * D)
+        log_call_outcome(s, DESK, case.id, "reached", now=NOW + 6 * D)
     assert the_case(db).status == "contacted"
     with db.write() as s:
-        recovery.close_case(s, DESK, case.id, now=NOW + 7 * D, reason="moved away")
+        close_case(s, DESK, case.id, now=NOW + 7 * D, reason="moved away")
     case = the_case(db)
     assert case.status == "lost" and case.outcome == "moved away"
     with db.read() as s:
         task = s.get(StaffTask, case.call_task_id)
         assert task is not None and task.status == "done" and len(task.attempts) == 2
     with db.write() as s, pytest.raises(ValidationError, match="already lost"):
-        recovery.close_case(s, DESK, case.id, now=NOW + 8 * D)
+        close_case(s, DESK, case.id, now=NOW + 8 * D)
 
 
 def test_metrics_rate_time_to_rebook_and_groups(db, manager):
@@ -293,8 +297,8 @@ def test_metrics_rate_time_to_rebook_and_groups(db, manager):
     book(db, c, 0, NOW + 10 * D, NOW + 2 * D)
     book(db, c, 1, NOW + 10 * D, NOW + 4 * D, chair=1)
     with db.read() as s:
-        m = recovery.recovery_metrics(s, manager, since=NOW - 7 * D, until=NOW + 7 * D)
-        rows = recovery.list_cases(s, now=NOW + 5 * D, statuses=("open", "contacted", "rescheduled"))
+        m = recovery_metrics(s, manager, since=NOW - 7 * D, until=NOW + 7 * D)
+        rows = list_cases(s, now=NOW + 5 * D, statuses=("open", "contacted", "rescheduled"))
     assert (m.cases, m.rescheduled, m.open) == (3, 2, 1)
     assert m.recovery_rate == pytest.approx(2 / 3)
     assert m.median_days_to_rebook == pytest.approx(3.0)
@@ -312,18 +316,16 @@ def test_custom_sequence_and_validation(db, manager):
     with db.write() as s:
         clinic_id = s.scalar(select(func.min(RecoveryCase.clinic_id))) or 1
         with pytest.raises(ValidationError, match="order of their delay"):
-            recovery.save_sequence(
+            save_sequence(
                 s,
                 manager,
                 clinic_id,
-                [recovery.StepInput("email", 60), recovery.StepInput("sms", 0)],
+                [StepInput("email", 60), StepInput("sms", 0)],
                 now=NOW,
             )
-        recovery.save_sequence(
-            s, manager, clinic_id, [recovery.StepInput("call", 0)], now=NOW, cause_kinds=("no_show",)
-        )
+        save_sequence(s, manager, clinic_id, [StepInput("call", 0)], now=NOW, cause_kinds=("no_show",))
     no_show(db, book(db, c, 0, VISIT, NOW - 2 * H), NOW)
-    recovery.process_recovery(db, now=NOW)
+    process_recovery(db, now=NOW)
     case = the_case(db)
     assert case.call_task_id is not None and case.next_step_label == "Lost if not booked"
 
@@ -343,8 +345,6 @@ def test_the_runtime_installs_the_recovery_and_campaign_ticks():
 
 
 def test_a_step_reads_in_the_clinics_time_format():
-    step = recovery.StepInput(
-        action="sms", delay_minutes=0, template_key="recovery", latest_local_minute=21 * 60
-    )
-    assert recovery.step_label(step) == "SMS same day (before 9:00 PM)"
-    assert recovery.step_label(step, "24h") == "SMS same day (before 21:00)"
+    step = StepInput(action="sms", delay_minutes=0, template_key="recovery", latest_local_minute=21 * 60)
+    assert step_label(step) == "SMS same day (before 9:00 PM)"
+    assert step_label(step, "24h") == "SMS same day (before 21:00)"

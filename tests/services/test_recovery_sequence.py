@@ -7,9 +7,15 @@ from sqlalchemy import func, select
 
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.recovery import RecoverySequence, RecoveryStep
-from orca_desk.services import recovery
 from orca_desk.services.errors import PermissionDenied, ValidationError
-from orca_desk.services.recovery import DAY, StepInput
+from orca_desk.services.recovery.rows import DAY, StepInput
+from orca_desk.services.recovery.sequences import (
+    DEFAULT_STEPS,
+    load_sequence,
+    save_sequence,
+    sequence_problems,
+    template_keys,
+)
 from tests.conftest import NOW
 from tests.factories import make_world
 
@@ -28,15 +34,13 @@ def clinic_id(db) -> int:
 
 def test_the_defaults_are_shown_until_a_manager_saves(db, clinic_id, manager):
     with db.read() as s:
-        shown = recovery.load_sequence(s, clinic_id)
-    assert not shown.saved and shown.steps == recovery.DEFAULT_STEPS
+        shown = load_sequence(s, clinic_id)
+    assert not shown.saved and shown.steps == DEFAULT_STEPS
     assert shown.cause_kinds == ("no_show", "late_cancel") and shown.lost_after_days == 14
     with db.write() as s:
-        recovery.save_sequence(
-            s, manager, clinic_id, GOOD, now=NOW, cause_kinds=("no_show",), lost_after_days=21
-        )
+        save_sequence(s, manager, clinic_id, GOOD, now=NOW, cause_kinds=("no_show",), lost_after_days=21)
     with db.read() as s:
-        shown = recovery.load_sequence(s, clinic_id)
+        shown = load_sequence(s, clinic_id)
         audits = s.scalars(select(AuditEvent).where(AuditEvent.action == "recovery.sequence")).all()
     assert shown.saved and shown.steps == GOOD
     assert shown.cause_kinds == ("no_show",) and shown.lost_after_days == 21
@@ -47,7 +51,7 @@ def test_the_defaults_are_shown_until_a_manager_saves(db, clinic_id, manager):
 
 def test_a_receptionist_is_refused(db, clinic_id, receptionist):
     with db.write() as s, pytest.raises(PermissionDenied, match="Maria may not change the recovery sequence"):
-        recovery.save_sequence(s, receptionist, clinic_id, GOOD, now=NOW)
+        save_sequence(s, receptionist, clinic_id, GOOD, now=NOW)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(RecoverySequence)) == 0
 
@@ -83,18 +87,18 @@ def test_a_receptionist_is_refused(db, clinic_id, receptionist):
 )
 def test_validation_names_the_step_and_saves_nothing(db, clinic_id, manager, steps, kwargs, message):
     with db.write() as s:
-        recovery.save_sequence(s, manager, clinic_id, GOOD, now=NOW)
+        save_sequence(s, manager, clinic_id, GOOD, now=NOW)
     with db.write() as s, pytest.raises(ValidationError) as refused:
-        recovery.save_sequence(s, manager, clinic_id, steps, now=NOW, **kwargs)
+        save_sequence(s, manager, clinic_id, steps, now=NOW, **kwargs)
     assert message in str(refused.value)
     with db.read() as s:
-        assert recovery.load_sequence(s, clinic_id).steps == GOOD
+        assert load_sequence(s, clinic_id).steps == GOOD
         assert s.scalar(select(func.count()).select_from(RecoveryStep)) == len(GOOD)
 
 
 def test_every_problem_is_named_at_once(db, clinic_id):
     with db.read() as s:
-        problems = recovery.sequence_problems(
+        problems = sequence_problems(
             s, clinic_id, [StepInput("sms", DAY, None, "x"), StepInput("email", -1)], lost_after_days=0
         )
     assert [p.split(":")[0] for p in problems] == [
@@ -106,9 +110,9 @@ def test_every_problem_is_named_at_once(db, clinic_id):
 
 def test_template_choices_follow_the_channel(db, clinic_id):
     with db.read() as s:
-        sms = recovery.template_keys(s, clinic_id, "sms")
-        email = recovery.template_keys(s, clinic_id, "email")
-        assert recovery.template_keys(s, clinic_id, "call") == []
+        sms = template_keys(s, clinic_id, "sms")
+        email = template_keys(s, clinic_id, "email")
+        assert template_keys(s, clinic_id, "call") == []
     assert sms[0] == email[0] == "recovery"
     assert "reminder.day_of" in sms and "reminder.day_of" not in email
     assert "reminder.week" in email and "reminder.week" not in sms

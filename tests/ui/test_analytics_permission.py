@@ -7,8 +7,10 @@ import dataclasses
 import pytest
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
-from orca_desk.services import campaigns
-from orca_desk.services.campaigns import AudienceCriteria, CampaignInput, VariantInput
+from orca_desk.services.campaigns.audience import AudienceCriteria
+from orca_desk.services.campaigns.drafts import create_campaign
+from orca_desk.services.campaigns.rows import CampaignInput
+from orca_desk.services.campaigns.variants import VariantInput
 from orca_desk.ui.charts import NO_ANALYTICS_TEXT
 from orca_desk.views.campaigns.screen import CampaignsScreen
 from orca_desk.views.recovery.screen import RecoveryScreen
@@ -57,7 +59,7 @@ def test_analytics_tab_says_why_to_a_receptionist(qtbot, ctx, receptionist, name
 
 def test_campaign_results_hidden_from_a_receptionist(qtbot, ctx, receptionist, manager):
     with ctx.db.write() as s:
-        campaigns.create_campaign(
+        create_campaign(
             s,
             manager,
             ctx.clinic.id,
@@ -74,10 +76,12 @@ def test_campaign_results_hidden_from_a_receptionist(qtbot, ctx, receptionist, m
     qtbot.addWidget(desk)
     desk.show()
     desk.refresh()
+    assert desk.wait_until_loaded()
     assert desk.heading.text().startswith("Spring recall")
     assert note_in(desk) == NO_ANALYTICS_TEXT and desk.results is None
     boss = CampaignsScreen(ctx)
     qtbot.addWidget(boss)
     boss.show()
     boss.refresh()
+    assert boss.wait_until_loaded()
     assert note_in(boss) is None and boss.results is not None

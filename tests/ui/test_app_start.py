@@ -109,7 +109,7 @@ def test_warming_imports_the_screens_parts_and_says_when_it_is_done(main_window,
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
     parts = (
         "orca_desk.services.clinic_settings",
-        "orca_desk.services.recovery",
+        "orca_desk.services.recovery.queries",
         "PySide6.QtCharts",
         "orca_desk.views.campaigns.wizard",
         "orca_desk.views.settings.templates_editor",

@@ -13,9 +13,10 @@ from sqlalchemy import update
 
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking, clinic_settings, recovery
+from orca_desk.services import booking, clinic_settings
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.messaging import outbox
+from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.services.waitlist.entries import add_entry
 from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import WaitlistSettings
@@ -104,7 +105,7 @@ def test_recovery_times(qtbot, ctx, db, world, manager, style):
     appt = _book(db, manager, world, start=now - timedelta(hours=1))
     with db.write() as s:
         booking.mark_no_show(s, manager, appt, now=now)
-    recovery.process_recovery(db, now=now)
+    process_recovery(db, now=now)
     screen = _shown(qtbot, RecoveryScreen(ctx))
     assert screen.wait_until_loaded()
     assert screen.cases.rowCount() == 1

@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.models.recovery import RecoveryCase
-from orca_desk.services import booking, recovery
+from orca_desk.services import booking
 from orca_desk.services.booking import BookingRequest
+from orca_desk.services.recovery.sequences import load_sequence
+from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.views.campaigns.screen import CampaignsScreen
 from orca_desk.views.campaigns.wizard import CampaignWizard
 from orca_desk.views.recovery.screen import RecoveryScreen
@@ -66,7 +68,7 @@ def test_recovery_screen_lists_cases_most_at_risk_first_and_logs_calls(qtbot, ct
                 now=NOW - timedelta(hours=2),
             )
             booking.mark_no_show(s, manager, a.id, now=NOW)
-    recovery.process_recovery(ctx.db, now=NOW)
+    process_recovery(ctx.db, now=NOW)
     screen = RecoveryScreen(ctx)
     qtbot.addWidget(screen)
     screen.resize(1200, 700)
@@ -180,6 +182,7 @@ def test_campaigns_screen_shows_results_and_pauses(qtbot, ctx, world):
     qtbot.addWidget(screen)
     screen.resize(1200, 800)
     screen.show()
+    assert screen.wait_until_loaded()  # the list and the campaign load off the UI thread
     assert screen.list.rowCount() == 1
     row = screen.list.rows[0]
     assert row.status == "running" and row.recipients == 3
@@ -187,15 +190,15 @@ def test_campaigns_screen_shows_results_and_pauses(qtbot, ctx, world):
     assert screen.verdict.text() == "No results yet: nothing has gone out."  # no tick has run yet
     assert screen.groups.rowCount() >= 2 and len(screen.funnel.series()) == 1
     assert screen.btn_pause.isEnabled() and not screen.btn_resume.isEnabled()
-    assert screen.pause()
+    assert screen.pause() and screen.wait_until_loaded()
     assert screen.list.rows[0].status == "paused" and screen.btn_resume.isEnabled()
-    assert screen.resume()
-    assert screen.cancel(confirm=False)
+    assert screen.resume() and screen.wait_until_loaded()
+    assert screen.cancel(confirm=False) and screen.wait_until_loaded()
     assert screen.list.rows[0].status == "cancelled" and not screen.btn_cancel.isEnabled()
 
 
 def test_recovery_sequence_tab_edits_saves_reloads_and_refuses_a_bad_row(qtbot, ctx, receptionist, tmp_path):
-    from orca_desk.services.recovery import DAY
+    from orca_desk.services.recovery.rows import DAY
     from orca_desk.views.recovery.sequence import COL_DAYS, COL_TEMPLATE
 
     screen = RecoveryScreen(ctx)
@@ -243,7 +246,7 @@ def test_recovery_sequence_tab_edits_saves_reloads_and_refuses_a_bad_row(qtbot, 
     assert reopened.sequence.problems.isVisible()
     reopened.grab().save(str(tmp_path / "sequence_refused.png"))
     with ctx.db.read() as s:
-        assert [st.delay_minutes for st in recovery.load_sequence(s, ctx.clinic.id).steps][-1] == 7 * DAY
+        assert [st.delay_minutes for st in load_sequence(s, ctx.clinic.id).steps][-1] == 7 * DAY
 
     # A receptionist may look but the service refuses her save.
     desk = RecoveryScreen(dataclasses.replace(ctx, actor=receptionist))

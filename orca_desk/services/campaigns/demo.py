@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.campaigns import CampaignRecipient
 from orca_desk.services.campaigns.audience import AudienceCriteria
-from orca_desk.services.campaigns.drafts import CampaignInput, _variants, create_campaign
+from orca_desk.services.campaigns.drafts import _variants, create_campaign
 from orca_desk.services.campaigns.launch import launch_campaign
+from orca_desk.services.campaigns.rows import CampaignInput
 from orca_desk.services.campaigns.variants import TEMPLATE_PREFIX, _unit, variant_from_template
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.security import Actor

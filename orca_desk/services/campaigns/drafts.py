@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,23 +12,11 @@ from sqlalchemy.orm import Session
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.services import audit
 from orca_desk.services.campaigns.audience import AudienceCriteria
+from orca_desk.services.campaigns.rows import CampaignDetail, CampaignInput
 from orca_desk.services.campaigns.variants import VariantInput, _variant_problems, variant_translations
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.render import CHANNELS
 from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
-
-
-@dataclass(frozen=True)
-class CampaignInput:
-    name: str
-    criteria: AudienceCriteria
-    channels: tuple[str, ...]
-    variants: tuple[VariantInput, ...]
-    start_at: datetime
-    send_rate_per_hour: int = 200
-    attribution_days: int = 30
-    holdout_percent: int = 10
-    seed: str | None = None
 
 
 def campaign_problems(data: CampaignInput) -> list[str]:
@@ -131,25 +118,6 @@ def _variants(session: Session, campaign_id: int) -> list[CampaignVariant]:
             .order_by(CampaignVariant.position)
         )
     )
-
-
-@dataclass(frozen=True)
-class CampaignDetail:
-    id: int
-    name: str
-    status: str
-    criteria: AudienceCriteria
-    channels: tuple[str, ...]
-    start_at: datetime
-    send_rate_per_hour: int
-    attribution_days: int
-    holdout_percent: int
-    seed: str
-    variants: tuple[VariantInput, ...]
-    launched_at: datetime | None
-    finished_at: datetime | None
-    next_send_at: datetime | None
-    last_send_at: datetime | None
 
 
 def get_campaign(session: Session, campaign_id: int) -> CampaignDetail:

@@ -22,10 +22,10 @@ from orca_desk.models.reminders import StaffTask
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.local_time import clinic_time_format
 from orca_desk.services.recovery.rendering import _local_text
+from orca_desk.services.recovery.rows import CAUSE_LABELS
 from orca_desk.services.recovery.sequences import _sequence, _steps, step_label
 
 SOURCE = "recovery_case"
-CAUSE_LABELS = {"no_show": "no-show", "late_cancel": "late cancellation"}
 
 
 def _log(case: RecoveryCase, now: datetime, event: str, detail: str, by: str = "automation") -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,50 +12,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType, Location, Provider
 from orca_desk.models.recovery import RecoveryCase
-from orca_desk.services.recovery.cases import CAUSE_LABELS
+from orca_desk.services.recovery.rows import CAUSE_LABELS, GroupMetrics, RecoveryMetrics, WeekMetrics
 from orca_desk.services.security import VIEW_ANALYTICS, Actor
-
-
-@dataclass(frozen=True)
-class GroupMetrics:
-    name: str
-    cases: int
-    rescheduled: int
-    lost: int
-    median_days_to_rebook: float | None
-
-    @property
-    def rate(self) -> float:
-        return self.rescheduled / self.cases if self.cases else 0.0
-
-
-@dataclass(frozen=True)
-class WeekMetrics:
-    week_start: datetime
-    opened: int
-    rescheduled: int
-
-
-@dataclass(frozen=True)
-class RecoveryMetrics:
-    cases: int
-    open: int
-    contacted: int
-    rescheduled: int
-    lost: int
-    closed: int
-    median_days_to_rebook: float | None
-    by_provider: tuple[GroupMetrics, ...]
-    by_location: tuple[GroupMetrics, ...]
-    by_type: tuple[GroupMetrics, ...]
-    by_cause: tuple[GroupMetrics, ...]
-    weeks: tuple[WeekMetrics, ...] = field(default=())
-
-    @property
-    def recovery_rate(self) -> float:
-        """Re-booked among cases that count (a restored visit or a staff "closed" does not)."""
-        counted = self.cases - self.closed
-        return self.rescheduled / counted if counted else 0.0
 
 
 def _group(name: str, cases: Iterable[RecoveryCase]) -> GroupMetrics:

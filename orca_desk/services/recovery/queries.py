@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,37 +13,8 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase
 from orca_desk.services import local_time
 from orca_desk.services.at_risk import RiskScore, score_patients
-from orca_desk.services.recovery.cases import CAUSE_LABELS
 from orca_desk.services.recovery.rendering import _local_text
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: datetime
-    event: str
-    detail: str
-    by: str
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    patient_id: int
-    patient_name: str
-    responsible: str
-    phone: str
-    cause_kind: str
-    cause_label: str
-    missed_text: str
-    provider: str
-    location: str
-    type_name: str
-    status: str
-    opened_at: datetime
-    next_step_at: datetime | None
-    next_step_label: str
-    risk: RiskScore
-    history: tuple[HistoryRow, ...]
+from orca_desk.services.recovery.rows import CAUSE_LABELS, CaseRow, HistoryRow
 
 
 def list_cases(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,39 +11,22 @@ from sqlalchemy.orm import Session
 from orca_desk.models.recovery import CAUSE_KINDS, STEP_ACTIONS, RecoverySequence, RecoveryStep
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
-from orca_desk.services.local_time import clinic_time_format, fmt_minute
+from orca_desk.services.local_time import clinic_time_format
 from orca_desk.services.message_templates import TemplateCheck, check_template, get_template, list_templates
+from orca_desk.services.recovery.rows import (
+    ACTION_LABELS,
+    DAY,
+    RECOVERY_TEMPLATE,
+    SequenceSettings,
+    StepInput,
+    step_label,
+)
 from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
-
-DAY = 24 * 60
-ACTION_LABELS = {"sms": "SMS", "email": "Email", "call": "Staff call"}
-
-
-@dataclass(frozen=True)
-class StepInput:
-    action: str  # sms | email | call
-    delay_minutes: int
-    latest_local_minute: int | None = None
-    template_key: str = "recovery"  # "recovery" → recovery.no_show / recovery.late_cancel
-
 
 # The front-desk day: an SMS the same evening (before 21:00), an email two days later, a call at five.
 DEFAULT_STEPS = (StepInput("sms", 0, 21 * 60), StepInput("email", 2 * DAY), StepInput("call", 5 * DAY))
 MAX_DELAY_DAYS = 365
 MAX_LOST_AFTER_DAYS = 365
-RECOVERY_TEMPLATE = "recovery"  # the cause's own template: recovery.no_show / recovery.late_cancel
-
-
-@dataclass(frozen=True)
-class SequenceSettings:
-    """The clinic's recovery sequence as the editor shows it (the defaults when never saved)."""
-
-    name: str
-    steps: tuple[StepInput, ...]
-    cause_kinds: tuple[str, ...]
-    lost_after_days: int
-    saved: bool
-    updated_at: datetime | None = None
 
 
 def _require_manager(actor: Actor) -> None:
@@ -315,19 +297,3 @@ def _steps(session: Session, sequence_id: int | None) -> list[RecoveryStep]:
             .order_by(RecoveryStep.position)
         )
     )
-
-
-def step_label(step: RecoveryStep | StepInput, style: str = "12h") -> str:
-    """ "SMS same day (before 9:00 PM)": the step as staff read it, in the clinic's time format."""
-    days, rest = divmod(step.delay_minutes, DAY)
-    when = (
-        "same day"
-        if step.delay_minutes == 0
-        else (
-            f"after {days} day{'s' if days != 1 else ''}"
-            if not rest
-            else f"after {step.delay_minutes // 60} h"
-        )
-    )
-    latest = f" (before {fmt_minute(step.latest_local_minute, style)})" if step.latest_local_minute else ""
-    return f"{ACTION_LABELS[step.action]} {when}{latest}"

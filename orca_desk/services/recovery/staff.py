@@ -11,15 +11,9 @@ from orca_desk.models.reminders import StaffTask
 from orca_desk.services import audit
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.recovery.cases import _finish, _log
+from orca_desk.services.recovery.rows import CALL_OUTCOMES
 from orca_desk.services.security import BOOK, Actor
 
-CALL_OUTCOMES = {
-    "reached": "Reached — will call back to book",
-    "left_message": "Left a message",
-    "no_answer": "No answer",
-    "wrong_number": "Wrong number",
-    "not_interested": "Not interested (close as lost)",
-}
 CONTACTED_OUTCOMES = frozenset({"reached", "left_message"})
 
 

@@ -20,9 +20,10 @@ from orca_desk.services.message_locale import recipient_language
 from orca_desk.services.message_templates import get_template
 from orca_desk.services.messaging.outbox import enqueue_for_patient
 from orca_desk.services.messaging.render import render
-from orca_desk.services.recovery.cases import CAUSE_LABELS, SOURCE, _finish, _log, _schedule_next
+from orca_desk.services.recovery.cases import SOURCE, _finish, _log, _schedule_next
 from orca_desk.services.recovery.rendering import _local_text, _values, _zone
-from orca_desk.services.recovery.sequences import ACTION_LABELS, _steps
+from orca_desk.services.recovery.rows import ACTION_LABELS, CAUSE_LABELS
+from orca_desk.services.recovery.sequences import _steps
 
 PURPOSE = "recovery"
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QValueAxis
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import campaigns, local_time
-from orca_desk.services.campaigns import CampaignDetail, CampaignResults, CampaignRow, GroupStats
+from orca_desk.services import local_time
+from orca_desk.services.campaigns.rows import CampaignDetail, CampaignResults, CampaignRow, GroupStats
 from orca_desk.ui import language
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
 from orca_desk.ui.labels import section_title as _title
+from orca_desk.ui.lazy_tabs import LatestRead
 from orca_desk.ui.rows_table import RowsModel, selected, table
 from orca_desk.ui.screen import Screen
 
@@ -92,6 +93,14 @@ class CampaignsScreen(Screen):
             ]
         )
         self.results: CampaignResults | None = None
+        # The list and the selected campaign load off the UI thread, and with them the campaign
+        # services and models: the screen opens without them.
+        self.rows_load: LatestRead[list[CampaignRow]] = LatestRead(
+            lambda: self.ctx.ops, self, self._show_rows, self._load_failed
+        )
+        self.detail_load: LatestRead[tuple[CampaignDetail, CampaignResults | None]] = LatestRead(
+            lambda: self.ctx.ops, self, self._show_detail, self._load_failed
+        )
         self._build()
 
     # ----- layout ---------------------------------------------------------------------------
@@ -203,7 +212,15 @@ class CampaignsScreen(Screen):
         self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.ops.read(campaigns.list_campaigns, parent=self, on_done=self._show_rows, background=False)
+        self.rows_load.start(_list_campaigns)
+
+    def wait_until_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the list and the selected campaign, loading off the UI thread, are shown
+        (the screenshot, tests)."""
+        return self.rows_load.wait(timeout_ms) and not self.detail_load.loading
+
+    def _load_failed(self, message: str) -> None:
+        QMessageBox.warning(self, QCoreApplication.translate("Operations", "Could not load"), message)
 
     def _show_rows(self, rows: list[CampaignRow]) -> None:
         chosen = self.selected_campaign()
@@ -237,17 +254,17 @@ class CampaignsScreen(Screen):
             self.verdict.setText("")
             self.groups.set_rows([])
             self._charts(None)
+            self.detail_load.cancel()
             return
         now, actor, analytics = self.ctx.clock.now(), self.ctx.actor, may_view_analytics(self.ctx.actor)
-        self.ctx.ops.read(
-            lambda s: (
-                campaigns.get_campaign(s, row.id),
-                campaigns.campaign_results(s, actor, row.id, now=now) if analytics else None,
-            ),
-            parent=self,
-            on_done=self._show_detail,
-            background=False,
-        )
+
+        def load(s: Any) -> tuple[CampaignDetail, CampaignResults | None]:
+            from orca_desk.services.campaigns.drafts import get_campaign
+            from orca_desk.services.campaigns.results import campaign_results
+
+            return get_campaign(s, row.id), campaign_results(s, actor, row.id, now=now) if analytics else None
+
+        self.detail_load.start(load)
 
     def _show_detail(self, loaded: tuple[CampaignDetail, CampaignResults | None]) -> None:
         detail, res = loaded
@@ -375,15 +392,19 @@ class CampaignsScreen(Screen):
         )
 
     def launch(self) -> bool:
-        return self._act(self.tr("Launch"), campaigns.launch_campaign, "launched")
+        from orca_desk.services.campaigns.launch import launch_campaign
+
+        return self._act(self.tr("Launch"), launch_campaign, "launched")
 
     def pause(self) -> bool:
-        return self._act(
-            self.tr("Pause"), campaigns.pause_campaign, "paused; nothing more goes out until resumed"
-        )
+        from orca_desk.services.campaigns.launch import pause_campaign
+
+        return self._act(self.tr("Pause"), pause_campaign, "paused; nothing more goes out until resumed")
 
     def resume(self) -> bool:
-        return self._act(self.tr("Resume"), campaigns.resume_campaign, "resumed")
+        from orca_desk.services.campaigns.launch import resume_campaign
+
+        return self._act(self.tr("Resume"), resume_campaign, "resumed")
 
     def cancel(self, confirm: bool = True) -> bool:
         row = self.selected_campaign()
@@ -399,10 +420,18 @@ class CampaignsScreen(Screen):
             != QMessageBox.StandardButton.Yes
         ):
             return False
-        return self._act(self.tr("Cancel"), campaigns.cancel_campaign, "cancelled; unsent messages withdrawn")
+        from orca_desk.services.campaigns.launch import cancel_campaign
+
+        return self._act(self.tr("Cancel"), cancel_campaign, "cancelled; unsent messages withdrawn")
 
 
 def _say_list(text: str) -> str:
     """A list the services join with commas ("not seen for 21 days, no future appointment"), each
     part in the desk's language."""
     return ", ".join(language.say(part) for part in text.split(", "))
+
+
+def _list_campaigns(s: Any) -> list[CampaignRow]:
+    from orca_desk.services.campaigns.results import list_campaigns
+
+    return list_campaigns(s)

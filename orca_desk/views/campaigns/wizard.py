@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from orca_desk.services import campaigns, local_time
-from orca_desk.services.campaigns import (
-    AudienceCriteria,
-    AudienceSummary,
-    CampaignInput,
-    SampleRow,
+from orca_desk.services import local_time
+from orca_desk.services.campaigns.audience import AudienceCriteria, AudienceSummary, SampleRow, audience
+from orca_desk.services.campaigns.rows import CampaignInput
+from orca_desk.services.campaigns.variants import (
     VariantInput,
+    campaign_templates,
+    preview_message,
+    variant_from_template,
 )
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
@@ -188,7 +189,7 @@ class AudiencePage(QWizardPage):
         self._timer.stop()
         criteria, channels, now = self.criteria(), self.wiz.channels(), self.wiz.ctx.clock.now()
         self.wiz.ctx.ops.read(
-            lambda s: campaigns.audience(s, criteria, channels, now=now),
+            lambda s: audience(s, criteria, channels, now=now),
             parent=self,
             on_done=self._show_count,
             on_error=self._refused,
@@ -254,7 +255,7 @@ class VariantBox(QGroupBox):
             return
         clinic_id = self.wiz.ctx.clinic.id
         self.wiz.ctx.ops.read(
-            lambda s: campaigns.variant_from_template(s, clinic_id, self.variant_name, key),
+            lambda s: variant_from_template(s, clinic_id, self.variant_name, key),
             parent=self,
             on_done=self._show_variant,
             background=False,
@@ -335,8 +336,10 @@ class MessagePage(QWizardPage):
         )
 
     def validatePage(self) -> bool:
+        from orca_desk.services.campaigns.drafts import campaign_problems
+
         data = self.wiz.campaign_input()
-        problems = campaigns.campaign_problems(data)
+        problems = campaign_problems(data)
         self.problems.setText("\n".join(problems))
         return not problems
 
@@ -430,7 +433,7 @@ class ReviewPage(QWizardPage):
                 send_rate_per_hour=d.send_rate_per_hour,
                 hours=hours,
                 attribution_days=d.attribution_days,
-                value3=campaigns.preview_message(d.variants[0], "sms"),
+                value3=preview_message(d.variants[0], "sms"),
             )
         )
 
@@ -449,7 +452,7 @@ class CampaignWizard(QWizard):
         self.templates: list[tuple[str, str]] = []
         self.time_fmt = ctx.time_style()
         self.ctx.ops.read(
-            lambda s: (campaigns.campaign_templates(s, ctx.clinic.id), local_time.clinic_time_format(s)),
+            lambda s: (campaign_templates(s, ctx.clinic.id), local_time.clinic_time_format(s)),
             parent=self,
             on_done=self._set_library,
             background=False,
@@ -484,11 +487,13 @@ class CampaignWizard(QWizard):
 
     def save(self) -> bool:
         """Create the campaign and launch it (or keep it a draft); False with ``error`` set on failure."""
+        from orca_desk.services.campaigns.launch import start_campaign
+
         data, launch = self.campaign_input(), self.review_page.launch_now.isChecked()
         actor, clinic_id, now = self.ctx.actor, self.ctx.clinic.id, self.ctx.clock.now()
         self.error = ""
         return self.ctx.ops.write(
-            lambda s: campaigns.start_campaign(s, actor, clinic_id, data, now=now, launch=launch),
+            lambda s: start_campaign(s, actor, clinic_id, data, now=now, launch=launch),
             parent=self,
             title=self.tr("New campaign"),
             on_done=self._saved,

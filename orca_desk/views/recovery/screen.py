@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QLocale, Qt
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import at_risk, local_time, recovery
-from orca_desk.services.recovery import CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
+from orca_desk.services import local_time
+from orca_desk.services.recovery.rows import CALL_OUTCOMES, CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
 from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
@@ -34,6 +34,9 @@ from orca_desk.ui.rows_table import RowsModel, empty_state, selected, table
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.workers import BackgroundLoader
 from orca_desk.views.recovery.sequence import SequenceEditor
+
+if TYPE_CHECKING:
+    from orca_desk.services.at_risk import AtRiskRow, RiskFactor
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
 METRICS_DAYS = 90
@@ -88,7 +91,7 @@ class RecoveryScreen(Screen):
             ],
             tooltip=lambda h: language.say(h.detail),
         )
-        self.risky = RowsModel[at_risk.AtRiskRow](
+        self.risky = RowsModel["AtRiskRow"](
             [
                 (self.tr("Score"), lambda r: r.score),
                 (self.tr("Level"), lambda r: language.say(r.level, "risk")),
@@ -137,8 +140,16 @@ class RecoveryScreen(Screen):
         self.headline = QLabel(self.tr("Loading the open cases…"))
         self.headline.setWordWrap(True)
         self.headline.setStyleSheet("padding: 2px 0 6px 0;")
+        # Containers go into their parents before they are filled: under the app's style sheet each
+        # move of a filled page to a new parent restyles every widget on it again.
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._cases_tab(), self.tr("Open cases"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.tabs, 1)
+        cases = QSplitter(Qt.Orientation.Vertical)
+        self.tabs.addTab(cases, self.tr("Open cases"))
+        self._cases_tab(cases)
         # The other tabs are filled when first shown: most visits to this screen are for the cases.
         self.risk_tab = self._lazy_page(self._risk_tab)
         self.tabs.addTab(self.risk_tab, self.tr("At risk"))
@@ -147,10 +158,6 @@ class RecoveryScreen(Screen):
         self.sequence = SequenceEditor(self.ctx)
         self.sequence.sig_status.connect(self.sig_status.emit)
         self.tabs.addTab(self.sequence, self.tr("Sequence"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(self.headline)
-        layout.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(lambda _i: self._on_tab_shown())
 
     def _lazy_page(self, fill: Callable[[QVBoxLayout], None]) -> QWidget:
@@ -166,7 +173,11 @@ class RecoveryScreen(Screen):
             fill()
         self._load_risky_if_shown()
 
-    def _cases_tab(self) -> QWidget:
+    def _cases_tab(self, split: QSplitter) -> None:
+        top = QWidget()
+        split.addWidget(top)
+        pane = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(pane)
         self.cases_view = table(
             self.cases,
             5,
@@ -181,7 +192,6 @@ class RecoveryScreen(Screen):
         self.btn_export_cases = export_button(
             self, self.cases, self.tr("Recovery cases"), status=self.sig_status.emit
         )
-        top = QWidget()
         lv = QVBoxLayout(top)
         lv.setContentsMargins(0, 0, 0, 6)
         head = QHBoxLayout()
@@ -192,13 +202,13 @@ class RecoveryScreen(Screen):
         lv.addWidget(self.cases_view, 1)
         # The cases span the screen's width (their next step and due time readable); the chosen
         # case and its history sit under them.
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(self._case_pane())
+        self._case_pane(pane)
         split.setSizes([330, 250])
-        return split
 
-    def _case_pane(self) -> QWidget:
+    def _case_pane(self, split: QSplitter) -> None:
+        case, history = QWidget(), QWidget()
+        split.addWidget(case)
+        split.addWidget(history)
         self.history_view = table(
             self.history,
             2,
@@ -220,7 +230,6 @@ class RecoveryScreen(Screen):
             (self.btn_lost, self.tr("Close the selected case: the patient is not coming back")),
         ):
             w.setAccessibleDescription(text)
-        case = QWidget()
         cv = QVBoxLayout(case)
         cv.setContentsMargins(0, 6, 6, 0)
         cv.addWidget(_title(self.tr("Case")))
@@ -230,16 +239,11 @@ class RecoveryScreen(Screen):
         row.addWidget(self.btn_lost)
         row.addStretch(1)
         cv.addLayout(row)
-        history = QWidget()
         hv = QVBoxLayout(history)
         hv.setContentsMargins(6, 6, 0, 0)
         hv.addWidget(_title(self.tr("History")))
         hv.addWidget(self.history_view, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(case)
-        split.addWidget(history)
         split.setSizes([470, 590])
-        return split
 
     def _risk_tab(self, v: QVBoxLayout) -> None:
         self.risky_view = table(self.risky, 5)
@@ -314,16 +318,21 @@ class RecoveryScreen(Screen):
         actor, analytics = self.ctx.actor, self.ctx.actor.can(VIEW_ANALYTICS)
         self._asked += 1
         asked = self._asked
-        self.ctx.ops.read(
-            lambda s: (
+
+        def load(s: Any) -> tuple[str, list[CaseRow], RecoveryMetrics | None]:
+            # The services (and the recovery models) load here, off the UI thread.
+            from orca_desk.services.recovery.metrics import recovery_metrics
+            from orca_desk.services.recovery.queries import list_cases
+
+            since, until = now - timedelta(days=METRICS_DAYS), now + timedelta(minutes=1)
+            return (
                 local_time.clinic_time_format(s),
-                recovery.list_cases(s, now=now),
-                recovery.recovery_metrics(
-                    s, actor, since=now - timedelta(days=METRICS_DAYS), until=now + timedelta(minutes=1)
-                )
-                if analytics
-                else None,
-            ),
+                list_cases(s, now=now),
+                recovery_metrics(s, actor, since=since, until=until) if analytics else None,
+            )
+
+        self.ctx.ops.read(
+            load,
             parent=self,
             # Only the newest of overlapping loads is shown.
             on_done=lambda loaded: self._show_cases(loaded) if asked == self._asked else None,
@@ -339,9 +348,7 @@ class RecoveryScreen(Screen):
         if not self.risky.rows:
             self.risky_empty.setText(self.tr("Scoring the active patients…"))
         # A newer load replaces one still running: only the latest list is shown.
-        self.risk_loader.start(
-            partial(at_risk.load_at_risk_list, self.ctx.db, now=self.ctx.clock.now(), limit=200)
-        )
+        self.risk_loader.start(partial(_at_risk_list, self.ctx.db, self.ctx.clock.now()))
 
     def _show_cases(self, loaded: tuple[str, list[CaseRow], RecoveryMetrics | None]) -> None:
         self.time_fmt, cases, metrics = loaded
@@ -481,7 +488,7 @@ class RecoveryScreen(Screen):
         if c is None:
             return False
         if outcome is None:
-            labels = list(recovery.CALL_OUTCOMES.values())
+            labels = list(CALL_OUTCOMES.values())
             label, ok = QInputDialog.getItem(
                 self,
                 self.tr("Log call outcome"),
@@ -492,12 +499,12 @@ class RecoveryScreen(Screen):
             )
             if not ok:
                 return False
-            outcome = next(k for k, v in recovery.CALL_OUTCOMES.items() if v == label)
+            outcome = next(k for k, v in CALL_OUTCOMES.items() if v == label)
+        from orca_desk.services.recovery.staff import log_call_outcome
+
         return self._act(
             self.tr("Log call outcome"),
-            lambda s: recovery.log_call_outcome(
-                s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note
-            ),
+            lambda s: log_call_outcome(s, self.ctx.actor, c.id, outcome, now=self.ctx.clock.now(), note=note),
             self.tr("Call to {patient_name} logged").format(patient_name=c.patient_name),
         )
 
@@ -513,9 +520,11 @@ class RecoveryScreen(Screen):
             )
             if not ok:
                 return False
+        from orca_desk.services.recovery.staff import close_case
+
         return self._act(
             self.tr("Close as lost"),
-            lambda s: recovery.close_case(
+            lambda s: close_case(
                 s, self.ctx.actor, c.id, now=self.ctx.clock.now(), status="lost", reason=reason or ""
             ),
             self.tr("{patient_name}'s case closed as lost").format(patient_name=c.patient_name),
@@ -535,6 +544,13 @@ class RecoveryScreen(Screen):
         return self.tr("{value} days").format(value=QLocale().toString(value, "f", 1))
 
 
-def _factor_lines(factors: Iterable[at_risk.RiskFactor]) -> str:
+def _factor_lines(factors: Iterable[RiskFactor]) -> str:
     """One line per risk factor, e.g. "+30 no-shows: 2 no-shows in the last 12 months"."""
     return "\n".join(f"+{f.points} {language.say(f.factor)}: {language.say(f.why)}" for f in factors)
+
+
+def _at_risk_list(db: Any, now: datetime) -> list[AtRiskRow]:
+    # The scoring service loads here, off the UI thread, as the list does.
+    from orca_desk.services.at_risk import load_at_risk_list
+
+    return load_at_risk_list(db, now=now, limit=200)

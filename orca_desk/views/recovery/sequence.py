@@ -30,11 +30,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import local_time, recovery
+from orca_desk.services import local_time
 from orca_desk.services.importing.values import parse_time
 from orca_desk.services.message_templates import TemplateCheck
 from orca_desk.services.patient_links import public_base_url
-from orca_desk.services.recovery import ACTION_LABELS, DAY, RECOVERY_TEMPLATE, StepInput
+from orca_desk.services.recovery.rows import (
+    ACTION_LABELS,
+    CAUSE_LABELS,
+    DAY,
+    RECOVERY_TEMPLATE,
+    SequenceSettings,
+    StepInput,
+    step_label,
+)
 from orca_desk.ui import language
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
@@ -158,7 +166,7 @@ class StepsModel(QAbstractTableModel):
             return self.tr("{action}: the delay cannot be negative").format(
                 action=language.say(ACTION_LABELS[st.action])
             )
-        label = language.say(recovery.step_label(st, style))
+        label = language.say(step_label(st, style))
         if st.action == "call":
             return self.tr("{label}: a call to rebook on the staff task list").format(label=label)
         if st.template_key == RECOVERY_TEMPLATE:
@@ -361,7 +369,7 @@ class SequenceEditor(QWidget):
 
     def _build_options(self) -> QHBoxLayout:
         self.cause_boxes = {
-            kind: QCheckBox(language.say(label.capitalize())) for kind, label in recovery.CAUSE_LABELS.items()
+            kind: QCheckBox(language.say(label.capitalize())) for kind, label in CAUSE_LABELS.items()
         }
         self.lost_after = QSpinBox()
         self.lost_after.setRange(0, 999)
@@ -437,11 +445,13 @@ class SequenceEditor(QWidget):
             self.load()
 
     def load(self) -> None:
+        from orca_desk.services.recovery.sequences import load_sequence, template_keys
+
         clinic_id = self.ctx.clinic.id
         self.ctx.ops.read(
             lambda s: (
-                recovery.load_sequence(s, clinic_id),
-                {a: recovery.template_keys(s, clinic_id, a) for a in ACTIONS},
+                load_sequence(s, clinic_id),
+                {a: template_keys(s, clinic_id, a) for a in ACTIONS},
                 public_base_url(s),
             ),
             parent=self,
@@ -449,7 +459,7 @@ class SequenceEditor(QWidget):
             background=False,
         )
 
-    def _show(self, loaded: tuple[recovery.SequenceSettings, dict[str, list[str]], str]) -> None:
+    def _show(self, loaded: tuple[SequenceSettings, dict[str, list[str]], str]) -> None:
         shown, self.templates, self.link_address = loaded
         self.name = shown.name
         self.model.set_steps(list(shown.steps))
@@ -481,10 +491,12 @@ class SequenceEditor(QWidget):
         return tuple(k for k, box in self.cause_boxes.items() if box.isChecked())
 
     def save(self) -> bool:
+        from orca_desk.services.recovery.sequences import save_sequence
+
         clinic_id, steps, now = self.ctx.clinic.id, list(self.model.steps), self.ctx.clock.now()
         name, causes, lost_after = self.name, self.cause_kinds(), self.lost_after.value()
         return self.ctx.ops.write(
-            lambda s: recovery.save_sequence(
+            lambda s: save_sequence(
                 s,
                 self.ctx.actor,
                 clinic_id,
@@ -521,10 +533,12 @@ class SequenceEditor(QWidget):
     def _message_html(self, st: StepInput) -> str:
         if st.action not in ("sms", "email"):
             return "A staff call: no message is sent."
+        from orca_desk.services.recovery.sequences import step_messages
+
         clinic_id, base_url = self.ctx.clinic.id, self.link_address
         checked: list[tuple[str, TemplateCheck | None]] = []
         self.ctx.ops.read(
-            lambda s: recovery.step_messages(s, clinic_id, st, base_url=base_url),
+            lambda s: step_messages(s, clinic_id, st, base_url=base_url),
             parent=self,
             on_done=checked.extend,
             background=False,

@@ -71,8 +71,11 @@ class SettingsScreen(Screen):
         self.keyring_usable = False  # until the OS keyring has answered (off the UI thread)
         self._secrets_asked = 0
         self.tabs = QTabWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addWidget(self.tabs)
         lazy = LazyTabs(self.tabs)  # the API keys and online booking tabs (and services): built when shown
-        self.tabs.addTab(self._build_settings_tab(), self.tr("Clinic and messaging"))
+        self._build_settings_tab()
         # The templates editor is built, and its templates loaded, when its tab is first shown.
         self._templates: TemplatesEditor | None = None
         self.tabs.addTab(QWidget(), self.tr("Message templates"))
@@ -81,9 +84,6 @@ class SettingsScreen(Screen):
         lazy.add(self._build_api_keys, self.tr("API keys"))
         self.online_booking: OnlineBookingTab | None = None
         lazy.add(self._build_online_booking, self.tr("Online booking"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 8)
-        layout.addWidget(self.tabs)
         self.refresh()
 
     @property
@@ -117,7 +117,15 @@ class SettingsScreen(Screen):
         return self.online_booking
 
     # ----- building -----------------------------------------------------------------------
-    def _build_settings_tab(self) -> QWidget:
+    def _build_settings_tab(self) -> None:
+        # The page is in its tab, and the tabs in the screen, before its boxes go in: under the app's
+        # style sheet every move of a filled page to a new parent restyles each of its fields again.
+        inner = QWidget()
+        scroll = self.settings_scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        self.tabs.addTab(scroll, self.tr("Clinic and messaging"))
         self.error_label = QLabel()
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
@@ -151,17 +159,11 @@ class SettingsScreen(Screen):
         buttons.addWidget(self.error_label, 1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
-        inner = QWidget()
         il = QVBoxLayout(inner)
         il.setContentsMargins(0, 8, 0, 0)
         il.addLayout(grid)
         il.addLayout(buttons)
         il.addStretch(1)
-        scroll = self.settings_scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        return scroll
 
     def _build_clinic(self) -> QGroupBox:
         self.clinic_name = QLineEdit()

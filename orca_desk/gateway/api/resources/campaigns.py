@@ -22,7 +22,13 @@ from orca_desk.gateway.api.schema import (
     ref,
 )
 from orca_desk.models.clinic import Clinic
-from orca_desk.services import campaigns, local_time
+from orca_desk.services import local_time
+from orca_desk.services.campaigns.audience import AudienceCriteria
+from orca_desk.services.campaigns.drafts import create_campaign, get_campaign
+from orca_desk.services.campaigns.launch import launch_campaign
+from orca_desk.services.campaigns.results import campaign_results, list_campaigns
+from orca_desk.services.campaigns.rows import CampaignInput, CampaignRow
+from orca_desk.services.campaigns.variants import VariantInput
 from orca_desk.services.errors import NotFound
 from orca_desk.services.security import MANAGE_CAMPAIGNS, VIEW_ANALYTICS
 
@@ -34,7 +40,7 @@ def _zone(req: Request) -> Any:
     return local_time.location_zone(req.session, None)
 
 
-def _row(req: Request, r: campaigns.CampaignRow) -> dict[str, Any]:
+def _row(req: Request, r: CampaignRow) -> dict[str, Any]:
     return {
         "id": r.id,
         "name": r.name,
@@ -51,7 +57,7 @@ def _row(req: Request, r: campaigns.CampaignRow) -> dict[str, Any]:
 
 
 def _detail(req: Request, campaign_id: int, status: int = 200) -> Result:
-    d = campaigns.get_campaign(req.session, campaign_id)
+    d = get_campaign(req.session, campaign_id)
     zone = _zone(req)
     body = {
         "id": d.id,
@@ -81,11 +87,11 @@ def _detail(req: Request, campaign_id: int, status: int = 200) -> Result:
 
 
 def list_all(req: Request) -> Result:
-    rows = campaigns.list_campaigns(req.session)
+    rows = list_campaigns(req.session)
     return page(req, rows, lambda r: _row(req, r))
 
 
-def _criteria(req: Request) -> campaigns.AudienceCriteria:
+def _criteria(req: Request) -> AudienceCriteria:
     raw = req.field("criteria", dict, required=False, default={})
     for k in _CRITERIA_INTS:
         if raw.get(k) is not None and (not isinstance(raw[k], int) or isinstance(raw[k], bool)):
@@ -93,10 +99,10 @@ def _criteria(req: Request) -> campaigns.AudienceCriteria:
     for k in _CRITERIA_LISTS:
         if k in raw and not isinstance(raw[k], list):
             raise bad_field(f"criteria.{k}", f"criteria.{k} must be a list.")
-    return campaigns.AudienceCriteria.from_json(raw)
+    return AudienceCriteria.from_json(raw)
 
 
-def _variants(req: Request) -> tuple[campaigns.VariantInput, ...]:
+def _variants(req: Request) -> tuple[VariantInput, ...]:
     out = []
     for i, v in enumerate(req.field("variants", list)):
         where = f"variants[{i}]"
@@ -106,7 +112,7 @@ def _variants(req: Request) -> tuple[campaigns.VariantInput, ...]:
         if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
             raise bad_field(f"{where}.weight", f"{where}.weight must be a whole number of at least 1.")
         out.append(
-            campaigns.VariantInput(
+            VariantInput(
                 name=v["name"],
                 weight=weight,
                 template_key=v.get("template_key"),
@@ -127,7 +133,7 @@ def create(req: Request) -> Result:
     if not all(isinstance(c, str) for c in channels):
         raise bad_field("channels", "channels must list sms and/or email.")
     start = req.datetime_field("start_at", required=False) or req.now
-    data = campaigns.CampaignInput(
+    data = CampaignInput(
         name=req.field("name", str),
         criteria=_criteria(req),
         channels=tuple(channels),
@@ -138,17 +144,17 @@ def create(req: Request) -> Result:
         holdout_percent=req.field("holdout_percent", int, required=False, default=10),
         seed=req.field("seed", str, required=False),
     )
-    c = campaigns.create_campaign(req.session, req.actor, clinic_id, data, now=req.now)
+    c = create_campaign(req.session, req.actor, clinic_id, data, now=req.now)
     return _detail(req, c.id, 201)
 
 
 def launch(req: Request) -> Result:
-    campaigns.launch_campaign(req.session, req.actor, req.id("campaignId"), now=req.now)
+    launch_campaign(req.session, req.actor, req.id("campaignId"), now=req.now)
     return _detail(req, req.id("campaignId"))
 
 
 def stats(req: Request) -> Result:
-    r = campaigns.campaign_results(req.session, req.actor, req.id("campaignId"), now=req.now)
+    r = campaign_results(req.session, req.actor, req.id("campaignId"), now=req.now)
     fields = (
         "assigned",
         "pending",
