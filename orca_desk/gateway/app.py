@@ -33,7 +33,6 @@ from orca_desk.services.link_tokens import (
 )
 from orca_desk.services.messaging.dispatch import apply_status_callback
 from orca_desk.services.messaging.providers.twilio import signature_valid
-from orca_desk.services.phrasebook import say  # a service handler's English, in the family's language
 from orca_desk.services.patient_links import (
     CONFIRM,
     DECLINE,
@@ -45,6 +44,7 @@ from orca_desk.services.patient_links import (
     WAITLIST_ACCEPT,
     link_for,
 )
+from orca_desk.services.phrasebook import say  # a service handler's English, in the family's language
 from orca_desk.services.waitlist.links import describe_accept
 
 log = logging.getLogger(__name__)

@@ -879,6 +879,38 @@
         <source>Last visit</source>
         <translation>Última visita</translation>
     </message>
+    <message numerus="yes">
+        <source>%n opted out</source>
+        <translation>
+            <numerusform>%n se dio de baja</numerusform>
+            <numerusform>%n se dieron de baja</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n without consent or address</source>
+        <translation>
+            <numerusform>%n sin consentimiento o dirección</numerusform>
+            <numerusform>%n sin consentimiento o dirección</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contacted recently</source>
+        <translation>
+            <numerusform>%n contactado recientemente</numerusform>
+            <numerusform>%n contactados recientemente</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n patient(s)</source>
+        <translation>
+            <numerusform>%n paciente</numerusform>
+            <numerusform>%n pacientes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{patients} ({matched} match; left out: {left})</source>
+        <translation>{patients} ({matched} coinciden; quedan fuera: {left})</translation>
+    </message>
 </context>
 <context>
     <name>AutomationController</name>
@@ -4721,6 +4753,34 @@ Book anyway?</source>
         <translation>Imprimir calendario</translation>
     </message>
     <message>
+        <source>Day sheet</source>
+        <translation>Hoja del día</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Semana</translation>
+    </message>
+    <message>
+        <source>Chairs</source>
+        <translation>Sillones</translation>
+    </message>
+    <message>
+        <source>Providers</source>
+        <translation>Profesionales</translation>
+    </message>
+    <message>
+        <source>Letter</source>
+        <translation>Carta</translation>
+    </message>
+    <message>
+        <source>Portrait</source>
+        <translation>Vertical</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>Horizontal</translation>
+    </message>
+    <message>
         <source>Grayscale</source>
         <translation>Escala de grises</translation>
     </message>
@@ -7502,6 +7562,10 @@ Save the new hours?</source>
     <message>
         <source>Not in the GSM-7 alphabet: {chars}. The whole text is then sent as UCS-2 (70 characters per segment); replace it (e.g. a straight &apos; for ’) to save segments.</source>
         <translation>No están en el alfabeto GSM-7: {chars}. Entonces todo el texto se envía como UCS-2 (70 caracteres por segmento); reemplácelos (p. ej. un &apos; recto por ’) para ahorrar segmentos.</translation>
+    </message>
+    <message>
+        <source>Subject: {subject}</source>
+        <translation>Asunto: {subject}</translation>
     </message>
     <message>
         <source>Template not saved</source>
