@@ -3719,6 +3719,38 @@ Book anyway?</source>
         <translation>Las familias reservan en /book en el portal de enlaces para pacientes: horarios libres al momento, una reserva temporal de 5 minutos y un código enviado por mensaje a su teléfono. Las citas aparecen en el calendario como “Reservada en línea”.</translation>
     </message>
     <message>
+        <source>Stop or restart online booking at once, for every family</source>
+        <translation>Detener o reanudar de inmediato las reservas en línea, para todas las familias</translation>
+    </message>
+    <message>
+        <source>Whether families may book on the booking page</source>
+        <translation>Si las familias pueden reservar en la página de reservas</translation>
+    </message>
+    <message>
+        <source>How many days ahead families may book</source>
+        <translation>Con cuántos días de anticipación pueden reservar las familias</translation>
+    </message>
+    <message>
+        <source>How many hours before a visit online booking closes</source>
+        <translation>Cuántas horas antes de una cita se cierran las reservas en línea</translation>
+    </message>
+    <message>
+        <source>The booking page&apos;s colour, as #rrggbb</source>
+        <translation>El color de la página de reservas, como #rrggbb</translation>
+    </message>
+    <message>
+        <source>Save what families may book</source>
+        <translation>Guardar lo que pueden reservar las familias</translation>
+    </message>
+    <message>
+        <source>Online bookings whose family may already be a patient</source>
+        <translation>Reservas en línea cuya familia puede ya ser paciente</translation>
+    </message>
+    <message>
+        <source>Mark the selected booking as reviewed</source>
+        <translation>Marcar la reserva seleccionada como revisada</translation>
+    </message>
+    <message>
         <source>What families may book</source>
         <translation>Qué pueden reservar las familias</translation>
     </message>
@@ -3789,6 +3821,10 @@ Book anyway?</source>
     <message>
         <source>Merge the records on the patient card if they are the same child.</source>
         <translation>Una los registros en la ficha del paciente si son el mismo niño.</translation>
+    </message>
+    <message>
+        <source>Families may book this online</source>
+        <translation>Las familias pueden reservar esto en línea</translation>
     </message>
     <message>
         <source>Online booking is OFF: families see “please call us”.</source>
