@@ -21,8 +21,18 @@ ERRORS = {
     "StaleEditError",
 }
 # Records that carry a message the desk shows (a refusal, a slot's problem, a series' clash, a
-# clinic-setup file's problem, a risk factor's reason, a recovery case's history line).
-CARRIERS = {"Refusal", "SlotProblem", "Problem", "RiskFactor", "_log"}
+# clinic-setup file's problem, a risk factor's reason, a recovery case's history line, what a
+# patient link's page says, a waitlist offer's answer).
+CARRIERS = {
+    "Refusal",
+    "SlotProblem",
+    "Problem",
+    "RiskFactor",
+    "_log",
+    "LinkPrompt",
+    "LinkOutcome",
+    "OfferResult",
+}
 
 
 def template(node: ast.expr) -> str | None:

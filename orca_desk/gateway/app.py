@@ -44,6 +44,7 @@ from orca_desk.services.patient_links import (
     WAITLIST_ACCEPT,
     link_for,
 )
+from orca_desk.services.phrasebook import say  # a service handler's English, in the family's language
 from orca_desk.services.waitlist.links import describe_accept
 
 log = logging.getLogger(__name__)
@@ -283,15 +284,19 @@ class GatewayApp:
             try:
                 prompt = handler.describe(session, claims.subject_id, now)
             except NotFound as exc:
-                return self._page(404, t(lang, "not_found"), str(exc), "error", session=session, lang=lang)
+                return self._page(
+                    404, t(lang, "not_found"), say(str(exc), lang), "error", session=session, lang=lang
+                )
             except OrcaError as exc:
-                return self._page(409, t(lang, "cant_online"), str(exc), "warn", session=session, lang=lang)
+                return self._page(
+                    409, t(lang, "cant_online"), say(str(exc), lang), "warn", session=session, lang=lang
+                )
             return self._page(
                 200,
-                prompt.title,
-                prompt.text,
+                say(prompt.title, lang),
+                say(prompt.text, lang),
                 "ask",
-                button=prompt.button,
+                button=say(prompt.button, lang),
                 session=session,
                 aside=self._reschedule_aside(claims, lang),
                 lang=lang,
@@ -317,15 +322,16 @@ class GatewayApp:
             outcome: LinkOutcome = handler.perform(session, claims.subject_id, now)
             if use is not None:
                 use.outcome = outcome.code[:40]
-            return self._page(200, outcome.title, outcome.text, "ok", session=session, lang=lang)
+            title, text = say(outcome.title, lang), say(outcome.text, lang)
+            return self._page(200, title, text, "ok", session=session, lang=lang)
 
         try:
             # A deadlock with a desk's change runs again by itself (nothing was written).
             return self.db.run_write(work)
         except NotFound as exc:  # the transaction rolled back: the link is still unused
-            return self._page(404, t(lang, "not_found"), str(exc), "error", lang=lang)
+            return self._page(404, t(lang, "not_found"), say(str(exc), lang), "error", lang=lang)
         except OrcaError as exc:
-            return self._page(409, t(lang, "cant_online"), str(exc), "warn", lang=lang)
+            return self._page(409, t(lang, "cant_online"), say(str(exc), lang), "warn", lang=lang)
 
     def _claim(
         self, session: Session, claims: TokenClaims, now: datetime

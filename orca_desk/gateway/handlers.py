@@ -19,7 +19,14 @@ from orca_desk.services import audit
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
 from orca_desk.services.message_locale import recipient_language
-from orca_desk.services.patient_links import CALLBACK, CONFIRM, DECLINE, UNSUBSCRIBE
+from orca_desk.services.patient_links import (
+    CALLBACK,
+    CONFIRM,
+    DECLINE,
+    UNSUBSCRIBE,
+    WAITLIST_ACCEPT,
+    WAITLIST_DECLINE,
+)
 from orca_desk.services.waitlist import links as waitlist_links
 
 # --- Appointments: confirm, decline, request a call ---------------------------------------
@@ -41,9 +48,25 @@ def appointment_language(session: Session, appointment_id: int) -> str:
     return pick_language(None, recipient_language(patient)) if patient is not None else "en"
 
 
+def contact_language(session: Session, contact_id: int) -> str:
+    """The language of the family an address belongs to (its first patient's), else English."""
+    state = session.get(ContactState, contact_id)
+    if state is None:
+        return "en"
+    column = Patient.contact_email if state.channel == "email" else Patient.contact_phone
+    patient = session.scalar(select(Patient).where(column == state.address).order_by(Patient.id).limit(1))
+    return pick_language(None, recipient_language(patient)) if patient is not None else "en"
+
+
 def link_language(session: Session, purpose: str, subject_id: int) -> str:
-    """The language of a link's pages: the family's for an appointment's links, else English."""
-    return appointment_language(session, subject_id) if purpose in (CONFIRM, DECLINE, CALLBACK) else "en"
+    """The language of a link's pages: the family's (an appointment's, an offer's, an address's)."""
+    if purpose in (CONFIRM, DECLINE, CALLBACK):
+        return appointment_language(session, subject_id)
+    if purpose in (WAITLIST_ACCEPT, WAITLIST_DECLINE):
+        return pick_language(None, waitlist_links.offer_language(session, subject_id))
+    if purpose == UNSUBSCRIBE:
+        return contact_language(session, subject_id)
+    return "en"
 
 
 def _visit(session: Session, appointment_id: int, now: datetime, *, lock: bool) -> _Visit:
@@ -190,36 +213,38 @@ def _unsubscribe_fallback(
     session.flush()
 
 
-def _contact(session: Session, contact_id: int) -> ContactState:
+def _contact(session: Session, contact_id: int) -> tuple[ContactState, str, str]:
+    """The address, the family's language and how the pages name its messages there."""
     state = session.get(ContactState, contact_id)
     if state is None:
-        raise NotFound("We could not find this address in our records.")
-    return state
+        raise NotFound(t("en", "address_missing"))
+    lang = contact_language(session, contact_id)
+    return state, lang, t(lang, "emails" if state.channel == "email" else "texts")
 
 
 def _describe_unsubscribe(session: Session, contact_id: int, now: datetime) -> LinkPrompt:
-    state = _contact(session, contact_id)
-    what = "emails" if state.channel == "email" else "text messages"
+    state, lang, what = _contact(session, contact_id)
+    address = mask_address(state.channel, state.address)
     if state.opted_out:
         return LinkPrompt(
-            "You're unsubscribed",
-            f"We no longer send {what} to {mask_address(state.channel, state.address)}.",
-            "Unsubscribe again",
+            t(lang, "unsubscribed_title"),
+            t(lang, "no_longer_send", what=what, address=address),
+            t(lang, "unsubscribe_again"),
         )
     return LinkPrompt(
-        "Unsubscribe",
-        f"Stop {what} to {mask_address(state.channel, state.address)}? You can still call us at any time.",
-        "Unsubscribe",
+        t(lang, "unsubscribe_title"),
+        t(lang, "unsubscribe_text", what=what, address=address),
+        t(lang, "unsubscribe_button"),
     )
 
 
 def _unsubscribe(session: Session, contact_id: int, now: datetime) -> LinkOutcome:
-    state = _contact(session, contact_id)
+    state, lang, what = _contact(session, contact_id)
     unsubscribe_address(session, state.channel, state.address, now=now)
-    what = "emails" if state.channel == "email" else "text messages"
+    address = mask_address(state.channel, state.address)
     return LinkOutcome(
-        "You're unsubscribed",
-        f"We will no longer send {what} to {mask_address(state.channel, state.address)}.",
+        t(lang, "unsubscribed_title"),
+        t(lang, "will_no_longer_send", what=what, address=address),
         "unsubscribed",
     )
 

@@ -77,3 +77,24 @@ def say(message: str, context: str | None = None) -> str:
     """A service's English text (a refusal, a status word) in the desk's language; ``context``
     ("message", "stage", "role", …) picks a word's form for what it describes."""
     return phrasebook.say(message, _current, context)
+
+
+def signed_in_name(display_name: str, role: str) -> str:
+    """A user's name as the desk shows it: a stored "Dana Brooks (manager)" says its role in the
+    desk's language ("Dana Brooks (gerente)"); the stored name stays as it is."""
+    suffix = f" ({role})"
+    if role and display_name.endswith(suffix):
+        return f"{display_name[: -len(suffix)]} ({say(role, 'role')})"
+    return display_name
+
+
+def language_name(code: str) -> str:
+    """A message language's name as this desk says it: "Inglés" on a Spanish desk (CLDR's), each
+    language's own name ("English", "Español") on an English one."""
+    if _current == "en":
+        return message_locale.LANGUAGE_NAMES.get(code, code)
+    try:
+        name = str(message_locale.babel_locale(code).get_display_name(_current) or code)
+    except ValueError:
+        return code
+    return name[:1].upper() + name[1:]

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services.changes import NO_CHANGES, Changes
 from orca_desk.services.clinic import load_clinic
 from orca_desk.services.errors import ValidationError
+from orca_desk.ui import language
 from orca_desk.ui.change_watcher import ChangeWatcher
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import LONG, fmt_day
@@ -208,7 +209,11 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         self.status_db = QLabel(database_label)
         self.status_user = QLabel(
-            self.tr("Signed in: {value}").format(value=self.ctx.actor.display_name or self.ctx.actor.username)
+            self.tr("Signed in: {value}").format(
+                value=language.signed_in_name(self.ctx.actor.display_name, self.ctx.actor.role)
+                if self.ctx.actor.display_name
+                else self.ctx.actor.username
+            )
         )
         self.status_automation = QLabel(self.tr("Automation: not running on this desk"))
         self.status_automation.setObjectName("statusAutomation")

@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>AudiencePage</name>
+    <message numerus="yes">
+        <source>%n opted out</source>
+        <translation>
+            <numerusform>%n opted out</numerusform>
+            <numerusform>%n opted out</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n without consent or address</source>
+        <translation>
+            <numerusform>%n without consent or address</numerusform>
+            <numerusform>%n without consent or address</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contacted recently</source>
+        <translation>
+            <numerusform>%n contacted recently</numerusform>
+            <numerusform>%n contacted recently</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n patient(s)</source>
+        <translation>
+            <numerusform>%n patient</numerusform>
+            <numerusform>%n patients</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CallListScreen</name>
     <message numerus="yes">
         <source>%n family(s)</source>

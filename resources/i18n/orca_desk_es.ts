@@ -879,6 +879,38 @@
         <source>Last visit</source>
         <translation>Última visita</translation>
     </message>
+    <message numerus="yes">
+        <source>%n opted out</source>
+        <translation>
+            <numerusform>%n se dio de baja</numerusform>
+            <numerusform>%n se dieron de baja</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n without consent or address</source>
+        <translation>
+            <numerusform>%n sin consentimiento o dirección</numerusform>
+            <numerusform>%n sin consentimiento o dirección</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contacted recently</source>
+        <translation>
+            <numerusform>%n contactado recientemente</numerusform>
+            <numerusform>%n contactados recientemente</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n patient(s)</source>
+        <translation>
+            <numerusform>%n paciente</numerusform>
+            <numerusform>%n pacientes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{patients} ({matched} match; left out: {left})</source>
+        <translation>{patients} ({matched} coinciden; quedan fuera: {left})</translation>
+    </message>
 </context>
 <context>
     <name>AutomationController</name>
@@ -3687,6 +3719,38 @@ Book anyway?</source>
         <translation>Las familias reservan en /book en el portal de enlaces para pacientes: horarios libres al momento, una reserva temporal de 5 minutos y un código enviado por mensaje a su teléfono. Las citas aparecen en el calendario como “Reservada en línea”.</translation>
     </message>
     <message>
+        <source>Stop or restart online booking at once, for every family</source>
+        <translation>Detener o reanudar de inmediato las reservas en línea, para todas las familias</translation>
+    </message>
+    <message>
+        <source>Whether families may book on the booking page</source>
+        <translation>Si las familias pueden reservar en la página de reservas</translation>
+    </message>
+    <message>
+        <source>How many days ahead families may book</source>
+        <translation>Con cuántos días de anticipación pueden reservar las familias</translation>
+    </message>
+    <message>
+        <source>How many hours before a visit online booking closes</source>
+        <translation>Cuántas horas antes de una cita se cierran las reservas en línea</translation>
+    </message>
+    <message>
+        <source>The booking page&apos;s colour, as #rrggbb</source>
+        <translation>El color de la página de reservas, como #rrggbb</translation>
+    </message>
+    <message>
+        <source>Save what families may book</source>
+        <translation>Guardar lo que pueden reservar las familias</translation>
+    </message>
+    <message>
+        <source>Online bookings whose family may already be a patient</source>
+        <translation>Reservas en línea cuya familia puede ya ser paciente</translation>
+    </message>
+    <message>
+        <source>Mark the selected booking as reviewed</source>
+        <translation>Marcar la reserva seleccionada como revisada</translation>
+    </message>
+    <message>
         <source>What families may book</source>
         <translation>Qué pueden reservar las familias</translation>
     </message>
@@ -3757,6 +3821,10 @@ Book anyway?</source>
     <message>
         <source>Merge the records on the patient card if they are the same child.</source>
         <translation>Una los registros en la ficha del paciente si son el mismo niño.</translation>
+    </message>
+    <message>
+        <source>Families may book this online</source>
+        <translation>Las familias pueden reservar esto en línea</translation>
     </message>
     <message>
         <source>Online booking is OFF: families see “please call us”.</source>
@@ -4719,6 +4787,34 @@ Book anyway?</source>
     <message>
         <source>Print calendar</source>
         <translation>Imprimir calendario</translation>
+    </message>
+    <message>
+        <source>Day sheet</source>
+        <translation>Hoja del día</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Semana</translation>
+    </message>
+    <message>
+        <source>Chairs</source>
+        <translation>Sillones</translation>
+    </message>
+    <message>
+        <source>Providers</source>
+        <translation>Profesionales</translation>
+    </message>
+    <message>
+        <source>Letter</source>
+        <translation>Carta</translation>
+    </message>
+    <message>
+        <source>Portrait</source>
+        <translation>Vertical</translation>
+    </message>
+    <message>
+        <source>Landscape</source>
+        <translation>Horizontal</translation>
     </message>
     <message>
         <source>Grayscale</source>
@@ -7502,6 +7598,10 @@ Save the new hours?</source>
     <message>
         <source>Not in the GSM-7 alphabet: {chars}. The whole text is then sent as UCS-2 (70 characters per segment); replace it (e.g. a straight &apos; for ’) to save segments.</source>
         <translation>No están en el alfabeto GSM-7: {chars}. Entonces todo el texto se envía como UCS-2 (70 caracteres por segmento); reemplácelos (p. ej. un &apos; recto por ’) para ahorrar segmentos.</translation>
+    </message>
+    <message>
+        <source>Subject: {subject}</source>
+        <translation>Asunto: {subject}</translation>
     </message>
     <message>
         <source>Template not saved</source>

@@ -13,6 +13,7 @@ from orca_desk.models.series import RecurringSeries
 from orca_desk.services import booking, recurrence
 from orca_desk.services.booking import BookingRequest
 from orca_desk.services.series import create_series
+from orca_desk.ui import language
 from orca_desk.views.calendar.day_view import DayViewScreen
 from orca_desk.views.calendar.recurrence_dialog import RecurrenceDialog
 from orca_desk.views.calendar.series_dialog import SeriesDialog
@@ -306,3 +307,30 @@ def test_series_dialog_previews_change_all_across_the_continuation(qtbot, ctx, w
     assert {(a.end_at - a.start_at) for a in _series_appts(ctx, child)} == {timedelta(minutes=20)}
     assert dialog.apply_change()
     assert {(a.end_at - a.start_at) for a in _series_appts(ctx, child)} == {timedelta(minutes=30)}
+
+
+def test_a_spanish_desk_reads_the_rule_in_spanish(qapp, qtbot, ctx, world, clock, monkeypatch):
+    monkeypatch.delenv(language.ENV, raising=False)
+    assert language.install(qapp, "es") == "es"
+    try:
+        editor = _editor(qtbot, ctx, world)
+        editor.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
+        assert editor.summary.text() == "Cada 6 semanas los martes, 8 veces"
+        with ctx.db.write() as s:
+            sid = create_series(
+                s,
+                ctx.actor,
+                patient_id=world.patients[0].id,
+                provider_id=world.hygienist.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                rrule="FREQ=WEEKLY;COUNT=6",
+                dtstart=NOAH,
+                minutes=20,
+                now=clock.now(),
+            )
+        dialog = SeriesDialog(ctx, series_id=sid, appointment_id=_series_appts(ctx, sid)[0].id)
+        qtbot.addWidget(dialog)
+        assert dialog.title.text() == "↻ Cada semana los martes, 6 veces"
+    finally:
+        language.install(qapp, "en")

@@ -28,6 +28,7 @@ from orca_desk.services.appointment_card.rows import (
 from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.inputs import check_column_text
+from orca_desk.services.message_locale import staff_language
 from orca_desk.services.patient_card.rows import ALERT_KINDS
 from orca_desk.services.security import BOOK, Actor
 
@@ -281,7 +282,7 @@ def _series(session: Session, series_id: int | None) -> SeriesRow | None:
                 s.start_date, datetime.min.time(), tzinfo=local_time.zone(s.timezone)
             )
             try:
-                summary = recurrence.describe(s.rrule, local_start)
+                summary = recurrence.describe(s.rrule, local_start, staff_language())
             except ValueError:
                 summary = s.rrule
             series = SeriesRow(s.id, summary, s.status)

@@ -18,6 +18,7 @@ from orca_desk.models.patient import Patient
 from orca_desk.services import local_time, recurrence
 from orca_desk.services.booking import MAX_MINUTES
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.message_locale import staff_language
 from orca_desk.services.series.conflicts import (
     Problem,
     _availability,
@@ -246,7 +247,7 @@ def _preview(
         dtstart=dtstart,
         zone=plan.zone.key,
         minutes=plan.minutes,
-        summary=recurrence.describe(rule, dtstart),
+        summary=recurrence.describe(rule, dtstart, staff_language()),
         occurrences=tuple(rows),
         never_ends=_end_of(rule, plan.zone)[0] == "never",
     )

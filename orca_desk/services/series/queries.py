@@ -14,6 +14,7 @@ from orca_desk.models.clinic import AppointmentType, Chair, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.models.series import RecurringSeries
 from orca_desk.services import booking, recurrence
+from orca_desk.services.message_locale import staff_language
 from orca_desk.services.series.rows import _REPLACEABLE, _exceptions, _members, _series, _shown_until
 from orca_desk.services.series.rules import _dtstart, _expand, _utc
 
@@ -125,7 +126,7 @@ def load_series(session: Session, series_id: int) -> SeriesDetail:
     children = tuple(session.scalars(select(RecurringSeries.id).where(RecurringSeries.parent_id == s.id)))
     return SeriesDetail(
         id=s.id,
-        summary=recurrence.describe(s.rrule, dtstart),
+        summary=recurrence.describe(s.rrule, dtstart, staff_language()),
         rrule=s.rrule,
         dtstart=dtstart,
         zone=s.timezone,
@@ -203,7 +204,7 @@ def series_for_export(session: Session, series_id: int) -> SeriesExport:
         location_id=s.location_id,
         type_id=s.type_id,
         status=s.status,
-        summary=recurrence.describe(s.rrule, dtstart),
+        summary=recurrence.describe(s.rrule, dtstart, staff_language()),
     )
 
 

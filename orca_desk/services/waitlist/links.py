@@ -1,4 +1,7 @@
-"""Gateway link handlers of waitlist offers: book the held slot, or pass (single use, hold only)."""
+"""Gateway link handlers of waitlist offers: book the held slot, or pass (single use, hold only).
+
+Their texts are English sentences the gateway says in the family's language (its phrasebook);
+the date in them is already written in that language."""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.models.patient import Patient
+from orca_desk.services import local_time
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
+from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.waitlist.common import _left_text
 from orca_desk.services.waitlist.holds import _hold_problem, hold_window
@@ -31,12 +37,24 @@ def _offer(session: Session, offer_id: int) -> tuple[WaitlistOffer, Opening]:
     return offer, o
 
 
-def _when(session: Session, o: Opening) -> str:
+def offer_language(session: Session, offer_id: int) -> str:
+    """The language the family of an offer reads its link pages in (as its messages)."""
+    offer = session.get(WaitlistOffer, offer_id)
+    patient = session.get(Patient, offer.patient_id) if offer is not None and offer.patient_id else None
+    return recipient_language(patient) if patient is not None else DEFAULT_LANGUAGE
+
+
+def _when(session: Session, offer: WaitlistOffer, o: Opening) -> tuple[str, str, str]:
     ctx = _context(session)
     local = o.start_at.astimezone(ctx.zones[o.location_id])
     who = ctx.names["provider"].get(o.provider_id, "")
     where = ctx.names["location"].get(o.location_id, "")
-    return f"{format_date(local)} at {format_time(local)} with {who} at {where}"
+    language = offer_language(session, offer.id)
+    if language == DEFAULT_LANGUAGE:
+        when = f"{format_date(local)} at {format_time(local)}"
+    else:
+        when = message_when(local, language, hour_format=local_time.message_hour_format(session))
+    return when, who, where
 
 
 def describe_accept(session: Session, offer_id: int, now: datetime) -> LinkPrompt:
@@ -46,10 +64,11 @@ def describe_accept(session: Session, offer_id: int, now: datetime) -> LinkPromp
     if problem:
         raise ValidationError(f"{problem} We will let you know about the next opening.")
     expires = window[1]
+    when, who, where = _when(session, offer, o)
     left = _left_text(int((expires - now).total_seconds())) if expires else ""
     return LinkPrompt(
         "A visit has opened up",
-        f"{_when(session, o)}. We hold it for you for {left} more.",
+        f"{when} with {who} at {where}. We hold it for you for {left} more.",
         "Book this visit",
     )
 
@@ -69,7 +88,10 @@ def describe_decline(session: Session, offer_id: int, now: datetime) -> LinkProm
     problem = _hold_problem(offer, now, hold_window(session, offer))
     if problem:
         raise ValidationError(problem)
-    return LinkPrompt("Pass on this visit?", f"{_when(session, o)}. You stay on our waitlist.", "Pass")
+    when, who, where = _when(session, offer, o)
+    return LinkPrompt(
+        "Pass on this visit?", f"{when} with {who} at {where}. You stay on our waitlist.", "Pass"
+    )
 
 
 def perform_decline(session: Session, offer_id: int, now: datetime) -> LinkOutcome:

@@ -294,7 +294,7 @@ class AppointmentCardDialog(QDialog):
         else:
             self.age.setText(self.tr("date of birth not recorded"))
         self.phone.setText(card.phone or "—")
-        relation = f" ({card.guardian_relation})" if card.guardian_relation else ""
+        relation = f" ({language.say(card.guardian_relation, 'relation')})" if card.guardian_relation else ""
         self.guardian.setText(
             f"{card.guardian_name}{relation}" if card.guardian_name else self.tr("none recorded")
         )

@@ -382,7 +382,7 @@ class RecurrenceDialog(QDialog):
         self.ordinal.setEnabled(self.by_weekday.isChecked())
         rule = self.rule()
         self.rule_label.setText(self.tr("RRULE:{rule}").format(rule=rule) if rule else "")
-        summary, problem = recurrence.describe_typed(rule, self.start)
+        summary, problem = recurrence.describe_typed(rule, self.start, language.current())
         self.summary.setText(summary)
         self.error.setText(
             self.tr("The rule is not valid: {problem}").format(problem=problem) if problem else ""

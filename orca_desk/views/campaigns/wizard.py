@@ -199,8 +199,29 @@ class AudiencePage(QWizardPage):
 
     def _show_count(self, summary: AudienceSummary) -> None:
         self.summary = summary
-        self.count.setText(summary.describe())
+        self.count.setText(self._count_text(summary))
         self.sample.set_rows(list(summary.sample))
+
+    def _count_text(self, summary: AudienceSummary) -> str:
+        """The audience's count line in the desk's language (AudienceSummary.describe's, said)."""
+        left = [
+            text
+            for n, text in (
+                (summary.opted_out, self.tr("%n opted out", "", summary.opted_out)),
+                (summary.unreachable, self.tr("%n without consent or address", "", summary.unreachable)),
+                (
+                    summary.recently_contacted,
+                    self.tr("%n contacted recently", "", summary.recently_contacted),
+                ),
+            )
+            if n
+        ]
+        head = self.tr("%n patient(s)", "", summary.eligible)
+        if not left:
+            return head
+        return self.tr("{patients} ({matched} match; left out: {left})").format(
+            patients=head, matched=summary.matched, left=", ".join(left)
+        )
 
     def _refused(self, message: str) -> None:
         self.summary = None

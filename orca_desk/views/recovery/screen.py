@@ -470,7 +470,7 @@ class RecoveryScreen(Screen):
                 missed_text=c.missed_text,
                 provider=c.provider,
                 location=c.location,
-                responsible=c.responsible,
+                responsible=language.say(c.responsible),
                 phone=c.phone,
                 value2=language.say(c.next_step_label) or "—",
                 value3=self._when(c.next_step_at),

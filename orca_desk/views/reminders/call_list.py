@@ -201,7 +201,7 @@ class CallListScreen(Screen):
             texts = (
                 when,
                 row.patient,
-                row.responsible,
+                language.say(row.responsible),
                 "\n".join(row.phones) or self.tr("no number"),
                 row.type_name if one_day else f"{row.type_name} · {row.location}",
                 self.tr(str(STATUS_TEXT.get(row.confirmation, row.confirmation))),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.online_booking.settings import HORIZON_RANGE, NOTICE_RANGE
 from orca_desk.services.security import BOOK, MANAGE_CAMPAIGNS
 from orca_desk.ui import language
+from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
 from orca_desk.ui.rows_table import RowsModel, selected, table
@@ -74,6 +76,18 @@ class OnlineBookingTab(QWidget):
         may = ctx.actor.can(MANAGE_CAMPAIGNS)
         for w in (self.enabled, self.horizon, self.notice, self.colour, self.save_button):
             w.setEnabled(may)
+        describe(
+            [
+                (self.pause_button, self.tr("Stop or restart online booking at once, for every family")),
+                (self.enabled, self.tr("Whether families may book on the booking page")),
+                (self.horizon, self.tr("How many days ahead families may book")),
+                (self.notice, self.tr("How many hours before a visit online booking closes")),
+                (self.colour, self.tr("The booking page's colour, as #rrggbb")),
+                (self.save_button, self.tr("Save what families may book")),
+                (self.review_view, self.tr("Online bookings whose family may already be a patient")),
+                (self.resolve_button, self.tr("Mark the selected booking as reviewed")),
+            ]
+        )
         self.refresh()
 
     def _build_form(self) -> QGroupBox:
@@ -161,6 +175,10 @@ class OnlineBookingTab(QWidget):
         self.colour.setText(v.colour)
         self.reviews.set_rows(reviews)
         self._describe()
+        # The boxes are made after the rest: Tab goes through them in the order they are shown.
+        chain = [self.enabled, *self.location_boxes.values(), *self.type_boxes.values(), self.horizon]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
     def _fill(
         self,
@@ -175,6 +193,7 @@ class OnlineBookingTab(QWidget):
         boxes.clear()
         for k, (item_id, name) in enumerate(items):
             box = QCheckBox(name)
+            box.setAccessibleDescription(self.tr("Families may book this online"))
             box.setChecked(item_id in on)
             box.setEnabled(self.ctx.actor.can(MANAGE_CAMPAIGNS))
             boxes[item_id] = box

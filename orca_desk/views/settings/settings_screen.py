@@ -74,16 +74,18 @@ class SettingsScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
-        lazy = LazyTabs(self.tabs)  # the API keys and online booking tabs (and services): built when shown
+        # The API keys and online booking tabs (and services): built when shown. Kept on the screen:
+        # a LazyTabs nobody holds is collected, and its pages would stay blank.
+        self.pages = LazyTabs(self.tabs)
         self._build_settings_tab()
         # The templates editor is built, and its templates loaded, when its tab is first shown.
         self._templates: TemplatesEditor | None = None
         self.tabs.addTab(QWidget(), self.tr("Message templates"))
         self.tabs.currentChanged.connect(lambda i: self.templates if i == TEMPLATES_TAB else None)
         self.api_keys: ApiKeysTab | None = None
-        lazy.add(self._build_api_keys, self.tr("API keys"))
+        self.pages.add(self._build_api_keys, self.tr("API keys"))
         self.online_booking: OnlineBookingTab | None = None
-        lazy.add(self._build_online_booking, self.tr("Online booking"))
+        self.pages.add(self._build_online_booking, self.tr("Online booking"))
         self.refresh()
 
     @property

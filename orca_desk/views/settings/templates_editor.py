@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from orca_desk.services import message_templates as mt
 from orca_desk.services.changes import Changes
 from orca_desk.services.clinic_settings import messaging_policy
-from orca_desk.services.message_locale import LANGUAGE_NAMES
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
 from orca_desk.services.patient_links import public_base_url
+from orca_desk.ui import language
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import PaddedDelegate, RowsListModel
@@ -74,8 +74,8 @@ class TemplatesEditor(QWidget):
     def _build_list(self) -> QListView:
         self.model: RowsListModel[mt.TemplateRow] = RowsListModel(
             lambda r: (
-                f"{r.name}\n{r.key} · {'SMS' if r.channel == 'sms' else 'Email'}"
-                f" · {LANGUAGE_NAMES.get(r.language, r.language)}{'' if r.saved else ' · default'}"
+                f"{r.name}\n{r.key} · {'SMS' if r.channel == 'sms' else self.tr('Email')}"
+                f" · {language.language_name(r.language)}{'' if r.saved else ' · ' + self.tr('default')}"
             ),
             tooltip=lambda r: r.body,
         )
@@ -213,7 +213,7 @@ class TemplatesEditor(QWidget):
         self.name.setText(row.name)
         self.channel_label.setText(
             f"{self.tr('SMS (text message)') if row.channel == 'sms' else self.tr('Email')} · "
-            f"{LANGUAGE_NAMES.get(row.language, row.language)}"
+            f"{language.language_name(row.language)}"
         )
         self.subject.setText(row.subject or "")
         self.form.setRowVisible(self.subject, row.channel == "email")
@@ -267,7 +267,7 @@ class TemplatesEditor(QWidget):
         self.problems.setText("\n".join(check.problems))
         preview = check.preview
         if check.subject_preview:
-            preview = f"Subject: {check.subject_preview}\n\n{preview}"
+            preview = self.tr("Subject: {subject}").format(subject=check.subject_preview) + f"\n\n{preview}"
         self.preview.setPlainText(preview)
         return check
 

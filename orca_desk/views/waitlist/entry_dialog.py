@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
 from orca_desk.services.patients import PatientRow, search_patients
 from orca_desk.services.waitlist.rows import PRIORITY_LABELS, EntryInput, EntryRow
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import weekday_name
 
 
 class EntryDialog(QDialog):
@@ -126,7 +126,7 @@ class EntryDialog(QDialog):
         days = QWidget()
         dl = QHBoxLayout(days)
         dl.setContentsMargins(0, 0, 0, 0)
-        self.day_checks = [QCheckBox(name) for name in STAFF_WEEKDAYS_SHORT]
+        self.day_checks = [QCheckBox(weekday_name(d)) for d in range(7)]  # the desk locale's names
         for c in self.day_checks:
             dl.addWidget(c)
         window = QWidget()
