@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    Slot,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -133,7 +134,10 @@ class _EmptyState(QObject):
             self.label.setGeometry(watched.rect().adjusted(24, 0, -24, 0))
         return False
 
-    def _update(self, *_args: object) -> None:
+    # A declared slot: Qt drops its connections when this object goes with its view, even while a
+    # load that finishes later still resets the model (a plain method raised "Slot not found").
+    @Slot()
+    def _update(self) -> None:
         # A QTableWidget's own model empties itself while the view (and this label) is destroyed.
         with contextlib.suppress(RuntimeError):
             self.label.setVisible(self._model.rowCount() == 0)

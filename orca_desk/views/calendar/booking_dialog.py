@@ -98,7 +98,7 @@ class BookingDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Book"))
         self.buttons.accepted.connect(self.book)
         self.buttons.rejected.connect(self.reject)
-        # issue 6: "Repeat…" books a recurring series instead of one appointment (series_actions.py)
+        # "Repeat…" books a recurring series instead of one appointment (series_actions.py).
         from orca_desk.views.calendar.series_actions import add_repeat_button
 
         add_repeat_button(self)

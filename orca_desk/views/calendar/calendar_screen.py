@@ -190,7 +190,7 @@ class CalendarScreen(BookActions):
         no_show = menu.addAction(self.tr("No-show"))
         no_show.setEnabled("no_show" in allowed)
         no_show.triggered.connect(lambda: self.no_show(appt_id))
-        # --- issue 6: recurring series ("Repeat…" / "Open series…"), see series_actions.py ---
+        # Recurring series ("Repeat…" / "Open series…") live in series_actions.py, loaded with the menu.
         from orca_desk.views.calendar.series_actions import add_series_actions
 
         menu.addSeparator()
