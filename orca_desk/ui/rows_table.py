@@ -110,37 +110,56 @@ def table(model: QAbstractTableModel, stretch: int, *, empty: str = "") -> QTabl
 def empty_state(view: QAbstractItemView, text: str) -> QLabel:
     """Show ``text`` (one line: what would be listed, and the action that fills it) centred in
     ``view`` while its model has no rows; any list or table, its model set first."""
-    return _EmptyState(view, view.model(), text).label
+    label = QLabel(text, view.viewport())
+    label.setObjectName(EMPTY_STATE)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    _EmptyState(view)
+    return label
+
+
+EMPTY_STATE = "emptyState"
 
 
 class _EmptyState(QObject):
-    """A hint centred in an empty list's viewport, hidden as soon as the model has rows."""
+    """Keeps an empty list's hint centred in its viewport, hidden as soon as the model has rows.
 
-    def __init__(self, view: QAbstractItemView, model: QAbstractItemModel, text: str) -> None:
+    It holds nothing in Python attributes: PySide may collect this wrapper while Qt keeps the object
+    (a child of the view) and hand a fresh, empty wrapper to the slot, so everything is found through
+    Qt: the view is the parent, the hint the viewport's child by name."""
+
+    def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
-        self._model = model
-        self.label = QLabel(text, view.viewport())
-        self.label.setObjectName("emptyState")
-        self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         view.viewport().installEventFilter(self)
+        model = view.model()
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
             signal.connect(self._update)
         self._update()
 
+    def _hint(self) -> tuple[QLabel | None, QAbstractItemModel | None]:
+        view = self.parent()
+        if not isinstance(view, QAbstractItemView):
+            return None, None
+        return view.viewport().findChild(
+            QLabel, EMPTY_STATE, Qt.FindChildOption.FindDirectChildrenOnly
+        ), view.model()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self.label.setGeometry(watched.rect().adjusted(24, 0, -24, 0))
+            label, _model = self._hint()
+            if label is not None:
+                label.setGeometry(watched.rect().adjusted(24, 0, -24, 0))
         return False
 
-    # A declared slot: Qt drops its connections when this object goes with its view, even while a
-    # load that finishes later still resets the model (a plain method raised "Slot not found").
+    # A declared slot: Qt drops its connections when this object goes with its view.
     @Slot()
     def _update(self) -> None:
         # A QTableWidget's own model empties itself while the view (and this label) is destroyed.
         with contextlib.suppress(RuntimeError):
-            self.label.setVisible(self._model.rowCount() == 0)
+            label, model = self._hint()
+            if label is not None and model is not None:
+                label.setVisible(model.rowCount() == 0)
 
 
 def selected(view: QTableView, model: RowsModel[T]) -> T | None:

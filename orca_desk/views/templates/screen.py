@@ -195,7 +195,8 @@ class TemplatesScreen(Screen):
         self.grid.sig_slot_dropped.connect(self._on_slot_dropped)
         self.grid.sig_drop_refused.connect(self._on_drop_refused)
         self.grid.sig_selection_changed.connect(self._on_selection_changed)
-        GridKeys(self.grid, self.undo_stack, self.delete_selected)
+        # Held here: a wrapper only Qt holds may be collected, and its filter would lose its state.
+        self.grid_keys = GridKeys(self.grid, self.undo_stack, self.delete_selected)
         self.grid_scroll = in_scroll_area(self.grid)  # day and chair titles stay in view
         return self.grid_scroll
 
