@@ -81,7 +81,7 @@ class CampaignsScreen(Screen):
         )
         self.groups = RowsModel[GroupStats](
             [
-                (self.tr("Group"), lambda g: g.name),
+                (self.tr("Group"), lambda g: language.say(g.name)),
                 (self.tr("In group"), lambda g: g.assigned),
                 (self.tr("Sent"), lambda g: g.sent),
                 (self.tr("Delivered"), lambda g: g.delivered),
@@ -313,7 +313,7 @@ class CampaignsScreen(Screen):
         names = []
         for g in groups:
             rates.append(round(100 * g.rebook_rate, 1))
-            names.append(g.name.replace(" (hold-out)", ""))
+            names.append(language.say(g.name.replace(" (hold-out)", "")))
         rates.setColor(QColor(ARM_COLOURS[0]))
         series = QBarSeries()
         series.append(rates)
@@ -344,15 +344,17 @@ class CampaignsScreen(Screen):
             funnel.append(bar)
         self.funnel.addSeries(funnel)
         fx = QBarCategoryAxis()
+        # Five categories in half the width: a long name wraps at its spaces instead of being cut.
         fx.append(
             [
-                self.tr("Sent"),
-                self.tr("Delivered"),
-                self.tr("Replies"),
-                self.tr("Re-booked"),
-                self.tr("Opt-outs"),
+                _wrapped(self.tr("Sent")),
+                _wrapped(self.tr("Delivered")),
+                _wrapped(self.tr("Replies")),
+                _wrapped(self.tr("Re-booked")),
+                _wrapped(self.tr("Opt-outs")),
             ]
         )
+        fx.setTruncateLabels(False)
         small = fx.labelsFont()
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))  # five categories in half the width, uncut
         fx.setLabelsFont(small)
@@ -423,6 +425,16 @@ class CampaignsScreen(Screen):
         from orca_desk.services.campaigns.launch import cancel_campaign
 
         return self._act(self.tr("Cancel"), cancel_campaign, "cancelled; unsent messages withdrawn")
+
+
+def _wrapped(label: str) -> str:
+    """A chart label of several words on two lines, cut at the space nearest its middle (the axis
+    draws labels as rich text)."""
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    if not spaces:
+        return label
+    cut = min(spaces, key=lambda i: abs(len(label) - 2 * i))
+    return f"{label[:cut]}<br>{label[cut + 1 :]}"
 
 
 def _say_list(text: str) -> str:
