@@ -41,6 +41,13 @@
             <numerusform>%n families</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n call(s): {outcome}</source>
+        <translation>
+            <numerusform>%n call: {outcome}</numerusform>
+            <numerusform>%n calls: {outcome}</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>DaySummaryBar</name>

@@ -1347,10 +1347,6 @@ Book anyway?</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <source>Last call</source>
-        <translation>Últ. llamada</translation>
-    </message>
-    <message>
         <source>Outcome</source>
         <translation>Resultado</translation>
     </message>
@@ -1428,6 +1424,13 @@ Book anyway?</source>
     <message>
         <source>Type</source>
         <translation>Tipo</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n call(s): {outcome}</source>
+        <translation>
+            <numerusform>%n llamada: {outcome}</numerusform>
+            <numerusform>%n llamadas: {outcome}</numerusform>
+        </translation>
     </message>
     <message>
         <source>Not recorded</source>

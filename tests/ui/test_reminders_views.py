@@ -116,13 +116,13 @@ def test_call_list_outcome_click_confirms_the_visit(qtbot, ctx, world):
     assert "(617) 555-0999" in model.index(0, 3).data()  # national format, not +1617…
     click_outcome(qtbot, screen, 0, "left_voicemail")
     qtbot.waitUntil(lambda: not screen.loading)
-    assert model.index(0, 6).data() == "Left voicemail (1)"
+    assert model.index(0, 5).data() == "not asked yet\n1 call: left voicemail"
     # The keyboard's way (the Menu key): the same outcomes as a menu of the row.
     menu = screen.outcome_menu(0)
     assert [a.text() for a in menu.actions()] == ["Confirmed", "Left voicemail", "No answer", "Reschedule"]
     menu.actions()[2].trigger()
     qtbot.waitUntil(lambda: not screen.loading)
-    assert model.index(0, 6).data() == "No answer (2)"
+    assert model.index(0, 5).data() == "not asked yet\n2 calls: no answer"
     with qtbot.waitSignal(screen.sig_status):
         click_outcome(qtbot, screen, 0, "confirmed")
     qtbot.waitUntil(lambda: not screen.loading)

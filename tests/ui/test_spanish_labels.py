@@ -27,7 +27,7 @@ def test_a_role_and_a_relation_are_said_in_spanish(spanish):
     assert language.signed_in_name("Dana Brooks (manager)", "manager") == "Dana Brooks (gerente)"
     assert language.signed_in_name("Maria Lopez", "receptionist") == "Maria Lopez"
     assert language.say("Ana Pérez (mother)") == "Ana Pérez (madre)"
-    assert language.say("grandparent", "relation") == "abuelo(a)"
+    assert language.say("grandparent", "relation") == "abuelo/a"
     assert language.language_name("en") == "Inglés" and language.language_name("es") == "Español"
 
 

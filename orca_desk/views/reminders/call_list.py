@@ -30,7 +30,6 @@ COLUMNS = [
     QT_TRANSLATE_NOOP("CallListScreen", "Phone"),
     QT_TRANSLATE_NOOP("CallListScreen", "Type · place"),
     QT_TRANSLATE_NOOP("CallListScreen", "Status"),
-    QT_TRANSLATE_NOOP("CallListScreen", "Last call"),
     QT_TRANSLATE_NOOP("CallListScreen", "Outcome"),
 ]
 STATUS_TEXT = {
@@ -204,8 +203,7 @@ class CallListScreen(Screen):
                 language.say(row.responsible),
                 "\n".join(row.phones) or self.tr("no number"),
                 row.type_name if one_day else f"{row.type_name} · {row.location}",
-                self.tr(str(STATUS_TEXT.get(row.confirmation, row.confirmation))),
-                f"{row.last_outcome} ({row.attempts})" if row.attempts else "—",
+                self._status(row),
                 "",
             )
             lines.append(CallLine(row.appointment_id, texts))
@@ -215,9 +213,20 @@ class CallListScreen(Screen):
             self._size_for_buttons()
         self.model.set_rows(lines)
         for r, line in enumerate(lines):
-            if "\n" in line.texts[3]:
+            if "\n" in line.texts[3] or "\n" in line.texts[5]:
                 self.table.resizeRowToContents(r)
         self.loading = False
+
+    def _status(self, row: confirmations.CallRow) -> str:
+        """The confirmation's state, and under it the last call's outcome and how many calls (the
+        contact's name keeps the width a column of its own would take at 1280 px)."""
+        status = self.tr(str(STATUS_TEXT.get(row.confirmation, row.confirmation)))
+        if not row.attempts:
+            return status
+        called = self.tr("%n call(s): {outcome}", "", row.attempts).format(
+            outcome=QCoreApplication.translate("CallListScreen", row.last_outcome).lower()
+        )
+        return f"{status}\n{called}"
 
     def outcome_menu(self, row: int) -> QMenu:
         """The outcomes of the row's call as a menu (each records it, as its button does)."""
