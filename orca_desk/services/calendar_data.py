@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Provider
 from orca_desk.models.patient import Patient
+from orca_desk.services import local_time
 from orca_desk.services.booking import MAX_MINUTES
 from orca_desk.services.local_days import local_day_bounds, range_bounds
 
@@ -192,6 +193,7 @@ class CalendarData:
     marks: list[CalendarMark] = field(default_factory=list)
     missed: list[CalendarAppointment] = field(default_factory=list)  # cancelled and no-show visits
     rebook: list[RebookRow] = field(default_factory=list)  # missed visits not rebooked yet
+    time_format: str = "12h"  # the clinic's, when this was loaded: the book's hours are written in it
 
 
 def load_calendar(
@@ -219,7 +221,8 @@ def read_calendar(
     }
     marks = load_marks(session, zones, days, now) if now is not None else []
     rebook = to_rebook(session, zones, days, now=now) if now is not None and missed else []
-    return CalendarData(days, zones, rows, overlays, marks, missed, rebook)
+    style = local_time.clinic_time_format(session)
+    return CalendarData(days, zones, rows, overlays, marks, missed, rebook, style)
 
 
 def load_marks(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Clinic, Location
+from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services.message_locale import DEFAULT_LANGUAGE, babel_locale, staff_date, staff_language
 
 TIME_FORMATS = ("12h", "24h")
@@ -62,9 +63,8 @@ def usual_time_format(session: Session) -> str:
 
 def clinic_time_format(session: Session) -> str:
     """The clinic's chosen format (Settings), else the default for the clinic's country."""
-    from orca_desk.services.clinic_settings import load_settings  # settings imports messaging
-
-    chosen = load_settings(session).time_format
+    # One column, not the settings service: the book's load asks this, and the first paint waits for it.
+    chosen = session.scalar(select(ClinicSetting.value).where(ClinicSetting.key == "time_format"))
     if chosen in TIME_FORMATS:
         return chosen
     return usual_time_format(session)

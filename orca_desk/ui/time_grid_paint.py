@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from orca_desk.services.local_time import fmt_minute
+from orca_desk.services.message_locale import staff_language
 from orca_desk.ui import grid_colours
 from orca_desk.ui.colours import tint
 from orca_desk.ui.time_grid_geometry import GridGeometry
@@ -257,7 +259,11 @@ class GridPainter(GridGeometry):
         return minute if minute is not None and self.day_start <= minute <= self.day_end else None
 
     def hour_label(self, minute: int) -> str:
-        return f"{(minute // 60 - 1) % 12 + 1} {'AM' if minute < 720 else 'PM'}"
+        """The hour at the left: "8 AM", "8 a. m." or "08:00", in the desk's time style and language."""
+        return _hour_text(minute, self.time_format(), staff_language())
+
+    def _hm(self, minute: int) -> str:
+        return fmt_minute(minute, self.time_format())
 
     def _paint_sticky(self, p: QPainter, exposed: QRectF) -> None:
         """Inside a scroll area, the column titles stay at the top and the hours at the left of what
@@ -382,7 +388,7 @@ class GridPainter(GridGeometry):
 
     def _ghost_rects(self, d: DragState) -> tuple[QRectF, QRectF]:
         r = self.item_rect(d.column, d.start, d.end)
-        label = d.refusal or f"{_hm(d.start)}–{_hm(d.end)}"
+        label = d.refusal or f"{self._hm(d.start)}–{self._hm(d.end)}"
         lw = min(self._sfm.horizontalAdvance(label) + 12, 320)
         lr = QRectF(r.left(), r.bottom() + 2, lw, self._sfm.height() + 4)
         if lr.right() > self.width():
@@ -398,7 +404,7 @@ class GridPainter(GridGeometry):
         p.setPen(QPen(colour, 2, Qt.PenStyle.DashLine))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRoundedRect(r, 4, 4)
-        label = d.refusal or f"{_hm(d.start)}–{_hm(d.end)}"
+        label = d.refusal or f"{self._hm(d.start)}–{self._hm(d.end)}"
         p.setFont(self._small_font)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour)
@@ -423,7 +429,9 @@ class GridPainter(GridGeometry):
         p.drawText(
             r.adjusted(4, 2, -2, -2),
             Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
-            f"Block {_hm(self._range.start)}–{_hm(self._range.end)}",
+            QCoreApplication.translate("TimeGrid", "Block {start}–{end}").format(
+                start=self._hm(self._range.start), end=self._hm(self._range.end)
+            ),
         )
 
 
@@ -493,6 +501,8 @@ _WHITE = QColor("#ffffff")
 _WHITE_PEN = QPen(_WHITE, 1)
 
 
-def _hm(minute: int) -> str:
-    h, m = divmod(minute, 60)
-    return f"{(h - 1) % 12 + 1}:{m:02d} {'AM' if h % 24 < 12 else 'PM'}"
+@functools.cache
+def _hour_text(minute: int, style: str, _language: str) -> str:
+    # Cached per language too: the text follows the desk's language, chosen once per run.
+    text = fmt_minute(minute, style)
+    return text if style == "24h" else text.replace(":00", "", 1)

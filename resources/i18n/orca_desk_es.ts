@@ -7904,6 +7904,13 @@ Save the new hours?</source>
     </message>
 </context>
 <context>
+    <name>TimeGrid</name>
+    <message>
+        <source>Block {start}–{end}</source>
+        <translation>Bloquear {start}–{end}</translation>
+    </message>
+</context>
+<context>
     <name>TimeGridAccess</name>
     <message>
         <source>free</source>

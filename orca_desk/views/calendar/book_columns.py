@@ -469,12 +469,7 @@ class BookColumns(Screen):
         )
         return got[0] if got else None
 
-    _style_cache: tuple[object, str] | None = None  # (load, the clinic's time format then)
-
     def time_style(self) -> str:
-        """The clinic's 12/24-hour format, read once per load of the book (a drag asks it on every
-        mouse move; the screenshot of the day never reads it)."""
-        cache = self._style_cache
-        if cache is None or cache[0] is not self.data:
-            cache = self._style_cache = (self.data, self.ctx.time_style())
-        return cache[1]
+        """The clinic's 12/24-hour format, as read with the book's load (a drag asks it on every mouse
+        move, and the hours are painted in it)."""
+        return self.data.time_format if self.data is not None else "12h"

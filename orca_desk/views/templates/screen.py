@@ -186,6 +186,8 @@ class TemplatesScreen(Screen):
 
     def _build_grid(self) -> QWidget:
         self.grid = TemplateGrid()
+        self.time_style = self.ctx.time_style()  # the hours and the slot's times are written in it
+        self.grid.time_format = lambda: self.time_style
         self.grid.snap = 15
         self.grid.set_hours(7 * 60, 19 * 60)
         self.grid.min_col_w = 90
@@ -204,7 +206,7 @@ class TemplatesScreen(Screen):
         """Right: the selected slot's properties and the version history."""
         self.props = SlotProperties(
             self.ctx.clinic.types,
-            self.ctx.time_style(),
+            self.time_style,
             on_apply=self.apply_properties,
             on_delete=self.delete_selected,
         )
