@@ -19,6 +19,7 @@ from orca_desk.automation.scheduler import add_runtime_jobs, scheduler_config
 from orca_desk.db import Database
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import OrcaError
+from orca_desk.ui import language
 
 log = logging.getLogger(__name__)
 STATUS_SECONDS = 5.0
@@ -48,7 +49,7 @@ class AutomationController(QObject):
             settings = RuntimeSettings.from_env(env)
             self.runtime = clinic_runtime(db, env, settings=settings, clock=clock)
         except (OrcaError, ValueError) as exc:
-            self.error = f"Automation off: {exc}"
+            self.error = self.tr("Automation off: {reason}").format(reason=language.say(str(exc)))
             return
         self.error = ""
 

@@ -915,6 +915,10 @@
 <context>
     <name>AutomationController</name>
     <message>
+        <source>Automation off: {reason}</source>
+        <translation>Automatización apagada: {reason}</translation>
+    </message>
+    <message>
         <source>Automation: starting…</source>
         <translation>Automatización: iniciando…</translation>
     </message>
