@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QLabel
 
 
@@ -21,5 +22,9 @@ def section_title(text: str) -> QLabel:
 
 
 def time_edit_format(style: str) -> str:
-    """The QTimeEdit display format of the clinic's time format ("12h": 3:30 PM, "24h": 15:30)."""
-    return "HH:mm" if style == "24h" else "h:mm AP"
+    """The QTimeEdit display format of the clinic's time format ("12h": 3:30 PM, "24h": 15:30); the
+    day period as the desk's language writes it ("3:30 p.m." in Spanish, not "P.M.")."""
+    if style == "24h":
+        return "HH:mm"
+    am = QLocale().amText()
+    return "h:mm AP" if am == am.upper() else "h:mm ap"

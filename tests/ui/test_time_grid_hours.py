@@ -46,3 +46,19 @@ def test_the_book_writes_its_hours_in_the_clinic_s_format(main_window, ctx, qtbo
     calendar.refresh()
     qtbot.waitUntil(lambda: calendar.grid.time_format() == "24h", timeout=5000)
     assert calendar.grid.hour_label(9 * 60) == "09:00"
+
+
+def test_time_boxes_write_the_day_period_as_the_desk_s_language_does(qapp):
+    from PySide6.QtCore import QLocale
+
+    from orca_desk.ui.labels import time_edit_format
+
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.UnitedStates))
+        assert time_edit_format("12h") == "h:mm ap"
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        assert time_edit_format("12h") == "h:mm AP"
+        assert time_edit_format("24h") == "HH:mm"
+    finally:
+        QLocale.setDefault(before)
