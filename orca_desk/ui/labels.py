@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
 def hint(text: str) -> QLabel:
@@ -28,3 +29,31 @@ def time_edit_format(style: str) -> str:
         return "HH:mm"
     am = QLocale().amText()
     return "h:mm AP" if am == am.upper() else "h:mm ap"
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when narrower than its text, instead of widening the window or
+    being cut mid-letter; the tooltip and the accessible name hold the whole text."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        self._full = text
+        self.setAccessibleName(text)
+        self._fit()
+
+    def text(self) -> str:  # type: ignore[override]
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        QLabel.setText(self, shown)
+        self.setToolTip(self._full if shown != self._full else "")

@@ -7733,6 +7733,10 @@ Save the new hours?</source>
         <translation>No abierto</translation>
     </message>
     <message>
+        <source> — unsaved changes</source>
+        <translation> — cambios sin guardar</translation>
+    </message>
+    <message>
         <source>Add {0}</source>
         <translation>Agregar {0}</translation>
     </message>

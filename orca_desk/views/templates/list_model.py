@@ -91,6 +91,8 @@ def template_list(
     )
     view.setAlternatingRowColors(True)
     view.setSpacing(2)
+    view.setWordWrap(True)  # a long name or summary wraps instead of scrolling sideways
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.selectionModel().currentChanged.connect(on_chosen)
     new_btn = QPushButton(QCoreApplication.translate("TemplatesScreen", "New…"))
     copy_btn = QPushButton(QCoreApplication.translate("TemplatesScreen", "Copy…"))

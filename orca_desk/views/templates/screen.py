@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from orca_desk.services import schedule_templates
 from orca_desk.services.schedule_templates import SlotSpec, TemplateRow, VersionRow
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.labels import ElidedLabel
 from orca_desk.ui.lazy_tabs import LazyTabs
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.time_grid import in_scroll_area
@@ -124,11 +124,9 @@ class TemplatesScreen(Screen):
         return page
 
     def _build_title_bar(self) -> QHBoxLayout:
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a long template name ends in "…" instead of widening the window
         self.title.setObjectName("templateTitle")
         self.title.setProperty("textRole", "headline")
-        # A long template name elides instead of widening the whole window.
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(60)
         self.undo_btn, self.redo_btn = QToolButton(), QToolButton()
         self.undo_btn.setDefaultAction(self.undo_stack.createUndoAction(self, self.tr("Undo")))
@@ -303,7 +301,7 @@ class TemplatesScreen(Screen):
     def _update_title(self) -> None:
         if self.current is None or self.version is None:
             return
-        dirty = "" if self.undo_stack.isClean() else " — unsaved changes"
+        dirty = "" if self.undo_stack.isClean() else self.tr(" — unsaved changes")
         self.title.setText(f"{self.current.name} · v{self.version.number}{dirty}")
 
     # ----- grid ------------------------------------------------------------------------------

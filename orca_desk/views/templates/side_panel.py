@@ -104,6 +104,9 @@ class VersionHistory(QGroupBox):
     def __init__(self, on_restore: Callable[[int], object], parent: QWidget | None = None) -> None:
         super().__init__(QCoreApplication.translate("VersionHistory", "Version history"), parent)
         self.list = QListWidget()
+        # Each version's line wraps in the narrow side panel instead of scrolling sideways.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         empty_state(self.list, self.tr("Select a template to see its saved versions."))
         restore = QPushButton(self.tr("Restore as newest"))
         restore.clicked.connect(lambda: self._restore(on_restore))
