@@ -62,17 +62,3 @@ def test_time_boxes_write_the_day_period_as_the_desk_s_language_does(qapp):
         assert time_edit_format("24h") == "HH:mm"
     finally:
         QLocale.setDefault(before)
-
-
-def test_an_elided_label_keeps_its_whole_text_for_a_reader(qtbot):
-    from orca_desk.ui.labels import ElidedLabel
-
-    label = ElidedLabel("Standard week for the Northside location · v12 — unsaved changes")
-    qtbot.addWidget(label)
-    label.resize(120, 30)
-    label.show()
-    assert label.text().endswith("unsaved changes")  # what the code and the reader get
-    assert label.accessibleName() == label.text()
-    shown = super(ElidedLabel, label).text()
-    assert shown.endswith("…") and len(shown) < len(label.text())
-    assert label.toolTip() == label.text()
