@@ -149,7 +149,7 @@ class AppointmentCardDialog(QDialog):
             [
                 (self.tr("When"), lambda r: self._fmt(r.at)),
                 (self.tr("Who"), lambda r: r.actor),
-                (self.tr("What"), lambda r: r.label),
+                (self.tr("What"), lambda r: language.say(r.label)),
             ],
             cell_tooltips=True,
         )
