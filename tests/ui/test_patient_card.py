@@ -48,6 +48,16 @@ def test_edit_on_the_card_is_saved_and_audited(ctx, world, qtbot):
         assert row.after["chart_number"] == "A-77" and row.before["chart_number"] is None
 
 
+def test_the_card_s_summary_dials_the_contact_as_the_desk_does(ctx, world, qtbot):
+    with ctx.db.write() as s:
+        p = s.get(Patient, world.patients[0].id)
+        p.date_of_birth = date(2014, 5, 3)
+    card = _card(ctx, qtbot, world.patients[0].id)
+    summary = card.summary.text()
+    assert "contact (617) 555-1000" in summary, summary  # national, not +16175551000
+    assert "born 3 May 2014" in summary, summary  # the desk's date, not 2014-05-03
+
+
 def test_consent_change_needs_a_source_and_shows_in_the_history(ctx, world, qtbot):
     card = _card(ctx, qtbot, world.patients[0].id)
     assert card.sms_button.text() == "Withdraw SMS consent"

@@ -9,11 +9,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.models.clinic import AppointmentType, Location, Provider
+from orca_desk.models.clinic import AppointmentType, Clinic, Location, Provider
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.waitlist import WaitlistEntry
+from orca_desk.services.confirmations.calls import format_phone
 from orca_desk.services.errors import NotFound
 from orca_desk.services.patient_card.rows import (
     AlertRow,
@@ -67,9 +68,15 @@ def _demographics(p: Patient) -> Demographics:
 
 def load_card(session: Session, patient_id: int, *, now: datetime) -> PatientCard:
     """The card in nine queries, however many visits, messages or alerts the patient has."""
-    p = session.get(Patient, patient_id)
-    if p is None:
+    # The clinic's country with the patient (the same query): the contact number is shown as dialled there.
+    found = session.execute(
+        select(Patient, Clinic.country)
+        .join(Clinic, Clinic.id == Patient.clinic_id)
+        .where(Patient.id == patient_id)
+    ).first()
+    if found is None:
         raise NotFound(f"Patient #{patient_id} does not exist.")
+    p, country = found
     alerts = _alerts(session, patient_id)
     consents = _consents(session, patient_id)
     upcoming, past = _visits(session, patient_id, now)
@@ -77,8 +84,9 @@ def load_card(session: Session, patient_id: int, *, now: datetime) -> PatientCar
     waitlist = _waitlist(session, patient_id)
     recovery = _recovery(session, patient_id)
     family = _family(session, p)
+    contact = format_phone(p.contact_phone, country or "US") if p.contact_phone else (p.contact_email or "")
     return PatientCard(
-        _demographics(p), alerts, consents, upcoming, past, messages, waitlist, recovery, family
+        _demographics(p), alerts, consents, upcoming, past, messages, waitlist, recovery, family, contact
     )
 
 

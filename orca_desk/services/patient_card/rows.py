@@ -124,6 +124,7 @@ class PatientCard:
     waitlist: tuple[CardWaitlist, ...]
     recovery: tuple[CardRecovery, ...]
     family: tuple[FamilyMember, ...]  # other patients with the same responsible party
+    contact: str = ""  # who the messages reach, as the desk dials or writes it
 
     @property
     def next_visit(self) -> CardVisit | None:

@@ -38,6 +38,7 @@ from orca_desk.services.patients import search_patients
 from orca_desk.services.security import BOOK, MERGE_PATIENTS
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import CardClosed
 from orca_desk.views.patients.card_tabs import PatientCardTabs
 from orca_desk.views.patients.field_descriptions import describe_card_controls, describe_patient_fields
@@ -157,10 +158,10 @@ class PatientCardDialog(PatientCardTabs):
         self.title.setText(title)
         bits = []
         if p.date_of_birth:
-            bits.append(self.tr("born {0}").format(p.date_of_birth.isoformat()))
+            bits.append(self.tr("born {0}").format(fmt_day(p.date_of_birth, SHORT)))
         if p.chart_number:
             bits.append(self.tr("chart {0}").format(p.chart_number))
-        bits.append(self.tr("contact {0}").format(p.contact_phone or p.contact_email or self.tr("none")))
+        bits.append(self.tr("contact {0}").format(card.contact or self.tr("none")))
         nxt = card.next_visit
         if nxt is not None:
             bits.append(
