@@ -170,7 +170,7 @@ def test_yearly_bymonthday_default_month_matches_dateutil_with_the_month_written
         )
     )
     assert occurrences(rule, dtstart) == ref
-    assert {o.month for o in ref} == {start.month}
+    assert {o.month for o in ref} <= {start.month}  # none at all when the day never falls (Feb 29, odd years)
 
 
 def _weekly_setpos_reference(
