@@ -180,6 +180,7 @@ _TIME_PATTERN = re.compile(r"%-?[HIMp]\b|%-?[HIM]:|\bH?H:mm\b|\bh:mm\b")
 _FIXED_FORMAT_ALLOWED = {
     ("orca_desk/ui/labels.py", "HH:mm"): "time_edit_format: the one map of the clinic's format to Qt's",
     ("orca_desk/ui/labels.py", "h:mm AP"): "time_edit_format: the one map of the clinic's format to Qt's",
+    ("orca_desk/ui/labels.py", "h:mm ap"): "time_edit_format: the same, lower-case day period",
     ("orca_desk/views/calendar/recurrence_dialog.py", "Checking dates… %p%"): "QProgressBar: %p is percent",
     ("orca_desk/views/setup/base.py", "HH:mm"): "SPEC_TIME: the setup file's 24-hour text, never shown",
 }
