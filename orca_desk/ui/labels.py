@@ -31,6 +31,13 @@ def time_edit_format(style: str) -> str:
     return "h:mm AP" if am == am.upper() else "h:mm ap"
 
 
+def date_edit_format() -> str:
+    """The QDateEdit display format: the desk's short date with a four-digit year ("12/3/2026" on
+    a US desk, "3/12/2026" on a Spanish one), so a typed date reads as the receptionist writes it."""
+    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
+
+
 class ElidedLabel(QLabel):
     """One line that ends in "…" when narrower than its text, instead of widening the window or
     being cut mid-letter; the tooltip and the accessible name hold the whole text."""

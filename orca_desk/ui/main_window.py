@@ -31,6 +31,7 @@ from orca_desk.ui import language
 from orca_desk.ui.change_watcher import ChangeWatcher
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import LONG, fmt_day
+from orca_desk.ui.labels import date_edit_format
 from orca_desk.ui.operations import Operations
 from orca_desk.ui.screen import Screen, ScreenSpec
 from orca_desk.ui.theme import icon
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
         self.date_edit.setAccessibleName(self.tr("Day shown"))
         self.date_edit.setAccessibleDescription(self.tr("Go to another day in the calendar"))
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setDisplayFormat(date_edit_format())
         self.date_edit.dateChanged.connect(self._on_date_edit_changed)
         tb.addWidget(self.date_edit)
         spacer = QWidget()

@@ -36,6 +36,7 @@ from orca_desk.services.messaging.outbox import (
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button
+from orca_desk.ui.labels import date_edit_format
 from orca_desk.ui.rows_table import empty_state
 from orca_desk.ui.screen import Screen
 from orca_desk.views.messaging.models import Column, RowsTableModel
@@ -131,7 +132,7 @@ class OutboxScreen(Screen):
         self.date_to.setAccessibleName(self.tr("To date"))
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
+            d.setDisplayFormat(date_edit_format())
             d.setEnabled(False)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         for w, text in (

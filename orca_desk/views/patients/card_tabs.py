@@ -32,6 +32,7 @@ from orca_desk.services.patient_card import ALERT_KINDS, LANGUAGES, PatientCard
 from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
+from orca_desk.ui.labels import date_edit_format
 from orca_desk.ui.rows_table import empty_state
 from orca_desk.views.patients.patient_dialog import CONSENT_SOURCES, RELATIONS
 
@@ -66,7 +67,7 @@ class PatientCardTabs(QDialog):
         self.preferred_name = QLineEdit()
         self.dob = QDateEdit()
         self.dob.setCalendarPopup(True)
-        self.dob.setDisplayFormat("yyyy-MM-dd")
+        self.dob.setDisplayFormat(date_edit_format())
         self.dob.setSpecialValueText(self.tr("unknown"))
         self.dob.setMinimumDate(QDate(1900, 1, 1))
         self.language = QComboBox()

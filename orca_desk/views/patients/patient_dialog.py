@@ -27,6 +27,7 @@ from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import NewPatient
+from orca_desk.ui.labels import date_edit_format
 from orca_desk.views.patients.field_descriptions import describe_patient_fields
 
 CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
@@ -48,7 +49,7 @@ class NewPatientDialog(QDialog):
         self.last_name = QLineEdit(last)
         self.dob = QDateEdit()
         self.dob.setCalendarPopup(True)
-        self.dob.setDisplayFormat("yyyy-MM-dd")
+        self.dob.setDisplayFormat(date_edit_format())
         self.dob.setSpecialValueText(self.tr("unknown"))
         self.dob.setMinimumDate(QDate(1900, 1, 1))
         self.dob.setDate(self.dob.minimumDate())

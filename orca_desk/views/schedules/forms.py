@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.labels import time_edit_format
+from orca_desk.ui.labels import date_edit_format, time_edit_format
 
 BLOCK_COLOURS = [
     (QT_TRANSLATE_NOOP("ScheduleForms", "Sand"), "#c9b8a6"),
@@ -68,7 +68,7 @@ class ScheduleForms:
         self.x_from, self.x_to = QDateEdit(), QDateEdit()
         for d in (self.x_from, self.x_to):
             d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
+            d.setDisplayFormat(date_edit_format())
         self.x_partial = QCheckBox(QCoreApplication.translate("ScheduleForms", "Part of the day"))
         self.x_start, self.x_end = QTimeEdit(QTime(13, 0)), QTimeEdit(QTime(17, 0))
         for edit in (self.x_start, self.x_end):
@@ -147,7 +147,7 @@ class ScheduleForms:
         self.b_target = QComboBox()
         self.b_day = QDateEdit()
         self.b_day.setCalendarPopup(True)
-        self.b_day.setDisplayFormat("yyyy-MM-dd")
+        self.b_day.setDisplayFormat(date_edit_format())
         self.b_start, self.b_end = QTimeEdit(QTime(12, 0)), QTimeEdit(QTime(13, 0))
         for t in (self.b_start, self.b_end):
             t.setDisplayFormat(time_edit_format(self.time_fmt))

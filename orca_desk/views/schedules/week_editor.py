@@ -23,7 +23,7 @@ from orca_desk.services.availability import WEEKDAY_NAMES
 from orca_desk.services.break_text import breaks_text, parse_breaks
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import weekday_name
-from orca_desk.ui.labels import time_edit_format
+from orca_desk.ui.labels import date_edit_format, time_edit_format
 
 
 def minute_of(t: QTime) -> int:
@@ -89,7 +89,7 @@ class WeekEditor(QWidget):
         self.effective_to = QDateEdit()
         for d in (self.effective_from, self.effective_to):
             d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
+            d.setDisplayFormat(date_edit_format())
         self.open_ended = QCheckBox(self.tr("until changed"))
         self.effective_from.setAccessibleDescription(self.tr("The first day these weekly hours apply"))
         self.effective_to.setAccessibleName(self.tr("Effective until"))

@@ -1,0 +1,64 @@
+"""Date boxes show the desk's short date (QLocale), never a format written into a screen."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QDateEdit
+
+from orca_desk.ui.labels import date_edit_format
+
+ROOT = Path(__file__).resolve().parents[2] / "orca_desk"
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [
+        (QLocale(QLocale.Language.English, QLocale.Country.UnitedStates), "12/3/2026"),
+        (QLocale(QLocale.Language.Spanish, QLocale.Country.UnitedStates), "3/12/2026"),
+        (QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico), "03/12/2026"),
+    ],
+)
+def test_a_date_box_reads_as_the_desk_writes_dates(qapp, locale, shown):
+    before = QLocale()
+    QLocale.setDefault(locale)
+    try:
+        edit = QDateEdit()
+        edit.setDisplayFormat(date_edit_format())
+        edit.setDate(QDate(2026, 12, 3))
+        assert edit.text() == shown
+        edit.deleteLater()
+    finally:
+        QLocale.setDefault(before)
+
+
+def _display_formats(path: Path) -> list[tuple[int, str]]:
+    """String literals passed to setDisplayFormat in one module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setDisplayFormat"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+# Long dates spelled with the locale's own day and month names (QLocale fills ddd and MMM).
+_NAMED_DAY_FORMATS = {"ddd d MMM yyyy", "d MMM yyyy"}
+
+
+def test_no_screen_writes_a_numeric_date_format_itself():
+    found = [
+        f"{p.relative_to(ROOT.parent).as_posix()}:{line} {fmt!r}"
+        for p in sorted(ROOT.rglob("*.py"))
+        for line, fmt in _display_formats(p)
+        if "y" in fmt and fmt not in _NAMED_DAY_FORMATS
+    ]
+    assert found == [], "date boxes use ui.labels.date_edit_format(): " + ", ".join(found)
