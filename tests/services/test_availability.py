@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
@@ -478,8 +478,10 @@ def _reference(
         d = wall(m)[0]
         ok_day = dows is None or d.weekday() in dows
         span = range(m, m + minutes)
-        inside_window = windows is None or any(
-            all(wall(x)[0] == d and ws <= wall(x)[1] < we for x in span) for ws, we in windows
+        # Windows that touch or overlap are one stretch of the day (7:00–10:00 and 10:00–11:00
+        # take a 9:50 visit of 20 minutes): every minute inside some window, on the same day.
+        inside_window = windows is None or all(
+            wall(x)[0] == d and any(ws <= wall(x)[1] < we for ws, we in windows) for x in span
         )
         if ok_day and inside_window:
             for p in sorted(hours):
@@ -536,6 +538,17 @@ def scenarios(draw):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenarios())
+@example(  # adjoining windows (7:05–10:05, 10:05–11:05) take a 10:00 visit of 15 minutes
+    (
+        "America/New_York",
+        {0: {wd: (360, 615) for wd in range(7)}, 1: {6: (360, 480)}},
+        {0: {}, 1: {}},
+        [],
+        [],
+        None,
+        {"minutes": 15, "after_min": 0, "step": 30, "dows": None, "windows": [(425, 180), (605, 60)]},
+    )
+)
 def test_find_openings_matches_minute_by_minute_reference(db, manager, scenario):
     zone, hours, breaks, blocks, appts, holiday, q = scenario
     first = BASE[zone]

@@ -65,7 +65,8 @@ def find_openings(
     working hours, not on a holiday or time off, outside blocks, the chair free, the
     provider under their concurrency limit (and the patient free, when ``patient_id`` is
     given). ``days_of_week`` (0 = Monday) and ``time_windows`` (local minutes of the
-    location; the whole appointment must fit inside one window) narrow the search; starts
+    location; the whole appointment must fit inside the windows, where windows that touch or
+    overlap count as one) narrow the search; starts
     lie on a ``step``-minute grid of the location's wall clock. One opening per provider
     and start: the first free chair in the location's order.
 
