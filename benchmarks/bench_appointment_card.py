@@ -14,10 +14,10 @@ from orca_desk.migrate import upgrade
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.patient import Patient
 from orca_desk.services import appointment_card as svc
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.local_time import clinic_time_format
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 
 
 def run(bench: BenchContext) -> list[Row]:

@@ -19,7 +19,7 @@ from benchmarks.harness import (
     median_seconds,
     ms,
 )
-from orca_desk.services.calendar_data import load_days, week_days
+from orca_desk.services.calendar.calendar_data import load_days, week_days
 
 
 def run(bench: BenchContext) -> list[Row]:

@@ -11,12 +11,12 @@ from orca_desk.migrate import upgrade
 from orca_desk.models.campaigns import CampaignRecipient
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.patient import Patient
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.campaigns.audience import AudienceCriteria, audience, audience_count
 from orca_desk.services.campaigns.drafts import create_campaign
 from orca_desk.services.campaigns.launch import launch_campaign
 from orca_desk.services.campaigns.rows import CampaignInput
 from orca_desk.services.campaigns.variants import VariantInput
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 
 MANAGER = Actor(username="bench", role="manager", permissions=ROLE_PERMISSIONS["manager"])
 RETENTION_9_MONTHS = AudienceCriteria(not_seen_days=270, treatment_stages=("retention",))

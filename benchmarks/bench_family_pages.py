@@ -35,7 +35,7 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Chair
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services.patient_links import RESCHEDULE, WAITLIST_ACCEPT, link_for
+from orca_desk.services.links.patient_links import RESCHEDULE, WAITLIST_ACCEPT, link_for
 
 SECRET = b"bench-secret-0123456789abcdef"
 BASE = "http://bench.invalid"
@@ -115,7 +115,7 @@ def book_paths(db: Database) -> list[str]:
     live openings of each type (what a family loads before it holds a time), in both languages."""
     from orca_desk.models.clinic import AppointmentType, Location
     from orca_desk.services import online_booking
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 
     manager = Actor(username="bench", role="manager", permissions=ROLE_PERMISSIONS["manager"])
     with db.write() as s:

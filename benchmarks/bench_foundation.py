@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_seconds, ms
 from orca_desk.models.clinic import Chair, Location
-from orca_desk.services.calendar_data import load_appointments, local_day_bounds
+from orca_desk.services.calendar.calendar_data import load_appointments, local_day_bounds
 
 
 def run(bench: BenchContext) -> list[Row]:

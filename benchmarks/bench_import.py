@@ -13,12 +13,12 @@ from benchmarks.harness import BenchContext, Row, median_wall_cpu
 from orca_desk.db import Database
 from orca_desk.migrate import upgrade
 from orca_desk.models.clinic import Clinic, Location
-from orca_desk.services.backup import backup
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.backups.backup import backup
 from orca_desk.services.importing.mapping import OPEN_DENTAL
 from orca_desk.services.importing.patients import import_patients
 from orca_desk.services.importing.table import read_table
-from orca_desk.services.patients import search_patients
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.patients.patients import search_patients
 
 PATIENTS = 20_000
 NOW = datetime(2026, 11, 17, 14, 0, tzinfo=UTC)

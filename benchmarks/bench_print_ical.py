@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from benchmarks.harness import ANCHOR, BenchContext, Row, count_queries, median_seconds, ms
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Location
-from orca_desk.services.ical_export import export_ical
+from orca_desk.services.exporting.ical_export import export_ical
 from orca_desk.services.printing import render_calendar_pdf
 
 

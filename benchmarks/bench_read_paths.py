@@ -26,7 +26,9 @@ from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Chair, Location, Provider
 from orca_desk.models.openings import Opening
-from orca_desk.services import availability, calendar_data, confirmations, patients
+from orca_desk.services import availability, confirmations
+from orca_desk.services.calendar import calendar_data
+from orca_desk.services.patients import patients
 from orca_desk.services.waitlist import matching
 from orca_desk.services.waitlist.matching import match_opening
 

@@ -20,8 +20,8 @@ from orca_desk.models.template import (
     TemplateSlot,
     TemplateVersion,
 )
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.schedule_templates import SlotSpec, create_template
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.template_engine.applying import apply_template
 from orca_desk.services.template_engine.planning import plan_application
 from orca_desk.services.template_engine.plans import ApplyParams

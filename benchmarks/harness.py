@@ -126,9 +126,9 @@ def bench_app_context(db: Database) -> AppContext:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.clinic.clinic import load_clinic
     from orca_desk.services.clock import FrozenClock
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.theme import apply_theme
 

@@ -45,13 +45,14 @@ def desk(url: str, index: int, seconds: float, out: mp.Queue) -> None:  # type: 
     from orca_desk.models.appointment import Appointment
     from orca_desk.models.clinic import Chair, Location
     from orca_desk.models.patient import Patient
-    from orca_desk.services import booking, patients
-    from orca_desk.services.booking import BookingRequest
-    from orca_desk.services.calendar_data import load_days
+    from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.booking import booking
+    from orca_desk.services.booking.booking import BookingRequest
+    from orca_desk.services.calendar.calendar_data import load_days
     from orca_desk.services.change_feed import open_change_feed
     from orca_desk.services.changes import run_tracked
     from orca_desk.services.errors import OrcaError
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.patients import patients
     from orca_desk.ui.change_watcher import POLL_MS
 
     rng = random.Random(index)

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from orca_desk.config import Settings
 from orca_desk.db import Database
 from orca_desk.screens import default_screens, warm_screens
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.access.security import ADMIN, Actor, actor_for
+from orca_desk.services.clinic.clinic import load_clinic
+from orca_desk.services.clinic.setup_wizard import needs_setup, setup_actor
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.errors import OrcaError, ValidationError
-from orca_desk.services.security import ADMIN, Actor, actor_for
-from orca_desk.services.setup_wizard import needs_setup, setup_actor
 from orca_desk.startup import StartupError, open_database
 
 if TYPE_CHECKING:

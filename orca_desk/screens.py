@@ -114,10 +114,10 @@ def _admin() -> type[Screen]:
 
 def default_screens() -> list[ScreenSpec]:
     """Every screen of the app, in navigation order (views are wired here, not in ui/)."""
-    from orca_desk.services.security import MANAGE_CAMPAIGNS, MANAGE_CLINIC, MANAGE_TEMPLATES
+    from orca_desk.services.access.security import MANAGE_CAMPAIGNS, MANAGE_CLINIC, MANAGE_TEMPLATES
     from orca_desk.ui.screen import ScreenSpec
 
-    # services.clinic_settings.SETTINGS_PERMISSION, named here so the settings service loads with
+    # services.clinic.clinic_settings.SETTINGS_PERMISSION, named here so the settings service loads with
     # its screen (a test keeps them equal).
     settings_permission = MANAGE_CAMPAIGNS
     return [
@@ -143,7 +143,7 @@ def default_screens() -> list[ScreenSpec]:
 # (the confirmations bring phonenumbers). Not the PostgreSQL dialect: a desk on PostgreSQL loaded
 # it to connect, and one on SQLite never needs it.
 def _clinic_settings() -> None:
-    from orca_desk.services import clinic_settings  # noqa: F401
+    from orca_desk.services.clinic import clinic_settings  # noqa: F401
 
 
 def _outbox_service() -> None:
@@ -200,7 +200,7 @@ def _campaign_wizard() -> None:
 
 
 def _export_writer() -> None:
-    from orca_desk.services import export  # noqa: F401
+    from orca_desk.services.exporting import export  # noqa: F401
 
 
 WARM_FIRST: tuple[Callable[[], None], ...] = (

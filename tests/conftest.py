@@ -16,8 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from orca_desk.db import Database
 from orca_desk.migrate import upgrade
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.clock import FrozenClock
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 
 PG_URL_ENV = "ORCA_DESK_TEST_PG_URL"
 # A Tuesday morning in term time, New York: 2026-03-03 14:00 UTC = 09:00 EST.

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from orca_desk.db import Database
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.security import Actor
+from orca_desk.services.access.security import Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 
 
 @dataclass

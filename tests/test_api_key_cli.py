@@ -10,7 +10,7 @@ from orca_desk.db import Database
 from orca_desk.models.api_key import ApiKey
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.staff import StaffUser
-from orca_desk.services.security import hash_password
+from orca_desk.services.access.security import hash_password
 from tests.factories import make_world
 
 

@@ -82,15 +82,16 @@ def _fresh_import(code: str) -> str:
 
 
 def test_booking_and_its_effects_import_first_in_a_fresh_interpreter():
-    _fresh_import("import orca_desk.services.booking")
-    _fresh_import("import orca_desk.services.appointment_effects")
+    _fresh_import("import orca_desk.services.booking.booking")
+    _fresh_import("import orca_desk.services.booking.appointment_effects")
 
 
 def test_the_openings_booking_makes_never_load_booking():
     # Importing a submodule runs the package's __init__ first, an edge the import graph does
     # not draw: the waitlist package must stay lazy, or booking's effects would import booking.
     loaded = _fresh_import(
-        "import sys, orca_desk.services.waitlist.openings; print('orca_desk.services.booking' in sys.modules)"
+        "import sys, orca_desk.services.waitlist.openings; "
+        "print('orca_desk.services.booking.booking' in sys.modules)"
     )
     assert loaded == "False"
 

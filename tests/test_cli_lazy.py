@@ -19,7 +19,7 @@ HEAVY = (
     "orca_desk.migrate",
     "orca_desk.services.demo",
     "orca_desk.services.printing",
-    "orca_desk.services.ical_export",
+    "orca_desk.services.exporting.ical_export",
     "orca_desk.gateway",
     "orca_desk.automation",
 )

@@ -12,9 +12,9 @@ from orca_desk.models.audit import AuditEvent
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.template import AppliedSlot
 from orca_desk.services import schedule_templates
+from orca_desk.services.access.security import create_staff_user
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec
-from orca_desk.services.security import create_staff_user
 from tests.factories import make_world
 
 PASSWORD = "front-desk-1"

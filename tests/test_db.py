@@ -13,8 +13,8 @@ from sqlalchemy.exc import OperationalError
 from orca_desk.db import WRITE_ATTEMPTS, Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Clinic
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import BusyError, OrcaError
 from tests.factories import make_world
 

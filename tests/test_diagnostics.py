@@ -19,7 +19,7 @@ from sqlalchemy import select
 from orca_desk import diagnostics
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking
+from orca_desk.services.booking import booking
 from tests.services.test_reminders import (
     DESK,
     FAMILY,

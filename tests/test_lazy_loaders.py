@@ -105,7 +105,7 @@ def test_the_check_finds_each_kind_of_lookup(tmp_path):
         "from importlib import import_module\n"
         "from orca_desk import models\n"
         "from orca_desk.services import waitlist as w\n"
-        "import orca_desk.services.booking as booking\n"
+        "import orca_desk.services.booking.booking as booking\n"
         "importlib.import_module('orca_desk.views.admin.screen')\n"
         "import_module(f'orca_desk.models.{name}')\n"
         "__import__('orca_desk.cli')\n"

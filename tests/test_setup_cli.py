@@ -18,9 +18,10 @@ from orca_desk.db import Database
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.staff import StaffUser
 from orca_desk.paths import resources_dir
-from orca_desk.services import booking, patients
+from orca_desk.services.access.security import actor_for, change_password
+from orca_desk.services.booking import booking
 from orca_desk.services.clock import SystemClock
-from orca_desk.services.security import actor_for, change_password
+from orca_desk.services.patients import patients
 
 EXAMPLE = resources_dir() / "examples" / "clinic.toml"
 

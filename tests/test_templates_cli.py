@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from orca_desk.cli import main
 from orca_desk.models.template import AppliedSlot
 from orca_desk.services import schedule_templates
+from orca_desk.services.access.security import create_staff_user
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec
-from orca_desk.services.security import create_staff_user
 from tests.factories import make_world
 
 # The command reads the real clock, so the week applied is always in the future.
@@ -125,8 +125,8 @@ def two_lane_url(db, manager, clock):
     """A two-chair template, and Dr. Chen's recent visits in chairs 2 and 3."""
     from datetime import UTC, datetime
 
-    from orca_desk.services import booking
-    from orca_desk.services.booking import BookingRequest
+    from orca_desk.services.booking import booking
+    from orca_desk.services.booking.booking import BookingRequest
 
     with db.write() as s:
         w = make_world(s)

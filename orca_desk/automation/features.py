@@ -14,7 +14,8 @@ from typing import Any
 
 from orca_desk.automation.runtime import AutomationRuntime, JobContext, TickJob
 from orca_desk.db import Database
-from orca_desk.services import auto_backup, confirmations, reminders, series
+from orca_desk.services import confirmations, reminders, series
+from orca_desk.services.backups import auto_backup
 from orca_desk.services.campaigns.sending import process_campaigns
 from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.services.waitlist.replies import WaitlistReplyHandler

@@ -19,7 +19,8 @@ from orca_desk.automation.leader import (
     new_worker_id,
 )
 from orca_desk.db import Database
-from orca_desk.services import clinic_settings, local_time
+from orca_desk.services import local_time
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.clock import Clock, SystemClock
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.dispatch import (
@@ -107,7 +108,7 @@ def load_clinic_config(
 def _link_secret(env: Mapping[str, str]) -> bytes | None:
     """The patient-link key (for unsubscribe links in emails); None when it is unusable."""
     from orca_desk.services.errors import ValidationError
-    from orca_desk.services.patient_links import link_secret
+    from orca_desk.services.links.patient_links import link_secret
 
     try:
         return link_secret(env)

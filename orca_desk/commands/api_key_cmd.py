@@ -32,9 +32,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _create(args: argparse.Namespace) -> int:
-    from orca_desk.services import api_keys
+    from orca_desk.services.access import api_keys
+    from orca_desk.services.access.security import ADMIN
     from orca_desk.services.clock import SystemClock
-    from orca_desk.services.security import ADMIN
 
     scopes = api_keys.parse_scopes(args.scopes)  # before the password: a typo costs nothing
     password = read_password(args, "creates an API key")
@@ -52,7 +52,8 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from orca_desk.services import api_keys, local_time
+    from orca_desk.services import local_time
+    from orca_desk.services.access import api_keys
 
     db = open_database(args)
     with db.read() as session:
@@ -71,10 +72,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from orca_desk.services import api_keys
+    from orca_desk.services.access import api_keys
+    from orca_desk.services.access.security import ADMIN
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.errors import NotFound
-    from orca_desk.services.security import ADMIN
 
     password = read_password(args, "revokes an API key")
     db = open_database(args)

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from orca_desk.services.backup import backup
+    from orca_desk.services.backups.backup import backup
 
     db = open_database(args)
     result = backup(db.engine, Path(args.output))
@@ -40,7 +40,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from orca_desk.migrate import known_revisions, upgrade
-    from orca_desk.services.backup import restore
+    from orca_desk.services.backups.backup import restore
 
     db = open_database(args, require_current=False)
     result = restore(db.engine, Path(args.file), known_revisions=known_revisions(), force=args.force)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the database and security load when a command opens the database
     from orca_desk.db import Database
-    from orca_desk.services.security import Actor
+    from orca_desk.services.access.security import Actor
 
 PASSWORD_ENV = "ORCA_DESK_PASSWORD"
 
@@ -73,7 +73,7 @@ def sign_in(db: Database, args: argparse.Namespace, password: str, permission: s
 
     A user who still has the one-time password setup gave chooses their own first, at a terminal.
     """
-    from orca_desk.services.security import authenticate, must_change_password
+    from orca_desk.services.access.security import authenticate, must_change_password
 
     with db.read() as session:
         actor = authenticate(session, args.user, password)
@@ -85,8 +85,8 @@ def sign_in(db: Database, args: argparse.Namespace, password: str, permission: s
 
 
 def _choose_own_password(db: Database, actor: Actor, one_time: str) -> None:
+    from orca_desk.services.access.security import change_password, password_problems
     from orca_desk.services.clock import SystemClock
-    from orca_desk.services.security import change_password, password_problems
 
     name = actor.username
     if not sys.stdin.isatty():

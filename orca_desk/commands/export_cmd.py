@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _export(args: argparse.Namespace) -> int:
-    from orca_desk.services.export import (
+    from orca_desk.services.exporting.export import (
         APPOINTMENT_COLUMNS,
         PATIENT_COLUMNS,
         appointment_rows,

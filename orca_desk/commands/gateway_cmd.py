@@ -36,10 +36,10 @@ def _gateway(args: argparse.Namespace) -> int:
     from orca_desk.gateway.app import make_app
     from orca_desk.gateway.handlers import installed_handlers
     from orca_desk.gateway.server import build_server
-    from orca_desk.services import clinic_settings
+    from orca_desk.services.clinic import clinic_settings
     from orca_desk.services.clock import SystemClock
+    from orca_desk.services.links.patient_links import link_secret, link_secret_location, public_base_url
     from orca_desk.services.messaging.providers.config import SMS_PROVIDER, TWILIO_AUTH_TOKEN
-    from orca_desk.services.patient_links import link_secret, link_secret_location, public_base_url
 
     if not 0 <= args.port <= 65535:
         raise CommandError(f"--port {args.port} is not a port number (0–65535).")

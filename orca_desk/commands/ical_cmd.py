@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from orca_desk.commands.common import CommandError, check_writable, open_database, parse_date, writing
 
 if TYPE_CHECKING:
-    from orca_desk.services.clinic import ChairRow, ClinicInfo, LocationRow, ProviderRow
+    from orca_desk.services.clinic.clinic import ChairRow, ClinicInfo, LocationRow, ProviderRow
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -68,9 +68,9 @@ def resolve_chair(clinic: ClinicInfo, value: str, location: LocationRow | None) 
 
 def _export(args: argparse.Namespace) -> int:
     from orca_desk.commands.print_cmd import resolve_location
-    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.clinic.clinic import load_clinic
     from orca_desk.services.clock import SystemClock
-    from orca_desk.services.ical_export import export_ical
+    from orca_desk.services.exporting.ical_export import export_ical
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")

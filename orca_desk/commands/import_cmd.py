@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
     from orca_desk.db import Database
     from orca_desk.models.clinic import Clinic
+    from orca_desk.services.access.security import Actor
     from orca_desk.services.importing.report import ImportReport
-    from orca_desk.services.security import Actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _actor(db: Database, args: argparse.Namespace, what: str) -> Actor | None:
     """Who the import is audited as; a dry run writes nothing and needs no one."""
-    from orca_desk.services.security import IMPORT_DATA
+    from orca_desk.services.access.security import IMPORT_DATA
 
     if args.dry_run:
         return None

@@ -24,9 +24,9 @@ def _send(args: argparse.Namespace) -> int:
     from orca_desk.models.clinic import Clinic
     from orca_desk.models.messaging import OutboxMessage
     from orca_desk.models.patient import Patient
+    from orca_desk.services.access.security import SEND_MESSAGES
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.messaging.inbox_queries import send_staff_message
-    from orca_desk.services.security import SEND_MESSAGES
 
     if not args.text.strip():
         raise CommandError("--text is empty: write the message to send.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from orca_desk.commands.common import CommandError, check_writable, open_database, parse_date, writing
 
 if TYPE_CHECKING:
-    from orca_desk.services.clinic import ClinicInfo, LocationRow
+    from orca_desk.services.clinic.clinic import ClinicInfo, LocationRow
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -44,7 +44,7 @@ def resolve_location(clinic: ClinicInfo, value: str | None) -> LocationRow:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.clinic.clinic import load_clinic
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.printing import render_calendar_pdf
 

@@ -41,11 +41,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _setup(args: argparse.Namespace) -> int:
+    from orca_desk.services.access.security import ADMIN, Actor
     from orca_desk.services.clinic_setup import SetupInvalid, apply_setup
-    from orca_desk.services.clinic_setup_file import parse_setup
+    from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.demo import is_empty
-    from orca_desk.services.security import ADMIN, Actor
 
     source = Path(args.source)
     try:
@@ -84,7 +84,7 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _problems(source: str, text: str, exc: SetupInvalid) -> str:
-    from orca_desk.services.clinic_setup_file import describe_problems
+    from orca_desk.services.clinic_setup.clinic_setup_file import describe_problems
 
     lines = describe_problems(source, text, exc.problems)
     more = len(lines) - _MAX_SHOWN

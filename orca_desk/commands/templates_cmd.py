@@ -146,8 +146,8 @@ def _apply(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from orca_desk.models.template import TemplateVersion
+    from orca_desk.services.access.security import MANAGE_TEMPLATES
     from orca_desk.services.schedule_templates import find_template
-    from orca_desk.services.security import MANAGE_TEMPLATES
     from orca_desk.services.template_engine.chunks import apply_template_in_chunks
     from orca_desk.services.template_engine.planning import plan_application
     from orca_desk.services.template_engine.plans import ApplyParams

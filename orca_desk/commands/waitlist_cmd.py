@@ -78,9 +78,9 @@ def _offers(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
+    from orca_desk.services.access.security import MANAGE_WAITLIST
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.errors import NotFound
-    from orca_desk.services.security import MANAGE_WAITLIST
     from orca_desk.services.waitlist.offers import notify_entry
 
     password = read_password(args, "sends a waitlist offer")

@@ -39,7 +39,7 @@ def _worker(args: argparse.Namespace) -> int:
         describe_status,
         standby_reason,
     )
-    from orca_desk.services.patient_links import link_secret
+    from orca_desk.services.links.patient_links import link_secret
 
     try:
         settings = RuntimeSettings.from_env()

@@ -24,16 +24,14 @@ from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.messaging import LinkTokenUse
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import NotFound, OrcaError
-from orca_desk.services.link_tokens import (
+from orca_desk.services.links.link_tokens import (
     TokenClaims,
     TokenExpired,
     TokenInvalid,
     verify_short_token,
     verify_token,
 )
-from orca_desk.services.messaging.dispatch import apply_status_callback
-from orca_desk.services.messaging.providers.twilio import signature_valid
-from orca_desk.services.patient_links import (
+from orca_desk.services.links.patient_links import (
     CONFIRM,
     DECLINE,
     DEFAULT_PUBLIC_BASE_URL,
@@ -44,6 +42,8 @@ from orca_desk.services.patient_links import (
     WAITLIST_ACCEPT,
     link_for,
 )
+from orca_desk.services.messaging.dispatch import apply_status_callback
+from orca_desk.services.messaging.providers.twilio import signature_valid
 from orca_desk.services.phrasebook import say  # a service handler's English, in the family's language
 from orca_desk.services.waitlist.links import describe_accept
 
@@ -91,7 +91,7 @@ def default_ical_feed() -> IcalFeed | None:
     """A provider's appointments from 14 days ago to 180 days ahead (initials only), if iCal export
     is installed; None otherwise (the feed route then answers 404)."""
     try:
-        from orca_desk.services import ical_export
+        from orca_desk.services.exporting import ical_export
     except ImportError:
         return None
 

@@ -26,11 +26,11 @@ from orca_desk.gateway.family_words import pick_language, t, when_text
 from orca_desk.gateway.shared_answers import SharedAnswers
 from orca_desk.models.messaging import LinkTokenUse
 from orca_desk.models.patient import Patient
-from orca_desk.services import reschedule_links as rl
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
-from orca_desk.services.link_tokens import TokenClaims, TokenExpired, TokenInvalid, verify_short_token
-from orca_desk.services.patient_links import RESCHEDULE
+from orca_desk.services.links import reschedule_links as rl
+from orca_desk.services.links.link_tokens import TokenClaims, TokenExpired, TokenInvalid, verify_short_token
+from orca_desk.services.links.patient_links import RESCHEDULE
 from orca_desk.services.waitlist.offer_status import offer_status
 
 MAX_FORM = 8 * 1024

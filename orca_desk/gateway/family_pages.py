@@ -25,7 +25,7 @@ from orca_desk.gateway.pages import BASE_CSS, ClinicContact
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services.availability import Opening
-from orca_desk.services.reschedule_links import CANCEL_REASONS, Visit, choice_value
+from orca_desk.services.links.reschedule_links import CANCEL_REASONS, Visit, choice_value
 from orca_desk.services.waitlist.offer_status import OfferStatus
 
 DEFAULT_ACCENT = "#2f6fb3"

@@ -15,11 +15,10 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import ContactState
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
 from orca_desk.services.errors import ConflictError, NotFound
-from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
-from orca_desk.services.message_locale import recipient_language
-from orca_desk.services.patient_links import (
+from orca_desk.services.links.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
+from orca_desk.services.links.patient_links import (
     CALLBACK,
     CONFIRM,
     DECLINE,
@@ -27,6 +26,7 @@ from orca_desk.services.patient_links import (
     WAITLIST_ACCEPT,
     WAITLIST_DECLINE,
 )
+from orca_desk.services.messaging.message_locale import recipient_language
 from orca_desk.services.waitlist import links as waitlist_links
 
 # --- Appointments: confirm, decline, request a call ---------------------------------------

@@ -11,7 +11,7 @@ from orca_desk.models.base import Base, UTCDateTime
 
 
 class ClinicSetting(Base):
-    """One setting, its value as text (services/clinic_settings.py parses and validates it)."""
+    """One setting, its value as text (services/clinic/clinic_settings.py parses and validates it)."""
 
     __tablename__ = "clinic_setting"
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from orca_desk.models import clinic  # noqa: F401 (registers the tables its foreign keys name)
 from orca_desk.models.base import Base, UTCDateTime
 
-# Columns the patient search matches by prefix (services/patients.search_patients).
+# Columns the patient search matches by prefix (services/patients/patients.search_patients).
 _NOCASE_SEARCHED = (
     "last_name",
     "first_name",

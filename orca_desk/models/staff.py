@@ -17,7 +17,7 @@ class StaffUser(Base):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
-    role: Mapped[str] = mapped_column(String(30))  # see services.security.ROLE_PERMISSIONS
+    role: Mapped[str] = mapped_column(String(30))  # see services.access.security.ROLE_PERMISSIONS
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set for a one-time password (clinic setup, a reset): the user chooses their own at sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Clinic, Location
 from orca_desk.models.clinic_setting import ClinicSetting
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, babel_locale, staff_date, staff_language
+from orca_desk.services.messaging.message_locale import (
+    DEFAULT_LANGUAGE,
+    babel_locale,
+    staff_date,
+    staff_language,
+)
 
 TIME_FORMATS = ("12h", "24h")
 # Countries that write the time of day on a 12-hour clock (ISO 3166 alpha-2).

@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from orca_desk.services.security import VIEW_ANALYTICS, Actor
+from orca_desk.services.access.security import VIEW_ANALYTICS, Actor
 from orca_desk.ui.labels import section_title
 
 NO_ANALYTICS_TEXT = QT_TRANSLATE_NOOP(

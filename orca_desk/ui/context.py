@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from orca_desk.db import Database
 from orca_desk.services import local_time
-from orca_desk.services.clinic import ClinicInfo
+from orca_desk.services.access.security import Actor
+from orca_desk.services.clinic.clinic import ClinicInfo
 from orca_desk.services.clock import Clock
-from orca_desk.services.security import Actor
 from orca_desk.ui.feature_dialogs import FeatureDialogs
 from orca_desk.ui.operations import Operations
 

@@ -1,7 +1,7 @@
 """Export what a list screen shows to CSV: one button per list, added through :func:`export_button`.
 
 The rows are the model's display texts, as the user sees them (filters applied), written by
-``services.export.write_csv`` (UTF-8 with BOM, so Excel on clinic PCs reads accents).
+``services.exporting.export.write_csv`` (UTF-8 with BOM, so Excel on clinic PCs reads accents).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.ui import language
 
 if TYPE_CHECKING:
-    from orca_desk.services.export import ExportResult
+    from orca_desk.services.exporting.export import ExportResult
 
 
 def model_table(
@@ -60,7 +60,7 @@ def export_model(
     """Ask where to save, then write the model's rows; None when cancelled or it failed (said so)."""
     # The writer (and the importer's field list it reuses) loads when something is exported,
     # not with every list screen that offers the button.
-    from orca_desk.services.export import write_csv
+    from orca_desk.services.exporting.export import write_csv
 
     start = str(Path.home() / default_file_name(name, today=today))
     chosen, _filter = QFileDialog.getSaveFileName(

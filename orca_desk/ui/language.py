@@ -8,7 +8,8 @@ import os
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from orca_desk.paths import resources_dir
-from orca_desk.services import message_locale, phrasebook
+from orca_desk.services import phrasebook
+from orca_desk.services.messaging import message_locale
 
 SETTINGS_KEY = "ui/language"  # per desk (QSettings): "" follows the system
 ENV = "ORCA_DESK_LANGUAGE"

@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.db import Database
-from orca_desk.services.clock import Clock, SystemClock
-from orca_desk.services.security import (
+from orca_desk.services.access.security import (
     MIN_PASSWORD_LENGTH,
     Actor,
     authenticate,
     change_password,
     must_change_password,
 )
+from orca_desk.services.clock import Clock, SystemClock
 from orca_desk.ui.operations import Operations
 
 

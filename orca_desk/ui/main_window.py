@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services.changes import NO_CHANGES, Changes
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.errors import ValidationError
 from orca_desk.ui import language
 from orca_desk.ui.change_watcher import ChangeWatcher

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
-from orca_desk.services.patients import PatientRow
+from orca_desk.services.patients.patients import PatientRow
 from orca_desk.ui.dates import SHORT, fmt_day
 
 Index = QModelIndex | QPersistentModelIndex

@@ -10,8 +10,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from orca_desk.services.access.security import Actor
 from orca_desk.services.changes import Changes
-from orca_desk.services.security import Actor
 from orca_desk.ui.accessibility import name_controls
 from orca_desk.ui.context import AppContext
 

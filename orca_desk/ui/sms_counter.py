@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
-from orca_desk.services import message_templates as mt
+from orca_desk.services.links.patient_links import public_base_url
+from orca_desk.services.messaging import message_templates as mt
 from orca_desk.services.messaging.render import (
     GSM7_MULTI,
     GSM7_SINGLE,
@@ -13,7 +14,6 @@ from orca_desk.services.messaging.render import (
     UCS2_SINGLE,
     SegmentInfo,
 )
-from orca_desk.services.patient_links import public_base_url
 from orca_desk.ui.context import AppContext
 
 OVER_ONE_SEGMENT = "color: #b45309;"  # amber: it still sends, but costs (and splits) more

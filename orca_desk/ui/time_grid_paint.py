@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPaintE
 from PySide6.QtWidgets import QWidget
 
 from orca_desk.services.local_time import fmt_minute
-from orca_desk.services.message_locale import staff_language
+from orca_desk.services.messaging.message_locale import staff_language
 from orca_desk.ui import grid_colours
 from orca_desk.ui.colours import tint
 from orca_desk.ui.time_grid_geometry import GridGeometry

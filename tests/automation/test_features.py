@@ -10,8 +10,8 @@ from orca_desk.automation.features import clinic_runtime
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.waitlist.entries import add_entry
 from orca_desk.services.waitlist.rows import EntryInput

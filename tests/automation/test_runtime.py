@@ -148,7 +148,7 @@ def test_scheduler_catches_up_and_keeps_its_store_in_memory(db):
 def _save_settings(db, actor, **changes) -> None:
     from dataclasses import replace
 
-    from orca_desk.services import clinic_settings as cs
+    from orca_desk.services.clinic import clinic_settings as cs
 
     with db.write() as s:
         cs.save_settings(s, actor, replace(cs.load_settings(s), **changes), now=NOW)

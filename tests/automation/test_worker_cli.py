@@ -122,7 +122,7 @@ def test_worker_refuses_a_bad_provider_setting(db, monkeypatch, capsys):
 
 
 def test_message_send_queues_or_says_why_not(db, capsys, monkeypatch):
-    from orca_desk.services.security import create_staff_user
+    from orca_desk.services.access.security import create_staff_user
 
     monkeypatch.setenv("ORCA_DESK_PASSWORD", "front-desk-1")
     with db.write() as s:
@@ -318,7 +318,7 @@ def test_worker_defers_by_the_clinics_saved_quiet_hours(db, live, monkeypatch, m
     from dataclasses import replace
     from datetime import time as wall
 
-    from orca_desk.services import clinic_settings as cs
+    from orca_desk.services.clinic import clinic_settings as cs
 
     offset = 20 - datetime.now(UTC).hour  # local = UTC + offset is 20:xx
     offset = offset + 24 if offset < -12 else offset - 24 if offset > 14 else offset

@@ -17,12 +17,12 @@ from orca_desk.gateway.server import RunningGateway, serve_in_thread
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
-from orca_desk.services import booking
 from orca_desk.services import provider_schedules as ps
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
-from orca_desk.services.reschedule_links import reschedule_link
-from orca_desk.services.security import Actor
+from orca_desk.services.links.reschedule_links import reschedule_link
 from tests.factories import World, make_world
 
 SECRET = b"test-secret-0123456789abcdef"

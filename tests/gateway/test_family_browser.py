@@ -80,7 +80,7 @@ def test_the_offer_page_turns_to_taken_by_itself(db, manager, clock, browser: An
 
 def test_two_browsers_race_for_one_time(db, manager, clock, browser: Any) -> None:
     from orca_desk.models.appointment import Appointment
-    from orca_desk.services.reschedule_links import reschedule_link
+    from orca_desk.services.links.reschedule_links import reschedule_link
     from tests.gateway.family_world import SECRET, book_other, local
 
     f = family_world(db, manager, clock)

@@ -15,10 +15,10 @@ from orca_desk.gateway.family_pages import DEFAULT_ACCENT, readable_accent
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.messaging import LinkTokenUse, OutboxMessage
 from orca_desk.models.openings import Opening
-from orca_desk.services import reschedule_links as rl
 from orca_desk.services.errors import ConflictError, ValidationError
-from orca_desk.services.link_tokens import verify_short_token
-from orca_desk.services.patient_links import RESCHEDULE
+from orca_desk.services.links import reschedule_links as rl
+from orca_desk.services.links.link_tokens import verify_short_token
+from orca_desk.services.links.patient_links import RESCHEDULE
 from orca_desk.services.waitlist.offer_status import offer_status
 from tests.gateway.family_world import (
     SECRET,
@@ -113,7 +113,7 @@ def test_cancel_with_a_reason_opens_the_slot_for_the_waitlist(db, manager, clock
 
 
 def test_the_reminder_email_carries_the_reschedule_link():
-    from orca_desk.services.message_templates import default_templates
+    from orca_desk.services.messaging.message_templates import default_templates
 
     week = next(t for t in default_templates() if (t.key, t.channel) == ("reminder.week", "email"))
     assert "{reschedule_link}" in week.body
@@ -262,7 +262,7 @@ def test_times_the_patient_is_busy_elsewhere_are_not_offered(db, manager, clock)
 
 
 def test_the_confirm_page_of_an_sms_reminder_leads_to_the_reschedule_page(db, manager, clock):
-    from orca_desk.services.patient_links import CONFIRM, link_for
+    from orca_desk.services.links.patient_links import CONFIRM, link_for
 
     f = family_world(db, manager, clock)
     confirm = link_for(CONFIRM, f.appointment_id, VISIT, secret=SECRET, base_url="http://127.0.0.1:8765")
@@ -276,7 +276,7 @@ def test_the_confirm_page_of_an_sms_reminder_leads_to_the_reschedule_page(db, ma
 
 def _race_for_one_time(db, manager, clock) -> None:
     from orca_desk.models.appointment import Appointment
-    from orca_desk.services.reschedule_links import reschedule_link
+    from orca_desk.services.links.reschedule_links import reschedule_link
 
     f = family_world(db, manager, clock)
     other_id = book_other(db, manager, f.w, local(date(2026, 3, 5), 11), patient=1, chair=1)

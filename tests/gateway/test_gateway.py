@@ -21,8 +21,8 @@ from orca_desk.models.audit import AuditEvent
 from orca_desk.models.messaging import ContactState, LinkTokenUse
 from orca_desk.models.patient import Patient
 from orca_desk.services.clock import FrozenClock
-from orca_desk.services.link_tokens import make_token
-from orca_desk.services.patient_links import (
+from orca_desk.services.links.link_tokens import make_token
+from orca_desk.services.links.patient_links import (
     CALLBACK,
     CONFIRM,
     DECLINE,
@@ -438,7 +438,7 @@ def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_ht
     from orca_desk.gateway.handlers import installed_handlers
     from orca_desk.models.messaging import OutboxMessage
     from orca_desk.models.openings import WaitlistOffer
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
     from orca_desk.services.waitlist.settings import WaitlistSettings
     from orca_desk.services.waitlist.tick import process_waitlist
     from tests.services.test_waitlist import add_entry, book, cancel, send_due

@@ -16,9 +16,9 @@ from orca_desk.gateway.handlers import installed_handlers
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
 from orca_desk.models.openings import WaitlistOffer
 from orca_desk.models.patient import Patient
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.clock import FrozenClock
-from orca_desk.services.patient_links import WAITLIST_DECLINE, link_for, unsubscribe_link_for
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.links.patient_links import WAITLIST_DECLINE, link_for, unsubscribe_link_for
 from orca_desk.services.waitlist.settings import WaitlistSettings
 from orca_desk.services.waitlist.tick import process_waitlist
 from tests.factories import make_world

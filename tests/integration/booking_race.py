@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
 from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 
 ACTOR = Actor(
     username="maria",

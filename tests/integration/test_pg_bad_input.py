@@ -11,11 +11,11 @@ from sqlalchemy import func, select, text
 from orca_desk.models.patient import Patient
 from orca_desk.models.schedule import ScheduleException
 from orca_desk.models.template import AppliedSlot
-from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services import schedule_templates
+from orca_desk.services.clinic import clinic_settings as cs
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.patients import PatientInput, create_patient, search_patients
+from orca_desk.services.patients.patients import PatientInput, create_patient, search_patients
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec
 from orca_desk.services.template_engine.chunks import apply_template_in_chunks
@@ -119,7 +119,7 @@ def test_chunked_template_apply_on_postgresql(pg_db, world, manager):
 
 
 def test_duplicate_check_with_a_nul_byte_on_postgresql(pg_db, world, receptionist):
-    from orca_desk.services.patients import likely_duplicates
+    from orca_desk.services.patients.patients import likely_duplicates
 
     with pg_db.write() as s:
         create_patient(

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import ConflictError
 from tests.factories import make_world
 

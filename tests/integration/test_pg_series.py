@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.reminders import StaffTask
 from orca_desk.models.series import RecurringSeries
-from orca_desk.services import booking, recurrence
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services import recurrence
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.series import (
     SKIP_TASK,
     SeriesChange,

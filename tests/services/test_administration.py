@@ -13,11 +13,7 @@ from orca_desk.models.audit import AuditEvent
 from orca_desk.models.clinic import Chair, Location, Provider, ProviderChair
 from orca_desk.models.staff import StaffUser
 from orca_desk.services import administration as adm
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.clinic import load_clinic
-from orca_desk.services.errors import ConflictError, PermissionDenied
-from orca_desk.services.security import (
+from orca_desk.services.access.security import (
     ROLE_PERMISSIONS,
     Actor,
     actor_for,
@@ -25,6 +21,10 @@ from orca_desk.services.security import (
     hash_password,
     must_change_password,
 )
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clinic.clinic import load_clinic
+from orca_desk.services.errors import ConflictError, PermissionDenied
 from tests.factories import book, make_world
 
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from orca_desk.services import reminder_analytics, template_analytics
+from orca_desk.services.access.security import ROLE_PERMISSIONS, VIEW_ANALYTICS, Actor
+from orca_desk.services.analytics import reminder_analytics, template_analytics
 from orca_desk.services.campaigns.results import campaign_results
 from orca_desk.services.errors import NotFound, PermissionDenied
 from orca_desk.services.recovery.metrics import recovery_metrics
-from orca_desk.services.security import ROLE_PERMISSIONS, VIEW_ANALYTICS, Actor
 from orca_desk.services.waitlist import analytics as waitlist_analytics
 from tests.conftest import NOW
 from tests.factories import make_world

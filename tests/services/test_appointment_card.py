@@ -15,10 +15,10 @@ from orca_desk.models.audit import AuditEvent
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services import appointment_card as svc
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.factories import make_world
 
 NY = ZoneInfo("America/New_York")

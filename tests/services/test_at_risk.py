@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services import at_risk
+from orca_desk.services.analytics import at_risk
 from tests.conftest import NOW
 from tests.factories import make_world
 

@@ -12,8 +12,9 @@ import pytest
 
 from orca_desk.automation.features import clinic_runtime
 from orca_desk.db import Database
-from orca_desk.services import auto_backup, clinic_settings
-from orca_desk.services.backup import auto_backups
+from orca_desk.services.backups import auto_backup
+from orca_desk.services.backups.backup import auto_backups
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import ValidationError
 from tests.conftest import NOW

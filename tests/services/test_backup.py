@@ -17,7 +17,7 @@ from orca_desk.db import Database
 from orca_desk.migrate import known_revisions
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.patient import Patient
-from orca_desk.services.backup import (
+from orca_desk.services.backups.backup import (
     AUTO_BACKUP_KEEP_DAYS,
     auto_backup_state,
     auto_backups,

@@ -9,15 +9,15 @@ from sqlalchemy import func, select
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.audit import AuditEvent
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import (
     ConflictError,
     PermissionDenied,
     StaleEditError,
     ValidationError,
 )
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.factories import make_world
 
 

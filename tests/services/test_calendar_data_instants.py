@@ -10,7 +10,7 @@ import pytest
 
 from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
-from orca_desk.services import calendar_data
+from orca_desk.services.calendar import calendar_data
 from tests.factories import make_world
 
 NY = ZoneInfo("America/New_York")

@@ -15,8 +15,9 @@ from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import ContactState, OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.campaigns.audience import AudienceCriteria, AudienceSummary, audience
 from orca_desk.services.campaigns.drafts import _variants, create_campaign
 from orca_desk.services.campaigns.launch import (
@@ -38,7 +39,6 @@ from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.providers.base import Provider
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import World, make_world
 from tests.fakes import sendgrid_for, twilio_for

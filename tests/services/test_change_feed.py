@@ -38,8 +38,8 @@ def _next(feed: PostgresChangeFeed) -> Changes:
 
 
 def test_postgres_feed_says_which_tables_changed(pg_db, clock, manager):
-    from orca_desk.services import booking
-    from orca_desk.services.booking import BookingRequest
+    from orca_desk.services.booking import booking
+    from orca_desk.services.booking.booking import BookingRequest
 
     with pg_db.write() as s:
         w = make_world(s)

@@ -8,8 +8,8 @@ from sqlalchemy import select, text, update
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.changes import EVERYTHING, NO_CHANGES, Changes, run_tracked
 from tests.factories import make_world
 

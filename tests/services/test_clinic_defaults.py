@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from orca_desk.models.messaging import MessageTemplate
 from orca_desk.models.recovery import RecoverySequence
 from orca_desk.models.reminders import ReminderSequence, ReminderStep
-from orca_desk.services import message_templates
-from orca_desk.services.clinic_defaults import seed_clinic_defaults
+from orca_desk.services.clinic.clinic_defaults import seed_clinic_defaults
 from orca_desk.services.demo import load_demo
+from orca_desk.services.messaging import message_templates
 from tests.conftest import NOW
 from tests.factories import make_world
 

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
-from orca_desk.services import clinic_settings as cs
-from orca_desk.services import patient_links
+from orca_desk.services.clinic import clinic_settings as cs
 from orca_desk.services.errors import PermissionDenied, ValidationError
+from orca_desk.services.links import patient_links
 from tests.factories import make_world
 
 

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
-from orca_desk.services import booking, confirmations
+from orca_desk.services import confirmations
+from orca_desk.services.access.security import AUTOMATION
+from orca_desk.services.booking import booking
 from orca_desk.services.errors import StaleEditError
 from orca_desk.services.messaging.inbound import poll_inbound
-from orca_desk.services.security import AUTOMATION
 from tests.services.test_reminders import (
     DESK,
     FAMILY,

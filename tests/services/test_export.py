@@ -13,7 +13,7 @@ from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.patient import Patient
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.export import (
+from orca_desk.services.exporting.export import (
     APPOINTMENT_COLUMNS,
     CSV_ENCODING,
     PATIENT_COLUMNS,

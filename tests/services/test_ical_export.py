@@ -14,12 +14,7 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import recurrence
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.ical_export import (
-    EventData,
-    SeriesExport,
-    export_ical,
-    write_calendar,
-)
+from orca_desk.services.exporting.ical_export import EventData, SeriesExport, export_ical, write_calendar
 from tests.conftest import NOW
 from tests.factories import World, make_world
 

@@ -23,11 +23,16 @@ from orca_desk.models.messaging import MessageTemplate
 from orca_desk.models.patient import Patient
 from orca_desk.models.schedule import ScheduleBlock, ScheduleException
 from orca_desk.models.template import ScheduleTemplate, TemplateSlot, TemplateVersion
-from orca_desk.services import clinic_settings as cs
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services import schedule_templates
+from orca_desk.services.clinic import clinic_settings as cs
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, search_patients
+from orca_desk.services.patients.patients import (
+    PatientInput,
+    create_patient,
+    likely_duplicates,
+    search_patients,
+)
 from tests.conftest import NOW
 from tests.factories import make_world
 
@@ -349,7 +354,7 @@ def test_templates(database, manager, name, description, reason, week, note):
     channel=st.sampled_from(["sms", "email", "fax"]),
 )
 def test_message_templates(database, manager, key, name, subject, body, channel):
-    from orca_desk.services import message_templates as mt
+    from orca_desk.services.messaging import message_templates as mt
 
     result = _refused_or_done(
         database,

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from orca_desk.services.errors import OrcaError, ValidationError
-from orca_desk.services.link_tokens import (
+from orca_desk.services.links.link_tokens import (
     MAC_BYTES,
     SHORT_MAC_BYTES,
     TokenClaims,
@@ -255,7 +255,7 @@ def test_short_token_rejects_a_non_canonical_id() -> None:
     import hmac as _hmac
     import struct
 
-    from orca_desk.services import link_tokens as lt
+    from orca_desk.services.links import link_tokens as lt
 
     minutes = int((EXPIRES - lt.SHORT_EPOCH).total_seconds() // 60)
     body = bytes([lt.SHORT_TOKEN_VERSION, 0x87, 0x00]) + struct.pack(">I", minutes)[1:] + b"abc"
@@ -281,7 +281,7 @@ def test_short_round_trip_property(purpose: str, subject_id: int, seconds: int) 
 
 
 def test_short_token_expiry_limit() -> None:
-    from orca_desk.services.link_tokens import SHORT_EXPIRY_LIMIT
+    from orca_desk.services.links.link_tokens import SHORT_EXPIRY_LIMIT
 
     make_short_token(SECRET, "confirm", 1, SHORT_EXPIRY_LIMIT)
     with pytest.raises(ValidationError) as err:

@@ -13,10 +13,12 @@ from sqlalchemy import select, update
 
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.messaging import OutboxMessage
-from orca_desk.services import booking, clinic_settings, local_time
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services import local_time
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.errors import ConflictError, ValidationError
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.waitlist.entries import add_entry
 from orca_desk.services.waitlist.queries import list_offers
 from orca_desk.services.waitlist.rows import EntryInput

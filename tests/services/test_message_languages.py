@@ -10,15 +10,15 @@ from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.messaging import InboundMessage, MessageTemplate
 from orca_desk.models.patient import Patient
-from orca_desk.services import message_templates as mt
-from orca_desk.services.message_locale import (
+from orca_desk.services.messaging import message_templates as mt
+from orca_desk.services.messaging.dispatch import dispatch_due
+from orca_desk.services.messaging.message_locale import (
     message_date,
     message_language,
     message_time,
     message_when,
     recipient_language,
 )
-from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.policy import merge_family_messages
 from orca_desk.services.messaging.render import non_gsm_characters
 from orca_desk.services.waitlist.replies import WaitlistReplyHandler
@@ -271,7 +271,7 @@ def test_dates_staff_read_stay_in_the_desks_english_through_babel() -> None:
 
 
 def test_messages_keep_the_clinics_24_hour_clock(db, fake: FakeProviderServer, shared_clock, manager) -> None:
-    from orca_desk.services import clinic_settings
+    from orca_desk.services.clinic import clinic_settings
 
     c = clinic(db, shared=1)
     speaks(db, c.kids[0], "es")

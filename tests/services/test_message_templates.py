@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.models.messaging import MessageTemplate
-from orca_desk.services import message_templates as mt
 from orca_desk.services.errors import PermissionDenied, ValidationError
+from orca_desk.services.messaging import message_templates as mt
 from tests.factories import make_world
 
 
@@ -146,8 +146,8 @@ REALISTIC = {
 def test_default_offer_and_reminder_texts_fit_one_gsm7_segment(clock, key, purpose):
     from datetime import timedelta
 
+    from orca_desk.services.links.patient_links import link_for
     from orca_desk.services.messaging.render import render, sms_segments
-    from orca_desk.services.patient_links import link_for
 
     body = next(t.body for t in mt.default_templates() if (t.key, t.channel) == (key, "sms"))
     link = link_for(
@@ -168,7 +168,7 @@ def test_default_offer_and_reminder_texts_fit_one_gsm7_segment(clock, key, purpo
 def test_the_editor_sample_link_is_as_long_as_a_real_one_for_the_clinic_address():
     from datetime import UTC, datetime
 
-    from orca_desk.services.patient_links import link_for
+    from orca_desk.services.links.patient_links import link_for
 
     real = link_for(
         "confirm",

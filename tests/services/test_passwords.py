@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.staff import StaffUser
-from orca_desk.services.errors import PermissionDenied, ValidationError
-from orca_desk.services.security import (
+from orca_desk.services.access.security import (
     authenticate,
     change_password,
     create_staff_user,
@@ -18,6 +17,7 @@ from orca_desk.services.security import (
     must_change_password,
     one_time_password,
 )
+from orca_desk.services.errors import PermissionDenied, ValidationError
 from tests.factories import make_world
 
 

@@ -16,7 +16,7 @@ from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
 from orca_desk.models.series import RecurringSeries
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services.calendar_data import load_appointments
+from orca_desk.services.calendar.calendar_data import load_appointments
 from orca_desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from orca_desk.services.patient_card import (
     add_alert,
@@ -28,7 +28,7 @@ from orca_desk.services.patient_card import (
     set_consent,
     update_patient,
 )
-from orca_desk.services.patients import PatientInput, create_patient, search_patients
+from orca_desk.services.patients.patients import PatientInput, create_patient, search_patients
 from tests.factories import make_world
 
 
@@ -106,7 +106,7 @@ def test_bad_edit_names_the_field_and_changes_nothing(db, world, clock, receptio
 
 
 def test_clinician_may_not_edit(db, world, clock, receptionist):
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 
     pid = _patient(db, world, clock, receptionist)
     clinician = Actor("drx", "clinician", permissions=ROLE_PERMISSIONS["clinician"])

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.patients import PatientInput, create_patient, search_patients
+from orca_desk.services.patients.patients import PatientInput, create_patient, search_patients
 from tests.factories import make_world
 
 
@@ -84,7 +84,7 @@ def test_search_by_name_forms_and_phone(db, clinic_id, clock, receptionist):
 
 
 def test_split_name_reads_last_comma_first():
-    from orca_desk.services.patients import split_name
+    from orca_desk.services.patients.patients import split_name
 
     assert split_name("Rivera, Mila") == ("Mila", "Rivera")
     assert split_name("  Mila   de la Rivera ") == ("Mila", "de la Rivera")
@@ -94,7 +94,7 @@ def test_split_name_reads_last_comma_first():
 def test_likely_duplicates_same_name_and_birth_or_same_first_name_and_phone(db):
     from datetime import date
 
-    from orca_desk.services.patients import PatientInput, likely_duplicates
+    from orca_desk.services.patients.patients import PatientInput, likely_duplicates
 
     with db.write() as s:
         w = make_world(s, patients=2)

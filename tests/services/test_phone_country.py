@@ -7,11 +7,11 @@ import pytest
 from orca_desk.db import Database
 from orca_desk.gateway.pages import ClinicContact
 from orca_desk.models.patient import Patient
-from orca_desk.services import clinic_settings
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.patient_card import edit_of, load_card, update_patient
-from orca_desk.services.patients import (
+from orca_desk.services.patients.patients import (
     PatientInput,
     clinic_country,
     create_patient,

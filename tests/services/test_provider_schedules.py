@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from orca_desk.cli import main
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.schedule import ScheduleException, SchedulePeriod
-from orca_desk.services import booking
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import free_intervals
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import OutsideHoursError, PermissionDenied, ValidationError
 from tests.factories import make_world
 
@@ -621,7 +621,7 @@ def test_an_over_long_break_name_is_refused(db, world, manager):
 
 
 def test_clinic_info_names_an_unknown_location_or_type(db, world):
-    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.clinic.clinic import load_clinic
     from orca_desk.services.errors import NotFound
 
     with db.read() as s:

@@ -14,7 +14,7 @@ from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.base import UTCDateTime
 from orca_desk.models.clinic import Chair, Location
-from orca_desk.services import calendar_data
+from orca_desk.services.calendar import calendar_data
 from tests.factories import make_world
 
 NY = ZoneInfo("America/New_York")
@@ -138,7 +138,7 @@ def test_a_day_at_two_locations_keeps_each_locations_own_day(any_db):
 
 def test_every_kind_of_search_text_finds_the_same_patients_on_both_databases(any_db, clock, receptionist):
     from orca_desk.models.patient import Patient
-    from orca_desk.services.patients import PatientInput, create_patient, search_patients
+    from orca_desk.services.patients.patients import PatientInput, create_patient, search_patients
 
     with any_db.write() as s:
         clinic_id = make_world(s, patients=0).clinic.id

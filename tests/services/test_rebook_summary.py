@@ -11,12 +11,12 @@ from sqlalchemy import select
 from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.paths import resources_dir
-from orca_desk.services import booking
 from orca_desk.services.availability import BlockRow, CalendarOverlay, calendar_overlay
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.calendar_data import CalendarAppointment, load_days
-from orca_desk.services.day_summary import summarise
-from orca_desk.services.rebook import to_rebook
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.booking.rebook import to_rebook
+from orca_desk.services.calendar.calendar_data import CalendarAppointment, load_days
+from orca_desk.services.calendar.day_summary import summarise
 from tests.conftest import NOW
 from tests.factories import book, make_world
 
@@ -196,10 +196,10 @@ def test_on_the_demo_clinic_the_list_follows_the_rule_and_the_summary_counts_the
 
 
 def test_a_clinic_set_up_from_an_empty_database(db, clock):
+    from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
     from orca_desk.services.clinic_setup import apply_setup
-    from orca_desk.services.clinic_setup_file import parse_setup
-    from orca_desk.services.patients import PatientInput, create_patient
-    from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+    from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
+    from orca_desk.services.patients.patients import PatientInput, create_patient
 
     text = (resources_dir() / "examples" / "clinic.toml").read_text(encoding="utf-8")
     with db.write() as s:

@@ -12,8 +12,9 @@ from orca_desk.db import Database
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.reminders import StaffTask
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
@@ -25,7 +26,6 @@ from orca_desk.services.recovery.rows import StepInput, step_label
 from orca_desk.services.recovery.sequences import save_sequence
 from orca_desk.services.recovery.staff import close_case, log_call_outcome
 from orca_desk.services.recovery.steps import RecoveryTick, process_recovery
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
 from tests.fakes import sendgrid_for, twilio_for

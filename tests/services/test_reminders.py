@@ -15,15 +15,17 @@ from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.openings import Opening
 from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, StaffTask
-from orca_desk.services import booking, confirmations, reminder_analytics, reminders
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services import confirmations, reminders
+from orca_desk.services.access.security import AUTOMATION, ROLE_PERMISSIONS, Actor
+from orca_desk.services.analytics import reminder_analytics
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.messaging.providers.base import Provider
 from orca_desk.services.reminders.escalation import _escalate
-from orca_desk.services.security import AUTOMATION, ROLE_PERMISSIONS, Actor
 from tests.conftest import NOW
 from tests.factories import make_world
 from tests.fakes import sendgrid_for, twilio_for

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.schedule import ScheduleException
 from orca_desk.models.series import RecurringSeries, SeriesException
-from orca_desk.services import booking, recurrence
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services import recurrence
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, OrcaError, ValidationError
 from orca_desk.services.series import (
     SeriesChange,
@@ -431,7 +432,7 @@ def test_materialised_appointments_equal_expansion_minus_exceptions(
 
 
 def test_create_requires_permission_and_a_future_start(db, w, manager):
-    from orca_desk.services.security import Actor
+    from orca_desk.services.access.security import Actor
 
     viewer = Actor(username="v", role="clinician")
     with pytest.raises(OrcaError, match="may not book"), db.write() as s:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from orca_desk.services.booking import BookingRequest, book_appointment
-from orca_desk.services.template_analytics import fill_report, template_usage
+from orca_desk.services.analytics.template_analytics import fill_report, template_usage
+from orca_desk.services.booking.booking import BookingRequest, book_appointment
 from orca_desk.services.template_engine.applying import apply_template
 from tests.services.test_template_engine import local, params, setup  # noqa: F401  (fixture)
 

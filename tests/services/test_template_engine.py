@@ -11,7 +11,12 @@ from sqlalchemy import func, select
 
 from orca_desk.models.template import AppliedSlot, TemplateApplication
 from orca_desk.services import schedule_templates
-from orca_desk.services.booking import BookingRequest, book_appointment, cancel_appointment, move_appointment
+from orca_desk.services.booking.booking import (
+    BookingRequest,
+    book_appointment,
+    cancel_appointment,
+    move_appointment,
+)
 from orca_desk.services.errors import NotFound, StaleEditError, ValidationError
 from orca_desk.services.provider_schedules import BreakInput, DayHours, add_holiday, add_time_off, set_week
 from orca_desk.services.schedule_templates import SlotSpec

@@ -13,10 +13,10 @@ from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessa
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, ValidationError
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.waitlist import entries as waitlist_entries
 from orca_desk.services.waitlist.entries import list_entries
 from orca_desk.services.waitlist.matching import match_opening
@@ -294,7 +294,7 @@ def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(
 ):
     from dataclasses import replace
 
-    from orca_desk.services import clinic_settings
+    from orca_desk.services.clinic import clinic_settings
 
     now = clock.now()
     with db.write() as s:
@@ -861,7 +861,7 @@ def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_ho
 def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_preview(
     db, world, clock, receptionist
 ):
-    from orca_desk.services import message_templates as mt
+    from orca_desk.services.messaging import message_templates as mt
 
     edited = (
         "{clinic_name}: {patient_first_name} can come {date} {time} at {location}. "

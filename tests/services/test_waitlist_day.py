@@ -12,12 +12,12 @@ from sqlalchemy import select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.waitlist.entries import add_entry
 from orca_desk.services.waitlist.replies import WaitlistReplyHandler
 from orca_desk.services.waitlist.rows import EntryInput

@@ -22,13 +22,14 @@ from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import booking, clinic_settings, message_effects
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.clock import FrozenClock
-from orca_desk.services.messaging import outbox
+from orca_desk.services.messaging import message_effects, outbox
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.waitlist import entries as waitlist_entries
 from orca_desk.services.waitlist.offers import offer_opening
 from orca_desk.services.waitlist.replies import WaitlistReplyHandler

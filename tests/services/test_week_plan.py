@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from orca_desk.services.clinic import ChairRow, ProviderRow
-from orca_desk.services.week_plan import (
+from orca_desk.services.calendar.week_plan import (
     chair_scopes,
     column_weight,
     days_to_show,
     provider_scopes,
     who_works,
 )
+from orca_desk.services.clinic.clinic import ChairRow, ProviderRow
 
 MONDAY = date(2026, 3, 2)
 WEEK = [MONDAY + timedelta(days=k) for k in range(7)]

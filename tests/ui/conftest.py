@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from orca_desk.app import feature_dialogs
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.theme import apply_theme
 from tests.factories import make_world

@@ -231,8 +231,8 @@ def _dialogs(ctx, world, main_window):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from orca_desk.services import booking
-    from orca_desk.services.booking import BookingRequest
+    from orca_desk.services.booking import booking
+    from orca_desk.services.booking.booking import BookingRequest
     from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
     from orca_desk.views.calendar.booking_dialog import BookingDialog
     from orca_desk.views.calendar.print_dialog import PrintDialog

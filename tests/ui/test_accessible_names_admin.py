@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from tests.ui.test_accessible_names import SCREENS, _undescribed_on_every_tab
 
 

@@ -12,15 +12,15 @@ from sqlalchemy import select
 
 from orca_desk.models.clinic import Chair
 from orca_desk.models.staff import StaffUser
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.security import (
+from orca_desk.services.access.security import (
     ROLE_PERMISSIONS,
     Actor,
     authenticate,
     hash_password,
     must_change_password,
 )
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.admin.screen import AdministrationScreen
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from tests.ui.conftest import TEST_DAY

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from orca_desk.models.api_key import ApiKey
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.views.settings.api_keys_tab import ApiKeysTab
 
 ADMIN_ACTOR = Actor("boss", "admin", None, "Boss", ROLE_PERMISSIONS["admin"])

@@ -16,8 +16,8 @@ NOT_AT_START = (
     "icalendar",
     "orca_desk.services.demo",
     "orca_desk.services.printing",
-    "orca_desk.services.ical_export",
-    "orca_desk.services.clinic_settings",
+    "orca_desk.services.exporting.ical_export",
+    "orca_desk.services.clinic.clinic_settings",
     "orca_desk.services.clinic_setup",
     "orca_desk.views.admin",
     "orca_desk.views.campaigns",
@@ -42,7 +42,7 @@ def test_every_screen_is_named_by_a_screen_class():
 
 
 def test_the_settings_screen_needs_the_settings_permission():
-    from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
+    from orca_desk.services.clinic.clinic_settings import SETTINGS_PERMISSION
 
     settings = next(spec for spec in default_screens() if spec.key == "settings")
     assert settings.needs == SETTINGS_PERMISSION
@@ -108,13 +108,13 @@ def test_warming_imports_the_screens_parts_and_says_when_it_is_done(main_window,
     warm_screens(default_screens(), on_done=lambda: done.append(True))
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
     parts = (
-        "orca_desk.services.clinic_settings",
+        "orca_desk.services.clinic.clinic_settings",
         "orca_desk.services.recovery.queries",
         "PySide6.QtCharts",
         "orca_desk.views.campaigns.wizard",
         "orca_desk.views.settings.templates_editor",
         "phonenumbers",
-        "orca_desk.services.export",
+        "orca_desk.services.exporting.export",
     )
     assert [m for m in parts if m not in sys.modules] == []
 

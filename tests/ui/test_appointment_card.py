@@ -19,9 +19,10 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking, clinic_settings
 from orca_desk.services import patient_card as pc
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
 from orca_desk.views.calendar.day_view import DayViewScreen
 from tests.ui.conftest import TEST_DAY

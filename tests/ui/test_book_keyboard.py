@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.calendar.day_view import DayViewScreen
 from tests.ui.conftest import TEST_DAY
 

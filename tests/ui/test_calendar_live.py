@@ -8,9 +8,9 @@ import pytest
 
 from orca_desk.app import feature_dialogs
 from orca_desk.db import Database
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from tests.factories import make_world

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.calendar_data import CalendarMark
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.booking.rebook import to_rebook
+from orca_desk.services.calendar.calendar_data import CalendarMark
 from orca_desk.services.provider_schedules import DayHours, set_week
-from orca_desk.services.rebook import to_rebook
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from orca_desk.views.calendar.filters import CalendarFilters
 from orca_desk.views.calendar.rebook_list import RebookListDialog
@@ -290,7 +290,7 @@ def test_on_the_demo_clinic_yesterdays_misses_show_faded_and_the_bar_counts_the_
     qtbot, db, clock, manager, qapp
 ):
     from orca_desk.app import default_screens, feature_dialogs
-    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.clinic.clinic import load_clinic
     from orca_desk.services.demo import load_demo
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.main_window import MainWindow

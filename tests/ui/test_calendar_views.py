@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from orca_desk.views.calendar.filters import KEY_PROVIDERS, KEY_TYPES, CalendarFilters
@@ -186,7 +186,7 @@ def test_filters_combine_and_persist_in_a_new_window(main_window, ctx, world, qt
 
 def test_all_locations_side_by_side(main_window, ctx, world, qtbot):
     from orca_desk.models.clinic import Chair, Location
-    from orca_desk.services.clinic import load_clinic
+    from orca_desk.services.clinic.clinic import load_clinic
 
     with ctx.db.write() as s:
         west = Location(clinic_id=world.clinic.id, name="Westside", timezone="America/Los_Angeles")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from orca_desk.app import feature_dialogs
 from orca_desk.db import Database
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen, ScreenSpec
 

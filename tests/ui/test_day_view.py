@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.ui.main_window import KEY_GEOMETRY
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from orca_desk.views.calendar.day_view import DayViewScreen

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from orca_desk.app import feature_dialogs
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.patient import Patient
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.views.importing.mapping_dialog import MappingDialog
 from orca_desk.views.importing.wizard import REPORT, RESULT, ImportWizard

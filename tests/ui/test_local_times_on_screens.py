@@ -13,8 +13,9 @@ from sqlalchemy import update
 
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking, clinic_settings
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.messaging import outbox
 from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.services.waitlist.entries import add_entry

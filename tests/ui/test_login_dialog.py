@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from orca_desk.models.staff import StaffUser
-from orca_desk.services.security import authenticate, create_staff_user
+from orca_desk.services.access.security import authenticate, create_staff_user
 from orca_desk.ui.login_dialog import LoginDialog
 
 

@@ -12,7 +12,7 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.online_booking import BookingReview
 from orca_desk.models.patient import Patient
 from orca_desk.services import online_booking as ob
-from orca_desk.services.booking import BookingRequest, book_appointment
+from orca_desk.services.booking.booking import BookingRequest, book_appointment
 from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
 from tests.conftest import NOW
 

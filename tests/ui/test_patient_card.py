@@ -15,9 +15,9 @@ from sqlalchemy import select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.calendar.day_view import DayViewScreen
 from orca_desk.views.patients.patient_card import PatientCardDialog
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.models.recovery import RecoveryCase
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.recovery.sequences import load_sequence
 from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.views.campaigns.screen import CampaignsScreen

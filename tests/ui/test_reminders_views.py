@@ -12,9 +12,10 @@ from sqlalchemy import select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.patient import Patient
-from orca_desk.services import booking, reminders
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services import reminders
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.views.reminders.call_list import CallListScreen
 from orca_desk.views.reminders.screen import RemindersScreen
 

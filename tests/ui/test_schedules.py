@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.schedule import SchedulePeriod
-from orca_desk.services import booking
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import free_intervals
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.schedules.find_opening import FindOpeningDialog
 from orca_desk.views.schedules.screen import SchedulesScreen
 
@@ -259,7 +259,7 @@ def test_find_opening_offers_distinct_choices_then_goes_to_what_was_booked(
 
 
 def test_breaks_read_both_formats_and_write_the_clinics():
-    from orca_desk.services.break_text import breaks_text, parse_breaks
+    from orca_desk.services.provider_schedules.break_text import breaks_text, parse_breaks
 
     twelve = parse_breaks("12:00 PM–12:30 PM Lunch, 2:00 pm-2:15 pm Coffee", "Monday")
     assert twelve == parse_breaks("12:00–12:30 Lunch, 14:00-14:15 Coffee", "Monday")

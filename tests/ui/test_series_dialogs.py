@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.series import RecurringSeries
-from orca_desk.services import booking, recurrence
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services import recurrence
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.series import create_series
 from orca_desk.ui import language
 from orca_desk.views.calendar.day_view import DayViewScreen

@@ -13,7 +13,8 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtWidgets import QFileDialog, QScrollArea
 
-from orca_desk.services import auto_backup, clinic_settings
+from orca_desk.services.backups import auto_backup
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.views.settings.settings_screen import SettingsScreen
 from tests.conftest import NOW
 

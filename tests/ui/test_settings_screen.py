@@ -165,8 +165,8 @@ def test_template_editor_counts_segments_and_points_at_non_gsm_characters(qtbot,
 def test_provider_feed_urls_are_shown_with_a_copy_button(qtbot, ctx, db, fail_keyring, monkeypatch):
     from PySide6.QtGui import QGuiApplication
 
-    from orca_desk.services.link_tokens import verify_token
-    from orca_desk.services.patient_links import ICAL
+    from orca_desk.services.links.link_tokens import verify_token
+    from orca_desk.services.links.patient_links import ICAL
 
     secret = "s" * 40
     monkeypatch.setenv("ORCA_DESK_LINK_SECRET", secret)

@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.reminders import ReminderSequence
 from orca_desk.models.staff import StaffUser
-from orca_desk.services import booking, patients, printing
+from orca_desk.services import printing
 from orca_desk.services import provider_schedules as schedules
-from orca_desk.services import setup_wizard as sw
-from orca_desk.services.security import authenticate, must_change_password
+from orca_desk.services.access.security import authenticate, must_change_password
+from orca_desk.services.booking import booking
+from orca_desk.services.clinic import setup_wizard as sw
+from orca_desk.services.patients import patients
 from orca_desk.views.setup.wizard import CHAIRS, CLINIC, DONE, LOCATIONS, PROVIDERS, STAFF, SetupWizard
 
 NY = ZoneInfo("America/New_York")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.ui import language
 from orca_desk.views.patients.patient_dialog import NewPatientDialog
 from tests.ui.conftest import TEST_DAY

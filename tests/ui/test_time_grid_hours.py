@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from orca_desk.services.message_locale import set_staff_language
+from orca_desk.services.messaging.message_locale import set_staff_language
 from orca_desk.ui.time_grid import TimeGridWidget
 
 
@@ -38,7 +38,7 @@ def test_hours_on_a_spanish_desk(grid):
 def test_the_book_writes_its_hours_in_the_clinic_s_format(main_window, ctx, qtbot):
     from dataclasses import replace
 
-    from orca_desk.services.clinic_settings import load_settings, save_settings
+    from orca_desk.services.clinic.clinic_settings import load_settings, save_settings
 
     with ctx.db.write() as s:
         save_settings(s, ctx.actor, replace(load_settings(s), time_format="24h"), now=ctx.clock.now())

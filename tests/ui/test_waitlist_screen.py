@@ -14,8 +14,8 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import WaitlistOffer
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.waitlist import entries as waitlist_entries
 from orca_desk.services.waitlist.entries import add_entry
 from orca_desk.services.waitlist.rows import EntryInput

@@ -16,7 +16,7 @@ from orca_desk.gateway.api import API_PREFIX
 from orca_desk.gateway.api.auth import RateLimiter, authenticate
 from orca_desk.gateway.api.http import ApiError, Request, Result, problem_body
 from orca_desk.gateway.api.routing import Route, Router
-from orca_desk.services import api_keys
+from orca_desk.services.access import api_keys
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import (
     BusyError,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from orca_desk.db import Database
 from orca_desk.gateway.api.http import ApiError
-from orca_desk.services import api_keys
+from orca_desk.services.access import api_keys
 from orca_desk.services.errors import PermissionDenied
 
 

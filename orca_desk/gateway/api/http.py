@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services.security import Actor
+from orca_desk.services.access.security import Actor
 
 PROBLEM_TYPE = "https://orca-desk.example/problems/"
 MAX_LIMIT, DEFAULT_LIMIT = 200, 50

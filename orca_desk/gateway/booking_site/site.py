@@ -23,7 +23,7 @@ from orca_desk.services import local_time
 from orca_desk.services import online_booking as ob
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.link_tokens import TokenError, make_token, verify_token
+from orca_desk.services.links.link_tokens import TokenError, make_token, verify_token
 
 log = logging.getLogger(__name__)
 

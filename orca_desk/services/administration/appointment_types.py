@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType
 from orca_desk.services import clinic_setup as setup
+from orca_desk.services.access.security import MANAGE_CLINIC, Actor
 from orca_desk.services.administration.common import (
     apply_changes,
     audit_admin,
@@ -21,7 +22,6 @@ from orca_desk.services.administration.common import (
     set_active,
 )
 from orca_desk.services.errors import ConflictError
-from orca_desk.services.security import MANAGE_CLINIC, Actor
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit, local_time
 from orca_desk.services import clinic_setup as setup
+from orca_desk.services import local_time
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
-from orca_desk.services.security import Actor
 
 # Appointments that still hold a chair or a provider (completed, cancelled, no-show are history).
 UPCOMING_STATUSES = ("scheduled", "confirmed", "arrived", "seated")

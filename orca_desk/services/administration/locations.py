@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Chair, Clinic, Location
 from orca_desk.services import clinic_setup as setup
+from orca_desk.services.access.security import MANAGE_CLINIC, Actor
 from orca_desk.services.administration.common import (
     ArchiveRefused,
     apply_changes,
@@ -24,7 +25,6 @@ from orca_desk.services.administration.common import (
     upcoming_appointments,
 )
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.security import MANAGE_CLINIC, Actor
 
 
 @dataclass(frozen=True)

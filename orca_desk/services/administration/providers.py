@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Provider, ProviderChair
 from orca_desk.services import clinic_setup as setup
+from orca_desk.services.access.security import MANAGE_CLINIC, Actor
 from orca_desk.services.administration.common import (
     ArchiveRefused,
     apply_changes,
@@ -23,7 +24,6 @@ from orca_desk.services.administration.common import (
     upcoming_appointments,
 )
 from orca_desk.services.errors import NotFound
-from orca_desk.services.security import MANAGE_CLINIC, Actor
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def set_provider_active(
 ) -> None:
     """Archive a provider (refused while they have future appointments) or restore them."""
     actor.require(MANAGE_CLINIC)
-    # The lock booking takes (services/booking._lock_provider): a booking of this provider either
+    # The lock booking takes (services/booking/booking._lock_provider): a booking of this provider either
     # commits first and is counted below, or waits and then finds the provider archived.
     row = session.scalar(select(Provider).where(Provider.id == provider_id).with_for_update(key_share=True))
     if row is None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair
 from orca_desk.models.staff import StaffUser
-from orca_desk.services.security import ADMIN, Actor
+from orca_desk.services.access.security import ADMIN, Actor
 
 
 @dataclass(frozen=True)

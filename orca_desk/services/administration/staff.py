@@ -10,6 +10,13 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.staff import StaffUser
 from orca_desk.services import clinic_setup as setup
+from orca_desk.services.access.security import (
+    ADMIN,
+    ROLE_PERMISSIONS,
+    Actor,
+    hash_password,
+    one_time_password,
+)
 from orca_desk.services.administration.common import (
     apply_changes,
     audit_admin,
@@ -20,7 +27,6 @@ from orca_desk.services.administration.common import (
     set_active,
 )
 from orca_desk.services.errors import ConflictError, PermissionDenied
-from orca_desk.services.security import ADMIN, ROLE_PERMISSIONS, Actor, hash_password, one_time_password
 
 ROLE_LABELS = {
     "receptionist": "Receptionist",

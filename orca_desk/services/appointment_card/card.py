@@ -16,7 +16,9 @@ from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient, PatientAlert
 from orca_desk.models.reminders import ConfirmationRequest
 from orca_desk.models.series import RecurringSeries
-from orca_desk.services import audit, local_time
+from orca_desk.services import local_time
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
 from orca_desk.services.appointment_card.rows import (
     AppointmentCard,
     ConfirmationRow,
@@ -28,9 +30,8 @@ from orca_desk.services.appointment_card.rows import (
 from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.inputs import check_column_text
-from orca_desk.services.message_locale import staff_language
+from orca_desk.services.messaging.message_locale import staff_language
 from orca_desk.services.patient_card.rows import ALERT_KINDS
-from orca_desk.services.security import BOOK, Actor
 
 _MESSAGES = 30  # the newest messages about the visit the card lists
 

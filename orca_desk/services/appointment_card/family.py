@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.services import local_time
+from orca_desk.services.access.security import Actor
 from orca_desk.services.appointment_card.rows import AppointmentCard
-from orca_desk.services.clinic_settings import messaging_policy
+from orca_desk.services.clinic.clinic_settings import messaging_policy
 from orca_desk.services.errors import NotFound
 from orca_desk.services.messaging.inbox_queries import send_staff_message
-from orca_desk.services.security import Actor
 
 
 def suggested_text(card: AppointmentCard) -> str:

@@ -11,7 +11,7 @@ from orca_desk.services.intervals import (
     Interval,
     normalize,
 )
-from orca_desk.services.message_locale import STAFF_WEEKDAYS
+from orca_desk.services.messaging.message_locale import STAFF_WEEKDAYS
 
 DAY_MINUTES = 24 * 60
 WEEKDAY_NAMES = STAFF_WEEKDAYS

@@ -22,7 +22,7 @@ from orca_desk.services.intervals import (
     over_capacity,
     union,
 )
-from orca_desk.services.message_locale import staff_date
+from orca_desk.services.messaging.message_locale import staff_date
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import ContactState, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.message_locale import staff_format
+from orca_desk.services.messaging.message_locale import staff_format
 from orca_desk.services.messaging.render import CHANNELS
 
 UPCOMING = ("scheduled", "confirmed")

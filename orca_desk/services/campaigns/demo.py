@@ -8,18 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.campaigns import CampaignRecipient
+from orca_desk.services.access.security import Actor
 from orca_desk.services.campaigns.audience import AudienceCriteria
 from orca_desk.services.campaigns.drafts import _variants, create_campaign
 from orca_desk.services.campaigns.launch import launch_campaign
 from orca_desk.services.campaigns.rows import CampaignInput
 from orca_desk.services.campaigns.variants import TEMPLATE_PREFIX, _unit, variant_from_template
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.security import Actor
 
 
 def seed_demo(session: Session, clinic_id: int, *, now: datetime) -> int | None:
     """A finished A/B test with a hold-out (results written as if sent) and a draft, for the demo."""
-    from orca_desk.services.security import ROLE_PERMISSIONS
+    from orca_desk.services.access.security import ROLE_PERMISSIONS
 
     actor = Actor(
         username="demo", role="manager", display_name="Demo", permissions=ROLE_PERMISSIONS["manager"]

@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.campaigns.audience import AudienceCriteria
 from orca_desk.services.campaigns.rows import CampaignDetail, CampaignInput
 from orca_desk.services.campaigns.variants import VariantInput, _variant_problems, variant_translations
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.render import CHANNELS
-from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
 
 
 def campaign_problems(data: CampaignInput) -> list[str]:

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.models.messaging import OutboxEvent, OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.bulk import chunks
 from orca_desk.services.campaigns.audience import AudienceCriteria, _audience_select, _classify, _clinic_today
 from orca_desk.services.campaigns.drafts import _get, _variants, create_campaign
 from orca_desk.services.campaigns.rows import CampaignInput
 from orca_desk.services.campaigns.variants import _unit, assign_variant
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.security import MANAGE_CAMPAIGNS, Actor
 
 
 def _interval(c: Campaign) -> timedelta:

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.campaigns import Campaign, CampaignRecipient, CampaignVariant
 from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessage
+from orca_desk.services.access.security import VIEW_ANALYTICS, Actor
 from orca_desk.services.campaigns.audience import AudienceCriteria
 from orca_desk.services.campaigns.drafts import _get, _variants
 from orca_desk.services.campaigns.rows import CampaignResults, CampaignRow, GroupStats
 from orca_desk.services.campaigns.stats import Comparison, compare
-from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
 
 def list_campaigns(session: Session) -> list[CampaignRow]:

@@ -16,7 +16,7 @@ from orca_desk.models.patient import Patient
 from orca_desk.services.campaigns.attribution import refresh_live_attribution
 from orca_desk.services.campaigns.drafts import _variants
 from orca_desk.services.campaigns.variants import variant_texts
-from orca_desk.services.message_locale import recipient_language
+from orca_desk.services.messaging.message_locale import recipient_language
 from orca_desk.services.messaging.outbox import NewMessage, enqueue_many
 from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
 
@@ -63,7 +63,7 @@ class _Links:
         self._settings: Any = None
 
     def unsubscribe(self, session: Session, address: str, now: datetime) -> str:
-        from orca_desk.services.patient_links import unsubscribe_link_for
+        from orca_desk.services.links.patient_links import unsubscribe_link_for
         from orca_desk.services.reminders import load_settings
 
         if self._settings is None:

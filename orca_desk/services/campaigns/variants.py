@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, MESSAGE_LANGUAGES
-from orca_desk.services.message_templates import get_template, list_templates
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, MESSAGE_LANGUAGES
+from orca_desk.services.messaging.message_templates import get_template, list_templates
 from orca_desk.services.messaging.render import render, template_problems
 
 # What a campaign message may say: no appointment exists yet, so no date, time or provider.
@@ -160,7 +160,7 @@ def _variant_problems(v: VariantInput, channels: Sequence[str]) -> list[str]:
 
 def preview_message(v: VariantInput, channel: str, *, clinic_name: str = "Bright Smiles Orthodontics") -> str:
     """The variant's text with sample values (for the wizard)."""
-    from orca_desk.services.message_templates import SAMPLE_VALUES
+    from orca_desk.services.messaging.message_templates import SAMPLE_VALUES
 
     values = dict(SAMPLE_VALUES)
     values["clinic_name"] = clinic_name

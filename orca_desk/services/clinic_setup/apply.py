@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services.clinic_defaults import seed_clinic_defaults
+from orca_desk.services.access.security import Actor
+from orca_desk.services.clinic.clinic_defaults import seed_clinic_defaults
 from orca_desk.services.clinic_setup.changes import ChangeLog, SetupResult, require_admin
 from orca_desk.services.clinic_setup.problems import raise_if
 from orca_desk.services.clinic_setup.providers import save_providers
@@ -20,7 +21,6 @@ from orca_desk.services.clinic_setup.saving import (
 from orca_desk.services.clinic_setup.specs import SETUP_ACTOR, ClinicSetup
 from orca_desk.services.clinic_setup.validation import current_clinic, setup_problems
 from orca_desk.services.errors import PermissionDenied
-from orca_desk.services.security import Actor
 
 
 def apply_setup(

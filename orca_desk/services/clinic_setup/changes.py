@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services import audit
-from orca_desk.services.clinic_defaults import SeededDefaults
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import ADMIN, Actor
+from orca_desk.services.clinic.clinic_defaults import SeededDefaults
 from orca_desk.services.clinic_setup.problems import quote
 from orca_desk.services.errors import PermissionDenied
-from orca_desk.services.security import ADMIN, Actor
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Location, Provider, ProviderChair
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import Actor
 from orca_desk.services.clinic_setup.changes import (
     Change,
     ChangeLog,
@@ -23,7 +24,6 @@ from orca_desk.services.clinic_setup.changes import (
 from orca_desk.services.clinic_setup.problems import hhmm, parse_hhmm, raise_if
 from orca_desk.services.clinic_setup.specs import WEEKDAYS, HoursSpec, ProviderSpec
 from orca_desk.services.clinic_setup.validation import KnownPlaces, provider_problems
-from orca_desk.services.security import Actor
 
 
 def save_providers(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location
 from orca_desk.models.staff import StaffUser
+from orca_desk.services.access.security import Actor, hash_password, one_time_password
 from orca_desk.services.clinic_setup.changes import (
     Change,
     ChangeLog,
@@ -43,7 +44,6 @@ from orca_desk.services.clinic_setup.validation import (
     messaging_problems,
     staff_problems,
 )
-from orca_desk.services.security import Actor, hash_password, one_time_password
 
 
 def save_clinic(
@@ -281,7 +281,7 @@ def save_messaging(
     from dataclasses import replace
     from datetime import time
 
-    from orca_desk.services import clinic_settings
+    from orca_desk.services.clinic import clinic_settings
 
     require_admin(actor)
     raise_if(messaging_problems(spec))

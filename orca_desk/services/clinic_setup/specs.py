@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orca_desk.services.security import ALL_PERMISSIONS, Actor
+from orca_desk.services.access.security import ALL_PERMISSIONS, Actor
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PROVIDER_ROLES = ("orthodontist", "hygienist", "assistant")
@@ -78,7 +78,7 @@ class ProviderSpec:
 class StaffSpec:
     username: str
     name: str
-    role: str  # see services.security.ROLE_PERMISSIONS
+    role: str  # see services.access.security.ROLE_PERMISSIONS
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Clinic, Location
+from orca_desk.services.access.security import ROLE_PERMISSIONS
 from orca_desk.services.clinic_setup.problems import (
     EMAIL,
     LANGUAGE,
@@ -41,7 +42,6 @@ from orca_desk.services.clinic_setup.specs import (
     ProviderSpec,
     StaffSpec,
 )
-from orca_desk.services.security import ROLE_PERMISSIONS
 
 
 def clinic_problems(spec: ClinicSpec) -> list[Problem]:

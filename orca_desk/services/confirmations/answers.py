@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
-from orca_desk.services import audit, booking
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
+from orca_desk.services.booking import booking
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
 from orca_desk.services.reminders import (
     UPCOMING,
@@ -19,7 +21,6 @@ from orca_desk.services.reminders import (
     note_requests_changed,
     plan_appointment,
 )
-from orca_desk.services.security import BOOK, Actor
 
 HANDLER_NAME = "confirmation"
 REPLY_PURPOSE = "confirmation_reply"

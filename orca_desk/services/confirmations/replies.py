@@ -16,7 +16,9 @@ from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import ConfirmationRequest
-from orca_desk.services import booking, local_time
+from orca_desk.services import local_time
+from orca_desk.services.access.security import AUTOMATION
+from orca_desk.services.booking import booking
 from orca_desk.services.bulk import chunks
 from orca_desk.services.confirmations.answers import (
     ANSWERS,
@@ -31,21 +33,20 @@ from orca_desk.services.confirmations.answers import (
     request_callback,
 )
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.message_locale import (
+from orca_desk.services.messaging.message_locale import (
     DEFAULT_LANGUAGE,
     at_time,
     message_date,
     message_time,
     recipient_language,
 )
-from orca_desk.services.message_phrases import phrase
+from orca_desk.services.messaging.message_phrases import phrase
 from orca_desk.services.messaging.policy import classify_reply
 from orca_desk.services.reminders import (
     SOURCE,
     ReminderSettings,
     requests_changed,
 )
-from orca_desk.services.security import AUTOMATION
 
 
 @dataclass(frozen=True)

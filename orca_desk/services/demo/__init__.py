@@ -23,6 +23,7 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.staff import StaffUser
 from orca_desk.paths import resources_dir
+from orca_desk.services.access.security import hash_password
 from orca_desk.services.demo.appointments import insert_appointments
 from orca_desk.services.demo.clinic import large_providers
 from orca_desk.services.demo.patients import insert_patients
@@ -30,7 +31,6 @@ from orca_desk.services.demo.schedules import insert_schedules
 from orca_desk.services.demo.spec import SIZES, DemoSize, Progress, table
 from orca_desk.services.demo.waitlist import insert_waitlist
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.security import hash_password
 
 __all__ = ["SIZES", "DemoSize", "DemoSummary", "Progress", "is_empty", "load_definition", "load_demo"]
 
@@ -244,7 +244,7 @@ def _seed_features(session: Session, clinic_id: int, size: str, *, now: datetime
     # The same defaults as every new clinic (reminder and recovery sequences, message
     # templates), then every future appointment gets its reminder steps planned.
     from orca_desk.services import reminders
-    from orca_desk.services.clinic_defaults import seed_clinic_defaults
+    from orca_desk.services.clinic.clinic_defaults import seed_clinic_defaults
 
     say("reminder sequences and message templates")
     seed_clinic_defaults(session, clinic_id, now=now)

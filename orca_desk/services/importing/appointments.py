@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 from orca_desk.models.appointment import ACTIVE_STATUSES, ALL_STATUSES, Appointment
 from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
-from orca_desk.services.appointment_effects import AppointmentChange, after_changes
-from orca_desk.services.booking_checks import MAX_MINUTES, check_conflicts
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import IMPORT_DATA, Actor
+from orca_desk.services.booking.appointment_effects import AppointmentChange, after_changes
+from orca_desk.services.booking.booking_checks import MAX_MINUTES, check_conflicts
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from orca_desk.services.importing.own_ids import own_id, parse_own_id
 from orca_desk.services.importing.report import ImportReport, Rejection
 from orca_desk.services.importing.table import Record, Table
 from orca_desk.services.importing.values import CellError, parse_local_datetime, parse_yes_no, text_of
-from orca_desk.services.security import IMPORT_DATA, Actor
 
 T = TypeVar("T")
 

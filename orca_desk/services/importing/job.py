@@ -20,13 +20,13 @@ from sqlalchemy import select
 
 from orca_desk.db import Database
 from orca_desk.models.clinic import Clinic
+from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.importing.appointments import import_appointments
 from orca_desk.services.importing.mapping import Mapping
 from orca_desk.services.importing.patients import import_patients
 from orca_desk.services.importing.report import ImportReport
 from orca_desk.services.importing.table import Record, Table, read_table
-from orca_desk.services.security import Actor
 
 # Progress is reported every this many rows (a signal per row would flood the UI thread).
 PROGRESS_EVERY = 250

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from orca_desk.models.base import Base
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import IMPORT_DATA, Actor
 from orca_desk.services.bulk import bulk_insert, chunks
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.importing.mapping import OPEN_DENTAL_COLUMNS, Mapping
@@ -30,7 +31,6 @@ from orca_desk.services.importing.values import (
     parse_yes_no,
     text_of,
 )
-from orca_desk.services.security import IMPORT_DATA, Actor
 
 OPEN_DENTAL_SOURCE = "imported from Open Dental"
 CSV_SOURCE = "imported from a file"

@@ -31,7 +31,7 @@ from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
-from orca_desk.services import clinic_settings
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.messaging.providers.base import Attachment, ProviderError
 
 # Emails a family receives because the clinic chose to write, not because they asked for
@@ -180,7 +180,7 @@ def email_extras(
         return EmailExtras()
     unsubscribe: str | None = None
     if m.purpose in NON_TRANSACTIONAL and secret is not None:
-        from orca_desk.services.patient_links import unsubscribe_link_for
+        from orca_desk.services.links.patient_links import unsubscribe_link_for
 
         unsubscribe = unsubscribe_link_for(
             session, "email", m.to_address, secret=secret, base_url=base_url, now=now

@@ -15,15 +15,15 @@ from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessage
 from orca_desk.models.messaging import ProviderCursor as CursorRow
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import AUTOMATION
 from orca_desk.services.bulk import chunks
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, recipient_language
-from orca_desk.services.message_phrases import phrase
 from orca_desk.services.messaging import outbox
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, recipient_language
+from orca_desk.services.messaging.message_phrases import phrase
 from orca_desk.services.messaging.policy import HELP_WORDS, SPANISH_OPT_OUT_WORDS, classify_reply
 from orca_desk.services.messaging.providers.base import InboundMessage as ProviderInbound
 from orca_desk.services.messaging.providers.base import Provider
-from orca_desk.services.security import AUTOMATION
 
 # Where polling starts the first time: replies older than this are not fetched.
 FIRST_POLL_LOOKBACK = timedelta(hours=24)

@@ -14,11 +14,11 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import SEND_MESSAGES, Actor
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.policy import MessagingPolicy, format_date, format_time
-from orca_desk.services.security import SEND_MESSAGES, Actor
 
 STAFF_PURPOSE = "manual"
 DEFAULT_WINDOW = timedelta(days=90)

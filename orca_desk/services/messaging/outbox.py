@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from orca_desk.models.messaging import CHANNELS, ContactState, OutboxEvent, OutboxMessage
 from orca_desk.models.messaging import OUTBOX_STATUSES as OUTBOX_STATUSES
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import SEND_MESSAGES, Actor
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
 
@@ -31,7 +32,6 @@ from orca_desk.services.messaging.outbox_queries import load_message
 from orca_desk.services.messaging.outbox_queries import message_history as message_history
 from orca_desk.services.messaging.outbox_queries import outbox_counts as outbox_counts
 from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
-from orca_desk.services.security import SEND_MESSAGES, Actor
 
 # Statuses a message can still go out from; "sending" is in flight and belongs to a worker.
 PENDING = ("queued", "deferred")
@@ -393,10 +393,10 @@ def queue_test_message(
     """
     actor.require(SEND_MESSAGES)
     from orca_desk.models.clinic import Clinic
-    from orca_desk.services.patients import normalise_phone
+    from orca_desk.services.patients.patients import normalise_phone
 
     if channel == "sms":
-        from orca_desk.services.patients import clinic_country
+        from orca_desk.services.patients.patients import clinic_country
 
         to = normalise_phone(address, region=clinic_country(session), field="address") or ""
     elif channel == "email":

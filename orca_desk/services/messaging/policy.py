@@ -11,8 +11,8 @@ from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.message_locale import message_date, message_time, message_when
-from orca_desk.services.message_phrases import join_names, phrase
+from orca_desk.services.messaging.message_locale import message_date, message_time, message_when
+from orca_desk.services.messaging.message_phrases import join_names, phrase
 from orca_desk.services.messaging.render import DEFAULT_PROCEDURE_TERMS, phi_safe
 
 

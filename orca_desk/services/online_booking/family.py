@@ -15,14 +15,19 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Clinic, Location
 from orca_desk.models.online_booking import BookingReview
 from orca_desk.models.patient import Patient
-from orca_desk.services.booking import BookingRequest, book_appointment
+from orca_desk.services.access.security import BOOK, Actor
+from orca_desk.services.booking.booking import BookingRequest, book_appointment
 from orca_desk.services.errors import ConflictError, OutsideHoursError, ValidationError
 from orca_desk.services.inputs import check_text
 from orca_desk.services.messaging.outbox import VERIFICATION_PURPOSE, enqueue
 from orca_desk.services.online_booking.holds import SlotTaken, live_hold
 from orca_desk.services.patient_card.edits import set_consent
-from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, normalise_phone
-from orca_desk.services.security import BOOK, Actor
+from orca_desk.services.patients.patients import (
+    PatientInput,
+    create_patient,
+    likely_duplicates,
+    normalise_phone,
+)
 
 ONLINE = Actor(
     username="online-booking", role="automation", display_name="Online booking", permissions=frozenset({BOOK})

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, aliased
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.online_booking import BookingReview
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
 from orca_desk.services.errors import NotFound
-from orca_desk.services.security import BOOK, Actor
 
 
 @dataclass(frozen=True)

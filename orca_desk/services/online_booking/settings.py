@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType, Location
 from orca_desk.models.clinic_setting import ClinicSetting
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.security import BOOK, MANAGE_CAMPAIGNS, Actor
 
 SETTING_KEY = "online_booking"
 HORIZON_RANGE = (1, 180)  # days

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.patient_card.rows import ALERT_KINDS, Demographics
-from orca_desk.services.patients import (
+from orca_desk.services.patients.patients import (
     _EARLIEST_BIRTH,
     CHANNELS,
     _check_home_location,
@@ -25,7 +26,6 @@ from orca_desk.services.patients import (
     clinic_country,
     normalise_phone,
 )
-from orca_desk.services.security import BOOK, Actor
 
 
 @dataclass

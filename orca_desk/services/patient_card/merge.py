@@ -18,11 +18,12 @@ from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.reminders import ConfirmationRequest, StaffTask
 from orca_desk.models.series import RecurringSeries
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import audit, local_time
+from orca_desk.services import local_time
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MERGE_PATIENTS, Actor
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
 from orca_desk.services.inputs import column_length
 from orca_desk.services.patient_card.edits import diff, editable, refresh_alert_summary, snapshot
-from orca_desk.services.security import MERGE_PATIENTS, Actor
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from orca_desk.services import local_time
-from orca_desk.services.calendar_data import load_appointments, local_day_bounds
-from orca_desk.services.clinic import load_clinic
+from orca_desk.services.calendar.calendar_data import load_appointments, local_day_bounds
+from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.printing.drawing import Sheet
 from orca_desk.services.printing.layout import BYS, PAPERS, VIEWS, PrintSummary

@@ -12,8 +12,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from orca_desk.services import local_time
-from orca_desk.services.calendar_data import CalendarAppointment
-from orca_desk.services.message_locale import staff_date, staff_format
+from orca_desk.services.calendar.calendar_data import CalendarAppointment
+from orca_desk.services.messaging.message_locale import staff_date, staff_format
 from orca_desk.services.printing.layout import Placed, PrintSummary, Resource, SheetLayout
 from orca_desk.services.printing.style import (
     AXIS_W,

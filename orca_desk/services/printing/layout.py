@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A4, LETTER
 
-from orca_desk.services.calendar_data import CalendarAppointment
-from orca_desk.services.clinic import ClinicInfo
+from orca_desk.services.calendar.calendar_data import CalendarAppointment
+from orca_desk.services.clinic.clinic import ClinicInfo
 from orca_desk.services.printing.style import (
     AXIS_W,
     DAY_COL_MIN,

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR, ScheduleBlock
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_SCHEDULES, Actor
 from orca_desk.services.availability import DayClock, epoch_minute, zone_of
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.provider_schedules.checks import get_provider
 from orca_desk.services.provider_schedules.rows import BlockView
 from orca_desk.services.recurrence import validate as validate_rrule
-from orca_desk.services.security import MANAGE_SCHEDULES, Actor
 
 
 def create_block(

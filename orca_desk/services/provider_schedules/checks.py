@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.clinic import Provider
 from orca_desk.services.availability import DAY_MINUTES, hhmm
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.message_locale import staff_date
+from orca_desk.services.messaging.message_locale import staff_date
 
 
 def check_minutes(start: int, end: int, what: str, field: str) -> None:

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Location
 from orca_desk.models.schedule import TIME_OFF_TYPES, ScheduleException
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_SCHEDULES, Actor
 from orca_desk.services.availability import zone_of
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.provider_schedules.checks import check_minutes, check_span, get_provider
 from orca_desk.services.provider_schedules.rows import ExceptionView
-from orca_desk.services.security import MANAGE_SCHEDULES, Actor
 
 
 def _add_exception(session: Session, actor: Actor, *, now: datetime, **values: object) -> int:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from orca_desk.services import local_time
 from orca_desk.services.availability import DAY_MINUTES, hhmm
-from orca_desk.services.message_locale import staff_date
+from orca_desk.services.messaging.message_locale import staff_date
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Location
 from orca_desk.models.schedule import TIME_OFF_TYPES, ScheduleException, SchedulePeriod
+from orca_desk.services.access.security import MANAGE_SCHEDULES, Actor
 from orca_desk.services.availability import DAY_MINUTES, zone_of
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.inputs import column_length, strip_control
 from orca_desk.services.provider_schedules.checks import EARLIEST_DAY, LATEST_DAY, MAX_SPAN_DAYS, get_provider
 from orca_desk.services.provider_schedules.exceptions import add_time_off
 from orca_desk.services.provider_schedules.rows import IcsImportResult
-from orca_desk.services.security import MANAGE_SCHEDULES, Actor
 
 # A longer file is a whole calendar, not someone's time off: split it.
 MAX_ICS_EVENTS = 2000

@@ -14,7 +14,8 @@ from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.models.clinic import Location
 from orca_desk.models.patient import Patient
 from orca_desk.models.schedule import ScheduleBreak, SchedulePeriod
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_SCHEDULES, Actor
 from orca_desk.services.availability import (
     WEEKDAY_NAMES,
     DayClock,
@@ -27,10 +28,9 @@ from orca_desk.services.availability import (
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.intervals import contains
-from orca_desk.services.message_locale import staff_date
+from orca_desk.services.messaging.message_locale import staff_date
 from orca_desk.services.provider_schedules.checks import check_minutes, get_provider
 from orca_desk.services.provider_schedules.rows import AffectedAppointment, BreakInput, DayHours, PeriodView
-from orca_desk.services.security import MANAGE_SCHEDULES, Actor
 
 
 def validate_week(

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType, Location, Provider
 from orca_desk.models.recovery import RecoveryCase
+from orca_desk.services.access.security import VIEW_ANALYTICS, Actor
 from orca_desk.services.recovery.rows import CAUSE_LABELS, GroupMetrics, RecoveryMetrics, WeekMetrics
-from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
 
 def _group(name: str, cases: Iterable[RecoveryCase]) -> GroupMetrics:

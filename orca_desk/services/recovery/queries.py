@@ -12,7 +12,7 @@ from orca_desk.models.clinic import AppointmentType, Location, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase
 from orca_desk.services import local_time
-from orca_desk.services.at_risk import RiskScore, score_patients
+from orca_desk.services.analytics.at_risk import RiskScore, score_patients
 from orca_desk.services.recovery.rendering import _local_text
 from orca_desk.services.recovery.rows import CAUSE_LABELS, CaseRow, HistoryRow
 

@@ -12,7 +12,7 @@ from orca_desk.models.clinic import Clinic, Location, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.services import local_time
-from orca_desk.services.message_locale import (
+from orca_desk.services.messaging.message_locale import (
     message_date,
     message_time,
     message_weekday,
@@ -70,7 +70,7 @@ def _values(
 
         settings = load_settings(session)
         if settings.secret is not None:
-            from orca_desk.services.patient_links import unsubscribe_link_for
+            from orca_desk.services.links.patient_links import unsubscribe_link_for
 
             values["unsubscribe_link"] = unsubscribe_link_for(
                 session, "email", address, secret=settings.secret, base_url=settings.base_url, now=now

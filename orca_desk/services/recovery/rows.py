@@ -10,7 +10,7 @@ from orca_desk.services.local_time import fmt_minute
 
 if TYPE_CHECKING:
     from orca_desk.models.recovery import RecoveryStep
-    from orca_desk.services.at_risk import RiskScore
+    from orca_desk.services.analytics.at_risk import RiskScore
 
 DAY = 24 * 60
 ACTION_LABELS = {"sms": "SMS", "email": "Email", "call": "Staff call"}

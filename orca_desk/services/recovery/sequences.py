@@ -9,10 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.recovery import CAUSE_KINDS, STEP_ACTIONS, RecoverySequence, RecoveryStep
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.local_time import clinic_time_format
-from orca_desk.services.message_templates import TemplateCheck, check_template, get_template, list_templates
+from orca_desk.services.messaging.message_templates import (
+    TemplateCheck,
+    check_template,
+    get_template,
+    list_templates,
+)
 from orca_desk.services.recovery.rows import (
     ACTION_LABELS,
     DAY,
@@ -21,7 +27,6 @@ from orca_desk.services.recovery.rows import (
     StepInput,
     step_label,
 )
-from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 
 # The front-desk day: an SMS the same evening (before 21:00), an email two days later, a call at five.
 DEFAULT_STEPS = (StepInput("sms", 0, 21 * 60), StepInput("email", 2 * DAY), StepInput("call", 5 * DAY))

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase
 from orca_desk.models.reminders import StaffTask
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.recovery.cases import _finish, _log
 from orca_desk.services.recovery.rows import CALL_OUTCOMES
-from orca_desk.services.security import BOOK, Actor
 
 CONTACTED_OUTCOMES = frozenset({"reached", "left_message"})
 

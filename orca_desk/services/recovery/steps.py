@@ -16,8 +16,8 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase, RecoveryStep
 from orca_desk.models.reminders import StaffTask
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.message_locale import recipient_language
-from orca_desk.services.message_templates import get_template
+from orca_desk.services.messaging.message_locale import recipient_language
+from orca_desk.services.messaging.message_templates import get_template
 from orca_desk.services.messaging.outbox import enqueue_for_patient
 from orca_desk.services.messaging.render import render
 from orca_desk.services.recovery.cases import SOURCE, _finish, _log, _schedule_next

@@ -11,7 +11,7 @@ from babel.dates import format_date as babel_date
 from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, babel_locale, message_language
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, babel_locale, message_language
 from orca_desk.services.recurrence.rules import WEEKDAYS, Rule, Until, parse_rule
 
 

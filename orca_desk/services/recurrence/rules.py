@@ -9,7 +9,7 @@ from datetime import datetime
 from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.message_locale import STAFF_MONTHS, STAFF_WEEKDAYS
+from orca_desk.services.messaging.message_locale import STAFF_MONTHS, STAFF_WEEKDAYS
 
 
 class RecurrenceRuleError(ValidationError, ValueError):

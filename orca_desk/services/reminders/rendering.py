@@ -17,8 +17,13 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import PlannedReminder
 from orca_desk.services import local_time
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.message_locale import message_date, message_time, message_weekday, recipient_language
-from orca_desk.services.message_phrases import join_names, phrase
+from orca_desk.services.messaging.message_locale import (
+    message_date,
+    message_time,
+    message_weekday,
+    recipient_language,
+)
+from orca_desk.services.messaging.message_phrases import join_names, phrase
 from orca_desk.services.messaging.policy import merge_family_messages
 from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
 from orca_desk.services.reminders.settings import ReminderSettings
@@ -92,7 +97,7 @@ def _values(
         "reschedule_link": "",
     }
     if settings.secret is not None:
-        from orca_desk.services.patient_links import CONFIRM, RESCHEDULE, link_for, unsubscribe_link_for
+        from orca_desk.services.links.patient_links import CONFIRM, RESCHEDULE, link_for, unsubscribe_link_for
 
         values["link"] = link_for(
             CONFIRM, a.id, a.start_at, secret=settings.secret, base_url=settings.base_url

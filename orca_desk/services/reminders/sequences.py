@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType
 from orca_desk.models.reminders import ReminderSequence, ReminderStep
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.reminders.planning import _PLANS_CACHE, plan_all
@@ -24,7 +25,6 @@ from orca_desk.services.reminders.steps import (
     offset_label,
     preview_step,
 )
-from orca_desk.services.security import Actor
 
 MAX_OFFSET = 60 * 24 * 60  # 60 days
 

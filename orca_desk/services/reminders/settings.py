@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic_setting import ClinicSetting
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.messaging.policy import MessagingPolicy
-from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 
 SETTING_ESCALATION = "reminders.escalation_hours"
 SETTING_RELEASE = "reminders.release_on_decline"
@@ -38,7 +38,8 @@ class ReminderSettings:
 
 def load_settings(session: Session, *, with_secret: bool = True) -> ReminderSettings:
     """The clinic's reminder settings (stored as ``clinic_setting`` rows), policy and link secret."""
-    from orca_desk.services import clinic_settings, patient_links
+    from orca_desk.services.clinic import clinic_settings
+    from orca_desk.services.links import patient_links
 
     stored = {
         r.key: r.value

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.reminders import ReminderStep
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_language
-from orca_desk.services.message_templates import SAMPLE_VALUES, check_template, get_template
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_language
+from orca_desk.services.messaging.message_templates import SAMPLE_VALUES, check_template, get_template
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import SegmentInfo, render
 
@@ -151,7 +151,7 @@ def step_texts(
             return t.subject, t.body
         except NotFound:
             pass
-    from orca_desk.services.message_templates import default_templates
+    from orca_desk.services.messaging.message_templates import default_templates
 
     packaged = {(t.key, t.channel, t.language): t for t in default_templates()}
     shipped = packaged.get((key or "", channel, message_language(language))) or packaged.get(

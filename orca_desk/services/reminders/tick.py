@@ -14,8 +14,8 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderStep
-from orca_desk.services.message_locale import recipient_language
-from orca_desk.services.message_phrases import phrase
+from orca_desk.services.messaging.message_locale import recipient_language
+from orca_desk.services.messaging.message_phrases import phrase
 from orca_desk.services.reminders.escalation import _escalate
 from orca_desk.services.reminders.planning import SKIP_CALLBACK, SKIP_CONFIRMED, SKIP_DECLINED, UPCOMING
 from orca_desk.services.reminders.rendering import (

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
+from orca_desk.services.messaging.message_locale import STAFF_WEEKDAYS_SHORT
 
 DAY_MINUTES = 24 * 60
 WEEKDAY_SHORT = STAFF_WEEKDAYS_SHORT

@@ -8,15 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType
+from orca_desk.services.access.security import Actor
 from orca_desk.services.schedule_templates.rows import SlotSpec
 from orca_desk.services.schedule_templates.writing import create_template
-from orca_desk.services.security import Actor
 
 
 def seed_standard_week(session: Session, *, now: datetime) -> int:
     """The demo's "Standard week" (block schedule): bonding and records in the morning in two chairs,
     lunch blocked, adjustments in the after-school afternoon; Friday afternoon emergencies."""
-    from orca_desk.services.security import ROLE_PERMISSIONS
+    from orca_desk.services.access.security import ROLE_PERMISSIONS
 
     ids = {name: tid for tid, name in session.execute(select(AppointmentType.id, AppointmentType.name))}
     actor = Actor(

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType
 from orca_desk.models.template import ScheduleTemplate, TemplateSlot, TemplateVersion
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_TEMPLATES, Actor
 from orca_desk.services.errors import StaleEditError, ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.schedule_templates.reading import (
@@ -24,7 +25,6 @@ from orca_desk.services.schedule_templates.reading import (
 )
 from orca_desk.services.schedule_templates.rows import SlotSpec, TemplateDetail, TemplateRow, VersionRow
 from orca_desk.services.schedule_templates.validation import validate_slots
-from orca_desk.services.security import MANAGE_TEMPLATES, Actor
 
 
 def _add_version(

@@ -6,9 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services import audit, booking
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.series_exceptions import add_exception
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.security import BOOK, Actor
 from orca_desk.services.series.rows import (
     _REPLACEABLE,
     Scope,
@@ -20,7 +22,6 @@ from orca_desk.services.series.rows import (
     _shown_until,
 )
 from orca_desk.services.series.rules import _dtstart, _expand, _utc
-from orca_desk.services.series_exceptions import add_exception
 
 
 def cancel_series(

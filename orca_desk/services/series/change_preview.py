@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Chair, Provider
+from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.security import Actor
 from orca_desk.services.series.create import Decision
 from orca_desk.services.series.modify import SeriesChange, modify_series
 from orca_desk.services.series.preview import SeriesPreview, preview_series

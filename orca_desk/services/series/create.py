@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.series import RecurringSeries
-from orca_desk.services import audit, booking
-from orca_desk.services.booking import BookingRequest
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.booking.series_exceptions import add_exception
 from orca_desk.services.errors import OrcaError, ValidationError
-from orca_desk.services.security import BOOK, Actor
 from orca_desk.services.series.preview import _Plan, _plan
 from orca_desk.services.series.rules import HORIZON, _check_rule, _end_of, _expand, _label, _utc, _zone
-from orca_desk.services.series_exceptions import add_exception
 
 
 class SlotChoice(Protocol):

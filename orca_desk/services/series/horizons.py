@@ -14,11 +14,11 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import StaffTask
 from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import local_time, recurrence
-from orca_desk.services.security import AUTOMATION, Actor
+from orca_desk.services.access.security import AUTOMATION, Actor
+from orca_desk.services.booking.series_exceptions import add_exception
 from orca_desk.services.series.conflicts import _Busy, _load_busy, _load_names
 from orca_desk.services.series.create import _book_occurrences
 from orca_desk.services.series.rules import HORIZON, _dtstart, _label, _utc
-from orca_desk.services.series_exceptions import add_exception
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.series import RecurringSeries, SeriesException
-from orca_desk.services import audit, booking
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.series_exceptions import record_moved
 from orca_desk.services.errors import OrcaError, ValidationError
-from orca_desk.services.security import BOOK, Actor
 from orca_desk.services.series.create import Decision, _book_occurrences, _normalise, _SlotKey
 from orca_desk.services.series.preview import _Plan, _plan
 from orca_desk.services.series.rows import (
@@ -41,7 +43,6 @@ from orca_desk.services.series.rules import (
     _utc,
     _with_end,
 )
-from orca_desk.services.series_exceptions import record_moved
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Chair, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.models.series import RecurringSeries
-from orca_desk.services import booking, recurrence
-from orca_desk.services.message_locale import staff_language
+from orca_desk.services import recurrence
+from orca_desk.services.booking import booking
+from orca_desk.services.messaging.message_locale import staff_language
 from orca_desk.services.series.rows import _REPLACEABLE, _exceptions, _members, _series, _shown_until
 from orca_desk.services.series.rules import _dtstart, _expand, _utc
 

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.base import Base
 from orca_desk.models.template import TemplateApplication
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_TEMPLATES, Actor
 from orca_desk.services.availability import (
     from_epoch,
 )
 from orca_desk.services.bulk import (
     insert_tuples,
 )
-from orca_desk.services.security import MANAGE_TEMPLATES, Actor
 from orca_desk.services.template_engine.planning import plan_application
 from orca_desk.services.template_engine.plans import (
     _BATCH_ROWS,

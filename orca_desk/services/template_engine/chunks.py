@@ -11,10 +11,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models.template import AppliedSlot, TemplateApplication, TemplateVersion
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_TEMPLATES, Actor
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.security import MANAGE_TEMPLATES, Actor
 from orca_desk.services.template_engine.applying import (
     CHUNK_DAYS,
     Writer,

@@ -22,7 +22,7 @@ from orca_desk.services.availability import (
 )
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.intervals import Interval, contains, normalize, subtract
-from orca_desk.services.message_locale import staff_date
+from orca_desk.services.messaging.message_locale import staff_date
 from orca_desk.services.schedule_templates.rows import WEEKDAY_SHORT, hhmm
 from orca_desk.services.template_engine.busy import BusyLanes, load_busy_lanes
 from orca_desk.services.template_engine.plans import (

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Location, Provider
 from orca_desk.models.openings import Opening, WaitlistOffer
+from orca_desk.services.access.security import VIEW_ANALYTICS, Actor
 from orca_desk.services.bulk import chunks
-from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, recipient_language
-from orca_desk.services.message_phrases import phrase
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, recipient_language
+from orca_desk.services.messaging.message_phrases import phrase
 from orca_desk.services.messaging.policy import next_allowed_send
 from orca_desk.services.waitlist.common import _live_offer, _zone
 from orca_desk.services.waitlist.settings import PURPOSE, WaitlistSettings, _settings_or_clinic

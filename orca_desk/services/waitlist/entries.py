@@ -13,11 +13,12 @@ from orca_desk.models.clinic import AppointmentType
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import audit, local_time
+from orca_desk.services import local_time
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.availability import hhmm
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.message_locale import staff_date, staff_weekday_short
-from orca_desk.services.security import MANAGE_WAITLIST, Actor
+from orca_desk.services.messaging.message_locale import staff_date, staff_weekday_short
 from orca_desk.services.waitlist.closing import _cancel_message, _reopen_if_idle
 from orca_desk.services.waitlist.common import _live_offer, _names, _utc
 from orca_desk.services.waitlist.matching import _windows_text

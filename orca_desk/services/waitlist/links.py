@@ -14,8 +14,8 @@ from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
+from orca_desk.services.links.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
 from orca_desk.services.messaging.policy import format_date, format_time
 from orca_desk.services.waitlist.common import _left_text
 from orca_desk.services.waitlist.holds import _hold_problem, hold_window

@@ -19,7 +19,7 @@ from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services import local_time
-from orca_desk.services.message_locale import STAFF_WEEKDAYS_SHORT
+from orca_desk.services.messaging.message_locale import STAFF_WEEKDAYS_SHORT
 from orca_desk.services.messaging.policy import MessagingPolicy, sms_allowed
 from orca_desk.services.waitlist.common import (
     _as_date,
@@ -428,7 +428,7 @@ def match_opening(
 def _settings_and_style(session: Session, settings: WaitlistSettings | None) -> tuple[WaitlistSettings, str]:
     """The settings (``settings``, else the clinic's) and the time style chosen in them ("" when
     none is: the clinic's country decides), from one reading of the clinic's settings."""
-    from orca_desk.services import clinic_settings  # clinic settings import messaging
+    from orca_desk.services.clinic import clinic_settings  # clinic settings import messaging
 
     saved = clinic_settings.load_settings(session)
     if settings is None:  # as default_settings(with_secret=False) makes them

@@ -14,12 +14,13 @@ from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import audit, local_time
+from orca_desk.services import local_time
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_language, recipient_language
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_language, recipient_language
 from orca_desk.services.messaging.policy import budget_allows, next_allowed_send
-from orca_desk.services.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import _withdraw
 from orca_desk.services.waitlist.common import _get_opening, _live_offer, _utc, _zone, _zones
 from orca_desk.services.waitlist.matching import (

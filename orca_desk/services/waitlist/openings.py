@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.openings import Opening
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.availability import check_slot
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
-from orca_desk.services.security import MANAGE_WAITLIST, Actor
 from orca_desk.services.waitlist.closing import _withdraw
 from orca_desk.services.waitlist.common import _get_opening, _utc
 from orca_desk.services.waitlist.settings import WaitlistSettings

@@ -12,12 +12,13 @@ from orca_desk.models.clinic import Location
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services import audit, local_time
-from orca_desk.services.booking import BookingRequest, book_appointment
+from orca_desk.services import local_time
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import AUTOMATION, BOOK, MANAGE_WAITLIST, Actor
+from orca_desk.services.booking.booking import BookingRequest, book_appointment
 from orca_desk.services.errors import NotFound, OrcaError, ValidationError
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
-from orca_desk.services.message_phrases import phrase
-from orca_desk.services.security import AUTOMATION, BOOK, MANAGE_WAITLIST, Actor
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
+from orca_desk.services.messaging.message_phrases import phrase
 from orca_desk.services.waitlist.closing import (
     _cancel_unsent,
     _entry_back,

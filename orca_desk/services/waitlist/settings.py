@@ -40,7 +40,8 @@ def default_settings(session: Session, *, with_secret: bool = True) -> WaitlistS
     """The clinic's settings: its hold and offer cap, messaging policy (quiet hours, budgets),
     public link address and (``with_secret``) the link secret. Follow-up texts need no link,
     so they are written ``with_secret=False``, without touching the secret's store."""
-    from orca_desk.services import clinic_settings, patient_links
+    from orca_desk.services.clinic import clinic_settings
+    from orca_desk.services.links import patient_links
 
     saved = clinic_settings.load_settings(session)
     return WaitlistSettings(

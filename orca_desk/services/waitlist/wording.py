@@ -14,7 +14,7 @@ from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.openings import Opening
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
-from orca_desk.services.message_locale import (
+from orca_desk.services.messaging.message_locale import (
     DEFAULT_LANGUAGE,
     MESSAGE_LANGUAGES,
     message_date,
@@ -117,7 +117,7 @@ def _packaged_sms_templates() -> tuple[str, str]:
 
 
 def _packaged_sms_templates_in(language: str) -> tuple[str, str]:
-    from orca_desk.services.message_templates import default_templates
+    from orca_desk.services.messaging.message_templates import default_templates
 
     bodies = {(t.key, t.language): t.body for t in default_templates() if t.channel == "sms"}
 
@@ -131,7 +131,7 @@ def _clinic_sms_templates(session: Session, clinic_id: int | None) -> dict[str, 
     """Per shipped language, the clinic's (offer, shorter offer) text templates."""
     if clinic_id is None:
         return {lang: _packaged_sms_templates_in(lang) for lang in MESSAGE_LANGUAGES}
-    from orca_desk.services.message_templates import list_templates
+    from orca_desk.services.messaging.message_templates import list_templates
 
     rows = {(t.key, t.language): t.body for t in list_templates(session, clinic_id) if t.channel == "sms"}
 
@@ -218,6 +218,6 @@ def _words(
 def _link(offer_id: int, expires: datetime, settings: WaitlistSettings, purpose: str = LINK_PURPOSE) -> str:
     if settings.secret is None:
         return ""
-    from orca_desk.services.patient_links import link_for
+    from orca_desk.services.links.patient_links import link_for
 
     return link_for(purpose, offer_id, expires, secret=settings.secret, base_url=settings.base_url)

@@ -12,7 +12,7 @@ from typing import Any, cast
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from orca_desk.services import administration as adm
-from orca_desk.services.security import ADMIN, MANAGE_CLINIC
+from orca_desk.services.access.security import ADMIN, MANAGE_CLINIC
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
 from orca_desk.ui.screen import Screen

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import appointment_card as svc
-from orca_desk.services import booking, local_time
-from orca_desk.services.security import BOOK, SEND_MESSAGES
+from orca_desk.services import local_time
+from orca_desk.services.access.security import BOOK, SEND_MESSAGES
+from orca_desk.services.booking import booking
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import RowsModel, table
 

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from orca_desk.services import booking, local_time, provider_schedules
-from orca_desk.services.calendar_data import CalendarAppointment
-from orca_desk.services.security import BOOK
+from orca_desk.services import local_time, provider_schedules
+from orca_desk.services.access.security import BOOK
+from orca_desk.services.booking import booking
+from orca_desk.services.calendar.calendar_data import CalendarAppointment
 from orca_desk.ui.time_grid import GridItem
 from orca_desk.views.calendar.book_columns import CANCEL_REASONS, BookColumns, ColumnDef, local_instant
 from orca_desk.views.calendar.commands import (

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from orca_desk.services import booking
-from orca_desk.services.calendar_data import CalendarAppointment, CalendarData, CalendarMark
-from orca_desk.services.clinic import ChairRow
-from orca_desk.services.day_summary import summarise
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.rebook import RebookRow
+from orca_desk.services.calendar.calendar_data import CalendarAppointment, CalendarData, CalendarMark
+from orca_desk.services.calendar.day_summary import summarise
+from orca_desk.services.calendar.week_plan import column_weight
+from orca_desk.services.clinic.clinic import ChairRow
 from orca_desk.services.intervals import free_gaps
-from orca_desk.services.rebook import RebookRow
-from orca_desk.services.week_plan import column_weight
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.screen import Screen
 from orca_desk.ui.time_grid import MIN_COL_W, GridColumn, GridItem, TimeGridWidget, in_scroll_area

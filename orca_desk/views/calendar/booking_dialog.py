@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import booking, local_time
-from orca_desk.services.booking import BookingRequest
-from orca_desk.services.patients import PatientRow, search_patients
-from orca_desk.services.security import OVERRIDE_HOURS
+from orca_desk.services import local_time
+from orca_desk.services.access.security import OVERRIDE_HOURS
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.patients.patients import PatientRow, search_patients
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel

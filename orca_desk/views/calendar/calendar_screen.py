@@ -9,11 +9,11 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
-from orca_desk.services import booking
-from orca_desk.services.calendar_data import CalendarData, load_calendar
-from orca_desk.services.clinic import ClinicInfo
-from orca_desk.services.rebook import RebookRow
-from orca_desk.services.security import BOOK
+from orca_desk.services.access.security import BOOK
+from orca_desk.services.booking import booking
+from orca_desk.services.booking.rebook import RebookRow
+from orca_desk.services.calendar.calendar_data import CalendarData, load_calendar
+from orca_desk.services.clinic.clinic import ClinicInfo
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.feature_dialogs import OpeningRequest
@@ -286,7 +286,7 @@ class CalendarScreen(BookActions):
 
     def _prefill_rebook(self, dialog: Any) -> RebookRow | None:
         """The booking dialog after "Rebook…" has that patient, type, provider and length (once)."""
-        from orca_desk.services.rebook import patient_row
+        from orca_desk.services.booking.rebook import patient_row
 
         row, self.rebooking = self.rebooking, None
         if row is None:
@@ -304,7 +304,7 @@ class CalendarScreen(BookActions):
 
     def find_opening_for(self, row: RebookRow) -> bool:
         """Find next opening with the missed visit's type, length and provider, for its patient."""
-        from orca_desk.services.rebook import patient_row
+        from orca_desk.services.booking.rebook import patient_row
 
         request = OpeningRequest(
             title=self.tr("Rebook {name}: next openings").format(name=row.patient_name),

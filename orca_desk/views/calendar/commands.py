@@ -11,8 +11,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
 
-from orca_desk.services import booking
-from orca_desk.services.calendar_data import CalendarAppointment
+from orca_desk.services.booking import booking
+from orca_desk.services.calendar.calendar_data import CalendarAppointment
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.undo import UndoStack

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
-from orca_desk.services.day_summary import DaySummary, hours
+from orca_desk.services.calendar.day_summary import DaySummary, hours
 
 REBOOK_KEY = "Ctrl+R"
 

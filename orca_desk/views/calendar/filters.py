@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
-from orca_desk.services.clinic import ChairRow, ClinicInfo
+from orca_desk.services.clinic.clinic import ChairRow, ClinicInfo
 
 # QSettings keys (per workstation); an empty list means "all".
 KEY_COLUMNS_BY = "calendar/columnsBy"  # "chair" or "provider"

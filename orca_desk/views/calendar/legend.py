@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from orca_desk.services.clinic import TypeRow
+from orca_desk.services.clinic.clinic import TypeRow
 from orca_desk.ui.flow_layout import FlowLayout
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import local_time
 from orca_desk.services.patient_card import clinic_region
-from orca_desk.services.patients import VisitRow, search_patients, upcoming_visits
+from orca_desk.services.patients.patients import VisitRow, search_patients, upcoming_visits
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.patient_model import PatientListModel
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from orca_desk.services.rebook import RebookRow
+from orca_desk.services.booking.rebook import RebookRow
 from orca_desk.ui import language
 from orca_desk.ui.rows_table import RowsModel, selected, table
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.calendar_data import CalendarAppointment
+from orca_desk.services.calendar.calendar_data import CalendarAppointment
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.feature_dialogs import OpeningRequest
 from orca_desk.ui.labels import time_edit_format

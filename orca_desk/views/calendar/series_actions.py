@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialogButtonBox, QMenu, QPushButton, QWidget
 
-from orca_desk.services.booking import MOVABLE_STATUSES
-from orca_desk.services.calendar_data import CalendarAppointment
-from orca_desk.services.security import BOOK
+from orca_desk.services.access.security import BOOK
+from orca_desk.services.booking.booking import MOVABLE_STATUSES
+from orca_desk.services.calendar.calendar_data import CalendarAppointment
 from orca_desk.ui.context import AppContext
 
 if TYPE_CHECKING:

@@ -8,9 +8,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from orca_desk.services.calendar_data import CalendarData, week_days
-from orca_desk.services.clinic import ChairRow
-from orca_desk.services.week_plan import WeekScope, chair_scopes, days_to_show, provider_scopes, who_works
+from orca_desk.services.calendar.calendar_data import CalendarData, week_days
+from orca_desk.services.calendar.week_plan import (
+    WeekScope,
+    chair_scopes,
+    days_to_show,
+    provider_scopes,
+    who_works,
+)
+from orca_desk.services.clinic.clinic import ChairRow
 from orca_desk.ui.accessibility import tab_after
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import MEDIUM, WEEKDAY_DAY, WEEKDAY_DAY_MONTH, fmt_day, weekday_name

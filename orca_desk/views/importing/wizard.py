@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services.access.security import IMPORT_DATA
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.importing.appointments import APPOINTMENT_FIELDS, REQUIRED_APPOINTMENT_FIELDS
 from orca_desk.services.importing.job import (
@@ -39,7 +40,6 @@ from orca_desk.services.importing.job import (
 from orca_desk.services.importing.mapping import GENERIC, OPEN_DENTAL, Mapping
 from orca_desk.services.importing.report import ImportReport, Rejection
 from orca_desk.services.importing.table import Table
-from orca_desk.services.security import IMPORT_DATA
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.export_button import export_button

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import local_time
-from orca_desk.services.clinic_settings import messaging_policy
+from orca_desk.services.clinic.clinic_settings import messaging_policy
 from orca_desk.services.messaging import inbox_queries as inbox
 from orca_desk.services.messaging.inbox_queries import ConversationMessage, ConversationRow
 from orca_desk.services.messaging.render import sms_segments

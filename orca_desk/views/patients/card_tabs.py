@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import local_time
+from orca_desk.services.access.security import BOOK
 from orca_desk.services.patient_card import ALERT_KINDS, LANGUAGES, PatientCard
-from orca_desk.services.security import BOOK
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.labels import date_edit_format

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import local_time
+from orca_desk.services.access.security import BOOK, MERGE_PATIENTS
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patient_card import (
     PatientCard,
@@ -34,8 +35,7 @@ from orca_desk.services.patient_card import (
     set_consent,
     update_patient,
 )
-from orca_desk.services.patients import search_patients
-from orca_desk.services.security import BOOK, MERGE_PATIENTS
+from orca_desk.services.patients.patients import search_patients
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.errors import OrcaError, ValidationError
 from orca_desk.services.patient_card import LANGUAGES
-from orca_desk.services.patients import PatientInput, create_patient, likely_duplicates, split_name
+from orca_desk.services.patients.patients import PatientInput, create_patient, likely_duplicates, split_name
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day

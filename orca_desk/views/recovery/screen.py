@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import local_time
+from orca_desk.services.access.security import VIEW_ANALYTICS
 from orca_desk.services.recovery.rows import CALL_OUTCOMES, CaseRow, GroupMetrics, HistoryRow, RecoveryMetrics
-from orca_desk.services.security import VIEW_ANALYTICS
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import DAY_MONTH, SHORT, fmt_day
@@ -36,7 +36,7 @@ from orca_desk.ui.workers import BackgroundLoader
 from orca_desk.views.recovery.sequence import SequenceEditor
 
 if TYPE_CHECKING:
-    from orca_desk.services.at_risk import AtRiskRow, RiskFactor
+    from orca_desk.services.analytics.at_risk import AtRiskRow, RiskFactor
 
 LEVEL_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#2e7d32"}
 METRICS_DAYS = 90
@@ -551,6 +551,6 @@ def _factor_lines(factors: Iterable[RiskFactor]) -> str:
 
 def _at_risk_list(db: Any, now: datetime) -> list[AtRiskRow]:
     # The scoring service loads here, off the UI thread, as the list does.
-    from orca_desk.services.at_risk import load_at_risk_list
+    from orca_desk.services.analytics.at_risk import load_at_risk_list
 
     return load_at_risk_list(db, now=now, limit=200)

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import local_time
 from orca_desk.services.importing.values import parse_time
-from orca_desk.services.message_templates import TemplateCheck
-from orca_desk.services.patient_links import public_base_url
+from orca_desk.services.links.patient_links import public_base_url
+from orca_desk.services.messaging.message_templates import TemplateCheck
 from orca_desk.services.recovery.rows import (
     ACTION_LABELS,
     CAUSE_LABELS,

@@ -8,7 +8,7 @@ from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QVal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from orca_desk.services import reminder_analytics
+from orca_desk.services.analytics import reminder_analytics
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.rows_table import empty_state

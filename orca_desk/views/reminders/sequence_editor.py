@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.message_templates import default_templates
+from orca_desk.services.messaging.message_templates import default_templates
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address, segment_summary
 from orca_desk.views.reminders.timeline import StepTimeline

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as ps
-from orca_desk.services.clinic import ClinicInfo, ProviderRow
+from orca_desk.services.clinic.clinic import ClinicInfo, ProviderRow
 from orca_desk.ui import language
 from orca_desk.ui.dates import MEDIUM, fmt_day
 from orca_desk.ui.rows_table import RowsModel

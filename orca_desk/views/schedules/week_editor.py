@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import WEEKDAY_NAMES
-from orca_desk.services.break_text import breaks_text, parse_breaks
+from orca_desk.services.provider_schedules.break_text import breaks_text, parse_breaks
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.labels import date_edit_format, time_edit_format

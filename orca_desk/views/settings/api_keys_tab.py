@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import api_keys, local_time
+from orca_desk.services import local_time
+from orca_desk.services.access import api_keys
+from orca_desk.services.access.security import ADMIN, PERMISSION_LABELS
 from orca_desk.services.changes import Changes
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.security import ADMIN, PERMISSION_LABELS
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import local_time
 from orca_desk.services import online_booking as ob
+from orca_desk.services.access.security import BOOK, MANAGE_CAMPAIGNS
 from orca_desk.services.changes import Changes
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.online_booking.settings import HORIZON_RANGE, NOTICE_RANGE
-from orca_desk.services.security import BOOK, MANAGE_CAMPAIGNS
 from orca_desk.ui import language
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext

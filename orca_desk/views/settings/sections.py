@@ -21,17 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import auto_backup, local_time
-from orca_desk.services import clinic_settings as cs
-from orca_desk.services.backup import AUTO_BACKUP_KEEP_DAYS
-from orca_desk.services.messaging import outbox
-from orca_desk.services.patient_links import (
+from orca_desk.services import local_time
+from orca_desk.services.backups import auto_backup
+from orca_desk.services.backups.backup import AUTO_BACKUP_KEEP_DAYS
+from orca_desk.services.clinic import clinic_settings as cs
+from orca_desk.services.links.patient_links import (
     IcalFeed,
     ical_feed_links,
     link_secret,
     link_secret_location,
     public_base_url,
 )
+from orca_desk.services.messaging import outbox
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import auto_backup, local_time
-from orca_desk.services import clinic_settings as cs
+from orca_desk.services import local_time
+from orca_desk.services.access.security import IMPORT_DATA
+from orca_desk.services.backups import auto_backup
 from orca_desk.services.changes import Changes
+from orca_desk.services.clinic import clinic_settings as cs
 from orca_desk.services.errors import OrcaError
+from orca_desk.services.links.patient_links import LINK_SECRET_ENV
 from orca_desk.services.messaging.providers import config as provider_env
-from orca_desk.services.patient_links import LINK_SECRET_ENV
-from orca_desk.services.security import IMPORT_DATA
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import message_templates as mt
 from orca_desk.services.changes import Changes
-from orca_desk.services.clinic_settings import messaging_policy
+from orca_desk.services.clinic.clinic_settings import messaging_policy
+from orca_desk.services.links.patient_links import public_base_url
+from orca_desk.services.messaging import message_templates as mt
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import VARIABLE_DESCRIPTIONS
-from orca_desk.services.patient_links import public_base_url
 from orca_desk.ui import language
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services import local_time
-from orca_desk.services import setup_wizard as sw
-from orca_desk.services.security import Actor
+from orca_desk.services.access.security import Actor
+from orca_desk.services.clinic import setup_wizard as sw
 from orca_desk.ui.labels import time_edit_format
 
 if TYPE_CHECKING:

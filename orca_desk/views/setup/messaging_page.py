@@ -9,8 +9,8 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QFormLayout, QLabel, QTimeEdit, QVBoxLayout
 
 from orca_desk.services import clinic_setup as cs
-from orca_desk.services import setup_wizard as sw
-from orca_desk.services.security import Actor
+from orca_desk.services.access.security import Actor
+from orca_desk.services.clinic import setup_wizard as sw
 from orca_desk.views.setup.base import SPEC_TIME, SetupPage, add_row, error_label, hint, time_edit_display
 
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from orca_desk.services import clinic_setup as cs
-from orca_desk.services import setup_wizard as sw
-from orca_desk.services.security import Actor
+from orca_desk.services.access.security import Actor
+from orca_desk.services.clinic import setup_wizard as sw
 from orca_desk.views.setup.base import (
     CATEGORIES,
     DEFAULT_TYPES,

@@ -14,11 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
 from orca_desk.services import clinic_setup as cs
-from orca_desk.services import setup_wizard as sw
-from orca_desk.services.clinic_defaults import SeededDefaults
+from orca_desk.services.access.security import Actor
+from orca_desk.services.clinic import setup_wizard as sw
+from orca_desk.services.clinic.clinic_defaults import SeededDefaults
 from orca_desk.services.clock import Clock, SystemClock
 from orca_desk.services.errors import OrcaError
-from orca_desk.services.security import Actor
 from orca_desk.ui.operations import Operations
 from orca_desk.views.setup.base import SetupPage, system_zone
 from orca_desk.views.setup.clinic_page import ClinicPage

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services import template_analytics
+from orca_desk.services.analytics import template_analytics
 from orca_desk.ui.charts import chart_view, may_view_analytics, no_analytics_page
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from orca_desk.services.clinic import TypeRow
+from orca_desk.services.clinic.clinic import TypeRow
 from orca_desk.services.schedule_templates import SlotSpec, slot_label
 from orca_desk.ui import language
 from orca_desk.ui.colours import tint

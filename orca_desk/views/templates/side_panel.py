@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.clinic import TypeRow
+from orca_desk.services.clinic.clinic import TypeRow
 from orca_desk.services.schedule_templates import SlotSpec, VersionRow
 from orca_desk.ui import language
 from orca_desk.ui.labels import time_edit_format

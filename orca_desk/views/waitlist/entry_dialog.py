@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.patients import PatientRow, search_patients
+from orca_desk.services.patients.patients import PatientRow, search_patients
 from orca_desk.services.waitlist.rows import PRIORITY_LABELS, EntryInput, EntryRow
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.security import VIEW_ANALYTICS
+from orca_desk.services.access.security import VIEW_ANALYTICS
 from orca_desk.services.waitlist import analytics as waitlist_analytics
 from orca_desk.services.waitlist.rows import PRIORITY_LABELS, EntryRow, MatchRow, OfferRow, OpeningRow
 from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings

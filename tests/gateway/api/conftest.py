@@ -20,9 +20,9 @@ from orca_desk.gateway.app import make_app
 from orca_desk.gateway.server import RunningGateway, serve_in_thread
 from orca_desk.models.schedule import SchedulePeriod
 from orca_desk.models.staff import StaffUser
-from orca_desk.services import api_keys
+from orca_desk.services.access import api_keys
+from orca_desk.services.access.security import ADMIN, ALL_PERMISSIONS, actor_for, hash_password
 from orca_desk.services.clock import FrozenClock
-from orca_desk.services.security import ADMIN, ALL_PERMISSIONS, actor_for, hash_password
 from tests.factories import World, make_world
 
 SECRET = b"test-secret-0123456789abcdef"

@@ -11,9 +11,9 @@ from orca_desk.gateway.api.auth import RateLimiter
 from orca_desk.gateway.api.resources import routes
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.staff import StaffUser
-from orca_desk.services import api_keys
+from orca_desk.services.access import api_keys
+from orca_desk.services.access.security import BOOK, MANAGE_WAITLIST, actor_for
 from orca_desk.services.errors import PermissionDenied, ValidationError
-from orca_desk.services.security import BOOK, MANAGE_WAITLIST, actor_for
 from tests.gateway.api.conftest import ApiWorld
 
 

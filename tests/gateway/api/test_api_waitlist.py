@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from orca_desk.models.openings import Opening
-from orca_desk.services.security import BOOK, MANAGE_WAITLIST
+from orca_desk.services.access.security import BOOK, MANAGE_WAITLIST
 from tests.gateway.api.conftest import ApiWorld
 from tests.gateway.api.test_api_appointments import _book
 

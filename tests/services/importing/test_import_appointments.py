@@ -10,12 +10,12 @@ from sqlalchemy import select
 from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.reminders import PlannedReminder
+from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.importing.appointments import import_appointments
 from orca_desk.services.importing.report import ImportReport
 from orca_desk.services.importing.table import read_table
 from orca_desk.services.reminders import seed_default_sequences
-from orca_desk.services.security import Actor
 from tests.factories import World, make_world
 
 NOW = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # 09:00 in New York

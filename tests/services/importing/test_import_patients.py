@@ -12,13 +12,13 @@ from orca_desk.cli import main
 from orca_desk.db import Database
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import Actor, create_staff_user
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.importing.mapping import GENERIC, OPEN_DENTAL, Mapping, load_mapping
 from orca_desk.services.importing.patients import OPEN_DENTAL_SOURCE, import_patients
 from orca_desk.services.importing.report import ImportReport
 from orca_desk.services.importing.table import read_table
-from orca_desk.services.security import Actor, create_staff_user
 from tests.factories import make_world
 
 NOW = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)

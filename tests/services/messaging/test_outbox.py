@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from orca_desk.models.messaging import ContactState, OutboxEvent, OutboxMessage
+from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.messaging import outbox, outbox_queries
 from orca_desk.services.messaging.outbox import NewMessage
 from orca_desk.services.messaging.outbox_queries import OutboxFilter
-from orca_desk.services.security import Actor
 from tests.conftest import NOW
 from tests.factories import make_world
 

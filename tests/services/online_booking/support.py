@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from orca_desk.db import Database
 from orca_desk.services import provider_schedules as ps
+from orca_desk.services.access.security import Actor
 from orca_desk.services.online_booking import OnlineBookingSettings, save_settings
-from orca_desk.services.security import Actor
 from tests.conftest import NOW
 from tests.factories import make_world
 

@@ -15,7 +15,7 @@ from orca_desk.models.online_booking import BookingHold
 from orca_desk.models.patient import ConsentEvent, Patient
 from orca_desk.models.reminders import PlannedReminder
 from orca_desk.services import online_booking as ob
-from orca_desk.services.clinic_defaults import seed_clinic_defaults
+from orca_desk.services.clinic.clinic_defaults import seed_clinic_defaults
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.outbox import VERIFICATION_PURPOSE
 from tests.conftest import NOW

@@ -24,11 +24,12 @@ from orca_desk.gateway.api.schema import (
 )
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Location
-from orca_desk.services import booking, local_time
-from orca_desk.services.calendar_data import load_appointments
+from orca_desk.services import local_time
+from orca_desk.services.access.security import BOOK
+from orca_desk.services.booking import booking
+from orca_desk.services.calendar.calendar_data import load_appointments
+from orca_desk.services.calendar.local_days import local_day_bounds
 from orca_desk.services.errors import NotFound
-from orca_desk.services.local_days import local_day_bounds
-from orca_desk.services.security import BOOK
 
 
 def _json(req: Request, a: Appointment) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from orca_desk.gateway.api.routing import Route
 from orca_desk.gateway.api.schema import INSTANT, INT, obj, op, query, ref
 from orca_desk.models.clinic import AppointmentType, Location
 from orca_desk.services import local_time
+from orca_desk.services.access.security import BOOK
 from orca_desk.services.availability import Opening, find_openings
-from orca_desk.services.security import BOOK
 
 MAX_DAYS, DEFAULT_DAYS, MAX_OPENINGS = 180, 28, 100
 

@@ -23,6 +23,7 @@ from orca_desk.gateway.api.schema import (
 )
 from orca_desk.models.clinic import Clinic
 from orca_desk.services import local_time
+from orca_desk.services.access.security import MANAGE_CAMPAIGNS, VIEW_ANALYTICS
 from orca_desk.services.campaigns.audience import AudienceCriteria
 from orca_desk.services.campaigns.drafts import create_campaign, get_campaign
 from orca_desk.services.campaigns.launch import launch_campaign
@@ -30,7 +31,6 @@ from orca_desk.services.campaigns.results import campaign_results, list_campaign
 from orca_desk.services.campaigns.rows import CampaignInput, CampaignRow
 from orca_desk.services.campaigns.variants import VariantInput
 from orca_desk.services.errors import NotFound
-from orca_desk.services.security import MANAGE_CAMPAIGNS, VIEW_ANALYTICS
 
 _CRITERIA_INTS = ("not_seen_days", "age_min", "age_max", "recently_contacted_days")
 _CRITERIA_LISTS = ("treatment_stages", "appointment_type_ids", "location_ids")

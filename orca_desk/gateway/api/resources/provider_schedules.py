@@ -38,8 +38,8 @@ from orca_desk.gateway.api.schema import (
 from orca_desk.models.clinic import Provider
 from orca_desk.services import local_time
 from orca_desk.services import provider_schedules as schedules
+from orca_desk.services.access.security import MANAGE_SCHEDULES
 from orca_desk.services.errors import NotFound
-from orca_desk.services.security import MANAGE_SCHEDULES
 
 
 def _tag(periods: list[schedules.PeriodView]) -> str:

@@ -10,8 +10,8 @@ from orca_desk.gateway.api.routing import Route
 from orca_desk.gateway.api.schema import IF_MATCH, INSTANT, INT, STR, nullable, obj, op, path_id, query, ref
 from orca_desk.models.series import RecurringSeries
 from orca_desk.services import local_time, series
+from orca_desk.services.access.security import BOOK
 from orca_desk.services.errors import NotFound, StaleEditError, ValidationError
-from orca_desk.services.security import BOOK
 
 SCOPES = ("this", "following", "all")
 STALE = "Someone changed this series since you read it; read it again and retry."

@@ -25,8 +25,8 @@ from orca_desk.gateway.api.schema import (
 )
 from orca_desk.models.clinic import Clinic
 from orca_desk.services import reminders
+from orca_desk.services.access.security import MANAGE_CAMPAIGNS
 from orca_desk.services.errors import NotFound
-from orca_desk.services.security import MANAGE_CAMPAIGNS
 
 CHANNELS = ("sms", "email")
 

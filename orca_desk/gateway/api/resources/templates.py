@@ -32,7 +32,7 @@ from orca_desk.gateway.api.schema import (
     ref,
 )
 from orca_desk.services import schedule_templates as templates
-from orca_desk.services.security import MANAGE_TEMPLATES
+from orca_desk.services.access.security import MANAGE_TEMPLATES
 from orca_desk.services.template_engine.applying import apply_template
 from orca_desk.services.template_engine.planning import plan_application
 from orca_desk.services.template_engine.plans import ApplyParams

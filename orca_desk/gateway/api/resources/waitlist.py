@@ -24,7 +24,7 @@ from orca_desk.gateway.api.schema import (
 )
 from orca_desk.models.openings import Opening
 from orca_desk.services import local_time
-from orca_desk.services.security import MANAGE_WAITLIST, VIEW_ANALYTICS
+from orca_desk.services.access.security import MANAGE_WAITLIST, VIEW_ANALYTICS
 from orca_desk.services.waitlist.analytics import offer_analytics
 from orca_desk.services.waitlist.entries import add_entry, list_entries
 from orca_desk.services.waitlist.matching import match_opening

@@ -122,6 +122,6 @@ def finish(
 def run_after_sent(s: Session, ids: Sequence[int], now: datetime) -> None:
     """In the transaction that records messages as sent: their features' consequences (a
     waitlist offer's hold starts), never at the cost of the record (``message_effects``)."""
-    from orca_desk.services.message_effects import after_sent
+    from orca_desk.services.messaging.message_effects import after_sent
 
     after_sent(s, ids, now=now)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from orca_desk.db import Database
-from orca_desk.services import clinic_settings
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.messaging.dispatch.claim import claim_due
 from orca_desk.services.messaging.dispatch.common import (
     Claim,

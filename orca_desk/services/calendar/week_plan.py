@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from orca_desk.services.clinic import ChairRow, ProviderRow
+from orca_desk.services.clinic.clinic import ChairRow, ProviderRow
 
 CHAIRS_PER_GROUP = 3  # 7 days × 3 chairs stay readable on a 1280-pixel screen
 MAX_WIDTH_LANES = 4  # a provider's column widens with patients at once, up to this many lanes

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider, ProviderChair
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.models.staff import StaffUser
-from orca_desk.services.errors import PermissionDenied, ValidationError
-from orca_desk.services.security import (
+from orca_desk.services.access.security import (
     ADMIN,
     Actor,
     actor_for,
@@ -30,10 +29,11 @@ from orca_desk.services.security import (
     one_time_password,
     password_problems,
 )
+from orca_desk.services.errors import PermissionDenied, ValidationError
 
 if TYPE_CHECKING:  # the clinic file's rules, settings and defaults load when the wizard runs
     from orca_desk.services import clinic_setup as cs
-    from orca_desk.services.clinic_defaults import SeededDefaults
+    from orca_desk.services.clinic.clinic_defaults import SeededDefaults
 
 # clinic_setting key: the last page the wizard saved, "done" once the setup is finished. A clinic
 # made by `orca-desk setup --from` or the demo has no such key and never sees the wizard.
@@ -125,9 +125,9 @@ def _hhmm(minute: int) -> str:
 
 def read_saved(session: Session, *, today: date) -> SavedSetup:
     """Everything saved so far, as the sections the pages edit (hours in force on ``today``)."""
-    from orca_desk.services import clinic_settings
     from orca_desk.services import clinic_setup as cs
     from orca_desk.services import provider_schedules as schedules
+    from orca_desk.services.clinic import clinic_settings
 
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
     spec = (
@@ -209,7 +209,7 @@ def rename(
 ) -> None:
     """Rename a location, chair (of ``location``), provider or appointment type saved earlier, so
     that saving the page again updates it instead of adding a second one."""
-    from orca_desk.services import audit
+    from orca_desk.services.access import audit
 
     if not actor.can(ADMIN):
         raise PermissionDenied(
@@ -317,9 +317,9 @@ def finish(
 
     Staff users still waiting for their first sign-in whose one-time password was not shown in
     this run (``shown``: usernames; the wizard was cancelled after saving them) get a new one."""
-    from orca_desk.services import audit
     from orca_desk.services import clinic_setup as cs
-    from orca_desk.services.clinic_defaults import seed_clinic_defaults
+    from orca_desk.services.access import audit
+    from orca_desk.services.clinic.clinic_defaults import seed_clinic_defaults
 
     if not actor.can(ADMIN):
         raise PermissionDenied("Only an administrator may finish the setup.")

@@ -15,12 +15,20 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.messaging import MessageTemplate
 from orca_desk.paths import resources_dir
-from orca_desk.services import audit
-from orca_desk.services.clinic_settings import SETTINGS_PERMISSION
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import ADMIN, Actor
+from orca_desk.services.clinic.clinic_settings import SETTINGS_PERMISSION
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.inputs import check_column_text, check_text
-from orca_desk.services.link_tokens import make_short_token
-from orca_desk.services.message_locale import (
+from orca_desk.services.links.link_tokens import make_short_token
+from orca_desk.services.links.patient_links import (
+    CONFIRM,
+    DEFAULT_PUBLIC_BASE_URL,
+    RESCHEDULE,
+    UNSUBSCRIBE,
+    short_link_path,
+)
+from orca_desk.services.messaging.message_locale import (
     DEFAULT_LANGUAGE,
     MESSAGE_LANGUAGES,
     message_date,
@@ -39,14 +47,6 @@ from orca_desk.services.messaging.render import (
     template_problems,
     template_variables,
 )
-from orca_desk.services.patient_links import (
-    CONFIRM,
-    DEFAULT_PUBLIC_BASE_URL,
-    RESCHEDULE,
-    UNSUBSCRIBE,
-    short_link_path,
-)
-from orca_desk.services.security import ADMIN, Actor
 
 TEMPLATES_FILE = "message_templates.json"
 MAX_NAME = 120

@@ -13,10 +13,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.patient import ConsentEvent, Patient
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text, column_length, like_prefix, strip_control
-from orca_desk.services.security import BOOK, Actor
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CHANNELS = ("sms", "email", "phone")

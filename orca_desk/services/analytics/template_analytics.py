@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import AppointmentType, Location
 from orca_desk.models.template import AppliedSlot, ScheduleTemplate, TemplateApplication, TemplateVersion
+from orca_desk.services.access.security import VIEW_ANALYTICS, Actor
 from orca_desk.services.schedule_templates import WEEKDAY_SHORT
-from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
 # Time-of-day bands (local minutes) the practice talks in; after school is the scarce one.
 DAY_BANDS = (("Morning", 0, 12 * 60), ("Midday", 12 * 60, 15 * 60), ("After school", 15 * 60, 24 * 60))

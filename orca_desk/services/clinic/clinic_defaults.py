@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services import message_templates, reminders
+from orca_desk.services import reminders
+from orca_desk.services.messaging import message_templates
 from orca_desk.services.recovery.sequences import seed_default_sequence
 
 

@@ -15,8 +15,8 @@ from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.models.clinic import AppointmentType, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
-from orca_desk.services.local_days import local_day_bounds, range_bounds
-from orca_desk.services.patients import PatientRow
+from orca_desk.services.calendar.local_days import local_day_bounds, range_bounds
+from orca_desk.services.patients.patients import PatientRow
 
 MISSED_STATUSES = ("cancelled", "no_show")
 

@@ -2,7 +2,7 @@
 
 A key reads ``orca_<prefix>_<secret>``: the prefix finds the row, and only the SHA-256 of the
 secret is stored, so a copy of the database does not hold usable keys. A key's scopes are
-permission names (``services.security``); the API acts as an :class:`Actor` holding exactly them.
+permission names (``services.access.security``); the API acts as an :class:`Actor` holding exactly them.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.api_key import ApiKey
 from orca_desk.models.clinic import Clinic
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import ADMIN, ALL_PERMISSIONS, Actor
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
-from orca_desk.services.security import ADMIN, ALL_PERMISSIONS, Actor
 
 KEY_PREFIX = "orca"
 MAX_NAME = 80

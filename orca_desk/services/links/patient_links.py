@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from orca_desk.config import default_data_dir
 from orca_desk.models.messaging import ContactState
-from orca_desk.services import clinic_settings
+from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.link_tokens import (
+from orca_desk.services.links.link_tokens import (
     MIN_SECRET_BYTES,
     SHORT_EPOCH,
     SHORT_EXPIRY_LIMIT,

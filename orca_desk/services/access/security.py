@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.staff import StaffUser
-from orca_desk.services import audit
+from orca_desk.services.access import audit
 from orca_desk.services.errors import PermissionDenied, ValidationError
 
 BOOK = "booking:book"

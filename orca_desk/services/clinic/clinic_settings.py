@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
-from orca_desk.services import audit
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.inputs import check_text, column_length
 from orca_desk.services.messaging.policy import MessagingPolicy
+from orca_desk.services.messaging.provider_settings_checks import provider_problems, url_problem
 from orca_desk.services.messaging.providers import config as provider_env
-from orca_desk.services.patients import clinic_country, normalise_phone
-from orca_desk.services.provider_settings_checks import provider_problems, url_problem
-from orca_desk.services.security import ADMIN, MANAGE_CAMPAIGNS, Actor
+from orca_desk.services.patients.patients import clinic_country, normalise_phone
 
 # Managers and administrators hold this permission (receptionists do not).
 SETTINGS_PERMISSION = MANAGE_CAMPAIGNS
@@ -519,5 +519,5 @@ def provider_environment(
     return {k: v for k, v in merged.items() if v}
 
 
-# The patient-link signing secret's keyring entry (services/patient_links.py manages it).
+# The patient-link signing secret's keyring entry (services/links/patient_links.py manages it).
 LINK_SECRET_KEY = "ORCA_DESK_LINK_SECRET"

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from orca_desk.models.appointment import ACTIVE_STATUSES
-from orca_desk.services.calendar_data import CalendarAppointment, local_day_bounds
+from orca_desk.services.calendar.calendar_data import CalendarAppointment, local_day_bounds
 from orca_desk.services.intervals import Interval, normalize, subtract
 
 DAY_MINUTES = 24 * 60

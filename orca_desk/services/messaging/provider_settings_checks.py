@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from orca_desk.services.clinic_settings import ClinicSettings
+    from orca_desk.services.clinic.clinic_settings import ClinicSettings
 
 SMS_PROVIDERS = ("local", "twilio")
 EMAIL_PROVIDERS = ("local", "sendgrid")

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
 from orca_desk.models.clinic import Location
-from orca_desk.services import backup, clinic_settings
+from orca_desk.services.backups import backup
+from orca_desk.services.clinic import clinic_settings
 
 # Often enough that a desk left open over midnight makes the new day's copy soon after.
 TICK_EVERY = timedelta(minutes=30)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.audit import AuditEvent
 
 if TYPE_CHECKING:
-    from orca_desk.services.security import Actor
+    from orca_desk.services.access.security import Actor
 
 
 def record(

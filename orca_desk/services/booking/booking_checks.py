@@ -13,10 +13,10 @@ from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.models.clinic import Chair, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
+from orca_desk.services.access.security import OVERRIDE_HOURS, Actor
 from orca_desk.services.availability import hours_problems
 from orca_desk.services.errors import ConflictError, OutsideHoursError, ValidationError
 from orca_desk.services.intervals import over_capacity
-from orca_desk.services.security import OVERRIDE_HOURS, Actor
 
 MAX_MINUTES = 8 * 60
 PAST_GRACE = timedelta(hours=12)

@@ -14,12 +14,12 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
-from orca_desk.services.booking import MAX_MINUTES
-from orca_desk.services.local_days import local_day_bounds, range_bounds
+from orca_desk.services.booking.booking import MAX_MINUTES
+from orca_desk.services.calendar.local_days import local_day_bounds, range_bounds
 
 if TYPE_CHECKING:
     from orca_desk.db import Database
-    from orca_desk.services.rebook import RebookRow
+    from orca_desk.services.booking.rebook import RebookRow
 
 MAX_LENGTH = timedelta(minutes=MAX_MINUTES)
 
@@ -210,7 +210,7 @@ def read_calendar(
 ) -> CalendarData:
     """What ``load_calendar`` loads, in the caller's session."""
     from orca_desk.services import availability
-    from orca_desk.services.rebook import MISSED_STATUSES, to_rebook
+    from orca_desk.services.booking.rebook import MISSED_STATUSES, to_rebook
 
     rows = load_days(session, zones, days, include_cancelled=True)
     missed = [a for a in rows if a.status in MISSED_STATUSES]

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from orca_desk.services.security import BOOK, Actor
+from orca_desk.services.access.security import BOOK, Actor
 
 # Who acts when a patient clicks a link (for the audit trail and the booking service).
 PATIENT_LINK = Actor(

@@ -20,9 +20,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Chair, Provider
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit
-from orca_desk.services.appointment_effects import AppointmentChange, after_change, after_changes
-from orca_desk.services.booking_checks import (
+from orca_desk.services.access import audit
+from orca_desk.services.access.security import BOOK, Actor
+from orca_desk.services.booking.appointment_effects import AppointmentChange, after_change, after_changes
+from orca_desk.services.booking.booking_checks import (
     MAX_MINUTES,
     MOVABLE_STATUSES,
     PAST_GRACE,
@@ -36,6 +37,7 @@ from orca_desk.services.booking_checks import (
     placement_refusal,
     visit_span,
 )
+from orca_desk.services.booking.series_exceptions import record_moved
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import (
     ConflictError,
@@ -44,8 +46,6 @@ from orca_desk.services.errors import (
     StaleEditError,
     ValidationError,
 )
-from orca_desk.services.security import BOOK, Actor
-from orca_desk.services.series_exceptions import record_moved
 
 # What callers read here; the placement rules live in ``booking_checks``.
 __all__ = [

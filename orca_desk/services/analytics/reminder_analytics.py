@@ -13,8 +13,8 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Location
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.reminders import ConfirmationRequest, PlannedReminder, ReminderSequence
+from orca_desk.services.access.security import VIEW_ANALYTICS, Actor
 from orca_desk.services.reminders import offset_label
-from orca_desk.services.security import VIEW_ANALYTICS, Actor
 
 
 @dataclass(frozen=True)

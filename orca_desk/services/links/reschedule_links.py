@@ -16,12 +16,13 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.models.patient import Patient
-from orca_desk.services import audit, booking
+from orca_desk.services.access import audit
 from orca_desk.services.availability import Opening, find_openings
+from orca_desk.services.booking import booking
 from orca_desk.services.errors import ConflictError, NotFound, ValidationError
-from orca_desk.services.link_tokens import SHORT_EPOCH
-from orca_desk.services.link_types import PATIENT_LINK
-from orca_desk.services.patient_links import RESCHEDULE, link_for
+from orca_desk.services.links.link_tokens import SHORT_EPOCH
+from orca_desk.services.links.link_types import PATIENT_LINK
+from orca_desk.services.links.patient_links import RESCHEDULE, link_for
 
 __all__ = [
     "CANCEL_REASONS",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orca_desk.services.message_locale import DEFAULT_LANGUAGE, message_language
+from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_language
 
 # SMS texts keep to the GSM alphabet ("SI", "mas"): one accent outside it doubles the cost.
 PHRASES: dict[str, dict[str, str]] = {

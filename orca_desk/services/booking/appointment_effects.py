@@ -28,7 +28,7 @@ class AppointmentChange:
 
 
 def after_change(session: Session, change: AppointmentChange, *, now: datetime) -> None:
-    """Apply every feature's consequences of ``change`` (called by services.booking)."""
+    """Apply every feature's consequences of ``change`` (called by services.booking.booking)."""
     after_changes(session, [change], now=now)
 
 

@@ -1,0 +1,1 @@
+"""Access: sign-in, roles and permissions, the audit trail and the clinic's API keys."""

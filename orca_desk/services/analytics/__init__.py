@@ -1,0 +1,1 @@
+"""Analytics: how reminders and templates perform, and which patients may drop out."""

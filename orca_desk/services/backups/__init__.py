@@ -1,0 +1,1 @@
+"""Backups: back up and restore the database, by hand and every day."""

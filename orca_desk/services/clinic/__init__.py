@@ -1,0 +1,1 @@
+"""The clinic: its reference data, what a new clinic starts with, its settings, the setup wizard."""

@@ -1,0 +1,1 @@
+"""Exporting: patients and appointments as CSV, appointments as iCalendar."""

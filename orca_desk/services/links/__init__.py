@@ -1,0 +1,1 @@
+"""Patient links: signed tokens, what each kind does, the URLs in messages, reschedule links."""

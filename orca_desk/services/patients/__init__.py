@@ -1,0 +1,1 @@
+"""Patients: create, edit and find patients and their responsible party."""
