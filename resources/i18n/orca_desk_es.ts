@@ -4542,6 +4542,45 @@ Book anyway?</source>
     </message>
 </context>
 <context>
+    <name>PatientChoices</name>
+    <message>
+        <source>mother</source>
+        <translation>madre</translation>
+    </message>
+    <message>
+        <source>father</source>
+        <translation>padre</translation>
+    </message>
+    <message>
+        <source>guardian</source>
+        <translation>tutor legal</translation>
+    </message>
+    <message>
+        <source>grandparent</source>
+        <translation>abuelo/a</translation>
+    </message>
+    <message>
+        <source>self</source>
+        <translation>el propio paciente</translation>
+    </message>
+    <message>
+        <source>phone call</source>
+        <translation>llamada telefónica</translation>
+    </message>
+    <message>
+        <source>intake form</source>
+        <translation>formulario de admisión</translation>
+    </message>
+    <message>
+        <source>in person</source>
+        <translation>en persona</translation>
+    </message>
+    <message>
+        <source>patient portal</source>
+        <translation>portal del paciente</translation>
+    </message>
+</context>
+<context>
     <name>PatientFields</name>
     <message>
         <source>The patient&apos;s given name</source>
