@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.dates import format_date as babel_date
+
+from orca_desk.services.message_locale import babel_locale
 from orca_desk.services.messaging.policy import format_date, format_time
 
 LANGUAGES = ("en", "es")
 
-_ES_DAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
-_ES_MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
-_EN_LONG_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_ES_LONG_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -221,17 +220,17 @@ def t(lang: str, key: str, **values: str) -> str:
 
 
 def day_text(local: datetime, lang: str) -> str:
-    """``Tue 3 Mar`` / ``mar 3 mar``."""
-    if lang == "es":
-        return f"{_ES_DAYS[local.weekday()]} {local.day} {_ES_MONTHS[local.month - 1]}"
-    return format_date(local)
+    """``Tue 3 Mar`` / ``mar 3 mar`` (CLDR's names)."""
+    return _date(local, lang, "EEE d MMM")
 
 
 def long_day_text(local: datetime, lang: str) -> str:
-    """A day heading: ``Tuesday 3 Mar`` / ``martes 3 mar``."""
-    if lang == "es":
-        return f"{_ES_LONG_DAYS[local.weekday()]} {local.day} {_ES_MONTHS[local.month - 1]}"
-    return f"{_EN_LONG_DAYS[local.weekday()]} " + format_date(local).split(" ", 1)[1]
+    """A day heading: ``Tuesday 3 Mar`` / ``martes 3 mar`` (CLDR's names)."""
+    return _date(local, lang, "EEEE d MMM")
+
+
+def _date(local: datetime, lang: str, pattern: str) -> str:
+    return babel_date(local, pattern, locale=babel_locale(lang)).replace("\u202f", " ")
 
 
 def when_text(local: datetime, lang: str) -> str:
