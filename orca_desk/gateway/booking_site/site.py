@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -204,9 +204,7 @@ class BookingSite:
                 if not days or days[-1][0] != heading:
                     days.append((heading, []))
                 key = ob.Slot(o.provider_id, o.chair_id, o.start).key
-                days[-1][1].append(
-                    (key, local_time.fmt_time(o.start, zone, style), providers.get(o.provider_id, ""))
-                )
+                days[-1][1].append((key, _time(ctx, o.start, zone, style), providers.get(o.provider_id, "")))
             page = render.times_page(
                 ctx, location=(loc.id, loc.name), atype=(atype.id, atype.name), days=days, message=message
             )
@@ -252,7 +250,7 @@ class BookingSite:
                 return self._expired(req, hold_id)
             zone, style = local_time.location_zone(s, hold.location_id), local_time.clinic_time_format(s)
             when = _when(ctx, hold.start_at, zone, style)
-            held = ctx.t["held"].format(when=when, until=local_time.fmt_time(hold.expires_at, zone, style))
+            held = ctx.t["held"].format(when=when, until=_time(ctx, hold.expires_at, zone, style))
             token = make_token(self.secret, SESSION_PURPOSE, hold.id, hold.expires_at + timedelta(minutes=30))
             return code, render.details_page(ctx, session=token, held=held, values=values, error=error)
 
@@ -361,7 +359,14 @@ def _day(ctx: render.PageContext, local: datetime) -> str:
 
 
 def _when(ctx: render.PageContext, start: datetime, zone: Any, style: str) -> str:
-    return f"{_day(ctx, start.astimezone(zone))}, {local_time.fmt_time(start, zone, style)}"
+    return f"{_day(ctx, start.astimezone(zone))}, {_time(ctx, start, zone, style)}"
+
+
+def _time(ctx: render.PageContext, when: datetime, zone: Any, style: str) -> str:
+    """A time on the clinic's clock in the page's language: "3:30 PM", "3:30 p. m.", "15:30"."""
+    pattern = "HH:mm" if style == "24h" else "h:mm a"
+    local = when.astimezone(zone).replace(tzinfo=None)
+    return format_time(local, pattern, locale=babel_locale(ctx.lang)).replace("\u202f", " ")
 
 
 def _masked(phone: str) -> str:
