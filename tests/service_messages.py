@@ -22,7 +22,7 @@ ERRORS = {
 }
 # Records that carry a message the desk shows (a refusal, a slot's problem, a series' clash, a
 # clinic-setup file's problem, a risk factor's reason, a recovery case's history line, what a
-# patient link's page says, a waitlist offer's answer).
+# patient link's page says, a waitlist offer's answer), and a printed sheet's words.
 CARRIERS = {
     "Refusal",
     "SlotProblem",
@@ -32,6 +32,7 @@ CARRIERS = {
     "LinkPrompt",
     "LinkOutcome",
     "OfferResult",
+    "printed",
 }
 
 

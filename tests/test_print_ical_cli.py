@@ -69,6 +69,22 @@ def test_print_day_pdf(url, tmp_path, capsys):
     assert "A.R." in text and "Ava Rossi" not in text
 
 
+@pytest.mark.parametrize("where", ["after", "before", "env"])
+def test_print_in_spanish(url, tmp_path, capsys, monkeypatch, where):
+    out = tmp_path / "dia.pdf"
+    args = ["print", "--date", "2026-03-03", "-o", str(out)]
+    if where == "after":
+        args += ["--language", "es"]
+    elif where == "before":
+        args = ["--language", "es", *args]
+    else:
+        monkeypatch.setenv("ORCA_DESK_LANGUAGE", "es")
+    assert main(["--database-url", url, *args]) == 0, capsys.readouterr().err
+    text = PdfReader(out).pages[0].extract_text()
+    assert "Hoja del día por sillón" in text and "martes, 3 de marzo de 2026" in text
+    assert "Day sheet" not in text
+
+
 def test_print_week_by_provider(url, tmp_path, capsys):
     out = tmp_path / "week.pdf"
     assert (

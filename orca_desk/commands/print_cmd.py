@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--landscape", action="store_true", help="landscape pages (default portrait)")
     p.add_argument("--grayscale", action="store_true", help="greys and patterns instead of colours")
     p.add_argument("--privacy", action="store_true", help="print patients' initials only")
+    p.add_argument(
+        "--language",
+        metavar="CODE",
+        default=argparse.SUPPRESS,  # keeps a --language given before the command
+        help="language of the sheet's words and dates: en or es (default: ORCA_DESK_LANGUAGE, else en)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.set_defaults(func=_print)
 
@@ -74,6 +81,7 @@ def _print(args: argparse.Namespace) -> int:
                 privacy=args.privacy,
                 now=SystemClock().now(),
                 out=out,
+                language=getattr(args, "language", None) or os.environ.get("ORCA_DESK_LANGUAGE") or "en",
             )
     span = (
         f"{summary.first_day}"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from orca_desk.db import Database
 from orca_desk.gateway.api import API_PREFIX
 from orca_desk.gateway.family import FamilyPages, FamilyResponse
-from orca_desk.gateway.family_words import WORDS, t, when_text
+from orca_desk.gateway.family_words import WORDS, Asked, accepted_language, t, when_text
 from orca_desk.gateway.handlers import LinkHandler, LinkOutcome, default_handlers, link_language
 from orca_desk.gateway.pages import ClinicContact, page
 from orca_desk.models.clinic import Clinic, Location
@@ -152,12 +152,7 @@ class GatewayApp:
             response = self._route(method, path, environ)
         except Exception:  # the patient sees a polite page; the log has the traceback
             log.exception("gateway error on %s %s", method, path)
-            response = self._page(
-                500,
-                "Something went wrong",
-                "We could not complete this just now. Please try again in a minute, or call us.",
-                "error",
-            )
+            response = self._said(500, "went_wrong", "error", environ)
         headers = [*response.headers, ("Content-Length", str(len(response.body)))]
         if response.code == 405:
             headers.append(("Allow", "GET, HEAD, POST"))
@@ -166,7 +161,7 @@ class GatewayApp:
 
     def _route(self, method: str, path: str, environ: dict[str, Any]) -> _Response:
         if method not in ("GET", "HEAD", "POST"):
-            return self._page(405, "Not allowed", "This address only opens links.", "error")
+            return self._said(405, "not_allowed", "error", environ, text="only_links")
         if path == TWILIO_STATUS_PATH:
             return self._twilio_status(method, environ)
         m = _RESCHEDULE.match(path)
@@ -179,17 +174,12 @@ class GatewayApp:
         if path in ("/", "/healthz"):
             if path == "/healthz":
                 return _Response(200, b"ok\n", [("Content-Type", "text/plain; charset=utf-8")])
-            return self._page(
-                200,
-                "Patient links",
-                "This address serves the links in our messages. Open the link you received to continue.",
-                "ok",
-            )
+            return self._said(200, "links", "ok", environ)
         m = _ICAL.match(path)
         if m:
             if method == "POST":
-                return self._page(405, "Not allowed", "A calendar feed is read only.", "error")
-            return self._ical(m.group(1))
+                return self._said(405, "not_allowed", "error", environ, text="feed_read_only")
+            return self._ical(m.group(1), environ)
         verify = verify_token
         m = _LINK.match(path)
         purpose: str | None = None
@@ -198,41 +188,20 @@ class GatewayApp:
         elif (m := _SHORT_LINK.match(path)) is not None:
             purpose, token, verify = SHORT_PURPOSES.get(m.group(1)), m.group(2), verify_short_token
             if purpose is None:
-                return self._page(
-                    404, "Link not recognised", "This kind of link is not available. Please call us.", "error"
-                )
+                return self._said(404, "unknown_link", "error", environ)
         if purpose is None:
-            return self._page(
-                404,
-                "Page not found",
-                "This link is not one of ours, or it was "
-                "copied incompletely. Please open it again from the message.",
-                "error",
-            )
+            return self._said(404, "page_missing", "error", environ)
         handler = self.handlers.get(purpose)
         if handler is None:
-            return self._page(
-                404, "Link not recognised", "This kind of link is not available. Please call us.", "error"
-            )
+            return self._said(404, "unknown_link", "error", environ)
         now = self.clock.now()
         try:
             claims = verify(self.secret, token, purpose, now)
         except TokenExpired:
-            return self._page(
-                410,
-                "This link has expired",
-                "The time to use this link has passed. Please call us and we will gladly help.",
-                "warn",
-            )
+            return self._said(410, "expired", "warn", environ)
         except TokenInvalid:
-            return self._page(
-                400,
-                "This link is not valid",
-                "It may have been copied incompletely "
-                "or changed. Please open it again from the message, or call us.",
-                "error",
-            )
-        lang = self._language(claims)
+            return self._said(400, "invalid", "error", environ)
+        lang = self._language(claims) or self._visitor_language(environ)
         if method == "POST":
             done = self._perform(handler, claims, now, lang)
             if handler.describe is describe_accept:  # the outcome in the family's language
@@ -245,8 +214,8 @@ class GatewayApp:
             )
         return self._prompt(handler, claims, now, lang)
 
-    def _language(self, claims: TokenClaims) -> str:
-        """The family's language for the pages of an appointment's link, else English."""
+    def _language(self, claims: TokenClaims) -> str | None:
+        """The family's language for the pages of a link; None when no family is known for it."""
         with self.db.read() as session:
             return link_language(session, claims.purpose, claims.subject_id)
 
@@ -368,32 +337,21 @@ class GatewayApp:
             lang=lang,
         )
 
-    def _ical(self, token: str) -> _Response:
+    def _ical(self, token: str, environ: dict[str, Any]) -> _Response:
         if self.ical_feed is None:
-            return self._page(
-                404,
-                "Calendar feeds are not available",
-                "Calendar export is not installed on this server.",
-                "error",
-            )
+            return self._said(404, "feeds_off", "error", environ)
         now = self.clock.now()
         try:
             claims = verify_token(self.secret, token, ICAL, now)
         except TokenExpired:
-            return self._page(410, "This calendar link has expired", "Ask the clinic for a new one.", "warn")
+            return self._said(410, "feed_expired", "warn", environ)
         except TokenInvalid:
-            return self._page(404, "Calendar not found", "This calendar link is not valid.", "error")
+            return self._said(404, "feed_missing", "error", environ, text="feed_invalid_text")
         with self.db.read() as session:
             try:
                 data = self.ical_feed(session, claims.subject_id, now)
             except (NotFound, OrcaError):
-                return self._page(
-                    404,
-                    "Calendar not found",
-                    "This calendar is no longer available.",
-                    "error",
-                    session=session,
-                )
+                return self._said(404, "feed_missing", "error", environ, text="feed_gone_text")
         return _Response(
             200,
             data,
@@ -447,6 +405,27 @@ class GatewayApp:
         return _Response(204, b"", [("Cache-Control", "no-store")])
 
     # ----- pages --------------------------------------------------------------------------
+    def _said(
+        self, code: int, words: str, kind: str, environ: dict[str, Any], *, text: str | None = None
+    ) -> _Response:
+        """A page of the gateway's own words (``words``_title and ``words``_text, or ``text``) in
+        the language of a visitor no family is known for."""
+        lang = self._visitor_language(environ)
+        return self._page(code, t(lang, f"{words}_title"), t(lang, text or f"{words}_text"), kind, lang=lang)
+
+    def _visitor_language(self, environ: dict[str, Any]) -> str:
+        """?lang=, the browser's Accept-Language, the clinic's language, English."""
+        asked = Asked.of(environ)
+        if asked.query or accepted_language(asked.accept):
+            return asked.language(None)
+        try:
+            with self.db.read() as session:
+                clinic = session.scalar(select(Clinic.language).order_by(Clinic.id).limit(1))
+        except Exception:  # a page must render even when the database is down
+            log.exception("could not read the clinic's language")
+            clinic = None
+        return asked.language(None, clinic)
+
     def _page(
         self,
         code: int,

@@ -22,7 +22,7 @@ from orca_desk.gateway.family_pages import (
     offer_status_text,
     reschedule_page,
 )
-from orca_desk.gateway.family_words import pick_language, t, when_text
+from orca_desk.gateway.family_words import Asked, t, when_text
 from orca_desk.gateway.shared_answers import SharedAnswers
 from orca_desk.models.messaging import LinkTokenUse
 from orca_desk.models.patient import Patient
@@ -63,11 +63,6 @@ def _html(code: int, body: bytes, csp: str = _CSP) -> FamilyResponse:
 def _json(code: int, data: dict[str, Any]) -> FamilyResponse:
     body = json.dumps(data).encode("utf-8")
     return FamilyResponse(code, body, [("Content-Type", "application/json"), *_HEADERS])
-
-
-def _query_lang(environ: dict[str, Any]) -> str | None:
-    values = parse_qs(environ.get("QUERY_STRING", "")).get("lang")
-    return values[0] if values else None
 
 
 def _form(environ: dict[str, Any]) -> dict[str, str]:
@@ -132,20 +127,20 @@ class FamilyPages:
     # ----- /r/<token> ---------------------------------------------------------------------
     def reschedule(self, method: str, token: str, environ: dict[str, Any]) -> FamilyResponse:
         now = self.clock.now()
-        query_lang = _query_lang(environ)
+        asked = Asked.of(environ)
         try:
             claims = verify_short_token(self.secret, token, RESCHEDULE, now)
         except (TokenExpired, TokenInvalid) as exc:
-            return self._link_problem(exc, query_lang)
+            return self._link_problem(exc, asked)
         if method == "POST":
-            return self._act(claims, _form(environ), now, query_lang)
+            return self._act(claims, _form(environ), now, asked)
         with self.db.read() as session:
-            return self._show(session, claims, now, query_lang)
+            return self._show(session, claims, now, asked)
 
-    def _link_problem(self, exc: Exception, query_lang: str | None) -> FamilyResponse:
-        lang = pick_language(query_lang, None)
+    def _link_problem(self, exc: Exception, asked: Asked) -> FamilyResponse:
         with self.db.read() as session:
             brand = load_brand(session)
+        lang = asked.language(None, brand.language)  # no family is known for a link not ours
         if isinstance(exc, TokenExpired):
             return _html(
                 410, message_page(brand, lang, t(lang, "expired_title"), t(lang, "expired_text"), "warn")
@@ -159,7 +154,7 @@ class FamilyPages:
         session: Session,
         claims: TokenClaims,
         now: datetime,
-        query_lang: str | None,
+        asked: Asked,
         *,
         message: str = "",
         code: int = 200,
@@ -170,11 +165,11 @@ class FamilyPages:
         try:
             visit = rl.load_visit(session, claims.subject_id, now)
         except (NotFound, ConflictError) as exc:
-            lang = pick_language(query_lang, self._language_of(session, claims.subject_id))
+            lang = asked.language(self._language_of(session, claims.subject_id), brand.language)
             if used is not None:
                 return self._used(brand, lang, used)
             return _html(404 if isinstance(exc, NotFound) else 409, self._gone(brand, lang, str(exc)))
-        lang = pick_language(query_lang, visit.language)
+        lang = asked.language(visit.language, brand.language)
         if used is not None:
             return self._used(brand, lang, used, visit)
         rules = rl.load_rules(session)
@@ -216,21 +211,20 @@ class FamilyPages:
         text = t(lang, "used_text", when=when_text(zone_when, lang))
         return _html(409, message_page(brand, lang, t(lang, "used_title"), text, "warn"))
 
-    def _act(
-        self, claims: TokenClaims, form: dict[str, str], now: datetime, query_lang: str | None
-    ) -> FamilyResponse:
+    def _act(self, claims: TokenClaims, form: dict[str, str], now: datetime, asked: Asked) -> FamilyResponse:
         action = form.get("action", "")
 
         def work(session: Session) -> FamilyResponse:
             use, used = claim_link(session, claims, now)
             if use is None:
                 assert used is not None
-                lang = pick_language(query_lang, self._language_of(session, claims.subject_id))
-                return self._used(load_brand(session), lang, used)
+                brand = load_brand(session)
+                lang = asked.language(self._language_of(session, claims.subject_id), brand.language)
+                return self._used(brand, lang, used)
             if action == "move":
                 visit = rl.move_visit(session, claims.subject_id, form.get("slot", ""), now=now)
                 use.outcome = "rescheduled"
-                lang = pick_language(query_lang, visit.language)
+                lang = asked.language(visit.language)
                 title = t(lang, "moved_title")
                 text = t(
                     lang,
@@ -244,7 +238,7 @@ class FamilyPages:
                     session, claims.subject_id, form.get("reason", ""), form.get("note", ""), now=now
                 )
                 use.outcome = "cancelled"
-                lang = pick_language(query_lang, visit.language)
+                lang = asked.language(visit.language)
                 title = t(lang, "cancelled_title")
                 text = t(lang, "cancelled_text", when=when_text(visit.local_start, lang))
             else:
@@ -259,16 +253,18 @@ class FamilyPages:
             return self.db.run_write(work)
         except rl.VisitGone:
             with self.db.read() as session:
-                return self._show(session, claims, now, query_lang)
+                return self._show(session, claims, now, asked)
         except (ConflictError, ValidationError) as exc:
             with self.db.read() as session:
-                lang = pick_language(query_lang, self._language_of(session, claims.subject_id))
+                family = self._language_of(session, claims.subject_id)
+                lang = asked.language(family, load_brand(session).language)
                 message = self._refusal_words(exc, lang)
                 code = 409 if isinstance(exc, ConflictError) else 400
-                return self._show(session, claims, now, query_lang, message=message, code=code, fresh=True)
+                return self._show(session, claims, now, asked, message=message, code=code, fresh=True)
         except NotFound as exc:
             with self.db.read() as session:
-                return _html(404, self._gone(load_brand(session), pick_language(query_lang, None), str(exc)))
+                brand = load_brand(session)
+                return _html(404, self._gone(brand, asked.language(None, brand.language), str(exc)))
 
     @staticmethod
     def _refusal_words(exc: Exception, lang: str) -> str:
@@ -291,7 +287,7 @@ class FamilyPages:
                 status = offer_status(session, claims.subject_id, now)
             except NotFound:
                 return None
-            lang = pick_language(_query_lang(environ), status.language)
+            lang = Asked.of(environ).language(status.language)
             if lang == "en":
                 return None
             kind = "ok" if status.state == "booked" else "warn"
@@ -305,18 +301,17 @@ class FamilyPages:
     ) -> FamilyResponse:
         """GET of an offer link (``as_json``: the small status the page polls)."""
         now = self.clock.now()
-        query_lang = _query_lang(environ)
+        asked = Asked.of(environ)
         with self.db.read() as session:
             try:
                 status = offer_status(session, claims.subject_id, now)
             except NotFound as exc:
                 if as_json:
                     return _json(404, {"state": "gone", "seconds_left": None, "text": str(exc)})
-                lang = pick_language(query_lang, None)
-                return _html(
-                    404, message_page(load_brand(session), lang, t(lang, "offer_title"), str(exc), "error")
-                )
-            lang = pick_language(query_lang, status.language)
+                brand = load_brand(session)
+                lang = asked.language(None, brand.language)
+                return _html(404, message_page(brand, lang, t(lang, "offer_title"), str(exc), "error"))
+            lang = asked.language(status.language)
             if as_json:
                 data = {
                     "state": status.state,
@@ -324,5 +319,5 @@ class FamilyPages:
                     "text": offer_status_text(lang, status),
                 }
                 return _json(200, data)
-            url = status_url + (f"?lang={lang}" if query_lang else "")
+            url = status_url + (f"?lang={lang}" if asked.query else "")
             return _html(200, offer_page(load_brand(session), lang, status, status_url=url), _OFFER_CSP)

@@ -81,6 +81,7 @@ class Brand:
     name: str
     phone: str
     accent: str = DEFAULT_ACCENT
+    language: str = "en"  # the clinic's: a page no family is known for falls back to it
 
 
 def _luminance(hex_colour: str) -> float:
@@ -106,7 +107,7 @@ def load_brand(session: Session) -> Brand:
     accent = readable_accent(setting.value.strip().strip('"') if setting else None)
     if clinic is None:
         return Brand("Your orthodontist", "", accent)
-    return Brand(clinic.name, clinic.phone, accent)
+    return Brand(clinic.name, clinic.phone, accent, clinic.language or "en")
 
 
 def _footer(brand: Brand, lang: str, phone: str = "") -> str:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
 
+from babel.dates import format_date as babel_date
+
+from orca_desk.services.messaging.message_locale import babel_locale
 from orca_desk.services.messaging.policy import format_date, format_time
 
 LANGUAGES = ("en", "es")
 
-_ES_DAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
-_ES_MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
-_EN_LONG_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_ES_LONG_DAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -205,6 +208,94 @@ _LINK_WORDS: dict[str, dict[str, str]] = {
 for _lang, _words in _LINK_WORDS.items():
     WORDS[_lang].update(_words)
 
+# The gateway's own pages, said before any family is known (a link not ours, a calendar feed).
+_GATEWAY_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "page_missing_title": "Page not found",
+        "page_missing_text": "This link is not one of ours, or it was copied incompletely. "
+        "Please open it again from the message.",
+        "unknown_link_title": "Link not recognised",
+        "unknown_link_text": "This kind of link is not available. Please call us.",
+        "went_wrong_title": "Something went wrong",
+        "went_wrong_text": "We could not complete this just now. Please try again in a minute, or call us.",
+        "not_allowed_title": "Not allowed",
+        "only_links": "This address only opens links.",
+        "feed_read_only": "A calendar feed is read only.",
+        "links_title": "Patient links",
+        "links_text": "This address serves the links in our messages. "
+        "Open the link you received to continue.",
+        "feeds_off_title": "Calendar feeds are not available",
+        "feeds_off_text": "Calendar export is not installed on this server.",
+        "feed_expired_title": "This calendar link has expired",
+        "feed_expired_text": "Ask the clinic for a new one.",
+        "feed_missing_title": "Calendar not found",
+        "feed_invalid_text": "This calendar link is not valid.",
+        "feed_gone_text": "This calendar is no longer available.",
+    },
+    "es": {
+        "page_missing_title": "Página no encontrada",
+        "page_missing_text": "Este enlace no es nuestro o se copió incompleto. "
+        "Ábralo de nuevo desde el mensaje.",
+        "unknown_link_title": "Enlace no reconocido",
+        "unknown_link_text": "Este tipo de enlace no está disponible. Llámenos, por favor.",
+        "went_wrong_title": "Algo salió mal",
+        "went_wrong_text": "No pudimos completarlo en este momento. "
+        "Inténtelo de nuevo en un minuto o llámenos.",
+        "not_allowed_title": "No permitido",
+        "only_links": "Esta dirección solo abre enlaces.",
+        "feed_read_only": "Un calendario suscrito es de solo lectura.",
+        "links_title": "Enlaces para pacientes",
+        "links_text": "Esta dirección atiende los enlaces de nuestros mensajes. "
+        "Abra el enlace que recibió para continuar.",
+        "feeds_off_title": "Los calendarios no están disponibles",
+        "feeds_off_text": "La exportación de calendarios no está instalada en este servidor.",
+        "feed_expired_title": "Este enlace de calendario venció",
+        "feed_expired_text": "Pida uno nuevo a la clínica.",
+        "feed_missing_title": "Calendario no encontrado",
+        "feed_invalid_text": "Este enlace de calendario no es válido.",
+        "feed_gone_text": "Este calendario ya no está disponible.",
+    },
+}
+for _lang, _words in _GATEWAY_WORDS.items():
+    WORDS[_lang].update(_words)
+
+
+def accepted_language(header: str) -> str | None:
+    """The first language of an Accept-Language header (by weight, then order) the pages speak."""
+    wanted: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        if weight > 0:
+            wanted.append((-weight, i, tag.strip().lower()[:2]))
+    return next((code for _, _, code in sorted(wanted) if code in LANGUAGES), None)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The languages a request asks for: ``?lang=`` and the browser's Accept-Language."""
+
+    query: str | None = None
+    accept: str = ""
+
+    @classmethod
+    def of(cls, environ: Mapping[str, Any]) -> Asked:
+        values = parse_qs(str(environ.get("QUERY_STRING", ""))).get("lang")
+        return cls(values[0] if values else None, str(environ.get("HTTP_ACCEPT_LANGUAGE", "")))
+
+    def language(self, family: str | None, clinic: str | None = None) -> str:
+        """``?lang=``, then the family's language when one is known; on a page no family is known
+        for (a link expired, not valid or not ours), the browser's language, then the clinic's;
+        else English."""
+        if family:
+            return pick_language(self.query, family)
+        return pick_language(self.query, accepted_language(self.accept) or clinic)
+
 
 def pick_language(query_lang: str | None, patient_lang: str | None) -> str:
     """``?lang=`` when it names a language the pages speak, else the patient's, else English."""
@@ -221,17 +312,17 @@ def t(lang: str, key: str, **values: str) -> str:
 
 
 def day_text(local: datetime, lang: str) -> str:
-    """``Tue 3 Mar`` / ``mar 3 mar``."""
-    if lang == "es":
-        return f"{_ES_DAYS[local.weekday()]} {local.day} {_ES_MONTHS[local.month - 1]}"
-    return format_date(local)
+    """``Tue 3 Mar`` / ``mar 3 mar`` (CLDR's names)."""
+    return _date(local, lang, "EEE d MMM")
 
 
 def long_day_text(local: datetime, lang: str) -> str:
-    """A day heading: ``Tuesday 3 Mar`` / ``martes 3 mar``."""
-    if lang == "es":
-        return f"{_ES_LONG_DAYS[local.weekday()]} {local.day} {_ES_MONTHS[local.month - 1]}"
-    return f"{_EN_LONG_DAYS[local.weekday()]} " + format_date(local).split(" ", 1)[1]
+    """A day heading: ``Tuesday 3 Mar`` / ``martes 3 mar`` (CLDR's names)."""
+    return _date(local, lang, "EEEE d MMM")
+
+
+def _date(local: datetime, lang: str, pattern: str) -> str:
+    return babel_date(local, pattern, locale=babel_locale(lang)).replace("\u202f", " ")
 
 
 def when_text(local: datetime, lang: str) -> str:

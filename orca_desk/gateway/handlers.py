@@ -14,6 +14,7 @@ from orca_desk.gateway.family_words import pick_language, t, when_text
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import ContactState
+from orca_desk.models.openings import WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.services.access import audit
 from orca_desk.services.errors import ConflictError, NotFound
@@ -43,30 +44,44 @@ class _Visit:
 
 def appointment_language(session: Session, appointment_id: int) -> str:
     """The language the family of an appointment reads its link pages in (as its messages)."""
-    appt = session.get(Appointment, appointment_id)
-    patient = session.get(Patient, appt.patient_id) if appt is not None else None
-    return pick_language(None, recipient_language(patient)) if patient is not None else "en"
+    return _family_language(_appointment_patient(session, appointment_id)) or "en"
 
 
 def contact_language(session: Session, contact_id: int) -> str:
     """The language of the family an address belongs to (its first patient's), else English."""
-    state = session.get(ContactState, contact_id)
-    if state is None:
-        return "en"
-    column = Patient.contact_email if state.channel == "email" else Patient.contact_phone
-    patient = session.scalar(select(Patient).where(column == state.address).order_by(Patient.id).limit(1))
-    return pick_language(None, recipient_language(patient)) if patient is not None else "en"
+    return _family_language(_contact_patient(session, contact_id)) or "en"
 
 
-def link_language(session: Session, purpose: str, subject_id: int) -> str:
-    """The language of a link's pages: the family's (an appointment's, an offer's, an address's)."""
+def link_language(session: Session, purpose: str, subject_id: int) -> str | None:
+    """The language of a link's pages: the family's (an appointment's, an offer's, an address's);
+    None when no family is known for it (its visit, offer or address is gone)."""
     if purpose in (CONFIRM, DECLINE, CALLBACK):
-        return appointment_language(session, subject_id)
+        return _family_language(_appointment_patient(session, subject_id))
     if purpose in (WAITLIST_ACCEPT, WAITLIST_DECLINE):
+        offer = session.get(WaitlistOffer, subject_id)
+        if offer is None or offer.patient_id is None:
+            return None
         return pick_language(None, waitlist_links.offer_language(session, subject_id))
     if purpose == UNSUBSCRIBE:
-        return contact_language(session, subject_id)
-    return "en"
+        return _family_language(_contact_patient(session, subject_id))
+    return None
+
+
+def _family_language(patient: Patient | None) -> str | None:
+    return pick_language(None, recipient_language(patient)) if patient is not None else None
+
+
+def _appointment_patient(session: Session, appointment_id: int) -> Patient | None:
+    appt = session.get(Appointment, appointment_id)
+    return session.get(Patient, appt.patient_id) if appt is not None else None
+
+
+def _contact_patient(session: Session, contact_id: int) -> Patient | None:
+    state = session.get(ContactState, contact_id)
+    if state is None:
+        return None
+    column = Patient.contact_email if state.channel == "email" else Patient.contact_phone
+    return session.scalar(select(Patient).where(column == state.address).order_by(Patient.id).limit(1))
 
 
 def _visit(session: Session, appointment_id: int, now: datetime, *, lock: bool) -> _Visit:

@@ -99,3 +99,9 @@ def language_name(code: str) -> str:
     except ValueError:
         return code
     return name[:1].upper() + name[1:]
+
+
+def patient_language_name(code: str) -> str:
+    """A patient's language as this desk names it, in the desk's language (CLDR's): "Spanish" on
+    an English desk, "Español" on a Spanish one; the code itself when CLDR does not know it."""
+    return message_locale.language_display_name(code, _current)

@@ -146,6 +146,72 @@
     </message>
 </context>
 <context>
+    <name>RecurrenceDialog</name>
+    <message numerus="yes">
+        <source>day(s)</source>
+        <translation>
+            <numerusform>day</numerusform>
+            <numerusform>days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>week(s)</source>
+        <translation>
+            <numerusform>week</numerusform>
+            <numerusform>weeks</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>month(s)</source>
+        <translation>
+            <numerusform>month</numerusform>
+            <numerusform>months</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>time(s)</source>
+        <translation>
+            <numerusform>time</numerusform>
+            <numerusform>times</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n date(s)</source>
+        <translation>
+            <numerusform>%n date</numerusform>
+            <numerusform>%n dates</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with conflicts</source>
+        <translation>
+            <numerusform>%n with conflicts</numerusform>
+            <numerusform>%n with conflicts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n to book</source>
+        <translation>
+            <numerusform>%n to book</numerusform>
+            <numerusform>%n to book</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n skipped</source>
+        <translation>
+            <numerusform>%n skipped</numerusform>
+            <numerusform>%n skipped</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n conflicting date(s) set to book will be refused</source>
+        <translation>
+            <numerusform> · %n conflicting date set to book will be refused</numerusform>
+            <numerusform> · %n conflicting dates set to book will be refused</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SchedulesScreen</name>
     <message numerus="yes">
         <source>%n booked appointment(s) would fall outside the new hours. They stay booked: saving never moves or deletes an appointment.</source>
@@ -191,6 +257,27 @@
 </context>
 <context>
     <name>SeriesDialog</name>
+    <message numerus="yes">
+        <source>%n occurrence(s) change</source>
+        <translation>
+            <numerusform>%n occurrence changes</numerusform>
+            <numerusform>%n occurrences change</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n occurrence(s) booked</source>
+        <translation>
+            <numerusform>%n occurrence booked</numerusform>
+            <numerusform>%n occurrences booked</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n occurrence(s) cancelled</source>
+        <translation>
+            <numerusform>%n occurrence cancelled</numerusform>
+            <numerusform>%n occurrences cancelled</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>Cancelled %n appointment(s).</source>
         <translation>

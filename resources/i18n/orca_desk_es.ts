@@ -4542,6 +4542,45 @@ Book anyway?</source>
     </message>
 </context>
 <context>
+    <name>PatientChoices</name>
+    <message>
+        <source>mother</source>
+        <translation>madre</translation>
+    </message>
+    <message>
+        <source>father</source>
+        <translation>padre</translation>
+    </message>
+    <message>
+        <source>guardian</source>
+        <translation>tutor legal</translation>
+    </message>
+    <message>
+        <source>grandparent</source>
+        <translation>abuelo/a</translation>
+    </message>
+    <message>
+        <source>self</source>
+        <translation>el propio paciente</translation>
+    </message>
+    <message>
+        <source>phone call</source>
+        <translation>llamada telefónica</translation>
+    </message>
+    <message>
+        <source>intake form</source>
+        <translation>formulario de admisión</translation>
+    </message>
+    <message>
+        <source>in person</source>
+        <translation>en persona</translation>
+    </message>
+    <message>
+        <source>patient portal</source>
+        <translation>portal del paciente</translation>
+    </message>
+</context>
+<context>
     <name>PatientFields</name>
     <message>
         <source>The patient&apos;s given name</source>
@@ -5487,17 +5526,23 @@ Book anyway?</source>
         <source>&lt;b&gt;{patient_name}&lt;/b&gt; · {type_name} · {minutes} min · {provider} · {chair_name}&lt;br&gt;from {value} at {value2}</source>
         <translation>&lt;b&gt;{patient_name}&lt;/b&gt; · {type_name} · {minutes} min · {provider} · {chair_name}&lt;br&gt;desde el {value} a las {value2}</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>week(s)</source>
-        <translation>semana(s)</translation>
+        <translation>
+            <numerusform>semana</numerusform>
+            <numerusform>semanas</numerusform>
+        </translation>
     </message>
     <message>
         <source>Daily</source>
         <translation>Diaria</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>day(s)</source>
-        <translation>día(s)</translation>
+        <translation>
+            <numerusform>día</numerusform>
+            <numerusform>días</numerusform>
+        </translation>
     </message>
     <message>
         <source>Weekly</source>
@@ -5507,9 +5552,12 @@ Book anyway?</source>
         <source>Monthly</source>
         <translation>Mensual</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>month(s)</source>
-        <translation>mes(es)</translation>
+        <translation>
+            <numerusform>mes</numerusform>
+            <numerusform>meses</numerusform>
+        </translation>
     </message>
     <message>
         <source>Custom rule (RFC 5545)</source>
@@ -5571,9 +5619,51 @@ Book anyway?</source>
         <source>Never (booked 12 months ahead, extended automatically)</source>
         <translation>Nunca (se reserva con 12 meses de anticipación y se extiende automáticamente)</translation>
     </message>
+    <message numerus="yes">
+        <source>time(s)</source>
+        <translation>
+            <numerusform>vez</numerusform>
+            <numerusform>veces</numerusform>
+        </translation>
+    </message>
     <message>
-        <source>times</source>
-        <translation>veces</translation>
+        <source>{dates}{more} · {conflicts} · {book} · {skip}</source>
+        <translation>{dates}{more} · {conflicts} · {book} · {skip}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n date(s)</source>
+        <translation>
+            <numerusform>%n fecha</numerusform>
+            <numerusform>%n fechas</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with conflicts</source>
+        <translation>
+            <numerusform>%n con conflicto</numerusform>
+            <numerusform>%n con conflictos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n to book</source>
+        <translation>
+            <numerusform>%n para reservar</numerusform>
+            <numerusform>%n para reservar</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n skipped</source>
+        <translation>
+            <numerusform>%n omitida</numerusform>
+            <numerusform>%n omitidas</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n conflicting date(s) set to book will be refused</source>
+        <translation>
+            <numerusform> · %n fecha con conflicto marcada para reservar será rechazada</numerusform>
+            <numerusform> · %n fechas con conflicto marcadas para reservar serán rechazadas</numerusform>
+        </translation>
     </message>
     <message>
         <source>Use suggested time</source>
@@ -5614,14 +5704,6 @@ Book anyway?</source>
     <message>
         <source> (12 months; later ones are booked as they come)</source>
         <translation> (12 meses; las siguientes se reservan a medida que llegan)</translation>
-    </message>
-    <message>
-        <source>{dates} dates{more} · {conflicts} with conflicts · {book} to book · {skip} skipped</source>
-        <translation>{dates} fechas{more} · {conflicts} con conflictos · {book} para reservar · {skip} omitidas</translation>
-    </message>
-    <message>
-        <source> · {risky} conflicting date(s) set to book will be refused</source>
-        <translation> · se rechazarán {risky} fecha(s) con conflictos marcadas para reservar</translation>
     </message>
     <message>
         <source>Series not created</source>
@@ -6704,6 +6786,31 @@ Save the new hours?</source>
     <message>
         <source>Choose a booked occurrence in the list first.</source>
         <translation>Primero elija una cita reservada de la lista.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n occurrence(s) change</source>
+        <translation>
+            <numerusform>%n cita cambia</numerusform>
+            <numerusform>%n citas cambian</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n occurrence(s) booked</source>
+        <translation>
+            <numerusform>%n cita reservada</numerusform>
+            <numerusform>%n citas reservadas</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n occurrence(s) cancelled</source>
+        <translation>
+            <numerusform>%n cita cancelada</numerusform>
+            <numerusform>%n citas canceladas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing changes.</source>
+        <translation>No cambia nada.</translation>
     </message>
     <message>
         <source>{summary}. Apply the change?</source>

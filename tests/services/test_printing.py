@@ -222,3 +222,43 @@ def test_errors_name_what_is_wrong(db, booked):
         _render(db, paper="legal")
     with pytest.raises(NotFound, match="no location with id 999"):
         _render(db, location_id=999)
+
+
+ENGLISH_WORDS = ("Day sheet", "Week", "Page", "Printed", "Initials", "AM", "PM", "confirmed", "declined")
+ENGLISH_WORDS += ("call back", "no mark", "Tuesday", "March", "Tue ", "Mar 2026")
+
+
+def test_a_spanish_sheet_says_its_words_dates_and_hours_in_spanish(db, booked):
+    data, _ = _render(db, language="es", privacy=True)
+    (text,) = _texts(data)
+    assert "Hoja del día por sillón" in text and "martes, 3 de marzo de 2026" in text
+    assert "Página 1 de 1" in text and "Impreso mar 3 mar 2026, 9:00 a. m." in text
+    assert "Solo iniciales" in text
+    assert "8 a. m." in text and "12 p. m." in text and "1 p. m." in text  # the time axis
+    assert "confirmada" in text and "volver a llamar" in text and "sin marca: sin confirmar" in text
+    for word in ENGLISH_WORDS:
+        assert word not in text, word
+
+
+def test_a_spanish_week_names_its_days_in_spanish(db, booked):
+    data, _ = _render(db, view="week", by="provider", landscape=True, language="es")
+    text = "\n".join(_texts(data))
+    assert "Semana por profesional" in text and "2 mar – 6 mar 2026" in text
+    assert "ortodoncista" in text and "orthodontist" not in text  # a provider's role
+    for label in ("lun 2 mar", "mar 3 mar", "mié 4 mar", "jue 5 mar", "vie 6 mar"):
+        assert label in text
+    for word in ENGLISH_WORDS:
+        assert word not in text, word
+
+
+def test_an_empty_spanish_sheet_says_so_in_spanish(db, booked):
+    data, _ = _render(db, day=DAY + timedelta(days=30), by="provider", language="es")
+    (text,) = _texts(data)
+    assert "No hay citas en esta ubicación en este período." in text
+    assert "No appointments" not in text
+
+
+def test_a_sheet_is_in_english_unless_told(db, booked):
+    data, _ = _render(db, language="en")
+    (text,) = _texts(data)
+    assert "Day sheet by chair" in text and "8 AM" in text and "confirmed" in text

@@ -117,3 +117,21 @@ def test_ctrl_p_in_the_week_view_prints_the_week(qtbot, main_window):
     assert main_window.act_prev.text() == "Previous week" and main_window.date_title.text().startswith("Week")
     main_window.show_screen("calendar")
     assert main_window.act_prev.text() == "Previous day"
+
+
+def test_a_spanish_desk_prints_in_spanish(qtbot, qapp, ctx, world, monkeypatch):
+    from io import BytesIO
+
+    from orca_desk.ui import language
+
+    monkeypatch.delenv(language.ENV, raising=False)
+    _book(ctx, world)
+    language.install(qapp, "es")
+    try:
+        dialog = PrintDialog(ctx, day=TEST_DAY, location_id=world.location.id)
+        qtbot.addWidget(dialog)
+        text = PdfReader(BytesIO(dialog.pdf_bytes)).pages[0].extract_text()
+    finally:
+        language.install(qapp, "en")
+    assert "Hoja del día por sillón" in text and "Página 1 de 1" in text
+    assert "Day sheet" not in text and "Printed" not in text

@@ -335,3 +335,57 @@ def test_a_spanish_desk_reads_the_rule_in_spanish(qapp, qtbot, ctx, world, clock
         assert dialog.title.text() == "↻ Cada semana los martes, 6 veces"
     finally:
         language.install(qapp, "en")
+
+
+def test_a_spanish_desk_counts_dates_and_changes_with_spanish_plurals(
+    qapp, qtbot, ctx, world, clock, monkeypatch
+):
+    monkeypatch.delenv(language.ENV, raising=False)
+    assert language.install(qapp, "es") == "es"
+    try:
+        editor = _editor(qtbot, ctx, world)
+        editor.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=1)
+        assert (editor.times_label.text(), editor.unit.text()) == ("vez", "semanas")
+        editor.set_rule(frequency="WEEKLY", interval=1, weekdays=(1,), count=8)
+        assert (editor.times_label.text(), editor.unit.text()) == ("veces", "semana")
+        editor.set_rule(frequency="MONTHLY", interval=3, count=8)
+        assert editor.unit.text() == "meses"
+        editor.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
+        editor.refresh_preview()
+        assert editor.wait_for_preview()
+        assert "8 fechas · 0 con conflictos · 8 para reservar · 0 omitidas" in editor.counts.text()
+        editor.table.selectRow(0)
+        editor.skip.click()
+        assert "1 omitida" in editor.counts.text() and "7 para reservar" in editor.counts.text()
+        with ctx.db.write() as s:
+            sid = create_series(
+                s,
+                ctx.actor,
+                patient_id=world.patients[0].id,
+                provider_id=world.hygienist.id,
+                chair_id=world.chairs[0].id,
+                type_id=world.adjustment.id,
+                rrule="FREQ=WEEKLY;COUNT=6",
+                dtstart=NOAH,
+                minutes=20,
+                now=clock.now(),
+            )
+        dialog = SeriesDialog(ctx, series_id=sid, appointment_id=_series_appts(ctx, sid)[0].id)
+        qtbot.addWidget(dialog)
+        dialog.table.selectRow(0)
+        dialog.scope_all.setChecked(True)
+        dialog.minutes.setValue(30)
+        plan = dialog.preview_change()
+        assert plan is not None and plan.error is None
+        assert dialog.change_summary.text() == "6 citas cambian"
+    finally:
+        language.install(qapp, "en")
+
+
+def test_an_english_desk_counts_one_and_many(qtbot, ctx, world):
+    editor = _editor(qtbot, ctx, world)
+    editor.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=1)
+    assert (editor.times_label.text(), editor.unit.text()) == ("time", "weeks")
+    editor.refresh_preview()
+    assert editor.wait_for_preview()
+    assert editor.counts.text().startswith("1 date · 0 with conflicts · 1 to book · 0 skipped")

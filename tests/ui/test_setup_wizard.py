@@ -434,3 +434,16 @@ def test_a_save_refused_by_the_service_stays_on_the_page_and_keeps_nothing(qtbot
     monkeypatch.undo()
     wizard.next()
     assert wizard.currentId() == LOCATIONS
+
+
+def test_a_spanish_wizard_names_the_working_days_as_qlocale_does(qtbot, qapp, db, clock, monkeypatch):
+    from orca_desk.ui import language
+
+    monkeypatch.delenv(language.ENV, raising=False)
+    language.install(qapp, "es")
+    try:
+        wizard = open_wizard(qtbot, db, clock)
+        labels = [w.text() for w in wizard.providers_page.day_works]
+    finally:
+        language.install(qapp, "en")
+    assert labels == ["Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,7 @@ from orca_desk.services import online_booking as ob
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.links.link_tokens import TokenError, make_token, verify_token
+from orca_desk.services.messaging.message_locale import babel_locale
 
 log = logging.getLogger(__name__)
 
@@ -201,9 +204,7 @@ class BookingSite:
                 if not days or days[-1][0] != heading:
                     days.append((heading, []))
                 key = ob.Slot(o.provider_id, o.chair_id, o.start).key
-                days[-1][1].append(
-                    (key, local_time.fmt_time(o.start, zone, style), providers.get(o.provider_id, ""))
-                )
+                days[-1][1].append((key, _time(ctx, o.start, zone, style), providers.get(o.provider_id, "")))
             page = render.times_page(
                 ctx, location=(loc.id, loc.name), atype=(atype.id, atype.name), days=days, message=message
             )
@@ -249,7 +250,7 @@ class BookingSite:
                 return self._expired(req, hold_id)
             zone, style = local_time.location_zone(s, hold.location_id), local_time.clinic_time_format(s)
             when = _when(ctx, hold.start_at, zone, style)
-            held = ctx.t["held"].format(when=when, until=local_time.fmt_time(hold.expires_at, zone, style))
+            held = ctx.t["held"].format(when=when, until=_time(ctx, hold.expires_at, zone, style))
             token = make_token(self.secret, SESSION_PURPOSE, hold.id, hold.expires_at + timedelta(minutes=30))
             return code, render.details_page(ctx, session=token, held=held, values=values, error=error)
 
@@ -351,13 +352,21 @@ def _names(session: Session, model: Any, ids: Iterable[int]) -> list[tuple[int, 
 
 
 def _day(ctx: render.PageContext, local: datetime) -> str:
-    weekday = ctx.t["days"].split()[local.weekday()]
-    month = ctx.t["months"].split()[local.month - 1]
-    return ctx.t["date_fmt"].format(weekday=weekday, month=month, day=local.day)
+    """The weekday, day and month as CLDR writes them: "Tuesday, March 3", "martes, 3 de marzo"."""
+    locale = babel_locale(ctx.lang)
+    pattern = re.sub("E+", "EEEE", str(locale.datetime_skeletons["MMMMEd"].pattern))  # weekday in full
+    return format_date(local, pattern, locale=locale)
 
 
 def _when(ctx: render.PageContext, start: datetime, zone: Any, style: str) -> str:
-    return f"{_day(ctx, start.astimezone(zone))}, {local_time.fmt_time(start, zone, style)}"
+    return f"{_day(ctx, start.astimezone(zone))}, {_time(ctx, start, zone, style)}"
+
+
+def _time(ctx: render.PageContext, when: datetime, zone: Any, style: str) -> str:
+    """A time on the clinic's clock in the page's language: "3:30 PM", "3:30 p. m.", "15:30"."""
+    pattern = "HH:mm" if style == "24h" else "h:mm a"
+    local = when.astimezone(zone).replace(tzinfo=None)
+    return format_time(local, pattern, locale=babel_locale(ctx.lang)).replace("\u202f", " ")
 
 
 def _masked(phone: str) -> str:

@@ -43,9 +43,6 @@ EN: dict[str, str] = {
     "lang_other": "Español",
     "call": "Questions? Call {clinic} at",
     "error_title": "Please check the form",
-    "days": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
-    "months": "January February March April May June July August September October November December",
-    "date_fmt": "{weekday}, {month} {day}",
     "with": "with {provider}",
 }
 
@@ -90,9 +87,6 @@ ES: dict[str, str] = {
     "lang_other": "English",
     "call": "¿Preguntas? Llame a {clinic} al",
     "error_title": "Revise el formulario",
-    "days": "lunes martes miércoles jueves viernes sábado domingo",
-    "months": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    "date_fmt": "{weekday} {day} de {month}",
     "with": "con {provider}",
 }
 

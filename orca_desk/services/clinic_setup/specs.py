@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from orca_desk.services.access.security import ALL_PERMISSIONS, Actor
 
+# Not display text: the weekday keys a clinic setup file writes (days = ["mon", "tue"]), fixed so
+# a file reads the same whatever language the desk that wrote it speaks.
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PROVIDER_ROLES = ("orthodontist", "hygienist", "assistant")
 MAX_CONCURRENT = 10

@@ -38,6 +38,16 @@ def babel_locale(language: str | None, country: str | None = None) -> Locale:
     return Locale.parse(lang)
 
 
+def language_display_name(code: str, in_language: str) -> str:
+    """The name of the language ``code`` ("fr") said in ``in_language``, capitalised as a list
+    item: "French", "Francés"; the code itself when CLDR does not know it."""
+    try:
+        name = Locale.parse(code.strip().replace("-", "_")).get_display_name(in_language)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
 def _sms_safe(text: str) -> str:
     """Plain spaces for Babel's narrow no-break ones, and "sáb" as "sab": a character outside the
     GSM alphabet would make the whole SMS cost double."""

@@ -12,6 +12,7 @@ from orca_desk.services import local_time
 from orca_desk.services.calendar.calendar_data import load_appointments, local_day_bounds
 from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.messaging.message_locale import message_language, staff_language
 from orca_desk.services.printing.drawing import Sheet
 from orca_desk.services.printing.layout import BYS, PAPERS, VIEWS, PrintSummary
 
@@ -29,12 +30,14 @@ def render_calendar_pdf(
     privacy: bool = False,
     now: datetime,
     out: BinaryIO | Path | str,
+    language: str | None = None,
 ) -> PrintSummary:
     """Write the day (or the Monday-based week holding ``day``) at one location as a PDF.
 
     Columns are chairs or providers; a day sheet puts a chair group (a room) on its own page
     when they do not all fit. With ``privacy`` only initials are printed. Data: the clinic's
-    reference rows (5 small queries) and one appointment query.
+    reference rows (5 small queries) and one appointment query. Its words, dates and times are
+    in ``language`` (the desk's when not given).
     """
     if view not in VIEWS:
         raise ValidationError(f"View {view!r} is not one of: day, week.", field="view")
@@ -75,5 +78,6 @@ def render_calendar_pdf(
         now=now,
         appts=appts,
         style=local_time.clinic_time_format(session),
+        language=message_language(language or staff_language()),
     )
     return sheet.render(out)

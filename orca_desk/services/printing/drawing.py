@@ -11,9 +11,7 @@ from typing import BinaryIO
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from orca_desk.services import local_time
 from orca_desk.services.calendar.calendar_data import CalendarAppointment
-from orca_desk.services.messaging.message_locale import staff_date, staff_format
 from orca_desk.services.printing.layout import Placed, PrintSummary, Resource, SheetLayout
 from orca_desk.services.printing.style import (
     AXIS_W,
@@ -29,12 +27,17 @@ from orca_desk.services.printing.style import (
     MUTED,
     PATTERNS,
     RULE,
+    SHEET,
     GreyCanvas,
     clock_text,
     colour_rgb,
+    date_text,
     fill_pattern,
     fit_text,
     hour_text,
+    long_date_text,
+    printed,
+    time_text,
     tint,
 )
 
@@ -71,13 +74,15 @@ class Sheet(SheetLayout):
         )
 
     def _title(self) -> str:
-        kind = "Day sheet" if self.view == "day" else "Week"
+        lang = self.language
         if self.view == "day":
-            when = staff_format(self.days[0], "EEEE d MMMM y")
+            kind = printed("Day sheet by chair" if self.by == "chair" else "Day sheet by provider", lang)
+            when = long_date_text(self.days[0], lang)
         else:
+            kind = printed("Week by chair" if self.by == "chair" else "Week by provider", lang)
             a, b = self.days[0], self.days[-1]
-            when = f"{staff_format(a, 'd MMM')} – {staff_format(b, 'd MMM y')}"
-        return f"{self.location_name} · {kind} by {self.by} · {when}"
+            when = f"{date_text(a, lang, pattern='d MMM')} – {date_text(b, lang, pattern='d MMM y')}"
+        return f"{self.location_name} · {kind} · {when}"
 
     def _page(self, c: Canvas, resources: list[Resource], page: int, pages: int) -> None:
         top = self.height - MARGIN
@@ -92,7 +97,9 @@ class Sheet(SheetLayout):
             c.setFont(FONT, 11)
             c.setFillColorRGB(*MUTED)
             c.drawCentredString(
-                self.width / 2, self.height / 2, "No appointments at this location in this period."
+                self.width / 2,
+                self.height / 2,
+                printed("No appointments at this location in this period.", self.language),
             )
             self._legend(c, [])
             return
@@ -143,14 +150,14 @@ class Sheet(SheetLayout):
         c.drawString(MARGIN, top - 26, self._title())
         right = self.width - MARGIN
         c.setFont(BOLD, 9)
-        c.drawRightString(right, top - 11, f"Page {page} of {pages}")
+        c.drawRightString(right, top - 11, printed(f"Page {page} of {pages}", self.language))
         c.setFont(FONT, 7.5)
         c.setFillColorRGB(*MUTED)
-        c.drawRightString(
-            right, top - 22, f"Printed {local_time.fmt_datetime(self.now, self.zone, self.style)}"
-        )
+        local = self.now.astimezone(self.zone)
+        stamp = f"{date_text(local, self.language)}, {time_text(local, self.style, self.language)}"
+        c.drawRightString(right, top - 22, printed(f"Printed {stamp}", self.language))
         if self.privacy:
-            c.drawRightString(right, top - 32, "Initials only")
+            c.drawRightString(right, top - 32, printed("Initials only", self.language))
         c.setStrokeColorRGB(*INK)
         c.setLineWidth(1.2)
         c.line(MARGIN, top - 34, right, top - 34)
@@ -169,7 +176,7 @@ class Sheet(SheetLayout):
                 if minute < self.last_min:
                     c.setFillColorRGB(*INK)
                     c.setFont(BOLD, 7.5)
-                    c.drawRightString(left - 5, y - 8, hour_text(minute, self.style))
+                    c.drawRightString(left - 5, y - 8, hour_text(minute, self.style, self.language))
             else:
                 c.setStrokeColorRGB(0.88, 0.89, 0.91)
                 c.setDash(1, 2)
@@ -196,7 +203,9 @@ class Sheet(SheetLayout):
         c.rect(x, y, w, 12, stroke=0, fill=1)
         c.setFillColorRGB(*INK)
         c.setFont(BOLD, 8)
-        c.drawCentredString(x + w / 2, y + 3.5, fit_text(staff_date(d, year=False), BOLD, 8, w - 4))
+        c.drawCentredString(
+            x + w / 2, y + 3.5, fit_text(date_text(d, self.language, pattern="EEE d MMM"), BOLD, 8, w - 4)
+        )
 
     def _box(self, c: Canvas, p: Placed, x: float, w: float, y_of: Callable[[int], float]) -> None:
         lanes = max(1, p.lanes)
@@ -305,10 +314,10 @@ class Sheet(SheetLayout):
             self._mark(c, key, x, y2, 7)
             c.setFillColorRGB(*MUTED)
             c.setFont(FONT, 7)
-            label = MARK_LABELS[key]
+            label = printed(MARK_LABELS[key], self.language, SHEET)
             c.drawString(x + 9, y2, label)
             x += 9 + stringWidth(label, FONT, 7) + 12
-        c.drawString(x, y2, "no mark: unconfirmed")
+        c.drawString(x, y2, printed("no mark: unconfirmed", self.language))
 
     def _mark(self, c: Canvas, kind: str, x: float, y: float, size: float) -> None:
         """A confirmation mark in a ``size`` square whose bottom-left is at (x, baseline y)."""

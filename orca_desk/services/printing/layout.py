@@ -18,8 +18,10 @@ from orca_desk.services.printing.style import (
     DEFAULT_HOURS,
     MARGIN,
     MAX_LANES,
+    SHEET,
     WEEK_COL_MIN,
     WEEK_LANE_MIN,
+    printed,
 )
 
 View = Literal["day", "week"]
@@ -89,6 +91,7 @@ class SheetLayout:
         now: datetime,
         appts: list[CalendarAppointment],
         style: str = "12h",
+        language: str = "en",
     ) -> None:
         self.clinic, self.location_name, self.zone, self.view = clinic, location_name, zone, view
         self.days, self.by, self.grayscale, self.privacy, self.now = days, by, grayscale, privacy, now
@@ -96,6 +99,7 @@ class SheetLayout:
         self.width, self.height = (max(w, h), min(w, h)) if landscape else (min(w, h), max(w, h))
         self.appts = appts
         self.style = style  # the clinic's 12/24-hour format
+        self.language = language  # the desk's: the sheet's words, dates and day periods
         self.location_id = location_id
         self.chair_names = {ch.id: ch.name for ch in clinic.chairs}
         self.type_index = {t.id: i for i, t in enumerate(clinic.types)}
@@ -110,13 +114,19 @@ class SheetLayout:
             known = {c.id for c in chairs}
             extra = sorted({(a.chair_id, a.chair_id) for a in self.appts if a.chair_id not in known})
             return [Resource(c.id, c.name, c.room, c.room) for c in chairs] + [
-                Resource(cid, self.chair_names.get(cid, f"Chair #{cid}"), "inactive", "") for cid, _ in extra
+                Resource(
+                    cid,
+                    self.chair_names.get(cid) or printed(f"Chair #{cid}", self.language),
+                    printed("inactive", self.language, SHEET),
+                    "",
+                )
+                for cid, _ in extra
             ]
         # Providers with appointments here in the period (inactive ones too), by name.
         names = {a.provider_id: a.provider_name for a in self.appts}
         roles = {p.id: p.role for p in self.clinic.providers}
         return [
-            Resource(pid, name, roles.get(pid, ""), "")
+            Resource(pid, name, printed(roles.get(pid, ""), self.language, "role"), "")
             for pid, name in sorted(names.items(), key=lambda kv: kv[1])
         ]
 

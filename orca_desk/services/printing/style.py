@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from functools import lru_cache
 
+from babel.dates import format_date, format_time
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+
+from orca_desk.services import phrasebook
+from orca_desk.services.messaging.message_locale import babel_locale
 
 MARGIN = 28.0
 AXIS_W = 30.0
@@ -27,12 +32,14 @@ MARKS: dict[str, str] = {
     "declined": "#b3261e",
     "callback": "#6b46c1",
 }
+# Said in the sheet's language through the phrasebook, each with the "sheet" context.
 MARK_LABELS = {
     "confirmed": "confirmed",
     "requested": "confirmation requested",
     "declined": "declined",
     "callback": "call back",
 }
+SHEET = "sheet"  # the phrasebook context of a printed sheet's words
 # Grayscale: one light grey and one pattern per type, so types stay apart without colour.
 GREYS = (0.93, 0.80, 0.87, 0.74, 0.97, 0.84, 0.90)
 PATTERNS = ("none", "diag", "dots", "none", "cross", "horiz", "backdiag")
@@ -112,15 +119,46 @@ def tint(rgb: tuple[float, float, float], amount: float, *, dark: float = 1.0) -
     return (r * dark, g * dark, b * dark)
 
 
+def printed(text: str, language: str, context: str | None = None) -> str:
+    """A sheet's English text in the sheet's ``language`` (the services' phrasebook)."""
+    return phrasebook.say(text, language, context)
+
+
+def _plain(text: str) -> str:
+    # CLDR's narrow and no-break spaces ("8 a.\u202fm.") are not in the PDF's standard fonts.
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
 def clock_text(minute: int, style: str = "12h") -> str:
-    """A start in a box: "3:30" (12h; the axis says AM/PM) or "15:30"."""
+    """A start in a box: "3:30" (12h; the axis says the day period) or "15:30"."""
     h, m = divmod(minute, 60)
     return f"{h:02d}:{m:02d}" if style == "24h" else f"{(h - 1) % 12 + 1}:{m:02d}"
 
 
-def hour_text(minute: int, style: str = "12h") -> str:
-    """An hour of the axis: "1 PM" or "13:00"."""
+@lru_cache(maxsize=512)
+def hour_text(minute: int, style: str = "12h", language: str = "en") -> str:
+    """An hour of the axis, as CLDR writes it in ``language``: "1 PM", "1 p. m." or "13:00"."""
     h = minute // 60
     if style == "24h":
         return f"{h:02d}:00"
-    return "12 PM" if h == 12 else (f"{h % 12 or 12} AM" if h < 12 else f"{h - 12} PM")
+    return _plain(format_time(time(h % 24), "h a", locale=babel_locale(language)))
+
+
+def time_text(when: datetime, style: str, language: str) -> str:
+    """A wall-clock time on the sheet: "8:15 PM", "8:15 p. m." or "20:15"."""
+    pattern = "HH:mm" if style == "24h" else "h:mm a"
+    return _plain(format_time(when.replace(tzinfo=None), pattern, locale=babel_locale(language)))
+
+
+def date_text(when: date, language: str, *, pattern: str = "EEE d MMM y") -> str:
+    """A date on the sheet in ``language`` (a CLDR pattern: "EEE d MMM y" → "mié 2 dic 2026")."""
+    return _plain(format_date(when, pattern, locale=babel_locale(language)))
+
+
+def long_date_text(when: date, language: str) -> str:
+    """A day sheet's day in full: "Wednesday 2 December 2026"; in other languages CLDR's full
+    date ("miércoles, 2 de diciembre de 2026"), whose words a bare pattern would leave out."""
+    locale = babel_locale(language)
+    if locale.language == "en":
+        return _plain(format_date(when, "EEEE d MMMM y", locale=locale))
+    return _plain(format_date(when, "full", locale=locale))

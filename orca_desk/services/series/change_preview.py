@@ -76,10 +76,15 @@ class ChangePlan:
     error: str | None  # the change cannot be made as asked (the first date that fails, and why)
 
     @property
+    def counts(self) -> dict[str, int]:
+        """Occurrences by what the change does to them: changed, booked, cancelled."""
+        return {k: sum(1 for r in self.rows if r.kind == k) for k in ("changed", "booked", "cancelled")}
+
+    @property
     def summary(self) -> str:
         if self.error is not None:
             return self.error
-        counts = {k: sum(1 for r in self.rows if r.kind == k) for k in ("changed", "booked", "cancelled")}
+        counts = self.counts
         words = {"changed": "change", "booked": "booked", "cancelled": "cancelled"}
         parts = [f"{n} occurrence{'s' if n != 1 else ''} {words[k]}" for k, n in counts.items() if n]
         return ", ".join(parts) if parts else "Nothing changes."

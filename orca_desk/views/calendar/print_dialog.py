@@ -190,6 +190,7 @@ class PrintDialog(QDialog):
                 privacy=bool(o["privacy"]),
                 now=now,
                 out=buffer,
+                language=language.current(),
             ),
             parent=self,
             on_done=summaries.append,

@@ -42,19 +42,16 @@ FREQUENCIES = (
     (
         QT_TRANSLATE_NOOP("RecurrenceDialog", "Daily"),
         "DAILY",
-        QT_TRANSLATE_NOOP("RecurrenceDialog", "day(s)"),
     ),
     (
         QT_TRANSLATE_NOOP("RecurrenceDialog", "Weekly"),
         "WEEKLY",
-        QT_TRANSLATE_NOOP("RecurrenceDialog", "week(s)"),
     ),
     (
         QT_TRANSLATE_NOOP("RecurrenceDialog", "Monthly"),
         "MONTHLY",
-        QT_TRANSLATE_NOOP("RecurrenceDialog", "month(s)"),
     ),
-    (QT_TRANSLATE_NOOP("RecurrenceDialog", "Custom rule (RFC 5545)"), "", ""),
+    (QT_TRANSLATE_NOOP("RecurrenceDialog", "Custom rule (RFC 5545)"), ""),
 )
 ORDINALS = (
     QT_TRANSLATE_NOOP("RecurrenceDialog", "1st"),
@@ -145,12 +142,12 @@ class RecurrenceDialog(QDialog):
     def _build_rule_form(self) -> QFormLayout:
         """Repeat (frequency, interval and its pattern) and Ends."""
         self.freq = QComboBox()
-        for label, _code, _unit in FREQUENCIES:
+        for label, _code in FREQUENCIES:
             self.freq.addItem(self.tr(str(label)))
         self.freq.setMaximumWidth(260)
         self.interval = QSpinBox()
         self.interval.setRange(1, 52)
-        self.unit = QLabel(self.tr("week(s)"))
+        self.unit = QLabel()  # its words follow the frequency and the interval
         every = QHBoxLayout()
         every.addWidget(QLabel(self.tr("Every")))
         every.addWidget(self.interval)
@@ -227,7 +224,10 @@ class RecurrenceDialog(QDialog):
         end_row = QHBoxLayout()
         end_row.addWidget(self.end_count)
         end_row.addWidget(self.count)
-        end_row.addWidget(QLabel(self.tr("times")))
+        self.times_label = QLabel()
+        self.count.valueChanged.connect(self._count_changed)
+        self._count_changed(self.count.value())
+        end_row.addWidget(self.times_label)
         end_row.addSpacing(16)
         end_row.addWidget(self.end_until)
         end_row.addWidget(self.until)
@@ -235,6 +235,19 @@ class RecurrenceDialog(QDialog):
         end_row.addWidget(self.end_never)
         end_row.addStretch(1)
         return end_row
+
+    def _unit_text(self, frequency: str, n: int) -> str:
+        """The interval's unit, in the number the interval asks for: "week", "semanas"."""
+        if frequency == "DAILY":
+            return self.tr("day(s)", "", n)
+        if frequency == "WEEKLY":
+            return self.tr("week(s)", "", n)
+        if frequency == "MONTHLY":
+            return self.tr("month(s)", "", n)
+        return ""
+
+    def _count_changed(self, n: int) -> None:
+        self.times_label.setText(self.tr("time(s)", "", n))  # "After 1 time", "Después de 1 vez"
 
     def _build_preview_table(self) -> None:
         self.summary = QLabel()
@@ -330,7 +343,7 @@ class RecurrenceDialog(QDialog):
         custom: str = "",
     ) -> None:
         """Fill the controls (tests and callers that reopen a series use this)."""
-        codes = [code for _l, code, _u in FREQUENCIES]
+        codes = [code for _l, code in FREQUENCIES]
         self.freq.setCurrentIndex(codes.index(frequency) if frequency in codes else 3)
         self.interval.setValue(interval)
         if weekdays:
@@ -351,7 +364,7 @@ class RecurrenceDialog(QDialog):
         index = self.freq.currentIndex()
         if index == 3:
             return self.custom.text().strip()
-        _label, code, _unit = FREQUENCIES[index]
+        _label, code = FREQUENCIES[index]
         parts = [f"FREQ={code}"]
         if self.interval.value() > 1:
             parts.append(f"INTERVAL={self.interval.value()}")
@@ -374,7 +387,7 @@ class RecurrenceDialog(QDialog):
     def _on_rule_changed(self, *_args: object) -> None:
         index = self.freq.currentIndex()
         self.pattern.setCurrentIndex(index)
-        self.unit.setText(self.tr(str(FREQUENCIES[index][2])) if FREQUENCIES[index][2] else "")
+        self.unit.setText(self._unit_text(FREQUENCIES[index][1], self.interval.value()))
         custom = index == 3
         self.interval.setEnabled(not custom)
         for w in (self.end_count, self.count, self.end_until, self.until, self.end_never):
@@ -484,11 +497,15 @@ class RecurrenceDialog(QDialog):
         book, skip, risky = self.model.counts()
         conflicts = len(self.preview.conflicts)
         more = self.tr(" (12 months; later ones are booked as they come)") if self.preview.never_ends else ""
-        text = self.tr(
-            "{dates} dates{more} · {conflicts} with conflicts · {book} to book · {skip} skipped"
-        ).format(dates=len(self.preview.occurrences), more=more, conflicts=conflicts, book=book, skip=skip)
+        text = self.tr("{dates}{more} · {conflicts} · {book} · {skip}").format(
+            dates=self.tr("%n date(s)", "", len(self.preview.occurrences)),
+            more=more,
+            conflicts=self.tr("%n with conflicts", "", conflicts),
+            book=self.tr("%n to book", "", book),
+            skip=self.tr("%n skipped", "", skip),
+        )
         if risky:
-            text += self.tr(" · {risky} conflicting date(s) set to book will be refused").format(risky=risky)
+            text += self.tr(" · %n conflicting date(s) set to book will be refused", "", risky)
         self.counts.setText(text)
         self.save_button.setEnabled(book > 0)
 

@@ -48,6 +48,7 @@ from orca_desk.services.series import (
     modify_series,
     preview_series_change,
 )
+from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel
@@ -387,10 +388,26 @@ class SeriesDialog(QDialog):
         if not plans:
             return None
         self.plan = plans[0]
-        self.change_summary.setText(self.plan.summary)
+        self.change_summary.setText(self._plan_text(self.plan))
         self.change_model.set_rows(self.plan.rows)
         self.change_table.setVisible(bool(self.plan.rows))
         return self.plan
+
+    def _plan_text(self, plan: ChangePlan) -> str:
+        """What a change does, counted in the desk's language ("6 occurrences change")."""
+        if plan.error is not None:
+            return language.say(plan.error)
+        counts = plan.counts
+        parts = [
+            text
+            for n, text in (
+                (counts["changed"], self.tr("%n occurrence(s) change", "", counts["changed"])),
+                (counts["booked"], self.tr("%n occurrence(s) booked", "", counts["booked"])),
+                (counts["cancelled"], self.tr("%n occurrence(s) cancelled", "", counts["cancelled"])),
+            )
+            if n
+        ]
+        return ", ".join(parts) if parts else self.tr("Nothing changes.")
 
     def apply_change(self, *, confirm: bool = False) -> bool:
         target = self._target()
@@ -405,7 +422,7 @@ class SeriesDialog(QDialog):
                 QMessageBox.question(
                     self,
                     self.tr("Apply change"),
-                    self.tr("{summary}. Apply the change?").format(summary=plan.summary),
+                    self.tr("{summary}. Apply the change?").format(summary=self._plan_text(plan)),
                 )
                 != QMessageBox.StandardButton.Yes
             ):

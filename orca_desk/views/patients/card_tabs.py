@@ -34,7 +34,7 @@ from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.labels import date_edit_format
 from orca_desk.ui.rows_table import empty_state
-from orca_desk.views.patients.patient_dialog import CONSENT_SOURCES, RELATIONS
+from orca_desk.views.patients import choices
 
 
 def _table(headers: list[str], empty: str) -> QTableWidget:
@@ -71,8 +71,7 @@ class PatientCardTabs(QDialog):
         self.dob.setSpecialValueText(self.tr("unknown"))
         self.dob.setMinimumDate(QDate(1900, 1, 1))
         self.language = QComboBox()
-        self.language.setEditable(True)
-        self.language.addItems(list(LANGUAGES))
+        choices.fill_languages(self.language, LANGUAGES)
         self.chart_number = QLineEdit()
         self.phone = QLineEdit()
         self.email = QLineEdit()
@@ -90,12 +89,11 @@ class PatientCardTabs(QDialog):
         self.guardian_name = QLineEdit()
         self.guardian_relation = QComboBox()
         self.guardian_relation.setEditable(True)
-        self.guardian_relation.addItems(["", *RELATIONS])
+        choices.fill_relations(self.guardian_relation, blank=True)
         self.guardian_phone = QLineEdit()
         self.guardian_email = QLineEdit()
         self.guardian_language = QComboBox()
-        self.guardian_language.setEditable(True)
-        self.guardian_language.addItems(["", *LANGUAGES])
+        choices.fill_languages(self.guardian_language, LANGUAGES, blank=True)
         self.guardian_language.setToolTip(self.tr("Empty: the messages use the patient's language"))
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Notes for the front desk"))
@@ -172,7 +170,7 @@ class PatientCardTabs(QDialog):
         self.email_state.setWordWrap(True)
         self.consent_source = QComboBox()
         self.consent_source.setEditable(True)
-        self.consent_source.addItems(["", *CONSENT_SOURCES])
+        choices.fill_consent_sources(self.consent_source, blank=True)
         editor = self.consent_source.lineEdit()
         if editor is not None:
             editor.setPlaceholderText(self.tr("How it was given or withdrawn"))
@@ -305,17 +303,17 @@ class PatientCardTabs(QDialog):
             self.dob.setDate(QDate(p.date_of_birth.year, p.date_of_birth.month, p.date_of_birth.day))
         else:
             self.dob.setDate(self.dob.minimumDate())
-        self.language.setCurrentText(p.language)
+        choices.choose_language(self.language, p.language)
         self.chart_number.setText(p.chart_number)
         self.phone.setText(p.phone)
         self.email.setText(p.email)
         self.channel.setCurrentIndex(max(0, self.channel.findData(p.preferred_channel)))
         self.location.setCurrentIndex(max(0, self.location.findData(p.home_location_id)))
         self.guardian_name.setText(p.guardian_name)
-        self.guardian_relation.setCurrentText(p.guardian_relation)
+        choices.choose(self.guardian_relation, p.guardian_relation)
         self.guardian_phone.setText(p.guardian_phone)
         self.guardian_email.setText(p.guardian_email)
-        self.guardian_language.setCurrentText(p.guardian_language)
+        choices.choose_language(self.guardian_language, p.guardian_language)
         self.notes.setPlainText(p.notes)
         self.family_label.setText(
             self.tr("Same responsible party as: {0}").format(", ".join(f.name for f in card.family))
@@ -333,7 +331,7 @@ class PatientCardTabs(QDialog):
             if hasattr(at, "astimezone"):
                 text += " " + fmt_day(at.astimezone(zone).date(), SHORT)
             if source:
-                text += f" ({source})"
+                text += f" ({choices.consent_source_text(source)})"
             return text + (self.tr(" for {0}").format(address) if address else "")
 
         self.sms_state.setText(state(p.sms_consent, p.sms_consent_at, p.sms_consent_source, p.contact_phone))
@@ -352,7 +350,7 @@ class PatientCardTabs(QDialog):
                     self.tr("SMS") if c.channel == "sms" else self.tr("Email"),
                     self.tr("given") if c.granted else self.tr("withdrawn"),
                     c.address or "",
-                    c.source,
+                    choices.consent_source_text(c.source),
                     c.recorded_by,
                 ]
                 for c in card.consent_history

@@ -40,6 +40,7 @@ from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import CardClosed
+from orca_desk.views.patients import choices
 from orca_desk.views.patients.card_tabs import PatientCardTabs
 from orca_desk.views.patients.field_descriptions import describe_card_controls, describe_patient_fields
 
@@ -205,18 +206,18 @@ class PatientCardDialog(PatientCardTabs):
             last_name=self.last_name.text(),
             preferred_name=self.preferred_name.text(),
             date_of_birth=dob,
-            language=self.language.currentText(),
+            language=choices.chosen(self.language),
             chart_number=self.chart_number.text(),
             phone=self.phone.text(),
             email=self.email.text(),
             preferred_channel=str(self.channel.currentData()),
             home_location_id=int(location) if location is not None else None,
             guardian_name=self.guardian_name.text(),
-            guardian_relation=self.guardian_relation.currentText(),
+            guardian_relation=choices.chosen(self.guardian_relation),
             guardian_phone=self.guardian_phone.text(),
             guardian_email=self.guardian_email.text(),
             notes=self.notes.toPlainText(),
-            guardian_language=self.guardian_language.currentText(),
+            guardian_language=choices.chosen(self.guardian_language),
         )
 
     def save(self) -> bool:
@@ -234,7 +235,7 @@ class PatientCardDialog(PatientCardTabs):
     def toggle_consent(self, channel: str) -> bool:
         assert self.card is not None
         current = self.card.patient.sms_consent if channel == "sms" else self.card.patient.email_consent
-        source = self.consent_source.currentText()
+        source = choices.chosen(self.consent_source)
         ok = self._run(
             self.tr("Consent not changed"),
             lambda s: set_consent(

@@ -28,10 +28,8 @@ from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import NewPatient
 from orca_desk.ui.labels import date_edit_format
+from orca_desk.views.patients import choices
 from orca_desk.views.patients.field_descriptions import describe_patient_fields
-
-CONSENT_SOURCES = ["phone call", "intake form", "in person", "patient portal"]
-RELATIONS = ["mother", "father", "guardian", "grandparent", "self"]
 
 
 class NewPatientDialog(QDialog):
@@ -65,7 +63,7 @@ class NewPatientDialog(QDialog):
             self.channel.addItem(label, key)
         self.guardian_name = QLineEdit()
         self.guardian_relation = QComboBox()
-        self.guardian_relation.addItems(RELATIONS)
+        choices.fill_relations(self.guardian_relation)
         self.guardian_phone = QLineEdit()
         self.guardian_email = QLineEdit()
         self._contact_fields(ctx)
@@ -129,15 +127,13 @@ class NewPatientDialog(QDialog):
     def _contact_fields(self, ctx: AppContext) -> None:
         """The languages, consent, home location and error line."""
         self.language = QComboBox()
-        self.language.setEditable(True)
-        self.language.addItems(list(LANGUAGES))
+        choices.fill_languages(self.language, LANGUAGES)
         self.guardian_language = QComboBox()
-        self.guardian_language.setEditable(True)
-        self.guardian_language.addItems(["", *LANGUAGES])
+        choices.fill_languages(self.guardian_language, LANGUAGES, blank=True)
         self.sms_consent = QCheckBox(self.tr("Agreed to receive text messages"))
         self.consent_source = QComboBox()
         self.consent_source.setEditable(True)
-        self.consent_source.addItems(CONSENT_SOURCES)
+        choices.fill_consent_sources(self.consent_source)
         self.email_consent = QCheckBox(self.tr("Agreed to receive email"))
         self.location = QComboBox()
         for loc in ctx.clinic.locations:
@@ -157,15 +153,15 @@ class NewPatientDialog(QDialog):
             email=self.email.text(),
             preferred_channel=str(self.channel.currentData()),
             guardian_name=self.guardian_name.text() or None,
-            guardian_relation=self.guardian_relation.currentText() if self.guardian_name.text() else None,
+            guardian_relation=choices.chosen(self.guardian_relation) if self.guardian_name.text() else None,
             guardian_phone=self.guardian_phone.text(),
             guardian_email=self.guardian_email.text(),
             sms_consent=self.sms_consent.isChecked(),
-            sms_consent_source=self.consent_source.currentText() if self.sms_consent.isChecked() else None,
+            sms_consent_source=choices.chosen(self.consent_source) if self.sms_consent.isChecked() else None,
             email_consent=self.email_consent.isChecked(),
             home_location_id=int(self.location.currentData()),
-            language=self.language.currentText(),
-            guardian_language=self.guardian_language.currentText() or None,
+            language=choices.chosen(self.language),
+            guardian_language=choices.chosen(self.guardian_language) or None,
         )
 
     def save(self) -> None:

@@ -29,6 +29,7 @@ from orca_desk.services import clinic_setup as cs
 from orca_desk.services import local_time
 from orca_desk.services.access.security import Actor
 from orca_desk.services.clinic import setup_wizard as sw
+from orca_desk.ui.dates import weekday_name
 from orca_desk.ui.labels import time_edit_format
 
 if TYPE_CHECKING:
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
 
 
 # Labels kept here are marked for translation and translated where shown (context "SetupWizard").
-WEEKDAY_NAMES = tuple(
-    QT_TRANSLATE_NOOP("SetupWizard", d)
-    for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-)
 LANGUAGES = ("en", "es", "fr", "pt", "de", "it", "nl", "pl", "vi", "zh", "ko", "ar", "tl", "ru")
 CATEGORIES = ("new patient", "diagnostic", "procedure", "treatment", "retention", "emergency")
 # Typical orthodontic visits, pre-filled and editable: name, colour, default minutes, category.
@@ -65,6 +62,12 @@ STAFF_ROLE_LABELS = {
     "manager": QT_TRANSLATE_NOOP("SetupWizard", "Manager"),
     "admin": QT_TRANSLATE_NOOP("SetupWizard", "Administrator"),
 }
+
+
+def weekday_label(weekday: int) -> str:
+    """A weekday (0 = Monday) as a label starts: "Monday", "Lunes" (the desk's QLocale)."""
+    name = weekday_name(weekday, short=False)
+    return name[:1].upper() + name[1:]
 
 
 def translated(text: object) -> str:

@@ -36,13 +36,13 @@ from orca_desk.views.setup.base import (
     PROVIDER_COLOURS,
     ROLE_LABELS,
     SPEC_TIME,
-    WEEKDAY_NAMES,
     ListFormPage,
     error_label,
     row_name,
     swatch,
     time_edit_display,
     translated,
+    weekday_label,
 )
 
 
@@ -123,7 +123,7 @@ class ProvidersPage(ListFormPage):
         self.day_end: list[QTimeEdit] = []
         self.day_breaks: list[QLineEdit] = []
         for d in range(7):
-            works = QCheckBox(translated(WEEKDAY_NAMES[d]))
+            works = QCheckBox(weekday_label(d))
             loc = QComboBox()
             start, end = QTimeEdit(), QTimeEdit()
             for t in (start, end):
@@ -365,7 +365,7 @@ class ProvidersPage(ListFormPage):
         if len(path) >= 4 and path[2] == "hours" and isinstance(path[3], int):
             working = [d for d, day in enumerate(row.days) if day.works]
             if path[3] < len(working):
-                parts.append(translated(WEEKDAY_NAMES[working[path[3]]]))
+                parts.append(weekday_label(working[path[3]]))
             if len(path) >= 5:
                 parts.append(
                     {

@@ -130,7 +130,11 @@ def test_spanish_by_query_and_by_accept_language(gw, bw):
     page = requests.get(f"{gw.url}/book", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}, timeout=10)
     assert '<html lang="es">' in page.text and "Ver horarios libres" in page.text
     times = _times(gw, bw, lang="es")
-    assert re.search(r"(lunes|martes|miércoles|jueves|viernes) \d+ de marzo", times.text)
+    assert re.search(r"(lunes|martes|miércoles|jueves|viernes), \d+ de marzo", times.text)  # CLDR's
+    assert re.search(r"\d+:\d\d [ap]\. m\.", times.text) and not re.search(r"\d [AP]M\b", times.text)
+    english = _times(gw, bw).text
+    assert re.search(r"(Monday|Tuesday|Wednesday|Thursday|Friday), March \d+", english)
+    assert re.search(r"\d+:\d\d [AP]M", english)
 
 
 def test_the_desk_turns_online_booking_off_at_once(db, gw, bw, manager, clock):
