@@ -3597,10 +3597,6 @@ Book anyway?</source>
         <translation>Nuevo paciente</translation>
     </message>
     <message>
-        <source>unknown</source>
-        <translation>desconocido</translation>
-    </message>
-    <message>
         <source>patient&apos;s own mobile (adults)</source>
         <translation>celular propio del paciente (adultos)</translation>
     </message>
@@ -3631,14 +3627,6 @@ Book anyway?</source>
     <message>
         <source>Email</source>
         <translation>Correo electrónico</translation>
-    </message>
-    <message>
-        <source>Text message</source>
-        <translation>Mensaje de texto</translation>
-    </message>
-    <message>
-        <source>Phone call</source>
-        <translation>Llamada telefónica</translation>
     </message>
     <message>
         <source>Home location</source>
@@ -4233,20 +4221,8 @@ Book anyway?</source>
 <context>
     <name>PatientCardTabs</name>
     <message>
-        <source>unknown</source>
-        <translation>desconocido</translation>
-    </message>
-    <message>
-        <source>Text message</source>
-        <translation>Mensaje de texto</translation>
-    </message>
-    <message>
         <source>Email</source>
         <translation>Correo electrónico</translation>
-    </message>
-    <message>
-        <source>Phone call</source>
-        <translation>Llamada telefónica</translation>
     </message>
     <message>
         <source>(none)</source>
@@ -4578,6 +4554,22 @@ Book anyway?</source>
     <message>
         <source>patient portal</source>
         <translation>portal del paciente</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <source>Text message</source>
+        <translation>Mensaje de texto</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Correo electrónico</translation>
+    </message>
+    <message>
+        <source>Phone call</source>
+        <translation>Llamada telefónica</translation>
     </message>
 </context>
 <context>

@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -32,7 +31,6 @@ from orca_desk.services.access.security import BOOK
 from orca_desk.services.patient_card import ALERT_KINDS, LANGUAGES, PatientCard
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
-from orca_desk.ui.labels import date_edit_format
 from orca_desk.ui.rows_table import empty_state
 from orca_desk.views.patients import choices
 
@@ -65,23 +63,13 @@ class PatientCardTabs(QDialog):
         self.first_name = QLineEdit()
         self.last_name = QLineEdit()
         self.preferred_name = QLineEdit()
-        self.dob = QDateEdit()
-        self.dob.setCalendarPopup(True)
-        self.dob.setDisplayFormat(date_edit_format())
-        self.dob.setSpecialValueText(self.tr("unknown"))
-        self.dob.setMinimumDate(QDate(1900, 1, 1))
+        self.dob = choices.birth_date_edit()
         self.language = QComboBox()
         choices.fill_languages(self.language, LANGUAGES)
         self.chart_number = QLineEdit()
         self.phone = QLineEdit()
         self.email = QLineEdit()
-        self.channel = QComboBox()
-        for label, key in (
-            (self.tr("Text message"), "sms"),
-            (self.tr("Email"), "email"),
-            (self.tr("Phone call"), "phone"),
-        ):
-            self.channel.addItem(label, key)
+        self.channel = choices.channel_combo()
         self.location = QComboBox()
         self.location.addItem(self.tr("(none)"), None)
         for loc in self.ctx.clinic.locations:

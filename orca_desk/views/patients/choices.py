@@ -3,10 +3,11 @@ desk's language, each stored as its code or English word, whichever language the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit
 
 from orca_desk.ui import language
+from orca_desk.ui.labels import date_edit_format
 
 CONSENT_SOURCES = ("phone call", "intake form", "in person", "patient portal")
 RELATIONS = ("mother", "father", "guardian", "grandparent", "self")
@@ -47,6 +48,29 @@ def fill_languages(combo: QComboBox, codes: tuple[str, ...], *, blank: bool = Fa
         combo.addItem("", "")
     for code in codes:
         combo.addItem(language.patient_language_name(code), code)
+
+
+def birth_date_edit() -> QDateEdit:
+    """A date of birth in the desk's short date; its minimum (1900-01-01) reads "unknown"."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(date_edit_format())
+    edit.setSpecialValueText(QCoreApplication.translate("PatientChoices", "unknown"))
+    edit.setMinimumDate(QDate(1900, 1, 1))
+    return edit
+
+
+def channel_combo() -> QComboBox:
+    """How the family prefers to hear from the desk, each stored as its channel key."""
+    combo = QComboBox()
+    translate = QCoreApplication.translate
+    for label, key in (
+        (translate("PatientChoices", "Text message"), "sms"),
+        (translate("PatientChoices", "Email"), "email"),
+        (translate("PatientChoices", "Phone call"), "phone"),
+    ):
+        combo.addItem(label, key)
+    return combo
 
 
 def fill_relations(combo: QComboBox, *, blank: bool = False) -> None:

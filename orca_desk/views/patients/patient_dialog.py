@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,7 +25,6 @@ from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.feature_dialogs import NewPatient
-from orca_desk.ui.labels import date_edit_format
 from orca_desk.views.patients import choices
 from orca_desk.views.patients.field_descriptions import describe_patient_fields
 
@@ -45,22 +42,12 @@ class NewPatientDialog(QDialog):
         self._acknowledged: PatientInput | None = None  # the input whose likely duplicates were shown
         self.first_name = QLineEdit(first)
         self.last_name = QLineEdit(last)
-        self.dob = QDateEdit()
-        self.dob.setCalendarPopup(True)
-        self.dob.setDisplayFormat(date_edit_format())
-        self.dob.setSpecialValueText(self.tr("unknown"))
-        self.dob.setMinimumDate(QDate(1900, 1, 1))
+        self.dob = choices.birth_date_edit()
         self.dob.setDate(self.dob.minimumDate())
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(self.tr("patient's own mobile (adults)"))
         self.email = QLineEdit()
-        self.channel = QComboBox()
-        for label, key in (
-            (self.tr("Text message"), "sms"),
-            (self.tr("Email"), "email"),
-            (self.tr("Phone call"), "phone"),
-        ):
-            self.channel.addItem(label, key)
+        self.channel = choices.channel_combo()
         self.guardian_name = QLineEdit()
         self.guardian_relation = QComboBox()
         choices.fill_relations(self.guardian_relation)
