@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from orca_desk.services.availability import Opening
-from orca_desk.services.patients.patients import PatientRow
-
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from orca_desk.services.availability import Opening
+    from orca_desk.services.patients.patients import PatientRow
     from orca_desk.ui.context import AppContext
 
 
