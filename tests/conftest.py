@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,6 +134,64 @@ def receptionist() -> Actor:
         display_name="Maria",
         permissions=ROLE_PERMISSIONS["receptionist"],
     )
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_windows() -> Iterator[None]:
+    """Fail a test that leaves a visible top-level window it opened, naming the window classes.
+
+    pytest-qt closes the widgets registered with ``qtbot.addWidget`` before fixtures tear down, so
+    a new window still visible here was not registered, a dialog opened over a registered window
+    included: its test must own it. Leaked windows are closed and their deletions run before the
+    test fails: a window deleted while Qt still holds it as the active window (or with events
+    posted to its children) crashes the next test's event processing. Tests that never start a
+    QApplication pay nothing: Qt is not even imported for them.
+    """
+    before = _visible_windows()
+    yield
+    if _application() is None:
+        return
+    from PySide6.QtCore import Qt, QThreadPool
+
+    tooltip = Qt.WindowType.ToolTip
+    # Background loads of the test's screens finish before their widgets go.
+    QThreadPool.globalInstance().waitForDone(10_000)
+    new = [w for w in _visible_windows() if not any(w is old for old in before)]
+    # A tooltip is Qt's to show and hide, not a window the test opened; it is closed all the same.
+    names = [f"{type(w).__name__} {w.windowTitle()!r}" for w in new if w.windowType() != tooltip]
+    for widget in new:
+        widget.close()
+    _flush_deletes()
+    if names:
+        pytest.fail(
+            "the test left visible windows it did not register with qtbot.addWidget: " + ", ".join(names),
+            pytrace=False,
+        )
+
+
+def _application() -> Any:
+    """The running QApplication, or None (without importing Qt when no test has)."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    return None if widgets is None else widgets.QApplication.instance()
+
+
+def _visible_windows() -> list[Any]:
+    """The visible top-level widgets (none before any test starts a QApplication)."""
+    if _application() is None:
+        return []
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+
+def _flush_deletes() -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    app = QCoreApplication.instance()
+    assert app is not None
+    app.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from orca_desk.models.patient import Patient
 from orca_desk.services.access.security import Actor
 from orca_desk.services.booking import booking
 from orca_desk.services.booking.booking import BookingRequest
+from orca_desk.services.clock import Clock
 
 
 @dataclass
@@ -62,7 +64,8 @@ def book(
     world: World,
     *,
     start: datetime,
-    now: datetime,
+    now: datetime | None = None,
+    ahead: timedelta | None = None,
     patient: int = 0,
     chair: int = 0,
     minutes: int | None = 20,
@@ -71,17 +74,85 @@ def book(
     notes: str = "",
 ) -> int:
     """Book through the booking service (every rule applies), by index into ``world``'s
-    patients and chairs; the ortho and an adjustment unless told. Returns the appointment id."""
-    request = BookingRequest(
-        world.patients[patient].id,
-        (provider or world.ortho).id,
-        world.chairs[chair].id,
-        (type_ or world.adjustment).id,
-        start,
-        minutes,
+    patients and chairs; the ortho and an adjustment unless told. The booking is made at ``now``,
+    or ``ahead`` of the visit's start. Returns the appointment id."""
+    return book_ids(
+        db_or_session,
+        actor,
+        patient_id=world.patients[patient].id,
+        provider_id=(provider or world.ortho).id,
+        chair_id=world.chairs[chair].id,
+        type_id=(type_ or world.adjustment).id,
+        start=start,
+        now=now,
+        ahead=ahead,
+        minutes=minutes,
         notes=notes,
     )
+
+
+def book_ids(
+    db_or_session: Database | Session,
+    actor: Actor,
+    *,
+    patient_id: int,
+    provider_id: int,
+    chair_id: int,
+    type_id: int,
+    start: datetime,
+    now: datetime | None = None,
+    ahead: timedelta | None = None,
+    minutes: int | None = 20,
+    notes: str = "",
+) -> int:
+    """``book`` for setups that keep ids rather than a ``World``. ``minutes=None`` takes the
+    type's default length."""
+    if (now is None) == (ahead is None):
+        raise TypeError("book at a given now or ahead of the start: one of the two")
+    if now is None:
+        assert ahead is not None
+        now = start - ahead
+    request = BookingRequest(patient_id, provider_id, chair_id, type_id, start, minutes, notes=notes)
     if isinstance(db_or_session, Session):
         return booking.book_appointment(db_or_session, actor, request, now=now).id
     with db_or_session.write() as s:
         return booking.book_appointment(s, actor, request, now=now).id
+
+
+class Desk(Protocol):
+    """What ``desk_book`` needs of a desk: the app context has all three."""
+
+    @property
+    def db(self) -> Database: ...
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def clock(self) -> Clock: ...
+
+
+def desk_book(
+    desk: Desk,
+    world: World,
+    *,
+    start: datetime,
+    patient: int = 0,
+    chair: int = 0,
+    minutes: int | None = 20,
+    provider: Provider | None = None,
+    type_: AppointmentType | None = None,
+    notes: str = "",
+) -> int:
+    """``book`` as the desk's signed-in actor at its clock's now (a UI test's ``ctx``)."""
+    return book(
+        desk.db,
+        desk.actor,
+        world,
+        start=start,
+        now=desk.clock.now(),
+        patient=patient,
+        chair=chair,
+        minutes=minutes,
+        provider=provider,
+        type_=type_,
+        notes=notes,
+    )

@@ -20,6 +20,8 @@ from orca_desk import diagnostics
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.booking import booking
+from tests.conftest import NOW
+from tests.factories import book
 from tests.services.test_reminders import (
     DESK,
     FAMILY,
@@ -27,7 +29,6 @@ from tests.services.test_reminders import (
     D,
     H,
     at,
-    book,
     clinic,
     providers,
     reply,
@@ -91,9 +92,9 @@ def test_a_day_of_activity_leaves_no_patient_data_in_the_log(db, fake, shared_cl
     logging.getLogger().setLevel(logging.DEBUG)  # everything any library says, at its most verbose
     c = clinic(db, shared=2, email=True)
     provs = providers(fake)
-    ava = book(db, c, 0, TUE_1530, chair=0)
-    book(db, c, 1, TUE_1530 + H, chair=1)
-    solo = book(db, c, 2, TUE_1530, chair=2)
+    ava = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW, chair=0)
+    book(db, DESK, c, patient=1, start=TUE_1530 + H, now=NOW, chair=1)
+    solo = book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=2)
     for before in (7 * D, 2 * D, D):
         tick(db, provs, at(shared_clock, TUE_1530 - before + timedelta(minutes=1)))
     now = at(shared_clock, TUE_1530 - D + 2 * H)

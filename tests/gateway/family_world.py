@@ -115,14 +115,15 @@ def offered_opening(db: Database, manager: Actor, clock: FrozenClock) -> tuple[W
 
     from orca_desk.services.waitlist.settings import WaitlistSettings
     from orca_desk.services.waitlist.tick import process_waitlist
-    from tests.services.test_waitlist import add_entry, book, cancel, send_due
+    from tests.factories import book
+    from tests.services.test_waitlist import SLOT, WEEK, add_entry, cancel, send_due
 
     settings = WaitlistSettings(secret=SECRET, base_url=BASE)
     with db.write() as s:
         w = make_world(s, patients=3)
     now = clock.now()
     add_entry(db, w, 1, now=now)
-    cancel(db, manager, book(db, w, manager), now)
+    cancel(db, manager, book(db, manager, w, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=settings)
     send_due(db, now)
     process_waitlist(db, now=now, settings=settings)

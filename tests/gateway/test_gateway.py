@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from orca_desk.db import Database
 from orca_desk.gateway.app import make_app
@@ -20,6 +20,7 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.messaging import ContactState, LinkTokenUse
 from orca_desk.models.patient import Patient
+from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.links.link_tokens import make_token
 from orca_desk.services.links.patient_links import (
@@ -33,34 +34,31 @@ from orca_desk.services.links.patient_links import (
     link_for,
     unsubscribe_link_for,
 )
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 SECRET = b"test-secret-0123456789abcdef"
+DESK = Actor(
+    username="maria", role="receptionist", display_name="Maria", permissions=ROLE_PERMISSIONS["receptionist"]
+)
 
 
-def _book(db: Database, clock: FrozenClock, *, days: int = 1) -> int:
+def _visit(db: Database, clock: FrozenClock, *, days: int = 1) -> int:
+    """A clinic whose first patient has a visit ``days`` ahead, its confirmation asked for by
+    email: the appointment's id."""
     with db.write() as s:
         w = make_world(s, chairs=2, patients=2)
         w.patients[0].contact_email = "parent@example.com"
         w.patients[0].email_consent = True
-        start = clock.now() + timedelta(days=days)
-        appt = Appointment(
-            clinic_id=w.clinic.id,
-            patient_id=w.patients[0].id,
-            provider_id=w.ortho.id,
-            chair_id=w.chairs[0].id,
-            location_id=w.location.id,
-            type_id=w.adjustment.id,
-            start_at=start,
-            end_at=start + timedelta(minutes=20),
-            status="scheduled",
-            confirmation="requested",
-            created_at=clock.now(),
-            updated_at=clock.now(),
-        )
-        s.add(appt)
-        s.flush()
-        return appt.id
+        appt_id = book(s, DESK, w, start=clock.now() + timedelta(days=days), now=clock.now())
+        appt = s.get(Appointment, appt_id)
+        assert appt is not None
+        appt.confirmation = "requested"
+        return appt_id
+
+
+def _since_booked(appt_id: int) -> tuple[ColumnElement[bool], ...]:
+    """The visit's audit trail after its booking."""
+    return (AuditEvent.entity_id == appt_id, AuditEvent.action != "book")
 
 
 def _serve(
@@ -105,7 +103,7 @@ def _appt(db: Database, appt_id: int) -> Appointment:
 
 
 def test_link_carries_no_patient_data(db, clock):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     link = _link(CONFIRM, appt_id, clock)
     assert link.startswith("http://127.0.0.1:8765/c/")
     token = link.rsplit("/", 1)[1]
@@ -143,7 +141,7 @@ def test_an_expiry_beyond_the_short_form_keeps_the_long_form(clock):
 
 
 def test_short_link_confirms_once_through_http(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock))
     assert "/c/" in url
     shown = requests.get(url, timeout=5)
@@ -162,7 +160,7 @@ def test_short_link_confirms_once_through_http(db, clock, gateway):
 
 def test_long_links_already_sent_keep_working(db, clock, gateway):
     """Families have the long /l/<purpose>/<token> links in their phones: they still act, once."""
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     token = make_token(SECRET, CONFIRM, appt_id, clock.now() + timedelta(days=1))
     url = f"{gateway.url}/l/confirm/{token}"
     assert requests.get(url, timeout=5).status_code == 200
@@ -174,7 +172,7 @@ def test_long_links_already_sent_keep_working(db, clock, gateway):
 
 
 def test_short_links_refuse_tampering_other_purposes_and_expiry(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))
     head, token = url.rsplit("/", 1)
     flipped = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
@@ -196,7 +194,7 @@ def test_short_links_refuse_tampering_other_purposes_and_expiry(db, clock, gatew
 
 
 def test_get_shows_a_button_and_changes_nothing(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     r = requests.get(_url(gateway, _link(CONFIRM, appt_id, clock)), timeout=5)
     assert r.status_code == 200
     assert '<form method="post"' in r.text and "Yes, confirm" in r.text
@@ -209,14 +207,14 @@ def test_get_shows_a_button_and_changes_nothing(db, clock, gateway):
 
 
 def test_post_confirms_once_and_a_second_use_is_refused_politely(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock))
     r = requests.post(url, timeout=5)
     assert r.status_code == 200 and "re confirmed" in r.text
     appt = _appt(db, appt_id)
     assert (appt.confirmation, appt.status) == ("confirmed", "confirmed")
     with db.read() as s:
-        assert s.scalar(select(AuditEvent.actor).where(AuditEvent.entity_id == appt_id)) == "patient-link"
+        assert s.scalar(select(AuditEvent.actor).where(*_since_booked(appt_id))) == "patient-link"
         assert s.scalar(select(LinkTokenUse.outcome)) == "confirmed"
     again = requests.post(url, timeout=5)
     assert again.status_code == 409 and "This link was already used" in again.text
@@ -227,7 +225,7 @@ def test_post_confirms_once_and_a_second_use_is_refused_politely(db, clock, gate
 
 @pytest.mark.parametrize(("purpose", "expected"), [(DECLINE, "declined"), (CALLBACK, "callback")])
 def test_decline_and_callback_set_the_confirmation(db, clock, gateway, purpose, expected):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     r = requests.post(_url(gateway, _link(purpose, appt_id, clock)), timeout=5)
     assert r.status_code == 200
     appt = _appt(db, appt_id)
@@ -235,7 +233,7 @@ def test_decline_and_callback_set_the_confirmation(db, clock, gateway, purpose, 
     assert appt.confirmation == expected
     assert appt.status == ("cancelled" if expected == "declined" else "scheduled")
     with db.read() as s:
-        action = s.scalar(select(AuditEvent.action).where(AuditEvent.entity_id == appt_id))
+        action = s.scalar(select(AuditEvent.action).where(*_since_booked(appt_id)))
     assert action == f"{expected}_by_link"
 
 
@@ -251,7 +249,7 @@ def _speaks(db: Database, appt_id: int, language: str, guardian_language: str | 
 
 
 def test_confirm_pages_speak_the_family_s_language(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     _speaks(db, appt_id, "es")
     url = _url(gateway, _link(CONFIRM, appt_id, clock))
     asked = requests.get(url, timeout=5)
@@ -269,7 +267,7 @@ def test_confirm_pages_speak_the_family_s_language(db, clock, gateway):
 
 
 def test_decline_pages_follow_the_guardian_who_reads_the_messages(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     _speaks(db, appt_id, "en", guardian_language="es")
     url = _url(gateway, _link(DECLINE, appt_id, clock))
     asked = requests.get(url, timeout=5)
@@ -284,7 +282,7 @@ def test_decline_pages_follow_the_guardian_who_reads_the_messages(db, clock, gat
 
 
 def test_a_cancelled_visit_is_explained_in_the_family_s_language(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     _speaks(db, appt_id, "es")
     with db.write() as s:
         appt = s.get(Appointment, appt_id)
@@ -296,7 +294,7 @@ def test_a_cancelled_visit_is_explained_in_the_family_s_language(db, clock, gate
 
 
 def test_expired_link_is_refused_and_changes_nothing(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))
     clock.advance(timedelta(hours=1))
     for r in (requests.get(url, timeout=5), requests.post(url, timeout=5)):
@@ -305,7 +303,7 @@ def test_expired_link_is_refused_and_changes_nothing(db, clock, gateway):
 
 
 def test_tampered_and_wrong_purpose_links_are_refused(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     good = _url(gateway, _link(CONFIRM, appt_id, clock))
     head, token = good.rsplit("/", 1)
     flipped = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
@@ -322,7 +320,7 @@ def test_tampered_and_wrong_purpose_links_are_refused(db, clock, gateway):
 
 
 def test_cancelled_appointment_is_explained_and_the_link_stays_unused(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     with db.write() as s:
         appt = s.get(Appointment, appt_id)
         assert appt is not None
@@ -334,7 +332,7 @@ def test_cancelled_appointment_is_explained_and_the_link_stays_unused(db, clock,
 
 
 def test_unknown_routes_methods_and_purposes(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     assert requests.get(gateway.url + "/nope", timeout=5).status_code == 404
     token = make_token(SECRET, "mystery", appt_id, clock.now() + timedelta(hours=1))
     assert requests.post(f"{gateway.url}/l/mystery/{token}", timeout=5).status_code == 404
@@ -344,7 +342,7 @@ def test_unknown_routes_methods_and_purposes(db, clock, gateway):
 
 
 def test_unsubscribe_opts_the_address_out_and_revokes_consent(db, clock, gateway):
-    _book(db, clock)
+    _visit(db, clock)
     with db.write() as s:
         link = unsubscribe_link_for(
             s, "email", "Parent@Example.com", secret=SECRET, base_url="http://127.0.0.1:8765", now=clock.now()
@@ -365,7 +363,7 @@ def test_unsubscribe_opts_the_address_out_and_revokes_consent(db, clock, gateway
 
 
 def test_provider_ical_feed(db, clock, gateway):
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     provider_id = _appt(db, appt_id).provider_id
     url = _url(
         gateway, ical_feed_link(provider_id, secret=SECRET, base_url="http://127.0.0.1:8765", now=clock.now())
@@ -382,7 +380,7 @@ def test_provider_ical_feed(db, clock, gateway):
 
 def _race(db: Database, clock: FrozenClock) -> None:
     """Ten concurrent accepts of one offer link: exactly one performs, nine see 'already used'."""
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     performed: list[int] = []
 
     def describe(session, subject_id, now):
@@ -441,7 +439,7 @@ def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_ht
     from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
     from orca_desk.services.waitlist.settings import WaitlistSettings
     from orca_desk.services.waitlist.tick import process_waitlist
-    from tests.services.test_waitlist import add_entry, book, cancel, send_due
+    from tests.services.test_waitlist import SLOT, WEEK, add_entry, cancel, send_due
 
     staff = Actor(
         username="maria",
@@ -454,7 +452,7 @@ def test_a_real_waitlist_offer_text_carries_a_short_link_that_books_once_over_ht
         w = make_world(s, patients=3)
     now = clock.now()
     add_entry(db, w, 1, now=now)
-    cancel(db, staff, book(db, w, staff), now)
+    cancel(db, staff, book(db, staff, w, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=settings)
     send_due(db, now)
     process_waitlist(db, now=now, settings=settings)

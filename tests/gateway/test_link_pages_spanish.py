@@ -21,8 +21,8 @@ from orca_desk.services.clock import FrozenClock
 from orca_desk.services.links.patient_links import WAITLIST_DECLINE, link_for, unsubscribe_link_for
 from orca_desk.services.waitlist.settings import WaitlistSettings
 from orca_desk.services.waitlist.tick import process_waitlist
-from tests.factories import make_world
-from tests.services.test_waitlist import add_entry, book, cancel, send_due
+from tests.factories import book, make_world
+from tests.services.test_waitlist import SLOT, WEEK, add_entry, cancel, send_due
 
 SECRET = b"test-secret-0123456789abcdef"
 BASE = "http://127.0.0.1:8765"
@@ -55,7 +55,7 @@ def _offer(db: Database, clock: FrozenClock, *, language: str, guardian_language
     now = clock.now()
     settings = WaitlistSettings(secret=SECRET, base_url=BASE)
     add_entry(db, w, 1, now=now)
-    cancel(db, STAFF, book(db, w, STAFF), now)
+    cancel(db, STAFF, book(db, STAFF, w, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=settings)
     send_due(db, now)
     process_waitlist(db, now=now, settings=settings)

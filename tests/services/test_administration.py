@@ -40,11 +40,6 @@ def _world(db):
         return make_world(s)
 
 
-def _book(db, w, clock, receptionist, *, hours: int, **where) -> int:
-    """An appointment ``hours`` from now."""
-    return book(db, receptionist, w, start=clock.now() + timedelta(hours=hours), now=clock.now(), **where)
-
-
 def _actions(s, entity: str) -> list[str]:
     return list(
         s.scalars(select(AuditEvent.action).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
@@ -110,9 +105,11 @@ def test_a_provider_with_future_appointments_is_not_archived_and_they_are_listed
     db, clock, manager, receptionist
 ):
     w = _world(db)
-    _book(db, w, clock, receptionist, hours=20, patient=1)
-    _book(db, w, clock, receptionist, hours=2)
-    past = _book(db, w, clock, receptionist, hours=1, chair=1, patient=2)
+    book(db, receptionist, w, start=clock.now() + timedelta(hours=20), now=clock.now(), patient=1)
+    book(db, receptionist, w, start=clock.now() + timedelta(hours=2), now=clock.now())
+    past = book(
+        db, receptionist, w, start=clock.now() + timedelta(hours=1), now=clock.now(), chair=1, patient=2
+    )
     with db.write() as s:  # history does not block archiving
         booking.cancel_appointment(s, receptionist, past, reason="family trip", now=clock.now())
     with pytest.raises(adm.ArchiveRefused) as e, db.write() as s:
@@ -135,7 +132,7 @@ def test_a_chair_with_a_future_appointment_is_refused_one_without_is_archived_an
     db, clock, manager, receptionist
 ):
     w = _world(db)
-    _book(db, w, clock, receptionist, hours=3, chair=1)
+    book(db, receptionist, w, start=clock.now() + timedelta(hours=3), now=clock.now(), chair=1)
     with (
         pytest.raises(
             adm.ArchiveRefused,
@@ -205,7 +202,7 @@ def test_a_location_time_zone_is_fixed_once_appointments_are_booked_there(db, cl
             now=clock.now(),
         )
         assert s.get(Location, w.location.id).phone == "+16175550111"
-    _book(db, w, clock, receptionist, hours=3)
+    book(db, receptionist, w, start=clock.now() + timedelta(hours=3), now=clock.now())
     with pytest.raises(adm.AdminInvalid, match="time zone cannot change") as e, db.write() as s:
         adm.save_location(
             s, manager, adm.LocationEdit("Northside", "America/New_York", id=w.location.id), now=clock.now()
@@ -280,7 +277,15 @@ def test_the_clinic_keeps_an_active_administrator(db, clock):
 
 def test_archive_refusal_on_postgresql(pg_db, clock, manager, receptionist):
     w = _world(pg_db)
-    _book(pg_db, w, clock, receptionist, hours=2, chair=1, provider=w.hygienist)
+    book(
+        pg_db,
+        receptionist,
+        w,
+        start=clock.now() + timedelta(hours=2),
+        now=clock.now(),
+        chair=1,
+        provider=w.hygienist,
+    )
     with pytest.raises(adm.ArchiveRefused) as e, pg_db.write() as s:
         adm.set_provider_active(s, manager, w.hygienist.id, False, now=clock.now())
     assert [a.patient for a in e.value.appointments] == ["Kid0 Smith"]

@@ -17,9 +17,8 @@ from orca_desk.models.patient import Patient
 from orca_desk.services import appointment_card as svc
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 NY = ZoneInfo("America/New_York")
 CLINICIAN = Actor(
@@ -42,20 +41,11 @@ def _setup(db: Database, actor: Actor, now: datetime) -> dict[str, int]:
         p.date_of_birth = date(2014, 3, 4)  # 11 on 3 March 2026, 12 the day after
         p.guardian_name, p.guardian_relation, p.guardian_phone = "Ana Smith", "mother", "+16175552222"
         p.contact_phone = "+16175552222"
-
-        def book(start: datetime) -> int:
-            return booking.book_appointment(
-                s,
-                actor,
-                BookingRequest(p.id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20),
-                now=now,
-            ).id
-
-        earlier = book(at(3, 8))
+        earlier = book(s, actor, w, start=at(3, 8), now=now)
         for status in ("arrived", "seated", "completed"):
             booking.set_status(s, actor, earlier, status, now=now)
-        appt = book(at(3, 16))
-        later = book(at(10, 15))
+        appt = book(s, actor, w, start=at(3, 16), now=now)
+        later = book(s, actor, w, start=at(10, 15), now=now)
         return {"patient": p.id, "earlier": earlier, "appt": appt, "later": later, "clinic": w.clinic.id}
 
 

@@ -16,8 +16,6 @@ from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import ContactState, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.campaigns.audience import AudienceCriteria, AudienceSummary, audience
 from orca_desk.services.campaigns.drafts import _variants, create_campaign
 from orca_desk.services.campaigns.launch import (
@@ -40,7 +38,7 @@ from orca_desk.services.errors import PermissionDenied, ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.providers.base import Provider
 from tests.conftest import NOW
-from tests.factories import World, make_world
+from tests.factories import World, book_ids, make_world
 from tests.fakes import sendgrid_for, twilio_for
 from tests.fakes.fake_provider import FakeProviderServer
 
@@ -470,22 +468,6 @@ def test_the_contact_budget_applies_to_campaign_texts(db, fake, shared_clock):
     assert [r.status for r in recipients(db, cid)] == ["queued"]
 
 
-def book(db: Database, st: Setup, name: str, when: datetime) -> int:
-    with db.write() as s:
-        return booking.book_appointment(
-            s,
-            DESK,
-            BookingRequest(
-                patient_id=st.ids[name],
-                provider_id=st.ortho,
-                chair_id=st.chairs[0],
-                type_id=st.adjustment,
-                start=when + 7 * D,
-            ),
-            now=when,
-        ).id
-
-
 def test_attribution_counts_bookings_after_the_send_within_the_window(db, fake, shared_clock):
     st = setup(db)
     provs = providers(fake)
@@ -501,8 +483,27 @@ def test_attribution_counts_bookings_after_the_send_within_the_window(db, fake, 
         "adult",
         "south",
     }
-    inside = book(db, st, "retained", NOW + 3 * D)
-    book(db, st, "active", NOW + 31 * D)  # after the 30-day window
+    inside = book_ids(
+        db,
+        DESK,
+        patient_id=st.ids["retained"],
+        provider_id=st.ortho,
+        chair_id=st.chairs[0],
+        type_id=st.adjustment,
+        start=NOW + 3 * D + 7 * D,
+        now=NOW + 3 * D,
+    )
+    # after the 30-day window
+    book_ids(
+        db,
+        DESK,
+        patient_id=st.ids["active"],
+        provider_id=st.ortho,
+        chair_id=st.chairs[0],
+        type_id=st.adjustment,
+        start=NOW + 31 * D + 7 * D,
+        now=NOW + 31 * D,
+    )
     tick(db, provs, shared_clock, NOW + 32 * D)
     rows = {by_name[r.patient_id]: r for r in recipients(db, cid)}
     assert rows["retained"].rebooked_appointment_id == inside

@@ -20,6 +20,8 @@ from orca_desk.services.access.security import AUTOMATION
 from orca_desk.services.booking import booking
 from orca_desk.services.errors import StaleEditError
 from orca_desk.services.messaging.inbound import poll_inbound
+from tests.conftest import NOW
+from tests.factories import book
 from tests.services.test_reminders import (
     DESK,
     FAMILY,
@@ -30,7 +32,6 @@ from tests.services.test_reminders import (
     M,
     appt,
     at,
-    book,
     clinic,
     plans,
     providers,
@@ -45,10 +46,10 @@ def _asked(db, fake, shared_clock):
     c = clinic(db, shared=2)
     provs = providers(fake)
     ids = [
-        book(db, c, 0, TUE_1530, chair=0),
-        book(db, c, 1, TUE_1530 + H, chair=1),
-        book(db, c, 2, TUE_1530, chair=2),
-        book(db, c, 3, TUE_1530 - H, chair=0),
+        book(db, DESK, c, patient=0, start=TUE_1530, now=NOW, chair=0),
+        book(db, DESK, c, patient=1, start=TUE_1530 + H, now=NOW, chair=1),
+        book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=2),
+        book(db, DESK, c, patient=3, start=TUE_1530 - H, now=NOW, chair=0),
     ]
     now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
     tick(db, provs, now)

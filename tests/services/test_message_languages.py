@@ -25,16 +25,17 @@ from orca_desk.services.waitlist.replies import WaitlistReplyHandler
 from orca_desk.services.waitlist.responses import decline_offer
 from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
+from tests.factories import book
 from tests.fakes.fake_provider import FakeProviderServer
 from tests.services import test_recovery as rec
 from tests.services import test_waitlist as wl
 from tests.services.test_reminders import (
+    DESK,
     FAMILY,
     TUE_1530,
     D,
     H,
     at,
-    book,
     clinic,
     providers,
     reply,
@@ -118,7 +119,7 @@ def test_every_packaged_template_ships_in_english_and_spanish() -> None:
 def test_the_clinic_edits_each_language_apart_and_rendering_falls_back_to_english(db, manager) -> None:
     c = clinic(db, shared=1)
     with db.write() as s:
-        clinic_id = s.get(Patient, c.kids[0]).clinic_id  # type: ignore[union-attr]
+        clinic_id = s.get(Patient, c.patients[0].id).clinic_id  # type: ignore[union-attr]
         mt.save_template(
             s,
             manager,
@@ -156,9 +157,9 @@ def test_a_spanish_family_gets_the_reminder_the_thanks_and_keyword_answers_in_sp
     db, fake: FakeProviderServer, shared_clock
 ) -> None:
     c = clinic(db, shared=1)
-    speaks(db, c.kids[0], "es")
+    speaks(db, c.patients[0].id, "es")
     provs = providers(fake)
-    visit = book(db, c, 0, TUE_1530)
+    visit = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     [question] = [m for m in fake.sent_sms if m.to == FAMILY]
     assert "cita de Kid0 el mar 10 mar 3:30 p. m." in question.body
@@ -181,11 +182,11 @@ def test_the_guardians_language_wins_and_an_english_family_is_unchanged(
     db, fake: FakeProviderServer, shared_clock
 ) -> None:
     c = clinic(db, shared=1)
-    speaks(db, c.kids[0], "en", guardian_language="es")  # Kid0's guardian reads the texts
-    speaks(db, c.kids[2], "fr")  # a language with no templates: English
+    speaks(db, c.patients[0].id, "en", guardian_language="es")  # Kid0's guardian reads the texts
+    speaks(db, c.patients[2].id, "fr")  # a language with no templates: English
     provs = providers(fake)
-    book(db, c, 0, TUE_1530, chair=0)
-    book(db, c, 2, TUE_1530, chair=1)
+    book(db, DESK, c, patient=0, start=TUE_1530, now=NOW, chair=0)
+    book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=1)
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     bodies = sorted(m.body for m in fake.sent_sms)
     assert len(bodies) == 2
@@ -199,7 +200,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
     speaks(db, w.patients[1].id, "es")
     now = clock.now()
     wl.add_entry(db, w, 1, now=now)
-    wl.cancel(db, receptionist, wl.book(db, w, receptionist), now)
+    wl.cancel(db, receptionist, book(db, receptionist, w, start=wl.SLOT, ahead=wl.WEEK), now)
     assert process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
     dispatch_due(db, providers(fake), now=now, worker_id="w")
     [offer] = fake.sent_sms
@@ -235,7 +236,7 @@ def test_a_spanish_family_declining_an_offer_is_thanked_in_spanish(
     speaks(db, w.patients[1].id, "es")
     now = clock.now()
     wl.add_entry(db, w, 1, now=now)
-    wl.cancel(db, receptionist, wl.book(db, w, receptionist), now)
+    wl.cancel(db, receptionist, book(db, receptionist, w, start=wl.SLOT, ahead=wl.WEEK), now)
     process_waitlist(db, now=now, settings=wl.SETTINGS)
     dispatch_due(db, providers(fake), now=now, worker_id="w")
     [offer] = wl.offers(db)
@@ -250,10 +251,10 @@ def test_a_spanish_family_gets_the_recovery_text_in_spanish(
 ) -> None:
     c = rec.clinic(db)
     with db.write() as s:
-        p = s.get(Patient, c.kids[0])
+        p = s.get(Patient, c.patients[0].id)
         assert p is not None
         p.guardian_language = "es"
-    appt = rec.book(db, c, 0, rec.VISIT, NOW - 2 * H)
+    appt = book(db, rec.DESK, c, patient=0, start=rec.VISIT, now=NOW - 2 * H)
     rec.no_show(db, appt, NOW)
     rec.tick(db, providers(fake), shared_clock, NOW)
     [text] = fake.sent_sms
@@ -274,13 +275,13 @@ def test_messages_keep_the_clinics_24_hour_clock(db, fake: FakeProviderServer, s
     from orca_desk.services.clinic import clinic_settings
 
     c = clinic(db, shared=1)
-    speaks(db, c.kids[0], "es")
+    speaks(db, c.patients[0].id, "es")
     with db.write() as s:
         chosen = clinic_settings.replace(clinic_settings.load_settings(s), time_format="24h")
         clinic_settings.save_settings(s, manager, chosen, now=NOW)
     provs = providers(fake)
-    book(db, c, 0, TUE_1530, chair=0)
-    book(db, c, 2, TUE_1530, chair=1)
+    book(db, DESK, c, patient=0, start=TUE_1530, now=NOW, chair=0)
+    book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=1)
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     bodies = sorted(m.body for m in fake.sent_sms)
     assert any("cita de Kid0 el mar 10 mar 15:30 en" in b for b in bodies), bodies

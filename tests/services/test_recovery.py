@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,6 @@ from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.reminders import StaffTask
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
@@ -27,7 +25,7 @@ from orca_desk.services.recovery.sequences import save_sequence
 from orca_desk.services.recovery.staff import close_case, log_call_outcome
 from orca_desk.services.recovery.steps import RecoveryTick, process_recovery
 from tests.conftest import NOW
-from tests.factories import make_world
+from tests.factories import World, book, make_world
 from tests.fakes import sendgrid_for, twilio_for
 from tests.fakes.fake_provider import FakeProviderServer
 
@@ -43,37 +41,13 @@ def link_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORCA_DESK_LINK_SECRET", "r" * 64)
 
 
-@dataclass
-class Clinic:
-    chairs: list[int]
-    ortho: int
-    adjustment: int
-    kids: list[int]
-
-
-def clinic(db: Database) -> Clinic:
+def clinic(db: Database) -> World:
     with db.write() as s:
         w = make_world(s, patients=4)
         for i, p in enumerate(w.patients):
             p.contact_email, p.email_consent = f"family{i}@example.com", True
             p.guardian_name = f"Emma Smith{i}"
-        return Clinic([c.id for c in w.chairs], w.ortho.id, w.adjustment.id, [p.id for p in w.patients])
-
-
-def book(db: Database, c: Clinic, kid: int, start: datetime, now: datetime, chair: int = 0) -> int:
-    with db.write() as s:
-        return booking.book_appointment(
-            s,
-            DESK,
-            BookingRequest(
-                patient_id=c.kids[kid],
-                provider_id=c.ortho,
-                chair_id=c.chairs[chair],
-                type_id=c.adjustment,
-                start=start,
-            ),
-            now=now,
-        ).id
+        return w
 
 
 def no_show(db: Database, appt: int, now: datetime) -> None:
@@ -110,7 +84,7 @@ VISIT = NOW - H
 def test_no_show_sms_same_day_email_after_two_days_call_after_five(db, fake, shared_clock):
     c = clinic(db)
     provs = providers(fake)
-    appt = book(db, c, 0, VISIT, NOW - 2 * H)
+    appt = book(db, DESK, c, patient=0, start=VISIT, now=NOW - 2 * H)
     no_show(db, appt, NOW)
     case = the_case(db)
     assert (case.status, case.cause_kind, case.next_step_at) == ("open", "no_show", NOW)
@@ -151,7 +125,7 @@ def test_the_same_day_sms_never_goes_after_21(db, fake, shared_clock):
     provs = providers(fake)
     late_visit = datetime(2026, 3, 4, 0, 30, tzinfo=UTC)  # 19:30 EST
     marked = datetime(2026, 3, 4, 1, 30, tzinfo=UTC)  # 20:30 EST
-    appt = book(db, c, 1, late_visit, NOW)
+    appt = book(db, DESK, c, patient=1, start=late_visit, now=NOW)
     no_show(db, appt, marked)
     tick(db, provs, shared_clock, datetime(2026, 3, 4, 2, 5, tzinfo=UTC))  # 21:05: too late
     assert fake.sent_sms == []
@@ -163,7 +137,7 @@ def test_the_same_day_sms_never_goes_after_21(db, fake, shared_clock):
 def test_a_queued_sms_expires_at_21_when_it_could_not_go(db, fake, shared_clock):
     c = clinic(db)
     provs = providers(fake)
-    appt = book(db, c, 1, datetime(2026, 3, 4, 0, 30, tzinfo=UTC), NOW)
+    appt = book(db, DESK, c, patient=1, start=datetime(2026, 3, 4, 0, 30, tzinfo=UTC), now=NOW)
     marked = datetime(2026, 3, 4, 1, 55, tzinfo=UTC)  # 20:55 EST
     no_show(db, appt, marked)
     shared_clock.set(marked)
@@ -178,10 +152,10 @@ def test_a_queued_sms_expires_at_21_when_it_could_not_go(db, fake, shared_clock)
 def test_booking_stops_the_sequence(db, fake, shared_clock):
     c = clinic(db)
     provs = providers(fake)
-    appt = book(db, c, 0, VISIT, NOW - 2 * H)
+    appt = book(db, DESK, c, patient=0, start=VISIT, now=NOW - 2 * H)
     no_show(db, appt, NOW)
     tick(db, provs, shared_clock, NOW)
-    new = book(db, c, 0, NOW + 3 * D, NOW + 6 * H)
+    new = book(db, DESK, c, patient=0, start=NOW + 3 * D, now=NOW + 6 * H)
     case = the_case(db)
     assert (case.status, case.rebooked_appointment_id, case.rebooked_at) == ("rescheduled", new, NOW + 6 * H)
     assert case.next_step_at is None
@@ -195,10 +169,10 @@ def test_booking_stops_the_sequence(db, fake, shared_clock):
 
 def test_booking_before_the_queued_message_goes_cancels_it(db, fake, shared_clock):
     c = clinic(db)
-    appt = book(db, c, 0, VISIT, NOW - 2 * H)
+    appt = book(db, DESK, c, patient=0, start=VISIT, now=NOW - 2 * H)
     no_show(db, appt, NOW)
     process_recovery(db, now=NOW)  # queued, not sent yet
-    book(db, c, 0, NOW + 3 * D, NOW + H)
+    book(db, DESK, c, patient=0, start=NOW + 3 * D, now=NOW + H)
     dispatch_due(db, providers(fake), now=NOW + H, worker_id="w")
     assert fake.sent_sms == []
     with db.read() as s:
@@ -209,8 +183,8 @@ def test_booking_before_the_queued_message_goes_cancels_it(db, fake, shared_cloc
 def test_late_cancel_starts_a_case_an_early_one_does_not(db, fake, shared_clock):
     c = clinic(db)
     provs = providers(fake)
-    soon = book(db, c, 2, NOW + 5 * H, NOW)
-    later = book(db, c, 3, NOW + 3 * D, NOW)
+    soon = book(db, DESK, c, patient=2, start=NOW + 5 * H, now=NOW)
+    later = book(db, DESK, c, patient=3, start=NOW + 3 * D, now=NOW)
     with db.write() as s:
         booking.cancel_appointment(s, DESK, soon, reason="sick", now=NOW)
         booking.cancel_appointment(s, DESK, later, reason="holiday", now=NOW)
@@ -222,7 +196,7 @@ def test_late_cancel_starts_a_case_an_early_one_does_not(db, fake, shared_clock)
 
 def test_restoring_the_visit_closes_the_case(db):
     c = clinic(db)
-    appt = book(db, c, 0, VISIT, NOW - 2 * H)
+    appt = book(db, DESK, c, patient=0, start=VISIT, now=NOW - 2 * H)
     no_show(db, appt, NOW)
     with db.write() as s:
         booking.restore_appointment(s, DESK, appt, now=NOW + H)
@@ -233,7 +207,7 @@ def test_restoring_the_visit_closes_the_case(db):
 def test_the_tick_is_idempotent_and_restart_safe(db, fake, shared_clock, monkeypatch):
     c = clinic(db)
     for kid in range(3):
-        no_show(db, book(db, c, kid, VISIT, NOW - 2 * H, chair=kid), NOW)
+        no_show(db, book(db, DESK, c, patient=kid, start=VISIT, now=NOW - 2 * H, chair=kid), NOW)
     real = recovery_steps.enqueue_for_patient
     calls = {"n": 0}
 
@@ -259,7 +233,7 @@ def test_the_tick_is_idempotent_and_restart_safe(db, fake, shared_clock, monkeyp
 
 def test_a_late_tick_runs_each_missed_step_once_in_order(db, fake, shared_clock):
     c = clinic(db)
-    no_show(db, book(db, c, 0, VISIT, NOW - 2 * H), NOW)
+    no_show(db, book(db, DESK, c, patient=0, start=VISIT, now=NOW - 2 * H), NOW)
     report = tick(db, providers(fake), shared_clock, NOW + 6 * D)  # the laptop slept for six days
     case = the_case(db)
     assert report.steps_run == 3
@@ -269,7 +243,7 @@ def test_a_late_tick_runs_each_missed_step_once_in_order(db, fake, shared_clock)
 
 def test_call_outcomes_and_closing_as_lost(db):
     c = clinic(db)
-    no_show(db, book(db, c, 0, VISIT, NOW - 2 * H), NOW)
+    no_show(db, book(db, DESK, c, patient=0, start=VISIT, now=NOW - 2 * H), NOW)
     process_recovery(db, now=NOW + 5 * D)
     case = the_case(db)
     with db.write() as s:
@@ -293,9 +267,9 @@ def test_call_outcomes_and_closing_as_lost(db):
 def test_metrics_rate_time_to_rebook_and_groups(db, manager):
     c = clinic(db)
     for kid in range(3):
-        no_show(db, book(db, c, kid, VISIT, NOW - 2 * H, chair=kid), NOW)
-    book(db, c, 0, NOW + 10 * D, NOW + 2 * D)
-    book(db, c, 1, NOW + 10 * D, NOW + 4 * D, chair=1)
+        no_show(db, book(db, DESK, c, patient=kid, start=VISIT, now=NOW - 2 * H, chair=kid), NOW)
+    book(db, DESK, c, patient=0, start=NOW + 10 * D, now=NOW + 2 * D)
+    book(db, DESK, c, patient=1, start=NOW + 10 * D, now=NOW + 4 * D, chair=1)
     with db.read() as s:
         m = recovery_metrics(s, manager, since=NOW - 7 * D, until=NOW + 7 * D)
         rows = list_cases(s, now=NOW + 5 * D, statuses=("open", "contacted", "rescheduled"))
@@ -324,7 +298,7 @@ def test_custom_sequence_and_validation(db, manager):
                 now=NOW,
             )
         save_sequence(s, manager, clinic_id, [StepInput("call", 0)], now=NOW, cause_kinds=("no_show",))
-    no_show(db, book(db, c, 0, VISIT, NOW - 2 * H), NOW)
+    no_show(db, book(db, DESK, c, patient=0, start=VISIT, now=NOW - 2 * H), NOW)
     process_recovery(db, now=NOW)
     case = the_case(db)
     assert case.call_task_id is not None and case.next_step_label == "Lost if not booked"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +18,6 @@ from orca_desk.services import confirmations, reminders
 from orca_desk.services.access.security import AUTOMATION, ROLE_PERMISSIONS, Actor
 from orca_desk.services.analytics import reminder_analytics
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.messaging.dispatch import dispatch_due
@@ -27,7 +25,7 @@ from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
 from orca_desk.services.messaging.providers.base import Provider
 from orca_desk.services.reminders.escalation import _escalate
 from tests.conftest import NOW
-from tests.factories import make_world
+from tests.factories import World, book, make_world
 from tests.fakes import sendgrid_for, twilio_for
 from tests.fakes.fake_provider import FakeProviderServer
 
@@ -39,16 +37,7 @@ DESK = Actor(
 MANAGER = Actor(username="boss", role="manager", display_name="Boss", permissions=ROLE_PERMISSIONS["manager"])
 
 
-@dataclass
-class Clinic:
-    clinic_id: int
-    chairs: list[int]
-    ortho: int
-    adjustment: int
-    kids: list[int]
-
-
-def clinic(db: Database, *, shared: int = 2, email: bool = False) -> Clinic:
+def clinic(db: Database, *, shared: int = 2, email: bool = False) -> World:
     """Kid0..Kid3; the first ``shared`` share the family phone; Kid0 has email consent if asked."""
     with db.write() as s:
         w = make_world(s, patients=4)
@@ -59,25 +48,7 @@ def clinic(db: Database, *, shared: int = 2, email: bool = False) -> Clinic:
             w.patients[0].contact_email = "emma@example.com"
             w.patients[0].email_consent = True
         reminders.seed_default_sequences(s, w.clinic.id, now=NOW)
-        return Clinic(
-            w.clinic.id, [c.id for c in w.chairs], w.ortho.id, w.adjustment.id, [p.id for p in w.patients]
-        )
-
-
-def book(db: Database, c: Clinic, kid: int, start: datetime, chair: int = 0, now: datetime = NOW) -> int:
-    with db.write() as s:
-        return booking.book_appointment(
-            s,
-            DESK,
-            BookingRequest(
-                patient_id=c.kids[kid],
-                provider_id=c.ortho,
-                chair_id=c.chairs[chair],
-                type_id=c.adjustment,
-                start=start,
-            ),
-            now=now,
-        ).id
+        return w
 
 
 def plans(db: Database, appt: int) -> list[tuple[int, str, str]]:
@@ -137,8 +108,8 @@ M = 24 * 60
 
 def test_booking_plans_each_step_and_skips_what_has_passed(db):
     c = clinic(db)
-    soon = book(db, c, 2, NOW + 3 * D)  # the 7-day email's time has passed
-    later = book(db, c, 3, TUE_1530)
+    soon = book(db, DESK, c, patient=2, start=NOW + 3 * D, now=NOW)  # the 7-day email's time has passed
+    later = book(db, DESK, c, patient=3, start=TUE_1530, now=NOW)
     assert plans(db, soon) == [
         (7 * M, "email", "skipped"),
         (2 * M, "sms", "planned"),
@@ -164,7 +135,7 @@ def test_booking_plans_each_step_and_skips_what_has_passed(db):
 def test_move_replans_cancel_withdraws_and_queued_messages_are_cancelled(db, fake, shared_clock):
     c = clinic(db)
     provs = providers(fake)
-    a = book(db, c, 2, NOW + 2 * D + 2 * H)
+    a = book(db, DESK, c, patient=2, start=NOW + 2 * D + 2 * H, now=NOW)
     now = at(shared_clock, NOW + 2 * H + timedelta(minutes=1))
     reminders.process_reminders(db, now=now, settings=SETTINGS)  # the 2-day SMS is queued, not yet sent
     with db.read() as s:
@@ -208,9 +179,9 @@ def test_move_replans_cancel_withdraws_and_queued_messages_are_cancelled(db, fak
 def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clock, manager):
     c = clinic(db, shared=2)
     provs = providers(fake)
-    ava = book(db, c, 0, TUE_1530, chair=0)
-    ben = book(db, c, 1, TUE_1530 + H, chair=1)
-    solo = book(db, c, 2, TUE_1530, chair=2)
+    ava = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW, chair=0)
+    ben = book(db, DESK, c, patient=1, start=TUE_1530 + H, now=NOW, chair=1)
+    solo = book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=2)
     # The 7-day step is email only and nobody has an email on file: skipped with the reason.
     now = at(shared_clock, TUE_1530 - 7 * D + timedelta(minutes=1))
     tick(db, provs, now)
@@ -263,7 +234,7 @@ def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clo
 
 def test_confirmed_visit_skips_the_remaining_confirm_steps(db):
     c = clinic(db)
-    a = book(db, c, 2, TUE_1530)
+    a = book(db, DESK, c, patient=2, start=TUE_1530, now=NOW)
     with db.write() as s:
         confirmations.confirm_appointment(s, DESK, a, now=NOW)
     got = {(o, st) for o, _, st in plans(db, a)}
@@ -279,9 +250,9 @@ def test_confirmed_visit_skips_the_remaining_confirm_steps(db):
 def test_stop_in_the_middle_stops_texts_but_email_continues(db, fake, shared_clock):
     c = clinic(db, shared=1, email=True)
     provs = providers(fake)
-    a = book(db, c, 0, TUE_1530)
+    a = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     with db.write() as s:  # a sequence that emails and texts at two days
-        seq = reminders.list_sequences(s, c.clinic_id)[0]
+        seq = reminders.list_sequences(s, c.clinic.id)[0]
         data = seq.as_input()
         steps = tuple(
             reminders.StepInput(
@@ -295,7 +266,7 @@ def test_stop_in_the_middle_stops_texts_but_email_continues(db, fake, shared_clo
         reminders.save_sequence(
             s,
             MANAGER,
-            c.clinic_id,
+            c.clinic.id,
             reminders.SequenceInput(data.name, data.appointment_type_ids, True, True, steps),
             now=NOW,
             sequence_id=seq.id,
@@ -318,8 +289,8 @@ def test_stop_in_the_middle_stops_texts_but_email_continues(db, fake, shared_clo
 def test_separate_questions_about_different_days_go_to_staff(db, fake, shared_clock):
     c = clinic(db, shared=2)
     provs = providers(fake)
-    thu = book(db, c, 0, TUE_1530 + 2 * D)
-    fri = book(db, c, 1, TUE_1530 + 3 * D)
+    thu = book(db, DESK, c, patient=0, start=TUE_1530 + 2 * D, now=NOW)
+    fri = book(db, DESK, c, patient=1, start=TUE_1530 + 3 * D, now=NOW)
     tick(db, provs, at(shared_clock, TUE_1530 + timedelta(minutes=1)))
     now = at(shared_clock, TUE_1530 + D + timedelta(minutes=1))
     tick(db, provs, now)
@@ -337,7 +308,7 @@ def test_separate_questions_about_different_days_go_to_staff(db, fake, shared_cl
 def test_reply_to_an_expired_request_and_free_text_go_to_staff(db, fake, shared_clock):
     c = clinic(db, shared=1)
     provs = providers(fake)
-    a = book(db, c, 0, TUE_1530)
+    a = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
     tick(db, provs, now)
     question = reply(db, fake, provs, "can we do 4pm instead?", now + H)
@@ -355,7 +326,7 @@ def test_reply_to_an_expired_request_and_free_text_go_to_staff(db, fake, shared_
 def test_decline_flags_reschedule_and_releases_the_slot_by_setting(db, fake, shared_clock, release):
     c = clinic(db, shared=1)
     provs = providers(fake)
-    a = book(db, c, 0, TUE_1530)
+    a = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
     tick(db, provs, now)
     settings = reminders.ReminderSettings(secret=SETTINGS.secret, release_on_decline=release)
@@ -382,8 +353,9 @@ def test_decline_flags_reschedule_and_releases_the_slot_by_setting(db, fake, sha
 
 def test_unconfirmed_visits_escalate_to_the_call_list_with_one_click_outcomes(db):
     c = clinic(db, shared=2)
-    tomorrow = book(db, c, 0, NOW + D + 6 * H)  # Wed 15:00 local: inside "24 h, to the end of that day"
-    later = book(db, c, 2, NOW + 3 * D)
+    # Wed 15:00 local: inside "24 h, to the end of that day"
+    tomorrow = book(db, DESK, c, patient=0, start=NOW + D + 6 * H, now=NOW)
+    later = book(db, DESK, c, patient=2, start=NOW + 3 * D, now=NOW)
     with db.write() as s:
         escalated = _escalate(s, NOW, SETTINGS)
         rows = confirmations.call_list(s, now=NOW)
@@ -405,7 +377,7 @@ def test_unconfirmed_visits_escalate_to_the_call_list_with_one_click_outcomes(db
 def test_the_tick_is_idempotent_and_a_crash_leaves_nothing(db, fake, shared_clock):
     c = clinic(db, shared=1)
     provs = providers(fake)
-    book(db, c, 0, TUE_1530)
+    book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
 
     class Crash(Exception):
@@ -450,22 +422,22 @@ def test_sequence_validation_names_each_problem(db):
         ),
     )
     with db.read() as s:
-        problems = reminders.sequence_problems(s, c.clinic_id, bad)
+        problems = reminders.sequence_problems(s, c.clinic.id, bad)
     text = " ".join(problems)
     assert "Unknown variable {frist_name} — did you mean {first_name}?" in text
     assert "Steps 1 and 2 are both 2 days before" in text
     assert "its email has no {link}" in text
     with db.write() as s, pytest.raises(ValidationError):
-        reminders.save_sequence(s, MANAGER, c.clinic_id, bad, now=NOW)
+        reminders.save_sequence(s, MANAGER, c.clinic.id, bad, now=NOW)
     with db.write() as s, pytest.raises(Exception, match="may not change reminder"):
-        reminders.save_sequence(s, DESK, c.clinic_id, reminders.DEFAULT_SEQUENCE, now=NOW)
+        reminders.save_sequence(s, DESK, c.clinic.id, reminders.DEFAULT_SEQUENCE, now=NOW)
 
 
 def test_patient_without_consent_is_skipped_with_the_reason(db, fake, shared_clock):
     c = clinic(db, shared=1)
     with db.write() as s:
-        s.get(Patient, c.kids[0]).sms_consent = False
-    a = book(db, c, 0, TUE_1530)
+        s.get(Patient, c.patients[0].id).sms_consent = False
+    a = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     tick(db, providers(fake), at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     assert fake.sent_sms == []
     with db.read() as s:
@@ -481,10 +453,10 @@ def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):
 
     c = clinic(db, shared=0)
     with db.write() as s:
-        s.get(ClinicRow, c.clinic_id).name = "Bright Smiles Orthodontics"
-        kid = s.get(Patient, c.kids[0])
+        s.get(ClinicRow, c.clinic.id).name = "Bright Smiles Orthodontics"
+        kid = s.get(Patient, c.patients[0].id)
         kid.first_name = "Isabella"
-    book(db, c, 0, TUE_1530 + timedelta(minutes=15))
+    book(db, DESK, c, patient=0, start=TUE_1530 + timedelta(minutes=15), now=NOW)
     settings = reminders.ReminderSettings(secret=b"s" * 32, base_url="https://go.brightsmiles.com")
     reminders.process_reminders(db, now=TUE_1530 - 2 * D + timedelta(minutes=16), settings=settings)
     with db.read() as s:
@@ -498,7 +470,7 @@ def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):
 @pytest.mark.parametrize("answer", ["SÍ", "si, gracias"])
 def test_a_spanish_si_confirms_the_visit(db, fake, shared_clock, answer):
     c = clinic(db, shared=1)
-    visit = book(db, c, 0, TUE_1530)
+    visit = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     provs = providers(fake)
     now = at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1))
     tick(db, provs, now)

@@ -27,7 +27,7 @@ from orca_desk.services.series import (
     preview_series,
     series_for_export,
 )
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # Tue 09:00 in New York
@@ -44,6 +44,7 @@ def w(db):
             "hyg": world.hygienist.id,
             "adj": world.adjustment.id,
             "patients": [p.id for p in world.patients],
+            "world": world,
         }
 
 
@@ -56,22 +57,6 @@ def _kw(w, **over):
         "minutes": 20,
     }
     return base | over
-
-
-def _book(s, actor, w, start, *, patient=1, chair=0, provider="ortho"):
-    return booking.book_appointment(
-        s,
-        actor,
-        BookingRequest(
-            patient_id=w["patients"][patient],
-            provider_id=w[provider],
-            chair_id=w["chairs"][chair],
-            type_id=w["adj"],
-            start=start,
-            minutes=20,
-        ),
-        now=NOW,
-    )
 
 
 def _appts(s, series_id, *, active=True):
@@ -87,7 +72,7 @@ def test_preview_lists_every_occurrence_and_finds_a_conflict_at_the_fiftieth(db,
     start = datetime(2026, 3, 10, 9, 0, tzinfo=NY)
     fiftieth = recurrence.occurrences("FREQ=WEEKLY;COUNT=104", start)[49]
     with db.write() as s:
-        _book(s, manager, w, fiftieth.astimezone(UTC), chair=0)
+        book(s, manager, w["world"], patient=1, start=fiftieth.astimezone(UTC), now=NOW)
     with db.read() as s:
         p = preview_series(s, **_kw(w), rrule="FREQ=WEEKLY;COUNT=104", dtstart=start)
     assert len(p.occurrences) == 104
@@ -104,8 +89,19 @@ def test_preview_lists_every_occurrence_and_finds_a_conflict_at_the_fiftieth(db,
 def test_preview_reports_patient_and_provider_conflicts_and_a_holiday(db, w, manager):
     with db.write() as s:
         occs = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=6;BYDAY=TU;COUNT=8", NOAH)
-        _book(s, manager, w, occs[2].astimezone(UTC), patient=0, chair=2)  # Noah elsewhere
-        _book(s, manager, w, occs[4].astimezone(UTC), patient=2, chair=1, provider="hyg")  # hygienist busy
+        # Noah elsewhere
+        book(s, manager, w["world"], patient=0, chair=2, start=occs[2].astimezone(UTC), now=NOW)
+        # hygienist busy
+        book(
+            s,
+            manager,
+            w["world"],
+            patient=2,
+            chair=1,
+            provider=w["world"].hygienist,
+            start=occs[4].astimezone(UTC),
+            now=NOW,
+        )
         s.add(
             ScheduleException(
                 kind="holiday",
@@ -131,8 +127,8 @@ def test_create_books_every_occurrence_with_decisions(db, w, manager):
     rule = "FREQ=WEEKLY;INTERVAL=6;BYDAY=TU;COUNT=8"
     with db.write() as s:
         occs = recurrence.occurrences(rule, NOAH)
-        _book(s, manager, w, occs[1].astimezone(UTC), chair=0)
-        _book(s, manager, w, occs[3].astimezone(UTC), chair=0)
+        book(s, manager, w["world"], patient=1, start=occs[1].astimezone(UTC), now=NOW)
+        book(s, manager, w["world"], patient=1, start=occs[3].astimezone(UTC), now=NOW)
     with db.read() as s:
         p = preview_series(s, **_kw(w), rrule=rule, dtstart=NOAH)
     a, b = p.conflicts
@@ -164,7 +160,7 @@ def test_a_conflict_in_the_middle_writes_nothing_and_names_the_date(db, w, manag
     rule = "FREQ=WEEKLY;COUNT=10"
     occs = recurrence.occurrences(rule, NOAH)
     with db.write() as s:
-        _book(s, manager, w, occs[5].astimezone(UTC), chair=0)
+        book(s, manager, w["world"], patient=1, start=occs[5].astimezone(UTC), now=NOW)
     # Local time in the clinic's format (a US clinic: 12-hour), never UTC.
     refused = r"Tue 14 Apr 2026, 3:45 PM: Chair 1 is taken 3:45 PM–4:05 PM by"
     with pytest.raises(ConflictError, match=refused), db.write() as s:
@@ -377,7 +373,7 @@ def test_never_ending_series_books_a_year_and_extension_is_idempotent(db, w, man
     fourteenth = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=4", NOAH, limit=14)[13]
     assert fourteenth == datetime(2027, 3, 9, 15, 45, tzinfo=NY)
     with db.write() as s:
-        _book(s, manager, w, fourteenth.astimezone(UTC), chair=0)
+        book(s, manager, w["world"], patient=1, start=fourteenth.astimezone(UTC), now=NOW)
         report = extend_horizons(s, now=later)
         assert report.series == 1 and report.booked == 1 and len(report.skipped) == 1
         assert "Chair 1 is taken" in report.skipped[0][2]
@@ -496,7 +492,7 @@ def test_a_skipped_extension_date_creates_a_staff_task_naming_patient_and_date(d
     occs = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=4", NOAH, limit=16)
     taken, holiday = occs[13], occs[14]  # 9 Mar 2027 (chair taken) and 6 Apr 2027 (clinic closed)
     with db.write() as s:
-        _book(s, manager, w, taken.astimezone(UTC), chair=0)
+        book(s, manager, w["world"], patient=1, start=taken.astimezone(UTC), now=NOW)
         s.add(
             ScheduleException(
                 kind="holiday",

@@ -15,7 +15,6 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, ValidationError
 from orca_desk.services.waitlist import entries as waitlist_entries
 from orca_desk.services.waitlist.entries import list_entries
@@ -28,12 +27,13 @@ from orca_desk.services.waitlist.responses import accept_offer, decline_offer, r
 from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings
 from orca_desk.services.waitlist.tick import process_waitlist
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 SECRET = b"test-secret-0123456789abcdef"
 SETTINGS = WaitlistSettings(secret=SECRET, base_url="http://gw.test")
 # Tue 3 Mar 2026, 15:30 in New York (EST, UTC-5) — Ava's adjustment that gets cancelled.
 SLOT = datetime(2026, 3, 3, 20, 30, tzinfo=UTC)
+WEEK = timedelta(days=7)  # how long before its start each visit here was booked
 STAFF = Actor(
     username="manager", role="manager", display_name="Manager", permissions=ROLE_PERMISSIONS["manager"]
 )
@@ -55,23 +55,6 @@ def add_entry(db, w, k, *, now, days_ago=10, priority=3, **prefs):
             now=now - timedelta(days=days_ago),
         )
     return eid
-
-
-def book(db, w, actor, *, patient=0, start=SLOT, minutes=20, chair=0):
-    with db.write() as s:
-        return booking.book_appointment(
-            s,
-            actor,
-            BookingRequest(
-                patient_id=w.patients[patient].id,
-                provider_id=w.ortho.id,
-                chair_id=w.chairs[chair].id,
-                type_id=w.adjustment.id,
-                start=start,
-                minutes=minutes,
-            ),
-            now=start - timedelta(days=7),
-        ).id
 
 
 def cancel(db, actor, appt_id, now):
@@ -111,11 +94,11 @@ def opening(db, oid):
 def test_cancellation_creates_an_opening_in_the_same_transaction_and_a_rollback_removes_it(
     db, world, clock, receptionist
 ):
-    appt = book(db, world, receptionist)
+    appt = book(db, receptionist, world, start=SLOT, ahead=WEEK)
     oid = cancel(db, receptionist, appt, clock.now())
     o = opening(db, oid)
     assert (o.source, o.status, o.start_at, o.chair_id) == ("cancellation", "open", SLOT, world.chairs[0].id)
-    appt2 = book(db, world, receptionist, patient=1, start=SLOT + timedelta(hours=1))
+    appt2 = book(db, receptionist, world, patient=1, start=SLOT + timedelta(hours=1), ahead=WEEK)
     with pytest.raises(RuntimeError), db.write() as s:
         booking.cancel_appointment(s, receptionist, appt2, reason="sick", now=clock.now())
         assert s.scalar(select(func.count()).select_from(Opening)) == 2
@@ -126,15 +109,15 @@ def test_cancellation_creates_an_opening_in_the_same_transaction_and_a_rollback_
 
 
 def test_no_show_and_move_away_create_openings_and_a_rebooking_withdraws(db, world, clock, receptionist):
-    appt = book(db, world, receptionist, start=SLOT)
+    appt = book(db, receptionist, world, start=SLOT, ahead=WEEK)
     with db.write() as s:
         booking.move_appointment(s, receptionist, appt, start=SLOT + timedelta(days=1), now=clock.now())
         moved = s.scalar(select(Opening).where(Opening.source == "moved"))
         assert (moved.start_at, moved.end_at) == (SLOT, SLOT + timedelta(minutes=20))
-    book(db, world, receptionist, patient=2, start=SLOT)  # staff fill the slot by hand
+    book(db, receptionist, world, patient=2, start=SLOT, ahead=WEEK)  # staff fill the slot by hand
     with db.read() as s:
         assert s.scalar(select(Opening.status).where(Opening.source == "moved")) == "withdrawn"
-    past = book(db, world, receptionist, patient=3, start=clock.now() - timedelta(hours=1))
+    past = book(db, receptionist, world, patient=3, start=clock.now() - timedelta(hours=1), ahead=WEEK)
     with db.write() as s:
         booking.mark_no_show(s, receptionist, past, now=clock.now())
         # A no-show of a slot already in the past offers nothing.
@@ -166,7 +149,7 @@ def test_match_ranks_by_fit_priority_and_wait_with_reasons(db, world, clock, rec
         e = waitlist_entries.add_entry(
             s, STAFF, EntryInput(patient_id=world.patients[7].id, type_id=world.bonding.id), now=now
         )  # 90 min: too long
-    oid = cancel(db, receptionist, book(db, world, receptionist), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     with db.read() as s:
         rows = match_opening(s, oid, now=now)
     assert [r.entry_id for r in rows] == [liam, plain]
@@ -181,7 +164,7 @@ def test_match_excludes_the_patient_who_cancelled_and_patients_with_a_live_offer
     now = clock.now()
     own = add_entry(db, world, 0, now=now, priority=1)
     other = add_entry(db, world, 1, now=now)
-    oid = cancel(db, receptionist, book(db, world, receptionist, patient=0), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, patient=0, ahead=WEEK), now)
     with db.read() as s:
         assert [r.entry_id for r in match_opening(s, oid, now=now)] == [other]
     assert own
@@ -195,7 +178,7 @@ def test_offer_marks_notified_and_the_hold_starts_only_when_the_message_is_sent(
 ):
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
-    oid = cancel(db, receptionist, book(db, world, receptionist), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     report = process_waitlist(db, now=now, settings=SETTINGS)
     assert report.offers_made == 1
     [offer] = offers(db)
@@ -227,7 +210,7 @@ def test_hold_expiry_escalates_to_the_next_match_and_the_entry_returns_to_active
     now = clock.now()
     first = add_entry(db, world, 1, now=now, priority=1)
     second = add_entry(db, world, 2, now=now, priority=3)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
@@ -244,7 +227,7 @@ def test_decline_offers_the_next_match_at_once(db, world, clock, receptionist):
     now = clock.now()
     first = add_entry(db, world, 1, now=now, priority=1)
     second = add_entry(db, world, 2, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
@@ -270,7 +253,7 @@ def test_an_entry_is_offered_at_most_three_times(db, world, clock, receptionist)
     eid = add_entry(db, world, 1, now=now)
     t = now
     for k in range(4):
-        appt = book(db, world, receptionist, patient=2 + k, start=SLOT + timedelta(hours=k))
+        appt = book(db, receptionist, world, patient=2 + k, start=SLOT + timedelta(hours=k), ahead=WEEK)
         cancel(db, receptionist, appt, t)
         process_waitlist(db, now=t, settings=settings)
         send_due(db, t)
@@ -310,7 +293,7 @@ def test_the_clinics_hold_and_offer_cap_apply_and_are_told_in_the_offer(
     eid = add_entry(db, world, 1, now=now)
     t = now
     for k in range(3):
-        appt = book(db, world, receptionist, patient=2 + k, start=SLOT + timedelta(hours=k))
+        appt = book(db, receptionist, world, patient=2 + k, start=SLOT + timedelta(hours=k), ahead=WEEK)
         cancel(db, receptionist, appt, t)
         process_waitlist(db, now=t, settings=settings)
         send_due(db, t)
@@ -332,7 +315,7 @@ def test_quiet_hours_defer_the_message_and_the_hold_starts_when_it_is_sent(db, w
     night = datetime(2026, 3, 4, 2, 30, tzinfo=UTC)  # 21:30 in New York
     morning_slot = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)  # 11:00 the next day
     eid = add_entry(db, world, 1, now=night)
-    cancel(db, receptionist, book(db, world, receptionist, start=morning_slot), night)
+    cancel(db, receptionist, book(db, receptionist, world, start=morning_slot, ahead=WEEK), night)
     process_waitlist(db, now=night, settings=SETTINGS)
     [offer] = offers(db)
     eight = datetime(2026, 3, 4, 13, 0, tzinfo=UTC)  # 08:00 in New York
@@ -355,11 +338,11 @@ def test_no_offer_when_the_first_allowed_send_is_too_close_or_the_opening_too_so
     night = datetime(2026, 3, 4, 3, 0, tzinfo=UTC)  # 22:00 in New York
     early = datetime(2026, 3, 4, 13, 20, tzinfo=UTC)  # 08:20: the 08:00 text leaves no time
     add_entry(db, world, 1, now=night)
-    oid = cancel(db, receptionist, book(db, world, receptionist, start=early), night)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=early, ahead=WEEK), night)
     assert process_waitlist(db, now=night, settings=SETTINGS).offers_made == 0
     assert offers(db) == [] and opening(db, oid).status == "open"
     with db.write() as s:  # too close to its start: no opening at all
-        soon = book(db, world, receptionist, patient=3, start=clock.now() + timedelta(minutes=25))
+        soon = book(db, receptionist, world, patient=3, start=clock.now() + timedelta(minutes=25), ahead=WEEK)
         booking.cancel_appointment(s, receptionist, soon, reason="late", now=clock.now())
         assert (
             s.scalar(select(func.count()).select_from(Opening).where(Opening.source_appointment_id == soon))
@@ -378,7 +361,12 @@ def test_sms_needs_opt_in_else_email_else_a_phone_task(db, world, clock, recepti
     e2 = add_entry(db, world, 2, now=now, priority=2)
     e3 = add_entry(db, world, 3, now=now, priority=3)
     for k in range(3):
-        cancel(db, receptionist, book(db, world, receptionist, patient=5 + k, chair=k), now)
+        cancel(
+            db,
+            receptionist,
+            book(db, receptionist, world, start=SLOT, patient=5 + k, chair=k, ahead=WEEK),
+            now,
+        )
     with db.write() as s:
         opening_ids = list(s.scalars(select(Opening.id)))
         for oid in opening_ids:
@@ -396,7 +384,7 @@ def test_sms_needs_opt_in_else_email_else_a_phone_task(db, world, clock, recepti
 def test_staff_accept_books_through_booking_and_closes_the_entry(db, world, clock, receptionist):
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
-    oid = cancel(db, receptionist, book(db, world, receptionist), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     with db.write() as s:
         [row] = offer_opening(s, receptionist, oid, now=now, settings=SETTINGS)
     with db.write() as s:
@@ -413,11 +401,12 @@ def test_accept_that_cannot_book_tells_the_family_and_reoffers(db, world, clock,
     now = clock.now()
     add_entry(db, world, 1, now=now, priority=1)
     second = add_entry(db, world, 2, now=now)
-    oid = cancel(db, receptionist, book(db, world, receptionist), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
-    book(db, world, receptionist, patient=1, start=SLOT, chair=1)  # Kid1 got booked elsewhere meanwhile
+    # Kid1 got booked elsewhere meanwhile
+    book(db, receptionist, world, patient=1, start=SLOT, chair=1, ahead=WEEK)
     [offer] = offers(db)
     with db.write() as s:
         result = accept_offer(s, offer.id, now=now + timedelta(minutes=1), settings=SETTINGS)
@@ -437,7 +426,7 @@ def test_accept_that_cannot_book_tells_the_family_and_reoffers(db, world, clock,
 def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptionist):
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
@@ -482,7 +471,7 @@ def test_link_works_only_during_the_hold_and_only_once(db, world, clock, recepti
     now = clock.now()
     add_entry(db, world, 1, now=now)
     add_entry(db, world, 2, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     [offer] = offers(db)
     with db.read() as s, pytest.raises(ValidationError, match="not been sent"):
@@ -508,7 +497,7 @@ def test_gateway_link_books_once(db, world, clock, receptionist):
 
     now = clock.now()
     add_entry(db, world, 1, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
@@ -555,7 +544,7 @@ def test_gateway_link_books_once(db, world, clock, receptionist):
 def test_broadcast_is_first_come_first_served_and_tells_the_others(db, world, clock, receptionist):
     now = clock.now()
     ids = [add_entry(db, world, k, now=now) for k in (1, 2, 3)]
-    oid = cancel(db, receptionist, book(db, world, receptionist), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     with db.write() as s:
         rows = offer_opening(s, receptionist, oid, now=now, broadcast=True, size=3, settings=SETTINGS)
     assert sorted(r.entry_id for r in rows) == sorted(ids)
@@ -581,7 +570,12 @@ def test_bulk_openings_never_offer_one_patient_two_slots(db, world, clock, recep
     add_entry(db, world, 1, now=now, priority=1)
     add_entry(db, world, 2, now=now)
     for k in range(3):
-        cancel(db, receptionist, book(db, world, receptionist, patient=4 + k, chair=k), now)
+        cancel(
+            db,
+            receptionist,
+            book(db, receptionist, world, start=SLOT, patient=4 + k, chair=k, ahead=WEEK),
+            now,
+        )
     report = process_waitlist(db, now=now, settings=SETTINGS)
     assert report.offers_made == 2
     live = offers(db)
@@ -594,7 +588,7 @@ def test_restart_during_a_hold_escalates_once(db, world, clock, receptionist):
     now = clock.now()
     add_entry(db, world, 1, now=now, priority=1)
     add_entry(db, world, 2, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
@@ -616,7 +610,7 @@ def test_concurrent_accepts_make_exactly_one_booking(db, world, clock, reception
     now = clock.now()
     for k in range(1, 11):
         add_entry(db, world, k, now=now)
-    oid = cancel(db, receptionist, book(db, world, receptionist), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     with db.write() as s:
         offer_opening(s, receptionist, oid, now=now, broadcast=True, size=10, settings=SETTINGS)
     send_due(db, now)
@@ -663,7 +657,7 @@ def test_announce_opening_by_hand_refuses_taken_time(db, world, clock, reception
             now=now,
         )
         assert (o.source, o.status) == ("manual", "open")
-    book(db, world, receptionist, patient=2, start=SLOT)
+    book(db, receptionist, world, patient=2, start=SLOT, ahead=WEEK)
     with db.write() as s, pytest.raises(ConflictError, match="chair is taken"):
         announce_opening(
             s,
@@ -680,7 +674,7 @@ def test_announce_opening_by_hand_refuses_taken_time(db, world, clock, reception
 def test_notify_entry_now_picks_the_best_opening_for_it(db, world, clock, receptionist):
     now = clock.now()
     eid = add_entry(db, world, 1, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     with db.write() as s:
         row = notify_entry(s, receptionist, eid, now=now, settings=SETTINGS)
     assert row.entry_id == eid and row.state == "queued"
@@ -697,7 +691,7 @@ def test_analytics_track_channels_conversion_and_fill_time(db, world, clock, rec
         p.sms_consent, p.contact_email, p.email_consent = False, "x@example.com", True
     add_entry(db, world, 1, now=now, priority=1)
     add_entry(db, world, 2, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     process_waitlist(db, now=now, settings=SETTINGS)
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
@@ -758,6 +752,7 @@ def test_unbooked_template_slots_in_the_look_ahead_become_openings_once(db, worl
 
 
 def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock):
+    from tests.factories import book
     from tests.factories import make_world as mk
 
     now = clock.now()
@@ -766,7 +761,7 @@ def test_concurrent_accepts_on_postgresql_make_exactly_one_booking(pg_db, clock)
     for k in range(1, 11):
         add_entry(pg_db, w, k, now=now)
     staff = STAFF
-    appt = book(pg_db, w, staff)
+    appt = book(pg_db, staff, w, start=SLOT, ahead=WEEK)
     oid = cancel(pg_db, staff, appt, now)
     with pg_db.write() as s:
         offer_opening(s, staff, oid, now=now, broadcast=True, size=10, settings=SETTINGS)
@@ -807,7 +802,7 @@ def test_a_template_slot_freed_by_a_cancellation_is_not_offered_twice(
     now = clock.now()
     add_entry(db, world, 1, now=now)
     add_entry(db, world, 2, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     slot = OpenTemplateSlot(
         id=1,
         application_id=1,
@@ -881,7 +876,7 @@ def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_p
             now=now,
         )
     add_entry(db, world, 1, now=now)
-    cancel(db, receptionist, book(db, world, receptionist), now)
+    cancel(db, receptionist, book(db, receptionist, world, start=SLOT, ahead=WEEK), now)
     assert process_waitlist(db, now=now, settings=SETTINGS).offers_made == 1
     [offer] = offers(db)
     with db.read() as s:

@@ -13,7 +13,8 @@ from orca_desk.models.openings import Opening
 from orca_desk.models.patient import Patient
 from orca_desk.services.waitlist.matching import match_opening
 from orca_desk.services.waitlist.offers import offer_opening
-from tests.services.test_waitlist import SETTINGS, SLOT, STAFF, add_entry, book, cancel, offers, world  # noqa: F401
+from tests.factories import book
+from tests.services.test_waitlist import SETTINGS, SLOT, STAFF, WEEK, add_entry, cancel, offers, world  # noqa: F401
 
 
 def _tell(db, w, now):
@@ -33,13 +34,14 @@ def _tell(db, w, now):
 def test_the_match_list_tells_each_family_the_way_an_offer_would(db, world, clock, receptionist):  # noqa: F811
     now = clock.now()
     e1, e2, e3, e4 = _tell(db, world, now)
-    oid = cancel(db, receptionist, book(db, world, receptionist, patient=8), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, patient=8, ahead=WEEK), now)
     with db.read() as s:
         rows = {r.entry_id: r.channel for r in match_opening(s, oid, now=now)}
     assert rows == {e1: "email", e2: "phone", e3: "sms", e4: "phone"}
     # Three more openings (other chairs, an hour later on the first): each family gets one.
     for k, (chair, start) in enumerate([(1, SLOT), (2, SLOT), (0, SLOT + timedelta(hours=1))]):
-        cancel(db, receptionist, book(db, world, receptionist, patient=9 + k, chair=chair, start=start), now)
+        appt = book(db, receptionist, world, patient=9 + k, chair=chair, start=start, ahead=WEEK)
+        cancel(db, receptionist, appt, now)
     with db.write() as s:
         for opening_id in s.scalars(select(Opening.id)):
             offer_opening(s, STAFF, opening_id, now=now, settings=SETTINGS)
@@ -49,7 +51,7 @@ def test_the_match_list_tells_each_family_the_way_an_offer_would(db, world, cloc
 def test_preferred_times_follow_the_clinic_time_style(db, world, clock, receptionist):  # noqa: F811
     now = clock.now()
     entry = add_entry(db, world, 1, now=now, time_windows=[(13 * 60, 19 * 60)])
-    oid = cancel(db, receptionist, book(db, world, receptionist, patient=8), now)
+    oid = cancel(db, receptionist, book(db, receptionist, world, start=SLOT, patient=8, ahead=WEEK), now)
     with db.read() as s:
         (row,) = match_opening(s, oid, now=now)
     assert row.entry_id == entry and row.reason.startswith("prefers after 1:00 PM")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
 from orca_desk.app import feature_dialogs
@@ -34,41 +34,6 @@ def isolated_settings(tmp_path, qapp: QApplication) -> Iterator[None]:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
-
-
-@pytest.fixture(autouse=True)
-def close_top_level_widgets(qapp: QApplication) -> Iterator[None]:
-    """Fail a test that leaves a visible window it did not register with ``qtbot.addWidget``.
-
-    pytest-qt closes the registered widgets before fixtures tear down, so a window still
-    visible here was not registered, a dialog opened over a registered window included: its
-    test must own it. Leaked windows are closed before they are deleted either way: a window
-    deleted while Qt still holds it as the active window (or with events posted to its
-    children) crashes the next test's event processing.
-    """
-    yield
-    # Background loads of the test's screens finish before their widgets go.
-    QThreadPool.globalInstance().waitForDone(10_000)
-    leaked = [
-        f"{type(w).__name__} {w.windowTitle()!r}"
-        for w in QApplication.topLevelWidgets()
-        if w.isVisible() and w.windowType() != Qt.WindowType.ToolTip
-    ]
-    for widget in QApplication.topLevelWidgets():
-        if widget.isVisible():
-            widget.close()
-    _flush_deletes(qapp)
-    if leaked:
-        pytest.fail(
-            "the test left visible windows it did not register with qtbot.addWidget: " + ", ".join(leaked),
-            pytrace=False,
-        )
-
-
-def _flush_deletes(qapp: QApplication) -> None:
-    qapp.processEvents()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    qapp.processEvents()
 
 
 @pytest.fixture

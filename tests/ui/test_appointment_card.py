@@ -21,10 +21,10 @@ from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services import patient_card as pc
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clinic import clinic_settings
 from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
 from orca_desk.views.calendar.day_view import DayViewScreen
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -32,24 +32,6 @@ NY = ZoneInfo("America/New_York")
 
 def at(hour: int, minute: int = 0, day: date = TEST_DAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
-
-
-def _book(ctx, world, *, patient=0, chair=0, start, minutes=20, notes=""):
-    with ctx.db.write() as s:
-        return booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[patient].id,
-                world.ortho.id,
-                world.chairs[chair].id,
-                world.adjustment.id,
-                start,
-                minutes,
-                notes=notes,
-            ),
-            now=ctx.clock.now(),
-        ).id
 
 
 def _view(main_window) -> DayViewScreen:
@@ -95,8 +77,8 @@ def _set_time_format(ctx, style: str) -> None:
 
 
 def test_double_click_and_enter_open_the_card_of_that_visit(main_window, ctx, world, qtbot, monkeypatch):
-    first = _book(ctx, world, patient=0, start=at(15))
-    second = _book(ctx, world, patient=1, chair=1, start=at(16))
+    first = desk_book(ctx, world, patient=0, start=at(15))
+    second = desk_book(ctx, world, patient=1, chair=1, start=at(16))
     view = _view(main_window)
     opened: list[int] = []
     monkeypatch.setattr(view, "open_appointment_card", opened.append)
@@ -111,7 +93,7 @@ def test_double_click_and_enter_open_the_card_of_that_visit(main_window, ctx, wo
 
 
 def test_enter_shows_the_card_and_esc_closes_it(main_window, ctx, world, qtbot):
-    appt = _book(ctx, world, patient=2, start=at(16))
+    appt = desk_book(ctx, world, patient=2, start=at(16))
     view = _view(main_window)
     seen: dict[str, object] = {}
 
@@ -135,7 +117,7 @@ def test_enter_shows_the_card_and_esc_closes_it(main_window, ctx, world, qtbot):
 def test_patient_card_is_one_button_away(main_window, ctx, world, qtbot):
     from orca_desk.views.patients.patient_card import PatientCardDialog
 
-    appt = _book(ctx, world, patient=1, start=at(16))
+    appt = desk_book(ctx, world, patient=1, start=at(16))
     card = _card(ctx, qtbot, appt, _view(main_window))
     seen = []
 
@@ -154,7 +136,7 @@ def test_patient_card_is_one_button_away(main_window, ctx, world, qtbot):
 
 def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window, ctx, world, qtbot):
     patient_id = _family(ctx, world)
-    appt = _book(ctx, world, patient=0, start=at(16), notes="Bring the retainer case")
+    appt = desk_book(ctx, world, patient=0, start=at(16), notes="Bring the retainer case")
     now = ctx.clock.now()
     with ctx.db.write() as s:
         booking.set_status(s, ctx.actor, appt, "confirmed", now=now)
@@ -193,7 +175,7 @@ def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window
 
 
 def test_editing_notes_saves_and_is_audited(main_window, ctx, world, qtbot):
-    appt = _book(ctx, world, patient=0, start=at(16), notes="old")
+    appt = desk_book(ctx, world, patient=0, start=at(16), notes="old")
     view = _view(main_window)
     card = _card(ctx, qtbot, appt, view)
     card.notes.setPlainText("Dad brings her; leaves at 4:30")
@@ -217,7 +199,7 @@ def test_editing_notes_saves_and_is_audited(main_window, ctx, world, qtbot):
 
 
 def test_cancel_asks_the_reason_and_cancels_undoably(main_window, ctx, world, qtbot, monkeypatch):
-    appt = _book(ctx, world, patient=0, start=at(16))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
     view = _view(main_window)
     card = _card(ctx, qtbot, appt, view)
     asked = []
@@ -243,7 +225,7 @@ def test_cancel_asks_the_reason_and_cancels_undoably(main_window, ctx, world, qt
 
 
 def test_confirm_and_no_show(main_window, ctx, world, qtbot):
-    appt = _book(ctx, world, patient=0, start=at(8, 30))  # began half an hour ago
+    appt = desk_book(ctx, world, patient=0, start=at(8, 30))  # began half an hour ago
     view = _view(main_window)
     card = _card(ctx, qtbot, appt, view)
     card.confirm_button.click()
@@ -261,7 +243,7 @@ def test_move_picks_a_new_time(main_window, ctx, world, qtbot, monkeypatch):
 
     from orca_desk.views.calendar.reschedule_dialog import RescheduleDialog
 
-    appt = _book(ctx, world, patient=0, start=at(16))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
     card = _card(ctx, qtbot, appt, _view(main_window))
 
     def exec_(dialog: RescheduleDialog) -> int:
@@ -277,7 +259,7 @@ def test_move_picks_a_new_time(main_window, ctx, world, qtbot, monkeypatch):
 
 def test_text_family_queues_an_outbox_row(main_window, ctx, world, qtbot, monkeypatch):
     _family(ctx, world)
-    appt = _book(ctx, world, patient=0, start=at(16))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
     card = _card(ctx, qtbot, appt, _view(main_window))
     from orca_desk.views.calendar import appointment_card as view_module
 
@@ -300,7 +282,7 @@ def test_text_family_queues_an_outbox_row(main_window, ctx, world, qtbot, monkey
 
 def test_text_family_is_refused_without_consent(main_window, ctx, world, qtbot):
     _family(ctx, world, consent=False)
-    appt = _book(ctx, world, patient=0, start=at(16))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
     card = _card(ctx, qtbot, appt, _view(main_window))
     assert card.text_family("See you at 4") is None
     assert "Cannot text Kid0 Smith" in card.error.text() and "consent" in card.error.text()
@@ -313,7 +295,7 @@ def test_printed_card_has_the_name_and_local_time(main_window, ctx, world, qtbot
     from orca_desk.views.calendar.appointment_card import CardPrintDialog
 
     _set_time_format(ctx, style)
-    appt = _book(ctx, world, patient=3, start=at(16))
+    appt = desk_book(ctx, world, patient=3, start=at(16))
     card = _card(ctx, qtbot, appt, _view(main_window))
     pdf = card.card_pdf()
     assert pdf.startswith(b"%PDF")
@@ -334,7 +316,7 @@ def test_printed_card_has_the_name_and_local_time(main_window, ctx, world, qtbot
 
 def test_every_action_has_a_mnemonic_and_the_card_fits_720p(main_window, ctx, world, qtbot, tmp_path):
     _family(ctx, world)
-    appt = _book(ctx, world, patient=0, start=at(16), notes="Bring the retainer case")
+    appt = desk_book(ctx, world, patient=0, start=at(16), notes="Bring the retainer case")
     card = _card(ctx, qtbot, appt, _view(main_window))
     buttons = [
         card.confirm_button,
@@ -372,12 +354,12 @@ def test_every_action_has_a_mnemonic_and_the_card_fits_720p(main_window, ctx, wo
 def test_quick_card_tooltip(main_window, ctx, world, qtbot, monkeypatch, style, visit, last, nxt):
     _family(ctx, world)
     _set_time_format(ctx, style)
-    earlier = _book(ctx, world, patient=0, chair=1, start=at(8))
+    earlier = desk_book(ctx, world, patient=0, chair=1, start=at(8))
     with ctx.db.write() as s:
         for status in ("arrived", "seated", "completed"):
             booking.set_status(s, ctx.actor, earlier, status, now=ctx.clock.now())
-    appt = _book(ctx, world, patient=0, start=at(16))
-    _book(ctx, world, patient=0, start=at(15, day=TEST_DAY + timedelta(days=7)))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
+    desk_book(ctx, world, patient=0, start=at(15, day=TEST_DAY + timedelta(days=7)))
     view = _view(main_window)
     item = view.grid.item(appt)
     assert item is not None
@@ -442,7 +424,7 @@ def test_series_is_shown_and_opens_and_reschedule_uses_the_calendars_command(
 def test_closing_with_changed_notes_asks_to_save_them(main_window, ctx, world, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    appt = _book(ctx, world, patient=0, start=at(16), notes="old")
+    appt = desk_book(ctx, world, patient=0, start=at(16), notes="old")
     card = _card(ctx, qtbot, appt, _view(main_window))
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
     asked = []
@@ -462,7 +444,7 @@ def test_closing_with_changed_notes_asks_to_save_them(main_window, ctx, world, q
 
 
 def test_notes_refused_when_another_desk_changed_the_visit(main_window, ctx, world, qtbot):
-    appt = _book(ctx, world, patient=0, start=at(16))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
     card = _card(ctx, qtbot, appt, _view(main_window))
     with ctx.db.write() as s:  # another desk confirms meanwhile
         booking.set_status(s, ctx.actor, appt, "confirmed", now=ctx.clock.now())

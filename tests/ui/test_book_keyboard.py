@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.calendar.day_view import DayViewScreen
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -21,23 +20,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 def at(hour: int, minute: int = 0) -> datetime:
     return datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, hour, minute, tzinfo=NY)
-
-
-def _book(ctx, world, *, patient=0, chair=0, start, minutes=20):
-    with ctx.db.write() as s:
-        return booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[patient].id,
-                world.ortho.id,
-                world.chairs[chair].id,
-                world.adjustment.id,
-                start,
-                minutes,
-            ),
-            now=ctx.clock.now(),
-        ).id
 
 
 def _view(main_window) -> DayViewScreen:
@@ -49,9 +31,9 @@ def _view(main_window) -> DayViewScreen:
 
 
 def test_arrows_move_between_appointments_and_free_cells(main_window, ctx, world, qtbot):
-    first = _book(ctx, world, patient=0, start=at(16))
-    second = _book(ctx, world, patient=1, start=at(16, 45))
-    beside = _book(ctx, world, patient=2, chair=1, start=at(16, 45))
+    first = desk_book(ctx, world, patient=0, start=at(16))
+    second = desk_book(ctx, world, patient=1, start=at(16, 45))
+    beside = desk_book(ctx, world, patient=2, chair=1, start=at(16, 45))
     view = _view(main_window)
     grid = view.grid
     grid.select_item(first)
@@ -72,7 +54,7 @@ def test_arrows_move_between_appointments_and_free_cells(main_window, ctx, world
 
 
 def test_selection_is_painted_and_scrolled_into_view(main_window, ctx, world, qtbot):
-    late = _book(ctx, world, patient=0, start=at(18))
+    late = desk_book(ctx, world, patient=0, start=at(18))
     view = _view(main_window)
     main_window.resize(900, 400)
     area = view.grid.parentWidget().parentWidget()
@@ -89,7 +71,7 @@ def test_selection_is_painted_and_scrolled_into_view(main_window, ctx, world, qt
 
 
 def test_enter_opens_the_appointment_card_or_books_a_free_cell(main_window, ctx, world, qtbot, monkeypatch):
-    appt = _book(ctx, world, patient=1, start=at(16))
+    appt = desk_book(ctx, world, patient=1, start=at(16))
     view = _view(main_window)
     cards, bookings = [], []
     monkeypatch.setattr(view, "open_appointment_card", cards.append)
@@ -104,7 +86,7 @@ def test_enter_opens_the_appointment_card_or_books_a_free_cell(main_window, ctx,
 
 
 def test_menu_key_and_shift_f10_open_the_context_menu(main_window, ctx, world, qtbot, monkeypatch):
-    appt = _book(ctx, world, patient=0, start=at(16))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
     view = _view(main_window)
     shown = []
     real = view.build_context_menu
@@ -128,8 +110,8 @@ def test_menu_key_and_shift_f10_open_the_context_menu(main_window, ctx, world, q
 def test_ctrl_arrows_move_the_appointment_undoably_and_refuse_conflicts(
     main_window, ctx, world, qtbot, monkeypatch
 ):
-    appt = _book(ctx, world, patient=0, start=at(16))
-    _book(ctx, world, patient=1, chair=1, start=at(16, 15))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
+    desk_book(ctx, world, patient=1, chair=1, start=at(16, 15))
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     view = _view(main_window)
@@ -153,7 +135,7 @@ def test_ctrl_arrows_move_the_appointment_undoably_and_refuse_conflicts(
 
 
 def test_delete_cancels_asking_the_reason(main_window, ctx, world, qtbot, monkeypatch):
-    appt = _book(ctx, world, patient=0, start=at(16))
+    appt = desk_book(ctx, world, patient=0, start=at(16))
     asked = []
 
     def get_item(_parent, _title, label, *_a, **_k):
@@ -171,7 +153,7 @@ def test_delete_cancels_asking_the_reason(main_window, ctx, world, qtbot, monkey
 
 
 def test_typing_letters_jumps_to_the_patient(main_window, ctx, world, qtbot):
-    ids = [_book(ctx, world, patient=k, chair=k % 3, start=at(14 + k)) for k in range(3)]
+    ids = [desk_book(ctx, world, patient=k, chair=k % 3, start=at(14 + k)) for k in range(3)]
     view = _view(main_window)
     names = {view.appointments[i].patient_name: i for i in ids}
     target = sorted(names)[-1]

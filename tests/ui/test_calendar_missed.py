@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.booking.rebook import to_rebook
 from orca_desk.services.calendar.calendar_data import CalendarMark
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from orca_desk.views.calendar.filters import CalendarFilters
 from orca_desk.views.calendar.rebook_list import RebookListDialog
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -27,23 +27,6 @@ NY = ZoneInfo("America/New_York")
 
 def at(hour: int, minute: int = 0, day: date = TEST_DAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
-
-
-def _book(ctx, world, *, patient=0, chair=0, start, minutes=20, type_=None):
-    with ctx.db.write() as s:
-        return booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[patient].id,
-                world.ortho.id,
-                world.chairs[chair].id,
-                (type_ or world.adjustment).id,
-                start,
-                minutes,
-            ),
-            now=ctx.clock.now(),
-        ).id
 
 
 def _cancel(ctx, appt_id):
@@ -85,7 +68,7 @@ def _book_free_cell_by_double_click(view, qtbot, world, chair: int, minute: int,
 def test_a_cancelled_visit_is_hidden_until_the_toggle_shows_it_faded_and_its_time_stays_bookable(
     main_window, ctx, world, qtbot
 ):
-    appt_id = _book(ctx, world, start=at(11))
+    appt_id = desk_book(ctx, world, start=at(11))
     _cancel(ctx, appt_id)
     view = main_window.show_screen("calendar")
     view.refresh()
@@ -110,7 +93,7 @@ def test_a_cancelled_visit_is_hidden_until_the_toggle_shows_it_faded_and_its_tim
 
 
 def test_a_no_show_likewise_is_faded_in_place_and_never_blocks_booking(main_window, ctx, world, qtbot):
-    appt_id = _book(ctx, world, patient=1, chair=1, start=at(8, 0), minutes=40)
+    appt_id = desk_book(ctx, world, patient=1, chair=1, start=at(8, 0), minutes=40)
     _no_show(ctx, appt_id)
     view = main_window.show_screen("calendar")
     _show_missed(view)
@@ -121,7 +104,7 @@ def test_a_no_show_likewise_is_faded_in_place_and_never_blocks_booking(main_wind
     # Keys walk free time through it: the cell at 8:00 is free, not an appointment stop.
     assert 8 * 60 in view.grid._free_cells(view.key_for(world.chairs[1].id))
     # A drag of another visit onto its time is not refused.
-    other = _book(ctx, world, patient=3, chair=2, start=at(14))
+    other = desk_book(ctx, world, patient=3, chair=2, start=at(14))
     view.refresh()
     assert view._drop_refusal(view.grid.item(other), view.key_for(world.chairs[1].id), 480, 500) is None
     _book_free_cell_by_double_click(view, qtbot, world, 1, 8 * 60 + 10, "Kid2")
@@ -133,7 +116,7 @@ def test_a_no_show_likewise_is_faded_in_place_and_never_blocks_booking(main_wind
 
 
 def test_the_ghost_menu_offers_rebook_and_the_toggle_has_a_key(main_window, ctx, world, qtbot):
-    appt_id = _book(ctx, world, start=at(10))
+    appt_id = desk_book(ctx, world, start=at(10))
     _cancel(ctx, appt_id)
     main_window.show_screen("week")  # its own hidden toggle must not make the key ambiguous
     view = main_window.show_screen("calendar")
@@ -151,11 +134,11 @@ def test_the_ghost_menu_offers_rebook_and_the_toggle_has_a_key(main_window, ctx,
 def test_to_rebook_lists_the_cancelled_patient_prefills_the_booking_dialog_and_drops_them(
     main_window, ctx, world, qtbot
 ):
-    missed = _book(ctx, world, patient=1, chair=0, start=at(9), minutes=90, type_=world.bonding)
+    missed = desk_book(ctx, world, patient=1, chair=0, start=at(9), minutes=90, type_=world.bonding)
     _cancel(ctx, missed)
-    gone = _book(ctx, world, patient=2, chair=1, start=at(9))
+    gone = desk_book(ctx, world, patient=2, chair=1, start=at(9))
     _no_show(ctx, gone)
-    _book(ctx, world, patient=2, start=at(10, day=TEST_DAY + timedelta(days=7)))  # Kid2 already rebooked
+    desk_book(ctx, world, patient=2, start=at(10, day=TEST_DAY + timedelta(days=7)))  # Kid2 already rebooked
     main_window.show_screen("week")
     view = main_window.show_screen("calendar")
     view.refresh()
@@ -203,7 +186,7 @@ def test_to_rebook_lists_the_cancelled_patient_prefills_the_booking_dialog_and_d
 def test_rebook_without_a_selected_cell_books_at_the_next_free_time_double_clicked(
     main_window, ctx, world, qtbot
 ):
-    missed = _book(ctx, world, patient=3, start=at(9))
+    missed = desk_book(ctx, world, patient=3, start=at(9))
     _no_show(ctx, missed)
     view = main_window.show_screen("calendar")
     view.refresh()
@@ -240,12 +223,12 @@ def _hours(ctx, world, manager, clock) -> None:
 
 def test_the_summary_bar_counts_a_small_day_exactly(main_window, ctx, world, manager, clock):
     _hours(ctx, world, manager, clock)  # 8:00–17:00: 9 h × 3 chairs = 27 chair-hours open
-    confirmed = _book(ctx, world, patient=0, chair=0, start=at(10))
+    confirmed = desk_book(ctx, world, patient=0, chair=0, start=at(10))
     with ctx.db.write() as s:
         booking.set_status(s, ctx.actor, confirmed, "confirmed", now=clock.now())
-    _book(ctx, world, patient=1, chair=1, start=at(11), minutes=90, type_=world.bonding)
-    _cancel(ctx, _book(ctx, world, patient=2, chair=2, start=at(13)))
-    _no_show(ctx, _book(ctx, world, patient=3, chair=0, start=at(9)))
+    desk_book(ctx, world, patient=1, chair=1, start=at(11), minutes=90, type_=world.bonding)
+    _cancel(ctx, desk_book(ctx, world, patient=2, chair=2, start=at(13)))
+    _no_show(ctx, desk_book(ctx, world, patient=3, chair=0, start=at(9)))
     view = main_window.show_screen("calendar")
     view.refresh()
     s = view.summary_bar.summary
@@ -274,9 +257,9 @@ def test_the_summary_bar_counts_a_small_day_exactly(main_window, ctx, world, man
 
 def test_the_week_summary_adds_up_the_week(main_window, ctx, world, manager, clock):
     _hours(ctx, world, manager, clock)
-    _book(ctx, world, patient=0, start=at(10))
-    _book(ctx, world, patient=1, start=at(10, day=TEST_DAY + timedelta(days=1)))
-    _cancel(ctx, _book(ctx, world, patient=2, start=at(12, day=TEST_DAY + timedelta(days=2))))
+    desk_book(ctx, world, patient=0, start=at(10))
+    desk_book(ctx, world, patient=1, start=at(10, day=TEST_DAY + timedelta(days=1)))
+    _cancel(ctx, desk_book(ctx, world, patient=2, start=at(12, day=TEST_DAY + timedelta(days=2))))
     view = main_window.show_screen("week")
     view.refresh()
     assert view.wait_until_loaded()
@@ -326,7 +309,7 @@ def test_find_next_opening_from_the_list_has_the_patient_type_and_length(
     from orca_desk.views.schedules.find_opening import FindOpeningDialog
 
     _hours(ctx, world, manager, clock)
-    _cancel(ctx, _book(ctx, world, patient=1, start=at(9), minutes=90, type_=world.bonding))
+    _cancel(ctx, desk_book(ctx, world, patient=1, start=at(9), minutes=90, type_=world.bonding))
     view = main_window.show_screen("calendar")
     view.refresh()
     [row] = view.data.rebook

@@ -16,7 +16,7 @@ from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from orca_desk.views.calendar.filters import KEY_PROVIDERS, KEY_TYPES, CalendarFilters
 from orca_desk.views.calendar.week_view import WeekViewScreen
-from tests import factories
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -25,21 +25,6 @@ NY = ZoneInfo("America/New_York")
 def at(hour: int, minute: int = 0, *, days: int = 0) -> datetime:
     d = TEST_DAY + timedelta(days=days)
     return datetime(d.year, d.month, d.day, hour, minute, tzinfo=NY)
-
-
-def book(ctx, world, *, patient=0, chair=0, start, minutes=20, provider=None, type_=None) -> int:
-    return factories.book(
-        ctx.db,
-        ctx.actor,
-        world,
-        start=start,
-        now=ctx.clock.now(),
-        patient=patient,
-        chair=chair,
-        minutes=minutes,
-        provider=provider,
-        type_=type_,
-    )
 
 
 def drag(qtbot, widget, start: QPoint, end: QPoint, *, modifier=Qt.KeyboardModifier.NoModifier) -> None:
@@ -72,9 +57,9 @@ def no_dialogs(monkeypatch) -> list[str]:
 
 
 def test_week_view_groups_days_and_shows_the_weeks_appointments(main_window, ctx, world, qtbot):
-    a = book(ctx, world, start=at(10))  # Tue
-    b = book(ctx, world, patient=1, chair=2, start=at(15, days=2))  # Thu
-    book(ctx, world, patient=2, start=at(9, days=7))  # next week: not shown
+    a = desk_book(ctx, world, start=at(10))  # Tue
+    b = desk_book(ctx, world, patient=1, chair=2, start=at(15, days=2))  # Thu
+    desk_book(ctx, world, patient=2, start=at(9, days=7))  # next week: not shown
     week = show(main_window, "week", qtbot)
     assert isinstance(week, WeekViewScreen)
     groups = []
@@ -95,7 +80,7 @@ def test_week_view_groups_days_and_shows_the_weeks_appointments(main_window, ctx
 
 
 def test_drag_across_days_in_week_view_persists(main_window, ctx, world, qtbot, no_dialogs):
-    appt = book(ctx, world, start=at(10))
+    appt = desk_book(ctx, world, start=at(10))
     week = show(main_window, "week", qtbot)
     grid = week.grid
     start = grid.item(appt).rect.center().toPoint()
@@ -113,7 +98,7 @@ def test_drag_across_days_in_week_view_persists(main_window, ctx, world, qtbot, 
 
 
 def test_resize_by_dragging_the_bottom_edge(main_window, ctx, world, qtbot, no_dialogs):
-    appt = book(ctx, world, start=at(10), minutes=20)
+    appt = desk_book(ctx, world, start=at(10), minutes=20)
     view = show(main_window, "calendar", qtbot)
     rect = view.grid.item(appt).rect
     start = QPoint(int(rect.center().x()), int(rect.bottom()) - 2)
@@ -125,8 +110,8 @@ def test_resize_by_dragging_the_bottom_edge(main_window, ctx, world, qtbot, no_d
 
 
 def test_provider_columns_toggle_and_move_to_another_provider(main_window, ctx, world, qtbot, no_dialogs):
-    a = book(ctx, world, start=at(10))
-    book(ctx, world, patient=1, chair=1, start=at(11), provider=world.hygienist)
+    a = desk_book(ctx, world, start=at(10))
+    desk_book(ctx, world, patient=1, chair=1, start=at(11), provider=world.hygienist)
     view = show(main_window, "calendar", qtbot)
     view.bar.by_provider.click()
     assert [c.title for c in view.grid.columns] == ["Dr. Chen", "Priya Shah"]
@@ -145,9 +130,10 @@ def test_provider_columns_toggle_and_move_to_another_provider(main_window, ctx, 
 
 
 def test_filters_combine_and_persist_in_a_new_window(main_window, ctx, world, qtbot):
-    a = book(ctx, world, start=at(10))  # Chen, adjustment
-    b = book(ctx, world, patient=1, chair=1, start=at(10), provider=world.hygienist)  # Shah, adjustment
-    c = book(ctx, world, patient=2, chair=2, start=at(12), type_=world.bonding, minutes=90)  # Chen, bonding
+    a = desk_book(ctx, world, start=at(10))  # Chen, adjustment
+    b = desk_book(ctx, world, patient=1, chair=1, start=at(10), provider=world.hygienist)  # Shah, adjustment
+    # Chen, bonding
+    c = desk_book(ctx, world, patient=2, chair=2, start=at(12), type_=world.bonding, minutes=90)
     view = show(main_window, "calendar", qtbot)
     shown = lambda v: {i.id for i in v.grid.items}  # noqa: E731
     assert shown(view) == {a, b, c}
@@ -198,7 +184,7 @@ def test_all_locations_side_by_side(main_window, ctx, world, qtbot):
         west_chair = chair.id
     with ctx.db.read() as s:
         ctx.clinic = load_clinic(s)
-    a = book(ctx, world, start=at(10))
+    a = desk_book(ctx, world, start=at(10))
     with ctx.db.write() as s:
         b = booking.book_appointment(
             s,
@@ -232,7 +218,7 @@ def test_all_locations_side_by_side(main_window, ctx, world, qtbot):
 
 
 def test_undo_and_redo_a_move(main_window, ctx, world, qtbot, no_dialogs):
-    appt = book(ctx, world, start=at(10))
+    appt = desk_book(ctx, world, start=at(10))
     view = show(main_window, "calendar", qtbot)
     drag(
         qtbot,
@@ -265,7 +251,7 @@ def test_undo_and_redo_a_move(main_window, ctx, world, qtbot, no_dialogs):
 
 
 def test_undo_of_cancel_restores_and_status_change_undoes(main_window, ctx, world, qtbot, no_dialogs):
-    appt = book(ctx, world, start=at(16))
+    appt = desk_book(ctx, world, start=at(16))
     view = show(main_window, "calendar", qtbot)
     assert view.set_status(appt, "confirmed")
     assert view.cancel(appt, reason="school event")
@@ -284,14 +270,14 @@ def test_undo_of_cancel_restores_and_status_change_undoes(main_window, ctx, worl
 def test_refused_undo_shows_the_reason_and_keeps_the_stack_consistent(
     main_window, ctx, world, qtbot, no_dialogs
 ):
-    appt = book(ctx, world, start=at(10))
+    appt = desk_book(ctx, world, start=at(10))
     view = show(main_window, "calendar", qtbot)
     assert view.move_appointment(
         view.appointments[appt],
         view._target(view.appointments[appt], view.key_for(world.chairs[1].id), 14 * 60, 14 * 60 + 20)[0],
         "Move",
     )
-    book(ctx, world, patient=1, chair=0, start=at(10))  # another desk takes the old slot
+    desk_book(ctx, world, patient=1, chair=0, start=at(10))  # another desk takes the old slot
     stack = main_window.undo_stack
     assert stack.count() == 1
     stack.undo()
@@ -301,8 +287,8 @@ def test_refused_undo_shows_the_reason_and_keeps_the_stack_consistent(
 
 
 def test_conflicting_drop_in_week_view_names_the_reason(main_window, ctx, world, qtbot, no_dialogs):
-    a = book(ctx, world, start=at(10))
-    book(ctx, world, patient=1, chair=0, start=at(10, days=1))
+    a = desk_book(ctx, world, start=at(10))
+    desk_book(ctx, world, patient=1, chair=0, start=at(10, days=1))
     week = show(main_window, "week", qtbot)
     grid = week.grid
     start = grid.item(a).rect.center().toPoint()
@@ -318,8 +304,8 @@ def test_conflicting_drop_in_week_view_names_the_reason(main_window, ctx, world,
 
 
 def test_badges_unconfirmed_is_quiet_series_icon(main_window, ctx, world, qtbot):
-    a = book(ctx, world, start=at(10))
-    b = book(ctx, world, patient=1, chair=1, start=at(10))
+    a = desk_book(ctx, world, start=at(10))
+    b = desk_book(ctx, world, patient=1, chair=1, start=at(10))
     with ctx.db.write() as s:
         s.get(Appointment, b).confirmation = "requested"
         s.get(Appointment, a).series_id = 7

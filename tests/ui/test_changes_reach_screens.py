@@ -127,9 +127,10 @@ def test_one_move_reloads_the_book_once_and_the_hidden_week_once_when_shown(
     qtbot, main_window, ctx, world, monkeypatch
 ):
     from orca_desk.views.calendar import calendar_screen
-    from tests.ui.test_calendar_views import at, book, show
+    from tests.factories import desk_book
+    from tests.ui.test_calendar_views import at, show
 
-    appt = book(ctx, world, start=at(10))
+    appt = desk_book(ctx, world, start=at(10))
     week = show(main_window, "week", qtbot)
     day = show(main_window, "calendar", qtbot)
     assert day.wait_until_loaded() and day.grid.item(appt) is not None

@@ -10,11 +10,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.ui.main_window import KEY_GEOMETRY
 from orca_desk.views.calendar.booking_dialog import BookingDialog
 from orca_desk.views.calendar.day_view import DayViewScreen
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -22,23 +21,6 @@ NY = ZoneInfo("America/New_York")
 
 def at(hour: int, minute: int = 0) -> datetime:
     return datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, hour, minute, tzinfo=NY)
-
-
-def _book(ctx, world, *, patient=0, chair=0, start, minutes=20):
-    with ctx.db.write() as s:
-        return booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[patient].id,
-                world.ortho.id,
-                world.chairs[chair].id,
-                world.adjustment.id,
-                start,
-                minutes,
-            ),
-            now=ctx.clock.now(),
-        ).id
 
 
 def _day_view(main_window) -> DayViewScreen:
@@ -57,7 +39,7 @@ def _drag(qtbot, widget, start: QPoint, end: QPoint) -> None:
 
 
 def test_main_window_shows_chairs_and_appointments(main_window, ctx, world):
-    _book(ctx, world, start=at(10))
+    desk_book(ctx, world, start=at(10))
     view = _day_view(main_window)
     view.refresh()
     assert [c.title for c in view.grid.columns] == ["Chair 1", "Chair 2", "Chair 3"]
@@ -111,7 +93,7 @@ def test_booking_dialog_refuses_without_patient_and_changes_nothing(ctx, world, 
 
 
 def test_move_by_drag_persists(main_window, ctx, world, qtbot):
-    appt_id = _book(ctx, world, start=at(10))
+    appt_id = desk_book(ctx, world, start=at(10))
     view = _day_view(main_window)
     view.refresh()
     grid = view.grid
@@ -129,8 +111,8 @@ def test_move_by_drag_persists(main_window, ctx, world, qtbot):
 
 
 def test_conflicting_drop_is_refused_with_reason(main_window, ctx, world, qtbot, monkeypatch):
-    a = _book(ctx, world, patient=0, chair=0, start=at(10))
-    _book(ctx, world, patient=1, chair=1, start=at(10))
+    a = desk_book(ctx, world, patient=0, chair=0, start=at(10))
+    desk_book(ctx, world, patient=1, chair=1, start=at(10))
     view = _day_view(main_window)
     view.refresh()
     grid = view.grid
@@ -151,8 +133,8 @@ def test_conflicting_drop_is_refused_with_reason(main_window, ctx, world, qtbot,
 
 
 def test_context_menu_cancel_and_no_show(main_window, ctx, world, clock):
-    future = _book(ctx, world, patient=0, start=at(16))
-    past = _book(ctx, world, patient=1, chair=1, start=at(8, 30))
+    future = desk_book(ctx, world, patient=0, start=at(16))
+    past = desk_book(ctx, world, patient=1, chair=1, start=at(8, 30))
     view = _day_view(main_window)
     view.refresh()
     menu = view.build_context_menu(future)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import OrcaError
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -18,23 +18,6 @@ NY = ZoneInfo("America/New_York")
 
 def at(hour: int, minute: int = 0, day: date = TEST_DAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
-
-
-def _book(ctx, world, *, patient: int, chair: int, start: datetime, minutes: int = 40) -> int:
-    with ctx.db.write() as s:
-        return booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[patient].id,
-                world.ortho.id,
-                world.chairs[chair].id,
-                world.adjustment.id,
-                start,
-                minutes,
-            ),
-            now=ctx.clock.now(),
-        ).id
 
 
 def _both(
@@ -70,9 +53,9 @@ def week(main_window):
 
 
 def test_the_preview_and_the_service_refuse_a_move_in_the_same_words(week, ctx, world):
-    first = _book(ctx, world, patient=0, chair=0, start=at(10))
-    moving = _book(ctx, world, patient=1, chair=1, start=at(13))
-    again = _book(ctx, world, patient=0, chair=2, start=at(15))
+    first = desk_book(ctx, world, patient=0, chair=0, start=at(10), minutes=40)
+    moving = desk_book(ctx, world, patient=1, chair=1, start=at(13), minutes=40)
+    again = desk_book(ctx, world, patient=0, chair=2, start=at(15), minutes=40)
     week.refresh()
     week.wait_until_loaded()
     chairs = world.chairs
@@ -92,8 +75,8 @@ def test_the_preview_and_the_service_refuse_a_move_in_the_same_words(week, ctx, 
     assert preview == service == "That time is in the past."
 
     # Dr. Chen sees two at once: a third visit beside the two at 10:00 is one too many.
-    _book(ctx, world, patient=2, chair=1, start=at(10))
-    third = _book(ctx, world, patient=3, chair=2, start=at(16))
+    desk_book(ctx, world, patient=2, chair=1, start=at(10), minutes=40)
+    third = desk_book(ctx, world, patient=3, chair=2, start=at(16), minutes=40)
     week.refresh()
     week.wait_until_loaded()
     preview, service = _both(week, ctx, third, chairs[2], 10 * 60, 10 * 60 + 40)
@@ -102,7 +85,7 @@ def test_the_preview_and_the_service_refuse_a_move_in_the_same_words(week, ctx, 
 
 
 def test_a_drop_the_preview_allows_the_service_makes(week, ctx, world):
-    moving = _book(ctx, world, patient=1, chair=1, start=at(13))
+    moving = desk_book(ctx, world, patient=1, chair=1, start=at(13), minutes=40)
     week.refresh()
     week.wait_until_loaded()
     assert _both(week, ctx, moving, world.chairs[2], 14 * 60, 14 * 60 + 40) == (None, None)

@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -24,19 +23,8 @@ ALT = Qt.KeyboardModifier.AltModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def _book(ctx, world, *, patient: int, chair: int, hour: int, minute: int = 0) -> int:
-    """Book through the window's operations, as the booking dialog does: the book reloads."""
-    start = datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, hour, minute, tzinfo=NY)
-    request = BookingRequest(
-        world.patients[patient].id, world.ortho.id, world.chairs[chair].id, world.adjustment.id, start, 20
-    )
-    booked: list[int] = []
-    assert ctx.ops.write(
-        lambda s: booking.book_appointment(s, ctx.actor, request, now=ctx.clock.now()).id,
-        parent=None,
-        on_done=booked.append,
-    )
-    return booked[0]
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, hour, minute, tzinfo=NY)
 
 
 def _when_modal(qtbot, steps: list[Callable[[QWidget], None]], *, above: QWidget | None = None) -> list[str]:
@@ -74,8 +62,8 @@ def _keys(qtbot, widget: QWidget, text: str) -> None:
 
 
 def test_a_morning_at_the_desk_by_keyboard_alone(qtbot, main_window, ctx, world):
-    late = _book(ctx, world, patient=2, chair=1, hour=15, minute=30)
-    _book(ctx, world, patient=0, chair=0, hour=9)
+    late = desk_book(ctx, world, patient=2, chair=1, start=at(15, 30))
+    desk_book(ctx, world, patient=0, chair=0, start=at(9))
     from orca_desk.app import install_lazy_print_dialog
 
     install_lazy_print_dialog(main_window)  # as the application does (Ctrl+P)
@@ -84,6 +72,7 @@ def test_a_morning_at_the_desk_by_keyboard_alone(qtbot, main_window, ctx, world)
     qtbot.wait(50)
     assert (main_window.width(), main_window.height()) == (1366, 768)  # nothing made it grow
     view = main_window.current_screen()
+    view.refresh()  # the visits were booked behind the desk's back
     view.wait_until_loaded()
     grid = view.grid
     # Tab reaches the book from wherever the focus is when the screen opens.

@@ -7,7 +7,8 @@ from PySide6.QtGui import QAccessible
 
 from orca_desk.ui import time_grid_access
 from orca_desk.views.calendar.day_view import DayViewScreen
-from tests.ui.test_book_keyboard import _book, at
+from tests.factories import desk_book
+from tests.ui.test_book_keyboard import at
 
 NAME = QAccessible.Text.Name
 
@@ -25,7 +26,7 @@ def _children(iface) -> list:
 
 
 def test_each_visit_says_patient_time_chair_and_status(main_window, ctx, world, qtbot):
-    _book(ctx, world, patient=0, start=at(16))
+    desk_book(ctx, world, patient=0, start=at(16))
     view = _view(main_window)
     grid = view.grid
     iface = QAccessible.queryAccessibleInterface(grid)
@@ -52,7 +53,7 @@ def test_each_visit_says_patient_time_chair_and_status(main_window, ctx, world, 
 def test_the_keyboard_moves_the_focused_child_and_tells_the_reader(
     main_window, ctx, world, qtbot, monkeypatch
 ):
-    first = _book(ctx, world, patient=0, start=at(16))
+    first = desk_book(ctx, world, patient=0, start=at(16))
     view = _view(main_window)
     grid = view.grid
     said: list[tuple[QAccessible.Event, str]] = []
@@ -84,14 +85,14 @@ def test_a_reload_tells_the_reader_the_children_changed(main_window, ctx, world,
     monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
     monkeypatch.setattr(time_grid_access, "_emit", lambda w, kind, k: said.append(kind))
     before = iface.childCount()
-    _book(ctx, world, patient=0, start=at(16))
+    desk_book(ctx, world, patient=0, start=at(16))
     main_window.show_screen("calendar").refresh()
     qtbot.waitUntil(lambda: QAccessible.Event.ObjectReorder in said)
     assert iface.childCount() != before  # the visit took the free cells of its 20 minutes
 
 
 def test_child_at_a_point_is_the_visit_painted_there(main_window, ctx, world, qtbot):
-    first = _book(ctx, world, patient=0, start=at(16))
+    first = desk_book(ctx, world, patient=0, start=at(16))
     grid = _view(main_window).grid
     iface = QAccessible.queryAccessibleInterface(grid)
     centre = grid.mapToGlobal(grid.item(first).rect.center().toPoint())

@@ -14,7 +14,6 @@ from sqlalchemy import update
 from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.messaging import outbox
 from orca_desk.services.recovery.steps import process_recovery
@@ -27,10 +26,12 @@ from orca_desk.views.messaging.outbox_view import OutboxScreen
 from orca_desk.views.patients.patient_card import PatientCardDialog
 from orca_desk.views.recovery.screen import RecoveryScreen
 from orca_desk.views.waitlist.screen import WaitlistScreen
+from tests.factories import book
 
 # The world's location is in New York; the conftest clock says 14:00 UTC = 9:00 AM there.
 NY = ZoneInfo("America/New_York")
 TOKYO_DESK = "Asia/Tokyo"  # this computer's own zone in these tests: never what the screens show
+AHEAD = timedelta(days=3)  # how long before its start each visit here was booked
 
 
 @pytest.fixture(autouse=True)
@@ -56,23 +57,6 @@ def _shown(qtbot, widget):
     widget.resize(1280, 720)
     widget.show()
     return widget
-
-
-def _book(db, manager, world, *, patient=0, start, minutes=20, chair=0):
-    with db.write() as s:
-        return booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(
-                patient_id=world.patients[patient].id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[chair].id,
-                type_id=world.adjustment.id,
-                start=start,
-                minutes=minutes,
-            ),
-            now=start - timedelta(days=3),
-        ).id
 
 
 def test_outbox_times(qtbot, ctx, db, world, clock, style):
@@ -103,7 +87,7 @@ def test_outbox_times(qtbot, ctx, db, world, clock, style):
 
 def test_recovery_times(qtbot, ctx, db, world, manager, style):
     now = ctx.clock.now()
-    appt = _book(db, manager, world, start=now - timedelta(hours=1))
+    appt = book(db, manager, world, start=now - timedelta(hours=1), ahead=AHEAD)
     with db.write() as s:
         booking.mark_no_show(s, manager, appt, now=now)
     process_recovery(db, now=now)
@@ -118,7 +102,7 @@ def test_recovery_times(qtbot, ctx, db, world, manager, style):
 
 def test_patient_card_times(qtbot, ctx, db, world, manager, style):
     start = datetime(2026, 3, 10, 15, 30, tzinfo=NY)
-    _book(db, manager, world, start=start)
+    book(db, manager, world, start=start, ahead=AHEAD)
     card = _shown(qtbot, PatientCardDialog(ctx, world.patients[0].id))
     expected = {"12h": "Tue 10 Mar 2026, 3:30 PM", "24h": "Tue 10 Mar 2026, 15:30"}[style]
     assert f"next visit {expected}" in card.summary.text()
@@ -127,7 +111,8 @@ def test_patient_card_times(qtbot, ctx, db, world, manager, style):
 
 def test_series_conflict_times(qtbot, ctx, db, world, manager, style):
     start = datetime(2026, 3, 10, 15, 45, tzinfo=NY)
-    _book(db, manager, world, patient=1, start=start + timedelta(weeks=1), minutes=30)  # the 2nd date clashes
+    # the 2nd date clashes
+    book(db, manager, world, patient=1, start=start + timedelta(weeks=1), ahead=AHEAD, minutes=30)
     dialog = RecurrenceDialog(
         ctx,
         patient_id=world.patients[0].id,
@@ -165,7 +150,7 @@ def test_waitlist_times(qtbot, ctx, db, world, manager, clock, style):
             ),
             now=now - timedelta(days=2),
         )
-    appt = _book(db, manager, world, start=now + timedelta(hours=6, minutes=30))  # 3:30 PM in New York
+    appt = book(db, manager, world, start=now + timedelta(hours=6, minutes=30), ahead=AHEAD)  # 3:30 PM in NY
     with db.write() as s:
         booking.cancel_appointment(s, manager, appt, reason="school event", now=now)
     screen = WaitlistScreen(ctx)

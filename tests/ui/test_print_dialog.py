@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
-from orca_desk.models.appointment import Appointment
 from orca_desk.views.calendar.print_dialog import PrintDialog, install_print_dialog
 from tests.conftest import NOW
+from tests.factories import desk_book
 from tests.ui.conftest import TEST_DAY
 
 
-def _book(ctx, world) -> None:
-    with ctx.db.write() as s:
-        start = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
-        s.add(
-            Appointment(
-                clinic_id=world.clinic.id,
-                patient_id=world.patients[0].id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[0].id,
-                location_id=world.location.id,
-                type_id=world.adjustment.id,
-                start_at=start,
-                end_at=start + timedelta(minutes=20),
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
-
-
 def test_options_regenerate_the_preview_and_save_writes_the_pdf(qtbot, ctx, world, tmp_path):
-    _book(ctx, world)
+    desk_book(ctx, world, start=NOW)  # 9:00 in New York
     dialog = PrintDialog(ctx, day=TEST_DAY, location_id=world.location.id)
     qtbot.addWidget(dialog)
     assert dialog.document.status() == QPdfDocument.Status.Ready
@@ -73,7 +52,7 @@ def test_options_are_remembered(qtbot, ctx, world):
 
 
 def test_print_to_a_pdf_printer(qtbot, ctx, world, tmp_path):
-    _book(ctx, world)
+    desk_book(ctx, world, start=NOW)  # 9:00 in New York
     dialog = PrintDialog(ctx, day=TEST_DAY, location_id=world.location.id)
     qtbot.addWidget(dialog)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -125,7 +104,7 @@ def test_a_spanish_desk_prints_in_spanish(qtbot, qapp, ctx, world, monkeypatch):
     from orca_desk.ui import language
 
     monkeypatch.delenv(language.ENV, raising=False)
-    _book(ctx, world)
+    desk_book(ctx, world, start=NOW)  # 9:00 in New York
     language.install(qapp, "es")
     try:
         dialog = PrintDialog(ctx, day=TEST_DAY, location_id=world.location.id)

@@ -14,9 +14,9 @@ from orca_desk.services import provider_schedules
 from orca_desk.services.provider_schedules import DayHours
 from orca_desk.views.calendar.filters import BY_PROVIDER
 from orca_desk.views.calendar.week_view import WeekViewScreen
-from tests.factories import make_world
+from tests.factories import desk_book, make_world
 from tests.ui.conftest import TEST_DAY
-from tests.ui.test_calendar_views import at, book, show
+from tests.ui.test_calendar_views import at, show
 
 MONDAY = TEST_DAY - timedelta(days=TEST_DAY.weekday())
 SATURDAY = MONDAY + timedelta(days=5)
@@ -41,7 +41,7 @@ def days_of(week: WeekViewScreen) -> list[str]:
 
 
 def test_a_20_chair_week_shows_one_group_of_chairs_and_the_switch_moves_on(main_window, ctx, world, qtbot):
-    book(ctx, world, chair=4, start=at(10))  # Chair 5, in the second group
+    desk_book(ctx, world, chair=4, start=at(10))  # Chair 5, in the second group
     week = week_of(main_window, qtbot)
     titles = {c.title for c in week.grid.columns}
     assert titles == {"Chair 1", "Chair 2", "Chair 3"}  # not 20 chairs × 7 days
@@ -71,7 +71,7 @@ def test_a_20_chair_week_shows_one_group_of_chairs_and_the_switch_moves_on(main_
 
 
 def test_by_provider_the_week_shows_one_provider_first_the_one_working(main_window, ctx, world, qtbot):
-    book(ctx, world, chair=1, start=at(10), provider=world.hygienist)
+    desk_book(ctx, world, chair=1, start=at(10), provider=world.hygienist)
     week = week_of(main_window, qtbot, BY_PROVIDER)
     assert {c.title for c in week.grid.columns} == {"Priya Shah"}  # the only one booked this week
     assert week.scope_combo.count() >= 1
@@ -102,7 +102,7 @@ def test_a_saturday_with_working_hours_is_shown(main_window, ctx, world, qtbot):
 
 
 def test_a_saturday_with_a_visit_is_shown(main_window, ctx, world, qtbot):
-    book(ctx, world, start=at(9, days=(SATURDAY - TEST_DAY).days))
+    desk_book(ctx, world, start=at(9, days=(SATURDAY - TEST_DAY).days))
     week = week_of(main_window, qtbot)
     assert "Sat 7 Mar" in days_of(week)
 
@@ -116,8 +116,8 @@ def test_a_provider_seeing_three_at_once_gets_a_wider_column(main_window, ctx, w
         provider.max_concurrent = 3
     main_window.reload_clinic()
     for k in range(3):  # three patients at once with Dr. Chen, one with the hygienist
-        book(ctx, world, patient=k, chair=k, start=at(10))
-    book(ctx, world, patient=3, chair=5, start=at(10), provider=world.hygienist)
+        desk_book(ctx, world, patient=k, chair=k, start=at(10))
+    desk_book(ctx, world, patient=3, chair=5, start=at(10), provider=world.hygienist)
     day = show(main_window, "calendar", qtbot)
     day.bar.by_provider.click()
     grid = day.grid
@@ -128,7 +128,7 @@ def test_a_provider_seeing_three_at_once_gets_a_wider_column(main_window, ctx, w
 
 
 def test_the_now_line_is_painted_under_the_appointments(main_window, ctx, world, qtbot):
-    appt = book(ctx, world, start=at(8, 50), minutes=30)  # the clock says 09:00: the line crosses it
+    appt = desk_book(ctx, world, start=at(8, 50), minutes=30)  # the clock says 09:00: the line crosses it
     day = show(main_window, "calendar", qtbot)
     grid = day.grid
     r = grid.item(appt).rect

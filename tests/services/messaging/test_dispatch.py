@@ -21,8 +21,9 @@ from orca_desk.services.messaging.dispatch import (
 )
 from orca_desk.services.messaging.policy import MessagingPolicy
 from tests.conftest import NOW
+from tests.factories import book
 from tests.fakes import SHORT_TIMEOUTS
-from tests.services.messaging.support import CALLBACK_BASE, OPTIONS, book, make_family, providers_for
+from tests.services.messaging.support import CALLBACK_BASE, DESK, OPTIONS, make_family, providers_for
 
 
 def queue(db, fam, i: int, *, patient: int = 0, purpose: str = "reminder", at=NOW, **kw) -> int:
@@ -155,8 +156,8 @@ def test_per_number_budget_defers_to_the_next_day(db, fake):
 def test_siblings_reminders_to_one_phone_are_merged(db, fake):
     fam = make_family(db, siblings=2)
     start = datetime(2026, 3, 5, 20, 30, tzinfo=UTC)  # 15:30 EST
-    a1 = book(db, fam.patient_ids[0], start)
-    a2 = book(db, fam.patient_ids[1], start + timedelta(minutes=20))
+    a1 = book(db, DESK, fam.world, patient=0, start=start, now=NOW)
+    a2 = book(db, DESK, fam.world, patient=1, start=start + timedelta(minutes=20), now=NOW)
     m1 = queue(db, fam, 1, appointment_id=a1)
     m2 = queue(db, fam, 2, patient=1, appointment_id=a2, send_after=NOW + timedelta(minutes=10))
     summary = dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1")

@@ -23,7 +23,8 @@ from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import outbox
 from tests.conftest import NOW
-from tests.services.messaging.support import book, make_family
+from tests.factories import book
+from tests.services.messaging.support import DESK, make_family
 
 SECRET = "email-extras-test-secret-0123456789"
 PUBLIC = "https://links.clinic.example"
@@ -162,7 +163,7 @@ def test_an_offer_email_carries_the_offered_slot_as_a_tentative_event(db, fake):
 def test_the_youre_booked_email_carries_the_booked_visit(db, fake):
     fam, patient_id = family_with_email(db)
     start = NOW + timedelta(days=1)
-    appt = book(db, patient_id, start)
+    appt = book(db, DESK, fam.world, start=start, now=NOW)
     with db.write() as s:
         from orca_desk.models.appointment import Appointment
 
@@ -229,9 +230,9 @@ def test_the_youre_booked_email_carries_the_booked_visit(db, fake):
 
 
 def test_a_confirmation_email_carries_the_booked_visit_and_no_unsubscribe_headers(db, fake):
-    _, patient_id = family_with_email(db)
+    fam, patient_id = family_with_email(db)
     start = NOW + timedelta(days=2)
-    appt = book(db, patient_id, start)
+    appt = book(db, DESK, fam.world, start=start, now=NOW)
     with db.write() as s:
         p = s.get(Patient, patient_id)
         outbox.enqueue_for_patient(

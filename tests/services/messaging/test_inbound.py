@@ -18,7 +18,8 @@ from orca_desk.services.messaging.inbound import (
     unsubscribe_address,
 )
 from tests.conftest import NOW
-from tests.services.messaging.support import book, make_family, providers_for
+from tests.factories import book
+from tests.services.messaging.support import DESK, make_family, providers_for
 
 PHONE = "+16175559000"
 
@@ -126,7 +127,7 @@ class YesHandler:
 def test_feature_handlers_then_the_staff_inbox(db, fake, shared_clock):
     fam = make_family(db, siblings=2, phone=PHONE)
     providers = providers_for(fake)
-    appt = book(db, fam.patient_ids[1], NOW + timedelta(days=2))
+    appt = book(db, DESK, fam.world, patient=1, start=NOW + timedelta(days=2), now=NOW)
     remind(db, fam, "r", 1, appointment_id=appt)
     dispatch_due(db, providers, now=NOW, worker_id="w")
     handler = YesHandler()
