@@ -12,6 +12,7 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.schedule import ScheduleException
 from orca_desk.services import confirmations
+from orca_desk.services.phones import format_phone
 from tests.factories import World, make_world
 
 NY = ZoneInfo("America/New_York")
@@ -132,8 +133,8 @@ def test_an_explicit_day_and_phones_in_national_format(db):
     with db.read() as s:
         wed = confirmations.call_list(s, now=TUE_0745, location_id=ny)
     assert wed[0].phones == ("(617) 555-1000",)
-    assert confirmations.format_phone("+441632960961", "US") == "+44 1632 960961"
-    assert confirmations.format_phone("call mum", "US") == "call mum"
+    assert format_phone("+441632960961", "US") == "+44 1632 960961"
+    assert format_phone("call mum", "US") == "call mum"
     assert time(7, 45) == TUE_0745.astimezone(NY).time()
 
 

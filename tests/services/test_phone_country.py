@@ -8,8 +8,9 @@ from orca_desk.db import Database
 from orca_desk.gateway.pages import ClinicContact
 from orca_desk.models.patient import Patient
 from orca_desk.services.clinic import clinic_settings
-from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.messaging.outbox import enqueue
+from orca_desk.services.messaging.outbox_queries import get_message, list_messages
 from orca_desk.services.patient_card import edit_of, load_card, update_patient
 from orca_desk.services.patients.patients import (
     PatientInput,
@@ -18,6 +19,7 @@ from orca_desk.services.patients.patients import (
     likely_duplicates,
     search_patients,
 )
+from orca_desk.services.phones import format_phone
 from tests.conftest import NOW
 from tests.factories import make_world
 
@@ -88,3 +90,25 @@ def test_the_clinic_phone_in_settings_and_on_the_gateway_pages_follows_the_count
     assert ClinicContact("Bright Smiles", "+442079460018", "GB").phone_display == "020 7946 0018"
     assert ClinicContact("Bright Smiles", "+16175550100", "US").phone_display == "(617) 555-0100"
     assert ClinicContact("Bright Smiles", "+16175550100", "GB").phone_display == "+1 617-555-0100"
+
+
+def test_the_outbox_shows_a_text_s_number_as_the_clinic_dials_it(db) -> None:
+    clinic_id = uk_clinic(db)
+    with db.write() as s:
+        for channel, to in (("sms", "+447400123456"), ("email", "family@example.com")):
+            enqueue(
+                s,
+                clinic_id=clinic_id,
+                channel=channel,
+                to_address=to,
+                body="Hello",
+                subject="Hello" if channel == "email" else None,
+                purpose="manual",
+                dedupe_key=f"test:{channel}",
+                now=NOW,
+            )
+    with db.read() as s:
+        rows = {r.channel: r for r in list_messages(s)}
+        assert (rows["sms"].to_address, rows["sms"].to_shown) == ("+447400123456", UK_MOBILE)
+        assert rows["email"].to_shown == "family@example.com"
+        assert get_message(s, rows["sms"].id).to_shown == UK_MOBILE

@@ -281,6 +281,7 @@ def test_metrics_rate_time_to_rebook_and_groups(db, manager):
     assert sum(w.opened for w in m.weeks) == 3
     # Kid2 has nothing booked any more: the most at risk comes first, with the reasons.
     assert rows[0].patient_name == "Kid2 Smith"
+    assert rows[0].phone == "(617) 555-1002"  # as the desk dials it, not +16175551002
     assert rows[0].risk.score > rows[1].risk.score
     assert any(f.factor == "no-shows" for f in rows[0].risk.factors)
 

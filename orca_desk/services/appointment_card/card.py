@@ -27,11 +27,11 @@ from orca_desk.services.appointment_card.rows import (
     SeriesRow,
     age_on,
 )
-from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import ConflictError, NotFound
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.messaging.message_locale import staff_language
 from orca_desk.services.patient_card.rows import ALERT_KINDS
+from orca_desk.services.phones import format_phone
 
 _MESSAGES = 30  # the newest messages about the visit the card lists
 

@@ -14,8 +14,8 @@ from orca_desk.models.clinic import AppointmentType, Location
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.appointment_card.rows import age_on
-from orca_desk.services.confirmations import format_phone
 from orca_desk.services.errors import NotFound
+from orca_desk.services.phones import format_phone
 
 # Statuses of a visit that happened (last visit) and of one still to come (next visit).
 _ATTENDED = ("arrived", "seated", "completed")

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,7 @@ from orca_desk.services.confirmations.answers import (
 )
 from orca_desk.services.errors import NotFound
 from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.phones import format_phone
 from orca_desk.services.reminders import (
     ReminderSettings,
 )
@@ -77,24 +77,6 @@ def next_business_day(session: Session, location_id: int, after: date) -> date:
             return day
         day += timedelta(days=1)
     return after + timedelta(days=1)
-
-
-@lru_cache(maxsize=4096)  # a call list formats the same few hundred numbers on every load
-def format_phone(number: str, country: str) -> str:
-    """A phone number as the desk dials it: national format in the clinic's country, else international."""
-    try:
-        parsed = phonenumbers.parse(number, country or "US")
-    except phonenumbers.NumberParseException:
-        return number
-    if not phonenumbers.is_possible_number(parsed):
-        return number
-    # By calling code, not region: a Guernsey mobile (+44 7911) is dialled from London as 07911.
-    fmt = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if parsed.country_code == phonenumbers.country_code_for_region((country or "US").upper())
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, fmt)
 
 
 @lru_cache(maxsize=4096)  # a day's visits share a few dozen start times; Babel costs 40 µs a row

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from orca_desk.models.clinic import Clinic
 from orca_desk.models.messaging import OutboxEvent, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.errors import NotFound
+from orca_desk.services.phones import format_phone
 
 
 def load_message(session: Session, message_id: int) -> OutboxMessage:
@@ -28,6 +30,7 @@ class OutboxRow:
     created_at: datetime
     channel: str
     to_address: str
+    to_shown: str  # as the desk reads it: a text's number in the clinic's national format
     purpose: str
     status: str
     attempts: int
@@ -104,12 +107,14 @@ def _filtered(query: Any, f: OutboxFilter) -> Any:
 def list_messages(session: Session, f: OutboxFilter | None = None) -> list[OutboxRow]:
     """Messages newest first, with the patient's name, as plain rows."""
     f = f or OutboxFilter()
-    query = select(OutboxMessage, Patient.first_name, Patient.last_name).outerjoin(
-        Patient, Patient.id == OutboxMessage.patient_id
+    query = (
+        select(OutboxMessage, Patient.first_name, Patient.last_name, Clinic.country)
+        .outerjoin(Patient, Patient.id == OutboxMessage.patient_id)
+        .outerjoin(Clinic, Clinic.id == OutboxMessage.clinic_id)
     )
     query = _filtered(query, f).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     rows = session.execute(query.limit(f.limit).offset(f.offset)).all()
-    return [_row(r[0], f"{r[1]} {r[2]}" if r[1] is not None else None) for r in rows]
+    return [_row(r[0], f"{r[1]} {r[2]}" if r[1] is not None else None, r[3]) for r in rows]
 
 
 def count_messages(session: Session, f: OutboxFilter | None = None) -> int:
@@ -118,12 +123,13 @@ def count_messages(session: Session, f: OutboxFilter | None = None) -> int:
     return int(session.scalar(_filtered(query, f)) or 0)
 
 
-def _row(m: OutboxMessage, patient_name: str | None) -> OutboxRow:
+def _row(m: OutboxMessage, patient_name: str | None, country: str | None) -> OutboxRow:
     return OutboxRow(
         id=m.id,
         created_at=m.created_at,
         channel=m.channel,
         to_address=m.to_address,
+        to_shown=format_phone(m.to_address, country or "US") if m.channel == "sms" else m.to_address,
         purpose=m.purpose,
         status=m.status,
         attempts=m.attempts,
@@ -143,7 +149,8 @@ def _row(m: OutboxMessage, patient_name: str | None) -> OutboxRow:
 def get_message(session: Session, message_id: int) -> OutboxRow:
     m = load_message(session, message_id)
     patient = session.get(Patient, m.patient_id) if m.patient_id else None
-    return _row(m, patient.display_name if patient else None)
+    country = session.scalar(select(Clinic.country).where(Clinic.id == m.clinic_id))
+    return _row(m, patient.display_name if patient else None, country)
 
 
 def message_history(session: Session, message_id: int) -> list[OutboxEventRow]:

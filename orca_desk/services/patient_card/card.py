@@ -14,7 +14,6 @@ from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import ConsentEvent, Patient, PatientAlert
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.models.waitlist import WaitlistEntry
-from orca_desk.services.confirmations.calls import format_phone
 from orca_desk.services.errors import NotFound
 from orca_desk.services.patient_card.rows import (
     AlertRow,
@@ -27,6 +26,7 @@ from orca_desk.services.patient_card.rows import (
     FamilyMember,
     PatientCard,
 )
+from orca_desk.services.phones import format_phone
 
 # How far back the card lists visits and messages (the newest first).
 _HISTORY = 50

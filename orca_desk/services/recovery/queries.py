@@ -13,6 +13,8 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.recovery import LIVE_CASE_STATUSES, RecoveryCase
 from orca_desk.services import local_time
 from orca_desk.services.analytics.at_risk import RiskScore, score_patients
+from orca_desk.services.patients.patients import clinic_country
+from orca_desk.services.phones import format_phone
 from orca_desk.services.recovery.rendering import _local_text
 from orca_desk.services.recovery.rows import CAUSE_LABELS, CaseRow, HistoryRow
 
@@ -39,6 +41,7 @@ def list_cases(
     types = dict(session.execute(select(AppointmentType.id, AppointmentType.name)).all())
     rows = []
     style = local_time.clinic_time_format(session)
+    country = clinic_country(session)
     for c in cases:
         p = patients[c.patient_id]
         responsible = p.guardian_name or p.display_name
@@ -50,7 +53,7 @@ def list_cases(
                 c.patient_id,
                 p.display_name,
                 responsible,
-                p.contact_phone or p.phone or "",
+                format_phone(number, country) if (number := p.contact_phone or p.phone) else "",
                 c.cause_kind,
                 CAUSE_LABELS[c.cause_kind],
                 _local_text(session, c.location_id, c.missed_start_at, style),

@@ -177,7 +177,7 @@ class OutboxScreen(Screen):
                 Column(
                     self.tr("Channel"), lambda r: self.tr("SMS") if r.channel == "sms" else self.tr("Email")
                 ),
-                Column(self.tr("To"), lambda r: r.to_address),
+                Column(self.tr("To"), lambda r: r.to_shown),
                 Column(self.tr("Patient"), lambda r: r.patient_name or "—"),
                 Column(self.tr("Purpose"), lambda r: language.say(r.purpose.replace("_", " "))),
                 Column(self.tr("Tries"), lambda r: str(r.attempts)),
@@ -417,7 +417,7 @@ class OutboxScreen(Screen):
         who = f"{row.patient_name} · " if row.patient_name else ""
         subject = f" — “{row.subject}”" if row.subject else ""
         self.detail_title.setText(
-            f"<b>#{row.id}</b> · {language.say(row.status, 'message')} · {who}{row.to_address}{subject}"
+            f"<b>#{row.id}</b> · {language.say(row.status, 'message')} · {who}{row.to_shown}{subject}"
         )
         self.body_view.setPlainText(row.body)
         self.ctx.ops.read(

@@ -1,0 +1,25 @@
+"""Phone numbers as the desk dials them: national in the clinic's country, else international."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+
+
+@lru_cache(maxsize=4096)  # lists format the same few hundred numbers on every load
+def format_phone(number: str, country: str) -> str:
+    """A phone number as the desk dials it: national format in the clinic's country, else international."""
+    try:
+        parsed = phonenumbers.parse(number, country or "US")
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    # By calling code, not region: a Guernsey mobile (+44 7911) is dialled from London as 07911.
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == phonenumbers.country_code_for_region((country or "US").upper())
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, fmt)
