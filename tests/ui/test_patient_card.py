@@ -182,6 +182,25 @@ def test_card_from_the_appointment_menu_goes_to_the_next_visit(southside, main_w
     assert main_window.location_id == southside
 
 
+def test_the_sibling_picker_lists_patients_as_the_desk_reads_them(ctx, world, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    with ctx.db.write() as s:
+        p = s.get(Patient, world.patients[1].id)
+        p.date_of_birth = date(2013, 9, 21)
+    shown: list[str] = []
+
+    def get_item(parent, title, label, items, current, editable):
+        shown.extend(items)
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Kid1", True))
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    card = _card(ctx, qtbot, world.patients[0].id)
+    assert card._pick_patient("Same family as…", "Find the sibling") == world.patients[1].id
+    assert shown == [f"Kid1 Smith, 21 Sep 2013, (617) 555-1001  (#{world.patients[1].id})"]
+
+
 def test_merge_is_offered_to_managers_only(ctx, world, qtbot):
     card = _card(ctx, qtbot, world.patients[0].id)
     assert not card.merge_button.isHidden()

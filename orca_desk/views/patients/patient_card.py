@@ -36,6 +36,7 @@ from orca_desk.services.patient_card import (
     update_patient,
 )
 from orca_desk.services.patients.patients import search_patients
+from orca_desk.services.phones import format_phone
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import SHORT, fmt_day
@@ -273,21 +274,22 @@ class PatientCardDialog(PatientCardTabs):
             return None
         found: list[Any] = []
         if not self.ctx.ops.read(
-            lambda s: search_patients(s, text, limit=20, region=self._region(s)),
+            lambda s: (search_patients(s, text, limit=20, region=self._region(s)), self._region(s)),
             parent=self,
             on_done=found.append,
             on_error=self.error.setText,
             background=False,
         ):
             return None
-        rows = [r for r in found[0] if r.id != self.patient_id]
+        rows, region = found[0]
+        rows = [r for r in rows if r.id != self.patient_id]
         if not rows:
             self.error.setText(self.tr("No other patient matches {0!r}.").replace("{0!r}", repr(text)))
             return None
         labels = [
             r.name
-            + (f", {r.date_of_birth.isoformat()}" if r.date_of_birth else "")
-            + (f", {r.contact_phone}" if r.contact_phone else "")
+            + (f", {fmt_day(r.date_of_birth, SHORT)}" if r.date_of_birth else "")
+            + (f", {format_phone(r.contact_phone, region)}" if r.contact_phone else "")
             + f"  (#{r.id})"
             for r in rows
         ]
