@@ -160,7 +160,7 @@ def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window
     assert "Ana Smith (mother)" in card.guardian.text()
     assert card.guardian_phone.text().startswith("(617) 555-2222")  # national format, as the call list dials
     assert card.phone.text() == "(617) 555-3333"
-    assert card.age.text().startswith("12 ")
+    assert card.age.text().startswith("12 ") and card.age.text().endswith("(born 1 Jul 2013)")  # not ISO
     assert "Latex" in card.alert_banner.text() and card.alert_banner.isVisibleTo(card)
     assert card.notes.toPlainText() == "Bring the retainer case"
     assert "4:00 PM–4:20 PM" in card.when.text()  # the location's local time, not UTC (21:00)

@@ -28,6 +28,7 @@ from orca_desk.services import local_time
 from orca_desk.services.access.security import BOOK, SEND_MESSAGES
 from orca_desk.services.booking import booking
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import SHORT, fmt_day
 from orca_desk.ui.rows_table import RowsModel, table
 
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ class AppointmentCardDialog(QDialog):
         self.alert_banner.setText("⚠ " + " · ".join(card.alerts) if card.alerts else "")
         self.alert_banner.setVisible(bool(card.alerts))
         if card.age is not None and card.date_of_birth is not None:
-            self.age.setText(self.tr("{0} (born {1})").format(card.age, card.date_of_birth.isoformat()))
+            self.age.setText(self.tr("{0} (born {1})").format(card.age, fmt_day(card.date_of_birth, SHORT)))
         else:
             self.age.setText(self.tr("date of birth not recorded"))
         self.phone.setText(card.phone or "—")
