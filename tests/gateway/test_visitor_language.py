@@ -16,7 +16,7 @@ from orca_desk.models.patient import Patient
 from orca_desk.services.links.link_tokens import make_token
 from orca_desk.services.links.patient_links import CONFIRM
 from tests.gateway import family_world as fw
-from tests.gateway.test_gateway import SECRET, _book, _link, _url, gateway  # noqa: F401 (a fixture)
+from tests.gateway.test_gateway import SECRET, _link, _url, _visit, gateway  # noqa: F401 (a fixture)
 
 ES = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
 ENGLISH_WORDS = ("expired", "not valid", "not found", "Page not", "Please", "call us")
@@ -53,7 +53,7 @@ def test_the_order_is_query_then_family_then_browser_then_clinic_then_english():
 
 
 def test_expired_and_invalid_links_speak_the_browser_s_spanish(db, clock, gateway):  # noqa: F811
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))
     head, token = url.rsplit("/", 1)
     flipped = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
@@ -70,7 +70,7 @@ def test_expired_and_invalid_links_speak_the_browser_s_spanish(db, clock, gatewa
 
 
 def test_unknown_pages_and_links_speak_the_browser_s_spanish(db, clock, gateway):  # noqa: F811
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     missing = requests.get(gateway.url + "/nope", headers=ES, timeout=5)
     assert missing.status_code == 404 and "Página no encontrada" in missing.text
     token = make_token(SECRET, "mystery", appt_id, clock.now() + timedelta(hours=1))
@@ -83,7 +83,7 @@ def test_unknown_pages_and_links_speak_the_browser_s_spanish(db, clock, gateway)
 
 
 def test_a_link_whose_visit_is_gone_speaks_the_browser_s_spanish(db, clock, gateway):  # noqa: F811
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock))
     with db.write() as s:
         s.delete(s.get(Appointment, appt_id))
@@ -92,7 +92,7 @@ def test_a_link_whose_visit_is_gone_speaks_the_browser_s_spanish(db, clock, gate
 
 
 def test_without_a_browser_language_the_clinic_s_language_is_used(db, clock, gateway):  # noqa: F811
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     url = _url(gateway, _link(CONFIRM, appt_id, clock, hours=1))
     clock.advance(timedelta(hours=1))
     english = requests.get(url, timeout=5)
@@ -107,7 +107,7 @@ def test_without_a_browser_language_the_clinic_s_language_is_used(db, clock, gat
 
 
 def test_a_known_family_s_language_wins_over_the_browser_s(db, clock, gateway):  # noqa: F811
-    appt_id = _book(db, clock)
+    appt_id = _visit(db, clock)
     with db.write() as s:
         appt = s.get(Appointment, appt_id)
         assert appt is not None
