@@ -72,6 +72,7 @@ def book(
     provider: Provider | None = None,
     type_: AppointmentType | None = None,
     notes: str = "",
+    override_hours: bool = False,
 ) -> int:
     """Book through the booking service (every rule applies), by index into ``world``'s
     patients and chairs; the ortho and an adjustment unless told. The booking is made at ``now``,
@@ -88,6 +89,7 @@ def book(
         ahead=ahead,
         minutes=minutes,
         notes=notes,
+        override_hours=override_hours,
     )
 
 
@@ -104,15 +106,18 @@ def book_ids(
     ahead: timedelta | None = None,
     minutes: int | None = 20,
     notes: str = "",
+    override_hours: bool = False,
 ) -> int:
     """``book`` for setups that keep ids rather than a ``World``. ``minutes=None`` takes the
-    type's default length."""
+    type's default length; ``override_hours`` books outside working hours (needs the permission)."""
     if (now is None) == (ahead is None):
         raise TypeError("book at a given now or ahead of the start: one of the two")
     if now is None:
         assert ahead is not None
         now = start - ahead
-    request = BookingRequest(patient_id, provider_id, chair_id, type_id, start, minutes, notes=notes)
+    request = BookingRequest(
+        patient_id, provider_id, chair_id, type_id, start, minutes, notes=notes, override_hours=override_hours
+    )
     if isinstance(db_or_session, Session):
         return booking.book_appointment(db_or_session, actor, request, now=now).id
     with db_or_session.write() as s:

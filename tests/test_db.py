@@ -16,7 +16,7 @@ from orca_desk.models.clinic import Clinic
 from orca_desk.services.booking import booking
 from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import BusyError, OrcaError
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 
 def _deadlock() -> OperationalError:
@@ -64,19 +64,11 @@ def test_a_locked_sqlite_database_is_a_typed_busy_error(db, clock, receptionist)
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another desk's long write (a templates apply)
-        req = BookingRequest(
-            w.patients[0].id,
-            w.ortho.id,
-            w.chairs[0].id,
-            w.adjustment.id,
-            clock.now() + timedelta(hours=2),
-            20,
-        )
         calls: list[int] = []
 
         def work(session) -> int:
             calls.append(1)
-            return booking.book_appointment(session, receptionist, req, now=clock.now()).id
+            return book(session, receptionist, w, start=clock.now() + timedelta(hours=2), now=clock.now())
 
         with pytest.raises(BusyError) as info:
             impatient.run_write(work)

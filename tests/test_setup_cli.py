@@ -19,9 +19,9 @@ from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Pr
 from orca_desk.models.staff import StaffUser
 from orca_desk.paths import resources_dir
 from orca_desk.services.access.security import actor_for, change_password
-from orca_desk.services.booking import booking
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.patients import patients
+from tests.factories import book_ids
 
 EXAMPLE = resources_dir() / "examples" / "clinic.toml"
 
@@ -91,13 +91,16 @@ def test_from_an_empty_database_to_a_booked_and_printed_day(url, tmp_path, capsy
         lee = s.scalar(select(Provider.id).where(Provider.name == "Jordan Lee"))
         adjustment = s.scalar(select(AppointmentType.id).where(AppointmentType.name == "Adjustment"))
         start = datetime.combine(monday, datetime.min.time(), tzinfo=zone) + timedelta(hours=9)
-        booking.book_appointment(
+        book_ids(
             s,
             admin,
-            booking.BookingRequest(
-                patient_id=patient.id, provider_id=lee, chair_id=chair, type_id=adjustment, start=start
-            ),
+            patient_id=patient.id,
+            provider_id=lee,
+            chair_id=chair,
+            type_id=adjustment,
+            start=start,
             now=SystemClock().now(),
+            minutes=None,
         )
     db.dispose()
 

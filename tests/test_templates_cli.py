@@ -13,7 +13,7 @@ from orca_desk.services import schedule_templates
 from orca_desk.services.access.security import create_staff_user
 from orca_desk.services.provider_schedules import DayHours, set_week
 from orca_desk.services.schedule_templates import SlotSpec
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 # The command reads the real clock, so the week applied is always in the future.
 MONDAY = date.today() + timedelta(days=14 - date.today().weekday())
@@ -125,9 +125,6 @@ def two_lane_url(db, manager, clock):
     """A two-chair template, and Dr. Chen's recent visits in chairs 2 and 3."""
     from datetime import UTC, datetime
 
-    from orca_desk.services.booking import booking
-    from orca_desk.services.booking.booking import BookingRequest
-
     with db.write() as s:
         w = make_world(s)
         add_manager(s, w.clinic.id)
@@ -150,19 +147,15 @@ def two_lane_url(db, manager, clock):
         now = datetime.now(UTC)
         soon = now.replace(hour=15, minute=0, second=0, microsecond=0) + timedelta(days=1)
         for k, chair in enumerate((2, 1, 2)):  # chair 3 twice, chair 2 once
-            booking.book_appointment(
+            book(
                 s,
                 manager,
-                BookingRequest(
-                    w.patients[k].id,
-                    w.ortho.id,
-                    w.chairs[chair].id,
-                    w.adjustment.id,
-                    soon + timedelta(days=k),
-                    20,
-                    override_hours=True,
-                ),
+                w,
+                start=soon + timedelta(days=k),
                 now=now,
+                patient=k,
+                chair=chair,
+                override_hours=True,
             )
         chair_ids = [c.id for c in w.chairs]
     return str(db.url), chair_ids

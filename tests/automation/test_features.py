@@ -11,13 +11,12 @@ from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.waitlist.entries import add_entry
 from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import PURPOSE
 from tests.conftest import NOW
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 LOCAL_ONLY = {"ORCA_DESK_SMS_PROVIDER": "local", "ORCA_DESK_EMAIL_PROVIDER": "local"}
 
@@ -27,12 +26,7 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
     with db.write() as s:
         w = make_world(s, patients=3)
         start = clock.now() + timedelta(hours=6)  # 15:00 local, in the afternoon window
-        appt = booking.book_appointment(
-            s,
-            receptionist,
-            BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, start, 20),
-            now=clock.now(),
-        )
+        appt = book(s, receptionist, w, start=start, now=clock.now())
         add_entry(
             s,
             receptionist,
@@ -46,7 +40,7 @@ def test_from_clinic_installs_feature_jobs_and_offers_a_cancelled_slot(db, recep
             now=clock.now(),
         )
     with db.write() as s:
-        booking.cancel_appointment(s, receptionist, appt.id, reason="school event", now=clock.now())
+        booking.cancel_appointment(s, receptionist, appt, reason="school event", now=clock.now())
         assert s.scalars(select(Opening)).one().source == "cancellation"
 
     runtime = clinic_runtime(db, LOCAL_ONLY, clock=clock)

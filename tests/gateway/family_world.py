@@ -19,11 +19,9 @@ from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.access.security import Actor
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.links.reschedule_links import reschedule_link
-from tests.factories import World, make_world
+from tests.factories import World, book, make_world
 
 SECRET = b"test-secret-0123456789abcdef"
 BASE = "http://127.0.0.1:8765"
@@ -53,18 +51,8 @@ def family_world(db: Database, manager: Actor, clock: FrozenClock, *, language: 
         hours = [ps.DayHours(d, w.location.id, 8 * 60, 17 * 60) for d in range(5)]
         ps.set_week(s, manager, w.ortho.id, hours, effective_from=date(2026, 1, 1), now=clock.now())
     with db.write() as s:
-        appt = booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(
-                patient_id=w.patients[0].id,
-                provider_id=w.ortho.id,
-                chair_id=w.chairs[0].id,
-                type_id=w.adjustment.id,
-                start=VISIT,
-            ),
-            now=clock.now(),
-        )
+        appt = s.get(Appointment, book(s, manager, w, start=VISIT, now=clock.now()))
+        assert appt is not None
         link = reschedule_link(appt, secret=SECRET, base_url=BASE)
         return Family(w, appt.id, link)
 
@@ -73,19 +61,7 @@ def book_other(
     db: Database, manager: Actor, w: World, start: datetime, *, patient: int = 1, chair: int = 0
 ) -> int:
     """Another family's visit (a desk booking), e.g. into the time someone was about to pick."""
-    with db.write() as s:
-        return booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(
-                patient_id=w.patients[patient].id,
-                provider_id=w.ortho.id,
-                chair_id=w.chairs[chair].id,
-                type_id=w.adjustment.id,
-                start=start,
-            ),
-            now=start - timedelta(days=3),
-        ).id
+    return book(db, manager, w, start=start, ahead=timedelta(days=3), patient=patient, chair=chair)
 
 
 def appointment(db: Database, appointment_id: int) -> Appointment:
@@ -115,7 +91,6 @@ def offered_opening(db: Database, manager: Actor, clock: FrozenClock) -> tuple[W
 
     from orca_desk.services.waitlist.settings import WaitlistSettings
     from orca_desk.services.waitlist.tick import process_waitlist
-    from tests.factories import book
     from tests.services.test_waitlist import SLOT, WEEK, add_entry, cancel, send_due
 
     settings = WaitlistSettings(secret=SECRET, base_url=BASE)

@@ -12,8 +12,6 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.reminders import StaffTask
 from orca_desk.models.series import RecurringSeries
 from orca_desk.services import recurrence
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.series import (
     SKIP_TASK,
     SeriesChange,
@@ -22,7 +20,7 @@ from orca_desk.services.series import (
     modify_series,
     preview_series_change,
 )
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 pytestmark = pytest.mark.postgres
 NY = ZoneInfo("America/New_York")
@@ -82,12 +80,7 @@ def test_change_all_with_preview_and_skip_tasks_on_postgresql(pg_db, manager):
             now=NOW,
         )
         fourteenth = recurrence.occurrences("FREQ=WEEKLY;INTERVAL=4", NOAH + timedelta(days=1), limit=14)[13]
-        booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(w.patients[1].id, w.ortho.id, w.chairs[1].id, w.adjustment.id, fourteenth, 20),
-            now=NOW,
-        )
+        book(s, manager, w, start=fourteenth, now=NOW, patient=1, chair=1)
         report = extend_horizons(s, now=NOW + timedelta(days=60))
         assert [sk[0] for sk in report.skipped] == [endless]
     with pg_db.read() as s:

@@ -22,7 +22,6 @@ from orca_desk.services.access.security import (
     must_change_password,
 )
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.errors import ConflictError, PermissionDenied
 from tests.factories import book, make_world
@@ -311,18 +310,14 @@ def test_archiving_waits_for_a_booking_in_flight_on_postgresql(pg_db, clock, man
             outcome.append(e)
 
     with pg_db.write() as s:
-        booking.book_appointment(
+        book(
             s,
             receptionist,
-            BookingRequest(
-                patient_id=w.patients[0].id,
-                provider_id=w.hygienist.id,
-                chair_id=w.chairs[1].id,
-                type_id=w.adjustment.id,
-                start=clock.now() + timedelta(hours=2),
-                minutes=20,
-            ),
+            w,
+            start=clock.now() + timedelta(hours=2),
             now=clock.now(),
+            provider=w.hygienist,
+            chair=1,
         )
         thread = threading.Thread(target=archive)
         thread.start()

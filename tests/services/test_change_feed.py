@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from orca_desk.services.change_feed import PostgresChangeFeed, SQLiteChangeFeed, open_change_feed
 from orca_desk.services.changes import EVERYTHING, Changes, run_tracked
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 
 def test_sqlite_feed_sees_a_commit_once(db):
@@ -38,9 +38,6 @@ def _next(feed: PostgresChangeFeed) -> Changes:
 
 
 def test_postgres_feed_says_which_tables_changed(pg_db, clock, manager):
-    from orca_desk.services.booking import booking
-    from orca_desk.services.booking.booking import BookingRequest
-
     with pg_db.write() as s:
         w = make_world(s)
     feed = open_change_feed(pg_db)
@@ -49,13 +46,7 @@ def test_postgres_feed_says_which_tables_changed(pg_db, clock, manager):
     with pg_db.write() as s:
         s.execute(text("UPDATE patient SET notes = 'x'"))
     assert _next(feed).tables == {"patient"}
-    with pg_db.write() as s:
-        booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, clock.now()),
-            now=clock.now(),
-        )
+    book(pg_db, manager, w, start=clock.now(), now=clock.now())
     assert "appointment" in _next(feed).tables
     assert "audit_event" not in feed.poll().tables  # bookkeeping no screen shows
     feed.close()

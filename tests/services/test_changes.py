@@ -9,20 +9,18 @@ from sqlalchemy import select, text, update
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.patient import Patient
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.changes import EVERYTHING, NO_CHANGES, Changes, run_tracked
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 
 def test_a_booking_names_the_appointment_and_its_tables(db, clock, manager):
     with db.write() as s:
         w = make_world(s)
-    request = BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, clock.now())
-    appt, changes, txid = run_tracked(
-        db, lambda s: booking.book_appointment(s, manager, request, now=clock.now())
+    appt_id, changes, txid = run_tracked(
+        db, lambda s: book(s, manager, w, start=clock.now(), now=clock.now())
     )
     assert txid is None  # SQLite has no transaction ids to tell desks apart
-    assert changes.appointments == {appt.id}
+    assert changes.appointments == {appt_id}
     assert "appointment" in changes.tables
     assert "audit_event" not in changes.tables  # bookkeeping is not a change any screen shows
 
@@ -45,13 +43,11 @@ def test_core_statements_count_and_reads_and_no_op_edits_do_not(db):
 def test_a_move_is_one_appointment_and_a_refusal_changes_nothing(db, clock, manager):
     with db.write() as s:
         w = make_world(s)
-        first = BookingRequest(w.patients[0].id, w.ortho.id, w.chairs[0].id, w.adjustment.id, clock.now())
-        second = BookingRequest(
-            w.patients[1].id, w.ortho.id, w.chairs[1].id, w.adjustment.id, clock.now() + timedelta(hours=1)
+        a_id = book(s, manager, w, start=clock.now(), now=clock.now())
+        b_id = book(
+            s, manager, w, start=clock.now() + timedelta(hours=1), now=clock.now(), patient=1, chair=1
         )
-        a = booking.book_appointment(s, manager, first, now=clock.now())
-        b = booking.book_appointment(s, manager, second, now=clock.now())
-        a_id, b_id, version = a.id, b.id, a.version
+        version = s.get(Appointment, a_id).version
     _, changes, _ = run_tracked(
         db,
         lambda s: booking.move_appointment(

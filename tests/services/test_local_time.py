@@ -24,7 +24,7 @@ from orca_desk.services.waitlist.queries import list_offers
 from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import WaitlistSettings
 from orca_desk.services.waitlist.tick import process_waitlist
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 NY = local_time.zone("America/New_York")
 # 20:15 UTC on Tue 3 Mar 2026 is 3:15 PM in New York (EST).
@@ -116,22 +116,9 @@ def test_waitlist_offer_texts_are_local(db, receptionist):
             EntryInput(patient_id=w.patients[1].id, type_id=w.adjustment.id, priority=3),
             now=night - timedelta(days=10),
         )
+    appt = book(db, receptionist, w, start=slot, now=slot - timedelta(days=7))
     with db.write() as s:
-        appt = booking.book_appointment(
-            s,
-            receptionist,
-            BookingRequest(
-                patient_id=w.patients[0].id,
-                provider_id=w.ortho.id,
-                chair_id=w.chairs[0].id,
-                type_id=w.adjustment.id,
-                start=slot,
-                minutes=20,
-            ),
-            now=slot - timedelta(days=7),
-        )
-    with db.write() as s:
-        booking.cancel_appointment(s, receptionist, appt.id, reason="school event", now=night)
+        booking.cancel_appointment(s, receptionist, appt, reason="school event", now=night)
     process_waitlist(db, now=night, settings=settings)
     with db.read() as s:
         [row] = list_offers(s, now=night)

@@ -16,7 +16,7 @@ from orca_desk.services.availability import free_intervals
 from orca_desk.services.booking import booking
 from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import OutsideHoursError, PermissionDenied, ValidationError
-from tests.factories import make_world
+from tests.factories import book, make_world
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 3, 14, tzinfo=UTC)
@@ -152,23 +152,9 @@ def test_new_hours_list_affected_appointments_and_never_move_them(db, world, man
     day = date(2026, 3, 10)  # a Tuesday
     with db.write() as s:
         ps.set_week(s, manager, world.ortho.id, weekdays(world), effective_from=date(2026, 1, 1), now=NOW)
-        early = booking.book_appointment(
-            s,
-            receptionist,
-            BookingRequest(
-                world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, at(day, 8)
-            ),
-            now=NOW,
-        )
-        late = booking.book_appointment(
-            s,
-            receptionist,
-            BookingRequest(
-                world.patients[1].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, at(day, 15)
-            ),
-            now=NOW,
-        )
-        ids = (early.id, late.id)
+        early = book(s, receptionist, world, start=at(day, 8), now=NOW)
+        late = book(s, receptionist, world, start=at(day, 15), now=NOW, patient=1)
+        ids = (early, late)
     new = weekdays(world, 600, 1020, ())  # starts at 10:00 from now on
     with db.read() as s:
         affected = ps.appointments_outside_new_hours(

@@ -13,12 +13,11 @@ from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Pr
 from orca_desk.paths import resources_dir
 from orca_desk.services.availability import BlockRow, CalendarOverlay, calendar_overlay
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.booking.rebook import to_rebook
 from orca_desk.services.calendar.calendar_data import CalendarAppointment, load_days
 from orca_desk.services.calendar.day_summary import summarise
 from tests.conftest import NOW
-from tests.factories import book, make_world
+from tests.factories import book, book_ids, make_world
 
 NY = ZoneInfo("America/New_York")
 DAY = date(2026, 3, 3)
@@ -223,9 +222,18 @@ def test_a_clinic_set_up_from_an_empty_database(db, clock):
         )
         day = date(2026, 3, 9)  # a Monday: Dr. Costa works at Harbour Street 8–17
         start = datetime(2026, 3, 9, 10, 0, tzinfo=zone)
-        req = BookingRequest(patient.id, costa.id, chair.id, adj.id, start, adj.default_minutes)
-        appt = booking.book_appointment(s, actor, req, now=clock.now())
-        booking.cancel_appointment(s, actor, appt.id, reason="sick", now=clock.now())
+        appt = book_ids(
+            s,
+            actor,
+            patient_id=patient.id,
+            provider_id=costa.id,
+            chair_id=chair.id,
+            type_id=adj.id,
+            start=start,
+            now=clock.now(),
+            minutes=adj.default_minutes,
+        )
+        booking.cancel_appointment(s, actor, appt, reason="sick", now=clock.now())
         ids = (loc.id, patient.id, costa.id)
     with db.read() as s:
         [row] = to_rebook(s, {ids[0]: zone}, [day], now=clock.now())

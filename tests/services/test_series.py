@@ -15,7 +15,6 @@ from orca_desk.models.schedule import ScheduleException
 from orca_desk.models.series import RecurringSeries, SeriesException
 from orca_desk.services import recurrence
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.errors import ConflictError, OrcaError, ValidationError
 from orca_desk.services.series import (
     SeriesChange,
@@ -27,7 +26,7 @@ from orca_desk.services.series import (
     preview_series,
     series_for_export,
 )
-from tests.factories import book, make_world
+from tests.factories import book, book_ids, make_world
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # Tue 09:00 in New York
@@ -531,18 +530,16 @@ def _fill(s, actor, w, day: date, *, free: tuple[time, time] | None = None):
         end = datetime.combine(day, b, tzinfo=NY)
         while start < end:
             minutes = min(int((end - start).total_seconds() // 60), 480)
-            booking.book_appointment(
+            book_ids(
                 s,
                 actor,
-                BookingRequest(
-                    patient_id=w["patients"][1],
-                    provider_id=w["hyg"],
-                    chair_id=w["chairs"][1],
-                    type_id=w["adj"],
-                    start=start.astimezone(UTC),
-                    minutes=minutes,
-                ),
+                patient_id=w["patients"][1],
+                provider_id=w["hyg"],
+                chair_id=w["chairs"][1],
+                type_id=w["adj"],
+                start=start.astimezone(UTC),
                 now=NOW,
+                minutes=minutes,
             )
             start += timedelta(minutes=minutes)
 

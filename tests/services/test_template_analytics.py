@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from orca_desk.services.analytics.template_analytics import fill_report, template_usage
-from orca_desk.services.booking.booking import BookingRequest, book_appointment
 from orca_desk.services.template_engine.applying import apply_template
+from tests.factories import book_ids
 from tests.services.test_template_engine import local, params, setup  # noqa: F401  (fixture)
 
 
@@ -17,10 +17,17 @@ def test_usage_fill_rates_and_type_matches(db, setup, manager, clock):  # noqa: 
         # Wed 09:00 adjustment slot gets an adjustment (a match); Thu 10:00 bonding slot an adjustment.
         bookings = ((date(2026, 3, 4), 9, "adj", 0), (date(2026, 3, 5), 10, "adj", 1))
         for day, hour, type_key, patient in bookings:
-            req = BookingRequest(
-                ids["patients"][patient], ids["chen"], ids["chair"], ids[type_key], local(day, hour)
+            book_ids(
+                s,
+                manager,
+                patient_id=ids["patients"][patient],
+                provider_id=ids["chen"],
+                chair_id=ids["chair"],
+                type_id=ids[type_key],
+                start=local(day, hour),
+                now=clock.now(),
+                minutes=None,
             )
-            book_appointment(s, manager, req, now=clock.now())
     with db.read() as s:
         [usage] = template_usage(s, manager)
         report = fill_report(s, manager, template_id=ids["t"])

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from orca_desk.models.appointment import Appointment
 from orca_desk.models.template import AppliedSlot, TemplateApplication
 from orca_desk.services import schedule_templates
 from orca_desk.services.booking.booking import (
@@ -29,7 +30,7 @@ from orca_desk.services.template_engine.chunks import (
 from orca_desk.services.template_engine.planning import plan_application
 from orca_desk.services.template_engine.plans import ApplyParams
 from orca_desk.services.template_engine.reading import list_applications, open_template_slots
-from tests.factories import make_world
+from tests.factories import book_ids, make_world
 
 NY = ZoneInfo("America/New_York")
 
@@ -211,15 +212,20 @@ def test_existing_appointments_are_never_overwritten(db, setup, manager, clock):
     ids = setup
     thu = date(2026, 3, 5)
     with db.write() as s:
-        appt = book_appointment(
+        appt_id = book_ids(
             s,
             manager,
-            BookingRequest(
-                ids["patients"][0], ids["chen"], ids["chair"], ids["adj"], local(thu, 10, 30), minutes=30
-            ),
+            patient_id=ids["patients"][0],
+            provider_id=ids["chen"],
+            chair_id=ids["chair"],
+            type_id=ids["adj"],
+            start=local(thu, 10, 30),
             now=clock.now(),
+            minutes=30,
         )
-        appt_id, before = appt.id, (appt.start_at, appt.end_at, appt.version)
+        appt = s.get(Appointment, appt_id)
+        assert appt is not None
+        before = (appt.start_at, appt.end_at, appt.version)
     with db.read() as s:
         plan = plan_application(s, params(ids, thu, thu), now=clock.now())
     assert plan.counts["create"] == 2 and plan.counts["existing"] == 1
@@ -229,8 +235,6 @@ def test_existing_appointments_are_never_overwritten(db, setup, manager, clock):
         result = apply_template(s, manager, plan, now=clock.now())
     assert result.created == 2
     with db.read() as s:
-        from orca_desk.models.appointment import Appointment
-
         a = s.get(Appointment, appt_id)
         assert a is not None and (a.start_at, a.end_at, a.version) == before and a.status == "scheduled"
 
@@ -241,21 +245,27 @@ def test_a_slot_starting_as_an_appointment_ends_is_free(db, setup, manager, cloc
     ids = setup
     thu = date(2026, 3, 5)
     with db.write() as s:
-        book_appointment(
+        book_ids(
             s,
             manager,
-            BookingRequest(
-                ids["patients"][0], ids["chen"], ids["chair"], ids["adj"], local(thu, 9, 30), minutes=30
-            ),
+            patient_id=ids["patients"][0],
+            provider_id=ids["chen"],
+            chair_id=ids["chair"],
+            type_id=ids["adj"],
+            start=local(thu, 9, 30),
             now=clock.now(),
+            minutes=30,
         )
-        book_appointment(
+        book_ids(
             s,
             manager,
-            BookingRequest(
-                ids["patients"][1], ids["chen"], ids["chair"], ids["adj"], local(thu, 11, 30), minutes=30
-            ),
+            patient_id=ids["patients"][1],
+            provider_id=ids["chen"],
+            chair_id=ids["chair"],
+            type_id=ids["adj"],
+            start=local(thu, 11, 30),
             now=clock.now(),
+            minutes=30,
         )
     with db.read() as s:
         plan = plan_application(s, params(ids, thu, thu), now=clock.now())
@@ -455,13 +465,17 @@ def test_booking_into_an_applied_slot_fills_it_and_cancelling_reopens_it(db, set
         )
     assert [(o.start_minute, o.type_name) for o in open_before] == [(540, "Adjustment"), (600, "Bonding")]
     with db.write() as s:
-        appt = book_appointment(
+        appt_id = book_ids(
             s,
             manager,
-            BookingRequest(ids["patients"][0], ids["chen"], ids["chair"], ids["adj"], local(thu, 9)),
+            patient_id=ids["patients"][0],
+            provider_id=ids["chen"],
+            chair_id=ids["chair"],
+            type_id=ids["adj"],
+            start=local(thu, 9),
             now=clock.now(),
+            minutes=None,
         )
-        appt_id = appt.id
     with db.read() as s:
         slot = s.scalar(select(AppliedSlot).where(AppliedSlot.start_minute == 540))
         assert slot is not None and (slot.status, slot.appointment_id, slot.booked_type_id) == (
@@ -494,13 +508,16 @@ def test_replace_swaps_an_application_removing_only_unbooked_slots(db, setup, ma
     p = params(ids, date(2026, 3, 4), date(2026, 3, 6))
     with db.write() as s:
         first = apply_template(s, manager, p, now=clock.now())
-        book_appointment(
+        book_ids(
             s,
             manager,
-            BookingRequest(
-                ids["patients"][0], ids["chen"], ids["chair"], ids["adj"], local(date(2026, 3, 5), 9)
-            ),
+            patient_id=ids["patients"][0],
+            provider_id=ids["chen"],
+            chair_id=ids["chair"],
+            type_id=ids["adj"],
+            start=local(date(2026, 3, 5), 9),
             now=clock.now(),
+            minutes=None,
         )
         current = schedule_templates.get_template(s, ids["t"])
         # v2: the adjustment moves to 09:30, bonding stays.
@@ -537,10 +554,17 @@ def test_list_applications_reports_counts(db, setup, manager, clock):
     ids = setup
     with db.write() as s:
         apply_template(s, manager, params(ids, date(2026, 3, 4), date(2026, 3, 5)), now=clock.now())
-        req = BookingRequest(
-            ids["patients"][0], ids["chen"], ids["chair"], ids["bond"], local(date(2026, 3, 4), 10)
+        book_ids(
+            s,
+            manager,
+            patient_id=ids["patients"][0],
+            provider_id=ids["chen"],
+            chair_id=ids["chair"],
+            type_id=ids["bond"],
+            start=local(date(2026, 3, 4), 10),
+            now=clock.now(),
+            minutes=None,
         )
-        book_appointment(s, manager, req, now=clock.now())
     with db.read() as s:
         [row] = list_applications(s)
     assert (row.template_name, row.version_number, row.created_count, row.booked_count, row.open_count) == (
@@ -647,18 +671,17 @@ def test_chunked_apply_lets_another_desk_book_between_chunks(db, setup, manager,
         if done == 5 and not booked:  # another desk books Chen into a slot of the third week
             with db.write() as s:
                 booked.append(
-                    book_appointment(
+                    book_ids(
                         s,
                         manager,
-                        BookingRequest(
-                            ids["patients"][0],
-                            ids["chen"],
-                            ids["chair"],
-                            ids["adj"],
-                            local(date(2026, 3, 18), 9),
-                        ),
+                        patient_id=ids["patients"][0],
+                        provider_id=ids["chen"],
+                        chair_id=ids["chair"],
+                        type_id=ids["adj"],
+                        start=local(date(2026, 3, 18), 9),
                         now=clock.now(),
-                    ).id
+                        minutes=None,
+                    )
                 )
 
     result = apply_template_in_chunks(

@@ -14,7 +14,6 @@ from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.inbound import InboundHandlers, poll_inbound
@@ -23,7 +22,7 @@ from orca_desk.services.waitlist.replies import WaitlistReplyHandler
 from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import WaitlistSettings
 from orca_desk.services.waitlist.tick import process_waitlist
-from tests.factories import make_world
+from tests.factories import book, make_world
 from tests.fakes import start_fake_server, twilio_for
 
 NY = ZoneInfo("America/New_York")
@@ -62,19 +61,15 @@ def test_a_day_of_cancellations_and_replies(db, server, clock):
         for k in range(30):
             local = datetime(2026, 3, 3 + k // 15, 10, 0, tzinfo=NY) + timedelta(minutes=25 * (k % 15))
             appts.append(
-                booking.book_appointment(
+                book(
                     s,
                     DESK,
-                    BookingRequest(
-                        patient_id=w.patients[k % 10].id,
-                        provider_id=w.ortho.id,
-                        chair_id=w.chairs[k % 3].id,
-                        type_id=w.adjustment.id,
-                        start=local.astimezone(UTC),
-                        minutes=20,
-                    ),
+                    w,
+                    start=local.astimezone(UTC),
                     now=START - timedelta(days=7),
-                ).id
+                    patient=k % 10,
+                    chair=k % 3,
+                )
             )
     phone_of = {w.patients[k].contact_phone: k for k in range(20)}
     sms = twilio_for(server)

@@ -24,7 +24,6 @@ from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.clock import FrozenClock
 from orca_desk.services.messaging import message_effects, outbox
@@ -37,7 +36,7 @@ from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import PURPOSE, WaitlistSettings, default_settings
 from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
-from tests.factories import World, make_world
+from tests.factories import World, book, make_world
 from tests.fakes import sendgrid_for, twilio_for
 
 SECRET = b"test-secret-0123456789abcdef"
@@ -89,23 +88,10 @@ def add_entry(db, w: World, k: int, *, priority: int = 3) -> int:
 
 
 def cancel_slot(db, w: World, *, start: datetime = SLOT, now: datetime = NOW) -> int:
+    appt = book(db, STAFF, w, start=start, now=now - timedelta(days=7))
     with db.write() as s:
-        appt = booking.book_appointment(
-            s,
-            STAFF,
-            BookingRequest(
-                patient_id=w.patients[0].id,
-                provider_id=w.ortho.id,
-                chair_id=w.chairs[0].id,
-                type_id=w.adjustment.id,
-                start=start,
-                minutes=20,
-            ),
-            now=now - timedelta(days=7),
-        )
-    with db.write() as s:
-        booking.cancel_appointment(s, STAFF, appt.id, reason="school event", now=now)
-        oid = s.scalar(select(Opening.id).where(Opening.source_appointment_id == appt.id))
+        booking.cancel_appointment(s, STAFF, appt, reason="school event", now=now)
+        oid = s.scalar(select(Opening.id).where(Opening.source_appointment_id == appt))
         assert oid is not None
         return oid
 
@@ -277,20 +263,7 @@ def test_a_taken_notice_from_the_booking_seam_follows_the_clinics_quiet_hours(
     dispatch_due(db, providers(fake), now=evening, worker_id="w")
     process_waitlist(db, now=evening, settings=settings_of(db))
     at = evening + timedelta(minutes=10)
-    with db.write() as s:  # staff give the slot to someone at the desk
-        booking.book_appointment(
-            s,
-            STAFF,
-            BookingRequest(
-                patient_id=world.patients[3].id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                start=morning,
-                minutes=20,
-            ),
-            now=at,
-        )
+    book(db, STAFF, world, start=morning, now=at, patient=3)  # staff give the slot to someone at the desk
     with db.read() as s:
         taken = s.scalars(select(OutboxMessage).where(OutboxMessage.body.like("Sorry, the visit%"))).one()
         assert taken.next_attempt_at == at

@@ -231,8 +231,6 @@ def _dialogs(ctx, world, main_window):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from orca_desk.services.booking import booking
-    from orca_desk.services.booking.booking import BookingRequest
     from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
     from orca_desk.views.calendar.booking_dialog import BookingDialog
     from orca_desk.views.calendar.print_dialog import PrintDialog
@@ -240,14 +238,11 @@ def _dialogs(ctx, world, main_window):
     from orca_desk.views.patients.patient_dialog import NewPatientDialog
     from orca_desk.views.schedules.find_opening import FindOpeningDialog
     from orca_desk.views.waitlist.entry_dialog import EntryDialog
+    from tests.factories import desk_book
     from tests.ui.conftest import TEST_DAY
 
     start = datetime(TEST_DAY.year, TEST_DAY.month, TEST_DAY.day, 15, tzinfo=ZoneInfo("America/New_York"))
-    with ctx.db.write() as s:
-        request = BookingRequest(
-            world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, start, 20
-        )
-        appointment_id = booking.book_appointment(s, ctx.actor, request, now=ctx.clock.now()).id
+    appointment_id = desk_book(ctx, world, start=start)
     calendar = main_window.show_screen("calendar")
     return {
         "booking": lambda: BookingDialog(ctx, chair_id=world.chairs[1].id, chair_name="Chair 2", start=start),

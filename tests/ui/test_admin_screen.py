@@ -19,10 +19,9 @@ from orca_desk.services.access.security import (
     hash_password,
     must_change_password,
 )
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.admin.screen import AdministrationScreen
 from orca_desk.views.calendar.booking_dialog import BookingDialog
+from tests.factories import book
 from tests.ui.conftest import TEST_DAY
 
 ADMIN = Actor(username="ada", role="admin", display_name="Ada", permissions=ROLE_PERMISSIONS["admin"])
@@ -66,20 +65,7 @@ def test_archiving_a_provider_with_future_appointments_is_refused_with_the_list(
     qtbot, ctx, db, world, receptionist
 ):
     start = ctx.clock.now() + timedelta(days=1)
-    with db.write() as s:
-        booking.book_appointment(
-            s,
-            receptionist,
-            BookingRequest(
-                patient_id=world.patients[1].id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                start=start,
-                minutes=20,
-            ),
-            now=ctx.clock.now(),
-        )
+    book(db, receptionist, world, start=start, now=ctx.clock.now(), patient=1)
     screen = _screen(qtbot, ctx)
     tab = screen.providers
     _select(tab, "Dr. Chen")

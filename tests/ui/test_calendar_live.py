@@ -8,12 +8,10 @@ import pytest
 
 from orca_desk.app import feature_dialogs
 from orca_desk.db import Database
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
-from tests.factories import make_world
+from tests.factories import book_ids, make_world
 from tests.ui.conftest import TEST_DAY
 from tests.ui.test_calendar_views import NY
 
@@ -39,15 +37,16 @@ def _other_desk_books(url: str, world_ids: tuple[int, int, int, int], ctx: AppCo
     patient, provider, chair, type_id = world_ids
     other = Database(url)  # a second engine: another desk
     try:
-        with other.write() as s:
-            return booking.book_appointment(
-                s,
-                ctx.actor,
-                BookingRequest(
-                    patient, provider, chair, type_id, datetime(2026, 3, 3, hour, 0, tzinfo=NY), 20
-                ),
-                now=ctx.clock.now(),
-            ).id
+        return book_ids(
+            other,
+            ctx.actor,
+            patient_id=patient,
+            provider_id=provider,
+            chair_id=chair,
+            type_id=type_id,
+            start=datetime(2026, 3, 3, hour, 0, tzinfo=NY),
+            now=ctx.clock.now(),
+        )
     finally:
         other.dispose()
 

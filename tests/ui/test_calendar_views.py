@@ -10,13 +10,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.ui.time_grid import GridColumn, GridItem, TimeGridWidget
 from orca_desk.views.calendar.calendar_screen import CalendarScreen
 from orca_desk.views.calendar.filters import KEY_PROVIDERS, KEY_TYPES, CalendarFilters
 from orca_desk.views.calendar.week_view import WeekViewScreen
-from tests.factories import desk_book
+from tests.factories import book_ids, desk_book
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -185,20 +183,16 @@ def test_all_locations_side_by_side(main_window, ctx, world, qtbot):
     with ctx.db.read() as s:
         ctx.clinic = load_clinic(s)
     a = desk_book(ctx, world, start=at(10))
-    with ctx.db.write() as s:
-        b = booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[1].id,
-                world.hygienist.id,
-                west_chair,
-                world.adjustment.id,
-                datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")),
-                20,
-            ),
-            now=ctx.clock.now(),
-        ).id
+    b = book_ids(
+        ctx.db,
+        ctx.actor,
+        patient_id=world.patients[1].id,
+        provider_id=world.hygienist.id,
+        chair_id=west_chair,
+        type_id=world.adjustment.id,
+        start=datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")),
+        now=ctx.clock.now(),
+    )
     from orca_desk.app import default_screens
     from orca_desk.ui.main_window import MainWindow
 

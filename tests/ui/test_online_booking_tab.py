@@ -12,9 +12,9 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.online_booking import BookingReview
 from orca_desk.models.patient import Patient
 from orca_desk.services import online_booking as ob
-from orca_desk.services.booking.booking import BookingRequest, book_appointment
 from orca_desk.views.settings.online_booking_tab import OnlineBookingTab
 from tests.conftest import NOW
+from tests.factories import book_ids
 
 
 def _tab(qtbot, ctx) -> OnlineBookingTab:
@@ -61,14 +61,20 @@ def test_an_uncertain_match_is_listed_until_marked_reviewed(qtbot, ctx, db, worl
         )
         s.add(twin)
         s.flush()
-        req = BookingRequest(
-            twin.id, world.ortho.id, world.chairs[0].id, world.adjustment.id, NOW + timedelta(days=1)
+        appt_id = book_ids(
+            s,
+            manager,
+            patient_id=twin.id,
+            provider_id=world.ortho.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            start=NOW + timedelta(days=1),
+            now=NOW,
         )
-        appt = book_appointment(s, manager, req, now=NOW)
         s.add(
             BookingReview(
                 clinic_id=world.clinic.id,
-                appointment_id=appt.id,
+                appointment_id=appt_id,
                 patient_id=twin.id,
                 candidate_id=p.id,
                 reason="test",

@@ -16,10 +16,9 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.audit import AuditEvent
 from orca_desk.models.patient import Patient
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.calendar.day_view import DayViewScreen
 from orca_desk.views.patients.patient_card import PatientCardDialog
+from tests.factories import book, desk_book
 
 NY = ZoneInfo("America/New_York")
 
@@ -89,20 +88,7 @@ def test_same_family_links_the_guardian(ctx, world, qtbot):
 
 
 def test_alert_added_on_the_card_is_shown_on_the_calendar_item(main_window, ctx, world, qtbot):
-    with ctx.db.write() as s:
-        appt = booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[0].id,
-                world.ortho.id,
-                world.chairs[0].id,
-                world.adjustment.id,
-                datetime(2026, 3, 3, 15, 0, tzinfo=NY),
-                20,
-            ),
-            now=ctx.clock.now(),
-        ).id
+    appt = desk_book(ctx, world, start=datetime(2026, 3, 3, 15, 0, tzinfo=NY))
     card = _card(ctx, qtbot, world.patients[0].id)
     card.alert_kind.setCurrentIndex(card.alert_kind.findData("contact"))
     card.alert_text.setText("Call father only")
@@ -150,20 +136,14 @@ def southside(db, world):
 
 
 def test_card_from_the_appointment_menu_goes_to_the_next_visit(southside, main_window, ctx, world, db, qtbot):
-    with db.write() as s:
-        today = booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[1].id,
-                world.ortho.id,
-                world.chairs[0].id,
-                world.adjustment.id,
-                datetime(2026, 3, 3, 8, 0, tzinfo=NY),
-                20,
-            ),
-            now=datetime(2026, 3, 2, tzinfo=UTC),
-        ).id
+    today = book(
+        db,
+        ctx.actor,
+        world,
+        start=datetime(2026, 3, 3, 8, 0, tzinfo=NY),
+        now=datetime(2026, 3, 2, tzinfo=UTC),
+        patient=1,
+    )
     screen = main_window.show_screen("calendar")
     screen.refresh()
     assert screen.wait_until_loaded()
@@ -229,17 +209,11 @@ def test_card_screenshot_at_1280x720(ctx, world, qtbot, tmp_path):
         set_consent(s, ctx.actor, pid, "sms", False, "phone call: moved", now=ctx.clock.now())
         set_consent(s, ctx.actor, pid, "sms", True, "intake form", now=ctx.clock.now())
         for day, hour in ((3, 20), (10, 15), (24, 15)):
-            booking.book_appointment(
+            book(
                 s,
                 ctx.actor,
-                BookingRequest(
-                    pid,
-                    world.ortho.id,
-                    world.chairs[0].id,
-                    world.adjustment.id,
-                    datetime(2026, 3, day, hour, 0, tzinfo=UTC),
-                    20,
-                ),
+                world,
+                start=datetime(2026, 3, day, hour, 0, tzinfo=UTC),
                 now=datetime(2026, 3, 1, tzinfo=UTC),
             )
     card = _card(ctx, qtbot, pid)

@@ -13,13 +13,13 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.campaigns import Campaign, CampaignRecipient
 from orca_desk.models.recovery import RecoveryCase
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.recovery.sequences import load_sequence
 from orca_desk.services.recovery.steps import process_recovery
 from orca_desk.views.campaigns.screen import CampaignsScreen
 from orca_desk.views.campaigns.wizard import CampaignWizard
 from orca_desk.views.recovery.screen import RecoveryScreen
 from tests.conftest import NOW
+from tests.factories import book
 
 D = timedelta(days=1)
 
@@ -55,19 +55,16 @@ def test_recovery_screen_lists_cases_most_at_risk_first_and_logs_calls(qtbot, ct
     _visits(ctx.db, world, {1: 200, 1 + 0: 260})  # Kid1: long overdue as well
     with ctx.db.write() as s:
         for i in (0, 1):
-            a = booking.book_appointment(
+            a = book(
                 s,
                 manager,
-                BookingRequest(
-                    patient_id=world.patients[i].id,
-                    provider_id=world.ortho.id,
-                    chair_id=world.chairs[i].id,
-                    type_id=world.adjustment.id,
-                    start=NOW - timedelta(hours=1),
-                ),
+                world,
+                start=NOW - timedelta(hours=1),
                 now=NOW - timedelta(hours=2),
+                patient=i,
+                chair=i,
             )
-            booking.mark_no_show(s, manager, a.id, now=NOW)
+            booking.mark_no_show(s, manager, a, now=NOW)
     process_recovery(ctx.db, now=NOW)
     screen = RecoveryScreen(ctx)
     qtbot.addWidget(screen)

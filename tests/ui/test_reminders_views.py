@@ -13,11 +13,10 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.patient import Patient
 from orca_desk.services import reminders
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.views.reminders.call_list import CallListScreen
 from orca_desk.views.reminders.screen import RemindersScreen
+from tests.factories import book_ids
 
 
 def loaded(qtbot, screen: CallListScreen) -> CallListScreen:
@@ -95,18 +94,16 @@ def test_call_list_outcome_click_confirms_the_visit(qtbot, ctx, world):
     with ctx.db.write() as s:
         p = s.scalar(select(Patient).order_by(Patient.id))
         p.guardian_name, p.guardian_relation, p.guardian_phone = "Emma Smith", "mother", "+16175550999"
-        a = booking.book_appointment(
+        a = book_ids(
             s,
             ctx.actor,
-            BookingRequest(
-                patient_id=p.id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                start=now + timedelta(hours=20),
-            ),
+            patient_id=p.id,
+            provider_id=world.ortho.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            start=now + timedelta(hours=20),
             now=now,
-        ).id
+        )
     screen = loaded(qtbot, CallListScreen(ctx))
     screen.resize(1280, 600)
     screen.show()
@@ -192,16 +189,14 @@ def test_confirmation_settings_tab_saves_what_the_call_list_and_declines_use(qtb
     now = ctx.clock.now()
     with ctx.db.write() as s:
         p = s.scalar(select(Patient).order_by(Patient.id))
-        booking.book_appointment(
+        book_ids(
             s,
             ctx.actor,
-            BookingRequest(
-                patient_id=p.id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                start=now + timedelta(hours=40),
-            ),
+            patient_id=p.id,
+            provider_id=world.ortho.id,
+            chair_id=world.chairs[0].id,
+            type_id=world.adjustment.id,
+            start=now + timedelta(hours=40),
             now=now,
         )
     screen = RemindersScreen(ctx)

@@ -14,10 +14,9 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.schedule import SchedulePeriod
 from orca_desk.services import provider_schedules as ps
 from orca_desk.services.availability import free_intervals
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.views.schedules.find_opening import FindOpeningDialog
 from orca_desk.views.schedules.screen import SchedulesScreen
+from tests.factories import book, book_ids
 
 NY = ZoneInfo("America/New_York")
 
@@ -86,16 +85,7 @@ def test_invalid_input_is_refused_with_a_message_and_nothing_saved(screen, db, s
 def test_save_lists_affected_appointments_first_and_keeps_them(screen, ctx, db, world, manager):
     day = date(2026, 3, 10)
     start = datetime.combine(day, time(8, 0), tzinfo=NY).astimezone(UTC)
-    with db.write() as s:
-        appt = booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(
-                world.patients[0].id, world.ortho.id, world.chairs[0].id, world.adjustment.id, start
-            ),
-            now=ctx.clock.now(),
-        )
-        appt_id = appt.id
+    appt_id = book(db, manager, world, start=start, now=ctx.clock.now())
     for wd in range(5):
         screen.week.works[wd].setChecked(True)
         screen.week.start[wd].setTime(QTime(10, 0))
@@ -280,18 +270,16 @@ def test_an_opening_taken_meanwhile_is_refused_with_its_reason_over_the_fresh_li
     dialog.patient_search.setText("Kid2")
     qtbot.waitUntil(lambda: dialog.patients.rowCount() > 0)
     with db.write() as s:  # another desk books that time first
-        booking.book_appointment(
+        book_ids(
             s,
             manager,
-            BookingRequest(
-                world.patients[0].id,
-                first.provider_id,
-                first.chair_id,
-                world.adjustment.id,
-                first.start,
-                minutes=int((first.end - first.start).total_seconds() // 60),
-            ),
+            patient_id=world.patients[0].id,
+            provider_id=first.provider_id,
+            chair_id=first.chair_id,
+            type_id=world.adjustment.id,
+            start=first.start,
             now=ctx.clock.now(),
+            minutes=int((first.end - first.start).total_seconds() // 60),
         )
     assert not dialog.book_opening(0)
     assert dialog.appointment_id is None

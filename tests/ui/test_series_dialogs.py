@@ -11,13 +11,12 @@ from sqlalchemy import select
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.series import RecurringSeries
 from orca_desk.services import recurrence
-from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.series import create_series
 from orca_desk.ui import language
 from orca_desk.views.calendar.day_view import DayViewScreen
 from orca_desk.views.calendar.recurrence_dialog import RecurrenceDialog
 from orca_desk.views.calendar.series_dialog import SeriesDialog
+from tests.factories import book
 
 NY = ZoneInfo("America/New_York")
 NOAH = datetime(2026, 3, 10, 15, 45, tzinfo=NY)  # Tuesday, a week after the frozen clock
@@ -73,18 +72,8 @@ def test_editor_shows_conflicts_with_suggestions_and_honours_decisions(qtbot, ct
     occs = recurrence.occurrences(RULE, NOAH)
     with ctx.db.write() as s:
         for i in (2, 5):
-            booking.book_appointment(
-                s,
-                ctx.actor,
-                BookingRequest(
-                    world.patients[1].id,
-                    world.ortho.id,
-                    world.chairs[0].id,
-                    world.adjustment.id,
-                    occs[i].astimezone(UTC),
-                    30,
-                ),
-                now=ctx.clock.now(),
+            book(
+                s, ctx.actor, world, start=occs[i].astimezone(UTC), now=ctx.clock.now(), patient=1, minutes=30
             )
     dialog = _editor(qtbot, ctx, world)
     dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
@@ -167,19 +156,15 @@ def test_series_dialog_scopes(qtbot, ctx, world, clock):
 
 def test_calendar_menu_offers_repeat_and_open_series(main_window, ctx, world, clock):
     with ctx.db.write() as s:
-        plain = booking.book_appointment(
+        plain = book(
             s,
             ctx.actor,
-            BookingRequest(
-                world.patients[1].id,
-                world.ortho.id,
-                world.chairs[1].id,
-                world.adjustment.id,
-                datetime(2026, 3, 3, 11, 0, tzinfo=NY),
-                20,
-            ),
+            world,
+            start=datetime(2026, 3, 3, 11, 0, tzinfo=NY),
             now=clock.now(),
-        ).id
+            patient=1,
+            chair=1,
+        )
         create_series(
             s,
             ctx.actor,
@@ -204,15 +189,7 @@ def test_calendar_menu_offers_repeat_and_open_series(main_window, ctx, world, cl
 
 
 def test_repeat_from_an_appointment_adopts_it_as_the_first_date(qtbot, ctx, world, clock):
-    with ctx.db.write() as s:
-        first = booking.book_appointment(
-            s,
-            ctx.actor,
-            BookingRequest(
-                world.patients[0].id, world.hygienist.id, world.chairs[0].id, world.adjustment.id, NOAH, 20
-            ),
-            now=clock.now(),
-        ).id
+    first = book(ctx.db, ctx.actor, world, start=NOAH, now=clock.now(), provider=world.hygienist)
     dialog = _editor(qtbot, ctx, world, appointment_id=first)
     dialog.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
     dialog.refresh_preview()

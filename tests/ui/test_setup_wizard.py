@@ -18,10 +18,10 @@ from orca_desk.models.staff import StaffUser
 from orca_desk.services import printing
 from orca_desk.services import provider_schedules as schedules
 from orca_desk.services.access.security import authenticate, must_change_password
-from orca_desk.services.booking import booking
 from orca_desk.services.clinic import setup_wizard as sw
 from orca_desk.services.patients import patients
 from orca_desk.views.setup.wizard import CHAIRS, CLINIC, DONE, LOCATIONS, PROVIDERS, STAFF, SetupWizard
+from tests.factories import book_ids
 
 NY = ZoneInfo("America/New_York")
 
@@ -198,13 +198,16 @@ def test_empty_database_to_the_first_booking_and_printed_day(qtbot, empty_db, cl
         )
         adjustment = s.scalar(select(AppointmentType.id).where(AppointmentType.name == "Adjustment"))
         start = datetime(2026, 3, 10, 9, 0, tzinfo=NY)
-        booking.book_appointment(
+        book_ids(
             s,
             riley,
-            booking.BookingRequest(
-                patient_id=patient.id, provider_id=lee.id, chair_id=chair, type_id=adjustment, start=start
-            ),
+            patient_id=patient.id,
+            provider_id=lee.id,
+            chair_id=chair,
+            type_id=adjustment,
+            start=start,
             now=clock.now(),
+            minutes=None,
         )
         location_id = s.scalar(select(Location.id).where(Location.name == "Harbour Street"))
 

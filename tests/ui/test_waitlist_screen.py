@@ -15,13 +15,13 @@ from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.openings import WaitlistOffer
 from orca_desk.models.waitlist import WaitlistEntry
 from orca_desk.services.booking import booking
-from orca_desk.services.booking.booking import BookingRequest
 from orca_desk.services.waitlist import entries as waitlist_entries
 from orca_desk.services.waitlist.entries import add_entry
 from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import WaitlistSettings
 from orca_desk.services.waitlist.tick import process_waitlist
 from orca_desk.views.waitlist.screen import WaitlistScreen
+from tests.factories import book
 
 SETTINGS = WaitlistSettings(secret=b"ui-test-secret-0123456789", base_url="http://gw.test")
 
@@ -45,20 +45,8 @@ def screen(qtbot, ctx, db, world, clock, manager):
                 ),
                 now=now - timedelta(days=5 * k),
             )
-        appt = booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(
-                patient_id=world.patients[0].id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                start=slot,
-                minutes=20,
-            ),
-            now=now - timedelta(days=3),
-        )
-        booking.cancel_appointment(s, manager, appt.id, reason="school event", now=now)
+        appt = book(s, manager, world, start=slot, now=now - timedelta(days=3))
+        booking.cancel_appointment(s, manager, appt, reason="school event", now=now)
     w = WaitlistScreen(ctx)
     w.settings_for = lambda _s: SETTINGS
     qtbot.addWidget(w)
@@ -177,20 +165,8 @@ def test_the_calendar_shows_an_offered_opening_with_its_timer(main_window, db, c
             EntryInput(patient_id=world.patients[1].id, type_id=world.adjustment.id),
             now=now - timedelta(days=3),
         )
-        appt = booking.book_appointment(
-            s,
-            manager,
-            BookingRequest(
-                patient_id=world.patients[0].id,
-                provider_id=world.ortho.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                start=slot,
-                minutes=20,
-            ),
-            now=now - timedelta(days=3),
-        )
-        booking.cancel_appointment(s, manager, appt.id, reason="sick", now=now)
+        appt = book(s, manager, world, start=slot, now=now - timedelta(days=3))
+        booking.cancel_appointment(s, manager, appt, reason="sick", now=now)
     process_waitlist(db, now=now, settings=SETTINGS)
     with db.write() as s:
         s.execute(update(OutboxMessage).values(status="sent", sent_at=now - timedelta(minutes=8)))
