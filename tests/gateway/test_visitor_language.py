@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import requests
 
+from orca_desk.gateway.booking_site.strings import pick_language as booking_site_language
 from orca_desk.gateway.family_words import Asked, accepted_language
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Clinic
@@ -42,6 +43,9 @@ def _no_english(text: str) -> None:
 )
 def test_accept_language_picks_the_most_wanted_language_the_pages_speak(header, expected):
     assert accepted_language(header) == expected
+    # The booking site reads the header the same way, English when nothing it speaks is wanted.
+    assert booking_site_language(None, header) == (expected or "en")
+    assert booking_site_language("es", header) == "es"  # ?lang= first
 
 
 def test_the_order_is_query_then_family_then_browser_then_clinic_then_english():

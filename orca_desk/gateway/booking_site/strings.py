@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from orca_desk.gateway.family_words import accepted_language
+
 EN: dict[str, str] = {
     "title": "Book a visit",
     "intro": "Choose where and what for, then pick a time that suits you.",
@@ -111,17 +113,4 @@ def pick_language(query_lang: str | None, accept_language: str) -> str:
     """``?lang=`` first, then the browser's Accept-Language (by its order and weights), else English."""
     if query_lang in LANGUAGES:
         return query_lang
-    choices: list[tuple[float, int, str]] = []
-    for i, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        if params.strip().startswith("q="):
-            try:
-                weight = float(params.strip()[2:])
-            except ValueError:
-                weight = 0.0
-        choices.append((-weight, i, tag.strip().lower()[:2]))
-    for _, _, code in sorted(choices):
-        if code in LANGUAGES:
-            return code
-    return "en"
+    return accepted_language(accept_language) or "en"
