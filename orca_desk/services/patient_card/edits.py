@@ -16,13 +16,12 @@ from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.patient_card.rows import ALERT_KINDS, Demographics
 from orca_desk.services.patients.patients import (
-    _EARLIEST_BIRTH,
-    CHANNELS,
     _check_home_location,
     _check_zone,
     _email,
     _language_code,
     _optional,
+    check_birth_and_channel,
     clinic_country,
     normalise_phone,
 )
@@ -150,17 +149,7 @@ def update_patient(
     before = snapshot(p)
     first = _required_name(data.first_name, Patient.first_name, "first_name", "The first name")
     last = _required_name(data.last_name, Patient.last_name, "last_name", "The last name")
-    if data.date_of_birth and data.date_of_birth > now.date():
-        raise ValidationError("Date of birth is in the future.", field="date_of_birth")
-    if data.date_of_birth and data.date_of_birth < _EARLIEST_BIRTH:
-        raise ValidationError(
-            f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check the year.",
-            field="date_of_birth",
-        )
-    if data.preferred_channel not in CHANNELS:
-        raise ValidationError(
-            f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
-        )
+    check_birth_and_channel(data.date_of_birth, data.preferred_channel, now)
     language = _language_code(data.language or "en", "language")
     guardian_language = _language_code(data.guardian_language, "guardian_language") or None
     phone = normalise_phone(data.phone, region=region)

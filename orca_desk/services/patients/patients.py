@@ -37,6 +37,21 @@ def clinic_country(session: Session, clinic_id: int | None = None) -> str:
     return (session.scalar(query) or "US").upper()
 
 
+def check_birth_and_channel(born: date | None, channel: str, now: datetime) -> None:
+    """A patient's date of birth (not in the future, not before 1900) and preferred channel, as
+    both a new patient and the card's edits check them."""
+    if born and born > now.date():
+        raise ValidationError("Date of birth is in the future.", field="date_of_birth")
+    if born and born < _EARLIEST_BIRTH:
+        raise ValidationError(
+            f"Date of birth {born.isoformat()} is before 1900; check the year.", field="date_of_birth"
+        )
+    if channel not in CHANNELS:
+        raise ValidationError(
+            f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
+        )
+
+
 def normalise_phone(raw: str | None, *, region: str = "US", field: str = "phone") -> str | None:
     """Return E.164 or None for empty input; refuse what is not a valid number. ``region``: the
     clinic's country (``clinic_country``), which a number without +code belongs to."""
@@ -219,17 +234,7 @@ def _checked_names(data: PatientInput, now: datetime) -> tuple[str, str]:
         raise ValidationError("Last name is required.", field="last_name")
     check_column_text(first, Patient.first_name, field="first_name", label="The first name")
     check_column_text(last, Patient.last_name, field="last_name", label="The last name")
-    if data.date_of_birth and data.date_of_birth > now.date():
-        raise ValidationError("Date of birth is in the future.", field="date_of_birth")
-    if data.date_of_birth and data.date_of_birth < _EARLIEST_BIRTH:
-        raise ValidationError(
-            f"Date of birth {data.date_of_birth.isoformat()} is before 1900; check the year.",
-            field="date_of_birth",
-        )
-    if data.preferred_channel not in CHANNELS:
-        raise ValidationError(
-            f"Preferred channel must be one of {', '.join(CHANNELS)}.", field="preferred_channel"
-        )
+    check_birth_and_channel(data.date_of_birth, data.preferred_channel, now)
     return first, last
 
 
