@@ -113,9 +113,10 @@ def test_editor_names_the_bad_part_of_a_custom_rule(qtbot, ctx, world):
     assert dialog.summary.text() == "Monthly on the 2nd Tuesday, 4 times"
 
 
-def test_series_dialog_scopes(qtbot, ctx, world, clock):
+def _noah_series(ctx, world, clock) -> int:
+    """Kid0's six weekly visits with the hygienist, Tuesdays at 15:45 from 10 March."""
     with ctx.db.write() as s:
-        sid = create_series(
+        return create_series(
             s,
             ctx.actor,
             patient_id=world.patients[0].id,
@@ -127,6 +128,10 @@ def test_series_dialog_scopes(qtbot, ctx, world, clock):
             minutes=20,
             now=clock.now(),
         )
+
+
+def test_series_dialog_scopes(qtbot, ctx, world, clock):
+    sid = _noah_series(ctx, world, clock)
     ids = [a.id for a in _series_appts(ctx, sid)]
     dialog = SeriesDialog(ctx, series_id=sid, appointment_id=ids[1])
     qtbot.addWidget(dialog)
@@ -250,19 +255,7 @@ def test_editor_refuses_a_rule_finer_than_a_day_quickly(qtbot, ctx, world):
 
 
 def test_series_dialog_previews_change_all_across_the_continuation(qtbot, ctx, world, clock):
-    with ctx.db.write() as s:
-        sid = create_series(
-            s,
-            ctx.actor,
-            patient_id=world.patients[0].id,
-            provider_id=world.hygienist.id,
-            chair_id=world.chairs[0].id,
-            type_id=world.adjustment.id,
-            rrule="FREQ=WEEKLY;COUNT=6",
-            dtstart=NOAH,
-            minutes=20,
-            now=clock.now(),
-        )
+    sid = _noah_series(ctx, world, clock)
     ids = [a.id for a in _series_appts(ctx, sid)]
     dialog = SeriesDialog(ctx, series_id=sid, appointment_id=ids[3])
     qtbot.addWidget(dialog)
@@ -294,19 +287,7 @@ def test_a_spanish_desk_reads_the_rule_in_spanish(qapp, qtbot, ctx, world, clock
         editor = _editor(qtbot, ctx, world)
         editor.set_rule(frequency="WEEKLY", interval=6, weekdays=(1,), count=8)
         assert editor.summary.text() == "Cada 6 semanas los martes, 8 veces"
-        with ctx.db.write() as s:
-            sid = create_series(
-                s,
-                ctx.actor,
-                patient_id=world.patients[0].id,
-                provider_id=world.hygienist.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                rrule="FREQ=WEEKLY;COUNT=6",
-                dtstart=NOAH,
-                minutes=20,
-                now=clock.now(),
-            )
+        sid = _noah_series(ctx, world, clock)
         dialog = SeriesDialog(ctx, series_id=sid, appointment_id=_series_appts(ctx, sid)[0].id)
         qtbot.addWidget(dialog)
         assert dialog.title.text() == "↻ Cada semana los martes, 6 veces"
@@ -334,19 +315,7 @@ def test_a_spanish_desk_counts_dates_and_changes_with_spanish_plurals(
         editor.table.selectRow(0)
         editor.skip.click()
         assert "1 omitida" in editor.counts.text() and "7 para reservar" in editor.counts.text()
-        with ctx.db.write() as s:
-            sid = create_series(
-                s,
-                ctx.actor,
-                patient_id=world.patients[0].id,
-                provider_id=world.hygienist.id,
-                chair_id=world.chairs[0].id,
-                type_id=world.adjustment.id,
-                rrule="FREQ=WEEKLY;COUNT=6",
-                dtstart=NOAH,
-                minutes=20,
-                now=clock.now(),
-            )
+        sid = _noah_series(ctx, world, clock)
         dialog = SeriesDialog(ctx, series_id=sid, appointment_id=_series_appts(ctx, sid)[0].id)
         qtbot.addWidget(dialog)
         dialog.table.selectRow(0)
