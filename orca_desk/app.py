@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from orca_desk.ui.feature_dialogs import Booked, CardClosed, FeatureDialogs, NewPatient, OpeningRequest
     from orca_desk.ui.main_window import MainWindow
 
-SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support (view only)")
+# "(viewer)" is the role, so the status bar says it in the desk's language ("solo consulta").
+SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support (viewer)")
 
 
 def prepare_database(url: str, *, demo: bool) -> Database:
