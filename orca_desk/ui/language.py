@@ -52,7 +52,6 @@ def install(app: QCoreApplication, override: str | None = None) -> str:
     _installed.clear()
     global _current
     code = _current = effective_language(override)
-    message_locale.set_staff_language(code)
     system = QLocale.system()
     if system.name().split("_")[0] == code:
         QLocale.setDefault(system)  # keeps the system's country: es_MX dates stay Mexican
@@ -60,6 +59,8 @@ def install(app: QCoreApplication, override: str | None = None) -> str:
         QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.UnitedStates))
     else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    # Dates the services write for staff follow the same country's order as the screens'.
+    message_locale.set_staff_language(code, QLocale().name().partition("_")[2] or None)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt_own = [] if code == "en" else [(f"qtbase_{code}", qt_dir)]
     for path, folder in [(qm_path(code), ""), *qt_own]:
