@@ -106,7 +106,7 @@ def test_print_week_by_provider(url, tmp_path, capsys):
         == 0
     )
     text = PdfReader(out).pages[0].extract_text()
-    assert "Ava Rossi" in text and "Dr. Chen" in text and "Mon 2 Mar" in text
+    assert "Ava Rossi" in text and "Dr. Chen" in text and "Mon, Mar 2" in text
 
 
 @pytest.mark.parametrize(

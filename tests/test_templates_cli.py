@@ -101,7 +101,7 @@ def test_dry_run_then_apply_then_idempotent(db, url, capsys):
         ),
         (
             ("Standard week", "--providers", "Chen", "--from", "2020-01-06", "--to", "2020-01-10"),
-            "Mon 6 Jan 2020 is in the past",
+            "Mon, Jan 6, 2020 is in the past",
         ),
         (
             ("Standard week", "--providers", "Chen", "--from", f"{FRIDAY}", "--to", f"{MONDAY}"),

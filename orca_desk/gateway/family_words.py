@@ -8,9 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from babel.dates import format_date as babel_date
-
-from orca_desk.services.messaging.message_locale import babel_locale
+from orca_desk.services.messaging.message_locale import babel_locale, locale_date
 from orca_desk.services.messaging.policy import format_date, format_time
 
 LANGUAGES = ("en", "es")
@@ -312,21 +310,21 @@ def t(lang: str, key: str, **values: str) -> str:
 
 
 def day_text(local: datetime, lang: str) -> str:
-    """``Tue 3 Mar`` / ``mar 3 mar`` (CLDR's names)."""
-    return _date(local, lang, "EEE d MMM")
+    """``Tue, Mar 3`` / ``mar, 3 mar`` (CLDR's names and order)."""
+    return _date(local, lang, "MMMEd")
 
 
 def long_day_text(local: datetime, lang: str) -> str:
-    """A day heading: ``Tuesday 3 Mar`` / ``martes 3 mar`` (CLDR's names)."""
-    return _date(local, lang, "EEEE d MMM")
+    """A day heading: ``Tuesday, Mar 3`` / ``martes, 3 mar`` (CLDR's names and order)."""
+    return _date(local, lang, "MMMEEEEd")
 
 
-def _date(local: datetime, lang: str, pattern: str) -> str:
-    return babel_date(local, pattern, locale=babel_locale(lang)).replace("\u202f", " ")
+def _date(local: datetime, lang: str, skeleton: str) -> str:
+    return locale_date(local, skeleton, babel_locale(lang)).replace("\u202f", " ")
 
 
 def when_text(local: datetime, lang: str) -> str:
-    """``Tue 3 Mar at 3:30 PM`` / ``mar 3 mar a las 15:30``."""
+    """``Tue, Mar 3 at 3:30 PM`` / ``mar, 3 mar a las 15:30``."""
     if lang == "es":
         return f"{day_text(local, lang)} a las {format_time(local, hour_format=24)}"
     return f"{format_date(local)} at {format_time(local)}"

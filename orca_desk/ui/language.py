@@ -52,7 +52,6 @@ def install(app: QCoreApplication, override: str | None = None) -> str:
     _installed.clear()
     global _current
     code = _current = effective_language(override)
-    message_locale.set_staff_language(code)
     system = QLocale.system()
     if system.name().split("_")[0] == code:
         QLocale.setDefault(system)  # keeps the system's country: es_MX dates stay Mexican
@@ -60,6 +59,10 @@ def install(app: QCoreApplication, override: str | None = None) -> str:
         QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.UnitedStates))
     else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    # English dates the services write for staff follow the same country's order as the screens'
+    # (en_US month first, en_GB day first); Spanish keeps CLDR's plain "es" forms ("mié, 2 dic 2026").
+    country = QLocale().name().partition("_")[2] if code == "en" else ""
+    message_locale.set_staff_language(code, country or None)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt_own = [] if code == "en" else [(f"qtbase_{code}", qt_dir)]
     for path, folder in [(qm_path(code), ""), *qt_own]:

@@ -145,10 +145,10 @@ def test_the_page_shows_first_name_local_time_place_and_openings(db, manager, cl
         es = requests.get(on(gw, f.link) + "?lang=es", timeout=10)
     assert r.status_code == 200
     assert "Kid0" in r.text and "Smith" not in r.text
-    assert "Thu 5 Mar at 10:00 AM" in r.text and "Northside, 120 Harbor St" in r.text
+    assert "Thu, Mar 5 at 10:00 AM" in r.text and "Northside, 120 Harbor St" in r.text
     assert 'name="slot"' in r.text and "Move to this time" in r.text and 'for="reason"' in r.text
     assert r.headers["Cache-Control"] == "no-store" and r.headers["Referrer-Policy"] == "no-referrer"
-    assert es.status_code == 200 and 'lang="es"' in es.text and "jue 5 mar a las 10:00" in es.text
+    assert es.status_code == 200 and 'lang="es"' in es.text and "jue, 5 mar a las 10:00" in es.text
 
 
 def test_a_spanish_family_gets_spanish(db, manager, clock):
@@ -169,7 +169,7 @@ def test_move_over_http_once(db, manager, clock):
         )
         again = requests.post(url, data={"action": "cancel", "reason": "unwell"}, timeout=10)
         shown = requests.get(url, timeout=10)
-    assert r.status_code == 200 and "Wed 4 Mar at 2:00 PM" in r.text, r.text
+    assert r.status_code == 200 and "Wed, Mar 4 at 2:00 PM" in r.text, r.text
     assert appointment(db, f.appointment_id).start_at == new
     assert again.status_code == 409 and "already used" in again.text
     assert shown.status_code == 409 and "already used" in shown.text

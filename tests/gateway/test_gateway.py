@@ -199,7 +199,7 @@ def test_get_shows_a_button_and_changes_nothing(db, clock, gateway):
     assert r.status_code == 200
     assert '<form method="post"' in r.text and "Yes, confirm" in r.text
     assert "Test Ortho" in r.text and "tel:+16175550100" in r.text  # clinic name and phone
-    assert "Kid0" in r.text and "Wed 4 Mar at 9:00 AM" in r.text
+    assert "Kid0" in r.text and "Wed, Mar 4 at 9:00 AM" in r.text
     assert r.headers["Referrer-Policy"] == "no-referrer" and r.headers["Cache-Control"] == "no-store"
     assert _appt(db, appt_id).confirmation == "requested"
     with db.read() as s:
@@ -255,7 +255,7 @@ def test_confirm_pages_speak_the_family_s_language(db, clock, gateway):
     asked = requests.get(url, timeout=5)
     assert asked.status_code == 200 and 'lang="es"' in asked.text
     assert "Confirme su cita" in asked.text and "Sí, confirmar" in asked.text
-    assert "la cita de Kid0 el mié 4 mar a las 09:00 en Northside" in asked.text
+    assert "la cita de Kid0 el mié, 4 mar a las 09:00 en Northside" in asked.text
     assert "¿Necesita otro horario?" in asked.text and "¿Preguntas? Llame a Test Ortho" in asked.text
     assert "Yes, confirm" not in asked.text and "Questions?" not in asked.text
     done = requests.post(url, timeout=5)
@@ -384,7 +384,7 @@ def _race(db: Database, clock: FrozenClock) -> None:
     performed: list[int] = []
 
     def describe(session, subject_id, now):
-        return LinkPrompt("Take this opening?", "Wed 4 Mar at 9:00 AM", "Book it")
+        return LinkPrompt("Take this opening?", "Wed, Mar 4 at 9:00 AM", "Book it")
 
     def perform(session, subject_id, now):
         appt = session.scalar(select(Appointment).where(Appointment.id == subject_id).with_for_update())

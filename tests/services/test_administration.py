@@ -115,13 +115,13 @@ def test_a_provider_with_future_appointments_is_not_archived_and_they_are_listed
         adm.set_provider_active(s, manager, w.ortho.id, False, now=clock.now())
     # 14:00 UTC is 09:00 in New York; soonest first, in the location's time.
     assert [str(a) for a in e.value.appointments] == [
-        "Kid0 Smith, Tue 3 Mar 2026, 11:00 AM at Northside",
-        "Kid1 Smith, Wed 4 Mar 2026, 5:00 AM at Northside",
+        "Kid0 Smith, Tue, Mar 3, 2026, 11:00 AM at Northside",
+        "Kid1 Smith, Wed, Mar 4, 2026, 5:00 AM at Northside",
     ]
     assert isinstance(e.value, ConflictError)
     assert str(e.value).startswith(
         "Dr. Chen cannot be archived while 2 future appointments need them: "
-        "Kid0 Smith, Tue 3 Mar 2026, 11:00 AM at Northside;"
+        "Kid0 Smith, Tue, Mar 3, 2026, 11:00 AM at Northside;"
     )
     with db.read() as s:
         assert s.get(Provider, w.ortho.id).is_active

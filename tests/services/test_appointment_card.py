@@ -119,7 +119,7 @@ def test_history_labels_moves_and_cancellations_in_local_time(db, clock, manager
         card = svc.load_appointment_card(s, ids["appt"], now=clock.now())
     assert [h.label for h in card.history] == [
         "Booked",
-        "Moved from Tue 3 Mar 2026, 4:00 PM",
+        "Moved from Tue, Mar 3, 2026, 4:00 PM",
         "Cancelled (sick)",
     ]
 
@@ -171,14 +171,14 @@ def test_quick_card_finds_the_visits_around_the_hovered_one(db, clock, manager):
     text = svc.quick_card_text(
         card,
         name="Kid0 Smith",
-        when="Tue 3 Mar 2026, 16:00–16:20",
+        when="Tue, Mar 3, 2026, 16:00–16:20",
         what="Adjustment",
         status="scheduled",
         alerts="",
         today=date(2026, 3, 3),
     )
-    assert "Age: 11" in text and "Last visit: Tue 3 Mar 2026, 08:00 · Adjustment" in text
-    assert "Next visit: Tue 10 Mar 2026, 15:00 · Adjustment" in text
+    assert "Age: 11" in text and "Last visit: Tue, Mar 3, 2026, 08:00 · Adjustment" in text
+    assert "Next visit: Tue, Mar 10, 2026, 15:00 · Adjustment" in text
 
 
 def test_printed_card_is_a_one_page_pdf(db, clock, manager):

@@ -39,9 +39,9 @@ def test_one_format_twelve_and_twenty_four_hour():
     assert local_time.fmt_time(AT, NY, "24h") == "15:15"
     assert local_time.fmt_time(datetime(2026, 3, 3, 5, 5, tzinfo=UTC), NY) == "12:05 AM"
     assert local_time.fmt_range(AT, AT + timedelta(hours=1), NY) == "3:15 PM–4:15 PM"
-    assert local_time.fmt_datetime(AT, NY) == "Tue 3 Mar 2026, 3:15 PM"
+    assert local_time.fmt_datetime(AT, NY) == "Tue, Mar 3, 2026, 3:15 PM"
     assert local_time.fmt_when(AT, NY, now=AT - timedelta(hours=3)) == "3:15 PM"
-    assert local_time.fmt_when(AT, NY, "24h", now=AT - timedelta(days=2)) == "Tue 3 Mar 2026, 15:15"
+    assert local_time.fmt_when(AT, NY, "24h", now=AT - timedelta(days=2)) == "Tue, Mar 3, 2026, 15:15"
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_waitlist_offer_texts_are_local(db, receptionist):
     process_waitlist(db, now=night, settings=settings)
     with db.read() as s:
         [row] = list_offers(s, now=night)
-    assert row.state_text == "queued until Wed 4 Mar 2026, 8:00 AM"
+    assert row.state_text == "queued until Wed, Mar 4, 2026, 8:00 AM"
     eight_ten = datetime(2026, 3, 4, 13, 10, tzinfo=UTC)
     with db.write() as s:
         s.execute(update(OutboxMessage).values(status="sent", sent_at=eight_ten))

@@ -55,16 +55,16 @@ def speaks(db: Database, patient_id: int, language: str, guardian_language: str 
 
 def test_dates_and_times_are_written_by_babel_in_english_as_before_and_in_spanish() -> None:
     tue = datetime(2026, 3, 10, 15, 30)
-    assert (message_date(tue), message_time(tue)) == ("Tue 10 Mar", "3:30 PM")
+    assert (message_date(tue), message_time(tue)) == ("Tue, Mar 10", "3:30 PM")
     assert message_time(tue, hour_format=24) == "15:30"
-    assert message_when(tue) == "Tue 10 Mar at 3:30 PM"
-    assert message_when(tue, "es") == "mar 10 mar a las 3:30 p. m."
-    assert message_when(tue.replace(hour=13, minute=5), "es") == "mar 10 mar a la 1:05 p. m."
-    assert message_when(tue.replace(hour=13, minute=5), "es", hour_format=24) == "mar 10 mar a las 13:05"
+    assert message_when(tue) == "Tue, Mar 10 at 3:30 PM"
+    assert message_when(tue, "es") == "mar, 10 mar a las 3:30 p. m."
+    assert message_when(tue.replace(hour=13, minute=5), "es") == "mar, 10 mar a la 1:05 p. m."
+    assert message_when(tue.replace(hour=13, minute=5), "es", hour_format=24) == "mar, 10 mar a las 13:05"
     # US Spanish writes "p.m."; a Saturday stays in the GSM alphabet ("sab", not "sáb").
     assert message_time(tue, "es", country="US") == "3:30 p.m."
     saturday = message_date(datetime(2026, 3, 14), "es")
-    assert saturday == "sab 14 mar" and non_gsm_characters(saturday) == []
+    assert saturday == "sab, 14 mar" and non_gsm_characters(saturday) == []
 
 
 def test_an_unshipped_language_falls_back_to_english() -> None:
@@ -76,7 +76,7 @@ def test_an_unshipped_language_falls_back_to_english() -> None:
         "en",
         "en",
     ]
-    assert message_when(datetime(2026, 3, 10, 15, 30), "fr") == "Tue 10 Mar at 3:30 PM"
+    assert message_when(datetime(2026, 3, 10, 15, 30), "fr") == "Tue, Mar 10 at 3:30 PM"
 
 
 def test_the_guardian_reads_in_their_language() -> None:
@@ -97,7 +97,7 @@ def test_merged_family_reminder_in_spanish() -> None:
         language="es",
     )
     assert text == (
-        "Recordatorio: Ava el mar 3 mar a las 3:30 p. m. y Liam el mar 3 mar a las 3:50 p. m. en "
+        "Recordatorio: Ava el mar, 3 mar a las 3:30 p. m. y Liam el mar, 3 mar a las 3:50 p. m. en "
         "Northside. Responda SI para confirmar ambas, NO para cancelar."
     )
 
@@ -162,12 +162,12 @@ def test_a_spanish_family_gets_the_reminder_the_thanks_and_keyword_answers_in_sp
     visit = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     [question] = [m for m in fake.sent_sms if m.to == FAMILY]
-    assert "cita de Kid0 el mar 10 mar 3:30 p. m." in question.body
+    assert "cita de Kid0 el mar, 10 mar 3:30 p. m." in question.body
     assert "Responda SI para confirmar" in question.body
     now = at(shared_clock, TUE_1530 - D)
     assert reply(db, fake, provs, "SÍ", now).handled_by == "confirmation"
     dispatch_due(db, provs, now=now, worker_id="w")
-    assert fake.sent_sms[-1].body == "Gracias, confirmado: Kid0 mar 10 mar a las 3:30 p. m. ¡Hasta pronto!"
+    assert fake.sent_sms[-1].body == "Gracias, confirmado: Kid0 mar, 10 mar a las 3:30 p. m. ¡Hasta pronto!"
     assert reply(db, fake, provs, "ayuda", now + H).handled_by == "help"
     dispatch_due(db, provs, now=now + H, worker_id="w")
     assert "mensajes sobre citas" in fake.sent_sms[-1].body
@@ -191,7 +191,7 @@ def test_the_guardians_language_wins_and_an_english_family_is_unchanged(
     bodies = sorted(m.body for m in fake.sent_sms)
     assert len(bodies) == 2
     assert any("Responda SI" in b and "Kid0" in b for b in bodies)
-    assert any("Kid2's visit Tue 10 Mar 3:30 PM" in b and "Reply YES" in b for b in bodies)
+    assert any("Kid2's visit Tue, Mar 10 3:30 PM" in b and "Reply YES" in b for b in bodies)
 
 
 def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer, clock, receptionist) -> None:
@@ -204,7 +204,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
     assert process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
     dispatch_due(db, providers(fake), now=now, worker_id="w")
     [offer] = fake.sent_sms
-    assert "para " in offer.body and "mar 3 mar 3:30 p. m." in offer.body and "Reservado 2h" in offer.body
+    assert "para " in offer.body and "mar, 3 mar 3:30 p. m." in offer.body and "Reservado 2h" in offer.body
     assert "http://gw.test/o/" in offer.body
     # "SÍ" books it; the family is told in Spanish.
     later = now + timedelta(minutes=30)
@@ -225,7 +225,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
         s.flush()
         assert WaitlistReplyHandler(wl.SETTINGS).handle(s, inbound, later)
     dispatch_due(db, providers(fake), now=later, worker_id="w")
-    assert fake.sent_sms[-1].body.startswith("Cita reservada: Kid1 el mar 3 mar a las 3:30 p. m.")
+    assert fake.sent_sms[-1].body.startswith("Cita reservada: Kid1 el mar, 3 mar a las 3:30 p. m.")
 
 
 def test_a_spanish_family_declining_an_offer_is_thanked_in_spanish(
@@ -265,10 +265,10 @@ def test_dates_staff_read_stay_in_the_desks_english_through_babel() -> None:
     from orca_desk.services import local_time
 
     when = datetime(2026, 12, 2, 20, 15, tzinfo=local_time.zone("America/New_York"))
-    assert local_time.fmt_date(when, when.tzinfo) == "Wed 2 Dec 2026"
-    assert local_time.fmt_day_time(when, when.tzinfo) == "Wed 2 Dec, 8:15 PM"
+    assert local_time.fmt_date(when, when.tzinfo) == "Wed, Dec 2, 2026"
+    assert local_time.fmt_day_time(when, when.tzinfo) == "Wed, Dec 2, 8:15 PM"
     later = when + timedelta(days=40)
-    assert local_time.fmt_recent(when, when.tzinfo, now=later) == "2 Dec 2026, 8:15 PM"
+    assert local_time.fmt_recent(when, when.tzinfo, now=later) == "Dec 2, 2026, 8:15 PM"
 
 
 def test_messages_keep_the_clinics_24_hour_clock(db, fake: FakeProviderServer, shared_clock, manager) -> None:
@@ -284,8 +284,8 @@ def test_messages_keep_the_clinics_24_hour_clock(db, fake: FakeProviderServer, s
     book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=1)
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     bodies = sorted(m.body for m in fake.sent_sms)
-    assert any("cita de Kid0 el mar 10 mar 15:30 en" in b for b in bodies), bodies
-    assert any("Kid2's visit Tue 10 Mar 15:30 at" in b for b in bodies), bodies
+    assert any("cita de Kid0 el mar, 10 mar 15:30 en" in b for b in bodies), bodies
+    assert any("Kid2's visit Tue, Mar 10 15:30 at" in b for b in bodies), bodies
 
 
 def test_a_library_campaign_variant_speaks_each_familys_language_unless_edited(

@@ -103,7 +103,7 @@ def test_email_needs_a_subject(db, clinic_id, clock, manager):
 def test_segments_and_non_gsm_characters_are_reported():
     plain = mt.check_template("Hi {first_name}, see you {date}.", None, "sms")
     assert plain.segments is not None and plain.segments.encoding == "GSM-7"
-    assert plain.segments.segments == 1 and plain.preview == "Hi Emma, see you Tue 10 Mar."
+    assert plain.segments.segments == 1 and plain.preview == "Hi Emma, see you Tue, Mar 10."
     curly = mt.check_template("See you soon \u2019 {first_name} \U0001f600", None, "sms")
     assert curly.segments is not None and curly.segments.encoding == "UCS-2"
     assert curly.non_gsm == (("\u2019", 14), ("\U0001f600", 29))
@@ -120,7 +120,7 @@ def test_seed_defaults_is_idempotent(db, clinic_id, clock):
 
 def test_preview_keeps_an_unknown_variable_visible():
     check = mt.check_template("Hi {frist_name}, see you {date}", None, "sms")
-    assert check.preview == "Hi {frist_name}, see you Tue 10 Mar" and check.problems
+    assert check.preview == "Hi {frist_name}, see you Tue, Mar 10" and check.problems
 
 
 # --- Issue 18 item 6: the texts that carry a link fit one GSM-7 segment --------------------
@@ -130,7 +130,7 @@ REALISTIC = {
     "clinic_name": "Bright Smiles Orthodontics",
     "first_name": "Jennifer",
     "patient_first_name": "Isabella",
-    "date": "Wed 11 Mar",
+    "date": "Wed, Mar 11",
     "time": "10:45 AM",
     "day": "Wednesday",
     "location": "Northside",

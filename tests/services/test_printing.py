@@ -94,8 +94,8 @@ def test_day_sheet_text_is_the_days_appointments(db, booked):
         assert name in text
     assert "Mia Diaz" not in text  # cancelled today, booked on Thursday: neither is on this sheet
     assert "Adjustment" in text and "Bonding" in text and "Dr. Chen" in text
-    assert "Test Ortho" in text and "Northside" in text and "Tuesday 3 March 2026" in text
-    assert "Page 1 of 1" in text and "Printed Tue 3 Mar 2026, 9:00 AM" in text
+    assert "Test Ortho" in text and "Northside" in text and "Tuesday, March 3, 2026" in text
+    assert "Page 1 of 1" in text and "Printed Tue, Mar 3, 2026, 9:00 AM" in text
     assert "8:00 Ava Rossi" in text and "9:30 Liam Park" in text  # local (EST) times
     assert summary.appointments == 3 and summary.pages == 1
 
@@ -122,9 +122,9 @@ def test_week_shows_days_and_their_appointments(db, booked):
     data, summary = _render(db, view="week", landscape=True)
     text = "\n".join(_texts(data))
     assert summary.first_day == date(2026, 3, 2) and summary.last_day == date(2026, 3, 6)
-    for label in ("Mon 2 Mar", "Tue 3 Mar", "Wed 4 Mar", "Thu 5 Mar", "Fri 6 Mar"):
+    for label in ("Mon, Mar 2", "Tue, Mar 3", "Wed, Mar 4", "Thu, Mar 5", "Fri, Mar 6"):
         assert label in text
-    assert "Sat 7 Mar" not in text  # empty weekend days are left out
+    assert "Sat, Mar 7" not in text  # empty weekend days are left out
     assert "Mia Diaz" in text.replace("\n", " ") or "Mia Dia" in text  # Thursday's visit
     assert summary.appointments == 4
 
@@ -232,7 +232,7 @@ def test_a_spanish_sheet_says_its_words_dates_and_hours_in_spanish(db, booked):
     data, _ = _render(db, language="es", privacy=True)
     (text,) = _texts(data)
     assert "Hoja del día por sillón" in text and "martes, 3 de marzo de 2026" in text
-    assert "Página 1 de 1" in text and "Impreso mar 3 mar 2026, 9:00 a. m." in text
+    assert "Página 1 de 1" in text and "Impreso mar, 3 mar 2026, 9:00 a. m." in text
     assert "Solo iniciales" in text
     assert "8 a. m." in text and "12 p. m." in text and "1 p. m." in text  # the time axis
     assert "confirmada" in text and "volver a llamar" in text and "sin marca: sin confirmar" in text
@@ -245,7 +245,7 @@ def test_a_spanish_week_names_its_days_in_spanish(db, booked):
     text = "\n".join(_texts(data))
     assert "Semana por profesional" in text and "2 mar – 6 mar 2026" in text
     assert "ortodoncista" in text and "orthodontist" not in text  # a provider's role
-    for label in ("lun 2 mar", "mar 3 mar", "mié 4 mar", "jue 5 mar", "vie 6 mar"):
+    for label in ("lun, 2 mar", "mar, 3 mar", "mié, 4 mar", "jue, 5 mar", "vie, 6 mar"):
         assert label in text
     for word in ENGLISH_WORDS:
         assert word not in text, word

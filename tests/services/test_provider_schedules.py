@@ -70,7 +70,7 @@ def weekdays(w, start=480, end=1020, breaks=LUNCH, days=range(5)):
         (
             lambda w: weekdays(w),
             {"effective_to": date(2026, 2, 1)},
-            "Effective to 1 Feb 2026 is before",
+            "Effective to Feb 1, 2026 is before",
             "effective_to",
         ),
     ],
@@ -162,8 +162,8 @@ def test_new_hours_list_affected_appointments_and_never_move_them(db, world, man
         )
         assert [a.id for a in affected] == [ids[0]]
         assert affected[0].patient_name == "Kid0 Smith"
-        assert affected[0].local_label("24h") == "Tue 10 Mar 2026, 08:00–08:20"
-        assert affected[0].local_label("12h") == "Tue 10 Mar 2026, 8:00 AM–8:20 AM"
+        assert affected[0].local_label("24h") == "Tue, Mar 10, 2026, 08:00–08:20"
+        assert affected[0].local_label("12h") == "Tue, Mar 10, 2026, 8:00 AM–8:20 AM"
         # Effective only after that day: nothing affected.
         assert (
             ps.appointments_outside_new_hours(
@@ -284,7 +284,7 @@ def test_exception_validation_and_removal(db, world, manager, receptionist):
         )
     with db.read() as s:
         rows = ps.list_exceptions(s, provider_id=world.ortho.id)
-        assert [(r.label, r.when) for r in rows] == [("Other · Dentist", "Tue 10 Mar 2026, 14:00–16:00")]
+        assert [(r.label, r.when) for r in rows] == [("Other · Dentist", "Tue, Mar 10, 2026, 14:00–16:00")]
     with db.write() as s:
         ps.remove_exception(s, manager, xid, now=NOW)
     with db.read() as s:

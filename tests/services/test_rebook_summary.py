@@ -62,7 +62,7 @@ def _rule(database, manager):
     _cancel(database, manager, book(database, manager, w, now=NOW, patient=1, start=at(16)))
     with database.read() as s:
         [row] = to_rebook(s, {w.location.id: NY}, [DAY], now=NOW)
-        assert (row.status, row.reason, row.when_text) == ("cancelled", "sick", "Tue 3 Mar 2026, 4:00 PM")
+        assert (row.status, row.reason, row.when_text) == ("cancelled", "sick", "Tue, Mar 3, 2026, 4:00 PM")
         assert (row.type_name, row.minutes, row.provider_id) == ("Adjustment", 20, w.ortho.id)
 
 

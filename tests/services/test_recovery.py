@@ -109,7 +109,7 @@ def test_no_show_sms_same_day_email_after_two_days_call_after_five(db, fake, sha
     with db.read() as s:
         task = s.get(StaffTask, case.call_task_id)
         assert task is not None and task.kind == "call" and task.status == "open"
-        assert task.reason.startswith("Recovery: call Kid0 Smith to rebook after the no-show on Tue 3 Mar")
+        assert task.reason.startswith("Recovery: call Kid0 Smith to rebook after the no-show on Tue, Mar 3")
     assert events(case) == ["opened", "sms_queued", "contacted", "email_queued", "call_task"]
     assert len(fake.sent_sms) == 1 and len(fake.sent_email) == 1
 
@@ -191,7 +191,7 @@ def test_late_cancel_starts_a_case_an_early_one_does_not(db, fake, shared_clock)
     case = the_case(db)
     assert (case.cause_kind, case.appointment_id) == ("late_cancel", soon)
     tick(db, provs, shared_clock, NOW)
-    assert len(fake.sent_sms) == 1 and "couldn't make the visit on Tue 3 Mar" in fake.sent_sms[0].body
+    assert len(fake.sent_sms) == 1 and "couldn't make the visit on Tue, Mar 3" in fake.sent_sms[0].body
 
 
 def test_restoring_the_visit_closes_the_case(db):

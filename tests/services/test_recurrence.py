@@ -850,7 +850,7 @@ def test_validate_accepts_good_rules() -> None:
         (
             "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270630T235959Z",
             ny(2024, 1, 9),
-            "Monthly on the 2nd Tuesday, until 30 Jun 2027",
+            "Monthly on the 2nd Tuesday, until Jun 30, 2027",
         ),
         ("FREQ=DAILY", ny(2024, 1, 1), "Daily"),
         ("FREQ=DAILY;INTERVAL=3;COUNT=1", ny(2024, 1, 1), "Every 3 days, once"),
@@ -894,8 +894,8 @@ def test_validate_accepts_good_rules() -> None:
             ny(2024, 1, 11),
             "Monthly on the 11th, the 12th, the 13th, the 21st, the 22nd and the 23rd",
         ),
-        ("FREQ=YEARLY", ny(1997, 9, 2), "Yearly on 2 September"),
-        ("FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=4", ny(2024, 7, 4), "Yearly on 4 July"),
+        ("FREQ=YEARLY", ny(1997, 9, 2), "Yearly on September 2"),
+        ("FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=4", ny(2024, 7, 4), "Yearly on July 4"),
         (
             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1",
             ny(2024, 2, 29),
@@ -913,12 +913,12 @@ def test_validate_accepts_good_rules() -> None:
         ),
         ("FREQ=HOURLY;INTERVAL=3", ny(2024, 1, 1), "Every 3 hours"),
         ("FREQ=MINUTELY;INTERVAL=15", ny(2024, 1, 1), "Every 15 minutes"),
-        ("FREQ=DAILY;UNTIL=20240105", ny(2024, 1, 1), "Daily, until 5 Jan 2024"),
+        ("FREQ=DAILY;UNTIL=20240105", ny(2024, 1, 1), "Daily, until Jan 5, 2024"),
         # 20:00 UTC on 30 June is already 1 July in Sydney.
         (
             "FREQ=DAILY;UNTIL=20270630T200000Z",
             datetime(2027, 1, 1, 9, tzinfo=SYDNEY),
-            "Daily, until 1 Jul 2027",
+            "Daily, until Jul 1, 2027",
         ),
         # Fallbacks keep the frequency and spell out the rest of the rule.
         (
@@ -932,7 +932,7 @@ def test_validate_accepts_good_rules() -> None:
             "Every 3 years, custom rule (BYYEARDAY=1,100,200), 10 times",
         ),
         # The month the rule does not give is DTSTART's (RFC 5545 §3.3.10).
-        ("FREQ=YEARLY;BYMONTHDAY=15", ny(2024, 1, 15), "Yearly on 15 January"),
+        ("FREQ=YEARLY;BYMONTHDAY=15", ny(2024, 1, 15), "Yearly on January 15"),
         ("FREQ=DAILY;BYHOUR=9,14", ny(2024, 1, 1), "Daily, custom rule (BYHOUR=9,14)"),
     ],
 )

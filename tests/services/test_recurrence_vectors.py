@@ -81,7 +81,7 @@ def test_yearly_bymonthday_without_bymonth_keeps_dtstarts_month() -> None:
     assert result == [datetime(2024, 2, 29, 9), datetime(2028, 2, 29, 9), datetime(2032, 2, 29, 9)]
     assert (
         describe("FREQ=YEARLY;BYMONTHDAY=29;COUNT=3", datetime(2024, 2, 29, 9))
-        == "Yearly on 29 February, 3 times"
+        == "Yearly on February 29, 3 times"
     )
 
 

@@ -209,7 +209,7 @@ def test_a_week_siblings_get_one_text_and_yes_confirms_both(db, fake, shared_clo
     assert (appt(db, ben).status, appt(db, ben).confirmation) == ("confirmed", "confirmed")
     assert appt(db, solo).confirmation == "requested"
     dispatch_due(db, provs, now=now, worker_id="w")
-    assert fake.sent_sms[-1].body.startswith("Thanks, confirmed: Kid0 Tue 10 Mar at 3:30 PM and Kid1")
+    assert fake.sent_sms[-1].body.startswith("Thanks, confirmed: Kid0 Tue, Mar 10 at 3:30 PM and Kid1")
     with db.read() as s:
         assert (
             s.scalar(

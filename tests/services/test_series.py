@@ -161,7 +161,7 @@ def test_a_conflict_in_the_middle_writes_nothing_and_names_the_date(db, w, manag
     with db.write() as s:
         book(s, manager, w["world"], patient=1, start=occs[5].astimezone(UTC), now=NOW)
     # Local time in the clinic's format (a US clinic: 12-hour), never UTC.
-    refused = r"Tue 14 Apr 2026, 3:45 PM: Chair 1 is taken 3:45 PM–4:05 PM by"
+    refused = r"Tue, Apr 14, 2026, 3:45 PM: Chair 1 is taken 3:45 PM–4:05 PM by"
     with pytest.raises(ConflictError, match=refused), db.write() as s:
         create_series(s, manager, **_kw(w), rrule=rule, dtstart=NOAH, now=NOW)
     with db.read() as s:
@@ -509,9 +509,9 @@ def test_a_skipped_extension_date_creates_a_staff_task_naming_patient_and_date(d
         tasks = list(s.scalars(select(StaffTask).order_by(StaffTask.id)))
         assert [t.kind for t in tasks] == ["series_skip", "series_skip"]
         assert {t.patient_id for t in tasks} == {w["patients"][0]} and {t.status for t in tasks} == {"open"}
-        assert "Kid0 Smith" in tasks[0].reason and "Tue 9 Mar 2027, 3:45 PM" in tasks[0].reason
+        assert "Kid0 Smith" in tasks[0].reason and "Tue, Mar 9, 2027, 3:45 PM" in tasks[0].reason
         assert "Chair 1 is taken" in tasks[0].reason
-        assert "Tue 6 Apr 2027, 3:45 PM" in tasks[1].reason and "Spring break" in tasks[1].reason
+        assert "Tue, Apr 6, 2027, 3:45 PM" in tasks[1].reason and "Spring break" in tasks[1].reason
         assert [r.kind for r in open_tasks(s, "series_skip")] == ["series_skip", "series_skip"]
     with db.write() as s:
         assert extend_horizons(s, now=later + timedelta(days=29)).skipped == ()

@@ -363,7 +363,7 @@ def test_cancel_mid_run_leaves_only_whole_days(db, setup, manager, clock):
 @pytest.mark.parametrize(
     ("start", "end", "message"),
     [
-        (date(2026, 3, 2), date(2026, 3, 6), "Mon 2 Mar 2026 is in the past"),
+        (date(2026, 3, 2), date(2026, 3, 6), "Mon, Mar 2, 2026 is in the past"),
         (date(2026, 3, 10), date(2026, 3, 9), "is empty: it ends before it starts"),
     ],
 )

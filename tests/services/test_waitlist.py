@@ -832,7 +832,7 @@ def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_ho
     words = {
         "clinic": "Bright Smiles Orthodontics",
         "patient": "Alexandra",
-        "date": "Tue 10 Mar",
+        "date": "Tue, Mar 10",
         "time": "10:30 AM",
         "location": "Northside",
         "provider": "Dr. Chen",
@@ -882,11 +882,11 @@ def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_p
     with db.read() as s:
         body = s.get(OutboxMessage, offer.outbox_message_id).body
         first = s.get(Patient, world.patients[1].id).first_name
-    assert body.startswith(f"{world.clinic.name}: {first} can come Tue 3 Mar 3:30 PM at ")
+    assert body.startswith(f"{world.clinic.name}: {first} can come Tue, Mar 3 3:30 PM at ")
     assert "We hold it 2h (offer 1/3). Tap http://gw.test/o/" in body
     # The editor's preview is the same text with sample values: one renderer for both.
     preview = mt.check_template(edited, None, "sms").preview
     assert preview.startswith(
-        "Bright Smiles Orthodontics: Liam can come Tue 10 Mar 3:30 PM at Northside. "
+        "Bright Smiles Orthodontics: Liam can come Tue, Mar 10 3:30 PM at Northside. "
         "We hold it 2h (offer 1/3). Tap http"
     )

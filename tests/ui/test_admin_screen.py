@@ -74,7 +74,7 @@ def test_archiving_a_provider_with_future_appointments_is_refused_with_the_list(
     assert "1 future appointment" in tab.general_error.text()
     assert tab.conflicts.isVisible()
     assert [tab.conflicts.item(i).text() for i in range(tab.conflicts.count())] == [
-        "Kid1 Smith, Wed 4 Mar 2026, 9:00 AM at Northside"
+        "Kid1 Smith, Wed, Mar 4, 2026, 9:00 AM at Northside"
     ]
     assert any(p.name == "Dr. Chen" for p in ctx.clinic.providers)
 

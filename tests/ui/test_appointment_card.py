@@ -160,7 +160,7 @@ def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window
     assert "Ana Smith (mother)" in card.guardian.text()
     assert card.guardian_phone.text().startswith("(617) 555-2222")  # national format, as the call list dials
     assert card.phone.text() == "(617) 555-3333"
-    assert card.age.text().startswith("12 ") and card.age.text().endswith("(born 1 Jul 2013)")  # not ISO
+    assert card.age.text().startswith("12 ") and card.age.text().endswith("(born Jul 1, 2013)")  # not ISO
     assert "Latex" in card.alert_banner.text() and card.alert_banner.isVisibleTo(card)
     assert card.notes.toPlainText() == "Bring the retainer case"
     assert "4:00 PM–4:20 PM" in card.when.text()  # the location's local time, not UTC (21:00)
@@ -310,7 +310,7 @@ def test_printed_card_has_the_name_and_local_time(main_window, ctx, world, qtbot
     document.load(buffer)
     assert document.pageCount() == 1
     text = document.getAllText(0).text()
-    assert "Kid3 Smith" in text and shown in text and "Tue 3 Mar 2026" in text
+    assert "Kid3 Smith" in text and shown in text and "Tue, Mar 3, 2026" in text
     assert "21:00" not in text  # not UTC
 
 
@@ -347,8 +347,8 @@ def test_every_action_has_a_mnemonic_and_the_card_fits_720p(main_window, ctx, wo
 @pytest.mark.parametrize(
     ("style", "visit", "last", "nxt"),
     [
-        ("12h", "4:00 PM–4:20 PM", "Tue 3 Mar 2026, 8:00 AM", "Tue 10 Mar 2026, 3:00 PM"),
-        ("24h", "16:00–16:20", "Tue 3 Mar 2026, 08:00", "Tue 10 Mar 2026, 15:00"),
+        ("12h", "4:00 PM–4:20 PM", "Tue, Mar 3, 2026, 8:00 AM", "Tue, Mar 10, 2026, 3:00 PM"),
+        ("24h", "16:00–16:20", "Tue, Mar 3, 2026, 08:00", "Tue, Mar 10, 2026, 15:00"),
     ],
 )
 def test_quick_card_tooltip(main_window, ctx, world, qtbot, monkeypatch, style, visit, last, nxt):
@@ -371,7 +371,7 @@ def test_quick_card_tooltip(main_window, ctx, world, qtbot, monkeypatch, style, 
     text = view._tooltip(item)
     assert view._tooltip(item) == text and len(loads) == 1  # kept until the next load
     cells = [html.unescape(c).strip() for c in re.split(r"<[^>]+>", text) if c.strip()]
-    assert cells[:2] == ["Kid0 Smith", f"Tue 3 Mar 2026, {visit}"]
+    assert cells[:2] == ["Kid0 Smith", f"Tue, Mar 3, 2026, {visit}"]
     pairs = dict(itertools.pairwise(cells))
     assert pairs["Age"] == "12"
     assert pairs["Guardian"] == "Ana Smith (mother)"

@@ -65,7 +65,7 @@ def test_week_view_groups_days_and_shows_the_weeks_appointments(main_window, ctx
         if c.group not in groups:
             groups.append(c.group)
     # Nobody works or is booked on the weekend: Monday to Friday.
-    assert groups[0] == "Mon 2 Mar" and groups[1] == "Tue 3 Mar · today" and len(groups) == 5
+    assert groups[0] == "Mon, Mar 2" and groups[1] == "Tue, Mar 3 · today" and len(groups) == 5
     assert len(week.grid.columns) == 5 * 3
     assert {i.id for i in week.grid.items} == {a, b}
     assert week.grid.item(b).column == week.key_for(world.chairs[2].id, day=TEST_DAY + timedelta(days=2))
@@ -372,7 +372,7 @@ def test_the_week_of_today_opens_on_today_not_on_its_past_monday(main_window, ct
     bar = week.scroll_area.horizontalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)  # 3 chairs × 5 days do not fit: the week scrolls
     first_visible = week.grid.column_at(bar.value() + 60)  # just right of the time axis
-    assert first_visible is not None and first_visible.group.startswith("Tue 3 Mar")
+    assert first_visible is not None and first_visible.group.startswith("Tue, Mar 3")
     assert first_visible.group.endswith("today")
     # A refresh of the same week leaves the scroll where the desk put it.
     bar.setValue(0)

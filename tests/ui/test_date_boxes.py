@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QDateEdit
 
+from orca_desk.ui.dates import MEDIUM, date_format
 from orca_desk.ui.labels import date_edit_format
 
 ROOT = Path(__file__).resolve().parents[2] / "orca_desk"
@@ -36,7 +37,7 @@ def test_a_date_box_reads_as_the_desk_writes_dates(qapp, locale, shown):
 
 
 def _display_formats(path: Path) -> list[tuple[int, str]]:
-    """String literals passed to setDisplayFormat in one module."""
+    """String literals passed to setDisplayFormat in one module, also inside a joined format."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if (
@@ -44,21 +45,42 @@ def _display_formats(path: Path) -> list[tuple[int, str]]:
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "setDisplayFormat"
             and node.args
-            and isinstance(node.args[0], ast.Constant)
         ):
-            found.append((node.lineno, node.args[0].value))
+            found.extend(
+                (node.lineno, part.value)
+                for part in ast.walk(node.args[0])
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            )
     return found
 
 
-# Long dates spelled with the locale's own day and month names (QLocale fills ddd and MMM).
-_NAMED_DAY_FORMATS = {"ddd d MMM yyyy", "d MMM yyyy"}
-
-
-def test_no_screen_writes_a_numeric_date_format_itself():
+def test_no_screen_writes_a_date_format_itself():
+    """A box with a date shows the desk's short date (labels.date_edit_format) or a named format
+    in the desk's order (ui.dates.date_format): a literal would be day-first on a US desk."""
     found = [
         f"{p.relative_to(ROOT.parent).as_posix()}:{line} {fmt!r}"
         for p in sorted(ROOT.rglob("*.py"))
         for line, fmt in _display_formats(p)
-        if "y" in fmt and fmt not in _NAMED_DAY_FORMATS
+        if "y" in fmt or "MMM" in fmt
     ]
-    assert found == [], "date boxes use ui.labels.date_edit_format(): " + ", ".join(found)
+    assert found == [], "date boxes use date_edit_format() or ui.dates.date_format(): " + ", ".join(found)
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown"),
+    [
+        (QLocale(QLocale.Language.English, QLocale.Country.UnitedStates), "Thu, Dec 3, 2026"),
+        (QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom), "Thu 3 Dec 2026"),
+    ],
+)
+def test_a_named_date_box_follows_the_desk_order(qapp, locale, shown):
+    before = QLocale()
+    QLocale.setDefault(locale)
+    try:
+        edit = QDateEdit()
+        edit.setDisplayFormat(date_format(MEDIUM))
+        edit.setDate(QDate(2026, 12, 3))
+        assert edit.text() == shown
+        edit.deleteLater()
+    finally:
+        QLocale.setDefault(before)

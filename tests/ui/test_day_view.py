@@ -46,7 +46,7 @@ def test_main_window_shows_chairs_and_appointments(main_window, ctx, world):
     assert [i.title for i in view.grid.items] == ["Kid0 Smith"]
     item = view.grid.items[0]
     assert (item.start, item.end) == (600, 620) and item.colour == "#42a5f5"
-    assert main_window.date_title.text() == "Tuesday 3 March 2026"
+    assert main_window.date_title.text() == "Tuesday, March 3, 2026"
 
 
 def test_date_navigation_with_keyboard(main_window, qtbot):

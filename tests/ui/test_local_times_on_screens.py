@@ -82,7 +82,7 @@ def test_outbox_times(qtbot, ctx, db, world, clock, style):
         s.execute(update(OutboxMessage).values(created_at=clock.now() - timedelta(days=1)))
     screen.apply_filters()
     shown = [str(screen.model.index(0, c).data()) for c in range(screen.model.columnCount())]
-    assert {"12h": "2 Mar, 9:00 AM", "24h": "2 Mar, 09:00"}[style] in shown
+    assert {"12h": "Mar 2, 9:00 AM", "24h": "Mar 2, 09:00"}[style] in shown
 
 
 def test_recovery_times(qtbot, ctx, db, world, manager, style):
@@ -97,14 +97,14 @@ def test_recovery_times(qtbot, ctx, db, world, manager, style):
     when = screen.history.data(screen.history.index(0, 0), Qt.ItemDataRole.DisplayRole)
     assert when == {"12h": "9:00 AM", "24h": "09:00"}[style]  # today: the time alone
     case = screen.cases.rows[0]
-    assert case.missed_text == {"12h": "Tue 3 Mar 8:00 AM", "24h": "Tue 3 Mar 08:00"}[style]
+    assert case.missed_text == {"12h": "Tue, Mar 3 8:00 AM", "24h": "Tue, Mar 3 08:00"}[style]
 
 
 def test_patient_card_times(qtbot, ctx, db, world, manager, style):
     start = datetime(2026, 3, 10, 15, 30, tzinfo=NY)
     book(db, manager, world, start=start, ahead=AHEAD)
     card = _shown(qtbot, PatientCardDialog(ctx, world.patients[0].id))
-    expected = {"12h": "Tue 10 Mar 2026, 3:30 PM", "24h": "Tue 10 Mar 2026, 15:30"}[style]
+    expected = {"12h": "Tue, Mar 10, 2026, 3:30 PM", "24h": "Tue, Mar 10, 2026, 15:30"}[style]
     assert f"next visit {expected}" in card.summary.text()
     assert card.upcoming_table.item(0, 0).text() == expected
 
@@ -158,7 +158,7 @@ def test_waitlist_times(qtbot, ctx, db, world, manager, clock, style):
     _shown(qtbot, screen)
     assert (
         screen.openings.rows[0].local_text
-        == {"12h": "Tue 3 Mar 3:30 PM–3:50 PM", "24h": "Tue 3 Mar 15:30–15:50"}[style]
+        == {"12h": "Tue, Mar 3 3:30 PM–3:50 PM", "24h": "Tue, Mar 3 15:30–15:50"}[style]
     )
     screen.tabs.setCurrentIndex(1)
     assert screen.wait_until_loaded()

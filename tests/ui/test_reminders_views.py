@@ -178,7 +178,7 @@ def test_call_list_follows_the_toolbar_location_and_skips_today(qtbot, ctx, worl
     qtbot.waitUntil(lambda: not screen.loading)
     ids = [line.appointment_id for line in screen.model.rows]
     assert ids == [early, late] and today not in ids
-    assert "Wednesday 4 March at Northside" in screen.summary.text()
+    assert "Wednesday, March 4 at Northside" in screen.summary.text()
     screen.show_location(west_id)
     qtbot.waitUntil(lambda: not screen.loading)
     assert [line.appointment_id for line in screen.model.rows] == [west_visit]

@@ -65,7 +65,7 @@ def test_set_hours_in_the_editor_and_save(screen, ctx, db):
         (lambda w: w.breaks[3].setText("07:00-07:30 Early"), "Thursday: the break 07:00–07:30 is outside"),
         (
             lambda w: (w.open_ended.setChecked(False), w.effective_to.setDate(QDate(2026, 1, 1))),
-            "Effective to 1 Jan 2026 is before effective from",
+            "Effective to Jan 1, 2026 is before effective from",
         ),
     ],
 )
@@ -93,7 +93,7 @@ def test_save_lists_affected_appointments_first_and_keeps_them(screen, ctx, db, 
     asked: list[str] = []
     screen.confirm = lambda title, text: asked.append(text) is not None  # answers "No"
     assert not screen.save_week()
-    assert "Tue 10 Mar 2026, 8:00 AM–8:20 AM — Kid0 Smith" in asked[0]
+    assert "Tue, Mar 10, 2026, 8:00 AM–8:20 AM — Kid0 Smith" in asked[0]
     assert screen.affected.rowCount() == 1 and screen.affected_view.isVisible()
     assert "1 booked appointment would fall outside" in screen.affected_label.text()
     with db.read() as s:

@@ -58,7 +58,7 @@ def test_editor_every_six_weeks_on_tuesday_eight_times(qtbot, ctx, world):
     dialog.refresh_preview()
     assert dialog.wait_for_preview()
     assert dialog.model.rowCount() == 8
-    assert dialog.model.index(0, 1).data() == "Tue 10 Mar 2026"
+    assert dialog.model.index(0, 1).data() == "Tue, Mar 10, 2026"
     assert {dialog.model.index(r, 2).data() for r in range(8)} == {"3:45 PM"}  # across the March change
     assert "8 dates · 0 with conflicts · 8 to book" in dialog.counts.text()
     dialog.save()

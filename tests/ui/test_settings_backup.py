@@ -69,7 +69,7 @@ def test_shows_the_last_backup_in_local_time_and_warns_when_two_days_old(
     os.utime(made, (NOW.timestamp(), NOW.timestamp()))  # 09:00 in New York
     clock.advance(timedelta(hours=5))
     screen = _screen(qtbot, ctx)
-    assert "Last backup: Tue 3 Mar 2026, 9:00 AM" in screen.backup_last.text()
+    assert "Last backup: Tue, Mar 3, 2026, 9:00 AM" in screen.backup_last.text()
     assert not screen.backup_warning.isVisible()
     clock.advance(timedelta(days=2))
     screen.refresh()

@@ -403,7 +403,7 @@ def test_english_dates_come_from_qlocale_too(qapp, monkeypatch):
 
     monkeypatch.delenv(language.ENV, raising=False)
     language.install(qapp, "en")
-    assert fmt_day(date(2026, 12, 3), LONG) == "Thursday 3 December 2026"
+    assert fmt_day(date(2026, 12, 3), LONG) == "Thursday, December 3, 2026"
 
 
 def test_the_settings_box_saves_the_desk_s_language(qtbot, monkeypatch):

@@ -74,7 +74,7 @@ def test_shows_the_opening_and_its_ranked_matches_with_reasons(screen):
     assert screen.matches.data(
         screen.matches.index(0, 5), Qt.ItemDataRole.ToolTipRole
     ) == screen.matches.data(screen.matches.index(0, 5))
-    assert "Ranked matches for Tue 3 Mar 3:30 PM" in screen.matches_title.text()
+    assert "Ranked matches for Tue, Mar 3 3:30 PM" in screen.matches_title.text()
 
 
 def test_notify_best_then_record_a_decline_offers_the_next(screen, db, clock):

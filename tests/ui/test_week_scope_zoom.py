@@ -82,7 +82,7 @@ def test_by_provider_the_week_shows_one_provider_first_the_one_working(main_wind
 
 def test_weekends_are_hidden_when_nobody_works_them(main_window, ctx, world, qtbot):
     week = week_of(main_window, qtbot)
-    assert days_of(week) == ["Mon 2 Mar", "Tue 3 Mar · today", "Wed 4 Mar", "Thu 5 Mar", "Fri 6 Mar"]
+    assert days_of(week) == ["Mon, Mar 2", "Tue, Mar 3 · today", "Wed, Mar 4", "Thu, Mar 5", "Fri, Mar 6"]
     assert "Sat" in week.days_note.text() and "Sun" in week.days_note.text()
 
 
@@ -97,14 +97,14 @@ def test_a_saturday_with_working_hours_is_shown(main_window, ctx, world, qtbot):
             now=ctx.clock.now(),
         )
     week = week_of(main_window, qtbot)
-    assert days_of(week)[-1] == "Sat 7 Mar" and len(days_of(week)) == 6  # Sunday still hidden
+    assert days_of(week)[-1] == "Sat, Mar 7" and len(days_of(week)) == 6  # Sunday still hidden
     assert week.days_note.text().startswith("Sun")
 
 
 def test_a_saturday_with_a_visit_is_shown(main_window, ctx, world, qtbot):
     desk_book(ctx, world, start=at(9, days=(SATURDAY - TEST_DAY).days))
     week = week_of(main_window, qtbot)
-    assert "Sat 7 Mar" in days_of(week)
+    assert "Sat, Mar 7" in days_of(week)
 
 
 def test_a_provider_seeing_three_at_once_gets_a_wider_column(main_window, ctx, world, qtbot):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,7 +25,7 @@ from orca_desk.services import online_booking as ob
 from orca_desk.services.clock import Clock
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.links.link_tokens import TokenError, make_token, verify_token
-from orca_desk.services.messaging.message_locale import babel_locale
+from orca_desk.services.messaging.message_locale import babel_locale, locale_date
 
 log = logging.getLogger(__name__)
 
@@ -353,9 +352,7 @@ def _names(session: Session, model: Any, ids: Iterable[int]) -> list[tuple[int, 
 
 def _day(ctx: render.PageContext, local: datetime) -> str:
     """The weekday, day and month as CLDR writes them: "Tuesday, March 3", "martes, 3 de marzo"."""
-    locale = babel_locale(ctx.lang)
-    pattern = re.sub("E+", "EEEE", str(locale.datetime_skeletons["MMMMEd"].pattern))  # weekday in full
-    return format_date(local, pattern, locale=locale)
+    return locale_date(local, "MMMMEEEEd", babel_locale(ctx.lang))
 
 
 def _when(ctx: render.PageContext, start: datetime, zone: Any, style: str) -> str:

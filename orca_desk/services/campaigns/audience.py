@@ -302,7 +302,7 @@ def _sample(
                 age,
                 p.treatment_stage,
                 locs.get(p.home_location_id or 0, ""),
-                staff_format(when, "dd MMM y") if when is not None else "never",
+                staff_format(when, "yMMMd") if when is not None else "never",
             )
         )
     return tuple(out)

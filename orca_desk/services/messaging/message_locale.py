@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime, time
 from functools import cache
@@ -10,6 +11,7 @@ from typing import Any, Literal
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
+from babel.dates import match_skeleton
 
 from orca_desk.services.messaging.render import GSM7_BASIC, GSM7_EXTENSION
 
@@ -63,9 +65,29 @@ def _sms_safe(text: str) -> str:
     return "".join(out)
 
 
+@cache
+def skeleton_pattern(skeleton: str, locale: Locale) -> str:
+    """The CLDR pattern ``locale`` writes a date ``skeleton`` with ("MMMEd": "E, MMM d" in en_US,
+    "E d MMM" in en_GB), its weekday and month as wide as the skeleton asks: CLDR lists few wide
+    skeletons and Babel's nearest match would say "Tue" where "EEEE" wants "Tuesday"."""
+    key = match_skeleton(skeleton, locale.datetime_skeletons) or skeleton
+    pattern = str(locale.datetime_skeletons[key].pattern) if key in locale.datetime_skeletons else skeleton
+    if "EEEE" in skeleton:
+        pattern = re.sub("E+", "EEEE", pattern)
+    if "MMMM" in skeleton:
+        pattern = re.sub("(?<!M)M{3}(?!M)", "MMMM", pattern)
+    return pattern
+
+
+def locale_date(when: datetime | date, skeleton: str, locale: Locale) -> str:
+    """``when`` as ``locale`` orders and joins the fields of a CLDR ``skeleton`` ("yMMMEd":
+    "Tue, Mar 10, 2026" in en_US, "Tue, 10 Mar 2026" in en_GB, "mar, 10 mar 2026" in es)."""
+    return _babel_date(when, skeleton_pattern(skeleton, locale), locale=locale)
+
+
 def message_date(when: datetime | date, language: str | None = None, country: str | None = None) -> str:
-    """A short date: "Tue 10 Mar" (en), "mar 10 mar" (es)."""
-    return _sms_safe(_babel_date(when, "EEE d MMM", locale=babel_locale(language, country)))
+    """A short date: "Tue, Mar 10" (en, en_US), "Tue 10 Mar" (en_GB), "mar, 10 mar" (es)."""
+    return _sms_safe(locale_date(when, "MMMEd", babel_locale(language, country)))
 
 
 def message_weekday(when: datetime | date, language: str | None = None) -> str:
@@ -101,34 +123,42 @@ def message_when(
     hour_format: Literal[12, 24] = 12,
     country: str | None = None,
 ) -> str:
-    """Date and time: "Tue 10 Mar at 3:30 PM", "mar 10 mar a las 3:30 p. m."."""
+    """Date and time: "Tue, Mar 10 at 3:30 PM", "mar, 10 mar a las 3:30 p. m."."""
     day = message_date(when, language, country)
     clock = message_time(when, language, hour_format=hour_format, country=country)
     return f"{day} {at_time(when, language, hour_format=hour_format)} {clock}"
 
 
-_staff_language = [DEFAULT_LANGUAGE]  # one desk, one language: the UI sets it at start-up
+# One desk, one language and country: the UI sets them at start-up from its own locale.
+_staff_language = [DEFAULT_LANGUAGE]
+_staff_country: list[str | None] = [None]
 
 
-def set_staff_language(language: str) -> None:
-    """The language of dates and times staff read (the desk's); English unless the UI says."""
+def set_staff_language(language: str, country: str | None = None) -> None:
+    """The language of dates and times staff read (the desk's), and the country whose order they
+    follow ("US": "Wed, Dec 2, 2026"; "GB": "Wed, 2 Dec 2026"); English, US order unless the UI says."""
     _staff_language[0] = message_language(language)
+    _staff_country[0] = country or None
 
 
 def staff_language() -> str:
     return _staff_language[0]
 
 
+def _staff_locale() -> Locale:
+    return babel_locale(_staff_language[0], _staff_country[0])
+
+
 def staff_date(when: datetime | date, *, year: bool = True, weekday: bool = True) -> str:
-    """A date staff read, in the desk's language: "Wed 2 Dec 2026", "2 Dec" (no weekday, no year);
-    "mié 2 dic 2026" on a Spanish desk."""
-    pattern = ("EEE " if weekday else "") + "d MMM" + (" y" if year else "")
-    return _babel_date(when, pattern, locale=babel_locale(_staff_language[0]))
+    """A date staff read, in the desk's language and order: "Wed, Dec 2, 2026", "Dec 2" (no
+    weekday, no year); "Wed, 2 Dec 2026" on a British desk, "mié, 2 dic 2026" on a Spanish one."""
+    skeleton = ("y" if year else "") + "MMM" + ("E" if weekday else "") + "d"
+    return locale_date(when, skeleton, _staff_locale())
 
 
 def staff_weekday_short(day: int) -> str:
     """A weekday (0 = Monday) as staff read it in a list: "Tue" ("mar" on a Spanish desk)."""
-    return str(babel_locale(_staff_language[0]).days["format"]["abbreviated"][day])
+    return str(_staff_locale().days["format"]["abbreviated"][day])
 
 
 def recipient_language(patient: Any) -> str:
@@ -152,6 +182,6 @@ def _english_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 STAFF_WEEKDAYS, STAFF_WEEKDAYS_SHORT, STAFF_MONTHS = _english_names()
 
 
-def staff_format(when: datetime | date, pattern: str) -> str:
-    """``when`` in a CLDR ``pattern`` ("EEEE d MMMM y"), in the desk's language."""
-    return _babel_date(when, pattern, locale=babel_locale(_staff_language[0]))
+def staff_format(when: datetime | date, skeleton: str) -> str:
+    """``when`` as a CLDR ``skeleton`` ("yMMMMEEEEd") in the desk's language and order."""
+    return locale_date(when, skeleton, _staff_locale())

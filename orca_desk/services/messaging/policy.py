@@ -395,7 +395,7 @@ class FamilyItem(NamedTuple):
 
 
 def format_date(when: datetime | date, language: str | None = None) -> str:
-    """``Tue 3 Mar`` (``language`` "es": ``mar 3 mar``), through Babel, never the C locale Qt sets."""
+    """``Tue, Mar 3`` (``language`` "es": ``mar, 3 mar``), through Babel, never the C locale Qt sets."""
     return message_date(when, language)
 
 

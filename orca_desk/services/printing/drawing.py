@@ -81,7 +81,7 @@ class Sheet(SheetLayout):
         else:
             kind = printed("Week by chair" if self.by == "chair" else "Week by provider", lang)
             a, b = self.days[0], self.days[-1]
-            when = f"{date_text(a, lang, pattern='d MMM')} – {date_text(b, lang, pattern='d MMM y')}"
+            when = f"{date_text(a, lang, skeleton='MMMd')} – {date_text(b, lang, skeleton='yMMMd')}"
         return f"{self.location_name} · {kind} · {when}"
 
     def _page(self, c: Canvas, resources: list[Resource], page: int, pages: int) -> None:
@@ -204,7 +204,7 @@ class Sheet(SheetLayout):
         c.setFillColorRGB(*INK)
         c.setFont(BOLD, 8)
         c.drawCentredString(
-            x + w / 2, y + 3.5, fit_text(date_text(d, self.language, pattern="EEE d MMM"), BOLD, 8, w - 4)
+            x + w / 2, y + 3.5, fit_text(date_text(d, self.language, skeleton="MMMEd"), BOLD, 8, w - 4)
         )
 
     def _box(self, c: Canvas, p: Placed, x: float, w: float, y_of: Callable[[int], float]) -> None:

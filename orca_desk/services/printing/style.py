@@ -10,7 +10,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from orca_desk.services import phrasebook
-from orca_desk.services.messaging.message_locale import babel_locale
+from orca_desk.services.messaging.message_locale import babel_locale, locale_date
 
 MARGIN = 28.0
 AXIS_W = 30.0
@@ -150,15 +150,13 @@ def time_text(when: datetime, style: str, language: str) -> str:
     return _plain(format_time(when.replace(tzinfo=None), pattern, locale=babel_locale(language)))
 
 
-def date_text(when: date, language: str, *, pattern: str = "EEE d MMM y") -> str:
-    """A date on the sheet in ``language`` (a CLDR pattern: "EEE d MMM y" → "mié 2 dic 2026")."""
-    return _plain(format_date(when, pattern, locale=babel_locale(language)))
+def date_text(when: date, language: str, *, skeleton: str = "yMMMEd") -> str:
+    """A date on the sheet in ``language``, a CLDR ``skeleton`` in the language's order: "yMMMEd" →
+    "Wed, Dec 2, 2026", "mié, 2 dic 2026"."""
+    return _plain(locale_date(when, skeleton, babel_locale(language)))
 
 
 def long_date_text(when: date, language: str) -> str:
-    """A day sheet's day in full: "Wednesday 2 December 2026"; in other languages CLDR's full
-    date ("miércoles, 2 de diciembre de 2026"), whose words a bare pattern would leave out."""
-    locale = babel_locale(language)
-    if locale.language == "en":
-        return _plain(format_date(when, "EEEE d MMMM y", locale=locale))
-    return _plain(format_date(when, "full", locale=locale))
+    """A day sheet's day in full, CLDR's full date: "Wednesday, December 2, 2026",
+    "miércoles, 2 de diciembre de 2026"."""
+    return _plain(format_date(when, "full", locale=babel_locale(language)))

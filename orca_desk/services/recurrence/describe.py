@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
 from babel import Locale
-from babel.dates import format_date as babel_date
 from dateutil import rrule as du
 
 from orca_desk.services.errors import ValidationError
-from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, babel_locale, message_language
+from orca_desk.services.messaging.message_locale import (
+    DEFAULT_LANGUAGE,
+    babel_locale,
+    locale_date,
+    message_language,
+)
 from orca_desk.services.recurrence.rules import WEEKDAYS, Rule, Until, parse_rule
 
 
@@ -23,7 +27,7 @@ class _Grammar:
     every_n: str  # "Every {n} {units}"
     on: str  # "{every} on {what}"
     of_month: str  # "{what} of {month}"
-    day_month: str  # "{day} {month}"
+    day_month: str  # "{month} {day}" (en), "el {day} de {month}" (es)
     weekday: str  # "Every weekday"
     nth_weekday: str  # "the {nth} weekday"
     nth_day: str  # "the {nth} {day}" (a weekday of the month)
@@ -50,7 +54,7 @@ _EN = _Grammar(
     every_n="Every {n} {units}",
     on="{every} on {what}",
     of_month="{what} of {month}",
-    day_month="{day} {month}",
+    day_month="{month} {day}",
     weekday="Every weekday",
     nth_weekday="the {nth} weekday",
     nth_day="the {nth} {day}",
@@ -178,7 +182,7 @@ def describe(rrule: str, dtstart: datetime, language: str | None = None) -> str:
     (English when None or not shipped; "Cada 6 semanas los martes, 8 veces" in Spanish).
 
     Common shapes get a sentence ("Daily", "Every weekday", "Monthly on the 2nd Tuesday",
-    "Yearly on 4 July, until 30 Jun 2027"); anything else gets the frequency plus the
+    "Yearly on July 4, until Jun 30, 2027"); anything else gets the frequency plus the
     rule's parts, so the summary never claims something the rule does not say.
     """
     rule = parse_rule(rrule)
@@ -194,7 +198,7 @@ def describe(rrule: str, dtstart: datetime, language: str | None = None) -> str:
         head += grammar.once if rule.count == 1 else grammar.times.format(n=rule.count)
     elif rule.until is not None:
         until = _until_local_date(rule.until, dtstart.tzinfo)
-        head += grammar.until.format(date=babel_date(until, "d MMM y", locale=say.locale))
+        head += grammar.until.format(date=locale_date(until, "yMMMd", say.locale))
     return head
 
 

@@ -33,7 +33,7 @@ from orca_desk.services.errors import OrcaError
 from orca_desk.services.series import SeriesPreview, create_series, load_series_preview
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.dates import weekday_name
+from orca_desk.ui.dates import SHORT, date_format, weekday_name
 from orca_desk.ui.workers import BackgroundLoader, Cancelled, JobControl
 from orca_desk.views.calendar.recurrence_preview import PreviewModel, when_text
 
@@ -213,7 +213,7 @@ class RecurrenceDialog(QDialog):
         self.end_until = QRadioButton(self.tr("On"))
         self.until = QDateEdit()
         self.until.setCalendarPopup(True)
-        self.until.setDisplayFormat("d MMM yyyy")
+        self.until.setDisplayFormat(date_format(SHORT))
         u = self.start.date() + timedelta(days=365)
         self.until.setDate(QDate(u.year, u.month, u.day))
         self.end_never = QRadioButton(self.tr("Never (booked 12 months ahead, extended automatically)"))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services.calendar.calendar_data import CalendarAppointment
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import MEDIUM, date_format
 from orca_desk.ui.feature_dialogs import OpeningRequest
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.views.calendar.commands import Placement
@@ -32,7 +33,7 @@ class RescheduleDialog(QDialog):
         self.setWindowTitle(self.tr("Reschedule {patient_name}").format(patient_name=appt.patient_name))
         self.date_edit = QDateEdit(QDate(local.year, local.month, local.day))
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setDisplayFormat(date_format(MEDIUM))
         self.time_edit = QTimeEdit(QTime(local.hour, local.minute))
         self.time_edit.setDisplayFormat(time_edit_format(ctx.time_style()))
         self.chair_combo = QComboBox()

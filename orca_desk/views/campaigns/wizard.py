@@ -36,6 +36,7 @@ from orca_desk.services.campaigns.variants import (
     variant_from_template,
 )
 from orca_desk.ui.context import AppContext
+from orca_desk.ui.dates import MEDIUM, date_format
 from orca_desk.ui.labels import time_edit_format
 from orca_desk.ui.rows_table import RowsModel, table
 from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address
@@ -382,7 +383,7 @@ class SchedulePage(QWizardPage):
         start = wizard.ctx.clock.now().astimezone(zone) + timedelta(hours=1)
         start = start.replace(minute=0, second=0, microsecond=0)
         self.start = QDateTimeEdit(QDateTime(start.year, start.month, start.day, start.hour, 0, 0))
-        self.start.setDisplayFormat("ddd d MMM yyyy " + time_edit_format(wizard.time_fmt))
+        self.start.setDisplayFormat(f"{date_format(MEDIUM)} {time_edit_format(wizard.time_fmt)}")
         self.start.setCalendarPopup(True)
         self.rate = QSpinBox()
         self.rate.setRange(1, 10_000)

@@ -34,7 +34,7 @@ from orca_desk.services.schedule_templates import TemplateRow
 from orca_desk.services.template_engine.plans import ApplicationPlan, ApplicationRow, ApplyParams, ApplyResult
 from orca_desk.services.template_engine.reading import list_applications
 from orca_desk.ui.context import AppContext
-from orca_desk.ui.dates import DAY_MONTH, MEDIUM, SHORT, fmt_day, weekday_name
+from orca_desk.ui.dates import DAY_MONTH, MEDIUM, SHORT, date_format, fmt_day, weekday_name
 
 MAX_PREVIEW_ROWS = 400
 
@@ -85,7 +85,7 @@ class ApplyDialog(QDialog):
         self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
         for edit, day in ((self.from_edit, first), (self.to_edit, first + timedelta(days=27))):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setDisplayFormat(date_format(MEDIUM))
             edit.setDate(QDate(day.year, day.month, day.day))
         self.weekday_boxes = [QCheckBox(weekday_name(d)) for d in range(7)]
         for i, box in enumerate(self.weekday_boxes):

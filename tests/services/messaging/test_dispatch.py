@@ -164,7 +164,7 @@ def test_siblings_reminders_to_one_phone_are_merged(db, fake):
     assert (summary.sent, summary.merged) == (1, 1)
     [sms] = fake.sent_sms
     assert sms.body == (
-        "Reminder: Kid0 on Thu 5 Mar at 3:30 PM and Kid1 on Thu 5 Mar at 3:50 PM "
+        "Reminder: Kid0 on Thu, Mar 5 at 3:30 PM and Kid1 on Thu, Mar 5 at 3:50 PM "
         "at Northside. Reply YES to confirm both, NO to cancel."
     )
     first, second = row(db, m1), row(db, m2)

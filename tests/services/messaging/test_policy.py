@@ -452,7 +452,7 @@ def test_merge_two_siblings_same_place() -> None:
         ]
     )
     assert text == (
-        "Reminder: Ava on Tue 3 Mar at 3:30 PM and Liam on Tue 3 Mar at 3:50 PM at "
+        "Reminder: Ava on Tue, Mar 3 at 3:30 PM and Liam on Tue, Mar 3 at 3:50 PM at "
         "Northside Orthodontics. Reply YES to confirm both, NO to cancel."
     )
     assert phi_safe(text, MessagingPolicy().procedure_terms) == []
@@ -469,15 +469,15 @@ def test_merge_three_at_two_places_24h() -> None:
         hour_format=24,
     )
     assert text == (
-        "Reminder: Ava on Tue 3 Mar at 15:30 at Northside, Noah on Tue 3 Mar at 16:00 at "
-        "Northside and Liam on Wed 4 Mar at 09:05 at Southside. Reply YES to confirm all, "
+        "Reminder: Ava on Tue, Mar 3 at 15:30 at Northside, Noah on Tue, Mar 3 at 16:00 at "
+        "Northside and Liam on Wed, Mar 4 at 09:05 at Southside. Reply YES to confirm all, "
         "NO to cancel."
     )
 
 
 def test_merge_single() -> None:
     assert merge_family_messages([("Ava", datetime(2026, 1, 5, 12, 0), "Main St")]) == (
-        "Reminder: Ava on Mon 5 Jan at 12:00 PM at Main St. Reply YES to confirm, NO to cancel."
+        "Reminder: Ava on Mon, Jan 5 at 12:00 PM at Main St. Reply YES to confirm, NO to cancel."
     )
 
 
@@ -489,7 +489,7 @@ def test_merge_rejects_empty_input() -> None:
 
 
 def test_formatting_helpers() -> None:
-    assert format_date(date(2026, 12, 27)) == "Sun 27 Dec"
+    assert format_date(date(2026, 12, 27)) == "Sun, Dec 27"
     assert format_time(time(0, 5)) == "12:05 AM"
     assert format_time(time(12, 0)) == "12:00 PM"
     assert format_time(time(23, 59), hour_format=24) == "23:59"
