@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-import phonenumbers
-
 from orca_desk.gateway.family_words import t
+from orca_desk.services.phones import format_phone
 
 _CSS = """
 *{box-sizing:border-box}
@@ -41,17 +40,7 @@ class ClinicContact:
 
     @property
     def phone_display(self) -> str:
-        try:
-            number = phonenumbers.parse(self.phone, self.country)
-        except phonenumbers.NumberParseException:
-            return self.phone
-        national = number.country_code == phonenumbers.country_code_for_region(self.country.upper())
-        fmt = (
-            phonenumbers.PhoneNumberFormat.NATIONAL
-            if national
-            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-        return phonenumbers.format_number(number, fmt)
+        return format_phone(self.phone, self.country)
 
 
 def _footer(clinic: ClinicContact, lang: str) -> str:
