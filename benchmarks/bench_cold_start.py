@@ -64,6 +64,15 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
             *bounds,
             str(tmp / "floor.png"),
         ],
+        "floor, SQLAlchemy": [
+            py,
+            str(ROOT / "benchmarks" / "cold_start_floor.py"),
+            str(db_path),
+            str(location_id),
+            *bounds,
+            str(tmp / "floor-sqlalchemy.png"),
+            "--sqlalchemy",
+        ],
         "app": [
             py,
             "-m",
@@ -83,7 +92,7 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
         "bad option": [py, "-m", "orca_desk", "print", "--date", "2026-11-17", "--by", "room"],
         "missing argument": [py, "-m", "orca_desk", "export-ical", "--from", "2026-11-17"],
     }
-    expected = {"floor": 0, "app": 0, "python": 0, "help": 0}
+    expected = {"floor": 0, "floor, SQLAlchemy": 0, "app": 0, "python": 0, "help": 0}
     wall: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for round_no in range(ROUNDS + 1):
@@ -95,6 +104,7 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
     med = {name: statistics.median(v) for name, v in wall.items()}
     med_cpu = {name: statistics.median(v) for name, v in cpu.items()}
     ratio, ratio_cpu = med["app"] / med["floor"], med_cpu["app"] / med_cpu["floor"]
+    through_orm = med["floor, SQLAlchemy"]
     shown = " ".join(_short(a, tmp) for a in commands["app"][1:])
     floor_shown = " ".join(_short(a, tmp) for a in commands["floor"][1:])
     rows = [
@@ -110,6 +120,14 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
             "—",
             f"{ratio_cpu:.1f}× ({_s(med_cpu['app'])} vs {_s(med_cpu['floor'])})",
             None,
+        ),
+        Row(
+            "cold start → PNG of the day, against a floor whose query goes through SQLAlchemy",
+            "—",
+            f"{med['app'] / through_orm:.1f}× ({_s(med['app'])} vs {_s(through_orm)})",
+            None,
+            detail="floor, SQLAlchemy: the floor above, after importing SQLAlchemy and declaring the models "
+            "the day reads, its query through a Session",
         ),
     ]
     for name in ("help", "unknown command", "bad option", "missing argument"):

@@ -138,10 +138,16 @@ def default_screens() -> list[ScreenSpec]:
     ]
 
 
-# The warm-up's steps before the screens: services most screens reach on first open (the
-# clinic's time format reads the settings) and the heaviest parts of the screens' services
+# The warm-up's steps before the screens: the book's own actions (a first drag checks the drop
+# through booking), services most screens reach on first open (the clinic's time format reads
+# the settings) and the heaviest parts of the screens' services
 # (the confirmations bring phonenumbers). Not the PostgreSQL dialect: a desk on PostgreSQL loaded
 # it to connect, and one on SQLite never needs it.
+def _booking_service() -> None:
+    from orca_desk.services import provider_schedules  # noqa: F401
+    from orca_desk.services.booking import booking  # noqa: F401
+
+
 def _clinic_settings() -> None:
     from orca_desk.services.clinic import clinic_settings  # noqa: F401
 
@@ -204,6 +210,7 @@ def _export_writer() -> None:
 
 
 WARM_FIRST: tuple[Callable[[], None], ...] = (
+    _booking_service,
     _clinic_settings,
     _outbox_service,
     _recovery_service,

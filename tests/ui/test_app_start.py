@@ -32,6 +32,9 @@ NOT_AT_START = (
     # The day reads open template slots; the template writer and phone parsing load when used.
     "orca_desk.services.template_engine.applying",
     "phonenumbers",
+    # The book shows statuses from their vocabulary; the booking rules load for a first action.
+    "orca_desk.services.booking.booking",
+    "orca_desk.services.booking.booking_checks",
 )
 
 
@@ -115,6 +118,7 @@ def test_warming_imports_the_screens_parts_and_says_when_it_is_done(main_window,
         "orca_desk.views.settings.templates_editor",
         "phonenumbers",
         "orca_desk.services.exporting.export",
+        "orca_desk.services.booking.booking",
     )
     assert [m for m in parts if m not in sys.modules] == []
 
