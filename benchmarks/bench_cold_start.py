@@ -48,12 +48,8 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
     env.update(
         QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), ORCA_DESK_DATABASE_URL=f"sqlite:///{db_path}"
     )
-    con = sqlite3.connect(str(db_path))
-    location_id, zone = con.execute("SELECT id, timezone FROM location ORDER BY id LIMIT 1").fetchone()
-    con.close()
-    day = ANCHOR.astimezone(ZoneInfo(zone)).date()
-    start = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
-    bounds = [(start + timedelta(days=d)).strftime("%Y-%m-%d %H:%M:%S") for d in (0, 1)]
+    location_id, bounds = day_bounds(db_path)
+    day = ANCHOR.astimezone(ZoneInfo(_zone(db_path, location_id))).date()
     py = sys.executable
     commands: dict[str, list[str]] = {
         "floor": [
@@ -141,6 +137,23 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
             )
         )
     return rows
+
+
+def day_bounds(db_path: Path) -> tuple[int, list[str]]:
+    """The first location and the UTC bounds of its benchmark day, as the floor's query takes them."""
+    con = sqlite3.connect(str(db_path))
+    location_id, zone = con.execute("SELECT id, timezone FROM location ORDER BY id LIMIT 1").fetchone()
+    con.close()
+    day = ANCHOR.astimezone(ZoneInfo(zone)).date()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    return int(location_id), [(start + timedelta(days=d)).strftime("%Y-%m-%d %H:%M:%S") for d in (0, 1)]
+
+
+def _zone(db_path: Path, location_id: int) -> str:
+    con = sqlite3.connect(str(db_path))
+    (zone,) = con.execute("SELECT timezone FROM location WHERE id = ?", (location_id,)).fetchone()
+    con.close()
+    return str(zone)
 
 
 def _run(argv: list[str], env: dict[str, str], status: int) -> None:
