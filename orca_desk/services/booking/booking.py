@@ -74,7 +74,6 @@ __all__ = [
 LATE_CANCEL_WINDOW = timedelta(hours=24)
 
 
-
 @dataclass(frozen=True)
 class BookingRequest:
     patient_id: int
