@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, bindparam, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Clinic, Location, Provider
 from orca_desk.models.messaging import ContactState
@@ -166,9 +167,11 @@ def _busy_patients_query() -> Any:
 _CACHE: dict[tuple[str, int, int], tuple[tuple[Any, ...], datetime, _Matcher]] = {}
 
 
-_STATE = select(
-    select(func.max(WaitlistEntry.id)).scalar_subquery(),
-    select(func.max(WaitlistEntry.updated_at)).scalar_subquery(),
+_STATE = CachedSelect(
+    select(
+        select(func.max(WaitlistEntry.id)).scalar_subquery(),
+        select(func.max(WaitlistEntry.updated_at)).scalar_subquery(),
+    )
 )
 
 
@@ -178,7 +181,7 @@ def _matcher_for(session: Session, clinic_id: int, max_offers: int, now: datetim
     # Two index lookups: every change of an entry (status, offers used, preferences) sets its
     # updated_at and an addition raises the newest id. (Entries are never deleted, only
     # removed; offering re-reads the entry rows and skips any that vanished.)
-    state = session.connection().execute(_STATE).one()
+    (state,) = _STATE.rows(session.connection())
     fingerprint = (*state, max_offers)
     hour = now.replace(minute=0, second=0, microsecond=0)
     cached = _CACHE.get(key)
@@ -408,16 +411,16 @@ def match_opening(
     conn = session.connection()
     # The zone, the patient of the cancelled visit and the clinic's country in one statement;
     # what was offered already and who holds a live offer in another.
-    tz, source_patient, country = conn.execute(
-        _OPENING_PLACE, {"location": o.location_id, "source": o.source_appointment_id}
-    ).one()
+    ((tz, source_patient, country),) = _OPENING_PLACE.rows(
+        conn, {"location": o.location_id, "source": o.source_appointment_id}
+    )
     style = (
         chosen_style if chosen_style in local_time.TIME_FORMATS else local_time.default_time_format(country)
     )
     s = _slot_of(o, ZoneInfo(tz), source_patient)
     already: set[int] = set()
     busy: set[int] = set()
-    for key, is_entry in conn.execute(_OFFERED, {"opening": o.id}).all():
+    for key, is_entry in _OFFERED.rows(conn, {"opening": o.id}):
         (already if is_entry else busy).add(key)
     best = _matcher_for(session, o.clinic_id, settings.max_offers, now).top(
         s, limit, skip_entries=already, skip_patients=busy
@@ -470,24 +473,30 @@ _PATIENT_COLUMNS = (
 
 
 # Built once, their values bound at each match: composing them cost more than running them.
-_PATIENTS = select(*_PATIENT_COLUMNS).where(Patient.id.in_(bindparam("ids", expanding=True)))
+_PATIENTS = CachedSelect(select(*_PATIENT_COLUMNS).where(Patient.id.in_(bindparam("ids", expanding=True))))
 # The opening's zone, the patient of the visit it came from and the clinic's country.
-_OPENING_PLACE = select(
-    Location.timezone,
-    select(Appointment.patient_id).where(Appointment.id == bindparam("source")).scalar_subquery(),
-    select(Clinic.country).order_by(Clinic.id).limit(1).scalar_subquery(),
-).where(Location.id == bindparam("location"))
-# (entry id, True) for each offer of this opening, (patient id, False) for each live offer.
-_OFFERED = union_all(
-    select(WaitlistOffer.entry_id, literal(True)).where(WaitlistOffer.opening_id == bindparam("opening")),
-    select(WaitlistOffer.patient_id, literal(False)).where(_live_offer()),
+_OPENING_PLACE = CachedSelect(
+    select(
+        Location.timezone,
+        select(Appointment.patient_id).where(Appointment.id == bindparam("source")).scalar_subquery(),
+        select(Clinic.country).order_by(Clinic.id).limit(1).scalar_subquery(),
+    ).where(Location.id == bindparam("location"))
 )
-_NAMES = union_all(
-    select(literal("provider"), Provider.id, Provider.name).where(Provider.id == bindparam("provider")),
-    select(literal("location"), Location.id, Location.name).where(Location.id == bindparam("location")),
-    select(literal("type"), AppointmentType.id, AppointmentType.name).where(
-        AppointmentType.id.in_(bindparam("types", expanding=True))
-    ),
+# (entry id, True) for each offer of this opening, (patient id, False) for each live offer.
+_OFFERED = CachedSelect(
+    union_all(
+        select(WaitlistOffer.entry_id, literal(True)).where(WaitlistOffer.opening_id == bindparam("opening")),
+        select(WaitlistOffer.patient_id, literal(False)).where(_live_offer()),
+    )
+)
+_NAMES = CachedSelect(
+    union_all(
+        select(literal("provider"), Provider.id, Provider.name).where(Provider.id == bindparam("provider")),
+        select(literal("location"), Location.id, Location.name).where(Location.id == bindparam("location")),
+        select(literal("type"), AppointmentType.id, AppointmentType.name).where(
+            AppointmentType.id.in_(bindparam("types", expanding=True))
+        ),
+    )
 )
 
 
@@ -495,7 +504,7 @@ def _names_for(session: Session, s: _Slot, type_ids: Iterable[int]) -> dict[str,
     """The provider and location of the opening and the entries' visit types, in one statement."""
     names: dict[str, dict[int, str]] = {"provider": {}, "location": {}, "type": {}}
     params = {"provider": s.provider_id, "location": s.location_id, "types": sorted(set(type_ids))}
-    for kind, key, name in session.connection().execute(_NAMES, params).all():
+    for kind, key, name in _NAMES.rows(session.connection(), params):
         names[kind][key] = name
     return names
 
@@ -513,7 +522,7 @@ def _match_rows(
     names = _names_for(session, s, (c.type_id for _, c in best))
     patients = {
         r[0]: (f"{r[1]} {r[2]}", _Reach(*r[3:]))
-        for r in session.connection().execute(_PATIENTS, {"ids": [c.patient_id for _, c in best]}).all()
+        for r in _PATIENTS.rows(session.connection(), {"ids": [c.patient_id for _, c in best]})
     }
     rows = []
     for score, c in best:
