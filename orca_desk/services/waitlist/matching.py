@@ -6,6 +6,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -210,9 +211,12 @@ def _fits(c: _Candidate, s: _Slot) -> bool:
     if c.latest is not None and s.local_day > c.latest:
         return False
     if c.windows:
-        end = s.local_start + c.duration
-        if not any(a <= s.local_start and end <= b for a, b in c.windows):
-            return False
+        start = s.local_start
+        end = start + c.duration
+        for a, b in c.windows:  # noqa: SIM110 - any() and its generator cost a third of a scan
+            if a <= start and end <= b:
+                return True
+        return False
     return True
 
 
@@ -247,16 +251,23 @@ def _windows_text(windows: Iterable[Sequence[int]], style: str) -> str:
     )
 
 
+@lru_cache(maxsize=1024)  # entries share a few dozen day and window preferences
+def _prefers(days: frozenset[int], windows: tuple[tuple[int, int], ...], style: str) -> str:
+    """ "prefers Mon/Wed mornings", or "" for an entry without day or window preferences."""
+    day_text = "/".join(WEEKDAY_ABBR[d] for d in sorted(days)) if days and len(days) < 5 else ""
+    window_text = _window_word(windows, style) if windows else ""
+    if day_text and window_text:
+        return f"prefers {day_text} {window_text}"
+    if day_text or window_text:
+        return f"prefers {day_text or window_text}"
+    return ""
+
+
 def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]], style: str) -> str:
     parts: list[str] = []
-    days = "/".join(WEEKDAY_ABBR[d] for d in sorted(c.days)) if c.days and len(c.days) < 5 else ""
-    windows = _window_word(c.windows, style) if c.windows else ""
-    if days and windows:
-        parts.append(f"prefers {days} {windows}")
-    elif days:
-        parts.append(f"prefers {days}")
-    elif windows:
-        parts.append(f"prefers {windows}")
+    prefers = _prefers(c.days, c.windows, style) if c.days or c.windows else ""
+    if prefers:
+        parts.append(prefers)
     if c.providers:
         parts.append(f"asked for {names['provider'].get(s.provider_id, 'this provider')}")
     if c.locations:
@@ -281,20 +292,25 @@ class _Matcher:
     def __init__(self, candidates: list[_Candidate]) -> None:
         self.candidates = sorted(candidates, key=lambda c: (-c.best, c.created_at, c.entry_id))
         self._by_place: dict[tuple[int, int, int], list[_Candidate]] = {}
+        self._by_length: dict[tuple[int, int, int, int], list[_Candidate]] = {}
 
-    def _place(self, weekday: int, location_id: int, provider_id: int) -> list[_Candidate]:
-        """The candidates who take this weekday at this location with this provider (built once
-        per triple, same order): the scan then meets only entries that can fit."""
-        key = (weekday, location_id, provider_id)
-        found = self._by_place.get(key)
+    def _place(self, weekday: int, location_id: int, provider_id: int, minutes: int) -> list[_Candidate]:
+        """The candidates who take this weekday at this location with this provider and need no
+        more than ``minutes`` (built once per triple, then per length, same order): the scan then
+        meets only entries that can fit."""
+        key = (weekday, location_id, provider_id, minutes)
+        found = self._by_length.get(key)
         if found is None:
-            found = self._by_place[key] = [
-                c
-                for c in self.candidates
-                if (not c.days or weekday in c.days)
-                and (not c.locations or location_id in c.locations)
-                and (not c.providers or provider_id in c.providers)
-            ]
+            place = self._by_place.get(key[:3])
+            if place is None:
+                place = self._by_place[key[:3]] = [
+                    c
+                    for c in self.candidates
+                    if (not c.days or weekday in c.days)
+                    and (not c.locations or location_id in c.locations)
+                    and (not c.providers or provider_id in c.providers)
+                ]
+            found = self._by_length[key] = [c for c in place if c.duration <= minutes]
         return found
 
     def top(
@@ -308,7 +324,7 @@ class _Matcher:
         # A min-heap of the best k so far; candidates come in order of the best score they could
         # reach, so once that cannot beat the k-th best, no later candidate can either.
         heap: list[tuple[float, int, int]] = []  # (score, -rank, rank): ties go to the earlier rank
-        pool = self._place(s.weekday, s.location_id, s.provider_id)
+        pool = self._place(s.weekday, s.location_id, s.provider_id, s.minutes)
         for rank, c in enumerate(pool):
             if len(heap) >= k and c.best < heap[0][0]:
                 break
@@ -356,14 +372,14 @@ class _Reach(NamedTuple):
     email_out: bool
 
 
+_CHANNEL_ORDER = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}
+
+
 def _pick_channel(r: _Reach, policy: MessagingPolicy) -> tuple[str, str]:
     sms_ok = bool(r.contact_phone) and sms_allowed(r.sms_consent, r.sms_out, policy)[0]
     email_ok = bool(r.contact_email) and r.email_consent and not r.email_out
     phone = r.contact_phone or r.guardian_phone or r.phone
-    order = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}.get(
-        r.preferred_channel, ("phone",)
-    )
-    for ch in order:
+    for ch in _CHANNEL_ORDER.get(r.preferred_channel, ("phone",)):
         if ch == "sms" and sms_ok:
             return "sms", r.contact_phone
         if ch == "email" and email_ok:
