@@ -6,7 +6,7 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -196,15 +196,23 @@ class CachedSelect:
             columns[i] = tuple(map(proc, columns[i]))
         return list(zip(*columns, strict=True))
 
-    def columns(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    def columns(
+        self, conn: Connection, params: Mapping[str, Any] | None = None, *, shared: Collection[int] = ()
+    ) -> list[tuple[Any, ...]]:
         """The same values as ``rows()``, one tuple per selected column (for callers that work a
-        column at a time: the rows are then never put back together)."""
+        column at a time: the rows are then never put back together). ``shared``: the indexes of
+        columns whose values repeat and are immutable (the start times of a day's visits): each
+        distinct stored value is processed once, its value shared by its rows."""
         rows, processors = self._fetch(conn, params or {})
         if not rows:
             return [()] * len(self.statement.selected_columns)
         columns = list(zip(*rows, strict=True))
         for i, proc in processors:
-            columns[i] = tuple(map(proc, columns[i]))
+            if i in shared:
+                done = {raw: proc(raw) for raw in set(columns[i])}
+                columns[i] = tuple(map(done.__getitem__, columns[i]))
+            else:
+                columns[i] = tuple(map(proc, columns[i]))
         return columns
 
     def _fetch(

@@ -145,3 +145,14 @@ def test_a_driver_error_leaves_as_sqlalchemys(any_db):
 def test_a_missing_value_is_refused(db):
     with db.read() as s, pytest.raises(ValueError, match="until"):
         CachedSelect(_PATIENTS).rows(s.connection(), {"ids": [1]})
+
+
+def test_shared_columns_give_equal_values_one_object_each(any_db):
+    ids = _world(any_db)
+    params = {"ids": ids, "until": datetime(2030, 1, 1, tzinfo=UTC)}
+    with any_db.read() as s:
+        conn = s.connection()
+        plain = CachedSelect(_PATIENTS).columns(conn, params)
+        shared = CachedSelect(_PATIENTS).columns(conn, params, shared=(4,))
+    assert shared == plain
+    assert len({id(v) for v in shared[4]}) == 1 < len(shared[4])  # every patient consented at STAMP

@@ -175,7 +175,8 @@ def call_list(
         the_day = day or next_business_day(session, lid, now.astimezone(zone).date())
         lo = datetime.combine(the_day, time(0, 0), tzinfo=zone).astimezone(UTC)
         hi = datetime.combine(the_day + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
-        columns = _VISITS.columns(conn, {"location": lid, "lo": max(lo, now), "hi": hi})
+        # A day's visits share a few dozen start times: each parsed once, its local time once.
+        columns = _VISITS.columns(conn, {"location": lid, "lo": max(lo, now), "hi": hi}, shared=(2,))
         if columns[0]:
             parts.append(_call_rows(columns, zone, name, country or "US"))
     if len(parts) == 1 and all(map(le, parts[0][0], islice(parts[0][0], 1, None))):
@@ -209,7 +210,9 @@ def _call_rows(
         outcomes,
         attempts,
     ) = columns
-    local = list(map(_local, starts, repeat(zone)))
+    # The rows share their start times' objects (CachedSelect's ``shared``): one lookup each.
+    local_of = {start: _local(start, zone) for start in set(starts)}
+    local = list(map(local_of.__getitem__, starts))
     walls = list(map(_FIRST, local))
     calls = map(
         _CALL_ROW,
