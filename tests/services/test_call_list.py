@@ -175,3 +175,37 @@ def test_on_the_night_the_clocks_go_back_the_list_keeps_wall_clock_order(db):
         rows = confirmations.call_list(s, now=TUE_0745, location_id=ny, day=date(2026, 11, 1))
     assert [r.appointment_id for r in rows] == [first_on_the_wall, first_in_time, later]
     assert rows[0].start > rows[1].start
+
+
+@pytest.fixture
+def desk_locale():
+    from orca_desk.services.messaging import message_locale
+
+    before = (message_locale.staff_language(), message_locale._staff_country[0])
+    yield message_locale.set_staff_language
+    message_locale.set_staff_language(*before)
+
+
+@pytest.mark.parametrize(
+    ("language", "country", "clock", "when"),
+    [
+        ("en", "US", None, "Wed, Mar 4 8:30 AM"),
+        ("en", "GB", "24h", "Wed 4 Mar 08:30"),
+        ("es", None, None, "mié, 4 mar 8:30 a. m."),
+        ("es", None, "24h", "mié, 4 mar 08:30"),
+    ],
+)
+def test_a_visits_time_is_in_the_desks_language_and_the_clinics_clock(
+    db, desk_locale, language, country, clock, when
+):
+    from orca_desk.models.clinic_setting import ClinicSetting
+
+    _, ny, _, ids = _world(db)
+    if clock:
+        with db.write() as s:
+            s.add(ClinicSetting(key="time_format", value=clock, updated_at=TUE_0745))
+    desk_locale(language, country)
+    with db.read() as s:
+        rows = confirmations.call_list(s, now=TUE_0745, location_id=ny)
+    assert rows[0].appointment_id == ids["wed_0830"]
+    assert rows[0].when == when

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from orca_desk.db import CachedSelect, Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Clinic, Location
+from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.models.patient import Patient
 from orca_desk.models.reminders import StaffTask
 from orca_desk.models.schedule import ScheduleException
@@ -25,7 +26,8 @@ from orca_desk.services.confirmations.answers import (
     CALL_OUTCOMES,
 )
 from orca_desk.services.errors import NotFound
-from orca_desk.services.messaging.policy import format_date, format_time
+from orca_desk.services.local_time import TIME_FORMATS, default_time_format, fmt_wall
+from orca_desk.services.messaging.message_locale import staff_format, staff_locale_name
 from orca_desk.services.phones import format_phone
 from orca_desk.services.reminders import (
     ReminderSettings,
@@ -83,10 +85,12 @@ def next_business_day(session: Session, location_id: int, after: date) -> date:
 
 
 @lru_cache(maxsize=4096)  # a day's visits share a few dozen start times; Babel costs 40 µs a row
-def _local(start: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
-    """A visit's naive local wall time and its text ("Wed 4 Mar 3:30 PM")."""
+def _local(start: datetime, zone: ZoneInfo, style: str, desk: str) -> tuple[datetime, str]:
+    """A visit's naive local wall time and its text in the desk's language (``desk``, its
+    locale: part of the cache's key) and the clinic's clock: "Wed, Mar 4 3:30 PM", "Wed 4 Mar 15:30"."""
+    del desk
     wall = start.astimezone(zone).replace(tzinfo=None)
-    return wall, f"{format_date(wall)} {format_time(wall)}"
+    return wall, f"{staff_format(wall, 'MMMEd')} {fmt_wall(wall, style)}"
 
 
 def call_day(session: Session, location_id: int, *, now: datetime) -> date:
@@ -99,7 +103,9 @@ def call_day(session: Session, location_id: int, *, now: datetime) -> date:
 
 _ZONE = CachedSelect(select(Location.timezone).where(Location.id == bindparam("location")))
 # The locations with their clinic's country (phones are formatted for dialling there).
-_ALL_PLACES = select(Location.id, Location.name, Location.timezone, Clinic.country).outerjoin(
+# Each location with its clinic's country (phones, the usual clock) and chosen clock (Settings).
+_CLOCK = select(ClinicSetting.value).where(ClinicSetting.key == "time_format").scalar_subquery()
+_ALL_PLACES = select(Location.id, Location.name, Location.timezone, Clinic.country, _CLOCK).outerjoin(
     Clinic, Clinic.id == Location.clinic_id
 )
 _PLACES = CachedSelect(_ALL_PLACES)
@@ -170,15 +176,17 @@ def call_list(
         if not places:
             raise NotFound(f"Location #{location_id} does not exist.")
     parts: list[tuple[list[datetime], tuple[datetime, ...], tuple[int, ...], list[CallRow]]] = []
-    for lid, name, tz, country in places:
+    desk = staff_locale_name()
+    for lid, name, tz, country, chosen in places:
         zone = ZoneInfo(tz)
+        style = chosen if chosen in TIME_FORMATS else default_time_format(country)
         the_day = day or next_business_day(session, lid, now.astimezone(zone).date())
         lo = datetime.combine(the_day, time(0, 0), tzinfo=zone).astimezone(UTC)
         hi = datetime.combine(the_day + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
         # A day's visits share a few dozen start times: each parsed once, its local time once.
         columns = _VISITS.columns(conn, {"location": lid, "lo": max(lo, now), "hi": hi}, shared=(2,))
         if columns[0]:
-            parts.append(_call_rows(columns, zone, name, country or "US"))
+            parts.append(_call_rows(columns, zone, name, country or "US", style, desk))
     if len(parts) == 1 and all(map(le, parts[0][0], islice(parts[0][0], 1, None))):
         # One location whose wall clock runs forward all day (no clock change among its visits):
         # the statement's (instant, visit) order is already the local order below.
@@ -190,7 +198,7 @@ def call_list(
 
 
 def _call_rows(
-    columns: list[tuple[Any, ...]], zone: ZoneInfo, location: str, country: str
+    columns: list[tuple[Any, ...]], zone: ZoneInfo, location: str, country: str, style: str, desk: str
 ) -> tuple[list[datetime], tuple[datetime, ...], tuple[int, ...], list[CallRow]]:
     """The rows of one location with their sort key (local wall time, instant, visit), built a
     column at a time: the visits of a day share a few dozen start times and their families'
@@ -211,7 +219,7 @@ def _call_rows(
         attempts,
     ) = columns
     # The rows share their start times' objects (CachedSelect's ``shared``): one lookup each.
-    local_of = {start: _local(start, zone) for start in set(starts)}
+    local_of = {start: _local(start, zone, style, desk) for start in set(starts)}
     local = list(map(local_of.__getitem__, starts))
     walls = list(map(_FIRST, local))
     calls = map(

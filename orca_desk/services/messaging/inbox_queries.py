@@ -14,11 +14,13 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import Location
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
+from orca_desk.services import local_time
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import SEND_MESSAGES, Actor
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging import outbox
-from orca_desk.services.messaging.policy import MessagingPolicy, format_date, format_time
+from orca_desk.services.messaging.message_locale import staff_format
+from orca_desk.services.messaging.policy import MessagingPolicy
 
 STAFF_PURPOSE = "manual"
 DEFAULT_WINDOW = timedelta(days=90)
@@ -302,7 +304,8 @@ def send_staff_message(
 
 
 def appointment_label(session: Session, appointment_id: int | None) -> str:
-    """``Adjustment · Tue 3 Mar 3:30 PM · Northside`` in the location's zone ("" when unknown)."""
+    """``Adjustment · Tue, Mar 3 3:30 PM · Northside`` in the location's zone, the desk's language
+    and the clinic's clock ("" when unknown)."""
     if appointment_id is None:
         return ""
     appt = session.get(Appointment, appointment_id)
@@ -313,7 +316,8 @@ def appointment_label(session: Session, appointment_id: int | None) -> str:
     local = appt.start_at.astimezone(zone)
     status = "" if appt.status in ("scheduled", "confirmed") else f" ({appt.status.replace('_', '-')})"
     return (
-        f"{appt.type.name} · {format_date(local)} {format_time(local)} · "
+        f"{appt.type.name} · {staff_format(local, 'MMMEd')} "
+        f"{local_time.fmt_wall(local, local_time.clinic_time_format(session))} · "
         f"{location.name if location else ''}{status}"
     )
 

@@ -156,6 +156,11 @@ def staff_date(when: datetime | date, *, year: bool = True, weekday: bool = True
     return locale_date(when, skeleton, _staff_locale())
 
 
+def staff_locale_name() -> str:
+    """The desk's locale ("en_US", "es"): what a cache of texts staff read is keyed by."""
+    return str(_staff_locale())
+
+
 def staff_weekday_short(day: int) -> str:
     """A weekday (0 = Monday) as staff read it in a list: "Tue" ("mar" on a Spanish desk)."""
     return str(_staff_locale().days["format"]["abbreviated"][day])

@@ -15,7 +15,7 @@ from orca_desk.models.clinic import Location
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
-from orca_desk.services.messaging.policy import format_date
+from orca_desk.services.messaging.message_locale import staff_format
 from orca_desk.services.waitlist.common import _left_text, _live_offer, _utc
 from orca_desk.services.waitlist.rows import OfferedOpening, OfferRow, OpeningRow
 from orca_desk.services.waitlist.wording import _context
@@ -213,7 +213,7 @@ def list_openings(
     for o in openings:
         zone = ctx.zones[o.location_id]
         ls, le = o.start_at.astimezone(zone), o.end_at.astimezone(zone)
-        when = f"{format_date(ls)} {local_time.fmt_range(ls, le, zone, shown.style)}"
+        when = f"{staff_format(ls, 'MMMEd')} {local_time.fmt_range(ls, le, zone, shown.style)}"
         mine = tuple(by_opening.get(o.id, []))
         live = [r for r in mine if r.state in ("queued", "holding")]
         rows.append(

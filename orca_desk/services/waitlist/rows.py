@@ -58,7 +58,7 @@ class OpeningRow:
     provider_name: str
     start: datetime
     end: datetime
-    local_text: str  # "Tue 3 Mar 3:30 PM–3:50 PM"
+    local_text: str  # "Tue, Mar 3 3:30 PM–3:50 PM" (the desk's language, the clinic's clock)
     source: str
     status: str
     mode: str

@@ -1,0 +1,75 @@
+"""Dates and times staff read in lists (inbox context, waitlist openings): the desk's language and
+order, the clinic's clock, whatever language the family's messages go out in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.models.openings import Opening
+from orca_desk.services.messaging import message_locale
+from orca_desk.services.messaging.inbox_queries import appointment_label
+from orca_desk.services.waitlist.queries import list_openings
+from tests.factories import book, make_world
+
+NY = ZoneInfo("America/New_York")
+VISIT = datetime(2026, 3, 4, 15, 30, tzinfo=NY).astimezone(UTC)  # a Wednesday afternoon
+NOW = VISIT - timedelta(days=2)
+
+
+@pytest.fixture
+def desk() -> Iterator[Callable[..., None]]:
+    before = (message_locale.staff_language(), message_locale._staff_country[0])
+    yield message_locale.set_staff_language
+    message_locale.set_staff_language(*before)
+
+
+CASES = [
+    ("en", "US", None, "Wed, Mar 4", "3:30 PM"),
+    ("en", "GB", "24h", "Wed 4 Mar", "15:30"),
+    ("es", None, "24h", "mié, 4 mar", "15:30"),
+    ("es", None, None, "mié, 4 mar", "3:30 p. m."),
+]
+
+
+@pytest.mark.parametrize(("language", "country", "clock", "day", "time"), CASES)
+def test_the_inbox_names_a_visit_in_the_desks_language_and_the_clinics_clock(
+    db, receptionist, desk, language, country, clock, day, time
+):
+    with db.write() as s:
+        world = make_world(s)
+        if clock:
+            s.add(ClinicSetting(key="time_format", value=clock, updated_at=NOW))
+    appt = book(db, receptionist, world, start=VISIT, now=NOW)
+    desk(language, country)
+    with db.read() as s:
+        assert appointment_label(s, appt) == f"Adjustment · {day} {time} · Northside"
+
+
+@pytest.mark.parametrize(("language", "country", "clock", "day", "time"), CASES)
+def test_a_waitlist_opening_shows_its_day_as_the_desk_reads_it(db, desk, language, country, clock, day, time):
+    with db.write() as s:
+        world = make_world(s)
+        if clock:
+            s.add(ClinicSetting(key="time_format", value=clock, updated_at=NOW))
+        s.add(
+            Opening(
+                clinic_id=world.clinic.id,
+                location_id=world.location.id,
+                chair_id=world.chairs[0].id,
+                provider_id=world.ortho.id,
+                start_at=VISIT,
+                end_at=VISIT + timedelta(minutes=30),
+                source="cancellation",
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    desk(language, country)
+    with db.read() as s:
+        (row,) = list_openings(s, now=NOW)
+    assert row.local_text.startswith(f"{day} {time}–")
