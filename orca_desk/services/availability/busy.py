@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.services.bulk import core_tuples
 from orca_desk.services.intervals import Interval
 
 # The longest appointment booking allows (booking.MAX_MINUTES; not imported, booking imports
@@ -121,11 +122,11 @@ def _load_busy(
     if here:
         # fetchall: one driver call for thousands of rows, not one per row.
         q = _busy_statement(dialect, "locations", ignore, False, False)
-        busy.add_rows(conn.execute(q, params).all(), patient_id)
+        busy.add_rows(core_tuples(conn, q, params), patient_id)
     if provider_ids:
         q = _busy_statement(dialect, "providers", ignore, here, False)
-        busy.add_rows(conn.execute(q, params).all(), patient_id)
+        busy.add_rows(core_tuples(conn, q, params), patient_id)
     if patient_id is not None:
         q = _busy_statement(dialect, "patient", ignore, here, bool(provider_ids))
-        busy.add_rows(conn.execute(q, params).all(), patient_id)
+        busy.add_rows(core_tuples(conn, q, params), patient_id)
     return busy

@@ -22,6 +22,7 @@ from orca_desk.models.schedule import (
 )
 from orca_desk.models.template import AppliedSlot
 from orca_desk.services.availability.clock import DAY_MINUTES, DayClock, zone_of
+from orca_desk.services.bulk import core_tuples
 from orca_desk.services.intervals import (
     Interval,
     normalize,
@@ -230,13 +231,13 @@ def load_schedule_data(
     """Load a window's schedules in four queries (zones, periods with breaks, exceptions, blocks)."""
     conn = session.connection()
     if zones is None:
-        zones = {lid: zone_of(tz) for lid, tz in conn.execute(_ZONES).all()}
+        zones = {lid: zone_of(tz) for lid, tz in core_tuples(conn, _ZONES, {})}
     pq, xq = _STATEMENTS[provider_ids is not None]
     params = {"providers": list(provider_ids or ()), "first": first_day, "last": last_day}
     # Every period (not only the window's) is read, so "has any schedule" needs no extra
     # query; a clinic has a few hundred periods at most.
     raw: dict[int, tuple[tuple[int, int, int, int, int, date, date | None], list[tuple[int, int, str]]]] = {}
-    for r in conn.execute(pq, params).all():
+    for r in core_tuples(conn, pq, params):
         entry = raw.get(r[0])
         if entry is None:
             entry = raw[r[0]] = ((r[1], r[2], r[3], r[4], r[5], r[6], r[7]), [])
@@ -248,7 +249,7 @@ def load_schedule_data(
         scheduled.add(head[0])
         if head[5] <= last_day and (head[6] is None or head[6] >= first_day):
             periods[head[0]].append(PeriodRow(*head, breaks=tuple(brks)))
-    exceptions = [ExceptionRow(*tuple(r)) for r in conn.execute(xq, params).all()]
+    exceptions = [ExceptionRow(*tuple(r)) for r in core_tuples(conn, xq, params)]
     blocks, template_blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
     return ScheduleData(
         zones=zones,
@@ -321,7 +322,7 @@ def _load_blocks(
     out: _Blocks = defaultdict(list)
     kept: _Blocks = defaultdict(list)
     row: Any
-    for row in session.connection().execute(_BLOCKS, params).all():
+    for row in core_tuples(session.connection(), _BLOCKS, params):
         bid, loc, prov, chair, day, s, e, reason, colour, rrule, source = row
         if source == "template":
             kept[(loc, day)].append(
