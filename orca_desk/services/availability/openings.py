@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,14 +17,15 @@ from orca_desk.models.clinic import Chair, Location, Provider
 from orca_desk.services.availability.busy import _Busy, _load_busy
 from orca_desk.services.availability.clock import DAY_MINUTES, epoch_minute, from_epoch, zone_of
 from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data
+from orca_desk.services.bulk import core_tuples
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.intervals import (
     Interval,
     contains,
+    free_start_windows,
     intersect_normalized,
     normalize,
     over_capacity,
-    start_windows_normalized,
     subtract_normalized,
     union,
 )
@@ -179,11 +179,11 @@ def _load_place(
         "locations": list(location_ids or ()),
         "chairs": list(chair_ids or ()),
     }
-    capacity: dict[int, int] = dict(conn.execute(pq, params).all())  # type: ignore[arg-type]
-    zones = {lid: zone_of(tz) for lid, tz in conn.execute(lq, params).all()}
+    capacity: dict[int, int] = dict(core_tuples(conn, pq, params))  # type: ignore[arg-type]
+    zones = {lid: zone_of(tz) for lid, tz in core_tuples(conn, lq, params)}
     params["zones"] = list(zones)
     chairs_at: dict[int, list[int]] = defaultdict(list)
-    for cid, lid in conn.execute(cq, params).all():
+    for cid, lid in core_tuples(conn, cq, params):
         chairs_at[lid].append(cid)
     if not capacity or not chairs_at:
         return None
@@ -216,8 +216,11 @@ class _Search:
         self.data, self.providers, self.capacity, self.chairs_at = data, providers, capacity, chairs_at
         self.spread = spread
         self.minutes, self.step, self.windows, self.limit = minutes, step, windows, limit
+        # Without time windows the whole day is allowed: no intersecting with it per provider.
+        self.whole_day = windows == [(0, DAY_MINUTES)]
         self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
-        self.chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
+        # (location, day) -> each chair's start windows, and their union (a start fits some chair).
+        self.chair_windows: dict[tuple[int, date], dict[int, list[Interval]]] = {}
         self.chair_starts: dict[tuple[int, date], list[Interval]] = {}
 
     def run(
@@ -256,102 +259,117 @@ class _Search:
         return found
 
     def busy(self, busy: _Busy) -> None:
-        # Each provider's full time and each chair's merged appointments are worked out when a
-        # day first asks for them, once per chunk: most chunks end at their first day.
+        # Each provider's full time and each chair's appointments are worked out when a day first
+        # asks for them, once per chunk: most chunks end at their first day.
         self.loaded = busy
         self.full: dict[int, list[Interval]] = {}
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
-        self.chair_taken: dict[int, tuple[list[Interval], list[int]]] = {}
+        self.chair_busy: dict[int, list[Interval]] = {}
 
     def _full(self, provider: int) -> list[Interval]:
-        """Where the provider is at capacity (a sweep over their appointments); with a capacity of
-        one that is simply their appointments merged."""
+        """Where the provider is at capacity, sorted by start: with a capacity of one simply their
+        appointments (overlaps and all, free_start_windows needs no merging), else a sweep."""
         found = self.full.get(provider)
         if found is None:
             ivs = self.loaded.by_provider.get(provider, [])
             cap = self.capacity[provider]
-            found = normalize(ivs) if cap == 1 else over_capacity(ivs, cap - 1)
+            found = sorted(ivs) if cap == 1 else over_capacity(ivs, cap - 1)
             if self.patient_busy:
                 found = union(found, self.patient_busy)
             self.full[provider] = found
         return found
 
-    def _taken(self, chair: int, lo: int, hi: int) -> list[Interval]:
-        """The chair's merged appointments reaching into [lo, hi)."""
-        found = self.chair_taken.get(chair)
-        if found is None:
-            merged = normalize(self.loaded.by_chair.get(chair, ()))
-            found = self.chair_taken[chair] = (merged, [e for _, e in merged])
-        merged, ends = found
-        if not merged:
-            return []
-        i = bisect_right(ends, lo)
-        j = i
-        while j < len(merged) and merged[j][0] < hi:
-            j += 1
-        return merged[i:j]
-
     def _chairs(self, loc: int, day: date) -> list[Interval]:
+        """The starts at which some chair of the location is free for the whole length."""
         key = (loc, day)
         starts = self.chair_starts.get(key)
         if starts is None:
-            clock = self.data.clock(loc, day)
+            data, minutes = self.data, self.minutes
+            clock = data.clock(loc, day)
             whole = [(clock.midnight, clock.next_midnight)]
-            blocked = bool(self.data.all_blocks_on(loc, day))
-            frees = {}
+            blocked = bool(data.all_blocks_on(loc, day))
+            windows = {}
             for c in self.chairs_at[loc]:
-                taken = self._taken(c, clock.midnight, clock.next_midnight)
+                taken = self.chair_busy.get(c)
+                if taken is None:
+                    taken = self.chair_busy[c] = sorted(self.loaded.by_chair.get(c, ()))
                 if blocked:
-                    taken = union(clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)), taken)
-                frees[c] = subtract_normalized(whole, taken)
-            self.chair_free[key] = frees
-            starts = self.chair_starts[key] = normalize(
-                w for f in frees.values() for w in start_windows_normalized(f, self.minutes)
-            )
+                    taken = union(clock.ivs_to_epoch(data.chair_blocks(c, loc, day)), taken)
+                windows[c] = free_start_windows(whole, taken, minutes)
+            self.chair_windows[key] = windows
+            starts = self.chair_starts[key] = normalize(w for ws in windows.values() for w in ws)
         return starts
 
     def chair_for(self, loc: int, day: date, start: int) -> int:
-        frees = self.chair_free[(loc, day)]
-        return next(c for c in self.chairs_at[loc] if contains(frees[c], start, start + self.minutes))
+        windows = self.chair_windows[(loc, day)]
+        return next(c for c in self.chairs_at[loc] if contains(windows[c], start, start + 1))
 
     def day_candidates(self, day: date) -> list[tuple[int, int, int, date]]:
         out: list[tuple[int, int, int, date]] = []
-        data, minutes, step = self.data, self.minutes, self.step
+        data, minutes, step, limit = self.data, self.minutes, self.step, self.limit
+        lo_h, hi_h, last_start = self.lo_em, self.hi_em + minutes, self.hi_em
         # Every list below is normalized already (each step returns it so): the search skips
         # re-sorting them, hundreds of times a search.
-        horizon = [(self.lo_em, self.hi_em + minutes)]
         for p in self.providers:
             for loc, local_ivs in data.working(p, day).items():
                 if not self.chairs_at.get(loc):
                     continue
                 clock = data.clock(loc, day)
-                local = intersect_normalized(local_ivs, self.windows)
+                local = local_ivs
+                if not (self.whole_day and local[0][0] >= 0 and local[-1][1] <= DAY_MINUTES):
+                    local = intersect_normalized(local, self.windows)
                 if local and data.all_blocks_on(loc, day):
                     local = subtract_normalized(local, data.provider_blocks(p, loc, day))
                 if not local:
                     continue
-                free = subtract_normalized(
-                    intersect_normalized(clock.ivs_to_epoch(local), horizon), self._full(p)
-                )
-                starts = start_windows_normalized(free, minutes)
+                midnight = clock.midnight
+                if clock.uniform and local[-1][1] <= DAY_MINUTES:
+                    epoch = [(midnight + s, midnight + e) for s, e in local]
+                else:
+                    epoch = clock.ivs_to_epoch(local)
+                # Within the search's horizon: starts from ``after``, ends by its last start's end.
+                within = [(max(s, lo_h), min(e, hi_h)) for s, e in epoch if s < hi_h and e > lo_h]
+                starts = free_start_windows(within, self._full(p), minutes)
                 if not starts:
                     continue
+                fits = intersect_normalized(starts, self._chairs(loc, day))
+                if self.spread:
+                    out += _spread_starts(fits, midnight, step, last_start, limit, p, loc, day)
+                    continue
                 n = 0
-                parts_taken: set[int] = set()
-                for a, b in intersect_normalized(starts, self._chairs(loc, day)):
-                    b = min(b, self.hi_em)  # starts must lie before the horizon's end
+                for a, b in fits:
                     # Grid on the location's wall clock: multiples of step after local midnight.
-                    for st in range(a + (clock.midnight - a) % step, b, step):
-                        if self.spread:  # only the first start of each part of the day
-                            part = _part_of_day(st - clock.midnight)
-                            if part in parts_taken:
-                                continue
-                            parts_taken.add(part)
+                    for st in range(a + (midnight - a) % step, min(b, last_start), step):
                         out.append((st, p, loc, day))
                         n += 1
-                        if n >= self.limit:
+                        if n >= limit:
                             break
-                    if n >= self.limit:
+                    if n >= limit:
                         break
         return out
+
+
+# Where the afternoon and the evening begin, in minutes after local midnight (_part_of_day).
+_PART_ENDS = (12 * 60, 17 * 60)
+
+
+def _spread_starts(
+    fits: list[Interval], midnight: int, step: int, last_start: int, limit: int, p: int, loc: int, day: date
+) -> list[tuple[int, int, int, date]]:
+    """The first grid start of each part of the day (at most ``limit``): starts only grow, so after
+    one is taken the search jumps to the next part instead of walking the grid."""
+    out: list[tuple[int, int, int, date]] = []
+    floor = -1  # no start before this (the end of the last part taken)
+    for a, b in fits:
+        b = min(b, last_start)
+        st = max(a, floor)
+        st += (midnight - st) % step
+        while st < b:
+            part = _part_of_day(st - midnight)
+            out.append((st, p, loc, day))
+            if len(out) >= limit or part == 2:
+                return out
+            floor = midnight + _PART_ENDS[part]
+            st = floor + (midnight - floor) % step
+    return out
