@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Location, Provider
 from orca_desk.services.availability.busy import _Busy, _load_busy
-from orca_desk.services.availability.clock import DAY_MINUTES, epoch_minute, from_epoch, zone_of
+from orca_desk.services.availability.clock import DAY_MINUTES, DayClock, epoch_minute, from_epoch, zone_of
 from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data
 from orca_desk.services.bulk import core_tuples
 from orca_desk.services.errors import ValidationError
@@ -221,7 +222,7 @@ class _Search:
         self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
         # (location, day) -> each chair's start windows, and their union (a start fits some chair).
         self.chair_windows: dict[tuple[int, date], dict[int, list[Interval]]] = {}
-        self.chair_starts: dict[tuple[int, date], list[Interval]] = {}
+        self.chair_starts: dict[tuple[int, date], tuple[list[Interval], list[int]]] = {}
 
     def run(
         self, session: Session, first_day: date, last_day: date, dows: set[int] | None
@@ -262,29 +263,35 @@ class _Search:
         # Each provider's full time and each chair's appointments are worked out when a day first
         # asks for them, once per chunk: most chunks end at their first day.
         self.loaded = busy
-        self.full: dict[int, list[Interval]] = {}
+        self.full: dict[tuple[int, int], list[Interval]] = {}
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
         self.chair_busy: dict[int, list[Interval]] = {}
 
-    def _full(self, provider: int) -> list[Interval]:
-        """Where the provider is at capacity, sorted by start: with a capacity of one simply their
-        appointments (overlaps and all, free_start_windows needs no merging), else a sweep."""
-        found = self.full.get(provider)
+    def _full(self, provider: int, lo: int, hi: int) -> list[Interval]:
+        """Where the provider is at capacity within [lo, hi) (or beyond), sorted by start: with a
+        capacity of one simply their appointments (overlaps and all, free_start_windows needs no
+        merging), else a sweep over the appointments reaching into [lo, hi)."""
+        cap = self.capacity[provider]
+        key = (provider, lo if cap > 1 else 0)
+        found = self.full.get(key)
         if found is None:
             ivs = self.loaded.by_provider.get(provider, [])
-            cap = self.capacity[provider]
-            found = sorted(ivs) if cap == 1 else over_capacity(ivs, cap - 1)
+            if cap == 1:
+                found = sorted(ivs)
+            else:
+                found = over_capacity([iv for iv in ivs if iv[1] > lo and iv[0] < hi], cap - 1)
             if self.patient_busy:
                 found = union(found, self.patient_busy)
-            self.full[provider] = found
+            self.full[key] = found
         return found
 
-    def _chairs(self, loc: int, day: date) -> list[Interval]:
-        """The starts at which some chair of the location is free for the whole length."""
+    def _chairs(self, loc: int, day: date) -> tuple[list[Interval], list[int]]:
+        """The starts at which some chair of the location is free for the whole length (normalized),
+        and where each of those windows begins (for bisecting)."""
         key = (loc, day)
-        starts = self.chair_starts.get(key)
-        if starts is None:
+        found = self.chair_starts.get(key)
+        if found is None:
             data, minutes = self.data, self.minutes
             clock = data.clock(loc, day)
             whole = [(clock.midnight, clock.next_midnight)]
@@ -298,8 +305,9 @@ class _Search:
                     taken = union(clock.ivs_to_epoch(data.chair_blocks(c, loc, day)), taken)
                 windows[c] = free_start_windows(whole, taken, minutes)
             self.chair_windows[key] = windows
-            starts = self.chair_starts[key] = normalize(w for ws in windows.values() for w in ws)
-        return starts
+            starts = normalize(w for ws in windows.values() for w in ws)
+            found = self.chair_starts[key] = (starts, [a for a, _ in starts])
+        return found
 
     def chair_for(self, loc: int, day: date, start: int) -> int:
         windows = self.chair_windows[(loc, day)]
@@ -309,44 +317,46 @@ class _Search:
         out: list[tuple[int, int, int, date]] = []
         data, minutes, step, limit = self.data, self.minutes, self.step, self.limit
         lo_h, hi_h, last_start = self.lo_em, self.hi_em + minutes, self.hi_em
+        # The day's clock and whether blocks apply, per location: looked up once, not per provider.
+        places: dict[int, tuple[DayClock, bool] | None] = {}
         # Every list below is normalized already (each step returns it so): the search skips
         # re-sorting them, hundreds of times a search.
         for p in self.providers:
             for loc, local_ivs in data.working(p, day).items():
-                if not self.chairs_at.get(loc):
+                if loc in places:
+                    place = places[loc]
+                else:
+                    place = places[loc] = (
+                        (data.clock(loc, day), bool(data.all_blocks_on(loc, day)))
+                        if self.chairs_at.get(loc)
+                        else None
+                    )
+                if place is None:
                     continue
-                clock = data.clock(loc, day)
+                clock, blocked = place
                 local = local_ivs
                 if not (self.whole_day and local[0][0] >= 0 and local[-1][1] <= DAY_MINUTES):
                     local = intersect_normalized(local, self.windows)
-                if local and data.all_blocks_on(loc, day):
+                if local and blocked:
                     local = subtract_normalized(local, data.provider_blocks(p, loc, day))
                 if not local:
                     continue
-                midnight = clock.midnight
+                midnight, next_midnight = clock.midnight, clock.next_midnight
                 if clock.uniform and local[-1][1] <= DAY_MINUTES:
-                    epoch = [(midnight + s, midnight + e) for s, e in local]
+                    within = [(midnight + s, midnight + e) for s, e in local]
                 else:
-                    epoch = clock.ivs_to_epoch(local)
+                    within = clock.ivs_to_epoch(local)
                 # Within the search's horizon: starts from ``after``, ends by its last start's end.
-                within = [(max(s, lo_h), min(e, hi_h)) for s, e in epoch if s < hi_h and e > lo_h]
-                starts = free_start_windows(within, self._full(p), minutes)
+                if lo_h > midnight or hi_h < next_midnight:
+                    within = [(max(s, lo_h), min(e, hi_h)) for s, e in within if s < hi_h and e > lo_h]
+                starts = free_start_windows(within, self._full(p, midnight, next_midnight), minutes)
                 if not starts:
                     continue
-                fits = intersect_normalized(starts, self._chairs(loc, day))
-                if self.spread:
-                    out += _spread_starts(fits, midnight, step, last_start, limit, p, loc, day)
-                    continue
-                n = 0
-                for a, b in fits:
-                    # Grid on the location's wall clock: multiples of step after local midnight.
-                    for st in range(a + (midnight - a) % step, min(b, last_start), step):
-                        out.append((st, p, loc, day))
-                        n += 1
-                        if n >= limit:
-                            break
-                    if n >= limit:
-                        break
+                chairs, chair_los = self._chairs(loc, day)
+                for st in _grid_starts(
+                    starts, chairs, chair_los, midnight, step, last_start, limit, self.spread
+                ):
+                    out.append((st, p, loc, day))
         return out
 
 
@@ -354,22 +364,51 @@ class _Search:
 _PART_ENDS = (12 * 60, 17 * 60)
 
 
-def _spread_starts(
-    fits: list[Interval], midnight: int, step: int, last_start: int, limit: int, p: int, loc: int, day: date
-) -> list[tuple[int, int, int, date]]:
-    """The first grid start of each part of the day (at most ``limit``): starts only grow, so after
-    one is taken the search jumps to the next part instead of walking the grid."""
-    out: list[tuple[int, int, int, date]] = []
-    floor = -1  # no start before this (the end of the last part taken)
-    for a, b in fits:
+def _grid_starts(
+    starts: list[Interval],
+    chairs: list[Interval],
+    chair_los: list[int],
+    midnight: int,
+    step: int,
+    last_start: int,
+    limit: int,
+    spread: bool,
+) -> list[int]:
+    """The first ``limit`` starts on the day's grid (multiples of ``step`` after local midnight)
+    inside both the provider's ``starts`` and the chairs' (both normalized), before ``last_start``.
+
+    The intersection is walked lazily, bisecting into the chairs' windows, and stops once the
+    list is full. ``spread``: only the first start of each part of the day; starts only grow, so
+    after one is taken the walk jumps to where the next part begins."""
+    out: list[int] = []
+    floor = midnight  # no start before this (with spread, where the next part begins)
+    n = len(chairs)
+    for a, b in starts:
         b = min(b, last_start)
-        st = max(a, floor)
-        st += (midnight - st) % step
-        while st < b:
-            part = _part_of_day(st - midnight)
-            out.append((st, p, loc, day))
-            if len(out) >= limit or part == 2:
-                return out
-            floor = midnight + _PART_ENDS[part]
-            st = floor + (midnight - floor) % step
+        if b <= floor:
+            continue
+        k = max(bisect_right(chair_los, max(a, floor)) - 1, 0)
+        while k < n:
+            ca, cb = chairs[k]
+            if ca >= b:
+                break
+            lo, hi = max(a, ca, floor), min(b, cb)
+            st = lo + (midnight - lo) % step
+            while st < hi:
+                out.append(st)
+                if len(out) >= limit:
+                    return out
+                if not spread:
+                    st += step
+                    continue
+                part = _part_of_day(st - midnight)
+                if part == 2:
+                    return out
+                floor = midnight + _PART_ENDS[part]
+                if floor >= b:
+                    break
+                st = floor + (midnight - floor) % step
+            if floor >= b:
+                break
+            k += 1
     return out
