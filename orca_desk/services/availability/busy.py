@@ -32,12 +32,18 @@ class _Busy:
     def add_rows(self, rows: Sequence[Any], patient_id: int | None) -> None:
         # One tight loop over the fetched tuples: a window holds thousands of appointments.
         by_provider, by_chair = self.by_provider, self.by_chair
-        mine = self.by_patient[patient_id] if patient_id is not None else None
+        if patient_id is None:
+            for provider, chair, _patient, start, end in rows:
+                iv = (start, end)
+                by_provider[provider].append(iv)
+                by_chair[chair].append(iv)
+            return
+        mine = self.by_patient[patient_id]
         for provider, chair, patient, start, end in rows:
             iv = (start, end)
             by_provider[provider].append(iv)
             by_chair[chair].append(iv)
-            if patient == patient_id and mine is not None:
+            if patient == patient_id:
                 mine.append(iv)
 
 

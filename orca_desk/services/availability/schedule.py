@@ -263,19 +263,21 @@ def load_schedule_data(
     params = {"providers": list(provider_ids or ()), "first": first_day, "last": last_day}
     # Every period (not only the window's) is read, so "has any schedule" needs no extra
     # query; a clinic has a few hundred periods at most.
-    raw: dict[int, tuple[tuple[int, int, int, int, int, date, date | None], list[tuple[int, int, str]]]] = {}
+    # The rows come by period id, a period's breaks in a row (one row, breaks None, without).
+    raw: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
+    last_id = None
     for r in core_tuples(conn, pq, params):
-        entry = raw.get(r[0])
-        if entry is None:
-            entry = raw[r[0]] = ((r[1], r[2], r[3], r[4], r[5], r[6], r[7]), [])
+        if r[0] != last_id:
+            last_id = r[0]
+            raw.append((r[1:8], []))
         if r[8] is not None:
-            entry[1].append((r[8], r[9], r[10]))
+            raw[-1][1].append(r[8:11])
     periods: dict[int, list[PeriodRow]] = defaultdict(list)
     scheduled: set[int] = set()
-    for head, brks in raw.values():
+    for head, brks in raw:
         scheduled.add(head[0])
         if head[5] <= last_day and (head[6] is None or head[6] >= first_day):
-            periods[head[0]].append(PeriodRow(*head, breaks=tuple(brks)))
+            periods[head[0]].append(PeriodRow._make((*head, tuple(brks))))
     exceptions = [ExceptionRow(*tuple(r)) for r in core_tuples(conn, xq, params)]
     blocks, template_blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
     return ScheduleData(
