@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +24,6 @@ from orca_desk.services.bulk import core_tuples
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.intervals import (
     Interval,
-    contains,
     free_start_windows,
     intersect_normalized,
     normalize,
@@ -260,25 +261,24 @@ class _Search:
         return found
 
     def busy(self, busy: _Busy) -> None:
-        # Each provider's full time and each chair's appointments are worked out when a day first
-        # asks for them, once per chunk: most chunks end at their first day.
+        # Each provider's full time is worked out when a day first asks for it: most chunks end at
+        # their first day. The loaded lists are sorted by start already.
         self.loaded = busy
         self.full: dict[tuple[int, int], list[Interval]] = {}
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
-        self.chair_busy: dict[int, list[Interval]] = {}
 
     def _full(self, provider: int, lo: int, hi: int) -> list[Interval]:
         """Where the provider is at capacity within [lo, hi) (or beyond), sorted by start: with a
-        capacity of one simply their appointments (overlaps and all, free_start_windows needs no
-        merging), else a sweep over the appointments reaching into [lo, hi)."""
+        capacity of one simply their appointments as loaded (overlaps and all, free_start_windows
+        needs no merging), else a sweep over the appointments reaching into [lo, hi)."""
         cap = self.capacity[provider]
         key = (provider, lo if cap > 1 else 0)
         found = self.full.get(key)
         if found is None:
             ivs = self.loaded.by_provider.get(provider, [])
             if cap == 1:
-                found = sorted(ivs)
+                found = ivs
             else:
                 found = over_capacity([iv for iv in ivs if iv[1] > lo and iv[0] < hi], cap - 1)
             if self.patient_busy:
@@ -298,20 +298,26 @@ class _Search:
             blocked = bool(data.all_blocks_on(loc, day))
             windows = {}
             for c in self.chairs_at[loc]:
-                taken = self.chair_busy.get(c)
-                if taken is None:
-                    taken = self.chair_busy[c] = sorted(self.loaded.by_chair.get(c, ()))
+                taken = self.loaded.by_chair.get(c, [])
                 if blocked:
                     taken = union(clock.ivs_to_epoch(data.chair_blocks(c, loc, day)), taken)
                 windows[c] = free_start_windows(whole, taken, minutes)
             self.chair_windows[key] = windows
-            starts = normalize(w for ws in windows.values() for w in ws)
+            starts = normalize(chain.from_iterable(windows.values()))
             found = self.chair_starts[key] = (starts, [a for a, _ in starts])
         return found
 
     def chair_for(self, loc: int, day: date, start: int) -> int:
+        """The first chair in the location's order free for the whole length from ``start``."""
         windows = self.chair_windows[(loc, day)]
-        return next(c for c in self.chairs_at[loc] if contains(windows[c], start, start + 1))
+        # The last window beginning at or before start, found by comparing tuples (no key calls).
+        probe = (start, math.inf)
+        for c in self.chairs_at[loc]:
+            found = windows[c]
+            i = bisect_right(found, probe)
+            if i and start < found[i - 1][1]:
+                return c
+        raise AssertionError(f"no chair free at {start}, yet the location's starts include it")
 
     def day_candidates(self, day: date) -> list[tuple[int, int, int, date]]:
         out: list[tuple[int, int, int, date]] = []
