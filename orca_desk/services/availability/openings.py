@@ -192,9 +192,13 @@ def _load_place(
     return capacity, zones, chairs_at
 
 
+# Where the afternoon and the evening begin, in minutes after local midnight.
+_PART_ENDS = (12 * 60, 17 * 60)
+
+
 def _part_of_day(local_minute: int) -> int:
     """0 morning (before 12:00), 1 afternoon, 2 evening (from 17:00)."""
-    return 0 if local_minute < 12 * 60 else 1 if local_minute < 17 * 60 else 2
+    return 0 if local_minute < _PART_ENDS[0] else 1 if local_minute < _PART_ENDS[1] else 2
 
 
 class _Search:
@@ -364,10 +368,6 @@ class _Search:
                 ):
                     out.append((st, p, loc, day))
         return out
-
-
-# Where the afternoon and the evening begin, in minutes after local midnight (_part_of_day).
-_PART_ENDS = (12 * 60, 17 * 60)
 
 
 def _grid_starts(
