@@ -268,7 +268,7 @@ class _Search:
         # Each provider's full time is worked out when a day first asks for it: most chunks end at
         # their first day. The loaded lists are sorted by start already.
         self.loaded = busy
-        self.full: dict[tuple[int, int], list[Interval]] = {}
+        self.full: dict[tuple[int, int, int], list[Interval]] = {}
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
 
@@ -277,13 +277,15 @@ class _Search:
         capacity of one simply their appointments as loaded (overlaps and all, free_start_windows
         needs no merging), else a sweep over the appointments reaching into [lo, hi)."""
         cap = self.capacity[provider]
-        key = (provider, lo if cap > 1 else 0)
+        key = (provider, lo, hi) if cap > 1 else (provider, 0, 0)
         found = self.full.get(key)
         if found is None:
             ivs = self.loaded.by_provider.get(provider, [])
             if cap == 1:
                 found = ivs
             else:
+                # Only the day's part inside the search's horizon is ever looked at.
+                lo, hi = max(lo, self.lo_em), min(hi, self.hi_em + self.minutes)
                 found = over_capacity([iv for iv in ivs if iv[1] > lo and iv[0] < hi], cap - 1)
             if self.patient_busy:
                 found = union(found, self.patient_busy)
