@@ -27,6 +27,7 @@ MODULES = [
     "benchmarks.bench_messaging",
     "benchmarks.bench_import",
     "benchmarks.bench_cold_start",
+    "benchmarks.bench_sign_in",
     "benchmarks.multi_desk",  # needs ORCA_DESK_BENCH_PG_URL; 20 desk processes for 2 minutes
     "benchmarks.bench_read_paths",
     "benchmarks.bench_screens",

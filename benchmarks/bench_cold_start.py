@@ -48,12 +48,8 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
     env.update(
         QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), ORCA_DESK_DATABASE_URL=f"sqlite:///{db_path}"
     )
-    con = sqlite3.connect(str(db_path))
-    location_id, zone = con.execute("SELECT id, timezone FROM location ORDER BY id LIMIT 1").fetchone()
-    con.close()
-    day = ANCHOR.astimezone(ZoneInfo(zone)).date()
-    start = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
-    bounds = [(start + timedelta(days=d)).strftime("%Y-%m-%d %H:%M:%S") for d in (0, 1)]
+    location_id, bounds = day_bounds(db_path)
+    day = ANCHOR.astimezone(ZoneInfo(_zone(db_path, location_id))).date()
     py = sys.executable
     commands: dict[str, list[str]] = {
         "floor": [
@@ -63,6 +59,15 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
             str(location_id),
             *bounds,
             str(tmp / "floor.png"),
+        ],
+        "floor, SQLAlchemy": [
+            py,
+            str(ROOT / "benchmarks" / "cold_start_floor.py"),
+            str(db_path),
+            str(location_id),
+            *bounds,
+            str(tmp / "floor-sqlalchemy.png"),
+            "--sqlalchemy",
         ],
         "app": [
             py,
@@ -83,7 +88,7 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
         "bad option": [py, "-m", "orca_desk", "print", "--date", "2026-11-17", "--by", "room"],
         "missing argument": [py, "-m", "orca_desk", "export-ical", "--from", "2026-11-17"],
     }
-    expected = {"floor": 0, "app": 0, "python": 0, "help": 0}
+    expected = {"floor": 0, "floor, SQLAlchemy": 0, "app": 0, "python": 0, "help": 0}
     wall: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     for round_no in range(ROUNDS + 1):
@@ -95,6 +100,7 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
     med = {name: statistics.median(v) for name, v in wall.items()}
     med_cpu = {name: statistics.median(v) for name, v in cpu.items()}
     ratio, ratio_cpu = med["app"] / med["floor"], med_cpu["app"] / med_cpu["floor"]
+    through_orm = med["floor, SQLAlchemy"]
     shown = " ".join(_short(a, tmp) for a in commands["app"][1:])
     floor_shown = " ".join(_short(a, tmp) for a in commands["floor"][1:])
     rows = [
@@ -111,6 +117,14 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
             f"{ratio_cpu:.1f}× ({_s(med_cpu['app'])} vs {_s(med_cpu['floor'])})",
             None,
         ),
+        Row(
+            "cold start → PNG of the day, against a floor whose query goes through SQLAlchemy",
+            "—",
+            f"{med['app'] / through_orm:.1f}× ({_s(med['app'])} vs {_s(through_orm)})",
+            None,
+            detail="floor, SQLAlchemy: the floor above, after importing SQLAlchemy and declaring the models "
+            "the day reads, its query through a Session",
+        ),
     ]
     for name in ("help", "unknown command", "bad option", "missing argument"):
         argv = " ".join(commands[name][1:])
@@ -123,6 +137,23 @@ def _measure(tmp: Path, db_path: Path) -> list[Row]:
             )
         )
     return rows
+
+
+def day_bounds(db_path: Path) -> tuple[int, list[str]]:
+    """The first location and the UTC bounds of its benchmark day, as the floor's query takes them."""
+    con = sqlite3.connect(str(db_path))
+    location_id, zone = con.execute("SELECT id, timezone FROM location ORDER BY id LIMIT 1").fetchone()
+    con.close()
+    day = ANCHOR.astimezone(ZoneInfo(zone)).date()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    return int(location_id), [(start + timedelta(days=d)).strftime("%Y-%m-%d %H:%M:%S") for d in (0, 1)]
+
+
+def _zone(db_path: Path, location_id: int) -> str:
+    con = sqlite3.connect(str(db_path))
+    (zone,) = con.execute("SELECT timezone FROM location WHERE id = ?", (location_id,)).fetchone()
+    con.close()
+    return str(zone)
 
 
 def _run(argv: list[str], env: dict[str, str], status: int) -> None:

@@ -1,4 +1,8 @@
-"""The floor of a cold start: Python, a PySide6 window, one sqlite3 query of a day, its paint, a PNG."""
+"""The floor of a cold start: Python, a PySide6 window, one sqlite3 query of a day, its paint, a PNG.
+
+With ``--sqlalchemy`` the same query goes through a SQLAlchemy session, after the models the day
+reads are declared: the least any start through the app's database layer can take.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +17,39 @@ from PySide6.QtWidgets import QApplication, QWidget
 def main() -> int:
     path, location_id, start_utc, end_utc, out = sys.argv[1:6]
     app = QApplication(sys.argv[:1])
-    with sqlite3.connect(path) as con:
-        rows = con.execute(
-            "SELECT a.chair_id, a.start_at, a.end_at, p.first_name || ' ' || p.last_name "
-            "FROM appointment a JOIN patient p ON p.id = a.patient_id "
-            "WHERE a.location_id = ? AND a.start_at >= ? AND a.start_at < ? AND a.status != 'cancelled' "
-            "ORDER BY a.chair_id, a.start_at",
-            (int(location_id), start_utc, end_utc),
-        ).fetchall()
+    params = (int(location_id), start_utc, end_utc)
+    if "--sqlalchemy" in sys.argv[6:]:
+        rows = _through_sqlalchemy(path, params)
+    else:
+        with sqlite3.connect(path) as con:
+            rows = con.execute(DAY_SQL, params).fetchall()
     window = DayPainting(rows)
     window.resize(1400, 900)
     window.show()
     app.processEvents()
     return 0 if window.grab().save(out) else 1
+
+
+DAY_SQL = (
+    "SELECT a.chair_id, a.start_at, a.end_at, p.first_name || ' ' || p.last_name "
+    "FROM appointment a JOIN patient p ON p.id = a.patient_id "
+    "WHERE a.location_id = ? AND a.start_at >= ? AND a.start_at < ? AND a.status != 'cancelled' "
+    "ORDER BY a.chair_id, a.start_at"
+)
+
+
+def _through_sqlalchemy(path: str, params: tuple[int, str, str]) -> list[tuple[int, str, str, str]]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    # The tables the app's day reads (its marks and overlay included), declared as the app does.
+    from orca_desk.models import appointment, openings, schedule, template, waitlist  # noqa: F401
+
+    engine = create_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        rows = session.connection().exec_driver_sql(DAY_SQL, params).fetchall()
+    engine.dispose()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
 class DayPainting(QWidget):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from orca_desk.config import Settings
 from orca_desk.db import Database
-from orca_desk.screens import default_screens, warm_screens
+from orca_desk.screens import default_screens, warm_screens, warm_while_signing_in
 from orca_desk.services.access.security import ADMIN, Actor, actor_for
 from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.clinic.setup_wizard import needs_setup, setup_actor
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from orca_desk.ui.feature_dialogs import Booked, CardClosed, FeatureDialogs, NewPatient, OpeningRequest
     from orca_desk.ui.main_window import MainWindow
 
+# The sign-in dialog paints within a turn or two of its event loop; the first screen warms after.
+SIGN_IN_WARM_DELAY_MS = 100
 # "(viewer)" is the role, so the status bar says it in the desk's language ("solo consulta").
 SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support (viewer)")
 
@@ -67,8 +69,6 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from orca_desk.ui import language
-    from orca_desk.ui.context import AppContext
-    from orca_desk.ui.main_window import MainWindow
     from orca_desk.ui.theme import apply_theme
 
     settings = Settings.resolve(getattr(args, "database_url", None))
@@ -115,6 +115,10 @@ def run_gui(args: argparse.Namespace) -> int:
     actor = signed_in or _who_works(args, db, clinic.name)
     if actor is None:
         return 0
+    # After sign-in: the window's modules load while the dialog waits for a person.
+    from orca_desk.ui.context import AppContext
+    from orca_desk.ui.main_window import MainWindow
+
     ctx = AppContext(db=db, clock=SystemClock(), actor=actor, clinic=clinic, dialogs=feature_dialogs())
     window = MainWindow(ctx, default_screens(), database_label=_describe(db))
     install_lazy_print_dialog(window)
@@ -145,11 +149,14 @@ def _who_works(args: argparse.Namespace, db: Database, clinic_name: str) -> Acto
         return demo_manager(db)
     if args.screenshot:
         return SUPPORT_VIEWER
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QDialog
 
     from orca_desk.ui.login_dialog import LoginDialog
 
     login = LoginDialog(db, clinic_name)
+    # A person takes seconds to sign in; the warm-up takes well under one.
+    QTimer.singleShot(SIGN_IN_WARM_DELAY_MS, lambda: warm_while_signing_in(default_screens()))
     with collecting():
         accepted = login.exec() == QDialog.DialogCode.Accepted
     return login.actor if accepted else None

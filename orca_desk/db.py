@@ -6,14 +6,14 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CompoundSelect, Connection, Dialect, Engine, Select, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from orca_desk.services.errors import BusyError
@@ -162,3 +162,197 @@ def _install_sqlite_hooks(engine: Engine, *, busy_ms: int) -> None:
             conn.connection.driver_connection.execute("BEGIN DEFERRED")
         else:
             conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class CachedSelect:
+    """A Core SELECT compiled once per dialect and run on the DB-API cursor of a connection.
+
+    For tiny hot reads (a search as the receptionist types, the few lookups of a list)
+    SQLAlchemy's per-execution work (cache key, parameter processing, result metadata, Row
+    objects) costs more than the database's own. ``rows()`` sends the very SQL SQLAlchemy would,
+    with the same values (the bind processors of the parameters' types applied), and returns
+    plain tuples holding what SQLAlchemy's rows would (the columns' result processors applied).
+    Expanding ``IN`` parameters of single values are supported (the SQL is expanded once per
+    list length); literal-execute parameters are not.
+
+    Statements and errors stay visible as usual: while anything listens to the connection's
+    cursor events, or the engine logs its SQL, the statement runs through ``Connection.execute``;
+    a DB-API error leaves as SQLAlchemy's ``DBAPIError``, as it would from ``execute``.
+    """
+
+    __slots__ = ("statement",)
+
+    def __init__(self, statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]) -> None:
+        self.statement = statement
+
+    def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """The statement's rows on ``conn`` (the session's connection, in its transaction) with
+        ``params`` bound: one tuple per row."""
+        rows, processors = self._fetch(conn, params or {})
+        if not processors or not rows:
+            return rows
+        columns = list(zip(*rows, strict=True))
+        for i, proc in processors:
+            columns[i] = tuple(map(proc, columns[i]))
+        return list(zip(*columns, strict=True))
+
+    def columns(
+        self, conn: Connection, params: Mapping[str, Any] | None = None, *, shared: Collection[int] = ()
+    ) -> list[tuple[Any, ...]]:
+        """The same values as ``rows()``, one tuple per selected column (for callers that work a
+        column at a time: the rows are then never put back together). ``shared``: the indexes of
+        columns whose values repeat and are immutable (the start times of a day's visits): each
+        distinct stored value is processed once, its value shared by its rows."""
+        rows, processors = self._fetch(conn, params or {})
+        if not rows:
+            return [()] * len(self.statement.selected_columns)
+        columns = list(zip(*rows, strict=True))
+        for i, proc in processors:
+            if i in shared:
+                done = {raw: proc(raw) for raw in set(columns[i])}
+                columns[i] = tuple(map(done.__getitem__, columns[i]))
+            else:
+                columns[i] = tuple(map(proc, columns[i]))
+        return columns
+
+    def _fetch(
+        self, conn: Connection, params: Mapping[str, Any]
+    ) -> tuple[list[tuple[Any, ...]], tuple[tuple[int, Any], ...]]:
+        """The driver's rows and the result processors still to apply (none after the fallback)."""
+        dispatch = conn.dispatch
+        if (
+            dispatch.before_cursor_execute
+            or dispatch.after_cursor_execute
+            or conn.engine.logger.isEnabledFor(logging.INFO)
+        ):
+            return [tuple(r) for r in conn.execute(self.statement, dict(params))], ()
+        # The compiled forms live on the dialect (one per engine): they go with it.
+        dialect = conn.dialect
+        compiled: dict[CachedSelect, _Plans] = vars(dialect).setdefault(_PLANS, {})
+        plans = compiled.get(self)
+        if plans is None:
+            plans = compiled[self] = _Plans(self.statement, dialect)
+        return plans.get(params).run(conn, params)
+
+
+_PLANS = "_orca_cached_selects"
+
+
+class _Plans:
+    """A statement compiled for one dialect, and its expansions by the lengths of its lists."""
+
+    __slots__ = ("by_lengths", "columns", "compiled", "dialect", "expanding", "required")
+
+    def __init__(
+        self, statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]], dialect: Dialect
+    ) -> None:
+        self.dialect = dialect
+        self.compiled = statement.compile(dialect=dialect)
+        if self.compiled.literal_execute_params:
+            raise ValueError("CachedSelect does not run statements with literal-execute parameters")
+        self.columns = tuple(statement.selected_columns)
+        binds = self.compiled.binds
+        self.required = frozenset(name for name, bind in binds.items() if bind.required)
+        self.expanding = tuple(sorted(name for name in self.required if binds[name].expanding))
+        self.by_lengths: dict[tuple[int, ...], _Plan] = {}
+
+    def get(self, params: Mapping[str, Any]) -> _Plan:
+        if not self.required <= params.keys():
+            raise ValueError(f"no value for {sorted(self.required - params.keys())}")
+        lengths = tuple(len(params[name]) for name in self.expanding)
+        plan = self.by_lengths.get(lengths)
+        if plan is None:
+            plan = self.by_lengths[lengths] = _Plan(self, lengths)
+        return plan
+
+
+class _Plan:
+    """One expansion of a compiled SELECT: its SQL, where each driver parameter comes from, and
+    the result processors (found at the first run, from the column types the cursor reports)."""
+
+    __slots__ = ("columns", "names", "result", "slots", "sql")
+
+    def __init__(self, plans: _Plans, lengths: tuple[int, ...]) -> None:
+        # Stand-in values: only the number of an expanding list's items shapes the SQL.
+        stand_ins: dict[str, Any] = dict.fromkeys(plans.required)
+        stand_ins.update({name: [None] * n for name, n in zip(plans.expanding, lengths, strict=True)})
+        state = plans.compiled.construct_expanded_state(stand_ins)
+        origin = {
+            key: (name, i) for name, keys in state.parameter_expansion.items() for i, key in enumerate(keys)
+        }
+        keys = list(state.positiontup) if state.positiontup is not None else list(state.parameters)
+        compiled, dialect = plans.compiled, plans.dialect
+        unescaped = {escaped: name for name, escaped in (compiled.escaped_bind_names or {}).items()}
+        # (parameter, item of its list or None, bind processor, constant): a constant when the
+        # parameter is not the caller's (a literal, a LIMIT), its value already processed. The
+        # items of a list have their processors in the expanded state, the others their type's.
+        slots: list[tuple[str | None, int | None, Any, Any]] = []
+        for key in keys:
+            name, index = origin.get(key, (unescaped.get(key, key), None))
+            if index is None:
+                proc = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            else:
+                proc = state.processors.get(key)
+            if name in plans.required:
+                slots.append((name, index, proc, None))
+            else:
+                value = state.parameters[key]
+                slots.append((None, None, None, value if proc is None else proc(value)))
+        self.sql: str = state.statement
+        self.slots = tuple(slots)
+        self.names = None if state.positiontup is not None else tuple(keys)
+        self.columns = plans.columns
+        self.result: tuple[tuple[int, Any], ...] | None = None
+
+    def bind(self, params: Mapping[str, Any]) -> Any:
+        """The driver's parameters for ``params``: a list (positional paramstyle) or a dict."""
+        values: list[Any] = []
+        for name, index, proc, constant in self.slots:
+            if name is None:
+                values.append(constant)
+                continue
+            value = params[name] if index is None else params[name][index]
+            values.append(value if proc is None else proc(value))
+        return values if self.names is None else dict(zip(self.names, values, strict=True))
+
+    def run(
+        self, conn: Connection, params: Mapping[str, Any]
+    ) -> tuple[list[tuple[Any, ...]], tuple[tuple[int, Any], ...]]:
+        bound = self.bind(params)
+        dialect = conn.dialect
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            cursor.execute(self.sql, bound)
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            result = self.result
+            if result is None:
+                result = self.result = self._processors(dialect, cursor.description)
+        except dialect.loaded_dbapi.Error as exc:
+            raise _dbapi_error(conn, self.sql, bound, exc, cursor) from exc
+        finally:
+            cursor.close()
+        return rows, result
+
+    def _processors(self, dialect: Dialect, description: Any) -> tuple[tuple[int, Any], ...]:
+        # What SQLAlchemy's result applies: each selected column's type as the dialect handles
+        # it, for the column type the driver reports.
+        found = []
+        for i, (column, desc) in enumerate(zip(self.columns, description, strict=True)):
+            proc = column.type.dialect_impl(dialect).result_processor(dialect, desc[1])
+            if proc is not None:
+                found.append((i, proc))
+        return tuple(found)
+
+
+def _dbapi_error(conn: Connection, sql: str, params: Any, exc: Any, cursor: Any) -> StatementError:
+    """The error ``Connection.execute`` would raise for a DB-API error (a lost connection is
+    invalidated, as there)."""
+    dbapi = conn.dialect.loaded_dbapi
+    lost = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+    if lost:
+        conn.invalidate(exc)
+    return DBAPIError.instance(
+        sql, params, exc, dbapi.Error, connection_invalidated=lost, dialect=conn.dialect
+    )

@@ -138,10 +138,16 @@ def default_screens() -> list[ScreenSpec]:
     ]
 
 
-# The warm-up's steps before the screens: services most screens reach on first open (the
-# clinic's time format reads the settings) and the heaviest parts of the screens' services
+# The warm-up's steps before the screens: the book's own actions (a first drag checks the drop
+# through booking), services most screens reach on first open (the clinic's time format reads
+# the settings) and the heaviest parts of the screens' services
 # (the confirmations bring phonenumbers). Not the PostgreSQL dialect: a desk on PostgreSQL loaded
 # it to connect, and one on SQLite never needs it.
+def _booking_service() -> None:
+    from orca_desk.services import provider_schedules  # noqa: F401
+    from orca_desk.services.booking import booking  # noqa: F401
+
+
 def _clinic_settings() -> None:
     from orca_desk.services.clinic import clinic_settings  # noqa: F401
 
@@ -204,6 +210,7 @@ def _export_writer() -> None:
 
 
 WARM_FIRST: tuple[Callable[[], None], ...] = (
+    _booking_service,
     _clinic_settings,
     _outbox_service,
     _recovery_service,
@@ -224,23 +231,56 @@ WARM_LATER: tuple[Callable[[], None], ...] = (
 )
 
 
+def _main_window() -> None:
+    from orca_desk.ui import main_window  # noqa: F401
+
+
+def _day_reads() -> None:
+    # What the book's first load imports as it reads: the day's overlay, marks and missed visits.
+    from orca_desk.services import availability  # noqa: F401
+    from orca_desk.services.booking import rebook  # noqa: F401
+    from orca_desk.services.template_engine import reading  # noqa: F401
+    from orca_desk.services.waitlist import queries  # noqa: F401
+
+
+def _mappers() -> None:
+    # Relationships are resolved once, before the first query; here instead of in the first load.
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+
+
+def warm_while_signing_in(specs: list[ScreenSpec], on_done: Callable[[], None] | None = None) -> None:
+    """While someone types their name and password: the window, the first screen's class and what
+    its first load reads, one step per turn of the sign-in dialog's event loop, so the day paints
+    sooner after Enter; ``on_done`` runs after the last."""
+    first = [spec.factory.load for spec in specs[:1] if isinstance(spec.factory, LazyScreen)]
+    _one_per_turn([_main_window, *first, _day_reads, _mappers, _booking_service], on_done)
+
+
 def warm_screens(specs: list[ScreenSpec], on_done: Callable[[], None] | None = None) -> None:
     """Import the screens not shown yet, their services and their parts built on demand, one
     step per turn of the event loop, so the first click on one is quick and the window stays
     responsive meanwhile; ``on_done`` runs after the last."""
-    from PySide6.QtCore import QTimer
-
     screens = [spec.factory.load for spec in specs if isinstance(spec.factory, LazyScreen)]
-    pending: list[Callable[[], object]] = [*WARM_FIRST, *screens, *WARM_LATER]
+
+    def done() -> None:
+        # What was imported lives as long as the app, as start-up's objects: later collections skip it.
+        gc.freeze()
+        if on_done is not None:
+            on_done()
+
+    _one_per_turn([*WARM_FIRST, *screens, *WARM_LATER], done)
+
+
+def _one_per_turn(pending: list[Callable[[], object]], on_done: Callable[[], None] | None = None) -> None:
+    from PySide6.QtCore import QTimer
 
     def next_one() -> None:
         if pending:
             pending.pop(0)()
             QTimer.singleShot(0, next_one)
-            return
-        # What was imported lives as long as the app, as start-up's objects: later collections skip it.
-        gc.freeze()
-        if on_done is not None:
+        elif on_done is not None:
             on_done()
 
     next_one()

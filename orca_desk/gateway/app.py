@@ -44,6 +44,7 @@ from orca_desk.services.links.patient_links import (
 )
 from orca_desk.services.messaging.dispatch import apply_status_callback
 from orca_desk.services.messaging.providers.twilio import signature_valid
+from orca_desk.services.patients.patients import clinic_country
 from orca_desk.services.phrasebook import say  # a service handler's English, in the family's language
 from orca_desk.services.waitlist.links import describe_accept
 
@@ -331,7 +332,7 @@ class GatewayApp:
         return self._page(
             409,
             t(lang, "used_title"),
-            t(lang, "link_used_text", when=when_text(local, lang), detail=detail),
+            t(lang, "link_used_text", when=when_text(local, lang, clinic_country(session)), detail=detail),
             "warn",
             session=session,
             lang=lang,

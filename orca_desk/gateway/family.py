@@ -208,7 +208,7 @@ class FamilyPages:
         self, brand: Brand, lang: str, used: LinkTokenUse, visit: rl.Visit | None = None
     ) -> FamilyResponse:
         zone_when = used.used_at.astimezone(visit.zone) if visit is not None else used.used_at
-        text = t(lang, "used_text", when=when_text(zone_when, lang))
+        text = t(lang, "used_text", when=when_text(zone_when, lang, brand.country))
         return _html(409, message_page(brand, lang, t(lang, "used_title"), text, "warn"))
 
     def _act(self, claims: TokenClaims, form: dict[str, str], now: datetime, asked: Asked) -> FamilyResponse:
@@ -221,6 +221,7 @@ class FamilyPages:
                 brand = load_brand(session)
                 lang = asked.language(self._language_of(session, claims.subject_id), brand.language)
                 return self._used(brand, lang, used)
+            brand = load_brand(session)
             if action == "move":
                 visit = rl.move_visit(session, claims.subject_id, form.get("slot", ""), now=now)
                 use.outcome = "rescheduled"
@@ -230,7 +231,7 @@ class FamilyPages:
                     lang,
                     "moved_text",
                     name=visit.first_name,
-                    when=when_text(visit.local_start, lang),
+                    when=when_text(visit.local_start, lang, brand.country),
                     place=visit.location,
                 )
             elif action == "cancel":
@@ -240,13 +241,11 @@ class FamilyPages:
                 use.outcome = "cancelled"
                 lang = asked.language(visit.language)
                 title = t(lang, "cancelled_title")
-                text = t(lang, "cancelled_text", when=when_text(visit.local_start, lang))
+                text = t(lang, "cancelled_text", when=when_text(visit.local_start, lang, brand.country))
             else:
                 raise ValidationError("Choose a new time or cancel.", field="action")
             self.openings.forget(visit.provider_id)
-            return _html(
-                200, message_page(load_brand(session), lang, title, text, "ok", phone=visit.location_phone)
-            )
+            return _html(200, message_page(brand, lang, title, text, "ok", phone=visit.location_phone))
 
         try:
             # Any refusal rolls the whole unit back, the link's use included: the family may try again.

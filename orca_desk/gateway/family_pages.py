@@ -82,6 +82,7 @@ class Brand:
     phone: str
     accent: str = DEFAULT_ACCENT
     language: str = "en"  # the clinic's: a page no family is known for falls back to it
+    country: str = "US"  # the clinic's: the order the pages write dates in
 
 
 def _luminance(hex_colour: str) -> float:
@@ -107,7 +108,7 @@ def load_brand(session: Session) -> Brand:
     accent = readable_accent(setting.value.strip().strip('"') if setting else None)
     if clinic is None:
         return Brand("Your orthodontist", "", accent)
-    return Brand(clinic.name, clinic.phone, accent, clinic.language or "en")
+    return Brand(clinic.name, clinic.phone, accent, clinic.language or "en", (clinic.country or "US").upper())
 
 
 def _footer(brand: Brand, lang: str, phone: str = "") -> str:
@@ -164,23 +165,22 @@ def _place(visit: Visit) -> str:
     return visit.location + (f", {visit.location_address}" if visit.location_address else "")
 
 
-def _slot_list(lang: str, openings: Sequence[Opening], visit: Visit) -> str:
+def _slot_list(lang: str, openings: Sequence[Opening], visit: Visit, country: str) -> str:
     parts = []
     by_day = groupby(openings, key=lambda o: o.start.astimezone(visit.zone).date())
     for index, (_, group) in enumerate(by_day):
         items = list(group)
         heading_id = f"day{index}"
-        parts.append(
-            f'<h2 id="{heading_id}">{escape(long_day_text(items[0].start.astimezone(visit.zone), lang))}</h2>'
-        )
+        heading = long_day_text(items[0].start.astimezone(visit.zone), lang, country)
+        parts.append(f'<h2 id="{heading_id}">{escape(heading)}</h2>')
         parts.append(f'<div class="slots" role="group" aria-labelledby="{heading_id}">')
         for o in items:
             local = o.start.astimezone(visit.zone)
-            label = f"{day_text(local, lang)} {time_text(local, lang)}"
+            label = f"{day_text(local, lang, country)} {time_text(local, lang, country)}"
             parts.append(
                 '<label class="slot"><input type="radio" name="slot" '
                 f'value="{escape(choice_value(o), quote=True)}" required '
-                f'aria-label="{escape(label, quote=True)}"> {escape(time_text(local, lang))}</label>'
+                f'aria-label="{escape(label, quote=True)}"> {escape(time_text(local, lang, country))}</label>'
             )
         parts.append("</div>")
     return "".join(parts)
@@ -199,16 +199,17 @@ def reschedule_page(
     """The visit, a form to pick a new time (when allowed), and a form to cancel with a reason."""
     name = visit.first_name
     title = t(lang, "change_title", name=name) if name else t(lang, "change_title_anon")
-    when = when_text(visit.local_start, lang)
+    when = when_text(visit.local_start, lang, brand.country)
     notice = f'<p class="notice" role="alert">{escape(message)}</p>' if message else ""
     if not can_move:
         move = f'<p class="notice">{escape(t(lang, "too_soon"))}</p>'
     elif not openings:
         move = f'<p class="notice">{escape(t(lang, "no_openings", weeks=str(weeks)))}</p>'
     else:
+        slots = _slot_list(lang, openings, visit, brand.country)
         move = (
             '<form method="post" action=""><input type="hidden" name="action" value="move">'
-            f"<fieldset><legend>{escape(t(lang, 'pick_time'))}</legend>{_slot_list(lang, openings, visit)}"
+            f"<fieldset><legend>{escape(t(lang, 'pick_time'))}</legend>{slots}"
             f'</fieldset><button type="submit">{escape(t(lang, "move_button"))}</button></form>'
         )
     reasons = "".join(
@@ -240,7 +241,7 @@ def offer_status_text(lang: str, status: OfferStatus) -> str:
 
 def offer_page(brand: Brand, lang: str, status: OfferStatus, *, status_url: str) -> bytes:
     """The offer: when and where, whether it is still free, the hold left; it refreshes itself."""
-    when = when_text(status.local_start, lang)
+    when = when_text(status.local_start, lang, brand.country)
     about = t(
         lang, "offer_for", name=status.first_name, when=when, provider=status.provider, place=status.location
     )

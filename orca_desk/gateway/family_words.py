@@ -309,29 +309,30 @@ def t(lang: str, key: str, **values: str) -> str:
     return text.format(**values) if values else text
 
 
-def day_text(local: datetime, lang: str) -> str:
-    """``Tue, Mar 3`` / ``mar, 3 mar`` (CLDR's names and order)."""
-    return _date(local, lang, "MMMEd")
+def day_text(local: datetime, lang: str, country: str | None = None) -> str:
+    """``Tue, Mar 3`` / ``Tue 3 Mar`` (GB) / ``mar, 3 mar`` (CLDR's names, and the order of the
+    clinic's ``country``)."""
+    return _date(local, lang, "MMMEd", country)
 
 
-def long_day_text(local: datetime, lang: str) -> str:
-    """A day heading: ``Tuesday, Mar 3`` / ``martes, 3 mar`` (CLDR's names and order)."""
-    return _date(local, lang, "MMMEEEEd")
+def long_day_text(local: datetime, lang: str, country: str | None = None) -> str:
+    """A day heading: ``Tuesday, Mar 3`` / ``Tuesday 3 Mar`` (GB) / ``martes, 3 mar``."""
+    return _date(local, lang, "MMMEEEEd", country)
 
 
-def _date(local: datetime, lang: str, skeleton: str) -> str:
-    return locale_date(local, skeleton, babel_locale(lang)).replace("\u202f", " ")
+def _date(local: datetime, lang: str, skeleton: str, country: str | None) -> str:
+    return locale_date(local, skeleton, babel_locale(lang, country)).replace("\u202f", " ")
 
 
-def when_text(local: datetime, lang: str) -> str:
-    """``Tue, Mar 3 at 3:30 PM`` / ``mar, 3 mar a las 15:30``."""
+def when_text(local: datetime, lang: str, country: str | None = None) -> str:
+    """``Tue, Mar 3 at 3:30 PM`` / ``Tue 3 Mar at 3:30 pm`` (GB) / ``mar, 3 mar a las 15:30``."""
     if lang == "es":
-        return f"{day_text(local, lang)} a las {format_time(local, hour_format=24)}"
-    return f"{format_date(local)} at {format_time(local)}"
+        return f"{day_text(local, lang, country)} a las {format_time(local, hour_format=24, country=country)}"
+    return f"{format_date(local, country=country)} at {format_time(local, country=country)}"
 
 
-def time_text(local: datetime, lang: str) -> str:
-    return format_time(local, hour_format=24 if lang == "es" else 12)
+def time_text(local: datetime, lang: str, country: str | None = None) -> str:
+    return format_time(local, hour_format=24 if lang == "es" else 12, country=country)
 
 
 def left_text(seconds: int, lang: str) -> str:

@@ -28,6 +28,7 @@ from orca_desk.services.links.patient_links import (
     WAITLIST_DECLINE,
 )
 from orca_desk.services.messaging.message_locale import recipient_language
+from orca_desk.services.patients.patients import clinic_country
 from orca_desk.services.waitlist import links as waitlist_links
 
 # --- Appointments: confirm, decline, request a call ---------------------------------------
@@ -97,7 +98,7 @@ def _visit(session: Session, appointment_id: int, now: datetime, *, lock: bool) 
     patient = session.get(Patient, appt.patient_id)
     location = session.get(Location, appt.location_id)
     zone = ZoneInfo(location.timezone if location else "UTC")
-    when = when_text(appt.start_at.astimezone(zone), lang)
+    when = when_text(appt.start_at.astimezone(zone), lang, clinic_country(session, appt.clinic_id))
     first = patient.first_name if patient else ""
     about = t(lang, "about", name=first, when=when) if first else t(lang, "about_anon", when=when)
     if location is not None and location.name:

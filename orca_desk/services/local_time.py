@@ -80,6 +80,19 @@ def message_hour_format(session: Session) -> Literal[12, 24]:
     return 24 if clinic_time_format(session) == "24h" else 12
 
 
+def message_clock(session: Session) -> tuple[Literal[12, 24], str]:
+    """The clock and the country families' messages are written for, in one query: the hour
+    format as :func:`message_hour_format` says it, and the clinic's country ("US" when unset),
+    whose order the dates follow ("Tue 10 Mar" in GB)."""
+    chosen = select(ClinicSetting.value).where(ClinicSetting.key == "time_format").scalar_subquery()
+    row = session.execute(select(Clinic.country, chosen).order_by(Clinic.id).limit(1)).first()
+    if row is None:  # no clinic yet
+        return message_hour_format(session), "US"
+    country, value = (row[0] or "US").upper(), row[1]
+    style = value if value in TIME_FORMATS else default_time_format(country)
+    return (24 if style == "24h" else 12), country
+
+
 def _local(dt: datetime, tz: tzinfo | None) -> datetime:
     """``dt`` (naive means UTC) in ``tz``; with no zone known, in this computer's own zone."""
     aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
@@ -172,6 +185,7 @@ __all__ = [
     "fmt_wall",
     "fmt_when",
     "location_zone",
+    "message_clock",
     "message_hour_format",
     "usual_time_format",
     "zone",

@@ -255,7 +255,7 @@ def test_confirm_pages_speak_the_family_s_language(db, clock, gateway):
     asked = requests.get(url, timeout=5)
     assert asked.status_code == 200 and 'lang="es"' in asked.text
     assert "Confirme su cita" in asked.text and "Sí, confirmar" in asked.text
-    assert "la cita de Kid0 el mié, 4 mar a las 09:00 en Northside" in asked.text
+    assert "la cita de Kid0 el mié, 4 de mar a las 09:00 en Northside" in asked.text  # es_US
     assert "¿Necesita otro horario?" in asked.text and "¿Preguntas? Llame a Test Ortho" in asked.text
     assert "Yes, confirm" not in asked.text and "Questions?" not in asked.text
     done = requests.post(url, timeout=5)

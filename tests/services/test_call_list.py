@@ -161,3 +161,17 @@ def test_a_row_shows_the_guardian_the_last_outcome_and_the_attempts(any_db, rece
     other = rows[ids["wed_0830"]]
     assert (other.responsible, other.last_outcome, other.attempts) == ("Kid0 Smith", "", 0)
     assert other.start == datetime(2026, 3, 4, 8, 30, tzinfo=NY) and other.start.tzinfo is UTC
+
+
+def test_on_the_night_the_clocks_go_back_the_list_keeps_wall_clock_order(db):
+    w, ny, _, _ = _world(db)
+    with db.write() as s:
+        loc, chair = s.get(Location, ny), s.get(Chair, w.chairs[0].id)
+        # 1:30 EDT comes first in time, 1:15 EST first on the wall clock (2026-11-01, New York).
+        first_in_time = _visit(s, w, loc, chair, 0, datetime(2026, 11, 1, 1, 30, tzinfo=NY))
+        first_on_the_wall = _visit(s, w, loc, chair, 1, datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY))
+        later = _visit(s, w, loc, chair, 2, datetime(2026, 11, 1, 9, 0, tzinfo=NY))
+    with db.read() as s:
+        rows = confirmations.call_list(s, now=TUE_0745, location_id=ny, day=date(2026, 11, 1))
+    assert [r.appointment_id for r in rows] == [first_on_the_wall, first_in_time, later]
+    assert rows[0].start > rows[1].start

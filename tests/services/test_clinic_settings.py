@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import replace
-from datetime import time
+from datetime import UTC, datetime, time
 
 import keyring
 import pytest
@@ -306,3 +306,20 @@ def test_a_messaging_services_inbound_numbers_can_be_saved_in_settings(db, manag
         saved = cs.load_settings(s)
     env = cs.provider_environment(saved, env={}, secret_reader=lambda _n: None)
     assert env["ORCA_DESK_TWILIO_INBOUND_NUMBERS"] == "+16175550100, +16175550101"
+
+
+def test_loading_sees_the_sessions_pending_changes_and_each_new_value(db):
+    stamp = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    with db.write() as s:
+        make_world(s)
+        assert cs.load_settings(s).waitlist_max_offers == 3
+        s.add(ClinicSetting(key="waitlist_max_offers", value="5", updated_at=stamp))
+        # Not flushed yet: loading flushes it first, as a query of the session would.
+        assert cs.load_settings(s).waitlist_max_offers == 5
+    with db.write() as s:
+        s.get(ClinicSetting, "waitlist_max_offers").value = "7"
+        s.get(Clinic, s.scalars(select(Clinic.id)).first()).name = "Renamed"
+        loaded = cs.load_settings(s)
+    assert (loaded.waitlist_max_offers, loaded.clinic_name) == (7, "Renamed")
+    with db.read() as s:
+        assert cs.load_settings(s) is cs.load_settings(s)  # unchanged rows: the same parsed settings

@@ -162,12 +162,13 @@ def test_a_spanish_family_gets_the_reminder_the_thanks_and_keyword_answers_in_sp
     visit = book(db, DESK, c, patient=0, start=TUE_1530, now=NOW)
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     [question] = [m for m in fake.sent_sms if m.to == FAMILY]
-    assert "cita de Kid0 el mar, 10 mar 3:30 p. m." in question.body
-    assert "Responda SI para confirmar" in question.body
+    # A US clinic: CLDR's es_US ("10 de mar", "p.m.").
+    assert "cita de Kid0 el mar, 10 de mar 3:30 p.m." in question.body
+    assert "Confirme con SI" in question.body
     now = at(shared_clock, TUE_1530 - D)
     assert reply(db, fake, provs, "SÍ", now).handled_by == "confirmation"
     dispatch_due(db, provs, now=now, worker_id="w")
-    assert fake.sent_sms[-1].body == "Gracias, confirmado: Kid0 mar, 10 mar a las 3:30 p. m. ¡Hasta pronto!"
+    assert fake.sent_sms[-1].body == "Gracias, confirmado: Kid0 mar, 10 de mar a las 3:30 p.m. ¡Hasta pronto!"
     assert reply(db, fake, provs, "ayuda", now + H).handled_by == "help"
     dispatch_due(db, provs, now=now + H, worker_id="w")
     assert "mensajes sobre citas" in fake.sent_sms[-1].body
@@ -190,7 +191,7 @@ def test_the_guardians_language_wins_and_an_english_family_is_unchanged(
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     bodies = sorted(m.body for m in fake.sent_sms)
     assert len(bodies) == 2
-    assert any("Responda SI" in b and "Kid0" in b for b in bodies)
+    assert any("Confirme con SI" in b and "Kid0" in b for b in bodies)
     assert any("Kid2's visit Tue, Mar 10 3:30 PM" in b and "Reply YES" in b for b in bodies)
 
 
@@ -204,7 +205,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
     assert process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
     dispatch_due(db, providers(fake), now=now, worker_id="w")
     [offer] = fake.sent_sms
-    assert "para " in offer.body and "mar, 3 mar 3:30 p. m." in offer.body and "Reservado 2h" in offer.body
+    assert "para " in offer.body and "mar, 3 de mar 3:30 p.m." in offer.body and "Reservado 2h" in offer.body
     assert "http://gw.test/o/" in offer.body
     # "SÍ" books it; the family is told in Spanish.
     later = now + timedelta(minutes=30)
@@ -225,7 +226,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
         s.flush()
         assert WaitlistReplyHandler(wl.SETTINGS).handle(s, inbound, later)
     dispatch_due(db, providers(fake), now=later, worker_id="w")
-    assert fake.sent_sms[-1].body.startswith("Cita reservada: Kid1 el mar, 3 mar a las 3:30 p. m.")
+    assert fake.sent_sms[-1].body.startswith("Cita reservada: Kid1 el mar, 3 de mar a las 3:30 p.m.")
 
 
 def test_a_spanish_family_declining_an_offer_is_thanked_in_spanish(
@@ -284,7 +285,7 @@ def test_messages_keep_the_clinics_24_hour_clock(db, fake: FakeProviderServer, s
     book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=1)
     tick(db, provs, at(shared_clock, TUE_1530 - 2 * D + timedelta(minutes=1)))
     bodies = sorted(m.body for m in fake.sent_sms)
-    assert any("cita de Kid0 el mar, 10 mar 15:30 en" in b for b in bodies), bodies
+    assert any("cita de Kid0 el mar, 10 de mar 15:30 en" in b for b in bodies), bodies
     assert any("Kid2's visit Tue, Mar 10 15:30 at" in b for b in bodies), bodies
 
 

@@ -232,9 +232,10 @@ def test_a_spanish_sheet_says_its_words_dates_and_hours_in_spanish(db, booked):
     data, _ = _render(db, language="es", privacy=True)
     (text,) = _texts(data)
     assert "Hoja del día por sillón" in text and "martes, 3 de marzo de 2026" in text
-    assert "Página 1 de 1" in text and "Impreso mar, 3 mar 2026, 9:00 a. m." in text
+    # The clinic is in the US: CLDR's es_US ("3 de mar de 2026", "a.m.").
+    assert "Página 1 de 1" in text and "Impreso mar, 3 de mar de 2026, 9:00 a.m." in text
     assert "Solo iniciales" in text
-    assert "8 a. m." in text and "12 p. m." in text and "1 p. m." in text  # the time axis
+    assert "8 a.m." in text and "12 p.m." in text and "1 p.m." in text  # the time axis
     assert "confirmada" in text and "volver a llamar" in text and "sin marca: sin confirmar" in text
     for word in ENGLISH_WORDS:
         assert word not in text, word
@@ -245,7 +246,7 @@ def test_a_spanish_week_names_its_days_in_spanish(db, booked):
     text = "\n".join(_texts(data))
     assert "Semana por profesional" in text and "2 mar – 6 mar 2026" in text
     assert "ortodoncista" in text and "orthodontist" not in text  # a provider's role
-    for label in ("lun, 2 mar", "mar, 3 mar", "mié, 4 mar", "jue, 5 mar", "vie, 6 mar"):
+    for label in ("lun, 2 de mar", "mar, 3 de mar", "mié, 4 de mar", "jue, 5 de mar", "vie, 6 de mar"):
         assert label in text
     for word in ENGLISH_WORDS:
         assert word not in text, word

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -32,6 +33,9 @@ NOT_AT_START = (
     # The day reads open template slots; the template writer and phone parsing load when used.
     "orca_desk.services.template_engine.applying",
     "phonenumbers",
+    # The book shows statuses from their vocabulary; the booking rules load for a first action.
+    "orca_desk.services.booking.booking",
+    "orca_desk.services.booking.booking_checks",
 )
 
 
@@ -75,6 +79,54 @@ def test_screenshot_of_the_day_loads_no_other_screen_printing_or_migrations(tmp_
     assert (tmp_path / "x.png").stat().st_size > 10_000
 
 
+SIGN_IN_PROBE = """
+import json, sys
+from PySide6.QtCore import QEventLoop, QTimer
+from orca_desk.cli import main
+from orca_desk.ui.login_dialog import LoginDialog
+
+seen = {}
+
+def exec_(dialog):
+    seen["window at the dialog"] = "orca_desk.ui.main_window" in sys.modules
+    typing = QEventLoop()
+    QTimer.singleShot(3000, typing.quit)  # a person typing; the warm-up runs meanwhile
+    typing.exec()
+    seen["warm after typing"] = sorted(m for m in WARMED if m in sys.modules)
+    return 0  # Cancel: nobody signs in
+
+WARMED = ("orca_desk.ui.main_window", "orca_desk.views.calendar.day_view", "orca_desk.services.availability",
+          "orca_desk.services.waitlist.queries", "orca_desk.services.booking.booking")
+LoginDialog.exec = exec_
+rc = main(["--database-url", sys.argv[1]])
+print(json.dumps([rc, seen]))
+"""
+
+
+def test_the_window_and_the_day_load_while_someone_signs_in(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    from orca_desk.cli import main
+
+    assert main(["--database-url", url, "demo"]) == 0
+    env = {**os.environ, "HOME": str(tmp_path)}  # no log or saved window state of the developer's
+    result = subprocess.run(
+        [sys.executable, "-c", SIGN_IN_PROBE, url], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    rc, seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert rc == 0  # cancelled sign-in: the app ends without a window
+    assert seen == {
+        "window at the dialog": False,
+        "warm after typing": [
+            "orca_desk.services.availability",
+            "orca_desk.services.booking.booking",
+            "orca_desk.services.waitlist.queries",
+            "orca_desk.ui.main_window",
+            "orca_desk.views.calendar.day_view",
+        ],
+    }
+
+
 def test_print_dialog_loads_on_first_use(main_window, monkeypatch):
     opened = []
     from orca_desk.views.calendar import print_dialog
@@ -115,6 +167,7 @@ def test_warming_imports_the_screens_parts_and_says_when_it_is_done(main_window,
         "orca_desk.views.settings.templates_editor",
         "phonenumbers",
         "orca_desk.services.exporting.export",
+        "orca_desk.services.booking.booking",
     )
     assert [m for m in parts if m not in sys.modules] == []
 

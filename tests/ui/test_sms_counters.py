@@ -119,7 +119,7 @@ def test_settings_template_editor_lists_and_saves_each_language(qtbot, ctx, db):
     assert editor.select("reminder.confirm", "sms", "es")
     assert "Español" in editor.channel_label.text()
     # The preview writes the sample visit's date in Spanish.
-    assert "mar, 10 mar 3:30 p. m." in editor.preview.toPlainText()
+    assert "mar, 10 de mar 3:30 p.m." in editor.preview.toPlainText()  # a US clinic: es_US
     editor.body.setPlainText("{clinic_name}: cita de {patient_first_name} el {date}. Responda SI: {link}")
     assert editor.save()
     with db.read() as s:

@@ -151,7 +151,9 @@ class BookingSite:
                 return self._context(lang, s)
         clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
         contact = (
-            ClinicContact(clinic.name, clinic.phone) if clinic else ClinicContact("Your orthodontist", "")
+            ClinicContact(clinic.name, clinic.phone, (clinic.country or "US").upper())
+            if clinic
+            else ClinicContact("Your orthodontist", "")
         )
         colour = ob.load_settings(session).colour
         return render.PageContext(lang, LANGUAGES[lang], contact, colour)
@@ -351,8 +353,9 @@ def _names(session: Session, model: Any, ids: Iterable[int]) -> list[tuple[int, 
 
 
 def _day(ctx: render.PageContext, local: datetime) -> str:
-    """The weekday, day and month as CLDR writes them: "Tuesday, March 3", "martes, 3 de marzo"."""
-    return locale_date(local, "MMMMEEEEd", babel_locale(ctx.lang))
+    """The weekday, day and month as CLDR writes them in the clinic's country: "Tuesday, March 3",
+    "Tuesday 3 March" (GB), "martes, 3 de marzo"."""
+    return locale_date(local, "MMMMEEEEd", babel_locale(ctx.lang, ctx.clinic.country))
 
 
 def _when(ctx: render.PageContext, start: datetime, zone: Any, style: str) -> str:
@@ -360,10 +363,13 @@ def _when(ctx: render.PageContext, start: datetime, zone: Any, style: str) -> st
 
 
 def _time(ctx: render.PageContext, when: datetime, zone: Any, style: str) -> str:
-    """A time on the clinic's clock in the page's language: "3:30 PM", "3:30 p. m.", "15:30"."""
+    """A time on the clinic's clock in the page's language: "3:30 PM", "3:30 pm" (GB), "3:30 p. m.",
+    "15:30"."""
     pattern = "HH:mm" if style == "24h" else "h:mm a"
     local = when.astimezone(zone).replace(tzinfo=None)
-    return format_time(local, pattern, locale=babel_locale(ctx.lang)).replace("\u202f", " ")
+    return format_time(local, pattern, locale=babel_locale(ctx.lang, ctx.clinic.country)).replace(
+        "\u202f", " "
+    )
 
 
 def _masked(phone: str) -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from orca_desk.services import local_time
-from orca_desk.services.booking.booking import STATUS_LABELS
+from orca_desk.services.booking.statuses import STATUS_LABELS
 
 
 def age_on(born: date | None, day: date) -> int | None:

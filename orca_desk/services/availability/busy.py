@@ -13,12 +13,13 @@ from sqlalchemy import BigInteger, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
+from orca_desk.services.booking.statuses import MAX_MINUTES
 from orca_desk.services.bulk import core_tuples
 from orca_desk.services.intervals import Interval
 
-# The longest appointment booking allows (booking.MAX_MINUTES; not imported, booking imports
-# this module). It bounds the start_at range so SQLite stays inside the window's index range.
-_MAX_APPOINTMENT = timedelta(hours=8)
+# The longest appointment booking allows bounds the start_at range, so SQLite stays inside the
+# window's index range.
+_MAX_APPOINTMENT = timedelta(minutes=MAX_MINUTES)
 
 
 @dataclass

@@ -24,10 +24,7 @@ from orca_desk.services.access import audit
 from orca_desk.services.access.security import BOOK, Actor
 from orca_desk.services.booking.appointment_effects import AppointmentChange, after_change, after_changes
 from orca_desk.services.booking.booking_checks import (
-    MAX_MINUTES,
-    MOVABLE_STATUSES,
     PAST_GRACE,
-    STATUS_LABELS,
     BookedVisit,
     Refusal,
     check_conflicts,
@@ -38,6 +35,7 @@ from orca_desk.services.booking.booking_checks import (
     visit_span,
 )
 from orca_desk.services.booking.series_exceptions import record_moved
+from orca_desk.services.booking.statuses import MAX_MINUTES, MOVABLE_STATUSES, STATUS_LABELS, TRANSITIONS
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import (
     ConflictError,
@@ -74,17 +72,6 @@ __all__ = [
 ]
 
 LATE_CANCEL_WINDOW = timedelta(hours=24)
-
-# Which status may follow which; "restore" (undo of cancel/no-show) goes through restore().
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "scheduled": frozenset({"confirmed", "arrived", "cancelled", "no_show"}),
-    "confirmed": frozenset({"scheduled", "arrived", "cancelled", "no_show"}),
-    "arrived": frozenset({"seated", "scheduled", "cancelled"}),
-    "seated": frozenset({"completed", "arrived"}),
-    "completed": frozenset({"seated"}),
-    "cancelled": frozenset(),
-    "no_show": frozenset(),
-}
 
 
 @dataclass(frozen=True)

@@ -15,23 +15,11 @@ from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
 from orca_desk.services.access.security import OVERRIDE_HOURS, Actor
 from orca_desk.services.availability import hours_problems
+from orca_desk.services.booking.statuses import MAX_MINUTES, MOVABLE_STATUSES, STATUS_LABELS
 from orca_desk.services.errors import ConflictError, OutsideHoursError, ValidationError
 from orca_desk.services.intervals import over_capacity
 
-MAX_MINUTES = 8 * 60
 PAST_GRACE = timedelta(hours=12)
-# A visit in these states may still be moved, resized or rescheduled; later ones have happened.
-MOVABLE_STATUSES: frozenset[str] = frozenset({"scheduled", "confirmed"})
-
-STATUS_LABELS = {
-    "scheduled": "scheduled",
-    "confirmed": "confirmed",
-    "arrived": "arrived",
-    "seated": "seated",
-    "completed": "completed",
-    "cancelled": "cancelled",
-    "no_show": "no-show",
-}
 
 
 def visit_span(session: Session, chair_id: int, start: datetime, end: datetime) -> str:

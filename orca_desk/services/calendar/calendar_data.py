@@ -14,7 +14,7 @@ from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
-from orca_desk.services.booking.booking import MAX_MINUTES
+from orca_desk.services.booking.statuses import MAX_MINUTES
 from orca_desk.services.calendar.local_days import local_day_bounds, range_bounds
 
 if TYPE_CHECKING:

@@ -58,6 +58,7 @@ class ClinicInfo:
     chairs: tuple[ChairRow, ...]
     providers: tuple[ProviderRow, ...]
     types: tuple[TypeRow, ...]
+    country: str = "US"  # ISO 3166 alpha-2: the order families' dates are written in
 
     def location(self, location_id: int) -> LocationRow:
         found = next((loc for loc in self.locations if loc.id == location_id), None)
@@ -122,4 +123,5 @@ def load_clinic(session: Session) -> ClinicInfo | None:
         chairs=chairs,
         providers=providers,
         types=types,
+        country=(clinic.country or "US").upper(),
     )

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.clinic import Clinic
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.services.access import audit
@@ -115,22 +116,33 @@ def _parse(raw: str, default: Any) -> Any:
 
 def load_settings(session: Session) -> ClinicSettings:
     """The clinic's settings; anything never saved has its default."""
-    # Columns, not entities: matching and the screens read the settings on every load.
-    stored: dict[str, str] = dict(session.execute(_STORED).all())  # type: ignore[arg-type]
+    # Plain rows, the parse reused while they are unchanged: matching and the screens read the
+    # settings on every load. (Pending changes are flushed first, as a query of the session would.)
+    if session.autoflush:
+        session.flush()
+    conn = session.connection()
+    found = (tuple(_STORED.rows(conn)), tuple(_CLINIC.rows(conn)))
+    last = _PARSED.get("last")
+    if last is not None and last[0] == found:
+        return last[1]
+    stored: dict[str, str] = dict(found[0])
     values: dict[str, Any] = {}
     for f in fields(ClinicSettings):
         if f.name in _CLINIC_FIELDS:
             continue
         if f.name in stored:
             values[f.name] = _parse(stored[f.name], getattr(_DEFAULTS, f.name))
-    clinic = session.execute(_CLINIC).first()
-    if clinic is not None:
-        values["clinic_name"], values["clinic_phone"] = clinic
-    return replace(_DEFAULTS, **values)
+    if found[1]:
+        values["clinic_name"], values["clinic_phone"] = found[1][0]
+    parsed = replace(_DEFAULTS, **values)
+    _PARSED["last"] = (found, parsed)  # frozen: the same settings serve every reader
+    return parsed
 
 
-_STORED = select(ClinicSetting.key, ClinicSetting.value)
-_CLINIC = select(Clinic.name, Clinic.phone).order_by(Clinic.id).limit(1)
+_STORED = CachedSelect(select(ClinicSetting.key, ClinicSetting.value))
+_CLINIC = CachedSelect(select(Clinic.name, Clinic.phone).order_by(Clinic.id).limit(1))
+# The rows last read and the settings parsed from them (one tuple: replaced whole).
+_PARSED: dict[str, tuple[Any, ClinicSettings]] = {}
 
 
 def messaging_policy(session: Session) -> MessagingPolicy:

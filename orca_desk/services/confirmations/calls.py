@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain, islice, repeat
+from operator import itemgetter, le
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import String, bindparam, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from orca_desk.db import Database
+from orca_desk.db import CachedSelect, Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Clinic, Location
 from orca_desk.models.patient import Patient
@@ -48,7 +51,7 @@ class CallRow(NamedTuple):
 
 
 # A whole-day holiday at the location or clinic-wide, built once (a list checks a day or more).
-_HOLIDAY = (
+_HOLIDAY = CachedSelect(
     select(ScheduleException.id)
     .where(
         ScheduleException.kind == "holiday",
@@ -66,7 +69,7 @@ def is_closed(session: Session, location_id: int, day: date) -> bool:
     """Whether the location is closed all day: a weekend, or a whole-day holiday there or clinic-wide."""
     if day.weekday() >= 5:
         return True
-    return session.connection().execute(_HOLIDAY, {"location": location_id, "day": day}).first() is not None
+    return bool(_HOLIDAY.rows(session.connection(), {"location": location_id, "day": day}))
 
 
 def next_business_day(session: Session, location_id: int, after: date) -> date:
@@ -80,25 +83,27 @@ def next_business_day(session: Session, location_id: int, after: date) -> date:
 
 
 @lru_cache(maxsize=4096)  # a day's visits share a few dozen start times; Babel costs 40 µs a row
-def _when_text(wall: datetime) -> str:
-    """The local date and time of a visit ("Wed 4 Mar 3:30 PM") from its naive wall time."""
-    return f"{format_date(wall)} {format_time(wall)}"
+def _local(start: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
+    """A visit's naive local wall time and its text ("Wed 4 Mar 3:30 PM")."""
+    wall = start.astimezone(zone).replace(tzinfo=None)
+    return wall, f"{format_date(wall)} {format_time(wall)}"
 
 
 def call_day(session: Session, location_id: int, *, now: datetime) -> date:
     """The day the morning call is about by default: the location's next business day."""
-    tz = session.connection().execute(_ZONE, {"location": location_id}).scalar()
-    if tz is None:
+    found = _ZONE.rows(session.connection(), {"location": location_id})
+    if not found:
         raise NotFound(f"Location #{location_id} does not exist.")
-    return next_business_day(session, location_id, now.astimezone(ZoneInfo(tz)).date())
+    return next_business_day(session, location_id, now.astimezone(ZoneInfo(found[0][0])).date())
 
 
-_ZONE = select(Location.timezone).where(Location.id == bindparam("location"))
+_ZONE = CachedSelect(select(Location.timezone).where(Location.id == bindparam("location")))
 # The locations with their clinic's country (phones are formatted for dialling there).
-_PLACES = select(Location.id, Location.name, Location.timezone, Clinic.country).outerjoin(
+_ALL_PLACES = select(Location.id, Location.name, Location.timezone, Clinic.country).outerjoin(
     Clinic, Clinic.id == Location.clinic_id
 )
-_PLACE = _PLACES.where(Location.id == bindparam("location"))
+_PLACES = CachedSelect(_ALL_PLACES)
+_PLACE = CachedSelect(_ALL_PLACES.where(Location.id == bindparam("location")))
 # The newest call task of each visit (its outcome and attempts show on the row).
 _LAST_CALL = (
     select(func.max(StaffTask.id))
@@ -106,24 +111,25 @@ _LAST_CALL = (
     .correlate(Appointment)
     .scalar_subquery()
 )
-# One statement per location: the visits to call about with their patient, type and last call,
-# as columns (a day at a busy location is hundreds of rows read, never changed).
-_VISITS = (
+# One statement per location: the visits to call about with their patient, type and last call
+# (a day at a busy location is hundreds of rows read, never changed), the patient's name put
+# together by the database.
+_VISITS = CachedSelect(
     select(
         Appointment.id,
         Appointment.version,
         Appointment.start_at,
-        Appointment.confirmation,
-        Patient.first_name,
-        Patient.last_name,
+        Patient.first_name + " " + Patient.last_name,
+        Patient.guardian_name,
+        Patient.guardian_relation,
         Patient.contact_phone,
         Patient.guardian_phone,
         Patient.phone,
-        Patient.guardian_name,
-        Patient.guardian_relation,
-        AppointmentType.name,
+        func.coalesce(AppointmentType.name, ""),
+        Appointment.confirmation,
         StaffTask.outcome,
-        StaffTask.attempts,
+        # Counted only where there is a call task: SQLAlchemy's JSON would parse every row's NULL.
+        type_coerce(StaffTask.attempts, String),
     )
     .join(Patient, Patient.id == Appointment.patient_id)
     .outerjoin(AppointmentType, AppointmentType.id == Appointment.type_id)
@@ -157,45 +163,98 @@ def call_list(
     """
     del settings
     conn = session.connection()
-    places = conn.execute(_PLACES if location_id is None else _PLACE, {"location": location_id}).all()
-    if location_id is not None and not places:
-        raise NotFound(f"Location #{location_id} does not exist.")
-    found: list[tuple[datetime, datetime, int, Any, str, str]] = []
+    if location_id is None:
+        places = _PLACES.rows(conn)
+    else:
+        places = _PLACE.rows(conn, {"location": location_id})
+        if not places:
+            raise NotFound(f"Location #{location_id} does not exist.")
+    parts: list[tuple[list[datetime], tuple[datetime, ...], tuple[int, ...], list[CallRow]]] = []
     for lid, name, tz, country in places:
         zone = ZoneInfo(tz)
         the_day = day or next_business_day(session, lid, now.astimezone(zone).date())
         lo = datetime.combine(the_day, time(0, 0), tzinfo=zone).astimezone(UTC)
         hi = datetime.combine(the_day + timedelta(days=1), time(0, 0), tzinfo=zone).astimezone(UTC)
-        rows = conn.execute(_VISITS, {"location": lid, "lo": max(lo, now), "hi": hi}).all()
-        country = country or "US"
-        found.extend((r[2].astimezone(zone).replace(tzinfo=None), r[2], r[0], r, name, country) for r in rows)
+        # A day's visits share a few dozen start times: each parsed once, its local time once.
+        columns = _VISITS.columns(conn, {"location": lid, "lo": max(lo, now), "hi": hi}, shared=(2,))
+        if columns[0]:
+            parts.append(_call_rows(columns, zone, name, country or "US"))
+    if len(parts) == 1 and all(map(le, parts[0][0], islice(parts[0][0], 1, None))):
+        # One location whose wall clock runs forward all day (no clock change among its visits):
+        # the statement's (instant, visit) order is already the local order below.
+        return parts[0][3]
     # Local wall-clock order (a 9:00 in Denver before a 10:00 in Boston), then the instant, then
     # the visit (ids are unique, so the rows themselves are never compared).
-    found.sort()
-    return [_call_row(wall, r, name, country) for wall, _, _, r, name, country in found]
+    found = sorted(chain.from_iterable(zip(*part, strict=True) for part in parts))
+    return list(map(_LAST, found))
 
 
-def _call_row(wall: datetime, r: Any, location: str, country: str) -> CallRow:
-    aid, version, start, conf, first, last, contact, guardian_phone, phone, guardian, relation = r[:11]
-    type_name, outcome, attempts = r[11:]
-    name = f"{first} {last}"
-    responsible = guardian or name
-    if guardian and relation:
-        responsible += f" ({relation})"
-    return CallRow(
-        aid,
-        version,
-        start,
-        _when_text(wall),
-        name,
-        responsible,
-        tuple(dict.fromkeys(format_phone(x, country) for x in (contact, guardian_phone, phone) if x)),
-        type_name or "",
-        location,
-        conf,
-        CALL_OUTCOMES.get(outcome or "", ""),
-        len(attempts or []),
+def _call_rows(
+    columns: list[tuple[Any, ...]], zone: ZoneInfo, location: str, country: str
+) -> tuple[list[datetime], tuple[datetime, ...], tuple[int, ...], list[CallRow]]:
+    """The rows of one location with their sort key (local wall time, instant, visit), built a
+    column at a time: the visits of a day share a few dozen start times and their families'
+    phones, each worked out once."""
+    (
+        ids,
+        versions,
+        starts,
+        names,
+        guardians,
+        relations,
+        contacts,
+        guardian_phones,
+        phones,
+        type_names,
+        confs,
+        outcomes,
+        attempts,
+    ) = columns
+    # The rows share their start times' objects (CachedSelect's ``shared``): one lookup each.
+    local_of = {start: _local(start, zone) for start in set(starts)}
+    local = list(map(local_of.__getitem__, starts))
+    walls = list(map(_FIRST, local))
+    calls = map(
+        _CALL_ROW,
+        zip(
+            ids,
+            versions,
+            starts,
+            map(_SECOND, local),
+            names,
+            # The guardian (and how they are related) when there is one, else the patient.
+            [
+                f"{g} ({r})" if g and r else g or n
+                for g, r, n in zip(guardians, relations, names, strict=True)
+            ],
+            map(_phones, repeat(country), contacts, guardian_phones, phones),
+            type_names,
+            repeat(location),
+            confs,
+            map(CALL_OUTCOMES.get, outcomes, repeat("")),
+            [_count(a) if a is not None else 0 for a in attempts],
+            strict=False,  # repeat() is endless
+        ),
     )
+    return walls, starts, ids, list(calls)
+
+
+def _count(attempts: Any) -> int:
+    """How many attempts a call task's list holds: its JSON text (SQLite), or the list the driver
+    parsed (psycopg)."""
+    items = json.loads(attempts) if isinstance(attempts, str) else attempts
+    return len(items or ())
+
+
+_FIRST, _SECOND, _LAST = itemgetter(0), itemgetter(1), itemgetter(-1)
+# CallRow._make without its Python frame per row.
+_CALL_ROW = partial(tuple.__new__, CallRow)
+
+
+@lru_cache(maxsize=4096)  # a family's numbers are on the list day after day
+def _phones(country: str, *numbers: str | None) -> tuple[str, ...]:
+    """A family's numbers as the desk dials them, each once, in the order given."""
+    return tuple(dict.fromkeys(format_phone(x, country) for x in numbers if x))
 
 
 @dataclass(frozen=True)

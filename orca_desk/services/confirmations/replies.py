@@ -218,7 +218,7 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
             }
         )
     messages = []
-    hour_format = local_time.message_hour_format(session)
+    hour_format, country = local_time.message_clock(session)  # once for the batch
     for t in items:
         first = found.get(t.appts[0][0], (None, None))[0]
         language = recipient_language(first) if first is not None else DEFAULT_LANGUAGE
@@ -228,8 +228,8 @@ def _queue_thanks(session: Session, items: Sequence[_Thanks], now: datetime) -> 
             local = start_at.astimezone(ZoneInfo(zone or "UTC"))
             name = patient.first_name if patient is not None else phrase(language, "the_visit")
             date, clock = (
-                message_date(local, language),
-                message_time(local, language, hour_format=hour_format),
+                message_date(local, language, country),
+                message_time(local, language, hour_format=hour_format, country=country),
             )
             at = at_time(local, language, hour_format=hour_format)
             parts.append(phrase(language, "visit_at", name=name, date=date, at=at, time=clock))

@@ -18,7 +18,8 @@ from orca_desk.models.patient import Patient
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import IMPORT_DATA, Actor
 from orca_desk.services.booking.appointment_effects import AppointmentChange, after_changes
-from orca_desk.services.booking.booking_checks import MAX_MINUTES, check_conflicts
+from orca_desk.services.booking.booking_checks import check_conflicts
+from orca_desk.services.booking.statuses import MAX_MINUTES
 from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import ConflictError, PermissionDenied, ValidationError
 from orca_desk.services.importing.own_ids import own_id, parse_own_id

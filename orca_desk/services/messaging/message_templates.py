@@ -70,17 +70,19 @@ def sample_link(purpose: str, base_url: str = DEFAULT_PUBLIC_BASE_URL) -> str:
 _SAMPLE_VISIT = datetime(2026, 3, 10, 15, 30)
 
 
-def sample_values(base_url: str | None = None, language: str | None = None) -> Mapping[str, str]:
-    """What the preview fills in, dates in ``language``; the links use ``base_url`` (default: the
-    built-in address)."""
+def sample_values(
+    base_url: str | None = None, language: str | None = None, country: str | None = None
+) -> Mapping[str, str]:
+    """What the preview fills in, dates in ``language`` as written in the clinic's ``country``; the
+    links use ``base_url`` (default: the built-in address)."""
     base = base_url or DEFAULT_PUBLIC_BASE_URL
     return MappingProxyType(
         {
             "first_name": "Emma",
             "patient_first_name": "Liam",
             "guardian_name": "Emma Carter",
-            "date": message_date(_SAMPLE_VISIT, language),
-            "time": message_time(_SAMPLE_VISIT, language),
+            "date": message_date(_SAMPLE_VISIT, language, country),
+            "time": message_time(_SAMPLE_VISIT, language, country=country),
             "day": message_weekday(_SAMPLE_VISIT, language),
             "location": "Northside",
             "location_address": "120 Harbor St, Boston",
@@ -200,11 +202,13 @@ def check_template(
     policy: MessagingPolicy | None = None,
     base_url: str | None = None,
     language: str | None = None,
+    country: str | None = None,
 ) -> TemplateCheck:
     """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft.
 
     ``base_url``: the clinic's public link address, so the sample links in the preview (and the
-    segment count) are as long as the real ones; default the built-in address.
+    segment count) are as long as the real ones; default the built-in address. ``country``: the
+    clinic's, whose date order the sample visit is written in.
     """
     policy = policy or MessagingPolicy()
     problems = list(template_problems(body, channel=channel))
@@ -223,7 +227,7 @@ def check_template(
             f"Mentions a procedure ({names}): messages carry the minimum of health "
             "information. Remove it, or allow procedure names in Settings."
         )
-    values = sample_values(base_url, language)
+    values = sample_values(base_url, language, country)
     preview = _preview(body, values)
     subject_preview = _preview(subject_text, values) if subject_text else ""
     segments = sms_segments(preview or body) if channel == "sms" else None

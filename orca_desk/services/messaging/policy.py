@@ -394,16 +394,21 @@ class FamilyItem(NamedTuple):
     location: str
 
 
-def format_date(when: datetime | date, language: str | None = None) -> str:
-    """``Tue, Mar 3`` (``language`` "es": ``mar, 3 mar``), through Babel, never the C locale Qt sets."""
-    return message_date(when, language)
+def format_date(when: datetime | date, language: str | None = None, country: str | None = None) -> str:
+    """``Tue, Mar 3`` (``language`` "es": ``mar, 3 mar``; ``country`` "GB": ``Tue 3 Mar``), through
+    Babel, never the C locale Qt sets."""
+    return message_date(when, language, country)
 
 
 def format_time(
-    when: datetime | time, *, hour_format: Literal[12, 24] = 12, language: str | None = None
+    when: datetime | time,
+    *,
+    hour_format: Literal[12, 24] = 12,
+    language: str | None = None,
+    country: str | None = None,
 ) -> str:
-    """``3:30 PM`` (12-hour) or ``15:30`` (24-hour); Spanish ``3:30 p. m.``."""
-    return message_time(when, language, hour_format=hour_format)
+    """``3:30 PM`` (12-hour) or ``15:30`` (24-hour); Spanish ``3:30 p. m.``; British ``3:30 pm``."""
+    return message_time(when, language, hour_format=hour_format, country=country)
 
 
 def merge_family_messages(
@@ -411,10 +416,11 @@ def merge_family_messages(
     *,
     hour_format: Literal[12, 24] = 12,
     language: str | None = None,
+    country: str | None = None,
     ask: bool = True,
 ) -> str:
-    """One reminder SMS for several appointments going to the same number, in ``language``
-    (``ask``: ending with the YES/NO question).
+    """One reminder SMS for several appointments going to the same number, in ``language`` with
+    dates as written in the clinic's ``country`` (``ask``: ending with the YES/NO question).
 
     ``starts_at`` is taken as the wall time to show (the location's local time). The text
     names no procedure, only first names, times and places.
@@ -429,7 +435,7 @@ def merge_family_messages(
     same_place = len(locations) == 1
 
     def describe(item: FamilyItem) -> str:
-        when = message_when(item.starts_at, language, hour_format=hour_format)
+        when = message_when(item.starts_at, language, hour_format=hour_format, country=country)
         text = phrase(language, "merge_item", name=item.patient_first_name.strip(), when=when)
         return text if same_place else text + phrase(language, "merge_place", location=item.location.strip())
 

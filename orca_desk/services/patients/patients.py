@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.patient import ConsentEvent, Patient
 from orca_desk.services.access import audit
@@ -303,7 +305,8 @@ def search_patients(
     text = strip_control(text).strip()
     if not text or len(text) > _MAX_SEARCH:
         return []
-    lite = session.get_bind().dialect.name == "sqlite"
+    conn = session.connection()
+    lite = conn.dialect.name == "sqlite"
     digits = re.sub(r"\D", "", text)
     # The clinic's country is read only for text it changes the meaning of (a date's order, a
     # phone's missing +code): a name search is then a single statement.
@@ -346,23 +349,27 @@ def search_patients(
             }
         else:
             shape = "one word"
-    query = _search_statement(shape, lite, limit)
-    # Core rows from the session's connection: the ORM's statement handling costs as much as the
-    # indexed lookup itself while the receptionist types.
-    return list(map(PatientRow._make, session.connection().execute(query, params).all()))
+    # Plain rows from the session's connection, the statement compiled once: SQLAlchemy's
+    # statement and row handling cost a good part of the indexed lookup itself while the
+    # receptionist types.
+    return list(map(_patient_row, _search_statement(shape, lite, limit).rows(conn, params)))
+
+
+# PatientRow._make without its Python frame per row (the rows have the fields' number).
+_patient_row = partial(tuple.__new__, PatientRow)
 
 
 # One statement per kind of search text, dialect and limit, its values bound at each search:
 # composing the statement on every keystroke (and matching its result columns to the cached
 # compilation) cost more than the indexed lookup.
-_SEARCHES: dict[tuple[str, bool, int], Any] = {}
+_SEARCHES: dict[tuple[str, bool, int], CachedSelect] = {}
 
 
-def _search_statement(shape: str, lite: bool, limit: int) -> Any:
+def _search_statement(shape: str, lite: bool, limit: int) -> CachedSelect:
     key = (shape, lite, limit)
     statement = _SEARCHES.get(key)
     if statement is None:
-        statement = _SEARCHES[key] = _build_search(shape, lite, limit)
+        statement = _SEARCHES[key] = CachedSelect(_build_search(shape, lite, limit))
     return statement
 
 

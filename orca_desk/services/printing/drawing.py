@@ -77,11 +77,12 @@ class Sheet(SheetLayout):
         lang = self.language
         if self.view == "day":
             kind = printed("Day sheet by chair" if self.by == "chair" else "Day sheet by provider", lang)
-            when = long_date_text(self.days[0], lang)
+            when = long_date_text(self.days[0], lang, self.country)
         else:
             kind = printed("Week by chair" if self.by == "chair" else "Week by provider", lang)
             a, b = self.days[0], self.days[-1]
-            when = f"{date_text(a, lang, skeleton='MMMd')} – {date_text(b, lang, skeleton='yMMMd')}"
+            first = date_text(a, lang, skeleton="MMMd", country=self.country)
+            when = f"{first} – {date_text(b, lang, skeleton='yMMMd', country=self.country)}"
         return f"{self.location_name} · {kind} · {when}"
 
     def _page(self, c: Canvas, resources: list[Resource], page: int, pages: int) -> None:
@@ -154,7 +155,8 @@ class Sheet(SheetLayout):
         c.setFont(FONT, 7.5)
         c.setFillColorRGB(*MUTED)
         local = self.now.astimezone(self.zone)
-        stamp = f"{date_text(local, self.language)}, {time_text(local, self.style, self.language)}"
+        day = date_text(local, self.language, country=self.country)
+        stamp = f"{day}, {time_text(local, self.style, self.language, self.country)}"
         c.drawRightString(right, top - 22, printed(f"Printed {stamp}", self.language))
         if self.privacy:
             c.drawRightString(right, top - 32, printed("Initials only", self.language))
@@ -176,7 +178,9 @@ class Sheet(SheetLayout):
                 if minute < self.last_min:
                     c.setFillColorRGB(*INK)
                     c.setFont(BOLD, 7.5)
-                    c.drawRightString(left - 5, y - 8, hour_text(minute, self.style, self.language))
+                    c.drawRightString(
+                        left - 5, y - 8, hour_text(minute, self.style, self.language, self.country)
+                    )
             else:
                 c.setStrokeColorRGB(0.88, 0.89, 0.91)
                 c.setDash(1, 2)
@@ -204,7 +208,9 @@ class Sheet(SheetLayout):
         c.setFillColorRGB(*INK)
         c.setFont(BOLD, 8)
         c.drawCentredString(
-            x + w / 2, y + 3.5, fit_text(date_text(d, self.language, skeleton="MMMEd"), BOLD, 8, w - 4)
+            x + w / 2,
+            y + 3.5,
+            fit_text(date_text(d, self.language, skeleton="MMMEd", country=self.country), BOLD, 8, w - 4),
         )
 
     def _box(self, c: Canvas, p: Placed, x: float, w: float, y_of: Callable[[int], float]) -> None:

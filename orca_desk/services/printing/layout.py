@@ -100,6 +100,7 @@ class SheetLayout:
         self.appts = appts
         self.style = style  # the clinic's 12/24-hour format
         self.language = language  # the desk's: the sheet's words, dates and day periods
+        self.country = clinic.country  # the clinic's: the order of the sheet's dates
         self.location_id = location_id
         self.chair_names = {ch.id: ch.name for ch in clinic.chairs}
         self.type_index = {t.id: i for i, t in enumerate(clinic.types)}

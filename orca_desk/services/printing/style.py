@@ -136,27 +136,28 @@ def clock_text(minute: int, style: str = "12h") -> str:
 
 
 @lru_cache(maxsize=512)
-def hour_text(minute: int, style: str = "12h", language: str = "en") -> str:
-    """An hour of the axis, as CLDR writes it in ``language``: "1 PM", "1 p. m." or "13:00"."""
+def hour_text(minute: int, style: str = "12h", language: str = "en", country: str | None = None) -> str:
+    """An hour of the axis, as CLDR writes it in ``language`` and the clinic's ``country``: "1 PM",
+    "1 pm" (GB), "1 p. m." or "13:00"."""
     h = minute // 60
     if style == "24h":
         return f"{h:02d}:00"
-    return _plain(format_time(time(h % 24), "h a", locale=babel_locale(language)))
+    return _plain(format_time(time(h % 24), "h a", locale=babel_locale(language, country)))
 
 
-def time_text(when: datetime, style: str, language: str) -> str:
-    """A wall-clock time on the sheet: "8:15 PM", "8:15 p. m." or "20:15"."""
+def time_text(when: datetime, style: str, language: str, country: str | None = None) -> str:
+    """A wall-clock time on the sheet: "8:15 PM", "8:15 pm" (GB), "8:15 p. m." or "20:15"."""
     pattern = "HH:mm" if style == "24h" else "h:mm a"
-    return _plain(format_time(when.replace(tzinfo=None), pattern, locale=babel_locale(language)))
+    return _plain(format_time(when.replace(tzinfo=None), pattern, locale=babel_locale(language, country)))
 
 
-def date_text(when: date, language: str, *, skeleton: str = "yMMMEd") -> str:
-    """A date on the sheet in ``language``, a CLDR ``skeleton`` in the language's order: "yMMMEd" →
-    "Wed, Dec 2, 2026", "mié, 2 dic 2026"."""
-    return _plain(locale_date(when, skeleton, babel_locale(language)))
+def date_text(when: date, language: str, *, skeleton: str = "yMMMEd", country: str | None = None) -> str:
+    """A date on the sheet in ``language``, a CLDR ``skeleton`` in the order of the clinic's
+    ``country``: "yMMMEd" → "Wed, Dec 2, 2026", "Wed, 2 Dec 2026" (GB), "mié, 2 dic 2026"."""
+    return _plain(locale_date(when, skeleton, babel_locale(language, country)))
 
 
-def long_date_text(when: date, language: str) -> str:
+def long_date_text(when: date, language: str, country: str | None = None) -> str:
     """A day sheet's day in full, CLDR's full date: "Wednesday, December 2, 2026",
-    "miércoles, 2 de diciembre de 2026"."""
-    return _plain(format_date(when, "full", locale=babel_locale(language)))
+    "Wednesday 2 December 2026" (GB), "miércoles, 2 de diciembre de 2026"."""
+    return _plain(format_date(when, "full", locale=babel_locale(language, country)))

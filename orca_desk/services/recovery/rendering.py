@@ -45,13 +45,16 @@ def _values(
     clinic = session.get(Clinic, case.clinic_id)
     local = case.missed_start_at.astimezone(_zone(loc.timezone if loc else None))
     language = recipient_language(p)
+    country = clinic.country if clinic else None
     phone = (loc.phone if loc else "") or (clinic.phone if clinic else "")
     values = {
         "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
         "patient_first_name": p.first_name,
         "guardian_name": p.guardian_name or p.display_name,
-        "date": message_date(local, language),
-        "time": message_time(local, language, hour_format=local_time.message_hour_format(session)),
+        "date": message_date(local, language, country),
+        "time": message_time(
+            local, language, hour_format=local_time.message_hour_format(session), country=country
+        ),
         "day": message_weekday(local, language),
         "location": loc.name if loc else "",
         "location_address": (loc.address or loc.name) if loc else "",

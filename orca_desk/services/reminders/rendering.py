@@ -81,8 +81,8 @@ def _values(
         "first_name": reader,
         "patient_first_name": p.first_name,
         "guardian_name": p.guardian_name or p.display_name,
-        "date": message_date(local, language),
-        "time": message_time(local, language, hour_format=ctx.hour_format),
+        "date": message_date(local, language, clinic.country),
+        "time": message_time(local, language, hour_format=ctx.hour_format, country=clinic.country),
         "day": message_weekday(local, language),
         "location": loc.name,
         "location_address": loc.address or loc.name,
@@ -167,9 +167,14 @@ def _merged_texts(
         loc = _location(session, ctx, a.location_id)
         items.append((p.first_name, a.start_at.astimezone(_zone(loc.timezone)), loc.name))
     language = recipient_language(group[0][2])
+    clinic = ctx.clinic.get(group[0][1].clinic_id)  # read by _values for this group's first visit
     # "Reminder: A … and B …. Reply YES to confirm both, NO to cancel."
     text = merge_family_messages(
-        items, language=language, ask=r.asks_for_confirmation, hour_format=ctx.hour_format or 12
+        items,
+        language=language,
+        country=clinic.country if clinic is not None else None,
+        ask=r.asks_for_confirmation,
+        hour_format=ctx.hour_format or 12,
     )
     text = f"{values['clinic_name']}: {text}"
     if r.channel == "sms":

@@ -17,7 +17,7 @@ from orca_desk.models.appointment import ACTIVE_STATUSES
 from orca_desk.models.clinic import Chair, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.services import availability, local_time
-from orca_desk.services.booking.booking import MAX_MINUTES
+from orca_desk.services.booking.statuses import MAX_MINUTES
 from orca_desk.services.bulk import epoch_seconds_sql, instant_param, param_mark
 from orca_desk.services.intervals import over_capacity, subtract
 from orca_desk.services.series.rules import _utc

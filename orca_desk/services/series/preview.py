@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from orca_desk.models.clinic import AppointmentType, Chair, Location, Provider
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time, recurrence
-from orca_desk.services.booking.booking import MAX_MINUTES
+from orca_desk.services.booking.statuses import MAX_MINUTES
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.message_locale import staff_language
 from orca_desk.services.series.conflicts import (

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
-from orca_desk.services import local_time
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.links.link_types import PATIENT_LINK, LinkHandler, LinkOutcome, LinkPrompt
 from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_when, recipient_language
@@ -51,9 +50,9 @@ def _when(session: Session, offer: WaitlistOffer, o: Opening) -> tuple[str, str,
     where = ctx.names["location"].get(o.location_id, "")
     language = offer_language(session, offer.id)
     if language == DEFAULT_LANGUAGE:
-        when = f"{format_date(local)} at {format_time(local)}"
+        when = f"{format_date(local, country=ctx.country)} at {format_time(local, country=ctx.country)}"
     else:
-        when = message_when(local, language, hour_format=local_time.message_hour_format(session))
+        when = message_when(local, language, hour_format=ctx.hour_format, country=ctx.country)
     return when, who, where
 
 

@@ -6,12 +6,14 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, bindparam, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.clinic import AppointmentType, Clinic, Location, Provider
 from orca_desk.models.messaging import ContactState
@@ -166,9 +168,11 @@ def _busy_patients_query() -> Any:
 _CACHE: dict[tuple[str, int, int], tuple[tuple[Any, ...], datetime, _Matcher]] = {}
 
 
-_STATE = select(
-    select(func.max(WaitlistEntry.id)).scalar_subquery(),
-    select(func.max(WaitlistEntry.updated_at)).scalar_subquery(),
+_STATE = CachedSelect(
+    select(
+        select(func.max(WaitlistEntry.id)).scalar_subquery(),
+        select(func.max(WaitlistEntry.updated_at)).scalar_subquery(),
+    )
 )
 
 
@@ -178,7 +182,7 @@ def _matcher_for(session: Session, clinic_id: int, max_offers: int, now: datetim
     # Two index lookups: every change of an entry (status, offers used, preferences) sets its
     # updated_at and an addition raises the newest id. (Entries are never deleted, only
     # removed; offering re-reads the entry rows and skips any that vanished.)
-    state = session.connection().execute(_STATE).one()
+    (state,) = _STATE.rows(session.connection())
     fingerprint = (*state, max_offers)
     hour = now.replace(minute=0, second=0, microsecond=0)
     cached = _CACHE.get(key)
@@ -207,9 +211,12 @@ def _fits(c: _Candidate, s: _Slot) -> bool:
     if c.latest is not None and s.local_day > c.latest:
         return False
     if c.windows:
-        end = s.local_start + c.duration
-        if not any(a <= s.local_start and end <= b for a, b in c.windows):
-            return False
+        start = s.local_start
+        end = start + c.duration
+        for a, b in c.windows:  # noqa: SIM110 - any() and its generator cost a third of a scan
+            if a <= start and end <= b:
+                return True
+        return False
     return True
 
 
@@ -244,16 +251,23 @@ def _windows_text(windows: Iterable[Sequence[int]], style: str) -> str:
     )
 
 
+@lru_cache(maxsize=1024)  # entries share a few dozen day and window preferences
+def _prefers(days: frozenset[int], windows: tuple[tuple[int, int], ...], style: str) -> str:
+    """ "prefers Mon/Wed mornings", or "" for an entry without day or window preferences."""
+    day_text = "/".join(WEEKDAY_ABBR[d] for d in sorted(days)) if days and len(days) < 5 else ""
+    window_text = _window_word(windows, style) if windows else ""
+    if day_text and window_text:
+        return f"prefers {day_text} {window_text}"
+    if day_text or window_text:
+        return f"prefers {day_text or window_text}"
+    return ""
+
+
 def _reason(c: _Candidate, s: _Slot, now: datetime, names: dict[str, dict[int, str]], style: str) -> str:
     parts: list[str] = []
-    days = "/".join(WEEKDAY_ABBR[d] for d in sorted(c.days)) if c.days and len(c.days) < 5 else ""
-    windows = _window_word(c.windows, style) if c.windows else ""
-    if days and windows:
-        parts.append(f"prefers {days} {windows}")
-    elif days:
-        parts.append(f"prefers {days}")
-    elif windows:
-        parts.append(f"prefers {windows}")
+    prefers = _prefers(c.days, c.windows, style) if c.days or c.windows else ""
+    if prefers:
+        parts.append(prefers)
     if c.providers:
         parts.append(f"asked for {names['provider'].get(s.provider_id, 'this provider')}")
     if c.locations:
@@ -278,20 +292,25 @@ class _Matcher:
     def __init__(self, candidates: list[_Candidate]) -> None:
         self.candidates = sorted(candidates, key=lambda c: (-c.best, c.created_at, c.entry_id))
         self._by_place: dict[tuple[int, int, int], list[_Candidate]] = {}
+        self._by_length: dict[tuple[int, int, int, int], list[_Candidate]] = {}
 
-    def _place(self, weekday: int, location_id: int, provider_id: int) -> list[_Candidate]:
-        """The candidates who take this weekday at this location with this provider (built once
-        per triple, same order): the scan then meets only entries that can fit."""
-        key = (weekday, location_id, provider_id)
-        found = self._by_place.get(key)
+    def _place(self, weekday: int, location_id: int, provider_id: int, minutes: int) -> list[_Candidate]:
+        """The candidates who take this weekday at this location with this provider and need no
+        more than ``minutes`` (built once per triple, then per length, same order): the scan then
+        meets only entries that can fit."""
+        key = (weekday, location_id, provider_id, minutes)
+        found = self._by_length.get(key)
         if found is None:
-            found = self._by_place[key] = [
-                c
-                for c in self.candidates
-                if (not c.days or weekday in c.days)
-                and (not c.locations or location_id in c.locations)
-                and (not c.providers or provider_id in c.providers)
-            ]
+            place = self._by_place.get(key[:3])
+            if place is None:
+                place = self._by_place[key[:3]] = [
+                    c
+                    for c in self.candidates
+                    if (not c.days or weekday in c.days)
+                    and (not c.locations or location_id in c.locations)
+                    and (not c.providers or provider_id in c.providers)
+                ]
+            found = self._by_length[key] = [c for c in place if c.duration <= minutes]
         return found
 
     def top(
@@ -305,7 +324,7 @@ class _Matcher:
         # A min-heap of the best k so far; candidates come in order of the best score they could
         # reach, so once that cannot beat the k-th best, no later candidate can either.
         heap: list[tuple[float, int, int]] = []  # (score, -rank, rank): ties go to the earlier rank
-        pool = self._place(s.weekday, s.location_id, s.provider_id)
+        pool = self._place(s.weekday, s.location_id, s.provider_id, s.minutes)
         for rank, c in enumerate(pool):
             if len(heap) >= k and c.best < heap[0][0]:
                 break
@@ -353,14 +372,14 @@ class _Reach(NamedTuple):
     email_out: bool
 
 
+_CHANNEL_ORDER = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}
+
+
 def _pick_channel(r: _Reach, policy: MessagingPolicy) -> tuple[str, str]:
     sms_ok = bool(r.contact_phone) and sms_allowed(r.sms_consent, r.sms_out, policy)[0]
     email_ok = bool(r.contact_email) and r.email_consent and not r.email_out
     phone = r.contact_phone or r.guardian_phone or r.phone
-    order = {"sms": ("sms", "email", "phone"), "email": ("email", "sms", "phone")}.get(
-        r.preferred_channel, ("phone",)
-    )
-    for ch in order:
+    for ch in _CHANNEL_ORDER.get(r.preferred_channel, ("phone",)):
         if ch == "sms" and sms_ok:
             return "sms", r.contact_phone
         if ch == "email" and email_ok:
@@ -408,16 +427,16 @@ def match_opening(
     conn = session.connection()
     # The zone, the patient of the cancelled visit and the clinic's country in one statement;
     # what was offered already and who holds a live offer in another.
-    tz, source_patient, country = conn.execute(
-        _OPENING_PLACE, {"location": o.location_id, "source": o.source_appointment_id}
-    ).one()
+    ((tz, source_patient, country),) = _OPENING_PLACE.rows(
+        conn, {"location": o.location_id, "source": o.source_appointment_id}
+    )
     style = (
         chosen_style if chosen_style in local_time.TIME_FORMATS else local_time.default_time_format(country)
     )
     s = _slot_of(o, ZoneInfo(tz), source_patient)
     already: set[int] = set()
     busy: set[int] = set()
-    for key, is_entry in conn.execute(_OFFERED, {"opening": o.id}).all():
+    for key, is_entry in _OFFERED.rows(conn, {"opening": o.id}):
         (already if is_entry else busy).add(key)
     best = _matcher_for(session, o.clinic_id, settings.max_offers, now).top(
         s, limit, skip_entries=already, skip_patients=busy
@@ -470,24 +489,30 @@ _PATIENT_COLUMNS = (
 
 
 # Built once, their values bound at each match: composing them cost more than running them.
-_PATIENTS = select(*_PATIENT_COLUMNS).where(Patient.id.in_(bindparam("ids", expanding=True)))
+_PATIENTS = CachedSelect(select(*_PATIENT_COLUMNS).where(Patient.id.in_(bindparam("ids", expanding=True))))
 # The opening's zone, the patient of the visit it came from and the clinic's country.
-_OPENING_PLACE = select(
-    Location.timezone,
-    select(Appointment.patient_id).where(Appointment.id == bindparam("source")).scalar_subquery(),
-    select(Clinic.country).order_by(Clinic.id).limit(1).scalar_subquery(),
-).where(Location.id == bindparam("location"))
-# (entry id, True) for each offer of this opening, (patient id, False) for each live offer.
-_OFFERED = union_all(
-    select(WaitlistOffer.entry_id, literal(True)).where(WaitlistOffer.opening_id == bindparam("opening")),
-    select(WaitlistOffer.patient_id, literal(False)).where(_live_offer()),
+_OPENING_PLACE = CachedSelect(
+    select(
+        Location.timezone,
+        select(Appointment.patient_id).where(Appointment.id == bindparam("source")).scalar_subquery(),
+        select(Clinic.country).order_by(Clinic.id).limit(1).scalar_subquery(),
+    ).where(Location.id == bindparam("location"))
 )
-_NAMES = union_all(
-    select(literal("provider"), Provider.id, Provider.name).where(Provider.id == bindparam("provider")),
-    select(literal("location"), Location.id, Location.name).where(Location.id == bindparam("location")),
-    select(literal("type"), AppointmentType.id, AppointmentType.name).where(
-        AppointmentType.id.in_(bindparam("types", expanding=True))
-    ),
+# (entry id, True) for each offer of this opening, (patient id, False) for each live offer.
+_OFFERED = CachedSelect(
+    union_all(
+        select(WaitlistOffer.entry_id, literal(True)).where(WaitlistOffer.opening_id == bindparam("opening")),
+        select(WaitlistOffer.patient_id, literal(False)).where(_live_offer()),
+    )
+)
+_NAMES = CachedSelect(
+    union_all(
+        select(literal("provider"), Provider.id, Provider.name).where(Provider.id == bindparam("provider")),
+        select(literal("location"), Location.id, Location.name).where(Location.id == bindparam("location")),
+        select(literal("type"), AppointmentType.id, AppointmentType.name).where(
+            AppointmentType.id.in_(bindparam("types", expanding=True))
+        ),
+    )
 )
 
 
@@ -495,7 +520,7 @@ def _names_for(session: Session, s: _Slot, type_ids: Iterable[int]) -> dict[str,
     """The provider and location of the opening and the entries' visit types, in one statement."""
     names: dict[str, dict[int, str]] = {"provider": {}, "location": {}, "type": {}}
     params = {"provider": s.provider_id, "location": s.location_id, "types": sorted(set(type_ids))}
-    for kind, key, name in session.connection().execute(_NAMES, params).all():
+    for kind, key, name in _NAMES.rows(session.connection(), params):
         names[kind][key] = name
     return names
 
@@ -513,7 +538,7 @@ def _match_rows(
     names = _names_for(session, s, (c.type_id for _, c in best))
     patients = {
         r[0]: (f"{r[1]} {r[2]}", _Reach(*r[3:]))
-        for r in session.connection().execute(_PATIENTS, {"ids": [c.patient_id for _, c in best]}).all()
+        for r in _PATIENTS.rows(session.connection(), {"ids": [c.patient_id for _, c in best]})
     }
     rows = []
     for score, c in best:

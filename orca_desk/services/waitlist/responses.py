@@ -184,7 +184,8 @@ def _booked(
     )
     patient = session.get(Patient, offer.patient_id) if offer.patient_id else None
     language = recipient_language(patient) if patient is not None else DEFAULT_LANGUAGE
-    when = message_when(local, language, hour_format=local_time.message_hour_format(session))
+    hour_format, country = local_time.message_clock(session)
+    when = message_when(local, language, hour_format=hour_format, country=country)
     text = phrase(language, "booked", name=first, when=when)
     _tell(session, offer, text, "booked", now, settings)
     return OfferResult(True, text, offer.id, appointment_id)

@@ -167,6 +167,7 @@ class _Context:
     sms_templates: dict[str, tuple[str, str]]  # per language, the clinic's (offer, shorter offer) texts
     addresses: dict[int, str]  # location id -> its street address
     hour_format: Literal[12, 24] = 12  # the clinic's clock
+    country: str | None = None  # the clinic's: the order its families' dates are written in
 
 
 def _context(session: Session) -> _Context:
@@ -182,6 +183,7 @@ def _context(session: Session) -> _Context:
         _clinic_sms_templates(session, clinic.id if clinic else None),
         addresses,
         local_time.message_hour_format(session),
+        clinic.country if clinic else None,
     )
 
 
@@ -198,8 +200,8 @@ def _words(
     return {
         "clinic": ctx.clinic_name,
         "patient": p.first_name,
-        "date": message_date(local, language),
-        "time": message_time(local, language, hour_format=ctx.hour_format),
+        "date": message_date(local, language, ctx.country),
+        "time": message_time(local, language, hour_format=ctx.hour_format, country=ctx.country),
         "location": ctx.names["location"].get(o.location_id, ""),
         "provider": ctx.names["provider"].get(o.provider_id, ""),
         "hold": _hold_words(settings.hold, language),

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from orca_desk.services import local_time, provider_schedules
+from orca_desk.services import local_time
 from orca_desk.services.access.security import BOOK
-from orca_desk.services.booking import booking
+from orca_desk.services.booking.statuses import TRANSITIONS
 from orca_desk.services.calendar.calendar_data import CalendarAppointment
 from orca_desk.ui.time_grid import GridItem
 from orca_desk.views.calendar.book_columns import CANCEL_REASONS, BookColumns, ColumnDef, local_instant
@@ -111,6 +111,8 @@ class BookActions(BookColumns):
 
     def _drop_refusal(self, item: GridItem, key: int, start: int, end: int) -> str | None:
         """The service's own placement check, against what is on screen; it re-checks on drop."""
+        from orca_desk.services.booking import booking
+
         moving = self.appointments[item.id]
         where, refusal = self._target(moving, key, start, end)
         if refusal:
@@ -182,6 +184,8 @@ class BookActions(BookColumns):
 
     def block_time(self, key: int, start: int, end: int, reason: str) -> bool:
         """Create a block over [start, end) of this column; the operation's changes reload the book."""
+        from orca_desk.services import provider_schedules
+
         cd = self.col_defs[key]
         zone = self.zone_of(cd.location_id)
         done = self.ctx.ops.write(
@@ -282,7 +286,7 @@ class BookActions(BookColumns):
         a = self.appointments.get(appt_id)
         if a is None or appt_id in self.marks:
             return
-        if "cancelled" not in booking.TRANSITIONS[a.status]:
+        if "cancelled" not in TRANSITIONS[a.status]:
             status = a.status.replace("_", " ")
             self.sig_status.emit(
                 self.tr("{patient_name}'s visit cannot be cancelled: it is {status}.").format(

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from orca_desk.services.booking import booking
 from orca_desk.services.booking.rebook import RebookRow
+from orca_desk.services.booking.statuses import MOVABLE_STATUSES
 from orca_desk.services.calendar.calendar_data import CalendarAppointment, CalendarData, CalendarMark
 from orca_desk.services.calendar.day_summary import summarise
 from orca_desk.services.calendar.week_plan import column_weight
@@ -438,7 +438,7 @@ class BookColumns(Screen):
             status=self._status_words(a),
             faded=a.status == "completed",
             icon=("⚠" if a.alerts else "") + ("↻" if a.series_id else ""),
-            movable=a.status in booking.MOVABLE_STATUSES,
+            movable=a.status in MOVABLE_STATUSES,
             data=a,
         )
 

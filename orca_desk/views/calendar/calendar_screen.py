@@ -10,8 +10,8 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
 from orca_desk.services.access.security import BOOK
-from orca_desk.services.booking import booking
 from orca_desk.services.booking.rebook import RebookRow
+from orca_desk.services.booking.statuses import MOVABLE_STATUSES, TRANSITIONS
 from orca_desk.services.calendar.calendar_data import CalendarData, load_calendar
 from orca_desk.services.clinic.clinic import ClinicInfo
 from orca_desk.ui import language
@@ -170,7 +170,7 @@ class CalendarScreen(BookActions):
         card = menu.addAction(self.tr("Patient card…"))
         card.triggered.connect(lambda: self.open_patient_card(a.patient_id))
         menu.addSeparator()
-        allowed = booking.TRANSITIONS[a.status]
+        allowed = TRANSITIONS[a.status]
         for status, label in (
             ("confirmed", self.tr("Confirm")),
             ("arrived", self.tr("Mark arrived")),
@@ -182,7 +182,7 @@ class CalendarScreen(BookActions):
             act.triggered.connect(lambda _=False, st=status: self.set_status(appt_id, st))
         menu.addSeparator()
         reschedule = menu.addAction(self.tr("Reschedule…"))
-        reschedule.setEnabled(a.status in booking.MOVABLE_STATUSES)
+        reschedule.setEnabled(a.status in MOVABLE_STATUSES)
         reschedule.triggered.connect(lambda: self.reschedule(appt_id))
         cancel = menu.addAction(self.tr("Cancel…"))
         cancel.setEnabled("cancelled" in allowed)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
 
-from orca_desk.services.booking import booking
+from orca_desk.services.booking.statuses import STATUS_LABELS, TRANSITIONS
 from orca_desk.services.calendar.calendar_data import CalendarAppointment
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
@@ -107,6 +107,8 @@ class MoveCommand(CalendarCommand):
         self.after = to
 
     def _move(self, session: Session, expected: int, p: Placement) -> Appointment:
+        from orca_desk.services.booking import booking
+
         return booking.move_appointment(
             session,
             self.ops.ctx.actor,
@@ -128,11 +130,13 @@ class MoveCommand(CalendarCommand):
 
 class StatusCommand(CalendarCommand):
     def __init__(self, ops: CalendarOps, stack: UndoStack, appt: CalendarAppointment, status: str) -> None:
-        label = language.say(booking.STATUS_LABELS[status]).capitalize()
+        label = language.say(STATUS_LABELS[status]).capitalize()
         super().__init__(ops, stack, appt, f"{label}: {appt.patient_name}")
         self.before, self.after = appt.status, status
 
     def forward(self, session: Session, expected: int) -> Appointment:
+        from orca_desk.services.booking import booking
+
         return booking.set_status(
             session,
             self.ops.ctx.actor,
@@ -144,7 +148,9 @@ class StatusCommand(CalendarCommand):
 
     def backward(self, session: Session, expected: int) -> Appointment:
         # arrived → confirmed is not a transition; going back to "scheduled" keeps the confirmation.
-        back = self.before if self.before in booking.TRANSITIONS[self.after] else "scheduled"
+        back = self.before if self.before in TRANSITIONS[self.after] else "scheduled"
+        from orca_desk.services.booking import booking
+
         return booking.set_status(
             session,
             self.ops.ctx.actor,
@@ -164,6 +170,8 @@ class CancelCommand(CalendarCommand):
         return f"Cancelled {self.name} ({self.reason})"
 
     def forward(self, session: Session, expected: int) -> Appointment:
+        from orca_desk.services.booking import booking
+
         return booking.cancel_appointment(
             session,
             self.ops.ctx.actor,
@@ -174,6 +182,8 @@ class CancelCommand(CalendarCommand):
         )
 
     def backward(self, session: Session, expected: int) -> Appointment:
+        from orca_desk.services.booking import booking
+
         return booking.restore_appointment(
             session, self.ops.ctx.actor, self.appt_id, expected_version=expected, now=self.ops.ctx.clock.now()
         )
@@ -192,6 +202,8 @@ class NoShowCommand(CancelCommand):
         return f"{self.name} marked no-show"
 
     def forward(self, session: Session, expected: int) -> Appointment:
+        from orca_desk.services.booking import booking
+
         return booking.mark_no_show(
             session, self.ops.ctx.actor, self.appt_id, expected_version=expected, now=self.ops.ctx.clock.now()
         )

@@ -239,6 +239,7 @@ class TemplatesEditor(QWidget):
             policy=self.policy,
             base_url=self.link_address,
             language=self.current.language,
+            country=self.ctx.clinic.country,
         )
         if check.segments is not None:
             seg = check.segments

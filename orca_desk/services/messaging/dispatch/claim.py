@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
@@ -27,13 +27,19 @@ from orca_desk.services.messaging.dispatch.common import (
     zone_named,
 )
 from orca_desk.services.messaging.dispatch.judge import Judge, Verdict
+from orca_desk.services.messaging.message_locale import recipient_language
 from orca_desk.services.messaging.outbox import PENDING, add_event
 from orca_desk.services.messaging.policy import MessagingPolicy, merge_family_messages
 
 
-def _merged_body(session: Session, group: Sequence[OutboxMessage]) -> str | None:
-    """One reminder for siblings' appointments, or None when they cannot be described."""
+def _merged_body(
+    session: Session, group: Sequence[OutboxMessage], clock: list[tuple[Literal[12, 24], str]]
+) -> str | None:
+    """One reminder for siblings' appointments, or None when they cannot be described; in the
+    first family member's language, on the clinic's clock and in its country's date order
+    (``clock``: read on the batch's first merge, then kept)."""
     items: list[tuple[str, datetime, str]] = []
+    language = None
     ids = [m.appointment_id for m in group if m.appointment_id is not None]
     if len(ids) != len(group):
         return None
@@ -50,7 +56,11 @@ def _merged_body(session: Session, group: Sequence[OutboxMessage]) -> str | None
             return None
         zone = zone_named(loc.timezone) or ZoneInfo("UTC")
         items.append((patient.first_name, appt.start_at.astimezone(zone), loc.name))
-    return merge_family_messages(items)
+        language = language or recipient_language(patient)
+    if not clock:
+        clock.append(local_time.message_clock(session))
+    hour_format, country = clock[0]
+    return merge_family_messages(items, hour_format=hour_format, language=language, country=country)
 
 
 # What the claim reads of each due message: the columns the rules and the send need, as
@@ -110,11 +120,12 @@ def claim_due(
         taken: set[int] = set()
         plain: list[Any] = []  # claimed as they are, with the Core statements below
         partners = _merge_candidates(db, s, sendable, now, options)
+        clock: list[tuple[Literal[12, 24], str]] = []
         for row in sendable:
             if row.id in taken:
                 continue
             siblings = _merge_partners(partners, row, now, options, taken)
-            body = _merged_body(s, [row, *siblings]) if siblings else None
+            body = _merged_body(s, [row, *siblings], clock) if siblings else None
             if body is None:
                 taken.add(row.id)
                 plain.append(row)
