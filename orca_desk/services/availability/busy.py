@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import BigInteger, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.services.booking.statuses import MAX_MINUTES
-from orca_desk.services.bulk import core_tuples
 from orca_desk.services.intervals import Interval
 
 # The longest appointment booking allows bounds the start_at range, so SQLite stays inside the
@@ -61,10 +61,12 @@ def _epoch_sql(dialect: str, column: Any, *, up: bool = False) -> Any:
 
 # Built once per dialect and shape, their values bound at each load: composing them on every
 # search cost more than running them.
-_STATEMENTS: dict[tuple[str, str, bool, bool, bool], Any] = {}
+_STATEMENTS: dict[tuple[str, str, bool, bool, bool], CachedSelect] = {}
 
 
-def _busy_statement(dialect: str, kind: str, ignore: bool, not_locations: bool, not_providers: bool) -> Any:
+def _busy_statement(
+    dialect: str, kind: str, ignore: bool, not_locations: bool, not_providers: bool
+) -> CachedSelect:
     key = (dialect, kind, ignore, not_locations, not_providers)
     statement = _STATEMENTS.get(key)
     if statement is not None:
@@ -94,8 +96,8 @@ def _busy_statement(dialect: str, kind: str, ignore: bool, not_locations: bool, 
         q = q.where(Appointment.location_id.not_in(bindparam("locations", expanding=True)))
     if not_providers:
         q = q.where(Appointment.provider_id.not_in(bindparam("providers", expanding=True)))
-    _STATEMENTS[key] = q
-    return q
+    found = _STATEMENTS[key] = CachedSelect(q)
+    return found
 
 
 def _load_busy(
@@ -130,13 +132,11 @@ def _load_busy(
     # fetchall: one driver call for thousands of rows, not one per row.
     rows: list[tuple[Any, ...]] = []
     if here:
-        rows += core_tuples(conn, _busy_statement(dialect, "locations", ignore, False, False), params)
+        rows += _busy_statement(dialect, "locations", ignore, False, False).rows(conn, params)
     if provider_ids:
-        rows += core_tuples(conn, _busy_statement(dialect, "providers", ignore, here, False), params)
+        rows += _busy_statement(dialect, "providers", ignore, here, False).rows(conn, params)
     if patient_id is not None:
-        rows += core_tuples(
-            conn, _busy_statement(dialect, "patient", ignore, here, bool(provider_ids)), params
-        )
+        rows += _busy_statement(dialect, "patient", ignore, here, bool(provider_ids)).rows(conn, params)
     # One sort of the rows (a few runs already in order: the index's) and every list is in order.
     rows.sort(key=_START)
     busy.add_rows(rows, patient_id)

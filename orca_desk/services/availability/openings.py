@@ -9,17 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import chain
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.clinic import Chair, Location, Provider
 from orca_desk.services.availability.busy import _Busy, _load_busy
 from orca_desk.services.availability.clock import DAY_MINUTES, DayClock, epoch_minute, from_epoch, zone_of
 from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data
-from orca_desk.services.bulk import core_tuples
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.intervals import (
     Interval,
@@ -143,10 +142,12 @@ def _search_windows(
 
 # The search's first three statements, built once per shape (which filters are given), their
 # values bound at each search.
-_PLACE: dict[tuple[bool, bool, bool], tuple[Any, Any, Any]] = {}
+_PLACE: dict[tuple[bool, bool, bool], tuple[CachedSelect, CachedSelect, CachedSelect]] = {}
 
 
-def _place_statements(by_provider: bool, by_chair: bool, by_location: bool) -> tuple[Any, Any, Any]:
+def _place_statements(
+    by_provider: bool, by_chair: bool, by_location: bool
+) -> tuple[CachedSelect, CachedSelect, CachedSelect]:
     key = (by_provider, by_chair, by_location)
     found = _PLACE.get(key)
     if found is None:
@@ -161,7 +162,8 @@ def _place_statements(by_provider: bool, by_chair: bool, by_location: bool) -> t
         )
         if by_chair:
             cq = cq.where(Chair.id.in_(bindparam("chairs", expanding=True)))
-        found = _PLACE[key] = (pq, lq, cq.order_by(Chair.location_id, Chair.sort_order, Chair.id))
+        cq = cq.order_by(Chair.location_id, Chair.sort_order, Chair.id)
+        found = _PLACE[key] = (CachedSelect(pq), CachedSelect(lq), CachedSelect(cq))
     return found
 
 
@@ -180,11 +182,11 @@ def _load_place(
         "locations": list(location_ids or ()),
         "chairs": list(chair_ids or ()),
     }
-    capacity: dict[int, int] = dict(core_tuples(conn, pq, params))  # type: ignore[arg-type]
-    zones = {lid: zone_of(tz) for lid, tz in core_tuples(conn, lq, params)}
+    capacity: dict[int, int] = dict(pq.rows(conn, params))  # type: ignore[arg-type]
+    zones = {lid: zone_of(tz) for lid, tz in lq.rows(conn, params)}
     params["zones"] = list(zones)
     chairs_at: dict[int, list[int]] = defaultdict(list)
-    for cid, lid in core_tuples(conn, cq, params):
+    for cid, lid in cq.rows(conn, params):
         chairs_at[lid].append(cid)
     if not capacity or not chairs_at:
         return None

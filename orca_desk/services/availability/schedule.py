@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.clinic import Location
 from orca_desk.models.schedule import (
     DEFAULT_BLOCK_COLOUR,
@@ -22,7 +23,6 @@ from orca_desk.models.schedule import (
 )
 from orca_desk.models.template import AppliedSlot
 from orca_desk.services.availability.clock import DAY_MINUTES, DayClock, zone_of
-from orca_desk.services.bulk import core_tuples
 from orca_desk.services.intervals import (
     Interval,
     normalize,
@@ -232,18 +232,20 @@ _EXCEPTIONS = select(
     ScheduleException.name,
 ).where(ScheduleException.start_day <= bindparam("last"), ScheduleException.end_day >= bindparam("first"))
 _STATEMENTS = {
-    False: (_PERIODS, _EXCEPTIONS),
+    False: (CachedSelect(_PERIODS), CachedSelect(_EXCEPTIONS)),
     True: (
-        _PERIODS.where(SchedulePeriod.provider_id.in_(bindparam("providers", expanding=True))),
-        _EXCEPTIONS.where(
-            or_(
-                ScheduleException.provider_id.is_(None),
-                ScheduleException.provider_id.in_(bindparam("providers", expanding=True)),
+        CachedSelect(_PERIODS.where(SchedulePeriod.provider_id.in_(bindparam("providers", expanding=True)))),
+        CachedSelect(
+            _EXCEPTIONS.where(
+                or_(
+                    ScheduleException.provider_id.is_(None),
+                    ScheduleException.provider_id.in_(bindparam("providers", expanding=True)),
+                )
             )
         ),
     ),
 }
-_ZONES = select(Location.id, Location.timezone)
+_ZONES = CachedSelect(select(Location.id, Location.timezone))
 
 
 def load_schedule_data(
@@ -258,7 +260,7 @@ def load_schedule_data(
     """Load a window's schedules in four queries (zones, periods with breaks, exceptions, blocks)."""
     conn = session.connection()
     if zones is None:
-        zones = {lid: zone_of(tz) for lid, tz in core_tuples(conn, _ZONES, {})}
+        zones = {lid: zone_of(tz) for lid, tz in _ZONES.rows(conn)}
     pq, xq = _STATEMENTS[provider_ids is not None]
     params = {"providers": list(provider_ids or ()), "first": first_day, "last": last_day}
     # Every period (not only the window's) is read, so "has any schedule" needs no extra
@@ -266,7 +268,7 @@ def load_schedule_data(
     # The rows come by period id, a period's breaks in a row (one row, breaks None, without).
     raw: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
     last_id = None
-    for r in core_tuples(conn, pq, params):
+    for r in pq.rows(conn, params):
         if r[0] != last_id:
             last_id = r[0]
             raw.append((r[1:8], []))
@@ -278,7 +280,7 @@ def load_schedule_data(
         scheduled.add(head[0])
         if head[5] <= last_day and (head[6] is None or head[6] >= first_day):
             periods[head[0]].append(PeriodRow._make((*head, tuple(brks))))
-    exceptions = [ExceptionRow(*tuple(r)) for r in core_tuples(conn, xq, params)]
+    exceptions = [ExceptionRow(*r) for r in xq.rows(conn, params)]
     blocks, template_blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
     return ScheduleData(
         zones=zones,
@@ -293,45 +295,47 @@ def load_schedule_data(
 _Blocks = dict[tuple[int, date], list[BlockRow]]
 
 
-_BLOCKS: Any = union_all(
-    select(
-        ScheduleBlock.id,
-        ScheduleBlock.location_id,
-        ScheduleBlock.provider_id,
-        ScheduleBlock.chair_id,
-        ScheduleBlock.day,
-        ScheduleBlock.start_minute,
-        ScheduleBlock.end_minute,
-        ScheduleBlock.reason,
-        ScheduleBlock.colour,
-        ScheduleBlock.rrule,
-        literal("block").label("source"),
-    ).where(
-        ScheduleBlock.location_id.in_(bindparam("locations", expanding=True)),
-        ScheduleBlock.day <= bindparam("last"),
-        or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= bindparam("first")),
-    ),
-    select(
-        AppliedSlot.id,
-        AppliedSlot.location_id,
-        AppliedSlot.provider_id,
-        AppliedSlot.chair_id,
-        AppliedSlot.day,
-        AppliedSlot.start_minute,
-        AppliedSlot.end_minute,
-        AppliedSlot.block_reason,
-        literal(DEFAULT_BLOCK_COLOUR),
-        null(),
-        literal("template"),
-    ).where(
-        AppliedSlot.location_id.in_(bindparam("locations", expanding=True)),
-        AppliedSlot.block_reason.is_not(None),
-        AppliedSlot.status != "removed",
-        AppliedSlot.start_at >= bindparam("since"),
-        AppliedSlot.start_at < bindparam("until"),
-        AppliedSlot.day >= bindparam("first"),
-        AppliedSlot.day <= bindparam("last"),
-    ),
+_BLOCKS = CachedSelect(
+    union_all(
+        select(
+            ScheduleBlock.id,
+            ScheduleBlock.location_id,
+            ScheduleBlock.provider_id,
+            ScheduleBlock.chair_id,
+            ScheduleBlock.day,
+            ScheduleBlock.start_minute,
+            ScheduleBlock.end_minute,
+            ScheduleBlock.reason,
+            ScheduleBlock.colour,
+            ScheduleBlock.rrule,
+            literal("block").label("source"),
+        ).where(
+            ScheduleBlock.location_id.in_(bindparam("locations", expanding=True)),
+            ScheduleBlock.day <= bindparam("last"),
+            or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= bindparam("first")),
+        ),
+        select(
+            AppliedSlot.id,
+            AppliedSlot.location_id,
+            AppliedSlot.provider_id,
+            AppliedSlot.chair_id,
+            AppliedSlot.day,
+            AppliedSlot.start_minute,
+            AppliedSlot.end_minute,
+            AppliedSlot.block_reason,
+            literal(DEFAULT_BLOCK_COLOUR),
+            null(),
+            literal("template"),
+        ).where(
+            AppliedSlot.location_id.in_(bindparam("locations", expanding=True)),
+            AppliedSlot.block_reason.is_not(None),
+            AppliedSlot.status != "removed",
+            AppliedSlot.start_at >= bindparam("since"),
+            AppliedSlot.start_at < bindparam("until"),
+            AppliedSlot.day >= bindparam("first"),
+            AppliedSlot.day <= bindparam("last"),
+        ),
+    )
 )
 
 
@@ -351,7 +355,7 @@ def _load_blocks(
     out: _Blocks = defaultdict(list)
     kept: _Blocks = defaultdict(list)
     row: Any
-    for row in core_tuples(session.connection(), _BLOCKS, params):
+    for row in _BLOCKS.rows(session.connection(), params):
         bid, loc, prov, chair, day, s, e, reason, colour, rrule, source = row
         if source == "template":
             kept[(loc, day)].append(
