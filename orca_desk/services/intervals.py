@@ -10,6 +10,7 @@ __all__ = [
     "Interval",
     "contains",
     "free_gaps",
+    "free_start_windows",
     "intersect",
     "intersect_normalized",
     "normalize",
@@ -154,6 +155,38 @@ def start_windows(free: Iterable[Interval], duration: int) -> list[Interval]:
 def start_windows_normalized(free: list[Interval], duration: int) -> list[Interval]:
     """``start_windows`` for a list already normalized and a positive ``duration``."""
     return [(s, e - duration + 1) for s, e in free if e - s >= duration]
+
+
+def free_start_windows(within: list[Interval], busy: list[Interval], duration: int) -> list[Interval]:
+    """``start_windows_normalized(subtract_normalized(within, busy), duration)`` in one pass.
+
+    ``within`` must be normalized and ``duration`` positive; ``busy`` need only be sorted by start
+    (overlapping, touching or empty intervals are fine, e.g. a chair's appointments as the
+    database returns them), so the search skips merging them first.
+    """
+    out: list[Interval] = []
+    j, n = 0, len(busy)
+    for lo, hi in within:
+        cur = lo
+        # Busy time that ended before ``cur`` can never matter again: ``within`` is increasing.
+        while j < n and busy[j][1] <= cur:
+            j += 1
+        k = j
+        while k < n:
+            start, end = busy[k]
+            if start >= hi:
+                break
+            if end > cur and end > start:
+                if start - cur >= duration:
+                    out.append((cur, start - duration + 1))
+                cur = end
+                if cur >= hi:
+                    break  # busy[k] may reach into the next interval: look at it again there
+            k += 1
+        if hi - cur >= duration:
+            out.append((cur, hi - duration + 1))
+        j = k
+    return out
 
 
 def slot_starts(free: Iterable[Interval], duration: int, step: int, align: int = 0) -> list[int]:

@@ -13,6 +13,7 @@ from orca_desk.services.intervals import (
     Interval,
     contains,
     free_gaps,
+    free_start_windows,
     intersect,
     normalize,
     over_capacity,
@@ -230,3 +231,21 @@ def test_over_capacity_matches_reference(ivs: list[Interval], capacity: int) -> 
     result = over_capacity(ivs, capacity)
     assert_canonical(result)
     assert result == expected
+
+
+@PROPS
+@given(interval_lists, interval_lists, st.integers(1, 10))
+def test_free_start_windows_matches_reference(
+    within: list[Interval], busy: list[Interval], duration: int
+) -> None:
+    """Busy time only sorted by start (overlapping, touching, repeated, empty) gives the start
+    windows of the free minutes of each ``within`` interval."""
+    inside = normalize(within)
+    taken = sorted(busy)
+    busy_pts = points(busy)
+    expected = []
+    for s, e in inside:
+        for gs, ge in from_points(set(range(s, e)) - busy_pts):
+            if ge - gs >= duration:
+                expected.append((gs, ge - duration + 1))
+    assert free_start_windows(inside, taken, duration) == expected

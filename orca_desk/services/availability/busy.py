@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import BigInteger, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.appointment import ACTIVE_STATUSES, Appointment
 from orca_desk.services.booking.statuses import MAX_MINUTES
 from orca_desk.services.intervals import Interval
@@ -23,7 +25,7 @@ _MAX_APPOINTMENT = timedelta(minutes=MAX_MINUTES)
 @dataclass
 class _Busy:
     """Active appointments of a window as epoch-minute intervals, by provider and chair, and
-    the one patient's (when a patient was asked about)."""
+    the one patient's (when a patient was asked about); each list is sorted by start."""
 
     by_provider: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
     by_chair: dict[int, list[Interval]] = field(default_factory=lambda: defaultdict(list))
@@ -32,12 +34,18 @@ class _Busy:
     def add_rows(self, rows: Sequence[Any], patient_id: int | None) -> None:
         # One tight loop over the fetched tuples: a window holds thousands of appointments.
         by_provider, by_chair = self.by_provider, self.by_chair
-        mine = self.by_patient[patient_id] if patient_id is not None else None
+        if patient_id is None:
+            for provider, chair, _patient, start, end in rows:
+                iv = (start, end)
+                by_provider[provider].append(iv)
+                by_chair[chair].append(iv)
+            return
+        mine = self.by_patient[patient_id]
         for provider, chair, patient, start, end in rows:
             iv = (start, end)
             by_provider[provider].append(iv)
             by_chair[chair].append(iv)
-            if patient == patient_id and mine is not None:
+            if patient == patient_id:
                 mine.append(iv)
 
 
@@ -53,10 +61,12 @@ def _epoch_sql(dialect: str, column: Any, *, up: bool = False) -> Any:
 
 # Built once per dialect and shape, their values bound at each load: composing them on every
 # search cost more than running them.
-_STATEMENTS: dict[tuple[str, str, bool, bool, bool], Any] = {}
+_STATEMENTS: dict[tuple[str, str, bool, bool, bool], CachedSelect] = {}
 
 
-def _busy_statement(dialect: str, kind: str, ignore: bool, not_locations: bool, not_providers: bool) -> Any:
+def _busy_statement(
+    dialect: str, kind: str, ignore: bool, not_locations: bool, not_providers: bool
+) -> CachedSelect:
     key = (dialect, kind, ignore, not_locations, not_providers)
     statement = _STATEMENTS.get(key)
     if statement is not None:
@@ -86,8 +96,8 @@ def _busy_statement(dialect: str, kind: str, ignore: bool, not_locations: bool, 
         q = q.where(Appointment.location_id.not_in(bindparam("locations", expanding=True)))
     if not_providers:
         q = q.where(Appointment.provider_id.not_in(bindparam("providers", expanding=True)))
-    _STATEMENTS[key] = q
-    return q
+    found = _STATEMENTS[key] = CachedSelect(q)
+    return found
 
 
 def _load_busy(
@@ -119,14 +129,18 @@ def _load_busy(
         "ignore": ignore_appointment_id,
     }
     here = bool(location_ids)
+    # fetchall: one driver call for thousands of rows, not one per row.
+    rows: list[tuple[Any, ...]] = []
     if here:
-        # fetchall: one driver call for thousands of rows, not one per row.
-        q = _busy_statement(dialect, "locations", ignore, False, False)
-        busy.add_rows(conn.execute(q, params).all(), patient_id)
+        rows += _busy_statement(dialect, "locations", ignore, False, False).rows(conn, params)
     if provider_ids:
-        q = _busy_statement(dialect, "providers", ignore, here, False)
-        busy.add_rows(conn.execute(q, params).all(), patient_id)
+        rows += _busy_statement(dialect, "providers", ignore, here, False).rows(conn, params)
     if patient_id is not None:
-        q = _busy_statement(dialect, "patient", ignore, here, bool(provider_ids))
-        busy.add_rows(conn.execute(q, params).all(), patient_id)
+        rows += _busy_statement(dialect, "patient", ignore, here, bool(provider_ids)).rows(conn, params)
+    # One sort of the rows (a few runs already in order: the index's) and every list is in order.
+    rows.sort(key=_START)
+    busy.add_rows(rows, patient_id)
     return busy
+
+
+_START = itemgetter(3)

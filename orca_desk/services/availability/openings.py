@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-import heapq
+import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.clinic import Chair, Location, Provider
 from orca_desk.services.availability.busy import _Busy, _load_busy
-from orca_desk.services.availability.clock import DAY_MINUTES, epoch_minute, from_epoch, zone_of
+from orca_desk.services.availability.clock import DAY_MINUTES, DayClock, epoch_minute, from_epoch, zone_of
 from orca_desk.services.availability.schedule import ScheduleData, _days, load_schedule_data
 from orca_desk.services.errors import ValidationError
 from orca_desk.services.intervals import (
     Interval,
-    contains,
+    free_start_windows,
     intersect_normalized,
     normalize,
     over_capacity,
-    start_windows_normalized,
     subtract_normalized,
     union,
 )
@@ -142,10 +142,12 @@ def _search_windows(
 
 # The search's first three statements, built once per shape (which filters are given), their
 # values bound at each search.
-_PLACE: dict[tuple[bool, bool, bool], tuple[Any, Any, Any]] = {}
+_PLACE: dict[tuple[bool, bool, bool], tuple[CachedSelect, CachedSelect, CachedSelect]] = {}
 
 
-def _place_statements(by_provider: bool, by_chair: bool, by_location: bool) -> tuple[Any, Any, Any]:
+def _place_statements(
+    by_provider: bool, by_chair: bool, by_location: bool
+) -> tuple[CachedSelect, CachedSelect, CachedSelect]:
     key = (by_provider, by_chair, by_location)
     found = _PLACE.get(key)
     if found is None:
@@ -160,7 +162,8 @@ def _place_statements(by_provider: bool, by_chair: bool, by_location: bool) -> t
         )
         if by_chair:
             cq = cq.where(Chair.id.in_(bindparam("chairs", expanding=True)))
-        found = _PLACE[key] = (pq, lq, cq.order_by(Chair.location_id, Chair.sort_order, Chair.id))
+        cq = cq.order_by(Chair.location_id, Chair.sort_order, Chair.id)
+        found = _PLACE[key] = (CachedSelect(pq), CachedSelect(lq), CachedSelect(cq))
     return found
 
 
@@ -179,20 +182,24 @@ def _load_place(
         "locations": list(location_ids or ()),
         "chairs": list(chair_ids or ()),
     }
-    capacity: dict[int, int] = dict(conn.execute(pq, params).all())  # type: ignore[arg-type]
-    zones = {lid: zone_of(tz) for lid, tz in conn.execute(lq, params).all()}
+    capacity: dict[int, int] = dict(pq.rows(conn, params))  # type: ignore[arg-type]
+    zones = {lid: zone_of(tz) for lid, tz in lq.rows(conn, params)}
     params["zones"] = list(zones)
     chairs_at: dict[int, list[int]] = defaultdict(list)
-    for cid, lid in conn.execute(cq, params).all():
+    for cid, lid in cq.rows(conn, params):
         chairs_at[lid].append(cid)
     if not capacity or not chairs_at:
         return None
     return capacity, zones, chairs_at
 
 
+# Where the afternoon and the evening begin, in minutes after local midnight.
+_PART_ENDS = (12 * 60, 17 * 60)
+
+
 def _part_of_day(local_minute: int) -> int:
     """0 morning (before 12:00), 1 afternoon, 2 evening (from 17:00)."""
-    return 0 if local_minute < 12 * 60 else 1 if local_minute < 17 * 60 else 2
+    return 0 if local_minute < _PART_ENDS[0] else 1 if local_minute < _PART_ENDS[1] else 2
 
 
 class _Search:
@@ -216,9 +223,12 @@ class _Search:
         self.data, self.providers, self.capacity, self.chairs_at = data, providers, capacity, chairs_at
         self.spread = spread
         self.minutes, self.step, self.windows, self.limit = minutes, step, windows, limit
+        # Without time windows the whole day is allowed: no intersecting with it per provider.
+        self.whole_day = windows == [(0, DAY_MINUTES)]
         self.lo_em, self.hi_em, self.patient_id = lo_em, hi_em, patient_id
-        self.chair_free: dict[tuple[int, date], dict[int, list[Interval]]] = {}
-        self.chair_starts: dict[tuple[int, date], list[Interval]] = {}
+        # (location, day) -> each chair's start windows, and their union (a start fits some chair).
+        self.chair_windows: dict[tuple[int, date], dict[int, list[Interval]]] = {}
+        self.chair_starts: dict[tuple[int, date], tuple[list[Interval], list[int]]] = {}
 
     def run(
         self, session: Session, first_day: date, last_day: date, dows: set[int] | None
@@ -245,7 +255,8 @@ class _Search:
             )
             for day in _days(chunk_first, chunk_last):
                 if dows is None or day.weekday() in dows:
-                    found = heapq.nsmallest(self.limit, [*found, *self.day_candidates(day)])
+                    # sorted()[:n] is what nsmallest gives, and in C for these few dozen.
+                    found = sorted([*found, *self.day_candidates(day)])[: self.limit]
                 # Stop when the list is full and no later day can start earlier: the next day
                 # starts at the earliest of the zones' next local midnights.
                 nxt = day + timedelta(days=1)
@@ -256,102 +267,158 @@ class _Search:
         return found
 
     def busy(self, busy: _Busy) -> None:
-        # Each provider's full time and each chair's merged appointments are worked out when a
-        # day first asks for them, once per chunk: most chunks end at their first day.
+        # Each provider's full time is worked out when a day first asks for it: most chunks end at
+        # their first day. The loaded lists are sorted by start already.
         self.loaded = busy
-        self.full: dict[int, list[Interval]] = {}
+        self.full: dict[tuple[int, int, int], list[Interval]] = {}
         pid = self.patient_id
         self.patient_busy = normalize(busy.by_patient.get(pid, [])) if pid is not None else []
-        self.chair_taken: dict[int, tuple[list[Interval], list[int]]] = {}
 
-    def _full(self, provider: int) -> list[Interval]:
-        """Where the provider is at capacity (a sweep over their appointments); with a capacity of
-        one that is simply their appointments merged."""
-        found = self.full.get(provider)
+    def _full(self, provider: int, lo: int, hi: int) -> list[Interval]:
+        """Where the provider is at capacity within [lo, hi) (or beyond), sorted by start: with a
+        capacity of one simply their appointments as loaded (overlaps and all, free_start_windows
+        needs no merging), else a sweep over the appointments reaching into [lo, hi)."""
+        cap = self.capacity[provider]
+        key = (provider, lo, hi) if cap > 1 else (provider, 0, 0)
+        found = self.full.get(key)
         if found is None:
             ivs = self.loaded.by_provider.get(provider, [])
-            cap = self.capacity[provider]
-            found = normalize(ivs) if cap == 1 else over_capacity(ivs, cap - 1)
+            if cap == 1:
+                found = ivs
+            else:
+                # Only the day's part inside the search's horizon is ever looked at.
+                lo, hi = max(lo, self.lo_em), min(hi, self.hi_em + self.minutes)
+                found = over_capacity([iv for iv in ivs if iv[1] > lo and iv[0] < hi], cap - 1)
             if self.patient_busy:
                 found = union(found, self.patient_busy)
-            self.full[provider] = found
+            self.full[key] = found
         return found
 
-    def _taken(self, chair: int, lo: int, hi: int) -> list[Interval]:
-        """The chair's merged appointments reaching into [lo, hi)."""
-        found = self.chair_taken.get(chair)
-        if found is None:
-            merged = normalize(self.loaded.by_chair.get(chair, ()))
-            found = self.chair_taken[chair] = (merged, [e for _, e in merged])
-        merged, ends = found
-        if not merged:
-            return []
-        i = bisect_right(ends, lo)
-        j = i
-        while j < len(merged) and merged[j][0] < hi:
-            j += 1
-        return merged[i:j]
-
-    def _chairs(self, loc: int, day: date) -> list[Interval]:
+    def _chairs(self, loc: int, day: date) -> tuple[list[Interval], list[int]]:
+        """The starts at which some chair of the location is free for the whole length (normalized),
+        and where each of those windows begins (for bisecting)."""
         key = (loc, day)
-        starts = self.chair_starts.get(key)
-        if starts is None:
-            clock = self.data.clock(loc, day)
+        found = self.chair_starts.get(key)
+        if found is None:
+            data, minutes = self.data, self.minutes
+            clock = data.clock(loc, day)
             whole = [(clock.midnight, clock.next_midnight)]
-            blocked = bool(self.data.all_blocks_on(loc, day))
-            frees = {}
+            blocked = bool(data.all_blocks_on(loc, day))
+            windows = {}
             for c in self.chairs_at[loc]:
-                taken = self._taken(c, clock.midnight, clock.next_midnight)
+                taken = self.loaded.by_chair.get(c, [])
                 if blocked:
-                    taken = union(clock.ivs_to_epoch(self.data.chair_blocks(c, loc, day)), taken)
-                frees[c] = subtract_normalized(whole, taken)
-            self.chair_free[key] = frees
-            starts = self.chair_starts[key] = normalize(
-                w for f in frees.values() for w in start_windows_normalized(f, self.minutes)
-            )
-        return starts
+                    taken = union(clock.ivs_to_epoch(data.chair_blocks(c, loc, day)), taken)
+                windows[c] = free_start_windows(whole, taken, minutes)
+            self.chair_windows[key] = windows
+            starts = normalize(chain.from_iterable(windows.values()))
+            found = self.chair_starts[key] = (starts, [a for a, _ in starts])
+        return found
 
     def chair_for(self, loc: int, day: date, start: int) -> int:
-        frees = self.chair_free[(loc, day)]
-        return next(c for c in self.chairs_at[loc] if contains(frees[c], start, start + self.minutes))
+        """The first chair in the location's order free for the whole length from ``start``."""
+        windows = self.chair_windows[(loc, day)]
+        # The last window beginning at or before start, found by comparing tuples (no key calls).
+        probe = (start, math.inf)
+        for c in self.chairs_at[loc]:
+            found = windows[c]
+            i = bisect_right(found, probe)
+            if i and start < found[i - 1][1]:
+                return c
+        raise AssertionError(f"no chair free at {start}, yet the location's starts include it")
 
     def day_candidates(self, day: date) -> list[tuple[int, int, int, date]]:
         out: list[tuple[int, int, int, date]] = []
-        data, minutes, step = self.data, self.minutes, self.step
+        data, minutes, step, limit = self.data, self.minutes, self.step, self.limit
+        lo_h, hi_h, last_start = self.lo_em, self.hi_em + minutes, self.hi_em
+        # The day's clock and whether blocks apply, per location: looked up once, not per provider.
+        places: dict[int, tuple[DayClock, bool] | None] = {}
         # Every list below is normalized already (each step returns it so): the search skips
         # re-sorting them, hundreds of times a search.
-        horizon = [(self.lo_em, self.hi_em + minutes)]
         for p in self.providers:
             for loc, local_ivs in data.working(p, day).items():
-                if not self.chairs_at.get(loc):
+                if loc in places:
+                    place = places[loc]
+                else:
+                    place = places[loc] = (
+                        (data.clock(loc, day), bool(data.all_blocks_on(loc, day)))
+                        if self.chairs_at.get(loc)
+                        else None
+                    )
+                if place is None:
                     continue
-                clock = data.clock(loc, day)
-                local = intersect_normalized(local_ivs, self.windows)
-                if local and data.all_blocks_on(loc, day):
+                clock, blocked = place
+                local = local_ivs
+                if not (self.whole_day and local[0][0] >= 0 and local[-1][1] <= DAY_MINUTES):
+                    local = intersect_normalized(local, self.windows)
+                if local and blocked:
                     local = subtract_normalized(local, data.provider_blocks(p, loc, day))
                 if not local:
                     continue
-                free = subtract_normalized(
-                    intersect_normalized(clock.ivs_to_epoch(local), horizon), self._full(p)
-                )
-                starts = start_windows_normalized(free, minutes)
+                midnight, next_midnight = clock.midnight, clock.next_midnight
+                if clock.uniform and local[-1][1] <= DAY_MINUTES:
+                    within = [(midnight + s, midnight + e) for s, e in local]
+                else:
+                    within = clock.ivs_to_epoch(local)
+                # Within the search's horizon: starts from ``after``, ends by its last start's end.
+                if lo_h > midnight or hi_h < next_midnight:
+                    within = [(max(s, lo_h), min(e, hi_h)) for s, e in within if s < hi_h and e > lo_h]
+                starts = free_start_windows(within, self._full(p, midnight, next_midnight), minutes)
                 if not starts:
                     continue
-                n = 0
-                parts_taken: set[int] = set()
-                for a, b in intersect_normalized(starts, self._chairs(loc, day)):
-                    b = min(b, self.hi_em)  # starts must lie before the horizon's end
-                    # Grid on the location's wall clock: multiples of step after local midnight.
-                    for st in range(a + (clock.midnight - a) % step, b, step):
-                        if self.spread:  # only the first start of each part of the day
-                            part = _part_of_day(st - clock.midnight)
-                            if part in parts_taken:
-                                continue
-                            parts_taken.add(part)
-                        out.append((st, p, loc, day))
-                        n += 1
-                        if n >= self.limit:
-                            break
-                    if n >= self.limit:
-                        break
+                chairs, chair_los = self._chairs(loc, day)
+                for st in _grid_starts(
+                    starts, chairs, chair_los, midnight, step, last_start, limit, self.spread
+                ):
+                    out.append((st, p, loc, day))
         return out
+
+
+def _grid_starts(
+    starts: list[Interval],
+    chairs: list[Interval],
+    chair_los: list[int],
+    midnight: int,
+    step: int,
+    last_start: int,
+    limit: int,
+    spread: bool,
+) -> list[int]:
+    """The first ``limit`` starts on the day's grid (multiples of ``step`` after local midnight)
+    inside both the provider's ``starts`` and the chairs' (both normalized), before ``last_start``.
+
+    The intersection is walked lazily, bisecting into the chairs' windows, and stops once the
+    list is full. ``spread``: only the first start of each part of the day; starts only grow, so
+    after one is taken the walk jumps to where the next part begins."""
+    out: list[int] = []
+    floor = midnight  # no start before this (with spread, where the next part begins)
+    n = len(chairs)
+    for a, b in starts:
+        b = min(b, last_start)
+        if b <= floor:
+            continue
+        k = max(bisect_right(chair_los, max(a, floor)) - 1, 0)
+        while k < n:
+            ca, cb = chairs[k]
+            if ca >= b:
+                break
+            lo, hi = max(a, ca, floor), min(b, cb)
+            st = lo + (midnight - lo) % step
+            while st < hi:
+                out.append(st)
+                if len(out) >= limit:
+                    return out
+                if not spread:
+                    st += step
+                    continue
+                part = _part_of_day(st - midnight)
+                if part == 2:
+                    return out
+                floor = midnight + _PART_ENDS[part]
+                if floor >= b:
+                    break
+                st = floor + (midnight - floor) % step
+            if floor >= b:
+                break
+            k += 1
+    return out

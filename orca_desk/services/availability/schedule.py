@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from orca_desk.db import CachedSelect
 from orca_desk.models.clinic import Location
 from orca_desk.models.schedule import (
     DEFAULT_BLOCK_COLOUR,
@@ -50,9 +51,11 @@ class BlockRow:
     source: str = "block"
 
 
-@dataclass(frozen=True)
-class PeriodRow:
-    """A working period as plain data (also used for "what if" schedules before saving)."""
+class PeriodRow(NamedTuple):
+    """A working period as plain data (also used for "what if" schedules before saving).
+
+    A named tuple rather than a frozen dataclass: a search's window builds hundreds of them, and
+    a frozen dataclass costs four times as much to make."""
 
     provider_id: int
     location_id: int
@@ -100,6 +103,7 @@ class ScheduleData:
     # (location_id, day) -> blocked slots of applied templates (``BlockRow.source == "template"``)
     template_blocks_by_day: dict[tuple[int, date], list[BlockRow]] = field(default_factory=dict)
     _clocks: dict[tuple[int, date], DayClock] = field(default_factory=dict)
+    _day_exceptions: dict[date, list[ExceptionRow]] = field(default_factory=dict)
 
     def clock(self, location_id: int, day: date) -> DayClock:
         key = (location_id, day)
@@ -109,7 +113,12 @@ class ScheduleData:
         return c
 
     def _exceptions_on(self, day: date) -> list[ExceptionRow]:
-        return [x for x in self.exceptions if x.start_day <= day <= x.end_day]
+        found = self._day_exceptions.get(day)
+        if found is None:
+            found = self._day_exceptions[day] = [
+                x for x in self.exceptions if x.start_day <= day <= x.end_day
+            ]
+        return found
 
     def base_hours(self, provider_id: int, day: date) -> dict[int, list[Interval]]:
         """Working local minutes per location from periods (minus breaks) and extra days."""
@@ -137,12 +146,31 @@ class ScheduleData:
 
     def working(self, provider_id: int, day: date) -> dict[int, list[Interval]]:
         """Working local minutes per location: base hours minus holidays and time off."""
-        out = {}
-        for loc, ivs in self.base_hours(provider_id, day).items():
-            left = subtract(ivs, [s for s, _ in self.off_spans(provider_id, loc, day)])
-            if left:
-                out[loc] = left
-        return out
+        if self._exceptions_on(day):
+            out = {}
+            for loc, ivs in self.base_hours(provider_id, day).items():
+                left = subtract(ivs, [s for s, _ in self.off_spans(provider_id, loc, day)])
+                if left:
+                    out[loc] = left
+            return out
+        # No exception touches the day (most days): the applying periods minus their breaks, the
+        # same as base_hours gives then, in one pass (the openings search asks per provider per day).
+        weekday = day.weekday()
+        hours: dict[int, list[Interval]] = {}
+        for p in self.periods.get(provider_id, ()):
+            if (
+                p.weekday != weekday
+                or p.effective_from > day
+                or (p.effective_to is not None and day > p.effective_to)
+            ):
+                continue
+            if p.breaks:
+                ivs = subtract([(p.start_minute, p.end_minute)], [(b[0], b[1]) for b in p.breaks])
+            else:
+                ivs = [(p.start_minute, p.end_minute)] if p.start_minute < p.end_minute else []
+            before = hours.get(p.location_id)
+            hours[p.location_id] = union(before, ivs) if before else ivs
+        return {loc: ivs for loc, ivs in hours.items() if ivs}
 
     def blocks_on(self, location_id: int, day: date) -> list[BlockRow]:
         """The day's blocks (ScheduleBlock rows), as the calendar draws them."""
@@ -204,18 +232,20 @@ _EXCEPTIONS = select(
     ScheduleException.name,
 ).where(ScheduleException.start_day <= bindparam("last"), ScheduleException.end_day >= bindparam("first"))
 _STATEMENTS = {
-    False: (_PERIODS, _EXCEPTIONS),
+    False: (CachedSelect(_PERIODS), CachedSelect(_EXCEPTIONS)),
     True: (
-        _PERIODS.where(SchedulePeriod.provider_id.in_(bindparam("providers", expanding=True))),
-        _EXCEPTIONS.where(
-            or_(
-                ScheduleException.provider_id.is_(None),
-                ScheduleException.provider_id.in_(bindparam("providers", expanding=True)),
+        CachedSelect(_PERIODS.where(SchedulePeriod.provider_id.in_(bindparam("providers", expanding=True)))),
+        CachedSelect(
+            _EXCEPTIONS.where(
+                or_(
+                    ScheduleException.provider_id.is_(None),
+                    ScheduleException.provider_id.in_(bindparam("providers", expanding=True)),
+                )
             )
         ),
     ),
 }
-_ZONES = select(Location.id, Location.timezone)
+_ZONES = CachedSelect(select(Location.id, Location.timezone))
 
 
 def load_schedule_data(
@@ -230,25 +260,27 @@ def load_schedule_data(
     """Load a window's schedules in four queries (zones, periods with breaks, exceptions, blocks)."""
     conn = session.connection()
     if zones is None:
-        zones = {lid: zone_of(tz) for lid, tz in conn.execute(_ZONES).all()}
+        zones = {lid: zone_of(tz) for lid, tz in _ZONES.rows(conn)}
     pq, xq = _STATEMENTS[provider_ids is not None]
     params = {"providers": list(provider_ids or ()), "first": first_day, "last": last_day}
     # Every period (not only the window's) is read, so "has any schedule" needs no extra
     # query; a clinic has a few hundred periods at most.
-    raw: dict[int, tuple[tuple[int, int, int, int, int, date, date | None], list[tuple[int, int, str]]]] = {}
-    for r in conn.execute(pq, params).all():
-        entry = raw.get(r[0])
-        if entry is None:
-            entry = raw[r[0]] = ((r[1], r[2], r[3], r[4], r[5], r[6], r[7]), [])
+    # The rows come by period id, a period's breaks in a row (one row, breaks None, without).
+    raw: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
+    last_id = None
+    for r in pq.rows(conn, params):
+        if r[0] != last_id:
+            last_id = r[0]
+            raw.append((r[1:8], []))
         if r[8] is not None:
-            entry[1].append((r[8], r[9], r[10]))
+            raw[-1][1].append(r[8:11])
     periods: dict[int, list[PeriodRow]] = defaultdict(list)
     scheduled: set[int] = set()
-    for head, brks in raw.values():
+    for head, brks in raw:
         scheduled.add(head[0])
         if head[5] <= last_day and (head[6] is None or head[6] >= first_day):
-            periods[head[0]].append(PeriodRow(*head, breaks=tuple(brks)))
-    exceptions = [ExceptionRow(*tuple(r)) for r in conn.execute(xq, params).all()]
+            periods[head[0]].append(PeriodRow._make((*head, tuple(brks))))
+    exceptions = [ExceptionRow(*r) for r in xq.rows(conn, params)]
     blocks, template_blocks = _load_blocks(session, location_ids, first_day, last_day, zones)
     return ScheduleData(
         zones=zones,
@@ -263,45 +295,47 @@ def load_schedule_data(
 _Blocks = dict[tuple[int, date], list[BlockRow]]
 
 
-_BLOCKS: Any = union_all(
-    select(
-        ScheduleBlock.id,
-        ScheduleBlock.location_id,
-        ScheduleBlock.provider_id,
-        ScheduleBlock.chair_id,
-        ScheduleBlock.day,
-        ScheduleBlock.start_minute,
-        ScheduleBlock.end_minute,
-        ScheduleBlock.reason,
-        ScheduleBlock.colour,
-        ScheduleBlock.rrule,
-        literal("block").label("source"),
-    ).where(
-        ScheduleBlock.location_id.in_(bindparam("locations", expanding=True)),
-        ScheduleBlock.day <= bindparam("last"),
-        or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= bindparam("first")),
-    ),
-    select(
-        AppliedSlot.id,
-        AppliedSlot.location_id,
-        AppliedSlot.provider_id,
-        AppliedSlot.chair_id,
-        AppliedSlot.day,
-        AppliedSlot.start_minute,
-        AppliedSlot.end_minute,
-        AppliedSlot.block_reason,
-        literal(DEFAULT_BLOCK_COLOUR),
-        null(),
-        literal("template"),
-    ).where(
-        AppliedSlot.location_id.in_(bindparam("locations", expanding=True)),
-        AppliedSlot.block_reason.is_not(None),
-        AppliedSlot.status != "removed",
-        AppliedSlot.start_at >= bindparam("since"),
-        AppliedSlot.start_at < bindparam("until"),
-        AppliedSlot.day >= bindparam("first"),
-        AppliedSlot.day <= bindparam("last"),
-    ),
+_BLOCKS = CachedSelect(
+    union_all(
+        select(
+            ScheduleBlock.id,
+            ScheduleBlock.location_id,
+            ScheduleBlock.provider_id,
+            ScheduleBlock.chair_id,
+            ScheduleBlock.day,
+            ScheduleBlock.start_minute,
+            ScheduleBlock.end_minute,
+            ScheduleBlock.reason,
+            ScheduleBlock.colour,
+            ScheduleBlock.rrule,
+            literal("block").label("source"),
+        ).where(
+            ScheduleBlock.location_id.in_(bindparam("locations", expanding=True)),
+            ScheduleBlock.day <= bindparam("last"),
+            or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= bindparam("first")),
+        ),
+        select(
+            AppliedSlot.id,
+            AppliedSlot.location_id,
+            AppliedSlot.provider_id,
+            AppliedSlot.chair_id,
+            AppliedSlot.day,
+            AppliedSlot.start_minute,
+            AppliedSlot.end_minute,
+            AppliedSlot.block_reason,
+            literal(DEFAULT_BLOCK_COLOUR),
+            null(),
+            literal("template"),
+        ).where(
+            AppliedSlot.location_id.in_(bindparam("locations", expanding=True)),
+            AppliedSlot.block_reason.is_not(None),
+            AppliedSlot.status != "removed",
+            AppliedSlot.start_at >= bindparam("since"),
+            AppliedSlot.start_at < bindparam("until"),
+            AppliedSlot.day >= bindparam("first"),
+            AppliedSlot.day <= bindparam("last"),
+        ),
+    )
 )
 
 
@@ -321,7 +355,7 @@ def _load_blocks(
     out: _Blocks = defaultdict(list)
     kept: _Blocks = defaultdict(list)
     row: Any
-    for row in session.connection().execute(_BLOCKS, params).all():
+    for row in _BLOCKS.rows(session.connection(), params):
         bid, loc, prov, chair, day, s, e, reason, colour, rrule, source = row
         if source == "template":
             kept[(loc, day)].append(
