@@ -388,8 +388,10 @@ def test_delivery_reports_are_polled(db, fake):
 def test_a_late_worker_releases_what_it_did_not_send(db, fake):
     fam = make_family(db, siblings=0)
     ids = [queue(db, fam, i, patient=i % 3, purpose="manual") for i in range(3)]
-    fake.delay_next(1, 0.3)
-    options = DispatchOptions(claim_timeout=timedelta(seconds=0.4))
+    # Half the claim's time is the sending budget (0.8 s): the first send alone outlasts it, with
+    # room for a slow claim on a busy machine before it.
+    fake.delay_next(1, 1.0)
+    options = DispatchOptions(claim_timeout=timedelta(seconds=1.6))
     summary = dispatch_due(db, providers_for(fake), now=NOW, worker_id="w1", options=options)
     assert summary.sent == 1 and summary.released == 2
     assert sorted(row(db, i).status for i in ids) == ["queued", "queued", "sent"]
