@@ -130,8 +130,8 @@ def test_consent_history_records_when_how_and_who(db, world, clock, receptionist
         card = load_card(s, pid, now=clock.now())
         assert not card.patient.sms_consent
         assert [(c.granted, c.source, c.recorded_by, c.address) for c in card.consent_history] == [
-            (False, "phone call: asked to stop", "maria", "+16175550101"),
-            (True, "intake form", "maria", "+16175550101"),
+            (False, "phone call: asked to stop", "maria", "(617) 555-0101"),
+            (True, "intake form", "maria", "(617) 555-0101"),
         ]
         assert card.consent_history[0].at == clock.now()
         assert (
@@ -153,7 +153,7 @@ def test_changing_the_number_withdraws_consent_given_for_the_old_one(db, world, 
         card = load_card(s, pid, now=clock.now())
         assert not card.patient.sms_consent
         assert card.consent_history[0].granted is False
-        assert card.consent_history[0].address == "+16175550101"
+        assert card.consent_history[0].address == "(617) 555-0101"  # the old number, as dialled
 
 
 def test_same_family_links_siblings_to_one_guardian(db, world, clock, receptionist):

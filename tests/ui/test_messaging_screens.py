@@ -9,6 +9,7 @@ import pytest
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.messaging import outbox
+from orca_desk.services.phones import format_phone
 from orca_desk.views.messaging.inbox_view import InboxScreen, open_conversation
 from orca_desk.views.messaging.outbox_view import OutboxScreen
 
@@ -168,6 +169,10 @@ def test_inbox_shows_the_conversation_and_marks_it_read(qtbot, ctx, db, messages
         ("in", "can we do 4pm instead?"),
     ]
     assert "needs a person" in screen.context_label.text()
+    # The family's number as the desk dials it (stored and searched as +1…, shown nationally).
+    shown = format_phone(first.address, "US")
+    assert first.address.startswith("+1") and shown.startswith("(")
+    assert first.address_shown == shown and shown in screen.title.text()
     assert screen.mark_read() == 1
     with db.read() as s:
         reply = s.get(InboundMessage, messages["reply"])

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.models.clinic import Location
+from orca_desk.models.clinic import Clinic, Location
 from orca_desk.models.messaging import InboundMessage, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services import local_time
@@ -21,6 +21,7 @@ from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.message_locale import staff_format
 from orca_desk.services.messaging.policy import MessagingPolicy
+from orca_desk.services.phones import format_phone
 
 STAFF_PURPOSE = "manual"
 DEFAULT_WINDOW = timedelta(days=90)
@@ -32,7 +33,7 @@ class ConversationRow:
 
     key: str  # "p:<patient id>" or "a:<address>"
     patient_id: int | None
-    title: str  # the patient's name, or the address
+    title: str  # the patient's name, or the address as the desk reads it
     address: str  # the last address used
     channel: str
     last_at: datetime
@@ -40,6 +41,11 @@ class ConversationRow:
     unread: int
     needs_review: bool
     appointment_id: int | None  # the appointment the latest reply likely concerns
+    address_shown: str = ""  # as the desk reads it: a text's number in the clinic's national format
+
+
+def _shown(address: str, channel: str, country: str | None) -> str:
+    return format_phone(address, country or "US") if channel == "sms" and address else address
 
 
 @dataclass(frozen=True)
@@ -120,18 +126,20 @@ def list_conversations(
         key = patient_key(m.patient_id) if m.patient_id else f"a:{address}"
         c = acc.get(key)
         if c is None:
-            c = acc[key] = _Acc(m.patient_id, f"{first} {last}" if first else address, address, m.channel, at)
+            c = acc[key] = _Acc(m.patient_id, f"{first} {last}" if first else "", address, m.channel, at)
         c.address, c.channel, c.last_text, c.last_at = address, m.channel, text_, max(at, c.last_at)
         c.unread += int(unread)
         c.review = c.review or review
         if m.appointment_id is not None and (unread or review or c.appointment_id is None):
             c.appointment_id = m.appointment_id
+    country = session.scalar(select(Clinic.country).order_by(Clinic.id).limit(1)) if acc else None
     rows = [
         ConversationRow(
             key=k,
             patient_id=c.patient_id,
-            title=c.title,
+            title=c.title or _shown(c.address, c.channel, country),
             address=c.address,
+            address_shown=_shown(c.address, c.channel, country),
             channel=c.channel,
             last_at=c.last_at,
             last_text=c.last_text,
@@ -148,6 +156,7 @@ def list_conversations(
             for r in rows
             if needle in r.title.casefold()
             or needle in r.address.casefold()
+            or needle in r.address_shown.casefold()
             or needle in r.last_text.casefold()
         ]
     if unread_only:
@@ -170,11 +179,13 @@ def conversation_for_patient(session: Session, patient_id: int, *, now: datetime
         else ("email" if patient.contact_email else "sms")
     )
     address = (patient.contact_phone if channel == "sms" else patient.contact_email) or ""
+    country = session.scalar(select(Clinic.country).order_by(Clinic.id).limit(1))
     return ConversationRow(
         key=patient_key(patient_id),
         patient_id=patient_id,
         title=patient.display_name,
         address=address,
+        address_shown=_shown(address, channel, country),
         channel=channel,
         last_at=now,
         last_text="",

@@ -78,13 +78,14 @@ def load_card(session: Session, patient_id: int, *, now: datetime) -> PatientCar
         raise NotFound(f"Patient #{patient_id} does not exist.")
     p, country = found
     alerts = _alerts(session, patient_id)
-    consents = _consents(session, patient_id)
+    region = country or "US"
+    consents = _consents(session, patient_id, region)
     upcoming, past = _visits(session, patient_id, now)
-    messages = _messages(session, patient_id)
+    messages = _messages(session, patient_id, region)
     waitlist = _waitlist(session, patient_id)
     recovery = _recovery(session, patient_id)
     family = _family(session, p)
-    contact = format_phone(p.contact_phone, country or "US") if p.contact_phone else (p.contact_email or "")
+    contact = format_phone(p.contact_phone, region) if p.contact_phone else (p.contact_email or "")
     return PatientCard(
         _demographics(p), alerts, consents, upcoming, past, messages, waitlist, recovery, family, contact
     )
@@ -99,9 +100,14 @@ def _alerts(session: Session, patient_id: int) -> tuple[AlertRow, ...]:
     )
 
 
-def _consents(session: Session, patient_id: int) -> tuple[ConsentRow, ...]:
+def _shown(channel: str, address: str | None, country: str) -> str | None:
+    """A text's number as the desk dials it; an email address as it is."""
+    return format_phone(address, country) if channel == "sms" and address else address
+
+
+def _consents(session: Session, patient_id: int, country: str) -> tuple[ConsentRow, ...]:
     return tuple(
-        ConsentRow(c.channel, c.granted, c.address, c.source, c.at, c.recorded_by)
+        ConsentRow(c.channel, c.granted, _shown(c.channel, c.address, country), c.source, c.at, c.recorded_by)
         for c in session.scalars(
             select(ConsentEvent)
             .where(ConsentEvent.patient_id == patient_id)
@@ -154,10 +160,10 @@ def _visits(
     return upcoming, past
 
 
-def _messages(session: Session, patient_id: int) -> tuple[CardMessage, ...]:
-    """Messages sent and received, the newest first."""
+def _messages(session: Session, patient_id: int, country: str) -> tuple[CardMessage, ...]:
+    """Messages sent and received, the newest first (numbers as the desk dials them)."""
     out = [
-        CardMessage(r[0], "out", r[1], r[2], r[3], r[4])
+        CardMessage(r[0], "out", r[1], _shown(r[1], r[2], country) or "", r[3], r[4])
         for r in session.execute(
             select(
                 OutboxMessage.created_at,
@@ -172,7 +178,7 @@ def _messages(session: Session, patient_id: int) -> tuple[CardMessage, ...]:
         )
     ]
     inbound = [
-        CardMessage(r[0], "in", r[1], r[2], r[3], "received")
+        CardMessage(r[0], "in", r[1], _shown(r[1], r[2], country) or "", r[3], "received")
         for r in session.execute(
             select(
                 InboundMessage.received_at,

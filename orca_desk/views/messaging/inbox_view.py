@@ -92,7 +92,7 @@ class InboxScreen(Screen):
             background=lambda r: (
                 REVIEW_BACKGROUND if r.needs_review else (UNREAD_BACKGROUND if r.unread else None)
             ),
-            tooltip=lambda r: f"{r.address} · {self.tr('needs review') if r.needs_review else ''}",
+            tooltip=lambda r: f"{r.address_shown} · {self.tr('needs review') if r.needs_review else ''}",
         )
         self.list = QListView()
         self.list.setAccessibleName(self.tr("Conversations"))
@@ -313,7 +313,8 @@ class InboxScreen(Screen):
             background=False,
         )
         items, appointment = loaded[0] if loaded else ([], None)
-        address = "" if row.address == row.title else f"  <span style='color:#6b7785'>{row.address}</span>"
+        shown = row.address_shown
+        address = "" if shown == row.title else f"  <span style='color:#6b7785'>{shown}</span>"
         self.title.setText(f"<b>{row.title}</b>{address}")
         parts = []
         if row.needs_review:

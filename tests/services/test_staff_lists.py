@@ -1,5 +1,6 @@
-"""Dates and times staff read in lists (inbox context, waitlist openings): the desk's language and
-order, the clinic's clock, whatever language the family's messages go out in."""
+"""What staff read in lists: a visit's day and time (inbox context, waitlist openings) in the desk's
+language and order and on the clinic's clock, whatever language the family's messages go out in;
+a text's number as the desk dials it."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from orca_desk.models.clinic_setting import ClinicSetting
+from orca_desk.models.messaging import InboundMessage
 from orca_desk.models.openings import Opening
 from orca_desk.services.messaging import message_locale
-from orca_desk.services.messaging.inbox_queries import appointment_label
+from orca_desk.services.messaging.inbox_queries import appointment_label, list_conversations
 from orca_desk.services.waitlist.queries import list_openings
 from tests.factories import book, make_world
 
@@ -73,3 +75,28 @@ def test_a_waitlist_opening_shows_its_day_as_the_desk_reads_it(db, desk, languag
     with db.read() as s:
         (row,) = list_openings(s, now=NOW)
     assert row.local_text.startswith(f"{day} {time}–")
+
+
+def test_a_text_from_an_unknown_number_is_titled_with_the_number_as_dialled(db):
+    with db.write() as s:
+        world = make_world(s)
+        s.add(
+            InboundMessage(
+                clinic_id=world.clinic.id,
+                provider="local",
+                provider_id="SM9",
+                channel="sms",
+                from_address="+16175550199",
+                to_address="+16175550100",
+                body="who is this?",
+                received_at=NOW,
+                kind="needs_review",
+                needs_review=True,
+                unread=True,
+            )
+        )
+    with db.read() as s:
+        (row,) = list_conversations(s, now=NOW)
+        found = list_conversations(s, now=NOW, text="555-0199")
+    assert (row.key, row.title, row.address_shown) == ("a:+16175550199", "(617) 555-0199", "(617) 555-0199")
+    assert found == [row]  # searched as the desk reads it, too
