@@ -30,6 +30,7 @@ MODULES = [
     "benchmarks.bench_sign_in",
     "benchmarks.multi_desk",  # needs ORCA_DESK_BENCH_PG_URL; 20 desk processes for 2 minutes
     "benchmarks.bench_read_paths",
+    "benchmarks.bench_read_session",
     "benchmarks.bench_screens",
     "benchmarks.bench_family_pages",  # 50 families on the gateway for 60 s (ORCA_DESK_BENCH_QUICK=1: 5 s)
 ]
