@@ -7,6 +7,12 @@ from functools import lru_cache
 import phonenumbers
 
 
+def dialled(number: str | None, country: str | None) -> str:
+    """A number as dialled in ``country`` ("" when there is none): the clinic's in what it sends
+    its families, a family's in the script staff read before calling."""
+    return format_phone(number, country or "US") if number else ""
+
+
 @lru_cache(maxsize=4096)  # lists format the same few hundred numbers on every load
 def format_phone(number: str, country: str) -> str:
     """A phone number as the desk dials it: national format in the clinic's country, else international."""

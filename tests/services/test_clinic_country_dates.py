@@ -34,10 +34,21 @@ class Case:
     tue_10_at: str  # the same with the joining word, as the thank-you writes it
     tue_3: str  # Tue 3 Mar 2026 at 15:30, as the waitlist offer writes it
     tue_3_day: str  # Tue 3 Mar alone, as the recovery text writes it
+    clinic_phone: str  # the clinic's +16175550100 in the recovery text
 
 
-GB = Case("GB", "en", "Tue 10 Mar 15:30", "Tue 10 Mar at 15:30", "Tue 3 Mar 15:30", "Tue 3 Mar")
-US = Case("US", "en", "Tue, Mar 10 3:30 PM", "Tue, Mar 10 at 3:30 PM", "Tue, Mar 3 3:30 PM", "Tue, Mar 3")
+GB = Case(
+    "GB", "en", "Tue 10 Mar 15:30", "Tue 10 Mar at 15:30", "Tue 3 Mar 15:30", "Tue 3 Mar", "+1 617-555-0100"
+)
+US = Case(
+    "US",
+    "en",
+    "Tue, Mar 10 3:30 PM",
+    "Tue, Mar 10 at 3:30 PM",
+    "Tue, Mar 3 3:30 PM",
+    "Tue, Mar 3",
+    "(617) 555-0100",
+)
 US_ES = Case(
     "US",
     "es",
@@ -45,6 +56,7 @@ US_ES = Case(
     "mar, 10 de mar a las 3:30 p.m.",
     "mar, 3 de mar 3:30 p.m.",
     "mar, 3 de mar",
+    "(617) 555-0100",
 )
 CASES = pytest.mark.parametrize("case", [GB, US, US_ES], ids=["en_GB", "en_US", "es_US"])
 
@@ -123,6 +135,8 @@ def test_the_recovery_text_follows_the_clinics_country(
     with db.read() as s:
         [body] = s.scalars(select(OutboxMessage.body).where(OutboxMessage.channel == "sms")).all()
     assert f" {case.tue_3_day}." in body, body
+    # The clinic's number (stored +16175550100) as its families dial it: from Britain, with +1.
+    assert f" {case.clinic_phone} " in body, body
 
 
 def test_a_us_clinics_spanish_two_day_reminder_with_its_link_is_one_gsm7_segment(db) -> None:

@@ -375,6 +375,7 @@ def test_sms_needs_opt_in_else_email_else_a_phone_task(db, world, clock, recepti
     assert by_entry[e1].channel == "email" and by_entry[e1].to_address == "mum@example.com"
     assert by_entry[e2].channel == "phone" and by_entry[e2].outbox_message_id is None
     assert by_entry[e2].hold_started_at == now and "Would you like it?" in by_entry[e2].message
+    assert by_entry[e2].message.startswith("Call (617) 555-")  # the family's number, as dialled here
     assert by_entry[e3].channel == "phone"
     with db.read() as s:
         email = s.get(OutboxMessage, by_entry[e1].outbox_message_id)
@@ -838,7 +839,7 @@ def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_ho
         "provider": "Dr. Chen",
         "hold": "2 hours",
         "hold_short": "2h",
-        "phone": "+16175550100",
+        "phone": "(617) 555-0100",  # as the clinic's families dial it
         "number": "1",
         "cap": "3",
     }

@@ -20,6 +20,7 @@ from orca_desk.services.messaging.message_locale import (
     staff_date,
 )
 from orca_desk.services.messaging.render import KNOWN_VARIABLES
+from orca_desk.services.phones import dialled
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -46,7 +47,7 @@ def _values(
     local = case.missed_start_at.astimezone(_zone(loc.timezone if loc else None))
     language = recipient_language(p)
     country = clinic.country if clinic else None
-    phone = (loc.phone if loc else "") or (clinic.phone if clinic else "")
+    phone = dialled((loc.phone if loc else "") or (clinic.phone if clinic else ""), country)
     values = {
         "first_name": (p.guardian_name or "").split()[0] if p.guardian_name else p.first_name,
         "patient_first_name": p.first_name,

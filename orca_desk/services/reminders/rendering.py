@@ -26,6 +26,7 @@ from orca_desk.services.messaging.message_locale import (
 from orca_desk.services.messaging.message_phrases import join_names, phrase
 from orca_desk.services.messaging.policy import merge_family_messages
 from orca_desk.services.messaging.render import KNOWN_VARIABLES, render
+from orca_desk.services.phones import dialled
 from orca_desk.services.reminders.settings import ReminderSettings
 
 
@@ -87,7 +88,7 @@ def _values(
         "location": loc.name,
         "location_address": loc.address or loc.name,
         "clinic_name": clinic.name,
-        "clinic_phone": loc.phone or clinic.phone or "",
+        "clinic_phone": dialled(loc.phone or clinic.phone, clinic.country),
         "provider": ctx.providers[a.provider_id],
         "hold_minutes": "",
         "hold": "",

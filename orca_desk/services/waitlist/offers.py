@@ -21,6 +21,7 @@ from orca_desk.services.bulk import chunks
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_language, recipient_language
 from orca_desk.services.messaging.policy import budget_allows, next_allowed_send
+from orca_desk.services.phones import dialled
 from orca_desk.services.waitlist.closing import _withdraw
 from orca_desk.services.waitlist.common import _get_opening, _live_offer, _utc, _zone, _zones
 from orca_desk.services.waitlist.matching import (
@@ -148,7 +149,8 @@ def _plan_offer(
     session.add(offer)
     not_after = o.start_at - settings.min_lead
     if channel == "phone":
-        offer.message = PHONE_SCRIPT.format(**w, phone_to=address or "the family (no number on file!)")
+        number = dialled(address, ctx.country) or "the family (no number on file!)"
+        offer.message = PHONE_SCRIPT.format(**w, phone_to=number)
         offer.hold_started_at = send_at  # staff call during opening hours; the hold runs from then
         offer.hold_expires_at = min(send_at + settings.hold, not_after)
     return _Planned(offer, p, None, not_after, w, ctx.sms_templates[language], language)

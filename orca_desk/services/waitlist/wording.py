@@ -23,6 +23,7 @@ from orca_desk.services.messaging.message_locale import (
     message_weekday,
 )
 from orca_desk.services.messaging.render import render, sms_segments
+from orca_desk.services.phones import dialled
 from orca_desk.services.waitlist.common import _names, _zones
 from orca_desk.services.waitlist.settings import LINK_PURPOSE, WaitlistSettings
 
@@ -179,7 +180,7 @@ def _context(session: Session) -> _Context:
         _names(session),
         _zones(session),
         clinic.name if clinic else "Your orthodontist",
-        clinic.phone if clinic else "",
+        dialled(clinic.phone, clinic.country) if clinic else "",
         _clinic_sms_templates(session, clinic.id if clinic else None),
         addresses,
         local_time.message_hour_format(session),
