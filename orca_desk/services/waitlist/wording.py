@@ -23,7 +23,6 @@ from orca_desk.services.messaging.message_locale import (
     message_weekday,
 )
 from orca_desk.services.messaging.render import render, sms_segments
-from orca_desk.services.phones import dialled
 from orca_desk.services.waitlist.common import _names, _zones
 from orca_desk.services.waitlist.settings import LINK_PURPOSE, WaitlistSettings
 
@@ -172,6 +171,9 @@ class _Context:
 
 
 def _context(session: Session) -> _Context:
+    # Phone formatting (phonenumbers) loads with the first offer, not with the day's waitlist marks.
+    from orca_desk.services.phones import dialled
+
     clinic = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
     addresses = {
         i: a or n for i, a, n in session.execute(select(Location.id, Location.address, Location.name))
