@@ -102,8 +102,8 @@ def call_day(session: Session, location_id: int, *, now: datetime) -> date:
 
 
 _ZONE = CachedSelect(select(Location.timezone).where(Location.id == bindparam("location")))
-# The locations with their clinic's country (phones are formatted for dialling there).
-# Each location with its clinic's country (phones, the usual clock) and chosen clock (Settings).
+# Each location with its clinic's country (phones are formatted for dialling there; the usual
+# clock) and the clock the clinic chose (Settings).
 _CLOCK = select(ClinicSetting.value).where(ClinicSetting.key == "time_format").scalar_subquery()
 _ALL_PLACES = select(Location.id, Location.name, Location.timezone, Clinic.country, _CLOCK).outerjoin(
     Clinic, Clinic.id == Location.clinic_id
