@@ -64,10 +64,16 @@ class SmsCounter(QWidget):
     """Live count of an SMS template, recomputed as the text changes, and its sample rendering."""
 
     def __init__(
-        self, base_url: str | None = None, parent: QWidget | None = None, *, show_sample: bool = True
+        self,
+        base_url: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        show_sample: bool = True,
+        country: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.base_url = base_url
+        self.country = country  # the clinic's: the sample visit's date order and usual clock
         self.check: mt.TemplateCheck | None = None
         self.summary = QLabel()
         self.summary.setObjectName("segmentCounter")
@@ -98,7 +104,7 @@ class SmsCounter(QWidget):
             self.summary.setToolTip("")
             self.sample.setText("")
             return None
-        check = mt.check_template(body, None, "sms", base_url=self.base_url)
+        check = mt.check_template(body, None, "sms", base_url=self.base_url, country=self.country)
         self.check = check
         seg = check.segments
         assert seg is not None

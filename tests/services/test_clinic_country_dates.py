@@ -162,3 +162,37 @@ def test_a_us_clinics_spanish_two_day_reminder_with_its_link_is_one_gsm7_segment
     assert "Isabella el mar, 10 de mar 3:45 p.m. en Northside" in body and "Confirme con SI" in body
     info = sms_segments(body)
     assert (info.encoding, info.segments) == ("GSM-7", 1), f"{info.units} characters: {body}"
+
+
+@pytest.mark.parametrize(
+    ("country", "clock", "day", "time"),
+    [
+        ("GB", None, "Tue 10 Mar", "15:30"),
+        ("US", None, "Tue, Mar 10", "3:30 PM"),
+        ("GB", "12h", "Tue 10 Mar", "3:30 pm"),
+    ],
+)
+def test_the_editors_sample_visit_is_written_as_the_clinics_families_will_read_it(
+    db, country: str, clock: str | None, day: str, time: str
+) -> None:
+    from orca_desk.models.clinic_setting import ClinicSetting
+    from orca_desk.services import reminders
+    from orca_desk.services.recovery.rows import StepInput as RecoveryStep
+    from orca_desk.services.recovery.sequences import step_messages
+
+    clinic(db, shared=1)
+    in_country(db, country)
+    if clock:
+        with db.write() as s:
+            s.add(ClinicSetting(key="time_format", value=clock, updated_at=NOW))
+    step = reminders.StepInput(2 * D, ("sms",), sms_body="{patient_first_name}: {date} {time}, reply YES")
+    with db.read() as s:
+        clinic_id = s.scalar(select(Clinic.id))
+        [preview] = reminders.preview_step(s, clinic_id, step)
+        recovery = step_messages(
+            s, clinic_id, RecoveryStep(action="sms", delay_minutes=0, template_key="recovery")
+        )
+    assert preview.text == f"Liam: {day} {time}, reply YES"
+    # The recovery texts that name the missed visit's day name it so.
+    previews = [check.preview for _, check in recovery if check is not None]
+    assert any(f" on {day}." in text for text in previews), previews

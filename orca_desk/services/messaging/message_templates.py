@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from orca_desk.services.links.patient_links import (
     UNSUBSCRIBE,
     short_link_path,
 )
+from orca_desk.services.local_time import default_time_format
 from orca_desk.services.messaging.message_locale import (
     DEFAULT_LANGUAGE,
     MESSAGE_LANGUAGES,
@@ -71,18 +72,23 @@ _SAMPLE_VISIT = datetime(2026, 3, 10, 15, 30)
 
 
 def sample_values(
-    base_url: str | None = None, language: str | None = None, country: str | None = None
+    base_url: str | None = None,
+    language: str | None = None,
+    country: str | None = None,
+    hour_format: Literal[12, 24] | None = None,
 ) -> Mapping[str, str]:
-    """What the preview fills in, dates in ``language`` as written in the clinic's ``country``; the
-    links use ``base_url`` (default: the built-in address)."""
+    """What the preview fills in, dates in ``language`` as written in the clinic's ``country`` and
+    times on its clock (``hour_format``; default: the one usual there); the links use ``base_url``
+    (default: the built-in address)."""
     base = base_url or DEFAULT_PUBLIC_BASE_URL
+    clock = hour_format or (24 if default_time_format(country or "US") == "24h" else 12)
     return MappingProxyType(
         {
             "first_name": "Emma",
             "patient_first_name": "Liam",
             "guardian_name": "Emma Carter",
             "date": message_date(_SAMPLE_VISIT, language, country),
-            "time": message_time(_SAMPLE_VISIT, language, country=country),
+            "time": message_time(_SAMPLE_VISIT, language, hour_format=clock, country=country),
             "day": message_weekday(_SAMPLE_VISIT, language),
             "location": "Northside",
             "location_address": "120 Harbor St, Boston",
@@ -203,12 +209,13 @@ def check_template(
     base_url: str | None = None,
     language: str | None = None,
     country: str | None = None,
+    hour_format: Literal[12, 24] | None = None,
 ) -> TemplateCheck:
     """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft.
 
     ``base_url``: the clinic's public link address, so the sample links in the preview (and the
-    segment count) are as long as the real ones; default the built-in address. ``country``: the
-    clinic's, whose date order the sample visit is written in.
+    segment count) are as long as the real ones; default the built-in address. ``country`` and
+    ``hour_format``: the clinic's, whose date order and clock the sample visit is written in.
     """
     policy = policy or MessagingPolicy()
     problems = list(template_problems(body, channel=channel))
@@ -227,7 +234,7 @@ def check_template(
             f"Mentions a procedure ({names}): messages carry the minimum of health "
             "information. Remove it, or allow procedure names in Settings."
         )
-    values = sample_values(base_url, language, country)
+    values = sample_values(base_url, language, country, hour_format)
     preview = _preview(body, values)
     subject_preview = _preview(subject_text, values) if subject_text else ""
     segments = sms_segments(preview or body) if channel == "sms" else None

@@ -12,7 +12,7 @@ from orca_desk.models.recovery import CAUSE_KINDS, STEP_ACTIONS, RecoverySequenc
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
-from orca_desk.services.local_time import clinic_time_format
+from orca_desk.services.local_time import clinic_time_format, message_clock
 from orca_desk.services.messaging.message_templates import (
     TemplateCheck,
     check_template,
@@ -72,13 +72,26 @@ def step_messages(
         else [step.template_key]
     )
     checked: list[tuple[str, TemplateCheck | None]] = []
+    hour_format, country = message_clock(session)  # the sample visit as the clinic's families read it
     for key in keys:
         try:
             tpl = get_template(session, clinic_id, key, step.action)
         except NotFound:
             checked.append((key, None))
             continue
-        checked.append((key, check_template(tpl.body, tpl.subject, step.action, base_url=base_url)))
+        checked.append(
+            (
+                key,
+                check_template(
+                    tpl.body,
+                    tpl.subject,
+                    step.action,
+                    base_url=base_url,
+                    country=country,
+                    hour_format=hour_format,
+                ),
+            )
+        )
     return checked
 
 

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.reminders import ReminderStep
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.local_time import message_clock
 from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_language
-from orca_desk.services.messaging.message_templates import SAMPLE_VALUES, check_template, get_template
+from orca_desk.services.messaging.message_templates import check_template, get_template, sample_values
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import SegmentInfo, render
 
@@ -189,9 +190,13 @@ def preview_step(
     """The message of each channel of ``step`` with sample values, SMS segments and problems
     (``base_url``: the clinic's link address, so the sample link is as long as a real one)."""
     out = []
+    # The sample visit in the clinic's date order and on its clock, as its families will read it.
+    hour_format, country = message_clock(session) if session is not None else (None, None)
     for channel in step.channels:
         subject, body = step_texts(session, clinic_id, step, channel)
-        check = check_template(body, subject, channel, policy=policy, base_url=base_url)
+        check = check_template(
+            body, subject, channel, policy=policy, base_url=base_url, country=country, hour_format=hour_format
+        )
         problems = list(check.problems)
         problems.extend(_confirm_problems(step, channel, body))
         out.append(
@@ -219,7 +224,8 @@ def sample_preview(
 ) -> str:
     """The step's text on ``channel`` with the editor's sample values ("" when it cannot render)."""
     _, body = step_texts(session, clinic_id, step, channel)
+    hour_format, country = message_clock(session) if session is not None else (None, None)
     try:
-        return render(body, SAMPLE_VALUES)
+        return render(body, sample_values(country=country, hour_format=hour_format))
     except ValidationError:
         return ""

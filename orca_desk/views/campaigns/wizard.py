@@ -251,7 +251,7 @@ class VariantBox(QGroupBox):
         self.weight.setValue(1)
         self.sms = QPlainTextEdit()
         self.sms.setMaximumHeight(70)
-        self.sms_counter = SmsCounter(wizard.link_address)
+        self.sms_counter = SmsCounter(wizard.link_address, country=wizard.ctx.clinic.country)
         self.sms_counter.attach(self.sms)
         self.subject = QLineEdit()
         self.email = QPlainTextEdit()

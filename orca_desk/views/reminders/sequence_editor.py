@@ -166,7 +166,8 @@ class SequenceEditor(QWidget):
             self.tr("SMS text; variables like {patient_first_name}, {date}, {link}")
         )
         self.link_address = clinic_link_address(self.ctx, self)
-        self.sms_counter = SmsCounter(self.link_address, show_sample=False)  # the preview shows the sample
+        # The preview shows the sample.
+        self.sms_counter = SmsCounter(self.link_address, show_sample=False, country=self.ctx.clinic.country)
         self.sms_counter.attach(self.sms_text)
         self.email_subject = QLineEdit()
         self.email_text = QPlainTextEdit()
