@@ -13,6 +13,12 @@ def dialled(number: str | None, country: str | None) -> str:
     return format_phone(number, country or "US") if number else ""
 
 
+def address_as_dialled(channel: str, address: str, country: str | None) -> str:
+    """A message's address as the desk reads it: a text's number as dialled in ``country``, an
+    email address as it is."""
+    return format_phone(address, country or "US") if channel == "sms" and address else address
+
+
 @lru_cache(maxsize=4096)  # lists format the same few hundred numbers on every load
 def format_phone(number: str, country: str) -> str:
     """A phone number as the desk dials it: national format in the clinic's country, else international."""

@@ -21,7 +21,7 @@ from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging import outbox
 from orca_desk.services.messaging.message_locale import staff_format
 from orca_desk.services.messaging.policy import MessagingPolicy
-from orca_desk.services.phones import format_phone
+from orca_desk.services.phones import address_as_dialled
 
 STAFF_PURPOSE = "manual"
 DEFAULT_WINDOW = timedelta(days=90)
@@ -42,10 +42,6 @@ class ConversationRow:
     needs_review: bool
     appointment_id: int | None  # the appointment the latest reply likely concerns
     address_shown: str = ""  # as the desk reads it: a text's number in the clinic's national format
-
-
-def _shown(address: str, channel: str, country: str | None) -> str:
-    return format_phone(address, country or "US") if channel == "sms" and address else address
 
 
 @dataclass(frozen=True)
@@ -133,13 +129,14 @@ def list_conversations(
         if m.appointment_id is not None and (unread or review or c.appointment_id is None):
             c.appointment_id = m.appointment_id
     country = session.scalar(select(Clinic.country).order_by(Clinic.id).limit(1)) if acc else None
+    shown = {k: address_as_dialled(c.channel, c.address, country) for k, c in acc.items()}
     rows = [
         ConversationRow(
             key=k,
             patient_id=c.patient_id,
-            title=c.title or _shown(c.address, c.channel, country),
+            title=c.title or shown[k],
             address=c.address,
-            address_shown=_shown(c.address, c.channel, country),
+            address_shown=shown[k],
             channel=c.channel,
             last_at=c.last_at,
             last_text=c.last_text,
@@ -185,7 +182,7 @@ def conversation_for_patient(session: Session, patient_id: int, *, now: datetime
         patient_id=patient_id,
         title=patient.display_name,
         address=address,
-        address_shown=_shown(address, channel, country),
+        address_shown=address_as_dialled(channel, address, country),
         channel=channel,
         last_at=now,
         last_text="",

@@ -14,7 +14,7 @@ from orca_desk.models.clinic import Clinic
 from orca_desk.models.messaging import OutboxEvent, OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.errors import NotFound
-from orca_desk.services.phones import format_phone
+from orca_desk.services.phones import address_as_dialled
 
 
 def load_message(session: Session, message_id: int) -> OutboxMessage:
@@ -129,7 +129,7 @@ def _row(m: OutboxMessage, patient_name: str | None, country: str | None) -> Out
         created_at=m.created_at,
         channel=m.channel,
         to_address=m.to_address,
-        to_shown=format_phone(m.to_address, country or "US") if m.channel == "sms" else m.to_address,
+        to_shown=address_as_dialled(m.channel, m.to_address, country),
         purpose=m.purpose,
         status=m.status,
         attempts=m.attempts,

@@ -26,7 +26,7 @@ from orca_desk.services.patient_card.rows import (
     FamilyMember,
     PatientCard,
 )
-from orca_desk.services.phones import format_phone
+from orca_desk.services.phones import address_as_dialled, format_phone
 
 # How far back the card lists visits and messages (the newest first).
 _HISTORY = 50
@@ -100,14 +100,16 @@ def _alerts(session: Session, patient_id: int) -> tuple[AlertRow, ...]:
     )
 
 
-def _shown(channel: str, address: str | None, country: str) -> str | None:
-    """A text's number as the desk dials it; an email address as it is."""
-    return format_phone(address, country) if channel == "sms" and address else address
-
-
 def _consents(session: Session, patient_id: int, country: str) -> tuple[ConsentRow, ...]:
     return tuple(
-        ConsentRow(c.channel, c.granted, _shown(c.channel, c.address, country), c.source, c.at, c.recorded_by)
+        ConsentRow(
+            c.channel,
+            c.granted,
+            address_as_dialled(c.channel, c.address or "", country),
+            c.source,
+            c.at,
+            c.recorded_by,
+        )
         for c in session.scalars(
             select(ConsentEvent)
             .where(ConsentEvent.patient_id == patient_id)
@@ -163,7 +165,7 @@ def _visits(
 def _messages(session: Session, patient_id: int, country: str) -> tuple[CardMessage, ...]:
     """Messages sent and received, the newest first (numbers as the desk dials them)."""
     out = [
-        CardMessage(r[0], "out", r[1], _shown(r[1], r[2], country) or "", r[3], r[4])
+        CardMessage(r[0], "out", r[1], address_as_dialled(r[1], r[2] or "", country), r[3], r[4])
         for r in session.execute(
             select(
                 OutboxMessage.created_at,
@@ -178,7 +180,7 @@ def _messages(session: Session, patient_id: int, country: str) -> tuple[CardMess
         )
     ]
     inbound = [
-        CardMessage(r[0], "in", r[1], _shown(r[1], r[2], country) or "", r[3], "received")
+        CardMessage(r[0], "in", r[1], address_as_dialled(r[1], r[2] or "", country), r[3], "received")
         for r in session.execute(
             select(
                 InboundMessage.received_at,
