@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -13,25 +12,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_cold_start import ROOT, day_bounds
+from benchmarks.bench_cold_start import ROOT, day_bounds, desk_copy
 from benchmarks.harness import BenchContext, Row
-from orca_desk.migrate import upgrade
 
 ROUNDS = 7  # after one warm-up round
 TYPING_SECONDS = 2.0  # a username and a password, typed
 
 
 def run(bench: BenchContext) -> list[Row]:
-    upgrade(bench.db)
-    database = bench.db.url.database
-    assert database is not None
     with tempfile.TemporaryDirectory(prefix="orca-sign-in-") as tmp:
-        db_path = Path(tmp) / "large.sqlite3"
-        source, target = sqlite3.connect(database), sqlite3.connect(str(db_path))
-        source.backup(target)
-        source.close()
-        target.close()
-        return _measure(Path(tmp), db_path)
+        return _measure(Path(tmp), desk_copy(bench, Path(tmp)))
 
 
 def _measure(tmp: Path, db_path: Path) -> list[Row]:
