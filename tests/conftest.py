@@ -226,3 +226,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return 0 if item.get_closest_marker("browser") else 2 if item.get_closest_marker("bundle") else 1
 
     items.sort(key=turn)
+
+
+@pytest.fixture
+def desk_locale() -> Iterator[Any]:
+    """``set_staff_language`` for a test that sets the desk's language and country; the desk's
+    own comes back after it."""
+    from orca_desk.services.messaging import message_locale
+
+    before = (message_locale.staff_language(), message_locale._staff_country[0])
+    yield message_locale.set_staff_language
+    message_locale.set_staff_language(*before)

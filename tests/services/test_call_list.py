@@ -177,15 +177,6 @@ def test_on_the_night_the_clocks_go_back_the_list_keeps_wall_clock_order(db):
     assert rows[0].start > rows[1].start
 
 
-@pytest.fixture
-def desk_locale():
-    from orca_desk.services.messaging import message_locale
-
-    before = (message_locale.staff_language(), message_locale._staff_country[0])
-    yield message_locale.set_staff_language
-    message_locale.set_staff_language(*before)
-
-
 @pytest.mark.parametrize(
     ("language", "country", "clock", "when"),
     [

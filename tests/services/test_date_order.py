@@ -3,7 +3,6 @@ day first for en_GB, Spanish as CLDR writes it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -20,13 +19,6 @@ from orca_desk.services.printing.style import date_text, long_date_text
 
 DAY = date(2026, 12, 3)
 TUE = datetime(2026, 3, 10, 15, 30)
-
-
-@pytest.fixture
-def desk() -> Iterator[None]:
-    before = (message_locale.staff_language(), message_locale._staff_country[0])
-    yield
-    message_locale.set_staff_language(*before)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +55,7 @@ def test_skeletons_keep_their_field_widths_in_each_order(skeleton, us, gb, es):
     assert locale_date(DAY, skeleton, babel_locale("es")) == es
 
 
-def test_staff_dates_follow_the_desk_s_country(desk):
+def test_staff_dates_follow_the_desk_s_country(desk_locale):
     message_locale.set_staff_language("en", "US")
     assert (staff_date(DAY), staff_date(DAY, year=False, weekday=False)) == ("Thu, Dec 3, 2026", "Dec 3")
     message_locale.set_staff_language("en", "GB")

@@ -4,7 +4,6 @@ a text's number as the desk dials it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +12,6 @@ import pytest
 from orca_desk.models.clinic_setting import ClinicSetting
 from orca_desk.models.messaging import InboundMessage
 from orca_desk.models.openings import Opening
-from orca_desk.services.messaging import message_locale
 from orca_desk.services.messaging.inbox_queries import appointment_label, list_conversations
 from orca_desk.services.waitlist.queries import list_openings
 from tests.factories import book, make_world
@@ -21,13 +19,6 @@ from tests.factories import book, make_world
 NY = ZoneInfo("America/New_York")
 VISIT = datetime(2026, 3, 4, 15, 30, tzinfo=NY).astimezone(UTC)  # a Wednesday afternoon
 NOW = VISIT - timedelta(days=2)
-
-
-@pytest.fixture
-def desk() -> Iterator[Callable[..., None]]:
-    before = (message_locale.staff_language(), message_locale._staff_country[0])
-    yield message_locale.set_staff_language
-    message_locale.set_staff_language(*before)
 
 
 CASES = [
@@ -40,20 +31,22 @@ CASES = [
 
 @pytest.mark.parametrize(("language", "country", "clock", "day", "time"), CASES)
 def test_the_inbox_names_a_visit_in_the_desks_language_and_the_clinics_clock(
-    db, receptionist, desk, language, country, clock, day, time
+    db, receptionist, desk_locale, language, country, clock, day, time
 ):
     with db.write() as s:
         world = make_world(s)
         if clock:
             s.add(ClinicSetting(key="time_format", value=clock, updated_at=NOW))
     appt = book(db, receptionist, world, start=VISIT, now=NOW)
-    desk(language, country)
+    desk_locale(language, country)
     with db.read() as s:
         assert appointment_label(s, appt) == f"Adjustment · {day} {time} · Northside"
 
 
 @pytest.mark.parametrize(("language", "country", "clock", "day", "time"), CASES)
-def test_a_waitlist_opening_shows_its_day_as_the_desk_reads_it(db, desk, language, country, clock, day, time):
+def test_a_waitlist_opening_shows_its_day_as_the_desk_reads_it(
+    db, desk_locale, language, country, clock, day, time
+):
     with db.write() as s:
         world = make_world(s)
         if clock:
@@ -71,7 +64,7 @@ def test_a_waitlist_opening_shows_its_day_as_the_desk_reads_it(db, desk, languag
                 updated_at=NOW,
             )
         )
-    desk(language, country)
+    desk_locale(language, country)
     with db.read() as s:
         (row,) = list_openings(s, now=NOW)
     assert row.local_text.startswith(f"{day} {time}–")
