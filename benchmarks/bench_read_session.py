@@ -1,5 +1,6 @@
-"""What a read costs before its first statement: ``db.read()`` with its connection, against the
-same BEGIN and ROLLBACK on a raw sqlite3 connection (the read paths' floor pays only the latter)."""
+"""What a read costs before its first statement: ``db.read()`` (an idle session reused) and a new
+Session each time, against the same BEGIN and ROLLBACK on a raw sqlite3 connection (the read paths'
+floor pays only the latter)."""
 
 from __future__ import annotations
 
@@ -23,23 +24,31 @@ def run(bench: BenchContext) -> list[Row]:
         with db.read() as s:
             s.connection()
 
+    def fresh() -> None:  # a new Session and pool checkout each time, as read() did before
+        with db.read_sessions() as s:
+            s.connection()
+
     def floor() -> None:
         raw.execute("BEGIN DEFERRED")
         raw.execute("ROLLBACK")
 
-    app_us, floor_us = [], []
+    app_us, fresh_us, floor_us = [], [], []
     for _ in range(7):
         app_us.append(_per_call(session))
+        fresh_us.append(_per_call(fresh))
         floor_us.append(_per_call(floor))
     raw.close()
-    app, bare = statistics.median(app_us), statistics.median(floor_us)
+    app, new, bare = statistics.median(app_us), statistics.median(fresh_us), statistics.median(floor_us)
     return [
         Row(
             "a read session opened and closed, no statement [sqlite]",
             "—",
-            f"{app:.0f} µs (BEGIN/ROLLBACK on sqlite3: {bare:.1f} µs)",
+            f"{app:.0f} µs (a new Session each time: {new:.0f} µs; BEGIN/ROLLBACK on sqlite3: {bare:.1f} µs)",
             None,
-            detail="app: with db.read() as s: s.connection()   floor: BEGIN DEFERRED; ROLLBACK",
+            detail=(
+                "app: with db.read() as s: s.connection()   new: with db.read_sessions() as s: "
+                "s.connection()   floor: BEGIN DEFERRED; ROLLBACK"
+            ),
         )
     ]
 

@@ -6,6 +6,7 @@ import logging
 import random
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,12 @@ _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 # run_write: how many times a deadlock victim runs, and the first pause (it doubles, jittered).
 WRITE_ATTEMPTS = 5
 RETRY_PAUSE = 0.02
+# read(): how many idle read sessions a process keeps on their connections; after how long idle
+# a server's connection is pinged before reuse (as the pool pings at checkout), and after how
+# long idle one goes back to the pool instead.
+IDLE_READERS = 4
+READER_PING_SECONDS = 1.0
+READER_IDLE_SECONDS = 60.0
 
 _CLASH = (
     "Another desk was changing the same records at the same moment; nothing was changed. Please try again."
@@ -106,6 +113,9 @@ class Database:
         )
         self.read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._readers = _Readers(self.engine)
+        # A Database dropped without dispose() still hands its readers' connections back.
+        weakref.finalize(self, self._readers.close)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -114,8 +124,17 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with _typed_busy(), self.read_sessions() as session:
-            yield session
+        """A read session, closed (rolled back) at the end; one of the idle ones when there is
+        one, so a read costs its statements and not a new Session and pool checkout."""
+        with _typed_busy():
+            reader = self._readers.take()
+            try:
+                try:
+                    yield reader.session
+                finally:
+                    reader.session.close()
+            finally:
+                self._readers.give_back(reader)
 
     def run_write(self, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
         """``work(session)`` in a write unit of work, committed; returns what it returns.
@@ -138,7 +157,101 @@ class Database:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def dispose(self) -> None:
+        self._readers.close()
         self.engine.dispose()
+
+
+class _Reader:
+    """A read session bound to a connection it keeps while idle."""
+
+    __slots__ = ("connection", "idle_since", "session")
+
+    def __init__(self, engine: Engine) -> None:
+        self.connection = engine.connect()
+        self.session = Session(bind=self.connection, expire_on_commit=False)
+        self.idle_since = 0.0
+
+    def close(self) -> None:
+        try:
+            self.session.close()
+        finally:
+            self.connection.close()
+
+
+class _Readers:
+    """The idle read sessions of one engine, each on its own connection.
+
+    Opening a Session and checking a connection out of the pool cost several times a small
+    read's own statements (``benchmarks``: ``--only read_session``), so ``Database.read()``
+    reuses them. Each reader serves one ``read()`` at a time (a read inside a read, or on
+    another thread, takes another). A server's connection idle for ``READER_PING_SECONDS`` is
+    pinged before reuse, as the pool pings at checkout, so a connection the server dropped
+    meanwhile is replaced instead of failing a read; one idle for ``READER_IDLE_SECONDS`` goes
+    back to the pool. Disposing the engine closes the idle ones.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._idle: list[_Reader] = []
+        self._engine = engine
+        event.listen(engine, "engine_disposed", self._on_disposed)
+
+    def take(self) -> _Reader:
+        idle = self._idle
+        while idle:
+            try:
+                reader = idle.pop()
+            except IndexError:  # another thread took the last one
+                break
+            idle_for = time.monotonic() - reader.idle_since
+            if idle_for < READER_PING_SECONDS or (idle_for < READER_IDLE_SECONDS and self._alive(reader)):
+                return reader
+            reader.close()
+        return _Reader(self._engine)
+
+    def _alive(self, reader: _Reader) -> bool:
+        """Whether the reader's connection still answers (a SQLite file's always does)."""
+        if self._engine.dialect.name == "sqlite":
+            return True
+        dbapi_connection = reader.connection.connection.dbapi_connection
+        try:
+            alive = bool(self._engine.dialect.do_ping(dbapi_connection))
+            dbapi_connection.rollback()  # the driver began a transaction for the ping: end it
+            return alive
+        except Exception:
+            reader.connection.invalidate()
+            return False
+
+    def give_back(self, reader: _Reader) -> None:
+        """Keep ``reader`` for the next read if its session ended cleanly on a live connection."""
+        session = reader.session
+        # What services cache on a session (session.info) belongs to that one read.
+        session.info.clear()
+        if (
+            len(self._idle) < IDLE_READERS
+            and not session.in_transaction()
+            and not reader.connection.closed
+            and not reader.connection.invalidated
+            and not reader.connection.in_transaction()
+        ):
+            reader.idle_since = time.monotonic()
+            self._idle.append(reader)
+            return
+        try:
+            reader.close()
+        except Exception:  # a broken connection: the read's own error (if any) is what matters
+            log.warning("closing a read connection failed", exc_info=True)
+            reader.connection.invalidate()
+
+    def close(self) -> None:
+        while self._idle:
+            try:
+                reader = self._idle.pop()
+            except IndexError:
+                break
+            reader.close()
+
+    def _on_disposed(self, _engine: Engine) -> None:
+        self.close()
 
 
 def _install_sqlite_hooks(engine: Engine, *, busy_ms: int) -> None:
