@@ -213,6 +213,8 @@ class _Readers:
         if self._engine.dialect.name == "sqlite":
             return True
         dbapi_connection = reader.connection.connection.dbapi_connection
+        if dbapi_connection is None:
+            return False
         try:
             alive = bool(self._engine.dialect.do_ping(dbapi_connection))
             dbapi_connection.rollback()  # the driver began a transaction for the ping: end it
