@@ -33,7 +33,7 @@ RETRY_PAUSE = 0.02
 # read(): how many idle read sessions a process keeps on their connections; after how long idle
 # a server's connection is pinged before reuse (as the pool pings at checkout), and after how
 # long idle one goes back to the pool instead.
-IDLE_READERS = 4
+IDLE_READERS = 2
 READER_PING_SECONDS = 1.0
 READER_IDLE_SECONDS = 60.0
 

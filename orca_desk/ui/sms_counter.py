@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
@@ -70,10 +72,12 @@ class SmsCounter(QWidget):
         *,
         show_sample: bool = True,
         country: str | None = None,
+        hour_format: Literal[12, 24] | None = None,
     ) -> None:
         super().__init__(parent)
         self.base_url = base_url
         self.country = country  # the clinic's: the sample visit's date order and usual clock
+        self.hour_format = hour_format  # the clock the clinic chose, when it chose one
         self.check: mt.TemplateCheck | None = None
         self.summary = QLabel()
         self.summary.setObjectName("segmentCounter")
@@ -104,7 +108,9 @@ class SmsCounter(QWidget):
             self.summary.setToolTip("")
             self.sample.setText("")
             return None
-        check = mt.check_template(body, None, "sms", base_url=self.base_url, country=self.country)
+        check = mt.check_template(
+            body, None, "sms", base_url=self.base_url, country=self.country, hour_format=self.hour_format
+        )
         self.check = check
         seg = check.segments
         assert seg is not None

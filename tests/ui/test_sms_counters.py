@@ -128,3 +128,25 @@ def test_settings_template_editor_lists_and_saves_each_language(qtbot, ctx, db):
             for t in s.query(MessageTemplate).filter(MessageTemplate.key == "reminder.confirm")
         }
     assert ("es", "{clinic_name}: cita ") in saved and not any(lang == "en" for lang, _ in saved)
+
+
+def test_reminder_step_counts_its_sms_on_the_clock_the_clinic_chose(qtbot, ctx):
+    """A US clinic that chose the 24-hour clock: its texts say "15:30", so the count is of that."""
+    from dataclasses import replace
+
+    from orca_desk.services import reminders
+    from orca_desk.services.clinic import clinic_settings
+
+    with ctx.db.write() as s:
+        reminders.seed_default_sequences(s, ctx.clinic.id, now=ctx.clock.now())
+        chosen = replace(clinic_settings.load_settings(s), time_format="24h")
+        clinic_settings.save_settings(s, ctx.actor, chosen, now=ctx.clock.now())
+    screen = RemindersScreen(ctx)
+    qtbot.addWidget(screen)
+    assert screen.wait_until_loaded()
+    editor = screen.editor
+    editor._select(1)
+    editor.sms_text.setPlainText("{patient_first_name}: {date} at {time}.")
+    check = editor.sms_counter.check
+    assert check is not None and "15:30" in check.preview and "PM" not in check.preview
+    assert editor.sms_counter.summary.text().startswith(f"{len(check.preview)} characters")

@@ -3,7 +3,7 @@ confirmation settings."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orca_desk.services import local_time
 from orca_desk.services.changes import Changes
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.lazy_tabs import LatestRead, LazyTabs
@@ -101,8 +102,10 @@ class RemindersScreen(Screen):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self._rows: list[reminders.SequenceRow] = []
-        self.sequences_load: LatestRead[tuple[list[reminders.SequenceRow], int | None]] = LatestRead(
-            lambda: self.ctx.ops, self, lambda loaded: self._show_sequences(*loaded), self._load_failed
+        self.sequences_load: LatestRead[tuple[list[reminders.SequenceRow], int | None, Literal[12, 24]]] = (
+            LatestRead(
+                lambda: self.ctx.ops, self, lambda loaded: self._show_sequences(*loaded), self._load_failed
+            )
         )
         self.reload_sequences()
 
@@ -126,7 +129,10 @@ class RemindersScreen(Screen):
     def reload_sequences(self, select_id: int | None = None) -> None:
         """Load the sequences off the UI thread, then show them and select ``select_id``."""
         clinic_id = self.ctx.clinic.id
-        self.sequences_load.start(lambda s: (_list_sequences(s, clinic_id), select_id))
+        # With the clock the clinic's texts are written on: the SMS count is of the text as sent.
+        self.sequences_load.start(
+            lambda s: (_list_sequences(s, clinic_id), select_id, local_time.message_hour_format(s))
+        )
 
     def _load_failed(self, message: str) -> None:
         QMessageBox.warning(self, QCoreApplication.translate("Operations", "Could not load"), message)
@@ -135,8 +141,11 @@ class RemindersScreen(Screen):
         """Block until the sequences loading off the UI thread have been shown (the screenshot, tests)."""
         return self.sequences_load.wait(timeout_ms)
 
-    def _show_sequences(self, rows: list[reminders.SequenceRow], select_id: int | None) -> None:
+    def _show_sequences(
+        self, rows: list[reminders.SequenceRow], select_id: int | None, hour_format: Literal[12, 24]
+    ) -> None:
         self._rows = rows
+        self.editor.sms_counter.hour_format = hour_format
         self.sequences.blockSignals(True)
         self.sequences.clear()
         for row in self._rows:
