@@ -205,7 +205,7 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
     assert process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
     dispatch_due(db, providers(fake), now=now, worker_id="w")
     [offer] = fake.sent_sms
-    assert "para " in offer.body and "mar, 3 de mar 3:30 p.m." in offer.body and "Reservado 2h" in offer.body
+    assert "para " in offer.body and "mar, 3 de mar 3:30 p.m." in offer.body and "Guardada 2h" in offer.body
     assert "http://gw.test/o/" in offer.body
     # "SÍ" books it; the family is told in Spanish.
     later = now + timedelta(minutes=30)

@@ -854,6 +854,42 @@ def test_the_offer_text_is_one_segment_with_a_long_clinic_name_and_still_says_ho
     assert sms_segments(short_name).segments == 1
 
 
+def test_the_spanish_offer_text_is_one_segment_with_a_long_clinic_name():
+    """Spanish dates and times are longer ("mar, 10 de mar 10:30 a.m."): its shorter text still fits."""
+    from datetime import datetime
+
+    from orca_desk.services.messaging.message_locale import message_date, message_time
+    from orca_desk.services.messaging.render import sms_segments
+    from orca_desk.services.waitlist import wording as waitlist_wording
+
+    visit = datetime(2026, 3, 10, 10, 30)
+    words = {
+        "clinic": "Bright Smiles Orthodontics",
+        "patient": "Alexandra",
+        "date": message_date(visit, "es", "US"),
+        "time": message_time(visit, "es", hour_format=12, country="US"),
+        "location": "Northside",
+        "provider": "Dr. Chen",
+        "hold": "2 horas",
+        "hold_short": "2h",
+        "phone": "(617) 555-0100",
+        "number": "1",
+        "cap": "3",
+    }
+    link = " https://go.brightsmiles.com/o/" + "A" * 24
+    text = waitlist_wording._offer_sms(words, link, waitlist_wording._packaged_sms_templates_in("es"))
+    assert sms_segments(text).segments == 1, text
+    assert "mar, 10 de mar 10:30 a.m." in text and "2h" in text and "1/3" in text and text.endswith(link)
+    # A short clinic name: the full text, with its "Responda SI".
+    full = waitlist_wording._offer_sms(
+        {**words, "clinic": "Test Ortho", "patient": "Liam"},
+        " https://gw.test/o/" + "A" * 24,
+        waitlist_wording._packaged_sms_templates_in("es"),
+    )
+    assert sms_segments(full).segments == 1, full
+    assert "Guardada 2h (oferta 1/3). Responda SI o abra https://gw.test/o/" in full
+
+
 def test_the_offer_text_comes_from_the_clinics_edited_template_and_matches_its_preview(
     db, world, clock, receptionist
 ):
