@@ -15,33 +15,45 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from orca_desk.config import Settings
-from orca_desk.db import Database
 from orca_desk.screens import default_screens, warm_screens, warm_while_signing_in
-from orca_desk.services.access.security import ADMIN, Actor, actor_for
-from orca_desk.services.clinic.clinic import load_clinic
-from orca_desk.services.clinic.setup_wizard import needs_setup, setup_actor
 from orca_desk.services.clock import SystemClock
 from orca_desk.services.errors import OrcaError, ValidationError
-from orca_desk.startup import StartupError, open_database
 
+# The database (SQLAlchemy), the password rules and the clinic's services load where used: a
+# desk's sign-in dialog shows before them (see ``sign_in_facts``).
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from orca_desk.db import Database
+    from orca_desk.services.access.security import Actor
     from orca_desk.services.availability import Opening
+    from orca_desk.services.clinic.clinic import ClinicInfo
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.feature_dialogs import Booked, CardClosed, FeatureDialogs, NewPatient, OpeningRequest
+    from orca_desk.ui.login_dialog import LoginDialog
     from orca_desk.ui.main_window import MainWindow
 
-# The sign-in dialog paints within a turn or two of its event loop; the first screen warms after.
+__all__ = ["default_screens", "feature_dialogs", "run_gui", "support_viewer"]
+
+# The sign-in dialog paints within a turn or two of its event loop; the database opens (when the
+# dialog came first) and the first screen warms after.
 SIGN_IN_WARM_DELAY_MS = 100
-# "(viewer)" is the role, so the status bar says it in the desk's language ("solo consulta").
-SUPPORT_VIEWER = Actor(username="support", role="viewer", display_name="Support (viewer)")
+
+
+def support_viewer() -> Actor:
+    """Who a scripted screenshot is signed in as. "(viewer)" is the role, so the status bar says
+    it in the desk's language ("solo consulta")."""
+    from orca_desk.services.access.security import Actor
+
+    return Actor(username="support", role="viewer", display_name="Support (viewer)")
 
 
 def prepare_database(url: str, *, demo: bool) -> Database:
     """Open and check the database (a local file upgrades itself); a ``StartupError`` says why not."""
+    from orca_desk.startup import open_database
+
     db = open_database(url, require_current=True, upgrade_local=True)
     if demo:
         from orca_desk.services.demo import is_empty, load_demo
@@ -52,10 +64,45 @@ def prepare_database(url: str, *, demo: bool) -> Database:
     return db
 
 
+class DatabaseOpening:
+    """The database being opened, with what the shell needs about its clinic: at once, or while
+    the sign-in dialog waits for a person. A failure is kept and raised again on each ``open``."""
+
+    def __init__(self, url: str, *, demo: bool) -> None:
+        self.url = url
+        self.demo = demo
+        self.db: Database | None = None
+        self.clinic: ClinicInfo | None = None
+        self.unfinished = False  # an empty database or a setup not finished
+        self.error: OrcaError | None = None
+
+    def open(self) -> Database:
+        if self.error is not None:
+            raise self.error
+        if self.db is None:
+            try:
+                db = prepare_database(self.url, demo=self.demo)
+                self.reload_clinic(db)
+            except OrcaError as exc:
+                self.error = exc
+                raise
+            self.db = db
+        return self.db
+
+    def reload_clinic(self, db: Database) -> None:
+        from orca_desk.services.clinic.clinic import load_clinic
+        from orca_desk.services.clinic.setup_wizard import needs_setup
+
+        with db.read() as session:
+            self.clinic = load_clinic(session)
+            self.unfinished = needs_setup(session)
+
+
 def demo_manager(db: Database) -> Actor:
     from sqlalchemy import select
 
     from orca_desk.models.staff import StaffUser
+    from orca_desk.services.access.security import actor_for
 
     with db.read() as session:
         user = session.scalar(select(StaffUser).where(StaffUser.role == "manager").limit(1))
@@ -83,38 +130,36 @@ def run_gui(args: argparse.Namespace) -> int:
         from orca_desk.ui.crash_dialog import install_gui_crash_handling
 
         install_gui_crash_handling(app)
-    try:
-        db = prepare_database(settings.database_url, demo=args.demo)
-        with db.read() as session:
-            clinic = load_clinic(session)
-            unfinished = needs_setup(session)
-        if args.screenshot and (clinic is None or unfinished):
-            raise StartupError(
-                "This database has no clinic yet: start orca-desk without --screenshot to "
-                "set it up, or use 'orca-desk setup --from clinic.toml' (see the README)."
-            )
-    except OrcaError as exc:
-        if not args.screenshot:  # a scripted screenshot has nobody to read a dialog
-            with collecting():
-                show_startup_error(str(exc))
-        raise  # and the one line on stderr, exit 2 (cli.main)
-    if not args.screenshot:  # after the database: its error, if any, is the one line that matters
-        from orca_desk.diagnostics import install_file_logging
+    opening = DatabaseOpening(settings.database_url, demo=args.demo)
+    # A desk's ready SQLite file: the sign-in dialog first, the database opened behind it.
+    facts = None
+    if not (args.demo or args.screenshot):
+        from orca_desk.sign_in_facts import read_sign_in_facts
 
-        install_file_logging()
-    signed_in: Actor | None = None
-    if unfinished and not args.demo:
-        # First run (or a setup cancelled midway): the wizard, then the new administrator is in.
-        with collecting():
-            signed_in = run_setup_wizard(db)
-        if signed_in is None:
-            return 0
-        with db.read() as session:
-            clinic = load_clinic(session)
-    assert clinic is not None
-    actor = signed_in or _who_works(args, db, clinic.name)
+        facts = read_sign_in_facts(settings.database_url)
+    if facts is not None:
+        actor = _who_works(args, opening, facts.clinic_name, open_while_waiting=True)
+        if (
+            opening.error is None
+            and opening.db is not None
+            and (opening.clinic is None or opening.unfinished)
+        ):
+            from orca_desk.startup import StartupError
+
+            # Another desk emptied or reset this file between our look at it and its opening.
+            opening.error = StartupError(
+                "This clinic's setup changed while Orca Desk started: start it again."
+            )
+        if opening.error is not None:
+            with collecting():
+                show_startup_error(str(opening.error))
+            raise opening.error
+    else:
+        actor = _open_then_sign_in(args, opening)
     if actor is None:
         return 0
+    db, clinic = opening.open(), opening.clinic
+    assert clinic is not None
     # After sign-in: the window's modules load while the dialog waits for a person.
     from orca_desk.ui.context import AppContext
     from orca_desk.ui.main_window import MainWindow
@@ -143,23 +188,78 @@ def run_gui(args: argparse.Namespace) -> int:
     return app.exec()
 
 
-def _who_works(args: argparse.Namespace, db: Database, clinic_name: str) -> Actor | None:
-    """The demo's manager, a screenshot's read-only viewer, or whoever signs in (None: nobody did)."""
+def _open_then_sign_in(args: argparse.Namespace, opening: DatabaseOpening) -> Actor | None:
+    """The usual start: the database opened and checked, the setup wizard when the clinic is not
+    set up yet, then whoever works (None: nobody signed in)."""
+    try:
+        opening.open()
+        if args.screenshot and (opening.clinic is None or opening.unfinished):
+            from orca_desk.startup import StartupError
+
+            raise StartupError(
+                "This database has no clinic yet: start orca-desk without --screenshot to "
+                "set it up, or use 'orca-desk setup --from clinic.toml' (see the README)."
+            )
+    except OrcaError as exc:
+        if not args.screenshot:  # a scripted screenshot has nobody to read a dialog
+            with collecting():
+                show_startup_error(str(exc))
+        raise  # and the one line on stderr, exit 2 (cli.main)
+    if not args.screenshot:  # after the database: its error, if any, is the one line that matters
+        from orca_desk.diagnostics import install_file_logging
+
+        install_file_logging()
+    db = opening.open()
+    if opening.unfinished and not args.demo:
+        # First run (or a setup cancelled midway): the wizard, then the new administrator is in.
+        with collecting():
+            signed_in = run_setup_wizard(db)
+        if signed_in is not None:
+            opening.reload_clinic(db)
+        return signed_in
+    assert opening.clinic is not None
+    return _who_works(args, opening, opening.clinic.name)
+
+
+def _who_works(
+    args: argparse.Namespace, opening: DatabaseOpening, clinic_name: str, *, open_while_waiting: bool = False
+) -> Actor | None:
+    """The demo's manager, a screenshot's read-only viewer, or whoever signs in (None: nobody did).
+
+    ``open_while_waiting``: the database is not open yet; it opens while the dialog waits (and,
+    should that fail, the dialog closes and ``opening.error`` says why)."""
     if args.demo:
-        return demo_manager(db)
+        return demo_manager(opening.open())
     if args.screenshot:
-        return SUPPORT_VIEWER
+        return support_viewer()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QDialog
 
     from orca_desk.ui.login_dialog import LoginDialog
 
-    login = LoginDialog(db, clinic_name)
-    # A person takes seconds to sign in; the warm-up takes well under one.
-    QTimer.singleShot(SIGN_IN_WARM_DELAY_MS, lambda: warm_while_signing_in(default_screens()))
+    login = LoginDialog(opening.open if open_while_waiting else opening.open(), clinic_name)
+    # A person takes seconds to sign in; opening the database and the warm-up take under one.
+    if open_while_waiting:
+        QTimer.singleShot(SIGN_IN_WARM_DELAY_MS, lambda: _open_behind(login, opening))
+    else:
+        QTimer.singleShot(SIGN_IN_WARM_DELAY_MS, lambda: warm_while_signing_in(default_screens()))
     with collecting():
         accepted = login.exec() == QDialog.DialogCode.Accepted
-    return login.actor if accepted else None
+    return login.actor if accepted and opening.error is None else None
+
+
+def _open_behind(login: LoginDialog, opening: DatabaseOpening) -> None:
+    """Open the database behind the sign-in dialog, then warm the first screen; a database that
+    cannot be used closes the dialog (run_gui then says why)."""
+    try:
+        opening.open()
+    except OrcaError:
+        login.reject()
+        return
+    from orca_desk.diagnostics import install_file_logging
+
+    install_file_logging()
+    warm_while_signing_in(default_screens())
 
 
 def _after_first_paint(app: QApplication, window: MainWindow, db: Database, ctx: AppContext) -> None:
@@ -210,6 +310,9 @@ def run_setup_wizard(db: Database) -> Actor | None:
     Once the administrator exists, resuming asks them to sign in first."""
     from PySide6.QtWidgets import QDialog, QMessageBox
 
+    from orca_desk.services.access.security import ADMIN
+    from orca_desk.services.clinic.clinic import load_clinic
+    from orca_desk.services.clinic.setup_wizard import setup_actor
     from orca_desk.ui.login_dialog import LoginDialog
     from orca_desk.views.setup.wizard import SetupWizard
 

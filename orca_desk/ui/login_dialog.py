@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,16 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.db import Database
-from orca_desk.services.access.security import (
-    MIN_PASSWORD_LENGTH,
-    Actor,
-    authenticate,
-    change_password,
-    must_change_password,
-)
 from orca_desk.services.clock import Clock, SystemClock
-from orca_desk.ui.operations import Operations
+from orca_desk.services.errors import OrcaError
+
+# The database, the password rules and the operations load at the first sign-in attempt: a desk's
+# dialog shows before SQLAlchemy loads (app.run_gui opens the database while the person types).
+if TYPE_CHECKING:
+    from orca_desk.db import Database
+    from orca_desk.services.access.security import Actor
+    from orca_desk.ui.operations import Operations
 
 
 class LoginDialog(QDialog):
@@ -35,11 +35,18 @@ class LoginDialog(QDialog):
     """
 
     def __init__(
-        self, db: Database, clinic_name: str, parent: QWidget | None = None, *, clock: Clock | None = None
+        self,
+        db: Database | Callable[[], Database],
+        clinic_name: str,
+        parent: QWidget | None = None,
+        *,
+        clock: Clock | None = None,
     ) -> None:
+        """``db``: the database, or what opens it (called at the first sign-in attempt, if it
+        has not been opened meanwhile)."""
         super().__init__(parent)
-        self.db = db
-        self.ops = Operations(db, self)  # before the window: nothing else to run it through
+        self._db = db
+        self._ops: Operations | None = None
         self.clock = clock or SystemClock()
         self.actor: Actor | None = None
         self._pending: Actor | None = None  # signed in with a one-time password, not changed yet
@@ -86,6 +93,17 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
 
     @property
+    def ops(self) -> Operations:
+        """The dialog's own operations (before the window: nothing else to run them through)."""
+        if self._ops is None:
+            from orca_desk.db import Database
+            from orca_desk.ui.operations import Operations
+
+            db = self._db if isinstance(self._db, Database) else self._db()
+            self._ops = Operations(db, self)
+        return self._ops
+
+    @property
     def changing_password(self) -> bool:
         return self.pages.currentIndex() == 1
 
@@ -96,6 +114,8 @@ class LoginDialog(QDialog):
             self._try_sign_in()
 
     def _try_sign_in(self) -> None:
+        from orca_desk.services.access.security import authenticate, must_change_password
+
         def sign_in(session: Any) -> tuple[Actor, bool]:
             actor = authenticate(session, self.username.text(), self.password.text())
             return actor, must_change_password(session, actor)
@@ -105,8 +125,13 @@ class LoginDialog(QDialog):
             self.password.selectAll()
             self.password.setFocus()
 
+        try:
+            ops = self.ops
+        except OrcaError:  # the database cannot be used: whoever opened it says why
+            self.reject()
+            return
         result: list[tuple[Actor, bool]] = []
-        if not self.ops.read(
+        if not ops.read(
             sign_in,
             parent=self,
             on_done=result.append,
@@ -117,6 +142,8 @@ class LoginDialog(QDialog):
             return
         actor, must_change = result[0]
         if must_change:
+            from orca_desk.services.access.security import MIN_PASSWORD_LENGTH
+
             self._pending, self._one_time = actor, self.password.text()
             self.password.clear()
             self.change_intro.setText(
@@ -142,6 +169,7 @@ class LoginDialog(QDialog):
             self.repeat_password.setFocus()
             return
         pending = self._pending
+        from orca_desk.services.access.security import change_password
 
         def refused(message: str) -> None:
             self.error.setText(message)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QPoint, QPointF, QRect, QR
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface, QWindow
 from PySide6.QtWidgets import QAccessibleWidget, QWidget
 
-from orca_desk.services.local_time import fmt_minute
 from orca_desk.ui.time_grid_model import GridColumn, GridItem
 
 
@@ -81,6 +80,10 @@ def column_name(col: GridColumn) -> str:
 
 def entry_name(grid: AccessibleGrid, e: Entry) -> str:
     """What a screen reader says: patient, time, chair (or provider), status."""
+    # Here, not at the top: the theme installs this module, and local_time (with SQLAlchemy)
+    # must not load before the sign-in dialog shows.
+    from orca_desk.services.local_time import fmt_minute
+
     style = grid.time_format()
     where = column_name(e.column)
     it = e.item

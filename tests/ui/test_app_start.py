@@ -82,40 +82,69 @@ def test_screenshot_of_the_day_loads_no_other_screen_printing_or_migrations(tmp_
 SIGN_IN_PROBE = """
 import json, sys
 from PySide6.QtCore import QEventLoop, QTimer
+from orca_desk import app
 from orca_desk.cli import main
 from orca_desk.ui.login_dialog import LoginDialog
 
+url, mode = sys.argv[1:3]
 seen = {}
 
 def exec_(dialog):
+    seen["sqlalchemy at the dialog"] = "sqlalchemy" in sys.modules
     seen["window at the dialog"] = "orca_desk.ui.main_window" in sys.modules
+    if mode == "at once":  # Enter before the database opened behind the dialog
+        dialog.username.setText("maria")
+        dialog.password.setText("orca-demo")
+        dialog._ok()
+        return dialog.result()
     typing = QEventLoop()
-    QTimer.singleShot(3000, typing.quit)  # a person typing; the warm-up runs meanwhile
+    dialog.finished.connect(typing.quit)
+    QTimer.singleShot(3000, typing.quit)  # a person typing; the database opens and the day warms
     typing.exec()
     seen["warm after typing"] = sorted(m for m in WARMED if m in sys.modules)
+    seen["dialog closed"] = not dialog.isVisible() and dialog.result() == 0 and mode == "broken"
     return 0  # Cancel: nobody signs in
+
+def painted(qt_app, window, _db, _ctx):
+    seen["signed in"] = window.ctx.actor.username
+    window.hide()
+    qt_app.quit()
+
+def broken(url, *, demo):
+    from orca_desk.startup import StartupError  # here: it loads SQLAlchemy
+    raise StartupError("The database is broken in this test.")
 
 WARMED = ("orca_desk.ui.main_window", "orca_desk.views.calendar.day_view", "orca_desk.services.availability",
           "orca_desk.services.waitlist.queries", "orca_desk.services.booking.booking")
 LoginDialog.exec = exec_
-rc = main(["--database-url", sys.argv[1]])
+app._after_first_paint = painted
+app.show_startup_error = lambda message: seen.setdefault("error shown", message)
+if mode == "broken":
+    app.prepare_database = broken
+rc = main(["--database-url", url])
 print(json.dumps([rc, seen]))
 """
 
 
-def test_the_window_and_the_day_load_while_someone_signs_in(tmp_path):
+def _sign_in_probe(tmp_path, mode: str) -> tuple[int, dict[str, object]]:
     url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
     from orca_desk.cli import main
 
     assert main(["--database-url", url, "demo"]) == 0
     env = {**os.environ, "HOME": str(tmp_path)}  # no log or saved window state of the developer's
     result = subprocess.run(
-        [sys.executable, "-c", SIGN_IN_PROBE, url], capture_output=True, text=True, timeout=300, env=env
+        [sys.executable, "-c", SIGN_IN_PROBE, url, mode], capture_output=True, text=True, timeout=300, env=env
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in (0, 2), result.stderr
     rc, seen = json.loads(result.stdout.strip().splitlines()[-1])
+    return rc, seen
+
+
+def test_the_sign_in_dialog_shows_first_and_the_database_and_the_day_load_behind_it(tmp_path):
+    rc, seen = _sign_in_probe(tmp_path, "typing")
     assert rc == 0  # cancelled sign-in: the app ends without a window
     assert seen == {
+        "sqlalchemy at the dialog": False,
         "window at the dialog": False,
         "warm after typing": [
             "orca_desk.services.availability",
@@ -124,7 +153,24 @@ def test_the_window_and_the_day_load_while_someone_signs_in(tmp_path):
             "orca_desk.ui.main_window",
             "orca_desk.views.calendar.day_view",
         ],
+        "dialog closed": False,
     }
+
+
+def test_signing_in_before_the_database_opened_behind_the_dialog_opens_it_then(tmp_path):
+    rc, seen = _sign_in_probe(tmp_path, "at once")
+    assert (rc, seen) == (
+        0,
+        {"sqlalchemy at the dialog": False, "window at the dialog": False, "signed in": "maria"},
+    )
+
+
+def test_a_database_that_fails_to_open_behind_the_dialog_closes_it_and_says_why(tmp_path):
+    rc, seen = _sign_in_probe(tmp_path, "broken")
+    assert rc == 2  # cli: the one line on stderr
+    assert seen["dialog closed"] is True
+    assert seen["error shown"] == "The database is broken in this test."
+    assert "signed in" not in seen
 
 
 def test_print_dialog_loads_on_first_use(main_window, monkeypatch):

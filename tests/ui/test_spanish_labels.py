@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from orca_desk.app import SUPPORT_VIEWER
+from orca_desk.app import support_viewer
 from orca_desk.services.campaigns.audience import AudienceSummary
 from orca_desk.ui import language
 from orca_desk.views.calendar.print_dialog import PrintDialog
@@ -27,7 +27,7 @@ def spanish(qapp, monkeypatch):
 def test_a_role_and_a_relation_are_said_in_spanish(spanish):
     assert language.signed_in_name("Dana Brooks (manager)", "manager") == "Dana Brooks (gerente)"
     assert language.signed_in_name("Maria Lopez", "receptionist") == "Maria Lopez"
-    viewer = SUPPORT_VIEWER  # who a --screenshot run is signed in as
+    viewer = support_viewer()  # who a --screenshot run is signed in as
     assert language.signed_in_name(viewer.display_name, viewer.role) == "Support (solo consulta)"
     assert language.say("Ana Pérez (mother)") == "Ana Pérez (madre)"
     assert language.say("grandparent", "relation") == "abuelo/a"

@@ -29,17 +29,12 @@ from orca_desk.services.access.security import (
     one_time_password,
     password_problems,
 )
+from orca_desk.services.clinic.setup_progress import DONE, PROGRESS_KEY, STEPS
 from orca_desk.services.errors import PermissionDenied, ValidationError
 
 if TYPE_CHECKING:  # the clinic file's rules, settings and defaults load when the wizard runs
     from orca_desk.services import clinic_setup as cs
     from orca_desk.services.clinic.clinic_defaults import SeededDefaults
-
-# clinic_setting key: the last page the wizard saved, "done" once the setup is finished. A clinic
-# made by `orca-desk setup --from` or the demo has no such key and never sees the wizard.
-PROGRESS_KEY = "setup_wizard"
-DONE = "done"
-STEPS = ("clinic", "locations", "chairs", "providers", "appointment_types", "staff", "messaging")
 
 
 def progress(session: Session) -> str | None:

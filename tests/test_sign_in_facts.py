@@ -1,0 +1,75 @@
+"""The sign-in dialog's facts come from a ready SQLite file only; anything else goes the usual way."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+from sqlalchemy import text
+
+from orca_desk.services.clinic.setup_progress import DONE, PROGRESS_KEY
+from orca_desk.sign_in_facts import SignInFacts, read_sign_in_facts
+from tests.factories import make_world
+
+
+def _url(db) -> str:  # type: ignore[no-untyped-def]
+    return f"sqlite:///{db.url.database}"
+
+
+def _set_progress(db, value: str) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as s:
+        s.execute(
+            text(
+                "INSERT INTO clinic_setting (key, value, updated_at, updated_by) "
+                "VALUES (:k, :v, '2026-12-01 09:00:00', 'setup')"
+            ),
+            {"k": PROGRESS_KEY, "v": value},
+        )
+
+
+def test_a_ready_clinic_file_gives_the_clinics_name(db) -> None:
+    with db.write() as s:
+        make_world(s)
+    assert read_sign_in_facts(_url(db)) == SignInFacts("Test Ortho")
+    _set_progress(db, DONE)  # a clinic the wizard set up
+    assert read_sign_in_facts(_url(db)) == SignInFacts("Test Ortho")
+
+
+def test_an_empty_or_unfinished_clinic_goes_the_usual_way(db) -> None:
+    assert read_sign_in_facts(_url(db)) is None  # no clinic yet: the setup wizard
+    with db.write() as s:
+        make_world(s)
+    _set_progress(db, "chairs")
+    assert read_sign_in_facts(_url(db)) is None
+
+
+def test_a_file_at_an_older_schema_goes_the_usual_way(db) -> None:
+    with db.write() as s:
+        make_world(s)
+        s.execute(text("DELETE FROM alembic_version WHERE version_num = 'h9_online_booking'"))
+    assert read_sign_in_facts(_url(db)) is None  # the usual start upgrades it first
+
+
+def test_what_is_not_a_ready_sqlite_file_goes_the_usual_way(tmp_path) -> None:
+    assert read_sign_in_facts("postgresql+psycopg://u:p@127.0.0.1/clinic") is None
+    assert read_sign_in_facts(f"sqlite:///{tmp_path / 'new.sqlite3'}") is None  # not made yet
+    assert read_sign_in_facts("sqlite:///:memory:") is None
+    assert read_sign_in_facts(f"sqlite:///{tmp_path}") is None  # a folder
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    assert read_sign_in_facts(f"sqlite:///{other}") is None  # not Orca Desk's
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert read_sign_in_facts(f"sqlite:///{garbage}") is None
+
+
+def test_reading_them_loads_no_sqlalchemy(db) -> None:
+    with db.write() as s:
+        make_world(s)
+    probe = (
+        "import sys; from orca_desk.sign_in_facts import read_sign_in_facts as r; "
+        f"print(r({_url(db)!r}), 'sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "SignInFacts(clinic_name='Test Ortho') False"
