@@ -112,14 +112,22 @@ def demo_manager(db: Database) -> Actor:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    settings = Settings.resolve(getattr(args, "database_url", None))
+    shown_date = parse_date(args.date)
+    # A desk's ready SQLite file: the sign-in dialog first, the database opened behind it.
+    facts = None
+    if not (args.demo or args.screenshot):
+        from orca_desk.sign_in_facts import read_sign_in_facts
+
+        facts = read_sign_in_facts(settings.database_url)
+    if facts is None:
+        _import_before_qt()
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from orca_desk.ui import language
     from orca_desk.ui.theme import apply_theme
 
-    settings = Settings.resolve(getattr(args, "database_url", None))
-    shown_date = parse_date(args.date)
     QCoreApplication.setOrganizationName("OrcaDesk")
     QCoreApplication.setApplicationName("Orca Desk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -131,12 +139,6 @@ def run_gui(args: argparse.Namespace) -> int:
 
         install_gui_crash_handling(app)
     opening = DatabaseOpening(settings.database_url, demo=args.demo)
-    # A desk's ready SQLite file: the sign-in dialog first, the database opened behind it.
-    facts = None
-    if not (args.demo or args.screenshot):
-        from orca_desk.sign_in_facts import read_sign_in_facts
-
-        facts = read_sign_in_facts(settings.database_url)
     if facts is not None:
         actor = _who_works(args, opening, facts.clinic_name, open_while_waiting=True)
         if (
@@ -186,6 +188,16 @@ def run_gui(args: argparse.Namespace) -> int:
     # Paint first: the automation starts, and the other screens load, once the window is up.
     QTimer.singleShot(0, lambda: _after_first_paint(app, window, db, ctx))
     return app.exec()
+
+
+def _import_before_qt() -> None:
+    """The database and the clinic's services, when start-up opens them before anything shows.
+
+    PySide6 reads the source of every module imported after it (its ``__feature__`` import
+    hook, PYSIDE-2029): SQLAlchemy and the services cost about 45 ms more imported after Qt."""
+    import orca_desk.services.clinic.clinic
+    import orca_desk.services.clinic.setup_wizard
+    import orca_desk.startup  # noqa: F401
 
 
 def _open_then_sign_in(args: argparse.Namespace, opening: DatabaseOpening) -> Actor | None:

@@ -72,11 +72,16 @@ def test_screenshot_of_the_day_loads_no_other_screen_printing_or_migrations(tmp_
         "'--date', '2026-11-23'])\n"
         f"print(json.dumps([rc, sorted(m for m in sys.modules if m.startswith({NOT_AT_START!r}))]))"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", probe], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     rc, loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert (rc, loaded) == (0, [])
     assert (tmp_path / "x.png").stat().st_size > 10_000
+    # SQLAlchemy before Qt: PySide6 reads the source of every module imported after it.
+    order = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line]
+    assert order.index("sqlalchemy.orm") < order.index("PySide6.QtCore")
 
 
 SIGN_IN_PROBE = """
