@@ -1,11 +1,12 @@
-"""What the sign-in dialog shows, read from a desk's SQLite file with sqlite3 before SQLAlchemy loads.
+"""What the sign-in dialog shows, read with the driver alone (sqlite3, psycopg) before SQLAlchemy loads.
 
 A desk's morning start is the sign-in dialog; importing SQLAlchemy and checking the schema take
-longer than Python, Qt and the dialog together. When the file is plainly ready (at the newest
-schema, with a clinic whose setup is finished) the dialog needs only the clinic's name, so it
-shows at once and the database opens, through the usual checks, while the person types.
-Anything else (a server URL, a new or older file, an unfinished setup, any doubt) answers
-None, and the start goes the usual way.
+longer than Python, Qt and the dialog together. When the database is plainly ready (at the
+newest schema, with a clinic whose setup is finished) the dialog needs only the clinic's name,
+so it shows at once and the database opens, through the usual checks, while the person types.
+Anything else (a new or older database, an unfinished setup, a server that does not answer
+within ``SERVER_SECONDS``, any doubt) answers None, and the start goes the usual way, which
+says what is wrong.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from orca_desk.migrate import STORED_AT_HEAD
 from orca_desk.services.clinic.setup_progress import DONE, PROGRESS_KEY
 
 _SQLITE = "sqlite:///"
+_POSTGRES = ("postgresql://", "postgresql+psycopg://")
+# How long a shared database may take to answer before the start goes the usual way instead.
+SERVER_SECONDS = 3
+_REVISIONS = "SELECT version_num FROM alembic_version"
+_CLINIC = "SELECT name FROM clinic ORDER BY id LIMIT 1"
+_PROGRESS = "SELECT value FROM clinic_setting WHERE key = "
 
 
 class SignInFacts(NamedTuple):
@@ -25,8 +32,16 @@ class SignInFacts(NamedTuple):
 
 
 def read_sign_in_facts(url: str) -> SignInFacts | None:
-    """The clinic's name when ``url`` is a SQLite file ready to sign in to, else None."""
-    if not url.startswith(_SQLITE) or "?" in url:
+    """The clinic's name when ``url`` is a database ready to sign in to, else None."""
+    if url.startswith(_SQLITE):
+        return _from_sqlite(url)
+    if url.startswith(_POSTGRES):
+        return _from_postgres(url)
+    return None
+
+
+def _from_sqlite(url: str) -> SignInFacts | None:
+    if "?" in url:
         return None
     path = Path(url[len(_SQLITE) :]).expanduser()
     if not path.name or str(path) == ":memory:" or not path.is_file():
@@ -36,15 +51,32 @@ def read_sign_in_facts(url: str) -> SignInFacts | None:
     except sqlite3.Error:
         return None
     try:
-        revisions = {r for (r,) in con.execute("SELECT version_num FROM alembic_version")}
-        if revisions != STORED_AT_HEAD:
-            return None
-        clinic = con.execute("SELECT name FROM clinic ORDER BY id LIMIT 1").fetchone()
-        progress = con.execute("SELECT value FROM clinic_setting WHERE key = ?", (PROGRESS_KEY,)).fetchone()
+        revisions = {r for (r,) in con.execute(_REVISIONS)}
+        clinic = con.execute(_CLINIC).fetchone()
+        progress = con.execute(_PROGRESS + "?", (PROGRESS_KEY,)).fetchone()
     except sqlite3.Error:  # not Orca Desk's, damaged, locked: the usual start says what is wrong
         return None
     finally:
         con.close()
-    if clinic is None or (progress is not None and progress[0] != DONE):
+    return _ready(revisions, clinic, progress)
+
+
+def _from_postgres(url: str) -> SignInFacts | None:
+    import psycopg  # the driver SQLAlchemy loads later in any case
+
+    # SQLAlchemy's URL names the driver; libpq's is the same URL without it.
+    conninfo = "postgresql://" + url.split("://", 1)[1]
+    try:
+        with psycopg.connect(conninfo, connect_timeout=SERVER_SECONDS, autocommit=True) as con:
+            revisions = {r for (r,) in con.execute(_REVISIONS)}
+            clinic = con.execute(_CLINIC).fetchone()
+            progress = con.execute(_PROGRESS + "%s", (PROGRESS_KEY,)).fetchone()
+    except (psycopg.Error, ValueError):  # unreachable, refused, not Orca Desk's, a malformed URL
+        return None
+    return _ready(revisions, clinic, progress)
+
+
+def _ready(revisions: set[str], clinic: tuple[str] | None, progress: tuple[str] | None) -> SignInFacts | None:
+    if revisions != STORED_AT_HEAD or clinic is None or (progress is not None and progress[0] != DONE):
         return None
     return SignInFacts(clinic[0])

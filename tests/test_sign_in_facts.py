@@ -73,3 +73,28 @@ def test_reading_them_loads_no_sqlalchemy(db) -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "SignInFacts(clinic_name='Test Ortho') False"
+
+
+def test_a_ready_shared_database_gives_the_clinics_name(pg_db) -> None:
+    url = pg_db.url.render_as_string(hide_password=False)
+    assert read_sign_in_facts(url) is None  # no clinic yet: the setup wizard
+    with pg_db.write() as s:
+        make_world(s)
+    assert read_sign_in_facts(url) == SignInFacts("Test Ortho")
+    assert read_sign_in_facts(url.replace("postgresql+psycopg://", "postgresql://")) == SignInFacts(
+        "Test Ortho"
+    )
+    _set_progress(pg_db, "staff")
+    assert read_sign_in_facts(url) is None
+
+
+def test_a_server_that_refuses_goes_the_usual_way_which_says_why(pg_db) -> None:
+    url = pg_db.url
+    with pg_db.write() as s:
+        make_world(s)
+    wrong_password = url.set(password="not-the-password").render_as_string(hide_password=False)
+    assert read_sign_in_facts(wrong_password) is None
+    closed_port = url.set(port=1).render_as_string(hide_password=False)
+    assert read_sign_in_facts(closed_port) is None
+    unknown_option = url.update_query_dict({"no_such_option": "1"}).render_as_string(hide_password=False)
+    assert read_sign_in_facts(unknown_option) is None

@@ -131,8 +131,8 @@ print(json.dumps([rc, seen]))
 """
 
 
-def _sign_in_probe(tmp_path, mode: str) -> tuple[int, dict[str, object]]:
-    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+def _sign_in_probe(tmp_path, mode: str, url: str | None = None) -> tuple[int, dict[str, object]]:
+    url = url or f"sqlite:///{tmp_path / 'a.sqlite3'}"
     from orca_desk.cli import main
 
     assert main(["--database-url", url, "demo"]) == 0
@@ -164,6 +164,15 @@ def test_the_sign_in_dialog_shows_first_and_the_database_and_the_day_load_behind
 
 def test_signing_in_before_the_database_opened_behind_the_dialog_opens_it_then(tmp_path):
     rc, seen = _sign_in_probe(tmp_path, "at once")
+    assert (rc, seen) == (
+        0,
+        {"sqlalchemy at the dialog": False, "window at the dialog": False, "signed in": "maria"},
+    )
+
+
+def test_a_shared_databases_sign_in_shows_before_sqlalchemy_too(tmp_path, pg_db):
+    url = pg_db.url.render_as_string(hide_password=False)
+    rc, seen = _sign_in_probe(tmp_path, "at once", url)
     assert (rc, seen) == (
         0,
         {"sqlalchemy at the dialog": False, "window at the dialog": False, "signed in": "maria"},
