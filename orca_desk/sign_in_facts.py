@@ -58,7 +58,7 @@ def _from_sqlite(url: str) -> SignInFacts | None:
         return None
     finally:
         con.close()
-    return _ready(revisions, clinic, progress)
+    return _ready(revisions, clinic and clinic[0], progress and progress[0])
 
 
 def _from_postgres(url: str) -> SignInFacts | None:
@@ -68,15 +68,17 @@ def _from_postgres(url: str) -> SignInFacts | None:
     conninfo = "postgresql://" + url.split("://", 1)[1]
     try:
         with psycopg.connect(conninfo, connect_timeout=SERVER_SECONDS, autocommit=True) as con:
-            revisions = {r for (r,) in con.execute(_REVISIONS)}
-            clinic = con.execute(_CLINIC).fetchone()
-            progress = con.execute(_PROGRESS + "%s", (PROGRESS_KEY,)).fetchone()
+            # One statement: one round trip to a server that may be far away.
+            row = con.execute(
+                f"SELECT ARRAY({_REVISIONS}), ({_CLINIC}), ({_PROGRESS}%s)", (PROGRESS_KEY,)
+            ).fetchone()
     except (psycopg.Error, ValueError):  # unreachable, refused, not Orca Desk's, a malformed URL
         return None
-    return _ready(revisions, clinic, progress)
+    assert row is not None
+    return _ready(set(row[0]), row[1], row[2])
 
 
-def _ready(revisions: set[str], clinic: tuple[str] | None, progress: tuple[str] | None) -> SignInFacts | None:
-    if revisions != STORED_AT_HEAD or clinic is None or (progress is not None and progress[0] != DONE):
+def _ready(revisions: set[str], clinic_name: str | None, progress: str | None) -> SignInFacts | None:
+    if revisions != STORED_AT_HEAD or clinic_name is None or progress not in (None, DONE):
         return None
-    return SignInFacts(clinic[0])
+    return SignInFacts(clinic_name)
