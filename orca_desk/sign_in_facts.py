@@ -47,7 +47,9 @@ def _from_sqlite(url: str) -> SignInFacts | None:
     if not path.name or str(path) == ":memory:" or not path.is_file():
         return None
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # A file locked by a writer (WAL lets readers in, a rollback journal may not) is not
+        # waited for long: the usual start waits as it always does.
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
     except sqlite3.Error:
         return None
     try:
