@@ -235,8 +235,8 @@ def _main_window() -> None:
     from orca_desk.ui import main_window  # noqa: F401
 
 
-def _day_reads() -> None:
-    # What the book's first load imports as it reads: the day's overlay, marks and missed visits.
+def import_day_reads() -> None:
+    """What the book's first load imports as it reads: the day's overlay, marks and missed visits."""
     from orca_desk.services import availability  # noqa: F401
     from orca_desk.services.booking import rebook  # noqa: F401
     from orca_desk.services.template_engine import reading  # noqa: F401
@@ -255,7 +255,7 @@ def warm_while_signing_in(specs: list[ScreenSpec], on_done: Callable[[], None] |
     its first load reads, one step per turn of the sign-in dialog's event loop, so the day paints
     sooner after Enter; ``on_done`` runs after the last."""
     first = [spec.factory.load for spec in specs[:1] if isinstance(spec.factory, LazyScreen)]
-    _one_per_turn([_main_window, *first, _day_reads, _mappers, _booking_service], on_done)
+    _one_per_turn([_main_window, *first, import_day_reads, _mappers, _booking_service], on_done)
 
 
 def warm_screens(specs: list[ScreenSpec], on_done: Callable[[], None] | None = None) -> None:

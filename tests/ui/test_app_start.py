@@ -79,9 +79,11 @@ def test_screenshot_of_the_day_loads_no_other_screen_printing_or_migrations(tmp_
     rc, loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert (rc, loaded) == (0, [])
     assert (tmp_path / "x.png").stat().st_size > 10_000
-    # SQLAlchemy before Qt: PySide6 reads the source of every module imported after it.
+    # SQLAlchemy and the day's reads before Qt: PySide6 reads the source of every module imported
+    # after it.
     order = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line]
     assert order.index("sqlalchemy.orm") < order.index("PySide6.QtCore")
+    assert order.index("orca_desk.services.availability") < order.index("PySide6.QtCore")
 
 
 SIGN_IN_PROBE = """
