@@ -1,4 +1,5 @@
-"""The sign-in dialog's facts come from a ready SQLite file only; anything else goes the usual way."""
+"""The sign-in dialog's facts come from a ready database only (a SQLite file or a server); anything else
+goes the usual way."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import sys
 
 from sqlalchemy import text
 
-from orca_desk.services.clinic.setup_progress import DONE, PROGRESS_KEY
+from orca_desk.services.clinic import setup_wizard
+from orca_desk.services.clinic.setup_progress import DONE
+from orca_desk.services.clinic_setup import SETUP_ACTOR
 from orca_desk.sign_in_facts import SignInFacts, read_sign_in_facts
+from tests.conftest import NOW
 from tests.factories import make_world
 
 
@@ -17,15 +21,9 @@ def _url(db) -> str:  # type: ignore[no-untyped-def]
     return f"sqlite:///{db.url.database}"
 
 
-def _set_progress(db, value: str) -> None:  # type: ignore[no-untyped-def]
+def _set_progress(db, step: str) -> None:  # type: ignore[no-untyped-def]
     with db.write() as s:
-        s.execute(
-            text(
-                "INSERT INTO clinic_setting (key, value, updated_at, updated_by) "
-                "VALUES (:k, :v, '2026-12-01 09:00:00', 'setup')"
-            ),
-            {"k": PROGRESS_KEY, "v": value},
-        )
+        setup_wizard.mark_progress(s, SETUP_ACTOR, step, now=NOW)
 
 
 def test_a_ready_clinic_file_gives_the_clinics_name(db) -> None:
