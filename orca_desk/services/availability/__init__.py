@@ -33,6 +33,7 @@ from orca_desk.services.availability.clock import (
 from orca_desk.services.availability.openings import Opening, find_openings
 from orca_desk.services.availability.overlay import CalendarOverlay, calendar_overlay, free_intervals
 from orca_desk.services.availability.schedule import (
+    BLOCK_COLUMNS,
     BlockRow,
     ExceptionRow,
     PeriodRow,
@@ -42,6 +43,7 @@ from orca_desk.services.availability.schedule import (
 from orca_desk.services.availability.slots import SlotProblem, check_slot, hours_problems
 
 __all__ = [
+    "BLOCK_COLUMNS",
     "DAY_MINUTES",
     "HOUR_KINDS",
     "WEEKDAY_NAMES",

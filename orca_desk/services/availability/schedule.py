@@ -295,21 +295,23 @@ def load_schedule_data(
 _Blocks = dict[tuple[int, date], list[BlockRow]]
 
 
+# A block as it is read, here and by Schedules' list (provider_schedules.BlockView's order).
+BLOCK_COLUMNS = (
+    ScheduleBlock.id,
+    ScheduleBlock.location_id,
+    ScheduleBlock.provider_id,
+    ScheduleBlock.chair_id,
+    ScheduleBlock.day,
+    ScheduleBlock.start_minute,
+    ScheduleBlock.end_minute,
+    ScheduleBlock.reason,
+    ScheduleBlock.colour,
+    ScheduleBlock.rrule,
+)
+
 _BLOCKS = CachedSelect(
     union_all(
-        select(
-            ScheduleBlock.id,
-            ScheduleBlock.location_id,
-            ScheduleBlock.provider_id,
-            ScheduleBlock.chair_id,
-            ScheduleBlock.day,
-            ScheduleBlock.start_minute,
-            ScheduleBlock.end_minute,
-            ScheduleBlock.reason,
-            ScheduleBlock.colour,
-            ScheduleBlock.rrule,
-            literal("block").label("source"),
-        ).where(
+        select(*BLOCK_COLUMNS, literal("block").label("source")).where(
             ScheduleBlock.location_id.in_(bindparam("locations", expanding=True)),
             ScheduleBlock.day <= bindparam("last"),
             or_(ScheduleBlock.rrule.is_not(None), ScheduleBlock.day >= bindparam("first")),

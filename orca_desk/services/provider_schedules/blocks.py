@@ -11,7 +11,7 @@ from orca_desk.models.clinic import Chair, Location
 from orca_desk.models.schedule import DEFAULT_BLOCK_COLOUR, ScheduleBlock
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import MANAGE_SCHEDULES, Actor
-from orca_desk.services.availability import DayClock, epoch_minute, zone_of
+from orca_desk.services.availability import BLOCK_COLUMNS, DayClock, epoch_minute, zone_of
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.inputs import check_column_text
 from orca_desk.services.provider_schedules.checks import get_provider
@@ -149,18 +149,7 @@ def delete_block(session: Session, actor: Actor, block_id: int, *, now: datetime
 def list_blocks(
     session: Session, *, location_id: int | None = None, provider_id: int | None = None
 ) -> list[BlockView]:
-    q = select(
-        ScheduleBlock.id,
-        ScheduleBlock.location_id,
-        ScheduleBlock.provider_id,
-        ScheduleBlock.chair_id,
-        ScheduleBlock.day,
-        ScheduleBlock.start_minute,
-        ScheduleBlock.end_minute,
-        ScheduleBlock.reason,
-        ScheduleBlock.colour,
-        ScheduleBlock.rrule,
-    )
+    q = select(*BLOCK_COLUMNS)
     if location_id is not None:
         q = q.where(ScheduleBlock.location_id == location_id)
     if provider_id is not None:
