@@ -16,14 +16,24 @@ from orca_desk.models.messaging import OutboxMessage
 from orca_desk.services.booking import booking
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.recovery.steps import process_recovery
-from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
 from tests.factories import book
 from tests.fakes.fake_provider import FakeProviderServer
 from tests.services import test_recovery as rec
-from tests.services import test_waitlist as wl
-from tests.services.test_message_languages import speaks
-from tests.services.test_reminders import DESK, FAMILY, TUE_1530, D, H, at, clinic, providers, reply, tick
+from tests.services.test_message_languages import offer_sent, speaks, waitlist_family
+from tests.services.test_reminders import (
+    DESK,
+    FAMILY,
+    TUE_1530,
+    D,
+    H,
+    at,
+    clinic,
+    long_names_two_day_reminder,
+    providers,
+    reply,
+    tick,
+)
 
 
 @dataclass(frozen=True)
@@ -108,15 +118,9 @@ def test_siblings_merged_reminder_follows_the_clinics_country(
 def test_the_waitlist_offer_follows_the_clinics_country(
     db, fake: FakeProviderServer, clock, receptionist, case: Case
 ) -> None:
-    with db.write() as s:
-        w = wl.make_world(s, patients=12)
+    w = waitlist_family(db, case.language)
     in_country(db, case.country)
-    speaks(db, w.patients[1].id, case.language)
-    now = clock.now()
-    wl.add_entry(db, w, 1, now=now)
-    wl.cancel(db, receptionist, book(db, receptionist, w, start=wl.SLOT, ahead=wl.WEEK), now)
-    assert process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
-    dispatch_due(db, providers(fake), now=now, worker_id="w")
+    offer_sent(db, fake, receptionist, w, clock.now())
     [offer] = fake.sent_sms
     assert f"Kid1, {case.tue_3} " in offer.body, offer.body
 
@@ -142,23 +146,9 @@ def test_the_recovery_text_follows_the_clinics_country(
 def test_a_us_clinics_spanish_two_day_reminder_with_its_link_is_one_gsm7_segment(db) -> None:
     """es_US writes "10 de mar" and "p.m.": the Spanish confirm text, a realistic clinic's name and
     link included, still fits one 160-character text."""
-    from orca_desk.models.patient import Patient
-    from orca_desk.services import reminders
     from orca_desk.services.messaging.render import sms_segments
 
-    c = clinic(db, shared=0)
-    with db.write() as s:
-        row = s.get(Clinic, c.clinic.id)
-        assert row is not None
-        row.name, row.country = "Bright Smiles Orthodontics", "US"
-        kid = s.get(Patient, c.patients[0].id)
-        assert kid is not None
-        kid.first_name, kid.language = "Isabella", "es"
-    book(db, DESK, c, patient=0, start=TUE_1530 + timedelta(minutes=15), now=NOW)
-    settings = reminders.ReminderSettings(secret=b"s" * 32, base_url="https://go.brightsmiles.com")
-    reminders.process_reminders(db, now=TUE_1530 - 2 * D + timedelta(minutes=16), settings=settings)
-    with db.read() as s:
-        body = s.scalars(select(OutboxMessage.body).where(OutboxMessage.channel == "sms")).one()
+    body = long_names_two_day_reminder(db, country="US", language="es")
     assert "Isabella el mar, 10 de mar 3:45 p.m. en Northside" in body and "Confirme con SI" in body
     info = sms_segments(body)
     assert (info.encoding, info.segments) == ("GSM-7", 1), f"{info.units} characters: {body}"

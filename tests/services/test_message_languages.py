@@ -10,6 +10,7 @@ from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.messaging import InboundMessage, MessageTemplate
 from orca_desk.models.patient import Patient
+from orca_desk.services.access.security import Actor
 from orca_desk.services.messaging import message_templates as mt
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.message_locale import (
@@ -25,7 +26,7 @@ from orca_desk.services.waitlist.replies import WaitlistReplyHandler
 from orca_desk.services.waitlist.responses import decline_offer
 from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
-from tests.factories import book
+from tests.factories import World, book
 from tests.fakes.fake_provider import FakeProviderServer
 from tests.services import test_recovery as rec
 from tests.services import test_waitlist as wl
@@ -195,15 +196,26 @@ def test_the_guardians_language_wins_and_an_english_family_is_unchanged(
     assert any("Kid2's visit Tue, Mar 10 3:30 PM" in b and "Reply YES" in b for b in bodies)
 
 
-def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer, clock, receptionist) -> None:
+def waitlist_family(db: Database, language: str) -> World:
+    """A waitlist world whose patient 1 (Kid1) reads ``language``."""
     with db.write() as s:
         w = wl.make_world(s, patients=12)
-    speaks(db, w.patients[1].id, "es")
-    now = clock.now()
+    speaks(db, w.patients[1].id, language)
+    return w
+
+
+def offer_sent(db: Database, fake: FakeProviderServer, receptionist: Actor, w: World, now: datetime) -> None:
+    """Kid1 waits for a visit; a cancellation opens one, it is offered to Kid1 and the text sent."""
     wl.add_entry(db, w, 1, now=now)
     wl.cancel(db, receptionist, book(db, receptionist, w, start=wl.SLOT, ahead=wl.WEEK), now)
     assert process_waitlist(db, now=now, settings=wl.SETTINGS).offers_made == 1
     dispatch_due(db, providers(fake), now=now, worker_id="w")
+
+
+def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer, clock, receptionist) -> None:
+    w = waitlist_family(db, "es")
+    now = clock.now()
+    offer_sent(db, fake, receptionist, w, now)
     [offer] = fake.sent_sms
     assert "para " in offer.body and "mar, 3 de mar 3:30 p.m." in offer.body and "Guardada 2h" in offer.body
     assert "http://gw.test/o/" in offer.body
@@ -232,14 +244,9 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
 def test_a_spanish_family_declining_an_offer_is_thanked_in_spanish(
     db, fake: FakeProviderServer, clock, receptionist
 ) -> None:
-    with db.write() as s:
-        w = wl.make_world(s, patients=12)
-    speaks(db, w.patients[1].id, "es")
+    w = waitlist_family(db, "es")
     now = clock.now()
-    wl.add_entry(db, w, 1, now=now)
-    wl.cancel(db, receptionist, book(db, receptionist, w, start=wl.SLOT, ahead=wl.WEEK), now)
-    process_waitlist(db, now=now, settings=wl.SETTINGS)
-    dispatch_due(db, providers(fake), now=now, worker_id="w")
+    offer_sent(db, fake, receptionist, w, now)
     [offer] = wl.offers(db)
     with db.write() as s:
         decline_offer(s, offer.id, now=now + timedelta(minutes=5), via="sms")

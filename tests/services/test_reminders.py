@@ -446,21 +446,33 @@ def test_patient_without_consent_is_skipped_with_the_reason(db, fake, shared_clo
         }
 
 
-def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):
-    """Issue 18: a realistic clinic's confirm reminder, link included, is one 160-character text."""
+def long_names_two_day_reminder(db, *, country: str | None = None, language: str | None = None) -> str:
+    """The two-day confirm text of Isabella at "Bright Smiles Orthodontics", its link on the clinic's
+    real address: a realistic length (``country``, ``language``: the clinic's, the family's)."""
     from orca_desk.models.clinic import Clinic as ClinicRow
-    from orca_desk.services.messaging.render import sms_segments
 
     c = clinic(db, shared=0)
     with db.write() as s:
-        s.get(ClinicRow, c.clinic.id).name = "Bright Smiles Orthodontics"
+        row = s.get(ClinicRow, c.clinic.id)
+        row.name = "Bright Smiles Orthodontics"
+        if country is not None:
+            row.country = country
         kid = s.get(Patient, c.patients[0].id)
         kid.first_name = "Isabella"
+        if language is not None:
+            kid.language = language
     book(db, DESK, c, patient=0, start=TUE_1530 + timedelta(minutes=15), now=NOW)
     settings = reminders.ReminderSettings(secret=b"s" * 32, base_url="https://go.brightsmiles.com")
     reminders.process_reminders(db, now=TUE_1530 - 2 * D + timedelta(minutes=16), settings=settings)
     with db.read() as s:
-        body = s.scalars(select(OutboxMessage.body).where(OutboxMessage.channel == "sms")).one()
+        return s.scalars(select(OutboxMessage.body).where(OutboxMessage.channel == "sms")).one()
+
+
+def test_the_two_day_reminder_with_its_link_is_one_gsm7_segment(db):
+    """Issue 18: a realistic clinic's confirm reminder, link included, is one 160-character text."""
+    from orca_desk.services.messaging.render import sms_segments
+
+    body = long_names_two_day_reminder(db)
     assert "https://go.brightsmiles.com/c/" in body and "Bright Smiles Orthodontics" in body
     assert "Isabella" in body and "3:45 PM" in body
     info = sms_segments(body)
