@@ -211,7 +211,7 @@ def _open_then_sign_in(args: argparse.Namespace, opening: DatabaseOpening) -> Ac
     """The usual start: the database opened and checked, the setup wizard when the clinic is not
     set up yet, then whoever works (None: nobody signed in)."""
     try:
-        opening.open()
+        db = opening.open()
         if args.screenshot and (opening.clinic is None or opening.unfinished):
             from orca_desk.startup import StartupError
 
@@ -228,7 +228,6 @@ def _open_then_sign_in(args: argparse.Namespace, opening: DatabaseOpening) -> Ac
         from orca_desk.diagnostics import install_file_logging
 
         install_file_logging()
-    db = opening.open()
     if opening.unfinished and not args.demo:
         # First run (or a setup cancelled midway): the wizard, then the new administrator is in.
         with collecting():
