@@ -303,7 +303,7 @@ class CachedSelect:
     def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         """The statement's rows on ``conn`` (the session's connection, in its transaction) with
         ``params`` bound: one tuple per row."""
-        rows, processors = self._fetch(conn, params or {})
+        rows, processors, _ = self._fetch(conn, params or {})
         if not processors or not rows:
             return rows
         columns = list(zip(*rows, strict=True))
@@ -317,40 +317,50 @@ class CachedSelect:
         """The same values as ``rows()``, one tuple per selected column (for callers that work a
         column at a time: the rows are then never put back together). ``shared``: the indexes of
         columns whose values repeat and are immutable (the start times of a day's visits): each
-        distinct stored value is processed once, its value shared by its rows."""
-        rows, processors = self._fetch(conn, params or {})
+        distinct stored value is processed once, its value shared by its rows and kept for the
+        next run (the same instants come back load after load)."""
+        rows, processors, plan = self._fetch(conn, params or {})
         if not rows:
             return [()] * len(self.statement.selected_columns)
         columns = list(zip(*rows, strict=True))
         for i, proc in processors:
-            if i in shared:
-                done = {raw: proc(raw) for raw in set(columns[i])}
-                columns[i] = tuple(map(done.__getitem__, columns[i]))
+            if i in shared and plan is not None:
+                known = plan.shared.get(i)
+                if known is None or len(known) > SHARED_KEPT:
+                    # Replaced, never cleared: a load on another thread may be reading the old one.
+                    known = plan.shared[i] = {}
+                for raw in set(columns[i]).difference(known):
+                    known[raw] = proc(raw)
+                columns[i] = tuple(map(known.__getitem__, columns[i]))
             else:
                 columns[i] = tuple(map(proc, columns[i]))
         return columns
 
     def _fetch(
         self, conn: Connection, params: Mapping[str, Any]
-    ) -> tuple[list[tuple[Any, ...]], tuple[tuple[int, Any], ...]]:
-        """The driver's rows and the result processors still to apply (none after the fallback)."""
+    ) -> tuple[list[tuple[Any, ...]], tuple[tuple[int, Any], ...], _Plan | None]:
+        """The driver's rows, the result processors still to apply and the plan that ran (none
+        of either after the fallback)."""
         dispatch = conn.dispatch
         if (
             dispatch.before_cursor_execute
             or dispatch.after_cursor_execute
             or conn.engine.logger.isEnabledFor(logging.INFO)
         ):
-            return [tuple(r) for r in conn.execute(self.statement, dict(params))], ()
+            return [tuple(r) for r in conn.execute(self.statement, dict(params))], (), None
         # The compiled forms live on the dialect (one per engine): they go with it.
         dialect = conn.dialect
         compiled: dict[CachedSelect, _Plans] = vars(dialect).setdefault(_PLANS, {})
         plans = compiled.get(self)
         if plans is None:
             plans = compiled[self] = _Plans(self.statement, dialect)
-        return plans.get(params).run(conn, params)
+        plan = plans.get(params)
+        return (*plan.run(conn, params), plan)
 
 
 _PLANS = "_orca_cached_selects"
+# Processed values of a ``shared`` column kept per plan (a few weeks of a location's start times).
+SHARED_KEPT = 4096
 
 
 class _Plans:
@@ -385,9 +395,11 @@ class _Plan:
     """One expansion of a compiled SELECT: its SQL, where each driver parameter comes from, and
     the result processors (found at the first run, from the column types the cursor reports)."""
 
-    __slots__ = ("columns", "names", "result", "slots", "sql")
+    __slots__ = ("columns", "names", "result", "shared", "slots", "sql")
 
     def __init__(self, plans: _Plans, lengths: tuple[int, ...]) -> None:
+        # The processed values of ``shared`` columns by column, kept from run to run.
+        self.shared: dict[int, dict[Any, Any]] = {}
         # Stand-in values: only the number of an expanding list's items shapes the SQL.
         stand_ins: dict[str, Any] = dict.fromkeys(plans.required)
         stand_ins.update({name: [None] * n for name, n in zip(plans.expanding, lengths, strict=True)})

@@ -156,3 +156,20 @@ def test_shared_columns_give_equal_values_one_object_each(any_db):
         shared = CachedSelect(_PATIENTS).columns(conn, params, shared=(4,))
     assert shared == plain
     assert len({id(v) for v in shared[4]}) == 1 < len(shared[4])  # every patient consented at STAMP
+
+
+def test_shared_values_are_kept_from_run_to_run_within_a_bound(any_db, monkeypatch):
+    ids = _world(any_db)
+    params = {"ids": ids, "until": datetime(2030, 1, 1, tzinfo=UTC)}
+    query = CachedSelect(_PATIENTS)
+    with any_db.read() as s:
+        first = query.columns(s.connection(), params, shared=(4,))
+    with any_db.read() as s:
+        second = query.columns(s.connection(), params, shared=(4,))
+    assert second == first
+    assert second[4][0] is first[4][0]  # processed once, in the first load
+    monkeypatch.setattr("orca_desk.db.SHARED_KEPT", 0)  # full: the next load starts afresh
+    with any_db.read() as s:
+        third = query.columns(s.connection(), params, shared=(4,))
+    assert third == first
+    assert third[4][0] is not first[4][0]

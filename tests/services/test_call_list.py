@@ -163,6 +163,20 @@ def test_a_row_shows_the_guardian_the_last_outcome_and_the_attempts(any_db, rece
     assert other.start == datetime(2026, 3, 4, 8, 30, tzinfo=NY) and other.start.tzinfo is UTC
 
 
+@pytest.mark.parametrize(
+    ("guardian", "relation", "asked_for"),
+    [("Ana Smith", "", "Ana Smith"), ("", "mother", "Kid1 Smith"), (None, None, "Kid1 Smith")],
+)
+def test_a_guardian_without_a_relation_is_asked_for_by_name_alone(any_db, guardian, relation, asked_for):
+    _, ny, _, ids = _world(any_db)
+    with any_db.write() as s:
+        kid = s.get(Appointment, ids["wed_10"]).patient
+        kid.guardian_name, kid.guardian_relation = guardian, relation
+    with any_db.read() as s:
+        rows = {r.appointment_id: r for r in confirmations.call_list(s, now=TUE_0745, location_id=ny)}
+    assert rows[ids["wed_10"]].responsible == asked_for
+
+
 def test_on_the_night_the_clocks_go_back_the_list_keeps_wall_clock_order(db):
     w, ny, _, _ = _world(db)
     with db.write() as s:

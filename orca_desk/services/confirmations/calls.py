@@ -11,7 +11,7 @@ from operator import itemgetter, le
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, bindparam, func, or_, select, type_coerce
+from sqlalchemy import String, and_, bindparam, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from orca_desk.db import CachedSelect, Database
@@ -117,6 +117,17 @@ _LAST_CALL = (
     .correlate(Appointment)
     .scalar_subquery()
 )
+_NAME = Patient.first_name + " " + Patient.last_name
+# Whom the desk asks for: the guardian (and how they are related) when there is one, else the
+# patient. A column the database fills costs less than a line of Python per row.
+_ASK_FOR = case(
+    (
+        and_(Patient.guardian_name != "", Patient.guardian_relation != ""),
+        Patient.guardian_name + " (" + Patient.guardian_relation + ")",
+    ),
+    (Patient.guardian_name != "", Patient.guardian_name),
+    else_=_NAME,
+)
 # One statement per location: the visits to call about with their patient, type and last call
 # (a day at a busy location is hundreds of rows read, never changed), the patient's name put
 # together by the database.
@@ -125,9 +136,8 @@ _VISITS = CachedSelect(
         Appointment.id,
         Appointment.version,
         Appointment.start_at,
-        Patient.first_name + " " + Patient.last_name,
-        Patient.guardian_name,
-        Patient.guardian_relation,
+        _NAME,
+        _ASK_FOR,
         Patient.contact_phone,
         Patient.guardian_phone,
         Patient.phone,
@@ -208,8 +218,7 @@ def _call_rows(
         versions,
         starts,
         names,
-        guardians,
-        relations,
+        ask_for,
         contacts,
         guardian_phones,
         phones,
@@ -230,11 +239,7 @@ def _call_rows(
             starts,
             map(_SECOND, local),
             names,
-            # The guardian (and how they are related) when there is one, else the patient.
-            [
-                f"{g} ({r})" if g and r else g or n
-                for g, r, n in zip(guardians, relations, names, strict=True)
-            ],
+            ask_for,
             map(_phones, repeat(country), contacts, guardian_phones, phones),
             type_names,
             repeat(location),
