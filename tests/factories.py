@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
+from orca_desk.models.messaging import InboundMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services.access.security import Actor
 from orca_desk.services.booking import booking
@@ -161,3 +162,35 @@ def desk_book(
         type_=type_,
         notes=notes,
     )
+
+
+def inbound_reply(
+    clinic_id: int,
+    body: str,
+    *,
+    received_at: datetime,
+    from_address: str = "+16175552222",
+    provider_id: str = "SM1",
+    **details: object,
+) -> InboundMessage:
+    """A family's text as the inbox stores it, not yet handled: from ``from_address`` to the
+    clinic's number, unread. ``details`` sets the rest (``patient_id``, ``appointment_id``,
+    ``kind``, ``needs_review``…)."""
+    message = InboundMessage(
+        clinic_id=clinic_id,
+        provider="local",
+        provider_id=provider_id,
+        channel="sms",
+        from_address=from_address,
+        to_address="+16175550100",
+        body=body,
+        received_at=received_at,
+        kind="other",
+        needs_review=False,
+        unread=True,
+    )
+    for name, value in details.items():
+        if not hasattr(InboundMessage, name):
+            raise TypeError(f"an inbound message has no {name!r}")
+        setattr(message, name, value)
+    return message

@@ -12,13 +12,13 @@ from sqlalchemy import event, select
 from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.audit import AuditEvent
-from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services import appointment_card as svc
 from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
 from orca_desk.services.booking import booking
 from orca_desk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from tests.factories import book, make_world
+from tests.factories import book, inbound_reply, make_world
 
 NY = ZoneInfo("America/New_York")
 CLINICIAN = Actor(
@@ -129,15 +129,11 @@ def test_replies_are_found_for_this_visit_only(db, clock, manager):
     with db.write() as s:
         for n, appt in enumerate((ids["appt"], ids["later"])):
             s.add(
-                InboundMessage(
-                    clinic_id=ids["clinic"],
-                    provider="local",
-                    provider_id=f"SM{n}",
-                    channel="sms",
-                    from_address="+16175552222",
-                    to_address="+16175550100",
-                    body=f"reply {n}",
+                inbound_reply(
+                    ids["clinic"],
+                    f"reply {n}",
                     received_at=clock.now(),
+                    provider_id=f"SM{n}",
                     patient_id=ids["patient"],
                     appointment_id=appt,
                 )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
-from orca_desk.models.messaging import InboundMessage, MessageTemplate
+from orca_desk.models.messaging import MessageTemplate
 from orca_desk.models.patient import Patient
 from orca_desk.services.access.security import Actor
 from orca_desk.services.messaging import message_templates as mt
@@ -26,7 +26,7 @@ from orca_desk.services.waitlist.replies import WaitlistReplyHandler
 from orca_desk.services.waitlist.responses import decline_offer
 from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
-from tests.factories import World, book
+from tests.factories import World, book, inbound_reply
 from tests.fakes.fake_provider import FakeProviderServer
 from tests.services import test_recovery as rec
 from tests.services import test_waitlist as wl
@@ -222,17 +222,8 @@ def test_a_spanish_waitlist_offer_through_dispatch(db, fake: FakeProviderServer,
     # "SÍ" books it; the family is told in Spanish.
     later = now + timedelta(minutes=30)
     with db.write() as s:
-        inbound = InboundMessage(
-            clinic_id=w.clinic.id,
-            provider="local",
-            provider_id="in1",
-            from_address=w.patients[1].contact_phone,
-            to_address="+1",
-            body="Sí",
-            received_at=later,
-            kind="other",
-            needs_review=False,
-            unread=True,
+        inbound = inbound_reply(
+            w.clinic.id, "Sí", received_at=later, from_address=w.patients[1].contact_phone
         )
         s.add(inbound)
         s.flush()

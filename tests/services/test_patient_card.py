@@ -29,7 +29,7 @@ from orca_desk.services.patient_card import (
     update_patient,
 )
 from orca_desk.services.patients.patients import PatientInput, create_patient, search_patients
-from tests.factories import make_world
+from tests.factories import inbound_reply, make_world
 
 
 @pytest.fixture
@@ -316,18 +316,7 @@ def test_merge_moves_everything_and_keeps_both_in_the_audit(db, world, clock, re
                 created_at=now,
             )
         )
-        s.add(
-            InboundMessage(
-                clinic_id=world["clinic"],
-                provider="local",
-                provider_id="p1",
-                from_address="+1",
-                to_address="+2",
-                body="yes",
-                received_at=now,
-                patient_id=dupe,
-            )
-        )
+        s.add(inbound_reply(world["clinic"], "yes", received_at=now, from_address="+1", patient_id=dupe))
         s.add(
             WaitlistEntry(
                 clinic_id=world["clinic"],

@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from orca_desk.models.clinic_setting import ClinicSetting
-from orca_desk.models.messaging import InboundMessage
 from orca_desk.models.openings import Opening
 from orca_desk.services.messaging.inbox_queries import appointment_label, list_conversations
 from orca_desk.services.waitlist.queries import list_openings
-from tests.factories import book, make_world
+from tests.factories import book, inbound_reply, make_world
 
 NY = ZoneInfo("America/New_York")
 VISIT = datetime(2026, 3, 4, 15, 30, tzinfo=NY).astimezone(UTC)  # a Wednesday afternoon
@@ -74,18 +73,14 @@ def test_a_text_from_an_unknown_number_is_titled_with_the_number_as_dialled(db):
     with db.write() as s:
         world = make_world(s)
         s.add(
-            InboundMessage(
-                clinic_id=world.clinic.id,
-                provider="local",
-                provider_id="SM9",
-                channel="sms",
-                from_address="+16175550199",
-                to_address="+16175550100",
-                body="who is this?",
+            inbound_reply(
+                world.clinic.id,
+                "who is this?",
                 received_at=NOW,
+                from_address="+16175550199",
+                provider_id="SM9",
                 kind="needs_review",
                 needs_review=True,
-                unread=True,
             )
         )
     with db.read() as s:

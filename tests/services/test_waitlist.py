@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.models.messaging import ContactState, InboundMessage, OutboxMessage
+from orca_desk.models.messaging import ContactState, OutboxMessage
 from orca_desk.models.openings import Opening, WaitlistOffer
 from orca_desk.models.patient import Patient
 from orca_desk.models.waitlist import WaitlistEntry
@@ -27,7 +27,7 @@ from orca_desk.services.waitlist.responses import accept_offer, decline_offer, r
 from orca_desk.services.waitlist.rows import EntryInput
 from orca_desk.services.waitlist.settings import WaitlistSettings, default_settings
 from orca_desk.services.waitlist.tick import process_waitlist
-from tests.factories import book, make_world
+from tests.factories import book, inbound_reply, make_world
 
 SECRET = b"test-secret-0123456789abcdef"
 SETTINGS = WaitlistSettings(secret=SECRET, base_url="http://gw.test")
@@ -432,34 +432,16 @@ def test_sms_yes_reply_books_the_newest_pending_offer(db, world, clock, receptio
     send_due(db, now)
     process_waitlist(db, now=now, settings=SETTINGS)
     with db.write() as s:
-        inbound = InboundMessage(
-            clinic_id=world.clinic.id,
-            provider="local",
-            provider_id="in1",
-            from_address=world.patients[1].contact_phone,
-            to_address="+1",
-            body="Yes please",
-            received_at=now,
-            kind="other",
-            needs_review=False,
-            unread=True,
+        inbound = inbound_reply(
+            world.clinic.id, "Yes please", received_at=now, from_address=world.patients[1].contact_phone
         )
         s.add(inbound)
         s.flush()
         assert WaitlistReplyHandler(SETTINGS).handle(s, inbound, now + timedelta(minutes=30))
     assert entry(db, eid).status == "booked"
     with db.write() as s:  # an unrelated number's YES is not ours
-        other = InboundMessage(
-            clinic_id=world.clinic.id,
-            provider="local",
-            provider_id="in2",
-            from_address="+19995550000",
-            to_address="+1",
-            body="YES",
-            received_at=now,
-            kind="other",
-            needs_review=False,
-            unread=True,
+        other = inbound_reply(
+            world.clinic.id, "YES", received_at=now, from_address="+19995550000", provider_id="SM2"
         )
         s.add(other)
         s.flush()

@@ -17,14 +17,14 @@ from sqlalchemy import select
 
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.audit import AuditEvent
-from orca_desk.models.messaging import InboundMessage, OutboxMessage
+from orca_desk.models.messaging import OutboxMessage
 from orca_desk.models.patient import Patient
 from orca_desk.services import patient_card as pc
 from orca_desk.services.booking import booking
 from orca_desk.services.clinic import clinic_settings
 from orca_desk.views.calendar.appointment_card import AppointmentCardDialog
 from orca_desk.views.calendar.day_view import DayViewScreen
-from tests.factories import desk_book
+from tests.factories import desk_book, inbound_reply
 from tests.ui.conftest import TEST_DAY
 
 NY = ZoneInfo("America/New_York")
@@ -141,16 +141,11 @@ def test_card_shows_guardian_phone_notes_alerts_history_and_messages(main_window
     with ctx.db.write() as s:
         booking.set_status(s, ctx.actor, appt, "confirmed", now=now)
         s.add(
-            InboundMessage(
-                clinic_id=world.clinic.id,
-                provider="local",
-                provider_id="SM9",
-                channel="sms",
-                from_address="+16175552222",
-                to_address="+16175550100",
-                body="see you at 4",
+            inbound_reply(
+                world.clinic.id,
+                "see you at 4",
                 received_at=now,
-                kind="other",
+                provider_id="SM9",
                 patient_id=patient_id,
                 appointment_id=appt,
             )

@@ -12,6 +12,7 @@ from orca_desk.services.messaging import outbox
 from orca_desk.services.phones import format_phone
 from orca_desk.views.messaging.inbox_view import InboxScreen, open_conversation
 from orca_desk.views.messaging.outbox_view import OutboxScreen
+from tests.factories import inbound_reply
 
 
 @pytest.fixture
@@ -59,27 +60,22 @@ def messages(db, world, clock):
             patient_id=p1.id,
         )
         sent.status, sent.sent_at = "sent", now - timedelta(minutes=59)
-        reply = InboundMessage(
-            clinic_id=p0.clinic_id,
-            provider="local",
-            provider_id="SM1",
-            channel="sms",
-            from_address=p0.contact_phone or "",
-            to_address="+16175550100",
-            body="can we do 4pm instead?",
+        answer = inbound_reply(
+            p0.clinic_id,
+            "can we do 4pm instead?",
             received_at=now - timedelta(minutes=30),
+            from_address=p0.contact_phone or "",
             kind="needs_review",
             patient_id=p0.id,
             needs_review=True,
-            unread=True,
         )
-        s.add(reply)
+        s.add(answer)
         s.flush()
         return {
             "queued": queued.id,
             "failed": failed.id,
             "sent": sent.id,
-            "reply": reply.id,
+            "reply": answer.id,
             "p0": p0.id,
             "p1": p1.id,
         }
