@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orca_desk.models import clinic  # noqa: F401 (registers the tables its foreign keys name)
@@ -37,8 +37,7 @@ class Patient(Base):
         Index("ix_patient_guardian_phone", "guardian_phone"),
         # SQLite answers "LIKE 'riv%'" from an index only when the index ignores case as LIKE does:
         # the h11_patient_card migration creates these "COLLATE NOCASE" (SQLite reflects them as
-        # plain column indexes, so they are declared so here). PostgreSQL reads 20,000 rows fast
-        # enough with ILIKE and has none.
+        # plain column indexes, so they are declared so here). PostgreSQL's are below the class.
         *(Index(f"ix_patient_{col}_nocase", col).ddl_if(dialect="sqlite") for col in _NOCASE_SEARCHED),
     )
 
@@ -83,6 +82,17 @@ class Patient(Base):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+# PostgreSQL answers "lower(last_name) LIKE 'riv%'" from an index of the lowered value that
+# compares bytes (text_pattern_ops): a prefix is then a range whatever the server's collation.
+# Without them each keystroke of a search read every patient (20 ms for 20,000; a group has more).
+for _col in _NOCASE_SEARCHED:
+    Index(
+        f"ix_patient_{_col}_lower",
+        func.lower(Patient.__table__.c[_col]).label(f"lower_{_col}"),
+        postgresql_ops={f"lower_{_col}": "text_pattern_ops"},
+    ).ddl_if(dialect="postgresql")
 
 
 class PatientAlert(Base):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import DateTime, select, text
+from sqlalchemy import DateTime, event, select, text
 from sqlalchemy.dialects import sqlite
 
 from orca_desk.db import Database
@@ -185,3 +185,29 @@ def test_every_kind_of_search_text_finds_the_same_patients_on_both_databases(any
         "+16175550101",
         None,
     )
+
+
+@pytest.mark.parametrize("text", ["gar", "mar s", "Smith, L", "ava@ex"])
+def test_a_name_search_on_postgresql_reads_the_lowered_indexes(pg_db, text):
+    """Each column a name or email search matches is answered from its lower() index, never by
+    reading every patient: with sequential scans ruled out, the plan still has none."""
+    from orca_desk.services.patients.patients import search_patients
+
+    statements: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(pg_db.engine, "before_cursor_execute", capture)
+    try:
+        with pg_db.read() as s:
+            search_patients(s, text)
+    finally:
+        event.remove(pg_db.engine, "before_cursor_execute", capture)
+    [(sql, params)] = statements
+    with pg_db.read() as s:
+        conn = s.connection()
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}", params))  # type: ignore[arg-type]
+    assert "Seq Scan" not in plan and "_lower" in plan, plan

@@ -273,14 +273,6 @@ def _first_consents(
 _MAX_SEARCH = 200
 
 
-def _starts(column: Any, text: str, *, sqlite: bool = False) -> ColumnElement[bool]:
-    # SQLite's LIKE already ignores ASCII case (and its lower() knows only ASCII): ILIKE would wrap
-    # both sides in lower() and make every search over 20,000 patients a good deal slower.
-    if sqlite:
-        return column.like(like_prefix(text), escape="\\")
-    return column.ilike(like_prefix(text), escape="\\")
-
-
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 
@@ -375,11 +367,15 @@ def _search_statement(shape: str, lite: bool, limit: int) -> CachedSelect:
 
 def _build_search(shape: str, lite: bool, limit: int) -> Any:
     # SQLite's LIKE already ignores ASCII case (and its lower() knows only ASCII): ILIKE would wrap
-    # both sides in lower() and make every search over 20,000 patients a good deal slower. The
-    # "exact" pattern is the text escaped without the trailing %: equal, ignoring case.
+    # both sides in lower() and make every search over 20,000 patients a good deal slower; its
+    # NOCASE indexes answer LIKE. PostgreSQL's ILIKE reads every row: both sides lowered, the
+    # column's lower() index answers (models.patient). The "exact" pattern is the text escaped
+    # without the trailing %: equal, ignoring case.
     def like(column: Any, name: str) -> ColumnElement[bool]:
         value = bindparam(name, type_=String())
-        return column.like(value, escape="\\") if lite else column.ilike(value, escape="\\")
+        if lite:
+            return column.like(value, escape="\\")
+        return func.lower(column).like(func.lower(value), escape="\\")
 
     # The name put together by the database: each row is then the list's tuple as it comes.
     query = select(
