@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QListView,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -221,12 +222,20 @@ class RowsListModel(QAbstractListModel, Generic[R]):
 
 
 class PaddedDelegate(QStyledItemDelegate):
-    """Adds breathing room around each list item while keeping the model's background colours."""
+    """Adds breathing room around each list item while keeping the model's background colours.
 
-    def __init__(self, vertical: int = 6, parent: Any = None) -> None:
+    With ``fit`` (the parent is the list view), an item is never wider than the view: a long
+    line ends in "…" rather than widening the list behind a sideways scroll bar."""
+
+    def __init__(self, vertical: int = 6, parent: Any = None, *, fit: bool = False) -> None:
         super().__init__(parent)
         self.vertical = vertical
+        self.fit = fit
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width(), size.height() + 2 * self.vertical)
+        width = size.width()
+        view = self.parent()
+        if self.fit and isinstance(view, QListView):
+            width = min(width, view.viewport().width() - 2 * view.spacing())
+        return QSize(width, size.height() + 2 * self.vertical)

@@ -6586,12 +6586,8 @@ Save the new hours?</source>
         <translation>Una plantilla de mensaje guardada para este paso, o su propio texto abajo</translation>
     </message>
     <message>
-        <source>before the visit</source>
-        <translation>antes de la visita</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>Cuándo</translation>
+        <source>Before the visit</source>
+        <translation>Antes de la visita</translation>
     </message>
     <message>
         <source>Channels</source>

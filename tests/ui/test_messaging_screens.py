@@ -176,6 +176,27 @@ def test_inbox_shows_the_conversation_and_marks_it_read(qtbot, ctx, db, messages
     assert screen.conversations.row_at(0).unread == 0
 
 
+def test_a_long_last_message_is_cut_short_in_the_list_not_scrolled_sideways(qtbot, ctx, db, world, clock):
+    with db.write() as s:
+        s.add(
+            inbound_reply(
+                world.clinic.id,
+                "Sorry, " + "we cannot make it on Tuesday after school " * 8,
+                received_at=clock.now(),
+                patient_id=world.patients[0].id,
+            )
+        )
+    screen = InboxScreen(ctx)
+    qtbot.addWidget(screen)
+    screen.resize(900, 600)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.conversations.rowCount() == 1)
+    view = screen.list
+    item = view.visualRect(screen.conversations.index(0, 0))
+    assert item.width() <= view.viewport().width()
+    assert view.horizontalScrollBar().maximum() == 0
+
+
 def test_compose_queues_a_staff_message_and_policy_refusals_show(qtbot, ctx, db, messages, main_window):
     screen = main_window.screens["messages"]
     row = open_conversation(main_window, messages["p1"])

@@ -104,6 +104,11 @@ class InboxScreen(Screen):
         )
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setSpacing(1)
+        # A long last message ends in "…" at the list's edge (the delegate fits each item to the
+        # list) rather than widening it behind a sideways scroll bar: the whole text is on the
+        # right once the conversation is open. Adjust lays the items out again on a resize.
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setAccessibleDescription(
             self.tr("Families' conversations, newest first; select one to read it")
         )
@@ -116,7 +121,7 @@ class InboxScreen(Screen):
         top.addWidget(self.unread_only)
         ll.addLayout(top)
         ll.addWidget(self.list, 1)
-        self.list.setItemDelegate(PaddedDelegate(7, self.list))
+        self.list.setItemDelegate(PaddedDelegate(7, self.list, fit=True))
         return left
 
     def _build_thread(self) -> QWidget:

@@ -145,14 +145,15 @@ class SequenceEditor(QWidget):
         when = QHBoxLayout()
         for spin in (self.days, self.hours, self.minutes):
             when.addWidget(spin)
-        when.addWidget(QLabel(self.tr("before the visit")))
         when.addStretch(1)
         chans = QHBoxLayout()
         for check in (self.sms, self.email, self.asks):
             chans.addWidget(check)
         chans.addStretch(1)
         form = QFormLayout()
-        form.addRow(self.tr("When"), when)
+        # The row's label says the rest ("7 d 0 h 0 min"): a words label after the boxes was cut
+        # off in a narrow window in Spanish.
+        form.addRow(self.tr("Before the visit"), when)
         form.addRow(self.tr("Channels"), chans)
         form.addRow(self.tr("Template"), self.template)
         self._add_text_rows(form)
