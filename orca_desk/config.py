@@ -38,3 +38,13 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def local_database_file(url: str) -> Path | None:
+    """The file of a plain local SQLite URL (``sqlite:///path``); None for a server, memory or a
+    URL with options, whose checks are the driver's."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url:
+        return None
+    path = Path(url[len(prefix) :]).expanduser()
+    return None if not path.name or str(path) == ":memory:" else path

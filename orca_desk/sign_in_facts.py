@@ -12,9 +12,9 @@ says what is wrong.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import NamedTuple
 
+from orca_desk.config import local_database_file
 from orca_desk.migrate import STORED_AT_HEAD
 from orca_desk.services.clinic.setup_progress import DONE, PROGRESS_KEY
 
@@ -41,10 +41,8 @@ def read_sign_in_facts(url: str) -> SignInFacts | None:
 
 
 def _from_sqlite(url: str) -> SignInFacts | None:
-    if "?" in url:
-        return None
-    path = Path(url[len(_SQLITE) :]).expanduser()
-    if not path.name or str(path) == ":memory:" or not path.is_file():
+    path = local_database_file(url)
+    if path is None or not path.is_file():
         return None
     try:
         # A file locked by a writer (WAL lets readers in, a rollback journal may not) is not

@@ -105,3 +105,68 @@ def test_constants_named_for_the_parser_match_their_sources():
 
     assert sorted(SIZES) == demo_cmd.DEMO_SIZES
     assert (gateway_cmd.DEFAULT_HOST, gateway_cmd.DEFAULT_PORT) == (server.DEFAULT_HOST, server.DEFAULT_PORT)
+
+
+# What the words of a command alone say is wrong: refused before the database (or anything else
+# heavy) loads, so the message comes as fast as an argument error.
+INPUT_ERRORS = [
+    (["print", "--date", "2026-13-45", "-o", "x.pdf"], "--date '2026-13-45' is not a date"),
+    (["print", "--date", "2026-12-07", "-o", "day.txt"], "must end in .pdf"),
+    (
+        ["print", "--date", "2026-12-07", "-o", "/no/such/folder/day.pdf"],
+        "for the output file does not exist",
+    ),
+    (
+        ["availability", "--provider", "Chen", "--from", "2026-12-08", "--to", "2026-12-07"],
+        "is before --from",
+    ),
+    (["export-ical", "--from", "2026-12-31", "--to", "2026-12-01", "-o", "x.ics"], "is before --from"),
+    (["export", "appointments", "--from", "2026-12-31", "--to", "2026-12-01", "-o", "x.csv"], "is before"),
+    (["export", "patients", "-o", "/no/such/folder/p.csv"], "for the output file does not exist"),
+    (["import", "patients", "/no/such/file.csv"], "There is no file"),
+    (["import", "patients", "--mapping", "nope", "README.md"], "is neither a preset"),
+    (["setup", "--from", "/no/such/clinic.toml"], "There is no file"),
+    (["message", "send", "--patient", "1", "--channel", "sms", "--text", " "], "--text is empty"),
+    (
+        ["templates", "apply", "W", "--providers", "Chen", "--from", "2027-03-01", "--to", "2027-01-01"],
+        "is before",
+    ),
+    (["gateway", "--port", "99999"], "is not a port number"),
+]
+
+
+def test_input_errors_are_said_before_anything_heavy_loads(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("ORCA_DESK_PASSWORD", raising=False)
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    from orca_desk.cli import main
+
+    for argv, message in INPUT_ERRORS:
+        assert main([*argv, "--database-url", url]) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("orca-desk: error: ") and message in err, (argv, err)
+        assert _loaded_after(_main_exits([*argv, "--database-url", url])) == [], argv
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_command_that_only_uses_a_database_makes_none(tmp_path, capsys):
+    """A mistyped path is an error that names it, before SQLAlchemy loads; no folder or file is
+    left behind. Only demo, setup, restore and db upgrade may start a new database."""
+    from orca_desk.cli import main
+
+    missing = tmp_path / "typo" / "clinic.sqlite3"
+    url = f"sqlite:///{missing}"
+    for argv in (
+        ["availability", "--provider", "Chen", "--from", "2026-12-07", "--to", "2026-12-08"],
+        ["print", "--date", "2026-12-07", "-o", str(tmp_path / "day.pdf")],
+        ["waitlist", "offers"],
+        ["worker", "--once"],
+        ["db", "current"],
+        ["api-key", "list"],
+        ["export", "patients", "-o", str(tmp_path / "p.csv")],
+    ):
+        assert main([*argv, "--database-url", url]) == 2, argv
+        err = capsys.readouterr().err
+        assert f"There is no database at {missing}: check --database-url" in err, (argv, err)
+        assert "Nothing was created" in err
+    assert list(tmp_path.iterdir()) == []
+    assert _loaded_after(_main_exits(["waitlist", "offers", "--database-url", url])) == []

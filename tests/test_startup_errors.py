@@ -87,7 +87,7 @@ def test_a_database_path_under_a_regular_file(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     url = f"sqlite:///{blocker / 'orca' / 'orca.sqlite3'}"
-    assert main(["db", "current", "--database-url", url]) == 2
+    assert main(["db", "upgrade", "--database-url", url]) == 2  # a command that may create it
     target = blocker / "orca" / "orca.sqlite3"
     assert one_line(capsys.readouterr().err) == (
         f"Cannot use {target} for the database: {blocker} is a file, not a folder."
@@ -256,10 +256,16 @@ def test_read_only_folder_database_and_home(clinic_file: Path, shared_dir: Path)
     assert one_line(r.stderr).startswith(f"The folder {clinic_file.parent} is read-only")
     # A read-only HOME: the default database lives under it.
     read_only(home)
-    r = as_regular_user(["db", "current"], home)
+    r = as_regular_user(["db", "upgrade"], home)
     assert r.returncode == 2
     assert one_line(r.stderr).startswith(
         f"Cannot create the folder {home}/.local/share/OrcaDesk for the database: permission denied"
+    )
+    # A command that only uses a database says there is none, and makes nothing.
+    r = as_regular_user(["db", "current"], home)
+    assert r.returncode == 2
+    assert one_line(r.stderr).startswith(
+        f"There is no database at {home}/.local/share/OrcaDesk/orca-desk.sqlite3: check --database-url"
     )
     # ... and the worker keeps its link-signing key there when there is no keyring.
     clinic_file.parent.chmod(0o777)

@@ -52,10 +52,10 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    db = open_database(args)
     from orca_desk.services import local_time
     from orca_desk.services.access import api_keys
 
-    db = open_database(args)
     with db.read() as session:
         rows = api_keys.list_keys(session, include_revoked=not args.active)
         zone = local_time.location_zone(session, None)
@@ -72,13 +72,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
+    password = read_password(args, "revokes an API key")
+    db = open_database(args)
     from orca_desk.services.access import api_keys
     from orca_desk.services.access.security import ADMIN
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.errors import NotFound
 
-    password = read_password(args, "revokes an API key")
-    db = open_database(args)
     actor = sign_in(db, args, password, ADMIN)
     with db.write() as session:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from orca_desk.commands.common import CommandError, open_database, parse_date
+from orca_desk.commands.common import CommandError, check_range, open_database, parse_date
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -25,17 +25,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _availability(args: argparse.Namespace) -> int:
+    start = parse_date(args.start, "--from")
+    end = parse_date(args.end, "--to")
+    check_range(start, end)
+    db = open_database(args)
+    # The provider is found (or not) before the schedules' services load.
     from sqlalchemy import select
 
     from orca_desk.models.clinic import Provider
-    from orca_desk.services import local_time
-    from orca_desk.services.availability import free_intervals
 
-    start = parse_date(args.start, "--from")
-    end = parse_date(args.end, "--to")
-    if end < start:
-        raise CommandError(f"--to {end} is before --from {start}.")
-    db = open_database(args)
     with db.read() as session:
         rows = session.execute(
             select(Provider.id, Provider.name).where(Provider.is_active.is_(True)).order_by(Provider.name)
@@ -54,6 +52,9 @@ def _availability(args: argparse.Namespace) -> int:
                 f"{', '.join(r.name for r in matches)}; give more of the name."
             )
         provider_id, name = matches[0]
+        from orca_desk.services import local_time
+        from orca_desk.services.availability import free_intervals
+
         days = free_intervals(session, provider_id=provider_id, start_day=start, end_day=end)
         style = local_time.clinic_time_format(session)
     print(f"{name}: free time (local time of the location)")

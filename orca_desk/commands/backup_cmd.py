@@ -40,9 +40,12 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from orca_desk.migrate import known_revisions, upgrade
-    from orca_desk.services.backups.backup import restore
+    from orca_desk.services.backups.backup import backup_revisions, restore
 
-    db = open_database(args, require_current=False)
+    # A missing file, or one that is no Orca Desk backup, is refused before a database is opened
+    # (a restore may create its database: a bad file must not leave an empty one behind).
+    backup_revisions(Path(args.file))
+    db = open_database(args, require_current=False, create=True)
     result = restore(db.engine, Path(args.file), known_revisions=known_revisions(), force=args.force)
     upgrade(db)  # a backup from an older Orca Desk is brought up to this one's schema
     print(f"restored {result.path} in {result.seconds:.1f} s")

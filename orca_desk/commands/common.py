@@ -23,16 +23,28 @@ class CommandError(Exception):
     """Bad command-line input; the message names what is wrong."""
 
 
-def open_database(args: argparse.Namespace, *, require_current: bool = True) -> Database:
+def open_database(
+    args: argparse.Namespace, *, require_current: bool = True, create: bool = False
+) -> Database:
     """The database of ``--database-url`` (else the environment, else the local file), checked.
 
     A local SQLite file is upgraded to this version's schema; anything wrong is a
-    ``StartupError`` (``orca-desk: error: …``, exit 2).
+    ``StartupError`` (``orca-desk: error: …``, exit 2). A local file that does not exist is an
+    error unless ``create`` (demo, setup, restore, db upgrade): a mistyped path must not leave a
+    new, empty database behind.
     """
-    from orca_desk import startup
-    from orca_desk.config import Settings
+    from orca_desk.config import DATABASE_URL_ENV, Settings, local_database_file
 
     settings = Settings.resolve(getattr(args, "database_url", None))
+    path = local_database_file(settings.database_url)
+    if not create and path is not None and not path.exists():
+        raise CommandError(
+            f"There is no database at {path}: check --database-url (or {DATABASE_URL_ENV}). "
+            "Nothing was created; a new clinic starts in the app, or with 'orca-desk setup --from "
+            "clinic.toml' or 'orca-desk demo'."
+        )
+    from orca_desk import startup
+
     return startup.open_database(settings.database_url, require_current=require_current)
 
 
@@ -109,6 +121,24 @@ def parse_date(value: str, what: str = "date") -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{what} {value!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+def output_file(value: str, suffix: str) -> Path:
+    """The file a command writes, refused before any work unless it ends in ``suffix`` (".pdf")
+    and its folder exists and can be written."""
+    out = Path(value)
+    if out.suffix.lower() != suffix:
+        raise CommandError(f"The output file {str(out)!r} must end in {suffix}.")
+    if not out.parent.is_dir():
+        raise CommandError(f"The folder {str(out.parent)!r} for the output file does not exist.")
+    check_writable(out)
+    return out
+
+
+def check_range(start: date | None, end: date | None) -> None:
+    """``--from`` and ``--to`` in order (either may be absent)."""
+    if start is not None and end is not None and end < start:
+        raise CommandError(f"--to {end} is before --from {start}.")
 
 
 def check_writable(out: Path) -> None:

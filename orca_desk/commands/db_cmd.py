@@ -20,7 +20,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     from orca_desk.migrate import current_revisions, head_revisions
     from orca_desk.startup import upgrade_schema
 
-    db = open_database(args, require_current=False)
+    db = open_database(args, require_current=False, create=True)
     try:
         before = current_revisions(db)
         upgrade_schema(db)

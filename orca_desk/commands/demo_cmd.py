@@ -22,7 +22,7 @@ def _demo(args: argparse.Namespace) -> int:
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.demo import load_demo
 
-    db = open_database(args)
+    db = open_database(args, create=True)
     started = time.perf_counter()
     with db.write() as session:
         summary = load_demo(session, args.size, seed=args.seed, now=SystemClock().now(), progress=say)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from orca_desk.commands.common import CommandError, open_database, parse_date
+from orca_desk.commands.common import CommandError, check_range, open_database, output_file, parse_date
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -18,6 +18,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _export(args: argparse.Namespace) -> int:
+    # What the words alone say is wrong is said before the database loads.
+    start = parse_date(args.start, "--from") if args.start else None
+    end = parse_date(args.end, "--to") if args.end else None
+    if args.what == "patients" and (start or end):
+        raise CommandError(f"{'--from' if start else '--to'} applies to appointments only.")
+    check_range(start, end)
+    output_file(args.output, ".csv")
+    db = open_database(args)
     from orca_desk.services.exporting.export import (
         APPOINTMENT_COLUMNS,
         PATIENT_COLUMNS,
@@ -26,11 +34,6 @@ def _export(args: argparse.Namespace) -> int:
         write_csv,
     )
 
-    start = parse_date(args.start, "--from") if args.start else None
-    end = parse_date(args.end, "--to") if args.end else None
-    if args.what == "patients" and (start or end):
-        raise CommandError(f"{'--from' if start else '--to'} applies to appointments only.")
-    db = open_database(args)
     with db.read() as session:
         if args.what == "patients":
             result = write_csv(Path(args.output), PATIENT_COLUMNS, patient_rows(session))

@@ -33,6 +33,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _gateway(args: argparse.Namespace) -> int:
+    # What the words alone say is wrong is said before the database and the web server load.
+    if not 0 <= args.port <= 65535:
+        raise CommandError(f"--port {args.port} is not a port number (0–65535).")
+    if args.threads < 1:
+        raise CommandError("--threads must be at least 1.")
+    db = open_database(args)
     from orca_desk.gateway.app import make_app
     from orca_desk.gateway.handlers import installed_handlers
     from orca_desk.gateway.server import build_server
@@ -41,11 +47,6 @@ def _gateway(args: argparse.Namespace) -> int:
     from orca_desk.services.links.patient_links import link_secret, link_secret_location, public_base_url
     from orca_desk.services.messaging.providers.config import SMS_PROVIDER, TWILIO_AUTH_TOKEN
 
-    if not 0 <= args.port <= 65535:
-        raise CommandError(f"--port {args.port} is not a port number (0–65535).")
-    if args.threads < 1:
-        raise CommandError("--threads must be at least 1.")
-    db = open_database(args)
     secret = link_secret()
     with db.read() as session:
         base = public_base_url(session)

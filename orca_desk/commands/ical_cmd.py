@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orca_desk.commands.common import CommandError, check_writable, open_database, parse_date, writing
+from orca_desk.commands.common import (
+    CommandError,
+    check_range,
+    open_database,
+    output_file,
+    parse_date,
+    writing,
+)
 
 if TYPE_CHECKING:
     from orca_desk.services.clinic.clinic import ChairRow, ClinicInfo, LocationRow, ProviderRow
@@ -67,22 +73,15 @@ def resolve_chair(clinic: ClinicInfo, value: str, location: LocationRow | None) 
 
 
 def _export(args: argparse.Namespace) -> int:
-    from orca_desk.commands.print_cmd import resolve_location
-    from orca_desk.services.clinic.clinic import load_clinic
-    from orca_desk.services.clock import SystemClock
-    from orca_desk.services.exporting.ical_export import export_ical
-
+    # What the words alone say is wrong is said before the database and iCalendar load.
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
-    if end < start:
-        raise CommandError(f"--to {end} is before --from {start}.")
-    out = Path(args.output)
-    if out.suffix.lower() != ".ics":
-        raise CommandError(f"The output file {str(out)!r} must end in .ics.")
-    if not out.parent.is_dir():
-        raise CommandError(f"The folder {str(out.parent)!r} for the output file does not exist.")
-    check_writable(out)
+    check_range(start, end)
+    out = output_file(args.output, ".ics")
     db = open_database(args)
+    from orca_desk.commands.print_cmd import resolve_location
+    from orca_desk.services.clinic.clinic import load_clinic
+
     with db.read() as session:
         clinic = load_clinic(session)
         if clinic is None:
@@ -90,6 +89,9 @@ def _export(args: argparse.Namespace) -> int:
         location = resolve_location(clinic, args.location) if args.location else None
         provider = resolve_provider(clinic, args.provider) if args.provider else None
         chair = resolve_chair(clinic, args.chair, location) if args.chair else None
+        from orca_desk.services.clock import SystemClock
+        from orca_desk.services.exporting.ical_export import export_ical
+
         with writing(out):
             result = export_ical(
                 session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
 from orca_desk.services.importing.mapping import PRESETS
@@ -13,10 +13,10 @@ from orca_desk.services.importing.mapping import PRESETS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from orca_desk.db import Database
     from orca_desk.models.clinic import Clinic
     from orca_desk.services.access.security import Actor
     from orca_desk.services.importing.report import ImportReport
+    from orca_desk.services.importing.table import Table
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -45,15 +45,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     appointments.set_defaults(func=_import_appointments)
 
 
-def _actor(db: Database, args: argparse.Namespace, what: str) -> Actor | None:
-    """Who the import is audited as; a dry run writes nothing and needs no one."""
-    from orca_desk.services.access.security import IMPORT_DATA
-
-    if args.dry_run:
-        return None
-    return sign_in(db, args, read_password(args, what), IMPORT_DATA)
-
-
 def _print(report: ImportReport, *, dry_run: bool) -> None:
     for line in report.lines(dry_run=dry_run):
         print(line)
@@ -72,35 +63,44 @@ def _clinic(session: Session) -> Clinic:
 
 
 def _import_appointments(args: argparse.Namespace) -> int:
-    from orca_desk.services.importing.appointments import import_appointments
+    def run(session: Session, actor: Actor | None, table: Table, **kw: Any) -> ImportReport:
+        from orca_desk.services.importing.appointments import import_appointments
 
-    return _import(
-        args,
-        "appointments",
-        lambda session, actor, table, **kw: import_appointments(session, actor, table, **kw),
-    )
+        return import_appointments(session, actor, table, **kw)
+
+    return _import(args, "appointments", run)
 
 
 def _import_patients(args: argparse.Namespace) -> int:
     from orca_desk.services.importing.mapping import load_mapping
-    from orca_desk.services.importing.patients import import_patients
 
     mapping = load_mapping(args.mapping)
-    return _import(
-        args,
-        "patients",
-        lambda session, actor, table, **kw: import_patients(session, actor, table, mapping, **kw),
-    )
+
+    def run(session: Session, actor: Actor | None, table: Table, **kw: Any) -> ImportReport:
+        from orca_desk.services.importing.patients import import_patients
+
+        return import_patients(session, actor, table, mapping, **kw)
+
+    return _import(args, "patients", run)
 
 
 def _import(args: argparse.Namespace, what: str, run: Callable[..., ImportReport]) -> int:
-    """Read the file, sign in unless it is a dry run, import in one transaction, print the report."""
-    from orca_desk.services.clock import SystemClock
+    """Read the file, sign in unless it is a dry run, import in one transaction, print the report.
+
+    The file, the mapping and a missing --user are refused before the database and the importer
+    load; a dry run writes nothing and needs no one."""
     from orca_desk.services.importing.table import read_table
 
     table = read_table(Path(args.file))
+    password = None if args.dry_run else read_password(args, f"imports {what}")
     db = open_database(args)
-    actor = _actor(db, args, f"imports {what}")
+    actor = None
+    if password is not None:
+        from orca_desk.services.access.security import IMPORT_DATA
+
+        actor = sign_in(db, args, password, IMPORT_DATA)
+    from orca_desk.services.clock import SystemClock
+
     with db.write() as session:
         clinic = _clinic(session)
         report = run(

@@ -21,6 +21,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _send(args: argparse.Namespace) -> int:
+    # What the words alone say is wrong is said before the database loads.
+    if not args.text.strip():
+        raise CommandError("--text is empty: write the message to send.")
+    password = read_password(args, "sends a message")
+    db = open_database(args)
     from orca_desk.models.clinic import Clinic
     from orca_desk.models.messaging import OutboxMessage
     from orca_desk.models.patient import Patient
@@ -28,10 +33,6 @@ def _send(args: argparse.Namespace) -> int:
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.messaging.inbox_queries import send_staff_message
 
-    if not args.text.strip():
-        raise CommandError("--text is empty: write the message to send.")
-    password = read_password(args, "sends a message")
-    db = open_database(args)
     now = SystemClock().now()
     try:
         actor = sign_in(db, args, password, SEND_MESSAGES)

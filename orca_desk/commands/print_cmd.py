@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orca_desk.commands.common import CommandError, check_writable, open_database, parse_date, writing
+from orca_desk.commands.common import CommandError, open_database, output_file, parse_date, writing
 
 if TYPE_CHECKING:
     from orca_desk.services.clinic.clinic import ClinicInfo, LocationRow
@@ -51,23 +50,20 @@ def resolve_location(clinic: ClinicInfo, value: str | None) -> LocationRow:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from orca_desk.services.clinic.clinic import load_clinic
-    from orca_desk.services.clock import SystemClock
-    from orca_desk.services.printing import render_calendar_pdf
-
+    # What the words alone say is wrong is said before the database and the PDF machinery load.
     day = parse_date(args.date, "--date")
-    out = Path(args.output)
-    if out.suffix.lower() != ".pdf":
-        raise CommandError(f"The output file {str(out)!r} must end in .pdf.")
-    if not out.parent.is_dir():
-        raise CommandError(f"The folder {str(out.parent)!r} for the output file does not exist.")
-    check_writable(out)
+    out = output_file(args.output, ".pdf")
     db = open_database(args)
+    from orca_desk.services.clinic.clinic import load_clinic
+
     with db.read() as session:
         clinic = load_clinic(session)
         if clinic is None or not clinic.locations:
             raise CommandError("The database has no clinic yet: load one with 'orca-desk demo'.")
         loc = resolve_location(clinic, args.location)
+        from orca_desk.services.clock import SystemClock
+        from orca_desk.services.printing import render_calendar_pdf
+
         with writing(out):
             summary = render_calendar_pdf(
                 session,

@@ -41,24 +41,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _setup(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    try:  # a missing file is said before the clinic's rules load
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CommandError(f"There is no file {args.source!r}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"Cannot read {args.source!r}: {exc}.") from None
     from orca_desk.services.access.security import ADMIN, Actor
     from orca_desk.services.clinic_setup import SetupInvalid, apply_setup
     from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.demo import is_empty
 
-    source = Path(args.source)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CommandError(f"There is no file {args.source!r}.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"Cannot read {args.source!r}: {exc}.") from None
     try:
         setup = parse_setup(text)
     except SetupInvalid as exc:
         raise CommandError(_problems(args.source, text, exc)) from None
-    db = open_database(args)
+    db = open_database(args, create=True)
     with db.read() as session:
         empty = is_empty(session)
     actor: Actor | None = None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from orca_desk.commands.common import (
     CommandError,
     add_user_option,
+    check_range,
     open_database,
     parse_date,
     read_password,
@@ -143,6 +144,13 @@ def _usual_chairs(session: Session, provider_id: int, count: int, now: datetime)
 
 
 def _apply(args: argparse.Namespace) -> int:
+    # What the words alone say is wrong is said before the database and the engine load.
+    start = parse_date(args.start, "--from")
+    end = parse_date(args.end, "--to")
+    check_range(start, end)
+    now = datetime.now(UTC)
+    password = None if args.dry_run else read_password(args, "applies a template")
+    db = open_database(args)
     from sqlalchemy import select
 
     from orca_desk.models.template import TemplateVersion
@@ -152,11 +160,6 @@ def _apply(args: argparse.Namespace) -> int:
     from orca_desk.services.template_engine.planning import plan_application
     from orca_desk.services.template_engine.plans import ApplyParams
 
-    start = parse_date(args.start, "--from")
-    end = parse_date(args.end, "--to")
-    now = datetime.now(UTC)
-    password = None if args.dry_run else read_password(args, "applies a template")
-    db = open_database(args)
     actor = None if password is None else sign_in(db, args, password, MANAGE_TEMPLATES)
     # Planning only reads; applying writes in chunks of days (see apply_template_in_chunks), so
     # another desk's booking never waits for the whole run.

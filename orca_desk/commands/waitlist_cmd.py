@@ -24,21 +24,27 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     n.set_defaults(func=_notify)
 
 
+_NO_OPENING = "There is no opening #{id}; see 'orca-desk waitlist offers --all'."
+
+
 def _match(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    from orca_desk.models.openings import Opening
+
+    with db.read() as session:  # a wrong number is said before the waitlist's services load
+        if session.get(Opening, args.opening_id) is None:
+            raise CommandError(_NO_OPENING.format(id=args.opening_id))
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.errors import NotFound
     from orca_desk.services.waitlist.matching import match_opening
     from orca_desk.services.waitlist.queries import list_openings
 
-    db = open_database(args)
     now = SystemClock().now()
     with db.read() as session:
         try:
             rows = match_opening(session, args.opening_id, now=now, limit=args.limit)
-        except NotFound:
-            raise CommandError(
-                f"There is no opening #{args.opening_id}; see 'orca-desk waitlist offers --all'."
-            ) from None
+        except NotFound:  # removed a moment ago
+            raise CommandError(_NO_OPENING.format(id=args.opening_id)) from None
         opening = next(
             (o for o in list_openings(session, now=now, include_closed=True) if o.id == args.opening_id),
             None,
@@ -60,10 +66,10 @@ def _match(args: argparse.Namespace) -> int:
 
 
 def _offers(args: argparse.Namespace) -> int:
+    db = open_database(args)
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.waitlist.queries import list_offers
 
-    db = open_database(args)
     now = SystemClock().now()
     with db.read() as session:
         rows = list_offers(session, now=now, live_only=not args.all)
@@ -78,13 +84,13 @@ def _offers(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
+    password = read_password(args, "sends a waitlist offer")
+    db = open_database(args)
     from orca_desk.services.access.security import MANAGE_WAITLIST
     from orca_desk.services.clock import SystemClock
     from orca_desk.services.errors import NotFound
     from orca_desk.services.waitlist.offers import notify_entry
 
-    password = read_password(args, "sends a waitlist offer")
-    db = open_database(args)
     now = SystemClock().now()
     actor = sign_in(db, args, password, MANAGE_WAITLIST)
     with db.write() as session:

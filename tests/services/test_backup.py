@@ -114,6 +114,23 @@ def test_restore_refuses_a_file_that_is_no_backup(tmp_path: Path) -> None:
         backup_revisions(tmp_path / "missing.sqlite3")
 
 
+def test_restoring_a_missing_or_foreign_file_into_a_new_path_makes_no_database(
+    tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from orca_desk.cli import main
+
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database")
+    target = tmp_path / "new" / "clinic.sqlite3"
+    for source, message in (
+        (tmp_path / "missing.sqlite3", "no backup file"),
+        (junk, "not an Orca Desk backup"),
+    ):
+        assert main(["restore", str(source), "--database-url", f"sqlite:///{target}"]) == 2
+        assert message in capsys.readouterr().err
+    assert not target.parent.exists()
+
+
 def test_backup_into_a_missing_folder_names_it(db: Database, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="does not exist"):
         backup(db.engine, tmp_path / "nowhere" / "copy.sqlite3")
