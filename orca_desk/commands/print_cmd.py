@@ -23,7 +23,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--location", metavar="NAME|ID", help="location name or id (default: the first)")
     p.add_argument("--by", choices=["chair", "provider"], default="chair", help="columns (default chair)")
-    p.add_argument("--paper", choices=["letter", "a4"], default="letter")
+    p.add_argument(
+        "--paper",
+        choices=["letter", "a4"],
+        help="paper size (default: the clinic's country's usual one: letter in the US, Canada, Mexico "
+        "and the other letter countries, a4 elsewhere)",
+    )
     p.add_argument("--landscape", action="store_true", help="landscape pages (default portrait)")
     p.add_argument("--grayscale", action="store_true", help="greys and patterns instead of colours")
     p.add_argument("--privacy", action="store_true", help="print patients' initials only")

@@ -12,10 +12,10 @@ import pytest
 from pypdf import PdfReader
 
 from orca_desk.models.appointment import Appointment
-from orca_desk.models.clinic import Chair
+from orca_desk.models.clinic import Chair, Clinic
 from orca_desk.models.patient import Patient
 from orca_desk.services.errors import NotFound, ValidationError
-from orca_desk.services.printing import render_calendar_pdf
+from orca_desk.services.printing import default_paper, render_calendar_pdf
 from tests.conftest import NOW
 from tests.factories import World, make_world
 
@@ -142,6 +142,25 @@ def test_paper_sizes_and_orientation(db, booked, paper, landscape, size):
     data, _ = _render(db, paper=paper, landscape=landscape)
     box = PdfReader(io.BytesIO(data)).pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(size, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    ("country", "size"),
+    [
+        ("US", (612, 792)),
+        ("CA", (612, 792)),
+        ("MX", (612, 792)),
+        ("GB", (595.28, 841.89)),
+        ("ES", (595.28, 841.89)),
+    ],
+)
+def test_without_a_paper_the_clinic_prints_on_its_countrys_usual_one(db, booked, country, size):
+    with db.write() as s:
+        s.get(Clinic, booked.clinic.id).country = country
+    data, _ = _render(db)
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(size, abs=0.1)
+    assert default_paper(country) == ("letter" if size[0] == 612 else "a4")
 
 
 def test_one_page_per_chair_group_when_chairs_do_not_fit(db):

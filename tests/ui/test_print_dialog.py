@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtPdf import QPdfDocument
@@ -39,6 +41,17 @@ def test_options_regenerate_the_preview_and_save_writes_the_pdf(qtbot, ctx, worl
 
     dialog.view_combo.setCurrentIndex(dialog.view_combo.findData("week"))
     assert dialog.summary is not None and dialog.summary.first_day.isoformat() == "2026-03-02"
+
+
+def test_a_clinic_outside_the_letter_countries_starts_on_a4(qtbot, ctx, world, monkeypatch):
+    boston = PrintDialog(ctx, day=TEST_DAY, location_id=world.location.id)
+    qtbot.addWidget(boston)
+    assert boston.paper_combo.currentData() == "letter"
+    monkeypatch.setattr(ctx, "clinic", replace(ctx.clinic, country="GB"))  # a London practice
+    dialog = PrintDialog(ctx, day=TEST_DAY, location_id=world.location.id)
+    qtbot.addWidget(dialog)
+    assert dialog.paper_combo.currentData() == "a4"
+    assert round(dialog.document.pagePointSize(0).width()) == 595  # the preview is A4 too
 
 
 def test_options_are_remembered(qtbot, ctx, world):

@@ -14,7 +14,7 @@ from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.message_locale import message_language, staff_language
 from orca_desk.services.printing.drawing import Sheet
-from orca_desk.services.printing.layout import BYS, PAPERS, VIEWS, PrintSummary
+from orca_desk.services.printing.layout import BYS, PAPERS, VIEWS, PrintSummary, default_paper
 
 
 def render_calendar_pdf(
@@ -24,7 +24,7 @@ def render_calendar_pdf(
     day: date,
     location_id: int,
     by: str = "chair",
-    paper: str = "letter",
+    paper: str | None = None,
     landscape: bool = False,
     grayscale: bool = False,
     privacy: bool = False,
@@ -37,17 +37,19 @@ def render_calendar_pdf(
     Columns are chairs or providers; a day sheet puts a chair group (a room) on its own page
     when they do not all fit. With ``privacy`` only initials are printed. Data: the clinic's
     reference rows (5 small queries) and one appointment query. Its words, dates and times are
-    in ``language`` (the desk's when not given).
+    in ``language`` (the desk's when not given); ``paper`` is the clinic's country's usual one
+    when not given (A4, or letter in the US and the other letter countries).
     """
     if view not in VIEWS:
         raise ValidationError(f"View {view!r} is not one of: day, week.", field="view")
     if by not in BYS:
         raise ValidationError(f"Columns by {by!r}: choose chair or provider.", field="by")
-    if paper not in PAPERS:
+    if paper is not None and paper not in PAPERS:
         raise ValidationError(f"Paper {paper!r} is not one of: letter, a4.", field="paper")
     clinic = load_clinic(session)
     if clinic is None:
         raise NotFound("There is no clinic in this database yet.")
+    paper = paper or default_paper(clinic.country)
     location = next((loc for loc in clinic.locations if loc.id == location_id), None)
     if location is None:
         raise NotFound(f"There is no location with id {location_id}.")

@@ -31,6 +31,16 @@ Paper = Literal["letter", "a4"]
 VIEWS: tuple[str, ...] = ("day", "week")
 BYS: tuple[str, ...] = ("chair", "provider")
 PAPERS: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
+# The countries whose everyday paper is US Letter (CLDR's supplemental measurement data,
+# paperSize "US-Letter"); everywhere else prints on A4.
+LETTER_COUNTRIES = frozenset(
+    ["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"]
+)
+
+
+def default_paper(country: str | None) -> Paper:
+    """The paper a clinic in ``country`` (ISO 3166 alpha-2; none: the US) prints on unless told."""
+    return "letter" if (country or "US").strip().upper() in LETTER_COUNTRIES else "a4"
 
 
 @dataclass(frozen=True)

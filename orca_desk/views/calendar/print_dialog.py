@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.printing import PrintSummary, render_calendar_pdf
+from orca_desk.services.printing import PrintSummary, default_paper, render_calendar_pdf
 from orca_desk.ui import language
 from orca_desk.ui.accessibility import describe
 from orca_desk.ui.context import AppContext
@@ -59,6 +59,8 @@ class PrintDialog(QDialog):
         self.view_combo = self._combo([(self.tr("Day sheet"), "day"), (self.tr("Week"), "week")])
         self.by_combo = self._combo([(self.tr("Chairs"), "chair"), (self.tr("Providers"), "provider")])
         self.paper_combo = self._combo([(self.tr("Letter"), "letter"), ("A4", "a4")])
+        # The clinic's usual paper until this desk chooses another (A4 in London, letter in Boston).
+        self.paper_combo.setCurrentIndex(self.paper_combo.findData(default_paper(ctx.clinic.country)))
         self.orientation_combo = self._combo([(self.tr("Portrait"), False), (self.tr("Landscape"), True)])
         self.grayscale_check = QCheckBox(self.tr("Grayscale"))
         self.privacy_check = QCheckBox(self.tr("Initials only"))
