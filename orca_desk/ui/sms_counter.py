@@ -73,9 +73,11 @@ class SmsCounter(QWidget):
         show_sample: bool = True,
         country: str | None = None,
         hour_format: Literal[12, 24] | None = None,
+        clinic: mt.SampleClinic = mt.BUILT_IN_CLINIC,
     ) -> None:
         super().__init__(parent)
         self.base_url = base_url
+        self.clinic = clinic  # its name, number and place: the sample is as long as its texts
         self.country = country  # the clinic's: the sample visit's date order and usual clock
         self.hour_format = hour_format  # the clock the clinic chose, when it chose one
         self.check: mt.TemplateCheck | None = None
@@ -109,7 +111,13 @@ class SmsCounter(QWidget):
             self.sample.setText("")
             return None
         check = mt.check_template(
-            body, None, "sms", base_url=self.base_url, country=self.country, hour_format=self.hour_format
+            body,
+            None,
+            "sms",
+            base_url=self.base_url,
+            country=self.country,
+            hour_format=self.hour_format,
+            clinic=self.clinic,
         )
         self.check = check
         seg = check.segments

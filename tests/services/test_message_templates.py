@@ -209,3 +209,49 @@ def test_over_long_keys_and_nul_bytes_are_refused_naming_the_field(
     assert err.value.field == field
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(MessageTemplate)) == 0
+
+
+def test_the_preview_speaks_in_the_clinics_own_words(db):
+    """A London practice's sample text has its name, its first location's address and number (as
+    dialled there), and its orthodontist, as its families' texts will; without a clinic, the
+    built-in sample."""
+    from orca_desk.models.clinic import Clinic, Location, Provider
+    from orca_desk.services.clinic.clinic import load_clinic
+
+    with db.read() as s:
+        assert mt.read_sample_clinic(s) == mt.BUILT_IN_CLINIC
+    assert mt.sample_clinic(None) == mt.BUILT_IN_CLINIC
+    with db.write() as s:
+        w = make_world(s)
+        clinic = s.get(Clinic, w.clinic.id)
+        clinic.name, clinic.country, clinic.phone = "Harbour Orthodontics", "GB", "+442079460000"
+        place = s.get(Location, w.location.id)
+        place.name, place.address, place.phone = "Harbour Street", "12 Harbour St, London", "+442079460123"
+        s.get(Provider, w.hygienist.id).name = "Aaron Abbott"  # first by name, but not the orthodontist
+        s.get(Provider, w.ortho.id).name = "Dr. Ana Costa"
+    with db.read() as s:
+        read = mt.read_sample_clinic(s)
+        from_shell = mt.sample_clinic(load_clinic(s))
+    assert (
+        read
+        == from_shell
+        == mt.SampleClinic(
+            "Harbour Orthodontics",
+            "020 7946 0123",
+            "Harbour Street",
+            "12 Harbour St, London",
+            "Dr. Ana Costa",
+        )
+    )
+    check = mt.check_template(
+        "{clinic_name}: {patient_first_name} sees {provider} on {date} at {time}, {location_address}. "
+        "Questions: {clinic_phone}",
+        None,
+        "sms",
+        country="GB",
+        clinic=read,
+    )
+    assert check.preview == (
+        "Harbour Orthodontics: Liam sees Dr. Ana Costa on Tue 10 Mar at 15:30, 12 Harbour St, London. "
+        "Questions: 020 7946 0123"
+    )

@@ -51,7 +51,8 @@ def test_editor_adds_a_step_previews_it_and_refuses_an_unknown_variable(qtbot, c
     assert len(editor.steps) == 4 and editor.current == 3
     assert len(editor.timeline.marker_rects()) == 4
     editor.sms_text.setPlainText("{clinic_name}: see {patient_first_name} tomorrow at {time}.")
-    assert "Bright Smiles Orthodontics: see Liam tomorrow at 3:30 PM." in editor.preview.text()
+    # The sample family's visit, in this clinic's name.
+    assert f"{ctx.clinic.name}: see Liam tomorrow at 3:30 PM." in editor.preview.text()
     assert "GSM-7 · 1 segment" in editor.preview.text()
     editor.sms_text.setPlainText("Hi {frist_name}")
     assert "did you mean {first_name}" in editor.problems.text()

@@ -3,6 +3,8 @@ sample, with links as long as the clinic's real ones."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from orca_desk.ui.sms_counter import SmsCounter, segment_summary
@@ -50,8 +52,11 @@ def test_campaign_variant_counts_its_sms(qtbot, ctx):
     assert box.sms.toPlainText() and "segment" in box.sms_counter.summary.text()  # the library text
     box.sms.setPlainText("{clinic_name}: {patient_first_name} is due for a check. Call {clinic_phone}.")
     assert box.sms_counter.summary.text().endswith("GSM-7 · 1 segment")
-    assert "Bright Smiles Orthodontics: Liam is due for a check." in box.sms_counter.sample.text()
-    box.sms.setPlainText("{clinic_name}: " + "a" * 140)
+    assert f"{ctx.clinic.name}: Liam is due for a check." in box.sms_counter.sample.text()
+    # Counted with this clinic's own name ("Test Ortho: " is 12 characters).
+    box.sms.setPlainText("{clinic_name}: " + "a" * 148)
+    assert box.sms_counter.summary.text() == "160 characters · GSM-7 · 1 segment"
+    box.sms.setPlainText("{clinic_name}: " + "a" * 149)
     assert box.sms_counter.summary.text().endswith("GSM-7 · 2 segments")
 
 
@@ -83,7 +88,7 @@ def test_recovery_sequence_shows_the_selected_step_message_and_its_count(qtbot, 
     editor.view.selectRow(0)  # the same-day SMS, the cause's own template
     text = editor.message_preview.text()
     assert "recovery.no_show" in text and "recovery.late_cancel" in text
-    assert "Bright Smiles Orthodontics: we missed Liam today." in text
+    assert f"{ctx.clinic.name}: we missed Liam today." in text
     assert "GSM-7 · 1 segment" in text
     editor.view.selectRow(2)
     assert editor.message_preview.text() == "A staff call: no message is sent."
@@ -95,14 +100,21 @@ def test_segment_summary_words() -> None:
     assert segment_summary(sms_segments("a")) == "1 character · GSM-7 · 1 segment"
 
 
-def test_settings_template_editor_counts_with_the_clinic_link(qtbot, ctx):
+def test_settings_template_editor_counts_with_the_clinic_link_and_name(qtbot, ctx, monkeypatch):
     from orca_desk.views.settings.templates_editor import TemplatesEditor
 
     editor = TemplatesEditor(ctx)
     qtbot.addWidget(editor)
-    # Over one segment with this clinic's long link, the offer says its shorter text is sent instead.
+    # This clinic's long link, and its short name: the offer still fits one text.
     assert editor.select("waitlist.offer", "sms")
     assert f"{ADDRESS}/c/" in editor.preview.toPlainText()
+    assert editor.preview.toPlainText().startswith(f"{ctx.clinic.name}: ")
+    assert "GSM-7 · 1 segment" in editor.counter.text()
+    # A practice with a longer name: over one segment, so its shorter text is sent instead.
+    monkeypatch.setattr(ctx, "clinic", replace(ctx.clinic, name="Bright Smiles Orthodontics"))
+    editor = TemplatesEditor(ctx)
+    qtbot.addWidget(editor)
+    assert editor.select("waitlist.offer", "sms")
     counter = editor.counter.text()
     assert "2 segments" in counter and "“waitlist.offer_short” is sent instead" in counter
     assert editor.select("waitlist.offer_short", "sms")

@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,9 @@ from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, MESSAGE_LANGUAGES
 from orca_desk.services.messaging.message_templates import get_template, list_templates
 from orca_desk.services.messaging.render import render, template_problems
+
+if TYPE_CHECKING:
+    from orca_desk.services.messaging.message_templates import SampleClinic
 
 # What a campaign message may say: no appointment exists yet, so no date, time or provider.
 CAMPAIGN_VARIABLES = frozenset(
@@ -158,12 +161,11 @@ def _variant_problems(v: VariantInput, channels: Sequence[str]) -> list[str]:
     return out
 
 
-def preview_message(v: VariantInput, channel: str, *, clinic_name: str = "Bright Smiles Orthodontics") -> str:
-    """The variant's text with sample values (for the wizard)."""
-    from orca_desk.services.messaging.message_templates import SAMPLE_VALUES
+def preview_message(v: VariantInput, channel: str, *, clinic: SampleClinic | None = None) -> str:
+    """The variant's text with sample values and ``clinic``'s words (for the wizard)."""
+    from orca_desk.services.messaging.message_templates import BUILT_IN_CLINIC, sample_values
 
-    values = dict(SAMPLE_VALUES)
-    values["clinic_name"] = clinic_name
+    values = sample_values(clinic=clinic or BUILT_IN_CLINIC)
     text = v.sms_body if channel == "sms" else f"{v.email_subject}\n\n{v.email_body}"
     try:
         return render(text, values)

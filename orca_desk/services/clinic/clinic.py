@@ -17,6 +17,8 @@ class LocationRow:
     id: int
     name: str
     timezone: str
+    address: str = ""
+    phone: str = ""  # as stored (E.164); "" when the location has none of its own
 
     @property
     def zone(self) -> ZoneInfo:
@@ -83,7 +85,11 @@ def load_clinic(session: Session) -> ClinicInfo | None:
         return None
     locations = tuple(
         LocationRow(*r)
-        for r in session.execute(select(Location.id, Location.name, Location.timezone).order_by(Location.id))
+        for r in session.execute(
+            select(Location.id, Location.name, Location.timezone, Location.address, Location.phone).order_by(
+                Location.id
+            )
+        )
     )
     chairs = tuple(
         ChairRow(*r)

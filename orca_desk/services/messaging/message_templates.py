@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orca_desk.models.clinic import Clinic, Location, Provider
 from orca_desk.models.messaging import MessageTemplate
 from orca_desk.paths import resources_dir
 from orca_desk.services.access import audit
@@ -48,6 +49,10 @@ from orca_desk.services.messaging.render import (
     template_problems,
     template_variables,
 )
+from orca_desk.services.phones import dialled
+
+if TYPE_CHECKING:
+    from orca_desk.services.clinic.clinic import ClinicInfo
 
 TEMPLATES_FILE = "message_templates.json"
 MAX_NAME = 120
@@ -71,15 +76,82 @@ def sample_link(purpose: str, base_url: str = DEFAULT_PUBLIC_BASE_URL) -> str:
 _SAMPLE_VISIT = datetime(2026, 3, 10, 15, 30)
 
 
+@dataclass(frozen=True)
+class SampleClinic:
+    """The clinic's own words in a preview (its name, number, first location, an orthodontist), so
+    the sample, and its count of SMS segments, reads as its families' texts will."""
+
+    name: str
+    phone: str  # as families dial it
+    location: str
+    location_address: str
+    provider: str
+
+
+# For a preview without a clinic (no database yet, a test).
+BUILT_IN_CLINIC = SampleClinic(
+    "Bright Smiles Orthodontics", "(617) 555-0100", "Northside", "120 Harbor St, Boston", "Dr. Chen"
+)
+
+
+def sample_clinic(clinic: ClinicInfo | None) -> SampleClinic:
+    """``clinic``'s words for the preview, as a real message fills them in (reminders.rendering):
+    its first location's address (else its name) and number (else the clinic's), dialled in its
+    country, and its first orthodontist (else its first provider)."""
+    if clinic is None or not clinic.locations:
+        return BUILT_IN_CLINIC
+    place = clinic.locations[0]
+    doctors = [p.name for p in clinic.providers if p.role == "orthodontist"] or [
+        p.name for p in clinic.providers
+    ]
+    return SampleClinic(
+        clinic.name,
+        dialled(place.phone or clinic.phone, clinic.country),
+        place.name,
+        place.address or place.name,
+        doctors[0] if doctors else BUILT_IN_CLINIC.provider,
+    )
+
+
+def read_sample_clinic(session: Session) -> SampleClinic:
+    """``sample_clinic`` of the clinic in the database, in one statement."""
+    doctor = (
+        select(Provider.name)
+        .where(Provider.is_active.is_(True))
+        .order_by(Provider.role != "orthodontist", Provider.name)
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(
+            Clinic.name, Clinic.phone, Clinic.country, Location.name, Location.address, Location.phone, doctor
+        )
+        .join(Location, Location.clinic_id == Clinic.id)
+        .order_by(Clinic.id, Location.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return BUILT_IN_CLINIC
+    name, phone, country, place, address, place_phone, provider = row
+    return SampleClinic(
+        name,
+        dialled(place_phone or phone, (country or "US").upper()),
+        place,
+        address or place,
+        provider or BUILT_IN_CLINIC.provider,
+    )
+
+
 def sample_values(
     base_url: str | None = None,
     language: str | None = None,
     country: str | None = None,
     hour_format: Literal[12, 24] | None = None,
+    clinic: SampleClinic = BUILT_IN_CLINIC,
 ) -> Mapping[str, str]:
     """What the preview fills in, dates in ``language`` as written in the clinic's ``country`` and
     times on its clock (``hour_format``; default: the one usual there); the links use ``base_url``
-    (default: the built-in address)."""
+    (default: the built-in address); ``clinic``'s name, number, place and orthodontist."""
     base = base_url or DEFAULT_PUBLIC_BASE_URL
     clock = hour_format or (24 if default_time_format(country or "US") == "24h" else 12)
     return MappingProxyType(
@@ -90,12 +162,12 @@ def sample_values(
             "date": message_date(_SAMPLE_VISIT, language, country),
             "time": message_time(_SAMPLE_VISIT, language, hour_format=clock, country=country),
             "day": message_weekday(_SAMPLE_VISIT, language),
-            "location": "Northside",
-            "location_address": "120 Harbor St, Boston",
-            "clinic_name": "Bright Smiles Orthodontics",
-            "clinic_phone": "(617) 555-0100",
+            "location": clinic.location,
+            "location_address": clinic.location_address,
+            "clinic_name": clinic.name,
+            "clinic_phone": clinic.phone,
             "link": sample_link(CONFIRM, base),
-            "provider": "Dr. Chen",
+            "provider": clinic.provider,
             "hold_minutes": "120",
             "hold": "2h",
             "offer_count": "1/3",
@@ -210,12 +282,14 @@ def check_template(
     language: str | None = None,
     country: str | None = None,
     hour_format: Literal[12, 24] | None = None,
+    clinic: SampleClinic = BUILT_IN_CLINIC,
 ) -> TemplateCheck:
     """Problems, a preview with sample values, SMS segments and non-GSM characters of a draft.
 
     ``base_url``: the clinic's public link address, so the sample links in the preview (and the
     segment count) are as long as the real ones; default the built-in address. ``country`` and
-    ``hour_format``: the clinic's, whose date order and clock the sample visit is written in.
+    ``hour_format``: the clinic's, whose date order and clock the sample visit is written in;
+    ``clinic``: its name, number, place and orthodontist (``sample_clinic``).
     """
     policy = policy or MessagingPolicy()
     problems = list(template_problems(body, channel=channel))
@@ -234,7 +308,7 @@ def check_template(
             f"Mentions a procedure ({names}): messages carry the minimum of health "
             "information. Remove it, or allow procedure names in Settings."
         )
-    values = sample_values(base_url, language, country, hour_format)
+    values = sample_values(base_url, language, country, hour_format, clinic)
     preview = _preview(body, values)
     subject_preview = _preview(subject_text, values) if subject_text else ""
     segments = sms_segments(preview or body) if channel == "sms" else None

@@ -18,6 +18,7 @@ from orca_desk.services.messaging.message_templates import (
     check_template,
     get_template,
     list_templates,
+    read_sample_clinic,
 )
 from orca_desk.services.recovery.rows import (
     ACTION_LABELS,
@@ -73,6 +74,7 @@ def step_messages(
     )
     checked: list[tuple[str, TemplateCheck | None]] = []
     hour_format, country = message_clock(session)  # the sample visit as the clinic's families read it
+    clinic = read_sample_clinic(session)
     for key in keys:
         try:
             tpl = get_template(session, clinic_id, key, step.action)
@@ -89,6 +91,7 @@ def step_messages(
                     base_url=base_url,
                     country=country,
                     hour_format=hour_format,
+                    clinic=clinic,
                 ),
             )
         )

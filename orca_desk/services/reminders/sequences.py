@@ -13,6 +13,7 @@ from orca_desk.models.reminders import ReminderSequence, ReminderStep
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.messaging.message_templates import BUILT_IN_CLINIC, read_sample_clinic
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.reminders.planning import _PLANS_CACHE, plan_all
 from orca_desk.services.reminders.settings import _require_manager
@@ -44,6 +45,7 @@ def sequence_problems(
     if not data.steps:
         problems.append("A sequence needs at least one step.")
     seen: dict[int, int] = {}
+    clinic = read_sample_clinic(session) if session is not None else BUILT_IN_CLINIC  # once, not a step
     for n, step in enumerate(data.steps, 1):
         where = f"Step {n} ({offset_label(step.offset_minutes)} before)"
         if step.offset_minutes <= 0:
@@ -61,7 +63,7 @@ def sequence_problems(
         for ch in step.channels:
             if ch not in ("sms", "email"):
                 problems.append(f"{where}: unknown channel {ch!r}.")
-        for preview in preview_step(session, clinic_id, step, policy):
+        for preview in preview_step(session, clinic_id, step, policy, clinic=clinic):
             label = "SMS" if preview.channel == "sms" else "Email"
             problems.extend(f"{where}, {label}: {p}" for p in preview.problems)
     if session is not None and clinic_id is not None and data.is_active and data.appointment_type_ids:

@@ -11,7 +11,14 @@ from orca_desk.models.reminders import ReminderStep
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.local_time import message_clock
 from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, message_language
-from orca_desk.services.messaging.message_templates import check_template, get_template, sample_values
+from orca_desk.services.messaging.message_templates import (
+    BUILT_IN_CLINIC,
+    SampleClinic,
+    check_template,
+    get_template,
+    read_sample_clinic,
+    sample_values,
+)
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.messaging.render import SegmentInfo, render
 
@@ -186,16 +193,27 @@ def preview_step(
     policy: MessagingPolicy | None = None,
     *,
     base_url: str | None = None,
+    clinic: SampleClinic | None = None,
 ) -> list[StepPreview]:
     """The message of each channel of ``step`` with sample values, SMS segments and problems
-    (``base_url``: the clinic's link address, so the sample link is as long as a real one)."""
+    (``base_url``: the clinic's link address, so the sample link is as long as a real one;
+    ``clinic``: its words in the sample, read from ``session`` when not given)."""
     out = []
     # The sample visit in the clinic's date order and on its clock, as its families will read it.
     hour_format, country = message_clock(session) if session is not None else (None, None)
+    if clinic is None:
+        clinic = read_sample_clinic(session) if session is not None else BUILT_IN_CLINIC
     for channel in step.channels:
         subject, body = step_texts(session, clinic_id, step, channel)
         check = check_template(
-            body, subject, channel, policy=policy, base_url=base_url, country=country, hour_format=hour_format
+            body,
+            subject,
+            channel,
+            policy=policy,
+            base_url=base_url,
+            country=country,
+            hour_format=hour_format,
+            clinic=clinic,
         )
         problems = list(check.problems)
         problems.extend(_confirm_problems(step, channel, body))
@@ -225,7 +243,8 @@ def sample_preview(
     """The step's text on ``channel`` with the editor's sample values ("" when it cannot render)."""
     _, body = step_texts(session, clinic_id, step, channel)
     hour_format, country = message_clock(session) if session is not None else (None, None)
+    clinic = read_sample_clinic(session) if session is not None else BUILT_IN_CLINIC
     try:
-        return render(body, sample_values(country=country, hour_format=hour_format))
+        return render(body, sample_values(country=country, hour_format=hour_format, clinic=clinic))
     except ValidationError:
         return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ from orca_desk.services.campaigns.variants import (
     preview_message,
     variant_from_template,
 )
+from orca_desk.services.messaging.message_templates import sample_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.dates import MEDIUM, date_format
 from orca_desk.ui.labels import time_edit_format
@@ -251,7 +253,9 @@ class VariantBox(QGroupBox):
         self.weight.setValue(1)
         self.sms = QPlainTextEdit()
         self.sms.setMaximumHeight(70)
-        self.sms_counter = SmsCounter(wizard.link_address, country=wizard.ctx.clinic.country)
+        self.sms_counter = SmsCounter(
+            wizard.link_address, country=wizard.ctx.clinic.country, clinic=sample_clinic(wizard.ctx.clinic)
+        )
         self.sms_counter.attach(self.sms)
         self.subject = QLineEdit()
         self.email = QPlainTextEdit()
@@ -435,6 +439,7 @@ class ReviewPage(QWizardPage):
         control = round(reach * d.holdout_percent / 100)
         hours = (reach - control) / max(1, d.send_rate_per_hour)
         split = " / ".join(f"{v.name} ({v.weight})" for v in d.variants)
+        preview = preview_message(d.variants[0], "sms", clinic=sample_clinic(self.wiz.ctx.clinic))
         starts = local_time.fmt_datetime(d.start_at, self.wiz.zone, self.wiz.time_fmt)
         self.text.setText(
             self.tr(
@@ -455,7 +460,7 @@ class ReviewPage(QWizardPage):
                 send_rate_per_hour=d.send_rate_per_hour,
                 hours=hours,
                 attribution_days=d.attribution_days,
-                value3=preview_message(d.variants[0], "sms"),
+                value3=html.escape(preview),
             )
         )
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orca_desk.services.messaging.message_templates import default_templates
+from orca_desk.services.messaging.message_templates import default_templates, sample_clinic
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.sms_counter import SmsCounter, clinic_link_address, segment_summary
 from orca_desk.views.reminders.timeline import StepTimeline
@@ -168,7 +168,12 @@ class SequenceEditor(QWidget):
         )
         self.link_address = clinic_link_address(self.ctx, self)
         # The preview shows the sample.
-        self.sms_counter = SmsCounter(self.link_address, show_sample=False, country=self.ctx.clinic.country)
+        self.sms_counter = SmsCounter(
+            self.link_address,
+            show_sample=False,
+            country=self.ctx.clinic.country,
+            clinic=sample_clinic(self.ctx.clinic),
+        )
         self.sms_counter.attach(self.sms_text)
         self.email_subject = QLineEdit()
         self.email_text = QPlainTextEdit()
@@ -409,7 +414,9 @@ class SequenceEditor(QWidget):
             lambda s: (
                 []
                 if step is None
-                else reminders.preview_step(s, clinic_id, step, base_url=self.link_address),
+                else reminders.preview_step(
+                    s, clinic_id, step, base_url=self.link_address, clinic=sample_clinic(self.ctx.clinic)
+                ),
                 reminders.sequence_problems(s, clinic_id, data, sequence_id=sequence_id),
             ),
             parent=self,

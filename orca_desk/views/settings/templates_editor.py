@@ -240,6 +240,7 @@ class TemplatesEditor(QWidget):
             base_url=self.link_address,
             language=self.current.language,
             country=self.ctx.clinic.country,
+            clinic=mt.sample_clinic(self.ctx.clinic),
         )
         if check.segments is not None:
             seg = check.segments
