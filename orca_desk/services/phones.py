@@ -35,3 +35,16 @@ def format_phone(number: str, country: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(parsed, fmt)
+
+
+@lru_cache(maxsize=64)
+def example_phone(country: str | None, *, in_full: bool = False) -> str:
+    """A made-up number of ``country`` (phonenumbers' example line) for an empty phone field: as
+    dialled there ("0121 234 5678" in GB), or ``in_full`` as stored ("+441212345678")."""
+    region = (country or "US").upper()
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.FIXED_LINE)
+    if example is None:  # a region phonenumbers has no example for
+        example = phonenumbers.example_number_for_type("US", phonenumbers.PhoneNumberType.FIXED_LINE)
+    assert example is not None
+    fmt = phonenumbers.PhoneNumberFormat.E164 if in_full else phonenumbers.PhoneNumberFormat.NATIONAL
+    return phonenumbers.format_number(example, fmt)

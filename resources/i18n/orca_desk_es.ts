@@ -1811,10 +1811,6 @@ Book anyway?</source>
         <translation>p. ej. Ortodoncia Harbour</translation>
     </message>
     <message>
-        <source>as dialled locally, e.g. (617) 555-0142</source>
-        <translation>como se marca localmente, p. ej. (617) 555-0142</translation>
-    </message>
-    <message>
         <source>optional: replies to emails go here</source>
         <translation>opcional: las respuestas a los correos llegan aquí</translation>
     </message>
@@ -1841,6 +1837,10 @@ Book anyway?</source>
     <message>
         <source>Language</source>
         <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>as dialled locally, e.g. {example}</source>
+        <translation>como se marca localmente, p. ej. {example}</translation>
     </message>
 </context>
 <context>
@@ -7951,8 +7951,8 @@ Save the new hours?</source>
         <translation>Correo electrónico</translation>
     </message>
     <message>
-        <source>+16175550123 or you@yourclinic.com</source>
-        <translation>+16175550123 o usted@suclinica.com</translation>
+        <source>{phone} or you@yourclinic.com</source>
+        <translation>{phone} o usted@suclinica.com</translation>
     </message>
     <message>
         <source>Send test message</source>

@@ -112,3 +112,19 @@ def test_the_outbox_shows_a_text_s_number_as_the_clinic_dials_it(db) -> None:
         assert (rows["sms"].to_address, rows["sms"].to_shown) == ("+447400123456", UK_MOBILE)
         assert rows["email"].to_shown == "family@example.com"
         assert get_message(s, rows["sms"].id).to_shown == UK_MOBILE
+
+
+@pytest.mark.parametrize(
+    ("country", "dialled", "stored"),
+    [
+        ("US", "(201) 555-0123", "+12015550123"),
+        ("GB", "0121 234 5678", "+441212345678"),
+        ("es", "810 12 34 56", "+34810123456"),
+    ],
+)
+def test_an_empty_phone_field_shows_a_number_of_the_clinics_country(country, dialled, stored):
+    from orca_desk.services.patients.patients import normalise_phone
+    from orca_desk.services.phones import example_phone
+
+    assert example_phone(country) == dialled and example_phone(country, in_full=True) == stored
+    assert normalise_phone(dialled, region=country.upper()) == stored  # the example is one the desk accepts

@@ -221,6 +221,15 @@ def test_empty_database_to_the_first_booking_and_printed_day(qtbot, empty_db, cl
     assert "Rossi" in text and "Chair 1" in text and "Consult room" in text
 
 
+def test_the_phone_example_is_a_number_of_the_chosen_country(qtbot, db, clock):
+    wizard = open_wizard(qtbot, db, clock)
+    page = wizard.clinic_page
+    page.country.setCurrentIndex(page.country.findData("GB"))
+    assert page.phone.placeholderText() == "as dialled locally, e.g. 0121 234 5678"
+    page.country.setCurrentIndex(page.country.findData("US"))
+    assert page.phone.placeholderText() == "as dialled locally, e.g. (201) 555-0123"
+
+
 def test_cancel_midway_then_reopening_resumes_with_what_was_saved(qtbot, db, clock):
     wizard = open_wizard(qtbot, db, clock)
     fill_clinic(wizard)

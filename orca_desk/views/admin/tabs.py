@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from orca_desk.services import administration as adm
 from orca_desk.services.clinic_setup import MAX_CONCURRENT, PROVIDER_ROLES
+from orca_desk.services.phones import example_phone
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
@@ -115,7 +116,7 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
         self.timezone = ZoneCombo()
         self.address = QLineEdit()
         self.phone = QLineEdit()
-        self.phone.setPlaceholderText("+16175550100")
+        self.phone.setPlaceholderText(example_phone(ctx.clinic.country, in_full=True))
         self.add_field("name", self.tr("Name"), self.name, describe=self.tr("The location's name"))
         self.add_field(
             "timezone",

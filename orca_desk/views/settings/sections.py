@@ -33,6 +33,7 @@ from orca_desk.services.links.patient_links import (
     public_base_url,
 )
 from orca_desk.services.messaging import outbox
+from orca_desk.services.phones import example_phone
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint
@@ -153,7 +154,11 @@ class TestMessageBox(QGroupBox):
         self.channel.addItem(self.tr("Text (SMS)"), "sms")
         self.channel.addItem(self.tr("Email"), "email")
         self.address = QLineEdit()
-        self.address.setPlaceholderText(self.tr("+16175550123 or you@yourclinic.com"))
+        self.address.setPlaceholderText(
+            self.tr("{phone} or you@yourclinic.com").format(
+                phone=example_phone(ctx.clinic.country, in_full=True)
+            )
+        )
         self.button = QPushButton(self.tr("Send test message"))
         self.button.clicked.connect(self.send)
         self.channel.setAccessibleName(self.tr("Channel"))

@@ -33,6 +33,7 @@ from orca_desk.services.clinic import clinic_settings as cs
 from orca_desk.services.errors import OrcaError
 from orca_desk.services.links.patient_links import LINK_SECRET_ENV
 from orca_desk.services.messaging.providers import config as provider_env
+from orca_desk.services.phones import example_phone
 from orca_desk.ui import language
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.labels import hint as _hint
@@ -171,7 +172,7 @@ class SettingsScreen(Screen):
     def _build_clinic(self) -> QGroupBox:
         self.clinic_name = QLineEdit()
         self.clinic_phone = QLineEdit()
-        self.clinic_phone.setPlaceholderText("+16175550100")
+        self.clinic_phone.setPlaceholderText(example_phone(self.ctx.clinic.country, in_full=True))
         self.time_format = QComboBox()
         self.time_format.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.clinic_name.setAccessibleDescription(self.tr("The clinic's name, as families read it"))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services.access.security import Actor
 from orca_desk.services.clinic import setup_wizard as sw
+from orca_desk.services.phones import example_phone
 from orca_desk.views.setup.base import (
     LANGUAGES,
     SetupPage,
@@ -40,7 +41,7 @@ class ClinicPage(SetupPage):
         self.name.setPlaceholderText(self.tr("e.g. Harbour Orthodontics"))
         self.phone = QLineEdit()
         self.phone.setObjectName("clinicPhone")
-        self.phone.setPlaceholderText(self.tr("as dialled locally, e.g. (617) 555-0142"))
+        # The example follows the country chosen below: "(201) 555-0123" in the US, "0121 234 5678" in GB.
         self.email = QLineEdit()
         self.email.setObjectName("clinicEmail")
         self.email.setPlaceholderText(self.tr("optional: replies to emails go here"))
@@ -78,6 +79,12 @@ class ClinicPage(SetupPage):
         for key, w in (("name", self.name), ("phone", self.phone), ("email", self.email)):
             w.textEdited.connect(self.touch(f"clinic.{key}"))
         self.country.currentIndexChanged.connect(self.touch("clinic.phone"))
+        self.country.currentIndexChanged.connect(self._show_phone_example)
+        self._show_phone_example()
+
+    def _show_phone_example(self) -> None:
+        example = example_phone(str(self.country.currentData() or "US"))
+        self.phone.setPlaceholderText(self.tr("as dialled locally, e.g. {example}").format(example=example))
 
     def spec(self) -> cs.ClinicSpec:
         return cs.ClinicSpec(
