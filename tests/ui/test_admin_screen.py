@@ -104,6 +104,17 @@ def test_an_archived_provider_is_gone_from_the_booking_choices(qtbot, main_windo
     assert [name for _id, name in calendar.bar.options("providers")] == ["Dr. Chen"]  # its filter menu
 
 
+def test_a_new_location_starts_in_the_clinics_time_zone(qtbot, ctx, monkeypatch):
+    london = tuple(replace(loc, timezone="Europe/London") for loc in ctx.clinic.locations)
+    monkeypatch.setattr(ctx, "clinic", replace(ctx.clinic, locations=london, country="GB"))
+    screen = _screen(qtbot, ctx)
+    tab = screen.locations
+    screen.tabs.setCurrentWidget(tab)
+    tab.new_button.click()
+    assert tab.timezone.currentText() == "Europe/London"  # not another continent's by default
+    assert tab.phone.placeholderText() == "+441212345678"  # a number of its country
+
+
 def test_errors_are_shown_under_the_field_they_name(qtbot, ctx):
     screen = _screen(qtbot, ctx)
     tab = screen.types

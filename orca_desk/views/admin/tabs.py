@@ -132,7 +132,10 @@ class LocationsTab(EditorTab[adm.LocationAdminRow]):
 
     def fill(self, row: adm.LocationAdminRow | None) -> None:
         self.name.setText(row.name if row else "")
-        self.timezone.setCurrentText(row.timezone if row else "America/New_York")
+        # A new location starts in the clinic's zone (Europe/London for a London practice): a
+        # zone chosen for it by mistake would put every visit booked there hours off.
+        places = self.ctx.clinic.locations
+        self.timezone.setCurrentText(row.timezone if row else places[0].timezone if places else "UTC")
         self.address.setText(row.address if row else "")
         self.phone.setText(row.phone if row else "")
 
