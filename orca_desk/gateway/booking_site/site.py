@@ -275,7 +275,9 @@ class BookingSite:
         values = {k: req.form.get(k, "")[:200] for k in ("first_name", "last_name", "date_of_birth")}
         values |= {k: req.form.get(k, "")[:200] for k in ("guardian_name", "phone", "email", "sms_consent")}
         try:
-            details = ob.parse_details(values, today=now.date())
+            # A number written as the family dials it is read in the clinic's country: a London
+            # family's "07911 123456" is +447911123456, not a wrong American number.
+            details = ob.parse_details(values, today=now.date(), region=ctx.clinic.country)
         except ValidationError as exc:
             return self._details_form(req, hold_id, values, (exc.field or "", self._problem(ctx, exc)), 422)
         if not self.ip_limit.allow(req.ip, now):

@@ -82,6 +82,20 @@ def test_a_family_books_in_four_steps(db, gw, bw):
     assert "Mila" not in done.url and "session" not in done.url
 
 
+def test_a_london_familys_mobile_is_read_as_dialled_in_the_uk(db, gw, bw):
+    from orca_desk.models.clinic import Clinic
+
+    with db.write() as s:
+        s.scalars(select(Clinic)).one().country = "GB"
+    session = field(_hold(gw, bw, slots(_times(gw, bw).text)[0]).text, "session")
+    sent = requests.post(
+        f"{gw.url}/book/details", data={**DETAILS, "phone": "07911 123456", "session": session}, timeout=10
+    )
+    assert sent.status_code == 200 and "3456" in sent.text
+    with db.read() as s:
+        assert s.scalars(select(OutboxMessage.to_address)).one() == "+447911123456"
+
+
 def test_bad_details_name_the_field_and_change_nothing(db, gw, bw):
     session = field(_hold(gw, bw, slots(_times(gw, bw).text)[0]).text, "session")
     bad = requests.post(
