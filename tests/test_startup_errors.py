@@ -382,3 +382,17 @@ def test_gui_postgres_wrong_password(qapp, pg_url, capsys):
     err = one_line(capsys.readouterr().err)
     assert "the password is wrong" in err and "certainly-not-it" not in err
     assert seen and seen[0] == err
+
+
+def test_a_database_in_a_folder_the_user_cannot_open_is_named(shared_dir: Path):
+    home = shared_dir / "home"
+    home.mkdir(mode=0o777)
+    home.chmod(0o777)
+    closed = shared_dir / "closed"
+    closed.mkdir()
+    closed.chmod(0)
+    r = as_regular_user(
+        ["waitlist", "offers", "--database-url", f"sqlite:///{closed / 'orca.sqlite3'}"], home
+    )
+    assert r.returncode == 2, r.stderr
+    assert one_line(r.stderr) == f"Cannot use {closed / 'orca.sqlite3'}: permission denied."
