@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orca_desk.models.clinic import Clinic, Location, Provider
 from orca_desk.models.messaging import MessageTemplate
 from orca_desk.paths import resources_dir
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import ADMIN, Actor
+from orca_desk.services.clinic.clinic import ClinicInfo, load_clinic
 from orca_desk.services.clinic.clinic_settings import SETTINGS_PERMISSION
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.inputs import check_column_text, check_text
@@ -50,9 +50,6 @@ from orca_desk.services.messaging.render import (
     template_variables,
 )
 from orca_desk.services.phones import dialled
-
-if TYPE_CHECKING:
-    from orca_desk.services.clinic.clinic import ClinicInfo
 
 TEMPLATES_FILE = "message_templates.json"
 MAX_NAME = 120
@@ -114,32 +111,8 @@ def sample_clinic(clinic: ClinicInfo | None) -> SampleClinic:
 
 
 def read_sample_clinic(session: Session) -> SampleClinic:
-    """``sample_clinic`` of the clinic in the database, in one statement."""
-    doctor = (
-        select(Provider.name)
-        .where(Provider.is_active.is_(True))
-        .order_by(Provider.role != "orthodontist", Provider.name)
-        .limit(1)
-        .scalar_subquery()
-    )
-    row = session.execute(
-        select(
-            Clinic.name, Clinic.phone, Clinic.country, Location.name, Location.address, Location.phone, doctor
-        )
-        .join(Location, Location.clinic_id == Clinic.id)
-        .order_by(Clinic.id, Location.id)
-        .limit(1)
-    ).first()
-    if row is None:
-        return BUILT_IN_CLINIC
-    name, phone, country, place, address, place_phone, provider = row
-    return SampleClinic(
-        name,
-        dialled(place_phone or phone, (country or "US").upper()),
-        place,
-        address or place,
-        provider or BUILT_IN_CLINIC.provider,
-    )
+    """``sample_clinic`` of the clinic in the database (an editor's check, not a hot path)."""
+    return sample_clinic(load_clinic(session))
 
 
 def sample_values(
