@@ -6,17 +6,20 @@ import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from orca_desk.services.errors import NotFound, ValidationError
 from orca_desk.services.messaging.message_locale import DEFAULT_LANGUAGE, MESSAGE_LANGUAGES
-from orca_desk.services.messaging.message_templates import get_template, list_templates
+from orca_desk.services.messaging.message_templates import (
+    BUILT_IN_CLINIC,
+    SampleClinic,
+    get_template,
+    list_templates,
+    sample_values,
+)
 from orca_desk.services.messaging.render import render, template_problems
-
-if TYPE_CHECKING:
-    from orca_desk.services.messaging.message_templates import SampleClinic
 
 # What a campaign message may say: no appointment exists yet, so no date, time or provider.
 CAMPAIGN_VARIABLES = frozenset(
@@ -161,11 +164,9 @@ def _variant_problems(v: VariantInput, channels: Sequence[str]) -> list[str]:
     return out
 
 
-def preview_message(v: VariantInput, channel: str, *, clinic: SampleClinic | None = None) -> str:
+def preview_message(v: VariantInput, channel: str, *, clinic: SampleClinic = BUILT_IN_CLINIC) -> str:
     """The variant's text with sample values and ``clinic``'s words (for the wizard)."""
-    from orca_desk.services.messaging.message_templates import BUILT_IN_CLINIC, sample_values
-
-    values = sample_values(clinic=clinic or BUILT_IN_CLINIC)
+    values = sample_values(clinic=clinic)
     text = v.sms_body if channel == "sms" else f"{v.email_subject}\n\n{v.email_body}"
     try:
         return render(text, values)
