@@ -107,7 +107,6 @@ class InboxScreen(Screen):
         # A long last message ends in "…" at the list's edge (the delegate fits each item to the
         # list) rather than widening it behind a sideways scroll bar: the whole text is on the
         # right once the conversation is open. Adjust lays the items out again on a resize.
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setAccessibleDescription(
             self.tr("Families' conversations, newest first; select one to read it")
