@@ -190,3 +190,21 @@ def test_search_treats_wildcards_as_text_and_ignores_nul(db, clinic_id, clock, r
         assert [r.name for r in search_patients(s, "Smi\x00th")] == ["Ava Smith"]  # NUL dropped
         assert search_patients(s, "\\") == []
         assert [r.name for r in search_patients(s, "x" * 5000)] == []
+
+
+def test_a_new_patient_without_a_language_reads_the_clinics(db, clinic_id, clock, receptionist):
+    from orca_desk.models.clinic import Clinic
+    from orca_desk.services.patients.patients import PatientInput, create_patient
+
+    with db.write() as s:
+        s.get(Clinic, clinic_id).language = "es"  # a Madrid practice
+        told = create_patient(
+            s, receptionist, clinic_id, PatientInput("Tom", "Hill", language="en"), now=clock.now()
+        )
+        assert (
+            create_patient(
+                s, receptionist, clinic_id, PatientInput("Lucía", "Gómez"), now=clock.now()
+            ).language
+            == "es"
+        )
+        assert told.language == "en"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -93,6 +95,16 @@ def test_go_to_next_visit_switches_to_its_location(second_location, main_window,
     assert main_window.day == date(2026, 3, 5)
     assert main_window.location_id == second_location
     assert main_window.location_combo.currentText() == "Southside"
+
+
+def test_a_new_patient_starts_in_the_clinics_language(ctx, qtbot, monkeypatch):
+    english = NewPatientDialog(ctx, name_hint="Tom Hill")
+    qtbot.addWidget(english)
+    assert english.language.currentData() == "en"
+    monkeypatch.setattr(ctx, "clinic", replace(ctx.clinic, language="es"))  # a Madrid practice
+    dialog = NewPatientDialog(ctx, name_hint="Lucía Gómez")
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == "es"
 
 
 def test_last_comma_first_is_read_as_the_family_name_first(ctx, qtbot):

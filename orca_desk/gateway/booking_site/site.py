@@ -17,6 +17,7 @@ from orca_desk.db import Database
 from orca_desk.gateway.booking_site import render
 from orca_desk.gateway.booking_site.limits import SlidingLimit
 from orca_desk.gateway.booking_site.strings import ES_PROBLEMS, LANGUAGES, pick_language
+from orca_desk.gateway.family_words import accepted_language
 from orca_desk.gateway.pages import ClinicContact
 from orca_desk.gateway.shared_answers import SharedAnswers
 from orca_desk.models.clinic import AppointmentType, Clinic, Location, Provider
@@ -67,9 +68,13 @@ class _Request:
             raw = stream.read(length) if stream is not None and length > 0 else b""
             self.form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
         self.ip = str(environ.get("REMOTE_ADDR", ""))
-        self.lang = pick_language(
-            self.form.get("lang") or self.query.get("lang"), environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        asked, accept = (
+            self.form.get("lang") or self.query.get("lang"),
+            environ.get("HTTP_ACCEPT_LANGUAGE", ""),
         )
+        self.lang = pick_language(asked, accept)
+        # The family chose it (the page's language link, or their browser's), not the fallback.
+        self.lang_chosen = asked in LANGUAGES or accepted_language(accept) is not None
 
     def int_value(self, name: str) -> int | None:
         raw = self.form.get(name) or self.query.get(name) or ""
@@ -277,7 +282,13 @@ class BookingSite:
         try:
             # A number written as the family dials it is read in the clinic's country: a London
             # family's "07911 123456" is +447911123456, not a wrong American number.
-            details = ob.parse_details(values, today=now.date(), region=ctx.clinic.country)
+            details = ob.parse_details(
+                values,
+                today=now.date(),
+                region=ctx.clinic.country,
+                # The language the family read the page in is their messages'; else the clinic's.
+                language=req.lang if req.lang_chosen else "",
+            )
         except ValidationError as exc:
             return self._details_form(req, hold_id, values, (exc.field or "", self._problem(ctx, exc)), 422)
         if not self.ip_limit.allow(req.ip, now):

@@ -61,6 +61,7 @@ class ClinicInfo:
     providers: tuple[ProviderRow, ...]
     types: tuple[TypeRow, ...]
     country: str = "US"  # ISO 3166 alpha-2: the order families' dates are written in
+    language: str = "en"  # ISO 639-1: its messages' language, a new patient's unless told
 
     def location(self, location_id: int) -> LocationRow:
         found = next((loc for loc in self.locations if loc.id == location_id), None)
@@ -130,4 +131,5 @@ def load_clinic(session: Session) -> ClinicInfo | None:
         providers=providers,
         types=types,
         country=(clinic.country or "US").upper(),
+        language=clinic.language or "en",
     )

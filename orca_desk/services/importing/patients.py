@@ -453,6 +453,8 @@ def _values(draft: PatientDraft) -> dict[str, Any]:
 
 def _changes(draft: PatientDraft, current: dict[str, Any], source_name: str) -> dict[str, Any]:
     values = _values(draft)
+    if not draft.language:  # a file that does not say keeps the language the desk knows
+        del values["language"]
     changed = {k: v for k, v in values.items() if current[k] != v}
     # An import grants consent the old system recorded; it never takes back consent given since.
     if draft.sms_consent and not current["sms_consent"]:
@@ -482,7 +484,8 @@ def import_patients(
         if actor is None:
             raise PermissionDenied("Sign in to import patients.")
         actor.require(IMPORT_DATA)
-    if session.get(Clinic, clinic_id) is None:
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
         raise ValidationError("There is no clinic to import into; set the clinic up first.")
     drafts, report = plan_patients(
         session, table, mapping, clinic_id=clinic_id, region=region, source_name=source_name
@@ -498,6 +501,8 @@ def import_patients(
             inserts.append(
                 {
                     **_values(draft),
+                    # Without one in the file, the clinic's messages' language.
+                    "language": draft.language or clinic.language or "en",
                     "clinic_id": clinic_id,
                     "external_id": draft.external_id,
                     "preferred_channel": "sms",

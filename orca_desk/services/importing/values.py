@@ -129,9 +129,10 @@ def parse_yes_no(raw: str) -> bool:
 
 
 def parse_language(raw: str) -> str:
+    """An ISO 639-1 code from a code or a name ("Spanish", "spa"); "" when the cell is empty."""
     value = raw.strip().lower()
     if not value:
-        return "en"
+        return ""
     if value in _LANGUAGES:
         return _LANGUAGES[value]
     if re.fullmatch(r"[a-z]{2}", value):

@@ -47,10 +47,14 @@ class FamilyDetails:
     phone: str  # E.164
     email: str
     sms_consent: bool
+    language: str = ""  # the page's, which the family read and wrote in ("" : the clinic's)
 
 
-def parse_details(form: dict[str, str], *, today: date, region: str = "US") -> FamilyDetails:
-    """The details form, checked; ValidationError names the first bad field."""
+def parse_details(
+    form: dict[str, str], *, today: date, region: str = "US", language: str = ""
+) -> FamilyDetails:
+    """The details form, checked; ValidationError names the first bad field. ``language``: the
+    page's, the new patient's messages' language."""
     first = form.get("first_name", "").strip()
     last = form.get("last_name", "").strip()
     if not first:
@@ -75,7 +79,7 @@ def parse_details(form: dict[str, str], *, today: date, region: str = "US") -> F
     email = form.get("email", "").strip()
     if email and ("@" not in email or len(email) > 200 or " " in email):
         raise ValidationError("Check the email address.", field="email")
-    return FamilyDetails(first, last, dob, guardian, phone, email, form.get("sms_consent") == "yes")
+    return FamilyDetails(first, last, dob, guardian, phone, email, form.get("sms_consent") == "yes", language)
 
 
 def _hash(hold_id: int, code: str) -> str:
@@ -145,6 +149,7 @@ def confirm(session: Session, hold_id: int, code: str, *, now: datetime) -> Conf
         d["phone"],
         d["email"],
         bool(d["sms_consent"]),
+        str(d.get("language") or ""),  # a hold kept before the page's language was
     )
     patient, candidate = match_or_create(session, hold.clinic_id, details, now=now)
     try:
@@ -195,6 +200,7 @@ def match_or_create(
         guardian_email=details.email or None,
         sms_consent=details.sms_consent,
         sms_consent_source=CONSENT_SOURCE if details.sms_consent else None,
+        language=details.language or None,
     )
     rows = likely_duplicates(session, data)
     found = [

@@ -130,7 +130,7 @@ class PatientInput:
     email_consent: bool = False
     home_location_id: int | None = None
     timezone: str | None = None
-    language: str = "en"  # ISO 639-1: the messages' language
+    language: str | None = None  # ISO 639-1: the messages' language; None: the clinic's
     guardian_language: str | None = None  # the guardian's, when they read the messages; None: the same
 
 
@@ -154,14 +154,14 @@ def create_patient(
     region: str | None = None,
 ) -> Patient:
     """Create a patient; phone numbers without +code are read in ``region`` (default: the clinic's
-    country)."""
+    country); without a language of their own, the patient's messages are in the clinic's."""
     actor.require(BOOK)
     clinic = session.get(Clinic, clinic_id)
     if clinic is None:
         raise NotFound(f"Clinic #{clinic_id} does not exist.")
     region = region or clinic.country or "US"
     first, last = _checked_names(data, now)
-    language = _language_code(data.language or "en", "language")
+    language = _language_code(data.language or clinic.language or "en", "language")
     guardian_language = _language_code(data.guardian_language or "", "guardian_language") or None
     phone = normalise_phone(data.phone, region=region)
     guardian_phone = normalise_phone(data.guardian_phone, region=region, field="guardian_phone")

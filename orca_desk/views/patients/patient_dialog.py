@@ -115,6 +115,8 @@ class NewPatientDialog(QDialog):
         """The languages, consent, home location and error line."""
         self.language = QComboBox()
         choices.fill_languages(self.language, LANGUAGES)
+        # The clinic's messages' language until the family says another (a Madrid practice: Spanish).
+        self.language.setCurrentIndex(max(0, self.language.findData(ctx.clinic.language)))
         self.guardian_language = QComboBox()
         choices.fill_languages(self.guardian_language, LANGUAGES, blank=True)
         self.sms_consent = QCheckBox(self.tr("Agreed to receive text messages"))

@@ -96,6 +96,25 @@ def test_a_london_familys_mobile_is_read_as_dialled_in_the_uk(db, gw, bw):
         assert s.scalars(select(OutboxMessage.to_address)).one() == "+447911123456"
 
 
+@pytest.mark.parametrize(("page", "expected"), [(None, "es"), ("en", "en"), ("es", "es")])
+def test_a_new_familys_messages_are_in_the_language_they_booked_in(db, gw, bw, page, expected):
+    """A Madrid practice: a family who read the page in English gets English texts; one whose
+    browser did not say gets the clinic's language."""
+    from orca_desk.models.clinic import Clinic
+
+    with db.write() as s:
+        s.scalars(select(Clinic)).one().language = "es"
+    session = field(_hold(gw, bw, slots(_times(gw, bw).text)[0]).text, "session")
+    form = {**DETAILS, "session": session} | ({"lang": page} if page else {})
+    assert requests.post(f"{gw.url}/book/details", data=form, timeout=10).status_code == 200
+    done = requests.post(
+        f"{gw.url}/book/confirm", data={"session": session, "code": _last_code(db)}, timeout=10
+    )
+    assert done.status_code == 200
+    with db.read() as s:
+        assert s.scalars(select(Patient.language).where(Patient.first_name == "Mila")).one() == expected
+
+
 def test_bad_details_name_the_field_and_change_nothing(db, gw, bw):
     session = field(_hold(gw, bw, slots(_times(gw, bw).text)[0]).text, "session")
     bad = requests.post(

@@ -279,3 +279,23 @@ def test_dates_and_phones_follow_the_clinic_country() -> None:
         parse_date("13/02/2013", region="US")
     assert parse_phone("020 7946 0018", region="GB") == "+442079460018"
     assert parse_phone("+1 617 555 0142", region="GB") == "+16175550142"
+
+
+def test_a_row_without_a_language_takes_the_clinics_and_a_reimport_keeps_the_desks(
+    clinic_db: Database, manager: Actor
+) -> None:
+    """A Madrid practice's file without languages: its new patients read Spanish; a later file that
+    still says nothing leaves the language the desk set since."""
+    from orca_desk.models.clinic import Clinic
+
+    with clinic_db.write() as session:
+        for clinic in session.scalars(select(Clinic)):
+            clinic.language = "es"
+    header = "External_ID,First_Name,Last_Name,Date_of_Birth,Language\n"
+    _run(clinic_db, manager, (header + "P7,Lucía,Gómez,2013-04-02,\nP8,Tom,Hill,2012-01-05,en\n").encode())
+    got = _patients(clinic_db)
+    assert (got["P7"].language, got["P8"].language) == ("es", "en")
+    with clinic_db.write() as session:
+        session.get(Patient, got["P7"].id).language = "pt"  # the family asked at the desk
+    report = _run(clinic_db, manager, (header + "P7,Lucía,Gómez,2013-04-02,\n").encode())
+    assert report.updated == 0 and _patients(clinic_db)["P7"].language == "pt"
