@@ -115,6 +115,7 @@ class SmsCounter(QWidget):
             None,
             "sms",
             base_url=self.base_url,
+            language=self.clinic.language,
             country=self.country,
             hour_format=self.hour_format,
             clinic=self.clinic,

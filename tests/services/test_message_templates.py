@@ -255,3 +255,26 @@ def test_the_preview_speaks_in_the_clinics_own_words(db):
         "Harbour Orthodontics: Liam sees Dr. Ana Costa on Tue 10 Mar at 15:30, 12 Harbour St, London. "
         "Questions: 020 7946 0123"
     )
+
+
+def test_a_spanish_practices_reminder_preview_is_its_families_spanish_text(db, clock):
+    """The sample family reads the clinic's language: the Spanish template, dates in Spanish."""
+    from orca_desk.models.clinic import Clinic
+    from orca_desk.services import reminders
+
+    with db.write() as s:
+        w = make_world(s)
+        clinic = s.get(Clinic, w.clinic.id)
+        clinic.language, clinic.country = "es", "ES"
+        mt.seed_default_templates(s, w.clinic.id, now=clock.now())
+        clinic_id = w.clinic.id
+    step = reminders.StepInput(offset_minutes=2 * 1440, channels=("sms",), template_key="reminder.confirm")
+    with db.read() as s:
+        [preview] = reminders.preview_step(s, clinic_id, step)
+    spanish = next(
+        t.body
+        for t in mt.default_templates()
+        if (t.key, t.channel, t.language) == ("reminder.confirm", "sms", "es")
+    )
+    assert preview.text.startswith("Test Ortho: cita de Liam el ") and "15:30" in preview.text
+    assert spanish.startswith("{clinic_name}: cita de {patient_first_name} el {date}")

@@ -490,3 +490,17 @@ def test_a_spanish_si_confirms_the_visit(db, fake, shared_clock, answer):
     inbound = reply(db, fake, provs, answer, at(shared_clock, now + H))
     assert inbound.handled_by == "confirmation" and not inbound.unread
     assert (appt(db, visit).status, appt(db, visit).confirmation) == ("confirmed", "confirmed")
+
+
+def test_a_step_without_a_template_on_its_channel_speaks_the_familys_language():
+    """An SMS added to the week-before email step (no SMS template has that key) reads as the
+    family's language; every shipped language has such a text, the SMS in the GSM alphabet."""
+    from orca_desk.services.messaging.message_locale import MESSAGE_LANGUAGES
+    from orca_desk.services.messaging.render import non_gsm_characters
+    from orca_desk.services.reminders.steps import _FALLBACK, StepInput, step_texts
+
+    step = StepInput(7 * 1440, ("email", "sms"), template_key="reminder.week")
+    assert step_texts(None, None, step, "sms", "es")[1].startswith("{clinic_name}: recordatorio de la cita")
+    assert step_texts(None, None, step, "sms", "fr")[1].startswith("{clinic_name}: reminder of")  # English
+    assert set(_FALLBACK) == set(MESSAGE_LANGUAGES)
+    assert all(not non_gsm_characters(texts["sms"][1]) for texts in _FALLBACK.values())

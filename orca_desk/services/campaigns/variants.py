@@ -166,7 +166,7 @@ def _variant_problems(v: VariantInput, channels: Sequence[str]) -> list[str]:
 
 def preview_message(v: VariantInput, channel: str, *, clinic: SampleClinic = BUILT_IN_CLINIC) -> str:
     """The variant's text with sample values and ``clinic``'s words (for the wizard)."""
-    values = sample_values(clinic=clinic)
+    values = sample_values(language=clinic.language, clinic=clinic)
     text = v.sms_body if channel == "sms" else f"{v.email_subject}\n\n{v.email_body}"
     try:
         return render(text, values)

@@ -83,6 +83,7 @@ class SampleClinic:
     location: str
     location_address: str
     provider: str
+    language: str = DEFAULT_LANGUAGE  # the clinic's messages': the sample family reads it
 
 
 # For a preview without a clinic (no database yet, a test).
@@ -107,6 +108,7 @@ def sample_clinic(clinic: ClinicInfo | None) -> SampleClinic:
         place.name,
         place.address or place.name,
         doctors[0] if doctors else BUILT_IN_CLINIC.provider,
+        message_language(clinic.language),
     )
 
 

@@ -77,7 +77,7 @@ def step_messages(
     clinic = read_sample_clinic(session)
     for key in keys:
         try:
-            tpl = get_template(session, clinic_id, key, step.action)
+            tpl = get_template(session, clinic_id, key, step.action, clinic.language)
         except NotFound:
             checked.append((key, None))
             continue
@@ -89,6 +89,7 @@ def step_messages(
                     tpl.subject,
                     step.action,
                     base_url=base_url,
+                    language=clinic.language,
                     country=country,
                     hour_format=hour_format,
                     clinic=clinic,

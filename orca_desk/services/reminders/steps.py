@@ -167,14 +167,39 @@ def step_texts(
     )
     if shipped is not None:
         return shipped.subject, shipped.body
-    # No template of that key on this channel: the confirm text of the other channel's family.
-    fallback = {
-        "sms": "{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} at {location}.",
-        "email": "Hi {first_name},\n\nA reminder of {patient_first_name}'s visit on "
-        "{date} at {time} at {location}.\n\nPlease confirm or tell us if you need "
-        "another time: {link}\n\n{clinic_name}\n{clinic_phone}",
-    }
-    return ("{patient_first_name}'s visit on {date}" if channel == "email" else None), fallback[channel]
+    # No template of that key on this channel: the confirm text of the other channel's family, in
+    # the family's language (a Spanish family is not sent English when a step adds a channel).
+    return _FALLBACK.get(message_language(language), _FALLBACK[DEFAULT_LANGUAGE])[channel]
+
+
+# (subject, body) by language and channel: the step's text when no template has its key there.
+_FALLBACK: dict[str, dict[str, tuple[str | None, str]]] = {
+    "en": {
+        "sms": (
+            None,
+            "{clinic_name}: reminder of {patient_first_name}'s visit {date} at {time} at {location}.",
+        ),
+        "email": (
+            "{patient_first_name}'s visit on {date}",
+            "Hi {first_name},\n\nA reminder of {patient_first_name}'s visit on {date} at {time} at "
+            "{location}.\n\nPlease confirm or tell us if you need another time: {link}\n\n"
+            "{clinic_name}\n{clinic_phone}",
+        ),
+    },
+    # The shipped Spanish texts' words; the SMS keeps to the GSM alphabet (one segment's price).
+    "es": {
+        "sms": (
+            None,
+            "{clinic_name}: recordatorio de la cita de {patient_first_name} el {date} {time} en {location}.",
+        ),
+        "email": (
+            "Cita de {patient_first_name} el {date}",
+            "Hola {first_name}:\n\nLe recordamos la cita de {patient_first_name} el {date} a las {time} "
+            "en {location}.\n\nConfirme o díganos si necesita otro horario: {link}\n\n"
+            "{clinic_name}\n{clinic_phone}",
+        ),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -204,13 +229,15 @@ def preview_step(
     if clinic is None:
         clinic = read_sample_clinic(session) if session is not None else BUILT_IN_CLINIC
     for channel in step.channels:
-        subject, body = step_texts(session, clinic_id, step, channel)
+        # The sample family reads the clinic's language: its template, and dates in its words.
+        subject, body = step_texts(session, clinic_id, step, channel, clinic.language)
         check = check_template(
             body,
             subject,
             channel,
             policy=policy,
             base_url=base_url,
+            language=clinic.language,
             country=country,
             hour_format=hour_format,
             clinic=clinic,
@@ -241,10 +268,11 @@ def sample_preview(
     step: StepInput, channel: str, session: Session | None = None, clinic_id: int | None = None
 ) -> str:
     """The step's text on ``channel`` with the editor's sample values ("" when it cannot render)."""
-    _, body = step_texts(session, clinic_id, step, channel)
     hour_format, country = message_clock(session) if session is not None else (None, None)
     clinic = read_sample_clinic(session) if session is not None else BUILT_IN_CLINIC
+    _, body = step_texts(session, clinic_id, step, channel, clinic.language)
+    values = sample_values(language=clinic.language, country=country, hour_format=hour_format, clinic=clinic)
     try:
-        return render(body, sample_values(country=country, hour_format=hour_format, clinic=clinic))
+        return render(body, values)
     except ValidationError:
         return ""

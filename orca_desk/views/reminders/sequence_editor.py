@@ -304,11 +304,12 @@ class SequenceEditor(QWidget):
     def _show_texts(self, st: StepInput) -> None:
         from orca_desk.services import reminders
 
-        clinic_id = self.ctx.clinic.id
+        clinic_id, language = self.ctx.clinic.id, self.ctx.clinic.language
+        # The texts in the clinic's language, as its families get them (a Madrid practice's Spanish).
         self.ctx.ops.read(
             lambda s: (
-                reminders.step_texts(s, clinic_id, st, "sms"),
-                reminders.step_texts(s, clinic_id, st, "email"),
+                reminders.step_texts(s, clinic_id, st, "sms", language),
+                reminders.step_texts(s, clinic_id, st, "email", language),
             ),
             parent=self,
             on_done=self._set_texts,
@@ -328,12 +329,14 @@ class SequenceEditor(QWidget):
 
         st = self.steps[self.current]
         channels = tuple(c for c, box in (("sms", self.sms), ("email", self.email)) if box.isChecked())
-        clinic_id = self.ctx.clinic.id
+        clinic_id, language = self.ctx.clinic.id, self.ctx.clinic.language
         defaults: list[tuple[tuple[str | None, str], tuple[str | None, str]]] = []
         self.ctx.ops.read(
             lambda s: (
-                reminders.step_texts(s, clinic_id, replace(st, sms_body=None), "sms"),
-                reminders.step_texts(s, clinic_id, replace(st, email_body=None, email_subject=None), "email"),
+                reminders.step_texts(s, clinic_id, replace(st, sms_body=None), "sms", language),
+                reminders.step_texts(
+                    s, clinic_id, replace(st, email_body=None, email_subject=None), "email", language
+                ),
             ),
             parent=self,
             on_done=defaults.append,
