@@ -451,6 +451,24 @@ def _values(draft: PatientDraft) -> dict[str, Any]:
     }
 
 
+def _new_row(draft: PatientDraft, clinic: Clinic, consent_source: str, now: datetime) -> dict[str, Any]:
+    """A new patient's columns: the file's values, the consent it records, and (without one in
+    the file) the clinic's messages' language."""
+    return {
+        **_values(draft),
+        "language": draft.language or clinic.language or "en",
+        "clinic_id": clinic.id,
+        "external_id": draft.external_id,
+        "preferred_channel": "sms",
+        "treatment_stage": "active",
+        "sms_consent": draft.sms_consent,
+        "sms_consent_at": now if draft.sms_consent else None,
+        "sms_consent_source": consent_source if draft.sms_consent else None,
+        "email_consent": draft.email_consent,
+        "email_consent_at": now if draft.email_consent else None,
+    }
+
+
 def _changes(draft: PatientDraft, current: dict[str, Any], source_name: str) -> dict[str, Any]:
     values = _values(draft)
     if not draft.language:  # a file that does not say keeps the language the desk knows
@@ -498,22 +516,7 @@ def import_patients(
     for draft in drafts:
         current = existing.get(draft.external_id or "")
         if current is None:
-            inserts.append(
-                {
-                    **_values(draft),
-                    # Without one in the file, the clinic's messages' language.
-                    "language": draft.language or clinic.language or "en",
-                    "clinic_id": clinic_id,
-                    "external_id": draft.external_id,
-                    "preferred_channel": "sms",
-                    "treatment_stage": "active",
-                    "sms_consent": draft.sms_consent,
-                    "sms_consent_at": now if draft.sms_consent else None,
-                    "sms_consent_source": consent_source if draft.sms_consent else None,
-                    "email_consent": draft.email_consent,
-                    "email_consent_at": now if draft.email_consent else None,
-                }
-            )
+            inserts.append(_new_row(draft, clinic, consent_source, now))
             continue
         changed = _changes(draft, current, source_name)
         if not changed:
