@@ -131,6 +131,8 @@ class BookingSite:
         return [b""] if req.method == "HEAD" else [body]
 
     def _route(self, req: _Request) -> Answer:
+        if not req.lang_chosen:  # a browser naming no language the pages have: the clinic's
+            req.lang = self._clinic_language()
         get = req.method in ("GET", "HEAD")
         routes = {
             (BOOK_PREFIX, True): self._choose,
@@ -150,6 +152,11 @@ class BookingSite:
         return 404, render.message_page(ctx, ctx.t["title"], ctx.t["session_bad"], "error")
 
     # ----- context ------------------------------------------------------------------------
+    def _clinic_language(self) -> str:
+        with self.db.read() as s:
+            chosen = s.scalar(select(Clinic.language).order_by(Clinic.id).limit(1))
+        return chosen if chosen in LANGUAGES else "en"
+
     def _context(self, lang: str, session: Session | None = None) -> render.PageContext:
         if session is None:
             with self.db.read() as s:

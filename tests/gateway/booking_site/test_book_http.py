@@ -171,6 +171,19 @@ def test_spanish_by_query_and_by_accept_language(gw, bw):
     assert re.search(r"\d+:\d\d [AP]M", english)
 
 
+def test_a_browser_naming_no_language_of_the_pages_gets_the_clinics(db, gw, bw):
+    from orca_desk.models.clinic import Clinic
+
+    assert '<html lang="en">' in requests.get(f"{gw.url}/book", timeout=10).text
+    with db.write() as s:
+        s.scalars(select(Clinic)).one().language = "es"  # a Madrid practice
+    for headers in ({}, {"Accept-Language": "de-DE,de;q=0.9"}):
+        page = requests.get(f"{gw.url}/book", headers=headers, timeout=10)
+        assert '<html lang="es">' in page.text and "Ver horarios libres" in page.text
+    asked = requests.get(f"{gw.url}/book", headers={"Accept-Language": "en-GB,en;q=0.9"}, timeout=10)
+    assert '<html lang="en">' in asked.text  # the family's browser still wins
+
+
 def test_the_desk_turns_online_booking_off_at_once(db, gw, bw, manager, clock):
     slot = slots(_times(gw, bw).text)[0]
     with db.write() as s:
