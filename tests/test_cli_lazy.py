@@ -126,6 +126,7 @@ INPUT_ERRORS = [
     (["import", "patients", "/no/such/file.csv"], "There is no file"),
     (["import", "patients", "--mapping", "nope", "README.md"], "is neither a preset"),
     (["setup", "--from", "/no/such/clinic.toml"], "There is no file"),
+    (["setup", "--from", "README.md"], "not valid TOML"),
     (["message", "send", "--patient", "1", "--channel", "sms", "--text", " "], "--text is empty"),
     (
         ["templates", "apply", "W", "--providers", "Chen", "--from", "2027-03-01", "--to", "2027-01-01"],

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from orca_desk.cli import main
 from orca_desk.db import Database
@@ -40,9 +40,7 @@ def test_from_an_empty_database_to_a_booked_and_printed_day(url, tmp_path, capsy
     assert main(["--database-url", url, "setup", "--from", "clinic.toml", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert 'would create location "Quincy"' in out and "dry run:" in out and "One-time" not in out
-    db = Database(url)
-    with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Clinic)) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clinic.toml"]  # no database was left
 
     assert main(["--database-url", url, "setup", "--from", "clinic.toml"]) == 0
     out = capsys.readouterr().out
@@ -75,6 +73,7 @@ def test_from_an_empty_database_to_a_booked_and_printed_day(url, tmp_path, capsy
     assert f"Sat {monday + timedelta(days=5)}  —" in out
 
     # Book through the services, as the desk does.
+    db = Database(url)
     with db.write() as s:
         admin = actor_for(s.scalar(select(StaffUser).where(StaffUser.username == "admin")))
         clinic_id = s.scalar(select(Clinic.id))
@@ -172,9 +171,11 @@ def test_a_bad_file_is_refused_with_line_and_field_and_nothing_written(url, tmp_
         f"orca-desk: error: clinic.toml line {line}: "
         'providers[1].hours[0].days: "mnd" is not a weekday (mon…sun)\n'
     )
-    db = Database(url)
-    with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Clinic)) == 0
-    db.dispose()
+    # The database the refused setup was to start is not left behind, nor is its folder.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clinic.toml"]
+    nested = tmp_path / "new" / "desk" / "practice.sqlite3"
+    assert main(["--database-url", f"sqlite:///{nested}", "setup", "--from", "clinic.toml"]) == 2
+    assert "is not a weekday" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
     assert main(["--database-url", url, "setup", "--from", "missing.toml"]) == 2
     assert "There is no file 'missing.toml'" in capsys.readouterr().err

@@ -6,8 +6,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -139,6 +139,40 @@ def check_range(start: date | None, end: date | None) -> None:
     """``--from`` and ``--to`` in order (either may be absent)."""
     if start is not None and end is not None and end < start:
         raise CommandError(f"--to {end} is before --from {start}.")
+
+
+@contextmanager
+def new_database_undone(args: argparse.Namespace) -> Iterator[Callable[[], None]]:
+    """For a command that may start a local SQLite file (``create``): the file, and any folders
+    made for it, are removed again unless the block calls the function it is given (the work was
+    written). A dry run or a refusal then leaves no new, empty database behind. The block
+    disposes of its engine first."""
+    from orca_desk.config import Settings, local_database_file
+
+    path = local_database_file(Settings.resolve(getattr(args, "database_url", None)).database_url)
+    made: list[Path] = []
+    if path is not None and not path.exists():
+        made = [path, *(p for p in path.parents if not p.exists())]
+    kept = False
+
+    def keep() -> None:
+        nonlocal kept
+        kept = True
+
+    try:
+        yield keep
+    finally:
+        if made and not kept:
+            _remove_made(made)
+
+
+def _remove_made(made: list[Path]) -> None:
+    file, folders = made[0], made[1:]
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        file.with_name(file.name + suffix).unlink(missing_ok=True)
+    for folder in folders:
+        with suppress(OSError):  # another program put something there meanwhile
+            folder.rmdir()
 
 
 def check_writable(out: Path) -> None:

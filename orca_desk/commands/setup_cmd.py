@@ -11,10 +11,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orca_desk.commands.common import CommandError, add_user_option, open_database, read_password, sign_in
+from orca_desk.commands.common import (
+    CommandError,
+    add_user_option,
+    new_database_undone,
+    open_database,
+    read_password,
+    sign_in,
+)
 
 if TYPE_CHECKING:
-    from orca_desk.services.clinic_setup import SetupInvalid, SetupResult
+    from orca_desk.db import Database
+    from orca_desk.services.clinic_setup import ClinicSetup, SetupInvalid, SetupResult
 
 _MAX_SHOWN = 30
 
@@ -48,17 +56,35 @@ def _setup(args: argparse.Namespace) -> int:
         raise CommandError(f"There is no file {args.source!r}.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"Cannot read {args.source!r}: {exc}.") from None
-    from orca_desk.services.access.security import ADMIN, Actor
-    from orca_desk.services.clinic_setup import SetupInvalid, apply_setup
+    # The file's own problems (its TOML, sections, fields and values) are said before the
+    # database layer loads.
     from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
-    from orca_desk.services.clock import SystemClock
-    from orca_desk.services.demo import is_empty
+    from orca_desk.services.clinic_setup.problems import SetupInvalid
 
     try:
         setup = parse_setup(text)
     except SetupInvalid as exc:
         raise CommandError(_problems(args.source, text, exc)) from None
-    db = open_database(args, create=True)
+    with new_database_undone(args) as keep:
+        db = open_database(args, create=True)
+        try:
+            result = _apply(db, args, setup, text)
+            if not result.dry_run:
+                keep()
+        finally:
+            db.dispose()
+    _report(result)
+    return 0
+
+
+def _apply(db: Database, args: argparse.Namespace, setup: ClinicSetup, text: str) -> SetupResult:
+    """Apply (or try) the setup: on an empty database as its first clinic, else as an
+    administrator's change."""
+    from orca_desk.services.access.security import ADMIN, Actor
+    from orca_desk.services.clinic_setup import SetupInvalid, apply_setup
+    from orca_desk.services.clock import SystemClock
+    from orca_desk.services.demo import is_empty
+
     with db.read() as session:
         empty = is_empty(session)
     actor: Actor | None = None
@@ -79,8 +105,7 @@ def _setup(args: argparse.Namespace) -> int:
             result = apply_setup(session, setup, actor=actor, now=SystemClock().now(), dry_run=args.dry_run)
     except SetupInvalid as exc:
         raise CommandError(_problems(args.source, text, exc)) from None
-    _report(result)
-    return 0
+    return result
 
 
 def _problems(source: str, text: str, exc: SetupInvalid) -> str:

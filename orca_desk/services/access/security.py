@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -13,93 +12,62 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.staff import StaffUser
 from orca_desk.services.access import audit
+from orca_desk.services.access.permissions import (
+    ADMIN,
+    ALL_PERMISSIONS,
+    AUTOMATION,
+    BOOK,
+    IMPORT_DATA,
+    MANAGE_CAMPAIGNS,
+    MANAGE_CLINIC,
+    MANAGE_SCHEDULES,
+    MANAGE_TEMPLATES,
+    MANAGE_WAITLIST,
+    MERGE_PATIENTS,
+    OVERRIDE_HOURS,
+    PERMISSION_LABELS,
+    ROLE_PERMISSIONS,
+    SEND_MESSAGES,
+    VIEW_ANALYTICS,
+    Actor,
+)
 from orca_desk.services.errors import PermissionDenied, ValidationError
 
-BOOK = "booking:book"
-OVERRIDE_HOURS = "booking:override_hours"
-MANAGE_WAITLIST = "booking:manage_waitlist"
-VIEW_ANALYTICS = "booking:view_analytics"
-MANAGE_TEMPLATES = "templates:manage"
-MANAGE_SCHEDULES = "schedules:manage"
-MANAGE_CAMPAIGNS = "campaigns:manage"
-SEND_MESSAGES = "messages:send"
-IMPORT_DATA = "clinic:import_data"
-MERGE_PATIENTS = "patients:merge"
-MANAGE_CLINIC = "clinic:manage"
-ADMIN = "admin"
-
-ALL_PERMISSIONS = frozenset(
-    {
-        BOOK,
-        OVERRIDE_HOURS,
-        MANAGE_WAITLIST,
-        VIEW_ANALYTICS,
-        MANAGE_TEMPLATES,
-        MANAGE_SCHEDULES,
-        MANAGE_CAMPAIGNS,
-        SEND_MESSAGES,
-        IMPORT_DATA,
-        MERGE_PATIENTS,
-        MANAGE_CLINIC,
-        ADMIN,
-    }
-)
-
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "receptionist": frozenset({BOOK, MANAGE_WAITLIST, SEND_MESSAGES}),
-    "treatment_coordinator": frozenset({BOOK, MANAGE_WAITLIST, SEND_MESSAGES, VIEW_ANALYTICS}),
-    "clinician": frozenset({VIEW_ANALYTICS}),
-    "manager": ALL_PERMISSIONS - {ADMIN},
-    "admin": ALL_PERMISSIONS,
-}
-
-PERMISSION_LABELS = {
-    BOOK: "book and change appointments",
-    OVERRIDE_HOURS: "book outside working hours or into blocked time",
-    MANAGE_WAITLIST: "manage the waitlist",
-    VIEW_ANALYTICS: "view analytics",
-    MANAGE_TEMPLATES: "manage schedule templates",
-    MANAGE_SCHEDULES: "manage provider schedules",
-    MANAGE_CAMPAIGNS: "manage campaigns",
-    SEND_MESSAGES: "send messages to patients",
-    IMPORT_DATA: "import patients and appointments",
-    MERGE_PATIENTS: "merge patient records",
-    MANAGE_CLINIC: "edit the clinic's locations, chairs, providers and appointment types",
-    ADMIN: "administer the clinic",
-}
+# The permissions and Actor are re-exported: most services name them through this module.
+__all__ = [
+    "ADMIN",
+    "ALL_PERMISSIONS",
+    "AUTOMATION",
+    "BOOK",
+    "IMPORT_DATA",
+    "MANAGE_CAMPAIGNS",
+    "MANAGE_CLINIC",
+    "MANAGE_SCHEDULES",
+    "MANAGE_TEMPLATES",
+    "MANAGE_WAITLIST",
+    "MERGE_PATIENTS",
+    "MIN_PASSWORD_LENGTH",
+    "OVERRIDE_HOURS",
+    "PERMISSION_LABELS",
+    "ROLE_PERMISSIONS",
+    "SEND_MESSAGES",
+    "VIEW_ANALYTICS",
+    "Actor",
+    "actor_for",
+    "authenticate",
+    "change_password",
+    "create_staff_user",
+    "hash_password",
+    "must_change_password",
+    "one_time_password",
+    "password_problems",
+]
 
 _hasher = PasswordHasher()
 # What staff choose themselves (a one-time password from setup or a reset must be replaced).
 MIN_PASSWORD_LENGTH = 10
 # One-time passwords: no look-alike characters (0/O, 1/l/I), read out over the phone.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a signed-in staff user, or the automation runtime."""
-
-    username: str
-    role: str
-    user_id: int | None = None
-    display_name: str = ""
-    permissions: frozenset[str] = field(default=frozenset())
-
-    def can(self, permission: str) -> bool:
-        return permission in self.permissions
-
-    def require(self, permission: str) -> None:
-        if permission not in self.permissions:
-            label = PERMISSION_LABELS.get(permission, permission)
-            raise PermissionDenied(f"{self.display_name or self.username} may not {label}.")
-
-
-AUTOMATION = Actor(
-    username="automation",
-    role="automation",
-    display_name="Automation",
-    permissions=frozenset({BOOK, MANAGE_WAITLIST, SEND_MESSAGES}),
-)
 
 
 def actor_for(user: StaffUser) -> Actor:

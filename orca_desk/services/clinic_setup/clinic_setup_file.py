@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from orca_desk.services.clinic_setup import (
+from orca_desk.services.clinic_setup.problems import Problem, SetupInvalid, format_path
+from orca_desk.services.clinic_setup.specs import (
     DEFAULT_PROVIDER_COLOUR,
     AppointmentTypeSpec,
     ChairSpec,
@@ -26,11 +27,8 @@ from orca_desk.services.clinic_setup import (
     LocationSpec,
     MessagingSpec,
     PathPart,
-    Problem,
     ProviderSpec,
-    SetupInvalid,
     StaffSpec,
-    format_path,
 )
 
 Path = tuple[PathPart, ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orca_desk.services.access.security import ALL_PERMISSIONS, Actor
+from orca_desk.services.access.permissions import ALL_PERMISSIONS, Actor
 
 # Not display text: the weekday keys a clinic setup file writes (days = ["mon", "tue"]), fixed so
 # a file reads the same whatever language the desk that wrote it speaks.
