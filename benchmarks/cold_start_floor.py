@@ -1,13 +1,22 @@
 """The floor of a cold start: Python, a PySide6 window, one sqlite3 query of a day, its paint, a PNG.
 
-With ``--sqlalchemy`` the same query goes through a SQLAlchemy session, after the models the day
-reads are declared: the least any start through the app's database layer can take.
+With ``--sqlalchemy`` the same query goes through a SQLAlchemy session (SQLAlchemy imported before
+Qt, as the app does): the least any start through the app's database layer can take. With
+``--models`` too, the models the day reads are declared first, as the app's are.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+
+if "--sqlalchemy" in sys.argv[6:]:
+    # Before Qt, as the app imports it: PySide6's import hook makes later imports slower.
+    import sqlalchemy.orm  # noqa: F401
+
+    if "--models" in sys.argv[6:]:
+        # The tables the app's day reads (its marks and overlay included), declared as the app does.
+        from orca_desk.models import appointment, openings, schedule, template, waitlist  # noqa: F401
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
@@ -41,9 +50,6 @@ DAY_SQL = (
 def _through_sqlalchemy(path: str, params: tuple[int, str, str]) -> list[tuple[int, str, str, str]]:
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
-
-    # The tables the app's day reads (its marks and overlay included), declared as the app does.
-    from orca_desk.models import appointment, openings, schedule, template, waitlist  # noqa: F401
 
     engine = create_engine(f"sqlite:///{path}")
     with Session(engine) as session:
