@@ -58,8 +58,8 @@ def _setup(args: argparse.Namespace) -> int:
         raise CommandError(f"Cannot read {args.source!r}: {exc}.") from None
     # The file's own problems (its TOML, sections, fields and values) are said before the
     # database layer loads.
-    from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
-    from orca_desk.services.clinic_setup.problems import SetupInvalid
+    from orca_desk.services.setup_file.problems import SetupInvalid
+    from orca_desk.services.setup_file.reading import parse_setup
 
     try:
         setup = parse_setup(text)
@@ -109,7 +109,7 @@ def _apply(db: Database, args: argparse.Namespace, setup: ClinicSetup, text: str
 
 
 def _problems(source: str, text: str, exc: SetupInvalid) -> str:
-    from orca_desk.services.clinic_setup.clinic_setup_file import describe_problems
+    from orca_desk.services.setup_file.reading import describe_problems
 
     lines = describe_problems(source, text, exc.problems)
     more = len(lines) - _MAX_SHOWN

@@ -20,8 +20,8 @@ from orca_desk.services import provider_schedules
 from orca_desk.services.access.security import actor_for, authenticate
 from orca_desk.services.clinic import clinic_settings
 from orca_desk.services.clinic_setup import SetupInvalid, apply_setup, setup_problems
-from orca_desk.services.clinic_setup.clinic_setup_file import describe_problems, parse_setup
 from orca_desk.services.errors import PermissionDenied
+from orca_desk.services.setup_file.reading import describe_problems, parse_setup
 
 EXAMPLE = (resources_dir() / "examples" / "clinic.toml").read_text(encoding="utf-8")
 ALL_MODELS = (

@@ -197,8 +197,8 @@ def test_on_the_demo_clinic_the_list_follows_the_rule_and_the_summary_counts_the
 def test_a_clinic_set_up_from_an_empty_database(db, clock):
     from orca_desk.services.access.security import ROLE_PERMISSIONS, Actor
     from orca_desk.services.clinic_setup import apply_setup
-    from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
     from orca_desk.services.patients.patients import PatientInput, create_patient
+    from orca_desk.services.setup_file.reading import parse_setup
 
     text = (resources_dir() / "examples" / "clinic.toml").read_text(encoding="utf-8")
     with db.write() as s:

@@ -11,8 +11,8 @@ from orca_desk.paths import resources_dir
 from orca_desk.services import clinic_setup as cs
 from orca_desk.services.access.security import authenticate, must_change_password
 from orca_desk.services.clinic import setup_wizard as sw
-from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
 from orca_desk.services.errors import ValidationError
+from orca_desk.services.setup_file.reading import parse_setup
 
 CLINIC = cs.ClinicSpec("Harbour Orthodontics", "(617) 555-0142")
 HARBOUR = cs.LocationSpec("Harbour Street", "America/New_York")

@@ -21,8 +21,8 @@ from orca_desk.paths import resources_dir
 from orca_desk.services.access.security import actor_for
 from orca_desk.services.clinic.clinic import load_clinic
 from orca_desk.services.clinic_setup import apply_setup
-from orca_desk.services.clinic_setup.clinic_setup_file import parse_setup
 from orca_desk.services.patients.patients import PatientInput, create_patient
+from orca_desk.services.setup_file.reading import parse_setup
 from orca_desk.ui.context import AppContext
 from orca_desk.ui.theme import apply_theme
 

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from orca_desk.services.access.security import Actor
 from orca_desk.services.clinic.clinic_defaults import seed_clinic_defaults
 from orca_desk.services.clinic_setup.changes import ChangeLog, SetupResult, require_admin
-from orca_desk.services.clinic_setup.problems import raise_if
 from orca_desk.services.clinic_setup.providers import save_providers
 from orca_desk.services.clinic_setup.saving import (
     save_appointment_types,
@@ -18,9 +17,10 @@ from orca_desk.services.clinic_setup.saving import (
     save_messaging,
     save_staff,
 )
-from orca_desk.services.clinic_setup.specs import SETUP_ACTOR, ClinicSetup
 from orca_desk.services.clinic_setup.validation import current_clinic, setup_problems
 from orca_desk.services.errors import PermissionDenied
+from orca_desk.services.setup_file.problems import raise_if
+from orca_desk.services.setup_file.specs import SETUP_ACTOR, ClinicSetup
 
 
 def apply_setup(

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import ADMIN, Actor
 from orca_desk.services.clinic.clinic_defaults import SeededDefaults
-from orca_desk.services.clinic_setup.problems import quote
 from orca_desk.services.errors import PermissionDenied
+from orca_desk.services.setup_file.problems import quote
 
 
 @dataclass(frozen=True)

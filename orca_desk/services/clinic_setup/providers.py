@@ -21,9 +21,9 @@ from orca_desk.services.clinic_setup.changes import (
     require_admin,
     update_row,
 )
-from orca_desk.services.clinic_setup.problems import hhmm, parse_hhmm, raise_if
-from orca_desk.services.clinic_setup.specs import WEEKDAYS, HoursSpec, ProviderSpec
 from orca_desk.services.clinic_setup.validation import KnownPlaces, provider_problems
+from orca_desk.services.setup_file.problems import hhmm, parse_hhmm, raise_if
+from orca_desk.services.setup_file.specs import WEEKDAYS, HoursSpec, ProviderSpec
 
 
 def save_providers(

@@ -20,22 +20,6 @@ from orca_desk.services.clinic_setup.changes import (
     require_admin,
     update_row,
 )
-from orca_desk.services.clinic_setup.problems import (
-    Problem,
-    SetupInvalid,
-    normalise_phone,
-    parse_hhmm,
-    quote,
-    raise_if,
-)
-from orca_desk.services.clinic_setup.specs import (
-    AppointmentTypeSpec,
-    ChairSpec,
-    ClinicSpec,
-    LocationSpec,
-    MessagingSpec,
-    StaffSpec,
-)
 from orca_desk.services.clinic_setup.validation import (
     appointment_type_problems,
     clinic_problems,
@@ -43,6 +27,22 @@ from orca_desk.services.clinic_setup.validation import (
     location_problems,
     messaging_problems,
     staff_problems,
+)
+from orca_desk.services.setup_file.problems import (
+    Problem,
+    SetupInvalid,
+    normalise_phone,
+    parse_hhmm,
+    quote,
+    raise_if,
+)
+from orca_desk.services.setup_file.specs import (
+    AppointmentTypeSpec,
+    ChairSpec,
+    ClinicSpec,
+    LocationSpec,
+    MessagingSpec,
+    StaffSpec,
 )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from orca_desk.models.clinic import Chair, Clinic, Location
 from orca_desk.services.access.security import ROLE_PERMISSIONS
-from orca_desk.services.clinic_setup.problems import (
+from orca_desk.services.setup_file.problems import (
     EMAIL,
     LANGUAGE,
     USERNAME,
@@ -28,7 +28,7 @@ from orca_desk.services.clinic_setup.problems import (
     phone_problem,
     quote,
 )
-from orca_desk.services.clinic_setup.specs import (
+from orca_desk.services.setup_file.specs import (
     MAX_CONCURRENT,
     PROVIDER_ROLES,
     WEEKDAYS,

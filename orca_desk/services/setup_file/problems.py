@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from orca_desk.services.clinic_setup.specs import PathPart
 from orca_desk.services.errors import OrcaError, ValidationError
+from orca_desk.services.setup_file.specs import PathPart
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")

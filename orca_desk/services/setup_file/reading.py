@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from orca_desk.services.clinic_setup.problems import Problem, SetupInvalid, format_path
-from orca_desk.services.clinic_setup.specs import (
+from orca_desk.services.setup_file.problems import Problem, SetupInvalid, format_path
+from orca_desk.services.setup_file.specs import (
     DEFAULT_PROVIDER_COLOUR,
     AppointmentTypeSpec,
     ChairSpec,
