@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import ModuleType
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from orca_desk.db import Database
+from orca_desk.migrate import MIGRATIONS_DIR
 from orca_desk.models.clinic import AppointmentType, Chair, Clinic, Location, Provider
 from orca_desk.models.messaging import InboundMessage
 from orca_desk.models.patient import Patient
@@ -194,3 +197,12 @@ def inbound_reply(
             raise TypeError(f"an inbound message has no {name!r}")
         setattr(message, name, value)
     return message
+
+
+def migration(revision: str) -> ModuleType:
+    """A migration script as a module (they are not importable by name), for its constants."""
+    spec = importlib.util.spec_from_file_location(revision, MIGRATIONS_DIR / "versions" / f"{revision}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,23 +3,15 @@ one SMS; a text the clinic edited stays as it is."""
 
 from __future__ import annotations
 
-import importlib.util
-
 from sqlalchemy import text
 
-from orca_desk.migrate import MIGRATIONS_DIR, upgrade
+from orca_desk.migrate import upgrade
 from orca_desk.services.messaging.message_templates import default_templates, seed_default_templates
-from tests.factories import make_world
+from tests.factories import make_world, migration
 
 
 def _texts() -> tuple[tuple[str, str, str], ...]:
-    spec = importlib.util.spec_from_file_location(
-        "h15", MIGRATIONS_DIR / "versions" / "h15_spanish_texts_fit.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.TEXTS
+    return migration("h15_spanish_texts_fit").TEXTS  # type: ignore[no-any-return]
 
 
 def test_the_new_texts_are_the_packaged_ones() -> None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from orca_desk.db import Database
 from orca_desk.models.appointment import Appointment
 from orca_desk.models.messaging import MessageTemplate
 from orca_desk.models.patient import Patient
+from orca_desk.models.recovery import RecoverySequence
+from orca_desk.models.reminders import ReminderSequence
 from orca_desk.services.access.security import Actor
+from orca_desk.services.clinic.clinic_defaults import seed_clinic_defaults
 from orca_desk.services.messaging import message_templates as mt
 from orca_desk.services.messaging.dispatch import dispatch_due
 from orca_desk.services.messaging.message_locale import (
@@ -26,7 +30,7 @@ from orca_desk.services.waitlist.replies import WaitlistReplyHandler
 from orca_desk.services.waitlist.responses import decline_offer
 from orca_desk.services.waitlist.tick import process_waitlist
 from tests.conftest import NOW
-from tests.factories import World, book, inbound_reply
+from tests.factories import World, book, inbound_reply, make_world
 from tests.fakes.fake_provider import FakeProviderServer
 from tests.services import test_recovery as rec
 from tests.services import test_waitlist as wl
@@ -194,6 +198,44 @@ def test_the_guardians_language_wins_and_an_english_family_is_unchanged(
     assert len(bodies) == 2
     assert any("Confirme con SI" in b and "Kid0" in b for b in bodies)
     assert any("Kid2's visit Tue, Mar 10 3:30 PM" in b and "Reply YES" in b for b in bodies)
+
+
+def test_the_long_visit_day_before_text_is_in_each_familys_language(
+    db, fake: FakeProviderServer, shared_clock
+) -> None:
+    """The long-visit sequence's day-before text is a template: a Spanish family reads it in
+    Spanish, an English one in English (it was once the step's own English text)."""
+    c = clinic(db, shared=1)
+    speaks(db, c.patients[0].id, "es")
+    provs = providers(fake)
+    book(db, DESK, c, patient=0, start=TUE_1530, now=NOW, chair=0, type_=c.bonding, minutes=90)
+    book(db, DESK, c, patient=2, start=TUE_1530, now=NOW, chair=1, type_=c.bonding, minutes=90)
+    tick(db, provs, at(shared_clock, TUE_1530 - D + timedelta(minutes=1)))
+    bodies = {m.to: m.body for m in fake.sent_sms}
+    with db.read() as s:
+        kid2_phone = s.get(Patient, c.patients[2].id).contact_phone  # type: ignore[union-attr]
+    assert "la cita de Kid0 es mañana, mar, 10 de mar a las 3:30 p.m." in bodies[FAMILY]
+    assert "calcule unos 90 minutos" in bodies[FAMILY]
+    assert "Kid2's longer visit is tomorrow, Tue, Mar 10 at 3:30 PM" in bodies[kid2_phone]
+
+
+@pytest.mark.parametrize(
+    ("language", "reminders", "recovery"),
+    [
+        ("en", ["Long visits", "Standard reminders"], "Missed visit follow-up"),
+        ("es", ["Recordatorios habituales", "Visitas largas"], "Seguimiento de citas perdidas"),
+    ],
+)
+def test_a_new_clinic_names_its_default_sequences_in_its_language(
+    db, language: str, reminders: list[str], recovery: str
+) -> None:
+    with db.write() as s:
+        w = make_world(s)
+        w.clinic.language = language
+        s.flush()
+        seed_clinic_defaults(s, w.clinic.id, now=NOW)
+        assert sorted(s.scalars(select(ReminderSequence.name))) == reminders
+        assert s.scalar(select(RecoverySequence.name)) == recovery
 
 
 def waitlist_family(db: Database, language: str) -> World:

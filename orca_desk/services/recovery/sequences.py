@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orca_desk.models.clinic import Clinic
 from orca_desk.models.recovery import CAUSE_KINDS, STEP_ACTIONS, RecoverySequence, RecoveryStep
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.local_time import clinic_time_format, message_clock
+from orca_desk.services.messaging.message_locale import message_language
 from orca_desk.services.messaging.message_templates import (
     TemplateCheck,
     check_template,
@@ -30,6 +32,15 @@ from orca_desk.services.recovery.rows import (
 )
 
 # The front-desk day: an SMS the same evening (before 21:00), an email two days later, a call at five.
+DEFAULT_NAME = "Missed visit follow-up"
+# The default sequence's name in a clinic's language (staff read it; English otherwise).
+_NAMES = {"es": "Seguimiento de citas perdidas"}
+
+
+def default_name(language: str | None) -> str:
+    return _NAMES.get(message_language(language), DEFAULT_NAME)
+
+
 DEFAULT_STEPS = (StepInput("sms", 0, 21 * 60), StepInput("email", 2 * DAY), StepInput("call", 5 * DAY))
 MAX_DELAY_DAYS = 365
 MAX_LOST_AFTER_DAYS = 365
@@ -175,7 +186,8 @@ def load_sequence(session: Session, clinic_id: int) -> SequenceSettings:
         )
     )
     if seq is None:
-        return SequenceSettings("Missed visit follow-up", DEFAULT_STEPS, CAUSE_KINDS, 14, saved=False)
+        name = default_name(session.scalar(select(Clinic.language).where(Clinic.id == clinic_id)))
+        return SequenceSettings(name, DEFAULT_STEPS, CAUSE_KINDS, 14, saved=False)
     steps = tuple(
         StepInput(s.action, s.delay_minutes, s.latest_local_minute, s.template_key)
         for s in _steps(session, seq.id)
@@ -197,7 +209,7 @@ def save_sequence(
     steps: Sequence[StepInput],
     *,
     now: datetime,
-    name: str = "Missed visit follow-up",
+    name: str = DEFAULT_NAME,
     cause_kinds: Sequence[str] = CAUSE_KINDS,
     lost_after_days: int = 14,
 ) -> RecoverySequence:
@@ -249,7 +261,7 @@ def _write_sequence(
     steps: Sequence[StepInput],
     *,
     now: datetime,
-    name: str = "Missed visit follow-up",
+    name: str = DEFAULT_NAME,
     cause_kinds: Sequence[str] = CAUSE_KINDS,
     lost_after_days: int = 14,
 ) -> RecoverySequence:
@@ -305,7 +317,8 @@ def seed_default_sequence(session: Session, clinic_id: int, *, now: datetime) ->
     had = session.scalar(select(RecoverySequence.id).where(RecoverySequence.clinic_id == clinic_id).limit(1))
     if had is not None:
         return False
-    _write_sequence(session, clinic_id, DEFAULT_STEPS, now=now)
+    language = session.scalar(select(Clinic.language).where(Clinic.id == clinic_id))
+    _write_sequence(session, clinic_id, DEFAULT_STEPS, now=now, name=default_name(language))
     return True
 
 

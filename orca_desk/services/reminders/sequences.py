@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from orca_desk.models.clinic import AppointmentType
+from orca_desk.models.clinic import AppointmentType, Clinic
 from orca_desk.models.reminders import ReminderSequence, ReminderStep
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import Actor
@@ -25,6 +26,7 @@ from orca_desk.services.reminders.steps import (
     StepRow,
     offset_label,
     preview_step,
+    sequence_name,
 )
 
 MAX_OFFSET = 60 * 24 * 60  # 60 days
@@ -272,7 +274,9 @@ def seed_default_sequences(session: Session, clinic_id: int, *, now: datetime) -
     visits get one more); returns how many were added (0 when it has some already)."""
     if session.scalar(select(ReminderSequence.id).where(ReminderSequence.clinic_id == clinic_id).limit(1)):
         return 0
-    _write_sequence(session, clinic_id, None, DEFAULT_SEQUENCE, now, "system")
+    language = session.scalar(select(Clinic.language).where(Clinic.id == clinic_id))
+    standard = replace(DEFAULT_SEQUENCE, name=sequence_name(DEFAULT_SEQUENCE.name, language))
+    _write_sequence(session, clinic_id, None, standard, now, "system")
     long_types = [
         t
         for (t,) in session.execute(
@@ -282,7 +286,11 @@ def seed_default_sequences(session: Session, clinic_id: int, *, now: datetime) -
         )
     ]
     if long_types:
-        data = SequenceInput(LONG_VISIT_SEQUENCE.name, tuple(long_types), steps=LONG_VISIT_SEQUENCE.steps)
+        data = SequenceInput(
+            sequence_name(LONG_VISIT_SEQUENCE.name, language),
+            tuple(long_types),
+            steps=LONG_VISIT_SEQUENCE.steps,
+        )
         _write_sequence(session, clinic_id, None, data, now, "system")
         return 2
     return 1

@@ -127,16 +127,22 @@ LONG_VISIT_SEQUENCE = SequenceInput(
     steps=(
         StepInput(offset_minutes(days=7), ("email",), "reminder.week"),
         StepInput(offset_minutes(days=2), ("sms", "email"), "reminder.confirm", asks_for_confirmation=True),
-        StepInput(
-            offset_minutes(days=1),
-            ("sms",),
-            "reminder.day_of",
-            sms_body="{clinic_name}: {patient_first_name}'s longer visit is tomorrow, {date} at "
-            "{time} at {location}. Please plan about 90 minutes.",
-        ),
+        # A template, not a text of the step's own: each family reads it in its language.
+        StepInput(offset_minutes(days=1), ("sms",), "reminder.day_before"),
         StepInput(offset_minutes(hours=2), ("sms",), "reminder.day_of"),
     ),
 )
+
+
+# The default sequences' names in a clinic's language (staff read them; English otherwise).
+SEQUENCE_NAMES: dict[str, dict[str, str]] = {
+    "es": {DEFAULT_SEQUENCE.name: "Recordatorios habituales", LONG_VISIT_SEQUENCE.name: "Visitas largas"},
+}
+
+
+def sequence_name(name: str, language: str | None) -> str:
+    """A default sequence's name as a clinic speaking ``language`` reads it."""
+    return SEQUENCE_NAMES.get(message_language(language), {}).get(name, name)
 
 
 def step_texts(
