@@ -1,4 +1,4 @@
-"""Staff sign-in, roles and permissions; every service checks permissions here."""
+"""Staff sign-in and passwords; the permissions every service checks are in ``permissions``."""
 
 from __future__ import annotations
 

@@ -27,6 +27,22 @@ def message_language(code: str | None) -> str:
     return base if base in MESSAGE_LANGUAGES else DEFAULT_LANGUAGE
 
 
+# The names of the sequences a new clinic starts with, in a clinic's language (staff read them,
+# and they are stored once, at seeding: English when the language has none).
+DEFAULT_SEQUENCE_NAMES: dict[str, dict[str, str]] = {
+    "es": {
+        "Standard reminders": "Recordatorios habituales",
+        "Long visits": "Visitas largas",
+        "Missed visit follow-up": "Seguimiento de citas perdidas",
+    },
+}
+
+
+def sequence_name(name: str, language: str | None) -> str:
+    """A default sequence's English ``name`` as a clinic speaking ``language`` reads it."""
+    return DEFAULT_SEQUENCE_NAMES.get(message_language(language), {}).get(name, name)
+
+
 @cache
 def babel_locale(language: str | None, country: str | None = None) -> Locale:
     """The Babel locale for a message: the language as spoken in the clinic's country when Babel

@@ -14,7 +14,7 @@ from orca_desk.services.access import audit
 from orca_desk.services.access.security import ADMIN, MANAGE_CAMPAIGNS, Actor
 from orca_desk.services.errors import NotFound, PermissionDenied, ValidationError
 from orca_desk.services.local_time import clinic_time_format, message_clock
-from orca_desk.services.messaging.message_locale import message_language
+from orca_desk.services.messaging.message_locale import sequence_name
 from orca_desk.services.messaging.message_templates import (
     TemplateCheck,
     check_template,
@@ -31,16 +31,8 @@ from orca_desk.services.recovery.rows import (
     step_label,
 )
 
-# The front-desk day: an SMS the same evening (before 21:00), an email two days later, a call at five.
 DEFAULT_NAME = "Missed visit follow-up"
-# The default sequence's name in a clinic's language (staff read it; English otherwise).
-_NAMES = {"es": "Seguimiento de citas perdidas"}
-
-
-def default_name(language: str | None) -> str:
-    return _NAMES.get(message_language(language), DEFAULT_NAME)
-
-
+# The front-desk day: an SMS the same evening (before 21:00), an email two days later, a call at five.
 DEFAULT_STEPS = (StepInput("sms", 0, 21 * 60), StepInput("email", 2 * DAY), StepInput("call", 5 * DAY))
 MAX_DELAY_DAYS = 365
 MAX_LOST_AFTER_DAYS = 365
@@ -186,7 +178,9 @@ def load_sequence(session: Session, clinic_id: int) -> SequenceSettings:
         )
     )
     if seq is None:
-        name = default_name(session.scalar(select(Clinic.language).where(Clinic.id == clinic_id)))
+        name = sequence_name(
+            DEFAULT_NAME, session.scalar(select(Clinic.language).where(Clinic.id == clinic_id))
+        )
         return SequenceSettings(name, DEFAULT_STEPS, CAUSE_KINDS, 14, saved=False)
     steps = tuple(
         StepInput(s.action, s.delay_minutes, s.latest_local_minute, s.template_key)
@@ -318,7 +312,7 @@ def seed_default_sequence(session: Session, clinic_id: int, *, now: datetime) ->
     if had is not None:
         return False
     language = session.scalar(select(Clinic.language).where(Clinic.id == clinic_id))
-    _write_sequence(session, clinic_id, DEFAULT_STEPS, now=now, name=default_name(language))
+    _write_sequence(session, clinic_id, DEFAULT_STEPS, now=now, name=sequence_name(DEFAULT_NAME, language))
     return True
 
 

@@ -14,6 +14,7 @@ from orca_desk.models.reminders import ReminderSequence, ReminderStep
 from orca_desk.services.access import audit
 from orca_desk.services.access.security import Actor
 from orca_desk.services.errors import NotFound, ValidationError
+from orca_desk.services.messaging.message_locale import sequence_name
 from orca_desk.services.messaging.message_templates import BUILT_IN_CLINIC, read_sample_clinic
 from orca_desk.services.messaging.policy import MessagingPolicy
 from orca_desk.services.reminders.planning import _PLANS_CACHE, plan_all
@@ -26,7 +27,6 @@ from orca_desk.services.reminders.steps import (
     StepRow,
     offset_label,
     preview_step,
-    sequence_name,
 )
 
 MAX_OFFSET = 60 * 24 * 60  # 60 days

@@ -134,17 +134,6 @@ LONG_VISIT_SEQUENCE = SequenceInput(
 )
 
 
-# The default sequences' names in a clinic's language (staff read them; English otherwise).
-SEQUENCE_NAMES: dict[str, dict[str, str]] = {
-    "es": {DEFAULT_SEQUENCE.name: "Recordatorios habituales", LONG_VISIT_SEQUENCE.name: "Visitas largas"},
-}
-
-
-def sequence_name(name: str, language: str | None) -> str:
-    """A default sequence's name as a clinic speaking ``language`` reads it."""
-    return SEQUENCE_NAMES.get(message_language(language), {}).get(name, name)
-
-
 def step_texts(
     session: Session | None,
     clinic_id: int | None,
